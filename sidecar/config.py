@@ -1,0 +1,434 @@
+"""One pydantic model tree for the whole sidecar: YAML file + `SIDECAR_*` environment overrides.
+
+Every model forbids unknown keys: a typo in a config file must fail at start with its field path,
+never pass silently and leave a feature off. Rules files (rules/*.yaml) are validated with the same
+machinery by `load_rules`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .metrics.model import MetricSpec
+
+DEFAULT_CONFIG_FILE = "sidecar.yaml"
+ENV_PREFIX = "SIDECAR_"
+ENV_NESTED = "__"
+
+
+def between(lo: float, hi: float) -> AfterValidator:
+    """A range check whose message names both bounds (pydantic's ge/le name only the one broken)."""
+
+    def check(v: float) -> float:
+        if not lo <= v <= hi:
+            raise ValueError(f"must be between {lo:g} and {hi:g}")
+        return v
+
+    return AfterValidator(check)
+
+
+Percent = Annotated[float, between(0, 100)]
+Port = Annotated[int, between(1, 65535)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+# --- server -------------------------------------------------------------------------------------
+
+
+class ServerConfig(Strict):
+    host: str = "0.0.0.0"
+    port: Port = 8081
+    api_token: SecretStr | None = None  # required for every state-changing API call
+    public_url: str | None = None  # base URL used in links sent to chat (default http://host:port)
+    shutdown_timeout: float = Field(default=4.0, gt=0, le=30)
+
+
+# --- sources (ingest) ---------------------------------------------------------------------------
+
+
+class SourceConfig(Strict):
+    name: str | None = None  # default: the glob
+    paths: list[str] = Field(min_length=1)  # globs
+    format: Literal["auto", "text", "json", "docker", "jsonl_metrics"] = "auto"
+    pattern: str | None = None  # text format: regex with named groups time, level, logger, message
+    start_at: Literal["beginning", "end"] = "end"
+    max_line_bytes: int = Field(default=256 * 1024, ge=1024)
+    max_record_lines: int = Field(default=500, ge=1)
+    max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
+    multiline_timeout: float = Field(default=1.0, gt=0)
+    encoding: str = "utf-8"
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        import re
+
+        try:
+            compiled = re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        missing = {"level", "message"} - set(compiled.groupindex)
+        if missing:
+            raise ValueError(f"pattern must have named groups level and message (missing {sorted(missing)})")
+        return v
+
+
+class IngestConfig(Strict):
+    checkpoint_dir: str = "./data/checkpoints"
+    checkpoint_interval: float = Field(default=1.0, gt=0, le=60)
+    rescan_interval: float = Field(default=0.5, gt=0, le=1.0)
+    queue_size: int = Field(default=1000, ge=1)
+
+
+# --- store --------------------------------------------------------------------------------------
+
+
+class StoreConfig(Strict):
+    backend: Literal["sqlite", "postgres", "supabase"] = "sqlite"
+    path: str = "./data/sidecar.db"  # sqlite
+    dsn: SecretStr | None = None  # postgres (also Supabase's direct or pooled connection string)
+    pool_size: int = Field(default=5, ge=1, le=100)
+    supabase_url: str | None = None
+    supabase_key: SecretStr | None = None  # service-role key
+    spool_dir: str = "./data/spool"
+    spool_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+
+
+# --- errors (grouping) --------------------------------------------------------------------------
+
+
+class GroupingConfig(Strict):
+    in_app_include: list[str] = Field(default_factory=lambda: ["src/", "tools/", "utils/", "scripts/"])
+    in_app_exclude: list[str] = Field(
+        default_factory=lambda: ["site-packages/", "dist-packages/", "/lib/python", "<frozen "]
+    )
+    cache_size: int = Field(default=10_000, ge=10)
+    samples_per_group: int = Field(default=5, ge=1, le=100)
+    updated_interval: float = Field(default=10.0, ge=0)  # rate limit for group.updated events
+
+
+# --- diagnosis ----------------------------------------------------------------------------------
+
+
+class DiagnosisConfig(Strict):
+    rules_file: str = "rules/diagnoses.yaml"
+    kimi_enabled: bool = True  # used only when an API key is present
+    api_key: SecretStr | None = None  # default: MOONSHOT_API_KEY
+    base_url: str = "https://api.moonshot.ai/v1"
+    model: str = "kimi-k2-turbo-preview"
+    timeout: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=5)
+    concurrency: int = Field(default=2, ge=1, le=32)
+    calls_per_hour: int = Field(default=60, ge=0)
+    tokens_per_day: int = Field(default=2_000_000, ge=0)
+    quota_cooldown: float = Field(default=3600.0, ge=0)
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=300.0, ge=0)
+    min_occurrences: dict[str, int] = Field(default_factory=lambda: {"CRITICAL": 1, "ERROR": 1, "WARNING": 5})
+    occurrence_window: float = Field(default=600.0, gt=0)
+    context_lines: int = Field(default=20, ge=0, le=500)
+
+    def resolved_api_key(self) -> str | None:
+        if self.api_key is not None and self.api_key.get_secret_value():
+            return self.api_key.get_secret_value()
+        return os.environ.get("MOONSHOT_API_KEY") or None
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+class ScrapeTarget(Strict):
+    name: str
+    url: str
+    kind: Literal["prometheus", "health_json"] = "prometheus"
+    families: list[str] = Field(default_factory=list)  # empty: keep all
+    interval: float = Field(default=5.0, gt=0)
+    timeout: float = Field(default=3.0, gt=0)
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
+
+class JsonlStream(Strict):
+    name: str
+    paths: list[str] = Field(min_length=1)
+    timestamp_field: str = "timestamp"
+    start_at: Literal["beginning", "end"] = "end"
+
+
+class MetricsConfig(Strict):
+    window: float = Field(default=1800.0, gt=0)
+    targets: list[ScrapeTarget] = Field(default_factory=list)
+    jsonl: list[JsonlStream] = Field(default_factory=list)
+    prometheus_url: str | None = None  # PromQL backend (Prometheus, Thanos, Mimir)
+    promql_timeout: float = Field(default=5.0, gt=0)
+
+
+# --- rollouts -----------------------------------------------------------------------------------
+
+
+class GateConfig(Strict):
+    name: str
+    metric: MetricSpec
+    op: Literal["<", "<=", ">", ">="]  # the condition that must hold to PASS (gate) / that FIRES (trigger)
+    threshold: float
+    relative_to: MetricSpec | None = None  # compare against threshold * baseline measured at the same time
+    window: float = Field(default=300.0, gt=0)
+    min_samples: int = Field(default=0, ge=0)
+    failure_limit: int = Field(default=0, ge=0)
+    consecutive_failure_limit: int = Field(default=1, ge=1)
+    no_data: Literal["inconclusive", "pass", "fail"] = "inconclusive"
+    dry_run: bool = False
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+
+
+class StageConfig(Strict):
+    percent: Percent
+    hold: float = Field(default=300.0, ge=0)  # minimum seconds in the stage
+    min_samples: int = Field(default=0, ge=0)
+    gates: list[GateConfig] = Field(default_factory=list)
+    approval: bool = False  # wait for a manual approval before promoting past this stage
+
+
+class HookConfig(Strict):
+    kind: Literal["rollback", "promote", "stage-change"]
+    url: str | None = None
+    command: list[str] | None = None
+    secret: SecretStr | None = None  # HMAC-SHA256 signing key for webhooks
+    timeout: float = Field(default=10.0, gt=0)
+    retries: int = Field(default=5, ge=0)
+
+
+class RolloutConfig(Strict):
+    name: str
+    flag: str
+    stages: list[StageConfig] = Field(min_length=1)
+    triggers: list[GateConfig] = Field(default_factory=list)
+    hooks: list[HookConfig] = Field(default_factory=list)
+    interval: float = Field(default=10.0, gt=0)  # evaluation interval
+    auto_promote: bool = True
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+
+class ReceiverConfig(Strict):
+    name: str
+    kind: Literal["slack", "discord", "teams", "webhook", "alertmanager"]
+    url: str
+    secret: SecretStr | None = None
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    timeout: float = Field(default=10.0, gt=0)
+
+
+class RouteConfig(Strict):
+    receivers: list[str] = Field(min_length=1)
+    match: dict[str, str | list[str]] = Field(default_factory=dict)
+    group_by: list[str] = Field(default_factory=lambda: ["kind"])
+    group_wait: float = Field(default=10.0, ge=0)
+    group_interval: float = Field(default=60.0, ge=0)
+    repeat_interval: float = Field(default=4 * 3600.0, ge=0)
+    continue_: bool = Field(default=False, alias="continue")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AlertsConfig(Strict):
+    rules_file: str | None = "rules/alerts.yaml"
+    receivers: list[ReceiverConfig] = Field(default_factory=list)
+    routes: list[RouteConfig] = Field(default_factory=list)
+
+
+# --- logging ------------------------------------------------------------------------------------
+
+
+class LoggingConfig(Strict):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["json", "kv"] = "kv"
+
+
+class Config(Strict):
+    """The root of the configuration tree."""
+
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    grouping: GroupingConfig = Field(default_factory=GroupingConfig)
+    diagnosis: DiagnosisConfig = Field(default_factory=DiagnosisConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    rollouts_file: str | None = "rules/rollouts.yaml"
+    rollouts: list[RolloutConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+class ConfigError(Exception):
+    """A configuration or rules file is unusable. `problems` holds one `path: reason` line each."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """('rollouts', 0, 'stages', 2, 'percent') -> 'rollouts[0].stages[2].percent'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(root)"
+
+
+def _reason(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling)"
+    if kind == "missing":
+        return "required"
+    if kind in ("greater_than_equal", "less_than_equal") and "ge" in ctx and "le" in ctx:
+        return f"must be between {ctx['ge']} and {ctx['le']}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
+    msg = str(err.get("msg", kind))
+    return msg.removeprefix("Value error, ")
+
+
+def validation_problems(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+        reason = _reason(err)
+        # A range check fails on both bounds separately in pydantic; say it once as a range.
+        problems.append(f"{format_location(loc)}: {reason}")
+    return _merge_ranges(problems)
+
+
+def _merge_ranges(problems: list[str]) -> list[str]:
+    seen: list[str] = []
+    for p in problems:
+        if p not in seen:
+            seen.append(p)
+    return seen
+
+
+def read_yaml(path: str | Path) -> Any:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(p), ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(p), [f"cannot read: {exc}"]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(str(p), [f"{where}invalid YAML: {problem}"]) from None
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """SIDECAR_SERVER__PORT=9000 -> {"server": {"port": "9000"}} (pydantic coerces the types).
+
+    Values that look like YAML lists or mappings (start with `[` or `{`) are parsed as YAML so
+    lists can be set from the environment too.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    out: dict[str, Any] = {}
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX):
+            continue
+        parts = [p.lower() for p in key[len(ENV_PREFIX):].split(ENV_NESTED) if p]
+        if not parts:
+            continue
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                break
+        else:
+            parsed: Any = value
+            if value[:1] in ("[", "{"):
+                try:
+                    parsed = yaml.safe_load(value)
+                except yaml.YAMLError:
+                    parsed = value
+            node[parts[-1]] = parsed
+    return out
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(merged.get(k), dict):
+            merged[k] = _deep_merge(merged[k], v)
+        else:
+            merged[k] = v
+    return merged
+
+
+def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Load and validate the configuration; raise `ConfigError` with every problem found.
+
+    `path=None` reads `sidecar.yaml` from the working directory when it exists, else defaults.
+    Rollouts from `rollouts_file` are appended to inline `rollouts`; a missing default rules file is
+    not an error (the defaults name files that a deployment may not ship).
+    """
+    source = str(path) if path is not None else DEFAULT_CONFIG_FILE
+    data: Any = {}
+    if path is not None or Path(DEFAULT_CONFIG_FILE).exists():
+        data = read_yaml(source)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError(source, ["(root): must be a mapping of sections"])
+    data = _deep_merge(data, env_overrides(environ))
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(source, validation_problems(exc)) from None
+    if config.rollouts_file:
+        config = _with_rollouts_file(config, explicit="rollouts_file" in data)
+    return config
+
+
+class RolloutsFile(Strict):
+    rollouts: list[RolloutConfig] = Field(default_factory=list)
+
+
+def _with_rollouts_file(config: Config, explicit: bool) -> Config:
+    path = Path(config.rollouts_file or "")
+    if not path.exists():
+        if explicit:
+            raise ConfigError(str(path), ["file not found (named by rollouts_file)"])
+        return config
+    raw = read_yaml(path) or {}
+    try:
+        parsed = RolloutsFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(str(path), validation_problems(exc)) from None
+    names = [r.name for r in config.rollouts] + [r.name for r in parsed.rollouts]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(str(path), [f"rollouts: duplicate rollout name {d!r}" for d in dupes])
+    return config.model_copy(update={"rollouts": [*config.rollouts, *parsed.rollouts]})

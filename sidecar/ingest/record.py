@@ -1,0 +1,54 @@
+"""The data that leaves the ingest stage: one `ErrorEvent` per detected error record.
+
+Downstream stages (fingerprinting, groups, diagnosis) depend only on these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One traceback frame as printed by Python (`File "path", line N, in function`)."""
+
+    file: str
+    line: int | None
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionInfo:
+    """One exception of a (possibly chained) traceback; `type` is qualified when the text says so."""
+
+    type: str
+    message: str
+    frames: tuple[Frame, ...] = ()
+
+
+@dataclass(slots=True)
+class ErrorEvent:
+    """An error record: ERROR/CRITICAL/FATAL level, or any record that carries a traceback.
+
+    `line` is the 1-based number of the record's first physical line in `file`; `offset` and
+    `end_offset` are byte positions of the record in that file (the checkpoint advances to
+    `end_offset` only after the store accepted the event).
+    """
+
+    source: str
+    file: str
+    line: int
+    offset: int
+    end_offset: int
+    timestamp: datetime | None
+    level: str
+    logger: str | None
+    message: str
+    raw: str
+    exception_type: str | None = None
+    exception_message: str | None = None
+    frames: tuple[Frame, ...] = ()
+    chain: tuple[ExceptionInfo, ...] = ()  # every exception of the traceback, outermost cause first
+    truncated: bool = False
+    context: tuple[str, ...] = field(default=())  # a few lines before the record, for diagnosis prompts

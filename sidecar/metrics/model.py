@@ -1,0 +1,55 @@
+"""What the metrics stage hands to the rollout gates: a `Measurement` of a `MetricSpec` over a window.
+
+A measurement that cannot be made (no data, stale target, NaN, missing +Inf bucket) has
+`value=None` and a reason; it is never reported as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MetricSpec(BaseModel):
+    """Which number to measure. Declared in rules/rollouts.yaml for each gate and trigger.
+
+    - source `jsonl`: per-request records from a JSONL stream (e.g. the gateway's rollout
+      metrics.jsonl), filtered by `where` (e.g. {"execution_type": "async"}).
+    - source `scrape`: series scraped from a gateway /metrics endpoint, selected by `metric` and `where`.
+    - source `promql`: `query` evaluated through a Prometheus-compatible HTTP API.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["jsonl", "scrape", "promql", "health"] = "jsonl"
+    function: Literal[
+        "success_rate", "error_rate", "quantile", "rate", "increase", "ratio",
+        "gauge_last", "gauge_avg", "gauge_max", "count", "value",
+    ]
+    stream: str | None = None          # jsonl / health stream name
+    metric: str | None = None          # scraped metric family (numerator for ratio)
+    denominator: str | None = None     # scraped metric family for ratio
+    where: dict[str, str] = Field(default_factory=dict)
+    denominator_where: dict[str, str] | None = None
+    field: str | None = None           # jsonl field for quantile/gauge (e.g. duration_ms)
+    quantile: float | None = Field(default=None, gt=0, lt=1)
+    query: str | None = None           # PromQL
+    count_query: str | None = None     # PromQL giving the sample size, optional
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One measured value. For proportions `count` is the number of trials and `successes` the
+    number of positive outcomes (successful requests for success_rate, errors for error_rate), so
+    the gates can put a confidence interval around the ratio."""
+
+    value: float | None
+    count: int | None = None
+    successes: int | None = None
+    reason: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None

@@ -1,0 +1,152 @@
+"""The store interface: a `Database` adapter and the `Store` that holds the domain repositories.
+
+Why an adapter and not one class per backend: the domain SQL (groups, diagnoses, rollouts,
+alerts) is written once in the portable subset that SQLite >= 3.35 and PostgreSQL share
+(`ON CONFLICT ... DO UPDATE`, `RETURNING`, `?` placeholders translated by the adapter), so
+SQLite and PostgreSQL cannot drift apart. Each backend only converts values and runs statements.
+
+Value conventions across backends: timestamps are aware UTC `datetime`s (declared
+`TIMESTAMPTZ`), JSON columns (`JSONB`) take and return dicts/lists, `BOOLEAN` returns bool.
+Values computed in a query (`MAX(ts)`) lose the declared type on SQLite: select stored columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from functools import cached_property
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .checkpoints import CheckpointRepo
+
+Row = dict[str, Any]
+Params = Sequence[Any]
+
+
+class StoreError(Exception):
+    """Base class for store failures."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or used right now; the work should be retried or spooled."""
+
+
+class MigrationError(StoreError):
+    """A migration failed; the store refuses to start on a half-migrated schema."""
+
+
+class Executor(Protocol):
+    """What a transaction and the database both offer."""
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the number of rows it changed."""
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+
+class Database(Executor, Protocol):
+    dialect: str  # "sqlite" | "postgres"
+
+    def transaction(self) -> AbstractAsyncContextManager[Executor]:
+        """A write transaction; commits on exit, rolls back on an exception."""
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable when the database cannot answer."""
+
+    async def close(self) -> None: ...
+
+
+# --- migrations ---------------------------------------------------------------------------------
+
+# Tokens let one migration file serve both dialects; everything else is plain portable SQL.
+DIALECT_TOKENS = {
+    "sqlite": {"@SERIAL_PK@": "INTEGER PRIMARY KEY AUTOINCREMENT", "@BIGINT@": "INTEGER"},
+    "postgres": {"@SERIAL_PK@": "BIGSERIAL PRIMARY KEY", "@BIGINT@": "BIGINT"},
+}
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """(version, sql) pairs from sidecar/store/migrations, in version order."""
+    out = []
+    for entry in resources.files("sidecar.store").joinpath("migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            out.append((entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def render_migration(sql: str, dialect: str) -> list[str]:
+    """Substitute dialect tokens and split into statements (one per `;` at a line end)."""
+    for token, value in DIALECT_TOKENS[dialect].items():
+        sql = sql.replace(token, value)
+    lines = [ln for ln in sql.splitlines() if not ln.lstrip().startswith("--")]
+    statements = re.split(r";\s*(?:\n|$)", "\n".join(lines))
+    return [s.strip() for s in statements if s.strip()]
+
+
+async def migrate(db: Database) -> list[str]:
+    """Apply every migration not yet recorded in `schema_migrations`; return the versions applied.
+
+    Each migration runs in its own transaction with its bookkeeping row, so a crash leaves the
+    schema at a version boundary. Re-running is a no-op.
+    """
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = {r["version"] for r in await db.fetchall("SELECT version FROM schema_migrations")}
+    done = []
+    for version, sql in migration_files():
+        if version in applied:
+            continue
+        try:
+            async with db.transaction() as tx:
+                # Under concurrent start-up (several replicas on one PostgreSQL) another process
+                # may have applied it between our read and this transaction: re-check inside.
+                if await tx.fetchone("SELECT version FROM schema_migrations WHERE version = ?", (version,)):
+                    continue
+                for statement in render_migration(sql, db.dialect):
+                    await tx.execute(statement)
+                await tx.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)",
+                    (version,),
+                )
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise MigrationError(f"migration {version} failed: {exc}") from exc
+        done.append(version)
+    return done
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class Store:
+    """An open, migrated database and the domain repositories built on it.
+
+    Stages reach their tables through a repository property (`store.groups`, `store.rollouts`,
+    ...), each defined in its own module of this package.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @cached_property
+    def checkpoints(self) -> CheckpointRepo:
+        from .checkpoints import CheckpointRepo
+
+        return CheckpointRepo(self.db)
+
+    async def ping(self) -> None:
+        await self.db.ping()
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,189 @@
+"""SQLite backend (the default): WAL mode, one writer connection, a reader connection.
+
+Each aiosqlite connection runs in its own thread, so SQLite never blocks the event loop. WAL
+lets the dashboard read while the pipeline writes. Writes are serialised by an asyncio lock:
+SQLite has one writer anyway, and the lock keeps one task's transaction from interleaving
+with another task's statements on the shared connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
+
+_TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
+
+
+def _to_sql(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime(_TS_FORMAT)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, separators=(",", ":"), default=str)
+    return value
+
+
+def _params(params: Params) -> tuple[Any, ...]:
+    return tuple(_to_sql(p) for p in params)
+
+
+def _parse_ts(raw: bytes) -> datetime:
+    text = raw.decode()
+    try:
+        return datetime.strptime(text, _TS_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        dt = datetime.fromisoformat(text)
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+sqlite3.register_converter("TIMESTAMPTZ", _parse_ts)
+sqlite3.register_converter("JSONB", lambda raw: json.loads(raw))
+sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
+
+
+def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
+    return {d[0]: v for d, v in zip(cursor.description, row, strict=False)}
+
+
+class _Conn:
+    """Statement helpers over one aiosqlite connection, translating errors."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        try:
+            cur = await self.conn.execute(sql, _params(params))
+            count = cur.rowcount
+            await cur.close()
+            return count
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc) from exc
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        try:
+            await self.conn.executemany(sql, [_params(r) for r in rows])
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc) from exc
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        try:
+            async with self.conn.execute(sql, _params(params)) as cur:
+                return await cur.fetchone()
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc) from exc
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        try:
+            async with self.conn.execute(sql, _params(params)) as cur:
+                return list(await cur.fetchall())
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc) from exc
+
+
+def _translate(exc: sqlite3.OperationalError) -> StoreError:
+    text = str(exc)
+    if any(s in text for s in ("unable to open", "disk I/O error", "database is locked", "readonly", "disk is full")):
+        return StoreUnavailable(f"sqlite: {text}")
+    return StoreError(f"sqlite: {text}")
+
+
+class SqliteDatabase:
+    dialect = "sqlite"
+
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: str) -> None:
+        self.path = path
+        self._w = _Conn(writer)
+        self._r = _Conn(reader)
+        self._wlock = asyncio.Lock()
+        self._rlock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str) -> SqliteDatabase:
+        if path != ":memory:":
+            p = Path(path)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot create data directory {p.parent}: {exc.strerror}") from None
+        try:
+            writer = await cls._connect(path)
+            await writer.execute("PRAGMA journal_mode=WAL")
+            await writer.execute("PRAGMA synchronous=NORMAL")
+            reader = await cls._connect(path)
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"cannot open {path}: {exc}") from None
+        return cls(writer, reader, path)
+
+    @staticmethod
+    async def _connect(path: str) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(path, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None)
+        conn.row_factory = _dict_row
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    # Single statements outside a transaction: writes take the writer, SELECTs the reader.
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._wlock:
+            return await self._w.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._rlock:
+            return await self._r.fetchone(sql, params)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._rlock:
+            return await self._r.fetchall(sql, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_Conn]:
+        async with self._wlock:
+            # IMMEDIATE takes the write lock up front, so two processes on one file serialise
+            # instead of failing later with SQLITE_BUSY on upgrade.
+            await self._w.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._w
+            except BaseException:
+                await self._w.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._w.execute("COMMIT")
+
+    async def ping(self) -> None:
+        await self.fetchone("SELECT 1 AS ok")
+
+    async def close(self) -> None:
+        for conn in (self._r.conn, self._w.conn):
+            try:
+                await conn.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection must not mask shutdown
+                pass
+
+
+async def open_sqlite(path: str) -> Store:
+    """Open (creating if needed) and migrate the SQLite store at `path`."""
+    db = await SqliteDatabase.open(path)
+    try:
+        await migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return Store(db)

@@ -1,0 +1,64 @@
+"""The sidecar's own Prometheus metrics, in a registry of their own (served at /metrics).
+
+All names are declared here, once, so dashboards, alert rules and stages agree on them. A
+`Telemetry` instance per process (tests build several) keeps registries from colliding.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+__all__ = ["Telemetry", "CONTENT_TYPE_LATEST"]
+
+
+class Telemetry:
+    def __init__(self) -> None:
+        r = self.registry = CollectorRegistry(auto_describe=True)
+        # ingest
+        self.lines_read = Counter("sidecar_lines_read_total", "Physical lines read", ["source"], registry=r)
+        self.bytes_read = Counter("sidecar_bytes_read_total", "Bytes read from log files", ["source"], registry=r)
+        self.tail_lag = Gauge("sidecar_tail_lag_seconds", "Seconds since unread data appeared in a source", ["source"], registry=r)
+        self.tail_lag_bytes = Gauge("sidecar_tail_lag_bytes", "Bytes written but not yet read", ["source"], registry=r)
+        self.files_tailed = Gauge("sidecar_files_tailed", "Files currently open", ["source"], registry=r)
+        self.rotations = Counter("sidecar_rotations_total", "Rotations and truncations detected", ["source", "kind"], registry=r)
+        self.parse_errors = Counter("sidecar_parse_errors_total", "Lines that could not be parsed", ["source", "reason"], registry=r)
+        self.truncated_lines = Counter("sidecar_truncated_lines_total", "Lines longer than the limit, truncated", ["source"], registry=r)
+        self.checkpoint_errors = Counter("sidecar_checkpoint_errors_total", "Checkpoint writes that failed", registry=r)
+        self.events = Counter("sidecar_error_events_total", "Error events detected", ["level"], registry=r)
+        # groups
+        self.groups = Gauge("sidecar_groups", "Error groups by status", ["status"], registry=r)
+        self.groups_new = Counter("sidecar_groups_new_total", "New error groups", registry=r)
+        self.groups_regressed = Counter("sidecar_groups_regressed_total", "Resolved groups that came back", registry=r)
+        # diagnosis
+        self.diagnoses = Counter("sidecar_diagnoses_total", "Diagnoses made", ["source", "outcome"], registry=r)
+        self.llm_latency = Histogram(
+            "sidecar_llm_latency_seconds", "Latency of LLM calls", ["model"],
+            buckets=(0.25, 0.5, 1, 2, 5, 10, 20, 30, 60), registry=r,
+        )
+        self.llm_tokens = Counter("sidecar_llm_tokens_total", "Tokens used by LLM calls", ["model", "type"], registry=r)
+        self.llm_circuit_open = Gauge("sidecar_llm_circuit_open", "1 when the LLM circuit is open", registry=r)
+        self.llm_budget_remaining = Gauge("sidecar_llm_budget_remaining", "LLM calls left this hour", registry=r)
+        # metrics scraping
+        self.scrapes = Counter("sidecar_scrapes_total", "Scrapes of gateway endpoints", ["target", "outcome"], registry=r)
+        self.scrape_errors = Counter("sidecar_scrape_errors_total", "Scrape failures", ["target", "reason"], registry=r)
+        self.scrape_duration = Histogram(
+            "sidecar_scrape_duration_seconds", "Scrape and parse time", ["target"],
+            buckets=(0.005, 0.01, 0.05, 0.1, 0.5, 1, 5), registry=r,
+        )
+        # rollouts
+        self.gate_evaluations = Counter("sidecar_gate_evaluations_total", "Gate evaluations", ["rollout", "gate", "verdict"], registry=r)
+        self.rollbacks = Counter("sidecar_rollbacks_total", "Rollbacks executed", ["rollout"], registry=r)
+        self.rollout_stage = Gauge("sidecar_rollout_stage_percent", "Current rollout percentage", ["rollout"], registry=r)
+        self.hook_calls = Counter("sidecar_hook_calls_total", "Rollout hook calls", ["kind", "outcome"], registry=r)
+        # alerts
+        self.alert_deliveries = Counter("sidecar_alert_deliveries_total", "Alert deliveries", ["channel", "outcome"], registry=r)
+        # pipeline
+        self.queue_depth = Gauge("sidecar_queue_depth", "Items waiting in a pipeline queue", ["queue"], registry=r)
+        self.store_errors = Counter("sidecar_store_errors_total", "Store operations that failed", ["operation"], registry=r)
+        self.spool_bytes = Gauge("sidecar_spool_bytes", "Bytes waiting in the on-disk spool", registry=r)
+        self.up = Gauge("sidecar_up", "1 while the sidecar runs", registry=r)
+        self.up.set(1)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
