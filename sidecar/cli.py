@@ -1,0 +1,135 @@
+"""The `sidecar` command: run, demo, replay, fingerprint, check, eval.
+
+Problems the user can fix (a bad config, a port in use, an unwritable data directory) print one
+line naming the problem and exit 1, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__
+from .config import ConfigError, load_config
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def _add_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config", "-c", metavar="FILE", default=None,
+        help="YAML config file (default: sidecar.yaml in the working directory, if present); "
+        "SIDECAR_* environment variables override it (nested keys with __, e.g. SIDECAR_SERVER__PORT)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sidecar",
+        description="Observability and error-investigation sidecar for an AI gateway.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="tail logs and metrics, group and diagnose errors, serve the dashboard and API",
+                       description="Run the sidecar: tail the configured sources, group and diagnose errors, "
+                       "evaluate rollouts, send alerts, and serve the dashboard, JSON API, /metrics, /healthz "
+                       "and /readyz (default 0.0.0.0:8081). Stops cleanly on SIGTERM/SIGINT.")
+    _add_config(p)
+
+    p = sub.add_parser("demo", help="run a simulated gateway and the sidecar on it (the one-minute tour)",
+                       description="Start a simulated gateway that writes real-format logs and metrics, "
+                       "and the sidecar on it; prints the dashboard URL and the API token.")
+    p.add_argument("--speed", type=float, default=1.0, help="time scale of the scenario (2 = twice as fast)")
+    p.add_argument("--port", type=int, default=8081, help="dashboard port (default 8081)")
+    p.add_argument("--dir", default=None, help="working directory for the demo (default: a temp directory)")
+
+    p = sub.add_parser("replay", help="read whole log files and print the error events they hold",
+                       description="Read log files from the start (no checkpoints) and print the error "
+                       "events `run` would detect: with --jsonl one JSON object per event, in file order.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=["auto", "text", "json", "docker"], default="auto")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object per error event")
+    _add_config(p)
+
+    p = sub.add_parser("fingerprint", help="print the fingerprint of each message read from stdin",
+                       description="Read messages from stdin, one per line, and print one fingerprint per "
+                       "line, in order, as `run` computes it (no look-ahead).")
+    _add_config(p)
+
+    p = sub.add_parser("check", help="validate the config and rules files",
+                       description="Validate the configuration and every rules file it names; print each "
+                       "problem with its field path and exit 1 when there is any.")
+    _add_config(p)
+
+    p = sub.add_parser("eval", help="score the diagnosis engine on evals/cases",
+                       description="Run evals/cases/*.yaml through the rules engine (and Kimi when "
+                       "MOONSHOT_API_KEY is set) and print a scored table.")
+    p.add_argument("--cases", default="evals/cases", help="directory of case files")
+    _add_config(p)
+    return parser
+
+
+def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        print(f"sidecar {name}: not yet implemented in this version", file=sys.stderr)
+        return EXIT_USAGE
+
+    return handler
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .app import StartupError, run
+    from .logsetup import setup_logging
+
+    config = load_config(args.config)
+    setup_logging(config.logging.level, config.logging.format)
+    try:
+        return asyncio.run(run(config))
+    except StartupError as exc:
+        print(f"sidecar: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_all
+
+    problems = check_all(args.config)
+    for line in problems:
+        print(line)
+    if problems:
+        return EXIT_PROBLEM
+    print("ok: configuration and rules files are valid")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "check": cmd_check,
+    "demo": _not_yet("demo"),
+    "replay": _not_yet("replay"),
+    "fingerprint": _not_yet("fingerprint"),
+    "eval": _not_yet("eval"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"sidecar: {exc.source}: {problem}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

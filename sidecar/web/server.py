@@ -1,0 +1,98 @@
+"""The aiohttp application: health, readiness, the sidecar's /metrics, the JSON API and the pages.
+
+Each stage contributes its API routes from its own module (`api_groups`, `api_rollouts`, ...);
+this module only assembles them and serves the process-level endpoints.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from ..telemetry import CONTENT_TYPE_LATEST
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+
+log = logging.getLogger(__name__)
+
+SIDECAR_KEY: web.AppKey[Sidecar] = web.AppKey("sidecar")
+
+# Route modules, in the order their routes are added. A module that doesn't exist yet (a stage
+# still being built) is skipped; an import error inside an existing module is a bug and raises.
+ROUTE_MODULES = ("api_groups", "api_diagnoses", "api_rollouts", "api_alerts", "pages")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Process alive: answers as long as the event loop runs."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Sources and store usable: 503 with the reasons when they are not."""
+    sidecar = request.app[SIDECAR_KEY]
+    problems = await sidecar.problems()
+    body = {"status": "ready" if not problems else "unready", "problems": problems}
+    return web.json_response(body, status=200 if not problems else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    sidecar = request.app[SIDECAR_KEY]
+    resp = web.Response(body=sidecar.telemetry.render())
+    resp.content_type = CONTENT_TYPE_LATEST.split(";")[0]
+    resp.charset = "utf-8"
+    return resp
+
+
+async def placeholder_index(request: web.Request) -> web.Response:
+    return web.Response(
+        text="<!doctype html><title>gateway-sidecar</title><h1>gateway-sidecar</h1>"
+        '<p>API: <a href="/api/groups">/api/groups</a> · <a href="/metrics">/metrics</a> · '
+        '<a href="/readyz">/readyz</a></p>',
+        content_type="text/html",
+    )
+
+
+def stage_routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
+    routes: list[web.AbstractRouteDef] = []
+    for name in ROUTE_MODULES:
+        qualified = f"{__package__}.{name}"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name == qualified:
+                continue
+            raise
+        routes.extend(module.routes(sidecar))
+    return routes
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    response = await handler(request)
+    # Log content is attacker-controlled; pages escape it, and this keeps injected markup inert
+    # even if a template ever forgot to.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def build_web_app(sidecar: Sidecar) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=1024 * 1024)
+    app[SIDECAR_KEY] = sidecar
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    routes = stage_routes(sidecar)
+    app.router.add_routes(routes)
+    if not any(getattr(r, "path", None) == "/" for r in routes):
+        app.router.add_get("/", placeholder_index)
+    return app
