@@ -1,0 +1,323 @@
+"""PostgreSQL backend: psycopg 3 async with a connection pool, same interface and migrations as SQLite.
+
+This is how a fleet of gateway replicas (each with its own sidecar) shares one set of groups,
+diagnoses and rollout state. The domain SQL is portable (`?` placeholders, ON CONFLICT,
+RETURNING), so this module only translates placeholders and values and maps errors:
+
+- `?` becomes `%s`; a literal `%` becomes `%%` (psycopg reads `%` everywhere in a query that
+  has parameters). `?` inside quoted literals or identifiers is left alone.
+- dicts/lists (and tuples, as on SQLite) are sent as `Jsonb`; rows come back as dicts.
+- TIMESTAMPTZ values are returned in UTC whatever the session time zone is (a loader, not a
+  `SET TIME ZONE`: a session setting does not survive a transaction-mode pooler).
+- NUMERIC results (PostgreSQL's type for `SUM(bigint)`, `AVG(...)`) come back as int when
+  integral, else float, which is what SQLite returns for the same query. Decimal would
+  make portable code like `row["n"] + 1` behave differently per backend.
+- Connection failures (OperationalError and InterfaceError: refused, reset, admin shutdown,
+  pool timeout) raise `StoreUnavailable`; everything else the database rejects raises
+  `StoreError` with the server's message.
+
+Supabase: both the direct connection string and the pooled one (Supavisor/pgbouncer in
+transaction mode) work. Prepared statements are disabled (`prepare_threshold=None`) because a
+transaction-mode pooler hands each transaction to a different server session, where a named
+prepared statement from an earlier one does not exist. For the same reason no session state
+is relied on: the migration lock is a transaction-scoped advisory lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+from psycopg.types.datetime import TimestamptzLoader
+from psycopg.types.json import Jsonb
+from psycopg.types.numeric import NumericLoader
+from psycopg_pool import AsyncConnectionPool
+
+from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
+
+log = logging.getLogger(__name__)
+
+# Key of the advisory lock that serialises migrations of replicas starting together
+# (an arbitrary constant: "sidecar" in ASCII, fits a bigint).
+MIGRATION_LOCK_KEY = 0x73696465636172
+
+
+@lru_cache(maxsize=1024)
+def translate_sql(sql: str) -> str:
+    """`?` placeholders -> `%s`, `%` -> `%%`, leaving quoted text and identifiers alone for `?`.
+
+    Quoted text still gets `%` doubled: psycopg's placeholder parser does not know SQL quoting.
+    """
+    out: list[str] = []
+    quote: str | None = None
+    for ch in sql:
+        if ch == "%":
+            out.append("%%")
+        elif quote is not None:
+            out.append(ch)
+            if ch == quote:
+                quote = None  # a doubled quote re-opens on the next char, which is still right
+        elif ch in ("'", '"'):
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _to_pg(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return Jsonb(value)
+    if isinstance(value, tuple):
+        return Jsonb(list(value))
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # the store's convention: naive means UTC
+    return value
+
+
+def _params(params: Params) -> tuple[Any, ...]:
+    return tuple(_to_pg(p) for p in params)
+
+
+class _UtcTimestamptzLoader(TimestamptzLoader):
+    def load(self, data: Any) -> datetime:
+        return super().load(data).astimezone(UTC)
+
+
+class _PortableNumericLoader(NumericLoader):
+    def load(self, data: Any) -> Any:
+        value = super().load(data)
+        if isinstance(value, Decimal):
+            if value == value.to_integral_value():
+                return int(value)
+            return float(value)
+        return value
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    """Connection-level trouble (retry or spool) as opposed to a statement the server rejected."""
+    if isinstance(exc, psycopg.errors.TransactionRollback):
+        # Serialization failures and deadlocks are transient too: the work should be retried.
+        return True
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def _translate(exc: psycopg.Error) -> StoreError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _is_unavailable(exc):
+        return StoreUnavailable(f"postgres: {text}")
+    return StoreError(f"postgres: {text}")
+
+
+class _PgConn:
+    """Statement helpers over one connection (inside a transaction or for a single statement)."""
+
+    def __init__(self, conn: AsyncConnection[Row]) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        cur = await self.conn.execute(translate_sql(sql), _params(params))
+        return cur.rowcount
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        if not rows:
+            return
+        async with self.conn.cursor() as cur:
+            await cur.executemany(translate_sql(sql), [_params(r) for r in rows])
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        cur = await self.conn.execute(translate_sql(sql), _params(params))
+        return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        cur = await self.conn.execute(translate_sql(sql), _params(params))
+        return await cur.fetchall()
+
+
+class _TxConn(_PgConn):
+    """Inside `transaction()`: the same helpers, with errors translated for the caller."""
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        try:
+            return await super().execute(sql, params)
+        except psycopg.Error as exc:
+            raise _translate(exc) from exc
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        try:
+            await super().executemany(sql, rows)
+        except psycopg.Error as exc:
+            raise _translate(exc) from exc
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        try:
+            return await super().fetchone(sql, params)
+        except psycopg.Error as exc:
+            raise _translate(exc) from exc
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        try:
+            return await super().fetchall(sql, params)
+        except psycopg.Error as exc:
+            raise _translate(exc) from exc
+
+
+async def _configure(conn: AsyncConnection[Any]) -> None:
+    conn.adapters.register_loader("timestamptz", _UtcTimestamptzLoader)
+    conn.adapters.register_loader("numeric", _PortableNumericLoader)
+
+
+class PostgresDatabase:
+    """A `Database` over an `AsyncConnectionPool` (autocommit; explicit transactions)."""
+
+    dialect = "postgres"
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+        # Set after a connection-level failure: idle pooled connections may be dead (the server
+        # restarted), so the next operation first asks the pool to check and replace them
+        # instead of failing once per stale connection.
+        self._suspect = False
+
+    @classmethod
+    async def open(cls, dsn: str, pool_size: int = 5, *, connect_timeout: float = 10.0) -> PostgresDatabase:
+        """Open a pool on `dsn` and wait for one working connection (StoreUnavailable if none)."""
+        pool: AsyncConnectionPool = AsyncConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=max(1, pool_size),
+            open=False,
+            timeout=connect_timeout,  # how long an operation waits for a connection before StoreUnavailable
+            reconnect_timeout=float("inf"),  # keep trying in the background through an outage
+            kwargs={"autocommit": True, "prepare_threshold": None, "row_factory": dict_row,
+                    "connect_timeout": max(1, int(connect_timeout))},
+            configure=_configure,
+            name="sidecar-store",
+        )
+        try:
+            await pool.open(wait=True, timeout=connect_timeout)
+        except psycopg.Error as exc:
+            await pool.close()
+            raise StoreUnavailable(f"postgres: cannot connect: {_first_line(exc)}") from None
+        return cls(pool)
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection[Row]]:
+        if self._suspect:
+            self._suspect = False
+            try:
+                await self._pool.check()
+            except Exception:  # noqa: BLE001 - a failed check is reported by the operation itself
+                pass
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except psycopg.Error as exc:
+            if _is_unavailable(exc):
+                self._suspect = True
+            raise _translate(exc) from exc
+        except StoreUnavailable:
+            self._suspect = True
+            raise
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._connection() as conn:
+            return await _PgConn(conn).execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._connection() as conn:
+            return await _PgConn(conn).fetchone(sql, params)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._connection() as conn:
+            return await _PgConn(conn).fetchall(sql, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_TxConn]:
+        async with self._connection() as conn, conn.transaction():
+            yield _TxConn(conn)
+
+    async def ping(self) -> None:
+        await self.fetchone("SELECT 1 AS ok")
+
+    async def close(self) -> None:
+        try:
+            await self._pool.close(timeout=2.0)
+        except Exception:  # noqa: BLE001 - closing a broken pool must not mask shutdown
+            pass
+
+    async def migrate(self) -> list[str]:
+        """Run `base.migrate` with every replica serialised on one advisory lock.
+
+        All pending migrations run in ONE outer transaction holding `pg_advisory_xact_lock`:
+        a second replica starting at the same moment waits, then finds the versions recorded
+        and does nothing. PostgreSQL DDL is transactional, so this stays all-or-nothing; the
+        per-migration transactions of `migrate()` become savepoints. A transaction-scoped lock
+        (not `pg_advisory_lock`) is what works through a transaction-mode pooler.
+        """
+        async with self._connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
+            return await migrate(_SingleConnection(conn))
+
+
+class _SingleConnection:
+    """A `Database` view of one connection already inside a transaction (nested = savepoints)."""
+
+    dialect = "postgres"
+
+    def __init__(self, conn: AsyncConnection[Row]) -> None:
+        self._tx = _TxConn(conn)
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        return await self._tx.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        await self._tx.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        return await self._tx.fetchone(sql, params)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self._tx.fetchall(sql, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_TxConn]:
+        async with self._conn.transaction():
+            yield self._tx
+
+    async def ping(self) -> None:
+        await self.fetchone("SELECT 1 AS ok")
+
+    async def close(self) -> None:
+        return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def open_postgres(dsn: str, pool_size: int = 5, *, connect_timeout: float = 10.0) -> Store:
+    """Open, migrate (under the advisory lock) and return the PostgreSQL store at `dsn`."""
+    db = await PostgresDatabase.open(dsn, pool_size, connect_timeout=connect_timeout)
+    try:
+        await db.migrate()
+    except BaseException:
+        await db.close()
+        raise
+    return Store(db)
