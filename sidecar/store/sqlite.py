@@ -168,7 +168,12 @@ class SqliteDatabase:
                 await self._w.execute("COMMIT")
 
     async def ping(self) -> None:
-        await self.fetchone("SELECT 1 AS ok")
+        try:
+            await self.fetchone("SELECT 1 AS ok")
+        except StoreError:
+            raise
+        except Exception as exc:  # a closed or broken connection raises ValueError/sqlite3.Error
+            raise StoreUnavailable(f"sqlite: {exc}") from exc
 
     async def close(self) -> None:
         for conn in (self._r.conn, self._w.conn):

@@ -1,0 +1,134 @@
+"""The `sidecar` command as a user runs it: real subprocesses, real signals, real ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sidecar import __version__
+
+SIDECAR = [sys.executable, "-m", "sidecar"]
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*SIDECAR, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
+
+
+def start_run(tmp_path: Path, port: int, *extra: str) -> subprocess.Popen:
+    config = tmp_path / "sidecar.yaml"
+    config.write_text(
+        f"server: {{host: 127.0.0.1, port: {port}}}\nstore: {{path: {tmp_path}/data/sidecar.db}}\n"
+        f"ingest: {{checkpoint_dir: {tmp_path}/data/checkpoints}}\nrollouts_file: null\n"
+    )
+    return subprocess.Popen([*SIDECAR, "run", "--config", str(config), *extra], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"sidecar exited early: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("sidecar did not become healthy")
+
+
+def test_version(tmp_path):
+    r = run_cli("--version", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.strip() == f"sidecar {__version__}"
+
+
+@pytest.mark.parametrize("command", ["run", "demo", "replay", "fingerprint", "check", "eval"])
+def test_every_subcommand_explains_itself(tmp_path, command):
+    r = run_cli(command, "--help", cwd=tmp_path)
+    assert r.returncode == 0
+    assert f"usage: sidecar {command}" in r.stdout
+    assert len(r.stdout.splitlines()) >= 4
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_run_within_5s_with_exit_0(tmp_path, free_port, sig):
+    proc = start_run(tmp_path, free_port)
+    try:
+        wait_healthy(free_port, proc)
+        started = time.monotonic()
+        proc.send_signal(sig)
+        assert proc.wait(timeout=5) == 0
+        assert time.monotonic() - started < 5
+        assert "sidecar stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def one_line_error(r: subprocess.CompletedProcess) -> str:
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("sidecar:")]
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def test_typo_key_is_one_clear_line(tmp_path):
+    (tmp_path / "c.yaml").write_text("server:\n  prot: 9000\n")
+    line = one_line_error(run_cli("run", "--config", "c.yaml", cwd=tmp_path))
+    assert line == "sidecar: c.yaml: server.prot: unknown key (check the spelling)"
+
+
+def test_wrong_type_is_one_clear_line(tmp_path):
+    (tmp_path / "c.yaml").write_text("server:\n  port: lots\n")
+    line = one_line_error(run_cli("run", "--config", "c.yaml", cwd=tmp_path))
+    assert line.startswith("sidecar: c.yaml: server.port: ")
+
+
+def test_port_in_use_is_one_clear_line(tmp_path, free_port):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", free_port))
+        busy.listen()
+        (tmp_path / "c.yaml").write_text(f"server: {{host: 127.0.0.1, port: {free_port}}}\nrollouts_file: null\n")
+        line = one_line_error(run_cli("run", "--config", "c.yaml", cwd=tmp_path))
+    assert line.startswith(f"sidecar: server: cannot listen on 127.0.0.1:{free_port}")
+    assert "address already in use" in line
+
+
+def test_unwritable_data_directory_is_one_clear_line(tmp_path, free_port):
+    # A path under a regular file can never be created, also for root (chmod would not stop root).
+    (tmp_path / "blocker").write_text("")
+    (tmp_path / "c.yaml").write_text(
+        f"server: {{host: 127.0.0.1, port: {free_port}}}\nstore: {{path: {tmp_path}/blocker/data/s.db}}\nrollouts_file: null\n"
+    )
+    line = one_line_error(run_cli("run", "--config", "c.yaml", cwd=tmp_path))
+    assert line.startswith("sidecar: store: cannot create data directory")
+
+
+def test_check_reports_every_problem_and_exits_1(tmp_path):
+    (tmp_path / "c.yaml").write_text(
+        "server:\n  port: 0\nrollouts_file: null\nrollouts:\n  - name: a\n    flag: F\n    stages: [{percent: 1}, {percent: 10}, {percent: 150}]\n"
+    )
+    r = run_cli("check", "--config", "c.yaml", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [
+        "c.yaml: server.port: must be between 1 and 65535",
+        "c.yaml: rollouts[0].stages[2].percent: must be between 0 and 100",
+    ]
+
+
+def test_check_ok(tmp_path):
+    (tmp_path / "c.yaml").write_text("server:\n  port: 9000\nrollouts_file: null\n")
+    r = run_cli("check", "--config", "c.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("ok")
