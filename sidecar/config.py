@@ -103,6 +103,8 @@ class StoreConfig(Strict):
     supabase_key: SecretStr | None = None  # service-role key
     spool_dir: str = "./data/spool"
     spool_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    connect_timeout: float = Field(default=10.0, gt=0, le=300)  # postgres/supabase: wait for a connection
+    spool_retry_max: float = Field(default=30.0, gt=0)  # seconds between store probes while spooling (max)
 
 
 # --- errors (grouping) --------------------------------------------------------------------------
