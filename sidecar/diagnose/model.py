@@ -1,0 +1,133 @@
+"""The diagnosis data types: what a diagnosis says (`Diagnosis`) and what it was made from (`DiagnosisInput`).
+
+A `Diagnosis` is the same shape whether the rules engine or Kimi made it, so the store, the API,
+the dashboard and the alerts never care which one did; `source` says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..ingest.record import ErrorEvent
+
+Severity = Literal["low", "medium", "high", "critical"]
+Category = Literal["provider", "network", "storage", "concurrency", "config", "code", "capacity", "unknown"]
+Source = Literal["rules", "kimi"]
+
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+CATEGORIES: tuple[str, ...] = ("provider", "network", "storage", "concurrency", "config", "code", "capacity", "unknown")
+SUMMARY_MAX = 240
+
+
+def one_line(text: str, limit: int = SUMMARY_MAX) -> str:
+    """Collapse whitespace (newlines included) and cut at `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def severity_distance(a: str, b: str) -> int:
+    """Ordinal steps between two severities (low < medium < high < critical)."""
+    return abs(SEVERITIES.index(a) - SEVERITIES.index(b))
+
+
+class Tokens(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: int = Field(default=0, ge=0)
+    output: int = Field(default=0, ge=0)
+
+
+class Diagnosis(BaseModel):
+    """One diagnosis of one error group."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str = Field(min_length=1)
+    root_cause: str = Field(min_length=1)
+    suggested_fix: list[str] = Field(default_factory=list)
+    severity: Severity
+    confidence: float = Field(ge=0, le=1)
+    category: Category
+    evidence: list[str] = Field(default_factory=list)
+    source: Source
+    model: str | None = None  # "rules" for the rules engine, else the LLM model id
+    rule: str | None = None  # the rule id that matched (rules source), or the rule hint given to the LLM
+    prompt_version: str | None = None
+    duration_ms: int = Field(default=0, ge=0)
+    tokens: Tokens = Field(default_factory=Tokens)
+
+    @field_validator("summary")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        return one_line(v)
+
+    @field_validator("suggested_fix")
+    @classmethod
+    def _steps(cls, v: list[str]) -> list[str]:
+        return [s.strip() for s in v if s and s.strip()]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+@dataclass(slots=True)
+class DiagnosisInput:
+    """Everything known about one error group when it is diagnosed (before redaction).
+
+    Built from an `ErrorEvent` (`from_event`) or from the stored group and its latest sample
+    (`sidecar.diagnose.service` does that), so the rules engine and the prompt see the same data.
+    """
+
+    fingerprint: str
+    message: str
+    level: str = "ERROR"
+    logger: str | None = None
+    exception_type: str | None = None
+    exception_message: str | None = None
+    chain_types: tuple[str, ...] = ()
+    traceback: str = ""  # the raw text of the record (header line + traceback)
+    context: tuple[str, ...] = ()  # lines around the record in the same file
+    file: str | None = None
+    line: int | None = None
+    count: int = 1
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    regressions: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)  # rollout state, gateway metrics
+
+    @classmethod
+    def from_event(cls, event: ErrorEvent, fingerprint: str = "", count: int = 1) -> DiagnosisInput:
+        return cls(
+            fingerprint=fingerprint,
+            message=event.message,
+            level=event.level,
+            logger=event.logger,
+            exception_type=event.exception_type,
+            exception_message=event.exception_message,
+            chain_types=tuple(e.type for e in event.chain),
+            traceback=event.raw,
+            context=tuple(event.context),
+            file=event.file,
+            line=event.line,
+            count=count,
+            first_seen=event.timestamp,
+            last_seen=event.timestamp,
+        )
+
+    def exception_types(self) -> list[str]:
+        types = [t for t in (self.exception_type, *self.chain_types) if t]
+        return list(dict.fromkeys(types))
+
+    def messages(self) -> list[str]:
+        return [m for m in (self.message, self.exception_message) if m]
+
+    def lines(self) -> list[str]:
+        """Every input line the evidence may quote, in order: message, traceback, context."""
+        out: list[str] = []
+        for chunk in (*self.messages(), self.traceback, *self.context):
+            out.extend(ln for ln in chunk.splitlines() if ln.strip())
+        return out

@@ -1,0 +1,297 @@
+"""The rules engine: known failure modes -> diagnoses, offline, in microseconds.
+
+`rules/diagnoses.yaml` lists rules in priority order; the first rule whose every matcher matches
+wins. Matchers are regular expressions (case-insensitive unless `case_sensitive: true`):
+
+- `exception_type`: searched in the final exception type and every type of its chain
+- `message`: searched in the log message and the exception message
+- `logger`: searched in the logger name
+- `traceback`: searched in the raw record (header line plus traceback)
+- `text`: searched in all of the above plus the context lines
+- `level`: a list of levels (exact, upper case)
+
+The diagnosis texts are templates: `{exception_type}`, `{logger}`, `{level}`, `{count}` and every
+named group of a matching regex (`(?P<column>...)`) are filled in; a literal brace is `{{`.
+With nothing matching, a catch-all by level answers (category `unknown`, low confidence), so every
+group always gets a diagnosis.
+
+The file is validated at start (`load_rules`): an unknown key, a bad regex, a template naming a
+field no regex provides, or a duplicate id fails with its field path, never later at run time.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..config import ConfigError, read_yaml, validation_problems
+from .model import Category, Diagnosis, DiagnosisInput, Severity, one_line
+
+BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message"})
+MAX_EVIDENCE = 5
+DEFAULT_RULES_FILE = "rules/diagnoses.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _compiles(v: str | None) -> str | None:
+    if v is None:
+        return v
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return v
+
+
+class Match(_Strict):
+    exception_type: str | None = None
+    message: str | None = None
+    logger: str | None = None
+    traceback: str | None = None
+    text: str | None = None
+    level: list[str] | None = None
+    case_sensitive: bool = False
+
+    _check = field_validator("exception_type", "message", "logger", "traceback", "text")(_compiles)
+
+    @field_validator("level")
+    @classmethod
+    def _levels(cls, v: list[str] | None) -> list[str] | None:
+        return [lv.upper() for lv in v] if v is not None else None
+
+    @model_validator(mode="after")
+    def _something(self) -> Match:
+        if not any((self.exception_type, self.message, self.logger, self.traceback, self.text, self.level)):
+            raise ValueError("a rule must match on at least one of exception_type, message, logger, traceback, text, level")
+        return self
+
+    def patterns(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in ("exception_type", "message", "logger", "traceback", "text")
+                if getattr(self, k)}
+
+
+class RuleDiagnosis(_Strict):
+    summary: str = Field(min_length=1)
+    root_cause: str = Field(min_length=1)
+    suggested_fix: list[str] = Field(min_length=1)
+    severity: Severity
+    category: Category
+    confidence: float = Field(ge=0, le=1)
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    description: str | None = None
+    match: Match
+    diagnosis: RuleDiagnosis
+
+    @model_validator(mode="after")
+    def _templates(self) -> Rule:
+        groups: set[str] = set()
+        for pattern in self.match.patterns().values():
+            groups |= set(re.compile(pattern).groupindex)
+        known = BUILTIN_FIELDS | groups
+        d = self.diagnosis
+        for where, text in [("summary", d.summary), ("root_cause", d.root_cause),
+                            *((f"suggested_fix[{i}]", s) for i, s in enumerate(d.suggested_fix))]:
+            try:
+                names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+            except ValueError as exc:
+                raise ValueError(f"diagnosis.{where}: bad template ({exc}); write a literal brace as {{{{") from None
+            unknown = {n for n in names if n not in known}
+            if unknown:
+                raise ValueError(
+                    f"diagnosis.{where}: unknown template field(s) {sorted(unknown)}; "
+                    f"available: {sorted(known)}"
+                )
+        return self
+
+
+class RulesFile(_Strict):
+    version: int = 1
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class _Compiled:
+    """A rule with its regexes compiled once."""
+
+    __slots__ = ("rule", "res", "levels")
+
+    def __init__(self, rule: Rule) -> None:
+        flags = 0 if rule.match.case_sensitive else re.IGNORECASE
+        self.rule = rule
+        self.res = {k: re.compile(v, flags) for k, v in rule.match.patterns().items()}
+        self.levels = frozenset(rule.match.level) if rule.match.level else None
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+class RuleSet:
+    """Compiled rules; `diagnose(input)` returns the first matching rule's diagnosis (or the catch-all)."""
+
+    def __init__(self, rules: list[Rule], source: str = "<memory>") -> None:
+        self.rules = rules
+        self.source = source
+        self._compiled = [_Compiled(r) for r in rules]
+
+    def __len__(self) -> int:
+        return len(self._compiled)
+
+    def match(self, inp: DiagnosisInput) -> tuple[Rule, dict[str, str], list[str]] | None:
+        """The first matching rule, the named groups its regexes captured, and the evidence lines."""
+        targets = _targets(inp)
+        for c in self._compiled:
+            if c.levels is not None and inp.level.upper() not in c.levels:
+                continue
+            groups: dict[str, str] = {}
+            ok = True
+            for key, rx in c.res.items():
+                m = _search(rx, targets[key])
+                if m is None:
+                    ok = False
+                    break
+                groups.update({k: v for k, v in m.groupdict().items() if v is not None})
+            if ok:
+                return c.rule, groups, _evidence(c, inp)
+        return None
+
+    def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
+        start = time.perf_counter()
+        found = self.match(inp)
+        if found is None:
+            diagnosis = catch_all(inp)
+        else:
+            rule, groups, evidence = found
+            fields = _Fields(groups)
+            fields.update(
+                exception_type=inp.exception_type or "error", logger=inp.logger or "?",
+                level=inp.level, count=inp.count, message=one_line(inp.message, 160),
+            )
+            fields.update(groups)
+            d = rule.diagnosis
+            diagnosis = Diagnosis(
+                summary=d.summary.format_map(fields),
+                root_cause=d.root_cause.format_map(fields),
+                suggested_fix=[s.format_map(fields) for s in d.suggested_fix],
+                severity=d.severity,
+                category=d.category,
+                confidence=d.confidence,
+                evidence=evidence,
+                source="rules",
+                model="rules",
+                rule=rule.id,
+            )
+        diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
+        return diagnosis
+
+
+def _targets(inp: DiagnosisInput) -> dict[str, list[str]]:
+    messages = inp.messages()
+    types = inp.exception_types()
+    return {
+        "exception_type": types,
+        "message": messages,
+        "logger": [inp.logger] if inp.logger else [],
+        "traceback": [inp.traceback] if inp.traceback else [],
+        "text": [*messages, *types, inp.traceback, *inp.context],
+    }
+
+
+def _search(rx: re.Pattern[str], texts: list[str]) -> re.Match[str] | None:
+    for text in texts:
+        if text:
+            m = rx.search(text)
+            if m is not None:
+                return m
+    return None
+
+
+def _evidence(c: _Compiled, inp: DiagnosisInput) -> list[str]:
+    """Verbatim input lines that a content regex of the rule matches (at most MAX_EVIDENCE)."""
+    content = [rx for k, rx in c.res.items() if k in ("message", "traceback", "text", "exception_type")]
+    out: list[str] = []
+    for line in inp.lines():
+        if any(rx.search(line) for rx in content):
+            stripped = line.strip()
+            if stripped not in out:
+                out.append(stripped)
+            if len(out) >= MAX_EVIDENCE:
+                break
+    if not out and inp.message.strip():
+        out.append(inp.message.strip().splitlines()[0])
+    return out
+
+
+_LEVEL_SEVERITY = {"CRITICAL": "high", "FATAL": "high", "ERROR": "medium"}
+
+
+def catch_all(inp: DiagnosisInput) -> Diagnosis:
+    """The answer when no rule matches: honest about knowing little (category unknown, low confidence)."""
+    what = inp.exception_type or f"{inp.level} log record"
+    where = f" from logger {inp.logger}" if inp.logger else ""
+    first = inp.message.strip().splitlines()[0] if inp.message.strip() else what
+    return Diagnosis(
+        summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
+        root_cause=(
+            "No built-in rule matches this error, so the cause is not known from the text alone. "
+            "Read the traceback's last application frame and the lines logged just before it."
+        ),
+        suggested_fix=[
+            "Open the latest sample and its traceback; find the last frame in the gateway's own code (src/, tools/, utils/).",
+            "Check whether the error started with a deploy, a config change or a provider incident (compare first-seen time).",
+            "If it recurs, add a rule for it to rules/diagnoses.yaml so the next occurrence is recognised.",
+        ],
+        severity=_LEVEL_SEVERITY.get(inp.level.upper(), "low"),  # type: ignore[arg-type]
+        category="unknown",
+        confidence=0.1,
+        evidence=[first],
+        source="rules",
+        model="rules",
+        rule="catch-all",
+    )
+
+
+def parse_rules(data: Any, source: str = "<memory>") -> RuleSet:
+    """Validate parsed YAML into a RuleSet; raise ConfigError with `field.path: reason` lines."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(source, ["(root): must be a mapping with a `rules` list"])
+    try:
+        parsed = RulesFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(source, validation_problems(exc)) from None
+    seen: dict[str, int] = {}
+    problems = []
+    for i, rule in enumerate(parsed.rules):
+        if rule.id in seen:
+            problems.append(f"rules[{i}].id: duplicate rule id {rule.id!r} (first at rules[{seen[rule.id]}])")
+        seen.setdefault(rule.id, i)
+    if problems:
+        raise ConfigError(source, problems)
+    return RuleSet(parsed.rules, source)
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Load and validate a rules file (`sidecar check` and start-up call this)."""
+    return parse_rules(read_yaml(path), str(path))
+
+
+def default_rules_path(configured: str = DEFAULT_RULES_FILE) -> Path:
+    """The configured path, or the repository's copy next to the package (an editable install run elsewhere)."""
+    p = Path(configured)
+    if p.exists() or p.is_absolute():
+        return p
+    repo_copy = Path(__file__).resolve().parents[2] / configured
+    return repo_copy if repo_copy.exists() else p
