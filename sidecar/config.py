@@ -157,7 +157,8 @@ class ScrapeTarget(Strict):
     families: list[str] = Field(default_factory=list)  # empty: keep all
     interval: float = Field(default=5.0, gt=0)
     timeout: float = Field(default=3.0, gt=0)
-    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)  # larger bodies: scrape skipped, counted
+    stale_after: int = Field(default=3, ge=1)  # intervals without a successful scrape -> series stale
 
 
 class JsonlStream(Strict):
@@ -165,6 +166,11 @@ class JsonlStream(Strict):
     paths: list[str] = Field(min_length=1)
     timestamp_field: str = "timestamp"
     start_at: Literal["beginning", "end"] = "end"
+    poll_interval: float = Field(default=1.0, gt=0)
+    max_records: int = Field(default=50_000, ge=10)  # per stream; oldest dropped first
+    max_line_bytes: int = Field(default=1024 * 1024, ge=1024)
+    skip_field: str | None = "event_type"  # records carrying it are not requests (rollout_stage, rollback)
+    drop_fields: list[str] = Field(default_factory=lambda: ["request_id"])  # not kept in memory
 
 
 class MetricsConfig(Strict):
@@ -173,6 +179,8 @@ class MetricsConfig(Strict):
     jsonl: list[JsonlStream] = Field(default_factory=list)
     prometheus_url: str | None = None  # PromQL backend (Prometheus, Thanos, Mimir)
     promql_timeout: float = Field(default=5.0, gt=0)
+    max_series: int = Field(default=5000, ge=1)  # across all targets; a cardinality flood is cut here
+    max_samples_per_series: int = Field(default=720, ge=2)  # 30 min at 2.5 s; 16 bytes a sample
 
 
 # --- rollouts -----------------------------------------------------------------------------------
@@ -226,15 +234,19 @@ class RolloutConfig(Strict):
 class ReceiverConfig(Strict):
     name: str
     kind: Literal["slack", "discord", "teams", "webhook", "alertmanager"]
-    url: str
-    secret: SecretStr | None = None
+    url: str  # `${ENV_VAR}` is expanded when the rules are loaded (webhook URLs are secrets)
+    secret: SecretStr | None = None  # webhook: HMAC-SHA256 signing key (`${ENV_VAR}` expanded)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     timeout: float = Field(default=10.0, gt=0)
+    send_resolved: bool = True
+    headers: dict[str, str] = Field(default_factory=dict)  # extra HTTP headers (`${ENV_VAR}` expanded)
 
 
 class RouteConfig(Strict):
+    name: str | None = None  # default: "route-<index>"
     receivers: list[str] = Field(min_length=1)
-    match: dict[str, str | list[str]] = Field(default_factory=dict)
+    match: dict[str, str | list[str]] = Field(default_factory=dict)  # label == value (or any of a list)
+    match_re: dict[str, str] = Field(default_factory=dict)  # label fully matches the regex
     group_by: list[str] = Field(default_factory=lambda: ["kind"])
     group_wait: float = Field(default=10.0, ge=0)
     group_interval: float = Field(default=60.0, ge=0)
@@ -248,6 +260,13 @@ class AlertsConfig(Strict):
     rules_file: str | None = "rules/alerts.yaml"
     receivers: list[ReceiverConfig] = Field(default_factory=list)
     routes: list[RouteConfig] = Field(default_factory=list)
+    max_attempts: int = Field(default=8, ge=1, le=100)  # per delivery, then "failed" (retried after restart)
+    backoff_base: float = Field(default=2.0, gt=0)  # seconds; doubles per attempt, jittered
+    backoff_max: float = Field(default=300.0, gt=0)
+    retry_after_max: float = Field(default=3600.0, gt=0)  # cap on a receiver's Retry-After
+    requeue_window: float = Field(default=86400.0, ge=0)  # failed-but-retryable deliveries this young restart
+    resend_interval: float = Field(default=60.0, gt=0)  # Alertmanager: re-post firing alerts this often
+    retention: float = Field(default=7 * 86400.0, gt=0)  # keep delivery records this long
 
 
 # --- logging ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from .alerts import AlertRepo
     from .checkpoints import CheckpointRepo
 
 Row = dict[str, Any]
@@ -144,6 +145,12 @@ class Store:
         from .checkpoints import CheckpointRepo
 
         return CheckpointRepo(self.db)
+
+    @cached_property
+    def alerts(self) -> AlertRepo:
+        from .alerts import AlertRepo
+
+        return AlertRepo(self.db)
 
     async def ping(self) -> None:
         await self.db.ping()

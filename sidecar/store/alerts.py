@@ -1,0 +1,147 @@
+"""Alerting tables: the delivery outbox, aggregation group state, and silences.
+
+Times are aware UTC datetimes in and out (the caller converts from its clock with `utc()`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .base import Database, Row
+
+_DELIVERY_COLUMNS = (
+    "id, receiver, channel, route, group_key, coalesce_key, summary, alert_count, status, retryable, attempts, "
+    "last_error, http_status, next_attempt_at, created_at, updated_at, sent_at"
+)
+
+
+class AlertRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- deliveries (outbox) ----------------------------------------------------------------
+
+    async def enqueue(self, *, receiver: str, channel: str, route: str | None, group_key: str, payload: Any,
+                      summary: str, alert_count: int, now: datetime, coalesce_key: str | None = None) -> int:
+        """Add a pending delivery (or replace the payload of a pending one with the same coalesce_key)."""
+        async with self.db.transaction() as tx:
+            if coalesce_key is not None:
+                row = await tx.fetchone(
+                    "SELECT id FROM alert_deliveries WHERE coalesce_key = ? AND status = 'pending' "
+                    "ORDER BY id DESC LIMIT 1", (coalesce_key,))
+                if row is not None:
+                    await tx.execute(
+                        "UPDATE alert_deliveries SET payload = ?, summary = ?, alert_count = ?, updated_at = ? "
+                        "WHERE id = ?", (payload, summary, alert_count, now, row["id"]))
+                    return int(row["id"])
+            row = await tx.fetchone(
+                "INSERT INTO alert_deliveries (receiver, channel, route, group_key, coalesce_key, summary, "
+                "alert_count, status, retryable, attempts, payload, next_attempt_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?) RETURNING id",
+                (receiver, channel, route, group_key, coalesce_key, summary, alert_count, True, payload, now, now, now),
+            )
+            assert row is not None
+            return int(row["id"])
+
+    async def get(self, delivery_id: int, with_payload: bool = True) -> Row | None:
+        cols = _DELIVERY_COLUMNS + (", payload" if with_payload else "")
+        return await self.db.fetchone(f"SELECT {cols} FROM alert_deliveries WHERE id = ?", (delivery_id,))
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Row]:
+        return await self.db.fetchall(
+            f"SELECT {_DELIVERY_COLUMNS}, payload FROM alert_deliveries "
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            (now, limit),
+        )
+
+    async def next_pending_at(self) -> datetime | None:
+        row = await self.db.fetchone(
+            "SELECT next_attempt_at FROM alert_deliveries WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1")
+        return row["next_attempt_at"] if row else None
+
+    async def mark_sent(self, delivery_id: int, *, attempts: int, http_status: int | None, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE alert_deliveries SET status = 'sent', attempts = ?, http_status = ?, last_error = NULL, "
+            "sent_at = ?, updated_at = ? WHERE id = ?", (attempts, http_status, now, now, delivery_id))
+
+    async def mark_retry(self, delivery_id: int, *, attempts: int, next_attempt_at: datetime, error: str,
+                         http_status: int | None, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, http_status = ?, "
+            "updated_at = ? WHERE id = ?", (attempts, next_attempt_at, error, http_status, now, delivery_id))
+
+    async def mark_failed(self, delivery_id: int, *, attempts: int, error: str, http_status: int | None,
+                          retryable: bool, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE alert_deliveries SET status = 'failed', attempts = ?, last_error = ?, http_status = ?, "
+            "retryable = ?, updated_at = ? WHERE id = ?", (attempts, error, http_status, retryable, now, delivery_id))
+
+    async def requeue_failed(self, *, since: datetime, now: datetime) -> int:
+        """At start: deliveries that ran out of attempts on a transient error get another round."""
+        return await self.db.execute(
+            "UPDATE alert_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? "
+            "WHERE status = 'failed' AND retryable = ? AND created_at >= ?", (now, now, True, since))
+
+    async def recent(self, limit: int = 100, status: str | None = None, with_payload: bool = False) -> list[Row]:
+        cols = _DELIVERY_COLUMNS + (", payload" if with_payload else "")
+        if status:
+            return await self.db.fetchall(
+                f"SELECT {cols} FROM alert_deliveries WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit))
+        return await self.db.fetchall(f"SELECT {cols} FROM alert_deliveries ORDER BY id DESC LIMIT ?", (limit,))
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM alert_deliveries GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+
+    async def prune(self, before: datetime) -> int:
+        return await self.db.execute(
+            "DELETE FROM alert_deliveries WHERE status <> 'pending' AND updated_at < ?", (before,))
+
+    # --- aggregation groups -----------------------------------------------------------------
+
+    async def save_groups(self, groups: list[tuple[str, str, dict[str, Any]]], deleted: list[str],
+                          now: datetime) -> None:
+        if not groups and not deleted:
+            return
+        async with self.db.transaction() as tx:
+            for key, route, state in groups:
+                await tx.execute(
+                    "INSERT INTO alert_groups (group_key, route, state, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (group_key) DO UPDATE SET route = excluded.route, state = excluded.state, "
+                    "updated_at = excluded.updated_at", (key, route, state, now))
+            for key in deleted:
+                await tx.execute("DELETE FROM alert_groups WHERE group_key = ?", (key,))
+
+    async def load_groups(self) -> list[Row]:
+        return await self.db.fetchall("SELECT group_key, route, state, updated_at FROM alert_groups")
+
+    # --- silences ---------------------------------------------------------------------------
+
+    async def add_silence(self, *, silence_id: str, matchers: list[dict[str, Any]], starts_at: datetime,
+                          ends_at: datetime, created_by: str | None, comment: str | None, now: datetime) -> Row:
+        await self.db.execute(
+            "INSERT INTO alert_silences (id, matchers, starts_at, ends_at, created_by, comment, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (silence_id, matchers, starts_at, ends_at, created_by, comment, now))
+        row = await self.get_silence(silence_id)
+        assert row is not None
+        return row
+
+    async def get_silence(self, silence_id: str) -> Row | None:
+        return await self.db.fetchone(
+            "SELECT id, matchers, starts_at, ends_at, created_by, comment, created_at FROM alert_silences "
+            "WHERE id = ?", (silence_id,))
+
+    async def silences(self, now: datetime, include_expired: bool = False, limit: int = 200) -> list[Row]:
+        if include_expired:
+            return await self.db.fetchall(
+                "SELECT id, matchers, starts_at, ends_at, created_by, comment, created_at FROM alert_silences "
+                "ORDER BY ends_at DESC LIMIT ?", (limit,))
+        return await self.db.fetchall(
+            "SELECT id, matchers, starts_at, ends_at, created_by, comment, created_at FROM alert_silences "
+            "WHERE ends_at > ? ORDER BY ends_at LIMIT ?", (now, limit))
+
+    async def expire_silence(self, silence_id: str, now: datetime) -> bool:
+        """End a silence now; False when it does not exist or has already ended."""
+        return await self.db.execute(
+            "UPDATE alert_silences SET ends_at = ? WHERE id = ? AND ends_at > ?", (now, silence_id, now)) > 0
