@@ -8,11 +8,8 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint bench system-deps clean
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	@command -v $(PYTHON) >/dev/null && $(PYTHON) -c 'import ensurepip' 2>/dev/null || ./scripts/system-deps.sh
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	PYTHON=$(PYTHON) ./scripts/install.sh $(VENV) dev
 	@touch $(STAMP)
 
 demo: $(STAMP)
