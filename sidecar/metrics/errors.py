@@ -1,0 +1,29 @@
+"""Errors of the metrics stage. Every error from outside (a target, a file, Prometheus) carries a
+short machine `reason` used as a label on the sidecar's own metrics and in "no data" results."""
+
+from __future__ import annotations
+
+
+class MetricsError(Exception):
+    """Base class of the metrics stage's errors."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+class ScrapeError(MetricsError):
+    """A scrape failed; `reason` is one of timeout, connection, http_status, too_large, parse,
+    bad_json, decode."""
+
+
+class ParseError(ScrapeError):
+    """The body is not a valid exposition (or health JSON)."""
+
+    def __init__(self, detail: str, reason: str = "parse") -> None:
+        super().__init__(reason, detail)
+
+
+class PromQLError(MetricsError):
+    """A PromQL query failed or gave an unusable result."""

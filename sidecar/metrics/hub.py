@@ -1,0 +1,355 @@
+"""`MetricsHub`: the metrics stage as one component, and `measure()`, what rollout gates call.
+
+The hub owns the scrapers (one per target), the JSONL sources and the PromQL client, and turns a
+`MetricSpec` + window into a `Measurement`:
+
+| source  | functions                                   | reads                                        |
+|---------|---------------------------------------------|----------------------------------------------|
+| jsonl   | success_rate, error_rate, count, rate       | records of `stream` matching `where`; the    |
+|         | quantile, gauge_last/avg/max, value         | flag is `field` (default `success`); numbers |
+|         |                                             | come from `field` (e.g. duration_ms)         |
+| scrape  | success_rate, error_rate, ratio             | sum(increase(metric{where})) /               |
+|         |                                             | sum(increase(denominator or metric          |
+|         |                                             |   {denominator_where or {}}))               |
+|         | increase, rate, count                       | sum(increase/rate(metric{where}))            |
+|         | quantile                                    | histogram_quantile over metric_bucket{where} |
+|         | gauge_last/avg/max, value                   | metric{where}                                |
+| health  | gauge_last/avg/max, value                   | target `stream`, dotted path `field`/`metric`|
+| promql  | any (value = `query`, count = `count_query`)| Prometheus HTTP API                          |
+
+A counter may be named with or without `_total`, a histogram with or without `_bucket`.
+Nothing here raises for missing or bad data: it comes back as `Measurement(None, reason=...)`.
+`check_spec()` reports a spec that can never be measured (call it at start to fail early).
+
+Tests and simulations drive the hub without files or HTTP: `ingest_record(stream, record, t)`,
+`add_sample(name, value, t, labels, target)`, with a `ManualClock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+from ..clock import Clock
+from ..config import MetricsConfig
+from ..telemetry import Telemetry
+from . import window as wf
+from .errors import PromQLError
+from .jsonl import JsonlSource, truthy
+from .model import Measurement, MetricSpec
+from .promql import PromQLClient, render
+from .scrape import Scraper
+from .series import Ring, SeriesKey, SeriesStore, labels_key
+
+log = logging.getLogger(__name__)
+
+SIM_TARGET = "sim"
+
+_FUNCTIONS: dict[str, frozenset[str]] = {
+    "jsonl": frozenset({"success_rate", "error_rate", "count", "rate", "quantile",
+                        "gauge_last", "gauge_avg", "gauge_max", "value"}),
+    "scrape": frozenset({"success_rate", "error_rate", "ratio", "increase", "rate", "count",
+                         "quantile", "gauge_last", "gauge_avg", "gauge_max", "value"}),
+    "health": frozenset({"gauge_last", "gauge_avg", "gauge_max", "value"}),
+    "promql": frozenset({"success_rate", "error_rate", "ratio", "increase", "rate", "count",
+                         "quantile", "gauge_last", "gauge_avg", "gauge_max", "value"}),
+}
+
+
+class MetricsHub:
+    """The metrics stage component (name "metrics")."""
+
+    name = "metrics"
+
+    def __init__(self, config: MetricsConfig, clock: Clock, telemetry: Telemetry | None = None,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.telemetry = telemetry
+        margin = 2 * max((t.interval for t in config.targets), default=5.0)
+        self.series = SeriesStore(retention=config.window + margin, max_series=config.max_series,
+                                  max_samples=config.max_samples_per_series)
+        self.scrapers = {t.name: Scraper(t, self.series, clock, telemetry, self._get_session)
+                         for t in config.targets}
+        self.jsonl = {s.name: JsonlSource(s, clock, telemetry, retention=config.window + margin)
+                      for s in config.jsonl}
+        self.promql = (PromQLClient(config.prometheus_url, config.promql_timeout, self._get_session)
+                       if config.prometheus_url else None)
+        self._session = session
+        self._own_session = session is None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=16))
+            self._own_session = True
+        return self._session
+
+    async def start(self) -> None:
+        for scraper in self.scrapers.values():
+            self._tasks.append(asyncio.create_task(scraper.run(), name=f"scrape:{scraper.name}"))
+        for source in self.jsonl.values():
+            self._tasks.append(asyncio.create_task(self._poll_loop(source), name=f"jsonl:{source.name}"))
+
+    async def _poll_loop(self, source: JsonlSource) -> None:
+        while True:
+            try:
+                await source.poll()
+            except OSError as exc:  # a file system hiccup must not end the stream
+                log.warning("jsonl stream %s: poll failed: %s", source.name, exc)
+            await self.clock.sleep(source.config.poll_interval)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        for source in self.jsonl.values():
+            source.close()
+        if self._session is not None and self._own_session:
+            await self._session.close()
+        self._session = None
+
+    def problems(self) -> list[str]:
+        now = self.clock.time()
+        out = []
+        for s in self.scrapers.values():
+            if s.state.last_attempt is not None and s.is_stale(now):
+                out.append(s.stale_reason(now))
+        for j in self.jsonl.values():
+            if j.last_error:
+                out.append(f"jsonl stream {j.name}: {j.last_error}")
+        return out
+
+    def status(self) -> dict[str, Any]:
+        """What the dashboard shows about the metrics stage."""
+        now = self.clock.time()
+        return {
+            "window_seconds": self.config.window,
+            "series": len(self.series),
+            "max_series": self.series.max_series,
+            "dropped_samples": self.series.dropped_samples,
+            "targets": [s.status(now) for s in self.scrapers.values()],
+            "jsonl": [j.status() for j in self.jsonl.values()],
+            "promql": None if self.promql is None else {
+                "url": self.promql.base_url, "queries": self.promql.queries,
+                "errors": self.promql.errors, "last_error": self.promql.last_error,
+            },
+        }
+
+    # -- feeding (tests, simulations) --------------------------------------------------------
+
+    def ingest_record(self, stream: str, record: Mapping[str, Any], t: float | None = None) -> bool:
+        """Add one per-request record to a configured JSONL stream, at time `t` (default: the
+        record's timestamp, else the clock). False when the record is skipped."""
+        return self._stream(stream).ingest(dict(record), t)
+
+    def add_sample(self, name: str, value: float, t: float | None = None,
+                   labels: Mapping[str, str] | None = None, target: str = SIM_TARGET) -> bool:
+        """Add one sample as if scraped from `target` at `t` (default: the clock). Feeding a
+        configured target counts as a successful scrape of it (it is not stale)."""
+        t = self.clock.time() if t is None else t
+        ok = self.series.add(SeriesKey(target, name, labels_key(labels or {})), t, float(value))
+        if target in self.scrapers:
+            self.scrapers[target].touch(t)
+        return ok
+
+    def _stream(self, name: str) -> JsonlSource:
+        try:
+            return self.jsonl[name]
+        except KeyError:
+            raise KeyError(f"no jsonl stream named {name!r} in metrics.jsonl") from None
+
+    # -- validation --------------------------------------------------------------------------
+
+    def check_spec(self, spec: MetricSpec, window: float | None = None) -> list[str]:
+        """Reasons why `spec` can never be measured by this hub (empty when it can)."""
+        out: list[str] = []
+        if spec.function not in _FUNCTIONS[spec.source]:
+            out.append(f"function {spec.function} is not available for source {spec.source}")
+        if window is not None and spec.source != "promql" and window > self.config.window:
+            out.append(f"window {window:g}s is longer than metrics.window ({self.config.window:g}s)")
+        if spec.function == "quantile" and spec.quantile is None:
+            out.append("quantile needs `quantile` (e.g. 0.95)")
+        if spec.source == "jsonl":
+            if spec.stream not in self.jsonl:
+                out.append(f"stream {spec.stream!r} is not a configured metrics.jsonl stream")
+            if spec.function in ("quantile", "gauge_last", "gauge_avg", "gauge_max", "value") and not spec.field:
+                out.append(f"{spec.function} over jsonl needs `field` (e.g. duration_ms)")
+        elif spec.source == "scrape":
+            if not spec.metric:
+                out.append("source scrape needs `metric`")
+        elif spec.source == "health":
+            if spec.stream not in self.scrapers or self.scrapers[spec.stream].target.kind != "health_json":
+                out.append(f"stream {spec.stream!r} is not a configured health_json target")
+            if not (spec.field or spec.metric):
+                out.append("source health needs `field` (dotted path, e.g. current_metrics.process_memory_mb)")
+        elif spec.source == "promql":
+            if self.promql is None:
+                out.append("source promql needs metrics.prometheus_url")
+            if not spec.query:
+                out.append("source promql needs `query`")
+        return out
+
+    # -- measuring ---------------------------------------------------------------------------
+
+    async def measure(self, spec: MetricSpec, window: float) -> Measurement:
+        """Measure `spec` over the last `window` seconds (ending now on the hub's clock)."""
+        problems = self.check_spec(spec, window)
+        if problems:
+            return Measurement(None, reason="; ".join(problems))
+        end = self.clock.time()
+        start = end - window
+        if spec.source == "jsonl":
+            return self._measure_jsonl(spec, start, end)
+        if spec.source == "scrape":
+            return self._measure_scrape(spec, start, end)
+        if spec.source == "health":
+            return self._measure_health(spec, start, end)
+        return await self._measure_promql(spec, window, end)
+
+    def _measure_jsonl(self, spec: MetricSpec, start: float, end: float) -> Measurement:
+        source = self._stream(spec.stream or "")
+        source.window.prune(end)
+        fn = spec.function
+        records = source.window.select(start, end, spec.where)
+        if fn in ("success_rate", "error_rate"):
+            flag_field = spec.field or "success"
+            n = ok = 0
+            for _, rec in records:
+                flag = truthy(rec.get(flag_field))
+                if flag is None:
+                    continue
+                n += 1
+                ok += flag
+            if n == 0:
+                return Measurement(None, count=0, successes=0,
+                                   reason=f"no {source.name} records with {flag_field} in window")
+            hits = ok if fn == "success_rate" else n - ok
+            return Measurement(hits / n, count=n, successes=hits)
+        if fn in ("count", "rate"):
+            n = sum(1 for _ in records)
+            value = float(n) if fn == "count" else n / (end - start)
+            return Measurement(value, count=n)
+        # numeric field functions
+        points = []
+        for t, rec in records:
+            v = rec.get(spec.field or "")
+            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+                points.append((t, float(v)))
+        if not points:
+            return Measurement(None, count=0, reason=f"no numeric {spec.field} in {source.name} records in window")
+        if fn == "quantile":
+            return wf.sample_quantile(spec.quantile or 0.5, [v for _, v in points])
+        points.sort()
+        gfn = "gauge_last" if fn == "value" else fn
+        return wf.gauge(gfn, [points], start, end)  # type: ignore[arg-type]
+
+    def _select(self, name: str, where: Mapping[str, str],
+                alternatives: tuple[str, ...] = ()) -> tuple[str, list[tuple[SeriesKey, Ring]]]:
+        for candidate in (name, *alternatives):
+            found = self.series.select(candidate, where)
+            if found or self.series.select(candidate):
+                return candidate, found
+        return name, []
+
+    def _stale(self, keys: list[SeriesKey], now: float) -> str | None:
+        reasons = [self.scrapers[t].stale_reason(now) for t in sorted({k.target for k in keys})
+                   if t in self.scrapers and self.scrapers[t].is_stale(now)]
+        return "; ".join(reasons) if reasons else None
+
+    def _measure_scrape(self, spec: MetricSpec, start: float, end: float) -> Measurement:
+        fn = spec.function
+        metric = spec.metric or ""
+        if fn in ("success_rate", "error_rate", "ratio"):
+            den_metric = spec.denominator or metric
+            den_where = spec.denominator_where if spec.denominator_where is not None else {}
+            _, num = self._select(metric, spec.where, (metric + "_total",))
+            den_name, den = self._select(den_metric, den_where, (den_metric + "_total",))
+            if not den:
+                return Measurement(None, reason=f"no series {den_name}{_fmt(den_where)}")
+            stale = self._stale([k for k, _ in num + den], end)
+            if stale:
+                return Measurement(None, reason=stale)
+            return wf.ratio([list(r) for _, r in num], [list(r) for _, r in den], start, end, kind=fn)
+        if fn == "quantile":
+            bucket = metric if metric.endswith("_bucket") else metric + "_bucket"
+            found = self.series.select(bucket, spec.where)
+            if not found:
+                return Measurement(None, reason=f"no series {bucket}{_fmt(spec.where)}")
+            stale = self._stale([k for k, _ in found], end)
+            if stale:
+                return Measurement(None, reason=stale)
+            buckets: dict[float, list[list[tuple[float, float]]]] = {}
+            for key, ring in found:
+                try:
+                    le = float(key.label("le") or "nan")
+                except ValueError:
+                    return Measurement(None, reason=f"bad le label {key.label('le')!r} on {bucket}")
+                buckets.setdefault(le, []).append(list(ring))
+            return wf.histogram_quantile(spec.quantile or 0.5, buckets, start, end)
+        alternatives = (metric + "_total",) if fn in ("increase", "rate", "count") else ()
+        name, found = self._select(metric, spec.where, alternatives)
+        if not found:
+            return Measurement(None, reason=f"no series {name}{_fmt(spec.where)}")
+        stale = self._stale([k for k, _ in found], end)
+        if stale:
+            return Measurement(None, reason=stale)
+        series = [list(r) for _, r in found]
+        if fn in ("increase", "count"):
+            return wf.increase(series, start, end)
+        if fn == "rate":
+            return wf.rate(series, start, end)
+        gfn = "gauge_last" if fn == "value" else fn
+        return wf.gauge(gfn, series, start, end)  # type: ignore[arg-type]
+
+    def _measure_health(self, spec: MetricSpec, start: float, end: float) -> Measurement:
+        target = spec.stream or ""
+        path = spec.field or spec.metric or ""
+        found = self.series.select(path, target=target)
+        scraper = self.scrapers[target]
+        if scraper.is_stale(end):
+            return Measurement(None, reason=scraper.stale_reason(end))
+        if not found:
+            return Measurement(None, reason=f"health target {target} has no numeric field {path}")
+        gfn = "gauge_last" if spec.function == "value" else spec.function
+        return wf.gauge(gfn, [list(r) for _, r in found], start, end)  # type: ignore[arg-type]
+
+    async def _measure_promql(self, spec: MetricSpec, window: float, end: float) -> Measurement:
+        assert self.promql is not None and spec.query is not None  # check_spec guarantees both
+        try:
+            value = await self.promql.query(render(spec.query, window), at=end)
+        except PromQLError as exc:
+            return Measurement(None, reason=f"promql: {exc}")
+        if not spec.count_query:
+            return Measurement(value)
+        try:
+            count_value = await self.promql.query(render(spec.count_query, window), at=end)
+        except PromQLError as exc:
+            return Measurement(value, reason=f"promql count_query: {exc}")
+        count = max(0, round(count_value))
+        successes = None
+        if spec.function in ("success_rate", "error_rate", "ratio"):
+            successes = min(count, max(0, round(value * count)))
+        return Measurement(value, count=count, successes=successes)
+
+
+def _fmt(where: Mapping[str, str]) -> str:
+    if not where:
+        return ""
+    return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(where.items())) + "}"
+
+
+def build(sidecar: Any) -> MetricsHub:
+    """The factory app.py calls: the hub over the sidecar's config, clock and telemetry."""
+    return MetricsHub(sidecar.config.metrics, sidecar.clock, sidecar.telemetry)

@@ -1,0 +1,377 @@
+"""Per-request JSONL records (the gateway's `logs/async_upload_rollout/metrics.jsonl`) into windows.
+
+A record looks like `{"execution_type": "async", "success": true, "duration_ms": 812.5,
+"error_type": null, "fallback_used": false, "file_size_mb": 1.2, "provider": "kimi",
+"request_id": "...", "timestamp": "2026-11-23T13:05:01.123456"}` (utcnow ISO, no zone: read as
+UTC). The same file also holds `{"event_type": "rollout_stage" | "rollback", ...}` records that
+are not requests: records carrying the `skip_field` (default `event_type`) are skipped.
+
+The tailer here is deliberately small and self-contained (the log tailer in sidecar/ingest is a
+different stage with checkpoints and multiline handling; metrics only need "new complete lines
+since the last poll"): it polls the file size, keeps the file open so the end of a rotated file
+is still read, reopens when the inode changes, restarts at 0 when the file shrinks
+(truncation), buffers a partial last line, and skips lines longer than `max_line_bytes`.
+Malformed lines are counted and skipped. Memory is bounded by `max_records` per stream and by
+the retention window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import json
+import logging
+import math
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+from ..clock import Clock
+from ..config import JsonlStream
+from ..telemetry import Telemetry
+
+log = logging.getLogger(__name__)
+
+READ_BUDGET = 8 * 1024 * 1024  # bytes per file per poll: bounds the time one poll can take
+MAX_STRING = 256
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def parse_timestamp(value: Any) -> float | None:
+    """ISO 8601 (naive = UTC, as the gateway writes utcnow().isoformat()) or epoch s/ms."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        v = float(value)
+        if not math.isfinite(v) or v <= 0:
+            return None
+        return v / 1000.0 if v > 1e11 else v
+    if isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=UTC)
+        return dt.timestamp()
+    return None
+
+
+def compact_record(record: Mapping[str, Any], drop: frozenset[str]) -> dict[str, Any]:
+    """Keep scalar fields only (nested objects such as a rollback's `metrics` are dropped),
+    minus `drop`; long strings are cut and short ones interned (label values repeat)."""
+    out: dict[str, Any] = {}
+    for k, v in record.items():
+        if k in drop:
+            continue
+        if isinstance(v, str):
+            v = sys.intern(v) if len(v) <= 64 else v[:MAX_STRING]
+        elif not (v is None or isinstance(v, bool | int | float)):
+            continue
+        out[sys.intern(k)] = v
+    return out
+
+
+def norm_value(v: Any) -> str:
+    """How a record value compares with a `where` string: booleans as true/false, None as ""."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    return str(v)
+
+
+def matches(record: Mapping[str, Any], where: Mapping[str, str]) -> bool:
+    for k, expected in where.items():
+        have = norm_value(record.get(k))
+        if have != expected and not (isinstance(record.get(k), bool) and have == expected.lower()):
+            return False
+    return True
+
+
+def truthy(v: Any) -> bool | None:
+    """A success flag as the gateway may write it; None when absent or not a flag."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return v != 0
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in ("true", "1", "yes", "ok", "success"):
+            return True
+        if s in ("false", "0", "no", "error", "failure", "failed"):
+            return False
+    return None
+
+
+@dataclass(slots=True)
+class RecordWindow:
+    """The records of one stream, newest last, bounded by count and (on prune) by age."""
+
+    retention: float
+    max_records: int
+    records: deque[tuple[float, dict[str, Any]]] = field(init=False)
+    evicted: int = 0
+
+    def __post_init__(self) -> None:
+        self.records = deque(maxlen=self.max_records)
+
+    def add(self, t: float, record: dict[str, Any]) -> None:
+        if len(self.records) == self.max_records:
+            self.evicted += 1
+        self.records.append((t, record))
+
+    def prune(self, now: float) -> None:
+        cutoff = now - self.retention
+        while self.records and self.records[0][0] < cutoff:
+            self.records.popleft()
+
+    def select(self, start: float, end: float, where: Mapping[str, str]) -> Iterator[tuple[float, dict[str, Any]]]:
+        for t, rec in self.records:
+            if start < t <= end and matches(rec, where):
+                yield t, rec
+
+    def oldest(self) -> float | None:
+        return self.records[0][0] if self.records else None
+
+
+# --- the tailer -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _File:
+    path: str
+    fh: BinaryIO
+    ino: tuple[int, int]
+    offset: int
+    partial: bytearray = field(default_factory=bytearray)
+    skipping: bool = False  # inside a line longer than the limit: drop until the next newline
+
+
+@dataclass(slots=True)
+class _Read:
+    lines: list[bytes] = field(default_factory=list)
+    bytes_read: int = 0
+    too_long: int = 0
+    rotations: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class JsonlSource:
+    """Follows the files of one `JsonlStream` and feeds its `RecordWindow`."""
+
+    def __init__(self, config: JsonlStream, clock: Clock, telemetry: Telemetry | None,
+                 retention: float) -> None:
+        self.config = config
+        self.name = config.name
+        self.clock = clock
+        self.telemetry = telemetry
+        self.window = RecordWindow(retention=retention, max_records=config.max_records)
+        self._drop = frozenset({*config.drop_fields, config.timestamp_field})
+        self._files: dict[str, _File] = {}
+        self._first_poll = True
+        self.lines = 0
+        self.records = 0
+        self.skipped = 0
+        self.malformed = 0
+        self.last_error: str | None = None
+        self._logged: set[str] = set()
+
+    @property
+    def _label(self) -> str:
+        return f"metrics:{self.name}"
+
+    # -- records
+
+    def ingest(self, record: Any, t: float | None = None) -> bool:
+        """Add one decoded record; returns False when it is skipped (not a request record).
+
+        `t` overrides the time; else the record's timestamp, else arrival time from the clock.
+        """
+        if not isinstance(record, dict):
+            self._malformed("not_object", "record is not a JSON object")
+            return False
+        skip = self.config.skip_field
+        if skip and record.get(skip) is not None:
+            self.skipped += 1
+            return False
+        if t is None:
+            t = parse_timestamp(record.get(self.config.timestamp_field))
+        if t is None:
+            t = self.clock.time()
+        self.window.add(t, compact_record(record, self._drop))
+        self.records += 1
+        return True
+
+    def _malformed(self, reason: str, detail: str) -> None:
+        self.malformed += 1
+        if self.telemetry is not None:
+            self.telemetry.parse_errors.labels(self._label, reason).inc()
+        if reason not in self._logged:
+            self._logged.add(reason)
+            log.warning("jsonl stream %s: skipping a %s line (%s); further ones are only counted",
+                        self.name, reason, detail)
+
+    def ingest_line(self, line: bytes) -> None:
+        text = line.strip()
+        if not text:
+            return
+        try:
+            record = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self._malformed("malformed_json", f"{exc}"[:120])
+            return
+        self.ingest(record)
+
+    # -- files
+
+    async def poll(self) -> int:
+        """Read what was appended since the last poll; return the number of records added."""
+        before = self.records
+        first = self._first_poll
+        self._first_poll = False
+        read = await asyncio.to_thread(self._read_files, first)
+        for err in read.errors:
+            self.last_error = err
+            if err not in self._logged:
+                self._logged.add(err)
+                log.warning("jsonl stream %s: %s", self.name, err)
+        if not read.errors:
+            self.last_error = None
+        for kind in read.rotations:
+            if self.telemetry is not None:
+                self.telemetry.rotations.labels(self._label, kind).inc()
+        for _ in range(read.too_long):
+            self._malformed("line_too_long", f"longer than {self.config.max_line_bytes} bytes")
+        self.lines += len(read.lines)
+        if self.telemetry is not None:
+            self.telemetry.lines_read.labels(self._label).inc(len(read.lines))
+            self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
+        for line in read.lines:
+            self.ingest_line(line)
+        self.window.prune(self.clock.time())
+        return self.records - before
+
+    def _paths(self) -> list[str]:
+        found: list[str] = []
+        for pattern in self.config.paths:
+            matched = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+            found.extend(p for p in matched if p not in found)
+        return found
+
+    def _open(self, path: str, from_end: bool, read: _Read) -> None:
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - kept open across polls on purpose
+            st = os.fstat(fh.fileno())
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            read.errors.append(f"cannot open {path}: {exc.strerror or exc}")
+            return
+        offset = st.st_size if from_end else 0
+        fh.seek(offset)
+        self._files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset)
+
+    def _read_files(self, first: bool) -> _Read:
+        read = _Read()
+        for path in self._paths():
+            state = self._files.get(path)
+            if state is None:
+                # Present at start with start_at=end: skip history. A file that appears later
+                # is new data: read it from its beginning.
+                self._open(path, from_end=first and self.config.start_at == "end", read=read)
+                state = self._files.get(path)
+                if state is None:
+                    continue
+            self._drain(state, read)
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                continue  # rotated away, not yet recreated: keep the old handle until it is
+            except OSError as exc:
+                read.errors.append(f"cannot stat {path}: {exc.strerror or exc}")
+                continue
+            if (st.st_dev, st.st_ino) != state.ino:
+                # Rotation: the old file was drained above; follow the new one from 0.
+                state.fh.close()
+                del self._files[path]
+                read.rotations.append("rotated")
+                self._open(path, from_end=False, read=read)
+                new = self._files.get(path)
+                if new is not None:
+                    self._drain(new, read)
+            elif st.st_size < state.offset:
+                read.rotations.append("truncated")
+                state.fh.seek(0)
+                state.offset = 0
+                state.partial.clear()
+                state.skipping = False
+                self._drain(state, read)
+        return read
+
+    def _drain(self, state: _File, read: _Read) -> None:
+        limit = self.config.max_line_bytes
+        budget = READ_BUDGET
+        while budget > 0:
+            try:
+                chunk = state.fh.read(min(budget, 1024 * 1024))
+            except OSError as exc:
+                read.errors.append(f"cannot read {state.path}: {exc.strerror or exc}")
+                return
+            if not chunk:
+                return
+            budget -= len(chunk)
+            state.offset += len(chunk)
+            read.bytes_read += len(chunk)
+            pieces = chunk.split(b"\n")
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                if last:
+                    if state.skipping:
+                        continue
+                    state.partial += piece
+                    if len(state.partial) > limit:
+                        state.partial.clear()
+                        state.skipping = True
+                        read.too_long += 1
+                    continue
+                if state.skipping:
+                    state.skipping = False  # the newline ending the oversized line
+                    continue
+                if state.partial:
+                    line = bytes(state.partial) + piece
+                    state.partial.clear()
+                else:
+                    line = piece
+                if len(line) > limit:
+                    read.too_long += 1
+                    continue
+                read.lines.append(line)
+
+    def close(self) -> None:
+        for state in self._files.values():
+            try:
+                state.fh.close()
+            except OSError:
+                pass
+        self._files.clear()
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "paths": list(self.config.paths),
+            "files_open": sorted(self._files),
+            "lines": self.lines,
+            "records": self.records,
+            "skipped": self.skipped,
+            "malformed": self.malformed,
+            "in_window": len(self.window.records),
+            "evicted": self.window.evicted,
+            "last_error": self.last_error,
+        }
