@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=float, default=1.0, help="time scale of the scenario (2 = twice as fast)")
     p.add_argument("--port", type=int, default=8081, help="dashboard port (default 8081)")
     p.add_argument("--dir", default=None, help="working directory for the demo (default: a temp directory)")
+    p.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: at Ctrl-C)")
 
     p = sub.add_parser("replay", help="read whole log files and print the error events they hold",
                        description="Read log files from the start (no checkpoints) and print the error "
@@ -105,10 +106,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo.run import prepare_workdir, run_demo
+    from .logsetup import setup_logging
+
+    setup_logging("WARNING")
+    root = prepare_workdir(args.dir)
+    return asyncio.run(run_demo(root, speed=args.speed, port=args.port, duration=args.duration))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "check": cmd_check,
-    "demo": _not_yet("demo"),
+    "demo": cmd_demo,
     "replay": _not_yet("replay"),
     "fingerprint": _not_yet("fingerprint"),
     "eval": _not_yet("eval"),
