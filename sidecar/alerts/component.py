@@ -1,0 +1,402 @@
+"""The `Alerts` stage: bus events -> routes -> aggregation groups -> durable outbox -> receivers.
+
+Two tasks: a consumer that turns bus events into alerts (synchronous state changes only), and a
+scheduler that, whenever something is due (a group flush, an Alertmanager re-post, a delivery or
+its retry), renders notifications into the outbox (`alert_deliveries`) and delivers from it. The
+outbox row is written before any HTTP call, so a restart resumes pending and retryable deliveries;
+delivery is at-least-once (a crash between the receiver's 200 and our update re-sends once).
+All waiting goes through the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+from ..bus import ALERT_DELIVERY, Bus, BusEvent, Subscription
+from ..clock import Clock, utc
+from ..config import AlertsConfig, ReceiverConfig
+from ..store.base import Store, StoreError
+from ..telemetry import Telemetry
+from . import alertmanager, discord, slack, teams, webhook
+from .amstate import AmState
+from .delivery import FAILED, RETRY, SENT, Result, Sender, TokenBucket, next_delay
+from .events import KINDS, EventMapper, Outcome, load_redactor
+from .grouping import Aggregator, Group
+from .matchers import Matcher, matches_all, parse_matcher
+from .model import Alert, Notification
+from .render import cut, headline
+from .rules import AlertRules, build_rules, routes_for
+
+log = logging.getLogger(__name__)
+
+AM_STATE_KEY = "@alertmanager"
+MAX_HELD = 10_000
+MAX_SLEEP = 30.0  # re-check the outbox at least this often (another replica or the API may add rows)
+SILENCE_REFRESH = 15.0
+
+
+def render_for(receiver: ReceiverConfig, note: Notification, external_url: str) -> Any:
+    if receiver.kind == "slack":
+        return slack.render(note)
+    if receiver.kind == "discord":
+        return discord.render(note)
+    if receiver.kind == "teams":
+        return teams.render(note)
+    if receiver.kind == "webhook":
+        return webhook.render(note, receiver.name, external_url)
+    raise ValueError(f"{receiver.kind} receivers are not notified per group")
+
+
+class Alerts:
+    """The alerting stage (a component: name, start, stop, problems)."""
+
+    name = "alerts"
+
+    def __init__(self, config: AlertsConfig, store: Store, bus: Bus, clock: Clock, telemetry: Telemetry,
+                 public_url: str, rules: AlertRules | None = None, rng: random.Random | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+        self.telemetry = telemetry
+        self.public_url = public_url.rstrip("/")
+        self.rules = rules if rules is not None else build_rules(config, environ)
+        self.redact = load_redactor()
+        self.mapper = EventMapper(self.public_url, self.redact, self.rules.thresholds)
+        self.aggregator = Aggregator(self.rules.routes)
+        self.am = AmState(config.resend_interval)
+        self.sender = Sender(self.redact)
+        self.rng = rng or random.Random()
+        self._limiters: dict[str, TokenBucket] = {}
+        self._held: OrderedDict[str, tuple[Alert, int]] = OrderedDict()
+        self._silences: list[tuple[list[Matcher], float, float]] = []
+        self._silences_loaded_at = float("-inf")
+        self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._failures: dict[str, tuple[int, str]] = {}  # receiver -> (consecutive failures, last error)
+        self._wake = asyncio.Event()
+        self._sub: Subscription | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._last_prune = float("-inf")
+        self._problem: str | None = None
+        self.events_seen = 0
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        repo = self.store.alerts
+        now = self.clock.time()
+        requeued = await repo.requeue_failed(since=utc(now - self.config.requeue_window), now=utc(now))
+        if requeued:
+            log.info("re-queued %d failed alert deliveries from before the restart", requeued)
+        groups, am = [], None
+        for row in await repo.load_groups():
+            if row["route"] == AM_STATE_KEY:
+                am = row["state"]
+            else:
+                try:
+                    groups.append(Group.from_dict(row["state"]))
+                except (KeyError, TypeError, ValueError) as exc:
+                    log.warning("dropping unreadable alert group %s: %s", row["group_key"], exc)
+        self.aggregator.load(groups)
+        if am:
+            self.am.load(am, [n for n, r in self.rules.receivers.items() if r.kind == "alertmanager"])
+        await self.reload_silences()
+        self._sub = self.bus.subscribe(set(KINDS), maxsize=10_000)
+        self._tasks = [asyncio.create_task(self._consume(), name="alerts-consume"),
+                       asyncio.create_task(self._schedule(), name="alerts-schedule")]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in list(self._inflight.values()):
+            task.cancel()
+        await asyncio.gather(*self._tasks, *self._inflight.values(), return_exceptions=True)
+        self._tasks = []
+        self._inflight.clear()
+        if self._sub is not None:
+            self._sub.close()
+            self._sub = None
+        try:
+            await self._persist()
+        except StoreError as exc:
+            log.warning("could not save alert group state at stop: %s", exc)
+        await self.sender.close()
+
+    def problems(self) -> list[str]:
+        out = []
+        if self._problem:
+            out.append(self._problem)
+        for name, (n, error) in sorted(self._failures.items()):
+            if n >= 3:
+                out.append(f"receiver {name}: {n} deliveries in a row failed (last: {error})")
+        if self._sub is not None and self._sub.dropped:
+            out.append(f"{self._sub.dropped} bus events dropped (alerting fell behind)")
+        return out
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # --- events -> alerts -------------------------------------------------------------------
+
+    async def _consume(self) -> None:
+        assert self._sub is not None
+        while True:
+            event = await self._sub.get()
+            try:
+                self.handle(event)
+            except Exception:
+                log.exception("alerts: could not handle %s event", event.kind)
+
+    def handle(self, event: BusEvent) -> None:
+        """Apply one bus event (synchronous: no other task sees a half-applied event)."""
+        self.events_seen += 1
+        outcome = self.mapper.map(event)
+        self._apply(outcome, self.clock.time())
+        self._wake.set()
+
+    def _apply(self, outcome: Outcome, now: float) -> None:
+        if outcome.hold is not None:
+            self._held[outcome.hold.key.removeprefix("group:")] = (outcome.hold, outcome.hold_until)
+            self._held.move_to_end(outcome.hold.key.removeprefix("group:"))
+            while len(self._held) > MAX_HELD:
+                self._held.popitem(last=False)
+        if outcome.count_update is not None:
+            fp, count = outcome.count_update
+            held = self._held.get(fp)
+            if held is not None and count >= held[1]:
+                del self._held[fp]
+                alert = held[0]
+                if "Occurrences" in alert.fields:
+                    alert = Alert.from_dict({**alert.to_dict(), "fields": {**alert.fields, "Occurrences": str(count)}})
+                outcome.fire.append(alert)
+        if outcome.resolve_keys or outcome.resolve_prefixes:
+            for key in outcome.resolve_keys:
+                self._held.pop(key.removeprefix("group:"), None)
+            self.aggregator.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
+            self.am.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
+        for alert in outcome.fire:
+            self._fire(alert, now)
+
+    def _fire(self, alert: Alert, now: float) -> None:
+        for route in routes_for(self.rules.routes, alert.labels):
+            chat = False
+            for name in route.receivers:
+                receiver = self.rules.receivers[name]
+                if receiver.kind == "alertmanager":
+                    self.am.fire(name, alert)
+                else:
+                    chat = True
+            if chat:
+                self.aggregator.add(alert, route, now)
+
+    # --- silences ---------------------------------------------------------------------------
+
+    async def reload_silences(self) -> None:
+        now = self.clock.time()
+        rows = await self.store.alerts.silences(utc(now))
+        silences = []
+        for row in rows:
+            try:
+                matchers = [parse_matcher(m) for m in row["matchers"]]
+            except ValueError as exc:
+                log.warning("ignoring silence %s with a bad matcher: %s", row["id"], exc)
+                continue
+            silences.append((matchers, row["starts_at"].timestamp(), row["ends_at"].timestamp()))
+        self._silences = silences
+        self._silences_loaded_at = now
+
+    def is_silenced(self, labels: Mapping[str, str]) -> bool:
+        now = self.clock.time()
+        return any(start <= now < end and matches_all(ms, labels) for ms, start, end in self._silences)
+
+    async def add_silence(self, matchers: list[Any], ends_at: float, *, starts_at: float | None = None,
+                          comment: str | None = None, created_by: str | None = None) -> dict[str, Any]:
+        """Validate and store a silence; raises ValueError on a bad matcher or time range."""
+        parsed = [parse_matcher(m) for m in matchers]
+        if not parsed:
+            raise ValueError("a silence needs at least one matcher")
+        now = self.clock.time()
+        start = now if starts_at is None else starts_at
+        if ends_at <= max(start, now):
+            raise ValueError("ends_at must be in the future and after starts_at")
+        row = await self.store.alerts.add_silence(
+            silence_id=str(uuid.uuid4()), matchers=[m.to_dict() for m in parsed], starts_at=utc(start),
+            ends_at=utc(ends_at), created_by=created_by, comment=comment, now=utc(now))
+        await self.reload_silences()
+        self._wake.set()
+        return row
+
+    async def expire_silence(self, silence_id: str) -> bool:
+        done = await self.store.alerts.expire_silence(silence_id, utc(self.clock.time()))
+        await self.reload_silences()
+        self._wake.set()
+        return done
+
+    # --- the scheduler ----------------------------------------------------------------------
+
+    async def _schedule(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self.tick()
+                self._problem = None
+                delay = await self._next_delay()
+            except StoreError as exc:
+                # The store went away: keep the in-memory state and try again shortly.
+                if self._problem is None:
+                    log.warning("alerts: store unavailable, retrying: %s", exc)
+                self._problem = f"store: {exc}"
+                delay = 5.0
+            await self._sleep_or_wake(delay)
+
+    async def _sleep_or_wake(self, delay: float) -> None:
+        if self._wake.is_set():
+            return
+        sleeper = asyncio.ensure_future(self.clock.sleep(delay))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for t in (sleeper, waker):
+                t.cancel()
+
+    async def _next_delay(self) -> float:
+        now = self.clock.time()
+        candidates = [self.aggregator.next_due(), self.am.next_due()]
+        busy = [r for r, t in self._inflight.items() if not t.done()]
+        nxt = await self.store.alerts.next_pending_at()
+        if nxt is not None and not busy:
+            candidates.append(nxt.timestamp())
+        elif nxt is not None:
+            candidates.append(now + 1.0)  # a busy receiver's backlog: its task wakes us when done
+        if self._silences:
+            candidates.extend(t for _, s, e in self._silences for t in (s, e) if t > now)
+        due = min((c for c in candidates if c is not None), default=now + MAX_SLEEP)
+        return min(MAX_SLEEP, max(0.0, due - now))
+
+    async def tick(self) -> None:
+        """Do everything that is due now: flush groups, re-post to Alertmanager, deliver."""
+        now = self.clock.time()
+        if now - self._silences_loaded_at >= SILENCE_REFRESH:
+            await self.reload_silences()
+        for note in self.aggregator.flush_due(now, self.is_silenced):
+            await self._enqueue_notification(note, now)
+        for receiver, alerts in self.am.due(now, self.is_silenced).items():
+            payload = alertmanager.render(alerts, now, self.config.resend_interval)
+            firing = sum(1 for a in alerts if a.status == "firing")
+            await self.store.alerts.enqueue(
+                receiver=receiver, channel="alertmanager", route=None, group_key=f"am:{receiver}",
+                payload=payload, summary=f"{firing} firing, {len(alerts) - firing} resolved",
+                alert_count=len(alerts), now=utc(now), coalesce_key=f"am:{receiver}")
+        await self._persist()
+        await self._deliver_due(now)
+        if now - self._last_prune >= 3600:
+            self._last_prune = now
+            await self.store.alerts.prune(utc(now - self.config.retention))
+
+    async def _enqueue_notification(self, note: Notification, now: float) -> None:
+        for name in note.receivers:
+            receiver = self.rules.receivers[name]
+            if receiver.kind == "alertmanager":
+                continue
+            view = note.for_receiver(receiver.send_resolved)
+            if view is None:
+                continue
+            payload = render_for(receiver, view, self.public_url)
+            await self.store.alerts.enqueue(
+                receiver=name, channel=receiver.kind, route=note.route, group_key=note.group_key, payload=payload,
+                summary=cut(headline(view), 300), alert_count=len(view.alerts), now=utc(now))
+
+    async def _persist(self) -> None:
+        keep, gone = self.aggregator.take_dirty()
+        rows = [(g.key, g.route, g.to_dict()) for g in keep]
+        if self.am.dirty:
+            rows.append((AM_STATE_KEY, AM_STATE_KEY, self.am.to_dict()))
+            self.am.dirty = False
+        await self.store.alerts.save_groups(rows, gone, utc(self.clock.time()))
+
+    # --- delivery ---------------------------------------------------------------------------
+
+    async def _deliver_due(self, now: float) -> None:
+        rows = await self.store.alerts.due(utc(now), limit=200)
+        by_receiver: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_receiver.setdefault(row["receiver"], []).append(row)
+        for name, batch in by_receiver.items():
+            task = self._inflight.get(name)
+            if task is not None and not task.done():
+                continue
+            receiver = self.rules.receivers.get(name)
+            if receiver is None:
+                for row in batch:
+                    await self._record(row, None, Result(FAILED, None, "receiver no longer configured"), now)
+                continue
+            self._inflight[name] = asyncio.create_task(self._deliver_batch(receiver, batch),
+                                                       name=f"alerts-deliver-{name}")
+
+    async def _deliver_batch(self, receiver: ReceiverConfig, batch: list[dict[str, Any]]) -> None:
+        try:
+            for i, row in enumerate(batch):
+                now = self.clock.time()
+                bucket = self._limiters.get(receiver.name)
+                if bucket is None:
+                    bucket = self._limiters[receiver.name] = TokenBucket(receiver.rate_limit_per_minute, now)
+                wait = bucket.take(now)
+                if wait > 0:
+                    until = utc(now + wait)
+                    for rest in batch[i:]:
+                        await self.store.alerts.mark_retry(
+                            rest["id"], attempts=rest["attempts"], next_attempt_at=until,
+                            error=rest["last_error"] or "rate limited", http_status=rest["http_status"], now=utc(now))
+                    return
+                result = await self.sender.send(receiver, row["payload"], now)
+                await self._record(row, receiver, result, self.clock.time())
+        except StoreError as exc:
+            log.warning("alerts: could not record a delivery (it stays pending): %s", exc)
+        finally:
+            self._wake.set()
+
+    async def _record(self, row: dict[str, Any], receiver: ReceiverConfig | None, result: Result, now: float) -> None:
+        repo = self.store.alerts
+        attempts = int(row["attempts"]) + 1
+        channel = row["channel"]
+        name = row["receiver"]
+        outcome = result.outcome
+        if outcome == SENT:
+            await repo.mark_sent(row["id"], attempts=attempts, http_status=result.http_status, now=utc(now))
+            self._failures.pop(name, None)
+        elif outcome == RETRY and attempts < self.config.max_attempts:
+            delay = next_delay(result, attempts, base=self.config.backoff_base, cap=self.config.backoff_max,
+                               retry_after_max=self.config.retry_after_max, rng=self.rng)
+            await repo.mark_retry(row["id"], attempts=attempts, next_attempt_at=utc(now + delay),
+                                  error=result.error or "", http_status=result.http_status, now=utc(now))
+        else:
+            retryable = outcome == RETRY
+            outcome = "gave_up" if retryable else FAILED
+            await repo.mark_failed(row["id"], attempts=attempts, error=result.error or "", retryable=retryable,
+                                   http_status=result.http_status, now=utc(now))
+        if outcome != SENT:
+            n = self._failures.get(name, (0, ""))[0] + 1
+            self._failures[name] = (n, result.error or "")
+            level = logging.WARNING if outcome != RETRY or attempts == 1 else logging.DEBUG
+            log.log(level, "alert delivery %s to %s (%s): %s, attempt %d", row["id"], name, channel, outcome,
+                    attempts, extra={"receiver": name, "http_status": result.http_status})
+        self.telemetry.alert_deliveries.labels(channel=channel, outcome=outcome).inc()
+        self.bus.publish(ALERT_DELIVERY, now, id=row["id"], receiver=name, channel=channel, outcome=outcome,
+                         attempts=attempts, http_status=result.http_status, error=result.error)
+
+
+
+def build(sidecar: Any) -> Alerts:
+    """The app's factory: alerts from `config.alerts`, links to the dashboard's public URL."""
+    server = sidecar.config.server
+    host = "127.0.0.1" if server.host in ("0.0.0.0", "::", "") else server.host
+    public_url = server.public_url or f"http://{host}:{server.port}"
+    return Alerts(sidecar.config.alerts, sidecar.store, sidecar.bus, sidecar.clock, sidecar.telemetry, public_url)

@@ -1,0 +1,310 @@
+"""Bus events -> alerts. Defensive by design: other stages publish these concurrently, so every
+field is optional, wrong types are coerced to text, and an event we cannot use yields nothing.
+
+Fields read, per event kind (anything else in `data` is ignored):
+
+- `group.new`, `group.regressed` (errors stage): `fingerprint` (required, else ignored), `title`,
+  `message`, `level`, `logger`, `exception_type`, `count`, `category`, `threshold`. Fires alert
+  `group:<fingerprint>` once `count` reaches the threshold (the event's `threshold`, else the
+  rules file's `thresholds[level]`, else 1); below it the group is held until a `group.updated`
+  (`fingerprint`, `count`) brings it over.
+- `group.status` (errors stage): `fingerprint`, `status`; `resolved` or `muted` resolves
+  `group:<fingerprint>` (Alertmanager gets `endsAt`; chat gets a resolved message).
+- `diagnosis.ready` (diagnosis stage): `fingerprint`, `summary`, `root_cause`, `suggested_fix`
+  (text or a list of steps), `severity`, `category`, `confidence` (0..1), `source`, `title`,
+  `logger`. A one-shot notice `diagnosis:<fingerprint>` linking to `{public_url}/errors/<fingerprint>`.
+- `rollout.gate_failed`: `rollout` (or `name`), `stage`/`percent`, `gate`, `value`, `threshold`,
+  `op`, `reason`/`reasons`. Fires `rollout:<name>:gate:<gate>`.
+- `rollout.rollback`: `rollout`, `stage`/`percent`, `reasons` (list of text or of mappings with
+  gate/value/threshold/op/reason), `values` (mapping). Fires `rollout:<name>:rollback`.
+- `rollout.waiting_approval`: `rollout`, `stage`/`percent`. Fires `rollout:<name>:approval`.
+- `rollout.promoted`: `rollout`, `stage`/`percent`, `from`/`to`. A one-shot notice, and it clears
+  every firing `rollout:<name>:*` alert (the rollout recovered).
+- `rollout.transition`: `rollout`, `state`/`to`: a state in RECOVERED_STATES clears the rollout's
+  gate-failed and approval alerts; `running`/`completed` also clears its rollback alert.
+
+All text is passed through the diagnosis stage's redactor before it becomes an alert, so a secret
+in an error message never reaches a receiver.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..bus import (
+    DIAGNOSIS_READY,
+    GROUP_NEW,
+    GROUP_REGRESSED,
+    GROUP_STATUS,
+    GROUP_UPDATED,
+    ROLLOUT_GATE_FAILED,
+    ROLLOUT_PROMOTED,
+    ROLLOUT_ROLLBACK,
+    ROLLOUT_TRANSITION,
+    ROLLOUT_WAITING_APPROVAL,
+    BusEvent,
+)
+from .model import Alert
+
+KINDS = frozenset({
+    GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, GROUP_STATUS, DIAGNOSIS_READY, ROLLOUT_GATE_FAILED,
+    ROLLOUT_ROLLBACK, ROLLOUT_PROMOTED, ROLLOUT_WAITING_APPROVAL, ROLLOUT_TRANSITION,
+})
+RECOVERED_STATES = frozenset({"running", "completed", "complete", "promoting", "succeeded", "done", "healthy"})
+_CLEAR_ROLLBACK_STATES = frozenset({"running", "completed", "complete", "succeeded", "done"})
+_LEVEL_SEVERITY = {"CRITICAL": "critical", "FATAL": "critical", "ERROR": "error", "WARNING": "warning",
+                   "WARN": "warning"}
+MAX_FIELD = 2000  # pre-truncation bound on any one text taken from an event (channels cut further)
+
+Redactor = Callable[[str], str]
+
+
+def load_redactor() -> Redactor:
+    """The diagnosis stage's redactor. Imported lazily: it is the one redactor of the project, and
+    alerting must not run without it (a second, weaker copy here would drift)."""
+    try:
+        from ..diagnose.redact import redact
+    except ImportError as exc:  # pragma: no cover - exercised only while the module is missing
+        raise RuntimeError(
+            "sidecar.diagnose.redact.redact is missing: alerts refuse to send unredacted text "
+            f"({exc})"
+        ) from exc
+    return redact
+
+
+@dataclass
+class Outcome:
+    """What one event does: alerts to fire, alert keys (or key prefixes) to resolve."""
+
+    fire: list[Alert] = field(default_factory=list)
+    resolve_keys: list[str] = field(default_factory=list)
+    resolve_prefixes: list[str] = field(default_factory=list)
+    hold: Alert | None = None  # fire once the group reaches `hold_until` occurrences
+    hold_until: int = 0
+    count_update: tuple[str, int] | None = None  # (fingerprint, count) from group.updated
+
+
+def text(value: Any, limit: int = MAX_FIELD) -> str:
+    """Any value as bounded single text; None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list | tuple):
+        out = "\n".join(f"- {text(v, limit)}" for v in value)
+    elif isinstance(value, Mapping):
+        out = ", ".join(f"{k}={text(v, limit)}" for k, v in value.items())
+    else:
+        out = str(value)
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return text(value)
+    if isinstance(value, int | float):
+        return f"{value:.4g}"
+    return text(value)
+
+
+class EventMapper:
+    """Turns bus events into alert outcomes. Holds only configuration (pure otherwise)."""
+
+    def __init__(self, public_url: str, redact: Redactor, thresholds: Mapping[str, int] | None = None) -> None:
+        self.public_url = public_url.rstrip("/")
+        self.redact = redact
+        self.thresholds = {k.upper(): v for k, v in (thresholds or {}).items()}
+
+    def map(self, event: BusEvent) -> Outcome:
+        data = event.data if isinstance(event.data, Mapping) else {}
+        handler = {
+            GROUP_NEW: self._group, GROUP_REGRESSED: self._group, GROUP_UPDATED: self._group_updated,
+            GROUP_STATUS: self._group_status, DIAGNOSIS_READY: self._diagnosis,
+            ROLLOUT_GATE_FAILED: self._gate_failed, ROLLOUT_ROLLBACK: self._rollback,
+            ROLLOUT_WAITING_APPROVAL: self._waiting, ROLLOUT_PROMOTED: self._promoted,
+            ROLLOUT_TRANSITION: self._transition,
+        }.get(event.kind)
+        if handler is None:
+            return Outcome()
+        return handler(event, data)
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _alert(self, *, key: str, kind: str, labels: Mapping[str, Any], title: str, text_: str,
+               fields: Mapping[str, Any], url: str | None, at: float, one_shot: bool = False) -> Alert:
+        r = self.redact
+        clean_labels = {k: r(text(v, 200)) for k, v in labels.items() if v not in (None, "")}
+        clean_labels["kind"] = kind
+        clean_fields = {k: r(text(v)) for k, v in fields.items() if v not in (None, "", [], {})}
+        return Alert(key=key, kind=kind, labels=clean_labels, title=r(text(title, 500)), text=r(text(text_)),
+                     fields=clean_fields, url=url, starts_at=at, one_shot=one_shot)
+
+    def _error_url(self, fingerprint: str) -> str:
+        return f"{self.public_url}/errors/{fingerprint}"
+
+    def _rollout_url(self, name: str) -> str:
+        return f"{self.public_url}/rollouts/{name}"
+
+    # --- error groups ---------------------------------------------------------------------------
+
+    def _group(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        fp = text(d.get("fingerprint"), 200)
+        if not fp:
+            return Outcome()
+        level = text(d.get("level"), 20).upper()
+        count = _int(d.get("count"), 1)
+        regressed = event.kind == GROUP_REGRESSED
+        title = text(d.get("title") or d.get("message") or d.get("exception_type") or fp, 500)
+        alert = self._alert(
+            key=f"group:{fp}", kind=event.kind,
+            labels={"severity": _LEVEL_SEVERITY.get(level, "error"), "level": level, "logger": d.get("logger"),
+                    "fingerprint": fp, "exception_type": d.get("exception_type"), "category": d.get("category")},
+            title=("Regression: " if regressed else "New error: ") + title,
+            text_=text(d.get("message")) if d.get("message") and d.get("message") != d.get("title") else "",
+            fields={"Level": level, "Logger": d.get("logger"), "Exception": d.get("exception_type"),
+                    "Occurrences": count if d.get("count") is not None else None},
+            url=self._error_url(fp), at=event.at,
+        )
+        threshold = _int(d.get("threshold"), 0) or max(1, self.thresholds.get(level, 1))
+        if count < threshold:
+            return Outcome(hold=alert, hold_until=threshold)
+        return Outcome(fire=[alert])
+
+    def _group_updated(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        fp = text(d.get("fingerprint"), 200)
+        if not fp or d.get("count") is None:
+            return Outcome()
+        return Outcome(count_update=(fp, _int(d.get("count"), 0)))
+
+    def _group_status(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        fp = text(d.get("fingerprint"), 200)
+        status = text(d.get("status"), 40).lower()
+        if fp and status in ("resolved", "muted"):
+            return Outcome(resolve_keys=[f"group:{fp}"])
+        return Outcome()
+
+    # --- diagnosis ------------------------------------------------------------------------------
+
+    def _diagnosis(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        fp = text(d.get("fingerprint"), 200)
+        if not fp:
+            return Outcome()
+        confidence = d.get("confidence")
+        conf_text = None
+        if isinstance(confidence, int | float) and not isinstance(confidence, bool):
+            conf_text = f"{confidence:.0%}" if 0 <= confidence <= 1 else _num(confidence)
+        summary = text(d.get("summary") or d.get("title") or fp, 500)
+        alert = self._alert(
+            key=f"diagnosis:{fp}", kind=event.kind,
+            labels={"severity": text(d.get("severity"), 40).lower(), "category": d.get("category"),
+                    "fingerprint": fp, "source": d.get("source"), "logger": d.get("logger")},
+            title=f"Diagnosis: {summary}", text_="",
+            fields={"Root cause": d.get("root_cause"), "Suggested fix": d.get("suggested_fix"),
+                    "Severity": d.get("severity"), "Category": d.get("category"), "Confidence": conf_text,
+                    "Source": d.get("source")},
+            url=self._error_url(fp), at=event.at, one_shot=True,
+        )
+        return Outcome(fire=[alert])
+
+    # --- rollouts -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _rollout_name(d: Mapping[str, Any]) -> str:
+        return text(d.get("rollout") or d.get("name"), 200)
+
+    @staticmethod
+    def _stage(d: Mapping[str, Any]) -> str:
+        for k in ("percent", "stage", "to"):
+            if d.get(k) is not None:
+                v = d[k]
+                return f"{_num(v)}%" if isinstance(v, int | float) and not isinstance(v, bool) else text(v, 40)
+        return ""
+
+    @staticmethod
+    def _reasons(d: Mapping[str, Any]) -> list[str]:
+        raw = d.get("reasons")
+        if raw is None:
+            raw = [d.get("reason")] if d.get("reason") is not None else []
+        if not isinstance(raw, list | tuple):
+            raw = [raw]
+        out = []
+        for r in raw:
+            if isinstance(r, Mapping):
+                gate = text(r.get("gate") or r.get("name"), 100)
+                cond = " ".join(x for x in (_num(r.get("value")) if r.get("value") is not None else "",
+                                            text(r.get("op"), 4),
+                                            _num(r.get("threshold")) if r.get("threshold") is not None else "") if x)
+                why = text(r.get("reason"), 300)
+                out.append(": ".join(x for x in (gate, cond, why) if x) or text(r))
+            else:
+                out.append(text(r, 500))
+        return out
+
+    def _rollout_alert(self, event: BusEvent, d: Mapping[str, Any], *, suffix: str, severity: str, title: str,
+                       fields: Mapping[str, Any], one_shot: bool = False, extra: Mapping[str, Any] | None = None
+                       ) -> Alert | None:
+        name = self._rollout_name(d)
+        if not name:
+            return None
+        labels = {"severity": severity, "rollout": name, "stage": self._stage(d), **(extra or {})}
+        return self._alert(key=f"rollout:{name}:{suffix}", kind=event.kind, labels=labels,
+                           title=f"Rollout {name}: {title}", text_="", fields=fields,
+                           url=self._rollout_url(name), at=event.at, one_shot=one_shot)
+
+    def _gate_failed(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        gate = text(d.get("gate") or d.get("gate_name"), 100) or "gate"
+        cond = ""
+        if d.get("value") is not None:
+            cond = f"{_num(d.get('value'))} (needs {text(d.get('op'), 4)} {_num(d.get('threshold'))})".replace("  ", " ")
+        alert = self._rollout_alert(
+            event, d, suffix=f"gate:{gate}", severity="warning", title=f"gate {gate} failed",
+            fields={"Stage": self._stage(d), "Gate": gate, "Value": cond or None,
+                    "Reasons": self._reasons(d) or None},
+            extra={"gate": gate},
+        )
+        return Outcome(fire=[alert] if alert else [])
+
+    def _rollback(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        values = d.get("values")
+        alert = self._rollout_alert(
+            event, d, suffix="rollback", severity="critical", title="rolled back",
+            fields={"Stage": self._stage(d), "Reasons": self._reasons(d) or None,
+                    "Values": {k: _num(v) for k, v in values.items()} if isinstance(values, Mapping) else values},
+        )
+        return Outcome(fire=[alert] if alert else [])
+
+    def _waiting(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        alert = self._rollout_alert(event, d, suffix="approval", severity="info", title="waiting for approval",
+                                    fields={"Stage": self._stage(d)})
+        return Outcome(fire=[alert] if alert else [])
+
+    def _promoted(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        name = self._rollout_name(d)
+        alert = self._rollout_alert(event, d, suffix=f"promoted:{self._stage(d)}", severity="info",
+                                    title=f"promoted to {self._stage(d) or 'next stage'}",
+                                    fields={"From": d.get("from"), "To": d.get("to") or self._stage(d)},
+                                    one_shot=True)
+        if alert is None:
+            return Outcome()
+        return Outcome(fire=[alert], resolve_prefixes=[f"rollout:{name}:gate:", f"rollout:{name}:approval",
+                                                       f"rollout:{name}:rollback"])
+
+    def _transition(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        name = self._rollout_name(d)
+        state = text(d.get("state") or d.get("to_state") or d.get("to"), 40).lower()
+        if not name or state not in RECOVERED_STATES:
+            return Outcome()
+        prefixes = [f"rollout:{name}:gate:", f"rollout:{name}:approval"]
+        if state in _CLEAR_ROLLBACK_STATES:
+            prefixes.append(f"rollout:{name}:rollback")
+        return Outcome(resolve_prefixes=prefixes)

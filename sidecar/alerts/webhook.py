@@ -1,0 +1,61 @@
+"""Generic webhook: Alertmanager's webhook JSON (version "4") so existing consumers can read it,
+optionally signed with HMAC-SHA256.
+
+Signature: with a receiver `secret`, each request carries `X-Sidecar-Timestamp: <epoch seconds>` and
+`X-Sidecar-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`. Binding the
+timestamp lets a consumer reject replays (compare it with its own clock) as Slack and Stripe do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from .model import Alert, Notification
+from .render import cut, headline, iso
+
+MAX_ALERTS = 200
+SIGNATURE_HEADER = "X-Sidecar-Signature"
+TIMESTAMP_HEADER = "X-Sidecar-Timestamp"
+
+
+def _alert(alert: Alert) -> dict[str, Any]:
+    annotations = {"summary": alert.title}
+    if alert.text:
+        annotations["description"] = alert.text
+    annotations.update({k.lower().replace(" ", "_"): v for k, v in alert.fields.items()})
+    return {
+        "status": alert.status, "key": alert.key, "labels": dict(alert.labels), "annotations": annotations,
+        "startsAt": iso(alert.starts_at), "endsAt": iso(alert.ends_at) if alert.ends_at else "0001-01-01T00:00:00Z",
+        "generatorURL": alert.url or "", "fingerprint": hashlib.sha256(alert.key.encode()).hexdigest()[:16],
+    }
+
+
+def _common(dicts: list[dict[str, str]]) -> dict[str, str]:
+    if not dicts:
+        return {}
+    first = dicts[0]
+    return {k: v for k, v in first.items() if all(d.get(k) == v for d in dicts[1:])}
+
+
+def render(note: Notification, receiver: str, external_url: str) -> dict[str, Any]:
+    alerts = list(note.alerts[:MAX_ALERTS])
+    return {
+        "version": "4", "groupKey": note.group_key, "truncatedAlerts": len(note.alerts) - len(alerts),
+        "status": note.status, "receiver": receiver, "groupLabels": dict(note.group_labels),
+        "commonLabels": _common([a.labels for a in alerts]),
+        "commonAnnotations": _common([_alert(a)["annotations"] for a in alerts]),
+        "externalURL": external_url, "notification_reason": note.reason, "title": cut(headline(note), 500),
+        "alerts": [_alert(a) for a in alerts],
+    }
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={mac}"
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """What a consumer runs (and the tests do): constant-time comparison."""
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
