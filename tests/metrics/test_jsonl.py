@@ -1,0 +1,151 @@
+"""JSONL per-request records from real files: appends, partial lines, rotation, truncation,
+malformed and oversized lines, non-request records, timestamps."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sidecar.clock import ManualClock
+from sidecar.config import JsonlStream
+from sidecar.metrics.jsonl import JsonlSource, parse_timestamp
+from sidecar.telemetry import Telemetry
+
+NOW = 1_763_900_000.0
+
+
+def rec(i: int, *, success: bool = True, kind: str = "async", t: float | None = None, **extra) -> dict:
+    ts = datetime.fromtimestamp(NOW - 10 + i * 0.01 if t is None else t, tz=UTC).replace(tzinfo=None)
+    return {"execution_type": kind, "success": success, "duration_ms": 100.0 + i,
+            "error_type": None if success else "TimeoutError", "fallback_used": False,
+            "file_size_mb": 1.5, "provider": "kimi", "request_id": f"req-{i}",
+            "timestamp": ts.isoformat(), **extra}
+
+
+def write(path: Path, *records: dict | str, mode: str = "a") -> None:
+    with open(path, mode, encoding="utf-8") as f:
+        for r in records:
+            f.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
+
+
+def append_raw(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def source(path: Path, clock: ManualClock, telemetry: Telemetry | None = None, **kw) -> JsonlSource:
+    cfg = JsonlStream(name="rollout", paths=[str(path)], **{"start_at": "beginning", **kw})
+    return JsonlSource(cfg, clock, telemetry, retention=1800)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(start=NOW)
+
+
+def test_parse_timestamp_reads_naive_iso_as_utc() -> None:
+    assert parse_timestamp("2025-11-23T12:00:00") == datetime(2025, 11, 23, 12, tzinfo=UTC).timestamp()
+    assert parse_timestamp("2025-11-23T12:00:00+01:00") == datetime(2025, 11, 23, 11, tzinfo=UTC).timestamp()
+    assert parse_timestamp(1_700_000_000_000) == 1_700_000_000.0
+    assert parse_timestamp("yesterday") is None and parse_timestamp(True) is None
+
+
+async def test_reads_records_skips_events_and_counts_malformed(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    tel = Telemetry()
+    write(path, rec(1), rec(2, success=False),
+          {"timestamp": "2025-11-23T00:00:00", "event_type": "rollout_stage", "stage": 1, "percentage": 1, "metrics": {}},
+          "{not json", "[1, 2]", "", rec(3, kind="sync"))
+    src = source(path, clock, tel)
+    assert await src.poll() == 3
+    assert src.skipped == 1 and src.malformed == 2
+    assert tel.registry.get_sample_value(
+        "sidecar_parse_errors_total", {"source": "metrics:rollout", "reason": "malformed_json"}) == 1
+    assert tel.registry.get_sample_value("sidecar_lines_read_total", {"source": "metrics:rollout"}) == 7
+    kept = [r for _, r in src.window.records]
+    assert "request_id" not in kept[0] and "timestamp" not in kept[0]
+    assert [r["execution_type"] for r in kept] == ["async", "async", "sync"]
+    t0 = src.window.records[0][0]
+    assert t0 == pytest.approx(NOW - 10 + 0.01)
+
+
+async def test_partial_line_is_completed_on_the_next_poll(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    line = json.dumps(rec(1))
+    path.write_text(line[:20])
+    src = source(path, clock)
+    assert await src.poll() == 0
+    append_raw(path, line[20:] + "\n")
+    assert await src.poll() == 1 and src.malformed == 0
+
+
+async def test_start_at_end_skips_history_but_reads_new_records(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    write(path, rec(1), rec(2))
+    src = source(path, clock, start_at="end")
+    assert await src.poll() == 0
+    write(path, rec(3))
+    assert await src.poll() == 1
+
+
+async def test_rotation_reads_the_end_of_the_old_file_then_the_new_one(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    tel = Telemetry()
+    write(path, rec(1))
+    src = source(path, clock, tel)
+    assert await src.poll() == 1
+    write(path, rec(2))  # written before rotation, not yet read
+    os.rename(path, tmp_path / "metrics.jsonl.1")
+    write(path, rec(3), rec(4), mode="w")
+    assert await src.poll() == 3
+    assert tel.registry.get_sample_value("sidecar_rotations_total", {"source": "metrics:rollout", "kind": "rotated"}) == 1
+    src.close()
+
+
+async def test_truncation_restarts_at_zero(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    write(path, rec(1), rec(2), rec(3))
+    src = source(path, clock)
+    assert await src.poll() == 3
+    write(path, rec(4), mode="w")  # copytruncate-style: same inode, smaller
+    assert await src.poll() == 1
+    assert [r["duration_ms"] for _, r in src.window.records][-1] == 104.0
+
+
+async def test_oversized_line_is_skipped_and_the_next_line_read(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    src = source(path, clock, max_line_bytes=1024)
+    path.write_text("")
+    await src.poll()
+    write(path, '{"x": "' + "a" * 5000 + '"}', rec(1))
+    assert await src.poll() == 1 and src.malformed == 1
+    # an oversized partial line that spans polls is dropped as well
+    append_raw(path, "b" * 3000)
+    assert await src.poll() == 0
+    append_raw(path, "b" * 10 + "\n" + json.dumps(rec(2)) + "\n")
+    assert await src.poll() == 1 and src.malformed == 2
+
+
+async def test_missing_file_is_not_an_error_until_it_appears(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "later.jsonl"
+    src = source(path, clock, start_at="end")
+    assert await src.poll() == 0 and src.last_error is None
+    write(path, rec(1))  # created after start: read from its beginning
+    assert await src.poll() == 1
+
+
+async def test_records_without_timestamp_use_arrival_time_and_window_is_bounded(tmp_path: Path,
+                                                                                clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    src = source(path, clock, max_records=10)
+    write(path, *[{"execution_type": "async", "success": True} for _ in range(15)])
+    assert await src.poll() == 15
+    assert len(src.window.records) == 10 and src.window.evicted == 5
+    assert {t for t, _ in src.window.records} == {NOW}
+    clock.advance(3600)
+    await src.poll()
+    assert len(src.window.records) == 0  # older than the retention
