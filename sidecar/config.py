@@ -140,6 +140,12 @@ class DiagnosisConfig(Strict):
     min_occurrences: dict[str, int] = Field(default_factory=lambda: {"CRITICAL": 1, "ERROR": 1, "WARNING": 5})
     occurrence_window: float = Field(default=600.0, gt=0)
     context_lines: int = Field(default=20, ge=0, le=500)
+    max_tokens: int = Field(default=1200, ge=64, le=32_000)  # answer size cap per call
+    temperature: float = Field(default=0.3, ge=0, le=2)
+    max_retry_after: float = Field(default=60.0, ge=0)  # a longer Retry-After defers to the retry queue
+    retry_interval: float = Field(default=30.0, gt=0)  # how often pending/failed diagnoses are retried
+    max_attempts: int = Field(default=8, ge=1)  # LLM attempts per group before only a manual re-run retries
+    queue_size: int = Field(default=1000, ge=1)
 
     def resolved_api_key(self) -> str | None:
         if self.api_key is not None and self.api_key.get_secret_value():

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from .alerts import AlertRepo
     from .checkpoints import CheckpointRepo
+    from .diagnoses import DiagnosisRepo
 
 Row = dict[str, Any]
 Params = Sequence[Any]
@@ -145,6 +146,12 @@ class Store:
         from .checkpoints import CheckpointRepo
 
         return CheckpointRepo(self.db)
+
+    @cached_property
+    def diagnoses(self) -> DiagnosisRepo:
+        from .diagnoses import DiagnosisRepo
+
+        return DiagnosisRepo(self.db)
 
     @cached_property
     def alerts(self) -> AlertRepo:

@@ -1,0 +1,196 @@
+"""The diagnosis prompt (versioned text files in prompts/) and the parsing of the model's answer.
+
+Everything that goes into the prompt is redacted first, and the redacted INPUT text is kept: the
+answer's evidence lines are checked against it, and lines the model made up are dropped.
+The prompt version is part of the diagnosis cache key, so editing the prompt means a new version
+file, never an in-place change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from string import Template
+from typing import Any
+
+from pydantic import ValidationError
+
+from .model import CATEGORIES, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
+from .redact import redact, redact_obj
+
+PROMPT_VERSION = "diagnose-v1"
+MAX_MESSAGE_CHARS = 4000
+MAX_TRACEBACK_HEAD = 3000
+MAX_TRACEBACK_TAIL = 6000
+MAX_CONTEXT_LINE = 500
+MAX_JSON_CHARS = 3000
+MAX_EVIDENCE = 8
+
+
+@cache
+def _template(version: str, part: str) -> str:
+    return resources.files("sidecar.diagnose").joinpath("prompts", f"{version}.{part}.txt").read_text("utf-8")
+
+
+def _clip_middle(text: str, head: int, tail: int) -> str:
+    """Keep the start (where it began) and the end (the final exception) of a long traceback."""
+    if len(text) <= head + tail:
+        return text
+    return text[:head] + f"\n[... {len(text) - head - tail} characters cut ...]\n" + text[-tail:]
+
+
+def _json_block(value: Any) -> str:
+    if value is None or value == {} or value == []:
+        return "(not available)"
+    text = json.dumps(redact_obj(value), default=str, indent=1, sort_keys=True)
+    return text if len(text) <= MAX_JSON_CHARS else text[:MAX_JSON_CHARS] + "\n[... cut ...]"
+
+
+def _hint(hint: Diagnosis | None) -> str:
+    if hint is None or hint.rule in (None, "catch-all"):
+        return "No built-in rule matched this error."
+    return (
+        f"rule {hint.rule}: {hint.summary} (category {hint.category}, severity {hint.severity}, "
+        f"confidence {hint.confidence:.2f})\nrule's suggested fix: " + " | ".join(hint.suggested_fix)
+    )
+
+
+@dataclass(slots=True)
+class Prompt:
+    version: str
+    messages: list[dict[str, str]]
+    input_text: str  # the redacted INPUT sections, for the evidence check
+
+
+def build_prompt(
+    inp: DiagnosisInput,
+    hint: Diagnosis | None = None,
+    *,
+    context_lines: int = 20,
+    rollout: Any = None,
+    metrics: Any = None,
+    version: str = PROMPT_VERSION,
+) -> Prompt:
+    """Messages for one diagnosis: redacted, clipped, with the rules engine's hint."""
+    message = redact(inp.message[:MAX_MESSAGE_CHARS])
+    traceback = redact(_clip_middle(inp.traceback, MAX_TRACEBACK_HEAD, MAX_TRACEBACK_TAIL)) or "(none)"
+    context_src = list(inp.context)[-context_lines:] if context_lines > 0 else []
+    context = "\n".join(redact(ln[:MAX_CONTEXT_LINE]) for ln in context_src) or "(none)"
+    fields = {
+        "fingerprint": inp.fingerprint,
+        "level": inp.level,
+        "logger": redact(inp.logger or "(none)"),
+        "exception_type": inp.exception_type or "(none)",
+        "count": str(inp.count),
+        "first_seen": inp.first_seen.isoformat() if inp.first_seen else "?",
+        "last_seen": inp.last_seen.isoformat() if inp.last_seen else "?",
+        "regressions": str(inp.regressions),
+        "file": redact(f"{inp.file}:{inp.line}" if inp.file else "(unknown)"),
+        "hint": redact(_hint(hint)),
+        "rollout": _json_block(rollout),
+        "metrics": _json_block(metrics),
+        "message": message,
+        "traceback": traceback,
+        "context": context,
+    }
+    user = Template(_template(version, "user")).safe_substitute(fields)
+    messages = [
+        {"role": "system", "content": _template(version, "system")},
+        {"role": "user", "content": user},
+    ]
+    return Prompt(version=version, messages=messages, input_text="\n".join((message, traceback, context)))
+
+
+def repair_message(problem: str, version: str = PROMPT_VERSION) -> dict[str, str]:
+    return {"role": "user", "content": Template(_template(version, "repair")).safe_substitute(problem=problem)}
+
+
+class InvalidAnswer(ValueError):
+    """The model's answer is not a usable diagnosis; `problem` says why (sent back in the repair turn)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.IGNORECASE)
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """Forgive harmless shape slips (a string fix, 0-100 confidence, capitalised enums); nothing more."""
+    out = {k: data.get(k) for k in ("summary", "root_cause", "suggested_fix", "severity", "confidence",
+                                      "category", "evidence") if k in data}
+    if isinstance(out.get("suggested_fix"), str):
+        out["suggested_fix"] = [out["suggested_fix"]]
+    if isinstance(out.get("evidence"), str):
+        out["evidence"] = [out["evidence"]]
+    for key, allowed in (("severity", SEVERITIES), ("category", CATEGORIES)):
+        v = out.get(key)
+        if isinstance(v, str) and v.strip().lower() in allowed:
+            out[key] = v.strip().lower()
+    conf = out.get("confidence")
+    if isinstance(conf, int | float) and not isinstance(conf, bool) and 1 < conf <= 100:
+        out["confidence"] = conf / 100.0
+    return out
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def grounded_evidence(evidence: list[Any], input_text: str) -> list[str]:
+    """Keep only evidence lines that occur in the input (whitespace-insensitive); drop the rest."""
+    haystack = _squash(input_text)
+    kept: list[str] = []
+    for line in evidence:
+        if not isinstance(line, str):
+            continue
+        needle = _squash(line)
+        if len(needle) >= 8 and needle in haystack and line.strip() not in kept:
+            kept.append(line.strip())
+        if len(kept) >= MAX_EVIDENCE:
+            break
+    return kept
+
+
+def parse_answer(
+    content: str | None,
+    prompt: Prompt,
+    *,
+    model: str,
+    duration_ms: int = 0,
+    tokens: Tokens | None = None,
+    hint_rule: str | None = None,
+) -> Diagnosis:
+    """Validate the model's text into a Diagnosis or raise InvalidAnswer naming the problem."""
+    if not content or not content.strip():
+        raise InvalidAnswer("the answer was empty")
+    text = _FENCE.sub("", content.strip())
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidAnswer(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
+    if not isinstance(data, dict):
+        raise InvalidAnswer("the JSON must be an object, not " + type(data).__name__)
+    fields = _normalise(data)
+    evidence = fields.get("evidence")
+    fields["evidence"] = grounded_evidence(evidence if isinstance(evidence, list) else [], prompt.input_text)
+    try:
+        diagnosis = Diagnosis(
+            **fields, source="kimi", model=model, rule=hint_rule, prompt_version=prompt.version,
+            duration_ms=duration_ms, tokens=tokens or Tokens(),
+        )
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors()[:6]
+        )
+        raise InvalidAnswer(problems) from None
+    except TypeError as exc:
+        raise InvalidAnswer(str(exc)) from None
+    if not diagnosis.suggested_fix:
+        raise InvalidAnswer("suggested_fix: must list at least one step")
+    diagnosis.summary = one_line(diagnosis.summary)
+    return diagnosis

@@ -1,0 +1,84 @@
+"""Diagnosis API: re-run a group's diagnosis on demand, read its history, and the LLM's state.
+
+- `POST /api/groups/{fingerprint}/diagnose` (token): diagnose now (rules, then Kimi when
+  configured); 200 with the diagnosis, 202 when one is already running, 404 for an unknown group.
+- `GET /api/groups/{fingerprint}/diagnoses`: every diagnosis made for the group, newest first.
+- `GET /api/diagnosis/status`: rules file, LLM circuit and budget state, claim counts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .auth import require_token
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+    from ..diagnose.service import DiagnosisService
+
+
+def _service(request: web.Request) -> DiagnosisService:
+    from .server import SIDECAR_KEY
+
+    service = request.app[SIDECAR_KEY].component("diagnosis")
+    if service is None:
+        raise web.HTTPServiceUnavailable(text='{"error": "the diagnosis stage is not running"}',
+                                         content_type="application/json")
+    return service  # type: ignore[return-value]
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    created = out.get("created_at")
+    if created is not None and hasattr(created, "isoformat"):
+        out["created_at"] = created.isoformat()
+    return out
+
+
+def routes(sidecar: Sidecar) -> list[web.RouteDef]:
+    @require_token
+    async def diagnose(request: web.Request) -> web.Response:
+        from ..diagnose.service import GroupNotFound
+
+        service = _service(request)
+        fingerprint = request.match_info["fingerprint"]
+        try:
+            state, diagnosis = await service.rerun(fingerprint)
+        except GroupNotFound:
+            return web.json_response({"error": f"no group with fingerprint {fingerprint}"}, status=404)
+        if state == "busy" or diagnosis is None:
+            return web.json_response({"status": "in_progress", "fingerprint": fingerprint}, status=202)
+        return web.json_response({"status": "done", "fingerprint": fingerprint, "diagnosis": diagnosis.to_json()})
+
+    async def history(request: web.Request) -> web.Response:
+        from .server import SIDECAR_KEY
+
+        store = request.app[SIDECAR_KEY].store
+        fingerprint = request.match_info["fingerprint"]
+        try:
+            limit = max(1, min(100, int(request.query.get("limit", "20"))))
+        except ValueError:
+            return web.json_response({"error": "limit must be an integer"}, status=400)
+        rows = await store.diagnoses.history(fingerprint, limit)
+        claim = await store.diagnoses.claim(fingerprint)
+        return web.json_response({
+            "fingerprint": fingerprint,
+            "claim": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in claim.items()}
+            if claim else None,
+            "diagnoses": [_row(r) for r in rows],
+        })
+
+    async def status(request: web.Request) -> web.Response:
+        service = _service(request)
+        body = service.status()
+        body["claims"] = await service.store.diagnoses.counts()
+        body["problems"] = service.problems()
+        return web.json_response(body)
+
+    return [
+        web.post("/api/groups/{fingerprint}/diagnose", diagnose),
+        web.get("/api/groups/{fingerprint}/diagnoses", history),
+        web.get("/api/diagnosis/status", status),
+    ]
