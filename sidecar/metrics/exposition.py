@@ -27,7 +27,21 @@ ACCEPT = "text/plain;version=0.0.4;q=1.0,application/openmetrics-text;version=1.
 SUFFIXES = ("_total", "_created", "_bucket", "_sum", "_count", "_gcount", "_gsum", "_info")
 
 # First token of a line: a metric name (sample line) or the name after # HELP/TYPE/UNIT.
+_VALID_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LINE_NAME = re.compile(r'(?:#[ \t]+(?:HELP|TYPE|UNIT)[ \t]+)?("(?:[^"\\]|\\.)*"|[^\s{]+)')
+
+
+def line_name(line: str) -> str:
+    """The metric name a sample or HELP/TYPE/UNIT line is about. Raises `ParseError` when the
+    line does not start with a valid name: the filter must not turn a garbage body (HTML, binary)
+    into an "empty but successful" scrape just because it never parses the dropped lines."""
+    m = _LINE_NAME.match(line)
+    name = m.group(1) if m else ""
+    if name.startswith('"') and len(name) >= 2:
+        return name[1:-1]
+    if not _VALID_NAME.fullmatch(name):
+        raise ParseError(f"not an exposition line: {line[:80]!r}")
+    return name
 
 
 def base_name(name: str) -> str:
@@ -49,13 +63,7 @@ class FamilyFilter:
         self.names = frozenset(b + s for b in bases for s in ("", *SUFFIXES))
 
     def keep_line(self, line: str) -> bool:
-        m = _LINE_NAME.match(line)
-        if m is None:
-            return False
-        name = m.group(1)
-        if name.startswith('"'):
-            name = name[1:-1]
-        return name in self.names
+        return line_name(line) in self.names
 
 
 def filter_lines(text: str, flt: FamilyFilter | None, openmetrics: bool) -> str:

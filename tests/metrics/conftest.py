@@ -140,10 +140,10 @@ class Served:
 async def gateway() -> AsyncIterator[Served]:
     """A gateway-like app on a free port, in the test's event loop."""
     gw = Gateway()
-    runner = web.AppRunner(gw.app(), access_log=None)
+    runner = web.AppRunner(gw.app(), access_log=None, shutdown_timeout=0.1)
     await runner.setup()
     port = find_free_port()
-    site = web.TCPSite(runner, "127.0.0.1", port, shutdown_timeout=0.1)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     try:
         yield Served(gw, f"http://127.0.0.1:{port}")
@@ -174,9 +174,9 @@ class ThreadedGateway:
 
     async def _main(self) -> None:
         self._stop = asyncio.Event()
-        runner = web.AppRunner(self.gateway.app(), access_log=None)
+        runner = web.AppRunner(self.gateway.app(), access_log=None, shutdown_timeout=0.1)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", self.port, shutdown_timeout=0.1).start()
+        await web.TCPSite(runner, "127.0.0.1", self.port).start()
         traffic = asyncio.create_task(self._traffic())
         self._ready.set()
         await self._stop.wait()

@@ -76,6 +76,12 @@ def test_garbage_raises_parse_error(body: str) -> None:
     assert info.value.reason == "parse"
 
 
+@pytest.mark.parametrize("body", ["<html><body>502 Bad Gateway</body></html>\n", "\x00\ufffd{{{\n"])
+def test_garbage_is_an_error_even_when_the_filter_would_drop_every_line(body: str) -> None:
+    with pytest.raises(ParseError):
+        parse_exposition(body, flt=FamilyFilter(WANTED))
+
+
 def test_garbage_of_unwanted_families_is_never_parsed() -> None:
     body = "# TYPE mcp_api_calls_total counter\nmcp_api_calls_total 3\nother_metric{{{ garbage\n"
     assert parse_exposition(body, flt=FamilyFilter(["mcp_api_calls_total"])) == [("mcp_api_calls_total", (), 3.0)]
