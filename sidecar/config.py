@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .metrics.model import MetricSpec
 
@@ -196,15 +205,18 @@ class GateConfig(Strict):
     name: str
     metric: MetricSpec
     op: Literal["<", "<=", ">", ">="]  # the condition that must hold to PASS (gate) / that FIRES (trigger)
-    threshold: float
-    relative_to: MetricSpec | None = None  # compare against threshold * baseline measured at the same time
-    window: float = Field(default=300.0, gt=0)
+    threshold: float  # proportions (success_rate, error_rate) are fractions: 0.995, not 99.5
+    relative_to: MetricSpec | None = None  # compare against threshold * baseline (see `baseline`)
+    baseline: Literal["concurrent", "rollout_start"] = "concurrent"  # same window now, or snapshot at start
+    window: float | None = Field(default=None, gt=0)  # seconds; None = the whole stage so far
+    scan_windows: list[float] = Field(default_factory=list)  # shorter windows also checked (alpha split)
     min_samples: int = Field(default=0, ge=0)
-    failure_limit: int = Field(default=0, ge=0)
-    consecutive_failure_limit: int = Field(default=1, ge=1)
+    failure_limit: int | None = Field(default=None, ge=0)  # trips when total failures in the stage exceed it
+    consecutive_failure_limit: int = Field(default=1, ge=1)  # trips after this many failures in a row
     no_data: Literal["inconclusive", "pass", "fail"] = "inconclusive"
-    dry_run: bool = False
-    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+    dry_run: bool = False  # evaluated and reported, never acted on
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)  # one-sided, for proportions
+    method: Literal["exact", "wilson"] = "exact"  # binomial interval for proportions
 
 
 class StageConfig(Strict):
@@ -217,21 +229,49 @@ class StageConfig(Strict):
 
 class HookConfig(Strict):
     kind: Literal["rollback", "promote", "stage-change"]
+    name: str | None = None  # stable id for durable hook calls (default: "<kind>-<index>")
     url: str | None = None
-    command: list[str] | None = None
+    command: list[str] | None = Field(default=None, min_length=1)
     secret: SecretStr | None = None  # HMAC-SHA256 signing key for webhooks
+    secret_env: str | None = None  # or: the environment variable holding it (keeps secrets out of YAML)
     timeout: float = Field(default=10.0, gt=0)
     retries: int = Field(default=5, ge=0)
+    backoff: float = Field(default=2.0, gt=0)  # seconds before the first retry, doubling each time
+    backoff_max: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> HookConfig:
+        if (self.url is None) == (self.command is None):
+            raise ValueError("a hook needs exactly one of url or command")
+        return self
 
 
 class RolloutConfig(Strict):
     name: str
     flag: str
+    enable_flag: str | None = None  # boolean kill switch the hooks also set (e.g. ASYNC_UPLOAD_ENABLED)
     stages: list[StageConfig] = Field(min_length=1)
     triggers: list[GateConfig] = Field(default_factory=list)
     hooks: list[HookConfig] = Field(default_factory=list)
+    samples: MetricSpec | None = None  # canary requests counted for stage min_samples (default: gates' n)
     interval: float = Field(default=10.0, gt=0)  # evaluation interval
+    max_window: float = Field(default=1800.0, gt=0)  # cap for "whole stage" windows of non-proportions
     auto_promote: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RolloutConfig:
+        percents = [s.percent for s in self.stages]
+        if any(b <= a for a, b in zip(percents, percents[1:], strict=False)):
+            raise ValueError(f"stage percents must increase: {percents}")
+        for stage in self.stages:
+            names = [g.name for g in self.triggers] + [g.name for g in stage.gates]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"gate and trigger names must be unique within a stage: {dupes}")
+        hook_names = [h.name or f"{h.kind}-{i}" for i, h in enumerate(self.hooks)]
+        if len(set(hook_names)) != len(hook_names):
+            raise ValueError("hook names must be unique")
+        return self
 
 
 # --- alerts -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .alerts import AlertRepo
     from .checkpoints import CheckpointRepo
     from .diagnoses import DiagnosisRepo
+    from .rollouts import RolloutRepo
 
 Row = dict[str, Any]
 Params = Sequence[Any]
@@ -152,6 +153,12 @@ class Store:
         from .diagnoses import DiagnosisRepo
 
         return DiagnosisRepo(self.db)
+
+    @cached_property
+    def rollouts(self) -> RolloutRepo:
+        from .rollouts import RolloutRepo
+
+        return RolloutRepo(self.db)
 
     @cached_property
     def alerts(self) -> AlertRepo:

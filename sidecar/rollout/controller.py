@@ -1,0 +1,377 @@
+"""The rollout controller: evaluates every running rollout each interval and moves its state.
+
+Everything it decides is persisted before anything is announced: the state row (optimistic
+version), the history event, the decision row and the hook calls go in one transaction (see
+store/rollouts.py). Only then are bus events published, telemetry updated and hooks delivered.
+So a crash never loses a decision, a restart resumes the stage with its elapsed time and its
+sample totals, and with several replicas on one store exactly one of them decides and calls the
+hooks; the others see the new state at their next evaluation.
+
+Time comes from the injected Clock; tests drive `tick()` with a ManualClock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+from ..bus import (
+    ROLLOUT_GATE_FAILED,
+    ROLLOUT_PROMOTED,
+    ROLLOUT_ROLLBACK,
+    ROLLOUT_TRANSITION,
+    ROLLOUT_WAITING_APPROVAL,
+    Bus,
+)
+from ..clock import Clock, SystemClock, utc
+from ..config import RolloutConfig
+from ..store.base import Store, StoreError
+from ..store.rollouts import Decision, Event, HookCallRow
+from ..telemetry import Telemetry
+from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of
+from .hooks import HookRunner, hook_name
+from .state import (
+    ALLOWED,
+    COMPLETE,
+    EVALUATED,
+    HOOK_KINDS,
+    PAUSED,
+    ROLLED_BACK,
+    ROLLING_BACK,
+    RUNNING,
+    WAITING,
+    Conflict,
+    InvalidTransition,
+    Snapshot,
+    UnknownRollout,
+    hook_payload,
+    needs_approval,
+    next_step,
+)
+
+log = logging.getLogger(__name__)
+
+# A replica skips an evaluation another replica made less than this fraction of an interval ago.
+RECENT_FRACTION = 0.9
+RETRIES_ON_CONFLICT = 3
+
+
+def default_replica_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def as_measure(measure: Any) -> MeasureFn:
+    """Accept `async measure(spec, window)` or any object with such a `measure` method."""
+    fn = getattr(measure, "measure", measure)
+    if not callable(fn):
+        raise TypeError("measure must be a coroutine function or an object with .measure(spec, window)")
+    return fn  # type: ignore[no-any-return]
+
+
+class RolloutController:
+    """The `rollouts` component: state machine, evaluation loop and hook delivery."""
+
+    name = "rollouts"
+
+    def __init__(
+        self,
+        rollouts: list[RolloutConfig],
+        store: Store,
+        measure: MeasureFn | Any,
+        bus: Bus | None = None,
+        clock: Clock | None = None,
+        telemetry: Telemetry | None = None,
+        replica: str | None = None,
+    ) -> None:
+        self.configs = {r.name: r for r in rollouts}
+        self.store = store
+        self.repo = store.rollouts
+        self.measure = as_measure(measure)
+        self.bus = bus or Bus()
+        self.clock = clock or SystemClock()
+        self.telemetry = telemetry
+        self.replica = replica or default_replica_id()
+        self.actor = f"controller@{self.replica}"
+        self.hooks = HookRunner(rollouts, self.repo, self.clock, self.replica, telemetry)
+        self._task: asyncio.Task[None] | None = None
+        self._problems: dict[str, str] = {}
+        self.last: dict[str, Evaluation] = {}
+
+    # --- component --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        now = utc(self.clock.time())
+        for name in self.configs:
+            await self.repo.ensure(name, now)
+        self._task = asyncio.create_task(self._loop(), name="rollout-controller")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        await self.hooks.close()
+
+    def problems(self) -> list[str]:
+        out = list(self._problems.values())
+        out += [f"hook {k}: {err}" for k, err in self.hooks.failed.items()]
+        return out
+
+    @property
+    def interval(self) -> float:
+        return min((r.interval for r in self.configs.values()), default=10.0)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.tick()
+                self._problems.pop("store", None)
+            except StoreError as exc:
+                if "store" not in self._problems:
+                    log.error("rollout controller cannot use the store", extra={"error": str(exc)})
+                self._problems["store"] = f"store unavailable: {exc}"
+            except Exception:
+                log.exception("rollout controller tick failed")
+            wait = self.interval
+            try:
+                due = await self.hooks.seconds_until_due()
+                if due is not None:
+                    wait = min(wait, max(due, 0.5))
+            except StoreError:
+                pass
+            await self.clock.sleep(wait)
+
+    # --- evaluation -------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Evaluate every rollout that is due, then deliver due hook calls."""
+        for name in self.configs:
+            await self.evaluate(name)
+        await self.hooks.deliver_due()
+        for name in self.configs:
+            snap = await self._load(name)
+            if snap.state == ROLLING_BACK:
+                await self._finish_rollback(snap)
+
+    async def _load(self, name: str) -> Snapshot:
+        if name not in self.configs:
+            raise UnknownRollout(name)
+        row = await self.repo.get(name)
+        if row is None:
+            await self.repo.ensure(name, utc(self.clock.time()))
+            row = await self.repo.get(name)
+        assert row is not None
+        return Snapshot.from_row(row)
+
+    async def evaluate(self, name: str, force: bool = False) -> Evaluation | None:
+        """One evaluation of one rollout; None when there was nothing to do (or another replica did it)."""
+        cfg = self.configs[name]
+        snap = await self._load(name)
+        if snap.state not in EVALUATED:
+            return None
+        now = self.clock.time()
+        last = snap.data.get("last_eval_at")
+        if not force and last is not None and now - float(last) < RECENT_FRACTION * cfg.interval:
+            return None
+        data = dict(snap.data)
+        baselines = await capture_baselines(cfg, self.measure, data.get("baselines") or {}, now)
+        snap.data["baselines"] = baselines
+        ev = await StageEvaluator(cfg, snap, self.measure, now).run()
+        data.update(
+            baselines=baselines, totals=ev.totals, counters=ev.counters, last_eval_at=now, samples=ev.samples,
+            verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips,
+        )
+        stage = cfg.stages[snap.stage_index]
+        elapsed = snap.elapsed(now)
+        data["elapsed"] = elapsed
+        if ev.trips:
+            won = await self._rollback(snap, cfg, data, ev.trips, actor=self.actor)
+        elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
+              and ev.all_gates_pass()):
+            reasons = [reason_of(v) for v in ev.gates] + [
+                {"reason": f"held {elapsed:.0f}s >= {stage.hold:g}s with {ev.samples} >= {stage.min_samples} samples"}
+            ]
+            if needs_approval(cfg, snap.stage_index):
+                won = await self._simple(snap, cfg, "wait", WAITING, data, reasons, self.actor)
+            else:
+                won = await self._advance(snap, cfg, data, reasons, self.actor)
+        else:
+            won = await self.repo.save_data(name, snap.version, data, utc(now))
+        if not won:
+            return None  # another replica evaluated or changed it first: its result stands
+        self.last[name] = ev
+        self._record(cfg, snap, ev, now)
+        return ev
+
+    def _record(self, cfg: RolloutConfig, snap: Snapshot, ev: Evaluation, now: float) -> None:
+        for v in ev.verdicts():
+            if self.telemetry is not None:
+                self.telemetry.gate_evaluations.labels(cfg.name, v.name, v.verdict).inc()
+            if v.verdict == "fail":
+                self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index,
+                                 percent=snap.percent, dry_run=v.dry_run, reasons=[reason_of(v)])
+
+    # --- transitions ------------------------------------------------------------------------
+
+    async def _commit(
+        self, snap: Snapshot, cfg: RolloutConfig, *, action: str, to_state: str, changes: dict[str, Any],
+        reasons: list[dict[str, Any]], actor: str, decision: str | None = None, incident: int | None = None,
+    ) -> bool:
+        """Persist one transition (with its decision and hook calls when it has side effects)."""
+        now = self.clock.time()
+        incident = snap.incident if incident is None else incident
+        to_stage = changes.get("stage_index", snap.stage_index)
+        to_percent = changes.get("percent", snap.percent)
+        event = Event(action, snap.state, to_state, snap.stage_index, to_stage, snap.percent, to_percent,
+                      actor, reasons)
+        dec, calls = None, []
+        if decision is not None:
+            key = f"{cfg.name}:{incident}:{decision}"
+            dec = Decision(incident, decision, key, actor, reasons)
+            payload = hook_payload(
+                cfg, action=action, incident=incident, key=key, from_stage=snap.stage_index, to_stage=to_stage,
+                from_percent=snap.percent, to_percent=to_percent, state=to_state, reasons=reasons, at=now,
+                decided_by=actor,
+            )
+            kinds = HOOK_KINDS.get(action, ())
+            for i, hook in enumerate(cfg.hooks):
+                if hook.kind in kinds:
+                    calls.append(HookCallRow(hook_name(hook, i), hook.kind, hook.retries + 1,
+                                             {**payload, "kind": hook.kind}))
+        won = await self.repo.commit(cfg.name, snap.version, {**changes, "state": to_state}, utc(now), event,
+                                     incident, dec, calls)
+        if not won:
+            return False
+        data = {"rollout": cfg.name, "action": action, "from_state": snap.state, "to_state": to_state,
+                "from_stage": snap.stage_index, "to_stage": to_stage, "from_percent": snap.percent,
+                "to_percent": to_percent, "incident": incident, "actor": actor, "reasons": reasons}
+        self.bus.publish(ROLLOUT_TRANSITION, now, **data)
+        if action == "rollback":
+            self.bus.publish(ROLLOUT_ROLLBACK, now, **data)
+            if self.telemetry is not None:
+                self.telemetry.rollbacks.labels(cfg.name).inc()
+        elif action in ("promote", "complete"):
+            self.bus.publish(ROLLOUT_PROMOTED, now, **data)
+        elif action == "wait":
+            self.bus.publish(ROLLOUT_WAITING_APPROVAL, now, **data)
+        if self.telemetry is not None:
+            self.telemetry.rollout_stage.labels(cfg.name).set(to_percent)
+        log.info("rollout transition", extra={k: data[k] for k in ("rollout", "action", "from_state", "to_state",
+                                                                    "from_percent", "to_percent")})
+        if dec is not None and calls:
+            await self.hooks.deliver_due(key=dec.key)
+        return True
+
+    async def _simple(self, snap: Snapshot, cfg: RolloutConfig, action: str, to_state: str,
+                      data: dict[str, Any], reasons: list[dict[str, Any]], actor: str,
+                      extra: dict[str, Any] | None = None) -> bool:
+        return await self._commit(snap, cfg, action=action, to_state=to_state,
+                                  changes={"data": data, **(extra or {})}, reasons=reasons, actor=actor)
+
+    async def _advance(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
+                       reasons: list[dict[str, Any]], actor: str) -> bool:
+        """Promote to the next stage, or complete after the last one."""
+        now = self.clock.time()
+        step, to = next_step(cfg, snap.stage_index)
+        if step == "complete":
+            return await self._commit(
+                snap, cfg, action="complete", to_state=COMPLETE, decision="complete", reasons=reasons, actor=actor,
+                changes={"data": data, "running_since": None, "stage_elapsed": snap.elapsed(now)},
+            )
+        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at") if k in data}
+        return await self._commit(
+            snap, cfg, action="promote", to_state=RUNNING, decision=f"promote:{to}", reasons=reasons, actor=actor,
+            changes={"stage_index": to, "percent": cfg.stages[to].percent, "stage_started_at": utc(now),
+                     "stage_elapsed": 0.0, "running_since": utc(now), "data": fresh},
+        )
+
+    async def _rollback(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
+                        reasons: list[dict[str, Any]], actor: str) -> bool:
+        now = self.clock.time()
+        data = {**data, "rollback_key": f"{cfg.name}:{snap.incident}:rollback", "rolled_back_from": snap.percent}
+        return await self._commit(
+            snap, cfg, action="rollback", to_state=ROLLING_BACK, decision="rollback", reasons=reasons, actor=actor,
+            changes={"percent": 0.0, "running_since": None, "stage_elapsed": snap.elapsed(now), "data": data},
+        )
+
+    async def _finish_rollback(self, snap: Snapshot) -> None:
+        """rolling_back -> rolled_back once every hook call of the rollback decision is done."""
+        cfg = self.configs[snap.name]
+        key = snap.data.get("rollback_key")
+        calls = await self.repo.hook_calls_for(key) if key else []
+        if any(c["status"] != "done" for c in calls):
+            failed = [c["hook"] for c in calls if c["status"] == "failed"]
+            if failed:
+                self._problems[f"rollback:{snap.name}"] = (
+                    f"{snap.name}: rollback hooks failed for good: {', '.join(failed)} "
+                    "(POST /api/rollouts/{name}/rollback retries them)")
+            return
+        self._problems.pop(f"rollback:{snap.name}", None)
+        reasons = [{"reason": f"{len(calls)} rollback hook call(s) delivered", "hooks": [c["hook"] for c in calls]}]
+        await self._simple(snap, cfg, "rolled_back", ROLLED_BACK, snap.data, reasons, self.actor)
+
+    # --- manual actions (API) ---------------------------------------------------------------
+
+    async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
+        """Apply a manual action; raise InvalidTransition / Conflict / UnknownRollout."""
+        if action not in ALLOWED:
+            raise InvalidTransition(f"unknown action {action!r}")
+        cfg = self.configs.get(name)
+        if cfg is None:
+            raise UnknownRollout(name)
+        reasons = [{"reason": f"manual {action}" + (f": {reason}" if reason else ""), "actor": actor}]
+        for _ in range(RETRIES_ON_CONFLICT):
+            snap = await self._load(name)
+            if snap.state not in ALLOWED[action]:
+                raise InvalidTransition(f"cannot {action} {name} while it is {snap.state}")
+            if await self._apply(snap, cfg, action, actor, reasons):
+                return await self._load(name)
+        raise Conflict(f"{name} kept changing under {action}; try again")
+
+    async def _apply(self, snap: Snapshot, cfg: RolloutConfig, action: str, actor: str,
+                     reasons: list[dict[str, Any]]) -> bool:
+        now = self.clock.time()
+        data = dict(snap.data)
+        if action == "start":
+            baselines = await capture_baselines(cfg, self.measure, {}, now)
+            incident = snap.incident + 1
+            return await self._commit(
+                snap, cfg, action="start", to_state=RUNNING, decision="start", incident=incident, reasons=reasons,
+                actor=actor, changes={
+                    "incident": incident, "stage_index": 0, "percent": cfg.stages[0].percent,
+                    "started_at": utc(now), "stage_started_at": utc(now), "stage_elapsed": 0.0,
+                    "running_since": utc(now), "data": {"baselines": baselines},
+                },
+            )
+        if action in ("promote", "approve"):
+            return await self._advance(snap, cfg, data, reasons, actor)
+        if action == "pause":
+            data["paused_from"] = snap.state
+            return await self._simple(snap, cfg, "pause", PAUSED, data, reasons, actor,
+                                      {"running_since": None, "stage_elapsed": snap.elapsed(now)})
+        if action == "resume":
+            back = data.pop("paused_from", RUNNING)
+            return await self._simple(snap, cfg, "resume", back, data, reasons, actor, {"running_since": utc(now)})
+        # rollback
+        if snap.state == ROLLING_BACK:
+            rearmed = await self.repo.rearm_failed(cfg.name, snap.incident, utc(now))
+            if not rearmed:
+                raise InvalidTransition(f"{cfg.name} is already rolling back (no failed hook calls to retry)")
+            await self.repo.add_event(cfg.name, snap.incident, utc(now), Event(
+                "retry_hooks", snap.state, snap.state, snap.stage_index, snap.stage_index, snap.percent, snap.percent,
+                actor, reasons))
+            await self.hooks.deliver_due(key=data.get("rollback_key"))
+            return True
+        if not await self._rollback(snap, cfg, data, reasons, actor):
+            fresh = await self._load(cfg.name)
+            if fresh.state in (ROLLING_BACK, ROLLED_BACK):
+                raise InvalidTransition(f"{cfg.name} was already rolled back (one decision per incident)")
+            return False
+        return True

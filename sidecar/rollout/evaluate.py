@@ -1,0 +1,194 @@
+"""Measure one rollout's gates and triggers for its current stage, and apply the failure limits.
+
+Windows. A gate or trigger with `window: null` looks at the whole stage so far. For proportions
+the controller accumulates the stage's totals itself: each evaluation measures only the
+requests since the previous one and adds them to counts kept in the rollout state, so the stage
+sample survives restarts and is not limited by how much history the metrics backend keeps (a
+stage can hold for days). A fixed `window` (seconds) is a sliding window measured each time;
+`scan_windows` adds shorter sliding windows (see gates.evaluate_windows).
+
+This module does I/O only through the injected `measure` callable; the verdicts themselves come
+from the pure functions in gates.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import GateConfig, RolloutConfig
+from ..metrics.model import Measurement, MetricSpec
+from .gates import PROPORTIONS, GateCounters, GateVerdict, Role, count, evaluate_windows, tripped
+from .state import Snapshot
+
+log = logging.getLogger(__name__)
+
+MeasureFn = Callable[[MetricSpec, float], Awaitable[Measurement]]
+MIN_WINDOW = 1.0  # seconds; a zero-length window has no data by construction
+
+
+@dataclass(slots=True)
+class Evaluation:
+    gates: list[GateVerdict] = field(default_factory=list)
+    triggers: list[GateVerdict] = field(default_factory=list)
+    counters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    totals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    trips: list[dict[str, Any]] = field(default_factory=list)  # non-dry-run gates/triggers beyond limits
+    dry_trips: list[dict[str, Any]] = field(default_factory=list)
+    samples: int = 0
+
+    def all_gates_pass(self) -> bool:
+        return all(v.verdict == "pass" for v in self.gates if not v.dry_run)
+
+    def verdicts(self) -> list[GateVerdict]:
+        return [*self.triggers, *self.gates]
+
+
+def reason_of(v: GateVerdict, trip: str | None = None) -> dict[str, Any]:
+    """A verdict as a hook/bus/event reason: observed vs threshold with the sample sizes."""
+    out = {
+        "gate": v.name, "role": v.role, "verdict": v.verdict, "metric": v.metric, "op": v.op,
+        "observed": v.observed, "threshold": v.threshold, "baseline": v.baseline, "samples": v.samples,
+        "baseline_samples": v.baseline_samples, "lower": v.lower, "upper": v.upper,
+        "confidence": v.confidence, "window": v.window, "reason": v.reason,
+    }
+    if trip:
+        out["trip"] = trip
+    return out
+
+
+class StageEvaluator:
+    """One evaluation of one rollout snapshot at time `now`."""
+
+    def __init__(self, cfg: RolloutConfig, snap: Snapshot, measure: MeasureFn, now: float) -> None:
+        self.cfg = cfg
+        self.snap = snap
+        self.measure = measure
+        self.now = now
+        self.stage = cfg.stages[snap.stage_index]
+        self.stage_start = snap.stage_started_at if snap.stage_started_at is not None else now
+        self.totals: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("totals") or {}).items()}
+        self.baselines: dict[str, Any] = dict(snap.data.get("baselines") or {})
+
+    async def run(self) -> Evaluation:
+        ev = Evaluation()
+        old = self.snap.data.get("counters") or {}
+        for role, gates in (("trigger", self.cfg.triggers), ("gate", self.stage.gates)):
+            for gate in gates:
+                verdict = await self._verdict(gate, role)  # type: ignore[arg-type]
+                key = f"{role}:{gate.name}"
+                counters = count(GateCounters.from_dict(old.get(key)), verdict.verdict)
+                ev.counters[key] = counters.to_dict()
+                (ev.triggers if role == "trigger" else ev.gates).append(verdict)
+                trip = tripped(gate, counters) if verdict.verdict == "fail" else None
+                if trip:
+                    (ev.dry_trips if gate.dry_run else ev.trips).append(reason_of(verdict, trip))
+        ev.samples = await self._samples(ev)
+        ev.totals = self.totals
+        return ev
+
+    # --- measuring --------------------------------------------------------------------------
+
+    async def _measure(self, spec: MetricSpec, window: float) -> tuple[Measurement | None, str | None]:
+        try:
+            return await self.measure(spec, max(window, MIN_WINDOW)), None
+        except Exception as exc:  # noqa: BLE001 - any backend failure is an `error` verdict, not a crash
+            log.warning("measurement failed", extra={"rollout": self.cfg.name, "error": str(exc)})
+            return None, f"{type(exc).__name__}: {exc}"
+
+    async def _accumulate(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
+        """The stage total so far, after adding the requests since the last evaluation."""
+        tot = self.totals.get(key) or {"count": 0, "successes": 0, "until": self.stage_start}
+        span = self.now - float(tot["until"])
+        error = None
+        if span > 0:
+            m, error = await self._measure(spec, span)
+            if error is None:
+                if m is not None and m.has_data and m.count is None:
+                    # A backend that gives a rate without its sample size cannot be summed.
+                    return await self._measure(spec, min(self.now - self.stage_start, self.cfg.max_window))
+                if m is not None and m.count:
+                    tot["count"] = int(tot["count"]) + int(m.count)
+                    tot["successes"] = int(tot["successes"]) + int(m.successes or 0)
+                tot["until"] = self.now
+        self.totals[key] = tot
+        n, x = int(tot["count"]), int(tot["successes"])
+        if n == 0:
+            return Measurement(None, 0, 0, "no requests in the stage yet"), error
+        return Measurement(x / n, n, x), error
+
+    async def _baseline(self, gate: GateConfig, key: str, window: float | None) -> tuple[Measurement | None, str | None]:
+        assert gate.relative_to is not None
+        if gate.baseline == "rollout_start":
+            snap = self.baselines.get(key)
+            if snap is None:
+                return Measurement(None, reason="no baseline captured at rollout start"), None
+            return Measurement(snap.get("value"), snap.get("count"), snap.get("successes")), None
+        if window is None:
+            return await self._accumulate(key + ":baseline", gate.relative_to)
+        return await self._measure(gate.relative_to, window)
+
+    async def _verdict(self, gate: GateConfig, role: Role) -> GateVerdict:
+        key = f"{role}:{gate.name}"
+        proportion = gate.metric.function in PROPORTIONS
+        stage_span = max(self.now - self.stage_start, 0.0)
+        rows: list[tuple[float, Measurement | None, Measurement | None]] = []
+        errors: dict[float, str] = {}
+        if gate.window is None and proportion:
+            main_window = stage_span
+            m, err = await self._accumulate(key, gate.metric)
+        else:
+            main_window = gate.window if gate.window is not None else min(stage_span, self.cfg.max_window)
+            m, err = await self._measure(gate.metric, main_window)
+        b, berr = (await self._baseline(gate, key, None if gate.window is None and proportion else main_window)
+                   if gate.relative_to is not None else (None, None))
+        rows.append((main_window, m, b))
+        if err or berr:
+            errors[main_window] = err or berr or ""
+        for w in sorted(gate.scan_windows, reverse=True):
+            if w >= main_window:
+                continue
+            sm, serr = await self._measure(gate.metric, w)
+            sb, sberr = (None, None)
+            if gate.relative_to is not None:
+                sb, sberr = (await self._baseline(gate, key, w)) if gate.baseline == "concurrent" else (b, None)
+            rows.append((w, sm, sb))
+            if serr or sberr:
+                errors[w] = serr or sberr or ""
+        return evaluate_windows(gate, rows, role=role, errors=errors)
+
+    async def _samples(self, ev: Evaluation) -> int:
+        if self.cfg.samples is not None:
+            tot = self.totals.get("samples") or {"count": 0, "successes": 0, "until": self.stage_start}
+            span = self.now - float(tot["until"])
+            if span > 0:
+                m, error = await self._measure(self.cfg.samples, span)
+                if error is None:
+                    if m is not None and m.has_data:
+                        tot["count"] = int(tot["count"]) + int(m.count if m.count is not None else m.value or 0)
+                    tot["until"] = self.now
+            self.totals["samples"] = tot
+            return int(tot["count"])
+        counts = [int(t["count"]) for k, t in self.totals.items() if k.startswith("gate:") and ":baseline" not in k]
+        return max(counts, default=0)
+
+
+async def capture_baselines(cfg: RolloutConfig, measure: MeasureFn, existing: dict[str, Any],
+                            now: float) -> dict[str, Any]:
+    """Snapshot the `baseline: rollout_start` series (memory before the canary gets traffic)."""
+    out = dict(existing)
+    gates = [("trigger", g) for g in cfg.triggers] + [("gate", g) for s in cfg.stages for g in s.gates]
+    for role, gate in gates:
+        key = f"{role}:{gate.name}"
+        if gate.relative_to is None or gate.baseline != "rollout_start" or key in out:
+            continue
+        try:
+            m = await measure(gate.relative_to, gate.window or 300.0)
+        except Exception as exc:  # noqa: BLE001 - retried at the next evaluation
+            log.warning("baseline capture failed", extra={"rollout": cfg.name, "gate": gate.name, "error": str(exc)})
+            continue
+        if m.has_data:
+            out[key] = {"value": m.value, "count": m.count, "successes": m.successes, "at": now}
+    return out

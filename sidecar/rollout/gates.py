@@ -1,0 +1,306 @@
+"""Gate and trigger verdicts: pure functions from measurements to pass | fail | inconclusive | error.
+
+A *gate* states a condition that must hold for a stage to be promoted (`success_rate >= 0.995`).
+A *trigger* states a condition that, when met, rolls the rollout back (`error_rate > 0.05`). Both
+use one machinery: a trigger is evaluated as the gate "its condition does not hold", and it
+*fires* when that gate clearly fails.
+
+Noise at low traffic (the reason this module exists): for proportions (success_rate, error_rate)
+a verdict is `fail` only when the whole confidence interval lies beyond the threshold; when the
+point estimate misses the threshold but the interval still reaches it, the verdict is
+`inconclusive` (keep collecting, don't promote, don't roll back). Below the minimum sample the
+verdict is `inconclusive`, never `fail`. A large regression (10% errors against a 5% trigger) is
+still clear after ~100 requests, so fast detection does not need a noisy test.
+
+Verdict semantics:
+- pass: the condition holds (point estimate meets the threshold, with enough samples).
+- fail: the condition clearly does not hold (interval wholly beyond the threshold for
+  proportions; value beyond the threshold for other metrics).
+- inconclusive: not enough evidence either way (few samples, within noise, or no data under the
+  `inconclusive` no-data policy).
+- error: the measurement could not be made (the metrics backend raised).
+
+Failure limits (Argo Rollouts' semantics, plus the consecutive limit Argo users ask for): a gate
+*trips* when its total failures in the stage exceed `failure_limit` or when it has failed
+`consecutive_failure_limit` evaluations in a row. A pass resets the consecutive count;
+inconclusive and error leave it unchanged (a gap in evidence is not evidence of recovery).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from ..config import GateConfig
+from ..metrics.model import Measurement, MetricSpec
+from .stats import diff_bounds, proportion_bounds
+
+Verdict = Literal["pass", "fail", "inconclusive", "error"]
+Role = Literal["gate", "trigger"]
+Op = Literal["<", "<=", ">", ">="]
+
+PROPORTIONS = ("success_rate", "error_rate")
+NEGATE: dict[str, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+# How bad each verdict is, for combining several windows or gates into one.
+SEVERITY = {"pass": 0, "inconclusive": 1, "error": 2, "fail": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class GateVerdict:
+    """One evaluation of one gate or trigger, with everything needed to explain it."""
+
+    name: str
+    role: Role
+    verdict: Verdict
+    reason: str  # one line, with observed vs threshold and the sample size
+    metric: str = ""
+    op: str = ""  # the condition as configured (must hold for a gate; fires for a trigger)
+    observed: float | None = None
+    threshold: float | None = None  # effective threshold (threshold x baseline when relative)
+    baseline: float | None = None
+    samples: int | None = None
+    baseline_samples: int | None = None
+    lower: float | None = None  # confidence bounds of the observed proportion (or of the difference)
+    upper: float | None = None
+    confidence: float | None = None
+    window: float | None = None  # seconds measured
+    dry_run: bool = False
+    proportion: bool = False
+
+    @property
+    def fired(self) -> bool:
+        """For a trigger: its condition is clearly met."""
+        return self.role == "trigger" and self.verdict == "fail"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateVerdict:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def describe(spec: MetricSpec) -> str:
+    """A short human label: `error_rate{execution_type=async}`, `p95(duration_ms){...}`."""
+    if spec.function == "quantile" and spec.quantile is not None:
+        label = f"p{spec.quantile * 100:g}({spec.field})"
+    elif spec.field:
+        label = f"{spec.function}({spec.field})"
+    elif spec.query:
+        return f"promql({spec.query})"
+    else:
+        label = spec.function
+        if spec.metric:
+            label = f"{spec.function}({spec.metric})"
+    if spec.where:
+        label += "{" + ",".join(f"{k}={v}" for k, v in sorted(spec.where.items())) + "}"
+    return label
+
+
+def _holds(value: float, op: str, threshold: float) -> bool:
+    return {"<": value < threshold, "<=": value <= threshold, ">": value > threshold, ">=": value >= threshold}[op]
+
+
+def _fmt(value: float | None, proportion: bool) -> str:
+    if value is None:
+        return "n/a"
+    if proportion:
+        return f"{value * 100:.2f}%"
+    return f"{value:.4g}"
+
+
+def evaluate_gate(
+    gate: GateConfig,
+    measurement: Measurement | None,
+    *,
+    role: Role = "gate",
+    baseline: Measurement | None = None,
+    window: float | None = None,
+    error: str | None = None,
+    confidence: float | None = None,
+) -> GateVerdict:
+    """The verdict of one gate (or trigger) on one measurement.
+
+    `baseline` is required when the gate is relative (`relative_to`): the baseline series
+    measured over the same window, or a stored snapshot wrapped in a Measurement.
+    `confidence` overrides the gate's (used to split it across scanned windows).
+    """
+    conf = confidence if confidence is not None else gate.confidence
+    proportion = gate.metric.function in PROPORTIONS
+    # The condition that must hold for a pass. A trigger passes while its firing condition doesn't hold.
+    must: str = gate.op if role == "gate" else NEGATE[gate.op]
+    base: dict[str, Any] = dict(
+        name=gate.name, role=role, metric=describe(gate.metric), op=gate.op, confidence=conf,
+        window=window, dry_run=gate.dry_run, proportion=proportion,
+    )
+
+    def verdict(v: Verdict, reason: str, **extra: Any) -> GateVerdict:
+        if role == "trigger":
+            reason = ("fired: " if v == "fail" else "") + reason
+        return GateVerdict(verdict=v, reason=reason, **base, **extra)
+
+    if error is not None:
+        return verdict("error", f"measurement failed: {error}")
+    if measurement is None or not measurement.has_data or (proportion and measurement.count == 0):
+        why = (measurement.reason if measurement is not None else "") or "no data"
+        return _no_data(gate, verdict, f"{why} in the window")
+
+    value = float(measurement.value)  # type: ignore[arg-type]
+    n = measurement.count
+    threshold = gate.threshold
+    base_value: float | None = None
+    base_n: int | None = None
+    if gate.relative_to is not None:
+        if baseline is None or not baseline.has_data or (proportion and baseline.count == 0):
+            why = (baseline.reason if baseline is not None else "") or "no baseline data"
+            return _no_data(gate, verdict, f"{why} (baseline {describe(gate.relative_to)})",
+                            observed=value, samples=n)
+        base_value = float(baseline.value)  # type: ignore[arg-type]
+        base_n = baseline.count
+        threshold = gate.threshold * base_value
+    known = dict(observed=value, threshold=threshold, baseline=base_value, samples=n, baseline_samples=base_n)
+
+    if gate.min_samples:
+        if n is None or n < gate.min_samples:
+            return verdict("inconclusive", f"{_fmt(value, proportion)} on n={n} < min {gate.min_samples} samples",
+                           **known)
+        if gate.relative_to is not None and base_n is not None and base_n < gate.min_samples:
+            return verdict("inconclusive",
+                           f"baseline n={base_n} < min {gate.min_samples} samples", **known)
+
+    cond = f"{must} {_fmt(threshold, proportion)}"
+    if gate.relative_to is not None:
+        cond += f" ({gate.threshold:g} x baseline {_fmt(base_value, proportion)})"
+
+    if proportion and n is not None and measurement.successes is not None:
+        x = int(measurement.successes)
+        if (gate.relative_to is not None and baseline is not None and baseline.count
+                and baseline.successes is not None):
+            # Two groups measured at the same time: bound p - threshold * p_baseline.
+            lo, hi = diff_bounds(x, n, int(baseline.successes), baseline.count, gate.threshold, conf)
+            value = x / n
+            diff = value - gate.threshold * (baseline.successes / baseline.count)
+            known.update(observed=value, threshold=gate.threshold * baseline.successes / baseline.count)
+            clear_fail = _clearly_violates(lo, hi, must, 0.0)
+            estimate_ok = _holds(diff, must, 0.0)
+            band = f"diff {diff * 100:+.2f}pp, {conf:.1%} bounds [{lo * 100:+.2f}pp, {hi * 100:+.2f}pp]"
+        else:
+            lo, hi = proportion_bounds(x, n, conf, gate.method)
+            value = x / n
+            known.update(observed=value)
+            clear_fail = _clearly_violates(lo, hi, must, threshold)
+            estimate_ok = _holds(value, must, threshold)
+            band = f"{conf:.1%} {gate.method} bounds [{_fmt(lo, True)}, {_fmt(hi, True)}]"
+        where = f"{_fmt(value, True)} ({x}/{n}), {band}"
+        if clear_fail:
+            return verdict("fail", f"{where}: clearly not {cond}", lower=lo, upper=hi, **known)
+        if estimate_ok:
+            return verdict("pass", f"{where}: {cond}", lower=lo, upper=hi, **known)
+        return verdict("inconclusive", f"{where}: misses {cond} within noise", lower=lo, upper=hi, **known)
+
+    shown = _fmt(value, proportion) + (f" (n={n})" if n is not None else "")
+    if gate.relative_to is not None and base_value:
+        shown += f" = {value / base_value:.2f} x baseline"
+    if _holds(value, must, threshold):
+        return verdict("pass", f"{shown}: {cond}", **known)
+    return verdict("fail", f"{shown}: not {cond}", **known)
+
+
+def _clearly_violates(lo: float, hi: float, must: str, threshold: float) -> bool:
+    """True when the whole interval [lo, hi] lies on the wrong side of the condition."""
+    if must == ">=":
+        return hi < threshold
+    if must == ">":
+        return hi <= threshold
+    if must == "<=":
+        return lo > threshold
+    return lo >= threshold  # "<"
+
+
+def _no_data(gate: GateConfig, verdict, reason: str, **extra: Any) -> GateVerdict:  # type: ignore[no-untyped-def]
+    policy = gate.no_data
+    return verdict(policy, f"{reason} (no-data policy: {policy})", **extra)
+
+
+def evaluate_windows(
+    gate: GateConfig,
+    measurements: list[tuple[float, Measurement | None, Measurement | None]],
+    *,
+    role: Role = "gate",
+    errors: dict[float, str] | None = None,
+) -> GateVerdict:
+    """Evaluate one gate on several windows (longest first) and combine.
+
+    Scanning shorter windows keeps a regression that started mid-window from being diluted by
+    the healthy requests before it. The error budget is split evenly (Bonferroni) across the
+    windows, so scanning does not raise the false-alarm rate. The worst verdict wins; among
+    equals, the longest window (the most evidence) is reported.
+    """
+    if not measurements:
+        return evaluate_gate(gate, None, role=role)
+    k = len(measurements)
+    conf = 1.0 - (1.0 - gate.confidence) / k
+    errors = errors or {}
+    verdicts = [
+        evaluate_gate(gate, m, role=role, baseline=b, window=w, error=errors.get(w), confidence=conf)
+        for w, m, b in measurements
+    ]
+    worst = verdicts[0]
+    for v in verdicts[1:]:
+        if SEVERITY[v.verdict] > SEVERITY[worst.verdict]:
+            worst = v
+    return worst
+
+
+# --- failure limits -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GateCounters:
+    """Per-gate counts within a stage (persisted with the rollout state)."""
+
+    evaluations: int = 0
+    failures: int = 0
+    consecutive_failures: int = 0
+    errors: int = 0
+    consecutive_errors: int = 0
+    by_verdict: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> GateCounters:
+        if not data:
+            return cls()
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def count(counters: GateCounters, verdict: Verdict) -> GateCounters:
+    """The counters after one more verdict (a new object; the input is not changed)."""
+    c = GateCounters.from_dict(counters.to_dict())
+    c.evaluations += 1
+    c.by_verdict[verdict] = c.by_verdict.get(verdict, 0) + 1
+    if verdict == "fail":
+        c.failures += 1
+        c.consecutive_failures += 1
+    elif verdict == "pass":
+        c.consecutive_failures = 0
+    if verdict == "error":
+        c.errors += 1
+        c.consecutive_errors += 1
+    else:
+        c.consecutive_errors = 0
+    return c
+
+
+def tripped(gate: GateConfig, counters: GateCounters) -> str | None:
+    """Why the gate has failed beyond its limits, or None while it is within them."""
+    if gate.failure_limit is not None and counters.failures > gate.failure_limit:
+        return f"{counters.failures} failures > failure limit {gate.failure_limit}"
+    if counters.consecutive_failures >= gate.consecutive_failure_limit:
+        return (f"{counters.consecutive_failures} consecutive failures >= "
+                f"limit {gate.consecutive_failure_limit}")
+    return None
