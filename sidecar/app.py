@@ -92,9 +92,11 @@ class Sidecar:
         from .web.server import build_web_app
 
         server = self.config.server
-        runner = web.AppRunner(build_web_app(self), access_log=None)
+        # Open connections (an SSE stream, a slow client) get a short grace period at shutdown,
+        # so the whole stop stays inside the 5 s a process supervisor allows.
+        runner = web.AppRunner(build_web_app(self), access_log=None, shutdown_timeout=min(2.0, server.shutdown_timeout))
         await runner.setup()
-        site = web.TCPSite(runner, server.host, server.port, shutdown_timeout=min(2.0, server.shutdown_timeout))
+        site = web.TCPSite(runner, server.host, server.port)
         try:
             await site.start()
         except OSError as exc:
