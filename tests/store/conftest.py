@@ -1,0 +1,47 @@
+"""Store-suite fixtures: the Supabase backend against a local PostgREST stand-in on the test cluster."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from aiohttp import web
+
+from sidecar.store.supabase_schema import render_supabase_migration
+
+from .fake_postgrest import CALLS_KEY, SETUP_ROLES, SUPABASE_DEFAULTS, build_app
+
+SERVICE_KEY = "service-role-key-for-tests"
+ANON_KEY = "anon-key-for-tests"
+
+
+@dataclass
+class SupabaseProject:
+    url: str
+    service_key: str
+    anon_key: str
+    dsn: str
+    app: web.Application
+
+    @property
+    def calls(self) -> list[dict]:
+        return self.app[CALLS_KEY]
+
+
+@pytest.fixture
+async def supabase_project(pg_cluster, pg_dsn, free_port) -> AsyncIterator[SupabaseProject]:
+    """A database with the Supabase migration applied, served by the PostgREST stand-in."""
+    dbname = pg_dsn.split("dbname=")[1].split()[0]
+    pg_cluster.psql(SETUP_ROLES)
+    pg_cluster.psql(SUPABASE_DEFAULTS, dbname)
+    pg_cluster.psql(render_supabase_migration(), dbname)
+    app = build_app(pg_dsn, {SERVICE_KEY: "service_role", ANON_KEY: "anon"})
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", free_port)
+    await site.start()
+    try:
+        yield SupabaseProject(f"http://127.0.0.1:{free_port}", SERVICE_KEY, ANON_KEY, pg_dsn, app)
+    finally:
+        await runner.cleanup()
