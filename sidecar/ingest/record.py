@@ -52,3 +52,7 @@ class ErrorEvent:
     chain: tuple[ExceptionInfo, ...] = ()  # every exception of the traceback, outermost cause first
     truncated: bool = False
     context: tuple[str, ...] = field(default=())  # a few lines before the record, for diagnosis prompts
+    # Identity of the file (device:inode:head-hash). With `offset` it names the event uniquely and
+    # stably across restarts: a consumer can use f"{file_key}:{offset}" as an idempotency key, since
+    # after a crash between "sink accepted" and "checkpoint written" the batch is delivered again.
+    file_key: str = ""

@@ -1,0 +1,296 @@
+"""Log formats: which lines start a record, which records are errors, and how to read their fields.
+
+Speed is the point of this module's shape. A text log is scanned as bytes with a few compiled
+regular expressions that run in C over a whole chunk: `anchor` finds only the lines that can make
+an error event (a header whose level field is ERROR/CRITICAL/FATAL, or the first line of a
+traceback), `header` finds record boundaries. Ordinary INFO lines never reach Python code, which
+is what lets replay run at tens of MiB/s on one core. The level is read from its position in the
+header only: a message that contains the word CRITICAL does not match, because the anchor
+requires the word right after the timestamp (format 1), between ` - ` separators (format 2) or at
+the start of the line (`LEVEL:name:` format).
+
+Everything that builds an event (timestamp, logger, message) works on `str` and runs only for the
+rare records that are errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+ERROR_LEVELS = frozenset({"ERROR", "CRITICAL"})
+
+_LEVEL_ALIASES = {
+    "WARN": "WARNING",
+    "FATAL": "CRITICAL",
+    "CRIT": "CRITICAL",
+    "ALERT": "CRITICAL",
+    "EMERG": "CRITICAL",
+    "EMERGENCY": "CRITICAL",
+    "ERR": "ERROR",
+    "SEVERE": "ERROR",
+    "EXCEPTION": "ERROR",
+    "NOTICE": "INFO",
+    "INFORMATION": "INFO",
+    "TRACE": "DEBUG",
+}
+
+
+def normalize_level(raw: object) -> str:
+    """'error' -> 'ERROR', 'FATAL' -> 'CRITICAL', 40 -> 'ERROR' (Python levelno), 'warn' -> 'WARNING'."""
+    if isinstance(raw, bool):
+        return "INFO"
+    if isinstance(raw, int | float):
+        n = int(raw)
+        if n >= 50:
+            return "CRITICAL"
+        if n >= 40:
+            return "ERROR"
+        if n >= 30:
+            return "WARNING"
+        if n >= 20:
+            return "INFO"
+        return "DEBUG"
+    s = str(raw).strip().upper()
+    return _LEVEL_ALIASES.get(s, s)
+
+
+def is_error_level(level: str | None) -> bool:
+    return level in ERROR_LEVELS
+
+
+# --- timestamps -----------------------------------------------------------------------------------
+
+# Zone words printed by `%Z` in the gateway's MelbourneFormatter and common neighbours. An unknown
+# word leaves the time naive, which is then read as the sidecar's local time (same host or same TZ).
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "IST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "AEST": 10, "AEDT": 11, "ACST": 9.5, "ACDT": 10.5, "AWST": 8, "NZST": 12, "NZDT": 13,
+    "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7,
+}
+
+
+def parse_timestamp(text: str | None, zone: str | None = None) -> datetime | None:
+    """A logged time (ISO-ish, `,mmm` milliseconds, optional zone word) -> aware UTC datetime."""
+    if not text:
+        return None
+    s = text.strip().replace(",", ".")
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if dt.tzinfo is None and zone:
+        z = zone.strip()
+        hours = _ZONES.get(z.upper())
+        if hours is not None:
+            dt = dt.replace(tzinfo=timezone(timedelta(hours=hours)))
+        elif re.fullmatch(r"[+-]\d\d:?\d\d", z):
+            sign = -1 if z[0] == "-" else 1
+            digits = z[1:].replace(":", "")
+            dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))))
+    try:
+        return dt.astimezone(UTC)  # naive: local time of this host
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def timestamp_from_value(value: object) -> datetime | None:
+    """A JSON time field: ISO string or epoch seconds/milliseconds."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        v = float(value)
+        if v > 1e12:  # milliseconds
+            v /= 1000.0
+        try:
+            return datetime.fromtimestamp(v, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        return parse_timestamp(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+    return None
+
+
+# --- text dialects ----------------------------------------------------------------------------------
+
+_TIME = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?"
+_ZONE = r"(?: [A-Z]{2,5}| [+-]\d\d:?\d\d)?"
+_LEVELS = r"DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTSET|Level \d+"
+_ERRORS = r"ERROR|CRITICAL|FATAL"
+_TB = r"Traceback \(most recent call last\):"
+_EG = r"[ |]*\+ Exception Group Traceback \(most recent call last\):"
+
+# Record boundaries: format 1 `TIME [ZONE] LEVEL name: msg`, format 2 `TIME - name - LEVEL - msg`,
+# and logging.basicConfig's default `LEVEL:name:msg`.
+_HEADER_BODY = rf"(?:{_TIME}{_ZONE}(?: (?:{_LEVELS}) | - \S+ - (?:{_LEVELS}) - )|(?:{_LEVELS}):[^\s:]*:)"
+_ANCHOR_BODY = (
+    rf"(?:{_TIME}{_ZONE}(?: (?:{_ERRORS}) | - \S+ - (?:{_ERRORS}) - )|(?:{_ERRORS}):[^\s:]*:"
+    rf"|(?P<tb>{_TB}|{_EG}))"
+)
+
+# Parsing a header line into fields (str, run once per event).
+_F1 = re.compile(
+    rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}|[+-]\d\d:?\d\d))? (?P<level>{_LEVELS}) (?P<logger>\S+?):(?: |$)(?P<message>.*)"
+)
+_F2 = re.compile(rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}))? - (?P<logger>\S+) - (?P<level>{_LEVELS}) - (?P<message>.*)")
+_F3 = re.compile(rf"(?P<level>{_LEVELS}):(?P<logger>[^\s:]*):(?P<message>.*)")
+_ANCHOR_WORDS = (b"ERROR", b"CRITICAL", b"FATAL", b"Traceback (most recent call last):")
+TRACEBACK_START = re.compile(rf"^(?:{_TB}|{_EG})", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    level: str
+    logger: str | None
+    message: str
+    timestamp: datetime | None
+
+
+class TextDialect:
+    """How to find records and errors in a Python-logging text log (bytes in, positions out).
+
+    The regexes are `\\n`-prefixed so that the C search jumps from newline to newline instead of
+    trying a match at every byte; position 0 of a buffer is checked separately.
+    """
+
+    def __init__(self, pattern: str | None = None) -> None:
+        self.custom = pattern is not None
+        if pattern is None:
+            self._header_nl = re.compile(("\n" + _HEADER_BODY).encode())
+            self._header_at = re.compile(_HEADER_BODY.encode())
+            self._anchor_nl = re.compile(("\n" + _ANCHOR_BODY).encode())
+            self._anchor_at = re.compile(_ANCHOR_BODY.encode())
+            self._fields: tuple[re.Pattern[str], ...] = (_F1, _F2, _F3)
+        else:
+            body = pattern[1:] if pattern.startswith("^") else pattern
+            self._fields = (re.compile(body),)
+            self._header_nl = re.compile(b"\n(?:" + body.encode() + b")")
+            self._header_at = re.compile(b"(?:" + body.encode() + b")")
+            self._tb_nl = re.compile(("\n(?:" + _TB + "|" + _EG + ")").encode())
+            self._tb_at = re.compile(("(?:" + _TB + "|" + _EG + ")").encode())
+            self._custom_bytes = re.compile(body.encode())
+
+    # -- boundaries (bytes) --
+    def header_at(self, buf: bytes, pos: int) -> bool:
+        return self._header_at.match(buf, pos) is not None
+
+    def next_header(self, buf: bytes, pos: int, end: int) -> int:
+        """Start of the first header line at or after line start `pos` (before `end`), or -1."""
+        if pos < end and self._header_at.match(buf, pos, end) is not None:
+            return pos
+        m = self._header_nl.search(buf, pos, end)
+        return m.start() + 1 if m is not None else -1
+
+    def headers(self, buf: bytes, pos: int, end: int) -> Iterator[int]:
+        if pos == 0 and self._header_at.match(buf, 0, end) is not None:
+            yield 0
+        for m in self._header_nl.finditer(buf, max(pos - 1, 0), end):
+            yield m.start() + 1
+
+    def anchors(self, buf: bytes, pos: int, end: int) -> Iterator[tuple[int, bool]]:
+        """(line start, is_traceback) of every line in [pos, end) that can make an error event.
+
+        `pos` must be a line start. A header anchor is an error-level header; a traceback anchor
+        is the first line of a traceback (the record around it is an event whatever its level).
+        """
+        if self.custom:
+            yield from self._custom_anchors(buf, pos, end)
+            return
+        # Literal searches (memchr speed) for the words an anchor must contain, then one anchored
+        # regex match at the start of each hit's line. A hit inside a message (an INFO payload
+        # quoting "ERROR") fails the match at its line start and costs one call.
+        found: dict[int, bool] = {}
+        match = self._anchor_at.match
+        find = buf.find
+        rfind = buf.rfind
+        for word in _ANCHOR_WORDS:
+            i = find(word, pos, end)
+            while i >= 0:
+                ls = rfind(b"\n", pos, i) + 1 or pos
+                if ls not in found:
+                    m = match(buf, ls, end)
+                    if m is not None:
+                        found[ls] = m.group("tb") is not None
+                nl = find(b"\n", i, end)
+                if nl < 0:
+                    break
+                i = find(word, nl + 1, end)
+        for ls in sorted(found):
+            yield ls, found[ls]
+
+    def _custom_anchors(self, buf: bytes, pos: int, end: int) -> Iterator[tuple[int, bool]]:
+        found: list[tuple[int, bool]] = []
+        has_level = "level" in self._custom_bytes.groupindex
+        for start in self.headers(buf, pos, end) if pos == 0 else self._headers_from(buf, pos, end):
+            if not has_level:
+                continue
+            m = self._custom_bytes.match(buf, start, end)
+            lvl = m.group("level") if m is not None else None
+            if lvl is not None and is_error_level(normalize_level(lvl.decode("ascii", "replace"))):
+                found.append((start, False))
+        if self._tb_at.match(buf, pos, end) is not None:
+            found.append((pos, True))
+        for m in self._tb_nl.finditer(buf, pos, end):
+            found.append((m.start() + 1, True))
+        found.sort()
+        yield from found
+
+    def _headers_from(self, buf: bytes, pos: int, end: int) -> Iterator[int]:
+        if self._header_at.match(buf, pos, end) is not None:
+            yield pos
+        for m in self._header_nl.finditer(buf, pos, end):
+            yield m.start() + 1
+
+    def has_traceback(self, buf: bytes, pos: int, end: int) -> bool:
+        return any(tb for _, tb in self.anchors(buf, pos, end))
+
+    # -- fields (str) --
+    def parse_header(self, line: str) -> Header | None:
+        for rx in self._fields:
+            m = rx.match(line)
+            if m is None:
+                continue
+            g = m.groupdict()
+            level = normalize_level(g.get("level") or "INFO")
+            logger = g.get("logger") or None
+            message = (g.get("message") or "").rstrip("\r")
+            return Header(level, logger, message, parse_timestamp(g.get("time"), g.get("zone")))
+        return None
+
+
+# --- detection --------------------------------------------------------------------------------------
+
+FORMATS = ("text", "json", "docker")
+_DETECT_LINES = 8
+
+
+def detect_format(head: bytes) -> str | None:
+    """Decide a file's format from its first complete lines; None while no complete line exists.
+
+    Docker json-file records are JSON objects with `log` and `stream`; other objects are JSON
+    lines; anything else is text (a traceback continuation or a banner is still text).
+    """
+    lines = [ln for ln in head.split(b"\n")[:-1] if ln.strip()][:_DETECT_LINES]
+    if not lines:
+        return None
+    objects = 0
+    docker = 0
+    for ln in lines:
+        s = ln.strip()
+        if not s.startswith(b"{"):
+            continue
+        try:
+            obj = json.loads(s)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(obj, dict):
+            objects += 1
+            if "log" in obj and "stream" in obj:
+                docker += 1
+    if objects and objects * 2 >= len(lines):
+        return "docker" if docker * 2 >= objects else "json"
+    return "text"

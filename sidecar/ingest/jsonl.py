@@ -1,0 +1,165 @@
+"""JSON-lines logs: one object per line; errors by level field or by an exception/stack field.
+
+A cheap C-level prefilter (one regex over the whole chunk) finds the only lines that can be
+errors; only those are decoded with `json.loads`. Keys are matched by the usual aliases of Python
+logging, structlog, python-json-logger, pino/bunyan and GCP-style loggers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .formats import is_error_level, normalize_level, timestamp_from_value
+from .multiline import Limits, Piece, clip
+from .record import ExceptionInfo, Frame
+from .tracebacks import Traceback, parse_traceback
+
+LEVEL_KEYS = ("level", "levelname", "severity", "lvl", "log.level", "loglevel", "level_name")
+MESSAGE_KEYS = ("message", "msg", "event", "log")
+LOGGER_KEYS = ("logger", "name", "logger_name", "log.logger")
+EXC_KEYS = ("exc_info", "exception", "exc_text", "stack", "stack_trace", "stacktrace", "traceback", "error.stack")
+TIME_KEYS = ("timestamp", "time", "ts", "@timestamp", "asctime", "datetime", "t")
+
+_PREFILTER = re.compile(
+    rb'"(?:level|levelname|severity|lvl|log\.level|loglevel|level_name)"\s*:\s*'
+    rb'(?:"(?:error|err|critical|crit|fatal|alert|emerg|emergency|severe|exception)"|[4-9]\d\b)'
+    rb'|"(?:exc_info|exception|exc_text|stack|stack_trace|stacktrace|traceback|error\.stack)"\s*:\s*[^\snf\]]'
+    rb"|Traceback \(most recent call last\)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class JsonRecord:
+    """An error record from a JSON line, with its file position."""
+
+    offset: int
+    end_offset: int
+    line: int
+    raw: str
+    level: str
+    logger: str | None
+    message: str
+    timestamp: datetime | None
+    traceback: Traceback | None
+    truncated: bool
+
+
+def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for k in keys:
+        v = obj.get(k)
+        if v is not None and v != "":
+            return v
+    return None
+
+
+def _exception_from_struct(value: Any) -> Traceback | None:
+    """structlog's dict tracebacks / {type, message, frames} objects -> Traceback."""
+    items = value if isinstance(value, list) else [value]
+    chain = []
+    for it in items:
+        if not isinstance(it, dict):
+            continue
+        etype = it.get("exc_type") or it.get("type") or it.get("class")
+        if not etype:
+            continue
+        msg = it.get("exc_value") or it.get("value") or it.get("message") or ""
+        frames = []
+        for f in it.get("frames") or it.get("stacktrace") or []:
+            if isinstance(f, dict):
+                ln = f.get("lineno", f.get("line"))
+                frames.append(Frame(str(f.get("filename") or f.get("file") or ""),
+                                    int(ln) if isinstance(ln, int) else None,
+                                    str(f.get("name") or f.get("function") or "")))
+        chain.append(ExceptionInfo(str(etype), str(msg), tuple(frames)))
+    return Traceback(tuple(chain)) if chain else None
+
+
+def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Traceback | None] | None:
+    """(level, logger, message, timestamp, traceback) when the object is an error record, else None."""
+    if not isinstance(obj, dict):
+        return None
+    raw_level = _first(obj, LEVEL_KEYS)
+    level = normalize_level(raw_level) if raw_level is not None else "INFO"
+    message = _first(obj, MESSAGE_KEYS)
+    message = message if isinstance(message, str) else ("" if message is None else json.dumps(message))
+    tb: Traceback | None = None
+    exc = _first(obj, EXC_KEYS)
+    if isinstance(exc, str) and exc.strip():
+        tb = parse_traceback(exc.splitlines())
+        if tb is None and exc.strip() not in ("True", "true", "None"):
+            # A one-line exception text such as "ValueError: bad"; keep it as the exception.
+            head, _, rest = exc.strip().partition(": ")
+            if head.replace(".", "").replace("_", "").isalnum() and head[:1].isalpha():
+                tb = Traceback((ExceptionInfo(head, rest),))
+    elif isinstance(exc, dict | list):
+        tb = _exception_from_struct(exc)
+    if tb is None and "Traceback (most recent call last)" in message:
+        tb = parse_traceback(message.splitlines())
+    if not is_error_level(level) and tb is None:
+        return None
+    logger = _first(obj, LOGGER_KEYS)
+    ts = timestamp_from_value(_first(obj, TIME_KEYS))
+    return level, (str(logger) if logger is not None else None), message, ts, tb
+
+
+class JsonScanner:
+    """JSON lines fed as complete lines; returns the error records among them."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.end_off = 0
+        self.end_line = 1
+        self.bad_lines = 0
+
+    def feed(self, data: bytes, pieces: list[Piece], end_off: int, end_line: int) -> list[JsonRecord]:
+        self.end_off, self.end_line = end_off, end_line
+        out: list[JsonRecord] = []
+        starts = [p.vstart for p in pieces]
+        lc = (-1, 0, 0)
+        done = 0
+        for m in _PREFILTER.finditer(data):
+            if m.start() < done:
+                continue
+            s = data.rfind(b"\n", 0, m.start()) + 1
+            e = data.find(b"\n", m.end()) + 1 or len(data)
+            done = e
+            line_bytes = data[s:e]
+            try:
+                obj = json.loads(line_bytes)
+            except (ValueError, UnicodeDecodeError):
+                self.bad_lines += 1
+                continue
+            got = interpret(obj)
+            if got is None:
+                continue
+            i = bisect_right(starts, s) - 1 if len(pieces) > 1 else 0
+            p = pieces[i]
+            if p.exact:
+                if lc[0] == i and lc[1] <= s:
+                    line = lc[2] + data.count(b"\n", lc[1], s)
+                else:
+                    line = p.line + data.count(b"\n", p.vstart, s)
+                lc = (i, s, line)
+                off, end = p.off + (s - p.vstart), p.off + (e - p.vstart)
+            else:
+                off, end, line = p.off, p.end, p.line
+            text, truncated = clip(line_bytes, line_bytes[-8192:], len(line_bytes), self.limits)
+            level, logger, message, ts, tb = got
+            out.append(JsonRecord(off, end, line, text.decode("utf-8", "replace").rstrip("\r\n"),
+                                  level, logger, message, ts, tb, truncated))
+        return out
+
+    def flush(self) -> list[JsonRecord]:
+        return []
+
+    def pending(self) -> bool:
+        return False
+
+    def resume(self) -> tuple[int, int]:
+        return self.end_off, self.end_line

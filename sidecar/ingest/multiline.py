@@ -1,0 +1,337 @@
+"""Join physical lines into records and pick out the ones that are errors.
+
+A record starts at a header line; every following line that is not a header (traceback lines,
+chained-exception sentences, exception-group `| ` lines, `=== TOOL CALL FAILED ===` blocks,
+multi-line messages) belongs to it. The scanner keeps only the open record between feeds; closed
+records that are not errors are never copied or decoded.
+
+Positions. The scanner sees a virtual byte stream (what it was fed) and maps positions back to
+the file with `Piece`s: an exact piece is a run of the file fed unchanged (text logs: one piece
+per read), an inexact piece stands for one line whose bytes differ from the file (a truncated
+over-long line, or a line reassembled from Docker records) and maps to that line's file range.
+
+Limits. An open record larger than `max_bytes` is compacted: its first `max_bytes` (at a line
+boundary) and a rolling tail are kept, so a never-ending record cannot grow memory. The raw text
+of an event is clipped the same way whether the record was compacted or not (head + tail), and
+then to `max_lines` lines (head + last lines, so the final exception line survives); a clipped
+event is marked `truncated`. Limits never split a record: its offsets always cover all of it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .formats import TextDialect
+
+TAIL_BYTES = 8192
+CONTEXT_BYTES = 4096
+_TAIL_LINES = 20
+
+
+@dataclass(slots=True)
+class Piece:
+    vstart: int  # position in the scanner's virtual stream
+    vend: int
+    off: int  # file offset of vstart
+    line: int  # file line number (1-based) of vstart
+    end: int  # file offset of vend
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_lines: int = 500
+    max_bytes: int = 1024 * 1024
+    context_lines: int = 5
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """A closed record that may be an error event (the builder decides with the parsed fields)."""
+
+    text: bytes  # clipped raw bytes
+    offset: int
+    end_offset: int
+    line: int
+    header: bool  # starts with a header line (else an orphan run of continuation lines)
+    truncated: bool
+    context: bytes = b""
+
+
+@dataclass(slots=True)
+class _Big:
+    head: bytes
+    offset: int
+    line: int
+    header: bool
+    interesting: bool
+    tail: bytes
+    nbytes: int
+    context: bytes = b""
+    extra: list[int] = field(default_factory=list)
+
+
+def clip(head: bytes, tail: bytes, total: int, limits: Limits) -> tuple[bytes, bool]:
+    """The raw text kept for a record of `total` bytes whose first bytes are `head`.
+
+    `tail` is the record's last TAIL_BYTES (used only when the record exceeds max_bytes).
+    """
+    truncated = False
+    if total > limits.max_bytes:
+        cut = head.rfind(b"\n", 0, limits.max_bytes) + 1 or min(len(head), limits.max_bytes)
+        nl = tail.find(b"\n")
+        t = tail[nl + 1:] if 0 <= nl < len(tail) - 1 else tail
+        text = head[:cut] + b"[... %d bytes omitted ...]\n" % max(0, total - cut - len(t)) + t
+        truncated = True
+    else:
+        text = head
+    if text.count(b"\n") > limits.max_lines:
+        lines = text.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        keep_tail = min(_TAIL_LINES, limits.max_lines // 2)
+        keep_head = max(1, limits.max_lines - keep_tail)
+        omitted = len(lines) - keep_head - keep_tail
+        text = b"\n".join(lines[:keep_head] + [b"[... %d lines omitted ...]" % omitted] + lines[-keep_tail:]) + b"\n"
+        truncated = True
+    return text, truncated
+
+
+class TextScanner:
+    """Records of a Python-logging text stream, fed as complete lines; yields error-candidate records."""
+
+    def __init__(self, dialect: TextDialect, limits: Limits) -> None:
+        self.d = dialect
+        self.limits = limits
+        self.buf = b""
+        self.bv = 0  # virtual position of buf[0]
+        self.vend = 0
+        self.pieces: list[Piece] = []
+        self.hist = b""  # bytes just before buf (context lines)
+        self.big: _Big | None = None
+        self.end_off = 0  # file offset / line of vend
+        self.end_line = 1
+        self._lc: tuple[int, int, int] = (-1, 0, 0)  # newline-count cache: (piece vstart, buf pos, line)
+
+    # -- feeding ----------------------------------------------------------------------------------
+    def feed(self, data: bytes, pieces: list[Piece], end_off: int, end_line: int) -> list[RawRecord]:
+        """Append `data` (complete lines) described by `pieces` (vstart/vend relative to data)."""
+        base = self.vend
+        prev_end = self.end_off
+        for p in pieces:
+            p.vstart += base
+            p.vend += base
+            self.pieces.append(p)
+        self.vend += len(data)
+        self.end_off, self.end_line = end_off, end_line
+        self._lc = (-1, 0, 0)
+        out: list[RawRecord] = []
+        if self.big is not None:
+            h = self._feed_big(data, base, prev_end, out)
+            if h < 0:
+                return out
+            buf = data[h:]
+        else:
+            buf = self.buf + data if self.buf else data
+        if not buf:
+            self.buf = b""
+            return out
+        cut = self._last_record_start(buf)
+        if cut > 0:
+            self._scan(buf, cut, out)
+            self._advance(buf, cut)
+        else:
+            self.buf = buf
+        if len(self.buf) > self.limits.max_bytes:
+            self._compact()
+        return out
+
+    def flush(self) -> list[RawRecord]:
+        """Close the open record (quiet file, or end of input)."""
+        out: list[RawRecord] = []
+        self._lc = (-1, 0, 0)
+        if self.big is not None:
+            self._close_big(self.end_off, out)
+        elif self.buf:
+            buf = self.buf
+            self._scan(buf, len(buf), out)
+            self._advance(buf, len(buf))
+        return out
+
+    def pending(self) -> bool:
+        return self.big is not None or bool(self.buf)
+
+    def pending_text(self) -> bytes:
+        if self.big is not None:
+            return self.big.tail
+        return self.buf[-TAIL_BYTES:]
+
+    def resume(self) -> tuple[int, int]:
+        """File (offset, line) where reading must restart so nothing open is lost."""
+        if self.big is not None:
+            return self.big.offset, self.big.line
+        if self.buf:
+            return self._map_start(self.buf, 0)
+        return self.end_off, self.end_line
+
+    # -- record boundaries ------------------------------------------------------------------------
+    def _last_record_start(self, buf: bytes) -> int:
+        """Largest header line start > 0 in buf, or 0 (buf[0] always starts a record)."""
+        pos = len(buf) - 1
+        header_at = self.d.header_at
+        for _ in range(64):
+            nl = buf.rfind(b"\n", 0, pos)
+            if nl < 0:
+                return 0
+            if header_at(buf, nl + 1):
+                return nl + 1
+            pos = nl
+        last = 0
+        for h in self.d.headers(buf, 1, len(buf)):
+            if h > 0:
+                last = h
+        return last
+
+    def _record_start(self, buf: bytes, a: int, lo: int) -> int:
+        """Start of the record containing line start `a` (not before `lo`, itself a record start)."""
+        header_at = self.d.header_at
+        pos = a
+        while pos > lo:
+            nl = buf.rfind(b"\n", lo, pos - 1)
+            start = nl + 1 if nl >= 0 else lo
+            if start <= lo:
+                return lo
+            if header_at(buf, start):
+                return start
+            pos = start
+        return lo
+
+    def _scan(self, buf: bytes, cut: int, out: list[RawRecord]) -> None:
+        """Emit every error-candidate record that lies wholly in buf[0:cut] (cut is a record start)."""
+        done = 0
+        d = self.d
+        for a, is_tb in d.anchors(buf, 0, cut):
+            if a < done:
+                continue
+            s = self._record_start(buf, a, done) if is_tb else a
+            le = buf.find(b"\n", a, cut) + 1 or cut
+            e = d.next_header(buf, le, cut)
+            if e < 0:
+                e = cut
+            out.append(self._record(buf, s, e))
+            done = e
+
+    def _record(self, buf: bytes, s: int, e: int) -> RawRecord:
+        off, line = self._map_start(buf, s)
+        end = self._map_end(buf, e)
+        text, truncated = clip(buf[s:e], buf[max(s, e - TAIL_BYTES):e], e - s, self.limits)
+        return RawRecord(text, off, end, line, self.d.header_at(buf, s), truncated, self._context(buf, s))
+
+    def _context(self, buf: bytes, s: int) -> bytes:
+        n = self.limits.context_lines
+        if n <= 0:
+            return b""
+        before = buf[max(0, s - CONTEXT_BYTES):s]
+        if s < CONTEXT_BYTES:
+            before = self.hist[-(CONTEXT_BYTES - s):] + before if self.hist else before
+        lines = before.split(b"\n")
+        return b"\n".join(lines[-n - 1:-1]) if len(lines) > 1 else b""
+
+    def _advance(self, buf: bytes, cut: int) -> None:
+        """Drop buf[:cut] (closed records) and rebase the pieces onto the new start."""
+        self.hist = buf[max(0, cut - CONTEXT_BYTES):cut] if cut >= CONTEXT_BYTES else (self.hist + buf[:cut])[-CONTEXT_BYTES:]
+        nbv = self.bv + cut
+        self._rebase(buf, nbv)
+        self.buf = buf[cut:]
+        self.bv = nbv
+
+    def _rebase(self, buf: bytes, nbv: int) -> None:
+        bv = self.bv
+        keep = [p for p in self.pieces if p.vend > nbv]
+        if keep and keep[0].vstart < nbv:
+            p = keep[0]
+            if p.exact:
+                p.line += buf.count(b"\n", p.vstart - bv, nbv - bv)
+                p.off += nbv - p.vstart
+            p.vstart = nbv
+        self.pieces = keep
+
+    # -- position mapping -------------------------------------------------------------------------
+    def _piece(self, v: int) -> Piece:
+        ps = self.pieces
+        i = bisect_right([p.vstart for p in ps], v) - 1 if len(ps) > 1 else 0
+        return ps[max(i, 0)]
+
+    def _map_start(self, buf: bytes, s: int) -> tuple[int, int]:
+        v = self.bv + s
+        if v >= self.vend:
+            return self.end_off, self.end_line
+        p = self._piece(v)
+        if not p.exact:
+            return p.off, p.line
+        pv, ps, pl = self._lc
+        if pv == p.vstart and ps <= s:
+            line = pl + buf.count(b"\n", ps, s)
+        else:
+            line = p.line + buf.count(b"\n", p.vstart - self.bv, s)
+        self._lc = (p.vstart, s, line)
+        return p.off + (v - p.vstart), line
+
+    def _map_end(self, buf: bytes, e: int) -> int:
+        v = self.bv + e
+        if v >= self.vend:
+            return self.end_off
+        p = self._piece(v - 1)
+        return p.off + (v - p.vstart) if p.exact else p.end
+
+    # -- over-size open records -------------------------------------------------------------------
+    def _compact(self) -> None:
+        buf = self.buf
+        off, line = self._map_start(buf, 0)
+        interesting = next(iter(self.d.anchors(buf, 0, len(buf))), None) is not None
+        self.big = _Big(
+            head=buf[: self.limits.max_bytes + 1],
+            offset=off,
+            line=line,
+            header=self.d.header_at(buf, 0),
+            interesting=interesting,
+            tail=buf[-TAIL_BYTES:],
+            nbytes=len(buf),
+            context=self._context(buf, 0),
+        )
+        self.hist = b""
+        self._rebase(buf, self.vend)
+        self.buf = b""
+        self.bv = self.vend
+
+    def _feed_big(self, data: bytes, base: int, prev_end: int, out: list[RawRecord]) -> int:
+        """Continue a compacted record; return where a new record starts in data, or -1."""
+        big = self.big
+        assert big is not None
+        h = self.d.next_header(data, 0, len(data))
+        region = data if h < 0 else data[:h]
+        if region:
+            if not big.interesting:
+                big.interesting = self.d.has_traceback(region, 0, len(region))
+            big.tail = (big.tail + region[-TAIL_BYTES:])[-TAIL_BYTES:]
+            big.nbytes += len(region)
+        self.bv = base
+        if h < 0:
+            self._rebase(data, self.vend)
+            self.bv = self.vend
+            return -1
+        end = prev_end if h == 0 else self._map_end(data, h)
+        self._close_big(end, out)
+        self._rebase(data, base + h)
+        self.bv = base + h
+        self.buf = b""
+        return h
+
+    def _close_big(self, end: int, out: list[RawRecord]) -> None:
+        big = self.big
+        assert big is not None
+        self.big = None
+        if big.interesting:
+            text, _ = clip(big.head, big.tail, big.nbytes, self.limits)
+            out.append(RawRecord(text, big.offset, end, big.line, big.header, True, big.context))

@@ -1,0 +1,258 @@
+"""One file's bytes in, `ErrorEvent`s out: the code path shared by `sidecar run` and `sidecar replay`.
+
+`FileParser` owns everything between "bytes read at offset N" and "error events": splitting
+complete lines (a partial last line waits for its newline), truncating over-long lines without
+holding them in memory, detecting the format from the first lines, the format's scanner, and
+building events. It does no I/O, so the tailer and replay detect exactly the same events, and the
+resume point it reports (start of the open record, or of a partial line) is what the tailer
+checkpoints once the events before it were accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .docker import DockerScanner
+from .formats import TRACEBACK_START, TextDialect, detect_format, is_error_level
+from .jsonl import JsonRecord, JsonScanner
+from .multiline import Limits, Piece, RawRecord, TextScanner
+from .record import ErrorEvent
+from .tracebacks import looks_complete, parse_traceback
+
+TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
+_DETECT_MAX = 64 * 1024
+
+
+class IngestError(Exception):
+    """Base class of ingest failures."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParserOptions:
+    format: str = "auto"  # auto | text | json | docker
+    pattern: str | None = None
+    max_line_bytes: int = 256 * 1024
+    limits: Limits = Limits()
+
+
+class FileParser:
+    """Parse one file incrementally from `offset` (which must be a line start; `line` its number)."""
+
+    def __init__(self, source: str, path: str, options: ParserOptions, offset: int = 0, line: int = 1,
+                 file_key: str = "", dialect: TextDialect | None = None) -> None:
+        self.source = source
+        self.path = path
+        self.file_key = file_key
+        self.options = options
+        self.dialect = dialect or TextDialect(options.pattern)
+        self.limit = options.max_line_bytes
+        # Line splitting state: bytes before `offset` are consumed; `partial` starts at partial_off.
+        self.offset = offset  # file offset of the next byte to feed
+        self.partial = bytearray()
+        self.partial_off = offset
+        self.line = line  # line number of the partial line / next line
+        self.discarding = 0  # >0 while dropping the rest of an over-long line (bytes dropped so far)
+        self.format: str | None = None if options.format == "auto" else options.format
+        self.scanner: TextScanner | JsonScanner | DockerScanner | None = None
+        self.held = bytearray()  # complete lines waiting for format detection
+        self.held_off = offset
+        self.held_line = line
+        self.held_end_line = line
+        # counters (the tailer turns them into telemetry)
+        self.lines = 0
+        self.truncated_lines = 0
+        if self.format is not None:
+            self.scanner = self._make_scanner(self.format)
+
+    # -- public -------------------------------------------------------------------------------
+    def feed(self, chunk: bytes) -> list[ErrorEvent]:
+        """Consume the next bytes of the file; return the events of records that closed."""
+        out: list[ErrorEvent] = []
+        step = self.limit
+        if len(chunk) <= step:
+            self._feed(chunk, out)
+        else:
+            for i in range(0, len(chunk), step):
+                self._feed(chunk[i:i + step], out)
+        return out
+
+    def flush(self) -> list[ErrorEvent]:
+        """Close the open record (multiline timeout, or end of input). A partial line stays."""
+        out: list[ErrorEvent] = []
+        if self.scanner is None and self.held:
+            self._decide(force=True, out=out)
+        if self.scanner is not None:
+            self._build(self.scanner.flush(), out)
+        return out
+
+    def settle(self) -> list[ErrorEvent]:
+        """Flush early if the open record already looks complete (low latency on quiet files)."""
+        if self.scanner is None or not self.scanner.pending():
+            return []
+        text = self.scanner.pending_text().decode("utf-8", "replace")
+        if not text or not looks_complete(text.split("\n")):
+            return []
+        return self.flush()
+
+    def pending(self) -> bool:
+        return bool(self.held) or (self.scanner is not None and self.scanner.pending())
+
+    def resume_point(self) -> tuple[int, int]:
+        """(offset, line) where a restart must resume: nothing before it is still needed."""
+        cands = [(self.partial_off, self.line)]
+        if self.held:
+            cands.append((self.held_off, self.held_line))
+        if self.scanner is not None:
+            cands.append(self.scanner.resume())
+        return min(cands)
+
+    @property
+    def bad_lines(self) -> int:
+        return getattr(self.scanner, "bad_lines", 0)
+
+    # -- line splitting -----------------------------------------------------------------------
+    def _feed(self, chunk: bytes, out: list[ErrorEvent]) -> None:
+        first = chunk.find(b"\n")
+        if first < 0:
+            self._add_partial(chunk)
+            self.offset += len(chunk)
+            return
+        last = chunk.rfind(b"\n")
+        pieces: list[Piece] = []
+        parts: list[bytes] = []
+        vpos = 0
+        off = self.partial_off
+        line = self.line
+        if self.partial or self.discarding:
+            head = chunk[: first + 1]
+            total = len(self.partial) + self.discarding + len(head)
+            if self.discarding or total > self.limit + 1:
+                kept = bytes(self.partial[: self.limit]) if self.discarding else (bytes(self.partial) + head)[: self.limit]
+                data = kept.rstrip(b"\r\n") + TRUNCATION_MARK % total
+                pieces.append(Piece(0, len(data), off, line, off + total, exact=False))
+                self.truncated_lines += 1
+                parts.append(data)
+                vpos = len(data)
+                body_start = first + 1
+            else:
+                parts.append(bytes(self.partial))
+                vpos = len(self.partial)
+                body_start = 0
+            self.partial.clear()
+            self.discarding = 0
+        else:
+            body_start = 0
+        body = chunk[body_start: last + 1]
+        nlines = chunk.count(b"\n", 0, last + 1)
+        if body:
+            body_off = self.offset + body_start
+            if pieces:  # the truncated line consumed the first line of the chunk
+                pieces.append(Piece(vpos, vpos + len(body), body_off, line + 1, body_off + len(body)))
+            else:
+                pieces.append(Piece(0, vpos + len(body), off, line, body_off + len(body)))
+            parts.append(body)
+        data = parts[0] if len(parts) == 1 else b"".join(parts)
+        self.offset += len(chunk)
+        self.lines += nlines
+        self.line += nlines
+        end_off = self.offset - (len(chunk) - last - 1)
+        self.partial_off = end_off
+        rest = chunk[last + 1:]
+        if rest:
+            self._add_partial(rest)
+        self._lines(data, pieces, end_off, self.line, out)
+
+    def _add_partial(self, data: bytes) -> None:
+        if self.discarding:
+            self.discarding += len(data)
+            return
+        room = self.limit + 1 - len(self.partial)
+        if len(data) <= room:
+            self.partial += data
+        else:
+            self.partial += data[:room]
+            self.discarding = len(data) - room
+
+    # -- format + scanner -----------------------------------------------------------------------
+    def _make_scanner(self, fmt: str) -> TextScanner | JsonScanner | DockerScanner:
+        limits = self.options.limits
+        if fmt == "json":
+            return JsonScanner(limits)
+        if fmt == "docker":
+            return DockerScanner(self.dialect, limits, self.limit)
+        return TextScanner(self.dialect, limits)
+
+    def _lines(self, data: bytes, pieces: list[Piece], end_off: int, end_line: int, out: list[ErrorEvent]) -> None:
+        if self.scanner is None:
+            if not self.held:
+                self.held_off, self.held_line = pieces[0].off, pieces[0].line
+            self.held += data
+            self._held_pieces = getattr(self, "_held_pieces", [])
+            shift = len(self.held) - len(data)
+            for p in pieces:
+                self._held_pieces.append(Piece(p.vstart + shift, p.vend + shift, p.off, p.line, p.end, p.exact))
+            self._held_end = (end_off, end_line)
+            self._decide(force=False, out=out)
+            return
+        self._build(self.scanner.feed(data, pieces, end_off, end_line), out)
+
+    def _decide(self, force: bool, out: list[ErrorEvent]) -> None:
+        fmt = detect_format(bytes(self.held))
+        if fmt is None and not force and len(self.held) < _DETECT_MAX:
+            return
+        self.format = fmt or "text"
+        self.scanner = self._make_scanner(self.format)
+        data, pieces = bytes(self.held), self._held_pieces
+        self.held = bytearray()
+        self._held_pieces = []
+        end_off, end_line = self._held_end
+        self._build(self.scanner.feed(data, pieces, end_off, end_line), out)
+
+    # -- events ---------------------------------------------------------------------------------
+    def _build(self, records: list[RawRecord] | list[JsonRecord] | list[RawRecord | JsonRecord],
+               out: list[ErrorEvent]) -> None:
+        for r in records:
+            ev = self._json_event(r) if isinstance(r, JsonRecord) else self._text_event(r)
+            if ev is not None:
+                out.append(ev)
+
+    def _json_event(self, r: JsonRecord) -> ErrorEvent:
+        final = r.traceback.final if r.traceback else None
+        return ErrorEvent(
+            source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
+            timestamp=r.timestamp, level=r.level, logger=r.logger, message=r.message, raw=r.raw,
+            exception_type=final.type if final else None, exception_message=final.message if final else None,
+            frames=final.frames if final else (), chain=r.traceback.chain if r.traceback else (),
+            truncated=r.truncated, file_key=self.file_key,
+        )
+
+    def _text_event(self, r: RawRecord) -> ErrorEvent | None:
+        text = r.text.decode("utf-8", "replace")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if not lines:
+            return None
+        hdr = self.dialect.parse_header(lines[0]) if r.header else None
+        body = lines[1:] if hdr is not None else lines
+        tb = parse_traceback(body) if TRACEBACK_START.search(text) else None
+        final = tb.final if tb else None
+        if hdr is not None:
+            if not is_error_level(hdr.level) and tb is None:
+                return None
+            level, logger, message, ts = hdr.level, hdr.logger, hdr.message, hdr.timestamp
+        else:
+            if tb is None or final is None:
+                return None
+            level, logger, ts = "ERROR", None, None
+            message = f"{final.type}: {final.message}" if final.message else final.type
+        context = tuple(r.context.decode("utf-8", "replace").replace("\r", "").split("\n")) if r.context else ()
+        return ErrorEvent(
+            source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
+            timestamp=ts, level=level, logger=logger, message=message, raw="\n".join(lines),
+            exception_type=final.type if final else None, exception_message=final.message if final else None,
+            frames=final.frames if final else (), chain=tb.chain if tb else (), truncated=r.truncated,
+            context=context, file_key=self.file_key,
+        )

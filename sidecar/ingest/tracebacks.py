@@ -1,0 +1,143 @@
+"""Read Python tracebacks as printed by `logging`/`traceback`: frames, exception chain, final exception.
+
+Handles chained exceptions ("During handling of the above exception..." / "The above exception was
+the direct cause..."), exception groups (lines prefixed with `| ` and `+-` separators, nested to
+any depth), SyntaxError location lines with caret markers, and Python 3.11-3.13 `^^^^`/`~~~`
+position markers (indented, so they are skipped like source lines).
+
+Only the top-level chain is returned: for an exception group that is the group itself, its
+sub-exceptions stay in the raw text. The final exception is the last element of the chain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .record import ExceptionInfo, Frame
+
+_FRAME = re.compile(r'\s*File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
+_EXC = re.compile(r"(?P<type>[A-Za-z_][\w.]*)(?:: ?(?P<msg>.*))?$")
+_GROUP_SEP = re.compile(r"^[ ]*\+[-+]*(?: (?:\d+|\.\.\.) -*)?-*\s*$|^[ ]*\+-+.*-$")
+_PREFIX = re.compile(r"^((?:[ ]*\|)+) ?")
+_TB = "Traceback (most recent call last):"
+_EG = "Exception Group Traceback (most recent call last):"
+_CHAIN = (
+    "During handling of the above exception, another exception occurred:",
+    "The above exception was the direct cause of the following exception:",
+)
+
+
+@dataclass
+class _Unit:
+    depth: int
+    frames: list[Frame] = field(default_factory=list)
+    type: str | None = None
+    message_lines: list[str] = field(default_factory=list)
+    open_message: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Traceback:
+    chain: tuple[ExceptionInfo, ...]
+
+    @property
+    def final(self) -> ExceptionInfo | None:
+        return self.chain[-1] if self.chain else None
+
+
+def _split_prefix(line: str) -> tuple[int, str]:
+    """Exception-group nesting depth (number of `|` prefixes) and the line without them."""
+    if "|" not in line:
+        return 0, line
+    m = _PREFIX.match(line)
+    if m is None:
+        return 0, line
+    return m.group(1).count("|"), line[m.end():]
+
+
+def parse_traceback(lines: list[str]) -> Traceback | None:
+    """Parse the traceback(s) found in `lines`; None when there is none."""
+    units: list[_Unit] = []
+    cur: _Unit | None = None
+    group_depth: int | None = None  # depth of the top-level group's own lines
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if "+" in line and line.lstrip(" |").startswith("+ " + _EG):
+            depth = line.count("|")
+            if depth == 0:
+                cur = _Unit(depth=1)
+                units.append(cur)
+                group_depth = 1
+            else:
+                cur = None  # nested group: part of the raw text only
+            continue
+        if "+-" in line and _GROUP_SEP.match(line):
+            if cur is not None:
+                cur.open_message = False
+            cur = cur if cur is not None and cur.type is None else None
+            continue
+        depth, body = _split_prefix(line)
+        if body.startswith(_TB):
+            if depth == 0:
+                cur = _Unit(depth=0)
+                units.append(cur)
+                group_depth = None
+            elif cur is not None and cur.depth != depth:
+                cur = None
+            continue
+        if body[:1] in ("D", "T") and body.strip() in _CHAIN:
+            if cur is not None:
+                cur.open_message = False
+            continue
+        if cur is None or depth != cur.depth:
+            continue
+        fm = _FRAME.match(body)
+        if fm is not None:
+            if cur.type is None:
+                func = (fm.group("func") or "").strip()
+                cur.frames.append(Frame(fm.group("file"), int(fm.group("line")), func))
+            continue
+        if not body or body[0] in " \t":
+            if not body.strip():
+                cur.open_message = False
+            continue  # source lines, caret/tilde markers, blank lines
+        if cur.type is None:
+            em = _EXC.match(body)
+            if em is not None and (cur.frames or group_depth is not None or em.group("msg") is not None):
+                cur.type = em.group("type")
+                cur.message_lines = [em.group("msg") or ""]
+                cur.open_message = True
+            continue
+        if cur.open_message:
+            cur.message_lines.append(body)  # multi-line exception message
+    chain = tuple(
+        ExceptionInfo(type=u.type, message="\n".join(u.message_lines).strip(), frames=tuple(u.frames))
+        for u in units
+        if u.type is not None
+    )
+    if not chain:
+        return None
+    return Traceback(chain)
+
+
+def looks_complete(lines: list[str]) -> bool:
+    """Whether a record's last lines could be its end (used to settle a quiet file early).
+
+    A traceback is complete once its last non-blank line is a top-level exception line or the
+    closing rule of an exception group; anything after a frame or a chain sentence is not.
+    """
+    tail = [ln.rstrip("\r") for ln in lines if ln.strip()]
+    if not tail:
+        return True
+    text_has_tb = any(ln.lstrip(" |+").startswith((_TB, _EG)) for ln in tail)
+    if any("=== TOOL CALL FAILED ===" in ln for ln in tail) and not any("=== END ===" in ln for ln in tail):
+        return False
+    if not text_has_tb:
+        return True
+    last = tail[-1]
+    if re.match(r"^[ ]*\+-+$", last):
+        return True
+    if last[0] in " \t|+" or last.strip() in _CHAIN or last.startswith(_TB):
+        return False
+    return _EXC.match(last) is not None
