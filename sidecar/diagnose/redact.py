@@ -33,7 +33,7 @@ _PEM = re.compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
     r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|[A-Za-z0-9+/=\s\\n]*)"
 )
-_URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s'\"]+:)(?P<pw>[^@/\s'\"]+)(?P<at>@)")
+_URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s'\"]*:)(?P<pw>[^@/\s'\"]+)(?P<at>@)")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}")
 _BEARER = re.compile(r"(?P<pre>\b(?:Bearer|Basic|Token)\s+)" + _NOT_REDACTED + r"(?P<val>[A-Za-z0-9._~+/=-]{8,})")
 _ANTHROPIC = re.compile(r"\bsk-ant-[A-Za-z0-9_-]{16,}")
@@ -83,6 +83,8 @@ def _bearer_value(m: re.Match[str]) -> str:
 
 def _kv(m: re.Match[str]) -> str:
     val = m.group("val")
+    if "[REDACTED:" in val:  # already redacted inside (e.g. "Bearer [REDACTED:jwt]"): keep it readable
+        return m.group(0)
     if val.strip().lower() in ("none", "null", "true", "false", "", "***", "redacted", "bearer", "basic", "token"):
         return m.group(0)
     tail = m.group("q") if "q" in m.groupdict() and m.group("q") else ""

@@ -1,0 +1,235 @@
+"""The diagnosis stage end to end: bus events -> trigger -> claim -> rules + Kimi -> store + diagnosis.ready."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from sidecar.bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
+from sidecar.config import DiagnosisConfig
+from sidecar.diagnose.kimi import KimiClient
+from sidecar.diagnose.rules import load_rules
+from sidecar.diagnose.service import DiagnosisService
+from sidecar.store.sqlite import open_sqlite
+from sidecar.telemetry import Telemetry
+
+from .conftest import error, good, llm_config, seed_group
+
+FP = "0123456789abcdef0123456789abcdef"
+PGRST = ("Failed to record upload: {'message': \"Could not find the 'upload_method' column of "
+         "'provider_file_uploads' in the schema cache\", 'code': 'PGRST204'}")
+RULES = load_rules("rules/diagnoses.yaml")
+
+
+def service(store, clock, *, llm_cfg: DiagnosisConfig | None = None, bus: Bus | None = None,
+            owner: str = "replica-a", **cfg) -> DiagnosisService:
+    config = llm_cfg or DiagnosisConfig(**cfg)
+    llm = KimiClient(config, clock, Telemetry()) if llm_cfg is not None else None
+    return DiagnosisService(config=config, store=store, bus=bus or Bus(), clock=clock, rules=RULES, llm=llm,
+                            telemetry=Telemetry(), owner=owner)
+
+
+async def until(cond: Callable[[], object], limit: float = 10.0) -> None:
+    """Wait for background tasks to reach a state (not for a time window: the clock is manual)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while not await _value(cond()):
+        assert loop.time() < end, "condition not reached"
+        await asyncio.sleep(0.01)
+
+
+async def _value(v: object) -> object:
+    return await v if asyncio.iscoroutine(v) else v
+
+
+def ev(kind: str, count: int = 1, level: str = "ERROR", fp: str = FP, **kw) -> BusEvent:
+    return BusEvent(kind=kind, at=0.0, data={"fingerprint": fp, "count": count, "level": level, **kw})
+
+
+async def claim_state(store, fp: str = FP):
+    row = await store.diagnoses.claim(fp)
+    return row["state"] if row else None
+
+
+async def test_rules_only_every_new_group_gets_a_stored_diagnosis(sqlite_store, rclock):
+    bus = Bus()
+    ready = bus.subscribe({DIAGNOSIS_READY})
+    await seed_group(sqlite_store, FP, PGRST, logger="src.storage.supabase_client")
+    svc = service(sqlite_store, rclock, bus=bus)
+    await svc.start()
+    bus.publish(GROUP_NEW, rclock.time(), fingerprint=FP, count=1, level="ERROR")
+    await until(lambda: claim_state(sqlite_store))
+    await until(lambda: _is(claim_state(sqlite_store), "done"))
+    await svc.stop()
+    group = await sqlite_store.diagnoses.group(FP)
+    assert group["diagnosis_source"] == "rules" and group["category"] == "storage" and group["severity"] == "high"
+    assert group["investigation_result"]["rule"] == "supabase-missing-column-pgrst204"
+    row = await sqlite_store.db.fetchone(
+        "SELECT fix_recommendation, model_used, investigation_duration_ms FROM error_investigations WHERE error_hash = ?",
+        (FP,))
+    assert any("ALTER TABLE provider_file_uploads ADD COLUMN upload_method" in s for s in row["fix_recommendation"])
+    assert row["model_used"] == "rules" and row["investigation_duration_ms"] is not None
+    event = ready.queue.get_nowait()
+    assert event.data["fingerprint"] == FP and event.data["source"] == "rules"
+    assert set(event.data) >= {"summary", "severity", "category", "confidence"}
+
+
+async def _is(coro, value) -> bool:
+    return (await coro) == value
+
+
+async def test_thousand_events_of_one_group_make_one_request(sqlite_store, rclock, fake_llm):
+    fake_llm.default = good()
+    bus = Bus()
+    await seed_group(sqlite_store, FP, PGRST)
+    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url), bus=bus)
+    await svc.start()
+    bus.publish(GROUP_NEW, rclock.time(), fingerprint=FP, count=1, level="ERROR")
+    for i in range(2, 1001):
+        bus.publish(GROUP_UPDATED, rclock.time(), fingerprint=FP, count=i, level="ERROR")
+    await until(lambda: _is(claim_state(sqlite_store), "done"))
+    # and a direct concurrent burst through the method the app can call
+    await asyncio.gather(*(svc.on_event(ev(GROUP_UPDATED, count=1000 + i)) for i in range(1000)))
+    await svc.stop()
+    assert len(fake_llm.requests) == 1
+    group = await sqlite_store.diagnoses.group(FP)
+    assert group["diagnosis_source"] == "kimi"
+    history = await sqlite_store.diagnoses.history(FP)
+    assert [h["source"] for h in history] == ["kimi", "rules"]
+    assert history[0]["cache_key"] == f"{FP}:kimi-k2-turbo-preview:diagnose-v1"
+
+
+async def test_two_replicas_sharing_a_store_make_one_request(tmp_path, rclock, fake_llm):
+    fake_llm.default = good()
+    fake_llm.hold = asyncio.Event()  # keep the first call open while the other replica sees the events
+    path = str(tmp_path / "shared.db")
+    store_a, store_b = await open_sqlite(path), await open_sqlite(path)
+    await seed_group(store_a, FP, PGRST)
+    a = service(store_a, rclock, llm_cfg=llm_config(fake_llm.base_url), owner="replica-a")
+    b = service(store_b, rclock, llm_cfg=llm_config(fake_llm.base_url), owner="replica-b")
+    await a.start()
+    await b.start()
+    burst = [ev(GROUP_NEW)] + [ev(GROUP_UPDATED, count=i) for i in range(2, 500)]
+    await asyncio.gather(*(a.on_event(e) for e in burst), *(b.on_event(e) for e in burst))
+    await until(lambda: len(fake_llm.requests) == 1)
+    fake_llm.hold.set()
+    await until(lambda: _is(claim_state(store_a), "done"))
+    await a.sweep_once()
+    await b.sweep_once()
+    await a.stop()
+    await b.stop()
+    await store_a.close()
+    await store_b.close()
+    assert len(fake_llm.requests) == 1
+
+
+async def test_llm_down_rules_stored_now_and_retried_from_durable_state(sqlite_store, rclock, fake_llm):
+    fake_llm.then(error(500, "server_error"), error(500, "server_error"), error(500, "server_error"))
+    await seed_group(sqlite_store, FP, PGRST)
+    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, retry_interval=30))
+    await svc.on_event(ev(GROUP_NEW))
+    fp, stale = svc.queue.get_nowait()
+    await svc.run(fp, stale_attempts=stale)
+    svc._inflight.discard(fp)
+    claim = await sqlite_store.diagnoses.claim(FP)
+    assert claim["state"] == "failed" and "HTTP 500" in claim["last_error"] and claim["next_attempt_at"] is not None
+    group = await sqlite_store.diagnoses.group(FP)
+    assert group["diagnosis_source"] == "rules"  # there is always something
+    # not due yet
+    assert await svc.sweep_once() == 0
+    # a "restart": a new service on the same store finds the work once it is due
+    fake_llm.then(good())
+    svc2 = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, retry_interval=30), owner="restarted")
+    rclock.advance(31)
+    assert await svc2.sweep_once() == 1
+    fp, stale = svc2.queue.get_nowait()
+    diag = await svc2.run(fp, stale_attempts=stale)
+    assert diag is not None and diag.source == "kimi"
+    assert (await sqlite_store.diagnoses.claim(FP))["state"] == "done"
+    assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "kimi"
+    # the rules diagnosis was not stored twice
+    assert [h["source"] for h in await sqlite_store.diagnoses.history(FP)] == ["kimi", "rules"]
+    await svc.stop()
+    await svc2.stop()
+
+
+async def test_quota_pauses_llm_and_says_so(sqlite_store, rclock, fake_llm):
+    fake_llm.then(error(429, "exceeded_current_quota_error", "insufficient balance"))
+    await seed_group(sqlite_store, FP, PGRST)
+    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, quota_cooldown=3600))
+    await svc.on_event(ev(GROUP_NEW))
+    fp, _ = svc.queue.get_nowait()
+    await svc.run(fp)
+    claim = await sqlite_store.diagnoses.claim(FP)
+    assert claim["outcome"] == "quota"
+    assert (claim["next_attempt_at"].timestamp() - rclock.time()) >= 3600
+    assert any("circuit open" in p and "quota" in p for p in svc.problems())
+    assert len(fake_llm.requests) == 1
+    await svc.stop()
+
+
+async def test_warning_needs_min_occurrences_within_the_window(sqlite_store, rclock):
+    await seed_group(sqlite_store, FP, "SEMAPHORE HEALTH: Global semaphore leak: expected 5, got 4", level="WARNING")
+    svc = service(sqlite_store, rclock, min_occurrences={"ERROR": 1, "WARNING": 5}, occurrence_window=600)
+    await svc.on_event(ev(GROUP_NEW, count=1, level="WARNING"))
+    for c in (2, 3):
+        await svc.on_event(ev(GROUP_UPDATED, count=c, level="WARNING"))
+    rclock.advance(601)  # the first three fall out of the window
+    for c in (4, 5, 6):
+        await svc.on_event(ev(GROUP_UPDATED, count=c, level="WARNING"))
+    assert await claim_state(sqlite_store) is None
+    for c in (7, 8):
+        await svc.on_event(ev(GROUP_UPDATED, count=c, level="WARNING"))
+    assert await claim_state(sqlite_store) == "pending"
+    await svc.stop()
+
+
+async def test_regression_is_diagnosed_again_once(sqlite_store, rclock):
+    await seed_group(sqlite_store, FP, PGRST)
+    svc = service(sqlite_store, rclock)
+    await svc.on_event(ev(GROUP_NEW))
+    await svc.run(svc.queue.get_nowait()[0])
+    svc._inflight.clear()
+    await svc.on_event(ev(GROUP_UPDATED, count=2))
+    assert svc.queue.empty()
+    await svc.on_event(ev(GROUP_REGRESSED, count=3, regression_count=1))
+    await svc.on_event(ev(GROUP_REGRESSED, count=3, regression_count=1))
+    assert svc.queue.qsize() == 1
+    await svc.run(svc.queue.get_nowait()[0])
+    claim = await sqlite_store.diagnoses.claim(FP)
+    assert claim["state"] == "done" and claim["generation"] == 1 and claim["reason"] == "regressed"
+    assert len(await sqlite_store.diagnoses.history(FP)) == 2
+    await svc.stop()
+
+
+async def test_manual_rerun_and_unknown_group(sqlite_store, rclock):
+    from sidecar.diagnose.service import GroupNotFound
+
+    await seed_group(sqlite_store, FP, "sent 1011 (internal error) keepalive ping timeout; no close frame received",
+                     logger="ws_daemon")
+    svc = service(sqlite_store, rclock)
+    state, diag = await svc.rerun(FP)
+    assert state == "done" and diag.rule == "ws-keepalive-ping-timeout"
+    state, diag = await svc.rerun(FP)
+    assert state == "done"
+    try:
+        await svc.rerun("f" * 32)
+        raise AssertionError("expected GroupNotFound")
+    except GroupNotFound:
+        pass
+    await svc.stop()
+
+
+async def test_context_lines_read_from_the_file_when_not_stored(sqlite_store, rclock, fake_llm, tmp_path):
+    log = tmp_path / "ws_daemon.log"
+    lines = [f"2025-11-03 16:55:{i:02d} INFO tools.chat: step {i}" for i in range(30)]
+    lines.append("2025-11-03 16:56:00 ERROR tools.chat: kimi upload returned no file ID")
+    log.write_text("\n".join(lines) + "\n")
+    await seed_group(sqlite_store, FP, "kimi upload returned no file ID", file=str(log), line=31)
+    fake_llm.then(good())
+    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, context_lines=5))
+    await svc.rerun(FP)
+    await svc.stop()
+    user = fake_llm.requests[0]["messages"][1]["content"]
+    assert "step 29" in user and "step 25" in user and "step 24" not in user
+    assert "kimi-upload-no-file-id" in user
