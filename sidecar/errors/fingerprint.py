@@ -1,0 +1,267 @@
+"""Error fingerprints: one stable hash per kind of error, computed by pure functions.
+
+Two ways to fingerprint, chosen per event:
+
+* With a traceback: the final exception's qualified type, the application's own frames
+  (package-relative path + function name) and the error codes named in the exception message
+  (see `masking.error_codes`). Line numbers, absolute install prefixes and the message's
+  variable parts are left out, so a deploy that adds lines above the failure, or a release
+  unpacked at a new path, keeps the group. Standard-library and site-packages frames count only
+  when the traceback has no application frame at all (Sentry's "in-app" rule): they are what
+  differs between library versions, not what identifies the bug.
+* Without a traceback: the logger, the level class and the parameterised message
+  (`normalize_message`, the rules live in `masking.py` with an example and a reason each).
+
+Determinism: the hash input is a canonical text built only from the event itself (no Python
+`hash()`, no state, no look-ahead), hashed with BLAKE2b. The same event gives the same
+fingerprint in every process, whatever came before it. `FINGERPRINT_VERSION` is part of the
+hash input so a deliberate change to the rules is an explicit, visible re-grouping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from ..config import GroupingConfig
+from ..ingest.record import ErrorEvent, ExceptionInfo, Frame
+from .masking import clear_cache as clear_masking_cache
+from .masking import error_codes, normalize_message
+
+__all__ = [
+    "FINGERPRINT_VERSION",
+    "fingerprint_event",
+    "fingerprint_message",
+    "normalize_message",
+    "level_class",
+    "frame_key",
+    "is_in_app",
+    "event_title",
+]
+
+FINGERPRINT_VERSION = "v1"
+# 16 bytes -> 32 hex characters: collisions are out of reach for any realistic number of groups.
+_DIGEST_SIZE = 16
+# Deep recursion prints the same frame hundreds of times; the group is the same bug however deep
+# it went, so keep only the frames closest to the raise.
+MAX_FRAMES = 30
+
+_DEFAULT_GROUPING = GroupingConfig()
+
+_LEVEL_CLASSES = {
+    "DEBUG": "debug",
+    "TRACE": "debug",
+    "INFO": "info",
+    "NOTICE": "info",
+    "WARN": "warning",
+    "WARNING": "warning",
+    "ERROR": "error",
+    "ERR": "error",
+    "EXCEPTION": "error",
+    "SEVERE": "error",
+    "CRITICAL": "critical",
+    "CRIT": "critical",
+    "FATAL": "critical",
+    "ALERT": "critical",
+    "EMERG": "critical",
+    "EMERGENCY": "critical",
+}
+
+
+def level_class(level: str | None) -> str:
+    """Map a level name to its class: ERROR and SEVERE are one class, CRITICAL and FATAL another.
+
+    Why classes: deployments spell levels differently (`WARN`/`WARNING`, `FATAL`/`CRITICAL`);
+    the spelling must not split a group, but an error and a warning with the same text are
+    different signals (a warning may be expected noise) and stay apart.
+    """
+    fast = _LEVEL_LOOKUP.get(level)  # type: ignore[arg-type]
+    if fast is not None:
+        return fast
+    if not level:
+        return "error"
+    return _LEVEL_CLASSES.get(level.strip().upper(), level.strip().lower())
+
+
+_LEVEL_LOOKUP = {
+    spelling: cls
+    for name, cls in _LEVEL_CLASSES.items()
+    for spelling in (name, name.lower(), name.title())
+}
+
+
+def _digest(parts: Iterable[str]) -> str:
+    # Length-prefix every part so ("ab", "c") and ("a", "bc") never hash alike.
+    canonical = "".join(f"{len(p)}:{p};" for p in parts)
+    return hashlib.blake2b(canonical.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_SIZE).hexdigest()
+
+
+@lru_cache(maxsize=8192)
+def _message_digest(logger: str, level: str, template: str) -> str:
+    # Templates repeat far more than messages: hash each (logger, level, template) once.
+    return _digest((FINGERPRINT_VERSION, "msg", logger, level, template))
+
+
+# --- frames -------------------------------------------------------------------------------------
+
+_SITE_MARKERS = ("site-packages/", "dist-packages/")
+_STDLIB = re.compile(r"/lib/(?:python|pypy)\d+(?:\.\d+)*/")
+_FROZEN = re.compile(r"^<frozen ([\w.]+)>$")
+
+
+def _norm_path(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def is_in_app(path: str, grouping: GroupingConfig = _DEFAULT_GROUPING) -> bool:
+    """True when a frame's file belongs to the application rather than a library or the stdlib.
+
+    Exclusions win over inclusions (`/app/src/.venv/lib/python3.11/site-packages/x.py` is a
+    library even though it contains `src/`). A path matching neither list counts as in-app when
+    it is not in a known library location: the gateway's own code is the common case.
+    """
+    p = _norm_path(path)
+    if any(pattern in p for pattern in grouping.in_app_exclude):
+        return False
+    if any(marker in p for marker in _SITE_MARKERS) or _STDLIB.search(p) or p.startswith("<"):
+        return False
+    return True
+
+
+def frame_key(frame: Frame, grouping: GroupingConfig = _DEFAULT_GROUPING) -> str:
+    """`relative/path.py:function`, the part of a frame that survives a redeploy.
+
+    The path is cut at the first in-app include pattern (`/srv/rel-42/src/daemon/x.py` ->
+    `src/daemon/x.py`), after `site-packages/` (`.../site-packages/openai/_client.py` ->
+    `openai/_client.py`) or after the stdlib directory (`/usr/lib/python3.11/asyncio/tasks.py`
+    -> `asyncio/tasks.py`); otherwise the last two segments are kept (install roots vary, the
+    module's own name and its package don't). Line numbers are never part of the key.
+    """
+    p = _norm_path(frame.file)
+    frozen = _FROZEN.match(p)
+    if frozen:
+        rel = frozen.group(1)
+    else:
+        rel = None
+        for marker in _SITE_MARKERS:
+            i = p.rfind(marker)
+            if i >= 0:
+                rel = p[i + len(marker):]
+                break
+        if rel is None:
+            m = _STDLIB.search(p)
+            if m:
+                rel = p[m.end():]
+        if rel is None:
+            rel = _cut_at_include(p, grouping.in_app_include)
+        if rel is None:
+            rel = "/".join(p.rstrip("/").split("/")[-2:])
+    if rel.endswith(".pyc"):
+        rel = rel[:-1]
+    return f"{rel}:{frame.function}"
+
+
+def _cut_at_include(path: str, includes: Sequence[str]) -> str | None:
+    """Cut `path` at the earliest in-app pattern that starts at a segment boundary."""
+    anchored = "/" + path.lstrip("/")
+    best: int | None = None
+    for pattern in includes:
+        probe = "/" + pattern.strip("/") + "/"
+        if probe == "//":
+            continue
+        i = anchored.find(probe)
+        if i >= 0 and (best is None or i < best):
+            best = i
+    if best is None:
+        return None
+    return anchored[best + 1:]
+
+
+def _dedupe_consecutive(keys: list[str]) -> list[str]:
+    out: list[str] = []
+    for k in keys:
+        if not out or out[-1] != k:
+            out.append(k)
+    return out
+
+
+def _frame_keys(frames: Sequence[Frame], grouping: GroupingConfig) -> tuple[str, list[str]]:
+    """('app'|'all', keys): in-app frames when there are any, else every frame."""
+    app = [f for f in frames if is_in_app(f.file, grouping)]
+    chosen, scope = (app, "app") if app else (list(frames), "all")
+    keys = _dedupe_consecutive([frame_key(f, grouping) for f in chosen])
+    return scope, keys[-MAX_FRAMES:]
+
+
+def _final_exception(event: ErrorEvent) -> ExceptionInfo | None:
+    """The exception that ended the program flow: the last of a chain, else the event's own."""
+    if event.chain:
+        return event.chain[-1]
+    if event.exception_type or event.frames:
+        return ExceptionInfo(
+            type=event.exception_type or "", message=event.exception_message or "", frames=event.frames
+        )
+    return None
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def fingerprint_message(
+    message: str, logger: str | None = None, level: str = "ERROR", grouping: GroupingConfig | None = None
+) -> str:
+    """Fingerprint of a log record without a traceback: logger + level class + template.
+
+    This is what `sidecar fingerprint` computes for each stdin line (logger None, level ERROR).
+    `grouping` is accepted for symmetry with `fingerprint_event`; message masking has no
+    per-deployment settings on purpose (the same text must group the same way everywhere).
+    """
+    del grouping
+    if len(message) <= _CACHEABLE:
+        return _fingerprint_message_cached(message, (logger or "").strip(), level_class(level))
+    return _message_digest((logger or "").strip(), level_class(level), normalize_message(message))
+
+
+# Error storms repeat the same short line thousands of times: memoise the whole computation for
+# short messages (bounded in entries and key size: at most a few MB). Same result, less CPU.
+_CACHEABLE = 512
+
+
+@lru_cache(maxsize=8192)
+def _fingerprint_message_cached(message: str, logger: str, level_cls: str) -> str:
+    return _message_digest(logger, level_cls, normalize_message(message))
+
+
+def clear_caches() -> None:
+    """Drop the memoised results (benchmarks measure cold caches per dataset)."""
+    _fingerprint_message_cached.cache_clear()
+    _message_digest.cache_clear()
+    clear_masking_cache()
+
+
+def fingerprint_event(event: ErrorEvent, grouping: GroupingConfig | None = None) -> str:
+    """The fingerprint of an ingest `ErrorEvent` (see the module docstring for the rules)."""
+    grouping = grouping or _DEFAULT_GROUPING
+    exc = _final_exception(event)
+    if exc is not None and exc.frames:
+        scope, keys = _frame_keys(exc.frames, grouping)
+        codes = error_codes(exc.message or "")
+        return _digest((FINGERPRINT_VERSION, "exc", exc.type.strip(), scope, *keys, "codes", *codes))
+    if exc is not None and exc.type:
+        # An exception line without frames (a logged `repr(exc)`, a truncated record): the type
+        # names the error, the message template tells call sites apart as well as text can.
+        text = exc.message or event.message
+        return _digest((FINGERPRINT_VERSION, "exc-noframes", exc.type.strip(), (event.logger or "").strip(),
+                        level_class(event.level), normalize_message(text)))
+    return fingerprint_message(event.message, event.logger, event.level)
+
+
+def event_title(event: ErrorEvent) -> str:
+    """A human title for the group: `Type: template` for exceptions, the template otherwise."""
+    exc = _final_exception(event)
+    if exc is not None and exc.type:
+        msg = normalize_message(exc.message or "")
+        return f"{exc.type}: {msg}" if msg else exc.type
+    return normalize_message(event.message)
