@@ -115,13 +115,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(root, speed=args.speed, port=args.port, duration=args.duration))
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .ingest.replay import main_replay
+
+    return main_replay(args)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .diagnose.evaluate import main_eval
+
+    return main_eval(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "check": cmd_check,
     "demo": cmd_demo,
-    "replay": _not_yet("replay"),
+    "replay": cmd_replay,
     "fingerprint": _not_yet("fingerprint"),
-    "eval": _not_yet("eval"),
+    "eval": cmd_eval,
 }
 
 

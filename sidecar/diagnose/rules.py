@@ -203,8 +203,9 @@ def _targets(inp: DiagnosisInput) -> dict[str, list[str]]:
         "exception_type": types,
         "message": messages,
         "logger": [inp.logger] if inp.logger else [],
-        "traceback": [inp.traceback] if inp.traceback else [],
-        "text": [*messages, *types, inp.traceback, *inp.context],
+        "traceback": [inp.traceback] if inp.traceback else messages,  # the raw record holds the message
+        # one string, so a `text` regex can relate lines (a kimi model in the payload, z.ai in the request)
+        "text": ["\n".join([*inp.context, *messages, *types, inp.traceback])],
     }
 
 

@@ -1,0 +1,296 @@
+"""`sidecar eval`: score the diagnosis engines on evals/cases/*.yaml.
+
+A case is a real gateway log excerpt with what a correct diagnosis must say: the category, the
+severity (with an ordinal tolerance), keywords the diagnosis must mention, phrases it must not
+assert, optionally the rule that should match, and secrets planted in the excerpt that must never
+appear in what would be sent to the LLM. Every case runs through the rules engine (deterministic,
+gates the exit code) and, when a Moonshot key is configured, through Kimi (reported, not gating:
+live model answers vary).
+
+The error record is the last ERROR/CRITICAL record of the excerpt (or the one starting at
+`record_line`), with its traceback; the lines before it are its context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..config import ConfigError, read_yaml, validation_problems
+from .model import Category, Diagnosis, DiagnosisInput, Severity, severity_distance
+from .prompt import build_prompt
+from .rules import RuleSet, default_rules_path, load_rules
+
+DEFAULT_CASES = "evals/cases"
+ERROR_LEVELS = ("ERROR", "CRITICAL", "FATAL")
+
+_HEADERS = (
+    re.compile(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?)(?: [A-Z]{2,5})? "
+               r"(?P<level>DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) (?P<logger>[\w.\-]+): (?P<msg>.*)$"),
+    re.compile(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?) - (?P<logger>\S+) - "
+               r"(?P<level>DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) - (?P<msg>.*)$"),
+)
+_EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SeverityExpectation(_Strict):
+    value: Severity
+    tolerance: int = Field(default=0, ge=0, le=3)
+
+
+class Expected(_Strict):
+    category: Category
+    severity: SeverityExpectation
+    must_mention: list[str] = Field(default_factory=list)
+    must_not: list[str] = Field(default_factory=list)
+    rule: str | None = None  # the rule the rules engine should match (rules engine only)
+
+
+class EvalCase(_Strict):
+    id: str
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    log: str = Field(min_length=1)
+    record_line: int | None = Field(default=None, ge=1)
+    expected: Expected
+    secrets_planted: list[str] = Field(default_factory=list)
+
+
+def load_cases(directory: str | Path) -> list[EvalCase]:
+    """Every *.yaml case in `directory`, sorted by file name; ConfigError lists every bad file."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise ConfigError(str(d), ["cases directory not found"])
+    cases, problems = [], []
+    for path in sorted(d.glob("*.yaml")):
+        try:
+            cases.append(EvalCase.model_validate(read_yaml(path)))
+        except ValidationError as exc:
+            problems.extend(f"{path.name}: {p}" for p in validation_problems(exc))
+        except ConfigError as exc:
+            problems.extend(f"{path.name}: {p}" for p in exc.problems)
+    if problems:
+        raise ConfigError(str(d), problems)
+    if not cases:
+        raise ConfigError(str(d), ["no *.yaml cases found"])
+    return cases
+
+
+def _header(line: str) -> re.Match[str] | None:
+    for rx in _HEADERS:
+        m = rx.match(line)
+        if m is not None:
+            return m
+    return None
+
+
+def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    try:
+        from ..ingest.tracebacks import parse_traceback
+    except ImportError:  # pragma: no cover - the ingest stage is part of the package
+        parse_traceback = None  # type: ignore[assignment]
+    if parse_traceback is not None:
+        tb = parse_traceback(lines)
+        if tb is not None and tb.final is not None:
+            return tb.final.type, tb.final.message, tuple(e.type for e in tb.chain)
+    for line in reversed(lines):
+        m = _EXC_LINE.match(line.strip())
+        if m:
+            return m.group("type"), m.group("msg"), ()
+    return None, None, ()
+
+
+def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str = "") -> DiagnosisInput:
+    """The error record of a log excerpt as the diagnosis stage would see it."""
+    lines = log.splitlines()
+    starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
+    if not starts:
+        raise ValueError("the excerpt has no log header line")
+    if record_line is not None:
+        chosen = next(((i, m) for i, m in starts if i == record_line - 1), None)
+        if chosen is None:
+            raise ValueError(f"record_line {record_line} is not a log header line")
+    else:
+        errors = [s for s in starts if s[1].group("level") in ERROR_LEVELS]
+        warnings = [s for s in starts if s[1].group("level") in ("WARNING", "WARN")]
+        chosen = (errors or warnings or starts)[-1]
+    index, m = chosen
+    end = next((i for i, _ in starts if i > index), len(lines))
+    record = lines[index:end]
+    exc_type, exc_msg, chain = _exception(record[1:])
+    return DiagnosisInput(
+        fingerprint=fingerprint,
+        message=m.group("msg"),
+        level=m.group("level").replace("WARN", "WARNING").replace("WARNINGING", "WARNING"),
+        logger=m.group("logger"),
+        exception_type=exc_type,
+        exception_message=exc_msg,
+        chain_types=chain,
+        traceback="\n".join(record),
+        context=tuple(lines[:index]),
+        line=index + 1,
+    )
+
+
+@dataclass
+class Score:
+    case: str
+    engine: str
+    checks: dict[str, bool] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(self.checks.values())
+
+
+def score(case: EvalCase, diagnosis: Diagnosis, inp: DiagnosisInput, sent: str, engine: str) -> Score:
+    exp = case.expected
+    s = Score(case=case.id, engine=engine, diagnosis=diagnosis)
+    s.checks["category"] = diagnosis.category == exp.category
+    if not s.checks["category"]:
+        s.notes.append(f"category {diagnosis.category} != {exp.category}")
+    dist = severity_distance(diagnosis.severity, exp.severity.value)
+    s.checks["severity"] = dist <= exp.severity.tolerance
+    if not s.checks["severity"]:
+        s.notes.append(f"severity {diagnosis.severity} vs {exp.severity.value}±{exp.severity.tolerance}")
+    text = " ".join([diagnosis.summary, diagnosis.root_cause, *diagnosis.suggested_fix]).lower()
+    missing = [k for k in exp.must_mention if k.lower() not in text]
+    s.checks["mentions"] = not missing
+    if missing:
+        s.notes.append(f"missing {missing}")
+    asserted = [k for k in exp.must_not if k.lower() in text]
+    s.checks["must_not"] = not asserted
+    if asserted:
+        s.notes.append(f"asserts {asserted}")
+    if engine == "rules" and exp.rule is not None:
+        s.checks["rule"] = diagnosis.rule == exp.rule
+        if not s.checks["rule"]:
+            s.notes.append(f"rule {diagnosis.rule} != {exp.rule}")
+    squashed = " ".join(" ".join([*inp.lines()]).split())
+    ungrounded = [e for e in diagnosis.evidence if " ".join(e.split()) not in squashed
+                  and "[REDACTED:" not in e]
+    s.checks["evidence"] = not ungrounded
+    if ungrounded:
+        s.notes.append(f"{len(ungrounded)} evidence line(s) not in the input")
+    leaked = [sec for sec in case.secrets_planted if sec in sent]
+    s.checks["secrets"] = not leaked
+    if leaked:
+        s.notes.append(f"{len(leaked)} planted secret(s) in the LLM request")
+    return s
+
+
+def prompt_text(inp: DiagnosisInput, hint: Diagnosis | None) -> str:
+    """What would be sent to the LLM for this input (the redaction check runs on it)."""
+    return json.dumps(build_prompt(inp, hint).messages, ensure_ascii=False)
+
+
+def run_rules(cases: list[EvalCase], rules: RuleSet) -> list[Score]:
+    scores = []
+    for case in cases:
+        try:
+            inp = excerpt_to_input(case.log, case.record_line, fingerprint=case.id)
+        except ValueError as exc:
+            scores.append(Score(case=case.id, engine="rules", error=str(exc)))
+            continue
+        diagnosis = rules.diagnose(inp)
+        scores.append(score(case, diagnosis, inp, prompt_text(inp, diagnosis), "rules"))
+    return scores
+
+
+async def run_kimi(cases: list[EvalCase], rules: RuleSet, client: Any) -> list[Score]:
+    from .kimi import LLMError
+
+    scores = []
+    for case in cases:
+        try:
+            inp = excerpt_to_input(case.log, case.record_line, fingerprint=case.id)
+        except ValueError as exc:
+            scores.append(Score(case=case.id, engine="kimi", error=str(exc)))
+            continue
+        hint = rules.diagnose(inp)
+        try:
+            diagnosis = await client.diagnose(inp, hint)
+        except LLMError as exc:
+            scores.append(Score(case=case.id, engine="kimi", error=f"{type(exc).__name__}: {exc}"))
+            continue
+        scores.append(score(case, diagnosis, inp, prompt_text(inp, hint), "kimi"))
+    return scores
+
+
+CHECKS = ("category", "severity", "mentions", "must_not", "rule", "evidence", "secrets")
+
+
+def format_table(scores: list[Score]) -> str:
+    head = f"{'case':<40} {'engine':<6} " + " ".join(f"{c[:8]:<8}" for c in CHECKS) + f" {'result':<6} notes"
+    out = [head, "-" * len(head)]
+    for s in scores:
+        if s.error is not None:
+            out.append(f"{s.case:<40} {s.engine:<6} " + " ".join(f"{'-':<8}" for _ in CHECKS) + f" {'ERROR':<6} {s.error}")
+            continue
+        cells = " ".join(f"{('ok' if s.checks[c] else 'FAIL') if c in s.checks else '-':<8}" for c in CHECKS)
+        out.append(f"{s.case:<40} {s.engine:<6} {cells} {'pass' if s.passed else 'FAIL':<6} {'; '.join(s.notes)}")
+    for engine in dict.fromkeys(s.engine for s in scores):
+        mine = [s for s in scores if s.engine == engine]
+        passed = sum(s.passed for s in mine)
+        tokens = sum((s.diagnosis.tokens.input + s.diagnosis.tokens.output) for s in mine if s.diagnosis)
+        conf_ok = [s.diagnosis.confidence for s in mine if s.diagnosis and s.passed]
+        conf_bad = [s.diagnosis.confidence for s in mine if s.diagnosis and not s.passed]
+        line = f"{engine}: {passed}/{len(mine)} passed ({100.0 * passed / max(1, len(mine)):.0f}%)"
+        if conf_ok:
+            line += f", mean confidence when right {sum(conf_ok) / len(conf_ok):.2f}"
+        if conf_bad:
+            line += f", when wrong {sum(conf_bad) / len(conf_bad):.2f}"
+        if tokens:
+            line += f", {tokens} tokens"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _cases_dir(arg: str | None) -> Path:
+    p = Path(arg or DEFAULT_CASES)
+    if p.exists() or p.is_absolute():
+        return p
+    repo_copy = Path(__file__).resolve().parents[2] / (arg or DEFAULT_CASES)
+    return repo_copy if repo_copy.exists() else p
+
+
+def main_eval(args: argparse.Namespace) -> int:
+    """Run the cases; exit 1 when a rules-engine case fails (Kimi results are reported only)."""
+    from ..config import load_config
+
+    config = load_config(getattr(args, "config", None))
+    rules = load_rules(default_rules_path(config.diagnosis.rules_file))
+    cases = load_cases(_cases_dir(getattr(args, "cases", None)))
+    scores = run_rules(cases, rules)
+    if config.diagnosis.kimi_enabled and config.diagnosis.resolved_api_key():
+        scores += asyncio.run(_kimi_scores(config, cases, rules))
+    else:
+        print("(Kimi not run: no MOONSHOT_API_KEY / diagnosis.api_key configured)", file=sys.stderr)
+    print(format_table(scores))
+    return 0 if all(s.passed for s in scores if s.engine == "rules") else 1
+
+
+async def _kimi_scores(config: Any, cases: list[EvalCase], rules: RuleSet) -> list[Score]:
+    from ..clock import SystemClock
+    from .kimi import KimiClient
+
+    client = KimiClient(config.diagnosis, SystemClock())
+    try:
+        return await run_kimi(cases, rules, client)
+    finally:
+        await client.close()
