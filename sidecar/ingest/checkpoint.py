@@ -1,0 +1,115 @@
+"""Tail checkpoints: where to resume each file, keyed by file identity, written atomically.
+
+Identity is (device, inode) plus a hash of the file's first bytes: inodes are reused after a
+delete, so a checkpoint only applies when the first `head_len` bytes still hash the same. The
+file is one JSON document written to a temp file, fsynced, renamed over the old one, and the
+directory fsynced: a crash leaves either the old or the new document, never a torn one. A
+checkpoint stores the offset of the first byte not yet accepted downstream (the start of the
+open record), so a restart re-reads at most one record and loses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+HEAD_BYTES = 1024
+FILE_NAME = "checkpoints.json"
+VERSION = 1
+
+
+class CheckpointError(Exception):
+    """Checkpoints could not be read or written."""
+
+
+@dataclass(slots=True)
+class Checkpoint:
+    key: str
+    source: str
+    path: str
+    dev: int
+    ino: int
+    head_len: int
+    head_hash: str
+    offset: int
+    line: int
+    size: int
+    updated: float
+    format: str | None = None
+
+
+def head_identity(fd: int, size: int) -> tuple[int, str]:
+    """(head_len, hash) of a file's first bytes, read through an open descriptor."""
+    n = min(HEAD_BYTES, max(size, 0))
+    data = os.pread(fd, n, 0) if n else b""
+    return len(data), hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def head_matches(fd: int, size: int, head_len: int, head_hash: str) -> bool:
+    """Whether the file behind `fd` still starts with the bytes a checkpoint recorded."""
+    if size < head_len:
+        return False
+    data = os.pread(fd, head_len, 0) if head_len else b""
+    return len(data) == head_len and hashlib.blake2b(data, digest_size=12).hexdigest() == head_hash
+
+
+def file_key(dev: int, ino: int, head_hash: str) -> str:
+    return f"{dev}:{ino}:{head_hash[:12]}"
+
+
+class CheckpointFile:
+    """The checkpoint document of one sidecar (all sources)."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+        self.path = self.dir / FILE_NAME
+        self.tmp = self.dir / (FILE_NAME + ".tmp")
+
+    def load(self) -> dict[str, Checkpoint]:
+        """Checkpoints by key. A complete temp file newer than the main one wins (crash before rename)."""
+        for candidate in (self.tmp, self.path):
+            try:
+                raw = candidate.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise CheckpointError(f"cannot read {candidate}: {exc}") from exc
+            try:
+                doc = json.loads(raw)
+                entries = [Checkpoint(**e) for e in doc["files"]]
+            except (ValueError, KeyError, TypeError) as exc:
+                if candidate == self.tmp:
+                    continue  # torn temp file: the main file is the truth
+                raise CheckpointError(f"unreadable checkpoint file {candidate}: {exc}") from exc
+            return {e.key: e for e in entries}
+        return {}
+
+    def save(self, entries: list[Checkpoint]) -> None:
+        """Write all entries atomically; raise CheckpointError (the previous file stays intact)."""
+        doc = {"version": VERSION, "files": [asdict(e) for e in entries]}
+        data = json.dumps(doc, separators=(",", ":")).encode()
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    n = os.write(fd, view)
+                    view = view[n:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self.tmp, self.path)
+            dfd = os.open(self.dir, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError as exc:
+            raise CheckpointError(f"cannot write checkpoints to {self.dir}: {exc.strerror or exc}") from exc
