@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .alerts import AlertRepo
     from .checkpoints import CheckpointRepo
     from .diagnoses import DiagnosisRepo
+    from .groups import GroupRepo
     from .rollouts import RolloutRepo
 
 Row = dict[str, Any]
@@ -147,6 +148,12 @@ class Store:
         from .checkpoints import CheckpointRepo
 
         return CheckpointRepo(self.db)
+
+    @cached_property
+    def groups(self) -> GroupRepo:
+        from .groups import GroupRepo
+
+        return GroupRepo(self.db)
 
     @cached_property
     def diagnoses(self) -> DiagnosisRepo:

@@ -1,0 +1,229 @@
+"""The errors stage: fingerprint ingest's events, dedupe them into groups in the store, announce.
+
+`GroupRecorder.record` is the ingest `EventSink`: it returns only after the store committed the
+batch (or raises, and the tailer keeps its checkpoint), so a crash can at worst deliver a batch
+twice, and the store's event receipts make the second delivery count nothing.
+
+Bus events:
+* `group.new` when this batch created the group; `group.regressed` when it moved a resolved
+  group back (the store decides, so one replica announces it, not all of them);
+* `group.updated` for every other touched group, at most once per `updated_interval` seconds per
+  group (an error storm must not flood the bus and the dashboard).
+
+Memory is bounded: the only per-group state kept in the process is an LRU (`cache_size`
+entries) of when each group was last announced. The store is the truth for everything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus
+from ..clock import Clock, utc
+from ..config import GroupingConfig
+from ..ingest.record import ErrorEvent
+from ..store.base import Store, StoreError
+from ..store.groups import GroupChange, Occurrence
+from ..telemetry import Telemetry
+from .fingerprint import event_title, fingerprint_event
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+
+log = logging.getLogger(__name__)
+
+PRUNE_INTERVAL = 300.0  # seconds between prunes of old per-minute counts and receipts
+MAX_SAMPLE_CHARS = 64 * 1024  # a sample's raw text is bounded: a runaway record must not bloat the store
+
+
+def event_key(event: ErrorEvent) -> str:
+    """File identity + byte offset: the same record read twice gets the same key."""
+    identity = event.file_key or f"{event.source}:{event.file}"
+    return f"{identity}@{event.offset}"
+
+
+def _exception_data(event: ErrorEvent) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if event.exception_type:
+        data["exception"] = {"type": event.exception_type, "message": event.exception_message}
+    if event.chain:
+        data["chain"] = [
+            {"type": e.type, "message": e.message,
+             "frames": [{"file": f.file, "line": f.line, "function": f.function} for f in e.frames]}
+            for e in event.chain
+        ]
+    elif event.frames:
+        data["frames"] = [{"file": f.file, "line": f.line, "function": f.function} for f in event.frames]
+    if event.context:
+        data["context"] = list(event.context)
+    if event.timestamp is not None:
+        data["logged_at"] = event.timestamp.isoformat()
+    if event.truncated:
+        data["truncated"] = True
+    return data
+
+
+def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float) -> Occurrence:
+    """An ingest event as the store records it (pure)."""
+    raw = event.raw if len(event.raw) <= MAX_SAMPLE_CHARS else event.raw[:MAX_SAMPLE_CHARS]
+    return Occurrence(
+        event_key=event_key(event),
+        fingerprint=fingerprint_event(event, grouping),
+        seen_at=utc(seen_at),
+        title=event_title(event)[:500],
+        message=event.message[:MAX_SAMPLE_CHARS],
+        error_type=event.exception_type or (event.chain[-1].type if event.chain else None),
+        level=(event.level or "ERROR").upper(),
+        logger=event.logger,
+        raw=raw,
+        source=event.source,
+        file=event.file,
+        line=event.line,
+        data=_exception_data(event),
+    )
+
+
+class GroupRecorder:
+    """The errors stage component (`name`, `start`, `stop`, `problems`) and the ingest sink."""
+
+    name = "groups"
+
+    def __init__(self, store: Store, bus: Bus, clock: Clock, telemetry: Telemetry,
+                 grouping: GroupingConfig | None = None, *, prune_interval: float = PRUNE_INTERVAL) -> None:
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+        self.telemetry = telemetry
+        self.grouping = grouping or GroupingConfig()
+        self.prune_interval = prune_interval
+        # fingerprint -> monotonic time of its last bus announcement (LRU, bounded).
+        self._announced: OrderedDict[str, float] = OrderedDict()
+        self._task: asyncio.Task[None] | None = None
+        self._last_error: str | None = None
+        self.recorded = 0  # events counted (not re-deliveries)
+
+    # --- the sink ------------------------------------------------------------------------------
+
+    async def record(self, events: list[ErrorEvent]) -> None:
+        """Store a batch (exactly once) and announce what changed. Raises StoreError on failure."""
+        if not events:
+            return
+        now = self.clock.time()
+        occurrences = [to_occurrence(e, self.grouping, now) for e in events]
+        try:
+            changes = await self.store.groups.record_batch(
+                occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now)
+            )
+        except StoreError as exc:
+            self.telemetry.store_errors.labels(operation="groups.record").inc()
+            if self._last_error != str(exc):
+                log.warning("storing error events failed: %s", exc, extra={"events": len(events)})
+            self._last_error = str(exc)
+            raise
+        self._last_error = None
+        counted = {c.fingerprint: c for c in changes}
+        for occ in occurrences:
+            # Count only what the store counted (a re-delivered batch adds nothing).
+            if occ.fingerprint in counted:
+                self.telemetry.events.labels(level=occ.level or "ERROR").inc()
+        self.recorded += sum(c.added for c in changes)
+        statuses_changed = False
+        for change in changes:
+            statuses_changed |= self._announce(change, now)
+        if statuses_changed:
+            await self._refresh_status_gauge()
+
+    def _announce(self, change: GroupChange, now: float) -> bool:
+        mono = self.clock.monotonic()
+        data = {
+            "fingerprint": change.fingerprint,
+            "title": change.title,
+            "level": change.level,
+            "logger": change.logger,
+            "exception_type": change.error_type,
+            "count": change.occurrence_count,
+            "added": change.added,
+            "status": change.status,
+            "regression_count": change.regression_count,
+            "first_seen": change.created_at.isoformat() if change.created_at else None,
+            "last_seen": change.last_occurrence_at.isoformat() if change.last_occurrence_at else None,
+        }
+        if change.new:
+            self.telemetry.groups_new.inc()
+            self.bus.publish(GROUP_NEW, now, **data)
+            self._remember(change.fingerprint, mono)
+            return True
+        if change.regressed:
+            self.telemetry.groups_regressed.inc()
+            self.bus.publish(GROUP_REGRESSED, now, **data)
+            self._remember(change.fingerprint, mono)
+            return True
+        last = self._announced.get(change.fingerprint)
+        if last is None or mono - last >= self.grouping.updated_interval:
+            self.bus.publish(GROUP_UPDATED, now, **data)
+            self._remember(change.fingerprint, mono)
+        else:
+            self._announced.move_to_end(change.fingerprint)
+        return False
+
+    def _remember(self, fingerprint: str, mono: float) -> None:
+        self._announced[fingerprint] = mono
+        self._announced.move_to_end(fingerprint)
+        while len(self._announced) > self.grouping.cache_size:
+            self._announced.popitem(last=False)
+
+    @property
+    def cached_groups(self) -> int:
+        return len(self._announced)
+
+    async def _refresh_status_gauge(self) -> None:
+        try:
+            counts = await self.store.groups.counts_by_status()
+        except StoreError as exc:
+            log.debug("cannot refresh the group gauge: %s", exc)
+            return
+        for status, n in counts.items():
+            self.telemetry.groups.labels(status=status).set(n)
+
+    # --- housekeeping --------------------------------------------------------------------------
+
+    async def prune_once(self) -> tuple[int, int]:
+        """Drop per-minute counts older than 24 h and receipts older than 3 days."""
+        n = await self.store.groups.prune(utc(self.clock.time()))
+        await self._refresh_status_gauge()
+        return n
+
+    async def _prune_loop(self) -> None:
+        while True:
+            try:
+                await self.prune_once()
+            except StoreError as exc:
+                self.telemetry.store_errors.labels(operation="groups.prune").inc()
+                log.warning("pruning old error counts failed: %s", exc)
+            await self.clock.sleep(self.prune_interval)
+
+    # --- component -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._prune_loop(), name="groups-prune")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping must not raise
+                pass
+            self._task = None
+
+    def problems(self) -> list[str]:
+        return [f"last batch not stored: {self._last_error}"] if self._last_error else []
+
+
+def build(sidecar: Sidecar) -> GroupRecorder:
+    """The factory app.py calls; the recorder's `record` is the sink ingest delivers to."""
+    return GroupRecorder(sidecar.store, sidecar.bus, sidecar.clock, sidecar.telemetry, sidecar.config.grouping)

@@ -1,0 +1,358 @@
+"""Error groups: the repository behind the errors stage, the dashboard and the groups API.
+
+Tables (migrations 0002 and 0010): `error_investigations` (one row per group, the gateway team's
+planned columns plus the sidecar's), `error_occurrences` (per-minute counts, 24 h),
+`error_samples` (a ring of the latest raw events per group), `error_loggers` (counts per logger),
+`event_receipts` (exactly-once keys).
+
+Exactly once, also with several replicas on one PostgreSQL: `record_batch` runs in one
+transaction that first inserts every event's key into `event_receipts` (`ON CONFLICT DO
+NOTHING RETURNING`): only events whose key was not there are counted. A batch re-sent after a
+crash (stored, checkpoint not yet written) therefore changes nothing, and the receipts and the
+counts commit or roll back together. Counts are added with `count = count + excluded.count`
+upserts, so increments from several replicas add up instead of overwriting each other.
+
+New and regressed groups are decided by the database, not by a read-then-write: the upsert sets
+`transition_token` to the batch's random token when it inserts the row or moves it from
+`resolved` to `regressed`, and `RETURNING` tells the writer whether its token won.
+
+All SQL is the portable subset (SQLite >= 3.35, PostgreSQL 15); times come from the caller.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .base import Database, Executor, Row
+
+STATUSES = ("open", "regressed", "muted", "resolved")
+ACTIONS = {"resolve": "resolved", "mute": "muted", "reopen": "open"}
+SORTS = {
+    "last_seen": "last_occurrence_at DESC, error_hash",
+    "count": "occurrence_count DESC, error_hash",
+    "first_seen": "created_at DESC, error_hash",
+}
+LIST_COLUMNS = (
+    "id, error_hash, error_message, error_type, created_at, resolved, resolution_notes, occurrence_count, "
+    "last_occurrence_at, status, level, logger, title, category, severity, diagnosis_source, diagnosed_at, "
+    "resolved_at, regressed_at, regression_count, model_used, updated_at"
+)
+_RECEIPT_CHUNK = 300  # rows per multi-row INSERT (3 parameters each, far below SQLite's limit)
+
+
+class UnknownGroup(LookupError):
+    """No group has this fingerprint."""
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """One error event as the repository stores it (built by the errors stage)."""
+
+    event_key: str  # file identity + byte offset: the exactly-once key
+    fingerprint: str
+    seen_at: datetime  # when the sidecar received it (the injected clock)
+    title: str
+    message: str
+    error_type: str | None
+    level: str | None
+    logger: str | None
+    raw: str
+    source: str | None = None
+    file: str | None = None
+    line: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)  # exception, frames, context lines
+
+
+@dataclass(slots=True)
+class GroupChange:
+    """What one batch did to one group (returned by `record_batch`)."""
+
+    fingerprint: str
+    added: int  # occurrences counted by this batch
+    occurrence_count: int
+    status: str
+    regression_count: int
+    new: bool
+    regressed: bool
+    title: str | None
+    level: str | None
+    logger: str | None
+    error_type: str | None
+    created_at: datetime | None
+    last_occurrence_at: datetime | None
+
+
+@dataclass(slots=True)
+class _Aggregate:
+    first: Occurrence
+    last: Occurrence
+    count: int = 0
+    minutes: dict[int, int] = field(default_factory=dict)
+    loggers: dict[str, int] = field(default_factory=dict)
+    samples: list[Occurrence] = field(default_factory=list)
+
+
+def aggregate(occurrences: Iterable[Occurrence], samples_per_group: int) -> dict[str, _Aggregate]:
+    """Fold a batch into one aggregate per fingerprint (pure; keeps the batch's order)."""
+    out: dict[str, _Aggregate] = {}
+    for occ in occurrences:
+        agg = out.get(occ.fingerprint)
+        if agg is None:
+            agg = out[occ.fingerprint] = _Aggregate(first=occ, last=occ)
+        agg.last = occ
+        agg.count += 1
+        minute = int(occ.seen_at.timestamp() // 60)
+        agg.minutes[minute] = agg.minutes.get(minute, 0) + 1
+        if occ.logger:
+            agg.loggers[occ.logger] = agg.loggers.get(occ.logger, 0) + 1
+        agg.samples.append(occ)
+        if len(agg.samples) > samples_per_group:
+            del agg.samples[0]
+    return out
+
+
+def _like(q: str) -> str:
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class GroupRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- writing -------------------------------------------------------------------------------
+
+    async def record_batch(self, occurrences: Sequence[Occurrence], *, samples_per_group: int = 5,
+                           at: datetime) -> list[GroupChange]:
+        """Count a batch exactly once; return one change per group the batch touched.
+
+        Events whose key is already in `event_receipts` are skipped (a re-delivered batch returns
+        an empty list). Everything happens in one transaction.
+        """
+        if not occurrences:
+            return []
+        unique: dict[str, Occurrence] = {}
+        for occ in occurrences:
+            unique.setdefault(occ.event_key, occ)
+        token = uuid.uuid4().hex
+        async with self.db.transaction() as tx:
+            fresh = await self._insert_receipts(tx, list(unique.values()), at)
+            accepted = [occ for key, occ in unique.items() if key in fresh]
+            if not accepted:
+                return []
+            groups = aggregate(accepted, samples_per_group)
+            changes = []
+            # A stable order keeps row locks in the same order on every replica (no deadlocks).
+            for fp in sorted(groups):
+                changes.append(await self._upsert_group(tx, fp, groups[fp], token, at))
+            await tx.executemany(
+                "INSERT INTO error_occurrences (error_hash, minute, count) VALUES (?, ?, ?) "
+                "ON CONFLICT (error_hash, minute) DO UPDATE SET count = error_occurrences.count + excluded.count",
+                [(fp, minute, n) for fp in sorted(groups) for minute, n in sorted(groups[fp].minutes.items())],
+            )
+            logger_rows = [(fp, name, n) for fp in sorted(groups) for name, n in sorted(groups[fp].loggers.items())]
+            if logger_rows:
+                await tx.executemany(
+                    "INSERT INTO error_loggers (error_hash, logger, count) VALUES (?, ?, ?) "
+                    "ON CONFLICT (error_hash, logger) DO UPDATE SET count = error_loggers.count + excluded.count",
+                    logger_rows,
+                )
+            for fp in sorted(groups):
+                await self._add_samples(tx, fp, groups[fp].samples, samples_per_group)
+        return changes
+
+    async def _insert_receipts(self, tx: Executor, occs: list[Occurrence], at: datetime) -> set[str]:
+        fresh: set[str] = set()
+        for i in range(0, len(occs), _RECEIPT_CHUNK):
+            chunk = occs[i:i + _RECEIPT_CHUNK]
+            values = ", ".join("(?, ?, ?)" for _ in chunk)
+            params: list[Any] = []
+            for occ in chunk:
+                params.extend((occ.event_key, occ.fingerprint, at))
+            rows = await tx.fetchall(
+                f"INSERT INTO event_receipts (event_key, error_hash, received_at) VALUES {values} "
+                "ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
+                params,
+            )
+            fresh.update(r["event_key"] for r in rows)
+        return fresh
+
+    async def _upsert_group(self, tx: Executor, fp: str, agg: _Aggregate, token: str, at: datetime) -> GroupChange:
+        first, last = agg.first, agg.last
+        row = await tx.fetchone(
+            "INSERT INTO error_investigations (id, error_hash, error_message, error_type, error_context, "
+            "created_at, resolved, occurrence_count, last_occurrence_at, status, level, logger, title, "
+            "regression_count, updated_at, transition_token) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 0, ?, ?) "
+            "ON CONFLICT (error_hash) DO UPDATE SET "
+            "occurrence_count = error_investigations.occurrence_count + excluded.occurrence_count, "
+            "last_occurrence_at = CASE WHEN excluded.last_occurrence_at > error_investigations.last_occurrence_at "
+            "THEN excluded.last_occurrence_at ELSE error_investigations.last_occurrence_at END, "
+            "error_context = excluded.error_context, "
+            "updated_at = excluded.updated_at, "
+            "status = CASE WHEN error_investigations.status = 'resolved' THEN 'regressed' "
+            "ELSE error_investigations.status END, "
+            "resolved = CASE WHEN error_investigations.status = 'resolved' THEN ? ELSE error_investigations.resolved END, "
+            "regression_count = CASE WHEN error_investigations.status = 'resolved' "
+            "THEN error_investigations.regression_count + 1 ELSE error_investigations.regression_count END, "
+            "regressed_at = CASE WHEN error_investigations.status = 'resolved' THEN excluded.updated_at "
+            "ELSE error_investigations.regressed_at END, "
+            "transition_token = CASE WHEN error_investigations.status = 'resolved' THEN excluded.transition_token "
+            "ELSE error_investigations.transition_token END "
+            "RETURNING occurrence_count, status, regression_count, transition_token, title, level, logger, "
+            "error_type, created_at, last_occurrence_at",
+            (
+                uuid.uuid4().hex, fp, first.message, first.error_type, _context(last),
+                first.seen_at, False, agg.count, last.seen_at, first.level, first.logger, first.title,
+                at, token, False,
+            ),
+        )
+        assert row is not None  # an upsert with RETURNING always returns the row
+        won = row["transition_token"] == token
+        status = row["status"]
+        return GroupChange(
+            fingerprint=fp, added=agg.count, occurrence_count=int(row["occurrence_count"]), status=status,
+            regression_count=int(row["regression_count"]),
+            new=won and status == "open", regressed=won and status == "regressed",
+            title=row["title"], level=row["level"], logger=row["logger"], error_type=row["error_type"],
+            created_at=row["created_at"], last_occurrence_at=row["last_occurrence_at"],
+        )
+
+    async def _add_samples(self, tx: Executor, fp: str, samples: list[Occurrence], keep: int) -> None:
+        await tx.executemany(
+            "INSERT INTO error_samples (error_hash, seen_at, source, file, line, level, logger, message, raw, "
+            "data, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(fp, s.seen_at, s.source, s.file, s.line, s.level, s.logger, s.message, s.raw, s.data, s.event_key)
+             for s in samples],
+        )
+        await tx.execute(
+            "DELETE FROM error_samples WHERE error_hash = ? AND id NOT IN "
+            "(SELECT id FROM error_samples WHERE error_hash = ? ORDER BY id DESC LIMIT ?)",
+            (fp, fp, keep),
+        )
+
+    async def set_status(self, fingerprint: str, action: str, at: datetime, notes: str | None = None) -> Row:
+        """resolve | mute | reopen a group; return the updated row. Raises UnknownGroup, ValueError."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
+        status = ACTIONS[action]
+        resolved = status == "resolved"
+        row = await self.db.fetchone(
+            "UPDATE error_investigations SET status = ?, resolved = ?, "
+            "resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END, "
+            "resolution_notes = CASE WHEN ? THEN ? ELSE resolution_notes END, updated_at = ? "
+            f"WHERE error_hash = ? RETURNING {LIST_COLUMNS}",
+            (status, resolved, resolved, at, notes is not None, notes, at, fingerprint),
+        )
+        if row is None:
+            raise UnknownGroup(fingerprint)
+        return row
+
+    async def prune(self, now: datetime, *, occurrences_for: timedelta = timedelta(hours=24),
+                    receipts_for: timedelta = timedelta(days=3)) -> tuple[int, int]:
+        """Drop per-minute counts older than 24 h and receipts older than a few days."""
+        oldest_minute = int((now - occurrences_for).timestamp() // 60)
+        n_occ = await self.db.execute("DELETE FROM error_occurrences WHERE minute < ?", (oldest_minute,))
+        n_rec = await self.db.execute("DELETE FROM event_receipts WHERE received_at < ?", (now - receipts_for,))
+        return max(n_occ, 0), max(n_rec, 0)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    async def get(self, fingerprint: str) -> Row | None:
+        return await self.db.fetchone("SELECT * FROM error_investigations WHERE error_hash = ?", (fingerprint,))
+
+    async def list(self, *, status: str | Sequence[str] | None = None, level: str | None = None,
+                   logger: str | None = None, q: str | None = None, category: str | None = None,
+                   sort: str = "last_seen", limit: int = 50, offset: int = 0) -> tuple[list[Row], int]:
+        """One page of groups matching the filters, and the total number that match."""
+        where: list[str] = []
+        params: list[Any] = []
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            params.extend(statuses)
+        if level:
+            where.append("level = ?")
+            params.append(level.upper())
+        if logger:
+            where.append("logger = ?")
+            params.append(logger)
+        if category:
+            where.append("category = ?")
+            params.append(category)
+        if q:
+            like = _like(q)
+            where.append(
+                "(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(error_message) LIKE ? ESCAPE '\\' "
+                "OR LOWER(COALESCE(error_type, '')) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(logger, '')) LIKE ? ESCAPE '\\' "
+                "OR error_hash = ?)"
+            )
+            params.extend([like, like, like, like, q])
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total_row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM error_investigations{clause}", params)
+        rows = await self.db.fetchall(
+            f"SELECT {LIST_COLUMNS} FROM error_investigations{clause} ORDER BY {SORTS.get(sort, SORTS['last_seen'])} "
+            "LIMIT ? OFFSET ?",
+            [*params, max(0, limit), max(0, offset)],
+        )
+        return rows, int(total_row["n"]) if total_row else 0
+
+    async def minute_counts(self, fingerprint: str, since_minute: int, until_minute: int) -> list[tuple[int, int]]:
+        rows = await self.db.fetchall(
+            "SELECT minute, count FROM error_occurrences WHERE error_hash = ? AND minute > ? AND minute <= ? "
+            "ORDER BY minute",
+            (fingerprint, since_minute, until_minute),
+        )
+        return [(int(r["minute"]), int(r["count"])) for r in rows]
+
+    async def series(self, fingerprint: str, now: datetime, minutes: int = 60) -> list[int]:
+        """Dense per-minute counts for the last `minutes` minutes, oldest first (a sparkline)."""
+        end = int(now.timestamp() // 60)
+        counts = dict(await self.minute_counts(fingerprint, end - minutes, end))
+        return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
+
+    async def events_per_minute(self, now: datetime, minutes: int = 60) -> list[int]:
+        """Dense per-minute counts over all groups for the last `minutes` minutes, oldest first."""
+        end = int(now.timestamp() // 60)
+        rows = await self.db.fetchall(
+            "SELECT minute, SUM(count) AS n FROM error_occurrences WHERE minute > ? AND minute <= ? GROUP BY minute",
+            (end - minutes, end),
+        )
+        counts = {int(r["minute"]): int(r["n"]) for r in rows}
+        return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
+
+    async def samples(self, fingerprint: str, limit: int = 5) -> list[Row]:
+        return await self.db.fetchall(
+            "SELECT id, seen_at, source, file, line, level, logger, message, raw, data, event_key FROM error_samples "
+            "WHERE error_hash = ? ORDER BY id DESC LIMIT ?",
+            (fingerprint, limit),
+        )
+
+    async def loggers(self, fingerprint: str, limit: int = 10) -> list[tuple[str, int]]:
+        rows = await self.db.fetchall(
+            "SELECT logger, count FROM error_loggers WHERE error_hash = ? ORDER BY count DESC, logger LIMIT ?",
+            (fingerprint, limit),
+        )
+        return [(r["logger"], int(r["count"])) for r in rows]
+
+    async def counts_by_status(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM error_investigations GROUP BY status")
+        counts = dict.fromkeys(STATUSES, 0)
+        for r in rows:
+            counts[r["status"]] = int(r["n"])
+        return counts
+
+    async def receipt_count(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM event_receipts")
+        return int(row["n"]) if row else 0
+
+
+def _context(occ: Occurrence) -> dict[str, Any]:
+    """The latest sample's context for `error_context` (planned: stack trace, recent logs)."""
+    out: dict[str, Any] = {"file": occ.file, "line": occ.line, "source": occ.source, "event_key": occ.event_key}
+    out.update(occ.data)
+    return out
