@@ -1,0 +1,83 @@
+"""What the API and the dashboard show about a rollout: JSON-ready dicts built from the store.
+
+The `decision` field is the contract for deploy pipelines: `promote` (gates passed: approve or
+go on; or the rollout is complete), `hold` (keep waiting), `rollback` (a rollback was decided).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .controller import RolloutController
+from .state import Snapshot, pipeline_decision
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value
+
+
+def _epoch_iso(ts: float | None) -> str | None:
+    from ..clock import utc
+
+    return utc(ts).isoformat() if ts is not None else None
+
+
+async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
+    cfg = controller.configs[name]
+    snap: Snapshot = await controller._load(name)
+    now = controller.clock.time()
+    stage = cfg.stages[snap.stage_index]
+    verdicts = snap.data.get("verdicts") or []
+    return {
+        "name": name,
+        "flag": cfg.flag,
+        "enable_flag": cfg.enable_flag,
+        "state": snap.state,
+        "decision": pipeline_decision(snap.state),
+        "stage": snap.stage_index,
+        "stages": len(cfg.stages),
+        "percent": snap.percent,
+        "stage_percent": stage.percent,
+        "incident": snap.incident,
+        "started_at": _epoch_iso(snap.started_at),
+        "stage_started_at": _epoch_iso(snap.stage_started_at),
+        "elapsed": snap.elapsed(now) if snap.state not in ("idle",) else 0.0,
+        "hold": stage.hold,
+        "samples": snap.data.get("samples", 0),
+        "min_samples": stage.min_samples,
+        "approval_required": stage.approval or not cfg.auto_promote,
+        "last_evaluated_at": _epoch_iso(snap.data.get("last_eval_at")),
+        "failing": sorted({v["name"] for v in verdicts if v.get("verdict") == "fail"}),
+        "version": snap.version,
+    }
+
+
+async def detail(controller: RolloutController, name: str, history: int = 200) -> dict[str, Any]:
+    cfg = controller.configs[name]
+    snap = await controller._load(name)
+    out = await summary(controller, name)
+    verdicts = snap.data.get("verdicts") or []
+    counters = snap.data.get("counters") or {}
+    for v in verdicts:
+        v["counters"] = counters.get(f"{v.get('role')}:{v.get('name')}")
+    repo = controller.repo
+    out.update(
+        plan=[{"percent": s.percent, "hold": s.hold, "min_samples": s.min_samples, "approval": s.approval,
+               "gates": [g.name for g in s.gates]} for s in cfg.stages],
+        gates=[v for v in verdicts if v.get("role") == "gate"],
+        triggers=[v for v in verdicts if v.get("role") == "trigger"],
+        dry_run_trips=snap.data.get("dry_trips") or [],
+        baselines=snap.data.get("baselines") or {},
+        history=_iso(await repo.events(name, history)),
+        decisions=_iso(await repo.decisions(name)),
+        hook_calls=_iso(await repo.hook_calls(name, history)),
+        problems=[p for p in controller.problems() if name in p],
+    )
+    return out

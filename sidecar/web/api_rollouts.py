@@ -1,0 +1,100 @@
+"""Rollout API: state and verdicts for people and deploy pipelines; actions behind the API token.
+
+GET  /api/rollouts                 summaries (state, decision, stage, percent, samples)
+GET  /api/rollouts/{name}          + plan, verdict per gate and trigger with values, history, hook calls
+POST /api/rollouts/{name}/{action} start | promote | pause | resume | rollback | approve
+                                   optional JSON body {"reason": "...", "actor": "..."}; token required
+
+A pipeline polls GET /api/rollouts/{name} and acts on `decision`: promote | hold | rollback.
+Errors: 404 unknown rollout, 409 action not allowed now (the body says why), 503 store unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from ..rollout.state import ALLOWED, Conflict, InvalidTransition, UnknownRollout
+from ..store.base import StoreError
+from .auth import require_token
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+    from ..rollout.controller import RolloutController
+
+_dumps = partial(json.dumps, default=str)
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status, dumps=_dumps)
+
+
+def routes(sidecar: Sidecar) -> list[web.RouteDef]:
+    def controller() -> RolloutController | None:
+        return sidecar.component("rollouts")
+
+    async def list_rollouts(request: web.Request) -> web.Response:
+        from ..rollout.views import summary
+
+        c = controller()
+        if c is None:
+            return web.json_response({"rollouts": []})
+        try:
+            items = [await summary(c, name) for name in c.configs]
+        except StoreError as exc:
+            return _error(503, f"store unavailable: {exc}")
+        return web.json_response({"rollouts": items}, dumps=_dumps)
+
+    async def get_rollout(request: web.Request) -> web.Response:
+        from ..rollout.views import detail
+
+        c = controller()
+        name = request.match_info["name"]
+        if c is None or name not in c.configs:
+            return _error(404, f"no rollout named {name!r}")
+        try:
+            return web.json_response(await detail(c, name), dumps=_dumps)
+        except StoreError as exc:
+            return _error(503, f"store unavailable: {exc}")
+
+    @require_token
+    async def act(request: web.Request) -> web.Response:
+        from ..rollout.views import detail
+
+        c = controller()
+        name, action = request.match_info["name"], request.match_info["action"]
+        if action not in ALLOWED:
+            return _error(404, f"unknown action {action!r}; one of {', '.join(ALLOWED)}")
+        if c is None or name not in c.configs:
+            return _error(404, f"no rollout named {name!r}")
+        body: dict[str, Any] = {}
+        if request.can_read_body and request.content_type == "application/json":
+            try:
+                parsed = await request.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return _error(400, "body must be a JSON object")
+            if not isinstance(parsed, dict):
+                return _error(400, "body must be a JSON object")
+            body = parsed
+        reason = body.get("reason")
+        actor = body.get("actor") or "api"
+        if (reason is not None and not isinstance(reason, str)) or not isinstance(actor, str):
+            return _error(400, "reason and actor must be strings")
+        try:
+            await c.act(name, action, actor=f"api:{actor}"[:100], reason=(reason or None) and reason[:500])
+            return web.json_response(await detail(c, name), dumps=_dumps)
+        except UnknownRollout:
+            return _error(404, f"no rollout named {name!r}")
+        except (InvalidTransition, Conflict) as exc:
+            return _error(409, str(exc))
+        except StoreError as exc:
+            return _error(503, f"store unavailable: {exc}")
+
+    return [
+        web.get("/api/rollouts", list_rollouts),
+        web.get("/api/rollouts/{name}", get_rollout),
+        web.post("/api/rollouts/{name}/{action}", act),
+    ]
