@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 # Key of the advisory lock that serialises migrations of replicas starting together
 # (an arbitrary constant: "sidecar" in ASCII, fits a bigint).
 MIGRATION_LOCK_KEY = 0x73696465636172
+PING_TIMEOUT = 2.0
 
 
 @lru_cache(maxsize=1024)
@@ -212,7 +213,7 @@ class PostgresDatabase:
         return cls(pool)
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection[Row]]:
+    async def _connection(self, wait: float | None = None) -> AsyncIterator[AsyncConnection[Row]]:
         if self._suspect:
             self._suspect = False
             try:
@@ -220,7 +221,7 @@ class PostgresDatabase:
             except Exception:  # noqa: BLE001 - a failed check is reported by the operation itself
                 pass
         try:
-            async with self._pool.connection() as conn:
+            async with self._pool.connection(timeout=wait) as conn:
                 yield conn
         except psycopg.Error as exc:
             if _is_unavailable(exc):
@@ -252,7 +253,10 @@ class PostgresDatabase:
             yield _TxConn(conn)
 
     async def ping(self) -> None:
-        await self.fetchone("SELECT 1 AS ok")
+        # Short: /readyz must answer quickly while the database is away (the pool keeps
+        # reconnecting in the background; operations wait the full connect timeout).
+        async with self._connection(wait=PING_TIMEOUT) as conn:
+            await _PgConn(conn).fetchone("SELECT 1 AS ok")
 
     async def close(self) -> None:
         try:

@@ -137,3 +137,31 @@ async def test_unreachable_server_is_store_unavailable(free_port):
 
     with pytest.raises(StoreUnavailable, match="cannot connect"):
         await PostgresDatabase.open(f"host=127.0.0.1 port={free_port} user=postgres dbname=x", connect_timeout=1.0)
+
+
+async def test_server_restart_is_unavailable_then_recovers(pg_cluster, pg_dsn):
+    from sidecar.store.base import StoreUnavailable
+
+    store = await open_postgres(pg_dsn, pool_size=3, connect_timeout=2.0)
+    try:
+        await store.db.execute("CREATE TABLE r (x INTEGER)")
+        pg_cluster.stop()
+        try:
+            with pytest.raises(StoreUnavailable):
+                await store.db.execute("INSERT INTO r (x) VALUES (?)", (1,))
+            with pytest.raises(StoreUnavailable):
+                await store.ping()
+        finally:
+            pg_cluster.start()
+        # stale pooled connections are checked and replaced: the first call after the restart works
+        for attempt in range(50):  # noqa: B007 - the count is the assertion
+            try:
+                await store.ping()
+                break
+            except StoreUnavailable:
+                await asyncio.sleep(0.1)
+        assert attempt == 0, f"needed {attempt} retries after the restart"
+        assert await store.db.execute("INSERT INTO r (x) VALUES (?)", (2,)) == 1
+        assert await store.db.fetchall("SELECT x FROM r") == [{"x": 2}]
+    finally:
+        await store.close()
