@@ -47,6 +47,9 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     through it); diagnosis and alerts subscribe to the bus before events flow.
     """
     components: list[Component] = []
+    from .errors.groups import build as build_groups
+
+    components.append(build_groups(sidecar))
     return components
 
 

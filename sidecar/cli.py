@@ -127,12 +127,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return main_eval(args)
 
 
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from .errors.cli_fingerprint import main_fingerprint
+
+    return main_fingerprint(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "check": cmd_check,
     "demo": cmd_demo,
     "replay": cmd_replay,
-    "fingerprint": _not_yet("fingerprint"),
+    "fingerprint": cmd_fingerprint,
     "eval": cmd_eval,
 }
 

@@ -1,0 +1,162 @@
+"""Groups API: list and read error groups, change their status.
+
+- `GET /api/groups?status=&level=&logger=&q=&category=&sort=last_seen|count&page=1&limit=50`
+  -> `{"items": [...], "total": N, "page": P, "limit": L}` (status may repeat or be comma-separated).
+- `GET /api/groups/{fingerprint}` -> the group with `samples`, per-minute `counts` for the last
+  hour (`?minutes=` up to 1440), top `loggers` and its `diagnosis` (null until there is one).
+- `POST /api/groups/{fingerprint}/resolve|mute|reopen` (API token; optional JSON body
+  `{"notes": "..."}`) -> the updated group. A `group.status` event goes on the bus.
+
+Unknown fingerprints answer 404, bad parameters 400; timestamps are ISO 8601 UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from ..bus import GROUP_STATUS
+from ..clock import utc
+from ..store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
+from .auth import require_token
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+
+MAX_LIMIT = 200
+MAX_NOTES = 4000
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def group_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A group row as the API shows it: `fingerprint` first, ISO timestamps, no internal columns."""
+    out = {"fingerprint": row["error_hash"]}
+    for key, value in row.items():
+        if key in ("transition_token",):
+            continue
+        out[key] = _json_value(value)
+    return out
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise web.HTTPBadRequest(text=json.dumps({"error": f"{name} must be an integer"}),
+                                 content_type="application/json") from None
+    if not lo <= value <= hi:
+        raise web.HTTPBadRequest(text=json.dumps({"error": f"{name} must be between {lo} and {hi}"}),
+                                 content_type="application/json")
+    return value
+
+
+def routes(sidecar: Sidecar) -> list[web.RouteDef]:
+    from .server import SIDECAR_KEY
+
+    def _sidecar(request: web.Request) -> Sidecar:
+        return request.app[SIDECAR_KEY]
+
+    async def list_groups(request: web.Request) -> web.Response:
+        sc = _sidecar(request)
+        statuses = [s for value in request.query.getall("status", []) for s in value.split(",") if s]
+        unknown = [s for s in statuses if s not in STATUSES]
+        if unknown:
+            return _error(400, f"unknown status {unknown[0]!r} (expected one of {', '.join(STATUSES)})")
+        sort = request.query.get("sort", "last_seen")
+        if sort not in SORTS:
+            return _error(400, f"unknown sort {sort!r} (expected one of {', '.join(SORTS)})")
+        limit = _int_param(request, "limit", 50, 1, MAX_LIMIT)
+        page = _int_param(request, "page", 1, 1, 1_000_000)
+        rows, total = await sc.store.groups.list(
+            status=statuses or None,
+            level=request.query.get("level") or None,
+            logger=request.query.get("logger") or None,
+            q=request.query.get("q") or None,
+            category=request.query.get("category") or None,
+            sort=sort, limit=limit, offset=(page - 1) * limit,
+        )
+        return web.json_response({"items": [group_json(r) for r in rows], "total": total, "page": page,
+                                  "limit": limit})
+
+    async def get_group(request: web.Request) -> web.Response:
+        sc = _sidecar(request)
+        fingerprint = request.match_info["fingerprint"]
+        repo = sc.store.groups
+        row = await repo.get(fingerprint)
+        if row is None:
+            return _error(404, f"no group with fingerprint {fingerprint}")
+        minutes = _int_param(request, "minutes", 60, 1, 1440)
+        now = utc(sc.clock.time())
+        body = group_json(row)
+        body["samples"] = [{k: _json_value(v) for k, v in s.items()} for s in await repo.samples(fingerprint, 100)]
+        series = await repo.series(fingerprint, now, minutes)
+        end_minute = int(now.timestamp() // 60)
+        body["counts"] = {
+            "minutes": minutes,
+            "start": utc((end_minute - minutes + 1) * 60).isoformat(),
+            "series": series,
+        }
+        body["loggers"] = [{"logger": name, "count": n} for name, n in await repo.loggers(fingerprint)]
+        result = row.get("investigation_result")
+        body["diagnosis"] = (
+            {"result": result, "fix_recommendation": row.get("fix_recommendation"),
+             "source": row.get("diagnosis_source"), "model": row.get("model_used"),
+             "category": row.get("category"), "severity": row.get("severity"),
+             "duration_ms": row.get("investigation_duration_ms"),
+             "diagnosed_at": _json_value(row.get("diagnosed_at"))}
+            if result is not None else None
+        )
+        return web.json_response(body)
+
+    def _status_handler(action: str):  # noqa: ANN202 - aiohttp handler factory
+        @require_token
+        async def handler(request: web.Request) -> web.Response:
+            sc = _sidecar(request)
+            fingerprint = request.match_info["fingerprint"]
+            notes: str | None = None
+            if request.can_read_body:
+                try:
+                    payload = await request.json()
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    return _error(400, "the body must be JSON, e.g. {\"notes\": \"fixed in 1.2.3\"}")
+                if payload is not None:
+                    if not isinstance(payload, dict):
+                        return _error(400, "the body must be a JSON object")
+                    raw_notes = payload.get("notes")
+                    if raw_notes is not None and not isinstance(raw_notes, str):
+                        return _error(400, "notes must be a string")
+                    notes = raw_notes[:MAX_NOTES] if raw_notes is not None else None
+            now = sc.clock.time()
+            try:
+                row = await sc.store.groups.set_status(fingerprint, action, utc(now), notes)
+            except UnknownGroup:
+                return _error(404, f"no group with fingerprint {fingerprint}")
+            sc.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
+                           title=row.get("title"), level=row.get("level"), logger=row.get("logger"),
+                           notes=notes)
+            return web.json_response(group_json(row))
+
+        return handler
+
+    defs = [
+        web.get("/api/groups", list_groups),
+        web.get("/api/groups/{fingerprint}", get_group),
+    ]
+    for action in ACTIONS:
+        defs.append(web.post(f"/api/groups/{{fingerprint}}/{action}", _status_handler(action)))
+    return defs
