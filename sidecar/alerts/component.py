@@ -247,19 +247,20 @@ class Alerts:
             try:
                 await self.tick()
                 self._problem = None
-                delay = await self._next_delay()
+                due = await self._next_due()
             except StoreError as exc:
                 # The store went away: keep the in-memory state and try again shortly.
                 if self._problem is None:
                     log.warning("alerts: store unavailable, retrying: %s", exc)
                 self._problem = f"store: {exc}"
-                delay = 5.0
-            await self._sleep_or_wake(delay)
+                due = self.clock.time() + 5.0
+            await self._sleep_or_wake(due)
 
-    async def _sleep_or_wake(self, delay: float) -> None:
+    async def _sleep_or_wake(self, due: float) -> None:
         if self._wake.is_set():
             return
-        sleeper = asyncio.ensure_future(self.clock.sleep(delay))
+        # The delay is taken from the clock at the last moment: time may have moved during the tick.
+        sleeper = asyncio.ensure_future(self.clock.sleep(max(0.0, due - self.clock.time())))
         waker = asyncio.ensure_future(self._wake.wait())
         try:
             await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -267,7 +268,8 @@ class Alerts:
             for t in (sleeper, waker):
                 t.cancel()
 
-    async def _next_delay(self) -> float:
+    async def _next_due(self) -> float:
+        """When the scheduler must run next (epoch seconds)."""
         now = self.clock.time()
         candidates = [self.aggregator.next_due(), self.am.next_due()]
         busy = [r for r, t in self._inflight.items() if not t.done()]
@@ -279,7 +281,7 @@ class Alerts:
         if self._silences:
             candidates.extend(t for _, s, e in self._silences for t in (s, e) if t > now)
         due = min((c for c in candidates if c is not None), default=now + MAX_SLEEP)
-        return min(MAX_SLEEP, max(0.0, due - now))
+        return min(now + MAX_SLEEP, due)
 
     async def tick(self) -> None:
         """Do everything that is due now: flush groups, re-post to Alertmanager, deliver."""
@@ -325,13 +327,15 @@ class Alerts:
     # --- delivery ---------------------------------------------------------------------------
 
     async def _deliver_due(self, now: float) -> None:
+        # Which receivers are busy is decided BEFORE reading the due rows: a batch that finishes
+        # while we read would otherwise leave us holding its rows as still pending, and send twice.
+        busy = {name for name, task in self._inflight.items() if not task.done()}
         rows = await self.store.alerts.due(utc(now), limit=200)
         by_receiver: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             by_receiver.setdefault(row["receiver"], []).append(row)
         for name, batch in by_receiver.items():
-            task = self._inflight.get(name)
-            if task is not None and not task.done():
+            if name in busy:
                 continue
             receiver = self.rules.receivers.get(name)
             if receiver is None:

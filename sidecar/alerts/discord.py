@@ -66,7 +66,6 @@ def render(note: Notification) -> dict[str, Any]:
         embeds.append(embed)
         remaining -= embed_size(embed)
     hidden = len(note.alerts) - len(embeds)
-    content = headline(note)
-    if hidden:
-        content += f"\n…and {hidden} more alert{'s' if hidden != 1 else ''} in this group"
-    return {"content": cut(content, CONTENT), "embeds": embeds, "allowed_mentions": {"parse": []}}
+    more = f"\n…and {hidden} more alert{'s' if hidden != 1 else ''} in this group" if hidden else ""
+    content = cut(headline(note), CONTENT - len(more)) + more
+    return {"content": content, "embeds": embeds, "allowed_mentions": {"parse": []}}

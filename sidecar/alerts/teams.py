@@ -20,8 +20,8 @@ _COLOR = {"critical": "Attention", "error": "Attention", "warning": "Warning", "
 
 
 def _md(text: str) -> str:
-    # Adaptive Card TextBlocks render a markdown subset; keep log text from forming links.
-    return text.replace("[", "\\[").replace("]", "\\]")
+    # Adaptive Card TextBlocks render a markdown subset: keep log text from forming links.
+    return text.replace("](", "] (")
 
 
 def _alert_items(alert: Alert) -> list[dict[str, Any]]:

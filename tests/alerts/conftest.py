@@ -202,3 +202,15 @@ def alertmanager(tmp_path: Path) -> Iterator[AlertmanagerProc]:
 def manual_now() -> ManualClock:
     """A ManualClock at the real time (Alertmanager compares startsAt/endsAt with its own clock)."""
     return ManualClock(start=time.time())
+
+
+@pytest.fixture
+async def harness(sqlite_store, bus, clock, telemetry):  # type: ignore[no-untyped-def]
+    from tests.alerts.helpers import Harness
+
+    h = Harness(sqlite_store, bus, clock, telemetry)
+    try:
+        yield h
+    finally:
+        for alerts in list(h.running):
+            await h.stop(alerts)
