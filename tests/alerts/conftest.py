@@ -200,8 +200,12 @@ def alertmanager(tmp_path: Path) -> Iterator[AlertmanagerProc]:
 
 @pytest.fixture
 def manual_now() -> ManualClock:
-    """A ManualClock at the real time (Alertmanager compares startsAt/endsAt with its own clock)."""
-    return ManualClock(start=time.time())
+    """A ManualClock near the real time (Alertmanager compares startsAt/endsAt with its own clock).
+
+    It starts two minutes behind, so a test can advance it a resend interval and still have
+    `endsAt = now` of a cleared alert lie in Alertmanager's past, while a firing alert's
+    `endsAt = now + 4 * resend_interval` lies in its future."""
+    return ManualClock(start=time.time() - 120)
 
 
 @pytest.fixture
