@@ -45,3 +45,20 @@ async def supabase_project(pg_cluster, pg_dsn, free_port) -> AsyncIterator[Supab
         yield SupabaseProject(f"http://127.0.0.1:{free_port}", SERVICE_KEY, ANON_KEY, pg_dsn, app)
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def pgbouncer_dsn(pg_cluster, pg_dsn, free_port):
+    """The test database through pgbouncer in transaction mode (Supabase's pooled connection string)."""
+    import shutil
+
+    from .pgcluster import PgBouncer
+
+    if shutil.which("pgbouncer") is None and not __import__("os").path.exists("/usr/sbin/pgbouncer"):
+        pytest.skip("pgbouncer is not installed (apt-get install pgbouncer; scripts/system-deps.sh)")
+    bouncer = PgBouncer(pg_cluster, free_port)
+    bouncer.start()
+    try:
+        yield bouncer.dsn(pg_dsn.split("dbname=")[1].split()[0])
+    finally:
+        bouncer.stop()

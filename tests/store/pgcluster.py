@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import psycopg
@@ -115,3 +116,62 @@ class PgCluster:
             except PgClusterError:
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PgBouncer:
+    """pgbouncer in transaction pooling mode in front of a PgCluster (like Supabase's pooled string).
+
+    Runs as the postgres user when we are root (pgbouncer refuses root), in the foreground.
+    """
+
+    def __init__(self, cluster: PgCluster, port: int) -> None:
+        self.exe = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        self.cluster = cluster
+        self.port = port
+        self.dir = cluster.root / f"pgbouncer-{port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.dir.mkdir()
+        (self.dir / "userlist.txt").write_text('"postgres" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host=127.0.0.1 port={self.cluster.port}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {self.dir / 'userlist.txt'}\n"
+            "pool_mode = transaction\ndefault_pool_size = 4\nmax_client_conn = 200\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {self.dir / 'pgbouncer.log'}\n"
+        )
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, user="postgres", group="postgres")
+            for f in self.dir.iterdir():
+                shutil.chown(f, user="postgres", group="postgres")
+        cmd = [self.exe, str(self.dir / "pgbouncer.ini")]
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(100):
+            try:
+                with psycopg.connect(self.dsn("postgres"), autocommit=True, prepare_threshold=None) as conn:
+                    conn.execute("SELECT 1")
+                return
+            except psycopg.OperationalError:
+                if self.proc.poll() is not None:
+                    stderr = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+                    raise PgClusterError(f"pgbouncer exited: {stderr}") from None
+                time.sleep(0.05)
+        raise PgClusterError("pgbouncer did not accept connections")
+
+    def dsn(self, dbname: str) -> str:
+        return f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname} connect_timeout=5"
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
