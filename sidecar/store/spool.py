@@ -397,3 +397,10 @@ class SpoolingSink:
     def _gauge(self) -> None:
         if self._telemetry is not None:
             self._telemetry.spool_bytes.set(self.spool.pending_bytes)
+
+
+def build(sidecar: Any, sink: EventSink) -> SpoolingSink:
+    """The app component: wrap the errors stage's sink; give the result to ingest as its sink."""
+    cfg = sidecar.config.store
+    return SpoolingSink(sink, cfg.spool_dir, cfg.spool_max_bytes, sidecar.clock,
+                        telemetry=sidecar.telemetry, retry_max=cfg.spool_retry_max)
