@@ -179,7 +179,7 @@ class MetricsHub:
             out.append(f"function {spec.function} is not available for source {spec.source}")
         if window is not None and spec.source != "promql" and window > self.config.window:
             out.append(f"window {window:g}s is longer than metrics.window ({self.config.window:g}s)")
-        if spec.function == "quantile" and spec.quantile is None:
+        if spec.function == "quantile" and spec.quantile is None and spec.source != "promql":
             out.append("quantile needs `quantile` (e.g. 0.95)")
         if spec.source == "jsonl":
             if spec.stream not in self.jsonl:
