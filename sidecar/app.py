@@ -50,6 +50,9 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     from .errors.groups import build as build_groups
 
     components.append(build_groups(sidecar))
+    from .alerts import build as build_alerts
+
+    components.append(build_alerts(sidecar))
     return components
 
 
