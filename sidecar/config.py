@@ -110,7 +110,7 @@ class StoreConfig(Strict):
     pool_size: int = Field(default=5, ge=1, le=100)
     supabase_url: str | None = None
     supabase_key: SecretStr | None = None  # service-role key
-    spool_dir: str = "./data/spool"
+    spool_dir: str | None = None  # outage spool; default: "spool" next to `path` (./data/spool)
     spool_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     connect_timeout: float = Field(default=10.0, gt=0, le=300)  # postgres/supabase: wait for a connection
     spool_retry_max: float = Field(default=30.0, gt=0)  # seconds between store probes while spooling (max)

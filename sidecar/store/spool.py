@@ -402,5 +402,6 @@ class SpoolingSink:
 def build(sidecar: Any, sink: EventSink) -> SpoolingSink:
     """The app component: wrap the errors stage's sink; give the result to ingest as its sink."""
     cfg = sidecar.config.store
-    return SpoolingSink(sink, cfg.spool_dir, cfg.spool_max_bytes, sidecar.clock,
+    directory = cfg.spool_dir or str(Path(cfg.path).parent / "spool")
+    return SpoolingSink(sink, directory, cfg.spool_max_bytes, sidecar.clock,
                         telemetry=sidecar.telemetry, retry_max=cfg.spool_retry_max)

@@ -1,0 +1,115 @@
+"""The dashboard: server-rendered HTML pages on the same aiohttp app as the JSON API.
+
+Pages read through the store repositories and the stage components, and each panel says
+"not configured" when its stage is absent, so the dashboard works from the first stage on.
+Actions are HTML forms that POST to page routes, are checked like the JSON API (token + CSRF),
+call the same repository methods, and redirect back (POST-redirect-GET).
+
+Live updates: /ui/live returns a small version number that changes when the bus carried an
+event (a new group, a diagnosis, a rollout transition, an alert); static/live.js polls it and,
+when it moves, re-fetches the current page and swaps the regions marked `data-live`. Polling a
+tiny endpoint (rather than holding an SSE stream) keeps shutdown instant and works behind
+proxies that buffer streams.
+"""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from . import auth
+from . import pages_views as v
+from .pages_base import render, see_other, sidecar_of
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+
+STATIC_DIR = Path(__file__).with_name("static")
+LOGIN_MAX_AGE = 12 * 3600
+
+
+class LiveVersion:
+    """A counter that moves when the bus carried any event since the last look.
+
+    The subscription is created on first use and drained without waiting, so an unpolled
+    dashboard costs one bounded queue and nothing else.
+    """
+
+    def __init__(self, sidecar: Sidecar) -> None:
+        self.sidecar = sidecar
+        self.version = 0
+        self._sub = None
+
+    def current(self) -> int:
+        if self._sub is None:
+            self._sub = self.sidecar.bus.subscribe(maxsize=64)
+        moved = False
+        while not self._sub.queue.empty():
+            self._sub.queue.get_nowait()
+            moved = True
+        if moved or self._sub.dropped:
+            self._sub.dropped = 0
+            self.version += 1
+        return self.version
+
+
+def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
+    from . import pages_alerts, pages_errors, pages_overview, pages_rollouts
+
+    live = LiveVersion(sidecar)
+
+    async def live_handler(request: web.Request) -> web.Response:
+        resp = web.json_response({"v": live.current()})
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    return [
+        web.get("/", pages_overview.overview),
+        web.get("/login", login_form),
+        web.post("/login", login_submit),
+        web.post("/logout", logout),
+        web.get("/ui/live", live_handler),
+        *pages_errors.routes(),
+        *pages_rollouts.routes(),
+        *pages_alerts.routes(),
+        web.static("/static", STATIC_DIR, append_version=False),
+    ]
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return render(request, "login.html", next=v.safe_next(request.query.get("next")), error=None)
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    next_url = v.safe_next(form.get("next") if isinstance(form.get("next"), str) else None)  # type: ignore[arg-type]
+    token = auth.configured_token(request)
+    if token is None:
+        return render(request, "login.html", status=403, next=next_url, error="No API token is configured.")
+    given = form.get("token")
+    if not isinstance(given, str) or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return render(request, "login.html", status=401, next=next_url, error="That is not the API token.")
+    resp = see_other(next_url, "login")
+    resp.set_cookie(
+        auth.COOKIE_NAME,
+        token,
+        max_age=LOGIN_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+    )
+    return resp
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    # Logging out needs no CSRF check: the worst a forged logout does is log someone out.
+    resp = see_other("/", "logout")
+    resp.del_cookie(auth.COOKIE_NAME, path="/")
+    return resp
+
+
+__all__ = ["routes", "sidecar_of"]

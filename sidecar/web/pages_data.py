@@ -1,0 +1,203 @@
+"""Read queries behind the dashboard pages: one query per panel or per page, paginated in SQL.
+
+Why here and not only through the repositories: the list page needs filtered, sorted pages with
+a total and the sparklines of exactly the rows shown, in a constant number of queries (no N+1).
+These are read-only SELECTs in the portable SQL subset over the tables the stages own; every
+state change goes through the owning stage's repository (see pages_errors / pages_rollouts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..clock import utc
+from ..store.groups import SORTS as REPO_SORTS
+from ..store.groups import STATUSES
+from . import pages_views as v
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+
+GROUP_STATUSES = STATUSES
+LEVELS = ("CRITICAL", "ERROR", "WARNING")
+SORTS = tuple(REPO_SORTS)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFilter:
+    q: str = ""
+    status: str = ""
+    level: str = ""
+    logger: str = ""
+    category: str = ""
+    sort: str = "last_seen"
+
+    def statuses(self) -> list[str] | None:
+        if self.status == "active":
+            return ["open", "regressed"]
+        return [self.status] if self.status in STATUSES else None
+
+    def params(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in ("q", "status", "level", "logger", "category", "sort")
+                if getattr(self, k) and not (k == "sort" and self.sort == "last_seen")}
+
+
+@dataclass(slots=True)
+class GroupView:
+    """One group as the pages show it, whatever backend the row came from."""
+
+    fingerprint: str
+    title: str
+    message: str
+    exception_type: str | None
+    level: str | None
+    logger: str | None
+    category: str | None
+    severity: str | None
+    status: str
+    count: int
+    first_seen: Any
+    last_seen: Any
+    regressions: int
+    summary: str | None
+    diagnosis_source: str | None
+    model: str | None
+    diagnosis: dict[str, Any] | None
+    spark: v.Sparkline | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def group_view(row: dict[str, Any]) -> GroupView:
+    result = row.get("investigation_result")
+    diagnosis = result if isinstance(result, dict) else None
+    return GroupView(
+        fingerprint=row["error_hash"],
+        title=row.get("title") or row.get("error_message") or "(no message)",
+        message=row.get("error_message") or "",
+        exception_type=row.get("error_type"),
+        level=row.get("level"),
+        logger=row.get("logger"),
+        category=row.get("category") or (diagnosis or {}).get("category"),
+        severity=row.get("severity") or (diagnosis or {}).get("severity"),
+        status=row.get("status") or ("resolved" if row.get("resolved") else "open"),
+        count=int(row.get("occurrence_count") or 0),
+        first_seen=row.get("created_at"),
+        last_seen=row.get("last_occurrence_at"),
+        regressions=int(row.get("regression_count") or 0),
+        summary=(diagnosis or {}).get("summary"),
+        diagnosis_source=row.get("diagnosis_source") or (diagnosis or {}).get("source"),
+        model=row.get("model_used") or (diagnosis or {}).get("model"),
+        diagnosis=diagnosis,
+    )
+
+
+def _db(sidecar: Sidecar) -> Any:
+    return sidecar.store.db
+
+
+async def status_counts(sidecar: Sidecar) -> dict[str, int]:
+    counts = dict(await sidecar.store.groups.counts_by_status())
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+async def recent_open(sidecar: Sidecar, limit: int) -> list[GroupView]:
+    rows, _ = await sidecar.store.groups.list(status=["open", "regressed"], limit=limit)
+    return [group_view(r) for r in rows]
+
+
+async def events_per_minute(sidecar: Sidecar, now: float, minutes: int) -> list[int]:
+    return await sidecar.store.groups.events_per_minute(utc(now), minutes)
+
+
+async def list_groups(
+    sidecar: Sidecar, flt: GroupFilter, page: int, per_page: int
+) -> tuple[list[GroupView], int]:
+    """One page of groups, the total matching the filter, and each row's diagnosis summary:
+    three queries whatever the page size (the repository's list has no diagnosis column)."""
+    rows, total = await sidecar.store.groups.list(
+        status=flt.statuses(), level=flt.level or None, logger=flt.logger or None, q=flt.q or None,
+        category=flt.category or None, sort=flt.sort, limit=per_page, offset=(page - 1) * per_page,
+    )
+    views = [group_view(r) for r in rows]
+    if views:
+        marks = ", ".join("?" for _ in views)
+        diag = await _db(sidecar).fetchall(
+            f"SELECT error_hash, investigation_result FROM error_investigations WHERE error_hash IN ({marks})",
+            [g.fingerprint for g in views],
+        )
+        by_fp = {r["error_hash"]: r["investigation_result"] for r in diag}
+        for g in views:
+            result = by_fp.get(g.fingerprint)
+            if isinstance(result, dict):
+                g.diagnosis = result
+                g.summary = result.get("summary")
+                g.severity = g.severity or result.get("severity")
+                g.category = g.category or result.get("category")
+    return views, total
+
+
+async def sparklines(
+    sidecar: Sidecar, fingerprints: list[str], now: float, minutes: int, buckets: int
+) -> dict[str, list[int]]:
+    """Bucketed occurrence counts for many groups in one query (the repository reads one group
+    at a time, which would be one query per row)."""
+    if not fingerprints:
+        return {}
+    end = v.minute_of(now)
+    marks = ", ".join("?" for _ in fingerprints)
+    rows = await _db(sidecar).fetchall(
+        f"SELECT error_hash, minute, count FROM error_occurrences WHERE error_hash IN ({marks}) "
+        "AND minute > ? AND minute <= ?",
+        [*fingerprints, end - minutes, end],
+    )
+    per: dict[str, list[tuple[int, int]]] = {fp: [] for fp in fingerprints}
+    for r in rows:
+        per[r["error_hash"]].append((int(r["minute"]), int(r["count"])))
+    return {fp: v.bucket_counts(pts, end, minutes, buckets) for fp, pts in per.items()}
+
+
+async def facets(sidecar: Sidecar) -> dict[str, list[str]]:
+    """Values for the filter drop-downs (bounded: a runaway logger name list stays usable)."""
+    db = _db(sidecar)
+    out: dict[str, list[str]] = {}
+    for column in ("logger", "category", "level"):
+        rows = await db.fetchall(
+            f"SELECT DISTINCT {column} AS value FROM error_investigations WHERE {column} IS NOT NULL "
+            f"ORDER BY {column} LIMIT 200"
+        )
+        out[column] = [r["value"] for r in rows]
+    return out
+
+
+async def group(sidecar: Sidecar, fingerprint: str) -> tuple[GroupView, dict[str, Any]] | None:
+    row = await sidecar.store.groups.get(fingerprint)
+    if row is None:
+        return None
+    return group_view(row), row
+
+
+async def samples(sidecar: Sidecar, fingerprint: str, limit: int = 20) -> list[dict[str, Any]]:
+    return await sidecar.store.groups.samples(fingerprint, limit)
+
+
+async def occurrences(sidecar: Sidecar, fingerprint: str, now: float, minutes: int, buckets: int) -> list[int]:
+    per_minute = await sidecar.store.groups.series(fingerprint, utc(now), minutes)
+    end = v.minute_of(now)
+    return v.bucket_counts(
+        ((end - minutes + 1 + i, n) for i, n in enumerate(per_minute) if n), end, minutes, buckets
+    )
+
+
+async def diagnosis_history(sidecar: Sidecar, fingerprint: str, limit: int = 10) -> list[dict[str, Any]]:
+    diagnoses = getattr(sidecar.store, "diagnoses", None)
+    return await diagnoses.history(fingerprint, limit) if diagnoses is not None else []
+
+
+async def rollouts_summary(sidecar: Sidecar) -> dict[str, Any]:
+    """Each configured rollout with its stored state and worst gate (filled in by pages_rollouts)."""
+    from .pages_rollouts import summaries
+
+    return await summaries(sidecar)
+

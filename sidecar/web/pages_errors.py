@@ -1,0 +1,203 @@
+"""Error pages: the list (/errors), one group (/errors/{fingerprint}) and its actions.
+
+Actions (resolve, mute, reopen, re-diagnose) are POSTs checked like the JSON API, performed
+through the errors stage's repository and the diagnosis stage, then redirected back to the
+detail page (POST-redirect-GET), so a reload never repeats them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from ..bus import GROUP_STATUS
+from ..clock import utc
+from ..store.base import StoreError
+from ..store.groups import UnknownGroup
+from . import pages_data as data
+from . import pages_views as v
+from .pages_base import guard_action, render, repo, see_other, sidecar_of
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 50
+ROW_SPARK_MINUTES = 24 * 60
+ROW_SPARK_BUCKETS = 48
+MAX_NOTES = 4000
+FINGERPRINT = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+def routes() -> list[web.AbstractRouteDef]:
+    return [
+        web.get("/errors", errors_list),
+        web.get("/errors/{fingerprint}", error_detail),
+        web.post("/errors/{fingerprint}/{action}", error_action),
+    ]
+
+
+def _filter(query: Any) -> data.GroupFilter:
+    sort = query.get("sort", "last_seen")
+    return data.GroupFilter(
+        q=query.get("q", "").strip()[:200],
+        status=query.get("status", ""),
+        level=query.get("level", "")[:20],
+        logger=query.get("logger", "")[:200],
+        category=query.get("category", "")[:50],
+        sort=sort if sort in data.SORTS else "last_seen",
+    )
+
+
+async def errors_list(request: web.Request) -> web.Response:
+    sidecar = sidecar_of(request)
+    if repo(sidecar, "groups") is None:
+        return render(request, "errors.html", configured=False)
+    flt = _filter(request.query)
+    per_page = v.clamp_int(request.query.get("per"), PER_PAGE, 10, 200)
+    page = v.clamp_int(request.query.get("page"), 1, 1, 1_000_000)
+    now = sidecar.clock.time()
+    try:
+        rows, total = await data.list_groups(sidecar, flt, page, per_page)
+        pager = v.Pager(page, per_page, total)
+        if page > pager.pages:  # past the end (filter narrowed): show the last page instead
+            pager = v.Pager(pager.pages, per_page, total)
+            rows, total = await data.list_groups(sidecar, flt, pager.page, per_page)
+        sparks = await data.sparklines(sidecar, [g.fingerprint for g in rows], now, ROW_SPARK_MINUTES, ROW_SPARK_BUCKETS)
+        for g in rows:
+            g.spark = v.sparkline(sparks.get(g.fingerprint, []))
+        facets = await data.facets(sidecar)
+    except StoreError as exc:
+        log.warning("errors page: store unavailable: %s", exc)
+        return render(request, "errors.html", status=503, configured=True, store_error=str(exc), flt=flt)
+    params = flt.params()
+    if per_page != PER_PAGE:
+        params["per"] = str(per_page)
+    return render(
+        request,
+        "errors.html",
+        configured=True,
+        store_error=None,
+        flt=flt,
+        rows=rows,
+        pager=pager,
+        facets=facets,
+        statuses=data.GROUP_STATUSES,
+        levels=sorted(set(data.LEVELS) | set(facets.get("level", []))),
+        sorts=[("last_seen", "Last seen"), ("count", "Count"), ("first_seen", "First seen")],
+        page_url=lambda n: v.query_url("/errors", params, page=n),
+        sort_url=lambda s: v.query_url("/errors", {**params, "sort": s}, page=1),
+    )
+
+
+def _in_app(sidecar: Sidecar):  # type: ignore[no-untyped-def]
+    grouping = sidecar.config.grouping
+    try:
+        from ..errors.fingerprint import is_in_app
+    except ImportError:  # the errors stage is not part of this build: use the config's rules directly
+        def is_in_app(path: str, grouping: Any = grouping) -> bool:
+            p = path.replace("\\", "/")
+            return not any(x in p for x in grouping.in_app_exclude) and any(x in p for x in grouping.in_app_include)
+
+    return lambda path: is_in_app(path, grouping)
+
+
+async def error_detail(request: web.Request) -> web.Response:
+    sidecar = sidecar_of(request)
+    fingerprint = request.match_info["fingerprint"]
+    if repo(sidecar, "groups") is None:
+        return render(request, "errors.html", configured=False)
+    found = await data.group(sidecar, fingerprint) if FINGERPRINT.match(fingerprint) else None
+    if found is None:
+        return render(request, "not_found.html", status=404, what=f"No error group {fingerprint}.", back="/errors")
+    g, row = found
+    now = sidecar.clock.time()
+    sample_rows = await data.samples(sidecar, fingerprint)
+    in_app = _in_app(sidecar)
+    samples = [
+        {**s, "trace": v.traceback_lines(s.get("raw") or s.get("message") or "", in_app)} for s in sample_rows
+    ]
+    if not samples and isinstance(row.get("error_context"), dict):
+        ctx = row["error_context"]
+        raw = ctx.get("raw") or ctx.get("traceback") or g.message
+        samples = [{"seen_at": g.last_seen, "file": ctx.get("file"), "line": ctx.get("line"),
+                    "source": ctx.get("source"), "level": g.level, "logger": g.logger,
+                    "message": g.message, "trace": v.traceback_lines(raw, in_app)}]
+    hourly = await data.occurrences(sidecar, fingerprint, now, 24 * 60, 48)
+    recent = await data.occurrences(sidecar, fingerprint, now, 60, 60)
+    history = await data.diagnosis_history(sidecar, fingerprint)
+    return render(
+        request,
+        "error_detail.html",
+        g=g,
+        row=row,
+        samples=samples,
+        spark_day=v.sparkline(hourly, width=600, height=60),
+        spark_hour=v.sparkline(recent, width=600, height=60),
+        history=history,
+        diagnosis=g.diagnosis,
+        can_rediagnose=_diagnoser(sidecar) is not None,
+    )
+
+
+def _diagnoser(sidecar: Sidecar) -> Any | None:
+    component = sidecar.component("diagnosis")
+    return component if component is not None and hasattr(component, "rerun") else None
+
+
+ACTIONS = {"resolve": "resolved", "mute": "muted", "reopen": "reopened", "rediagnose": "rediagnose"}
+
+
+async def error_action(request: web.Request) -> web.Response:
+    sidecar = sidecar_of(request)
+    fingerprint = request.match_info["fingerprint"]
+    action = request.match_info["action"]
+    back = f"/errors/{fingerprint}"
+    if action not in ACTIONS or not FINGERPRINT.match(fingerprint):
+        return render(request, "not_found.html", status=404, what=f"No action {action!r}.", back="/errors")
+    refused = await guard_action(request, back)
+    if refused is not None:
+        return refused
+    groups = repo(sidecar, "groups")
+    if groups is None:
+        return render(request, "not_found.html", status=404, what="Error grouping is not configured.", back="/")
+    form = await request.post()
+    raw_note = form.get("notes")
+    notes = (raw_note.strip()[:MAX_NOTES] or None) if isinstance(raw_note, str) else None
+    try:
+        if action == "rediagnose":
+            diagnoser = _diagnoser(sidecar)
+            if diagnoser is None:
+                return render(request, "refused.html", status=409, reason="Diagnosis is not configured.", back=back)
+            from ..diagnose.service import GroupNotFound
+
+            try:
+                state, _ = await diagnoser.rerun(fingerprint)
+            except GroupNotFound:
+                return _unknown(request, fingerprint)
+            return see_other(back, "rediagnose" if state == "done" else "rediagnose_busy")
+        try:
+            await apply_status(sidecar, groups, fingerprint, action, notes)
+        except UnknownGroup:
+            return _unknown(request, fingerprint)
+    except StoreError as exc:
+        log.warning("dashboard action failed: %s", exc, extra={"action": action, "fingerprint": fingerprint})
+        return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
+    return see_other(back, ACTIONS[action])
+
+
+def _unknown(request: web.Request, fingerprint: str) -> web.Response:
+    return render(request, "not_found.html", status=404, what=f"No error group {fingerprint}.", back="/errors")
+
+
+async def apply_status(sidecar: Sidecar, groups: Any, fingerprint: str, action: str, notes: str | None) -> None:
+    """Resolve, mute or reopen through the groups repository and announce it on the bus, exactly
+    as POST /api/groups/{fingerprint}/{action} does (alerts and live pages follow the bus)."""
+    now = sidecar.clock.time()
+    row = await groups.set_status(fingerprint, action, utc(now), notes)
+    sidecar.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
+                        title=row.get("title"), level=row.get("level"), logger=row.get("logger"), notes=notes)
