@@ -49,7 +49,17 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     components: list[Component] = []
     from .errors.groups import build as build_groups
 
-    components.append(build_groups(sidecar))
+    groups = build_groups(sidecar)
+    components.append(groups)
+    from .store.spool import build as build_spool
+
+    # Between ingest and groups: a batch is stored, or spooled to disk while the store is down.
+    spool = build_spool(sidecar, groups.record)
+    components.append(spool)
+    sidecar.event_sink = spool  # what ingest delivers to (ingest.tail.build)
+    from .diagnose.service import build as build_diagnosis
+
+    components.append(build_diagnosis(sidecar))
     from .alerts import build as build_alerts
 
     components.append(build_alerts(sidecar))

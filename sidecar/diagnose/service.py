@@ -431,6 +431,20 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _component_snapshot(sidecar: Any, name: str) -> Provider:
+    """Context for the prompt from another stage's component, found at call time (built later or absent)."""
+
+    def provide() -> Any:
+        component = sidecar.component(name)
+        for attr in ("snapshot", "status"):
+            fn = getattr(component, attr, None)
+            if callable(fn):
+                return fn()
+        return None
+
+    return provide
+
+
 def build(sidecar: Any, *, rollout_state: Provider | None = None,
           gateway_metrics: Provider | None = None) -> DiagnosisService:
     """The component factory app.py calls. A bad rules file raises ConfigError (fails the start)."""
@@ -446,6 +460,10 @@ def build(sidecar: Any, *, rollout_state: Provider | None = None,
         rules = RuleSet([], source=str(path))
         problem = f"rules file {path} not found: only the generic catch-all diagnosis is available"
         log.warning(problem)
+    if rollout_state is None:
+        rollout_state = _component_snapshot(sidecar, "rollouts")
+    if gateway_metrics is None:
+        gateway_metrics = _component_snapshot(sidecar, "metrics")
     llm = None
     if config.kimi_enabled and config.resolved_api_key():
         llm = KimiClient(config, sidecar.clock, sidecar.telemetry)

@@ -51,13 +51,14 @@ async def claim_state(store, fp: str = FP):
     return row["state"] if row else None
 
 
-async def test_rules_only_every_new_group_gets_a_stored_diagnosis(sqlite_store, rclock):
+async def test_rules_only_every_new_group_gets_a_stored_diagnosis(sqlite_store, clock):
+    # services that run their sweeper use the ManualClock: its sleep waits until the test moves time
     bus = Bus()
     ready = bus.subscribe({DIAGNOSIS_READY})
     await seed_group(sqlite_store, FP, PGRST, logger="src.storage.supabase_client")
-    svc = service(sqlite_store, rclock, bus=bus)
+    svc = service(sqlite_store, clock, bus=bus)
     await svc.start()
-    bus.publish(GROUP_NEW, rclock.time(), fingerprint=FP, count=1, level="ERROR")
+    bus.publish(GROUP_NEW, clock.time(), fingerprint=FP, count=1, level="ERROR")
     await until(lambda: claim_state(sqlite_store))
     await until(lambda: _is(claim_state(sqlite_store), "done"))
     await svc.stop()
@@ -78,15 +79,15 @@ async def _is(coro, value) -> bool:
     return (await coro) == value
 
 
-async def test_thousand_events_of_one_group_make_one_request(sqlite_store, rclock, fake_llm):
+async def test_thousand_events_of_one_group_make_one_request(sqlite_store, clock, fake_llm):
     fake_llm.default = good()
     bus = Bus()
     await seed_group(sqlite_store, FP, PGRST)
-    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url), bus=bus)
+    svc = service(sqlite_store, clock, llm_cfg=llm_config(fake_llm.base_url), bus=bus)
     await svc.start()
-    bus.publish(GROUP_NEW, rclock.time(), fingerprint=FP, count=1, level="ERROR")
+    bus.publish(GROUP_NEW, clock.time(), fingerprint=FP, count=1, level="ERROR")
     for i in range(2, 1001):
-        bus.publish(GROUP_UPDATED, rclock.time(), fingerprint=FP, count=i, level="ERROR")
+        bus.publish(GROUP_UPDATED, clock.time(), fingerprint=FP, count=i, level="ERROR")
     await until(lambda: _is(claim_state(sqlite_store), "done"))
     # and a direct concurrent burst through the method the app can call
     await asyncio.gather(*(svc.on_event(ev(GROUP_UPDATED, count=1000 + i)) for i in range(1000)))
@@ -99,14 +100,14 @@ async def test_thousand_events_of_one_group_make_one_request(sqlite_store, rcloc
     assert history[0]["cache_key"] == f"{FP}:kimi-k2-turbo-preview:diagnose-v1"
 
 
-async def test_two_replicas_sharing_a_store_make_one_request(tmp_path, rclock, fake_llm):
+async def test_two_replicas_sharing_a_store_make_one_request(tmp_path, clock, fake_llm):
     fake_llm.default = good()
     fake_llm.hold = asyncio.Event()  # keep the first call open while the other replica sees the events
     path = str(tmp_path / "shared.db")
     store_a, store_b = await open_sqlite(path), await open_sqlite(path)
     await seed_group(store_a, FP, PGRST)
-    a = service(store_a, rclock, llm_cfg=llm_config(fake_llm.base_url), owner="replica-a")
-    b = service(store_b, rclock, llm_cfg=llm_config(fake_llm.base_url), owner="replica-b")
+    a = service(store_a, clock, llm_cfg=llm_config(fake_llm.base_url), owner="replica-a")
+    b = service(store_b, clock, llm_cfg=llm_config(fake_llm.base_url), owner="replica-b")
     await a.start()
     await b.start()
     burst = [ev(GROUP_NEW)] + [ev(GROUP_UPDATED, count=i) for i in range(2, 500)]

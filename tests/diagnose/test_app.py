@@ -1,0 +1,54 @@
+"""The diagnosis stage wired into the running sidecar: bus -> diagnosis -> store, and /readyz on quota."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+from sidecar.app import Sidecar
+from sidecar.bus import GROUP_NEW
+from sidecar.config import Config
+
+from ..conftest import find_free_port
+from .conftest import error, seed_group
+
+FP = "abcdefabcdefabcdefabcdefabcdef12"
+
+
+async def test_quota_exhaustion_shows_on_readyz(tmp_path, fake_llm, clock):
+    free_port = find_free_port()  # the fake LLM holds the `free_port` fixture's port
+    fake_llm.then(error(429, "exceeded_current_quota_error", "insufficient balance"))
+    config = Config.model_validate({
+        "server": {"host": "127.0.0.1", "port": free_port, "api_token": "tok"},
+        "store": {"path": str(tmp_path / "sidecar.db")},
+        "diagnosis": {"base_url": fake_llm.base_url, "api_key": "sk-test-key-not-a-secret-000000",
+                      "quota_cooldown": 3600},
+        "rollouts_file": None, "alerts": {"rules_file": None},
+    })
+    sidecar = Sidecar(config, clock=clock)
+    await sidecar.start()
+    try:
+        diagnosis = sidecar.component("diagnosis")
+        assert diagnosis is not None and diagnosis.llm is not None
+        await seed_group(sidecar.store, FP, "Failed to release global semaphore: BoundedSemaphore released too many times")
+        sidecar.bus.publish(GROUP_NEW, clock.time(), fingerprint=FP, count=1, level="ERROR")
+        for _ in range(500):
+            claim = await sidecar.store.diagnoses.claim(FP)
+            if claim is not None and claim["state"] == "failed":
+                break
+            await asyncio.sleep(0.01)
+        assert claim is not None and claim["outcome"] == "quota"
+        group = await sidecar.store.diagnoses.group(FP)
+        assert group["diagnosis_source"] == "rules" and group["category"] == "concurrency"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{sidecar.url}/readyz") as resp:
+                body = await resp.json()
+            assert resp.status == 503
+            assert any("diagnosis: LLM circuit open (quota exhausted" in p for p in body["problems"])
+            async with http.get(f"{sidecar.url}/metrics") as resp:
+                metrics = await resp.text()
+            assert "sidecar_llm_circuit_open 1.0" in metrics
+            assert 'sidecar_diagnoses_total{outcome="quota",source="kimi"} 1.0' in metrics
+    finally:
+        await sidecar.stop()
