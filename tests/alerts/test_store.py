@@ -1,0 +1,64 @@
+"""The alerts repository on both backends (SQLite and PostgreSQL): outbox, group state, silences."""
+
+from __future__ import annotations
+
+from sidecar.clock import utc
+from sidecar.store.base import Store
+
+T = 1_763_900_000.0
+
+
+async def test_outbox_lifecycle(store: Store) -> None:
+    repo = store.alerts
+    a = await repo.enqueue(receiver="slack", channel="slack", route="r", group_key="g1", payload={"text": "x"},
+                           summary="one", alert_count=1, now=utc(T))
+    b = await repo.enqueue(receiver="am", channel="alertmanager", route=None, group_key="am:am",
+                           payload=[{"labels": {"a": "1"}}], summary="am", alert_count=1, now=utc(T),
+                           coalesce_key="am:am")
+    # A newer Alertmanager payload replaces the still-pending one instead of queueing behind it.
+    b2 = await repo.enqueue(receiver="am", channel="alertmanager", route=None, group_key="am:am",
+                            payload=[{"labels": {"a": "2"}}], summary="am2", alert_count=1, now=utc(T + 1),
+                            coalesce_key="am:am")
+    assert b2 == b
+    due = await repo.due(utc(T))
+    assert [r["id"] for r in due] == [a, b]
+    assert due[1]["payload"] == [{"labels": {"a": "2"}}] and due[0]["payload"] == {"text": "x"}
+    assert await repo.next_pending_at() == utc(T)
+
+    await repo.mark_retry(a, attempts=1, next_attempt_at=utc(T + 30), error="HTTP 500", http_status=500,
+                          now=utc(T))
+    assert [r["id"] for r in await repo.due(utc(T + 29))] == [b]
+    await repo.mark_sent(b, attempts=1, http_status=200, now=utc(T + 1))
+    assert await repo.next_pending_at() == utc(T + 30)
+    await repo.mark_failed(a, attempts=2, error="timeout", http_status=None, retryable=True, now=utc(T + 30))
+    assert await repo.due(utc(T + 100)) == []
+    assert await repo.counts() == {"sent": 1, "failed": 1}
+
+    assert await repo.requeue_failed(since=utc(T - 10), now=utc(T + 200)) == 1
+    (row,) = await repo.due(utc(T + 200))
+    assert row["id"] == a and row["attempts"] == 0 and row["retryable"] is True
+    await repo.mark_failed(a, attempts=1, error="HTTP 400", http_status=400, retryable=False, now=utc(T + 201))
+    assert await repo.requeue_failed(since=utc(T - 10), now=utc(T + 300)) == 0
+
+    recent = await repo.recent(limit=10)
+    assert [r["id"] for r in recent] == [b, a] and "payload" not in recent[0]
+    assert (await repo.recent(limit=10, status="failed"))[0]["last_error"] == "HTTP 400"
+    assert await repo.prune(utc(T + 1000)) == 2
+    assert await repo.recent() == []
+
+
+async def test_group_state_and_silences(store: Store) -> None:
+    repo = store.alerts
+    await repo.save_groups([("g1", "r", {"alerts": [{"key": "k"}]}), ("g2", "r", {"alerts": []})], [], utc(T))
+    await repo.save_groups([("g1", "r", {"alerts": [{"key": "k2"}]})], ["g2"], utc(T + 1))
+    (row,) = await repo.load_groups()
+    assert row["group_key"] == "g1" and row["state"] == {"alerts": [{"key": "k2"}]}
+
+    s = await repo.add_silence(silence_id="s1", matchers=[{"name": "logger", "value": "x", "op": "="}],
+                               starts_at=utc(T), ends_at=utc(T + 3600), created_by="me", comment="c", now=utc(T))
+    assert s["matchers"] == [{"name": "logger", "value": "x", "op": "="}] and s["ends_at"] == utc(T + 3600)
+    assert [r["id"] for r in await repo.silences(utc(T + 10))] == ["s1"]
+    assert await repo.expire_silence("s1", utc(T + 20)) is True
+    assert await repo.expire_silence("s1", utc(T + 30)) is False
+    assert await repo.silences(utc(T + 30)) == []
+    assert [r["id"] for r in await repo.silences(utc(T + 30), include_expired=True)] == ["s1"]
