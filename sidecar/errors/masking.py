@@ -159,7 +159,8 @@ KEEP_RULES: tuple[Rule, ...] = (
         "keyed_code", "keep",
         r"""['"]?\b(?i:error[ _]?code|status[ _]?code|http[ _]?status|sqlstate|errno|exit[ _](?:code|status)"""
         r"""|return[ _]?code|close[ _]code)['"]?(?:\s*[:=]\s*|\s+is\s+|\s+)['"]?-?[\w.-]*\d[\w.-]*['"]?"""
-        r"""|['"]?\b(?i:code|status|type|error_type|err_code|reason)['"]?\s*[:=]\s*['"]?[\w.-]+['"]?""",
+        r"""|['"]?\b(?i:code|status|type|error_type|err_code|reason)['"]?\s*[:=]\s*['"]?[\w.-]+['"]?"""
+        r"|\b(?i:status)\s+[1-5]\d\d\b",
         None,
         ("ode", "ODE", "tatus", "TATUS", "rrno", "RRNO", "sqlstate", "SQLSTATE", "ype", "YPE", "eason", "EASON"),
         (('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency"}}',
@@ -167,11 +168,13 @@ KEEP_RULES: tuple[Rule, ...] = (
          ("OSError: [Errno 98] error while attempting to bind on address ('127.0.0.1', 3005)",
           "OSError: [Errno 98] error while attempting to bind on address ('<*>', <*>)"),
          ("worker exited with exit code 137", "worker exited with exit code 137"),
-         ("message code 2 is not 3 or 4", "message code <*> is not <*> or <*>")),
+         ("message code 2 is not 3 or 4", "message code <*> is not <*> or <*>"),
+         ("upstream returned status 503 after 3 tries", "upstream returned status 503 after <*> tries")),
         "A value introduced by code/status/errno/type names the failure (GLM 1302 = concurrency, Kimi "
         "429 = quota, errno 98 = port in use, exit 137 = OOM kill); masking it would merge errors that "
         "need different fixes. Plain `code`/`status`/`type` need a `:` or `=` after them (so `message "
-        "code 2` still masks); `error code`, `errno`, `exit code` do not.",
+        "code 2` still masks); `error code`, `errno`, `exit code` do not, nor does `status` before an "
+        "HTTP status number.",
     ),
     _rule(
         "ws_close_code", "keep",

@@ -1,0 +1,47 @@
+"""The masking rules' documented examples are what the code does (RULES is executable documentation)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar.errors.masking import MAX_CHARS, RULES, error_codes, normalize_message
+
+EXAMPLES = [(rule.name, given, expected) for rule in RULES for given, expected in rule.examples]
+
+
+@pytest.mark.parametrize(("rule", "given", "expected"), EXAMPLES, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(EXAMPLES)])
+def test_rule_examples(rule, given, expected):
+    assert normalize_message(given) == expected
+    assert normalize_message(given, cached=False) == expected
+
+
+def test_every_rule_is_documented_with_an_example_and_a_reason():
+    for rule in RULES:
+        assert rule.examples, rule.name
+        assert len(rule.why) > 30, rule.name
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_long_messages_are_parameterised_on_their_start_only():
+    head = "Payload rejected: "
+    a = head + "x" * MAX_CHARS + " tail one"
+    b = head + "x" * MAX_CHARS + " tail two"
+    assert normalize_message(a) == normalize_message(b)
+    assert len(normalize_message("y" * 40_000)) <= MAX_CHARS
+
+
+def test_whitespace_and_placeholder_runs_collapse():
+    assert normalize_message("  a\t b  \n c ") == "a b c"
+    assert normalize_message("ids 1, 2, 3 failed") == normalize_message("ids 7 failed") == "ids <*> failed"
+
+
+def test_error_codes_lists_what_names_the_error():
+    assert error_codes("Error code: 429 - {'code': 'PGRST204'} sent 1011 (internal error)") == (
+        "Error code: 429", "code': 'PGRST204", "sent 1011 (internal error)")
+    assert error_codes("nothing here 42") == ()
+    assert error_codes("ORA-00942: table or view does not exist") == ("ORA-00942",)
+
+
+def test_invalid_and_odd_text_does_not_break_normalisation():
+    for text in ["", "\x00\x01", "\ud800 lone surrogate", "'unterminated", '"', "<*>", "://", "a" * 5000 + "1"]:
+        assert isinstance(normalize_message(text), str)
