@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,9 +147,12 @@ class Ingest:
         self._mirrored: dict[str, tuple[int, int]] = {}
         self._sink_error: str | None = None
         self._scan_error: str | None = None
+        self._started_wall = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
+        # File mtimes are set by the kernel's real clock, so this one comparison uses it too.
+        self._started_wall = time.time() - 1.0
         try:
             self.saved = self.ckfile.load()
         except CheckpointError as exc:
@@ -460,6 +464,8 @@ class Ingest:
 
     def _detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""
+        if f.path is not None and kind == "rename":
+            self._probe_unseen(f.src, f.path)
         if f.path is not None and self.by_path.get(f.path) is f:
             del self.by_path[f.path]
         f.path = None
@@ -467,6 +473,39 @@ class Ingest:
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
             self._count_rotation(f.src, kind)
+
+    def _probe_unseen(self, src: _Source, path: str) -> None:
+        """Files that lived under `path` only between two scans (rotated again before we saw them).
+
+        After a rename rotation, siblings named `path.*` that we never tracked, have no checkpoint
+        and were modified since this process started can only be such generations: read them from
+        the start. Compressed archives are skipped (not text).
+        """
+        d, base = os.path.split(path)
+        try:
+            names = [n for n in os.listdir(d or ".") if n.startswith(base) and n != base
+                     and not n.endswith((".gz", ".bz2", ".xz", ".zst", ".zip"))]
+        except OSError:
+            return
+        known = {(c.dev, c.ino) for c in self.saved.values()}
+        for n in sorted(names):
+            p = os.path.join(d, n)
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            ident = (st.st_dev, st.st_ino)
+            if ident in self.by_ident or ident in known or st.st_mtime < self._started_wall:
+                continue
+            if p in self.by_path:
+                continue
+            try:
+                fd = os.open(p, os.O_RDONLY)
+            except OSError:
+                continue
+            f = self._open(src, None, fd, os.fstat(fd).st_size, startup=False)
+            f.draining_since = self.clock.monotonic()
+            self._count_rotation(src, "unseen_generation")
 
     def _close(self, f: Tracked) -> None:
         with contextlib.suppress(OSError):
@@ -611,7 +650,7 @@ class Ingest:
     async def _restart(self, f: Tracked, kind: str) -> None:
         """The file under our descriptor was truncated or replaced in place: finish, then read from 0."""
         events: list[ErrorEvent] = []
-        gap = self._copy_of(f) if kind == "truncate" else None
+        gap = self._copy_of(f)
         if gap is not None:
             kind = "copytruncate"
             events += self._read_gap(f, gap)
