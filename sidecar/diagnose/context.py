@@ -72,6 +72,7 @@ async def input_from_store(store: Store, fingerprint: str, *, context_lines: int
     line = sample.get("line") or data.get("line")
     if not context and file and line:
         context = await asyncio.to_thread(read_context, str(file), int(line), context_lines)
+    exception = _dict(data.get("exception"))
     first_seen = group.get("created_at")
     last_seen = group.get("last_occurrence_at")
     return DiagnosisInput(
@@ -79,8 +80,8 @@ async def input_from_store(store: Store, fingerprint: str, *, context_lines: int
         message=sample.get("message") or group.get("error_message") or "",
         level=(sample.get("level") or group.get("level") or "ERROR").upper(),
         logger=sample.get("logger") or group.get("logger"),
-        exception_type=group.get("error_type") or data.get("exception_type"),
-        exception_message=data.get("exception_message"),
+        exception_type=group.get("error_type") or exception.get("type") or data.get("exception_type"),
+        exception_message=exception.get("message") or data.get("exception_message"),
         chain_types=_chain_types(data),
         traceback=str(raw),
         context=context[-context_lines:] if context_lines > 0 else (),
