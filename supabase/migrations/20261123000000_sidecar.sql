@@ -234,6 +234,16 @@ CREATE TABLE IF NOT EXISTS alert_silences (
 CREATE INDEX IF NOT EXISTS idx_alert_silences_ends ON alert_silences (ends_at);
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0005_alerts', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
+-- 0010_errors_grouping
+ALTER TABLE error_investigations ADD COLUMN transition_token TEXT;
+ALTER TABLE error_samples ADD COLUMN event_key TEXT;
+CREATE INDEX IF NOT EXISTS idx_error_investigations_count ON error_investigations (occurrence_count DESC);
+CREATE INDEX IF NOT EXISTS idx_error_investigations_level ON error_investigations (level);
+CREATE INDEX IF NOT EXISTS idx_error_investigations_logger ON error_investigations (logger);
+CREATE INDEX IF NOT EXISTS idx_error_investigations_category ON error_investigations (category);
+CREATE INDEX IF NOT EXISTS idx_error_occurrences_minute ON error_occurrences (minute);
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0010_errors_grouping', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
 CREATE OR REPLACE FUNCTION public.sidecar_next_id(seq regclass) RETURNS bigint
