@@ -43,9 +43,11 @@ _ZAI = re.compile(r"\b[0-9a-f]{32}\.[A-Za-z0-9]{16}\b")
 _AWS = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")
 _GITHUB = re.compile(r"\b(?:ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,}")
 _SLACK = re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")
-# A name that ends in a secret word: password, api_key, client_secret, access_token, ...
+# A name that ends in a secret word (password, api_key, client_secret, access_token, ...): the word
+# starts a name or follows `_ . -`, and nothing alphanumeric follows it (so `max_tokens` is no secret).
+# No prefix is matched: it is kept anyway, and a nested prefix quantifier made every line slow.
 _SECRET_NAME = (
-    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_.-])*"
+    r"(?:(?<=[_.-])|(?<![A-Za-z0-9]))"
     r"(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key"
     r"|credentials?|authorization|auth)"
     r"(?![A-Za-z0-9])"
@@ -91,34 +93,41 @@ def _kv(m: re.Match[str]) -> str:
     return m.group("pre") + _mark("secret") + tail
 
 
-Sub = tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]]
+# (kind, pattern, replacement, hints): the pattern runs only when one of the lowercase hints occurs
+# in the text, so the common line without any secret costs a few substring searches.
+Sub = tuple[str, re.Pattern[str], Callable[[re.Match[str]], str], tuple[str, ...]]
 
+_KV_HINTS = ("pass", "secret", "token", "key", "credential", "auth")
 _RULES: tuple[Sub, ...] = (
-    ("private_key", _PEM, lambda m: _mark("private_key")),
-    ("url_password", _URL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("at")),
-    ("jwt", _JWT, lambda m: _mark(_jwt_kind(m.group(0)))),
-    ("bearer", _BEARER, _bearer_value),
-    ("anthropic_key", _ANTHROPIC, lambda m: _mark("anthropic_key")),
-    ("api_key", _SK, lambda m: _mark("api_key")),
-    ("supabase_key", _SUPABASE, lambda m: _mark("supabase_key")),
-    ("zai_key", _ZAI, lambda m: _mark("zai_key")),
-    ("aws_access_key", _AWS, lambda m: _mark("aws_access_key")),
-    ("github_token", _GITHUB, lambda m: _mark("github_token")),
-    ("slack_token", _SLACK, lambda m: _mark("slack_token")),
-    ("secret", _KV_QUOTED, _kv),
-    ("secret", _KV_BARE, _kv),
-    ("email", _EMAIL, lambda m: _mark("email")),
+    ("private_key", _PEM, lambda m: _mark("private_key"), ("private key-----",)),
+    ("url_password", _URL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("at"), ("://",)),
+    ("jwt", _JWT, lambda m: _mark(_jwt_kind(m.group(0))), ("eyj",)),
+    ("bearer", _BEARER, _bearer_value, ("bearer", "basic", "token")),
+    ("anthropic_key", _ANTHROPIC, lambda m: _mark("anthropic_key"), ("sk-ant-",)),
+    ("api_key", _SK, lambda m: _mark("api_key"), ("sk-",)),
+    ("supabase_key", _SUPABASE, lambda m: _mark("supabase_key"), ("sb_",)),
+    ("zai_key", _ZAI, lambda m: _mark("zai_key"), (".",)),
+    ("aws_access_key", _AWS, lambda m: _mark("aws_access_key"), ("akia", "asia", "agpa", "aida", "aroa")),
+    ("github_token", _GITHUB, lambda m: _mark("github_token"), ("ghp_", "gho_", "ghs_", "ghu_", "github_pat_")),
+    ("slack_token", _SLACK, lambda m: _mark("slack_token"), ("xox",)),
+    ("secret", _KV_QUOTED, _kv, _KV_HINTS),
+    ("secret", _KV_BARE, _kv, _KV_HINTS),
+    ("email", _EMAIL, lambda m: _mark("email"), ("@",)),
 )
-KINDS: tuple[str, ...] = tuple(dict.fromkeys(k for k, _, _ in _RULES))
+KINDS: tuple[str, ...] = tuple(dict.fromkeys(k for k, _, _, _ in _RULES))
 
 
 def redact_counts(text: str) -> tuple[str, Counter[str]]:
     """Redact `text` and count the replacements by rule."""
     counts: Counter[str] = Counter()
-    for kind, pattern, repl in _RULES:
+    lower = text.lower()
+    for kind, pattern, repl, hints in _RULES:
+        if not any(h in lower for h in hints):
+            continue
         text, n = pattern.subn(repl, text)
         if n:
             counts[kind] += n
+            lower = text.lower()
     return text, counts
 
 
