@@ -132,3 +132,58 @@ async def test_alert_outbox_ids_and_coalescing_across_replicas(replicas: list[St
     row = await a.alerts.get(first)
     assert row["payload"] == {"n": 2} and row["alert_count"] == 2
     assert await a.alerts.counts() == await b.alerts.counts() == {"pending": 1}
+
+
+# --- error groups (Store.groups, the errors stage's repository) -----------------------------------
+
+
+def _occurrences(keys: range, file: str, fps: int = 3):
+    from sidecar.store.groups import Occurrence
+
+    return [Occurrence(event_key=f"{file}@{i * 100}", fingerprint=f"fp{i % fps}", seen_at=AT + timedelta(seconds=i),
+                       title=f"Error {i % fps}", message=f"boom {i}", error_type="ValueError", level="ERROR",
+                       logger="gw", raw=f"ERROR boom {i}", file=file, line=i + 1)
+            for i in keys]
+
+
+async def test_group_counts_from_replicas_add_up_and_one_announces_new(replicas: list[Store]):
+    a, b = replicas
+    per_replica, batch = 60, 20
+
+    async def feed(store: Store, file: str) -> list:
+        changes = []
+        for start in range(0, per_replica, batch):
+            occ = _occurrences(range(start, start + batch), file)
+            changes += await _retrying(lambda o=occ: store.groups.record_batch(o, at=AT))
+        return changes
+
+    ca, cb = await asyncio.gather(feed(a, "dev:1:a"), feed(b, "dev:2:b"))
+    rows = {r["error_hash"]: r for r in (await a.groups.list(limit=10))[0]}
+    assert {fp: r["occurrence_count"] for fp, r in rows.items()} == {"fp0": 40, "fp1": 40, "fp2": 40}
+    new = [c.fingerprint for c in ca + cb if c.new]
+    assert sorted(new) == ["fp0", "fp1", "fp2"]  # each group announced new exactly once, by one replica
+    assert await a.groups.receipt_count() == await b.groups.receipt_count() == 2 * per_replica
+    assert (await b.groups.list(limit=10))[0] == (await a.groups.list(limit=10))[0]
+
+
+async def test_same_events_from_two_replicas_are_counted_once(replicas: list[Store]):
+    a, b = replicas
+    occ = _occurrences(range(0, 30), "dev:9:shared")
+    results = await asyncio.gather(*(_retrying(lambda s=s: s.groups.record_batch(occ, at=AT)) for s in (a, b, a, b)))
+    assert sum(c.added for changes in results for c in changes) == 30
+    total = sum(r["occurrence_count"] for r in (await b.groups.list(limit=10))[0])
+    assert total == 30
+
+
+async def test_one_replica_announces_a_regression(replicas: list[Store]):
+    a, b = replicas
+    await a.groups.record_batch(_occurrences(range(0, 3), "dev:1:a", fps=1), at=AT)
+    await a.groups.set_status("fp0", "resolve", AT)
+    results = await asyncio.gather(
+        _retrying(lambda: a.groups.record_batch(_occurrences(range(10, 13), "dev:1:a", fps=1), at=AT)),
+        _retrying(lambda: b.groups.record_batch(_occurrences(range(10, 13), "dev:2:b", fps=1), at=AT)),
+    )
+    regressed = [c for changes in results for c in changes if c.regressed]
+    assert len(regressed) == 1
+    row = await b.groups.get("fp0")
+    assert row["status"] == "regressed" and row["regression_count"] == 1 and row["occurrence_count"] == 9
