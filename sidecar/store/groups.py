@@ -42,6 +42,8 @@ LIST_COLUMNS = (
     "resolved_at, regressed_at, regression_count, model_used, updated_at"
 )
 _RECEIPT_CHUNK = 300  # rows per multi-row INSERT (3 parameters each, far below SQLite's limit)
+_GROUP_CHUNK = 200  # groups per multi-row upsert (13 parameters each)
+_TRIM_CHUNK = 500
 
 
 class UnknownGroup(LookupError):
@@ -145,24 +147,25 @@ class GroupRepo:
             if not accepted:
                 return []
             groups = aggregate(accepted, samples_per_group)
-            changes = []
             # A stable order keeps row locks in the same order on every replica (no deadlocks).
-            for fp in sorted(groups):
-                changes.append(await self._upsert_group(tx, fp, groups[fp], token, at))
+            order = sorted(groups)
+            changes = []
+            for i in range(0, len(order), _GROUP_CHUNK):
+                changes.extend(await self._upsert_groups(tx, [(fp, groups[fp]) for fp in order[i:i + _GROUP_CHUNK]],
+                                                         token, at))
             await tx.executemany(
                 "INSERT INTO error_occurrences (error_hash, minute, count) VALUES (?, ?, ?) "
                 "ON CONFLICT (error_hash, minute) DO UPDATE SET count = error_occurrences.count + excluded.count",
-                [(fp, minute, n) for fp in sorted(groups) for minute, n in sorted(groups[fp].minutes.items())],
+                [(fp, minute, n) for fp in order for minute, n in sorted(groups[fp].minutes.items())],
             )
-            logger_rows = [(fp, name, n) for fp in sorted(groups) for name, n in sorted(groups[fp].loggers.items())]
+            logger_rows = [(fp, name, n) for fp in order for name, n in sorted(groups[fp].loggers.items())]
             if logger_rows:
                 await tx.executemany(
                     "INSERT INTO error_loggers (error_hash, logger, count) VALUES (?, ?, ?) "
                     "ON CONFLICT (error_hash, logger) DO UPDATE SET count = error_loggers.count + excluded.count",
                     logger_rows,
                 )
-            for fp in sorted(groups):
-                await self._add_samples(tx, fp, groups[fp].samples, samples_per_group)
+            await self._add_samples(tx, order, groups, samples_per_group)
         return changes
 
     async def _insert_receipts(self, tx: Executor, occs: list[Occurrence], at: datetime) -> set[str]:
@@ -181,13 +184,20 @@ class GroupRepo:
             fresh.update(r["event_key"] for r in rows)
         return fresh
 
-    async def _upsert_group(self, tx: Executor, fp: str, agg: _Aggregate, token: str, at: datetime) -> GroupChange:
-        first, last = agg.first, agg.last
-        row = await tx.fetchone(
+    async def _upsert_groups(self, tx: Executor, items: list[tuple[str, _Aggregate]], token: str,
+                             at: datetime) -> list[GroupChange]:
+        values: list[str] = []
+        params: list[Any] = []
+        for fp, agg in items:
+            first, last = agg.first, agg.last
+            values.append("(?, ?, ?, ?, ?, ?, FALSE, ?, ?, 'open', ?, ?, ?, 0, ?, ?)")
+            params.extend((uuid.uuid4().hex, fp, first.message, first.error_type, _context(last), first.seen_at,
+                           agg.count, last.seen_at, first.level, first.logger, first.title, at, token))
+        rows = await tx.fetchall(
             "INSERT INTO error_investigations (id, error_hash, error_message, error_type, error_context, "
             "created_at, resolved, occurrence_count, last_occurrence_at, status, level, logger, title, "
             "regression_count, updated_at, transition_token) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 0, ?, ?) "
+            f"VALUES {', '.join(values)} "
             "ON CONFLICT (error_hash) DO UPDATE SET "
             "occurrence_count = error_investigations.occurrence_count + excluded.occurrence_count, "
             "last_occurrence_at = CASE WHEN excluded.last_occurrence_at > error_investigations.last_occurrence_at "
@@ -196,44 +206,50 @@ class GroupRepo:
             "updated_at = excluded.updated_at, "
             "status = CASE WHEN error_investigations.status = 'resolved' THEN 'regressed' "
             "ELSE error_investigations.status END, "
-            "resolved = CASE WHEN error_investigations.status = 'resolved' THEN ? ELSE error_investigations.resolved END, "
+            "resolved = CASE WHEN error_investigations.status = 'resolved' THEN FALSE "
+            "ELSE error_investigations.resolved END, "
             "regression_count = CASE WHEN error_investigations.status = 'resolved' "
             "THEN error_investigations.regression_count + 1 ELSE error_investigations.regression_count END, "
             "regressed_at = CASE WHEN error_investigations.status = 'resolved' THEN excluded.updated_at "
             "ELSE error_investigations.regressed_at END, "
             "transition_token = CASE WHEN error_investigations.status = 'resolved' THEN excluded.transition_token "
             "ELSE error_investigations.transition_token END "
-            "RETURNING occurrence_count, status, regression_count, transition_token, title, level, logger, "
-            "error_type, created_at, last_occurrence_at",
-            (
-                uuid.uuid4().hex, fp, first.message, first.error_type, _context(last),
-                first.seen_at, False, agg.count, last.seen_at, first.level, first.logger, first.title,
-                at, token, False,
-            ),
+            "RETURNING error_hash, occurrence_count, status, regression_count, transition_token, title, level, "
+            "logger, error_type, created_at, last_occurrence_at",
+            params,
         )
-        assert row is not None  # an upsert with RETURNING always returns the row
-        won = row["transition_token"] == token
-        status = row["status"]
-        return GroupChange(
-            fingerprint=fp, added=agg.count, occurrence_count=int(row["occurrence_count"]), status=status,
-            regression_count=int(row["regression_count"]),
-            new=won and status == "open", regressed=won and status == "regressed",
-            title=row["title"], level=row["level"], logger=row["logger"], error_type=row["error_type"],
-            created_at=row["created_at"], last_occurrence_at=row["last_occurrence_at"],
-        )
+        added = {fp: agg.count for fp, agg in items}
+        changes = []
+        for row in sorted(rows, key=lambda r: r["error_hash"]):
+            won = row["transition_token"] == token
+            status = row["status"]
+            changes.append(GroupChange(
+                fingerprint=row["error_hash"], added=added[row["error_hash"]],
+                occurrence_count=int(row["occurrence_count"]), status=status,
+                regression_count=int(row["regression_count"]),
+                new=won and status == "open", regressed=won and status == "regressed",
+                title=row["title"], level=row["level"], logger=row["logger"], error_type=row["error_type"],
+                created_at=row["created_at"], last_occurrence_at=row["last_occurrence_at"],
+            ))
+        return changes
 
-    async def _add_samples(self, tx: Executor, fp: str, samples: list[Occurrence], keep: int) -> None:
+    async def _add_samples(self, tx: Executor, order: list[str], groups: dict[str, _Aggregate], keep: int) -> None:
         await tx.executemany(
             "INSERT INTO error_samples (error_hash, seen_at, source, file, line, level, logger, message, raw, "
             "data, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(fp, s.seen_at, s.source, s.file, s.line, s.level, s.logger, s.message, s.raw, s.data, s.event_key)
-             for s in samples],
+             for fp in order for s in groups[fp].samples],
         )
-        await tx.execute(
-            "DELETE FROM error_samples WHERE error_hash = ? AND id NOT IN "
-            "(SELECT id FROM error_samples WHERE error_hash = ? ORDER BY id DESC LIMIT ?)",
-            (fp, fp, keep),
-        )
+        # Keep the newest `keep` samples of every touched group (one statement per chunk of groups).
+        for i in range(0, len(order), _TRIM_CHUNK):
+            chunk = order[i:i + _TRIM_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            await tx.execute(
+                "DELETE FROM error_samples WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+                "(PARTITION BY error_hash ORDER BY id DESC) AS rn FROM error_samples "
+                f"WHERE error_hash IN ({marks})) ranked WHERE rn > ?)",
+                (*chunk, keep),
+            )
 
     async def set_status(self, fingerprint: str, action: str, at: datetime, notes: str | None = None) -> Row:
         """resolve | mute | reopen a group; return the updated row. Raises UnknownGroup, ValueError."""
