@@ -57,6 +57,9 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     spool = build_spool(sidecar, groups.record)
     components.append(spool)
     sidecar.event_sink = spool  # what ingest delivers to (ingest.tail.build)
+    from .metrics.hub import build as build_metrics
+
+    components.append(build_metrics(sidecar))  # "metrics": rollout gates call .measure() on it
     from .diagnose.service import build as build_diagnosis
 
     components.append(build_diagnosis(sidecar))
