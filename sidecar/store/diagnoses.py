@@ -32,6 +32,11 @@ class DiagnosisRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def _returning(self, sql: str, params: tuple[Any, ...]) -> Row | None:
+        """A write with RETURNING: in a write transaction (SQLite reads run on a separate reader)."""
+        async with self.db.transaction() as tx:
+            return await tx.fetchone(sql, params)
+
     # --- history ------------------------------------------------------------------------------
 
     async def add(self, fingerprint: str, cache_key: str, diagnosis: Diagnosis, at: datetime) -> None:
@@ -105,7 +110,7 @@ class DiagnosisRepo:
     async def claim_pending(self, fingerprint: str, owner: str, reason: str, generation: int,
                             at: datetime) -> bool:
         """Create the claim (state pending, due now); False when a claim already exists."""
-        row = await self.db.fetchone(
+        row = await self._returning(
             "INSERT INTO diagnosis_claims (error_hash, claimed_by, claimed_at, state, attempts, reason, "
             "generation, next_attempt_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?) "
             "ON CONFLICT (error_hash) DO NOTHING RETURNING error_hash",
@@ -119,7 +124,7 @@ class DiagnosisRepo:
 
         Optimistic on `attempts`: of replicas reopening the same claim at once, one succeeds.
         """
-        row = await self.db.fetchone(
+        row = await self._returning(
             "UPDATE diagnosis_claims SET state = 'pending', claimed_by = ?, reason = ?, generation = ?, "
             "outcome = NULL, last_error = NULL, next_attempt_at = ?, updated_at = ?, attempts = 0 "
             "WHERE error_hash = ? AND attempts = ? AND state IN ('done', 'failed') RETURNING error_hash",
@@ -140,7 +145,7 @@ class DiagnosisRepo:
         else:
             where = "error_hash = ? AND state = 'running' AND attempts = ? AND claimed_at < ?"
             params = (fingerprint, stale_attempts, stale_before)
-        return await self.db.fetchone(
+        return await self._returning(
             "UPDATE diagnosis_claims SET state = 'running', claimed_by = ?, claimed_at = ?, "
             f"attempts = attempts + 1, updated_at = ? WHERE {where} RETURNING {_CLAIM_COLUMNS}",
             (owner, at, at, *params),
