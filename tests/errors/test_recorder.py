@@ -1,0 +1,116 @@
+"""GroupRecorder: the ingest sink, bus events, rate limits, LRU bound, telemetry, pruning."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+from sidecar.bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus
+from sidecar.clock import utc
+from sidecar.config import GroupingConfig
+from sidecar.errors.groups import GroupRecorder, event_key
+from sidecar.telemetry import Telemetry
+
+from .conftest import capture, event_from_exception, load_module, make_event
+
+
+def _drain(sub) -> list:
+    out = []
+    while not sub.queue.empty():
+        out.append(sub.queue.get_nowait())
+    return out
+
+
+def _recorder(store, clock, **grouping) -> tuple[GroupRecorder, Bus, Telemetry]:
+    bus, telemetry = Bus(), Telemetry()
+    return GroupRecorder(store, bus, clock, telemetry, GroupingConfig(**grouping)), bus, telemetry
+
+
+async def test_new_then_rate_limited_updates(sqlite_store, clock):
+    rec, bus, telemetry = _recorder(sqlite_store, clock, updated_interval=10)
+    sub = bus.subscribe()
+    events = [make_event(f"Connection closed for 10.0.0.{i}:4{i}00: no close frame", offset=i * 100) for i in range(3)]
+    await rec.record(events)
+    [new] = _drain(sub)
+    assert new.kind == GROUP_NEW and new.data["count"] == 3 and new.data["title"] == (
+        "Connection closed for <*>: no close frame")
+    assert new.data["level"] == "ERROR" and new.data["logger"] == "src.app" and new.data["exception_type"] is None
+    await rec.record([make_event("Connection closed for 10.0.0.9:1: no close frame", offset=1000)])
+    assert _drain(sub) == []  # within updated_interval of the announcement
+    clock.advance(10)
+    await rec.record([make_event("Connection closed for 10.0.0.9:2: no close frame", offset=2000)])
+    [upd] = _drain(sub)
+    assert upd.kind == GROUP_UPDATED and upd.data["count"] == 5 and upd.at == clock.time()
+    assert telemetry.groups_new._value.get() == 1
+    assert telemetry.events.labels(level="ERROR")._value.get() == 5
+    assert telemetry.groups.labels(status="open")._value.get() == 1
+
+
+async def test_redelivered_batch_counts_nothing_and_announces_nothing(sqlite_store, clock):
+    rec, bus, telemetry = _recorder(sqlite_store, clock, updated_interval=0)
+    sub = bus.subscribe()
+    batch = [make_event("kimi upload returned no file ID", offset=o) for o in (0, 40, 80)]
+    await rec.record(batch)
+    _drain(sub)
+    await rec.record(batch)  # the tailer re-sends after a crash before its checkpoint was written
+    assert _drain(sub) == []
+    assert rec.recorded == 3 and telemetry.events.labels(level="ERROR")._value.get() == 3
+    rows, _ = await sqlite_store.groups.list()
+    assert rows[0]["occurrence_count"] == 3
+
+
+async def test_resolved_group_that_recurs_is_announced_as_regressed(sqlite_store, clock, tmp_path):
+    mod = load_module(tmp_path / "rel", "src/gw/handler.py", "def f(d):\n    return d['k']\n")
+    rec, bus, telemetry = _recorder(sqlite_store, clock)
+    sub = bus.subscribe()
+    first = event_from_exception(capture(mod.f, {}))
+    await rec.record([first])
+    [new] = _drain(sub)
+    assert new.kind == GROUP_NEW and new.data["exception_type"] == "KeyError"
+    await sqlite_store.groups.set_status(new.data["fingerprint"], "resolve", utc(clock.time()), "fixed")
+    clock.advance(3600)
+    again = dataclasses.replace(event_from_exception(capture(mod.f, {})), offset=5000)
+    await rec.record([again])
+    [reg] = _drain(sub)
+    assert reg.kind == GROUP_REGRESSED and reg.data["fingerprint"] == new.data["fingerprint"]
+    assert reg.data["regression_count"] == 1 and reg.data["status"] == "regressed" and reg.data["count"] == 2
+    assert telemetry.groups_regressed._value.get() == 1
+    sample = (await sqlite_store.groups.samples(new.data["fingerprint"], 1))[0]
+    assert "Traceback (most recent call last)" in sample["raw"] and sample["data"]["chain"][0]["type"] == "KeyError"
+
+
+async def test_memory_is_bounded_by_the_lru(sqlite_store, clock):
+    rec, _, _ = _recorder(sqlite_store, clock, cache_size=10)
+    await rec.record([make_event(f"distinct failure kind {chr(65 + i % 26)}{chr(65 + i // 26)}", offset=i)
+                      for i in range(40)])
+    assert rec.cached_groups == 10
+    _, total = await sqlite_store.groups.list()
+    assert total == 40  # the store keeps every group
+
+
+async def test_event_keys_use_the_file_identity_and_offset():
+    a = make_event("x", offset=10, file_key="8:99:beef")
+    assert event_key(a) == "8:99:beef@10"
+    renamed = dataclasses.replace(a, file="/var/log/app.log.1")  # rotation renames, identity stays
+    assert event_key(renamed) == event_key(a)
+    assert event_key(dataclasses.replace(a, file_key="")) == "gateway:/var/log/app.log@10"
+
+
+async def test_prune_loop_runs_on_the_injected_clock(sqlite_store, clock):
+    rec, _, _ = _recorder(sqlite_store, clock)
+    rec.prune_interval = 60
+    await rec.record([make_event("old error", offset=0)])
+    await rec.start()
+    try:
+        await asyncio.sleep(0)
+        clock.advance(25 * 3600)  # a day later the per-minute counts of that minute are gone
+        for _ in range(50):
+            clock.advance(61)  # wakes the loop whenever it is waiting for its next round
+            await asyncio.sleep(0.01)
+            row = await sqlite_store.db.fetchone("SELECT COUNT(*) AS n FROM error_occurrences")
+            if row["n"] == 0:
+                break
+        assert row["n"] == 0
+        assert rec.problems() == []
+    finally:
+        await rec.stop()
