@@ -77,7 +77,7 @@ def _exception_from_struct(value: Any) -> Traceback | None:
                                     int(ln) if isinstance(ln, int) else None,
                                     str(f.get("name") or f.get("function") or "")))
         chain.append(ExceptionInfo(str(etype), str(msg), tuple(frames)))
-    return Traceback(tuple(chain)) if chain else None
+    return Traceback(tuple(chain), chain[-1].frames) if chain else None
 
 
 def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Traceback | None] | None:
@@ -96,7 +96,7 @@ def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Tracebac
             # A one-line exception text such as "ValueError: bad"; keep it as the exception.
             head, _, rest = exc.strip().partition(": ")
             if head.replace(".", "").replace("_", "").isalnum() and head[:1].isalpha():
-                tb = Traceback((ExceptionInfo(head, rest),))
+                tb = Traceback((ExceptionInfo(head, rest),), ())
     elif isinstance(exc, dict | list):
         tb = _exception_from_struct(exc)
     if tb is None and "Traceback (most recent call last)" in message:

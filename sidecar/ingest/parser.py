@@ -244,15 +244,19 @@ class FileParser:
                 return None
             level, logger, message, ts = hdr.level, hdr.logger, hdr.message, hdr.timestamp
         else:
-            if tb is None or final is None:
+            if tb is None:
                 return None
             level, logger, ts = "ERROR", None, None
-            message = f"{final.type}: {final.message}" if final.message else final.type
+            if final is None:
+                message = lines[0].strip()
+            else:
+                message = f"{final.type}: {final.message}" if final.message else final.type
         context = tuple(r.context.decode("utf-8", "replace").replace("\r", "").split("\n")) if r.context else ()
         return ErrorEvent(
             source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
             timestamp=ts, level=level, logger=logger, message=message, raw="\n".join(lines),
             exception_type=final.type if final else None, exception_message=final.message if final else None,
-            frames=final.frames if final else (), chain=tb.chain if tb else (), truncated=r.truncated,
+            frames=final.frames if final else (tb.frames if tb else ()), chain=tb.chain if tb else (),
+            truncated=r.truncated,
             context=context, file_key=self.file_key,
         )

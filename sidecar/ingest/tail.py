@@ -148,6 +148,7 @@ class Ingest:
         self._sink_error: str | None = None
         self._scan_error: str | None = None
         self._started_wall = 0.0
+        self._probing: dict[str, tuple[_Source, float]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -337,6 +338,12 @@ class Ingest:
                     continue  # first source that matches a file owns it
                 seen.add(path)
                 self._visit(src, path, startup)
+        now = self.clock.monotonic()
+        for path, (src, until) in list(self._probing.items()):
+            if now > until:
+                del self._probing[path]
+            else:
+                self._probe_unseen(src, path)
         for path, f in list(self.by_path.items()):
             if path not in seen:
                 try:
@@ -465,6 +472,8 @@ class Ingest:
     def _detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""
         if f.path is not None and kind == "rename":
+            # Probe now and for a while: a probe racing a rename cascade (.1 -> .2 ...) can miss one.
+            self._probing[f.path] = (f.src, self.clock.monotonic() + 2 * ROTATE_WAIT)
             self._probe_unseen(f.src, f.path)
         if f.path is not None and self.by_path.get(f.path) is f:
             del self.by_path[f.path]

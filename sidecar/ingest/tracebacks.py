@@ -40,6 +40,7 @@ class _Unit:
 @dataclass(frozen=True, slots=True)
 class Traceback:
     chain: tuple[ExceptionInfo, ...]
+    frames: tuple[Frame, ...] = ()  # frames of the last traceback, even one cut before its exception line
 
     @property
     def final(self) -> ExceptionInfo | None:
@@ -116,9 +117,10 @@ def parse_traceback(lines: list[str]) -> Traceback | None:
         for u in units
         if u.type is not None
     )
-    if not chain:
+    last_frames = tuple(units[-1].frames) if units else ()
+    if not chain and not last_frames:
         return None
-    return Traceback(chain)
+    return Traceback(chain, last_frames)
 
 
 def looks_complete(lines: list[str]) -> bool:
