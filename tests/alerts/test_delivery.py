@@ -177,17 +177,19 @@ async def test_rate_limit_defers_instead_of_dropping(harness: Harness, chat: Fak
     for i in range(4):
         await harness.publish(alerts, "group.new", fingerprint=f"f{i}", title="x", level="ERROR")
     await chat.wait_for("/hook", 2)
-    rows = await until_async(
-        lambda: _pending_count(harness, 2), what="two deferred deliveries")
-    assert all((r["next_attempt_at"].timestamp() - harness.clock.time()) == 30 for r in rows)
+    rows = await until_async(lambda: _deferred(harness, 2), what="two deferred deliveries")
+    assert all(abs(r["next_attempt_at"].timestamp() - harness.clock.time() - 30) < 0.001 for r in rows)
+    assert all(r["attempts"] == 0 for r in rows)  # waiting for the rate limit is not a failed attempt
     await harness.advance(30)
     await chat.wait_for("/hook", 3)
     await harness.advance(30)
     await chat.wait_for("/hook", 4)
 
 
-async def _pending_count(harness: Harness, n: int) -> list[dict[str, object]] | None:
-    rows = [r for r in await harness.delivery_rows() if r["status"] == "pending"]
+async def _deferred(harness: Harness, n: int) -> list[dict[str, object]] | None:
+    now = harness.clock.time()
+    rows = [r for r in await harness.delivery_rows()
+            if r["status"] == "pending" and r["next_attempt_at"].timestamp() > now]
     return rows if len(rows) == n else None
 
 
@@ -249,3 +251,29 @@ async def test_threshold_holds_a_warning_group_until_its_count(harness: Harness,
     alert = chat.at("/hook")[0].json["alerts"][0]
     assert alert["annotations"]["occurrences"] == "3"
     await until(lambda: len(chat.received) == 1)
+
+
+async def test_failing_receiver_shows_in_problems_and_build_wires_public_url(harness: Harness,
+                                                                               chat: FakeChat) -> None:
+    chat.answer("/hook", 500, times=10)
+    config = alerts_config(chat, routes=[only(chat, "hook", group_wait=0)], backoff_base=1, backoff_max=1)
+    alerts = await harness.start(config)
+    assert alerts.problems() == []
+    await harness.publish(alerts, "group.new", fingerprint="f", title="boom", level="ERROR")
+    for n in (1, 2, 3):
+        await chat.wait_for("/hook", n, attempts=True)
+        await until_async(lambda n=n: _row_with(harness, attempts=n), what=f"attempt {n} recorded")
+        await harness.advance(1)
+    (problem,) = alerts.problems()
+    assert problem.startswith("receiver hook: 3 deliveries in a row failed (last: HTTP 500")
+
+    from sidecar.alerts import build
+    from sidecar.app import Sidecar
+    from sidecar.config import Config
+
+    sidecar = Sidecar(Config.model_validate({"server": {"port": 9999}, "alerts": {"rules_file": None}}),
+                      clock=harness.clock)
+    sidecar._store = harness.store
+    built = build(sidecar)
+    assert built.name == "alerts" and built.public_url == "http://127.0.0.1:9999"
+    sidecar._store = None
