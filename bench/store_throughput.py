@@ -1,9 +1,9 @@
 """Stored error events per second: SQLite (the baseline) vs PostgreSQL, same batches, same SQL.
 
-Each batch goes through the hot path of the errors stage: `Store.groups` when that repository
-exists, else the same shape of statements written raw (one transaction per batch: an
-`event_receipts` insert per event for exactly-once, then one upsert per fingerprint that adds
-to `occurrence_count`, and the per-minute occurrence counter).
+Each batch goes through the errors stage's repository, `Store.groups.record_batch` (one
+transaction per batch: exactly-once receipts, count upserts, per-minute counts, loggers and the
+samples ring), with occurrences prepared beforehand so the figure is the store's, not the
+fingerprinter's.
 
 PostgreSQL: `--dsn` to use a server, else a throwaway cluster from the machine's PostgreSQL 15
 binaries (the same helper the tests use). Prints both figures and the ratio.
@@ -18,81 +18,53 @@ import asyncio
 import sys
 import tempfile
 import time
-from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sidecar.clock import utc  # noqa: E402
-from sidecar.ingest.record import ErrorEvent  # noqa: E402
 from sidecar.store.base import Store  # noqa: E402
+from sidecar.store.groups import Occurrence  # noqa: E402
 from sidecar.store.postgres import open_postgres  # noqa: E402
 from sidecar.store.sqlite import open_sqlite  # noqa: E402
 
 T0 = 1_763_900_000.0
 
 
-def make_events(n: int, fingerprints: int) -> list[tuple[ErrorEvent, str]]:
-    out = []
-    for i in range(n):
-        k = i % fingerprints
-        event = ErrorEvent(
-            source="gateway", file="/logs/ws_daemon.log", line=i + 1, offset=i * 200, end_offset=i * 200 + 199,
-            timestamp=utc(T0 + i * 0.01), level="ERROR", logger="src.daemon.ws_server",
-            message=f"provider call failed kind={k} request={i}", raw=f"ERROR provider call failed kind={k}",
-            exception_type=f"ProviderError{k}", exception_message=f"kind {k}",
+def make_occurrences(n: int, fingerprints: int, file: str = "dev:1:bench") -> list[Occurrence]:
+    at = utc(T0)
+    return [
+        Occurrence(
+            event_key=f"{file}@{i * 200}", fingerprint=f"fp{i % fingerprints:04d}", seen_at=at + timedelta(seconds=i * 0.01),
+            title=f"ProviderError{i % fingerprints}: kind <n>", message=f"provider call failed kind={i % fingerprints} request={i}",
+            error_type=f"ProviderError{i % fingerprints}", level="ERROR", logger="src.daemon.ws_server",
+            raw=f"2026-11-23 12:00:00 ERROR src.daemon.ws_server: provider call failed request={i}",
+            source="gateway", file="/logs/ws_daemon.log", line=i + 1,
+            data={"exception": {"type": f"ProviderError{i % fingerprints}", "message": "kind"}},
         )
-        out.append((event, f"fp{k:04d}"))
-    return out
+        for i in range(n)
+    ]
 
 
-async def record_raw(store: Store, batch: list[tuple[ErrorEvent, str]]) -> None:
-    """The groups hot path's statements, for when Store.groups is not there."""
-    now = batch[-1][0].timestamp
-    async with store.db.transaction() as tx:
-        fresh: Counter[str] = Counter()
-        first: dict[str, ErrorEvent] = {}
-        for event, fp in batch:
-            key = f"dev:ino:{event.file}:{event.offset}"
-            if await tx.execute(
-                "INSERT INTO event_receipts (event_key, error_hash, received_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (event_key) DO NOTHING", (key, fp, now)):
-                fresh[fp] += 1
-                first.setdefault(fp, event)
-        for fp in sorted(fresh):  # a fixed order: two replicas never lock rows in opposite orders
-            e = first[fp]
-            await tx.execute(
-                "INSERT INTO error_investigations (id, error_hash, error_message, error_type, created_at, "
-                "occurrence_count, last_occurrence_at, updated_at, level, logger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (error_hash) DO UPDATE SET occurrence_count = error_investigations.occurrence_count "
-                "+ excluded.occurrence_count, last_occurrence_at = excluded.last_occurrence_at, "
-                "updated_at = excluded.updated_at",
-                (f"id-{fp}", fp, e.message, e.exception_type, now, fresh[fp], now, now, e.level, e.logger),
-            )
-            await tx.execute(
-                "INSERT INTO error_occurrences (error_hash, minute, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (error_hash, minute) DO UPDATE SET count = error_occurrences.count + excluded.count",
-                (fp, int(now.timestamp()) // 60, fresh[fp]),
-            )
-
-
-async def run_one(store: Store, events: list[tuple[ErrorEvent, str]], batch: int, writers: int = 1) -> float:
-    batches = [events[i:i + batch] for i in range(0, len(events), batch)]
-    queue: asyncio.Queue[list[tuple[ErrorEvent, str]]] = asyncio.Queue()
+async def run_one(store: Store, occurrences: list[Occurrence], batch: int, writers: int = 1) -> float:
+    batches = [occurrences[i:i + batch] for i in range(0, len(occurrences), batch)]
+    queue: asyncio.Queue[list[Occurrence]] = asyncio.Queue()
     for b in batches:
         queue.put_nowait(b)
 
     async def worker() -> None:
         while not queue.empty():
-            await record_raw(store, queue.get_nowait())
+            b = queue.get_nowait()
+            await store.groups.record_batch(b, at=b[-1].seen_at)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(writers)))
     elapsed = time.perf_counter() - start
     row = await store.db.fetchone("SELECT SUM(occurrence_count) AS n FROM error_investigations")
-    assert row is not None and int(row["n"]) == len(events), f"counted {row}, expected {len(events)}"
-    return len(events) / elapsed
+    assert row is not None and int(row["n"]) == len(occurrences), f"counted {row}, expected {len(occurrences)}"
+    return len(occurrences) / elapsed
 
 
 async def main() -> int:
@@ -102,8 +74,9 @@ async def main() -> int:
     ap.add_argument("--fingerprints", type=int, default=50)
     ap.add_argument("--dsn", help="PostgreSQL DSN (default: a throwaway local cluster)")
     args = ap.parse_args()
-    events = make_events(args.events, args.fingerprints)
-    print(f"{args.events} events, batches of {args.batch}, {args.fingerprints} fingerprints; path: raw hot-path SQL")
+    events = make_occurrences(args.events, args.fingerprints)
+    print(f"{args.events} events, batches of {args.batch}, {args.fingerprints} fingerprints; "
+          "path: Store.groups.record_batch")
 
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = await open_sqlite(str(Path(tmp) / "bench.db"))
