@@ -21,6 +21,7 @@ GROUP_REGRESSED = "group.regressed"
 GROUP_UPDATED = "group.updated"
 GROUP_STATUS = "group.status"
 DIAGNOSIS_READY = "diagnosis.ready"
+DIAGNOSIS_LLM_PAUSED = "diagnosis.llm_paused"  # LLM circuit opened: quota exhausted, auth failed, provider down
 ROLLOUT_TRANSITION = "rollout.transition"
 ROLLOUT_GATE_FAILED = "rollout.gate_failed"
 ROLLOUT_ROLLBACK = "rollout.rollback"

@@ -24,7 +24,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from ..bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
+from ..bus import (
+    DIAGNOSIS_LLM_PAUSED,
+    DIAGNOSIS_READY,
+    GROUP_NEW,
+    GROUP_REGRESSED,
+    GROUP_UPDATED,
+    Bus,
+    BusEvent,
+)
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
 from ..store.base import Row, Store, StoreError
@@ -89,6 +97,7 @@ class DiagnosisService:
         self._sub = None
         self.store_failures = 0
         self._provider_warned: set[str] = set()
+        self._paused_announced: float | None = None
 
     # --- identity of a diagnosis ----------------------------------------------------------------
 
@@ -342,6 +351,7 @@ class DiagnosisService:
             wait = max(exc.retry_after or 0.0, self.config.retry_interval * (2 ** min(attempts - 1, 6)))
             outcome = "quota" if isinstance(exc, QuotaExceeded) else "unavailable"
             self._count("kimi", outcome)
+            self._announce_pause()
             log.warning("Kimi diagnosis of %s deferred (%s); %s", fp, exc.reason,
                         "giving up until a manual re-run" if give_up else f"retry in {wait:.0f}s")
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome=outcome,
@@ -373,6 +383,18 @@ class DiagnosisService:
                 category=diag.category, confidence=diag.confidence, source=diag.source, model=diag.model,
                 rule=diag.rule,
             )
+
+    def _announce_pause(self) -> None:
+        """Publish once per circuit opening, so alerts can page ops (a quota error needs a human)."""
+        breaker = self.llm.breaker if self.llm is not None else None
+        if breaker is None or not breaker.is_open() or breaker.opened_at == self._paused_announced:
+            return
+        self._paused_announced = breaker.opened_at
+        self.bus.publish(
+            DIAGNOSIS_LLM_PAUSED, self.clock.time(), reason=breaker.reason, model=self.llm.model if self.llm else None,
+            retry_in=round(breaker.seconds_until_retry(), 1),
+            quota=bool(breaker.reason and "quota" in breaker.reason),
+        )
 
     def _count(self, source: str, outcome: str) -> None:
         if self.telemetry is not None:

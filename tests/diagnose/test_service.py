@@ -5,7 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from sidecar.bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
+from sidecar.bus import (
+    DIAGNOSIS_LLM_PAUSED,
+    DIAGNOSIS_READY,
+    GROUP_NEW,
+    GROUP_REGRESSED,
+    GROUP_UPDATED,
+    Bus,
+    BusEvent,
+)
 from sidecar.config import DiagnosisConfig
 from sidecar.diagnose.kimi import KimiClient
 from sidecar.diagnose.rules import load_rules
@@ -157,7 +165,10 @@ async def test_llm_down_rules_stored_now_and_retried_from_durable_state(sqlite_s
 async def test_quota_pauses_llm_and_says_so(sqlite_store, rclock, fake_llm):
     fake_llm.then(error(429, "exceeded_current_quota_error", "insufficient balance"))
     await seed_group(sqlite_store, FP, PGRST)
-    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, quota_cooldown=3600))
+    await seed_group(sqlite_store, "b" * 32, "kimi upload returned no file ID")
+    bus = Bus()
+    paused = bus.subscribe({DIAGNOSIS_LLM_PAUSED})
+    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, quota_cooldown=3600), bus=bus)
     await svc.on_event(ev(GROUP_NEW))
     fp, _ = svc.queue.get_nowait()
     await svc.run(fp)
@@ -166,6 +177,16 @@ async def test_quota_pauses_llm_and_says_so(sqlite_store, rclock, fake_llm):
     assert (claim["next_attempt_at"].timestamp() - rclock.time()) >= 3600
     assert any("circuit open" in p and "quota" in p for p in svc.problems())
     assert len(fake_llm.requests) == 1
+    # a second group meanwhile: nothing sent, deferred until the circuit closes, announced only once
+    await svc.on_event(ev(GROUP_NEW, fp="b" * 32))
+    await svc.run(svc.queue.get_nowait()[0])
+    assert len(fake_llm.requests) == 1
+    claim_b = await sqlite_store.diagnoses.claim("b" * 32)
+    assert claim_b["state"] == "failed" and "circuit open" in claim_b["last_error"]
+    assert (claim_b["next_attempt_at"].timestamp() - rclock.time()) >= 3599
+    event = paused.queue.get_nowait()
+    assert event.data["quota"] is True and "quota" in event.data["reason"]
+    assert paused.queue.empty()
     await svc.stop()
 
 
