@@ -277,3 +277,17 @@ async def test_failing_receiver_shows_in_problems_and_build_wires_public_url(har
     built = build(sidecar)
     assert built.name == "alerts" and built.public_url == "http://127.0.0.1:9999"
     sidecar._store = None
+
+
+async def test_connection_refused_is_retried_and_the_url_stays_secret(harness: Harness, chat: FakeChat) -> None:
+    from tests.conftest import find_free_port
+
+    dead = f"http://127.0.0.1:{find_free_port()}/services/T000/B000/s3cr3tpath"
+    config = alerts_config(chat, routes=[only(chat, "slack", group_wait=0)])
+    config.receivers[0].url = dead
+    alerts = await harness.start(config)
+    await harness.publish(alerts, "group.new", fingerprint="f", title="boom", level="ERROR")
+    row = await until_async(lambda: _row_with(harness, attempts=1), what="connection error recorded")
+    assert row["status"] == "pending" and row["http_status"] is None
+    assert row["last_error"].startswith("ClientConnectorError") and "s3cr3tpath" not in row["last_error"]
+    assert harness.telemetry.alert_deliveries.labels(channel="slack", outcome="retry")._value.get() == 1
