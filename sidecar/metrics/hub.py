@@ -105,6 +105,8 @@ class MetricsHub:
                 await source.poll()
             except OSError as exc:  # a file system hiccup must not end the stream
                 log.warning("jsonl stream %s: poll failed: %s", source.name, exc)
+            except Exception:
+                log.exception("jsonl stream %s: poll crashed; retrying next interval", source.name)
             await self.clock.sleep(source.config.poll_interval)
 
     async def stop(self) -> None:

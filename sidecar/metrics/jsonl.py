@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 READ_BUDGET = 8 * 1024 * 1024  # bytes per file per poll: bounds the time one poll can take
 MAX_STRING = 256
+SKEW_LIMIT = 300.0  # seconds between a record's timestamp and the clock before it is suspicious
 
 
 # --- records --------------------------------------------------------------------------------
@@ -180,6 +181,7 @@ class JsonlSource:
         self.records = 0
         self.skipped = 0
         self.malformed = 0
+        self.skewed = 0
         self.last_error: str | None = None
         self._logged: set[str] = set()
 
@@ -202,9 +204,21 @@ class JsonlSource:
             self.skipped += 1
             return False
         if t is None:
+            now = self.clock.time()
             t = parse_timestamp(record.get(self.config.timestamp_field))
-        if t is None:
-            t = self.clock.time()
+            if t is None:
+                t = now
+            elif abs(t - now) > SKEW_LIMIT:
+                # A zone mix-up (local time written as if UTC) or a wrong clock: say so once. A
+                # future stamp would keep the record out of every window, so it gets arrival time.
+                self.skewed += 1
+                if "skew" not in self._logged:
+                    self._logged.add("skew")
+                    log.warning("jsonl stream %s: record timestamp %+.0fs from the sidecar's clock "
+                                "(naive timestamps are read as UTC); further ones are only counted",
+                                self.name, t - now)
+                if t > now:
+                    t = now
         self.window.add(t, compact_record(record, self._drop))
         self.records += 1
         return True
@@ -371,6 +385,7 @@ class JsonlSource:
             "records": self.records,
             "skipped": self.skipped,
             "malformed": self.malformed,
+            "clock_skewed": self.skewed,
             "in_window": len(self.window.records),
             "evicted": self.window.evicted,
             "last_error": self.last_error,

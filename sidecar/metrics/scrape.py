@@ -176,7 +176,11 @@ class Scraper:
     async def run(self) -> None:
         """Scrape every interval until cancelled."""
         while True:
-            await self.scrape_once()
+            try:
+                await self.scrape_once()
+            except Exception as exc:  # a bug of ours must not end scraping for good: count, log, go on
+                log.exception("target %s: scrape crashed", self.name)
+                self._failed(ScrapeError("internal", f"{type(exc).__name__}: {exc}"))
             await self.clock.sleep(self.target.interval)
 
     def status(self, now: float) -> dict[str, Any]:

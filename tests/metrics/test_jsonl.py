@@ -149,3 +149,13 @@ async def test_records_without_timestamp_use_arrival_time_and_window_is_bounded(
     clock.advance(3600)
     await src.poll()
     assert len(src.window.records) == 0  # older than the retention
+
+
+async def test_future_timestamps_get_arrival_time(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "metrics.jsonl"
+    # local time (UTC+11) written without a zone, as if it were UTC: 11 h in the future
+    write(path, rec(1, t=NOW + 11 * 3600), rec(2, t=NOW - 3600))
+    src = source(path, clock)
+    assert await src.poll() == 2
+    assert [t for t, _ in src.window.records] == [NOW, pytest.approx(NOW - 3600)]
+    assert src.skewed == 2 and src.status()["clock_skewed"] == 2
