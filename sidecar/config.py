@@ -115,6 +115,17 @@ class StoreConfig(Strict):
     connect_timeout: float = Field(default=10.0, gt=0, le=300)  # postgres/supabase: wait for a connection
     spool_retry_max: float = Field(default=30.0, gt=0)  # seconds between store probes while spooling (max)
 
+    @model_validator(mode="after")
+    def _backend_settings(self) -> StoreConfig:
+        if self.backend == "postgres" and self.dsn is None:
+            raise ValueError("backend 'postgres' needs dsn (a libpq connection string or postgresql:// URL)")
+        if self.backend == "supabase":
+            if not self.supabase_url or self.supabase_key is None:
+                raise ValueError("backend 'supabase' needs supabase_url and supabase_key (the service-role key)")
+            if not self.supabase_url.startswith(("https://", "http://")):
+                raise ValueError(f"supabase_url must be an http(s) URL, got {self.supabase_url!r}")
+        return self
+
 
 # --- errors (grouping) --------------------------------------------------------------------------
 
