@@ -133,7 +133,7 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
     return DiagnosisInput(
         fingerprint=fingerprint,
         message=m.group("msg"),
-        level=m.group("level").replace("WARN", "WARNING").replace("WARNINGING", "WARNING"),
+        level="WARNING" if m.group("level") == "WARN" else m.group("level"),
         logger=m.group("logger"),
         exception_type=exc_type,
         exception_message=exc_msg,

@@ -36,6 +36,8 @@ from .prompt import PROMPT_VERSION, InvalidAnswer, build_prompt, parse_answer, r
 log = logging.getLogger(__name__)
 
 QUOTA_ERROR = "exceeded_current_quota_error"
+# Moonshot's balance error, and OpenAI's name for the same condition on compatible endpoints.
+QUOTA_ERRORS = (QUOTA_ERROR, "insufficient_quota")
 
 
 class LLMError(Exception):
@@ -88,10 +90,10 @@ def retry_after_seconds(headers: Any, now: float) -> float | None:
 
 def is_quota_error(exc: openai.APIStatusError) -> bool:
     """Moonshot's envelope is {"error": {"type": ..., "message": ...}}; the SDK unwraps it into body/type."""
-    if getattr(exc, "type", None) == QUOTA_ERROR or getattr(exc, "code", None) == QUOTA_ERROR:
+    if getattr(exc, "type", None) in QUOTA_ERRORS or getattr(exc, "code", None) in QUOTA_ERRORS:
         return True
-    body = exc.body
-    return QUOTA_ERROR in (str(body) if body is not None else "") or QUOTA_ERROR in str(exc)
+    text = f"{exc.body if exc.body is not None else ''} {exc}"
+    return any(q in text for q in QUOTA_ERRORS)
 
 
 class KimiClient:

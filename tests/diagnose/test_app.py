@@ -52,3 +52,22 @@ async def test_quota_exhaustion_shows_on_readyz(tmp_path, fake_llm, clock):
             assert 'sidecar_diagnoses_total{outcome="quota",source="kimi"} 1.0' in metrics
     finally:
         await sidecar.stop()
+
+
+async def test_a_bad_rules_file_fails_the_start(tmp_path, clock):
+    import pytest
+
+    from sidecar.config import ConfigError
+
+    bad = tmp_path / "diagnoses.yaml"
+    bad.write_text("rules:\n  - id: x\n    match: {message: '(unclosed'}\n")
+    config = Config.model_validate({
+        "server": {"host": "127.0.0.1", "port": find_free_port()},
+        "store": {"path": str(tmp_path / "sidecar.db")},
+        "diagnosis": {"rules_file": str(bad)}, "rollouts_file": None, "alerts": {"rules_file": None},
+    })
+    sidecar = Sidecar(config, clock=clock)
+    with pytest.raises(ConfigError) as info:
+        await sidecar.start(serve=False)
+    await sidecar.stop()
+    assert "rules[0].match.message: not a valid regular expression" in info.value.problems[0]
