@@ -15,7 +15,8 @@ class MetricsError(Exception):
 
 class ScrapeError(MetricsError):
     """A scrape failed; `reason` is one of timeout, connection, http_status, too_large, parse,
-    bad_json, decode."""
+    bad_json, internal (a bug of ours, caught so scraping goes on). `series_limit` is also counted
+    under sidecar_scrape_errors_total, for a successful scrape whose new series hit the cap."""
 
 
 class ParseError(ScrapeError):
