@@ -32,6 +32,7 @@ FLASH = {
     "rediagnose_busy": "A diagnosis of this group is already running: reload in a moment.",
     "login": "Logged in: actions are enabled.",
     "logout": "Logged out.",
+    "start": "Started at the first stage.",
     "approve": "Approved: the rollout may promote past this stage.",
     "promote": "Promoted to the next stage.",
     "pause": "Paused.",
@@ -51,6 +52,7 @@ def environment() -> jinja2.Environment:
     env.filters["time"] = v.fmt_time
     env.filters["count"] = v.fmt_count
     env.filters["duration"] = v.fmt_duration
+    env.filters["pct"] = v.fmt_percent
     return env
 
 

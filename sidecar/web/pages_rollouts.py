@@ -1,31 +1,160 @@
-"""Rollout pages (/rollouts, /rollouts/{name}) and their actions (approve, promote, pause, resume,
-rollback with a confirmation step). Filled in as the rollouts stage lands; until then each
-configured rollout is listed from the config and the pages say the stage is not running.
+"""Rollout pages (/rollouts, /rollouts/{name}) and their actions.
+
+The data is the rollout stage's own view (`sidecar.rollout.views`, the same dicts the JSON API
+serves); actions call `RolloutController.act`, as POST /api/rollouts/{name}/{action} does.
+Rollback has a confirmation step without JavaScript: GET /rollouts/{name}/rollback shows a form
+with a required checkbox, and the POST refuses (400) unless the box was ticked.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .pages_base import render, repo, sidecar_of
+from ..store.base import StoreError
+from .pages_base import guard_action, render, see_other, sidecar_of
+
+if TYPE_CHECKING:
+    from ..app import Sidecar
 
 log = logging.getLogger(__name__)
 
+ACTIONS = ("start", "approve", "promote", "pause", "resume", "rollback")
+VERDICT_RANK = {"fail": 0, "error": 1, "inconclusive": 2, "pass": 3}
+MAX_REASON = 500
+
 
 def routes() -> list[web.AbstractRouteDef]:
-    return [web.get("/rollouts", rollouts_page)]
+    return [
+        web.get("/rollouts", rollouts_page),
+        web.get("/rollouts/{name}", rollout_page),
+        web.get("/rollouts/{name}/rollback", rollback_confirm),
+        web.post("/rollouts/{name}/{action}", rollout_action),
+    ]
 
 
-async def summaries(sidecar: Any) -> dict[str, Any]:
-    rollouts = sidecar.config.rollouts
-    if not rollouts or repo(sidecar, "rollouts") is None:
+def _controller(sidecar: Sidecar) -> Any | None:
+    return sidecar.component("rollouts")
+
+
+def worst_verdict(verdicts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The verdict that matters most on a summary line: a failure before an error before
+    inconclusive before pass; among equals, a trigger (it rolls back) before a gate."""
+    if not verdicts:
+        return None
+    return min(verdicts, key=lambda v: (VERDICT_RANK.get(v.get("verdict", ""), 9), v.get("role") != "trigger"))
+
+
+async def summaries(sidecar: Sidecar) -> dict[str, Any]:
+    """Every configured rollout with its state and worst current verdict, for the overview."""
+    controller = _controller(sidecar)
+    if controller is None or not controller.configs:
         return {"configured": False, "rows": []}
-    return {"configured": True, "rows": []}
+    from ..rollout.views import detail
+
+    rows = []
+    try:
+        for name in controller.configs:
+            d = await detail(controller, name, history=1)
+            rows.append({
+                "name": name,
+                "state": d["state"],
+                "percent": d["percent"],
+                "stage_index": d["stage"],
+                "stages": d["stages"],
+                "decision": d["decision"],
+                "worst": worst_verdict(d["gates"] + d["triggers"]),
+            })
+    except StoreError as exc:
+        return {"configured": True, "rows": [], "error": str(exc)}
+    return {"configured": True, "rows": rows}
 
 
 async def rollouts_page(request: web.Request) -> web.Response:
     sidecar = sidecar_of(request)
     return render(request, "rollouts.html", summary=await summaries(sidecar))
+
+
+async def _detail(sidecar: Sidecar, name: str) -> dict[str, Any] | None:
+    controller = _controller(sidecar)
+    if controller is None or name not in controller.configs:
+        return None
+    from ..rollout.state import ALLOWED
+    from ..rollout.views import detail
+
+    d = await detail(controller, name)
+    d["allowed"] = {action: d["state"] in ALLOWED[action] for action in ACTIONS}
+    d["timeline"] = _timeline(d)
+    return d
+
+
+def _timeline(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each stage of the plan marked done / current / ahead (or failed, on a rollback)."""
+    out = []
+    for i, stage in enumerate(d["plan"]):
+        if d["state"] == "complete" or i < d["stage"]:
+            mark = "done"
+        elif i == d["stage"] and d["state"] in ("rolling_back", "rolled_back"):
+            mark = "failed"
+        elif i == d["stage"] and d["state"] != "idle":
+            mark = "current"
+        else:
+            mark = "ahead"
+        out.append({**stage, "index": i, "mark": mark})
+    return out
+
+
+async def rollout_page(request: web.Request) -> web.Response:
+    sidecar = sidecar_of(request)
+    name = request.match_info["name"]
+    try:
+        d = await _detail(sidecar, name)
+    except StoreError as exc:
+        return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back="/rollouts")
+    if d is None:
+        return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
+    return render(request, "rollout_detail.html", r=d)
+
+
+async def rollback_confirm(request: web.Request) -> web.Response:
+    sidecar = sidecar_of(request)
+    name = request.match_info["name"]
+    d = await _detail(sidecar, name)
+    if d is None:
+        return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
+    return render(request, "rollback_confirm.html", r=d, error=None)
+
+
+async def rollout_action(request: web.Request) -> web.Response:
+    from ..rollout.state import Conflict, InvalidTransition, UnknownRollout
+
+    sidecar = sidecar_of(request)
+    name = request.match_info["name"]
+    action = request.match_info["action"]
+    back = f"/rollouts/{name}"
+    controller = _controller(sidecar)
+    if action not in ACTIONS or controller is None or name not in controller.configs:
+        return render(request, "not_found.html", status=404, what=f"No rollout action {name}/{action}.",
+                      back="/rollouts")
+    refused = await guard_action(request, back)
+    if refused is not None:
+        return refused
+    form = await request.post()
+    raw_reason = form.get("reason")
+    reason = (raw_reason.strip()[:MAX_REASON] or None) if isinstance(raw_reason, str) else None
+    if action == "rollback" and form.get("confirm") != "yes":
+        d = await _detail(sidecar, name)
+        return render(request, "rollback_confirm.html", status=400, r=d,
+                      error="Tick the box to confirm the rollback.")
+    try:
+        await controller.act(name, action, actor="dashboard", reason=reason)
+    except UnknownRollout:
+        return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
+    except (InvalidTransition, Conflict) as exc:
+        return render(request, "refused.html", status=409, reason=str(exc), back=back)
+    except StoreError as exc:
+        log.warning("rollout action failed: %s", exc, extra={"rollout": name, "action": action})
+        return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
+    return see_other(back, action)

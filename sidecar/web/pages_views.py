@@ -116,6 +116,14 @@ def fmt_duration(seconds: float | None) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def fmt_percent(value: Any) -> str:
+    """12.5 -> '12.5%', 10.0 -> '10%'; None -> '—'."""
+    try:
+        return f"{float(value):.3g}%"
+    except (TypeError, ValueError):
+        return "—"
+
+
 def fmt_count(n: Any) -> str:
     try:
         v = int(n)

@@ -144,3 +144,20 @@ async def page(browser: Any) -> AsyncIterator[Callable[[str], Awaitable[Watched]
     finally:
         for context in contexts:
             await context.close()
+
+
+async def ensure_rollouts(running: Running, measure: Any) -> Any:
+    """The rollouts controller of this sidecar, measuring through `measure`. app.py builds it when
+    the rollouts stage is wired; until then the test adds it the way app.py will."""
+    controller = running.sidecar.component("rollouts")
+    if controller is None:
+        from sidecar.rollout import build
+
+        controller = build(running.sidecar, measure=measure)
+        await controller.start()
+        running.sidecar.components.append(controller)
+    else:
+        from sidecar.rollout.controller import as_measure
+
+        controller.measure = as_measure(measure)
+    return controller

@@ -93,3 +93,57 @@ def numbered_events(n: int, ts: float, *, start: int = 0, offset: int = 0) -> li
             f"app.errors.Failure{i}Error: handler {i} failed\n"
         )
     return parse("".join(lines), offset=offset, file_key=f"numbered-{start}")
+
+
+# --- rollouts -------------------------------------------------------------------------------------
+
+ROLLOUT = "async-upload"
+
+
+def rollout_config(hook_command: list[str] | None = None) -> dict:
+    """The gateway's async-upload plan (1 -> 10 -> 50 -> 100 %), gates and triggers from its rollout doc."""
+    canary = {"execution_type": "async"}
+    success = {"source": "jsonl", "stream": "rollout", "function": "success_rate", "where": canary}
+    errors = {"source": "jsonl", "stream": "rollout", "function": "error_rate", "where": canary}
+    p95 = {"source": "jsonl", "stream": "rollout", "function": "quantile", "quantile": 0.95,
+           "field": "duration_ms", "where": canary}
+    p95_base = {**p95, "where": {"execution_type": "sync"}}
+    stages = [
+        {"percent": pct, "hold": 300, "min_samples": n,
+         "gates": [{"name": "success_rate", "metric": success, "op": ">=", "threshold": rate, "min_samples": n},
+                   {"name": "latency_p95", "metric": p95, "op": "<=", "threshold": 1.2, "relative_to": p95_base}]}
+        for pct, n, rate in ((1, 100, 0.995), (10, 500, 0.99), (50, 2000, 0.985), (100, 5000, 0.98))
+    ]
+    cfg = {
+        "name": ROLLOUT,
+        "flag": "ASYNC_UPLOAD_ROLLOUT",
+        "stages": stages,
+        "triggers": [{"name": "error_rate", "metric": errors, "op": ">", "threshold": 0.05, "min_samples": 50}],
+        "interval": 10,
+    }
+    if hook_command:
+        cfg["hooks"] = [{"kind": "rollback", "command": hook_command, "retries": 0}]
+    return cfg
+
+
+class FakeTraffic:
+    """Measurements as the metrics stage would report them: success/error proportions with
+    counts, p95 latency per variant. Tests set the numbers; the gates do the deciding."""
+
+    def __init__(self, requests: int = 0, errors: int = 0, p95_canary: float = 120.0, p95_base: float = 110.0):
+        self.requests, self.errors, self.p95_canary, self.p95_base = requests, errors, p95_canary, p95_base
+
+    async def measure(self, spec, window):  # noqa: ANN001, ANN201 - the MeasureFn protocol
+        from sidecar.metrics.model import Measurement
+
+        n, bad = self.requests, self.errors
+        if spec.function == "quantile":
+            value = self.p95_base if spec.where.get("execution_type") == "sync" else self.p95_canary
+            return Measurement(value, max(n, 1))
+        if n == 0:
+            return Measurement(None, 0, 0, "no records in window")
+        if spec.function == "success_rate":
+            return Measurement((n - bad) / n, n, n - bad)
+        if spec.function == "error_rate":
+            return Measurement(bad / n, n, bad)
+        return Measurement(float(n), n)
