@@ -14,38 +14,27 @@ claim row decides (INSERT ... ON CONFLICT DO NOTHING, UPDATE ... WHERE state ...
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import os
 import socket
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from ..bus import (
-    DIAGNOSIS_LLM_PAUSED,
-    DIAGNOSIS_READY,
-    GROUP_NEW,
-    GROUP_REGRESSED,
-    GROUP_UPDATED,
-    Bus,
-    BusEvent,
-)
+from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
-from ..store.base import Row, Store, StoreError
+from ..store.base import Store, StoreError
 from ..telemetry import Telemetry
-from .context import input_from_store
-from .kimi import InvalidAnswerError, KimiClient, LLMRejected, LLMUnavailable, QuotaExceeded
+from .kimi import KimiClient
 from .model import Diagnosis
 from .rules import RuleSet
+from .runner import DiagnosisRunner, Provider
 from .trigger import OccurrenceWindow, should_diagnose
 
 log = logging.getLogger(__name__)
 
-Provider = Callable[[], Any | Awaitable[Any]]
 MAX_CANDIDATES = 10_000
 MAX_SETTLED = 50_000
 
@@ -86,8 +75,6 @@ class DiagnosisService:
         self.llm = llm
         self.telemetry = telemetry
         self.owner = owner or new_owner()
-        self.rollout_state = rollout_state
-        self.gateway_metrics = gateway_metrics
         self.rules_problem = rules_problem
         self.queue: asyncio.Queue[tuple[str, int | None]] = asyncio.Queue(maxsize=config.queue_size)
         self._inflight: set[str] = set()
@@ -96,15 +83,15 @@ class DiagnosisService:
         self._tasks: list[asyncio.Task[None]] = []
         self._sub = None
         self.store_failures = 0
-        self._provider_warned: set[str] = set()
-        self._paused_announced: float | None = None
+        self.runner = DiagnosisRunner(
+            config=config, store=store, bus=bus, clock=clock, rules=rules, llm=llm, telemetry=telemetry,
+            owner=self.owner, rollout_state=rollout_state, gateway_metrics=gateway_metrics,
+        )
 
     # --- identity of a diagnosis ----------------------------------------------------------------
 
     def cache_key(self, fingerprint: str) -> str:
-        if self.llm is None:
-            return f"{fingerprint}:rules"
-        return f"{fingerprint}:{self.llm.model}:{self.llm.prompt_version}"
+        return self.runner.cache_key(fingerprint)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -311,109 +298,10 @@ class DiagnosisService:
         )
         if claim is None:
             return None
-        return await self._diagnose(claim)
-
-    async def _diagnose(self, claim: Row) -> Diagnosis | None:
-        repo = self.store.diagnoses
-        fp = claim["error_hash"]
-        generation = int(claim["generation"])
-        inp = await input_from_store(self.store, fp, context_lines=self.config.context_lines)
-        if inp is None:
-            # The group row is not there (yet): try again later rather than diagnose nothing.
-            await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome="no_group",
-                              last_error="group not found in the store",
-                              next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
-            return None
-        rules_diag = self.rules.diagnose(inp)
-        first_attempt = claim["outcome"] is None
-        if first_attempt:
-            await self._store_result(fp, rules_diag, replace_llm=False, cache_key=f"{fp}:rules")
-        if self.llm is None:
-            await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="rules",
-                              cache_key=self.cache_key(fp))
-            self._remember(fp, generation)
-            return rules_diag
-        key = self.cache_key(fp)
-        if claim["reason"] in ("new", "retry"):
-            cached = await repo.cached(key)
-            if cached is not None:
-                diag = Diagnosis.model_validate(cached["result"])
-                await repo.set_current(fp, diag, utc(self.clock.time()))
-                await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="cached", cache_key=key)
-                self._remember(fp, generation)
-                return diag
-        rollout, metrics = await self._provided("rollout_state"), await self._provided("gateway_metrics")
-        try:
-            diag = await self.llm.diagnose(inp, rules_diag, rollout=rollout, metrics=metrics)
-        except LLMUnavailable as exc:
-            attempts = int(claim["attempts"])
-            give_up = attempts >= self.config.max_attempts
-            wait = max(exc.retry_after or 0.0, self.config.retry_interval * (2 ** min(attempts - 1, 6)))
-            outcome = "quota" if isinstance(exc, QuotaExceeded) else "unavailable"
-            self._count("kimi", outcome)
-            self._announce_pause()
-            log.warning("Kimi diagnosis of %s deferred (%s); %s", fp, exc.reason,
-                        "giving up until a manual re-run" if give_up else f"retry in {wait:.0f}s")
-            await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome=outcome,
-                              last_error=exc.reason,
-                              next_attempt_at=None if give_up else utc(self.clock.time() + wait))
-            return rules_diag
-        except (InvalidAnswerError, LLMRejected) as exc:
-            outcome = "invalid" if isinstance(exc, InvalidAnswerError) else "rejected"
-            self._count("kimi", outcome)
-            log.warning("Kimi diagnosis of %s unusable (%s): the rules diagnosis stands", fp, exc)
-            await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome=outcome,
-                              cache_key=key, last_error=str(exc)[:500])
-            self._remember(fp, generation)
-            return rules_diag
-        await self._store_result(fp, diag, replace_llm=True, cache_key=key)
-        await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="kimi", cache_key=key)
-        self._remember(fp, generation)
-        return diag
-
-    async def _store_result(self, fp: str, diag: Diagnosis, *, replace_llm: bool, cache_key: str) -> None:
-        repo = self.store.diagnoses
-        at = utc(self.clock.time())
-        await repo.add(fp, cache_key, diag, at)
-        current = await repo.set_current(fp, diag, at, replace_llm=replace_llm)
-        self._count(diag.source, "ok")
-        if current:
-            self.bus.publish(
-                DIAGNOSIS_READY, self.clock.time(), fingerprint=fp, summary=diag.summary, severity=diag.severity,
-                category=diag.category, confidence=diag.confidence, source=diag.source, model=diag.model,
-                rule=diag.rule,
-            )
-
-    def _announce_pause(self) -> None:
-        """Publish once per circuit opening, so alerts can page ops (a quota error needs a human)."""
-        breaker = self.llm.breaker if self.llm is not None else None
-        if breaker is None or not breaker.is_open() or breaker.opened_at == self._paused_announced:
-            return
-        self._paused_announced = breaker.opened_at
-        self.bus.publish(
-            DIAGNOSIS_LLM_PAUSED, self.clock.time(), reason=breaker.reason, model=self.llm.model if self.llm else None,
-            retry_in=round(breaker.seconds_until_retry(), 1),
-            quota=bool(breaker.reason and "quota" in breaker.reason),
-        )
-
-    def _count(self, source: str, outcome: str) -> None:
-        if self.telemetry is not None:
-            self.telemetry.diagnoses.labels(source, outcome).inc()
-
-    async def _provided(self, attr: str) -> Any:
-        provider = getattr(self, attr)
-        if provider is None:
-            return None
-        try:
-            value = provider()
-            if inspect.isawaitable(value):
-                value = await asyncio.wait_for(value, timeout=2.0)
-            return value
-        except Exception as exc:  # a context provider must never block a diagnosis
-            if attr not in self._provider_warned:
-                self._provider_warned.add(attr)
-                log.warning("diagnosis context provider %s failed: %s", attr, exc)
-            return None
+        diagnosis, settled = await self.runner.run_claim(claim)
+        if settled:
+            self._remember(fingerprint, int(claim["generation"]))
+        return diagnosis
 
     # --- on demand ------------------------------------------------------------------------------
 

@@ -255,3 +255,27 @@ async def test_context_lines_read_from_the_file_when_not_stored(sqlite_store, rc
     user = fake_llm.requests[0]["messages"][1]["content"]
     assert "step 29" in user and "step 25" in user and "step 24" not in user
     assert "kimi-upload-no-file-id" in user
+
+
+async def test_cached_llm_diagnosis_is_reused_for_the_same_model_and_prompt(sqlite_store, rclock, fake_llm):
+    fake_llm.then(good())
+    await seed_group(sqlite_store, FP, PGRST)
+    svc = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url))
+    await svc.on_event(ev(GROUP_NEW))
+    assert (await svc.run(svc.queue.get_nowait()[0])).source == "kimi"
+    # the claim is lost (e.g. a table cleaned by hand): the same fingerprint, model and prompt hit the cache
+    await sqlite_store.db.execute("DELETE FROM diagnosis_claims WHERE error_hash = ?", (FP,))
+    svc2 = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url), owner="b")
+    await svc2.on_event(ev(GROUP_NEW))
+    diag = await svc2.run(svc2.queue.get_nowait()[0])
+    assert diag.source == "kimi" and len(fake_llm.requests) == 1
+    assert (await sqlite_store.diagnoses.claim(FP))["outcome"] == "cached"
+    # another model is another cache key: asked again
+    await sqlite_store.db.execute("DELETE FROM diagnosis_claims WHERE error_hash = ?", (FP,))
+    fake_llm.then(good())
+    svc3 = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url, model="kimi-k2-0905-preview"), owner="c")
+    await svc3.on_event(ev(GROUP_NEW))
+    await svc3.run(svc3.queue.get_nowait()[0])
+    assert len(fake_llm.requests) == 2 and fake_llm.requests[1]["model"] == "kimi-k2-0905-preview"
+    for s in (svc, svc2, svc3):
+        await s.stop()

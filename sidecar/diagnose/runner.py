@@ -1,0 +1,166 @@
+"""One diagnosis of one claimed group: input from the store, rules diagnosis stored at once, then
+Kimi (when configured) under its cost and reliability policy, result stored and announced.
+
+The service (service.py) decides *when* a group is diagnosed and makes sure only one worker in
+one replica holds its claim; this module decides *what* happens once the claim is held, and how
+the claim is finished: done, or failed with the time of the next attempt (durable retry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ..bus import DIAGNOSIS_LLM_PAUSED, DIAGNOSIS_READY, Bus
+from ..clock import Clock, utc
+from ..config import DiagnosisConfig
+from ..store.base import Row, Store
+from ..telemetry import Telemetry
+from .context import input_from_store
+from .kimi import InvalidAnswerError, KimiClient, LLMRejected, LLMUnavailable, QuotaExceeded
+from .model import Diagnosis
+from .rules import RuleSet
+
+log = logging.getLogger(__name__)
+
+Provider = Callable[[], Any | Awaitable[Any]]
+
+
+class DiagnosisRunner:
+    def __init__(
+        self,
+        *,
+        config: DiagnosisConfig,
+        store: Store,
+        bus: Bus,
+        clock: Clock,
+        rules: RuleSet,
+        llm: KimiClient | None,
+        telemetry: Telemetry | None,
+        owner: str,
+        rollout_state: Provider | None = None,
+        gateway_metrics: Provider | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+        self.rules = rules
+        self.llm = llm
+        self.telemetry = telemetry
+        self.owner = owner
+        self.rollout_state = rollout_state
+        self.gateway_metrics = gateway_metrics
+        self._provider_warned: set[str] = set()
+        self._paused_announced: float | None = None
+
+    def cache_key(self, fingerprint: str) -> str:
+        """What a diagnosis was made with: the same group, model and prompt version give the same answer."""
+        if self.llm is None:
+            return f"{fingerprint}:rules"
+        return f"{fingerprint}:{self.llm.model}:{self.llm.prompt_version}"
+
+    async def run_claim(self, claim: Row) -> tuple[Diagnosis | None, bool]:
+        """Diagnose a claim this owner holds (state running) and finish it.
+
+        Returns the diagnosis now current (None when the group is missing) and whether the claim
+        is settled (done), so the caller can stop watching the group.
+        """
+        repo = self.store.diagnoses
+        fp = claim["error_hash"]
+        inp = await input_from_store(self.store, fp, context_lines=self.config.context_lines)
+        if inp is None:
+            # The group row is not there (yet): try again later rather than diagnose nothing.
+            await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome="no_group",
+                              last_error="group not found in the store",
+                              next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
+            return None, False
+        rules_diag = self.rules.diagnose(inp)
+        first_attempt = claim["outcome"] is None
+        if first_attempt:
+            await self._store_result(fp, rules_diag, replace_llm=False, cache_key=f"{fp}:rules")
+        if self.llm is None:
+            await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="rules",
+                              cache_key=self.cache_key(fp))
+            return rules_diag, True
+        key = self.cache_key(fp)
+        if claim["reason"] in ("new", "retry"):
+            cached = await repo.cached(key)
+            if cached is not None:
+                diag = Diagnosis.model_validate(cached["result"])
+                await repo.set_current(fp, diag, utc(self.clock.time()))
+                await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="cached", cache_key=key)
+                return diag, True
+        rollout, metrics = await self._provided("rollout_state"), await self._provided("gateway_metrics")
+        try:
+            diag = await self.llm.diagnose(inp, rules_diag, rollout=rollout, metrics=metrics)
+        except LLMUnavailable as exc:
+            attempts = int(claim["attempts"])
+            give_up = attempts >= self.config.max_attempts
+            wait = max(exc.retry_after or 0.0, self.config.retry_interval * (2 ** min(attempts - 1, 6)))
+            outcome = "quota" if isinstance(exc, QuotaExceeded) else "unavailable"
+            self._count("kimi", outcome)
+            self._announce_pause()
+            log.warning("Kimi diagnosis of %s deferred (%s); %s", fp, exc.reason,
+                        "giving up until a manual re-run" if give_up else f"retry in {wait:.0f}s")
+            await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome=outcome,
+                              last_error=exc.reason,
+                              next_attempt_at=None if give_up else utc(self.clock.time() + wait))
+            return rules_diag, False
+        except (InvalidAnswerError, LLMRejected) as exc:
+            outcome = "invalid" if isinstance(exc, InvalidAnswerError) else "rejected"
+            self._count("kimi", outcome)
+            log.warning("Kimi diagnosis of %s unusable (%s): the rules diagnosis stands", fp, exc)
+            await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome=outcome,
+                              cache_key=key, last_error=str(exc)[:500])
+            return rules_diag, True
+        await self._store_result(fp, diag, replace_llm=True, cache_key=key)
+        await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="kimi", cache_key=key)
+        return diag, True
+
+    async def _store_result(self, fp: str, diag: Diagnosis, *, replace_llm: bool, cache_key: str) -> None:
+        repo = self.store.diagnoses
+        at = utc(self.clock.time())
+        await repo.add(fp, cache_key, diag, at)
+        current = await repo.set_current(fp, diag, at, replace_llm=replace_llm)
+        self._count(diag.source, "ok")
+        if current:
+            self.bus.publish(
+                DIAGNOSIS_READY, self.clock.time(), fingerprint=fp, summary=diag.summary, severity=diag.severity,
+                category=diag.category, confidence=diag.confidence, source=diag.source, model=diag.model,
+                rule=diag.rule,
+            )
+
+    def _announce_pause(self) -> None:
+        """Publish once per circuit opening, so alerts can page ops (a quota error needs a human)."""
+        breaker = self.llm.breaker if self.llm is not None else None
+        if breaker is None or not breaker.is_open() or breaker.opened_at == self._paused_announced:
+            return
+        self._paused_announced = breaker.opened_at
+        self.bus.publish(
+            DIAGNOSIS_LLM_PAUSED, self.clock.time(), reason=breaker.reason, model=self.llm.model if self.llm else None,
+            retry_in=round(breaker.seconds_until_retry(), 1),
+            quota=bool(breaker.reason and "quota" in breaker.reason),
+        )
+
+    def _count(self, source: str, outcome: str) -> None:
+        if self.telemetry is not None:
+            self.telemetry.diagnoses.labels(source, outcome).inc()
+
+    async def _provided(self, attr: str) -> Any:
+        provider = getattr(self, attr)
+        if provider is None:
+            return None
+        try:
+            value = provider()
+            if inspect.isawaitable(value):
+                value = await asyncio.wait_for(value, timeout=2.0)
+            return value
+        except Exception as exc:  # a context provider must never block a diagnosis
+            if attr not in self._provider_warned:
+                self._provider_warned.add(attr)
+                log.warning("diagnosis context provider %s failed: %s", attr, exc)
+            return None
