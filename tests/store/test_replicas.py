@@ -65,9 +65,9 @@ async def _retrying(call, attempts: int = 20):
 
 async def test_one_diagnosis_claim_per_fingerprint(replicas: list[Store]):
     a, b = replicas
-    tries = [s.diagnoses.claim_pending("fp-1", f"replica-{i % 2}", "new", 0, AT)
-             for i, s in enumerate([a, b] * 4)]
-    won = await asyncio.gather(*(_retrying(lambda t=t: t) for t in tries))
+    won = await asyncio.gather(*(
+        _retrying(lambda s=s, i=i: s.diagnoses.claim_pending("fp-1", f"replica-{i % 2}", "new", 0, AT))
+        for i, s in enumerate([a, b] * 4)))
     assert sum(won) == 1
     # exactly one replica takes it to running, however many race
     takes = await asyncio.gather(*(_retrying(lambda s=s, i=i: s.diagnoses.take("fp-1", f"worker-{i}", AT))
