@@ -211,7 +211,11 @@ class TextDialect:
             i = find(word, pos, end)
             while i >= 0:
                 ls = rfind(b"\n", pos, i) + 1 or pos
-                if ls not in found:
+                # Cheap position test before the regex: a level word sits within the first ~48
+                # bytes (format 1), after " - " (format 2) or at the line start (LEVEL:name:); a
+                # traceback line starts with it (or with exception-group prefixes).
+                off = i - ls
+                if ls not in found and (off <= 48 or buf[i - 3:i] == b" - "):
                     m = match(buf, ls, end)
                     if m is not None:
                         found[ls] = m.group("tb") is not None
