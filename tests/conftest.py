@@ -70,11 +70,43 @@ def pg_dsn(pg_cluster) -> Iterator[str]:
         pg_cluster.drop_database(name)
 
 
-@pytest.fixture
-async def pg_store(pg_dsn) -> AsyncIterator[Store]:
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster) -> str:
+    """A database migrated once per session; tests that want a migrated store copy it (fast)."""
+    import asyncio
+    import concurrent.futures
+
     from sidecar.store.postgres import open_postgres
 
-    store = await open_postgres(pg_dsn, pool_size=4, connect_timeout=5.0)
+    name = pg_cluster.create_database()
+
+    async def migrate_once() -> None:
+        store = await open_postgres(pg_cluster.dsn(name), pool_size=1)
+        await store.close()
+
+    # A thread of its own: this may be set up from inside a running test loop (getfixturevalue).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, migrate_once()).result()
+    return name
+
+
+@pytest.fixture
+def pg_migrated_dsn(pg_cluster, pg_template) -> Iterator[str]:
+    """A DSN for a fresh database with every migration applied (a copy of `pg_template`)."""
+    name = pg_cluster.create_database(template=pg_template)
+    try:
+        yield pg_cluster.dsn(name)
+    finally:
+        if not pg_cluster.running:
+            pg_cluster.start()
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+async def pg_store(pg_migrated_dsn) -> AsyncIterator[Store]:
+    from sidecar.store.postgres import open_postgres
+
+    store = await open_postgres(pg_migrated_dsn, pool_size=4, connect_timeout=5.0)
     try:
         yield store
     finally:
@@ -89,7 +121,7 @@ async def store(request, tmp_path) -> AsyncIterator[Store]:
     else:
         from sidecar.store.postgres import open_postgres
 
-        opened = await open_postgres(request.getfixturevalue("pg_dsn"), pool_size=4, connect_timeout=5.0)
+        opened = await open_postgres(request.getfixturevalue("pg_migrated_dsn"), pool_size=4, connect_timeout=5.0)
     try:
         yield opened
     finally:

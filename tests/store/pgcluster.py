@@ -92,10 +92,10 @@ class PgCluster:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def create_database(self) -> str:
+    def create_database(self, template: str = "template0") -> str:
         name = f"test_{os.getpid()}_{next(self._counter)}"
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         return name
 
     def drop_database(self, name: str) -> None:

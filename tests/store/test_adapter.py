@@ -31,7 +31,8 @@ def test_translate_sql_placeholders_and_percent():
     assert translate_sql("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', %s"
 
 
-async def test_migrations_from_empty_then_noop(store):
+async def test_all_migrations_applied_and_rerun_is_noop(store):
+    # (from empty: SQLite here; PostgreSQL in test_concurrent_replica_startup_migrates_once)
     versions = [v for v, _ in migration_files()]
     rows = await store.db.fetchall("SELECT version FROM schema_migrations ORDER BY version")
     assert [r["version"] for r in rows] == versions

@@ -27,7 +27,7 @@ def replica_target(request, tmp_path):
     if request.param == "sqlite":
         return "sqlite", str(tmp_path / "shared.db")
     if request.param == "postgres":
-        return "postgres", request.getfixturevalue("pg_dsn")
+        return "postgres", request.getfixturevalue("pg_migrated_dsn")
     project = request.getfixturevalue("supabase_project")
     return "supabase", (project.url, project.service_key)
 
