@@ -66,6 +66,11 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     from .alerts import build as build_alerts
 
     components.append(build_alerts(sidecar))
+    from .ingest.tail import build as build_ingest
+
+    # Last: every consumer is subscribed before events flow; stopped first, so its final
+    # checkpoint covers exactly what the sink (spool) accepted.
+    components.append(build_ingest(sidecar))
     return components
 
 

@@ -180,7 +180,8 @@ class Ingest:
                 self._task.cancel()
             except Exception:
                 log.exception("ingest loop failed during stop")
-        self._write_checkpoints(force=True)
+        if self.files or self.saved or self._ckpt_dirty:  # nothing to record: do not create the directory
+            self._write_checkpoints(force=True)
         await self._mirror()
         for f in self.files:
             with contextlib.suppress(OSError):
