@@ -219,9 +219,11 @@ def fingerprint_message(
     per-deployment settings on purpose (the same text must group the same way everywhere).
     """
     del grouping
+    name = logger.strip() if logger else ""
+    cls = _LEVEL_LOOKUP.get(level) or level_class(level)
     if len(message) <= _CACHEABLE:
-        return _fingerprint_message_cached(message, (logger or "").strip(), level_class(level))
-    return _message_digest((logger or "").strip(), level_class(level), normalize_message(message))
+        return _fingerprint_message_cached(message, name, cls)
+    return _message_digest(name, cls, normalize_message(message))
 
 
 # Error storms repeat the same short line thousands of times: memoise the whole computation for
