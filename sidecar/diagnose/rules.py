@@ -56,11 +56,22 @@ class Match(_Strict):
     message: str | None = None
     logger: str | None = None
     traceback: str | None = None
-    text: str | None = None
+    text: str | list[str] | None = None  # a list: every regex must match somewhere in the text
     level: list[str] | None = None
     case_sensitive: bool = False
 
-    _check = field_validator("exception_type", "message", "logger", "traceback", "text")(_compiles)
+    _check = field_validator("exception_type", "message", "logger", "traceback")(_compiles)
+
+    @field_validator("text")
+    @classmethod
+    def _texts(cls, v: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(v, list):
+            if not v:
+                raise ValueError("must list at least one regular expression")
+            for item in v:
+                _compiles(item)
+            return v
+        return _compiles(v)
 
     @field_validator("level")
     @classmethod
@@ -73,9 +84,12 @@ class Match(_Strict):
             raise ValueError("a rule must match on at least one of exception_type, message, logger, traceback, text, level")
         return self
 
-    def patterns(self) -> dict[str, str]:
-        return {k: getattr(self, k) for k in ("exception_type", "message", "logger", "traceback", "text")
-                if getattr(self, k)}
+    def patterns(self) -> list[tuple[str, str]]:
+        """(target, regex) pairs, all of which must match."""
+        out = [(k, getattr(self, k)) for k in ("exception_type", "message", "logger", "traceback")
+               if getattr(self, k)]
+        texts = [self.text] if isinstance(self.text, str) else (self.text or [])
+        return out + [("text", t) for t in texts]
 
 
 class RuleDiagnosis(_Strict):
@@ -96,7 +110,7 @@ class Rule(_Strict):
     @model_validator(mode="after")
     def _templates(self) -> Rule:
         groups: set[str] = set()
-        for pattern in self.match.patterns().values():
+        for _, pattern in self.match.patterns():
             groups |= set(re.compile(pattern).groupindex)
         known = BUILTIN_FIELDS | groups
         d = self.diagnosis
@@ -128,7 +142,7 @@ class _Compiled:
     def __init__(self, rule: Rule) -> None:
         flags = 0 if rule.match.case_sensitive else re.IGNORECASE
         self.rule = rule
-        self.res = {k: re.compile(v, flags) for k, v in rule.match.patterns().items()}
+        self.res = [(k, re.compile(v, flags)) for k, v in rule.match.patterns()]
         self.levels = frozenset(rule.match.level) if rule.match.level else None
 
 
@@ -156,7 +170,7 @@ class RuleSet:
                 continue
             groups: dict[str, str] = {}
             ok = True
-            for key, rx in c.res.items():
+            for key, rx in c.res:
                 m = _search(rx, targets[key])
                 if m is None:
                     ok = False
@@ -196,16 +210,23 @@ class RuleSet:
         return diagnosis
 
 
+MAX_SEARCH_CHARS = 64 * 1024  # a regex never scans more than this per target (32 KB payload lines exist)
+
+
+def _tail(text: str) -> str:
+    return text if len(text) <= MAX_SEARCH_CHARS else text[-MAX_SEARCH_CHARS:]
+
+
 def _targets(inp: DiagnosisInput) -> dict[str, list[str]]:
-    messages = inp.messages()
+    messages = [m[:MAX_SEARCH_CHARS] for m in inp.messages()]
     types = inp.exception_types()
     return {
         "exception_type": types,
         "message": messages,
         "logger": [inp.logger] if inp.logger else [],
-        "traceback": [inp.traceback] if inp.traceback else messages,  # the raw record holds the message
+        "traceback": [_tail(inp.traceback)] if inp.traceback else messages,  # the raw record holds the message
         # one string, so a `text` regex can relate lines (a kimi model in the payload, z.ai in the request)
-        "text": ["\n".join([*inp.context, *messages, *types, inp.traceback])],
+        "text": [_tail("\n".join([*inp.context, *messages, *types, inp.traceback]))],
     }
 
 
@@ -220,7 +241,7 @@ def _search(rx: re.Pattern[str], texts: list[str]) -> re.Match[str] | None:
 
 def _evidence(c: _Compiled, inp: DiagnosisInput) -> list[str]:
     """Verbatim input lines that a content regex of the rule matches (at most MAX_EVIDENCE)."""
-    content = [rx for k, rx in c.res.items() if k in ("message", "traceback", "text", "exception_type")]
+    content = [rx for k, rx in c.res if k in ("message", "traceback", "text", "exception_type")]
     out: list[str] = []
     for line in inp.lines():
         if any(rx.search(line) for rx in content):

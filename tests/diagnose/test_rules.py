@@ -56,10 +56,21 @@ def test_routing_rule_relates_context_lines():
         context=('chat.completions.create payload (sanitized): {"model": "kimi-k2-0905-preview"}',
                  'HTTP Request: POST https://api.z.ai/api/paas/v4/chat/completions "HTTP/1.1 400 Bad Request"'),
     )
-    assert RULES.diagnose(inp).rule == "kimi-model-routed-to-zai"
+    assert RULES.diagnose(inp).rule == "kimi-model-routed-to-zai-context"
     # the same context with an unrelated error does not blame routing
-    inp.message = "Failed to release global semaphore: BoundedSemaphore released too many times"
-    assert RULES.diagnose(inp).rule == "semaphore-released-too-many"
+    for message, rule in [
+        ("Failed to release global semaphore: BoundedSemaphore released too many times", "semaphore-released-too-many"),
+        ('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency usage of this API"}}',
+         "glm-concurrency-1302"),
+        ("Upload failed with both providers. Primary: kimi upload returned no file ID, Fallback: glm upload "
+         "returned no file ID", "kimi-upload-no-file-id"),
+    ]:
+        inp.message = message
+        assert RULES.diagnose(inp).rule == rule
+    # said in the record itself
+    record = "Provider routing error: model kimi-k2-0905-preview sent to https://api.z.ai/api/paas/v4/chat/completions"
+    d = RULES.diagnose(DiagnosisInput(fingerprint="x", message=record))
+    assert d.rule == "kimi-model-routed-to-zai" and d.category == "config"
 
 
 def test_line_numbers_are_not_error_codes():
