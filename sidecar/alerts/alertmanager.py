@@ -23,7 +23,7 @@ ALERTNAMES = {
     "group.new": "SidecarErrorGroup", "group.regressed": "SidecarErrorGroup",
     "diagnosis.ready": "SidecarDiagnosis", "rollout.gate_failed": "SidecarRolloutGateFailed",
     "rollout.rollback": "SidecarRolloutRollback", "rollout.promoted": "SidecarRolloutPromoted",
-    "rollout.waiting_approval": "SidecarRolloutWaitingApproval",
+    "rollout.waiting_approval": "SidecarRolloutWaitingApproval", "diagnosis.llm_paused": "SidecarLlmPaused",
 }
 ANNOTATION = 4000
 LABEL_VALUE = 500

@@ -13,15 +13,20 @@ Fields read, per event kind (anything else in `data` is ignored):
 - `diagnosis.ready` (diagnosis stage): `fingerprint`, `summary`, `root_cause`, `suggested_fix`
   (text or a list of steps), `severity`, `category`, `confidence` (0..1), `source`, `title`,
   `logger`. A one-shot notice `diagnosis:<fingerprint>` linking to `{public_url}/errors/<fingerprint>`.
-- `rollout.gate_failed`: `rollout` (or `name`), `stage`/`percent`, `gate`, `value`, `threshold`,
-  `op`, `reason`/`reasons`. Fires `rollout:<name>:gate:<gate>`.
-- `rollout.rollback`: `rollout`, `stage`/`percent`, `reasons` (list of text or of mappings with
-  gate/value/threshold/op/reason), `values` (mapping). Fires `rollout:<name>:rollback`.
-- `rollout.waiting_approval`: `rollout`, `stage`/`percent`. Fires `rollout:<name>:approval`.
-- `rollout.promoted`: `rollout`, `stage`/`percent`, `from`/`to`. A one-shot notice, and it clears
-  every firing `rollout:<name>:*` alert (the rollout recovered).
-- `rollout.transition`: `rollout`, `state`/`to`: a state in RECOVERED_STATES clears the rollout's
-  gate-failed and approval alerts; `running`/`completed` also clears its rollback alert.
+  When the event lacks `root_cause`/`suggested_fix`/`logger`, the component fills them from the
+  group's stored diagnosis (`store.diagnoses.group`) before mapping.
+- `diagnosis.llm_paused` (diagnosis stage): `reason`, `model`, `retry_in`, `quota`. A one-shot
+  notice; critical when the quota is exhausted (a human must top up).
+- `rollout.gate_failed`: `rollout` (or `name`), `percent`/`stage`, `gate` (else `reasons[0].gate`),
+  `value`, `threshold`, `op`, `dry_run`, `reasons` (list of text or of mappings with
+  gate/value|observed/op/threshold/reason). Fires `rollout:<name>:gate:<gate>` (info when dry run).
+- `rollout.rollback`: `rollout`, `to_percent`/`percent`/`stage`, `reasons`, `values` (mapping).
+  Fires `rollout:<name>:rollback`.
+- `rollout.waiting_approval`: `rollout`, `percent`/`to_percent`. Fires `rollout:<name>:approval`.
+- `rollout.promoted`: `rollout`, `to_percent`, `from_percent`, `action` (`complete` at the end),
+  `actor`. A one-shot notice, and it clears every firing `rollout:<name>:*` alert (recovered).
+- `rollout.transition`: `rollout`, `to_state` (or `state`/`to`): a state in RECOVERED_STATES clears
+  the rollout's gate-failed and approval alerts; `running`/`complete` also clears its rollback alert.
 
 All text is passed through the diagnosis stage's redactor before it becomes an alert, so a secret
 in an error message never reaches a receiver.
@@ -36,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..bus import (
+    DIAGNOSIS_LLM_PAUSED,
     DIAGNOSIS_READY,
     GROUP_NEW,
     GROUP_REGRESSED,
@@ -51,7 +57,7 @@ from ..bus import (
 from .model import Alert
 
 KINDS = frozenset({
-    GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, GROUP_STATUS, DIAGNOSIS_READY, ROLLOUT_GATE_FAILED,
+    DIAGNOSIS_LLM_PAUSED, GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, GROUP_STATUS, DIAGNOSIS_READY, ROLLOUT_GATE_FAILED,
     ROLLOUT_ROLLBACK, ROLLOUT_PROMOTED, ROLLOUT_WAITING_APPROVAL, ROLLOUT_TRANSITION,
 })
 RECOVERED_STATES = frozenset({"running", "completed", "complete", "promoting", "succeeded", "done", "healthy"})
@@ -136,7 +142,7 @@ class EventMapper:
             GROUP_STATUS: self._group_status, DIAGNOSIS_READY: self._diagnosis,
             ROLLOUT_GATE_FAILED: self._gate_failed, ROLLOUT_ROLLBACK: self._rollback,
             ROLLOUT_WAITING_APPROVAL: self._waiting, ROLLOUT_PROMOTED: self._promoted,
-            ROLLOUT_TRANSITION: self._transition,
+            ROLLOUT_TRANSITION: self._transition, DIAGNOSIS_LLM_PAUSED: self._llm_paused,
         }.get(event.kind)
         if handler is None:
             return Outcome()
@@ -220,6 +226,19 @@ class EventMapper:
         )
         return Outcome(fire=[alert])
 
+    def _llm_paused(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        quota = bool(d.get("quota"))
+        retry_in = d.get("retry_in")
+        alert = self._alert(
+            key="diagnosis:llm_paused", kind=event.kind,
+            labels={"severity": "critical" if quota else "warning", "category": "llm", "model": d.get("model")},
+            title="LLM diagnosis paused" + (": quota exhausted, top up the balance" if quota else ""),
+            text_="", fields={"Reason": d.get("reason"), "Model": d.get("model"),
+                              "Retry in": f"{_num(retry_in)} s" if isinstance(retry_in, int | float) else retry_in},
+            url=f"{self.public_url}/", at=event.at, one_shot=True,
+        )
+        return Outcome(fire=[alert])
+
     # --- rollouts -------------------------------------------------------------------------------
 
     @staticmethod
@@ -228,7 +247,7 @@ class EventMapper:
 
     @staticmethod
     def _stage(d: Mapping[str, Any]) -> str:
-        for k in ("percent", "stage", "to"):
+        for k in ("percent", "to_percent", "stage", "to"):
             if d.get(k) is not None:
                 v = d[k]
                 return f"{_num(v)}%" if isinstance(v, int | float) and not isinstance(v, bool) else text(v, 40)
@@ -245,7 +264,8 @@ class EventMapper:
         for r in raw:
             if isinstance(r, Mapping):
                 gate = text(r.get("gate") or r.get("name"), 100)
-                cond = " ".join(x for x in (_num(r.get("value")) if r.get("value") is not None else "",
+                value = r.get("value", r.get("observed"))
+                cond = " ".join(x for x in (_num(value) if value is not None else "",
                                             text(r.get("op"), 4),
                                             _num(r.get("threshold")) if r.get("threshold") is not None else "") if x)
                 why = text(r.get("reason"), 300)
@@ -266,15 +286,20 @@ class EventMapper:
                            url=self._rollout_url(name), at=event.at, one_shot=one_shot)
 
     def _gate_failed(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
-        gate = text(d.get("gate") or d.get("gate_name"), 100) or "gate"
+        reasons = d.get("reasons")
+        first = reasons[0] if isinstance(reasons, list | tuple) and reasons and isinstance(reasons[0], Mapping) else {}
+        gate = text(d.get("gate") or d.get("gate_name") or first.get("gate") or first.get("name"), 100) or "gate"
         cond = ""
         if d.get("value") is not None:
             cond = f"{_num(d.get('value'))} (needs {text(d.get('op'), 4)} {_num(d.get('threshold'))})".replace("  ", " ")
+        # A dry-run gate reports what it would have done: worth knowing, not worth a warning.
+        dry_run = bool(d.get("dry_run") or first.get("dry_run"))
         alert = self._rollout_alert(
-            event, d, suffix=f"gate:{gate}", severity="warning", title=f"gate {gate} failed",
+            event, d, suffix=f"gate:{gate}", severity="info" if dry_run else "warning",
+            title=f"gate {gate} failed" + (" (dry run)" if dry_run else ""),
             fields={"Stage": self._stage(d), "Gate": gate, "Value": cond or None,
                     "Reasons": self._reasons(d) or None},
-            extra={"gate": gate},
+            extra={"gate": gate, "dry_run": "true" if dry_run else None},
         )
         return Outcome(fire=[alert] if alert else [])
 
@@ -294,9 +319,13 @@ class EventMapper:
 
     def _promoted(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
         name = self._rollout_name(d)
-        alert = self._rollout_alert(event, d, suffix=f"promoted:{self._stage(d)}", severity="info",
-                                    title=f"promoted to {self._stage(d) or 'next stage'}",
-                                    fields={"From": d.get("from"), "To": d.get("to") or self._stage(d)},
+        stage = self._stage(d)
+        done = text(d.get("action"), 40) == "complete" or text(d.get("to_state"), 40) == "complete"
+        before = d.get("from_percent", d.get("from"))
+        alert = self._rollout_alert(event, d, suffix=f"promoted:{stage}", severity="info",
+                                    title="completed" if done else f"promoted to {stage or 'the next stage'}",
+                                    fields={"From": f"{_num(before)}%" if isinstance(before, int | float) else before,
+                                            "To": stage, "By": d.get("actor")},
                                     one_shot=True)
         if alert is None:
             return Outcome()

@@ -103,3 +103,38 @@ def test_planted_secret_is_redacted_everywhere_in_the_alert() -> None:
         (a,) = out.fire
         assert SECRET not in json.dumps(a.to_dict())
         assert "[REDACTED" in json.dumps(a.to_dict())
+
+
+def test_shapes_the_rollout_controller_publishes() -> None:
+    """The exact data of sidecar.rollout.controller's events (reason_of dicts, to_state, to_percent)."""
+    m = mapper()
+    reason = {"gate": "success-rate", "role": "gate", "verdict": "fail", "metric": "success_rate", "op": ">=",
+              "observed": 0.91, "threshold": 0.995, "baseline": None, "samples": 140, "reason": "below threshold"}
+    (g,) = m.map(ev("rollout.gate_failed", rollout="async_upload", stage=0, percent=1.0, dry_run=False,
+                    reasons=[reason])).fire
+    assert g.key == "rollout:async_upload:gate:success-rate" and g.labels["severity"] == "warning"
+    assert g.labels["stage"] == "1%" and g.fields["Reasons"] == "- success-rate: 0.91 >= 0.995: below threshold"
+    (dry,) = m.map(ev("rollout.gate_failed", rollout="async_upload", stage=0, percent=1.0, dry_run=True,
+                      reasons=[reason])).fire
+    assert dry.labels["severity"] == "info" and dry.labels["dry_run"] == "true"
+    transition = {"rollout": "async_upload", "from_state": "running", "from_stage": 1, "to_stage": 1,
+                  "from_percent": 10.0, "to_percent": 10.0, "incident": 1, "actor": "sidecar",
+                  "reasons": [{**reason, "trip": "error-rate"}]}
+    (rb,) = m.map(ev("rollout.rollback", action="rollback", to_state="rolling_back", **transition)).fire
+    assert rb.labels["severity"] == "critical" and rb.labels["stage"] == "10%"
+    assert rb.fields["Reasons"].startswith("- success-rate: 0.91 >= 0.995")
+    promoted = m.map(ev("rollout.promoted", action="promote", to_state="running",
+                        **{**transition, "to_percent": 50.0, "to_stage": 2}))
+    assert promoted.fire[0].title == "Rollout async_upload: promoted to 50%"
+    assert promoted.fire[0].fields["From"] == "10%"
+    done = m.map(ev("rollout.promoted", action="complete", to_state="complete", **{**transition, "to_percent": 100}))
+    assert done.fire[0].title == "Rollout async_upload: completed"
+    resumed = m.map(ev("rollout.transition", action="resume", to_state="running", **transition))
+    assert "rollout:async_upload:rollback" in resumed.resolve_prefixes
+
+
+def test_llm_paused_on_quota_is_critical() -> None:
+    (a,) = mapper().map(ev("diagnosis.llm_paused", reason="429 exceeded_current_quota_error", model="kimi-k2",
+                           retry_in=3600.0, quota=True)).fire
+    assert a.labels["severity"] == "critical" and a.one_shot
+    assert a.fields["Retry in"] == "3600 s" and "quota exhausted" in a.title
