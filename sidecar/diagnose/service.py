@@ -81,6 +81,7 @@ class DiagnosisService:
         self._candidates: OrderedDict[str, tuple[str, int, str | None, OccurrenceWindow]] = OrderedDict()
         self._settled: OrderedDict[str, int] = OrderedDict()  # fingerprint -> generation done
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[Any]] = set()
         self._sub = None
         self.store_failures = 0
         self.runner = DiagnosisRunner(
@@ -106,9 +107,9 @@ class DiagnosisService:
     async def stop(self) -> None:
         if self._sub is not None:
             self._sub.close()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._background]:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
         self._tasks.clear()
         if self.llm is not None:
             await self.llm.close()
@@ -332,6 +333,14 @@ class DiagnosisService:
             return ("done", diag) if diag is not None else ("busy", None)
         finally:
             self._inflight.discard(fingerprint)
+
+    async def rerun_in_background(self, fingerprint: str) -> None:
+        """Start a re-run without waiting for it (the API's `?wait=false`); GroupNotFound as `rerun`."""
+        if await self.store.diagnoses.group(fingerprint) is None:
+            raise GroupNotFound(fingerprint)
+        task = asyncio.create_task(self.rerun(fingerprint), name=f"diagnosis-rerun-{fingerprint[:12]}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
 
 def _int(value: Any) -> int | None:

@@ -2,6 +2,7 @@
 
 - `POST /api/groups/{fingerprint}/diagnose` (token): diagnose now (rules, then Kimi when
   configured); 200 with the diagnosis, 202 when one is already running, 404 for an unknown group.
+  With `?wait=false` it answers 202 at once and the result arrives as `diagnosis.ready`.
 - `GET /api/groups/{fingerprint}/diagnoses`: every diagnosis made for the group, newest first.
 - `GET /api/diagnosis/status`: rules file, LLM circuit and budget state, claim counts.
 """
@@ -45,6 +46,9 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         service = _service(request)
         fingerprint = request.match_info["fingerprint"]
         try:
+            if request.query.get("wait", "true").lower() in ("false", "0", "no"):
+                await service.rerun_in_background(fingerprint)
+                return web.json_response({"status": "started", "fingerprint": fingerprint}, status=202)
             state, diagnosis = await service.rerun(fingerprint)
         except GroupNotFound:
             return web.json_response({"error": f"no group with fingerprint {fingerprint}"}, status=404)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp.test_utils import TestClient, TestServer
 
 from sidecar.app import Sidecar
 from sidecar.config import Config
 from sidecar.diagnose.rules import load_rules
 from sidecar.diagnose.service import DiagnosisService
-from sidecar.web.server import build_web_app
+from sidecar.web.server import SIDECAR_KEY, build_web_app
 
 from .conftest import seed_group
 
@@ -41,9 +43,16 @@ async def test_diagnose_on_demand_requires_the_token(sqlite_store, rclock):
         assert body["diagnosis"]["category"] == "concurrency" and body["diagnosis"]["source"] == "rules"
         resp = await client.post("/api/groups/nope/diagnose", headers={"Authorization": "Bearer s3cret-token"})
         assert resp.status == 404
+        resp = await client.post(f"/api/groups/{FP}/diagnose?wait=false", headers={"Authorization": "Bearer s3cret-token"})
+        assert resp.status == 202 and (await resp.json())["status"] == "started"
+        svc = client.server.app[SIDECAR_KEY].component("diagnosis")
+        await asyncio.gather(*svc._background)
+        hist = await (await client.get(f"/api/groups/{FP}/diagnoses")).json()
+        assert len(hist["diagnoses"]) == 2
         resp = await client.get(f"/api/groups/{FP}/diagnoses")
         hist = await resp.json()
         assert hist["claim"]["state"] == "done" and hist["diagnoses"][0]["rule"] == "semaphore-released-too-many"
+        assert len(hist["diagnoses"]) == 2
         resp = await client.get("/api/diagnosis/status")
         status = await resp.json()
         assert status["llm"] == {"enabled": False} and status["rules"]["count"] >= 40
