@@ -381,6 +381,10 @@ class Alerts:
                             rest["id"], attempts=rest["attempts"], next_attempt_at=until,
                             error=rest["last_error"] or "rate limited", http_status=rest["http_status"], now=utc(now))
                     return
+                lease = utc(now + receiver.timeout + 30.0)
+                if not await self.store.alerts.claim(row["id"], attempts=row["attempts"], now=utc(now),
+                                                     lease_until=lease):
+                    continue  # taken by another replica, or already done
                 result = await self.sender.send(receiver, row["payload"], now)
                 await self._record(row, receiver, result, self.clock.time())
         except StoreError as exc:

@@ -60,6 +60,14 @@ class AlertRepo:
             "SELECT next_attempt_at FROM alert_deliveries WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1")
         return row["next_attempt_at"] if row else None
 
+    async def claim(self, delivery_id: int, *, attempts: int, now: datetime, lease_until: datetime) -> bool:
+        """Take a due delivery for one attempt. The lease (next_attempt_at moved to `lease_until`)
+        keeps another replica, or a stale read, from sending it at the same time; if this process
+        dies mid-send the lease runs out and the delivery is due again."""
+        return await self.db.execute(
+            "UPDATE alert_deliveries SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending' "
+            "AND attempts = ? AND next_attempt_at <= ?", (lease_until, now, delivery_id, attempts, now)) == 1
+
     async def mark_sent(self, delivery_id: int, *, attempts: int, http_status: int | None, now: datetime) -> None:
         await self.db.execute(
             "UPDATE alert_deliveries SET status = 'sent', attempts = ?, http_status = ?, last_error = NULL, "

@@ -25,8 +25,13 @@ async def test_outbox_lifecycle(store: Store) -> None:
     assert due[1]["payload"] == [{"labels": {"a": "2"}}] and due[0]["payload"] == {"text": "x"}
     assert await repo.next_pending_at() == utc(T)
 
+    # Two replicas racing for one due delivery: exactly one gets it; the lease hides it meanwhile.
+    assert await repo.claim(a, attempts=0, now=utc(T), lease_until=utc(T + 40)) is True
+    assert await repo.claim(a, attempts=0, now=utc(T), lease_until=utc(T + 40)) is False
+    assert [r["id"] for r in await repo.due(utc(T + 39))] == [b]
     await repo.mark_retry(a, attempts=1, next_attempt_at=utc(T + 30), error="HTTP 500", http_status=500,
                           now=utc(T))
+    assert await repo.claim(a, attempts=0, now=utc(T + 30), lease_until=utc(T + 70)) is False  # stale read
     assert [r["id"] for r in await repo.due(utc(T + 29))] == [b]
     await repo.mark_sent(b, attempts=1, http_status=200, now=utc(T + 1))
     assert await repo.next_pending_at() == utc(T + 30)
