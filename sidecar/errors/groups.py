@@ -124,11 +124,9 @@ class GroupRecorder:
             self._last_error = str(exc)
             raise
         self._last_error = None
-        counted = {c.fingerprint: c for c in changes}
-        for occ in occurrences:
-            # Count only what the store counted (a re-delivered batch adds nothing).
-            if occ.fingerprint in counted:
-                self.telemetry.events.labels(level=occ.level or "ERROR").inc()
+        for change in changes:
+            # Count only what the store counted (a re-delivered event adds nothing).
+            self.telemetry.events.labels(level=change.level or "ERROR").inc(change.added)
         self.recorded += sum(c.added for c in changes)
         statuses_changed = False
         for change in changes:
