@@ -73,7 +73,7 @@ def parser_options(src: SourceConfig) -> ParserOptions:
     )
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: kept in sets
 class Tracked:
     """One open file."""
 
@@ -149,6 +149,8 @@ class Ingest:
         self._scan_error: str | None = None
         self._started_wall = 0.0
         self._probing: dict[str, tuple[_Source, float]] = {}
+        self._active: set[Tracked] = set()
+        self._next_gauges = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -187,6 +189,7 @@ class Ingest:
             with contextlib.suppress(OSError):
                 os.close(f.fd)
         self.files.clear()
+        self._active.clear()
         self.by_ident.clear()
         self.by_path.clear()
 
@@ -248,8 +251,12 @@ class Ingest:
                 self._next_scan = now + rescan
                 check = list(self.files)
             else:
-                check = [f for f in self.files if (f.path in dirty) or f.size > f.parser.offset
-                         or f.undelivered or f.draining_since is not None]
+                # Only what was touched or still has work: idle files cost nothing between scans.
+                check = list(self._active)
+                for p in dirty:
+                    t = self.by_path.get(p)
+                    if t is not None and t not in self._active:
+                        check.append(t)
                 for p in dirty:
                     t = self.by_path.get(p)
                     if t is not None and not self._same_file(p, t):
@@ -262,11 +269,14 @@ class Ingest:
                     if self._stopping:
                         break
                     progressed |= await self._service(f)
+                    self._note(f)
                 await self._timeouts()
             except Exception:  # a bug must not silently stop tailing: log, back off, continue
                 log.exception("ingest: unexpected error in the tail loop")
                 await self.clock.sleep(1.0)
-            self._update_gauges()
+            if self.clock.monotonic() >= self._next_gauges:
+                self._update_gauges()
+                self._next_gauges = self.clock.monotonic() + rescan
             if self.clock.monotonic() >= self._next_ckpt:
                 self._write_checkpoints()
                 await self._mirror()
@@ -278,7 +288,7 @@ class Ingest:
         t = self._next_scan
         if self._ckpt_dirty:
             t = min(t, self._next_ckpt)
-        for f in self.files:
+        for f in self._active:
             if f.parser.pending():
                 t = min(t, f.last_data + (SETTLE if not f.settled else f.src.cfg.multiline_timeout))
             if f.undelivered:
@@ -409,6 +419,7 @@ class Ingest:
         self.by_ident[f.ident] = f
         if path is not None:
             self.by_path[path] = f
+        self._active.add(f)  # checked on the next pass
         self._ckpt_dirty = True
         return f
 
@@ -479,6 +490,7 @@ class Ingest:
         if f.path is not None and self.by_path.get(f.path) is f:
             del self.by_path[f.path]
         f.path = None
+        self._active.add(f)
         if f.draining_since is None:
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
@@ -517,9 +529,17 @@ class Ingest:
             f.draining_since = self.clock.monotonic()
             self._count_rotation(src, "unseen_generation")
 
+    def _note(self, f: Tracked) -> None:
+        """Keep `_active` = files with work left (open record, backlog, retry, draining)."""
+        if f.parser.pending() or f.undelivered or f.draining_since is not None or f.size > f.parser.offset:
+            self._active.add(f)
+        else:
+            self._active.discard(f)
+
     def _close(self, f: Tracked) -> None:
         with contextlib.suppress(OSError):
             os.close(f.fd)
+        self._active.discard(f)
         self.files.remove(f)
         if self.by_ident.get(f.ident) is f:
             del self.by_ident[f.ident]
@@ -643,7 +663,7 @@ class Ingest:
     async def _timeouts(self) -> None:
         """Close open records of quiet files: early if they look complete, else after the timeout."""
         now = self.clock.monotonic()
-        for f in list(self.files):
+        for f in list(self._active):
             if f.undelivered or not f.parser.pending() or f.size > f.parser.offset:
                 continue
             quiet = now - f.last_data
@@ -656,6 +676,7 @@ class Ingest:
                 f.settled = True
             if events is not None:
                 await self._deliver(f, events, f.parser.resume_point())
+                self._note(f)
 
     async def _restart(self, f: Tracked, kind: str) -> None:
         """The file under our descriptor was truncated or replaced in place: finish, then read from 0."""
