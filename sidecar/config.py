@@ -227,7 +227,8 @@ class GateConfig(Strict):
     no_data: Literal["inconclusive", "pass", "fail"] = "inconclusive"
     dry_run: bool = False  # evaluated and reported, never acted on
     confidence: float = Field(default=0.95, gt=0.5, lt=1)  # one-sided, for proportions
-    method: Literal["exact", "wilson"] = "exact"  # binomial interval for proportions
+    pass_confidence: float = Field(default=0.5, ge=0.5, lt=1)  # proportions also pass while still plausible here
+    method: Literal["exact", "wilson", "sequential"] = "exact"  # proportions; sequential: whole-stage gates
 
 
 class StageConfig(Strict):

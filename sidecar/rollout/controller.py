@@ -100,6 +100,7 @@ class RolloutController:
         self._task: asyncio.Task[None] | None = None
         self._problems: dict[str, str] = {}
         self.last: dict[str, Evaluation] = {}
+        self._rolled_back_now: dict[str, bool] = {}
 
     # --- component --------------------------------------------------------------------------
 
@@ -151,11 +152,18 @@ class RolloutController:
     # --- evaluation -------------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """Evaluate every rollout that is due, then deliver due hook calls."""
+        """Evaluate every rollout that is due, then deliver due hook calls (retries included)."""
+        rolling = []
         for name in self.configs:
-            await self.evaluate(name)
+            snap = await self._load(name)
+            if snap.state == ROLLING_BACK:
+                rolling.append(name)
+            elif snap.state in EVALUATED:
+                await self._evaluate(snap)
+                if self._rolled_back_now.pop(name, False):
+                    rolling.append(name)
         await self.hooks.deliver_due()
-        for name in self.configs:
+        for name in rolling:
             snap = await self._load(name)
             if snap.state == ROLLING_BACK:
                 await self._finish_rollback(snap)
@@ -172,8 +180,11 @@ class RolloutController:
 
     async def evaluate(self, name: str, force: bool = False) -> Evaluation | None:
         """One evaluation of one rollout; None when there was nothing to do (or another replica did it)."""
-        cfg = self.configs[name]
-        snap = await self._load(name)
+        return await self._evaluate(await self._load(name), force)
+
+    async def _evaluate(self, snap: Snapshot, force: bool = False) -> Evaluation | None:
+        cfg = self.configs[snap.name]
+        name = snap.name
         if snap.state not in EVALUATED:
             return None
         now = self.clock.time()
@@ -193,6 +204,7 @@ class RolloutController:
         data["elapsed"] = elapsed
         if ev.trips:
             won = await self._rollback(snap, cfg, data, ev.trips, actor=self.actor)
+            self._rolled_back_now[name] = won
         elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
               and ev.all_gates_pass()):
             reasons = [reason_of(v) for v in ev.gates] + [

@@ -20,7 +20,18 @@ from typing import Any
 
 from ..config import GateConfig, RolloutConfig
 from ..metrics.model import Measurement, MetricSpec
-from .gates import PROPORTIONS, GateCounters, GateVerdict, Role, count, evaluate_windows, tripped
+from .gates import (
+    NEGATE,
+    PROPORTIONS,
+    GateCounters,
+    GateVerdict,
+    Role,
+    count,
+    evaluate_gate,
+    evaluate_windows,
+    quantile_levels,
+    tripped,
+)
 from .state import Snapshot
 
 log = logging.getLogger(__name__)
@@ -157,7 +168,40 @@ class StageEvaluator:
             rows.append((w, sm, sb))
             if serr or sberr:
                 errors[w] = serr or sberr or ""
-        return evaluate_windows(gate, rows, role=role, errors=errors)
+        bounds = {}
+        if gate.metric.function == "quantile" and gate.metric.quantile is not None:
+            for w, qm, qb in rows:
+                if w not in errors and evaluate_gate(gate, qm, role=role, baseline=qb).verdict == "fail":
+                    bounds[w] = await self._quantile_bounds(gate, role, w, qm, qb)
+        return evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
+
+    async def _quantile_bounds(self, gate: GateConfig, role: Role, window: float, m: Measurement | None,
+                               b: Measurement | None) -> tuple[Measurement | None, Measurement | None]:
+        """The canary's and baseline's quantiles at the levels that bound their true quantiles.
+
+        Measured only when the point estimate misses the condition (the bounds can only turn a
+        `fail` into `inconclusive`), so healthy evaluations cost no extra queries.
+        """
+        q = gate.metric.quantile
+        if q is None or m is None or not m.has_data or not m.count:
+            return None, None
+        must = gate.op if role == "gate" else NEGATE[gate.op]
+        canary_low_side = must in ("<", "<=")  # failing needs even the canary's low bound to be too high
+        lo, hi = quantile_levels(q, m.count, gate.confidence)
+        canary_spec = gate.metric.model_copy(update={"quantile": lo if canary_low_side else hi})
+        cm, err = await self._measure(canary_spec, window)
+        if err is not None:
+            return None, None
+        bm = None
+        if gate.relative_to is not None and gate.baseline == "concurrent" and b is not None and b.count:
+            blo, bhi = quantile_levels(q, b.count, gate.confidence)
+            base_spec = gate.relative_to.model_copy(update={"quantile": bhi if canary_low_side else blo})
+            bm, err = await self._measure(base_spec, window)
+            if err is not None:
+                return cm, None
+        elif gate.relative_to is not None:
+            bm = b
+        return cm, bm
 
     async def _samples(self, ev: Evaluation) -> int:
         if self.cfg.samples is not None:

@@ -28,12 +28,13 @@ inconclusive and error leave it unchanged (a gap in evidence is not evidence of 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..config import GateConfig
 from ..metrics.model import Measurement, MetricSpec
-from .stats import diff_bounds, proportion_bounds
+from .stats import diff_bounds, exact_beyond, proportion_bounds, sequential_beyond, z_for
 
 Verdict = Literal["pass", "fail", "inconclusive", "error"]
 Role = Literal["gate", "trigger"]
@@ -73,7 +74,7 @@ class GateVerdict:
         return self.role == "trigger" and self.verdict == "fail"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}  # flat: faster than asdict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GateVerdict:
@@ -119,12 +120,18 @@ def evaluate_gate(
     window: float | None = None,
     error: str | None = None,
     confidence: float | None = None,
+    quantile_bounds: tuple[Measurement | None, Measurement | None] | None = None,
+    with_bounds: bool = True,
 ) -> GateVerdict:
     """The verdict of one gate (or trigger) on one measurement.
 
     `baseline` is required when the gate is relative (`relative_to`): the baseline series
     measured over the same window, or a stored snapshot wrapped in a Measurement.
     `confidence` overrides the gate's (used to split it across scanned windows).
+    `quantile_bounds` (quantile gates): the canary's and the baseline's quantiles at the
+    confidence-shifted levels (see `quantile_levels`), i.e. distribution-free confidence bounds
+    on the order statistics; with them a quantile gate fails only when even the bounds most
+    favourable to the canary violate the condition.
     """
     conf = confidence if confidence is not None else gate.confidence
     proportion = gate.metric.function in PROPORTIONS
@@ -184,19 +191,39 @@ def evaluate_gate(
             known.update(observed=value, threshold=gate.threshold * baseline.successes / baseline.count)
             clear_fail = _clearly_violates(lo, hi, must, 0.0)
             estimate_ok = _holds(diff, must, 0.0)
+            plausible = _plausible(
+                diff_bounds(x, n, int(baseline.successes), baseline.count, gate.threshold, gate.pass_confidence),
+                must, 0.0)
             band = f"diff {diff * 100:+.2f}pp, {conf:.1%} bounds [{lo * 100:+.2f}pp, {hi * 100:+.2f}pp]"
         else:
-            lo, hi = proportion_bounds(x, n, conf, gate.method)
+            # Bounds are for people (the decision below is a direct tail test); skipping them
+            # saves the bisections when several windows are scanned and only one is reported.
+            lo, hi = proportion_bounds(x, n, conf, gate.method) if with_bounds else (None, None)
             value = x / n
             known.update(observed=value)
-            clear_fail = _clearly_violates(lo, hi, must, threshold)
-            estimate_ok = _holds(value, must, threshold)
             band = f"{conf:.1%} {gate.method} bounds [{_fmt(lo, True)}, {_fmt(hi, True)}]"
+            if gate.method == "sequential" and 0.0 < threshold < 1.0:
+                clear_fail, lr = sequential_beyond(x, n, threshold, must, conf)
+                band = (f"{conf:.1%} exact bounds [{_fmt(lo, True)}, {_fmt(hi, True)}], "
+                        f"sequential LR {lr:.3g} (fails at {1 / (1 - conf):.4g})")
+            elif gate.method == "exact" and 0.0 < threshold < 1.0:
+                clear_fail = exact_beyond(x, n, threshold, must, conf)
+            else:
+                lo, hi = proportion_bounds(x, n, conf, gate.method)
+                clear_fail = _clearly_violates(lo, hi, must, threshold)
+            estimate_ok = _holds(value, must, threshold)
+            if gate.method == "wilson" or not 0.0 < threshold < 1.0:
+                plausible = _plausible(proportion_bounds(x, n, gate.pass_confidence, gate.method), must, threshold)
+            else:  # the favourable bound at pass_confidence reaches the threshold = not clearly beyond it
+                plausible = not exact_beyond(x, n, threshold, must, gate.pass_confidence)
         where = f"{_fmt(value, True)} ({x}/{n}), {band}"
         if clear_fail:
             return verdict("fail", f"{where}: clearly not {cond}", lower=lo, upper=hi, **known)
         if estimate_ok:
             return verdict("pass", f"{where}: {cond}", lower=lo, upper=hi, **known)
+        if gate.pass_confidence > 0.5 and plausible:
+            return verdict("pass", f"{where}: plausibly {cond} (within the {gate.pass_confidence:.0%} bound)",
+                           lower=lo, upper=hi, **known)
         return verdict("inconclusive", f"{where}: misses {cond} within noise", lower=lo, upper=hi, **known)
 
     shown = _fmt(value, proportion) + (f" (n={n})" if n is not None else "")
@@ -204,7 +231,39 @@ def evaluate_gate(
         shown += f" = {value / base_value:.2f} x baseline"
     if _holds(value, must, threshold):
         return verdict("pass", f"{shown}: {cond}", **known)
+    if quantile_bounds is not None:
+        canary_b, base_b = quantile_bounds
+        bound = canary_b.value if canary_b is not None and canary_b.has_data else None
+        limit: float | None = threshold
+        if gate.relative_to is not None:
+            limit = gate.threshold * base_b.value if base_b is not None and base_b.has_data else None  # type: ignore[operator]
+        if bound is None or limit is None:
+            return verdict("inconclusive", f"{shown}: misses {cond}; no confidence bound to confirm it", **known)
+        lo, hi = (bound, None) if must in ("<", "<=") else (None, bound)
+        band = f"{conf:.1%} bound {_fmt(bound, False)} vs limit {_fmt(limit, False)}"
+        if _holds(bound, must, limit):
+            return verdict("inconclusive", f"{shown}: misses {cond} within noise ({band})",
+                           lower=lo, upper=hi, **known)
+        return verdict("fail", f"{shown}: clearly not {cond} ({band})", lower=lo, upper=hi, **known)
     return verdict("fail", f"{shown}: not {cond}", **known)
+
+
+def quantile_levels(q: float, n: int, confidence: float) -> tuple[float, float]:
+    """Quantile levels whose sample quantiles bound the true q-quantile (order-statistic interval).
+
+    The true q-quantile lies above the sample quantile at level q - z*sqrt(q(1-q)/n) and below the
+    one at q + z*sqrt(q(1-q)/n) with probability ~`confidence` each, whatever the distribution
+    (normal approximation of the binomial count below the quantile).
+    """
+    z = z_for(confidence)
+    d = z * math.sqrt(q * (1 - q) / max(n, 1))
+    return max(0.001, q - d), min(0.999, q + d)
+
+
+def _plausible(bounds: tuple[float, float], must: str, threshold: float) -> bool:
+    """True when the condition still holds at the favourable end of the interval."""
+    lo, hi = bounds
+    return _holds(hi if must in (">=", ">") else lo, must, threshold)
 
 
 def _clearly_violates(lo: float, hi: float, must: str, threshold: float) -> bool:
@@ -229,6 +288,7 @@ def evaluate_windows(
     *,
     role: Role = "gate",
     errors: dict[float, str] | None = None,
+    bounds: dict[float, tuple[Measurement | None, Measurement | None]] | None = None,
 ) -> GateVerdict:
     """Evaluate one gate on several windows (longest first) and combine.
 
@@ -242,15 +302,21 @@ def evaluate_windows(
     k = len(measurements)
     conf = 1.0 - (1.0 - gate.confidence) / k
     errors = errors or {}
+    bounds = bounds or {}
     verdicts = [
-        evaluate_gate(gate, m, role=role, baseline=b, window=w, error=errors.get(w), confidence=conf)
+        evaluate_gate(gate, m, role=role, baseline=b, window=w, error=errors.get(w), confidence=conf,
+                      quantile_bounds=bounds.get(w), with_bounds=k == 1)
         for w, m, b in measurements
     ]
-    worst = verdicts[0]
-    for v in verdicts[1:]:
-        if SEVERITY[v.verdict] > SEVERITY[worst.verdict]:
-            worst = v
-    return worst
+    worst = 0
+    for i, v in enumerate(verdicts[1:], start=1):
+        if SEVERITY[v.verdict] > SEVERITY[verdicts[worst].verdict]:
+            worst = i
+    if k == 1:
+        return verdicts[0]
+    w, m, b = measurements[worst]
+    return evaluate_gate(gate, m, role=role, baseline=b, window=w, error=errors.get(w), confidence=conf,
+                         quantile_bounds=bounds.get(w))
 
 
 # --- failure limits -----------------------------------------------------------------------------
@@ -268,7 +334,9 @@ class GateCounters:
     by_verdict: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        out["by_verdict"] = dict(self.by_verdict)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> GateCounters:

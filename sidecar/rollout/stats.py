@@ -94,20 +94,39 @@ def exact_bounds(x: int, n: int, confidence: float) -> tuple[float, float]:
     if n <= 0:
         return 0.0, 1.0
     alpha = 1.0 - confidence
-    lower = 0.0 if x <= 0 else _bisect(lambda p: binom_sf(x, n, p) - alpha)
-    upper = 1.0 if x >= n else _bisect(lambda p: alpha - binom_cdf(x, n, p))
+    p_hat = x / n
+    lower = 0.0 if x <= 0 else _bisect(lambda p: binom_sf(x, n, p) - alpha, 0.0, p_hat)
+    upper = 1.0 if x >= n else _bisect(lambda p: alpha - binom_cdf(x, n, p), p_hat, 1.0)
     return lower, upper
 
 
-def _bisect(f, lo: float = 0.0, hi: float = 1.0, tol: float = 1e-7) -> float:  # type: ignore[no-untyped-def]
-    """Root of an increasing function on [lo, hi]."""
+def exact_beyond(x: int, n: int, threshold: float, must: str, confidence: float) -> bool:
+    """True when the exact one-sided interval of x/n lies wholly on the wrong side of `must threshold`.
+
+    Decided with one binomial tail at the threshold (an exact test), not by comparing bisected
+    bounds, so the decision has no numerical tolerance.
+    """
+    alpha = 1.0 - confidence
+    if must in (">=", ">"):  # fails when even the upper bound is below the threshold
+        tail = binom_cdf(x, n, threshold) if x < n else 1.0
+        return tail < alpha if must == ">=" else tail <= alpha
+    tail = binom_sf(x, n, threshold) if x > 0 else 1.0  # "<=" / "<": fails when the lower bound is above
+    return tail < alpha if must == "<=" else tail <= alpha
+
+
+def _bisect(f, lo: float, hi: float, tol: float = 1e-6) -> float:  # type: ignore[no-untyped-def]
+    """Root of an increasing function on [lo, hi] (absolute tolerance: we report 0.01% steps)."""
+    if f(lo) >= 0:
+        return lo
+    if f(hi) <= 0:
+        return hi
     for _ in range(60):
         mid = (lo + hi) / 2.0
         if f(mid) < 0:
             lo = mid
         else:
             hi = mid
-        if hi - lo < tol * max(hi, 1e-9):
+        if hi - lo < tol:
             break
     return (lo + hi) / 2.0
 
@@ -143,3 +162,43 @@ def diff_bounds(x1: int, n1: int, x2: int, n2: int, factor: float, confidence: f
     diff = p1 - factor * p2
     se = math.sqrt(p1 * (1 - p1) / (n1 + 2) + factor * factor * p2 * (1 - p2) / (n2 + 2))
     return diff - z * se, diff + z * se
+
+
+# --- anytime-valid sequential test --------------------------------------------------------------
+
+# Alternatives mixed into the likelihood ratio, as multiples of the threshold rate. A discrete
+# mixture keeps the test cheap and gives power against small and large regressions alike.
+MIXTURE_RATIOS = (1.25, 1.5, 2.0, 3.0, 5.0, 10.0)
+
+
+def mixture_lr(bad: int, n: int, threshold: float) -> float:
+    """Mixture likelihood ratio of "bad-outcome rate > threshold" against "rate = threshold".
+
+    Under any rate <= threshold this is a nonnegative supermartingale in n (each factor
+    q*r + (1-q)*(1-p)/(1-threshold) <= 1 for q <= threshold < p), so by Ville's inequality it
+    ever reaches 1/alpha with probability <= alpha, however often it is checked. That is what
+    makes it safe for a gate evaluated every interval on the accumulating stage sample.
+    """
+    if n <= 0 or not 0.0 < threshold < 1.0:
+        return 0.0
+    good = n - bad
+    total = 0.0
+    count = 0
+    for r in MIXTURE_RATIOS:
+        p = threshold * r
+        if p >= 1.0:
+            continue
+        log_lr = bad * math.log(p / threshold) + good * math.log((1.0 - p) / (1.0 - threshold))
+        total += math.exp(min(log_lr, 700.0))
+        count += 1
+    return total / count if count else 0.0
+
+
+def sequential_beyond(x: int, n: int, threshold: float, must: str, confidence: float) -> tuple[bool, float]:
+    """(clearly violates `must threshold`, likelihood ratio) for x positives in n, anytime-valid."""
+    if must in (">=", ">"):
+        bad, t = n - x, 1.0 - threshold  # positives must stay high: the bad outcomes are the others
+    else:
+        bad, t = x, threshold
+    lr = mixture_lr(bad, n, t)
+    return lr >= 1.0 / (1.0 - confidence), lr

@@ -1,0 +1,420 @@
+"""Rollout simulation: detection delay and false rollbacks of the real controller vs a Flagger-style policy.
+
+A simulated gateway produces per-second canary (execution_type=async) and baseline (sync) traffic
+with seeded randomness: Poisson arrivals at `--rate` requests/s split by the rollout percentage,
+per-request errors (0.5% healthy), log-normal latencies. The real RolloutController, configured
+from rules/rollouts.yaml (holds shortened, see --hold), evaluates it over simulated time (a
+ManualClock) with a real SQLite store, and calls a real signed rollback webhook served by a local
+aiohttp receiver that records when (in simulated time) each rollback arrived.
+
+Scenarios, each with the same seeded traces for both policies:
+  (a) detection: the canary runs healthy for a warm-up, then its error rate jumps 0.5% -> 10%;
+      delay = rollback hook arrival - regression start, at 1% and at 10% traffic.
+  (b) false rollbacks: healthy stages at 1% traffic (true error rate 0.5%), each run until the
+      controller promotes (or a rollback, or a timeout).
+  (c) Flagger-style policy on the same traces: every interval, check the canary success rate over
+      the last interval against the rollback threshold (>= 95%, i.e. error rate <= 5%); no data
+      counts as a failed check (Flagger's "no values found"); roll back once the cumulative failed
+      checks reach N (Flagger's `threshold`; 1 is Flagger's default, 5 its docs' example). For (a)
+      its count starts at the regression (the most favourable reading for it).
+
+Usage: .venv/bin/python bench/rollout_sim.py [--stages 1000] [--trials 100] [--rate 50] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sidecar.clock import ManualClock  # noqa: E402
+from sidecar.config import HookConfig, RolloutConfig, RolloutsFile, read_yaml  # noqa: E402
+from sidecar.metrics.model import Measurement, MetricSpec  # noqa: E402
+from sidecar.rollout.controller import RolloutController  # noqa: E402
+from sidecar.rollout.hooks import SIGNATURE_HEADER, verify  # noqa: E402
+from sidecar.store.sqlite import open_sqlite  # noqa: E402
+
+SECRET = "bench-secret"
+HEALTHY_ERR = 0.005
+REGRESSED_ERR = 0.10
+FLAGGER_MIN_SUCCESS = 0.95
+MAX_LATENCY_SAMPLES = 600
+args_verbose = False
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+class SimGateway:
+    """Per-second buckets with prefix sums, so any window is O(1) to count."""
+
+    def __init__(self, clock: ManualClock, rate: float, percent: float, seed: int) -> None:
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self.rate = rate
+        self.percent = percent
+        self.canary_err = HEALTHY_ERR
+        self.start = clock.time()
+        self.a_n = [0]  # prefix sums: canary requests, canary errors, baseline requests
+        self.a_e = [0]
+        self.s_n = [0]
+        self.lat_a: list[list[float]] = []
+        self.lat_s: list[list[float]] = []
+
+    def regress(self, error_rate: float) -> None:
+        self._generate(self.clock.time())
+        self.canary_err = error_rate
+
+    def _generate(self, now: float) -> None:
+        upto = int(now - self.start)
+        rng = self.rng
+        while len(self.a_n) - 1 < upto:
+            lam_a = self.rate * self.percent / 100.0
+            n_a = poisson(rng, lam_a)
+            n_s = poisson(rng, self.rate - lam_a)
+            errs = sum(1 for _ in range(n_a) if rng.random() < self.canary_err)
+            self.a_n.append(self.a_n[-1] + n_a)
+            self.a_e.append(self.a_e[-1] + errs)
+            self.s_n.append(self.s_n[-1] + n_s)
+            self.lat_a.append([rng.lognormvariate(6.0, 0.5) for _ in range(n_a)])
+            self.lat_s.append([rng.lognormvariate(6.0, 0.5) for _ in range(min(n_s, 3))])
+
+    def _range(self, window: float) -> tuple[int, int]:
+        now = self.clock.time()
+        self._generate(now)
+        hi = int(now - self.start)
+        lo = max(0, int(math.ceil(now - window - self.start)))
+        return lo, max(lo, hi)
+
+    def counts(self, window: float) -> tuple[int, int]:
+        lo, hi = self._range(window)
+        return self.a_n[hi] - self.a_n[lo], self.a_e[hi] - self.a_e[lo]
+
+    def canary_since(self, t: float) -> int:
+        self._generate(self.clock.time())
+        k = int(t - self.start)
+        return self.a_n[-1] - self.a_n[min(k, len(self.a_n) - 1)]
+
+    async def measure(self, spec: MetricSpec, window: float) -> Measurement:
+        if spec.source == "scrape":
+            return Measurement(200e6 * (1 + self.rng.uniform(-0.02, 0.02)), 1)
+        variant = spec.where.get("execution_type", "async")
+        lo, hi = self._range(window)
+        if variant == "async":
+            n, e = self.a_n[hi] - self.a_n[lo], self.a_e[hi] - self.a_e[lo]
+        else:
+            n, e = self.s_n[hi] - self.s_n[lo], 0
+        if spec.function == "count":
+            return Measurement(float(n), n)
+        if n == 0:
+            return Measurement(None, 0, 0, "no records in window")
+        if spec.function == "success_rate":
+            return Measurement((n - e) / n, n, n - e)
+        if spec.function == "error_rate":
+            return Measurement(e / n, n, e)
+        if spec.function == "quantile":
+            buckets = (self.lat_a if variant == "async" else self.lat_s)[lo:hi]
+            samples = [x for b in buckets for x in b]
+            if len(samples) > MAX_LATENCY_SAMPLES:
+                samples = samples[:: len(samples) // MAX_LATENCY_SAMPLES + 1]
+            if not samples:
+                return Measurement(None, 0, reason="no latency samples")
+            samples.sort()
+            return Measurement(samples[min(len(samples) - 1, math.ceil((spec.quantile or 0.95) * len(samples)) - 1)], n)
+        raise ValueError(spec.function)
+
+
+class GatewayRef:
+    """The controller's measure(): whichever simulated gateway the current trial uses."""
+
+    gw: SimGateway | None = None
+
+    async def measure(self, spec: MetricSpec, window: float) -> Measurement:
+        assert self.gw is not None
+        return await self.gw.measure(spec, window)
+
+
+@dataclass
+class Receiver:
+    clock: ManualClock
+    port: int = 0
+    calls: list[dict] = field(default_factory=list)
+    runner: web.AppRunner | None = None
+
+    async def start(self) -> str:
+        async def handle(request: web.Request) -> web.Response:
+            body = await request.read()
+            self.calls.append({
+                "at": self.clock.time(), "key": request.headers.get("Idempotency-Key"),
+                "signed": verify(body, SECRET, request.headers.get(SIGNATURE_HEADER)),
+                "reasons": [r.get("gate") for r in json.loads(body).get("reasons", [])],
+            })
+            return web.json_response({"ok": True})
+
+        app = web.Application()
+        app.router.add_post("/rollback", handle)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{self.port}/rollback"
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+def flagger_check(gw: SimGateway, interval: float) -> bool:
+    """One Flagger-style metric check over the last interval: True = passed."""
+    n, e = gw.counts(interval)
+    if n == 0:
+        return False  # "Halt advancement no values found": counts as a failed check
+    return (n - e) / n >= FLAGGER_MIN_SUCCESS
+
+
+def rollout_for_bench(url: str, hold: float | None) -> RolloutConfig:
+    parsed = RolloutsFile.model_validate(read_yaml(ROOT / "rules" / "rollouts.yaml"))
+    base = next(r for r in parsed.rollouts if r.name == "async-upload")
+    stages = [s.model_copy(update={"hold": hold if hold is not None else 1e12}) for s in base.stages]
+    hooks = [HookConfig(kind="rollback", name="rollback", url=url, secret=SECRET, timeout=5, retries=3)]
+    return base.model_copy(update={"stages": stages, "hooks": hooks})
+
+
+async def reset(c: RolloutController, name: str) -> None:
+    """Bring the rollout back to a startable state without a rollback decision."""
+    for _ in range(6):
+        snap = await c._load(name)
+        if snap.state in ("idle", "complete", "rolled_back"):
+            return
+        if snap.state == "rolling_back":
+            await c.tick()
+            continue
+        if snap.state == "paused":
+            await c.act(name, "resume")
+            continue
+        await c.act(name, "promote", actor="bench")
+
+
+async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed) -> dict:
+    interval = cfg.interval
+    ours, after_min, fl1, fl5, fl10, misses = [], [], [], [], [], 0
+    for t in range(trials):
+        await reset(c, cfg.name)
+        gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t)
+        ref.gw = gw
+        await c.act(cfg.name, "start", actor="bench")
+        if percent > cfg.stages[0].percent:
+            await c.act(cfg.name, "promote", actor="bench")
+        rng = random.Random(seed + t)
+        warm = 600 + rng.randrange(int(interval))  # regression starts at a random phase of the interval
+        ticks = warm // int(interval)
+        for _ in range(ticks):
+            clock.advance(interval)
+            await c.tick()
+        clock.advance(warm - ticks * interval)
+        t0 = clock.time()
+        gw.regress(REGRESSED_ERR)
+        before = len(rx.calls)
+        detected = None
+        t_min = None
+        failed = 0
+        f1 = f5 = f10 = None
+        phase = interval - (warm - ticks * interval)
+        clock.advance(phase)
+        for k in range(200):
+            if k:
+                clock.advance(interval)
+            if t_min is None and gw.canary_since(t0) >= 50:
+                t_min = clock.time()  # the trigger's min_samples of regressed traffic exist (<= now)
+            await c.tick()
+            if detected is None and len(rx.calls) > before:
+                detected = rx.calls[before]["at"]
+            if not flagger_check(gw, interval):
+                failed += 1
+                if failed >= 1 and f1 is None:
+                    f1 = clock.time()
+                if failed >= 5 and f5 is None:
+                    f5 = clock.time()
+                if failed >= 10 and f10 is None:
+                    f10 = clock.time()
+            if detected is not None and f1 is not None and f5 is not None and f10 is not None:
+                break
+        if detected is None:
+            misses += 1
+            continue
+        ours.append(detected - t0)
+        if t_min is not None:
+            after_min.append(max(0.0, detected - t_min))
+        fl1.append((f1 - t0) if f1 is not None else math.inf)
+        fl5.append((f5 - t0) if f5 is not None else math.inf)
+        fl10.append((f10 - t0) if f10 is not None else math.inf)
+    return {"ours": ours, "after_min": after_min, "flagger1": fl1, "flagger5": fl5, "flagger10": fl10,
+            "misses": misses}
+
+
+async def run_false(c, ref, rx, clock, cfg, stages, rate, seed) -> dict:
+    interval = cfg.interval
+    hold = cfg.stages[0].hold
+    max_ticks = int(hold / interval) * 20
+    rollbacks = promotions = timeouts = 0
+    fl1 = fl5 = fl10 = 0
+    durations = []
+    causes: dict[str, int] = {}
+    holding: dict[str, int] = {}
+    for t in range(stages):
+        await reset(c, cfg.name)
+        gw = SimGateway(clock, rate, cfg.stages[0].percent, seed * 7_919 + t)
+        ref.gw = gw
+        before = len(rx.calls)
+        await c.act(cfg.name, "start", actor="bench")
+        started = clock.time()
+        failed = 0
+        outcome = "timeout"
+        for _ in range(max_ticks):
+            clock.advance(interval)
+            await c.tick()
+            if not flagger_check(gw, interval):
+                failed += 1
+            snap = await c._load(cfg.name)
+            if snap.state in ("rolling_back", "rolled_back"):
+                outcome = "rollback"
+                break
+            if snap.stage_index > 0:
+                outcome = "promoted"
+                break
+        durations.append(clock.time() - started)
+        # Flagger over the same trace for at least the hold time (it has no statistical hold).
+        while clock.time() - started < hold:
+            clock.advance(interval)
+            if not flagger_check(gw, interval):
+                failed += 1
+        fl1 += failed >= 1
+        fl5 += failed >= 5
+        fl10 += failed >= 10
+        if outcome == "rollback":
+            rollbacks += 1
+            assert len(rx.calls) == before + 1
+            for gate in rx.calls[-1]["reasons"]:
+                causes[gate] = causes.get(gate, 0) + 1
+        elif outcome == "promoted":
+            promotions += 1
+        else:
+            timeouts += 1
+            snap = await c._load(cfg.name)
+            for v in snap.data.get("verdicts", []):
+                if v["role"] == "gate" and v["verdict"] != "pass":
+                    key = f"{v['name']}:{v['verdict']}"
+                    holding[key] = holding.get(key, 0) + 1
+                    if args_verbose:
+                        print("      holding:", v["reason"])
+    return {"rollbacks": rollbacks, "promotions": promotions, "timeouts": timeouts, "flagger1": fl1,
+            "flagger5": fl5, "flagger10": fl10, "durations": durations, "causes": causes,
+            "holding": holding}
+
+
+def fmt_delays(values: list[float], interval: float) -> str:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return "never"
+    q = statistics.quantiles(finite, n=10) if len(finite) >= 2 else [finite[0]] * 9
+    med, p90, mx = statistics.median(finite), q[8], max(finite)
+    missed = len(values) - len(finite)
+    tail = f", missed {missed}" if missed else ""
+    return (f"median {med:6.0f}s ({med / interval:4.2f} iv)  p90 {p90:6.0f}s ({p90 / interval:4.2f} iv)  "
+            f"max {mx:6.0f}s ({mx / interval:4.2f} iv){tail}")
+
+
+async def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--stages", type=int, default=1000, help="healthy stages for (b)")
+    ap.add_argument("--trials", type=int, default=100, help="regression trials per traffic level for (a)")
+    ap.add_argument("--rate", type=float, default=50.0, help="gateway requests/s (all variants)")
+    ap.add_argument("--hold", type=float, default=600.0, help="stage hold for (b), seconds (plan: days)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+
+    clock = ManualClock(start=1_763_900_000.0)
+    rx = Receiver(clock)
+    url = await rx.start()
+    tmp = tempfile.TemporaryDirectory()
+    store = await open_sqlite(str(Path(tmp.name) / "bench.db"))
+    ref = GatewayRef()
+    wall = time.perf_counter()
+    try:
+        det_cfg = rollout_for_bench(url, None)
+        c = RolloutController([det_cfg], store, ref, clock=clock, replica="bench")
+        iv = det_cfg.interval
+        print(f"rollout_sim: rate {args.rate:g} req/s, interval {iv:g}s, seed {args.seed}, "
+              f"error {HEALTHY_ERR:.1%} -> {REGRESSED_ERR:.0%}; config rules/rollouts.yaml (async-upload)")
+        results = {}
+        for pct in (1.0, 10.0):
+            r = await run_detection(c, ref, rx, clock, det_cfg, pct, args.trials, args.rate, args.seed)
+            results[pct] = r
+            print(f"\n(a) detection at {pct:g}% traffic ({args.trials} trials, {r['misses']} not detected in 200 iv)")
+            print(f"    sidecar (exact test, scan windows)   {fmt_delays(r['ours'], iv)}")
+            print(f"    sidecar, after min sample reached    {fmt_delays(r['after_min'], iv)}")
+            print(f"    Flagger-style N=1                    {fmt_delays(r['flagger1'], iv)}")
+            print(f"    Flagger-style N=5                    {fmt_delays(r['flagger5'], iv)}")
+            print(f"    Flagger-style N=10                   {fmt_delays(r['flagger10'], iv)}")
+        await c.stop()
+
+        if args.stages:
+            false_cfg = rollout_for_bench(url, args.hold).model_copy(update={"name": "async-upload-healthy"})
+            c2 = RolloutController([false_cfg], store, ref, clock=clock, replica="bench")
+            fb = await run_false(c2, ref, rx, clock, false_cfg, args.stages, args.rate, args.seed)
+            await c2.stop()
+            d = fb["durations"]
+            print(f"\n(b) false rollbacks over {args.stages} healthy stages at {false_cfg.stages[0].percent:g}% traffic, "
+                  f"true error rate {HEALTHY_ERR:.1%}, hold {args.hold:g}s, min samples {false_cfg.stages[0].min_samples}")
+            print(f"    sidecar:            {fb['rollbacks']} rollbacks, {fb['promotions']} promoted, "
+                  f"{fb['timeouts']} still holding after 20x hold; stage length median {statistics.median(d):.0f}s, "
+                  f"max {max(d):.0f}s")
+            if fb["holding"]:
+                print(f"    gates holding the timed-out stages: {fb['holding']}")
+            if fb["causes"]:
+                print(f"    sidecar rollback causes: {fb['causes']}")
+            print(f"    Flagger-style N=1:  {fb['flagger1']} rollbacks")
+            print(f"    Flagger-style N=5:  {fb['flagger5']} rollbacks")
+            print(f"    Flagger-style N=10: {fb['flagger10']} rollbacks")
+        signed = all(call["signed"] for call in rx.calls)
+        keys = [call["key"] for call in rx.calls]
+        print(f"\nrollback hook calls received: {len(rx.calls)}, all signatures valid: {signed}, "
+              f"duplicate idempotency keys: {len(keys) - len(set(keys))}")
+        a10 = results[10.0]
+        ratio = (statistics.median(a10["flagger5"]) / statistics.median(a10["ours"])
+                 if a10["ours"] else float("nan"))
+        print(f"ratio (Flagger N=5 median delay / sidecar median delay) at 10% traffic: {ratio:.2f}x")
+        print(f"wall time {time.perf_counter() - wall:.1f}s")
+    finally:
+        await store.close()
+        await rx.stop()
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
