@@ -1,0 +1,188 @@
+"""Two real `sidecar run` processes on one PostgreSQL, each tailing its own file with the same errors.
+
+What a fleet of gateway replicas (one sidecar each) must get right: occurrence counts are the
+exact sums of what both files hold, Kimi (a local OpenAI-compatible server standing in for it)
+is asked once per fingerprint however many replicas see the group, and both replicas' APIs
+show the same groups.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psycopg
+import pytest
+import yaml
+from aiohttp import web
+
+from tests.conftest import find_free_port
+
+ANSWER = {
+    "summary": "The provider call failed",
+    "root_cause": "The upstream provider returned an error",
+    "suggested_fix": ["Check the provider status"],
+    "severity": "high",
+    "confidence": 0.8,
+    "category": "provider",
+    "evidence": ["failed"],
+}
+
+# Three distinct errors; each file holds REPEAT copies of each, so each group counts 2 * REPEAT.
+REPEAT = 40
+ERRORS = [
+    ("src.providers.kimi", "KimiUploadError", "kimi upload returned no file ID for job {n}", "upload"),
+    ("src.daemon.ws_server", "ConnectionClosedError", "sent 1011 (internal error) keepalive ping timeout", "send"),
+    ("src.tools.files", "ValueError", "unsupported file type .xyz{n}", "parse"),
+]
+
+
+def log_text(replica: int) -> str:
+    lines = []
+    second = 0
+    for rep in range(REPEAT):
+        for logger, exc, message, func in ERRORS:
+            second += 1
+            msg = message.format(n=rep * 10 + replica)
+            stamp = f"2026-11-23 12:{second // 60 % 60:02d}:{second % 60:02d}"
+            lines.append(f"{stamp},123 INFO {logger}: handling request {rep}")
+            lines.append(f"{stamp},456 ERROR {logger}: request failed: {msg}")
+            lines.append("Traceback (most recent call last):")
+            lines.append(f'  File "/app/{logger.replace(".", "/")}.py", line {40 + len(func)}, in {func}')
+            lines.append("    result = await self.call(payload)")
+            lines.append(f"{exc}: {msg}")
+    return "\n".join(lines) + "\n"
+
+
+class FakeKimi:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(body)
+        return web.json_response({
+            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": 1_763_900_000,
+            "model": body.get("model", "kimi"),
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": json.dumps(ANSWER)}}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+        })
+
+
+def write_config(tmp: Path, replica: int, dsn: str, kimi_url: str, port: int) -> Path:
+    home = tmp / f"replica{replica}"
+    home.mkdir()
+    (home / "logs").mkdir()
+    config = {
+        "server": {"host": "127.0.0.1", "port": port},
+        "sources": [{"name": "gateway", "paths": [str(home / "logs" / "ws_daemon.log")], "start_at": "beginning"}],
+        "ingest": {"checkpoint_dir": str(home / "checkpoints")},
+        "store": {"backend": "postgres", "dsn": dsn, "path": str(home / "data" / "unused.db")},
+        "diagnosis": {"rules_file": str(Path("rules/diagnoses.yaml").resolve()), "base_url": kimi_url,
+                      "api_key": "sk-test-key-not-a-secret-000000", "timeout": 10.0},
+        "rollouts_file": None,
+        "alerts": {"rules_file": None},
+        "logging": {"level": "WARNING"},
+    }
+    path = home / "sidecar.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def start_sidecar(config: Path) -> subprocess.Popen[bytes]:
+    """`sidecar run` as its own process; its log goes to a file next to the config (a pipe could fill)."""
+    log = open(config.parent / "sidecar.log", "wb")  # noqa: SIM115 - handed to the child process
+    env = {**os.environ, "MOONSHOT_API_KEY": ""}
+    return subprocess.Popen([sys.executable, "-m", "sidecar", "run", "--config", str(config)], cwd=Path.cwd(),
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def log_tail(config: Path) -> str:
+    return (config.parent / "sidecar.log").read_text(errors="replace")[-3000:]
+
+
+async def wait_for(predicate, limit: float, what: str) -> None:
+    """Poll a condition the processes make true (real processes: no clock to move)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if await predicate():
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.slow
+async def test_two_sidecar_processes_share_one_postgres(tmp_path, pg_migrated_dsn, free_port):
+    kimi = FakeKimi()
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", kimi.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", free_port).start()
+
+    ports = [find_free_port(), find_free_port()]
+    configs = [write_config(tmp_path, i, pg_migrated_dsn, f"http://127.0.0.1:{free_port}/v1", ports[i])
+               for i in range(2)]
+    for i in range(2):
+        (tmp_path / f"replica{i}" / "logs" / "ws_daemon.log").write_text(log_text(i))
+    procs = [start_sidecar(c) for c in configs]
+    expected = 2 * REPEAT * len(ERRORS)
+    try:
+        async with await psycopg.AsyncConnection.connect(pg_migrated_dsn, autocommit=True) as db:
+            async def counted() -> bool:
+                for p, c in zip(procs, configs, strict=True):
+                    if p.poll() is not None:
+                        raise AssertionError(f"sidecar exited {p.returncode}: {log_tail(c)}")
+                row = await (await db.execute(
+                    "SELECT COALESCE(SUM(occurrence_count), 0) FROM error_investigations")).fetchone()
+                return row[0] == expected
+
+            await wait_for(counted, 60, f"{expected} events counted")
+            groups = await (await db.execute(
+                "SELECT error_hash, error_type, occurrence_count FROM error_investigations ORDER BY error_type"
+            )).fetchall()
+            assert [(g[1], g[2]) for g in groups] == sorted((e[1], 2 * REPEAT) for e in ERRORS)
+
+            async def diagnosed() -> bool:
+                row = await (await db.execute(
+                    "SELECT COUNT(*) FROM diagnosis_claims WHERE state = 'done'")).fetchone()
+                return row[0] == len(ERRORS)
+
+            await wait_for(diagnosed, 60, "every group diagnosed")
+            # give a slow loser a moment to (wrongly) call Kimi a second time, then count
+            await asyncio.sleep(1.0)
+            assert len(kimi.requests) == len(ERRORS), [r["messages"][-1]["content"][:200] for r in kimi.requests]
+            kimi_rows = await (await db.execute(
+                "SELECT error_hash, COUNT(*) FROM diagnoses WHERE source <> 'rules' GROUP BY error_hash")).fetchall()
+            assert sorted(n for _, n in kimi_rows) == [1] * len(ERRORS)
+
+        # both replicas' APIs show the same groups
+        async with aiohttp.ClientSession() as http:
+            seen = []
+            for port in ports:
+                async with http.get(f"http://127.0.0.1:{port}/api/groups?sort=count&limit=50") as resp:
+                    assert resp.status == 200
+                    seen.append((await resp.json())["items"])
+            # the whole rows: counts, statuses, diagnosis, timestamps
+            assert seen[0] == seen[1] and len(seen[0]) == len(ERRORS)
+            assert {g["occurrence_count"] for g in seen[0]} == {2 * REPEAT}
+            assert all(g["diagnosis_source"] not in (None, "rules") for g in seen[0]), seen[0]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        await runner.cleanup()
