@@ -92,7 +92,8 @@ def build_prompt(
         "hint": redact(_hint(hint)),
         "rollout": _json_block(rollout),
         "metrics": _json_block(metrics),
-        "message": message,
+        # the record usually starts with the message: do not pay for it twice
+        "message": "(the first line of the record below)" if message and message in traceback else message,
         "traceback": traceback,
         "context": context,
     }
