@@ -18,18 +18,19 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from ..bus import ALERT_DELIVERY, DIAGNOSIS_READY, Bus, BusEvent, Subscription
+from ..bus import DIAGNOSIS_READY, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
 from ..store.base import Store, StoreError
 from ..telemetry import Telemetry
 from . import alertmanager, discord, slack, teams, webhook
 from .amstate import AmState
-from .delivery import FAILED, RETRY, SENT, Result, Sender, TokenBucket, next_delay
+from .delivery import Sender
 from .events import KINDS, EventMapper, Outcome, load_redactor
 from .grouping import Aggregator, Group
 from .matchers import Matcher, matches_all, parse_matcher
 from .model import Alert, Notification
+from .outbox import Outbox
 from .render import cut, headline
 from .rules import AlertRules, build_rules, routes_for
 
@@ -72,14 +73,11 @@ class Alerts:
         self.mapper = EventMapper(self.public_url, self.redact, self.rules.thresholds)
         self.aggregator = Aggregator(self.rules.routes)
         self.am = AmState(config.resend_interval)
-        self.sender = Sender(self.redact)
-        self.rng = rng or random.Random()
-        self._limiters: dict[str, TokenBucket] = {}
+        self.outbox = Outbox(config, self.rules.receivers, store, Sender(self.redact), clock, telemetry, bus,
+                             rng or random.Random(), self.wake)
         self._held: OrderedDict[str, tuple[Alert, int]] = OrderedDict()
         self._silences: list[tuple[list[Matcher], float, float]] = []
         self._silences_loaded_at = float("-inf")
-        self._inflight: dict[str, asyncio.Task[None]] = {}
-        self._failures: dict[str, tuple[int, str]] = {}  # receiver -> (consecutive failures, last error)
         self._wake = asyncio.Event()
         self._sub: Subscription | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -115,11 +113,9 @@ class Alerts:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in list(self._inflight.values()):
-            task.cancel()
-        await asyncio.gather(*self._tasks, *self._inflight.values(), return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        self._inflight.clear()
+        await self.outbox.stop()
         if self._sub is not None:
             self._sub.close()
             self._sub = None
@@ -127,13 +123,12 @@ class Alerts:
             await self._persist()
         except StoreError as exc:
             log.warning("could not save alert group state at stop: %s", exc)
-        await self.sender.close()
 
     def problems(self) -> list[str]:
         out = []
         if self._problem:
             out.append(self._problem)
-        for name, (n, error) in sorted(self._failures.items()):
+        for name, (n, error) in sorted(self.outbox.failures.items()):
             if n >= 3:
                 out.append(f"receiver {name}: {n} deliveries in a row failed (last: {error})")
         if self._sub is not None and self._sub.dropped:
@@ -293,7 +288,7 @@ class Alerts:
         """When the scheduler must run next (epoch seconds)."""
         now = self.clock.time()
         candidates = [self.aggregator.next_due(), self.am.next_due()]
-        busy = [r for r, t in self._inflight.items() if not t.done()]
+        busy = self.outbox.busy()
         nxt = await self.store.alerts.next_pending_at()
         if nxt is not None and not busy:
             candidates.append(nxt.timestamp())
@@ -319,7 +314,7 @@ class Alerts:
                 payload=payload, summary=f"{firing} firing, {len(alerts) - firing} resolved",
                 alert_count=len(alerts), now=utc(now), coalesce_key=f"am:{receiver}")
         await self._persist()
-        await self._deliver_due(now)
+        await self.outbox.deliver_due(now)
         if now - self._last_prune >= 3600:
             self._last_prune = now
             await self.store.alerts.prune(utc(now - self.config.retention))
@@ -344,84 +339,6 @@ class Alerts:
             rows.append((AM_STATE_KEY, AM_STATE_KEY, self.am.to_dict()))
             self.am.dirty = False
         await self.store.alerts.save_groups(rows, gone, utc(self.clock.time()))
-
-    # --- delivery ---------------------------------------------------------------------------
-
-    async def _deliver_due(self, now: float) -> None:
-        # Which receivers are busy is decided BEFORE reading the due rows: a batch that finishes
-        # while we read would otherwise leave us holding its rows as still pending, and send twice.
-        busy = {name for name, task in self._inflight.items() if not task.done()}
-        rows = await self.store.alerts.due(utc(now), limit=200)
-        by_receiver: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
-            by_receiver.setdefault(row["receiver"], []).append(row)
-        for name, batch in by_receiver.items():
-            if name in busy:
-                continue
-            receiver = self.rules.receivers.get(name)
-            if receiver is None:
-                for row in batch:
-                    await self._record(row, None, Result(FAILED, None, "receiver no longer configured"), now)
-                continue
-            self._inflight[name] = asyncio.create_task(self._deliver_batch(receiver, batch),
-                                                       name=f"alerts-deliver-{name}")
-
-    async def _deliver_batch(self, receiver: ReceiverConfig, batch: list[dict[str, Any]]) -> None:
-        try:
-            for i, row in enumerate(batch):
-                now = self.clock.time()
-                bucket = self._limiters.get(receiver.name)
-                if bucket is None:
-                    bucket = self._limiters[receiver.name] = TokenBucket(receiver.rate_limit_per_minute, now)
-                wait = bucket.take(now)
-                if wait > 0:
-                    until = utc(now + wait)
-                    for rest in batch[i:]:
-                        await self.store.alerts.mark_retry(
-                            rest["id"], attempts=rest["attempts"], next_attempt_at=until,
-                            error=rest["last_error"] or "rate limited", http_status=rest["http_status"], now=utc(now))
-                    return
-                lease = utc(now + receiver.timeout + 30.0)
-                if not await self.store.alerts.claim(row["id"], attempts=row["attempts"], now=utc(now),
-                                                     lease_until=lease):
-                    continue  # taken by another replica, or already done
-                result = await self.sender.send(receiver, row["payload"], now)
-                await self._record(row, receiver, result, self.clock.time())
-        except StoreError as exc:
-            log.warning("alerts: could not record a delivery (it stays pending): %s", exc)
-        finally:
-            self._wake.set()
-
-    async def _record(self, row: dict[str, Any], receiver: ReceiverConfig | None, result: Result, now: float) -> None:
-        repo = self.store.alerts
-        attempts = int(row["attempts"]) + 1
-        channel = row["channel"]
-        name = row["receiver"]
-        outcome = result.outcome
-        if outcome == SENT:
-            await repo.mark_sent(row["id"], attempts=attempts, http_status=result.http_status, now=utc(now))
-            self._failures.pop(name, None)
-        elif outcome == RETRY and attempts < self.config.max_attempts:
-            delay = next_delay(result, attempts, base=self.config.backoff_base, cap=self.config.backoff_max,
-                               retry_after_max=self.config.retry_after_max, rng=self.rng)
-            await repo.mark_retry(row["id"], attempts=attempts, next_attempt_at=utc(now + delay),
-                                  error=result.error or "", http_status=result.http_status, now=utc(now))
-        else:
-            retryable = outcome == RETRY
-            outcome = "gave_up" if retryable else FAILED
-            await repo.mark_failed(row["id"], attempts=attempts, error=result.error or "", retryable=retryable,
-                                   http_status=result.http_status, now=utc(now))
-        if outcome != SENT:
-            n = self._failures.get(name, (0, ""))[0] + 1
-            self._failures[name] = (n, result.error or "")
-            level = logging.WARNING if outcome != RETRY or attempts == 1 else logging.DEBUG
-            log.log(level, "alert delivery %s to %s (%s): %s, attempt %d", row["id"], name, channel, outcome,
-                    attempts, extra={"receiver": name, "http_status": result.http_status})
-        self.telemetry.alert_deliveries.labels(channel=channel, outcome=outcome).inc()
-        self.bus.publish(ALERT_DELIVERY, now, id=row["id"], receiver=name, channel=channel, outcome=outcome,
-                         attempts=attempts, http_status=result.http_status, error=result.error)
-
-
 
 def build(sidecar: Any) -> Alerts:
     """The app's factory: alerts from `config.alerts`, links to the dashboard's public URL."""
