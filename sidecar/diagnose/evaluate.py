@@ -255,6 +255,9 @@ def format_table(scores: list[Score]) -> str:
             line += f", mean confidence when right {sum(conf_ok) / len(conf_ok):.2f}"
         if conf_bad:
             line += f", when wrong {sum(conf_bad) / len(conf_bad):.2f}"
+        scored = [(s.diagnosis.confidence, 1.0 if s.passed else 0.0) for s in mine if s.diagnosis]
+        if scored:  # calibration: 0 is perfect, 0.25 is what a constant 0.5 earns
+            line += f", Brier {sum((c - ok) ** 2 for c, ok in scored) / len(scored):.3f}"
         if tokens:
             line += f", {tokens} tokens"
         out.append(line)
