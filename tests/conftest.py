@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 from collections.abc import AsyncIterator, Iterator
 
@@ -13,9 +14,30 @@ from sidecar.store.sqlite import open_sqlite
 
 
 def find_free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port that is free now, chosen below the kernel's ephemeral range.
+
+    Asking the kernel for port 0 returns an ephemeral port, which the kernel may hand to the
+    next socket that binds port 0 (a test's client or fake server) before the sidecar binds
+    it. Ports below the ephemeral range are only ever taken by explicit binds.
+    """
+    low, _high = _ephemeral_range()
+    for _ in range(200):
+        port = random.randint(15000, max(15001, low - 1))
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found below the ephemeral range")
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = open("/proc/sys/net/ipv4/ip_local_port_range").read().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 @pytest.fixture
