@@ -279,3 +279,23 @@ async def test_cached_llm_diagnosis_is_reused_for_the_same_model_and_prompt(sqli
     assert len(fake_llm.requests) == 2 and fake_llm.requests[1]["model"] == "kimi-k2-0905-preview"
     for s in (svc, svc2, svc3):
         await s.stop()
+
+
+async def test_running_service_retries_failed_work_when_the_clock_says_so(sqlite_store, clock, fake_llm):
+    fake_llm.then(error(503, "engine_overloaded_error"), good())
+    await seed_group(sqlite_store, FP, PGRST)
+    bus = Bus()
+    svc = service(sqlite_store, clock, bus=bus,
+                  llm_cfg=llm_config(fake_llm.base_url, max_retries=0, retry_interval=30))
+    await svc.start()
+    bus.publish(GROUP_NEW, clock.time(), fingerprint=FP, count=1, level="ERROR")
+    await until(lambda: _is(claim_state(sqlite_store), "failed"))
+    assert len(fake_llm.requests) == 1
+    clock.advance(29)
+    await asyncio.sleep(0.05)
+    assert len(fake_llm.requests) == 1  # not due yet
+    clock.advance(2)
+    await until(lambda: _is(claim_state(sqlite_store), "done"))
+    await svc.stop()
+    assert len(fake_llm.requests) == 2
+    assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "kimi"
