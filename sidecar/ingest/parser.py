@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .blocks import BlockMerger
 from .docker import DockerScanner
 from .formats import TRACEBACK_START, TextDialect, detect_format, is_error_level
 from .jsonl import JsonRecord, JsonScanner
@@ -61,6 +62,7 @@ class FileParser:
         # counters (the tailer turns them into telemetry)
         self.lines = 0
         self.truncated_lines = 0
+        self.blocks = BlockMerger(options.limits.max_lines, options.limits.max_bytes)
         if self.format is not None:
             self.scanner = self._make_scanner(self.format)
 
@@ -74,7 +76,7 @@ class FileParser:
         else:
             for i in range(0, len(chunk), step):
                 self._feed(chunk[i:i + step], out)
-        return out
+        return self.blocks.push(out) if out or self.blocks.block is not None else out
 
     def flush(self) -> list[ErrorEvent]:
         """Close the open record (multiline timeout, or end of input). A partial line stays."""
@@ -83,7 +85,7 @@ class FileParser:
             self._decide(force=True, out=out)
         if self.scanner is not None:
             self._build(self.scanner.flush(), out)
-        return out
+        return self.blocks.push(out) + self.blocks.flush()
 
     def settle(self) -> list[ErrorEvent]:
         """Flush early if the open record already looks complete (low latency on quiet files)."""
@@ -92,14 +94,20 @@ class FileParser:
         text = self.scanner.pending_text().decode("utf-8", "replace")
         if not text or not looks_complete(text.split("\n")):
             return []
-        return self.flush()
+        out: list[ErrorEvent] = []
+        self._build(self.scanner.flush(), out)
+        return self.blocks.push(out)  # an open TOOL CALL block still waits for its END or the timeout
 
     def pending(self) -> bool:
-        return bool(self.held) or (self.scanner is not None and self.scanner.pending())
+        return bool(self.held) or self.blocks.block is not None or (
+            self.scanner is not None and self.scanner.pending())
 
     def resume_point(self) -> tuple[int, int]:
         """(offset, line) where a restart must resume: nothing before it is still needed."""
         cands = [(self.partial_off, self.line)]
+        block = self.blocks.open_offset()
+        if block is not None:
+            cands.append(block)
         if self.held:
             cands.append((self.held_off, self.held_line))
         if self.scanner is not None:

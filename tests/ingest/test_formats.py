@@ -165,6 +165,29 @@ def test_tool_call_failed_block_joins_one_record():
     assert ev.exception_type == "TimeoutError" and ev.raw.endswith("=== END ===") and ev.line == 1
 
 
+def test_tool_call_failed_block_of_headed_records_with_interleaving():
+    h = "2025-10-16 02:53:22 ERROR ws_daemon: "
+    data = (
+        (h + "=== TOOL CALL FAILED ===\n" + h + "Tool: chat\n").encode()
+        + b"2025-10-16 02:53:22 ERROR src.other: unrelated failure\n"
+        + b"2025-10-16 02:53:22 INFO src.other: noise\n"
+        + (h + "Error: upstream timeout\n" + h + "Full traceback:\n").encode()
+        + b"Traceback (most recent call last):\n"
+        + b'  File "/app/src/daemon/ws_server.py", line 849, in call\n'
+        + b"    await tool()\n"
+        + b"TimeoutError: upstream timeout\n"
+        + (h + "=== END ===\n").encode()
+        + b"2025-10-16 02:53:23 ERROR src.other: after\n"
+    )
+    for chunk in (None, 5):
+        events = parse(data, chunk)
+        assert [(e.logger, e.line) for e in events] == [("ws_daemon", 1), ("src.other", 3), ("src.other", 12)]
+        block = events[0]
+        assert block.exception_type == "TimeoutError" and block.message.endswith("upstream timeout")
+        assert "unrelated" not in block.raw and block.raw.endswith("=== END ===")
+        assert block.end_offset == data.index(b"2025-10-16 02:53:23")
+
+
 def test_record_limits_keep_head_and_final_exception():
     def chain(n):
         if n == 0:
