@@ -12,10 +12,15 @@ point estimate misses the threshold but the interval still reaches it, the verdi
 verdict is `inconclusive`, never `fail`. A large regression (10% errors against a 5% trigger) is
 still clear after ~100 requests, so fast detection does not need a noisy test.
 
-Verdict semantics:
-- pass: the condition holds (point estimate meets the threshold, with enough samples).
-- fail: the condition clearly does not hold (interval wholly beyond the threshold for
-  proportions; value beyond the threshold for other metrics).
+Verdict semantics (three zones, like a sequential test with an accept and a reject boundary):
+- pass: the condition holds: the point estimate meets the threshold, or (with
+  `pass_confidence` > 0.5) the threshold is still inside the interval at that confidence.
+- fail: the condition clearly does not hold. Proportions, by `method`: `exact` (one binomial
+  tail at the threshold = the Clopper-Pearson interval wholly beyond it), `wilson`, or
+  `sequential` (a mixture likelihood-ratio test that stays valid however often the growing stage
+  sample is re-checked: use it for whole-stage gates checked every interval for days).
+  Quantiles: even the order-statistic confidence bounds most favourable to the canary violate
+  the condition. Other values: the value is beyond the threshold.
 - inconclusive: not enough evidence either way (few samples, within noise, or no data under the
   `inconclusive` no-data policy).
 - error: the measurement could not be made (the metrics backend raised).

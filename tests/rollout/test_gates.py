@@ -195,3 +195,54 @@ def test_counters_round_trip_and_count_verdicts():
     c = count(count(GateCounters(), "error"), "error")
     assert c.consecutive_errors == 2 and c.by_verdict == {"error": 2}
     assert GateCounters.from_dict(c.to_dict()) == c
+
+
+# --- sequential (anytime-valid) and three-zone verdicts -----------------------------------------
+
+
+def test_sequential_gate_never_fails_at_the_threshold_however_often_checked():
+    import random
+
+    from sidecar.rollout.stats import sequential_beyond
+
+    rng = random.Random(11)
+    g = gate(method="sequential", confidence=0.999)
+    false_fails = 0
+    for _ in range(40):  # 40 stages whose true success rate is exactly the 99.5% threshold
+        n = x = 0
+        for _look in range(300):  # 300 evaluations of the accumulating sample
+            n += 15
+            x += sum(rng.random() >= 0.005 for _ in range(15))
+            if evaluate_gate(g, prop(x, n), with_bounds=False).verdict == "fail":
+                false_fails += 1
+                break
+    assert false_fails == 0
+    # ...yet a real regression is caught: 3% errors against a 0.5% limit after 400 requests.
+    failing = evaluate_gate(g, prop(388, 400))
+    assert failing.verdict == "fail" and "sequential LR" in failing.reason
+    assert sequential_beyond(388, 400, 0.995, ">=", 0.999)[1] >= 1000
+
+
+def test_pass_confidence_passes_a_plausibly_healthy_rate():
+    strict = gate(min_samples=100, confidence=0.999)
+    lenient = gate(min_samples=100, confidence=0.999, pass_confidence=0.8)
+    m = prop(995, 1001)  # 99.40% vs 99.5%: plausible at 80%
+    assert evaluate_gate(strict, m).verdict == "inconclusive"
+    v = evaluate_gate(lenient, m)
+    assert v.verdict == "pass" and "plausibly" in v.reason
+    assert evaluate_gate(lenient, prop(980, 1000)).verdict == "fail"  # 98%: clearly below
+
+
+def test_quantile_gate_fails_only_when_bounds_confirm():
+    from sidecar.rollout.gates import quantile_levels
+
+    g = GateConfig(name="p95", metric=P95, op="<=", threshold=1.2, relative_to=P95_BASE, min_samples=50)
+    lo, hi = quantile_levels(0.95, 100, 0.95)
+    assert lo < 0.95 < hi
+    point = Measurement(800.0, 100)  # 1.25 x baseline 640: misses the 1.2 limit
+    noisy = evaluate_gate(g, point, baseline=Measurement(640.0, 1000),
+                          quantile_bounds=(Measurement(700.0, 100), Measurement(660.0, 1000)))
+    assert noisy.verdict == "inconclusive" and "within noise" in noisy.reason  # 700 <= 1.2 x 660
+    clear = evaluate_gate(g, point, baseline=Measurement(640.0, 1000),
+                          quantile_bounds=(Measurement(790.0, 100), Measurement(645.0, 1000)))
+    assert clear.verdict == "fail" and "clearly" in clear.reason  # 790 > 1.2 x 645 = 774
