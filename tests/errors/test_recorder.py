@@ -114,3 +114,19 @@ async def test_prune_loop_runs_on_the_injected_clock(sqlite_store, clock):
         assert rec.problems() == []
     finally:
         await rec.stop()
+
+
+async def test_a_store_failure_is_raised_counted_and_reported(sqlite_store, clock):
+    rec, _, telemetry = _recorder(sqlite_store, clock)
+    await rec.record([make_event("first", offset=0)])
+    await sqlite_store.db.execute("DROP TABLE event_receipts")  # the database broke under us
+    import pytest
+
+    from sidecar.store.base import StoreError
+
+    with pytest.raises(StoreError):
+        await rec.record([make_event("second", offset=10)])
+    assert telemetry.store_errors.labels(operation="groups.record")._value.get() == 1
+    assert rec.problems() and "not stored" in rec.problems()[0]
+    rows, total = await sqlite_store.groups.list()
+    assert total == 1 and rows[0]["occurrence_count"] == 1  # the failed batch left nothing behind
