@@ -40,6 +40,7 @@ AM_STATE_KEY = "@alertmanager"
 MAX_HELD = 10_000
 MAX_SLEEP = 30.0  # re-check the outbox at least this often (another replica or the API may add rows)
 SILENCE_REFRESH = 15.0
+MAX_UNSENT = 10_000
 
 
 def render_for(receiver: ReceiverConfig, note: Notification, external_url: str) -> Any:
@@ -76,6 +77,8 @@ class Alerts:
         self.outbox = Outbox(config, self.rules.receivers, store, Sender(self.redact), clock, telemetry, bus,
                              rng or random.Random(), self.wake)
         self._held: OrderedDict[str, tuple[Alert, int]] = OrderedDict()
+        self._unsent: list[tuple[Notification, str]] = []  # flushed, not yet in the outbox
+        self._unsent_am: dict[str, list[Alert]] = {}
         self._silences: list[tuple[list[Matcher], float, float]] = []
         self._silences_loaded_at = float("-inf")
         self._wake = asyncio.Event()
@@ -300,37 +303,49 @@ class Alerts:
         return min(now + MAX_SLEEP, due)
 
     async def tick(self) -> None:
-        """Do everything that is due now: flush groups, re-post to Alertmanager, deliver."""
+        """Do everything that is due now: flush groups, re-post to Alertmanager, deliver.
+
+        Flushed notifications are queued in memory before they are written to the outbox, so a
+        store that fails mid-tick loses nothing: the rest is written at the next tick.
+        """
         now = self.clock.time()
         if now - self._silences_loaded_at >= SILENCE_REFRESH:
             await self.reload_silences()
         for note in self.aggregator.flush_due(now, self.is_silenced):
-            await self._enqueue_notification(note, now)
-        for receiver, alerts in self.am.due(now, self.is_silenced).items():
+            self._unsent.extend((note, name) for name in note.receivers
+                                if self.rules.receivers[name].kind != "alertmanager")
+        self._unsent_am.update(self.am.due(now, self.is_silenced))
+        if len(self._unsent) > MAX_UNSENT:
+            dropped = len(self._unsent) - MAX_UNSENT
+            del self._unsent[:dropped]
+            log.error("alerts: store unavailable too long; dropped the %d oldest notifications", dropped)
+        while self._unsent:
+            note, name = self._unsent[0]
+            await self._enqueue_notification(note, name, now)
+            self._unsent.pop(0)
+        for receiver, alerts in list(self._unsent_am.items()):
             payload = alertmanager.render(alerts, now, self.config.resend_interval)
             firing = sum(1 for a in alerts if a.status == "firing")
             await self.store.alerts.enqueue(
                 receiver=receiver, channel="alertmanager", route=None, group_key=f"am:{receiver}",
                 payload=payload, summary=f"{firing} firing, {len(alerts) - firing} resolved",
                 alert_count=len(alerts), now=utc(now), coalesce_key=f"am:{receiver}")
+            del self._unsent_am[receiver]
         await self._persist()
         await self.outbox.deliver_due(now)
         if now - self._last_prune >= 3600:
             self._last_prune = now
             await self.store.alerts.prune(utc(now - self.config.retention))
 
-    async def _enqueue_notification(self, note: Notification, now: float) -> None:
-        for name in note.receivers:
-            receiver = self.rules.receivers[name]
-            if receiver.kind == "alertmanager":
-                continue
-            view = note.for_receiver(receiver.send_resolved)
-            if view is None:
-                continue
-            payload = render_for(receiver, view, self.public_url)
-            await self.store.alerts.enqueue(
-                receiver=name, channel=receiver.kind, route=note.route, group_key=note.group_key, payload=payload,
-                summary=cut(headline(view), 300), alert_count=len(view.alerts), now=utc(now))
+    async def _enqueue_notification(self, note: Notification, name: str, now: float) -> None:
+        receiver = self.rules.receivers[name]
+        view = note.for_receiver(receiver.send_resolved)
+        if view is None:
+            return
+        payload = render_for(receiver, view, self.public_url)
+        await self.store.alerts.enqueue(
+            receiver=name, channel=receiver.kind, route=note.route, group_key=note.group_key, payload=payload,
+            summary=cut(headline(view), 300), alert_count=len(view.alerts), now=utc(now))
 
     async def _persist(self) -> None:
         keep, gone = self.aggregator.take_dirty()

@@ -315,3 +315,25 @@ async def test_thin_diagnosis_event_is_filled_from_the_stored_diagnosis(harness:
     assert alert["annotations"]["confidence"] == "93%"
     assert alert["generatorURL"] == "http://sidecar.test:8081/errors/fpd"
     assert SECRET not in chat.at("/hook")[0].body.decode()
+
+
+async def test_store_outage_loses_no_notification(harness: Harness, chat: FakeChat) -> None:
+    import sqlite3
+
+    config = alerts_config(chat, routes=[only(chat, "hook", group_wait=0)])
+    alerts = await harness.start(config)
+    # Another process holds the write lock: our writes fail fast ("database is locked").
+    await harness.store.db._w.conn.execute("PRAGMA busy_timeout=50")
+    blocker = sqlite3.connect(harness.store.db.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        await harness.publish(alerts, "group.new", fingerprint="f", title="during the outage", level="ERROR")
+        await until(lambda: any(p.startswith("store:") for p in alerts.problems()), what="the outage noticed")
+        assert chat.received == []
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await harness.advance(5)  # the scheduler retries the store
+    await chat.wait_for("/hook", 1)
+    assert chat.at("/hook")[0].json["alerts"][0]["annotations"]["summary"] == "New error: during the outage"
+    await until(lambda: alerts.problems() == [], what="the problem to clear")
