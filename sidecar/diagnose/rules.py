@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..config import ConfigError, read_yaml, validation_problems
 from .model import Category, Diagnosis, DiagnosisInput, Severity, one_line
+from .redact import redact
 
 BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message"})
 MAX_EVIDENCE = 5
@@ -206,6 +207,12 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
+        # Evidence and filled-in templates quote the log: redact them, so a diagnosis can be shown
+        # or forwarded (dashboard, chat alerts) without carrying a secret along.
+        diagnosis.summary = redact(diagnosis.summary)
+        diagnosis.root_cause = redact(diagnosis.root_cause)
+        diagnosis.suggested_fix = [redact(s) for s in diagnosis.suggested_fix]
+        diagnosis.evidence = [redact(e) for e in diagnosis.evidence]
         diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
         return diagnosis
 

@@ -149,3 +149,11 @@ def test_sidecar_check_reports_the_rules_file(tmp_path, monkeypatch):
     assert any(p.startswith(f"{bad}: rules[1].match.message") for p in problems)
     cfg.write_text("diagnosis:\n  rules_file: rules/diagnoses.yaml\nalerts:\n  rules_file: null\n")
     assert check_all(str(cfg)) == []
+
+
+def test_rules_diagnosis_carries_no_secret():
+    msg = "No provider for model kimi-k2-thinking (api_key=sk-abcdefghijklmnopqrstuvwxyz0123456789ABCD)"
+    d = RULES.diagnose(DiagnosisInput(fingerprint="x", message=msg))
+    assert d.rule == "model-not-available"
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix, *d.evidence])
+    assert "sk-abcdefghijklmnopqrstuvwxyz" not in text and "[REDACTED:" in text
