@@ -123,9 +123,17 @@ class Alerts:
             self._sub.close()
             self._sub = None
         try:
+            # Notifications already flushed (the group state says "sent") must reach the outbox,
+            # or a restart would never send them.
+            now = self.clock.time()
+            while self._unsent:
+                note, name = self._unsent[0]
+                await self._enqueue_notification(note, name, now)
+                self._unsent.pop(0)
             await self._persist()
         except StoreError as exc:
-            log.warning("could not save alert group state at stop: %s", exc)
+            log.warning("could not save alert state at stop (%d notifications not queued): %s",
+                        len(self._unsent), exc)
 
     def problems(self) -> list[str]:
         out = []
@@ -188,6 +196,9 @@ class Alerts:
                 self._held.popitem(last=False)
         if outcome.count_update is not None:
             fp, count = outcome.count_update
+            # A firing group alert shows the latest count in its next (repeat) notification; the
+            # count alone is not a change worth a message.
+            self.aggregator.update_field(f"group:{fp}", "Occurrences", str(count))
             held = self._held.get(fp)
             if held is not None and count >= held[1]:
                 del self._held[fp]

@@ -104,6 +104,14 @@ class Aggregator:
                     self._dirty.add(group.key)
         return out
 
+    def update_field(self, key: str, name: str, value: str) -> None:
+        """Refresh one field of a firing alert in place (not a change: no notification by itself)."""
+        for group in self.groups.values():
+            a = group.alerts.get(key)
+            if a is not None and a.status == FIRING and name in a.fields and a.fields[name] != value:
+                group.alerts[key] = replace(a, fields={**a.fields, name: value})
+                self._dirty.add(group.key)
+
     def firing(self, key: str) -> Alert | None:
         for group in self.groups.values():
             a = group.alerts.get(key)

@@ -172,3 +172,17 @@ def test_group_state_round_trips(clock: ManualClock) -> None:
     other = Aggregator([route("other")])
     other.load([Group.from_dict(g.to_dict()) for g in keep])
     assert other.groups == {}
+
+
+def test_count_updates_show_in_the_repeat_without_a_message_of_their_own(clock: ManualClock) -> None:
+    r = route(wait=0, interval=60, repeat=300)
+    agg = Aggregator([r])
+    a = Alert(key="group:f", kind="group.new", labels={"kind": "group.new"}, title="t", fields={"Occurrences": "1"})
+    agg.add(a, r, clock.time())
+    assert agg.flush_due(clock.time())[0].alerts[0].fields["Occurrences"] == "1"
+    agg.update_field("group:f", "Occurrences", "250")
+    clock.advance(60)
+    assert agg.flush_due(clock.time()) == []
+    clock.advance(240)
+    (note,) = agg.flush_due(clock.time())
+    assert note.reason == "repeat" and note.alerts[0].fields["Occurrences"] == "250"
