@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sidecar.errors import fingerprint as fp
-from sidecar.errors.cli_fingerprint import fingerprint_line
+from sidecar.errors.cli_fingerprint import fingerprint_line, split_line
 from sidecar.errors.fingerprint import normalize_message
 
 DATASETS = ("Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper")
@@ -56,8 +56,11 @@ def ours(messages: Sequence[str]) -> list[str]:
 def ours_uncached(messages: Sequence[str]) -> list[str]:
     """The same computation with the memoisation bypassed: the cost of a never-seen message."""
     digest = fp._message_digest.__wrapped__
-    level = fp.level_class("ERROR")
-    return [digest("", level, normalize_message(m.rstrip("\r\n"), cached=False)) for m in messages]
+    out = []
+    for m in messages:
+        message, logger, level = split_line(m)
+        out.append(digest((logger or "").strip(), fp.level_class(level), normalize_message(message, cached=False)))
+    return out
 
 
 def drain3(messages: Sequence[str]) -> list[int]:

@@ -1,9 +1,13 @@
 """`sidecar fingerprint`: one fingerprint per stdin line, in order, streaming.
 
-Each line is fingerprinted alone, exactly as `run` fingerprints a plain log error (logger
-unknown, level ERROR): no look-ahead, no state carried between lines, so the output for a line
-is known as soon as the line has been read, and a pipe consumer sees it without waiting for EOF.
-Invalid UTF-8 is decoded with replacement characters rather than failing the stream.
+Each line is fingerprinted alone, exactly as `run` fingerprints a log record without a traceback:
+* a full log line in the gateway's format (`2025-11-03 17:00:04 ERROR src.x: message`, or the
+  `%(asctime)s - %(name)s - %(levelname)s - %(message)s` variant) is read the way ingest reads
+  it: level and logger from their positions in the header, then the message;
+* any other line is the message itself, with logger unknown and level ERROR (`--level`/`--logger`
+  change those).
+No look-ahead and no state carried between lines: a line's answer is written (and flushed) as
+soon as the line has been read. Invalid UTF-8 is decoded with replacement characters.
 """
 
 from __future__ import annotations
@@ -13,12 +17,27 @@ import io
 import sys
 from typing import BinaryIO, TextIO
 
+from ..ingest.formats import TextDialect
 from .fingerprint import fingerprint_message, normalize_message
+
+_DIALECT = TextDialect()
+
+
+def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tuple[str, str | None, str]:
+    """(message, logger, level) of one input line: the header's when the line has one."""
+    text = line.rstrip("\r\n")
+    # Every header format starts with a date: skip the header parser for anything else (cheap).
+    if text[:4].isdigit():
+        header = _DIALECT.parse_header(text)
+        if header is not None:
+            return header.message, header.logger, header.level
+    return text, logger, level
 
 
 def fingerprint_line(line: str, level: str = "ERROR", logger: str | None = None) -> str:
     """The fingerprint of one input line (the trailing newline is not part of the message)."""
-    return fingerprint_message(line.rstrip("\r\n"), logger=logger, level=level)
+    message, name, lvl = split_line(line, level, logger)
+    return fingerprint_message(message, logger=name, level=lvl)
 
 
 def stream(inp: BinaryIO, out: TextIO, *, level: str = "ERROR", logger: str | None = None,
@@ -32,9 +51,10 @@ def stream(inp: BinaryIO, out: TextIO, *, level: str = "ERROR", logger: str | No
         line = reader.readline()
         if not line:
             break
-        fp = fingerprint_line(line, level=level, logger=logger)
+        message, name, lvl = split_line(line, level, logger)
+        fp = fingerprint_message(message, logger=name, level=lvl)
         if with_template:
-            out.write(f"{fp}\t{normalize_message(line.rstrip(chr(13) + chr(10)))}\n")
+            out.write(f"{fp}\t{normalize_message(message)}\n")
         else:
             out.write(fp + "\n")
         out.flush()

@@ -95,3 +95,24 @@ def test_invalid_utf8_lines_get_a_fingerprint_each():
                           timeout=60, check=True)
     out = proc.stdout.decode().splitlines()
     assert len(out) == 3 and out[0] == fingerprint_line("ok line 1") and out[2] == fingerprint_line("last")
+
+
+def test_sidecar_fingerprint_of_log_lines_matches_what_replay_reports(tmp_path):
+    """Full log lines are read like ingest reads them, so the answer is what `run`/`replay` compute."""
+    import json
+
+    lines = [
+        "2026-11-23 12:00:01 ERROR src.providers.kimi: kimi upload returned no file ID",
+        "2026-11-23 12:00:02 AEDT ERROR ws_daemon: Health writer failed for 31s - daemon may be stuck",
+        "2026-11-23 12:00:03,123 - src.storage.supabase_client - CRITICAL - {'message': 'x', 'code': 'PGRST204'}",
+        "2026-11-23 12:00:04 ERROR src.daemon.ws_server: Connection closed for 172.18.0.1:36952: no close frame",
+    ]
+    log = tmp_path / "ws_daemon.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    replay = subprocess.run([sys.executable, "-m", "sidecar", "replay", str(log), "--jsonl"], capture_output=True,
+                            text=True, timeout=60, check=True)
+    replayed = [json.loads(line)["fingerprint"] for line in replay.stdout.splitlines()]
+    assert len(replayed) == len(lines)
+    assert _run_cli(lines, "7") == replayed == [fingerprint_line(line) for line in lines]
+    # The bare message is another input: its logger is unknown, so it is another fingerprint.
+    assert fingerprint_line("kimi upload returned no file ID") != replayed[0]
