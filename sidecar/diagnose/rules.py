@@ -188,12 +188,11 @@ class RuleSet:
             diagnosis = catch_all(inp)
         else:
             rule, groups, evidence = found
-            fields = _Fields(groups)
-            fields.update(
+            fields = _Fields(
                 exception_type=inp.exception_type or "error", logger=inp.logger or "?",
-                level=inp.level, count=inp.count, message=one_line(inp.message, 160),
+                level=inp.level, count=inp.count, message=redact(one_line(inp.message, 160)),
             )
-            fields.update(groups)
+            fields.update({k: redact(v) for k, v in groups.items()})
             d = rule.diagnosis
             diagnosis = Diagnosis(
                 summary=d.summary.format_map(fields),
@@ -207,11 +206,8 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
-        # Evidence and filled-in templates quote the log: redact them, so a diagnosis can be shown
-        # or forwarded (dashboard, chat alerts) without carrying a secret along.
-        diagnosis.summary = redact(diagnosis.summary)
-        diagnosis.root_cause = redact(diagnosis.root_cause)
-        diagnosis.suggested_fix = [redact(s) for s in diagnosis.suggested_fix]
+        # Evidence and the values filled into templates quote the log: they are redacted, so a
+        # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = [redact(e) for e in diagnosis.evidence]
         diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
         return diagnosis
@@ -269,7 +265,7 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
     """The answer when no rule matches: honest about knowing little (category unknown, low confidence)."""
     what = inp.exception_type or f"{inp.level} log record"
     where = f" from logger {inp.logger}" if inp.logger else ""
-    first = inp.message.strip().splitlines()[0] if inp.message.strip() else what
+    first = redact(inp.message.strip().splitlines()[0]) if inp.message.strip() else what
     return Diagnosis(
         summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
         root_cause=(
