@@ -60,6 +60,9 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     from .metrics.hub import build as build_metrics
 
     components.append(build_metrics(sidecar))  # "metrics": rollout gates call .measure() on it
+    from .rollout import build as build_rollouts
+
+    components.append(build_rollouts(sidecar))  # "rollouts": gates, state machine, hooks
     from .diagnose.service import build as build_diagnosis
 
     components.append(build_diagnosis(sidecar))

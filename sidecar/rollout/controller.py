@@ -101,6 +101,7 @@ class RolloutController:
         self._problems: dict[str, str] = {}
         self.last: dict[str, Evaluation] = {}
         self._rolled_back_now: dict[str, bool] = {}
+        self._seen: dict[str, Snapshot] = {}
 
     # --- component --------------------------------------------------------------------------
 
@@ -176,7 +177,20 @@ class RolloutController:
             await self.repo.ensure(name, utc(self.clock.time()))
             row = await self.repo.get(name)
         assert row is not None
-        return Snapshot.from_row(row)
+        snap = Snapshot.from_row(row)
+        self._seen[name] = snap
+        return snap
+
+    def snapshot(self) -> dict[str, Any]:
+        """What this replica last saw of each rollout (no I/O): context for diagnoses and logs."""
+        out = {}
+        for name, snap in self._seen.items():
+            verdicts = snap.data.get("verdicts") or []
+            out[name] = {
+                "state": snap.state, "stage": snap.stage_index, "percent": snap.percent, "incident": snap.incident,
+                "failing": [v.get("reason") for v in verdicts if v.get("verdict") == "fail"],
+            }
+        return out
 
     async def evaluate(self, name: str, force: bool = False) -> Evaluation | None:
         """One evaluation of one rollout; None when there was nothing to do (or another replica did it)."""

@@ -112,7 +112,8 @@ class StageEvaluator:
     async def _accumulate(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
         """The stage total so far, after adding the requests since the last evaluation."""
         tot = self.totals.get(key) or {"count": 0, "successes": 0, "until": self.stage_start}
-        span = self.now - float(tot["until"])
+        # After a long outage only what the metrics backend still holds can be counted.
+        span = min(self.now - float(tot["until"]), self.cfg.max_window)
         error = None
         if span > 0:
             m, error = await self._measure(spec, span)
@@ -206,7 +207,7 @@ class StageEvaluator:
     async def _samples(self, ev: Evaluation) -> int:
         if self.cfg.samples is not None:
             tot = self.totals.get("samples") or {"count": 0, "successes": 0, "until": self.stage_start}
-            span = self.now - float(tot["until"])
+            span = min(self.now - float(tot["until"]), self.cfg.max_window)
             if span > 0:
                 m, error = await self._measure(self.cfg.samples, span)
                 if error is None:

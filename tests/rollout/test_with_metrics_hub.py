@@ -1,0 +1,67 @@
+"""The rollout controller measuring through the real MetricsHub over a real metrics.jsonl file,
+written in the gateway's record format (execution_type async = canary, sync = baseline)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sidecar.config import GateConfig, JsonlStream, MetricsConfig, RolloutConfig, StageConfig
+from sidecar.metrics.hub import MetricsHub
+from sidecar.metrics.model import MetricSpec
+
+STREAM = "async_upload"
+
+
+def spec(function: str, kind: str = "async", **kw) -> MetricSpec:
+    return MetricSpec(source="jsonl", stream=STREAM, function=function, where={"execution_type": kind}, **kw)
+
+
+def record(t: float, kind: str, success: bool, duration: float) -> str:
+    ts = datetime.fromtimestamp(t, tz=UTC).replace(tzinfo=None).isoformat()  # the gateway's naive UTC
+    return json.dumps({"execution_type": kind, "success": success, "duration_ms": duration,
+                       "error_type": None if success else "TimeoutError", "fallback_used": False,
+                       "file_size_mb": 1.0, "provider": "kimi", "request_id": f"r{t}", "timestamp": ts})
+
+
+async def test_gates_on_real_jsonl_records(make, sqlite_store, clock, tmp_path):
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    hub = MetricsHub(MetricsConfig(jsonl=[JsonlStream(name=STREAM, paths=[str(path)], start_at="beginning")]), clock)
+    p95 = spec("quantile", quantile=0.95, field="duration_ms")
+    cfg = RolloutConfig(
+        name="async-upload", flag="ASYNC_UPLOAD_ROLLOUT", interval=10,
+        samples=spec("count"),
+        stages=[
+            StageConfig(percent=1, hold=30, min_samples=60, gates=[
+                GateConfig(name="success-rate", metric=spec("success_rate"), op=">=", threshold=0.95,
+                           method="sequential", confidence=0.999, min_samples=60),
+                GateConfig(name="p95-latency", metric=p95, op="<=", threshold=1.2,
+                           relative_to=p95.model_copy(update={"where": {"execution_type": "sync"}}),
+                           window=600, min_samples=20, confidence=0.999, consecutive_failure_limit=3),
+            ]),
+            StageConfig(percent=10, hold=30),
+        ],
+        triggers=[GateConfig(name="error-rate-ceiling", metric=spec("error_rate"), op=">", threshold=0.05,
+                             window=600, min_samples=50)],
+    )
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    for tick in range(3):
+        with path.open("a") as f:
+            for i in range(25):
+                t = clock.time() + 0.2 * (i + 1)
+                f.write(record(t, "async", success=not (tick == 1 and i == 0), duration=100 + i) + "\n")
+                f.write(record(t, "sync", success=True, duration=100 + i) + "\n")
+        clock.advance(10)
+        await hub.jsonl[STREAM].poll()
+        await c.tick()
+    snap = await c._load(cfg.name)
+    assert snap.stage_index == 1, snap.data.get("verdicts")
+    events = await sqlite_store.rollouts.events(cfg.name)
+    promote = events[-1]
+    assert promote["action"] == "promote" and (promote["from_percent"], promote["to_percent"]) == (1.0, 10.0)
+    gate = {r["gate"]: r for r in promote["reasons"] if "gate" in r}
+    assert gate["success-rate"]["samples"] == 75 and gate["success-rate"]["observed"] == 74 / 75
+    assert gate["p95-latency"]["verdict"] == "pass" and gate["p95-latency"]["baseline"] is not None
+    assert gate["p95-latency"]["observed"] == gate["p95-latency"]["baseline"]  # same latencies in both variants
