@@ -45,20 +45,27 @@ def event_key(event: ErrorEvent) -> str:
     return f"{identity}@{event.offset}"
 
 
+MAX_FRAMES_KEPT = 100  # per exception: the frames nearest the raise
+MAX_CONTEXT_LINE = 2000  # characters per context line kept with a sample
+MAX_EXCEPTIONS_KEPT = 10  # of a chain: the last ones
+
+
+def _frames(frames: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [{"file": f.file, "line": f.line, "function": f.function} for f in frames[-MAX_FRAMES_KEPT:]]
+
+
 def _exception_data(event: ErrorEvent) -> dict[str, Any]:
+    """What a sample keeps besides its raw text, bounded (a runaway record must not bloat the store)."""
     data: dict[str, Any] = {}
     if event.exception_type:
-        data["exception"] = {"type": event.exception_type, "message": event.exception_message}
+        data["exception"] = {"type": event.exception_type, "message": (event.exception_message or "")[:4000]}
     if event.chain:
-        data["chain"] = [
-            {"type": e.type, "message": e.message,
-             "frames": [{"file": f.file, "line": f.line, "function": f.function} for f in e.frames]}
-            for e in event.chain
-        ]
+        data["chain"] = [{"type": e.type, "message": e.message[:4000], "frames": _frames(e.frames)}
+                         for e in event.chain[-MAX_EXCEPTIONS_KEPT:]]
     elif event.frames:
-        data["frames"] = [{"file": f.file, "line": f.line, "function": f.function} for f in event.frames]
+        data["frames"] = _frames(event.frames)
     if event.context:
-        data["context"] = list(event.context)
+        data["context"] = [line[:MAX_CONTEXT_LINE] for line in event.context]
     if event.timestamp is not None:
         data["logged_at"] = event.timestamp.isoformat()
     if event.truncated:
@@ -176,6 +183,10 @@ class GroupRecorder:
     @property
     def cached_groups(self) -> int:
         return len(self._announced)
+
+    async def refresh_gauges(self) -> None:
+        """Set the groups-by-status gauge from the store (after a status change, say)."""
+        await self._refresh_status_gauge()
 
     async def _refresh_status_gauge(self) -> None:
         try:

@@ -146,6 +146,9 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
                 row = await sc.store.groups.set_status(fingerprint, action, utc(now), notes)
             except UnknownGroup:
                 return _error(404, f"no group with fingerprint {fingerprint}")
+            recorder = sc.component("groups")
+            if recorder is not None and hasattr(recorder, "refresh_gauges"):
+                await recorder.refresh_gauges()
             sc.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
                            title=row.get("title"), level=row.get("level"), logger=row.get("logger"),
                            notes=notes)

@@ -105,6 +105,7 @@ async def test_status_changes_need_the_token_and_publish(sqlite_store, clock):
         assert body["resolution_notes"] == "added upload_method column" and body["resolved_at"].endswith("+00:00")
         event = sub.queue.get_nowait()
         assert event.data["fingerprint"] == fp and event.data["status"] == "resolved"
+        assert sidecar.telemetry.groups.labels(status="resolved")._value.get() == 1
         resp = await client.post(f"/api/groups/{fp}/mute", headers=AUTH)
         assert (await resp.json())["status"] == "muted"
         resp = await client.post(f"/api/groups/{fp}/reopen", headers=AUTH)
