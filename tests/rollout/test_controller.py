@@ -357,3 +357,26 @@ async def test_component_loop_runs_on_the_injected_clock(make, sqlite_store, clo
         assert c.problems() == []
     finally:
         await c.stop()
+
+
+async def test_pending_hook_calls_are_delivered_after_a_restart(make, sqlite_store, clock, traffic, receiver,
+                                                                tmp_path):
+    cfg = rollout_config(receiver.url)
+    c1 = make([cfg], sqlite_store, traffic, clock=clock, replica="r1")
+    await c1.act(NAME, "start")
+    await receiver.stop()
+    await step(clock, [c1], traffic, errors=40)  # decided while the endpoint is down
+    assert (await state(c1)).state == "rolling_back"
+    await c1.stop()  # the replica that decided goes away with the calls still pending
+    await receiver.start()
+    store2 = await open_sqlite(str(tmp_path / "sidecar.db"))
+    try:
+        c2 = make([cfg], store2, traffic, clock=clock, replica="r2")
+        clock.advance(61)  # past the backoff and the first replica's claim
+        await c2.tick()
+        assert (await c2._load(NAME)).state == "rolled_back"
+        [call] = receiver.on("/rollback")
+        assert call.headers["Idempotency-Key"] == f"{NAME}:1:rollback" and call.headers["X-Sidecar-Attempt"] == "2"
+        assert len(await store2.rollouts.decisions(NAME)) == 2  # start + rollback: no second rollback decision
+    finally:
+        await store2.close()
