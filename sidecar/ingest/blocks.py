@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from .record import ErrorEvent
-from .tracebacks import parse_traceback
+from .tracebacks import parse_traceback_text
 
 START = "=== TOOL CALL FAILED ==="
 END = "=== END ==="
@@ -66,7 +66,7 @@ class BlockMerger:
         self.block = None
         raw = "\n".join(self.parts)
         lines = raw.split("\n")
-        tb = parse_traceback(lines[1:])
+        tb = parse_traceback_text("\n".join(lines[1:]))
         final = tb.final if tb else None
         error = next((ln.split("Error:", 1)[1].strip() for ln in lines if ": Error:" in ln or ln.startswith("Error:")),
                      "")

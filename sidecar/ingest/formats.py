@@ -93,9 +93,23 @@ def parse_timestamp(text: str | None, zone: str | None = None) -> datetime | Non
             digits = z[1:].replace(":", "")
             dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))))
     try:
-        return dt.astimezone(UTC)  # naive: local time of this host
+        if dt.tzinfo is None:
+            # Naive: local time of this host. The local UTC offset is looked up once per hour of
+            # log time (DST changes on hour boundaries); astimezone on every event was a hot spot.
+            key = (dt.year, dt.month, dt.day, dt.hour)
+            off = _LOCAL_OFFSETS.get(key)
+            if off is None:
+                off = dt.astimezone().utcoffset() or timedelta(0)
+                if len(_LOCAL_OFFSETS) > 10_000:
+                    _LOCAL_OFFSETS.clear()
+                _LOCAL_OFFSETS[key] = off
+            return (dt - off).replace(tzinfo=UTC)
+        return dt.astimezone(UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+_LOCAL_OFFSETS: dict[tuple[int, int, int, int], timedelta] = {}
 
 
 def timestamp_from_value(value: object) -> datetime | None:

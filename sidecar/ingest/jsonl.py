@@ -17,7 +17,7 @@ from typing import Any
 from .formats import is_error_level, normalize_level, timestamp_from_value
 from .multiline import Limits, Piece, clip
 from .record import ExceptionInfo, Frame
-from .tracebacks import Traceback, parse_traceback
+from .tracebacks import Traceback, parse_traceback_text
 
 LEVEL_KEYS = ("level", "levelname", "severity", "lvl", "log.level", "loglevel", "level_name")
 MESSAGE_KEYS = ("message", "msg", "event", "log")
@@ -91,7 +91,7 @@ def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Tracebac
     tb: Traceback | None = None
     exc = _first(obj, EXC_KEYS)
     if isinstance(exc, str) and exc.strip():
-        tb = parse_traceback(exc.splitlines())
+        tb = parse_traceback_text(exc.replace("\r\n", "\n"))
         if tb is None and exc.strip() not in ("True", "true", "None"):
             # A one-line exception text such as "ValueError: bad"; keep it as the exception.
             head, _, rest = exc.strip().partition(": ")
@@ -100,7 +100,7 @@ def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Tracebac
     elif isinstance(exc, dict | list):
         tb = _exception_from_struct(exc)
     if tb is None and "Traceback (most recent call last)" in message:
-        tb = parse_traceback(message.splitlines())
+        tb = parse_traceback_text(message)
     if not is_error_level(level) and tb is None:
         return None
     logger = _first(obj, LOGGER_KEYS)

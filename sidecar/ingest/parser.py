@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from .blocks import BlockMerger
 from .docker import DockerScanner
-from .formats import TRACEBACK_START, TextDialect, detect_format, is_error_level
+from .formats import TextDialect, detect_format, is_error_level
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import Limits, Piece, RawRecord, TextScanner
 from .record import ErrorEvent
-from .tracebacks import looks_complete, parse_traceback
+from .tracebacks import looks_complete, parse_traceback_text
 
 TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
 _DETECT_MAX = 64 * 1024
@@ -238,14 +238,13 @@ class FileParser:
         text = r.text.decode("utf-8", "replace")
         if "\r" in text:
             text = text.replace("\r\n", "\n")
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        if not lines:
+        text = text.rstrip("\n")
+        if not text:
             return None
-        hdr = self.dialect.parse_header(lines[0]) if r.header else None
-        body = lines[1:] if hdr is not None else lines
-        tb = parse_traceback(body) if TRACEBACK_START.search(text) else None
+        first, _, rest = text.partition("\n")
+        hdr = self.dialect.parse_header(first) if r.header else None
+        body = rest if hdr is not None else text
+        tb = parse_traceback_text(body) if "Traceback (most recent call last):" in body else None
         final = tb.final if tb else None
         if hdr is not None:
             if not is_error_level(hdr.level) and tb is None:
@@ -256,13 +255,13 @@ class FileParser:
                 return None
             level, logger, ts = "ERROR", None, None
             if final is None:
-                message = lines[0].strip()
+                message = first.strip()
             else:
                 message = f"{final.type}: {final.message}" if final.message else final.type
         context = tuple(r.context.decode("utf-8", "replace").replace("\r", "").split("\n")) if r.context else ()
         return ErrorEvent(
             source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
-            timestamp=ts, level=level, logger=logger, message=message, raw="\n".join(lines),
+            timestamp=ts, level=level, logger=logger, message=message, raw=text,
             exception_type=final.type if final else None, exception_message=final.message if final else None,
             frames=final.frames if final else (tb.frames if tb else ()), chain=tb.chain if tb else (),
             truncated=r.truncated,
