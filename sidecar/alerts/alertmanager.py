@@ -26,6 +26,7 @@ ALERTNAMES = {
     "rollout.waiting_approval": "SidecarRolloutWaitingApproval", "diagnosis.llm_paused": "SidecarLlmPaused",
 }
 ANNOTATION = 4000
+MAX_PER_POST = 500  # alerts per POST; bigger sets are split
 LABEL_VALUE = 500
 _BAD = re.compile(r"[^A-Za-z0-9_]")
 

@@ -335,12 +335,16 @@ class Alerts:
             await self._enqueue_notification(note, name, now)
             self._unsent.pop(0)
         for receiver, alerts in list(self._unsent_am.items()):
-            payload = alertmanager.render(alerts, now, self.config.resend_interval)
-            firing = sum(1 for a in alerts if a.status == "firing")
-            await self.store.alerts.enqueue(
-                receiver=receiver, channel="alertmanager", route=None, group_key=f"am:{receiver}",
-                payload=payload, summary=f"{firing} firing, {len(alerts) - firing} resolved",
-                alert_count=len(alerts), now=utc(now), coalesce_key=f"am:{receiver}")
+            # Large sets go in chunks (one outbox row each, coalesced per chunk) to keep requests small.
+            for i in range(0, max(1, len(alerts)), alertmanager.MAX_PER_POST):
+                chunk = alerts[i:i + alertmanager.MAX_PER_POST]
+                payload = alertmanager.render(chunk, now, self.config.resend_interval)
+                firing = sum(1 for a in chunk if a.status == "firing")
+                key = f"am:{receiver}" + (f":{i // alertmanager.MAX_PER_POST}" if i else "")
+                await self.store.alerts.enqueue(
+                    receiver=receiver, channel="alertmanager", route=None, group_key=key, payload=payload,
+                    summary=f"{firing} firing, {len(chunk) - firing} resolved", alert_count=len(chunk),
+                    now=utc(now), coalesce_key=key)
             del self._unsent_am[receiver]
         await self._persist()
         await self.outbox.deliver_due(now)

@@ -8,6 +8,7 @@ cannot ping `<!channel>` or forge links.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .model import FIRING, Alert, Notification
@@ -19,6 +20,7 @@ HEADER_TEXT = 150
 FIELD_TEXT = 2000
 MAX_FIELDS = 10
 FALLBACK_TEXT = 3000
+BLOCKS_BUDGET = 40_000  # characters of block JSON; Slack rejects very large messages (msg_too_long)
 _EMOJI = {"critical": ":red_circle:", "error": ":large_orange_circle:", "warning": ":warning:",
           "info": ":information_source:"}
 
@@ -51,9 +53,18 @@ def render(note: Notification) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": cut(headline(note), HEADER_TEXT), "emoji": True}},
     ]
     budget = MAX_BLOCKS - len(blocks) - 1  # keep one for the "and N more" context
-    shown = list(note.alerts[:budget]) if len(note.alerts) > budget + 1 else list(note.alerts)
-    blocks.extend(_section(a) for a in shown)
-    hidden = len(note.alerts) - len(shown)
+    if len(note.alerts) <= budget + 1:
+        budget += 1  # no "and N more" needed if everything fits
+    size = 0
+    shown = 0
+    for alert in note.alerts[:budget]:
+        section = _section(alert)
+        size += len(json.dumps(section, ensure_ascii=False))
+        if shown and size > BLOCKS_BUDGET:
+            break
+        blocks.append(section)
+        shown += 1
+    hidden = len(note.alerts) - shown
     if hidden:
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": f"…and {hidden} more alert{'s' if hidden != 1 else ''} in this group"}]})

@@ -34,6 +34,9 @@ def test_slack_block_kit_within_limits() -> None:
     assert blocks[-1]["type"] == "context" and "more alert" in blocks[-1]["elements"][0]["text"]
     hidden = int(blocks[-1]["elements"][0]["text"].split("and ")[1].split(" ")[0])
     assert len(sections) + hidden == 120
+    assert sum(len(json.dumps(b, ensure_ascii=False)) for b in sections) <= slack.BLOCKS_BUDGET
+    small = slack.render(note([big_alert(i, size=10) for i in range(49)]))["blocks"]
+    assert len(small) == 50 and small[-1]["type"] == "section"  # 49 alerts fit without "and N more"
     assert payload["text"].startswith("[FIRING:120]") and len(payload["text"]) <= slack.FALLBACK_TEXT
     assert "<http://sidecar:8081/errors/0|" in sections[0]["text"]["text"]
 
