@@ -136,8 +136,9 @@ def frame_key(frame: Frame, grouping: GroupingConfig = _DEFAULT_GROUPING) -> str
     The path is cut at the first in-app include pattern (`/srv/rel-42/src/daemon/x.py` ->
     `src/daemon/x.py`), after `site-packages/` (`.../site-packages/openai/_client.py` ->
     `openai/_client.py`) or after the stdlib directory (`/usr/lib/python3.11/asyncio/tasks.py`
-    -> `asyncio/tasks.py`); otherwise the last two segments are kept (install roots vary, the
-    module's own name and its package don't). Line numbers are never part of the key.
+    -> `asyncio/tasks.py`); otherwise only the file name is kept: the directories above it are
+    where this release happens to be installed (`/srv/rel-42/main.py`), which changes on every
+    deploy. Line numbers are never part of the key.
     """
     p = _norm_path(frame.file)
     frozen = _FROZEN.match(p)
@@ -157,7 +158,7 @@ def frame_key(frame: Frame, grouping: GroupingConfig = _DEFAULT_GROUPING) -> str
         if rel is None:
             rel = _cut_at_include(p, grouping.in_app_include)
         if rel is None:
-            rel = "/".join(p.rstrip("/").split("/")[-2:])
+            rel = p.rstrip("/").rsplit("/", 1)[-1]
     if rel.endswith(".pyc"):
         rel = rel[:-1]
     return f"{rel}:{frame.function}"

@@ -145,6 +145,7 @@ def test_frame_keys_drop_install_prefixes_and_line_numbers():
     assert frame_key(Frame("/usr/lib/python3.11/asyncio/tasks.py", 1, "step"), g) == "asyncio/tasks.py:step"
     assert frame_key(Frame("C:\\gw\\venv\\Lib\\site-packages\\httpx\\_client.py", 1, "send"), g) == "httpx/_client.py:send"
     assert frame_key(Frame("<frozen importlib._bootstrap>", 1, "_load"), g) == "importlib._bootstrap:_load"
+    assert frame_key(Frame("/srv/rel-42/main.py", 7, "run"), g) == frame_key(Frame("/srv/rel-43/main.py", 9, "run"), g)
 
 
 def test_deep_recursion_groups_by_the_frames_near_the_raise():
