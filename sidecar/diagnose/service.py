@@ -25,7 +25,7 @@ from typing import Any
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
-from ..store.base import Store, StoreError
+from ..store.base import Row, Store, StoreError
 from ..telemetry import Telemetry
 from .kimi import KimiClient
 from .model import Diagnosis
@@ -183,7 +183,9 @@ class DiagnosisService:
                     claim = await self.store.diagnoses.claim(fingerprint)
                 finally:
                     self._inflight.discard(fingerprint)
-                if claim is not None:
+                # A group diagnosed with another model or prompt (e.g. by rules before a key was
+                # configured) is upgraded when it is still active; otherwise it is settled.
+                if claim is not None and not self._outdated(claim):
                     self._remember(fingerprint, int(claim["generation"]))
                     return
                 self._candidates[fingerprint] = (
@@ -208,6 +210,10 @@ class DiagnosisService:
         if not queued:
             self._inflight.discard(fingerprint)
 
+    def _outdated(self, claim: Row) -> bool:
+        """A finished claim made with another model or prompt version than this service would use."""
+        return claim["state"] == "done" and claim["cache_key"] not in (None, self.cache_key(claim["error_hash"]))
+
     def _remember(self, fingerprint: str, generation: int) -> None:
         self._settled[fingerprint] = generation
         self._settled.move_to_end(fingerprint)
@@ -222,7 +228,7 @@ class DiagnosisService:
             claim = await repo.claim(fingerprint)
             if claim is None:
                 return False
-            stale_key = claim["state"] == "done" and claim["cache_key"] not in (None, self.cache_key(fingerprint))
+            stale_key = self._outdated(claim)
             newer = generation > int(claim["generation"]) and claim["state"] in ("done", "failed")
             if not (newer or stale_key) or not await repo.reopen(
                 fingerprint, self.owner, reason, max(generation, int(claim["generation"])), at,

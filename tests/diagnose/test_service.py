@@ -299,3 +299,24 @@ async def test_running_service_retries_failed_work_when_the_clock_says_so(sqlite
     await svc.stop()
     assert len(fake_llm.requests) == 2
     assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "kimi"
+
+
+async def test_groups_diagnosed_by_rules_are_upgraded_once_a_key_is_configured(sqlite_store, rclock, fake_llm):
+    fake_llm.default = good()
+    await seed_group(sqlite_store, FP, PGRST)
+    rules_only = service(sqlite_store, rclock)
+    await rules_only.on_event(ev(GROUP_NEW))
+    await rules_only.run(rules_only.queue.get_nowait()[0])
+    assert (await sqlite_store.diagnoses.claim(FP))["cache_key"] == f"{FP}:rules"
+    # restarted with a key: the next sign of life of the group brings the LLM diagnosis, once
+    with_kimi = service(sqlite_store, rclock, llm_cfg=llm_config(fake_llm.base_url), owner="upgraded")
+    for c in range(2, 50):
+        await with_kimi.on_event(ev(GROUP_UPDATED, count=c))
+    assert with_kimi.queue.qsize() == 1
+    await with_kimi.run(with_kimi.queue.get_nowait()[0])
+    with_kimi._inflight.clear()
+    await with_kimi.on_event(ev(GROUP_UPDATED, count=51))
+    assert with_kimi.queue.empty() and len(fake_llm.requests) == 1
+    assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "kimi"
+    for svc in (rules_only, with_kimi):
+        await svc.stop()
