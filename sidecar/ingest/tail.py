@@ -54,7 +54,8 @@ EventSink = Callable[[list[ErrorEvent]], Awaitable[None]]
 READ_CHUNK = 256 * 1024
 READ_BUDGET = 4 * 1024 * 1024  # per file per pass, for fairness between files
 ROTATE_WAIT = 5.0  # keep a rotated/deleted file open this long after its last growth
-SETTLE = 0.03  # a quiet file's open record that looks complete is closed after this
+SETTLE = 0.01  # a quiet file's open record that looks complete is closed after this (a logging
+# record is one write(); a later continuation of a record that looked complete would become its own record)
 RETRY_MIN, RETRY_MAX = 0.5, 10.0
 RETAIN_CLOSED = 7 * 24 * 3600.0  # keep checkpoints of closed files this long (rotated copies may reappear)
 
