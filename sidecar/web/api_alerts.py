@@ -2,7 +2,8 @@
 created and expired with the API token.
 
 - GET    /api/alerts/deliveries?limit=100&status=pending|sent|failed&payload=1
-- GET    /api/alerts/silences?expired=1
+         -> {"items": [newest first], "counts": {"sent": n, "failed": n, "pending": n}}
+- GET    /api/alerts/silences?expired=1  -> {"items": [... "active": bool]}
 - POST   /api/alerts/silences   {"matchers": ["severity=critical", {"name","value","op"}],
                                  "duration": 3600 | "2h" | "30m", or "ends_at": ISO 8601 / epoch,
                                  "starts_at": optional, "comment": "...", "created_by": "..."}  (token)
@@ -89,7 +90,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
             counts = await sc.store.alerts.counts()
         except StoreError as exc:
             return _error(503, f"store unavailable: {exc}")
-        return web.json_response({"deliveries": _json(rows), "counts": counts})
+        return web.json_response({"items": _json(rows), "counts": counts})
 
     async def list_silences(request: web.Request) -> web.Response:
         sc = request.app[SIDECAR_KEY]
@@ -102,7 +103,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
         now = sc.clock.time()
         for row in rows:
             row["active"] = row["starts_at"].timestamp() <= now < row["ends_at"].timestamp()
-        return web.json_response({"silences": _json(rows)})
+        return web.json_response({"items": _json(rows)})
 
     @require_token
     async def create_silence(request: web.Request) -> web.Response:

@@ -65,8 +65,8 @@ async def test_silence_lifecycle_through_the_api(api: Api, chat: FakeChat) -> No
                                    {"name": "severity", "value": "error|critical", "op": "=~"}]
 
     status, body = await api.call("GET", "/api/alerts/silences", token=None)
-    assert status == 200 and [s["id"] for s in body["silences"]] == [silence["id"]]
-    assert body["silences"][0]["active"] is True
+    assert status == 200 and [s["id"] for s in body["items"]] == [silence["id"]]
+    assert body["items"][0]["active"] is True
 
     h = api.harness
     await h.publish(api.alerts, "group.new", fingerprint="n", title="noisy", level="ERROR", logger="noisy")
@@ -79,9 +79,9 @@ async def test_silence_lifecycle_through_the_api(api: Api, chat: FakeChat) -> No
     status, _ = await api.call("DELETE", f"/api/alerts/silences/{silence['id']}")
     assert status == 404
     status, body = await api.call("GET", "/api/alerts/silences", token=None)
-    assert body["silences"] == []
+    assert body["items"] == []
     status, body = await api.call("GET", "/api/alerts/silences?expired=1", token=None)
-    assert len(body["silences"]) == 1 and body["silences"][0]["active"] is False
+    assert len(body["items"]) == 1 and body["items"][0]["active"] is False
     await h.advance(60)
     await chat.wait_for("/hook", 2)
     assert chat.at("/hook")[1].json["alerts"][0]["labels"]["logger"] == "noisy"
@@ -96,7 +96,7 @@ async def test_silence_changes_need_the_token(api: Api) -> None:
     status, body = await api.call("DELETE", "/api/alerts/silences/whatever", token=None)
     assert status == 401
     status, body = await api.call("GET", "/api/alerts/silences", token=None)
-    assert body["silences"] == []
+    assert body["items"] == []
 
 
 @pytest.mark.parametrize("payload, message", [
@@ -119,15 +119,15 @@ async def test_deliveries_list_shows_failures(api: Api, chat: FakeChat) -> None:
 
     async def failed() -> dict | None:
         status, body = await api.call("GET", "/api/alerts/deliveries?status=failed", token=None)
-        return body if body["deliveries"] else None
+        return body if body["items"] else None
 
     body = await until_async(failed, what="the failed delivery in the API")
-    (row,) = body["deliveries"]
+    (row,) = body["items"]
     assert row["receiver"] == "hook" and row["http_status"] == 400 and row["status"] == "failed"
     assert row["last_error"].startswith("HTTP 400") and "payload" not in row
     assert row["summary"].startswith("[FIRING:1] New error: boom")
     assert body["counts"] == {"failed": 1}
     status, body = await api.call("GET", "/api/alerts/deliveries?payload=1&limit=5", token=None)
-    assert status == 200 and body["deliveries"][0]["payload"]["version"] == "4"
+    assert status == 200 and body["items"][0]["payload"]["version"] == "4"
     status, body = await api.call("GET", "/api/alerts/deliveries?status=bogus", token=None)
     assert status == 400
