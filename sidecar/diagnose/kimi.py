@@ -24,6 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from ..clock import Clock
 from ..config import DiagnosisConfig
@@ -198,6 +199,7 @@ class KimiClient:
             self._spend_call()
             started = time.perf_counter()
             delay: float | None = None
+            response: Any = None
             try:
                 async with self._sem:
                     self.requests_sent += 1
@@ -237,7 +239,14 @@ class KimiClient:
                     raise LLMRejected(f"{status}: {exc.message}") from None
                 reason = f"HTTP {status}"
                 delay = retry_after_seconds(exc.response.headers, self.clock.time())
+            except openai.APIError as exc:  # e.g. a body the SDK could not validate
+                reason = f"bad response: {type(exc).__name__}"
             else:
+                if not isinstance(response, ChatCompletion):
+                    # A proxy answering 200 with HTML: the SDK hands back the text, not a completion.
+                    reason = "bad response: not a chat completion (a proxy in the way?)"
+                    response = None
+            if response is not None:
                 elapsed = time.perf_counter() - started
                 self.breaker.record_success()
                 usage = response.usage
@@ -267,6 +276,9 @@ class KimiClient:
             log.info("Kimi call failed (%s); retrying in %.2fs", reason, wait)
             await self.clock.sleep(wait)
             attempt += 1
+            if self.breaker.is_open():  # another call found out meanwhile (e.g. quota): stop here
+                raise LLMUnavailable(f"{reason}; circuit opened meanwhile ({self.breaker.reason})",
+                                     retry_after=self.breaker.seconds_until_retry())
 
     async def diagnose(
         self,

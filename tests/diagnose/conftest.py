@@ -36,6 +36,7 @@ class Reply:
     body: Any = None  # a raw JSON body (errors)
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    html: str | None = None  # a 200 that is not JSON (a proxy's page)
     prompt_tokens: int = 120
     completion_tokens: int = 80
 
@@ -78,6 +79,8 @@ class FakeLLM:
             await asyncio.sleep(reply.delay)  # the server being slow, not the test waiting for time
         if reply.status != 200:
             return web.json_response(reply.body, status=reply.status, headers=reply.headers)
+        if reply.html is not None:
+            return web.Response(text=reply.html, content_type="text/html")
         body = {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",

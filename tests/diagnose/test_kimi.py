@@ -230,3 +230,11 @@ def test_retry_after_parsing():
     assert retry_after_seconds({"retry-after": "Wed, 21 Oct 2015 07:28:10 GMT"}, 1445412480.0) == pytest.approx(10)
     assert retry_after_seconds({"retry-after": "soon"}, 0) is None
     assert retry_after_seconds({}, 0) is None
+
+
+async def test_a_proxy_page_instead_of_json_is_retried(fake_llm, rclock):
+    fake_llm.then(Reply(html="<html><body>502 upstream</body></html>"), good())
+    client = await _client(fake_llm, rclock)
+    d = await client.diagnose(_input())
+    await client.close()
+    assert d.source == "kimi" and len(fake_llm.requests) == 2 and len(rclock.sleeps) == 1
