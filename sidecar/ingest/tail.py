@@ -114,6 +114,7 @@ class _Source:
     rotations: int = 0
     truncations: int = 0
     events: int = 0
+    missing: list[str] = field(default_factory=list)  # base directories that do not exist
 
 
 class Ingest:
@@ -205,6 +206,8 @@ class Ingest:
         for src in self.sources:
             if src.last_error:
                 out.append(f"source {src.name}: {src.last_error}")
+            if src.missing:
+                out.append(f"source {src.name}: directory {', '.join(src.missing)} does not exist")
         return out
 
     def status(self) -> dict[str, Any]:
@@ -225,7 +228,7 @@ class Ingest:
             sources.append({
                 "name": src.name, "paths": list(src.cfg.paths), "format": src.cfg.format, "files": files,
                 "rotations": src.rotations, "truncations": src.truncations, "events": src.events,
-                "last_error": src.last_error,
+                "last_error": src.last_error, "missing_dirs": list(src.missing),
             })
         return {
             "sources": sources,
@@ -337,9 +340,10 @@ class Ingest:
         dirs: set[str] = set()
         recursive = False
         for src in self.sources:
-            for g in src.cfg.paths:
-                dirs.add(base_dir(g))
-                recursive |= "**" in g
+            src_dirs = [base_dir(g) for g in src.cfg.paths]
+            dirs.update(src_dirs)
+            recursive |= any("**" in g for g in src.cfg.paths)
+            src.missing = sorted(d for d in set(src_dirs) if not os.path.isdir(d))
             try:
                 paths = expand(src.cfg.paths, src.cfg.exclude)
             except OSError as exc:

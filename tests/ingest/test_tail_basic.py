@@ -88,3 +88,15 @@ async def test_checkpoints_mirrored_to_store(tmp_path, harness: Harness, sqlite_
     await harness.stop(ing)
     rows = await sqlite_store.checkpoints.all()
     assert len(rows) == 1 and rows[0]["offset"] == len(body.encode()) and rows[0]["path"] == str(log)
+
+
+async def test_missing_directory_is_a_problem_until_it_appears(tmp_path, harness: Harness):
+    logs = tmp_path / "logs"
+    ing = await harness.start(make_config(tmp_path, [str(logs / "*.log")]))
+    assert any("does not exist" in p for p in ing.problems())
+    logs.mkdir()
+    body, errs = records(0, 6)
+    (logs / "gw.log").write_text(body)
+    await harness.wait_events(len(errs))
+    harness.sink.assert_exactly_once(errs)
+    assert not ing.problems()
