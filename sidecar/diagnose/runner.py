@@ -117,6 +117,13 @@ class DiagnosisRunner:
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome=outcome,
                               cache_key=key, last_error=str(exc)[:500])
             return rules_diag, True
+        except Exception as exc:  # a bug of ours: loud in the log, and the work stays durable
+            log.exception("Kimi diagnosis of %s crashed; it will be retried", fp)
+            self._count("kimi", "error")
+            await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome="error",
+                              last_error=f"{type(exc).__name__}: {exc}"[:500],
+                              next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
+            return rules_diag, False
         await self._store_result(fp, diag, replace_llm=True, cache_key=key)
         await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="kimi", cache_key=key)
         return diag, True
