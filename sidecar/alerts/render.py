@@ -38,7 +38,8 @@ def headline(note: Notification) -> str:
     if firing:
         first = firing[0].title
         more = f" (+{len(firing) - 1} more)" if len(firing) > 1 else ""
-        return f"[FIRING:{len(firing)}] {first}{more}"
+        word = "NOTICE" if all(a.one_shot for a in firing) else "FIRING"  # diagnoses, promotions
+        return f"[{word}:{len(firing)}] {first}{more}"
     first = note.alerts[0].title if note.alerts else "alerts"
     more = f" (+{len(note.alerts) - 1} more)" if len(note.alerts) > 1 else ""
     return f"[RESOLVED] {first}{more}"

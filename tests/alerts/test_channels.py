@@ -118,3 +118,8 @@ def test_alertmanager_alert_labels_and_times() -> None:
     resolved = to_am(a.resolved(1200.0), now=1300.0, resend_interval=60)
     assert resolved["endsAt"] == "1970-01-01T00:20:00.000Z"
     assert labels_of(a) == am["labels"]
+
+
+def test_notices_are_not_called_firing() -> None:
+    a = Alert(key="diagnosis:x", kind="diagnosis.ready", labels={}, title="Diagnosis: quota", one_shot=True)
+    assert slack.render(note([a]))["text"].startswith("[NOTICE:1] Diagnosis: quota")
