@@ -42,6 +42,7 @@ from psycopg.types.numeric import NumericLoader
 from psycopg_pool import AsyncConnectionPool
 
 from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
+from .conflict import StoreConflict
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,14 @@ class _PortableNumericLoader(NumericLoader):
         return value
 
 
+def _is_conflict(exc: BaseException) -> bool:
+    """SQLSTATE class 40 (serialization failure 40001, deadlock 40P01): lost a race, not an outage."""
+    return (getattr(exc, "sqlstate", None) or "").startswith("40")
+
+
 def _is_unavailable(exc: BaseException) -> bool:
     """Connection-level trouble (retry or spool) as opposed to a statement the server rejected."""
-    if isinstance(exc, psycopg.errors.TransactionRollback):
+    if _is_conflict(exc):
         # Serialization failures and deadlocks are transient too: the work should be retried.
         return True
     return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
@@ -115,6 +121,8 @@ def _is_unavailable(exc: BaseException) -> bool:
 
 def _translate(exc: psycopg.Error) -> StoreError:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _is_conflict(exc):
+        return StoreConflict(f"postgres: {text}")
     if _is_unavailable(exc):
         return StoreUnavailable(f"postgres: {text}")
     return StoreError(f"postgres: {text}")
@@ -224,11 +232,12 @@ class PostgresDatabase:
             async with self._pool.connection(timeout=wait) as conn:
                 yield conn
         except psycopg.Error as exc:
-            if _is_unavailable(exc):
+            if _is_unavailable(exc) and not _is_conflict(exc):
                 self._suspect = True
             raise _translate(exc) from exc
-        except StoreUnavailable:
-            self._suspect = True
+        except StoreUnavailable as exc:
+            if not isinstance(exc, StoreConflict):  # a lost race says nothing about the connections
+                self._suspect = True
             raise
 
     async def execute(self, sql: str, params: Params = ()) -> int:

@@ -29,6 +29,7 @@ import asyncio
 import json
 import logging
 import os
+import random
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,12 +39,14 @@ from typing import Any
 from ..clock import Clock
 from ..ingest.record import ErrorEvent
 from .base import StoreUnavailable
+from .conflict import StoreConflict
 from .spool_codec import SpoolCodecError, decode_batch, encode_batch
 
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[list[ErrorEvent]], Awaitable[None]]
 
+CONFLICT_RETRIES = 3  # immediate re-runs of a batch that lost a write race before it is spooled
 _SEGMENT_PREFIX = "seg-"
 _SEGMENT_SUFFIX = ".spool"
 
@@ -314,11 +317,20 @@ class SpoolingSink:
         if not events:
             return
         if not self._spooling:
-            try:
-                await self._sink(events)
-                return
-            except StoreUnavailable as exc:
-                self._outage(exc)
+            for attempt in range(CONFLICT_RETRIES + 1):
+                try:
+                    await self._sink(events)
+                    return
+                except StoreConflict as exc:
+                    # Another replica wrote the same rows first: re-running now succeeds (the receipts
+                    # make it exactly once). Not an outage, so no spooling unless it keeps happening.
+                    if attempt == CONFLICT_RETRIES:
+                        self._outage(exc)
+                    else:
+                        await asyncio.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+                except StoreUnavailable as exc:
+                    self._outage(exc)
+                    break
         await self._append(encode_batch(events))
 
     def _outage(self, exc: StoreUnavailable) -> None:

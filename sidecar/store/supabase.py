@@ -56,6 +56,7 @@ from postgrest.exceptions import APIError
 from supabase import AsyncClient, AsyncClientOptions
 
 from .base import MigrationError, Params, Row, Store, StoreError, StoreUnavailable, migrate, migration_files
+from .conflict import StoreConflict
 from .supabase_schema import sidecar_tables
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ def _translate(exc: BaseException) -> StoreError:
     if isinstance(exc, APIError):
         code = exc.code or ""
         text = exc.message or str(exc)
+        if code in ("40001", "40P01"):
+            return StoreConflict(f"supabase: {text} ({code})")
         if code.startswith(_TRANSIENT_CODES):
             return StoreUnavailable(f"supabase: {text} ({code})")
         return StoreError(f"supabase: {text} ({code})" + (f": {exc.details}" if exc.details else ""))

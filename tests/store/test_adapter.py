@@ -166,3 +166,24 @@ async def test_server_restart_is_unavailable_then_recovers(pg_cluster, pg_dsn):
         assert await store.db.fetchall("SELECT x FROM r") == [{"x": 2}]
     finally:
         await store.close()
+
+
+async def test_deadlock_is_a_store_conflict(pg_store):
+    from sidecar.store.base import StoreUnavailable
+    from sidecar.store.conflict import StoreConflict
+
+    db = pg_store.db
+    await db.execute("CREATE TABLE d (k TEXT PRIMARY KEY, n INTEGER)")
+    await db.executemany("INSERT INTO d (k, n) VALUES (?, ?)", [("x", 0), ("y", 0)])
+    first_locks = asyncio.Barrier(2)
+
+    async def writer(a: str, b: str) -> None:
+        async with db.transaction() as tx:
+            await tx.execute("UPDATE d SET n = n + 1 WHERE k = ?", (a,))
+            await first_locks.wait()  # both hold one row: opposite order on the second -> deadlock
+            await tx.execute("UPDATE d SET n = n + 1 WHERE k = ?", (b,))
+
+    results = await asyncio.gather(writer("x", "y"), writer("y", "x"), return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 1 and isinstance(errors[0], StoreConflict) and isinstance(errors[0], StoreUnavailable)
+    assert await db.fetchall("SELECT k, n FROM d ORDER BY k") == [{"k": "x", "n": 1}, {"k": "y", "n": 1}]

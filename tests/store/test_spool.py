@@ -210,3 +210,36 @@ def test_empty_spool_accepts_one_oversized_batch(tmp_path):
     spool.append(big)
     assert not spool.has_room(10)
     spool.close()
+
+
+async def test_a_lost_write_race_is_retried_at_once_not_spooled(tmp_path, clock):
+    from sidecar.store.conflict import StoreConflict
+
+    class Racy(Downstream):
+        def __init__(self, conflicts: int) -> None:
+            super().__init__()
+            self.conflicts = conflicts
+
+        async def __call__(self, events):
+            if self.conflicts:
+                self.conflicts -= 1
+                self.calls += 1
+                raise StoreConflict("postgres: could not serialize access due to concurrent update")
+            await super().__call__(events)
+
+    racy = Racy(conflicts=2)
+    sink = SpoolingSink(racy, tmp_path / "a", 1 << 20, clock)
+    await sink.start()
+    try:
+        await sink([make_event(0)])
+        assert racy.lines == [1] and racy.calls == 3 and not sink.spooling
+    finally:
+        await sink.stop()
+    stubborn = Racy(conflicts=10)
+    sink = SpoolingSink(stubborn, tmp_path / "b", 1 << 20, clock)
+    await sink.start()
+    try:
+        await sink([make_event(0)])
+        assert stubborn.lines == [] and sink.spooling and sink.spool.records == 1  # kept, not lost
+    finally:
+        await sink.stop()
