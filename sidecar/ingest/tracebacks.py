@@ -57,31 +57,34 @@ def _split_prefix(line: str) -> tuple[int, str]:
     return m.group(1).count("|"), line[m.end():]
 
 
-_TB_LINE = re.compile(r"^Traceback \(most recent call last\):[ \t\r]*$", re.M)
-_FRAMES = re.compile(r'^[ \t]+File "([^"]*)", line (\d+)(?:, in ([^\r\n]+?))?[ \t\r]*$', re.M)
-_FIRST_TOP = re.compile(r"^[^\s].*$", re.M)
+_TB_SEP = "\nTraceback (most recent call last):"
+_FRAMES = re.compile(r'\n[ \t]+File "([^"\n]*)", line (\d+)(?:, in ([^\r\n]+?))?[ \t\r]*(?=\n|$)')
 
 
 def _parse_simple(text: str) -> Traceback | None:
-    """Fast path for tracebacks without exception groups: a few C-level regex passes per record.
+    """Fast path for tracebacks without exception groups: literal searches and one regex per record.
 
-    Same result as the line walk in `parse_traceback` for that case (tests compare both).
+    Same result as the line walk in `parse_traceback` for that case (tests compare both). The
+    patterns start with a literal newline so the regex engine jumps from line to line.
     """
-    parts = _TB_LINE.split(text)
+    parts = ("\n" + text).split(_TB_SEP)
     if len(parts) < 2:
         return None
     chain = []
     frames: tuple[Frame, ...] = ()
     for seg in parts[1:]:
         frames = tuple(Frame(f, int(n), (fn or "").strip()) for f, n, fn in _FRAMES.findall(seg))
-        m = _FIRST_TOP.search(seg)
-        if m is None:
+        lines = seg.split("\n")
+        k = 1
+        while k < len(lines) and (not lines[k] or lines[k][0] in " \t"):
+            k += 1
+        if k >= len(lines):
             continue
-        em = _EXC.match(m.group(0).rstrip("\r"))
+        em = _EXC.match(lines[k].rstrip("\r"))
         if em is None or (not frames and em.group("msg") is None):
             continue
         msg_lines = [em.group("msg") or ""]
-        for extra in seg[m.end() + 1:].split("\n"):
+        for extra in lines[k + 1:]:
             extra = extra.rstrip("\r")
             if not extra.strip() or extra[0] in " \t" or extra.strip() in _CHAIN:
                 break
