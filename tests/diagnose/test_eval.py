@@ -72,9 +72,9 @@ async def test_cli_eval_runs_rules_and_kimi_without_leaking_planted_secrets(fake
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     text = out.decode()
     assert proc.returncode == 0, err.decode()
-    assert "rules: 30/30 passed" in text
-    assert "kimi: " in text  # the canned answer is about PGRST204: most Kimi rows fail, reported only
     cases = load_cases("evals/cases")
+    assert f"rules: {len(cases)}/{len(cases)} passed" in text
+    assert "kimi: " in text  # the canned answer is about PGRST204: most Kimi rows fail, reported only
     assert len(fake_llm.requests) == len(cases)
     bodies = "\n".join(fake_llm.raw_bodies)
     for case in cases:
