@@ -271,8 +271,9 @@ class RolloutController:
                 if hook.kind in kinds:
                     calls.append(HookCallRow(hook_name(hook, i), hook.kind, hook.retries + 1,
                                              {**payload, "kind": hook.kind}))
+        lease = max((h.timeout for h in cfg.hooks), default=10.0) * max(len(calls), 1) + 60.0
         won = await self.repo.commit(cfg.name, snap.version, {**changes, "state": to_state}, utc(now), event,
-                                     incident, dec, calls)
+                                     incident, dec, calls, claim=(self.replica, utc(now + lease)))
         if not won:
             return False
         data = {"rollout": cfg.name, "action": action, "from_state": snap.state, "to_state": to_state,

@@ -97,8 +97,14 @@ class RolloutRepo:
         incident: int = 0,
         decision: Decision | None = None,
         hook_calls: list[HookCallRow] | None = None,
+        claim: tuple[str, datetime] | None = None,
     ) -> bool:
-        """Apply one transition atomically; False (and nothing written) when another replica won."""
+        """Apply one transition atomically; False (and nothing written) when another replica won.
+
+        `claim` (replica, until) writes the hook calls already claimed by the deciding replica, so
+        the others leave them alone unless that replica dies before delivering (claim expiry).
+        """
+        claimed_by, claimed_until = claim if claim is not None else (None, None)
         unknown = set(changes) - set(STATE_COLUMNS)
         if unknown:
             raise ValueError(f"not rollout_state columns: {sorted(unknown)}")
@@ -128,11 +134,11 @@ class RolloutRepo:
                     for call in hook_calls or []:
                         await tx.execute(
                             "INSERT INTO hook_calls (rollout, incident, idempotency_key, hook, kind, action, status, "
-                            "attempts, max_attempts, payload, next_attempt_at, created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) "
+                            "attempts, max_attempts, payload, next_attempt_at, claimed_by, claimed_until, "
+                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT (idempotency_key, hook) DO NOTHING",
                             (name, decision.incident, decision.key, call.hook, call.kind, decision.action,
-                             call.max_attempts, call.payload, at, at, at),
+                             call.max_attempts, call.payload, at, claimed_by, claimed_until, at, at),
                         )
         except LostRace:
             return False
