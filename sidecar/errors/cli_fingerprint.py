@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from functools import lru_cache
 from typing import BinaryIO, TextIO
 
 from ..ingest.formats import TextDialect
-from .fingerprint import fingerprint_message, normalize_message
+from .fingerprint import fingerprint_message, message_fingerprint_uncached, normalize_message, register_cache
 
 _DIALECT = TextDialect()
 
@@ -36,7 +37,22 @@ def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tu
 
 def fingerprint_line(line: str, level: str = "ERROR", logger: str | None = None) -> str:
     """The fingerprint of one input line (the trailing newline is not part of the message)."""
+    if len(line) <= _CACHEABLE:
+        return _fingerprint_line_cached(line, level, logger)
     message, name, lvl = split_line(line, level, logger)
+    return fingerprint_message(message, logger=name, level=lvl)
+
+
+_CACHEABLE = 512
+
+
+@register_cache
+@lru_cache(maxsize=4096)
+def _fingerprint_line_cached(line: str, level: str, logger: str | None) -> str:
+    # Repeated lines (an error storm) skip even the header split.
+    message, name, lvl = split_line(line, level, logger)
+    if len(message) <= _CACHEABLE:  # (this line was not seen: the message-level memo would miss too)
+        return message_fingerprint_uncached(message, name, lvl)
     return fingerprint_message(message, logger=name, level=lvl)
 
 

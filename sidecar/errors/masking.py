@@ -427,7 +427,7 @@ def _after_numbers(t: str) -> str:
     return t
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _after_numbers_cached(t: str) -> str:
     return _after_numbers(t)
 
@@ -476,7 +476,7 @@ def _finish(t: str) -> str:
     return _tidy(_after_numbers(t))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _finish_cached(t: str) -> str:
     return _finish(t)
 
