@@ -37,6 +37,7 @@ from .rules import AlertRules, build_rules, routes_for
 log = logging.getLogger(__name__)
 
 AM_STATE_KEY = "@alertmanager"
+HELD_STATE_KEY = "@held"  # error groups waiting for their threshold, kept across restarts
 MAX_HELD = 10_000
 MAX_SLEEP = 30.0  # re-check the outbox at least this often (another replica or the API may add rows)
 SILENCE_REFRESH = 15.0
@@ -77,6 +78,7 @@ class Alerts:
         self.outbox = Outbox(config, self.rules.receivers, store, Sender(self.redact), clock, telemetry, bus,
                              rng or random.Random(), self.wake)
         self._held: OrderedDict[str, tuple[Alert, int]] = OrderedDict()
+        self._held_dirty = False
         self._unsent: list[tuple[Notification, str]] = []  # flushed, not yet in the outbox
         self._unsent_am: dict[str, list[Alert]] = {}
         self._silences: list[tuple[list[Matcher], float, float]] = []
@@ -100,6 +102,12 @@ class Alerts:
         for row in await repo.load_groups():
             if row["route"] == AM_STATE_KEY:
                 am = row["state"]
+            elif row["route"] == HELD_STATE_KEY:
+                try:
+                    for fp, alert, until in (row["state"] or {}).get("held", []):
+                        self._held[fp] = (Alert.from_dict(alert), int(until))
+                except (KeyError, TypeError, ValueError) as exc:
+                    log.warning("dropping unreadable held alerts: %s", exc)
             else:
                 try:
                     groups.append(Group.from_dict(row["state"]))
@@ -194,6 +202,7 @@ class Alerts:
             self._held.move_to_end(outcome.hold.key.removeprefix("group:"))
             while len(self._held) > MAX_HELD:
                 self._held.popitem(last=False)
+            self._held_dirty = True
         if outcome.count_update is not None:
             fp, count = outcome.count_update
             # A firing group alert shows the latest count in its next (repeat) notification; the
@@ -202,13 +211,15 @@ class Alerts:
             held = self._held.get(fp)
             if held is not None and count >= held[1]:
                 del self._held[fp]
+                self._held_dirty = True
                 alert = held[0]
                 if "Occurrences" in alert.fields:
                     alert = Alert.from_dict({**alert.to_dict(), "fields": {**alert.fields, "Occurrences": str(count)}})
                 outcome.fire.append(alert)
         if outcome.resolve_keys or outcome.resolve_prefixes:
             for key in outcome.resolve_keys:
-                self._held.pop(key.removeprefix("group:"), None)
+                if self._held.pop(key.removeprefix("group:"), None) is not None:
+                    self._held_dirty = True
             self.aggregator.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
             self.am.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
         for alert in outcome.fire:
@@ -365,10 +376,20 @@ class Alerts:
     async def _persist(self) -> None:
         keep, gone = self.aggregator.take_dirty()
         rows = [(g.key, g.route, g.to_dict()) for g in keep]
-        if self.am.dirty:
+        am_dirty, held_dirty = self.am.dirty, self._held_dirty
+        if am_dirty:
             rows.append((AM_STATE_KEY, AM_STATE_KEY, self.am.to_dict()))
-            self.am.dirty = False
-        await self.store.alerts.save_groups(rows, gone, utc(self.clock.time()))
+        if held_dirty:
+            held = [[fp, alert.to_dict(), until] for fp, (alert, until) in self._held.items()]
+            rows.append((HELD_STATE_KEY, HELD_STATE_KEY, {"held": held}))
+        self.am.dirty = self._held_dirty = False
+        try:
+            await self.store.alerts.save_groups(rows, gone, utc(self.clock.time()))
+        except StoreError:
+            self.aggregator.mark_dirty([g.key for g in keep] + gone)  # saved at the next tick instead
+            self.am.dirty |= am_dirty
+            self._held_dirty |= held_dirty
+            raise
 
 def build(sidecar: Any) -> Alerts:
     """The app's factory: alerts from `config.alerts`, links to the dashboard's public URL."""

@@ -191,6 +191,9 @@ class Aggregator:
         gone = [k for k in sorted(dirty) if k not in self.groups]
         return keep, gone
 
+    def mark_dirty(self, keys: Iterable[str]) -> None:
+        self._dirty.update(keys)
+
     def load(self, groups: Iterable[Group]) -> None:
         for g in groups:
             if g.route in self.routes:

@@ -240,17 +240,25 @@ async def test_planted_secret_never_reaches_a_receiver(harness: Harness, chat: F
     assert SECRET not in json.dumps([r["payload"] for r in rows])
 
 
-async def test_threshold_holds_a_warning_group_until_its_count(harness: Harness, chat: FakeChat) -> None:
-    config = alerts_config(chat, routes=[only(chat, "hook", group_wait=0)])
-    alerts = await harness.start(config, rules=None)
-    alerts.mapper.thresholds["WARNING"] = 3
-    await harness.publish(alerts, "group.new", fingerprint="w", title="slow", level="WARNING", count=1)
-    await harness.publish(alerts, "group.updated", fingerprint="w", count=2)
-    await harness.publish(alerts, "group.updated", fingerprint="w", count=3)
+async def test_threshold_holds_a_warning_group_until_its_count_across_a_restart(
+        harness: Harness, chat: FakeChat, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text("thresholds: {WARNING: 3}\n")
+    config = alerts_config(chat, routes=[only(chat, "hook", group_wait=0)], rules_file=str(rules))
+    first = await harness.start(config)
+    await harness.publish(first, "group.new", fingerprint="w", title="slow", level="WARNING", count=1)
+    await harness.publish(first, "group.updated", fingerprint="w", level="WARNING", count=2)
+    await harness.publish(first, "group.new", fingerprint="e", title="err", level="ERROR", count=1)
     await chat.wait_for("/hook", 1)
-    alert = chat.at("/hook")[0].json["alerts"][0]
-    assert alert["annotations"]["occurrences"] == "3"
-    await until(lambda: len(chat.received) == 1)
+    assert [a["labels"]["fingerprint"] for a in chat.at("/hook")[0].json["alerts"]] == ["e"]
+    await harness.stop(first)
+    second = await harness.start(config)  # the held group survives the restart
+    await harness.publish(second, "group.updated", fingerprint="w", level="WARNING", count=3)
+    await harness.advance(60)
+    await chat.wait_for("/hook", 2)
+    alerts = chat.at("/hook")[1].json["alerts"]
+    assert [a["labels"]["fingerprint"] for a in alerts] == ["e", "w"]
+    assert alerts[1]["annotations"]["occurrences"] == "3"
 
 
 async def test_failing_receiver_shows_in_problems_and_build_wires_public_url(harness: Harness,
