@@ -320,3 +320,23 @@ async def test_groups_diagnosed_by_rules_are_upgraded_once_a_key_is_configured(s
     assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "kimi"
     for svc in (rules_only, with_kimi):
         await svc.stop()
+
+
+async def test_work_of_a_dead_replica_is_taken_over_after_its_lease(sqlite_store, rclock):
+    await seed_group(sqlite_store, FP, PGRST)
+    repo = sqlite_store.diagnoses
+    from sidecar.clock import utc
+
+    assert await repo.claim_pending(FP, "dead-replica", "new", 0, utc(rclock.time()))
+    assert await repo.take(FP, "dead-replica", utc(rclock.time())) is not None  # ...and then it died
+    svc = service(sqlite_store, rclock, owner="survivor")
+    assert await svc.sweep_once() == 0  # still within the lease
+    rclock.advance(svc._lease() + 1)
+    assert await svc.sweep_once() == 1
+    fp, stale = svc.queue.get_nowait()
+    assert stale == 1
+    diag = await svc.run(fp, stale_attempts=stale)
+    assert diag is not None and diag.rule == "supabase-missing-column-pgrst204"
+    claim = await repo.claim(FP)
+    assert claim["state"] == "done" and claim["claimed_by"] == "survivor"
+    await svc.stop()
