@@ -302,7 +302,7 @@ async def run_false(c, ref, rx, clock, cfg, stages, rate, seed) -> dict:
             await c.tick()
             if not flagger_check(gw, interval):
                 failed += 1
-            snap = await c._load(cfg.name)
+            snap = c._seen[cfg.name]  # what the tick just saw or wrote (no extra query)
             if snap.state in ("rolling_back", "rolled_back"):
                 outcome = "rollback"
                 break

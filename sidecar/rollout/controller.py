@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 # A replica skips an evaluation another replica made less than this fraction of an interval ago.
 RECENT_FRACTION = 0.9
 RETRIES_ON_CONFLICT = 3
+SWEEP_TICKS = 10
 
 
 def default_replica_id() -> str:
@@ -102,6 +103,8 @@ class RolloutController:
         self.last: dict[str, Evaluation] = {}
         self._rolled_back_now: dict[str, bool] = {}
         self._seen: dict[str, Snapshot] = {}
+        self._ticks = 0
+        self._hooks_hint = True
 
     # --- component --------------------------------------------------------------------------
 
@@ -163,7 +166,14 @@ class RolloutController:
                 await self._evaluate(snap)
                 if self._rolled_back_now.pop(name, False):
                     rolling.append(name)
-        await self.hooks.deliver_due()
+        # Hook calls are swept when this replica made some, or once every SWEEP_TICKS ticks (calls
+        # left by a restart or by another replica whose claim expired); not on every tick.
+        self._ticks += 1
+        if self._hooks_hint or rolling or self._ticks % SWEEP_TICKS == 1:
+            self._hooks_hint = False
+            await self.hooks.deliver_due()
+            if await self.hooks.seconds_until_due() is not None:
+                self._hooks_hint = True  # retries are pending: keep looking every tick
         for name in rolling:
             snap = await self._load(name)
             if snap.state == ROLLING_BACK:
@@ -276,6 +286,9 @@ class RolloutController:
                                      incident, dec, calls, claim=(self.replica, utc(now + lease)))
         if not won:
             return False
+        await self._load(cfg.name)  # refresh what snapshot() shows
+        if calls:
+            self._hooks_hint = True
         data = {"rollout": cfg.name, "action": action, "from_state": snap.state, "to_state": to_state,
                 "from_stage": snap.stage_index, "to_stage": to_stage, "from_percent": snap.percent,
                 "to_percent": to_percent, "incident": incident, "actor": actor, "reasons": reasons}
