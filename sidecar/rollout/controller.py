@@ -211,6 +211,12 @@ class RolloutController:
         name = snap.name
         if snap.state not in EVALUATED:
             return None
+        if snap.stage_index >= len(cfg.stages):
+            # The config lost stages under a running rollout: never guess; an operator decides.
+            self._problems[f"config:{name}"] = (f"{name}: stored stage {snap.stage_index} is not in the config "
+                                                f"({len(cfg.stages)} stages); promote or roll back by hand")
+            return None
+        self._problems.pop(f"config:{name}", None)
         now = self.clock.time()
         last = snap.data.get("last_eval_at")
         if not force and last is not None and now - float(last) < RECENT_FRACTION * cfg.interval:

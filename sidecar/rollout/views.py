@@ -33,7 +33,7 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
     cfg = controller.configs[name]
     snap: Snapshot = await controller._load(name)
     now = controller.clock.time()
-    stage = cfg.stages[snap.stage_index]
+    stage = cfg.stages[min(snap.stage_index, len(cfg.stages) - 1)]
     verdicts = snap.data.get("verdicts") or []
     return {
         "name": name,

@@ -380,3 +380,19 @@ async def test_pending_hook_calls_are_delivered_after_a_restart(make, sqlite_sto
         assert len(await store2.rollouts.decisions(NAME)) == 2  # start + rollback: no second rollback decision
     finally:
         await store2.close()
+
+
+async def test_config_that_lost_the_current_stage_is_reported_not_guessed(make, sqlite_store, clock, traffic):
+    c = make([rollout_config()], sqlite_store, traffic, clock=clock, replica="r1")
+    await c.act(NAME, "start")
+    await c.act(NAME, "promote")
+    await c.act(NAME, "promote")  # stage 3 (50%)
+    shorter = rollout_config()
+    shorter.stages = shorter.stages[:2]
+    c2 = make([shorter], sqlite_store, traffic, clock=clock, replica="r2")
+    await step(clock, [c2], traffic)
+    snap = await state(c2)
+    assert (snap.state, snap.stage_index) == ("running", 2)
+    assert any("stored stage 2 is not in the config" in p for p in c2.problems())
+    snap = await c2.act(NAME, "promote")  # the operator decides: past the last stage = complete
+    assert snap.state == "complete"
