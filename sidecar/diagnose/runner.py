@@ -81,7 +81,7 @@ class DiagnosisRunner:
         rules_diag = self.rules.diagnose(inp)
         first_attempt = claim["outcome"] is None
         if first_attempt:
-            await self._store_result(fp, rules_diag, replace_llm=False, cache_key=f"{fp}:rules")
+            await self._store_result(fp, rules_diag, replace_llm=False, cache_key=f"{fp}:rules", logger=inp.logger)
         if self.llm is None:
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="rules",
                               cache_key=self.cache_key(fp))
@@ -124,11 +124,12 @@ class DiagnosisRunner:
                               last_error=f"{type(exc).__name__}: {exc}"[:500],
                               next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
             return rules_diag, False
-        await self._store_result(fp, diag, replace_llm=True, cache_key=key)
+        await self._store_result(fp, diag, replace_llm=True, cache_key=key, logger=inp.logger)
         await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="kimi", cache_key=key)
         return diag, True
 
-    async def _store_result(self, fp: str, diag: Diagnosis, *, replace_llm: bool, cache_key: str) -> None:
+    async def _store_result(self, fp: str, diag: Diagnosis, *, replace_llm: bool, cache_key: str,
+                            logger: str | None = None) -> None:
         repo = self.store.diagnoses
         at = utc(self.clock.time())
         await repo.add(fp, cache_key, diag, at)
@@ -138,7 +139,7 @@ class DiagnosisRunner:
             self.bus.publish(
                 DIAGNOSIS_READY, self.clock.time(), fingerprint=fp, summary=diag.summary, severity=diag.severity,
                 category=diag.category, confidence=diag.confidence, source=diag.source, model=diag.model,
-                rule=diag.rule,
+                rule=diag.rule, root_cause=diag.root_cause, suggested_fix=list(diag.suggested_fix), logger=logger,
             )
 
     def _announce_pause(self) -> None:

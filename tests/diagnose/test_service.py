@@ -80,7 +80,8 @@ async def test_rules_only_every_new_group_gets_a_stored_diagnosis(sqlite_store, 
     assert row["model_used"] == "rules" and row["investigation_duration_ms"] is not None
     event = ready.queue.get_nowait()
     assert event.data["fingerprint"] == FP and event.data["source"] == "rules"
-    assert set(event.data) >= {"summary", "severity", "category", "confidence"}
+    assert set(event.data) >= {"summary", "severity", "category", "confidence", "root_cause", "suggested_fix"}
+    assert event.data["logger"] == "src.storage.supabase_client"
 
 
 async def _is(coro, value) -> bool:
