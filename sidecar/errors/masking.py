@@ -279,7 +279,7 @@ MASK_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "host_port", "mask",
-        r"(?<![\w.-])(?:localhost|[A-Za-z][\w-]*(?:\.[\w-]+)+):<\*>",
+        r"(?<![\w.-])(?:localhost|[A-Za-z][\w-]*+(?:\.[\w-]++)++):<\*>",
         PLACEHOLDER, (),
         (("cannot connect to redis.internal:6379", "cannot connect to <*>"),),
         "A host:port names an instance, and instances come and go (replicas, failover).",
@@ -315,7 +315,8 @@ MASK_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "path", "mask",
-        r"(?<![\w.:/~<>*\\-])/[\w.@%+~,=<>*-]+(?:/[\w.@%+~,=<>*-]*)+",
+        # Starts with the literal `/` (a fast scan); the lookbehind then checks the character before it.
+        r"/(?<![\w.:/~<>*\\-]/)[\w.@%+~,=<>*-]+(?:/[\w.@%+~,=<>*-]*)+",
         PLACEHOLDER, (),
         (("Path escapes repository root: /mnt/project/EX-AI-MCP-Server/docs/a.md",
           "Path escapes repository root: <*>"),),
@@ -349,7 +350,7 @@ MASK_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "empty_value", "mask",
-        r"(?<=\s)\(\)|(?<=\s)\[\]",
+        r"\((?<=\s\()\)",
         "(<*>)", (),
         (("connection from 10.0.0.5 () at 10:00:01", "connection from <*> (<*>) at <*>"),),
         "A bare `()` after a space is an empty value (a failed reverse lookup), not a call like "
@@ -422,7 +423,7 @@ def _after_numbers(t: str) -> str:
         t = _WINPATH.sub(PLACEHOLDER, t)
     if "user" in t or "login" in t or "logname" in t or " for " in t:
         t = _USER.sub(r"\1\2<*>", t)
-    if " ()" in t or " []" in t:
+    if "()" in t:
         t = _EMPTY.sub("(<*>)", t)
     return t
 
