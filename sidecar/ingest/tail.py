@@ -152,6 +152,7 @@ class Ingest:
         self._started_wall = 0.0
         self._probing: dict[str, tuple[_Source, float]] = {}
         self._active: set[Tracked] = set()
+        self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
         self._next_gauges = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -383,6 +384,8 @@ class Ingest:
             self._detach(cur, "rename")
         known = self.by_ident.get(ident)
         if known is not None:  # a tracked file reappeared under another matching name (.1)
+            if known.path is not None and self.by_path.get(known.path) is known:
+                del self.by_path[known.path]
             known.path = path
             known.draining_since = None
             self.by_path[path] = known
@@ -395,6 +398,9 @@ class Ingest:
         fst = os.fstat(fd)
         if (fst.st_dev, fst.st_ino) != ident:
             os.close(fd)  # replaced between stat and open: the next scan sees the new one
+            return
+        if not startup and self._copy_candidate(path, fd, fst.st_size):
+            os.close(fd)  # looked at again on the next scan
             return
         self._open(src, path, fd, fst.st_size, startup)
         if src.last_error and src.last_error.startswith("cannot open"):
@@ -427,6 +433,33 @@ class Ingest:
         self._active.add(f)  # checked on the next pass
         self._ckpt_dirty = True
         return f
+
+    def _copy_candidate(self, path: str, fd: int, size: int) -> bool:
+        """A new file that starts with the same bytes as a tracked one: a copytruncate copy?
+
+        logrotate copies first and truncates after; if the copy matches the glob it must not be
+        read from 0 (duplicates): its unread part is read as the original's gap when the
+        truncation is seen, and it is then registered as consumed. Until then (at most
+        ROTATE_WAIT) the new file waits; a genuine file with an identical head is read after that.
+        """
+        now = self.clock.monotonic()
+        hashes: dict[int, str] = {}
+        for f in self.files:
+            if f.path is None or f.head_len == 0 or size < f.head_len:
+                continue
+            h = hashes.get(f.head_len)
+            if h is None:
+                _, h = head_identity(fd, f.head_len)
+                hashes[f.head_len] = h
+            if h != f.head_hash:
+                continue
+            first = self._deferred.setdefault(path, now)
+            if now - first > ROTATE_WAIT:
+                break  # the original was never truncated: a genuine file
+            self._active.add(f)  # look at the original now
+            return True
+        self._deferred.pop(path, None)
+        return False
 
     def _end_position(self, fd: int, size: int) -> tuple[int, int]:
         """Start after the last complete line (line numbers: counted once, so events say the truth)."""

@@ -93,6 +93,34 @@ async def test_copytruncate(tmp_path, harness: Harness):
     assert harness.metric("sidecar_rotations_total", source=str(path), kind="copytruncate") == 1
 
 
+async def test_copytruncate_with_the_copy_in_the_glob(tmp_path, harness: Harness):
+    """`app.log*`: the copy must not be read again from 0, and the gap in it must not be lost."""
+    path = tmp_path / "app.log"
+    first, errs = records(0, 40)
+    path.write_text(first)
+    await harness.start(make_config(tmp_path, [str(path) + "*"]))
+    await harness.wait_events(len(errs))
+    with path.open("a") as w:
+        gap, e = records(40, 20)
+        w.write(gap)
+        w.flush()
+        errs += e
+        shutil.copyfile(path, tmp_path / "app.log.1")
+        for _ in range(6):  # logrotate is slow to truncate: the tailer sees the copy first
+            harness.clock.advance(0.25)
+            await asyncio.sleep(0.02)
+        os.truncate(path, 0)
+        after, e = records(60, 20)
+        w.write(after)
+        errs += e
+    await harness.wait_events(len(errs))
+    await wait_for(lambda: len([f for f in harness.running[0].files if f.path]) == 2, clock=harness.clock)
+    for _ in range(20):  # let a few scans pass: nothing more may arrive
+        harness.clock.advance(0.5)
+        await asyncio.sleep(0.01)
+    harness.sink.assert_exactly_once(errs)
+
+
 async def test_truncate_then_regrow_past_old_offset(tmp_path, harness: Harness):
     path = tmp_path / "app.log"
     first, errs = records(0, 20)
