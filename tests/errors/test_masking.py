@@ -45,3 +45,14 @@ def test_error_codes_lists_what_names_the_error():
 def test_invalid_and_odd_text_does_not_break_normalisation():
     for text in ["", "\x00\x01", "\ud800 lone surrogate", "'unterminated", '"', "<*>", "://", "a" * 5000 + "1"]:
         assert isinstance(normalize_message(text), str)
+
+
+def test_pathological_inputs_finish():
+    """Inputs built to make regexes backtrack (the suite's timeout would catch a blow-up)."""
+    cases = ["a." * 1100, "x-" * 500 + ".com " * 100, "/a" * 1100, "'" * 2100, '"a ' * 700, ":" * 2100,
+             "0:" * 1100, "ab:" * 700, "user " * 500, "1" * 2100, "a1." * 700, "HTTP/1.1 " * 250,
+             "code: " * 400, "http://" + "a/" * 1000, "a@" * 1000, "<*>" * 700, "aa:" * 700,
+             "password for " * 160, "Mon Jan 1 " * 200, "1 seconds " * 200, "C:\\" * 700]
+    for text in cases:
+        out = normalize_message(text, cached=False)
+        assert len(out) <= MAX_CHARS
