@@ -7,7 +7,7 @@ import asyncio
 from sidecar.clock import utc
 from sidecar.diagnose.model import Diagnosis
 
-from .conftest import seed_group
+from .conftest import good, llm_config, seed_group
 
 FP = "1234567890abcdef1234567890abcdef"
 T0 = 1_763_900_000.0
@@ -81,3 +81,42 @@ async def test_history_current_and_cache(store):
     assert cached is not None and Diagnosis.model_validate(cached["result"]).summary == "from kimi"
     assert await repo.cached(f"{FP}:kimi-x:diagnose-v2") is None
     assert not await repo.set_current("unknown", kimi, utc(T0))
+
+
+async def test_two_replicas_on_postgresql_make_one_llm_request(pg_dsn, clock, fake_llm):
+    """Two sidecars, each with its own connection pool to one PostgreSQL, see the same burst."""
+    from sidecar.bus import GROUP_NEW, GROUP_UPDATED, BusEvent
+    from sidecar.store.postgres import open_postgres
+
+    from .test_service import service
+
+    fake_llm.default = good()
+    fake_llm.hold = asyncio.Event()
+    store_a = await open_postgres(pg_dsn, pool_size=4, connect_timeout=5.0)
+    store_b = await open_postgres(pg_dsn, pool_size=4, connect_timeout=5.0)
+    try:
+        await seed_group(store_a, FP, "kimi upload returned no file ID")
+        a = service(store_a, clock, llm_cfg=llm_config(fake_llm.base_url), owner="pg-a")
+        b = service(store_b, clock, llm_cfg=llm_config(fake_llm.base_url), owner="pg-b")
+        await a.start()
+        await b.start()
+        burst = [BusEvent(GROUP_NEW, 0.0, {"fingerprint": FP, "count": 1, "level": "ERROR"})] + [
+            BusEvent(GROUP_UPDATED, 0.0, {"fingerprint": FP, "count": i, "level": "ERROR"}) for i in range(2, 300)]
+        await asyncio.gather(*(a.on_event(e) for e in burst), *(b.on_event(e) for e in burst))
+        for _ in range(500):
+            if fake_llm.requests:
+                break
+            await asyncio.sleep(0.01)
+        fake_llm.hold.set()
+        for _ in range(500):
+            claim = await store_a.diagnoses.claim(FP)
+            if claim and claim["state"] == "done":
+                break
+            await asyncio.sleep(0.01)
+        await a.stop()
+        await b.stop()
+        assert len(fake_llm.requests) == 1
+        assert (await store_b.diagnoses.group(FP))["diagnosis_source"] == "kimi"
+    finally:
+        await store_a.close()
+        await store_b.close()
