@@ -9,11 +9,19 @@ from typing import Any
 
 from .config import Config, ConfigError, load_config
 
-# (what, config attribute path to the file, "module:function" of the loader). A loader raises
+# Each check: "module:function" and what it is called with, taken from the config. A check raises
 # ConfigError with one problem line each; a stage not yet built has no loader and is skipped.
-RULE_LOADERS: tuple[tuple[str, Callable[[Config], str | None], str], ...] = (
-    ("diagnosis rules", lambda c: c.diagnosis.rules_file, "sidecar.diagnose.rules:load_rules"),
-    ("alert rules", lambda c: c.alerts.rules_file, "sidecar.alerts.rules:load_alert_rules"),
+# An argument of None (e.g. a rules file that is not configured or absent) skips the check.
+
+
+def _existing(path: str | None) -> str | None:
+    return path if path and Path(path).exists() else None
+
+
+RULE_CHECKS: tuple[tuple[str, Callable[[Config], Any]], ...] = (
+    ("sidecar.diagnose.rules:load_rules", lambda c: _existing(c.diagnosis.rules_file)),
+    # Inline routes and the rules file together: a route may name a receiver defined in the other.
+    ("sidecar.alerts.rules:build_rules", lambda c: c.alerts),
 )
 
 
@@ -35,15 +43,13 @@ def check_all(config_path: str | None) -> list[str]:
     except ConfigError as exc:
         return [f"{exc.source}: {p}" for p in exc.problems]
     problems: list[str] = []
-    for _what, file_of, spec in RULE_LOADERS:
-        path = file_of(config)
-        if not path or not Path(path).exists():
-            continue
+    for spec, argument_of in RULE_CHECKS:
+        argument = argument_of(config)
         loader = _loader(spec)
-        if loader is None:
+        if argument is None or loader is None:
             continue
         try:
-            loader(path)
+            loader(argument)
         except ConfigError as exc:
             problems.extend(f"{exc.source}: {p}" for p in exc.problems)
     return problems

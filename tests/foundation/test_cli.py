@@ -132,3 +132,16 @@ def test_check_ok(tmp_path):
     r = run_cli("check", "--config", "c.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("ok")
+
+
+def test_check_validates_rules_files_named_by_the_config(tmp_path):
+    (tmp_path / "diagnoses.yaml").write_text("rules:\n  - name: x\n    match: {}\n    diagnosis: {severity: apocalyptic}\n")
+    (tmp_path / "c.yaml").write_text(
+        "rollouts_file: null\ndiagnosis: {rules_file: diagnoses.yaml}\n"
+        "alerts:\n  rules_file: null\n  routes:\n    - receivers: [nobody]\n"
+    )
+    r = run_cli("check", "--config", "c.yaml", cwd=tmp_path)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert any(ln.startswith("diagnoses.yaml: rules[0]") for ln in lines), lines
+    assert "config: alerts: routes[0].receivers[0]: unknown receiver 'nobody'" in lines
