@@ -8,6 +8,8 @@ state change goes through the owning stage's repository (see pages_errors / page
 
 from __future__ import annotations
 
+import time
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -103,8 +105,14 @@ async def status_counts(sidecar: Sidecar) -> dict[str, int]:
 
 
 async def recent_open(sidecar: Sidecar, limit: int) -> list[GroupView]:
-    rows, _ = await sidecar.store.groups.list(status=["open", "regressed"], limit=limit)
-    return [group_view(r) for r in rows]
+    """The latest open or regressed groups. One query per status, merged here: each walks the
+    (status, last_occurrence_at) index, where `status IN (a, b)` would sort every matching row."""
+    rows = []
+    for status in ("regressed", "open"):
+        part, _ = await sidecar.store.groups.list(status=status, limit=limit)
+        rows.extend(part)
+    rows.sort(key=lambda r: (r["last_occurrence_at"], r["error_hash"]), reverse=True)
+    return [group_view(r) for r in rows[:limit]]
 
 
 async def events_per_minute(sidecar: Sidecar, now: float, minutes: int) -> list[int]:
@@ -158,8 +166,20 @@ async def sparklines(
     return {fp: v.bucket_counts(pts, end, minutes, buckets) for fp, pts in per.items()}
 
 
+FACETS_TTL = 15.0  # seconds: new loggers/categories show up in the drop-downs within this
+_facets_cache: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, list[str]]]] = weakref.WeakKeyDictionary()
+
+
 async def facets(sidecar: Sidecar) -> dict[str, list[str]]:
-    """Values for the filter drop-downs (bounded: a runaway logger name list stays usable)."""
+    """Values for the filter drop-downs (bounded: a runaway logger name list stays usable).
+
+    Cached for a few seconds per store: three DISTINCT scans per page view would cost more than
+    the page itself, and the set of loggers changes rarely. Real time, not the injected clock:
+    this is a cache lifetime, not a domain time window."""
+    key = sidecar.store
+    hit = _facets_cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < FACETS_TTL:
+        return hit[1]
     db = _db(sidecar)
     out: dict[str, list[str]] = {}
     for column in ("logger", "category", "level"):
@@ -168,6 +188,7 @@ async def facets(sidecar: Sidecar) -> dict[str, list[str]]:
             f"ORDER BY {column} LIMIT 200"
         )
         out[column] = [r["value"] for r in rows]
+    _facets_cache[key] = (time.monotonic(), out)
     return out
 
 

@@ -46,19 +46,23 @@ def bucket_counts(rows: Iterable[tuple[int, int]], end_minute: int, minutes: int
 
 
 def sparkline(values: Sequence[int], width: int = SPARK_WIDTH, height: int = SPARK_HEIGHT) -> Sparkline:
-    """Scale counts into SVG points; a flat zero series draws a baseline, not an empty box."""
+    """Scale counts into SVG points; a flat zero series draws a baseline, not an empty box.
+
+    Coordinates are integers in a viewBox ten times the nominal size (CSS sets the displayed
+    size): integer formatting keeps a 50-row page's sparklines cheap to render.
+    """
     n = len(values)
     peak = max(values, default=0)
-    pad = 1.5  # keep the stroke inside the box
-    usable = height - 2 * pad
-    pts = []
-    for i, v in enumerate(values):
-        x = 0.0 if n <= 1 else i * width / (n - 1)
-        y = height - pad - (usable * v / peak if peak else 0.0)
-        pts.append(f"{x:.1f},{y:.1f}")
-    points = " ".join(pts)
-    area = f"0,{height} {points} {width},{height}" if pts else ""
-    return Sparkline(points, area, width, height, sum(values), peak, n)
+    w, h = width * 10, height * 10
+    pad = 15  # keep the stroke inside the box
+    usable = h - 2 * pad
+    last = max(1, n - 1)
+    points = " ".join(
+        f"{(i * w) // last if n > 1 else 0},{h - pad - (usable * v // peak if peak else 0)}"
+        for i, v in enumerate(values)
+    )
+    area = f"0,{h} {points} {w},{h}" if points else ""
+    return Sparkline(points, area, w, h, sum(values), peak, n)
 
 
 def minute_of(ts: float) -> int:
