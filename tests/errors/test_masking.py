@@ -15,6 +15,12 @@ def test_rule_examples(rule, given, expected):
     assert normalize_message(given, cached=False) == expected
 
 
+def test_the_engine_applies_every_mask_rule():
+    from sidecar.errors.masking import APPLIED_MASK_RULES, MASK_RULES
+
+    assert sorted(APPLIED_MASK_RULES) == sorted(r.name for r in MASK_RULES)
+
+
 def test_every_rule_is_documented_with_an_example_and_a_reason():
     for rule in RULES:
         assert rule.examples, rule.name

@@ -1,0 +1,318 @@
+"""The masking rules: what `normalize_message` keeps and what it replaces with `<*>`, and why.
+
+Each rule carries examples (input, normalize_message(input)) and the reason it exists; the
+examples are checked by tests/errors/test_masking.py, so this table is executable documentation.
+The engine that applies them (order, guards, memoisation) is `masking.py`.
+
+* "keep" rules find what names the error (HTTP statuses, keyed error codes, errno, WebSocket
+  close codes); their spans are protected from every mask rule.
+* "protect" rules (URLs) are replaced by their own logic, then protected.
+* "mask" rules replace what varies between occurrences of the same error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+PLACEHOLDER = "<*>"
+
+Replacement = str | Callable[[re.Match[str]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    kind: str  # "keep" (protect verbatim) | "protect" (replace, then protect) | "mask"
+    regex: re.Pattern[str]
+    replacement: Replacement | None  # None for keep rules
+    triggers: tuple[str, ...]  # keep rules: the substrings that make the engine run the rule
+    examples: tuple[tuple[str, str], ...]  # (message, normalize_message(message))
+    why: str
+
+
+_HTTP_REASONS = (
+    "Bad Request|Unauthorized|Payment Required|Forbidden|Not Found|Method Not Allowed|Not Acceptable|"
+    "Request Timeout|Conflict|Gone|Payload Too Large|Request Entity Too Large|Unsupported Media Type|"
+    "Unprocessable Entity|Unprocessable Content|Too Many Requests|Internal Server Error|Not Implemented|"
+    "Bad Gateway|Service Unavailable|Gateway Timeout"
+)
+# Top-level domains that end a bare host name. Left out on purpose: endings that are common words
+# in dotted identifiers (`mapred.task.id`, `x.in`, `obj.it`, `my.app`, `config.dev`).
+TLDS = (
+    "com|net|org|edu|gov|mil|io|ai|co|cn|de|jp|uk|ru|fr|nl|au|ca|br|es|pl|at|ch|se|kr|tw|"
+    "info|biz|us|cloud|local|internal|lan|om|ar|mx|za|be|dk|fi|cz|hu|gr|pt|ro|sk|tr|ua|vn"
+)
+_UNITS_SPACED = (
+    r"ms|milliseconds?|microseconds?|nanoseconds?|us|ns|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|"
+    r"B|KB|MB|GB|TB|kB|KiB|MiB|GiB|bytes"
+)
+
+# An error code is uppercase letters then at least two digits: PGRST204, ORA-00942, HY000.
+ERROR_TOKEN = r"[A-Z]{2,}[-_]?\d{2,}[A-Z]?(?![\w.+-])"
+
+
+def _mask_host(authority: str) -> str:
+    userinfo, _, hostport = authority.rpartition("@")
+    if hostport.startswith("["):  # [ipv6]:port
+        host, _, rest = hostport.partition("]")
+        host, sep = PLACEHOLDER, ":" if rest.startswith(":") else ""
+    else:
+        host, sep, _port = hostport.partition(":")
+        labels = host.split(".")
+        if all(lbl.isdigit() for lbl in labels if lbl):
+            host = PLACEHOLDER
+        else:
+            host = ".".join(PLACEHOLDER if _DIGIT.search(lbl) else lbl for lbl in labels)
+    out = (PLACEHOLDER + "@" if userinfo else "") + host
+    return out + (":" + PLACEHOLDER if sep else "")
+
+
+_DIGIT = re.compile(r"\d")
+_URL_PARTS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$")
+_VARIABLE_SEGMENT = re.compile(r"\d|^[A-Za-z0-9_-]{24,}$")
+
+
+def _url(m: re.Match[str]) -> str:
+    url = m.group()
+    trailing = ""
+    while url and url[-1] in ".;:!":
+        trailing = url[-1] + trailing
+        url = url[:-1]
+    parts = _URL_PARTS.match(url)
+    if not parts:
+        return PLACEHOLDER + trailing
+    scheme, authority, path, query, _fragment = parts.groups()
+    segments = [PLACEHOLDER if _VARIABLE_SEGMENT.search(seg) else seg for seg in path.split("/")]
+    out = scheme + _mask_host(authority) + "/".join(segments)
+    if query:
+        pairs = []
+        for pair in query[1:].split("&"):
+            key, eq, _value = pair.partition("=")
+            pairs.append(f"{key}={PLACEHOLDER}" if eq else PLACEHOLDER)
+        out += "?" + "&".join(pairs)
+    return out + trailing
+
+
+def _rule(name: str, kind: str, pattern: str, replacement: Replacement | None, triggers: tuple[str, ...],
+          examples: tuple[tuple[str, str], ...], why: str, flags: int = 0) -> Rule:
+    return Rule(name, kind, re.compile(pattern, flags), replacement, triggers, examples, why)
+
+
+KEEP_RULES: tuple[Rule, ...] = (
+    _rule(
+        "http_status", "keep",
+        rf"\bHTTP/\d(?:\.\d)?\s+[1-5]\d\d\b(?:\s+(?:{_HTTP_REASONS})\b)?|\bHTTP\s+[1-5]\d\d\b"
+        rf"|\b[1-5]\d\d\s+(?:{_HTTP_REASONS})\b",
+        None,
+        ("HTTP", "Request"),
+        (('HTTP Request: POST https://db7x.supabase.co/rest/v1/files "HTTP/2 409 Conflict"',
+          'HTTP Request: POST https://<*>.supabase.co/rest/<*>/files "HTTP/2 409 Conflict"'),
+         ("upstream said 429 Too Many Requests", "upstream said 429 Too Many Requests")),
+        "The status is the failure: 409 (a duplicate) and 500 (a crash) need different fixes.",
+    ),
+    _rule(
+        "keyed_code", "keep",
+        r"""['"]?\b(?i:error[ _]?code|status[ _]?code|http[ _]?status|sqlstate|errno|exit[ _](?:code|status)"""
+        r"""|return[ _]?code|close[ _]code)['"]?(?:\s*[:=]\s*|\s+is\s+|\s+)['"]?-?[\w.-]*\d[\w.-]*['"]?"""
+        r"""|['"]?\b(?i:code|status|type|error_type|err_code|reason)['"]?\s*[:=]\s*['"]?[\w.-]+['"]?"""
+        r"|\b(?i:status)\s+[1-5]\d\d\b",
+        None,
+        ("code", "Code", "CODE", "status", "Status", "STATUS", "type", "Type", "TYPE", "rrno", "ERRNO",
+         "reason", "Reason", "REASON", "sqlstate", "SQLSTATE"),
+        (('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency"}}',
+          'Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency"}}'),
+         ("OSError: [Errno 98] error while attempting to bind on address ('127.0.0.1', 3005)",
+          "OSError: [Errno 98] error while attempting to bind on address ('<*>', <*>)"),
+         ("worker exited with exit code 137", "worker exited with exit code 137"),
+         ("message code 2 is not 3 or 4", "message code <*> is not <*> or <*>"),
+         ("upstream returned status 503 after 3 tries", "upstream returned status 503 after <*> tries")),
+        "A value introduced by code/status/errno/type names the failure (GLM 1302 = concurrency, Kimi "
+        "429 = quota, errno 98 = port in use, exit 137 = OOM kill); masking it would merge errors that "
+        "need different fixes. Plain `code`/`status`/`type` need a `:` or `=` after them (so `message "
+        "code 2` still masks); `error code`, `errno`, `exit code` do not, nor does `status` before an "
+        "HTTP status number.",
+    ),
+    _rule(
+        "ws_close_code", "keep",
+        r"\b(?:sent|received)\s+1\d{3}\s+\([\w ]+\)",
+        None,
+        ("sent 1", "received 1"),
+        (("sent 1011 (internal error) keepalive ping timeout; no close frame received",
+          "sent 1011 (internal error) keepalive ping timeout; no close frame received"),),
+        "A WebSocket close code says why the connection ended (1011 server error vs 1001 going away).",
+    ),
+    _rule(
+        "url", "protect",
+        r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>\]\[)(}{,]+",
+        _url,
+        ("://",),
+        (("Retrying https://api.example.com:8443/v1/files/file-83hd?purpose=batch&x=1",
+          "Retrying https://api.example.com:<*>/<*>/files/<*>?purpose=<*>&x=<*>"),
+         ("POST https://api.z.ai/api/paas/v4/chat/completions failed",
+          "POST https://api.z.ai/api/paas/<*>/chat/completions failed")),
+        "The scheme, host and the words of the path say which service failed (api.z.ai vs "
+        "api.moonshot.ai); ports, ids in the path and query values vary per request. Host labels "
+        "with digits (IPs, generated project refs) are masked.",
+    ),
+)
+
+# The mask rules, in the order `masking._mask` applies them (`triggers` is empty: the engine
+# guards each rule with hand-written substring checks).
+MASK_RULES: tuple[Rule, ...] = (
+    _rule(
+        "dot_leaders", "mask",
+        r"\.{3,}",
+        " ... ", (),
+        (("icache prefetch depth....................1", "icache prefetch depth ... <*>"),),
+        "Dot leaders are table formatting; without this rule `depth.....1` is one token and the "
+        "digit rule would erase the word `depth` with it.",
+    ),
+    _rule(
+        "number_token", "mask",
+        # Digit-first (a pattern that starts with \d is scanned for in C, several times faster than
+        # one that starts at every token); the letters glued before the digit are erased by
+        # `_GLUED_PREFIX` in the memoised second stage. The lookbehinds exempt error codes:
+        # two uppercase letters (and an optional - or _) before a run of 2+ digits ending the token.
+        r"\d(?<!\d\d)(?:(?<![A-Z][A-Z]\d)(?<![A-Z][A-Z][-_]\d)|(?!\d+[A-Z]?(?![\w.+-])))[\w.+-]*+",
+        PLACEHOLDER, (),
+        (("Semaphore leak: expected 5, got 4 (req-8f3a1c)", "Semaphore leak: expected <*>, got <*> (<*>)"),
+         ("Connection unregistered: 7f3a from 172.18.0.1 (duration: 331.14s)",
+          "Connection unregistered: <*> from <*> (duration: <*>)"),
+         ("Session 3f1c2a9e-7b6d-4c1e-9a0f-2b3c4d5e6f70 expired", "Session <*> expired"),
+         ("<Task pending coro=<run()> at 0x7f3a2c1d9e40>", "<Task pending coro=<run()> at <*>>"),
+         ("Using model: kimi-k2-0905-preview via kimi provider", "Using model: <*> via kimi provider"),
+         ("PGRST205 Could not find the table 'public.jobs'", "PGRST205 Could not find the table '<*>'")),
+        "A token (letters, digits, `_.+-`) with a digit is a counter, size, duration, id, UUID, "
+        "version, hash, memory address or IPv4 address: variable. Vendor error codes (PGRST204 "
+        "missing column vs PGRST205 missing table, ORA-00942) are exempt: uppercase letters then "
+        "two or more digits name the error although they contain digits.",
+    ),
+    _rule(
+        "quoted", "mask",
+        r"""(?<![\w'"])'[^'\n]{0,200}'(?![\w'])|(?<![\w'"])"[^"\n]{0,200}"(?![\w"])""",
+        None, (),  # replaced by masking._quoted (a phrase goes through the whole pipeline)
+        (("Could not find the 'upload_method' column of \"provider files\"",
+          "Could not find the '<*>' column of \"provider files\""),
+         ("{'message': 'duplicate key', 'code': 'PGRST204'}", "{'message': 'duplicate key', 'code': 'PGRST204'}"),
+         ("Error in chat: 'PGRST205'", "Error in chat: 'PGRST205'")),
+        "A quoted single token is a value (a column, a key, a file); a quoted phrase is usually an "
+        "error text, so it is parameterised like the rest instead of erased. Dict keys "
+        "(`'message':`) and quoted error codes are kept: they are constant.",
+    ),
+    _rule(
+        "email", "mask",
+        r"(?:[\w.+-]|<\*>)+@[A-Za-z0-9<>*-]+(?:\.[A-Za-z0-9<>*-]+)*\.[A-Za-z]{2,}\b",
+        PLACEHOLDER, (),
+        (("notify failed for ops.team@example.com", "notify failed for <*>"),),
+        "Recipients vary; the failure does not.",
+    ),
+    _rule(
+        "ipv6", "mask",
+        r"(?<![\w:.>])(?:(?:[0-9a-fA-F]{1,4}|<\*>):){0,6}:(?::?(?:[0-9a-fA-F]{1,4}|<\*>)){0,6}(?![\w:.<])",
+        PLACEHOLDER, (),
+        (("bind failed on fe80::1ff:fe23:4567:890a", "bind failed on <*>"),),
+        "Peer addresses differ per connection. Compressed IPv6 (`::`) is matched whole before the "
+        "digit rule would cut it into pieces; IPv4 is covered by number_token.",
+    ),
+    _rule(
+        "mac_or_hex_pairs", "mask",
+        r"(?<![\w:])(?:[0-9A-Fa-f]{2}|<\*>)(?::(?:[0-9A-Fa-f]{2}|<\*>)){3,}(?![\w:])",
+        PLACEHOLDER, (),
+        (("chip inserted: FF:F2:9F:16:E5:46:00:0D ip=10.0.0.7", "chip inserted: <*> ip=<*>"),),
+        "MAC addresses and colon-separated hex (chip ids, fingerprints) identify a device, not a "
+        "fault; the pairs without digits (`FF`) must go too.",
+    ),
+    _rule(
+        "host_port", "mask",
+        r"(?<![\w.-])(?:localhost|[A-Za-z][\w-]*+(?:\.[\w-]++)++):<\*>",
+        PLACEHOLDER, (),
+        (("cannot connect to redis.internal:6379", "cannot connect to <*>"),),
+        "A host:port names an instance, and instances come and go (replicas, failover).",
+    ),
+    _rule(
+        "placeholder_chain", "mask",
+        r"<\*>(?:[:.]<\*>)+",
+        PLACEHOLDER, (),
+        (("Connection closed for 172.18.0.1:36952: no close frame", "Connection closed for <*>: no close frame"),
+         ("job queued at 2025-11-03T17:00:04.123+11:00 ran at 17:00:09", "job queued at <*> ran at <*>")),
+        "Times (`17:00:09`), ip:port and dotted numbers are one value cut by the digit rule into "
+        "pieces; one placeholder whatever the number of pieces keeps `17:00` and `17:00:04.123` alike.",
+    ),
+    _rule(
+        "unit_after_number", "mask",
+        rf"<\*> (?:{_UNITS_SPACED})\b",
+        PLACEHOLDER, (),
+        (("GLM streaming exceeded timeout of 300s (elapsed: 317.2 seconds)",
+          "GLM streaming exceeded timeout of <*> (elapsed: <*>)"),
+         ("stored in memory (estimated size 384.0 B, free 3.6 GB)", "stored in memory (estimated size <*>, free <*>)")),
+        "Durations and sizes: the unit goes with the number (attached units already are part of the "
+        "token), so `2 s` and `900ms` give one template.",
+    ),
+    _rule(
+        "weekday_date", "mask",
+        r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+        r"\s+<\*>",
+        PLACEHOLDER, (),
+        (("connection from 10.0.0.5 () at Sun Jul 10 03:04:05 2005", "connection from <*> (<*>) at <*>"),),
+        "A date spelled with day and month names changes every day; the digit rule alone would leave "
+        "`Sun Jul` in the template.",
+    ),
+    _rule(
+        "domain", "mask",
+        rf"(?<![\w.-])(?:[A-Za-z0-9-]++\.)++(?:{TLDS})(?![\w-])(?!\.[\w-])",
+        PLACEHOLDER, (),
+        (("reverse mapping checking getaddrinfo for ns.example.com failed",
+          "reverse mapping checking getaddrinfo for <*> failed"),
+         ("connection from 61.7.200.1 (host-x.dsl.example.at) at 10:00:01", "connection from <*> (<*>) at <*>")),
+        "Bare domain names are peers (clients, resolvers), variable by nature. Hosts inside URLs are "
+        "kept by the url rule, where they name the service.",
+    ),
+    _rule(
+        "path", "mask",
+        # Starts with the literal `/` (a fast scan); the lookbehind then checks the character before it.
+        r"/(?<![\w.:/~<>*\\-]/)[\w.@%+~,=<>*-]+(?:/[\w.@%+~,=<>*-]*)+",
+        PLACEHOLDER, (),
+        (("Path escapes repository root: /mnt/project/EX-AI-MCP-Server/docs/a.md",
+          "Path escapes repository root: <*>"),),
+        "Any segment of a path can vary (release dirs, user dirs, file names); the words around the "
+        "path name the failure. Paths inside URLs are handled by the url rule.",
+    ),
+    _rule(
+        "relative_path", "mask",
+        r"(?<![\w./])(?:\.{1,2}|~)/[\w.@%+~,=<>*/-]+",
+        PLACEHOLDER, (),
+        (("Error loading ./runtime_malloc: invalid program image", "Error loading <*>: invalid program image"),),
+        "Explicitly relative paths (`./x`, `../x`, `~/x`) vary like absolute ones.",
+    ),
+    _rule(
+        "windows_path", "mask",
+        r"(?<![\w])(?:[A-Za-z]:)?\\[\w.@%+~,=<>* -]+(?:\\[\w.@%+~,=<>*-]*)+",
+        PLACEHOLDER, (),
+        ((r"cannot open C:\Users\ops\sidecar\data.db", "cannot open <*>"),),
+        "Same as path, for Windows-style paths (the gateway also runs on Windows hosts).",
+    ),
+    _rule(
+        "user", "mask",
+        r"\b(user(?:name)?|login|logname|ruser|(?:password|publickey|keyboard-interactive/pam|none) for)(=|\s+)"
+        r"(?!<\*>|by\b|from\b|invalid\b|[\w-]+=)[^\s,;:()\[\]=]+",
+        r"\1\2<*>", (),
+        (("Invalid user webmaster from 10.0.0.5", "Invalid user <*> from <*>"),
+         ("authentication failure; rhost=10.0.0.5 user=root", "authentication failure; rhost=<*> user=<*>"),
+         ("Failed password for git from 10.0.0.5 port 22 ssh2", "Failed password for <*> from <*> port <*>")),
+        "User names are variable (and personal data); what the user did is in the other words. sshd "
+        "names the account after `password for`/`publickey for` (the auth method), not after `user`.",
+    ),
+    _rule(
+        "empty_value", "mask",
+        r"\((?<=\s\()\)",
+        "(<*>)", (),
+        (("connection from 10.0.0.5 () at 10:00:01", "connection from <*> (<*>) at <*>"),),
+        "A bare `()` after a space is an empty value (a failed reverse lookup), not a call like "
+        "`send()`: it must group with the same message when the value is present.",
+    ),
+)
+
+RULES: tuple[Rule, ...] = KEEP_RULES + MASK_RULES
+BY_NAME = {r.name: r for r in RULES}
