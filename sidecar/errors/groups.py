@@ -8,7 +8,9 @@ Bus events:
 * `group.new` when this batch created the group; `group.regressed` when it moved a resolved
   group back (the store decides, so one replica announces it, not all of them);
 * `group.updated` for every other touched group, at most once per `updated_interval` seconds per
-  group (an error storm must not flood the bus and the dashboard).
+  group (an error storm must not flood the bus and the dashboard); an update held back is sent
+  when its interval is over (trailing edge), with `added` summing the occurrences since the last
+  announcement, so the final count of a burst always reaches the subscribers.
 
 Memory is bounded: the only per-group state kept in the process is an LRU (`cache_size`
 entries) of when each group was last announced. The store is the truth for everything else.
@@ -108,7 +110,10 @@ class GroupRecorder:
         self.prune_interval = prune_interval
         # fingerprint -> monotonic time of its last bus announcement (LRU, bounded).
         self._announced: OrderedDict[str, float] = OrderedDict()
+        # fingerprint -> the latest bus payload of an update held back by the rate limit (bounded).
+        self._pending: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
+        self._flush_task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
         self.recorded = 0  # events counted (not re-deliveries)
 
@@ -167,12 +172,36 @@ class GroupRecorder:
             self._remember(change.fingerprint, mono)
             return True
         last = self._announced.get(change.fingerprint)
+        pending = self._pending.pop(change.fingerprint, None)
+        if pending is not None:
+            data["added"] += pending["added"]
         if last is None or mono - last >= self.grouping.updated_interval:
             self.bus.publish(GROUP_UPDATED, now, **data)
             self._remember(change.fingerprint, mono)
         else:
+            # Rate-limited: keep the latest state and announce it when the interval is over
+            # (trailing edge), so a burst that stops still ends with its final count on the bus.
             self._announced.move_to_end(change.fingerprint)
+            self._pending[change.fingerprint] = data
+            while len(self._pending) > self.grouping.cache_size:
+                self._pending.popitem(last=False)
         return False
+
+    def flush_updates(self) -> int:
+        """Publish the held-back `group.updated` events whose interval is over; return how many."""
+        mono = self.clock.monotonic()
+        now = self.clock.time()
+        due = [fp for fp in self._pending
+               if mono - self._announced.get(fp, float("-inf")) >= self.grouping.updated_interval]
+        for fp in due:
+            self.bus.publish(GROUP_UPDATED, now, **self._pending.pop(fp))
+            self._remember(fp, mono)
+        return len(due)
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await self.clock.sleep(max(self.grouping.updated_interval / 2, 0.5))
+            self.flush_updates()
 
     def _remember(self, fingerprint: str, mono: float) -> None:
         self._announced[fingerprint] = mono
@@ -219,15 +248,20 @@ class GroupRecorder:
     async def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._prune_loop(), name="groups-prune")
+        if self._flush_task is None and self.grouping.updated_interval > 0:
+            self._flush_task = asyncio.create_task(self._flush_loop(), name="groups-updates")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in (self._task, self._flush_task):
+            if task is None:
+                continue
+            task.cancel()
             try:
-                await self._task
+                await task
             except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping must not raise
                 pass
-            self._task = None
+        self._task = self._flush_task = None
+        self.flush_updates()  # what the rate limit held back still reaches the subscribers
 
     def problems(self) -> list[str]:
         return [f"last batch not stored: {self._last_error}"] if self._last_error else []

@@ -130,3 +130,26 @@ async def test_a_store_failure_is_raised_counted_and_reported(sqlite_store, cloc
     assert rec.problems() and "not stored" in rec.problems()[0]
     rows, total = await sqlite_store.groups.list()
     assert total == 1 and rows[0]["occurrence_count"] == 1  # the failed batch left nothing behind
+
+
+async def test_held_back_updates_are_sent_when_the_interval_is_over(sqlite_store, clock):
+    rec, bus, _ = _recorder(sqlite_store, clock, updated_interval=10)
+    sub = bus.subscribe()
+    await rec.record([make_event("Semaphore leak: expected 5, got 4", offset=0, level="WARNING")])
+    assert [e.kind for e in _drain(sub)] == [GROUP_NEW]
+    for i in range(1, 5):  # a burst of 4 more within the interval, then silence
+        clock.advance(1)
+        await rec.record([make_event(f"Semaphore leak: expected 5, got {4 - i % 2}", offset=i * 100, level="WARNING")])
+    assert _drain(sub) == [] and rec.flush_updates() == 0
+    await rec.start()
+    try:
+        for _ in range(40):
+            clock.advance(1)  # the flush loop sleeps on the injected clock
+            await asyncio.sleep(0.005)
+            events = _drain(sub)
+            if events:
+                break
+        [upd] = events
+        assert upd.kind == GROUP_UPDATED and upd.data["count"] == 5 and upd.data["added"] == 4
+    finally:
+        await rec.stop()
