@@ -29,13 +29,21 @@ class SupabaseProject:
         return self.app[CALLS_KEY]
 
 
-@pytest.fixture
-async def supabase_project(pg_cluster, pg_dsn, free_port) -> AsyncIterator[SupabaseProject]:
-    """A database with the Supabase migration applied, served by the PostgREST stand-in."""
-    dbname = pg_dsn.split("dbname=")[1].split()[0]
+@pytest.fixture(scope="session")
+def supabase_template(pg_cluster) -> str:
+    """A database with Supabase's roles and grants and the sidecar's Supabase migration, made once."""
+    name = pg_cluster.create_database()
     pg_cluster.psql(SETUP_ROLES)
-    pg_cluster.psql(SUPABASE_DEFAULTS, dbname)
-    pg_cluster.psql(render_supabase_migration(), dbname)
+    pg_cluster.psql(SUPABASE_DEFAULTS, name)
+    pg_cluster.psql(render_supabase_migration(), name)
+    return name
+
+
+@pytest.fixture
+async def supabase_project(pg_cluster, supabase_template, free_port) -> AsyncIterator[SupabaseProject]:
+    """A copy of the Supabase template database, served by the PostgREST stand-in."""
+    dbname = pg_cluster.create_database(template=supabase_template)
+    pg_dsn = pg_cluster.dsn(dbname)
     app = build_app(pg_dsn, {SERVICE_KEY: "service_role", ANON_KEY: "anon"})
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -45,6 +53,9 @@ async def supabase_project(pg_cluster, pg_dsn, free_port) -> AsyncIterator[Supab
         yield SupabaseProject(f"http://127.0.0.1:{free_port}", SERVICE_KEY, ANON_KEY, pg_dsn, app)
     finally:
         await runner.cleanup()
+        if not pg_cluster.running:
+            pg_cluster.start()
+        pg_cluster.drop_database(dbname)
 
 
 @pytest.fixture

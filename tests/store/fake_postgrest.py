@@ -17,10 +17,12 @@ import psycopg
 from aiohttp import web
 from psycopg import sql
 from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 
 KEYS_KEY = web.AppKey("keys", dict)
 DSN_KEY = web.AppKey("dsn", str)
 CALLS_KEY = web.AppKey("calls", list)
+POOL_KEY = web.AppKey("pool", AsyncConnectionPool)
 
 
 def _status(code: str) -> int:
@@ -65,7 +67,7 @@ async def rpc(request: web.Request) -> web.Response:
     )
     values = [Jsonb(v) if isinstance(v, dict | list) else v for v in args.values()]
     try:
-        async with await psycopg.AsyncConnection.connect(request.app[DSN_KEY], autocommit=True) as conn:
+        async with request.app[POOL_KEY].connection() as conn:
             async with conn.transaction():
                 await conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
                 cur = await conn.execute(call, values)
@@ -81,11 +83,22 @@ async def rpc(request: web.Request) -> web.Response:
     return web.json_response(row[0] if row else None)
 
 
+async def _pool(app: web.Application):
+    # Like PostgREST: a pool of connections (checked on checkout, so a restarted server recovers).
+    pool = AsyncConnectionPool(app[DSN_KEY], min_size=1, max_size=4, open=False, timeout=1,
+                               kwargs={"autocommit": True}, check=AsyncConnectionPool.check_connection)
+    await pool.open()
+    app[POOL_KEY] = pool
+    yield
+    await pool.close()
+
+
 def build_app(dsn: str, keys: dict[str, str]) -> web.Application:
     app = web.Application()
     app[KEYS_KEY] = keys
     app[DSN_KEY] = dsn
     app[CALLS_KEY] = []
+    app.cleanup_ctx.append(_pool)
     app.router.add_post("/rest/v1/rpc/{fn}", rpc)
     return app
 
