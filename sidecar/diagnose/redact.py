@@ -43,13 +43,13 @@ _ZAI = re.compile(r"\b[0-9a-f]{32}\.[A-Za-z0-9]{16}\b")
 _AWS = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")
 _GITHUB = re.compile(r"\b(?:ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,}")
 _SLACK = re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")
-# A name that ends in a secret word (password, api_key, client_secret, access_token, ...): the word
+# A name that ends in a secret word (password, api_key, key, client_secret, access_token, ...): the word
 # starts a name or follows `_ . -`, and nothing alphanumeric follows it (so `max_tokens` is no secret).
 # No prefix is matched: it is kept anyway, and a nested prefix quantifier made every line slow.
 _SECRET_NAME = (
     r"(?:(?<=[_.-])|(?<![A-Za-z0-9]))"
     r"(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key"
-    r"|credentials?|authorization|auth)"
+    r"|credentials?|authorization|auth|key)"
     r"(?![A-Za-z0-9])"
 )
 _KV_QUOTED = re.compile(

@@ -118,3 +118,42 @@ def test_redact_obj_handles_nested_structures():
     assert out["password"] == "[REDACTED:secret]"
     assert out["nested"][0]["dsn"] == "postgres://u:[REDACTED:password]@h/db"
     assert out["n"] == 3 and out["note"] == "mail me at [REDACTED:email]"
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FILLER = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126,
+                                         exclude_characters="\"'"), max_size=40)
+_SECRETS = st.sampled_from([c[1] for c in CASES] + ["hunter2-db-password"])
+_SHAPES = st.sampled_from([
+    "{s}",
+    "key={s}",
+    '{{"password": "{s}"}}',
+    "Authorization: Bearer {s}",
+    "postgres://app:{s}@db:5432/x",
+    "  File \"/app/src/x.py\", line 3, in f\nValueError: bad {s}",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=_FILLER, after=_FILLER, secret=_SECRETS, shape=_SHAPES)
+def test_a_planted_secret_never_survives(before, after, secret, shape):
+    if secret == "hunter2-db-password" and "{s}" == shape:
+        return  # a bare password has no shape to recognise; its forms are covered by the other shapes
+    body = shape.format(s=secret)
+    if secret == "hunter2-db-password" and shape.startswith("  File"):
+        return
+    text = f"{before} {body} {after}"
+    out = redact(text)
+    assert secret not in out
+    assert redact(out) == out  # idempotent: a redacted text is left alone
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.uuids(), st.binary(min_size=16, max_size=32), st.from_regex(r"/app/(src|tools|utils)/[a-z_]{1,12}\.py", fullmatch=True))
+def test_ids_fingerprints_and_paths_survive(uuid, raw, path):
+    text = f"[req:{uuid}] fingerprint {raw.hex()} at {path}, line 12"
+    assert redact(text) == text
