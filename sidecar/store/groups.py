@@ -142,7 +142,9 @@ class GroupRepo:
             unique.setdefault(occ.event_key, occ)
         token = uuid.uuid4().hex
         async with self.db.transaction() as tx:
-            fresh = await self._insert_receipts(tx, list(unique.values()), at)
+            # Keys in sorted order, like the group rows below: replicas writing overlapping batches
+            # take their locks in the same order, so they wait for each other but never deadlock.
+            fresh = await self._insert_receipts(tx, [unique[k] for k in sorted(unique)], at)
             accepted = [occ for key, occ in unique.items() if key in fresh]
             if not accepted:
                 return []
