@@ -167,6 +167,19 @@ class DiagnosisConfig(Strict):
     max_attempts: int = Field(default=8, ge=1)  # LLM attempts per group before only a manual re-run retries
     queue_size: int = Field(default=1000, ge=1)
 
+    @field_validator("min_occurrences")
+    @classmethod
+    def _levels(cls, v: dict[str, int]) -> dict[str, int]:
+        known = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "FATAL")
+        out = {}
+        for level, n in v.items():
+            if level.upper() not in known:
+                raise ValueError(f"unknown level {level!r} (use one of {', '.join(known)})")
+            if n < 1:
+                raise ValueError(f"{level}: must be at least 1")
+            out[level.upper()] = n
+        return out
+
     def resolved_api_key(self) -> str | None:
         if self.api_key is not None and self.api_key.get_secret_value():
             return self.api_key.get_secret_value()

@@ -92,3 +92,17 @@ def test_occurrence_window_counts_only_recent_occurrences():
     assert w.count(900) == 0
     w.observe(900, None)  # no count in the event: one more
     assert w.count(900) == 1
+
+
+def test_min_occurrences_config_is_validated():
+    import pytest
+
+    from sidecar.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError) as info:
+        load_config(None, {"SIDECAR_DIAGNOSIS__MIN_OCCURRENCES": "{warn: 2}"})
+    assert info.value.problems[0].startswith("diagnosis.min_occurrences: unknown level 'warn'")
+    with pytest.raises(ConfigError):
+        load_config(None, {"SIDECAR_DIAGNOSIS__MIN_OCCURRENCES": "{ERROR: 0}"})
+    config = load_config(None, {"SIDECAR_DIAGNOSIS__MIN_OCCURRENCES": "{warning: 3}"})
+    assert config.diagnosis.min_occurrences == {"WARNING": 3}
