@@ -8,7 +8,8 @@ percentage is driven by the sidecar's hooks: `POST /flags` (stage-change, promot
 
 The scenario (scaled by `--speed`): normal traffic; a burst of distinct errors (Kimi model routed
 to Z.ai, keepalive ping timeout, Supabase PGRST204, Kimi quota); the async-upload canary takes
-traffic at whatever percentage the sidecar sets; from `regress_at` the canary fails 15% of uploads.
+traffic at whatever percentage the sidecar sets; `regress_after` scenario seconds after it reaches
+`regress_percent` (10%), the canary starts failing 15% of uploads.
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ class GatewayMetrics:
 
 
 class Gateway:
-    def __init__(self, root: Path, speed: float = 1.0, rps: float = 200.0, regress_at: float = 28.0,
-                 seed: int = 7) -> None:
+    def __init__(self, root: Path, speed: float = 1.0, rps: float = 200.0, regress_after: float = 8.0,
+                 regress_percent: float = 10.0, seed: int = 7) -> None:
         self.root = root
         self.speed = speed
         self.rps = rps
-        self.regress_at = regress_at
+        self.regress_after = regress_after
+        self.regress_percent = regress_percent
+        self.reached_regress_percent_at: float | None = None
         self.rollout_percent = 0.0
         self.flag_history: list[dict] = []
         self.rng = random.Random(seed)
@@ -106,7 +109,8 @@ class Gateway:
         request_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
         bucket = int(hashlib.md5(request_id.encode()).hexdigest(), 16) % 100
         canary = bucket < self.rollout_percent
-        regressed = canary and self.elapsed() >= self.regress_at
+        since = self.reached_regress_percent_at
+        regressed = canary and since is not None and self.elapsed() - since >= self.regress_after
         fail_p = 0.15 if regressed else 0.003
         success = self.rng.random() >= fail_p
         duration = self.rng.lognormvariate(6.2 if not canary else 6.15, 0.3)
@@ -231,6 +235,8 @@ class Gateway:
                 if isinstance(body.get(key), int | float):
                     self.rollout_percent = float(body[key])
                     break
+        if self.rollout_percent >= self.regress_percent and self.reached_regress_percent_at is None:
+            self.reached_regress_percent_at = self.elapsed()
         self.flag_history.append({"action": action, "percent": self.rollout_percent})
         self.log("tools.config.async_upload_config").info(
             "ASYNC_UPLOAD_ROLLOUT set to %s (%s)", self.rollout_percent, action
@@ -283,10 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--rps", type=float, default=200.0)
-    parser.add_argument("--regress-at", type=float, default=28.0)
+    parser.add_argument("--regress-after", type=float, default=8.0,
+                        help="scenario seconds at --regress-percent before the canary starts failing")
+    parser.add_argument("--regress-percent", type=float, default=10.0)
     parser.add_argument("--ready-file", type=Path, default=None)
     args = parser.parse_args(argv)
-    gateway = Gateway(args.dir, speed=args.speed, rps=args.rps, regress_at=args.regress_at)
+    gateway = Gateway(args.dir, speed=args.speed, rps=args.rps, regress_after=args.regress_after,
+                      regress_percent=args.regress_percent)
     asyncio.run(gateway.run(args.port, args.ready_file))
     return 0
 

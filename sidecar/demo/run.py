@@ -58,6 +58,7 @@ def demo_config(workdir: Path, port: int, token: str, gateway: str, receiver: st
             "name": ROLLOUT,
             "flag": "ASYNC_UPLOAD_ROLLOUT",
             "interval": t(2.0),
+            "samples": {"source": "jsonl", "stream": "async_upload", "function": "count", "where": canary},
             "stages": [
                 {"percent": 1, "hold": t(10), "min_samples": 20, "gates": [
                     {"name": "success-rate", "metric": {"source": "jsonl", "stream": "async_upload",
