@@ -137,16 +137,14 @@ class KimiClient:
             self.telemetry.llm_budget_remaining.set(self.calls.remaining())
 
     def problems(self) -> list[str]:
-        """Readiness problems: an open circuit (quota exhausted, provider failing) or an empty budget."""
+        """Readiness problems: an open circuit (quota exhausted, auth failed, provider failing).
+
+        A used-up budget is not one: it is the cost control working (work waits in the claims
+        table), shown by `status()` on the dashboard instead of failing /readyz.
+        """
         self._update_gauges()
-        out = []
-        if (line := self.breaker.describe()) is not None:
-            out.append(line)
-        if self.calls.remaining() <= 0:
-            out.append(f"LLM hourly call budget used up ({self.config.calls_per_hour}/hour)")
-        if self.tokens.exhausted():
-            out.append(f"LLM daily token budget used up ({self.config.tokens_per_day}/day)")
-        return out
+        line = self.breaker.describe()
+        return [line] if line is not None else []
 
     def status(self) -> dict[str, Any]:
         self._update_gauges()
@@ -158,7 +156,9 @@ class KimiClient:
             "circuit": self.breaker.state,
             "circuit_reason": self.breaker.reason,
             "circuit_retry_in": round(self.breaker.seconds_until_retry(), 1),
+            "calls_per_hour": self.config.calls_per_hour,
             "calls_remaining_this_hour": self.calls.remaining(),
+            "budget_exhausted": self.calls.remaining() <= 0 or self.tokens.exhausted(),
             "tokens_used_today": self.tokens.used,
             "tokens_remaining_today": self.tokens.remaining(),
             "requests_sent": self.requests_sent,

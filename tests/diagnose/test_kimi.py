@@ -198,6 +198,8 @@ async def test_hourly_budget_stops_calls(fake_llm, rclock):
         await client.diagnose(_input())
     assert "budget" in str(info.value) and info.value.retry_after == pytest.approx(3600)
     assert len(fake_llm.requests) == 2
+    assert client.status()["budget_exhausted"] and client.problems() == []  # throttled, not unready
+    assert client.telemetry.llm_budget_remaining._value.get() == 0
     rclock.advance(3600)
     await client.diagnose(_input())
     await client.close()
