@@ -53,6 +53,7 @@ def environment() -> jinja2.Environment:
     env.filters["count"] = v.fmt_count
     env.filters["duration"] = v.fmt_duration
     env.filters["pct"] = v.fmt_percent
+    env.filters["bytes"] = v.fmt_bytes
     return env
 
 

@@ -130,6 +130,7 @@ async def error_detail(request: web.Request) -> web.Response:
     hourly = await data.occurrences(sidecar, fingerprint, now, 24 * 60, 48)
     recent = await data.occurrences(sidecar, fingerprint, now, 60, 60)
     history = await data.diagnosis_history(sidecar, fingerprint)
+    loggers = await sidecar.store.groups.loggers(fingerprint)
     return render(
         request,
         "error_detail.html",
@@ -139,6 +140,7 @@ async def error_detail(request: web.Request) -> web.Response:
         spark_day=v.sparkline(hourly, width=600, height=60),
         spark_hour=v.sparkline(recent, width=600, height=60),
         history=history,
+        loggers=loggers,
         diagnosis=g.diagnosis,
         can_rediagnose=_diagnoser(sidecar) is not None,
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ..clock import utc
 from ..store.base import StoreError
 from . import pages_data as data
 from . import pages_views as v
@@ -102,6 +103,19 @@ def llm_panel(sidecar: Sidecar) -> dict[str, Any]:
     }
 
 
+async def alerts_panel(sidecar: Sidecar) -> dict[str, Any]:
+    alerts = repo(sidecar, "alerts")
+    receivers = sidecar.config.alerts.receivers
+    if alerts is None or sidecar.component("alerts") is None:
+        return {"configured": False}
+    try:
+        counts = await alerts.counts()
+        silences = await alerts.silences(utc(sidecar.clock.time()), limit=100)
+    except StoreError as exc:
+        return {"configured": True, "error": str(exc)}
+    return {"configured": True, "receivers": receivers, "counts": counts, "silences": len(silences)}
+
+
 async def overview(request: web.Request) -> web.Response:
     sidecar = sidecar_of(request)
     now = sidecar.clock.time()
@@ -132,5 +146,6 @@ async def overview(request: web.Request) -> web.Response:
         events=events,
         groups=counts,
         rollouts=rollouts,
+        alerts=await alerts_panel(sidecar),
         problems=await sidecar.problems(),
     )

@@ -120,6 +120,19 @@ def fmt_duration(seconds: float | None) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def fmt_bytes(value: Any) -> str:
+    """1536 -> '1.5 KiB'; None -> '—'."""
+    try:
+        n = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
+
+
 def fmt_percent(value: Any) -> str:
     """12.5 -> '12.5%', 10.0 -> '10%'; None -> '—'."""
     try:
