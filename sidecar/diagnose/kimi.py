@@ -137,14 +137,18 @@ class KimiClient:
             self.telemetry.llm_budget_remaining.set(self.calls.remaining())
 
     def problems(self) -> list[str]:
-        """Readiness problems: an open circuit (quota exhausted, auth failed, provider failing).
+        """Readiness problems: a circuit opened by something only a human can fix (the balance is
+        exhausted, the key is refused).
 
-        A used-up budget is not one: it is the cost control working (work waits in the claims
-        table), shown by `status()` on the dashboard instead of failing /readyz.
+        A circuit opened by transient provider failures, or a used-up budget, is not one: the
+        sidecar keeps working (rules diagnoses; LLM work waits in the claims table), so they show
+        in `status()` and the `sidecar_llm_circuit_open` gauge instead of failing /readyz.
         """
         self._update_gauges()
         line = self.breaker.describe()
-        return [line] if line is not None else []
+        reason = self.breaker.reason or ""
+        needs_human = reason.startswith(("quota", "authentication"))
+        return [line] if line is not None and needs_human else []
 
     def status(self) -> dict[str, Any]:
         self._update_gauges()

@@ -178,6 +178,7 @@ async def test_connection_refused(free_port, rclock):
     assert "connection error" in str(info.value)
     assert len(rclock.sleeps) == 2  # two backoffs: three attempts in all
     assert client.breaker.state == "open"
+    assert client.status()["circuit"] == "open" and client.problems() == []  # transient: not a readiness problem
 
 
 async def test_bad_request_is_not_retried(fake_llm, rclock):
@@ -240,3 +241,13 @@ async def test_a_proxy_page_instead_of_json_is_retried(fake_llm, rclock):
     d = await client.diagnose(_input())
     await client.close()
     assert d.source == "kimi" and len(fake_llm.requests) == 2 and len(rclock.sleeps) == 1
+
+
+async def test_a_refused_key_opens_the_circuit_and_fails_readiness(fake_llm, rclock):
+    fake_llm.then(error(401, "invalid_authentication_error", "Invalid Authentication"))
+    client = await _client(fake_llm, rclock)
+    with pytest.raises(LLMUnavailable):
+        await client.diagnose(_input())
+    await client.close()
+    assert len(fake_llm.requests) == 1 and client.breaker.state == "open"
+    assert any("authentication failed (401)" in p for p in client.problems())
