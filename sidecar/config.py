@@ -233,7 +233,7 @@ class GateConfig(Strict):
     relative_to: MetricSpec | None = None  # compare against threshold * baseline (see `baseline`)
     baseline: Literal["concurrent", "rollout_start"] = "concurrent"  # same window now, or snapshot at start
     window: float | None = Field(default=None, gt=0)  # seconds; None = the whole stage so far
-    scan_windows: list[float] = Field(default_factory=list)  # shorter windows also checked (alpha split)
+    scan_windows: list[Annotated[float, Field(gt=0)]] = Field(default_factory=list)  # also checked (alpha split)
     min_samples: int = Field(default=0, ge=0)
     failure_limit: int | None = Field(default=None, ge=0)  # trips when total failures in the stage exceed it
     consecutive_failure_limit: int = Field(default=1, ge=1)  # trips after this many failures in a row

@@ -29,7 +29,11 @@ def build(sidecar: Sidecar, measure: Any | None = None) -> RolloutController:
             return Measurement(None, reason="the metrics stage is not running")
         return await fn(spec, window)
 
+    def check(spec: MetricSpec, window: float | None) -> list[str]:
+        fn = getattr(sidecar.component("metrics"), "check_spec", None)
+        return fn(spec, window) if fn is not None else []
+
     return RolloutController(
         sidecar.config.rollouts, sidecar.store, measure or via_metrics, sidecar.bus, sidecar.clock,
-        sidecar.telemetry,
+        sidecar.telemetry, check=None if measure is not None else check,
     )

@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from ..bus import (
@@ -29,6 +30,7 @@ from ..bus import (
 )
 from ..clock import Clock, SystemClock, utc
 from ..config import RolloutConfig
+from ..metrics.model import MetricSpec
 from ..store.base import Store, StoreError
 from ..store.rollouts import Decision, Event, HookCallRow
 from ..telemetry import Telemetry
@@ -61,6 +63,9 @@ RETRIES_ON_CONFLICT = 3
 SWEEP_TICKS = 10
 
 
+SpecCheck = Callable[[MetricSpec, float | None], list[str]]
+
+
 def default_replica_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -87,8 +92,10 @@ class RolloutController:
         clock: Clock | None = None,
         telemetry: Telemetry | None = None,
         replica: str | None = None,
+        check: SpecCheck | None = None,
     ) -> None:
         self.configs = {r.name: r for r in rollouts}
+        self.check = check  # the metrics backend's "can this ever be measured?" (MetricsHub.check_spec)
         self.store = store
         self.repo = store.rollouts
         self.measure = as_measure(measure)
@@ -129,6 +136,34 @@ class RolloutController:
         out += [f"hook {k}: {err}" for k, err in self.hooks.failed.items()]
         return out
 
+    def spec_problems(self, name: str) -> list[str]:
+        """Gates and triggers the metrics backend can never measure (unknown stream, window too long...).
+
+        A start is refused while there are any (a rollout whose gates can't be measured would
+        hold forever, or never roll back); a running rollout shows them on /readyz.
+        """
+        if self.check is None:
+            return []
+        cfg = self.configs[name]
+        out: list[str] = []
+        checks = [("samples", cfg.samples, cfg.max_window)] if cfg.samples is not None else []
+        gates = [("triggers", g) for g in cfg.triggers] + [
+            (f"stages[{i}].gates", g) for i, s in enumerate(cfg.stages) for g in s.gates]
+        for where, gate in gates:
+            window = gate.window if gate.window is not None else cfg.max_window
+            checks.append((f"{where}[{gate.name}].metric", gate.metric, window))
+            if gate.relative_to is not None:
+                checks.append((f"{where}[{gate.name}].relative_to", gate.relative_to,
+                               window if gate.baseline == "concurrent" else (gate.window or 300.0)))
+        seen = set()
+        for path, spec, window in checks:
+            for problem in self.check(spec, window):
+                line = f"{path}: {problem}"
+                if line not in seen:
+                    seen.add(line)
+                    out.append(line)
+        return out
+
     @property
     def interval(self) -> float:
         return min((r.interval for r in self.configs.values()), default=10.0)
@@ -163,6 +198,11 @@ class RolloutController:
             if snap.state == ROLLING_BACK:
                 rolling.append(name)
             elif snap.state in EVALUATED:
+                unmeasurable = self.spec_problems(name)
+                if unmeasurable:
+                    self._problems[f"spec:{name}"] = f"{name}: " + "; ".join(unmeasurable)
+                else:
+                    self._problems.pop(f"spec:{name}", None)
                 await self._evaluate(snap)
                 if self._rolled_back_now.pop(name, False):
                     rolling.append(name)
@@ -372,6 +412,10 @@ class RolloutController:
         cfg = self.configs.get(name)
         if cfg is None:
             raise UnknownRollout(name)
+        if action == "start":
+            unmeasurable = self.spec_problems(name)
+            if unmeasurable:
+                raise InvalidTransition(f"cannot start {name}: " + "; ".join(unmeasurable))
         reasons = [{"reason": f"manual {action}" + (f": {reason}" if reason else ""), "actor": actor}]
         for _ in range(RETRIES_ON_CONFLICT):
             snap = await self._load(name)

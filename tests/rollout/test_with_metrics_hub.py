@@ -65,3 +65,28 @@ async def test_gates_on_real_jsonl_records(make, sqlite_store, clock, tmp_path):
     assert gate["success-rate"]["samples"] == 75 and gate["success-rate"]["observed"] == 74 / 75
     assert gate["p95-latency"]["verdict"] == "pass" and gate["p95-latency"]["baseline"] is not None
     assert gate["p95-latency"]["observed"] == gate["p95-latency"]["baseline"]  # same latencies in both variants
+
+
+async def test_start_is_refused_while_a_gate_cannot_be_measured(make, sqlite_store, clock, tmp_path):
+    import pytest
+
+    from sidecar.rollout import InvalidTransition
+
+    hub = MetricsHub(MetricsConfig(window=900, jsonl=[JsonlStream(name=STREAM, paths=[str(tmp_path / "m.jsonl")])]),
+                     clock)
+    typo = spec("success_rate").model_copy(update={"stream": "async_uplaod"})
+    cfg = RolloutConfig(
+        name="async-upload", flag="F",
+        stages=[StageConfig(percent=1, gates=[
+            GateConfig(name="success-rate", metric=typo, op=">=", threshold=0.99),
+            GateConfig(name="p95", metric=spec("quantile", quantile=0.95, field="duration_ms"), op="<=",
+                       threshold=500, window=1800),
+        ])],
+    )
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1", check=hub.check_spec)
+    with pytest.raises(InvalidTransition) as err:
+        await c.act(cfg.name, "start")
+    text = str(err.value)
+    assert "stages[0].gates[success-rate].metric: stream 'async_uplaod' is not a configured" in text
+    assert "stages[0].gates[p95].metric: window 1800s is longer than metrics.window (900s)" in text
+    assert (await c._load(cfg.name)).state == "idle"
