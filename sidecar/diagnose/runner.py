@@ -79,7 +79,7 @@ class DiagnosisRunner:
                               next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
             return None, False
         rules_diag = self.rules.diagnose(inp)
-        first_attempt = claim["outcome"] is None
+        first_attempt = claim["outcome"] in (None, "no_group")  # nothing stored for this claim yet
         if first_attempt:
             await self._store_result(fp, rules_diag, replace_llm=False, cache_key=f"{fp}:rules", logger=inp.logger)
         if self.llm is None:

@@ -341,3 +341,19 @@ async def test_work_of_a_dead_replica_is_taken_over_after_its_lease(sqlite_store
     claim = await repo.claim(FP)
     assert claim["state"] == "done" and claim["claimed_by"] == "survivor"
     await svc.stop()
+
+
+async def test_an_event_before_its_group_row_is_retried_later(sqlite_store, rclock):
+    svc = service(sqlite_store, rclock, retry_interval=30)
+    await svc.on_event(ev(GROUP_NEW))
+    assert await svc.run(svc.queue.get_nowait()[0]) is None
+    svc._inflight.clear()
+    claim = await sqlite_store.diagnoses.claim(FP)
+    assert claim["state"] == "failed" and claim["outcome"] == "no_group"
+    await seed_group(sqlite_store, FP, PGRST)  # the errors stage catches up
+    rclock.advance(30)
+    assert await svc.sweep_once() == 1
+    diag = await svc.run(svc.queue.get_nowait()[0])
+    assert diag is not None and diag.rule == "supabase-missing-column-pgrst204"
+    assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "rules"
+    await svc.stop()
