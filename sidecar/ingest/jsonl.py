@@ -108,6 +108,30 @@ def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Tracebac
     return level, (str(logger) if logger is not None else None), message, ts, tb
 
 
+_TRUNCATED = re.compile(rb" \[line truncated by sidecar: \d+ bytes\]\r?\n?$")
+_STR_FIELD = re.compile(rb'"([A-Za-z_.@]+)"\s*:\s*"((?:[^"\\]|\\.)*)"?')
+
+
+def _salvage(line: bytes) -> dict[str, Any] | None:
+    """The string fields readable in a JSON line truncated by the line limit (else None).
+
+    A record longer than the limit is cut and marked; its level/message/logger fields usually sit
+    before the long part, so an error record stays an event (marked truncated) instead of a parse error.
+    """
+    if _TRUNCATED.search(line) is None:
+        return None
+    out: dict[str, Any] = {}
+    for m in _STR_FIELD.finditer(line):
+        key = m.group(1).decode("ascii", "replace")
+        if key not in out:
+            raw = m.group(2).decode("utf-8", "replace")
+            try:
+                out[key] = json.loads('"' + raw + '"')
+            except ValueError:
+                out[key] = raw
+    return out or None
+
+
 class JsonScanner:
     """JSON lines fed as complete lines; returns the error records among them."""
 
@@ -133,8 +157,10 @@ class JsonScanner:
             try:
                 obj = json.loads(line_bytes)
             except (ValueError, UnicodeDecodeError):
-                self.bad_lines += 1
-                continue
+                obj = _salvage(line_bytes)  # an over-long record cut by the line limit
+                if obj is None:
+                    self.bad_lines += 1
+                    continue
             got = interpret(obj)
             if got is None:
                 continue
@@ -150,6 +176,7 @@ class JsonScanner:
             else:
                 off, end, line = p.off, p.end, p.line
             text, truncated = clip(line_bytes, line_bytes[-8192:], len(line_bytes), self.limits)
+            truncated = truncated or not p.exact  # an inexact piece is a line cut by the line limit
             level, logger, message, ts, tb = got
             out.append(JsonRecord(off, end, line, text.decode("utf-8", "replace").rstrip("\r\n"),
                                   level, logger, message, ts, tb, truncated))

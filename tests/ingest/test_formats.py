@@ -237,6 +237,17 @@ def test_json_lines_aliases():
     assert p.bad_lines == 1
 
 
+def test_json_record_over_the_line_limit_is_still_an_event():
+    huge = json.dumps({"level": "error", "logger": "src.big", "message": "payload too big",
+                       "payload": "z" * 300_000}).encode() + b"\n"
+    data = b'{"level": "info", "msg": "x"}\n' + huge + b'{"level": "error", "msg": "after"}\n'
+    p = FileParser("t", "f.jsonl", ParserOptions())
+    events = p.feed(data) + p.flush()
+    assert [(e.message, e.line, e.truncated) for e in events] == [("payload too big", 2, True), ("after", 3, False)]
+    assert events[0].end_offset == len(data) - len(b'{"level": "error", "msg": "after"}\n')
+    assert p.truncated_lines == 1 and p.bad_lines == 0
+
+
 def _tb_text() -> str:
     import traceback
 
