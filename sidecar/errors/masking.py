@@ -92,12 +92,15 @@ def _mask(t: str, cached: bool = True) -> str:
 _CACHEABLE = 512
 
 
-_GLUED_PREFIX = re.compile(r"(?<![\w.+-])[A-Za-z_.+-]++<\*>")
+# number_token masks from a token's first digit on; the letters glued before it (`blk_`, `req-`,
+# the `e` of a hex id) go here. Run on the reversed text: `>*<` is a literal start (a fast scan),
+# where the forward form `(?<![\w.+-])[A-Za-z_.+-]++<\*>` must be tried at every position.
+_GLUED_PREFIX_REVERSED = re.compile(r">\*<[A-Za-z_.+-]++(?![\w.+-])")
 
 
 def _after_numbers(t: str) -> str:
     if "<*>" in t:
-        t = _GLUED_PREFIX.sub(PLACEHOLDER, t)
+        t = _GLUED_PREFIX_REVERSED.sub(">*<", t[::-1])[::-1]
     if "'" in t or '"' in t:
         t = _QUOTED.sub(_quoted, t)
     if "@" in t:
