@@ -34,20 +34,17 @@ from ..metrics.model import MetricSpec
 from ..store.base import Store, StoreError
 from ..store.rollouts import Decision, Event, HookCallRow
 from ..telemetry import Telemetry
-from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of
+from .actions import ManualActions
+from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
 from .hooks import HookRunner, hook_name
 from .state import (
-    ALLOWED,
     COMPLETE,
     EVALUATED,
     HOOK_KINDS,
-    PAUSED,
     ROLLED_BACK,
     ROLLING_BACK,
     RUNNING,
     WAITING,
-    Conflict,
-    InvalidTransition,
     Snapshot,
     UnknownRollout,
     hook_payload,
@@ -59,7 +56,6 @@ log = logging.getLogger(__name__)
 
 # A replica skips an evaluation another replica made less than this fraction of an interval ago.
 RECENT_FRACTION = 0.9
-RETRIES_ON_CONFLICT = 3
 SWEEP_TICKS = 10
 
 
@@ -78,7 +74,7 @@ def as_measure(measure: Any) -> MeasureFn:
     return fn  # type: ignore[no-any-return]
 
 
-class RolloutController:
+class RolloutController(ManualActions):
     """The `rollouts` component: state machine, evaluation loop and hook delivery."""
 
     name = "rollouts"
@@ -137,32 +133,12 @@ class RolloutController:
         return out
 
     def spec_problems(self, name: str) -> list[str]:
-        """Gates and triggers the metrics backend can never measure (unknown stream, window too long...).
+        """Gates and triggers the metrics backend can never measure (see evaluate.unmeasurable).
 
         A start is refused while there are any (a rollout whose gates can't be measured would
         hold forever, or never roll back); a running rollout shows them on /readyz.
         """
-        if self.check is None:
-            return []
-        cfg = self.configs[name]
-        out: list[str] = []
-        checks = [("samples", cfg.samples, cfg.max_window)] if cfg.samples is not None else []
-        gates = [("triggers", g) for g in cfg.triggers] + [
-            (f"stages[{i}].gates", g) for i, s in enumerate(cfg.stages) for g in s.gates]
-        for where, gate in gates:
-            window = gate.window if gate.window is not None else cfg.max_window
-            checks.append((f"{where}[{gate.name}].metric", gate.metric, window))
-            if gate.relative_to is not None:
-                checks.append((f"{where}[{gate.name}].relative_to", gate.relative_to,
-                               window if gate.baseline == "concurrent" else (gate.window or 300.0)))
-        seen = set()
-        for path, spec, window in checks:
-            for problem in self.check(spec, window):
-                line = f"{path}: {problem}"
-                if line not in seen:
-                    seen.add(line)
-                    out.append(line)
-        return out
+        return unmeasurable(self.configs[name], self.check) if self.check is not None else []
 
     @property
     def interval(self) -> float:
@@ -402,66 +378,3 @@ class RolloutController:
         self._problems.pop(f"rollback:{snap.name}", None)
         reasons = [{"reason": f"{len(calls)} rollback hook call(s) delivered", "hooks": [c["hook"] for c in calls]}]
         await self._simple(snap, cfg, "rolled_back", ROLLED_BACK, snap.data, reasons, self.actor)
-
-    # --- manual actions (API) ---------------------------------------------------------------
-
-    async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
-        """Apply a manual action; raise InvalidTransition / Conflict / UnknownRollout."""
-        if action not in ALLOWED:
-            raise InvalidTransition(f"unknown action {action!r}")
-        cfg = self.configs.get(name)
-        if cfg is None:
-            raise UnknownRollout(name)
-        if action == "start":
-            unmeasurable = self.spec_problems(name)
-            if unmeasurable:
-                raise InvalidTransition(f"cannot start {name}: " + "; ".join(unmeasurable))
-        reasons = [{"reason": f"manual {action}" + (f": {reason}" if reason else ""), "actor": actor}]
-        for _ in range(RETRIES_ON_CONFLICT):
-            snap = await self._load(name)
-            if snap.state not in ALLOWED[action]:
-                raise InvalidTransition(f"cannot {action} {name} while it is {snap.state}")
-            if await self._apply(snap, cfg, action, actor, reasons):
-                return await self._load(name)
-        raise Conflict(f"{name} kept changing under {action}; try again")
-
-    async def _apply(self, snap: Snapshot, cfg: RolloutConfig, action: str, actor: str,
-                     reasons: list[dict[str, Any]]) -> bool:
-        now = self.clock.time()
-        data = dict(snap.data)
-        if action == "start":
-            baselines = await capture_baselines(cfg, self.measure, {}, now)
-            incident = snap.incident + 1
-            return await self._commit(
-                snap, cfg, action="start", to_state=RUNNING, decision="start", incident=incident, reasons=reasons,
-                actor=actor, changes={
-                    "incident": incident, "stage_index": 0, "percent": cfg.stages[0].percent,
-                    "started_at": utc(now), "stage_started_at": utc(now), "stage_elapsed": 0.0,
-                    "running_since": utc(now), "data": {"baselines": baselines},
-                },
-            )
-        if action in ("promote", "approve"):
-            return await self._advance(snap, cfg, data, reasons, actor)
-        if action == "pause":
-            data["paused_from"] = snap.state
-            return await self._simple(snap, cfg, "pause", PAUSED, data, reasons, actor,
-                                      {"running_since": None, "stage_elapsed": snap.elapsed(now)})
-        if action == "resume":
-            back = data.pop("paused_from", RUNNING)
-            return await self._simple(snap, cfg, "resume", back, data, reasons, actor, {"running_since": utc(now)})
-        # rollback
-        if snap.state == ROLLING_BACK:
-            rearmed = await self.repo.rearm_failed(cfg.name, snap.incident, utc(now))
-            if not rearmed:
-                raise InvalidTransition(f"{cfg.name} is already rolling back (no failed hook calls to retry)")
-            await self.repo.add_event(cfg.name, snap.incident, utc(now), Event(
-                "retry_hooks", snap.state, snap.state, snap.stage_index, snap.stage_index, snap.percent, snap.percent,
-                actor, reasons))
-            await self.hooks.deliver_due(key=data.get("rollback_key"))
-            return True
-        if not await self._rollback(snap, cfg, data, reasons, actor):
-            fresh = await self._load(cfg.name)
-            if fresh.state in (ROLLING_BACK, ROLLED_BACK):
-                raise InvalidTransition(f"{cfg.name} was already rolled back (one decision per incident)")
-            return False
-        return True

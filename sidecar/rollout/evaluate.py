@@ -237,3 +237,25 @@ async def capture_baselines(cfg: RolloutConfig, measure: MeasureFn, existing: di
         if m.has_data:
             out[key] = {"value": m.value, "count": m.count, "successes": m.successes, "at": now}
     return out
+
+
+def unmeasurable(cfg: RolloutConfig, check: Callable[[MetricSpec, float | None], list[str]]) -> list[str]:
+    """`path: reason` for every spec of the rollout that `check` (the metrics backend) rejects."""
+    checks: list[tuple[str, MetricSpec, float | None]] = []
+    if cfg.samples is not None:
+        checks.append(("samples", cfg.samples, cfg.max_window))
+    gates = [("triggers", g) for g in cfg.triggers] + [
+        (f"stages[{i}].gates", g) for i, s in enumerate(cfg.stages) for g in s.gates]
+    for where, gate in gates:
+        window = gate.window if gate.window is not None else cfg.max_window
+        checks.append((f"{where}[{gate.name}].metric", gate.metric, window))
+        if gate.relative_to is not None:
+            checks.append((f"{where}[{gate.name}].relative_to", gate.relative_to,
+                           window if gate.baseline == "concurrent" else (gate.window or 300.0)))
+    out: list[str] = []
+    for path, spec, window in checks:
+        for problem in check(spec, window):
+            line = f"{path}: {problem}"
+            if line not in out:
+                out.append(line)
+    return out

@@ -1,0 +1,94 @@
+"""Manual rollout actions (the API's and the dashboard's start/promote/approve/pause/resume/rollback).
+
+A mixin of RolloutController: the same transitions as the evaluation loop (`_commit`,
+`_advance`, `_rollback`), validated against the current state and retried on a version conflict
+with another replica. A second rollback in one incident is refused: one decision per incident.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..clock import utc
+from ..config import RolloutConfig
+from ..store.rollouts import Event
+from .evaluate import capture_baselines
+from .state import (
+    ALLOWED,
+    PAUSED,
+    ROLLED_BACK,
+    ROLLING_BACK,
+    RUNNING,
+    Conflict,
+    InvalidTransition,
+    Snapshot,
+    UnknownRollout,
+)
+
+if TYPE_CHECKING:
+    from .controller import RolloutController
+
+RETRIES_ON_CONFLICT = 3
+
+
+class ManualActions:
+    async def act(self: RolloutController, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
+        """Apply a manual action; raise InvalidTransition / Conflict / UnknownRollout."""
+        if action not in ALLOWED:
+            raise InvalidTransition(f"unknown action {action!r}")
+        cfg = self.configs.get(name)
+        if cfg is None:
+            raise UnknownRollout(name)
+        if action == "start":
+            unmeasurable = self.spec_problems(name)
+            if unmeasurable:
+                raise InvalidTransition(f"cannot start {name}: " + "; ".join(unmeasurable))
+        reasons = [{"reason": f"manual {action}" + (f": {reason}" if reason else ""), "actor": actor}]
+        for _ in range(RETRIES_ON_CONFLICT):
+            snap = await self._load(name)
+            if snap.state not in ALLOWED[action]:
+                raise InvalidTransition(f"cannot {action} {name} while it is {snap.state}")
+            if await self._apply(snap, cfg, action, actor, reasons):
+                return await self._load(name)
+        raise Conflict(f"{name} kept changing under {action}; try again")
+
+    async def _apply(self: RolloutController, snap: Snapshot, cfg: RolloutConfig, action: str, actor: str,
+                     reasons: list[dict[str, Any]]) -> bool:
+        now = self.clock.time()
+        data = dict(snap.data)
+        if action == "start":
+            baselines = await capture_baselines(cfg, self.measure, {}, now)
+            incident = snap.incident + 1
+            return await self._commit(
+                snap, cfg, action="start", to_state=RUNNING, decision="start", incident=incident, reasons=reasons,
+                actor=actor, changes={
+                    "incident": incident, "stage_index": 0, "percent": cfg.stages[0].percent,
+                    "started_at": utc(now), "stage_started_at": utc(now), "stage_elapsed": 0.0,
+                    "running_since": utc(now), "data": {"baselines": baselines},
+                },
+            )
+        if action in ("promote", "approve"):
+            return await self._advance(snap, cfg, data, reasons, actor)
+        if action == "pause":
+            data["paused_from"] = snap.state
+            return await self._simple(snap, cfg, "pause", PAUSED, data, reasons, actor,
+                                      {"running_since": None, "stage_elapsed": snap.elapsed(now)})
+        if action == "resume":
+            back = data.pop("paused_from", RUNNING)
+            return await self._simple(snap, cfg, "resume", back, data, reasons, actor, {"running_since": utc(now)})
+        # rollback
+        if snap.state == ROLLING_BACK:
+            rearmed = await self.repo.rearm_failed(cfg.name, snap.incident, utc(now))
+            if not rearmed:
+                raise InvalidTransition(f"{cfg.name} is already rolling back (no failed hook calls to retry)")
+            await self.repo.add_event(cfg.name, snap.incident, utc(now), Event(
+                "retry_hooks", snap.state, snap.state, snap.stage_index, snap.stage_index, snap.percent, snap.percent,
+                actor, reasons))
+            await self.hooks.deliver_due(key=data.get("rollback_key"))
+            return True
+        if not await self._rollback(snap, cfg, data, reasons, actor):
+            fresh = await self._load(cfg.name)
+            if fresh.state in (ROLLING_BACK, ROLLED_BACK):
+                raise InvalidTransition(f"{cfg.name} was already rolled back (one decision per incident)")
+            return False
+        return True
