@@ -1,23 +1,12 @@
-"""Tail the configured log files into error events: rotation-safe, resumable, back-pressured.
+"""Tail the configured log files into error events: resumable, back-pressured, rotation-safe.
 
 One asyncio task reads every file (reads of regular files do not block meaningfully, and one
 task keeps ordering and checkpoints simple). A file is identified by (device, inode, hash of its
-first bytes) and read through a descriptor held open, so a renamed file is read to its end while
-the new file under the old name is read from its start. The checkpoint of a file advances only
-after the sink accepted every event before it (see `FileParser.resume_point`), and is written
-atomically at most every `checkpoint_interval` and at shutdown. If the sink raises, the batch is
-kept and retried with backoff and the file is not read further: memory stays bounded and the
-slow store slows reading, nothing else.
-
-Rotation cases, and how each is recognised:
-- rename (RotatingFileHandler, logrotate create): the path now names another inode; the old
-  descriptor is drained to EOF (and kept `ROTATE_WAIT` seconds for late writes), the new file is
-  read from offset 0.
-- copytruncate / truncation: size < our read offset; a sibling copy (`name.1`, ...) with the same
-  first bytes is read from our offset to its end first (the gap), then the file from 0.
-- truncated and regrown past our offset, inode reused: the first bytes no longer hash the same.
-- rotation while stopped: checkpoints of files no longer under their path are looked up among
-  siblings (`name.*`) by identity and drained from their offset.
+first bytes) and read through a descriptor held open (rotation.py). The checkpoint of a file
+advances only after the sink accepted every event before it (see `FileParser.resume_point`), and
+is written atomically at most every `checkpoint_interval` and at shutdown. If the sink raises, the
+batch is kept and retried with backoff and the file is not read further: memory stays bounded
+and a slow store slows reading, nothing else.
 """
 
 from __future__ import annotations
@@ -27,97 +16,35 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..clock import Clock, utc
-from ..config import Config, SourceConfig
-from .checkpoint import (
-    HEAD_BYTES,
-    Checkpoint,
-    CheckpointError,
-    CheckpointFile,
-    file_key,
-    head_identity,
-    head_matches,
-)
-from .discovery import DirWatcher, base_dir, expand
-from .multiline import Limits
-from .parser import FileParser, ParserOptions
+from ..config import Config
+from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, CheckpointFile, head_identity, head_matches
+from .discovery import DirWatcher
 from .record import ErrorEvent
+from .rotation import FileSet
+from .tracked import (
+    READ_BUDGET,
+    READ_CHUNK,
+    RETAIN_CLOSED,
+    RETRY_MAX,
+    RETRY_MIN,
+    ROTATE_WAIT,
+    SETTLE,
+    EventSink,
+    SourceState,
+    Tracked,
+    parser_options,
+    source_name,
+)
+
+__all__ = ["EventSink", "Ingest", "build", "parser_options", "source_name"]
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[list[ErrorEvent]], Awaitable[None]]
 
-READ_CHUNK = 256 * 1024
-READ_BUDGET = 4 * 1024 * 1024  # per file per pass, for fairness between files
-ROTATE_WAIT = 5.0  # keep a rotated/deleted file open this long after its last growth
-SETTLE = 0.01  # a quiet file's open record that looks complete is closed after this (a logging
-# record is one write(); a later continuation of a record that looked complete would become its own record)
-RETRY_MIN, RETRY_MAX = 0.5, 10.0
-RETAIN_CLOSED = 7 * 24 * 3600.0  # keep checkpoints of closed files this long (rotated copies may reappear)
-
-
-def source_name(src: SourceConfig) -> str:
-    return src.name or ",".join(src.paths)
-
-
-def parser_options(src: SourceConfig) -> ParserOptions:
-    fmt = "json" if src.format == "jsonl_metrics" else src.format
-    return ParserOptions(
-        format=fmt,
-        pattern=src.pattern,
-        max_line_bytes=src.max_line_bytes,
-        limits=Limits(max_lines=src.max_record_lines, max_bytes=src.max_record_bytes),
-    )
-
-
-@dataclass(eq=False)  # identity semantics: kept in sets
-class Tracked:
-    """One open file."""
-
-    src: _Source
-    path: str | None  # None once it no longer has its name (rotated away, deleted)
-    fd: int
-    dev: int
-    ino: int
-    key: str
-    head_len: int
-    head_hash: str
-    parser: FileParser
-    acked: tuple[int, int]  # (offset, line) of the checkpoint
-    size: int = 0
-    last_data: float = 0.0
-    settled: bool = True
-    behind_since: float | None = None
-    undelivered: list[ErrorEvent] = field(default_factory=list)
-    undelivered_resume: tuple[int, int] = (0, 1)
-    retry_at: float = 0.0
-    retry_delay: float = RETRY_MIN
-    draining_since: float | None = None
-    counted: dict[str, int] = field(default_factory=lambda: {"lines": 0, "trunc": 0, "bad": 0})
-
-    @property
-    def ident(self) -> tuple[int, int]:
-        return self.dev, self.ino
-
-
-@dataclass
-class _Source:
-    cfg: SourceConfig
-    name: str
-    options: ParserOptions
-    first_run: bool
-    last_error: str | None = None
-    rotations: int = 0
-    truncations: int = 0
-    events: int = 0
-    missing: list[str] = field(default_factory=list)  # base directories that do not exist
-
-
-class Ingest:
+class Ingest(FileSet):
     """The ingest component: tails `config.sources`, delivers error events to `sink`."""
 
     name = "ingest"
@@ -130,7 +57,7 @@ class Ingest:
         self.store = store
         self.ckfile = CheckpointFile(config.ingest.checkpoint_dir)
         self.sources = [
-            _Source(cfg=s, name=source_name(s), options=parser_options(s), first_run=True) for s in config.sources
+            SourceState(cfg=s, name=source_name(s), options=parser_options(s), first_run=True) for s in config.sources
         ]
         self.files: list[Tracked] = []
         self.by_ident: dict[tuple[int, int], Tracked] = {}
@@ -150,7 +77,7 @@ class Ingest:
         self._sink_error: str | None = None
         self._scan_error: str | None = None
         self._started_wall = 0.0
-        self._probing: dict[str, tuple[_Source, float]] = {}
+        self._probing: dict[str, tuple[SourceState, float]] = {}
         self._active: set[Tracked] = set()
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
         self._next_gauges = 0.0
@@ -315,282 +242,6 @@ class Ingest:
             waiter.cancel()
 
     # -- discovery ------------------------------------------------------------------------------
-    def _wanted(self, path: str) -> bool:
-        return any(self._matches(src, path) for src in self.sources)
-
-    @staticmethod
-    def _matches(src: _Source, path: str) -> bool:
-        import fnmatch
-
-        ap = os.path.abspath(path)
-        if not any(fnmatch.fnmatch(ap, os.path.abspath(os.path.expanduser(g))) for g in src.cfg.paths):
-            return False
-        return not any(fnmatch.fnmatch(ap, x) or fnmatch.fnmatch(os.path.basename(ap), x) for x in src.cfg.exclude)
-
-    @staticmethod
-    def _same_file(path: str, f: Tracked) -> bool:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return False
-        return (st.st_dev, st.st_ino) == f.ident
-
-    def _scan(self, startup: bool = False) -> None:
-        """Glob every source; open new files, notice renamed/deleted ones."""
-        seen: set[str] = set()
-        dirs: set[str] = set()
-        recursive = False
-        for src in self.sources:
-            src_dirs = [base_dir(g) for g in src.cfg.paths]
-            dirs.update(src_dirs)
-            recursive |= any("**" in g for g in src.cfg.paths)
-            src.missing = sorted(d for d in set(src_dirs) if not os.path.isdir(d))
-            try:
-                paths = expand(src.cfg.paths, src.cfg.exclude)
-            except OSError as exc:
-                src.last_error = f"cannot list files: {exc}"
-                continue
-            for path in paths:
-                if path in seen:
-                    continue  # first source that matches a file owns it
-                seen.add(path)
-                self._visit(src, path, startup)
-        now = self.clock.monotonic()
-        for path, (src, until) in list(self._probing.items()):
-            if now > until:
-                del self._probing[path]
-            else:
-                self._probe_unseen(src, path)
-        for path, f in list(self.by_path.items()):
-            if path not in seen:
-                try:
-                    gone = os.fstat(f.fd).st_nlink == 0
-                except OSError:
-                    gone = True
-                self._detach(f, "deleted" if gone else "rename")
-        if not self._stopping:
-            self._watcher.update(dirs, recursive)
-
-    def _visit(self, src: _Source, path: str, startup: bool) -> None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return
-        ident = (st.st_dev, st.st_ino)
-        cur = self.by_path.get(path)
-        if cur is not None and cur.ident == ident:
-            return
-        if cur is not None:
-            self._detach(cur, "rename")
-        known = self.by_ident.get(ident)
-        if known is not None:  # a tracked file reappeared under another matching name (.1)
-            if known.path is not None and self.by_path.get(known.path) is known:
-                del self.by_path[known.path]
-            known.path = path
-            known.draining_since = None
-            self.by_path[path] = known
-            return
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            src.last_error = f"cannot open {path}: {exc.strerror}"
-            return
-        fst = os.fstat(fd)
-        if (fst.st_dev, fst.st_ino) != ident:
-            os.close(fd)  # replaced between stat and open: the next scan sees the new one
-            return
-        if not startup and self._copy_candidate(path, fd, fst.st_size):
-            os.close(fd)  # looked at again on the next scan
-            return
-        self._open(src, path, fd, fst.st_size, startup)
-        if src.last_error and src.last_error.startswith("cannot open"):
-            src.last_error = None
-
-    def _open(self, src: _Source, path: str | None, fd: int, size: int, startup: bool,
-              resume: Checkpoint | None = None) -> Tracked:
-        st = os.fstat(fd)
-        dev, ino = st.st_dev, st.st_ino
-        cp = resume or self._checkpoint_for(dev, ino, fd, size)
-        head_len, head_hash = head_identity(fd, size)
-        offset, line = 0, 1
-        if cp is not None:
-            if size >= cp.offset:
-                offset, line = cp.offset, cp.line
-                head_len, head_hash = cp.head_len, cp.head_hash
-            else:
-                self._count_rotation(src, "truncate")
-            self.saved.pop(cp.key, None)
-        elif startup and src.first_run and src.cfg.start_at == "end":
-            offset, line = self._end_position(fd, size)
-        key = file_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
-        parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key)
-        f = Tracked(src=src, path=path, fd=fd, dev=dev, ino=ino, key=key, head_len=head_len, head_hash=head_hash,
-                    parser=parser, acked=(offset, line), size=size, last_data=self.clock.monotonic())
-        self.files.append(f)
-        self.by_ident[f.ident] = f
-        if path is not None:
-            self.by_path[path] = f
-        self._active.add(f)  # checked on the next pass
-        self._ckpt_dirty = True
-        return f
-
-    def _copy_candidate(self, path: str, fd: int, size: int) -> bool:
-        """A new file that starts with the same bytes as a tracked one: a copytruncate copy?
-
-        logrotate copies first and truncates after; if the copy matches the glob it must not be
-        read from 0 (duplicates): its unread part is read as the original's gap when the
-        truncation is seen, and it is then registered as consumed. Until then (at most
-        ROTATE_WAIT) the new file waits; a genuine file with an identical head is read after that.
-        """
-        now = self.clock.monotonic()
-        hashes: dict[int, str] = {}
-        for f in self.files:
-            if f.path is None or f.head_len == 0 or size < f.head_len:
-                continue
-            h = hashes.get(f.head_len)
-            if h is None:
-                _, h = head_identity(fd, f.head_len)
-                hashes[f.head_len] = h
-            if h != f.head_hash:
-                continue
-            first = self._deferred.setdefault(path, now)
-            if now - first > ROTATE_WAIT:
-                break  # the original was never truncated: a genuine file
-            self._active.add(f)  # look at the original now
-            return True
-        self._deferred.pop(path, None)
-        return False
-
-    def _end_position(self, fd: int, size: int) -> tuple[int, int]:
-        """Start after the last complete line (line numbers: counted once, so events say the truth)."""
-        if size == 0:
-            return 0, 1
-        lines = 0
-        pos = 0
-        last_nl = -1
-        while pos < size:
-            chunk = os.pread(fd, min(1 << 20, size - pos), pos)
-            if not chunk:
-                break
-            lines += chunk.count(b"\n")
-            i = chunk.rfind(b"\n")
-            if i >= 0:
-                last_nl = pos + i
-            pos += len(chunk)
-        return last_nl + 1, lines + 1
-
-    def _checkpoint_for(self, dev: int, ino: int, fd: int, size: int) -> Checkpoint | None:
-        for cp in list(self.saved.values()):
-            if cp.dev == dev and cp.ino == ino:
-                if head_matches(fd, size, cp.head_len, cp.head_hash):
-                    return cp
-                # inode reused by a different file: that checkpoint is dead
-                self.saved.pop(cp.key, None)
-        return None
-
-    def _recover_rotated_while_down(self) -> None:
-        """Checkpointed files that are no longer under their name: look for them among siblings."""
-        for cp in list(self.saved.values()):
-            src = next((s for s in self.sources if s.name == cp.source), None)
-            if src is None or (cp.dev, cp.ino) in self.by_ident:
-                continue
-            d, base = os.path.split(cp.path)
-            try:
-                names = [n for n in os.listdir(d or ".") if n.startswith(base) and n != base]
-            except OSError:
-                continue
-            for n in sorted(names):
-                p = os.path.join(d, n)
-                try:
-                    st = os.stat(p)
-                except OSError:
-                    continue
-                if (st.st_dev, st.st_ino) != (cp.dev, cp.ino) or st.st_size <= cp.offset:
-                    continue
-                try:
-                    fd = os.open(p, os.O_RDONLY)
-                except OSError:
-                    continue
-                if not head_matches(fd, st.st_size, cp.head_len, cp.head_hash):
-                    os.close(fd)
-                    continue
-                f = self._open(src, None, fd, st.st_size, startup=False, resume=cp)
-                f.draining_since = self.clock.monotonic()
-                self._count_rotation(src, "rotated_while_down")
-                break
-
-    def _detach(self, f: Tracked, kind: str) -> None:
-        """The file lost its name: keep reading what it still holds, then close it."""
-        if f.path is not None and kind == "rename":
-            # Probe now and for a while: a probe racing a rename cascade (.1 -> .2 ...) can miss one.
-            self._probing[f.path] = (f.src, self.clock.monotonic() + 2 * ROTATE_WAIT)
-            self._probe_unseen(f.src, f.path)
-        if f.path is not None and self.by_path.get(f.path) is f:
-            del self.by_path[f.path]
-        f.path = None
-        self._active.add(f)
-        if f.draining_since is None:
-            f.draining_since = self.clock.monotonic()
-            f.last_data = self.clock.monotonic()
-            self._count_rotation(f.src, kind)
-
-    def _probe_unseen(self, src: _Source, path: str) -> None:
-        """Files that lived under `path` only between two scans (rotated again before we saw them).
-
-        After a rename rotation, siblings named `path.*` that we never tracked, have no checkpoint
-        and were modified since this process started can only be such generations: read them from
-        the start. Compressed archives are skipped (not text).
-        """
-        d, base = os.path.split(path)
-        try:
-            names = [n for n in os.listdir(d or ".") if n.startswith(base) and n != base
-                     and not n.endswith((".gz", ".bz2", ".xz", ".zst", ".zip"))]
-        except OSError:
-            return
-        known = {(c.dev, c.ino) for c in self.saved.values()}
-        for n in sorted(names):
-            p = os.path.join(d, n)
-            try:
-                st = os.stat(p)
-            except OSError:
-                continue
-            ident = (st.st_dev, st.st_ino)
-            if ident in self.by_ident or ident in known or st.st_mtime < self._started_wall:
-                continue
-            if p in self.by_path:
-                continue
-            try:
-                fd = os.open(p, os.O_RDONLY)
-            except OSError:
-                continue
-            f = self._open(src, None, fd, os.fstat(fd).st_size, startup=False)
-            f.draining_since = self.clock.monotonic()
-            self._count_rotation(src, "unseen_generation")
-
-    def _note(self, f: Tracked) -> None:
-        """Keep `_active` = files with work left (open record, backlog, retry, draining)."""
-        if f.parser.pending() or f.undelivered or f.draining_since is not None or f.size > f.parser.offset:
-            self._active.add(f)
-        else:
-            self._active.discard(f)
-
-    def _close(self, f: Tracked) -> None:
-        with contextlib.suppress(OSError):
-            os.close(f.fd)
-        self._active.discard(f)
-        self.files.remove(f)
-        if self.by_ident.get(f.ident) is f:
-            del self.by_ident[f.ident]
-        self.saved[f.key] = self._entry(f)
-        self._ckpt_dirty = True
-
-    def _count_rotation(self, src: _Source, kind: str) -> None:
-        if kind in ("truncate", "copytruncate", "regrown"):
-            src.truncations += 1
-        else:
-            src.rotations += 1
-        self.telemetry.rotations.labels(src.name, kind).inc()
-
     # -- reading --------------------------------------------------------------------------------
     async def _service(self, f: Tracked) -> bool:
         """Deliver pending events, then read what the file holds (within budget). True if progress."""
@@ -715,78 +366,6 @@ class Ingest:
             if events is not None:
                 await self._deliver(f, events, f.parser.resume_point())
                 self._note(f)
-
-    async def _restart(self, f: Tracked, kind: str) -> None:
-        """The file under our descriptor was truncated or replaced in place: finish, then read from 0."""
-        events: list[ErrorEvent] = []
-        gap = self._copy_of(f)
-        if gap is not None:
-            kind = "copytruncate"
-            events += self._read_gap(f, gap)
-        events += f.parser.flush()
-        await self._deliver(f, events, f.parser.resume_point())
-        self._count_rotation(f.src, kind)
-        st = os.fstat(f.fd)
-        f.head_len, f.head_hash = head_identity(f.fd, st.st_size)
-        old_key = f.key
-        f.key = file_key(f.dev, f.ino, f.head_hash)
-        self.saved.pop(old_key, None)
-        f.parser = FileParser(f.src.name, f.path or "", f.src.options, 0, 1, file_key=f.key)
-        f.counted = {"lines": 0, "trunc": 0, "bad": 0}
-        f.acked = (0, 1)
-        if f.undelivered:  # a failed flush batch is retried as is; afterwards resume at the new start
-            f.undelivered_resume = (0, 1)
-        self._ckpt_dirty = True
-
-    def _copy_of(self, f: Tracked) -> tuple[str, int, int, os.stat_result] | None:
-        """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate)."""
-        if f.path is None:
-            return None
-        d, base = os.path.split(f.path)
-        try:
-            names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
-        except OSError:
-            return None
-        for n in names:
-            p = os.path.join(d, n)
-            try:
-                fd = os.open(p, os.O_RDONLY)
-            except OSError:
-                continue
-            st = os.fstat(fd)
-            if st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and head_matches(
-                    fd, st.st_size, f.head_len, f.head_hash):
-                return p, fd, st.st_size, st
-            os.close(fd)
-        return None
-
-    def _read_gap(self, f: Tracked, gap: tuple[str, int, int, os.stat_result]) -> list[ErrorEvent]:
-        path, fd, size, st = gap
-        events: list[ErrorEvent] = []
-        try:
-            pos = f.parser.offset
-            while pos < size:
-                data = os.pread(fd, min(READ_CHUNK, size - pos), pos)
-                if not data:
-                    break
-                events += f.parser.feed(data)
-                self._count_read(f, len(data))
-                pos += len(data)
-            # The copy is now fully read: remember it, so a glob that matches it does not re-read it.
-            hl, hh = head_identity(fd, size)
-            key = file_key(st.st_dev, st.st_ino, hh)
-            self.saved[key] = Checkpoint(key=key, source=f.src.name, path=path, dev=st.st_dev, ino=st.st_ino,
-                                         head_len=hl, head_hash=hh, offset=size, line=f.parser.line, size=size,
-                                         updated=self.clock.time(), format=f.parser.format)
-        finally:
-            os.close(fd)
-        return events
-
-    async def _finish(self, f: Tracked) -> None:
-        """A rotated/deleted file was read to its end and stayed quiet: close its open record and it."""
-        events = f.parser.flush()
-        if await self._deliver(f, events, f.parser.resume_point()):
-            self._close(f)
 
     # -- checkpoints ----------------------------------------------------------------------------
     def _entry(self, f: Tracked) -> Checkpoint:
