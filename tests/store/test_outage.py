@@ -20,7 +20,7 @@ from sidecar.telemetry import Telemetry
 from .events import make_event
 
 EVENTS = 10_000
-BATCH = 250
+BATCH = 500  # ingest hands over up to ingest.queue_size (1000) events per batch
 
 
 async def test_postgres_outage_mid_stream_loses_and_doubles_nothing(pg_cluster, pg_dsn, tmp_path, clock):
