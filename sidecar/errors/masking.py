@@ -126,7 +126,8 @@ def _after_numbers(t: str) -> str:
             t = _RELPATH.sub(PLACEHOLDER, t)
     if "\\" in t:
         t = _WINPATH.sub(PLACEHOLDER, t)
-    if "user" in t or "login" in t or "logname" in t or " for " in t:
+    if ("user" in t or "login" in t or "logname" in t or "password for" in t or "publickey for" in t
+            or "none for" in t or "pam for" in t):
         t = _USER.sub(r"\1\2<*>", t)
     if "()" in t:
         t = _EMPTY.sub("(<*>)", t)
