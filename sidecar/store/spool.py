@@ -155,12 +155,24 @@ class Spool:
         if b"\n" in payload:
             raise ValueError("spool payloads are single lines")
         line = b"%08x " % zlib.crc32(payload) + payload + b"\n"
-        assert self._write_fd is not None, "spool is not open"
+        if self._write_fd is None:
+            raise SpoolError("spool is not open")
         if self._segments[self._write_seg] >= self.segment_bytes:
             self._write_seg += 1
             self._open_writer()
-        os.write(self._write_fd, line)
-        os.fsync(self._write_fd)
+        size = self._segments[self._write_seg]
+        try:
+            written = os.write(self._write_fd, line)
+            if written != len(line):
+                raise OSError(f"short write ({written} of {len(line)} bytes)")
+            os.fsync(self._write_fd)
+        except OSError as exc:
+            # Disk full or failing: cut what was written so the next append starts on a line boundary.
+            try:
+                os.ftruncate(self._write_fd, size)
+            except OSError:
+                pass
+            raise SpoolError(f"cannot write to spool {self.dir}: {exc}") from exc
         self._segments[self._write_seg] += len(line)
         self.records += 1
 
@@ -269,12 +281,20 @@ class SpoolingSink:
         self._appending = 0
         self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
+        self._broken: str | None = None  # why the spool cannot be used (then StoreUnavailable goes to ingest)
         self.set_aside = 0  # batches the store rejected for good (kept in spool_dir/dead)
 
     # --- component ------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        await asyncio.to_thread(self.spool.open)
+        try:
+            await asyncio.to_thread(self.spool.open)
+        except SpoolError as exc:
+            # Run without a spool rather than not at all: an outage then pauses reading (the sink
+            # raises, ingest retries) instead of spooling. Nothing is lost either way.
+            self._broken = str(exc)
+            log.error("%s; running without the outage spool", exc)
+            return
         if self.spool.records:
             log.warning("spool: %d batches (%d bytes) left from an earlier run; draining",
                         self.spool.records, self.spool.pending_bytes)
@@ -284,6 +304,8 @@ class SpoolingSink:
         self._task = asyncio.create_task(self._drain_loop(), name="spool-drain")
 
     async def stop(self) -> None:
+        if self._broken is not None:
+            return
         if self._task is not None:
             self._task.cancel()
             try:
@@ -294,6 +316,8 @@ class SpoolingSink:
         self.spool.close()
 
     def problems(self) -> list[str]:
+        if self._broken is not None:
+            return [f"outage spool unusable ({self._broken}): reading pauses while the store is down"]
         if not self._spooling:
             return []
         out = [f"store unavailable ({self._last_error or 'earlier run'}): {self.spool.records} batches "
@@ -329,6 +353,8 @@ class SpoolingSink:
                     else:
                         await asyncio.sleep(random.uniform(0, 0.02 * (attempt + 1)))
                 except StoreUnavailable as exc:
+                    if self._broken is not None:
+                        raise  # no spool: ingest keeps the batch and retries (reading pauses)
                     self._outage(exc)
                     break
         await self._append(encode_batch(events))
@@ -351,7 +377,14 @@ class SpoolingSink:
                     log.warning("spool full (%d bytes): pausing reading until it drains", self.spool.max_bytes)
                     await self._changed.wait_for(lambda: self.spool.has_room(len(payload) + 10))
                     self._full = False
-                await asyncio.to_thread(self.spool.append, payload)
+                try:
+                    await asyncio.to_thread(self.spool.append, payload)
+                except SpoolError as exc:
+                    # Neither stored nor spooled: the caller (ingest) keeps the batch and retries.
+                    log.error("%s", exc)
+                    if self.spool.records == 0:
+                        self._spooling = False  # nothing queued: the next batch tries the store first
+                    raise StoreUnavailable(f"store unavailable and {exc}") from exc
                 self._gauge()
                 self._changed.notify_all()
         finally:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from sidecar.ingest.record import ErrorEvent, ExceptionInfo, Frame
 from sidecar.store.base import StoreError, StoreUnavailable
@@ -243,3 +246,52 @@ async def test_a_lost_write_race_is_retried_at_once_not_spooled(tmp_path, clock)
         assert stubborn.lines == [] and sink.spooling and sink.spool.records == 1  # kept, not lost
     finally:
         await sink.stop()
+
+
+async def test_an_unusable_spool_directory_pauses_instead_of_losing(tmp_path, clock):
+    (tmp_path / "a-file").write_text("not a directory")
+    down = Downstream()
+    sink = SpoolingSink(down, tmp_path / "a-file" / "spool", 1 << 20, clock)
+    await sink.start()  # the sidecar still starts
+    try:
+        assert sink.problems() and "outage spool unusable" in sink.problems()[0]
+        await sink([make_event(0)])
+        assert down.lines == [1]
+        down.down = True
+        with pytest.raises(StoreUnavailable):  # ingest keeps the batch and retries it
+            await sink([make_event(1)])
+        down.down = False
+        await sink([make_event(1)])
+        assert down.lines == [1, 4]
+    finally:
+        await sink.stop()
+
+
+def test_a_failed_append_leaves_no_torn_record(tmp_path, monkeypatch):
+    import errno
+
+    from sidecar.store.spool import SpoolError
+
+    spool = Spool(tmp_path / "s", 1 << 20)
+    spool.open()
+    spool.append(encode_batch([make_event(0)]))
+    real_write = os.write
+
+    def disk_full_halfway(fd, data):  # the disk takes half the line, then is full
+        real_write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_full_halfway)
+    with pytest.raises(SpoolError, match="No space left"):
+        spool.append(encode_batch([make_event(1)]))
+    monkeypatch.setattr(os, "write", real_write)
+    spool.append(encode_batch([make_event(2)]))
+    spool.close()
+    again = Spool(tmp_path / "s", 1 << 20)
+    again.open()
+    lines = []
+    while (item := again.peek()) is not None:
+        lines.extend(e.line for e in decode_batch(item[0]))
+        again.ack(item[1])
+    assert lines == [1, 7]
+    again.close()
