@@ -76,7 +76,7 @@ class CheckpointFile:
         for candidate in (self.tmp, self.path):
             try:
                 raw = candidate.read_bytes()
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):
                 continue
             except OSError as exc:
                 raise CheckpointError(f"cannot read {candidate}: {exc}") from exc

@@ -335,8 +335,8 @@ class Ingest(FileSet):
                 self._sink_error = f"{type(exc).__name__}: {exc}"
                 self._ckpt_dirty = True
                 return False
-            for ev in batch:
-                self.telemetry.events.labels(ev.level).inc()
+            # sidecar_error_events_total is counted by the errors stage (groups.py) once per stored,
+            # de-duplicated event; counting here too would double it.
             f.src.events += len(batch)
             i += len(batch)
         if events and self._sink_error is not None:

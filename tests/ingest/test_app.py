@@ -1,0 +1,60 @@
+"""Ingest inside a running Sidecar (app.py wiring): events stored, problems on /readyz, counters on /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+from sidecar.app import Sidecar
+from sidecar.config import Config
+
+from .conftest import records
+
+
+async def test_running_sidecar_stores_events_and_reports_unwritable_checkpoints(tmp_path, free_port):
+    log = tmp_path / "ws_daemon.log"
+    log.write_text("")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a directory")
+    sidecar = Sidecar(Config.model_validate({
+        "server": {"host": "127.0.0.1", "port": free_port},
+        "store": {"path": str(tmp_path / "sidecar.db"), "spool_dir": str(tmp_path / "spool")},
+        "rollouts_file": None,
+        "diagnosis": {"kimi_enabled": False, "rules_file": "rules/diagnoses.yaml"},
+        "alerts": {"rules_file": None},
+        "ingest": {"checkpoint_dir": str(blocker / "checkpoints")},
+        "sources": [{"paths": [str(log)]}],
+    }))
+    await sidecar.start()
+    try:
+        body, errs = records(0, 30)
+        with log.open("a") as w:
+            w.write(body)
+        stored = 0
+        for _ in range(400):
+            row = await sidecar.store.db.fetchone("SELECT COUNT(*) AS n FROM event_receipts")
+            stored = row["n"]
+            if stored >= len(errs):
+                break
+            await asyncio.sleep(0.025)
+        assert stored == len(errs)
+        async with aiohttp.ClientSession(base_url=f"http://127.0.0.1:{free_port}") as http:
+            for _ in range(200):
+                async with http.get("/readyz") as r:
+                    ready = await r.json()
+                if r.status == 503:
+                    break
+                await asyncio.sleep(0.025)
+            assert r.status == 503
+            assert any(p.startswith("ingest: checkpoints not saved") for p in ready["problems"]), ready
+            async with http.get("/metrics") as r:
+                text = await r.text()
+        assert f'sidecar_error_events_total{{level="ERROR"}} {float(len(errs))}' in text, [
+            ln for ln in text.splitlines() if "error_events_total{" in ln]
+        assert "sidecar_checkpoint_errors_total" in text and "sidecar_checkpoint_errors_total 0.0" not in text
+        assert f'sidecar_files_tailed{{source="{log}"}} 1.0' in text
+        status = sidecar.component("ingest").status()
+        assert status["sources"][0]["files"][0]["path"] == str(log)
+    finally:
+        await sidecar.stop()
