@@ -29,11 +29,17 @@ def build(sidecar: Sidecar, measure: Any | None = None) -> RolloutController:
             return Measurement(None, reason="the metrics stage is not running")
         return await fn(spec, window)
 
+    controller = RolloutController(
+        sidecar.config.rollouts, sidecar.store, measure or via_metrics, sidecar.bus, sidecar.clock,
+        sidecar.telemetry,
+    )
+
     def check(spec: MetricSpec, window: float | None) -> list[str]:
+        # Only the metrics stage's limits matter, and only while it is what the gates measure with.
+        if controller.measure is not via_metrics:
+            return []
         fn = getattr(sidecar.component("metrics"), "check_spec", None)
         return fn(spec, window) if fn is not None else []
 
-    return RolloutController(
-        sidecar.config.rollouts, sidecar.store, measure or via_metrics, sidecar.bus, sidecar.clock,
-        sidecar.telemetry, check=None if measure is not None else check,
-    )
+    controller.check = check
+    return controller

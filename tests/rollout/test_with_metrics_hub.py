@@ -90,3 +90,30 @@ async def test_start_is_refused_while_a_gate_cannot_be_measured(make, sqlite_sto
     assert "stages[0].gates[success-rate].metric: stream 'async_uplaod' is not a configured" in text
     assert "stages[0].gates[p95].metric: window 1800s is longer than metrics.window (900s)" in text
     assert (await c._load(cfg.name)).state == "idle"
+
+
+async def test_app_factory_checks_specs_against_the_metrics_stage(sqlite_store, clock, tmp_path):
+    import pytest
+
+    from sidecar.app import Sidecar
+    from sidecar.config import Config
+    from sidecar.rollout import InvalidTransition, build
+
+    hub = MetricsHub(MetricsConfig(jsonl=[JsonlStream(name=STREAM, paths=[str(tmp_path / "m.jsonl")])]), clock)
+    good = RolloutConfig(name="good", flag="F", stages=[StageConfig(percent=1, gates=[
+        GateConfig(name="sr", metric=spec("success_rate"), op=">=", threshold=0.99)])])
+    bad = RolloutConfig(name="bad", flag="G", stages=[StageConfig(percent=1, gates=[
+        GateConfig(name="sr", metric=spec("success_rate").model_copy(update={"stream": "nope"}), op=">=",
+                   threshold=0.99)])])
+    sidecar = Sidecar(Config(rollouts_file=None, rollouts=[good, bad]), clock=clock)
+    sidecar._store = sqlite_store
+    sidecar.components = [hub]
+    controller = build(sidecar)
+    sidecar.components.append(controller)
+    try:
+        assert (await controller.act("good", "start")).state == "running"
+        with pytest.raises(InvalidTransition, match="stream 'nope' is not a configured"):
+            await controller.act("bad", "start")
+    finally:
+        await controller.stop()
+        sidecar._store = None
