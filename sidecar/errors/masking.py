@@ -33,7 +33,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .masking_rules import BY_NAME, ERROR_TOKEN, KEEP_RULES, MASK_RULES, PLACEHOLDER, RULES, TLDS, Rule
+from .masking_rules import (
+    BY_NAME,
+    ERROR_TOKEN,
+    KEEP_RULES,
+    MASK_RULES,
+    PLACEHOLDER,
+    RULES,
+    TLDS,
+    USER_KEYS,
+    USER_TAIL,
+    Rule,
+)
 
 __all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
            "MASK_RULES", "clear_cache"]
@@ -70,6 +81,18 @@ APPLIED_MASK_RULES = (
 (_QUOTED, _EMAIL, _IPV6, _DOTS, _NUMBER, _CHAIN, _MAC, _HOST_PORT, _UNIT, _DOMAIN, _PATH, _WINPATH, _RELPATH,
  _USER, _EMPTY, _WEEKDAY) = (_BY_NAME[n].regex for n in APPLIED_MASK_RULES)
 _DOMAIN_HINT = re.compile(rf"\.(?:{TLDS})(?![\w-])")
+# The user rule, one literal-first regex per key (a literal start is a fast scan; the combined
+# rule's alternation is tried at every position). `(?<!\wKEY)` after the literal is the rule's
+# leading \b. The same result as the combined regex except when a key is itself the value of
+# another key (`login user bob`): then each key masks its own value.
+_USER_BY_KEY = tuple(
+    (key, re.compile("(" + re.escape(key) + r")(?<!\w" + re.escape(key) + ")" + USER_TAIL)) for key in USER_KEYS
+)
+
+
+def _user_value(m: re.Match[str]) -> str:
+    return m.group(1) + m.group(2) + PLACEHOLDER
+
 _PLACEHOLDER_RUN = re.compile(r"<\*>(?:[ ,]*<\*>)+")
 
 
@@ -126,9 +149,9 @@ def _after_numbers(t: str) -> str:
             t = _RELPATH.sub(PLACEHOLDER, t)
     if "\\" in t:
         t = _WINPATH.sub(PLACEHOLDER, t)
-    if ("user" in t or "login" in t or "logname" in t or "password for" in t or "publickey for" in t
-            or "none for" in t or "pam for" in t):
-        t = _USER.sub(r"\1\2<*>", t)
+    for key, regex in _USER_BY_KEY:
+        if key in t:
+            t = regex.sub(_user_value, t)
     if "()" in t:
         t = _EMPTY.sub("(<*>)", t)
     return t

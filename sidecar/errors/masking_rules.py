@@ -49,6 +49,12 @@ _UNITS_SPACED = (
     r"B|KB|MB|GB|TB|kB|KiB|MiB|GiB|bytes"
 )
 
+# What names a user account, longest first (`username` before `user`); sshd names it after the
+# auth method (`Failed password for root`). The value follows `=` or spaces.
+USER_KEYS = ("username", "user", "logname", "login", "ruser", "password for", "publickey for",
+             "keyboard-interactive/pam for", "none for")
+USER_TAIL = r"(=|\s+)(?!<\*>|by\b|from\b|invalid\b|[\w-]+=)[^\s,;:()\[\]=]+"
+
 # An error code is uppercase letters then at least two digits: PGRST204, ORA-00942, HY000.
 ERROR_TOKEN = r"[A-Z]{2,}[-_]?\d{2,}[A-Z]?(?![\w.+-])"
 
@@ -295,9 +301,8 @@ MASK_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "user", "mask",
-        r"\b(user(?:name)?|login|logname|ruser|(?:password|publickey|keyboard-interactive/pam|none) for)(=|\s+)"
-        r"(?!<\*>|by\b|from\b|invalid\b|[\w-]+=)[^\s,;:()\[\]=]+",
-        r"\1\2<*>", (),
+        r"\b(" + "|".join(re.escape(k) for k in USER_KEYS) + r")" + USER_TAIL,
+        r"\1\2<*>", USER_KEYS,
         (("Invalid user webmaster from 10.0.0.5", "Invalid user <*> from <*>"),
          ("authentication failure; rhost=10.0.0.5 user=root", "authentication failure; rhost=<*> user=<*>"),
          ("Failed password for git from 10.0.0.5 port 22 ssh2", "Failed password for <*> from <*> port <*>")),
