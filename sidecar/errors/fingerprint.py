@@ -223,7 +223,8 @@ def fingerprint_message(
 ) -> str:
     """Fingerprint of a log record without a traceback: logger + level class + template.
 
-    This is what `sidecar fingerprint` computes for each stdin line (logger None, level ERROR).
+    `sidecar fingerprint` computes this for each stdin line (with the logger and level of the
+    line's log header when it has one, else logger None and level ERROR).
     `grouping` is accepted for symmetry with `fingerprint_event`; message masking has no
     per-deployment settings on purpose (the same text must group the same way everywhere).
     """
