@@ -67,12 +67,42 @@ async def run_one(store: Store, occurrences: list[Occurrence], batch: int, write
     return len(occurrences) / elapsed
 
 
+async def run_supabase(cluster, occurrences: list[Occurrence], batch: int) -> float:
+    """The Supabase backend over HTTP to the tests' PostgREST stand-in on the same cluster (loopback:
+    no internet latency, so this is the backend's own cost: previews, JSON, one HTTP call each)."""
+    from aiohttp import web
+
+    from sidecar.store.supabase import open_supabase
+    from sidecar.store.supabase_schema import render_supabase_migration
+    from tests.conftest import find_free_port
+    from tests.store.fake_postgrest import SETUP_ROLES, SUPABASE_DEFAULTS, build_app
+
+    name = cluster.create_database()
+    cluster.psql(SETUP_ROLES)
+    cluster.psql(SUPABASE_DEFAULTS, name)
+    cluster.psql(render_supabase_migration(), name)
+    runner = web.AppRunner(build_app(cluster.dsn(name), {"service-key": "service_role"}), access_log=None)
+    await runner.setup()
+    port = find_free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        store = await open_supabase(f"http://127.0.0.1:{port}", "service-key")
+        try:
+            return await run_one(store, occurrences, batch)
+        finally:
+            await store.close()
+    finally:
+        await runner.cleanup()
+
+
 async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=20_000)
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--fingerprints", type=int, default=50)
     ap.add_argument("--dsn", help="PostgreSQL DSN (default: a throwaway local cluster)")
+    ap.add_argument("--supabase-events", type=int, default=2000,
+                    help="events for the Supabase backend through the local PostgREST stand-in (0: skip)")
     args = ap.parse_args()
     events = make_occurrences(args.events, args.fingerprints)
     print(f"{args.events} events, batches of {args.batch}, {args.fingerprints} fingerprints; "
@@ -110,6 +140,9 @@ async def main() -> int:
                 pg2_rate = await run_one(pg2, events, args.batch, writers=2)
             finally:
                 await pg2.close()
+        supa_rate = None
+        if cluster is not None and args.supabase_events > 0:
+            supa_rate = await run_supabase(cluster, events[:args.supabase_events], args.batch)
     finally:
         if cluster is not None:
             cluster.destroy()
@@ -119,6 +152,9 @@ async def main() -> int:
     print(f"{'postgres, 1 writer':<32}{pg_rate:>12,.0f}{pg_rate / sqlite_rate:>12.2f}")
     if pg2_rate is not None:
         print(f"{'postgres, 2 concurrent writers':<32}{pg2_rate:>12,.0f}{pg2_rate / sqlite_rate:>12.2f}")
+    if supa_rate is not None:
+        label = f"supabase (stand-in), {args.supabase_events} ev"
+        print(f"{label:<32}{supa_rate:>12,.0f}{supa_rate / sqlite_rate:>12.2f}")
     return 0
 
 
