@@ -269,12 +269,21 @@ class RolloutController(ManualActions):
         return ev
 
     def _record(self, cfg: RolloutConfig, snap: Snapshot, ev: Evaluation, now: float) -> None:
+        if self.telemetry is not None:
+            self.telemetry.rollout_stage.labels(cfg.name).set(snap.percent)
         for v in ev.verdicts():
             if self.telemetry is not None:
                 self.telemetry.gate_evaluations.labels(cfg.name, v.name, v.verdict).inc()
-            if v.verdict == "fail":
+            if v.verdict != "fail":
+                continue
+            key = f"{v.role}:{v.name}"
+            streak = int((ev.counters.get(key) or {}).get("consecutive_failures", 1))
+            # One event when a failure streak starts and one when the gate crosses its limits, not
+            # one per interval while it keeps failing (the API shows every verdict).
+            if streak == 1 or key in ev.new_trips:
                 self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index,
-                                 percent=snap.percent, dry_run=v.dry_run, reasons=[reason_of(v)])
+                                 percent=snap.percent, gate=v.name, role=v.role, dry_run=v.dry_run,
+                                 consecutive_failures=streak, tripped=key in ev.new_trips, reasons=[reason_of(v)])
 
     # --- transitions ------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ class Evaluation:
     totals: dict[str, dict[str, Any]] = field(default_factory=dict)
     trips: list[dict[str, Any]] = field(default_factory=list)  # non-dry-run gates/triggers beyond limits
     dry_trips: list[dict[str, Any]] = field(default_factory=list)
+    new_trips: set[str] = field(default_factory=set)  # "role:name" that crossed their limits just now
     samples: int = 0
 
     def all_gates_pass(self) -> bool:
@@ -90,12 +91,15 @@ class StageEvaluator:
             for gate in gates:
                 verdict = await self._verdict(gate, role)  # type: ignore[arg-type]
                 key = f"{role}:{gate.name}"
-                counters = count(GateCounters.from_dict(old.get(key)), verdict.verdict)
+                before = GateCounters.from_dict(old.get(key))
+                counters = count(before, verdict.verdict)
                 ev.counters[key] = counters.to_dict()
                 (ev.triggers if role == "trigger" else ev.gates).append(verdict)
                 trip = tripped(gate, counters) if verdict.verdict == "fail" else None
                 if trip:
                     (ev.dry_trips if gate.dry_run else ev.trips).append(reason_of(verdict, trip))
+                    if tripped(gate, before) is None:
+                        ev.new_trips.add(key)
         ev.samples = await self._samples(ev)
         ev.totals = self.totals
         return ev

@@ -308,7 +308,11 @@ async def test_dry_run_trigger_reports_but_never_rolls_back(make, sqlite_store, 
     assert snap.state == "running"
     assert {t["gate"] for t in snap.data["dry_trips"]} == {"error-rate", "success-rate"}
     failed = drain(sub)
-    assert any(e.data["dry_run"] for e in failed)
+    # Three failing evaluations: one event per gate when its streak starts (a trip in the same
+    # evaluation is the same event), none for the repeats.
+    assert sorted((e.data["gate"], e.data["tripped"]) for e in failed) == [
+        ("error-rate", True), ("success-rate", False), ("success-rate", True)]
+    assert all(e.data["dry_run"] for e in failed)
 
 
 async def test_measurement_errors_hold_the_stage(make, sqlite_store, clock, traffic):
