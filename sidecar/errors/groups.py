@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -75,23 +76,54 @@ def _exception_data(event: ErrorEvent) -> dict[str, Any]:
     return data
 
 
+def clean_text(text: str) -> str:
+    """Text every store accepts: NUL bytes and lone surrogates (from a JSON log's `\\ud800`)
+    become U+FFFD. PostgreSQL rejects both in TEXT and JSONB; a log line must never wedge the
+    pipeline on a batch the store refuses forever."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_data(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_data(v) for v in value]
+    return value
+
+
+def _clean_opt(text: str | None) -> str | None:
+    return None if text is None else clean_text(text)
+
+
 def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float) -> Occurrence:
-    """An ingest event as the store records it (pure)."""
+    """An ingest event as the store records it (pure). The fingerprint is computed on the text as
+    logged; only what is stored is cleaned."""
     raw = event.raw if len(event.raw) <= MAX_SAMPLE_CHARS else event.raw[:MAX_SAMPLE_CHARS]
     return Occurrence(
-        event_key=event_key(event),
+        event_key=clean_text(event_key(event)),
         fingerprint=fingerprint_event(event, grouping),
         seen_at=utc(seen_at),
-        title=event_title(event)[:500],
-        message=event.message[:MAX_SAMPLE_CHARS],
-        error_type=event.exception_type or (event.chain[-1].type if event.chain else None),
-        level=(event.level or "ERROR").upper(),
-        logger=event.logger,
-        raw=raw,
-        source=event.source,
-        file=event.file,
+        title=clean_text(event_title(event)[:500]),
+        message=clean_text(event.message[:MAX_SAMPLE_CHARS]),
+        error_type=_clean_opt(event.exception_type or (event.chain[-1].type if event.chain else None)),
+        level=clean_text((event.level or "ERROR").upper()),
+        logger=_clean_opt(event.logger),
+        raw=clean_text(raw),
+        source=_clean_opt(event.source),
+        file=_clean_opt(event.file),
         line=event.line,
-        data=_exception_data(event),
+        data=_clean_data(_exception_data(event)),
     )
 
 

@@ -169,3 +169,21 @@ async def test_large_batches_cross_the_statement_chunks(store):
     assert [s["message"] for s in await repo.samples(f"{7:032x}", 10)] == ["m757", "m507"]
     row = await store.db.fetchone("SELECT COUNT(*) AS n FROM error_samples")
     assert row["n"] == 500
+
+
+async def test_nul_bytes_and_lone_surrogates_are_stored_not_refused(store, clock):
+    """PostgreSQL refuses NUL and lone surrogates in TEXT/JSONB: a log line must not wedge ingest."""
+    from sidecar.bus import Bus
+    from sidecar.errors.groups import GroupRecorder
+    from sidecar.telemetry import Telemetry
+
+    from .conftest import make_event
+
+    rec = GroupRecorder(store, Bus(), clock, Telemetry())
+    bad = make_event("binary junk \x00\x00 in a JSON log \ud800 line", offset=0, logger="src.\x00x")
+    bad.context = ("prev \x00 line",)
+    await rec.record([bad])
+    rows, total = await store.groups.list()
+    assert total == 1 and "\x00" not in rows[0]["error_message"] and "\ufffd" in rows[0]["error_message"]
+    sample = (await store.groups.samples(rows[0]["error_hash"]))[0]
+    assert sample["data"]["context"] == ["prev \ufffd line"] and sample["logger"] == "src.\ufffdx"
