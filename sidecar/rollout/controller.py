@@ -325,7 +325,9 @@ class RolloutController(ManualActions):
                 "to_percent": to_percent, "incident": incident, "actor": actor, "reasons": reasons}
         self.bus.publish(ROLLOUT_TRANSITION, now, **data)
         if action == "rollback":
-            self.bus.publish(ROLLOUT_ROLLBACK, now, **data)
+            # `percent` = where it failed (alerts show it); `values` = what each tripped gate saw.
+            values = {r["gate"]: r.get("observed") for r in reasons if r.get("gate")}
+            self.bus.publish(ROLLOUT_ROLLBACK, now, **data, percent=snap.percent, values=values)
             if self.telemetry is not None:
                 self.telemetry.rollbacks.labels(cfg.name).inc()
         elif action in ("promote", "complete"):

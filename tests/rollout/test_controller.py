@@ -152,7 +152,9 @@ async def test_trigger_at_stage_2_calls_rollback_hooks_once_with_signed_payload(
     assert stage_call.json["to_percent"] == 0.0
     decisions = await sqlite_store.rollouts.decisions(NAME)
     assert [d["action"] for d in decisions].count("rollback") == 1
-    assert [e.kind for e in drain(sub)].count(ROLLOUT_ROLLBACK) == 1
+    [rb_event] = [e for e in drain(sub) if e.kind == ROLLOUT_ROLLBACK]
+    assert rb_event.data["percent"] == 10.0 and rb_event.data["to_percent"] == 0.0
+    assert rb_event.data["values"]["error-rate"] > 0.2 and rb_event.data["reasons"] == body["reasons"]
     assert tel.registry.get_sample_value("sidecar_rollbacks_total", {"rollout": NAME}) == 1
     assert pipeline_decision(snap.state) == "rollback"
     with pytest.raises(InvalidTransition):
