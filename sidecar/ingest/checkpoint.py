@@ -90,6 +90,15 @@ class CheckpointFile:
             return {e.key: e for e in entries}
         return {}
 
+    def quarantine(self) -> str | None:
+        """Move an unreadable checkpoint file aside (`checkpoints.json.corrupt`); return its new name."""
+        target = self.dir / (FILE_NAME + ".corrupt")
+        try:
+            os.replace(self.path, target)
+        except OSError:
+            return None
+        return str(target)
+
     def save(self, entries: list[Checkpoint]) -> None:
         """Write all entries atomically; raise CheckpointError (the previous file stays intact)."""
         doc = {"version": VERSION, "files": [asdict(e) for e in entries]}

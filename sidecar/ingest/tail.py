@@ -75,7 +75,6 @@ class Ingest(FileSet):
         self._ckpt_last_ok: float | None = None
         self._mirrored: dict[str, tuple[int, int]] = {}
         self._sink_error: str | None = None
-        self._scan_error: str | None = None
         self._started_wall = 0.0
         self._probing: dict[str, tuple[SourceState, float]] = {}
         self._active: set[Tracked] = set()
@@ -89,9 +88,10 @@ class Ingest(FileSet):
         try:
             self.saved = self.ckfile.load()
         except CheckpointError as exc:
-            # A corrupted document is not silently replaced by an empty one: start like a first
-            # run but report it, and keep the bad file for inspection until the next good write.
-            log.error("ingest: %s; starting without checkpoints", exc)
+            # A corrupted document is moved aside (kept for inspection, never overwritten) and the
+            # sources start as on a first run; the problem is reported until a good write.
+            kept = self.ckfile.quarantine()
+            log.error("ingest: %s; starting without checkpoints (bad file kept as %s)", exc, kept)
             self._ckpt_error = str(exc)
             self.saved = {}
         names = {c.source for c in self.saved.values()}

@@ -100,3 +100,18 @@ async def test_missing_directory_is_a_problem_until_it_appears(tmp_path, harness
     await harness.wait_events(len(errs))
     harness.sink.assert_exactly_once(errs)
     assert not ing.problems()
+
+
+async def test_corrupted_checkpoint_file_is_kept_aside_and_reported(tmp_path, harness: Harness):
+    log = tmp_path / "app.log"
+    body, errs = records(0, 10)
+    log.write_text(body)
+    ck = tmp_path / "ck"
+    ck.mkdir()
+    (ck / "checkpoints.json").write_text('{"version": 1, "files": [{"key": ')  # torn by hand
+    ing = await harness.start(make_config(tmp_path, [str(log)]))
+    assert any("unreadable checkpoint file" in p for p in ing.problems())
+    assert (ck / "checkpoints.json.corrupt").read_text().startswith('{"version": 1')
+    await harness.wait_events(len(errs))
+    await wait_for(lambda: not ing.problems(), clock=harness.clock)  # the next good write clears it
+    assert json.loads((ck / "checkpoints.json").read_text())["files"]
