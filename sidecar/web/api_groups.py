@@ -20,6 +20,7 @@ from aiohttp import web
 
 from ..bus import GROUP_STATUS
 from ..clock import utc
+from ..errors.groups import clean_text
 from ..store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
 from .auth import require_token
 
@@ -82,12 +83,16 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
             return _error(400, f"unknown sort {sort!r} (expected one of {', '.join(SORTS)})")
         limit = _int_param(request, "limit", 50, 1, MAX_LIMIT)
         page = _int_param(request, "page", 1, 1, 1_000_000)
+        def text(name: str) -> str | None:
+            value = request.query.get(name)
+            return clean_text(value)[:500] if value else None
+
         rows, total = await sc.store.groups.list(
             status=statuses or None,
-            level=request.query.get("level") or None,
-            logger=request.query.get("logger") or None,
-            q=request.query.get("q") or None,
-            category=request.query.get("category") or None,
+            level=text("level"),
+            logger=text("logger"),
+            q=text("q"),
+            category=text("category"),
             sort=sort, limit=limit, offset=(page - 1) * limit,
         )
         return web.json_response({"items": [group_json(r) for r in rows], "total": total, "page": page,
@@ -140,7 +145,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
                     raw_notes = payload.get("notes")
                     if raw_notes is not None and not isinstance(raw_notes, str):
                         return _error(400, "notes must be a string")
-                    notes = raw_notes[:MAX_NOTES] if raw_notes is not None else None
+                    notes = clean_text(raw_notes[:MAX_NOTES]) if raw_notes is not None else None
             now = sc.clock.time()
             try:
                 row = await sc.store.groups.set_status(fingerprint, action, utc(now), notes)

@@ -115,6 +115,10 @@ async def test_status_changes_need_the_token_and_publish(sqlite_store, clock):
         assert resp.status == 400
         resp = await client.post(f"/api/groups/{fp}/resolve", headers=AUTH, json={"notes": 5})
         assert resp.status == 400
+        resp = await client.post(f"/api/groups/{fp}/mute", headers=AUTH, json={"notes": "nul \x00 here"})
+        assert resp.status == 200 and (await resp.json())["resolution_notes"] == "nul \ufffd here"
+        resp = await client.get("/api/groups", params={"q": "\x00"})
+        assert resp.status == 200
         # Resolved, then it happens again: regressed, visible through the API.
         await client.post(f"/api/groups/{fp}/resolve", headers=AUTH)
         await recorder.record([make_event("{'message': 'y', 'code': 'PGRST204'}", offset=999, logger="src.storage")])
