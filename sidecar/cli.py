@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fingerprint", help="print the fingerprint of each message read from stdin",
                        description="Read messages from stdin, one per line, and print one fingerprint per "
-                       "line, in order, as `run` computes it (no look-ahead).")
+                       "line, in order, as `run` computes it (no look-ahead). A line in the gateway's log "
+                       "format is read like ingest reads it (level and logger from the header).")
+    p.add_argument("--level", default="ERROR", help="level of lines without a log header (default ERROR)")
+    p.add_argument("--logger", default=None, help="logger of lines without a log header (default none)")
+    p.add_argument("--template", action="store_true", help="print `fingerprint<TAB>template` per line")
     _add_config(p)
 
     p = sub.add_parser("check", help="validate the config and rules files",
