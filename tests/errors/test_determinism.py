@@ -116,3 +116,18 @@ def test_sidecar_fingerprint_of_log_lines_matches_what_replay_reports(tmp_path):
     assert _run_cli(lines, "7") == replayed == [fingerprint_line(line) for line in lines]
     # The bare message is another input: its logger is unknown, so it is another fingerprint.
     assert fingerprint_line("kimi upload returned no file ID") != replayed[0]
+
+
+def test_stream_options_logger_level_and_template():
+    import io
+
+    from sidecar.errors.cli_fingerprint import stream
+
+    out = io.StringIO()
+    n = stream(io.BytesIO(b"boom 7\n2026-11-23 12:00:01 ERROR src.a: boom 8\n"), out, logger="src.a",
+               with_template=True)
+    first, second = out.getvalue().splitlines()
+    assert n == 2 and first == second == f"{fingerprint_message('boom 1', 'src.a')}\tboom <*>"
+    out = io.StringIO()
+    stream(io.BytesIO(b"boom 7\n"), out, level="WARNING")
+    assert out.getvalue().strip() == fingerprint_message("boom 7", None, "WARNING")
