@@ -182,8 +182,13 @@ def evaluate_gate(
                            f"baseline n={base_n} < min {gate.min_samples} samples", **known)
 
     cond = f"{must} {_fmt(threshold, proportion)}"
+    broken = f"{gate.op if role == 'trigger' else NEGATE[gate.op]} {_fmt(threshold, proportion)}"
     if gate.relative_to is not None:
-        cond += f" ({gate.threshold:g} x baseline {_fmt(base_value, proportion)})"
+        rel = f" ({gate.threshold:g} x baseline {_fmt(base_value, proportion)})"
+        cond += rel
+        broken += rel
+    if role == "gate":
+        broken += f", needs {must} {_fmt(threshold, proportion)}"
 
     if proportion and n is not None and measurement.successes is not None:
         x = int(measurement.successes)
@@ -223,7 +228,7 @@ def evaluate_gate(
                 plausible = not exact_beyond(x, n, threshold, must, gate.pass_confidence)
         where = f"{_fmt(value, True)} ({x}/{n}), {band}"
         if clear_fail:
-            return verdict("fail", f"{where}: clearly not {cond}", lower=lo, upper=hi, **known)
+            return verdict("fail", f"{where}: clearly {broken}", lower=lo, upper=hi, **known)
         if estimate_ok:
             return verdict("pass", f"{where}: {cond}", lower=lo, upper=hi, **known)
         if gate.pass_confidence > 0.5 and plausible:
@@ -249,8 +254,8 @@ def evaluate_gate(
         if _holds(bound, must, limit):
             return verdict("inconclusive", f"{shown}: misses {cond} within noise ({band})",
                            lower=lo, upper=hi, **known)
-        return verdict("fail", f"{shown}: clearly not {cond} ({band})", lower=lo, upper=hi, **known)
-    return verdict("fail", f"{shown}: not {cond}", **known)
+        return verdict("fail", f"{shown}: clearly {broken} ({band})", lower=lo, upper=hi, **known)
+    return verdict("fail", f"{shown}: {broken}", **known)
 
 
 def quantile_levels(q: float, n: int, confidence: float) -> tuple[float, float]:

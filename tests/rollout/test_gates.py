@@ -70,7 +70,7 @@ def test_clear_miss_fails_with_interval_wholly_below():
     v = evaluate_gate(gate(min_samples=100, confidence=0.999), prop(1900, 2000))  # 95% vs 99.5%
     assert v.verdict == "fail"
     assert v.upper is not None and v.upper < 0.995
-    assert "clearly not >= 99.50%" in v.reason and "(1900/2000)" in v.reason
+    assert "clearly < 99.50%, needs >= 99.50%" in v.reason and "(1900/2000)" in v.reason
 
 
 def test_wilson_method_is_selectable():
