@@ -43,6 +43,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
 from .conflict import StoreConflict
+from .sqltext import replace_placeholders
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +55,11 @@ PING_TIMEOUT = 2.0
 
 @lru_cache(maxsize=1024)
 def translate_sql(sql: str) -> str:
-    """`?` placeholders -> `%s`, `%` -> `%%`, leaving quoted text and identifiers alone for `?`.
+    """`?` placeholders -> `%s`, `%` -> `%%` (psycopg reads `%` everywhere, even in quoted text).
 
-    Quoted text still gets `%` doubled: psycopg's placeholder parser does not know SQL quoting.
+    `?` inside quoted text, quoted identifiers and comments is left alone (sqltext.py).
     """
-    out: list[str] = []
-    quote: str | None = None
-    for ch in sql:
-        if ch == "%":
-            out.append("%%")
-        elif quote is not None:
-            out.append(ch)
-            if ch == quote:
-                quote = None  # a doubled quote re-opens on the next char, which is still right
-        elif ch in ("'", '"'):
-            quote = ch
-            out.append(ch)
-        elif ch == "?":
-            out.append("%s")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return replace_placeholders(sql, lambda _: "%s", double_percent=True)
 
 
 def _to_pg(value: Any) -> Any:

@@ -57,6 +57,7 @@ from supabase import AsyncClient, AsyncClientOptions
 
 from .base import MigrationError, Params, Row, Store, StoreError, StoreUnavailable, migrate, migration_files
 from .conflict import StoreConflict
+from .sqltext import replace_placeholders
 from .supabase_schema import sidecar_tables
 
 log = logging.getLogger(__name__)
@@ -99,31 +100,20 @@ def _param_ref(index: int, value: Any) -> tuple[str, Any]:
 
 
 def bind(sql: str, params: Params) -> tuple[str, list[Any]]:
-    """Replace each `?` outside quotes with a typed reference into the JSON parameter array."""
-    out: list[str] = []
+    """Replace each `?` (outside quotes and comments) with a typed reference into the JSON array."""
     values: list[Any] = []
-    quote: str | None = None
-    index = 0
-    for ch in sql:
-        if quote is not None:
-            out.append(ch)
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-            out.append(ch)
-        elif ch == "?":
-            if index >= len(params):
-                raise StoreError(f"supabase: more placeholders than parameters in: {sql[:120]}")
-            ref, value = _param_ref(index, params[index])
-            out.append(ref)
-            values.append(value)
-            index += 1
-        else:
-            out.append(ch)
-    if index != len(params):
-        raise StoreError(f"supabase: {len(params)} parameters for {index} placeholders in: {sql[:120]}")
-    return "".join(out), values
+
+    def ref(index: int) -> str:
+        if index >= len(params):
+            raise StoreError(f"supabase: more placeholders than parameters in: {sql[:120]}")
+        text, value = _param_ref(index, params[index])
+        values.append(value)
+        return text
+
+    out = replace_placeholders(sql, ref)
+    if len(values) != len(params):
+        raise StoreError(f"supabase: {len(params)} parameters for {len(values)} placeholders in: {sql[:120]}")
+    return out, values
 
 
 def _statement(sql: str, params: Params, rows: bool) -> dict[str, Any]:

@@ -29,6 +29,16 @@ def test_translate_sql_placeholders_and_percent():
     )
     assert translate_sql("SELECT '?', \"we?ird\", ? FROM t") == "SELECT '?', \"we?ird\", %s FROM t"
     assert translate_sql("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', %s"
+    # comments: an apostrophe does not open a string, a `?` is not a placeholder
+    sql = "SELECT a, -- the group's count? 100%\n ? /* why? 'x */ FROM t WHERE b = ?"
+    assert translate_sql(sql) == "SELECT a, -- the group's count? 100%%\n %s /* why? 'x */ FROM t WHERE b = %s"
+
+
+def test_supabase_bind_respects_comments():
+    from sidecar.store.supabase import bind
+
+    text, values = bind("SELECT ? AS a -- isn't it?\n, ? AS b", (1, "x"))
+    assert text == "SELECT ($1->>0)::bigint AS a -- isn't it?\n, ($1->>1) AS b" and values == [1, "x"]
 
 
 async def test_all_migrations_applied_and_rerun_is_noop(store):
