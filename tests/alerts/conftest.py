@@ -24,6 +24,7 @@ from sidecar.clock import ManualClock
 from sidecar.config import AlertsConfig
 from sidecar.telemetry import Telemetry
 from tests.conftest import find_free_port
+from tests.helpers import wait_http_ok
 
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 
@@ -173,20 +174,8 @@ def alertmanager(tmp_path: Path) -> Iterator[AlertmanagerProc]:
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
     try:
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"alertmanager exited: {(tmp_path / 'alertmanager.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/-/ready", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("alertmanager did not become ready in 20 s")
-            time.sleep(0.05)
+        wait_http_ok(f"{url}/-/ready", proc, "alertmanager", log_path=tmp_path / "alertmanager.log")
         yield AlertmanagerProc(url=url, proc=proc)
     finally:
         proc.terminate()

@@ -8,12 +8,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from sidecar import __version__
+from tests.helpers import wait_http_ok
 
 SIDECAR = [sys.executable, "-m", "sidecar"]
 
@@ -34,17 +34,7 @@ def start_run(tmp_path: Path, port: int, *extra: str) -> subprocess.Popen:
 
 
 def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"sidecar exited early: {proc.stderr.read()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("sidecar did not become healthy")
+    wait_http_ok(f"http://127.0.0.1:{port}/healthz", proc, "sidecar run", timeout=timeout)
 
 
 def test_version(tmp_path):

@@ -9,11 +9,8 @@ import os
 import shutil
 import subprocess
 import threading
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -23,6 +20,7 @@ from prometheus_client.openmetrics.exposition import CONTENT_TYPE_LATEST as OM_C
 from prometheus_client.openmetrics.exposition import generate_latest as generate_openmetrics
 
 from tests.conftest import find_free_port
+from tests.helpers import wait_http_ok
 
 PROMETHEUS = os.environ.get("PROMETHEUS_BIN", "/usr/bin/prometheus")
 LATENCY_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120)  # the gateway's mcp_api_latency_seconds
@@ -208,20 +206,6 @@ class PrometheusServer:
     gateway: ThreadedGateway
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"prometheus exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/-/ready", timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"prometheus not ready after the deadline: {log_path.read_text()[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
     """A real Prometheus scraping a `ThreadedGateway` every second (module-scoped: started once)."""
@@ -247,7 +231,7 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusS
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, proc, log_path, time.monotonic() + 30)
+        wait_http_ok(f"{url}/-/ready", proc, "prometheus", timeout=30, log_path=log_path)
         yield PrometheusServer(url, gw)
     finally:
         proc.terminate()

@@ -1,0 +1,29 @@
+"""Helpers shared by test packages (fixtures live in conftest.py files)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+
+def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 20.0,
+                 log_path: Path | None = None) -> None:
+    """Poll `url` until it answers 200; fail early, with the process's log tail, if it exits."""
+
+    def tail() -> str:
+        return log_path.read_text(errors="replace")[-2000:] if log_path and log_path.exists() else ""
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited with {proc.returncode}: {tail()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not answer {url} within {timeout:g} s: {tail()}")
