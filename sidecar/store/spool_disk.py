@@ -9,6 +9,7 @@ the SpoolingSink calls it from a worker thread.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -42,6 +43,7 @@ class Spool:
         self._segments: dict[int, int] = {}  # segment number -> size in bytes
         self._read = Position(1, 0)
         self._write_fd: int | None = None
+        self._lock_fd: int | None = None
         self._write_seg = 0
         self.records = 0  # records not yet drained
 
@@ -50,6 +52,7 @@ class Spool:
     def open(self) -> None:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
+            self._lock()
             for path in self.dir.glob(f"{_SEGMENT_PREFIX}*{_SEGMENT_SUFFIX}"):
                 num = int(path.name[len(_SEGMENT_PREFIX):-len(_SEGMENT_SUFFIX)])
                 self._segments[num] = path.stat().st_size
@@ -205,10 +208,24 @@ class Spool:
             os.fsync(f.fileno())
         return path
 
+    def _lock(self) -> None:
+        """One process per spool directory: two appending to the same segments would corrupt them."""
+        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise SpoolError(f"spool {self.dir} is in use by another sidecar process (give each its own "
+                             "store.spool_dir)") from None
+        self._lock_fd = fd
+
     def close(self) -> None:
         if self._write_fd is not None:
             os.close(self._write_fd)
             self._write_fd = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = None
 
 
 def _parse(line: bytes) -> bytes | None:

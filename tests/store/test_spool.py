@@ -295,3 +295,19 @@ def test_a_failed_append_leaves_no_torn_record(tmp_path, monkeypatch):
         again.ack(item[1])
     assert lines == [1, 7]
     again.close()
+
+
+def test_one_process_per_spool_directory(tmp_path):
+    from sidecar.store.spool import SpoolError
+
+    first = Spool(tmp_path / "s", 1 << 20)
+    first.open()
+    try:
+        # flock locks belong to the open file description: a second open() conflicts like a second process
+        with pytest.raises(SpoolError, match="in use by another sidecar"):
+            Spool(tmp_path / "s", 1 << 20).open()
+    finally:
+        first.close()
+    again = Spool(tmp_path / "s", 1 << 20)
+    again.open()  # released on close
+    again.close()
