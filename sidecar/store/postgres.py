@@ -5,16 +5,17 @@ diagnoses and rollout state. The domain SQL is portable (`?` placeholders, ON CO
 RETURNING), so this module only translates placeholders and values and maps errors:
 
 - `?` becomes `%s`; a literal `%` becomes `%%` (psycopg reads `%` everywhere in a query that
-  has parameters). `?` inside quoted literals or identifiers is left alone.
+  has parameters). `?` inside quoted text, quoted identifiers or comments is left alone.
 - dicts/lists (and tuples, as on SQLite) are sent as `Jsonb`; rows come back as dicts.
 - TIMESTAMPTZ values are returned in UTC whatever the session time zone is (a loader, not a
   `SET TIME ZONE`: a session setting does not survive a transaction-mode pooler).
 - NUMERIC results (PostgreSQL's type for `SUM(bigint)`, `AVG(...)`) come back as int when
   integral, else float, which is what SQLite returns for the same query. Decimal would
   make portable code like `row["n"] + 1` behave differently per backend.
-- Connection failures (OperationalError and InterfaceError: refused, reset, admin shutdown,
-  pool timeout) raise `StoreUnavailable`; everything else the database rejects raises
-  `StoreError` with the server's message.
+- Connection failures and transient server states (refused, reset, pool timeout, admin
+  shutdown, disk full, too many connections) raise `StoreUnavailable`; lost write races
+  (serialization failure, deadlock) raise its subclass `StoreConflict`; everything else the
+  database rejects raises `StoreError` with the server's message.
 
 Supabase: both the direct connection string and the pooled one (Supavisor/pgbouncer in
 transaction mode) work. Prepared statements are disabled (`prepare_threshold=None`) because a
@@ -96,12 +97,23 @@ def _is_conflict(exc: BaseException) -> bool:
     return (getattr(exc, "sqlstate", None) or "").startswith("40")
 
 
+# Server errors that say "not now" rather than "never": connection exceptions (08), insufficient
+# resources (53: disk full, too many connections), operator intervention (57: admin shutdown,
+# starting up, statement timeout), system errors (58), lock not available (55P03). psycopg makes
+# other classes OperationalError too (54 program limit exceeded, most of 55): retrying those would
+# spool forever, so they are StoreError.
+_TRANSIENT_CLASSES = ("08", "53", "57", "58")
+
+
 def _is_unavailable(exc: BaseException) -> bool:
-    """Connection-level trouble (retry or spool) as opposed to a statement the server rejected."""
+    """Connection-level or transient trouble (retry or spool), as opposed to a rejected statement."""
     if _is_conflict(exc):
         # Serialization failures and deadlocks are transient too: the work should be retried.
         return True
-    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+    state = getattr(exc, "sqlstate", None)
+    if state is None:  # no answer from a server: refused, reset, pool timeout, closed connection
+        return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+    return state.startswith(_TRANSIENT_CLASSES) or state == "55P03"
 
 
 def _translate(exc: psycopg.Error) -> StoreError:

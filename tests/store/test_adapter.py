@@ -197,3 +197,13 @@ async def test_deadlock_is_a_store_conflict(pg_store):
     errors = [r for r in results if isinstance(r, BaseException)]
     assert len(errors) == 1 and isinstance(errors[0], StoreConflict) and isinstance(errors[0], StoreUnavailable)
     assert await db.fetchall("SELECT k, n FROM d ORDER BY k") == [{"k": "x", "n": 1}, {"k": "y", "n": 1}]
+
+
+async def test_program_limits_are_errors_not_outages(pg_store):
+    """psycopg calls 54xxx an OperationalError; retrying it forever would wedge the spool."""
+    from sidecar.store.base import StoreUnavailable
+
+    columns = ", ".join(f"c{i} INTEGER" for i in range(1601))  # PostgreSQL allows 1600 columns
+    with pytest.raises(StoreError, match="1600") as info:
+        await pg_store.db.execute(f"CREATE TABLE wide ({columns})")
+    assert not isinstance(info.value, StoreUnavailable)
