@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 RPC = "sidecar_exec"
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}$")
 # PostgREST passes these SQLSTATE classes through; they mean "try again later", not "bad SQL".
-_TRANSIENT_CODES = ("08", "40", "53", "57", "PGRST000", "PGRST001", "PGRST002", "PGRST003", "503", "502", "504",
+_TRANSIENT_CODES = ("08", "40", "53", "57", "58", "55P03", "PGRST000", "PGRST001", "PGRST002", "PGRST003", "503", "502", "504",
                     "520", "522", "523", "524")
 
 
