@@ -139,6 +139,9 @@ def _translate(exc: BaseException) -> StoreError:
             return StoreConflict(f"supabase: {text} ({code})")
         if code.startswith(_TRANSIENT_CODES):
             return StoreUnavailable(f"supabase: {text} ({code})")
+        if code == "PGRST202":  # the RPC function is not there: the migration was not applied
+            return StoreError(f"supabase: {text} ({code}); apply supabase/migrations/*_sidecar.sql to the project "
+                              "(supabase db push, or psql) and start again")
         return StoreError(f"supabase: {text} ({code})" + (f": {exc.details}" if exc.details else ""))
     if isinstance(exc, httpx.TransportError):
         return StoreUnavailable(f"supabase: {type(exc).__name__}: {exc}")
