@@ -53,19 +53,20 @@ async def test_killed_while_spooling_then_restarted_counts_every_line_once(tmp_p
                         "SELECT COALESCE(SUM(occurrence_count), 0) FROM error_investigations")).fetchone()
                     return int(row[0])
 
-            async def alive_and(predicate):
+            def alive_and(predicate):
+                """The condition, failing at once (with the sidecar's log) if the process died."""
                 async def check() -> bool:
                     if proc.poll() is not None:
                         raise AssertionError(f"sidecar exited {proc.returncode}: {log_tail(config)}")
                     return await predicate()
                 return check
 
-            async def counted(n: int):
+            def counted(n: int):
                 async def check() -> bool:
                     return await total() == n
-                return await alive_and(check)
+                return alive_and(check)
 
-            await wait_for(await counted(per_chunk), 60, "the first chunk counted")
+            await wait_for(counted(per_chunk), 60, "the first chunk counted")
 
             pg_cluster.stop()
             try:
@@ -77,7 +78,7 @@ async def test_killed_while_spooling_then_restarted_counts_every_line_once(tmp_p
                         body = await resp.json()
                     return any(p.startswith("spool: store unavailable") for p in body["problems"])
 
-                await wait_for(await alive_and(spooled), 60, "the second chunk spooled while PostgreSQL is down")
+                await wait_for(alive_and(spooled), 60, "the second chunk spooled while PostgreSQL is down")
                 assert any(spool_dir.glob("seg-*.spool"))
 
                 async def checkpoint_past_first_chunk() -> bool:
@@ -89,17 +90,17 @@ async def test_killed_while_spooling_then_restarted_counts_every_line_once(tmp_p
                         return False
                     return any(f["offset"] > first_chunk_bytes for f in doc["files"])
 
-                await wait_for(await alive_and(checkpoint_past_first_chunk), 30, "a checkpoint past spooled events")
+                await wait_for(alive_and(checkpoint_past_first_chunk), 30, "a checkpoint past spooled events")
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=10)
             finally:
                 pg_cluster.start()
 
         proc = start_sidecar(config)  # the spool from the killed run drains; ingest resumes
-        await wait_for(await counted(2 * per_chunk), 60, "both chunks counted after the restart")
+        await wait_for(counted(2 * per_chunk), 60, "both chunks counted after the restart")
         with log.open("a") as f:
             f.write(log_text(2))
-        await wait_for(await counted(3 * per_chunk), 60, "the third chunk counted")
+        await wait_for(counted(3 * per_chunk), 60, "the third chunk counted")
         await asyncio.sleep(1.0)  # nothing arrives twice later either
         assert await total() == 3 * per_chunk
         async with await psycopg.AsyncConnection.connect(pg_migrated_dsn, autocommit=True) as db:
