@@ -4,6 +4,12 @@ Generated, not hand-written, so the Supabase schema cannot drift from the one SQ
 PostgreSQL get: a test compares the committed file with `render_supabase_migration()`.
 Regenerate after changing a migration: `python -m sidecar.store.supabase_schema --write`.
 
+Nothing is deployed yet, so this is one file. Once a release has been applied to projects, the
+Supabase CLI will not re-run an edited file (it tracks migrations by file name): from then on,
+new sidecar migrations need a new file here, and a project that lags behind is brought up to
+date by the sidecar itself at start (`SupabaseDatabase.migrate`, when the service role may run
+the DDL) or says which file to apply.
+
 What the file adds beyond the tables (see sidecar/store/supabase.py for the design):
 - `sidecar_exec(statements, mode, pinned, expect)`: runs the adapter's parameterised
   statements. SECURITY INVOKER, so it runs with the caller's rights: it gives the service role
