@@ -185,7 +185,7 @@ async def facets(sidecar: Sidecar) -> dict[str, list[str]]:
     for column in ("logger", "category", "level"):
         rows = await db.fetchall(
             f"SELECT DISTINCT {column} AS value FROM error_investigations WHERE {column} IS NOT NULL "
-            f"ORDER BY {column} LIMIT 200"
+            "ORDER BY value LIMIT 200"
         )
         out[column] = [r["value"] for r in rows]
     _facets_cache[key] = (time.monotonic(), out)

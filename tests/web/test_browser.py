@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from sidecar.web.auth import ENABLE_HINT
@@ -136,6 +138,20 @@ async def test_resolve_from_detail_changes_status_in_list(start_sidecar, page):
     assert (await row.locator("td.status").inner_text()).strip() == "resolved"
     await w.goto("/errors?status=resolved")
     assert await w.page.locator("tr.group-row").count() == 1
+
+    # The rules diagnosis is shown; re-diagnose runs it again (POST-redirect-GET as well).
+    for _ in range(250):
+        if (await running.sidecar.store.groups.get(fp))["diagnosis_source"]:
+            break
+        await asyncio.sleep(0.02)
+    await w.goto(f"/errors/{fp}")
+    diagnosis = await w.page.locator("#diagnosis").inner_text()
+    assert "concurrency" in diagnosis and "ROOT CAUSE" in diagnosis.upper() and "rules" in diagnosis
+    assert await w.page.locator("#diagnosis ol.steps li").count() >= 1
+    await w.page.click("form[action$='/rediagnose'] button")
+    await w.page.wait_for_load_state()
+    assert "Diagnosed again" in await w.page.locator(".flash").inner_text()
+    assert len(await running.sidecar.store.diagnoses.history(fp)) >= 2
 
     # Reopen and mute work the same way; the repository agrees.
     await w.goto(f"/errors/{fp}")
