@@ -94,6 +94,7 @@ def llm_panel(sidecar: Sidecar) -> dict[str, Any]:
         "circuit_retry_in": llm.get("circuit_retry_in"),
         "budget": llm.get("calls_remaining_this_hour"),
         "tokens_left": llm.get("tokens_remaining_today"),
+        "budget_exhausted": bool(llm.get("budget_exhausted")),
         "calls_per_hour": sidecar.config.diagnosis.calls_per_hour,
         "last_error": llm.get("last_error"),
         "rules_count": rules.get("count"),

@@ -1,4 +1,4 @@
-"""The pages' own read queries are portable: the same pages against PostgreSQL 15."""
+"""Pages over plain HTTP (no browser): the same pages on PostgreSQL 15, and the LLM panel with Kimi."""
 
 from __future__ import annotations
 
@@ -32,3 +32,14 @@ async def test_pages_render_on_postgres(pg_migrated_dsn, start_sidecar):
             body = await resp.text()
         assert "&lt;script&gt;alert(" in body and "<script>alert" not in body
         assert 'value="src.providers.kimi"' in body  # the logger facet query ran on PostgreSQL
+
+
+async def test_overview_llm_panel_with_kimi_configured(start_sidecar):
+    # A Kimi key makes the diagnosis stage build its LLM client; nothing is diagnosed, so no call is made.
+    running = await start_sidecar(diagnosis={"api_key": "sk-test-not-a-secret-0000000000", "base_url": "http://127.0.0.1:9/v1",
+                                             "calls_per_hour": 40})
+    async with aiohttp.ClientSession(running.url) as http, http.get("/") as resp:
+        body = " ".join((await resp.text()).split())
+    assert "rules + Kimi" in body
+    assert 'class="badge circuit-closed">closed<' in body
+    assert "40 of 40 calls this hour" in body
