@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite runs for real (PostgreSQL 15, Prometheus,
+# Install the Debian packages the test suite runs for real (PostgreSQL 15, pgbouncer, Prometheus,
 # Alertmanager, Chromium), only when they are missing. Needs root or sudo.
 # The Dockerfile does not need these: they are test-only.
 set -euo pipefail
@@ -9,6 +9,8 @@ need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Supabase's pooled connection string goes through pgbouncer in transaction mode: tested for real.
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 # python3 -m venv needs ensurepip, which Debian ships separately.
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 

@@ -61,12 +61,13 @@ async def supabase_project(pg_cluster, supabase_template, free_port) -> AsyncIte
 @pytest.fixture
 def pgbouncer_dsn(pg_cluster, pg_dsn, free_port):
     """The test database through pgbouncer in transaction mode (Supabase's pooled connection string)."""
+    import os
     import shutil
 
     from .pgcluster import PgBouncer
 
-    if shutil.which("pgbouncer") is None and not __import__("os").path.exists("/usr/sbin/pgbouncer"):
-        pytest.skip("pgbouncer is not installed (apt-get install pgbouncer; scripts/system-deps.sh)")
+    if shutil.which("pgbouncer") is None and not os.path.exists("/usr/sbin/pgbouncer"):
+        pytest.fail("pgbouncer is not installed: run scripts/system-deps.sh (make test does)")
     bouncer = PgBouncer(pg_cluster, free_port)
     bouncer.start()
     try:
