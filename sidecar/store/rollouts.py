@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from .base import Database, Executor, Row
+from .conflict import StoreConflict
 
 STATE_COLUMNS = (
     "state", "stage_index", "percent", "started_at", "stage_started_at", "stage_elapsed",
@@ -140,7 +141,10 @@ class RolloutRepo:
                             (name, decision.incident, decision.key, call.hook, call.kind, decision.action,
                              call.max_attempts, call.payload, at, claimed_by, claimed_until, at, at),
                         )
-        except LostRace:
+        except (LostRace, StoreConflict):
+            # StoreConflict: a concurrent writer touched these rows (PostgreSQL deadlock or
+            # serialization failure, Supabase's optimistic commit). Nothing was written; like a
+            # lost race, the controller re-reads the state at its next evaluation.
             return False
         return True
 
