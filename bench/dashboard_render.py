@@ -43,17 +43,6 @@ TRACE = (
     "app.errors.Failure{i}Error: request {i} failed: semaphore expected 5, got 4\n"
 )
 
-# Sort keys with the repository's tie-breaker, so ORDER BY ... LIMIT/OFFSET walks an index instead
-# of sorting every row (not in the migrations yet: proposed to the errors stage).
-PROPOSED_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS idx_ei_last_hash ON error_investigations (last_occurrence_at DESC, error_hash)",
-    "CREATE INDEX IF NOT EXISTS idx_ei_count_hash ON error_investigations (occurrence_count DESC, error_hash)",
-    "CREATE INDEX IF NOT EXISTS idx_ei_first_hash ON error_investigations (created_at DESC, error_hash)",
-    "CREATE INDEX IF NOT EXISTS idx_ei_status_last_hash ON error_investigations "
-    "(status, last_occurrence_at DESC, error_hash)",
-)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -116,8 +105,6 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--groups", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--proposed-indexes", action="store_true",
-                        help="add the list indexes proposed for the errors migrations (see bench/RESULTS.md)")
     args = parser.parse_args()
     rng = random.Random(9)
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,10 +120,6 @@ async def main() -> None:
             t0 = time.perf_counter()
             fps = await seed(sidecar, args.groups, rng)
             print(f"seeded {args.groups:,} groups in {time.perf_counter() - t0:.1f} s")
-            if args.proposed_indexes:
-                for ddl in PROPOSED_INDEXES:
-                    await sidecar.store.db.execute(ddl)
-                print("with the proposed composite list indexes")
             detail = fps[len(fps) // 2]
             pages = {
                 "/healthz (baseline)": "/healthz",

@@ -304,9 +304,12 @@ class GroupRepo:
             params.append(category)
         if q:
             like = _like(q)
+            # Case-insensitive match: SQLite's LIKE already ignores ASCII case (and LOWER() folds
+            # only ASCII there too), so it skips LOWER() and halves the scan; PostgreSQL has ILIKE.
+            op = "ILIKE" if self.db.dialect == "postgres" else "LIKE"
             where.append(
-                "(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(error_message) LIKE ? ESCAPE '\\' "
-                "OR LOWER(COALESCE(error_type, '')) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(logger, '')) LIKE ? ESCAPE '\\' "
+                f"(title {op} ? ESCAPE '\\' OR error_message {op} ? ESCAPE '\\' "
+                f"OR COALESCE(error_type, '') {op} ? ESCAPE '\\' OR COALESCE(logger, '') {op} ? ESCAPE '\\' "
                 "OR error_hash = ?)"
             )
             params.extend([like, like, like, like, q])

@@ -244,6 +244,16 @@ CREATE INDEX IF NOT EXISTS idx_error_investigations_category ON error_investigat
 CREATE INDEX IF NOT EXISTS idx_error_occurrences_minute ON error_occurrences (minute);
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0010_errors_grouping', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
+-- 0011_errors_list_indexes
+CREATE INDEX IF NOT EXISTS idx_ei_last_hash ON error_investigations (last_occurrence_at DESC, error_hash);
+CREATE INDEX IF NOT EXISTS idx_ei_count_hash ON error_investigations (occurrence_count DESC, error_hash);
+CREATE INDEX IF NOT EXISTS idx_ei_first_hash ON error_investigations (created_at DESC, error_hash);
+CREATE INDEX IF NOT EXISTS idx_ei_status_last_hash ON error_investigations (status, last_occurrence_at DESC, error_hash);
+DROP INDEX IF EXISTS idx_error_investigations_count;
+DROP INDEX IF EXISTS idx_error_investigations_last;
+DROP INDEX IF EXISTS idx_error_investigations_status;
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0011_errors_list_indexes', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
 CREATE OR REPLACE FUNCTION public.sidecar_next_id(seq regclass) RETURNS bigint
