@@ -156,7 +156,9 @@ class GroupRecorder:
         if not events:
             return
         now = self.clock.time()
-        occurrences = [to_occurrence(e, self.grouping, now) for e in events]
+        # Each event counts in the minute ingest read it (see ErrorEvent.received_at), so a batch
+        # drained from the outage spool lands in the minutes it arrived, not all in this one.
+        occurrences = [to_occurrence(e, self.grouping, min(e.received_at or now, now)) for e in events]
         try:
             changes = await self.store.groups.record_batch(
                 occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now)

@@ -52,6 +52,10 @@ class ErrorEvent:
     chain: tuple[ExceptionInfo, ...] = ()  # every exception of the traceback, outermost cause first
     truncated: bool = False
     context: tuple[str, ...] = field(default=())  # a few lines before the record, for diagnosis prompts
+    # Wall-clock time the sidecar read the record. Groups count an event in this minute, not the
+    # minute it was stored: events held in the outage spool must not show up later as a burst.
+    # (The header's own timestamp has no zone in the gateway's format, so it cannot be trusted.)
+    received_at: float | None = None
     # Identity of the file (device:inode:head-hash). With `offset` it names the event uniquely and
     # stably across restarts: a consumer can use f"{file_key}:{offset}" as an idempotency key, since
     # after a crash between "sink accepted" and "checkpoint written" the batch is delivered again.

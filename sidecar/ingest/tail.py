@@ -318,6 +318,10 @@ class Ingest(FileSet):
 
     async def _deliver(self, f: Tracked, events: list[ErrorEvent], resume: tuple[int, int]) -> bool:
         """Hand events to the sink in batches; advance the checkpoint only past accepted ones."""
+        now = self.clock.time()
+        for event in events:
+            if event.received_at is None:  # a retried batch keeps the time it was first read
+                event.received_at = now
         size = max(1, self.config.ingest.queue_size)
         i = 0
         while i < len(events):

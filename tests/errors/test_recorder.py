@@ -153,3 +153,25 @@ async def test_held_back_updates_are_sent_when_the_interval_is_over(sqlite_store
         assert upd.kind == GROUP_UPDATED and upd.data["count"] == 5 and upd.data["added"] == 4
     finally:
         await rec.stop()
+
+
+async def test_events_count_in_the_minute_they_were_read_not_when_stored(sqlite_store, clock):
+    """A batch held in the outage spool for ten minutes lands in the minutes it arrived."""
+    rec, _bus, _telemetry = _recorder(sqlite_store, clock)
+    read_at = clock.time()
+    held = [dataclasses.replace(make_event("PGRST205: table not found", offset=o), received_at=read_at + o)
+            for o in (0, 61)]  # read in two different minutes
+    clock.advance(600)  # the store was down; the spool drains now
+    await rec.record(held)
+    fp = (await sqlite_store.groups.list())[0][0]["error_hash"]
+    first_minute = int(read_at // 60)
+    counts = dict(await sqlite_store.groups.minute_counts(fp, first_minute - 1, int(clock.time() // 60)))
+    assert counts == {first_minute: 1, int((read_at + 61) // 60): 1}
+    group = await sqlite_store.groups.get(fp)
+    assert group["last_occurrence_at"] == utc(read_at + 61)
+    # An event with no read time (built outside ingest) counts now; a read time in the future is capped.
+    await rec.record([make_event("PGRST205: table not found", offset=500)])
+    future = dataclasses.replace(make_event("PGRST205: table not found", offset=900), received_at=clock.time() + 3600)
+    await rec.record([future])
+    counts = dict(await sqlite_store.groups.minute_counts(fp, first_minute - 1, int(clock.time() // 60) + 120))
+    assert counts[int(clock.time() // 60)] == 2 and sum(counts.values()) == 4
