@@ -1,8 +1,9 @@
 """Cost controls for LLM calls: an hourly call budget and a daily token budget.
 
-Both are measured with the injected `Clock`, so tests move time instead of waiting. They are
-in-memory: a restart forgets the spend of the current hour, which errs on the side of a few more
-calls, never on losing work (the queue retries from the store).
+Both are measured with the injected `Clock`, so tests move time instead of waiting. They live in
+memory and are re-seeded at start from the store's record of LLM diagnoses (`restore`), so a
+restart (or a crash loop) does not hand out a fresh hour of calls. Attempts that produced no
+diagnosis are not in that record: after a restart the budget errs by those, never by more.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ class CallBudget:
         self._calls.append(self.clock.monotonic())
         return True
 
+    def restore(self, call_times: list[float]) -> None:
+        """Count calls made before this process started (wall-clock times, e.g. from the store)."""
+        offset = self.clock.time() - self.clock.monotonic()
+        past = sorted(t - offset for t in call_times)
+        self._calls = deque(sorted([*past, *self._calls]))
+        self._expire()
+
     def seconds_until_available(self) -> float:
         """How long until the next call is allowed (0 when one is allowed now)."""
         if self.remaining() > 0:
@@ -64,6 +72,11 @@ class TokenBudget:
         today = self._today()
         if today != self._day:
             self._day, self._used = today, 0
+
+    def restore(self, used_today: int) -> None:
+        """Count tokens spent today before this process started."""
+        self._roll()
+        self._used += max(0, used_today)
 
     @property
     def used(self) -> int:

@@ -97,12 +97,26 @@ class DiagnosisService:
     # --- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        if self.llm is not None:
+            await self._restore_budgets()
         self._sub = self.bus.subscribe({GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED}, maxsize=10_000)
         self._tasks.append(asyncio.create_task(self._consume(), name="diagnosis-events"))
         workers = self.llm.config.concurrency if self.llm is not None else 1
         for i in range(workers):
             self._tasks.append(asyncio.create_task(self._work(), name=f"diagnosis-worker-{i}"))
         self._tasks.append(asyncio.create_task(self._sweep(), name="diagnosis-sweeper"))
+
+    async def _restore_budgets(self) -> None:
+        """Re-seed the LLM budgets from the store, so a restart does not reset this hour's spend."""
+        assert self.llm is not None
+        now = self.clock.time()
+        try:
+            times, tokens = await self.store.diagnoses.llm_spend(utc(now - 3600), utc(now - now % 86400))
+        except StoreError as exc:
+            log.warning("could not read past LLM spend; budgets start empty", extra={"error": str(exc)})
+            return
+        self.llm.calls.restore([t.timestamp() for t in times])
+        self.llm.tokens.restore(tokens)
 
     async def stop(self) -> None:
         if self._sub is not None:

@@ -49,6 +49,23 @@ class DiagnosisRepo:
              d.confidence, d.to_json(), d.duration_ms, d.tokens.input, d.tokens.output, at),
         )
 
+    async def llm_spend(self, since: datetime, day_start: datetime) -> tuple[list[datetime], int]:
+        """LLM diagnoses made since `since` (their times), and tokens spent since `day_start`.
+
+        Used to re-seed the in-memory budgets at start; every replica's calls count, since they
+        share one API key's quota.
+        """
+        rows = await self.db.fetchall(
+            "SELECT created_at FROM diagnoses WHERE source <> 'rules' AND created_at >= ? ORDER BY created_at",
+            (since,),
+        )
+        tokens = await self.db.fetchone(
+            "SELECT COALESCE(SUM(COALESCE(tokens_in, 0) + COALESCE(tokens_out, 0)), 0) AS n FROM diagnoses "
+            "WHERE source <> 'rules' AND created_at >= ?",
+            (day_start,),
+        )
+        return [r["created_at"] for r in rows], int(tokens["n"]) if tokens else 0
+
     async def history(self, fingerprint: str, limit: int = 20) -> list[Row]:
         return await self.db.fetchall(
             "SELECT id, error_hash, cache_key, source, model, prompt_version, rule, category, severity, "

@@ -357,3 +357,30 @@ async def test_an_event_before_its_group_row_is_retried_later(sqlite_store, rclo
     assert diag is not None and diag.rule == "supabase-missing-column-pgrst204"
     assert (await sqlite_store.diagnoses.group(FP))["diagnosis_source"] == "rules"
     await svc.stop()
+
+
+async def test_a_restart_does_not_reset_the_llm_budgets(sqlite_store, clock, fake_llm):
+    """Two Kimi calls against a budget of 2/hour: a restarted service has none left until the hour ends."""
+    fake_llm.default = good()
+    cfg = llm_config(fake_llm.base_url, calls_per_hour=2)
+    fps = [f"{i:032x}" for i in (1, 2)]
+    bus = Bus()
+    svc = service(sqlite_store, clock, llm_cfg=cfg, bus=bus)
+    await svc.start()
+    for fp in fps:
+        await seed_group(sqlite_store, fp, PGRST)
+        bus.publish(GROUP_NEW, clock.time(), fingerprint=fp, count=1, level="ERROR")
+    for fp in fps:
+        await until(lambda fp=fp: _is(claim_state(sqlite_store, fp), "done"))
+    await svc.stop()
+    assert len(fake_llm.requests) == 2
+
+    restarted = service(sqlite_store, clock, llm_cfg=cfg, bus=Bus())
+    await restarted.start()
+    try:
+        assert restarted.llm.calls.remaining() == 0
+        assert restarted.llm.tokens.used > 0
+        clock.advance(3601)
+        assert restarted.llm.calls.remaining() == 2
+    finally:
+        await restarted.stop()
