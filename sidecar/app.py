@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -86,6 +87,8 @@ class Sidecar:
         self.telemetry = telemetry or Telemetry()
         self.bus = Bus()
         self._store: Store | None = None
+        # What ingest delivers error events to: the spool in front of the groups stage.
+        self.event_sink: Callable[[list[Any]], Awaitable[None]] | None = None
         self.components: list[Component] = []
         self._runner: web.AppRunner | None = None
         self.started_at: float | None = None

@@ -2,54 +2,30 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from .config import Config, ConfigError, load_config
-
-# Each check: "module:function" and what it is called with, taken from the config. A check raises
-# ConfigError with one problem line each; a stage not yet built has no loader and is skipped.
-# An argument of None (e.g. a rules file that is not configured or absent) skips the check.
-
-
-def _existing(path: str | None) -> str | None:
-    return path if path and Path(path).exists() else None
-
-
-RULE_CHECKS: tuple[tuple[str, Callable[[Config], Any]], ...] = (
-    ("sidecar.diagnose.rules:load_rules", lambda c: _existing(c.diagnosis.rules_file)),
-    # Inline routes and the rules file together: a route may name a receiver defined in the other.
-    ("sidecar.alerts.rules:build_rules", lambda c: c.alerts),
-)
-
-
-def _loader(spec: str) -> Callable[[str], Any] | None:
-    module_name, _, func = spec.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    return getattr(module, func, None)
+from .config import ConfigError, load_config
 
 
 def check_all(config_path: str | None) -> list[str]:
     """Every problem as `file: field.path: reason`; empty when all is valid."""
+    from .alerts.rules import build_rules
+    from .diagnose.rules import load_rules
+
     try:
         config = load_config(config_path)
     except ConfigError as exc:
         return [f"{exc.source}: {p}" for p in exc.problems]
+    checks = []
+    rules_file = config.diagnosis.rules_file
+    if rules_file and Path(rules_file).exists():
+        checks.append(lambda: load_rules(rules_file))
+    # Inline routes and the rules file together: a route may name a receiver defined in the other.
+    checks.append(lambda: build_rules(config.alerts))
     problems: list[str] = []
-    for spec, argument_of in RULE_CHECKS:
-        argument = argument_of(config)
-        loader = _loader(spec)
-        if argument is None or loader is None:
-            continue
+    for check in checks:
         try:
-            loader(argument)
+            check()
         except ConfigError as exc:
             problems.extend(f"{exc.source}: {p}" for p in exc.problems)
     return problems

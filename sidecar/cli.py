@@ -77,14 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
-    def handler(args: argparse.Namespace) -> int:
-        print(f"sidecar {name}: not yet implemented in this version", file=sys.stderr)
-        return EXIT_USAGE
-
-    return handler
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from .app import StartupError, run
     from .logsetup import setup_logging

@@ -6,7 +6,6 @@ this module only assembles them and serves the process-level endpoints.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -20,11 +19,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SIDECAR_KEY: web.AppKey[Sidecar] = web.AppKey("sidecar")
-
-# Route modules, in the order their routes are added. A module that doesn't exist yet (a stage
-# still being built) is skipped; an import error inside an existing module is a bug and raises.
-ROUTE_MODULES = ("api_groups", "api_diagnoses", "api_rollouts", "api_alerts", "pages")
-
 
 async def healthz(request: web.Request) -> web.Response:
     """Process alive: answers as long as the event loop runs."""
@@ -47,27 +41,12 @@ async def metrics(request: web.Request) -> web.Response:
     return resp
 
 
-async def placeholder_index(request: web.Request) -> web.Response:
-    return web.Response(
-        text="<!doctype html><title>gateway-sidecar</title><h1>gateway-sidecar</h1>"
-        '<p>API: <a href="/api/groups">/api/groups</a> · <a href="/metrics">/metrics</a> · '
-        '<a href="/readyz">/readyz</a></p>',
-        content_type="text/html",
-    )
-
-
 def stage_routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
-    routes: list[web.AbstractRouteDef] = []
-    for name in ROUTE_MODULES:
-        qualified = f"{__package__}.{name}"
-        try:
-            module = importlib.import_module(qualified)
-        except ModuleNotFoundError as exc:
-            if exc.name == qualified:
-                continue
-            raise
-        routes.extend(module.routes(sidecar))
-    return routes
+    """Each stage's JSON API, then the pages (imported here: they import SIDECAR_KEY from this module)."""
+    from . import api_alerts, api_diagnoses, api_groups, api_rollouts, pages
+
+    modules = (api_groups, api_diagnoses, api_rollouts, api_alerts, pages)
+    return [route for module in modules for route in module.routes(sidecar)]
 
 
 @web.middleware
@@ -91,8 +70,5 @@ def build_web_app(sidecar: Sidecar) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
-    routes = stage_routes(sidecar)
-    app.router.add_routes(routes)
-    if not any(getattr(r, "path", None) == "/" for r in routes):
-        app.router.add_get("/", placeholder_index)
+    app.router.add_routes(stage_routes(sidecar))
     return app
