@@ -246,15 +246,13 @@ class Gateway:
     async def h_get_flags(self, request: web.Request) -> web.Response:
         return web.json_response({"ASYNC_UPLOAD_ROLLOUT": self.rollout_percent, "history": self.flag_history})
 
-    async def run(self, port: int, ready_file: Path | None = None) -> None:
+    async def run(self, port: int) -> None:
         runner = web.AppRunner(self.app(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", port)
         await site.start()
         self.started = asyncio.get_running_loop().time()
         self.log("src.daemon.ws_server").info("Starting 5 servers concurrently")
-        if ready_file is not None:
-            await asyncio.to_thread(ready_file.write_text, str(port))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -292,11 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regress-after", type=float, default=8.0,
                         help="scenario seconds at --regress-percent before the canary starts failing")
     parser.add_argument("--regress-percent", type=float, default=10.0)
-    parser.add_argument("--ready-file", type=Path, default=None)
     args = parser.parse_args(argv)
     gateway = Gateway(args.dir, speed=args.speed, rps=args.rps, regress_after=args.regress_after,
                       regress_percent=args.regress_percent)
-    asyncio.run(gateway.run(args.port, args.ready_file))
+    asyncio.run(gateway.run(args.port))
     return 0
 
 
