@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from ..bus import DIAGNOSIS_READY, Bus, BusEvent, Subscription
+from ..bus import Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
 from ..store.base import Store, StoreError
@@ -164,30 +164,9 @@ class Alerts:
         while True:
             event = await self._sub.get()
             try:
-                self.handle(await self._enrich(event))
+                self.handle(event)
             except Exception:
                 log.exception("alerts: could not handle %s event", event.kind)
-
-    async def _enrich(self, event: BusEvent) -> BusEvent:
-        """Fill a diagnosis notice from the stored diagnosis when the event is thin (the diagnosis
-        stage publishes the headline; the root cause and fix live in the group's row)."""
-        data = event.data if isinstance(event.data, dict) else {}
-        if event.kind != DIAGNOSIS_READY or not data.get("fingerprint"):
-            return event
-        if all(data.get(k) for k in ("root_cause", "suggested_fix", "logger")):
-            return event
-        try:
-            row = await self.store.diagnoses.group(str(data["fingerprint"]))
-        except (StoreError, AttributeError, ImportError) as exc:
-            log.debug("alerts: no stored diagnosis for %s: %s", data.get("fingerprint"), exc)
-            return event
-        if not row:
-            return event
-        found = row.get("investigation_result") if isinstance(row.get("investigation_result"), dict) else {}
-        extra = {"root_cause": found.get("root_cause"), "suggested_fix": found.get("suggested_fix"),
-                 "logger": row.get("logger"), "title": row.get("title")}
-        merged = {**{k: v for k, v in extra.items() if v}, **{k: v for k, v in data.items() if v is not None}}
-        return BusEvent(kind=event.kind, at=event.at, data=merged)
 
     def handle(self, event: BusEvent) -> None:
         """Apply one bus event (synchronous: no other task sees a half-applied event)."""

@@ -13,8 +13,8 @@ Fields read, per event kind (anything else in `data` is ignored):
 - `diagnosis.ready` (diagnosis stage): `fingerprint`, `summary`, `root_cause`, `suggested_fix`
   (text or a list of steps), `severity`, `category`, `confidence` (0..1), `source`, `title`,
   `logger`. A one-shot notice `diagnosis:<fingerprint>` linking to `{public_url}/errors/<fingerprint>`.
-  When the event lacks `root_cause`/`suggested_fix`/`logger`, the component fills them from the
-  group's stored diagnosis (`store.diagnoses.group`) before mapping.
+  The diagnosis stage publishes the whole diagnosis (root cause, fix, the group's logger), so
+  nothing is read back from the store.
 - `diagnosis.llm_paused` (diagnosis stage): `reason`, `model`, `retry_in`, `quota`. A one-shot
   notice; critical when the quota is exhausted (a human must top up).
 - `rollout.gate_failed`: `rollout` (or `name`), `percent`/`stage`, `gate` (else `reasons[0].gate`),

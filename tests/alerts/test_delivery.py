@@ -301,20 +301,15 @@ async def test_connection_refused_is_retried_and_the_url_stays_secret(harness: H
     assert harness.telemetry.alert_deliveries.labels(channel="slack", outcome="retry")._value.get() == 1
 
 
-async def test_thin_diagnosis_event_is_filled_from_the_stored_diagnosis(harness: Harness, chat: FakeChat) -> None:
-    from sidecar.clock import utc
-
-    now = utc(harness.clock.time())
-    await harness.store.db.execute(
-        "INSERT INTO error_investigations (id, error_hash, error_message, created_at, last_occurrence_at, "
-        "updated_at, investigation_result, logger, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ("id-1", "fpd", "boom", now, now, now,
-         {"summary": "Kimi balance exhausted", "root_cause": f"quota gone for key {SECRET}",
-          "suggested_fix": ["top up the Moonshot balance", "fail over to GLM"]}, "ws_daemon", "RateLimitError"))
+async def test_diagnosis_event_carries_root_cause_fix_and_logger(harness: Harness, chat: FakeChat) -> None:
+    # The event as the diagnosis stage publishes it (sidecar.diagnose.runner): the whole diagnosis
+    # and the group's logger, so the alert needs nothing from the store.
     config = alerts_config(chat, routes=[only(chat, "hook", group_wait=0, match={"logger": "ws_daemon"})])
     alerts = await harness.start(config)
     await harness.publish(alerts, "diagnosis.ready", fingerprint="fpd", summary="Kimi balance exhausted",
-                          severity="high", category="provider_quota", confidence=0.93, source="rules")
+                          severity="high", category="provider_quota", confidence=0.93, source="rules",
+                          root_cause=f"quota gone for key {SECRET}", logger="ws_daemon",
+                          suggested_fix=["top up the Moonshot balance", "fail over to GLM"])
     await chat.wait_for("/hook", 1)
     (alert,) = chat.at("/hook")[0].json["alerts"]
     assert alert["labels"]["logger"] == "ws_daemon"  # routed by the group's logger
