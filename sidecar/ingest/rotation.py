@@ -34,6 +34,28 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
+
+
+def _siblings(path: str) -> list[tuple[str, os.stat_result]]:
+    """(path, stat) of the files named `path` + suffix (`app.log.1`, `app.log-2026...`), sorted by name.
+
+    Where rotated generations of `path` go; names that vanish while listed are skipped.
+    """
+    d, base = os.path.split(path)
+    try:
+        names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
+    except OSError:
+        return []
+    out = []
+    for n in names:
+        p = os.path.join(d, n)
+        try:
+            out.append((p, os.stat(p)))
+        except OSError:
+            continue
+    return out
+
 
 class FileSet:
     """Discovery, identity and rotation handling over the tailer's state (see module docstring)."""
@@ -240,17 +262,7 @@ class FileSet:
             src = next((s for s in self.sources if s.name == cp.source), None)
             if src is None or (cp.dev, cp.ino) in self.by_ident:
                 continue
-            d, base = os.path.split(cp.path)
-            try:
-                names = [n for n in os.listdir(d or ".") if n.startswith(base) and n != base]
-            except OSError:
-                continue
-            for n in sorted(names):
-                p = os.path.join(d, n)
-                try:
-                    st = os.stat(p)
-                except OSError:
-                    continue
+            for p, st in _siblings(cp.path):
                 if (st.st_dev, st.st_ino) != (cp.dev, cp.ino) or st.st_size <= cp.offset:
                     continue
                 try:
@@ -287,18 +299,9 @@ class FileSet:
         and were modified since this process started can only be such generations: read them from
         the start. Compressed archives are skipped (not text).
         """
-        d, base = os.path.split(path)
-        try:
-            names = [n for n in os.listdir(d or ".") if n.startswith(base) and n != base
-                     and not n.endswith((".gz", ".bz2", ".xz", ".zst", ".zip"))]
-        except OSError:
-            return
         known = {(c.dev, c.ino) for c in self.saved.values()}
-        for n in sorted(names):
-            p = os.path.join(d, n)
-            try:
-                st = os.stat(p)
-            except OSError:
+        for p, st in _siblings(path):
+            if p.endswith(_COMPRESSED):
                 continue
             ident = (st.st_dev, st.st_ino)
             if ident in self.by_ident or ident in known or st.st_mtime < self._started_wall:
@@ -363,18 +366,14 @@ class FileSet:
         """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate)."""
         if f.path is None:
             return None
-        d, base = os.path.split(f.path)
-        try:
-            names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
-        except OSError:
-            return None
-        for n in names:
-            p = os.path.join(d, n)
+        for p, st in _siblings(f.path):
+            if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
+                continue
             try:
                 fd = os.open(p, os.O_RDONLY)
             except OSError:
                 continue
-            st = os.fstat(fd)
+            st = os.fstat(fd)  # the file opened (the name may have moved on since the listing)
             if st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and head_matches(
                     fd, st.st_size, f.head_len, f.head_hash):
                 return p, fd, st.st_size, st
