@@ -34,6 +34,14 @@ def expand(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
     return sorted(out)
 
 
+def matches(path: str, paths: Iterable[str], exclude: Iterable[str] = ()) -> bool:
+    """Whether a source with these globs covers `path` (absolute comparison, excludes win)."""
+    ap = os.path.abspath(path)
+    if not any(fnmatch.fnmatch(ap, os.path.abspath(os.path.expanduser(g))) for g in paths):
+        return False
+    return not any(fnmatch.fnmatch(ap, x) or fnmatch.fnmatch(os.path.basename(ap), x) for x in exclude)
+
+
 def base_dir(pattern: str) -> str:
     """The longest leading directory of a glob without wildcards (what to watch)."""
     parts = os.path.expanduser(pattern).split(os.sep)

@@ -12,7 +12,7 @@ source's format and limits are used, so replay sees the file exactly as `run` wo
 from __future__ import annotations
 
 import argparse
-import fnmatch
+import dataclasses
 import json
 import logging
 import os
@@ -20,6 +20,7 @@ import sys
 from collections import Counter
 from typing import Any, TextIO
 
+from .discovery import matches
 from .parser import FileParser, ParserOptions
 from .record import ErrorEvent
 from .tail import parser_options, source_name
@@ -49,15 +50,11 @@ def _fingerprinter(config: Any) -> tuple[Any, str]:
 
 
 def _options_for(path: str, fmt: str, config: Any) -> tuple[str, ParserOptions]:
-    ap = os.path.abspath(path)
+    """The name and parser options of the source `run` would read `path` with (the first that covers it)."""
     for src in getattr(config, "sources", None) or []:
-        for g in src.paths:
-            if fnmatch.fnmatch(ap, os.path.abspath(os.path.expanduser(g))):
-                opts = parser_options(src)
-                if fmt != "auto":
-                    opts = ParserOptions(format=fmt, pattern=opts.pattern, max_line_bytes=opts.max_line_bytes,
-                                         limits=opts.limits)
-                return source_name(src), opts
+        if matches(path, src.paths, src.exclude):
+            opts = parser_options(src)
+            return source_name(src), opts if fmt == "auto" else dataclasses.replace(opts, format=fmt)
     return "replay", ParserOptions(format=fmt)
 
 

@@ -18,13 +18,12 @@ Rotation cases, and how each is recognised:
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import logging
 import os
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint, file_key, head_identity, head_matches
-from .discovery import base_dir, expand
+from .discovery import base_dir, expand, matches
 from .parser import FileParser
 from .record import ErrorEvent
 from .tracked import READ_CHUNK, ROTATE_WAIT, SourceState, Tracked
@@ -86,14 +85,7 @@ class FileSet:
         raise NotImplementedError
 
     def _wanted(self, path: str) -> bool:
-        return any(self._matches(src, path) for src in self.sources)
-
-    @staticmethod
-    def _matches(src: SourceState, path: str) -> bool:
-        ap = os.path.abspath(path)
-        if not any(fnmatch.fnmatch(ap, os.path.abspath(os.path.expanduser(g))) for g in src.cfg.paths):
-            return False
-        return not any(fnmatch.fnmatch(ap, x) or fnmatch.fnmatch(os.path.basename(ap), x) for x in src.cfg.exclude)
+        return any(matches(path, src.cfg.paths, src.cfg.exclude) for src in self.sources)
 
     @staticmethod
     def _same_file(path: str, f: Tracked) -> bool:
