@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..clock import utc
@@ -64,10 +64,8 @@ class GroupView:
     regressions: int
     summary: str | None
     diagnosis_source: str | None
-    model: str | None
     diagnosis: dict[str, Any] | None
     spark: v.Sparkline | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def group_view(row: dict[str, Any]) -> GroupView:
@@ -89,7 +87,6 @@ def group_view(row: dict[str, Any]) -> GroupView:
         regressions=int(row.get("regression_count") or 0),
         summary=(diagnosis or {}).get("summary"),
         diagnosis_source=row.get("diagnosis_source") or (diagnosis or {}).get("source"),
-        model=row.get("model_used") or (diagnosis or {}).get("model"),
         diagnosis=diagnosis,
     )
 
@@ -128,22 +125,15 @@ async def list_groups(
         status=flt.statuses(), level=flt.level or None, logger=flt.logger or None, q=flt.q or None,
         category=flt.category or None, sort=flt.sort, limit=per_page, offset=(page - 1) * per_page,
     )
-    views = [group_view(r) for r in rows]
-    if views:
-        marks = ", ".join("?" for _ in views)
-        diag = await _db(sidecar).fetchall(
-            f"SELECT error_hash, investigation_result FROM error_investigations WHERE error_hash IN ({marks})",
-            [g.fingerprint for g in views],
-        )
-        by_fp = {r["error_hash"]: r["investigation_result"] for r in diag}
-        for g in views:
-            result = by_fp.get(g.fingerprint)
-            if isinstance(result, dict):
-                g.diagnosis = result
-                g.summary = result.get("summary")
-                g.severity = g.severity or result.get("severity")
-                g.category = g.category or result.get("category")
-    return views, total
+    if not rows:
+        return [], total
+    marks = ", ".join("?" for _ in rows)
+    diag = await _db(sidecar).fetchall(
+        f"SELECT error_hash, investigation_result FROM error_investigations WHERE error_hash IN ({marks})",
+        [r["error_hash"] for r in rows],
+    )
+    by_fp = {r["error_hash"]: r["investigation_result"] for r in diag}
+    return [group_view({**r, "investigation_result": by_fp.get(r["error_hash"])}) for r in rows], total
 
 
 async def sparklines(
