@@ -67,16 +67,11 @@ class BlockMerger:
         raw = "\n".join(self.parts)
         lines = raw.split("\n")
         tb = parse_traceback_text("\n".join(lines[1:]))
-        final = tb.final if tb else None
         error = next((ln.split("Error:", 1)[1].strip() for ln in lines if ": Error:" in ln or ln.startswith("Error:")),
                      "")
-        merged = dataclasses.replace(
-            b, raw=raw, message=f"{START} {error}".strip(),
-            exception_type=final.type if final else b.exception_type,
-            exception_message=final.message if final else b.exception_message,
-            frames=final.frames if final else (tb.frames if tb else b.frames),
-            chain=tb.chain if tb else b.chain,
-        )
+        # The block's traceback includes the opening record's own, so it replaces its exception fields.
+        merged = dataclasses.replace(b, raw=raw, message=f"{START} {error}".strip(),
+                                     **(tb.event_fields() if tb else {}))
         out = [merged, *self.held]
         self.held = []
         self.parts = []

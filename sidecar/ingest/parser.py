@@ -245,7 +245,6 @@ class FileParser:
         hdr = self.dialect.parse_header(first) if r.header else None
         body = rest if hdr is not None else text
         tb = parse_traceback_text(body) if "Traceback (most recent call last):" in body else None
-        final = tb.final if tb else None
         if hdr is not None:
             if not is_error_level(hdr.level) and tb is None:
                 return None
@@ -254,6 +253,7 @@ class FileParser:
             if tb is None:
                 return None
             level, logger, ts = "ERROR", None, None
+            final = tb.final
             if final is None:
                 message = first.strip()
             else:
@@ -262,8 +262,6 @@ class FileParser:
         return ErrorEvent(
             source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
             timestamp=ts, level=level, logger=logger, message=message, raw=text,
-            exception_type=final.type if final else None, exception_message=final.message if final else None,
-            frames=final.frames if final else (tb.frames if tb else ()), chain=tb.chain if tb else (),
-            truncated=r.truncated,
-            context=context, file_key=self.file_key,
+            truncated=r.truncated, context=context, file_key=self.file_key,
+            **(tb.event_fields() if tb else {}),
         )

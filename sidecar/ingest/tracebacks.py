@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .record import ExceptionInfo, Frame
 
@@ -45,6 +46,14 @@ class Traceback:
     @property
     def final(self) -> ExceptionInfo | None:
         return self.chain[-1] if self.chain else None
+
+    def event_fields(self) -> dict[str, Any]:
+        """The exception fields of an `ErrorEvent` (a cut traceback without its exception line keeps its frames)."""
+        final = self.final
+        if final is None:
+            return {"exception_type": None, "exception_message": None, "frames": self.frames, "chain": self.chain}
+        return {"exception_type": final.type, "exception_message": final.message, "frames": final.frames,
+                "chain": self.chain}
 
 
 def _split_prefix(line: str) -> tuple[int, str]:
