@@ -193,12 +193,9 @@ async def samples(sidecar: Sidecar, fingerprint: str, limit: int = 20) -> list[d
     return await sidecar.store.groups.samples(fingerprint, limit)
 
 
-async def occurrences(sidecar: Sidecar, fingerprint: str, now: float, minutes: int, buckets: int) -> list[int]:
-    per_minute = await sidecar.store.groups.series(fingerprint, utc(now), minutes)
-    end = v.minute_of(now)
-    return v.bucket_counts(
-        ((end - minutes + 1 + i, n) for i, n in enumerate(per_minute) if n), end, minutes, buckets
-    )
+async def occurrences(sidecar: Sidecar, fingerprint: str, now: float, minutes: int) -> list[int]:
+    """Dense per-minute counts of one group for the last `minutes` minutes, oldest first."""
+    return await sidecar.store.groups.series(fingerprint, utc(now), minutes)
 
 
 async def diagnosis_history(sidecar: Sidecar, fingerprint: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -127,8 +127,9 @@ async def error_detail(request: web.Request) -> web.Response:
         samples = [{"seen_at": g.last_seen, "file": ctx.get("file"), "line": ctx.get("line"),
                     "source": ctx.get("source"), "level": g.level, "logger": g.logger,
                     "message": g.message, "trace": v.traceback_lines(raw, in_app)}]
-    hourly = await data.occurrences(sidecar, fingerprint, now, 24 * 60, 48)
-    recent = await data.occurrences(sidecar, fingerprint, now, 60, 60)
+    # One read of the day's per-minute counts serves both charts: 30-min buckets, and the last hour as is.
+    day = await data.occurrences(sidecar, fingerprint, now, 24 * 60)
+    day_buckets = v.bucket_counts(enumerate(day), len(day) - 1, len(day), 48)
     history = await data.diagnosis_history(sidecar, fingerprint)
     loggers = await sidecar.store.groups.loggers(fingerprint)
     return render(
@@ -137,8 +138,8 @@ async def error_detail(request: web.Request) -> web.Response:
         g=g,
         row=row,
         samples=samples,
-        spark_day=v.sparkline(hourly, width=600, height=60),
-        spark_hour=v.sparkline(recent, width=600, height=60),
+        spark_day=v.sparkline(day_buckets, width=600, height=60),
+        spark_hour=v.sparkline(day[-60:], width=600, height=60),
         history=history,
         loggers=loggers,
         diagnosis=g.diagnosis,
