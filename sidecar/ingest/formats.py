@@ -153,7 +153,6 @@ _F1 = re.compile(
 _F2 = re.compile(rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}))? - (?P<logger>\S+) - (?P<level>{_LEVELS}) - (?P<message>.*)")
 _F3 = re.compile(rf"(?P<level>{_LEVELS}):(?P<logger>[^\s:]*):(?P<message>.*)")
 _ANCHOR_WORDS = (b"ERROR", b"CRITICAL", b"FATAL", b"Traceback (most recent call last):")
-TRACEBACK_START = re.compile(rf"^(?:{_TB}|{_EG})", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +281,6 @@ class TextDialect:
 
 # --- detection --------------------------------------------------------------------------------------
 
-FORMATS = ("text", "json", "docker")
 _DETECT_LINES = 8
 
 

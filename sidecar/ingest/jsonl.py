@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from .formats import is_error_level, normalize_level, timestamp_from_value
-from .multiline import Limits, Piece, clip
+from .multiline import TAIL_BYTES, Limits, Piece, clip
 from .record import ExceptionInfo, Frame
 from .tracebacks import Traceback, parse_traceback_text
 
@@ -175,7 +175,7 @@ class JsonScanner:
                 off, end = p.off + (s - p.vstart), p.off + (e - p.vstart)
             else:
                 off, end, line = p.off, p.end, p.line
-            text, truncated = clip(line_bytes, line_bytes[-8192:], len(line_bytes), self.limits)
+            text, truncated = clip(line_bytes, line_bytes[-TAIL_BYTES:], len(line_bytes), self.limits)
             truncated = truncated or not p.exact  # an inexact piece is a line cut by the line limit
             level, logger, message, ts, tb = got
             out.append(JsonRecord(off, end, line, text.decode("utf-8", "replace").rstrip("\r\n"),

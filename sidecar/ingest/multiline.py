@@ -20,7 +20,7 @@ event is marked `truncated`. Limits never split a record: its offsets always cov
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .formats import TextDialect
 
@@ -69,7 +69,6 @@ class _Big:
     tail: bytes
     nbytes: int
     context: bytes = b""
-    extra: list[int] = field(default_factory=list)
 
 
 def clip(head: bytes, tail: bytes, total: int, limits: Limits) -> tuple[bytes, bool]:

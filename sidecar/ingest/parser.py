@@ -24,10 +24,6 @@ TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
 _DETECT_MAX = 64 * 1024
 
 
-class IngestError(Exception):
-    """Base class of ingest failures."""
-
-
 @dataclass(frozen=True, slots=True)
 class ParserOptions:
     format: str = "auto"  # auto | text | json | docker
@@ -55,10 +51,10 @@ class FileParser:
         self.discarding = 0  # >0 while dropping the rest of an over-long line (bytes dropped so far)
         self.format: str | None = None if options.format == "auto" else options.format
         self.scanner: TextScanner | JsonScanner | DockerScanner | None = None
-        self.held = bytearray()  # complete lines waiting for format detection
-        self.held_off = offset
-        self.held_line = line
-        self.held_end_line = line
+        # Complete lines waiting for format detection, their pieces and the (offset, line) after them.
+        self.held = bytearray()
+        self.held_pieces: list[Piece] = []
+        self.held_end = (offset, line)
         # counters (the tailer turns them into telemetry)
         self.lines = 0
         self.truncated_lines = 0
@@ -109,7 +105,7 @@ class FileParser:
         if block is not None:
             cands.append(block)
         if self.held:
-            cands.append((self.held_off, self.held_line))
+            cands.append((self.held_pieces[0].off, self.held_pieces[0].line))
         if self.scanner is not None:
             cands.append(self.scanner.resume())
         return min(cands)
@@ -192,14 +188,11 @@ class FileParser:
 
     def _lines(self, data: bytes, pieces: list[Piece], end_off: int, end_line: int, out: list[ErrorEvent]) -> None:
         if self.scanner is None:
-            if not self.held:
-                self.held_off, self.held_line = pieces[0].off, pieces[0].line
+            shift = len(self.held)
             self.held += data
-            self._held_pieces = getattr(self, "_held_pieces", [])
-            shift = len(self.held) - len(data)
             for p in pieces:
-                self._held_pieces.append(Piece(p.vstart + shift, p.vend + shift, p.off, p.line, p.end, p.exact))
-            self._held_end = (end_off, end_line)
+                self.held_pieces.append(Piece(p.vstart + shift, p.vend + shift, p.off, p.line, p.end, p.exact))
+            self.held_end = (end_off, end_line)
             self._decide(force=False, out=out)
             return
         self._build(self.scanner.feed(data, pieces, end_off, end_line), out)
@@ -210,10 +203,10 @@ class FileParser:
             return
         self.format = fmt or "text"
         self.scanner = self._make_scanner(self.format)
-        data, pieces = bytes(self.held), self._held_pieces
+        data, pieces = bytes(self.held), self.held_pieces
         self.held = bytearray()
-        self._held_pieces = []
-        end_off, end_line = self._held_end
+        self.held_pieces = []
+        end_off, end_line = self.held_end
         self._build(self.scanner.feed(data, pieces, end_off, end_line), out)
 
     # -- events ---------------------------------------------------------------------------------

@@ -241,7 +241,6 @@ class Ingest(FileSet):
             sleeper.cancel()
             waiter.cancel()
 
-    # -- discovery ------------------------------------------------------------------------------
     # -- reading --------------------------------------------------------------------------------
     async def _service(self, f: Tracked) -> bool:
         """Deliver pending events, then read what the file holds (within budget). True if progress."""
