@@ -43,7 +43,7 @@ from psycopg.types.numeric import NumericLoader
 from psycopg_pool import AsyncConnectionPool
 
 from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
-from .conflict import StoreConflict
+from .conflict import StoreConflict, sqlstate_error
 from .sqltext import replace_placeholders
 
 log = logging.getLogger(__name__)
@@ -92,37 +92,14 @@ class _PortableNumericLoader(NumericLoader):
         return value
 
 
-def _is_conflict(exc: BaseException) -> bool:
-    """SQLSTATE class 40 (serialization failure 40001, deadlock 40P01): lost a race, not an outage."""
-    return (getattr(exc, "sqlstate", None) or "").startswith("40")
-
-
-# Server errors that say "not now" rather than "never": connection exceptions (08), insufficient
-# resources (53: disk full, too many connections), operator intervention (57: admin shutdown,
-# starting up, statement timeout), system errors (58), lock not available (55P03). psycopg makes
-# other classes OperationalError too (54 program limit exceeded, most of 55): retrying those would
-# spool forever, so they are StoreError.
-_TRANSIENT_CLASSES = ("08", "53", "57", "58")
-
-
-def _is_unavailable(exc: BaseException) -> bool:
-    """Connection-level or transient trouble (retry or spool), as opposed to a rejected statement."""
-    if _is_conflict(exc):
-        # Serialization failures and deadlocks are transient too: the work should be retried.
-        return True
-    state = getattr(exc, "sqlstate", None)
-    if state is None:  # no answer from a server: refused, reset, pool timeout, closed connection
-        return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
-    return state.startswith(_TRANSIENT_CLASSES) or state == "55P03"
-
-
 def _translate(exc: psycopg.Error) -> StoreError:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if _is_conflict(exc):
-        return StoreConflict(f"postgres: {text}")
-    if _is_unavailable(exc):
-        return StoreUnavailable(f"postgres: {text}")
-    return StoreError(f"postgres: {text}")
+    """The store exception for a psycopg error (classes shared with Supabase: conflict.py)."""
+    state = exc.sqlstate
+    if state is None:  # no answer from a server: refused, reset, pool timeout, closed connection
+        cls = StoreUnavailable if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) else StoreError
+    else:
+        cls = sqlstate_error(state)
+    return cls(f"postgres: {_first_line(exc)}")
 
 
 class _PgConn:
@@ -233,13 +210,17 @@ class PostgresDatabase:
             async with self._pool.connection(timeout=wait) as conn:
                 yield conn
         except psycopg.Error as exc:
-            if _is_unavailable(exc) and not _is_conflict(exc):
-                self._suspect = True
-            raise _translate(exc) from exc
-        except StoreUnavailable as exc:
-            if not isinstance(exc, StoreConflict):  # a lost race says nothing about the connections
-                self._suspect = True
+            error = _translate(exc)
+            self._note(error)
+            raise error from exc
+        except StoreUnavailable as exc:  # translated inside a transaction
+            self._note(exc)
             raise
+
+    def _note(self, error: StoreError) -> None:
+        # An outage may have left dead idle connections; a lost race says nothing about them.
+        if isinstance(error, StoreUnavailable) and not isinstance(error, StoreConflict):
+            self._suspect = True
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._connection() as conn:

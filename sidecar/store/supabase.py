@@ -59,7 +59,7 @@ from postgrest.exceptions import APIError
 from supabase import AsyncClient, AsyncClientOptions
 
 from .base import MigrationError, Params, Row, Store, StoreError, StoreUnavailable, migrate, migration_files
-from .conflict import StoreConflict
+from .conflict import sqlstate_error
 from .sqltext import replace_placeholders
 from .supabase_schema import sidecar_tables
 
@@ -67,9 +67,10 @@ log = logging.getLogger(__name__)
 
 RPC = "sidecar_exec"
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}$")
-# PostgREST passes these SQLSTATE classes through; they mean "try again later", not "bad SQL".
-_TRANSIENT_CODES = ("08", "40", "53", "57", "58", "55P03", "PGRST000", "PGRST001", "PGRST002", "PGRST003", "503", "502", "504",
-                    "520", "522", "523", "524")
+# PostgREST passes SQLSTATEs through (classified in conflict.py, as for postgres); these are its own
+# codes and HTTP statuses for "the database or gateway is not reachable now".
+_TRANSIENT_HTTP_CODES = ("PGRST000", "PGRST001", "PGRST002", "PGRST003", "502", "503", "504",
+                         "520", "522", "523", "524")
 
 
 def _param_ref(index: int, value: Any) -> tuple[str, Any]:
@@ -138,10 +139,9 @@ def _translate(exc: BaseException) -> StoreError:
     if isinstance(exc, APIError):
         code = exc.code or ""
         text = exc.message or str(exc)
-        if code in ("40001", "40P01"):
-            return StoreConflict(f"supabase: {text} ({code})")
-        if code.startswith(_TRANSIENT_CODES):
-            return StoreUnavailable(f"supabase: {text} ({code})")
+        cls = StoreUnavailable if code.startswith(_TRANSIENT_HTTP_CODES) else sqlstate_error(code)
+        if cls is not StoreError:
+            return cls(f"supabase: {text} ({code})")
         if code == "PGRST202":  # the RPC function is not there: the migration was not applied
             return StoreError(f"supabase: {text} ({code}); apply supabase/migrations/*_sidecar.sql to the project "
                               "(supabase db push, or psql) and start again")
