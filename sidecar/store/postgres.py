@@ -269,31 +269,15 @@ class PostgresDatabase:
             return await migrate(_SingleConnection(conn))
 
 
-class _SingleConnection:
+class _SingleConnection(_TxConn):
     """A `Database` view of one connection already inside a transaction (nested = savepoints)."""
 
     dialect = "postgres"
 
-    def __init__(self, conn: AsyncConnection[Row]) -> None:
-        self._tx = _TxConn(conn)
-        self._conn = conn
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        return await self._tx.execute(sql, params)
-
-    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        await self._tx.executemany(sql, rows)
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        return await self._tx.fetchone(sql, params)
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._tx.fetchall(sql, params)
-
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_TxConn]:
-        async with self._conn.transaction():
-            yield self._tx
+        async with self.conn.transaction():
+            yield self
 
     async def ping(self) -> None:
         await self.fetchone("SELECT 1 AS ok")
