@@ -15,6 +15,7 @@ from aiohttp import web
 
 from ..bus import GROUP_STATUS
 from ..clock import utc
+from ..errors.groups import clean_text
 from ..store.base import StoreError
 from ..store.groups import UnknownGroup
 from . import pages_data as data
@@ -42,13 +43,17 @@ def routes() -> list[web.AbstractRouteDef]:
 
 
 def _filter(query: Any) -> data.GroupFilter:
+    def text(name: str, limit: int) -> str:
+        # Cleaned like the JSON API's filters: a NUL in a query string must not reach PostgreSQL.
+        return clean_text(query.get(name, "")[:limit])
+
     sort = query.get("sort", "last_seen")
     return data.GroupFilter(
-        q=query.get("q", "").strip()[:200],
+        q=text("q", 200).strip(),
         status=query.get("status", ""),
-        level=query.get("level", "")[:20],
-        logger=query.get("logger", "")[:200],
-        category=query.get("category", "")[:50],
+        level=text("level", 20),
+        logger=text("logger", 200),
+        category=text("category", 50),
         sort=sort if sort in data.SORTS else "last_seen",
     )
 
@@ -170,7 +175,7 @@ async def error_action(request: web.Request) -> web.Response:
         return render(request, "not_found.html", status=404, what="Error grouping is not configured.", back="/")
     form = await request.post()
     raw_note = form.get("notes")
-    notes = (raw_note.strip()[:MAX_NOTES] or None) if isinstance(raw_note, str) else None
+    notes = (clean_text(raw_note.strip()[:MAX_NOTES]) or None) if isinstance(raw_note, str) else None
     try:
         if action == "rediagnose":
             diagnoser = _diagnoser(sidecar)
@@ -198,9 +203,13 @@ def _unknown(request: web.Request, fingerprint: str) -> web.Response:
 
 
 async def apply_status(sidecar: Sidecar, groups: Any, fingerprint: str, action: str, notes: str | None) -> None:
-    """Resolve, mute or reopen through the groups repository and announce it on the bus, exactly
-    as POST /api/groups/{fingerprint}/{action} does (alerts and live pages follow the bus)."""
+    """Resolve, mute or reopen through the groups repository, refresh the groups-by-status gauge
+    and announce it on the bus, exactly as POST /api/groups/{fingerprint}/{action} does (alerts
+    and live pages follow the bus; /metrics follows the gauge)."""
     now = sidecar.clock.time()
     row = await groups.set_status(fingerprint, action, utc(now), notes)
+    recorder = sidecar.component("groups")
+    if recorder is not None and hasattr(recorder, "refresh_gauges"):
+        await recorder.refresh_gauges()
     sidecar.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
                         title=row.get("title"), level=row.get("level"), logger=row.get("logger"), notes=notes)

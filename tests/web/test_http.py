@@ -43,3 +43,26 @@ async def test_overview_llm_panel_with_kimi_configured(start_sidecar):
     assert "rules + Kimi" in body
     assert 'class="badge circuit-closed">closed<' in body
     assert "40 of 40 calls this hour" in body
+
+
+async def test_dashboard_resolve_does_what_the_api_does(start_sidecar):
+    # The form action refreshes the groups-by-status gauge and cleans the notes like
+    # POST /api/groups/{fp}/resolve; filter text with a NUL is cleaned too.
+    from sidecar.web.auth import COOKIE_NAME, csrf_token
+
+    from .conftest import TOKEN
+
+    running = await start_sidecar()
+    await running.record(gateway_events(running.clock.time()))
+    rows, _ = await running.sidecar.store.groups.list(q="PGRST204")
+    fp = rows[0]["error_hash"]
+    gauge = running.sidecar.telemetry.groups
+    async with aiohttp.ClientSession(running.url, cookies={COOKIE_NAME: TOKEN}) as http:
+        form = {"csrf": csrf_token(TOKEN), "notes": "added the column\x00"}
+        async with http.post(f"/errors/{fp}/resolve", data=form, allow_redirects=False) as resp:
+            assert resp.status == 303
+        async with http.get("/errors", params={"q": "PGRST\x00204"}) as resp:
+            assert resp.status == 200
+    row = await running.sidecar.store.groups.get(fp)
+    assert row["status"] == "resolved" and row["resolution_notes"] == "added the column\ufffd"
+    assert gauge.labels(status="resolved")._value.get() == 1
