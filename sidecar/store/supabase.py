@@ -61,7 +61,7 @@ from supabase import AsyncClient, AsyncClientOptions
 from .base import MigrationError, Params, Row, Store, StoreError, StoreUnavailable, migrate, migration_files
 from .conflict import sqlstate_error
 from .sqltext import replace_placeholders
-from .supabase_schema import sidecar_tables
+from .supabase_schema import tables_array
 
 log = logging.getLogger(__name__)
 
@@ -251,8 +251,7 @@ class SupabaseDatabase:
                     pass  # no schema_migrations table yet
                 done = await migrate(self)
                 if done:  # tables created through the RPC: give their serial ids the pinning default
-                    tables = ", ".join(f"'{t}'" for t in sidecar_tables())
-                    await self.fetchall(f"SELECT public.sidecar_pin_defaults(ARRAY[{tables}]) AS done")
+                    await self.fetchall(f"SELECT public.sidecar_pin_defaults({tables_array()}) AS done")
                 return done
             except StoreUnavailable:
                 if attempt == attempts - 1:
