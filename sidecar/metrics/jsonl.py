@@ -90,8 +90,13 @@ def norm_value(v: Any) -> str:
 
 def matches(record: Mapping[str, Any], where: Mapping[str, str]) -> bool:
     for k, expected in where.items():
-        have = norm_value(record.get(k))
-        if have != expected and not (isinstance(record.get(k), bool) and have == expected.lower()):
+        v = record.get(k)
+        if isinstance(v, str):  # the common case: no normalising (this runs per record per measure)
+            if v != expected:
+                return False
+            continue
+        have = norm_value(v)
+        if have != expected and not (isinstance(v, bool) and have == expected.lower()):
             return False
     return True
 
