@@ -65,21 +65,20 @@ def _quoted(m: re.Match[str]) -> str:
             return text
         return quote + PLACEHOLDER + quote
     # A quoted phrase is usually an error text: parameterise it like the rest, keep it.
-    return quote + _normalize(inner) + quote
+    return quote + normalize_message(inner) + quote
 
 
 _ERROR_TOKEN_FULL = re.compile(ERROR_TOKEN)
 
-_BY_NAME = BY_NAME
 _url = BY_NAME["url"].replacement  # a function: masks the URL's variable parts
-_HTTP, _KEYED, _WS_CLOSE, _URL = (_BY_NAME[n].regex for n in ("http_status", "keyed_code", "ws_close_code", "url"))
+_HTTP, _KEYED, _WS_CLOSE, _URL = (BY_NAME[n].regex for n in ("http_status", "keyed_code", "ws_close_code", "url"))
 # Every mask rule the engine applies (tests check this covers MASK_RULES, so none is forgotten).
 APPLIED_MASK_RULES = (
     "quoted", "email", "ipv6", "dot_leaders", "number_token", "placeholder_chain", "mac_or_hex_pairs",
     "host_port", "unit_after_number", "domain", "path", "windows_path", "relative_path", "user",
     "empty_value", "weekday_date")
 (_QUOTED, _EMAIL, _IPV6, _DOTS, _NUMBER, _CHAIN, _MAC, _HOST_PORT, _UNIT, _DOMAIN, _PATH, _WINPATH, _RELPATH,
- _USER, _EMPTY, _WEEKDAY) = (_BY_NAME[n].regex for n in APPLIED_MASK_RULES)
+ _USER, _EMPTY, _WEEKDAY) = (BY_NAME[n].regex for n in APPLIED_MASK_RULES)
 _DOMAIN_HINT = re.compile(rf"\.(?:{TLDS})(?![\w-])")
 # The user rule, one literal-first regex per key (a literal start is a fast scan; the combined
 # rule's alternation is tried at every position). `(?<!\wKEY)` after the literal is the rule's
@@ -96,20 +95,21 @@ def _user_value(m: re.Match[str]) -> str:
 _PLACEHOLDER_RUN = re.compile(r"<\*>(?:[ ,]*<\*>)+")
 
 
-def _mask(t: str, cached: bool = True) -> str:
+def _mask(t: str, cached: bool = True, tidy: bool = False) -> str:
     """The mask rules in order, each behind a cheap substring guard (see MASK_RULES for the why).
 
     Written out rather than looped over `MASK_RULES`: this runs for every error line, and a
     generic loop with generic guards costs more than the regexes that actually fire. Only
     dot_leaders and number_token see the raw text; every later rule works on the digit-masked
-    text, which repeats far more than raw messages do, so its result is memoised.
+    text, which repeats far more than raw messages do, so its result is memoised (with the final
+    `_tidy` when `tidy`: a whole message without keep spans).
     """
     if "..." in t:
         t = _DOTS.sub(" ... ", t)
     t = _NUMBER.sub(PLACEHOLDER, t)
     if cached and len(t) <= _CACHEABLE:
-        return _after_numbers_cached(t)
-    return _after_numbers(t)
+        return _finish_cached(t) if tidy else _after_numbers_cached(t)
+    return _finish(t) if tidy else _after_numbers(t)
 
 
 _CACHEABLE = 512
@@ -219,14 +219,8 @@ def normalize_message(message: str, *, cached: bool = True) -> str:
     """
     text = message[:MAX_CHARS]
     spans = _keep_spans(text)
-    if not spans:
-        # The common case, kept flat: two regex passes on the raw text, then the memoised rest.
-        if "..." in text:
-            text = _DOTS.sub(" ... ", text)
-        text = _NUMBER.sub(PLACEHOLDER, text)
-        if cached and len(text) <= _CACHEABLE:
-            return _finish_cached(text)
-        return _finish(text)
+    if not spans:  # the common case: the whole text, tidied inside the memo
+        return _mask(text, cached, tidy=True)
     out, pos = [], 0
     for s, e, rep in spans:
         out.append(_mask(text[pos:s], cached))
@@ -234,9 +228,6 @@ def normalize_message(message: str, *, cached: bool = True) -> str:
         pos = e
     out.append(_mask(text[pos:], cached))
     return _tidy("".join(out))
-
-
-_normalize = normalize_message
 
 
 def error_codes(message: str) -> tuple[str, ...]:
