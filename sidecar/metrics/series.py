@@ -177,12 +177,3 @@ class SeriesStore:
 
     def names(self) -> set[str]:
         return {k.name for k in self._series}
-
-    def targets_of(self, keys: Iterable[SeriesKey]) -> set[str]:
-        return {k.target for k in keys}
-
-    def count_by_target(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for k in self._series:
-            out[k.target] = out.get(k.target, 0) + 1
-        return out
