@@ -19,7 +19,13 @@ from functools import lru_cache
 from typing import BinaryIO, TextIO
 
 from ..ingest.formats import TextDialect
-from .fingerprint import fingerprint_message, message_fingerprint_uncached, normalize_message, register_cache
+from .fingerprint import (
+    CACHEABLE,
+    fingerprint_message,
+    message_fingerprint_uncached,
+    normalize_message,
+    register_cache,
+)
 
 _DIALECT = TextDialect()
 
@@ -37,23 +43,19 @@ def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tu
 
 def fingerprint_line(line: str, level: str = "ERROR", logger: str | None = None) -> str:
     """The fingerprint of one input line (the trailing newline is not part of the message)."""
-    if len(line) <= _CACHEABLE:
+    if len(line) <= CACHEABLE:
         return _fingerprint_line_cached(line, level, logger)
     message, name, lvl = split_line(line, level, logger)
     return fingerprint_message(message, logger=name, level=lvl)
 
 
-_CACHEABLE = 512
-
-
 @register_cache
 @lru_cache(maxsize=4096)
 def _fingerprint_line_cached(line: str, level: str, logger: str | None) -> str:
-    # Repeated lines (an error storm) skip even the header split.
+    # Repeated lines (an error storm) skip even the header split. A line not seen before has a
+    # message not seen before either: skip the message-level memo.
     message, name, lvl = split_line(line, level, logger)
-    if len(message) <= _CACHEABLE:  # (this line was not seen: the message-level memo would miss too)
-        return message_fingerprint_uncached(message, name, lvl)
-    return fingerprint_message(message, logger=name, level=lvl)
+    return message_fingerprint_uncached(message, name, lvl)
 
 
 def stream(inp: BinaryIO, out: TextIO, *, level: str = "ERROR", logger: str | None = None,

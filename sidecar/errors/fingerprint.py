@@ -32,8 +32,8 @@ from typing import Any
 
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent, ExceptionInfo, Frame
+from .masking import CACHEABLE, error_codes, normalize_message
 from .masking import clear_cache as clear_masking_cache
-from .masking import error_codes, normalize_message
 
 __all__ = [
     "FINGERPRINT_VERSION",
@@ -218,38 +218,32 @@ def _final_exception(event: ErrorEvent) -> ExceptionInfo | None:
 # --- public API ---------------------------------------------------------------------------------
 
 
-def fingerprint_message(
-    message: str, logger: str | None = None, level: str = "ERROR", grouping: GroupingConfig | None = None
-) -> str:
+def fingerprint_message(message: str, logger: str | None = None, level: str = "ERROR") -> str:
     """Fingerprint of a log record without a traceback: logger + level class + template.
 
     `sidecar fingerprint` computes this for each stdin line (with the logger and level of the
-    line's log header when it has one, else logger None and level ERROR).
-    `grouping` is accepted for symmetry with `fingerprint_event`; message masking has no
+    line's log header when it has one, else logger None and level ERROR). Message masking has no
     per-deployment settings on purpose (the same text must group the same way everywhere).
     """
-    del grouping
     name = logger.strip() if logger else ""
-    cls = _LEVEL_LOOKUP.get(level) or level_class(level)
-    if len(message) <= _CACHEABLE:
+    cls = level_class(level)
+    if len(message) <= CACHEABLE:
         return _fingerprint_message_cached(message, name, cls)
-    return _message_digest(name, cls, normalize_message(message))
+    return _message_fingerprint(message, name, cls)
+
+
+def _message_fingerprint(message: str, logger: str, level_cls: str) -> str:
+    return _message_digest(logger, level_cls, normalize_message(message))
 
 
 # Error storms repeat the same short line thousands of times: memoise the whole computation for
 # short messages (bounded in entries and key size: at most a few MB). Same result, less CPU.
-_CACHEABLE = 512
-
-
-@lru_cache(maxsize=4096)
-def _fingerprint_message_cached(message: str, logger: str, level_cls: str) -> str:
-    return _message_digest(logger, level_cls, normalize_message(message))
+_fingerprint_message_cached = lru_cache(maxsize=4096)(_message_fingerprint)
 
 
 def message_fingerprint_uncached(message: str, logger: str | None, level: str) -> str:
     """`fingerprint_message` without its whole-message memo (the caller has its own)."""
-    name = logger.strip() if logger else ""
-    return _message_digest(name, _LEVEL_LOOKUP.get(level) or level_class(level), normalize_message(message))
+    return _message_fingerprint(message, logger.strip() if logger else "", level_class(level))
 
 
 _EXTRA_CACHES: list[Any] = []

@@ -107,12 +107,12 @@ def _mask(t: str, cached: bool = True, tidy: bool = False) -> str:
     if "..." in t:
         t = _DOTS.sub(" ... ", t)
     t = _NUMBER.sub(PLACEHOLDER, t)
-    if cached and len(t) <= _CACHEABLE:
+    if cached and len(t) <= CACHEABLE:
         return _finish_cached(t) if tidy else _after_numbers_cached(t)
     return _finish(t) if tidy else _after_numbers(t)
 
 
-_CACHEABLE = 512
+CACHEABLE = 512  # longest text (characters) the memos of this stage keep as a key
 
 
 # number_token masks from a token's first digit on; the letters glued before it (`blk_`, `req-`,
