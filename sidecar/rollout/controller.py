@@ -103,8 +103,6 @@ class RolloutController(ManualActions):
         self.hooks = HookRunner(rollouts, self.repo, self.clock, self.replica, telemetry)
         self._task: asyncio.Task[None] | None = None
         self._problems: dict[str, str] = {}
-        self.last: dict[str, Evaluation] = {}
-        self._rolled_back_now: dict[str, bool] = {}
         self._seen: dict[str, Snapshot] = {}
         self._ticks = 0
         self._hooks_hint = True
@@ -180,7 +178,7 @@ class RolloutController(ManualActions):
                 else:
                     self._problems.pop(f"spec:{name}", None)
                 await self._evaluate(snap)
-                if self._rolled_back_now.pop(name, False):
+                if self._seen[name].state == ROLLING_BACK:  # this evaluation decided a rollback
                     rolling.append(name)
         # Hook calls are swept when this replica made some, or once every SWEEP_TICKS ticks (calls
         # left by a restart or by another replica whose claim expired); not on every tick.
@@ -250,7 +248,6 @@ class RolloutController(ManualActions):
         data["elapsed"] = elapsed
         if ev.trips:
             won = await self._rollback(snap, cfg, data, ev.trips, actor=self.actor)
-            self._rolled_back_now[name] = won
         elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
               and ev.all_gates_pass()):
             reasons = [reason_of(v) for v in ev.gates] + [
@@ -264,7 +261,6 @@ class RolloutController(ManualActions):
             won = await self.repo.save_data(name, snap.version, data, utc(now))
         if not won:
             return None  # another replica evaluated or changed it first: its result stands
-        self.last[name] = ev
         self._record(cfg, snap, ev, now)
         return ev
 
