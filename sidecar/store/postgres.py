@@ -27,8 +27,8 @@ is relied on: the migration lock is a transaction-scoped advisory lock.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -102,57 +102,41 @@ def _translate(exc: psycopg.Error) -> StoreError:
     return cls(f"postgres: {_first_line(exc)}")
 
 
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise _translate(exc) from exc
+
+
 class _PgConn:
-    """Statement helpers over one connection (inside a transaction or for a single statement)."""
+    """Statement helpers over one connection (in a transaction or not), raising store errors."""
 
     def __init__(self, conn: AsyncConnection[Row]) -> None:
         self.conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        cur = await self.conn.execute(translate_sql(sql), _params(params))
-        return cur.rowcount
+        with _translated():
+            cur = await self.conn.execute(translate_sql(sql), _params(params))
+            return cur.rowcount
 
     async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         if not rows:
             return
-        async with self.conn.cursor() as cur:
-            await cur.executemany(translate_sql(sql), [_params(r) for r in rows])
+        with _translated():
+            async with self.conn.cursor() as cur:
+                await cur.executemany(translate_sql(sql), [_params(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        cur = await self.conn.execute(translate_sql(sql), _params(params))
-        return await cur.fetchone()
+        with _translated():
+            cur = await self.conn.execute(translate_sql(sql), _params(params))
+            return await cur.fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        cur = await self.conn.execute(translate_sql(sql), _params(params))
-        return await cur.fetchall()
-
-
-class _TxConn(_PgConn):
-    """Inside `transaction()`: the same helpers, with errors translated for the caller."""
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        try:
-            return await super().execute(sql, params)
-        except psycopg.Error as exc:
-            raise _translate(exc) from exc
-
-    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        try:
-            await super().executemany(sql, rows)
-        except psycopg.Error as exc:
-            raise _translate(exc) from exc
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        try:
-            return await super().fetchone(sql, params)
-        except psycopg.Error as exc:
-            raise _translate(exc) from exc
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        try:
-            return await super().fetchall(sql, params)
-        except psycopg.Error as exc:
-            raise _translate(exc) from exc
+        with _translated():
+            cur = await self.conn.execute(translate_sql(sql), _params(params))
+            return await cur.fetchall()
 
 
 async def _configure(conn: AsyncConnection[Any]) -> None:
@@ -213,7 +197,7 @@ class PostgresDatabase:
             error = _translate(exc)
             self._note(error)
             raise error from exc
-        except StoreUnavailable as exc:  # translated inside a transaction
+        except StoreUnavailable as exc:  # a statement's error, translated by _PgConn
             self._note(exc)
             raise
 
@@ -239,9 +223,9 @@ class PostgresDatabase:
             return await _PgConn(conn).fetchall(sql, params)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_TxConn]:
+    async def transaction(self) -> AsyncIterator[_PgConn]:
         async with self._connection() as conn, conn.transaction():
-            yield _TxConn(conn)
+            yield _PgConn(conn)
 
     async def ping(self) -> None:
         # Short: /readyz must answer quickly while the database is away (the pool keeps
@@ -269,13 +253,13 @@ class PostgresDatabase:
             return await migrate(_SingleConnection(conn))
 
 
-class _SingleConnection(_TxConn):
+class _SingleConnection(_PgConn):
     """A `Database` view of one connection already inside a transaction (nested = savepoints)."""
 
     dialect = "postgres"
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_TxConn]:
+    async def transaction(self) -> AsyncIterator[_PgConn]:
         async with self.conn.transaction():
             yield self
 
