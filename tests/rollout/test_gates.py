@@ -5,16 +5,12 @@ from __future__ import annotations
 import pytest
 
 from sidecar.config import GateConfig
-from sidecar.metrics.model import Measurement, MetricSpec
+from sidecar.metrics.model import Measurement
 from sidecar.rollout.gates import GateCounters, count, evaluate_gate, evaluate_windows, tripped
 from sidecar.rollout.stats import binom_sf, exact_bounds, wilson_bounds
 
-SUCCESS = MetricSpec(source="jsonl", stream="s", function="success_rate", where={"execution_type": "async"})
-ERRORS = MetricSpec(source="jsonl", stream="s", function="error_rate", where={"execution_type": "async"})
-P95 = MetricSpec(source="jsonl", stream="s", function="quantile", quantile=0.95, field="duration_ms",
-                 where={"execution_type": "async"})
-P95_BASE = P95.model_copy(update={"where": {"execution_type": "sync"}})
-MEM = MetricSpec(source="scrape", function="gauge_avg", metric="process_resident_memory_bytes")
+from .conftest import ERRORS, P95, P95_BASE, SUCCESS
+from .conftest import MEMORY as MEM
 
 
 def gate(**kw) -> GateConfig:
