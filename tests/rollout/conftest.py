@@ -15,6 +15,8 @@ from aiohttp import web
 from sidecar.clock import ManualClock
 from sidecar.config import GateConfig, HookConfig, RolloutConfig, StageConfig
 from sidecar.metrics.model import Measurement, MetricSpec
+from sidecar.store.base import Store
+from sidecar.store.sqlite import open_sqlite
 
 SECRET = "s3cret-hook-key"
 
@@ -135,6 +137,16 @@ async def receiver(free_port) -> AsyncIterator[Receiver]:
 @pytest.fixture
 def traffic(clock) -> Traffic:
     return Traffic(clock)
+
+
+@pytest.fixture
+async def store2(sqlite_store: Store, tmp_path) -> AsyncIterator[Store]:
+    """A second connection to `sqlite_store`'s database: another replica, or the same one restarted."""
+    store = await open_sqlite(str(tmp_path / "sidecar.db"))
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 def rollout_config(url: str | None = None, *, approval_stage: int | None = None, hooks: list[HookConfig] | None = None,

@@ -17,7 +17,6 @@ from sidecar.bus import (
 from sidecar.config import GateConfig
 from sidecar.rollout import InvalidTransition, RolloutController, pipeline_decision
 from sidecar.rollout.hooks import SIGNATURE_HEADER, verify
-from sidecar.store.sqlite import open_sqlite
 from sidecar.telemetry import Telemetry
 
 from .conftest import ERRORS, SECRET, rollout_config
@@ -161,7 +160,7 @@ async def test_trigger_at_stage_2_calls_rollback_hooks_once_with_signed_payload(
         await c.act(NAME, "rollback")
 
 
-async def test_restart_mid_stage_keeps_stage_elapsed_and_samples(make, sqlite_store, clock, traffic, tmp_path):
+async def test_restart_mid_stage_keeps_stage_elapsed_and_samples(make, sqlite_store, clock, traffic, store2):
     cfg = rollout_config()
     c1 = make([cfg], sqlite_store, traffic, clock=clock, replica="r1")
     await c1.act(NAME, "start")
@@ -172,21 +171,17 @@ async def test_restart_mid_stage_keeps_stage_elapsed_and_samples(make, sqlite_st
     before = await state(c1)
     assert before.stage_index == 1 and before.elapsed(clock.time()) == 30.0 and before.data["samples"] == 150
     await c1.stop()
-    # "Restart": a new store connection and a new controller on the same database file.
-    store2 = await open_sqlite(str(tmp_path / "sidecar.db"))
-    try:
-        c2 = make([cfg], store2, traffic, clock=clock, replica="r2")
-        snap = await c2._load(NAME)
-        assert snap.stage_index == 1 and snap.elapsed(clock.time()) == 30.0
-        await step(clock, [c2], traffic)
-        await step(clock, [c2], traffic)
-        snap = await c2._load(NAME)
-        assert snap.stage_index == 1 and snap.data["samples"] == 250  # totals carried over the restart
-        await step(clock, [c2], traffic)
-        snap = await c2._load(NAME)
-        assert snap.stage_index == 2, "promoted at 60 s of stage time, counting the time before the restart"
-    finally:
-        await store2.close()
+    # "Restart": a new controller on a second connection (store2) to the same database file.
+    c2 = make([cfg], store2, traffic, clock=clock, replica="r2")
+    snap = await c2._load(NAME)
+    assert snap.stage_index == 1 and snap.elapsed(clock.time()) == 30.0
+    await step(clock, [c2], traffic)
+    await step(clock, [c2], traffic)
+    snap = await c2._load(NAME)
+    assert snap.stage_index == 1 and snap.data["samples"] == 250  # totals carried over the restart
+    await step(clock, [c2], traffic)
+    snap = await c2._load(NAME)
+    assert snap.stage_index == 2, "promoted at 60 s of stage time, counting the time before the restart"
 
 
 async def test_hook_endpoint_down_is_retried_with_one_decision(make, sqlite_store, clock, traffic, receiver):
@@ -219,49 +214,41 @@ async def test_hook_endpoint_down_is_retried_with_one_decision(make, sqlite_stor
     assert [e["action"] for e in events] == ["start", "rollback", "rolled_back"]
 
 
-async def test_two_replicas_make_one_decision_and_one_hook_call(make, sqlite_store, clock, traffic, receiver, tmp_path):
+async def test_two_replicas_make_one_decision_and_one_hook_call(make, sqlite_store, clock, traffic, receiver, store2):
     cfg = rollout_config(receiver.url)
-    store2 = await open_sqlite(str(tmp_path / "sidecar.db"))
-    try:
-        a = make([cfg], sqlite_store, traffic, clock=clock, replica="a")
-        b = make([cfg], store2, traffic, clock=clock, replica="b")
-        await a.act(NAME, "start")
-        for _ in range(3):
-            await step(clock, [], traffic)
-            await asyncio.gather(a.tick(), b.tick())
-        traffic.add(50, "async", errors=40)
+    a = make([cfg], sqlite_store, traffic, clock=clock, replica="a")
+    b = make([cfg], store2, traffic, clock=clock, replica="b")
+    await a.act(NAME, "start")
+    for _ in range(3):
+        await step(clock, [], traffic)
+        await asyncio.gather(a.tick(), b.tick())
+    traffic.add(50, "async", errors=40)
+    clock.advance(10)
+    # Both replicas evaluate the same bad window at the same moment.
+    results = await asyncio.gather(a.evaluate(NAME, force=True), b.evaluate(NAME, force=True))
+    assert sum(r is not None for r in results) == 1
+    for _ in range(3):
         clock.advance(10)
-        # Both replicas evaluate the same bad window at the same moment.
-        results = await asyncio.gather(a.evaluate(NAME, force=True), b.evaluate(NAME, force=True))
-        assert sum(r is not None for r in results) == 1
-        for _ in range(3):
-            clock.advance(10)
-            await asyncio.gather(a.tick(), b.tick())
-        assert len(receiver.on("/rollback")) == 1
-        assert len([r for r in receiver.on("/stage") if r.json["action"] == "rollback"]) == 1
-        decisions = [d for d in await sqlite_store.rollouts.decisions(NAME) if d["action"] == "rollback"]
-        assert len(decisions) == 1
-        assert (await state(a)).state == (await state(b)).state == "rolled_back"
-        with pytest.raises(InvalidTransition):
-            await b.act(NAME, "rollback")
-    finally:
-        await store2.close()
+        await asyncio.gather(a.tick(), b.tick())
+    assert len(receiver.on("/rollback")) == 1
+    assert len([r for r in receiver.on("/stage") if r.json["action"] == "rollback"]) == 1
+    decisions = [d for d in await sqlite_store.rollouts.decisions(NAME) if d["action"] == "rollback"]
+    assert len(decisions) == 1
+    assert (await state(a)).state == (await state(b)).state == "rolled_back"
+    with pytest.raises(InvalidTransition):
+        await b.act(NAME, "rollback")
 
 
-async def test_counters_are_not_double_counted_by_two_replicas(make, sqlite_store, clock, traffic, tmp_path):
+async def test_counters_are_not_double_counted_by_two_replicas(make, sqlite_store, clock, traffic, store2):
     cfg = rollout_config()
-    store2 = await open_sqlite(str(tmp_path / "sidecar.db"))
-    try:
-        a = make([cfg], sqlite_store, traffic, clock=clock, replica="a")
-        b = make([cfg], store2, traffic, clock=clock, replica="b")
-        await a.act(NAME, "start")
-        for _ in range(4):
-            await step(clock, [a, b], traffic)
-        snap = await state(a)
-        assert snap.data["counters"]["gate:success-rate"]["evaluations"] == 4
-        assert snap.data["samples"] == 200
-    finally:
-        await store2.close()
+    a = make([cfg], sqlite_store, traffic, clock=clock, replica="a")
+    b = make([cfg], store2, traffic, clock=clock, replica="b")
+    await a.act(NAME, "start")
+    for _ in range(4):
+        await step(clock, [a, b], traffic)
+    snap = await state(a)
+    assert snap.data["counters"]["gate:success-rate"]["evaluations"] == 4
+    assert snap.data["samples"] == 200
 
 
 async def test_pause_freezes_hold_time_and_resume_continues(make, sqlite_store, clock, traffic):
@@ -366,7 +353,7 @@ async def test_component_loop_runs_on_the_injected_clock(make, sqlite_store, clo
 
 
 async def test_pending_hook_calls_are_delivered_after_a_restart(make, sqlite_store, clock, traffic, receiver,
-                                                                tmp_path):
+                                                                store2):
     cfg = rollout_config(receiver.url)
     c1 = make([cfg], sqlite_store, traffic, clock=clock, replica="r1")
     await c1.act(NAME, "start")
@@ -375,17 +362,13 @@ async def test_pending_hook_calls_are_delivered_after_a_restart(make, sqlite_sto
     assert (await state(c1)).state == "rolling_back"
     await c1.stop()  # the replica that decided goes away with the calls still pending
     await receiver.start()
-    store2 = await open_sqlite(str(tmp_path / "sidecar.db"))
-    try:
-        c2 = make([cfg], store2, traffic, clock=clock, replica="r2")
-        clock.advance(61)  # past the backoff and the first replica's claim
-        await c2.tick()
-        assert (await c2._load(NAME)).state == "rolled_back"
-        [call] = receiver.on("/rollback")
-        assert call.headers["Idempotency-Key"] == f"{NAME}:1:rollback" and call.headers["X-Sidecar-Attempt"] == "2"
-        assert len(await store2.rollouts.decisions(NAME)) == 2  # start + rollback: no second rollback decision
-    finally:
-        await store2.close()
+    c2 = make([cfg], store2, traffic, clock=clock, replica="r2")
+    clock.advance(61)  # past the backoff and the first replica's claim
+    await c2.tick()
+    assert (await c2._load(NAME)).state == "rolled_back"
+    [call] = receiver.on("/rollback")
+    assert call.headers["Idempotency-Key"] == f"{NAME}:1:rollback" and call.headers["X-Sidecar-Attempt"] == "2"
+    assert len(await store2.rollouts.decisions(NAME)) == 2  # start + rollback: no second rollback decision
 
 
 async def test_config_that_lost_the_current_stage_is_reported_not_guessed(make, sqlite_store, clock, traffic):
