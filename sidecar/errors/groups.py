@@ -24,11 +24,11 @@ import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus
+from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_STATUS, GROUP_UPDATED, Bus
 from ..clock import Clock, utc
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
-from ..store.base import Store, StoreError
+from ..store.base import Row, Store, StoreError
 from ..store.groups import GroupChange, Occurrence
 from ..telemetry import Telemetry
 from .fingerprint import event_title, fingerprint_event
@@ -178,7 +178,7 @@ class GroupRecorder:
         for change in changes:
             statuses_changed |= self._announce(change, now)
         if statuses_changed:
-            await self._refresh_status_gauge()
+            await self.refresh_gauges()
 
     def _announce(self, change: GroupChange, now: float) -> bool:
         mono = self.clock.monotonic()
@@ -249,9 +249,6 @@ class GroupRecorder:
 
     async def refresh_gauges(self) -> None:
         """Set the groups-by-status gauge from the store (after a status change, say)."""
-        await self._refresh_status_gauge()
-
-    async def _refresh_status_gauge(self) -> None:
         try:
             counts = await self.store.groups.counts_by_status()
         except StoreError as exc:
@@ -265,7 +262,7 @@ class GroupRecorder:
     async def prune_once(self) -> tuple[int, int]:
         """Drop per-minute counts older than 24 h and receipts older than 3 days."""
         n = await self.store.groups.prune(utc(self.clock.time()))
-        await self._refresh_status_gauge()
+        await self.refresh_gauges()
         return n
 
     async def _prune_loop(self) -> None:
@@ -299,6 +296,19 @@ class GroupRecorder:
 
     def problems(self) -> list[str]:
         return [f"last batch not stored: {self._last_error}"] if self._last_error else []
+
+
+async def change_status(sidecar: Sidecar, fingerprint: str, action: str, notes: str | None = None) -> Row:
+    """Resolve, mute or reopen a group (the API and the dashboard): store it, refresh the
+    groups-by-status gauge and announce `group.status` on the bus. Raises UnknownGroup, StoreError."""
+    now = sidecar.clock.time()
+    row = await sidecar.store.groups.set_status(fingerprint, action, utc(now), notes)
+    recorder = sidecar.component(GroupRecorder.name)
+    if recorder is not None:
+        await recorder.refresh_gauges()
+    sidecar.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
+                        title=row.get("title"), level=row.get("level"), logger=row.get("logger"), notes=notes)
+    return row
 
 
 def build(sidecar: Sidecar) -> GroupRecorder:

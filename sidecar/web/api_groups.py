@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..bus import GROUP_STATUS
 from ..clock import utc
-from ..errors.groups import clean_text
+from ..errors.groups import change_status, clean_text
 from ..store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
 from .auth import require_token
 
@@ -146,17 +145,10 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
                     if raw_notes is not None and not isinstance(raw_notes, str):
                         return _error(400, "notes must be a string")
                     notes = clean_text(raw_notes[:MAX_NOTES]) if raw_notes is not None else None
-            now = sc.clock.time()
             try:
-                row = await sc.store.groups.set_status(fingerprint, action, utc(now), notes)
+                row = await change_status(sc, fingerprint, action, notes)
             except UnknownGroup:
                 return _error(404, f"no group with fingerprint {fingerprint}")
-            recorder = sc.component("groups")
-            if recorder is not None and hasattr(recorder, "refresh_gauges"):
-                await recorder.refresh_gauges()
-            sc.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
-                           title=row.get("title"), level=row.get("level"), logger=row.get("logger"),
-                           notes=notes)
             return web.json_response(group_json(row))
 
         return handler
