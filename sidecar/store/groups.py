@@ -333,8 +333,7 @@ class GroupRepo:
     async def series(self, fingerprint: str, now: datetime, minutes: int = 60) -> list[int]:
         """Dense per-minute counts for the last `minutes` minutes, oldest first (a sparkline)."""
         end = int(now.timestamp() // 60)
-        counts = dict(await self.minute_counts(fingerprint, end - minutes, end))
-        return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
+        return _dense(dict(await self.minute_counts(fingerprint, end - minutes, end)), end, minutes)
 
     async def events_per_minute(self, now: datetime, minutes: int = 60) -> list[int]:
         """Dense per-minute counts over all groups for the last `minutes` minutes, oldest first."""
@@ -343,8 +342,7 @@ class GroupRepo:
             "SELECT minute, SUM(count) AS n FROM error_occurrences WHERE minute > ? AND minute <= ? GROUP BY minute",
             (end - minutes, end),
         )
-        counts = {int(r["minute"]): int(r["n"]) for r in rows}
-        return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
+        return _dense({int(r["minute"]): int(r["n"]) for r in rows}, end, minutes)
 
     async def samples(self, fingerprint: str, limit: int = 5) -> list[Row]:
         return await self.db.fetchall(
@@ -370,6 +368,11 @@ class GroupRepo:
     async def receipt_count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) AS n FROM event_receipts")
         return int(row["n"]) if row else 0
+
+
+def _dense(counts: dict[int, int], end: int, minutes: int) -> list[int]:
+    """Counts of the `minutes` minutes ending with minute `end`, oldest first, 0 where none."""
+    return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
 
 
 def _context(occ: Occurrence) -> dict[str, Any]:
