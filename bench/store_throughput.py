@@ -118,7 +118,6 @@ async def main() -> int:
     cluster = None
     dsn = args.dsn
     if dsn is None:
-        sys.path.insert(0, str(ROOT))
         from tests.conftest import find_free_port
         from tests.store.pgcluster import PgCluster
 
