@@ -59,7 +59,6 @@ class SpoolingSink:
         self._retry_max = max(retry_min, retry_max)
         self._max_failures = max_delivery_failures
         self._spooling = False
-        self._since: float | None = None
         self._last_error = ""
         self._full = False
         self._appending = 0
@@ -83,7 +82,6 @@ class SpoolingSink:
             log.warning("spool: %d batches (%d bytes) left from an earlier run; draining",
                         self.spool.records, self.spool.pending_bytes)
             self._spooling = True
-            self._since = self._clock.time()
         self._gauge()
         self._task = asyncio.create_task(self._drain_loop(), name="spool-drain")
 
@@ -114,11 +112,6 @@ class SpoolingSink:
     def spooling(self) -> bool:
         return self._spooling
 
-    async def wait_drained(self) -> None:
-        """Return once nothing is spooled (for tests and graceful shutdown)."""
-        async with self._changed:
-            await self._changed.wait_for(lambda: not self._spooling)
-
     # --- the sink ---------------------------------------------------------------------------------
 
     async def __call__(self, events: list[ErrorEvent]) -> None:
@@ -146,7 +139,6 @@ class SpoolingSink:
     def _outage(self, exc: StoreUnavailable) -> None:
         if not self._spooling:
             log.error("store unavailable, spooling events to %s: %s", self.spool.dir, exc)
-            self._since = self._clock.time()
         self._spooling = True
         self._last_error = str(exc)
         if self._telemetry is not None:
@@ -201,7 +193,7 @@ class SpoolingSink:
                 continue
             except asyncio.CancelledError:
                 raise
-            except (SpoolCodecError, Exception) as exc:  # noqa: BLE001 - one bad batch must not stop the drain
+            except Exception as exc:  # noqa: BLE001 - one bad batch (or a SpoolCodecError) must not stop the drain
                 failures += 1
                 if failures < self._max_failures and not isinstance(exc, SpoolCodecError):
                     log.warning("spool: delivering a batch failed (%d/%d): %s", failures, self._max_failures, exc)
