@@ -76,9 +76,6 @@ class RolloutRepo:
     async def get(self, name: str) -> Row | None:
         return await self.db.fetchone("SELECT * FROM rollout_state WHERE name = ?", (name,))
 
-    async def all(self) -> list[Row]:
-        return await self.db.fetchall("SELECT * FROM rollout_state ORDER BY name")
-
     async def save_data(self, name: str, version: int, data: dict[str, Any], at: datetime) -> bool:
         """Store evaluation bookkeeping; False when another replica wrote first."""
         changed = await self.db.execute(
