@@ -148,10 +148,10 @@ class SpoolingSink:
         self._appending += 1
         try:
             async with self._changed:
-                if not self.spool.has_room(len(payload) + 10):
+                if not self.spool.has_room(len(payload)):
                     self._full = True
                     log.warning("spool full (%d bytes): pausing reading until it drains", self.spool.max_bytes)
-                    await self._changed.wait_for(lambda: self.spool.has_room(len(payload) + 10))
+                    await self._changed.wait_for(lambda: self.spool.has_room(len(payload)))
                     self._full = False
                 try:
                     await asyncio.to_thread(self.spool.append, payload)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _SEGMENT_PREFIX = "seg-"
 _SEGMENT_SUFFIX = ".spool"
+_OVERHEAD = 10  # per record: 8 hex digits of crc32, a space, the newline
 
 
 class SpoolError(Exception):
@@ -118,9 +119,9 @@ class Spool:
         total = sum(size for num, size in self._segments.items() if num >= self._read.segment)
         return total - self._read.offset
 
-    def has_room(self, nbytes: int) -> bool:
-        """Room for a record of `nbytes`; an empty spool takes any one record (else it could never)."""
-        return self.records == 0 or self.pending_bytes + nbytes <= self.max_bytes
+    def has_room(self, payload_bytes: int) -> bool:
+        """Room for a record of `payload_bytes`; an empty spool takes any one record (else it could never)."""
+        return self.records == 0 or self.pending_bytes + payload_bytes + _OVERHEAD <= self.max_bytes
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -229,7 +230,7 @@ class Spool:
 
 
 def _parse(line: bytes) -> bytes | None:
-    if not line.endswith(b"\n") or len(line) < 10 or line[8:9] != b" ":
+    if not line.endswith(b"\n") or len(line) < _OVERHEAD or line[8:9] != b" ":
         return None
     payload = line[9:-1]
     try:
