@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from .controller import RolloutController
-from .state import Snapshot, pipeline_decision
+from .state import Snapshot, needs_approval, pipeline_decision
 
 
 def _iso(value: Any) -> Any:
@@ -33,7 +33,8 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
     cfg = controller.configs[name]
     snap: Snapshot = await controller._load(name)
     now = controller.clock.time()
-    stage = cfg.stages[min(snap.stage_index, len(cfg.stages) - 1)]
+    stage_index = min(snap.stage_index, len(cfg.stages) - 1)
+    stage = cfg.stages[stage_index]
     verdicts = snap.data.get("verdicts") or []
     return {
         "name": name,
@@ -52,7 +53,7 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
         "hold": stage.hold,
         "samples": snap.data.get("samples", 0),
         "min_samples": stage.min_samples,
-        "approval_required": stage.approval or not cfg.auto_promote,
+        "approval_required": needs_approval(cfg, stage_index),
         "last_evaluated_at": _epoch_iso(snap.data.get("last_eval_at")),
         "failing": sorted({v["name"] for v in verdicts if v.get("verdict") == "fail"}),
         "version": snap.version,
