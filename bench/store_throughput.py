@@ -70,29 +70,17 @@ async def run_one(store: Store, occurrences: list[Occurrence], batch: int, write
 async def run_supabase(cluster, occurrences: list[Occurrence], batch: int) -> float:
     """The Supabase backend over HTTP to the tests' PostgREST stand-in on the same cluster (loopback:
     no internet latency, so this is the backend's own cost: previews, JSON, one HTTP call each)."""
-    from aiohttp import web
-
     from sidecar.store.supabase import open_supabase
-    from sidecar.store.supabase_schema import render_supabase_migration
     from tests.conftest import find_free_port
-    from tests.store.fake_postgrest import SETUP_ROLES, SUPABASE_DEFAULTS, build_app
+    from tests.store.fake_postgrest import create_project_database, serving
 
-    name = cluster.create_database()
-    cluster.psql(SETUP_ROLES)
-    cluster.psql(SUPABASE_DEFAULTS, name)
-    cluster.psql(render_supabase_migration(), name)
-    runner = web.AppRunner(build_app(cluster.dsn(name), {"service-key": "service_role"}), access_log=None)
-    await runner.setup()
     port = find_free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
+    async with serving(cluster.dsn(create_project_database(cluster)), {"service-key": "service_role"}, port):
         store = await open_supabase(f"http://127.0.0.1:{port}", "service-key")
         try:
             return await run_one(store, occurrences, batch)
         finally:
             await store.close()
-    finally:
-        await runner.cleanup()
 
 
 async def main() -> int:

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 import pytest
 from aiohttp import web
 
-from sidecar.store.supabase_schema import render_supabase_migration
-
-from .fake_postgrest import CALLS_KEY, SETUP_ROLES, SUPABASE_DEFAULTS, build_app
+from .fake_postgrest import CALLS_KEY, create_project_database, serving
 
 SERVICE_KEY = "service-role-key-for-tests"
 ANON_KEY = "anon-key-for-tests"
@@ -32,11 +30,7 @@ class SupabaseProject:
 @pytest.fixture(scope="session")
 def supabase_template(pg_cluster) -> str:
     """A database with Supabase's roles and grants and the sidecar's Supabase migration, made once."""
-    name = pg_cluster.create_database()
-    pg_cluster.psql(SETUP_ROLES)
-    pg_cluster.psql(SUPABASE_DEFAULTS, name)
-    pg_cluster.psql(render_supabase_migration(), name)
-    return name
+    return create_project_database(pg_cluster)
 
 
 @pytest.fixture
@@ -44,15 +38,10 @@ async def supabase_project(pg_cluster, supabase_template, free_port) -> AsyncIte
     """A copy of the Supabase template database, served by the PostgREST stand-in."""
     dbname = pg_cluster.create_database(template=supabase_template)
     pg_dsn = pg_cluster.dsn(dbname)
-    app = build_app(pg_dsn, {SERVICE_KEY: "service_role", ANON_KEY: "anon"})
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", free_port)
-    await site.start()
     try:
-        yield SupabaseProject(f"http://127.0.0.1:{free_port}", SERVICE_KEY, ANON_KEY, pg_dsn, app)
+        async with serving(pg_dsn, {SERVICE_KEY: "service_role", ANON_KEY: "anon"}, free_port) as app:
+            yield SupabaseProject(f"http://127.0.0.1:{free_port}", SERVICE_KEY, ANON_KEY, pg_dsn, app)
     finally:
-        await runner.cleanup()
         if not pg_cluster.running:
             pg_cluster.start()
         pg_cluster.drop_database(dbname)

@@ -11,6 +11,8 @@ protocol-level stand-in, not PostgREST itself.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
@@ -18,6 +20,8 @@ from aiohttp import web
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
+
+from sidecar.store.supabase_schema import render_supabase_migration
 
 KEYS_KEY = web.AppKey("keys", dict)
 DSN_KEY = web.AppKey("dsn", str)
@@ -104,6 +108,28 @@ def build_app(dsn: str, keys: dict[str, str]) -> web.Application:
     app.cleanup_ctx.append(_pool)
     app.router.add_post("/rest/v1/rpc/{fn}", rpc)
     return app
+
+
+@asynccontextmanager
+async def serving(dsn: str, keys: dict[str, str], port: int) -> AsyncIterator[web.Application]:
+    """The stand-in for database `dsn` on 127.0.0.1:`port` (`keys`: API key -> role) while in the block."""
+    app = build_app(dsn, keys)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield app
+    finally:
+        await runner.cleanup()
+
+
+def create_project_database(cluster: Any) -> str:
+    """A new database on `cluster` set up like a Supabase project with the sidecar's migration applied."""
+    name = cluster.create_database()
+    cluster.psql(SETUP_ROLES)
+    cluster.psql(SUPABASE_DEFAULTS, name)
+    cluster.psql(render_supabase_migration(), name)
+    return name
 
 
 SETUP_ROLES = """

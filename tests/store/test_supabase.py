@@ -187,15 +187,8 @@ async def test_two_replicas_recording_the_same_groups_through_supabase(supabase_
 
 
 async def test_a_project_without_the_migration_says_what_to_apply(pg_cluster, supabase_template, pg_dsn, free_port):
-    from aiohttp import web
+    from .fake_postgrest import serving
 
-    from .fake_postgrest import build_app
-
-    runner = web.AppRunner(build_app(pg_dsn, {"k": "service_role"}), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", free_port).start()
-    try:
+    async with serving(pg_dsn, {"k": "service_role"}, free_port):
         with pytest.raises(StoreError, match=r"PGRST202.*apply supabase/migrations/\*_sidecar.sql"):
             await open_supabase(f"http://127.0.0.1:{free_port}", "k")
-    finally:
-        await runner.cleanup()
