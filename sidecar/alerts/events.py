@@ -34,7 +34,6 @@ in an error message never reaches a receiver.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -129,10 +128,7 @@ class EventMapper:
 
     def __init__(self, public_url: str, redact: Redactor, thresholds: Mapping[str, int] | None = None) -> None:
         self.public_url = public_url.rstrip("/")
-        # Label values repeat across a storm (level, logger, exception type): redaction is pure and
-        # costs ~0.1 ms a call, so short texts are remembered (bounded).
-        cached = functools.lru_cache(maxsize=4096)(redact)
-        self.redact: Redactor = lambda t: cached(t) if len(t) <= 256 else redact(t)
+        self.redact = redact  # remembers short repeated texts itself (sidecar.diagnose.redact)
         self.thresholds = {k.upper(): v for k, v in (thresholds or {}).items()}
 
     def map(self, event: BusEvent) -> Outcome:

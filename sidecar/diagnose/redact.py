@@ -13,6 +13,7 @@ the name ending in the secret word so `max_tokens=1000` is left alone.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections import Counter
@@ -115,25 +116,44 @@ _RULES: tuple[Sub, ...] = (
     ("email", _EMAIL, lambda m: _mark("email"), ("@",)),
 )
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(k for k, _, _, _ in _RULES))
+# Each rule's hints as one compiled alternation: one C-level search per rule instead of a Python
+# generator over substrings (the hint check is most of the cost of a text without secrets).
+_GUARDED = tuple((kind, pattern, repl, re.compile("|".join(map(re.escape, hints))).search)
+                 for kind, pattern, repl, hints in _RULES)
+_CACHE_MAX_LEN = 256
+
+
+def _apply(text: str, counts: Counter[str] | None) -> str:
+    lower = text.lower()
+    for kind, pattern, repl, hinted in _GUARDED:
+        if hinted(lower) is None:
+            continue
+        text, n = pattern.subn(repl, text)
+        if n:
+            if counts is not None:
+                counts[kind] += n
+            lower = text.lower()
+    return text
 
 
 def redact_counts(text: str) -> tuple[str, Counter[str]]:
     """Redact `text` and count the replacements by rule."""
     counts: Counter[str] = Counter()
-    lower = text.lower()
-    for kind, pattern, repl, hints in _RULES:
-        if not any(h in lower for h in hints):
-            continue
-        text, n = pattern.subn(repl, text)
-        if n:
-            counts[kind] += n
-            lower = text.lower()
-    return text, counts
+    return _apply(text, counts), counts
+
+
+@functools.lru_cache(maxsize=4096)
+def _redact_short(text: str) -> str:
+    return _apply(text, None)
 
 
 def redact(text: str) -> str:
-    """Replace every secret in `text` with `[REDACTED:kind]`; everything else is left as it was."""
-    return redact_counts(text)[0]
+    """Replace every secret in `text` with `[REDACTED:kind]`; everything else is left as it was.
+
+    Pure, so short texts are remembered (bounded): loggers, levels, exception types and label
+    values repeat across an error storm and across callers (alerts, prompts, rule evidence).
+    """
+    return _redact_short(text) if len(text) <= _CACHE_MAX_LEN else _apply(text, None)
 
 
 def redact_obj(value: Any) -> Any:
