@@ -192,3 +192,30 @@ async def test_a_project_without_the_migration_says_what_to_apply(pg_cluster, su
     async with serving(pg_dsn, {"k": "service_role"}, free_port):
         with pytest.raises(StoreError, match=r"PGRST202.*apply supabase/migrations/\*_sidecar.sql"):
             await open_supabase(f"http://127.0.0.1:{free_port}", "k")
+
+
+async def test_a_project_with_only_the_functions_gets_the_tables_through_the_rpc(pg_cluster, free_port):
+    """A project that lags behind: the sidecar applies its migrations through `sidecar_exec` at start
+    (the service role may create tables here) and gives the new serial ids the pinning default."""
+    from sidecar.store.supabase_schema import FUNCTIONS_SQL
+
+    from .fake_postgrest import SETUP_ROLES, SUPABASE_DEFAULTS, serving
+
+    name = pg_cluster.create_database()
+    try:
+        pg_cluster.psql(SETUP_ROLES)
+        pg_cluster.psql(SUPABASE_DEFAULTS + "GRANT CREATE ON SCHEMA public TO service_role;\n" + FUNCTIONS_SQL, name)
+        async with serving(pg_cluster.dsn(name), {"k": "service_role"}, free_port):
+            store = await open_supabase(f"http://127.0.0.1:{free_port}", "k")
+            try:
+                rows = await store.db.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+                assert [r["version"] for r in rows] == [v for v, _ in migration_files()]
+                defaults = await store.db.fetchall(
+                    "SELECT column_default FROM information_schema.columns WHERE table_schema = 'public' "
+                    "AND table_name = 'diagnoses' AND column_name = 'id'")
+                assert "sidecar_next_id" in defaults[0]["column_default"]
+                assert await store.db.migrate() == []  # the next start finds nothing missing
+            finally:
+                await store.close()
+    finally:
+        pg_cluster.drop_database(name)
