@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from .model import FIRING, Alert, Notification
 
 ELLIPSIS = "…"
-SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def cut(text: str, limit: int) -> str:
@@ -25,11 +24,6 @@ def cut(text: str, limit: int) -> str:
 def iso(ts: float) -> str:
     """Epoch seconds -> RFC 3339 UTC with milliseconds (what Alertmanager and Discord accept)."""
     return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def worst_severity(alerts: list[Alert] | tuple[Alert, ...]) -> str:
-    present = {a.severity for a in alerts}
-    return next((s for s in SEVERITY_ORDER if s in present), "")
 
 
 def headline(note: Notification) -> str:
@@ -49,15 +43,3 @@ def status_word(alert: Alert) -> str:
     if alert.status == FIRING:
         return "notice" if alert.one_shot else "firing"
     return "resolved"
-
-
-def plain_lines(alert: Alert, field_limit: int = 1000) -> list[str]:
-    """An alert as plain text lines (text fallbacks, webhook descriptions)."""
-    lines = [f"{alert.title} [{status_word(alert)}]"]
-    if alert.text:
-        lines.append(cut(alert.text, field_limit))
-    for name, value in alert.fields.items():
-        lines.append(f"{name}: {cut(value, field_limit)}")
-    if alert.url:
-        lines.append(alert.url)
-    return lines
