@@ -29,31 +29,32 @@ from .record import ErrorEvent
 from .tracked import READ_CHUNK, ROTATE_WAIT, SourceState, Tracked
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Iterator
 
 log = logging.getLogger(__name__)
 
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
 
 
-def _siblings(path: str) -> list[tuple[str, os.stat_result]]:
+def _siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
     """(path, stat) of the files named `path` + suffix (`app.log.1`, `app.log-2026...`), sorted by name.
 
-    Where rotated generations of `path` go; names that vanish while listed are skipped.
+    Where rotated generations of `path` go. Each name is stat'ed only when its turn comes (a
+    rename cascade may be running: a stat taken early can describe another file by the time it
+    is opened); names that vanished are skipped.
     """
     d, base = os.path.split(path)
     try:
         names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
     except OSError:
-        return []
-    out = []
+        return
     for n in names:
         p = os.path.join(d, n)
         try:
-            out.append((p, os.stat(p)))
+            st = os.stat(p)
         except OSError:
             continue
-    return out
+        yield p, st
 
 
 class FileSet:
@@ -304,7 +305,11 @@ class FileSet:
                 fd = os.open(p, os.O_RDONLY)
             except OSError:
                 continue
-            f = self._open(src, None, fd, os.fstat(fd).st_size, startup=False)
+            fst = os.fstat(fd)
+            if (fst.st_dev, fst.st_ino) != ident:
+                os.close(fd)  # renamed again between stat and open: that file is found under its new name
+                continue
+            f = self._open(src, None, fd, fst.st_size, startup=False)
             f.draining_since = self.clock.monotonic()
             self._count_rotation(src, "unseen_generation")
 
