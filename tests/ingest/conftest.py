@@ -48,6 +48,13 @@ def records(start: int, n: int, every: int = 2) -> tuple[str, list[int]]:
     return "".join(out), errors
 
 
+def write_records(path: Path, start: int, n: int) -> list[int]:
+    """Replace `path` with `records(start, n)`; return their error sequence ids."""
+    body, errors = records(start, n)
+    path.write_text(body)
+    return errors
+
+
 class Recorder:
     """The sink: records every accepted batch; can be told to fail or to block."""
 
@@ -121,6 +128,13 @@ class Harness:
     async def stop(self, ing: Ingest) -> None:
         await ing.stop()
         self.running.remove(ing)
+
+    async def start_after(self, path: Path, n: int, config: Config | None = None) -> tuple[Ingest, list[int]]:
+        """Write records 0..n-1 to `path`, start tailing it and wait for their errors (returned)."""
+        errs = write_records(path, 0, n)
+        ing = await self.start(config or make_config(path.parent, [str(path)]))
+        await self.wait_events(len(errs))
+        return ing, errs
 
     async def wait_events(self, n: int, within: float = 10.0, step: float = 0.05) -> None:
         await wait_for(lambda: len(self.sink.events) >= n, within, self.clock, step)

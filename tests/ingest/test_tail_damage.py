@@ -96,10 +96,7 @@ async def test_unwritable_checkpoint_directory(tmp_path, harness: Harness):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the checkpoint directory should be")
     path = tmp_path / "app.log"
-    body, errs = records(0, 20)
-    path.write_text(body)
-    ing = await harness.start(make_config(tmp_path, [str(path)], ckdir=str(blocker / "ck")))
-    await harness.wait_events(len(errs))
+    ing, errs = await harness.start_after(path, 20, make_config(tmp_path, [str(path)], ckdir=str(blocker / "ck")))
     await wait_for(lambda: harness.metric("sidecar_checkpoint_errors_total") >= 1, clock=harness.clock)
     assert any("checkpoints not saved" in p for p in ing.problems())
     more, errs2 = records(20, 20)  # keeps tailing
@@ -112,11 +109,8 @@ async def test_unwritable_checkpoint_directory(tmp_path, harness: Harness):
 
 async def test_checkpoint_dir_breaks_later_old_checkpoint_stays_intact(tmp_path, harness: Harness):
     path = tmp_path / "app.log"
-    body, errs = records(0, 20)
-    path.write_text(body)
     ck = tmp_path / "ck"
-    ing = await harness.start(make_config(tmp_path, [str(path)], ckdir=str(ck)))
-    await harness.wait_events(len(errs))
+    ing, errs = await harness.start_after(path, 20, make_config(tmp_path, [str(path)], ckdir=str(ck)))
     await wait_for(lambda: (ck / "checkpoints.json").exists(), clock=harness.clock)
     before = (ck / "checkpoints.json").read_bytes()
     os.mkdir(ck / "checkpoints.json.tmp")  # the temp file cannot be created any more

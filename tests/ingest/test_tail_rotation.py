@@ -74,10 +74,7 @@ async def test_three_rotations_in_under_a_second_while_behind(tmp_path, harness:
 async def test_copytruncate(tmp_path, harness: Harness):
     """logrotate copytruncate: lines written just before the copy are only in the copy (the gap)."""
     path = tmp_path / "app.log"
-    first, errs = records(0, 20)
-    path.write_text(first)
-    await harness.start(make_config(tmp_path, [str(path)]))
-    await harness.wait_events(len(errs))
+    _, errs = await harness.start_after(path, 20)
     with path.open("a") as w:
         gap, e = records(20, 20)
         w.write(gap)  # not read yet: the tailer runs on this event loop, which we do not yield
@@ -96,10 +93,7 @@ async def test_copytruncate(tmp_path, harness: Harness):
 async def test_copytruncate_with_the_copy_in_the_glob(tmp_path, harness: Harness):
     """`app.log*`: the copy must not be read again from 0, and the gap in it must not be lost."""
     path = tmp_path / "app.log"
-    first, errs = records(0, 40)
-    path.write_text(first)
-    await harness.start(make_config(tmp_path, [str(path) + "*"]))
-    await harness.wait_events(len(errs))
+    _, errs = await harness.start_after(path, 40, make_config(tmp_path, [str(path) + "*"]))
     with path.open("a") as w:
         gap, e = records(40, 20)
         w.write(gap)
@@ -140,10 +134,7 @@ async def test_truncate_then_regrow_past_old_offset(tmp_path, harness: Harness):
 
 async def test_delete_and_recreate(tmp_path, harness: Harness):
     path = tmp_path / "app.log"
-    first, errs = records(0, 20)
-    path.write_text(first)
-    await harness.start(make_config(tmp_path, [str(path)]))
-    await harness.wait_events(len(errs))
+    _, errs = await harness.start_after(path, 20)
     os.remove(path)
     again, e = records(500, 10)  # shorter than before, possibly on the same inode
     path.write_text(again)
@@ -154,11 +145,8 @@ async def test_delete_and_recreate(tmp_path, harness: Harness):
 
 async def test_rotation_while_stopped(tmp_path, harness: Harness):
     path = tmp_path / "app.log"
-    first, errs = records(0, 20)
-    path.write_text(first)
     cfg = make_config(tmp_path, [str(path)])
-    ing = await harness.start(cfg)
-    await harness.wait_events(len(errs))
+    ing, errs = await harness.start_after(path, 20, cfg)
     await harness.stop(ing)
     late, e = records(20, 20)  # written after the stop, before the rotation
     with path.open("a") as w:
