@@ -199,6 +199,7 @@ class TextDialect:
         return m.start() + 1 if m is not None else -1
 
     def headers(self, buf: bytes, pos: int, end: int) -> Iterator[int]:
+        """Line starts at or after `pos` (and before `end`) where a header begins."""
         if pos == 0 and self._header_at.match(buf, 0, end) is not None:
             yield 0
         for m in self._header_nl.finditer(buf, max(pos - 1, 0), end):
@@ -242,7 +243,7 @@ class TextDialect:
     def _custom_anchors(self, buf: bytes, pos: int, end: int) -> Iterator[tuple[int, bool]]:
         found: list[tuple[int, bool]] = []
         has_level = "level" in self._custom_bytes.groupindex
-        for start in self.headers(buf, pos, end) if pos == 0 else self._headers_from(buf, pos, end):
+        for start in self.headers(buf, pos, end):
             if not has_level:
                 continue
             m = self._custom_bytes.match(buf, start, end)
@@ -255,12 +256,6 @@ class TextDialect:
             found.append((m.start() + 1, True))
         found.sort()
         yield from found
-
-    def _headers_from(self, buf: bytes, pos: int, end: int) -> Iterator[int]:
-        if self._header_at.match(buf, pos, end) is not None:
-            yield pos
-        for m in self._header_nl.finditer(buf, pos, end):
-            yield m.start() + 1
 
     def has_traceback(self, buf: bytes, pos: int, end: int) -> bool:
         return any(tb for _, tb in self.anchors(buf, pos, end))
