@@ -14,12 +14,12 @@ import json
 import logging
 import random
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
 
 from ..config import ReceiverConfig
+from ..diagnose.retry import backoff, parse_retry_after
 from . import webhook
 from .alertmanager import api_url
 
@@ -41,24 +41,6 @@ class Result:
     retry_after: float | None = None  # seconds, from the receiver's Retry-After
 
 
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """`Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` -> seconds from now (>= 0)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
 def classify(status: int, retry_after: float | None = None, error: str | None = None) -> Result:
     if 200 <= status < 300:
         return Result(SENT, status)
@@ -67,13 +49,6 @@ def classify(status: int, retry_after: float | None = None, error: str | None = 
     if status == 408 or status >= 500:
         return Result(RETRY, status, error or f"HTTP {status}", retry_after if status == 503 else None)
     return Result(FAILED, status, error or f"HTTP {status}")
-
-
-def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
-    """Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, jittered to 50-100%
-    so receivers that came back are not hit by every sidecar at the same instant."""
-    raw = min(cap, base * (2 ** max(0, attempt - 1)))
-    return raw * rng.uniform(0.5, 1.0)
 
 
 def next_delay(result: Result, attempt: int, *, base: float, cap: float, retry_after_max: float,

@@ -20,7 +20,6 @@ import asyncio
 import logging
 import random
 import time
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
@@ -33,6 +32,7 @@ from .breaker import OPEN, CircuitBreaker
 from .budget import CallBudget, TokenBudget
 from .model import Diagnosis, DiagnosisInput, Tokens
 from .prompt import PROMPT_VERSION, InvalidAnswer, build_prompt, parse_answer, repair_message
+from .retry import backoff, parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +76,7 @@ def retry_after_seconds(headers: Any, now: float) -> float | None:
             return max(0.0, float(raw_ms) / 1000.0)
         except ValueError:
             pass
-    raw = headers.get("retry-after")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(raw).timestamp() - now)
-    except (TypeError, ValueError, IndexError):
-        return None
+    return parse_retry_after(headers.get("retry-after"), now)
 
 
 def is_quota_error(exc: openai.APIStatusError) -> bool:
@@ -191,10 +181,6 @@ class KimiClient:
             self._update_gauges()
             raise LLMUnavailable("hourly call budget used up", retry_after=self.calls.seconds_until_available())
 
-    def _backoff(self, attempt: int) -> float:
-        base = min(0.5 * (2**attempt), 8.0)
-        return base * (0.5 + 0.5 * self._rng.random())
-
     async def _complete(self, messages: list[dict[str, str]]) -> tuple[str | None, Tokens]:
         """One chat completion under the retry policy; returns the content and the tokens used."""
         self._gate()
@@ -276,7 +262,7 @@ class KimiClient:
                 self.breaker.record_failure(reason)
                 self._update_gauges()
                 raise LLMUnavailable(f"{reason} (after {attempt + 1} attempts)", retry_after=delay)
-            wait = delay if delay is not None else self._backoff(attempt)
+            wait = delay if delay is not None else backoff(attempt + 1, 0.5, 8.0, self._rng)
             log.info("Kimi call failed (%s); retrying in %.2fs", reason, wait)
             await self.clock.sleep(wait)
             attempt += 1
