@@ -18,6 +18,7 @@ import asyncio
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,14 +200,20 @@ def prompt_text(inp: DiagnosisInput, hint: Diagnosis | None) -> str:
     return json.dumps(build_prompt(inp, hint).messages, ensure_ascii=False)
 
 
-def run_rules(cases: list[EvalCase], rules: RuleSet) -> list[Score]:
-    scores = []
+def _inputs(cases: list[EvalCase], engine: str, scores: list[Score]) -> Iterator[tuple[EvalCase, DiagnosisInput]]:
+    """Each case with its input; a case whose excerpt does not parse is scored as an error instead."""
     for case in cases:
         try:
             inp = excerpt_to_input(case.log, case.record_line, fingerprint=case.id)
         except ValueError as exc:
-            scores.append(Score(case=case.id, engine="rules", error=str(exc)))
+            scores.append(Score(case=case.id, engine=engine, error=str(exc)))
             continue
+        yield case, inp
+
+
+def run_rules(cases: list[EvalCase], rules: RuleSet) -> list[Score]:
+    scores: list[Score] = []
+    for case, inp in _inputs(cases, "rules", scores):
         diagnosis = rules.diagnose(inp)
         scores.append(score(case, diagnosis, inp, prompt_text(inp, diagnosis), "rules"))
     return scores
@@ -215,13 +222,8 @@ def run_rules(cases: list[EvalCase], rules: RuleSet) -> list[Score]:
 async def run_kimi(cases: list[EvalCase], rules: RuleSet, client: Any) -> list[Score]:
     from .kimi import LLMError
 
-    scores = []
-    for case in cases:
-        try:
-            inp = excerpt_to_input(case.log, case.record_line, fingerprint=case.id)
-        except ValueError as exc:
-            scores.append(Score(case=case.id, engine="kimi", error=str(exc)))
-            continue
+    scores: list[Score] = []
+    for case, inp in _inputs(cases, "kimi", scores):
         hint = rules.diagnose(inp)
         try:
             diagnosis = await client.diagnose(inp, hint)
