@@ -25,7 +25,7 @@ import math
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
@@ -118,30 +118,47 @@ def truthy(v: Any) -> bool | None:
 
 @dataclass(slots=True)
 class RecordWindow:
-    """The records of one stream, newest last, bounded by count and (on prune) by age."""
+    """The records of one stream, newest last, bounded by count and (on prune) by age.
+
+    Records arrive roughly in time order (several files and late writers make it rough), so
+    beside each record the window keeps the latest time added up to and including it (`_highs`,
+    non-decreasing). `select` walks back from the newest record and stops at the first whose
+    running latest time is not after the window's start: every record before it is older still.
+    A 30 s window over 50,000 records reads the last few hundred, not all of them.
+    """
 
     retention: float
     max_records: int
     records: deque[tuple[float, dict[str, Any]]] = field(init=False)
+    _highs: deque[float] = field(init=False)
     evicted: int = 0
 
     def __post_init__(self) -> None:
         self.records = deque(maxlen=self.max_records)
+        self._highs = deque(maxlen=self.max_records)
 
     def add(self, t: float, record: dict[str, Any]) -> None:
         if len(self.records) == self.max_records:
             self.evicted += 1
+        self._highs.append(max(t, self._highs[-1]) if self._highs else t)
         self.records.append((t, record))
 
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
         while self.records and self.records[0][0] < cutoff:
             self.records.popleft()
+            self._highs.popleft()
 
-    def select(self, start: float, end: float, where: Mapping[str, str]) -> Iterator[tuple[float, dict[str, Any]]]:
-        for t, rec in self.records:
-            if start < t <= end and matches(rec, where):
-                yield t, rec
+    def select(self, start: float, end: float, where: Mapping[str, str]) -> list[tuple[float, dict[str, Any]]]:
+        """The records with start < t <= end that match `where`, oldest first."""
+        out = []
+        for item, high in zip(reversed(self.records), reversed(self._highs)):  # noqa: B905 - same length
+            if high <= start:
+                break
+            if start < item[0] <= end and matches(item[1], where):
+                out.append(item)
+        out.reverse()
+        return out
 
     def oldest(self) -> float | None:
         return self.records[0][0] if self.records else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream
-from sidecar.metrics.jsonl import JsonlSource, parse_timestamp
+from sidecar.metrics.jsonl import JsonlSource, RecordWindow, parse_timestamp
 from sidecar.telemetry import Telemetry
 
 NOW = 1_763_900_000.0
@@ -159,3 +160,16 @@ async def test_future_timestamps_get_arrival_time(tmp_path: Path, clock: ManualC
     assert await src.poll() == 2
     assert [t for t, _ in src.window.records] == [NOW, pytest.approx(NOW - 3600)]
     assert src.skewed == 2 and src.status()["clock_skewed"] == 2
+
+
+def test_select_finds_late_records_despite_stopping_early() -> None:
+    """Records out of time order (several files, late writers) are still selected exactly."""
+    rnd = random.Random(3)
+    win = RecordWindow(retention=1800, max_records=500)
+    for i in range(700):  # past max_records: the oldest are evicted
+        t = NOW - 1800 + i * 1800 / 700 - rnd.choice([0, 0, 0, 5, 60, 400])
+        win.add(t, {"execution_type": rnd.choice(["async", "sync"]), "i": i})
+    win.prune(NOW + 300)  # drops the oldest from the left; late ones behind a younger record stay
+    for start, end in [(NOW - 30, NOW), (NOW - 300, NOW - 60), (NOW - 700, NOW - 200), (NOW - 2000, NOW + 10)]:
+        want = [(t, r) for t, r in win.records if start < t <= end and r["execution_type"] == "async"]
+        assert win.select(start, end, {"execution_type": "async"}) == want
