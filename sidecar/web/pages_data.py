@@ -202,10 +202,3 @@ async def diagnosis_history(sidecar: Sidecar, fingerprint: str, limit: int = 10)
     diagnoses = getattr(sidecar.store, "diagnoses", None)
     return await diagnoses.history(fingerprint, limit) if diagnoses is not None else []
 
-
-async def rollouts_summary(sidecar: Sidecar) -> dict[str, Any]:
-    """Each configured rollout with its stored state and worst gate (filled in by pages_rollouts)."""
-    from .pages_rollouts import summaries
-
-    return await summaries(sidecar)
-

@@ -15,6 +15,7 @@ from aiohttp import web
 from ..clock import utc
 from ..store.base import StoreError
 from . import pages_data as data
+from . import pages_rollouts
 from . import pages_views as v
 from .pages_base import render, repo, sidecar_of
 
@@ -137,7 +138,7 @@ async def overview(request: web.Request) -> web.Response:
         except StoreError as exc:
             log.warning("overview: groups unavailable: %s", exc)
             events["error"] = counts["error"] = str(exc)
-    rollouts = await data.rollouts_summary(sidecar)
+    rollouts = await pages_rollouts.summaries(sidecar)
     return render(
         request,
         "overview.html",
