@@ -21,6 +21,7 @@ from sidecar.clock import ManualClock
 from sidecar.config import Config
 
 from ..conftest import find_free_port
+from .seed import gateway_events
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -101,6 +102,13 @@ class Running:
 
 
 StartSidecar = Callable[..., Awaitable[Running]]
+
+
+async def with_gateway_errors(start_sidecar: StartSidecar, **kwargs: Any) -> Running:
+    """A started sidecar holding one group per known gateway failure (seed.gateway_events)."""
+    running = await start_sidecar(**kwargs)
+    await running.record(gateway_events(running.clock.time()))
+    return running
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -8,8 +8,8 @@ import pytest
 
 from sidecar.web.auth import ENABLE_HINT
 
-from .conftest import TOKEN
-from .seed import XSS_MESSAGE, gateway_events, log_line, numbered_events
+from .conftest import TOKEN, with_gateway_errors
+from .seed import XSS_MESSAGE, log_line, numbered_events
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -28,8 +28,7 @@ async def fingerprint_of(running, title_part: str) -> str:
 
 
 async def test_every_page_loads_without_console_errors(start_sidecar, page):
-    running = await start_sidecar()
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar)
     fp = await fingerprint_of(running, "keepalive ping timeout")
     w = await page(running.url)
     for path in ("/", "/errors", f"/errors/{fp}", "/rollouts", "/alerts", "/login"):
@@ -46,8 +45,7 @@ async def test_every_page_loads_without_console_errors(start_sidecar, page):
 
 
 async def test_overview_panels(start_sidecar, page):
-    running = await start_sidecar()
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar)
     w = await page(running.url)
     await w.goto("/")
     events = w.page.locator("#panel-events")
@@ -119,8 +117,7 @@ async def test_filter_search_sort_and_pages(start_sidecar, page):
 
 
 async def test_resolve_from_detail_changes_status_in_list(start_sidecar, page):
-    running = await start_sidecar()
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar)
     fp = await fingerprint_of(running, "BoundedSemaphore")
     w = await page(running.url)
     await login(w)
@@ -164,8 +161,7 @@ async def test_resolve_from_detail_changes_status_in_list(start_sidecar, page):
 
 
 async def test_live_update_shows_new_group_without_reload(start_sidecar, page):
-    running = await start_sidecar()
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar)
     w = await page(running.url)
     await w.goto("/errors")
     await w.page.wait_for_function("document.getElementById('live-dot').classList.contains('on')")
@@ -201,8 +197,7 @@ async def test_hostile_log_text_renders_as_text(start_sidecar, page):
 
 
 async def test_actions_without_the_token_are_refused(start_sidecar, page):
-    running = await start_sidecar()
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar)
     fp = await fingerprint_of(running, "PGRST204")
     w = await page(running.url)
 
@@ -229,8 +224,7 @@ async def test_actions_without_the_token_are_refused(start_sidecar, page):
 
 
 async def test_no_token_configured_disables_actions_and_says_how(start_sidecar, page):
-    running = await start_sidecar(token=None)
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar, token=None)
     fp = await fingerprint_of(running, "keepalive")
     w = await page(running.url)
     await w.goto(f"/errors/{fp}")

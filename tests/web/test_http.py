@@ -5,15 +5,15 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from .seed import XSS_MESSAGE, gateway_events, log_line
+from .conftest import TOKEN, with_gateway_errors
+from .seed import XSS_MESSAGE, log_line
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_pages_render_on_postgres(pg_migrated_dsn, start_sidecar):
     # pg_migrated_dsn first: the database must outlive the sidecar using it.
-    running = await start_sidecar(store={"backend": "postgres", "dsn": pg_migrated_dsn})
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar, store={"backend": "postgres", "dsn": pg_migrated_dsn})
     await running.record(log_line(running.clock.time(), XSS_MESSAGE, offset=90_000))
     rows, total = await running.sidecar.store.groups.list(q="PGRST204")
     assert total == 1
@@ -50,10 +50,7 @@ async def test_dashboard_resolve_does_what_the_api_does(start_sidecar):
     # POST /api/groups/{fp}/resolve; filter text with a NUL is cleaned too.
     from sidecar.web.auth import COOKIE_NAME, csrf_token
 
-    from .conftest import TOKEN
-
-    running = await start_sidecar()
-    await running.record(gateway_events(running.clock.time()))
+    running = await with_gateway_errors(start_sidecar)
     rows, _ = await running.sidecar.store.groups.list(q="PGRST204")
     fp = rows[0]["error_hash"]
     gauge = running.sidecar.telemetry.groups
