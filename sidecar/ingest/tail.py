@@ -187,14 +187,14 @@ class Ingest(FileSet):
                 check = list(self._active)
                 for p in dirty:
                     t = self.by_path.get(p)
-                    if t is not None and t not in self._active:
-                        check.append(t)
-                for p in dirty:
-                    t = self.by_path.get(p)
-                    if t is not None and not self._same_file(p, t):
+                    if t is None:
+                        continue
+                    if not self._same_file(p, t):  # replaced under its name: rescan now
                         self._scan()
                         check = list(self.files)
                         break
+                    if t not in self._active:
+                        check.append(t)
             progressed = False
             try:
                 for f in check:
