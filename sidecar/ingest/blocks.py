@@ -17,10 +17,9 @@ from __future__ import annotations
 import dataclasses
 
 from .record import ErrorEvent
+from .tracebacks import TOOL_CALL_END as END
+from .tracebacks import TOOL_CALL_START as START
 from .tracebacks import parse_traceback_text
-
-START = "=== TOOL CALL FAILED ==="
-END = "=== END ==="
 
 
 class BlockMerger:

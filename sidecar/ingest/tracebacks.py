@@ -23,6 +23,9 @@ _GROUP_SEP = re.compile(r"^[ ]*\+[-+]*(?: (?:\d+|\.\.\.) -*)?-*\s*$|^[ ]*\+-+.*-
 _PREFIX = re.compile(r"^((?:[ ]*\|)+) ?")
 _TB = "Traceback (most recent call last):"
 _EG = "Exception Group Traceback (most recent call last):"
+# A failed tool call's block (blocks.py joins its records into one event).
+TOOL_CALL_START = "=== TOOL CALL FAILED ==="
+TOOL_CALL_END = "=== END ==="
 _CHAIN = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
@@ -188,7 +191,7 @@ def looks_complete(lines: list[str]) -> bool:
     if not tail:
         return True
     text_has_tb = any(ln.lstrip(" |+").startswith((_TB, _EG)) for ln in tail)
-    if any("=== TOOL CALL FAILED ===" in ln for ln in tail) and not any("=== END ===" in ln for ln in tail):
+    if any(TOOL_CALL_START in ln for ln in tail) and not any(TOOL_CALL_END in ln for ln in tail):
         return False
     if not text_has_tb:
         return True
