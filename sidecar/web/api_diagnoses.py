@@ -31,11 +31,8 @@ def _service(request: web.Request) -> DiagnosisService:
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    created = out.get("created_at")
-    if created is not None and hasattr(created, "isoformat"):
-        out["created_at"] = created.isoformat()
-    return out
+    """A store row with its timestamps as ISO 8601 text."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
 def routes(sidecar: Sidecar) -> list[web.RouteDef]:
@@ -69,8 +66,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         claim = await store.diagnoses.claim(fingerprint)
         return web.json_response({
             "fingerprint": fingerprint,
-            "claim": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in claim.items()}
-            if claim else None,
+            "claim": _row(claim) if claim else None,
             "diagnoses": [_row(r) for r in rows],
         })
 
