@@ -63,3 +63,31 @@ async def test_dashboard_resolve_does_what_the_api_does(start_sidecar):
     row = await running.sidecar.store.groups.get(fp)
     assert row["status"] == "resolved" and row["resolution_notes"] == "added the column\ufffd"
     assert gauge.labels(status="resolved")._value.get() == 1
+
+
+async def test_errors_list_reads_sparklines_and_summaries_in_one_query_each(start_sidecar):
+    # No N+1: whatever the page size, one query for the rows' sparklines, one for their summaries.
+    from .seed import numbered_events
+
+    running = await start_sidecar()
+    await running.record(numbered_events(60, running.clock.time()))
+    db = running.sidecar.store.db
+    seen: list[str] = []
+    fetchall = db.fetchall
+
+    async def counting(sql, *args, **kwargs):  # noqa: ANN001, ANN202
+        seen.append(sql)
+        return await fetchall(sql, *args, **kwargs)
+
+    db.fetchall = counting
+    try:
+        async with aiohttp.ClientSession(running.url) as http:
+            for per in (10, 50):
+                seen.clear()
+                async with http.get("/errors", params={"per": str(per)}) as resp:
+                    assert resp.status == 200
+                    assert (await resp.text()).count('class="group-row') == per
+                assert sum("FROM error_occurrences WHERE error_hash IN" in q for q in seen) == 1
+                assert sum("investigation_result FROM error_investigations WHERE error_hash IN" in q for q in seen) == 1
+    finally:
+        db.fetchall = fetchall
