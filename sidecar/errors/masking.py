@@ -238,7 +238,7 @@ def error_codes(message: str) -> tuple[str, ...]:
     """
     text = message[:MAX_CHARS]
     found: list[tuple[int, str]] = []
-    spans = [(s, e) for s, e, _ in _keep_spans(text) if text[s:e] == _]
+    spans = [(s, e) for s, e, rep in _keep_spans(text) if text[s:e] == rep]  # verbatim keeps, not URLs
     for s, e in spans:
         found.append((s, " ".join(text[s:e].split()).strip("'\" ")))
     for m in _ERROR_TOKEN_SCAN.finditer(text):
