@@ -17,12 +17,13 @@ import statistics
 import time
 
 from sidecar.alerts import discord, slack, teams, webhook
-from sidecar.alerts.events import EventMapper, load_redactor
+from sidecar.alerts.events import EventMapper
 from sidecar.alerts.grouping import Aggregator
 from sidecar.alerts.matchers import parse_matcher
 from sidecar.alerts.model import Notification
 from sidecar.alerts.rules import Route, routes_for
 from sidecar.bus import BusEvent
+from sidecar.diagnose.redact import redact
 
 ROUTES = (
     Route("critical", ("slack",), (parse_matcher("severity=~critical|error"),), ("kind",), 30, 300, 14400, True),
@@ -39,7 +40,7 @@ def events(n: int) -> list[BusEvent]:
 
 
 def grouped(evs: list[BusEvent]) -> tuple[float, float, int, int]:
-    mapper = EventMapper("http://s:8081", load_redactor())
+    mapper = EventMapper("http://s:8081", redact)
     agg = Aggregator(ROUTES)
     t0 = time.perf_counter()
     for ev in evs:
@@ -58,7 +59,7 @@ def grouped(evs: list[BusEvent]) -> tuple[float, float, int, int]:
 
 def naive(evs: list[BusEvent]) -> tuple[float, int, int]:
     """Baseline: one message per event and route, rendered for each channel (no grouping)."""
-    mapper = EventMapper("http://s:8081", load_redactor())
+    mapper = EventMapper("http://s:8081", redact)
     t0 = time.perf_counter()
     messages = size = 0
     for ev in evs:

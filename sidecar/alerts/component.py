@@ -21,12 +21,13 @@ from typing import Any
 from ..bus import Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
+from ..diagnose.redact import redact
 from ..store.base import Store, StoreError
 from ..telemetry import Telemetry
 from . import alertmanager, discord, slack, teams, webhook
 from .amstate import AmState
 from .delivery import Sender
-from .events import KINDS, EventMapper, Outcome, load_redactor
+from .events import KINDS, EventMapper, Outcome
 from .grouping import Aggregator, Group
 from .matchers import Matcher, matches_all, parse_matcher
 from .model import Alert, Notification
@@ -71,7 +72,7 @@ class Alerts:
         self.telemetry = telemetry
         self.public_url = public_url.rstrip("/")
         self.rules = rules if rules is not None else build_rules(config, environ)
-        self.redact = load_redactor()
+        self.redact = redact
         self.mapper = EventMapper(self.public_url, self.redact, self.rules.thresholds)
         self.aggregator = Aggregator(self.rules.routes)
         self.am = AmState(config.resend_interval)

@@ -68,19 +68,6 @@ MAX_FIELD = 2000  # pre-truncation bound on any one text taken from an event (ch
 Redactor = Callable[[str], str]
 
 
-def load_redactor() -> Redactor:
-    """The diagnosis stage's redactor. Imported lazily: it is the one redactor of the project, and
-    alerting must not run without it (a second, weaker copy here would drift)."""
-    try:
-        from ..diagnose.redact import redact
-    except ImportError as exc:  # pragma: no cover - exercised only while the module is missing
-        raise RuntimeError(
-            "sidecar.diagnose.redact.redact is missing: alerts refuse to send unredacted text "
-            f"({exc})"
-        ) from exc
-    return redact
-
-
 @dataclass
 class Outcome:
     """What one event does: alerts to fire, alert keys (or key prefixes) to resolve."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from sidecar.alerts.events import EventMapper, load_redactor
+from sidecar.alerts.events import EventMapper
 from sidecar.bus import BusEvent
+from sidecar.diagnose.redact import redact
 
 SECRET = "sk-live-TESTONLY1234567890abcdef"
 
 
 def mapper(**thresholds: int) -> EventMapper:
-    return EventMapper("http://sidecar.test:8081/", load_redactor(), thresholds)
+    return EventMapper("http://sidecar.test:8081/", redact, thresholds)
 
 
 def ev(kind: str, **data: object) -> BusEvent:
