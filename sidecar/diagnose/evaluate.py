@@ -266,21 +266,13 @@ def format_table(scores: list[Score]) -> str:
     return "\n".join(out)
 
 
-def _cases_dir(arg: str | None) -> Path:
-    p = Path(arg or DEFAULT_CASES)
-    if p.exists() or p.is_absolute():
-        return p
-    repo_copy = Path(__file__).resolve().parents[2] / (arg or DEFAULT_CASES)
-    return repo_copy if repo_copy.exists() else p
-
-
 def main_eval(args: argparse.Namespace) -> int:
     """Run the cases; exit 1 when a rules-engine case fails (Kimi results are reported only)."""
     from ..config import load_config
 
     config = load_config(getattr(args, "config", None))
     rules = load_rules(default_rules_path(config.diagnosis.rules_file))
-    cases = load_cases(_cases_dir(getattr(args, "cases", None)))
+    cases = load_cases(default_rules_path(getattr(args, "cases", None) or DEFAULT_CASES))
     scores = run_rules(cases, rules)
     if config.diagnosis.kimi_enabled and config.diagnosis.resolved_api_key():
         scores += asyncio.run(_kimi_scores(config, cases, rules))

@@ -314,7 +314,10 @@ def load_rules(path: str | Path) -> RuleSet:
 
 
 def default_rules_path(configured: str = DEFAULT_RULES_FILE) -> Path:
-    """The configured path, or the repository's copy next to the package (an editable install run elsewhere)."""
+    """The configured path, or the repository's copy next to the package (an editable install run elsewhere).
+
+    Used for any shipped file given by a relative path: the rules file, and `evals/cases`.
+    """
     p = Path(configured)
     if p.exists() or p.is_absolute():
         return p
