@@ -47,11 +47,11 @@ def _hints(cls: type) -> dict[str, Any]:
 def _decode(value: Any, hint: Any) -> Any:
     if value is None:
         return None
+    if isinstance(value, dict) and "$dt" in value:  # whatever the hint says (e.g. `datetime | None`, `Any`)
+        return datetime.fromisoformat(value["$dt"])
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        if isinstance(value, dict) and "$dt" in value:
-            return datetime.fromisoformat(value["$dt"])
         for arg in args:
             if dataclasses.is_dataclass(arg) and isinstance(value, dict):
                 return _decode(value, arg)
@@ -63,8 +63,8 @@ def _decode(value: Any, hint: Any) -> Any:
     if origin is list:
         (elem,) = typing.get_args(hint) or (Any,)
         return [_decode(v, elem) for v in value]
-    if hint is datetime or (isinstance(value, dict) and "$dt" in value):
-        return datetime.fromisoformat(value["$dt"])
+    if hint is datetime:
+        return datetime.fromisoformat(value["$dt"])  # not a {"$dt": ...}: a SpoolCodecError
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         hints = _hints(hint)
         kwargs = {f.name: _decode(value[f.name], hints[f.name])
