@@ -57,7 +57,7 @@ class FileParser:
         self.held_end = (offset, line)
         # counters (the tailer turns them into telemetry)
         self.lines = 0
-        self.truncated_lines = 0
+        self._truncated = 0  # physical lines over the limit; a docker scanner counts its own
         self.blocks = BlockMerger(options.limits.max_lines, options.limits.max_bytes)
         if self.format is not None:
             self.scanner = self._make_scanner(self.format)
@@ -114,6 +114,10 @@ class FileParser:
     def bad_lines(self) -> int:
         return getattr(self.scanner, "bad_lines", 0)
 
+    @property
+    def truncated_lines(self) -> int:
+        return self._truncated + getattr(self.scanner, "truncated_lines", 0)
+
     # -- line splitting -----------------------------------------------------------------------
     def _feed(self, chunk: bytes, out: list[ErrorEvent]) -> None:
         first = chunk.find(b"\n")
@@ -134,7 +138,7 @@ class FileParser:
                 kept = bytes(self.partial[: self.limit]) if self.discarding else (bytes(self.partial) + head)[: self.limit]
                 data = kept.rstrip(b"\r\n") + TRUNCATION_MARK % total
                 pieces.append(Piece(0, len(data), off, line, off + total, exact=False))
-                self.truncated_lines += 1
+                self._truncated += 1
                 parts.append(data)
                 vpos = len(data)
                 body_start = first + 1

@@ -39,6 +39,21 @@ async def test_ten_mib_line_then_normal_lines(tmp_path, harness: Harness):
     assert len(ing.files[0].parser.partial) <= 256 * 1024 + 1
 
 
+async def test_oversized_docker_record_is_truncated_and_counted(tmp_path, harness: Harness):
+    path = tmp_path / "c-json.log"
+    path.write_text("")
+    await harness.start(make_config(tmp_path, [str(path)], format="docker"))
+    huge = f"{TS} ERROR app.mod: huge seq=1 " + "x" * (300 * 1024) + "\n"
+    # Docker's json-file driver splits a long line into 16 KiB records; only the last ends in \n.
+    parts = [huge[i:i + 16 * 1024] for i in range(0, len(huge), 16 * 1024)]
+    with path.open("a") as w:
+        for text in (*parts, f"{TS} ERROR app.mod: after seq=2\n"):
+            w.write(json.dumps({"log": text, "stream": "stderr", "time": "2025-11-03T06:00:00.0Z"}) + "\n")
+    await harness.wait_events(2)
+    assert "line truncated by sidecar" in harness.sink.events[0].raw
+    assert harness.metric("sidecar_truncated_lines_total", source=str(path)) == 1
+
+
 async def test_traceback_written_in_two_writes_900ms_apart(tmp_path, harness: Harness):
     path = tmp_path / "app.log"
     path.write_text("")
