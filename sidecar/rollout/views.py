@@ -6,21 +6,11 @@ go on; or the rollout is complete), `hold` (keep waiting), `rollback` (a rollbac
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from ..jsonvalue import jsonable
 from .controller import RolloutController
 from .state import Snapshot, needs_approval, pipeline_decision
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _iso(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso(v) for v in value]
-    return value
 
 
 def _epoch_iso(ts: float | None) -> str | None:
@@ -76,9 +66,9 @@ async def detail(controller: RolloutController, name: str, history: int = 200) -
         triggers=[v for v in verdicts if v.get("role") == "trigger"],
         dry_run_trips=snap.data.get("dry_trips") or [],
         baselines=snap.data.get("baselines") or {},
-        history=_iso(await repo.events(name, history)),
-        decisions=_iso(await repo.decisions(name)),
-        hook_calls=_iso(await repo.hook_calls(name, history)),
+        history=jsonable(await repo.events(name, history)),
+        decisions=jsonable(await repo.decisions(name)),
+        hook_calls=jsonable(await repo.hook_calls(name, history)),
         problems=[p for p in controller.problems() if name in p],
     )
     return out

@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from ..clock import utc
+from ..jsonvalue import jsonable
 from ..store.base import StoreError
 from .auth import require_token
 from .server import SIDECAR_KEY
@@ -27,16 +28,6 @@ MAX_LIMIT = 500
 MAX_SILENCE = 90 * 86400.0
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    return value
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -90,7 +81,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
             counts = await sc.store.alerts.counts()
         except StoreError as exc:
             return _error(503, f"store unavailable: {exc}")
-        return web.json_response({"items": _json(rows), "counts": counts})
+        return web.json_response({"items": jsonable(rows), "counts": counts})
 
     async def list_silences(request: web.Request) -> web.Response:
         sc = request.app[SIDECAR_KEY]
@@ -103,7 +94,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
         now = sc.clock.time()
         for row in rows:
             row["active"] = row["starts_at"].timestamp() <= now < row["ends_at"].timestamp()
-        return web.json_response({"items": _json(rows)})
+        return web.json_response({"items": jsonable(rows)})
 
     @require_token
     async def create_silence(request: web.Request) -> web.Response:
@@ -144,7 +135,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
             return _error(400, str(exc))
         except StoreError as exc:
             return _error(503, f"store unavailable: {exc}")
-        return web.json_response({"silence": _json(row)}, status=201)
+        return web.json_response({"silence": jsonable(row)}, status=201)
 
     @require_token
     async def delete_silence(request: web.Request) -> web.Response:

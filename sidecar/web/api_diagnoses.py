@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from ..jsonvalue import jsonable
 from .auth import require_token
 
 if TYPE_CHECKING:
@@ -28,11 +29,6 @@ def _service(request: web.Request) -> DiagnosisService:
         raise web.HTTPServiceUnavailable(text='{"error": "the diagnosis stage is not running"}',
                                          content_type="application/json")
     return service  # type: ignore[return-value]
-
-
-def _row(row: dict[str, Any]) -> dict[str, Any]:
-    """A store row with its timestamps as ISO 8601 text."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
 def routes(sidecar: Sidecar) -> list[web.RouteDef]:
@@ -66,8 +62,8 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         claim = await store.diagnoses.claim(fingerprint)
         return web.json_response({
             "fingerprint": fingerprint,
-            "claim": _row(claim) if claim else None,
-            "diagnoses": [_row(r) for r in rows],
+            "claim": jsonable(claim) if claim else None,
+            "diagnoses": jsonable(rows),
         })
 
     async def status(request: web.Request) -> web.Response:

@@ -13,13 +13,13 @@ Unknown fingerprints answer 404, bad parameters 400; timestamps are ISO 8601 UTC
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from ..clock import utc
 from ..errors.groups import change_status, clean_text
+from ..jsonvalue import jsonable
 from ..store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
 from .auth import require_token
 
@@ -30,19 +30,13 @@ MAX_LIMIT = 200
 MAX_NOTES = 4000
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
 def group_json(row: dict[str, Any]) -> dict[str, Any]:
     """A group row as the API shows it: `fingerprint` first, ISO timestamps, no internal columns."""
     out = {"fingerprint": row["error_hash"]}
     for key, value in row.items():
         if key in ("transition_token",):
             continue
-        out[key] = _json_value(value)
+        out[key] = jsonable(value)
     return out
 
 
@@ -107,7 +101,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         minutes = _int_param(request, "minutes", 60, 1, 1440)
         now = utc(sc.clock.time())
         body = group_json(row)
-        body["samples"] = [{k: _json_value(v) for k, v in s.items()} for s in await repo.samples(fingerprint, 100)]
+        body["samples"] = [jsonable(s) for s in await repo.samples(fingerprint, 100)]
         series = await repo.series(fingerprint, now, minutes)
         end_minute = int(now.timestamp() // 60)
         body["counts"] = {
@@ -122,7 +116,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
              "source": row.get("diagnosis_source"), "model": row.get("model_used"),
              "category": row.get("category"), "severity": row.get("severity"),
              "duration_ms": row.get("investigation_duration_ms"),
-             "diagnosed_at": _json_value(row.get("diagnosed_at"))}
+             "diagnosed_at": jsonable(row.get("diagnosed_at"))}
             if result is not None else None
         )
         return web.json_response(body)
