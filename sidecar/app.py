@@ -78,6 +78,13 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     return components
 
 
+def public_url(config: Config) -> str:
+    """The base URL people reach the dashboard at: `server.public_url`, else this host and port."""
+    server = config.server
+    host = "127.0.0.1" if server.host in ("0.0.0.0", "::", "") else server.host
+    return (server.public_url or f"http://{host}:{server.port}").rstrip("/")
+
+
 class Sidecar:
     """The running process: configuration, shared services and the stages."""
 
@@ -92,7 +99,7 @@ class Sidecar:
         self.components: list[Component] = []
         self._runner: web.AppRunner | None = None
         self.started_at: float | None = None
-        self.url: str | None = None
+        self.url = public_url(config)  # known before serving: stages put it in links (alerts)
 
     @property
     def store(self) -> Store:
@@ -134,8 +141,6 @@ class Sidecar:
             reason = exc.strerror or str(exc)
             raise StartupError(f"server: cannot listen on {server.host}:{server.port}: {reason}") from None
         self._runner = runner
-        host = "127.0.0.1" if server.host in ("0.0.0.0", "::", "") else server.host
-        self.url = server.public_url or f"http://{host}:{server.port}"
 
     async def stop(self) -> None:
         if self._runner is not None:

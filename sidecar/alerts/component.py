@@ -371,9 +371,7 @@ class Alerts:
             self._held_dirty |= held_dirty
             raise
 
+
 def build(sidecar: Any) -> Alerts:
     """The app's factory: alerts from `config.alerts`, links to the dashboard's public URL."""
-    server = sidecar.config.server
-    host = "127.0.0.1" if server.host in ("0.0.0.0", "::", "") else server.host
-    public_url = server.public_url or f"http://{host}:{server.port}"
-    return Alerts(sidecar.config.alerts, sidecar.store, sidecar.bus, sidecar.clock, sidecar.telemetry, public_url)
+    return Alerts(sidecar.config.alerts, sidecar.store, sidecar.bus, sidecar.clock, sidecar.telemetry, sidecar.url)

@@ -152,7 +152,7 @@ async def run_demo(root: Path, speed: float = 1.0, port: int = 8081, duration: f
             f"Press Ctrl-C to stop.",
             flush=True,
         )
-        await start_rollout(sidecar.url or "", token)
+        await start_rollout(sidecar.url, token)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
