@@ -23,6 +23,7 @@ from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
 from ..diagnose.redact import redact
 from ..store.base import Store, StoreError
+from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import alertmanager, discord, slack, teams, webhook
 from .amstate import AmState
@@ -123,9 +124,7 @@ class Alerts:
                        asyncio.create_task(self._schedule(), name="alerts-schedule")]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_and_wait(*self._tasks)
         self._tasks = []
         await self.outbox.stop()
         if self._sub is not None:

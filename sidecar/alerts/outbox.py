@@ -15,6 +15,7 @@ from ..bus import ALERT_DELIVERY, Bus
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
 from ..store.base import Store, StoreError
+from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .delivery import FAILED, RETRY, SENT, Result, Sender, TokenBucket, next_delay
 
@@ -43,9 +44,7 @@ class Outbox:
 
     async def stop(self) -> None:
         """Cancel in-flight sends: their rows stay pending and are retried once the lease runs out."""
-        for task in self._inflight.values():
-            task.cancel()
-        await asyncio.gather(*self._inflight.values(), return_exceptions=True)
+        await cancel_and_wait(*self._inflight.values())
         self._inflight.clear()
         await self.sender.close()
 

@@ -26,6 +26,7 @@ from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
 from ..store.base import Row, Store, StoreError
+from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .kimi import KimiClient
 from .model import Diagnosis
@@ -121,9 +122,7 @@ class DiagnosisService:
     async def stop(self) -> None:
         if self._sub is not None:
             self._sub.close()
-        for task in [*self._tasks, *self._background]:
-            task.cancel()
-        await asyncio.gather(*self._tasks, *self._background, return_exceptions=True)
+        await cancel_and_wait(*self._tasks, *self._background)
         self._tasks.clear()
         if self.llm is not None:
             await self.llm.close()

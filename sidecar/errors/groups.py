@@ -30,6 +30,7 @@ from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
 from ..store.base import Row, Store, StoreError
 from ..store.groups import GroupChange, Occurrence
+from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .fingerprint import event_title, fingerprint_event
 
@@ -283,14 +284,7 @@ class GroupRecorder:
             self._flush_task = asyncio.create_task(self._flush_loop(), name="groups-updates")
 
     async def stop(self) -> None:
-        for task in (self._task, self._flush_task):
-            if task is None:
-                continue
-            task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping must not raise
-                pass
+        await cancel_and_wait(self._task, self._flush_task)
         self._task = self._flush_task = None
         self.flush_updates()  # what the rate limit held back still reaches the subscribers
 

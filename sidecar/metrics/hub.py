@@ -28,7 +28,6 @@ Tests and simulations drive the hub without files or HTTP: `ingest_record(stream
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ import aiohttp
 
 from ..clock import Clock
 from ..config import MetricsConfig
+from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
 from .errors import PromQLError
@@ -110,11 +110,7 @@ class MetricsHub:
             await self.clock.sleep(source.config.poll_interval)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(*self._tasks)
         self._tasks.clear()
         for source in self.jsonl.values():
             source.close()

@@ -33,6 +33,7 @@ from ..config import RolloutConfig
 from ..metrics.model import MetricSpec
 from ..store.base import Store, StoreError
 from ..store.rollouts import Decision, Event, HookCallRow
+from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .actions import ManualActions
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
@@ -116,13 +117,8 @@ class RolloutController(ManualActions):
         self._task = asyncio.create_task(self._loop(), name="rollout-controller")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         await self.hooks.close()
 
     def problems(self) -> list[str]:

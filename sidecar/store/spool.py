@@ -31,6 +31,7 @@ from typing import Any
 
 from ..clock import Clock
 from ..ingest.record import ErrorEvent
+from ..tasks import cancel_and_wait
 from .base import StoreUnavailable
 from .conflict import StoreConflict
 from .spool_codec import SpoolCodecError, decode_batch, encode_batch
@@ -88,13 +89,8 @@ class SpoolingSink:
     async def stop(self) -> None:
         if self._broken is not None:
             return
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         self.spool.close()
 
     def problems(self) -> list[str]:
