@@ -64,6 +64,9 @@ class Database(Executor, Protocol):
     async def ping(self) -> None:
         """Raise StoreUnavailable when the database cannot answer."""
 
+    async def migrate(self) -> list[str]:
+        """Bring the schema up to date (safely, also when several replicas start at once)."""
+
     async def close(self) -> None: ...
 
 
@@ -178,3 +181,13 @@ class Store:
 
     async def close(self) -> None:
         await self.db.close()
+
+
+async def open_migrated(db: Database) -> Store:
+    """`Store(db)` once its schema is up to date; `db` is closed if migrating fails."""
+    try:
+        await db.migrate()
+    except BaseException:
+        await db.close()
+        raise
+    return Store(db)

@@ -42,7 +42,7 @@ from psycopg.types.json import Jsonb
 from psycopg.types.numeric import NumericLoader
 from psycopg_pool import AsyncConnectionPool
 
-from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
+from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate, open_migrated
 from .conflict import StoreConflict, sqlstate_error
 from .sqltext import replace_placeholders
 
@@ -277,10 +277,4 @@ def _first_line(exc: BaseException) -> str:
 
 async def open_postgres(dsn: str, pool_size: int = 5, *, connect_timeout: float = 10.0) -> Store:
     """Open, migrate (under the advisory lock) and return the PostgreSQL store at `dsn`."""
-    db = await PostgresDatabase.open(dsn, pool_size, connect_timeout=connect_timeout)
-    try:
-        await db.migrate()
-    except BaseException:
-        await db.close()
-        raise
-    return Store(db)
+    return await open_migrated(await PostgresDatabase.open(dsn, pool_size, connect_timeout=connect_timeout))

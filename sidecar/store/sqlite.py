@@ -19,7 +19,7 @@ from typing import Any
 
 import aiosqlite
 
-from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate
+from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate, open_migrated
 
 _TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 
@@ -175,6 +175,9 @@ class SqliteDatabase:
         except Exception as exc:  # a closed or broken connection raises ValueError/sqlite3.Error
             raise StoreUnavailable(f"sqlite: {exc}") from exc
 
+    async def migrate(self) -> list[str]:
+        return await migrate(self)
+
     async def close(self) -> None:
         for conn in (self._r.conn, self._w.conn):
             try:
@@ -185,10 +188,4 @@ class SqliteDatabase:
 
 async def open_sqlite(path: str) -> Store:
     """Open (creating if needed) and migrate the SQLite store at `path`."""
-    db = await SqliteDatabase.open(path)
-    try:
-        await migrate(db)
-    except BaseException:
-        await db.close()
-        raise
-    return Store(db)
+    return await open_migrated(await SqliteDatabase.open(path))

@@ -58,7 +58,17 @@ from postgrest.exceptions import APIError
 
 from supabase import AsyncClient, AsyncClientOptions
 
-from .base import MigrationError, Params, Row, Store, StoreError, StoreUnavailable, migrate, migration_files
+from .base import (
+    MigrationError,
+    Params,
+    Row,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    migrate,
+    migration_files,
+    open_migrated,
+)
 from .conflict import sqlstate_error
 from .sqltext import replace_placeholders
 from .supabase_schema import tables_array
@@ -309,10 +319,4 @@ class _OptimisticTransaction:
 
 async def open_supabase(url: str, key: str, *, connect_timeout: float = 10.0) -> Store:
     """Connect with the service-role key, check the schema (applying what is missing), return the store."""
-    db = await SupabaseDatabase.open(url, key, connect_timeout=connect_timeout)
-    try:
-        await db.migrate()
-    except BaseException:
-        await db.close()
-        raise
-    return Store(db)
+    return await open_migrated(await SupabaseDatabase.open(url, key, connect_timeout=connect_timeout))
