@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 20.0,
@@ -27,3 +30,16 @@ def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 2
             pass
         time.sleep(0.05)
     raise AssertionError(f"{what} did not answer {url} within {timeout:g} s: {tail()}")
+
+
+@dataclass
+class Received:
+    """One request a local fake receiver (chat channel, hook endpoint) recorded."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)

@@ -24,20 +24,9 @@ from sidecar.clock import ManualClock
 from sidecar.config import AlertsConfig
 from sidecar.telemetry import Telemetry
 from tests.conftest import find_free_port
-from tests.helpers import wait_http_ok
+from tests.helpers import Received, wait_http_ok
 
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 @dataclass

@@ -3,7 +3,6 @@ webhook receiver, and a small rollout config."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from sidecar.config import GateConfig, HookConfig, RolloutConfig, StageConfig
 from sidecar.metrics.model import Measurement, MetricSpec
 from sidecar.store.base import Store
 from sidecar.store.sqlite import open_sqlite
+from tests.helpers import Received
 
 SECRET = "s3cret-hook-key"
 
@@ -76,17 +76,6 @@ class Traffic:
             values = sorted(r[3] for r in rows)
             return Measurement(values[min(n - 1, math.ceil(spec.quantile * n) - 1)], n)
         raise ValueError(f"unsupported {spec.function}")
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def json(self) -> dict[str, Any]:
-        return json.loads(self.body)
 
 
 @dataclass
