@@ -91,3 +91,29 @@ async def test_errors_list_reads_sparklines_and_summaries_in_one_query_each(star
                 assert sum("investigation_result FROM error_investigations WHERE error_hash IN" in q for q in seen) == 1
     finally:
         db.fetchall = fetchall
+
+
+async def test_category_filter_and_application_frames(start_sidecar):
+    # Categories come from the diagnoses (rules here); the detail page marks application frames.
+    import asyncio
+
+    running = await with_gateway_errors(start_sidecar)
+    groups = running.sidecar.store.groups
+    for _ in range(250):
+        rows, total = await groups.list(limit=50)
+        if all(r["category"] for r in rows):
+            break
+        await asyncio.sleep(0.02)
+    rows, _ = await groups.list(q="BoundedSemaphore")
+    fp, category = rows[0]["error_hash"], rows[0]["category"]
+    expected, _ = await groups.list(category=category, limit=50)
+    async with aiohttp.ClientSession(running.url) as http:
+        async with http.get("/errors", params={"category": category}) as resp:
+            body = await resp.text()
+        assert body.count('class="group-row') == len(expected) < total
+        assert f'data-fingerprint="{fp}"' in body
+        async with http.get(f"/errors/{fp}") as resp:
+            detail = await resp.text()
+    # /app/src/... is application code, asyncio's locks.py is not.
+    assert '<span class="tl frame app">  File &#34;/app/src/daemon/ws/semaphore_manager.py&#34;' in detail
+    assert '<span class="tl frame">  File &#34;/usr/local/lib/python3.11/asyncio/locks.py&#34;' in detail
