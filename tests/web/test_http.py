@@ -117,3 +117,21 @@ async def test_category_filter_and_application_frames(start_sidecar):
     # /app/src/... is application code, asyncio's locks.py is not.
     assert '<span class="tl frame app">  File &#34;/app/src/daemon/ws/semaphore_manager.py&#34;' in detail
     assert '<span class="tl frame">  File &#34;/usr/local/lib/python3.11/asyncio/locks.py&#34;' in detail
+
+
+async def test_overview_lists_sources_with_their_tail_lag(start_sidecar, tmp_path):
+    import asyncio
+
+    log = tmp_path / "ws_daemon.log"
+    log.write_text("")
+    running = await start_sidecar(sources=[{"name": "ws_daemon", "paths": [str(log)], "format": "text"}],
+                                  ingest={"checkpoint_dir": str(tmp_path / "checkpoints")})
+    lag = running.sidecar.telemetry.registry.get_sample_value
+    for _ in range(250):  # the tailer has looked at the file once
+        if lag("sidecar_files_tailed", {"source": "ws_daemon"}) == 1:
+            break
+        await asyncio.sleep(0.02)
+    async with aiohttp.ClientSession(running.url) as http, http.get("/") as resp:
+        body = " ".join((await resp.text()).split())
+    assert '<td title="' + str(log) + '">ws_daemon</td> <td>text</td>' in body
+    assert '<td class="num lag-ok">0 ms</td> <td class="num">0 B</td> <td class="num">1</td>' in body
