@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..bus import GROUP_STATUS
-from ..clock import utc
-from ..errors.groups import clean_text
+from ..errors.groups import change_status, clean_text
 from ..store.base import StoreError
 from ..store.groups import UnknownGroup
 from . import pages_data as data
@@ -170,8 +168,7 @@ async def error_action(request: web.Request) -> web.Response:
     refused = await guard_action(request, back)
     if refused is not None:
         return refused
-    groups = repo(sidecar, "groups")
-    if groups is None:
+    if repo(sidecar, "groups") is None:
         return render(request, "not_found.html", status=404, what="Error grouping is not configured.", back="/")
     form = await request.post()
     raw_note = form.get("notes")
@@ -189,7 +186,7 @@ async def error_action(request: web.Request) -> web.Response:
                 return _unknown(request, fingerprint)
             return see_other(back, "rediagnose" if state == "done" else "rediagnose_busy")
         try:
-            await apply_status(sidecar, groups, fingerprint, action, notes)
+            await change_status(sidecar, fingerprint, action, notes)
         except UnknownGroup:
             return _unknown(request, fingerprint)
     except StoreError as exc:
@@ -201,15 +198,3 @@ async def error_action(request: web.Request) -> web.Response:
 def _unknown(request: web.Request, fingerprint: str) -> web.Response:
     return render(request, "not_found.html", status=404, what=f"No error group {fingerprint}.", back="/errors")
 
-
-async def apply_status(sidecar: Sidecar, groups: Any, fingerprint: str, action: str, notes: str | None) -> None:
-    """Resolve, mute or reopen through the groups repository, refresh the groups-by-status gauge
-    and announce it on the bus, exactly as POST /api/groups/{fingerprint}/{action} does (alerts
-    and live pages follow the bus; /metrics follows the gauge)."""
-    now = sidecar.clock.time()
-    row = await groups.set_status(fingerprint, action, utc(now), notes)
-    recorder = sidecar.component("groups")
-    if recorder is not None and hasattr(recorder, "refresh_gauges"):
-        await recorder.refresh_gauges()
-    sidecar.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
-                        title=row.get("title"), level=row.get("level"), logger=row.get("logger"), notes=notes)
