@@ -11,7 +11,7 @@ from aiohttp import web
 from sidecar.alerts import Alerts
 from sidecar.app import Sidecar
 from sidecar.config import Config
-from sidecar.web import api_alerts
+from sidecar.web.api import alerts as api_alerts
 from sidecar.web.server import SIDECAR_KEY
 from tests.alerts.conftest import FakeChat, alerts_config
 from tests.alerts.helpers import Harness, until_async

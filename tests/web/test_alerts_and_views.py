@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from sidecar.clock import utc
-from sidecar.web import pages_views as v
+from sidecar.web.pages import views as v
 
 from .seed import XSS_MESSAGE
 

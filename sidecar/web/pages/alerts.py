@@ -6,9 +6,9 @@ import logging
 
 from aiohttp import web
 
-from ..clock import utc
-from ..store.base import StoreError
-from .pages_base import render, repo, sidecar_of
+from ...clock import utc
+from ...store.base import StoreError
+from .base import render, repo, sidecar_of
 
 log = logging.getLogger(__name__)
 

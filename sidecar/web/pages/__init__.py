@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from . import auth
-from . import pages_views as v
-from .pages_base import render, see_other, sidecar_of
+from .. import auth
+from . import views as v
+from .base import render, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
-STATIC_DIR = Path(__file__).with_name("static")
+STATIC_DIR = Path(__file__).parent.parent / "static"
 LOGIN_MAX_AGE = 12 * 3600
 
 
@@ -57,7 +57,10 @@ class LiveVersion:
 
 
 def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
-    from . import pages_alerts, pages_errors, pages_overview, pages_rollouts
+    from . import alerts as pages_alerts
+    from . import errors as pages_errors
+    from . import overview as pages_overview
+    from . import rollouts as pages_rollouts
 
     live = LiveVersion(sidecar)
 

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..clock import utc
-from ..store.base import StoreError
-from . import pages_data as data
-from . import pages_rollouts
-from . import pages_views as v
-from .pages_base import render, repo, sidecar_of
+from ...clock import utc
+from ...store.base import StoreError
+from . import data
+from . import rollouts as pages_rollouts
+from . import views as v
+from .base import render, repo, sidecar_of
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
 log = logging.getLogger(__name__)
 

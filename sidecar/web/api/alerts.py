@@ -18,11 +18,11 @@ from typing import Any
 
 from aiohttp import web
 
-from ..clock import utc
-from ..jsonvalue import jsonable
-from ..store.base import StoreError
-from .auth import require_token
-from .server import SIDECAR_KEY
+from ...clock import utc
+from ...jsonvalue import jsonable
+from ...store.base import StoreError
+from ..auth import require_token
+from ..server import SIDECAR_KEY
 
 MAX_LIMIT = 500
 MAX_SILENCE = 90 * 86400.0

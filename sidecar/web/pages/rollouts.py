@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..store.base import StoreError
-from .pages_base import guard_action, render, see_other, sidecar_of
+from ...store.base import StoreError
+from .base import guard_action, render, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ async def summaries(sidecar: Sidecar) -> dict[str, Any]:
     controller = _controller(sidecar)
     if controller is None or not controller.configs:
         return {"configured": False, "rows": []}
-    from ..rollout.views import detail
+    from ...rollout.views import detail
 
     rows = []
     try:
@@ -81,8 +81,8 @@ async def _detail(sidecar: Sidecar, name: str) -> dict[str, Any] | None:
     controller = _controller(sidecar)
     if controller is None or name not in controller.configs:
         return None
-    from ..rollout.state import ALLOWED
-    from ..rollout.views import detail
+    from ...rollout.state import ALLOWED
+    from ...rollout.views import detail
 
     d = await detail(controller, name)
     d["allowed"] = {action: d["state"] in ALLOWED[action] for action in ACTIONS}
@@ -128,7 +128,7 @@ async def rollback_confirm(request: web.Request) -> web.Response:
 
 
 async def rollout_action(request: web.Request) -> web.Response:
-    from ..rollout.state import Conflict, InvalidTransition, UnknownRollout
+    from ...rollout.state import Conflict, InvalidTransition, UnknownRollout
 
     sidecar = sidecar_of(request)
     name = request.match_info["name"]

@@ -3,7 +3,7 @@
 Why here and not only through the repositories: the list page needs filtered, sorted pages with
 a total and the sparklines of exactly the rows shown, in a constant number of queries (no N+1).
 These are read-only SELECTs in the portable SQL subset over the tables the stages own; every
-state change goes through the owning stage's repository (see pages_errors / pages_rollouts).
+state change goes through the owning stage's repository (see pages/errors.py, pages/rollouts.py).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..clock import utc
-from ..store.groups import SORTS as REPO_SORTS
-from ..store.groups import STATUSES
-from . import pages_views as v
+from ...clock import utc
+from ...store.groups import SORTS as REPO_SORTS
+from ...store.groups import STATUSES
+from . import views as v
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
 GROUP_STATUSES = STATUSES
 LEVELS = ("CRITICAL", "ERROR", "WARNING")

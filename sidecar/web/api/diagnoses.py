@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from ..jsonvalue import jsonable
-from .auth import require_token
+from ...jsonvalue import jsonable
+from ..auth import require_token
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
-    from ..diagnose.service import DiagnosisService
+    from ...app import Sidecar
+    from ...diagnose.service import DiagnosisService
 
 
 def _service(request: web.Request) -> DiagnosisService:
-    from .server import SIDECAR_KEY
+    from ..server import SIDECAR_KEY
 
     service = request.app[SIDECAR_KEY].component("diagnosis")
     if service is None:
@@ -34,7 +34,7 @@ def _service(request: web.Request) -> DiagnosisService:
 def routes(sidecar: Sidecar) -> list[web.RouteDef]:
     @require_token
     async def diagnose(request: web.Request) -> web.Response:
-        from ..diagnose.service import GroupNotFound
+        from ...diagnose.service import GroupNotFound
 
         service = _service(request)
         fingerprint = request.match_info["fingerprint"]
@@ -50,7 +50,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         return web.json_response({"status": "done", "fingerprint": fingerprint, "diagnosis": diagnosis.to_json()})
 
     async def history(request: web.Request) -> web.Response:
-        from .server import SIDECAR_KEY
+        from ..server import SIDECAR_KEY
 
         store = request.app[SIDECAR_KEY].store
         fingerprint = request.match_info["fingerprint"]

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from aiohttp import web
 
-from . import auth
-from . import pages_views as v
+from .. import auth
+from . import views as v
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def environment() -> jinja2.Environment:
 
 
 def sidecar_of(request: web.Request) -> Sidecar:
-    from .server import SIDECAR_KEY
+    from ..server import SIDECAR_KEY
 
     return request.app[SIDECAR_KEY]
 

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..errors.groups import change_status, clean_text
-from ..store.base import StoreError
-from ..store.groups import UnknownGroup
-from . import pages_data as data
-from . import pages_views as v
-from .pages_base import guard_action, render, repo, see_other, sidecar_of
+from ...errors.groups import change_status, clean_text
+from ...store.base import StoreError
+from ...store.groups import UnknownGroup
+from . import data
+from . import views as v
+from .base import guard_action, render, repo, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ async def errors_list(request: web.Request) -> web.Response:
 def _in_app(sidecar: Sidecar):  # type: ignore[no-untyped-def]
     grouping = sidecar.config.grouping
     try:
-        from ..errors.fingerprint import is_in_app
+        from ...errors.fingerprint import is_in_app
     except ImportError:  # the errors stage is not part of this build: use the config's rules directly
         def is_in_app(path: str, grouping: Any = grouping) -> bool:
             p = path.replace("\\", "/")
@@ -178,7 +178,7 @@ async def error_action(request: web.Request) -> web.Response:
             diagnoser = _diagnoser(sidecar)
             if diagnoser is None:
                 return render(request, "refused.html", status=409, reason="Diagnosis is not configured.", back=back)
-            from ..diagnose.service import GroupNotFound
+            from ...diagnose.service import GroupNotFound
 
             try:
                 state, _ = await diagnoser.rerun(fingerprint)

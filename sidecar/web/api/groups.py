@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..clock import utc
-from ..errors.groups import change_status, clean_text
-from ..jsonvalue import jsonable
-from ..store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
-from .auth import require_token
+from ...clock import utc
+from ...errors.groups import change_status, clean_text
+from ...jsonvalue import jsonable
+from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
+from ..auth import require_token
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ...app import Sidecar
 
 MAX_LIMIT = 200
 MAX_NOTES = 4000
@@ -60,7 +60,7 @@ def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) 
 
 
 def routes(sidecar: Sidecar) -> list[web.RouteDef]:
-    from .server import SIDECAR_KEY
+    from ..server import SIDECAR_KEY
 
     def _sidecar(request: web.Request) -> Sidecar:
         return request.app[SIDECAR_KEY]

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..rollout.state import ALLOWED, Conflict, InvalidTransition, UnknownRollout
-from ..store.base import StoreError
-from .auth import require_token
+from ...rollout.state import ALLOWED, Conflict, InvalidTransition, UnknownRollout
+from ...store.base import StoreError
+from ..auth import require_token
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
-    from ..rollout.controller import RolloutController
+    from ...app import Sidecar
+    from ...rollout.controller import RolloutController
 
 _dumps = partial(json.dumps, default=str)
 
@@ -37,7 +37,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         return sidecar.component("rollouts")
 
     async def list_rollouts(request: web.Request) -> web.Response:
-        from ..rollout.views import summary
+        from ...rollout.views import summary
 
         c = controller()
         if c is None:
@@ -49,7 +49,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         return web.json_response({"rollouts": items}, dumps=_dumps)
 
     async def get_rollout(request: web.Request) -> web.Response:
-        from ..rollout.views import detail
+        from ...rollout.views import detail
 
         c = controller()
         name = request.match_info["name"]
@@ -62,7 +62,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
 
     @require_token
     async def act(request: web.Request) -> web.Response:
-        from ..rollout.views import detail
+        from ...rollout.views import detail
 
         c = controller()
         name, action = request.match_info["name"], request.match_info["action"]
