@@ -8,8 +8,9 @@ machinery by `load_rules`.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +19,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -26,17 +28,21 @@ from .configfile import (
     ConfigError,
     _deep_merge,
     env_overrides,
+    env_variable,
     format_location,
+    problem_of,
+    read_config_yaml,
     read_yaml,
     validation_problems,
 )
 from .metrics.model import MetricSpec
+from .secrets import take_secret_envs
 
 # The reading helpers live in configfile.py and are re-exported here, so stages import models
 # and helpers from one place; every model class below is public too.
 __all__ = [
-    "Config", "ConfigError", "env_overrides", "format_location", "load_config", "read_yaml",
-    "validation_problems",
+    "Config", "ConfigError", "env_overrides", "format_location", "load_config", "read_config_yaml",
+    "read_yaml", "validation_problems",
 ]
 
 DEFAULT_CONFIG_FILE = "sidecar.yaml"
@@ -57,8 +63,25 @@ Percent = Annotated[float, between(0, 100)]
 Port = Annotated[int, between(1, 65535)]
 
 
+@cache
+def _secret_fields(model: type[BaseModel]) -> list[str]:
+    return [name for name, f in model.model_fields.items()
+            if f.annotation is SecretStr or SecretStr in get_args(f.annotation)]
+
+
 class Strict(BaseModel):
+    """Every config model: unknown keys are errors, and each secret field also takes `<name>_env`."""
+
     model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secret_from_env(cls, data: Any, info: ValidationInfo) -> Any:
+        fields = _secret_fields(cls)
+        if not fields:
+            return data
+        context = info.context if isinstance(info.context, dict) else {}
+        return take_secret_envs(data, fields, context.get("environ", os.environ))
 
 
 # --- server -------------------------------------------------------------------------------------
@@ -269,8 +292,7 @@ class HookConfig(Strict):
     name: str | None = None  # stable id for durable hook calls (default: "<kind>-<index>")
     url: str | None = None
     command: list[str] | None = Field(default=None, min_length=1)
-    secret: SecretStr | None = None  # HMAC-SHA256 signing key for webhooks
-    secret_env: str | None = None  # or: the environment variable holding it (keeps secrets out of YAML)
+    secret: SecretStr | None = None  # signing key for webhooks (or `secret_env: VAR`, or `${VAR}`)
     timeout: float = Field(default=10.0, gt=0)
     retries: int = Field(default=5, ge=0)
     backoff: float = Field(default=2.0, gt=0)  # seconds before the first retry, doubling each time
@@ -379,28 +401,93 @@ class Config(Strict):
 # --- loading ------------------------------------------------------------------------------------
 
 
+# Keys of the config file that name files: a relative value resolves against the directory of the
+# file that says it, so `sidecar run --config /etc/sidecar/sidecar.yaml` finds `rules/x.yaml` beside
+# it whatever the working directory. Defaults and environment values stay relative to the working
+# directory (they were not written in a file).
+PATH_KEYS: tuple[tuple[str, ...], ...] = (
+    ("rollouts_file",), ("diagnosis", "rules_file"), ("alerts", "rules_file"), ("ingest", "checkpoint_dir"),
+    ("store", "path"), ("store", "spool_dir"), ("sources", "*", "paths", "*"), ("sources", "*", "exclude", "*"),
+    ("metrics", "jsonl", "*", "paths", "*"),
+)
+
+
+def resolve_paths(data: Any, base: Path, keys: tuple[tuple[str, ...], ...] = PATH_KEYS) -> Any:
+    """Make the relative path values at `keys` ("*" = every list item) relative to `base`."""
+
+    def walk(node: Any, key: tuple[str, ...]) -> Any:
+        if not key:
+            if isinstance(node, str) and node and not os.path.isabs(os.path.expanduser(node)):
+                return _shortest(base / node)
+            return node
+        head, rest = key[0], key[1:]
+        if head == "*":
+            return [walk(v, rest) for v in node] if isinstance(node, list) else node
+        if isinstance(node, dict) and head in node:
+            return {**node, head: walk(node[head], rest)}
+        return node
+
+    for key in keys:
+        data = walk(data, key)
+    return data
+
+
+def _shortest(path: Path) -> str:
+    """`path` relative to the working directory when it is below it (messages stay as written)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _from_env(loc: tuple[int | str, ...], overrides: dict[str, Any]) -> bool:
+    """Did the value at `loc` (or a list/value containing it) come from an environment override?"""
+    node: Any = overrides
+    for part in loc:
+        if not isinstance(node, dict):
+            return True  # a whole list or value was set from the environment
+        if part not in node:
+            return False
+        node = node[part]
+    return True
+
+
 def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
     """Load and validate the configuration; raise `ConfigError` with every problem found.
 
     `path=None` reads `sidecar.yaml` from the working directory when it exists, else defaults.
     Rollouts from `rollouts_file` are appended to inline `rollouts`; a missing default rules file is
-    not an error (the defaults name files that a deployment may not ship).
+    not an error (the defaults name files that a deployment may not ship). A problem caused by an
+    environment override names the variable, and the source is then `environment`.
     """
+    env = dict(os.environ if environ is None else environ)
     source = str(path) if path is not None else DEFAULT_CONFIG_FILE
     data: Any = {}
     if path is not None or Path(DEFAULT_CONFIG_FILE).exists():
-        data = read_yaml(source)
+        data = read_config_yaml(source, env)
         if data is None:
             data = {}
         if not isinstance(data, dict):
             raise ConfigError(source, ["(root): must be a mapping of sections"])
-    data = _deep_merge(data, env_overrides(environ))
+        data = resolve_paths(data, Path(source).resolve().parent)
+    overrides = env_overrides(env)
+    merged = _deep_merge(data, overrides)
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate(merged, context={"environ": env})
     except ValidationError as exc:
-        raise ConfigError(source, validation_problems(exc)) from None
+        file_problems: list[str] = []
+        env_problems: list[str] = []
+        for err in exc.errors():
+            loc, reason = problem_of(err)
+            if _from_env(loc, overrides):
+                env_problems.append(f"{env_variable(loc)}: {reason}")
+            else:
+                file_problems.append(f"{format_location(loc)}: {reason}")
+        if file_problems:
+            raise ConfigError(source, file_problems + env_problems) from None
+        raise ConfigError("environment", env_problems) from None
     if config.rollouts_file:
-        config = _with_rollouts_file(config, explicit="rollouts_file" in data)
+        config = _with_rollouts_file(config, explicit="rollouts_file" in merged, environ=env)
     return config
 
 
@@ -408,15 +495,15 @@ class RolloutsFile(Strict):
     rollouts: list[RolloutConfig] = Field(default_factory=list)
 
 
-def _with_rollouts_file(config: Config, explicit: bool) -> Config:
+def _with_rollouts_file(config: Config, explicit: bool, environ: dict[str, str]) -> Config:
     path = Path(config.rollouts_file or "")
     if not path.exists():
         if explicit:
             raise ConfigError(str(path), ["file not found (named by rollouts_file)"])
         return config
-    raw = read_yaml(path) or {}
+    raw = read_config_yaml(path, environ) or {}
     try:
-        parsed = RolloutsFile.model_validate(raw)
+        parsed = RolloutsFile.model_validate(raw, context={"environ": environ})
     except ValidationError as exc:
         raise ConfigError(str(path), validation_problems(exc)) from None
     names = [r.name for r in config.rollouts] + [r.name for r in parsed.rollouts]

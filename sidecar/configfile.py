@@ -1,17 +1,33 @@
 """Reading configuration text: YAML files, `SIDECAR_*` environment overrides, and problem lines.
 
 Kept apart from the model tree (sidecar/config.py) so that rules loaders of every stage can share
-the same YAML reading and `field.path: reason` error format without importing the models.
+the same YAML reading, `${VAR}` interpolation and `field.path: reason` error format without
+importing the models.
+
+Environment overrides are read by pydantic-settings' `EnvSettingsSource` (prefix `SIDECAR_`,
+nesting with `__`), then pruned to the keys the model tree knows. Unknown variables are ignored,
+not fatal: Kubernetes injects `SIDECAR_PORT=tcp://...` and `SIDECAR_SERVICE_HOST` into every pod
+when a Service is named `sidecar`, and other tools share the prefix (`SIDECAR_DEMO_TOKEN`); a pod
+that crash-loops on its own environment is worse than an override that is not applied. The ignored
+names are logged once at debug level.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from pydantic_settings import EnvSettingsSource
+
+from .secrets import interpolate_tree
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "SIDECAR_"
 ENV_NESTED = "__"
@@ -54,13 +70,17 @@ def _reason(err: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
+def problem_of(err: ErrorDetails) -> tuple[tuple[int | str, ...], str]:
+    """One pydantic error as (field path, reason in words)."""
+    loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+    return loc, _reason(dict(err))
+
+
 def validation_problems(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> list[str]:
     problems = []
     for err in exc.errors():
-        loc = prefix + tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
-        reason = _reason(err)
-        # A range check fails on both bounds separately in pydantic; say it once as a range.
-        problems.append(f"{format_location(loc)}: {reason}")
+        loc, reason = problem_of(err)
+        problems.append(f"{format_location(prefix + loc)}: {reason}")
     return _merge_ranges(problems)
 
 
@@ -89,34 +109,94 @@ def read_yaml(path: str | Path) -> Any:
         raise ConfigError(str(p), [f"{where}invalid YAML: {problem}"]) from None
 
 
-def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+def read_config_yaml(path: str | Path, environ: Mapping[str, str] | None = None,
+                     problems: list[str] | None = None) -> Any:
+    """A config or rules file: YAML with `${VAR}` / `${VAR:-default}` expanded in every string.
+
+    An unset variable raises ConfigError, or is added to `problems` when the caller collects them
+    (so one run reports every problem of a file).
+    """
+    data = read_yaml(path)
+    found: list[str] = []
+    data = interpolate_tree(data, os.environ if environ is None else environ, found)
+    if found and problems is None:
+        raise ConfigError(str(path), found)
+    if problems is not None:
+        problems.extend(found)
+    return data
+
+
+class _EnvSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (tests pass their own)."""
+
+    def __init__(self, model: type[BaseModel], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(
+            model,  # type: ignore[arg-type]  # works on any BaseModel: it reads model_fields only
+            env_prefix=ENV_PREFIX, env_nested_delimiter=ENV_NESTED, case_sensitive=False,
+        )
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k.lower(): v for k, v in self._environ.items()}
+
+    def decode_complex_value(self, field_name: str, field: Any, value: Any) -> Any:
+        # YAML is a superset of JSON: `[{paths: [logs/*.log]}]` works as well as strict JSON.
+        try:
+            return yaml.safe_load(value)
+        except yaml.YAMLError:
+            return super().decode_complex_value(field_name, field, value)
+
+
+def env_overrides(environ: Mapping[str, str] | None = None, model: type[BaseModel] | None = None) -> dict[str, Any]:
     """SIDECAR_SERVER__PORT=9000 -> {"server": {"port": "9000"}} (pydantic coerces the types).
 
-    Values that look like YAML lists or mappings (start with `[` or `{`) are parsed as YAML so
-    lists can be set from the environment too.
+    Keys the model tree does not know are dropped (see the module docstring). Without `model`
+    the root `Config` is used.
     """
-    environ = dict(os.environ if environ is None else environ)
+    env = dict(os.environ if environ is None else environ)
+    if model is None:
+        from .config import Config
+
+        model = Config
+    try:
+        raw = _EnvSource(model, env)()
+    except Exception as exc:  # pydantic-settings raises SettingsError for a value it cannot decode
+        raise ConfigError("environment", [str(exc)]) from None
+    dropped: list[str] = []
+    kept = _known(raw, model, dropped, ENV_PREFIX.rstrip("_"))
+    unknown = sorted(k for k in env if k.upper().startswith(ENV_PREFIX) and k.upper().split(ENV_NESTED)[0][len(ENV_PREFIX):].lower() not in model.model_fields)
+    if dropped or unknown:
+        log.debug("environment variables ignored (no such setting)", extra={"names": sorted(set(dropped + unknown))})
+    return kept
+
+
+def env_variable(loc: tuple[int | str, ...]) -> str:
+    """('server', 'port') -> 'SIDECAR_SERVER__PORT': the variable that sets this field."""
+    return ENV_PREFIX + ENV_NESTED.join(str(p).upper() for p in loc)
+
+
+def _known(data: dict[str, Any], model: type[BaseModel], dropped: list[str], prefix: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, value in environ.items():
-        if not key.startswith(ENV_PREFIX):
+    for key, value in data.items():
+        field = model.model_fields.get(key)
+        if field is None:
+            dropped.append(f"{prefix}__{key.upper()}")
             continue
-        parts = [p.lower() for p in key[len(ENV_PREFIX):].split(ENV_NESTED) if p]
-        if not parts:
-            continue
-        node = out
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                break
+        sub = _model_of(field.annotation)
+        if sub is not None and isinstance(value, dict):
+            out[key] = _known(value, sub, dropped, f"{prefix}__{key.upper()}")
         else:
-            parsed: Any = value
-            if value[:1] in ("[", "{"):
-                try:
-                    parsed = yaml.safe_load(value)
-                except yaml.YAMLError:
-                    parsed = value
-            node[parts[-1]] = parsed
+            out[key] = value
     return out
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

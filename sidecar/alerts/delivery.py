@@ -20,6 +20,7 @@ import aiohttp
 
 from ..config import ReceiverConfig
 from ..diagnose.retry import backoff, parse_retry_after
+from ..httpclient import client_session
 from . import webhook
 from .alertmanager import api_url
 
@@ -91,7 +92,7 @@ class Sender:
 
     async def _get(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
+            self._session = client_session(
                 headers={"User-Agent": "gateway-sidecar-alerts/0.1"},
                 connector=aiohttp.TCPConnector(limit=20),
             )

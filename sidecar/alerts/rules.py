@@ -40,13 +40,12 @@ from ..config import (
     ReceiverConfig,
     RouteConfig,
     Strict,
-    read_yaml,
+    read_config_yaml,
     validation_problems,
 )
 from .matchers import Matcher, MatcherError, matches_all, route_matchers
 
 DEFAULT_RULES_FILE = "rules/alerts.yaml"
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class AlertRulesFile(Strict):
@@ -98,34 +97,15 @@ def routes_for(routes: tuple[Route, ...] | list[Route], labels: Mapping[str, str
     return out
 
 
-def _expand(value: str, environ: Mapping[str, str], where: str, problems: list[str]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in environ:
-            problems.append(f"{where}: environment variable {name} is not set")
-            return ""
-        return environ[name]
-
-    return _ENV_REF.sub(sub, value)
-
-
-def _expand_receiver(i: int, r: ReceiverConfig, environ: Mapping[str, str], problems: list[str]) -> ReceiverConfig:
-    from pydantic import SecretStr
-
-    url = _expand(r.url, environ, f"receivers[{i}].url", problems)
-    update: dict[str, object] = {"url": url}
-    if r.secret is not None:
-        update["secret"] = SecretStr(_expand(r.secret.get_secret_value(), environ, f"receivers[{i}].secret", problems))
-    if r.headers:
-        update["headers"] = {k: _expand(v, environ, f"receivers[{i}].headers.{k}", problems) for k, v in r.headers.items()}
-    if not problems and not re.match(r"^https?://[^/\s]+", url):
+def _check_receiver(i: int, r: ReceiverConfig, problems: list[str]) -> ReceiverConfig:
+    # `${VAR}` in url, secret and headers was expanded when the file was read (sidecar/secrets.py).
+    if not re.match(r"^https?://[^/\s]+", r.url):
         problems.append(f"receivers[{i}].url: must be an http(s) URL")
-    return r.model_copy(update=update)
+    return r
 
 
-def compile_rules(parsed: AlertRulesFile, environ: Mapping[str, str] | None = None) -> tuple[AlertRules, list[str]]:
+def compile_rules(parsed: AlertRulesFile) -> tuple[AlertRules, list[str]]:
     """Cross-check and compile; return the rules and every problem found (empty when valid)."""
-    env = os.environ if environ is None else environ
     problems: list[str] = []
     receivers: dict[str, ReceiverConfig] = {}
     for i, r in enumerate(parsed.receivers):
@@ -133,7 +113,7 @@ def compile_rules(parsed: AlertRulesFile, environ: Mapping[str, str] | None = No
             problems.append(f"receivers[{i}].name: duplicate receiver name {r.name!r}")
             continue
         mine: list[str] = []
-        receivers[r.name] = _expand_receiver(i, r, env, mine)
+        receivers[r.name] = _check_receiver(i, r, mine)
         problems.extend(mine)
     routes: list[Route] = []
     names: set[str] = set()
@@ -166,21 +146,24 @@ def compile_rules(parsed: AlertRulesFile, environ: Mapping[str, str] | None = No
 
 def load_alert_rules(path: str | Path, environ: Mapping[str, str] | None = None) -> AlertRules:
     """Load and validate one rules file on its own (what `sidecar check` calls)."""
-    parsed = _parse_file(Path(path))
-    rules, problems = compile_rules(parsed, environ)
+    unset: list[str] = []
+    parsed = _parse_file(Path(path), environ, unset)
+    rules, problems = compile_rules(parsed)
+    problems = unset + problems
     if problems:
         raise ConfigError(str(path), problems)
     return rules
 
 
-def _parse_file(path: Path) -> AlertRulesFile:
-    raw = read_yaml(path)
+def _parse_file(path: Path, environ: Mapping[str, str] | None, unset: list[str]) -> AlertRulesFile:
+    env = os.environ if environ is None else environ
+    raw = read_config_yaml(path, env, unset)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(str(path), ["(root): must be a mapping with receivers, routes, thresholds"])
     try:
-        return AlertRulesFile.model_validate(raw)
+        return AlertRulesFile.model_validate(raw, context={"environ": env})
     except ValidationError as exc:
         raise ConfigError(str(path), validation_problems(exc)) from None
 
@@ -194,17 +177,19 @@ def build_rules(config: AlertsConfig, environ: Mapping[str, str] | None = None) 
     inline = AlertRulesFile(receivers=list(config.receivers), routes=list(config.routes))
     source = "config: alerts"
     merged = inline
+    unset: list[str] = []
     if config.rules_file:
         path = Path(config.rules_file)
         if path.exists() or config.rules_file != DEFAULT_RULES_FILE:
-            parsed = _parse_file(path)
+            parsed = _parse_file(path, environ, unset)
             source = str(path)
             merged = AlertRulesFile(
                 receivers=[*inline.receivers, *parsed.receivers],
                 routes=[*inline.routes, *parsed.routes],
                 thresholds=parsed.thresholds,
             )
-    rules, problems = compile_rules(merged, environ)
+    rules, problems = compile_rules(merged)
+    problems = unset + problems
     if problems:
         raise ConfigError(source, problems)
     return rules

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..config import ConfigError, read_yaml, validation_problems
+from ..config import ConfigError, read_config_yaml, validation_problems
 from .model import Category, Diagnosis, DiagnosisInput, Severity, one_line
 from .redact import redact
 
@@ -310,7 +310,7 @@ def parse_rules(data: Any, source: str = "<memory>") -> RuleSet:
 
 def load_rules(path: str | Path) -> RuleSet:
     """Load and validate a rules file (`sidecar check` and start-up call this)."""
-    return parse_rules(read_yaml(path), str(path))
+    return parse_rules(read_config_yaml(path), str(path))
 
 
 def default_rules_path(configured: str = DEFAULT_RULES_FILE) -> Path:

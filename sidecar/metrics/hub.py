@@ -37,6 +37,7 @@ import aiohttp
 
 from ..clock import Clock
 from ..config import MetricsConfig
+from ..httpclient import client_session
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
@@ -89,7 +90,7 @@ class MetricsHub:
 
     async def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=16))
+            self._session = client_session(connector=aiohttp.TCPConnector(limit=16))
             self._own_session = True
         return self._session
 

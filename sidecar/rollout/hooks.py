@@ -32,6 +32,8 @@ import aiohttp
 
 from ..clock import Clock, utc
 from ..config import HookConfig, RolloutConfig
+from ..httpclient import client_session
+from ..secrets import reveal
 from ..store.rollouts import RolloutRepo
 from ..telemetry import Telemetry
 
@@ -71,14 +73,8 @@ def verify(body: bytes, secret: str, header: str | None) -> bool:
 
 
 def resolve_secret(hook: HookConfig) -> str | None:
-    if hook.secret is not None and hook.secret.get_secret_value():
-        return hook.secret.get_secret_value()
-    if hook.secret_env:
-        value = os.environ.get(hook.secret_env)
-        if not value:
-            raise HookError(f"hook secret variable {hook.secret_env} is not set")
-        return value
-    return None
+    # `secret_env` and `${VAR}` were resolved when the config was loaded (sidecar/secrets.py).
+    return reveal(hook.secret)
 
 
 def command_env(payload: dict[str, Any]) -> dict[str, str]:
@@ -174,7 +170,7 @@ class HookRunner:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            self._session = client_session()
         return self._session
 
     async def deliver_due(self, key: str | None = None) -> int:

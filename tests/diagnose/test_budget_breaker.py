@@ -101,7 +101,7 @@ def test_min_occurrences_config_is_validated():
 
     with pytest.raises(ConfigError) as info:
         load_config(None, {"SIDECAR_DIAGNOSIS__MIN_OCCURRENCES": "{warn: 2}"})
-    assert info.value.problems[0].startswith("diagnosis.min_occurrences: unknown level 'warn'")
+    assert info.value.problems[0].startswith("SIDECAR_DIAGNOSIS__MIN_OCCURRENCES: unknown level 'warn'")
     with pytest.raises(ConfigError):
         load_config(None, {"SIDECAR_DIAGNOSIS__MIN_OCCURRENCES": "{ERROR: 0}"})
     config = load_config(None, {"SIDECAR_DIAGNOSIS__MIN_OCCURRENCES": "{warning: 3}"})

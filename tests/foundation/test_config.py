@@ -118,9 +118,9 @@ def test_env_override_lists_as_yaml():
     assert env_overrides({"SIDECAR_SOURCES": "[{paths: [logs/*.log]}]"}) == {"sources": [{"paths": ["logs/*.log"]}]}
 
 
-def test_env_override_errors_name_the_field(tmp_path):
+def test_env_override_errors_name_the_variable(tmp_path):
     p = write(tmp_path, "{}\n")
-    assert problems_of(p, {"SIDECAR_SERVER__PROT": "1"}) == ["server.prot: unknown key (check the spelling)"]
+    assert problems_of(p, {"SIDECAR_SERVER__PORT": "x"}) == ["SIDECAR_SERVER__PORT: Input should be a valid integer, unable to parse string as an integer"]
 
 
 def test_rollouts_file_is_loaded_and_validated(tmp_path):
