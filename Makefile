@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	PYTHON=$(PYTHON) ./scripts/install.sh $(VENV) dev
 	@touch $(STAMP)
 
+# make demo PORT=8091 serves the dashboard on another port (8081 is often Redis Commander's).
+PORT ?= 8081
 demo: $(STAMP)
-	$(BIN)/sidecar demo
+	$(BIN)/sidecar demo --port $(PORT)
 
 system-deps:
 	./scripts/system-deps.sh

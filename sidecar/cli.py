@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "and the sidecar on it; prints the dashboard URL and the API token.")
     p.add_argument("--speed", type=float, default=1.0, help="time scale of the scenario (2 = twice as fast)")
     p.add_argument("--port", type=int, default=8081, help="dashboard port (default 8081)")
-    p.add_argument("--dir", default=None, help="working directory for the demo (default: a temp directory)")
+    p.add_argument("--dir", default=None, help="working directory for the demo, kept afterwards "
+                   "(default: a temp directory, removed when the demo stops)")
     p.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: at Ctrl-C)")
 
     p = sub.add_parser("replay", help="read whole log files and print the error events they hold",
@@ -83,6 +84,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     setup_logging(config.logging.level, config.logging.format)
+    import logging
+
+    from .checks import source_warnings
+
+    for warning in source_warnings(config):  # said once at start: "0 files" is never silent
+        logging.getLogger("sidecar.check").warning(warning)
     try:
         return asyncio.run(run(config))
     except StartupError as exc:
@@ -91,14 +98,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import check_all
+    from .checks import check_config
 
-    problems = check_all(args.config)
+    problems, warnings = check_config(args.config)
     for line in problems:
         print(line)
+    for line in warnings:
+        print(f"warning: {line}")
     if problems:
         return EXIT_PROBLEM
-    print("ok: configuration and rules files are valid")
+    print("ok: configuration and rules files are valid" + (f" ({len(warnings)} warnings)" if warnings else ""))
     return EXIT_OK
 
 
@@ -108,7 +117,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     setup_logging("WARNING")
     root = prepare_workdir(args.dir)
-    return asyncio.run(run_demo(root, speed=args.speed, port=args.port, duration=args.duration))
+    try:
+        return asyncio.run(run_demo(root, speed=args.speed, port=args.port, duration=args.duration))
+    finally:
+        if args.dir is None:  # a temp directory of our own: leave nothing behind
+            import shutil
+
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -6,8 +6,22 @@ All names are declared here, once, so dashboards, alert rules and stages agree o
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+import platform
+
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from . import __version__
 
 __all__ = ["Telemetry", "CONTENT_TYPE_LATEST"]
 
@@ -15,6 +29,14 @@ __all__ = ["Telemetry", "CONTENT_TYPE_LATEST"]
 class Telemetry:
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry(auto_describe=True)
+        # process_* (CPU, RSS, open fds), python_info and python_gc_*: the standard collectors read
+        # process-wide state, so the default registry's instances are shared, not duplicated.
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            r.register(collector)
+        self.build_info = Info("sidecar_build", "The running sidecar's version", registry=r)
+        self.build_info.info({"version": __version__, "python": platform.python_version()})
+        self.degraded = Gauge("sidecar_degraded", "1 while a stage reports a degraded dependency (see /api/status)",
+                              ["stage"], registry=r)
         # ingest
         self.lines_read = Counter("sidecar_lines_read_total", "Physical lines read", ["source"], registry=r)
         self.bytes_read = Counter("sidecar_bytes_read_total", "Bytes read from log files", ["source"], registry=r)

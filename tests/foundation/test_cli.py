@@ -118,7 +118,9 @@ def test_check_reports_every_problem_and_exits_1(tmp_path):
 
 
 def test_check_ok(tmp_path):
-    (tmp_path / "c.yaml").write_text("server:\n  port: 9000\nrollouts_file: null\n")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "gw.log").write_text("")
+    (tmp_path / "c.yaml").write_text("server:\n  port: 9000\nrollouts_file: null\nsources: [{paths: [logs/*.log]}]\n")
     r = run_cli("check", "--config", "c.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("ok")

@@ -204,3 +204,32 @@ async def test_outgoing_sessions_go_through_the_proxy_the_environment_names(free
     finally:
         await runner.cleanup()
     assert seen == ["http://hooks.invalid/rollback"]
+
+
+def run_check(tmp_path: Path, config: str) -> subprocess.CompletedProcess[str]:
+    write(tmp_path / "sidecar.yaml", config)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[2])}
+    return subprocess.run([sys.executable, "-m", "sidecar", "check", "--config", "sidecar.yaml"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_check_warns_about_a_config_with_no_sources(tmp_path):
+    r = run_check(tmp_path, "rollouts_file: null\n")
+    assert r.returncode == 0, r.stdout
+    assert "warning: no sources configured" in r.stdout
+
+
+def test_check_warns_about_sources_that_match_no_file(tmp_path):
+    (tmp_path / "logs").mkdir()
+    r = run_check(tmp_path, "rollouts_file: null\nsources:\n  - {name: gw, paths: [missing/*.log]}\n"
+                            "  - {name: empty, paths: [logs/*.log]}\n")
+    assert r.returncode == 0, r.stdout
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("warning:")]
+    assert any("sources[0] (gw)" in ln and "does not exist" in ln for ln in lines), lines
+    assert any("sources[1] (empty)" in ln and "no file matches" in ln for ln in lines), lines
+    (tmp_path / "logs" / "a.log").write_text("x\n")
+    (tmp_path / "missing").mkdir()
+    (tmp_path / "missing" / "b.log").write_text("y\n")
+    r = run_check(tmp_path, "rollouts_file: null\nsources:\n  - {name: gw, paths: [missing/*.log]}\n"
+                            "  - {name: empty, paths: [logs/*.log]}\n")
+    assert "warning" not in r.stdout, r.stdout
