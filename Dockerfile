@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PATH=/opt/venv/bin:$PATH
+    PATH=/opt/venv/bin:$PATH \
+    SIDECAR_CONFIG=/etc/sidecar/sidecar.yaml
 
 WORKDIR /app
 
@@ -17,16 +18,18 @@ RUN mkdir -p sidecar && echo '__version__ = "0"' > sidecar/__init__.py \
 
 COPY sidecar ./sidecar
 COPY rules ./rules
+COPY evals ./evals
 RUN ./scripts/install.sh /opt/venv app
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin sidecar \
     && mkdir -p /app/data && chown sidecar /app/data
 USER sidecar
 
-# Configuration: a mounted file (/etc/sidecar/sidecar.yaml) and SIDECAR_* environment variables.
+# Configuration: the file named by SIDECAR_CONFIG (mount it at /etc/sidecar/sidecar.yaml) and
+# SIDECAR_* environment variables. `sidecar eval` scores /app/evals/cases with /app/rules.
 EXPOSE 8081
 VOLUME ["/app/data"]
-HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8081/healthz', timeout=2)"
+# The health check reads the same configuration as `run`, so it follows server.port.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 CMD ["sidecar", "healthcheck"]
 ENTRYPOINT ["sidecar"]
-CMD ["run", "--config", "/etc/sidecar/sidecar.yaml"]
+CMD ["run"]

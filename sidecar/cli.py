@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -15,13 +16,14 @@ from . import __version__
 from .config import ConfigError, load_config
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+CONFIG_ENV = "SIDECAR_CONFIG"  # the image sets it, so `docker exec ... sidecar check` reads the same file
 
 
 def _add_config(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--config", "-c", metavar="FILE", default=None,
-        help="YAML config file (default: sidecar.yaml in the working directory, if present); "
-        "SIDECAR_* environment variables override it (nested keys with __, e.g. SIDECAR_SERVER__PORT)",
+        "--config", "-c", metavar="FILE", default=os.environ.get(CONFIG_ENV) or None,
+        help=f"YAML config file (default: ${CONFIG_ENV}, else sidecar.yaml in the working directory, if "
+        "present); SIDECAR_* environment variables override it (nested keys with __, e.g. SIDECAR_SERVER__PORT)",
     )
 
 
@@ -70,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "problem with its field path and exit 1 when there is any.")
     _add_config(p)
 
+    p = sub.add_parser("healthcheck", help="exit 0 when the running sidecar answers /healthz (for HEALTHCHECK)",
+                       description="GET /healthz of the sidecar on this host, at the port the configuration "
+                       "(file and SIDECAR_* environment) gives; exit 0 when it answers 200, else 1.")
+    p.add_argument("--timeout", type=float, default=2.0)
+    _add_config(p)
+
     p = sub.add_parser("eval", help="score the diagnosis engine on evals/cases",
                        description="Run evals/cases/*.yaml through the rules engine (and Kimi when "
                        "MOONSHOT_API_KEY is set) and print a scored table.")
@@ -109,6 +117,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     print("ok: configuration and rules files are valid" + (f" ({len(warnings)} warnings)" if warnings else ""))
     return EXIT_OK
+
+
+def cmd_healthcheck(args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.request
+
+    server = load_config(args.config).server
+    host = "127.0.0.1" if server.host in ("0.0.0.0", "::", "") else server.host
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{server.port}/healthz"
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
+    try:
+        with direct.open(url, timeout=args.timeout) as resp:
+            ok = resp.status == 200
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"sidecar healthcheck: {url}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK if ok else EXIT_PROBLEM
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -151,6 +176,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "replay": cmd_replay,
     "fingerprint": cmd_fingerprint,
     "eval": cmd_eval,
+    "healthcheck": cmd_healthcheck,
 }
 
 
