@@ -34,7 +34,10 @@ class Component(Protocol):
     async def stop(self) -> None: ...
 
     def problems(self) -> list[str]:
-        """Readiness problems (shown on /readyz); empty when the stage is usable."""
+        """Readiness problems (shown on /readyz): the sidecar cannot serve or ingest."""
+
+    def degraded(self) -> list[str]:
+        """Dependencies in trouble (chat, Kimi, scrapes, hooks): /api/status, never /readyz."""
 
 
 class StartupError(Exception):
@@ -165,6 +168,17 @@ class Sidecar:
         for component in self.components:
             problems.extend(f"{component.name}: {p}" for p in component.problems())
         return problems
+
+    def degraded(self) -> dict[str, list[str]]:
+        """Each stage's degraded dependencies (empty lists included), and the sidecar_degraded gauge.
+
+        Kept apart from `problems()` on purpose: /readyz is the pod's readiness, and a Slack outage
+        or an empty Kimi balance must not take the gateway that shares the pod out of its Service.
+        """
+        out = {c.name: list(c.degraded()) for c in self.components}
+        for name, items in out.items():
+            self.telemetry.degraded.labels(stage=name).set(1 if items else 0)
+        return out
 
 
 async def run(config: Config) -> int:

@@ -144,6 +144,10 @@ class Alerts:
                         len(self._unsent), exc)
 
     def problems(self) -> list[str]:
+        """Readiness: none. An unreachable chat channel must not take the pod out of service."""
+        return []
+
+    def degraded(self) -> list[str]:
         out = []
         if self._problem:
             out.append(self._problem)

@@ -126,13 +126,13 @@ class KimiClient:
             self.telemetry.llm_circuit_open.set(1 if self.breaker.state == OPEN else 0)
             self.telemetry.llm_budget_remaining.set(self.calls.remaining())
 
-    def problems(self) -> list[str]:
-        """Readiness problems: a circuit opened by something only a human can fix (the balance is
-        exhausted, the key is refused).
+    def degraded(self) -> list[str]:
+        """A circuit opened by something only a human can fix (the balance is exhausted, the key
+        is refused), for /api/status.
 
         A circuit opened by transient provider failures, or a used-up budget, is not one: the
         sidecar keeps working (rules diagnoses; LLM work waits in the claims table), so they show
-        in `status()` and the `sidecar_llm_circuit_open` gauge instead of failing /readyz.
+        in `status()` and the `sidecar_llm_circuit_open` gauge only.
         """
         self._update_gauges()
         line = self.breaker.describe()

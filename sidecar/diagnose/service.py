@@ -128,11 +128,15 @@ class DiagnosisService:
             await self.llm.close()
 
     def problems(self) -> list[str]:
+        """Readiness: none. Kimi out of quota or a refused key degrades diagnoses, not serving."""
+        return []
+
+    def degraded(self) -> list[str]:
         out: list[str] = []
         if self.rules_problem:
             out.append(self.rules_problem)
         if self.llm is not None:
-            out.extend(self.llm.problems())
+            out.extend(self.llm.degraded())
         return out
 
     def status(self) -> dict[str, Any]:

@@ -288,6 +288,9 @@ class GroupRecorder:
         self._task = self._flush_task = None
         self.flush_updates()  # what the rate limit held back still reaches the subscribers
 
+    def degraded(self) -> list[str]:
+        return []
+
     def problems(self) -> list[str]:
         return [f"last batch not stored: {self._last_error}"] if self._last_error else []
 

@@ -134,9 +134,12 @@ class Ingest(FileSet):
         for src in self.sources:
             if src.last_error:
                 out.append(f"source {src.name}: {src.last_error}")
-            if src.missing:
-                out.append(f"source {src.name}: directory {', '.join(src.missing)} does not exist")
         return out
+
+    def degraded(self) -> list[str]:
+        # A log directory the gateway has not created yet is its state, not a fault of ours.
+        return [f"source {src.name}: directory {', '.join(src.missing)} does not exist"
+                for src in self.sources if src.missing]
 
     def status(self) -> dict[str, Any]:
         now = self.clock.monotonic()

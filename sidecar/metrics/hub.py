@@ -120,6 +120,11 @@ class MetricsHub:
         self._session = None
 
     def problems(self) -> list[str]:
+        """Readiness: none. A stale scrape is the gateway's or the network's state, not ours."""
+        return []
+
+    def degraded(self) -> list[str]:
+        """Stale targets and failing JSONL streams (/api/status, never /readyz)."""
         now = self.clock.time()
         out = []
         for s in self.scrapers.values():

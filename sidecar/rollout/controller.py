@@ -122,6 +122,10 @@ class RolloutController(ManualActions):
         await self.hooks.close()
 
     def problems(self) -> list[str]:
+        """Readiness: none (a rollout's trouble is shown on /api/status and the rollout page)."""
+        return []
+
+    def degraded(self) -> list[str]:
         out = list(self._problems.values())
         out += [f"hook {k}: {err}" for k, err in self.hooks.failed.items()]
         return out
@@ -130,7 +134,7 @@ class RolloutController(ManualActions):
         """Gates and triggers the metrics backend can never measure (see evaluate.unmeasurable).
 
         A start is refused while there are any (a rollout whose gates can't be measured would
-        hold forever, or never roll back); a running rollout shows them on /readyz.
+        hold forever, or never roll back); a running rollout shows them on /api/status.
         """
         return unmeasurable(self.configs[name], self.check) if self.check is not None else []
 

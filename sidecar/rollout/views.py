@@ -69,6 +69,6 @@ async def detail(controller: RolloutController, name: str, history: int = 200) -
         history=jsonable(await repo.events(name, history)),
         decisions=jsonable(await repo.decisions(name)),
         hook_calls=jsonable(await repo.hook_calls(name, history)),
-        problems=[p for p in controller.problems() if name in p],
+        problems=[p for p in controller.degraded() if name in p],
     )
     return out

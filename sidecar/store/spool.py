@@ -93,6 +93,9 @@ class SpoolingSink:
         self._task = None
         self.spool.close()
 
+    def degraded(self) -> list[str]:
+        return []
+
     def problems(self) -> list[str]:
         if self._broken is not None:
             return [f"outage spool unusable ({self._broken}): reading pauses while the store is down"]

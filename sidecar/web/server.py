@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from .. import __version__
 from ..telemetry import CONTENT_TYPE_LATEST
 
 if TYPE_CHECKING:
@@ -31,6 +32,20 @@ async def readyz(request: web.Request) -> web.Response:
     problems = await sidecar.problems()
     body = {"status": "ready" if not problems else "unready", "problems": problems}
     return web.json_response(body, status=200 if not problems else 503)
+
+
+async def status(request: web.Request) -> web.Response:
+    """Readiness and degraded dependencies in one document (read access like the rest of /api)."""
+    sidecar = request.app[SIDECAR_KEY]
+    problems = await sidecar.problems()
+    degraded = sidecar.degraded()
+    return web.json_response({
+        "ready": not problems,
+        "problems": problems,
+        "degraded": {stage: items for stage, items in degraded.items() if items},
+        "stages": sorted(degraded),
+        "version": __version__,
+    })
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -74,5 +89,6 @@ def build_web_app(sidecar: Sidecar) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/status", status)
     app.router.add_routes(stage_routes(sidecar))
     return app

@@ -214,7 +214,7 @@ async def test_restart_resumes_pending_and_failed_deliveries_and_groups(harness:
     assert chat.at("/hook")[0].json["alerts"][0]["labels"]["fingerprint"] == "f1"
     rows = await until_async(lambda: _all_sent(harness, 3), what="all sent")
     assert {r["receiver"]: r["attempts"] for r in rows}["slack"] == 1  # re-queued with a fresh attempt budget
-    assert second.problems() == []
+    assert second.degraded() == []
 
 
 async def _failed_or_retry(harness: Harness) -> bool:
@@ -266,13 +266,13 @@ async def test_failing_receiver_shows_in_problems_and_build_wires_public_url(har
     chat.answer("/hook", 500, times=10)
     config = alerts_config(chat, routes=[only(chat, "hook", group_wait=0)], backoff_base=1, backoff_max=1)
     alerts = await harness.start(config)
-    assert alerts.problems() == []
+    assert alerts.degraded() == []
     await harness.publish(alerts, "group.new", fingerprint="f", title="boom", level="ERROR")
     for n in (1, 2, 3):
         await chat.wait_for("/hook", n, attempts=True)
         await until_async(lambda n=n: _row_with(harness, attempts=n), what=f"attempt {n} recorded")
         await harness.advance(1)
-    (problem,) = alerts.problems()
+    (problem,) = alerts.degraded()
     assert problem.startswith("receiver hook: 3 deliveries in a row failed (last: HTTP 500")
 
     from sidecar.alerts import build
@@ -331,7 +331,7 @@ async def test_store_outage_loses_no_notification(harness: Harness, chat: FakeCh
     blocker.execute("BEGIN IMMEDIATE")
     try:
         await harness.publish(alerts, "group.new", fingerprint="f", title="during the outage", level="ERROR")
-        await until(lambda: any(p.startswith("store:") for p in alerts.problems()), what="the outage noticed")
+        await until(lambda: any(p.startswith("store:") for p in alerts.degraded()), what="the outage noticed")
         assert chat.received == []
     finally:
         blocker.execute("ROLLBACK")
@@ -339,4 +339,4 @@ async def test_store_outage_loses_no_notification(harness: Harness, chat: FakeCh
     await harness.advance(5)  # the scheduler retries the store
     await chat.wait_for("/hook", 1)
     assert chat.at("/hook")[0].json["alerts"][0]["annotations"]["summary"] == "New error: during the outage"
-    await until(lambda: alerts.problems() == [], what="the problem to clear")
+    await until(lambda: alerts.degraded() == [], what="the problem to clear")

@@ -16,7 +16,7 @@ from .conftest import error, seed_group
 FP = "abcdefabcdefabcdefabcdefabcdef12"
 
 
-async def test_quota_exhaustion_shows_on_readyz(tmp_path, fake_llm, clock):
+async def test_quota_exhaustion_shows_on_status_and_the_sidecar_stays_ready(tmp_path, fake_llm, clock):
     free_port = find_free_port()  # the fake LLM holds the `free_port` fixture's port
     fake_llm.then(error(429, "exceeded_current_quota_error", "insufficient balance"))
     config = Config.model_validate({
@@ -43,13 +43,16 @@ async def test_quota_exhaustion_shows_on_readyz(tmp_path, fake_llm, clock):
         assert group["diagnosis_source"] == "rules" and group["category"] == "concurrency"
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{sidecar.url}/readyz") as resp:
+                assert resp.status == 200, await resp.text()  # Kimi's balance is not our readiness
+            async with http.get(f"{sidecar.url}/api/status") as resp:
                 body = await resp.json()
-            assert resp.status == 503
-            assert any("diagnosis: LLM circuit open (quota exhausted" in p for p in body["problems"])
+            assert body["ready"] is True
+            assert any("LLM circuit open (quota exhausted" in p for p in body["degraded"]["diagnosis"]), body
             async with http.get(f"{sidecar.url}/metrics") as resp:
                 metrics = await resp.text()
             assert "sidecar_llm_circuit_open 1.0" in metrics
             assert 'sidecar_diagnoses_total{outcome="quota",source="kimi"} 1.0' in metrics
+            assert 'sidecar_degraded{stage="diagnosis"} 1.0' in metrics
     finally:
         await sidecar.stop()
 

@@ -106,7 +106,7 @@ async def test_quota_429_is_not_retried_and_opens_the_circuit(fake_llm, rclock):
     assert info.value.retry_after == 7200
     assert len(fake_llm.requests) == 1
     assert client.breaker.state == "open"
-    assert any("quota" in p for p in client.problems())
+    assert any("quota" in p for p in client.degraded())
     assert client.telemetry.llm_circuit_open._value.get() == 1
     # while open, nothing is sent
     with pytest.raises(LLMUnavailable):
@@ -178,7 +178,7 @@ async def test_connection_refused(free_port, rclock):
     assert "connection error" in str(info.value)
     assert len(rclock.sleeps) == 2  # two backoffs: three attempts in all
     assert client.breaker.state == "open"
-    assert client.status()["circuit"] == "open" and client.problems() == []  # transient: not a readiness problem
+    assert client.status()["circuit"] == "open" and client.degraded() == []  # transient: not even degraded
 
 
 async def test_bad_request_is_not_retried(fake_llm, rclock):
@@ -199,7 +199,7 @@ async def test_hourly_budget_stops_calls(fake_llm, rclock):
         await client.diagnose(_input())
     assert "budget" in str(info.value) and info.value.retry_after == pytest.approx(3600)
     assert len(fake_llm.requests) == 2
-    assert client.status()["budget_exhausted"] and client.problems() == []  # throttled, not unready
+    assert client.status()["budget_exhausted"] and client.degraded() == []  # throttled, not degraded
     assert client.telemetry.llm_budget_remaining._value.get() == 0
     rclock.advance(3600)
     await client.diagnose(_input())
@@ -243,11 +243,11 @@ async def test_a_proxy_page_instead_of_json_is_retried(fake_llm, rclock):
     assert d.source == "kimi" and len(fake_llm.requests) == 2 and len(rclock.sleeps) == 1
 
 
-async def test_a_refused_key_opens_the_circuit_and_fails_readiness(fake_llm, rclock):
+async def test_a_refused_key_opens_the_circuit_and_says_so(fake_llm, rclock):
     fake_llm.then(error(401, "invalid_authentication_error", "Invalid Authentication"))
     client = await _client(fake_llm, rclock)
     with pytest.raises(LLMUnavailable):
         await client.diagnose(_input())
     await client.close()
     assert len(fake_llm.requests) == 1 and client.breaker.state == "open"
-    assert any("authentication failed (401)" in p for p in client.problems())
+    assert any("authentication failed (401)" in p for p in client.degraded())

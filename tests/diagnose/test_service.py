@@ -176,7 +176,7 @@ async def test_quota_pauses_llm_and_says_so(sqlite_store, rclock, fake_llm):
     claim = await sqlite_store.diagnoses.claim(FP)
     assert claim["outcome"] == "quota"
     assert (claim["next_attempt_at"].timestamp() - rclock.time()) >= 3600
-    assert any("circuit open" in p and "quota" in p for p in svc.problems())
+    assert any("circuit open" in p and "quota" in p for p in svc.degraded())
     assert len(fake_llm.requests) == 1
     # a second group meanwhile: nothing sent, deferred until the circuit closes, announced only once
     await svc.on_event(ev(GROUP_NEW, fp="b" * 32))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -56,5 +58,45 @@ async def test_readyz_is_503_with_the_reason_when_the_store_is_gone(tmp_path, fr
                 assert any(p.startswith("store: ") for p in body["problems"])
             async with http.get(f"http://127.0.0.1:{free_port}/healthz") as r:
                 assert r.status == 200  # alive, just not ready
+    finally:
+        await sidecar.stop()
+
+
+async def test_slack_unreachable_degrades_but_the_sidecar_stays_ready(tmp_path, free_port):
+    from tests.conftest import find_free_port
+
+    closed = find_free_port()  # nothing listens here: every delivery is refused
+    log = tmp_path / "gw.log"
+    log.write_text("")
+    config = make_config(tmp_path, free_port).model_copy(update={
+        "sources": Config.model_validate({"sources": [{"name": "gw", "paths": [str(log)], "start_at": "beginning"}]}).sources,
+        "alerts": Config.model_validate({"alerts": {
+            "rules_file": None, "backoff_base": 0.01, "backoff_max": 0.02,
+            "receivers": [{"name": "ops", "kind": "slack", "url": f"http://127.0.0.1:{closed}/hook"}],
+            "routes": [{"receivers": ["ops"], "group_wait": 0, "group_interval": 0.1, "group_by": []}],
+        }}).alerts,
+    })
+    sidecar = Sidecar(config)
+    await sidecar.start()
+    try:
+        with log.open("a") as f:
+            for i in range(3):
+                f.write(f"2026-12-05 10:00:0{i} ERROR src.providers.kimi: failure number {i} of kind {'xyz'[i]}\n")
+        async with aiohttp.ClientSession(base_url=f"http://127.0.0.1:{free_port}") as http:
+            body: dict = {}
+            for _ in range(400):
+                async with http.get("/api/status") as r:
+                    body = await r.json()
+                if body["degraded"].get("alerts"):
+                    break
+                await asyncio.sleep(0.05)
+            assert any("receiver ops" in p for p in body["degraded"].get("alerts", [])), body
+            assert body["ready"] is True and body["problems"] == []
+            async with http.get("/readyz") as r:
+                assert r.status == 200, await r.text()
+            async with http.get("/metrics") as r:
+                assert 'sidecar_degraded{stage="alerts"} 1.0' in await r.text()
+            async with http.get("/") as r:
+                assert "Degraded" in await r.text()
     finally:
         await sidecar.stop()

@@ -113,10 +113,10 @@ async def test_failing_target_goes_stale_and_recovers(gateway: Served) -> None:
             await hub.scrapers["gw"].scrape_once()
         m = await hub.measure(ERROR_RATE, 60)
         assert m.value is None and "target gw stale" in m.reason and "HTTP 500" not in m.reason
-        assert any("stale" in p for p in hub.problems())
+        assert any("stale" in p for p in hub.degraded())
         gateway.gateway.mode = "ok"
         await drive(hub, gateway, clock, 2)
-        assert (await hub.measure(ERROR_RATE, 60)).has_data and hub.problems() == []
+        assert (await hub.measure(ERROR_RATE, 60)).has_data and hub.degraded() == []
     finally:
         await hub.stop()
 

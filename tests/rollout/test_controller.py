@@ -347,7 +347,7 @@ async def test_component_loop_runs_on_the_injected_clock(make, sqlite_store, clo
             for _ in range(20):
                 await asyncio.sleep(0.01)
         assert (await state(c)).stage_index == 1
-        assert c.problems() == []
+        assert c.degraded() == []
     finally:
         await c.stop()
 
@@ -382,6 +382,6 @@ async def test_config_that_lost_the_current_stage_is_reported_not_guessed(make, 
     await step(clock, [c2], traffic)
     snap = await state(c2)
     assert (snap.state, snap.stage_index) == ("running", 2)
-    assert any("stored stage 2 is not in the config" in p for p in c2.problems())
+    assert any("stored stage 2 is not in the config" in p for p in c2.degraded())
     snap = await c2.act(NAME, "promote")  # the operator decides: past the last stage = complete
     assert snap.state == "complete"

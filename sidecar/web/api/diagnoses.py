@@ -70,7 +70,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         service = _service(request)
         body = service.status()
         body["claims"] = await service.store.diagnoses.counts()
-        body["problems"] = service.problems()
+        body["problems"] = service.degraded()
         return web.json_response(body)
 
     return [

@@ -53,7 +53,7 @@ def sources_panel(sidecar: Sidecar) -> dict[str, Any]:
     return {
         "configured": bool(sidecar.config.sources),
         "running": ingest is not None,
-        "problems": list(ingest.problems()) if ingest is not None else [],
+        "problems": [*ingest.problems(), *ingest.degraded()] if ingest is not None else [],
         "rows": rows,
     }
 
@@ -101,7 +101,7 @@ def llm_panel(sidecar: Sidecar) -> dict[str, Any]:
         "rules_count": rules.get("count"),
         "rules_problem": rules.get("problem"),
         "queued": status.get("queued"),
-        "problems": list(component.problems()),
+        "problems": list(component.degraded()),
     }
 
 
@@ -150,4 +150,5 @@ async def overview(request: web.Request) -> web.Response:
         rollouts=rollouts,
         alerts=await alerts_panel(sidecar),
         problems=await sidecar.problems(),
+        degraded={stage: items for stage, items in sidecar.degraded().items() if items},
     )
