@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,12 @@ class Frame:
     file: str
     line: int | None
     function: str
+    # The text of the source line (what Python prints under `File ...`, Sentry's `context_line`),
+    # whitespace as given; None when the producer did not say.
+    source_line: str | None = None
+    # Whether the producer marked the frame as application code (Sentry's `in_app`); None: decide
+    # by path (grouping.in_app_include / in_app_exclude).
+    in_app: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +67,7 @@ class ErrorEvent:
     # stably across restarts: a consumer can use f"{file_key}:{offset}" as an idempotency key, since
     # after a crash between "sink accepted" and "checkpoint written" the batch is delivered again.
     file_key: str = ""
+    # What an SDK sent beyond the traceback (collect/: Sentry events, OTLP logs): release,
+    # environment, tags, request, breadcrumbs, local variables, trace ids. Redacted before it is
+    # stored; None for events read from log files.
+    extra: dict[str, Any] | None = None
