@@ -60,7 +60,21 @@ def build_components(sidecar: Sidecar) -> list[Component]:
     # Between ingest and groups: a batch is stored, or spooled to disk while the store is down.
     spool = build_spool(sidecar, groups.record)
     components.append(spool)
-    sidecar.event_sink = spool  # what ingest delivers to (ingest.tail.build)
+    collect = sidecar.config.collect
+    # What ingest and the SDK endpoints deliver to: the spool, behind the SDK/log de-duplication
+    # when it is configured (both paths must share one Deduplicator to see each other's copies).
+    sidecar.event_sink = spool
+    if collect.dedup_window > 0:
+        from .ingest.collect import Deduplicator, DedupSink
+
+        sidecar.event_sink = DedupSink(spool, Deduplicator(collect.dedup_window, sidecar.clock,
+                                                           on_drop=sidecar.telemetry.collect_duplicates.inc))
+    if collect.sentry.projects or collect.otlp.enabled:
+        from .ingest.collect import CollectService
+
+        token = sidecar.config.server.api_token
+        components.append(CollectService(collect, sidecar.event_sink, sidecar.clock, sidecar.telemetry,
+                                         token.get_secret_value() if token is not None else None))
     from .metrics.hub import build as build_metrics
 
     components.append(build_metrics(sidecar))  # "metrics": rollout gates call .measure() on it
@@ -134,7 +148,10 @@ class Sidecar:
         server = self.config.server
         # Open connections (an SSE stream, a slow client) get a short grace period at shutdown,
         # so the whole stop stays inside the 5 s a process supervisor allows.
-        runner = web.AppRunner(build_web_app(self), access_log=None, shutdown_timeout=min(2.0, server.shutdown_timeout))
+        # auto_decompress=False: request bodies are inflated by the handlers that accept them
+        # (ingest/collect/bodies.py), with an output cap, so a gzip bomb costs at most that cap.
+        runner = web.AppRunner(build_web_app(self), access_log=None, auto_decompress=False,
+                               shutdown_timeout=min(2.0, server.shutdown_timeout))
         await runner.setup()
         site = web.TCPSite(runner, server.host, server.port)
         try:

@@ -47,8 +47,8 @@ def check_config(config_path: str | None) -> tuple[list[str], list[str]]:
 def source_warnings(config: Config) -> list[str]:
     """What the sidecar will not be able to read, as it stands now."""
     out: list[str] = []
-    collect = getattr(config, "collect", None)
-    if not config.sources and not config.metrics.jsonl and not config.metrics.targets and collect is None:
+    collecting = bool(config.collect.sentry.projects) or config.collect.otlp.enabled
+    if not config.sources and not config.metrics.jsonl and not config.metrics.targets and not collecting:
         out.append("no sources configured: the sidecar will read no logs and no metrics (add `sources:`)")
     for i, src in enumerate(config.sources):
         out.extend(_glob_warnings(f"sources[{i}] ({src.name or ', '.join(src.paths)})", src.paths, src.exclude))

@@ -48,6 +48,14 @@ class Telemetry:
         self.truncated_lines = Counter("sidecar_truncated_lines_total", "Lines longer than the limit, truncated", ["source"], registry=r)
         self.checkpoint_errors = Counter("sidecar_checkpoint_errors_total", "Checkpoint writes that failed", registry=r)
         self.events = Counter("sidecar_error_events_total", "Error events detected", ["level"], registry=r)
+        # collect (SDK endpoints)
+        self.collect_items = Counter("sidecar_collect_items_total", "SDK envelope items and OTLP records",
+                                     ["kind", "outcome"], registry=r)
+        self.collect_refused = Counter("sidecar_collect_refused_total", "SDK requests refused", ["reason"], registry=r)
+        self.collect_client_discarded = Counter("sidecar_collect_client_discarded_total",
+                                                "Events SDKs report they discarded (client reports)", ["reason"], registry=r)
+        self.collect_duplicates = Counter("sidecar_collect_duplicates_total",
+                                          "Second copies of one error (SDK and log file) not counted", registry=r)
         # groups
         self.groups = Gauge("sidecar_groups", "Error groups by status", ["status"], registry=r)
         self.groups_new = Counter("sidecar_groups_new_total", "New error groups", registry=r)

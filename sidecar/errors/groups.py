@@ -74,6 +74,8 @@ def _exception_data(event: ErrorEvent) -> dict[str, Any]:
         data["logged_at"] = event.timestamp.isoformat()
     if event.truncated:
         data["truncated"] = True
+    if event.extra:
+        data["sdk"] = event.extra  # release, tags, request, breadcrumbs, locals (redacted by collect/)
     return data
 
 

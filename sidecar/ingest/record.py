@@ -20,8 +20,9 @@ class Frame:
     # The text of the source line (what Python prints under `File ...`, Sentry's `context_line`),
     # whitespace as given; None when the producer did not say.
     source_line: str | None = None
-    # Whether the producer marked the frame as application code (Sentry's `in_app`); None: decide
-    # by path (grouping.in_app_include / in_app_exclude).
+    # Whether the producer marked the frame as application code (Sentry's `in_app`). Shown, never
+    # used for identity: fingerprints decide in-app by path (grouping.in_app_include/exclude), so
+    # the SDK's copy of an error and the log file's copy get one fingerprint.
     in_app: bool | None = None
 
 

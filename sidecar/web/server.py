@@ -60,11 +60,12 @@ def stage_routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
     """Each stage's JSON API, then the pages (imported here: they import SIDECAR_KEY from this module)."""
     from . import pages
     from .api import alerts as api_alerts
+    from .api import collect as api_collect
     from .api import diagnoses as api_diagnoses
     from .api import groups as api_groups
     from .api import rollouts as api_rollouts
 
-    modules = (api_groups, api_diagnoses, api_rollouts, api_alerts, pages)
+    modules = (api_groups, api_diagnoses, api_rollouts, api_alerts, api_collect, pages)
     return [route for module in modules for route in module.routes(sidecar)]
 
 

@@ -7,6 +7,7 @@ detail page (POST-redirect-GET), so a reload never repeats them.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,18 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get("/errors/{fingerprint}", error_detail),
         web.post("/errors/{fingerprint}/{action}", error_action),
     ]
+
+
+def _sdk_context(sample: dict[str, Any]) -> dict[str, Any] | None:
+    """What an SDK sent with the sample (release, tags, request, breadcrumbs, locals), if any."""
+    stored = sample.get("data")
+    if isinstance(stored, str):
+        try:
+            stored = json.loads(stored)
+        except ValueError:
+            return None
+    sdk = stored.get("sdk") if isinstance(stored, dict) else None
+    return sdk if isinstance(sdk, dict) else None
 
 
 def _filter(query: Any) -> data.GroupFilter:
@@ -122,7 +135,8 @@ async def error_detail(request: web.Request) -> web.Response:
     sample_rows = await data.samples(sidecar, fingerprint)
     in_app = _in_app(sidecar)
     samples = [
-        {**s, "trace": v.traceback_lines(s.get("raw") or s.get("message") or "", in_app)} for s in sample_rows
+        {**s, "trace": v.traceback_lines(s.get("raw") or s.get("message") or "", in_app), "sdk": _sdk_context(s)}
+        for s in sample_rows
     ]
     if not samples and isinstance(row.get("error_context"), dict):
         ctx = row["error_context"]
