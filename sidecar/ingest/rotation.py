@@ -17,16 +17,16 @@ Rotation cases, and how each is recognised:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from .checkpoint import Checkpoint, file_key, head_identity, head_matches
+from .checkpoint import Checkpoint, file_key
 from .discovery import base_dir, expand, matches
+from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
-from .tracked import READ_CHUNK, ROTATE_WAIT, SourceState, Tracked
+from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Iterator
@@ -62,13 +62,10 @@ class FileSet:
 
     # State and collaborators provided by Ingest.__init__:
     sources: list[SourceState]
-    files: list[Tracked]
-    by_ident: dict[tuple[int, int], Tracked]
-    by_path: dict[str, Tracked]
+    table: FileTable
     saved: dict[str, Checkpoint]
     clock: Any
     telemetry: Any
-    _active: set[Tracked]
     _deferred: dict[str, float]
     _probing: dict[str, tuple[SourceState, float]]
     _started_wall: float
@@ -122,10 +119,10 @@ class FileSet:
                 del self._probing[path]
             else:
                 self._probe_unseen(src, path)
-        for path, f in list(self.by_path.items()):
+        for path, f in list(self.table.by_path.items()):
             if path not in seen:
                 try:
-                    gone = os.fstat(f.fd).st_nlink == 0
+                    gone = f.handle.fstat().st_nlink == 0
                 except OSError:
                     gone = True
                 self._detach(f, "deleted" if gone else "rename")
@@ -138,41 +135,39 @@ class FileSet:
         except OSError:
             return
         ident = (st.st_dev, st.st_ino)
-        cur = self.by_path.get(path)
+        cur = self.table.by_path.get(path)
         if cur is not None and cur.ident == ident:
             return
         if cur is not None:
             self._detach(cur, "rename")
-        known = self.by_ident.get(ident)
+        known = self.table.by_ident.get(ident)
         if known is not None:  # a tracked file reappeared under another matching name (.1)
-            if known.path is not None and self.by_path.get(known.path) is known:
-                del self.by_path[known.path]
-            known.path = path
+            self.table.rename(known, path)
             known.draining_since = None
-            self.by_path[path] = known
             return
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            h = FileHandle.open(path)
         except OSError as exc:
             src.last_error = f"cannot open {path}: {exc.strerror}"
             return
-        fst = os.fstat(fd)
+        fst = h.fstat()
         if (fst.st_dev, fst.st_ino) != ident:
-            os.close(fd)  # replaced between stat and open: the next scan sees the new one
+            h.close()  # replaced between stat and open: the next scan sees the new one
             return
-        if not startup and self._copy_candidate(path, fd, fst.st_size):
-            os.close(fd)  # looked at again on the next scan
+        if not startup and self._copy_candidate(path, h, fst.st_size):
+            h.close()  # looked at again on the next scan
             return
-        self._open(src, path, fd, fst.st_size, startup)
+        self._open(src, path, h, fst.st_size, startup)
         if src.last_error and src.last_error.startswith("cannot open"):
             src.last_error = None
 
-    def _open(self, src: SourceState, path: str | None, fd: int, size: int, startup: bool,
+    def _open(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
               resume: Checkpoint | None = None) -> Tracked:
-        st = os.fstat(fd)
+        """Start tailing the file behind `h` (the table owns the handle from here on)."""
+        st = h.fstat()
         dev, ino = st.st_dev, st.st_ino
-        cp = resume or self._checkpoint_for(dev, ino, fd, size)
-        head_len, head_hash = head_identity(fd, size)
+        cp = resume or self._checkpoint_for(dev, ino, h, size)
+        head_len, head_hash = h.head_identity(size)
         offset, line = 0, 1
         if cp is not None:
             if size >= cp.offset:
@@ -182,20 +177,19 @@ class FileSet:
                 self._count_rotation(src, "truncate")
             self.saved.pop(cp.key, None)
         elif startup and src.first_run and src.cfg.start_at == "end":
-            offset, line = self._end_position(fd, size)
+            offset, line = self._end_position(h, size)
         key = file_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key)
-        f = Tracked(src=src, path=path, fd=fd, dev=dev, ino=ino, key=key, head_len=head_len, head_hash=head_hash,
-                    parser=parser, acked=(offset, line), size=size, last_data=self.clock.monotonic())
-        self.files.append(f)
-        self.by_ident[f.ident] = f
-        if path is not None:
-            self.by_path[path] = f
-        self._active.add(f)  # checked on the next pass
+        f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
+                    head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
+                    last_data=self.clock.monotonic())
+        if path is None:
+            h.lose_name()
+        self.table.add(f)
         self._ckpt_dirty = True
         return f
 
-    def _copy_candidate(self, path: str, fd: int, size: int) -> bool:
+    def _copy_candidate(self, path: str, h: FileHandle, size: int) -> bool:
         """A new file that starts with the same bytes as a tracked one: a copytruncate copy?
 
         logrotate copies first and truncates after; if the copy matches the glob it must not be
@@ -205,24 +199,24 @@ class FileSet:
         """
         now = self.clock.monotonic()
         hashes: dict[int, str] = {}
-        for f in self.files:
+        for f in self.table:
             if f.path is None or f.head_len == 0 or size < f.head_len:
                 continue
-            h = hashes.get(f.head_len)
-            if h is None:
-                _, h = head_identity(fd, f.head_len)
-                hashes[f.head_len] = h
-            if h != f.head_hash:
+            digest = hashes.get(f.head_len)
+            if digest is None:
+                _, digest = h.head_identity(f.head_len)
+                hashes[f.head_len] = digest
+            if digest != f.head_hash:
                 continue
             first = self._deferred.setdefault(path, now)
             if now - first > ROTATE_WAIT:
                 break  # the original was never truncated: a genuine file
-            self._active.add(f)  # look at the original now
+            self.table.active.add(f)  # look at the original now
             return True
         self._deferred.pop(path, None)
         return False
 
-    def _end_position(self, fd: int, size: int) -> tuple[int, int]:
+    def _end_position(self, h: FileHandle, size: int) -> tuple[int, int]:
         """Start after the last complete line (line numbers: counted once, so events say the truth)."""
         if size == 0:
             return 0, 1
@@ -230,7 +224,7 @@ class FileSet:
         pos = 0
         last_nl = -1
         while pos < size:
-            chunk = os.pread(fd, min(1 << 20, size - pos), pos)
+            chunk = h.pread(min(1 << 20, size - pos), pos)
             if not chunk:
                 break
             lines += chunk.count(b"\n")
@@ -240,10 +234,10 @@ class FileSet:
             pos += len(chunk)
         return last_nl + 1, lines + 1
 
-    def _checkpoint_for(self, dev: int, ino: int, fd: int, size: int) -> Checkpoint | None:
+    def _checkpoint_for(self, dev: int, ino: int, h: FileHandle, size: int) -> Checkpoint | None:
         for cp in list(self.saved.values()):
             if cp.dev == dev and cp.ino == ino:
-                if head_matches(fd, size, cp.head_len, cp.head_hash):
+                if h.head_matches(size, cp.head_len, cp.head_hash):
                     return cp
                 # inode reused by a different file: that checkpoint is dead
                 self.saved.pop(cp.key, None)
@@ -253,19 +247,19 @@ class FileSet:
         """Checkpointed files that are no longer under their name: look for them among siblings."""
         for cp in list(self.saved.values()):
             src = next((s for s in self.sources if s.name == cp.source), None)
-            if src is None or (cp.dev, cp.ino) in self.by_ident:
+            if src is None or (cp.dev, cp.ino) in self.table.by_ident:
                 continue
             for p, st in _siblings(cp.path):
                 if (st.st_dev, st.st_ino) != (cp.dev, cp.ino) or st.st_size <= cp.offset:
                     continue
                 try:
-                    fd = os.open(p, os.O_RDONLY)
+                    h = FileHandle.open(p)
                 except OSError:
                     continue
-                if not head_matches(fd, st.st_size, cp.head_len, cp.head_hash):
-                    os.close(fd)
+                if not h.head_matches(st.st_size, cp.head_len, cp.head_hash):
+                    h.close()
                     continue
-                f = self._open(src, None, fd, st.st_size, startup=False, resume=cp)
+                f = self._open(src, None, h, st.st_size, startup=False, resume=cp)
                 f.draining_since = self.clock.monotonic()
                 self._count_rotation(src, "rotated_while_down")
                 break
@@ -276,10 +270,7 @@ class FileSet:
             # Probe now and for a while: a probe racing a rename cascade (.1 -> .2 ...) can miss one.
             self._probing[f.path] = (f.src, self.clock.monotonic() + 2 * ROTATE_WAIT)
             self._probe_unseen(f.src, f.path)
-        if f.path is not None and self.by_path.get(f.path) is f:
-            del self.by_path[f.path]
-        f.path = None
-        self._active.add(f)
+        self.table.rename(f, None)
         if f.draining_since is None:
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
@@ -297,37 +288,26 @@ class FileSet:
             if p.endswith(_COMPRESSED):
                 continue
             ident = (st.st_dev, st.st_ino)
-            if ident in self.by_ident or ident in known or st.st_mtime < self._started_wall:
+            if ident in self.table.by_ident or ident in known or st.st_mtime < self._started_wall:
                 continue
-            if p in self.by_path:
+            if p in self.table.by_path:
                 continue
             try:
-                fd = os.open(p, os.O_RDONLY)
+                h = FileHandle.open(p)
             except OSError:
                 continue
-            fst = os.fstat(fd)
+            fst = h.fstat()
             if (fst.st_dev, fst.st_ino) != ident:
-                os.close(fd)  # renamed again between stat and open: that file is found under its new name
+                h.close()  # renamed again between stat and open: that file is found under its new name
                 continue
-            f = self._open(src, None, fd, fst.st_size, startup=False)
+            f = self._open(src, None, h, fst.st_size, startup=False)
             f.draining_since = self.clock.monotonic()
             self._count_rotation(src, "unseen_generation")
 
-    def _note(self, f: Tracked) -> None:
-        """Keep `_active` = files with work left (open record, backlog, retry, draining)."""
-        if f.parser.pending() or f.undelivered or f.draining_since is not None or f.size > f.parser.offset:
-            self._active.add(f)
-        else:
-            self._active.discard(f)
-
     def _close(self, f: Tracked) -> None:
-        with contextlib.suppress(OSError):
-            os.close(f.fd)
-        self._active.discard(f)
-        self.files.remove(f)
-        if self.by_ident.get(f.ident) is f:
-            del self.by_ident[f.ident]
+        """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
         self.saved[f.key] = self._entry(f)
+        self.table.retire(f)
         self._ckpt_dirty = True
 
     def _count_rotation(self, src: SourceState, kind: str) -> None:
@@ -340,15 +320,15 @@ class FileSet:
     async def _restart(self, f: Tracked, kind: str) -> None:
         """The file under our descriptor was truncated or replaced in place: finish, then read from 0."""
         events: list[ErrorEvent] = []
-        gap = self._copy_of(f)
-        if gap is not None:
+        copy = self._copy_of(f)
+        if copy is not None:
             kind = "copytruncate"
-            events += self._read_gap(f, gap)
+            events += self._read_gap(f, copy)
         events += f.parser.flush()
         await self._deliver(f, events, f.parser.resume_point())
         self._count_rotation(f.src, kind)
-        st = os.fstat(f.fd)
-        f.head_len, f.head_hash = head_identity(f.fd, st.st_size)
+        st = f.handle.fstat()
+        f.head_len, f.head_hash = f.handle.head_identity(st.st_size)
         old_key = f.key
         f.key = file_key(f.dev, f.ino, f.head_hash)
         self.saved.pop(old_key, None)
@@ -359,44 +339,47 @@ class FileSet:
             f.undelivered_resume = (0, 1)
         self._ckpt_dirty = True
 
-    def _copy_of(self, f: Tracked) -> tuple[str, int, int, os.stat_result] | None:
-        """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate)."""
+    def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
+        """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).
+
+        The returned handle belongs to the caller (`_read_gap` closes it)."""
         if f.path is None:
             return None
         for p, st in _siblings(f.path):
             if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
                 continue
             try:
-                fd = os.open(p, os.O_RDONLY)
+                h = FileHandle.open(p)
             except OSError:
                 continue
-            st = os.fstat(fd)  # the file opened (the name may have moved on since the listing)
-            if st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and head_matches(
-                    fd, st.st_size, f.head_len, f.head_hash):
-                return p, fd, st.st_size, st
-            os.close(fd)
+            st = h.fstat()  # the file opened (the name may have moved on since the listing)
+            if st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and h.head_matches(
+                    st.st_size, f.head_len, f.head_hash):
+                return p, h, st
+            h.close()
         return None
 
-    def _read_gap(self, f: Tracked, gap: tuple[str, int, int, os.stat_result]) -> list[ErrorEvent]:
-        path, fd, size, st = gap
+    def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:
+        path, h, st = copy
+        size = st.st_size
         events: list[ErrorEvent] = []
         try:
             pos = f.parser.offset
             while pos < size:
-                data = os.pread(fd, min(READ_CHUNK, size - pos), pos)
+                data = h.pread(min(READ_CHUNK, size - pos), pos)
                 if not data:
                     break
                 events += f.parser.feed(data)
                 self._count_read(f, len(data))
                 pos += len(data)
             # The copy is now fully read: remember it, so a glob that matches it does not re-read it.
-            hl, hh = head_identity(fd, size)
+            hl, hh = h.head_identity(size)
             key = file_key(st.st_dev, st.st_ino, hh)
             self.saved[key] = Checkpoint(key=key, source=f.src.name, path=path, dev=st.st_dev, ino=st.st_ino,
                                          head_len=hl, head_hash=hh, offset=size, line=f.parser.line, size=size,
                                          updated=self.clock.time(), format=f.parser.format)
         finally:
-            os.close(fd)
+            h.close()
         return events
 
     async def _finish(self, f: Tracked) -> None:

@@ -12,15 +12,13 @@ and a slow store slows reading, nothing else.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
 import time
 from typing import Any
 
 from ..clock import Clock, utc
 from ..config import Config
-from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, CheckpointFile, head_identity, head_matches
+from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, CheckpointFile
 from .discovery import DirWatcher
 from .record import ErrorEvent
 from .rotation import FileSet
@@ -33,6 +31,7 @@ from .tracked import (
     ROTATE_WAIT,
     SETTLE,
     EventSink,
+    FileTable,
     SourceState,
     Tracked,
     parser_options,
@@ -59,9 +58,7 @@ class Ingest(FileSet):
         self.sources = [
             SourceState(cfg=s, name=source_name(s), options=parser_options(s), first_run=True) for s in config.sources
         ]
-        self.files: list[Tracked] = []
-        self.by_ident: dict[tuple[int, int], Tracked] = {}
-        self.by_path: dict[str, Tracked] = {}
+        self.table = FileTable()
         self.saved: dict[str, Checkpoint] = {}  # checkpoints of files not open (closed or not seen yet)
         self._wake = asyncio.Event()
         self._dirty: set[str] = set()
@@ -77,7 +74,6 @@ class Ingest(FileSet):
         self._sink_error: str | None = None
         self._started_wall = 0.0
         self._probing: dict[str, tuple[SourceState, float]] = {}
-        self._active: set[Tracked] = set()
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
         self._next_gauges = 0.0
 
@@ -115,13 +111,11 @@ class Ingest(FileSet):
         if self.files or self.saved or self._ckpt_dirty:  # nothing to record: do not create the directory
             self._write_checkpoints(force=True)
         await self._mirror()
-        for f in self.files:
-            with contextlib.suppress(OSError):
-                os.close(f.fd)
-        self.files.clear()
-        self._active.clear()
-        self.by_ident.clear()
-        self.by_path.clear()
+        self.table.retire_all()
+
+    @property
+    def files(self) -> list[Tracked]:
+        return list(self.table)
 
     def problems(self) -> list[str]:
         out = []
@@ -181,30 +175,32 @@ class Ingest(FileSet):
             self._wake.clear()
             now = self.clock.monotonic()
             dirty, self._dirty = self._dirty, set()
-            if now >= self._next_scan or any(p not in self.by_path for p in dirty if self._wanted(p)):
+            if now >= self._next_scan or any(p not in self.table.by_path for p in dirty if self._wanted(p)):
                 self._scan()
                 self._next_scan = now + rescan
                 check = list(self.files)
             else:
                 # Only what was touched or still has work: idle files cost nothing between scans.
-                check = list(self._active)
+                check = list(self.table.active)
                 for p in dirty:
-                    t = self.by_path.get(p)
+                    t = self.table.by_path.get(p)
                     if t is None:
                         continue
                     if not self._same_file(p, t):  # replaced under its name: rescan now
                         self._scan()
                         check = list(self.files)
                         break
-                    if t not in self._active:
+                    if t not in self.table.active:
                         check.append(t)
             progressed = False
             try:
                 for f in check:
                     if self._stopping:
                         break
+                    if f not in self.table:  # retired earlier in this pass (closed): never serviced again
+                        continue
                     progressed |= await self._service(f)
-                    self._note(f)
+                    self.table.note(f)
                 await self._timeouts()
             except Exception:  # a bug must not silently stop tailing: log, back off, continue
                 log.exception("ingest: unexpected error in the tail loop")
@@ -223,7 +219,7 @@ class Ingest(FileSet):
         t = self._next_scan
         if self._ckpt_dirty:
             t = min(t, self._next_ckpt)
-        for f in self._active:
+        for f in self.table.active:
             if f.parser.pending():
                 t = min(t, f.last_data + (SETTLE if not f.settled else f.src.cfg.multiline_timeout))
             if f.undelivered:
@@ -254,7 +250,7 @@ class Ingest(FileSet):
             if not await self._deliver(f, f.undelivered, f.undelivered_resume):
                 return False
         try:
-            st = os.fstat(f.fd)
+            st = f.handle.fstat()
         except OSError as exc:
             f.src.last_error = f"cannot stat {f.path}: {exc.strerror}"
             return False
@@ -264,11 +260,11 @@ class Ingest(FileSet):
         if f.size < f.parser.offset:
             await self._restart(f, "truncate")
         elif f.size > f.parser.offset:
-            if not head_matches(f.fd, f.size, f.head_len, f.head_hash):
+            if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
                 await self._restart(f, "regrown")
             elif f.head_len < HEAD_BYTES and f.size > f.head_len:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
-                f.head_len, f.head_hash = head_identity(f.fd, f.size)
+                f.head_len, f.head_hash = f.handle.head_identity(f.size)
                 self._ckpt_dirty = True
         if f.size <= f.parser.offset:
             f.behind_since = None
@@ -282,7 +278,7 @@ class Ingest(FileSet):
         while budget > 0 and f.size > f.parser.offset and not self._stopping:
             n = min(READ_CHUNK, f.size - f.parser.offset, budget)
             try:
-                data = os.pread(f.fd, n, f.parser.offset)
+                data = f.handle.pread(n, f.parser.offset)
             except OSError as exc:
                 f.src.last_error = f"cannot read {f.path}: {exc.strerror}"
                 break
@@ -358,7 +354,7 @@ class Ingest(FileSet):
     async def _timeouts(self) -> None:
         """Close open records of quiet files: early if they look complete, else after the timeout."""
         now = self.clock.monotonic()
-        for f in list(self._active):
+        for f in list(self.table.active):
             if f.undelivered or not f.parser.pending() or f.size > f.parser.offset:
                 continue
             quiet = now - f.last_data
@@ -371,7 +367,7 @@ class Ingest(FileSet):
                 f.settled = True
             if events is not None:
                 await self._deliver(f, events, f.parser.resume_point())
-                self._note(f)
+                self.table.note(f)
 
     # -- checkpoints ----------------------------------------------------------------------------
     def _entry(self, f: Tracked) -> Checkpoint:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..config import SourceConfig
+from .handle import FileHandle, Phase
 from .multiline import Limits
 from .parser import FileParser, ParserOptions
 from .record import ErrorEvent
@@ -37,11 +38,11 @@ def parser_options(src: SourceConfig) -> ParserOptions:
 
 @dataclass(eq=False)  # identity semantics: kept in sets
 class Tracked:
-    """One open file."""
+    """One tailed file: its handle (the descriptor's only owner), identity, parser and progress."""
 
     src: SourceState
     path: str | None  # None once it no longer has its name (rotated away, deleted)
-    fd: int
+    handle: FileHandle
     dev: int
     ino: int
     key: str
@@ -63,6 +64,76 @@ class Tracked:
     @property
     def ident(self) -> tuple[int, int]:
         return self.dev, self.ino
+
+    def has_work(self) -> bool:
+        """An open record, a backlog, a retry or a drain in progress: look at it on the next pass."""
+        return (self.handle.phase is Phase.DRAINING or bool(self.undelivered) or self.parser.pending()
+                or self.size > self.parser.offset)
+
+
+class FileTable:
+    """The tailer's tailed files and their indexes: the one place a file is added or retired.
+
+    `retire` closes the handle and drops the file from every index in one step, so no index can
+    keep a closed file (which would then be serviced again). `active` holds the files with work
+    left; `note` keeps it current and never lets a closed file in.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Tracked, None] = {}  # insertion-ordered set
+        self.by_ident: dict[tuple[int, int], Tracked] = {}
+        self.by_path: dict[str, Tracked] = {}
+        self.active: set[Tracked] = set()
+
+    def __iter__(self) -> Iterator[Tracked]:
+        return iter(list(self._files))
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __contains__(self, f: object) -> bool:
+        return f in self._files
+
+    def add(self, f: Tracked) -> None:
+        self._files[f] = None
+        self.by_ident[f.ident] = f
+        if f.path is not None:
+            self.by_path[f.path] = f
+        self.active.add(f)  # checked on the next pass
+
+    def rename(self, f: Tracked, path: str | None) -> None:
+        """Give `f` a new name (None: it lost its name, and drains)."""
+        if f.path is not None and self.by_path.get(f.path) is f:
+            del self.by_path[f.path]
+        f.path = path
+        if path is None:
+            if f.handle.phase is Phase.OPEN:
+                f.handle.lose_name()
+        else:
+            self.by_path[path] = f
+            if f.handle.phase is Phase.DRAINING:
+                f.handle.regain_name()
+        self.active.add(f)
+
+    def note(self, f: Tracked) -> None:
+        if f in self._files and f.has_work():
+            self.active.add(f)
+        else:
+            self.active.discard(f)
+
+    def retire(self, f: Tracked) -> None:
+        """Close the file's handle and forget it everywhere."""
+        self._files.pop(f, None)
+        self.active.discard(f)
+        if self.by_ident.get(f.ident) is f:
+            del self.by_ident[f.ident]
+        if f.path is not None and self.by_path.get(f.path) is f:
+            del self.by_path[f.path]
+        f.handle.close()
+
+    def retire_all(self) -> None:
+        for f in self:
+            self.retire(f)
 
 
 @dataclass

@@ -90,15 +90,18 @@ async def test_checkpoints_mirrored_to_store(tmp_path, harness: Harness, sqlite_
     assert len(rows) == 1 and rows[0]["offset"] == len(body.encode()) and rows[0]["path"] == str(log)
 
 
-async def test_missing_directory_is_a_problem_until_it_appears(tmp_path, harness: Harness):
+async def test_missing_directory_is_degraded_until_it_appears(tmp_path, harness: Harness):
+    """A log directory the gateway has not created yet is its state: degraded, not a readiness problem."""
     logs = tmp_path / "logs"
     ing = await harness.start(make_config(tmp_path, [str(logs / "*.log")]))
-    assert any("does not exist" in p for p in ing.problems())
+    assert any("does not exist" in p for p in ing.degraded())
+    assert not ing.problems()
     logs.mkdir()
     body, errs = records(0, 6)
     (logs / "gw.log").write_text(body)
     await harness.wait_events(len(errs))
     harness.sink.assert_exactly_once(errs)
+    await wait_for(lambda: not ing.degraded(), clock=harness.clock)
     assert not ing.problems()
 
 

@@ -1,0 +1,96 @@
+"""One open log file: the only owner of its descriptor, with a three-state lifecycle.
+
+    OPEN ──lose_name()──> DRAINING ──close()──> CLOSED
+      ^                      │
+      └────regain_name()─────┘            (close() from OPEN too; CLOSED is final)
+
+Why an object and not an `int`: a descriptor number is reused by the kernel as soon as it is
+closed, so code that keeps the number after the close reads (or closes!) whatever got it next -
+an HTTP socket, the database, another log. Here the number never leaves this object: every read
+goes through an `io.FileIO`, whose `close()` releases the descriptor once and is a no-op after
+that, and whose `fileno()` raises after the close. A double close is therefore impossible by
+construction, and a closed handle raises `FileClosedError` on any I/O instead of touching a
+descriptor that now belongs to someone else.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import os
+
+from .checkpoint import head_identity, head_matches
+
+
+class FileClosedError(RuntimeError):
+    """I/O was attempted on a handle that was already closed (a lifecycle bug of the caller)."""
+
+
+class Phase(enum.Enum):
+    OPEN = "open"  # under its configured name; read as it grows
+    DRAINING = "draining"  # lost its name (rotated away, deleted): read to its end, then closed
+    CLOSED = "closed"  # descriptor released; the handle can never be read again
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+class FileHandle:
+    """A read-only descriptor on one file, addressed by offset (pread), never by a shared position."""
+
+    __slots__ = ("_io", "phase", "path_opened")
+
+    def __init__(self, raw: io.FileIO, path: str) -> None:
+        self._io = raw
+        self.phase = Phase.OPEN
+        self.path_opened = path
+
+    @classmethod
+    def open(cls, path: str) -> FileHandle:
+        """Open `path` read-only (OSError if it cannot be: gone, no permission)."""
+        fd = os.open(path, _FLAGS)
+        # From here on the FileIO owns the number: closefd=True makes its close the only close.
+        return cls(io.FileIO(fd, "rb", closefd=True), path)
+
+    def _fd(self) -> int:
+        if self.phase is Phase.CLOSED:
+            raise FileClosedError(f"{self.path_opened}: handle already closed")
+        return self._io.fileno()
+
+    # -- I/O ----------------------------------------------------------------------------------
+    def fstat(self) -> os.stat_result:
+        return os.fstat(self._fd())
+
+    def pread(self, n: int, offset: int) -> bytes:
+        return os.pread(self._fd(), n, offset)
+
+    def head_identity(self, size: int) -> tuple[int, str]:
+        """(head_len, hash) of the file's first bytes (see checkpoint.head_identity)."""
+        return head_identity(self._fd(), size)
+
+    def head_matches(self, size: int, head_len: int, head_hash: str) -> bool:
+        """Whether the file still starts with the bytes an identity recorded."""
+        return head_matches(self._fd(), size, head_len, head_hash)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def lose_name(self) -> None:
+        """OPEN -> DRAINING (rotated away or deleted)."""
+        self._fd()
+        self.phase = Phase.DRAINING
+
+    def regain_name(self) -> None:
+        """DRAINING -> OPEN (a rotated file showed up again under a name the source matches)."""
+        self._fd()
+        self.phase = Phase.OPEN
+
+    def close(self) -> None:
+        """Release the descriptor. Idempotent: FileIO closes its descriptor exactly once."""
+        self.phase = Phase.CLOSED
+        self._io.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.phase is Phase.CLOSED
+
+    def __repr__(self) -> str:
+        return f"FileHandle({self.path_opened!r}, {self.phase.value})"
