@@ -7,6 +7,7 @@ this module only assembles them and serves the process-level endpoints.
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -92,4 +93,9 @@ def build_web_app(sidecar: Sidecar) -> web.Application:
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/status", status)
     app.router.add_routes(stage_routes(sidecar))
+    from .api import stream as api_stream
+
+    app[api_stream.OPEN_STREAMS] = weakref.WeakSet()
+    app.on_shutdown.append(api_stream.close_streams)
+    app.router.add_routes(api_stream.routes(sidecar))
     return app
