@@ -467,6 +467,32 @@ def resolve_paths(data: Any, base: Path, keys: tuple[tuple[str, ...], ...] = PAT
     return data
 
 
+def _env_names(loc: tuple[int | str, ...], overrides: dict[str, Any], names: set[str]) -> str:
+    """The variable that set `loc`; for a whole section, the section and the variables inside it."""
+    for i in range(len(loc), 0, -1):  # the value itself, or a list/mapping set whole by one variable
+        if env_variable(loc[:i]) in names:
+            return env_variable(loc[:i])
+    node: Any = overrides
+    for i, part in enumerate(loc):
+        if not isinstance(node, dict):
+            return env_variable(loc[:i])
+        node = node.get(part)
+    if not isinstance(node, dict):
+        return env_variable(loc)
+    leaves: list[str] = []
+
+    def walk(n: Any, path: tuple[int | str, ...]) -> None:
+        if isinstance(n, dict):
+            for k, v in n.items():
+                walk(v, (*path, k))
+        else:
+            leaves.append(env_variable(path))
+
+    walk(node, loc)
+    leaves = [name for name in leaves if name in names] or leaves
+    return f"{format_location(loc)} (from {', '.join(sorted(leaves))})"
+
+
 def _shortest(path: Path) -> str:
     """`path` relative to the working directory when it is below it (messages stay as written)."""
     try:
@@ -515,7 +541,7 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         for err in exc.errors():
             loc, reason = problem_of(err)
             if _from_env(loc, overrides):
-                env_problems.append(f"{env_variable(loc)}: {reason}")
+                env_problems.append(f"{_env_names(loc, overrides, {k.upper() for k in env})}: {reason}")
             else:
                 file_problems.append(f"{format_location(loc)}: {reason}")
         if file_problems:

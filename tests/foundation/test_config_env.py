@@ -233,3 +233,11 @@ def test_check_warns_about_sources_that_match_no_file(tmp_path):
     r = run_check(tmp_path, "rollouts_file: null\nsources:\n  - {name: gw, paths: [missing/*.log]}\n"
                             "  - {name: empty, paths: [logs/*.log]}\n")
     assert "warning" not in r.stdout, r.stdout
+
+
+def test_a_section_level_problem_from_the_environment_names_its_variables(tmp_path):
+    p = write(tmp_path / "sidecar.yaml", "{}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(p, {"SIDECAR_STORE__BACKEND": "postgres"})
+    assert info.value.source == "environment"
+    assert info.value.problems[0].startswith("store (from SIDECAR_STORE__BACKEND): backend 'postgres' needs dsn")
