@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -146,7 +147,11 @@ def test_sidecar_eval_works_in_the_image_layout(tmp_path):
     (tmp_path / "none.yaml").write_text("rollouts_file: null\n")
     r = subprocess.run([sys.executable, "-m", "sidecar", "eval"], cwd=app, env=env, capture_output=True,
                        text=True, timeout=300)
-    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    # The command must run and score every case in the image layout. Exit status 1 only says that some
+    # cases fail: evals/cases holds near-miss and unknown cases the rules do not all pass yet (issue 17).
+    n_cases = len(list((app / "evals" / "cases").glob("*.yaml")))
+    assert r.returncode in (0, 1), r.stdout[-2000:] + r.stderr[-2000:]
+    assert re.search(rf"rules: \d+/{n_cases} passed", r.stdout), r.stdout[-2000:] + r.stderr[-2000:]
 
 
 def test_healthcheck_follows_the_configured_port(tmp_path, free_port):
