@@ -153,6 +153,11 @@ _F1 = re.compile(
 _F2 = re.compile(rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}))? - (?P<logger>\S+) - (?P<level>{_LEVELS}) - (?P<message>.*)")
 _F3 = re.compile(rf"(?P<level>{_LEVELS}):(?P<logger>[^\s:]*):(?P<message>.*)")
 _ANCHOR_WORDS = (b"ERROR", b"CRITICAL", b"FATAL", b"Traceback (most recent call last):")
+_TB_BYTES = b"Traceback (most recent call last):"
+_CHAIN_SENTENCES = frozenset({
+    b"During handling of the above exception, another exception occurred:",
+    b"The above exception was the direct cause of the following exception:",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,7 @@ class TextDialect:
 
     def __init__(self, pattern: str | None = None) -> None:
         self.custom = pattern is not None
+        self._tb_line = re.compile(_TB.encode())
         if pattern is None:
             self._header_nl = re.compile(("\n" + _HEADER_BODY).encode())
             self._header_at = re.compile(_HEADER_BODY.encode())
@@ -256,6 +262,56 @@ class TextDialect:
             found.append((m.start() + 1, True))
         found.sort()
         yield from found
+
+    def is_error_header(self, buf: bytes, pos: int) -> bool:
+        """Whether the line at `pos` is a header whose level is ERROR/CRITICAL."""
+        if self.custom:
+            m = self._custom_bytes.match(buf, pos)
+            if m is None or "level" not in self._custom_bytes.groupindex or m.group("level") is None:
+                return False
+            return is_error_level(normalize_level(m.group("level").decode("ascii", "replace")))
+        m = self._anchor_at.match(buf, pos)
+        return m is not None and m.group("tb") is None
+
+    def next_unintroduced_traceback(self, buf: bytes, start: int, pos: int, end: int) -> int:
+        """Where, in the record starting at `start`, a traceback no log record introduced begins, or -1.
+
+        Searched from line start `pos` to `end`. A traceback belongs to the record when it is the
+        first traceback of an ERROR/CRITICAL record (`logger.exception`) or continues a chain
+        ("During handling of the above exception...", "The above exception was the direct
+        cause..."). Any other `Traceback (most recent call last):` at column 0 is Python's
+        excepthook writing to stderr (an uncaught exception, often interleaved with stdout
+        records in `docker logs`): it starts its own record. Under INFO/WARNING records too,
+        by decision: a crash must never be filed under the INFO line printed just before it.
+        """
+        has_tb = self._tb_line.match(buf, start) is not None
+        introduced = not has_tb and self.is_error_header(buf, start)
+        if has_tb:
+            introduced = False
+        i = buf.find(_TB_BYTES, max(pos, start + 1), end)
+        while i >= 0:
+            if buf[i - 1:i] == b"\n" and not self._chained(buf, start, i):
+                if introduced:
+                    introduced = False  # the record's own traceback; later unchained ones are not
+                else:
+                    return i
+            introduced = False
+            i = buf.find(_TB_BYTES, i + len(_TB_BYTES), end)
+        return -1
+
+    @staticmethod
+    def _chained(buf: bytes, start: int, i: int) -> bool:
+        """Whether the last non-blank line before line start `i` (within the record) is a chain sentence."""
+        j = i - 1  # the newline that ends the previous line
+        while j > start:
+            k = buf.rfind(b"\n", start, j)
+            prev = buf[(k + 1 if k >= 0 else start):j].strip()
+            if prev:
+                return prev in _CHAIN_SENTENCES
+            if k < 0:
+                break
+            j = k
+        return False
 
     def has_traceback(self, buf: bytes, pos: int, end: int) -> bool:
         return any(tb for _, tb in self.anchors(buf, pos, end))

@@ -213,11 +213,18 @@ class TextScanner:
         for a, is_tb in d.anchors(buf, 0, cut):
             if a < done:
                 continue
-            s = self._record_start(buf, a, done) if is_tb else a
+            s = a
+            if is_tb:
+                s = self._record_start(buf, a, done)
+                if s != a and not d.is_error_header(buf, s):
+                    s = a  # an uncaught traceback after an INFO/WARNING record: its own record
             le = buf.find(b"\n", a, cut) + 1 or cut
             e = d.next_header(buf, le, cut)
             if e < 0:
                 e = cut
+            u = d.next_unintroduced_traceback(buf, s, le, e)
+            if u > 0:
+                e = u  # another crash begins inside this record (stderr interleaved with stdout)
             out.append(self._record(buf, s, e))
             done = e
 

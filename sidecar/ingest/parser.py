@@ -20,6 +20,7 @@ from .multiline import Limits, Piece, RawRecord, TextScanner
 from .record import ErrorEvent
 from .tracebacks import looks_complete, parse_traceback_text
 
+UNCAUGHT_LOGGER = "uncaught"
 TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
 _DETECT_MAX = 64 * 1024
 
@@ -249,7 +250,15 @@ class FileParser:
         else:
             if tb is None:
                 return None
-            level, logger, ts = "ERROR", None, None
+            # A traceback no log record introduced: Python's excepthook (or a thread's) printed it,
+            # so the process (or thread) died of it.
+            level, logger, ts = "CRITICAL", UNCAUGHT_LOGGER, None
+            # Its time is not printed: the last record written before it bounds it from below.
+            for prev in reversed(r.context.decode("utf-8", "replace").split("\n") if r.context else ()):
+                prev_hdr = self.dialect.parse_header(prev.rstrip("\r"))
+                if prev_hdr is not None and prev_hdr.timestamp is not None:
+                    ts = prev_hdr.timestamp
+                    break
             final = tb.final
             if final is None:
                 message = first.strip()

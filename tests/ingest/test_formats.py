@@ -87,8 +87,11 @@ def gateway_log(lg: logging.Logger) -> None:
 def test_text_formats_with_real_tracebacks(fmt, datefmt):
     data = log_text(fmt, datefmt, gateway_log)
     events = parse(data)
-    assert [e.level for e in events] == ["ERROR", "CRITICAL", "ERROR", "WARNING", "ERROR"]
+    # A traceback under a WARNING record is filed as an uncaught crash (issue 16: in `docker logs`
+    # output, excepthook tracebacks land under whatever INFO/WARNING line stdout printed last).
+    assert [e.level for e in events] == ["ERROR", "CRITICAL", "ERROR", "CRITICAL", "ERROR"]
     chained, during, group, syntax, plain = events
+    assert syntax.logger == "uncaught" and syntax.message.startswith("SyntaxError")
     assert chained.message == "tool call failed" and chained.logger.startswith("src.test.")
     assert [c.type for c in chained.chain] == ["KeyError", "ValueError"]
     assert chained.exception_type == "ValueError" and chained.exception_message == "lookup failed"
@@ -132,15 +135,16 @@ def test_user_pattern_with_named_groups():
     data = log_text("%(asctime)s [%(levelname)-8s] %(name)s: %(message)s", "%H:%M:%S",
                     lambda lg: (lg.info("ok ERROR"), lg.error("shim failed"), _log_exc(lg)))
     events = parse(data, format="text", pattern=pattern)
-    assert [e.message for e in events] == ["shim failed", "with traceback"]
+    assert [e.message for e in events] == ["shim failed", "ValueError: lookup failed"]
     assert events[1].exception_type == "ValueError"
+    assert (events[1].level, events[1].logger) == ("CRITICAL", "uncaught")
 
 
 def _log_exc(lg):
     try:
         raise_chained()
     except ValueError:
-        lg.info("with traceback", exc_info=True)  # an INFO record carrying a traceback is an error event
+        lg.info("with traceback", exc_info=True)  # a traceback under an INFO record: filed as a crash
 
 
 def test_chunking_does_not_change_events():
