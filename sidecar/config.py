@@ -108,8 +108,19 @@ class SourceConfig(Strict):
     max_record_lines: int = Field(default=500, ge=1)
     max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
     multiline_timeout: float = Field(default=1.0, gt=0)
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # a BOM in the file overrides it (UTF-8, UTF-16 LE/BE)
     exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding_known(cls, v: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(v)
+        except LookupError:
+            raise ValueError(f"unknown encoding {v!r} (a Python codec name: utf-8, utf-16-le, cp1252, ...)") from None
+        return v
 
     @field_validator("pattern")
     @classmethod

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .blocks import BlockMerger
 from .docker import DockerScanner
+from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
 from .formats import TextDialect, detect_format, is_error_level
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import Limits, Piece, RawRecord, TextScanner
@@ -31,13 +32,15 @@ class ParserOptions:
     pattern: str | None = None
     max_line_bytes: int = 256 * 1024
     limits: Limits = Limits()
+    encoding: str = "utf-8"  # configured; a BOM overrides it (encoding.sniff)
 
 
 class FileParser:
     """Parse one file incrementally from `offset` (which must be a line start; `line` its number)."""
 
     def __init__(self, source: str, path: str, options: ParserOptions, offset: int = 0, line: int = 1,
-                 file_key: str = "", dialect: TextDialect | None = None) -> None:
+                 file_key: str = "", dialect: TextDialect | None = None, head: bytes | None = None) -> None:
+        """`head`: the file's first bytes, to decide its encoding when starting past offset 0."""
         self.source = source
         self.path = path
         self.file_key = file_key
@@ -62,11 +65,28 @@ class FileParser:
         self.blocks = BlockMerger(options.limits.max_lines, options.limits.max_bytes)
         if self.format is not None:
             self.scanner = self._make_scanner(self.format)
+        # Encoding: decided from the first SNIFF_BYTES at offset 0 (bytes wait in `_pre` meanwhile).
+        self.encoding: FileEncoding | None = None
+        self._pre = bytearray()
+        self._tc: LineTranscoder | None = None
+        self._raw = bytearray()  # non-UTF-8: the kept start of the partial line (raw bytes)
+        self._raw_skip = 0  # non-UTF-8: bytes dropped from an over-long partial line after `_raw`
+        if offset > 0:  # at offset 0 the stream itself is the head (a BOM is then skipped)
+            self._decide_encoding(head or b"")
 
     # -- public -------------------------------------------------------------------------------
     def feed(self, chunk: bytes) -> list[ErrorEvent]:
         """Consume the next bytes of the file; return the events of records that closed."""
         out: list[ErrorEvent] = []
+        if self.encoding is None:
+            self._pre += chunk
+            self.offset += len(chunk)
+            if len(self._pre) < SNIFF_BYTES:
+                return out
+            chunk = self._start_encoding()
+        if self._tc is not None:
+            self._feed_transcoded(chunk, out)
+            return self.blocks.push(out) if out or self.blocks.block is not None else out
         step = self.limit
         if len(chunk) <= step:
             self._feed(chunk, out)
@@ -78,6 +98,12 @@ class FileParser:
     def flush(self) -> list[ErrorEvent]:
         """Close the open record (multiline timeout, or end of input). A partial line stays."""
         out: list[ErrorEvent] = []
+        if self.encoding is None and self._pre:
+            chunk = self._start_encoding()
+            if self._tc is not None:
+                self._feed_transcoded(chunk, out)
+            else:
+                self._feed(chunk, out)
         if self.scanner is None and self.held:
             self._decide(force=True, out=out)
         if self.scanner is not None:
@@ -96,7 +122,7 @@ class FileParser:
         return self.blocks.push(out)  # an open TOOL CALL block still waits for its END or the timeout
 
     def pending(self) -> bool:
-        return bool(self.held) or self.blocks.block is not None or (
+        return bool(self._pre) or bool(self.held) or self.blocks.block is not None or (
             self.scanner is not None and self.scanner.pending())
 
     def resume_point(self) -> tuple[int, int]:
@@ -181,6 +207,67 @@ class FileParser:
         else:
             self.partial += data[:room]
             self.discarding = len(data) - room
+
+    # -- encodings ----------------------------------------------------------------------------------
+    def _decide_encoding(self, head: bytes) -> None:
+        self.encoding = sniff(head, self.options.encoding)
+        self._tc = None if self.encoding.is_utf8 else LineTranscoder(self.encoding)
+
+    def _start_encoding(self) -> bytes:
+        """Decide from the bytes held at offset 0; return them (minus the BOM) to be fed."""
+        data = bytes(self._pre)
+        self._pre.clear()
+        self._decide_encoding(data)
+        assert self.encoding is not None
+        self.offset -= len(data)  # fed again below, now for real
+        bom = self.encoding.bom if self.offset == 0 else 0
+        if bom:
+            self.offset += bom
+            self.partial_off = self.offset
+            data = data[bom:]
+        return data
+
+    def _feed_transcoded(self, chunk: bytes, out: list[ErrorEvent]) -> None:
+        """Non-UTF-8 input: each complete line re-encoded to UTF-8, an inexact piece mapping to its bytes."""
+        tc = self._tc
+        assert tc is not None
+        data = bytes(self._raw) + chunk if self._raw else chunk
+        lines, rest = tc.split(data, self._raw_skip % tc.unit)
+        self.offset += len(chunk)
+        cap = (self.limit + 1) * tc.unit
+        if not lines:
+            self._keep_partial(data, cap)
+            return
+        pieces: list[Piece] = []
+        parts: list[bytes] = []
+        v = 0
+        line = self.line
+        off = self.partial_off
+        for i, (text, _pos, n) in enumerate(lines):
+            raw_len = n + (self._raw_skip if i == 0 else 0)
+            if len(text) > self.limit + 1 or (i == 0 and self._raw_skip):
+                text = text[: self.limit].rstrip(b"\r\n") + TRUNCATION_MARK % raw_len
+                self._truncated += 1
+            pieces.append(Piece(v, v + len(text), off, line, off + raw_len, exact=False))
+            parts.append(text)
+            v += len(text)
+            off += raw_len
+            line += 1
+        self._raw_skip = 0
+        self._raw = bytearray()
+        self.lines += len(lines)
+        self.line = line
+        self.partial_off = off
+        self._keep_partial(data[rest:], cap)
+        self._lines(b"".join(parts), pieces, off, line, out)
+
+    def _keep_partial(self, data: bytes, cap: int) -> None:
+        """Hold a partial raw line, at most `cap` bytes of it (the rest is counted, not kept)."""
+        if len(data) <= cap:
+            self._raw = bytearray(data)
+        else:
+            self._raw = bytearray(data[:cap])
+            self._raw_skip += len(data) - cap
 
     # -- format + scanner -----------------------------------------------------------------------
     def _make_scanner(self, fmt: str) -> TextScanner | JsonScanner | DockerScanner:

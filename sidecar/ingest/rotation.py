@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint, file_key
 from .discovery import base_dir, expand, matches
+from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
+SNIFF_HEAD = 256  # first bytes handed to the parser to decide the encoding (BOM, NUL pattern)
 
 
 def _siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
@@ -177,9 +179,10 @@ class FileSet:
                 self._count_rotation(src, "truncate")
             self.saved.pop(cp.key, None)
         elif startup and src.first_run and src.cfg.start_at == "end":
-            offset, line = self._end_position(h, size)
+            offset, line = self._end_position(h, size, src.options.encoding)
         key = file_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
-        parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key)
+        parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
+                            head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
                     head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
                     last_data=self.clock.monotonic())
@@ -216,23 +219,31 @@ class FileSet:
         self._deferred.pop(path, None)
         return False
 
-    def _end_position(self, h: FileHandle, size: int) -> tuple[int, int]:
+    def _end_position(self, h: FileHandle, size: int, encoding: str) -> tuple[int, int]:
         """Start after the last complete line (line numbers: counted once, so events say the truth)."""
         if size == 0:
             return 0, 1
+        enc = sniff(h.pread(SNIFF_HEAD, 0), encoding)
+        nl = "\n".encode(enc.codec)
+        unit = len(nl)
         lines = 0
         pos = 0
-        last_nl = -1
+        last_end = enc.bom
         while pos < size:
             chunk = h.pread(min(1 << 20, size - pos), pos)
             if not chunk:
                 break
-            lines += chunk.count(b"\n")
-            i = chunk.rfind(b"\n")
+            lines += chunk.count(nl)
+            i = chunk.rfind(nl)
+            while i >= 0 and (pos + i - enc.bom) % unit:  # a newline split across two UTF-16 units
+                i = chunk.rfind(nl, 0, i)
             if i >= 0:
-                last_nl = pos + i
-            pos += len(chunk)
-        return last_nl + 1, lines + 1
+                last_end = pos + i + unit
+            step = len(chunk) - (len(chunk) % unit)  # keep chunks aligned to code units
+            if step <= 0:
+                break
+            pos += step
+        return last_end, lines + 1
 
     def _checkpoint_for(self, dev: int, ino: int, h: FileHandle, size: int) -> Checkpoint | None:
         for cp in list(self.saved.values()):

@@ -33,6 +33,7 @@ def parser_options(src: SourceConfig) -> ParserOptions:
         pattern=src.pattern,
         max_line_bytes=src.max_line_bytes,
         limits=Limits(max_lines=src.max_record_lines, max_bytes=src.max_record_bytes),
+        encoding=src.encoding,
     )
 
 
