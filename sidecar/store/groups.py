@@ -167,6 +167,15 @@ class GroupRepo:
                     "ON CONFLICT (error_hash, logger) DO UPDATE SET count = error_loggers.count + excluded.count",
                     logger_rows,
                 )
+            release_rows = _release_rows(accepted)
+            if release_rows:
+                await tx.executemany(
+                    "INSERT INTO error_releases (error_hash, release, count, first_seen) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (error_hash, release) DO UPDATE SET count = error_releases.count + excluded.count, "
+                    "first_seen = CASE WHEN excluded.first_seen < error_releases.first_seen "
+                    "THEN excluded.first_seen ELSE error_releases.first_seen END",
+                    release_rows,
+                )
             await self._add_samples(tx, order, groups, samples_per_group)
         return changes
 
@@ -351,6 +360,14 @@ class GroupRepo:
             (fingerprint, limit),
         )
 
+    async def releases(self, fingerprint: str, limit: int = 10) -> list[Row]:
+        """The releases this group occurred in (SDK events), first the one it began in."""
+        return await self.db.fetchall(
+            "SELECT release, count, first_seen FROM error_releases WHERE error_hash = ? "
+            "ORDER BY first_seen, release LIMIT ?",
+            (fingerprint, limit),
+        )
+
     async def loggers(self, fingerprint: str, limit: int = 10) -> list[tuple[str, int]]:
         rows = await self.db.fetchall(
             "SELECT logger, count FROM error_loggers WHERE error_hash = ? ORDER BY count DESC, logger LIMIT ?",
@@ -373,6 +390,20 @@ class GroupRepo:
 def _dense(counts: dict[int, int], end: int, minutes: int) -> list[int]:
     """Counts of the `minutes` minutes ending with minute `end`, oldest first, 0 where none."""
     return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
+
+
+def _release_rows(occurrences: Sequence[Occurrence]) -> list[tuple[str, str, int, datetime]]:
+    """(fingerprint, release, count, first seen) for the occurrences an SDK tagged with a release."""
+    found: dict[tuple[str, str], tuple[int, datetime]] = {}
+    for occ in occurrences:
+        sdk = occ.data.get("sdk")
+        release = sdk.get("release") if isinstance(sdk, dict) else None
+        if not isinstance(release, str) or not release:
+            continue
+        key = (occ.fingerprint, release[:200])
+        n, first = found.get(key, (0, occ.seen_at))
+        found[key] = (n + 1, min(first, occ.seen_at))
+    return [(fp, rel, n, first) for (fp, rel), (n, first) in sorted(found.items())]
 
 
 def _context(occ: Occurrence) -> dict[str, Any]:

@@ -122,6 +122,8 @@ async def test_sdk_exceptions_and_messages_become_groups_with_their_context(runn
         async with http.get(f"{running.base}/errors/{key_error['fingerprint']}") as r:
             page = await r.text()
     assert "gateway@2.4.1" in page and "Local variables" in page and "Breadcrumbs" in page
+    assert "Began in release" in page
+    assert [(r["release"], r["count"]) for r in detail["releases"]] == [("gateway@2.4.1", 2)]
     assert SECRET not in page
     assert running.sidecar.component("collect").stats.client_discarded == 0
 

@@ -110,6 +110,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
             "series": series,
         }
         body["loggers"] = [{"logger": name, "count": n} for name, n in await repo.loggers(fingerprint)]
+        body["releases"] = [jsonable(r) for r in await repo.releases(fingerprint)]
         result = row.get("investigation_result")
         body["diagnosis"] = (
             {"result": result, "fix_recommendation": row.get("fix_recommendation"),

@@ -149,6 +149,7 @@ async def error_detail(request: web.Request) -> web.Response:
     day_buckets = v.bucket_counts(enumerate(day), len(day) - 1, len(day), 48)
     history = await data.diagnosis_history(sidecar, fingerprint)
     loggers = await sidecar.store.groups.loggers(fingerprint)
+    releases = await sidecar.store.groups.releases(fingerprint)
     return render(
         request,
         "error_detail.html",
@@ -159,6 +160,7 @@ async def error_detail(request: web.Request) -> web.Response:
         spark_hour=v.sparkline(day[-60:], width=600, height=60),
         history=history,
         loggers=loggers,
+        releases=releases,
         diagnosis=g.diagnosis,
         can_rediagnose=_diagnoser(sidecar) is not None,
     )
