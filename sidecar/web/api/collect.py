@@ -44,34 +44,37 @@ def _project_id(request: web.Request) -> int:
     return int(raw)
 
 
+async def _sentry_events(request: web.Request, service: CollectService, key: str | None,
+                         events: list[dict[str, Any]]) -> None:
+    """Authenticate, keep what `run` would detect, rate-limit, store: the envelope and store endpoints' core."""
+    project_id = _project_id(request)
+    project = service.sentry_project(project_id, key)
+    now = service.clock.time()
+    errors = []
+    for event in events:
+        if sentry.is_error_event(event):
+            errors.append(sentry.to_error_event(event, project_id, now))
+        else:
+            service.dropped("event_below_error")
+    if errors:
+        service.limit(f"sentry:{project_id}:{key}", len(errors), project.events_per_second, project.events_per_hour)
+        await service.deliver(errors, "sentry_event")
+
+
 async def envelope(request: web.Request) -> web.Response:
     """POST /api/{project_id}/envelope/: every event item stored, other items acknowledged."""
     try:
         service = _service(request)
-        project_id = _project_id(request)
-        cfg = service.config
-        body = await read_body(request, cfg.max_body_bytes, cfg.max_decompressed_bytes)
+        body = await read_body(request, service.config.max_body_bytes, service.config.max_decompressed_bytes)
         header, items = sentry.parse_envelope(body)
         dsn = header.get("dsn") if isinstance(header.get("dsn"), str) else None
         key = sentry.auth_key(request.headers.get("X-Sentry-Auth"), request.query.get("sentry_key"), dsn)
-        project = service.sentry_project(project_id, key)
-        now = service.clock.time()
-        events = []
         for item in items:
-            if item.type == "event":
-                if sentry.is_error_event(item.payload):
-                    events.append(sentry.to_error_event(item.payload, project_id, now))
-                else:
-                    service.dropped("event_below_error")
-            elif item.type == "client_report":
+            if item.type == "client_report":
                 service.client_report(_json_or_none(item.payload))
+            if item.type != "event":
                 service.dropped(item.type)
-            else:
-                service.dropped(item.type)
-        if events:
-            service.limit(f"sentry:{project_id}:{key}", len(events), project.events_per_second,
-                          project.events_per_hour)
-            await service.deliver(events, "sentry_event")
+        await _sentry_events(request, service, key, [i.payload for i in items if i.type == "event"])
         event_id = header.get("event_id") or next(
             (i.payload.get("event_id") for i in items if i.type == "event"), None)
         return web.json_response({"id": event_id} if event_id else {})
@@ -83,17 +86,11 @@ async def store(request: web.Request) -> web.Response:
     """POST /api/{project_id}/store/: the legacy single-event endpoint."""
     try:
         service = _service(request)
-        project_id = _project_id(request)
-        cfg = service.config
         key = sentry.auth_key(request.headers.get("X-Sentry-Auth"), request.query.get("sentry_key"))
-        project = service.sentry_project(project_id, key)
-        body = await read_body(request, cfg.max_body_bytes, cfg.max_decompressed_bytes)
+        service.sentry_project(_project_id(request), key)  # the key is known before the body is read
+        body = await read_body(request, service.config.max_body_bytes, service.config.max_decompressed_bytes)
         event = sentry.parse_store_body(body)
-        if sentry.is_error_event(event):
-            service.limit(f"sentry:{project_id}:{key}", 1, project.events_per_second, project.events_per_hour)
-            await service.deliver([sentry.to_error_event(event, project_id, service.clock.time())], "sentry_event")
-        else:
-            service.dropped("event_below_error")
+        await _sentry_events(request, service, key, [event])
         return web.json_response({"id": event.get("event_id")})
     except CollectError as exc:
         return _error(exc)
