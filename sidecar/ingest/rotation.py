@@ -255,25 +255,91 @@ class FileSet:
         return None
 
     def _recover_rotated_while_down(self) -> None:
-        """Checkpointed files that are no longer under their name: look for them among siblings."""
-        for cp in list(self.saved.values()):
+        """Files whose checkpointed content left its name while we were down: find it among siblings.
+
+        Run before the first scan. For each checkpoint whose path no longer holds its file intact
+        (gone, another inode, truncated, first bytes changed), the siblings (`name.1`, `name.2`,
+        `name.<time suffix>`) are matched in this order, and the match is drained from the
+        checkpoint's offset:
+        - same (device, inode) and first bytes: renamed (RotatingFileHandler, logrotate create,
+          TimedRotatingFileHandler);
+        - another inode, same first bytes, at least as long: a copy (logrotate copytruncate);
+        Siblings written after the checkpoint that no checkpoint knows are generations that
+        lived and rotated entirely while we were down: read from their start. Compressed ones
+        (`.gz`, ...) cannot be tailed: counted as `compressed_skipped` and named in a warning.
+        """
+        known = {(c.dev, c.ino) for c in self.saved.values()}
+        done_paths: set[str] = set()
+        for cp in sorted(self.saved.values(), key=lambda c: c.updated, reverse=True):
             src = next((s for s in self.sources if s.name == cp.source), None)
-            if src is None or (cp.dev, cp.ino) in self.table.by_ident:
+            if src is None or not cp.path or self._still_in_place(cp):
                 continue
-            for p, st in _siblings(cp.path):
-                if (st.st_dev, st.st_ino) != (cp.dev, cp.ino) or st.st_size <= cp.offset:
+            siblings = list(_siblings(cp.path))
+            self._claim_moved(src, cp, siblings)
+            if cp.path in done_paths:
+                continue
+            done_paths.add(cp.path)
+            for p, st in siblings:
+                ident = (st.st_dev, st.st_ino)
+                if ident in known or ident in self.table.by_ident or st.st_mtime < cp.updated - 1.0:
+                    continue
+                if p.endswith(_COMPRESSED):
+                    log.warning("ingest: %s was rotated and compressed while the sidecar was down; "
+                                "compressed files are not read (counted in sidecar_rotations_total"
+                                "{kind=\"compressed_skipped\"})", p)
+                    self._count_rotation(src, "compressed_skipped")
                     continue
                 try:
                     h = FileHandle.open(p)
                 except OSError:
                     continue
-                if not h.head_matches(st.st_size, cp.head_len, cp.head_hash):
+                fst = h.fstat()
+                if (fst.st_dev, fst.st_ino) != ident:
                     h.close()
                     continue
-                f = self._open(src, None, h, st.st_size, startup=False, resume=cp)
+                f = self._open(src, None, h, fst.st_size, startup=False)
                 f.draining_since = self.clock.monotonic()
-                self._count_rotation(src, "rotated_while_down")
-                break
+                self._count_rotation(src, "unseen_generation")
+
+    @staticmethod
+    def _still_in_place(cp: Checkpoint) -> bool:
+        try:
+            h = FileHandle.open(cp.path)
+        except OSError:
+            return False
+        try:
+            st = h.fstat()
+            return ((st.st_dev, st.st_ino) == (cp.dev, cp.ino) and st.st_size >= cp.offset
+                    and h.head_matches(st.st_size, cp.head_len, cp.head_hash))
+        finally:
+            h.close()
+
+    def _claim_moved(self, src: SourceState, cp: Checkpoint, siblings: list[tuple[str, os.stat_result]]) -> None:
+        """Open the sibling holding `cp`'s file (renamed) or its copy (copytruncate), drain from cp."""
+        by_inode = [(p, st) for p, st in siblings if (st.st_dev, st.st_ino) == (cp.dev, cp.ino)]
+        others = [(p, st) for p, st in siblings if (st.st_dev, st.st_ino) != (cp.dev, cp.ino)]
+        for kind, candidates in (("rotated_while_down", by_inode), ("copytruncate_while_down", others)):
+            for p, st in candidates:
+                if p.endswith(_COMPRESSED) or st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.table.by_ident:
+                    continue
+                try:
+                    h = FileHandle.open(p)
+                except OSError:
+                    continue
+                fst = h.fstat()
+                if fst.st_size < cp.offset or not h.head_matches(fst.st_size, cp.head_len, cp.head_hash):
+                    h.close()
+                    continue
+                if kind == "copytruncate_while_down":
+                    # The copy is a new file: its own identity, resuming where the original was read to.
+                    cp = Checkpoint(key=cp.key, source=cp.source, path=p, dev=fst.st_dev, ino=fst.st_ino,
+                                    head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset,
+                                    line=cp.line, size=fst.st_size, updated=cp.updated, format=cp.format)
+                    self.saved.pop(cp.key, None)
+                f = self._open(src, None, h, fst.st_size, startup=False, resume=cp)
+                f.draining_since = self.clock.monotonic()
+                self._count_rotation(src, kind)
+                return
 
     def _detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""

@@ -93,8 +93,10 @@ class Ingest(FileSet):
         names = {c.source for c in self.saved.values()}
         for src in self.sources:
             src.first_run = src.name not in names
-        self._scan(startup=True)
+        # Before the scan: the scan would read a truncated original from 0 and drop its checkpoint,
+        # which recovery needs to find the copy holding the unread part.
         self._recover_rotated_while_down()
+        self._scan(startup=True)
         self._task = asyncio.create_task(self._run(), name="ingest")
 
     async def stop(self) -> None:

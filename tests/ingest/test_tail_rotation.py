@@ -206,3 +206,83 @@ async def test_thousand_idle_files_and_one_busy(tmp_path, harness: Harness):
     await harness.wait_events(len(errs))
     harness.sink.assert_exactly_once(errs)
     assert harness.metric("sidecar_files_tailed", source=f"{idle / '*.log'},{busy}") == 1001
+
+
+async def test_copytruncate_while_stopped(tmp_path, harness: Harness):
+    """The issue's case (6,855 of 10,000): unread lines exist only in the copy after a restart."""
+    path = tmp_path / "app.log"
+    cfg = make_config(tmp_path, [str(path)])
+    ing, errs = await harness.start_after(path, 2000, cfg)
+    await harness.stop(ing)
+    late, e = records(2000, 3000)  # written while down, before the copy
+    with path.open("a") as w:
+        w.write(late)
+    errs += e
+    shutil.copyfile(path, tmp_path / "app.log.1")
+    os.truncate(path, 0)
+    fresh, e = records(5000, 5000)  # the writer keeps its descriptor (O_APPEND): lands at the new start
+    with path.open("a") as w:
+        w.write(fresh)
+    errs += e
+    await harness.start(cfg)
+    await harness.wait_events(len(errs))
+    for _ in range(20):
+        harness.clock.advance(0.5)
+        await asyncio.sleep(0.01)
+    harness.sink.assert_exactly_once(errs)
+    assert harness.metric("sidecar_rotations_total", source=str(path), kind="copytruncate_while_down") == 1
+
+
+async def test_rotating_file_handler_cascade_while_stopped(tmp_path, harness: Harness):
+    """RotatingFileHandler rotates several times (.1 -> .2 -> ...) while the sidecar is down: exact counts."""
+    path = str(tmp_path / "ws_daemon.log")
+    cfg = make_config(tmp_path, [path])
+    lg, h = _writer_logger(path, max_bytes=3000, backups=20)  # none deleted: every line still exists
+    errs = []
+
+    def write(lo: int, hi: int) -> None:
+        for s in range(lo, hi):
+            if s % 2 == 0:
+                lg.error("event seq=%d", s)
+                errs.append(s)
+            else:
+                lg.info("event seq=%d", s)
+
+    write(0, 20)
+    ing = await harness.start(cfg)
+    await harness.wait_events(len(errs))
+    await harness.stop(ing)
+    write(20, 170)  # ~4 rollovers while down
+    h.close()
+    rotated = len([n for n in os.listdir(tmp_path) if n.startswith("ws_daemon.log.")])
+    assert 4 <= rotated < 20
+    await harness.start(cfg)
+    await harness.wait_events(len(errs))
+    for _ in range(20):
+        harness.clock.advance(0.5)
+        await asyncio.sleep(0.01)
+    harness.sink.assert_exactly_once(errs)
+    assert harness.metric("sidecar_rotations_total", source=path, kind="rotated_while_down") == 1
+    assert harness.metric("sidecar_rotations_total", source=path, kind="unseen_generation") >= 2
+
+
+async def test_compressed_while_stopped_is_counted_as_skipped(tmp_path, harness: Harness):
+    """Rotated and gzipped while down: not readable as a tail; counted and named, never silent."""
+    import gzip
+
+    path = tmp_path / "app.log"
+    cfg = make_config(tmp_path, [str(path)])
+    ing, errs = await harness.start_after(path, 20, cfg)
+    await harness.stop(ing)
+    with path.open("a") as w:
+        w.write(records(20, 20)[0])
+    with path.open("rb") as r, gzip.open(tmp_path / "app.log.1.gz", "wb") as z:
+        z.write(r.read())
+    os.remove(path)
+    fresh, e = records(40, 20)
+    path.write_text(fresh)
+    errs += e
+    await harness.start(cfg)
+    await harness.wait_events(len(errs))
+    harness.sink.assert_exactly_once(errs)
+    assert harness.metric("sidecar_rotations_total", source=str(path), kind="compressed_skipped") == 1
