@@ -4,12 +4,22 @@ Each aiosqlite connection runs in its own thread, so SQLite never blocks the eve
 lets the dashboard read while the pipeline writes. Writes are serialised by an asyncio lock:
 SQLite has one writer anyway, and the lock keeps one task's transaction from interleaving
 with another task's statements on the shared connection.
+
+The file under the connections can be deleted or replaced (an operator's `rm`, a restored
+backup moved over it). SQLite keeps writing to the open inode, so everything written after that
+is lost at the next start while the tailer's checkpoints moved past it. Before every write and
+on every ping the (device, inode) of the path is compared with the one opened: on a mismatch
+the write fails with StoreUnavailable (the outage spool keeps the events; without one the
+tailer stops advancing) and /readyz names the problem; the next attempt closes the old
+connections and reopens the path (creating and migrating a new database if it is gone).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -22,6 +32,8 @@ import aiosqlite
 from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate, open_migrated
 
 _TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
+
+log = logging.getLogger(__name__)
 
 
 def _to_sql(value: Any) -> Any:
@@ -104,12 +116,16 @@ def _translate(exc: sqlite3.OperationalError) -> StoreError:
 class SqliteDatabase:
     dialect = "sqlite"
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: str,
+                 ident: tuple[int, int] | None = None) -> None:
         self.path = path
         self._w = _Conn(writer)
         self._r = _Conn(reader)
         self._wlock = asyncio.Lock()
         self._rlock = asyncio.Lock()
+        self._ident = ident if ident is not None else _file_ident(path)
+        self._lost: str | None = None  # set when the file was found deleted/replaced; cleared by reopening
+        self._reopen_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str) -> SqliteDatabase:
@@ -128,6 +144,49 @@ class SqliteDatabase:
             raise StoreUnavailable(f"cannot open {path}: {exc}") from None
         return cls(writer, reader, path)
 
+    # -- the file under the connections ---------------------------------------------------------
+    def file_problem(self) -> str | None:
+        """Why the path no longer names the file the connections write to, or None."""
+        if self._ident is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return f"database file {self.path} was deleted while open"
+        except OSError as exc:
+            return f"cannot stat database file {self.path}: {exc.strerror}"
+        if (st.st_dev, st.st_ino) != self._ident:
+            return f"database file {self.path} was replaced while open"
+        return None
+
+    async def _guard(self) -> None:
+        """Refuse to write into a deleted/replaced file; on the attempt after that, reopen the path."""
+        problem = self.file_problem()
+        if problem is None:
+            return
+        if self._lost is None:
+            self._lost = problem
+            log.error("store: %s; writes to it would be lost, so they stop now and the path is reopened "
+                      "on the next attempt (events wait in the outage spool or in the tailer meanwhile)", problem)
+            raise StoreUnavailable(f"sqlite: {problem}")
+        await self._reopen()
+
+    async def _reopen(self) -> None:
+        async with self._reopen_lock:
+            if self.file_problem() is None:  # another task reopened it
+                return
+            async with self._wlock, self._rlock:
+                for conn in (self._r.conn, self._w.conn):
+                    try:
+                        await conn.close()
+                    except Exception:  # noqa: BLE001 - the old connection is being dropped anyway
+                        pass
+                fresh = await SqliteDatabase.open(self.path)
+                self._w, self._r, self._ident = fresh._w, fresh._r, fresh._ident
+            await migrate(self)
+            log.error("store: reopened %s after: %s (what the old file held stays with it)", self.path, self._lost)
+            self._lost = None
+
     @staticmethod
     async def _connect(path: str) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(path, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None)
@@ -138,6 +197,7 @@ class SqliteDatabase:
 
     # Single statements outside a transaction: writes take the writer, SELECTs the reader.
     async def execute(self, sql: str, params: Params = ()) -> int:
+        await self._guard()
         async with self._wlock:
             return await self._w.execute(sql, params)
 
@@ -155,6 +215,7 @@ class SqliteDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Conn]:
+        await self._guard()
         async with self._wlock:
             # IMMEDIATE takes the write lock up front, so two processes on one file serialise
             # instead of failing later with SQLITE_BUSY on upgrade.
@@ -168,6 +229,7 @@ class SqliteDatabase:
                 await self._w.execute("COMMIT")
 
     async def ping(self) -> None:
+        await self._guard()  # first sight of a deleted/replaced file: unready; the next ping reopens it
         try:
             await self.fetchone("SELECT 1 AS ok")
         except StoreError:
@@ -184,6 +246,16 @@ class SqliteDatabase:
                 await conn.close()
             except Exception:  # noqa: BLE001 - closing a broken connection must not mask shutdown
                 pass
+
+
+def _file_ident(path: str) -> tuple[int, int] | None:
+    if path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 async def open_sqlite(path: str) -> Store:
