@@ -109,7 +109,15 @@ class SourceConfig(Strict):
     max_record_bytes: int = Field(default=1024 * 1024, ge=1024)
     multiline_timeout: float = Field(default=1.0, gt=0)
     encoding: str = "utf-8"  # a BOM in the file overrides it (UTF-8, UTF-16 LE/BE)
+    timezone: str | None = None  # of timestamps printed without a zone; default $TZ, then UTC
     exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_known(cls, v: str | None) -> str | None:
+        from .ingest.eventtime import check_zone_name
+
+        return None if v is None else check_zone_name(v)
 
     @field_validator("encoding")
     @classmethod

@@ -45,6 +45,13 @@ class Telemetry:
         self.files_tailed = Gauge("sidecar_files_tailed", "Files currently open", ["source"], registry=r)
         self.rotations = Counter("sidecar_rotations_total", "Rotations and truncations detected", ["source", "kind"], registry=r)
         self.parse_errors = Counter("sidecar_parse_errors_total", "Lines that could not be parsed", ["source", "reason"], registry=r)
+        self.event_time_fallbacks = Counter(
+            "sidecar_event_time_fallback_total",
+            "Error events placed at their received time: no usable time in the log (missing, future, too_old)",
+            ["reason"], registry=r)
+        self.ingest_lag = Gauge("sidecar_ingest_lag_seconds",
+                                "Received minus event time of the latest error event of a source", ["source"],
+                                registry=r)
         self.truncated_lines = Counter("sidecar_truncated_lines_total", "Lines longer than the limit, truncated", ["source"], registry=r)
         self.checkpoint_errors = Counter("sidecar_checkpoint_errors_total", "Checkpoint writes that failed", registry=r)
         self.events = Counter("sidecar_error_events_total", "Error events detected", ["level"], registry=r)

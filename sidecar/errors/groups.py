@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_STATUS, GROUP_UPDATED, Bus
 from ..clock import Clock, utc
 from ..config import GroupingConfig
+from ..ingest.eventtime import event_time
 from ..ingest.record import ErrorEvent
 from ..store.base import Row, Store, StoreError
 from ..store.groups import GroupChange, Occurrence
@@ -72,6 +73,8 @@ def _exception_data(event: ErrorEvent) -> dict[str, Any]:
         data["context"] = [line[:MAX_CONTEXT_LINE] for line in event.context]
     if event.timestamp is not None:
         data["logged_at"] = event.timestamp.isoformat()
+    if event.received_at is not None:
+        data["received_at"] = utc(event.received_at).isoformat()  # beside the event time (seen_at)
     if event.truncated:
         data["truncated"] = True
     if event.extra:
@@ -159,9 +162,9 @@ class GroupRecorder:
         if not events:
             return
         now = self.clock.time()
-        # Each event counts in the minute ingest read it (see ErrorEvent.received_at), so a batch
-        # drained from the outage spool lands in the minutes it arrived, not all in this one.
-        occurrences = [to_occurrence(e, self.grouping, min(e.received_at or now, now)) for e in events]
+        # Each event counts at the time in its log line (event time), so a backlog replayed after an
+        # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
+        occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now)) for e in events]
         try:
             changes = await self.store.groups.record_batch(
                 occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now)
@@ -182,6 +185,15 @@ class GroupRecorder:
             statuses_changed |= self._announce(change, now)
         if statuses_changed:
             await self.refresh_gauges()
+
+    def _placed_at(self, event: ErrorEvent, now: float) -> float:
+        received = min(event.received_at or now, now)
+        at, fallback = event_time(event.timestamp, received)
+        if fallback is not None:
+            self.telemetry.event_time_fallbacks.labels(reason=fallback).inc()
+        elif event.source:
+            self.telemetry.ingest_lag.labels(source=event.source).set(max(0.0, received - at))
+        return at
 
     def _announce(self, change: GroupChange, now: float) -> bool:
         mono = self.clock.monotonic()

@@ -101,7 +101,7 @@ class DockerScanner:
             fmt = detect_format(b"".join(d for d, _ in st.held))
             if fmt is None:
                 return []
-            st.scanner = JsonScanner(self.limits) if fmt in ("json", "docker") else TextScanner(self.dialect, self.limits)
+            st.scanner = JsonScanner(self.limits, self.dialect.tz) if fmt in ("json", "docker") else TextScanner(self.dialect, self.limits)
             lines, st.held = st.held, []
         data = bytearray()
         pieces = []

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 ERROR_LEVELS = frozenset({"ERROR", "CRITICAL"})
 
@@ -74,8 +74,10 @@ _ZONES = {
 }
 
 
-def parse_timestamp(text: str | None, zone: str | None = None) -> datetime | None:
-    """A logged time (ISO-ish, `,mmm` milliseconds, optional zone word) -> aware UTC datetime."""
+def parse_timestamp(text: str | None, zone: str | None = None, default: tzinfo | None = UTC) -> datetime | None:
+    """A logged time (ISO-ish, `,mmm` milliseconds, optional zone word) -> aware UTC datetime.
+
+    A time without zone is in `default` (see eventtime.zone; None: this host's local time)."""
     if not text:
         return None
     s = text.strip().replace(",", ".")
@@ -93,6 +95,15 @@ def parse_timestamp(text: str | None, zone: str | None = None) -> datetime | Non
             digits = z[1:].replace(":", "")
             dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))))
     try:
+        if dt.tzinfo is None and default is not None:
+            key_z = (default, dt.year, dt.month, dt.day, dt.hour)
+            zoff = _ZONE_OFFSETS.get(key_z)
+            if zoff is None:
+                zoff = dt.replace(tzinfo=default).utcoffset() or timedelta(0)
+                if len(_ZONE_OFFSETS) > 10_000:
+                    _ZONE_OFFSETS.clear()
+                _ZONE_OFFSETS[key_z] = zoff
+            return (dt - zoff).replace(tzinfo=UTC)
         if dt.tzinfo is None:
             # Naive: local time of this host. The local UTC offset is looked up once per hour of
             # log time (DST changes on hour boundaries); astimezone on every event was a hot spot.
@@ -110,9 +121,10 @@ def parse_timestamp(text: str | None, zone: str | None = None) -> datetime | Non
 
 
 _LOCAL_OFFSETS: dict[tuple[int, int, int, int], timedelta] = {}
+_ZONE_OFFSETS: dict[tuple[tzinfo, int, int, int, int], timedelta] = {}
 
 
-def timestamp_from_value(value: object) -> datetime | None:
+def timestamp_from_value(value: object, default: tzinfo | None = UTC) -> datetime | None:
     """A JSON time field: ISO string or epoch seconds/milliseconds."""
     if isinstance(value, bool) or value is None:
         return None
@@ -125,7 +137,7 @@ def timestamp_from_value(value: object) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str):
-        return parse_timestamp(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+        return parse_timestamp(value.replace("Z", "+00:00") if value.endswith("Z") else value, None, default)
     return None
 
 
@@ -175,7 +187,8 @@ class TextDialect:
     trying a match at every byte; position 0 of a buffer is checked separately.
     """
 
-    def __init__(self, pattern: str | None = None) -> None:
+    def __init__(self, pattern: str | None = None, tz: tzinfo | None = UTC) -> None:
+        self.tz = tz  # zone of timestamps printed without one
         self.custom = pattern is not None
         self._tb_line = re.compile(_TB.encode())
         if pattern is None:
@@ -326,7 +339,7 @@ class TextDialect:
             level = normalize_level(g.get("level") or "INFO")
             logger = g.get("logger") or None
             message = (g.get("message") or "").rstrip("\r")
-            return Header(level, logger, message, parse_timestamp(g.get("time"), g.get("zone")))
+            return Header(level, logger, message, parse_timestamp(g.get("time"), g.get("zone"), self.tz))
         return None
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .formats import is_error_level, normalize_level, timestamp_from_value
@@ -80,7 +80,7 @@ def _exception_from_struct(value: Any) -> Traceback | None:
     return Traceback(tuple(chain), chain[-1].frames) if chain else None
 
 
-def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Traceback | None] | None:
+def interpret(obj: Any, tz: tzinfo | None = UTC) -> tuple[str, str | None, str, datetime | None, Traceback | None] | None:
     """(level, logger, message, timestamp, traceback) when the object is an error record, else None."""
     if not isinstance(obj, dict):
         return None
@@ -104,7 +104,7 @@ def interpret(obj: Any) -> tuple[str, str | None, str, datetime | None, Tracebac
     if not is_error_level(level) and tb is None:
         return None
     logger = _first(obj, LOGGER_KEYS)
-    ts = timestamp_from_value(_first(obj, TIME_KEYS))
+    ts = timestamp_from_value(_first(obj, TIME_KEYS), tz)
     return level, (str(logger) if logger is not None else None), message, ts, tb
 
 
@@ -135,8 +135,9 @@ def _salvage(line: bytes) -> dict[str, Any] | None:
 class JsonScanner:
     """JSON lines fed as complete lines; returns the error records among them."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, tz: tzinfo | None = UTC) -> None:
         self.limits = limits
+        self.tz = tz  # zone of timestamps written without one
         self.end_off = 0
         self.end_line = 1
         self.bad_lines = 0
@@ -161,7 +162,7 @@ class JsonScanner:
                 if obj is None:
                     self.bad_lines += 1
                     continue
-            got = interpret(obj)
+            got = interpret(obj, self.tz)
             if got is None:
                 continue
             i = bisect_right(starts, s) - 1 if len(pieces) > 1 else 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .blocks import BlockMerger
 from .docker import DockerScanner
 from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
+from .eventtime import zone
 from .formats import TextDialect, detect_format, is_error_level
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import Limits, Piece, RawRecord, TextScanner
@@ -33,6 +34,7 @@ class ParserOptions:
     max_line_bytes: int = 256 * 1024
     limits: Limits = Limits()
     encoding: str = "utf-8"  # configured; a BOM overrides it (encoding.sniff)
+    timezone: str | None = None  # of timestamps printed without a zone (eventtime.zone)
 
 
 class FileParser:
@@ -45,7 +47,7 @@ class FileParser:
         self.path = path
         self.file_key = file_key
         self.options = options
-        self.dialect = dialect or TextDialect(options.pattern)
+        self.dialect = dialect or TextDialect(options.pattern, zone(options.timezone))
         self.limit = options.max_line_bytes
         # Line splitting state: bytes before `offset` are consumed; `partial` starts at partial_off.
         self.offset = offset  # file offset of the next byte to feed
@@ -273,7 +275,7 @@ class FileParser:
     def _make_scanner(self, fmt: str) -> TextScanner | JsonScanner | DockerScanner:
         limits = self.options.limits
         if fmt == "json":
-            return JsonScanner(limits)
+            return JsonScanner(limits, self.dialect.tz)
         if fmt == "docker":
             return DockerScanner(self.dialect, limits, self.limit)
         return TextScanner(self.dialect, limits)

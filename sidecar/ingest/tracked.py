@@ -34,6 +34,7 @@ def parser_options(src: SourceConfig) -> ParserOptions:
         max_line_bytes=src.max_line_bytes,
         limits=Limits(max_lines=src.max_record_lines, max_bytes=src.max_record_bytes),
         encoding=src.encoding,
+        timezone=src.timezone,
     )
 
 

@@ -56,7 +56,7 @@ class Occurrence:
 
     event_key: str  # file identity + byte offset: the exactly-once key
     fingerprint: str
-    seen_at: datetime  # when the sidecar received it (the injected clock)
+    seen_at: datetime  # when it happened: the log's own time, else when received (ingest.eventtime)
     title: str
     message: str
     error_type: str | None
@@ -93,6 +93,8 @@ class _Aggregate:
     first: Occurrence
     last: Occurrence
     count: int = 0
+    earliest: datetime | None = None  # event times: a batch (a replayed backlog) need not be in order
+    latest: datetime | None = None
     minutes: dict[int, int] = field(default_factory=dict)
     loggers: dict[str, int] = field(default_factory=dict)
     samples: list[Occurrence] = field(default_factory=list)
@@ -107,6 +109,10 @@ def aggregate(occurrences: Iterable[Occurrence], samples_per_group: int) -> dict
             agg = out[occ.fingerprint] = _Aggregate(first=occ, last=occ)
         agg.last = occ
         agg.count += 1
+        if agg.earliest is None or occ.seen_at < agg.earliest:
+            agg.earliest = occ.seen_at
+        if agg.latest is None or occ.seen_at > agg.latest:
+            agg.latest = occ.seen_at
         minute = int(occ.seen_at.timestamp() // 60)
         agg.minutes[minute] = agg.minutes.get(minute, 0) + 1
         if occ.logger:
@@ -120,6 +126,12 @@ def aggregate(occurrences: Iterable[Occurrence], samples_per_group: int) -> dict
 def _like(q: str) -> str:
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# A resolved group regresses only for an occurrence that happened after it was resolved (event
+# time): a backlog replayed after an outage, or a rotated file read late, is history, not a regression.
+_REGRESSES = ("error_investigations.status = 'resolved' AND (error_investigations.resolved_at IS NULL "
+              "OR excluded.last_occurrence_at >= error_investigations.resolved_at)")
 
 
 class GroupRepo:
@@ -202,8 +214,9 @@ class GroupRepo:
         for fp, agg in items:
             first, last = agg.first, agg.last
             values.append("(?, ?, ?, ?, ?, ?, FALSE, ?, ?, 'open', ?, ?, ?, 0, ?, ?)")
-            params.extend((uuid.uuid4().hex, fp, first.message, first.error_type, _context(last), first.seen_at,
-                           agg.count, last.seen_at, first.level, first.logger, first.title, at, token))
+            params.extend((uuid.uuid4().hex, fp, first.message, first.error_type, _context(last),
+                           agg.earliest or first.seen_at, agg.count, agg.latest or last.seen_at, first.level,
+                           first.logger, first.title, at, token))
         rows = await tx.fetchall(
             "INSERT INTO error_investigations (id, error_hash, error_message, error_type, error_context, "
             "created_at, resolved, occurrence_count, last_occurrence_at, status, level, logger, title, "
@@ -211,19 +224,21 @@ class GroupRepo:
             f"VALUES {', '.join(values)} "
             "ON CONFLICT (error_hash) DO UPDATE SET "
             "occurrence_count = error_investigations.occurrence_count + excluded.occurrence_count, "
+            "created_at = CASE WHEN excluded.created_at < error_investigations.created_at "
+            "THEN excluded.created_at ELSE error_investigations.created_at END, "
             "last_occurrence_at = CASE WHEN excluded.last_occurrence_at > error_investigations.last_occurrence_at "
             "THEN excluded.last_occurrence_at ELSE error_investigations.last_occurrence_at END, "
             "error_context = excluded.error_context, "
             "updated_at = excluded.updated_at, "
-            "status = CASE WHEN error_investigations.status = 'resolved' THEN 'regressed' "
+            "status = CASE WHEN " + _REGRESSES + " THEN 'regressed' "
             "ELSE error_investigations.status END, "
-            "resolved = CASE WHEN error_investigations.status = 'resolved' THEN FALSE "
+            "resolved = CASE WHEN " + _REGRESSES + " THEN FALSE "
             "ELSE error_investigations.resolved END, "
-            "regression_count = CASE WHEN error_investigations.status = 'resolved' "
+            "regression_count = CASE WHEN " + _REGRESSES + " "
             "THEN error_investigations.regression_count + 1 ELSE error_investigations.regression_count END, "
-            "regressed_at = CASE WHEN error_investigations.status = 'resolved' THEN excluded.updated_at "
+            "regressed_at = CASE WHEN " + _REGRESSES + " THEN excluded.updated_at "
             "ELSE error_investigations.regressed_at END, "
-            "transition_token = CASE WHEN error_investigations.status = 'resolved' THEN excluded.transition_token "
+            "transition_token = CASE WHEN " + _REGRESSES + " THEN excluded.transition_token "
             "ELSE error_investigations.transition_token END "
             "RETURNING error_hash, occurrence_count, status, regression_count, transition_token, title, level, "
             "logger, error_type, created_at, last_occurrence_at",

@@ -134,4 +134,5 @@ async def test_overview_lists_sources_with_their_tail_lag(start_sidecar, tmp_pat
     async with aiohttp.ClientSession(running.url) as http, http.get("/") as resp:
         body = " ".join((await resp.text()).split())
     assert '<td title="' + str(log) + '">ws_daemon</td> <td>text</td>' in body
-    assert '<td class="num lag-ok">0 ms</td> <td class="num">0 B</td> <td class="num">1</td>' in body
+    # tail lag, unread bytes, ingest lag (no error read yet: none), files
+    assert '<td class="num lag-ok">0 ms</td> <td class="num">0 B</td> <td class="num">—</td> <td class="num">1</td>' in body

@@ -38,6 +38,8 @@ def sources_panel(sidecar: Sidecar) -> dict[str, Any]:
         name = src.name or ", ".join(src.paths)
         lag = _sample(sidecar, "sidecar_tail_lag_seconds", {"source": name})
         lag_bytes = _sample(sidecar, "sidecar_tail_lag_bytes", {"source": name})
+        # received minus event time of the source's latest error: how far behind the log's own clock
+        ingest_lag = _sample(sidecar, "sidecar_ingest_lag_seconds", {"source": name})
         files = _sample(sidecar, "sidecar_files_tailed", {"source": name})
         lines = _sample(sidecar, "sidecar_lines_read_total", {"source": name})
         rows.append({
@@ -46,6 +48,7 @@ def sources_panel(sidecar: Sidecar) -> dict[str, Any]:
             "format": src.format,
             "lag": lag,
             "lag_bytes": lag_bytes,
+            "ingest_lag": ingest_lag,
             "files": files,
             "lines": lines,
             "state": "ok" if (lag or 0) < 10 else ("warn" if (lag or 0) < 60 else "bad"),
