@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..severity import SQL_RANK
 from .base import Database, Executor, Row
 
 STATUSES = ("open", "regressed", "muted", "resolved")
@@ -35,6 +36,9 @@ SORTS = {
     "last_seen": "last_occurrence_at DESC, error_hash",
     "count": "occurrence_count DESC, error_hash",
     "first_seen": "created_at DESC, error_hash",
+    # Most severe first (diagnosis severity, else level class), then last seen: the same
+    # expression as the index of migration 0013, so a page walks that index.
+    "severity": f"{SQL_RANK} DESC, last_occurrence_at DESC, error_hash",
 }
 LIST_COLUMNS = (
     "id, error_hash, error_message, error_type, created_at, resolved, resolution_notes, occurrence_count, "
@@ -374,6 +378,18 @@ class GroupRepo:
             "WHERE error_hash = ? ORDER BY id DESC LIMIT ?",
             (fingerprint, limit),
         )
+
+    async def latest_messages(self, fingerprints: Sequence[str]) -> dict[str, str]:
+        """The message of each group's newest stored sample (one query for a page of groups)."""
+        if not fingerprints:
+            return {}
+        marks = ", ".join("?" for _ in fingerprints)
+        rows = await self.db.fetchall(
+            "SELECT error_hash, message FROM error_samples WHERE id IN "
+            f"(SELECT MAX(id) FROM error_samples WHERE error_hash IN ({marks}) GROUP BY error_hash)",
+            list(fingerprints),
+        )
+        return {r["error_hash"]: r["message"] for r in rows if r["message"]}
 
     async def releases(self, fingerprint: str, limit: int = 10) -> list[Row]:
         """The releases this group occurred in (SDK events), first the one it began in."""

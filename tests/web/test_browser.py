@@ -88,7 +88,10 @@ async def test_filter_search_sort_and_pages(start_sidecar, page):
     await w.page.click("form.filters button[type=submit]")
     await w.page.wait_for_load_state()
     levels = await w.page.locator("tr.group-row .lvl").all_inner_texts()
-    assert levels and set(levels) == {"CRITICAL"} and len(levels) == 30
+    # 30 CRITICAL records, and 30 WARNING records whose traceback ingest reads as an uncaught
+    # traceback of its own (level CRITICAL, logger 'uncaught'): 60, 50 on the first page.
+    assert levels and set(levels) == {"CRITICAL"} and len(levels) == 50
+    assert "1–50 of 60 groups" in await w.page.locator(".count-line").inner_text()
 
     # Filter by logger, then search within it.
     await w.goto("/errors")
@@ -96,10 +99,13 @@ async def test_filter_search_sort_and_pages(start_sidecar, page):
     await w.page.fill("input[name=q]", "failure10")
     await w.page.click("form.filters button[type=submit]")
     await w.page.wait_for_load_state()
+    # The title is the real (latest) message; the template the group shares is under it.
     titles = await w.page.locator("tr.group-row td.title > a").all_inner_texts()
-    assert sorted(titles) == ["app.errors.Failure102Error: handler <*> failed",
-                              "app.errors.Failure106Error: handler <*> failed",
-                              "app.errors.Failure10Error: handler <*> failed"]
+    assert sorted(titles) == ["handler 10 failed", "handler 102 failed", "handler 106 failed"]
+    templates = await w.page.locator("tr.group-row td.title .template").all_inner_texts()
+    assert sorted(templates) == ["app.errors.Failure102Error: handler <*> failed",
+                                 "app.errors.Failure106Error: handler <*> failed",
+                                 "app.errors.Failure10Error: handler <*> failed"]
     loggers = await w.page.locator("tr.group-row .logger").all_inner_texts()
     assert set(loggers) == {"src.providers.glm"}
 

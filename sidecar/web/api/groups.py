@@ -1,7 +1,9 @@
 """Groups API: list and read error groups, change their status.
 
-- `GET /api/groups?status=&level=&logger=&q=&category=&sort=last_seen|count&page=1&limit=50`
+- `GET /api/groups?status=&level=&logger=&q=&category=&sort=last_seen|count|first_seen|severity&page=1&limit=50`
   -> `{"items": [...], "total": N, "page": P, "limit": L}` (status may repeat or be comma-separated).
+  `sort=severity`: most severe first, then last seen. Each item's `effective_severity` is the
+  diagnosis' `severity` when there is one, else the level's class (sidecar/severity.py).
 - `GET /api/groups/{fingerprint}` -> the group with `samples`, per-minute `counts` for the last
   hour (`?minutes=` up to 1440), top `loggers` and its `diagnosis` (null until there is one).
 - `POST /api/groups/{fingerprint}/resolve|mute|reopen` (API token; optional JSON body
@@ -20,6 +22,7 @@ from aiohttp import web
 from ...clock import utc
 from ...errors.groups import change_status, clean_text
 from ...jsonvalue import jsonable
+from ...severity import effective
 from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
 from ..auth import require_token
 
@@ -37,6 +40,7 @@ def group_json(row: dict[str, Any]) -> dict[str, Any]:
         if key in ("transition_token",):
             continue
         out[key] = jsonable(value)
+    out["effective_severity"] = effective(row.get("severity"), row.get("level"))
     return out
 
 

@@ -13,7 +13,9 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ... import severity as sev
 from ...clock import utc
+from ...diagnose.redact import redact
 from ...store.groups import SORTS as REPO_SORTS
 from ...store.groups import STATUSES
 from . import views as v
@@ -50,13 +52,15 @@ class GroupView:
     """One group as the pages show it, whatever backend the row came from."""
 
     fingerprint: str
-    title: str
+    title: str  # the real message of the latest sample, redacted (what the on-call reads first)
+    template: str | None  # the group's masked template (what all its occurrences share)
     message: str
     exception_type: str | None
     level: str | None
     logger: str | None
     category: str | None
-    severity: str | None
+    severity: str  # the diagnosis' severity, else the level's class (sidecar/severity.py)
+    severity_from: str  # "diagnosis" | "level": which one `severity` came from
     status: str
     count: int
     first_seen: Any
@@ -68,18 +72,35 @@ class GroupView:
     spark: v.Sparkline | None = None
 
 
-def group_view(row: dict[str, Any]) -> GroupView:
+def _titles(row: dict[str, Any], latest: str | None) -> tuple[str, str | None]:
+    """(title, template). A row with a `template` column already has a real, redacted title (the
+    errors stage writes both); an older row's `title` is the template, so the title is the latest
+    sample's message, redacted here, with the template kept under it."""
+    if row.get("template") is not None:
+        return row.get("title") or row["template"], row["template"]
+    template = row.get("title") or None
+    message = " ".join((latest or "").split())[:500]
+    title = redact(message) if message else (template or row.get("error_message") or "(no message)")
+    return title, (template if template and template != title else None)
+
+
+def group_view(row: dict[str, Any], latest_message: str | None = None) -> GroupView:
     result = row.get("investigation_result")
     diagnosis = result if isinstance(result, dict) else None
+    diagnosed = row.get("severity") or (diagnosis or {}).get("severity")
+    title, template = _titles(row, latest_message)
+    effective = sev.effective(diagnosed, row.get("level"))
     return GroupView(
         fingerprint=row["error_hash"],
-        title=row.get("title") or row.get("error_message") or "(no message)",
+        title=title,
+        template=template,
         message=row.get("error_message") or "",
         exception_type=row.get("error_type"),
         level=row.get("level"),
         logger=row.get("logger"),
         category=row.get("category") or (diagnosis or {}).get("category"),
-        severity=row.get("severity") or (diagnosis or {}).get("severity"),
+        severity=effective,
+        severity_from="diagnosis" if sev.effective(diagnosed, None) in sev.DIAGNOSIS_SEVERITIES else "level",
         status=row.get("status") or ("resolved" if row.get("resolved") else "open"),
         count=int(row.get("occurrence_count") or 0),
         first_seen=row.get("created_at"),
@@ -109,7 +130,9 @@ async def recent_open(sidecar: Sidecar, limit: int) -> list[GroupView]:
         part, _ = await sidecar.store.groups.list(status=status, limit=limit)
         rows.extend(part)
     rows.sort(key=lambda r: (r["last_occurrence_at"], r["error_hash"]), reverse=True)
-    return [group_view(r) for r in rows[:limit]]
+    rows = rows[:limit]
+    latest = await sidecar.store.groups.latest_messages([r["error_hash"] for r in rows])
+    return [group_view(r, latest.get(r["error_hash"])) for r in rows]
 
 
 async def events_per_minute(sidecar: Sidecar, now: float, minutes: int) -> list[int]:
@@ -133,7 +156,9 @@ async def list_groups(
         [r["error_hash"] for r in rows],
     )
     by_fp = {r["error_hash"]: r["investigation_result"] for r in diag}
-    return [group_view({**r, "investigation_result": by_fp.get(r["error_hash"])}) for r in rows], total
+    latest = await sidecar.store.groups.latest_messages([r["error_hash"] for r in rows])
+    return [group_view({**r, "investigation_result": by_fp.get(r["error_hash"])}, latest.get(r["error_hash"]))
+            for r in rows], total
 
 
 async def sparklines(
@@ -186,7 +211,8 @@ async def group(sidecar: Sidecar, fingerprint: str) -> tuple[GroupView, dict[str
     row = await sidecar.store.groups.get(fingerprint)
     if row is None:
         return None
-    return group_view(row), row
+    latest = await sidecar.store.groups.latest_messages([fingerprint])
+    return group_view(row, latest.get(fingerprint)), row
 
 
 async def samples(sidecar: Sidecar, fingerprint: str, limit: int = 20) -> list[dict[str, Any]]:

@@ -104,7 +104,7 @@ async def errors_list(request: web.Request) -> web.Response:
         facets=facets,
         statuses=data.GROUP_STATUSES,
         levels=sorted(set(data.LEVELS) | set(facets.get("level", []))),
-        sorts=[("last_seen", "Last seen"), ("count", "Count"), ("first_seen", "First seen")],
+        sorts=[("last_seen", "Last seen"), ("severity", "Severity"), ("count", "Count"), ("first_seen", "First seen")],
         page_url=lambda n: v.query_url("/errors", params, page=n),
         sort_url=lambda s: v.query_url("/errors", {**params, "sort": s}, page=1),
     )

@@ -1,0 +1,7 @@
+-- GET /api/groups?sort=severity and the list's severity sort: most severe first, then last seen.
+-- Severity is the diagnosis' severity, else the level's class (sidecar/severity.py); this
+-- expression is its rank (sidecar.severity.SQL_RANK, the same text: a test compares them). An
+-- index on the expression lets a page walk the index instead of sorting every group; the second
+-- one serves the status filters the list offers (open, open + regressed, ...).
+CREATE INDEX IF NOT EXISTS idx_ei_sev_last_hash ON error_investigations ((CASE WHEN LOWER(severity) = 'critical' THEN 4 WHEN LOWER(severity) = 'high' THEN 3 WHEN LOWER(severity) = 'medium' THEN 2 WHEN LOWER(severity) = 'low' THEN 1 WHEN UPPER(level) = 'CRITICAL' THEN 4 WHEN UPPER(level) = 'FATAL' THEN 4 WHEN UPPER(level) = 'ERROR' THEN 2 WHEN UPPER(level) = 'WARNING' THEN 1 WHEN UPPER(level) = 'WARN' THEN 1 ELSE 0 END) DESC, last_occurrence_at DESC, error_hash);
+CREATE INDEX IF NOT EXISTS idx_ei_status_sev_last_hash ON error_investigations (status, (CASE WHEN LOWER(severity) = 'critical' THEN 4 WHEN LOWER(severity) = 'high' THEN 3 WHEN LOWER(severity) = 'medium' THEN 2 WHEN LOWER(severity) = 'low' THEN 1 WHEN UPPER(level) = 'CRITICAL' THEN 4 WHEN UPPER(level) = 'FATAL' THEN 4 WHEN UPPER(level) = 'ERROR' THEN 2 WHEN UPPER(level) = 'WARNING' THEN 1 WHEN UPPER(level) = 'WARN' THEN 1 ELSE 0 END) DESC, last_occurrence_at DESC, error_hash);

@@ -1,0 +1,94 @@
+"""Severity as the list shows and sorts it: the diagnosis' severity, else the level's class.
+
+On both real backends: the SQL rank the sort and its index use agrees with sidecar.severity for
+every (severity, level) pair, including case variants and junk; `sort=severity` orders most severe
+first, then last seen, and pages without repeats; SQLite walks the index instead of sorting.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+
+from sidecar import severity
+from sidecar.store.groups import Occurrence
+
+T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+SEVERITIES = [None, "", "low", "medium", "high", "critical", "CRITICAL", "High", "bogus", "crıtıcal", " critical"]
+LEVELS = [None, "", "CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "critical", "warn", "ERRORS",
+          "ſ", "x" * 40]
+
+
+def test_python_severity_follows_the_diagnosis_then_the_level():
+    assert severity.effective("critical", "WARNING") == "critical"
+    assert severity.effective(None, "CRITICAL") == "critical"
+    assert severity.effective("", "ERROR") == "error"
+    assert severity.effective("bogus", "WARNING") == "warning"
+    assert severity.effective(None, "DEBUG") == "info"
+    assert severity.rank("critical") > severity.rank("high") > severity.rank("error") > severity.rank("warning")
+    assert severity.rank("error") == severity.rank("medium") and severity.rank("warning") == severity.rank("low")
+
+
+def test_the_migration_indexes_exactly_the_expression_the_sort_uses():
+    sql = resources.files("sidecar.store").joinpath("migrations/0013_errors_severity_sort.sql").read_text()
+    assert sql.count(severity.SQL_RANK) == 2
+
+
+async def test_sql_rank_agrees_with_python_for_every_pair(store):
+    pairs = list(itertools.product(SEVERITIES, LEVELS))
+    for sev, level in pairs:
+        row = await store.db.fetchone(
+            f"SELECT {severity.SQL_RANK} AS r FROM (SELECT CAST(? AS TEXT) AS severity, CAST(? AS TEXT) AS level) t",
+            (sev, level),
+        )
+        assert row is not None
+        assert int(row["r"]) == severity.rank(severity.effective(sev, level)), (sev, level)
+
+
+def _occ(i: int, level: str, at: datetime) -> Occurrence:
+    return Occurrence(event_key=f"k{i}", fingerprint=f"fp{i:04d}", seen_at=at, title=f"t{i} <*>", message=f"m{i}",
+                      error_type=None, level=level, logger="src.app", raw=f"{level} m{i}")
+
+
+async def test_sort_by_severity_is_most_severe_first_then_last_seen_on_every_page(store):
+    rng = random.Random(21)
+    repo = store.groups
+    n = 157
+    occs = [_occ(i, rng.choice(["CRITICAL", "ERROR", "WARNING", "INFO"]), T0 + timedelta(seconds=rng.randrange(5000)))
+            for i in range(n)]
+    await repo.record_batch(occs, at=T0)
+    diagnosed = {}
+    for o in rng.sample(occs, 60):  # what the diagnosis stage writes (store/diagnoses.py sets this column)
+        diagnosed[o.fingerprint] = rng.choice(["low", "medium", "high", "critical"])
+        await store.db.execute("UPDATE error_investigations SET severity = ? WHERE error_hash = ?",
+                               (diagnosed[o.fingerprint], o.fingerprint))
+    seen: list[str] = []
+    for page in range(4):
+        rows, total = await repo.list(sort="severity", limit=50, offset=page * 50)
+        assert total == n
+        seen.extend(r["error_hash"] for r in rows)
+    assert len(seen) == n == len(set(seen))  # every group once across the pages
+    by_fp = {o.fingerprint: o for o in occs}
+
+    def key(fp: str) -> tuple[int, float, str]:
+        o = by_fp[fp]
+        return (-severity.rank(severity.effective(diagnosed.get(fp), o.level)), -o.seen_at.timestamp(), fp)
+
+    assert seen == sorted(seen, key=key)
+    # Filtered by status the same order holds (the second index of migration 0013).
+    rows, _ = await repo.list(status=["open", "regressed"], sort="severity", limit=n)
+    assert [r["error_hash"] for r in rows] == seen
+
+
+async def test_sqlite_walks_the_severity_index_instead_of_sorting(sqlite_store):
+    from sidecar.store.groups import SORTS
+
+    for where in ("", " WHERE status IN ('open')"):
+        plan = await sqlite_store.db.fetchall(
+            f"EXPLAIN QUERY PLAN SELECT error_hash FROM error_investigations{where} ORDER BY {SORTS['severity']} "
+            "LIMIT 50"
+        )
+        text = " | ".join(str(r["detail"]) for r in plan)
+        assert "TEMP B-TREE" not in text and "idx_ei_" in text and "sev" in text, text
