@@ -33,6 +33,7 @@ from ..store.base import Row, Store, StoreError
 from ..store.groups import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
+from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop
 from .fingerprint import event_title, fingerprint_event
 
 if TYPE_CHECKING:
@@ -180,11 +181,31 @@ class GroupRecorder:
             # Count only what the store counted (a re-delivered event adds nothing).
             self.telemetry.events.labels(level=change.level or "ERROR").inc(change.added)
         self.recorded += sum(c.added for c in changes)
+        await self._mark_crash_loops(changes, occurrences)
         statuses_changed = False
         for change in changes:
             statuses_changed |= self._announce(change, now)
         if statuses_changed:
             await self.refresh_gauges()
+
+    async def _mark_crash_loops(self, changes: list[GroupChange], occurrences: list[Occurrence]) -> None:
+        """Groups of uncaught crashes that repeated within minutes get `crash_loop_at` (group page)."""
+        latest: dict[str, float] = {}
+        for occ in occurrences:
+            if occ.logger == UNCAUGHT:
+                latest[occ.fingerprint] = max(latest.get(occ.fingerprint, 0.0), occ.seen_at.timestamp())
+        for change in changes:
+            at = latest.get(change.fingerprint)
+            if at is None or not change.added:
+                continue
+            last_minute = int(at // 60)
+            try:
+                counts = await self.store.groups.minute_counts(change.fingerprint, last_minute - WINDOW_MINUTES,
+                                                               last_minute)
+                if is_crash_loop(counts, last_minute):
+                    await self.store.groups.mark_crash_loop(change.fingerprint, utc(at))
+            except StoreError as exc:  # a flag for people; the events themselves are stored
+                log.warning("marking a crash loop failed: %s", exc)
 
     def _placed_at(self, event: ErrorEvent, now: float) -> float:
         received = min(event.received_at or now, now)

@@ -308,6 +308,11 @@ class GroupRepo:
 
     # --- reading -------------------------------------------------------------------------------
 
+    async def mark_crash_loop(self, fingerprint: str, at: datetime) -> None:
+        """Record that the group's crashes repeat within minutes (errors.crashloop decides)."""
+        await self.db.execute("UPDATE error_investigations SET crash_loop_at = ? WHERE error_hash = ?",
+                              (at, fingerprint))
+
     async def get(self, fingerprint: str) -> Row | None:
         return await self.db.fetchone("SELECT * FROM error_investigations WHERE error_hash = ?", (fingerprint,))
 

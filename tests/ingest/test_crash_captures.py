@@ -156,3 +156,37 @@ async def test_tailer_resumes_a_utf16_file_from_its_checkpoint(tmp_path: Path, h
     await harness.wait_events(3 * RUNS)
     await wait_for(lambda: not ing.files[0].parser.pending(), clock=harness.clock)
     check(harness.sink.events)
+
+
+async def test_crash_loop_is_marked_on_the_group(tmp_path: Path, sqlite_store) -> None:
+    """12 identical crashes within minutes: one CRITICAL group, marked as a crash loop; a lone crash is not."""
+    import time as _time
+
+    from sidecar.bus import Bus
+    from sidecar.clock import ManualClock
+    from sidecar.config import GroupingConfig
+    from sidecar.errors.groups import GroupRecorder
+    from sidecar.telemetry import Telemetry
+    from sidecar.web.pages.data import group_view
+
+    events = parse(encode(capture(tmp_path, True), "utf-16-le-bom"), 4096)
+    now = _time.time() + 5
+    recorder = GroupRecorder(sqlite_store, Bus(), ManualClock(start=now), Telemetry(), GroupingConfig())
+    for e in events:
+        e.received_at = now
+    await recorder.record(events)
+    rows, _ = await sqlite_store.groups.list()
+    crashes = [r for r in rows if r["logger"] == "uncaught"]
+    assert len(crashes) == 1 and crashes[0]["occurrence_count"] == RUNS and crashes[0]["level"] == "CRITICAL"
+    view = group_view(await sqlite_store.groups.get(crashes[0]["error_hash"]))
+    assert view.crash_loop_at is not None
+    others = [group_view(r) for r in rows if r["logger"] != "uncaught"]
+    assert others and all(v.crash_loop_at is None for v in others)  # logged errors are not crashes
+
+    lone = parse(b"2026-11-23 10:00:00 INFO boot: starting\nTraceback (most recent call last):\n"
+                 b'  File "/app/x.py", line 1, in <module>\nImportError: cannot import name build_conversation_history\n', 64)
+    lone[0].received_at = now
+    await recorder.record(lone)
+    rows, _ = await sqlite_store.groups.list()
+    (imp,) = [r for r in rows if r["error_type"] == "ImportError"]
+    assert group_view(await sqlite_store.groups.get(imp["error_hash"])).crash_loop_at is None

@@ -66,6 +66,7 @@ class GroupView:
     first_seen: Any
     last_seen: Any
     regressions: int
+    crash_loop_at: Any  # last time its uncaught crashes repeated within minutes (errors.crashloop), or None
     summary: str | None
     diagnosis_source: str | None
     diagnosis: dict[str, Any] | None
@@ -106,6 +107,7 @@ def group_view(row: dict[str, Any], latest_message: str | None = None) -> GroupV
         first_seen=row.get("created_at"),
         last_seen=row.get("last_occurrence_at"),
         regressions=int(row.get("regression_count") or 0),
+        crash_loop_at=row.get("crash_loop_at"),
         summary=(diagnosis or {}).get("summary"),
         diagnosis_source=row.get("diagnosis_source") or (diagnosis or {}).get("source"),
         diagnosis=diagnosis,
