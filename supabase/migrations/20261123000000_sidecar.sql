@@ -265,9 +265,14 @@ CREATE TABLE IF NOT EXISTS error_releases (
 CREATE INDEX IF NOT EXISTS idx_error_releases_release ON error_releases (release, first_seen);
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0012_error_releases', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
--- 0013_crash_loop
+-- 0013_errors_severity_sort
+CREATE INDEX IF NOT EXISTS idx_ei_sev_last_hash ON error_investigations ((CASE WHEN LOWER(severity) = 'critical' THEN 4 WHEN LOWER(severity) = 'high' THEN 3 WHEN LOWER(severity) = 'medium' THEN 2 WHEN LOWER(severity) = 'low' THEN 1 WHEN UPPER(level) = 'CRITICAL' THEN 4 WHEN UPPER(level) = 'FATAL' THEN 4 WHEN UPPER(level) = 'ERROR' THEN 2 WHEN UPPER(level) = 'WARNING' THEN 1 WHEN UPPER(level) = 'WARN' THEN 1 ELSE 0 END) DESC, last_occurrence_at DESC, error_hash);
+CREATE INDEX IF NOT EXISTS idx_ei_status_sev_last_hash ON error_investigations (status, (CASE WHEN LOWER(severity) = 'critical' THEN 4 WHEN LOWER(severity) = 'high' THEN 3 WHEN LOWER(severity) = 'medium' THEN 2 WHEN LOWER(severity) = 'low' THEN 1 WHEN UPPER(level) = 'CRITICAL' THEN 4 WHEN UPPER(level) = 'FATAL' THEN 4 WHEN UPPER(level) = 'ERROR' THEN 2 WHEN UPPER(level) = 'WARNING' THEN 1 WHEN UPPER(level) = 'WARN' THEN 1 ELSE 0 END) DESC, last_occurrence_at DESC, error_hash);
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0013_errors_severity_sort', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
+-- 0014_crash_loop
 ALTER TABLE error_investigations ADD COLUMN crash_loop_at TIMESTAMPTZ;
-INSERT INTO schema_migrations (version, applied_at) VALUES ('0013_crash_loop', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0014_crash_loop', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
