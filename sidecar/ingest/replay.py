@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .discovery import matches
@@ -99,36 +100,51 @@ class _Progress:
             self.stream.flush()
 
 
+class FileReplay:
+    """The error events of one file, in file order, produced while reading (memory stays flat: an
+    event is handed out as soon as its record closes, never collected). After iteration, `ignored`
+    is the size of an incomplete last line (no newline: `run` would still be waiting for it)."""
+
+    def __init__(self, path: str, options: ParserOptions, source: str = "replay",
+                 progress: _Progress | None = None) -> None:
+        self.path, self.options, self.source, self.progress = path, options, source, progress
+        self.ignored = 0
+
+    def __iter__(self) -> Iterator[ErrorEvent]:
+        parser = FileParser(self.source, self.path, self.options)
+        done = 0
+        try:
+            with open(self.path, "rb") as f:
+                while True:
+                    chunk = f.read(CHUNK)
+                    if not chunk:
+                        break
+                    yield from parser.feed(chunk)
+                    done += len(chunk)
+                    if self.progress is not None:
+                        self.progress.update(done)
+            yield from parser.flush()
+        finally:
+            if self.progress is not None:
+                self.progress.done()
+        self.ignored = parser.offset - parser.partial_off
+
+
 def replay_file(path: str, options: ParserOptions, source: str = "replay",
                 progress: _Progress | None = None) -> tuple[list[ErrorEvent], int]:
-    """All error events of one file in file order, and the size of an ignored incomplete last line."""
-    parser = FileParser(source, path, options)
-    events: list[ErrorEvent] = []
-    done = 0
-    with open(path, "rb") as f:
-        while True:
-            chunk = f.read(CHUNK)
-            if not chunk:
-                break
-            events.extend(parser.feed(chunk))
-            done += len(chunk)
-            if progress is not None:
-                progress.update(done)
-    events.extend(parser.flush())
-    return events, parser.offset - parser.partial_off
+    """All error events of one file as a list (for callers that want them all), and the ignored tail."""
+    rp = FileReplay(path, options, source, progress)
+    events = list(rp)
+    return events, rp.ignored
 
 
-def iter_replay(paths: list[str], fmt: str, config: Any = None, stderr: TextIO | None = None):
-    """Yield (path, events, ignored_tail_bytes) per file."""
+def iter_replay(paths: list[str], fmt: str, config: Any = None,
+                stderr: TextIO | None = None) -> Iterator[tuple[str, FileReplay]]:
+    """Yield (path, events of the file as a stream) per file."""
     for path in paths:
         source, options = _options_for(path, fmt, config)
         progress = _Progress(stderr, os.path.getsize(path), path) if stderr is not None else None
-        try:
-            events, ignored = replay_file(path, options, source, progress)
-        finally:
-            if progress is not None:
-                progress.done()
-        yield path, events, ignored
+        yield path, FileReplay(path, options, source, progress)
 
 
 def main_replay(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -160,12 +176,8 @@ def main_replay(args: argparse.Namespace, stdout: TextIO | None = None, stderr: 
     titles: dict[str, str] = {}
     total = 0
     try:
-        for path, events, ignored in iter_replay(list(args.paths), args.format, config,
-                                                 None if args.jsonl else err):
-            if ignored:
-                print(f"sidecar replay: {path}: ignored an incomplete last line ({ignored} bytes, no newline)",
-                      file=err)
-            for ev in events:
+        for path, replay in iter_replay(list(args.paths), args.format, config, None if args.jsonl else err):
+            for ev in replay:
                 fp = fingerprint(ev)
                 if args.jsonl:
                     out.write(json.dumps(event_json(ev, fp), ensure_ascii=False) + "\n")
@@ -176,6 +188,9 @@ def main_replay(args: argparse.Namespace, stdout: TextIO | None = None, stderr: 
                     by_message[fp] += 1
                     if fp not in titles:
                         titles[fp] = (ev.exception_type + ": " if ev.exception_type else "") + ev.message[:100]
+            if replay.ignored:
+                print(f"sidecar replay: {path}: ignored an incomplete last line ({replay.ignored} bytes, "
+                      "no newline)", file=err)
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
