@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from ..bus import Bus, BusEvent, Subscription
+from ..bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
 from ..diagnose.redact import redact
@@ -29,7 +29,7 @@ from . import alertmanager, discord, slack, teams, webhook
 from .amstate import AmState
 from .delivery import Sender
 from .events import KINDS, EventMapper, Outcome
-from .grouping import Aggregator, Group
+from .grouping import Aggregator, Group, group_key
 from .matchers import Matcher, matches_all, parse_matcher
 from .model import Alert, Notification
 from .outbox import Outbox
@@ -44,6 +44,8 @@ MAX_HELD = 10_000
 MAX_SLEEP = 30.0  # re-check the outbox at least this often (another replica or the API may add rows)
 SILENCE_REFRESH = 15.0
 MAX_UNSENT = 10_000
+MAX_AWAITING = 1_000  # group alerts waiting for their diagnosis (beyond this they fire without it)
+MAX_DIAGNOSES = 1_000  # recent diagnoses remembered for group alerts still held below their threshold
 
 
 def render_for(receiver: ReceiverConfig, note: Notification, external_url: str) -> Any:
@@ -81,6 +83,14 @@ class Alerts:
                              rng or random.Random(), self.wake)
         self._held: OrderedDict[str, tuple[Alert, int]] = OrderedDict()
         self._held_dirty = False
+        # A new group's alert waits up to `diagnosis_wait` for its diagnosis, then fires carrying it
+        # (one message with the right severity, not a log-level alert followed by a second one).
+        # It waits no longer than its message would wait anyway: until the first of its chat/webhook
+        # routes' groups flushes (that route's group_wait after it arrived, or the due flush of the
+        # group it joins). Routes to Alertmanager only do not wait: Alertmanager applies its own
+        # group_wait, and a pager must not depend on our diagnosis queue.
+        self._awaiting: OrderedDict[str, tuple[Alert, float]] = OrderedDict()
+        self._diagnoses: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
         self._unsent: list[tuple[Notification, str]] = []  # flushed, not yet in the outbox
         self._unsent_am: dict[str, list[Alert]] = {}
         self._silences: list[tuple[list[Matcher], float, float]] = []
@@ -130,6 +140,8 @@ class Alerts:
         if self._sub is not None:
             self._sub.close()
             self._sub = None
+        # Alerts still waiting for a diagnosis fire without it: the aggregator's state is saved.
+        self.release_awaiting(float("inf"))
         try:
             # Notifications already flushed (the group state says "sent") must reach the outbox,
             # or a restart would never send them.
@@ -176,8 +188,59 @@ class Alerts:
         """Apply one bus event (synchronous: no other task sees a half-applied event)."""
         self.events_seen += 1
         outcome = self.mapper.map(event)
-        self._apply(outcome, self.clock.time())
+        now = self.clock.time()
+        if event.kind == DIAGNOSIS_READY and isinstance(event.data, Mapping):
+            outcome = self._diagnosis_arrived(event.data, outcome, now)
+        elif event.kind in (GROUP_NEW, GROUP_REGRESSED) and outcome.fire:
+            outcome.fire = [a for a in outcome.fire if not self._await_diagnosis(a, now)]
+        self._apply(outcome, now)
         self._wake.set()
+
+    def _await_diagnosis(self, alert: Alert, now: float) -> bool:
+        """Park a group alert until its diagnosis arrives or the wait ends; False: fire it now."""
+        fp = alert.key.removeprefix("group:")
+        if fp in self._diagnoses or len(self._awaiting) >= MAX_AWAITING:
+            return False
+        release = self._release_at(alert, now)
+        if release is None or release <= now:
+            return False
+        self._awaiting[fp] = (alert, now)
+        return True
+
+    def _release_at(self, alert: Alert, arrived: float) -> float | None:
+        """When a waiting alert must go at the latest (None: no chat/webhook route would send it)."""
+        times = []
+        for route in routes_for(self.rules.routes, alert.labels):
+            if all(self.rules.receivers[n].kind == "alertmanager" for n in route.receivers):
+                continue
+            group = self.aggregator.groups.get(group_key(route, alert.labels))
+            times.append(group.next_flush_at if group is not None else arrived + route.group_wait)
+        return min(times, default=None)
+
+    def _diagnosis_arrived(self, d: Mapping[str, Any], outcome: Outcome, now: float) -> Outcome:
+        """A waiting group alert takes the diagnosis and fires; the separate notice is then dropped."""
+        fp = str(d.get("fingerprint") or "")[:200]
+        if not fp:
+            return outcome
+        self._diagnoses[fp] = d
+        self._diagnoses.move_to_end(fp)
+        while len(self._diagnoses) > MAX_DIAGNOSES:
+            self._diagnoses.popitem(last=False)
+        waiting = self._awaiting.pop(fp, None)
+        if waiting is None:
+            return outcome
+        outcome.fire = [a for a in outcome.fire if a.key != f"diagnosis:{fp}"]
+        self._fire(self.mapper.with_diagnosis(waiting[0], d), now, joined_at=waiting[1])
+        return outcome
+
+    def release_awaiting(self, now: float) -> None:
+        """Fire the group alerts whose wait for a diagnosis is over (without one)."""
+        # In arrival order, each judged after the ones before it joined their groups: alerts that
+        # wait for a group the first one just created flush with it, as if none had waited.
+        for fp, (alert, at) in list(self._awaiting.items()):
+            if (self._release_at(alert, at) or at) <= now:
+                del self._awaiting[fp]
+                self._fire(alert, min(now, self.clock.time()), joined_at=at)
 
     def _apply(self, outcome: Outcome, now: float) -> None:
         if outcome.hold is not None:
@@ -198,9 +261,11 @@ class Alerts:
                 alert = held[0]
                 if "Occurrences" in alert.fields:
                     alert = Alert.from_dict({**alert.to_dict(), "fields": {**alert.fields, "Occurrences": str(count)}})
-                outcome.fire.append(alert)
+                known = self._diagnoses.get(fp)
+                outcome.fire.append(self.mapper.with_diagnosis(alert, known) if known is not None else alert)
         if outcome.resolve_keys or outcome.resolve_prefixes:
             for key in outcome.resolve_keys:
+                self._awaiting.pop(key.removeprefix("group:"), None)
                 if self._held.pop(key.removeprefix("group:"), None) is not None:
                     self._held_dirty = True
             self.aggregator.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
@@ -208,7 +273,9 @@ class Alerts:
         for alert in outcome.fire:
             self._fire(alert, now)
 
-    def _fire(self, alert: Alert, now: float) -> None:
+    def _fire(self, alert: Alert, now: float, joined_at: float | None = None) -> None:
+        """Route an alert. `joined_at`: when it arrived, if it waited for its diagnosis: its group
+        counts group_wait from then, so the wait is part of group_wait, not added to it."""
         for route in routes_for(self.rules.routes, alert.labels):
             chat = False
             for name in route.receivers:
@@ -218,7 +285,7 @@ class Alerts:
                 else:
                     chat = True
             if chat:
-                self.aggregator.add(alert, route, now)
+                self.aggregator.add(alert, route, now if joined_at is None else joined_at)
 
     # --- silences ---------------------------------------------------------------------------
 
@@ -295,7 +362,8 @@ class Alerts:
     async def _next_due(self) -> float:
         """When the scheduler must run next (epoch seconds)."""
         now = self.clock.time()
-        candidates = [self.aggregator.next_due(), self.am.next_due()]
+        candidates = [self.aggregator.next_due(), self.am.next_due(),
+                      min((self._release_at(a, at) or at for a, at in self._awaiting.values()), default=None)]
         busy = self.outbox.busy()
         nxt = await self.store.alerts.next_pending_at()
         if nxt is not None and not busy:
@@ -316,6 +384,7 @@ class Alerts:
         now = self.clock.time()
         if now - self._silences_loaded_at >= SILENCE_REFRESH:
             await self.reload_silences()
+        self.release_awaiting(now)
         for note in self.aggregator.flush_due(now, self.is_silenced):
             self._unsent.extend((note, name) for name in note.receivers
                                 if self.rules.receivers[name].kind != "alertmanager")

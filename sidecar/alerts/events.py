@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..bus import (
@@ -53,6 +53,7 @@ from ..bus import (
     ROLLOUT_WAITING_APPROVAL,
     BusEvent,
 )
+from ..severity import effective
 from .model import Alert
 
 KINDS = frozenset({
@@ -61,8 +62,6 @@ KINDS = frozenset({
 })
 RECOVERED_STATES = frozenset({"running", "completed", "complete", "promoting", "succeeded", "done", "healthy"})
 _CLEAR_ROLLBACK_STATES = frozenset({"running", "completed", "complete", "succeeded", "done"})
-_LEVEL_SEVERITY = {"CRITICAL": "critical", "FATAL": "critical", "ERROR": "error", "WARNING": "warning",
-                   "WARN": "warning"}
 MAX_FIELD = 2000  # pre-truncation bound on any one text taken from an event (channels cut further)
 
 Redactor = Callable[[str], str]
@@ -160,7 +159,11 @@ class EventMapper:
         title = text(d.get("title") or d.get("message") or d.get("exception_type") or fp, 500)
         alert = self._alert(
             key=f"group:{fp}", kind=event.kind,
-            labels={"severity": _LEVEL_SEVERITY.get(level, "error"), "level": level, "logger": d.get("logger"),
+            # The diagnosis' severity when the event already knows it, else the level's class; a
+            # diagnosis arriving within the wait replaces it (with_diagnosis), so routes on
+            # severity=critical see what the dashboard shows (sidecar/severity.py).
+            labels={"severity": effective(text(d.get("severity"), 40), level or "ERROR"), "level": level,
+                    "logger": d.get("logger"),
                     "fingerprint": fp, "exception_type": d.get("exception_type"), "category": d.get("category")},
             title=("Regression: " if regressed else "New error: ") + title,
             text_=text(d.get("message")) if d.get("message") and d.get("message") != d.get("title") else "",
@@ -208,6 +211,20 @@ class EventMapper:
             url=self._error_url(fp), at=event.at, one_shot=True,
         )
         return Outcome(fire=[alert])
+
+    def with_diagnosis(self, alert: Alert, d: Mapping[str, Any]) -> Alert:
+        """A group alert carrying its diagnosis: the diagnosis' severity and category as labels
+        (routes and silences see them) and its summary, root cause and fix as fields."""
+        r = self.redact
+        labels = dict(alert.labels)
+        labels["severity"] = effective(text(d.get("severity"), 40), labels.get("level"))
+        if d.get("category"):
+            labels["category"] = r(text(d.get("category"), 200))
+        extra = {"Diagnosis": d.get("summary"), "Root cause": d.get("root_cause"),
+                 "Suggested fix": d.get("suggested_fix"), "Severity": d.get("severity"),
+                 "Diagnosed by": d.get("source")}
+        fields = {**alert.fields, **{k: r(text(v)) for k, v in extra.items() if v not in (None, "", [], {})}}
+        return replace(alert, labels=labels, fields=fields)
 
     def _llm_paused(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
         quota = bool(d.get("quota"))

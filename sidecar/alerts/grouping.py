@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..severity import rank
 from .model import FIRING, RESOLVED, Alert, Notification
 from .rules import Route
 
@@ -163,8 +164,10 @@ class Aggregator:
             send = False
         note = None
         if send:
+            # Firing first, the most severe first among them: a grouped message's headline
+            # ("... (+3 more)") names the critical alert, not whichever started first.
             alerts = tuple(sorted((a for a in visible if a.status == FIRING or a.key in group.last_firing),
-                                  key=lambda a: (a.status != FIRING, a.starts_at, a.key)))
+                                  key=lambda a: (a.status != FIRING, -rank(a.severity), a.starts_at, a.key)))
             note = Notification(group_key=group.key, route=route.name, receivers=route.receivers,
                                 group_labels=dict(group.labels), alerts=alerts, reason=reason, at=now)
             group.last_sent_at = now

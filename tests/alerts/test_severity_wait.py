@@ -1,0 +1,66 @@
+"""A new group's alert carries its diagnosis (issue 21): severity = the diagnosis' severity, else the
+level's class; the first message waits up to group_wait for the diagnosis instead of sending a
+log-level alert and then a second message; a grouped message leads with its most severe alert.
+End to end through the Alerts component, a real webhook receiver socket and SQLite."""
+
+from __future__ import annotations
+
+from tests.alerts.conftest import FakeChat, alerts_config
+from tests.alerts.helpers import Harness
+
+
+def routes(group_wait: float = 30) -> list[dict[str, object]]:
+    # A "page on critical" route first (no continue), everything else to the team's hook.
+    return [{"name": "page", "receivers": ["slack"], "match": {"severity": "critical"}, "group_wait": group_wait},
+            {"name": "team", "receivers": ["hook"], "group_wait": group_wait, "group_by": ["kind"]}]
+
+
+async def test_a_diagnosis_within_group_wait_rides_on_the_first_message(harness: Harness, chat: FakeChat) -> None:
+    alerts = await harness.start(alerts_config(chat, routes=routes()))
+    await harness.publish(alerts, "group.new", fingerprint="quota", title="RateLimitError: exceeded quota",
+                          level="ERROR", logger="src.providers.kimi", count=1)
+    await harness.advance(5)
+    await harness.publish(alerts, "diagnosis.ready", fingerprint="quota", severity="critical", category="provider",
+                          summary="Kimi balance exhausted", root_cause="429 exceeded_current_quota_error",
+                          suggested_fix="Top up the Moonshot balance", source="rules")
+    await harness.advance(24)
+    assert chat.at("/slack") == []  # still inside group_wait, counted from the group's arrival
+    await harness.advance(1)
+    await chat.wait_for("/slack", 1)  # routed by the diagnosis' severity: the page route took it
+    slack = chat.at("/slack")[0].json
+    assert "Kimi balance exhausted" in str(slack)
+    assert chat.at("/hook") == []  # the page route has no continue: one message, to the pager
+    await harness.advance(3600)
+    assert len(chat.at("/slack")) == 1  # and no second "Diagnosis: ..." notice afterwards
+
+
+async def test_without_a_diagnosis_the_alert_goes_at_group_wait_with_the_level_class(harness: Harness,
+                                                                                    chat: FakeChat) -> None:
+    alerts = await harness.start(alerts_config(chat, routes=routes()))
+    await harness.publish(alerts, "group.new", fingerprint="f1", title="boom", level="ERROR", count=1)
+    await harness.advance(29)
+    assert chat.at("/hook") == []
+    await harness.advance(1)
+    await chat.wait_for("/hook", 1)
+    (alert,) = chat.at("/hook")[0].json["alerts"]
+    assert alert["labels"]["severity"] == "error" and alert["labels"]["kind"] == "group.new"
+    # A late diagnosis still arrives, as its own notice (the first message is gone already).
+    await harness.publish(alerts, "diagnosis.ready", fingerprint="f1", severity="medium", summary="late")
+    await harness.advance(60)
+    await chat.wait_for("/hook", 2)
+    assert chat.at("/hook")[1].json["alerts"][0]["key"] == "diagnosis:f1"
+
+
+async def test_a_grouped_message_leads_with_the_most_severe_alert(harness: Harness, chat: FakeChat) -> None:
+    config = alerts_config(chat, routes=[{"name": "all", "receivers": ["hook"], "group_wait": 30,
+                                          "group_by": ["kind"]}])
+    alerts = await harness.start(config)
+    for i, level in enumerate(["WARNING", "ERROR", "ERROR"]):
+        await harness.publish(alerts, "group.new", fingerprint=f"g{i}", title=f"ConnectionError {i}", level=level)
+        await harness.advance(1)
+    await harness.publish(alerts, "group.new", fingerprint="crit", title="Health writer stuck", level="CRITICAL")
+    await harness.advance(30)
+    await chat.wait_for("/hook", 1)
+    body = chat.at("/hook")[0].json
+    assert body["title"].startswith("[FIRING:4] New error: Health writer stuck (+3 more)"), body["title"]
+    assert [a["labels"]["severity"] for a in body["alerts"]] == ["critical", "error", "error", "warning"]
