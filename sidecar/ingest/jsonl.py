@@ -34,6 +34,36 @@ _PREFILTER = re.compile(
 )
 
 
+# Finding candidate lines fast. `_PREFILTER` is exact but starts with an alternation under
+# IGNORECASE, so `re` tries it at every byte (a third of the text path's speed). Instead the chunk
+# is lowercased once (C, ASCII) and searched, without IGNORECASE, for what every match of
+# `_PREFILTER` must contain: an error word as a string value (after `:`), an exception key, a
+# numeric level key with 40-99, or the traceback sentence (a literal `find`). Only lines with a
+# hit are confirmed with `_PREFILTER` and parsed, so the records found are exactly the plain scan's.
+_VALUE = re.compile(rb':\s*"(?:err|crit|fatal|alert|emerg|severe|exception)')
+_KEY = re.compile(rb'"(?:exc_|stack|traceback"|exception|error\.stack)')
+_NUMERIC = re.compile(rb'"(?:l(?:evel(?:name|_name)?|vl|og\.level|oglevel)|severity)"\s*:\s*[4-9]\d\b')
+_TB_LOWER = b"traceback (most recent call last)"
+
+
+def candidate_lines(data: bytes) -> list[int]:
+    """Sorted start offsets of the lines of `data` that can hold an error record."""
+    low = data.lower()
+    rfind = low.rfind
+    starts: set[int] = set()
+    for rx in (_VALUE, _KEY, _NUMERIC):
+        for m in rx.finditer(low):
+            starts.add(rfind(b"\n", 0, m.start()) + 1)
+    i = low.find(_TB_LOWER)
+    while i >= 0:
+        starts.add(rfind(b"\n", 0, i) + 1)
+        nl = low.find(b"\n", i)
+        if nl < 0:
+            break
+        i = low.find(_TB_LOWER, nl + 1)
+    return sorted(starts)
+
+
 @dataclass(slots=True)
 class JsonRecord:
     """An error record from a JSON line, with its file position."""
@@ -147,13 +177,10 @@ class JsonScanner:
         out: list[JsonRecord] = []
         starts = [p.vstart for p in pieces]
         lc = (-1, 0, 0)
-        done = 0
-        for m in _PREFILTER.finditer(data):
-            if m.start() < done:
+        for s in candidate_lines(data):
+            e = data.find(b"\n", s) + 1 or len(data)
+            if _PREFILTER.search(data, s, e) is None:
                 continue
-            s = data.rfind(b"\n", 0, m.start()) + 1
-            e = data.find(b"\n", m.end()) + 1 or len(data)
-            done = e
             line_bytes = data[s:e]
             try:
                 obj = json.loads(line_bytes)
