@@ -32,8 +32,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..config import ConfigError, read_config_yaml, validation_problems
 from .model import Category, Diagnosis, DiagnosisInput, Severity, one_line
 from .redact import redact
+from .situation import Situation, situation
 
-BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message"})
+BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message", "exception_message", "remote",
+                            "code", *(f"code_{ns}" for ns in ("sqlstate", "pgrst", "glm", "business", "moonshot",
+                                                              "provider_type", "http", "ws_close"))})
 MAX_EVIDENCE = 5
 DEFAULT_RULES_FILE = "rules/diagnoses.yaml"
 
@@ -52,7 +55,42 @@ def _compiles(v: str | None) -> str | None:
     return v
 
 
+class Unless(_Strict):
+    """Negative conditions: the rule does not fire when any of these holds (a near-miss's situation)."""
+
+    remote: list[str] | None = None
+    component: list[str] | None = None
+    code: dict[str, str] | None = None
+    text: str | None = None  # searched in the record and the context
+    message: str | None = None
+    exception_type: str | None = None
+
+    _check = field_validator("text", "message", "exception_type")(_compiles)
+
+    @field_validator("code")
+    @classmethod
+    def _codes(cls, v: dict[str, str] | None) -> dict[str, str] | None:
+        return _code_patterns(v)
+
+
+CODE_NAMESPACES = frozenset({"sqlstate", "pgrst", "glm", "business", "moonshot", "provider_type", "http", "ws_close"})
+
+
+def _code_patterns(v: dict[str, str] | None) -> dict[str, str] | None:
+    if v is None:
+        return v
+    for ns, pattern in v.items():
+        if ns not in CODE_NAMESPACES:
+            raise ValueError(f"unknown code namespace {ns!r}; known: {sorted(CODE_NAMESPACES)}")
+        _compiles(pattern)
+    return v
+
+
 class Match(_Strict):
+    remote: list[str] | None = None  # the remote the record concerns (situation.py): kimi, glm, supabase, redis, none
+    component: list[str] | None = None  # a python package that raised or is in the traceback
+    code: dict[str, str] | None = None  # namespace (sqlstate, pgrst, glm, moonshot, http, ws_close) -> regex
+    unless: Unless | None = None
     exception_type: str | None = None
     message: str | None = None
     logger: str | None = None
@@ -62,6 +100,11 @@ class Match(_Strict):
     case_sensitive: bool = False
 
     _check = field_validator("exception_type", "message", "logger", "traceback")(_compiles)
+
+    @field_validator("code")
+    @classmethod
+    def _codes(cls, v: dict[str, str] | None) -> dict[str, str] | None:
+        return _code_patterns(v)
 
     @field_validator("text")
     @classmethod
@@ -81,8 +124,10 @@ class Match(_Strict):
 
     @model_validator(mode="after")
     def _something(self) -> Match:
-        if not any((self.exception_type, self.message, self.logger, self.traceback, self.text, self.level)):
-            raise ValueError("a rule must match on at least one of exception_type, message, logger, traceback, text, level")
+        if not any((self.exception_type, self.message, self.logger, self.traceback, self.text, self.level,
+                    self.remote, self.component, self.code)):
+            raise ValueError("a rule must match on at least one of exception_type, message, logger, traceback, "
+                             "text, level, remote, component, code")
         return self
 
     def patterns(self) -> list[tuple[str, str]]:
@@ -138,18 +183,79 @@ class RulesFile(_Strict):
 class _Compiled:
     """A rule with its regexes compiled once."""
 
-    __slots__ = ("rule", "res", "levels")
+    __slots__ = ("rule", "res", "levels", "codes", "unless_codes", "unless_res")
 
     def __init__(self, rule: Rule) -> None:
         flags = 0 if rule.match.case_sensitive else re.IGNORECASE
         self.rule = rule
         self.res = [(k, re.compile(v, flags)) for k, v in rule.match.patterns()]
         self.levels = frozenset(rule.match.level) if rule.match.level else None
+        self.codes = [(ns, re.compile(v, re.IGNORECASE)) for ns, v in (rule.match.code or {}).items()]
+        u = rule.match.unless
+        self.unless_codes = [(ns, re.compile(v, re.IGNORECASE)) for ns, v in ((u.code or {}) if u else {}).items()]
+        self.unless_res = [(k, re.compile(v, flags)) for k in ("text", "message", "exception_type")
+                           if u is not None and (v := getattr(u, k))]
+
+    def situation_ok(self, sit: Situation) -> bool:
+        m = self.rule.match
+        if m.remote is not None and (sit.remote or "none") not in m.remote:
+            return False
+        if m.component is not None and not sit.components.intersection(m.component):
+            return False
+        return True
+
+    def code_groups(self, sit: Situation) -> dict[str, str] | None:
+        """The matched codes (namespace -> code), or None when a required code namespace has no match."""
+        found: dict[str, str] = {}
+        for ns, rx in self.codes:
+            hit = next((c for c in sit.code(ns) if rx.fullmatch(c) or rx.match(c)), None)
+            if hit is None:
+                return None
+            found[ns] = hit
+        return found
+
+    def excluded(self, sit: Situation, targets: dict[str, list[str]]) -> bool:
+        u = self.rule.match.unless
+        if u is None:
+            return False
+        if u.remote is not None and (sit.remote or "none") in u.remote:
+            return True
+        if u.component is not None and sit.components.intersection(u.component):
+            return True
+        if any(any(rx.match(c) for c in sit.code(ns)) for ns, rx in self.unless_codes):
+            return True
+        return any(_search(rx, targets[k]) is not None for k, rx in self.unless_res)
 
 
 class _Fields(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
+    """Template values; a missing one is never shown as a placeholder (see `_fill`)."""
+
+
+_MISSING_CLAUSE = r"(?:\s+(?:on|for|in|of|at|to|from|after|with|by|column|table|model))?\s*[\'\"(`]?\{%s\}[\'\")`]?"
+
+
+def _fill(template: str, fields: _Fields) -> str:
+    """Format `template`; a field no regex captured is dropped with its little preposition, never `on ?`."""
+    for _ in range(8):
+        try:
+            return template.format_map(fields)
+        except KeyError as exc:
+            name = str(exc.args[0])
+            template = re.sub(_MISSING_CLAUSE % re.escape(name), "", template)
+    return template.format_map(_Fields({k: "" for k in BUILTIN_FIELDS}))
+
+
+# How much each kind of evidence says (see `specificity`). A match on words alone can never reach
+# 0.6 ("confident"): the words of an error recur in other situations (near-misses); a code in its
+# namespace and the component/remote that raised it are what make a diagnosis specific.
+BASE_CONFIDENCE = 0.3
+EVIDENCE_WEIGHTS = {"code": 0.3, "situation": 0.2, "words": 0.15, "phrase": 0.25, "logger": 0.05}
+PHRASE_CHARS = 24  # a regex match this long is a distinctive phrase (a whole gateway message), not a word
+
+
+def specificity(kinds: set[str]) -> float:
+    """Confidence earned by the kinds of evidence a match used (before the rule's own ceiling)."""
+    return min(1.0, BASE_CONFIDENCE + sum(EVIDENCE_WEIGHTS[k] for k in kinds))
 
 
 class RuleSet:
@@ -165,42 +271,71 @@ class RuleSet:
 
     def match(self, inp: DiagnosisInput) -> tuple[Rule, dict[str, str], list[str]] | None:
         """The first matching rule, the named groups its regexes captured, and the evidence lines."""
+        found = self._match(inp, situation(inp))
+        return None if found is None else found[:3]
+
+    def _match(self, inp: DiagnosisInput, sit: Situation) -> tuple[Rule, dict[str, str], list[str], float] | None:
         targets = _targets(inp)
         for c in self._compiled:
             if c.levels is not None and inp.level.upper() not in c.levels:
                 continue
+            if not c.situation_ok(sit):
+                continue
+            codes = c.code_groups(sit)
+            if codes is None:
+                continue
             groups: dict[str, str] = {}
             ok = True
+            longest = 0
             for key, rx in c.res:
                 m = _search(rx, targets[key])
                 if m is None:
                     ok = False
                     break
+                if key != "logger":
+                    longest = max(longest, m.end() - m.start())
                 groups.update({k: v for k, v in m.groupdict().items() if v is not None})
-            if ok:
-                return c.rule, groups, _evidence(c, inp)
+            if not ok or c.excluded(sit, targets):
+                continue
+            kinds: set[str] = set()
+            m = c.rule.match
+            if codes:
+                kinds.add("code")
+                groups.update({f"code_{ns}": v for ns, v in codes.items()})
+                groups.setdefault("code", next(iter(codes.values())))
+            if m.remote is not None or m.component is not None:
+                kinds.add("situation")
+            if any(k != "logger" for k, _ in c.res):
+                kinds.add("phrase" if longest >= PHRASE_CHARS else "words")
+            if m.logger:
+                kinds.add("logger")
+            confidence = min(c.rule.diagnosis.confidence, specificity(kinds))
+            return c.rule, groups, _evidence(c, inp, sit), round(confidence, 2)
         return None
 
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
         start = time.perf_counter()
-        found = self.match(inp)
+        sit = situation(inp)
+        found = self._match(inp, sit)
         if found is None:
             diagnosis = catch_all(inp)
         else:
-            rule, groups, evidence = found
+            rule, groups, evidence, confidence = found
             fields = _Fields(
-                exception_type=inp.exception_type or "error", logger=inp.logger or "?",
+                exception_type=inp.exception_type or "error", logger=inp.logger or "the logger",
                 level=inp.level, count=inp.count, message=redact(one_line(inp.message, 160)),
+                exception_message=redact(one_line(inp.exception_message or inp.message, 160)),
+                remote=REMOTE_NAMES.get(sit.remote or "", "the remote service"),
             )
             fields.update({k: redact(v) for k, v in groups.items()})
             d = rule.diagnosis
             diagnosis = Diagnosis(
-                summary=d.summary.format_map(fields),
-                root_cause=d.root_cause.format_map(fields),
-                suggested_fix=[s.format_map(fields) for s in d.suggested_fix],
+                summary=_fill(d.summary, fields),
+                root_cause=_fill(d.root_cause, fields),
+                suggested_fix=[_fill(s, fields) for s in d.suggested_fix],
                 severity=d.severity,
                 category=d.category,
-                confidence=d.confidence,
+                confidence=confidence,
                 evidence=evidence,
                 source="rules",
                 model="rules",
@@ -208,9 +343,13 @@ class RuleSet:
             )
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
-        diagnosis.evidence = [redact(e) for e in diagnosis.evidence]
+        diagnosis.evidence = list(dict.fromkeys(redact(e) for e in diagnosis.evidence))
         diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
         return diagnosis
+
+
+REMOTE_NAMES = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)", "supabase": "Supabase (PostgREST/Postgres)",
+                "redis": "Redis"}
 
 
 MAX_SEARCH_CHARS = 64 * 1024  # a regex never scans more than this per target (32 KB payload lines exist)
@@ -242,12 +381,13 @@ def _search(rx: re.Pattern[str], texts: list[str]) -> re.Match[str] | None:
     return None
 
 
-def _evidence(c: _Compiled, inp: DiagnosisInput) -> list[str]:
-    """Verbatim input lines that a content regex of the rule matches (at most MAX_EVIDENCE)."""
+def _evidence(c: _Compiled, inp: DiagnosisInput, sit: Situation) -> list[str]:
+    """Distinct verbatim input lines that a content regex or a matched code of the rule is on (at most MAX_EVIDENCE)."""
     content = [rx for k, rx in c.res if k in ("message", "traceback", "text", "exception_type")]
+    codes = [code for ns, _ in c.codes for code in sit.code(ns)]
     out: list[str] = []
     for line in inp.lines():
-        if any(rx.search(line) for rx in content):
+        if any(rx.search(line) for rx in content) or any(code in line for code in codes):
             stripped = line.strip()
             if stripped not in out:
                 out.append(stripped)

@@ -64,7 +64,8 @@ async def test_cli_eval_runs_rules_and_kimi_without_leaking_planted_secrets(fake
     fake_llm.default = good()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIDECAR_")}
     env.update(MOONSHOT_API_KEY="sk-test-key-not-a-secret-000000",
-               SIDECAR_DIAGNOSIS__BASE_URL=fake_llm.base_url, SIDECAR_DIAGNOSIS__TIMEOUT="5")
+               SIDECAR_DIAGNOSIS__BASE_URL=fake_llm.base_url, SIDECAR_DIAGNOSIS__TIMEOUT="5",
+               SIDECAR_DIAGNOSIS__CALLS_PER_HOUR="1000")  # the default hourly budget (60) is below the case count
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "sidecar", "eval", "--cases", "evals/cases",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env, cwd=os.getcwd(),

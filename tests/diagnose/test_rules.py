@@ -26,7 +26,7 @@ KNOWN = [
     ("Upload failed with both providers. Primary: kimi upload returned no file ID, Fallback: glm upload returned no file ID", None, "kimi-upload-no-file-id", "provider"),
     ("Error code: 400 - {'error': {'message': 'Invalid request: unknown tool type: web_search, currently only function and plugin are supported'}}", None, "kimi-unknown-tool-web-search", "code"),
     ("Kimi chat timed out at 180 s on the first complex query", None, "provider-timeout-long", "provider"),
-    ("Request timed out.", "openai.APITimeoutError", "provider-api-timeout", "provider"),
+    ("Request timed out. POST https://api.moonshot.ai/v1/chat/completions", "openai.APITimeoutError", "provider-api-timeout", "provider"),
     ("Retrying request to /chat/completions in 0.447355 seconds", None, "openai-sdk-retrying", "provider"),
     ("No provider for model kimi-k2-thinking", None, "model-not-available", "config"),
     ("Connection closed for 172.18.0.1:36952: no close frame received or sent", None, "ws-no-close-frame", "network"),
@@ -38,7 +38,8 @@ KNOWN = [
 def test_every_known_failure_mode_has_a_rule(message, exc, rule, category):
     d = RULES.diagnose(DiagnosisInput(fingerprint="x", message=message, exception_type=exc, traceback=message))
     assert d.rule == rule and d.category == category and d.source == "rules"
-    assert d.suggested_fix and d.confidence >= 0.6
+    # message-only inputs (no logger, traceback or remote) earn word evidence only: never confident
+    assert d.suggested_fix and 0.4 <= d.confidence <= 0.75
     assert d.evidence and all(e in message for e in d.evidence)
 
 
@@ -76,7 +77,7 @@ def test_routing_rule_relates_context_lines():
 def test_line_numbers_are_not_error_codes():
     tb = 'Traceback (most recent call last):\n  File "/app/src/x.py", line 1302, in f\nKeyError: \'k\''
     d = RULES.diagnose(DiagnosisInput(fingerprint="x", message="boom", exception_type="KeyError", traceback=tb))
-    assert d.rule == "generic-code-error"
+    assert d.rule == "catch-all"  # a bare KeyError in app code is an honest unknown, not GLM code 1302
 
 
 def test_catch_all_is_honest():

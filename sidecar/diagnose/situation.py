@@ -1,0 +1,218 @@
+"""What situation an error record is in: which component raised it, which remote it concerns, which codes.
+
+Rules match on these facts, not only on words: the same `ReadTimeout` means "Kimi is slow" when the
+openai SDK raised it for api.moonshot.ai and "a database query is slow" when postgrest raised it for
+*.supabase.co; the same `"code": "1113"` is a Z.ai business code (insufficient balance), not a
+Moonshot one. Everything here is a pure function of the `DiagnosisInput`.
+
+Decisions:
+- The record (log message, exception, traceback) decides first; the context lines are only asked
+  when the record names no remote (an `httpx` request line logged just before often does).
+- Code namespaces are told apart by shape *and* situation: a 4-digit `code` is a Z.ai business
+  code only where the record concerns GLM; a 5-character `code` is a Postgres SQLSTATE
+  (psycopg/errors.py: `[0-9A-Z]{5}`, class = first two characters); `PGRSTnnn` is PostgREST's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .model import DiagnosisInput
+
+MAX_SCAN = 64 * 1024
+
+# Remote -> what names it (hosts first: they are the most specific).
+_HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("glm", re.compile(r"api\.z\.ai|open\.bigmodel\.cn|bigmodel\.cn|zhipuai", re.I)),
+    ("kimi", re.compile(r"api\.moonshot\.(?:ai|cn)|moonshot\.cn", re.I)),
+    ("supabase", re.compile(r"[\w-]+\.supabase\.(?:co|in)|/rest/v1/|/storage/v1/|/auth/v1/|:54321\b", re.I)),
+    ("redis", re.compile(r"redis://|\bredis:\d{2,5}\b|:6379\b", re.I)),
+)
+_MODELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("glm", re.compile(r"\bglm-[\w.-]+", re.I)),
+    ("kimi", re.compile(r"\b(?:kimi|moonshot)-[\w.-]+", re.I)),
+)
+_LOGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("glm", re.compile(r"glm|zhipu|\bzai\b|z_ai", re.I)),
+    ("kimi", re.compile(r"kimi|moonshot", re.I)),
+    ("supabase", re.compile(r"supabase|postgrest|storage3|psycopg|postgres|\bpg_\w+|\.db\b|database", re.I)),
+    ("redis", re.compile(r"redis|\bcache\b", re.I)),
+)
+# Packages (from site-packages frames, dotted exception types, logger names) -> the remote they talk to.
+_PACKAGE_REMOTE = {
+    "postgrest": "supabase", "storage3": "supabase", "supabase": "supabase", "supabase_auth": "supabase",
+    "gotrue": "supabase", "psycopg": "supabase", "psycopg_pool": "supabase", "psycopg2": "supabase",
+    "asyncpg": "supabase", "zhipuai": "glm", "zai": "glm", "redis": "redis",
+}
+KNOWN_PACKAGES = frozenset({
+    "openai", "httpx", "httpcore", "postgrest", "storage3", "supabase", "supabase_auth", "gotrue",
+    "psycopg", "psycopg_pool", "psycopg2", "asyncpg", "websockets", "aiohttp", "zhipuai", "zai", "redis",
+    "asyncio", "ssl", "socket", "uvicorn", "starlette", "fastapi", "jinja2", "PIL", "numpy", "lxml",
+    "tiktoken", "tokenizers", "pypdf", "jsonschema", "babel", "google", "tarfile", "json",
+})
+
+_FRAME = re.compile(r'File "[^"]*?(?:site|dist)-packages/(?P<pkg>[A-Za-z_]\w*)[/"]')
+_SRC_FRAME = re.compile(r'File "[^"]*?/(?P<pkg>asyncio|ssl|socket|json|tarfile)(?:/|\.py")')
+_DOTTED = re.compile(r"^(?P<pkg>[A-Za-z_]\w*)\.")
+
+# Code namespaces.
+_QUOTED_CODE = re.compile(r"""["']?\bcode["']?\s*[:=]\s*["']?(?P<code>[0-9A-Z]{4,5}|PGRST\d{3})["']?""")
+_PGRST = re.compile(r"\bPGRST\d{3}\b")
+_SQLSTATE_WORD = re.compile(r"\bSQLSTATE\W{0,3}(?P<code>[0-9A-Z]{5})\b")
+_PSYCOPG_CLASS = re.compile(r"\bpsycopg2?\.errors\.(?P<cls>[A-Z]\w+)")
+# Postgres server messages of the connection phase carry no SQLSTATE through psycopg's "connection
+# failed" text; these are their codes (PostgreSQL errcodes appendix; libpq's message for a dropped socket).
+_SERVER_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"sorry, too many clients already|remaining connection slots are reserved", re.I), "53300"),
+    (re.compile(r"password authentication failed for user|no pg_hba\.conf entry", re.I), "28P01"),
+    (re.compile(r"terminating connection due to administrator command", re.I), "57P01"),
+    (re.compile(r"the database system is (?:starting up|shutting down|in recovery mode)", re.I), "57P03"),
+    (re.compile(r"server closed the connection unexpectedly|terminating connection due to unexpected postmaster exit", re.I), "08006"),
+    (re.compile(r"canceling statement due to statement timeout", re.I), "57014"),
+    (re.compile(r"canceling statement due to lock timeout", re.I), "55P03"),
+    (re.compile(r"deadlock detected", re.I), "40P01"),
+)
+_MOONSHOT_TYPE = re.compile(
+    r"""["']type["']\s*:\s*["'](?P<t>[a-z_]+_error|content_filter)["']"""
+)
+_HTTP = (
+    re.compile(r"Error code: (?P<s>[1-5]\d\d)\b"),
+    re.compile(r"HTTP/\d(?:\.\d)?\"? (?P<s>[1-5]\d\d)\b"),
+    re.compile(r"""["']?status(?:_?code|Code)?["']?\s*[:=]\s*["']?(?P<s>[1-5]\d\d)\b""", re.I),
+    re.compile(r"\bHTTP (?P<s>[1-5]\d\d)\b"),
+    re.compile(r"\b(?P<s>[45]\d\d) (?:Bad Request|Unauthorized|Forbidden|Not Found|Too Many Requests|"
+               r"Payload Too Large|Request Entity Too Large|Internal Server Error|Bad Gateway|"
+               r"Service Unavailable|Gateway Time-?out)\b"),
+)
+_WS_CLOSE = re.compile(r"\b(?:sent|received) (?P<c>1\d{3}|4\d{3}) \(|\bclose code[ =:]+(?P<c2>1\d{3}|4\d{3})\b"
+                       r"|\bcode[ =](?P<c3>1\d{3}|4\d{3})\b(?=[^\n]{0,40}\b(?:close|reason))", re.I)
+
+
+@lru_cache(maxsize=1)
+def _sqlstate_classes() -> dict[str, str]:
+    """psycopg's exception class name -> SQLSTATE (the library's own table, psycopg/errors.py)."""
+    try:
+        from psycopg import errors
+    except ImportError:  # pragma: no cover - psycopg is a runtime dependency
+        return {}
+    out: dict[str, str] = {}
+    for name in dir(errors):
+        cls = getattr(errors, name)
+        code = getattr(cls, "sqlstate", None)
+        if isinstance(cls, type) and isinstance(code, str) and code:
+            out[name] = code
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """Facts about one error record (see the module docstring)."""
+
+    remote: str | None  # kimi | glm | supabase | redis | None
+    remotes: frozenset[str]
+    components: frozenset[str]  # python packages involved (exception module, frames, logger)
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # namespace -> codes, in order
+
+    def code(self, namespace: str) -> tuple[str, ...]:
+        return self.codes.get(namespace, ())
+
+
+def _first_remote(texts: list[str], table: tuple[tuple[str, re.Pattern[str]], ...]) -> list[str]:
+    hits: list[tuple[int, int, str]] = []
+    for ti, text in enumerate(texts):
+        for name, rx in table:
+            m = rx.search(text)
+            if m is not None:
+                hits.append((ti, m.start(), name))
+    return [name for _, _, name in sorted(hits)]
+
+
+def _components(inp: DiagnosisInput, record: str) -> list[str]:
+    out: list[str] = []
+    for t in inp.exception_types():
+        m = _DOTTED.match(t)
+        if m and m.group("pkg") in KNOWN_PACKAGES:
+            out.append(m.group("pkg"))
+    out += [m.group("pkg") for m in _FRAME.finditer(record)]
+    out += [m.group("pkg") for m in _SRC_FRAME.finditer(record)]
+    if inp.logger:
+        head = inp.logger.split(".")[0]
+        if head in KNOWN_PACKAGES:
+            out.append(head)
+    for t in inp.exception_types():
+        bare = t.rsplit(".", 1)[-1]
+        if bare in _sqlstate_classes():
+            out.append("psycopg")
+    return list(dict.fromkeys(out))
+
+
+def _codes(record: str, components: list[str], remote: str | None, types: list[str]) -> dict[str, tuple[str, ...]]:
+    codes: dict[str, list[str]] = {}
+
+    def add(ns: str, code: str) -> None:
+        codes.setdefault(ns, [])
+        if code not in codes[ns]:
+            codes[ns].append(code)
+
+    for m in _PGRST.finditer(record):
+        add("pgrst", m.group(0))
+    database = remote == "supabase" or any(c in _PACKAGE_REMOTE and _PACKAGE_REMOTE[c] == "supabase" for c in components)
+    for m in _QUOTED_CODE.finditer(record):
+        code = m.group("code")
+        if code.startswith("PGRST"):
+            continue
+        if len(code) == 4 and code.isdigit() and code.startswith("1") and remote != "supabase":
+            add("glm" if remote == "glm" else "business", code)
+        elif len(code) == 5 and (database or not code.isdigit() or code[:2] in {"08", "22", "23", "25", "40", "42", "53", "55", "57"}):
+            add("sqlstate", code)
+    for m in _SQLSTATE_WORD.finditer(record):
+        add("sqlstate", m.group("code"))
+    states = _sqlstate_classes()
+    named = [m.group("cls") for m in _PSYCOPG_CLASS.finditer(record)]
+    for bare in named:
+        if bare in states and bare not in {"Error", "DatabaseError", "OperationalError", "InterfaceError"}:
+            add("sqlstate", states[bare])
+    if database or named or any(c.startswith("psycopg") for c in components):
+        for rx, code in _SERVER_MESSAGES:
+            if rx.search(record):
+                add("sqlstate", code)
+    for t in types:
+        bare = t.rsplit(".", 1)[-1]
+        if bare in states and bare not in {"Error", "DatabaseError", "OperationalError", "InterfaceError"}:
+            add("sqlstate", states[bare])
+    for m in _MOONSHOT_TYPE.finditer(record):
+        add("moonshot" if remote != "glm" else "provider_type", m.group("t"))
+    for rx in _HTTP:
+        for m in rx.finditer(record):
+            add("http", m.group("s"))
+    for m in _WS_CLOSE.finditer(record):
+        add("ws_close", next(g for g in m.groups() if g))
+    return {k: tuple(v) for k, v in codes.items()}
+
+
+def situation(inp: DiagnosisInput) -> Situation:
+    """The situation of `inp`'s error record (pure; see the module docstring for the precedence)."""
+    record_texts = [m[:MAX_SCAN] for m in inp.messages()] + [inp.traceback[-MAX_SCAN:]]
+    record = "\n".join(record_texts)
+    components = _components(inp, record)
+    hosts = _first_remote(record_texts, _HOSTS)
+    packages = [_PACKAGE_REMOTE[c] for c in components if c in _PACKAGE_REMOTE]
+    loggers = _first_remote([inp.logger or ""], _LOGGERS)
+    models = _first_remote(record_texts, _MODELS)
+    # the nearest context line that names a remote (a request log line just before the error)
+    nearest: list[str] = []
+    for line in reversed(inp.context[-12:]):
+        found = _first_remote([line[:4096]], _HOSTS)
+        if found:
+            nearest = found[:1]
+            break
+    ordered = [*hosts, *packages, *loggers, *models, *nearest]
+    remote = ordered[0] if ordered else None
+    return Situation(
+        remote=remote,
+        remotes=frozenset(ordered),
+        components=frozenset(components),
+        codes=_codes(record, components, remote, inp.exception_types()),
+    )
