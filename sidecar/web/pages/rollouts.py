@@ -2,8 +2,10 @@
 
 The data is the rollout stage's own view (`sidecar.rollout.views`, the same dicts the JSON API
 serves); actions call `RolloutController.act`, as POST /api/rollouts/{name}/{action} does.
-Rollback has a confirmation step without JavaScript: GET /rollouts/{name}/rollback shows a form
-with a required checkbox, and the POST refuses (400) unless the box was ticked.
+Rollback and Promote have a confirmation step without JavaScript: GET /rollouts/{name}/rollback
+(or /promote) shows a form with a required checkbox, and the POST refuses (400) unless the box was
+ticked. The Promote form names the gates that are not passing: promoting past them is a human's
+explicit decision, as rolling back is.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 ACTIONS = ("start", "approve", "promote", "pause", "resume", "rollback")
 VERDICT_RANK = {"fail": 0, "error": 1, "inconclusive": 2, "pass": 3}
+FINISHED = ("complete", "rolled_back")  # a run that ended: no stage, hold or samples to wait for
+CONFIRMED = ("rollback", "promote")
 MAX_REASON = 500
 
 
@@ -31,6 +35,7 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get("/rollouts", rollouts_page),
         web.get("/rollouts/{name}", rollout_page),
         web.get("/rollouts/{name}/rollback", rollback_confirm),
+        web.get("/rollouts/{name}/promote", promote_confirm),
         web.post("/rollouts/{name}/{action}", rollout_action),
     ]
 
@@ -66,6 +71,7 @@ async def summaries(sidecar: Sidecar) -> dict[str, Any]:
                 "stages": d["stages"],
                 "decision": d["decision"],
                 "worst": worst_verdict(d["gates"] + d["triggers"]),
+                "finished": d["state"] in FINISHED,
             })
     except StoreError as exc:
         return {"configured": True, "rows": [], "error": str(exc)}
@@ -87,7 +93,21 @@ async def _detail(sidecar: Sidecar, name: str) -> dict[str, Any] | None:
     d = await detail(controller, name)
     d["allowed"] = {action: d["state"] in ALLOWED[action] for action in ACTIONS}
     d["timeline"] = _timeline(d)
+    d["finished"] = d["state"] in FINISHED
+    ended = [e for e in d["history"] if e.get("to_state") == d["state"]]
+    d["finished_at"] = ended[-1]["at"] if d["finished"] and ended else None
+    for v in d["gates"] + d["triggers"]:
+        v["proportion"] = is_proportion(v.get("metric"))
+    d["not_passing"] = [v for v in d["gates"] if v.get("verdict") != "pass" and not v.get("dry_run")]
     return d
+
+
+def is_proportion(metric: Any) -> bool:
+    """Whether a verdict's metric label (`success_rate(...)`, `error_rate{...}`) is a proportion:
+    its observed value, threshold and baseline then read as percentages, like its reason does."""
+    from ...rollout.gates import PROPORTIONS
+
+    return isinstance(metric, str) and metric.split("(")[0].split("{")[0] in PROPORTIONS
 
 
 def _timeline(d: dict[str, Any]) -> list[dict[str, Any]]:
@@ -127,6 +147,15 @@ async def rollback_confirm(request: web.Request) -> web.Response:
     return render(request, "rollback_confirm.html", r=d, error=None)
 
 
+async def promote_confirm(request: web.Request) -> web.Response:
+    sidecar = sidecar_of(request)
+    name = request.match_info["name"]
+    d = await _detail(sidecar, name)
+    if d is None:
+        return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
+    return render(request, "promote_confirm.html", r=d, error=None)
+
+
 async def rollout_action(request: web.Request) -> web.Response:
     from ...rollout.state import Conflict, InvalidTransition, UnknownRollout
 
@@ -144,10 +173,10 @@ async def rollout_action(request: web.Request) -> web.Response:
     form = await request.post()
     raw_reason = form.get("reason")
     reason = (raw_reason.strip()[:MAX_REASON] or None) if isinstance(raw_reason, str) else None
-    if action == "rollback" and form.get("confirm") != "yes":
+    if action in CONFIRMED and form.get("confirm") != "yes":
         d = await _detail(sidecar, name)
-        return render(request, "rollback_confirm.html", status=400, r=d,
-                      error="Tick the box to confirm the rollback.")
+        return render(request, f"{action}_confirm.html", status=400, r=d,
+                      error=f"Tick the box to confirm the {'rollback' if action == 'rollback' else 'promotion'}.")
     try:
         await controller.act(name, action, actor="dashboard", reason=reason)
     except UnknownRollout:
