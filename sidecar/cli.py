@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run evals/cases/*.yaml through the rules engine (and Kimi when "
                        "MOONSHOT_API_KEY is set) and print a scored table.")
     p.add_argument("--cases", default="evals/cases", help="directory of case files")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--jsonl", action="store_true",
+                     help="one JSON object per case: id, passed, rule, category, severity, confidence, summary, "
+                          "root_cause, checks (name -> bool)")
+    out.add_argument("--summary-only", action="store_true", dest="summary_only",
+                     help="print only the aggregate figures (accuracy, confident-wrong, calibration), no per-case rows")
     _add_config(p)
     return parser
 

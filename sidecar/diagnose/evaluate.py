@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..config import ConfigError, read_yaml, validation_problems
+from .calibration import Outcome, calibrate, format_calibration
 from .model import Category, Diagnosis, DiagnosisInput, Severity, severity_distance
 from .prompt import build_prompt
 from .rules import RuleSet, default_rules_path, load_rules
@@ -246,24 +247,47 @@ def format_table(scores: list[Score]) -> str:
             continue
         cells = " ".join(f"{('ok' if s.checks[c] else 'FAIL') if c in s.checks else '-':<8}" for c in CHECKS)
         out.append(f"{s.case:<40} {s.engine:<6} {cells} {'pass' if s.passed else 'FAIL':<6} {'; '.join(s.notes)}")
+    out.append(format_summary(scores))
+    return "\n".join(out)
+
+
+def outcomes(scores: list[Score], cases: dict[str, EvalCase]) -> list[Outcome]:
+    """A case that could not be parsed counts as wrong at confidence 0."""
+    return [
+        Outcome(s.diagnosis.confidence if s.diagnosis else 0.0, s.passed,
+                cases[s.case].expected.category == "unknown" if s.case in cases else False)
+        for s in scores
+    ]
+
+
+def format_summary(scores: list[Score], cases: dict[str, EvalCase] | None = None) -> str:
+    """Accuracy, confident-wrong count, unknowns kept low, reliability table and Brier, per engine."""
+    known = cases or {}
+    out = []
     for engine in dict.fromkeys(s.engine for s in scores):
         mine = [s for s in scores if s.engine == engine]
-        passed = sum(s.passed for s in mine)
+        if not known:  # without the cases, an unknown is recognised by its expected category check
+            found = {s.case for s in mine if s.diagnosis is not None and s.diagnosis.category == "unknown"
+                     and s.checks.get("category")}
+            outs = [Outcome(s.diagnosis.confidence if s.diagnosis else 0.0, s.passed, s.case in found) for s in mine]
+        else:
+            outs = outcomes(mine, known)
+        line = format_calibration(engine, calibrate(outs))
         tokens = sum((s.diagnosis.tokens.input + s.diagnosis.tokens.output) for s in mine if s.diagnosis)
-        conf_ok = [s.diagnosis.confidence for s in mine if s.diagnosis and s.passed]
-        conf_bad = [s.diagnosis.confidence for s in mine if s.diagnosis and not s.passed]
-        line = f"{engine}: {passed}/{len(mine)} passed ({100.0 * passed / max(1, len(mine)):.0f}%)"
-        if conf_ok:
-            line += f", mean confidence when right {sum(conf_ok) / len(conf_ok):.2f}"
-        if conf_bad:
-            line += f", when wrong {sum(conf_bad) / len(conf_bad):.2f}"
-        scored = [(s.diagnosis.confidence, 1.0 if s.passed else 0.0) for s in mine if s.diagnosis]
-        if scored:  # calibration: 0 is perfect, 0.25 is what a constant 0.5 earns
-            line += f", Brier {sum((c - ok) ** 2 for c, ok in scored) / len(scored):.3f}"
-        if tokens:
-            line += f", {tokens} tokens"
-        out.append(line)
+        out.append(line + (f"\n  {tokens} tokens" if tokens else ""))
     return "\n".join(out)
+
+
+def jsonl_line(s: Score) -> str:
+    """The outside scorers' contract: one JSON object per case (see `sidecar eval --jsonl`)."""
+    d = s.diagnosis
+    return json.dumps({
+        "id": s.case, "engine": s.engine, "passed": s.passed,
+        "rule": d.rule if d else None, "category": d.category if d else None,
+        "severity": d.severity if d else None, "confidence": d.confidence if d else None,
+        "summary": d.summary if d else None, "root_cause": d.root_cause if d else None,
+        "checks": dict(s.checks), "error": s.error,
+    }, ensure_ascii=False)
 
 
 def main_eval(args: argparse.Namespace) -> int:
@@ -278,7 +302,13 @@ def main_eval(args: argparse.Namespace) -> int:
         scores += asyncio.run(_kimi_scores(config, cases, rules))
     else:
         print("(Kimi not run: no MOONSHOT_API_KEY / diagnosis.api_key configured)", file=sys.stderr)
-    print(format_table(scores))
+    if getattr(args, "jsonl", False):
+        for s in scores:
+            print(jsonl_line(s))
+    elif getattr(args, "summary_only", False):
+        print(format_summary(scores, {c.id: c for c in cases}))
+    else:
+        print(format_table(scores))
     return 0 if all(s.passed for s in scores if s.engine == "rules") else 1
 
 

@@ -56,6 +56,9 @@ KNOWN_PACKAGES = frozenset({
 _FRAME = re.compile(r'File "[^"]*?(?:site|dist)-packages/(?P<pkg>[A-Za-z_]\w*)[/"]')
 _SRC_FRAME = re.compile(r'File "[^"]*?/(?P<pkg>asyncio|ssl|socket|json|tarfile)(?:/|\.py")')
 _DOTTED = re.compile(r"^(?P<pkg>[A-Za-z_]\w*)\.")
+# a package-qualified exception class named in a log message ("... failed: psycopg_pool.PoolTimeout: ...")
+_NAMED_CLASS = re.compile(r"\b(?P<pkg>openai|httpx|httpcore|postgrest|storage3|supabase_auth|gotrue|psycopg|psycopg_pool|"
+                          r"websockets|aiohttp|zhipuai|zai|redis|asyncio)\.(?:[a-z_]+\.)*[A-Z]\w+")
 
 # Code namespaces.
 _QUOTED_CODE = re.compile(r"""["']?\bcode["']?\s*[:=]\s*["']?(?P<code>[0-9A-Z]{4,5}|PGRST\d{3})["']?""")
@@ -136,6 +139,7 @@ def _components(inp: DiagnosisInput, record: str) -> list[str]:
         if m and m.group("pkg") in KNOWN_PACKAGES:
             out.append(m.group("pkg"))
     out += [m.group("pkg") for m in _FRAME.finditer(record)]
+    out += [m.group("pkg") for m in _NAMED_CLASS.finditer(record)]
     out += [m.group("pkg") for m in _SRC_FRAME.finditer(record)]
     if inp.logger:
         head = inp.logger.split(".")[0]

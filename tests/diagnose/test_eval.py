@@ -50,7 +50,7 @@ def test_a_failing_rules_case_exits_non_zero(tmp_path, capsys, monkeypatch):
     )
     rc = main_eval(argparse.Namespace(config=None, cases=str(tmp_path)))
     out = capsys.readouterr().out
-    assert rc == 1 and "category network != storage" in out and "rules: 0/1 passed" in out
+    assert rc == 1 and "category network != storage" in out and "rules: accuracy 0/1" in out
 
 
 def test_bad_case_file_names_the_field(tmp_path):
@@ -74,7 +74,7 @@ async def test_cli_eval_runs_rules_and_kimi_without_leaking_planted_secrets(fake
     text = out.decode()
     assert proc.returncode == 0, err.decode()
     cases = load_cases("evals/cases")
-    assert f"rules: {len(cases)}/{len(cases)} passed" in text
+    assert f"rules: accuracy {len(cases)}/{len(cases)} (100%), confident-wrong (>= 0.6) 0" in text
     assert "kimi: " in text  # the canned answer is about PGRST204: most Kimi rows fail, reported only
     assert len(fake_llm.requests) == len(cases)
     bodies = "\n".join(fake_llm.raw_bodies)
@@ -82,3 +82,30 @@ async def test_cli_eval_runs_rules_and_kimi_without_leaking_planted_secrets(fake
         for secret in case.secrets_planted:
             assert secret not in bodies
             assert json.dumps(secret)[1:-1] not in bodies
+
+
+def test_jsonl_is_one_object_per_case_with_the_contract_fields(capsys):
+    rc = main_eval(argparse.Namespace(config=None, cases="evals/cases", jsonl=True, summary_only=False))
+    lines = capsys.readouterr().out.splitlines()
+    cases = load_cases("evals/cases")
+    rows = [json.loads(line) for line in lines]
+    assert rc == 0 and [r["id"] for r in rows] == [c.id for c in cases]
+    for r in rows:
+        assert {"id", "passed", "rule", "category", "severity", "confidence", "summary", "root_cause", "checks"} <= set(r)
+        assert isinstance(r["passed"], bool) and all(isinstance(v, bool) for v in r["checks"].values())
+        assert r["passed"] == all(r["checks"].values())
+
+
+def test_summary_reports_confident_wrong_and_unknowns_above_the_ceiling(tmp_path, capsys):
+    """A wrong answer at high confidence is counted; so is an unknown answered above 0.4."""
+    (tmp_path / "a.yaml").write_text(
+        "id: a\nlog: |\n  2025-01-01 00:00:00 ERROR src.providers.glm_chat: GLM chat failed: Error code: 429, "
+        'with error text {"error":{"code":"1113","message":"Insufficient balance"}}\n'
+        "expected: {category: network, severity: {value: critical, tolerance: 1}}\n")
+    (tmp_path / "b.yaml").write_text(
+        "id: b\nlog: |\n  2025-01-01 00:00:00 ERROR src.x: Planner produced an empty step list\n"
+        "expected: {category: unknown, severity: {value: medium, tolerance: 1}}\n")
+    main_eval(argparse.Namespace(config=None, cases=str(tmp_path), jsonl=False, summary_only=True))
+    out = capsys.readouterr().out
+    assert "accuracy 1/2 (50%), confident-wrong (>= 0.6) 1, unknowns above 0.4: 0/1" in out
+    assert "a " not in out.split("\n")[0]  # no per-case rows with --summary-only
