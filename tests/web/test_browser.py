@@ -160,6 +160,7 @@ async def test_resolve_from_detail_changes_status_in_list(start_sidecar, page):
     await w.goto(f"/errors/{fp}")
     await w.page.click("form[action$='/reopen'] button")
     await w.page.wait_for_load_state()
+    await w.page.select_option("select[name=for]", "forever")  # the default is a duration
     await w.page.click("form[action$='/mute'] button")
     await w.page.wait_for_load_state()
     assert (await running.sidecar.store.groups.get(fp))["status"] == "muted"

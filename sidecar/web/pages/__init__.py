@@ -61,6 +61,7 @@ def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
     from . import errors as pages_errors
     from . import overview as pages_overview
     from . import rollouts as pages_rollouts
+    from . import silences as pages_silences
 
     live = LiveVersion(sidecar)
 
@@ -77,6 +78,7 @@ def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
         web.get("/ui/live", live_handler),
         *pages_errors.routes(),
         *pages_rollouts.routes(),
+        *pages_silences.routes(),
         *pages_alerts.routes(),
         web.static("/static", STATIC_DIR, append_version=False),
     ]

@@ -38,6 +38,9 @@ FLASH = {
     "pause": "Paused.",
     "resume": "Resumed.",
     "rollback": "Rollback started: the rollback hooks are being called.",
+    "silenced": "Silence created: matching alerts are not sent until it ends.",
+    "expired": "Silence expired: matching alerts are sent again.",
+    "muted_for": "Alerts for this group are silenced until the time shown; it stays in the list.",
 }
 
 
@@ -92,8 +95,12 @@ def page_context(request: web.Request) -> dict[str, Any]:
 
 
 def _nav(path: str) -> list[tuple[str, str, bool]]:
-    items = [("/", "Overview"), ("/errors", "Errors"), ("/rollouts", "Rollouts"), ("/alerts", "Alerts")]
-    return [(href, label, (path == "/" if href == "/" else path.startswith(href))) for href, label in items]
+    items = [("/", "Overview"), ("/errors", "Errors"), ("/rollouts", "Rollouts"), ("/alerts", "Alerts"),
+             ("/alerts/silences", "Silences")]
+    # The longest matching prefix is the active one (/alerts/silences is not also "Alerts").
+    matching = [href for href, _ in items if path == href or (href != "/" and path.startswith(href + "/"))]
+    active = max(matching, key=len, default=None)
+    return [(href, label, href == active) for href, label in items]
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ...clock import utc
 from ...errors.groups import change_status, clean_text
 from ...store.base import StoreError
 from ...store.groups import UnknownGroup
-from . import data
+from . import data, silences
 from . import views as v
 from .base import guard_action, render, repo, see_other, sidecar_of
 
@@ -163,7 +164,19 @@ async def error_detail(request: web.Request) -> web.Response:
         releases=releases,
         diagnosis=g.diagnosis,
         can_rediagnose=_diagnoser(sidecar) is not None,
+        mute_durations=silences.DURATIONS,
+        silenced_by=await _silenced_by(sidecar, fingerprint),
     )
+
+
+async def _silenced_by(sidecar: Sidecar, fingerprint: str) -> list[dict[str, Any]]:
+    """Active silences made for this group alone (a mute with a duration is one)."""
+    alerts = repo(sidecar, "alerts")
+    if alerts is None:
+        return []
+    rows = await alerts.silences(utc(sidecar.clock.time()))
+    mine = [{"name": "fingerprint", "value": fingerprint, "op": "="}]
+    return [r for r in rows if [{**m, "op": m.get("op") or "="} for m in r["matchers"]] == mine]
 
 
 def _diagnoser(sidecar: Sidecar) -> Any | None:
@@ -189,6 +202,19 @@ async def error_action(request: web.Request) -> web.Response:
     form = await request.post()
     raw_note = form.get("notes")
     notes = (clean_text(raw_note.strip()[:MAX_NOTES]) or None) if isinstance(raw_note, str) else None
+    duration = form.get("for")
+    if action == "mute" and isinstance(duration, str) and duration and duration != "forever":
+        # Mute for a while: a silence on this fingerprint until then. The group keeps its status
+        # (it stays in the list, counted); alerts about it resume when the silence ends.
+        try:
+            end = silences.parse_end(sidecar.clock.time(), duration[:20], "")
+            await silences.create(sidecar, [f"fingerprint={fingerprint}"], end, comment=notes,
+                                  created_by="dashboard (mute)")
+        except silences.SilenceFormError as exc:
+            return render(request, "refused.html", status=400, reason=str(exc), back=back)
+        except StoreError as exc:
+            return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
+        return see_other(back, "muted_for")
     try:
         if action == "rediagnose":
             diagnoser = _diagnoser(sidecar)
