@@ -1,12 +1,17 @@
 """Grouping accuracy and speed of `sidecar fingerprint` vs Drain3 on the loghub-2k samples.
 
-Each dataset's `Content` column is fed line by line to `fingerprint_line` (the function behind
-`sidecar fingerprint`) and, in the same run, to a Drain3 `TemplateMiner` with its default
-config. Grouping accuracy (GA, Zhu et al., ICSE-SEIP 2019): a message counts as correct when its
+Each dataset's `Content` column is fed line by line to a fresh `MessageGrouper` (masking, then the
+online template learner: what `sidecar fingerprint` and `run` do) and, in the same run, to a Drain3
+`TemplateMiner` with its default config. "masking only" is the pure per-line fingerprint without
+learning (the grouping before issue 15), for comparison. Grouping accuracy (GA, Zhu et al., ICSE-SEIP 2019): a message counts as correct when its
 predicted group holds exactly the messages of its true `EventId` group. Messages/s is the
 best of `--repeat` interleaved timed passes per dataset (a fresh Drain3 miner per pass and dataset).
 
     .venv/bin/python bench/grouping.py [--data ../shared/datasets/loghub-2k] [--repeat 5] [--misses D]
+
+Held-out splits (`--splits`): the learner's one global setting (the similarity threshold) is chosen
+on 4 of the 8 datasets and GA is reported on the other 4, for all 70 4-4 splits; the same for
+Drain3's `sim_th`. No per-dataset settings anywhere.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from pathlib import Path
 from sidecar.errors import fingerprint as fp
 from sidecar.errors.cli_fingerprint import fingerprint_line, split_line
 from sidecar.errors.fingerprint import normalize_message
+from sidecar.errors.grouper import MessageGrouper
+from sidecar.errors.templates import TemplateLearner
 
 DATASETS = ("Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "loghub-2k"
@@ -48,25 +55,68 @@ def grouping_accuracy(truth: Sequence[str], predicted: Sequence[object]) -> floa
     return correct / len(truth)
 
 
-def ours(messages: Sequence[str]) -> list[str]:
+def ours(messages: Sequence[str], threshold: float | None = None) -> list[str]:
+    """Masking + a fresh online learner per dataset (what `sidecar fingerprint` prints)."""
     fp.clear_caches()  # cold caches for every dataset and pass, like a fresh Drain3 miner
+    grouper = MessageGrouper(TemplateLearner() if threshold is None else TemplateLearner(threshold=threshold))
+    return [grouper.fingerprint(*split_line(m)) for m in messages]
+
+
+def masking_only(messages: Sequence[str]) -> list[str]:
+    fp.clear_caches()
     return [fingerprint_line(m) for m in messages]
 
 
 def ours_uncached(messages: Sequence[str]) -> list[str]:
     """The same computation with the memoisation bypassed: the cost of a never-seen message."""
     digest = fp._message_digest.__wrapped__
+    learner = TemplateLearner(cache_size=1)  # no repeat skips the comparison with the templates
     out = []
     for m in messages:
         message, logger, level = split_line(m)
-        out.append(digest((logger or "").strip(), fp.level_class(level), normalize_message(message, cached=False)))
+        name, cls = (logger or "").strip(), fp.level_class(level)
+        masked = normalize_message(message, cached=False)
+        learner._resolved.clear()
+        out.append(learner.learn(digest(name, cls, masked), name, cls, masked).fingerprint)
     return out
 
 
-def drain3(messages: Sequence[str]) -> list[int]:
-    from drain3 import TemplateMiner
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+DRAIN_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
-    miner = TemplateMiner()
+
+def held_out(data: Path) -> None:
+    """All 70 4-4 splits: pick the threshold on the tune half, report mean GA on the held-out half."""
+    import itertools
+
+    table: dict[str, dict[tuple[str, float], float]] = {}
+    for name in DATASETS:
+        messages, truth = load(data, name)
+        row: dict[tuple[str, float], float] = {}
+        for th in THRESHOLDS:
+            row[("ours", th)] = grouping_accuracy(truth, ours(messages, th))
+        for th in DRAIN_THRESHOLDS:
+            row[("drain3", th)] = grouping_accuracy(truth, drain3(messages, th))
+        table[name] = row
+    for who, grid in (("ours", THRESHOLDS), ("drain3", DRAIN_THRESHOLDS)):
+        scores, chosen = [], Counter()
+        for tune in itertools.combinations(DATASETS, 4):
+            test = [d for d in DATASETS if d not in tune]
+            best = max(grid, key=lambda th: (sum(table[d][(who, th)] for d in tune), -abs(th - 0.5)))
+            chosen[best] += 1
+            scores.append(sum(table[d][(who, best)] for d in test) / 4)
+        print(f"held-out 4-4 splits ({who}): mean GA on the held-out half {sum(scores) / len(scores):.3f}, "
+              f"worst {min(scores):.3f}, best {max(scores):.3f}; thresholds chosen {dict(chosen)}")
+
+
+def drain3(messages: Sequence[str], sim_th: float | None = None) -> list[int]:
+    from drain3 import TemplateMiner
+    from drain3.template_miner_config import TemplateMinerConfig
+
+    config = TemplateMinerConfig()
+    if sim_th is not None:
+        config.drain_sim_th = sim_th
+    miner = TemplateMiner(config=config)
     return [miner.add_log_message(m)["cluster_id"] for m in messages]
 
 
@@ -114,12 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--misses", default=None, help="dataset name: print its split/merged groups")
     parser.add_argument("--no-drain", action="store_true", help="skip Drain3 (for rule iteration only)")
+    parser.add_argument("--splits", action="store_true", help="also report GA on held-out 4-4 splits")
     args = parser.parse_args(argv)
     logging.getLogger("drain3").setLevel(logging.ERROR)
+    if args.splits:
+        held_out(args.data)
 
     print(f"{'dataset':<10} {'GA ours':>8} {'GA drain3':>10} {'msg/s ours':>11} {'msg/s drain3':>13}"
-          f" {'ours uncached':>14}")
-    ga_o, ga_d, t_o, t_d, t_u, total = [], [], 0.0, 0.0, 0.0, 0
+          f" {'ours uncached':>14} {'GA masking only':>16}")
+    ga_o, ga_d, ga_m, t_o, t_d, t_u, total = [], [], [], 0.0, 0.0, 0.0, 0
     for name in DATASETS:
         messages, truth = load(args.data, name)
         contenders = [ours, ours_uncached] if args.no_drain else [ours, ours_uncached, drain3]
@@ -129,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         t_u += sec_u
         g_o = grouping_accuracy(truth, pred_o)
         ga_o.append(g_o)
+        g_m = grouping_accuracy(truth, masking_only(messages))
+        ga_m.append(g_m)
         t_o += sec_o
         total += len(messages)
         if args.no_drain:
@@ -139,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ga_d.append(g_d)
             t_d += sec_d
             print(f"{name:<10} {g_o:8.3f} {g_d:10.3f} {len(messages) / sec_o:11,.0f} {len(messages) / sec_d:13,.0f}"
-                  f" {len(messages) / sec_u:14,.0f}")
+                  f" {len(messages) / sec_u:14,.0f} {g_m:16.3f}")
         if args.misses == name:
             show_misses(messages, truth, pred_o)
     mean_o = sum(ga_o) / len(ga_o)
@@ -148,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     mean_d = sum(ga_d) / len(ga_d)
     rate_o, rate_d = total / t_o, total / t_d
-    print(f"{'mean':<10} {mean_o:8.3f} {mean_d:10.3f} {rate_o:11,.0f} {rate_d:13,.0f} {total / t_u:14,.0f}")
+    print(f"{'mean':<10} {mean_o:8.3f} {mean_d:10.3f} {rate_o:11,.0f} {rate_d:13,.0f} {total / t_u:14,.0f}"
+          f" {sum(ga_m) / len(ga_m):16.3f}")
     print(f"speed ratio ours/drain3: {rate_o / rate_d:.2f}x (uncached {total / t_u / rate_d:.2f}x); "
           f"GA difference: {mean_o - mean_d:+.3f}")
     return 0

@@ -6,8 +6,11 @@ Each line is fingerprinted alone, exactly as `run` fingerprints a log record wit
   it: level and logger from their positions in the header, then the message;
 * any other line is the message itself, with logger unknown and level ERROR (`--level`/`--logger`
   change those).
-No look-ahead and no state carried between lines: a line's answer is written (and flushed) as
-soon as the line has been read. Invalid UTF-8 is decoded with replacement characters.
+One template learner runs over the whole input (`grouper.MessageGrouper`), as in `run`: a line
+maps to the group its masked form joined when it arrived, so lines whose only difference is a
+learned variable slot (`key ending eedd` / `key ending 259e`) print one fingerprint. No look-ahead:
+a line's answer is written (and flushed) as soon as the line has been read; a later line never
+changes an earlier answer. Invalid UTF-8 is decoded with replacement characters.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from .fingerprint import (
     CACHEABLE,
     fingerprint_message,
     message_fingerprint_uncached,
-    normalize_message,
     register_cache,
 )
+from .grouper import MessageGrouper
 
 _DIALECT = TextDialect()
 
@@ -65,16 +68,17 @@ def stream(inp: BinaryIO, out: TextIO, *, level: str = "ERROR", logger: str | No
     # readline() instead of iteration: file iteration reads ahead in blocks, which would hold
     # an answer back until the writer sent more.
     reader = io.TextIOWrapper(inp, encoding="utf-8", errors="replace", newline="\n")
+    grouper = MessageGrouper()
     while True:
         line = reader.readline()
         if not line:
             break
         message, name, lvl = split_line(line, level, logger)
-        fp = fingerprint_message(message, logger=name, level=lvl)
+        learned = grouper.group(message, name, lvl)
         if with_template:
-            out.write(f"{fp}\t{normalize_message(message)}\n")
+            out.write(f"{learned.fingerprint}\t{learned.template}\n")
         else:
-            out.write(fp + "\n")
+            out.write(learned.fingerprint + "\n")
         out.flush()
         n += 1
     return n

@@ -47,6 +47,8 @@ __all__ = [
     "clear_caches",
     "register_cache",
     "message_fingerprint_uncached",
+    "form_fingerprint",
+    "has_traceback_identity",
 ]
 
 FINGERPRINT_VERSION = "v1"
@@ -110,6 +112,11 @@ def _digest(parts: Iterable[str]) -> str:
 def _message_digest(logger: str, level: str, template: str) -> str:
     # Templates repeat far more than messages: hash each (logger, level, template) once.
     return _digest((FINGERPRINT_VERSION, "msg", logger, level, template))
+
+
+def form_fingerprint(logger: str, level_cls: str, masked: str) -> str:
+    """The pure fingerprint of a masked message form (the id of a group it starts)."""
+    return _message_digest(logger, level_cls, masked)
 
 
 # --- frames -------------------------------------------------------------------------------------
@@ -279,6 +286,12 @@ def fingerprint_event(event: ErrorEvent, grouping: GroupingConfig | None = None)
         return _digest((FINGERPRINT_VERSION, "exc-noframes", exc.type.strip(), (event.logger or "").strip(),
                         level_class(event.level), normalize_message(text)))
     return fingerprint_message(event.message, event.logger, event.level)
+
+
+def has_traceback_identity(event: ErrorEvent) -> bool:
+    """Whether the event is grouped by its exception (type, frames) rather than its message text."""
+    exc = _final_exception(event)
+    return exc is not None and bool(exc.frames or exc.type)
 
 
 def event_title(event: ErrorEvent) -> str:

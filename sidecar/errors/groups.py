@@ -19,6 +19,7 @@ entries) of when each group was last announced. The store is the truth for every
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop
 from .fingerprint import event_title, fingerprint_event
+from .grouper import EventGrouper
 
 if TYPE_CHECKING:
     from ..app import Sidecar
@@ -113,15 +115,18 @@ def _clean_opt(text: str | None) -> str | None:
     return None if text is None else clean_text(text)
 
 
-def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float) -> Occurrence:
-    """An ingest event as the store records it (pure). The fingerprint is computed on the text as
-    logged; only what is stored is cleaned."""
+def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float,
+                  group: tuple[str, str] | None = None) -> Occurrence:
+    """An ingest event as the store records it (pure). `group` is (fingerprint, template) when the
+    caller grouped it (with learned templates); else the pure per-event fingerprint. The
+    fingerprint is computed on the text as logged; only what is stored is cleaned."""
     raw = event.raw if len(event.raw) <= MAX_SAMPLE_CHARS else event.raw[:MAX_SAMPLE_CHARS]
+    fingerprint, title = group if group is not None else (fingerprint_event(event, grouping), event_title(event))
     return Occurrence(
         event_key=clean_text(event_key(event)),
-        fingerprint=fingerprint_event(event, grouping),
+        fingerprint=fingerprint,
         seen_at=utc(seen_at),
-        title=clean_text(event_title(event)[:500]),
+        title=clean_text(title[:500]),
         message=clean_text(event.message[:MAX_SAMPLE_CHARS]),
         error_type=_clean_opt(event.exception_type or (event.chain[-1].type if event.chain else None)),
         level=clean_text((event.level or "ERROR").upper()),
@@ -155,6 +160,13 @@ class GroupRecorder:
         self._flush_task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
         self.recorded = 0  # events counted (not re-deliveries)
+        # Learned templates (errors/templates.py), synchronised with the store: loaded at the first
+        # batch, refreshed before each batch (other replicas' templates), saved after learning.
+        self.grouper = EventGrouper(self.grouping)
+        self._templates_after = 0  # the highest error_templates.id read
+        self._loaded = False
+        self._unsaved_templates: dict[str, tuple[str, str, str]] = {}
+        self._unsaved_merges: dict[str, str] = {}
 
     # --- the sink ------------------------------------------------------------------------------
 
@@ -163,10 +175,12 @@ class GroupRecorder:
         if not events:
             return
         now = self.clock.time()
-        # Each event counts at the time in its log line (event time), so a backlog replayed after an
-        # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
-        occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now)) for e in events]
         try:
+            groups = await self._group(events, now)
+            # Each event counts at the time in its log line (event time), so a backlog replayed after an
+            # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
+            occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now), g)
+                           for e, g in zip(events, groups, strict=True)]
             changes = await self.store.groups.record_batch(
                 occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now)
             )
@@ -187,6 +201,49 @@ class GroupRecorder:
             statuses_changed |= self._announce(change, now)
         if statuses_changed:
             await self.refresh_gauges()
+
+    async def _sync_templates(self) -> None:
+        """Read what other replicas (or this process before a restart) learned and stored."""
+        repo = self.store.groups
+        rows = await repo.templates_since(self._templates_after)
+        if rows:
+            self.grouper.learner.load([(r["fingerprint"], r["bucket"], r["template"]) for r in rows])
+            self._templates_after = max(int(r["id"]) for r in rows)
+        if not self._loaded:
+            self.grouper.learner.load((), await repo.merges(limit=self.grouper.learner.cache_size))
+            self._loaded = True
+
+    async def _group(self, events: list[ErrorEvent], now: float) -> list[tuple[str, str]]:
+        """(fingerprint, template) per event, learning templates and storing what was learned.
+
+        Merges another replica stored win over local learning (looked up before learning, and
+        again when saving: `ON CONFLICT DO NOTHING`, first writer wins).
+        """
+        await self._sync_templates()
+        unknown = self.grouper.unknown_forms(events)
+        if unknown:
+            stored = await self.store.groups.resolve_merges(sorted(set(unknown)))
+            self.grouper.learner.load((), stored.items())
+        learned = [self.grouper.group(e) for e in events]
+        for item in learned:
+            if item.created or item.widened:
+                tpl = self.grouper.learner.template(item.fingerprint)
+                if tpl is not None:
+                    # Stored text is cleaned like every stored text (NUL, lone surrogates).
+                    self._unsaved_templates[tpl.fingerprint] = (tpl.fingerprint, clean_text(tpl.bucket),
+                                                                clean_text(tpl.text))
+            if item.form and item.form != item.fingerprint:
+                self._unsaved_merges.setdefault(item.form, item.fingerprint)
+        if self._unsaved_templates or self._unsaved_merges:
+            stored = await self.store.groups.save_learning(list(self._unsaved_templates.values()),
+                                                           sorted(self._unsaved_merges.items()), utc(now))
+            self._unsaved_templates.clear()
+            self._unsaved_merges.clear()
+            adopted = {src: dst for src, dst in stored.items() if self.grouper.learner.known(src) != dst}
+            if adopted:  # another replica merged these forms first: its answer is the answer
+                self.grouper.learner.load((), adopted.items())
+                learned = [dataclasses.replace(x, fingerprint=adopted.get(x.form, x.fingerprint)) for x in learned]
+        return [(x.fingerprint, x.template) for x in learned]
 
     async def _mark_crash_loops(self, changes: list[GroupChange], occurrences: list[Occurrence]) -> None:
         """Groups of uncaught crashes that repeated within minutes get `crash_loop_at` (group page)."""

@@ -35,10 +35,11 @@ EXIT_OK, EXIT_PROBLEM = 0, 1
 
 
 def _fingerprinter(config: Any) -> tuple[Any, str]:
-    """(function(event) -> str, name). Uses the errors stage's fingerprint when it is importable."""
+    """(function(event) -> str, name). Uses the errors stage's grouping when it is importable: one
+    `EventGrouper` over the whole replay, so templates are learned in file order as `run` would."""
     grouping = getattr(config, "grouping", None)
     try:
-        from ..errors.fingerprint import fingerprint_event
+        from ..errors.grouper import EventGrouper
     except ImportError:  # the errors stage is not installed in this build
         import hashlib
 
@@ -47,7 +48,7 @@ def _fingerprinter(config: Any) -> tuple[Any, str]:
             return hashlib.sha1((event.exception_type or event.message).encode()).hexdigest()[:16]
 
         return temporary_sha1_fingerprint, "temporary-sha1"
-    return (lambda ev: fingerprint_event(ev, grouping)), "errors.fingerprint"
+    return EventGrouper(grouping).fingerprint, "errors.fingerprint"
 
 
 def _options_for(path: str, fmt: str, config: Any) -> tuple[str, ParserOptions]:

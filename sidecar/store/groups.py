@@ -29,6 +29,7 @@ from typing import Any
 
 from ..severity import SQL_RANK
 from .base import Database, Executor, Row
+from .templates import TemplateStore
 
 STATUSES = ("open", "regressed", "muted", "resolved")
 ACTIONS = {"resolve": "resolved", "mute": "muted", "reopen": "open"}
@@ -138,7 +139,7 @@ _REGRESSES = ("error_investigations.status = 'resolved' AND (error_investigation
               "OR excluded.last_occurrence_at >= error_investigations.resolved_at)")
 
 
-class GroupRepo:
+class GroupRepo(TemplateStore):
     def __init__(self, db: Database) -> None:
         self.db = db
 

@@ -274,6 +274,18 @@ INSERT INTO schema_migrations (version, applied_at) VALUES ('0013_errors_severit
 ALTER TABLE error_investigations ADD COLUMN crash_loop_at TIMESTAMPTZ;
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0014_crash_loop', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
+-- 0015_error_templates
+CREATE TABLE IF NOT EXISTS error_templates (
+    id BIGSERIAL PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    bucket TEXT NOT NULL,
+    template TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_error_merges_into ON error_merges (into_hash);
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0015_error_templates', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
 CREATE OR REPLACE FUNCTION public.sidecar_next_id(seq regclass) RETURNS bigint
@@ -364,7 +376,7 @@ BEGIN
 END
 $fn$;
 
-SELECT public.sidecar_pin_defaults(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases']);
+SELECT public.sidecar_pin_defaults(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']);
 
 -- Access: the service role only (RLS on, a service_role policy, nothing for anon/authenticated).
 DO $roles$ BEGIN
@@ -462,17 +474,22 @@ DROP POLICY IF EXISTS sidecar_service_role ON public.error_releases;
 CREATE POLICY sidecar_service_role ON public.error_releases FOR ALL TO service_role USING (true) WITH CHECK (true);
 REVOKE ALL ON public.error_releases FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.error_releases TO service_role;
+ALTER TABLE public.error_templates ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS sidecar_service_role ON public.error_templates;
+CREATE POLICY sidecar_service_role ON public.error_templates FOR ALL TO service_role USING (true) WITH CHECK (true);
+REVOKE ALL ON public.error_templates FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.error_templates TO service_role;
 DO $revoke$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
-    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases']) t), ', ') || ' FROM anon';
+    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']) t), ', ') || ' FROM anon';
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases']) t), ', ') || ' FROM authenticated';
+    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']) t), ', ') || ' FROM authenticated';
   END IF;
 END $revoke$;
 DO $seq$ DECLARE s record; BEGIN
   FOR s IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE c.relkind = 'S' AND n.nspname = 'public' AND c.relname LIKE ANY (ARRAY(SELECT t || '\_%' FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases']) t)) LOOP
+           WHERE c.relkind = 'S' AND n.nspname = 'public' AND c.relname LIKE ANY (ARRAY(SELECT t || '\_%' FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']) t)) LOOP
     EXECUTE format('REVOKE ALL ON SEQUENCE public.%I FROM PUBLIC', s.relname);
     EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE public.%I TO service_role', s.relname);
   END LOOP;

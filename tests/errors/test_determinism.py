@@ -11,8 +11,15 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sidecar.errors.cli_fingerprint import fingerprint_line
+from sidecar.errors.cli_fingerprint import fingerprint_line, split_line
 from sidecar.errors.fingerprint import clear_caches, fingerprint_message, normalize_message
+from sidecar.errors.grouper import MessageGrouper
+
+
+def _grouped(lines: list[str]) -> list[str]:
+    """What `sidecar fingerprint` must print: one learner over the lines, in order."""
+    grouper = MessageGrouper()
+    return [grouper.fingerprint(*split_line(line)) for line in lines]
 
 # Text that looks like log messages: words, numbers, ids, quotes, paths, punctuation.
 _token = st.one_of(
@@ -67,7 +74,7 @@ def _run_cli(lines: list[str], hashseed: str) -> list[str]:
 
 def test_sidecar_fingerprint_in_other_processes_agrees_with_this_one():
     lines = _corpus()
-    expected = [fingerprint_line(line) for line in lines]
+    expected = _grouped(lines)
     assert _run_cli(lines, "1") == expected
     assert _run_cli(lines, "98765") == expected  # Python's hash() randomisation plays no part
 
@@ -77,7 +84,7 @@ def test_invalid_utf8_lines_get_a_fingerprint_each():
     proc = subprocess.run([sys.executable, "-m", "sidecar", "fingerprint"], input=raw, capture_output=True,
                           timeout=60, check=True)
     out = proc.stdout.decode().splitlines()
-    assert out == [fingerprint_line("ok line 1"), fingerprint_line("\ufffd\ufffd broken 2"), fingerprint_line("last")]
+    assert out == _grouped(["ok line 1", "\ufffd\ufffd broken 2", "last"])
 
 
 def test_sidecar_fingerprint_streams_without_look_ahead():
@@ -85,11 +92,12 @@ def test_sidecar_fingerprint_streams_without_look_ahead():
     proc = subprocess.Popen([sys.executable, "-m", "sidecar", "fingerprint"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True, bufsize=1)
     try:
-        for line in ["first error 1", "second error 2", "first error 3"]:
+        lines = ["first error 1", "second error 2", "first error 3"]
+        for line, expected in zip(lines, _grouped(lines), strict=True):
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.write(line + "\n")
             proc.stdin.flush()
-            assert proc.stdout.readline().strip() == fingerprint_line(line)
+            assert proc.stdout.readline().strip() == expected
         proc.stdin.close()
         assert proc.wait(timeout=30) == 0
     finally:
@@ -113,7 +121,7 @@ def test_sidecar_fingerprint_of_log_lines_matches_what_replay_reports(tmp_path):
                             text=True, timeout=60, check=True)
     replayed = [json.loads(line)["fingerprint"] for line in replay.stdout.splitlines()]
     assert len(replayed) == len(lines)
-    assert _run_cli(lines, "7") == replayed == [fingerprint_line(line) for line in lines]
+    assert _run_cli(lines, "7") == replayed == _grouped(lines)
     # The bare message is another input: its logger is unknown, so it is another fingerprint.
     assert fingerprint_line("kimi upload returned no file ID") != replayed[0]
 

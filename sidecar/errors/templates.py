@@ -1,0 +1,302 @@
+"""Online template learning: masked messages that differ only in a variable slot share one group.
+
+Masking (`masking.py`) removes what is variable by its *form* (digits, addresses, paths). What is
+variable only by its *position* (a letters-only hex suffix `eedd`, a worker name, an enum value, a
+host name in one slot) is learned here, online, the way Drain does (He et al., ICWS 2017):
+
+* Messages are bucketed by (logger, level class, token count): only messages of one shape can be
+  the same template, so a comparison never crosses loggers, levels or lengths.
+* A masked message new to the bucket is compared with the bucket's templates position by position.
+  When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
+  position where they disagree becomes `<*>` (a `key=value` token keeps its key: `state=<*>`).
+  Otherwise it starts a template of its own.
+* The group id of a template is the pure message fingerprint of the *first* masked message that
+  created it (`fingerprint.fingerprint_message`). It never changes: later members only widen the
+  template text; they map to the id that already exists.
+
+Why this holds across restarts and replicas:
+* Restart: a template's id and text are stored (table `error_templates`) and loaded at start;
+  every masked form that joined a template is stored as a merge (`error_merges`: from the form's
+  own pure fingerprint into the template's id). A message seen before a restart maps to the same
+  group after it, because the merge is looked up before any learning happens.
+* Replicas: they share the store. Before a replica creates a template it re-reads the templates
+  others stored; the insert is `ON CONFLICT DO NOTHING` on the id, and a merge row, once written,
+  is never rewritten (`from_hash` is the primary key, first writer wins). Two replicas that see the
+  same events in different orders therefore converge on the same ids for the same masked forms.
+* `sidecar fingerprint` runs one learner over stdin, so each line's answer is what `run` would
+  have assigned at that point of the stream (no look-ahead).
+
+Memory is bounded: at most `max_templates` templates per bucket (beyond that a new form is its own
+group, without comparison) and an LRU of `cache_size` masked forms already resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .masking_rules import ERROR_TOKEN, PLACEHOLDER
+
+__all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity"]
+
+# Share of a template's fixed positions a message must repeat to join it. Chosen on leave-one-out
+# splits of the shared loghub-2k datasets (bench/grouping.py), never per dataset.
+SIMILARITY = 0.5
+# Messages this short have too little text to tell a variable slot from a different event.
+MIN_TOKENS_TO_LEARN = 3
+
+
+@dataclass(slots=True)
+class Template:
+    """A learned template: its stable group id and its tokens (`<*>` where a slot varies)."""
+
+    fingerprint: str
+    tokens: list[str]
+    bucket: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """What learning decided for one masked message."""
+
+    fingerprint: str  # the group id
+    template: str  # the template text after this message
+    created: bool  # a new template was started
+    widened: bool  # an existing template gained a parameter
+    form: str = ""  # the masked form's own pure fingerprint
+
+
+def _wild(token: str) -> bool:
+    return token == PLACEHOLDER
+
+
+# Keys whose value names the failure (masking's keep rules protect them too): never a slot.
+_NAMING_KEYS = frozenset(("code=", "status=", "type=", "errno=", "reason=", "sqlstate=", "error=", "error_code="))
+_CODE = re.compile(rf"(?:\d+|{ERROR_TOKEN})")
+_WORDS = re.compile(r"[A-Za-z]+(?:[_-][A-Za-z]+)*")
+_DIGIT = re.compile(r"\d")
+
+
+def _key(token: str) -> str | None:
+    """`state=` of `state=RUNNING` (the key of a key=value token), else None.
+
+    None as well when the key or the value names the failure (`code=23505`, `status=429`,
+    `reason=PGRST204`): what masking kept on purpose is never learned away.
+    """
+    i = token.find("=")
+    if 0 < i < len(token) - 1:
+        key = token[: i + 1]
+        if key.lower() in _NAMING_KEYS or _CODE.fullmatch(token[i + 1:].strip("'\",;)")):
+            return None
+        return key
+    return None
+
+
+def _same_key(t: str, m: str) -> str | None:
+    k = _key(t)
+    if k is not None and m.startswith(k) and _key(m) == k:
+        return k
+    return None
+
+
+_PUNCT = frozenset("./:@$#\\+~")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
+
+
+@lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
+def variable_like(token: str) -> bool:
+    """Whether a token's form alone says it is a value, not a word that names the event.
+
+    Token classes that carry over between systems: punctuation inside (host names, dotted
+    class names, paths, addresses), mixed case after the first letter (`mKeyId`, base64),
+    hex-like letters (`eedd`: four or more hex characters), or long (24+ characters: keys,
+    tokens). Plain words (`Failed`), numbers and codes masking kept (`429`, `PGRST204`) and
+    `snake_case`/`kebab-case` identifiers (`exceeded_current_quota_error`) are not: they are
+    values only in a slot a name-introducing word opens (`for tenant acme_corp`).
+    """
+    if _wild(token):
+        return True
+    inner = token.strip(_STRIP)
+    if _CODE.fullmatch(inner):
+        return False
+    n = len(inner)
+    if n >= 24 and not _WORDS.fullmatch(inner):
+        return True  # a key or token; a long snake_case name (`exceeded_current_quota_error`) is a word
+    if n >= 16 and inner.isalpha() and inner.isupper():
+        return True  # an access key id (`AKIAIOSFODNNEXAMPLE`); capitalised words are shorter
+    if n >= 4 and all(c in _HEX for c in inner):
+        return True
+    if any(c in _PUNCT for c in inner):
+        return True
+    return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner)
+
+
+def _slot(t: str, m: str) -> float:
+    """How much two tokens at one position agree: 1 equal, 0.5 a variable slot, -1 different words."""
+    if t == m:
+        return 0.5 if _wild(t) else 1.0
+    if _wild(t):
+        return 0.5
+    if _same_key(t, m) is not None:
+        return 0.5
+    if variable_like(t) and variable_like(m):
+        return 0.5
+    if _DIGIT.search(t) or _DIGIT.search(m):
+        return -2.0  # a digit that survived masking was kept on purpose (a status, a code): never a slot
+    return -1.0
+
+
+# Words after which a plain word is a value (`for user root`, `key ending eedd`, `from host`):
+# the English function words and nouns that introduce a name in log messages of any system.
+SLOT_INTRODUCERS = frozenset(
+    "user users for from by to at on in of with ending named name via called".split()
+)
+# Nouns that name what follows (`tenant acme_corp`, `worker uvicorn-ab`); after them only an
+# identifier (`_`, `-`, mixed case) is a value: `worker started` is a verb, not a name.
+NAME_NOUNS = frozenset(
+    "host hostname key id process worker service module package tool model type account credential "
+    "token tenant bucket queue topic project region zone node pod container instance job task session "
+    "client device repo repository image plugin provider endpoint route channel domain server cluster "
+    "namespace database role org team owner".split()
+)
+
+
+def _introduces(prev: str | None, value: str) -> bool:
+    """Whether `value` after `prev` is in a name slot (see SLOT_INTRODUCERS and NAME_NOUNS)."""
+    if prev is None:
+        return False
+    if prev.endswith((":", "=")) or prev.lower() in SLOT_INTRODUCERS:
+        return True
+    return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value)
+
+
+def similarity(template: list[str], tokens: list[str]) -> float:
+    """Share of the template's positions the message repeats, or -1 when they are two events.
+
+    Positions already generalised count half: a template that is mostly `<*>` must not attract
+    every message of its length. Two different plain words are two events, except one word in
+    a slot a name-introducing word opens (`for user root` / `for user test`).
+    """
+    score = 0.0
+    words = 0
+    prev: str | None = None
+    for t, m in zip(template, tokens, strict=True):
+        s = _slot(t, m)
+        if s < -1:
+            return -1.0
+        if s < 0:
+            words += 1
+            if words > 1 or not (_introduces(prev, t) and _introduces(prev, m)):
+                return -1.0
+            s = 0.5
+        score += s
+        prev = t
+    return score / len(template)
+
+
+def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
+    """The template widened by one message: disagreeing positions become `<*>` (keys are kept)."""
+    out: list[str] = []
+    for t, m in zip(template, tokens, strict=True):
+        if t == m:
+            out.append(t)
+            continue
+        k = _same_key(t, m)
+        if k is not None:
+            out.append(k + PLACEHOLDER)
+        else:
+            out.append(PLACEHOLDER)
+    return out
+
+
+@dataclass
+class TemplateLearner:
+    """The online learner of one process (pure given its inputs; the store persists its results)."""
+
+    threshold: float = SIMILARITY
+    max_templates: int = 500
+    cache_size: int = 100_000
+    _buckets: dict[str, list[Template]] = field(default_factory=dict)
+    _by_id: dict[str, Template] = field(default_factory=dict)
+    # masked-form fingerprint -> group id: exact repeats skip the comparison (bounded LRU).
+    _resolved: OrderedDict[str, str] = field(default_factory=OrderedDict)
+
+    @staticmethod
+    def bucket(logger: str, level_cls: str, n_tokens: int) -> str:
+        return f"{level_cls}\x1f{logger}\x1f{n_tokens}"
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def template(self, fingerprint: str) -> Template | None:
+        return self._by_id.get(fingerprint)
+
+    def templates(self) -> list[Template]:
+        """Every template learned or loaded (for the store and for tests)."""
+        return list(self._by_id.values())
+
+    def merges(self) -> list[tuple[str, str]]:
+        """(form fingerprint, group id) for the forms that joined another form's group."""
+        return [(src, dst) for src, dst in self._resolved.items() if src != dst]
+
+    def load(self, templates: Iterable[tuple[str, str, str]], merges: Iterable[tuple[str, str]] = ()) -> None:
+        """Seed from the store: (fingerprint, bucket, template text) rows and (from, into) merges."""
+        for fp, bucket, text in templates:
+            if fp in self._by_id:
+                self._by_id[fp].tokens = text.split(" ")
+                continue
+            tpl = Template(fp, text.split(" "), bucket)
+            self._by_id[fp] = tpl
+            self._buckets.setdefault(bucket, []).append(tpl)
+        for src, dst in merges:
+            self._remember(src, dst)
+
+    def _remember(self, form_fp: str, group_fp: str) -> None:
+        self._resolved[form_fp] = group_fp
+        self._resolved.move_to_end(form_fp)
+        if len(self._resolved) > self.cache_size:
+            self._resolved.popitem(last=False)
+
+    def known(self, form_fp: str) -> str | None:
+        """The group of a masked form seen before (None when it is new here)."""
+        group = self._resolved.get(form_fp)
+        if group is not None:
+            self._resolved.move_to_end(form_fp)
+        return group
+
+    def learn(self, form_fp: str, logger: str, level_cls: str, masked: str) -> Learned:
+        """Map a masked message (whose own pure fingerprint is `form_fp`) to its group."""
+        group = self.known(form_fp)
+        if group is not None:
+            tpl = self._by_id.get(group)
+            return Learned(group, tpl.text if tpl else masked, False, False, form_fp)
+        tokens = masked.split(" ")
+        bucket = self.bucket(logger, level_cls, len(tokens))
+        candidates = self._buckets.setdefault(bucket, [])
+        best: Template | None = None
+        if len(tokens) >= MIN_TOKENS_TO_LEARN:
+            best_score = self.threshold
+            for tpl in candidates:
+                score = similarity(tpl.tokens, tokens)
+                if score > best_score:
+                    best, best_score = tpl, score
+        if best is None:
+            tpl = Template(form_fp, tokens, bucket)
+            if len(candidates) < self.max_templates:
+                candidates.append(tpl)
+            self._by_id[form_fp] = tpl
+            self._remember(form_fp, form_fp)
+            return Learned(form_fp, masked, True, False, form_fp)
+        merged = merge_tokens(best.tokens, tokens)
+        widened = merged != best.tokens
+        best.tokens = merged
+        self._remember(form_fp, best.fingerprint)
+        return Learned(best.fingerprint, best.text, False, widened, form_fp)
