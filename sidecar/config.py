@@ -205,6 +205,8 @@ class DiagnosisConfig(Strict):
     model: str = "kimi-k2-turbo-preview"
     timeout: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=2, ge=0, le=5)
+    group_deadline: float = Field(default=120.0, gt=0)  # all LLM work for one group (retries, repair) ends by then
+    timeouts_to_open: int = Field(default=2, ge=1)  # consecutive LLM timeouts that open the circuit
     concurrency: int = Field(default=2, ge=1, le=32)
     calls_per_hour: int = Field(default=60, ge=0)
     tokens_per_day: int = Field(default=2_000_000, ge=0)

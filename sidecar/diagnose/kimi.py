@@ -115,6 +115,7 @@ class KimiClient:
         self.calls = CallBudget(clock, config.calls_per_hour)
         self.tokens = TokenBudget(clock, config.tokens_per_day)
         self.breaker = CircuitBreaker(clock, config.breaker_failures, config.breaker_cooldown)
+        self._timeouts = 0  # consecutive timed-out calls
         self.requests_sent = 0
         self.last_error: str | None = None
         self._update_gauges()
@@ -181,6 +182,16 @@ class KimiClient:
             self._update_gauges()
             raise LLMUnavailable("hourly call budget used up", retry_after=self.calls.seconds_until_available())
 
+    def record_timeout(self, reason: str) -> None:
+        """A call (or a group's whole deadline) timed out: `timeouts_to_open` in a row open the circuit."""
+        self._timeouts += 1
+        self.last_error = reason
+        if self._timeouts >= self.config.timeouts_to_open:
+            self.breaker.trip(self.config.breaker_cooldown, f"{self._timeouts} timeouts in a row ({reason})")
+        else:
+            self.breaker.record_failure(reason)
+        self._update_gauges()
+
     async def _complete(self, messages: list[dict[str, str]]) -> tuple[str | None, Tokens]:
         """One chat completion under the retry policy; returns the content and the tokens used."""
         self._gate()
@@ -214,6 +225,10 @@ class KimiClient:
                 delay = retry_after_seconds(exc.response.headers, self.clock.time())
             except openai.APITimeoutError:
                 reason = f"timeout after {self.config.timeout:g}s"
+                # A hung server costs `timeout` per call and holds a worker: do not retry a timeout,
+                # and open the circuit after a few in a row instead of after `breaker_failures`.
+                self.record_timeout(reason)
+                raise LLMUnavailable(reason) from None
             except openai.APIConnectionError as exc:
                 reason = f"connection error: {exc.__cause__ or exc}"
             except openai.APIStatusError as exc:
@@ -237,6 +252,7 @@ class KimiClient:
                     reason = "bad response: not a chat completion (a proxy in the way?)"
                     response = None
             if response is not None:
+                self._timeouts = 0
                 elapsed = time.perf_counter() - started
                 self.breaker.record_success()
                 usage = response.usage

@@ -59,6 +59,8 @@ class Diagnosis(BaseModel):
     prompt_version: str | None = None
     duration_ms: int = Field(default=0, ge=0)
     tokens: Tokens = Field(default_factory=Tokens)
+    evidence_claimed: int | None = Field(default=None, ge=0)  # LLM: evidence lines it quoted, before grounding
+    disagreement: str | None = None  # the other engine's differing answer, in one line (primary.py)
 
     @field_validator("summary")
     @classmethod

@@ -178,7 +178,9 @@ def parse_answer(
         raise InvalidAnswer("the JSON must be an object, not " + type(data).__name__)
     fields = _normalise(data)
     evidence = fields.get("evidence")
-    fields["evidence"] = grounded_evidence(evidence if isinstance(evidence, list) else [], prompt.input_text)
+    claimed = [e for e in evidence if isinstance(e, str) and e.strip()] if isinstance(evidence, list) else []
+    fields["evidence"] = grounded_evidence(claimed, prompt.input_text)
+    fields["evidence_claimed"] = len(claimed)
     try:
         diagnosis = Diagnosis(
             **fields, source="kimi", model=model, rule=hint_rule, prompt_version=prompt.version,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,7 +22,8 @@ from ..store.base import Row, Store
 from ..telemetry import Telemetry
 from .context import input_from_store
 from .kimi import InvalidAnswerError, KimiClient, LLMRejected, LLMUnavailable, QuotaExceeded
-from .model import Diagnosis
+from .model import Diagnosis, DiagnosisInput
+from .primary import choose
 from .rules import RuleSet
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class DiagnosisRunner:
         self.rollout_state = rollout_state
         self.gateway_metrics = gateway_metrics
         self._provider_warned: set[str] = set()
+        self._rules_stored: OrderedDict[str, None] = OrderedDict()  # groups answered by the rules in this process
         self._paused_announced: float | None = None
 
     def cache_key(self, fingerprint: str) -> str:
@@ -62,6 +65,29 @@ class DiagnosisRunner:
         if self.llm is None:
             return f"{fingerprint}:rules"
         return f"{fingerprint}:{self.llm.model}:{self.llm.prompt_version}"
+
+    async def answer_with_rules(self, fp: str, inp: DiagnosisInput | None = None) -> Diagnosis | None:
+        """Store the rules' diagnosis of a group now, whatever the LLM queue is doing (None: no group row yet)."""
+        if fp in self._rules_stored:
+            return None
+        if inp is None:
+            inp = await input_from_store(self.store, fp, context_lines=self.config.context_lines)
+            if inp is None:
+                return None
+        self._rules_stored[fp] = None
+        while len(self._rules_stored) > 10_000:
+            self._rules_stored.popitem(last=False)
+        diag = self.rules.diagnose(inp)
+        try:
+            await self._store_result(fp, diag, replace_llm=False, cache_key=f"{fp}:rules", logger=inp.logger)
+        except BaseException:
+            self._rules_stored.pop(fp, None)
+            raise
+        return diag
+
+    def forget_rules(self, fp: str) -> None:
+        """A regression or a manual re-run: the next claim stores a fresh rules answer."""
+        self._rules_stored.pop(fp, None)
 
     async def run_claim(self, claim: Row) -> tuple[Diagnosis | None, bool]:
         """Diagnose a claim this owner holds (state running) and finish it.
@@ -81,7 +107,7 @@ class DiagnosisRunner:
         rules_diag = self.rules.diagnose(inp)
         first_attempt = claim["outcome"] in (None, "no_group")  # nothing stored for this claim yet
         if first_attempt:
-            await self._store_result(fp, rules_diag, replace_llm=False, cache_key=f"{fp}:rules", logger=inp.logger)
+            await self.answer_with_rules(fp, inp)
         if self.llm is None:
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="rules",
                               cache_key=self.cache_key(fp))
@@ -90,13 +116,26 @@ class DiagnosisRunner:
         if claim["reason"] in ("new", "retry"):
             cached = await repo.cached(key)
             if cached is not None:
-                diag = Diagnosis.model_validate(cached["result"])
+                diag = choose(rules_diag, Diagnosis.model_validate(cached["result"])).primary
                 await repo.set_current(fp, diag, utc(self.clock.time()))
                 await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="cached", cache_key=key)
                 return diag, True
         rollout, metrics = await self._provided("rollout_state"), await self._provided("gateway_metrics")
         try:
-            diag = await self.llm.diagnose(inp, rules_diag, rollout=rollout, metrics=metrics)
+            # One deadline for all of this group's LLM work (retries, Retry-After waits, the repair
+            # call): a hung server costs bounded time and the claim is released for a later attempt.
+            diag = await asyncio.wait_for(self.llm.diagnose(inp, rules_diag, rollout=rollout, metrics=metrics),
+                                          timeout=self.config.group_deadline)
+        except TimeoutError:
+            self.llm.record_timeout(f"group deadline {self.config.group_deadline:g}s exceeded")
+            self._count("kimi", "deadline")
+            self._announce_pause()
+            log.warning("Kimi diagnosis of %s exceeded the %.0fs deadline; the rules diagnosis stands, retry later",
+                        fp, self.config.group_deadline)
+            await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome="deadline",
+                              last_error=self.llm.last_error,
+                              next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
+            return rules_diag, False
         except LLMUnavailable as exc:
             attempts = int(claim["attempts"])
             give_up = attempts >= self.config.max_attempts
@@ -124,9 +163,20 @@ class DiagnosisRunner:
                               last_error=f"{type(exc).__name__}: {exc}"[:500],
                               next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
             return rules_diag, False
-        await self._store_result(fp, diag, replace_llm=True, cache_key=key, logger=inp.logger)
-        await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="kimi", cache_key=key)
-        return diag, True
+        choice = choose(rules_diag, diag)
+        if choice.primary.source == "kimi":
+            await self._store_result(fp, choice.primary, replace_llm=True, cache_key=key, logger=inp.logger)
+            outcome = "kimi"
+        else:
+            # Kept beside the rules' answer (history, API, group page), not shown first.
+            log.info("Kimi diagnosis of %s kept beside the rules' answer: %s", fp, choice.reason)
+            await repo.add(fp, key, diag, utc(self.clock.time()))
+            self._count("kimi", "secondary")
+            if choice.disagree:
+                await repo.set_current(fp, choice.primary, utc(self.clock.time()), replace_llm=True)
+            outcome = "kimi_secondary"
+        await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome=outcome, cache_key=key)
+        return choice.primary, True
 
     async def _store_result(self, fp: str, diag: Diagnosis, *, replace_llm: bool, cache_key: str,
                             logger: str | None = None) -> None:

@@ -254,7 +254,17 @@ class DiagnosisService:
                 self._remember(fingerprint, int(claim["generation"]))
                 return False
         self._enqueue(fingerprint, None)
+        await self._rules_now(fingerprint, fresh=reason != "new")
         return True
+
+    async def _rules_now(self, fingerprint: str, *, fresh: bool) -> None:
+        """The rules answer at once, before the claim reaches a (possibly LLM-blocked) worker."""
+        if fresh:
+            self.runner.forget_rules(fingerprint)
+        try:
+            await self.runner.answer_with_rules(fingerprint)
+        except StoreError as exc:  # the worker stores it when it takes the claim
+            log.warning("rules diagnosis of %s deferred: store unavailable (%s)", fingerprint, exc)
 
     def _enqueue(self, fingerprint: str, stale_attempts: int | None) -> None:
         try:
@@ -352,6 +362,7 @@ class DiagnosisService:
                     expect_attempts=int(claim["attempts"]),
                 ):
                     return "busy", None
+            self.runner.forget_rules(fingerprint)
             diag = await self.run(fingerprint)
             return ("done", diag) if diag is not None else ("busy", None)
         finally:

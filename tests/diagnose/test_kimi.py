@@ -159,14 +159,21 @@ async def test_5xx_gives_up_after_two_retries(fake_llm, rclock):
     assert "HTTP 500" in str(info.value)
 
 
-async def test_slow_response_times_out(fake_llm, rclock):
+async def test_slow_response_times_out_and_two_timeouts_open_the_circuit(fake_llm, rclock):
+    """A timeout is not retried at once (a hung server would hold the worker 3x); two in a row open the circuit."""
     fake_llm.then(*(good(delay=1.0) for _ in range(3)))
     client = await _client(fake_llm, rclock, timeout=0.3, max_retries=1)
     with pytest.raises(LLMUnavailable) as info:
         await client.diagnose(_input())
-    await client.close()
     assert "timeout" in str(info.value)
-    assert len(fake_llm.requests) == 2
+    assert len(fake_llm.requests) == 1 and client.breaker.state == "closed"
+    with pytest.raises(LLMUnavailable):
+        await client.diagnose(_input())
+    assert client.breaker.state == "open" and "2 timeouts in a row" in (client.breaker.reason or "")
+    with pytest.raises(LLMUnavailable) as info:  # open: no request is sent
+        await client.diagnose(_input())
+    await client.close()
+    assert "circuit open" in str(info.value) and len(fake_llm.requests) == 2
 
 
 async def test_connection_refused(free_port, rclock):

@@ -7,7 +7,7 @@ import asyncio
 from sidecar.clock import utc
 from sidecar.diagnose.model import Diagnosis
 
-from .conftest import good, llm_config, seed_group
+from .conftest import GOOD_ANSWER, good, llm_config, seed_group
 
 FP = "1234567890abcdef1234567890abcdef"
 T0 = 1_763_900_000.0
@@ -90,7 +90,7 @@ async def test_two_replicas_on_postgresql_make_one_llm_request(pg_dsn, clock, fa
 
     from .test_service import service
 
-    fake_llm.default = good()
+    fake_llm.default = good({**GOOD_ANSWER, "evidence": ["kimi upload returned no file ID"]})  # grounded
     fake_llm.hold = asyncio.Event()
     store_a = await open_postgres(pg_dsn, pool_size=4, connect_timeout=5.0)
     store_b = await open_postgres(pg_dsn, pool_size=4, connect_timeout=5.0)

@@ -65,6 +65,11 @@ async def test_thousand_events_through_the_errors_stage_make_one_llm_request(sql
     assert "kimi-quota-exhausted" in user  # the rules hint
     assert "exceeded_current_quota_error" in user and "Using model: kimi-k2-0905-preview" in user
     group = await sqlite_store.diagnoses.group(fp)
-    assert group["diagnosis_source"] == "kimi"
+    # The canned Kimi answer is about PGRST204 and quotes nothing from this log: it is kept beside
+    # the rules' answer, which stays primary and names the disagreement.
+    assert group["diagnosis_source"] == "rules"
+    assert group["investigation_result"]["rule"] == "kimi-quota-exhausted"
+    assert group["investigation_result"]["disagreement"].startswith("Kimi disagrees: storage")
     history = await sqlite_store.diagnoses.history(fp)
+    assert {h["source"] for h in history} == {"rules", "kimi"}
     assert history[-1]["rule"] == "kimi-quota-exhausted" and history[-1]["source"] == "rules"
