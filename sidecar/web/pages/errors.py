@@ -200,6 +200,7 @@ async def error_action(request: web.Request) -> web.Response:
     if repo(sidecar, "groups") is None:
         return render(request, "not_found.html", status=404, what="Error grouping is not configured.", back="/")
     form = await request.post()
+    list_back = _list_return(form.get("next"))
     raw_note = form.get("notes")
     notes = (clean_text(raw_note.strip()[:MAX_NOTES]) or None) if isinstance(raw_note, str) else None
     duration = form.get("for")
@@ -234,7 +235,16 @@ async def error_action(request: web.Request) -> web.Response:
     except StoreError as exc:
         log.warning("dashboard action failed: %s", exc, extra={"action": action, "fingerprint": fingerprint})
         return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
-    return see_other(back, ACTIONS[action])
+    # From the list's keyboard actions: back to the same list page (and filters), not the group.
+    return see_other(list_back or back, ACTIONS[action])
+
+
+LIST_RETURN = re.compile(r"^/errors(?:\?[A-Za-z0-9_.~%&=+-]{0,400})?$")
+
+
+def _list_return(value: Any) -> str | None:
+    """A `next` that is the errors list with a plain query string, else None (no open redirect)."""
+    return value if isinstance(value, str) and LIST_RETURN.fullmatch(value) else None
 
 
 def _unknown(request: web.Request, fingerprint: str) -> web.Response:
