@@ -75,7 +75,8 @@ def load_cases(directory: str | Path) -> list[EvalCase]:
     d = Path(directory)
     if not d.is_dir():
         raise ConfigError(str(d), ["cases directory not found"])
-    cases, problems = [], []
+    cases: list[EvalCase] = []
+    problems: list[str] = []
     for path in sorted(d.glob("*.yaml")):
         try:
             cases.append(EvalCase.model_validate(read_yaml(path)))

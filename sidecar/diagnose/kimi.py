@@ -204,9 +204,9 @@ class KimiClient:
             try:
                 async with self._sem:
                     self.requests_sent += 1
-                    response = await self._client.chat.completions.create(
+                    response = await self._client.chat.completions.create(  # type: ignore[call-overload]
                         model=self.model,
-                        messages=messages,  # type: ignore[arg-type]
+                        messages=messages,
                         response_format={"type": "json_object"},
                         temperature=self.config.temperature,
                         max_tokens=self.config.max_tokens,

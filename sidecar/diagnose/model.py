@@ -6,7 +6,7 @@ the dashboard and the alerts never care which one did; `source` says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -99,6 +99,7 @@ class DiagnosisInput:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     regressions: int = 0
+    surroundings: dict[str, Any] = field(default_factory=dict)  # for the prompt only (surroundings.py)
 
     @classmethod
     def from_event(cls, event: ErrorEvent, fingerprint: str = "", count: int = 1) -> DiagnosisInput:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from .model import CATEGORIES, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
 from .redact import redact, redact_obj
 
-PROMPT_VERSION = "diagnose-v1"
+PROMPT_VERSION = "diagnose-v2"  # v2: the surroundings section
 MAX_MESSAGE_CHARS = 4000
 MAX_TRACEBACK_HEAD = 3000
 MAX_TRACEBACK_TAIL = 6000
@@ -92,6 +92,7 @@ def build_prompt(
         "hint": redact(_hint(hint)),
         "rollout": _json_block(rollout),
         "metrics": _json_block(metrics),
+        "surroundings": _json_block(inp.surroundings),
         # the record usually starts with the message: do not pay for it twice
         "message": "(the first line of the record below)" if message and message in traceback else message,
         "traceback": traceback,
@@ -122,7 +123,7 @@ _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.IGNORECASE)
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Forgive harmless shape slips (a string fix, 0-100 confidence, capitalised enums); nothing more."""
-    out = {k: data.get(k) for k in ("summary", "root_cause", "suggested_fix", "severity", "confidence",
+    out: dict[str, Any] = {k: data.get(k) for k in ("summary", "root_cause", "suggested_fix", "severity", "confidence",
                                       "category", "evidence") if k in data}
     if isinstance(out.get("suggested_fix"), str):
         out["suggested_fix"] = [out["suggested_fix"]]

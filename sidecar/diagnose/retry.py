@@ -29,4 +29,4 @@ def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
     """Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, jittered to 50-100%
     so a server that came back is not hit by every caller at the same instant."""
     raw = min(cap, base * (2 ** max(0, attempt - 1)))
-    return raw * rng.uniform(0.5, 1.0)
+    return float(raw * rng.uniform(0.5, 1.0))

@@ -298,16 +298,16 @@ class RuleSet:
             if not ok or c.excluded(sit, targets):
                 continue
             kinds: set[str] = set()
-            m = c.rule.match
+            spec = c.rule.match
             if codes:
                 kinds.add("code")
                 groups.update({f"code_{ns}": v for ns, v in codes.items()})
                 groups.setdefault("code", next(iter(codes.values())))
-            if m.remote is not None or m.component is not None:
+            if spec.remote is not None or spec.component is not None:
                 kinds.add("situation")
             if any(k != "logger" for k, _ in c.res):
                 kinds.add("phrase" if longest >= PHRASE_CHARS else "words")
-            if m.logger:
+            if spec.logger:
                 kinds.add("logger")
             confidence = min(c.rule.diagnosis.confidence, specificity(kinds))
             return c.rule, groups, _evidence(c, inp, sit), round(confidence, 2)

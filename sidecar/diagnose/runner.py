@@ -25,6 +25,7 @@ from .kimi import InvalidAnswerError, KimiClient, LLMRejected, LLMUnavailable, Q
 from .model import Diagnosis, DiagnosisInput
 from .primary import choose
 from .rules import RuleSet
+from .surroundings import gather as gather_surroundings
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ class DiagnosisRunner:
                 await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="cached", cache_key=key)
                 return diag, True
         rollout, metrics = await self._provided("rollout_state"), await self._provided("gateway_metrics")
+        inp.surroundings = await gather_surroundings(self.store, inp)
         try:
             # One deadline for all of this group's LLM work (retries, Retry-After waits, the repair
             # call): a hung server costs bounded time and the claim is released for a later attempt.

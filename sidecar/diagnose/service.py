@@ -22,7 +22,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent
+from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
 from ..store.base import Row, Store, StoreError
@@ -83,7 +83,7 @@ class DiagnosisService:
         self._settled: OrderedDict[str, int] = OrderedDict()  # fingerprint -> generation done
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[Any]] = set()
-        self._sub = None
+        self._sub: Subscription | None = None
         self.store_failures = 0
         self.runner = DiagnosisRunner(
             config=config, store=store, bus=bus, clock=clock, rules=rules, llm=llm, telemetry=telemetry,
