@@ -91,12 +91,23 @@ def migration_files() -> list[tuple[str, str]]:
 
 
 def render_migration(sql: str, dialect: str) -> list[str]:
-    """Substitute dialect tokens and split into statements (one per `;` at a line end)."""
+    """Substitute dialect tokens and split into statements (one per `;` at a line end).
+
+    A statement starting with `@SQLITE@` or `@POSTGRES@` is for that dialect only (SQLite's FTS5
+    and PostgreSQL's pg_trgm have no portable spelling); the marker is removed."""
     for token, value in DIALECT_TOKENS[dialect].items():
         sql = sql.replace(token, value)
     lines = [ln for ln in sql.splitlines() if not ln.lstrip().startswith("--")]
     statements = re.split(r";\s*(?:\n|$)", "\n".join(lines))
-    return [s.strip() for s in statements if s.strip()]
+    out = []
+    for statement in (s.strip() for s in statements if s.strip()):
+        marker = re.match(r"@(SQLITE|POSTGRES)@\s*", statement)
+        if marker is not None:
+            if marker.group(1).lower() != dialect:
+                continue
+            statement = statement[marker.end():]
+        out.append(statement)
+    return out
 
 
 async def migrate(db: Database) -> list[str]:

@@ -337,16 +337,7 @@ class GroupRepo(TemplateStore):
             where.append("category = ?")
             params.append(category)
         if q:
-            like = _like(q)
-            # Case-insensitive match: SQLite's LIKE already ignores ASCII case (and LOWER() folds
-            # only ASCII there too), so it skips LOWER() and halves the scan; PostgreSQL has ILIKE.
-            op = "ILIKE" if self.db.dialect == "postgres" else "LIKE"
-            where.append(
-                f"(title {op} ? ESCAPE '\\' OR error_message {op} ? ESCAPE '\\' "
-                f"OR COALESCE(error_type, '') {op} ? ESCAPE '\\' OR COALESCE(logger, '') {op} ? ESCAPE '\\' "
-                "OR error_hash = ?)"
-            )
-            params.extend([like, like, like, like, q])
+            where.append(self._search(q, params))
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total_row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM error_investigations{clause}", params)
         rows = await self.db.fetchall(
@@ -355,6 +346,20 @@ class GroupRepo(TemplateStore):
             [*params, max(0, limit), max(0, offset)],
         )
         return rows, int(total_row["n"]) if total_row else 0
+
+    def _search(self, q: str, params: list[Any]) -> str:
+        """The WHERE part for `?q=`: a case-insensitive substring of title, message, exception
+        type or logger, or the exact fingerprint. Served by an index (migration 0016): SQLite's
+        FTS5 trigram table for 3+ characters (shorter ones scan with LIKE, which ignores ASCII
+        case), PostgreSQL's pg_trgm GIN indexes under ILIKE."""
+        if self.db.dialect == "sqlite" and len(q) >= 3:
+            params.extend(['"' + q.replace('"', '""') + '"', q])
+            return "(rowid IN (SELECT rowid FROM error_search WHERE error_search MATCH ?) OR error_hash = ?)"
+        like = _like(q)
+        op = "ILIKE" if self.db.dialect == "postgres" else "LIKE"
+        params.extend([like, like, like, like, q])
+        return (f"(title {op} ? ESCAPE '\\' OR error_message {op} ? ESCAPE '\\' OR error_type {op} ? ESCAPE '\\' "
+                f"OR logger {op} ? ESCAPE '\\' OR error_hash = ?)")
 
     async def minute_counts(self, fingerprint: str, since_minute: int, until_minute: int) -> list[tuple[int, int]]:
         rows = await self.db.fetchall(
