@@ -34,6 +34,7 @@ from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent, ExceptionInfo, Frame
 from .masking import CACHEABLE, error_codes, normalize_message
 from .masking import clear_cache as clear_masking_cache
+from .templates import variable_like
 
 __all__ = [
     "FINGERPRINT_VERSION",
@@ -49,9 +50,16 @@ __all__ = [
     "message_fingerprint_uncached",
     "form_fingerprint",
     "has_traceback_identity",
+    "legacy_fingerprint",
+    "failure_names",
 ]
 
-FINGERPRINT_VERSION = "v1"
+# v2 (issue 15): a traceback's identity adds each in-app frame's source line and the names its
+# exception message gives (attribute, key, column). Only tracebacks changed: message forms still
+# hash with "v1" (`_MESSAGE_VERSION`), so every message group keeps its id. A v1 traceback group
+# stays reachable: the recorder stores a merge from its v1 id to the v2 group (`legacy_fingerprint`).
+FINGERPRINT_VERSION = "v2"
+_MESSAGE_VERSION = "v1"
 # 16 bytes -> 32 hex characters: collisions are out of reach for any realistic number of groups.
 _DIGEST_SIZE = 16
 # Deep recursion prints the same frame hundreds of times; the group is the same bug however deep
@@ -111,7 +119,7 @@ def _digest(parts: Iterable[str]) -> str:
 @lru_cache(maxsize=4096)
 def _message_digest(logger: str, level: str, template: str) -> str:
     # Templates repeat far more than messages: hash each (logger, level, template) once.
-    return _digest((FINGERPRINT_VERSION, "msg", logger, level, template))
+    return _digest((_MESSAGE_VERSION, "msg", logger, level, template))
 
 
 def form_fingerprint(logger: str, level_cls: str, masked: str) -> str:
@@ -203,12 +211,52 @@ def _dedupe_consecutive(keys: list[str]) -> list[str]:
     return out
 
 
-def _frame_keys(frames: Sequence[Frame], grouping: GroupingConfig) -> tuple[str, list[str]]:
-    """('app'|'all', keys): in-app frames when there are any, else every frame."""
+def _frame_keys(frames: Sequence[Frame], grouping: GroupingConfig,
+                with_source: bool = True) -> tuple[str, list[str]]:
+    """('app'|'all', keys): in-app frames when there are any, else every frame.
+
+    An in-app frame's key carries its source line, whitespace-normalised (Sentry's
+    `context_line`): two errors raised in one function on different lines are two groups, while
+    a deploy that only shifts line numbers or re-indents keeps the group. Library frames do not
+    (their text changes with library versions, not with the bug).
+    """
     app = [f for f in frames if is_in_app(f.file, grouping)]
     chosen, scope = (app, "app") if app else (list(frames), "all")
-    keys = _dedupe_consecutive([frame_key(f, grouping) for f in chosen])
-    return scope, keys[-MAX_FRAMES:]
+    keys = []
+    for f in chosen:
+        key = frame_key(f, grouping)
+        if with_source and scope == "app" and f.source_line:
+            key += "|" + " ".join(f.source_line.split())
+        keys.append(key)
+    return scope, _dedupe_consecutive(keys)[-MAX_FRAMES:]
+
+
+# A quoted identifier in an exception message: `'timeout_secs'`, `"upload_method"`, `'os'`.
+_QUOTED_NAME = re.compile(r"""(['"])([A-Za-z_][\w.]{0,79})\1""")
+
+
+def failure_names(message: str) -> tuple[str, ...]:
+    """The names an exception message gives (`no attribute 'get'`, `KeyError: 'user_id'`,
+    `column "status"`): they say which failure it is, so they stay in a traceback's identity.
+
+    Quoted values that look like ids or data (digits, hex-like, mixed case, long: the token
+    classes of `templates.variable_like`) are left out: they vary between occurrences.
+    """
+    out = []
+    for m in _QUOTED_NAME.finditer(message[:MAX_NAME_SCAN]):
+        name = m.group(2)
+        if any(c.isdigit() for c in name):
+            continue
+        if variable_like(name.replace(".", "")) and not _CAMEL.fullmatch(name):
+            continue
+        out.append(name)
+    return tuple(out)
+
+
+MAX_NAME_SCAN = 1000
+# Class and attribute names in CamelCase/camelCase (`NoneType`, `timeoutSecs`) are names although
+# mixed case; humps of 3+ letters tell them from random base64 (`dGhpcyBpcyBh`).
+_CAMEL = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
 
 
 def _final_exception(event: ErrorEvent) -> ExceptionInfo | None:
@@ -278,12 +326,14 @@ def fingerprint_event(event: ErrorEvent, grouping: GroupingConfig | None = None)
     if exc is not None and exc.frames:
         scope, keys = _frame_keys(exc.frames, grouping)
         codes = error_codes(exc.message or "")
-        return _digest((FINGERPRINT_VERSION, "exc", exc.type.strip(), scope, *keys, "codes", *codes))
+        names = failure_names(exc.message or "")
+        return _digest((FINGERPRINT_VERSION, "exc", exc.type.strip(), scope, *keys, "codes", *codes, "names", *names))
     if exc is not None and exc.type:
         # An exception line without frames (a logged `repr(exc)`, a truncated record): the type
         # names the error, the message template tells call sites apart as well as text can.
         text = exc.message or event.message
-        return _digest((FINGERPRINT_VERSION, "exc-noframes", exc.type.strip(), (event.logger or "").strip(),
+        # Unchanged since v1 (no frames, no source lines): hashed with "v1" so these ids stay.
+        return _digest((_MESSAGE_VERSION, "exc-noframes", exc.type.strip(), (event.logger or "").strip(),
                         level_class(event.level), normalize_message(text)))
     return fingerprint_message(event.message, event.logger, event.level)
 
@@ -292,6 +342,18 @@ def has_traceback_identity(event: ErrorEvent) -> bool:
     """Whether the event is grouped by its exception (type, frames) rather than its message text."""
     exc = _final_exception(event)
     return exc is not None and bool(exc.frames or exc.type)
+
+
+def legacy_fingerprint(event: ErrorEvent, grouping: GroupingConfig | None = None) -> str | None:
+    """The v1 fingerprint of a traceback event (None when v1 and v2 agree: messages), so a group
+    made before v2 can be re-mapped to its v2 group instead of orphaned."""
+    grouping = grouping or _DEFAULT_GROUPING
+    exc = _final_exception(event)
+    if exc is not None and exc.frames:
+        scope, keys = _frame_keys(exc.frames, grouping, with_source=False)
+        codes = error_codes(exc.message or "")
+        return _digest(("v1", "exc", exc.type.strip(), scope, *keys, "codes", *codes))
+    return None
 
 
 def event_title(event: ErrorEvent) -> str:

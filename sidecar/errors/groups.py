@@ -35,7 +35,7 @@ from ..store.groups import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop
-from .fingerprint import event_title, fingerprint_event
+from .fingerprint import event_title, fingerprint_event, legacy_fingerprint
 from .grouper import EventGrouper
 
 if TYPE_CHECKING:
@@ -167,6 +167,7 @@ class GroupRecorder:
         self._loaded = False
         self._unsaved_templates: dict[str, tuple[str, str, str]] = {}
         self._unsaved_merges: dict[str, str] = {}
+        self._legacy_saved: OrderedDict[str, None] = OrderedDict()  # v1 ids already re-mapped (LRU)
 
     # --- the sink ------------------------------------------------------------------------------
 
@@ -225,6 +226,11 @@ class GroupRecorder:
             stored = await self.store.groups.resolve_merges(sorted(set(unknown)))
             self.grouper.learner.load((), stored.items())
         learned = [self.grouper.group(e) for e in events]
+        legacy: dict[str, str] = {}
+        for event, item in zip(events, learned, strict=True):
+            old = legacy_fingerprint(event, self.grouping)
+            if old is not None and old != item.fingerprint and old not in self._legacy_saved:
+                legacy.setdefault(old, item.fingerprint)  # first v2 group of an old group wins
         for item in learned:
             if item.created or item.widened:
                 tpl = self.grouper.learner.template(item.fingerprint)
@@ -234,6 +240,12 @@ class GroupRecorder:
                                                                 clean_text(tpl.text))
             if item.form and item.form != item.fingerprint:
                 self._unsaved_merges.setdefault(item.form, item.fingerprint)
+        if legacy:
+            await self.store.groups.save_learning([], sorted(legacy.items()), utc(now))
+            for old in legacy:
+                self._legacy_saved[old] = None
+            while len(self._legacy_saved) > self.grouping.cache_size:
+                self._legacy_saved.popitem(last=False)
         if self._unsaved_templates or self._unsaved_merges:
             stored = await self.store.groups.save_learning(list(self._unsaved_templates.values()),
                                                            sorted(self._unsaved_merges.items()), utc(now))

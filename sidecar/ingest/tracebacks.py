@@ -11,6 +11,7 @@ sub-exceptions stay in the raw text. The final exception is the last element of 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ class _Unit:
     type: str | None = None
     message_lines: list[str] = field(default_factory=list)
     open_message: bool = False
+    source_pending: bool = False  # the last line was a frame: the next indented line is its source
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,16 @@ def _split_prefix(line: str) -> tuple[int, str]:
 
 
 _TB_SEP = "\nTraceback (most recent call last):"
-_FRAMES = re.compile(r'\n[ \t]+File "([^"\n]*)", line (\d+)(?:, in ([^\r\n]+?))?[ \t\r]*(?=\n|$)')
+# A frame line, then (optionally) its source line: indented, not another frame, not a repeat note.
+_FRAMES = re.compile(r'\n[ \t]+File "([^"\n]*)", line (\d+)(?:, in ([^\r\n]+?))?[ \t\r]*(?=\n|$)'
+                     r'(?:\n[ \t]+(?!File "|\[Previous line)([^\r\n]*))?')
+
+
+def _source(text: str | None) -> str | None:
+    """A frame's source line, whitespace-normalised (None when the traceback printed none)."""
+    if not text:
+        return None
+    return " ".join(text.split()) or None
 
 
 def _parse_simple(text: str) -> Traceback | None:
@@ -85,7 +96,7 @@ def _parse_simple(text: str) -> Traceback | None:
     chain = []
     frames: tuple[Frame, ...] = ()
     for seg in parts[1:]:
-        frames = tuple(Frame(f, int(n), (fn or "").strip()) for f, n, fn in _FRAMES.findall(seg))
+        frames = tuple(Frame(f, int(n), (fn or "").strip(), _source(src)) for f, n, fn, src in _FRAMES.findall(seg))
         lines = seg.split("\n")
         k = 1
         while k < len(lines) and (not lines[k] or lines[k][0] in " \t"):
@@ -156,6 +167,11 @@ def parse_traceback(lines: list[str]) -> Traceback | None:
             if cur.type is None:
                 func = (fm.group("func") or "").strip()
                 cur.frames.append(Frame(fm.group("file"), int(fm.group("line")), func))
+                cur.source_pending = True
+            continue
+        pending, cur.source_pending = cur.source_pending, False
+        if pending and body[:1] in (" ", "\t") and not body.lstrip().startswith("[Previous line"):
+            cur.frames[-1] = dataclasses.replace(cur.frames[-1], source_line=_source(body))
             continue
         if not body or body[0] in " \t":
             if not body.strip():

@@ -315,7 +315,14 @@ class GroupRepo(TemplateStore):
                               (at, fingerprint))
 
     async def get(self, fingerprint: str) -> Row | None:
-        return await self.db.fetchone("SELECT * FROM error_investigations WHERE error_hash = ?", (fingerprint,))
+        """The group row; a fingerprint merged into another group (a learned template, or a v1
+        traceback id after FINGERPRINT_VERSION v2) reaches the group it was merged into."""
+        row = await self.db.fetchone("SELECT * FROM error_investigations WHERE error_hash = ?", (fingerprint,))
+        if row is None:
+            row = await self.db.fetchone(
+                "SELECT g.* FROM error_merges m JOIN error_investigations g ON g.error_hash = m.into_hash "
+                "WHERE m.from_hash = ?", (fingerprint,))
+        return row
 
     async def list(self, *, status: str | Sequence[str] | None = None, level: str | None = None,
                    logger: str | None = None, q: str | None = None, category: str | None = None,
