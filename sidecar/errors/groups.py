@@ -22,7 +22,7 @@ import asyncio
 import dataclasses
 import logging
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_STATUS, GROUP_UPDATED, Bus
@@ -180,8 +180,14 @@ class GroupRecorder:
             groups = await self._group(events, now)
             # Each event counts at the time in its log line (event time), so a backlog replayed after an
             # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
-            occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now), g)
+            lags: dict[str, float] = {}
+            fallbacks: Counter[str] = Counter()
+            occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now, lags, fallbacks), g)
                            for e, g in zip(events, groups, strict=True)]
+            for source, lag in lags.items():  # metrics once per batch: labels() costs as much as the rest
+                self.telemetry.ingest_lag.labels(source=source).set(lag)
+            for reason, n in fallbacks.items():
+                self.telemetry.event_time_fallbacks.labels(reason=reason).inc(n)
             changes = await self.store.groups.record_batch(
                 occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now)
             )
@@ -276,13 +282,15 @@ class GroupRecorder:
             except StoreError as exc:  # a flag for people; the events themselves are stored
                 log.warning("marking a crash loop failed: %s", exc)
 
-    def _placed_at(self, event: ErrorEvent, now: float) -> float:
+    @staticmethod
+    def _placed_at(event: ErrorEvent, now: float, lags: dict[str, float], fallbacks: Counter[str]) -> float:
+        """The event's own time if usable, else when it was received (eventtime.event_time)."""
         received = min(event.received_at or now, now)
         at, fallback = event_time(event.timestamp, received)
         if fallback is not None:
-            self.telemetry.event_time_fallbacks.labels(reason=fallback).inc()
+            fallbacks[fallback] += 1
         elif event.source:
-            self.telemetry.ingest_lag.labels(source=event.source).set(max(0.0, received - at))
+            lags[event.source] = max(0.0, received - at)  # the batch's last event of the source
         return at
 
     def _announce(self, change: GroupChange, now: float) -> bool:

@@ -77,9 +77,27 @@ _ZONES = {
 def parse_timestamp(text: str | None, zone: str | None = None, default: tzinfo | None = UTC) -> datetime | None:
     """A logged time (ISO-ish, `,mmm` milliseconds, optional zone word) -> aware UTC datetime.
 
-    A time without zone is in `default` (see eventtime.zone; None: this host's local time)."""
+    A time without zone is in `default` (see eventtime.zone; None: this host's local time).
+    Results are memoised: a burst of errors shares a handful of timestamps, and parsing one
+    (fromisoformat, zone offset) costs more than the rest of building its event header."""
     if not text:
         return None
+    key = (text, zone, default)
+    hit = _PARSED.get(key, _MISS)
+    if hit is not _MISS:
+        return hit  # type: ignore[return-value]
+    dt = _parse_timestamp(text, zone, default)
+    if len(_PARSED) >= 4096:
+        _PARSED.clear()
+    _PARSED[key] = dt
+    return dt
+
+
+_MISS = object()
+_PARSED: dict[tuple[str, str | None, tzinfo | None], datetime | None] = {}
+
+
+def _parse_timestamp(text: str, zone: str | None, default: tzinfo | None) -> datetime | None:
     s = text.strip().replace(",", ".")
     try:
         dt = datetime.fromisoformat(s)
@@ -297,11 +315,11 @@ class TextDialect:
         records in `docker logs`): it starts its own record. Under INFO/WARNING records too,
         by decision: a crash must never be filed under the INFO line printed just before it.
         """
+        i = buf.find(_TB_BYTES, max(pos, start + 1), end)
+        if i < 0:
+            return -1  # the usual case: one cheap search
         has_tb = self._tb_line.match(buf, start) is not None
         introduced = not has_tb and self.is_error_header(buf, start)
-        if has_tb:
-            introduced = False
-        i = buf.find(_TB_BYTES, max(pos, start + 1), end)
         while i >= 0:
             if buf[i - 1:i] == b"\n" and not self._chained(buf, start, i):
                 if introduced:

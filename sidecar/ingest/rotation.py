@@ -412,8 +412,7 @@ class FileSet:
         f.parser = FileParser(f.src.name, f.path or "", f.src.options, 0, 1, file_key=f.key)
         f.counted = {"lines": 0, "trunc": 0, "bad": 0}
         f.acked = (0, 1)
-        if f.undelivered:  # a failed flush batch is retried as is; afterwards resume at the new start
-            f.undelivered_resume = (0, 1)
+        f.gen += 1  # reads of the old content still queued no longer move the checkpoint
         self._ckpt_dirty = True
 
     def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
@@ -462,5 +461,7 @@ class FileSet:
     async def _finish(self, f: Tracked) -> None:
         """A rotated/deleted file was read to its end and stayed quiet: close its open record and it."""
         events = f.parser.flush()
-        if await self._deliver(f, events, f.parser.resume_point()):
+        if events:
+            await self._deliver(f, events, f.parser.resume_point())
+        if f.inflight == 0:  # everything read from it was stored: its final position is its checkpoint
             self._close(f)

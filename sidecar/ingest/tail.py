@@ -12,6 +12,7 @@ and a slow store slows reading, nothing else.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from ..clock import Clock, utc
 from ..config import Config
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, CheckpointFile
+from .delivery import Delivery
 from .discovery import DirWatcher
 from .record import ErrorEvent
 from .rotation import FileSet
@@ -26,8 +28,6 @@ from .tracked import (
     READ_BUDGET,
     READ_CHUNK,
     RETAIN_CLOSED,
-    RETRY_MAX,
-    RETRY_MIN,
     ROTATE_WAIT,
     SETTLE,
     EventSink,
@@ -71,7 +71,7 @@ class Ingest(FileSet):
         self._ckpt_error: str | None = None
         self._ckpt_last_ok: float | None = None
         self._mirrored: dict[str, tuple[int, int]] = {}
-        self._sink_error: str | None = None
+        self.delivery = Delivery(sink, clock, config.ingest.queue_size, self._mark_dirty)
         self._started_wall = 0.0
         self._probing: dict[str, tuple[SourceState, float]] = {}
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
@@ -95,6 +95,7 @@ class Ingest(FileSet):
             src.first_run = src.name not in names
         # Before the scan: the scan would read a truncated original from 0 and drop its checkpoint,
         # which recovery needs to find the copy holding the unread part.
+        self.delivery.start()
         self._recover_rotated_while_down()
         self._scan(startup=True)
         self._task = asyncio.create_task(self._run(), name="ingest")
@@ -105,11 +106,16 @@ class Ingest(FileSet):
         await self._watcher.close()
         if self._task is not None:
             try:
-                await asyncio.wait_for(self._task, timeout=10)
+                # With the sink failing the loop may wait on a full queue: nothing to wait for then.
+                await asyncio.wait_for(self._task, timeout=10 if self.delivery.error is None else 0.5)
             except (TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
             except Exception:
                 log.exception("ingest loop failed during stop")
+        if self.delivery.error is None:
+            with contextlib.suppress(TimeoutError):  # what was read gets stored, and its position saved
+                await asyncio.wait_for(self.delivery.drain(), timeout=5)
+        await self.delivery.close()
         if self.files or self.saved or self._ckpt_dirty:  # nothing to record: do not create the directory
             self._write_checkpoints(force=True)
         await self._mirror()
@@ -123,8 +129,8 @@ class Ingest(FileSet):
         out = []
         if self._ckpt_error:
             out.append(f"checkpoints not saved ({self._ckpt_error}); tailing continues, a restart would re-read")
-        if self._sink_error:
-            out.append(f"event sink failing ({self._sink_error}); reading paused until it accepts")
+        if self.delivery.error:
+            out.append(f"event sink failing ({self.delivery.error}); reading paused until it accepts")
         if self._task is not None and self._task.done() and not self._stopping:
             out.append("tail loop stopped unexpectedly")
         for src in self.sources:
@@ -150,7 +156,7 @@ class Ingest(FileSet):
                     "path": f.path, "key": f.key, "format": f.parser.format, "offset": f.acked[0],
                     "read_offset": f.parser.offset, "line": f.acked[1], "size": f.size, "lag_bytes": lag_b,
                     "lag_seconds": round(now - f.behind_since, 3) if f.behind_since is not None else 0.0,
-                    "rotated": f.path is None, "undelivered": len(f.undelivered),
+                    "rotated": f.path is None, "undelivered": f.inflight,
                 })
             sources.append({
                 "name": src.name, "paths": list(src.cfg.paths), "format": src.cfg.format, "files": files,
@@ -162,7 +168,7 @@ class Ingest(FileSet):
             "checkpoint_dir": str(self.ckfile.dir),
             "checkpoint_error": self._ckpt_error,
             "checkpoint_last_write": self._ckpt_last_ok,
-            "sink_error": self._sink_error,
+            "sink_error": self.delivery.error,
             "watcher_error": self._watcher.error,
         }
 
@@ -224,8 +230,6 @@ class Ingest(FileSet):
         for f in self.table.active:
             if f.parser.pending():
                 t = min(t, f.last_data + (SETTLE if not f.settled else f.src.cfg.multiline_timeout))
-            if f.undelivered:
-                t = min(t, f.retry_at)
             if f.draining_since is not None:
                 t = min(t, f.last_data + ROTATE_WAIT)
         return max(0.0, t - now)
@@ -246,11 +250,6 @@ class Ingest(FileSet):
     async def _service(self, f: Tracked) -> bool:
         """Deliver pending events, then read what the file holds (within budget). True if progress."""
         now = self.clock.monotonic()
-        if f.undelivered:
-            if now < f.retry_at:
-                return False
-            if not await self._deliver(f, f.undelivered, f.undelivered_resume):
-                return False
         try:
             st = f.handle.fstat()
         except OSError as exc:
@@ -292,9 +291,7 @@ class Ingest(FileSet):
             self._count_read(f, len(data))
             f.last_data = self.clock.monotonic()
             f.settled = False
-            if not await self._deliver(f, events, f.parser.resume_point()):
-                break
-            await asyncio.sleep(0)
+            await self._deliver(f, events, f.parser.resume_point())
         if f.size <= f.parser.offset:
             f.behind_since = None
         return progressed
@@ -317,47 +314,18 @@ class Ingest(FileSet):
             c["bad"] = bad
 
     async def _deliver(self, f: Tracked, events: list[ErrorEvent], resume: tuple[int, int]) -> bool:
-        """Hand events to the sink in batches; advance the checkpoint only past accepted ones."""
-        now = self.clock.time()
-        for event in events:
-            if event.received_at is None:  # a retried batch keeps the time it was first read
-                event.received_at = now
-        size = max(1, self.config.ingest.queue_size)
-        i = 0
-        while i < len(events):
-            batch = events[i:i + size]
-            try:
-                await self.sink(batch)
-            except Exception as exc:
-                f.undelivered = events[i:]
-                f.undelivered_resume = resume
-                f.acked = (events[i].offset, events[i].line)
-                f.retry_at = self.clock.monotonic() + f.retry_delay
-                f.retry_delay = min(RETRY_MAX, f.retry_delay * 2)
-                if self._sink_error is None:
-                    log.warning("ingest: sink rejected %d events from %s (will retry): %s", len(batch), f.path, exc)
-                self._sink_error = f"{type(exc).__name__}: {exc}"
-                self._ckpt_dirty = True
-                return False
-            # sidecar_error_events_total is counted by the errors stage (groups.py) once per stored,
-            # de-duplicated event; counting here too would double it.
-            f.src.events += len(batch)
-            i += len(batch)
-        if events and self._sink_error is not None:
-            log.info("ingest: sink accepts events again")
-            self._sink_error = None
-        f.undelivered = []
-        f.retry_delay = RETRY_MIN
-        if f.acked != resume:
-            f.acked = resume
-            self._ckpt_dirty = True
+        """Queue events for the sink (blocks while the queue is full); the checkpoint moves when stored."""
+        await self.delivery.put(f, events, resume)
         return True
+
+    def _mark_dirty(self) -> None:
+        self._ckpt_dirty = True
 
     async def _timeouts(self) -> None:
         """Close open records of quiet files: early if they look complete, else after the timeout."""
         now = self.clock.monotonic()
         for f in list(self.table.active):
-            if f.undelivered or not f.parser.pending() or f.size > f.parser.offset:
+            if not f.parser.pending() or f.size > f.parser.offset:
                 continue
             quiet = now - f.last_data
             events: list[ErrorEvent] | None = None

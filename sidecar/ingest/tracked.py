@@ -56,10 +56,8 @@ class Tracked:
     last_data: float = 0.0
     settled: bool = True
     behind_since: float | None = None
-    undelivered: list[ErrorEvent] = field(default_factory=list)
-    undelivered_resume: tuple[int, int] = (0, 1)
-    retry_at: float = 0.0
-    retry_delay: float = RETRY_MIN
+    inflight: int = 0  # reads queued for the sink, not yet accepted (delivery.Delivery)
+    gen: int = 0  # bumped when the file is truncated/replaced in place: older reads no longer move `acked`
     draining_since: float | None = None
     counted: dict[str, int] = field(default_factory=lambda: {"lines": 0, "trunc": 0, "bad": 0})
 
@@ -69,7 +67,7 @@ class Tracked:
 
     def has_work(self) -> bool:
         """An open record, a backlog, a retry or a drain in progress: look at it on the next pass."""
-        return (self.handle.phase is Phase.DRAINING or bool(self.undelivered) or self.parser.pending()
+        return (self.handle.phase is Phase.DRAINING or self.inflight > 0 or self.parser.pending()
                 or self.size > self.parser.offset)
 
 

@@ -1,0 +1,165 @@
+"""Append -> stored through the real app: latency at fixed rates and the saturation point (issue 16).
+
+    .venv/bin/python bench/ingest_saturation.py [--errors 40000] [--rates 1000,5000] [--baseline-tree DIR]
+
+The real `Sidecar` (SQLite store, outage spool, errors stage, ingest) runs in a child process on a
+fresh directory. Saturation: a file already holding N error lines (20 message templates, numbered)
+is read from the beginning; errors/s = N / (time until the store counted all N). Latency: a writer
+process appends error lines at R lines/s for a few seconds, each carrying its write time; the
+ingest sink is wrapped to stamp when the store committed the batch. With `--baseline-tree`, the
+same runs are made on another checkout (PYTHONPATH) in the same invocation.
+"""
+
+# The benchmark plays the gateway and polls its own counters: blocking appends and sleep loops are deliberate.
+# ruff: noqa: ASYNC110, ASYNC220, ASYNC230
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEMPLATES = [f"src.mod{i}: request failed for tool kimi_chat_{i} id={{n}} seq={{s}}" for i in range(20)]
+
+
+def line(seq: int, t: float | None = None) -> str:
+    msg = TEMPLATES[seq % len(TEMPLATES)].format(n=seq * 7919 % 100000, s=seq)
+    return f"2026-11-23 10:00:01 ERROR {msg}{f' t={t:.6f}' if t is not None else ''}\n"
+
+
+def config(d: str, path: str):
+    from sidecar.config import Config
+
+    return Config.model_validate({
+        "server": {"host": "127.0.0.1", "port": 1},
+        "store": {"path": os.path.join(d, "db.sqlite"), "spool_dir": os.path.join(d, "spool")},
+        "sources": [{"paths": [path], "start_at": "beginning"}],
+        "ingest": {"checkpoint_dir": os.path.join(d, "ck")},
+        "diagnosis": {"kimi_enabled": False, "rules_file": os.path.join(REPO, "rules", "diagnoses.yaml")},
+        "alerts": {"rules_file": None},
+        "rollouts_file": None,
+    })
+
+
+async def saturation(n: int) -> dict[str, float]:
+    """Start the app on an empty log, then append N error lines at once: errors/s until all stored."""
+    from sidecar.app import Sidecar
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "gw.log")
+        open(path, "w").close()
+        body = "".join(line(s) for s in range(n))
+        app = Sidecar(config(d, path))
+        await app.start(serve=False)
+        groups = app.component("groups")
+        await asyncio.sleep(0.5)  # started (imports, migrations, first scan) before the clock starts
+        t0, c0 = time.perf_counter(), time.process_time()
+        with open(path, "a") as f:
+            f.write(body)
+        while groups.recorded < n:
+            await asyncio.sleep(0.005)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        await app.stop()
+    return {"errors": n, "wall": wall, "cpu": cpu, "per_s": n / wall, "per_cpu_s": n / cpu}
+
+
+async def latency(rate: int, seconds: float) -> dict[str, float]:
+    from sidecar.app import Sidecar
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "gw.log")
+        open(path, "w").close()
+        app = Sidecar(config(d, path))
+        await app.start(serve=False)
+        ingest = app.component("ingest")
+        inner = ingest.sink
+        lat: list[float] = []
+
+        async def stamped(batch):
+            await inner(batch)
+            now = time.time()
+            lat.extend(now - float(ev.message.rsplit(" t=", 1)[1]) for ev in batch)
+
+        ingest.sink = stamped
+        if hasattr(ingest, "delivery"):  # since issue 16 the sink is called by the delivery queue
+            ingest.delivery.sink = stamped
+        await asyncio.sleep(0.5)
+        n = int(rate * seconds)
+        writer = subprocess.Popen([sys.executable, __file__, "--write", path, str(rate), str(n)])
+        deadline = time.time() + seconds + 60
+        while len(lat) < n and time.time() < deadline:
+            await asyncio.sleep(0.05)
+        writer.wait()
+        await app.stop()
+    lat.sort()
+    pick = lambda p: lat[min(len(lat) - 1, int(p / 100 * (len(lat) - 1)))] * 1000  # noqa: E731
+    return {"rate": rate, "events": len(lat), "p50_ms": pick(50), "p99_ms": pick(99), "max_ms": lat[-1] * 1000}
+
+
+def write(path: str, rate: int, n: int) -> None:
+    """The gateway: `rate` error lines per second, in 10 ms ticks, each carrying its write time."""
+    per_tick = max(1, rate // 100)
+    start = time.time()
+    with open(path, "a", buffering=1) as f:
+        s = 0
+        while s < n:
+            k = min(per_tick, n - s)
+            now = time.time()
+            f.write("".join(line(s + i, now) for i in range(k)))
+            s += k
+            delay = start + s / rate - time.time()
+            if delay > 0:
+                time.sleep(delay)
+
+
+def child(args: argparse.Namespace) -> None:
+    out = {"saturation": asyncio.run(saturation(args.errors)),
+           "latency": [asyncio.run(latency(int(r), args.seconds)) for r in args.rates.split(",")]}
+    print(json.dumps(out))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--errors", type=int, default=40000)
+    ap.add_argument("--rates", default="1000,5000")
+    ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--baseline-tree")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--write", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.write:
+        write(args.write[0], int(args.write[1]), int(args.write[2]))
+        return
+    if args.child:
+        child(args)
+        return
+    trees = [("this tree", REPO)] + ([("baseline", args.baseline_tree)] if args.baseline_tree else [])
+    results = {}
+    for name, tree in trees:
+        res = subprocess.run([sys.executable, __file__, "--child", "--errors", str(args.errors), "--rates", args.rates,
+                              "--seconds", str(args.seconds)], env={**os.environ, "PYTHONPATH": tree},
+                             capture_output=True, text=True, cwd=tempfile.gettempdir())
+        if res.returncode != 0:
+            print(res.stderr[-3000:])
+            raise SystemExit(1)
+        results[name] = json.loads(res.stdout.strip().splitlines()[-1])
+    print("| tree | saturation errors/s (wall) | errors per CPU s | " + " | ".join(
+        f"{r}/s p50 / p99 ms" for r in args.rates.split(",")) + " |")
+    print("|---|---|---|" + "---|" * len(args.rates.split(",")))
+    for name, r in results.items():
+        s = r["saturation"]
+        lats = " | ".join(f"{x['p50_ms']:.0f} / {x['p99_ms']:.0f} ({x['events']})" for x in r["latency"])
+        print(f"| {name} | {s['per_s']:.0f} | {s['per_cpu_s']:.0f} | {lats} |")
+    if len(results) == 2:
+        a, b = results["this tree"]["saturation"], results["baseline"]["saturation"]
+        print(f"saturation ratio this/baseline: wall {a['per_s'] / b['per_s']:.2f}, CPU {a['per_cpu_s'] / b['per_cpu_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
