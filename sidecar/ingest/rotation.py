@@ -268,7 +268,7 @@ class FileSet:
         lived and rotated entirely while we were down: read from their start. Compressed ones
         (`.gz`, ...) cannot be tailed: counted as `compressed_skipped` and named in a warning.
         """
-        known = {(c.dev, c.ino) for c in self.saved.values()}
+        known = self._known_idents()
         done_paths: set[str] = set()
         for cp in sorted(self.saved.values(), key=lambda c: c.updated, reverse=True):
             src = next((s for s in self.sources if s.name == cp.source), None)
@@ -281,7 +281,7 @@ class FileSet:
             done_paths.add(cp.path)
             for p, st in siblings:
                 ident = (st.st_dev, st.st_ino)
-                if ident in known or ident in self.table.by_ident or st.st_mtime < cp.updated - 1.0:
+                if ident in self.table.by_ident or st.st_mtime < cp.updated - 1.0:
                     continue
                 if p.endswith(_COMPRESSED):
                     log.warning("ingest: %s was rotated and compressed while the sidecar was down; "
@@ -294,12 +294,27 @@ class FileSet:
                 except OSError:
                     continue
                 fst = h.fstat()
-                if (fst.st_dev, fst.st_ino) != ident:
+                if (fst.st_dev, fst.st_ino) != ident or self._known(h, fst, known):
                     h.close()
                     continue
                 f = self._open(src, None, h, fst.st_size, startup=False)
                 f.draining_since = self.clock.monotonic()
                 self._count_rotation(src, "unseen_generation")
+
+    @staticmethod
+    def _known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], list[Checkpoint]]) -> bool:
+        """Whether a checkpoint describes this very file: same inode AND same first bytes.
+
+        The inode alone is not enough: a rotation that deletes the oldest generation frees its
+        inode, and the next new file often gets it back (TimedRotatingFileHandler, backupCount)."""
+        return any(h.head_matches(st.st_size, cp.head_len, cp.head_hash)
+                   for cp in known.get((st.st_dev, st.st_ino), ()))
+
+    def _known_idents(self) -> dict[tuple[int, int], list[Checkpoint]]:
+        out: dict[tuple[int, int], list[Checkpoint]] = {}
+        for c in self.saved.values():
+            out.setdefault((c.dev, c.ino), []).append(c)
+        return out
 
     @staticmethod
     def _still_in_place(cp: Checkpoint) -> bool:
@@ -360,12 +375,12 @@ class FileSet:
         and were modified since this process started can only be such generations: read them from
         the start. Compressed archives are skipped (not text).
         """
-        known = {(c.dev, c.ino) for c in self.saved.values()}
+        known = self._known_idents()
         for p, st in _siblings(path):
             if p.endswith(_COMPRESSED):
                 continue
             ident = (st.st_dev, st.st_ino)
-            if ident in self.table.by_ident or ident in known or st.st_mtime < self._started_wall:
+            if ident in self.table.by_ident or st.st_mtime < self._started_wall:
                 continue
             if p in self.table.by_path:
                 continue
@@ -374,8 +389,9 @@ class FileSet:
             except OSError:
                 continue
             fst = h.fstat()
-            if (fst.st_dev, fst.st_ino) != ident:
-                h.close()  # renamed again between stat and open: that file is found under its new name
+            if (fst.st_dev, fst.st_ino) != ident or self._known(h, fst, known):
+                # renamed again between stat and open (found under its new name), or read already
+                h.close()
                 continue
             f = self._open(src, None, h, fst.st_size, startup=False)
             f.draining_since = self.clock.monotonic()

@@ -10,8 +10,10 @@ backup moved over it). SQLite keeps writing to the open inode, so everything wri
 is lost at the next start while the tailer's checkpoints moved past it. Before every write and
 on every ping the (device, inode) of the path is compared with the one opened: on a mismatch
 the write fails with StoreUnavailable (the outage spool keeps the events; without one the
-tailer stops advancing) and /readyz names the problem; the next attempt closes the old
-connections and reopens the path (creating and migrating a new database if it is gone).
+tailer stops advancing) and /readyz names the problem; once that has been reported for
+`REOPEN_AFTER` seconds (long enough for a readiness probe and a person to see it), the next attempt
+closes the old connections and reopens the path (creating and migrating a new database if it is
+gone), and the spooled events go there.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -34,6 +37,8 @@ from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate, ope
 _TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 
 log = logging.getLogger(__name__)
+
+REOPEN_AFTER = 10.0  # seconds a deleted/replaced database file is reported before it is reopened
 
 
 def _to_sql(value: Any) -> Any:
@@ -125,6 +130,8 @@ class SqliteDatabase:
         self._rlock = asyncio.Lock()
         self._ident = ident if ident is not None else _file_ident(path)
         self._lost: str | None = None  # set when the file was found deleted/replaced; cleared by reopening
+        self._lost_since = 0.0
+        self.reopen_after = REOPEN_AFTER
         self._reopen_lock = asyncio.Lock()
 
     @classmethod
@@ -166,8 +173,10 @@ class SqliteDatabase:
             return
         if self._lost is None:
             self._lost = problem
-            log.error("store: %s; writes to it would be lost, so they stop now and the path is reopened "
-                      "on the next attempt (events wait in the outage spool or in the tailer meanwhile)", problem)
+            self._lost_since = time.monotonic()
+            log.error("store: %s; writes to it would be lost, so they stop now and the path is reopened in "
+                      "%.0f s (events wait in the outage spool or in the tailer meanwhile)", problem, self.reopen_after)
+        if time.monotonic() - self._lost_since < self.reopen_after:
             raise StoreUnavailable(f"sqlite: {problem}")
         await self._reopen()
 

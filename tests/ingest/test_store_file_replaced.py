@@ -7,6 +7,7 @@ the real `sidecar run` for the end-to-end case.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -41,6 +42,7 @@ async def test_backend_refuses_then_reopens(tmp_path: Path, how: str) -> None:
     path = tmp_path / "sidecar.db"
     store = await open_sqlite(str(path))
     db = store.db
+    db.reopen_after = 0.2
     try:
         await db.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ('x-before', 'now')")
         if how == "deleted":
@@ -49,9 +51,13 @@ async def test_backend_refuses_then_reopens(tmp_path: Path, how: str) -> None:
             other = tmp_path / "restored.db"
             shutil.copyfile(path, other)
             os.replace(other, path)
+        for _ in range(2):  # reported (readiness, writes refused) for `reopen_after` seconds
+            with pytest.raises(StoreUnavailable, match=f"was {how} while open"):
+                await db.ping()
         with pytest.raises(StoreUnavailable, match=f"was {how} while open"):
-            await db.ping()  # /readyz says so
-        # the next attempt reopens the path (a new, migrated database if it was deleted)
+            await db.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ('x-lost', 'now')")
+        await asyncio.sleep(0.25)
+        # then the next attempt reopens the path (a new, migrated database if it was deleted)
         await db.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ('x-after', 'now')")
         await db.ping()
         con = sqlite3.connect(path)
@@ -60,7 +66,7 @@ async def test_backend_refuses_then_reopens(tmp_path: Path, how: str) -> None:
         finally:
             con.close()
         assert "x-after" in versions  # written to the file the path names, not to an unlinked inode
-        assert ("x-before" in versions) == (how == "replaced")
+        assert ("x-before" in versions) == (how == "replaced") and "x-lost" not in versions
     finally:
         await store.close()
 
@@ -112,7 +118,10 @@ def test_sidecar_run_with_its_database_deleted(tmp_path: Path) -> None:
         assert status == 503 and any("deleted while open" in p for p in body["problems"]), body
         with log.open("a") as w:
             w.write("".join(line(s) for s in range(100, 250)))
-        assert wait_count(150) == 150  # the reopened file holds every event written after the rm
+        time.sleep(1.0)
+        status, body = readyz()  # still reported while the events wait in the spool
+        assert status == 503 and any("deleted while open" in p for p in body["problems"]), body
+        assert wait_count(150) == 150  # then reopened: the new file holds every event written after the rm
         status, body = readyz()
         assert status == 200, body
     finally:

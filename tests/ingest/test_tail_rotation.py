@@ -9,6 +9,8 @@ import os
 import shutil
 import threading
 
+import pytest
+
 from .conftest import Harness, line, make_config, records, wait_for
 
 
@@ -286,3 +288,39 @@ async def test_compressed_while_stopped_is_counted_as_skipped(tmp_path, harness:
     await harness.wait_events(len(errs))
     harness.sink.assert_exactly_once(errs)
     assert harness.metric("sidecar_rotations_total", source=str(path), kind="compressed_skipped") == 1
+
+
+async def test_generation_on_a_reused_inode_is_read(tmp_path, harness: Harness):
+    """A deleted generation's inode handed to the next new file: its checkpoint must not hide it."""
+    path = tmp_path / "app.log"
+    cfg = make_config(tmp_path, [str(path)])
+    ing, errs = await harness.start_after(path, 10, cfg)
+    os.rename(path, tmp_path / "app.log.1")
+    fresh, e = records(100, 10)
+    path.write_text(fresh)
+    errs += e
+    await harness.wait_events(len(errs))
+    await wait_for(lambda: len(ing.files) == 1, clock=harness.clock, step=0.5)  # .1 drained and closed
+    old_ino = os.stat(tmp_path / "app.log.1").st_ino
+    assert any(cp.ino == old_ino for cp in ing.saved.values())
+    os.remove(tmp_path / "app.log.1")  # the writer's backupCount deletes the oldest generation
+    reused = None
+    for i in range(200):  # the file system hands the freed inode to a new file (usually at once)
+        cand = tmp_path / f"new{i}"
+        cand.write_text("")
+        if os.stat(cand).st_ino == old_ino:
+            reused = cand
+            break
+    if reused is None:
+        pytest.skip("this file system did not reuse the inode")
+    body, e = records(200, 10)
+    reused.write_text(body)
+    errs += e
+    os.rename(path, tmp_path / "app.log.2")  # the current file rotates...
+    os.rename(reused, tmp_path / "app.log.3")  # ...and the new generation only ever lived under a rotated name
+    path.write_text("")
+    await harness.wait_events(len(errs))
+    for _ in range(20):
+        harness.clock.advance(0.5)
+        await asyncio.sleep(0.01)
+    harness.sink.assert_exactly_once(errs)
