@@ -258,6 +258,17 @@ def specificity(kinds: set[str]) -> float:
     return min(1.0, BASE_CONFIDENCE + sum(EVIDENCE_WEIGHTS[k] for k in kinds))
 
 
+INCOMPLETE_PENALTY = 0.1
+
+
+def incompleteness(sit: Situation, explained: set[str]) -> float:
+    """What the match leaves unexplained lowers confidence: codes of another namespace in the record
+    (an HTTP status is context, not a cause) and a record that concerns more than one remote."""
+    unexplained = [ns for ns in sit.codes if ns not in explained and ns != "http"]
+    ambiguous = len(sit.remotes) > 1
+    return INCOMPLETE_PENALTY * (min(2, len(unexplained)) + int(ambiguous))
+
+
 class RuleSet:
     """Compiled rules; `diagnose(input)` returns the first matching rule's diagnosis (or the catch-all)."""
 
@@ -287,6 +298,7 @@ class RuleSet:
             groups: dict[str, str] = {}
             ok = True
             longest = 0
+            matched: list[str] = []
             for key, rx in c.res:
                 m = _search(rx, targets[key])
                 if m is None:
@@ -294,6 +306,7 @@ class RuleSet:
                     break
                 if key != "logger":
                     longest = max(longest, m.end() - m.start())
+                    matched.append(m.group(0))
                 groups.update({k: v for k, v in m.groupdict().items() if v is not None})
             if not ok or c.excluded(sit, targets):
                 continue
@@ -309,8 +322,12 @@ class RuleSet:
                 kinds.add("phrase" if longest >= PHRASE_CHARS else "words")
             if spec.logger:
                 kinds.add("logger")
-            confidence = min(c.rule.diagnosis.confidence, specificity(kinds))
-            return c.rule, groups, _evidence(c, inp, sit), round(confidence, 2)
+            evidence = _evidence(c, inp, sit)
+            # a code is explained when the rule matched it by namespace, or it is on a line the rule matched
+            explained = set(codes) | {ns for ns, found in sit.codes.items()
+                                      if any(code in text for code in found for text in [*matched, *evidence])}
+            confidence = min(c.rule.diagnosis.confidence, specificity(kinds)) - incompleteness(sit, explained)
+            return c.rule, groups, evidence, round(max(0.05, confidence), 2)
         return None
 
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
