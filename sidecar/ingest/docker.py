@@ -17,6 +17,9 @@ from .formats import TextDialect, detect_format
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import Limits, Piece, RawRecord, TextScanner
 
+_TB_START = "Traceback (most recent call last):"
+_MAX_TB_TIMES = 1024
+
 
 @dataclass
 class _Stream:
@@ -37,6 +40,9 @@ class DockerScanner:
         self.end_line = 1
         self.bad_lines = 0
         self.truncated_lines = 0
+        # Docker's `time` of records that start a traceback: an excepthook traceback on stderr has
+        # no log header, so this is its event time (bounded: only such lines, oldest dropped first).
+        self._tb_times: dict[int, str] = {}
 
     def _stream(self, name: str) -> _Stream:
         st = self.streams.get(name)
@@ -80,6 +86,10 @@ class DockerScanner:
         st = self._stream(name)
         if st.partial_off < 0:
             st.partial_off, st.partial_line = off, line
+            if log.startswith(_TB_START) and isinstance(rec.get("time"), str):
+                if len(self._tb_times) >= _MAX_TB_TIMES:
+                    del self._tb_times[next(iter(self._tb_times))]
+                self._tb_times[off] = rec["time"]
         if log.endswith("\n"):
             st.partial.append(log)
             text = "".join(st.partial)
@@ -111,6 +121,10 @@ class DockerScanner:
             pieces.append(p)
         last = pieces[-1]
         return list(st.scanner.feed(bytes(data), pieces, last.end, last.line + 1))
+
+    def time_at(self, offset: int) -> str | None:
+        """Docker's `time` of the record at `offset` if it started a traceback (see __init__)."""
+        return self._tb_times.pop(offset, None)
 
     def flush(self) -> list[RawRecord | JsonRecord]:
         out: list[RawRecord | JsonRecord] = []

@@ -16,7 +16,7 @@ from .blocks import BlockMerger
 from .docker import DockerScanner
 from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
-from .formats import TextDialect, detect_format, is_error_level
+from .formats import TextDialect, detect_format, is_error_level, timestamp_from_value
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import Limits, Piece, RawRecord, TextScanner
 from .record import ErrorEvent
@@ -348,6 +348,8 @@ class FileParser:
                 if prev_hdr is not None and prev_hdr.timestamp is not None:
                     ts = prev_hdr.timestamp
                     break
+            if isinstance(self.scanner, DockerScanner):  # Docker stamped the line itself: better
+                ts = timestamp_from_value(self.scanner.time_at(r.offset)) or ts
             final = tb.final
             if final is None:
                 message = first.strip()

@@ -136,3 +136,15 @@ async def test_backlog_from_before_a_resolution_is_not_a_regression(sqlite_store
     new[0].received_at = now + 60
     await recorder.record(new)
     assert (await sqlite_store.groups.get(fp))["status"] == "regressed"
+
+
+def test_docker_stderr_traceback_without_header_gets_dockers_time() -> None:
+    """An excepthook traceback on stderr has no log header: Docker's own `time` is its event time."""
+    lines = [("stdout", "2025-11-03 17:00:08 INFO src.bootstrap.env_loader: ready\n", "2025-11-03T06:00:08.000Z"),
+             ("stderr", "Traceback (most recent call last):\n", "2025-11-03T06:00:09.250Z"),
+             ("stderr", '  File "/app/daemon.py", line 3, in <module>\n', "2025-11-03T06:00:09.251Z"),
+             ("stderr", "NameError: name 'os' is not defined\n", "2025-11-03T06:00:09.252Z")]
+    data = b"".join(json.dumps({"log": log, "stream": st, "time": t}).encode() + b"\n" for st, log, t in lines)
+    (ev,) = parse(data, format="docker", timezone=MELB)
+    assert (ev.level, ev.logger, ev.exception_type) == ("CRITICAL", "uncaught", "NameError")
+    assert ev.timestamp == utc(2025, 11, 3, 6, 0, 9, 250000)
