@@ -129,3 +129,56 @@ def test_choice_is_a_pure_function_of_grounding_and_confidence():
     low = choose(rules, _d("kimi", "network", 0.42, ["x"], claimed=1))
     assert low.primary.source == "rules" and low.disagree and "0.42" in (low.primary.disagreement or "")
     assert choose(rules, _d("kimi", "storage", 0.99, [], claimed=2)).primary.source == "rules"
+
+
+async def _read_both(store, clock):  # type: ignore[no-untyped-def]
+    """The group through the real web app: the API's `answers`, the history endpoint's and the page."""
+    from .test_api import _client
+
+    client = await _client(store, clock)
+    try:
+        group = await (await client.get(f"/api/groups/{fp(1)}")).json()
+        hist = await (await client.get(f"/api/groups/{fp(1)}/diagnoses")).json()
+        page = await (await client.get(f"/errors/{fp(1)}")).text()
+    finally:
+        await client.close()
+    assert group["answers"] == hist["answers"]
+    return group["answers"], page
+
+
+async def test_api_and_page_show_both_answers_which_is_primary_and_why(sqlite_store, rclock, fake_llm):
+    await diagnose_one(sqlite_store, rclock, fake_llm, LOW)
+    answers, page = await _read_both(sqlite_store, rclock)
+    assert answers["primary"] == "rules" and answers["disagree"] is True
+    assert answers["reason"] == f"the LLM answer is less confident (0.42 < {answers['rules']['confidence']:.2f})"
+    assert answers["rules"]["rule"] == "glm-account-balance-111x" and answers["llm"]["category"] == "network"
+    assert 'id="answers"' in page and "The rules and Kimi disagree" in page
+    assert "maybe a network blip" in page and "the LLM answer is less confident" in page
+
+
+async def test_api_names_an_ungrounded_answer_as_the_reason(sqlite_store, rclock, fake_llm):
+    await diagnose_one(sqlite_store, rclock, fake_llm, UNGROUNDED)
+    answers, page = await _read_both(sqlite_store, rclock)
+    assert answers["primary"] == "rules" and answers["grounded"] is False and answers["disagree"] is False
+    assert answers["reason"] == "the LLM answer quotes no line found in the log"
+    assert "Kimi balance exhausted" in page and "not grounded in the log" in page
+
+
+async def test_api_names_a_grounded_confident_answer_as_primary(sqlite_store, rclock, fake_llm):
+    await diagnose_one(sqlite_store, rclock, fake_llm, GROUNDED)
+    answers, page = await _read_both(sqlite_store, rclock)
+    assert answers["primary"] == "kimi" and answers["grounded"] is True
+    assert answers["reason"] == "grounded and at least as confident as the rules"
+    assert answers["rules"]["source"] == "rules" and answers["llm"]["summary"] == "GLM account out of balance"
+    assert "Shown first: <strong>Kimi</strong>" in page
+
+
+def test_answers_view_without_an_llm_answer_and_with_a_bad_row():
+    from sidecar.diagnose.primary import NO_LLM_ANSWER, answers
+
+    assert answers([]) is None
+    rules = _d("rules", "storage", 0.85, ["PGRST204"])
+    rows = [{"source": "kimi", "result": {"summary": "written by an older version"}},
+            {"source": "rules", "result": rules.to_json()}]
+    view = answers(rows)
+    assert view is not None and view["primary"] == "rules" and view["reason"] == NO_LLM_ANSWER and view["llm"] is None

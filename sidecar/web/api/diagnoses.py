@@ -3,7 +3,8 @@
 - `POST /api/groups/{fingerprint}/diagnose` (token): diagnose now (rules, then Kimi when
   configured); 200 with the diagnosis, 202 when one is already running, 404 for an unknown group.
   With `?wait=false` it answers 202 at once and the result arrives as `diagnosis.ready`.
-- `GET /api/groups/{fingerprint}/diagnoses`: every diagnosis made for the group, newest first.
+- `GET /api/groups/{fingerprint}/diagnoses`: every diagnosis made for the group, newest first, and
+  `answers`: the rules' and the LLM's latest answers, which one is primary and why.
 - `GET /api/diagnosis/status`: rules file, LLM circuit and budget state, claim counts.
 """
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from ...diagnose.primary import answers
 from ...jsonvalue import jsonable
 from ..auth import require_token
 
@@ -63,6 +65,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         return web.json_response({
             "fingerprint": fingerprint,
             "claim": jsonable(claim) if claim else None,
+            "answers": jsonable(answers(rows)),
             "diagnoses": jsonable(rows),
         })
 

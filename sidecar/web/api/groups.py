@@ -5,7 +5,9 @@
   `sort=severity`: most severe first, then last seen. Each item's `effective_severity` is the
   diagnosis' `severity` when there is one, else the level's class (sidecar/severity.py).
 - `GET /api/groups/{fingerprint}` -> the group with `samples`, per-minute `counts` for the last
-  hour (`?minutes=` up to 1440), top `loggers` and its `diagnosis` (null until there is one).
+  hour (`?minutes=` up to 1440), top `loggers` and its `diagnosis` (null until there is one);
+  `answers`: the rules' and the LLM's latest answers, which is `primary` and the `reason`, and
+  whether they `disagree` (null until there is one).
 - `POST /api/groups/{fingerprint}/resolve|mute|reopen` (API token; optional JSON body
   `{"notes": "..."}`) -> the updated group. A `group.status` event goes on the bus.
 
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ...clock import utc
+from ...diagnose.primary import answers
 from ...errors.groups import change_status, clean_text
 from ...jsonvalue import jsonable
 from ...severity import effective
@@ -124,6 +127,8 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
              "diagnosed_at": jsonable(row.get("diagnosed_at"))}
             if result is not None else None
         )
+        # both engines' answers, which one is primary and why (diagnose/primary.py)
+        body["answers"] = jsonable(answers(await sc.store.diagnoses.history(fingerprint, 20)))
         return web.json_response(body)
 
     def _status_handler(action: str):  # noqa: ANN202 - aiohttp handler factory

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ...clock import utc
+from ...diagnose.primary import answers
 from ...errors.groups import change_status, clean_text
 from ...store.base import StoreError
 from ...store.groups import UnknownGroup
@@ -160,6 +161,7 @@ async def error_detail(request: web.Request) -> web.Response:
         spark_day=v.sparkline(day_buckets, width=600, height=60),
         spark_hour=v.sparkline(day[-60:], width=600, height=60),
         history=history,
+        answers=answers(history),
         loggers=loggers,
         releases=releases,
         diagnosis=g.diagnosis,
