@@ -192,6 +192,9 @@ class GroupingConfig(Strict):
     cache_size: int = Field(default=10_000, ge=10)
     samples_per_group: int = Field(default=5, ge=1, le=100)
     updated_interval: float = Field(default=10.0, ge=0)  # rate limit for group.updated events
+    # New groups a logger may open per minute; beyond it its events count in one overflow group
+    # (errors/floodcap.py). 0 disables the cap.
+    new_groups_per_logger_per_minute: int = Field(default=100, ge=0)
 
 
 # --- diagnosis ----------------------------------------------------------------------------------

@@ -67,6 +67,8 @@ class Telemetry:
         self.groups = Gauge("sidecar_groups", "Error groups by status", ["status"], registry=r)
         self.groups_new = Counter("sidecar_groups_new_total", "New error groups", registry=r)
         self.groups_regressed = Counter("sidecar_groups_regressed_total", "Resolved groups that came back", registry=r)
+        self.groups_overflow = Counter("sidecar_groups_overflow_total",
+                                       "Events counted in a logger's overflow group (new-group cap)", registry=r)
         # diagnosis
         self.diagnoses = Counter("sidecar_diagnoses_total", "Diagnoses made", ["source", "outcome"], registry=r)
         self.llm_latency = Histogram(

@@ -19,7 +19,6 @@ entries) of when each group was last announced. The store is the truth for every
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import re
 from collections import Counter, OrderedDict
@@ -35,8 +34,8 @@ from ..store.groups import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop
-from .fingerprint import event_title, fingerprint_event, legacy_fingerprint
-from .grouper import EventGrouper
+from .fingerprint import event_title, fingerprint_event
+from .learning import StoredLearning
 
 if TYPE_CHECKING:
     from ..app import Sidecar
@@ -160,14 +159,8 @@ class GroupRecorder:
         self._flush_task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
         self.recorded = 0  # events counted (not re-deliveries)
-        # Learned templates (errors/templates.py), synchronised with the store: loaded at the first
-        # batch, refreshed before each batch (other replicas' templates), saved after learning.
-        self.grouper = EventGrouper(self.grouping)
-        self._templates_after = 0  # the highest error_templates.id read
-        self._loaded = False
-        self._unsaved_templates: dict[str, tuple[str, str, str]] = {}
-        self._unsaved_merges: dict[str, str] = {}
-        self._legacy_saved: OrderedDict[str, None] = OrderedDict()  # v1 ids already re-mapped (LRU)
+        # Learned templates and the new-group cap, synchronised with the store (errors/learning.py).
+        self.learning = StoredLearning(store, self.grouping, telemetry, clock)
 
     # --- the sink ------------------------------------------------------------------------------
 
@@ -177,7 +170,7 @@ class GroupRecorder:
             return
         now = self.clock.time()
         try:
-            groups = await self._group(events, now)
+            groups = await self.learning.group(events, now)
             # Each event counts at the time in its log line (event time), so a backlog replayed after an
             # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
             lags: dict[str, float] = {}
@@ -208,60 +201,6 @@ class GroupRecorder:
             statuses_changed |= self._announce(change, now)
         if statuses_changed:
             await self.refresh_gauges()
-
-    async def _sync_templates(self) -> None:
-        """Read what other replicas (or this process before a restart) learned and stored."""
-        repo = self.store.groups
-        rows = await repo.templates_since(self._templates_after)
-        if rows:
-            self.grouper.learner.load([(r["fingerprint"], r["bucket"], r["template"]) for r in rows])
-            self._templates_after = max(int(r["id"]) for r in rows)
-        if not self._loaded:
-            self.grouper.learner.load((), await repo.merges(limit=self.grouper.learner.cache_size))
-            self._loaded = True
-
-    async def _group(self, events: list[ErrorEvent], now: float) -> list[tuple[str, str]]:
-        """(fingerprint, template) per event, learning templates and storing what was learned.
-
-        Merges another replica stored win over local learning (looked up before learning, and
-        again when saving: `ON CONFLICT DO NOTHING`, first writer wins).
-        """
-        await self._sync_templates()
-        unknown = self.grouper.unknown_forms(events)
-        if unknown:
-            stored = await self.store.groups.resolve_merges(sorted(set(unknown)))
-            self.grouper.learner.load((), stored.items())
-        learned = [self.grouper.group(e) for e in events]
-        legacy: dict[str, str] = {}
-        for event, item in zip(events, learned, strict=True):
-            old = legacy_fingerprint(event, self.grouping)
-            if old is not None and old != item.fingerprint and old not in self._legacy_saved:
-                legacy.setdefault(old, item.fingerprint)  # first v2 group of an old group wins
-        for item in learned:
-            if item.created or item.widened:
-                tpl = self.grouper.learner.template(item.fingerprint)
-                if tpl is not None:
-                    # Stored text is cleaned like every stored text (NUL, lone surrogates).
-                    self._unsaved_templates[tpl.fingerprint] = (tpl.fingerprint, clean_text(tpl.bucket),
-                                                                clean_text(tpl.text))
-            if item.form and item.form != item.fingerprint:
-                self._unsaved_merges.setdefault(item.form, item.fingerprint)
-        if legacy:
-            await self.store.groups.save_learning([], sorted(legacy.items()), utc(now))
-            for old in legacy:
-                self._legacy_saved[old] = None
-            while len(self._legacy_saved) > self.grouping.cache_size:
-                self._legacy_saved.popitem(last=False)
-        if self._unsaved_templates or self._unsaved_merges:
-            stored = await self.store.groups.save_learning(list(self._unsaved_templates.values()),
-                                                           sorted(self._unsaved_merges.items()), utc(now))
-            self._unsaved_templates.clear()
-            self._unsaved_merges.clear()
-            adopted = {src: dst for src, dst in stored.items() if self.grouper.learner.known(src) != dst}
-            if adopted:  # another replica merged these forms first: its answer is the answer
-                self.grouper.learner.load((), adopted.items())
-                learned = [dataclasses.replace(x, fingerprint=adopted.get(x.form, x.fingerprint)) for x in learned]
-        return [(x.fingerprint, x.template) for x in learned]
 
     async def _mark_crash_loops(self, changes: list[GroupChange], occurrences: list[Occurrence]) -> None:
         """Groups of uncaught crashes that repeated within minutes get `crash_loop_at` (group page)."""
@@ -401,7 +340,8 @@ class GroupRecorder:
         self.flush_updates()  # what the rate limit held back still reaches the subscribers
 
     def degraded(self) -> list[str]:
-        return []
+        """Warnings that do not make the sidecar unready (the overview shows them)."""
+        return self.learning.warnings()
 
     def problems(self) -> list[str]:
         return [f"last batch not stored: {self._last_error}"] if self._last_error else []

@@ -290,9 +290,9 @@ class TemplateLearner:
                     best, best_score = tpl, score
         if best is None:
             tpl = Template(form_fp, tokens, bucket)
-            if len(candidates) < self.max_templates:
+            if len(candidates) < self.max_templates:  # a full bucket keeps no more (bounded memory)
                 candidates.append(tpl)
-            self._by_id[form_fp] = tpl
+                self._by_id[form_fp] = tpl
             self._remember(form_fp, form_fp)
             return Learned(form_fp, masked, True, False, form_fp)
         merged = merge_tokens(best.tokens, tokens)

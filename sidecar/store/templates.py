@@ -45,6 +45,17 @@ class TemplateStore:
                 out[row["from_hash"]] = row["into_hash"]
         return out
 
+    async def existing(self, fingerprints: Sequence[str]) -> set[str]:
+        """Which of `fingerprints` already have a group row."""
+        out: set[str] = set()
+        for i in range(0, len(fingerprints), _CHUNK):
+            chunk = list(fingerprints[i:i + _CHUNK])
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self.db.fetchall(
+                f"SELECT error_hash FROM error_investigations WHERE error_hash IN ({marks})", chunk)
+            out.update(r["error_hash"] for r in rows)
+        return out
+
     async def save_learning(self, templates: Sequence[tuple[str, str, str]], merges: Sequence[tuple[str, str]],
                             at: datetime) -> dict[str, str]:
         """Store new/widened templates and new merges in one transaction.

@@ -1,0 +1,141 @@
+"""Grouping state shared through the store: learned templates, merges and the new-group cap.
+
+`StoredLearning.group` is the recorder's first step for every batch:
+1. read what other replicas (or this process before a restart) stored since the last batch:
+   new templates, and the merges of any masked form this process has not resolved yet;
+2. group each event (`grouper.EventGrouper`: pure rules for tracebacks, learned templates for
+   messages);
+3. apply the new-group cap per logger per minute (`floodcap.py`): a new group over the cap
+   is counted in the logger's overflow group instead, and nothing is learned or stored for it;
+4. store new/widened templates and merges (first writer wins) and adopt the stored answer when
+   another replica merged a form first; store v1 -> v2 merges for re-mapped traceback ids.
+Why this keeps ids stable across restarts and replicas: see `templates.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+
+from ..clock import Clock, utc
+from ..config import GroupingConfig
+from ..ingest.record import ErrorEvent
+from ..store.base import Store
+from ..telemetry import Telemetry
+from .fingerprint import legacy_fingerprint
+from .floodcap import NewGroupCap, overflow_fingerprint, overflow_title
+from .grouper import EventGrouper
+from .templates import Learned
+
+
+def _clean(text: str) -> str:
+    from .groups import clean_text  # one cleaning rule for every stored text
+
+    return clean_text(text)
+
+
+class StoredLearning:
+    """The errors stage's grouping state (one per process), synchronised with the store."""
+
+    def __init__(self, store: Store, grouping: GroupingConfig, telemetry: Telemetry, clock: Clock) -> None:
+        self.store = store
+        self.grouping = grouping
+        self.telemetry = telemetry
+        self.clock = clock
+        self.grouper = EventGrouper(grouping)
+        self.cap = NewGroupCap(grouping.new_groups_per_logger_per_minute)
+        self._templates_after = 0  # the highest error_templates.id read
+        self._loaded = False
+        self._unsaved_templates: dict[str, tuple[str, str, str]] = {}
+        self._unsaved_merges: dict[str, str] = {}
+        # Fingerprints known to have a group row, and v1 ids already re-mapped (bounded LRUs).
+        self._known: OrderedDict[str, None] = OrderedDict()
+        self._legacy_saved: OrderedDict[str, None] = OrderedDict()
+
+    def _remember(self, lru: OrderedDict[str, None], key: str) -> None:
+        lru[key] = None
+        lru.move_to_end(key)
+        while len(lru) > self.grouping.cache_size:
+            lru.popitem(last=False)
+
+    async def _sync(self, events: list[ErrorEvent]) -> None:
+        repo = self.store.groups
+        rows = await repo.templates_since(self._templates_after)
+        if rows:
+            self.grouper.learner.load([(r["fingerprint"], r["bucket"], r["template"]) for r in rows])
+            self._templates_after = max(int(r["id"]) for r in rows)
+        if not self._loaded:
+            self.grouper.learner.load((), await repo.merges(limit=self.grouper.learner.cache_size))
+            self._loaded = True
+        unknown = self.grouper.unknown_forms(events)
+        if unknown:
+            self.grouper.learner.load((), (await repo.resolve_merges(sorted(set(unknown)))).items())
+
+    async def _apply_cap(self, events: list[ErrorEvent], learned: list[Learned]) -> list[Learned]:
+        """Events of new groups over their logger's cap go to the logger's overflow group."""
+        fresh = sorted({x.fingerprint for x in learned if x.fingerprint not in self._known})
+        if not fresh:
+            return learned
+        existing = await self.store.groups.existing(fresh)
+        minute = int(self.clock.time() // 60)
+        refused: dict[str, str] = {}
+        for event, item in zip(events, learned, strict=True):
+            fp = item.fingerprint
+            if fp in self._known or fp in refused:
+                continue
+            logger = (event.logger or "").strip()
+            if fp in existing or self.cap.admit(logger, minute):
+                self._remember(self._known, fp)
+            else:
+                refused[fp] = logger
+        if not refused:
+            return learned
+        out = []
+        for item in learned:
+            logger = refused.get(item.fingerprint)
+            if logger is None:
+                out.append(item)
+                continue
+            self.telemetry.groups_overflow.inc()
+            out.append(Learned(overflow_fingerprint(logger), overflow_title(logger), False, False, ""))
+        return out
+
+    async def group(self, events: list[ErrorEvent], now: float) -> list[tuple[str, str]]:
+        """(fingerprint, template) per event; learns, caps and stores (raises StoreError)."""
+        await self._sync(events)
+        learned = await self._apply_cap(events, [self.grouper.group(e) for e in events])
+        legacy: dict[str, str] = {}
+        for event, item in zip(events, learned, strict=True):
+            if not item.form:
+                continue  # an overflow event: nothing learned is kept for it
+            old = legacy_fingerprint(event, self.grouping)
+            if old is not None and old != item.fingerprint and old not in self._legacy_saved:
+                legacy.setdefault(old, item.fingerprint)  # first v2 group of an old group wins
+            if item.created or item.widened:
+                tpl = self.grouper.learner.template(item.fingerprint)
+                if tpl is not None:  # stored text is cleaned like every stored text
+                    self._unsaved_templates[tpl.fingerprint] = (tpl.fingerprint, _clean(tpl.bucket),
+                                                                _clean(tpl.text))
+            if item.form != item.fingerprint and old is None:
+                self._unsaved_merges.setdefault(item.form, item.fingerprint)
+        if legacy:
+            await self.store.groups.save_learning([], sorted(legacy.items()), utc(now))
+            for old in legacy:
+                self._remember(self._legacy_saved, old)
+        if self._unsaved_templates or self._unsaved_merges:
+            stored = await self.store.groups.save_learning(list(self._unsaved_templates.values()),
+                                                           sorted(self._unsaved_merges.items()), utc(now))
+            self._unsaved_templates.clear()
+            self._unsaved_merges.clear()
+            adopted = {src: dst for src, dst in stored.items() if self.grouper.learner.known(src) != dst}
+            if adopted:  # another replica merged these forms first: its answer is the answer
+                self.grouper.learner.load((), adopted.items())
+                learned = [dataclasses.replace(x, fingerprint=adopted.get(x.form, x.fingerprint)) for x in learned]
+        return [(x.fingerprint, x.template) for x in learned]
+
+    def warnings(self) -> list[str]:
+        """The overview's warning while a logger is over the new-group cap."""
+        flooding = self.cap.flooding(int(self.clock.time() // 60))
+        return [f"new-group cap: logger {name or '(none)'} opened more than "
+                f"{self.cap.per_minute} groups/minute; {n} more counted in its overflow group"
+                for name, n in sorted(flooding.items())[:10]]
