@@ -12,13 +12,16 @@ Rotation cases, and how each is recognised:
 - rotation while stopped: checkpoints of files no longer under their path are looked up among
   siblings (`name.*`) by identity and drained from their offset.
 
-`FileSet` is a mixin of `Ingest` (tail.py): it owns the file table, `Ingest` owns reading and delivery.
+`FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
+closed files); `Ingest` (tail.py) owns reading, delivery and writing checkpoints.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint, file_key
@@ -30,7 +33,11 @@ from .record import ErrorEvent
 from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Iterator
+    from collections.abc import Iterator
+
+    from ..clock import Clock
+
+Deliver = Callable[[Tracked, list[ErrorEvent], tuple[int, int]], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
@@ -60,42 +67,49 @@ def _siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
 
 
 class FileSet:
-    """Discovery, identity and rotation handling over the tailer's state (see module docstring)."""
+    """Which files are tailed, from where: discovery, identity, rotation, recovery at start.
 
-    # State and collaborators provided by Ingest.__init__:
-    sources: list[SourceState]
-    table: FileTable
-    saved: dict[str, Checkpoint]
-    clock: Any
-    telemetry: Any
-    _deferred: dict[str, float]
-    _probing: dict[str, tuple[SourceState, float]]
-    _started_wall: float
-    _stopping: bool
-    _ckpt_dirty: bool
-    _watcher: Any
+    A collaborator of the tailer (tail.Ingest), owning its state: the file table, the checkpoints
+    of files not open (`saved`), copies waiting for their truncation and names being probed. It
+    reads nothing but what rotation needs (identities, a copy's unread gap); the tailer reads and
+    delivers, and hands in how to deliver events, count bytes read and mark checkpoints changed.
+    """
 
-    def _deliver(self, f: Tracked, events: list[ErrorEvent], resume: tuple[int, int]) -> Awaitable[bool]:
-        raise NotImplementedError
+    def __init__(self, sources: list[SourceState], clock: Clock, telemetry: Any, deliver: Deliver,
+                 count_read: Callable[[Tracked, int], None], on_dirty: Callable[[], None]) -> None:
+        self.sources = sources
+        self.clock = clock
+        self.telemetry = telemetry
+        self.deliver = deliver
+        self.count_read = count_read
+        self.on_dirty = on_dirty
+        self.table = FileTable()
+        self.saved: dict[str, Checkpoint] = {}  # checkpoints of files not open (closed or not seen yet)
+        # File mtimes come from the kernel's real clock: generations written after this are "new".
+        self.started_wall = time.time() - 1.0
+        self.watched_dirs: set[str] = set()  # what the directory watcher should watch (set by scan)
+        self.watch_recursive = False
+        self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
+        self._probing: dict[str, tuple[SourceState, float]] = {}  # rotated names to look at for a while
 
-    def _count_read(self, f: Tracked, nbytes: int) -> None:
-        raise NotImplementedError
+    def entry(self, f: Tracked) -> Checkpoint:
+        """The checkpoint of a tailed file: where to resume (what the sink accepted), and its identity."""
+        return Checkpoint(key=f.key, source=f.src.name, path=f.path or "", dev=f.dev, ino=f.ino,
+                          head_len=f.head_len, head_hash=f.head_hash, offset=f.acked[0], line=f.acked[1],
+                          size=f.size, updated=self.clock.time(), format=f.parser.format)
 
-    def _entry(self, f: Tracked) -> Checkpoint:
-        raise NotImplementedError
-
-    def _wanted(self, path: str) -> bool:
+    def wanted(self, path: str) -> bool:
         return any(matches(path, src.cfg.paths, src.cfg.exclude) for src in self.sources)
 
     @staticmethod
-    def _same_file(path: str, f: Tracked) -> bool:
+    def same_file(path: str, f: Tracked) -> bool:
         try:
             st = os.stat(path)
         except OSError:
             return False
         return (st.st_dev, st.st_ino) == f.ident
 
-    def _scan(self, startup: bool = False) -> None:
+    def scan(self, startup: bool = False) -> None:
         """Glob every source; open new files, notice renamed/deleted ones."""
         seen: set[str] = set()
         dirs: set[str] = set()
@@ -127,9 +141,8 @@ class FileSet:
                     gone = f.handle.fstat().st_nlink == 0
                 except OSError:
                     gone = True
-                self._detach(f, "deleted" if gone else "rename")
-        if not self._stopping:
-            self._watcher.update(dirs, recursive)
+                self.detach(f, "deleted" if gone else "rename")
+        self.watched_dirs, self.watch_recursive = dirs, recursive
 
     def _visit(self, src: SourceState, path: str, startup: bool) -> None:
         try:
@@ -141,7 +154,7 @@ class FileSet:
         if cur is not None and cur.ident == ident:
             return
         if cur is not None:
-            self._detach(cur, "rename")
+            self.detach(cur, "rename")
         known = self.table.by_ident.get(ident)
         if known is not None:  # a tracked file reappeared under another matching name (.1)
             self.table.rename(known, path)
@@ -189,7 +202,7 @@ class FileSet:
         if path is None:
             h.lose_name()
         self.table.add(f)
-        self._ckpt_dirty = True
+        self.on_dirty()
         return f
 
     def _copy_candidate(self, path: str, h: FileHandle, size: int) -> bool:
@@ -254,7 +267,7 @@ class FileSet:
                 self.saved.pop(cp.key, None)
         return None
 
-    def _recover_rotated_while_down(self) -> None:
+    def recover_rotated_while_down(self) -> None:
         """Files whose checkpointed content left its name while we were down: find it among siblings.
 
         Run before the first scan. For each checkpoint whose path no longer holds its file intact
@@ -356,7 +369,7 @@ class FileSet:
                 self._count_rotation(src, kind)
                 return
 
-    def _detach(self, f: Tracked, kind: str) -> None:
+    def detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""
         if f.path is not None and kind == "rename":
             # Probe now and for a while: a probe racing a rename cascade (.1 -> .2 ...) can miss one.
@@ -380,7 +393,7 @@ class FileSet:
             if p.endswith(_COMPRESSED):
                 continue
             ident = (st.st_dev, st.st_ino)
-            if ident in self.table.by_ident or st.st_mtime < self._started_wall:
+            if ident in self.table.by_ident or st.st_mtime < self.started_wall:
                 continue
             if p in self.table.by_path:
                 continue
@@ -399,9 +412,9 @@ class FileSet:
 
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
-        self.saved[f.key] = self._entry(f)
+        self.saved[f.key] = self.entry(f)
         self.table.retire(f)
-        self._ckpt_dirty = True
+        self.on_dirty()
 
     def _count_rotation(self, src: SourceState, kind: str) -> None:
         if kind in ("truncate", "copytruncate", "regrown"):
@@ -410,7 +423,7 @@ class FileSet:
             src.rotations += 1
         self.telemetry.rotations.labels(src.name, kind).inc()
 
-    async def _restart(self, f: Tracked, kind: str) -> None:
+    async def restart(self, f: Tracked, kind: str) -> None:
         """The file under our descriptor was truncated or replaced in place: finish, then read from 0."""
         events: list[ErrorEvent] = []
         copy = self._copy_of(f)
@@ -418,7 +431,7 @@ class FileSet:
             kind = "copytruncate"
             events += self._read_gap(f, copy)
         events += f.parser.flush()
-        await self._deliver(f, events, f.parser.resume_point())
+        await self.deliver(f, events, f.parser.resume_point())
         self._count_rotation(f.src, kind)
         st = f.handle.fstat()
         f.head_len, f.head_hash = f.handle.head_identity(st.st_size)
@@ -429,7 +442,7 @@ class FileSet:
         f.counted = {"lines": 0, "trunc": 0, "bad": 0}
         f.acked = (0, 1)
         f.gen += 1  # reads of the old content still queued no longer move the checkpoint
-        self._ckpt_dirty = True
+        self.on_dirty()
 
     def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
         """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).
@@ -462,7 +475,7 @@ class FileSet:
                 if not data:
                     break
                 events += f.parser.feed(data)
-                self._count_read(f, len(data))
+                self.count_read(f, len(data))
                 pos += len(data)
             # The copy is now fully read: remember it, so a glob that matches it does not re-read it.
             hl, hh = h.head_identity(size)
@@ -474,10 +487,10 @@ class FileSet:
             h.close()
         return events
 
-    async def _finish(self, f: Tracked) -> None:
+    async def finish(self, f: Tracked) -> None:
         """A rotated/deleted file was read to its end and stayed quiet: close its open record and it."""
         events = f.parser.flush()
         if events:
-            await self._deliver(f, events, f.parser.resume_point())
+            await self.deliver(f, events, f.parser.resume_point())
         if f.inflight == 0:  # everything read from it was stored: its final position is its checkpoint
             self._close(f)

@@ -31,7 +31,6 @@ from .tracked import (
     ROTATE_WAIT,
     SETTLE,
     EventSink,
-    FileTable,
     SourceState,
     Tracked,
     parser_options,
@@ -43,7 +42,7 @@ __all__ = ["EventSink", "Ingest", "build", "parser_options", "source_name"]
 log = logging.getLogger(__name__)
 
 
-class Ingest(FileSet):
+class Ingest:
     """The ingest component: tails `config.sources`, delivers error events to `sink`."""
 
     name = "ingest"
@@ -58,8 +57,6 @@ class Ingest(FileSet):
         self.sources = [
             SourceState(cfg=s, name=source_name(s), options=parser_options(s), first_run=True) for s in config.sources
         ]
-        self.table = FileTable()
-        self.saved: dict[str, Checkpoint] = {}  # checkpoints of files not open (closed or not seen yet)
         self._wake = asyncio.Event()
         self._dirty: set[str] = set()
         self._task: asyncio.Task[None] | None = None
@@ -72,32 +69,29 @@ class Ingest(FileSet):
         self._ckpt_last_ok: float | None = None
         self._mirrored: dict[str, tuple[int, int]] = {}
         self.delivery = Delivery(sink, clock, config.ingest.queue_size, self._mark_dirty)
-        self._started_wall = 0.0
-        self._probing: dict[str, tuple[SourceState, float]] = {}
-        self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
+        self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self._mark_dirty)
         self._next_gauges = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
-        # File mtimes are set by the kernel's real clock, so this one comparison uses it too.
-        self._started_wall = time.time() - 1.0
+        self.fs.started_wall = time.time() - 1.0  # the kernel's clock: compared with file mtimes
         try:
-            self.saved = self.ckfile.load()
+            self.fs.saved = self.ckfile.load()
         except CheckpointError as exc:
             # A corrupted document is moved aside (kept for inspection, never overwritten) and the
             # sources start as on a first run; the problem is reported until a good write.
             kept = self.ckfile.quarantine()
             log.error("ingest: %s; starting without checkpoints (bad file kept as %s)", exc, kept)
             self._ckpt_error = str(exc)
-            self.saved = {}
+            self.fs.saved = {}
         names = {c.source for c in self.saved.values()}
         for src in self.sources:
             src.first_run = src.name not in names
         # Before the scan: the scan would read a truncated original from 0 and drop its checkpoint,
         # which recovery needs to find the copy holding the unread part.
         self.delivery.start()
-        self._recover_rotated_while_down()
-        self._scan(startup=True)
+        self.fs.recover_rotated_while_down()
+        self._rescan(startup=True)
         self._task = asyncio.create_task(self._run(), name="ingest")
 
     async def stop(self) -> None:
@@ -119,11 +113,20 @@ class Ingest(FileSet):
         if self.files or self.saved or self._ckpt_dirty:  # nothing to record: do not create the directory
             self._write_checkpoints(force=True)
         await self._mirror()
-        self.table.retire_all()
+        self.fs.table.retire_all()
 
     @property
     def files(self) -> list[Tracked]:
-        return list(self.table)
+        return list(self.fs.table)
+
+    @property
+    def saved(self) -> dict[str, Checkpoint]:
+        return self.fs.saved
+
+    def _rescan(self, startup: bool = False) -> None:
+        self.fs.scan(startup)
+        if not self._stopping:
+            self._watcher.update(self.fs.watched_dirs, self.fs.watch_recursive)
 
     def problems(self) -> list[str]:
         out = []
@@ -183,32 +186,32 @@ class Ingest(FileSet):
             self._wake.clear()
             now = self.clock.monotonic()
             dirty, self._dirty = self._dirty, set()
-            if now >= self._next_scan or any(p not in self.table.by_path for p in dirty if self._wanted(p)):
-                self._scan()
+            if now >= self._next_scan or any(p not in self.fs.table.by_path for p in dirty if self.fs.wanted(p)):
+                self._rescan()
                 self._next_scan = now + rescan
                 check = list(self.files)
             else:
                 # Only what was touched or still has work: idle files cost nothing between scans.
-                check = list(self.table.active)
+                check = list(self.fs.table.active)
                 for p in dirty:
-                    t = self.table.by_path.get(p)
+                    t = self.fs.table.by_path.get(p)
                     if t is None:
                         continue
-                    if not self._same_file(p, t):  # replaced under its name: rescan now
-                        self._scan()
+                    if not self.fs.same_file(p, t):  # replaced under its name: rescan now
+                        self._rescan()
                         check = list(self.files)
                         break
-                    if t not in self.table.active:
+                    if t not in self.fs.table.active:
                         check.append(t)
             progressed = False
             try:
                 for f in check:
                     if self._stopping:
                         break
-                    if f not in self.table:  # retired earlier in this pass (closed): never serviced again
+                    if f not in self.fs.table:  # retired earlier in this pass (closed): never serviced again
                         continue
                     progressed |= await self._service(f)
-                    self.table.note(f)
+                    self.fs.table.note(f)
                 await self._timeouts()
             except Exception:  # a bug must not silently stop tailing: log, back off, continue
                 log.exception("ingest: unexpected error in the tail loop")
@@ -227,7 +230,7 @@ class Ingest(FileSet):
         t = self._next_scan
         if self._ckpt_dirty:
             t = min(t, self._next_ckpt)
-        for f in self.table.active:
+        for f in self.fs.table.active:
             if f.parser.pending():
                 t = min(t, f.last_data + (SETTLE if not f.settled else f.src.cfg.multiline_timeout))
             if f.draining_since is not None:
@@ -257,12 +260,12 @@ class Ingest(FileSet):
             return False
         f.size = st.st_size
         if st.st_nlink == 0 and f.path is not None:
-            self._detach(f, "deleted")
+            self.fs.detach(f, "deleted")
         if f.size < f.parser.offset:
-            await self._restart(f, "truncate")
+            await self.fs.restart(f, "truncate")
         elif f.size > f.parser.offset:
             if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
-                await self._restart(f, "regrown")
+                await self.fs.restart(f, "regrown")
             elif f.head_len < HEAD_BYTES and f.size > f.head_len:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
                 f.head_len, f.head_hash = f.handle.head_identity(f.size)
@@ -270,7 +273,7 @@ class Ingest(FileSet):
         if f.size <= f.parser.offset:
             f.behind_since = None
             if f.draining_since is not None and now - f.last_data >= ROTATE_WAIT:
-                await self._finish(f)
+                await self.fs.finish(f)
             return False
         if f.behind_since is None:
             f.behind_since = now
@@ -324,7 +327,7 @@ class Ingest(FileSet):
     async def _timeouts(self) -> None:
         """Close open records of quiet files: early if they look complete, else after the timeout."""
         now = self.clock.monotonic()
-        for f in list(self.table.active):
+        for f in list(self.fs.table.active):
             if not f.parser.pending() or f.size > f.parser.offset:
                 continue
             quiet = now - f.last_data
@@ -337,14 +340,9 @@ class Ingest(FileSet):
                 f.settled = True
             if events is not None:
                 await self._deliver(f, events, f.parser.resume_point())
-                self.table.note(f)
+                self.fs.table.note(f)
 
     # -- checkpoints ----------------------------------------------------------------------------
-    def _entry(self, f: Tracked) -> Checkpoint:
-        return Checkpoint(key=f.key, source=f.src.name, path=f.path or "", dev=f.dev, ino=f.ino,
-                          head_len=f.head_len, head_hash=f.head_hash, offset=f.acked[0], line=f.acked[1],
-                          size=f.size, updated=self.clock.time(), format=f.parser.format)
-
     def _write_checkpoints(self, force: bool = False) -> None:
         now = self.clock.monotonic()
         self._next_ckpt = now + self.config.ingest.checkpoint_interval
@@ -354,7 +352,7 @@ class Ingest(FileSet):
         for k, cp in list(self.saved.items()):
             if wall - cp.updated > RETAIN_CLOSED:
                 del self.saved[k]
-        entries = [self._entry(f) for f in self.files]
+        entries = [self.fs.entry(f) for f in self.files]
         live = {e.key for e in entries}
         entries += [cp for k, cp in self.saved.items() if k not in live]
         try:
