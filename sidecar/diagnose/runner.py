@@ -29,7 +29,7 @@ from .surroundings import gather as gather_surroundings
 
 log = logging.getLogger(__name__)
 
-Provider = Callable[[], Any | Awaitable[Any]]
+Provider = Callable[..., Any | Awaitable[Any]]  # gateway_metrics gets the group's first seen
 
 
 class DiagnosisRunner:
@@ -121,7 +121,8 @@ class DiagnosisRunner:
                 await repo.set_current(fp, diag, utc(self.clock.time()))
                 await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome="cached", cache_key=key)
                 return diag, True
-        rollout, metrics = await self._provided("rollout_state"), await self._provided("gateway_metrics")
+        rollout = await self._provided("rollout_state")
+        metrics = await self._provided("gateway_metrics", inp.first_seen)
         inp.surroundings = await gather_surroundings(self.store, inp)
         try:
             # One deadline for all of this group's LLM work (retries, Retry-After waits, the repair
@@ -210,12 +211,12 @@ class DiagnosisRunner:
         if self.telemetry is not None:
             self.telemetry.diagnoses.labels(source, outcome).inc()
 
-    async def _provided(self, attr: str) -> Any:
+    async def _provided(self, attr: str, *args: Any) -> Any:
         provider = getattr(self, attr)
         if provider is None:
             return None
         try:
-            value = provider()
+            value = provider(*args)
             if inspect.isawaitable(value):
                 value = await asyncio.wait_for(value, timeout=2.0)
             return value

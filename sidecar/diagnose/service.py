@@ -19,6 +19,7 @@ import os
 import socket
 import uuid
 from collections import OrderedDict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -398,6 +399,20 @@ def _component_snapshot(sidecar: Any, name: str) -> Provider:
     return provide
 
 
+def _metrics_around(sidecar: Any) -> Provider:
+    """Gateway metric values around a group's first seen, from the metrics hub's scraped series."""
+    from ..metrics.series import SeriesStore
+    from .gateway_metrics import around
+
+    def provide(first_seen: datetime | None = None) -> Any:
+        series = getattr(sidecar.component("metrics"), "series", None)
+        if first_seen is None or not isinstance(series, SeriesStore):
+            return None
+        return around(series, first_seen.timestamp())
+
+    return provide
+
+
 def build(sidecar: Any, *, rollout_state: Provider | None = None,
           gateway_metrics: Provider | None = None) -> DiagnosisService:
     """The component factory app.py calls. A bad rules file raises ConfigError (fails the start)."""
@@ -416,7 +431,7 @@ def build(sidecar: Any, *, rollout_state: Provider | None = None,
     if rollout_state is None:
         rollout_state = _component_snapshot(sidecar, "rollouts")
     if gateway_metrics is None:
-        gateway_metrics = _component_snapshot(sidecar, "metrics")
+        gateway_metrics = _metrics_around(sidecar)
     llm = None
     if config.kimi_enabled and config.resolved_api_key():
         llm = KimiClient(config, sidecar.clock, sidecar.telemetry)
