@@ -290,6 +290,12 @@ INSERT INTO schema_migrations (version, applied_at) VALUES ('0015_error_template
 DO $trgm$ BEGIN BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN RAISE NOTICE 'pg_trgm not available: group search scans'; END; IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN EXECUTE 'CREATE INDEX IF NOT EXISTS idx_ei_title_trgm ON error_investigations USING gin (title gin_trgm_ops)'; EXECUTE 'CREATE INDEX IF NOT EXISTS idx_ei_message_trgm ON error_investigations USING gin (error_message gin_trgm_ops)'; EXECUTE 'CREATE INDEX IF NOT EXISTS idx_ei_type_trgm ON error_investigations USING gin (error_type gin_trgm_ops)'; EXECUTE 'CREATE INDEX IF NOT EXISTS idx_ei_logger_trgm ON error_investigations USING gin (logger gin_trgm_ops)'; END IF; END $trgm$;
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0016_errors_search', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
+-- 0017_errors_filter_counts
+CREATE INDEX IF NOT EXISTS idx_ei_level_status ON error_investigations (level, status);
+CREATE INDEX IF NOT EXISTS idx_ei_logger_status ON error_investigations (logger, status);
+CREATE INDEX IF NOT EXISTS idx_ei_category_status ON error_investigations (category, status);
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0017_errors_filter_counts', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
 CREATE OR REPLACE FUNCTION public.sidecar_next_id(seq regclass) RETURNS bigint

@@ -115,14 +115,23 @@ async def main() -> None:
                 await page.screenshot(path=str(out / "overview.png"), full_page=True)
                 await page.goto(f"{sidecar.url}/errors/{fp}")
                 await page.screenshot(path=str(out / "error-detail.png"), full_page=True)
-                await page.goto(f"{sidecar.url}/errors")
+                await page.goto(f"{sidecar.url}/errors?sort=severity")
+                await page.keyboard.press("j")  # the keyboard selection, as an on-call would see it
                 await page.screenshot(path=str(out / "errors.png"), full_page=True)
                 await page.goto(f"{sidecar.url}/rollouts/{ROLLOUT}")
                 await page.screenshot(path=str(out / "rollout.png"), full_page=True)
+                await page.goto(f"{sidecar.url}/rollouts/{ROLLOUT}/promote")
+                await page.screenshot(path=str(out / "promote-confirm.png"), full_page=True)
+                await page.goto(f"{sidecar.url}/alerts/silences?matcher=severity%3Dcritical")
+                await page.screenshot(path=str(out / "silences.png"), full_page=True)
+                await page.set_viewport_size({"width": 390, "height": 844})
+                await page.goto(f"{sidecar.url}/errors?sort=severity")
+                await page.screenshot(path=str(out / "errors-phone.png"), full_page=False)
                 await browser.close()
         finally:
             await sidecar.stop()
-    print(f"wrote {out}/overview.png, {out}/error-detail.png, {out}/errors.png, {out}/rollout.png")
+    names = ("overview", "error-detail", "errors", "rollout", "promote-confirm", "silences", "errors-phone")
+    print("wrote " + ", ".join(f"{out}/{n}.png" for n in names))
 
 
 if __name__ == "__main__":

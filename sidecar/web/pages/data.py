@@ -230,3 +230,44 @@ async def diagnosis_history(sidecar: Sidecar, fingerprint: str, limit: int = 10)
     diagnoses = getattr(sidecar.store, "diagnoses", None)
     return await diagnoses.history(fingerprint, limit) if diagnoses is not None else []
 
+
+# Rollout actions that change what runs: an error group first seen after one of these "began
+# during" that stage (a rollback or completion ends the stage, so it is not a "during").
+STAGE_ACTIONS = ("start", "promote", "approve", "resume")
+
+
+async def stage_at(sidecar: Sidecar, at: Any) -> dict[str, Any] | None:
+    """The rollout stage that was running at `at` (the latest start/promote before it whose run
+    had not ended by then), as {rollout, percent, since}; None when no rollout was running."""
+    when = v.as_datetime(at)
+    if when is None:
+        return None
+    marks = ", ".join("?" for _ in STAGE_ACTIONS)
+    row = await _db(sidecar).fetchone(
+        f"SELECT rollout, to_percent, at FROM rollout_events WHERE at <= ? AND action IN ({marks}) "
+        "ORDER BY at DESC LIMIT 1", [when, *STAGE_ACTIONS],
+    )
+    if row is None:
+        return None
+    ended = await _db(sidecar).fetchone(
+        "SELECT at FROM rollout_events WHERE rollout = ? AND at > ? AND at <= ? "
+        "AND to_state IN ('rolling_back', 'rolled_back', 'complete', 'paused', 'idle') LIMIT 1",
+        [row["rollout"], row["at"], when],
+    )
+    if ended is not None:
+        return None
+    return {"rollout": row["rollout"], "percent": row["to_percent"], "since": row["at"]}
+
+
+
+async def began_between(sidecar: Sidecar, start: Any, end: Any | None, limit: int = 10) -> list[GroupView]:
+    """Groups first seen in [start, end) (no end: the stage still runs), oldest first."""
+    bound = " AND created_at < ?" if end is not None else ""
+    rows = await _db(sidecar).fetchall(
+        "SELECT error_hash, title, error_message, level, severity, status, occurrence_count, created_at, "
+        f"last_occurrence_at FROM error_investigations WHERE created_at >= ?{bound} "
+        "ORDER BY created_at LIMIT ?",
+        [v.as_datetime(start), *([v.as_datetime(end)] if end is not None else []), limit],
+    )
+    latest = await sidecar.store.groups.latest_messages([r["error_hash"] for r in rows])
+    return [group_view(r, latest.get(r["error_hash"])) for r in rows]

@@ -89,6 +89,7 @@ async def errors_list(request: web.Request) -> web.Response:
         for g in rows:
             g.spark = v.sparkline(sparks.get(g.fingerprint, []))
         facets = await data.facets(sidecar)
+        stage = await data.stage_at(sidecar, now)
     except StoreError as exc:
         log.warning("errors page: store unavailable: %s", exc)
         return render(request, "errors.html", status=503, configured=True, store_error=str(exc), flt=flt)
@@ -105,6 +106,8 @@ async def errors_list(request: web.Request) -> web.Response:
         pager=pager,
         facets=facets,
         statuses=data.GROUP_STATUSES,
+        stage=stage,
+        stage_since=v.as_datetime(stage["since"]) if stage else None,
         levels=sorted(set(data.LEVELS) | set(facets.get("level", []))),
         sorts=[("last_seen", "Last seen"), ("severity", "Severity"), ("count", "Count"), ("first_seen", "First seen")],
         page_url=lambda n: v.query_url("/errors", params, page=n),
@@ -167,6 +170,7 @@ async def error_detail(request: web.Request) -> web.Response:
         diagnosis=g.diagnosis,
         can_rediagnose=_diagnoser(sidecar) is not None,
         mute_durations=silences.DURATIONS,
+        began=await data.stage_at(sidecar, g.first_seen),
         silenced_by=await _silenced_by(sidecar, fingerprint),
     )
 

@@ -99,7 +99,26 @@ async def _detail(sidecar: Sidecar, name: str) -> dict[str, Any] | None:
     for v in d["gates"] + d["triggers"]:
         v["proportion"] = is_proportion(v.get("metric"))
     d["not_passing"] = [v for v in d["gates"] if v.get("verdict") != "pass" and not v.get("dry_run")]
+    d["stage_groups"] = await _stage_groups(sidecar, d["history"])
     return d
+
+
+async def _stage_groups(sidecar: Sidecar, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per stage of the rollout's runs (newest first): the error groups first seen while it ran,
+    so a TimeoutError that began at 10% is next to the 10% stage (the group page links back)."""
+    from . import data
+
+    if getattr(sidecar.store, "groups", None) is None:
+        return []
+    out = []
+    for i, e in enumerate(history):
+        if e.get("action") not in data.STAGE_ACTIONS:
+            continue
+        until = history[i + 1]["at"] if i + 1 < len(history) else None
+        groups = await data.began_between(sidecar, e["at"], until)
+        out.append({"percent": e.get("to_percent"), "since": e["at"], "until": until,
+                    "ongoing": i + 1 >= len(history), "groups": groups})
+    return list(reversed(out))[:10]
 
 
 def is_proportion(metric: Any) -> bool:
