@@ -26,8 +26,14 @@ MAX_MESSAGE_CHARS = 4000
 MAX_TRACEBACK_HEAD = 3000
 MAX_TRACEBACK_TAIL = 6000
 MAX_CONTEXT_LINE = 500
+MAX_CONTEXT_CHARS = 8000  # the nearest lines win: context_lines may be up to 500
+MAX_FIELD = 300  # logger, exception type, file: one line each
 MAX_JSON_CHARS = 3000
 MAX_EVIDENCE = 8
+# What the parts above add up to (3 JSON blocks, the clipped message/traceback/context, the
+# one-line fields, the rule hint and the template): the user message never exceeds it, whatever
+# the group holds (tests/diagnose/test_prompt_bound.py).
+MAX_USER_CHARS = 40_000
 
 
 @cache
@@ -78,18 +84,26 @@ def build_prompt(
     message = redact(inp.message[:MAX_MESSAGE_CHARS])
     traceback = redact(_clip_middle(inp.traceback, MAX_TRACEBACK_HEAD, MAX_TRACEBACK_TAIL)) or "(none)"
     context_src = list(inp.context)[-context_lines:] if context_lines > 0 else []
-    context = "\n".join(redact(ln[:MAX_CONTEXT_LINE]) for ln in context_src) or "(none)"
+    kept: list[str] = []
+    used = 0
+    for ln in reversed(context_src):  # nearest (last) lines first, until the section is full
+        line = redact(ln[:MAX_CONTEXT_LINE])
+        used += len(line) + 1
+        if used > MAX_CONTEXT_CHARS:
+            break
+        kept.append(line)
+    context = "\n".join(reversed(kept)) or "(none)"
     fields = {
         "fingerprint": inp.fingerprint,
-        "level": inp.level,
-        "logger": redact(inp.logger or "(none)"),
-        "exception_type": inp.exception_type or "(none)",
+        "level": one_line(inp.level, 20),
+        "logger": one_line(redact(inp.logger or "(none)"), MAX_FIELD),
+        "exception_type": one_line(redact(inp.exception_type or "(none)"), MAX_FIELD),
         "count": str(inp.count),
         "first_seen": inp.first_seen.isoformat() if inp.first_seen else "?",
         "last_seen": inp.last_seen.isoformat() if inp.last_seen else "?",
         "regressions": str(inp.regressions),
-        "file": redact(f"{inp.file}:{inp.line}" if inp.file else "(unknown)"),
-        "hint": redact(_hint(hint)),
+        "file": one_line(redact(f"{inp.file}:{inp.line}" if inp.file else "(unknown)"), MAX_FIELD),
+        "hint": redact(_hint(hint))[:MAX_JSON_CHARS],
         "rollout": _json_block(rollout),
         "metrics": _json_block(metrics),
         "surroundings": _json_block(inp.surroundings),
