@@ -88,6 +88,7 @@ class StoredLearning:
                 self._remember(self._known, fp)
             else:
                 refused[fp] = logger
+                self.grouper.learner.forget(fp)
         if not refused:
             return learned
         out = []

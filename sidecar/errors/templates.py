@@ -217,12 +217,21 @@ def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
     return out
 
 
+def _shelf(bucket: str, tokens: list[str]) -> str:
+    """The bucket narrowed by the first token (Drain's first tree level): two different plain
+    words at the start are never one template (`similarity`), so only templates starting with the
+    same word, or both with a value, need comparing. Keeps a flood of distinct lines linear."""
+    first = tokens[0] if tokens else ""
+    return bucket + "\x1f" + ("<*>" if variable_like(first) else first)
+
+
 @dataclass
 class TemplateLearner:
     """The online learner of one process (pure given its inputs; the store persists its results)."""
 
     threshold: float = SIMILARITY
-    max_templates: int = 500
+    max_templates: int = 500  # per shelf (bucket + first word)
+    max_total: int = 50_000
     cache_size: int = 100_000
     _buckets: dict[str, list[Template]] = field(default_factory=dict)
     _by_id: dict[str, Template] = field(default_factory=dict)
@@ -238,6 +247,17 @@ class TemplateLearner:
 
     def template(self, fingerprint: str) -> Template | None:
         return self._by_id.get(fingerprint)
+
+    def forget(self, fingerprint: str) -> None:
+        """Drop a template (a group the new-group cap refused: nothing is kept for it)."""
+        tpl = self._by_id.pop(fingerprint, None)
+        if tpl is not None:
+            shelf = self._buckets.get(_shelf(tpl.bucket, tpl.tokens))
+            if shelf is not None and tpl in shelf:
+                shelf.remove(tpl)
+                if not shelf:
+                    del self._buckets[_shelf(tpl.bucket, tpl.tokens)]
+        self._resolved.pop(fingerprint, None)
 
     def templates(self) -> list[Template]:
         """Every template learned or loaded (for the store and for tests)."""
@@ -255,7 +275,7 @@ class TemplateLearner:
                 continue
             tpl = Template(fp, text.split(" "), bucket)
             self._by_id[fp] = tpl
-            self._buckets.setdefault(bucket, []).append(tpl)
+            self._buckets.setdefault(_shelf(bucket, tpl.tokens), []).append(tpl)
         for src, dst in merges:
             self._remember(src, dst)
 
@@ -280,7 +300,7 @@ class TemplateLearner:
             return Learned(group, tpl.text if tpl else masked, False, False, form_fp)
         tokens = masked.split(" ")
         bucket = self.bucket(logger, level_cls, len(tokens))
-        candidates = self._buckets.setdefault(bucket, [])
+        candidates = self._buckets.setdefault(_shelf(bucket, tokens), [])
         best: Template | None = None
         if len(tokens) >= MIN_TOKENS_TO_LEARN:
             best_score = self.threshold
@@ -290,7 +310,8 @@ class TemplateLearner:
                     best, best_score = tpl, score
         if best is None:
             tpl = Template(form_fp, tokens, bucket)
-            if len(candidates) < self.max_templates:  # a full bucket keeps no more (bounded memory)
+            if len(candidates) < self.max_templates and len(self._by_id) < self.max_total:
+                # A full shelf or learner keeps no more (bounded memory); the form keeps its own id.
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
             self._remember(form_fp, form_fp)
