@@ -19,6 +19,7 @@ gone), and the spooled events go there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -228,7 +229,15 @@ class SqliteDatabase:
         async with self._wlock:
             # IMMEDIATE takes the write lock up front, so two processes on one file serialise
             # instead of failing later with SQLITE_BUSY on upgrade.
-            await self._w.execute("BEGIN IMMEDIATE")
+            try:
+                await self._w.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # A task cancelled while awaiting BEGIN: aiosqlite's thread still runs it, so the
+                # connection would stay inside a transaction for the next caller. Its queue is in
+                # order, so a ROLLBACK sent now runs after the BEGIN (and is a no-op without it).
+                with contextlib.suppress(sqlite3.Error, ValueError):
+                    await self._w.conn.execute("ROLLBACK")
+                raise
             try:
                 yield self._w
             except BaseException:
