@@ -2,7 +2,8 @@
 
 Event-time first/last seen and the per-minute rate, the other samples when they differ from the
 latest, log lines of the same request/session, groups that began within minutes of this one, and
-on a regression the previous diagnosis with the resolution note. Every value is read defensively
+on a regression the previous diagnosis with the resolution note; recent changes: rollout steps
+around first seen and the releases the group occurred in. Every value is read defensively
 (a missing table or column gives less context, never no diagnosis) and bounded in count and size;
 the prompt redacts it (prompt.py `_json_block`).
 """
@@ -25,6 +26,9 @@ MAX_OTHER_SAMPLES = 3
 MAX_LINKED_LINES = 8
 MAX_TEXT = 300
 RECENT_MINUTES = 15
+CHANGES_BEFORE = timedelta(hours=1)  # a rollout step up to an hour before first seen may be the cause
+CHANGES_AFTER = timedelta(minutes=5)
+MAX_CHANGES = 8
 
 _IDS = re.compile(r"\[req:(?P<req>[\w-]{4,})\]|\breq(?:uest)?[_ -]?id[=: ]+(?P<rid>[\w-]{6,})"
                   r"|\bsession[_ ]?(?:id)?[=: ]+(?P<sid>[0-9a-f][\w-]{3,})|\btask[=: ]+(?P<task>[\w.-]{4,})", re.I)
@@ -111,4 +115,35 @@ async def gather(store: Store, inp: DiagnosisInput) -> dict[str, Any]:
                 out["previous_resolution"] = previous
     except Exception as exc:  # context is optional: a missing table/column never blocks a diagnosis
         log.debug("diagnosis surroundings incomplete for %s: %s", inp.fingerprint, exc)
+    try:
+        changes = await recent_changes(store, inp)
+        if changes:
+            out["recent_changes"] = changes
+    except Exception as exc:
+        log.debug("diagnosis recent changes unavailable for %s: %s", inp.fingerprint, exc)
+    return out
+
+
+async def recent_changes(store: Store, inp: DiagnosisInput) -> dict[str, Any]:
+    """Rollout steps from an hour before first seen to 5 minutes after, and the group's releases."""
+    out: dict[str, Any] = {}
+    db = store.db
+    if inp.first_seen is not None:
+        rows = await db.fetchall(
+            "SELECT rollout, at, action, from_state, to_state, from_percent, to_percent, actor FROM rollout_events "
+            "WHERE at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT ?",
+            (inp.first_seen - CHANGES_BEFORE, inp.first_seen + CHANGES_AFTER, MAX_CHANGES))
+        if rows:
+            out["rollout_steps"] = [
+                {"at": str(r["at"]), "rollout": one_line(str(r["rollout"]), 80), "action": r["action"],
+                 "state": f"{r['from_state']} -> {r['to_state']}",
+                 "percent": f"{r['from_percent']} -> {r['to_percent']}", "by": one_line(str(r["actor"] or ""), 80)}
+                for r in reversed(rows)]
+    releases = await db.fetchall(
+        "SELECT release, count, first_seen FROM error_releases WHERE error_hash = ? ORDER BY first_seen LIMIT 5",
+        (inp.fingerprint,))
+    if releases:
+        out["releases_of_this_group"] = [
+            {"release": one_line(str(r["release"]), 120), "first_seen": str(r["first_seen"]), "count": r["count"]}
+            for r in releases]
     return out

@@ -60,3 +60,31 @@ async def test_same_request_lines_are_linked_by_id(sqlite_store):
     s = await gather(sqlite_store, inp)
     assert s["same_request_lines"] == ["[req:7f3a9c] tool chat started", "[req:7f3a9c] sending"]
     assert "previous_resolution" not in s  # not a regression
+
+
+async def test_recent_changes_rollout_steps_before_first_seen_and_releases(sqlite_store):
+    store = sqlite_store
+    await seed_group(store, FP, "Kimi call failed: Error code: 500", at=T0)
+    for at, action, pct in ((T0 - 7200, "start", 1.0), (T0 - 600, "promote", 10.0), (T0 + 60, "pause", 10.0),
+                            (T0 + 3600, "promote", 50.0)):
+        await store.db.execute(
+            "INSERT INTO rollout_events (rollout, incident, at, action, from_state, to_state, from_percent, "
+            "to_percent, actor) VALUES ('async-upload', 1, ?, ?, 'running', 'running', 1, ?, 'controller@a')",
+            (utc(at), action, pct))
+    await store.db.execute("INSERT INTO error_releases (error_hash, release, count, first_seen) VALUES (?, ?, ?, ?)",
+                           (FP, "gateway@2.4.1", 7, utc(T0)))
+    inp = await input_from_store(store, FP)
+    assert inp is not None
+    changes = (await gather(store, inp))["recent_changes"]
+    # the promote 10 minutes before and the pause just after; not the start 2 h before, not the step 1 h after
+    assert [(c["action"], c["percent"]) for c in changes["rollout_steps"]] == [("promote", "1.0 -> 10.0"),
+                                                                                ("pause", "1.0 -> 10.0")]
+    assert changes["releases_of_this_group"][0]["release"] == "gateway@2.4.1"
+    inp.surroundings = await gather(store, inp)
+    assert "gateway@2.4.1" in build_prompt(inp, None).messages[1]["content"]
+
+
+async def test_no_changes_recorded_gives_no_section(sqlite_store):
+    await seed_group(sqlite_store, FP, "x happened", at=T0)
+    inp = await input_from_store(sqlite_store, FP)
+    assert inp is not None and "recent_changes" not in await gather(sqlite_store, inp)
