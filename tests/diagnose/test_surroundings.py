@@ -18,8 +18,7 @@ T0 = 1_763_900_000.0
 SECRET = "sk-live-abcdefghijklmnopqrstuvwx1234567890"
 
 
-async def test_prompt_carries_the_surroundings_redacted(sqlite_store):
-    store = sqlite_store
+async def test_prompt_carries_the_surroundings_redacted(store):
     await seed_group(store, FP, "[req:7f3a9c] Kimi call failed: Error code: 500", at=T0, count=30, regression_count=1,
                      context=["[req:7f3a9c] tool chat started with 3 files", "[req:other1] unrelated line",
                               f"[req:7f3a9c] using key {SECRET}"])
@@ -52,18 +51,17 @@ async def test_prompt_carries_the_surroundings_redacted(sqlite_store):
     assert len(user) < 40_000
 
 
-async def test_same_request_lines_are_linked_by_id(sqlite_store):
-    await seed_group(sqlite_store, FP, "[req:7f3a9c] Kimi call failed", at=T0,
+async def test_same_request_lines_are_linked_by_id(store):
+    await seed_group(store, FP, "[req:7f3a9c] Kimi call failed", at=T0,
                      context=["[req:7f3a9c] tool chat started", "[req:other1] unrelated", "[req:7f3a9c] sending"])
-    inp = await input_from_store(sqlite_store, FP)
+    inp = await input_from_store(store, FP)
     assert inp is not None
-    s = await gather(sqlite_store, inp)
+    s = await gather(store, inp)
     assert s["same_request_lines"] == ["[req:7f3a9c] tool chat started", "[req:7f3a9c] sending"]
     assert "previous_resolution" not in s  # not a regression
 
 
-async def test_recent_changes_rollout_steps_before_first_seen_and_releases(sqlite_store):
-    store = sqlite_store
+async def test_recent_changes_rollout_steps_before_first_seen_and_releases(store):
     await seed_group(store, FP, "Kimi call failed: Error code: 500", at=T0)
     for at, action, pct in ((T0 - 7200, "start", 1.0), (T0 - 600, "promote", 10.0), (T0 + 60, "pause", 10.0),
                             (T0 + 3600, "promote", 50.0)):
@@ -84,7 +82,7 @@ async def test_recent_changes_rollout_steps_before_first_seen_and_releases(sqlit
     assert "gateway@2.4.1" in build_prompt(inp, None).messages[1]["content"]
 
 
-async def test_no_changes_recorded_gives_no_section(sqlite_store):
-    await seed_group(sqlite_store, FP, "x happened", at=T0)
-    inp = await input_from_store(sqlite_store, FP)
-    assert inp is not None and "recent_changes" not in await gather(sqlite_store, inp)
+async def test_no_changes_recorded_gives_no_section(store):
+    await seed_group(store, FP, "x happened", at=T0)
+    inp = await input_from_store(store, FP)
+    assert inp is not None and "recent_changes" not in await gather(store, inp)
