@@ -269,6 +269,11 @@ class JsonlStream(Strict):
     max_line_bytes: int = Field(default=1024 * 1024, ge=1024)
     skip_field: str | None = "event_type"  # records carrying it are not requests (rollout_stage, rollback)
     drop_fields: list[str] = Field(default_factory=lambda: ["request_id"])  # not kept in memory
+    # Count a failure the gateway's wrapper writes twice once (sidecar/metrics/dedupe.py).
+    dedupe_failures: bool = True
+    # A record arriving more than this after its timestamp is counted in
+    # sidecar_metric_records_dropped_total{reason="late"}: rollout stage totals settle at this bound.
+    max_lateness: float = Field(default=120.0, gt=0)
 
 
 class MetricsConfig(Strict):
@@ -340,6 +345,15 @@ class RolloutConfig(Strict):
     interval: float = Field(default=10.0, gt=0)  # evaluation interval
     max_window: float = Field(default=1800.0, gt=0)  # cap for "whole stage" windows of non-proportions
     auto_promote: bool = True
+    # No promotion unless every gate's newest sample is at most this old (default: 2 intervals).
+    max_staleness: float | None = Field(default=None, gt=0)
+    # Late records (event time before the last evaluation) still count in their stage up to this
+    # bound; keep it equal to the metrics stream's max_lateness.
+    max_lateness: float = Field(default=120.0, ge=0)
+
+    @property
+    def staleness_limit(self) -> float:
+        return self.max_staleness if self.max_staleness is not None else 2 * self.interval
 
     @model_validator(mode="after")
     def _consistent(self) -> RolloutConfig:

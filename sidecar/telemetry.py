@@ -90,6 +90,15 @@ class Telemetry:
         self.rollbacks = Counter("sidecar_rollbacks_total", "Rollbacks executed", ["rollout"], registry=r)
         self.rollout_stage = Gauge("sidecar_rollout_stage_percent", "Current rollout percentage", ["rollout"], registry=r)
         self.hook_calls = Counter("sidecar_hook_calls_total", "Rollout hook calls", ["kind", "outcome"], registry=r)
+        self.gate_data_age = Gauge("sidecar_rollout_gate_data_age_seconds",
+                                   "Age of the newest sample a gate used (NaN: none)", ["rollout", "gate"], registry=r)
+        self.gate_stale = Gauge("sidecar_rollout_gate_stale",
+                                "1 while a gate's newest sample is older than max_staleness", ["rollout", "gate"],
+                                registry=r)
+        self.metric_records_dropped = Counter(
+            "sidecar_metric_records_dropped_total",
+            "Metrics records not counted (duplicate: a double-written failure; late: older than max_lateness)",
+            ["stream", "reason"], registry=r)
         # alerts
         self.alert_deliveries = Counter("sidecar_alert_deliveries_total", "Alert deliveries", ["channel", "outcome"], registry=r)
         # pipeline

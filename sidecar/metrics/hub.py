@@ -31,6 +31,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -42,7 +43,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
 from .errors import PromQLError
-from .jsonl import JsonlSource, truthy
+from .jsonl import JsonlSource, matches, truthy
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
 from .scrape import Scraper
@@ -217,34 +218,60 @@ class MetricsHub:
         if spec.source == "jsonl":
             return self._measure_jsonl(spec, start, end)
         if spec.source == "scrape":
-            return self._measure_scrape(spec, start, end)
+            return self._with_newest(self._measure_scrape(spec, start, end), spec, end)
         if spec.source == "health":
-            return self._measure_health(spec, start, end)
+            return self._with_newest(self._measure_health(spec, start, end), spec, end)
         return await self._measure_promql(spec, window, end)
+
+    def _with_newest(self, m: Measurement, spec: MetricSpec, end: float) -> Measurement:
+        """`m` stamped with the time of the newest sample among the series the spec reads."""
+        if not m.has_data or m.newest is not None:
+            return m
+        metric = (spec.field or spec.metric or "") if spec.source == "health" else (spec.metric or "")
+        names = [metric, metric + "_total", metric + "_bucket"]
+        if spec.denominator:
+            names += [spec.denominator, spec.denominator + "_total"]
+        target = spec.stream if spec.source == "health" else None
+        newest: float | None = None
+        for name in names:
+            for _, ring in self.series.select(name, None, target=target):
+                for t, _ in reversed(list(ring)):
+                    if t <= end:
+                        newest = t if newest is None else max(newest, t)
+                        break
+        return replace(m, newest=newest)
 
     def _measure_jsonl(self, spec: MetricSpec, start: float, end: float) -> Measurement:
         source = self._stream(spec.stream or "")
         source.window.prune(end)
         fn = spec.function
-        records = source.window.select(start, end, spec.where)
+        counted = fn in ("success_rate", "error_rate", "count", "rate")
+        records = source.window.select(start, end, spec.where, spec.failure_when if counted else None)
         if fn in ("success_rate", "error_rate"):
             flag_field = spec.field or "success"
             n = ok = 0
-            for _, rec in records:
-                flag = truthy(rec.get(flag_field))
+            newest: float | None = None
+            failure_when = spec.failure_when
+            for t, rec in records:
+                if failure_when and matches(rec, failure_when):
+                    flag: bool | None = False  # e.g. sync_fallback: the async attempt failed
+                else:
+                    flag = truthy(rec.get(flag_field))
                 if flag is None:
                     continue
                 n += 1
                 ok += flag
+                if newest is None or t > newest:
+                    newest = t
             if n == 0:
                 return Measurement(None, count=0, successes=0,
                                    reason=f"no {source.name} records with {flag_field} in window")
             hits = ok if fn == "success_rate" else n - ok
-            return Measurement(hits / n, count=n, successes=hits)
+            return Measurement(hits / n, count=n, successes=hits, newest=newest)
         if fn in ("count", "rate"):
-            n = sum(1 for _ in records)
+            n = len(records)
             value = float(n) if fn == "count" else n / (end - start)
-            return Measurement(value, count=n)
+            return Measurement(value, count=n, newest=max((t for t, _ in records), default=None))
         # numeric field functions
         points = []
         for t, rec in records:
@@ -253,11 +280,12 @@ class MetricsHub:
                 points.append((t, float(v)))
         if not points:
             return Measurement(None, count=0, reason=f"no numeric {spec.field} in {source.name} records in window")
+        newest = max(t for t, _ in points)
         if fn == "quantile":
-            return wf.sample_quantile(spec.quantile or 0.5, [v for _, v in points])
+            return replace(wf.sample_quantile(spec.quantile or 0.5, [v for _, v in points]), newest=newest)
         points.sort()
         gfn = "gauge_last" if fn == "value" else fn
-        return wf.gauge(gfn, [points], start, end)  # type: ignore[arg-type]
+        return replace(wf.gauge(gfn, [points], start, end), newest=newest)  # type: ignore[arg-type]
 
     def _select(self, name: str, where: Mapping[str, str],
                 alternatives: tuple[str, ...] = ()) -> tuple[str, list[tuple[SeriesKey, Ring]]]:

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
+from .dedupe import DoubleWriteFilter
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +150,14 @@ class RecordWindow:
             self.records.popleft()
             self._highs.popleft()
 
-    def select(self, start: float, end: float, where: Mapping[str, str]) -> list[tuple[float, dict[str, Any]]]:
-        """The records with start < t <= end that match `where`, oldest first."""
+    def select(self, start: float, end: float, where: Mapping[str, str],
+               also: Mapping[str, str] | None = None) -> list[tuple[float, dict[str, Any]]]:
+        """The records with start < t <= end that match `where` (or `also`), oldest first."""
         out = []
         for item, high in zip(reversed(self.records), reversed(self._highs)):  # noqa: B905 - same length
             if high <= start:
                 break
-            if start < item[0] <= end and matches(item[1], where):
+            if start < item[0] <= end and (matches(item[1], where) or (also and matches(item[1], also))):
                 out.append(item)
         out.reverse()
         return out
@@ -184,6 +186,7 @@ class _Read:
     too_long: int = 0
     rotations: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 class JsonlSource:
@@ -198,12 +201,17 @@ class JsonlSource:
         self.window = RecordWindow(retention=retention, max_records=config.max_records)
         self._drop = frozenset({*config.drop_fields, config.timestamp_field})
         self._files: dict[str, _File] = {}
+        self._unmatched: list[str] = []
         self._first_poll = True
         self.lines = 0
         self.records = 0
         self.skipped = 0
         self.malformed = 0
         self.skewed = 0
+        self.duplicates = 0
+        self.late = 0
+        self._dedupe = DoubleWriteFilter() if config.dedupe_failures else None
+        self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
         self.last_error: str | None = None
         self._logged: set[str] = set()
 
@@ -241,6 +249,17 @@ class JsonlSource:
                                 self.name, t - now)
                 if t > now:
                     t = now
+        if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
+            self.duplicates += 1
+            if self.telemetry is not None:
+                self.telemetry.metric_records_dropped.labels(self.name, "duplicate").inc()
+            return False
+        if self.clock.time() - t > self.config.max_lateness:
+            # Still in the window (sliding gates use event time), but a stage total that has
+            # settled past it will not see it: counted so the loss is visible.
+            self.late += 1
+            if self.telemetry is not None:
+                self.telemetry.metric_records_dropped.labels(self.name, "late").inc()
         self.window.add(t, compact_record(record, self._drop))
         self.records += 1
         return True
@@ -280,6 +299,15 @@ class JsonlSource:
                 log.warning("jsonl stream %s: %s", self.name, err)
         if not read.errors:
             self.last_error = None
+        now = self.clock.time()
+        for path in read.missing:
+            if path not in self.missing:
+                self.missing[path] = now
+                log.warning("jsonl stream %s: %s is missing (deleted, or rotated and not recreated)",
+                            self.name, path)
+        for path in [p for p in self.missing if p not in read.missing]:
+            log.info("jsonl stream %s: %s is back", self.name, path)
+            del self.missing[path]
         for kind in read.rotations:
             if self.telemetry is not None:
                 self.telemetry.rotations.labels(self._label, kind).inc()
@@ -298,6 +326,8 @@ class JsonlSource:
         found: list[str] = []
         for pattern in self.config.paths:
             matched = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+            if not matched:
+                self._unmatched.append(pattern)
             found.extend(p for p in matched if p not in found)
         return found
 
@@ -316,6 +346,7 @@ class JsonlSource:
 
     def _read_files(self, first: bool) -> _Read:
         read = _Read()
+        self._unmatched = read.missing
         for path in self._paths():
             state = self._files.get(path)
             if state is None:
@@ -324,12 +355,17 @@ class JsonlSource:
                 self._open(path, from_end=first and self.config.start_at == "end", read=read)
                 state = self._files.get(path)
                 if state is None:
+                    if not os.path.exists(path):
+                        read.missing.append(path)
                     continue
             self._drain(state, read)
             try:
                 st = os.stat(path)
             except FileNotFoundError:
-                continue  # rotated away, not yet recreated: keep the old handle until it is
+                # Deleted, or rotated away and not yet recreated: keep the old handle until it is,
+                # and say so (gates reading this stream go stale; the rollout page shows why).
+                read.missing.append(path)
+                continue
             except OSError as exc:
                 read.errors.append(f"cannot stat {path}: {exc.strerror or exc}")
                 continue
@@ -408,6 +444,9 @@ class JsonlSource:
             "skipped": self.skipped,
             "malformed": self.malformed,
             "clock_skewed": self.skewed,
+            "duplicates": self.duplicates,
+            "late": self.late,
+            "missing": sorted(self.missing),
             "in_window": len(self.window.records),
             "evicted": self.window.evicted,
             "last_error": self.last_error,

@@ -33,6 +33,11 @@ class MetricSpec(BaseModel):
     denominator: str | None = None     # scraped metric family for ratio
     where: dict[str, str] = Field(default_factory=dict)
     denominator_where: dict[str, str] | None = None
+    # jsonl success_rate/error_rate/count: records matching this are trials too, and failures
+    # whatever their success flag. The gateway records an async upload whose async attempt failed
+    # and whose sync fallback worked as {"execution_type": "sync_fallback", "success": true}:
+    # `where: {execution_type: async}` + `failure_when: {execution_type: sync_fallback}` counts it.
+    failure_when: dict[str, str] | None = None
     field: str | None = None           # jsonl field for quantile/gauge (e.g. duration_ms)
     quantile: float | None = Field(default=None, gt=0, lt=1)
     query: str | None = None           # PromQL
@@ -49,6 +54,10 @@ class Measurement:
     count: int | None = None
     successes: int | None = None
     reason: str = ""
+    # Time of the newest sample the value was computed from (epoch s); None when unknown (PromQL)
+    # or when there was no sample. Rollout gates refuse to promote on data older than
+    # `max_staleness`, so a source that stopped cannot pass on what it said before it stopped.
+    newest: float | None = None
 
     @property
     def has_data(self) -> bool:

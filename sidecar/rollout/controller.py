@@ -239,9 +239,14 @@ class RolloutController(ManualActions):
         baselines = await capture_baselines(cfg, self.measure, data.get("baselines") or {}, now)
         snap.data["baselines"] = baselines
         ev = await StageEvaluator(cfg, snap, self.measure, now).run()
+        # A stage that just started has no sample yet: not news (an alert) until the limit passes.
+        started = snap.stage_started_at if snap.stage_started_at is not None else now
+        ev.stale_news = [v.name for v in ev.gates if v.stale and not v.dry_run
+                         and (v.newest is not None or now - started > cfg.staleness_limit)]
         data.update(
             baselines=baselines, totals=ev.totals, counters=ev.counters, last_eval_at=now, samples=ev.samples,
-            verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips,
+            verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips, stale=ev.stale_gates(),
+            stale_alerted=ev.stale_news,
         )
         stage = cfg.stages[snap.stage_index]
         elapsed = snap.elapsed(now)
@@ -249,7 +254,7 @@ class RolloutController(ManualActions):
         if ev.trips:
             won = await self._rollback(snap, cfg, data, ev.trips, actor=self.actor)
         elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
-              and ev.all_gates_pass()):
+              and ev.all_gates_pass() and not ev.stale_gates()):
             reasons = [reason_of(v) for v in ev.gates] + [
                 {"reason": f"held {elapsed:.0f}s >= {stage.hold:g}s with {ev.samples} >= {stage.min_samples} samples"}
             ]
@@ -267,6 +272,16 @@ class RolloutController(ManualActions):
     def _record(self, cfg: RolloutConfig, snap: Snapshot, ev: Evaluation, now: float) -> None:
         if self.telemetry is not None:
             self.telemetry.rollout_stage.labels(cfg.name).set(snap.percent)
+        was_stale = set(snap.data.get("stale_alerted") or [])
+        for v in ev.gates:
+            if self.telemetry is not None:
+                self.telemetry.gate_data_age.labels(cfg.name, v.name).set(v.age if v.age is not None else float("nan"))
+                self.telemetry.gate_stale.labels(cfg.name, v.name).set(1 if v.stale else 0)
+            if v.name in ev.stale_news and v.name not in was_stale:
+                # One alert when a gate's data stops being fresh (the source stopped or vanished).
+                self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index,
+                                 percent=snap.percent, gate=f"{v.name}:stale", role=v.role, dry_run=False,
+                                 stale=True, consecutive_failures=1, tripped=False, reasons=[reason_of(v)])
         for v in ev.verdicts():
             if self.telemetry is not None:
                 self.telemetry.gate_evaluations.labels(cfg.name, v.name, v.verdict).inc()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import GateConfig, RolloutConfig
@@ -50,12 +50,26 @@ class Evaluation:
     dry_trips: list[dict[str, Any]] = field(default_factory=list)
     new_trips: set[str] = field(default_factory=set)  # "role:name" that crossed their limits just now
     samples: int = 0
+    stale_news: list[str] = field(default_factory=list)  # stale gates worth an alert (set by the controller)
 
     def all_gates_pass(self) -> bool:
         return all(v.verdict == "pass" for v in self.gates if not v.dry_run)
 
+    def stale_gates(self) -> list[str]:
+        """Gates (not dry-run) whose newest sample is too old to promote on."""
+        return [v.name for v in self.gates if v.stale and not v.dry_run]
+
     def verdicts(self) -> list[GateVerdict]:
         return [*self.triggers, *self.gates]
+
+
+def _n(m: Measurement | None) -> int:
+    """The sample size of a measurement (a count function may only give its value)."""
+    if m is None or (not m.has_data and not m.count):
+        return 0
+    if m.count is not None:
+        return int(m.count)
+    return int(m.value or 0)
 
 
 def reason_of(v: GateVerdict, trip: str | None = None) -> dict[str, Any]:
@@ -65,6 +79,7 @@ def reason_of(v: GateVerdict, trip: str | None = None) -> dict[str, Any]:
         "observed": v.observed, "threshold": v.threshold, "baseline": v.baseline, "samples": v.samples,
         "baseline_samples": v.baseline_samples, "lower": v.lower, "upper": v.upper,
         "confidence": v.confidence, "window": v.window, "reason": v.reason,
+        "newest": v.newest, "age": v.age, "stale": v.stale,
     }
     if trip:
         out["trip"] = trip
@@ -83,6 +98,7 @@ class StageEvaluator:
         self.stage_start = snap.stage_started_at if snap.stage_started_at is not None else now
         self.totals: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("totals") or {}).items()}
         self.baselines: dict[str, Any] = dict(snap.data.get("baselines") or {})
+        self._stage_n: dict[str, int] = {}  # stage sample size per accumulated key, this evaluation
 
     async def run(self) -> Evaluation:
         ev = Evaluation()
@@ -113,27 +129,61 @@ class StageEvaluator:
             log.warning("measurement failed", extra={"rollout": self.cfg.name, "error": str(exc)})
             return None, f"{type(exc).__name__}: {exc}"
 
-    async def _accumulate(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
-        """The stage total so far, after adding the requests since the last evaluation."""
-        tot = self.totals.get(key) or {"count": 0, "successes": 0, "until": self.stage_start}
+    async def _settle(self, key: str, spec: MetricSpec) -> tuple[dict[str, Any], Measurement | None, str | None]:
+        """The stage's settled totals and the provisional measurement of the unsettled tail.
+
+        Records are counted by event time, in the stage they belong to. Everything older than
+        `max_lateness` before now is *settled* into totals kept in the rollout state (so a stage
+        can hold for days, across restarts); the last `max_lateness` seconds are re-measured at
+        every evaluation, so a record that arrives late (but within the bound) still counts.
+        Settled = (since the settled boundary) minus (the last max_lateness): both measured now.
+        A record later than the bound is counted by the metrics stream
+        (sidecar_metric_records_dropped_total{reason="late"}).
+        """
+        tot = self.totals.get(key) or {"count": 0, "successes": 0, "until": self.stage_start, "newest": None}
+        until = float(tot["until"])
+        lateness = self.cfg.max_lateness
         # After a long outage only what the metrics backend still holds can be counted.
-        span = min(self.now - float(tot["until"]), self.cfg.max_window)
-        error = None
-        if span > 0:
-            m, error = await self._measure(spec, span)
-            if error is None:
-                if m is not None and m.has_data and m.count is None:
-                    # A backend that gives a rate without its sample size cannot be summed.
-                    return await self._measure(spec, min(self.now - self.stage_start, self.cfg.max_window))
-                if m is not None and m.count:
-                    tot["count"] = int(tot["count"]) + int(m.count)
-                    tot["successes"] = int(tot["successes"]) + int(m.successes or 0)
-                tot["until"] = self.now
+        span = min(self.now - until, self.cfg.max_window)
+        if span <= 0:
+            self.totals[key] = tot
+            return tot, None, None
+        whole, error = await self._measure(spec, span)
+        if error is not None or whole is None:
+            self.totals[key] = tot
+            return tot, None, error
+        if whole.newest is not None and (tot.get("newest") is None or whole.newest > float(tot["newest"])):
+            tot["newest"] = whole.newest
+        settle_to = self.now - lateness
+        if settle_to <= until or lateness >= span:
+            self.totals[key] = tot
+            return tot, whole, None
+        tail, error = await self._measure(spec, lateness) if lateness > 0 else (Measurement(None, 0, 0), None)
+        if error is not None or tail is None:
+            self.totals[key] = tot
+            return tot, whole, None  # settle next time; the whole span is still right now
+        n = max(0, _n(whole) - _n(tail))
+        x = max(0, min(n, int(whole.successes or 0) - int(tail.successes or 0)))
+        tot["count"] = int(tot["count"]) + n
+        tot["successes"] = int(tot["successes"]) + x
+        tot["until"] = settle_to
         self.totals[key] = tot
-        n, x = int(tot["count"]), int(tot["successes"])
+        return tot, tail, None
+
+    async def _accumulate(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
+        """The stage total so far: settled totals plus the provisional tail (see `_settle`)."""
+        tot, tail, error = await self._settle(key, spec)
+        if tail is not None and tail.has_data and tail.count is None:
+            # A backend that gives a rate without its sample size cannot be summed.
+            return await self._measure(spec, min(self.now - self.stage_start, self.cfg.max_window))
+        n = int(tot["count"]) + (_n(tail) if tail is not None else 0)
+        x = int(tot["successes"]) + (int(tail.successes or 0) if tail is not None and tail.count else 0)
+        newest = tot.get("newest")
+        newest = float(newest) if newest is not None else None
+        self._stage_n[key] = n
         if n == 0:
-            return Measurement(None, 0, 0, "no requests in the stage yet"), error
-        return Measurement(x / n, n, x), error
+            return Measurement(None, 0, 0, "no requests in the stage yet", newest=newest), error
+        return Measurement(x / n, n, x, newest=newest), error
 
     async def _baseline(self, gate: GateConfig, key: str, window: float | None) -> tuple[Measurement | None, str | None]:
         assert gate.relative_to is not None
@@ -178,7 +228,22 @@ class StageEvaluator:
             for w, qm, qb in rows:
                 if w not in errors and evaluate_gate(gate, qm, role=role, baseline=qb).verdict == "fail":
                     bounds[w] = await self._quantile_bounds(gate, role, w, qm, qb)
-        return evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
+        verdict = evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
+        return self._freshness(verdict, m, b if gate.baseline == "concurrent" else None)
+
+    def _freshness(self, v: GateVerdict, m: Measurement | None, b: Measurement | None) -> GateVerdict:
+        """`v` with the newest sample it used, and stale when that is older than max_staleness."""
+        newest = m.newest if m is not None else None
+        if b is not None and newest is not None:
+            newest = None if b.newest is None else min(newest, b.newest)
+        limit = self.cfg.staleness_limit
+        age = self.now - newest if newest is not None else None
+        stale = age is None or age > limit
+        if not stale:
+            return replace(v, newest=newest, age=age)
+        why = (f"stale: newest sample {age:.0f}s old > max_staleness {limit:g}s" if age is not None
+               else "stale: no sample in the stage")
+        return replace(v, newest=newest, age=age, stale=True, reason=f"{v.reason}; {why}")
 
     async def _quantile_bounds(self, gate: GateConfig, role: Role, window: float, m: Measurement | None,
                                b: Measurement | None) -> tuple[Measurement | None, Measurement | None]:
@@ -210,17 +275,9 @@ class StageEvaluator:
 
     async def _samples(self, ev: Evaluation) -> int:
         if self.cfg.samples is not None:
-            tot = self.totals.get("samples") or {"count": 0, "successes": 0, "until": self.stage_start}
-            span = min(self.now - float(tot["until"]), self.cfg.max_window)
-            if span > 0:
-                m, error = await self._measure(self.cfg.samples, span)
-                if error is None:
-                    if m is not None and m.has_data:
-                        tot["count"] = int(tot["count"]) + int(m.count if m.count is not None else m.value or 0)
-                    tot["until"] = self.now
-            self.totals["samples"] = tot
-            return int(tot["count"])
-        counts = [int(t["count"]) for k, t in self.totals.items() if k.startswith("gate:") and ":baseline" not in k]
+            tot, tail, _ = await self._settle("samples", self.cfg.samples)
+            return int(tot["count"]) + (_n(tail) if tail is not None else 0)
+        counts = [n for k, n in self._stage_n.items() if k.startswith("gate:") and ":baseline" not in k]
         return max(counts, default=0)
 
 

@@ -72,6 +72,9 @@ class GateVerdict:
     window: float | None = None  # seconds measured
     dry_run: bool = False
     proportion: bool = False
+    newest: float | None = None  # time of the newest sample used (canary or baseline, the older of the two)
+    age: float | None = None  # seconds between that sample and the evaluation
+    stale: bool = False  # no sample, or the newest older than the rollout's max_staleness: blocks promotion
 
     @property
     def fired(self) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..jsonvalue import jsonable
 from .controller import RolloutController
-from .state import Snapshot, needs_approval, pipeline_decision
+from .state import PAUSED, RUNNING, WAITING, Snapshot, needs_approval, pipeline_decision
 
 
 def _epoch_iso(ts: float | None) -> str | None:
@@ -26,12 +26,22 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
     stage_index = min(snap.stage_index, len(cfg.stages) - 1)
     stage = cfg.stages[stage_index]
     verdicts = snap.data.get("verdicts") or []
+    decision = pipeline_decision(snap.state)
+    stale = list(snap.data.get("stale") or []) if snap.state in (RUNNING, PAUSED, WAITING) else []
+    decision_reason = None
+    if decision == "hold":
+        failing = any(v.get("verdict") == "fail" for v in verdicts)
+        decision_reason = "stale" if stale else ("failing" if failing else "collecting")
     return {
         "name": name,
         "flag": cfg.flag,
         "enable_flag": cfg.enable_flag,
         "state": snap.state,
-        "decision": pipeline_decision(snap.state),
+        "decision": decision,
+        # Why `hold`: `stale` (a gate's newest sample is older than max_staleness: a source
+        # stopped or vanished), `failing`, or `collecting` (hold time, samples or evidence).
+        "decision_reason": decision_reason,
+        "stale": stale,
         "stage": snap.stage_index,
         "stages": len(cfg.stages),
         "percent": snap.percent,

@@ -58,23 +58,25 @@ class Traffic:
             raise self.fail_with
         if spec.source == "scrape":
             return Measurement(self.memory, 1 if self.memory is not None else 0,
-                               reason="" if self.memory is not None else "no samples")
+                               reason="" if self.memory is not None else "no samples",
+                               newest=self.clock.time() if self.memory is not None else None)
         now = self.clock.time()
         variant = spec.where.get("execution_type")
         rows = [r for r in self.records if now - window < r[0] <= now and (variant is None or r[1] == variant)]
         n = len(rows)
+        newest = max((r[0] for r in rows), default=None)
         if spec.function == "count":
-            return Measurement(float(n), n)
+            return Measurement(float(n), n, newest=newest)
         if n == 0:
             return Measurement(None, 0, 0, "no records in window")
         ok = sum(1 for r in rows if r[2])
         if spec.function == "success_rate":
-            return Measurement(ok / n, n, ok)
+            return Measurement(ok / n, n, ok, newest=newest)
         if spec.function == "error_rate":
-            return Measurement((n - ok) / n, n, n - ok)
+            return Measurement((n - ok) / n, n, n - ok, newest=newest)
         if spec.function == "quantile":
             values = sorted(r[3] for r in rows)
-            return Measurement(values[min(n - 1, math.ceil(spec.quantile * n) - 1)], n)
+            return Measurement(values[min(n - 1, math.ceil(spec.quantile * n) - 1)], n, newest=newest)
         raise ValueError(f"unsupported {spec.function}")
 
 

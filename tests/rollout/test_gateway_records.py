@@ -1,0 +1,234 @@
+"""Rollout gates over the real MetricsHub reading a real metrics.jsonl written exactly as the
+gateway's `AsyncUploadLogger` writes it (research/upstream-gateway.md 4.1): fallback records,
+double-written failures, late records, a file that vanishes and a writer that stops."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sidecar.clock import ManualClock
+from sidecar.config import GateConfig, JsonlStream, MetricsConfig, RolloutConfig, StageConfig
+from sidecar.metrics.hub import MetricsHub
+from sidecar.metrics.model import MetricSpec
+from sidecar.rollout.views import summary
+from sidecar.telemetry import Telemetry
+
+STREAM = "async_upload"
+ASYNC_OR_FALLBACK = {"where": {"execution_type": "async"}, "failure_when": {"execution_type": "sync_fallback"}}
+
+
+@dataclass
+class UploadMetrics:
+    """Field for field (and in order) the gateway's tools/monitoring/async_upload_metrics.py record."""
+
+    execution_type: str
+    success: bool
+    duration_ms: float
+    timestamp: str
+    error_type: str | None = None
+    fallback_used: bool = False
+    file_size_mb: float = 0.0
+    provider: str = "kimi"
+    request_id: str | None = None
+
+
+def iso(t: float) -> str:
+    return datetime.fromtimestamp(t, tz=UTC).replace(tzinfo=None).isoformat()  # utcnow().isoformat()
+
+
+class Gateway:
+    """Appends records the way the wrapper does, for each outcome of one upload call."""
+
+    def __init__(self, path: Path, clock: ManualClock, fallback: bool = True) -> None:
+        self.path, self.clock, self.fallback = path, clock, fallback
+        self.n = 0
+
+    def write(self, *records: UploadMetrics) -> None:
+        with self.path.open("a") as f:
+            for r in records:
+                f.write(json.dumps(asdict(r)) + "\n")
+
+    def upload(self, ok: bool, *, kind: str = "async", request_id: str | None = None, at: float | None = None,
+               size: float | None = None) -> None:
+        self.n += 1
+        t = self.clock.time() if at is None else at
+        size = 0.5 + (self.n % 97) / 10 if size is None else size
+        if ok:
+            self.write(UploadMetrics(kind, True, 800.0, iso(t), file_size_mb=size, request_id=request_id))
+        elif self.fallback:  # async failed, the sync call rescued it: only this record is written
+            self.write(UploadMetrics("sync_fallback", True, 2400.0, iso(t), fallback_used=True, file_size_mb=size,
+                                     request_id=request_id))
+        else:  # inner handler, then the outer `except`: microseconds apart, same call
+            self.write(UploadMetrics(kind, False, 30001.0, iso(t), "TimeoutError", file_size_mb=size,
+                                     request_id=request_id),
+                       UploadMetrics(kind, False, 30001.2, iso(t + 0.000_05), "TimeoutError", file_size_mb=size,
+                                     request_id=request_id))
+
+
+def hub_for(path: Path, clock: ManualClock, telemetry: Telemetry | None = None) -> MetricsHub:
+    return MetricsHub(MetricsConfig(jsonl=[JsonlStream(name=STREAM, paths=[str(path)], start_at="beginning")]),
+                      clock, telemetry)
+
+
+def spec(function: str) -> MetricSpec:
+    return MetricSpec(source="jsonl", stream=STREAM, function=function, **ASYNC_OR_FALLBACK)
+
+
+async def test_sync_fallback_counts_as_an_async_failure(tmp_path: Path, clock: ManualClock) -> None:
+    gw = Gateway(tmp_path / "metrics.jsonl", clock, fallback=True)
+    for i in range(100):
+        gw.upload(ok=i % 10 != 0)  # 10 async failures, each rescued by the sync fallback
+    gw.upload(ok=True, kind="sync")
+    hub = hub_for(gw.path, clock)
+    await hub.jsonl[STREAM].poll()
+    m = await hub.measure(spec("error_rate"), 600)
+    assert (m.count, m.successes) == (100, 10)
+    assert (await hub.measure(spec("count"), 600)).count == 100
+    # The old rule (execution_type: async only) is blind: it sees 90/90.
+    blind = await hub.measure(MetricSpec(source="jsonl", stream=STREAM, function="error_rate",
+                                         where={"execution_type": "async"}), 600)
+    assert (blind.count, blind.successes) == (90, 0)
+
+
+async def test_a_double_written_failure_counts_once_with_and_without_request_id(
+        tmp_path: Path, clock: ManualClock) -> None:
+    gw = Gateway(tmp_path / "metrics.jsonl", clock, fallback=False)
+    for i in range(200):
+        clock.advance(0.3)
+        gw.upload(ok=i % 20 != 0, request_id=f"req-{i}" if i % 40 else None)
+    # Two distinct failures of the same size 1 s apart, no request_id: both count.
+    gw.upload(ok=False, size=2.0)
+    clock.advance(1.0)
+    gw.upload(ok=False, size=2.0)
+    telemetry = Telemetry()
+    hub = hub_for(gw.path, clock, telemetry)
+    await hub.jsonl[STREAM].poll()
+    m = await hub.measure(spec("error_rate"), 600)
+    assert (m.count, m.successes) == (202, 12)  # 10 + 2 failures, not 24
+    assert hub.jsonl[STREAM].status()["duplicates"] == 12
+    dropped = telemetry.registry.get_sample_value(
+        "sidecar_metric_records_dropped_total", {"stream": STREAM, "reason": "duplicate"})
+    assert dropped == 12
+
+
+def rollout(interval: float = 30, **kw: object) -> RolloutConfig:
+    return RolloutConfig(
+        name="async-upload", flag="ASYNC_UPLOAD_ROLLOUT", interval=interval, samples=spec("count"),
+        stages=[
+            StageConfig(percent=10, hold=300, min_samples=20, gates=[
+                GateConfig(name="success-rate", metric=spec("success_rate"), op=">=", threshold=0.9,
+                           method="sequential", confidence=0.999, pass_confidence=0.8, min_samples=20),
+            ]),
+            StageConfig(percent=50, hold=300),
+        ],
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+async def drive(c, hub: MetricsHub, gw: Gateway, clock: ManualClock, seconds: float, *, rate: float,
+                write: bool = True) -> None:
+    """`seconds` of traffic (`rate` uploads/s, all healthy), polling and evaluating as `sidecar run` does."""
+    step = 5.0
+    for _ in range(int(seconds / step)):
+        clock.advance(step / 2)
+        if write:
+            for _ in range(int(rate * step)):
+                gw.upload(ok=True)
+        clock.advance(step / 2)
+        await hub.jsonl[STREAM].poll()
+        await c.tick()
+
+
+async def test_a_deleted_metrics_file_never_promotes_and_the_decision_says_stale(
+        make, sqlite_store, clock, tmp_path: Path) -> None:
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    hub = hub_for(gw.path, clock)
+    cfg = rollout()
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    await drive(c, hub, gw, clock, 200, rate=0.5)  # healthy, but short of the 300 s hold
+    gw.path.unlink()
+    await drive(c, hub, gw, clock, 900, rate=0.5, write=False)
+    s = await summary(c, cfg.name)
+    assert (s["stage"], s["decision"], s["decision_reason"]) == (0, "hold", "stale")
+    assert s["stale"] == ["success-rate"]
+    assert hub.jsonl[STREAM].status()["missing"] == [str(gw.path)]
+    events = await sqlite_store.rollouts.events(cfg.name)
+    assert not [e for e in events if e["action"] == "promote"]
+    # The file comes back with fresh records: the stage promotes.
+    await drive(c, hub, gw, clock, 60, rate=0.5)
+    s = await summary(c, cfg.name)
+    assert s["stage"] == 1 and hub.jsonl[STREAM].status()["missing"] == []
+
+
+async def test_a_writer_that_stops_never_promotes_and_raises_one_stale_alert(
+        make, sqlite_store, clock, tmp_path: Path) -> None:
+    from sidecar.bus import ROLLOUT_GATE_FAILED, Bus
+
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    hub = hub_for(gw.path, clock)
+    bus = Bus()
+    sub = bus.subscribe({ROLLOUT_GATE_FAILED})
+    cfg = rollout()
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1", bus=bus)
+    await c.act(cfg.name, "start")
+    await drive(c, hub, gw, clock, 200, rate=0.5)
+    assert (await summary(c, cfg.name))["stale"] == []
+    await drive(c, hub, gw, clock, 900, rate=0.5, write=False)  # the gateway stopped writing
+    s = await summary(c, cfg.name)
+    assert (s["stage"], s["decision"], s["decision_reason"]) == (0, "hold", "stale")
+    gate = (await c._load(cfg.name)).data["verdicts"][-1]
+    assert gate["stale"] and gate["age"] > cfg.staleness_limit and "stale: newest sample" in gate["reason"]
+    seen = [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
+    stale_alerts = [e for e in seen if e.data.get("stale")]
+    assert len(stale_alerts) == 1 and stale_alerts[0].data["gate"] == "success-rate:stale"
+
+
+async def test_late_records_count_in_their_stage_up_to_the_lateness_bound(
+        make, sqlite_store, clock, tmp_path: Path) -> None:
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    telemetry = Telemetry()
+    hub = hub_for(gw.path, clock, telemetry)
+    cfg = rollout(interval=10, max_lateness=120)
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    await drive(c, hub, gw, clock, 100, rate=0.2)  # 20 records, on time
+    # 30 records stamped 60 s ago (after several evaluations) arrive now: within the bound.
+    for _ in range(30):
+        gw.upload(ok=True, at=clock.time() - 60)
+    # 5 records stamped 200 s ago: beyond the bound, counted as late.
+    for _ in range(5):
+        gw.upload(ok=True, at=clock.time() - 200)
+    await drive(c, hub, gw, clock, 300, rate=0.0)
+    data = (await c._load(cfg.name)).data
+    assert data["samples"] == 20 + 30  # all on-time records, and the late ones within the bound
+    late = telemetry.registry.get_sample_value("sidecar_metric_records_dropped_total",
+                                               {"stream": STREAM, "reason": "late"})
+    assert late == 5
+
+
+async def test_the_shipped_rules_read_fallback_and_double_written_failures(tmp_path: Path, clock: ManualClock) -> None:
+    import yaml
+
+    rules = yaml.safe_load((Path(__file__).parents[2] / "rules" / "rollouts.yaml").read_text())
+    cfg = RolloutConfig.model_validate(rules["rollouts"][0])
+    success = cfg.stages[1].gates[0].metric
+    errors = next(t for t in cfg.triggers if t.name == "error-rate-ceiling").metric
+    assert cfg.samples is not None
+    on = Gateway(tmp_path / "metrics.jsonl", clock, fallback=True)
+    off = Gateway(on.path, clock, fallback=False)
+    for i in range(100):
+        clock.advance(0.5)
+        (on if i < 50 else off).upload(ok=i % 10 != 3)  # 5 fallbacks, then 5 double-written failures
+    hub = hub_for(on.path, clock)
+    await hub.jsonl[STREAM].poll()
+    s = await hub.measure(success, 600)
+    e = await hub.measure(errors, 600)
+    n = await hub.measure(cfg.samples, 600)
+    assert (s.count, s.successes, e.successes, n.count) == (100, 90, 10, 100)
