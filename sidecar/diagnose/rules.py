@@ -9,9 +9,20 @@ wins. Matchers are regular expressions (case-insensitive unless `case_sensitive:
 - `traceback`: searched in the raw record (header line plus traceback)
 - `text`: searched in all of the above plus the context lines
 - `level`: a list of levels (exact, upper case)
+- `remote`: the remote the record concerns (kimi, glm, supabase, redis, none), from `situation.py`
+- `component`: a python package that raised or is in the traceback (postgrest, psycopg_pool, httpx...)
+- `code`: namespace -> regex on the codes found in the record (sqlstate, pgrst, glm, moonshot, http,
+  ws_close); a 4-digit `code` is a Z.ai business code only where the record concerns GLM
+- `unless`: negative conditions (remote, component, code, text, message, exception_type): the
+  near-miss situations that share the words but have another cause
 
-The diagnosis texts are templates: `{exception_type}`, `{logger}`, `{level}`, `{count}` and every
-named group of a matching regex (`(?P<column>...)`) are filled in; a literal brace is `{{`.
+Confidence is computed per match from the kinds of evidence it used (`specificity`) minus what it
+leaves unexplained (`incompleteness`), capped by the rule's `confidence`: words alone stay below 0.6.
+
+The diagnosis texts are templates: `{exception_type}`, `{exception_message}`, `{logger}`, `{level}`,
+`{count}`, `{message}`, `{remote}`, `{code}` / `{code_<namespace>}` and every named group of a matching
+regex (`(?P<column>...)`) are filled in; a literal brace is `{{`. A field no regex captured is dropped
+with its preposition ("on {table}" -> ""), never shown as `?`.
 With nothing matching, a catch-all by level answers (category `unknown`, low confidence), so every
 group always gets a diagnosis.
 
@@ -22,162 +33,23 @@ field no regex provides, or a duplicate id fails with its field path, never late
 from __future__ import annotations
 
 import re
-import string
 import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from ..config import ConfigError, read_config_yaml, validation_problems
-from .model import Category, Diagnosis, DiagnosisInput, Severity, one_line
+from .model import Diagnosis, DiagnosisInput, one_line
 from .redact import redact
+from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
 
-BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message", "exception_message", "remote",
-                            "code", *(f"code_{ns}" for ns in ("sqlstate", "pgrst", "glm", "business", "moonshot",
-                                                              "provider_type", "http", "ws_close"))})
+__all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
+           "catch_all", "default_rules_path", "load_rules", "parse_rules", "specificity"]
+
 MAX_EVIDENCE = 5
 DEFAULT_RULES_FILE = "rules/diagnoses.yaml"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _compiles(v: str | None) -> str | None:
-    if v is None:
-        return v
-    try:
-        re.compile(v)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from None
-    return v
-
-
-class Unless(_Strict):
-    """Negative conditions: the rule does not fire when any of these holds (a near-miss's situation)."""
-
-    remote: list[str] | None = None
-    component: list[str] | None = None
-    code: dict[str, str] | None = None
-    text: str | None = None  # searched in the record and the context
-    message: str | None = None
-    exception_type: str | None = None
-
-    _check = field_validator("text", "message", "exception_type")(_compiles)
-
-    @field_validator("code")
-    @classmethod
-    def _codes(cls, v: dict[str, str] | None) -> dict[str, str] | None:
-        return _code_patterns(v)
-
-
-CODE_NAMESPACES = frozenset({"sqlstate", "pgrst", "glm", "business", "moonshot", "provider_type", "http", "ws_close"})
-
-
-def _code_patterns(v: dict[str, str] | None) -> dict[str, str] | None:
-    if v is None:
-        return v
-    for ns, pattern in v.items():
-        if ns not in CODE_NAMESPACES:
-            raise ValueError(f"unknown code namespace {ns!r}; known: {sorted(CODE_NAMESPACES)}")
-        _compiles(pattern)
-    return v
-
-
-class Match(_Strict):
-    remote: list[str] | None = None  # the remote the record concerns (situation.py): kimi, glm, supabase, redis, none
-    component: list[str] | None = None  # a python package that raised or is in the traceback
-    code: dict[str, str] | None = None  # namespace (sqlstate, pgrst, glm, moonshot, http, ws_close) -> regex
-    unless: Unless | None = None
-    exception_type: str | None = None
-    message: str | None = None
-    logger: str | None = None
-    traceback: str | None = None
-    text: str | list[str] | None = None  # a list: every regex must match somewhere in the text
-    level: list[str] | None = None
-    case_sensitive: bool = False
-
-    _check = field_validator("exception_type", "message", "logger", "traceback")(_compiles)
-
-    @field_validator("code")
-    @classmethod
-    def _codes(cls, v: dict[str, str] | None) -> dict[str, str] | None:
-        return _code_patterns(v)
-
-    @field_validator("text")
-    @classmethod
-    def _texts(cls, v: str | list[str] | None) -> str | list[str] | None:
-        if isinstance(v, list):
-            if not v:
-                raise ValueError("must list at least one regular expression")
-            for item in v:
-                _compiles(item)
-            return v
-        return _compiles(v)
-
-    @field_validator("level")
-    @classmethod
-    def _levels(cls, v: list[str] | None) -> list[str] | None:
-        return [lv.upper() for lv in v] if v is not None else None
-
-    @model_validator(mode="after")
-    def _something(self) -> Match:
-        if not any((self.exception_type, self.message, self.logger, self.traceback, self.text, self.level,
-                    self.remote, self.component, self.code)):
-            raise ValueError("a rule must match on at least one of exception_type, message, logger, traceback, "
-                             "text, level, remote, component, code")
-        return self
-
-    def patterns(self) -> list[tuple[str, str]]:
-        """(target, regex) pairs, all of which must match."""
-        out = [(k, getattr(self, k)) for k in ("exception_type", "message", "logger", "traceback")
-               if getattr(self, k)]
-        texts = [self.text] if isinstance(self.text, str) else (self.text or [])
-        return out + [("text", t) for t in texts]
-
-
-class RuleDiagnosis(_Strict):
-    summary: str = Field(min_length=1)
-    root_cause: str = Field(min_length=1)
-    suggested_fix: list[str] = Field(min_length=1)
-    severity: Severity
-    category: Category
-    confidence: float = Field(ge=0, le=1)
-
-
-class Rule(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    description: str | None = None
-    match: Match
-    diagnosis: RuleDiagnosis
-
-    @model_validator(mode="after")
-    def _templates(self) -> Rule:
-        groups: set[str] = set()
-        for _, pattern in self.match.patterns():
-            groups |= set(re.compile(pattern).groupindex)
-        known = BUILTIN_FIELDS | groups
-        d = self.diagnosis
-        for where, text in [("summary", d.summary), ("root_cause", d.root_cause),
-                            *((f"suggested_fix[{i}]", s) for i, s in enumerate(d.suggested_fix))]:
-            try:
-                names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-            except ValueError as exc:
-                raise ValueError(f"diagnosis.{where}: bad template ({exc}); write a literal brace as {{{{") from None
-            unknown = {n for n in names if n not in known}
-            if unknown:
-                raise ValueError(
-                    f"diagnosis.{where}: unknown template field(s) {sorted(unknown)}; "
-                    f"available: {sorted(known)}"
-                )
-        return self
-
-
-class RulesFile(_Strict):
-    version: int = 1
-    rules: list[Rule] = Field(default_factory=list)
 
 
 class _Compiled:
