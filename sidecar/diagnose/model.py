@@ -18,6 +18,8 @@ Severity = Literal["low", "medium", "high", "critical"]
 Category = Literal["provider", "network", "storage", "concurrency", "config", "code", "capacity", "unknown"]
 Source = Literal["rules", "kimi"]
 
+HintVerdict = Literal["agree", "disagree", "no_hint"]
+HINT_VERDICTS: tuple[str, ...] = ("agree", "disagree", "no_hint")
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 CATEGORIES: tuple[str, ...] = ("provider", "network", "storage", "concurrency", "config", "code", "capacity", "unknown")
 SUMMARY_MAX = 240
@@ -61,6 +63,7 @@ class Diagnosis(BaseModel):
     tokens: Tokens = Field(default_factory=Tokens)
     evidence_claimed: int | None = Field(default=None, ge=0)  # LLM: evidence lines it quoted, before grounding
     disagreement: str | None = None  # the other engine's differing answer, in one line (primary.py)
+    hint_verdict: HintVerdict | None = None  # LLM: is its cause the rule hint's cause? (prompt v3; None: not said)
 
     @field_validator("summary")
     @classmethod

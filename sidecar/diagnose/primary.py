@@ -4,10 +4,10 @@ Both answers are stored (the `diagnoses` history); this decides the group's curr
 answer is primary only when it is grounded - the log lines it quotes as evidence were found in
 what it was shown (at least half of them, and at least one) - and it is at least as confident as
 the rules' answer. A fluent answer without evidence never replaces a specific rule match.
-When the two disagree on the category, the primary answer carries a one-line note naming the
-other, so the disagreement is shown rather than hidden. Whether two free-text root causes name
-the same cause is not judged here (no measurable way to do it without labelled LLM answers):
-`answers` puts both causes side by side for the API and the group page instead.
+When the two disagree - on the category, or on the cause: Kimi says its cause is not the rule
+hint's (`hint_verdict`, prompt v3) - the primary answer carries a one-line note naming the other,
+so the disagreement is shown rather than hidden. Free-text root causes are not compared here (no
+measurable way to do it without labelled LLM answers); `answers` puts both side by side.
 """
 
 from __future__ import annotations
@@ -44,11 +44,13 @@ def choose(rules: Diagnosis, llm: Diagnosis) -> Choice:
             f"the LLM answer is less confident ({llm.confidence:.2f} < {rules.confidence:.2f})")
     else:
         primary, other, reason = llm, rules, "grounded and at least as confident as the rules"
-    disagree = primary.category != other.category
+    other_cause = llm.hint_verdict == "disagree" and rules.rule not in (None, "catch-all")
+    disagree = primary.category != other.category or other_cause
     note = None
     if disagree:
         who = "Kimi" if other.source == "kimi" else "The rules"
-        note = one_line(f"{who} disagree{'s' if who == 'Kimi' else ''}: {other.category} at confidence "
+        what = other.category if primary.category != other.category else f"another cause ({other.category})"
+        note = one_line(f"{who} disagree{'s' if who == 'Kimi' else ''}: {what} at confidence "
                         f"{other.confidence:.2f} - {other.summary}", 300)
     return Choice(primary.model_copy(update={"disagreement": note}), other, reason, disagree)
 

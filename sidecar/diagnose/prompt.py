@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .model import CATEGORIES, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
+from .model import CATEGORIES, HINT_VERDICTS, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
 from .redact import redact, redact_obj
 
-PROMPT_VERSION = "diagnose-v2"  # v2: the surroundings section
+PROMPT_VERSION = "diagnose-v3"  # v2: the surroundings section; v3: hint_verdict (same cause as the rule?)
 MAX_MESSAGE_CHARS = 4000
 MAX_TRACEBACK_HEAD = 3000
 MAX_TRACEBACK_TAIL = 6000
@@ -139,6 +139,10 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Forgive harmless shape slips (a string fix, 0-100 confidence, capitalised enums); nothing more."""
     out: dict[str, Any] = {k: data.get(k) for k in ("summary", "root_cause", "suggested_fix", "severity", "confidence",
                                       "category", "evidence") if k in data}
+    # An auxiliary field: a missing or unrecognised verdict is "not said", never worth a repair call.
+    verdict = data.get("hint_verdict")
+    if isinstance(verdict, str) and verdict.strip().lower() in HINT_VERDICTS:
+        out["hint_verdict"] = verdict.strip().lower()
     if isinstance(out.get("suggested_fix"), str):
         out["suggested_fix"] = [out["suggested_fix"]]
     if isinstance(out.get("evidence"), str):

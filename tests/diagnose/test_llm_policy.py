@@ -182,3 +182,32 @@ def test_answers_view_without_an_llm_answer_and_with_a_bad_row():
             {"source": "rules", "result": rules.to_json()}]
     view = answers(rows)
     assert view is not None and view["primary"] == "rules" and view["reason"] == NO_LLM_ANSWER and view["llm"] is None
+
+
+OTHER_CAUSE = {**GROUNDED, "summary": "GLM rate limit, not the balance", "confidence": 0.5, "hint_verdict": "Disagree"}
+
+
+async def test_same_category_but_another_cause_is_shown_as_a_disagreement(sqlite_store, rclock, fake_llm):
+    out = await diagnose_one(sqlite_store, rclock, fake_llm, OTHER_CAUSE)
+    result = out["group"]["investigation_result"]
+    assert out["group"]["diagnosis_source"] == "rules"
+    assert result["disagreement"].startswith("Kimi disagrees: another cause (provider) at confidence 0.50")
+    answers, page = await _read_both(sqlite_store, rclock)
+    assert answers["disagree"] is True and answers["llm"]["hint_verdict"] == "disagree"
+    assert "The rules and Kimi disagree" in page and "GLM rate limit, not the balance" in page
+
+
+async def test_an_unrecognised_hint_verdict_is_not_said_and_costs_no_repair_call(sqlite_store, rclock, fake_llm):
+    out = await diagnose_one(sqlite_store, rclock, fake_llm, {**GROUNDED, "hint_verdict": "partly?"})
+    assert out["group"]["diagnosis_source"] == "kimi" and len(fake_llm.requests) == 1
+    assert out["group"]["investigation_result"]["hint_verdict"] is None
+    assert out["group"]["investigation_result"]["disagreement"] is None
+
+
+def test_a_cause_verdict_against_the_catch_all_is_no_disagreement():
+    catch_all = _d("rules", "unknown", 0.3, [])
+    catch_all = catch_all.model_copy(update={"rule": "catch-all"})
+    llm = _d("kimi", "unknown", 0.2, ["x"], claimed=1).model_copy(update={"hint_verdict": "disagree"})
+    assert not choose(catch_all, llm).disagree
+    specific = catch_all.model_copy(update={"rule": "glm-account-balance-111x"})
+    assert choose(specific, llm).disagree
