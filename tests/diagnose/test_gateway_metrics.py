@@ -88,3 +88,29 @@ async def test_the_prompt_carries_metrics_around_first_seen(sqlite_store, clock,
     section = user.split("## Gateway metrics around first seen", 1)[1].split("##", 1)[0]
     block = json.loads(section)
     assert by_series(block)["mcp_semaphore_current_value{provider=kimi,semaphore_type=global}"]["after"] == 4.0
+
+
+async def test_the_prompt_carries_the_running_rollout_stage(sqlite_store, clock, fake_llm):
+    """The rollout controller's snapshot (its documented shape) reaches the prompt's Rollout state."""
+    from sidecar.diagnose.kimi import KimiClient
+    from sidecar.diagnose.rules import load_rules
+    from sidecar.diagnose.service import DiagnosisService
+    from sidecar.telemetry import Telemetry
+
+    cfg = Config.model_validate({"diagnosis": {"base_url": fake_llm.base_url, "timeout": 5.0,
+                                               "api_key": "sk-test-key-not-a-secret-000000"}}).diagnosis
+    snapshot = {"async-upload": {"state": "running", "stage": 2, "percent": 10.0, "incident": 1, "failing": []}}
+    telemetry = Telemetry()
+    svc = DiagnosisService(config=cfg, store=sqlite_store, bus=Sidecar(Config(), clock=clock).bus, clock=clock,
+                           rules=load_rules("rules/diagnoses.yaml"), llm=KimiClient(cfg, clock, telemetry),
+                           telemetry=telemetry, rollout_state=lambda: snapshot)
+    fake_llm.then(good(GOOD_ANSWER))
+    fp = "c" * 32
+    await seed_group(sqlite_store, fp, "Kimi call failed: Error code: 500")
+    await svc.on_event(BusEvent(kind=GROUP_NEW, at=0.0, data={"fingerprint": fp, "count": 1, "level": "ERROR"}))
+    f, stale = svc.queue.get_nowait()
+    await svc.run(f, stale_attempts=stale)
+    await svc.stop()
+    user = fake_llm.requests[0]["messages"][1]["content"]
+    section = user.split("## Rollout state", 1)[1].split("##", 1)[0]
+    assert json.loads(section) == snapshot

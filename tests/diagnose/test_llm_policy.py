@@ -211,3 +211,12 @@ def test_a_cause_verdict_against_the_catch_all_is_no_disagreement():
     assert not choose(catch_all, llm).disagree
     specific = catch_all.model_copy(update={"rule": "glm-account-balance-111x"})
     assert choose(specific, llm).disagree
+
+
+async def test_the_other_answer_is_escaped_on_the_page(sqlite_store, rclock, fake_llm):
+    hostile = {**LOW, "summary": "<script>alert(1)</script>", "root_cause": "<img src=x onerror=alert(2)>"}
+    await diagnose_one(sqlite_store, rclock, fake_llm, hostile)
+    answers, page = await _read_both(sqlite_store, rclock)
+    assert answers["llm"]["summary"] == "<script>alert(1)</script>"  # the API returns the data as JSON
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
