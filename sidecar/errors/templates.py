@@ -122,8 +122,8 @@ def variable_like(token: str) -> bool:
     `snake_case`/`kebab-case` identifiers (`exceeded_current_quota_error`) are not: they are
     values only in a slot a name-introducing word opens (`for tenant acme_corp`).
     """
-    if _wild(token):
-        return True
+    if PLACEHOLDER in token:
+        return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
     inner = token.strip(_STRIP)
     if _CODE.fullmatch(inner):
         return False
@@ -175,7 +175,9 @@ def _introduces(prev: str | None, value: str) -> bool:
         return False
     if prev.endswith((":", "=")) or prev.lower() in SLOT_INTRODUCERS:
         return True
-    return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value)
+    # After a noun, an identifier (`tenant acme_corp`) or a word that ends a clause (`tool chat:`,
+    # the name before the detail) is a name; a bare word (`worker started`) is a verb.
+    return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
 
 
 def similarity(template: list[str], tokens: list[str]) -> float:
@@ -183,18 +185,21 @@ def similarity(template: list[str], tokens: list[str]) -> float:
 
     Positions already generalised count half: a template that is mostly `<*>` must not attract
     every message of its length. Two different plain words are two events, except one word in
-    a slot a name-introducing word opens (`for user root` / `for user test`).
+    a slot a name-introducing word opens (`for user root` / `for user test`) or one cut short by
+    an ellipsis (`token pwbzwvfh ...`: a secret or id printed as a prefix is a value).
     """
     score = 0.0
     words = 0
     prev: str | None = None
-    for t, m in zip(template, tokens, strict=True):
+    last = len(template) - 1
+    for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
         s = _slot(t, m)
         if s < -1:
             return -1.0
         if s < 0:
             words += 1
-            if words > 1 or not (_introduces(prev, t) and _introduces(prev, m)):
+            truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
+            if words > 1 or not (truncated or (_introduces(prev, t) and _introduces(prev, m))):
                 return -1.0
             s = 0.5
         score += s

@@ -122,3 +122,14 @@ def test_token_classes():
                                           "AKIAQWERTYUIOPASDFGH" + "JKL"])
     assert not any(variable_like(t) for t in ["Failed", "opened", "ERROR", "429", "PGRST204", "quota.", "(timeout)",
                                               "exceeded_current_quota_error", "keep-alive"])
+
+
+def test_truncated_values_and_names_before_a_colon_are_slots():
+    g = MessageGrouper()
+    tokens = ["pwbzwvfh", "RjRDGsIx", "zfqngjai"]
+    assert len({g.fingerprint(f"invalid bearer token {t}... for session 42", "auth") for t in tokens}) == 1
+    tools = ["chat", "codereview", "planner"]
+    assert len({g.fingerprint(f"Failed to load tool {t}: No module named 'x.y'", "tools") for t in tools}) == 1
+    # A word that is not cut short and not a name stays an event word.
+    assert g.fingerprint("invalid bearer token expired for session 42", "auth") != \
+        g.fingerprint("invalid bearer token revoked for session 42", "auth")
