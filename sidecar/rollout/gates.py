@@ -176,7 +176,13 @@ def evaluate_gate(
         threshold = gate.threshold * base_value
     known = dict(observed=value, threshold=threshold, baseline=base_value, samples=n, baseline_samples=base_n)
 
-    if gate.min_samples:
+    # A sequential (anytime-valid) test may FAIL at any sample size: its false-alarm bound holds
+    # at every look, so `min_samples` only keeps it from passing early. Waiting for 500 requests
+    # before a clear regression may fail took 25 minutes at the gateway's 20 async uploads/min.
+    anytime = (proportion and gate.method == "sequential" and gate.relative_to is None
+               and 0.0 < threshold < 1.0 and measurement.successes is not None)
+    short = bool(gate.min_samples) and (n is None or n < gate.min_samples)
+    if gate.min_samples and not anytime:
         if n is None or n < gate.min_samples:
             return verdict("inconclusive", f"{_fmt(value, proportion)} on n={n} < min {gate.min_samples} samples",
                            **known)
@@ -232,6 +238,9 @@ def evaluate_gate(
         where = f"{_fmt(value, True)} ({x}/{n}), {band}"
         if clear_fail:
             return verdict("fail", f"{where}: clearly {broken}", lower=lo, upper=hi, **known)
+        if short:
+            return verdict("inconclusive", f"{where}: n={n} < min {gate.min_samples} samples to pass",
+                           lower=lo, upper=hi, **known)
         if estimate_ok:
             return verdict("pass", f"{where}: {cond}", lower=lo, upper=hi, **known)
         if gate.pass_confidence > 0.5 and plausible:

@@ -242,3 +242,13 @@ def test_quantile_gate_fails_only_when_bounds_confirm():
     clear = evaluate_gate(g, point, baseline=Measurement(640.0, 1000),
                           quantile_bounds=(Measurement(790.0, 100), Measurement(645.0, 1000)))
     assert clear.verdict == "fail" and "clearly" in clear.reason  # 790 > 1.2 x 645 = 774
+
+
+def test_a_sequential_gate_fails_a_clear_regression_before_min_samples_but_never_passes_early():
+    g = gate(method="sequential", confidence=0.999, min_samples=500)
+    bad = evaluate_gate(g, prop(90, 120))  # 25% errors against a 99.5% floor, n=120 < 500
+    assert bad.verdict == "fail" and "sequential LR" in bad.reason
+    good = evaluate_gate(g, prop(120, 120))
+    assert good.verdict == "inconclusive" and "min 500" in good.reason
+    # a non-sequential gate still waits for min_samples either way
+    assert evaluate_gate(gate(min_samples=500, confidence=0.999), prop(90, 120)).verdict == "inconclusive"
