@@ -117,7 +117,11 @@ def build_prompt(
         {"role": "system", "content": _template(version, "system")},
         {"role": "user", "content": user},
     ]
-    return Prompt(version=version, messages=messages, input_text="\n".join((message, traceback, context)))
+    # Evidence may quote any log line the model was shown: the record, its context, and the
+    # group's other samples and same-request lines from the surroundings (as clipped there).
+    shown = [redact(str(ln)) for key in ("other_samples", "same_request_lines")
+             for ln in (inp.surroundings.get(key) or [])]
+    return Prompt(version=version, messages=messages, input_text="\n".join((message, traceback, context, *shown)))
 
 
 def repair_message(problem: str, version: str = PROMPT_VERSION) -> dict[str, str]:

@@ -86,3 +86,23 @@ async def test_no_changes_recorded_gives_no_section(store):
     await seed_group(store, FP, "x happened", at=T0)
     inp = await input_from_store(store, FP)
     assert inp is not None and "recent_changes" not in await gather(store, inp)
+
+
+async def test_evidence_may_quote_another_sample_of_the_group_but_not_an_invented_line(store):
+    from sidecar.diagnose.prompt import parse_answer
+
+    await seed_group(store, FP, "[req:7f3a9c] Kimi call failed: Error code: 502", at=T0)
+    await store.db.execute(
+        "INSERT INTO error_samples (error_hash, seen_at, source, file, line, level, logger, message, raw, data) "
+        "VALUES (?, ?, 'test', NULL, NULL, 'ERROR', 'src.providers.kimi', ?, ?, ?)",
+        (FP, utc(T0 - 60), "Kimi call failed:   Error code: 401 invalid_authentication_error", "x", {}))
+    inp = await input_from_store(store, FP)
+    assert inp is not None
+    inp.surroundings = await gather(store, inp)
+    prompt = build_prompt(inp, None)
+    answer = {"summary": "s", "root_cause": "r", "suggested_fix": ["f"], "severity": "high", "confidence": 0.9,
+              "category": "config", "evidence": ["Kimi call failed: Error code: 401 invalid_authentication_error",
+                                                 "Kimi call failed: Error code: 403 permission_denied"]}
+    d = parse_answer(json.dumps(answer), prompt, model="m")
+    assert d.evidence == ["Kimi call failed: Error code: 401 invalid_authentication_error"]  # whitespace-normalised
+    assert d.evidence_claimed == 2
