@@ -350,6 +350,10 @@ class RolloutConfig(Strict):
     # Late records (event time before the last evaluation) still count in their stage up to this
     # bound; keep it equal to the metrics stream's max_lateness.
     max_lateness: float = Field(default=120.0, ge=0)
+    # Argo's progressDeadlineSeconds: a stage still not promoted this many seconds after its hold
+    # ended (gates inconclusive, samples short, data stale) is paused (or rolled back) and alerted.
+    progress_deadline: float | None = Field(default=None, gt=0)
+    on_progress_deadline: Literal["pause", "rollback"] = "pause"
 
     @property
     def staleness_limit(self) -> float:

@@ -42,6 +42,7 @@ from .state import (
     COMPLETE,
     EVALUATED,
     HOOK_KINDS,
+    PAUSED,
     ROLLED_BACK,
     ROLLING_BACK,
     RUNNING,
@@ -262,6 +263,9 @@ class RolloutController(ManualActions):
                 won = await self._simple(snap, cfg, "wait", WAITING, data, reasons, self.actor)
             else:
                 won = await self._advance(snap, cfg, data, reasons, self.actor)
+        elif (snap.state == RUNNING and cfg.progress_deadline is not None
+              and elapsed >= stage.hold + cfg.progress_deadline):
+            won = await self._deadline(snap, cfg, data, ev, elapsed)
         else:
             won = await self.repo.save_data(name, snap.version, data, utc(now))
         if not won:
@@ -375,6 +379,29 @@ class RolloutController(ManualActions):
             changes={"stage_index": to, "percent": cfg.stages[to].percent, "stage_started_at": utc(now),
                      "stage_elapsed": 0.0, "running_since": utc(now), "data": fresh},
         )
+
+    async def _deadline(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any], ev: Evaluation,
+                        elapsed: float) -> bool:
+        """The stage made no progress by its deadline: pause (an operator decides) or roll back."""
+        stage = cfg.stages[snap.stage_index]
+        assert cfg.progress_deadline is not None
+        why = (f"progress deadline: {elapsed:.0f}s in the stage >= hold {stage.hold:g}s + "
+               f"progress_deadline {cfg.progress_deadline:g}s without a promotion "
+               f"({ev.samples}/{stage.min_samples} samples"
+               + (f"; stale: {', '.join(ev.stale_gates())}" if ev.stale_gates() else "") + ")")
+        reasons = [{"reason": why, "progress_deadline": True}] + [
+            reason_of(v) for v in ev.gates if v.verdict != "pass" or v.stale]
+        now = self.clock.time()
+        if cfg.on_progress_deadline == "rollback":
+            return await self._rollback(snap, cfg, data, reasons, actor=self.actor)
+        data = {**data, "paused_from": snap.state, "paused_by_deadline": True}
+        won = await self._simple(snap, cfg, "pause", PAUSED, data, reasons, self.actor,
+                                 {"running_since": None, "stage_elapsed": snap.elapsed(now)})
+        if won:
+            self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index, percent=snap.percent,
+                             gate="progress-deadline", role="gate", dry_run=False, consecutive_failures=1,
+                             tripped=True, reasons=reasons)
+        return won
 
     async def _rollback(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
                         reasons: list[dict[str, Any]], actor: str) -> bool:
