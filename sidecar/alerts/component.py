@@ -118,6 +118,8 @@ class Alerts:
                 try:
                     for fp, alert, until in (row["state"] or {}).get("held", []):
                         self._held[fp] = (Alert.from_dict(alert), int(until))
+                    for fp, alert, at in (row["state"] or {}).get("awaiting", []):
+                        self._awaiting[fp] = (Alert.from_dict(alert), float(at))
                 except (KeyError, TypeError, ValueError) as exc:
                     log.warning("dropping unreadable held alerts: %s", exc)
             else:
@@ -205,6 +207,7 @@ class Alerts:
         if release is None or release <= now:
             return False
         self._awaiting[fp] = (alert, now)
+        self._held_dirty = True  # saved with the held alerts: a crash while waiting loses nothing
         return True
 
     def _release_at(self, alert: Alert, arrived: float) -> float | None:
@@ -229,6 +232,7 @@ class Alerts:
         waiting = self._awaiting.pop(fp, None)
         if waiting is None:
             return outcome
+        self._held_dirty = True
         outcome.fire = [a for a in outcome.fire if a.key != f"diagnosis:{fp}"]
         self._fire(self.mapper.with_diagnosis(waiting[0], d), now, joined_at=waiting[1])
         return outcome
@@ -240,6 +244,7 @@ class Alerts:
         for fp, (alert, at) in list(self._awaiting.items()):
             if (self._release_at(alert, at) or at) <= now:
                 del self._awaiting[fp]
+                self._held_dirty = True
                 self._fire(alert, min(now, self.clock.time()), joined_at=at)
 
     def _apply(self, outcome: Outcome, now: float) -> None:
@@ -433,7 +438,8 @@ class Alerts:
             rows.append((AM_STATE_KEY, AM_STATE_KEY, self.am.to_dict()))
         if held_dirty:
             held = [[fp, alert.to_dict(), until] for fp, (alert, until) in self._held.items()]
-            rows.append((HELD_STATE_KEY, HELD_STATE_KEY, {"held": held}))
+            awaiting = [[fp, alert.to_dict(), at] for fp, (alert, at) in self._awaiting.items()]
+            rows.append((HELD_STATE_KEY, HELD_STATE_KEY, {"held": held, "awaiting": awaiting}))
         self.am.dirty = self._held_dirty = False
         try:
             await self.store.alerts.save_groups(rows, gone, utc(self.clock.time()))

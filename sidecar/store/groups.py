@@ -326,8 +326,10 @@ class GroupRepo(TemplateStore):
 
     async def list(self, *, status: str | Sequence[str] | None = None, level: str | None = None,
                    logger: str | None = None, q: str | None = None, category: str | None = None,
-                   sort: str = "last_seen", limit: int = 50, offset: int = 0) -> tuple[list[Row], int]:
-        """One page of groups matching the filters, and the total number that match."""
+                   sort: str = "last_seen", limit: int = 50, offset: int = 0,
+                   with_total: bool = True) -> tuple[list[Row], int]:
+        """One page of groups matching the filters, and the total number that match (-1 when
+        `with_total` is False: a panel that shows only the first rows skips the count)."""
         where: list[str] = []
         params: list[Any] = []
         if status:
@@ -346,7 +348,8 @@ class GroupRepo(TemplateStore):
         if q:
             where.append(self._search(q, params))
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total_row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM error_investigations{clause}", params)
+        total_row = (await self.db.fetchone(f"SELECT COUNT(*) AS n FROM error_investigations{clause}", params)
+                     if with_total else {"n": -1})
         rows = await self.db.fetchall(
             f"SELECT {LIST_COLUMNS} FROM error_investigations{clause} ORDER BY {SORTS.get(sort, SORTS['last_seen'])} "
             "LIMIT ? OFFSET ?",

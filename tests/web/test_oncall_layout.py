@@ -26,7 +26,10 @@ async def test_every_page_fits_390px_without_horizontal_scroll(start_sidecar, pa
     running = await with_gateway_errors(start_sidecar, rollouts=[rollout_config()])
     await running.record(parse(LONG_TRACE, offset=50_000, file_key="long"))
     fp = await fingerprint_of(running, "keepalive ping timeout")
-    long_fp = await fingerprint_of(running, "Failed to record upload")  # the same group as the seed PGRST204
+    row = await running.sidecar.store.db.fetchone(
+        "SELECT error_hash FROM error_samples WHERE raw LIKE ? ORDER BY id DESC LIMIT 1", (f"%{LONG_TAIL}%",))
+    assert row is not None, "the long traceback was not recorded"
+    long_fp = row["error_hash"]
     w = await page(running.url)
     await w.page.set_viewport_size({"width": 390, "height": 844})
     await login(w)

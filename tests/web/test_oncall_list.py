@@ -46,3 +46,25 @@ async def test_titles_severity_column_and_severity_sort(start_sidecar, page):
     items = (await api.json())["items"]
     assert [i["effective_severity"] for i in items] == [s.strip() for s in shown]
     assert w.problems() == []
+
+
+async def test_the_24h_column_shows_hourly_bars_with_the_peak(start_sidecar, page):
+    from .seed import log_line
+
+    running = await start_sidecar()
+    t0 = running.clock.time()
+    # One group: 1 event 20 h ago, 40 events in the last hour. Both must be visible bars.
+    events = log_line(t0, "bursty failure", offset=0)
+    running.clock.advance(20 * 3600)
+    for i in range(40):
+        events += log_line(running.clock.time(), "bursty failure", offset=1000 + i * 100)
+    await running.record(events)
+    w = await page(running.url)
+    await w.goto("/errors")
+    cell = w.page.locator("tr.group-row td.spark-cell")
+    heights = await cell.locator("svg.sparkbars rect").evaluate_all(
+        "rs => rs.map(r => r.getBoundingClientRect().height)")
+    assert len(heights) == 2 and min(heights) >= 4, heights  # the lone event is a bar, not a tick
+    assert max(heights) > min(heights)
+    assert (await cell.locator(".spark-peak").inner_text()).strip() == "40/h"
+    assert w.problems() == []

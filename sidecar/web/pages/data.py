@@ -70,7 +70,7 @@ class GroupView:
     summary: str | None
     diagnosis_source: str | None
     diagnosis: dict[str, Any] | None
-    spark: v.Sparkline | None = None
+    spark: v.Sparkline | v.Bars | None = None
 
 
 def _titles(row: dict[str, Any], latest: str | None) -> tuple[str, str | None]:
@@ -129,7 +129,7 @@ async def recent_open(sidecar: Sidecar, limit: int) -> list[GroupView]:
     (status, last_occurrence_at) index, where `status IN (a, b)` would sort every matching row."""
     rows = []
     for status in ("regressed", "open"):
-        part, _ = await sidecar.store.groups.list(status=status, limit=limit)
+        part, _ = await sidecar.store.groups.list(status=status, limit=limit, with_total=False)
         rows.extend(part)
     rows.sort(key=lambda r: (r["last_occurrence_at"], r["error_hash"]), reverse=True)
     rows = rows[:limit]

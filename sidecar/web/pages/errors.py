@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 50
 ROW_SPARK_MINUTES = 24 * 60
-ROW_SPARK_BUCKETS = 48
+ROW_SPARK_BUCKETS = 24  # hourly bars: readable at 120 px (48 half-hours were a flat line with a tick)
 MAX_NOTES = 4000
 FINGERPRINT = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -87,7 +87,7 @@ async def errors_list(request: web.Request) -> web.Response:
             rows, total = await data.list_groups(sidecar, flt, pager.page, per_page)
         sparks = await data.sparklines(sidecar, [g.fingerprint for g in rows], now, ROW_SPARK_MINUTES, ROW_SPARK_BUCKETS)
         for g in rows:
-            g.spark = v.sparkline(sparks.get(g.fingerprint, []))
+            g.spark = v.bars(sparks.get(g.fingerprint, []))
         facets = await data.facets(sidecar)
         stage = await data.stage_at(sidecar, now)
     except StoreError as exc:

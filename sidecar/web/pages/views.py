@@ -65,6 +65,37 @@ def sparkline(values: Sequence[int], width: int = SPARK_WIDTH, height: int = SPA
     return Sparkline(points, area, w, h, sum(values), peak, n)
 
 
+@dataclass(frozen=True, slots=True)
+class Bars:
+    """A bar sparkline (one bar per bucket) in a `width` x `height` viewBox, plus its figures."""
+
+    bars: tuple[tuple[int, int, int, int], ...]  # x, y, width, height of each non-empty bucket
+    width: int
+    height: int
+    total: int
+    peak: int
+    buckets: int
+
+
+def bars(values: Sequence[int], width: int = SPARK_WIDTH, height: int = SPARK_HEIGHT) -> Bars:
+    """Counts as bars on a square-root scale with a visible minimum: one event in an hour of a
+    day-long sparkline is a bar you can see next to a 500-event peak, not a one-pixel tick, and
+    an empty hour has no bar at all (the list's 24 h column reads "when", then "how much")."""
+    n = len(values)
+    peak = max(values, default=0)
+    w, h = width * 10, height * 10
+    slot = w // max(1, n)
+    gap = max(1, slot // 6)
+    low = h // 5  # the shortest bar for a non-zero bucket
+    out = []
+    for i, value in enumerate(values):
+        if value <= 0 or peak <= 0:
+            continue
+        bar_h = low + int((h - low) * (value / peak) ** 0.5)
+        out.append((i * slot, h - bar_h, slot - gap, bar_h))
+    return Bars(tuple(out), w, h, sum(values), peak, n)
+
+
 def minute_of(ts: float) -> int:
     return int(ts // 60)
 
