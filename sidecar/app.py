@@ -10,89 +10,69 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from .bus import Bus
 from .clock import Clock, SystemClock
 from .config import Config
+from .stages import Component, Stages
 from .store.base import Store, StoreError
 from .telemetry import Telemetry
 
+if TYPE_CHECKING:
+    from .ingest.tracked import EventSink
+
 log = logging.getLogger(__name__)
-
-
-class Component(Protocol):
-    """A pipeline stage as the app sees it."""
-
-    name: str
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    def problems(self) -> list[str]:
-        """Readiness problems (shown on /readyz): the sidecar cannot serve or ingest."""
-
-    def degraded(self) -> list[str]:
-        """Dependencies in trouble (chat, Kimi, scrapes, hooks): /api/status, never /readyz."""
 
 
 class StartupError(Exception):
     """The sidecar cannot start; the message is one line naming the problem, for the CLI."""
 
 
-def build_components(sidecar: Sidecar) -> list[Component]:
-    """The stages, upstream first. Each stage module offers a `build(sidecar)` factory.
+def build_stages(config: Config, store: Store, bus: Bus, clock: Clock, telemetry: Telemetry, url: str) -> Stages:
+    """Build every stage with its collaborators, upstream first (nothing starts here).
 
     Order: groups (the ingest sink) before ingest; metrics before rollouts (gates measure
-    through it); diagnosis and alerts subscribe to the bus before events flow.
+    through it) and diagnosis (the prompt reads its series); ingest last, so every consumer is
+    subscribed before events flow, and it stops first, so its final checkpoint covers exactly
+    what the sink (spool) accepted.
     """
-    components: list[Component] = []
-    from .errors.groups import build as build_groups
-
-    groups = build_groups(sidecar)
-    components.append(groups)
+    from .alerts.component import Alerts
+    from .diagnose.service import build as build_diagnosis
+    from .diagnose.service import metrics_around
+    from .errors.groups import GroupRecorder
+    from .ingest.tail import Ingest
+    from .metrics.hub import MetricsHub
+    from .rollout import build as build_rollouts
     from .store.spool import build as build_spool
 
+    groups = GroupRecorder(store, bus, clock, telemetry, config.grouping)
     # Between ingest and groups: a batch is stored, or spooled to disk while the store is down.
-    spool = build_spool(sidecar, groups.record)
-    components.append(spool)
-    collect = sidecar.config.collect
-    # What ingest and the SDK endpoints deliver to: the spool, behind the SDK/log de-duplication
-    # when it is configured (both paths must share one Deduplicator to see each other's copies).
-    sidecar.event_sink = spool
+    spool = build_spool(config.store, groups.record, clock, telemetry)
+    sink: EventSink = spool
+    collect = config.collect
+    # Ingest and the SDK endpoints share one Deduplicator, so each sees the other's copies.
     if collect.dedup_window > 0:
         from .ingest.collect import Deduplicator, DedupSink
 
-        sidecar.event_sink = DedupSink(spool, Deduplicator(collect.dedup_window, sidecar.clock,
-                                                           on_drop=sidecar.telemetry.collect_duplicates.inc))
+        sink = DedupSink(spool, Deduplicator(collect.dedup_window, clock, on_drop=telemetry.collect_duplicates.inc))
+    collector = None
     if collect.sentry.projects or collect.otlp.enabled:
         from .ingest.collect import CollectService
 
-        token = sidecar.config.server.api_token
-        components.append(CollectService(collect, sidecar.event_sink, sidecar.clock, sidecar.telemetry,
-                                         token.get_secret_value() if token is not None else None))
-    from .metrics.hub import build as build_metrics
-
-    components.append(build_metrics(sidecar))  # "metrics": rollout gates call .measure() on it
-    from .rollout import build as build_rollouts
-
-    components.append(build_rollouts(sidecar))  # "rollouts": gates, state machine, hooks
-    from .diagnose.service import build as build_diagnosis
-
-    components.append(build_diagnosis(sidecar))
-    from .alerts import build as build_alerts
-
-    components.append(build_alerts(sidecar))
-    from .ingest.tail import build as build_ingest
-
-    # Last: every consumer is subscribed before events flow; stopped first, so its final
-    # checkpoint covers exactly what the sink (spool) accepted.
-    components.append(build_ingest(sidecar))
-    return components
+        token = config.server.api_token
+        collector = CollectService(collect, sink, clock, telemetry,
+                                   token.get_secret_value() if token is not None else None)
+    metrics = MetricsHub(config.metrics, clock, telemetry)
+    rollouts = build_rollouts(config.rollouts, store, bus, clock, telemetry, metrics)
+    diagnosis = build_diagnosis(config.diagnosis, store, bus, clock, telemetry, rollout_state=rollouts.snapshot,
+                                gateway_metrics=metrics_around(metrics.series))
+    alerts = Alerts(config.alerts, store, bus, clock, telemetry, url)
+    ingest = Ingest(config, sink, clock, telemetry, store)
+    return Stages(groups=groups, spool=spool, sink=sink, collect=collector, metrics=metrics, rollouts=rollouts,
+                  diagnosis=diagnosis, alerts=alerts, ingest=ingest)
 
 
 def public_url(config: Config) -> str:
@@ -111,9 +91,7 @@ class Sidecar:
         self.telemetry = telemetry or Telemetry()
         self.bus = Bus()
         self._store: Store | None = None
-        # What ingest delivers error events to: the spool in front of the groups stage.
-        self.event_sink: Callable[[list[Any]], Awaitable[None]] | None = None
-        self.components: list[Component] = []
+        self.stages = Stages()
         self._runner: web.AppRunner | None = None
         self.started_at: float | None = None
         self.url = public_url(config)  # known before serving: stages put it in links (alerts)
@@ -124,8 +102,10 @@ class Sidecar:
             raise RuntimeError("the store is not open (Sidecar.start() has not run)")
         return self._store
 
-    def component(self, name: str) -> Any | None:
-        return next((c for c in self.components if c.name == name), None)
+    @property
+    def components(self) -> list[Component]:
+        """The running stages in start order (empty before start)."""
+        return self.stages.components()
 
     async def start(self, serve: bool = True) -> None:
         from .store.open import open_store
@@ -134,7 +114,7 @@ class Sidecar:
             self._store = await open_store(self.config.store)
         except StoreError as exc:
             raise StartupError(f"store: {exc}") from None
-        self.components = build_components(self)
+        self.stages = build_stages(self.config, self._store, self.bus, self.clock, self.telemetry, self.url)
         for component in self.components:
             await component.start()
         if serve:

@@ -573,7 +573,7 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         if not isinstance(data, dict):
             raise ConfigError(source, ["(root): must be a mapping of sections"])
         data = resolve_paths(data, Path(source).resolve().parent)
-    overrides = env_overrides(env)
+    overrides = env_overrides(Config, env)
     merged = _deep_merge(data, overrides)
     try:
         config = Config.model_validate(merged, context={"environ": env})

@@ -147,17 +147,13 @@ class _EnvSource(EnvSettingsSource):
             return super().decode_complex_value(field_name, field, value)
 
 
-def env_overrides(environ: Mapping[str, str] | None = None, model: type[BaseModel] | None = None) -> dict[str, Any]:
+def env_overrides(model: type[BaseModel], environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """SIDECAR_SERVER__PORT=9000 -> {"server": {"port": "9000"}} (pydantic coerces the types).
 
-    Keys the model tree does not know are dropped (see the module docstring). Without `model`
-    the root `Config` is used.
+    Keys the model tree (`model`, the root `Config`) does not know are dropped (see the module
+    docstring).
     """
     env = dict(os.environ if environ is None else environ)
-    if model is None:
-        from .config import Config
-
-        model = Config
     try:
         raw = _EnvSource(model, env)()
     except Exception as exc:  # pydantic-settings raises SettingsError for a value it cannot decode

@@ -1,5 +1,5 @@
 """Alerts to chat channels and Alertmanager: routing, grouping, silences, a durable delivery outbox."""
 
-from .component import Alerts, build
+from .component import Alerts
 
-__all__ = ["Alerts", "build"]
+__all__ = ["Alerts"]

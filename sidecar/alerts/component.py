@@ -448,8 +448,3 @@ class Alerts:
             self.am.dirty |= am_dirty
             self._held_dirty |= held_dirty
             raise
-
-
-def build(sidecar: Any) -> Alerts:
-    """The app's factory: alerts from `config.alerts`, links to the dashboard's public URL."""
-    return Alerts(sidecar.config.alerts, sidecar.store, sidecar.bus, sidecar.clock, sidecar.telemetry, sidecar.url)

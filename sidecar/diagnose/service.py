@@ -26,6 +26,7 @@ from typing import Any
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
+from ..metrics.series import SeriesStore
 from ..store.base import Row, Store, StoreError
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
@@ -385,41 +386,26 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _component_snapshot(sidecar: Any, name: str) -> Provider:
-    """Context for the prompt from another stage's component, found at call time (built later or absent)."""
-
-    def provide() -> Any:
-        component = sidecar.component(name)
-        for attr in ("snapshot", "status"):
-            fn = getattr(component, attr, None)
-            if callable(fn):
-                return fn()
-        return None
-
-    return provide
-
-
-def _metrics_around(sidecar: Any) -> Provider:
+def metrics_around(series: SeriesStore) -> Provider:
     """Gateway metric values around a group's first seen, from the metrics hub's scraped series."""
-    from ..metrics.series import SeriesStore
     from .gateway_metrics import around
 
     def provide(first_seen: datetime | None = None) -> Any:
-        series = getattr(sidecar.component("metrics"), "series", None)
-        if first_seen is None or not isinstance(series, SeriesStore):
-            return None
-        return around(series, first_seen.timestamp())
+        return around(series, first_seen.timestamp()) if first_seen is not None else None
 
     return provide
 
 
-def build(sidecar: Any, *, rollout_state: Provider | None = None,
-          gateway_metrics: Provider | None = None) -> DiagnosisService:
-    """The component factory app.py calls. A bad rules file raises ConfigError (fails the start)."""
+def build(config: DiagnosisConfig, store: Store, bus: Bus, clock: Clock, telemetry: Telemetry, *,
+          rollout_state: Provider | None = None, gateway_metrics: Provider | None = None) -> DiagnosisService:
+    """The diagnosis stage over `config.diagnosis`. A bad rules file raises ConfigError (fails the start).
+
+    `rollout_state` and `gateway_metrics` are the other stages' context for the prompt (the rollout
+    controller's snapshot, the metrics hub's series around first seen); None leaves them out.
+    """
     from .kimi import KimiClient
     from .rules import RuleSet, default_rules_path, load_rules
 
-    config: DiagnosisConfig = sidecar.config.diagnosis
     path = default_rules_path(config.rules_file)
     problem = None
     if Path(path).exists():
@@ -428,15 +414,11 @@ def build(sidecar: Any, *, rollout_state: Provider | None = None,
         rules = RuleSet([], source=str(path))
         problem = f"rules file {path} not found: only the generic catch-all diagnosis is available"
         log.warning(problem)
-    if rollout_state is None:
-        rollout_state = _component_snapshot(sidecar, "rollouts")
-    if gateway_metrics is None:
-        gateway_metrics = _metrics_around(sidecar)
     llm = None
     if config.kimi_enabled and config.resolved_api_key():
-        llm = KimiClient(config, sidecar.clock, sidecar.telemetry)
+        llm = KimiClient(config, clock, telemetry)
     return DiagnosisService(
-        config=config, store=sidecar.store, bus=sidecar.bus, clock=sidecar.clock, rules=rules, llm=llm,
-        telemetry=sidecar.telemetry, rollout_state=rollout_state, gateway_metrics=gateway_metrics,
+        config=config, store=store, bus=bus, clock=clock, rules=rules, llm=llm,
+        telemetry=telemetry, rollout_state=rollout_state, gateway_metrics=gateway_metrics,
         rules_problem=problem,
     )

@@ -22,7 +22,7 @@ import asyncio
 import logging
 import re
 from collections import Counter, OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_STATUS, GROUP_UPDATED, Bus
 from ..clock import Clock, utc
@@ -36,9 +36,6 @@ from ..telemetry import Telemetry
 from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop
 from .fingerprint import event_title, fingerprint_event
 from .learning import StoredLearning
-
-if TYPE_CHECKING:
-    from ..app import Sidecar
 
 log = logging.getLogger(__name__)
 
@@ -347,19 +344,15 @@ class GroupRecorder:
         return [f"last batch not stored: {self._last_error}"] if self._last_error else []
 
 
-async def change_status(sidecar: Sidecar, fingerprint: str, action: str, notes: str | None = None) -> Row:
+async def change_status(store: Store, bus: Bus, clock: Clock, recorder: GroupRecorder | None,
+                        fingerprint: str, action: str, notes: str | None = None) -> Row:
     """Resolve, mute or reopen a group (the API and the dashboard): store it, refresh the
-    groups-by-status gauge and announce `group.status` on the bus. Raises UnknownGroup, StoreError."""
-    now = sidecar.clock.time()
-    row = await sidecar.store.groups.set_status(fingerprint, action, utc(now), notes)
-    recorder = sidecar.component(GroupRecorder.name)
+    groups-by-status gauge (when the errors stage runs) and announce `group.status` on the bus.
+    Raises UnknownGroup, StoreError."""
+    now = clock.time()
+    row = await store.groups.set_status(fingerprint, action, utc(now), notes)
     if recorder is not None:
         await recorder.refresh_gauges()
-    sidecar.bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
+    bus.publish(GROUP_STATUS, now, fingerprint=fingerprint, status=row["status"], action=action,
                         title=row.get("title"), level=row.get("level"), logger=row.get("logger"), notes=notes)
     return row
-
-
-def build(sidecar: Sidecar) -> GroupRecorder:
-    """The factory app.py calls; the recorder's `record` is the sink ingest delivers to."""
-    return GroupRecorder(sidecar.store, sidecar.bus, sidecar.clock, sidecar.telemetry, sidecar.config.grouping)

@@ -37,7 +37,7 @@ from .tracked import (
     source_name,
 )
 
-__all__ = ["EventSink", "Ingest", "build", "parser_options", "source_name"]
+__all__ = ["EventSink", "Ingest", "parser_options", "source_name"]
 
 log = logging.getLogger(__name__)
 
@@ -394,12 +394,3 @@ class Ingest:
             t.tail_lag_bytes.labels(src.name).set(sum(max(0, f.size - f.parser.offset) for f in fs))
             lags = [now - f.behind_since for f in fs if f.behind_since is not None]
             t.tail_lag.labels(src.name).set(max(lags) if lags else 0.0)
-
-
-def build(sidecar: Any, sink: EventSink | None = None) -> Ingest:
-    """Factory for app.py: `sink` defaults to `sidecar.event_sink` (the errors stage's sink)."""
-    chosen = sink or getattr(sidecar, "event_sink", None)
-    if chosen is None:
-        raise ValueError("ingest needs an event sink (the errors stage's sink)")
-    return Ingest(sidecar.config, chosen, sidecar.clock, sidecar.telemetry, getattr(sidecar, "store", None))
-

@@ -380,8 +380,3 @@ def _fmt(where: Mapping[str, str]) -> str:
     if not where:
         return ""
     return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(where.items())) + "}"
-
-
-def build(sidecar: Any) -> MetricsHub:
-    """The factory app.py calls: the hub over the sidecar's config, clock and telemetry."""
-    return MetricsHub(sidecar.config.metrics, sidecar.clock, sidecar.telemetry)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..metrics.model import Measurement, MetricSpec
 from .controller import RolloutController
@@ -10,7 +10,12 @@ from .gates import GateVerdict, evaluate_gate
 from .state import Conflict, InvalidTransition, RolloutError, UnknownRollout, pipeline_decision
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ..bus import Bus
+    from ..clock import Clock
+    from ..config import RolloutConfig
+    from ..metrics.hub import MetricsHub
+    from ..store.base import Store
+    from ..telemetry import Telemetry
 
 __all__ = [
     "Conflict", "GateVerdict", "InvalidTransition", "RolloutController", "RolloutError", "UnknownRollout",
@@ -18,28 +23,13 @@ __all__ = [
 ]
 
 
-def build(sidecar: Sidecar, measure: Any | None = None) -> RolloutController:
-    """The `rollouts` component. Gates measure through the `metrics` component, looked up at call
-    time (it is built in the same pass, just before this one)."""
-
-    async def via_metrics(spec: MetricSpec, window: float) -> Measurement:
-        metrics = sidecar.component("metrics")
-        fn = getattr(metrics, "measure", None)
-        if fn is None:
+def build(rollouts: list[RolloutConfig], store: Store, bus: Bus, clock: Clock, telemetry: Telemetry,
+          metrics: MetricsHub | None) -> RolloutController:
+    """The `rollouts` stage. Gates measure through the metrics stage, and a rollout whose gates it
+    can never measure is refused at start (`MetricsHub.check_spec`); without it gates hold."""
+    if metrics is None:
+        async def unavailable(spec: MetricSpec, window: float) -> Measurement:
             return Measurement(None, reason="the metrics stage is not running")
-        return await fn(spec, window)
 
-    controller = RolloutController(
-        sidecar.config.rollouts, sidecar.store, measure or via_metrics, sidecar.bus, sidecar.clock,
-        sidecar.telemetry,
-    )
-
-    def check(spec: MetricSpec, window: float | None) -> list[str]:
-        # Only the metrics stage's limits matter, and only while it is what the gates measure with.
-        if controller.measure is not via_metrics:
-            return []
-        fn = getattr(sidecar.component("metrics"), "check_spec", None)
-        return fn(spec, window) if fn is not None else []
-
-    controller.check = check
-    return controller
+        return RolloutController(rollouts, store, unavailable, bus, clock, telemetry)
+    return RolloutController(rollouts, store, metrics.measure, bus, clock, telemetry, check=metrics.check_spec)

@@ -27,7 +27,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import Clock
 from ..ingest.record import ErrorEvent
@@ -36,6 +36,10 @@ from .base import StoreUnavailable
 from .conflict import StoreConflict
 from .spool_codec import SpoolCodecError, decode_batch, encode_batch
 from .spool_disk import Spool, SpoolError
+
+if TYPE_CHECKING:
+    from ..config import StoreConfig
+    from ..telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -219,9 +223,8 @@ class SpoolingSink:
             self._telemetry.spool_bytes.set(self.spool.pending_bytes)
 
 
-def build(sidecar: Any, sink: EventSink) -> SpoolingSink:
-    """The app component: wrap the errors stage's sink; give the result to ingest as its sink."""
-    cfg = sidecar.config.store
-    directory = cfg.spool_dir or str(Path(cfg.path).parent / "spool")
-    return SpoolingSink(sink, directory, cfg.spool_max_bytes, sidecar.clock,
-                        telemetry=sidecar.telemetry, retry_max=cfg.spool_retry_max)
+def build(config: StoreConfig, sink: EventSink, clock: Clock, telemetry: Telemetry) -> SpoolingSink:
+    """The spool stage: wrap the errors stage's sink; the result is what ingest delivers to."""
+    directory = config.spool_dir or str(Path(config.path).parent / "spool")
+    return SpoolingSink(sink, directory, config.spool_max_bytes, clock,
+                        telemetry=telemetry, retry_max=config.spool_retry_max)

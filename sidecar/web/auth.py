@@ -24,7 +24,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def configured_token(request: web.Request) -> str | None:
-    from .server import SIDECAR_KEY
+    from .context import SIDECAR_KEY
 
     secret = request.app[SIDECAR_KEY].config.server.api_token
     value = secret.get_secret_value() if secret is not None else ""

@@ -14,13 +14,14 @@ from aiohttp import web
 
 from .. import __version__
 from ..telemetry import CONTENT_TYPE_LATEST
+from .context import SIDECAR_KEY
 
 if TYPE_CHECKING:
-    from ..app import Sidecar
+    from ..stages import Runtime
+
+__all__ = ["SIDECAR_KEY", "build_web_app"]
 
 log = logging.getLogger(__name__)
-
-SIDECAR_KEY: web.AppKey[Sidecar] = web.AppKey("sidecar")
 
 async def healthz(request: web.Request) -> web.Response:
     """Process alive: answers as long as the event loop runs."""
@@ -57,8 +58,8 @@ async def metrics(request: web.Request) -> web.Response:
     return resp
 
 
-def stage_routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
-    """Each stage's JSON API, then the pages (imported here: they import SIDECAR_KEY from this module)."""
+def stage_routes(sidecar: Runtime) -> list[web.AbstractRouteDef]:
+    """Each stage's JSON API, then the pages ."""
     from . import pages
     from .api import alerts as api_alerts
     from .api import collect as api_collect
@@ -85,7 +86,7 @@ async def security_headers(request: web.Request, handler):  # type: ignore[no-un
     return response
 
 
-def build_web_app(sidecar: Sidecar) -> web.Application:
+def build_web_app(sidecar: Runtime) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=1024 * 1024)
     app[SIDECAR_KEY] = sidecar
     app.router.add_get("/healthz", healthz)

@@ -11,6 +11,7 @@ from aiohttp import web
 from sidecar.alerts import Alerts
 from sidecar.app import Sidecar
 from sidecar.config import Config
+from sidecar.stages import Stages
 from sidecar.web.api import alerts as api_alerts
 from sidecar.web.server import SIDECAR_KEY
 from tests.alerts.conftest import FakeChat, alerts_config
@@ -38,7 +39,7 @@ async def api(harness: Harness, chat: FakeChat) -> AsyncIterator[Api]:
     sidecar = Sidecar(Config.model_validate({"server": {"api_token": TOKEN}, "alerts": config.model_dump()}),
                       clock=harness.clock, telemetry=harness.telemetry)
     sidecar._store = harness.store
-    sidecar.components = [alerts]
+    sidecar.stages = Stages(alerts=alerts)
     app = web.Application()
     app[SIDECAR_KEY] = sidecar
     app.add_routes(api_alerts.routes(sidecar))

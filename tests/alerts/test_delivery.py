@@ -275,16 +275,13 @@ async def test_failing_receiver_shows_in_problems_and_build_wires_public_url(har
     (problem,) = alerts.degraded()
     assert problem.startswith("receiver hook: 3 deliveries in a row failed (last: HTTP 500")
 
-    from sidecar.alerts import build
-    from sidecar.app import Sidecar
+    from sidecar.app import Sidecar, build_stages
     from sidecar.config import Config
 
     sidecar = Sidecar(Config.model_validate({"server": {"port": 9999}, "alerts": {"rules_file": None}}),
                       clock=harness.clock)
-    sidecar._store = harness.store
-    built = build(sidecar)
-    assert built.name == "alerts" and built.public_url == "http://127.0.0.1:9999"
-    sidecar._store = None
+    stages = build_stages(sidecar.config, harness.store, sidecar.bus, sidecar.clock, sidecar.telemetry, sidecar.url)
+    assert stages.alerts is not None and stages.alerts.public_url == "http://127.0.0.1:9999"
 
 
 async def test_connection_refused_is_retried_and_the_url_stays_secret(harness: Harness, chat: FakeChat) -> None:

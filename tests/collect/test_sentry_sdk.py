@@ -125,7 +125,7 @@ async def test_sdk_exceptions_and_messages_become_groups_with_their_context(runn
     assert "Began in release" in page
     assert [(r["release"], r["count"]) for r in detail["releases"]] == [("gateway@2.4.1", 2)]
     assert SECRET not in page
-    assert running.sidecar.component("collect").stats.client_discarded == 0
+    assert running.sidecar.stages.collect.stats.client_discarded == 0
 
 
 @pytest.mark.parametrize("running", [{"dedup_window": 30.0}], indirect=True)

@@ -10,6 +10,7 @@ from sidecar.app import Sidecar
 from sidecar.config import Config
 from sidecar.diagnose.rules import load_rules
 from sidecar.diagnose.service import DiagnosisService
+from sidecar.stages import Stages
 from sidecar.web.server import SIDECAR_KEY, build_web_app
 
 from .conftest import seed_group
@@ -23,7 +24,7 @@ async def _client(store, clock, token: str | None = "s3cret-token"):
     sidecar._store = store
     svc = DiagnosisService(config=config.diagnosis, store=store, bus=sidecar.bus, clock=clock,
                            rules=load_rules("rules/diagnoses.yaml"), telemetry=sidecar.telemetry)
-    sidecar.components = [svc]
+    sidecar.stages = Stages(diagnosis=svc)
     client = TestClient(TestServer(build_web_app(sidecar)))
     await client.start_server()
     return client
@@ -45,7 +46,7 @@ async def test_diagnose_on_demand_requires_the_token(sqlite_store, rclock):
         assert resp.status == 404
         resp = await client.post(f"/api/groups/{FP}/diagnose?wait=false", headers={"Authorization": "Bearer s3cret-token"})
         assert resp.status == 202 and (await resp.json())["status"] == "started"
-        svc = client.server.app[SIDECAR_KEY].component("diagnosis")
+        svc = client.server.app[SIDECAR_KEY].stages.diagnosis
         await asyncio.gather(*svc._background)
         hist = await (await client.get(f"/api/groups/{FP}/diagnoses")).json()
         assert len(hist["diagnoses"]) == 2

@@ -29,7 +29,7 @@ async def test_quota_exhaustion_shows_on_status_and_the_sidecar_stays_ready(tmp_
     sidecar = Sidecar(config, clock=clock)
     await sidecar.start()
     try:
-        diagnosis = sidecar.component("diagnosis")
+        diagnosis = sidecar.stages.diagnosis
         assert diagnosis is not None and diagnosis.llm is not None
         await seed_group(sidecar.store, FP, "Failed to release global semaphore: BoundedSemaphore released too many times")
         sidecar.bus.publish(GROUP_NEW, clock.time(), fingerprint=FP, count=1, level="ERROR")

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import math
 
-from sidecar.app import Sidecar
-from sidecar.bus import GROUP_NEW, BusEvent
+from sidecar.app import build_stages
+from sidecar.bus import GROUP_NEW, Bus, BusEvent
 from sidecar.config import Config
 from sidecar.diagnose.gateway_metrics import MAX_SERIES, around
-from sidecar.diagnose.service import build as build_diagnosis
 from sidecar.metrics.hub import MetricsHub
-from sidecar.metrics.hub import build as build_hub
+from sidecar.telemetry import Telemetry
 
 from .conftest import GOOD_ANSWER, good, seed_group
 
@@ -71,12 +70,11 @@ def test_nothing_around_first_seen_is_none_and_many_series_are_bounded():
 async def test_the_prompt_carries_metrics_around_first_seen(sqlite_store, clock, fake_llm):
     config = Config.model_validate({"diagnosis": {"base_url": fake_llm.base_url, "timeout": 5.0,
                                                   "api_key": "sk-test-key-not-a-secret-000000"}})
-    sidecar = Sidecar(config, clock=clock)
-    sidecar._store = sqlite_store
-    hub = build_hub(sidecar)
+    # The stages as app.py wires them: the diagnosis stage reads the metrics stage's series.
+    stages = build_stages(config, sqlite_store, Bus(), clock, Telemetry(), "http://127.0.0.1:8080")
+    hub, svc = stages.metrics, stages.diagnosis
+    assert hub is not None and svc is not None
     feed(hub)
-    svc = build_diagnosis(sidecar)
-    sidecar.components = [hub, svc]
     fake_llm.then(good(GOOD_ANSWER))
     fp = "b" * 32
     await seed_group(sqlite_store, fp, "Failed to release global semaphore: BoundedSemaphore released too many times")

@@ -8,6 +8,7 @@ from sidecar.app import Sidecar
 from sidecar.bus import GROUP_STATUS
 from sidecar.config import Config
 from sidecar.errors.groups import GroupRecorder
+from sidecar.stages import Stages
 from sidecar.web.server import build_web_app
 
 from .conftest import make_event
@@ -21,7 +22,7 @@ async def _start(store, clock, token: str | None = TOKEN) -> tuple[TestClient, S
     sidecar = Sidecar(config, clock=clock)
     sidecar._store = store  # the sidecar's store, opened by the fixture instead of Sidecar.start()
     recorder = GroupRecorder(store, sidecar.bus, clock, sidecar.telemetry, config.grouping)
-    sidecar.components = [recorder]
+    sidecar.stages = Stages(groups=recorder)
     client = TestClient(TestServer(build_web_app(sidecar), host="127.0.0.1"))
     await client.start_server()
     return client, sidecar, recorder

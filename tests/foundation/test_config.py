@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sidecar.config import ConfigError, env_overrides, load_config
+from sidecar.config import Config, ConfigError, env_overrides, load_config
 
 
 def write(tmp_path: Path, text: str, name: str = "sidecar.yaml") -> Path:
@@ -115,7 +115,7 @@ def test_env_overrides_nested_and_typed(tmp_path):
 
 
 def test_env_override_lists_as_yaml():
-    assert env_overrides({"SIDECAR_SOURCES": "[{paths: [logs/*.log]}]"}) == {"sources": [{"paths": ["logs/*.log"]}]}
+    assert env_overrides(Config, {"SIDECAR_SOURCES": "[{paths: [logs/*.log]}]"}) == {"sources": [{"paths": ["logs/*.log"]}]}
 
 
 def test_env_override_errors_name_the_variable(tmp_path):

@@ -54,7 +54,7 @@ async def test_running_sidecar_stores_events_and_reports_unwritable_checkpoints(
             ln for ln in text.splitlines() if "error_events_total{" in ln]
         assert "sidecar_checkpoint_errors_total" in text and "sidecar_checkpoint_errors_total 0.0" not in text
         assert f'sidecar_files_tailed{{source="{log}"}} 1.0' in text
-        status = sidecar.component("ingest").status()
+        status = sidecar.stages.ingest.status()
         assert status["sources"][0]["files"][0]["path"] == str(log)
     finally:
         await sidecar.stop()

@@ -36,7 +36,7 @@ async def test_sidecar_runs_the_metrics_stage(tmp_path, free_port, gateway: Serv
     sidecar = Sidecar(make_config(tmp_path, free_port, gateway.url))
     await sidecar.start()
     try:
-        hub = sidecar.component("metrics")
+        hub = sidecar.stages.metrics
         assert isinstance(hub, MetricsHub)
         for _ in range(100):
             gateway.gateway.call(ok=True)

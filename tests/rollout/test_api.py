@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestServer
 
 from sidecar.app import Sidecar
 from sidecar.config import Config, ServerConfig
+from sidecar.stages import Stages
 from sidecar.web.server import build_web_app
 
 from .conftest import rollout_config
@@ -25,7 +26,7 @@ async def api(make, sqlite_store, clock, traffic, receiver) -> AsyncIterator[tup
     sidecar = Sidecar(config, clock=clock)
     sidecar._store = sqlite_store
     controller = make([cfg], sqlite_store, traffic, sidecar.bus, clock, sidecar.telemetry, replica="api")
-    sidecar.components = [controller]
+    sidecar.stages = Stages(rollouts=controller)
     server = TestServer(build_web_app(sidecar), host="127.0.0.1")
     await server.start_server()
     try:

@@ -95,9 +95,9 @@ async def test_start_is_refused_while_a_gate_cannot_be_measured(make, sqlite_sto
 async def test_app_factory_checks_specs_against_the_metrics_stage(sqlite_store, clock, tmp_path):
     import pytest
 
-    from sidecar.app import Sidecar
-    from sidecar.config import Config
+    from sidecar.bus import Bus
     from sidecar.rollout import InvalidTransition, build
+    from sidecar.telemetry import Telemetry
 
     hub = MetricsHub(MetricsConfig(jsonl=[JsonlStream(name=STREAM, paths=[str(tmp_path / "m.jsonl")])]), clock)
     good = RolloutConfig(name="good", flag="F", stages=[StageConfig(percent=1, gates=[
@@ -105,15 +105,10 @@ async def test_app_factory_checks_specs_against_the_metrics_stage(sqlite_store, 
     bad = RolloutConfig(name="bad", flag="G", stages=[StageConfig(percent=1, gates=[
         GateConfig(name="sr", metric=spec("success_rate").model_copy(update={"stream": "nope"}), op=">=",
                    threshold=0.99)])])
-    sidecar = Sidecar(Config(rollouts_file=None, rollouts=[good, bad]), clock=clock)
-    sidecar._store = sqlite_store
-    sidecar.components = [hub]
-    controller = build(sidecar)
-    sidecar.components.append(controller)
+    controller = build([good, bad], sqlite_store, Bus(), clock, Telemetry(), hub)
     try:
         assert (await controller.act("good", "start")).state == "running"
         with pytest.raises(InvalidTransition, match="stream 'nope' is not a configured"):
             await controller.act("bad", "start")
     finally:
         await controller.stop()
-        sidecar._store = None

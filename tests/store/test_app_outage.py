@@ -1,6 +1,6 @@
 """The running sidecar (in-process, real HTTP) on PostgreSQL while the database goes away.
 
-What ingest hands to `sidecar.event_sink` (the SpoolingSink wired in app.py) is spooled while
+What ingest hands to `sidecar.stages.sink` (the SpoolingSink wired in app.py) is spooled while
 PostgreSQL is down, /readyz answers 503 naming the store and the spool, and when the database
 returns the spool drains and /readyz is ready again, with every event counted once.
 """
@@ -33,17 +33,17 @@ async def test_readyz_degraded_while_postgres_is_down_then_spool_drains(tmp_path
                                                                          pg_migrated_dsn, clock):
     sidecar = Sidecar(config(tmp_path, free_port, pg_migrated_dsn), clock=clock)
     await sidecar.start()
-    spool = sidecar.component("spool")
+    spool = sidecar.stages.spool
     try:
         async with aiohttp.ClientSession() as http:
             ready = f"{sidecar.url}/readyz"
-            await sidecar.event_sink([make_event(i) for i in range(0, 50)])
+            await sidecar.stages.sink([make_event(i) for i in range(0, 50)])
             async with http.get(ready) as resp:
                 assert resp.status == 200, await resp.text()
             pg_cluster.stop()
             try:
-                await sidecar.event_sink([make_event(i) for i in range(50, 120)])  # returns: spooled
-                await sidecar.event_sink([make_event(i) for i in range(120, 150)])
+                await sidecar.stages.sink([make_event(i) for i in range(50, 120)])  # returns: spooled
+                await sidecar.stages.sink([make_event(i) for i in range(120, 150)])
                 assert (tmp_path / "data" / "spool").is_dir() and spool.spool.records == 2
                 async with http.get(ready) as resp:
                     body = await resp.json()

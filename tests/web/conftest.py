@@ -98,7 +98,7 @@ class Running:
 
     async def record(self, events: list[Any]) -> None:
         """Through the real errors stage sink (what ingest calls)."""
-        await self.sidecar.component("groups").record(events)
+        await self.sidecar.stages.groups.record(events)
 
 
 StartSidecar = Callable[..., Awaitable[Running]]
@@ -157,15 +157,10 @@ async def page(browser: Any) -> AsyncIterator[Callable[[str], Awaitable[Watched]
 async def ensure_rollouts(running: Running, measure: Any) -> Any:
     """The rollouts controller of this sidecar, measuring through `measure`. app.py builds it when
     the rollouts stage is wired; until then the test adds it the way app.py will."""
-    controller = running.sidecar.component("rollouts")
-    if controller is None:
-        from sidecar.rollout import build
+    from sidecar.rollout.controller import as_measure
 
-        controller = build(running.sidecar, measure=measure)
-        await controller.start()
-        running.sidecar.components.append(controller)
-    else:
-        from sidecar.rollout.controller import as_measure
-
-        controller.measure = as_measure(measure)
+    controller = running.sidecar.stages.rollouts
+    assert controller is not None, "app.py builds the rollouts stage"
+    controller.measure = as_measure(measure)
+    controller.check = None  # the test's measure, not the metrics stage, answers: its limits do not apply
     return controller

@@ -39,7 +39,7 @@ def records() -> list[str]:
 
 
 async def seed(sidecar: Sidecar, clock: ManualClock) -> None:
-    recorder = sidecar.component("groups")
+    recorder = sidecar.stages.groups
     rng = random.Random(7)
     recs = records()
     offset = 0
@@ -99,7 +99,7 @@ async def main() -> None:
             await controller.act(ROLLOUT, "start", actor="deploy-pipeline")
             clock.advance(120)
             await controller.evaluate(ROLLOUT, force=True)
-            await sidecar.component("groups").record(parse(records()[0].format(t=_stamp(clock.time())),
+            await sidecar.stages.groups.record(parse(records()[0].format(t=_stamp(clock.time())),
                                                            offset=10**9, file_key="screens"))
             semaphore, _ = await groups.list(q="BoundedSemaphore")
             fp = semaphore[0]["error_hash"]

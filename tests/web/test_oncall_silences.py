@@ -14,7 +14,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 async def test_create_list_and_expire_a_silence(start_sidecar, page):
     running = await start_sidecar()
-    alerts = running.sidecar.component("alerts")
+    alerts = running.sidecar.stages.alerts
     assert alerts is not None, "the alerts stage is part of the build"
     w = await page(running.url)
     await login(w)
@@ -65,7 +65,7 @@ async def test_mute_for_a_while_silences_the_group_and_keeps_it_open(start_sidec
     assert w.page.url.endswith("?done=muted_for")
     assert "in 8 h" in await w.page.locator(".muted-until").inner_text()
     assert (await running.sidecar.store.groups.get(fp))["status"] == "open"  # still listed, still counted
-    alerts = running.sidecar.component("alerts")
+    alerts = running.sidecar.stages.alerts
     assert alerts.is_silenced({"fingerprint": fp, "severity": "critical"})
     running.clock.advance(8 * 3600 + 1)
     await alerts.reload_silences()

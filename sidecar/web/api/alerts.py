@@ -22,7 +22,7 @@ from ...clock import utc
 from ...jsonvalue import jsonable
 from ...store.base import StoreError
 from ..auth import require_token
-from ..server import SIDECAR_KEY
+from ..context import SIDECAR_KEY
 
 MAX_LIMIT = 500
 MAX_SILENCE = 90 * 86400.0
@@ -99,7 +99,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
     @require_token
     async def create_silence(request: web.Request) -> web.Response:
         sc = request.app[SIDECAR_KEY]
-        component = sc.component("alerts")
+        component = sc.stages.alerts
         if component is None:
             return _error(503, "alerting is not running")
         try:
@@ -140,7 +140,7 @@ def routes(sidecar: Any) -> list[web.RouteDef]:
     @require_token
     async def delete_silence(request: web.Request) -> web.Response:
         sc = request.app[SIDECAR_KEY]
-        component = sc.component("alerts")
+        component = sc.stages.alerts
         silence_id = request.match_info["silence_id"]
         try:
             if component is not None:

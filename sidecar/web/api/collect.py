@@ -17,7 +17,7 @@ from ...ingest.collect.bodies import read_body
 from ..auth import bearer
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 # Paths outside /api/* that these routes use: the auth middleware's exemptions read this.
 SENTRY_PATHS = ("/api/{project_id}/envelope/", "/api/{project_id}/store/")
@@ -25,9 +25,9 @@ OTLP_PATH = "/v1/logs"
 
 
 def _service(request: web.Request) -> CollectService:
-    from ..server import SIDECAR_KEY
+    from ..context import SIDECAR_KEY
 
-    service = request.app[SIDECAR_KEY].component("collect")
+    service = request.app[SIDECAR_KEY].stages.collect
     if not isinstance(service, CollectService):
         raise CollectError(404, "error collection is not configured (collect: in the config)")
     return service
@@ -126,7 +126,7 @@ def _json_or_none(payload: Any) -> Any:
         return None
 
 
-def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
+def routes(sidecar: Runtime) -> list[web.AbstractRouteDef]:
     if not sidecar.config.collect.sentry.projects and not sidecar.config.collect.otlp.enabled:
         return []
     return [

@@ -19,21 +19,21 @@ from ...jsonvalue import jsonable
 from ..auth import require_token
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
     from ...diagnose.service import DiagnosisService
+    from ...stages import Runtime
 
 
 def _service(request: web.Request) -> DiagnosisService:
-    from ..server import SIDECAR_KEY
+    from ..context import SIDECAR_KEY
 
-    service = request.app[SIDECAR_KEY].component("diagnosis")
+    service = request.app[SIDECAR_KEY].stages.diagnosis
     if service is None:
         raise web.HTTPServiceUnavailable(text='{"error": "the diagnosis stage is not running"}',
                                          content_type="application/json")
     return service  # type: ignore[return-value]
 
 
-def routes(sidecar: Sidecar) -> list[web.RouteDef]:
+def routes(sidecar: Runtime) -> list[web.RouteDef]:
     @require_token
     async def diagnose(request: web.Request) -> web.Response:
         from ...diagnose.service import GroupNotFound
@@ -52,7 +52,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
         return web.json_response({"status": "done", "fingerprint": fingerprint, "diagnosis": diagnosis.to_json()})
 
     async def history(request: web.Request) -> web.Response:
-        from ..server import SIDECAR_KEY
+        from ..context import SIDECAR_KEY
 
         store = request.app[SIDECAR_KEY].store
         fingerprint = request.match_info["fingerprint"]

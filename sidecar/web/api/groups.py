@@ -30,7 +30,7 @@ from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
 from ..auth import require_token
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 MAX_LIMIT = 200
 MAX_NOTES = 4000
@@ -66,10 +66,10 @@ def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) 
     return value
 
 
-def routes(sidecar: Sidecar) -> list[web.RouteDef]:
-    from ..server import SIDECAR_KEY
+def routes(sidecar: Runtime) -> list[web.RouteDef]:
+    from ..context import SIDECAR_KEY
 
-    def _sidecar(request: web.Request) -> Sidecar:
+    def _sidecar(request: web.Request) -> Runtime:
         return request.app[SIDECAR_KEY]
 
     async def list_groups(request: web.Request) -> web.Response:
@@ -150,7 +150,7 @@ def routes(sidecar: Sidecar) -> list[web.RouteDef]:
                         return _error(400, "notes must be a string")
                     notes = clean_text(raw_notes[:MAX_NOTES]) if raw_notes is not None else None
             try:
-                row = await change_status(sc, fingerprint, action, notes)
+                row = await change_status(sc.store, sc.bus, sc.clock, sc.stages.groups, fingerprint, action, notes)
             except UnknownGroup:
                 return _error(404, f"no group with fingerprint {fingerprint}")
             return web.json_response(group_json(row))

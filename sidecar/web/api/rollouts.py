@@ -22,8 +22,8 @@ from ...store.base import StoreError
 from ..auth import require_token
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
     from ...rollout.controller import RolloutController
+    from ...stages import Runtime
 
 _dumps = partial(json.dumps, default=str)
 
@@ -32,9 +32,9 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status, dumps=_dumps)
 
 
-def routes(sidecar: Sidecar) -> list[web.RouteDef]:
+def routes(sidecar: Runtime) -> list[web.RouteDef]:
     def controller() -> RolloutController | None:
-        return sidecar.component("rollouts")
+        return sidecar.stages.rollouts
 
     async def list_rollouts(request: web.Request) -> web.Response:
         from ...rollout.views import summary

@@ -32,7 +32,7 @@ from ...jsonvalue import jsonable
 from ..auth import COOKIE_NAME, _same, bearer, configured_token
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 STREAM_KINDS = {GROUP_NEW, GROUP_REGRESSED, GROUP_STATUS, DIAGNOSIS_READY, ROLLOUT_TRANSITION,
                 ROLLOUT_GATE_FAILED, ROLLOUT_ROLLBACK, ROLLOUT_PROMOTED}
@@ -57,7 +57,7 @@ def _authorized(request: web.Request) -> tuple[int, str] | None:
     return 401, "API token required: send 'Authorization: Bearer <token>'"
 
 
-def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
+def routes(sidecar: Runtime) -> list[web.AbstractRouteDef]:
     async def stream(request: web.Request) -> web.StreamResponse:
         refused = _authorized(request)
         if refused is not None:

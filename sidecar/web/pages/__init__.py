@@ -25,7 +25,7 @@ from . import views as v
 from .base import render, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 LOGIN_MAX_AGE = 12 * 3600
@@ -38,7 +38,7 @@ class LiveVersion:
     dashboard costs one bounded queue and nothing else.
     """
 
-    def __init__(self, sidecar: Sidecar) -> None:
+    def __init__(self, sidecar: Runtime) -> None:
         self.sidecar = sidecar
         self.version = 0
         self._sub = None
@@ -56,7 +56,7 @@ class LiveVersion:
         return self.version
 
 
-def routes(sidecar: Sidecar) -> list[web.AbstractRouteDef]:
+def routes(sidecar: Runtime) -> list[web.AbstractRouteDef]:
     from . import alerts as pages_alerts
     from . import errors as pages_errors
     from . import overview as pages_overview

@@ -41,7 +41,7 @@ async def alerts_page(request: web.Request) -> web.Response:
         configured=True,
         store_error=None,
         receivers=cfg.receivers,
-        running=sidecar.component("alerts") is not None,
+        running=sidecar.stages.alerts is not None,
         deliveries=deliveries,
         failures=failures,
         counts=counts,

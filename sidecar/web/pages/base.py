@@ -18,7 +18,7 @@ from .. import auth
 from . import views as v
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def sidecar_of(request: web.Request) -> Sidecar:
-    from ..server import SIDECAR_KEY
+def sidecar_of(request: web.Request) -> Runtime:
+    from ..context import SIDECAR_KEY
 
     return request.app[SIDECAR_KEY]
 
 
-def repo(sidecar: Sidecar, name: str) -> Any | None:
+def repo(sidecar: Runtime, name: str) -> Any | None:
     """A store repository, or None while its stage is not part of this build."""
     try:
         return getattr(sidecar.store, name)

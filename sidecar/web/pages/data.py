@@ -21,7 +21,7 @@ from ...store.groups import STATUSES
 from . import views as v
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 GROUP_STATUSES = STATUSES
 LEVELS = ("CRITICAL", "ERROR", "WARNING")
@@ -114,17 +114,17 @@ def group_view(row: dict[str, Any], latest_message: str | None = None) -> GroupV
     )
 
 
-def _db(sidecar: Sidecar) -> Any:
+def _db(sidecar: Runtime) -> Any:
     return sidecar.store.db
 
 
-async def status_counts(sidecar: Sidecar) -> dict[str, int]:
+async def status_counts(sidecar: Runtime) -> dict[str, int]:
     counts = dict(await sidecar.store.groups.counts_by_status())
     counts["total"] = sum(counts.values())
     return counts
 
 
-async def recent_open(sidecar: Sidecar, limit: int) -> list[GroupView]:
+async def recent_open(sidecar: Runtime, limit: int) -> list[GroupView]:
     """The latest open or regressed groups. One query per status, merged here: each walks the
     (status, last_occurrence_at) index, where `status IN (a, b)` would sort every matching row."""
     rows = []
@@ -137,12 +137,12 @@ async def recent_open(sidecar: Sidecar, limit: int) -> list[GroupView]:
     return [group_view(r, latest.get(r["error_hash"])) for r in rows]
 
 
-async def events_per_minute(sidecar: Sidecar, now: float, minutes: int) -> list[int]:
+async def events_per_minute(sidecar: Runtime, now: float, minutes: int) -> list[int]:
     return await sidecar.store.groups.events_per_minute(utc(now), minutes)
 
 
 async def list_groups(
-    sidecar: Sidecar, flt: GroupFilter, page: int, per_page: int
+    sidecar: Runtime, flt: GroupFilter, page: int, per_page: int
 ) -> tuple[list[GroupView], int]:
     """One page of groups, the total matching the filter, and each row's diagnosis summary:
     three queries whatever the page size (the repository's list has no diagnosis column)."""
@@ -164,7 +164,7 @@ async def list_groups(
 
 
 async def sparklines(
-    sidecar: Sidecar, fingerprints: list[str], now: float, minutes: int, buckets: int
+    sidecar: Runtime, fingerprints: list[str], now: float, minutes: int, buckets: int
 ) -> dict[str, list[int]]:
     """Bucketed occurrence counts for many groups in one query (the repository reads one group
     at a time, which would be one query per row)."""
@@ -187,7 +187,7 @@ FACETS_TTL = 15.0  # seconds: new loggers/categories show up in the drop-downs w
 _facets_cache: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, list[str]]]] = weakref.WeakKeyDictionary()
 
 
-async def facets(sidecar: Sidecar) -> dict[str, list[str]]:
+async def facets(sidecar: Runtime) -> dict[str, list[str]]:
     """Values for the filter drop-downs (bounded: a runaway logger name list stays usable).
 
     Cached for a few seconds per store: three DISTINCT scans per page view would cost more than
@@ -209,7 +209,7 @@ async def facets(sidecar: Sidecar) -> dict[str, list[str]]:
     return out
 
 
-async def group(sidecar: Sidecar, fingerprint: str) -> tuple[GroupView, dict[str, Any]] | None:
+async def group(sidecar: Runtime, fingerprint: str) -> tuple[GroupView, dict[str, Any]] | None:
     row = await sidecar.store.groups.get(fingerprint)
     if row is None:
         return None
@@ -217,16 +217,16 @@ async def group(sidecar: Sidecar, fingerprint: str) -> tuple[GroupView, dict[str
     return group_view(row, latest.get(fingerprint)), row
 
 
-async def samples(sidecar: Sidecar, fingerprint: str, limit: int = 20) -> list[dict[str, Any]]:
+async def samples(sidecar: Runtime, fingerprint: str, limit: int = 20) -> list[dict[str, Any]]:
     return await sidecar.store.groups.samples(fingerprint, limit)
 
 
-async def occurrences(sidecar: Sidecar, fingerprint: str, now: float, minutes: int) -> list[int]:
+async def occurrences(sidecar: Runtime, fingerprint: str, now: float, minutes: int) -> list[int]:
     """Dense per-minute counts of one group for the last `minutes` minutes, oldest first."""
     return await sidecar.store.groups.series(fingerprint, utc(now), minutes)
 
 
-async def diagnosis_history(sidecar: Sidecar, fingerprint: str, limit: int = 10) -> list[dict[str, Any]]:
+async def diagnosis_history(sidecar: Runtime, fingerprint: str, limit: int = 10) -> list[dict[str, Any]]:
     diagnoses = getattr(sidecar.store, "diagnoses", None)
     return await diagnoses.history(fingerprint, limit) if diagnoses is not None else []
 
@@ -236,7 +236,7 @@ async def diagnosis_history(sidecar: Sidecar, fingerprint: str, limit: int = 10)
 STAGE_ACTIONS = ("start", "promote", "approve", "resume")
 
 
-async def stage_at(sidecar: Sidecar, at: Any) -> dict[str, Any] | None:
+async def stage_at(sidecar: Runtime, at: Any) -> dict[str, Any] | None:
     """The rollout stage that was running at `at` (the latest start/promote before it whose run
     had not ended by then), as {rollout, percent, since}; None when no rollout was running."""
     when = v.as_datetime(at)
@@ -260,7 +260,7 @@ async def stage_at(sidecar: Sidecar, at: Any) -> dict[str, Any] | None:
 
 
 
-async def began_between(sidecar: Sidecar, start: Any, end: Any | None, limit: int = 10) -> list[GroupView]:
+async def began_between(sidecar: Runtime, start: Any, end: Any | None, limit: int = 10) -> list[GroupView]:
     """Groups first seen in [start, end) (no end: the stage still runs), oldest first."""
     bound = " AND created_at < ?" if end is not None else ""
     rows = await _db(sidecar).fetchall(

@@ -24,7 +24,7 @@ from . import views as v
 from .base import guard_action, render, repo, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ async def errors_list(request: web.Request) -> web.Response:
     )
 
 
-def _in_app(sidecar: Sidecar):  # type: ignore[no-untyped-def]
+def _in_app(sidecar: Runtime):  # type: ignore[no-untyped-def]
     grouping = sidecar.config.grouping
     try:
         from ...errors.fingerprint import is_in_app
@@ -175,7 +175,7 @@ async def error_detail(request: web.Request) -> web.Response:
     )
 
 
-async def _silenced_by(sidecar: Sidecar, fingerprint: str) -> list[dict[str, Any]]:
+async def _silenced_by(sidecar: Runtime, fingerprint: str) -> list[dict[str, Any]]:
     """Active silences made for this group alone (a mute with a duration is one)."""
     alerts = repo(sidecar, "alerts")
     if alerts is None:
@@ -185,8 +185,8 @@ async def _silenced_by(sidecar: Sidecar, fingerprint: str) -> list[dict[str, Any
     return [r for r in rows if [{**m, "op": m.get("op") or "="} for m in r["matchers"]] == mine]
 
 
-def _diagnoser(sidecar: Sidecar) -> Any | None:
-    component = sidecar.component("diagnosis")
+def _diagnoser(sidecar: Runtime) -> Any | None:
+    component = sidecar.stages.diagnosis
     return component if component is not None and hasattr(component, "rerun") else None
 
 
@@ -235,7 +235,8 @@ async def error_action(request: web.Request) -> web.Response:
                 return _unknown(request, fingerprint)
             return see_other(back, "rediagnose" if state == "done" else "rediagnose_busy")
         try:
-            await change_status(sidecar, fingerprint, action, notes)
+            await change_status(sidecar.store, sidecar.bus, sidecar.clock, sidecar.stages.groups, fingerprint,
+                                action, notes)
         except UnknownGroup:
             return _unknown(request, fingerprint)
     except StoreError as exc:

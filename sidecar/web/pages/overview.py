@@ -20,19 +20,19 @@ from . import views as v
 from .base import render, repo, sidecar_of
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 log = logging.getLogger(__name__)
 
 EVENTS_MINUTES = 60
 
 
-def _sample(sidecar: Sidecar, name: str, labels: dict[str, str] | None = None) -> float | None:
+def _sample(sidecar: Runtime, name: str, labels: dict[str, str] | None = None) -> float | None:
     return sidecar.telemetry.registry.get_sample_value(name, labels or {})
 
 
-def sources_panel(sidecar: Sidecar) -> dict[str, Any]:
-    ingest = sidecar.component("ingest")
+def sources_panel(sidecar: Runtime) -> dict[str, Any]:
+    ingest = sidecar.stages.ingest
     rows = []
     for src in sidecar.config.sources:
         name = src.name or ", ".join(src.paths)
@@ -61,7 +61,7 @@ def sources_panel(sidecar: Sidecar) -> dict[str, Any]:
     }
 
 
-async def store_panel(sidecar: Sidecar) -> dict[str, Any]:
+async def store_panel(sidecar: Runtime) -> dict[str, Any]:
     cfg = sidecar.config.store
     where = cfg.path if cfg.backend == "sqlite" else (cfg.supabase_url or "PostgreSQL (DSN configured)")
     started = time.perf_counter()
@@ -80,9 +80,9 @@ async def store_panel(sidecar: Sidecar) -> dict[str, Any]:
     }
 
 
-def llm_panel(sidecar: Sidecar) -> dict[str, Any]:
+def llm_panel(sidecar: Runtime) -> dict[str, Any]:
     """The diagnosis stage's own status (rules, LLM circuit, budgets), or "not configured"."""
-    component = sidecar.component("diagnosis")
+    component = sidecar.stages.diagnosis
     if component is None:
         return {"running": False}
     status = component.status() if hasattr(component, "status") else {}
@@ -108,10 +108,10 @@ def llm_panel(sidecar: Sidecar) -> dict[str, Any]:
     }
 
 
-async def alerts_panel(sidecar: Sidecar) -> dict[str, Any]:
+async def alerts_panel(sidecar: Runtime) -> dict[str, Any]:
     alerts = repo(sidecar, "alerts")
     receivers = sidecar.config.alerts.receivers
-    if alerts is None or sidecar.component("alerts") is None:
+    if alerts is None or sidecar.stages.alerts is None:
         return {"configured": False}
     try:
         counts = await alerts.counts()

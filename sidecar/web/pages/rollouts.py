@@ -19,7 +19,7 @@ from ...store.base import StoreError
 from .base import guard_action, render, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ def routes() -> list[web.AbstractRouteDef]:
     ]
 
 
-def _controller(sidecar: Sidecar) -> Any | None:
-    return sidecar.component("rollouts")
+def _controller(sidecar: Runtime) -> Any | None:
+    return sidecar.stages.rollouts
 
 
 def worst_verdict(verdicts: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -52,7 +52,7 @@ def worst_verdict(verdicts: list[dict[str, Any]]) -> dict[str, Any] | None:
     return min(verdicts, key=lambda v: (VERDICT_RANK.get(v.get("verdict", ""), 9), v.get("role") != "trigger"))
 
 
-async def summaries(sidecar: Sidecar) -> dict[str, Any]:
+async def summaries(sidecar: Runtime) -> dict[str, Any]:
     """Every configured rollout with its state and worst current verdict, for the overview."""
     controller = _controller(sidecar)
     if controller is None or not controller.configs:
@@ -83,7 +83,7 @@ async def rollouts_page(request: web.Request) -> web.Response:
     return render(request, "rollouts.html", summary=await summaries(sidecar))
 
 
-async def _detail(sidecar: Sidecar, name: str) -> dict[str, Any] | None:
+async def _detail(sidecar: Runtime, name: str) -> dict[str, Any] | None:
     controller = _controller(sidecar)
     if controller is None or name not in controller.configs:
         return None
@@ -103,7 +103,7 @@ async def _detail(sidecar: Sidecar, name: str) -> dict[str, Any] | None:
     return d
 
 
-async def _stage_groups(sidecar: Sidecar, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _stage_groups(sidecar: Runtime, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per stage of the rollout's runs (newest first): the error groups first seen while it ran,
     so a TimeoutError that began at 10% is next to the 10% stage (the group page links back)."""
     from . import data

@@ -22,7 +22,7 @@ from ..api.alerts import MAX_SILENCE, parse_duration
 from .base import guard_action, render, repo, see_other, sidecar_of
 
 if TYPE_CHECKING:
-    from ...app import Sidecar
+    from ...stages import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,9 @@ def parse_end(now: float, duration: str, until: str) -> float:
     return end
 
 
-async def create(sidecar: Sidecar, matchers: list[str], end: float, *, comment: str | None,
+async def create(sidecar: Runtime, matchers: list[str], end: float, *, comment: str | None,
                  created_by: str) -> dict[str, Any]:
-    component = sidecar.component("alerts")
+    component = sidecar.stages.alerts
     if component is None:
         raise SilenceFormError("alerting is not running in this build: silences have nothing to silence")
     try:
@@ -91,7 +91,7 @@ async def _page(request: web.Request, status: int = 200, error: str | None = Non
         row["active"] = row["starts_at"] <= now < row["ends_at"]
     return render(request, "silences.html", status=status, configured=True, store_error=None, silences=rows,
                   now_dt=now, durations=DURATIONS, error=error, form=form or {"duration": "1h"},
-                  running=sidecar.component("alerts") is not None)
+                  running=sidecar.stages.alerts is not None)
 
 
 async def silences_page(request: web.Request) -> web.Response:
@@ -133,7 +133,7 @@ async def expire_silence(request: web.Request) -> web.Response:
         return refused
     sidecar = sidecar_of(request)
     silence_id = request.match_info["silence_id"][:100]
-    component = sidecar.component("alerts")
+    component = sidecar.stages.alerts
     try:
         if component is not None:
             done = await component.expire_silence(silence_id)
