@@ -66,9 +66,9 @@ async def run(n: int, concurrency: int, distinct: int) -> None:
         await base.start(serve=False)
         events = [sentry.to_error_event(event(i, distinct), 1, time.time()) for i in range(n)]
         started = time.process_time(), time.perf_counter()
-        assert base.event_sink is not None
+        assert base.stages.sink is not None
         for e in events:
-            await base.event_sink([e])
+            await base.stages.sink([e])
         direct_cpu, direct_wall = time.process_time() - started[0], time.perf_counter() - started[1]
         await base.stop()
 

@@ -96,7 +96,7 @@ async def measure_app(directory: str, appends: int, interval: float) -> list[flo
     })
     app = Sidecar(cfg)
     await app.start(serve=False)
-    ingest = app.component("ingest")
+    ingest = app.stages.ingest
     inner = ingest.sink
     written: dict[int, float] = {}
     latencies: list[float] = []

@@ -57,7 +57,7 @@ async def saturation(n: int) -> dict[str, float]:
         body = "".join(line(s) for s in range(n))
         app = Sidecar(config(d, path))
         await app.start(serve=False)
-        groups = app.component("groups")
+        groups = app.stages.groups
         await asyncio.sleep(0.5)  # started (imports, migrations, first scan) before the clock starts
         t0, c0 = time.perf_counter(), time.process_time()
         with open(path, "a") as f:
@@ -77,7 +77,7 @@ async def latency(rate: int, seconds: float) -> dict[str, float]:
         open(path, "w").close()
         app = Sidecar(config(d, path))
         await app.start(serve=False)
-        ingest = app.component("ingest")
+        ingest = app.stages.ingest
         inner = ingest.sink
         lat: list[float] = []
 

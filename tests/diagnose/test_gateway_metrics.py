@@ -99,7 +99,7 @@ async def test_the_prompt_carries_the_running_rollout_stage(sqlite_store, clock,
                                                "api_key": "sk-test-key-not-a-secret-000000"}}).diagnosis
     snapshot = {"async-upload": {"state": "running", "stage": 2, "percent": 10.0, "incident": 1, "failing": []}}
     telemetry = Telemetry()
-    svc = DiagnosisService(config=cfg, store=sqlite_store, bus=Sidecar(Config(), clock=clock).bus, clock=clock,
+    svc = DiagnosisService(config=cfg, store=sqlite_store, bus=Bus(), clock=clock,
                            rules=load_rules("rules/diagnoses.yaml"), llm=KimiClient(cfg, clock, telemetry),
                            telemetry=telemetry, rollout_state=lambda: snapshot)
     fake_llm.then(good(GOOD_ANSWER))
