@@ -24,6 +24,7 @@ DIAGNOSIS_READY = "diagnosis.ready"
 DIAGNOSIS_LLM_PAUSED = "diagnosis.llm_paused"  # LLM circuit opened: quota exhausted, auth failed, provider down
 ROLLOUT_TRANSITION = "rollout.transition"
 ROLLOUT_GATE_FAILED = "rollout.gate_failed"
+ROLLOUT_GATE_PASSED = "rollout.gate_passed"  # a failed (or stale) gate passes (is fresh) again: resolve its alert
 ROLLOUT_ROLLBACK = "rollout.rollback"
 ROLLOUT_PROMOTED = "rollout.promoted"
 ROLLOUT_WAITING_APPROVAL = "rollout.waiting_approval"

@@ -47,6 +47,7 @@ from ..bus import (
     GROUP_STATUS,
     GROUP_UPDATED,
     ROLLOUT_GATE_FAILED,
+    ROLLOUT_GATE_PASSED,
     ROLLOUT_PROMOTED,
     ROLLOUT_ROLLBACK,
     ROLLOUT_TRANSITION,
@@ -58,7 +59,7 @@ from .model import Alert
 
 KINDS = frozenset({
     DIAGNOSIS_LLM_PAUSED, GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, GROUP_STATUS, DIAGNOSIS_READY, ROLLOUT_GATE_FAILED,
-    ROLLOUT_ROLLBACK, ROLLOUT_PROMOTED, ROLLOUT_WAITING_APPROVAL, ROLLOUT_TRANSITION,
+    ROLLOUT_ROLLBACK, ROLLOUT_PROMOTED, ROLLOUT_WAITING_APPROVAL, ROLLOUT_TRANSITION, ROLLOUT_GATE_PASSED,
 })
 RECOVERED_STATES = frozenset({"running", "completed", "complete", "promoting", "succeeded", "done", "healthy"})
 _CLEAR_ROLLBACK_STATES = frozenset({"running", "completed", "complete", "succeeded", "done"})
@@ -122,7 +123,8 @@ class EventMapper:
         handler = {
             GROUP_NEW: self._group, GROUP_REGRESSED: self._group, GROUP_UPDATED: self._group_updated,
             GROUP_STATUS: self._group_status, DIAGNOSIS_READY: self._diagnosis,
-            ROLLOUT_GATE_FAILED: self._gate_failed, ROLLOUT_ROLLBACK: self._rollback,
+            ROLLOUT_GATE_FAILED: self._gate_failed, ROLLOUT_GATE_PASSED: self._gate_passed,
+            ROLLOUT_ROLLBACK: self._rollback,
             ROLLOUT_WAITING_APPROVAL: self._waiting, ROLLOUT_PROMOTED: self._promoted,
             ROLLOUT_TRANSITION: self._transition, DIAGNOSIS_LLM_PAUSED: self._llm_paused,
         }.get(event.kind)
@@ -302,6 +304,15 @@ class EventMapper:
             extra={"gate": gate, "dry_run": "true" if dry_run else None},
         )
         return Outcome(fire=[alert] if alert else [])
+
+    def _gate_passed(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
+        """A gate that failed passes again (or its data is fresh again): its alert resolves
+        (Alertmanager endsAt, a resolved message in chat) instead of repeating until a restart."""
+        name = self._rollout_name(d)
+        gate = text(d.get("gate"), 100)
+        if not name or not gate:
+            return Outcome()
+        return Outcome(resolve_keys=[f"rollout:{name}:gate:{gate}"])
 
     def _rollback(self, event: BusEvent, d: Mapping[str, Any]) -> Outcome:
         values = d.get("values")

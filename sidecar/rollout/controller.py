@@ -22,6 +22,7 @@ from typing import Any
 
 from ..bus import (
     ROLLOUT_GATE_FAILED,
+    ROLLOUT_GATE_PASSED,
     ROLLOUT_PROMOTED,
     ROLLOUT_ROLLBACK,
     ROLLOUT_TRANSITION,
@@ -286,9 +287,17 @@ class RolloutController(ManualActions):
                 self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index,
                                  percent=snap.percent, gate=f"{v.name}:stale", role=v.role, dry_run=False,
                                  stale=True, consecutive_failures=1, tripped=False, reasons=[reason_of(v)])
+        for name in sorted(was_stale - set(ev.stale_news)):
+            self.bus.publish(ROLLOUT_GATE_PASSED, now, rollout=cfg.name, stage=snap.stage_index, gate=f"{name}:stale")
+        before = snap.data.get("counters") or {}
         for v in ev.verdicts():
             if self.telemetry is not None:
                 self.telemetry.gate_evaluations.labels(cfg.name, v.name, v.verdict).inc()
+            key = f"{v.role}:{v.name}"
+            if v.verdict == "pass" and int((before.get(key) or {}).get("consecutive_failures", 0)) > 0:
+                # The failure streak that raised an alert is over: resolve it.
+                self.bus.publish(ROLLOUT_GATE_PASSED, now, rollout=cfg.name, stage=snap.stage_index, gate=v.name,
+                                 role=v.role, reasons=[reason_of(v)])
             if v.verdict != "fail":
                 continue
             key = f"{v.role}:{v.name}"
