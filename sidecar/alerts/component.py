@@ -21,7 +21,7 @@ from typing import Any
 from ..bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
-from ..diagnose.redact import redact
+from ..redaction import redact
 from ..store.base import Store, StoreError
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry

@@ -1,0 +1,79 @@
+"""The redactor on a generated corpus (>= 60 kinds and spellings, four shapes each) and on the eval
+cases, where it must not hide what a diagnosis needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sidecar.redaction import is_secret_name, redact, redact_obj
+
+from .corpus import case_writer_corpus, generated, shapes
+
+CORPUS = generated()
+EVALS = Path(__file__).resolve().parents[2] / "evals" / "cases"
+
+
+def test_corpus_is_wide_enough():
+    assert len({k.split(":")[0] if not k.startswith("name:") else k for k, _, _ in CORPUS}) >= 60
+
+
+@pytest.mark.parametrize(("kind", "text", "secret"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_every_kind_in_every_shape_is_redacted(kind, text, secret):
+    for shape, planted in shapes(text).items():
+        out = redact(planted)
+        assert secret not in out, f"{kind} leaked in {shape}: {out!r}"
+        assert "[REDACTED:" in out
+
+
+@pytest.mark.skipif(not case_writer_corpus("corpus_dev.yaml"), reason="tests/data/secrets/corpus_dev.yaml not landed")
+def test_case_writer_dev_corpus():
+    leaked = [(k, redact(t)) for k, t, s in case_writer_corpus("corpus_dev.yaml") if s in redact(t)]
+    assert leaked == []
+
+
+KEEP = [
+    "token expired", "invalid api key provided", "password authentication failed for user app",
+    "duplicate key value violates unique constraint", "max_tokens=1000 model=gpt-4o-mini-2024-07-18",
+    "openai.AuthenticationError: Error code: 401 - {'error': {'code': 'invalid_api_key'}}",
+    "api.moonshot.ai:443 ConnectionRefusedError [Errno 111] Connection refused",
+    "request 9f8a7b6c-1234-4abc-9def-0123456789ab trace 4bf92f3577b34da6a3ce929d0e0e4736",
+    "KeyError: 'user_id'", "TokenExpiredError: Signature has expired", "token_count=512 prompt_tokens=100",
+    "File \"/usr/lib/python3.11/site-packages/aiohttp/client.py\", line 1187, in _request",
+    "kimi-k2-0905-preview returned 429 rate_limit_reached_error", "auth_type=bearer",
+]
+
+
+@pytest.mark.parametrize("text", KEEP)
+def test_what_a_diagnosis_needs_stays(text):
+    assert redact(text) == text
+
+
+def test_false_redaction_on_eval_cases_is_only_planted_secrets():
+    """Every redaction in evals/cases/ is one of the secrets planted there on purpose."""
+    redacted_lines = []
+    total = 0
+    for f in sorted(EVALS.glob("*.yaml")):
+        for line in str(yaml.safe_load(f.read_text()).get("log", "")).splitlines():
+            total += 1
+            if redact(line) != line:
+                redacted_lines.append(line)
+    planted = ("planted", "eyJ", "@exai.example.com")
+    false = [ln for ln in redacted_lines if not any(p in ln for p in planted)]
+    assert total > 50
+    assert false == []
+
+
+def test_secret_names_generalise():
+    for n in ["DB_PASS", "PGPASSWORD", "clientSecret", "x-api-key", "AccountKey", "authToken", "SECRET_KEY_BASE"]:
+        assert is_secret_name(n), n
+    for n in ["max_tokens", "token_count", "KeyError", "auth_type", "monkey", "bypass", "primary", "keyboard"]:
+        assert not is_secret_name(n), n
+
+
+def test_redact_obj_by_key():
+    out = redact_obj({"clientSecret": "abc", "max_tokens": 100, "pin": 1234, "nested": [{"DB_PASS": "x1"}]})
+    assert out == {"clientSecret": "[REDACTED:secret]", "max_tokens": 100, "pin": "[REDACTED:secret]",
+                   "nested": [{"DB_PASS": "[REDACTED:secret]"}]}
