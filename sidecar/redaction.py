@@ -136,7 +136,7 @@ _META_WORDS = frozenset({
     "estimate", "estimated", "total", "mismatch", "failed", "failure", "refresh", "refreshed", "rotated",
     "validation", "verify", "verified", "ref", "reference", "age", "at", "time", "timeout", "class", "module",
     "handler", "backend", "strategy", "label", "labels", "column", "columns", "hash", "bytes",
-    "chars", "pattern", "regex", "map", "list", "board", "pad", "word", "words", "note", "notes", "event",
+    "chars", "counter", "pattern", "regex", "map", "list", "board", "pad", "word", "words", "note", "notes", "event",
 })
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -177,11 +177,11 @@ _KV = re.compile(
     + "|".join(_NAME_HINTS) + r")[A-Za-z0-9_.\-]{0,40})(?P<q1>\\?[\"']?)"
     r"(?P<sep>[ \t]*[:=][ \t]*|[ \t]+)"
     r"(?:(?P<q>\\?[\"'])" + _NOT_REDACTED + r"(?P<qval>[^\"'\n]{1,512}?)(?P=q)"
-    r"|" + _NOT_REDACTED + r"(?P<val>[^\s\"'&,;}\])<>]{1,512}))"
+    r"|" + _NOT_REDACTED + r"(?P<val>[^\s\"'&,;}\])<>\x80-\U0010ffff]{1,512}))"
 )
 _BEARER = re.compile(r"(?P<pre>\b(?:bearer|basic)\s+)" + _NOT_REDACTED + r"(?P<val>[A-Za-z0-9._~+/=:-]{8,})",
                      re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _HIGH_ENTROPY = re.compile(r"(?<![A-Za-z0-9+_=-])[A-Za-z0-9+_=-]{20,}(?![A-Za-z0-9+_=-])")
 
 
@@ -205,10 +205,16 @@ def _kv(m: re.Match[str]) -> str:
     sep = m.group("sep")
     if val is None or MARK_PREFIX in val or val.strip().lower() in _PROSE or val.startswith("${"):
         return m.group(0)
+    if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val)):
+        return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key
     only_space = sep.strip() == "" and not m.group("q1")
-    if only_space and not _looks_like_value(val):
-        return m.group(0)
-    if sep.strip() == ":" and not quoted and val.lower().rstrip(".") in _PROSE:
+    if only_space and quoted:
+        return m.group(0)  # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote
+    # Prose and logger names (`utils.token_counter: counting`) need a value that looks like one;
+    # an identifier-style name (`DB_PASS: x`, `clientSecret: x`) does not.
+    identifier = "." not in name and (name.isupper() or "_" in name or "-" in name or not name.islower())
+    loose = only_space or (sep.strip() == ":" and not quoted and not identifier)
+    if loose and not _looks_like_value(val):
         return m.group(0)
     start = m.start("qval" if quoted else "val") - m.start(0)
     end = m.end("qval" if quoted else "val") - m.start(0)
