@@ -49,6 +49,7 @@ __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis"
            "catch_all", "default_rules_path", "load_rules", "parse_rules", "specificity"]
 
 MAX_EVIDENCE = 5
+EVIDENCE_CHARS = 1000  # an evidence line is a prefix of the log line: a 10 MB line is not redacted whole
 DEFAULT_RULES_FILE = "rules/diagnoses.yaml"
 
 
@@ -232,7 +233,7 @@ class RuleSet:
             )
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
-        diagnosis.evidence = list(dict.fromkeys(redact(e) for e in diagnosis.evidence))
+        diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))
         diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
         return diagnosis
 
@@ -275,15 +276,16 @@ def _evidence(c: _Compiled, inp: DiagnosisInput, sit: Situation) -> list[str]:
     content = [rx for k, rx in c.res if k in ("message", "traceback", "text", "exception_type")]
     codes = [code for ns, _ in c.codes for code in sit.code(ns)]
     out: list[str] = []
-    for line in inp.lines():
+    for full in inp.lines():
+        line = full[:MAX_SEARCH_CHARS]
         if any(rx.search(line) for rx in content) or any(code in line for code in codes):
-            stripped = line.strip()
+            stripped = line.strip()[:EVIDENCE_CHARS]
             if stripped not in out:
                 out.append(stripped)
             if len(out) >= MAX_EVIDENCE:
                 break
     if not out and inp.message.strip():
-        out.append(inp.message.strip().splitlines()[0])
+        out.append(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0])
     return out
 
 
@@ -295,7 +297,7 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
     """The answer when no rule matches: honest about knowing little (category unknown, low confidence)."""
     what = inp.exception_type or f"{inp.level} log record"
     where = f" from logger {inp.logger}" if inp.logger else ""
-    first = redact(inp.message.strip().splitlines()[0]) if inp.message.strip() else what
+    first = redact(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]) if inp.message.strip() else what
     return Diagnosis(
         summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
         root_cause=(

@@ -27,7 +27,7 @@ MAX_SCAN = 64 * 1024
 _HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("glm", re.compile(r"api\.z\.ai|open\.bigmodel\.cn|bigmodel\.cn|zhipuai", re.I)),
     ("kimi", re.compile(r"api\.moonshot\.(?:ai|cn)|moonshot\.cn", re.I)),
-    ("supabase", re.compile(r"[\w-]+\.supabase\.(?:co|in)|/rest/v1/|/storage/v1/|/auth/v1/|:54321\b", re.I)),
+    ("supabase", re.compile(r"(?<![\w-])[\w-]{1,63}\.supabase\.(?:co|in)|/rest/v1/|/storage/v1/|/auth/v1/|:54321\b", re.I)),
     ("redis", re.compile(r"redis://|\bredis:\d{2,5}\b|:6379\b", re.I)),
 )
 _MODELS: tuple[tuple[str, re.Pattern[str]], ...] = (
