@@ -30,10 +30,10 @@ from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
+from .recovery import COMPRESSED, StartupRecovery, is_known, known_idents, siblings
 from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
     from ..clock import Clock
 
@@ -41,29 +41,7 @@ Deliver = Callable[[Tracked, list[ErrorEvent], tuple[int, int]], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
-_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
 SNIFF_HEAD = 256  # first bytes handed to the parser to decide the encoding (BOM, NUL pattern)
-
-
-def _siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
-    """(path, stat) of the files named `path` + suffix (`app.log.1`, `app.log-2026...`), sorted by name.
-
-    Where rotated generations of `path` go. Each name is stat'ed only when its turn comes (a
-    rename cascade may be running: a stat taken early can describe another file by the time it
-    is opened); names that vanished are skipped.
-    """
-    d, base = os.path.split(path)
-    try:
-        names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
-    except OSError:
-        return
-    for n in names:
-        p = os.path.join(d, n)
-        try:
-            st = os.stat(p)
-        except OSError:
-            continue
-        yield p, st
 
 
 class FileSet:
@@ -172,11 +150,11 @@ class FileSet:
         if not startup and self._copy_candidate(path, h, fst.st_size):
             h.close()  # looked at again on the next scan
             return
-        self._open(src, path, h, fst.st_size, startup)
+        self.open_file(src, path, h, fst.st_size, startup)
         if src.last_error and src.last_error.startswith("cannot open"):
             src.last_error = None
 
-    def _open(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
+    def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
               resume: Checkpoint | None = None) -> Tracked:
         """Start tailing the file behind `h` (the table owns the handle from here on)."""
         st = h.fstat()
@@ -189,7 +167,7 @@ class FileSet:
                 offset, line = cp.offset, cp.line
                 head_len, head_hash = cp.head_len, cp.head_hash
             else:
-                self._count_rotation(src, "truncate")
+                self.count_rotation(src, "truncate")
             self.saved.pop(cp.key, None)
         elif startup and src.first_run and src.cfg.start_at == "end":
             offset, line = self._end_position(h, size, src.options.encoding)
@@ -268,106 +246,8 @@ class FileSet:
         return None
 
     def recover_rotated_while_down(self) -> None:
-        """Files whose checkpointed content left its name while we were down: find it among siblings.
-
-        Run before the first scan. For each checkpoint whose path no longer holds its file intact
-        (gone, another inode, truncated, first bytes changed), the siblings (`name.1`, `name.2`,
-        `name.<time suffix>`) are matched in this order, and the match is drained from the
-        checkpoint's offset:
-        - same (device, inode) and first bytes: renamed (RotatingFileHandler, logrotate create,
-          TimedRotatingFileHandler);
-        - another inode, same first bytes, at least as long: a copy (logrotate copytruncate);
-        Siblings written after the checkpoint that no checkpoint knows are generations that
-        lived and rotated entirely while we were down: read from their start. Compressed ones
-        (`.gz`, ...) cannot be tailed: counted as `compressed_skipped` and named in a warning.
-        """
-        known = self._known_idents()
-        done_paths: set[str] = set()
-        for cp in sorted(self.saved.values(), key=lambda c: c.updated, reverse=True):
-            src = next((s for s in self.sources if s.name == cp.source), None)
-            if src is None or not cp.path or self._still_in_place(cp):
-                continue
-            siblings = list(_siblings(cp.path))
-            self._claim_moved(src, cp, siblings)
-            if cp.path in done_paths:
-                continue
-            done_paths.add(cp.path)
-            for p, st in siblings:
-                ident = (st.st_dev, st.st_ino)
-                if ident in self.table.by_ident or st.st_mtime < cp.updated - 1.0:
-                    continue
-                if p.endswith(_COMPRESSED):
-                    log.warning("ingest: %s was rotated and compressed while the sidecar was down; "
-                                "compressed files are not read (counted in sidecar_rotations_total"
-                                "{kind=\"compressed_skipped\"})", p)
-                    self._count_rotation(src, "compressed_skipped")
-                    continue
-                try:
-                    h = FileHandle.open(p)
-                except OSError:
-                    continue
-                fst = h.fstat()
-                if (fst.st_dev, fst.st_ino) != ident or self._known(h, fst, known):
-                    h.close()
-                    continue
-                f = self._open(src, None, h, fst.st_size, startup=False)
-                f.draining_since = self.clock.monotonic()
-                self._count_rotation(src, "unseen_generation")
-
-    @staticmethod
-    def _known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], list[Checkpoint]]) -> bool:
-        """Whether a checkpoint describes this very file: same inode AND same first bytes.
-
-        The inode alone is not enough: a rotation that deletes the oldest generation frees its
-        inode, and the next new file often gets it back (TimedRotatingFileHandler, backupCount)."""
-        return any(h.head_matches(st.st_size, cp.head_len, cp.head_hash)
-                   for cp in known.get((st.st_dev, st.st_ino), ()))
-
-    def _known_idents(self) -> dict[tuple[int, int], list[Checkpoint]]:
-        out: dict[tuple[int, int], list[Checkpoint]] = {}
-        for c in self.saved.values():
-            out.setdefault((c.dev, c.ino), []).append(c)
-        return out
-
-    @staticmethod
-    def _still_in_place(cp: Checkpoint) -> bool:
-        try:
-            h = FileHandle.open(cp.path)
-        except OSError:
-            return False
-        try:
-            st = h.fstat()
-            return ((st.st_dev, st.st_ino) == (cp.dev, cp.ino) and st.st_size >= cp.offset
-                    and h.head_matches(st.st_size, cp.head_len, cp.head_hash))
-        finally:
-            h.close()
-
-    def _claim_moved(self, src: SourceState, cp: Checkpoint, siblings: list[tuple[str, os.stat_result]]) -> None:
-        """Open the sibling holding `cp`'s file (renamed) or its copy (copytruncate), drain from cp."""
-        by_inode = [(p, st) for p, st in siblings if (st.st_dev, st.st_ino) == (cp.dev, cp.ino)]
-        others = [(p, st) for p, st in siblings if (st.st_dev, st.st_ino) != (cp.dev, cp.ino)]
-        for kind, candidates in (("rotated_while_down", by_inode), ("copytruncate_while_down", others)):
-            for p, st in candidates:
-                if p.endswith(_COMPRESSED) or st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.table.by_ident:
-                    continue
-                try:
-                    h = FileHandle.open(p)
-                except OSError:
-                    continue
-                fst = h.fstat()
-                if fst.st_size < cp.offset or not h.head_matches(fst.st_size, cp.head_len, cp.head_hash):
-                    h.close()
-                    continue
-                if kind == "copytruncate_while_down":
-                    # The copy is a new file: its own identity, resuming where the original was read to.
-                    cp = Checkpoint(key=cp.key, source=cp.source, path=p, dev=fst.st_dev, ino=fst.st_ino,
-                                    head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset,
-                                    line=cp.line, size=fst.st_size, updated=cp.updated, format=cp.format)
-                    self.saved.pop(cp.key, None)
-                f = self._open(src, None, h, fst.st_size, startup=False, resume=cp)
-                f.draining_since = self.clock.monotonic()
-                self._count_rotation(src, kind)
-                return
+        """Run before the first scan: see recovery.StartupRecovery."""
+        StartupRecovery(self).run()
 
     def detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""
@@ -379,7 +259,7 @@ class FileSet:
         if f.draining_since is None:
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
-            self._count_rotation(f.src, kind)
+            self.count_rotation(f.src, kind)
 
     def _probe_unseen(self, src: SourceState, path: str) -> None:
         """Files that lived under `path` only between two scans (rotated again before we saw them).
@@ -388,9 +268,9 @@ class FileSet:
         and were modified since this process started can only be such generations: read them from
         the start. Compressed archives are skipped (not text).
         """
-        known = self._known_idents()
-        for p, st in _siblings(path):
-            if p.endswith(_COMPRESSED):
+        known = known_idents(self.saved)
+        for p, st in siblings(path):
+            if p.endswith(COMPRESSED):
                 continue
             ident = (st.st_dev, st.st_ino)
             if ident in self.table.by_ident or st.st_mtime < self.started_wall:
@@ -402,13 +282,13 @@ class FileSet:
             except OSError:
                 continue
             fst = h.fstat()
-            if (fst.st_dev, fst.st_ino) != ident or self._known(h, fst, known):
+            if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
                 # renamed again between stat and open (found under its new name), or read already
                 h.close()
                 continue
-            f = self._open(src, None, h, fst.st_size, startup=False)
+            f = self.open_file(src, None, h, fst.st_size, startup=False)
             f.draining_since = self.clock.monotonic()
-            self._count_rotation(src, "unseen_generation")
+            self.count_rotation(src, "unseen_generation")
 
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
@@ -416,7 +296,7 @@ class FileSet:
         self.table.retire(f)
         self.on_dirty()
 
-    def _count_rotation(self, src: SourceState, kind: str) -> None:
+    def count_rotation(self, src: SourceState, kind: str) -> None:
         if kind in ("truncate", "copytruncate", "regrown"):
             src.truncations += 1
         else:
@@ -432,7 +312,7 @@ class FileSet:
             events += self._read_gap(f, copy)
         events += f.parser.flush()
         await self.deliver(f, events, f.parser.resume_point())
-        self._count_rotation(f.src, kind)
+        self.count_rotation(f.src, kind)
         st = f.handle.fstat()
         f.head_len, f.head_hash = f.handle.head_identity(st.st_size)
         old_key = f.key
@@ -450,7 +330,7 @@ class FileSet:
         The returned handle belongs to the caller (`_read_gap` closes it)."""
         if f.path is None:
             return None
-        for p, st in _siblings(f.path):
+        for p, st in siblings(f.path):
             if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
                 continue
             try:
