@@ -48,7 +48,7 @@ def build_stages(config: Config, store: Store, bus: Bus, clock: Clock, telemetry
     from .rollout import build as build_rollouts
     from .store.spool import build as build_spool
 
-    groups = GroupRecorder(store, bus, clock, telemetry, config.grouping)
+    groups = GroupRecorder(store, bus, clock, telemetry, config.grouping, keep_raw=config.store.keep_raw)
     # Between ingest and groups: a batch is stored, or spooled to disk while the store is down.
     spool = build_spool(config.store, groups.record, clock, telemetry)
     sink: EventSink = spool

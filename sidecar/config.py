@@ -168,6 +168,9 @@ class StoreConfig(Strict):
     spool_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     connect_timeout: float = Field(default=10.0, gt=0, le=300)  # postgres/supabase: wait for a connection
     spool_retry_max: float = Field(default=30.0, gt=0)  # seconds between store probes while spooling (max)
+    # Samples are stored redacted (sidecar.redaction); true keeps the text exactly as logged, secrets
+    # included, for operators who need it and accept that the database then holds credentials.
+    keep_raw: bool = False
 
     @model_validator(mode="after")
     def _backend_settings(self) -> StoreConfig:

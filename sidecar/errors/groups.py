@@ -29,6 +29,7 @@ from ..clock import Clock, utc
 from ..config import GroupingConfig
 from ..ingest.eventtime import event_time
 from ..ingest.record import ErrorEvent
+from ..redaction import redact, redact_obj
 from ..store.base import Row, Store, StoreError
 from ..store.groups import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
@@ -81,6 +82,10 @@ def _exception_data(event: ErrorEvent) -> dict[str, Any]:
     return data
 
 
+def _keep(text: str) -> str:
+    return text
+
+
 def clean_text(text: str) -> str:
     """Text every store accepts: NUL bytes and lone surrogates (from a JSON log's `\\ud800`)
     become U+FFFD. PostgreSQL rejects both in TEXT and JSONB; a log line must never wedge the
@@ -112,26 +117,28 @@ def _clean_opt(text: str | None) -> str | None:
 
 
 def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float,
-                  group: tuple[str, str] | None = None) -> Occurrence:
+                  group: tuple[str, str] | None = None, *, keep_raw: bool = False) -> Occurrence:
     """An ingest event as the store records it (pure). `group` is (fingerprint, template) when the
     caller grouped it (with learned templates); else the pure per-event fingerprint. The
-    fingerprint is computed on the text as logged; only what is stored is cleaned."""
+    fingerprint is computed on the text as logged; only what is stored is cleaned and, unless
+    `keep_raw` (store.keep_raw), redacted: a secret in a log line never reaches the database."""
+    red = _keep if keep_raw else redact
     raw = event.raw if len(event.raw) <= MAX_SAMPLE_CHARS else event.raw[:MAX_SAMPLE_CHARS]
     fingerprint, title = group if group is not None else (fingerprint_event(event, grouping), event_title(event))
     return Occurrence(
         event_key=clean_text(event_key(event)),
         fingerprint=fingerprint,
         seen_at=utc(seen_at),
-        title=clean_text(title[:500]),
-        message=clean_text(event.message[:MAX_SAMPLE_CHARS]),
+        title=clean_text(red(title[:500])),
+        message=clean_text(red(event.message[:MAX_SAMPLE_CHARS])),
         error_type=_clean_opt(event.exception_type or (event.chain[-1].type if event.chain else None)),
         level=clean_text((event.level or "ERROR").upper()),
         logger=_clean_opt(event.logger),
-        raw=clean_text(raw),
+        raw=clean_text(red(raw)),
         source=_clean_opt(event.source),
         file=_clean_opt(event.file),
         line=event.line,
-        data=_clean_data(_exception_data(event)),
+        data=_clean_data(_exception_data(event) if keep_raw else redact_obj(_exception_data(event))),
     )
 
 
@@ -141,7 +148,9 @@ class GroupRecorder:
     name = "groups"
 
     def __init__(self, store: Store, bus: Bus, clock: Clock, telemetry: Telemetry,
-                 grouping: GroupingConfig | None = None, *, prune_interval: float = PRUNE_INTERVAL) -> None:
+                 grouping: GroupingConfig | None = None, *, prune_interval: float = PRUNE_INTERVAL,
+                 keep_raw: bool = False) -> None:
+        self.keep_raw = keep_raw  # store.keep_raw: samples are stored as logged, not redacted
         self.store = store
         self.bus = bus
         self.clock = clock
@@ -172,7 +181,8 @@ class GroupRecorder:
             # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
             lags: dict[str, float] = {}
             fallbacks: Counter[str] = Counter()
-            occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now, lags, fallbacks), g)
+            occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now, lags, fallbacks), g,
+                                         keep_raw=self.keep_raw)
                            for e, g in zip(events, groups, strict=True)]
             for source, lag in lags.items():  # metrics once per batch: labels() costs as much as the rest
                 self.telemetry.ingest_lag.labels(source=source).set(lag)
