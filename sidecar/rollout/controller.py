@@ -39,6 +39,7 @@ from ..telemetry import Telemetry
 from .actions import ManualActions
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
 from .hooks import HookRunner, hook_name
+from .series import append_point
 from .state import (
     COMPLETE,
     EVALUATED,
@@ -249,6 +250,7 @@ class RolloutController(ManualActions):
             baselines=baselines, totals=ev.totals, counters=ev.counters, last_eval_at=now, samples=ev.samples,
             verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips, stale=ev.stale_gates(),
             stale_alerted=ev.stale_news,
+            series=append_point(data.get("series"), now, snap.stage_index, snap.percent, ev.verdicts()),
         )
         stage = cfg.stages[snap.stage_index]
         elapsed = snap.elapsed(now)
@@ -382,7 +384,7 @@ class RolloutController(ManualActions):
                 snap, cfg, action="complete", to_state=COMPLETE, decision="complete", reasons=reasons, actor=actor,
                 changes={"data": data, "running_since": None, "stage_elapsed": snap.elapsed(now)},
             )
-        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at") if k in data}
+        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at", "series") if k in data}
         return await self._commit(
             snap, cfg, action="promote", to_state=RUNNING, decision=f"promote:{to}", reasons=reasons, actor=actor,
             changes={"stage_index": to, "percent": cfg.stages[to].percent, "stage_started_at": utc(now),

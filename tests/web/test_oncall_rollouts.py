@@ -27,6 +27,8 @@ async def test_promote_confirmation_percent_values_and_finished_rollout(start_si
     await w.page.wait_for_load_state()
     running.clock.advance(60)  # a window with requests in it
     await controller.evaluate(ROLLOUT, force=True)
+    running.clock.advance(30)
+    await controller.evaluate(ROLLOUT, force=True)
     await w.goto(f"/rollouts/{ROLLOUT}")
 
     row = w.page.locator("#gates tr.verdict-row", has_text="success_rate").first
@@ -51,6 +53,8 @@ async def test_promote_confirmation_percent_values_and_finished_rollout(start_si
     await w.page.wait_for_load_state()
     assert w.page.url.endswith("?done=promote")
     assert (await running.sidecar.store.rollouts.get(ROLLOUT))["stage_index"] == 1
+    running.clock.advance(30)
+    await controller.evaluate(ROLLOUT, force=True)  # a point in the 10% stage
 
     # Roll back; then the rollout reads as finished everywhere.
     await w.page.click("a:has-text('Roll back')")
@@ -68,6 +72,17 @@ async def test_promote_confirmation_percent_values_and_finished_rollout(start_si
     await w.goto(f"/rollouts/{ROLLOUT}")
     head = await w.page.locator("#rollout-head").inner_text()
     assert "Finished" in head and "rolled back" in head
+    # The charts: one per gate and trigger over the whole run, with the threshold line, a band per
+    # stage (1% then 10%) and the decisions (promote, rollback) marked.
+    chart = w.page.locator("#charts figure.chart[data-key='gate:success_rate']")
+    assert await chart.count() == 1
+    assert await chart.locator("polyline.observed").count() >= 1
+    assert await chart.locator("polyline.threshold").count() >= 1
+    assert await chart.locator("text.band-label").evaluate_all("ts => ts.map(t => t.textContent)") == ["1%", "10%"]
+    assert sorted(await chart.locator("line.decision title").evaluate_all("ts => ts.map(t => t.textContent)")) == [
+        "promote", "rollback"]
+    assert "99.33%" in await chart.locator("figcaption").inner_text()
+    assert await w.page.locator("#charts figure.chart[data-key='trigger:error_rate']").count() == 1
     assert "In stage" not in head and "needed" not in head
     await w.goto("/rollouts")
     assert await w.page.locator("table.rollouts-active").count() == 0

@@ -100,6 +100,11 @@ async def _detail(sidecar: Runtime, name: str) -> dict[str, Any] | None:
         v["proportion"] = is_proportion(v.get("metric"))
     d["not_passing"] = [v for v in d["gates"] if v.get("verdict") != "pass" and not v.get("dry_run")]
     d["stage_groups"] = await _stage_groups(sidecar, d["history"])
+    from .charts import rollout_charts
+
+    snap = await controller._load(name)
+    metrics = {f"{v.get('role')}:{v.get('name')}": v.get("metric") for v in d["gates"] + d["triggers"]}
+    d["charts"] = rollout_charts(snap.data.get("series") or [], d["history"], is_proportion, metrics)
     return d
 
 
