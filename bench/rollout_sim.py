@@ -122,21 +122,26 @@ class SimGateway:
 
     async def measure(self, spec: MetricSpec, window: float) -> Measurement:
         if spec.source == "scrape":
-            return Measurement(200e6 * (1 + self.rng.uniform(-0.02, 0.02)), 1)
+            return Measurement(200e6 * (1 + self.rng.uniform(-0.02, 0.02)), 1, newest=self.clock.time())
         variant = spec.where.get("execution_type", "async")
         lo, hi = self._range(window)
         if variant == "async":
             n, e = self.a_n[hi] - self.a_n[lo], self.a_e[hi] - self.a_e[lo]
         else:
             n, e = self.s_n[hi] - self.s_n[lo], 0
+        sums = self.a_n if variant == "async" else self.s_n
+        k = hi
+        while k > lo and sums[k] == sums[k - 1]:
+            k -= 1
+        newest = self.start + k if k > lo else None  # the second of the newest request (freshness gate)
         if spec.function == "count":
-            return Measurement(float(n), n)
+            return Measurement(float(n), n, newest=newest)
         if n == 0:
             return Measurement(None, 0, 0, "no records in window")
         if spec.function == "success_rate":
-            return Measurement((n - e) / n, n, n - e)
+            return Measurement((n - e) / n, n, n - e, newest=newest)
         if spec.function == "error_rate":
-            return Measurement(e / n, n, e)
+            return Measurement(e / n, n, e, newest=newest)
         if spec.function == "quantile":
             buckets = (self.lat_a if variant == "async" else self.lat_s)[lo:hi]
             samples = [x for b in buckets for x in b]
@@ -145,7 +150,8 @@ class SimGateway:
             if not samples:
                 return Measurement(None, 0, reason="no latency samples")
             samples.sort()
-            return Measurement(samples[min(len(samples) - 1, math.ceil((spec.quantile or 0.95) * len(samples)) - 1)], n)
+            return Measurement(samples[min(len(samples) - 1, math.ceil((spec.quantile or 0.95) * len(samples)) - 1)], n,
+                               newest=newest)
         raise ValueError(spec.function)
 
 
@@ -360,7 +366,10 @@ async def main() -> int:
     ap.add_argument("--rate", type=float, default=50.0, help="gateway requests/s (all variants)")
     ap.add_argument("--hold", type=float, default=600.0, help="stage hold for (b), seconds (plan: days)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--healthy-err", type=float, default=0.005, help="canary error rate when healthy")
+    ap.add_argument("--regressed-err", type=float, default=0.10, help="canary error rate after the regression")
     args = ap.parse_args()
+    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err)
 
     clock = ManualClock(start=1_763_900_000.0)
     rx = Receiver(clock)
