@@ -97,8 +97,13 @@ async def main() -> None:
             traffic = FakeTraffic(requests=1840, errors=6, p95_canary=1350.0, p95_base=1210.0)
             controller = await ensure_rollouts(Running(sidecar, clock), traffic.measure)
             await controller.act(ROLLOUT, "start", actor="deploy-pipeline")
-            clock.advance(120)
-            await controller.evaluate(ROLLOUT, force=True)
+            # Evaluations every 10 s for two minutes, traffic growing and errors moving, so the
+            # rollout page's charts have a run of points to draw.
+            for step in range(1, 13):
+                clock.advance(10)
+                traffic.requests, traffic.errors = 1840 * step // 12, (6 * step) // 12 + (step % 3 == 0)
+                await controller.evaluate(ROLLOUT, force=True)
+            traffic.requests, traffic.errors = 1840, 6
             await sidecar.stages.groups.record(parse(records()[0].format(t=_stamp(clock.time())),
                                                            offset=10**9, file_key="screens"))
             semaphore, _ = await groups.list(q="BoundedSemaphore")
