@@ -91,6 +91,12 @@ class ServerConfig(Strict):
     host: str = "0.0.0.0"
     port: Port = 8081
     api_token: SecretStr | None = None  # required for every state-changing API call
+    # Reading (dashboard, /api) needs the token or a login too; `open` serves reads to anyone who can
+    # reach the port. /healthz, /readyz and /metrics are always open.
+    read_access: Literal["token", "open"] = "token"
+    # Hosts that hook and receiver URLs may point at (exact names, or `.example.com` for subdomains);
+    # empty allows any host. Schemes are always http(s) only.
+    outbound_hosts: list[str] = Field(default_factory=list)
     public_url: str | None = None  # base URL used in links sent to chat (default http://host:port)
     shutdown_timeout: float = Field(default=4.0, gt=0, le=30)
 

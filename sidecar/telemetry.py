@@ -44,6 +44,8 @@ class Telemetry:
         self.tail_lag_bytes = Gauge("sidecar_tail_lag_bytes", "Bytes written but not yet read", ["source"], registry=r)
         self.files_tailed = Gauge("sidecar_files_tailed", "Files currently open", ["source"], registry=r)
         self.rotations = Counter("sidecar_rotations_total", "Rotations and truncations detected", ["source", "kind"], registry=r)
+        self.auth_failures = Counter("sidecar_auth_failures_total", "Failed API token checks (Bearer, login form, cookie)",
+                                     ["method"], registry=r)
         self.parse_errors = Counter("sidecar_parse_errors_total", "Lines that could not be parsed", ["source", "reason"], registry=r)
         self.event_time_fallbacks = Counter(
             "sidecar_event_time_fallback_total",

@@ -82,6 +82,9 @@ def _unauthorized(reason: str) -> web.HTTPUnauthorized:
     )
 
 
+unauthorized = _unauthorized
+
+
 def require_token(handler: Handler) -> Handler:
     """Decorate a state-changing handler: it runs only for requests that carry the API token."""
 

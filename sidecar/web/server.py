@@ -14,6 +14,7 @@ from aiohttp import web
 
 from .. import __version__
 from ..telemetry import CONTENT_TYPE_LATEST
+from . import guard
 from .context import SIDECAR_KEY
 
 if TYPE_CHECKING:
@@ -87,8 +88,9 @@ async def security_headers(request: web.Request, handler):  # type: ignore[no-un
 
 
 def build_web_app(sidecar: Runtime) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=1024 * 1024)
+    app = web.Application(middlewares=[security_headers, *guard.guard_middlewares], client_max_size=1024 * 1024)
     app[SIDECAR_KEY] = sidecar
+    guard.install(app)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)

@@ -36,7 +36,7 @@ async def api(harness: Harness, chat: FakeChat) -> AsyncIterator[Api]:
     config = alerts_config(chat, routes=[{"name": "h", "receivers": ["hook"], "group_wait": 0,
                                           "group_by": ["logger"]}])
     alerts = await harness.start(config)
-    sidecar = Sidecar(Config.model_validate({"server": {"api_token": TOKEN}, "alerts": config.model_dump()}),
+    sidecar = Sidecar(Config.model_validate({"server": {"api_token": TOKEN, "read_access": "open"}, "alerts": config.model_dump()}),
                       clock=harness.clock, telemetry=harness.telemetry)
     sidecar._store = harness.store
     sidecar.stages = Stages(alerts=alerts)

@@ -278,7 +278,7 @@ async def test_failing_receiver_shows_in_problems_and_build_wires_public_url(har
     from sidecar.app import Sidecar, build_stages
     from sidecar.config import Config
 
-    sidecar = Sidecar(Config.model_validate({"server": {"port": 9999}, "alerts": {"rules_file": None}}),
+    sidecar = Sidecar(Config.model_validate({"server": {"port": 9999, "read_access": "open"}, "alerts": {"rules_file": None}}),
                       clock=harness.clock)
     stages = build_stages(sidecar.config, harness.store, sidecar.bus, sidecar.clock, sidecar.telemetry, sidecar.url)
     assert stages.alerts is not None and stages.alerts.public_url == "http://127.0.0.1:9999"

@@ -67,7 +67,7 @@ def collect_config(tmp: Path, port: int, **collect: Any) -> Config:
     log.parent.mkdir(parents=True, exist_ok=True)
     log.touch()
     return Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": port, "api_token": TOKEN},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port, "api_token": TOKEN},
         "store": {"path": str(tmp / "data" / "sidecar.db")},
         "ingest": {"checkpoint_dir": str(tmp / "data" / "checkpoints"), "rescan_interval": 0.1},
         "sources": [{"name": "gateway", "paths": [str(log)], "start_at": "beginning"}],

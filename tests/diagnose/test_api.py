@@ -19,7 +19,7 @@ FP = "feedfacefeedfacefeedfacefeedface"
 
 
 async def _client(store, clock, token: str | None = "s3cret-token"):
-    config = Config.model_validate({"server": {"api_token": token}} if token else {})
+    config = Config.model_validate({"server": {"api_token": token, "read_access": "open"}} if token else {"server": {"read_access": "open"}})
     sidecar = Sidecar(config, clock=clock)
     sidecar._store = store
     svc = DiagnosisService(config=config.diagnosis, store=store, bus=sidecar.bus, clock=clock,

@@ -20,7 +20,7 @@ async def test_quota_exhaustion_shows_on_status_and_the_sidecar_stays_ready(tmp_
     free_port = find_free_port()  # the fake LLM holds the `free_port` fixture's port
     fake_llm.then(error(429, "exceeded_current_quota_error", "insufficient balance"))
     config = Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": free_port, "api_token": "tok"},
+        "server": {"host": "127.0.0.1", "port": free_port, "api_token": "tok", "read_access": "open"},
         "store": {"path": str(tmp_path / "sidecar.db")},
         "diagnosis": {"base_url": fake_llm.base_url, "api_key": "sk-test-key-not-a-secret-000000",
                       "quota_cooldown": 3600},

@@ -68,12 +68,12 @@ def test_demo_scenario_end_to_end(demo):
 
     # Groups for the burst of distinct gateway errors, each with a rules diagnosis.
     def groups_with_diagnoses():
-        items = get_json(f"{base}/api/groups?limit=100")["items"]
+        items = get_json(f"{base}/api/groups?limit=100", token)["items"]
         text = " ".join(json.dumps(i) for i in items)
         wanted = ["api.z.ai", "keepalive ping timeout", "PGRST204", "exceeded_current_quota_error"]
         if not all(w in text for w in wanted):
             return None
-        details = [get_json(f"{base}/api/groups/{i['fingerprint']}") for i in items]
+        details = [get_json(f"{base}/api/groups/{i['fingerprint']}", token) for i in items]
         diagnosed = [d for d in details if (d.get("diagnosis") or {}).get("source") == "rules"]
         return diagnosed if len(diagnosed) >= 4 else None
 
@@ -83,7 +83,7 @@ def test_demo_scenario_end_to_end(demo):
 
     # The rollout ramps 1% -> 10%, the canary regresses, and it is rolled back.
     def rolled_back():
-        r = get_json(f"{base}/api/rollouts/async-upload")
+        r = get_json(f"{base}/api/rollouts/async-upload", token)
         return r if r.get("state") == "rolled_back" else None
 
     rollout = wait_for(rolled_back, 90, "the rollback of async-upload")

@@ -18,7 +18,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 async def _start(store, clock, token: str | None = TOKEN) -> tuple[TestClient, Sidecar, GroupRecorder]:
-    config = Config.model_validate({"server": {"api_token": token}} if token else {})
+    config = Config.model_validate({"server": {"api_token": token, "read_access": "open"}} if token else {"server": {"read_access": "open"}})
     sidecar = Sidecar(config, clock=clock)
     sidecar._store = store  # the sidecar's store, opened by the fixture instead of Sidecar.start()
     recorder = GroupRecorder(store, sidecar.bus, clock, sidecar.telemetry, config.grouping)

@@ -13,7 +13,7 @@ from sidecar.config import Config
 
 def make_config(tmp_path, port: int, **server) -> Config:
     return Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": port, **server},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port, **server},
         "store": {"path": str(tmp_path / "data" / "sidecar.db")},
         "rollouts_file": None,
         "diagnosis": {"rules_file": "rules/diagnoses.yaml"},

@@ -18,7 +18,7 @@ async def test_running_sidecar_stores_events_and_reports_unwritable_checkpoints(
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a directory")
     sidecar = Sidecar(Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": free_port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": free_port},
         "store": {"path": str(tmp_path / "sidecar.db"), "spool_dir": str(tmp_path / "spool")},
         "rollouts_file": None,
         "diagnosis": {"kimi_enabled": False, "rules_file": "rules/diagnoses.yaml"},

@@ -115,7 +115,7 @@ def test_hundreds_of_rotations_while_sidecar_runs(tmp_path: Path) -> None:
     db = tmp_path / "sidecar.db"
     cfg = tmp_path / "sidecar.yaml"
     cfg.write_text(yaml.safe_dump({
-        "server": {"host": "127.0.0.1", "port": port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
         "store": {"path": str(db), "spool_dir": str(tmp_path / "spool")},
         "ingest": {"checkpoint_dir": str(tmp_path / "ck")},
         "sources": [{"paths": [str(logs / "*.log")], "start_at": "beginning"}],

@@ -61,7 +61,7 @@ def test_sigkill_at_random_points_then_restart(tmp_path):
     db = tmp_path / "sidecar.db"
     cfg = tmp_path / "sidecar.yaml"
     cfg.write_text(yaml.safe_dump({
-        "server": {"host": "127.0.0.1", "port": port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
         "store": {"path": str(db), "spool_dir": str(tmp_path / "spool")},
         "ingest": {"checkpoint_dir": str(tmp_path / "ck")},
         "sources": [{"paths": [str(log)], "start_at": "beginning"}],

@@ -79,7 +79,7 @@ def test_sidecar_run_with_its_database_deleted(tmp_path: Path) -> None:
     db = tmp_path / "sidecar.db"
     cfg = tmp_path / "sidecar.yaml"
     cfg.write_text(yaml.safe_dump({
-        "server": {"host": "127.0.0.1", "port": port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
         "store": {"path": str(db), "spool_dir": str(tmp_path / "spool")},
         "ingest": {"checkpoint_dir": str(tmp_path / "ck")},
         "sources": [{"paths": [str(log)], "start_at": "beginning"}],

@@ -17,7 +17,7 @@ from .conftest import Served
 
 def make_config(tmp_path, port: int, gateway_url: str) -> Config:
     return Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
         "store": {"path": str(tmp_path / "data" / "sidecar.db")},
         "rollouts_file": None,
         "diagnosis": {"rules_file": "rules/diagnoses.yaml"},

@@ -22,7 +22,7 @@ TOKEN = "t0ken"
 @pytest.fixture
 async def api(make, sqlite_store, clock, traffic, receiver) -> AsyncIterator[tuple[str, object]]:
     cfg = rollout_config(receiver.url)
-    config = Config(server=ServerConfig(api_token=TOKEN), rollouts_file=None, rollouts=[cfg])
+    config = Config(server=ServerConfig(api_token=TOKEN, read_access="open"), rollouts_file=None, rollouts=[cfg])
     sidecar = Sidecar(config, clock=clock)
     sidecar._store = sqlite_store
     controller = make([cfg], sqlite_store, traffic, sidecar.bus, clock, sidecar.telemetry, replica="api")

@@ -19,7 +19,7 @@ from .events import make_event
 
 def config(tmp_path, port: int, dsn: str) -> Config:
     return Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
         "store": {"backend": "postgres", "dsn": dsn, "connect_timeout": 2.0, "path": str(tmp_path / "data" / "x.db"),
                   "spool_retry_max": 2.0},
         "rollouts_file": None,

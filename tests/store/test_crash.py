@@ -22,7 +22,7 @@ def write_config(tmp_path, dsn: str, port: int):
     home = tmp_path / "replica"
     (home / "logs").mkdir(parents=True)
     config = {
-        "server": {"host": "127.0.0.1", "port": port},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
         "sources": [{"name": "gateway", "paths": [str(home / "logs" / "ws_daemon.log")], "start_at": "beginning"}],
         "ingest": {"checkpoint_dir": str(home / "checkpoints")},
         "store": {"backend": "postgres", "dsn": dsn, "path": str(home / "data" / "unused.db"),

@@ -113,7 +113,7 @@ def write_config(tmp: Path, replica: int, dsn: str, kimi_url: str, port: int, ho
     (home / "logs").mkdir()
     (home / "logs" / "rollout.jsonl").write_text("")
     config = {
-        "server": {"host": "127.0.0.1", "port": port, "api_token": TOKEN},
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port, "api_token": TOKEN},
         "sources": [{"name": "gateway", "paths": [str(home / "logs" / "ws_daemon.log")], "start_at": "beginning"}],
         "ingest": {"checkpoint_dir": str(home / "checkpoints")},
         "store": {"backend": "postgres", "dsn": dsn, "path": str(home / "data" / "unused.db")},

@@ -118,7 +118,7 @@ async def start_sidecar(tmp_path: Path) -> AsyncIterator[StartSidecar]:
     async def start(token: str | None = TOKEN, **overrides: Any) -> Running:
         clock = ManualClock(start=START)
         raw: dict[str, Any] = {
-            "server": {"host": "127.0.0.1", "port": find_free_port(), "api_token": token},
+            "server": {"read_access": "open", "host": "127.0.0.1", "port": find_free_port(), "api_token": token},
             "store": {"path": str(tmp_path / f"sidecar{len(started)}.db")},
             "diagnosis": {"kimi_enabled": False},
             "rollouts_file": None,

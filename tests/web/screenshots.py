@@ -72,7 +72,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clock = ManualClock(start=NOW - 180 * 60 + 7)
         config = Config.model_validate({
-            "server": {"host": "127.0.0.1", "port": find_free_port(), "api_token": TOKEN},
+            "server": {"read_access": "open", "host": "127.0.0.1", "port": find_free_port(), "api_token": TOKEN},
             "store": {"path": f"{tmp}/sidecar.db"},
             "sources": [{"name": "ws_daemon", "paths": [f"{tmp}/logs/ws_daemon.log"], "format": "text"},
                         {"name": "docker", "paths": [f"{tmp}/containers/*/*-json.log"], "format": "docker"}],

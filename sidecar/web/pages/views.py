@@ -268,7 +268,7 @@ def traceback_lines(raw: str, in_app: Callable[[str], bool]) -> list[TraceLine]:
 
 
 def safe_next(raw: str | None, default: str = "/") -> str:
-    """Only same-site paths may be redirect targets ('/x', never '//host' or 'http://...')."""
-    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
-        return default
-    return raw
+    """Only same-site paths may be redirect targets (the rules live in web/guard.py)."""
+    from ..guard import safe_next as guarded
+
+    return guarded(raw, default)
