@@ -93,12 +93,12 @@ class StoredLearning:
             return learned
         out = []
         for item in learned:
-            logger = refused.get(item.fingerprint)
-            if logger is None:
+            owner = refused.get(item.fingerprint)
+            if owner is None:
                 out.append(item)
                 continue
             self.telemetry.groups_overflow.inc()
-            out.append(Learned(overflow_fingerprint(logger), overflow_title(logger), False, False, ""))
+            out.append(Learned(overflow_fingerprint(owner), overflow_title(owner), False, False, ""))
         return out
 
     async def group(self, events: list[ErrorEvent], now: float) -> list[tuple[str, str]]:

@@ -23,6 +23,10 @@ Why this holds across restarts and replicas:
   others stored; the insert is `ON CONFLICT DO NOTHING` on the id, and a merge row, once written,
   is never rewritten (`from_hash` is the primary key, first writer wins). Two replicas that see the
   same events in different orders therefore converge on the same ids for the same masked forms.
+* Known limit: two replicas that each start a template for the same kind of error in the same
+  instant (both read the store before either wrote) keep two groups for it (no group is ever
+  re-labelled to repair that). Sequential or staggered batches converge
+  (tests/errors/test_learning_replicas.py).
 * `sidecar fingerprint` runs one learner over stdin, so each line's answer is what `run` would
   have assigned at that point of the stream (no look-ahead).
 
