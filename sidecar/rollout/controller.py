@@ -38,7 +38,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .actions import ManualActions
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
-from .hooks import HookRunner, hook_name
+from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner, hook_name
 from .series import append_point
 from .state import (
     COMPLETE,
@@ -106,6 +106,7 @@ class RolloutController(ManualActions):
         self.actor = f"controller@{self.replica}"
         self.hooks = HookRunner(rollouts, self.repo, self.clock, self.replica, telemetry)
         self._task: asyncio.Task[None] | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
         self._problems: dict[str, str] = {}
         self._seen: dict[str, Snapshot] = {}
         self._ticks = 0
@@ -118,10 +119,12 @@ class RolloutController(ManualActions):
         for name in self.configs:
             await self.repo.ensure(name, now)
         self._task = asyncio.create_task(self._loop(), name="rollout-controller")
+        self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="rollout-claims-heartbeat")
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
+        await cancel_and_wait(self._task, self._heartbeat_task)
         self._task = None
+        self._heartbeat_task = None
         await self.hooks.close()
 
     def problems(self) -> list[str]:
@@ -144,6 +147,16 @@ class RolloutController(ManualActions):
     @property
     def interval(self) -> float:
         return min((r.interval for r in self.configs.values()), default=10.0)
+
+    async def _heartbeat(self) -> None:
+        """Keep this replica's hook-call claims alive (see hooks.CLAIM_LEASE)."""
+        while True:
+            now = self.clock.time()
+            try:
+                await self.repo.renew_claims(self.replica, utc(now), utc(now + CLAIM_LEASE))
+            except StoreError as exc:
+                log.warning("cannot renew hook claims", extra={"error": str(exc)})
+            await self.clock.sleep(HEARTBEAT)
 
     async def _loop(self) -> None:
         while True:
@@ -338,9 +351,8 @@ class RolloutController(ManualActions):
                 if hook.kind in kinds:
                     calls.append(HookCallRow(hook_name(hook, i), hook.kind, hook.retries + 1,
                                              {**payload, "kind": hook.kind}))
-        lease = max((h.timeout for h in cfg.hooks), default=10.0) * max(len(calls), 1) + 60.0
         won = await self.repo.commit(cfg.name, snap.version, {**changes, "state": to_state}, utc(now), event,
-                                     incident, dec, calls, claim=(self.replica, utc(now + lease)))
+                                     incident, dec, calls, claim=(self.replica, utc(now + CLAIM_LEASE)))
         if not won:
             return False
         await self._load(cfg.name)  # refresh what snapshot() shows

@@ -146,6 +146,13 @@ async def run_command(hook: HookConfig, payload: dict[str, Any]) -> HookResult:
     return HookResult(False, proc.returncode, f"exit {proc.returncode}: {tail}")
 
 
+# A claim on a hook call lasts this long unless renewed; the controller's heartbeat renews this
+# replica's claims every CLAIM_LEASE / 3 (also during a slow attempt), so a replica that dies
+# (SIGKILL, OOM, lost host) leaves its rollback to a survivor within seconds, not after 60 s.
+CLAIM_LEASE = 6.0
+HEARTBEAT = CLAIM_LEASE / 3
+
+
 class HookRunner:
     """Delivers due hook calls from the store: claim, attempt, record, back off."""
 
@@ -188,8 +195,7 @@ class HookRunner:
     async def _attempt(self, row: dict[str, Any]) -> bool:
         now_ts = self.clock.time()
         hook = self.hooks.get((row["rollout"], row["hook"]))
-        lease = (hook.timeout if hook else 10.0) + 60.0
-        if not await self.repo.claim_hook_call(row["id"], self.replica, utc(now_ts), utc(now_ts + lease)):
+        if not await self.repo.claim_hook_call(row["id"], self.replica, utc(now_ts), utc(now_ts + CLAIM_LEASE)):
             return False  # another replica holds it
         attempts = row["attempts"] + 1
         if hook is None:

@@ -206,6 +206,15 @@ class RolloutRepo:
         )
         return changed == 1
 
+    async def renew_claims(self, replica: str, now: datetime, until: datetime) -> int:
+        """Heartbeat: extend every live claim `replica` holds on a pending call. A replica that
+        dies stops renewing, so its claims lapse within one short lease and a survivor takes over."""
+        return await self.db.execute(
+            "UPDATE hook_calls SET claimed_until = ?, updated_at = ? "
+            "WHERE claimed_by = ? AND status = 'pending' AND claimed_until > ?",
+            (until, now, replica, now),
+        )
+
     async def finish_hook_call(
         self, call_id: int, *, status: str, attempts: int, at: datetime, next_attempt_at: datetime,
         error: str | None, code: int | None,
