@@ -1,6 +1,6 @@
 """Manual rollout actions (the API's and the dashboard's start/promote/approve/pause/resume/rollback).
 
-A mixin of RolloutController: the same transitions as the evaluation loop (`_commit`,
+Owned by RolloutController (`controller.actions`, `controller.act`): the same transitions as the evaluation loop (`_commit`,
 `_advance`, `_rollback`), validated against the current state and retried on a version conflict
 with another replica. A second rollback in one incident is refused: one decision per incident.
 """
@@ -32,34 +32,42 @@ RETRIES_ON_CONFLICT = 3
 
 
 class ManualActions:
-    async def act(self: RolloutController, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
+    """The manual actions of one controller, a collaborator it owns (not a mixin): they use the
+    controller's transitions and store, so both paths persist decisions the same way."""
+
+    def __init__(self, controller: RolloutController) -> None:
+        self.controller = controller
+
+    async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
         """Apply a manual action; raise InvalidTransition / Conflict / UnknownRollout."""
+        c = self.controller
         if action not in ALLOWED:
             raise InvalidTransition(f"unknown action {action!r}")
-        cfg = self.configs.get(name)
+        cfg = c.configs.get(name)
         if cfg is None:
             raise UnknownRollout(name)
         if action == "start":
-            unmeasurable = self.spec_problems(name)
+            unmeasurable = c.spec_problems(name)
             if unmeasurable:
                 raise InvalidTransition(f"cannot start {name}: " + "; ".join(unmeasurable))
         reasons = [{"reason": f"manual {action}" + (f": {reason}" if reason else ""), "actor": actor}]
         for _ in range(RETRIES_ON_CONFLICT):
-            snap = await self._load(name)
+            snap = await c._load(name)
             if snap.state not in ALLOWED[action]:
                 raise InvalidTransition(f"cannot {action} {name} while it is {snap.state}")
             if await self._apply(snap, cfg, action, actor, reasons):
-                return await self._load(name)
+                return await c._load(name)
         raise Conflict(f"{name} kept changing under {action}; try again")
 
-    async def _apply(self: RolloutController, snap: Snapshot, cfg: RolloutConfig, action: str, actor: str,
+    async def _apply(self, snap: Snapshot, cfg: RolloutConfig, action: str, actor: str,
                      reasons: list[dict[str, Any]]) -> bool:
-        now = self.clock.time()
+        c = self.controller
+        now = c.clock.time()
         data = dict(snap.data)
         if action == "start":
-            baselines = await capture_baselines(cfg, self.measure, {}, now)
+            baselines = await capture_baselines(cfg, c.measure, {}, now)
             incident = snap.incident + 1
-            return await self._commit(
+            return await c._commit(
                 snap, cfg, action="start", to_state=RUNNING, decision="start", incident=incident, reasons=reasons,
                 actor=actor, changes={
                     "incident": incident, "stage_index": 0, "percent": cfg.stages[0].percent,
@@ -68,26 +76,26 @@ class ManualActions:
                 },
             )
         if action in ("promote", "approve"):
-            return await self._advance(snap, cfg, data, reasons, actor)
+            return await c._advance(snap, cfg, data, reasons, actor)
         if action == "pause":
             data["paused_from"] = snap.state
-            return await self._simple(snap, cfg, "pause", PAUSED, data, reasons, actor,
-                                      {"running_since": None, "stage_elapsed": snap.elapsed(now)})
+            return await c._simple(snap, cfg, "pause", PAUSED, data, reasons, actor,
+                                 {"running_since": None, "stage_elapsed": snap.elapsed(now)})
         if action == "resume":
             back = data.pop("paused_from", RUNNING)
-            return await self._simple(snap, cfg, "resume", back, data, reasons, actor, {"running_since": utc(now)})
+            return await c._simple(snap, cfg, "resume", back, data, reasons, actor, {"running_since": utc(now)})
         # rollback
         if snap.state == ROLLING_BACK:
-            rearmed = await self.repo.rearm_failed(cfg.name, snap.incident, utc(now))
+            rearmed = await c.repo.rearm_failed(cfg.name, snap.incident, utc(now))
             if not rearmed:
                 raise InvalidTransition(f"{cfg.name} is already rolling back (no failed hook calls to retry)")
-            await self.repo.add_event(cfg.name, snap.incident, utc(now), Event(
+            await c.repo.add_event(cfg.name, snap.incident, utc(now), Event(
                 "retry_hooks", snap.state, snap.state, snap.stage_index, snap.stage_index, snap.percent, snap.percent,
                 actor, reasons))
-            await self.hooks.deliver_due(key=data.get("rollback_key"))
+            await c.hooks.deliver_due(key=data.get("rollback_key"))
             return True
-        if not await self._rollback(snap, cfg, data, reasons, actor):
-            fresh = await self._load(cfg.name)
+        if not await c._rollback(snap, cfg, data, reasons, actor):
+            fresh = await c._load(cfg.name)
             if fresh.state in (ROLLING_BACK, ROLLED_BACK):
                 raise InvalidTransition(f"{cfg.name} was already rolled back (one decision per incident)")
             return False

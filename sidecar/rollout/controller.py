@@ -78,7 +78,7 @@ def as_measure(measure: Any) -> MeasureFn:
     return fn  # type: ignore[no-any-return]
 
 
-class RolloutController(ManualActions):
+class RolloutController:
     """The `rollouts` component: state machine, evaluation loop and hook delivery."""
 
     name = "rollouts"
@@ -111,6 +111,11 @@ class RolloutController(ManualActions):
         self._seen: dict[str, Snapshot] = {}
         self._ticks = 0
         self._hooks_hint = True
+        self.actions = ManualActions(self)
+
+    async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
+        """Apply a manual action (see actions.ManualActions.act)."""
+        return await self.actions.act(name, action, actor, reason)
 
     # --- component --------------------------------------------------------------------------
 
