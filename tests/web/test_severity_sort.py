@@ -92,3 +92,19 @@ async def test_sqlite_walks_the_severity_index_instead_of_sorting(sqlite_store):
         )
         text = " | ".join(str(r["detail"]) for r in plan)
         assert "TEMP B-TREE" not in text and "idx_ei_" in text and "sev" in text, text
+
+
+async def test_a_deep_page_is_the_same_rows_as_a_plain_offset(store):
+    from sidecar.store.groups import DEFERRED_JOIN_OFFSET, SORTS
+
+    rng = random.Random(5)
+    n = DEFERRED_JOIN_OFFSET + 100
+    occs = [_occ(i, rng.choice(["CRITICAL", "ERROR", "WARNING"]), T0 + timedelta(seconds=rng.randrange(50)))
+            for i in range(n)]
+    await store.groups.record_batch(occs, at=T0)
+    offset = DEFERRED_JOIN_OFFSET + 40
+    for sort in ("last_seen", "count", "first_seen", "severity"):
+        deferred = [r["error_hash"] for r in (await store.groups.list(sort=sort, limit=20, offset=offset))[0]]
+        plain = [r["error_hash"] for r in await store.db.fetchall(
+            f"SELECT error_hash FROM error_investigations ORDER BY {SORTS[sort]} LIMIT 20 OFFSET ?", (offset,))]
+        assert deferred == plain and len(plain) == 20, sort
