@@ -64,3 +64,22 @@ async def test_a_grouped_message_leads_with_the_most_severe_alert(harness: Harne
     body = chat.at("/hook")[0].json
     assert body["title"].startswith("[FIRING:4] New error: Health writer stuck (+3 more)"), body["title"]
     assert [a["labels"]["severity"] for a in body["alerts"]] == ["critical", "error", "error", "warning"]
+
+
+async def test_an_alert_waiting_for_its_diagnosis_survives_a_crash(harness: Harness, chat: FakeChat) -> None:
+    from sidecar.tasks import cancel_and_wait
+
+    config = alerts_config(chat, routes=routes())
+    first = await harness.start(config)
+    await harness.publish(first, "group.new", fingerprint="crashy", title="boom", level="ERROR", count=1)
+    await first.tick()  # the scheduler's next round: state saved
+    # A crash: the tasks die, stop() (which would flush the waiting alert) never runs.
+    harness.running.remove(first)
+    await cancel_and_wait(*first._tasks)
+    first._sub.close()
+    second = await harness.start(config)  # same store
+    await harness.publish(second, "diagnosis.ready", fingerprint="crashy", severity="critical", summary="it broke")
+    await harness.advance(30)
+    await chat.wait_for("/slack", 1)  # the page route: it carried the diagnosis' severity
+    body = str(chat.at("/slack")[0].json)
+    assert "New error: boom" in body and "it broke" in body  # the group alert itself, with its diagnosis
