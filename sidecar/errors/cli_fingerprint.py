@@ -74,11 +74,11 @@ def stream(inp: BinaryIO, out: TextIO, *, level: str = "ERROR", logger: str | No
         if not line:
             break
         message, name, lvl = split_line(line, level, logger)
-        learned = grouper.group(message, name, lvl)
         if with_template:
+            learned = grouper.group(message, name, lvl)
             out.write(f"{learned.fingerprint}\t{learned.template}\n")
         else:
-            out.write(learned.fingerprint + "\n")
+            out.write(grouper.fingerprint(message, name, lvl) + "\n")
         out.flush()
         n += 1
     return n

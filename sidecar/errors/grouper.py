@@ -56,6 +56,10 @@ class MessageGrouper:
         return learned
 
     def fingerprint(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
+        """`group(...).fingerprint`; a repeated line answers from the memo without building more."""
+        known = self._memo.get((message, logger, level))
+        if known is not None:
+            return known[0]
         return self.group(message, logger, level).fingerprint
 
 
