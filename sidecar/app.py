@@ -69,7 +69,7 @@ def build_stages(config: Config, store: Store, bus: Bus, clock: Clock, telemetry
     rollouts = build_rollouts(config.rollouts, store, bus, clock, telemetry, metrics)
     diagnosis = build_diagnosis(config.diagnosis, store, bus, clock, telemetry, rollout_state=rollouts.snapshot,
                                 gateway_metrics=metrics_around(metrics.series))
-    alerts = Alerts(config.alerts, store, bus, clock, telemetry, url)
+    alerts = Alerts(config.alerts, store, bus, clock, telemetry, url, allowed_hosts=config.server.outbound_hosts)
     ingest = Ingest(config, sink, clock, telemetry, store)
     return Stages(groups=groups, spool=spool, sink=sink, collect=collector, metrics=metrics, rollouts=rollouts,
                   diagnosis=diagnosis, alerts=alerts, ingest=ingest)

@@ -34,7 +34,7 @@ def check_config(config_path: str | None) -> tuple[list[str], list[str]]:
     if rules_file and Path(rules_file).exists():
         checks.append(lambda: load_rules(rules_file))
     # Inline routes and the rules file together: a route may name a receiver defined in the other.
-    checks.append(lambda: build_rules(config.alerts))
+    checks.append(lambda: build_rules(config.alerts, allowed_hosts=config.server.outbound_hosts))
     problems: list[str] = []
     for check in checks:
         try:

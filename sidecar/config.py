@@ -36,6 +36,7 @@ from .configfile import (
     validation_problems,
 )
 from .metrics.model import MetricSpec
+from .outbound import url_problem
 from .secrets import take_secret_envs
 
 # The reading helpers live in configfile.py and are re-exported here, so stages import models
@@ -340,6 +341,8 @@ class HookConfig(Strict):
     def _one_target(self) -> HookConfig:
         if (self.url is None) == (self.command is None):
             raise ValueError("a hook needs exactly one of url or command")
+        if self.url is not None and (problem := url_problem(self.url)):
+            raise ValueError(f"url: {problem}")
         return self
 
 
@@ -483,6 +486,29 @@ class Config(Strict):
     collect: CollectConfig = Field(default_factory=CollectConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
+    @model_validator(mode="after")
+    def _outbound_hosts(self) -> Config:
+        problems = outbound_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def outbound_problems(config: Config) -> list[str]:
+    """Hook and inline receiver URLs outside `server.outbound_hosts` (empty: any host)."""
+    allowed = config.server.outbound_hosts
+    if not allowed:
+        return []
+    out = []
+    for r in config.rollouts:
+        for i, hook in enumerate(r.hooks):
+            if hook.url and (p := url_problem(hook.url, allowed)):
+                out.append(f"rollouts[{r.name}].hooks[{i}].url: {p}")
+    for rc in config.alerts.receivers:
+        if p := url_problem(rc.url, allowed):
+            out.append(f"alerts.receivers[{rc.name}].url: {p}")
+    return out
+
 
 # --- loading ------------------------------------------------------------------------------------
 
@@ -622,4 +648,8 @@ def _with_rollouts_file(config: Config, explicit: bool, environ: dict[str, str])
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(str(path), [f"rollouts: duplicate rollout name {d!r}" for d in dupes])
-    return config.model_copy(update={"rollouts": [*config.rollouts, *parsed.rollouts]})
+    merged = config.model_copy(update={"rollouts": [*config.rollouts, *parsed.rollouts]})
+    problems = outbound_problems(merged)
+    if problems:
+        raise ConfigError(str(path), problems)
+    return merged

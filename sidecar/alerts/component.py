@@ -15,7 +15,7 @@ import logging
 import random
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, Bus, BusEvent, Subscription
@@ -67,14 +67,14 @@ class Alerts:
 
     def __init__(self, config: AlertsConfig, store: Store, bus: Bus, clock: Clock, telemetry: Telemetry,
                  public_url: str, rules: AlertRules | None = None, rng: random.Random | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None, allowed_hosts: Sequence[str] = ()) -> None:
         self.config = config
         self.store = store
         self.bus = bus
         self.clock = clock
         self.telemetry = telemetry
         self.public_url = public_url.rstrip("/")
-        self.rules = rules if rules is not None else build_rules(config, environ)
+        self.rules = rules if rules is not None else build_rules(config, environ, allowed_hosts)
         self.redact = redact
         self.mapper = EventMapper(self.public_url, self.redact, self.rules.thresholds)
         self.aggregator = Aggregator(self.rules.routes)

@@ -27,8 +27,7 @@ A bad file raises `sidecar.config.ConfigError` whose problems name the field pat
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from ..config import (
     read_config_yaml,
     validation_problems,
 )
+from ..outbound import url_problem
 from .matchers import Matcher, MatcherError, matches_all, route_matchers
 
 DEFAULT_RULES_FILE = "rules/alerts.yaml"
@@ -97,14 +97,16 @@ def routes_for(routes: tuple[Route, ...] | list[Route], labels: Mapping[str, str
     return out
 
 
-def _check_receiver(i: int, r: ReceiverConfig, problems: list[str]) -> ReceiverConfig:
+def _check_receiver(i: int, r: ReceiverConfig, problems: list[str],
+                    allowed_hosts: Sequence[str] = ()) -> ReceiverConfig:
     # `${VAR}` in url, secret and headers was expanded when the file was read (sidecar/secrets.py).
-    if not re.match(r"^https?://[^/\s]+", r.url):
-        problems.append(f"receivers[{i}].url: must be an http(s) URL")
+    # Never echo the URL itself: a webhook URL is a secret.
+    if problem := url_problem(r.url, allowed_hosts):
+        problems.append(f"receivers[{i}].url: {problem}")
     return r
 
 
-def compile_rules(parsed: AlertRulesFile) -> tuple[AlertRules, list[str]]:
+def compile_rules(parsed: AlertRulesFile, allowed_hosts: Sequence[str] = ()) -> tuple[AlertRules, list[str]]:
     """Cross-check and compile; return the rules and every problem found (empty when valid)."""
     problems: list[str] = []
     receivers: dict[str, ReceiverConfig] = {}
@@ -113,7 +115,7 @@ def compile_rules(parsed: AlertRulesFile) -> tuple[AlertRules, list[str]]:
             problems.append(f"receivers[{i}].name: duplicate receiver name {r.name!r}")
             continue
         mine: list[str] = []
-        receivers[r.name] = _check_receiver(i, r, mine)
+        receivers[r.name] = _check_receiver(i, r, mine, allowed_hosts)
         problems.extend(mine)
     routes: list[Route] = []
     names: set[str] = set()
@@ -168,7 +170,8 @@ def _parse_file(path: Path, environ: Mapping[str, str] | None, unset: list[str])
         raise ConfigError(str(path), validation_problems(exc)) from None
 
 
-def build_rules(config: AlertsConfig, environ: Mapping[str, str] | None = None) -> AlertRules:
+def build_rules(config: AlertsConfig, environ: Mapping[str, str] | None = None,
+                allowed_hosts: Sequence[str] = ()) -> AlertRules:
     """The effective rules: inline `alerts.receivers/routes` first, then the rules file's.
 
     A missing rules file is an error only when it is not the default name (a deployment may run
@@ -188,7 +191,7 @@ def build_rules(config: AlertsConfig, environ: Mapping[str, str] | None = None) 
                 routes=[*inline.routes, *parsed.routes],
                 thresholds=parsed.thresholds,
             )
-    rules, problems = compile_rules(merged)
+    rules, problems = compile_rules(merged, allowed_hosts)
     problems = unset + problems
     if problems:
         raise ConfigError(source, problems)
