@@ -109,7 +109,7 @@ def filter_lines(text: str, flt: FamilyFilter | None, openmetrics: bool) -> str:
 
 
 def is_openmetrics(content_type: str | None) -> bool:
-    return bool(content_type) and OPENMETRICS_TYPE in content_type.lower()
+    return content_type is not None and OPENMETRICS_TYPE in content_type.lower()
 
 
 def parse_exposition(text: str, *, openmetrics: bool = False,

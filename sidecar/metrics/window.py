@@ -40,7 +40,7 @@ denominator is still "no data".
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from .model import Measurement
@@ -195,23 +195,23 @@ def bucket_quantile(q: float, buckets: Sequence[tuple[float, float]]) -> tuple[f
         return None, "no observations in window"
     rank = q * observations
     last = len(merged) - 1
-    b = next((i for i in range(last) if merged[i][1] >= rank), last)
-    if b == last:
+    k = next((i for i in range(last) if merged[i][1] >= rank), last)
+    if k == last:
         return merged[-2][0], "rank in +Inf bucket: highest finite bound reported"
-    if b == 0 and merged[0][0] <= 0:
+    if k == 0 and merged[0][0] <= 0:
         return merged[0][0], ""
     start_bound = 0.0
-    end_bound, count = merged[b]
-    if b > 0:
-        start_bound = merged[b - 1][0]
-        count -= merged[b - 1][1]
-        rank -= merged[b - 1][1]
+    end_bound, count = merged[k]
+    if k > 0:
+        start_bound = merged[k - 1][0]
+        count -= merged[k - 1][1]
+        rank -= merged[k - 1][1]
     if count <= 0:
         return start_bound, ""
     return start_bound + (end_bound - start_bound) * (rank / count), ""
 
 
-def histogram_quantile(q: float, buckets: dict[float, Sequence[Samples]], start: float,
+def histogram_quantile(q: float, buckets: Mapping[float, Sequence[Samples]], start: float,
                        end: float) -> Measurement:
     """Quantile from per-bucket increases over the window.
 

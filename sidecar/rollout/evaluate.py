@@ -314,8 +314,8 @@ def unmeasurable(cfg: RolloutConfig, check: Callable[[MetricSpec, float | None],
             checks.append((f"{where}[{gate.name}].relative_to", gate.relative_to,
                            window if gate.baseline == "concurrent" else (gate.window or 300.0)))
     out: list[str] = []
-    for path, spec, window in checks:
-        for problem in check(spec, window):
+    for path, spec, span in checks:
+        for problem in check(spec, span):
             line = f"{path}: {problem}"
             if line not in out:
                 out.append(line)

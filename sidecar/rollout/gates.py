@@ -217,7 +217,7 @@ def evaluate_gate(
         else:
             # Bounds are for people (the decision below is a direct tail test); skipping them
             # saves the bisections when several windows are scanned and only one is reported.
-            lo, hi = proportion_bounds(x, n, conf, gate.method) if with_bounds else (None, None)
+            lo, hi = proportion_bounds(x, n, conf, gate.method) if with_bounds else (None, None)  # type: ignore[assignment]
             value = x / n
             known.update(observed=value)
             band = f"{conf:.1%} {gate.method} bounds [{_fmt(lo, True)}, {_fmt(hi, True)}]"
@@ -261,7 +261,7 @@ def evaluate_gate(
             limit = gate.threshold * base_b.value if base_b is not None and base_b.has_data else None  # type: ignore[operator]
         if bound is None or limit is None:
             return verdict("inconclusive", f"{shown}: misses {cond}; no confidence bound to confirm it", **known)
-        lo, hi = (bound, None) if must in ("<", "<=") else (None, bound)
+        lo, hi = (bound, None) if must in ("<", "<=") else (None, bound)  # type: ignore[assignment]
         band = f"{conf:.1%} bound {_fmt(bound, False)} vs limit {_fmt(limit, False)}"
         if _holds(bound, must, limit):
             return verdict("inconclusive", f"{shown}: misses {cond} within noise ({band})",
