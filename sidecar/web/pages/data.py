@@ -71,6 +71,7 @@ class GroupView:
     diagnosis_source: str | None
     diagnosis: dict[str, Any] | None
     spark: v.Sparkline | v.Bars | None = None
+    new_in_stage: bool = False  # first seen after the running rollout stage began (the list's marker)
 
 
 def _titles(row: dict[str, Any], latest: str | None) -> tuple[str, str | None]:

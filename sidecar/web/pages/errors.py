@@ -90,6 +90,10 @@ async def errors_list(request: web.Request) -> web.Response:
             g.spark = v.bars(sparks.get(g.fingerprint, []))
         facets = await data.facets(sidecar)
         stage = await data.stage_at(sidecar, now)
+        since = v.as_datetime(stage["since"]) if stage else None
+        for g in rows:
+            first = v.as_datetime(g.first_seen)
+            g.new_in_stage = bool(since and first and first >= since)
     except StoreError as exc:
         log.warning("errors page: store unavailable: %s", exc)
         return render(request, "errors.html", status=503, configured=True, store_error=str(exc), flt=flt)
@@ -107,7 +111,6 @@ async def errors_list(request: web.Request) -> web.Response:
         facets=facets,
         statuses=data.GROUP_STATUSES,
         stage=stage,
-        stage_since=v.as_datetime(stage["since"]) if stage else None,
         levels=sorted(set(data.LEVELS) | set(facets.get("level", []))),
         sorts=[("last_seen", "Last seen"), ("severity", "Severity"), ("count", "Count"), ("first_seen", "First seen")],
         page_url=lambda n: v.query_url("/errors", params, page=n),
