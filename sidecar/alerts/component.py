@@ -21,7 +21,7 @@ from typing import Any
 from ..bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import AlertsConfig, ReceiverConfig
-from ..redaction import redact
+from ..display import shown
 from ..store.base import Store, StoreError
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
@@ -75,7 +75,7 @@ class Alerts:
         self.telemetry = telemetry
         self.public_url = public_url.rstrip("/")
         self.rules = rules if rules is not None else build_rules(config, environ, allowed_hosts)
-        self.redact = redact
+        self.redact = shown  # redacted, control characters and bidi overrides made visible
         self.mapper = EventMapper(self.public_url, self.redact, self.rules.thresholds)
         self.aggregator = Aggregator(self.rules.routes)
         self.am = AmState(config.resend_interval)

@@ -15,6 +15,7 @@ reach a handler, and which redirect targets are allowed. Middlewares, so every r
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import re
 import time
@@ -24,6 +25,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from ..redaction import redact
 from .context import SIDECAR_KEY
 
 __all__ = ["FailureLimiter", "guard_middlewares", "safe_next", "valid_segment"]
@@ -174,9 +176,46 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
     return response
 
 
+def _redact_strings(value: object) -> object:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_strings(v) for v in value]
+    return value
+
+
+@web.middleware
+async def redacted_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every JSON answer is redacted again (second line of defence: samples are stored redacted, but
+    with `store.keep_raw` they are not). `?raw=1` with the API token shows the stored text."""
+    response = await handler(request)
+    if not isinstance(response, web.Response) or response.content_type != "application/json":
+        return response
+    body = response.body
+    if not isinstance(body, bytes) or not body or request.path.startswith(("/healthz", "/readyz")):
+        return response
+    if request.query.get("raw") == "1":
+        from . import auth
+
+        token = _token(request)
+        if token is not None and (_same(auth.bearer(request), token) or
+                                  _same(request.cookies.get(auth.COOKIE_NAME), token)):
+            return response
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return response
+    cleaned = _redact_strings(data)
+    if cleaned != data:
+        response.body = json.dumps(cleaned, ensure_ascii=False).encode()
+    return response
+
+
 def install(app: web.Application) -> None:
     """Give `app` its per-client failure limiter (the middlewares are listed by the caller)."""
     app[LIMITER_KEY] = FailureLimiter()
 
 
-guard_middlewares = (access, path_values)
+guard_middlewares = (access, path_values, redacted_json)

@@ -39,7 +39,7 @@ def test_allowlist_applies_to_hooks_and_receivers():
         Config.model_validate({**base, "rollouts": [bad_hook]})
     cfg = AlertsConfig.model_validate({"rules_file": None, "routes": [{"receivers": ["s"]}],
                                        "receivers": [{"name": "s", "kind": "slack", "url": "https://evil.example/x"}]})
-    with pytest.raises(ConfigError, match=""):
+    with pytest.raises(ConfigError, match="evil.example|outbound_hosts"):
         build_rules(cfg, allowed_hosts=["hooks.slack.com"])
     cfg_ok = cfg.model_copy(update={"receivers": [cfg.receivers[0].model_copy(
         update={"url": "https://hooks.slack.com/services/T/B/x"})]})

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
+from ...display import shown
 from .. import auth
 from . import views as v
 
@@ -44,6 +46,10 @@ FLASH = {
 }
 
 
+def _finalize(value: object) -> object:
+    return shown(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -51,6 +57,9 @@ def environment() -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Every value a template prints is redacted and has its control characters made visible
+        # (second line of defence: samples are already redacted when stored).
+        finalize=_finalize,
     )
     env.filters["time"] = v.fmt_time
     env.filters["count"] = v.fmt_count
