@@ -51,6 +51,8 @@ async def test_list_filter_sort_and_page(sqlite_store, clock):
         resp = await client.get("/api/groups", params={"sort": "count", "limit": "1", "page": "1"})
         body = await resp.json()
         assert [i["occurrence_count"] for i in body["items"]] == [4] and body["total"] == 3
+        [item] = body["items"]
+        assert "<*>" in item["template"] and "<*>" not in item["title"]  # real message, template beside it
         resp = await client.get("/api/groups", params={"sort": "count", "limit": "1", "page": "3"})
         assert [i["logger"] for i in (await resp.json())["items"]] in (["ws_daemon"], ["src.storage"])
         resp = await client.get("/api/groups", params={"level": "critical"})
@@ -76,7 +78,9 @@ async def test_group_detail_has_samples_counts_loggers_and_diagnosis(sqlite_stor
         resp = await client.get(f"/api/groups/{fp}", params={"minutes": "5"})
         body = await resp.json()
         assert resp.status == 200 and body["fingerprint"] == fp and body["occurrence_count"] == 4
-        assert body["title"] == "Connection closed for <*>: no close frame"
+        # The title is a real (latest, redacted) message; the template is beside it.
+        assert body["title"].startswith("Connection closed for 10.0.0.") and "<*>" not in body["title"]
+        assert body["template"] == "Connection closed for <*>: no close frame"
         assert len(body["samples"]) == 4 and body["samples"][0]["raw"].startswith("Connection closed for 10.0.0.3")
         assert body["counts"]["series"] == [0, 0, 0, 4, 0] and body["counts"]["minutes"] == 5
         assert body["loggers"] == [{"logger": "src.monitoring.resilient_websocket", "count": 4}]

@@ -28,6 +28,7 @@ from ...jsonvalue import jsonable
 from ...severity import effective
 from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
 from ..auth import require_token
+from ..pages.data import _titles  # one rule for title + template, the dashboard's
 
 if TYPE_CHECKING:
     from ...stages import Runtime
@@ -36,13 +37,19 @@ MAX_LIMIT = 200
 MAX_NOTES = 4000
 
 
-def group_json(row: dict[str, Any]) -> dict[str, Any]:
-    """A group row as the API shows it: `fingerprint` first, ISO timestamps, no internal columns."""
+def group_json(row: dict[str, Any], latest_message: str | None = None) -> dict[str, Any]:
+    """A group row as the API shows it: `fingerprint` first, ISO timestamps, no internal columns.
+
+    `title` is a real message (the latest sample's, redacted) and `template` the learned template
+    the group's occurrences share, as the dashboard shows them (web/pages/data.py decides both).
+    """
     out = {"fingerprint": row["error_hash"]}
     for key, value in row.items():
         if key in ("transition_token",):
             continue
         out[key] = jsonable(value)
+    out["title"], template = _titles(row, latest_message)
+    out["template"] = template if template is not None else row.get("template", row.get("title"))
     out["effective_severity"] = effective(row.get("severity"), row.get("level"))
     return out
 
@@ -95,7 +102,9 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
             category=text("category"),
             sort=sort, limit=limit, offset=(page - 1) * limit,
         )
-        return web.json_response({"items": [group_json(r) for r in rows], "total": total, "page": page,
+        latest = await sc.store.groups.latest_messages([r["error_hash"] for r in rows])
+        return web.json_response({"items": [group_json(r, latest.get(r["error_hash"])) for r in rows],
+                                  "total": total, "page": page,
                                   "limit": limit})
 
     async def get_group(request: web.Request) -> web.Response:
@@ -105,10 +114,12 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
         row = await repo.get(fingerprint)
         if row is None:
             return _error(404, f"no group with fingerprint {fingerprint}")
+        fingerprint = row["error_hash"]  # an id merged into another group shows that group
         minutes = _int_param(request, "minutes", 60, 1, 1440)
         now = utc(sc.clock.time())
-        body = group_json(row)
-        body["samples"] = [jsonable(s) for s in await repo.samples(fingerprint, 100)]
+        samples = await repo.samples(fingerprint, 100)
+        body = group_json(row, samples[0]["message"] if samples and samples[0].get("message") else None)
+        body["samples"] = [jsonable(s) for s in samples]
         series = await repo.series(fingerprint, now, minutes)
         end_minute = int(now.timestamp() // 60)
         body["counts"] = {
