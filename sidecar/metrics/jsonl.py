@@ -133,12 +133,18 @@ class RecordWindow:
     records: deque[tuple[float, dict[str, Any]]] = field(init=False)
     _highs: deque[float] = field(init=False)
     evicted: int = 0
+    _version: int = field(init=False, default=0)
+    _cache: dict[tuple[Any, ...], tuple[int, float, float, list[tuple[float, dict[str, Any]]]]] = field(
+        init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.records = deque(maxlen=self.max_records)
         self._highs = deque(maxlen=self.max_records)
+        self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
+        self._cache: dict[tuple[Any, ...], tuple[int, float, float, list[tuple[float, dict[str, Any]]]]] = {}
 
     def add(self, t: float, record: dict[str, Any]) -> None:
+        self._version += 1
         if len(self.records) == self.max_records:
             self.evicted += 1
         self._highs.append(max(t, self._highs[-1]) if self._highs else t)
@@ -147,12 +153,30 @@ class RecordWindow:
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
         while self.records and self.records[0][0] < cutoff:
+            self._version += 1
             self.records.popleft()
             self._highs.popleft()
 
     def select(self, start: float, end: float, where: Mapping[str, str],
                also: Mapping[str, str] | None = None) -> list[tuple[float, dict[str, Any]]]:
-        """The records with start < t <= end that match `where` (or `also`), oldest first."""
+        """The records with start < t <= end that match `where` (or `also`), oldest first.
+
+        One evaluation asks for several windows ending at the same moment (the main window, then
+        shorter scan windows) with the same filter: a shorter window is cut from the last longer
+        selection while no record was added or pruned since, instead of matching the records again.
+        """
+        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == self._version and hit[2] == end and hit[1] <= start:
+            return [item for item in hit[3] if item[0] > start]
+        out = self._select(start, end, where, also)
+        if len(self._cache) > 64:
+            self._cache.clear()
+        self._cache[key] = (self._version, start, end, out)
+        return list(out)
+
+    def _select(self, start: float, end: float, where: Mapping[str, str],
+                also: Mapping[str, str] | None) -> list[tuple[float, dict[str, Any]]]:
         out = []
         for item, high in zip(reversed(self.records), reversed(self._highs)):  # noqa: B905 - same length
             if high <= start:

@@ -173,3 +173,18 @@ def test_select_finds_late_records_despite_stopping_early() -> None:
     for start, end in [(NOW - 30, NOW), (NOW - 300, NOW - 60), (NOW - 700, NOW - 200), (NOW - 2000, NOW + 10)]:
         want = [(t, r) for t, r in win.records if start < t <= end and r["execution_type"] == "async"]
         assert win.select(start, end, {"execution_type": "async"}) == want
+
+
+def test_a_shorter_window_cut_from_a_cached_selection_still_sees_new_and_pruned_records() -> None:
+    w = RecordWindow(retention=100.0, max_records=1000)
+    for i in range(50):
+        w.add(float(i), {"execution_type": "async" if i % 2 else "sync"})
+    where = {"execution_type": "async"}
+    assert len(w.select(0.0, 49.0, where)) == 25
+    assert [t for t, _ in w.select(39.0, 49.0, where)] == [41.0, 43.0, 45.0, 47.0, 49.0]
+    w.add(49.5, {"execution_type": "async"})  # a record arrives between two measurements
+    assert [t for t, _ in w.select(39.0, 49.5, where)][-1] == 49.5
+    assert len(w.select(0.0, 49.5, where)) == 26
+    w.prune(140.0)  # everything before 40 s leaves the window
+    assert [t for t, _ in w.select(0.0, 49.5, where)][0] == 41.0
+    assert len(w.select(0.0, 49.5, {"execution_type": "sync"})) == 5  # another filter, not the cache
