@@ -160,8 +160,9 @@ def _slot(t: str, m: str) -> float:
 
 # Words after which a plain word is a value (`for user root`, `key ending eedd`, `from host`):
 # the English function words and nouns that introduce a name in log messages of any system.
+# Not `to`: what follows it is usually the verb that names the event (`Failed to bind`).
 SLOT_INTRODUCERS = frozenset(
-    "user users for from by to at on in of with ending named name via called".split()
+    "user users for from by at on in of with ending named name via called".split()
 )
 # Nouns that name what follows (`tenant acme_corp`, `worker uvicorn-ab`); after them only an
 # identifier (`_`, `-`, mixed case) is a value: `worker started` is a verb, not a name.

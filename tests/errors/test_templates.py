@@ -77,7 +77,8 @@ def test_different_words_stay_different_events():
              ("Connection closed by 10.0.0.1 port 22", "Connection reset by 10.0.0.1 port 22"),
              ("upstream returned status 429", "upstream returned status 503"),
              ("Error in chat: 'PGRST205'", "Error in chat: 'PGRST204'"),
-             ("worker started processing queue", "worker stopped processing queue")]
+             ("worker started processing queue", "worker stopped processing queue"),
+             ("Failed to connect to upstream gateway", "Failed to bind to upstream gateway")]
     for a, b in pairs:
         assert g.fingerprint(a) != g.fingerprint(b), (a, b)
 
