@@ -70,6 +70,8 @@ async def summaries(sidecar: Runtime) -> dict[str, Any]:
                 "stage_index": d["stage"],
                 "stages": d["stages"],
                 "decision": d["decision"],
+                "decision_reason": d.get("decision_reason"),
+                "stale": d.get("stale") or [],
                 "worst": worst_verdict(d["gates"] + d["triggers"]),
                 "finished": d["state"] in FINISHED,
             })
