@@ -23,12 +23,12 @@ from typing import BinaryIO, TextIO
 
 from ..ingest.formats import TextDialect
 from .fingerprint import (
-    CACHEABLE,
     fingerprint_message,
     message_fingerprint_uncached,
     register_cache,
 )
 from .grouper import MessageGrouper
+from .masking import CACHEABLE
 
 _DIALECT = TextDialect()
 
@@ -47,7 +47,7 @@ def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tu
 def fingerprint_line(line: str, level: str = "ERROR", logger: str | None = None) -> str:
     """The fingerprint of one input line (the trailing newline is not part of the message)."""
     if len(line) <= CACHEABLE:
-        return _fingerprint_line_cached(line, level, logger)
+        return str(_fingerprint_line_cached(line, level, logger))
     message, name, lvl = split_line(line, level, logger)
     return fingerprint_message(message, logger=name, level=lvl)
 
@@ -103,7 +103,7 @@ def main_fingerprint(args: argparse.Namespace | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`| head`): not an error of ours.
         try:
-            sys.stdout = None  # type: ignore[assignment]
+            sys.stdout = None
         except Exception:  # noqa: BLE001
             pass
         return 0

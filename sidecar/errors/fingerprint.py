@@ -165,6 +165,7 @@ def frame_key(frame: Frame, grouping: GroupingConfig = _DEFAULT_GROUPING) -> str
     """
     p = _norm_path(frame.file)
     frozen = _FROZEN.match(p)
+    rel: str | None
     if frozen:
         rel = frozen.group(1)
     else:
@@ -182,6 +183,7 @@ def frame_key(frame: Frame, grouping: GroupingConfig = _DEFAULT_GROUPING) -> str
             rel = _cut_at_include(p, grouping.in_app_include)
         if rel is None:
             rel = p.rstrip("/").rsplit("/", 1)[-1]
+    assert rel is not None
     if rel.endswith(".pyc"):
         rel = rel[:-1]
     return f"{rel}:{frame.function}"

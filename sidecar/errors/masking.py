@@ -70,7 +70,9 @@ def _quoted(m: re.Match[str]) -> str:
 
 _ERROR_TOKEN_FULL = re.compile(ERROR_TOKEN)
 
-_url = BY_NAME["url"].replacement  # a function: masks the URL's variable parts
+_URL_REPLACEMENT = BY_NAME["url"].replacement  # a function: masks the URL's variable parts
+assert callable(_URL_REPLACEMENT)
+_url = _URL_REPLACEMENT
 _HTTP, _KEYED, _WS_CLOSE, _URL = (BY_NAME[n].regex for n in ("http_status", "keyed_code", "ws_close_code", "url"))
 # Every mask rule the engine applies (tests check this covers MASK_RULES, so none is forgotten).
 APPLIED_MASK_RULES = (
