@@ -33,6 +33,11 @@ def line(seq: int, t: float | None = None) -> str:
     return f"2026-11-23 10:00:01 ERROR {msg}{f' t={t:.6f}' if t is not None else ''}\n"
 
 
+def component(app, name: str):
+    """A running stage by name (Sidecar.component before issue 14's restructuring, components after)."""
+    return next(c for c in app.components if c.name == name)
+
+
 def config(d: str, path: str):
     from sidecar.config import Config
 
@@ -62,8 +67,10 @@ async def saturation(n: int) -> dict[str, float]:
         t0, c0 = time.perf_counter(), time.process_time()
         with open(path, "a") as f:
             f.write(body)
-        while groups.recorded < n:
+        deadline = time.perf_counter() + 120
+        while groups.recorded < n and time.perf_counter() < deadline:
             await asyncio.sleep(0.005)
+        assert groups.recorded == n, f"{groups.recorded} of {n} stored within 120 s"
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         await app.stop()
     return {"errors": n, "wall": wall, "cpu": cpu, "per_s": n / wall, "per_cpu_s": n / cpu}
