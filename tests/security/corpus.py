@@ -117,14 +117,19 @@ def shapes(text: str) -> dict[str, str]:
 
 
 def case_writer_corpus(name: str) -> list[tuple[str, str, str]]:
-    """(kind, text, secret) from the case writer's file, or [] when it has not landed."""
+    """(kind, planted text, secret) for every context of every entry of the case writer's file
+    (`entries: [{kind, secret, contexts}]`), or [] when it has not landed."""
     path = DATA / name
     if not path.exists():
         return []
-    raw = yaml.safe_load(path.read_text())
-    items = raw.get("cases", raw) if isinstance(raw, dict) else raw
-    out = []
-    for it in items or []:
-        if isinstance(it, dict) and it.get("secret") and it.get("text"):
-            out.append((str(it.get("kind", it.get("id", "?"))), str(it["text"]), str(it["secret"])))
-    return out
+    raw = yaml.safe_load(path.read_text()) or {}
+    return [(str(e["kind"]), str(c), str(e["secret"])) for e in raw.get("entries", []) for c in e.get("contexts", [])]
+
+
+def must_keep() -> list[tuple[str, str]]:
+    """(text that must survive, the line it is in) from must_keep.yaml, or []."""
+    path = DATA / "must_keep.yaml"
+    if not path.exists():
+        return []
+    raw = yaml.safe_load(path.read_text()) or {}
+    return [(str(e["text"]), str(e["context"])) for e in raw.get("must_keep", [])]
