@@ -22,6 +22,7 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy sidecar
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import Config, ConfigError, load_config
@@ -29,7 +30,7 @@ def check_config(config_path: str | None) -> tuple[list[str], list[str]]:
         config = load_config(config_path)
     except ConfigError as exc:
         return [f"{exc.source}: {p}" for p in exc.problems], []
-    checks = []
+    checks: list[Callable[[], object]] = []
     rules_file = config.diagnosis.rules_file
     if rules_file and Path(rules_file).exists():
         checks.append(lambda: load_rules(rules_file))

@@ -49,7 +49,7 @@ class Receiver:
         return web.json_response({"ok": True})
 
     async def _forward(self, body: dict[str, Any]) -> None:
-        assert self._session is not None
+        assert self._session is not None and self.gateway_flags_url is not None
         try:
             async with self._session.post(self.gateway_flags_url, json=body) as resp:
                 await resp.read()

@@ -192,7 +192,7 @@ def _keep_spans(text: str) -> list[tuple[int, int, str]]:
     for m in found:
         if spans and m.start() < spans[-1][1]:
             continue
-        spans.append((m.start(), m.end(), _url(m) if m.re is _URL else m.group()))
+        spans.append((m.start(), m.end(), _url(m) if m.re is _URL and callable(_url) else m.group()))
     return spans
 
 

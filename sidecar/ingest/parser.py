@@ -114,7 +114,8 @@ class FileParser:
 
     def settle(self) -> list[ErrorEvent]:
         """Flush early if the open record already looks complete (low latency on quiet files)."""
-        if self.scanner is None or not self.scanner.pending():
+        # JSON lines are complete records as read: that scanner never holds an open one.
+        if self.scanner is None or isinstance(self.scanner, JsonScanner) or not self.scanner.pending():
             return []
         text = self.scanner.pending_text().decode("utf-8", "replace")
         if not text or not looks_complete(text.split("\n")):

@@ -34,6 +34,7 @@ inconclusive and error leave it unchanged (a gap in evidence is not evidence of 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -199,25 +200,28 @@ def evaluate_gate(
     if role == "gate":
         broken += f", needs {must} {_fmt(threshold, proportion)}"
 
+    lo: float | None
+    hi: float | None
     if proportion and n is not None and measurement.successes is not None:
         x = int(measurement.successes)
         if (gate.relative_to is not None and baseline is not None and baseline.count
                 and baseline.successes is not None):
             # Two groups measured at the same time: bound p - threshold * p_baseline.
-            lo, hi = diff_bounds(x, n, int(baseline.successes), baseline.count, gate.threshold, conf)
+            d_lo, d_hi = diff_bounds(x, n, int(baseline.successes), baseline.count, gate.threshold, conf)
+            lo, hi = d_lo, d_hi
             value = x / n
             diff = value - gate.threshold * (baseline.successes / baseline.count)
             known.update(observed=value, threshold=gate.threshold * baseline.successes / baseline.count)
-            clear_fail = _clearly_violates(lo, hi, must, 0.0)
+            clear_fail = _clearly_violates(d_lo, d_hi, must, 0.0)
             estimate_ok = _holds(diff, must, 0.0)
             plausible = _plausible(
                 diff_bounds(x, n, int(baseline.successes), baseline.count, gate.threshold, gate.pass_confidence),
                 must, 0.0)
-            band = f"diff {diff * 100:+.2f}pp, {conf:.1%} bounds [{lo * 100:+.2f}pp, {hi * 100:+.2f}pp]"
+            band = f"diff {diff * 100:+.2f}pp, {conf:.1%} bounds [{d_lo * 100:+.2f}pp, {d_hi * 100:+.2f}pp]"
         else:
             # Bounds are for people (the decision below is a direct tail test); skipping them
             # saves the bisections when several windows are scanned and only one is reported.
-            lo, hi = proportion_bounds(x, n, conf, gate.method) if with_bounds else (None, None)  # type: ignore[assignment]
+            lo, hi = proportion_bounds(x, n, conf, gate.method) if with_bounds else (None, None)
             value = x / n
             known.update(observed=value)
             band = f"{conf:.1%} {gate.method} bounds [{_fmt(lo, True)}, {_fmt(hi, True)}]"
@@ -228,8 +232,9 @@ def evaluate_gate(
             elif gate.method == "exact" and 0.0 < threshold < 1.0:
                 clear_fail = exact_beyond(x, n, threshold, must, conf)
             else:
-                lo, hi = proportion_bounds(x, n, conf, gate.method)
-                clear_fail = _clearly_violates(lo, hi, must, threshold)
+                p_lo, p_hi = proportion_bounds(x, n, conf, gate.method)
+                lo, hi = p_lo, p_hi
+                clear_fail = _clearly_violates(p_lo, p_hi, must, threshold)
             estimate_ok = _holds(value, must, threshold)
             if gate.method == "wilson" or not 0.0 < threshold < 1.0:
                 plausible = _plausible(proportion_bounds(x, n, gate.pass_confidence, gate.method), must, threshold)
@@ -261,7 +266,7 @@ def evaluate_gate(
             limit = gate.threshold * base_b.value if base_b is not None and base_b.has_data else None  # type: ignore[operator]
         if bound is None or limit is None:
             return verdict("inconclusive", f"{shown}: misses {cond}; no confidence bound to confirm it", **known)
-        lo, hi = (bound, None) if must in ("<", "<=") else (None, bound)  # type: ignore[assignment]
+        lo, hi = (bound, None) if must in ("<", "<=") else (None, bound)
         band = f"{conf:.1%} bound {_fmt(bound, False)} vs limit {_fmt(limit, False)}"
         if _holds(bound, must, limit):
             return verdict("inconclusive", f"{shown}: misses {cond} within noise ({band})",
@@ -299,7 +304,7 @@ def _clearly_violates(lo: float, hi: float, must: str, threshold: float) -> bool
     return lo >= threshold  # "<"
 
 
-def _no_data(gate: GateConfig, verdict, reason: str, **extra: Any) -> GateVerdict:  # type: ignore[no-untyped-def]
+def _no_data(gate: GateConfig, verdict: Callable[..., GateVerdict], reason: str, **extra: Any) -> GateVerdict:
     policy = gate.no_data
     return verdict(policy, f"{reason} (no-data policy: {policy})", **extra)
 

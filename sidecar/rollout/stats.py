@@ -14,6 +14,7 @@ same (successes, trials) pairs every interval while traffic is low.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from statistics import NormalDist
 
@@ -114,7 +115,7 @@ def exact_beyond(x: int, n: int, threshold: float, must: str, confidence: float)
     return tail < alpha if must == "<=" else tail <= alpha
 
 
-def _bisect(f, lo: float, hi: float, tol: float = 1e-6) -> float:  # type: ignore[no-untyped-def]
+def _bisect(f: Callable[[float], float], lo: float, hi: float, tol: float = 1e-6) -> float:
     """Root of an increasing function on [lo, hi] (absolute tolerance: we report 0.01% steps)."""
     if f(lo) >= 0:
         return lo

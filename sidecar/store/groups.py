@@ -21,6 +21,7 @@ All SQL is the portable subset (SQLite >= 3.35, PostgreSQL 15); times come from 
 
 from __future__ import annotations
 
+import builtins  # `list` below names the GroupRepo.list method inside the class
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -331,8 +332,8 @@ class GroupRepo(TemplateStore):
                    with_total: bool = True) -> tuple[list[Row], int]:
         """One page of groups matching the filters, and the total number that match (-1 when
         `with_total` is False: a panel that shows only the first rows skips the count)."""
-        where: list[str] = []
-        params: list[Any] = []
+        where: builtins.list[str] = []
+        params: builtins.list[Any] = []
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
             where.append(f"status IN ({', '.join('?' for _ in statuses)})")
@@ -364,7 +365,7 @@ class GroupRepo(TemplateStore):
         rows = await self.db.fetchall(sql, [*params, max(0, limit), max(0, offset)])
         return rows, int(total_row["n"]) if total_row else 0
 
-    def _search(self, q: str, params: list[Any]) -> str:
+    def _search(self, q: str, params: builtins.list[Any]) -> str:
         """The WHERE part for `?q=`: a case-insensitive substring of title, message, exception
         type or logger, or the exact fingerprint. Served by an index (migration 0016): SQLite's
         FTS5 trigram table for 3+ characters (shorter ones scan with LIKE, which ignores ASCII
@@ -378,7 +379,7 @@ class GroupRepo(TemplateStore):
         return (f"(title {op} ? ESCAPE '\\' OR error_message {op} ? ESCAPE '\\' OR error_type {op} ? ESCAPE '\\' "
                 f"OR logger {op} ? ESCAPE '\\' OR error_hash = ?)")
 
-    async def minute_counts(self, fingerprint: str, since_minute: int, until_minute: int) -> list[tuple[int, int]]:
+    async def minute_counts(self, fingerprint: str, since_minute: int, until_minute: int) -> builtins.list[tuple[int, int]]:
         rows = await self.db.fetchall(
             "SELECT minute, count FROM error_occurrences WHERE error_hash = ? AND minute > ? AND minute <= ? "
             "ORDER BY minute",
@@ -386,12 +387,12 @@ class GroupRepo(TemplateStore):
         )
         return [(int(r["minute"]), int(r["count"])) for r in rows]
 
-    async def series(self, fingerprint: str, now: datetime, minutes: int = 60) -> list[int]:
+    async def series(self, fingerprint: str, now: datetime, minutes: int = 60) -> builtins.list[int]:
         """Dense per-minute counts for the last `minutes` minutes, oldest first (a sparkline)."""
         end = int(now.timestamp() // 60)
         return _dense(dict(await self.minute_counts(fingerprint, end - minutes, end)), end, minutes)
 
-    async def events_per_minute(self, now: datetime, minutes: int = 60) -> list[int]:
+    async def events_per_minute(self, now: datetime, minutes: int = 60) -> builtins.list[int]:
         """Dense per-minute counts over all groups for the last `minutes` minutes, oldest first."""
         end = int(now.timestamp() // 60)
         rows = await self.db.fetchall(
@@ -400,7 +401,7 @@ class GroupRepo(TemplateStore):
         )
         return _dense({int(r["minute"]): int(r["n"]) for r in rows}, end, minutes)
 
-    async def samples(self, fingerprint: str, limit: int = 5) -> list[Row]:
+    async def samples(self, fingerprint: str, limit: int = 5) -> builtins.list[Row]:
         return await self.db.fetchall(
             "SELECT id, seen_at, source, file, line, level, logger, message, raw, data, event_key FROM error_samples "
             "WHERE error_hash = ? ORDER BY id DESC LIMIT ?",
@@ -419,7 +420,7 @@ class GroupRepo(TemplateStore):
         )
         return {r["error_hash"]: r["message"] for r in rows if r["message"]}
 
-    async def releases(self, fingerprint: str, limit: int = 10) -> list[Row]:
+    async def releases(self, fingerprint: str, limit: int = 10) -> builtins.list[Row]:
         """The releases this group occurred in (SDK events), first the one it began in."""
         return await self.db.fetchall(
             "SELECT release, count, first_seen FROM error_releases WHERE error_hash = ? "
@@ -427,7 +428,7 @@ class GroupRepo(TemplateStore):
             (fingerprint, limit),
         )
 
-    async def loggers(self, fingerprint: str, limit: int = 10) -> list[tuple[str, int]]:
+    async def loggers(self, fingerprint: str, limit: int = 10) -> builtins.list[tuple[str, int]]:
         rows = await self.db.fetchall(
             "SELECT logger, count FROM error_loggers WHERE error_hash = ? ORDER BY count DESC, logger LIMIT ?",
             (fingerprint, limit),
@@ -446,12 +447,12 @@ class GroupRepo(TemplateStore):
         return int(row["n"]) if row else 0
 
 
-def _dense(counts: dict[int, int], end: int, minutes: int) -> list[int]:
+def _dense(counts: dict[int, int], end: int, minutes: int) -> builtins.list[int]:
     """Counts of the `minutes` minutes ending with minute `end`, oldest first, 0 where none."""
     return [counts.get(m, 0) for m in range(end - minutes + 1, end + 1)]
 
 
-def _release_rows(occurrences: Sequence[Occurrence]) -> list[tuple[str, str, int, datetime]]:
+def _release_rows(occurrences: Sequence[Occurrence]) -> builtins.list[tuple[str, str, int, datetime]]:
     """(fingerprint, release, count, first seen) for the occurrences an SDK tagged with a release."""
     found: dict[tuple[str, str], tuple[int, datetime]] = {}
     for occ in occurrences:

@@ -149,7 +149,7 @@ class PostgresDatabase:
 
     dialect = "postgres"
 
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[Row]]) -> None:
         self._pool = pool
         # Set after a connection-level failure: idle pooled connections may be dead (the server
         # restarted), so the next operation first asks the pool to check and replace them
@@ -159,7 +159,9 @@ class PostgresDatabase:
     @classmethod
     async def open(cls, dsn: str, pool_size: int = 5, *, connect_timeout: float = 10.0) -> PostgresDatabase:
         """Open a pool on `dsn` and wait for one working connection (StoreUnavailable if none)."""
-        pool: AsyncConnectionPool = AsyncConnectionPool(
+        # The row_factory in kwargs makes every connection an AsyncConnection[Row]; the pool cannot
+        # infer that from a kwargs dict, so the class is told (psycopg_pool docs, "Generic types").
+        pool = AsyncConnectionPool[AsyncConnection[Row]](
             dsn,
             min_size=1,
             max_size=max(1, pool_size),
@@ -265,6 +267,9 @@ class _SingleConnection(_PgConn):
 
     async def ping(self) -> None:
         await self.fetchone("SELECT 1 AS ok")
+
+    async def migrate(self) -> list[str]:
+        return await migrate(self)
 
     async def close(self) -> None:
         return None

@@ -57,9 +57,9 @@ def _decode(value: Any, hint: Any) -> Any:
                 return _decode(value, arg)
         return _decode(value, args[0]) if len(args) == 1 else value
     if origin is tuple:
-        args = typing.get_args(hint)
-        elem = args[0] if args else Any
-        return tuple(_decode(v, elem) for v in value)
+        elems = typing.get_args(hint)
+        elem = elems[0] if elems else Any
+        return tuple([_decode(v, elem) for v in value])
     if origin is list:
         (elem,) = typing.get_args(hint) or (Any,)
         return [_decode(v, elem) for v in value]

@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
@@ -100,14 +100,14 @@ class _Conn:
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         try:
             async with self.conn.execute(sql, _params(params)) as cur:
-                return await cur.fetchone()
+                return cast("Row | None", await cur.fetchone())  # rows are dicts (_dict_row)
         except sqlite3.OperationalError as exc:
             raise _translate(exc) from exc
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         try:
             async with self.conn.execute(sql, _params(params)) as cur:
-                return list(await cur.fetchall())
+                return cast("list[Row]", list(await cur.fetchall()))  # rows are dicts (_dict_row)
         except sqlite3.OperationalError as exc:
             raise _translate(exc) from exc
 
@@ -200,7 +200,8 @@ class SqliteDatabase:
     @staticmethod
     async def _connect(path: str) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(path, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None)
-        conn.row_factory = _dict_row
+        # aiosqlite types row_factory as a class; sqlite3 takes any callable (cursor, row) -> row.
+        conn.row_factory = _dict_row  # type: ignore[assignment]
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute("PRAGMA foreign_keys=ON")
         return conn

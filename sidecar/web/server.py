@@ -11,6 +11,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from .. import __version__
 from ..telemetry import CONTENT_TYPE_LATEST
@@ -73,7 +74,7 @@ def stage_routes(sidecar: Runtime) -> list[web.AbstractRouteDef]:
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     # Log content is attacker-controlled; pages escape it, and this keeps injected markup inert
     # even if a template ever forgot to.

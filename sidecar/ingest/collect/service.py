@@ -127,6 +127,9 @@ class CollectService:
                     self.stats.client_discarded += d["quantity"]
                     self._telemetry.collect_client_discarded.labels(reason=str(d.get("reason", "?"))).inc(d["quantity"])
 
+    async def _send(self, events: list[ErrorEvent]) -> None:
+        await self._sink(events)  # a coroutine for create_task (the sink is any awaitable callable)
+
     async def deliver(self, events: list[ErrorEvent], kind: str) -> None:
         """Store `events` (redacted) or raise 429: answered only after the sink accepted them."""
         if not events:
@@ -134,7 +137,7 @@ class CollectService:
         for event in events:
             if event.extra is not None:
                 event.extra = redact_obj(event.extra)
-        task = asyncio.create_task(self._sink(events), name="collect-deliver")
+        task = asyncio.create_task(self._send(events), name="collect-deliver")
         self._pending.add(task)
         task.add_done_callback(self._finished)
         try:

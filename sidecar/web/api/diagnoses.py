@@ -30,7 +30,7 @@ def _service(request: web.Request) -> DiagnosisService:
     if service is None:
         raise web.HTTPServiceUnavailable(text='{"error": "the diagnosis stage is not running"}',
                                          content_type="application/json")
-    return service  # type: ignore[return-value]
+    return service
 
 
 def routes(sidecar: Runtime) -> list[web.RouteDef]:

@@ -105,5 +105,6 @@ async def _drain_client(ws: web.WebSocketResponse) -> None:
 
 async def close_streams(app: web.Application) -> None:
     """on_shutdown: close open streams so the server stops within its grace period."""
-    for ws in list(app[OPEN_STREAMS]):
+    streams = app[OPEN_STREAMS]
+    for ws in list(streams):
         await ws.close(code=1001, message=b"server shutting down")

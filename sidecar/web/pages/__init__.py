@@ -25,6 +25,7 @@ from . import views as v
 from .base import render, see_other, sidecar_of
 
 if TYPE_CHECKING:
+    from ...bus import Subscription
     from ...stages import Runtime
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
@@ -41,7 +42,7 @@ class LiveVersion:
     def __init__(self, sidecar: Runtime) -> None:
         self.sidecar = sidecar
         self.version = 0
-        self._sub = None
+        self._sub: Subscription | None = None
 
     def current(self) -> int:
         if self._sub is None:

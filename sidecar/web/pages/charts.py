@@ -43,7 +43,8 @@ def _fmt(value: float | None, proportion: bool) -> str:
 
 
 def _runs(points: Sequence[tuple[int, int] | None]) -> tuple[str, ...]:
-    out, run = [], []
+    out: list[list[tuple[int, int]]] = []
+    run: list[tuple[int, int]] = []
     for p in points:
         if p is None:
             if run:

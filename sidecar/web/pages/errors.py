@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -118,15 +119,11 @@ async def errors_list(request: web.Request) -> web.Response:
     )
 
 
-def _in_app(sidecar: Runtime):  # type: ignore[no-untyped-def]
-    grouping = sidecar.config.grouping
-    try:
-        from ...errors.fingerprint import is_in_app
-    except ImportError:  # the errors stage is not part of this build: use the config's rules directly
-        def is_in_app(path: str, grouping: Any = grouping) -> bool:
-            p = path.replace("\\", "/")
-            return not any(x in p for x in grouping.in_app_exclude) and any(x in p for x in grouping.in_app_include)
+def _in_app(sidecar: Runtime) -> Callable[[str], bool]:
+    """The grouping's in-app rule for this configuration (which frames the page highlights)."""
+    from ...errors.fingerprint import is_in_app
 
+    grouping = sidecar.config.grouping
     return lambda path: is_in_app(path, grouping)
 
 
