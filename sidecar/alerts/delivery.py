@@ -18,8 +18,9 @@ from typing import Any
 
 import aiohttp
 
+from .. import backoff
 from ..config import ReceiverConfig
-from ..diagnose.retry import backoff, parse_retry_after
+from ..diagnose.retry import parse_retry_after
 from ..httpclient import client_session
 from . import webhook
 from .alertmanager import api_url
@@ -56,7 +57,7 @@ def next_delay(result: Result, attempt: int, *, base: float, cap: float, retry_a
                rng: random.Random) -> float:
     if result.retry_after is not None:
         return min(result.retry_after, retry_after_max)
-    return backoff(attempt, base, cap, rng)
+    return backoff.delay(attempt, base, cap, rng)
 
 
 class TokenBucket:

@@ -25,6 +25,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion
 
+from .. import backoff
 from ..clock import Clock
 from ..config import DiagnosisConfig
 from ..telemetry import Telemetry
@@ -32,7 +33,7 @@ from .breaker import OPEN, CircuitBreaker
 from .budget import CallBudget, TokenBudget
 from .model import Diagnosis, DiagnosisInput, Tokens
 from .prompt import PROMPT_VERSION, InvalidAnswer, build_prompt, parse_answer, repair_message
-from .retry import backoff, parse_retry_after
+from .retry import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +279,7 @@ class KimiClient:
                 self.breaker.record_failure(reason)
                 self._update_gauges()
                 raise LLMUnavailable(f"{reason} (after {attempt + 1} attempts)", retry_after=delay)
-            wait = delay if delay is not None else backoff(attempt + 1, 0.5, 8.0, self._rng)
+            wait = delay if delay is not None else backoff.delay(attempt + 1, 0.5, 8.0, self._rng)
             log.info("Kimi call failed (%s); retrying in %.2fs", reason, wait)
             await self.clock.sleep(wait)
             attempt += 1

@@ -1,9 +1,8 @@
-"""Retry timing shared by every outbound HTTP client of the sidecar (Kimi here, alert channels
-downstream): the `Retry-After` header and jittered exponential backoff. Pure functions."""
+"""The `Retry-After` header, shared by every outbound HTTP client of the sidecar (Kimi here, alert
+channels downstream). The backoff itself is sidecar/backoff.py. Pure functions."""
 
 from __future__ import annotations
 
-import random
 from email.utils import parsedate_to_datetime
 
 
@@ -24,9 +23,3 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         return None
     return max(0.0, when.timestamp() - now)
 
-
-def backoff(attempt: int, base: float, cap: float, rng: random.Random) -> float:
-    """Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped, jittered to 50-100%
-    so a server that came back is not hit by every caller at the same instant."""
-    raw = min(cap, base * (2 ** max(0, attempt - 1)))
-    return float(raw * rng.uniform(0.5, 1.0))

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .. import backoff
 from ..bus import DIAGNOSIS_LLM_PAUSED, DIAGNOSIS_READY, Bus
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
@@ -142,7 +143,8 @@ class DiagnosisRunner:
         except LLMUnavailable as exc:
             attempts = int(claim["attempts"])
             give_up = attempts >= self.config.max_attempts
-            wait = max(exc.retry_after or 0.0, self.config.retry_interval * (2 ** min(attempts - 1, 6)))
+            interval = self.config.retry_interval
+            wait = max(exc.retry_after or 0.0, backoff.delay(attempts, interval, interval * 64))
             outcome = "quota" if isinstance(exc, QuotaExceeded) else "unavailable"
             self._count("kimi", outcome)
             self._announce_pause()

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..backoff import Backoff
 from ..clock import Clock
 from .record import ErrorEvent
 from .tracked import RETRY_MAX, RETRY_MIN, EventSink, Tracked
@@ -95,7 +96,7 @@ class Delivery:
     async def _store(self, events: list[ErrorEvent]) -> None:
         """Hand `events` to the sink in batches; retry from the first one not accepted until it works."""
         i = 0
-        delay = RETRY_MIN
+        retry = Backoff(RETRY_MIN, RETRY_MAX)
         while i < len(events):
             batch = events[i:i + self.batch_size]
             try:
@@ -104,11 +105,10 @@ class Delivery:
                 if self.error is None:
                     log.warning("ingest: sink rejected %d events (will retry): %s", len(batch), exc)
                 self.error = f"{type(exc).__name__}: {exc}"
-                await self.clock.sleep(delay)
-                delay = min(RETRY_MAX, delay * 2)
+                await self.clock.sleep(retry.next())
                 continue
             i += len(batch)
-            delay = RETRY_MIN
+            retry.reset()
         if events and self.error is not None:
             log.info("ingest: sink accepts events again")
             self.error = None

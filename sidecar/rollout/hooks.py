@@ -30,6 +30,7 @@ from typing import Any
 
 import aiohttp
 
+from .. import backoff
 from ..clock import Clock, utc
 from ..config import HookConfig, RolloutConfig
 from ..httpclient import client_session
@@ -225,7 +226,7 @@ class HookRunner:
         else:
             base = hook.backoff if hook else 2.0
             cap = hook.backoff_max if hook else 300.0
-            status, next_at = "pending", now_ts + min(base * 2 ** (attempts - 1), cap)
+            status, next_at = "pending", now_ts + backoff.delay(attempts, base, cap)
             log.warning("rollout hook attempt failed; will retry",
                         extra={"hook": row["hook"], "attempt": attempts, "error": result.error})
         await self.repo.finish_hook_call(

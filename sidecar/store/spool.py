@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import backoff
+from ..backoff import Backoff
 from ..clock import Clock
 from ..ingest.record import ErrorEvent
 from ..tasks import cancel_and_wait
@@ -131,7 +132,7 @@ class SpoolingSink:
                     if attempt == CONFLICT_RETRIES:
                         self._outage(exc)
                     else:
-                        await asyncio.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+                        await asyncio.sleep(backoff.delay(attempt + 1, 0.02, 0.2, jitter=1.0))  # full jitter: replicas apart
                 except StoreUnavailable as exc:
                     if self._broken is not None:
                         raise  # no spool: ingest keeps the batch and retries (reading pauses)
@@ -172,7 +173,7 @@ class SpoolingSink:
     # --- draining ---------------------------------------------------------------------------------
 
     async def _drain_loop(self) -> None:
-        delay = self._retry_min
+        retry = Backoff(self._retry_min, self._retry_max)
         failures = 0
         while True:
             async with self._changed:
@@ -191,8 +192,7 @@ class SpoolingSink:
                 await self._sink(events)
             except StoreUnavailable as exc:
                 self._last_error = str(exc)
-                await self._clock.sleep(delay)
-                delay = min(delay * 2, self._retry_max)
+                await self._clock.sleep(retry.next())
                 continue
             except asyncio.CancelledError:
                 raise
@@ -200,14 +200,13 @@ class SpoolingSink:
                 failures += 1
                 if failures < self._max_failures and not isinstance(exc, SpoolCodecError):
                     log.warning("spool: delivering a batch failed (%d/%d): %s", failures, self._max_failures, exc)
-                    await self._clock.sleep(delay)
-                    delay = min(delay * 2, self._retry_max)
+                    await self._clock.sleep(retry.next())
                     continue
                 path = await asyncio.to_thread(self.spool.set_aside, payload, f"{type(exc).__name__}: {exc}")
                 self.set_aside += 1
                 log.error("spool: a batch was rejected %d times and set aside in %s: %s", failures, path, exc)
             failures = 0
-            delay = self._retry_min
+            retry.reset()
             async with self._changed:
                 await asyncio.to_thread(self.spool.ack, end)
                 if self.spool.records == 0 and self._appending == 0:
