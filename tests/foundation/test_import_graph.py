@@ -113,6 +113,7 @@ def path_through(component: list[str], edges: dict[str, set[str]]) -> list[str]:
 KNOWN: dict[frozenset[str], str] = {
     frozenset({"sidecar.rollout.actions", "sidecar.rollout.controller"}): "#19: ManualActions mixin",
     frozenset({"sidecar.errors.groups", "sidecar.errors.learning"}): "#15: learning imports clean_text",
+    frozenset({"sidecar.ingest.recovery", "sidecar.ingest.rotation"}): "#16: StartupRecovery typed with FileSet",
     frozenset({"sidecar.store.alerts", "sidecar.store.base"}): "#14: Store builds the repos defined on base",
 }
 
