@@ -100,3 +100,20 @@ async def test_slack_unreachable_degrades_but_the_sidecar_stays_ready(tmp_path, 
                 assert "Degraded" in await r.text()
     finally:
         await sidecar.stop()
+
+
+async def test_unknown_api_paths_answer_json_and_pages_stay_html(tmp_path, free_port):
+    sidecar = Sidecar(make_config(tmp_path, free_port))
+    await sidecar.start()
+    try:
+        async with aiohttp.ClientSession(base_url=f"http://127.0.0.1:{free_port}") as http:
+            async with http.get("/api/no-such-thing") as r:
+                assert r.status == 404 and r.content_type == "application/json"
+                assert await r.json() == {"error": "not found"}
+            async with http.delete("/api/status") as r:
+                assert r.status == 405 and (await r.json()) == {"error": "method not allowed"}
+                assert "GET" in r.headers["Allow"]
+            async with http.get("/no-such-page") as r:
+                assert r.status == 404 and r.content_type != "application/json"
+    finally:
+        await sidecar.stop()
