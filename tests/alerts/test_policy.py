@@ -9,11 +9,11 @@ from sidecar.alerts.delivery import (
     RETRY,
     SENT,
     TokenBucket,
-    backoff,
     classify,
     next_delay,
     parse_retry_after,
 )
+from sidecar.backoff import delay as backoff
 
 
 def test_classify() -> None:

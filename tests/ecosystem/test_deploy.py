@@ -151,7 +151,7 @@ def test_sidecar_eval_works_in_the_image_layout(tmp_path):
     # cases fail: evals/cases holds near-miss and unknown cases the rules do not all pass yet (issue 17).
     n_cases = len(list((app / "evals" / "cases").glob("*.yaml")))
     assert r.returncode in (0, 1), r.stdout[-2000:] + r.stderr[-2000:]
-    assert re.search(rf"rules: \d+/{n_cases} passed", r.stdout), r.stdout[-2000:] + r.stderr[-2000:]
+    assert re.search(rf"rules: accuracy \d+/{n_cases} ", r.stdout), r.stdout[-2000:] + r.stderr[-2000:]
 
 
 def test_healthcheck_follows_the_configured_port(tmp_path, free_port):

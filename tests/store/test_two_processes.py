@@ -35,7 +35,8 @@ ANSWER = {
     "severity": "high",
     "confidence": 0.8,
     "category": "provider",
-    "evidence": ["failed"],
+    # quoted from the log it was shown (>= 8 characters), so the answer is grounded and becomes primary
+    "evidence": ["request failed"],
 }
 
 # Three distinct errors; each file holds REPEAT copies of each, so each group counts 2 * REPEAT.
