@@ -7,12 +7,13 @@ with another replica. A second rollback in one incident is refused: one decision
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..clock import utc
+from ..clock import Clock, utc
 from ..config import RolloutConfig
-from ..store.rollouts import Event
-from .evaluate import capture_baselines
+from ..store.rollouts import Event, RolloutRepo
+from .evaluate import MeasureFn, capture_baselines
+from .hooks import HookRunner
 from .state import (
     ALLOWED,
     PAUSED,
@@ -25,17 +26,45 @@ from .state import (
     UnknownRollout,
 )
 
-if TYPE_CHECKING:
-    from .controller import RolloutController
-
 RETRIES_ON_CONFLICT = 3
+
+
+class Transitions(Protocol):
+    """What the manual actions need from the controller: its configs, store, clock and the
+    transitions the evaluation loop uses. A protocol, so this module does not import the
+    controller (which owns a `ManualActions`): the dependency points one way."""
+
+    configs: dict[str, RolloutConfig]
+    repo: RolloutRepo
+    clock: Clock
+    measure: MeasureFn
+    hooks: HookRunner
+
+    def spec_problems(self, name: str) -> list[str]: ...
+
+    async def _load(self, name: str) -> Snapshot: ...
+
+    async def _commit(
+        self, snap: Snapshot, cfg: RolloutConfig, *, action: str, to_state: str, changes: dict[str, Any],
+        reasons: list[dict[str, Any]], actor: str, decision: str | None = None, incident: int | None = None,
+    ) -> bool: ...
+
+    async def _simple(self, snap: Snapshot, cfg: RolloutConfig, action: str, to_state: str,
+                      data: dict[str, Any], reasons: list[dict[str, Any]], actor: str,
+                      extra: dict[str, Any] | None = None) -> bool: ...
+
+    async def _advance(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
+                       reasons: list[dict[str, Any]], actor: str) -> bool: ...
+
+    async def _rollback(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
+                        reasons: list[dict[str, Any]], actor: str) -> bool: ...
 
 
 class ManualActions:
     """The manual actions of one controller, a collaborator it owns (not a mixin): they use the
     controller's transitions and store, so both paths persist decisions the same way."""
 
-    def __init__(self, controller: RolloutController) -> None:
+    def __init__(self, controller: Transitions) -> None:
         self.controller = controller
 
     async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
