@@ -164,7 +164,7 @@ class EventMapper:
             # The diagnosis' severity when the event already knows it, else the level's class; a
             # diagnosis arriving within the wait replaces it (with_diagnosis), so routes on
             # severity=critical see what the dashboard shows (sidecar/severity.py).
-            labels={"severity": effective(text(d.get("severity"), 40), level or "ERROR"), "level": level,
+            labels={"severity": effective(text(d.get("severity"), 40), level), "level": level,
                     "logger": d.get("logger"),
                     "fingerprint": fp, "exception_type": d.get("exception_type"), "category": d.get("category")},
             title=("Regression: " if regressed else "New error: ") + title,
