@@ -9,14 +9,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from ..clock import Clock
 from .checkpoint import Checkpoint
 from .handle import FileHandle
-from .tracked import SourceState
-
-if TYPE_CHECKING:
-    from .rotation import FileSet
+from .tracked import FileTable, SourceState, Tracked
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +71,27 @@ def _still_in_place(cp: Checkpoint) -> bool:
         h.close()
 
 
+class RecoveryHost(Protocol):
+    """What recovery needs from the file set (rotation.FileSet): its state and how to open a file.
+
+    A protocol, not an import of FileSet: rotation uses this module, so naming FileSet here
+    would close an import circle."""
+
+    sources: list[SourceState]
+    saved: dict[str, Checkpoint]
+    table: FileTable
+    clock: Clock
+
+    def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
+                  resume: Checkpoint | None = None) -> Tracked: ...
+
+    def count_rotation(self, src: SourceState, kind: str) -> None: ...
+
+
 class StartupRecovery:
     """One pass over the checkpoints at start, before the first scan (see `run`)."""
 
-    def __init__(self, fs: FileSet) -> None:
+    def __init__(self, fs: RecoveryHost) -> None:
         self.fs = fs
 
     def run(self) -> None:

@@ -112,7 +112,6 @@ def path_through(component: list[str], edges: dict[str, set[str]]) -> list[str]:
 # (The 16-module circle through app.py is gone: stages no longer import the app.)
 KNOWN: dict[frozenset[str], str] = {
     frozenset({"sidecar.errors.groups", "sidecar.errors.learning"}): "#15: learning imports clean_text",
-    frozenset({"sidecar.ingest.recovery", "sidecar.ingest.rotation"}): "#16: StartupRecovery typed with FileSet",
     frozenset({"sidecar.store.alerts", "sidecar.store.base"}): "#14: Store builds the repos defined on base",
 }
 
