@@ -2,27 +2,36 @@
 
 With `ASYNC_UPLOAD_FALLBACK=false` the gateway's `async_upload_wrapper` records a failed async
 upload twice: the inner handler writes `success: false` and re-raises, the outer `except` writes a
-second `success: false` for the same call (research/upstream-gateway.md, 4.1). The two records
-share `request_id` (when the caller passed one) and every other field but `timestamp` and
-`duration_ms`; they are written microseconds apart.
+second `success: false` for the same call (research/upstream-gateway.md 4.1; read in the
+wrapper's source). Both records are built from the same call: same `request_id` (a decorator
+argument, so `None` with the documented usage, or one fixed value for every call of a wrapped
+function), same `execution_type`, `error_type`, `fallback_used`, `file_size_mb` and `provider`;
+`timestamp` (utcnow at the record's creation) and `duration_ms` (now - the call's start) differ
+by the microseconds between the two writes, so `timestamp - duration_ms` (the call's start) is
+the same in both up to clock granularity.
 
-Rule: a failure record is a duplicate when an earlier, not yet matched failure has
-- the same non-empty `request_id` and `execution_type`, at most `id_window` seconds before; or,
-  without `request_id`, the same double-write signature (every scalar field except the timestamp,
-  `duration_ms` and `request_id`), at most `signature_window` seconds before.
-Each first record absorbs at most one duplicate (a third identical failure counts again). Two
-genuinely distinct id-less failures with equal size, provider and error inside the signature
-window would be merged; the window is kept short (0.2 s) because the real pair is microseconds apart.
-Memory is bounded: entries older than the longer window are evicted, and at most `max_keys` kept.
+Rule: a failure record is the second of a pair when an earlier, not yet paired failure has the
+same signature (every scalar field except `timestamp` and `duration_ms`; `request_id` included)
+and either
+- the same implied start (`timestamp - duration_ms/1000`) within `start_tolerance` (50 ms), or
+- a timestamp at most `pair_window` before it: 0.2 s without `request_id`, 1 s with one.
+Why `request_id` is part of the signature and not a key with a long window: the wrapper's id is
+fixed per decorated function, so two genuine failures of one function share it; keying on it for
+60 s (as before) merged distinct failures. A user's retry of the same request is a new call with
+a new start: it counts. Each first record absorbs at most one duplicate (a third identical
+failure counts again). What can still be merged wrongly: two concurrent id-less failures with
+equal size, provider and error that started within 50 ms or were written within 0.2 s.
+Memory is bounded: entries older than the longest window are evicted, and at most `max_keys` kept.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-VARIABLE_FIELDS = frozenset({"timestamp", "duration_ms", "request_id"})
+VARIABLE_FIELDS = frozenset({"timestamp", "duration_ms"})
 
 
 def _failed(record: Mapping[str, Any]) -> bool:
@@ -31,52 +40,81 @@ def _failed(record: Mapping[str, Any]) -> bool:
 
 
 def signature(record: Mapping[str, Any], timestamp_field: str = "timestamp") -> tuple[Any, ...]:
-    """What the two records of one double-written failure share (without request_id)."""
+    """What the two records of one double-written failure share (request_id included)."""
     skip = VARIABLE_FIELDS | {timestamp_field}
     return tuple(sorted((k, v) for k, v in record.items()
                         if k not in skip and (v is None or isinstance(v, str | int | float | bool))))
 
 
+def implied_start(record: Mapping[str, Any], t: float) -> float | None:
+    """When the call began: the record's time minus its duration (None without a usable duration)."""
+    d = record.get("duration_ms")
+    if isinstance(d, bool) or not isinstance(d, int | float) or not math.isfinite(d) or d < 0:
+        return None
+    return t - float(d) / 1000.0
+
+
+def _has_id(record: Mapping[str, Any]) -> bool:
+    rid = record.get("request_id")
+    return isinstance(rid, str | int) and not isinstance(rid, bool) and str(rid) != ""
+
+
 class DoubleWriteFilter:
     """Recognises the second record of a double-written failure (see the module docstring)."""
 
-    def __init__(self, id_window: float = 60.0, signature_window: float = 0.2, max_keys: int = 10_000) -> None:
-        self.id_window = id_window
-        self.signature_window = signature_window
+    def __init__(self, pair_window: float = 0.2, id_pair_window: float = 1.0, start_tolerance: float = 0.05,
+                 max_keys: int = 10_000) -> None:
+        self.pair_window = pair_window
+        self.id_pair_window = id_pair_window
+        self.start_tolerance = start_tolerance
         self.max_keys = max_keys
-        self._seen: OrderedDict[tuple[Any, ...], float] = OrderedDict()
+        # signature -> unpaired first records (time, implied start), oldest first
+        self._seen: OrderedDict[tuple[Any, ...], list[tuple[float, float | None]]] = OrderedDict()
+        self._size = 0
         self.duplicates = 0
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return self._size
+
+    @property
+    def horizon(self) -> float:
+        """How long an unpaired failure is remembered (seconds of event time)."""
+        return max(self.pair_window, self.id_pair_window) + self.start_tolerance
 
     def is_duplicate(self, record: Mapping[str, Any], t: float, timestamp_field: str = "timestamp") -> bool:
         """True when `record` (at event time `t`) repeats a failure already counted."""
         if not _failed(record):
             return False
         self._evict(t)
-        rid = record.get("request_id")
-        if isinstance(rid, str | int) and not isinstance(rid, bool) and str(rid):
-            key: tuple[Any, ...] = ("id", str(rid), record.get("execution_type"))
-            window = self.id_window
-        else:
-            key = ("sig", signature(record, timestamp_field))
-            window = self.signature_window
-        first = self._seen.get(key)
-        if first is not None and abs(t - first) <= window:
-            del self._seen[key]  # one duplicate per first record
-            self.duplicates += 1
-            return True
-        self._seen[key] = t
+        key = signature(record, timestamp_field)
+        start = implied_start(record, t)
+        window = self.id_pair_window if _has_id(record) else self.pair_window
+        firsts = self._seen.get(key)
+        if firsts:
+            for i, (t0, s0) in enumerate(firsts):
+                same_call = start is not None and s0 is not None and abs(start - s0) <= self.start_tolerance
+                if same_call or abs(t - t0) <= window:
+                    del firsts[i]  # one duplicate per first record
+                    self._size -= 1
+                    if not firsts:
+                        del self._seen[key]
+                    self.duplicates += 1
+                    return True
+        self._seen.setdefault(key, []).append((t, start))
         self._seen.move_to_end(key)
-        while len(self._seen) > self.max_keys:
-            self._seen.popitem(last=False)
+        self._size += 1
+        while self._size > self.max_keys:
+            _, dropped = self._seen.popitem(last=False)
+            self._size -= len(dropped)
         return False
 
     def _evict(self, now: float) -> None:
-        horizon = now - max(self.id_window, self.signature_window)
+        horizon = now - self.horizon
         while self._seen:
-            key, t = next(iter(self._seen.items()))
-            if t >= horizon:
+            key, firsts = next(iter(self._seen.items()))
+            while firsts and firsts[0][0] < horizon:
+                firsts.pop(0)
+                self._size -= 1
+            if firsts:
                 break
             del self._seen[key]

@@ -34,12 +34,14 @@ from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
 from .dedupe import DoubleWriteFilter
+from .skew import SkewEstimator
 
 log = logging.getLogger(__name__)
 
 READ_BUDGET = 8 * 1024 * 1024  # bytes per file per poll: bounds the time one poll can take
 MAX_STRING = 256
-SKEW_LIMIT = 300.0  # seconds between a record's timestamp and the clock before it is suspicious
+FUTURE_SLACK = 5.0  # seconds a (skew-corrected) timestamp may be ahead of our clock before it is clamped
+TAIL_CHECK = 64  # bytes before the read offset re-read each poll: a file rewritten in place is noticed
 
 
 # --- records --------------------------------------------------------------------------------
@@ -201,6 +203,7 @@ class _File:
     offset: int
     partial: bytearray = field(default_factory=bytearray)
     skipping: bool = False  # inside a line longer than the limit: drop until the next newline
+    tail: bytes = b""  # the last bytes read: still there at the next poll unless the file was rewritten
 
 
 @dataclass(slots=True)
@@ -235,6 +238,8 @@ class JsonlSource:
         self.duplicates = 0
         self.late = 0
         self._dedupe = DoubleWriteFilter() if config.dedupe_failures else None
+        self.skew = SkewEstimator()
+        self._live = True  # False while the first poll replays history (delays there are ages, not skew)
         self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
         self.last_error: str | None = None
         self._logged: set[str] = set()
@@ -262,16 +267,23 @@ class JsonlSource:
             t = parse_timestamp(record.get(self.config.timestamp_field))
             if t is None:
                 t = now
-            elif abs(t - now) > SKEW_LIMIT:
-                # A zone mix-up (local time written as if UTC) or a wrong clock: say so once. A
-                # future stamp would keep the record out of every window, so it gets arrival time.
-                self.skewed += 1
-                if "skew" not in self._logged:
-                    self._logged.add("skew")
-                    log.warning("jsonl stream %s: record timestamp %+.0fs from the sidecar's clock "
-                                "(naive timestamps are read as UTC); further ones are only counted",
-                                self.name, t - now)
-                if t > now:
+            else:
+                if self._live:
+                    self.skew.observe(now - t)
+                offset = self.skew.offset()
+                if offset:
+                    # The writer's clock is off (see metrics/skew.py): put its stamps on ours.
+                    self.skewed += 1
+                    t += offset
+                    if "skew" not in self._logged:
+                        self._logged.add("skew")
+                        log.warning("jsonl stream %s: record timestamps are %+.0fs off the sidecar's clock "
+                                    "(naive timestamps are read as UTC); correcting them by that much",
+                                    self.name, -offset)
+                if t > now + FUTURE_SLACK:
+                    # Not (yet) explained by a steady offset: a future stamp would keep the record
+                    # out of every window, so it gets arrival time.
+                    self.skewed += 1
                     t = now
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
             self.duplicates += 1
@@ -316,6 +328,7 @@ class JsonlSource:
         first = self._first_poll
         self._first_poll = False
         read = await asyncio.to_thread(self._read_files, first)
+        self._live = not (first and self.config.start_at == "beginning")
         for err in read.errors:
             self.last_error = err
             if err not in self._logged:
@@ -343,6 +356,7 @@ class JsonlSource:
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
         for line in read.lines:
             self.ingest_line(line)
+        self._live = True
         self.window.prune(self.clock.time())
         return self.records - before
 
@@ -408,12 +422,30 @@ class JsonlSource:
                 state.offset = 0
                 state.partial.clear()
                 state.skipping = False
+                state.tail = b""
                 self._drain(state, read)
         return read
+
+    def _rewritten(self, state: _File) -> bool:
+        """True when the bytes just before our offset changed: the file was truncated and written
+        again (possibly past our offset already, so its size alone does not show it)."""
+        if not state.tail or state.offset < len(state.tail):
+            return False
+        try:
+            return os.pread(state.fh.fileno(), len(state.tail), state.offset - len(state.tail)) != state.tail
+        except OSError:
+            return False
 
     def _drain(self, state: _File, read: _Read) -> None:
         limit = self.config.max_line_bytes
         budget = READ_BUDGET
+        if self._rewritten(state):
+            read.rotations.append("truncated")
+            state.fh.seek(0)
+            state.offset = 0
+            state.partial.clear()
+            state.skipping = False
+            state.tail = b""
         while budget > 0:
             try:
                 chunk = state.fh.read(min(budget, 1024 * 1024))
@@ -424,6 +456,7 @@ class JsonlSource:
                 return
             budget -= len(chunk)
             state.offset += len(chunk)
+            state.tail = (state.tail + chunk[-TAIL_CHECK:])[-TAIL_CHECK:]
             read.bytes_read += len(chunk)
             pieces = chunk.split(b"\n")
             for i, piece in enumerate(pieces):
@@ -468,6 +501,7 @@ class JsonlSource:
             "skipped": self.skipped,
             "malformed": self.malformed,
             "clock_skewed": self.skewed,
+            "clock_offset": self.skew.offset(),
             "duplicates": self.duplicates,
             "late": self.late,
             "missing": sorted(self.missing),
