@@ -58,14 +58,16 @@ def build_stages(config: Config, store: Store, bus: Bus, clock: Clock, telemetry
         from .ingest.collect import Deduplicator, DedupSink
 
         sink = DedupSink(spool, Deduplicator(collect.dedup_window, clock, on_drop=telemetry.collect_duplicates.inc))
+    metrics = MetricsHub(config.metrics, clock, telemetry)
     collector = None
     if collect.sentry.projects or collect.otlp.enabled:
         from .ingest.collect import CollectService
 
         token = config.server.api_token
+        # Stored SDK errors feed the metrics source `sdk` (rollout gates count them by release).
         collector = CollectService(collect, sink, clock, telemetry,
-                                   token.get_secret_value() if token is not None else None)
-    metrics = MetricsHub(config.metrics, clock, telemetry)
+                                   token.get_secret_value() if token is not None else None,
+                                   on_stored=metrics.sdk_errors.add)
     rollouts = build_rollouts(config.rollouts, store, bus, clock, telemetry, metrics)
     diagnosis = build_diagnosis(config.diagnosis, store, bus, clock, telemetry, rollout_state=rollouts.snapshot,
                                 gateway_metrics=metrics_around(metrics.series))

@@ -16,6 +16,8 @@ The hub owns the scrapers (one per target), the JSONL sources and the PromQL cli
 |         | gauge_last/avg/max, value                   | metric{where}                                |
 | health  | gauge_last/avg/max, value                   | target `stream`, dotted path `field`/`metric`|
 | promql  | any (value = `query`, count = `count_query`)| Prometheus HTTP API                          |
+| sdk     | count, rate                                 | SDK error events the collect stage stored,   |
+|         |                                             | by release/environment/... (`sdkerrors.py`)  |
 
 A counter may be named with or without `_total`, a histogram with or without `_bucket`.
 Nothing here raises for missing or bad data: it comes back as `Measurement(None, reason=...)`.
@@ -47,6 +49,7 @@ from .jsonl import JsonlSource, matches, truthy
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
 from .scrape import Scraper
+from .sdkerrors import SdkErrors
 from .series import Ring, SeriesKey, SeriesStore, labels_key
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ _FUNCTIONS: dict[str, frozenset[str]] = {
     "health": frozenset({"gauge_last", "gauge_avg", "gauge_max", "value"}),
     "promql": frozenset({"success_rate", "error_rate", "ratio", "increase", "rate", "count",
                          "quantile", "gauge_last", "gauge_avg", "gauge_max", "value"}),
+    "sdk": frozenset({"count", "rate"}),
 }
 
 
@@ -81,6 +85,8 @@ class MetricsHub:
                          for t in config.targets}
         self.jsonl = {s.name: JsonlSource(s, clock, telemetry, retention=config.window + margin)
                       for s in config.jsonl}
+        # Fed by the collect stage (app.py wires CollectService's on_stored to sdk_errors.add).
+        self.sdk_errors = SdkErrors(retention=config.window + margin)
         self.promql = (PromQLClient(config.prometheus_url, config.promql_timeout, self._get_session)
                        if config.prometheus_url else None)
         self._session = session
@@ -146,6 +152,7 @@ class MetricsHub:
             "dropped_samples": self.series.dropped_samples,
             "targets": [s.status(now) for s in self.scrapers.values()],
             "jsonl": [j.status() for j in self.jsonl.values()],
+            "sdk_errors": self.sdk_errors.status(),
             "promql": None if self.promql is None else {
                 "url": self.promql.base_url, "queries": self.promql.queries,
                 "errors": self.promql.errors, "last_error": self.promql.last_error,
@@ -199,6 +206,8 @@ class MetricsHub:
                 out.append(f"stream {spec.stream!r} is not a configured health_json target")
             if not (spec.field or spec.metric):
                 out.append("source health needs `field` (dotted path, e.g. current_metrics.process_memory_mb)")
+        elif spec.source == "sdk":
+            out.extend(self.sdk_errors.check(spec.where))
         elif spec.source == "promql":
             if self.promql is None:
                 out.append("source promql needs metrics.prometheus_url")
@@ -221,6 +230,8 @@ class MetricsHub:
             return self._with_newest(self._measure_scrape(spec, start, end), spec, end)
         if spec.source == "health":
             return self._with_newest(self._measure_health(spec, start, end), spec, end)
+        if spec.source == "sdk":
+            return self.sdk_errors.measure(spec.function, spec.where, start, end)
         return await self._measure_promql(spec, window, end)
 
     def _with_newest(self, m: Measurement, spec: MetricSpec, end: float) -> Measurement:

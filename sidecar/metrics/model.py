@@ -19,11 +19,14 @@ class MetricSpec(BaseModel):
       metrics.jsonl), filtered by `where` (e.g. {"execution_type": "async"}).
     - source `scrape`: series scraped from a gateway /metrics endpoint, selected by `metric` and `where`.
     - source `promql`: `query` evaluated through a Prometheus-compatible HTTP API.
+    - source `sdk`: error events the gateway's SDKs sent to the collect endpoints (Sentry, OTLP),
+      `count` or `rate` (per second), filtered by `where` on release, environment, project, ...
+      (sidecar/metrics/sdkerrors.py).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    source: Literal["jsonl", "scrape", "promql", "health"] = "jsonl"
+    source: Literal["jsonl", "scrape", "promql", "health", "sdk"] = "jsonl"
     function: Literal[
         "success_rate", "error_rate", "quantile", "rate", "increase", "ratio",
         "gauge_last", "gauge_avg", "gauge_max", "count", "value",

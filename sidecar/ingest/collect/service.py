@@ -12,7 +12,7 @@ import asyncio
 import hmac
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,10 @@ from .limits import HourlyQuota, TokenBuckets
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[list[ErrorEvent]], Awaitable[None]]
+# Told of every stored event: (fields by release/environment/..., arrival time, identity). The
+# metrics hub's `sdk` source (sidecar/metrics/sdkerrors.py) is one, so rollout gates can count
+# SDK errors per release; it ignores a repeated identity (an SDK retrying a delivery).
+StoredHook = Callable[[Mapping[str, str], float, str], object]
 ALL_CATEGORIES = ""  # X-Sentry-Rate-Limits: an empty category list means every category
 
 
@@ -46,9 +50,10 @@ class CollectService:
     name = "collect"
 
     def __init__(self, config: CollectConfig, sink: EventSink, clock: Clock, telemetry: Telemetry,
-                 api_token: str | None = None) -> None:
+                 api_token: str | None = None, on_stored: StoredHook | None = None) -> None:
         self.config = config
         self._sink = sink
+        self._on_stored = on_stored
         self.clock = clock
         self._telemetry = telemetry
         self._api_token = api_token
@@ -127,17 +132,24 @@ class CollectService:
                     self.stats.client_discarded += d["quantity"]
                     self._telemetry.collect_client_discarded.labels(reason=str(d.get("reason", "?"))).inc(d["quantity"])
 
-    async def _send(self, events: list[ErrorEvent]) -> None:
+    async def _send(self, events: list[ErrorEvent], fields: list[dict[str, str]]) -> None:
         await self._sink(events)  # a coroutine for create_task (the sink is any awaitable callable)
+        if self._on_stored is not None:
+            now = self.clock.time()
+            for event, f in zip(events, fields, strict=True):
+                self._on_stored(f, now, event.file_key)
 
     async def deliver(self, events: list[ErrorEvent], kind: str) -> None:
         """Store `events` (redacted) or raise 429: answered only after the sink accepted them."""
         if not events:
             return
+        # As the SDK sent them (a gate's `where` names the release the deployment set), before the
+        # redaction below; they stay in memory and are never shown.
+        fields = [sdk_fields(e) for e in events]
         for event in events:
             if event.extra is not None:
                 event.extra = redact_obj(event.extra)
-        task = asyncio.create_task(self._send(events), name="collect-deliver")
+        task = asyncio.create_task(self._send(events, fields), name="collect-deliver")
         self._pending.add(task)
         task.add_done_callback(self._finished)
         try:
@@ -156,3 +168,15 @@ class CollectService:
         self._pending.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.debug("collect: a delivery finished with an error", extra={"error": str(task.exception())})
+
+
+def sdk_fields(event: ErrorEvent) -> dict[str, str]:
+    """What the metrics `sdk` source filters on: release, environment, project (Sentry), service
+    (OTLP service.name), level, sdk (sentry | otlp)."""
+    extra = event.extra or {}
+    out = {"level": event.level, "sdk": str(extra.get("sdk_source") or event.source.split(":", 1)[0])}
+    for key in ("release", "environment", "project", "service"):
+        value = extra.get(key)
+        if value not in (None, ""):
+            out[key] = str(value)
+    return out
