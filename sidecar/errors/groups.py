@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import Counter, OrderedDict
 from typing import Any
 
@@ -34,6 +33,7 @@ from ..store.base import Row, Store, StoreError
 from ..store.groups import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
+from .cleantext import clean_text
 from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop
 from .fingerprint import event_title, fingerprint_event
 from .learning import StoredLearning
@@ -84,22 +84,6 @@ def _exception_data(event: ErrorEvent) -> dict[str, Any]:
 
 def _keep(text: str) -> str:
     return text
-
-
-def clean_text(text: str) -> str:
-    """Text every store accepts: NUL bytes and lone surrogates (from a JSON log's `\\ud800`)
-    become U+FFFD. PostgreSQL rejects both in TEXT and JSONB; a log line must never wedge the
-    pipeline on a batch the store refuses forever."""
-    if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = _SURROGATE.sub("\ufffd", text)
-    return text
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _clean_data(value: Any) -> Any:

@@ -22,16 +22,13 @@ from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
 from ..store.base import Store
 from ..telemetry import Telemetry
+from .cleantext import clean_text
 from .fingerprint import legacy_fingerprint
 from .floodcap import NewGroupCap, overflow_fingerprint, overflow_title
 from .grouper import EventGrouper
 from .templates import Learned
 
-
-def _clean(text: str) -> str:
-    from .groups import clean_text  # one cleaning rule for every stored text
-
-    return clean_text(text)
+_clean = clean_text  # one cleaning rule for every stored text (errors/cleantext.py)
 
 
 class StoredLearning:
