@@ -9,9 +9,10 @@ best of `--repeat` interleaved timed passes per dataset (a fresh Drain3 miner pe
 
     .venv/bin/python bench/grouping.py [--data ../shared/datasets/loghub-2k] [--repeat 5] [--misses D]
 
-Held-out splits (`--splits`): the learner's one global setting (the similarity threshold) is chosen
-on 4 of the 8 datasets and GA is reported on the other 4, for all 70 4-4 splits; the same for
-Drain3's `sim_th`. No per-dataset settings anywhere.
+Held-out systems (`--splits`): the learner's global settings (`OUR_GRID`: similarity threshold,
+delimited slots) are chosen on 7 of the 8 datasets and GA is reported on the 8th, for each of the
+8 (leave-one-system-out, the headline), and the same on all 70 4-4 splits; Drain3's `sim_th` is
+chosen the same way in the same run. No per-dataset settings anywhere.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sidecar.errors import fingerprint as fp
 from sidecar.errors.cli_fingerprint import fingerprint_line, split_line
 from sidecar.errors.fingerprint import normalize_message
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.templates import TemplateLearner
+from sidecar.errors.templates import SIMILARITY, TemplateLearner
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from slot_values import refilled  # noqa: E402
 
 DATASETS = ("Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "loghub-2k"
@@ -55,10 +60,11 @@ def grouping_accuracy(truth: Sequence[str], predicted: Sequence[object]) -> floa
     return correct / len(truth)
 
 
-def ours(messages: Sequence[str], threshold: float | None = None) -> list[str]:
-    """Masking + a fresh online learner per dataset (what `sidecar fingerprint` prints)."""
+def ours(messages: Sequence[str], config: dict[str, Any] | None = None) -> list[str]:
+    """Masking + a fresh online learner per dataset (what `sidecar fingerprint` prints);
+    `config` overrides the learner's global settings (the held-out protocol's grid)."""
     fp.clear_caches()  # cold caches for every dataset and pass, like a fresh Drain3 miner
-    grouper = MessageGrouper(TemplateLearner() if threshold is None else TemplateLearner(threshold=threshold))
+    grouper = MessageGrouper(TemplateLearner(**(config or {})))
     return [grouper.fingerprint(*split_line(m)) for m in messages]
 
 
@@ -81,32 +87,62 @@ def ours_uncached(messages: Sequence[str]) -> list[str]:
     return out
 
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-DRAIN_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+# The held-out protocol's grids: every global setting of each contender (none is per dataset).
+OUR_GRID: tuple[dict[str, Any], ...] = tuple(
+    {"threshold": th, "delimited": d} for th in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8) for d in (True, False))
+DRAIN_GRID: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+DEFAULT_CONFIG = {"threshold": SIMILARITY, "delimited": True}
 
 
-def held_out(data: Path) -> None:
-    """All 70 4-4 splits: pick the threshold on the tune half, report mean GA on the held-out half."""
+def held_out(data: Path) -> tuple[float, float]:
+    """Leave-one-system-out (tune on 7, measure the 8th, for each of the 8) and all 70 4-4 splits.
+
+    For each split the setting with the best mean GA on the tuning systems (their real logs and their
+    templates re-filled with unseen values, `slot_values.refilled`) is chosen (ties go to the
+    shipped default) and GA is measured on the held-out systems' real logs. Returns the LOSO means
+    (ours, Drain3).
+    """
     import itertools
 
-    table: dict[str, dict[tuple[str, float], float]] = {}
+    table: dict[str, dict[tuple[str, str], float]] = {}
+    grids = {"ours": [repr(sorted(c.items())) for c in OUR_GRID], "drain3": [repr(t) for t in DRAIN_GRID]}
+    default = {"ours": repr(sorted(DEFAULT_CONFIG.items())), "drain3": repr(0.4)}
     for name in DATASETS:
         messages, truth = load(data, name)
-        row: dict[tuple[str, float], float] = {}
-        for th in THRESHOLDS:
-            row[("ours", th)] = grouping_accuracy(truth, ours(messages, th))
-        for th in DRAIN_THRESHOLDS:
-            row[("drain3", th)] = grouping_accuracy(truth, drain3(messages, th))
+        row: dict[tuple[str, str], float] = {}
+        again = refilled(data, name)
+        for config, key in zip(OUR_GRID, grids["ours"], strict=True):
+            row[("ours", key)] = grouping_accuracy(truth, ours(messages, config))
+            row[("ours", "refilled " + key)] = sum(grouping_accuracy(t, ours(m, config)) for _, m, t in again) / len(again)
+        for th, key in zip(DRAIN_GRID, grids["drain3"], strict=True):
+            row[("drain3", key)] = grouping_accuracy(truth, drain3(messages, th))
+            row[("drain3", "refilled " + key)] = sum(grouping_accuracy(t, drain3(m, th)) for _, m, t in again) / len(again)
         table[name] = row
-    for who, grid in (("ours", THRESHOLDS), ("drain3", DRAIN_THRESHOLDS)):
+    loso: dict[str, float] = {}
+    for who in ("ours", "drain3"):
+        def pick(tune: Sequence[str], who: str = who) -> str:
+            # The tuning systems' real logs and the same systems' templates re-filled with unseen
+            # values (bench/slot_values.py), weighted alike: a setting must fit both.
+            return max(grids[who], key=lambda k: (round(sum(table[d][(who, k)] + table[d][(who, "refilled " + k)]
+                                                            for d in tune), 9), k == default[who]))
+
+        per_system = []
+        for name in DATASETS:
+            best = pick([d for d in DATASETS if d != name])
+            per_system.append((name, table[name][(who, best)], best))
+        loso[who] = sum(g for _, g, _ in per_system) / len(per_system)
+        print(f"leave-one-system-out ({who}): mean GA on the held-out system {loso[who]:.3f}; "
+              + ", ".join(f"{n} {g:.3f}" for n, g, _ in per_system))
+        print(f"    settings chosen: {dict(Counter(b for _, _, b in per_system))}")
         scores, chosen = [], Counter()
         for tune in itertools.combinations(DATASETS, 4):
             test = [d for d in DATASETS if d not in tune]
-            best = max(grid, key=lambda th: (sum(table[d][(who, th)] for d in tune), -abs(th - 0.5)))
+            best = pick(tune)
             chosen[best] += 1
             scores.append(sum(table[d][(who, best)] for d in test) / 4)
         print(f"held-out 4-4 splits ({who}): mean GA on the held-out half {sum(scores) / len(scores):.3f}, "
-              f"worst {min(scores):.3f}, best {max(scores):.3f}; thresholds chosen {dict(chosen)}")
+              f"worst {min(scores):.3f}, best {max(scores):.3f}; settings chosen {dict(chosen)}")
+    return loso["ours"], loso["drain3"]
 
 
 def drain3(messages: Sequence[str], sim_th: float | None = None) -> list[int]:
@@ -164,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--misses", default=None, help="dataset name: print its split/merged groups")
     parser.add_argument("--no-drain", action="store_true", help="skip Drain3 (for rule iteration only)")
-    parser.add_argument("--splits", action="store_true", help="also report GA on held-out 4-4 splits")
+    parser.add_argument("--splits", action="store_true",
+                        help="also report GA on held-out systems: leave-one-system-out and all 4-4 splits")
     args = parser.parse_args(argv)
     logging.getLogger("drain3").setLevel(logging.ERROR)
     if args.splits:

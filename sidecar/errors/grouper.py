@@ -31,7 +31,7 @@ class MessageGrouper:
     """One process's message grouping state (a learner); the fingerprint functions stay pure."""
 
     def __init__(self, learner: TemplateLearner | None = None, memo_size: int = 4096) -> None:
-        self.learner = learner or TemplateLearner()
+        self.learner = learner if learner is not None else TemplateLearner()  # an empty learner is falsy (__len__)
         # (message, logger, level) -> group id. Valid forever: a form's group never changes once
         # assigned, so a repeated line (an error storm) skips masking and comparison. Bounded.
         self._memo: OrderedDict[tuple[str, str | None, str | None], tuple[str, str]] = OrderedDict()

@@ -48,9 +48,13 @@ __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens
 
 # Share of a template's fixed positions a message must repeat to join it. Chosen on leave-one-out
 # splits of the shared loghub-2k datasets (bench/grouping.py), never per dataset.
-SIMILARITY = 0.5
+SIMILARITY = 0.7
 # Messages this short have too little text to tell a variable slot from a different event.
 MIN_TOKENS_TO_LEARN = 3
+# Differing plain words no name-introducing word announces, allowed per comparison, and the
+# literal tokens that must agree around them (see `similarity`).
+OTHER_WORDS = 0
+MIN_AGREE = 4
 
 
 @dataclass(slots=True)
@@ -185,16 +189,39 @@ def _introduces(prev: str | None, value: str) -> bool:
     return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
 
 
-def similarity(template: list[str], tokens: list[str]) -> float:
+_OPENERS = "([{<'\""
+_CLOSERS = ")]}>'\""
+
+
+def _delimited(t: str, m: str) -> bool:
+    """Two words in the same brackets or quotes (`(spawning)` / `(deleting)`, `user]`): the
+    writer of the message delimited a value."""
+    a, b = t.strip(_STRIP), m.strip(_STRIP)
+    if not a or not b:
+        return False
+    i, j = t.find(a), m.find(b)
+    pre, post = t[:i], t[i + len(a):]
+    if pre != m[:j] or post != m[j + len(b):]:
+        return False
+    return any(c in _OPENERS for c in pre) or any(c in _CLOSERS for c in post)
+
+
+def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
+               min_agree: int = MIN_AGREE, delimited: bool = True) -> float:
     """Share of the template's positions the message repeats, or -1 when they are two events.
 
     Positions already generalised count half: a template that is mostly `<*>` must not attract
-    every message of its length. Two different plain words are two events, except one word in
-    a slot a name-introducing word opens (`for user root` / `for user test`) or one cut short by
-    an ellipsis (`token pwbzwvfh ...`: a secret or id printed as a prefix is a value).
+    every message of its length. A plain word that differs is a slot (half) when a
+    name-introducing word opens it (`for user root` / `for user test`) or an ellipsis cuts it
+    short (`token pwbzwvfh ...`). Any other differing word (a name, a state, a process in a slot
+    nothing announces) counts zero, and at most `other_words` of them are allowed, and only when at
+    least `min_agree` literal tokens agree around them: a long message that differs in one word
+    is one event with a slot (Drain's rule), a short one (`Failed to connect` / `Failed to bind`)
+    is two events.
     """
     score = 0.0
-    words = 0
+    others = 0
+    agree = 0
     prev: str | None = None
     last = len(template) - 1
     for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
@@ -202,13 +229,20 @@ def similarity(template: list[str], tokens: list[str]) -> float:
         if s < -1:
             return -1.0
         if s < 0:
-            words += 1
             truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
-            if words > 1 or not (truncated or (_introduces(prev, t) and _introduces(prev, m))):
-                return -1.0
-            s = 0.5
+            if truncated or (_introduces(prev, t) and _introduces(prev, m)) or (delimited and _delimited(t, m)):
+                s = 0.5
+            else:
+                others += 1
+                if others > other_words or (prev is not None and prev.lower() == "to"):
+                    return -1.0
+                s = 0.0
+        elif s == 1.0:
+            agree += 1
         score += s
         prev = t
+    if others and agree < min_agree:
+        return -1.0
     return score / len(template)
 
 
@@ -240,6 +274,9 @@ class TemplateLearner:
     """The online learner of one process (pure given its inputs; the store persists its results)."""
 
     threshold: float = SIMILARITY
+    other_words: int = OTHER_WORDS
+    min_agree: int = MIN_AGREE
+    delimited: bool = True
     max_templates: int = 500  # per shelf (bucket + first word)
     max_total: int = 50_000
     cache_size: int = 100_000
@@ -315,7 +352,7 @@ class TemplateLearner:
         if len(tokens) >= MIN_TOKENS_TO_LEARN:
             best_score = self.threshold
             for tpl in candidates:
-                score = similarity(tpl.tokens, tokens)
+                score = similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited)
                 if score > best_score:
                     best, best_score = tpl, score
         if best is None:
