@@ -5,11 +5,11 @@ Pages read through the store repositories and the stage components, and each pan
 Actions are HTML forms that POST to page routes, are checked like the JSON API (token + CSRF),
 call the same repository methods, and redirect back (POST-redirect-GET).
 
-Live updates: /ui/live returns a small version number that changes when the bus carried an
-event (a new group, a diagnosis, a rollout transition, an alert); static/live.js polls it and,
-when it moves, re-fetches the current page and swaps the regions marked `data-live`. Polling a
-tiny endpoint (rather than holding an SSE stream) keeps shutdown instant and works behind
-proxies that buffer streams.
+Live updates (static/live.js): a logged-in page listens on the WebSocket /api/stream (new groups,
+diagnoses, rollout transitions) and, on each burst of messages, re-fetches the current page and
+swaps the regions marked `data-live`. Without a login (the stream needs the token's cookie) or
+while the stream is down, it polls /ui/live, a small version number that changes when the bus
+carried an event. Pages are complete without JavaScript; the script only keeps them fresh.
 """
 
 from __future__ import annotations
