@@ -46,8 +46,8 @@ from sidecar.clock import ManualClock  # noqa: E402
 from sidecar.config import HookConfig, RolloutConfig, RolloutsFile, read_yaml  # noqa: E402
 from sidecar.metrics.model import Measurement, MetricSpec  # noqa: E402
 from sidecar.rollout.controller import RolloutController  # noqa: E402
-from sidecar.rollout.hooks import SIGNATURE_HEADER, verify  # noqa: E402
 from sidecar.store.sqlite import open_sqlite  # noqa: E402
+from tests.helpers import signed_by  # noqa: E402
 
 SECRET = "bench-secret"
 HEALTHY_ERR = 0.005
@@ -177,7 +177,7 @@ class Receiver:
             body = await request.read()
             self.calls.append({
                 "at": self.clock.time(), "key": request.headers.get("Idempotency-Key"),
-                "signed": verify(body, SECRET, request.headers.get(SIGNATURE_HEADER)),
+                "signed": signed_by(SECRET, body, request.headers),
                 "reasons": [r.get("gate") for r in json.loads(body).get("reasons", [])],
             })
             return web.json_response({"ok": True})

@@ -38,6 +38,7 @@ from .configfile import (
 from .metrics.model import MetricSpec
 from .outbound import url_problem
 from .secrets import take_secret_envs
+from .signing import check_secret
 
 # The reading helpers live in configfile.py and are re-exported here, so stages import models
 # and helpers from one place; every model class below is public too.
@@ -61,6 +62,13 @@ def between(lo: float, hi: float) -> AfterValidator:
 
 
 Percent = Annotated[float, between(0, 100)]
+
+
+def signing_secret(v: SecretStr | None) -> SecretStr | None:
+    """A webhook signing secret (sidecar/signing.py): `whsec_<base64>` or any other string; empty = unsigned."""
+    if v is not None and v.get_secret_value():
+        check_secret(v.get_secret_value())
+    return v
 Port = Annotated[int, between(1, 65535)]
 
 
@@ -331,7 +339,8 @@ class HookConfig(Strict):
     name: str | None = None  # stable id for durable hook calls (default: "<kind>-<index>")
     url: str | None = None
     command: list[str] | None = Field(default=None, min_length=1)
-    secret: SecretStr | None = None  # signing key for webhooks (or `secret_env: VAR`, or `${VAR}`)
+    secret: SecretStr | None = None  # Standard Webhooks key (or `secret_env: VAR`, or `${VAR}`)
+    _secret = field_validator("secret")(signing_secret)
     timeout: float = Field(default=10.0, gt=0)
     retries: int = Field(default=5, ge=0)
     backoff: float = Field(default=2.0, gt=0)  # seconds before the first retry, doubling each time
@@ -394,7 +403,8 @@ class ReceiverConfig(Strict):
     name: str
     kind: Literal["slack", "discord", "teams", "webhook", "alertmanager"]
     url: str  # `${ENV_VAR}` is expanded when the rules are loaded (webhook URLs are secrets)
-    secret: SecretStr | None = None  # webhook: HMAC-SHA256 signing key (`${ENV_VAR}` expanded)
+    secret: SecretStr | None = None  # webhook: Standard Webhooks key (`${ENV_VAR}` expanded)
+    _secret = field_validator("secret")(signing_secret)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     timeout: float = Field(default=10.0, gt=0)
     send_resolved: bool = True

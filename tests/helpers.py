@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import subprocess
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from standardwebhooks import Webhook
+
+from sidecar.signing import receiver_secret
 
 
 def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 20.0,
@@ -43,3 +50,17 @@ class Received:
     @property
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def signed_by(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
+    """A Standard Webhooks receiver's check: the library's own signer, given the `whsec_` form of
+    the sidecar's secret, at the request's own timestamp (tests run on a ManualClock years away
+    from the wall clock that `Webhook.verify` compares with; tests/foundation/test_signing.py
+    checks the real `verify` on the wall clock)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    msg_id, stamp, signature = (lower.get(h) for h in ("webhook-id", "webhook-timestamp", "webhook-signature"))
+    if not (msg_id and stamp and signature):
+        return False
+    at = datetime.fromtimestamp(int(stamp), UTC)
+    expected = Webhook(receiver_secret(secret)).sign(msg_id, at, body)
+    return any(hmac.compare_digest(expected, given) for given in signature.split(" "))

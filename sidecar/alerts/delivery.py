@@ -10,6 +10,7 @@ I/O and never raises for a receiver's failure.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import random
@@ -22,7 +23,7 @@ from .. import backoff
 from ..config import ReceiverConfig
 from ..diagnose.retry import parse_retry_after
 from ..httpclient import client_session
-from . import webhook
+from ..signing import SigningSecretError, sign_headers
 from .alertmanager import api_url
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,13 @@ def target_url(receiver: ReceiverConfig) -> str:
     return api_url(receiver.url) if receiver.kind == "alertmanager" else receiver.url
 
 
+def message_id(delivery_id: int, body: bytes) -> str:
+    """The Standard Webhooks `webhook-id`: the same on every retry of a delivery row, and a new one
+    when a pending row's payload was replaced (coalesced), so a receiver's de-duplication by id
+    never drops the newer payload."""
+    return f"alert-{delivery_id}-{hashlib.sha256(body).hexdigest()[:16]}"
+
+
 class Sender:
     """POSTs JSON payloads with aiohttp. One session for all receivers; a timeout per receiver."""
 
@@ -108,14 +116,15 @@ class Sender:
         # Webhook URLs carry their credential in the path: never put one in an error message.
         return self._redact(text.replace(url, "<receiver url>"))
 
-    async def send(self, receiver: ReceiverConfig, payload: Any, now: float) -> Result:
+    async def send(self, receiver: ReceiverConfig, payload: Any, now: float, delivery_id: int) -> Result:
         url = target_url(receiver)
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", **receiver.headers}
         if receiver.kind == "webhook" and receiver.secret is not None and receiver.secret.get_secret_value():
-            ts = str(int(now))
-            headers[webhook.TIMESTAMP_HEADER] = ts
-            headers[webhook.SIGNATURE_HEADER] = webhook.sign(receiver.secret.get_secret_value(), ts, body)
+            try:
+                headers.update(sign_headers(receiver.secret.get_secret_value(), message_id(delivery_id, body), now, body))
+            except SigningSecretError as exc:
+                return Result(FAILED, None, f"signing secret: {exc}")
         session = await self._get()
         try:
             async with session.post(url, data=body, headers=headers,

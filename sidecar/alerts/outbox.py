@@ -86,7 +86,7 @@ class Outbox:
                 if not await self.store.alerts.claim(row["id"], attempts=row["attempts"], now=utc(now),
                                                      lease_until=lease):
                     continue  # taken by another replica, or already done
-                result = await self.sender.send(receiver, row["payload"], now)
+                result = await self.sender.send(receiver, row["payload"], now, row["id"])
                 await self._record(row, receiver, result, self.clock.time())
         except StoreError as exc:
             log.warning("alerts: could not record a delivery (it stays pending): %s", exc)

@@ -1,23 +1,18 @@
-"""Generic webhook: Alertmanager's webhook JSON (version "4") so existing consumers can read it,
-optionally signed with HMAC-SHA256.
+"""Generic webhook: Alertmanager's webhook JSON (version "4") so existing consumers can read it.
 
-Signature: with a receiver `secret`, each request carries `X-Sidecar-Timestamp: <epoch seconds>` and
-`X-Sidecar-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`. Binding the
-timestamp lets a consumer reject replays (compare it with its own clock) as Slack and Stripe do.
+With a receiver `secret` each request is signed by Standard Webhooks (`sidecar/signing.py`, the
+same scheme as rollout hooks): the signed timestamp lets a receiver reject replays.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 from typing import Any
 
 from .model import Alert, Notification
 from .render import cut, headline, iso
 
 MAX_ALERTS = 200
-SIGNATURE_HEADER = "X-Sidecar-Signature"
-TIMESTAMP_HEADER = "X-Sidecar-Timestamp"
 
 
 def _alert(alert: Alert) -> dict[str, Any]:
@@ -49,13 +44,3 @@ def render(note: Notification, receiver: str, external_url: str) -> dict[str, An
         "externalURL": external_url, "notification_reason": note.reason, "title": cut(headline(note), 500),
         "alerts": [_alert(a) for a in alerts],
     }
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"sha256={mac}"
-
-
-def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    """What a consumer runs (and the tests do): constant-time comparison."""
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)

@@ -9,7 +9,8 @@ delivery never turns into a second rollback.
 
 Webhook contract: POST, JSON body (sorted keys, compact), headers `Content-Type: application/json`,
 `Idempotency-Key`, `X-Sidecar-Event` (the hook kind), `X-Sidecar-Attempt`, and when a secret is
-configured `X-Sidecar-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. Any 2xx = done.
+configured the Standard Webhooks headers (`sidecar/signing.py`; `webhook-id` is
+`<idempotency key>/<hook name>`, the same on every attempt). Any 2xx = done.
 
 Command contract: argv run without a shell, details in SIDECAR_ROLLOUT, SIDECAR_ACTION,
 SIDECAR_KIND, SIDECAR_FLAG, SIDECAR_FROM_PERCENT, SIDECAR_TO_PERCENT, SIDECAR_IDEMPOTENCY_KEY and
@@ -19,8 +20,6 @@ SIDECAR_PAYLOAD (the JSON body). Exit status 0 = done; a timeout kills it and co
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -35,12 +34,12 @@ from ..clock import Clock, utc
 from ..config import HookConfig, RolloutConfig
 from ..httpclient import client_session
 from ..secrets import reveal
+from ..signing import SigningSecretError, sign_headers
 from ..store.rollouts import RolloutRepo
 from ..telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Sidecar-Signature"
 MAX_ERROR_CHARS = 500
 
 
@@ -62,15 +61,6 @@ def hook_name(hook: HookConfig, index: int) -> str:
 def encode(payload: dict[str, Any]) -> bytes:
     """The exact bytes sent and signed (stable across attempts and restarts)."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def verify(body: bytes, secret: str, header: str | None) -> bool:
-    """What a receiver does (used by the tests and the simulation's receiver)."""
-    return header is not None and hmac.compare_digest(sign(body, secret), header)
 
 
 def resolve_secret(hook: HookConfig) -> str | None:
@@ -97,8 +87,14 @@ def _num(v: Any) -> str:
     return f"{float(v):g}"
 
 
+def message_id(payload: dict[str, Any], hook: str) -> str:
+    """The Standard Webhooks `webhook-id`: one per decision and hook, the same on every retry."""
+    return f"{payload.get('idempotency_key', '')}/{hook}"
+
+
 async def post_webhook(
-    session: aiohttp.ClientSession, hook: HookConfig, payload: dict[str, Any], attempt: int
+    session: aiohttp.ClientSession, hook: HookConfig, payload: dict[str, Any], attempt: int,
+    *, name: str, now: float,
 ) -> HookResult:
     body = encode(payload)
     headers = {
@@ -110,7 +106,10 @@ async def post_webhook(
     }
     secret = resolve_secret(hook)
     if secret:
-        headers[SIGNATURE_HEADER] = sign(body, secret)
+        try:
+            headers.update(sign_headers(secret, message_id(payload, name), now, body))
+        except SigningSecretError as exc:
+            return HookResult(False, None, f"signing secret: {exc}")
     try:
         async with session.post(
             hook.url or "", data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=hook.timeout)
@@ -205,7 +204,8 @@ class HookRunner:
         else:
             try:
                 if hook.url is not None:
-                    result = await post_webhook(self._http(), hook, row["payload"], attempts)
+                    result = await post_webhook(self._http(), hook, row["payload"], attempts,
+                                                name=row["hook"], now=self.clock.time())
                 else:
                     result = await run_command(hook, row["payload"])
             except HookError as exc:

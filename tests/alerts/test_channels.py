@@ -100,10 +100,6 @@ def test_webhook_is_alertmanager_v4_shaped_and_signed() -> None:
     assert [a["status"] for a in payload["alerts"]] == ["firing", "resolved"]
     assert payload["alerts"][0]["endsAt"] == "0001-01-01T00:00:00Z"
     assert payload["alerts"][1]["endsAt"] == "2025-11-23T12:13:40.000Z"
-    body = json.dumps(payload).encode()
-    sig = webhook.sign("s3cret", "1763900030", body)
-    assert sig.startswith("sha256=") and webhook.verify("s3cret", "1763900030", body, sig)
-    assert not webhook.verify("s3cret", "1763900031", body, sig)
 
 
 def test_alertmanager_alert_labels_and_times() -> None:

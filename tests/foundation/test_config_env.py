@@ -14,7 +14,8 @@ from aiohttp import web
 
 from sidecar.config import ConfigError, load_config
 from sidecar.httpclient import client_session
-from sidecar.rollout.hooks import SIGNATURE_HEADER, post_webhook, verify
+from sidecar.rollout.hooks import post_webhook
+from tests.helpers import signed_by
 
 # What the kubelet injects into every pod of the namespace for a Service named `sidecar` on port
 # 8081 (docker-link style service environment variables), plus the project's own demo variable.
@@ -151,10 +152,10 @@ def test_paths_resolve_against_the_config_files_directory(tmp_path):
 
 
 async def test_hook_secret_from_a_variable_signs_with_the_real_secret(tmp_path, free_port):
-    got: list[tuple[bytes, str | None]] = []
+    got: list[tuple[bytes, dict[str, str]]] = []
 
     async def handle(request: web.Request) -> web.Response:
-        got.append((await request.read(), request.headers.get(SIGNATURE_HEADER)))
+        got.append((await request.read(), dict(request.headers)))
         return web.json_response({"ok": True})
 
     app = web.Application()
@@ -173,14 +174,15 @@ async def test_hook_secret_from_a_variable_signs_with_the_real_secret(tmp_path, 
     try:
         async with aiohttp.ClientSession() as session:
             for hook in config.rollouts[0].hooks:
-                result = await post_webhook(session, hook, {"kind": "rollback", "idempotency_key": "k"}, 1)
+                result = await post_webhook(session, hook, {"kind": "rollback", "idempotency_key": "k"}, 1,
+                                            name=hook.name or "", now=1_763_900_000.0)
                 assert result.ok
     finally:
         await runner.cleanup()
     (body_a, sig_a), (body_b, sig_b) = got
-    assert verify(body_a, "real-secret-a", sig_a)
-    assert verify(body_b, "real-secret-b", sig_b)
-    assert not verify(body_a, "${HOOK_SECRET}", sig_a)
+    assert signed_by("real-secret-a", body_a, sig_a)
+    assert signed_by("real-secret-b", body_b, sig_b)
+    assert not signed_by("${HOOK_SECRET}", body_a, sig_a)
 
 
 async def test_outgoing_sessions_go_through_the_proxy_the_environment_names(free_port, monkeypatch):

@@ -16,8 +16,8 @@ from sidecar.bus import (
 )
 from sidecar.config import GateConfig
 from sidecar.rollout import InvalidTransition, RolloutController, pipeline_decision
-from sidecar.rollout.hooks import SIGNATURE_HEADER, verify
 from sidecar.telemetry import Telemetry
+from tests.helpers import signed_by
 
 from .conftest import ERRORS, SECRET, rollout_config
 
@@ -136,8 +136,8 @@ async def test_trigger_at_stage_2_calls_rollback_hooks_once_with_signed_payload(
         await step(clock, [c], traffic, errors=20)
     [call] = receiver.on("/rollback")
     body = call.json
-    assert verify(call.body, SECRET, call.headers[SIGNATURE_HEADER])
-    assert call.headers[SIGNATURE_HEADER].startswith("sha256=")
+    assert signed_by(SECRET, call.body, call.headers) and not signed_by("other", call.body, call.headers)
+    assert call.headers["webhook-id"] == f"{NAME}:1:rollback/rb"
     assert call.headers["Idempotency-Key"] == body["idempotency_key"] == f"{NAME}:1:rollback"
     assert body["rollout"] == NAME and body["action"] == "rollback" and body["kind"] == "rollback"
     assert (body["from_percent"], body["to_percent"], body["from_stage"]) == (10.0, 0.0, 1)
