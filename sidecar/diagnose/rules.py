@@ -44,6 +44,7 @@ from .model import Diagnosis, DiagnosisInput, one_line
 from .redact import redact
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
+from .taxonomy import Verdict, classify
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
            "catch_all", "default_rules_path", "load_rules", "parse_rules", "specificity"]
@@ -98,6 +99,11 @@ class _Compiled:
         if any(any(rx.match(c) for c in sit.code(ns)) for ns, rx in self.unless_codes):
             return True
         return any(_search(rx, targets[k]) is not None for k, rx in self.unless_res)
+
+
+_Found = tuple[Rule, dict[str, str], list[str], float, frozenset[str]]
+DECISIVE = frozenset({"code", "phrase"})  # evidence kinds that outrank a class-level verdict
+DISAGREEMENT_CAP = 0.5
 
 
 class _Fields(dict[str, Any]):
@@ -158,7 +164,7 @@ class RuleSet:
         found = self._match(inp, situation(inp))
         return None if found is None else found[:3]
 
-    def _match(self, inp: DiagnosisInput, sit: Situation) -> tuple[Rule, dict[str, str], list[str], float] | None:
+    def _match(self, inp: DiagnosisInput, sit: Situation) -> _Found | None:
         targets = _targets(inp)
         for c in self._compiled:
             if c.levels is not None and inp.level.upper() not in c.levels:
@@ -200,17 +206,27 @@ class RuleSet:
             explained = set(codes) | {ns for ns, found in sit.codes.items()
                                       if any(code in text for code in found for text in [*matched, *evidence])}
             confidence = min(c.rule.diagnosis.confidence, specificity(kinds)) - incompleteness(sit, explained)
-            return c.rule, groups, evidence, round(max(0.05, confidence), 2)
+            return c.rule, groups, evidence, round(max(0.05, confidence), 2), frozenset(kinds)
         return None
 
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
         start = time.perf_counter()
         sit = situation(inp)
         found = self._match(inp, sit)
+        verdict = classify(inp, sit)
+        if found is not None and verdict is not None and verdict.fallback_only:
+            verdict = None
+        if found is not None and verdict is not None and verdict.category != found[0].diagnosis.category:
+            if found[4] & DECISIVE:
+                # a code or a whole gateway message against the class-level family: keep the rule's
+                # answer, but two readings of one record disagree, so it is not a confident one
+                found = (*found[:3], min(found[3], DISAGREEMENT_CAP), found[4])
+            else:
+                found = None  # words (or a remote) alone lose against the raised class and its component
         if found is None:
-            diagnosis = catch_all(inp)
+            diagnosis = catch_all(inp) if verdict is None else _from_verdict(verdict, inp)
         else:
-            rule, groups, evidence, confidence = found
+            rule, groups, evidence, confidence, _ = found
             fields = _Fields(
                 exception_type=inp.exception_type or "error", logger=inp.logger or "the logger",
                 level=inp.level, count=inp.count, message=redact(one_line(inp.message, 160)),
@@ -236,6 +252,19 @@ class RuleSet:
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))
         diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
         return diagnosis
+
+
+def _from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:
+    """A class-level verdict (taxonomy.py) as a diagnosis; its evidence is the lines naming the class."""
+    bare = v.evidence_class.rsplit(".", 1)[-1]
+    evidence = [ln.strip()[:EVIDENCE_CHARS] for ln in inp.lines() if bare in ln[:MAX_SEARCH_CHARS]][:MAX_EVIDENCE]
+    if not evidence and inp.message.strip():
+        evidence = [inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]]
+    return Diagnosis(
+        summary=redact(v.summary), root_cause=redact(v.root_cause), suggested_fix=list(v.suggested_fix),
+        severity=v.severity, category=v.category, confidence=v.confidence, evidence=evidence,
+        source="rules", model="rules", rule=f"class:{v.family}",
+    )
 
 
 REMOTE_NAMES = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)", "supabase": "Supabase (PostgREST/Postgres)",

@@ -26,7 +26,7 @@ KNOWN = [
     ("Upload failed with both providers. Primary: kimi upload returned no file ID, Fallback: glm upload returned no file ID", None, "kimi-upload-no-file-id", "provider"),
     ("Error code: 400 - {'error': {'message': 'Invalid request: unknown tool type: web_search, currently only function and plugin are supported'}}", None, "kimi-unknown-tool-web-search", "code"),
     ("Kimi chat timed out at 180 s on the first complex query", None, "provider-timeout-long", "provider"),
-    ("Request timed out. POST https://api.moonshot.ai/v1/chat/completions", "openai.APITimeoutError", "provider-api-timeout", "provider"),
+    ("Request timed out. POST https://api.moonshot.ai/v1/chat/completions", "openai.APITimeoutError", "class:timeout", "provider"),
     ("Retrying request to /chat/completions in 0.447355 seconds", None, "openai-sdk-retrying", "provider"),
     ("No provider for model kimi-k2-thinking", None, "model-not-available", "config"),
     ("Connection closed for 172.18.0.1:36952: no close frame received or sent", None, "ws-no-close-frame", "network"),

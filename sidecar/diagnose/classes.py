@@ -1,0 +1,254 @@
+"""Which family an exception class belongs to, from its library's own hierarchy.
+
+An error record names exception classes (`httpx.ReadTimeout`, `openai.RateLimitError`,
+`ConnectionRefusedError`...). Their *bases* say what kind of failure it is: every httpx timeout is a
+`httpx.TimeoutException`, every openai 4xx/5xx an `openai.APIStatusError` with a `status_code`,
+every refused socket a `ConnectionRefusedError(ConnectionError, OSError)`. So a class is resolved to
+its ancestors (the installed library's MRO for packages in `IMPORTABLE`, the builtins for bare
+names, a static table for libraries the sidecar does not install), and the first ancestor in
+`FAMILIES` names its family. Messages refine a broad family with the library's own fixed texts
+(`errno` numbers, `[SSL: ...]`, getaddrinfo's "Name or service not known").
+
+Decisions:
+- Only packages in `IMPORTABLE` are imported, and only their own modules: the class name comes from
+  the log (attacker-controlled), so it never chooses what code is loaded.
+- Families are transport/resource facts, not causes: which *component* met them decides the cause
+  (`taxonomy.py`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import importlib
+import re
+import sys
+from functools import lru_cache
+
+# Sources: httpx/_exceptions.py, httpcore/_exceptions.py, openai/_exceptions.py, psycopg_pool/errors.py,
+# psycopg/errors.py, postgrest/exceptions.py, storage3/exceptions.py, supabase_auth/errors.py,
+# websockets/exceptions.py, aiohttp/client_exceptions.py, CPython's builtins/asyncio/ssl/socket, and
+# redis-py's redis/exceptions.py (not installed here: listed in `STATIC_BASES`).
+FAMILIES: dict[str, str] = {
+    # timeouts, most specific first (httpx: TimeoutException > Connect/Read/Write/PoolTimeout)
+    "httpx.ConnectTimeout": "timeout.connect", "httpcore.ConnectTimeout": "timeout.connect",
+    "aiohttp.ConnectionTimeoutError": "timeout.connect", "aiohttp.ServerTimeoutError": "timeout.read",
+    "httpx.ReadTimeout": "timeout.read", "httpcore.ReadTimeout": "timeout.read",
+    "aiohttp.SocketTimeoutError": "timeout.read",
+    "httpx.WriteTimeout": "timeout.write", "httpcore.WriteTimeout": "timeout.write",
+    "httpx.PoolTimeout": "timeout.pool", "httpcore.PoolTimeout": "timeout.pool",
+    "psycopg_pool.PoolTimeout": "timeout.pool", "psycopg_pool.TooManyRequests": "pool.queue",
+    "httpx.TimeoutException": "timeout", "httpcore.TimeoutException": "timeout",
+    "openai.APITimeoutError": "timeout", "redis.TimeoutError": "timeout", "TimeoutError": "timeout",
+    "socket.timeout": "timeout",
+    # connections (httpx: NetworkError > ConnectError/ReadError/WriteError; ProtocolError)
+    "ssl.SSLCertVerificationError": "connect.tls", "ssl.SSLError": "connect.tls",
+    "aiohttp.ClientSSLError": "connect.tls", "socket.gaierror": "connect.dns",
+    "ConnectionRefusedError": "connect.refused",
+    "ConnectionResetError": "connection.dropped", "ConnectionAbortedError": "connection.dropped",
+    "BrokenPipeError": "connection.dropped",
+    "httpx.ReadError": "connection.dropped", "httpx.WriteError": "connection.dropped",
+    "httpx.CloseError": "connection.dropped", "httpcore.ReadError": "connection.dropped",
+    "httpcore.WriteError": "connection.dropped",
+    "httpx.RemoteProtocolError": "connection.dropped", "httpcore.RemoteProtocolError": "connection.dropped",
+    "aiohttp.ServerDisconnectedError": "connection.dropped",
+    "httpx.ProxyError": "connect", "httpx.ConnectError": "connect", "httpcore.ConnectError": "connect",
+    "aiohttp.ClientConnectorError": "connect", "redis.ConnectionError": "connect",
+    "openai.APIConnectionError": "connect", "psycopg.OperationalError": "connect",
+    "psycopg.InterfaceError": "connection.dropped", "httpx.NetworkError": "connect", "httpx.TransportError": "connect",
+    "httpcore.NetworkError": "connect", "ConnectionError": "connect",
+    "httpx.UnsupportedProtocol": "config.url", "httpx.InvalidURL": "config.url",
+    # HTTP answers with a status (the status decides, see taxonomy.py)
+    "openai.APIStatusError": "http.status", "httpx.HTTPStatusError": "http.status",
+    "aiohttp.ClientResponseError": "http.status",
+    # Supabase's own API errors (the status/code in them decides, see taxonomy.py)
+    "storage3.StorageApiError": "supabase.storage", "storage3.StorageException": "supabase.storage",
+    "supabase_auth.AuthError": "supabase.auth", "gotrue.AuthError": "supabase.auth",
+    "redis.ResponseError": "redis.response", "redis.AuthenticationError": "redis.auth",
+    "redis.BusyLoadingError": "redis.loading",
+    # resources
+    "MemoryError": "resource.memory", "asyncio.QueueFull": "resource.queue",
+    # the program itself
+    "RecursionError": "code.recursion", "ModuleNotFoundError": "code.import", "ImportError": "code.import",
+    "NameError": "code.name", "NotImplementedError": "code.unimplemented",
+    "asyncio.CancelledError": "cancelled",
+    "pydantic_core.ValidationError": "validation", "pydantic.ValidationError": "validation",
+    "PermissionError": "os.permission", "FileNotFoundError": "os.missing",
+    "OSError": "os",
+}
+
+# Libraries the sidecar does not install: their class -> bases (redis-py redis/exceptions.py;
+# zhipuai/zai mirror openai's classes, zhipuai/core/_errors.py).
+STATIC_BASES: dict[str, tuple[str, ...]] = {
+    "redis.TimeoutError": ("redis.TimeoutError",),
+    "redis.ConnectionError": ("redis.ConnectionError",),
+    "redis.BusyLoadingError": ("redis.BusyLoadingError", "redis.ConnectionError"),
+    "redis.ResponseError": ("redis.ResponseError",), "redis.DataError": ("redis.DataError",),
+    "gotrue.AuthApiError": ("gotrue.AuthApiError", "gotrue.AuthError"),
+    "redis.AuthenticationError": ("redis.AuthenticationError", "redis.ConnectionError"),
+    "zhipuai.APITimeoutError": ("openai.APITimeoutError",), "zai.APITimeoutError": ("openai.APITimeoutError",),
+    "zhipuai.APIConnectionError": ("openai.APIConnectionError",),
+    "zai.APIConnectionError": ("openai.APIConnectionError",),
+    "zhipuai.APIStatusError": ("openai.APIStatusError",), "zai.APIStatusError": ("openai.APIStatusError",),
+    "zhipuai.APIReachLimitError": ("openai.RateLimitError", "openai.APIStatusError"),
+    "zhipuai.APIRequestFailedError": ("openai.BadRequestError", "openai.APIStatusError"),
+    "zhipuai.APIAuthenticationError": ("openai.AuthenticationError", "openai.APIStatusError"),
+    "zhipuai.APIInternalError": ("openai.InternalServerError", "openai.APIStatusError"),
+    "zhipuai.APIServerFlowExceedError": ("openai.RateLimitError", "openai.APIStatusError"),
+    "asyncio.TimeoutError": ("TimeoutError",),  # an alias of the builtin since Python 3.11
+    "concurrent.futures.TimeoutError": ("TimeoutError",),
+    "asyncio.exceptions.TimeoutError": ("TimeoutError",),
+    "asyncio.CancelledError": ("asyncio.CancelledError",),
+    "asyncio.exceptions.CancelledError": ("asyncio.CancelledError",),
+    "asyncio.QueueFull": ("asyncio.QueueFull",), "asyncio.queues.QueueFull": ("asyncio.QueueFull",),
+    "socket.timeout": ("TimeoutError",), "socket.gaierror": ("socket.gaierror", "OSError"),
+    "ssl.SSLCertVerificationError": ("ssl.SSLCertVerificationError", "ssl.SSLError", "OSError"),
+    "ssl.SSLError": ("ssl.SSLError", "OSError"), "ssl.SSLZeroReturnError": ("ssl.SSLError", "OSError"),
+    "ssl.SSLEOFError": ("ssl.SSLError", "OSError"),
+}
+
+# The openai SDK's status classes carry their status as a class attribute (openai/_exceptions.py).
+OPENAI_STATUS = {"BadRequestError": 400, "AuthenticationError": 401, "PermissionDeniedError": 403,
+                 "NotFoundError": 404, "ConflictError": 409, "UnprocessableEntityError": 422,
+                 "RateLimitError": 429, "InternalServerError": 500}
+
+IMPORTABLE = frozenset({"httpx", "httpcore", "openai", "psycopg", "psycopg_pool", "postgrest", "storage3",
+                        "supabase_auth", "websockets", "aiohttp", "pydantic", "pydantic_core"})
+
+# Fixed messages the libraries raise with (so a record without a traceback still names its class).
+_LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bRequest timed out\.?$|\bRequest timed out\.", re.M), "openai.APITimeoutError"),
+    (re.compile(r"\bConnection error\.", re.M), "openai.APIConnectionError"),
+    (re.compile(r"Server disconnected without sending a response"), "httpx.RemoteProtocolError"),
+    (re.compile(r"couldn't get a connection after [\d.]+ sec"), "psycopg_pool.PoolTimeout"),
+)
+_NAMED = re.compile(r"(?<![\w.])(?P<name>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout|Exit|Full|Closed\w*|Big|Status))(?=[:(\s,]|$)")
+
+
+def _short(cls: type) -> str:
+    """`httpx._exceptions.ReadTimeout` -> `httpx.ReadTimeout`; builtins stay bare."""
+    top = cls.__module__.split(".")[0]
+    return cls.__name__ if top == "builtins" else f"{top}.{cls.__name__}"
+
+
+@lru_cache(maxsize=512)
+def ancestors(type_name: str) -> tuple[str, ...]:
+    """The class named `type_name` and its bases, short names, most derived first ((type_name,) if unknown)."""
+    name = type_name.strip()
+    if name in STATIC_BASES:
+        return (name, *STATIC_BASES[name])
+    parts = name.split(".")
+    if len(parts) == 1:
+        obj = getattr(builtins, name, None)
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            return tuple(_short(c) for c in obj.__mro__ if c not in (BaseException, Exception, object))
+        return (name,)
+    top = parts[0]
+    if top in IMPORTABLE:
+        cls = _resolve(parts)
+        if cls is not None:
+            return tuple(_short(c) for c in cls.__mro__ if c not in (BaseException, Exception, object))
+    short = f"{top}.{parts[-1]}"
+    return (short, *STATIC_BASES.get(short, ()))
+
+
+def _resolve(parts: list[str]) -> type | None:
+    """The class at `parts` inside an IMPORTABLE package, or None. Only the top package is imported;
+    a submodule is looked up only when the package itself loaded it (a log never picks a module)."""
+    try:
+        top = importlib.import_module(parts[0])
+    except Exception:  # noqa: BLE001 - a package that fails to import is simply not resolved
+        return None
+    for cut in range(len(parts) - 1, 0, -1):
+        obj: object = sys.modules.get(".".join(parts[:cut])) if cut > 1 else top
+        if obj is None:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            return obj
+    alt = getattr(top, parts[-1], None)  # `httpx._exceptions.ReadTimeout` is re-exported as httpx.ReadTimeout
+    return alt if isinstance(alt, type) and issubclass(alt, BaseException) else None
+
+
+def family_of(type_name: str) -> str | None:
+    """The family of an exception class (see `FAMILIES`), or None for a class the taxonomy does not know."""
+    for anc in ancestors(type_name):
+        if anc in FAMILIES:
+            return FAMILIES[anc]
+    return None
+
+
+def http_status_of(type_name: str) -> int | None:
+    """The status an openai-style status class stands for (`RateLimitError` -> 429)."""
+    for anc in ancestors(type_name):
+        base = anc.rsplit(".", 1)[-1]
+        if anc.startswith("openai.") and base in OPENAI_STATUS:
+            return OPENAI_STATUS[base]
+    return None
+
+
+def named_classes(text: str) -> list[str]:
+    """Exception classes a log message names ("failed: httpx.ReadTimeout: ...") or implies with a fixed
+    library message ("Request timed out." is openai's APITimeoutError)."""
+    out = [rx_cls for rx, rx_cls in _LIBRARY_MESSAGES if rx.search(text)]
+    for m in _NAMED.finditer(text[:16384]):
+        name = m.group("name")
+        if family_of(name) is not None:
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+# errno -> family (the numbers from the platform's own table: errno.errorcode; Windows' WSA numbers too)
+_ERRNO_FAMILY = {
+    "ENOSPC": "resource.disk", "EDQUOT": "resource.disk", "EMFILE": "resource.fds", "ENFILE": "resource.fds",
+    "ENOMEM": "resource.memory", "EADDRINUSE": "config.port", "EADDRNOTAVAIL": "config.port",
+    "ECONNREFUSED": "connect.refused", "ECONNRESET": "connection.dropped", "EPIPE": "connection.dropped",
+    "ECONNABORTED": "connection.dropped", "ETIMEDOUT": "timeout.connect", "EHOSTUNREACH": "connect",
+    "ENETUNREACH": "connect", "EACCES": "os.permission", "EPERM": "os.permission", "ENOENT": "os.missing",
+}
+_WINDOWS_ERRNO = {10048: "EADDRINUSE", 10061: "ECONNREFUSED", 10054: "ECONNRESET", 10060: "ETIMEDOUT"}
+_ERRNO = re.compile(r"\[Errno (?P<n>-?\d+)\]|\berrno[ =:]+(?P<n2>-?\d+)|\b(?P<name>E[A-Z]{3,12})\b")
+_DNS = re.compile(r"Name or service not known|nodename nor servname|Temporary failure in name resolution|"
+                  r"getaddrinfo failed|No address associated with hostname|\[Errno -[235]\]|"
+                  r"Could not resolve host|Name does not resolve", re.I)
+_TLS = re.compile(r"\[SSL[:\]]|CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|TLS handshake", re.I)
+# OpenSSL's answer when TLS is spoken to a plain-HTTP port: the URL's scheme or port is wrong
+_PLAIN_HTTP = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|http request.{0,20}https port", re.I)
+_REFUSED = re.compile(r"Connection refused|Connect call failed", re.I)
+_RESET = re.compile(r"Connection reset by peer|Broken pipe|Connection aborted", re.I)
+
+
+def errno_family(text: str) -> tuple[str, str] | None:
+    """(family, errno name) for the first OS errno the text names, from the platform's errno table."""
+    for m in _ERRNO.finditer(text[:16384]):
+        if m.group("name"):
+            name = m.group("name")
+            if name in _ERRNO_FAMILY and hasattr(errno, name):
+                return _ERRNO_FAMILY[name], name
+            continue
+        n = int(m.group("n") or m.group("n2"))
+        name = _WINDOWS_ERRNO.get(n) or errno.errorcode.get(n, "")
+        if name in _ERRNO_FAMILY:
+            return _ERRNO_FAMILY[name], name
+    return None
+
+
+def refine(family: str, text: str) -> str:
+    """A broad connection/OS family made precise by the library's fixed message texts."""
+    if family.startswith(("connect", "connection", "os", "timeout")) or family == "cancelled":
+        if _PLAIN_HTTP.search(text) and family.startswith(("connect", "os")):
+            return "config.url"
+        if _TLS.search(text) and family.startswith(("connect", "os")):
+            return "connect.tls"
+        if _DNS.search(text) and family.startswith(("connect", "os")):
+            return "connect.dns"
+        found = errno_family(text)
+        if found is not None and (family in ("connect", "os", "os.permission") or
+                                  (family.startswith("connect") and found[0].startswith("connect"))):
+            return found[0]
+        if family in ("connect", "os") and _REFUSED.search(text):
+            return "connect.refused"
+        if family in ("connect", "os") and _RESET.search(text):
+            return "connection.dropped"
+    return family

@@ -1,0 +1,416 @@
+"""Class-level diagnoses: an exception's family (`classes.py`) met by a component (`situation.py`).
+
+The rules file knows specific situations (a code in its namespace, a gateway message). For everything
+else the *class* of the failure and *who* met it still say a lot: an `httpx.ReadTimeout` raised
+under the openai SDK for api.moonshot.ai is Kimi answering slowly (provider); the same class under
+postgrest for *.supabase.co is a slow database call (storage); a `ConnectError` with getaddrinfo's
+"Name or service not known" is DNS (network) for a provider and "the database is unreachable"
+(storage) for Supabase; an `openai.RateLimitError` is the provider's 429. This module holds that
+matrix, family x remote kind -> category, severity and a text made only of facts of this record.
+
+Decisions:
+- Class-level evidence is moderate evidence: a verdict here is at most `MAX_CONFIDENCE` (below the
+  0.6 "confident" line), 0.35 with the class alone, more when the component/remote is known.
+- Families whose cause the class cannot tell (a plain `KeyError`, `ValueError`, a 400 without a
+  documented code, a `CancelledError`) get no verdict: the honest answer is the catch-all's unknown.
+- The texts never name another remote or a cause the record does not show (near-miss cases list
+  exactly those as wrong answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .classes import errno_family, family_of, http_status_of, named_classes, refine
+from .model import Category, DiagnosisInput, Severity, one_line
+from .situation import Situation
+
+MAX_CONFIDENCE = 0.55
+CLASS_ONLY = 0.35
+WITH_COMPONENT = 0.15  # the remote/component is known (host, package frames, logger)
+FROM_TRACEBACK = 0.05  # the family came from the raised class itself, not from words in a message
+
+PROVIDERS = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)"}
+DATABASES = {"supabase": "Supabase (PostgREST/Postgres) database"}
+CACHES = {"redis": "Redis (cache)"}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A class-level diagnosis (before it becomes a `Diagnosis` in rules.py)."""
+
+    family: str
+    category: Category
+    severity: Severity
+    summary: str
+    root_cause: str
+    suggested_fix: tuple[str, ...]
+    confidence: float
+    evidence_class: str  # the class (or errno) the verdict rests on
+    fallback_only: bool = False  # answers only where no rule matched (a close code alone is weaker than a rule)
+
+
+def _remote_kind(sit: Situation) -> tuple[str, str]:
+    """(kind, display name): provider | database | cache | none."""
+    r = sit.remote or ""
+    if r in PROVIDERS:
+        return "provider", PROVIDERS[r]
+    if r in DATABASES:
+        return "database", DATABASES[r]
+    if r in CACHES:
+        return "cache", CACHES[r]
+    if "openai" in sit.components:
+        return "provider", "the LLM provider (openai SDK)"
+    return "none", ""
+
+
+def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
+    """(family, class, from_traceback): the most specific family among the raised classes, then the
+    classes a message names; refined by the library's fixed message texts."""
+    text = "\n".join([*inp.messages(), inp.traceback[-16384:]])
+    candidates: list[tuple[str, bool]] = [(t, True) for t in inp.exception_types()]
+    candidates += [(t, False) for t in named_classes("\n".join(inp.messages()))]
+    best: tuple[str, str, bool] | None = None
+    for name, raised in candidates:
+        fam = family_of(name)
+        if fam is None:
+            continue
+        fam = refine(fam, text)
+        # a cause in the chain can be more precise than the final class (openai.APITimeoutError
+        # from httpx.ConnectTimeout is a connect timeout)
+        if best is None or (fam.startswith(best[0] + ".") and fam != best[0]):
+            best = (fam, name, raised)
+    if best is None:
+        found = errno_family(text)
+        if found is not None and ("OSError" in text or "[Errno" in text):
+            return found[0], found[1], False
+    return best
+
+
+def _status(inp: DiagnosisInput, sit: Situation, cls: str) -> int | None:
+    s = http_status_of(cls)
+    codes = [int(c) for c in sit.code("http") if c.isdigit()]
+    errors = [c for c in codes if c >= 400]
+    if s is not None and s >= 500 and errors:
+        return errors[-1]
+    return s if s is not None else (errors[-1] if errors else None)
+
+
+Text = tuple[Category, Severity, str, str, tuple[str, ...]]
+
+
+def _provider_text(family: str, who: str, cls: str, status: int | None, inp: DiagnosisInput) -> Text | None:
+    if family == "timeout.connect":
+        return ("network", "high", f"Could not connect to {who} in time ({cls}) - the connection was never established",
+                f"The TCP/TLS connect to {who} did not complete within the connect timeout: DNS, egress, proxy or "
+                f"the provider's edge is unreachable from the container. The request never reached the model.",
+                (f"Check the container's network path to {who} (DNS, egress firewall, proxy) and the provider's status page.",
+                 "Retry with backoff; if it persists, route these models to the other provider."))
+    if family in ("timeout", "timeout.read"):
+        return ("provider", "high", f"{who} did not answer in time ({cls}) - the provider call timed out",
+                f"The request reached {who} but the response (or the next streamed chunk) did not arrive within the "
+                f"client's read timeout: the provider is slow or overloaded, or the request is heavy (long prompt, "
+                f"large max_tokens, a thinking model).",
+                (f"Check {who}'s latency and status page for the same minutes; compare with the provider's timeout setting.",
+                 "Reduce the prompt or max_tokens, stream the answer, or raise this tool's timeout; retry with backoff."))
+    if family == "timeout.write":
+        return ("provider", "medium", f"Sending the request to {who} timed out ({cls}) - the upload/body was too slow",
+                f"Writing the request body to {who} did not finish within the write timeout: a large file upload or "
+                f"prompt on a slow uplink.",
+                ("Check the size of the body being sent (file uploads) and the uplink; raise the write/upload timeout "
+                 "for large files or send smaller parts.",))
+    if family == "timeout.pool":
+        return ("capacity", "medium", f"The HTTP client's connection pool for {who} was exhausted ({cls})",
+                "Every connection of the client's pool was busy for longer than the pool timeout: more concurrent "
+                "calls than the client's max_connections allow (or calls holding connections too long).",
+                ("Raise the client's connection limits or lower the concurrency of calls sharing the client.",
+                 "Make sure streamed responses are closed so their connections return to the pool."))
+    if family == "connect.dns":
+        return ("network", "high", f"DNS resolution failed for the host of {who} ({cls})",
+                f"The container could not resolve the hostname of {who} (resolver outage, typo in the base URL, "
+                f"or no network in the container); no request was sent.",
+                ("Resolve the API host from inside the container (getent hosts / nslookup); check the base URL "
+                 "and the container's DNS settings.",))
+    if family == "connect.tls":
+        return ("network", "high", f"TLS handshake with {who} failed ({cls}) - certificate or TLS problem",
+                f"The TLS connection to {who} could not be established: the certificate did not verify (expired, "
+                f"self-signed, intercepting proxy, missing CA bundle) or the endpoint does not speak TLS.",
+                ("Check the certificate chain the container sees (openssl s_client) and the CA bundle; look for an "
+                 "intercepting proxy; check the base URL uses https on the right port.",))
+    if family == "connect.refused":
+        return ("network", "high", f"Connection to {who} refused ({cls})",
+                f"Nothing accepted the connection at the address used for {who}: a wrong base URL/port, a local "
+                f"proxy that is down, or an egress block.",
+                ("Check the configured base URL and any proxy between the gateway and the provider.",))
+    if family in ("connect", "connection.dropped"):
+        dropped = family == "connection.dropped"
+        return ("network", "medium",
+                f"The connection to {who} was {'dropped before a complete response' if dropped else 'not established'} ({cls})",
+                f"The network connection to {who} failed ({'closed or reset mid-request' if dropped else 'could not connect'}); "
+                f"the provider or the path to it (proxy, NAT, load balancer) broke the connection.",
+                (f"Check the provider's status and the network path from the container to {who}.",
+                 "Retry idempotent calls with backoff."))
+    if family == "http.status" and status is not None:
+        return _provider_status(who, cls, status, inp)
+    return None
+
+
+def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Text | None:
+    if status == 401:
+        return ("config", "critical", f"{who} rejected the API key (HTTP 401, {cls})",
+                f"{who} answered 401: the API key the gateway sends is missing, invalid, revoked or belongs to another "
+                f"region/account. Every call to it fails until the key is fixed.",
+                (f"Check the API key variable for {who} in the container's environment and rotate it in the provider's "
+                 "console; restart after fixing.",))
+    if status == 403:
+        return ("config", "medium", f"{who} denied permission (HTTP 403, {cls})",
+                f"{who} answered 403: the key's account may not use this endpoint or model (permission), "
+                f"or the account is restricted.",
+                ("Check the account's permissions and plan in the provider's console; stop calling the endpoint until "
+                 "access is granted.",))
+    if status in (408, 504, 524):
+        return ("provider", "high", f"{who} timed out on its side (HTTP {status}, {cls})",
+                f"{who}'s edge gave up waiting for its backend (gateway timeout): the provider is slow or overloaded.",
+                ("Check the provider's status page; retry with backoff or route to another model for a while.",))
+    if status == 413:
+        return ("provider", "low", f"{who} refused a request body over its size limit (HTTP 413, {cls})",
+                f"The request (often a file upload) is larger than {who} accepts.",
+                ("Check the size before sending; split or compress large files and tell the user the limit.",))
+    if status == 429:
+        return ("provider", "medium", f"{who} rate limit (HTTP 429, {cls})",
+                f"{who} refused the call with 429: too many requests, tokens or concurrent calls for the account's "
+                f"limits in this window.",
+                ("Back off and honour Retry-After; lower the gateway's concurrency for this provider.",
+                 "If it persists, raise the account's limits in the provider's console."))
+    if status >= 500:
+        return ("provider", "high", f"{who} server error (HTTP {status}, {cls})",
+                f"{who} failed on its side (5xx); the request may be fine.",
+                ("Check the provider's status page; retry with backoff and fail over while it lasts.",))
+    if status == 404:
+        model = "model" in " ".join(inp.messages()).lower()
+        return ("config" if model else "provider", "medium",
+                f"{who} did not find the requested {'model' if model else 'resource'} (HTTP 404, {cls})",
+                f"{who} answered 404 (not found) for the {'model name' if model else 'resource (file, model or endpoint)'} "
+                f"in the request.",
+                ("Check the model name / file id / endpoint path the gateway sends against the provider's API.",))
+    return None
+
+
+def _storage_text(family: str, who: str, cls: str, status: int | None, cache: bool) -> Text | None:
+    sev: Severity = "medium" if cache else "high"
+    slow = "The Redis command is slow or the cache server is overloaded" if cache else \
+        "The database query or REST call is slow (a large batch, a missing index, locks) or the database is overloaded"
+    if family.startswith("timeout") and family != "timeout.pool":
+        what = "Connecting to" if family == "timeout.connect" else "A request to"
+        call = "cache call" if cache else "database call"
+        return ("storage", sev, f"{what} {who} timed out ({cls}) - the {call} is slow or the server is overloaded",
+                f"{slow}; the call did not finish within the client's timeout.",
+                (f"Find the call in the traceback and check {who}'s load, slow queries and locks at that time.",
+                 "Split large batches, add the missing index, or raise this client's timeout if the work is legitimate."))
+    if family in ("timeout.pool", "pool.queue"):
+        return ("storage", sev, f"No free connection in the {who} connection pool ({cls}) - pool exhausted",
+                "Every connection of the client/pool was in use for longer than the pool timeout: connections are "
+                "held too long (slow queries, leaked transactions) or the pool is too small for the load.",
+                ("Check the pool's size against the concurrent load and the database's max_connections; find queries "
+                 "or transactions that hold connections long; release connections in finally blocks.",))
+    if family.startswith(("connect", "connection")):
+        how = {"connect.dns": "its hostname does not resolve (DNS)", "connect.tls": "the TLS/certificate check failed",
+               "connect.refused": "the connection was refused", "connection.dropped": "the connection was dropped"}
+        why = how.get(family, "the connection failed")
+        return ("storage", sev, f"The {who} is unreachable from the gateway ({cls}: {why})",
+                f"The gateway could not talk to {who}: {why}. The service is down, paused, restarting, or the URL/host "
+                f"in the configuration is wrong.",
+                (f"Check that {who} is up (project status, container) and that its URL in the environment is right.",
+                 "Let the client reconnect with backoff; writes in this window may need replaying."))
+    if family == "http.status" and status is not None:
+        if status in (401, 403):
+            return ("storage", "high", f"The {who} refused the request (HTTP {status}, {cls}) - credentials or permission",
+                    f"{who} answered {status}: the key/JWT sent is expired or invalid, or a row-level security policy or "
+                    f"grant does not allow this operation.",
+                    ("Check the service key / JWT the gateway uses and the table's RLS policies and grants.",))
+        if status == 429:
+            return ("storage", "medium", f"The {who} rate-limited the gateway (HTTP 429, {cls})",
+                    f"{who} refused calls with 429: too many requests for the project's limits.",
+                    ("Back off and batch the calls; check the project's rate limits.",))
+        if status == 413:
+            return ("storage", "medium", f"The {who} refused a body over its size limit (HTTP 413, {cls})",
+                    "The object or request is larger than the configured limit.",
+                    ("Check the object size before writing; raise the limit if the size is legitimate.",))
+        if status >= 500:
+            return ("storage", "high", f"The {who} failed on its side (HTTP {status}, {cls})",
+                    f"{who} answered {status}: the database or API server failed; the request may be fine.",
+                    (f"Check {who}'s health and logs at that time; retry idempotent calls.",))
+    return None
+
+
+def _service_text(family: str, cls: str, status: int | None, said: str) -> Text | None:
+    """Supabase Storage/Auth and Redis errors: the class names the service, the status/message the cause."""
+    low = said.lower()
+    quote = f" The error says: {said!r}." if said else ""
+    if family == "supabase.storage":
+        if status in (401, 403) or "row-level security" in low or "policy" in low or "unauthorized" in low:
+            why = "a row-level security policy or the key does not allow this storage operation"
+        elif status == 413 or "maximum allowed size" in low or "too large" in low:
+            why = "the object is larger than the bucket's size limit"
+        elif status == 429:
+            why = "too many storage requests (rate limit)"
+        elif status == 404 or "not found" in low:
+            why = "the bucket or object does not exist"
+        else:
+            why = "the storage API refused the operation"
+        return ("storage", "medium", f"Supabase Storage refused the operation ({cls}: {why})",
+                f"Supabase Storage (storage3) answered {status or 'an error'}: {why}.{quote}",
+                ("Check the bucket name, its policies (RLS on storage.objects) and size limit, and the key the gateway "
+                 "uses for storage calls.",))
+    if family == "supabase.auth":
+        if "rate limit" in low or "over_request_rate_limit" in low or status == 429:
+            why, sev = "too many auth requests (rate limit)", "medium"
+        elif "jwt" in low or "token" in low or "session" in low:
+            why, sev = "the session/JWT or refresh token is invalid, expired or already used", "high"
+        else:
+            why, sev = "the auth API refused the request", "medium"
+        return ("storage", sev, f"Supabase Auth refused the request ({cls}: {why})",  # type: ignore[return-value]
+                f"Supabase Auth (supabase_auth / GoTrue) answered {status or 'an error'}: {why}.{quote}",
+                ("Check how the gateway creates and refreshes Supabase sessions (one refresh at a time, back off on "
+                 "rate limits); server-side calls can use the service key instead of a user session.",))
+    if family.startswith("redis."):
+        if family == "redis.auth":
+            return ("config", "high", f"Redis refused the password/user ({cls})",
+                    f"The Redis (cache) server rejected the credentials in the Redis URL.{quote}",
+                    ("Check the Redis URL/password in the environment against the server's requirepass/ACL.",))
+        if "oom" in low or "maxmemory" in low:
+            why = "Redis reached its maxmemory limit and refuses writes"
+        elif family == "redis.loading":
+            why = "Redis is loading its dataset into memory (just restarted)"
+        else:
+            why = "Redis rejected the command"
+        return ("storage", "medium", f"Redis (cache) error ({cls}): {why}",
+                f"The Redis (cache) server answered an error: {why}.{quote}",
+                ("Check the Redis server (INFO memory, maxmemory-policy, restarts); the cache should degrade, "
+                 "not fail the request.",))
+    return None
+
+
+# websockets/frames.py CloseCode (RFC 6455 section 7.4.1): close code -> category, severity.
+# 1011 depends on the side: sent by us = our handler raised; received = the peer failed.
+_CLOSE: dict[int, tuple[Category, Severity]] = {
+    1000: ("network", "low"), 1001: ("network", "low"), 1002: ("network", "medium"), 1003: ("code", "medium"),
+    1006: ("network", "low"), 1007: ("code", "medium"), 1008: ("config", "medium"), 1009: ("config", "medium"),
+    1010: ("config", "medium"), 1012: ("network", "low"), 1013: ("capacity", "medium"),
+    1014: ("network", "medium"), 1015: ("network", "high"),
+}
+
+
+def _close_text(sit: Situation, text: str) -> Text | None:
+    codes = [int(c) for c in sit.code("ws_close") if c.isdigit()]
+    if not codes:
+        return None
+    code = codes[0]
+    try:
+        from websockets.frames import CLOSE_CODE_EXPLANATIONS
+        meaning = CLOSE_CODE_EXPLANATIONS.get(code, "unknown")
+    except ImportError:  # pragma: no cover - websockets is a dependency
+        meaning = "unknown"
+    received = f"received {code}" in text
+    if code == 1011:
+        # sent 1011 is our handler raising, except websockets' own keepalive ("keepalive ping timeout")
+        cat: Category = "network" if received or "keepalive" in text else "code"
+        sev: Severity = "medium"
+    elif code in _CLOSE:
+        cat, sev = _CLOSE[code]
+    else:
+        return None
+    side = "the peer closed it" if received else "this side closed it"
+    return (cat, sev, f"WebSocket closed with code {code} ({meaning}) - {side}",
+            f"RFC 6455 close code {code} means '{meaning}'; {side}. "
+            + ("The other end is restarting or going away; clients reconnect." if code in (1000, 1001, 1006, 1012) else
+               "The other end asked to retry later: it is overloaded." if code == 1013 else
+               "The close reason and the lines before it say which message or handler caused it."),
+            ("Check the lines logged before the close for the same connection; reconnect with backoff.",))
+
+
+def _local_text(family: str, cls: str, detail: str) -> Text | None:
+    if family == "resource.memory":
+        return ("capacity", "high", f"The process ran out of memory ({cls})",
+                "An allocation failed: the process holds too much (a large file or response read whole, an unbounded "
+                "cache or queue) or the container's memory limit is too low.",
+                ("Find what was being loaded in the traceback; stream or bound it; check the container's memory limit.",))
+    if family == "resource.disk":
+        return ("capacity", "high", f"The disk is full or over quota ({detail or cls})",
+                "A write failed because the filesystem has no space left (ENOSPC) or the quota is exceeded (EDQUOT): "
+                "logs, uploads or temp files filled the disk.",
+                ("Free disk space (rotate/compress logs, clean temp files) and check the volume's size and quota.",))
+    if family == "resource.fds":
+        return ("capacity", "high", f"Too many open files ({detail or cls}) - file descriptors exhausted",
+                "The process hit its open-file limit: sockets or files are leaked (not closed) or the limit is too low "
+                "for the load.",
+                ("Check the open descriptors of the process (ls /proc/<pid>/fd | wc -l) for a leak; raise ulimit -n if "
+                 "the load is legitimate.",))
+    if family == "resource.queue":
+        return ("capacity", "medium", f"A bounded queue is full ({cls})",
+                "Producers put work faster than consumers take it and the queue's maxsize was reached.",
+                ("Check the consumer side (stuck or slow); shed or back off producers when the queue is full.",))
+    if family == "config.port":
+        return ("config", "high", f"The port is already in use ({detail or cls}) - the server cannot bind",
+                "Another process (or a second copy of this one) listens on the configured address/port.",
+                ("Find the process on the port (ss -ltnp) and stop it, or configure another port.",))
+    if family == "config.url":
+        return ("config", "high", f"The configured URL is invalid ({cls})",
+                "A base URL in the configuration has a wrong scheme or form.",
+                ("Check the base URLs in the environment (scheme https://, host, path).",))
+    if family == "code.recursion":
+        return ("code", "high", f"Maximum recursion depth exceeded ({cls})",
+                "A function calls itself without end: a cycle in the data it walks (a reference loop) or a missing "
+                "base case.",
+                ("Find the repeating frames in the traceback; break the cycle or make the walk iterative with a "
+                 "visited set.",))
+    if family == "code.import":
+        return ("code", "high", f"An import failed ({cls}) - a module or name the code imports does not exist",
+                "The code imports a module or name that is not there: a refactor renamed or moved it, or a "
+                "dependency is missing from the image.",
+                ("Fix the import to the module's current location (or install the missing package) and redeploy.",))
+    if family == "code.name":
+        return ("code", "high", f"A name is not defined ({cls}) - a missing import or a typo",
+                "The code uses a name that was never defined or imported in that module.",
+                ("Add the missing import or fix the name at the traceback's last frame.",))
+    return None
+
+
+def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
+    """The class-level verdict for `inp`, or None when the class (or its absence) says too little."""
+    found = _family(inp)
+    if found is None:
+        closed = _close_text(sit, "\n".join([*inp.messages(), inp.traceback[-16384:]]))
+        if closed is None:
+            return None
+        return _verdict("ws.close", "websockets", closed, CLASS_ONLY + WITH_COMPONENT, fallback_only=True)
+    family, cls, raised = found
+    kind, who = _remote_kind(sit)
+    status = _status(inp, sit, cls) if family in ("http.status", "supabase.storage", "supabase.auth") else None
+    text: Text | None
+    if family.startswith(("supabase.", "redis.")):
+        said = one_line(inp.exception_message or "", 160)
+        text, kind = _service_text(family, cls, status, said), "service"
+    elif kind == "provider":
+        text = _provider_text(family, who, cls, status, inp)
+    elif kind in ("database", "cache"):
+        text = _storage_text(family, who, cls, status, kind == "cache")
+    else:
+        text = None
+    if text is None:
+        text = _local_text(family, cls, cls)
+        if text is None:
+            return None
+        kind = "none"
+    confidence = CLASS_ONLY + (WITH_COMPONENT if kind != "none" or family.startswith(("resource", "code", "config")) else 0)
+    confidence += FROM_TRACEBACK if raised else 0.0
+    if len(sit.remotes) > 1:
+        confidence -= 0.1
+    return _verdict(family, cls, text, confidence)
+
+
+def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:
+    category, severity, summary, root_cause, fixes = text
+    return Verdict(family=family, category=category, severity=severity, summary=summary, root_cause=root_cause,
+                   suggested_fix=fixes, confidence=round(min(MAX_CONFIDENCE, confidence), 2), evidence_class=cls,
+                   fallback_only=fallback_only)
