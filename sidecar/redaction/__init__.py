@@ -1,0 +1,196 @@
+"""The one redactor: every text that leaves the machine or is shown passes through `redact`.
+
+Used when a sample is stored (unless `store.keep_raw`), and again at every exit as a second line of
+defence: the Kimi prompt, chat/webhook alerts, Alertmanager labels and annotations, hook payloads,
+API JSON and pages. Each secret becomes `[REDACTED:kind]`.
+
+Taxonomy (what counts as a secret). Four classes, each in its own module with its sources; the rules
+run in this order, most specific first, so a secret is named by the most precise class that sees it:
+(b) STRUCTURAL carriers (`carriers.py`): PEM/PuTTY private keys, credential webhook URLs (Slack,
+    Discord, Teams, Power Automate), URL userinfo of any scheme, secret query parameters, JWTs,
+    HTTP `Authorization` of any scheme, cookies, `curl -u` / `mysql -p` / `redis-cli -a`, `.netrc`.
+(a) known token FORMATS with a fixed prefix or structure (`formats.py`): every fixed-prefix rule of
+    gitleaks' config/gitleaks.toml and detect-secrets' plugins (ghp_/gho_/ghu_/ghs_/ghr_/github_pat_,
+    glpat-/gldt-/glrt-..., xox[abeoprs]-/xapp-, sk_/rk_/pk_live_, whsec_, AKIA/ASIA/AGPA/AIDA/AROA...,
+    AIza, ya29., GOCSPX-, sk-ant-, sk-proj-/sk-, T3BlbkFJ, hf_, gsk_, xai-, pplx-, r8_, hvs./hvb.,
+    dop_/doo_/dor_v1_, shpat_/shpca_/shppa_/shpss_, npm_, pypi-AgE, SG., dapi, lin_api_, PMAK-,
+    AGE-SECRET-KEY-1, glc_/glsa_, sntrys_/sntryu_, ATATT3, HRKU-AA, LTAI, EAAA/sq0atp-, ...).
+(c) KEY-NAME carriers (`names.py`): any value after a name with a secret word in it, in any casing and
+    separator and any assignment shape (`=`, `:`, `=>`, `:=`, JSON, Python repr, kwargs, escaped and
+    URL-encoded quotes, XML), including `NAME value` when the value looks like one.
+(d) HIGH-ENTROPY fallback (`entropy.py`): detect-secrets' Base64HighEntropyString idea, narrowed so
+    ids stay; bare hex (git SHAs, trace ids), UUIDs and lowercase+digit ids are kept on purpose.
+Plus e-mail addresses (personal data).
+
+What must survive (tests/data/secrets/must_keep.yaml): error codes, exception names, provider
+hostnames, model names, paths, UUIDs, token COUNTS, env var NAMES, `key ending eedd`.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from . import carriers as c
+from .entropy import redact_tokens
+from .formats import FORMATS
+from .names import NAME_HINTS, PROSE, XML_ELEMENT, XML_KEY_VALUE, is_secret_name, kv_sub, xml_repl
+
+__all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]
+
+MARK_PREFIX = "[REDACTED:"
+
+
+def _mark(kind: str) -> str:
+    return f"{MARK_PREFIX}{kind}]"
+
+
+def _jwt_kind(token: str) -> str:
+    """Supabase service-role keys are JWTs whose payload says so: name them, they are the worst leak."""
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return "jwt"
+    if isinstance(data, dict) and data.get("role") == "service_role":
+        return "supabase_service_key"
+    if isinstance(data, dict) and data.get("iss") == "supabase":
+        return "supabase_key"
+    return "jwt"
+
+
+def _const(kind: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: _mark(kind)
+
+
+def _pre_val(kind: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group("pre") + _mark(kind)
+
+
+def _email(m: re.Match[str]) -> str:
+    return _mark("email")
+
+
+class _Sub:
+    """One rule: a pattern, its replacement, and the lowercase hints without which it cannot match."""
+
+    __slots__ = ("kind", "sub", "hints")
+
+    def __init__(self, kind: str, pattern: re.Pattern[str] | Callable[[str], str],
+                 repl: Callable[[re.Match[str]], str] | None, hints: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.hints = hints
+        if isinstance(pattern, re.Pattern):
+            compiled: re.Pattern[str] = pattern
+            assert repl is not None
+            self.sub: Callable[[str], str] = lambda text: compiled.sub(repl, text)
+        else:
+            self.sub = pattern
+
+
+_RULES: tuple[_Sub, ...] = (
+    # (b) structures
+    _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
+    _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
+    _Sub("discord_webhook", c.DISCORD_WEBHOOK, c.webhook(_mark("discord_webhook")), ("/webhooks/",)),
+    _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
+    _Sub("url_password", c.URL_USERINFO, lambda m: m.group("pre") + _mark("password") + m.group("at"), ("//",)),
+    _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
+    _Sub("jwt", c.JWT, lambda m: _mark(_jwt_kind(m.group(0))), ("eyj",)),
+    _Sub("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),
+    _Sub("bearer", c.BEARER, c.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
+    _Sub("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
+    _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
+    _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")), ("curl", "mysql", "redis-cli", "sshpass")),
+    _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine",)),
+    _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
+    # (a) provider formats
+    *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
+    # (c) names
+    _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
+    _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
+    _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
+    _Sub("email", re.compile(
+        r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),
+    # (d) entropy
+    _Sub("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy")), None, ()),
+)
+KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in _RULES))
+# A rule runs only when one of its hints occurs in the lowered text: a line without any secret costs
+# one substring test per distinct hint (C-level) plus the entropy rule.
+_BY_HINT: dict[str, frozenset[int]] = {}
+for _i, _r in enumerate(_RULES):
+    for _h in _r.hints:
+        _BY_HINT[_h] = _BY_HINT.get(_h, frozenset()) | {_i}
+_ALWAYS = frozenset(i for i, r in enumerate(_RULES) if not r.hints)
+_CACHE_MAX_LEN = 256
+
+
+_HINT_ITEMS = tuple(_BY_HINT.items())
+
+
+def _rules_for(lower: str) -> frozenset[int]:
+    return _ALWAYS.union(*[idx for h, idx in _HINT_ITEMS if h in lower])
+
+
+_MARKS = re.compile(r"\[REDACTED:([a-z0-9_]+)\]")
+
+
+def _apply(text: str, counts: Counter[str] | None) -> str:
+    """Run the rules in order; `counts` gets the new marks by kind."""
+    before = Counter(_MARKS.findall(text)) if counts is not None else None
+    wanted = _rules_for(text.lower())
+    for i, rule in enumerate(_RULES):
+        if i not in wanted:
+            continue
+        new = rule.sub(text)
+        if new != text:
+            text = new
+    if counts is not None and before is not None:
+        for kind, n in Counter(_MARKS.findall(text)).items():
+            if n > before[kind]:
+                counts[kind] += n - before[kind]
+    return text
+
+
+def redact_counts(text: str) -> tuple[str, Counter[str]]:
+    """Redact `text` and count the replacements by rule."""
+    counts: Counter[str] = Counter()
+    return _apply(text, counts), counts
+
+
+@functools.lru_cache(maxsize=4096)
+def _redact_short(text: str) -> str:
+    return _apply(text, None)
+
+
+def redact(text: str) -> str:
+    """Replace every secret in `text` with `[REDACTED:kind]`; everything else is left as it was.
+
+    Pure, so short texts are remembered (bounded): loggers, levels, exception types and label
+    values repeat across an error storm and across callers.
+    """
+    return _redact_short(text) if len(text) <= _CACHE_MAX_LEN else _apply(text, None)
+
+
+def redact_obj(value: Any) -> Any:
+    """Redact every string inside nested dicts, lists and tuples (keys too: they can hold secrets)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            secret_key = isinstance(k, str) and is_secret_name(k)
+            out[redact(k) if isinstance(k, str) else k] = (
+                _mark("secret") if secret_key and isinstance(v, str | int) and not isinstance(v, bool)
+                and str(v) and str(v).lower() not in PROSE else redact_obj(v)
+            )
+        return out
+    if isinstance(value, list | tuple):
+        return [redact_obj(v) for v in value]
+    return value

@@ -1,0 +1,139 @@
+"""Class (b) of the taxonomy: structures that carry a credential whatever it looks like.
+
+- PEM private key blocks (gitleaks private-key, detect-secrets private_key.py: RSA/EC/DSA/OPENSSH/PGP/
+  ENCRYPTED, also with literal `\\n` inside JSON) and PuTTY key files.
+- Webhook URLs that are credentials themselves (gitleaks slack-webhook-url, microsoft-teams-webhook;
+  Discord `/api/webhooks/<id>/<token>`, Power Automate `logic.azure.com ... sig=`): host kept, path goes.
+- URL userinfo of ANY scheme (detect-secrets basic_auth.py): `scheme://user:password@host`, also a
+  password holding `@` or `/`, and a lone user part that is a token (`https://<token>@github.com`,
+  a Sentry DSN key); `git@github.com` stays.
+- Query parameters whose value is a credential (`sig`, `X-Amz-Signature`, `code`, `access_token`, ...;
+  any parameter whose name the name class calls secret is caught there too).
+- HTTP authentication of any scheme (RFC 9110 section 11: `Authorization`/`Proxy-Authorization: <scheme>
+  <credentials>`; Bearer, Basic, Token, ApiKey, Digest, AWS4-HMAC-SHA256, Negotiate, ...), and a bare
+  `Bearer <token>` / `Basic <b64>` anywhere.
+- Cookies (RFC 6265): every value of `Cookie:` and `Set-Cookie:` (attributes like Path stay),
+  requests' `<Cookie name=value for host>`.
+- Command lines: `curl -u user:pass` / `--user` (gitleaks curl-auth-user), `mysql -pSECRET`,
+  `redis-cli -a SECRET`, `sshpass -p SECRET`; `.netrc` lines (`machine h login u password p`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .entropy import is_high_entropy
+
+Repl = Callable[[re.Match[str]], str]
+NOT_REDACTED = r"(?!\[REDACTED:)"
+
+PEM = re.compile(
+    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]*)"
+    r"|PuTTY-User-Key-File-\d:[\s\S]*?Private-MAC: [0-9a-f]+"
+)
+SLACK_WEBHOOK = re.compile(r"(?P<pre>hooks\.slack\.com/)(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{8,}",
+                           re.IGNORECASE)
+DISCORD_WEBHOOK = re.compile(
+    r"(?P<pre>(?:discord|discordapp)\.com/api/(?:v\d+/)?)webhooks/\d{5,}/[A-Za-z0-9_-]{10,}", re.IGNORECASE)
+TEAMS_WEBHOOK = re.compile(
+    r"(?P<pre>[a-z0-9-]+\.webhook\.office\.com/)webhook(?:b2)?/[^\s\"'<>]+"
+    r"|(?P<pre2>[a-z0-9.-]*\.logic\.azure\.com(?::\d+)?/)workflows/[^\s\"'<>]*sig=[^\s\"'<>&]+",
+    re.IGNORECASE)
+# user:password@ (lazy up to the @ that is followed by a host), any scheme, `//` without a scheme too.
+URL_USERINFO = re.compile(
+    r"(?P<pre>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^:/@\s'\"<>]*:)" + NOT_REDACTED
+    + r"(?P<pw>[^\s'\"<>]+?)(?P<at>@)(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_%]+)(?::\d+)?(?:[/?#\s'\",;)<>\\]|$))")
+URL_USER_TOKEN = re.compile(
+    r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://)" + NOT_REDACTED + r"(?P<user>[A-Za-z0-9._~%+-]{16,})(?P<at>@)")
+SECRET_QUERY = re.compile(
+    r"(?P<pre>[?&;](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature"
+    r"|x-goog-credential|code|access_token|refresh_token|id_token|client_secret|api[_-]?key|key|token|auth"
+    r"|password|passwd|pwd|sv_sig|se?ssion(?:id)?|oauth_token|oauth_verifier|private_token|jwt|assertion"
+    r"|apikey|secret|ticket|hash)=)" + NOT_REDACTED + r"(?P<val>[^&\s\"'#<>]+)",
+    re.IGNORECASE)
+JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.(?:[A-Za-z0-9_-]{8,}|(?![A-Za-z0-9_-]))")
+_PARAM = r"[A-Za-z][\w-]*=(?:\\{0,3}\"[^\"\n]*?\\{0,3}\"|[^\s,\"'<>\\]+)"
+_PARAM_OR_TOKEN = r"(?:" + _PARAM + r"|[^\s,;\"'<>)}\]]+)"
+# Authorization header of any scheme: everything after the header name up to the end of its value.
+AUTH_HEADER = re.compile(
+    r"(?P<pre>\b(?:proxy-)?authorization(?P<q1>\\{0,3}[\"'])?[ \t]*[:=][ \t]*(?P<q>\\{0,3}[\"'])?"
+    r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*(?:-HMAC-SHA\d+)?)[ \t]+)?)" + NOT_REDACTED
+    + r"(?P<cred>(?(q)(?:(?!(?P=q))[^\n\r])+|" + _PARAM_OR_TOKEN + r"(?:,[ \t]*" + _PARAM + r")*))",
+    re.IGNORECASE)
+BEARER = re.compile(r"(?P<pre>(?<![=:])\b(?:bearer|basic)\s+)" + NOT_REDACTED + r"(?P<val>[A-Za-z0-9._~+/:-]{8,}={0,2})",
+                    re.IGNORECASE)
+COOKIE_HEADER = re.compile(r"(?P<pre>\b(?:set-)?cookie[\"']?[ \t]*[:=][ \t]*[\"']?)(?P<body>[^\n\r\"'<>]+)",
+                           re.IGNORECASE)
+COOKIE_REPR = re.compile(r"(?P<pre><Cookie [^=\s]+=)(?P<val>[^\s>]+)(?= for )")
+_COOKIE_PAIR = re.compile(r"(?P<name>[^=;,\s]+)=(?P<val>[^;,\s]*)")
+_COOKIE_ATTRS = frozenset({"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority",
+                           "partitioned", "version", "comment"})
+CLI_SECRET = re.compile(
+    r"(?P<pre>\bcurl\b[^\n]*?\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*:)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
+    r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b[^\n]*?\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
+    r"|(?P<pre3>\b(?:redis-cli\b[^\n]*?\s-a|sshpass\b[^\n]*?\s-p)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")",
+)
+NETRC = re.compile(r"(?P<pre>\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+)" + NOT_REDACTED + r"(?P<val>\S+)",
+                   re.IGNORECASE)
+
+
+def webhook(mark: str) -> Repl:
+    def repl(m: re.Match[str]) -> str:
+        pre = m.groupdict().get("pre") or m.groupdict().get("pre2") or ""
+        return pre + mark
+    return repl
+
+
+def user_token(mark: str) -> Repl:
+    """`https://<token>@host`: only a user part that is a credential (format, or random), not `git@`."""
+    def repl(m: re.Match[str]) -> str:
+        user = m.group("user")
+        if is_high_entropy(user) or re.search(r"\d", user) and len(user) >= 24 or "_" in user[:8] and len(user) >= 30:
+            return m.group("pre") + mark + m.group("at")
+        return m.group(0)
+    return repl
+
+
+def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
+    """`Authorization: <scheme> <credentials>`: the credentials go, named by the scheme."""
+    def repl(m: re.Match[str]) -> str:
+        cred = m.group("cred")
+        scheme = m.group("scheme")
+        if cred.lower().rstrip(".,:") in prose or scheme is None and len(cred) < 4:
+            return m.group(0)  # "authorization: failed", "Authorization: token expired"
+        kind = {"bearer": "bearer", "basic": "basic_auth"}.get((scheme or "").lower(), "authorization")
+        return m.group("pre") + mark(kind)
+    return repl
+
+
+def bearer(mark_bearer: str, mark_basic: str, prose: frozenset[str]) -> Repl:
+    def repl(m: re.Match[str]) -> str:
+        if m.group("val").lower() in prose:
+            return m.group(0)
+        scheme = m.group("pre").split()[0].lower()
+        return m.group("pre") + (mark_basic if scheme == "basic" else mark_bearer)
+    return repl
+
+
+def cookie(mark: str) -> Repl:
+    def pair(p: re.Match[str]) -> str:
+        if p.group("name").lower() in _COOKIE_ATTRS or not p.group("val") or p.group("val").startswith("[REDACTED:"):
+            return p.group(0)
+        return p.group("name") + "=" + mark
+    def repl(m: re.Match[str]) -> str:
+        body = m.group("body")
+        if "=" not in body:
+            return m.group(0)
+        return m.group("pre") + _COOKIE_PAIR.sub(pair, body)
+    return repl
+
+
+def cli(mark: str) -> Repl:
+    def repl(m: re.Match[str]) -> str:
+        for pre in ("pre", "pre2", "pre3"):
+            if m.group(pre) is not None:
+                return m.group(pre) + mark
+        return m.group(0)
+    return repl

@@ -1,0 +1,102 @@
+"""Class (d) of the taxonomy: a random-looking token with no name and no known format.
+
+detect-secrets' Base64HighEntropyString / HexHighEntropyString plugins
+(detect_secrets/plugins/high_entropy_strings.py) flag a string drawn from the base64 (limit 4.5
+bits/char) or hex (limit 3.0) charset whose Shannon entropy is over the limit. A log line is full of
+random-looking ids an engineer follows, so this fallback is narrower, and each narrowing is a decision:
+
+- Base64/base64url charset (`A-Z a-z 0-9 + / _ - =`), 20+ characters, with upper AND lower case and
+  a digit (or 24+ characters of mixed case): a generated credential has all three classes with
+  probability > 0.96 at 20 characters of base62.
+- The bar scales with the length (a string of n characters cannot exceed log2(n) bits/char), capped
+  at detect-secrets' 4.5: `min(4.5, log2(n) - 0.75)`. Measured (bench/RESULTS.md, issue 18 round 2):
+  every must_keep token stays under it, generated base62/base64 secrets of 20-64 chars clear it.
+- The characters must look random, not like words: a camelCase identifier (`ConnectionRefusedError`)
+  changes character class every ~5 characters, a random string every ~2; identifiers, model names and
+  paths (`gpt-4o-mini-2024-07-18`, `/usr/lib/python3.11/site-packages`) are split at `- _ /` and kept
+  when every part reads as a word, a number or a short code.
+- NOT redacted (decision): bare hex of any length (git SHAs, trace/span ids, request ids, content
+  hashes are how an engineer follows an error; a hex credential is caught by its name or its format),
+  UUIDs (request and conversation ids; gitleaks and detect-secrets only flag them after a keyword),
+  lowercase+digit ids (`cvk2m9q1a7b3c0d4e5f6`, provider file ids), and ids with a well-known object
+  prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+# `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart.
+TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9+/_=-])")
+# Object ids of providers and payment APIs (OpenAI, Anthropic, Stripe, Moonshot): ids, not credentials.
+_ID_PREFIXES = re.compile(
+    r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
+    r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
+    r"|vs|modr|img|sess|conv|item|sha256|sha1|sha512|md5)[-_]", re.IGNORECASE)
+_SWITCH_CLASSES = {**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}, **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+                   **{c: "d" for c in "0123456789"}}
+
+
+def shannon(s: str) -> float:
+    n = len(s)
+    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
+
+
+def switch_rate(s: str) -> float:
+    """Character-class changes per character; an Upper->lower change (a capitalised word) does not count."""
+    prev = ""
+    switches = 0
+    for ch in s:
+        cls = _SWITCH_CLASSES.get(ch, "o")
+        if prev and cls != prev and not (prev == "u" and cls == "l"):
+            switches += 1
+        prev = cls
+    return switches / len(s) if s else 0.0
+
+
+def _wordlike(part: str) -> bool:
+    """A part of an identifier or a path that reads as a word, a number or a short code."""
+    if len(part) <= 8 or part.isdigit() or part.isalpha() and (part.islower() or part.isupper() or part.istitle()):
+        return True
+    return switch_rate(part) < 0.2
+
+
+def _random(core: str) -> bool:
+    has_upper = any(c.isupper() for c in core)
+    has_lower = any(c.islower() for c in core)
+    has_digit = any(c.isdigit() for c in core)
+    if not (has_upper and has_lower and (has_digit or len(core) >= 24)):
+        return False
+    if switch_rate(core) < 0.2:
+        return False
+    bar = min(4.5, math.log2(len(core)) - 0.75)
+    return shannon(core) >= bar
+
+
+def is_high_entropy(tok: str) -> bool:
+    """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
+    core = tok.strip("-_=/+")
+    if len(core) < 20 or _ID_PREFIXES.match(core):
+        return False
+    parts = [p for p in re.split(r"[-_/]+", core) if p]
+    if len(parts) > 1 and all(_wordlike(p) for p in parts):
+        return False
+    if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
+        # a path or URL tail with a random segment: judge the segments, not the whole path
+        return any(len(p) >= 16 and _random(p) for p in core.split("/"))
+    return _random(core)
+
+
+def redact_tokens(text: str, mark: str) -> str:
+    """Replace every high-entropy token in `text` with `mark` (a path keeps its word segments)."""
+    def repl(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if not is_high_entropy(tok):
+            return tok
+        core = tok.strip("-_=/+")
+        if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
+            return "/".join(mark if len(p) >= 16 and _random(p) else p for p in tok.split("/"))
+        return mark
+    return TOKEN.sub(repl, text)

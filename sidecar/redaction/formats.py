@@ -1,0 +1,106 @@
+"""Class (a) of the taxonomy: credentials with a fixed prefix or structure, named by provider.
+
+Source: gitleaks' default rules (config/gitleaks.toml, rule ids in the comments; every rule there with a
+fixed literal prefix is listed, the keyword-only `<provider> ... = value` rules are left to the name
+class) and detect-secrets' plugins (detect_secrets/plugins/*.py: aws, azure_storage_key, discord,
+github_token, gitlab_token, jwt, mailchimp, npm, openai, private_key, pypi_token, sendgrid, slack,
+square_oauth, stripe, telegram_token, twilio). Bodies are matched a little wider than the rule corpora
+(`{20,}` where a rule says `{36}`): a redactor that misses a key one character longer than documented
+is worse than one that hides a near-miss.
+
+A format that only the rule corpora's keyword context identifies (a 32-hex Datadog key, a Twilio auth
+token) has no fixed prefix: the name class or the entropy class catches it.
+"""
+
+from __future__ import annotations
+
+# (kind, regex, lowercase hints: the rule runs only when one of them occurs in the lowered text)
+FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # AI providers
+    ("anthropic_key", r"\bsk-ant-(?:api|admin|sid|oat)?\d*-?[A-Za-z0-9_-]{16,}", ("sk-ant-",)),  # anthropic-api-key
+    # openai-api-key (sk-proj-/sk-svcacct-/sk-admin-/legacy, T3BlbkFJ marker); Moonshot/DeepSeek/OpenRouter sk-...
+    ("api_key", r"\bsk-(?:proj-|svcacct-|admin-|or-v1-|live-|test-|[a-z]{2,8}-)?[A-Za-z0-9_-]{16,}", ("sk-",)),
+    ("api_key", r"\b[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}", ("t3blbkfj",)),
+    ("groq_key", r"\bgsk_[A-Za-z0-9]{20,}", ("gsk_",)),
+    ("xai_key", r"\bxai-[A-Za-z0-9]{20,}", ("xai-",)),
+    ("perplexity_key", r"\bpplx-[A-Za-z0-9]{20,}", ("pplx-",)),                        # perplexity-api-key
+    ("replicate_token", r"\br8_[A-Za-z0-9]{20,}", ("r8_",)),
+    ("huggingface_token", r"\b(?:hf_|api_org_)[A-Za-z0-9]{20,}", ("hf_", "api_org_")),  # huggingface-*
+    ("langsmith_key", r"\blsv2_(?:pt|sk)_[A-Za-z0-9_]{20,}", ("lsv2_",)),
+    ("pinecone_key", r"\bpcsk_[A-Za-z0-9_]{20,}", ("pcsk_",)),
+    ("zai_key", r"\b[0-9a-f]{32}\.[A-Za-z0-9]{16}\b", (".",)),                         # Zhipu/Z.ai id.secret
+    # clouds
+    ("aws_access_key",
+     r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|APKA)[A-Z0-9]{16}\b",  # aws-access-token
+     ("akia", "asia", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "abia", "acca", "a3t", "apka")),
+    ("google_api_key", r"\bAIza[0-9A-Za-z_-]{30,}", ("aiza",)),                        # gcp-api-key
+    ("google_oauth", r"\bya29\.[0-9A-Za-z_-]{20,}|\bGOCSPX-[0-9A-Za-z_-]{20,}|\b1//0[0-9A-Za-z_-]{30,}",
+     ("ya29.", "gocspx-", "1//0")),
+    ("azure_ad_secret", r"(?<![A-Za-z0-9])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9])", ("q~",)),
+    ("alibaba_key", r"\bLTAI[A-Za-z0-9]{20}\b", ("ltai",)),                             # alibaba-access-key-id
+    ("digitalocean_token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", ("_v1_",)),                 # digitalocean-*
+    ("heroku_key", r"\bHRKU-AA[0-9A-Za-z_-]{58}", ("hrku-",)),                          # heroku-api-key-v2
+    ("flyio_token", r"\b(?:fo1_[\w-]{30,}|fm[12][ar]?_[A-Za-z0-9+/]{40,}={0,3})", ("fo1_", "fm1", "fm2_")),
+    ("vault_token", r"\bhv[sbr]\.[\w-]{20,}|\b[A-Za-z0-9]{14}\.atlasv1\.[\w=-]{60,}", ("hvs.", "hvb.", "hvr.", "atlasv1")),
+    ("doppler_token", r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{30,}", ("dp.",)),  # doppler-api-token
+    ("pulumi_token", r"\bpul-[a-f0-9]{40}\b", ("pul-",)),
+    ("planetscale_token", r"\bpscale_(?:tkn|oauth|pw)_[\w=.-]{32,64}", ("pscale_",)),
+    ("databricks_token", r"\bdapi[a-f0-9]{32}(?:-\d)?\b", ("dapi",)),                  # databricks-api-token
+    ("dynatrace_token", r"\bdt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}", ("dt0c01.",)),
+    ("openshift_token", r"\bsha256~[\w-]{43}", ("sha256~",)),
+    ("tailscale_key", r"\btskey-[a-z]+-[A-Za-z0-9-]{16,}", ("tskey-",)),
+    ("onepassword_key", r"\bops_eyJ[A-Za-z0-9+/]{100,}={0,3}|\bA3-[A-Z0-9]{6}-[A-Z0-9-]{20,}", ("ops_", "a3-")),
+    ("scalingo_token", r"\btk-us-[\w-]{48}", ("tk-us-",)),
+    ("cloudflare_ca_key", r"\bv1\.0-[a-f0-9]{24}-[a-f0-9]{146}", ("v1.0-",)),
+    # code hosting, packages, CI
+    ("github_token", r"\b(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{22,}",  # github-*
+     ("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_")),
+    ("gitlab_token",  # gitlab-pat, -deploy, -runner, -ptt, -cicd-job, -scim, -feed, -mail, -agent, -oauth, -ffct
+     r"\bgl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent|oas|ffct)-[A-Za-z0-9_.-]{20,}|\bGR1348941[\w-]{20}", ("gl", "gr1348941")),
+    ("gitlab_session", r"\b_gitlab_session=[0-9a-z]{32}", ("_gitlab_session",)),
+    ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", ("npm_",)),                              # npm-access-token
+    ("pypi_token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}", ("pypi-",)),                       # pypi-upload-token
+    ("rubygems_token", r"\brubygems_[a-f0-9]{48}\b", ("rubygems_",)),
+    ("clojars_token", r"\bCLOJARS_[A-Za-z0-9]{60}", ("clojars_",)),
+    ("artifactory_key", r"\bAKCp[A-Za-z0-9]{60,}|\bcmVmd[A-Za-z0-9]{59}\b", ("akcp", "cmvmd")),
+    ("atlassian_token", r"\bATATT3[A-Za-z0-9_=-]{50,}", ("atatt3",)),                  # atlassian-api-token
+    ("linear_key", r"\blin_(?:api|oauth)_[A-Za-z0-9]{40}\b", ("lin_",)),               # linear-api-key
+    ("notion_token", r"\bntn_[0-9]{11}[A-Za-z0-9]{35}\b|\bsecret_[A-Za-z0-9]{43}\b", ("ntn_", "secret_")),
+    ("sourcegraph_token", r"\bsgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}\b", ("sgp_",)),
+    ("prefect_token", r"\bpnu_[A-Za-z0-9]{36}\b", ("pnu_",)),
+    ("readme_token", r"\brdme_[a-z0-9]{70}\b", ("rdme_",)),
+    ("postman_key", r"\bPMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}\b", ("pmak-",)),          # postman-api-token
+    ("sentry_token", r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}", ("sntry",)),                  # sentry-org/user-token
+    ("grafana_token", r"\bgl(?:c|sa)_[A-Za-z0-9_+/=-]{32,}|\beyJrIjoi[A-Za-z0-9]{50,}={0,3}", ("glc_", "glsa_", "eyjrijoi")),
+    ("newrelic_key", r"\bNR(?:AK|II|JS|AA)-[A-Za-z0-9-]{19,32}", ("nrak-", "nrii-", "nrjs-", "nraa-")),
+    ("octopus_key", r"\bAPI-[A-Z0-9]{26}\b", ("api-",)),
+    ("settlemint_token", r"\bsm_(?:aat|pat|sat)_[A-Za-z0-9]{16}\b", ("sm_",)),
+    ("infracost_token", r"\bico-[A-Za-z0-9]{32}\b", ("ico-",)),
+    ("frameio_token", r"\bfio-u-[\w=-]{64}", ("fio-u-",)),
+    ("typeform_token", r"\btfp_[\w.=-]{59}", ("tfp_",)),
+    ("age_key", r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b", ("age-secret-key-",)),
+    # chat, mail, messaging
+    ("slack_token", r"\bxox[abeoprs]-(?:\d+-)?[A-Za-z0-9-]{10,}|\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}"
+                    r"|\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+", ("xox", "xapp-")),          # slack-*-token
+    ("discord_bot_token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}", (".",)),  # discord.py
+    ("telegram_bot_token", r"(?<![\d:])\d{8,10}:AA[A-Za-z0-9_-]{33}\b", (":aa",)),     # telegram_token.py
+    ("sendgrid_key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", ("sg.",)),       # sendgrid-api-token
+    ("sendinblue_key", r"\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b", ("xkeysib-",)),
+    ("mailgun_key", r"\b(?:pub)?key-[a-f0-9]{32}\b", ("key-",)),                       # mailgun-*
+    ("mailchimp_key", r"\b[a-f0-9]{32}-us\d{1,2}\b", ("-us",)),                        # mailchimp.py
+    ("twilio_key", r"\bSK[0-9a-fA-F]{32}\b", ("sk",)),                                 # twilio-api-key
+    # payments, commerce
+    ("stripe_key", r"\b(?:sk|rk|pk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b|\bwhsec_[A-Za-z0-9]{24,}",
+     ("_test_", "_live_", "_prod_", "whsec_")),                                        # stripe-access-token
+    ("square_token", r"\b(?:EAAA|sq0atp-|sq0csp-)[A-Za-z0-9_-]{22,60}", ("eaaa", "sq0")),  # square-access-token
+    ("facebook_token", r"\bEAA[MC][A-Za-z0-9]{60,}", ("eaam", "eaac")),
+    ("shopify_token", r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b", ("shp",)),           # shopify-*
+    ("shippo_token", r"\bshippo_(?:live|test)_[a-fA-F0-9]{40}\b", ("shippo_",)),
+    ("duffel_token", r"\bduffel_(?:test|live)_[\w=-]{43}", ("duffel_",)),
+    ("easypost_token", r"\bEZ[AT]K[A-Za-z0-9]{54}\b", ("ezak", "eztk")),
+    ("flutterwave_key", r"\bFLW(?:SECK|PUBK)(?:_TEST)?-[A-Za-z0-9]{12,}(?:-X)?", ("flwseck", "flwpubk")),
+    ("adobe_secret", r"\bp8e-[A-Za-z0-9]{32}\b", ("p8e-",)),
+    ("supabase_key", r"\bsb_secret_[A-Za-z0-9_-]{16,}|\bsbp_[a-f0-9]{40}\b", ("sb_secret_", "sbp_")),
+    ("maxmind_key", r"\b[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk\b", ("_mmk",)),
+    ("intra42_secret", r"\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b", ("s-s4t2",)),
+)

@@ -1,0 +1,249 @@
+"""Class (c) of the taxonomy: a value after a name that says it is a secret.
+
+detect-secrets' KeywordDetector (detect_secrets/plugins/keyword.py) and gitleaks' generic-api-key rule
+look for a secret word in the name and take what follows an assignment. Here the name is split into
+words (at `_ - . space` and camelCase boundaries, ALLCAPS runs kept whole) so that every casing and
+separator is one case: `DB_PASS`, `dbPass`, `db-pass`, `db.pass`, `X-Db-Pass`, `PGPASSWORD`,
+`PassWord`. A name is secret when a word, two adjacent words joined (`pass`+`word`), or the end of
+an ALLCAPS/lowercase run (`PGPASSWORD`, `dbpass`) is a secret word, unless its LAST word says the
+value is metadata about a secret (`token_count`, `KeyError`, `auth_type`, `password_file`).
+
+Assignment shapes (the carrier): `name=v`, `name = v`, `name: v`, `name := v`, `name => v`, `name -> v`,
+`"name": "v"`, `'name': 'v'` (Python repr), `name='v'` (kwargs), `b'v'`, `\\"name\\": \\"v\\"` (escaped
+JSON, up to three levels), `&quot;name&quot;` (HTML), `name%3Dv` / `%22name%22%3A%22v%22` (URL-encoded),
+`<name>v</name>` and `key="name" value="v"` (XML), `name v` and `name is v` (prose: only when `v`
+looks like a value, so "password authentication failed" and "token expired" stay readable).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from .entropy import switch_rate
+
+SECRET_WORDS = frozenset({
+    "pass", "passwd", "password", "passphrase", "passcode", "pwd", "pw", "pword", "secret", "secrets", "token",
+    "key", "apikey", "auth", "authorization", "credential", "credentials", "cred", "creds", "sig", "signature",
+    "cookie", "privatekey", "accountkey", "accesskey", "secretkey", "sessionid", "sessiontoken", "pin", "jwt",
+    "bearer", "sas", "otp", "totp", "hmac", "authtoken", "apitoken", "accesstoken", "refreshtoken",
+    "idtoken", "clientsecret", "passwort", "kennwort", "contrasena", "contraseña", "senha", "wachtwoord",
+    "motdepasse", "salasana", "haslo", "geheim", "parol", "parola",
+})
+# The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
+_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey", "accesskey", "secretkey",
+                    "privatekey", "accountkey", "authkey", "passphrase", "passcode", "passwort", "signature")
+_NOT_SECRET_RUNS = frozenset({"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "monkey",
+                              "turkey", "hockey", "jockey", "donkey", "whiskey", "passkey", "encompass", "impass"})
+# A last word that makes the name metadata about a secret, not the secret itself.
+META_WORDS = frozenset({
+    "count", "counts", "length", "len", "size", "type", "types", "name", "names", "file", "path", "paths", "url",
+    "uri", "limit", "limits", "max", "min", "expiry", "expires", "expired", "expiration", "ttl", "usage", "used",
+    "left", "remaining", "error", "errors", "exception", "header", "headers", "field", "fields", "prefix", "hint",
+    "required", "missing", "invalid", "format", "kind", "version", "policy", "scope", "scopes", "endpoint",
+    "provider", "source", "store", "manager", "service", "env", "var", "rotation", "id", "ids", "index", "idx",
+    "mode", "method", "methods", "enabled", "disabled", "set", "status", "state", "ok", "valid", "check",
+    "checks", "fingerprint", "algorithm", "alg", "location", "dir", "budget", "rate", "tokens", "per",
+    "estimate", "estimated", "total", "mismatch", "failed", "failure", "refresh", "refreshed", "rotated",
+    "validation", "verify", "verified", "ref", "reference", "age", "at", "time", "timeout", "class", "module",
+    "handler", "backend", "strategy", "label", "labels", "column", "columns", "hash", "bytes",
+    "chars", "counter", "pattern", "regex", "map", "list", "board", "pad", "word", "words", "note", "notes", "event",
+    "stroke", "strokes", "press", "code", "codes", "ring", "chain", "space", "spaces", "frame", "vault",
+    "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
+    "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
+    "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
+})
+# Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
+NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin",
+              "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
+              "haslo", "geheim", "salasana")
+# `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
+_JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
+_SPLIT = re.compile(r"[_.\-\s/:\[\]]+")
+
+
+def name_words(name: str) -> list[str]:
+    """`X-Db-PassWord2` -> ['x', 'db', 'pass', 'word']: lowercased words without digits."""
+    words: list[str] = []
+    for part in _SPLIT.split(name.strip("\"'`$@-_&;%")):
+        words.extend(w.lower() for w in _CAMEL.findall(part))
+    return [w for w in words if not w.isdigit()]
+
+
+# An ALLCAPS run (an environment variable: SMTPAUTH, PRODMASTERKEY, REDISCREDENTIALS) may also end in these;
+# a lowercase run may not (`primarykey`, `hotkey`, `oauth` are words of their own).
+_UPPER_RUN_SUFFIXES = _SECRET_SUFFIXES + ("key", "auth", "credentials", "credential", "creds", "cred", "sig")
+
+
+def _secret_word(w: str, upper: bool = False) -> bool:
+    if w in SECRET_WORDS:
+        return True
+    return w not in _NOT_SECRET_RUNS and len(w) > (3 if upper else 4) and w.endswith(
+        _UPPER_RUN_SUFFIXES if upper else _SECRET_SUFFIXES)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """True when a field/variable name says its value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`)."""
+    words = name_words(name)
+    if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 for p in _SPLIT.split(name)):
+        return False  # no name at all: a random id that happens to hold "pw" or "key"
+    if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
+        return False
+    upper = name.isupper()
+    if any(_secret_word(w, upper) for w in words):
+        return True
+    return any(_secret_word(a + b) for a, b in zip(words, words[1:], strict=False))
+
+
+# Words that follow a secret-like name in prose, not a value: "token expired", "password: missing".
+PROSE = frozenset({
+    "is", "was", "are", "not", "missing", "invalid", "expired", "required", "must", "for", "the", "a", "an",
+    "of", "in", "on", "to", "and", "or", "has", "have", "had", "from", "with", "without", "failed", "error",
+    "set", "unset", "provided", "found", "header", "value", "mismatch", "rejected", "denied", "revoked",
+    "could", "cannot", "does", "did", "will", "should", "be", "been", "may", "none", "null", "nil", "true",
+    "false", "empty", "redacted", "bearer", "basic", "token", "key", "id", "used", "using", "by", "at", "as",
+    "if", "it", "this", "that", "expires", "refresh", "refreshed", "rotation", "rotated", "length", "format",
+    "type", "verification", "validation", "authentication", "authorization", "undefined", "unknown", "ok",
+    "yes", "no", "too", "limit", "exceeded", "already", "incorrect", "wrong", "changed", "updated", "check",
+    "***", "<redacted>", "xxx", "****", "********", "[redacted]", "<hidden>", "[hidden]", "hidden", "masked",
+    "via", "env", "environment", "variable", "file", "ending", "starting", "were", "reset", "needed",
+    "supplied", "given", "present", "absent", "accepted", "ignored", "loaded", "parsed", "field", "param",
+    "parameter", "argument", "expected", "received",
+})
+# A last word that makes even a dotted name (`x.db.password: v`) an assignment, never a logger name.
+_STRONG = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "apikey", "passcode", "key", "token",
+                     "credential", "credentials"})
+
+
+def _strong(words: list[str]) -> bool:
+    return bool(words) and (words[-1] in _STRONG or len(words) > 1 and words[-2] + words[-1] in _STRONG)
+
+
+_PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode"})
+QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27)"
+KV = re.compile(
+    r"(?:(?<![A-Za-z0-9_])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
+    r"(?P<sep>[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA])[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"(?:[bBrRuU]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
+    r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
+)
+_ENV_REF = re.compile(r"^(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>)$")
+
+
+_ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "ness", "able", "ible", "ence", "ance",
+                    "ure", "ize", "ise", "ous", "ive", "ful", "less", "ship", "ings", "ions", "ers")
+
+
+def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
+    """For `NAME value` with only a space (or `is`): a secret has a digit, a symbol, mixed case, or is long;
+    after an identifier-style name (`DB_PASS hunter`) a lone word at the end of a line counts too."""
+    val = val.rstrip(".,:;!?")
+    if not val or val.lower() in PROSE or not (val[0].isalnum() or val[0] == "_") or "(" in val or not val.isascii():
+        return False
+    has_digit = any(c.isdigit() for c in val)
+    has_symbol = any(not c.isalnum() for c in val)
+    mixed = any(c.isupper() for c in val) and any(c.islower() for c in val) and not val[1:].islower()
+    if has_digit or has_symbol or mixed or len(val) >= 16:
+        return True
+    # a lone lowercase word: an English one ("password complexity requirements", "SECRET_KEY configured")
+    # is prose, a generated passphrase ("correcthorsebatterystaple") is not
+    if val.lower().endswith(_ENGLISH_ENDINGS):
+        return False
+    return identifier and (at_end or len(val) >= 8)
+
+
+# Searched in the lowered text (10x faster than IGNORECASE); when lowering changes the length (a few
+# non-ASCII letters do), the case-insensitive pattern keeps the offsets right.
+_HINT = re.compile("|".join(NAME_HINTS))
+_HINT_I = re.compile("|".join(NAME_HINTS), re.IGNORECASE)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def kv_sub(mark: str) -> Callable[[str], str]:
+    """The name rule, anchored at the hints: from each hint back to the start of its name, then `KV.match`.
+
+    Same result as `KV.sub` with the hint required inside the name, at a fraction of the cost (the regex
+    runs at a few positions instead of at every word start)."""
+    repl = kv_repl(mark)
+
+    def sub(text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        lower = text.lower()
+        hints = _HINT.finditer(lower) if len(lower) == len(text) else _HINT_I.finditer(text)
+        for h in hints:
+            start = h.start()
+            if start < pos:
+                continue
+            while start > pos and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            while start < h.start() and not (text[start].isalpha() or text[start] == "_"):
+                start += 1
+            m = KV.match(text, start)
+            if m is None or m.end("name") <= h.start():
+                continue
+            out.append(text[pos:start])
+            out.append(repl(m))
+            pos = m.end()
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+    return sub
+
+
+def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if not is_secret_name(name):
+            return m.group(0)
+        quoted = m.group("q") is not None
+        val = m.group("qval") if quoted else m.group("val")
+        sep = m.group("sep")
+        if val is None or "[REDACTED:" in val or val.strip().lower() in PROSE or _ENV_REF.match(val.strip()):
+            return m.group(0)
+        if m.string.startswith(" [REDACTED:", m.end()):
+            return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
+        if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val)):
+            return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key
+        bridge = m.group("bridge") is not None
+        only_space = (sep.strip() == "" or bridge) and not m.group("q1")
+        if only_space and quoted and not bridge:
+            return m.group(0)  # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote
+        # Prose and logger names (`utils.token_counter: counting`) need a value that looks like one;
+        # an identifier-style name (`DB_PASS: x`, `clientSecret: x`) does not.
+        words = name_words(name)
+        identifier = ("." not in name and (name.isupper() or "_" in name or "-" in name or not name.islower())
+                      or "." in name and _strong(words))
+        loose = only_space or (sep.strip() == ":" and not quoted and not identifier)
+        rest = m.string[m.end():m.end() + 1]
+        if loose and not quoted and not looks_like_value(val, identifier or words[-1] in _PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
+            return m.group(0)
+        start = m.start("qval" if quoted else "val") - m.start(0)
+        end = m.end("qval" if quoted else "val") - m.start(0)
+        if not quoted and len(val) > 1 and val[-1] in ".:":  # sentence punctuation is not part of the value
+            end -= 1
+        whole = m.group(0)
+        return whole[:start] + mark + whole[end:]
+    return repl
+
+
+XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w.:-]{0,60})(?:\s[^<>]*)?>(?P<val>[^<\n]{1,512})</(?P=tag)>")
+XML_KEY_VALUE = re.compile(
+    r"(?P<pre>\b(?:key|name)\s*=\s*(?P<q>[\"'])(?P<name>[^\"'<>]{1,60})(?P=q)\s+value\s*=\s*(?P<q2>[\"']))"
+    r"(?P<val>[^\"'\n]{1,512})(?P=q2)", re.IGNORECASE)
+
+
+def xml_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        if "tag" in m.groupdict():
+            if not is_secret_name(m.group("tag")) or m.group("val").strip().lower() in PROSE:
+                return m.group(0)
+            return m.group(0)[:m.start("val") - m.start(0)] + mark + m.group(0)[m.end("val") - m.start(0):]
+        if not is_secret_name(m.group("name")):
+            return m.group(0)
+        return m.group("pre") + mark + m.group("q2")
+    return repl
