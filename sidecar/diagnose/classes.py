@@ -252,3 +252,36 @@ def refine(family: str, text: str) -> str:
         if family in ("connect", "os") and _RESET.search(text):
             return "connection.dropped"
     return family
+
+
+def _words(class_name: str) -> str:
+    """`ForeignKeyViolation` -> `foreign key violation` (psycopg names each SQLSTATE after its condition)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", class_name.rstrip("_")).lower()
+
+
+@lru_cache(maxsize=1024)
+def code_meaning(namespace: str, code: str) -> str | None:
+    """What a code means, from the owning library's own table: SQLSTATE -> psycopg's condition class
+    (psycopg/errors.py, its class when the code is not listed), HTTP -> http.HTTPStatus, WebSocket
+    close codes -> websockets' CLOSE_CODE_EXPLANATIONS (RFC 6455 7.4.1)."""
+    try:
+        if namespace == "sqlstate":
+            from psycopg import errors
+
+            for candidate in (code, code[:2] + "000"):
+                try:
+                    return _words(errors.lookup(candidate).__name__)
+                except KeyError:
+                    continue
+            return None
+        if namespace == "http":
+            from http import HTTPStatus
+
+            return HTTPStatus(int(code)).phrase.lower()
+        if namespace == "ws_close":
+            from websockets.frames import CLOSE_CODE_EXPLANATIONS
+
+            return CLOSE_CODE_EXPLANATIONS.get(int(code))
+    except (ImportError, ValueError):
+        return None
+    return None

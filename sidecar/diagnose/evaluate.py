@@ -298,6 +298,11 @@ def main_eval(args: argparse.Namespace) -> int:
     config = load_config(getattr(args, "config", None))
     rules = load_rules(default_rules_path(config.diagnosis.rules_file))
     cases = load_cases(default_rules_path(getattr(args, "cases", None) or DEFAULT_CASES))
+    if getattr(args, "leave_kind_out", False):
+        from .crossval import format_folds, leave_kind_out
+
+        print(format_folds(leave_kind_out(cases, rules), cases))
+        return 0
     scores = run_rules(cases, rules)
     if config.diagnosis.kimi_enabled and config.diagnosis.resolved_api_key():
         scores += asyncio.run(_kimi_scores(config, cases, rules))

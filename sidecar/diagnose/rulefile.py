@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .model import Category, Severity
 
 BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message", "exception_message", "remote",
-                            "code", *(f"code_{ns}" for ns in ("sqlstate", "pgrst", "glm", "business", "moonshot",
+                            "code", "code_meaning", *(f"code_{ns}" for ns in ("sqlstate", "pgrst", "glm", "business", "moonshot",
                                                               "provider_type", "http", "ws_close"))})
 
 

@@ -40,6 +40,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import ConfigError, read_config_yaml, validation_problems
+from .classes import code_meaning
 from .model import Diagnosis, DiagnosisInput, one_line
 from .redact import redact
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
@@ -195,6 +196,10 @@ class RuleSet:
                 kinds.add("code")
                 groups.update({f"code_{ns}": v for ns, v in codes.items()})
                 groups.setdefault("code", next(iter(codes.values())))
+                first_ns, first_code = next(iter(codes.items()))
+                meaning = code_meaning(first_ns, first_code)
+                if meaning:
+                    groups.setdefault("code_meaning", meaning)
             if spec.remote is not None or spec.component is not None:
                 kinds.add("situation")
             if any(k != "logger" for k, _ in c.res):
