@@ -28,20 +28,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..severity import SQL_RANK
+from ..severity import SQL_RANK, effective, rank
+from . import keyset
 from .base import Database, Executor, Row
 from .templates import TemplateStore
 
 STATUSES = ("open", "regressed", "muted", "resolved")
 ACTIONS = {"resolve": "resolved", "mute": "muted", "reopen": "open"}
-SORTS = {
-    "last_seen": "last_occurrence_at DESC, error_hash",
-    "count": "occurrence_count DESC, error_hash",
-    "first_seen": "created_at DESC, error_hash",
+# Each sort's keys in order, (SQL expression, descending); the last is the unique fingerprint, so
+# the order is total and a keyset cursor names one position. SORTS is their ORDER BY text.
+SORT_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "last_seen": (("last_occurrence_at", True), ("error_hash", False)),
+    "count": (("occurrence_count", True), ("error_hash", False)),
+    "first_seen": (("created_at", True), ("error_hash", False)),
     # Most severe first (diagnosis severity, else level class), then last seen: the same
-    # expression as the index of migration 0013, so a page walks that index.
-    "severity": f"{SQL_RANK} DESC, last_occurrence_at DESC, error_hash",
+    # expression as the index of migration 0018, so a page walks that index.
+    "severity": ((SQL_RANK, True), ("last_occurrence_at", True), ("error_hash", False)),
 }
+SORTS = {name: ", ".join(f"{expr} DESC" if desc else expr for expr, desc in keys) for name, keys in SORT_KEYS.items()}
 LIST_COLUMNS = (
     "id, error_hash, error_message, error_type, created_at, resolved, resolution_notes, occurrence_count, "
     "last_occurrence_at, status, level, logger, title, category, severity, diagnosis_source, diagnosed_at, "
@@ -55,6 +59,17 @@ DEFERRED_JOIN_OFFSET = 1000  # from this offset on, a list page finds its keys f
 
 class UnknownGroup(LookupError):
     """No group has this fingerprint."""
+
+
+@dataclass(slots=True)
+class Page:
+    """One keyset page: its rows, the filter's total (-1 when not counted), and the cursors of
+    the pages before and after it (None at either end)."""
+
+    rows: list[Row]
+    total: int
+    next_cursor: str | None
+    prev_cursor: str | None
 
 
 @dataclass(slots=True)
@@ -331,7 +346,66 @@ class GroupRepo(TemplateStore):
                    sort: str = "last_seen", limit: int = 50, offset: int = 0,
                    with_total: bool = True) -> tuple[list[Row], int]:
         """One page of groups matching the filters, and the total number that match (-1 when
-        `with_total` is False: a panel that shows only the first rows skips the count)."""
+        `with_total` is False: a panel that shows only the first rows skips the count). Pages by
+        OFFSET (a typed `?page=N`); following pages by cursor is `page()`."""
+        where, params = self._filters(status, level, logger, category, q)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total_row = (await self.db.fetchone(f"SELECT COUNT(*) AS n FROM error_investigations{clause}", params)
+                     if with_total else {"n": -1})
+        order = SORTS.get(sort, SORTS["last_seen"])
+        if offset < DEFERRED_JOIN_OFFSET:
+            sql = f"SELECT {LIST_COLUMNS} FROM error_investigations{clause} ORDER BY {order} LIMIT ? OFFSET ?"
+        else:
+            # A deep page skips its offset on the sort index alone (index-only: the fingerprint is
+            # its last column) and reads only the page's rows; PostgreSQL's page 500 went from
+            # 111 to 48 ms p95 at 100,000 groups (bench/dashboard_scale.py).
+            sql = (f"SELECT {LIST_COLUMNS} FROM error_investigations WHERE error_hash IN "
+                   f"(SELECT error_hash FROM error_investigations{clause} ORDER BY {order} LIMIT ? OFFSET ?) "
+                   f"ORDER BY {order}")
+        rows = await self.db.fetchall(sql, [*params, max(0, limit), max(0, offset)])
+        return rows, int(total_row["n"]) if total_row else 0
+
+    async def page(self, *, cursor: str | None = None, status: str | Sequence[str] | None = None,
+                   level: str | None = None, logger: str | None = None, q: str | None = None,
+                   category: str | None = None, sort: str = "last_seen", limit: int = 50,
+                   with_total: bool = True) -> Page:
+        """A page that starts after (or ends before) `cursor`, found by seeking the sort index
+        (keyset pagination, sidecar/store/keyset.py): no rows are skipped however deep the page,
+        and a group inserted above it while someone pages does not shift the next page. No
+        cursor = the first page. Raises BadCursor for a cursor that is not ours or another sort's."""
+        sort = sort if sort in SORT_KEYS else "last_seen"
+        where, params = self._filters(status, level, logger, category, q)
+        position = keyset.decode(cursor, sort, SORT_KEYS[sort]) if cursor else None
+        total_row = (await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM error_investigations"
+            + ((" WHERE " + " AND ".join(where)) if where else ""), params) if with_total else {"n": -1})
+        keys = SORT_KEYS[sort]
+        backward = position is not None and position.backward
+        seek: builtins.list[Any] = []
+        if position is not None:
+            where = [*where, keyset.predicate(keys, position.values, backward, seek)]
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        order = ", ".join(f"{e} {'DESC' if d != backward else 'ASC'}" for e, d in keys)
+        limit = max(1, limit)
+        rows = await self.db.fetchall(
+            f"SELECT {LIST_COLUMNS} FROM error_investigations{clause} ORDER BY {order} LIMIT ?",
+            [*params, *seek, limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if backward:
+            rows.reverse()
+        total = int(total_row["n"]) if total_row else 0
+        if not rows:
+            return Page(rows, total, None, None)
+        first, last = sort_values(sort, rows[0]), sort_values(sort, rows[-1])
+        has_next = more if not backward else True
+        has_prev = (position is not None) if not backward else more
+        return Page(rows, total,
+                    keyset.encode(sort, last, backward=False) if has_next else None,
+                    keyset.encode(sort, first, backward=True) if has_prev else None)
+
+    def _filters(self, status: str | Sequence[str] | None, level: str | None, logger: str | None,
+                 category: str | None, q: str | None) -> tuple[builtins.list[str], builtins.list[Any]]:
         where: builtins.list[str] = []
         params: builtins.list[Any] = []
         if status:
@@ -349,21 +423,7 @@ class GroupRepo(TemplateStore):
             params.append(category)
         if q:
             where.append(self._search(q, params))
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total_row = (await self.db.fetchone(f"SELECT COUNT(*) AS n FROM error_investigations{clause}", params)
-                     if with_total else {"n": -1})
-        order = SORTS.get(sort, SORTS["last_seen"])
-        if offset < DEFERRED_JOIN_OFFSET:
-            sql = f"SELECT {LIST_COLUMNS} FROM error_investigations{clause} ORDER BY {order} LIMIT ? OFFSET ?"
-        else:
-            # A deep page skips its offset on the sort index alone (index-only: the fingerprint is
-            # its last column) and reads only the page's rows; PostgreSQL's page 500 went from
-            # 111 to 48 ms p95 at 100,000 groups (bench/dashboard_scale.py).
-            sql = (f"SELECT {LIST_COLUMNS} FROM error_investigations WHERE error_hash IN "
-                   f"(SELECT error_hash FROM error_investigations{clause} ORDER BY {order} LIMIT ? OFFSET ?) "
-                   f"ORDER BY {order}")
-        rows = await self.db.fetchall(sql, [*params, max(0, limit), max(0, offset)])
-        return rows, int(total_row["n"]) if total_row else 0
+        return where, params
 
     def _search(self, q: str, params: builtins.list[Any]) -> str:
         """The WHERE part for `?q=`: a case-insensitive substring of title, message, exception
@@ -471,3 +531,11 @@ def _context(occ: Occurrence) -> dict[str, Any]:
     out: dict[str, Any] = {"file": occ.file, "line": occ.line, "source": occ.source, "event_key": occ.event_key}
     out.update(occ.data)
     return out
+
+
+def sort_values(sort: str, row: Row) -> tuple[Any, ...]:
+    """The values of `row` for the keys of `sort` (the severity rank computed as the SQL does)."""
+    out: builtins.list[Any] = []
+    for expr, _ in SORT_KEYS[sort]:
+        out.append(rank(effective(row.get("severity"), row.get("level"))) if expr == SQL_RANK else row[expr])
+    return tuple(out)

@@ -1,7 +1,11 @@
 """Groups API: list and read error groups, change their status.
 
 - `GET /api/groups?status=&level=&logger=&q=&category=&sort=last_seen|count|first_seen|severity&page=1&limit=50`
-  -> `{"items": [...], "total": N, "page": P, "limit": L}` (status may repeat or be comma-separated).
+  -> `{"items": [...], "total": N, "page": P, "limit": L, "next_cursor": C|null, "prev_cursor": C|null}`
+  (status may repeat or be comma-separated). `&cursor=C` (from a previous answer, same sort) reads
+  the page after (or before) it by seeking the sort index (keyset, sidecar/store/keyset.py): stable
+  while groups arrive and as fast on page 2,000 as on page 1; `page` is then ignored. A cursor that
+  is not one of ours, or was made for another sort, is 400.
   `sort=severity`: most severe first, then last seen. Each item's `effective_severity` is the
   diagnosis' `severity` when there is one, else the level's class (sidecar/severity.py).
 - `GET /api/groups/{fingerprint}` -> the group with `samples`, per-minute `counts` for the last
@@ -26,7 +30,8 @@ from ...diagnose.primary import answers
 from ...errors.groups import change_status, clean_text
 from ...jsonvalue import jsonable
 from ...severity import effective
-from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup
+from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup, sort_values
+from ...store.keyset import BadCursor, encode
 from ..auth import require_token
 from ..pages.data import _titles  # one rule for title + template, the dashboard's
 
@@ -94,18 +99,26 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
             value = request.query.get(name)
             return clean_text(value)[:500] if value else None
 
-        rows, total = await sc.store.groups.list(
-            status=statuses or None,
-            level=text("level"),
-            logger=text("logger"),
-            q=text("q"),
-            category=text("category"),
-            sort=sort, limit=limit, offset=(page - 1) * limit,
-        )
+        filters: dict[str, Any] = dict(status=statuses or None, level=text("level"), logger=text("logger"),
+                                       q=text("q"), category=text("category"), sort=sort, limit=limit)
+        cursor = request.query.get("cursor")
+        next_cursor = prev_cursor = None
+        if cursor or page == 1:
+            try:
+                found = await sc.store.groups.page(cursor=cursor or None, **filters)
+            except BadCursor as exc:
+                return _error(400, str(exc))
+            rows, total, next_cursor, prev_cursor = found.rows, found.total, found.next_cursor, found.prev_cursor
+        else:  # `page=N` without a cursor: an OFFSET (deferred join past 1,000); cursors from here on
+            rows, total = await sc.store.groups.list(offset=(page - 1) * limit, **filters)
+            if rows and (page - 1) * limit + len(rows) < total:
+                next_cursor = encode(sort, sort_values(sort, rows[-1]), backward=False)
+            if rows:
+                prev_cursor = encode(sort, sort_values(sort, rows[0]), backward=True)
         latest = await sc.store.groups.latest_messages([r["error_hash"] for r in rows])
         return web.json_response({"items": [group_json(r, latest.get(r["error_hash"])) for r in rows],
-                                  "total": total, "page": page,
-                                  "limit": limit})
+                                  "total": total, "page": page, "limit": limit,
+                                  "next_cursor": next_cursor, "prev_cursor": prev_cursor})
 
     async def get_group(request: web.Request) -> web.Response:
         sc = _sidecar(request)

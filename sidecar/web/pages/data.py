@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ... import severity as sev
 from ...clock import utc
 from ...diagnose.redact import redact
+from ...store import keyset
 from ...store.groups import SORTS as REPO_SORTS
-from ...store.groups import STATUSES
+from ...store.groups import STATUSES, sort_values
 from . import views as v
 
 if TYPE_CHECKING:
@@ -142,17 +143,37 @@ async def events_per_minute(sidecar: Runtime, now: float, minutes: int) -> list[
     return await sidecar.store.groups.events_per_minute(utc(now), minutes)
 
 
+@dataclass
+class GroupPage:
+    """A list page as the errors page shows it: rows, the filter's total, keyset cursors."""
+
+    rows: list[GroupView]
+    total: int
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+
+
 async def list_groups(
-    sidecar: Runtime, flt: GroupFilter, page: int, per_page: int
-) -> tuple[list[GroupView], int]:
+    sidecar: Runtime, flt: GroupFilter, page: int, per_page: int, cursor: str | None = None
+) -> GroupPage:
     """One page of groups, the total matching the filter, and each row's diagnosis summary:
-    three queries whatever the page size (the repository's list has no diagnosis column)."""
-    rows, total = await sidecar.store.groups.list(
+    three queries whatever the page size (the repository's list has no diagnosis column).
+    With a cursor (the pager's links) the page is found by keyset (no OFFSET, stable while groups
+    arrive); without one (page 1, or a typed ?page=N) by offset. Raises BadCursor."""
+    filters: dict[str, Any] = dict(
         status=flt.statuses(), level=flt.level or None, logger=flt.logger or None, q=flt.q or None,
-        category=flt.category or None, sort=flt.sort, limit=per_page, offset=(page - 1) * per_page,
-    )
+        category=flt.category or None, sort=flt.sort, limit=per_page)
+    repo = sidecar.store.groups
+    if cursor or page == 1:
+        found = await repo.page(cursor=cursor or None, **filters)
+        rows, total, nxt, prev = found.rows, found.total, found.next_cursor, found.prev_cursor
+    else:
+        rows, total = await repo.list(offset=(page - 1) * per_page, **filters)
+        nxt = (keyset.encode(flt.sort, sort_values(flt.sort, rows[-1]), backward=False)
+               if rows and (page - 1) * per_page + len(rows) < total else None)
+        prev = keyset.encode(flt.sort, sort_values(flt.sort, rows[0]), backward=True) if rows else None
     if not rows:
-        return [], total
+        return GroupPage([], total)
     marks = ", ".join("?" for _ in rows)
     diag = await _db(sidecar).fetchall(
         f"SELECT error_hash, investigation_result FROM error_investigations WHERE error_hash IN ({marks})",
@@ -160,8 +181,8 @@ async def list_groups(
     )
     by_fp = {r["error_hash"]: r["investigation_result"] for r in diag}
     latest = await sidecar.store.groups.latest_messages([r["error_hash"] for r in rows])
-    return [group_view({**r, "investigation_result": by_fp.get(r["error_hash"])}, latest.get(r["error_hash"]))
-            for r in rows], total
+    return GroupPage([group_view({**r, "investigation_result": by_fp.get(r["error_hash"])},
+                                 latest.get(r["error_hash"])) for r in rows], total, nxt, prev)
 
 
 async def sparklines(

@@ -18,6 +18,7 @@ from aiohttp import web
 from ...clock import utc
 from ...diagnose.primary import answers
 from ...errors.groups import change_status, clean_text
+from ...store import keyset
 from ...store.base import StoreError
 from ...store.groups import UnknownGroup
 from . import data, silences
@@ -79,13 +80,21 @@ async def errors_list(request: web.Request) -> web.Response:
     flt = _filter(request.query)
     per_page = v.clamp_int(request.query.get("per"), PER_PAGE, 10, 200)
     page = v.clamp_int(request.query.get("page"), 1, 1, 1_000_000)
+    # The pager's links carry a keyset cursor (and the page number, for "page N of M" only).
+    cursor = request.query.get("cursor", "")[:keyset.MAX_CURSOR] or None
     now = sidecar.clock.time()
     try:
-        rows, total = await data.list_groups(sidecar, flt, page, per_page)
+        try:
+            found = await data.list_groups(sidecar, flt, page, per_page, cursor)
+        except keyset.BadCursor:  # a stale or edited link (e.g. the sort changed): start over
+            page, cursor = 1, None
+            found = await data.list_groups(sidecar, flt, page, per_page)
+        rows, total = found.rows, found.total
         pager = v.Pager(page, per_page, total)
-        if page > pager.pages:  # past the end (filter narrowed): show the last page instead
+        if page > pager.pages or (cursor and not rows):  # past the end (filter narrowed): last page
             pager = v.Pager(pager.pages, per_page, total)
-            rows, total = await data.list_groups(sidecar, flt, pager.page, per_page)
+            found = await data.list_groups(sidecar, flt, pager.page, per_page)
+            rows, total = found.rows, found.total
         sparks = await data.sparklines(sidecar, [g.fingerprint for g in rows], now, ROW_SPARK_MINUTES, ROW_SPARK_BUCKETS)
         for g in rows:
             g.spark = v.bars(sparks.get(g.fingerprint, []))
@@ -115,6 +124,10 @@ async def errors_list(request: web.Request) -> web.Response:
         levels=sorted(set(data.LEVELS) | set(facets.get("level", []))),
         sorts=[("last_seen", "Last seen"), ("severity", "Severity"), ("count", "Count"), ("first_seen", "First seen")],
         page_url=lambda n: v.query_url("/errors", params, page=n),
+        # Older/newer by keyset cursor; back to page 1 without one (so new groups show there).
+        next_url=v.query_url("/errors", params, page=pager.page + 1, cursor=found.next_cursor),
+        prev_url=v.query_url("/errors", params, page=pager.page - 1,
+                             cursor=found.prev_cursor if pager.page > 2 else None),
         sort_url=lambda s: v.query_url("/errors", {**params, "sort": s}, page=1),
     )
 
