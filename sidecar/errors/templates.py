@@ -142,6 +142,10 @@ def variable_like(token: str) -> bool:
         return True  # an access key id (`AKIAIOSFODNNEXAMPLE`); capitalised words are shorter
     if n >= 4 and all(c in _HEX for c in inner):
         return True
+    # A prefixed id (`blk_eedd`, `req-bcfae`, `job_AbXk`): an identifier prefix, then a value.
+    cut = max(inner.rfind("_"), inner.rfind("-"))
+    if 0 < cut < n - 4 and variable_like(inner[cut + 1:]):
+        return True
     if any(c in _PUNCT for c in inner):
         return True
     return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner)
