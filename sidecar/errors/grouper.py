@@ -7,8 +7,6 @@ maps it to the group it joined, whose id is the fingerprint of that group's firs
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
 from .fingerprint import (
@@ -31,36 +29,60 @@ class MessageGrouper:
     """One process's message grouping state (a learner); the fingerprint functions stay pure."""
 
     def __init__(self, learner: TemplateLearner | None = None, memo_size: int = 4096) -> None:
-        self.learner = learner if learner is not None else TemplateLearner()  # an empty learner is falsy (__len__)
-        # (message, logger, level) -> group id. Valid forever: a form's group never changes once
-        # assigned, so a repeated line (an error storm) skips masking and comparison. Bounded.
-        self._memo: OrderedDict[tuple[str, str | None, str | None], tuple[str, str]] = OrderedDict()
+        # An empty learner is falsy (`__len__`): test for None, not truth.
+        self.learner = learner if learner is not None else TemplateLearner()
+        # (message, logger, level) -> the masked form's fingerprint, so a repeated line (an error
+        # storm) skips masking. The form's GROUP is always asked of the learner: a merge another
+        # replica stored first (learning.py adopts it) re-points the form, and the memo must not
+        # keep answering the old group. Two generations of plain dicts (a full one becomes the
+        # old one, the old one is dropped): bounded at 2 x memo_size, and a plain dict insert is
+        # what a never-seen line can afford (an OrderedDict's bookkeeping costs more).
+        self._memo: dict[tuple[str, str | None, str | None], str] = {}
+        self._memo_old: dict[tuple[str, str | None, str | None], str] = {}
         self.memo_size = memo_size
 
-    def group(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> Learned:
-        """The group of a message, learning from it (see templates.py for why ids are stable)."""
-        key = (message, logger, level)
-        known = self._memo.get(key) if len(message) <= 512 else None
-        if known is not None:
-            group, form = known
-            tpl = self.learner.template(group)
-            return Learned(group, tpl.text if tpl else "", False, False, form)
+    def _memorise(self, key: tuple[str, str | None, str | None], form: str) -> None:
+        memo = self._memo
+        memo[key] = form
+        if len(memo) >= self.memo_size:
+            self._memo_old, self._memo = memo, {}
+
+    def _form(self, message: str, logger: str | None, level: str | None) -> tuple[str, str, str, str]:
+        """(form fingerprint, logger name, level class, masked text) of a message: masking's part."""
         name = logger.strip() if logger else ""
         cls = level_class(level)
         masked = normalize_message(message)
-        learned = self.learner.learn(form_fingerprint(name, cls, masked), name, cls, masked)
+        form = form_fingerprint(name, cls, masked)
         if len(message) <= 512:
-            self._memo[key] = (learned.fingerprint, learned.form)
-            if len(self._memo) > self.memo_size:
-                self._memo.popitem(last=False)
-        return learned
+            self._memorise((message, logger, level), form)
+        return form, name, cls, masked
+
+    def group(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> Learned:
+        """The group of a message, learning from it (see templates.py for why ids are stable)."""
+        form, name, cls, masked = self._form(message, logger, level)
+        return self.learner.learn(form, name, cls, masked)
 
     def fingerprint(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
-        """`group(...).fingerprint`; a repeated line answers from the memo without building more."""
-        known = self._memo.get((message, logger, level))
-        if known is not None:
-            return known[0]
-        return self.group(message, logger, level).fingerprint
+        """`group(...).fingerprint`, without building a `Learned` when the form is known: the path
+        of every repeated line and of every new line whose masked form was seen before (written
+        out, not through `_form`: this runs for every error line)."""
+        learner = self.learner
+        key = (message, logger, level)
+        form = self._memo.get(key) or self._memo_old.get(key)
+        if form is not None:
+            group = learner.known(form)
+            if group is not None:
+                return group
+        name = logger.strip() if logger else ""
+        cls = level_class(level)
+        masked = normalize_message(message)
+        form = form_fingerprint(name, cls, masked)
+        if len(message) <= 512:
+            self._memorise(key, form)
+        group = learner.known(form)
+        if group is not None:
+            return group
+        return learner.learn(form, name, cls, masked).fingerprint
 
 
 class EventGrouper:

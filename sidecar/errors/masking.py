@@ -167,6 +167,7 @@ def _after_numbers_cached(t: str) -> str:
 def clear_cache() -> None:
     _after_numbers_cached.cache_clear()
     _finish_cached.cache_clear()
+    _finish_unless_keep.cache_clear()
 
 
 def _keep_spans(text: str) -> list[tuple[int, int, str]]:
@@ -213,16 +214,45 @@ def _finish_cached(t: str) -> str:
     return _finish(t)
 
 
+def _may_keep(t: str) -> bool:
+    """Whether keep rules can match, judged on the digit-masked text `t` (`_keep_spans`' own
+    triggers, with `sent 1` read as `sent <*>`). Every keep rule needs its keyword at a word start,
+    and number_token masks only runs that start with a digit, so a keyword the raw text has survives
+    in `t`; the one exception is a keyword glued behind a number by `.`, `+` or `-`
+    (`1.5-status=3`), which this treats as part of the number."""
+    if "://" in t or "HTTP" in t or "Request" in t or "sent <*>" in t or "received <*>" in t:
+        return True
+    low = t.lower()
+    return ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
+            or "sqlstate" in low)
+
+
+@lru_cache(maxsize=4096)
+def _finish_unless_keep(t: str) -> str | None:
+    # The whole-message template of digit-masked text, or None when keep rules may apply.
+    return None if _may_keep(t) else _finish(t)
+
+
 def normalize_message(message: str, *, cached: bool = True) -> str:
     """The parameterised template of a message (the group title for plain log errors).
 
     Pure and deterministic: the result depends only on `message` (`cached=False` computes the
-    same thing without the memo, for benchmarks and tests).
+    same thing without the memo, for benchmarks and tests). The common message (no keep rule can
+    apply: most of them) costs one regex pass over the raw text and one memo lookup: whether keep
+    rules may apply is decided on the digit-masked text, inside the memo.
     """
     text = message[:MAX_CHARS]
+    t = _DOTS.sub(" ... ", text) if "..." in text else text
+    t = _NUMBER.sub(PLACEHOLDER, t)
+    if cached and len(t) <= CACHEABLE:
+        done = _finish_unless_keep(t)
+    else:
+        done = None if _may_keep(t) else _finish(t)
+    if done is not None:
+        return done
     spans = _keep_spans(text)
-    if not spans:  # the common case: the whole text, tidied inside the memo
-        return _mask(text, cached, tidy=True)
+    if not spans:  # the digit-masked text is the whole message: finish it
+        return _finish_cached(t) if cached and len(t) <= CACHEABLE else _finish(t)
     out, pos = [], 0
     for s, e, rep in spans:
         out.append(_mask(text[pos:s], cached))
