@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import carriers as c
+from .encoded import make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
 from .names import NAME_HINTS, PROSE, XML_ELEMENT, XML_KEY_VALUE, is_secret_name, kv_sub, xml_repl
@@ -93,7 +94,16 @@ class _Sub:
             self.sub = pattern
 
 
+def _redact_decoded(text: str) -> str:
+    return _apply(text, None)
+
+
+_PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"))
+
 _RULES: tuple[_Sub, ...] = (
+    # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
+    _Sub("encoded_secret", _PERCENT, None, ("%",)),
+    _Sub("encoded_secret", _UNICODE, None, ("\\u00",)),
     # (b) structures
     _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
     _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
@@ -108,6 +118,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
     _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")), ("curl", "mysql", "redis-cli", "sshpass")),
     _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine",)),
+    _Sub("pgpass_password", c.PGPASS, _pre_val("password"), (":",)),
     _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
     *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
@@ -118,7 +129,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),
     # (d) entropy
-    _Sub("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy")), None, ()),
+    _Sub("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),
 )
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in _RULES))
 # A rule runs only when one of its hints occurs in the lowered text: a line without any secret costs

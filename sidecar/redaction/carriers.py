@@ -75,6 +75,9 @@ CLI_SECRET = re.compile(
     r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b[^\n]*?\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
     r"|(?P<pre3>\b(?:redis-cli\b[^\n]*?\s-a|sshpass\b[^\n]*?\s-p)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")",
 )
+# ~/.pgpass and PGPASSFILE lines (libpq docs, 32.16): hostname:port:database:username:password.
+PGPASS = re.compile(r"(?P<pre>(?<![^\s\"'=(\[,>])[A-Za-z0-9.\-*\[\]]+:(?:\d{2,5}|\*):[^:\s\"']+:[^:\s\"']+:)"
+                    + NOT_REDACTED + r"(?P<val>[^:\s\"'\\]+)(?=[\s\"',)\]<\\]|$)")
 NETRC = re.compile(r"(?P<pre>\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+)" + NOT_REDACTED + r"(?P<val>\S+)",
                    re.IGNORECASE)
 
@@ -90,6 +93,9 @@ def user_token(mark: str) -> Repl:
     """`https://<token>@host`: only a user part that is a credential (format, or random), not `git@`."""
     def repl(m: re.Match[str]) -> str:
         user = m.group("user")
+        host = m.string[m.end():m.end() + 80].split("/", 1)[0].lower()
+        if "sentry" in host and re.fullmatch(r"[0-9a-f]{32}", user):
+            return m.group(0)  # a Sentry DSN's public key: "safe to keep public" (Sentry docs, DSN Explainer)
         if is_high_entropy(user) or re.search(r"\d", user) and len(user) >= 24 or "_" in user[:8] and len(user) >= 30:
             return m.group("pre") + mark + m.group("at")
         return m.group(0)

@@ -19,7 +19,8 @@ random-looking ids an engineer follows, so this fallback is narrower, and each n
   hashes are how an engineer follows an error; a hex credential is caught by its name or its format),
   UUIDs (request and conversation ids; gitleaks and detect-secrets only flag them after a keyword),
   lowercase+digit ids (`cvk2m9q1a7b3c0d4e5f6`, provider file ids), and ids with a well-known object
-  prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials).
+  prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials), and keys that are public
+  by design (Stripe `pk_live_`, Supabase `sb_publishable_`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 
 # `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart.
 TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9+/_=-])")
@@ -34,7 +36,7 @@ TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9
 _ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
-    r"|vs|modr|img|sess|conv|item|sha256|sha1|sha512|md5)[-_]", re.IGNORECASE)
+    r"|vs|modr|img|sess|conv|item|sha256|sha1|sha512|md5|pk_live|pk_test|sb_publishable)[-_]", re.IGNORECASE)
 _SWITCH_CLASSES = {**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}, **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
                    **{c: "d" for c in "0123456789"}}
 
@@ -89,10 +91,16 @@ def is_high_entropy(tok: str) -> bool:
     return _random(core)
 
 
-def redact_tokens(text: str, mark: str) -> str:
-    """Replace every high-entropy token in `text` with `mark` (a path keeps its word segments)."""
+def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | None = None) -> str:
+    """Replace every high-entropy token in `text` with `mark` (a path keeps its word segments).
+
+    `encoded(tok)` first: a mark when the token is an encoding of a text that holds a secret."""
     def repl(m: re.Match[str]) -> str:
         tok = m.group(0)
+        if encoded is not None:
+            hidden = encoded(tok)
+            if hidden is not None:
+                return hidden
         if not is_high_entropy(tok):
             return tok
         core = tok.strip("-_=/+")

@@ -90,8 +90,9 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("mailchimp_key", r"\b[a-f0-9]{32}-us\d{1,2}\b", ("-us",)),                        # mailchimp.py
     ("twilio_key", r"\bSK[0-9a-fA-F]{32}\b", ("sk",)),                                 # twilio-api-key
     # payments, commerce
-    ("stripe_key", r"\b(?:sk|rk|pk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b|\bwhsec_[A-Za-z0-9]{24,}",
-     ("_test_", "_live_", "_prod_", "whsec_")),                                        # stripe-access-token
+    # stripe-access-token: sk_/rk_ (pk_ publishable keys are public by design, Stripe docs "API keys")
+    ("stripe_key", r"\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b|\bwhsec_[A-Za-z0-9]{24,}",
+     ("_test_", "_live_", "_prod_", "whsec_")),
     ("square_token", r"\b(?:EAAA|sq0atp-|sq0csp-)[A-Za-z0-9_-]{22,60}", ("eaaa", "sq0")),  # square-access-token
     ("facebook_token", r"\bEAA[MC][A-Za-z0-9]{60,}", ("eaam", "eaac")),
     ("shopify_token", r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b", ("shp",)),           # shopify-*

@@ -123,10 +123,10 @@ def _strong(words: list[str]) -> bool:
 
 
 _PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode"})
-QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27)"
+QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\u0022|\\u0027)"
 KV = re.compile(
     r"(?:(?<![A-Za-z0-9_])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
-    r"(?P<sep>[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA])[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"(?P<sep>[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\u003[dD])[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuU]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )

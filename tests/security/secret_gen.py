@@ -139,7 +139,7 @@ AUTH_SCHEMES = ["Bearer", "bearer", "BEARER", "Basic", "basic", "Token", "token"
 
 def _structural(r: random.Random) -> Case:
     pw = password(r).replace("@", "x").replace("/", "x")
-    kind = r.randrange(12)
+    kind = r.randrange(16)
     if kind == 0:
         scheme = r.choice(SCHEMES)
         user = r.choice(["app", "postgres", "admin", "svc_reader", "", "default"])
@@ -187,6 +187,21 @@ def _structural(r: random.Random) -> Case:
     if kind == 10:
         pem, line = _pem(r)
         return ("pem", pem, line)
+    if kind == 11:
+        host = r.choice(["db.internal", "localhost", "*", "10.0.0.5"])
+        return ("pgpass", f"{host}:{r.choice(['5432', '*', '6432'])}:{r.choice(['app', '*'])}:app:{pw}", pw)
+    if kind == 12:
+        url = f"{r.choice(SCHEMES)}://app:{pw}@db.internal:5432/app"
+        return ("percent_encoded_url", "GET /login?next=" + urllib.parse.quote(url, safe="") + "&x=1", pw)
+    if kind == 13:
+        name = r.choice(["token", "access_token", "api_key", "password", "sig"])
+        tok = rnd(r, AN, 24)
+        return ("json_unicode_escaped", f"https://api.example.com/cb?a=1\\u0026{name}\\u003d{tok}", tok)
+    if kind == 14:
+        import base64
+        name = r.choice(["password", "auth", "token", "client_secret"])
+        blob = base64.b64encode(json.dumps({"user": "svc", name: pw}).encode()).decode()
+        return ("base64_json", f"decoded config blob {blob} rejected", blob)
     env = r.choice(["export ", "declare -x ", "", "ENV ", "set "])
     name = r.choice(["DATABASE_PASSWORD", "AWS_SECRET_ACCESS_KEY", "REDIS_PASSWORD", "GITHUB_TOKEN", "SECRET_KEY_BASE",
                      "KIMI_API_KEY", "SLACK_SIGNING_SECRET", "JWT_SECRET", "DJANGO_SECRET_KEY", "MYSQL_PWD"])

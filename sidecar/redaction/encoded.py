@@ -1,0 +1,79 @@
+"""Encoded carriers: a secret hidden by an encoding a log applies on the way (taxonomy class b).
+
+A percent-encoded run (`redirect=postgres%3A%2F%2Fapp%3Ahunter2%40db`), JSON `\\uXXXX` escapes (Go's
+encoder writes `&` as `\\u0026`), and base64 of a text with a name/value structure (`Basic` credentials
+outside a header, a docker `config.json` auth, a Kubernetes Secret's data, a base64'd JSON record) are
+decoded; when the decoded text holds a secret by the other classes, the decoded text is shown redacted
+(percent, `\\u`) or the whole run goes (base64: the encoded credential IS the secret).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import urllib.parse
+from collections.abc import Callable
+
+PERCENT_RUN = re.compile(r"[^\s\"'<>]*(?:%[0-9A-Fa-f]{2}[^\s\"'<>]*){2,}")
+UNICODE_RUN = re.compile(r"(?:[^\s\\]*\\u00[0-9A-Fa-f]{2})+[^\s\\\"]*")
+_MARK = "[REDACTED:"
+_FIRST_OF_QUARTET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+
+
+def _printable(b: bytes) -> str | None:
+    try:
+        text = b.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.95 * len(text):
+        return None
+    return text
+
+
+def b64_text(tok: str) -> str | None:
+    """The text a base64/base64url token encodes, when it is text with a name/value shape."""
+    core = tok.rstrip("=")
+    # ASCII bytes have a 0 top bit, so the first character of every base64 quartet is one of A-Z a-f:
+    # a random token fails this within a few quartets, before any decoding
+    if len(core) % 4 == 1 or not _FIRST_OF_QUARTET.issuperset(core[::4]):
+        return None
+    padded = core + "=" * (-len(core) % 4)
+    try:
+        raw = base64.urlsafe_b64decode(padded) if ("-" in core or "_" in core) else base64.b64decode(padded)
+    except (binascii.Error, ValueError):
+        return None
+    text = _printable(raw)
+    if text is None or not any(c in text for c in ":=\""):
+        return None
+    return text
+
+
+def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str], str], Callable[[str], str],
+                                                                   Callable[[str], str | None]]:
+    """(percent, unicode) substitutions using `redact` on the decoded text, and the base64 judge for one
+    token (run inside the entropy pass, which already visits every long token: `mark` or None)."""
+    def percent(text: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            run = m.group(0)
+            decoded = urllib.parse.unquote(run)
+            out = redact(decoded)
+            return out if _MARK in out and out != decoded else run
+        return PERCENT_RUN.sub(repl, text)
+
+    def unicode(text: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            run = m.group(0)
+            decoded = re.sub(r"\\u00([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), run)
+            out = redact(decoded)
+            return out if _MARK in out and out != decoded else run
+        return UNICODE_RUN.sub(repl, text)
+
+    def b64(tok: str) -> str | None:
+        decoded = b64_text(tok)
+        if decoded is None:
+            return None
+        out = redact(decoded)
+        return mark if _MARK in out and out != decoded else None
+
+    return percent, unicode, b64
