@@ -121,6 +121,9 @@ _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bConnection error\.", re.M), "openai.APIConnectionError"),
     (re.compile(r"Server disconnected without sending a response"), "httpx.RemoteProtocolError"),
     (re.compile(r"couldn't get a connection after [\d.]+ sec"), "psycopg_pool.PoolTimeout"),
+    # redis-py's own texts (redis/asyncio/connection.py)
+    (re.compile(r"Timeout reading from |Timeout writing to |Timeout connecting to server"), "redis.TimeoutError"),
+    (re.compile(r"Error \d+ connecting to [\w.-]+:\d+|Connection closed by server\."), "redis.ConnectionError"),
 )
 _NAMED = re.compile(r"(?<![\w.])(?P<name>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout|Exit|Full|Closed\w*|Big|Status))(?=[:(\s,]|$)")
 

@@ -37,7 +37,8 @@ _MODELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LOGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("glm", re.compile(r"glm|zhipu|\bzai\b|z_ai", re.I)),
     ("kimi", re.compile(r"kimi|moonshot", re.I)),
-    ("supabase", re.compile(r"supabase|postgrest|storage3|psycopg|postgres|\bpg_\w+|\.db\b|database", re.I)),
+    # the gateway's storage package (src.storage.*) is its Supabase layer (research: upstream-gateway.md)
+    ("supabase", re.compile(r"supabase|postgrest|storage3|psycopg|postgres|\bpg_\w+|\.db\b|database|^src\.storage\.", re.I)),
     ("redis", re.compile(r"redis|\bcache\b", re.I)),
 )
 # Packages (from site-packages frames, dotted exception types, logger names) -> the remote they talk to.

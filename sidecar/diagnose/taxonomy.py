@@ -88,7 +88,7 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
 
 
 def _status(inp: DiagnosisInput, sit: Situation, cls: str) -> int | None:
-    s = http_status_of(cls)
+    s = int(cls) if cls.isdigit() else http_status_of(cls)
     codes = [int(c) for c in sit.code("http") if c.isdigit()]
     errors = [c for c in codes if c >= 400]
     if s is not None and s >= 500 and errors:
@@ -147,7 +147,7 @@ def _provider_text(family: str, who: str, cls: str, status: int | None, inp: Dia
         return ("network", "medium",
                 f"The connection to {who} was {'dropped before a complete response' if dropped else 'not established'} ({cls})",
                 f"The network connection to {who} failed ({'closed or reset mid-request' if dropped else 'could not connect'}); "
-                f"the provider or the path to it (proxy, NAT, load balancer) broke the connection.",
+                f"the provider, or a proxy or NAT on the path to it, broke the connection.",
                 (f"Check the provider's status and the network path from the container to {who}.",
                  "Retry idempotent calls with backoff."))
     if family == "http.status" and status is not None:
@@ -379,6 +379,10 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
 def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     """The class-level verdict for `inp`, or None when the class (or its absence) says too little."""
     found = _family(inp)
+    errors = [c for c in sit.code("http") if c.isdigit() and int(c) >= 400]
+    if found is None and errors and sit.remote:
+        # no class, but an HTTP error status from a known remote (a logged response, "Error code: 413")
+        found = ("http.status", f"HTTP {errors[-1]}", False)
     if found is None:
         closed = _close_text(sit, "\n".join([*inp.messages(), inp.traceback[-16384:]]))
         if closed is None:
@@ -386,7 +390,7 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         return _verdict("ws.close", "websockets", closed, CLASS_ONLY + WITH_COMPONENT, fallback_only=True)
     family, cls, raised = found
     kind, who = _remote_kind(sit)
-    status = _status(inp, sit, cls) if family in ("http.status", "supabase.storage", "supabase.auth") else None
+    status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in ("http.status", "supabase.storage", "supabase.auth") else None
     text: Text | None
     if family.startswith(("supabase.", "redis.")):
         said = one_line(inp.exception_message or "", 160)
@@ -406,7 +410,8 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     confidence += FROM_TRACEBACK if raised else 0.0
     if len(sit.remotes) > 1:
         confidence -= 0.1
-    return _verdict(family, cls, text, confidence)
+    # a status read from a message (no class raised it) only answers where no rule does
+    return _verdict(family, cls, text, confidence, fallback_only=cls.startswith("HTTP "))
 
 
 def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:
