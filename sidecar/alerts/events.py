@@ -170,7 +170,9 @@ class EventMapper:
             title=("Regression: " if regressed else "New error: ") + title,
             text_=text(d.get("message")) if d.get("message") and d.get("message") != d.get("title") else "",
             fields={"Level": level, "Logger": d.get("logger"), "Exception": d.get("exception_type"),
-                    "Occurrences": count if d.get("count") is not None else None},
+                    "Occurrences": count if d.get("count") is not None else None,
+                    # The learned template beside the real message of the title (errors stage).
+                    "Template": text(d.get("template"), 500) if d.get("template") else None},
             url=self._error_url(fp), at=event.at,
         )
         threshold = _int(d.get("threshold"), 0) or max(1, self.thresholds.get(level, 1))

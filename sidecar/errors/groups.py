@@ -188,8 +188,10 @@ class GroupRecorder:
         self.recorded += sum(c.added for c in changes)
         await self._mark_crash_loops(changes, occurrences)
         statuses_changed = False
+        # The latest message of each group in this batch: what announcements show as the title.
+        latest = {occ.fingerprint: occ.message for occ in occurrences}
         for change in changes:
-            statuses_changed |= self._announce(change, now)
+            statuses_changed |= self._announce(change, now, latest.get(change.fingerprint))
         if statuses_changed:
             await self.refresh_gauges()
 
@@ -223,11 +225,18 @@ class GroupRecorder:
             lags[event.source] = max(0.0, received - at)  # the batch's last event of the source
         return at
 
-    def _announce(self, change: GroupChange, now: float) -> bool:
+    def _announce(self, change: GroupChange, now: float, message: str | None = None) -> bool:
+        """Publish what a batch did to a group. `title` is a real message (the batch's latest for
+        the group, redacted, on one line), as the dashboard shows it (pages/data._titles), with the
+        learned template beside it: a title made of `<*>` tells on-call nothing."""
         mono = self.clock.monotonic()
+        learned = self.learning.grouper.learner.template(change.fingerprint)
+        template = learned.text if learned is not None else change.title  # the template as widened now
+        line = " ".join((message or "").split())[:500]
         data = {
             "fingerprint": change.fingerprint,
-            "title": change.title,
+            "title": redact(line) if line else template,
+            "template": redact(template) if template and template != line else None,
             "level": change.level,
             "logger": change.logger,
             "exception_type": change.error_type,

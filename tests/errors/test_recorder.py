@@ -32,8 +32,10 @@ async def test_new_then_rate_limited_updates(sqlite_store, clock):
     events = [make_event(f"Connection closed for 10.0.0.{i}:4{i}00: no close frame", offset=i * 100) for i in range(3)]
     await rec.record(events)
     [new] = _drain(sub)
-    assert new.kind == GROUP_NEW and new.data["count"] == 3 and new.data["title"] == (
-        "Connection closed for <*>: no close frame")
+    # The title is a real message (the batch's latest), the learned template is beside it.
+    assert new.kind == GROUP_NEW and new.data["count"] == 3
+    assert new.data["title"] == "Connection closed for 10.0.0.2:4200: no close frame"
+    assert new.data["template"] == "Connection closed for <*>: no close frame"
     assert new.data["level"] == "ERROR" and new.data["logger"] == "src.app" and new.data["exception_type"] is None
     await rec.record([make_event("Connection closed for 10.0.0.9:1: no close frame", offset=1000)])
     assert _drain(sub) == []  # within updated_interval of the announcement
@@ -175,3 +177,23 @@ async def test_events_count_in_the_minute_they_were_read_not_when_stored(sqlite_
     await rec.record([future])
     counts = dict(await sqlite_store.groups.minute_counts(fp, first_minute - 1, int(clock.time() // 60) + 120))
     assert counts[int(clock.time() // 60)] == 2 and sum(counts.values()) == 4
+
+
+async def test_the_alert_of_a_learned_group_shows_a_redacted_message_with_the_template_beside_it(sqlite_store, clock):
+    """What reaches a chat channel: a real message, never a title made of `<*>`, and never the secret
+    that message carried (redacted before it leaves the machine)."""
+    from sidecar.alerts.events import EventMapper
+    from sidecar.redaction import redact
+
+    rec, bus, _ = _recorder(sqlite_store, clock)
+    sub = bus.subscribe()
+    secret = "sk-live-" + "Zq8" * 12
+    await rec.record([make_event(f"upstream refused key {secret} for tenant acme_corp", offset=0),
+                      make_event(f"upstream refused key {secret} for tenant globex_inc", offset=100)])
+    [new] = _drain(sub)
+    outcome = EventMapper("http://sidecar", redact=redact).map(new)
+    (alert,) = [*outcome.fire, *([outcome.hold] if outcome.hold else [])]
+    assert alert.title.startswith("New error: upstream refused key ") and alert.title.endswith("for tenant globex_inc")
+    assert secret not in alert.title and secret not in str(alert.fields)
+    assert alert.fields["Template"] == "upstream refused key <*> for tenant <*>"
+    assert "<*>" not in alert.title
