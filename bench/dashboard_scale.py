@@ -11,7 +11,7 @@ to --occurrences; each group has 1-12 per-minute rows within the last 24 h (hot 
 sample, levels/loggers/statuses spread as in bench/dashboard_render.py, a third diagnosed.
 
     .venv/bin/python bench/dashboard_scale.py [--groups 100000] [--occurrences 5000000]
-        [--requests 60] [--backend sqlite|postgres|both]
+        [--requests 60] [--backend sqlite|postgres|both] [--dense]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -35,6 +36,8 @@ from bench.dashboard_render import free_port, pct, timed  # noqa: E402
 from sidecar.app import Sidecar  # noqa: E402
 from sidecar.clock import ManualClock  # noqa: E402
 from sidecar.config import Config  # noqa: E402
+from sidecar.store import keyset  # noqa: E402
+from sidecar.store.groups import sort_values  # noqa: E402
 
 NOW = 1_795_446_000.0  # 2026-11-23 09:00 UTC
 LOGGERS = ("src.daemon.ws_server", "src.providers.kimi", "src.providers.glm", "tools.smart_file_query",
@@ -59,7 +62,7 @@ def counts(groups: int, total: int, rng: random.Random) -> list[int]:
     return out
 
 
-async def seed(db: Any, groups: int, occurrences: int, rng: random.Random) -> None:
+async def seed(db: Any, groups: int, occurrences: int, rng: random.Random, dense: bool = False) -> None:
     per_group = counts(groups, occurrences, rng)
     end_minute = int(NOW // 60)
     rows, occ_rows, samples = [], [], []
@@ -76,7 +79,9 @@ async def seed(db: Any, groups: int, occurrences: int, rng: random.Random) -> No
                      _ts(first), status == "resolved", n, _ts(last), status, level, logger, title,
                      "concurrency" if diagnosed else None, SEVERITIES[i % 4] if diagnosed else None,
                      "rules" if diagnosed else None, _ts(last)))
-        minutes = min(n, 1 + min(11, n // 50))
+        # --dense: a hot group errs in most minutes (n // 5 minute rows, up to all 1,440), the
+        # worst case for the 24 h sparklines; default: at most 12 minute rows per group.
+        minutes = min(1440, max(1, n // 5)) if dense else min(n, 1 + min(11, n // 50))
         spread = sorted(rng.sample(range(1440), minutes))
         share = [n // minutes] * minutes
         share[-1] += n - sum(share)
@@ -93,6 +98,10 @@ async def seed(db: Any, groups: int, occurrences: int, rng: random.Random) -> No
                   "diagnosis_source, updated_at", rows)
     await _insert(db, "error_occurrences", "error_hash, minute, count",
                   [(fp, m, c) for (fp, m), c in merged.items()])
+    hourly: dict[tuple[str, int], int] = {}  # what record_batch maintains beside the minute rows
+    for (fp, minute), c in merged.items():
+        hourly[(fp, minute // 60)] = hourly.get((fp, minute // 60), 0) + c
+    await _insert(db, "error_hourly", "error_hash, hour, count", [(fp, h, c) for (fp, h), c in hourly.items()])
     await _insert(db, "error_samples", "error_hash, seen_at, source, file, line, level, logger, message, raw, "
                   "event_key", samples)
     print(f"  {len(rows):,} groups, {sum(per_group):,} occurrences, {len(merged):,} minute rows, "
@@ -123,31 +132,72 @@ PAGES = {
     "/api/groups?q=failure1234": "/api/groups?q=failure1234",
     "/api/groups?status=open&level=CRITICAL&sort=count": "/api/groups?status=open&level=CRITICAL&sort=count",
     "/api/groups/{fp}": "/api/groups/{hot}",
+    # Keyset (issue 21, round 2): the pager's "Older" link at page 500, and the API's next_cursor.
+    "/errors?cursor= (page 500 by cursor)": "/errors?page=500&cursor={deep}",
+    "/errors?sort=severity&cursor= (page 500 by cursor)": "/errors?sort=severity&page=500&cursor={deep_sev}",
+    "/api/groups?cursor= (page 500 by cursor)": "/api/groups?cursor={deep}",
+    "/errors?sort=count (page 1: the 50 hottest groups' sparklines)": "/errors?sort=count",
 }
 
 
 async def run(backend: str, args: argparse.Namespace, tmp: str, dsn: str | None) -> dict[str, list[float]]:
     store: dict[str, Any] = {"path": f"{tmp}/sidecar.db"} if backend == "sqlite" else {"backend": "postgres", "dsn": dsn}
     config = Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": free_port()},
+        "server": {"host": "127.0.0.1", "port": free_port(), "read_access": "open"},
         "store": store, "diagnosis": {"kimi_enabled": False}, "rollouts_file": None, "alerts": {"rules_file": None},
     })
     sidecar = Sidecar(config, clock=ManualClock(start=NOW))
     await sidecar.start()
     try:
         t0 = time.perf_counter()
-        await seed(sidecar.store.db, args.groups, args.occurrences, random.Random(21))
+        await seed(sidecar.store.db, args.groups, args.occurrences, random.Random(21), dense=args.dense)
         # Statistics (and on PostgreSQL the visibility map for index-only scans), as autovacuum
         # gives a long-running database.
         await sidecar.store.db.execute("VACUUM ANALYZE" if backend == "postgres" else "ANALYZE")
         print(f"  seeded in {time.perf_counter() - t0:.0f} s", flush=True)
-        hot = (await sidecar.store.groups.list(sort="count", limit=1))[0][0]["error_hash"]
+        repo = sidecar.store.groups
+        hot = (await repo.list(sort="count", limit=1))[0][0]["error_hash"]
+        cursors = {}
+        for key, sort in (("deep", "last_seen"), ("deep_sev", "severity")):
+            edge = (await repo.list(sort=sort, limit=1, offset=min(499 * 50, args.groups) - 1))[0][0]
+            cursors[key] = quote(keyset.encode(sort, sort_values(sort, edge), backward=False), safe="")
         results = {}
         async with aiohttp.ClientSession() as http:
             for label, path in PAGES.items():
-                url = sidecar.url + path.format(hot=hot)
+                url = sidecar.url + path.format(hot=hot, **cursors)
                 await timed(http, url, 3)
                 results[label] = await timed(http, url, args.requests)
+        # In process: what the hottest page's sparklines cost beside its list query (issue 21 (d):
+        # pre-aggregate only if the sparklines are the cost).
+        from sidecar.web.pages import data
+        from sidecar.web.pages import views as v
+        from sidecar.web.pages.errors import ROW_SPARK_HOURS
+
+        fps = [r["error_hash"] for r in (await repo.list(sort="count", limit=50))[0]]
+
+        async def from_minutes() -> dict[str, list[int]]:  # the sparkline query before error_hourly
+            end = int(NOW // 60)
+            marks = ", ".join("?" for _ in fps)
+            rows = await sidecar.store.db.fetchall(
+                f"SELECT error_hash, minute, count FROM error_occurrences WHERE error_hash IN ({marks}) "
+                "AND minute > ? AND minute <= ?", [*fps, end - 1440, end])
+            per: dict[str, list[tuple[int, int]]] = {fp: [] for fp in fps}
+            for r in rows:
+                per[r["error_hash"]].append((int(r["minute"]), int(r["count"])))
+            return {fp: v.bucket_counts(pts, end, 1440, 24) for fp, pts in per.items()}
+
+        for label, call in (
+            ("in process: list query, sort=count page 1", lambda: repo.list(sort="count", limit=50)),
+            ("in process: their sparklines from per-minute rows (before)", from_minutes),
+            ("in process: their sparklines from error_hourly (now)", lambda: data.hourly_sparklines(
+                sidecar, fps, NOW, ROW_SPARK_HOURS)),
+        ):
+            times = []
+            for _ in range(args.requests + 3):
+                t = time.perf_counter()
+                await call()
+                times.append((time.perf_counter() - t) * 1000)
+            results[label] = times[3:]
         return results
     finally:
         await sidecar.stop()
@@ -169,6 +219,7 @@ async def main() -> None:
     parser.add_argument("--occurrences", type=int, default=5_000_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--dense", action="store_true", help="hot groups err in most minutes (sparkline worst case)")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     for backend in backends:

@@ -194,6 +194,11 @@ class GroupRepo(TemplateStore):
                 "ON CONFLICT (error_hash, minute) DO UPDATE SET count = error_occurrences.count + excluded.count",
                 [(fp, minute, n) for fp in order for minute, n in sorted(groups[fp].minutes.items())],
             )
+            await tx.executemany(
+                "INSERT INTO error_hourly (error_hash, hour, count) VALUES (?, ?, ?) "
+                "ON CONFLICT (error_hash, hour) DO UPDATE SET count = error_hourly.count + excluded.count",
+                [(fp, hour, n) for fp in order for hour, n in sorted(_hours(groups[fp].minutes).items())],
+            )
             logger_rows = [(fp, name, n) for fp in order for name, n in sorted(groups[fp].loggers.items())]
             if logger_rows:
                 await tx.executemany(
@@ -318,9 +323,11 @@ class GroupRepo(TemplateStore):
 
     async def prune(self, now: datetime, *, occurrences_for: timedelta = timedelta(hours=24),
                     receipts_for: timedelta = timedelta(days=3)) -> tuple[int, int]:
-        """Drop per-minute counts older than 24 h and receipts older than a few days."""
+        """Drop per-minute counts older than 24 h (per-hour ones an hour later: the oldest hour a
+        24 h sparkline shows is partly older than 24 h) and receipts older than a few days."""
         oldest_minute = int((now - occurrences_for).timestamp() // 60)
         n_occ = await self.db.execute("DELETE FROM error_occurrences WHERE minute < ?", (oldest_minute,))
+        await self.db.execute("DELETE FROM error_hourly WHERE hour < ?", (oldest_minute // 60 - 1,))
         n_rec = await self.db.execute("DELETE FROM event_receipts WHERE received_at < ?", (now - receipts_for,))
         return max(n_occ, 0), max(n_rec, 0)
 
@@ -447,6 +454,20 @@ class GroupRepo(TemplateStore):
         )
         return [(int(r["minute"]), int(r["count"])) for r in rows]
 
+    async def hourly(self, fingerprints: Sequence[str], since_hour: int,
+                     until_hour: int) -> dict[str, builtins.list[tuple[int, int]]]:
+        """(hour, count) rows per group for since_hour < hour <= until_hour, in one query."""
+        out: dict[str, builtins.list[tuple[int, int]]] = {fp: [] for fp in fingerprints}
+        if not fingerprints:
+            return out
+        marks = ", ".join("?" for _ in fingerprints)
+        rows = await self.db.fetchall(
+            f"SELECT error_hash, hour, count FROM error_hourly WHERE error_hash IN ({marks}) AND hour > ? AND hour <= ?",
+            [*fingerprints, since_hour, until_hour])
+        for r in rows:
+            out[r["error_hash"]].append((int(r["hour"]), int(r["count"])))
+        return out
+
     async def series(self, fingerprint: str, now: datetime, minutes: int = 60) -> builtins.list[int]:
         """Dense per-minute counts for the last `minutes` minutes, oldest first (a sparkline)."""
         end = int(now.timestamp() // 60)
@@ -539,3 +560,11 @@ def sort_values(sort: str, row: Row) -> tuple[Any, ...]:
     for expr, _ in SORT_KEYS[sort]:
         out.append(rank(effective(row.get("severity"), row.get("level"))) if expr == SQL_RANK else row[expr])
     return tuple(out)
+
+
+def _hours(minutes: dict[int, int]) -> dict[int, int]:
+    """Per-minute counts summed per hour (minute // 60)."""
+    out: dict[int, int] = {}
+    for minute, n in minutes.items():
+        out[minute // 60] = out.get(minute // 60, 0) + n
+    return out

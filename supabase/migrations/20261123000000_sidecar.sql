@@ -296,6 +296,26 @@ CREATE INDEX IF NOT EXISTS idx_ei_logger_status ON error_investigations (logger,
 CREATE INDEX IF NOT EXISTS idx_ei_category_status ON error_investigations (category, status);
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0017_errors_filter_counts', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
+-- 0018_errors_severity_missing_level
+DROP INDEX IF EXISTS idx_ei_sev_last_hash;
+DROP INDEX IF EXISTS idx_ei_status_sev_last_hash;
+CREATE INDEX IF NOT EXISTS idx_ei_sev2_last_hash ON error_investigations ((CASE WHEN LOWER(severity) = 'critical' THEN 4 WHEN LOWER(severity) = 'high' THEN 3 WHEN LOWER(severity) = 'medium' THEN 2 WHEN LOWER(severity) = 'low' THEN 1 WHEN level IS NULL OR level = '' THEN 2 WHEN UPPER(level) = 'CRITICAL' THEN 4 WHEN UPPER(level) = 'FATAL' THEN 4 WHEN UPPER(level) = 'CRIT' THEN 4 WHEN UPPER(level) = 'ALERT' THEN 4 WHEN UPPER(level) = 'EMERG' THEN 4 WHEN UPPER(level) = 'EMERGENCY' THEN 4 WHEN UPPER(level) = 'ERROR' THEN 2 WHEN UPPER(level) = 'ERR' THEN 2 WHEN UPPER(level) = 'EXCEPTION' THEN 2 WHEN UPPER(level) = 'SEVERE' THEN 2 WHEN UPPER(level) = 'WARNING' THEN 1 WHEN UPPER(level) = 'WARN' THEN 1 ELSE 0 END) DESC, last_occurrence_at DESC, error_hash);
+CREATE INDEX IF NOT EXISTS idx_ei_status_sev2_last_hash ON error_investigations (status, (CASE WHEN LOWER(severity) = 'critical' THEN 4 WHEN LOWER(severity) = 'high' THEN 3 WHEN LOWER(severity) = 'medium' THEN 2 WHEN LOWER(severity) = 'low' THEN 1 WHEN level IS NULL OR level = '' THEN 2 WHEN UPPER(level) = 'CRITICAL' THEN 4 WHEN UPPER(level) = 'FATAL' THEN 4 WHEN UPPER(level) = 'CRIT' THEN 4 WHEN UPPER(level) = 'ALERT' THEN 4 WHEN UPPER(level) = 'EMERG' THEN 4 WHEN UPPER(level) = 'EMERGENCY' THEN 4 WHEN UPPER(level) = 'ERROR' THEN 2 WHEN UPPER(level) = 'ERR' THEN 2 WHEN UPPER(level) = 'EXCEPTION' THEN 2 WHEN UPPER(level) = 'SEVERE' THEN 2 WHEN UPPER(level) = 'WARNING' THEN 1 WHEN UPPER(level) = 'WARN' THEN 1 ELSE 0 END) DESC, last_occurrence_at DESC, error_hash);
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0018_errors_severity_missing_level', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
+-- 0019_error_hourly
+CREATE TABLE IF NOT EXISTS error_hourly (
+    error_hash TEXT NOT NULL,
+    hour BIGINT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (error_hash, hour)
+);
+CREATE INDEX IF NOT EXISTS idx_error_hourly_hour ON error_hourly (hour);
+INSERT INTO error_hourly (error_hash, hour, count)
+SELECT error_hash, minute / 60, SUM(count) FROM error_occurrences GROUP BY error_hash, minute / 60
+ON CONFLICT (error_hash, hour) DO NOTHING;
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0019_error_hourly', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
 CREATE OR REPLACE FUNCTION public.sidecar_next_id(seq regclass) RETURNS bigint
@@ -386,7 +406,7 @@ BEGIN
 END
 $fn$;
 
-SELECT public.sidecar_pin_defaults(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']);
+SELECT public.sidecar_pin_defaults(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly']);
 
 -- Access: the service role only (RLS on, a service_role policy, nothing for anon/authenticated).
 DO $roles$ BEGIN
@@ -489,17 +509,22 @@ DROP POLICY IF EXISTS sidecar_service_role ON public.error_templates;
 CREATE POLICY sidecar_service_role ON public.error_templates FOR ALL TO service_role USING (true) WITH CHECK (true);
 REVOKE ALL ON public.error_templates FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.error_templates TO service_role;
+ALTER TABLE public.error_hourly ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS sidecar_service_role ON public.error_hourly;
+CREATE POLICY sidecar_service_role ON public.error_hourly FOR ALL TO service_role USING (true) WITH CHECK (true);
+REVOKE ALL ON public.error_hourly FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.error_hourly TO service_role;
 DO $revoke$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
-    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']) t), ', ') || ' FROM anon';
+    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly']) t), ', ') || ' FROM anon';
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']) t), ', ') || ' FROM authenticated';
+    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly']) t), ', ') || ' FROM authenticated';
   END IF;
 END $revoke$;
 DO $seq$ DECLARE s record; BEGIN
   FOR s IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE c.relkind = 'S' AND n.nspname = 'public' AND c.relname LIKE ANY (ARRAY(SELECT t || '\_%' FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates']) t)) LOOP
+           WHERE c.relkind = 'S' AND n.nspname = 'public' AND c.relname LIKE ANY (ARRAY(SELECT t || '\_%' FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly']) t)) LOOP
     EXECUTE format('REVOKE ALL ON SEQUENCE public.%I FROM PUBLIC', s.relname);
     EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE public.%I TO service_role', s.relname);
   END LOOP;

@@ -87,7 +87,8 @@ async def test_errors_list_reads_sparklines_and_summaries_in_one_query_each(star
                 async with http.get("/errors", params={"per": str(per)}) as resp:
                     assert resp.status == 200
                     assert (await resp.text()).count('class="group-row') == per
-                assert sum("FROM error_occurrences WHERE error_hash IN" in q for q in seen) == 1
+                assert sum("FROM error_hourly WHERE error_hash IN" in q for q in seen) == 1
+                assert not any("FROM error_occurrences" in q for q in seen)  # the hourly table, not minutes
                 assert sum("investigation_result FROM error_investigations WHERE error_hash IN" in q for q in seen) == 1
     finally:
         db.fetchall = fetchall

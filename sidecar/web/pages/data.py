@@ -185,24 +185,19 @@ async def list_groups(
                                  latest.get(r["error_hash"])) for r in rows], total, nxt, prev)
 
 
-async def sparklines(
-    sidecar: Runtime, fingerprints: list[str], now: float, minutes: int, buckets: int
-) -> dict[str, list[int]]:
-    """Bucketed occurrence counts for many groups in one query (the repository reads one group
-    at a time, which would be one query per row)."""
-    if not fingerprints:
-        return {}
-    end = v.minute_of(now)
-    marks = ", ".join("?" for _ in fingerprints)
-    rows = await _db(sidecar).fetchall(
-        f"SELECT error_hash, minute, count FROM error_occurrences WHERE error_hash IN ({marks}) "
-        "AND minute > ? AND minute <= ?",
-        [*fingerprints, end - minutes, end],
-    )
-    per: dict[str, list[tuple[int, int]]] = {fp: [] for fp in fingerprints}
-    for r in rows:
-        per[r["error_hash"]].append((int(r["minute"]), int(r["count"])))
-    return {fp: v.bucket_counts(pts, end, minutes, buckets) for fp, pts in per.items()}
+async def hourly_sparklines(sidecar: Runtime, fingerprints: list[str], now: float, hours: int) -> dict[str, list[int]]:
+    """Occurrences per clock hour for many groups, oldest first, the last being the current
+    (partial) hour: one query over the pre-aggregated `error_hourly` (at most `hours` rows per
+    group; the per-minute rows were up to 60x that, bench/dashboard_scale.py --dense)."""
+    end = int(now // 3600)
+    per = await sidecar.store.groups.hourly(fingerprints, end - hours, end)
+    out = {}
+    for fp, rows in per.items():
+        dense = [0] * hours
+        for hour, count in rows:
+            dense[hour - end + hours - 1] += count
+        out[fp] = dense
+    return out
 
 
 FACETS_TTL = 15.0  # seconds: new loggers/categories show up in the drop-downs within this

@@ -31,8 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PER_PAGE = 50
-ROW_SPARK_MINUTES = 24 * 60
-ROW_SPARK_BUCKETS = 24  # hourly bars: readable at 120 px (48 half-hours were a flat line with a tick)
+ROW_SPARK_HOURS = 24  # hourly bars, by clock hour: readable at 120 px (48 half-hours were a flat line with a tick)
 MAX_NOTES = 4000
 FINGERPRINT = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -95,7 +94,7 @@ async def errors_list(request: web.Request) -> web.Response:
             pager = v.Pager(pager.pages, per_page, total)
             found = await data.list_groups(sidecar, flt, pager.page, per_page)
             rows, total = found.rows, found.total
-        sparks = await data.sparklines(sidecar, [g.fingerprint for g in rows], now, ROW_SPARK_MINUTES, ROW_SPARK_BUCKETS)
+        sparks = await data.hourly_sparklines(sidecar, [g.fingerprint for g in rows], now, ROW_SPARK_HOURS)
         for g in rows:
             g.spark = v.bars(sparks.get(g.fingerprint, []))
         facets = await data.facets(sidecar)
