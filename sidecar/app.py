@@ -17,6 +17,7 @@ from aiohttp import web
 from .bus import Bus
 from .clock import Clock, SystemClock
 from .config import Config
+from .exceptions import SidecarError
 from .stages import Component, Stages
 from .store.base import Store, StoreError
 from .telemetry import Telemetry
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class StartupError(Exception):
+class StartupError(SidecarError):
     """The sidecar cannot start; the message is one line naming the problem, for the CLI."""
 
 

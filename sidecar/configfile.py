@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import EnvSettingsSource
 
+from .exceptions import SidecarError
 from .secrets import interpolate_tree
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ ENV_PREFIX = "SIDECAR_"
 ENV_NESTED = "__"
 
 
-class ConfigError(Exception):
+class ConfigError(SidecarError):
     """A configuration or rules file is unusable. `problems` holds one `path: reason` line each."""
 
     def __init__(self, source: str, problems: list[str]) -> None:

@@ -21,13 +21,15 @@ from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
+from .exceptions import SidecarError
+
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
 SIGNATURE_HEADER = "webhook-signature"
 PREFIX = "whsec_"
 
 
-class SigningSecretError(ValueError):
+class SigningSecretError(SidecarError, ValueError):
     """A configured signing secret cannot be used (empty, or `whsec_` followed by invalid base64)."""
 
 

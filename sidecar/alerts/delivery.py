@@ -22,6 +22,7 @@ import aiohttp
 from .. import backoff
 from ..config import ReceiverConfig
 from ..diagnose.retry import parse_retry_after
+from ..exceptions import SidecarError
 from ..httpclient import client_session
 from ..signing import SigningSecretError, sign_headers
 from .alertmanager import api_url
@@ -32,7 +33,7 @@ SENT, RETRY, FAILED = "sent", "retry", "failed"
 ERROR_BODY = 300  # characters of a receiver's error response kept for the dashboard
 
 
-class AlertsError(Exception):
+class AlertsError(SidecarError):
     """Base class of the alerting stage's own errors."""
 
 

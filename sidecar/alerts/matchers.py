@@ -12,11 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exceptions import SidecarError
+
 OPS = ("=~", "!~", "!=", "=")
 _LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
-class MatcherError(ValueError):
+class MatcherError(SidecarError, ValueError):
     """A matcher that cannot be parsed or whose regex does not compile."""
 
 

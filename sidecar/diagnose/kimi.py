@@ -28,6 +28,7 @@ from openai.types.chat import ChatCompletion
 from .. import backoff
 from ..clock import Clock
 from ..config import DiagnosisConfig
+from ..exceptions import SidecarError
 from ..telemetry import Telemetry
 from .breaker import OPEN, CircuitBreaker
 from .budget import CallBudget, TokenBudget
@@ -42,7 +43,7 @@ QUOTA_ERROR = "exceeded_current_quota_error"
 QUOTA_ERRORS = (QUOTA_ERROR, "insufficient_quota")
 
 
-class LLMError(Exception):
+class LLMError(SidecarError):
     """Base class: the LLM did not produce a diagnosis."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..exceptions import SidecarError
 from .model import CATEGORIES, HINT_VERDICTS, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
 from .redact import redact, redact_obj
 
@@ -128,7 +129,7 @@ def repair_message(problem: str, version: str = PROMPT_VERSION) -> dict[str, str
     return {"role": "user", "content": Template(_template(version, "repair")).safe_substitute(problem=problem)}
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(SidecarError, ValueError):
     """The model's answer is not a usable diagnosis; `problem` says why (sent back in the repair turn)."""
 
     def __init__(self, problem: str) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_UPDATED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
 from ..config import DiagnosisConfig
+from ..exceptions import SidecarError
 from ..metrics.series import SeriesStore
 from ..store.base import Row, Store, StoreError
 from ..tasks import cancel_and_wait
@@ -46,7 +47,7 @@ def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-class GroupNotFound(LookupError):
+class GroupNotFound(SidecarError, LookupError):
     pass
 
 

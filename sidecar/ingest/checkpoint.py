@@ -17,6 +17,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..exceptions import SidecarError
+
 log = logging.getLogger(__name__)
 
 HEAD_BYTES = 1024
@@ -24,7 +26,7 @@ FILE_NAME = "checkpoints.json"
 VERSION = 1
 
 
-class CheckpointError(Exception):
+class CheckpointError(SidecarError):
     """Checkpoints could not be read or written."""
 
 

@@ -19,10 +19,11 @@ import enum
 import io
 import os
 
+from ..exceptions import SidecarError
 from .checkpoint import head_identity, head_matches
 
 
-class FileClosedError(RuntimeError):
+class FileClosedError(SidecarError, RuntimeError):
     """I/O was attempted on a handle that was already closed (a lifecycle bug of the caller)."""
 
 

@@ -3,8 +3,10 @@ short machine `reason` used as a label on the sidecar's own metrics and in "no d
 
 from __future__ import annotations
 
+from ..exceptions import SidecarError
 
-class MetricsError(Exception):
+
+class MetricsError(SidecarError):
     """Base class of the metrics stage's errors."""
 
     def __init__(self, reason: str, detail: str = "") -> None:

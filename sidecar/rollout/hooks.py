@@ -32,6 +32,7 @@ import aiohttp
 from .. import backoff
 from ..clock import Clock, utc
 from ..config import HookConfig, RolloutConfig
+from ..exceptions import SidecarError
 from ..httpclient import client_session
 from ..secrets import reveal
 from ..signing import SigningSecretError, sign_headers
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 500
 
 
-class HookError(Exception):
+class HookError(SidecarError):
     """A hook is misconfigured (e.g. its secret variable is not set)."""
 
 

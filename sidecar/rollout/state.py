@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ..config import RolloutConfig
+from ..exceptions import SidecarError
 
 IDLE = "idle"
 RUNNING = "running"
@@ -38,7 +39,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 
-class RolloutError(Exception):
+class RolloutError(SidecarError):
     """Base class for rollout control errors."""
 
 

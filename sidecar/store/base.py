@@ -19,6 +19,8 @@ from functools import cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..exceptions import SidecarError
+
 if TYPE_CHECKING:
     from .alerts import AlertRepo
     from .checkpoints import CheckpointRepo
@@ -30,7 +32,7 @@ Row = dict[str, Any]
 Params = Sequence[Any]
 
 
-class StoreError(Exception):
+class StoreError(SidecarError):
     """Base class for store failures."""
 
 

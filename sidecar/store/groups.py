@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..exceptions import SidecarError
 from ..severity import SQL_RANK, effective, rank
 from . import keyset
 from .base import Database, Executor, Row
@@ -57,7 +58,7 @@ _TRIM_CHUNK = 500
 DEFERRED_JOIN_OFFSET = 1000  # from this offset on, a list page finds its keys first (see list())
 
 
-class UnknownGroup(LookupError):
+class UnknownGroup(SidecarError, LookupError):
     """No group has this fingerprint."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..exceptions import SidecarError
 from .base import Database, Executor, Row
 from .conflict import StoreConflict
 
@@ -25,7 +26,7 @@ STATE_COLUMNS = (
 )
 
 
-class LostRace(Exception):
+class LostRace(SidecarError):
     """Another replica changed the rollout first (version moved, or the decision exists)."""
 
 

@@ -20,10 +20,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from ..exceptions import SidecarError
 from ..ingest.record import ErrorEvent
 
 
-class SpoolCodecError(ValueError):
+class SpoolCodecError(SidecarError, ValueError):
     """A spooled record cannot be decoded into events."""
 
 

@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..exceptions import SidecarError
+
 log = logging.getLogger(__name__)
 
 _SEGMENT_PREFIX = "seg-"
@@ -24,7 +26,7 @@ _SEGMENT_SUFFIX = ".spool"
 _OVERHEAD = 10  # per record: 8 hex digits of crc32, a space, the newline
 
 
-class SpoolError(Exception):
+class SpoolError(SidecarError):
     """The spool directory cannot be used (permissions, disk)."""
 
 

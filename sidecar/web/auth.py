@@ -15,6 +15,8 @@ from functools import wraps
 
 from aiohttp import web
 
+from ..exceptions import ApiError
+
 COOKIE_NAME = "sidecar_token"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -52,13 +54,10 @@ def is_logged_in(request: web.Request) -> bool:
 
 
 async def authorize(request: web.Request) -> None:
-    """Raise an HTTP error unless the request carries the API token (header, or cookie + CSRF)."""
+    """Raise ApiError (401/403) unless the request carries the API token (header, or cookie + CSRF)."""
     token = configured_token(request)
     if token is None:
-        raise web.HTTPForbidden(
-            text=f'{{"error": "actions are disabled: no API token configured; {ENABLE_HINT}"}}',
-            content_type="application/json",
-        )
+        raise ApiError(403, f"actions are disabled: no API token configured; {ENABLE_HINT}")
     presented = bearer(request)
     if presented is not None:
         if _same(presented, token):
@@ -70,16 +69,12 @@ async def authorize(request: web.Request) -> None:
             sent = (await request.post()).get(CSRF_FIELD)  # type: ignore[assignment]
         if _same(sent if isinstance(sent, str) else None, csrf_token(token)):
             return
-        raise web.HTTPForbidden(text='{"error": "missing or wrong CSRF token"}', content_type="application/json")
+        raise ApiError(403, "missing or wrong CSRF token")
     raise _unauthorized("API token required: send 'Authorization: Bearer <token>'")
 
 
-def _unauthorized(reason: str) -> web.HTTPUnauthorized:
-    return web.HTTPUnauthorized(
-        text=f'{{"error": "{reason}"}}',
-        content_type="application/json",
-        headers={"WWW-Authenticate": 'Bearer realm="sidecar"'},
-    )
+def _unauthorized(reason: str) -> ApiError:
+    return ApiError(401, reason, headers={"WWW-Authenticate": 'Bearer realm="sidecar"'})
 
 
 unauthorized = _unauthorized

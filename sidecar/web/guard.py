@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from ..exceptions import ApiError
 from ..redaction import redact
 from .context import SIDECAR_KEY
 
@@ -113,9 +114,8 @@ def record_failure(request: web.Request, how: str) -> None:
                                                  "path": request.path})
 
 
-def _too_many() -> web.HTTPTooManyRequests:
-    return web.HTTPTooManyRequests(text='{"error": "too many failed token attempts; try again later"}',
-                                   content_type="application/json", headers={"Retry-After": str(int(WINDOW))})
+def _too_many() -> ApiError:
+    return ApiError(429, "too many failed token attempts; try again later", headers={"Retry-After": str(int(WINDOW))})
 
 
 def _token(request: web.Request) -> str | None:
@@ -137,7 +137,7 @@ async def path_values(request: web.Request, handler: Handler) -> web.StreamRespo
     """404 for a path value no handler should see (NUL, control characters, too long)."""
     for value in request.match_info.values():
         if not valid_segment(value):
-            raise web.HTTPNotFound(text='{"error": "not found"}', content_type="application/json")
+            raise ApiError(404, "not found")
     return await handler(request)
 
 
@@ -167,8 +167,8 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
             raise web.HTTPSeeOther("/login?" + urllib.parse.urlencode({"next": request.path_qs}))
     try:
         response = await handler(request)
-    except web.HTTPUnauthorized:
-        if presented is not None:  # a state-changing route refused a wrong Bearer token
+    except ApiError as exc:
+        if exc.status == 401 and presented is not None:  # a state-changing route refused a wrong Bearer token
             record_failure(request, "bearer")
         raise
     if request.method == "POST" and request.path == "/login" and response.status == 401:

@@ -17,6 +17,7 @@ from .. import __version__
 from ..telemetry import CONTENT_TYPE_LATEST
 from . import guard
 from .context import SIDECAR_KEY
+from .errors import errors
 
 if TYPE_CHECKING:
     from ..stages import Runtime
@@ -88,21 +89,8 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-@web.middleware
-async def api_errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Under /api/, an HTTP error aiohttp raises itself (no such route, wrong method) answers JSON
-    `{"error": ...}` like the handlers' own errors, so API clients never have to parse HTML."""
-    try:
-        return await handler(request)
-    except web.HTTPException as exc:
-        if not request.path.startswith("/api/") or exc.status < 400 or exc.content_type == "application/json":
-            raise
-        return web.json_response({"error": exc.reason.lower()}, status=exc.status, headers={
-            k: v for k, v in exc.headers.items() if k.lower() == "allow"})
-
-
 def build_web_app(sidecar: Runtime) -> web.Application:
-    app = web.Application(middlewares=[security_headers, api_errors_as_json, *guard.guard_middlewares], client_max_size=1024 * 1024)
+    app = web.Application(middlewares=[security_headers, errors, *guard.guard_middlewares], client_max_size=1024 * 1024)
     app[SIDECAR_KEY] = sidecar
     guard.install(app)
     app.router.add_get("/healthz", healthz)

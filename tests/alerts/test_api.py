@@ -13,6 +13,7 @@ from sidecar.app import Sidecar
 from sidecar.config import Config
 from sidecar.stages import Stages
 from sidecar.web.api import alerts as api_alerts
+from sidecar.web.errors import errors
 from sidecar.web.server import SIDECAR_KEY
 from tests.alerts.conftest import FakeChat, alerts_config
 from tests.alerts.helpers import Harness, until_async
@@ -40,7 +41,7 @@ async def api(harness: Harness, chat: FakeChat) -> AsyncIterator[Api]:
                       clock=harness.clock, telemetry=harness.telemetry)
     sidecar._store = harness.store
     sidecar.stages = Stages(alerts=alerts)
-    app = web.Application()
+    app = web.Application(middlewares=[errors])  # the API's one error path (web/errors.py)
     app[SIDECAR_KEY] = sidecar
     app.add_routes(api_alerts.routes(sidecar))
     runner = web.AppRunner(app)

@@ -13,8 +13,10 @@ import zlib
 
 from aiohttp import web
 
+from ...exceptions import SidecarError
 
-class CollectError(Exception):
+
+class CollectError(SidecarError):
     """A request the collection endpoints refuse: an HTTP status and a reason the client can act on."""
 
     def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None) -> None:

@@ -10,17 +10,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from aiohttp import web
 
 from ...diagnose.primary import answers
+from ...exceptions import ApiError
 from ...jsonvalue import jsonable
 from ..auth import require_token
+from .query import NotFalse, Query, clamped, parse_query
 
 if TYPE_CHECKING:
     from ...diagnose.service import DiagnosisService
     from ...stages import Runtime
+
+
+class DiagnoseQuery(Query):
+    """`POST /api/groups/{fingerprint}/diagnose`: `wait=false` answers 202 at once."""
+
+    wait: NotFalse = True
+
+
+class HistoryQuery(Query):
+    limit: Annotated[int, clamped(1, 100)] = 20
 
 
 def _service(request: web.Request) -> DiagnosisService:
@@ -28,8 +40,7 @@ def _service(request: web.Request) -> DiagnosisService:
 
     service = request.app[SIDECAR_KEY].stages.diagnosis
     if service is None:
-        raise web.HTTPServiceUnavailable(text='{"error": "the diagnosis stage is not running"}',
-                                         content_type="application/json")
+        raise ApiError(503, "the diagnosis stage is not running")
     return service
 
 
@@ -40,13 +51,14 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
 
         service = _service(request)
         fingerprint = request.match_info["fingerprint"]
+        wait = parse_query(request, DiagnoseQuery).wait
         try:
-            if request.query.get("wait", "true").lower() in ("false", "0", "no"):
+            if not wait:
                 await service.rerun_in_background(fingerprint)
                 return web.json_response({"status": "started", "fingerprint": fingerprint}, status=202)
             state, diagnosis = await service.rerun(fingerprint)
         except GroupNotFound:
-            return web.json_response({"error": f"no group with fingerprint {fingerprint}"}, status=404)
+            raise ApiError(404, f"no group with fingerprint {fingerprint}") from None
         if state == "busy" or diagnosis is None:
             return web.json_response({"status": "in_progress", "fingerprint": fingerprint}, status=202)
         return web.json_response({"status": "done", "fingerprint": fingerprint, "diagnosis": diagnosis.to_json()})
@@ -56,10 +68,7 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
 
         store = request.app[SIDECAR_KEY].store
         fingerprint = request.match_info["fingerprint"]
-        try:
-            limit = max(1, min(100, int(request.query.get("limit", "20"))))
-        except ValueError:
-            return web.json_response({"error": "limit must be an integer"}, status=400)
+        limit = parse_query(request, HistoryQuery).limit
         rows = await store.diagnoses.history(fingerprint, limit)
         claim = await store.diagnoses.claim(fingerprint)
         return web.json_response({

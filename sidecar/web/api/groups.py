@@ -21,19 +21,22 @@ Unknown fingerprints answer 404, bad parameters 400; timestamps are ISO 8601 UTC
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aiohttp import web
+from pydantic import Field
 
 from ...clock import utc
 from ...diagnose.primary import answers
 from ...errors.groups import change_status, clean_text
+from ...exceptions import ApiError
 from ...jsonvalue import jsonable
 from ...severity import effective
 from ...store.groups import ACTIONS, SORTS, STATUSES, UnknownGroup, sort_values
 from ...store.keyset import BadCursor, encode
 from ..auth import require_token
 from ..pages.data import _titles  # one rule for title + template, the dashboard's
+from .query import Query, between, one_of, parse_query
 
 if TYPE_CHECKING:
     from ...stages import Runtime
@@ -59,23 +62,28 @@ def group_json(row: dict[str, Any], latest_message: str | None = None) -> dict[s
     return out
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+class GroupListQuery(Query):
+    """`GET /api/groups` parameters (checked in this order)."""
+
+    status: Annotated[list[str], one_of(STATUSES)] = Field(default_factory=list)
+    sort: Annotated[str, one_of(SORTS)] = "last_seen"
+    limit: Annotated[int, between(1, MAX_LIMIT)] = 50
+    page: Annotated[int, between(1, 1_000_000)] = 1
+    level: str | None = None
+    logger: str | None = None
+    q: str | None = None
+    category: str | None = None
+    cursor: str | None = None  # from a previous answer's next_cursor/prev_cursor (same sort)
 
 
-def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=json.dumps({"error": f"{name} must be an integer"}),
-                                 content_type="application/json") from None
-    if not lo <= value <= hi:
-        raise web.HTTPBadRequest(text=json.dumps({"error": f"{name} must be between {lo} and {hi}"}),
-                                 content_type="application/json")
-    return value
+class GroupQuery(Query):
+    """`GET /api/groups/{fingerprint}` parameters."""
+
+    minutes: Annotated[int, between(1, 1440)] = 60
+
+
+def _not_found(fingerprint: str) -> ApiError:
+    return ApiError(404, f"no group with fingerprint {fingerprint}")
 
 
 def routes(sidecar: Runtime) -> list[web.RouteDef]:
@@ -86,35 +94,29 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
 
     async def list_groups(request: web.Request) -> web.Response:
         sc = _sidecar(request)
-        statuses = [s for value in request.query.getall("status", []) for s in value.split(",") if s]
-        unknown = [s for s in statuses if s not in STATUSES]
-        if unknown:
-            return _error(400, f"unknown status {unknown[0]!r} (expected one of {', '.join(STATUSES)})")
-        sort = request.query.get("sort", "last_seen")
-        if sort not in SORTS:
-            return _error(400, f"unknown sort {sort!r} (expected one of {', '.join(SORTS)})")
-        limit = _int_param(request, "limit", 50, 1, MAX_LIMIT)
-        page = _int_param(request, "page", 1, 1, 1_000_000)
-        def text(name: str) -> str | None:
-            value = request.query.get(name)
+        query = parse_query(request, GroupListQuery)
+        limit, page = query.limit, query.page
+
+        def text(value: str | None) -> str | None:
             return clean_text(value)[:500] if value else None
 
-        filters: dict[str, Any] = dict(status=statuses or None, level=text("level"), logger=text("logger"),
-                                       q=text("q"), category=text("category"), sort=sort, limit=limit)
-        cursor = request.query.get("cursor")
+        filters: dict[str, Any] = dict(status=query.status or None, level=text(query.level),
+                                       logger=text(query.logger), q=text(query.q),
+                                       category=text(query.category), sort=query.sort, limit=limit)
+        cursor = query.cursor
         next_cursor = prev_cursor = None
         if cursor or page == 1:
             try:
                 found = await sc.store.groups.page(cursor=cursor or None, **filters)
             except BadCursor as exc:
-                return _error(400, str(exc))
+                raise ApiError(400, str(exc)) from None
             rows, total, next_cursor, prev_cursor = found.rows, found.total, found.next_cursor, found.prev_cursor
         else:  # `page=N` without a cursor: an OFFSET (deferred join past 1,000); cursors from here on
             rows, total = await sc.store.groups.list(offset=(page - 1) * limit, **filters)
             if rows and (page - 1) * limit + len(rows) < total:
-                next_cursor = encode(sort, sort_values(sort, rows[-1]), backward=False)
+                next_cursor = encode(query.sort, sort_values(query.sort, rows[-1]), backward=False)
             if rows:
-                prev_cursor = encode(sort, sort_values(sort, rows[0]), backward=True)
+                prev_cursor = encode(query.sort, sort_values(query.sort, rows[0]), backward=True)
         latest = await sc.store.groups.latest_messages([r["error_hash"] for r in rows])
         return web.json_response({"items": [group_json(r, latest.get(r["error_hash"])) for r in rows],
                                   "total": total, "page": page, "limit": limit,
@@ -126,9 +128,9 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
         repo = sc.store.groups
         row = await repo.get(fingerprint)
         if row is None:
-            return _error(404, f"no group with fingerprint {fingerprint}")
+            raise _not_found(fingerprint)
         fingerprint = row["error_hash"]  # an id merged into another group shows that group
-        minutes = _int_param(request, "minutes", 60, 1, 1440)
+        minutes = parse_query(request, GroupQuery).minutes
         now = utc(sc.clock.time())
         samples = await repo.samples(fingerprint, 100)
         body = group_json(row, samples[0]["message"] if samples and samples[0].get("message") else None)
@@ -165,18 +167,18 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
                 try:
                     payload = await request.json()
                 except (json.JSONDecodeError, UnicodeDecodeError):
-                    return _error(400, "the body must be JSON, e.g. {\"notes\": \"fixed in 1.2.3\"}")
+                    raise ApiError(400, 'the body must be JSON, e.g. {"notes": "fixed in 1.2.3"}') from None
                 if payload is not None:
                     if not isinstance(payload, dict):
-                        return _error(400, "the body must be a JSON object")
+                        raise ApiError(400, "the body must be a JSON object")
                     raw_notes = payload.get("notes")
                     if raw_notes is not None and not isinstance(raw_notes, str):
-                        return _error(400, "notes must be a string")
+                        raise ApiError(400, "notes must be a string")
                     notes = clean_text(raw_notes[:MAX_NOTES]) if raw_notes is not None else None
             try:
                 row = await change_status(sc.store, sc.bus, sc.clock, sc.stages.groups, fingerprint, action, notes)
             except UnknownGroup:
-                return _error(404, f"no group with fingerprint {fingerprint}")
+                raise _not_found(fingerprint) from None
             return web.json_response(group_json(row))
 
         return handler

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ...exceptions import ApiError
 from ...rollout.state import ALLOWED, Conflict, InvalidTransition, UnknownRollout
-from ...store.base import StoreError
 from ..auth import require_token
 
 if TYPE_CHECKING:
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from ...stages import Runtime
 
 _dumps = partial(json.dumps, default=str)
-
-
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status, dumps=_dumps)
 
 
 def routes(sidecar: Runtime) -> list[web.RouteDef]:
@@ -42,10 +38,7 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
         c = controller()
         if c is None:
             return web.json_response({"rollouts": []})
-        try:
-            items = [await summary(c, name) for name in c.configs]
-        except StoreError as exc:
-            return _error(503, f"store unavailable: {exc}")
+        items = [await summary(c, name) for name in c.configs]
         return web.json_response({"rollouts": items}, dumps=_dumps)
 
     async def get_rollout(request: web.Request) -> web.Response:
@@ -54,11 +47,8 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
         c = controller()
         name = request.match_info["name"]
         if c is None or name not in c.configs:
-            return _error(404, f"no rollout named {name!r}")
-        try:
-            return web.json_response(await detail(c, name), dumps=_dumps)
-        except StoreError as exc:
-            return _error(503, f"store unavailable: {exc}")
+            raise ApiError(404, f"no rollout named {name!r}")
+        return web.json_response(await detail(c, name), dumps=_dumps)
 
     @require_token
     async def act(request: web.Request) -> web.Response:
@@ -67,31 +57,29 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
         c = controller()
         name, action = request.match_info["name"], request.match_info["action"]
         if action not in ALLOWED:
-            return _error(404, f"unknown action {action!r}; one of {', '.join(ALLOWED)}")
+            raise ApiError(404, f"unknown action {action!r}; one of {', '.join(ALLOWED)}")
         if c is None or name not in c.configs:
-            return _error(404, f"no rollout named {name!r}")
+            raise ApiError(404, f"no rollout named {name!r}")
         body: dict[str, Any] = {}
         if request.can_read_body and request.content_type == "application/json":
             try:
                 parsed = await request.json()
             except (json.JSONDecodeError, UnicodeDecodeError):
-                return _error(400, "body must be a JSON object")
+                raise ApiError(400, "body must be a JSON object") from None
             if not isinstance(parsed, dict):
-                return _error(400, "body must be a JSON object")
+                raise ApiError(400, "body must be a JSON object")
             body = parsed
         reason = body.get("reason")
         actor = body.get("actor") or "api"
         if (reason is not None and not isinstance(reason, str)) or not isinstance(actor, str):
-            return _error(400, "reason and actor must be strings")
+            raise ApiError(400, "reason and actor must be strings")
         try:
             await c.act(name, action, actor=f"api:{actor}"[:100], reason=(reason or None) and reason[:500])
             return web.json_response(await detail(c, name), dumps=_dumps)
         except UnknownRollout:
-            return _error(404, f"no rollout named {name!r}")
+            raise ApiError(404, f"no rollout named {name!r}") from None
         except (InvalidTransition, Conflict) as exc:
-            return _error(409, str(exc))
-        except StoreError as exc:
-            return _error(503, f"store unavailable: {exc}")
+            raise ApiError(409, str(exc)) from None
 
     return [
         web.get("/api/rollouts", list_rollouts),

@@ -16,6 +16,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from ...display import shown
+from ...exceptions import ApiError
 from .. import auth
 from . import views as v
 
@@ -127,7 +128,7 @@ async def guard_action(request: web.Request, back: str) -> web.Response | None:
     HTML refusal to send back, with the same status the JSON API would give."""
     try:
         await auth.authorize(request)
-    except web.HTTPException as exc:
+    except ApiError as exc:
         if auth.configured_token(request) is None:
             reason = "Actions are disabled because no API token is configured."
         elif exc.status == 401:

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ...clock import utc
 from ...errors.groups import clean_text
+from ...exceptions import SidecarError
 from ...store.base import StoreError
 from ..api.alerts import MAX_SILENCE, parse_duration
 from .base import guard_action, render, repo, see_other, sidecar_of
@@ -32,7 +33,7 @@ DURATIONS = [("30m", "30 minutes"), ("1h", "1 hour"), ("4h", "4 hours"), ("8h", 
              ("7d", "7 days")]
 
 
-class SilenceFormError(ValueError):
+class SilenceFormError(SidecarError, ValueError):
     """What the person filled in cannot make a silence (shown above the form)."""
 
 
