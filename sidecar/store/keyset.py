@@ -24,6 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote
 
+from ..exceptions import SidecarError
+
 MAX_CURSOR = 1000  # characters; a real one is ~100
 TIMESTAMP_KEYS = frozenset({"last_occurrence_at", "created_at"})
 TEXT_KEYS = frozenset({"error_hash"})
@@ -31,7 +33,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INT = re.compile(r"-?[0-9]{1,20}")
 
 
-class BadCursor(ValueError):
+class BadCursor(SidecarError, ValueError):
     """The cursor is not one this server made for this sort."""
 
 
