@@ -133,6 +133,8 @@ def variable_like(token: str) -> bool:
     if PLACEHOLDER in token:
         return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
     inner = token.strip(_STRIP)
+    if not inner:
+        return token == "::"  # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`
     if _CODE.fullmatch(inner):
         return False
     n = len(inner)

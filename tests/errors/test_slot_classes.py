@@ -1,0 +1,115 @@
+"""Generated values of every class in sidecar/errors/TAXONOMY.md: one error with two values is one group,
+two errors sharing their wording are two (hypothesis; the templates are not from the tuning data)."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sidecar.errors.grouper import MessageGrouper
+
+_HEX = "0123456789abcdef"
+_LOWER = string.ascii_lowercase
+
+
+def _text(alphabet: str, lo: int, hi: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet, min_size=lo, max_size=hi)
+
+
+_label = st.builds(lambda a, b: a + ("-" + b if b else ""), _text(_LOWER, 3, 8), _text(_LOWER, 0, 4))
+_ipv4 = st.tuples(*[st.integers(0, 255)] * 4).map(lambda t: ".".join(map(str, t)))
+
+CLASSES: dict[str, st.SearchStrategy[str]] = {
+    # hex that happens to hold no digit (`eedd`): the `key ending eedd` split of the issue
+    "hex_letters": _text("abcdef", 4, 12),
+    "hex_any": _text(_HEX, 4, 16).filter(lambda s: len(set(s)) > 1),
+    "uuid": st.uuids().map(str),
+    "ipv4": _ipv4,
+    "ipv4_port": st.builds(lambda ip, p: f"{ip}:{p}", _ipv4, st.integers(1, 65535)),
+    "ipv6": st.ip_addresses(v=6).map(str),
+    "host_port": st.builds(lambda a, b, p: f"{a}.{b}.internal:{p}", _label, _label, st.integers(1, 65535)),
+    "mac": st.lists(st.integers(0, 255), min_size=6, max_size=6).map(lambda b: ":".join(f"{x:02X}" for x in b)),
+    "posix_path": st.lists(_text(_LOWER + "_", 1, 8), min_size=2, max_size=5).map(lambda p: "/" + "/".join(p)),
+    "windows_path": st.lists(_text(_LOWER, 1, 8), min_size=1, max_size=4).map(lambda p: "C:\\" + "\\".join(p)),
+    "jvm_ref": st.builds(lambda c, h: f"org.pool.{c.capitalize()}@{h:x}", _text(_LOWER, 3, 9),
+                         st.integers(0x1000, 2**31)),
+    "iso_time": st.datetimes().map(lambda d: d.isoformat()),
+    "prefixed_id": st.builds(lambda p, n: f"{p}_{n}", st.sampled_from(["blk", "job", "container", "attempt"]),
+                             st.integers(1, 10**12)),
+    "prefixed_hex": st.builds(lambda p, h: f"{p}_{h}", st.sampled_from(["blk", "req", "key"]), _text("abcdef", 5, 10)),
+    "mixed_case_id": _text(string.ascii_letters, 10, 24).filter(
+        lambda s: any(c.isupper() for c in s[1:]) and any(c.islower() for c in s)),
+    "aws_key_id": _text(string.ascii_uppercase, 16, 16).map(lambda s: "AKIA" + s),
+    "email": st.builds(lambda a, b: f"{a}@{b}.com", _text(_LOWER, 2, 8), _text(_LOWER, 3, 8)),
+    "dotted_host": st.builds(lambda a, b: f"{a}.{b}.net", _label, _label),
+    "number_unit": st.builds(lambda n, u: f"{n}{u}", st.integers(0, 10**6), st.sampled_from(["ms", "s", "KB", "MiB"])),
+    "url_same_service": st.builds(lambda n, q: f"https://api.example.com/v1/files/{n}?purpose={q}",
+                                  st.integers(1, 10**9), _text(_LOWER, 1, 6)),
+}
+
+# The slot is announced by nothing: its form alone must make it a value.
+TEMPLATES = (
+    "checksum of {} rejected by the storage backend, retry scheduled",
+    "cache entry {} expired before the refresh finished",
+    "upstream handshake with {} produced an empty body",
+)
+
+
+def _one_group(template: str, a: str, b: str) -> bool:
+    grouper = MessageGrouper()
+    return grouper.fingerprint(template.format(a)) == grouper.fingerprint(template.format(b))
+
+
+def _class_test(name: str):  # type: ignore[no-untyped-def]
+    values = CLASSES[name]
+
+    @settings(max_examples=40, deadline=None)
+    @given(a=values, b=values, template=st.sampled_from(TEMPLATES))
+    def test(a: str, b: str, template: str) -> None:
+        assert _one_group(template, a, b), (template.format(a), template.format(b))
+
+    test.__name__ = f"test_two_{name}_values_in_one_slot_are_one_group"
+    return test
+
+
+for _name in CLASSES:
+    globals()[f"test_two_{_name}_values_in_one_slot_are_one_group"] = _class_test(_name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_text(_HEX, 4, 4), b=_text(_HEX, 4, 4))
+def test_key_ending_any_four_hex_is_one_group(a: str, b: str) -> None:
+    """`eedd` (no digit), `259e`, `0000`: every 4-hex key suffix is one quota error."""
+    msg = "Kimi API error 429 exceeded_current_quota_error for key ending {}"
+    assert _one_group(msg, a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=st.one_of(*CLASSES.values()))
+def test_different_verbs_with_the_same_value_are_different_groups(value: str) -> None:
+    """`Failed to connect` / `Failed to bind`: the verb names the event, whatever value follows."""
+    grouper = MessageGrouper()
+    ids = {grouper.fingerprint(f"Failed to {verb} to {value} after retries")
+           for verb in ("connect", "bind", "resolve", "authenticate")}
+    assert len(ids) == 4
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=st.one_of(*CLASSES.values()), b=st.one_of(*CLASSES.values()))
+def test_a_value_never_bridges_two_different_events(a: str, b: str) -> None:
+    """Two events sharing most words and a slot stay apart whatever values they carry."""
+    grouper = MessageGrouper()
+    upload = grouper.fingerprint(f"upload of {a} to the object store failed: quota exceeded")
+    download = grouper.fingerprint(f"download of {b} to the object store failed: quota exceeded")
+    assert upload != download
+
+
+def test_statuses_and_codes_in_one_slot_stay_apart() -> None:
+    """A value that names the failure is kept: 429 and 500, PGRST204 and PGRST205."""
+    grouper = MessageGrouper()
+    assert grouper.fingerprint("upstream returned HTTP 429 for chat") != grouper.fingerprint(
+        "upstream returned HTTP 500 for chat")
+    assert grouper.fingerprint("query failed: PGRST204 on table jobs") != grouper.fingerprint(
+        "query failed: PGRST205 on table jobs")
