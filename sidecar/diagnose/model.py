@@ -128,7 +128,16 @@ class DiagnosisInput:
         return list(dict.fromkeys(types))
 
     def messages(self) -> list[str]:
-        return [m for m in (self.message, self.exception_message) if m]
+        """The log message, the exception message, and the `Error: ...` lines of a multi-line block.
+
+        The gateway logs failed tool calls as a block ("=== TOOL CALL FAILED ===", then `Tool:`,
+        `Duration:`, `Error: <what failed>`, the traceback; research upstream-gateway.md 1.4): its
+        message is the banner, the error is on the `Error:` line, so that line counts as a message.
+        """
+        out = [m for m in (self.message, self.exception_message) if m]
+        if self.traceback and "\nError: " in self.traceback[:65536]:
+            out += [ln[7:] for ln in self.traceback[:65536].splitlines()[1:] if ln.startswith("Error: ")][:3]
+        return list(dict.fromkeys(out))
 
     def lines(self) -> list[str]:
         """Every input line the evidence may quote, in order: message, traceback, context."""

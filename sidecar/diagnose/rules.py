@@ -184,6 +184,8 @@ class RuleSet:
                 if m is None:
                     ok = False
                     break
+                if rx.groupindex and not any(m.groupdict().values()):
+                    m = _search_filled(rx, targets[key]) or m
                 if key != "logger":
                     longest = max(longest, m.end() - m.start())
                     matched.append(m.group(0))
@@ -302,6 +304,19 @@ def _search(rx: re.Pattern[str], texts: list[str]) -> re.Match[str] | None:
             m = rx.search(text)
             if m is not None:
                 return m
+    return None
+
+
+def _search_filled(rx: re.Pattern[str], texts: list[str]) -> re.Match[str] | None:
+    """A later match that fills the regex's named groups (`'(?P<column>...)' column|PGRST204` finds
+    the code first when the code comes first in the record; the column is further on)."""
+    for text in texts:
+        if text:
+            for i, m in enumerate(rx.finditer(text)):
+                if any(m.groupdict().values()):
+                    return m
+                if i >= 50:
+                    break
     return None
 
 

@@ -222,3 +222,23 @@ def test_leave_kind_out_scores_every_kind_without_its_own_rules() -> None:
     assert sum(f.calibration.right for f in folds) < len(cases)
     assert sum(f.calibration.unknowns_over_ceiling for f in folds) == 0
     assert re.fullmatch(r"[a-z]+", folds[0].kind)
+
+
+def _block(error: str) -> str:
+    """The gateway's failed-tool block (research upstream-gateway.md 1.4): the banner is the message."""
+    return ("2026-03-01 10:00:00 AEDT INFO ws_daemon: Tool call started: chat\n"
+            "2026-03-01 10:00:21 AEDT ERROR ws_daemon: === TOOL CALL FAILED ===\n"
+            f"Tool: chat\nDuration: 20.78s\nRequest ID: 8f1e2d3c\nError: {error}\n=== END ===\n")
+
+
+def test_the_error_line_of_a_tool_call_failed_block_is_read_as_the_message() -> None:
+    d = RULES.diagnose(excerpt_to_input(_block(
+        "{'code': 'PGRST204', 'details': None, 'hint': None, 'message': \"Could not find the 'tokens_used' column "
+        "of 'messages' in the schema cache\"}")))
+    assert d.category == "storage" and "'tokens_used'" in d.summary and "'messages'" in d.summary, d.summary
+    d = RULES.diagnose(excerpt_to_input(_block(
+        "Conversation thread 'c0ffee' was not found or has expired. This may happen if the conversation was created "
+        "more than 3 hours ago or if the server was restarted.")))
+    assert d.rule == "conversation-expired" and d.category == "storage"
+    d = RULES.diagnose(excerpt_to_input(_block("'messages'")))
+    assert d.category == "unknown" and d.confidence <= 0.3
