@@ -90,3 +90,44 @@ async def test_over_the_rate_the_sdk_is_told_when_to_come_back(running: Running)
             assert r.headers["X-Sentry-Rate-Limits"].endswith(":error;default:key")
     [group] = await running.wait_groups(1, count=10)
     assert int(group["occurrence_count"]) == 10  # the refused two are the SDK's to retry, not lost here
+
+
+def _item(kind: str, payload: dict) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    return [json.dumps({"type": kind, "length": len(body)}).encode(), body]
+
+
+async def test_other_item_types_are_acknowledged_and_dropped_not_stored(running: Running):
+    """What the real SDK sends beside events (develop.sentry.dev/sdk/envelopes/#data-model): a 200
+    for the whole envelope, the event stored, the rest counted as dropped, client reports read."""
+    parts = [json.dumps({"event_id": EVENT["event_id"]}).encode()]
+    parts += _item("transaction", {"type": "transaction", "transaction": "/upload", "spans": []})
+    parts += _item("session", {"sid": "s1", "status": "ok", "init": True})
+    parts += _item("sessions", {"aggregates": [{"started": "2026-11-23T06:00:00Z", "exited": 3}]})
+    parts += _item("client_report", {"discarded_events": [{"reason": "queue_overflow", "category": "error",
+                                                           "quantity": 4}]})
+    parts += _item("event", EVENT)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{running.base}/api/1/envelope/", data=b"\n".join(parts) + b"\n", headers=AUTH) as r:
+            assert r.status == 200, await r.text()
+    [group] = await running.wait_groups(1, count=1)
+    assert group["error_type"] == "KeyError"
+    stats = running.sidecar.stages.collect.stats
+    assert {k: stats.dropped_items.get(k) for k in ("transaction", "session", "sessions")} == {
+        "transaction": 1, "session": 1, "sessions": 1}
+    assert stats.client_discarded == 4 and stats.accepted == 1
+
+
+@pytest.mark.parametrize("running", [{"sentry": {"projects": [{"id": 1, "keys": [DSN_KEY], "events_per_hour": 3}]}}],
+                         indirect=True)
+async def test_a_project_over_its_hourly_quota_is_told_to_come_back(running: Running):
+    events = [{**EVENT, "event_id": f"{i:032x}"} for i in range(4)]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{running.base}/api/1/envelope/", data=envelope(*events[:3]), headers=AUTH) as r:
+            assert r.status == 200
+        async with http.post(f"{running.base}/api/1/envelope/", data=envelope(events[3]), headers=AUTH) as r:
+            assert r.status == 429 and int(r.headers["Retry-After"]) >= 1
+            assert "X-Sentry-Rate-Limits" in r.headers
+    [group] = await running.wait_groups(1, count=3)
+    assert int(group["occurrence_count"]) == 3
+    assert running.sidecar.stages.collect.stats.refused.get("rate_limited") == 1
