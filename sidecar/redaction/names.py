@@ -58,6 +58,12 @@ META_WORDS = frozenset({
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
               "haslo", "geheim", "salasana")
+# A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
+# hot, idx, natural, primary, pub(lic), schema, sequence; and the same idea for ids of requests and records).
+_KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "pub", "public", "schema", "sequence",
+                     "idempotency", "cache", "partition", "sort", "dedup", "dedupe", "lookup", "row", "object",
+                     "group", "alert", "range", "hash", "shard", "composite", "unique", "index", "message",
+                     "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join"})
 # `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
 _JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
@@ -93,6 +99,9 @@ def is_secret_name(name: str) -> bool:
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False
     upper = name.isupper()
+    if words[-1] == "key" and len(words) > 1 and words[-2] in _KEY_OF and not any(
+            _secret_word(w, upper) for w in words[:-2]):
+        return False  # `idempotency_key`, `primaryKey`, `cache-key`, `public_key`: a key of something, not a secret
     if any(_secret_word(w, upper) for w in words):
         return True
     return any(_secret_word(a + b) for a, b in zip(words, words[1:], strict=False))

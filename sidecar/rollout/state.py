@@ -120,8 +120,12 @@ def hook_payload(
     from_percent: float | None, to_percent: float | None, state: str, reasons: list[dict[str, Any]],
     at: float, decided_by: str,
 ) -> dict[str, Any]:
-    """The JSON every hook receives (the `kind` field is filled per hook)."""
+    """The JSON every hook receives (the `kind` field is filled per hook).
+
+    Reasons and the actor are free text (an operator's pasted log line, a metrics error): redacted
+    like every other exit (issue 18)."""
     from ..clock import utc
+    from ..redaction import redact, redact_obj
 
     return {
         "rollout": cfg.name,
@@ -135,10 +139,10 @@ def hook_payload(
         "from_percent": from_percent,
         "to_percent": to_percent,
         "enabled": bool(to_percent),
-        "reasons": reasons,
+        "reasons": redact_obj(reasons),
         "timestamp": utc(at).isoformat(),
         "idempotency_key": key,
-        "decided_by": decided_by,
+        "decided_by": redact(decided_by),
     }
 
 
