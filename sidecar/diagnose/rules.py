@@ -103,7 +103,7 @@ class _Compiled:
 
 
 _Found = tuple[Rule, dict[str, str], list[str], float, frozenset[str]]
-DECISIVE = frozenset({"code", "phrase"})  # evidence kinds that outrank a class-level verdict
+DECISIVE = frozenset({"code", "code_class", "phrase"})  # evidence kinds that outrank a class-level verdict
 DISAGREEMENT_CAP = 0.5
 
 
@@ -125,11 +125,14 @@ def _fill(template: str, fields: _Fields) -> str:
     return template.format_map(_Fields({k: "" for k in BUILTIN_FIELDS}))
 
 
-# How much each kind of evidence says (see `specificity`). A match on words alone can never reach
-# 0.6 ("confident"): the words of an error recur in other situations (near-misses); a code in its
-# namespace and the component/remote that raised it are what make a diagnosis specific.
+# How much each kind of evidence says (see `specificity`). No single kind reaches 0.6 ("confident"):
+# words recur in other situations (near-misses), and a code alone was right only ~70% of the time on
+# kinds the rules had not seen (held-out sets, evals/RESULTS.md); a confident answer needs two
+# independent signals - a code (an exact one weighs more than a class of codes like '08...') and
+# the component/remote that raised it, or a code and the words around it.
 BASE_CONFIDENCE = 0.3
-EVIDENCE_WEIGHTS = {"code": 0.3, "situation": 0.2, "words": 0.15, "phrase": 0.25, "logger": 0.05}
+EVIDENCE_WEIGHTS = {"code": 0.25, "code_class": 0.2, "situation": 0.2, "words": 0.1, "phrase": 0.2, "logger": 0.05}
+_EXACT_CODES = re.compile(r"[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*")
 PHRASE_CHARS = 24  # a regex match this long is a distinctive phrase (a whole gateway message), not a word
 
 
@@ -195,7 +198,8 @@ class RuleSet:
             kinds: set[str] = set()
             spec = c.rule.match
             if codes:
-                kinds.add("code")
+                exact = all(_EXACT_CODES.fullmatch(p) for p in (spec.code or {}).values())
+                kinds.add("code" if exact else "code_class")
                 groups.update({f"code_{ns}": v for ns, v in codes.items()})
                 groups.setdefault("code", next(iter(codes.values())))
                 first_ns, first_code = next(iter(codes.items()))

@@ -97,11 +97,13 @@ def test_code_namespaces_are_told_apart() -> None:
 
 
 def test_confidence_follows_the_evidence() -> None:
-    """A code in its namespace from the right remote is confident; words alone never are."""
-    assert diagnose(GLM_1113).confidence >= 0.8
+    """A code in its namespace from the right remote is confident; one kind of evidence alone never is."""
+    assert diagnose(GLM_1113).confidence >= 0.7
     words_only = RULES.diagnose(DiagnosisInput(fingerprint="x", message="not enough values to unpack (expected 3, got 2)"))
     assert words_only.confidence < 0.6
     assert specificity({"words"}) < 0.6 <= specificity({"code", "situation"})
+    assert all(specificity({kind}) < 0.6 for kind in ("code", "code_class", "situation", "words", "phrase"))
+    assert specificity({"code_class", "situation"}) < specificity({"code", "situation"})
 
 
 def test_unfilled_template_values_are_dropped_not_shown() -> None:
