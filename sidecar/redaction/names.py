@@ -135,7 +135,7 @@ _PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "pa
 QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\u0022|\\u0027)"
 KV = re.compile(
     r"(?:(?<![A-Za-z0-9_])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
-    r"(?P<sep>[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\u003[dD])[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"(?P<sep>[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuU]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
@@ -227,8 +227,11 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         words = name_words(name)
         identifier = ("." not in name and (name.isupper() or "_" in name or "-" in name or not name.islower())
                       or "." in name and _strong(words))
-        loose = only_space or (sep.strip() == ":" and not quoted and not identifier)
+        # `name: text` is how loggers and prose write; `name:value` (no space) is an assignment
+        loose = only_space or (sep.strip() == ":" and sep[-1:] in " \t" and not quoted and not identifier)
         rest = m.string[m.end():m.end() + 1]
+        if sep.strip() == "," and not looks_like_value(val, False, False):
+            return m.group(0)  # ('password', 'hunter2') is a pair; ['password', 'username'] a list of names
         if loose and not quoted and not looks_like_value(val, identifier or words[-1] in _PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
             return m.group(0)
         start = m.start("qval" if quoted else "val") - m.start(0)

@@ -159,7 +159,11 @@ def _structural(r: random.Random) -> Case:
         scheme = r.choice(AUTH_SCHEMES)
         cred = rnd(r, AN + "._~+/-", r.randint(12, 60)) + r.choice(["", "=", "=="])
         header = r.choice(["Authorization", "authorization", "AUTHORIZATION", "Proxy-Authorization"])
-        return ("auth_header", f"{header}: {scheme} {cred}", cred)
+        shape = r.choice([f"{header}: {scheme} {cred}", f"map[{header}:[{scheme} {cred}] Accept:[*/*]]",
+                          repr([(header, f"{scheme} {cred}"), ("Accept", "*/*")]),
+                          f'{{"{header}"=>"{scheme} {cred}"}}', json.dumps({"headers": {header: f"{scheme} {cred}"}}),
+                          f"-H '{header}: {scheme} {cred}'", f"{header}={scheme} {cred}"])
+        return ("auth_header", shape, cred)
     if kind == 4:
         resp = rnd(r, HEX, 32)
         return ("auth_digest", f'Authorization: Digest username="bob", realm="api", nonce="{rnd(r, HEX, 16)}", '
@@ -242,7 +246,7 @@ STYLES = ["snake", "upper", "camel", "pascal", "kebab", "train", "dotted", "run"
 
 def assignment(r: random.Random, name: str, val: str) -> tuple[str, str]:
     """(text, the exact secret text to look for) for one assignment shape."""
-    shape = r.randrange(16)
+    shape = r.randrange(18)
     if shape == 0:
         return f"{name}={val}", val
     if shape == 1:
@@ -275,6 +279,11 @@ def assignment(r: random.Random, name: str, val: str) -> tuple[str, str]:
         return f"--{name}={val}", val
     if shape == 14:
         return f"{name}:{val}", val
+    if shape == 15:
+        val += str(r.randrange(10))
+        return repr([(name, val), ("user", "svc")]), val
+    if shape == 16:
+        return f"{name}: {val}\n", val
     return f"{name} {val}", val
 
 
