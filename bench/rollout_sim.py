@@ -52,6 +52,8 @@ from tests.helpers import signed_by  # noqa: E402
 SECRET = "bench-secret"
 HEALTHY_ERR = 0.005
 REGRESSED_ERR = 0.10
+BASELINE_ERR: float | None = None  # sync error rate; None = the canary's healthy rate
+CHANGE_TRIGGER = "error-rate-vs-baseline"  # the trigger this issue added (the "new" policy)
 FLAGGER_MIN_SUCCESS = 0.95
 MAX_LATENCY_SAMPLES = 600
 args_verbose = False
@@ -80,9 +82,11 @@ class SimGateway:
         self.percent = percent
         self.canary_err = HEALTHY_ERR
         self.start = clock.time()
-        self.a_n = [0]  # prefix sums: canary requests, canary errors, baseline requests
+        self.base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
+        self.a_n = [0]  # prefix sums: canary requests, canary errors, baseline requests, baseline errors
         self.a_e = [0]
         self.s_n = [0]
+        self.s_e = [0]
         self.lat_a: list[list[float]] = []
         self.lat_s: list[list[float]] = []
 
@@ -98,9 +102,11 @@ class SimGateway:
             n_a = poisson(rng, lam_a)
             n_s = poisson(rng, self.rate - lam_a)
             errs = sum(1 for _ in range(n_a) if rng.random() < self.canary_err)
+            s_errs = sum(1 for _ in range(n_s) if rng.random() < self.base_err)
             self.a_n.append(self.a_n[-1] + n_a)
             self.a_e.append(self.a_e[-1] + errs)
             self.s_n.append(self.s_n[-1] + n_s)
+            self.s_e.append(self.s_e[-1] + s_errs)
             self.lat_a.append([rng.lognormvariate(6.0, 0.5) for _ in range(n_a)])
             self.lat_s.append([rng.lognormvariate(6.0, 0.5) for _ in range(min(n_s, 3))])
 
@@ -128,7 +134,7 @@ class SimGateway:
         if variant == "async":
             n, e = self.a_n[hi] - self.a_n[lo], self.a_e[hi] - self.a_e[lo]
         else:
-            n, e = self.s_n[hi] - self.s_n[lo], 0
+            n, e = self.s_n[hi] - self.s_n[lo], self.s_e[hi] - self.s_e[lo]
         sums = self.a_n if variant == "async" else self.s_n
         k = hi
         while k > lo and sums[k] == sums[k - 1]:
@@ -205,11 +211,22 @@ def flagger_check(gw: SimGateway, interval: float) -> bool:
 
 
 def rollout_for_bench(url: str, hold: float | None) -> RolloutConfig:
+    """The shipped rollout with holds replaced, and the change trigger in dry-run: the controller
+    then acts as the policy before this issue ("current") while the change trigger's would-be
+    firings are recorded; "new" = current + that trigger = the earlier of the two."""
     parsed = RolloutsFile.model_validate(read_yaml(ROOT / "rules" / "rollouts.yaml"))
     base = next(r for r in parsed.rollouts if r.name == "async-upload")
     stages = [s.model_copy(update={"hold": hold if hold is not None else 1e12}) for s in base.stages]
+    triggers = [t.model_copy(update={"dry_run": True}) if t.name == CHANGE_TRIGGER else t for t in base.triggers]
+    assert any(t.name == CHANGE_TRIGGER for t in triggers), "rules/rollouts.yaml lost the change trigger"
     hooks = [HookConfig(kind="rollback", name="rollback", url=url, secret=SECRET, timeout=5, retries=3)]
-    return base.model_copy(update={"stages": stages, "hooks": hooks})
+    return base.model_copy(update={"stages": stages, "hooks": hooks, "triggers": triggers})
+
+
+def change_fired(c: RolloutController, name: str) -> bool:
+    """Did the (dry-run) change trigger fire at the tick just made?"""
+    snap = c._seen.get(name)
+    return snap is not None and any(t.get("gate") == CHANGE_TRIGGER for t in snap.data.get("dry_trips") or [])
 
 
 async def reset(c: RolloutController, name: str) -> None:
@@ -227,124 +244,125 @@ async def reset(c: RolloutController, name: str) -> None:
         await c.act(name, "promote", actor="bench")
 
 
-async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed) -> dict:
+async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, warm_base=600.0) -> dict:
     interval = cfg.interval
-    ours, after_min, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], 0, 0
+    cur, new, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], 0, 0
     for t in range(trials):
         await reset(c, cfg.name)
         gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t)
         ref.gw = gw
         await c.act(cfg.name, "start", actor="bench")
-        if percent > cfg.stages[0].percent:
+        idx = next(i for i, s in enumerate(cfg.stages) if s.percent == percent)
+        for _ in range(idx):
             await c.act(cfg.name, "promote", actor="bench")
         rng = random.Random(seed + t)
-        warm = 600 + rng.randrange(int(interval))  # regression starts at a random phase of the interval
-        ticks = warm // int(interval)
+        warm = warm_base + rng.randrange(int(interval))  # the regression starts at a random phase
+        ticks = int(warm // interval)
+        early_new = None
         for _ in range(ticks):
             clock.advance(interval)
             await c.tick()
+            if early_new is None and change_fired(c, cfg.name):
+                early_new = clock.time()
         clock.advance(warm - ticks * interval)
         t0 = clock.time()
-        if (await c._load(cfg.name)).state not in ("running", "waiting_approval"):
-            warm_false += 1  # rolled back while still healthy: a false rollback, not a detection
+        if (await c._load(cfg.name)).state not in ("running", "waiting_approval") or early_new is not None:
+            warm_false += 1  # rolled back (or the new trigger fired) while still healthy
             continue
         gw.regress(REGRESSED_ERR)
         before = len(rx.calls)
-        detected = None
-        t_min = None
+        d_cur = d_new = None
         failed = 0
         f1 = f5 = f10 = None
-        phase = interval - (warm - ticks * interval)
-        clock.advance(phase)
+        clock.advance(interval - (warm - ticks * interval))
         for k in range(200):
             if k:
                 clock.advance(interval)
-            if t_min is None and gw.canary_since(t0) >= 50:
-                t_min = clock.time()  # the trigger's min_samples of regressed traffic exist (<= now)
-            await c.tick()
-            if detected is None and len(rx.calls) > before:
-                detected = rx.calls[before]["at"]
+            if d_cur is None:
+                await c.tick()
+                if len(rx.calls) > before:
+                    d_cur = rx.calls[before]["at"]
+                if d_new is None and change_fired(c, cfg.name):
+                    d_new = clock.time()
             if not flagger_check(gw, interval):
                 failed += 1
-                if failed >= 1 and f1 is None:
-                    f1 = clock.time()
-                if failed >= 5 and f5 is None:
-                    f5 = clock.time()
-                if failed >= 10 and f10 is None:
-                    f10 = clock.time()
-            if detected is not None and f1 is not None and f5 is not None and f10 is not None:
+                f1 = clock.time() if failed >= 1 and f1 is None else f1
+                f5 = clock.time() if failed >= 5 and f5 is None else f5
+                f10 = clock.time() if failed >= 10 and f10 is None else f10
+            if d_cur is not None and f10 is not None:
                 break
-        if detected is None:
+        if d_new is None or (d_cur is not None and d_cur < d_new):
+            d_new = d_cur
+        if d_cur is None and d_new is None:
             misses += 1
-            continue
-        ours.append(detected - t0)
-        if t_min is not None:
-            after_min.append(max(0.0, detected - t_min))
+        cur.append((d_cur - t0) if d_cur is not None else math.inf)
+        new.append((d_new - t0) if d_new is not None else math.inf)
         fl1.append((f1 - t0) if f1 is not None else math.inf)
         fl5.append((f5 - t0) if f5 is not None else math.inf)
         fl10.append((f10 - t0) if f10 is not None else math.inf)
-    return {"ours": ours, "after_min": after_min, "flagger1": fl1, "flagger5": fl5, "flagger10": fl10,
+    return {"current": cur, "new": new, "flagger1": fl1, "flagger5": fl5, "flagger10": fl10,
             "misses": misses, "warm_false": warm_false}
 
 
-async def run_false(c, ref, rx, clock, cfg, stages, rate, seed) -> dict:
+async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> dict:
     interval = cfg.interval
-    hold = cfg.stages[0].hold
+    hold = cfg.stages[stage_index].hold
     max_ticks = int(hold / interval) * 20
-    rollbacks = promotions = timeouts = 0
-    fl1 = fl5 = fl10 = 0
+    out = {"current": 0, "new": 0, "promotions": 0, "timeouts": 0, "flagger1": 0, "flagger5": 0, "flagger10": 0}
     durations = []
     causes: dict[str, int] = {}
     holding: dict[str, int] = {}
     for t in range(stages):
         await reset(c, cfg.name)
-        gw = SimGateway(clock, rate, cfg.stages[0].percent, seed * 7_919 + t)
+        gw = SimGateway(clock, rate, cfg.stages[stage_index].percent, seed * 7_919 + t)
         ref.gw = gw
         before = len(rx.calls)
         await c.act(cfg.name, "start", actor="bench")
+        for _ in range(stage_index):
+            await c.act(cfg.name, "promote", actor="bench")
         started = clock.time()
         failed = 0
         outcome = "timeout"
+        fired = False
         for _ in range(max_ticks):
             clock.advance(interval)
             await c.tick()
+            fired = fired or change_fired(c, cfg.name)
             if not flagger_check(gw, interval):
                 failed += 1
             snap = c._seen[cfg.name]  # what the tick just saw or wrote (no extra query)
             if snap.state in ("rolling_back", "rolled_back"):
                 outcome = "rollback"
                 break
-            if snap.stage_index > 0:
+            if snap.stage_index > stage_index:
                 outcome = "promoted"
                 break
         durations.append(clock.time() - started)
-        # Flagger over the same trace for at least the hold time (it has no statistical hold).
-        while clock.time() - started < hold:
+        while clock.time() - started < hold:  # Flagger over the same trace for at least the hold
             clock.advance(interval)
             if not flagger_check(gw, interval):
                 failed += 1
-        fl1 += failed >= 1
-        fl5 += failed >= 5
-        fl10 += failed >= 10
+        out["flagger1"] += failed >= 1
+        out["flagger5"] += failed >= 5
+        out["flagger10"] += failed >= 10
+        out["new"] += outcome == "rollback" or fired
+        if fired:
+            causes[CHANGE_TRIGGER + " (new)"] = causes.get(CHANGE_TRIGGER + " (new)", 0) + 1
         if outcome == "rollback":
-            rollbacks += 1
+            out["current"] += 1
             assert len(rx.calls) == before + 1
             for gate in rx.calls[-1]["reasons"]:
                 causes[gate] = causes.get(gate, 0) + 1
         elif outcome == "promoted":
-            promotions += 1
+            out["promotions"] += 1
         else:
-            timeouts += 1
+            out["timeouts"] += 1
             snap = await c._load(cfg.name)
             for v in snap.data.get("verdicts", []):
                 if v["role"] == "gate" and v["verdict"] != "pass":
                     key = f"{v['name']}:{v['verdict']}"
                     holding[key] = holding.get(key, 0) + 1
-                    if args_verbose:
-                        print("      holding:", v["reason"])
-    return {"rollbacks": rollbacks, "promotions": promotions, "timeouts": timeouts, "flagger1": fl1,
-            "flagger5": fl5, "flagger10": fl10, "durations": durations, "causes": causes,
-            "holding": holding}
+    return {**out, "durations": durations, "causes": causes, "holding": holding}
 
 
 def fmt_delays(values: list[float], interval: float) -> str:
@@ -361,15 +379,18 @@ def fmt_delays(values: list[float], interval: float) -> str:
 
 async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--stages", type=int, default=1000, help="healthy stages for (b)")
+    ap.add_argument("--stages", type=int, default=1000, help="healthy stages for (b), at each of 1% and 10%")
     ap.add_argument("--trials", type=int, default=100, help="regression trials per traffic level for (a)")
-    ap.add_argument("--rate", type=float, default=50.0, help="gateway requests/s (all variants)")
+    ap.add_argument("--rates", default="0.33333,3.33333,50", help="gateway requests/s (all variants) for (a)")
+    ap.add_argument("--rate", type=float, default=3.33333, help="gateway requests/s for (b) (20 async/min at 10%%)")
     ap.add_argument("--hold", type=float, default=600.0, help="stage hold for (b), seconds (plan: days)")
+    ap.add_argument("--warm", type=float, default=600.0, help="healthy seconds in the stage before the regression")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--healthy-err", type=float, default=0.005, help="canary error rate when healthy")
-    ap.add_argument("--regressed-err", type=float, default=0.10, help="canary error rate after the regression")
+    ap.add_argument("--healthy-err", type=float, default=0.01, help="canary error rate when healthy")
+    ap.add_argument("--baseline-err", type=float, default=None, help="sync error rate (default: healthy)")
+    ap.add_argument("--regressed-err", type=float, default=0.08, help="canary error rate after the regression")
     args = ap.parse_args()
-    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err)
+    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err)
 
     clock = ManualClock(start=1_763_900_000.0)
     rx = Receiver(clock)
@@ -378,51 +399,48 @@ async def main() -> int:
     store = await open_sqlite(str(Path(tmp.name) / "bench.db"))
     ref = GatewayRef()
     wall = time.perf_counter()
+    base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
     try:
         det_cfg = rollout_for_bench(url, None)
         c = RolloutController([det_cfg], store, ref, clock=clock, replica="bench")
         iv = det_cfg.interval
-        print(f"rollout_sim: rate {args.rate:g} req/s, interval {iv:g}s, seed {args.seed}, "
-              f"error {HEALTHY_ERR:.1%} -> {REGRESSED_ERR:.0%}; config rules/rollouts.yaml (async-upload)")
-        results = {}
-        for pct in (1.0, 10.0):
-            r = await run_detection(c, ref, rx, clock, det_cfg, pct, args.trials, args.rate, args.seed)
-            results[pct] = r
-            print(f"\n(a) detection at {pct:g}% traffic ({args.trials} trials after a healthy warm-up of 600-630s; "
-                  f"{r['misses']} not detected in 200 iv; {r['warm_false']} false rollbacks during warm-ups)")
-            print(f"    sidecar (exact test, scan windows)   {fmt_delays(r['ours'], iv)}")
-            print(f"    sidecar, after min sample reached    {fmt_delays(r['after_min'], iv)}")
-            print(f"    Flagger-style N=1                    {fmt_delays(r['flagger1'], iv)}")
-            print(f"    Flagger-style N=5                    {fmt_delays(r['flagger5'], iv)}")
-            print(f"    Flagger-style N=10                   {fmt_delays(r['flagger10'], iv)}")
+        print(f"rollout_sim: interval {iv:g}s, seed {args.seed}, canary errors {HEALTHY_ERR:.1%} -> "
+              f"{REGRESSED_ERR:.0%}, baseline (sync) errors {base_err:.1%}; rules/rollouts.yaml (async-upload); "
+              f"current = shipped rules without `{CHANGE_TRIGGER}`, new = with it")
+        for rate in [float(r) for r in args.rates.split(",") if r]:
+            r = await run_detection(c, ref, rx, clock, det_cfg, 10.0, args.trials, rate, args.seed, args.warm)
+            per_min = rate * 60 * 0.10
+            print(f"\n(a) detection at the 10% stage, {per_min:.0f} async uploads/min ({args.trials} trials, regression "
+                  f"after {args.warm:g}-{args.warm + iv:g}s healthy; {r['warm_false']} false alarms during warm-ups)")
+            for label, key in (("current policy", "current"), ("new policy (+ change trigger)", "new"),
+                               ("Flagger-style N=1", "flagger1"), ("Flagger-style N=5", "flagger5"),
+                               ("Flagger-style N=10", "flagger10")):
+                print(f"    {label:32s} {fmt_delays(r[key], iv)}")
         await c.stop()
 
         if args.stages:
             false_cfg = rollout_for_bench(url, args.hold).model_copy(update={"name": "async-upload-healthy"})
             c2 = RolloutController([false_cfg], store, ref, clock=clock, replica="bench")
-            fb = await run_false(c2, ref, rx, clock, false_cfg, args.stages, args.rate, args.seed)
+            for idx in (0, 1):
+                fb = await run_false(c2, ref, rx, clock, false_cfg, idx, args.stages, args.rate, args.seed + idx)
+                d = fb["durations"]
+                pct = false_cfg.stages[idx].percent
+                print(f"\n(b) {args.stages} healthy stages at {pct:g}% ({args.rate * 60 * pct / 100:.1f} async/min), "
+                      f"canary = baseline errors {HEALTHY_ERR:.1%} vs {base_err:.1%}, hold {args.hold:g}s, "
+                      f"min samples {false_cfg.stages[idx].min_samples}")
+                print(f"    rollbacks: current {fb['current']}, new {fb['new']}, Flagger-style N=1 {fb['flagger1']}, "
+                      f"N=5 {fb['flagger5']}, N=10 {fb['flagger10']}")
+                print(f"    current: {fb['promotions']} promoted, {fb['timeouts']} still holding after 20x hold; "
+                      f"stage length median {statistics.median(d):.0f}s, max {max(d):.0f}s")
+                if fb["holding"]:
+                    print(f"    gates holding the timed-out stages: {fb['holding']}")
+                if fb["causes"]:
+                    print(f"    rollback causes: {fb['causes']}")
             await c2.stop()
-            d = fb["durations"]
-            print(f"\n(b) false rollbacks over {args.stages} healthy stages at {false_cfg.stages[0].percent:g}% traffic, "
-                  f"true error rate {HEALTHY_ERR:.1%}, hold {args.hold:g}s, min samples {false_cfg.stages[0].min_samples}")
-            print(f"    sidecar:            {fb['rollbacks']} rollbacks, {fb['promotions']} promoted, "
-                  f"{fb['timeouts']} still holding after 20x hold; stage length median {statistics.median(d):.0f}s, "
-                  f"max {max(d):.0f}s")
-            if fb["holding"]:
-                print(f"    gates holding the timed-out stages: {fb['holding']}")
-            if fb["causes"]:
-                print(f"    sidecar rollback causes: {fb['causes']}")
-            print(f"    Flagger-style N=1:  {fb['flagger1']} rollbacks")
-            print(f"    Flagger-style N=5:  {fb['flagger5']} rollbacks")
-            print(f"    Flagger-style N=10: {fb['flagger10']} rollbacks")
         signed = all(call["signed"] for call in rx.calls)
         keys = [call["key"] for call in rx.calls]
         print(f"\nrollback hook calls received: {len(rx.calls)}, all signatures valid: {signed}, "
               f"duplicate idempotency keys: {len(keys) - len(set(keys))}")
-        a10 = results[10.0]
-        ratio = (statistics.median(a10["flagger5"]) / statistics.median(a10["ours"])
-                 if a10["ours"] else float("nan"))
-        print(f"ratio (Flagger N=5 median delay / sidecar median delay) at 10% traffic: {ratio:.2f}x")
         print(f"wall time {time.perf_counter() - wall:.1f}s")
     finally:
         await store.close()

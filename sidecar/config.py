@@ -323,7 +323,21 @@ class GateConfig(Strict):
     dry_run: bool = False  # evaluated and reported, never acted on
     confidence: float = Field(default=0.95, gt=0.5, lt=1)  # one-sided, for proportions
     pass_confidence: float = Field(default=0.5, ge=0.5, lt=1)  # proportions also pass while still plausible here
-    method: Literal["exact", "wilson", "sequential"] = "exact"  # proportions; sequential: whole-stage gates
+    # proportions; sequential: whole-stage gates; changepoint: rollback triggers (rollout/changepoint.py)
+    method: Literal["exact", "wilson", "sequential", "changepoint"] = "exact"
+    floor: float = Field(default=0.0, ge=0, lt=1)  # changepoint: the null rate is at least this
+
+    @model_validator(mode="after")
+    def _changepoint_shape(self) -> GateConfig:
+        if self.method != "changepoint":
+            return self
+        fn, op = self.metric.function, self.op
+        if fn == "error_rate" and op in (">", ">="):
+            return self
+        if fn == "success_rate" and op in ("<", "<=") and self.relative_to is None:
+            return self
+        raise ValueError("method changepoint detects a rise in a bad-outcome rate: error_rate with > or >= "
+                         "(absolute or relative_to a baseline error_rate), or success_rate with < or <= (absolute)")
 
 
 class StageConfig(Strict):

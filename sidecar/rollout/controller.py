@@ -266,6 +266,7 @@ class RolloutController:
                          and (v.newest is not None or now - started > cfg.staleness_limit)]
         data.update(
             baselines=baselines, totals=ev.totals, counters=ev.counters, last_eval_at=now, samples=ev.samples,
+            changes=ev.changes,
             verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips, stale=ev.stale_gates(),
             stale_alerted=ev.stale_news,
             series=append_point(data.get("series"), now, snap.stage_index, snap.percent, ev.verdicts()),

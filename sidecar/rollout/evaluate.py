@@ -20,6 +20,7 @@ from typing import Any
 
 from ..config import GateConfig, RolloutConfig
 from ..metrics.model import Measurement, MetricSpec
+from .changepoint import ChangeState, fires, look, null_rate
 from .gates import (
     NEGATE,
     PROPORTIONS,
@@ -27,6 +28,7 @@ from .gates import (
     GateVerdict,
     Role,
     count,
+    describe,
     evaluate_gate,
     evaluate_windows,
     quantile_levels,
@@ -51,6 +53,7 @@ class Evaluation:
     new_trips: set[str] = field(default_factory=set)  # "role:name" that crossed their limits just now
     samples: int = 0
     stale_news: list[str] = field(default_factory=list)  # stale gates worth an alert (set by the controller)
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)  # change statistics (changepoint triggers)
 
     def all_gates_pass(self) -> bool:
         return all(v.verdict == "pass" for v in self.gates if not v.dry_run)
@@ -99,6 +102,7 @@ class StageEvaluator:
         self.totals: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("totals") or {}).items()}
         self.baselines: dict[str, Any] = dict(snap.data.get("baselines") or {})
         self._stage_n: dict[str, int] = {}  # stage sample size per accumulated key, this evaluation
+        self.changes: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("changes") or {}).items()}
 
     async def run(self) -> Evaluation:
         ev = Evaluation()
@@ -118,6 +122,7 @@ class StageEvaluator:
                         ev.new_trips.add(key)
         ev.samples = await self._samples(ev)
         ev.totals = self.totals
+        ev.changes = self.changes
         return ev
 
     # --- measuring --------------------------------------------------------------------------
@@ -198,6 +203,8 @@ class StageEvaluator:
 
     async def _verdict(self, gate: GateConfig, role: Role) -> GateVerdict:
         key = f"{role}:{gate.name}"
+        if gate.method == "changepoint":
+            return await self._change(gate, role, key)
         proportion = gate.metric.function in PROPORTIONS
         stage_span = max(self.now - self.stage_start, 0.0)
         rows: list[tuple[float, Measurement | None, Measurement | None]] = []
@@ -230,6 +237,54 @@ class StageEvaluator:
                     bounds[w] = await self._quantile_bounds(gate, role, w, qm, qb)
         verdict = evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
         return self._freshness(verdict, m, b if gate.baseline == "concurrent" else None)
+
+    async def _change(self, gate: GateConfig, role: Role, key: str) -> GateVerdict:
+        """One look of a changepoint trigger (see changepoint.py): the canary's requests since
+        the previous look update the change statistic kept in the rollout state."""
+        state = ChangeState.from_dict(self.changes.get(key))
+        last = state.last if state.last is not None else self.stage_start
+        span = min(self.now - last, self.cfg.max_window)
+        base: dict[str, Any] = dict(name=gate.name, role=role, metric=describe(gate.metric), op=gate.op,
+                                    confidence=gate.confidence, window=span, dry_run=gate.dry_run, proportion=True)
+        if span <= 0:
+            return GateVerdict(verdict="inconclusive", reason="no time since the last look", **base)
+        m, err = await self._measure(gate.metric, span)
+        b: Measurement | None = None
+        if err is None and gate.relative_to is not None:
+            b, err = await self._measure(gate.relative_to, gate.window or 600.0)
+        if err is not None or m is None:
+            return GateVerdict(verdict="error", reason=f"measurement failed: {err}", **base)
+        n = int(m.count or 0) if m.has_data else 0
+        if n == 0:
+            # Not a look: the next one covers this span too.
+            return self._freshness(GateVerdict(verdict=gate.no_data if gate.no_data != "fail" else "inconclusive",
+                                               reason="no canary requests since the last look", **base), m, None)
+        hits = int(m.successes or 0)
+        bad = hits if gate.metric.function == "error_rate" else n - hits
+        if gate.relative_to is not None:
+            if b is None or not b.has_data or not b.count:
+                return GateVerdict(verdict="inconclusive", reason="no baseline requests in the window", samples=n,
+                                   **base)
+            p0 = null_rate(gate.threshold, int(b.successes or 0), int(b.count), gate.floor)
+            shown = (f"null {p0 or 0:.2%} = max({gate.threshold:g} x baseline {b.successes}/{b.count}, "
+                     f"floor {gate.floor:.2%})")
+        else:
+            limit = gate.threshold if gate.metric.function == "error_rate" else 1.0 - gate.threshold
+            p0 = null_rate(limit, None, None, gate.floor)
+            shown = f"null {p0 or 0:.2%}"
+        if p0 is None:
+            return GateVerdict(verdict="inconclusive", reason="no usable null rate", samples=n, **base)
+        new = look(state, bad, n, p0, self.now)
+        self.changes[key] = new.to_dict()
+        fired, stat, log_a = fires(new, gate.confidence)
+        why = (f"{bad}/{n} bad since the last look, {shown}; change statistic log R {stat:.2f} "
+               f"(fires at log A {log_a:.2f}) after {new.looks} looks")
+        known: dict[str, Any] = dict(observed=bad / n, threshold=p0, samples=n,
+                                     baseline=(b.value if b is not None else None),
+                                     baseline_samples=(b.count if b is not None else None))
+        v = GateVerdict(verdict="fail" if fired else "pass",
+                        reason=("fired: " if fired and role == "trigger" else "") + why, **base, **known)
+        return self._freshness(v, m, None)
 
     def _freshness(self, v: GateVerdict, m: Measurement | None, b: Measurement | None) -> GateVerdict:
         """`v` with the newest sample it used, and stale when that is older than max_staleness."""

@@ -1,0 +1,118 @@
+"""Change detection for rollback triggers: a mixture Shiryaev-Roberts statistic on the canary's
+bad-outcome rate, checked at every evaluation ("look"), anytime-valid.
+
+Why not the whole-stage sequential test (stats.sequential_beyond) for rollbacks: it tests the
+stage's cumulative sample, so a canary that was healthy for 10 minutes and then regresses first
+has to pay back the evidence the healthy part built against the alternative (bench: 1% -> 8%
+errors after a 600 s warm-up at 20 async uploads/min took a median 465 s). A change statistic
+forgets the healthy past: it restarts itself, in expectation, at every look.
+
+The statistic (Shiryaev 1963, Roberts 1966; mixture form as in Pollak 1985), pure in the counts:
+  per look k: n_k canary requests, b_k of them bad (errors, or failures when the metric is a
+  success rate), null rate p0_k, alternatives p_theta = theta * p0_k for theta in THETAS;
+  L_k(theta) = (p_theta / p0)^b_k * ((1 - p_theta) / (1 - p0))^(n_k - b_k)
+  R_k(theta) = (1 + R_{k-1}(theta)) * L_k(theta),  R_0 = 0
+  R_k = mean over theta of R_k(theta);  fire when R_k >= A = 1 / (1 - confidence).
+Guarantee: if every request's bad-outcome probability is <= p0_k (independently given the past),
+E[L_k | past] <= 1, so R_k - k is a nonnegative-plus-k supermartingale and, by Ville's inequality,
+P(R_j >= A for some j <= N) <= N / A, and the mean number of looks to a false alarm is >= A
+(Pollak). At the null's boundary that is the false-alarm rate; a healthy canary below p0 drifts
+away from A (measured in bench/rollout_sim.py). Looks without canary requests are not looks (with
+L = 1 the statistic would still climb by one per look and a quiet night would roll back).
+Assumptions, stated: independence between requests; p0_k fixed before look k's canary counts are
+used (relative triggers: threshold x the baseline's rate over the trigger's window, smoothed as
+(x + 1)/(n + 2), and at least `floor`); records that arrive after the look that covered their
+time are not in this statistic (they still count in stage totals, see evaluate._settle).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+THETAS = (1.25, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)
+
+
+def bernoulli_llr(bad: int, n: int, p0: float, p1: float) -> float:
+    """log L for `bad` of `n` under rate p1 against p0 (both in (0, 1))."""
+    return bad * math.log(p1 / p0) + (n - bad) * math.log1p(-p1) - (n - bad) * math.log1p(-p0)
+
+
+def sr_update(log_r: Sequence[float] | None, bad: int, n: int, p0: float,
+              thetas: Sequence[float] = THETAS) -> list[float]:
+    """One look: log R_k(theta) = log(1 + R_{k-1}(theta)) + log L_k(theta), per theta.
+
+    Kept in logs (R grows geometrically under a regression). Alternatives at or above rate 1
+    are left out (-inf). `n == 0` returns the input unchanged (not a look).
+    """
+    if not 0.0 < p0 < 1.0:
+        raise ValueError(f"null rate {p0} outside (0, 1)")
+    prev = list(log_r) if log_r else [-math.inf] * len(thetas)
+    if n <= 0:
+        return prev
+    out = []
+    for lr_prev, theta in zip(prev, thetas, strict=True):
+        p1 = theta * p0
+        if p1 >= 1.0:
+            out.append(-math.inf)
+            continue
+        base = math.log1p(math.exp(lr_prev)) if lr_prev < 700 else lr_prev  # log(1 + R)
+        out.append(base + bernoulli_llr(bad, n, p0, p1))
+    return out
+
+
+def log_mixture(log_r: Sequence[float]) -> float:
+    """log of the mean of R(theta) over theta (-inf before the first look)."""
+    finite = [x for x in log_r if x != -math.inf]
+    if not finite:
+        return -math.inf
+    top = max(finite)
+    return top + math.log(sum(math.exp(x - top) for x in finite) / len(log_r))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeState:
+    """What a trigger's change statistic carries between looks (persisted with the rollout)."""
+
+    log_r: tuple[float, ...] = ()
+    last: float | None = None  # end of the last look (event time)
+    looks: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"log_r": [x if math.isfinite(x) else None for x in self.log_r], "last": self.last,
+                "looks": self.looks}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ChangeState:
+        if not data:
+            return cls()
+        return cls(tuple(-math.inf if x is None else float(x) for x in data.get("log_r") or ()),
+                   data.get("last"), int(data.get("looks") or 0))
+
+
+def null_rate(threshold: float, baseline_bad: int | None, baseline_n: int | None, floor: float) -> float | None:
+    """p0 of a look: `threshold` itself (absolute), or threshold x the smoothed baseline rate."""
+    if baseline_n is None:
+        p0 = threshold
+    else:
+        if baseline_n <= 0 or baseline_bad is None:
+            return None
+        p0 = threshold * (baseline_bad + 1) / (baseline_n + 2)
+    p0 = max(p0, floor)
+    return min(p0, 0.999) if p0 > 0 else None
+
+
+def look(state: ChangeState, bad: int, n: int, p0: float, end: float) -> ChangeState:
+    """The state after one look covering canary requests up to `end`."""
+    if n <= 0:
+        return ChangeState(state.log_r, end, state.looks)
+    return ChangeState(tuple(sr_update(state.log_r, bad, n, p0)), end, state.looks + 1)
+
+
+def fires(state: ChangeState, confidence: float) -> tuple[bool, float, float]:
+    """(fires, log R, log A) with A = 1 / (1 - confidence)."""
+    log_a = -math.log1p(-confidence)
+    stat = log_mixture(state.log_r) if state.log_r else -math.inf
+    return stat >= log_a, stat, log_a
