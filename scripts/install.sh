@@ -2,7 +2,7 @@
 # The one way this project is installed: `make` (tests, demo) and the Dockerfile both call it,
 # so the image installs exactly what the tests exercised.
 #   scripts/install.sh VENV dev    editable install with the test tools (make test, make demo)
-#   scripts/install.sh VENV deps   runtime dependencies only (Docker's cached layer)
+#   scripts/install.sh VENV deps   runtime dependencies with every store backend (Docker's cached layer)
 #   scripts/install.sh VENV app    the package itself, without touching dependencies
 set -euo pipefail
 venv=${1:?usage: install.sh VENV dev|deps|app}
@@ -15,7 +15,7 @@ pip=("$venv/bin/pip" install --quiet --disable-pip-version-check)
 "${pip[@]}" --upgrade pip
 case "$mode" in
     dev)  "${pip[@]}" -e '.[dev]' ;;
-    deps) "${pip[@]}" . ;;
+    deps) "${pip[@]}" '.[postgres,supabase]' ;;
     app)  "${pip[@]}" --no-deps --force-reinstall . ;;
     *)    echo "unknown mode: $mode" >&2; exit 2 ;;
 esac

@@ -1,0 +1,67 @@
+"""The SQLite default needs neither PostgreSQL's nor Supabase's client: they are extras
+(`[postgres]`, `[supabase]`, both in `dev`), imported only when the store names that backend."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BACKEND_PACKAGES = ("psycopg", "psycopg_pool", "psycopg_binary", "supabase", "postgrest", "supabase_auth",
+                    "gotrue", "realtime", "storage3", "supabase_functions")
+
+RUN_A_SQLITE_SIDECAR = """
+import asyncio, json, sys
+from sidecar.app import Sidecar
+import sidecar.cli
+from tests.foundation.test_server import make_config
+
+async def main(tmp, port):
+    app = Sidecar(make_config(__import__("pathlib").Path(tmp), port))
+    await app.start()
+    try:
+        assert type(app.store.db).__module__ == "sidecar.store.sqlite", type(app.store.db)
+    finally:
+        await app.stop()
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in sys.argv[3].split(","))))
+"""
+
+
+def test_a_sqlite_sidecar_imports_no_backend_client(tmp_path, free_port) -> None:
+    r = subprocess.run([sys.executable, "-c", RUN_A_SQLITE_SIDECAR, str(tmp_path), str(free_port),
+                        ",".join(BACKEND_PACKAGES)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_backends_are_extras_and_dev_installs_them_all() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = " ".join(project["dependencies"]).lower()
+    assert "psycopg" not in runtime and "supabase" not in runtime
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("psycopg[binary]") for d in extras["postgres"])
+    assert any(d.startswith("psycopg-pool") for d in extras["postgres"])
+    assert any(d.startswith("supabase") for d in extras["supabase"])
+    assert f"{project['name']}[postgres,supabase]" in extras["dev"]
+    install = (ROOT / "scripts" / "install.sh").read_text()
+    assert "'.[postgres,supabase]'" in install and "'.[dev]'" in install  # the image and CI get every backend
+
+
+def test_a_backend_without_its_client_says_which_extra_to_install(tmp_path) -> None:
+    script = ("import asyncio, sys\n"
+              "sys.modules['psycopg'] = None  # as if the [postgres] extra were not installed\n"
+              "from sidecar.config import StoreConfig\n"
+              "from sidecar.store.base import StoreError\n"
+              "from sidecar.store.open import open_store\n"
+              "try:\n"
+              "    asyncio.run(open_store(StoreConfig(backend='postgres', dsn='postgresql://x@127.0.0.1:9/x')))\n"
+              "except StoreError as exc:\n"
+              "    print(exc)\n")
+    r = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "pip install 'gateway-sidecar[postgres]'" in r.stdout
