@@ -34,6 +34,14 @@ _MODELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("glm", re.compile(r"\bglm-[\w.-]+", re.I)),
     ("kimi", re.compile(r"\b(?:kimi|moonshot)-[\w.-]+", re.I)),
 )
+# A remote named in the record's own words ("Kimi API error", "GLM request failed"): the weakest
+# source, after hosts, packages, loggers and model names.
+_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("glm", re.compile(r"\b(?:GLM|Zhipu|Z\.ai|BigModel)\b")),
+    ("kimi", re.compile(r"\b(?:Kimi|Moonshot)\b", re.I)),
+    ("supabase", re.compile(r"\b(?:Supabase|PostgREST)\b", re.I)),
+    ("redis", re.compile(r"\bRedis\b", re.I)),
+)
 _LOGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("glm", re.compile(r"glm|zhipu|\bzai\b|z_ai", re.I)),
     ("kimi", re.compile(r"kimi|moonshot", re.I)),
@@ -206,14 +214,16 @@ def situation(inp: DiagnosisInput) -> Situation:
     packages = [_PACKAGE_REMOTE[c] for c in components if c in _PACKAGE_REMOTE]
     loggers = _first_remote([inp.logger or ""], _LOGGERS)
     models = _first_remote(record_texts, _MODELS)
-    # the nearest context line that names a remote (a request log line just before the error)
+    named = _first_remote(record_texts, _NAMED)
+    # the nearest context line that names a remote (a request log line just before the error, or the
+    # "Using model: kimi-..." line of the same tool call)
     nearest: list[str] = []
     for line in reversed(inp.context[-12:]):
-        found = _first_remote([line[:4096]], _HOSTS)
+        found = _first_remote([line[:4096]], _HOSTS) or _first_remote([line[:4096]], _MODELS)
         if found:
             nearest = found[:1]
             break
-    ordered = [*hosts, *packages, *loggers, *models, *nearest]
+    ordered = [*hosts, *packages, *loggers, *models, *named, *nearest]
     remote = ordered[0] if ordered else None
     return Situation(
         remote=remote,
