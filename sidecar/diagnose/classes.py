@@ -64,8 +64,18 @@ FAMILIES: dict[str, str] = {
     # Supabase's own API errors (the status/code in them decides, see taxonomy.py)
     "storage3.StorageApiError": "supabase.storage", "storage3.StorageException": "supabase.storage",
     "supabase_auth.AuthError": "supabase.auth", "gotrue.AuthError": "supabase.auth",
-    "redis.ResponseError": "redis.response", "redis.AuthenticationError": "redis.auth",
-    "redis.BusyLoadingError": "redis.loading",
+    "redis.AuthenticationError": "redis.auth", "redis.AuthorizationError": "redis.auth",
+    "redis.NoPermissionError": "redis.auth", "redis.BusyLoadingError": "redis.loading",
+    "redis.MaxConnectionsError": "pool.queue", "redis.ResponseError": "redis.response",
+    "redis.RedisError": "redis.response",
+    # aiohttp/client_exceptions.py (the health endpoint and webhooks use aiohttp)
+    "aiohttp.ClientConnectorDNSError": "connect.dns", "aiohttp.ClientConnectorCertificateError": "connect.tls",
+    "aiohttp.ClientConnectorSSLError": "connect.tls", "aiohttp.ClientPayloadError": "connection.dropped",
+    "aiohttp.ClientConnectionResetError": "connection.dropped", "aiohttp.ClientOSError": "connect",
+    "aiohttp.ClientConnectionError": "connect", "aiohttp.InvalidURL": "config.url",
+    "aiohttp.NonHttpUrlClientError": "config.url",
+    # websockets/exceptions.py: two coroutines reading one connection (asyncio/connection.py recv)
+    "websockets.ConcurrencyError": "code.concurrent_recv",
     # resources
     "MemoryError": "resource.memory", "asyncio.QueueFull": "resource.queue",
     # the program itself
@@ -77,24 +87,38 @@ FAMILIES: dict[str, str] = {
     "OSError": "os",
 }
 
+# zhipuai / zai (zai-sdk) core/_errors.py: the same classes as openai's, under Z.ai's names
+_ZHIPU: dict[str, tuple[str, ...]] = {
+    "APITimeoutError": ("openai.APITimeoutError",), "APIConnectionError": ("openai.APIConnectionError",),
+    "APIStatusError": ("openai.APIStatusError",),
+    "APIReachLimitError": ("openai.RateLimitError", "openai.APIStatusError"),
+    "APIRequestFailedError": ("openai.BadRequestError", "openai.APIStatusError"),
+    "APIAuthenticationError": ("openai.AuthenticationError", "openai.APIStatusError"),
+    "APIInternalError": ("openai.InternalServerError", "openai.APIStatusError"),
+    "APIServerFlowExceedError": ("openai.RateLimitError", "openai.APIStatusError"),
+}
+
 # Libraries the sidecar does not install: their class -> bases (redis-py redis/exceptions.py;
 # zhipuai/zai mirror openai's classes, zhipuai/core/_errors.py).
 STATIC_BASES: dict[str, tuple[str, ...]] = {
     "redis.TimeoutError": ("redis.TimeoutError",),
     "redis.ConnectionError": ("redis.ConnectionError",),
     "redis.BusyLoadingError": ("redis.BusyLoadingError", "redis.ConnectionError"),
-    "redis.ResponseError": ("redis.ResponseError",), "redis.DataError": ("redis.DataError",),
+    # redis-py redis/exceptions.py (not installed here): the tree the taxonomy needs
+    "redis.RedisError": ("redis.RedisError",), "redis.ResponseError": ("redis.ResponseError", "redis.RedisError"),
+    "redis.DataError": ("redis.DataError", "redis.RedisError"),
+    "redis.ReadOnlyError": ("redis.ReadOnlyError", "redis.ResponseError"),
+    "redis.OutOfMemoryError": ("redis.OutOfMemoryError", "redis.ResponseError"),
+    "redis.NoScriptError": ("redis.NoScriptError", "redis.ResponseError"),
+    "redis.ExecAbortError": ("redis.ExecAbortError", "redis.ResponseError"),
+    "redis.NoPermissionError": ("redis.NoPermissionError", "redis.ResponseError"),
+    "redis.AuthorizationError": ("redis.AuthorizationError", "redis.ConnectionError"),
+    "redis.MaxConnectionsError": ("redis.MaxConnectionsError", "redis.ConnectionError"),
+    "redis.ClusterDownError": ("redis.ClusterDownError", "redis.ResponseError"),
+    "redis.WatchError": ("redis.WatchError", "redis.RedisError"),
     "gotrue.AuthApiError": ("gotrue.AuthApiError", "gotrue.AuthError"),
     "redis.AuthenticationError": ("redis.AuthenticationError", "redis.ConnectionError"),
-    "zhipuai.APITimeoutError": ("openai.APITimeoutError",), "zai.APITimeoutError": ("openai.APITimeoutError",),
-    "zhipuai.APIConnectionError": ("openai.APIConnectionError",),
-    "zai.APIConnectionError": ("openai.APIConnectionError",),
-    "zhipuai.APIStatusError": ("openai.APIStatusError",), "zai.APIStatusError": ("openai.APIStatusError",),
-    "zhipuai.APIReachLimitError": ("openai.RateLimitError", "openai.APIStatusError"),
-    "zhipuai.APIRequestFailedError": ("openai.BadRequestError", "openai.APIStatusError"),
-    "zhipuai.APIAuthenticationError": ("openai.AuthenticationError", "openai.APIStatusError"),
-    "zhipuai.APIInternalError": ("openai.InternalServerError", "openai.APIStatusError"),
-    "zhipuai.APIServerFlowExceedError": ("openai.RateLimitError", "openai.APIStatusError"),
+    **{f"{sdk}.{name}": bases for sdk in ("zhipuai", "zai") for name, bases in _ZHIPU.items()},
     "asyncio.TimeoutError": ("TimeoutError",),  # an alias of the builtin since Python 3.11
     "concurrent.futures.TimeoutError": ("TimeoutError",),
     "asyncio.exceptions.TimeoutError": ("TimeoutError",),

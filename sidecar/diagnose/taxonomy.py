@@ -278,10 +278,12 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
             return ("config", "high", f"Redis refused the password/user ({cls})",
                     f"The Redis (cache) server rejected the credentials in the Redis URL.{quote}",
                     ("Check the Redis URL/password in the environment against the server's requirepass/ACL.",))
-        if "oom" in low or "maxmemory" in low:
+        if "oom" in low or "maxmemory" in low or cls.endswith("OutOfMemoryError"):
             why = "Redis reached its maxmemory limit and refuses writes"
         elif family == "redis.loading":
             why = "Redis is loading its dataset into memory (just restarted)"
+        elif cls.endswith("ReadOnlyError") or "read only replica" in low:
+            why = "the Redis node is a read-only replica (after a failover the client still writes to it)"
         else:
             why = "Redis rejected the command"
         return ("storage", "medium", f"Redis (cache) error ({cls}): {why}",
@@ -369,6 +371,11 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
                 "The code imports a module or name that is not there: a refactor renamed or moved it, or a "
                 "dependency is missing from the image.",
                 ("Fix the import to the module's current location (or install the missing package) and redeploy.",))
+    if family == "code.concurrent_recv":
+        return ("code", "medium", f"Two coroutines read the same WebSocket connection at once ({cls})",
+                "websockets allows one recv() at a time per connection; a second task called recv while the first "
+                "was waiting (a reader task plus a request/response helper on one socket).",
+                ("Give each connection a single reader task and hand messages to the others through a queue.",))
     if family == "code.name":
         return ("code", "high", f"A name is not defined ({cls}) - a missing import or a typo",
                 "The code uses a name that was never defined or imported in that module.",

@@ -242,3 +242,23 @@ def test_the_error_line_of_a_tool_call_failed_block_is_read_as_the_message() -> 
     assert d.rule == "conversation-expired" and d.category == "storage"
     d = RULES.diagnose(excerpt_to_input(_block("'messages'")))
     assert d.category == "unknown" and d.confidence <= 0.3
+
+
+@pytest.mark.parametrize(("cls", "family"), [
+    ("zai.core._errors.APIReachLimitError", "http.status"), ("zhipuai.core._errors.APITimeoutError", "timeout"),
+    ("redis.exceptions.ReadOnlyError", "redis.response"), ("redis.exceptions.MaxConnectionsError", "pool.queue"),
+    ("aiohttp.client_exceptions.ClientConnectorDNSError", "connect.dns"),
+    ("aiohttp.client_exceptions.ClientConnectorCertificateError", "connect.tls"),
+    ("websockets.exceptions.ConcurrencyError", "code.concurrent_recv"),
+])
+def test_library_trees_the_sidecar_does_not_import_or_re_exports_still_resolve(cls: str, family: str) -> None:
+    assert family_of(cls) == family
+    assert http_status_of("zai.core._errors.APIReachLimitError") == 429
+
+
+def test_a_zai_sdk_status_class_is_a_glm_answer() -> None:
+    log = ("2026-03-01 10:00:01 ERROR src.providers.glm_chat: GLM call failed\nTraceback (most recent call last):\n"
+           f'  File "{SP}/zai/_base_client.py", line 800, in request\n    raise self._make_status_error(err.response)\n'
+           "zai.core._errors.APIInternalError: Error code: 500, with error text {\"error\":{\"message\":\"internal\"}}\n")
+    d = RULES.diagnose(excerpt_to_input(log))
+    assert d.category == "provider" and "GLM" in d.summary and "Kimi" not in text_of(d)
