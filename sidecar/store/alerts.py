@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .base import Database, Row
+from .database import Database, Row
 
 _DELIVERY_COLUMNS = (
     "id, receiver, channel, route, group_key, coalesce_key, summary, alert_count, status, retryable, attempts, "

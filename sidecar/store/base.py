@@ -1,4 +1,4 @@
-"""The store interface: a `Database` adapter and the `Store` that holds the domain repositories.
+"""The store interface: a `Database` adapter (database.py) and the `Store` that holds the domain repositories.
 
 Why an adapter and not one class per backend: the domain SQL (groups, diagnoses, rollouts,
 alerts) is written once in the portable subset that SQLite >= 3.35 and PostgreSQL share
@@ -13,13 +13,11 @@ Values computed in a query (`MAX(ts)`) lose the declared type on SQLite: select 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from ..exceptions import SidecarError
+from .database import Database, Executor, MigrationError, Params, Row, StoreError, StoreUnavailable
 
 if TYPE_CHECKING:
     from .alerts import AlertRepo
@@ -28,49 +26,8 @@ if TYPE_CHECKING:
     from .groups import GroupRepo
     from .rollouts import RolloutRepo
 
-Row = dict[str, Any]
-Params = Sequence[Any]
-
-
-class StoreError(SidecarError):
-    """Base class for store failures."""
-
-
-class StoreUnavailable(StoreError):
-    """The database cannot be reached or used right now; the work should be retried or spooled."""
-
-
-class MigrationError(StoreError):
-    """A migration failed; the store refuses to start on a half-migrated schema."""
-
-
-class Executor(Protocol):
-    """What a transaction and the database both offer."""
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; return the number of rows it changed."""
-
-    async def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
-
-
-class Database(Executor, Protocol):
-    dialect: str  # "sqlite" | "postgres"
-
-    def transaction(self) -> AbstractAsyncContextManager[Executor]:
-        """A write transaction; commits on exit, rolls back on an exception."""
-
-    async def ping(self) -> None:
-        """Raise StoreUnavailable when the database cannot answer."""
-
-    async def migrate(self) -> list[str]:
-        """Bring the schema up to date (safely, also when several replicas start at once)."""
-
-    async def close(self) -> None: ...
-
+__all__ = ["Database", "Executor", "MigrationError", "Params", "Row", "Store", "StoreError", "StoreUnavailable",
+           "migrate", "migration_files", "open_migrated", "render_migration"]
 
 # --- migrations ---------------------------------------------------------------------------------
 

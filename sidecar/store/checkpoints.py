@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .base import Database, Row
+from .database import Database, Row
 
 
 class CheckpointRepo:

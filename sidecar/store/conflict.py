@@ -12,7 +12,7 @@ code through psycopg, Supabase through PostgREST), so they cannot drift apart.
 
 from __future__ import annotations
 
-from .base import StoreError, StoreUnavailable
+from .database import StoreError, StoreUnavailable
 
 CONFLICT_SQLSTATES = ("40001", "40P01")  # serialization failure, deadlock: lost a race, not an outage
 # "Not now" rather than "never": connection exceptions (08), the rest of transaction rollback (40),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .base import Database, Row
+from .database import Database, Row
 
 if TYPE_CHECKING:
     from ..diagnose.model import Diagnosis

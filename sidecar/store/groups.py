@@ -31,7 +31,7 @@ from typing import Any
 from ..exceptions import SidecarError
 from ..severity import SQL_RANK, effective, rank
 from . import keyset
-from .base import Database, Executor, Row
+from .database import Database, Executor, Row
 from .templates import TemplateStore
 
 STATUSES = ("open", "regressed", "muted", "resolved")

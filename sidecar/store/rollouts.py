@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from ..exceptions import SidecarError
-from .base import Database, Executor, Row
 from .conflict import StoreConflict
+from .database import Database, Executor, Row
 
 STATE_COLUMNS = (
     "state", "stage_index", "percent", "started_at", "stage_started_at", "stage_elapsed",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from .base import Database, Row
+from .database import Database, Row
 
 _CHUNK = 200
 
