@@ -20,7 +20,7 @@ from collections import OrderedDict
 from ..clock import Clock, utc
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
-from ..store.base import Store
+from ..store.base import Row, Store
 from ..telemetry import Telemetry
 from .cleantext import clean_text
 from .fingerprint import legacy_fingerprint
@@ -48,6 +48,8 @@ class StoredLearning:
         # Fingerprints known to have a group row, and v1 ids already re-mapped (bounded LRUs).
         self._known: OrderedDict[str, None] = OrderedDict()
         self._legacy_saved: OrderedDict[str, None] = OrderedDict()
+        # Templates of other replicas our new templates were folded into during the last save.
+        self._winners: dict[str, tuple[str, str]] = {}
 
     def _remember(self, lru: OrderedDict[str, None], key: str) -> None:
         lru[key] = None
@@ -100,8 +102,28 @@ class StoredLearning:
 
     async def group(self, events: list[ErrorEvent], now: float) -> list[tuple[str, str]]:
         """(fingerprint, template) per event; learns, caps and stores (raises StoreError)."""
+        return await self.commit(events, await self.prepare(events), now)
+
+    async def prepare(self, events: list[ErrorEvent]) -> list[Learned]:
+        """Steps 1-3: read what others stored, group each event, apply the new-group cap."""
         await self._sync(events)
-        learned = await self._apply_cap(events, [self.grouper.group(e) for e in events])
+        return await self._apply_cap(events, [self.grouper.group(e) for e in events])
+
+    def _same_event(self, new: tuple[str, str, str], others: list[Row]) -> str | None:
+        """The oldest template another replica stored (since our last read) that is the same
+        event as our new template `new`, for `save_learning` (see there)."""
+        tpl = self.grouper.learner.template(new[0])
+        if tpl is None:
+            return None
+        for row in others:
+            if row["fingerprint"] != new[0] and row["bucket"] == new[1] and \
+                    self.grouper.learner.same_event(tpl, tpl.bucket, row["template"]):
+                self._winners[row["fingerprint"]] = (tpl.bucket, row["template"])
+                return str(row["fingerprint"])
+        return None
+
+    async def commit(self, events: list[ErrorEvent], learned: list[Learned], now: float) -> list[tuple[str, str]]:
+        """Step 4: store templates and merges, adopt what another replica stored first."""
         legacy: dict[str, str] = {}
         for event, item in zip(events, learned, strict=True):
             if not item.form:
@@ -121,13 +143,20 @@ class StoredLearning:
             for old in legacy:
                 self._remember(self._legacy_saved, old)
         if self._unsaved_templates or self._unsaved_merges:
+            self._winners.clear()
             stored = await self.store.groups.save_learning(list(self._unsaved_templates.values()),
-                                                           sorted(self._unsaved_merges.items()), utc(now))
+                                                           sorted(self._unsaved_merges.items()), utc(now),
+                                                           after_id=self._templates_after,
+                                                           same_event=self._same_event)
             self._unsaved_templates.clear()
             self._unsaved_merges.clear()
-            adopted = {src: dst for src, dst in stored.items() if self.grouper.learner.known(src) != dst}
-            if adopted:  # another replica merged these forms first: its answer is the answer
-                self.grouper.learner.load((), adopted.items())
+            learner = self.grouper.learner
+            adopted = {src: dst for src, dst in stored.items() if learner.known(src) != dst}
+            if adopted:  # another replica merged these forms (or this template) first: its answer wins
+                for src, dst in adopted.items():
+                    if learner.template(src) is not None and dst in self._winners:
+                        learner.absorb(src, dst, *self._winners[dst])
+                learner.load((), adopted.items())
                 learned = [dataclasses.replace(x, fingerprint=adopted.get(x.form, x.fingerprint)) for x in learned]
         return [(x.fingerprint, x.template) for x in learned]
 

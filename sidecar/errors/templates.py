@@ -23,10 +23,13 @@ Why this holds across restarts and replicas:
   others stored; the insert is `ON CONFLICT DO NOTHING` on the id, and a merge row, once written,
   is never rewritten (`from_hash` is the primary key, first writer wins). Two replicas that see the
   same events in different orders therefore converge on the same ids for the same masked forms.
-* Known limit: two replicas that each start a template for the same kind of error in the same
-  instant (both read the store before either wrote) keep two groups for it (no group is ever
-  re-labelled to repair that). Sequential or staggered batches converge
-  (tests/errors/test_learning_replicas.py).
+* Two replicas that each start a template for the same kind of error in the same instant (both
+  read the store before either wrote): template creation is serialised in the store (PostgreSQL
+  advisory lock, SQLite's write lock), and the second to commit finds the first's template among
+  the rows stored since its last read; when it is the same event (`same_event`), its own new
+  template is not stored but merged into the older one (`absorb`; a merge row from its id). Its
+  group row did not exist yet (groups are written after learning), so nothing is re-labelled
+  (tests/errors/test_learning_replicas.py, SQLite and PostgreSQL, and two processes).
 * `sidecar fingerprint` runs one learner over stdin, so each line's answer is what `run` would
   have assigned at that point of the stream (no look-ahead).
 
@@ -290,6 +293,9 @@ class TemplateLearner:
     _by_id: dict[str, Template] = field(default_factory=dict)
     # masked-form fingerprint -> group id: exact repeats skip the comparison (bounded LRU).
     _resolved: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    # template ids folded into another replica's template (`absorb`): merges read later that point
+    # at them point at the winner instead. Grows only by such races.
+    _redirect: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def bucket(logger: str, level_cls: str, n_tokens: int) -> str:
@@ -312,6 +318,31 @@ class TemplateLearner:
                     del self._buckets[_shelf(tpl.bucket, tpl.tokens)]
         self._resolved.pop(fingerprint, None)
 
+    def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
+        """Whether a template another replica stored (`bucket`, `text`) is the event `tpl` is."""
+        tokens = text.split(" ")
+        if bucket != tpl.bucket or len(tokens) != len(tpl.tokens) or len(tokens) < MIN_TOKENS_TO_LEARN:
+            return False
+        if _shelf(bucket, tokens) != _shelf(tpl.bucket, tpl.tokens):
+            return False
+        return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited),
+                   similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited)) > self.threshold
+
+    def absorb(self, loser: str, winner: str, bucket: str, text: str) -> None:
+        """Fold template `loser` into `winner`, which another replica stored first: every form of
+        the loser now maps to the winner, whose text widens by the loser's."""
+        lost = self._by_id.get(loser)
+        self.forget(loser)
+        if winner not in self._by_id:
+            self.load([(winner, bucket, text)])
+        win = self._by_id[winner]
+        if lost is not None and len(lost.tokens) == len(win.tokens):
+            win.tokens = merge_tokens(win.tokens, lost.tokens)
+        self._redirect[loser] = winner
+        for form in [f for f, g in self._resolved.items() if g == loser]:
+            self._resolved[form] = winner
+        self._remember(loser, winner)
+
     def templates(self) -> list[Template]:
         """Every template learned or loaded (for the store and for tests)."""
         return list(self._by_id.values())
@@ -330,7 +361,7 @@ class TemplateLearner:
             self._by_id[fp] = tpl
             self._buckets.setdefault(_shelf(bucket, tpl.tokens), []).append(tpl)
         for src, dst in merges:
-            self._remember(src, dst)
+            self._remember(src, self._redirect.get(dst, dst))
 
     def _remember(self, form_fp: str, group_fp: str) -> None:
         self._resolved[form_fp] = group_fp

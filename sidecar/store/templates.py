@@ -9,12 +9,18 @@ the one every other replica reads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from .database import Database, Row
+from .database import Database, Executor, Row
 
 _CHUNK = 200
+# Key of the advisory lock that serialises template creation between PostgreSQL replicas
+# ("tmpl" in ASCII; SQLite's BEGIN IMMEDIATE serialises writers already).
+TEMPLATE_LOCK_KEY = 0x746D706C
+# (fingerprint, bucket, text) of a new template and the rows other replicas stored meanwhile ->
+# the fingerprint of the stored template it is the same event as, or None (errors/learning.py).
+SameEvent = Callable[[tuple[str, str, str], list[Row]], str | None]
 
 
 class TemplateStore:
@@ -57,22 +63,59 @@ class TemplateStore:
         return out
 
     async def save_learning(self, templates: Sequence[tuple[str, str, str]], merges: Sequence[tuple[str, str]],
-                            at: datetime) -> dict[str, str]:
+                            at: datetime, *, after_id: int = 0, same_event: SameEvent | None = None) -> dict[str, str]:
         """Store new/widened templates and new merges in one transaction.
 
         Returns the merges as stored: for a form another replica merged first, its target wins
-        (first writer wins) and the caller adopts it.
+        (first writer wins) and the caller adopts it. With `same_event`, template creation is
+        serialised between replicas (advisory lock / SQLite's write lock), and a template new to
+        the store that is the same event as one another replica stored since `after_id` (the
+        caller's last read) is not stored: it becomes a merge into the older one, returned like
+        the others. Two replicas that start the same template in the same instant so end with
+        one group: the second to commit adopts the first's.
         """
         async with self.db.transaction() as tx:
+            redirect: dict[str, str] = {}
+            if same_event is not None and templates:
+                redirect = await self._same_events(tx, templates, after_id, same_event)
             for fp, bucket, text in templates:
+                if fp in redirect:
+                    continue
                 await tx.execute(
                     "INSERT INTO error_templates (fingerprint, bucket, template, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET template = excluded.template, "
                     "updated_at = excluded.updated_at",
                     (fp, bucket, text, at, at))
                 await tx.execute("UPDATE error_investigations SET title = ? WHERE error_hash = ?", (text[:500], fp))
-            for src, dst in merges:
+            all_merges = [(src, redirect.get(dst, dst)) for src, dst in merges] + sorted(redirect.items())
+            for src, dst in all_merges:
                 await tx.execute(
                     "INSERT INTO error_merges (from_hash, into_hash, created_at) VALUES (?, ?, ?) "
                     "ON CONFLICT (from_hash) DO NOTHING", (src, dst, at))
-        return await self.resolve_merges([src for src, _ in merges])
+        return await self.resolve_merges([src for src, _ in all_merges])
+
+    async def _same_events(self, tx: Executor, templates: Sequence[tuple[str, str, str]], after_id: int,
+                           same_event: SameEvent) -> dict[str, str]:
+        """{new template: the stored template of the same event} for templates not yet stored."""
+        if self.db.dialect == "postgres":
+            await tx.fetchone("SELECT pg_advisory_xact_lock(?)", (TEMPLATE_LOCK_KEY,))
+        fps = [t[0] for t in templates]
+        stored: set[str] = set()
+        for i in range(0, len(fps), _CHUNK):
+            chunk = fps[i:i + _CHUNK]
+            rows = await tx.fetchall(
+                f"SELECT fingerprint FROM error_templates WHERE fingerprint IN ({', '.join('?' for _ in chunk)})", chunk)
+            stored.update(r["fingerprint"] for r in rows)
+        new = [t for t in templates if t[0] not in stored]
+        if not new:
+            return {}
+        buckets = sorted({t[1] for t in new})
+        others = await tx.fetchall(
+            f"SELECT id, fingerprint, bucket, template FROM error_templates WHERE id > ? "
+            f"AND bucket IN ({', '.join('?' for _ in buckets)}) ORDER BY id LIMIT 10000", (after_id, *buckets))
+        out: dict[str, str] = {}
+        for t in new:
+            target = same_event(t, others)
+            if target is not None and target != t[0]:
+                out[t[0]] = target
+        return out
