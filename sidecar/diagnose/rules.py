@@ -246,9 +246,10 @@ class RuleSet:
             )
             fields.update({k: redact(v) for k, v in groups.items()})
             d = rule.diagnosis
+            quoted = any(f"{{{k}}}" in t for t in (d.summary, d.root_cause) for k in ("message", "exception_message"))
             diagnosis = Diagnosis(
                 summary=_fill(d.summary, fields),
-                root_cause=_fill(d.root_cause, fields),
+                root_cause=_fill(d.root_cause, fields) + ("" if quoted else _logged(inp)),
                 suggested_fix=[_fill(s, fields) for s in d.suggested_fix],
                 severity=d.severity,
                 category=d.category,
@@ -265,6 +266,18 @@ class RuleSet:
         return diagnosis
 
 
+LOGGED_CHARS = 200
+
+
+def _logged(inp: DiagnosisInput) -> str:
+    """The record's own words after a diagnosis's root cause (redacted, one line): the names in it
+    (table, column, model, file) are what the on-call engineer searches for next."""
+    said = inp.messages()
+    if not said or not said[-1].strip():
+        return ""
+    return f' Logged: "{redact(one_line(said[-1][:4096], LOGGED_CHARS))}"'
+
+
 def _from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:
     """A class-level verdict (taxonomy.py) as a diagnosis; its evidence is the lines naming the class."""
     bare = v.evidence_class.rsplit(".", 1)[-1]
@@ -272,7 +285,7 @@ def _from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:
     if not evidence and inp.message.strip():
         evidence = [inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]]
     return Diagnosis(
-        summary=redact(v.summary), root_cause=redact(v.root_cause), suggested_fix=list(v.suggested_fix),
+        summary=redact(v.summary), root_cause=redact(v.root_cause) + _logged(inp), suggested_fix=list(v.suggested_fix),
         severity=v.severity, category=v.category, confidence=v.confidence, evidence=evidence,
         source="rules", model="rules", rule=f"class:{v.family}",
     )
