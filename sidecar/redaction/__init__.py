@@ -119,7 +119,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
     _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
     _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")), ("curl", "mysql", "redis-cli", "sshpass")),
-    _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine",)),
+    _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
     _Sub("pgpass_password", c.PGPASS, _pre_val("password"), (":",)),
     _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
@@ -156,6 +156,8 @@ _MARKS = re.compile(r"\[REDACTED:([a-z0-9_]+)\]")
 def _apply(text: str, counts: Counter[str] | None) -> str:
     """Run the rules in order; `counts` gets the new marks by kind."""
     before = Counter(_MARKS.findall(text)) if counts is not None else None
+    if "\\/" in text:  # JSON with escaped slashes (`https:\/\/u:p@h`, PHP/.NET encoders): `/` is the same JSON
+        text = text.replace("\\/", "/")
     wanted = _rules_for(text.lower())
     for i, rule in enumerate(_RULES):
         if i not in wanted:

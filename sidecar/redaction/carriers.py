@@ -78,8 +78,8 @@ CLI_SECRET = re.compile(
 # ~/.pgpass and PGPASSFILE lines (libpq docs, 32.16): hostname:port:database:username:password.
 PGPASS = re.compile(r"(?P<pre>(?<![^\s\"'=(\[,>])[A-Za-z0-9.\-*\[\]]+:(?:\d{2,5}|\*):[^:\s\"']+:[^:\s\"']+:)"
                     + NOT_REDACTED + r"(?P<val>[^:\s\"'\\]+)(?=[\s\"',)\]<\\]|$)")
-NETRC = re.compile(r"(?P<pre>\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+)" + NOT_REDACTED + r"(?P<val>\S+)",
-                   re.IGNORECASE)
+NETRC = re.compile(r"(?P<pre>\b(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+password\s+)"
+                   + NOT_REDACTED + r"(?P<val>\S+)", re.IGNORECASE)
 
 
 def webhook(mark: str) -> Repl:

@@ -58,7 +58,7 @@ def switch_rate(s: str) -> float:
     return switches / len(s) if s else 0.0
 
 
-def _wordlike(part: str) -> bool:
+def wordlike(part: str) -> bool:
     """A part of an identifier or a path that reads as a word, a number or a short code."""
     if len(part) <= 8 or part.isdigit() or part.isalpha() and (part.islower() or part.isupper() or part.istitle()):
         return True
@@ -83,7 +83,7 @@ def is_high_entropy(tok: str) -> bool:
     if len(core) < 20 or _ID_PREFIXES.match(core):
         return False
     parts = [p for p in re.split(r"[-_/]+", core) if p]
-    if len(parts) > 1 and all(_wordlike(p) for p in parts):
+    if len(parts) > 1 and all(wordlike(p) for p in parts):
         return False
     if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
         # a path or URL tail with a random segment: judge the segments, not the whole path

@@ -21,7 +21,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from .entropy import switch_rate
+from .entropy import shannon, switch_rate, wordlike
 
 SECRET_WORDS = frozenset({
     "pass", "passwd", "password", "passphrase", "passcode", "pwd", "pw", "pword", "secret", "secrets", "token",
@@ -32,7 +32,7 @@ SECRET_WORDS = frozenset({
     "motdepasse", "salasana", "haslo", "geheim", "parol", "parola",
 })
 # The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
-_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey", "accesskey", "secretkey",
+_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",
                     "privatekey", "accountkey", "authkey", "passphrase", "passcode", "passwort", "signature")
 _NOT_SECRET_RUNS = frozenset({"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "monkey",
                               "turkey", "hockey", "jockey", "donkey", "whiskey", "passkey", "encompass", "impass"})
@@ -40,7 +40,7 @@ _NOT_SECRET_RUNS = frozenset({"bypass", "compass", "surpass", "overpass", "under
 META_WORDS = frozenset({
     "count", "counts", "length", "len", "size", "type", "types", "name", "names", "file", "path", "paths", "url",
     "uri", "limit", "limits", "max", "min", "expiry", "expires", "expired", "expiration", "ttl", "usage", "used",
-    "left", "remaining", "error", "errors", "exception", "header", "headers", "field", "fields", "prefix", "hint",
+    "left", "remaining", "error", "errors", "exception", "headers", "field", "fields", "prefix", "hint",
     "required", "missing", "invalid", "format", "kind", "version", "policy", "scope", "scopes", "endpoint",
     "provider", "source", "store", "manager", "service", "env", "var", "rotation", "id", "ids", "index", "idx",
     "mode", "method", "methods", "enabled", "disabled", "set", "status", "state", "ok", "valid", "check",
@@ -55,7 +55,8 @@ META_WORDS = frozenset({
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
-NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin",
+NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
+              "access",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
               "haslo", "geheim", "salasana")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
@@ -88,6 +89,27 @@ def _secret_word(w: str, upper: bool = False) -> bool:
         return True
     return w not in _NOT_SECRET_RUNS and len(w) > (3 if upper else 4) and w.endswith(
         _UPPER_RUN_SUFFIXES if upper else _SECRET_SUFFIXES)
+
+
+# gitleaks' generic-api-key keywords also count `access` and `api` (`MY_API=...`, `accessCode: ...`); alone they
+# are weak (api_base, access_level), so their value must also look random (gitleaks: entropy >= 3.5).
+_WEAK_WORDS = frozenset({"access", "api"})
+
+
+@functools.lru_cache(maxsize=4096)
+def is_weak_secret_name(name: str) -> bool:
+    words = name_words(name)
+    return bool(words) and words[-1] not in META_WORDS and any(w in _WEAK_WORDS for w in words)
+
+
+def random_value(val: str) -> bool:
+    """A value that reads as generated: 10+ characters of a token charset, letters and digits, not words."""
+    if len(val) < 10 or not re.fullmatch(r"[A-Za-z0-9_\-+/=.]+", val) or val.count(".") >= 2:
+        return False
+    if not (re.search(r"[A-Za-z]", val) and re.search(r"\d", val)):
+        return False
+    parts = [p for p in re.split(r"[-_./+=]+", val) if p]
+    return not all(wordlike(p) for p in parts) and shannon(val) >= 3.0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -207,10 +229,10 @@ def kv_sub(mark: str) -> Callable[[str], str]:
 def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         name = m.group("name")
-        if not is_secret_name(name):
-            return m.group(0)
         quoted = m.group("q") is not None
         val = m.group("qval") if quoted else m.group("val")
+        if not is_secret_name(name) and not (val and is_weak_secret_name(name) and random_value(val)):
+            return m.group(0)
         sep = m.group("sep")
         if val is None or "[REDACTED:" in val or val.strip().lower() in PROSE or _ENV_REF.match(val.strip()):
             return m.group(0)

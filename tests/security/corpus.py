@@ -126,9 +126,9 @@ def case_writer_corpus(name: str) -> list[tuple[str, str, str]]:
     return [(str(e["kind"]), str(c), str(e["secret"])) for e in raw.get("entries", []) for c in e.get("contexts", [])]
 
 
-def must_keep() -> list[tuple[str, str]]:
-    """(text that must survive, the line it is in) from must_keep.yaml, or []."""
-    path = DATA / "must_keep.yaml"
+def must_keep(name: str = "must_keep.yaml") -> list[tuple[str, str]]:
+    """(text that must survive, the line it is in) from a must-keep file, or []."""
+    path = DATA / name
     if not path.exists():
         return []
     raw = yaml.safe_load(path.read_text()) or {}

@@ -85,10 +85,27 @@ def test_case_writer_must_keep_survives():
     assert lost == []
 
 
-@pytest.mark.skipif(not case_writer_corpus("corpus_heldout.yaml"), reason="held-out corpus not landed")
-def test_case_writer_heldout_corpus_aggregate():
-    """Held-out (not read by the redactor's author): only the aggregate is reported, never the cases."""
-    items = case_writer_corpus("corpus_heldout.yaml")
+HELDOUT_CEILING = {"corpus_heldout.yaml": 2, "corpus_heldout2.yaml": 2}
+
+
+@pytest.mark.parametrize("name", sorted(HELDOUT_CEILING))
+def test_case_writer_heldout_corpus_aggregate(name: str) -> None:
+    """Held-out (not read by the redactor's author): only the aggregate is reported, never the cases.
+
+    Round 2 (2026-12-05), measured with `python -m tests.security.heldout`: corpus_heldout 2 of 176
+    plantings leaked (round 1: 3), corpus_heldout2 2 of 202 (1 of 64 kinds); this guards against
+    regressions."""
+    items = case_writer_corpus(name)
+    if not items:
+        pytest.skip(f"tests/data/secrets/{name} not landed")
     leaked = sum(1 for _, text, secret in items if secret in redact(text))
-    # Measured 2026-12-05: 3 of 176 plantings (3 of 44 kinds) leaked; this guards against regressions.
-    assert leaked <= 3, f"{leaked} of {len(items)} held-out plantings leaked"
+    assert leaked <= HELDOUT_CEILING[name], f"{leaked} of {len(items)} held-out plantings leaked"
+
+
+def test_case_writer_must_keep_heldout2_aggregate() -> None:
+    """Held-out false-redaction check (not read by the redactor's author): a count only."""
+    items = must_keep("must_keep_heldout2.yaml")
+    if not items:
+        pytest.skip("tests/data/secrets/must_keep_heldout2.yaml not landed")
+    lost = sum(1 for text, line in items if text not in redact(line))
+    assert lost <= 2, f"{lost} of {len(items)} held-out must-keep strings were redacted"
