@@ -198,5 +198,5 @@ async def run(config: Config) -> int:
     try:
         await asyncio.wait_for(sidecar.stop(), timeout=config.server.shutdown_timeout)
     except TimeoutError:
-        log.error("shutdown took longer than %.1fs; exiting anyway", config.server.shutdown_timeout)
+        log.error("shutdown took longer than its timeout; exiting anyway", extra={"timeout_s": config.server.shutdown_timeout})
     return 0

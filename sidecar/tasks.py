@@ -24,4 +24,4 @@ async def cancel_and_wait(*tasks: asyncio.Task[Any] | None) -> None:
     await asyncio.wait(live)
     for task in live:
         if not task.cancelled() and task.exception() is not None:
-            log.error("background task %s had failed", task.get_name(), exc_info=task.exception())
+            log.error("background task had failed", extra={"task": task.get_name()}, exc_info=task.exception())
