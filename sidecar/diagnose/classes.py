@@ -83,6 +83,8 @@ FAMILIES: dict[str, str] = {
     "NameError": "code.name", "NotImplementedError": "code.unimplemented",
     "asyncio.CancelledError": "cancelled",
     "pydantic_core.ValidationError": "validation", "pydantic.ValidationError": "validation",
+    "pydantic_settings.SettingsError": "config.settings",
+    "json.JSONDecodeError": "decode.json",
     "PermissionError": "os.permission", "FileNotFoundError": "os.missing",
     "OSError": "os",
 }
@@ -119,6 +121,8 @@ STATIC_BASES: dict[str, tuple[str, ...]] = {
     "gotrue.AuthApiError": ("gotrue.AuthApiError", "gotrue.AuthError"),
     "redis.AuthenticationError": ("redis.AuthenticationError", "redis.ConnectionError"),
     **{f"{sdk}.{name}": bases for sdk in ("zhipuai", "zai") for name, bases in _ZHIPU.items()},
+    "json.JSONDecodeError": ("json.JSONDecodeError", "ValueError"),
+    "json.decoder.JSONDecodeError": ("json.JSONDecodeError", "ValueError"),
     "asyncio.TimeoutError": ("TimeoutError",),  # an alias of the builtin since Python 3.11
     "concurrent.futures.TimeoutError": ("TimeoutError",),
     "asyncio.exceptions.TimeoutError": ("TimeoutError",),

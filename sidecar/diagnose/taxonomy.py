@@ -19,12 +19,19 @@ Decisions:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .classes import errno_family, family_of, http_status_of, named_classes, refine
 from .model import Category, DiagnosisInput, Severity, one_line
 from .situation import Situation
 
+# where a pydantic ValidationError happens decides: loading settings (pydantic_settings frames, a
+# BaseSettings model by its conventional *Settings name) is configuration; elsewhere it is the app's
+# own data and the class alone says too little (no verdict)
+_SETTINGS = re.compile(r"site-packages/pydantic_settings/|validation errors? for \w*Settings\b")
+# a JSONDecodeError is about a remote's answer only when the client library was decoding its body
+_CLIENT_FRAMES = re.compile(r"site-packages/(?:openai|httpx|postgrest|storage3|supabase_auth|zai|zhipuai|aiohttp)/")
 MAX_CONFIDENCE = 0.55
 CLASS_ONLY = 0.35
 WITH_COMPONENT = 0.15  # the remote/component is known (host, package frames, logger)
@@ -152,6 +159,12 @@ def _provider_text(family: str, who: str, cls: str, status: int | None, inp: Dia
                  "Retry idempotent calls with backoff."))
     if family == "http.status" and status is not None:
         return _provider_status(who, cls, status, inp)
+    if family == "decode.json":
+        return ("provider", "medium", f"{who} answered with a body that is not JSON ({cls})",
+                f"The response from {who} could not be parsed as JSON: an empty body, a cut-off stream, or an HTML "
+                f"error page from a proxy or the provider's edge instead of the API's answer.",
+                ("Log the status and the first bytes of the raw body (redacted) for such answers; retry once and "
+                 "check the provider's status page.",))
     return None
 
 
@@ -222,6 +235,11 @@ def _storage_text(family: str, who: str, cls: str, status: int | None, cache: bo
                 f"in the configuration is wrong.",
                 (f"Check that {who} is up (project status, container) and that its URL in the environment is right.",
                  "Let the client reconnect with backoff; writes in this window may need replaying."))
+    if family == "decode.json":
+        return ("storage", "medium", f"The {who} answered with a body that is not JSON ({cls})",
+                f"The answer from {who} could not be parsed: an empty or cut-off body, or an HTML error page from "
+                f"a proxy in front of it.",
+                ("Log the status and the first bytes of the raw body (redacted); check the service's health.",))
     if family == "http.status" and status is not None:
         if status in (401, 403):
             return ("storage", "high", f"The {who} refused the request (HTTP {status}, {cls}) - credentials or permission",
@@ -360,6 +378,11 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
         return ("config", "high", f"The configured URL is invalid ({cls})",
                 "A base URL in the configuration has a wrong scheme or form.",
                 ("Check the base URLs in the environment (scheme https://, host, path).",))
+    if family == "config.settings":
+        return ("config", "high", f"The configuration does not validate ({cls}) - a setting or environment value is wrong",
+                "pydantic-settings could not build the settings from the environment/config file: a required value "
+                "is missing or has the wrong form.",
+                ("Read the field named in the error and fix that environment variable or config key; restart.",))
     if family == "code.recursion":
         return ("code", "high", f"Maximum recursion depth exceeded ({cls})",
                 "A function calls itself without end: a cycle in the data it walks (a reference loop) or a missing "
@@ -396,6 +419,10 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
             return None
         return _verdict("ws.close", "websockets", closed, CLASS_ONLY + WITH_COMPONENT, fallback_only=True)
     family, cls, raised = found
+    if family == "decode.json" and not _CLIENT_FRAMES.search(inp.traceback[-16384:]):
+        return None  # the app parsing a model's reply (or its own data) as JSON, not a remote's HTTP body
+    if family == "validation" and _SETTINGS.search("\n".join([*inp.messages(), inp.traceback[-16384:]])):
+        family = "config.settings"  # a pydantic model validated while loading settings (pydantic_settings)
     kind, who = _remote_kind(sit)
     status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in ("http.status", "supabase.storage", "supabase.auth") else None
     text: Text | None

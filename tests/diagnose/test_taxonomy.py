@@ -262,3 +262,28 @@ def test_a_zai_sdk_status_class_is_a_glm_answer() -> None:
            "zai.core._errors.APIInternalError: Error code: 500, with error text {\"error\":{\"message\":\"internal\"}}\n")
     d = RULES.diagnose(excerpt_to_input(log))
     assert d.category == "provider" and "GLM" in d.summary and "Kimi" not in text_of(d)
+
+
+def _json_error(frame: str) -> str:
+    return ("2026-03-01 10:00:01 ERROR src.providers.kimi_chat: parse failed\nTraceback (most recent call last):\n"
+            f'  File "{frame}", line 200, in parse\n    return json.loads(text)\n'
+            "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n")
+
+
+def test_a_json_error_is_the_remotes_body_only_where_its_client_decoded_it() -> None:
+    sdk = RULES.diagnose(excerpt_to_input(_json_error(f"{SP}/openai/_response.py")))
+    assert sdk.category == "provider" and "not JSON" in sdk.summary
+    app = RULES.diagnose(excerpt_to_input(_json_error("/app/tools/expert_analysis.py")))
+    assert app.rule != "class:decode.json" and app.confidence <= 0.55
+
+
+def test_a_validation_error_is_configuration_only_while_loading_settings() -> None:
+    def log(frame: str, model: str) -> str:
+        return ("2026-03-01 10:00:01 CRITICAL src.bootstrap: cannot start\nTraceback (most recent call last):\n"
+                f'  File "{frame}", line 171, in __init__\n    super().__init__(\n'
+                f"pydantic_core._pydantic_core.ValidationError: 1 validation error for {model}\nfield\n  Input should "
+                "be a valid integer [type=int_parsing, input_value='x', input_type=str]\n")
+    assert RULES.diagnose(excerpt_to_input(log(f"{SP}/pydantic_settings/main.py", "Gateway"))).category == "config"
+    assert RULES.diagnose(excerpt_to_input(log("/app/src/config.py", "GatewaySettings"))).category == "config"
+    other = RULES.diagnose(excerpt_to_input(log("/app/tools/consensus.py", "ConsensusRequest")))
+    assert other.category == "unknown" and other.confidence <= 0.3
