@@ -26,6 +26,8 @@ from collections.abc import Callable
 from .entropy import is_high_entropy
 
 Repl = Callable[[re.Match[str]], str]
+# A reference to a secret, not the secret (gitleaks' global allowlist: `${VAR}`, `$VAR`, `{{ ... }}`, `%VAR%`).
+PLACEHOLDER = re.compile(r"^(?:\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%[A-Za-z_]+%|<[^<>]+>)[\"']?$")
 NOT_REDACTED = r"(?!\[REDACTED:)"
 
 PEM = re.compile(
@@ -107,8 +109,8 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
     def repl(m: re.Match[str]) -> str:
         cred = m.group("cred")
         scheme = m.group("scheme")
-        if cred.lower().rstrip(".,:") in prose or scheme is None and len(cred) < 4:
-            return m.group(0)  # "authorization: failed", "Authorization: token expired"
+        if cred.lower().rstrip(".,:") in prose or scheme is None and len(cred) < 4 or PLACEHOLDER.match(cred):
+            return m.group(0)  # "authorization: failed", "Authorization: token expired", "Bearer ${TOKEN}"
         kind = {"bearer": "bearer", "basic": "basic_auth"}.get((scheme or "").lower(), "authorization")
         return m.group("pre") + mark(kind)
     return repl
@@ -116,7 +118,7 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
 
 def bearer(mark_bearer: str, mark_basic: str, prose: frozenset[str]) -> Repl:
     def repl(m: re.Match[str]) -> str:
-        if m.group("val").lower() in prose:
+        if m.group("val").lower() in prose or PLACEHOLDER.match(m.group("val")):
             return m.group(0)
         scheme = m.group("pre").split()[0].lower()
         return m.group("pre") + (mark_basic if scheme == "basic" else mark_bearer)

@@ -20,7 +20,7 @@ random-looking ids an engineer follows, so this fallback is narrower, and each n
   UUIDs (request and conversation ids; gitleaks and detect-secrets only flag them after a keyword),
   lowercase+digit ids (`cvk2m9q1a7b3c0d4e5f6`, provider file ids), and ids with a well-known object
   prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials), and keys that are public
-  by design (Stripe `pk_live_`, Supabase `sb_publishable_`).
+  by design (Stripe `pk_live_`, Supabase `sb_publishable_`), and key fingerprints (`SHA256:<base64>`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
     r"|vs|modr|img|sess|conv|item|sha256|sha1|sha512|md5|pk_live|pk_test|sb_publishable)[-_]", re.IGNORECASE)
+_FINGERPRINT = re.compile(r"(?i)(?:sha(?:1|256|384|512)|md5):$")
 _SWITCH_CLASSES = {**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}, **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
                    **{c: "d" for c in "0123456789"}}
 
@@ -97,6 +98,8 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
     `encoded(tok)` first: a mark when the token is an encoding of a text that holds a secret."""
     def repl(m: re.Match[str]) -> str:
         tok = m.group(0)
+        if _FINGERPRINT.search(m.string, max(0, m.start() - 8), m.start()):
+            return tok  # `SHA256:uNiVzt...`: an SSH/TLS key fingerprint names a public key, it grants nothing
         if encoded is not None:
             hidden = encoded(tok)
             if hidden is not None:

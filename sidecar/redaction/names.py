@@ -234,7 +234,7 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         if not is_secret_name(name) and not (val and is_weak_secret_name(name) and random_value(val)):
             return m.group(0)
         sep = m.group("sep")
-        if val is None or "[REDACTED:" in val or val.strip().lower() in PROSE or _ENV_REF.match(val.strip()):
+        if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or _ENV_REF.match(val.strip()):
             return m.group(0)
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
