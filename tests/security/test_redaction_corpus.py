@@ -93,8 +93,8 @@ def test_case_writer_heldout_corpus_aggregate(name: str) -> None:
     """Held-out (not read by the redactor's author): only the aggregate is reported, never the cases.
 
     Round 2 (2026-12-05), measured with `python -m tests.security.heldout`: corpus_heldout 2 of 176
-    plantings leaked (round 1: 3), corpus_heldout2 2 of 202 (1 of 64 kinds); this guards against
-    regressions."""
+    plantings leaked (round 1: 3), corpus_heldout2 2 of 202 (1 of 64 kinds; round 1's redactor: 15);
+    this guards against regressions."""
     items = case_writer_corpus(name)
     if not items:
         pytest.skip(f"tests/data/secrets/{name} not landed")
@@ -103,9 +103,11 @@ def test_case_writer_heldout_corpus_aggregate(name: str) -> None:
 
 
 def test_case_writer_must_keep_heldout2_aggregate() -> None:
-    """Held-out false-redaction check (not read by the redactor's author): a count only."""
+    """Held-out false-redaction check (not read by the redactor's author): a count only.
+
+    Measured 2026-12-05: 1 of 26 lost (round 1's redactor: 4)."""
     items = must_keep("must_keep_heldout2.yaml")
     if not items:
         pytest.skip("tests/data/secrets/must_keep_heldout2.yaml not landed")
     lost = sum(1 for text, line in items if text not in redact(line))
-    assert lost <= 2, f"{lost} of {len(items)} held-out must-keep strings were redacted"
+    assert lost <= 1, f"{lost} of {len(items)} held-out must-keep strings were redacted"
