@@ -249,7 +249,7 @@ class RuleSet:
             quoted = any(f"{{{k}}}" in t for t in (d.summary, d.root_cause) for k in ("message", "exception_message"))
             diagnosis = Diagnosis(
                 summary=_fill(d.summary, fields),
-                root_cause=_fill(d.root_cause, fields) + ("" if quoted else _logged(inp)),
+                root_cause=_fill(d.root_cause, fields) + ("" if quoted else _logged(inp)) + _concerns(sit, d),
                 suggested_fix=[_fill(s, fields) for s in d.suggested_fix],
                 severity=d.severity,
                 category=d.category,
@@ -276,6 +276,22 @@ def _logged(inp: DiagnosisInput) -> str:
     if not said or not said[-1].strip():
         return ""
     return f' Logged: "{redact(one_line(said[-1][:4096], LOGGED_CHARS))}"'
+
+
+def _concerns(sit: Situation, d: RuleDiagnosis) -> str:
+    """Name the remote the record concerns when the rule's text does not (a generic rule answering for
+    a Kimi record should still say Kimi) - only when the record itself names it (host, package, logger,
+    model), never from a context line or a word in passing."""
+    if not sit.remote_named_by_record or sit.remote not in REMOTE_NAMES or len(sit.remotes) > 1:
+        return ""
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    if "{remote}" in text or any(w in text for w in _REMOTE_WORDS[sit.remote]):
+        return ""
+    return f" This concerns {REMOTE_NAMES[sit.remote]}."
+
+
+_REMOTE_WORDS = {"kimi": ("Kimi", "Moonshot"), "glm": ("GLM", "Z.ai"), "supabase": ("Supabase", "PostgREST"),
+                 "redis": ("Redis",)}
 
 
 def _from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:

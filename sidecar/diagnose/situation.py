@@ -126,6 +126,7 @@ class Situation:
     remotes: frozenset[str]
     components: frozenset[str]  # python packages involved (exception module, frames, logger)
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # namespace -> codes, in order
+    remote_named_by_record: bool = False  # the remote comes from a host, package, logger or model of the record
 
     def code(self, namespace: str) -> tuple[str, ...]:
         return self.codes.get(namespace, ())
@@ -223,11 +224,13 @@ def situation(inp: DiagnosisInput) -> Situation:
         if found:
             nearest = found[:1]
             break
-    ordered = [*hosts, *packages, *loggers, *models, *named, *nearest]
+    strong = [*hosts, *packages, *loggers, *models]
+    ordered = [*strong, *named, *nearest]
     remote = ordered[0] if ordered else None
     return Situation(
         remote=remote,
         remotes=frozenset(ordered),
         components=frozenset(components),
         codes=_codes(record, components, remote, inp.exception_types()),
+        remote_named_by_record=bool(strong),
     )
