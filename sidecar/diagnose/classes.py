@@ -38,6 +38,7 @@ FAMILIES: dict[str, str] = {
     "httpx.WriteTimeout": "timeout.write", "httpcore.WriteTimeout": "timeout.write",
     "httpx.PoolTimeout": "timeout.pool", "httpcore.PoolTimeout": "timeout.pool",
     "psycopg_pool.PoolTimeout": "timeout.pool", "psycopg_pool.TooManyRequests": "pool.queue",
+    "psycopg.ConnectionTimeout": "timeout.connect",  # psycopg/errors.py: "connection timeout expired"
     "httpx.TimeoutException": "timeout", "httpcore.TimeoutException": "timeout",
     "openai.APITimeoutError": "timeout", "redis.TimeoutError": "timeout", "TimeoutError": "timeout",
     "socket.timeout": "timeout",
@@ -61,6 +62,11 @@ FAMILIES: dict[str, str] = {
     # HTTP answers with a status (the status decides, see taxonomy.py)
     "openai.APIStatusError": "http.status", "httpx.HTTPStatusError": "http.status",
     "aiohttp.ClientResponseError": "http.status",
+    # the Supabase client refuses its own arguments (supabase/_sync/client.py: "supabase_url is required",
+    # "Invalid URL", "... must be a string") - configuration
+    "supabase.SupabaseException": "config.supabase",
+    # openai/_exceptions.py: the API answered 2xx but the body did not match the SDK's schema
+    "openai.APIResponseValidationError": "provider.invalid_response",
     # Supabase's own API errors (the status/code in them decides, see taxonomy.py)
     "storage3.StorageApiError": "supabase.storage", "storage3.StorageException": "supabase.storage",
     "supabase_auth.AuthError": "supabase.auth", "gotrue.AuthError": "supabase.auth",

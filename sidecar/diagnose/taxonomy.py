@@ -159,6 +159,11 @@ def _provider_text(family: str, who: str, cls: str, status: int | None, inp: Dia
                  "Retry idempotent calls with backoff."))
     if family == "http.status" and status is not None:
         return _provider_status(who, cls, status, inp)
+    if family == "provider.invalid_response":
+        return ("provider", "medium", f"{who} answered with a body the SDK could not validate ({cls})",
+                f"{who} answered, but the response did not match the API's schema (missing or null fields, an "
+                f"error object where a result was expected): the provider's answer is malformed.",
+                ("Log the raw response (redacted) for such answers; retry once and check the provider's status page.",))
     if family == "decode.json":
         return ("provider", "medium", f"{who} answered with a body that is not JSON ({cls})",
                 f"The response from {who} could not be parsed as JSON: an empty body, a cut-off stream, or an HTML "
@@ -378,6 +383,12 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
         return ("config", "high", f"The configured URL is invalid ({cls})",
                 "A base URL in the configuration has a wrong scheme or form.",
                 ("Check the base URLs in the environment (scheme https://, host, path).",))
+    if family == "config.supabase":
+        return ("config", "high", f"The Supabase client refused its configuration ({cls})",
+                "supabase.create_client() checks its URL and key before any request: a missing, non-string or "
+                "malformed SUPABASE_URL / SUPABASE_KEY in the environment.",
+                ("Check SUPABASE_URL (https://<project>.supabase.co) and the key variable in the container's "
+                 "environment; restart after fixing.",))
     if family == "config.settings":
         return ("config", "high", f"The configuration does not validate ({cls}) - a setting or environment value is wrong",
                 "pydantic-settings could not build the settings from the environment/config file: a required value "
