@@ -118,6 +118,14 @@ def _same_key(t: str, m: str) -> str | None:
 
 
 _PUNCT = frozenset("./:@$#\\+~")
+# Day and month names of the C locale (`%a`, `%A`, `%b`, `%B`: syslog, asctime, RFC 5322 dates).
+_CALENDAR = frozenset(
+    "Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec January February March April June July August "
+    "September October November December".split())
+# A unit after a number (SI and IEC prefixes on bytes, bits, hertz, watts; time units): `<*> KB`
+# and `<*> B` are one size. Masking knows the common spaced units; this is the class.
+_UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|secs?|mins?|h|hrs?|days?|%")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
 
@@ -138,6 +146,8 @@ def variable_like(token: str) -> bool:
     inner = token.strip(_STRIP)
     if not inner:
         return token == "::"  # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`
+    if inner in _CALENDAR:
+        return True  # a date spelled with names (syslog `Jul 10`, asctime `Sun Jul 10`): it changes daily
     if _CODE.fullmatch(inner):
         return False
     n = len(inner)
@@ -239,7 +249,9 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
             return -1.0
         if s < 0:
             truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
-            if truncated or (_introduces(prev, t) and _introduces(prev, m)) or (delimited and _delimited(t, m)):
+            unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
+            if (truncated or unit or (_introduces(prev, t) and _introduces(prev, m))
+                    or (delimited and _delimited(t, m))):
                 s = 0.5
             else:
                 others += 1
