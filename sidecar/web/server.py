@@ -97,6 +97,9 @@ def build_web_app(sidecar: Runtime) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/status", status)
+    from .api import openapi
+
+    app.router.add_routes(openapi.routes())
     app.router.add_routes(stage_routes(sidecar))
     from .api import stream as api_stream
 

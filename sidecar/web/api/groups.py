@@ -65,8 +65,8 @@ def group_json(row: dict[str, Any], latest_message: str | None = None) -> dict[s
 class GroupListQuery(Query):
     """`GET /api/groups` parameters (checked in this order)."""
 
-    status: Annotated[list[str], one_of(STATUSES)] = Field(default_factory=list)
-    sort: Annotated[str, one_of(SORTS)] = "last_seen"
+    status: Annotated[list[str], one_of(tuple(STATUSES))] = Field(default_factory=list)
+    sort: Annotated[str, one_of(tuple(SORTS))] = "last_seen"
     limit: Annotated[int, between(1, MAX_LIMIT)] = 50
     page: Annotated[int, between(1, 1_000_000)] = 1
     level: str | None = None

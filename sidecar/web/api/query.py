@@ -8,11 +8,21 @@ list takes the parameter repeated and/or comma-separated (`?status=open,muted&st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_origin
 
 from aiohttp import web
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationError,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from ...exceptions import ApiError
 
@@ -26,33 +36,71 @@ class Query(BaseModel):
 Q = TypeVar("Q", bound=Query)
 
 
-def between(lo: int, hi: int) -> AfterValidator:
+@dataclass(frozen=True)
+class _Checked:
+    """A validator that also says what it accepts in the JSON Schema (so in /api/openapi.json)."""
+
+    def check(self, value: Any, field: str | None) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.with_info_after_validator_function(
+            lambda value, info: self.check(value, info.field_name), handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        target = out.get("items", out) if out.get("type") == "array" else out
+        target.update(self.schema())
+        return out
+
+
+@dataclass(frozen=True)
+class between(_Checked):  # noqa: N801 - reads as a constraint: Annotated[int, between(1, 200)]
     """Reject a value outside [lo, hi] with a message naming both bounds."""
 
-    def check(value: int, info: ValidationInfo) -> int:
-        if not lo <= value <= hi:
-            raise ValueError(f"{info.field_name} must be between {lo} and {hi}")
+    lo: int
+    hi: int
+
+    def check(self, value: Any, field: str | None) -> Any:
+        if not self.lo <= value <= self.hi:
+            raise ValueError(f"{field} must be between {self.lo} and {self.hi}")
         return value
 
-    return AfterValidator(check)
+    def schema(self) -> dict[str, Any]:
+        return {"minimum": self.lo, "maximum": self.hi}
 
 
-def clamped(lo: int, hi: int) -> AfterValidator:
+@dataclass(frozen=True)
+class clamped(_Checked):  # noqa: N801
     """Bring a value into [lo, hi] (for `limit`s where asking for too many simply gets the most)."""
-    return AfterValidator(lambda value: max(lo, min(hi, value)))
+
+    lo: int
+    hi: int
+
+    def check(self, value: Any, field: str | None) -> Any:
+        return max(self.lo, min(self.hi, value))
+
+    def schema(self) -> dict[str, Any]:
+        return {"description": f"brought into {self.lo}..{self.hi}"}
 
 
-def one_of(choices: Iterable[str], what: str | None = None) -> AfterValidator:
-    """Accept only `choices`; the message lists them."""
-    allowed = tuple(choices)
+@dataclass(frozen=True)
+class one_of(_Checked):  # noqa: N801
+    """Accept only `choices` (each item, for a list); the message lists them."""
 
-    def check(value: Any, info: ValidationInfo) -> Any:
+    choices: tuple[str, ...]
+
+    def check(self, value: Any, field: str | None) -> Any:
         for item in value if isinstance(value, list) else [value]:
-            if item is not None and item not in allowed:
-                raise ValueError(f"unknown {what or info.field_name} {item!r} (expected one of {', '.join(allowed)})")
+            if item is not None and item not in self.choices:
+                raise ValueError(f"unknown {field} {item!r} (expected one of {', '.join(self.choices)})")
         return value
 
-    return AfterValidator(check)
+    def schema(self) -> dict[str, Any]:
+        return {"enum": list(self.choices)}
 
 
 def _flag(true_words: tuple[str, ...]) -> Callable[[Any], Any]:
