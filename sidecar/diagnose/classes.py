@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import errno
 import importlib
+import os
 import re
 import sys
 from functools import lru_cache
@@ -155,6 +156,11 @@ _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bConnection error\.", re.M), "openai.APIConnectionError"),
     (re.compile(r"Server disconnected without sending a response"), "httpx.RemoteProtocolError"),
     (re.compile(r"couldn't get a connection after [\d.]+ sec"), "psycopg_pool.PoolTimeout"),
+    # CPython's own messages (Python/ceval.c, Python/import.c): the class they always come with
+    (re.compile(r"maximum recursion depth exceeded"), "RecursionError"),
+    (re.compile(r"\bNo module named '[\w.]+'"), "ModuleNotFoundError"),
+    (re.compile(r"\bcannot import name '\w+' from '[\w.]+'"), "ImportError"),
+    (re.compile(r"\bname '\w+' is not defined\b"), "NameError"),
     # redis-py's own texts (redis/asyncio/connection.py)
     (re.compile(r"Timeout reading from |Timeout writing to |Timeout connecting to server"), "redis.TimeoutError"),
     (re.compile(r"Error \d+ connecting to [\w.-]+:\d+|Connection closed by server\."), "redis.ConnectionError"),
@@ -256,8 +262,21 @@ _REFUSED = re.compile(r"Connection refused|Connect call failed", re.I)
 _RESET = re.compile(r"Connection reset by peer|Broken pipe|Connection aborted", re.I)
 
 
+def _strerror_texts() -> re.Pattern[str]:
+    """The platform's own message for each errno of `_ERRNO_FAMILY` ("No space left on device"...)."""
+    texts = {os.strerror(getattr(errno, name)): name for name in _ERRNO_FAMILY if hasattr(errno, name)}
+    return re.compile("|".join(f"(?P<{name}>{re.escape(t)})" for t, name in texts.items()), re.I)
+
+
+_STRERROR = _strerror_texts()
+
+
 def errno_family(text: str) -> tuple[str, str] | None:
-    """(family, errno name) for the first OS errno the text names, from the platform's errno table."""
+    """(family, errno name) for the first OS errno the text names (its number, its E-name or the
+    platform's own message for it), from the platform's errno table."""
+    said = _STRERROR.search(text[:16384])
+    if said is not None and said.lastgroup:
+        return _ERRNO_FAMILY[said.lastgroup], said.lastgroup
     for m in _ERRNO.finditer(text[:16384]):
         if m.group("name"):
             name = m.group("name")

@@ -89,7 +89,7 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
             best = (fam, name, raised)
     if best is None:
         found = errno_family(text)
-        if found is not None and ("OSError" in text or "[Errno" in text):
+        if found is not None:
             return found[0], found[1], False
     return best
 
@@ -455,8 +455,9 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     confidence += FROM_TRACEBACK if raised else 0.0
     if len(sit.remotes) > 1:
         confidence -= 0.1
-    # a status read from a message (no class raised it) only answers where no rule does
-    return _verdict(family, cls, text, confidence, fallback_only=cls.startswith("HTTP "))
+    # a status or an OS error read from a message (no class raised it) only answers where no rule does
+    words_only = cls.startswith("HTTP ") or (cls.isupper() and cls.startswith("E"))
+    return _verdict(family, cls, text, confidence, fallback_only=words_only)
 
 
 def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:

@@ -287,3 +287,12 @@ def test_a_validation_error_is_configuration_only_while_loading_settings() -> No
     assert RULES.diagnose(excerpt_to_input(log("/app/src/config.py", "GatewaySettings"))).category == "config"
     other = RULES.diagnose(excerpt_to_input(log("/app/tools/consensus.py", "ConsensusRequest")))
     assert other.category == "unknown" and other.confidence <= 0.3
+
+
+def test_the_platforms_own_messages_name_the_errno_and_cpythons_name_the_class() -> None:
+    disk = RULES.diagnose(excerpt_to_input(
+        "2026-03-01 10:00:01 ERROR src.utils.spool: spool write failed: No space left on device\n"))
+    assert disk.category == "capacity" and "disk" in disk.summary.lower()
+    recursion = RULES.diagnose(excerpt_to_input(
+        "2026-03-01 10:00:01 ERROR tools.chat: Failed to walk thread 7: maximum recursion depth exceeded\n"))
+    assert recursion.category == "code"
