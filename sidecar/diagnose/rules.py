@@ -131,7 +131,7 @@ def _fill(template: str, fields: _Fields) -> str:
 # independent signals - a code (an exact one weighs more than a class of codes like '08...') and
 # the component/remote that raised it, or a code and the words around it.
 BASE_CONFIDENCE = 0.3
-EVIDENCE_WEIGHTS = {"code": 0.25, "code_class": 0.2, "situation": 0.2, "words": 0.1, "phrase": 0.2, "logger": 0.05}
+EVIDENCE_WEIGHTS = {"code": 0.25, "code_class": 0.2, "situation": 0.2, "words": 0.05, "phrase": 0.2, "logger": 0.05}
 _EXACT_CODES = re.compile(r"[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*")
 PHRASE_CHARS = 24  # a regex match this long is a distinctive phrase (a whole gateway message), not a word
 
