@@ -27,7 +27,10 @@ MAX_SCAN = 64 * 1024
 _HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("glm", re.compile(r"api\.z\.ai|open\.bigmodel\.cn|bigmodel\.cn|zhipuai", re.I)),
     ("kimi", re.compile(r"api\.moonshot\.(?:ai|cn)|moonshot\.cn", re.I)),
-    ("supabase", re.compile(r"(?<![\w-])[\w-]{1,63}\.supabase\.(?:co|in)|/rest/v1/|/storage/v1/|/auth/v1/|:54321\b", re.I)),
+    # Supabase: project hosts, the Supavisor pooler (aws-0-<region>.pooler.supabase.com, port 6543
+    # transaction / 5432 session), the REST/storage/auth paths and the local stack's 54321
+    ("supabase", re.compile(r"(?<![\w-])[\w-]{1,63}\.supabase\.(?:co|in|com)|/rest/v1/|/storage/v1/|/auth/v1/|"
+                            r":54321\b|:6543\b|\bport 5432\b|:5432\b", re.I)),
     ("redis", re.compile(r"redis://|\bredis:\d{2,5}\b|:6379\b", re.I)),
 )
 _MODELS: tuple[tuple[str, re.Pattern[str]], ...] = (
