@@ -200,6 +200,17 @@ class GroupRepo(TemplateStore):
                 "ON CONFLICT (error_hash, hour) DO UPDATE SET count = error_hourly.count + excluded.count",
                 [(fp, hour, n) for fp in order for hour, n in sorted(_hours(groups[fp].minutes).items())],
             )
+            totals: dict[int, int] = {}
+            for agg in groups.values():
+                for minute, n in agg.minutes.items():
+                    totals[minute] = totals.get(minute, 0) + n
+            # Last in the transaction and in minute order: the hot row (this minute) is locked
+            # briefly, and replicas take these locks in the same order.
+            await tx.executemany(
+                "INSERT INTO error_minute_totals (minute, count) VALUES (?, ?) "
+                "ON CONFLICT (minute) DO UPDATE SET count = error_minute_totals.count + excluded.count",
+                sorted(totals.items()),
+            )
             logger_rows = [(fp, name, n) for fp in order for name, n in sorted(groups[fp].loggers.items())]
             if logger_rows:
                 await tx.executemany(
@@ -329,6 +340,7 @@ class GroupRepo(TemplateStore):
         oldest_minute = int((now - occurrences_for).timestamp() // 60)
         n_occ = await self.db.execute("DELETE FROM error_occurrences WHERE minute < ?", (oldest_minute,))
         await self.db.execute("DELETE FROM error_hourly WHERE hour < ?", (oldest_minute // 60 - 1,))
+        await self.db.execute("DELETE FROM error_minute_totals WHERE minute < ?", (oldest_minute,))
         n_rec = await self.db.execute("DELETE FROM event_receipts WHERE received_at < ?", (now - receipts_for,))
         return max(n_occ, 0), max(n_rec, 0)
 
@@ -475,13 +487,12 @@ class GroupRepo(TemplateStore):
         return _dense(dict(await self.minute_counts(fingerprint, end - minutes, end)), end, minutes)
 
     async def events_per_minute(self, now: datetime, minutes: int = 60) -> builtins.list[int]:
-        """Dense per-minute counts over all groups for the last `minutes` minutes, oldest first."""
+        """Dense per-minute counts over all groups for the last `minutes` minutes, oldest first
+        (from error_minute_totals, kept on write: one row per minute)."""
         end = int(now.timestamp() // 60)
         rows = await self.db.fetchall(
-            "SELECT minute, SUM(count) AS n FROM error_occurrences WHERE minute > ? AND minute <= ? GROUP BY minute",
-            (end - minutes, end),
-        )
-        return _dense({int(r["minute"]): int(r["n"]) for r in rows}, end, minutes)
+            "SELECT minute, count FROM error_minute_totals WHERE minute > ? AND minute <= ?", (end - minutes, end))
+        return _dense({int(r["minute"]): int(r["count"]) for r in rows}, end, minutes)
 
     async def samples(self, fingerprint: str, limit: int = 5) -> builtins.list[Row]:
         return await self.db.fetchall(

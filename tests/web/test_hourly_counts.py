@@ -1,6 +1,7 @@
-"""Pre-aggregated per-hour counts (error_hourly) behind the errors list's 24 h sparklines, on SQLite
-and a real PostgreSQL: kept equal to the per-minute rows on every write (a re-delivered batch
-counts nothing), bounded by prune, and read as 24 clock-hour bars ending with the current hour."""
+"""Pre-aggregated counts, on SQLite and a real PostgreSQL: per group per hour (error_hourly, the
+errors list's 24 h sparklines) and per minute over all groups (error_minute_totals, the overview's
+events per minute). Both kept equal to the per-minute rows on every write (a re-delivered batch
+counts nothing), bounded by prune; the list reads 24 clock-hour bars ending with the current hour."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ async def _compare(store) -> None:
     hourly = {(r["error_hash"], int(r["hour"])): int(r["count"])
               for r in await store.db.fetchall("SELECT error_hash, hour, count FROM error_hourly")}
     assert hourly == expected
+    per_minute: dict[int, int] = {}
+    for r in minutes:
+        per_minute[int(r["minute"])] = per_minute.get(int(r["minute"]), 0) + int(r["count"])
+    totals = {int(r["minute"]): int(r["count"]) for r in await store.db.fetchall(
+        "SELECT minute, count FROM error_minute_totals")}
+    assert totals == per_minute  # the overview's events-per-minute table (migration 0020)
 
 
 async def test_hourly_counts_follow_the_minute_rows_on_every_write(store):
@@ -50,6 +57,8 @@ async def test_prune_bounds_the_hours(store):
     hours = sorted(int(r["hour"]) for r in await store.db.fetchall("SELECT hour FROM error_hourly"))
     oldest_minute = int((now - timedelta(hours=24)).timestamp() // 60)
     assert hours and hours[0] == oldest_minute // 60 - 1 and len(hours) == 25
+    minutes = [int(r["minute"]) for r in await store.db.fetchall("SELECT minute FROM error_minute_totals")]
+    assert minutes and min(minutes) >= oldest_minute
 
 
 async def test_the_list_reads_24_clock_hour_bars_ending_with_the_current_hour(start_sidecar):
