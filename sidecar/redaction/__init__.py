@@ -42,7 +42,17 @@ from . import carriers as c
 from .encoded import make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
-from .names import NAME_HINTS, PROSE, XML_ELEMENT, XML_KEY_VALUE, is_secret_name, kv_sub, xml_repl
+from .names import (
+    NAME_HINTS,
+    NAME_VALUE,
+    PROSE,
+    XML_ELEMENT,
+    XML_KEY_VALUE,
+    is_secret_name,
+    kv_sub,
+    name_value_repl,
+    xml_repl,
+)
 
 __all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]
 
@@ -125,6 +135,7 @@ _RULES: tuple[_Sub, ...] = (
     # (a) provider formats
     *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
     # (c) names
+    _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",)),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),

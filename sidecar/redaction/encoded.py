@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Callable
 
 PERCENT_RUN = re.compile(r"[^\s\"'<>]*(?:%[0-9A-Fa-f]{2}[^\s\"'<>]*){2,}")
-UNICODE_RUN = re.compile(r"(?:[^\s\\]*\\u00[0-9A-Fa-f]{2})+[^\s\\\"]*")
+UNICODE_RUN = re.compile(r"(?:[^\s\\]*\\{1,3}u00[0-9A-Fa-f]{2})+[^\s\\\"]*")
 _MARK = "[REDACTED:"
 _FIRST_OF_QUARTET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
 
@@ -61,7 +61,7 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
     def unicode(text: str) -> str:
         def repl(m: re.Match[str]) -> str:
             run = m.group(0)
-            decoded = re.sub(r"\\u00([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), run)
+            decoded = re.sub(r"\\{1,3}u00([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), run)
             out = redact(decoded)
             return out if _MARK in out and out != decoded else run
         return UNICODE_RUN.sub(repl, text)

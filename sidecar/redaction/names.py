@@ -64,7 +64,8 @@ NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "si
 _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "pub", "public", "schema", "sequence",
                      "idempotency", "cache", "partition", "sort", "dedup", "dedupe", "lookup", "row", "object",
                      "group", "alert", "range", "hash", "shard", "composite", "unique", "index", "message",
-                     "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join"})
+                     "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join",
+                     "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag"})
 # `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
 _JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
@@ -126,7 +127,7 @@ def is_secret_name(name: str) -> bool:
         return False  # `idempotency_key`, `primaryKey`, `cache-key`, `public_key`: a key of something, not a secret
     if any(_secret_word(w, upper) for w in words):
         return True
-    return any(_secret_word(a + b) for a, b in zip(words, words[1:], strict=False))
+    return any(a + b in SECRET_WORDS for a, b in zip(words, words[1:], strict=False))
 
 
 # Words that follow a secret-like name in prose, not a value: "token expired", "password: missing".
@@ -153,11 +154,12 @@ def _strong(words: list[str]) -> bool:
     return bool(words) and (words[-1] in _STRONG or len(words) > 1 and words[-2] + words[-1] in _STRONG)
 
 
-_PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode"})
-QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\u0022|\\u0027)"
+_PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode", "credential", "credentials",
+                        "apikey"})
+QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,3}u0022|\\{1,3}u0027)"
 KV = re.compile(
     r"(?:(?<![A-Za-z0-9_])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
-    r"(?P<sep>[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"(?P<sep>[ \t]*:[ \t]*[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,3}n))[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuU]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
@@ -172,7 +174,10 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
     """For `NAME value` with only a space (or `is`): a secret has a digit, a symbol, mixed case, or is long;
     after an identifier-style name (`DB_PASS hunter`) a lone word at the end of a line counts too."""
     val = val.rstrip(".,:;!?")
-    if not val or val.lower() in PROSE or not (val[0].isalnum() or val[0] == "_") or "(" in val or not val.isascii():
+    if not val:
+        return False
+    starts = val[0].isalnum() or val[0] == "_" or val[0] == "-" and len(val) >= 8 and val[1].isalnum()
+    if val.lower() in PROSE or not starts or "(" in val or not val.isascii():
         return False
     has_digit = any(c.isdigit() for c in val)
     has_symbol = any(not c.isalnum() for c in val)
@@ -262,6 +267,27 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             end -= 1
         whole = m.group(0)
         return whole[:start] + mark + whole[end:]
+    return repl
+
+
+# A name and its value in two fields: Kubernetes env (`{"name": "DB_PASSWORD", "value": "..."}`, the same in
+# YAML), ECS/SSM `Name`/`Value`, CloudFormation `ParameterKey`/`ParameterValue`.
+_Q = r"\\{0,3}[\"']"
+_NL = r"(?:,|\r?\n|\\{1,3}n)"
+NAME_VALUE = re.compile(
+    r"(?P<pre>\b(?i:name|key|parameter_?key)(?P<q1>(?:" + _Q + r")?)[ \t]*[:=][ \t]*(?P<q2>(?:" + _Q + r")?)"
+    r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)[ \t]*" + _NL + r"[ \t]*-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
+    r"(?i:value|parameter_?value)(?P=q3)[ \t]*[:=][ \t]*)"
+    r"(?:(?P<q4>" + _Q + r")(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)|(?P<val>[^\s,}\]\\]{1,512}))")
+
+
+def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        quoted = m.group("q4") is not None
+        val = m.group("qval") if quoted else m.group("val")
+        if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE:
+            return m.group(0)
+        return m.group("pre") + (m.group("q4") + mark + m.group("q4") if quoted else mark)
     return repl
 
 

@@ -246,7 +246,7 @@ STYLES = ["snake", "upper", "camel", "pascal", "kebab", "train", "dotted", "run"
 
 def assignment(r: random.Random, name: str, val: str) -> tuple[str, str]:
     """(text, the exact secret text to look for) for one assignment shape."""
-    shape = r.randrange(18)
+    shape = r.randrange(21)
     if shape == 0:
         return f"{name}={val}", val
     if shape == 1:
@@ -284,6 +284,12 @@ def assignment(r: random.Random, name: str, val: str) -> tuple[str, str]:
         return repr([(name, val), ("user", "svc")]), val
     if shape == 16:
         return f"{name}: {val}\n", val
+    if shape == 17:  # Kubernetes env / ECS: the name and the value in two fields
+        return json.dumps([{"name": name, "value": val}]), val
+    if shape == 18:
+        return f"env:\n  - name: {name}\n    value: {val}\n", val
+    if shape == 19:  # YAML block scalar
+        return f"{name}: {r.choice(['|', '>-', '|-', '>'])}\n  {val}\n", val
     return f"{name} {val}", val
 
 

@@ -18,6 +18,7 @@ from aiohttp import web
 from ...clock import utc
 from ...diagnose.primary import answers
 from ...errors.groups import change_status, clean_text
+from ...redaction import redact
 from ...store import keyset
 from ...store.base import StoreError
 from ...store.groups import UnknownGroup
@@ -151,8 +152,11 @@ async def error_detail(request: web.Request) -> web.Response:
     now = sidecar.clock.time()
     sample_rows = await data.samples(sidecar, fingerprint)
     in_app = _in_app(sidecar)
+    # The whole record is redacted before it is cut into lines: a name and its value can sit on two
+    # lines (YAML `password: |`, Kubernetes `- name: X` / `value: y`), which per-line redaction misses.
     samples = [
-        {**s, "trace": v.traceback_lines(s.get("raw") or s.get("message") or "", in_app), "sdk": _sdk_context(s)}
+        {**s, "trace": v.traceback_lines(redact(s.get("raw") or s.get("message") or ""), in_app),
+         "sdk": _sdk_context(s)}
         for s in sample_rows
     ]
     if not samples and isinstance(row.get("error_context"), dict):
@@ -160,7 +164,7 @@ async def error_detail(request: web.Request) -> web.Response:
         raw = ctx.get("raw") or ctx.get("traceback") or g.message
         samples = [{"seen_at": g.last_seen, "file": ctx.get("file"), "line": ctx.get("line"),
                     "source": ctx.get("source"), "level": g.level, "logger": g.logger,
-                    "message": g.message, "trace": v.traceback_lines(raw, in_app)}]
+                    "message": g.message, "trace": v.traceback_lines(redact(raw), in_app)}]
     # One read of the day's per-minute counts serves both charts: 30-min buckets, and the last hour as is.
     day = await data.occurrences(sidecar, fingerprint, now, 24 * 60)
     day_buckets = v.bucket_counts(enumerate(day), len(day) - 1, len(day), 48)
