@@ -282,6 +282,41 @@ def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
     return out
 
 
+def tokenize(text: str) -> list[str]:
+    """The learner's tokens of a masked message: split on spaces, except that a quoted value after
+    `key=` or `key:` (`tag="View Lock",`) is one token, however many words it holds: a value of
+    varying length must not put one event into several token-count buckets."""
+    tokens = text.split(" ")
+    if '="' not in text and "='" not in text and ':"' not in text and ":'" not in text:
+        return tokens
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        m = _OPEN_VALUE.search(tok)
+        if m is not None:
+            quote = m.group(1)
+            end = next((j for j in range(i + 1, min(n, i + MAX_VALUE_TOKENS)) if quote in tokens[j]), None)
+            if end is not None:
+                out.append(" ".join(tokens[i:end + 1]))
+                i = end + 1
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# A token that opens a quoted value and does not close it (`tag="View`).
+_OPEN_VALUE = re.compile(r"""^[^"'\s]*[=:](["'])[^"']*$""")
+MAX_VALUE_TOKENS = 8
+
+
+def _rebucket(bucket: str, tokens: list[str]) -> str:
+    """A stored bucket re-counted for `tokenize` (templates stored before quoted values were one token)."""
+    head, _, count = bucket.rpartition("\x1f")
+    return bucket if count == str(len(tokens)) or not head else f"{head}\x1f{len(tokens)}"
+
+
 def _shelf(bucket: str, tokens: list[str]) -> str:
     """The bucket narrowed by the first token (Drain's first tree level): two different plain
     words at the start are never one template (`similarity`), so only templates starting with the
@@ -332,7 +367,8 @@ class TemplateLearner:
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
         """Whether a template another replica stored (`bucket`, `text`) is the event `tpl` is."""
-        tokens = text.split(" ")
+        tokens = tokenize(text)
+        bucket = _rebucket(bucket, tokens)
         if bucket != tpl.bucket or len(tokens) != len(tpl.tokens) or len(tokens) < MIN_TOKENS_TO_LEARN:
             return False
         if _shelf(bucket, tokens) != _shelf(tpl.bucket, tpl.tokens):
@@ -366,12 +402,14 @@ class TemplateLearner:
     def load(self, templates: Iterable[tuple[str, str, str]], merges: Iterable[tuple[str, str]] = ()) -> None:
         """Seed from the store: (fingerprint, bucket, template text) rows and (from, into) merges."""
         for fp, bucket, text in templates:
+            tokens = tokenize(text)
             if fp in self._by_id:
-                self._by_id[fp].tokens = text.split(" ")
+                if len(tokens) == len(self._by_id[fp].tokens):
+                    self._by_id[fp].tokens = tokens
                 continue
-            tpl = Template(fp, text.split(" "), bucket)
+            tpl = Template(fp, tokens, _rebucket(bucket, tokens))
             self._by_id[fp] = tpl
-            self._buckets.setdefault(_shelf(bucket, tpl.tokens), []).append(tpl)
+            self._buckets.setdefault(_shelf(tpl.bucket, tpl.tokens), []).append(tpl)
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -394,7 +432,7 @@ class TemplateLearner:
         if group is not None:
             tpl = self._by_id.get(group)
             return Learned(group, tpl.text if tpl else masked, False, False, form_fp)
-        tokens = masked.split(" ")
+        tokens = tokenize(masked)
         bucket = self.bucket(logger, level_cls, len(tokens))
         candidates = self._buckets.setdefault(_shelf(bucket, tokens), [])
         best: Template | None = None

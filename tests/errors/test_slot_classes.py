@@ -145,3 +145,27 @@ def test_a_count_of_different_things_stays_apart() -> None:
     grouper = MessageGrouper()
     assert grouper.fingerprint("dropped 3 packets on the uplink interface") != grouper.fingerprint(
         "dropped 3 sessions on the uplink interface")
+
+
+_words = st.lists(st.text(_LOWER + "*_", min_size=1, max_size=8), min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=_words, b=_words)
+def test_a_quoted_value_of_any_length_after_a_key_is_one_slot(a: str, b: str) -> None:
+    """Android's wake lock line (`tag="View Lock"` / `tag="*launch*"`): a quoted value after `key=` is one
+    value however many words it holds, not a different token count."""
+    line = "acquire lock=233570404, flags=0x1, tag=\"{}\", name=android, ws=null, uid=1000, pid=1494"
+    assert _one_group(line, a, b)
+
+
+def test_a_template_stored_before_quoted_values_were_one_token_still_takes_its_messages() -> None:
+    """A restart on a store written by the previous tokenizer: the stored bucket counted the words of
+    the quoted value; the template is re-counted on load and keeps its id."""
+    from sidecar.errors.templates import TemplateLearner
+
+    learner = TemplateLearner()
+    old_text = 'acquire lock=<*>, tag="View Lock", name=android, ws=null, uid=<*>, pid=<*>'
+    learner.load([("f" * 32, TemplateLearner.bucket("gw", "error", len(old_text.split(" "))), old_text)])
+    grouper = MessageGrouper(learner)
+    assert grouper.fingerprint('acquire lock=7, tag="AudioMix", name=android, ws=null, uid=1, pid=2', "gw") == "f" * 32
