@@ -7,8 +7,9 @@ row; the next page is "rows after these values in sort order", found by seeking 
 
 The sorts mix directions (count DESC, then fingerprint ASC), so a row-value comparison
 `(a, b) < (?, ?)` cannot express them; the predicate is written out:
-`k0 <= v0 AND (k0 < v0 OR (k0 = v0 AND (k1 > v1 ...)))`; its first term bounds the first key so
-both SQLite and PostgreSQL seek the index instead of filtering every row.
+`k0 <= v0 AND (k0 < v0 OR (k0 = v0 AND (k1 > v1 ...)))`; its first term bounds the leading keys
+(a row value when several are sorted the same way) so both SQLite and PostgreSQL seek the index
+instead of filtering every row.
 
 A cursor is opaque to clients (the direction, the sort, the values; see `encode`); it is only
 ever bound as statement parameters, and one that does not decode to the sort's key types is a
@@ -121,6 +122,16 @@ def predicate(keys: Sequence[tuple[str, bool]], values: Sequence[Any], backward:
         params.append(values[i])
         return f"({expr} {op(desc, True)} ? OR ({expr} = ? AND {nested(i + 1)}))"
 
-    first, desc0 = keys[0]
+    # The seek bound: the longest leading run of keys sorted the same way, as one row value
+    # (severity: rank and last seen; PostgreSQL and SQLite both seek an index on a row-value range,
+    # so a page deep inside a block of equal ranks does not walk the block from its start).
+    run = 1
+    while run < len(keys) and keys[run][1] == keys[0][1]:
+        run += 1
     params.append(values[0])
-    return f"({first} {op(desc0, False)} ? AND {nested(0)})"
+    bound = f"{keys[0][0]} {op(keys[0][1], False)} ?"  # SQLite seeks an expression index on this
+    if run > 1:  # PostgreSQL seeks on this one (SQLite does not on an expression's row value)
+        params.extend(values[:run])
+        bound += (f" AND ({', '.join(e for e, _ in keys[:run])}) {op(keys[0][1], False)} "
+                  f"({', '.join('?' for _ in range(run))})")
+    return f"({bound} AND {nested(0)})"
