@@ -85,10 +85,19 @@ def build_prompt(
     message = redact(inp.message[:MAX_MESSAGE_CHARS])
     traceback = redact(_clip_middle(inp.traceback, MAX_TRACEBACK_HEAD, MAX_TRACEBACK_TAIL)) or "(none)"
     context_src = list(inp.context)[-context_lines:] if context_lines > 0 else []
+    # Redacted as one text, then cut: a name and its value may sit on two lines (YAML `password: |`).
+    # Only the nearest lines that can fit are redacted (a mark may be longer than what it hides: 2x).
+    nearest: list[str] = []
+    budget = 2 * MAX_CONTEXT_CHARS
+    for ln in reversed(context_src):
+        if budget <= 0:
+            break
+        nearest.append(ln[:MAX_CONTEXT_LINE].replace("\n", " "))
+        budget -= len(nearest[-1]) + 1
+    joined = redact("\n".join(reversed(nearest)))
     kept: list[str] = []
     used = 0
-    for ln in reversed(context_src):  # nearest (last) lines first, until the section is full
-        line = redact(ln[:MAX_CONTEXT_LINE])
+    for line in reversed(joined.split("\n") if nearest else []):  # nearest lines first, until full
         used += len(line) + 1
         if used > MAX_CONTEXT_CHARS:
             break
