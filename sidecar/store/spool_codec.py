@@ -1,87 +1,79 @@
-"""Lossless JSON encoding of `ErrorEvent` batches for the outage spool.
+"""Lossless JSON encoding of `ErrorEvent` batches for the outage spool, by pydantic's TypeAdapter.
 
-Driven by the dataclass type hints, so a field added to `ErrorEvent` (or `Frame`,
-`ExceptionInfo`) is carried without touching this module: tuples come back as tuples of the
-declared element type, nested dataclasses as dataclasses, datetimes as aware datetimes.
-Unknown keys (a spool written by a newer version) are ignored; missing keys take the field's
+`TypeAdapter(list[ErrorEvent])` is driven by the dataclass type hints, so a field added to
+`ErrorEvent` (or `Frame`, `ExceptionInfo`) is carried without touching this module: tuples come
+back as tuples, nested dataclasses as dataclasses, datetimes as datetimes (aware or naive as they
+were). Unknown keys (a spool written by a newer version) are ignored; missing keys take the field's
 default, so a spool survives an upgrade in the middle of an outage.
 
-Strings are written with `ensure_ascii`, so lone surrogates (undecodable bytes read with
-`surrogateescape`) survive the round trip.
+Two cases leave pydantic's Rust JSON path, which cannot represent them, for the stdlib's:
+- lone surrogates (undecodable bytes read with `surrogateescape`), which the Rust path refuses in
+  values and replaces in mapping keys, are written as `\\udcXX` escapes by
+  `json.dumps(ensure_ascii=True)` and read back by `json.loads`;
+- records written by the hand codec before it (datetimes as `{"$dt": iso}`) are still read: the
+  marker is unwrapped, then the values are validated. Spools left by an older version drain.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import types
-import typing
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from ..exceptions import SidecarError
 from ..ingest.record import ErrorEvent
+
+_BATCH = TypeAdapter(list[ErrorEvent])
+_LEGACY_DATETIME = b'{"$dt":'
+_REPLACEMENT = "\ufffd".encode()
 
 
 class SpoolCodecError(SidecarError, ValueError):
     """A spooled record cannot be decoded into events."""
 
 
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, tuple | list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    return value
-
-
-@lru_cache(maxsize=64)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _decode(value: Any, hint: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, dict) and "$dt" in value:  # whatever the hint says (e.g. `datetime | None`, `Any`)
-        return datetime.fromisoformat(value["$dt"])
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        for arg in args:
-            if dataclasses.is_dataclass(arg) and isinstance(value, dict):
-                return _decode(value, arg)
-        return _decode(value, args[0]) if len(args) == 1 else value
-    if origin is tuple:
-        elems = typing.get_args(hint)
-        elem = elems[0] if elems else Any
-        return tuple([_decode(v, elem) for v in value])
-    if origin is list:
-        (elem,) = typing.get_args(hint) or (Any,)
-        return [_decode(v, elem) for v in value]
-    if hint is datetime:
-        return datetime.fromisoformat(value["$dt"])  # not a {"$dt": ...}: a SpoolCodecError
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
-        kwargs = {f.name: _decode(value[f.name], hints[f.name])
-                  for f in dataclasses.fields(hint) if f.name in value}
-        return hint(**kwargs)
-    return value
-
-
 def encode_batch(events: list[ErrorEvent]) -> bytes:
-    """A batch as one JSON document (no newline inside: ensure_ascii escapes them)."""
-    return json.dumps([_encode(e) for e in events], ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    """A batch as one JSON document (JSON escapes newlines, so a record is one line on disk)."""
+    try:
+        data = _BATCH.dump_json(events)
+        # A lone surrogate in a value fails the Rust path; in a mapping key it is silently replaced
+        # by U+FFFD. Either way (or a real U+FFFD, rarely) the stdlib writes it exactly.
+        if _REPLACEMENT not in data:
+            return data
+    except PydanticSerializationError:
+        pass
+    # Python mode keeps keys as they are (JSON mode replaces them too); datetimes as ISO 8601.
+    return json.dumps(_BATCH.dump_python(events), ensure_ascii=True, separators=(",", ":"),
+                      default=_iso).encode("ascii")
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot spool a {type(value).__name__}")
+
+
+def _unwrap_legacy(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "$dt" in value:
+            return value["$dt"]
+        return {k: _unwrap_legacy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_legacy(v) for v in value]
+    return value
 
 
 def decode_batch(data: bytes) -> list[ErrorEvent]:
     try:
-        items = json.loads(data)
-        return [_decode(item, ErrorEvent) for item in items]
-    except (ValueError, TypeError, KeyError) as exc:
-        raise SpoolCodecError(f"undecodable spool record: {exc}") from exc
+        if _LEGACY_DATETIME not in data:
+            try:
+                return _BATCH.validate_json(data)
+            except ValidationError as exc:
+                if not any(e["type"] == "json_invalid" for e in exc.errors()):
+                    raise
+        return _BATCH.validate_python(_unwrap_legacy(json.loads(data)))  # surrogate escapes, old records
+    except (ValueError, TypeError, RecursionError) as exc:  # ValidationError, JSONDecodeError: ValueErrors
+        raise SpoolCodecError(f"undecodable spool record: {str(exc)[:500]}") from exc
