@@ -131,3 +131,36 @@ async def test_a_project_over_its_hourly_quota_is_told_to_come_back(running: Run
     [group] = await running.wait_groups(1, count=3)
     assert int(group["occurrence_count"]) == 3
     assert running.sidecar.stages.collect.stats.refused.get("rate_limited") == 1
+
+
+@pytest.mark.parametrize("running", [{"accept_timeout": 0.3}], indirect=True)
+async def test_a_saturated_store_answers_429_and_the_retry_counts_once(running: Running):
+    """Another writer holds SQLite's write lock: the envelope cannot be stored within accept_timeout,
+    so the SDK is told to come back (429, Retry-After, X-Sentry-Rate-Limits) instead of the event
+    being dropped; the delivery already under way completes once the lock is gone, and the SDK's
+    retry of the same event_id counts nothing more."""
+    import asyncio
+    import sqlite3
+
+    db = sqlite3.connect(running.tmp / "data" / "sidecar.db", isolation_level=None, timeout=5)
+    db.execute("BEGIN IMMEDIATE")  # a long write transaction from outside: the store is saturated
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{running.base}/api/1/envelope/", data=envelope(EVENT), headers=AUTH) as r:
+                assert r.status == 429, await r.text()
+                assert int(r.headers["Retry-After"]) >= 1 and "X-Sentry-Rate-Limits" in r.headers
+            async with http.get(f"{running.base}/healthz") as r:
+                assert r.status == 200
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    assert running.sidecar.stages.collect.stats.refused.get("saturated") == 1
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):  # the retry, as the SDK does after Retry-After
+            async with http.post(f"{running.base}/api/1/envelope/", data=envelope(EVENT), headers=AUTH) as r:
+                if r.status == 200:
+                    break
+            await asyncio.sleep(0.1)
+        assert r.status == 200
+    [group] = await running.wait_groups(1, count=1)
+    assert int(group["occurrence_count"]) == 1
