@@ -198,6 +198,13 @@ _HINT_I = re.compile("|".join(NAME_HINTS), re.IGNORECASE)
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
+# HTTP authentication schemes (IANA registry + common API ones): after a secret-like name they are the
+# scheme, and the credential is the word after them.
+AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "apikey", "api-key", "jwt", "key", "oauth", "digest",
+                          "negotiate", "ntlm", "mac", "hoba", "ssws", "splunk", "geniekey", "dsn", "bot", "sso"})
+_CREDENTIAL = re.compile(r"([ \t]+)(?!\[REDACTED:)([^\s\"',;<>)}\]]{4,})")
+
+
 def kv_sub(mark: str) -> Callable[[str], str]:
     """The name rule, anchored at the hints: from each hint back to the start of its name, then `KV.match`.
 
@@ -224,6 +231,12 @@ def kv_sub(mark: str) -> Callable[[str], str]:
             out.append(text[pos:start])
             out.append(repl(m))
             pos = m.end()
+            val = m.group("val")
+            if val is not None and val.lower() in AUTH_SCHEMES and is_secret_name(m.group("name")):
+                cred = _CREDENTIAL.match(text, pos)  # `Auth: Token abc123`: the scheme, then the credential
+                if cred is not None and cred.group(2).lower() not in PROSE:
+                    out.append(cred.group(1) + mark)
+                    pos = cred.end()
         if not out:
             return text
         out.append(text[pos:])
@@ -243,6 +256,8 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
+        if not quoted and val.lower() in AUTH_SCHEMES and _CREDENTIAL.match(m.string, m.end()):
+            return m.group(0)  # `X-Auth: Bot <credential>`: the scheme stays, kv_sub takes the credential
         if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val)):
             return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key
         bridge = m.group("bridge") is not None
