@@ -259,10 +259,6 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
-        if inp.level.upper() in ("WARNING", "WARN") and diagnosis.severity in ("high", "critical"):
-            # the application itself logged it as a warning (it recovered, retried or degraded): the
-            # failure mode may be grave in general, this occurrence is not
-            diagnosis.severity = "medium"
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))
