@@ -45,6 +45,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
 from .errors import PromQLError
+from .incremental import measure_aggregate
 from .jsonl import JsonlSource, matches, truthy
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
@@ -74,8 +75,12 @@ class MetricsHub:
     name = "metrics"
 
     def __init__(self, config: MetricsConfig, clock: Clock, telemetry: Telemetry | None = None,
-                 session: aiohttp.ClientSession | None = None) -> None:
+                 session: aiohttp.ClientSession | None = None, incremental: bool = True) -> None:
         self.config = config
+        # JSONL proportions, counts and quantiles from per-filter aggregates kept as records arrive
+        # (metrics/aggregate.py): O(buckets) per measurement. False = re-walk the window (the
+        # implementation before; kept for bench/rollout_hub_eval.py to compare against).
+        self.incremental = incremental
         self.clock = clock
         self.telemetry = telemetry
         margin = 2 * max((t.interval for t in config.targets), default=5.0)
@@ -257,6 +262,9 @@ class MetricsHub:
         source.window.prune(end)
         fn = spec.function
         counted = fn in ("success_rate", "error_rate", "count", "rate")
+        if self.incremental and (counted or fn == "quantile"):
+            return measure_aggregate(spec, source.name, source.window.aggregate(
+                spec.where, spec.failure_when if counted else None), start, end)
         records = source.window.select(start, end, spec.where, spec.failure_when if counted else None)
         if fn in ("success_rate", "error_rate"):
             flag_field = spec.field or "success"

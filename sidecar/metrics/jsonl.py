@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
+from .aggregate import Aggregate
 from .dedupe import DoubleWriteFilter
 from .skew import SkewEstimator
 
@@ -139,25 +140,48 @@ class RecordWindow:
     _cache: dict[tuple[Any, ...], tuple[int, float, float, list[tuple[float, dict[str, Any]]]]] = field(
         init=False, default_factory=dict)
 
+    aggregates: dict[tuple[Any, ...], Aggregate] = field(init=False, default_factory=dict)
+
     def __post_init__(self) -> None:
         self.records = deque(maxlen=self.max_records)
         self._highs = deque(maxlen=self.max_records)
         self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
         self._cache: dict[tuple[Any, ...], tuple[int, float, float, list[tuple[float, dict[str, Any]]]]] = {}
+        self.aggregates = {}
 
     def add(self, t: float, record: dict[str, Any]) -> None:
         self._version += 1
         if len(self.records) == self.max_records:
             self.evicted += 1
+            gone = self.records[0]
+            for agg in self.aggregates.values():
+                agg.discard(gone)
         self._highs.append(max(t, self._highs[-1]) if self._highs else t)
-        self.records.append((t, record))
+        item = (t, record)
+        self.records.append(item)
+        for agg in self.aggregates.values():
+            agg.add(item)
 
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
         while self.records and self.records[0][0] < cutoff:
             self._version += 1
-            self.records.popleft()
+            gone = self.records.popleft()
             self._highs.popleft()
+            for agg in self.aggregates.values():
+                agg.discard(gone)
+
+    def aggregate(self, where: Mapping[str, str], also: Mapping[str, str] | None = None) -> Aggregate:
+        """The incremental aggregate of the records matching `where` (or `also`), built from the
+        records held now on first use and kept up to date by `add` and `prune` from then on."""
+        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        agg = self.aggregates.get(key)
+        if agg is None:
+            w, a = dict(where), dict(also) if also else None
+            agg = self.aggregates[key] = Aggregate(lambda rec: matches(rec, w) or (a is not None and matches(rec, a)))
+            for item in self.records:
+                agg.add(item)
+        return agg
 
     def select(self, start: float, end: float, where: Mapping[str, str],
                also: Mapping[str, str] | None = None) -> list[tuple[float, dict[str, Any]]]:
