@@ -26,6 +26,7 @@ from pydantic import (
 
 from .configfile import (
     ConfigError,
+    StrictModel,
     _deep_merge,
     env_overrides,
     env_variable,
@@ -78,7 +79,7 @@ def _secret_fields(model: type[BaseModel]) -> list[str]:
             if f.annotation is SecretStr or SecretStr in get_args(f.annotation)]
 
 
-class Strict(BaseModel):
+class Strict(StrictModel):
     """Every config model: unknown keys are errors, and each secret field also takes `<name>_env`."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True)

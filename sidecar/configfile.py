@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import EnvSettingsSource
 
@@ -32,6 +32,13 @@ log = logging.getLogger(__name__)
 
 ENV_PREFIX = "SIDECAR_"
 ENV_NESTED = "__"
+
+
+class StrictModel(BaseModel):
+    """The one base of models read from files and answers (config, rules, eval cases, metric specs,
+    LLM diagnoses): an unknown key is an error naming it, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ConfigError(SidecarError):

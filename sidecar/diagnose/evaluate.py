@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ..config import ConfigError, read_yaml, validation_problems
+from ..configfile import StrictModel
 from .calibration import Outcome, calibrate, format_calibration
 from .model import Category, Diagnosis, DiagnosisInput, Severity, severity_distance
 from .prompt import build_prompt
@@ -43,16 +44,12 @@ _HEADERS = (
 _EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SeverityExpectation(_Strict):
+class SeverityExpectation(StrictModel):
     value: Severity
     tolerance: int = Field(default=0, ge=0, le=3)
 
 
-class Expected(_Strict):
+class Expected(StrictModel):
     category: Category
     severity: SeverityExpectation
     must_mention: list[str] = Field(default_factory=list)
@@ -60,7 +57,7 @@ class Expected(_Strict):
     rule: str | None = None  # the rule the rules engine should match (rules engine only)
 
 
-class EvalCase(_Strict):
+class EvalCase(StrictModel):
     id: str
     description: str | None = None
     tags: list[str] = Field(default_factory=list)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from ..configfile import StrictModel
 from ..ingest.record import ErrorEvent
 
 Severity = Literal["low", "medium", "high", "critical"]
@@ -36,17 +37,13 @@ def severity_distance(a: str, b: str) -> int:
     return abs(SEVERITIES.index(a) - SEVERITIES.index(b))
 
 
-class Tokens(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Tokens(StrictModel):
     input: int = Field(default=0, ge=0)
     output: int = Field(default=0, ge=0)
 
 
-class Diagnosis(BaseModel):
+class Diagnosis(StrictModel):
     """One diagnosis of one error group."""
-
-    model_config = ConfigDict(extra="forbid")
 
     summary: str = Field(min_length=1)
     root_cause: str = Field(min_length=1)

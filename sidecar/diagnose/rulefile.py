@@ -10,17 +10,14 @@ from __future__ import annotations
 import re
 import string
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from ..configfile import StrictModel
 from .model import Category, Severity
 
 BUILTIN_FIELDS = frozenset({"exception_type", "logger", "level", "count", "message", "exception_message", "remote",
                             "code", "code_meaning", *(f"code_{ns}" for ns in ("sqlstate", "pgrst", "glm", "business", "moonshot",
                                                               "provider_type", "http", "ws_close"))})
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _compiles(v: str | None) -> str | None:
@@ -33,7 +30,7 @@ def _compiles(v: str | None) -> str | None:
     return v
 
 
-class Unless(_Strict):
+class Unless(StrictModel):
     """Negative conditions: the rule does not fire when any of these holds (a near-miss's situation)."""
 
     remote: list[str] | None = None
@@ -64,7 +61,7 @@ def _code_patterns(v: dict[str, str] | None) -> dict[str, str] | None:
     return v
 
 
-class Match(_Strict):
+class Match(StrictModel):
     remote: list[str] | None = None  # the remote the record concerns (situation.py): kimi, glm, supabase, redis, none
     component: list[str] | None = None  # a python package that raised or is in the traceback
     code: dict[str, str] | None = None  # namespace (sqlstate, pgrst, glm, moonshot, http, ws_close) -> regex
@@ -116,7 +113,7 @@ class Match(_Strict):
         return out + [("text", t) for t in texts]
 
 
-class RuleDiagnosis(_Strict):
+class RuleDiagnosis(StrictModel):
     summary: str = Field(min_length=1)
     root_cause: str = Field(min_length=1)
     suggested_fix: list[str] = Field(min_length=1)
@@ -125,7 +122,7 @@ class RuleDiagnosis(_Strict):
     confidence: float = Field(ge=0, le=1)
 
 
-class Rule(_Strict):
+class Rule(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     description: str | None = None
     match: Match
@@ -153,6 +150,6 @@ class Rule(_Strict):
         return self
 
 
-class RulesFile(_Strict):
+class RulesFile(StrictModel):
     version: int = 1
     rules: list[Rule] = Field(default_factory=list)

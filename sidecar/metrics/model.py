@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from ..configfile import StrictModel
 
 
-class MetricSpec(BaseModel):
+class MetricSpec(StrictModel):
     """Which number to measure. Declared in rules/rollouts.yaml for each gate and trigger.
 
     - source `jsonl`: per-request records from a JSONL stream (e.g. the gateway's rollout
@@ -23,8 +25,6 @@ class MetricSpec(BaseModel):
       `count` or `rate` (per second), filtered by `where` on release, environment, project, ...
       (sidecar/metrics/sdkerrors.py).
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     source: Literal["jsonl", "scrape", "promql", "health", "sdk"] = "jsonl"
     function: Literal[
