@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,7 @@ def message_id(delivery_id: int, body: bytes) -> str:
 class Sender:
     """POSTs JSON payloads with aiohttp. One session for all receivers; a timeout per receiver."""
 
-    def __init__(self, redact: Any) -> None:
+    def __init__(self, redact: Callable[[str], str]) -> None:
         self._session: aiohttp.ClientSession | None = None
         self._redact = redact
 

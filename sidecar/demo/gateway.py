@@ -26,6 +26,7 @@ import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -65,7 +66,7 @@ class Gateway:
         self.regress_percent = regress_percent
         self.reached_regress_percent_at: float | None = None
         self.rollout_percent = 0.0
-        self.flag_history: list[dict] = []
+        self.flag_history: list[dict[str, Any]] = []
         self.rng = random.Random(seed)
         self.metrics = GatewayMetrics()
         self.started = 0.0

@@ -30,7 +30,8 @@ RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def demo_config(workdir: Path, port: int, token: str, gateway: str, receiver: str, speed: float) -> Config:

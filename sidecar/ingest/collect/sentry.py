@@ -53,7 +53,7 @@ def auth_key(header: str | None, query_key: str | None, envelope_dsn: str | None
     """The public key the client presented, from the header, the query string or the envelope's DSN."""
     if header:
         _, _, rest = header.partition(" ")
-        pairs = dict(_AUTH_PAIR.findall(rest if header.lower().startswith("sentry") else header))
+        pairs: dict[str, str] = dict(_AUTH_PAIR.findall(rest if header.lower().startswith("sentry") else header))
         if pairs.get("sentry_key"):
             return pairs["sentry_key"]
     if query_key:

@@ -24,11 +24,13 @@ import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from pydantic import Field
 
 from ...clock import utc
 from ...diagnose.primary import answers
-from ...errors.groups import change_status, clean_text
+from ...errors.cleantext import clean_text
+from ...errors.groups import change_status
 from ...exceptions import ApiError
 from ...jsonvalue import jsonable
 from ...severity import effective
@@ -157,7 +159,7 @@ def routes(sidecar: Runtime) -> list[web.RouteDef]:
         body["answers"] = jsonable(answers(await sc.store.diagnoses.history(fingerprint, 20)))
         return web.json_response(body)
 
-    def _status_handler(action: str):  # noqa: ANN202 - aiohttp handler factory
+    def _status_handler(action: str) -> Handler:
         @require_token
         async def handler(request: web.Request) -> web.Response:
             sc = _sidecar(request)

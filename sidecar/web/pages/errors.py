@@ -17,7 +17,8 @@ from aiohttp import web
 
 from ...clock import utc
 from ...diagnose.primary import answers
-from ...errors.groups import change_status, clean_text
+from ...errors.cleantext import clean_text
+from ...errors.groups import change_status
 from ...redaction import redact
 from ...store import keyset
 from ...store.base import StoreError

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ...clock import utc
-from ...errors.groups import clean_text
+from ...errors.cleantext import clean_text
 from ...exceptions import SidecarError
 from ...store.base import StoreError
 from ..api.alerts import MAX_SILENCE, parse_duration
