@@ -141,7 +141,9 @@ class Aggregator:
             if note is not None:
                 out.append(note)
             self._dirty.add(key)
-            if not group.alerts:
+            if not group.alerts and not (note is not None and any(a.one_shot for a in note.alerts)):
+                # A group that just sent one-shot notices stays (empty) until its next flush, so the next notice waits for
+                # group_interval instead of opening a new group with a fresh group_wait.
                 del self.groups[key]
         return out
 

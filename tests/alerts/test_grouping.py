@@ -186,3 +186,26 @@ def test_count_updates_show_in_the_repeat_without_a_message_of_their_own(clock: 
     clock.advance(240)
     (note,) = agg.flush_due(clock.time())
     assert note.reason == "repeat" and note.alerts[0].fields["Occurrences"] == "250"
+
+
+def test_a_flood_of_one_shot_notices_is_spaced_by_group_interval(clock: ManualClock) -> None:
+    """57 diagnosis notices 10 s apart in a 10-minute flood: one message per group_interval
+    (after the first group_wait), not one per notice."""
+    r = route(wait=10, interval=60)
+    agg = Aggregator((r,))
+    sent = []
+    start = clock.time()
+    for i in range(60):
+        a = Alert(key=f"diagnosis:{i}", kind="diagnosis.ready", labels={"kind": "diagnosis.ready"},
+                  title=f"d{i}", starts_at=clock.time(), one_shot=True)
+        agg.add(a, r, clock.time())
+        for _ in range(10):
+            clock.advance(1)
+            sent += [(clock.time() - start, len(n.alerts)) for n in agg.flush_due(clock.time())]
+    for _ in range(3):
+        clock.advance(60)
+        sent += [(clock.time() - start, len(n.alerts)) for n in agg.flush_due(clock.time())]
+    gaps = [b[0] - a[0] for a, b in zip(sent, sent[1:], strict=False)]
+    assert len(sent) <= 1 + 600 / 60 + 1 and min(gaps) >= 60
+    assert sum(n for _, n in sent) == 60  # every notice delivered, none twice
+    assert agg.groups == {}  # the empty group is dropped at the flush after its last notice
