@@ -92,7 +92,7 @@ def build_prompt(
     for ln in reversed(context_src):
         if budget <= 0:
             break
-        nearest.append(ln[:MAX_CONTEXT_LINE].replace("\n", " "))
+        nearest.append(ln[:MAX_CONTEXT_LINE])
         budget -= len(nearest[-1]) + 1
     joined = redact("\n".join(reversed(nearest)))
     kept: list[str] = []

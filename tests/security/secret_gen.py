@@ -162,7 +162,8 @@ def _structural(r: random.Random) -> Case:
         shape = r.choice([f"{header}: {scheme} {cred}", f"map[{header}:[{scheme} {cred}] Accept:[*/*]]",
                           repr([(header, f"{scheme} {cred}"), ("Accept", "*/*")]),
                           f'{{"{header}"=>"{scheme} {cred}"}}', json.dumps({"headers": {header: f"{scheme} {cred}"}}),
-                          f"-H '{header}: {scheme} {cred}'", f"{header}={scheme} {cred}"])
+                          f"-H '{header}: {scheme} {cred}'", f"{header}={scheme} {cred}",
+                          f"{r.choice(['Auth', 'X-Auth', 'x-auth-token', 'Api-Key', 'proxy_auth'])}: {scheme} {cred}"])
         return ("auth_header", shape, cred)
     if kind == 4:
         resp = rnd(r, HEX, 32)
