@@ -6,11 +6,15 @@ A record looks like `{"execution_type": "async", "success": true, "duration_ms":
 UTC). The same file also holds `{"event_type": "rollout_stage" | "rollback", ...}` records that
 are not requests: records carrying the `skip_field` (default `event_type`) are skipped.
 
-The tailer here is deliberately small and self-contained (the log tailer in sidecar/ingest is a
-different stage with checkpoints and multiline handling; metrics only need "new complete lines
-since the last poll"): it polls the file size, keeps the file open so the end of a rotated file
-is still read, reopens when the inode changes, restarts at 0 when the file shrinks
-(truncation), buffers a partial last line, and skips lines longer than `max_line_bytes`.
+Files are read through ingest's `FileHandle` (sidecar/ingest/handle.py: one owner per descriptor,
+reads by offset, a closed handle can never read another file's descriptor). The rest of ingest's
+tailer is not reused, on purpose: it is built around durable checkpoints (device:inode:head-hash
+identities, written only after the store accepted the events), multiline records, encodings and
+at-least-once delivery of `ErrorEvent`s to a sink, none of which a metrics window wants; the
+window needs "new complete lines since the last poll" and is rebuilt from the file's recent past
+at start. So this loop polls the file size, keeps the handle open so the end of a rotated file is
+still read, reopens when the inode changes, restarts at 0 when the file shrinks or its last bytes
+changed (truncation), buffers a partial last line, and skips lines longer than `max_line_bytes`.
 Malformed lines are counted and skipped. Memory is bounded by `max_records` per stream and by
 the retention window.
 """
@@ -28,10 +32,11 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from ..clock import Clock
 from ..config import JsonlStream
+from ..ingest.handle import FileHandle
 from ..telemetry import Telemetry
 from .aggregate import Aggregate
 from .dedupe import DoubleWriteFilter
@@ -222,7 +227,7 @@ class RecordWindow:
 @dataclass(slots=True)
 class _File:
     path: str
-    fh: BinaryIO
+    fh: FileHandle
     ino: tuple[int, int]
     offset: int
     partial: bytearray = field(default_factory=bytearray)
@@ -395,15 +400,14 @@ class JsonlSource:
 
     def _open(self, path: str, from_end: bool, read: _Read) -> None:
         try:
-            fh = open(path, "rb")  # noqa: SIM115 - kept open across polls on purpose
-            st = os.fstat(fh.fileno())
+            fh = FileHandle.open(path)  # kept open across polls: the end of a rotated file is still read
+            st = fh.fstat()
         except FileNotFoundError:
             return
         except OSError as exc:
             read.errors.append(f"cannot open {path}: {exc.strerror or exc}")
             return
         offset = st.st_size if from_end else 0
-        fh.seek(offset)
         self._files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset)
 
     def _read_files(self, first: bool) -> _Read:
@@ -442,7 +446,6 @@ class JsonlSource:
                     self._drain(new, read)
             elif st.st_size < state.offset:
                 read.rotations.append("truncated")
-                state.fh.seek(0)
                 state.offset = 0
                 state.partial.clear()
                 state.skipping = False
@@ -456,7 +459,7 @@ class JsonlSource:
         if not state.tail or state.offset < len(state.tail):
             return False
         try:
-            return os.pread(state.fh.fileno(), len(state.tail), state.offset - len(state.tail)) != state.tail
+            return state.fh.pread(len(state.tail), state.offset - len(state.tail)) != state.tail
         except OSError:
             return False
 
@@ -465,14 +468,13 @@ class JsonlSource:
         budget = READ_BUDGET
         if self._rewritten(state):
             read.rotations.append("truncated")
-            state.fh.seek(0)
             state.offset = 0
             state.partial.clear()
             state.skipping = False
             state.tail = b""
         while budget > 0:
             try:
-                chunk = state.fh.read(min(budget, 1024 * 1024))
+                chunk = state.fh.pread(min(budget, 1024 * 1024), state.offset)
             except OSError as exc:
                 read.errors.append(f"cannot read {state.path}: {exc.strerror or exc}")
                 return
