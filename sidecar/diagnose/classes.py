@@ -215,11 +215,82 @@ def _resolve(parts: list[str]) -> type | None:
 
 
 def family_of(type_name: str) -> str | None:
-    """The family of an exception class (see `FAMILIES`), or None for a class the taxonomy does not know."""
+    """The family of an exception class (see `FAMILIES`), or None for a class the taxonomy does not know.
+
+    A bare name that is no builtin ("ReadTimeout", "AuthApiError": apps log `type(e).__name__`) is
+    looked up among the importable libraries' classes, when every class of that name has one family.
+    """
     for anc in ancestors(type_name):
         if anc in FAMILIES:
             return FAMILIES[anc]
+    if "." not in type_name.strip():
+        return BARE_FAMILIES.get(type_name.strip())
     return None
+
+
+# compute_bare_families() over the installed libraries (httpx 0.28, openai, psycopg 3, websockets 15...);
+# tests/diagnose/test_taxonomy.py keeps it equal to what the installed libraries define.
+BARE_FAMILIES: dict[str, str] = {
+    "APIConnectionError": "connect", "APIResponseValidationError": "provider.invalid_response",
+    "APIStatusError": "http.status", "APITimeoutError": "timeout", "AuthApiError": "supabase.auth",
+    "AuthError": "supabase.auth", "AuthImplicitGrantRedirectError": "supabase.auth",
+    "AuthInvalidCredentialsError": "supabase.auth", "AuthInvalidJwtError": "supabase.auth",
+    "AuthRetryableError": "supabase.auth", "AuthSessionMissingError": "supabase.auth",
+    "AuthUnknownError": "supabase.auth", "AuthWeakPasswordError": "supabase.auth",
+    "AuthenticationError": "http.status", "BadRequestError": "http.status", "ClientConnectionError": "connect",
+    "ClientConnectionResetError": "connection.dropped", "ClientConnectorCertificateError": "connect.tls",
+    "ClientConnectorDNSError": "connect.dns", "ClientConnectorError": "connect",
+    "ClientConnectorSSLError": "connect.tls", "ClientHttpProxyError": "http.status", "ClientOSError": "connect",
+    "ClientPayloadError": "connection.dropped", "ClientProxyConnectionError": "connect",
+    "ClientResponseError": "http.status", "ClientSSLError": "connect.tls", "CloseError": "connection.dropped",
+    "ConcurrencyError": "code.concurrent_recv", "ConflictError": "http.status", "ConnectError": "connect",
+    "ConnectTimeout": "timeout.connect", "ConnectionTimeoutError": "timeout.connect",
+    "ContentTypeError": "http.status", "CustomAuthError": "supabase.auth", "HTTPStatusError": "http.status",
+    "InterfaceError": "connection.dropped", "InternalServerError": "http.status", "InvalidURL": "config.url",
+    "InvalidUrlClientError": "config.url", "InvalidUrlRedirectClientError": "config.url", "NetworkError": "connect",
+    "NonHttpUrlClientError": "config.url", "NonHttpUrlRedirectClientError": "config.url",
+    "NotFoundError": "http.status", "OAuthError": "http.status", "OperationalError": "connect",
+    "PermissionDeniedError": "http.status", "PoolClosed": "connect", "PoolTimeout": "timeout.pool",
+    "RateLimitError": "http.status", "ReadError": "connection.dropped", "ReadTimeout": "timeout.read",
+    "RemoteProtocolError": "connection.dropped", "ServerConnectionError": "connect",
+    "ServerDisconnectedError": "connection.dropped", "ServerFingerprintMismatch": "connect",
+    "ServerTimeoutError": "timeout.read", "SocketTimeoutError": "timeout.read",
+    "StorageApiError": "supabase.storage", "StorageException": "supabase.storage", "TimeoutException": "timeout",
+    "TooManyRequests": "pool.queue", "TransportError": "connect", "UnixClientConnectorError": "connect",
+    "UnprocessableEntityError": "http.status", "UserDoesntExist": "supabase.auth",
+    "WSServerHandshakeError": "http.status", "WriteError": "connection.dropped", "WriteTimeout": "timeout.write",
+}
+
+
+# the modules where the libraries define (or re-export) their exception classes; modules with lazy
+# attributes (pydantic, the websockets package) are left out so the table does not depend on import order
+_EXCEPTION_MODULES = ("aiohttp.client_exceptions", "httpcore", "httpx", "openai", "postgrest.exceptions", "psycopg",
+                      "psycopg_pool", "storage3.exceptions", "supabase_auth.errors", "websockets.exceptions")
+
+
+def compute_bare_families() -> dict[str, str]:
+    """Bare class name -> family over the exception classes the IMPORTABLE libraries define (names
+    meaning different families in different libraries, like `APIError`, are left out). Slow (imports
+    every library): `BARE_FAMILIES` is its result, and a test keeps the two equal."""
+    seen: dict[str, set[str | None]] = {}
+    for module_name in _EXCEPTION_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:  # noqa: BLE001 - a library that does not import is simply not indexed
+            continue
+        top = module_name.split(".")[0]
+        for name, obj in list(vars(module).items()):
+            if isinstance(obj, type) and issubclass(obj, BaseException) and not name.startswith("_") \
+                    and obj.__module__.split(".")[0] == top and not getattr(obj, "sqlstate", None):
+                # (a psycopg class with its own SQLSTATE means that code: the code rules answer it)
+                names = [_short(c) for c in obj.__mro__]
+                seen.setdefault(name, set()).add(next((FAMILIES[a] for a in names if a in FAMILIES), None))
+    out: dict[str, str] = {}
+    for name, fams in seen.items():
+        fam = next(iter(fams))
+        if len(fams) == 1 and fam is not None and getattr(builtins, name, None) is None:
+            out[name] = fam
+    return dict(sorted(out.items()))
 
 
 def http_status_of(type_name: str) -> int | None:

@@ -430,6 +430,8 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
             return None
         return _verdict("ws.close", "websockets", closed, CLASS_ONLY + WITH_COMPONENT, fallback_only=True)
     family, cls, raised = found
+    if family.startswith(("connect", "connection")) and any(not c.startswith("08") for c in sit.code("sqlstate")):
+        return None  # a psycopg class carrying its own SQLSTATE (QueryCanceled...): the code's rules answer
     if family == "decode.json" and not _CLIENT_FRAMES.search(inp.traceback[-16384:]):
         return None  # the app parsing a model's reply (or its own data) as JSON, not a remote's HTTP body
     if family == "validation" and _SETTINGS.search("\n".join([*inp.messages(), inp.traceback[-16384:]])):

@@ -296,3 +296,18 @@ def test_the_platforms_own_messages_name_the_errno_and_cpythons_name_the_class()
     recursion = RULES.diagnose(excerpt_to_input(
         "2026-03-01 10:00:01 ERROR tools.chat: Failed to walk thread 7: maximum recursion depth exceeded\n"))
     assert recursion.category == "code"
+
+
+def test_the_bare_name_table_is_what_the_installed_libraries_define() -> None:
+    from sidecar.diagnose.classes import BARE_FAMILIES, compute_bare_families
+
+    assert compute_bare_families() == BARE_FAMILIES
+    assert BARE_FAMILIES["ReadTimeout"] == "timeout.read" and "APIError" not in BARE_FAMILIES  # openai vs postgrest
+
+
+def test_a_bare_class_name_in_the_apps_own_message_is_read() -> None:
+    """Apps log `type(e).__name__`: '... (attempt 3/3): ReadTimeout' from the Supabase client is a storage timeout."""
+    d = RULES.diagnose(excerpt_to_input(
+        "2026-03-01 10:00:00 INFO httpx: HTTP Request: POST https://qzvbxkle.supabase.co/rest/v1/metrics \"HTTP/2 200\"\n"
+        "2026-03-01 10:00:09 ERROR src.storage.supabase_client: flush failed (attempt 3/3): ReadTimeout\n"))
+    assert d.category == "storage" and "timed out" in d.summary
