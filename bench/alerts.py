@@ -23,7 +23,7 @@ from sidecar.alerts.matchers import parse_matcher
 from sidecar.alerts.model import Notification
 from sidecar.alerts.rules import Route, routes_for
 from sidecar.bus import BusEvent
-from sidecar.diagnose.redact import redact
+from sidecar.redaction import redact
 
 ROUTES = (
     Route("critical", ("slack",), (parse_matcher("severity=~critical|error"),), ("kind",), 30, 300, 14400, True),

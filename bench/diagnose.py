@@ -31,8 +31,8 @@ from sidecar.config import DiagnosisConfig  # noqa: E402
 from sidecar.diagnose.evaluate import excerpt_to_input, load_cases  # noqa: E402
 from sidecar.diagnose.kimi import KimiClient  # noqa: E402
 from sidecar.diagnose.prompt import build_prompt  # noqa: E402
-from sidecar.diagnose.redact import _apply, redact  # noqa: E402
 from sidecar.diagnose.rules import load_rules  # noqa: E402
+from sidecar.redaction import _apply, redact  # noqa: E402
 
 ANSWER = json.dumps({
     "summary": "Kimi balance exhausted", "root_cause": "429 exceeded_current_quota_error: the balance is used up.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 JITTER = 0.5  # the delay is 50-100% of the exponential step
 _MAX_EXPONENT = 62  # 2**62 already exceeds any cap; avoids building huge ints for a long outage
@@ -44,3 +45,23 @@ class Backoff:
 
     def reset(self) -> None:
         self.attempt = 0
+
+
+# A server's own `Retry-After` overrides the backoff (Kimi, alert channels).
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """`Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` -> seconds from now (>= 0)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+

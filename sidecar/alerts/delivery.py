@@ -21,8 +21,8 @@ from typing import Any
 import aiohttp
 
 from .. import backoff
+from ..backoff import parse_retry_after
 from ..config import ReceiverConfig
-from ..diagnose.retry import parse_retry_after
 from ..exceptions import SidecarError
 from ..httpclient import client_session
 from ..signing import SigningSecretError, sign_headers

@@ -115,7 +115,7 @@ class EventMapper:
 
     def __init__(self, public_url: str, redact: Redactor, thresholds: Mapping[str, int] | None = None) -> None:
         self.public_url = public_url.rstrip("/")
-        self.redact = redact  # remembers short repeated texts itself (sidecar.diagnose.redact)
+        self.redact = redact  # remembers short repeated texts itself (sidecar.redaction)
         self.thresholds = {k.upper(): v for k, v in (thresholds or {}).items()}
 
     def map(self, event: BusEvent) -> Outcome:

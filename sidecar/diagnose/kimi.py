@@ -26,6 +26,7 @@ import openai
 from openai.types.chat import ChatCompletion
 
 from .. import backoff
+from ..backoff import parse_retry_after
 from ..clock import Clock
 from ..config import DiagnosisConfig
 from ..exceptions import SidecarError
@@ -34,7 +35,6 @@ from .breaker import OPEN, CircuitBreaker
 from .budget import CallBudget, TokenBudget
 from .model import Diagnosis, DiagnosisInput, Tokens
 from .prompt import PROMPT_VERSION, InvalidAnswer, build_prompt, parse_answer, repair_message
-from .retry import parse_retry_after
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..exceptions import SidecarError
+from ..redaction import redact, redact_obj
 from .model import CATEGORIES, HINT_VERDICTS, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
-from .redact import redact, redact_obj
 
 PROMPT_VERSION = "diagnose-v3"  # v2: the surroundings section; v3: hint_verdict (same cause as the rule?)
 MAX_MESSAGE_CHARS = 4000

@@ -40,9 +40,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import ConfigError, read_config_yaml, validation_problems
+from ..redaction import redact
 from .classes import code_meaning
 from .model import Diagnosis, DiagnosisInput, one_line
-from .redact import redact
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
 from .taxonomy import Verdict, classify

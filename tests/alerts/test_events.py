@@ -6,7 +6,7 @@ import json
 
 from sidecar.alerts.events import EventMapper
 from sidecar.bus import BusEvent
-from sidecar.diagnose.redact import redact
+from sidecar.redaction import redact
 
 SECRET = "sk-live-TESTONLY1234567890abcdef"
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sidecar.diagnose.redact import redact, redact_counts, redact_obj
+from sidecar.redaction import redact, redact_counts, redact_obj
 
 
 def _b64(d: dict) -> str:

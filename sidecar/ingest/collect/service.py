@@ -18,7 +18,7 @@ from typing import Any
 
 from ...clock import Clock
 from ...config import CollectConfig, SentryProject
-from ...diagnose.redact import redact_obj
+from ...redaction import redact_obj
 from ...telemetry import Telemetry
 from ..record import ErrorEvent
 from .bodies import CollectError

@@ -27,8 +27,8 @@ from ...bus import (
     ROLLOUT_ROLLBACK,
     ROLLOUT_TRANSITION,
 )
-from ...diagnose.redact import redact_obj
 from ...jsonvalue import jsonable
+from ...redaction import redact_obj
 from ..auth import COOKIE_NAME, _same, bearer, configured_token
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import severity as sev
 from ...clock import utc
-from ...diagnose.redact import redact
+from ...redaction import redact
 from ...store import keyset
 from ...store.groups import SORTS as REPO_SORTS
 from ...store.groups import STATUSES, sort_values
