@@ -127,6 +127,8 @@ _CALENDAR = frozenset(
 # and `<*> B` are one size. Masking knows the common spaced units; this is the class.
 _UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|secs?|mins?|h|hrs?|days?|%")
 _HEX = frozenset("0123456789abcdefABCDEF")
+# CamelCase / camelCase identifiers with humps of 3+ letters (`WindowsUpdateAgent`, `onStandStepChanged`)
+_CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
 _STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
 
 
@@ -135,7 +137,9 @@ def variable_like(token: str) -> bool:
     """Whether a token's form alone says it is a value, not a word that names the event.
 
     Token classes that carry over between systems: punctuation inside (host names, dotted
-    class names, paths, addresses), mixed case after the first letter (`mKeyId`, base64),
+    class names, paths, addresses), mixed case after the first letter (`mKeyId`, base64) unless
+    it is CamelCase words (`WindowsUpdateAgent`, `onStandStepChanged`: a class or function that
+    names the event; humps of 3+ letters, which random ids rarely have),
     hex-like letters (`eedd`: four or more hex characters), or long (24+ characters: keys,
     tokens). Plain words (`Failed`), numbers and codes masking kept (`429`, `PGRST204`) and
     `snake_case`/`kebab-case` identifiers (`exceeded_current_quota_error`) are not: they are
@@ -163,7 +167,7 @@ def variable_like(token: str) -> bool:
         return True
     if any(c in _PUNCT for c in inner):
         return True
-    return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner)
+    return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner) and not _CAMEL_WORD.fullmatch(inner)
 
 
 def _slot(t: str, m: str) -> float:

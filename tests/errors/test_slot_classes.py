@@ -39,7 +39,10 @@ CLASSES: dict[str, st.SearchStrategy[str]] = {
     "prefixed_id": st.builds(lambda p, n: f"{p}_{n}", st.sampled_from(["blk", "job", "container", "attempt"]),
                              st.integers(1, 10**12)),
     "prefixed_hex": st.builds(lambda p, h: f"{p}_{h}", st.sampled_from(["blk", "req", "key"]), _text("abcdef", 5, 10)),
-    "mixed_case_id": _text(string.ascii_letters, 10, 24).filter(
+    # Uniformly random (an id is random, not searched for): a string shaped exactly like CamelCase
+    # words (`AaaAaaaAag`) is a name by form, so an adversarial search would only find that rule.
+    "mixed_case_id": st.randoms(use_true_random=False).map(
+        lambda r: "".join(r.choice(string.ascii_letters) for _ in range(r.randint(12, 24)))).filter(
         lambda s: any(c.isupper() for c in s[1:]) and any(c.islower() for c in s)),
     "aws_key_id": _text(string.ascii_uppercase, 16, 16).map(lambda s: "AKIA" + s),
     "email": st.builds(lambda a, b: f"{a}@{b}.com", _text(_LOWER, 2, 8), _text(_LOWER, 3, 8)),
