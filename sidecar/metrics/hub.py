@@ -45,8 +45,8 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
 from .errors import PromQLError
-from .incremental import measure_aggregate
-from .jsonl import JsonlSource, matches, truthy
+from .incremental import measure_aggregate, success_flags
+from .jsonl import JsonlSource
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
 from .scrape import Scraper
@@ -267,24 +267,10 @@ class MetricsHub:
                 spec.where, spec.failure_when if counted else None), start, end)
         records = source.window.select(start, end, spec.where, spec.failure_when if counted else None)
         if fn in ("success_rate", "error_rate"):
-            flag_field = spec.field or "success"
-            n = ok = 0
-            newest: float | None = None
-            failure_when = spec.failure_when
-            for t, rec in records:
-                if failure_when and matches(rec, failure_when):
-                    flag: bool | None = False  # e.g. sync_fallback: the async attempt failed
-                else:
-                    flag = truthy(rec.get(flag_field))
-                if flag is None:
-                    continue
-                n += 1
-                ok += flag
-                if newest is None or t > newest:
-                    newest = t
+            n, ok, newest = success_flags(spec, records)  # failure_when (e.g. sync_fallback) forces a failure
             if n == 0:
                 return Measurement(None, count=0, successes=0,
-                                   reason=f"no {source.name} records with {flag_field} in window")
+                                   reason=f"no {source.name} records with {spec.field or 'success'} in window")
             hits = ok if fn == "success_rate" else n - ok
             return Measurement(hits / n, count=n, successes=hits, newest=newest)
         if fn in ("count", "rate"):

@@ -13,7 +13,7 @@ from .jsonl import matches, truthy
 from .model import Measurement, MetricSpec
 
 
-def _flags(spec: MetricSpec, records: list[Record]) -> tuple[int, int, float | None]:
+def success_flags(spec: MetricSpec, records: list[Record]) -> tuple[int, int, float | None]:
     """(trials, successes, newest) of a success flag, failure_when forcing a failure."""
     flag_field = spec.field or "success"
     failure_when = spec.failure_when
@@ -56,12 +56,12 @@ def measure_aggregate(spec: MetricSpec, stream: str, agg: Aggregate, start: floa
         key: tuple[Any, ...] = ("flags", spec.field, tuple(sorted((spec.failure_when or {}).items())))
 
         def merge_flags(parts: list[Any], edge: list[Record]) -> tuple[int, int, float | None]:
-            n, ok, newest = _flags(spec, edge)
+            n, ok, newest = success_flags(spec, edge)
             for pn, pok, pnew in parts:
                 n, ok, newest = n + pn, ok + pok, _newest(newest, pnew)
             return n, ok, newest
 
-        n, ok, newest = agg.collect(start, end, key, lambda rs: _flags(spec, rs), merge_flags)
+        n, ok, newest = agg.collect(start, end, key, lambda rs: success_flags(spec, rs), merge_flags)
         if n == 0:
             return Measurement(None, count=0, successes=0,
                                reason=f"no {stream} records with {spec.field or 'success'} in window")

@@ -11,6 +11,7 @@ explicit decision, as rolling back is.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -164,22 +165,21 @@ async def rollout_page(request: web.Request) -> web.Response:
     return render(request, "rollout_detail.html", r=d)
 
 
-async def rollback_confirm(request: web.Request) -> web.Response:
-    sidecar = sidecar_of(request)
-    name = request.match_info["name"]
-    d = await _detail(sidecar, name)
-    if d is None:
-        return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
-    return render(request, "rollback_confirm.html", r=d, error=None)
+def _confirm_page(template: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The page that asks before a rollback or a promotion (the same lookup, its own template)."""
+
+    async def confirm(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        d = await _detail(sidecar_of(request), name)
+        if d is None:
+            return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
+        return render(request, template, r=d, error=None)
+
+    return confirm
 
 
-async def promote_confirm(request: web.Request) -> web.Response:
-    sidecar = sidecar_of(request)
-    name = request.match_info["name"]
-    d = await _detail(sidecar, name)
-    if d is None:
-        return render(request, "not_found.html", status=404, what=f"No rollout named {name}.", back="/rollouts")
-    return render(request, "promote_confirm.html", r=d, error=None)
+rollback_confirm = _confirm_page("rollback_confirm.html")
+promote_confirm = _confirm_page("promote_confirm.html")
 
 
 async def rollout_action(request: web.Request) -> web.Response:
