@@ -85,6 +85,15 @@ def _pre_val(kind: str) -> Callable[[re.Match[str]], str]:
     return lambda m: m.group("pre") + _mark(kind)
 
 
+_PGPASS_PORT = re.compile(r":(?:\d{2,5}|\*):")
+_PGPASS_REPL = _pre_val("password")
+
+
+def _pgpass(text: str) -> str:
+    """`.pgpass` lines only where a `:port:` field occurs (a cheap test first: ':' is in every log line)."""
+    return c.PGPASS.sub(_PGPASS_REPL, text) if _PGPASS_PORT.search(text) else text
+
+
 def _email(m: re.Match[str]) -> str:
     return _mark("email")
 
@@ -130,7 +139,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
     _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")), ("curl", "mysql", "redis-cli", "sshpass")),
     _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
-    _Sub("pgpass_password", c.PGPASS, _pre_val("password"), (":",)),
+    _Sub("pgpass_password", _pgpass, None, (":",)),
     _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
     *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
