@@ -168,6 +168,16 @@ _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
 _NAMED = re.compile(r"(?<![\w.])(?P<name>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout|Exit|Full|Closed\w*|Big|Status))(?=[:(\s,]|$)")
 
 
+def warm() -> None:
+    """Import the installed IMPORTABLE libraries now (start-up), so resolving a class named in a log
+    never stalls the event loop on a first import (storage3 takes ~0.3 s)."""
+    for top in sorted(IMPORTABLE):
+        try:
+            importlib.import_module(top)
+        except Exception:  # noqa: BLE001 - an optional library that is not installed stays unresolved
+            continue
+
+
 def _short(cls: type) -> str:
     """`httpx._exceptions.ReadTimeout` -> `httpx.ReadTimeout`; builtins stay bare."""
     top = cls.__module__.split(".")[0]

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
-from .classes import code_meaning
+from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
@@ -426,7 +426,9 @@ def parse_rules(data: Any, source: str = "<memory>") -> RuleSet:
 
 def load_rules(path: str | Path) -> RuleSet:
     """Load and validate a rules file (`sidecar check` and start-up call this)."""
-    return parse_rules(read_config_yaml(path), str(path))
+    rules = parse_rules(read_config_yaml(path), str(path))
+    warm()  # the class layer's libraries are imported at start-up, not inside the first diagnosis
+    return rules
 
 
 def default_rules_path(configured: str = DEFAULT_RULES_FILE) -> Path:
