@@ -43,11 +43,13 @@ from .encoded import make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
 from .names import (
+    COMPARED,
     NAME_HINTS,
     NAME_VALUE,
     PROSE,
     XML_ELEMENT,
     XML_KEY_VALUE,
+    compared_repl,
     is_secret_name,
     kv_sub,
     name_value_repl,
@@ -145,6 +147,7 @@ _RULES: tuple[_Sub, ...] = (
     *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
     # (c) names
     _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",)),
+    _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!=")),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),

@@ -262,8 +262,10 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key
         bridge = m.group("bridge") is not None
         only_space = (sep.strip() == "" or bridge) and not m.group("q1")
-        if only_space and quoted and not bridge:
-            return m.group(0)  # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote
+        if only_space and quoted and not bridge and not m.string.startswith(";", m.end()):
+            # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote; but `secret "x";` is
+            # a config statement (detect-secrets' keyword plugin, FOLLOWED_BY_QUOTES_AND_SEMICOLON)
+            return m.group(0)
         # Prose and logger names (`utils.token_counter: counting`) need a value that looks like one;
         # an identifier-style name (`DB_PASS: x`, `clientSecret: x`) does not.
         words = name_words(name)
@@ -303,6 +305,20 @@ def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:
         if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE:
             return m.group(0)
         return m.group("pre") + (m.group("q4") + mark + m.group("q4") if quoted else mark)
+    return repl
+
+
+# `"hunter2" == password` (detect-secrets' keyword plugin, PRECEDED_BY_EQUAL_COMPARISON_SIGNS).
+COMPARED = re.compile(r"(?P<q>[\"'])(?!\[REDACTED:)(?P<val>[^\"'\n]{1,512})(?P=q)[ \t]*(?:===?|!==?)[ \t]*"
+                      r"(?P<name>[A-Za-z_][\w.\-]{0,80})")
+
+
+def compared_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        if not is_secret_name(m.group("name")) or m.group("val").strip().lower() in PROSE:
+            return m.group(0)
+        q = m.group("q")
+        return q + mark + m.group(0)[m.end("val") - m.start(0):]
     return repl
 
 

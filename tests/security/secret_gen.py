@@ -247,7 +247,7 @@ STYLES = ["snake", "upper", "camel", "pascal", "kebab", "train", "dotted", "run"
 
 def assignment(r: random.Random, name: str, val: str) -> tuple[str, str]:
     """(text, the exact secret text to look for) for one assignment shape."""
-    shape = r.randrange(21)
+    shape = r.randrange(23)
     if shape == 0:
         return f"{name}={val}", val
     if shape == 1:
@@ -289,6 +289,10 @@ def assignment(r: random.Random, name: str, val: str) -> tuple[str, str]:
         return json.dumps([{"name": name, "value": val}]), val
     if shape == 18:
         return f"env:\n  - name: {name}\n    value: {val}\n", val
+    if shape == 20:  # nginx/bind-style statement
+        return f'{name} "{val}";', val
+    if shape == 21:  # a comparison, value first
+        return f'if "{val}" == {name}:', val
     if shape == 19:  # YAML block scalar
         return f"{name}: {r.choice(['|', '>-', '|-', '>'])}\n  {val}\n", val
     return f"{name} {val}", val
