@@ -102,6 +102,10 @@ async def seed(db: Any, groups: int, occurrences: int, rng: random.Random, dense
     for (fp, minute), c in merged.items():
         hourly[(fp, minute // 60)] = hourly.get((fp, minute // 60), 0) + c
     await _insert(db, "error_hourly", "error_hash, hour, count", [(fp, h, c) for (fp, h), c in hourly.items()])
+    totals: dict[int, int] = {}
+    for (_, minute), c in merged.items():
+        totals[minute] = totals.get(minute, 0) + c
+    await _insert(db, "error_minute_totals", "minute, count", sorted(totals.items()))
     await _insert(db, "error_samples", "error_hash, seen_at, source, file, line, level, logger, message, raw, "
                   "event_key", samples)
     print(f"  {len(rows):,} groups, {sum(per_group):,} occurrences, {len(merged):,} minute rows, "
@@ -140,6 +144,13 @@ PAGES = {
 }
 
 
+# --matrix: every offered filter with every sort on the list API (issue 21: an index for every
+# offered filter + sort), first page and a cursor page.
+MATRIX_FILTERS = ("status=open", "level=CRITICAL", "logger=src.providers.kimi", "category=concurrency",
+                  "status=resolved&category=concurrency")
+MATRIX_SORTS = ("last_seen", "count", "first_seen", "severity")
+
+
 async def run(backend: str, args: argparse.Namespace, tmp: str, dsn: str | None) -> dict[str, list[float]]:
     store: dict[str, Any] = {"path": f"{tmp}/sidecar.db"} if backend == "sqlite" else {"backend": "postgres", "dsn": dsn}
     config = Config.model_validate({
@@ -162,8 +173,14 @@ async def run(backend: str, args: argparse.Namespace, tmp: str, dsn: str | None)
             edge = (await repo.list(sort=sort, limit=1, offset=min(499 * 50, args.groups) - 1))[0][0]
             cursors[key] = quote(keyset.encode(sort, sort_values(sort, edge), backward=False), safe="")
         results = {}
+        pages = dict(PAGES)
+        if args.matrix:
+            pages = {"/healthz (baseline)": "/healthz"}
+            for flt in MATRIX_FILTERS:
+                for sort in MATRIX_SORTS:
+                    pages[f"/api/groups?{flt}&sort={sort}"] = f"/api/groups?{flt}&sort={sort}"
         async with aiohttp.ClientSession() as http:
-            for label, path in PAGES.items():
+            for label, path in pages.items():
                 url = sidecar.url + path.format(hot=hot, **cursors)
                 await timed(http, url, 3)
                 results[label] = await timed(http, url, args.requests)
@@ -219,6 +236,7 @@ async def main() -> None:
     parser.add_argument("--occurrences", type=int, default=5_000_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--matrix", action="store_true", help="every filter x sort on /api/groups instead")
     parser.add_argument("--dense", action="store_true", help="hot groups err in most minutes (sparkline worst case)")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
