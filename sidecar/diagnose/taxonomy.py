@@ -269,7 +269,7 @@ def _storage_text(family: str, who: str, cls: str, status: int | None, cache: bo
 def _service_text(family: str, cls: str, status: int | None, said: str) -> Text | None:
     """Supabase Storage/Auth and Redis errors: the class names the service, the status/message the cause."""
     low = said.lower()
-    quote = f" The error says: {said!r}." if said else ""
+    quote = ""  # the record's own words follow every class-level root cause (rules._logged)
     if family == "supabase.storage":
         if status in (401, 403) or "row-level security" in low or "policy" in low or "unauthorized" in low:
             why = "a row-level security policy or the key does not allow this storage operation"
