@@ -326,7 +326,13 @@ def _shelf(bucket: str, tokens: list[str]) -> str:
     words at the start are never one template (`similarity`), so only templates starting with the
     same word, or both with a value, need comparing. Keeps a flood of distinct lines linear."""
     first = tokens[0] if tokens else ""
-    return bucket + "\x1f" + ("<*>" if variable_like(first) else first)
+    return bucket + "\x1f" + ("<*>" if variable_like(first) or _bracketed(first) else first)
+
+
+def _bracketed(token: str) -> bool:
+    """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
+    name that leads the message is a value, so messages that differ only there are compared."""
+    return len(token) > 2 and token[0] in "[(<" and token[-1] == {"[": "]", "(": ")", "<": ">"}[token[0]]
 
 
 @dataclass

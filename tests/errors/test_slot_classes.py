@@ -172,3 +172,15 @@ def test_a_template_stored_before_quoted_values_were_one_token_still_takes_its_m
     learner.load([("f" * 32, TemplateLearner.bucket("gw", "error", len(old_text.split(" "))), old_text)])
     grouper = MessageGrouper(learner)
     assert grouper.fingerprint('acquire lock=7, tag="AudioMix", name=android, ws=null, uid=1, pid=2', "gw") == "f" * 32
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=_text(_LOWER + "-", 2, 12).filter(lambda s: s.strip("-")), b=_text(_LOWER + "-", 2, 12).filter(
+    lambda s: s.strip("-")), brackets=st.sampled_from(["[]", "()", "<>"]))
+def test_a_bracketed_thread_or_component_name_leading_the_message_is_a_value(a: str, b: str, brackets: str) -> None:
+    """`[main] Starting ...` / `[worker] Starting ...`: the leading name is a value; the event is the rest."""
+    grouper = MessageGrouper()
+    lead = brackets[0] + "{}" + brackets[1]
+    first = grouper.fingerprint((lead + " Starting the flush of the write-ahead log").format(a))
+    assert grouper.fingerprint((lead + " Starting the flush of the write-ahead log").format(b)) == first
+    assert grouper.fingerprint((lead + " Finished the flush of the write-ahead log").format(b)) != first
