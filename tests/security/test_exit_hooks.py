@@ -20,9 +20,8 @@ DUMP_ENV = ("import json, os, sys; "
 async def test_hook_payloads_carry_no_secret(make, sqlite_store, clock, traffic, receiver: Receiver,  # noqa: F811
                                             tmp_path) -> None:
     planted = [(k, t, s) for k, t, s in cases(1818, per_class=6) if "\n" not in t]
-    reason = " | ".join(text for _, text, _ in planted)[:500]
-    planted = [p for p in planted if p[1] in reason]
-    assert len(planted) >= 3
+    reason = " | ".join(text for _, text, _ in planted)  # the API cuts at 500 chars; the controller does not
+    assert len(planted) >= 15
     out = tmp_path / "env.json"
     hooks = [HookConfig(kind="stage-change", name="flag", url=f"{receiver.url}/stage", secret="s3cret-hook-key"),
              HookConfig(kind="stage-change", name="cmd", command=[sys.executable, "-c", DUMP_ENV, str(out)],
