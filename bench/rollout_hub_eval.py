@@ -52,11 +52,15 @@ class Prober:
         self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
 
     async def _run(self) -> None:
-        async with aiohttp.ClientSession() as session:
+        timeout = aiohttp.ClientTimeout(total=120)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
             while not self.stop.is_set():
                 t0 = time.perf_counter()
-                async with session.get(self.url) as resp:
-                    await resp.read()
+                try:
+                    async with session.get(self.url) as resp:
+                        await resp.read()
+                except (aiohttp.ClientError, TimeoutError):
+                    pass  # counted with the time it took: a stall is what we measure
                 self.samples.append((t0, (time.perf_counter() - t0) * 1000))
                 await asyncio.sleep(0.005)
 

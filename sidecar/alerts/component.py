@@ -195,6 +195,15 @@ class Alerts:
             outcome = self._diagnosis_arrived(event.data, outcome, now)
         elif event.kind in (GROUP_NEW, GROUP_REGRESSED) and outcome.fire:
             outcome.fire = [a for a in outcome.fire if not self._await_diagnosis(a, now)]
+        if isinstance(event.data, Mapping) and event.data.get("observed"):
+            # State another replica decided (rollout controller's _observe): keep Alertmanager's
+            # view of it alive from here too; chat heard it from the replica that decided.
+            fire, outcome.fire = outcome.fire, []
+            self._apply(outcome, now)
+            for alert in fire:
+                self._fire(alert, now, am_only=True)
+            self._wake.set()
+            return
         self._apply(outcome, now)
         self._wake.set()
 
@@ -278,7 +287,7 @@ class Alerts:
         for alert in outcome.fire:
             self._fire(alert, now)
 
-    def _fire(self, alert: Alert, now: float, joined_at: float | None = None) -> None:
+    def _fire(self, alert: Alert, now: float, joined_at: float | None = None, am_only: bool = False) -> None:
         """Route an alert. `joined_at`: when it arrived, if it waited for its diagnosis: its group
         counts group_wait from then, so the wait is part of group_wait, not added to it."""
         for route in routes_for(self.rules.routes, alert.labels):
@@ -287,7 +296,7 @@ class Alerts:
                 receiver = self.rules.receivers[name]
                 if receiver.kind == "alertmanager":
                     self.am.fire(name, alert)
-                else:
+                elif not am_only:
                     chat = True
             if chat:
                 self.aggregator.add(alert, route, now if joined_at is None else joined_at)

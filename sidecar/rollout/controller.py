@@ -111,6 +111,8 @@ class RolloutController:
         self._seen: dict[str, Snapshot] = {}
         self._ticks = 0
         self._hooks_hint = True
+        # (incident, state) of each rollout as this replica's bus last told it (see _observe)
+        self._announced: dict[str, tuple[int, str]] = {}
         self.actions = ManualActions(self)
 
     async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
@@ -190,6 +192,7 @@ class RolloutController:
         rolling = []
         for name in self.configs:
             snap = await self._load(name)
+            self._observe(snap)
             if snap.state == ROLLING_BACK:
                 rolling.append(name)
             elif snap.state in EVALUATED:
@@ -213,6 +216,33 @@ class RolloutController:
             snap = await self._load(name)
             if snap.state == ROLLING_BACK:
                 await self._finish_rollback(snap)
+
+    def _observe(self, snap: Snapshot) -> None:
+        """Tell this replica's bus about a rollback (or a recovery from one) that another replica
+        decided, or that was decided before this process started, as an `observed` event.
+
+        Alerts live per process: without this, a rollback's alert is re-posted to Alertmanager
+        only by the replica that decided it, and when that replica dies Alertmanager resolves the
+        alert (endsAt passes) while the rollout is still rolled back. The stored state is the
+        truth; every replica's alerts follow it. `observed` events reach Alertmanager receivers
+        only (Alertmanager de-duplicates identical alerts), so chat is not told twice.
+        """
+        now_state = (snap.incident, snap.state)
+        before = self._announced.get(snap.name)
+        self._announced[snap.name] = now_state
+        backing = (ROLLING_BACK, ROLLED_BACK)
+        if before == now_state:
+            return
+        if snap.state in backing:
+            if before is not None and before[0] == snap.incident and before[1] in backing:
+                return  # rolling_back -> rolled_back: the same rollback
+            self.bus.publish(ROLLOUT_ROLLBACK, self.clock.time(), rollout=snap.name, action="rollback",
+                             to_state=snap.state, incident=snap.incident,
+                             percent=snap.data.get("rolled_back_from", snap.percent), observed=True,
+                             reasons=[{"reason": "rolled back (decided by another replica or before a restart)"}])
+        elif before is not None and before[1] in backing:
+            self.bus.publish(ROLLOUT_TRANSITION, self.clock.time(), rollout=snap.name, action="observed",
+                             to_state=snap.state, incident=snap.incident, observed=True)
 
     async def _load(self, name: str) -> Snapshot:
         if name not in self.configs:
@@ -361,7 +391,8 @@ class RolloutController:
                                      incident, dec, calls, claim=(self.replica, utc(now + CLAIM_LEASE)))
         if not won:
             return False
-        await self._load(cfg.name)  # refresh what snapshot() shows
+        fresh = await self._load(cfg.name)  # refresh what snapshot() shows
+        self._announced[cfg.name] = (fresh.incident, fresh.state)  # told below, by this replica's own events
         if calls:
             self._hooks_hint = True
         data = {"rollout": cfg.name, "action": action, "from_state": snap.state, "to_state": to_state,
