@@ -24,6 +24,8 @@ register_cache(variable_like)  # `clear_caches` (benchmarks' cold start) clears 
 
 __all__ = ["MessageGrouper", "EventGrouper"]
 
+_Form = tuple[str, str, str, str]  # (form fingerprint, logger name, level class, masked text)
+
 
 class MessageGrouper:
     """One process's message grouping state (a learner); the fingerprint functions stay pure."""
@@ -31,31 +33,38 @@ class MessageGrouper:
     def __init__(self, learner: TemplateLearner | None = None, memo_size: int = 4096) -> None:
         # An empty learner is falsy (`__len__`): test for None, not truth.
         self.learner = learner if learner is not None else TemplateLearner()
-        # (message, logger, level) -> the masked form's fingerprint, so a repeated line (an error
-        # storm) skips masking. The form's GROUP is always asked of the learner: a merge another
-        # replica stored first (learning.py adopts it) re-points the form, and the memo must not
-        # keep answering the old group. Two generations of plain dicts (a full one becomes the
-        # old one, the old one is dropped): bounded at 2 x memo_size, and a plain dict insert is
-        # what a never-seen line can afford (an OrderedDict's bookkeeping costs more).
-        self._memo: dict[tuple[str, str | None, str | None], str] = {}
-        self._memo_old: dict[tuple[str, str | None, str | None], str] = {}
+        # (message, logger, level) -> (form fingerprint, logger name, level class, masked text), so
+        # a repeated line (an error storm) skips masking, and the recorder's look-up of stored
+        # merges before learning (`EventGrouper.unknown_forms`) and the learning itself mask a
+        # line once. The form's GROUP is always asked of the learner: a merge another replica
+        # stored first (learning.py adopts it) re-points the form, and the memo must not keep
+        # answering the old group. Two generations of plain dicts (a full one becomes the old one,
+        # the old one is dropped): bounded at 2 x memo_size, and a plain dict insert is what a
+        # never-seen line can afford (an OrderedDict's bookkeeping costs more).
+        self._memo: dict[tuple[str, str | None, str | None], _Form] = {}
+        self._memo_old: dict[tuple[str, str | None, str | None], _Form] = {}
         self.memo_size = memo_size
 
-    def _memorise(self, key: tuple[str, str | None, str | None], form: str) -> None:
-        memo = self._memo
-        memo[key] = form
-        if len(memo) >= self.memo_size:
-            self._memo_old, self._memo = memo, {}
-
-    def _form(self, message: str, logger: str | None, level: str | None) -> tuple[str, str, str, str]:
+    def _form(self, message: str, logger: str | None, level: str | None) -> _Form:
         """(form fingerprint, logger name, level class, masked text) of a message: masking's part."""
+        key = (message, logger, level)
+        found = self._memo.get(key) or self._memo_old.get(key)
+        if found is not None:
+            return found
         name = logger.strip() if logger else ""
         cls = level_class(level)
         masked = normalize_message(message)
-        form = form_fingerprint(name, cls, masked)
+        found = (form_fingerprint(name, cls, masked), name, cls, masked)
         if len(message) <= 512:
-            self._memorise((message, logger, level), form)
-        return form, name, cls, masked
+            memo = self._memo
+            memo[key] = found
+            if len(memo) >= self.memo_size:
+                self._memo_old, self._memo = memo, {}
+        return found
+
+    def form(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
+        """The masked form's fingerprint of a message (memoised for the `group` that follows)."""
+        return self._form(message, logger, level)[0]
 
     def group(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> Learned:
         """The group of a message, learning from it (see templates.py for why ids are stable)."""
@@ -64,25 +73,12 @@ class MessageGrouper:
 
     def fingerprint(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
         """`group(...).fingerprint`, without building a `Learned` when the form is known: the path
-        of every repeated line and of every new line whose masked form was seen before (written
-        out, not through `_form`: this runs for every error line)."""
-        learner = self.learner
-        key = (message, logger, level)
-        form = self._memo.get(key) or self._memo_old.get(key)
-        if form is not None:
-            group = learner.known(form)
-            if group is not None:
-                return group
-        name = logger.strip() if logger else ""
-        cls = level_class(level)
-        masked = normalize_message(message)
-        form = form_fingerprint(name, cls, masked)
-        if len(message) <= 512:
-            self._memorise(key, form)
-        group = learner.known(form)
+        of every repeated line and of every new line whose masked form was seen before."""
+        form, name, cls, masked = self._form(message, logger, level)
+        group = self.learner.known(form)
         if group is not None:
             return group
-        return learner.learn(form, name, cls, masked).fingerprint
+        return self.learner.learn(form, name, cls, masked).fingerprint
 
 
 class EventGrouper:
@@ -115,8 +111,7 @@ class EventGrouper:
         for event in events:
             if has_traceback_identity(event):
                 continue
-            name = event.logger.strip() if event.logger else ""
-            form = form_fingerprint(name, level_class(event.level), normalize_message(event.message))
+            form = self.messages.form(event.message, event.logger, event.level)
             if self.learner.known(form) is None:
                 out.append(form)
         return out
