@@ -88,6 +88,24 @@ class RecoveryHost(Protocol):
     def count_rotation(self, src: SourceState, kind: str) -> None: ...
 
 
+def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int, int],
+                 known: dict[tuple[int, int], list[Checkpoint]]) -> None:
+    """Read from its start a sibling that no checkpoint knows: a generation that lived and rotated
+    away while we were not looking (down, or between two scans)."""
+    try:
+        h = FileHandle.open(path)
+    except OSError:
+        return
+    fst = h.fstat()
+    if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
+        # renamed again between stat and open (found under its new name), or read already
+        h.close()
+        return
+    f = fs.open_file(src, None, h, fst.st_size, startup=False)
+    f.draining_since = fs.clock.monotonic()
+    fs.count_rotation(src, "unseen_generation")
+
+
 class StartupRecovery:
     """One pass over the checkpoints at start, before the first scan (see `run`)."""
 
@@ -129,17 +147,7 @@ class StartupRecovery:
                                 "{kind=\"compressed_skipped\"})", p)
                     self.fs.count_rotation(src, "compressed_skipped")
                     continue
-                try:
-                    h = FileHandle.open(p)
-                except OSError:
-                    continue
-                fst = h.fstat()
-                if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
-                    h.close()
-                    continue
-                f = self.fs.open_file(src, None, h, fst.st_size, startup=False)
-                f.draining_since = self.fs.clock.monotonic()
-                self.fs.count_rotation(src, "unseen_generation")
+                adopt_unseen(self.fs, src, p, ident, known)
 
     def _claim_moved(self, src: SourceState, cp: Checkpoint, found: list[tuple[str, os.stat_result]]) -> None:
         """Open the sibling holding `cp`'s file (renamed) or its copy (copytruncate), drain from cp."""

@@ -30,7 +30,7 @@ from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import COMPRESSED, StartupRecovery, is_known, known_idents, siblings
+from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, known_idents, siblings
 from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
@@ -277,18 +277,7 @@ class FileSet:
                 continue
             if p in self.table.by_path:
                 continue
-            try:
-                h = FileHandle.open(p)
-            except OSError:
-                continue
-            fst = h.fstat()
-            if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
-                # renamed again between stat and open (found under its new name), or read already
-                h.close()
-                continue
-            f = self.open_file(src, None, h, fst.st_size, startup=False)
-            f.draining_since = self.clock.monotonic()
-            self.count_rotation(src, "unseen_generation")
+            adopt_unseen(self, src, p, ident, known)
 
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
