@@ -72,10 +72,25 @@ COOKIE_REPR = re.compile(r"(?P<pre><Cookie [^=\s]+=)(?P<val>[^\s>]+)(?= for )")
 _COOKIE_PAIR = re.compile(r"(?P<name>[^=;,\s]+)=(?P<val>[^;,\s]*)")
 _COOKIE_ATTRS = frozenset({"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority",
                            "partitioned", "version", "comment"})
+# Go's MySQL driver DSN (go-sql-driver/mysql): user:password@tcp(host:port)/db.
+GO_DSN = re.compile(r"(?P<pre>(?<![\w/])[\w.-]{1,64}:)" + NOT_REDACTED + r"(?P<val>[^@\s\"'/]{1,256})(?=@(?:tcp|udp|unix)\()")
+# Basic-auth pairs in code: requests' auth=('u', 'p'), HTTPBasicAuth/BasicAuth/DigestAuth('u', 'p'),
+# smtplib/ftplib login('u', 'p'): the second string is the password.
+AUTH_PAIR = re.compile(
+    r"(?P<pre>(?i:\b(?:auth|basicauth|httpbasicauth|httpdigestauth|digestauth|proxyauth|login|authenticate))"
+    r"[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>[\"']))"
+    + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)")
+# SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
+SQL_PASSWORD = re.compile(
+    r"(?P<pre>(?i:\b(?:with\s+(?:encrypted\s+|unencrypted\s+)?password|identified\s+(?:with\s+\w+\s+)?by"
+    r"|password\s*\(|password\s+for\s+\S+\s*=)\s*)(?:(?i:password)\s*\(\s*)?(?P<q>['\"]))"
+    + NOT_REDACTED + r"(?P<val>[^'\"\n]{1,256})(?P=q)")
 CLI_SECRET = re.compile(
     r"(?P<pre>\bcurl\b[^\n]*?\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*:)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
     r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b[^\n]*?\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
-    r"|(?P<pre3>\b(?:redis-cli\b[^\n]*?\s-a|sshpass\b[^\n]*?\s-p)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")",
+    r"|(?P<pre3>\b(?:redis-cli\b[^\n]*?\s-a|sshpass\b[^\n]*?\s-p|docker\s+login\b[^\n]*?\s-p|sqlcmd\b[^\n]*?\s-P"
+    r"|mongo(?:sh)?\b[^\n]*?\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
+    r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*[\w./-]+\s+login\b[^\n]*--password-stdin)",
 )
 # ~/.pgpass and PGPASSFILE lines (libpq docs, 32.16): hostname:port:database:username:password.
 PGPASS = re.compile(r"(?P<pre>(?<![^\s\"'=(\[,>])[A-Za-z0-9.\-*\[\]]+:(?:\d{2,5}|\*):[^:\s\"']+:[^:\s\"']+:)"
@@ -140,7 +155,7 @@ def cookie(mark: str) -> Repl:
 
 def cli(mark: str) -> Repl:
     def repl(m: re.Match[str]) -> str:
-        for pre in ("pre", "pre2", "pre3"):
+        for pre in ("pre", "pre2", "pre3", "pre4"):
             if m.group(pre) is not None:
                 return m.group(pre) + mark
         return m.group(0)

@@ -217,26 +217,37 @@ def kv_sub(mark: str) -> Callable[[str], str]:
         pos = 0
         lower = text.lower()
         hints = _HINT.finditer(lower) if len(lower) == len(text) else _HINT_I.finditer(text)
+        seen = 0  # the end of the last name=value looked at: its value is not a name
         for h in hints:
             start = h.start()
-            if start < pos:
+            floor = max(pos, seen)
+            if start < floor:
                 continue
-            while start > pos and text[start - 1] in _NAME_CHARS:
+            while start > floor and text[start - 1] in _NAME_CHARS:
                 start -= 1
             while start < h.start() and not (text[start].isalpha() or text[start] == "_"):
                 start += 1
             m = KV.match(text, start)
             if m is None or m.end("name") <= h.start():
                 continue
-            out.append(text[pos:start])
-            out.append(repl(m))
-            pos = m.end()
+            replaced = repl(m)
+            tail = ""
+            end = m.end()
             val = m.group("val")
             if val is not None and val.lower() in AUTH_SCHEMES and is_secret_name(m.group("name")):
-                cred = _CREDENTIAL.match(text, pos)  # `Auth: Token abc123`: the scheme, then the credential
+                cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
                 if cred is not None and cred.group(2).lower() not in PROSE:
-                    out.append(cred.group(1) + mark)
-                    pos = cred.end()
+                    tail = cred.group(1) + mark
+                    end = cred.end()
+            if replaced == m.group(0) and not tail:
+                # not a secret; after an exception name the "value" is a message that may hold a name
+                # (`AuthenticationError: AUTH <pw>`), elsewhere it is a value (`auth_type=bearer`)
+                if name_words(m.group("name"))[-1:] not in (["error"], ["exception"], ["errors"], ["warning"]):
+                    seen = m.end()
+                continue
+            out.append(text[pos:start])
+            out.append(replaced + tail)
+            pos = end
         if not out:
             return text
         out.append(text[pos:])

@@ -139,7 +139,7 @@ AUTH_SCHEMES = ["Bearer", "bearer", "BEARER", "Basic", "basic", "Token", "token"
 
 def _structural(r: random.Random) -> Case:
     pw = password(r).replace("@", "x").replace("/", "x")
-    kind = r.randrange(16)
+    kind = r.randrange(17)
     if kind == 0:
         scheme = r.choice(SCHEMES)
         user = r.choice(["app", "postgres", "admin", "svc_reader", "", "default"])
@@ -207,6 +207,12 @@ def _structural(r: random.Random) -> Case:
         name = r.choice(["password", "auth", "token", "client_secret"])
         blob = base64.b64encode(json.dumps({"user": "svc", name: pw}).encode()).decode()
         return ("base64_json", f"decoded config blob {blob} rejected", blob)
+    if kind == 15:  # code and command lines that carry a password positionally
+        shape = r.choice([f'dsn="app:{pw}@tcp(db:3306)/app"', f"requests.get(url, auth=('svc', '{pw}'))",
+                          f"HTTPBasicAuth('svc', '{pw}')", f"smtp.login('svc', '{pw}')",
+                          f"ALTER USER app WITH PASSWORD '{pw}'", f"CREATE USER app IDENTIFIED BY '{pw}'",
+                          f"docker login -u svc -p {pw} registry.example.com", f"AuthenticationError: AUTH {pw} invalid"])
+        return ("positional_password", shape, pw)
     env = r.choice(["export ", "declare -x ", "", "ENV ", "set "])
     name = r.choice(["DATABASE_PASSWORD", "AWS_SECRET_ACCESS_KEY", "REDIS_PASSWORD", "GITHUB_TOKEN", "SECRET_KEY_BASE",
                      "KIMI_API_KEY", "SLACK_SIGNING_SECRET", "JWT_SECRET", "DJANGO_SECRET_KEY", "MYSQL_PWD"])
