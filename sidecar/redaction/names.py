@@ -47,7 +47,7 @@ META_WORDS = frozenset({
     "checks", "fingerprint", "algorithm", "alg", "location", "dir", "budget", "rate", "tokens", "per",
     "estimate", "estimated", "total", "mismatch", "failed", "failure", "refresh", "refreshed", "rotated",
     "validation", "verify", "verified", "ref", "reference", "age", "at", "time", "timeout", "class", "module",
-    "handler", "backend", "strategy", "label", "labels", "column", "columns", "hash", "bytes",
+    "handler", "backend", "strategy", "label", "labels", "column", "columns", "bytes",
     "chars", "counter", "pattern", "regex", "map", "list", "board", "pad", "word", "words", "note", "notes", "event",
     "stroke", "strokes", "press", "code", "codes", "ring", "chain", "space", "spaces", "frame", "vault",
     "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
