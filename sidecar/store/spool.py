@@ -82,11 +82,11 @@ class SpoolingSink:
             # Run without a spool rather than not at all: an outage then pauses reading (the sink
             # raises, ingest retries) instead of spooling. Nothing is lost either way.
             self._broken = str(exc)
-            log.error("%s; running without the outage spool", exc)
+            log.error("running without the outage spool", extra={"error": str(exc)})
             return
         if self.spool.records:
-            log.warning("spool: %d batches (%d bytes) left from an earlier run; draining",
-                        self.spool.records, self.spool.pending_bytes)
+            log.warning("spool: batches left from an earlier run; draining",
+                        extra={"batches": self.spool.records, "bytes": self.spool.pending_bytes})
             self._spooling = True
         self._gauge()
         self._task = asyncio.create_task(self._drain_loop(), name="spool-drain")
@@ -142,7 +142,7 @@ class SpoolingSink:
 
     def _outage(self, exc: StoreUnavailable) -> None:
         if not self._spooling:
-            log.error("store unavailable, spooling events to %s: %s", self.spool.dir, exc)
+            log.error("store unavailable, spooling events", extra={"dir": str(self.spool.dir), "error": str(exc)})
         self._spooling = True
         self._last_error = str(exc)
         if self._telemetry is not None:
@@ -154,14 +154,14 @@ class SpoolingSink:
             async with self._changed:
                 if not self.spool.has_room(len(payload)):
                     self._full = True
-                    log.warning("spool full (%d bytes): pausing reading until it drains", self.spool.max_bytes)
+                    log.warning("spool full: pausing reading until it drains", extra={"max_bytes": self.spool.max_bytes})
                     await self._changed.wait_for(lambda: self.spool.has_room(len(payload)))
                     self._full = False
                 try:
                     await asyncio.to_thread(self.spool.append, payload)
                 except SpoolError as exc:
                     # Neither stored nor spooled: the caller (ingest) keeps the batch and retries.
-                    log.error("%s", exc)
+                    log.error("spool write failed", extra={"error": str(exc)})
                     if self.spool.records == 0:
                         self._spooling = False  # nothing queued: the next batch tries the store first
                     raise StoreUnavailable(f"store unavailable and {exc}") from exc
@@ -180,7 +180,8 @@ class SpoolingSink:
                 await self._changed.wait_for(lambda: self.spool.records > 0)
                 item = await asyncio.to_thread(self.spool.peek)
             if item is None:
-                log.error("spool: %d batches counted but none found in %s", self.spool.records, self.spool.dir)
+                log.error("spool: batches counted but none found", extra={"batches": self.spool.records,
+                                                                         "dir": str(self.spool.dir)})
                 async with self._changed:
                     self.spool.reset_count()
                     self._spooling = self._appending > 0
@@ -199,12 +200,14 @@ class SpoolingSink:
             except Exception as exc:  # noqa: BLE001 - one bad batch (or a SpoolCodecError) must not stop the drain
                 failures += 1
                 if failures < self._max_failures and not isinstance(exc, SpoolCodecError):
-                    log.warning("spool: delivering a batch failed (%d/%d): %s", failures, self._max_failures, exc)
+                    log.warning("spool: delivering a batch failed", extra={"failures": failures, "max_failures": self._max_failures,
+                                                                       "error": str(exc)})
                     await self._clock.sleep(retry.next())
                     continue
                 path = await asyncio.to_thread(self.spool.set_aside, payload, f"{type(exc).__name__}: {exc}")
                 self.set_aside += 1
-                log.error("spool: a batch was rejected %d times and set aside in %s: %s", failures, path, exc)
+                log.error("spool: a rejected batch was set aside", extra={"failures": failures, "path": str(path),
+                                                                         "error": str(exc)})
             failures = 0
             retry.reset()
             async with self._changed:

@@ -97,7 +97,7 @@ class Spool:
                 valid += len(line)
         size = self._path(num).stat().st_size
         if valid != size:
-            log.warning("spool: cut %d bytes of a torn record off %s", size - valid, self._path(num))
+            log.warning("spool: cut a torn record off a segment", extra={"bytes": size - valid, "path": str(self._path(num))})
             os.truncate(self._path(num), valid)
         return valid
 

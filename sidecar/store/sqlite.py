@@ -175,8 +175,9 @@ class SqliteDatabase:
         if self._lost is None:
             self._lost = problem
             self._lost_since = time.monotonic()
-            log.error("store: %s; writes to it would be lost, so they stop now and the path is reopened in "
-                      "%.0f s (events wait in the outage spool or in the tailer meanwhile)", problem, self.reopen_after)
+            log.error("store: writes to the database file would be lost, so they stop now and the path is reopened "
+                      "later (events wait in the outage spool or in the tailer meanwhile)",
+                      extra={"problem": problem, "reopen_after_s": self.reopen_after})
         if time.monotonic() - self._lost_since < self.reopen_after:
             raise StoreUnavailable(f"sqlite: {problem}")
         await self._reopen()
@@ -194,7 +195,8 @@ class SqliteDatabase:
                 fresh = await SqliteDatabase.open(self.path)
                 self._w, self._r, self._ident = fresh._w, fresh._r, fresh._ident
             await migrate(self)
-            log.error("store: reopened %s after: %s (what the old file held stays with it)", self.path, self._lost)
+            log.error("store: reopened the database path (what the old file held stays with it)",
+                      extra={"path": str(self.path), "after": str(self._lost)})
             self._lost = None
 
     @staticmethod
