@@ -89,7 +89,7 @@ class Outbox:
                 result = await self.sender.send(receiver, row["payload"], now, row["id"])
                 await self._record(row, receiver, result, self.clock.time())
         except StoreError as exc:
-            log.warning("alerts: could not record a delivery (it stays pending): %s", exc)
+            log.warning("alerts: could not record a delivery (it stays pending)", extra={"error": str(exc)})
         finally:
             self._on_done()
 

@@ -54,7 +54,7 @@ class Receiver:
             async with self._session.post(self.gateway_flags_url, json=body) as resp:
                 await resp.read()
         except aiohttp.ClientError as exc:
-            log.warning("could not forward hook to the demo gateway: %s", exc)
+            log.warning("could not forward hook to the demo gateway", extra={"error": str(exc)})
 
     async def h_list(self, request: web.Request) -> web.Response:
         return web.json_response(self.received)

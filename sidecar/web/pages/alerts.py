@@ -32,7 +32,7 @@ async def alerts_page(request: web.Request) -> web.Response:
         counts = await alerts.counts()
         silences = await alerts.silences(now, include_expired=True, limit=SHOWN)
     except StoreError as exc:
-        log.warning("alerts page: store unavailable: %s", exc)
+        log.warning("alerts page: store unavailable", extra={"error": str(exc)})
         return render(request, "alerts.html", status=503, configured=True, store_error=str(exc),
                       receivers=cfg.receivers)
     return render(

@@ -106,7 +106,7 @@ async def errors_list(request: web.Request) -> web.Response:
             first = v.as_datetime(g.first_seen)
             g.new_in_stage = bool(since and first and first >= since)
     except StoreError as exc:
-        log.warning("errors page: store unavailable: %s", exc)
+        log.warning("errors page: store unavailable", extra={"error": str(exc)})
         return render(request, "errors.html", status=503, configured=True, store_error=str(exc), flt=flt)
     params = flt.params()
     if per_page != PER_PAGE:
@@ -257,7 +257,7 @@ async def error_action(request: web.Request) -> web.Response:
         except UnknownGroup:
             return _unknown(request, fingerprint)
     except StoreError as exc:
-        log.warning("dashboard action failed: %s", exc, extra={"action": action, "fingerprint": fingerprint})
+        log.warning("dashboard action failed", extra={"error": str(exc), "action": action, "fingerprint": fingerprint})
         return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
     # From the list's keyboard actions: back to the same list page (and filters), not the group.
     return see_other(list_back or back, ACTIONS[action])

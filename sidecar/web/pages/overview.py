@@ -139,7 +139,7 @@ async def overview(request: web.Request) -> web.Response:
             counts.update(await data.status_counts(sidecar))
             counts["recent"] = await data.recent_open(sidecar, limit=8)
         except StoreError as exc:
-            log.warning("overview: groups unavailable: %s", exc)
+            log.warning("overview: groups unavailable", extra={"error": str(exc)})
             events["error"] = counts["error"] = str(exc)
     rollouts = await pages_rollouts.summaries(sidecar)
     return render(

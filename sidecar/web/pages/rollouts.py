@@ -210,6 +210,6 @@ async def rollout_action(request: web.Request) -> web.Response:
     except (InvalidTransition, Conflict) as exc:
         return render(request, "refused.html", status=409, reason=str(exc), back=back)
     except StoreError as exc:
-        log.warning("rollout action failed: %s", exc, extra={"rollout": name, "action": action})
+        log.warning("rollout action failed", extra={"error": str(exc), "rollout": name, "action": action})
         return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
     return see_other(back, action)

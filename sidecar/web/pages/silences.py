@@ -122,7 +122,7 @@ async def create_silence(request: web.Request) -> web.Response:
     except SilenceFormError as exc:
         return await _page(request, status=400, error=str(exc), form=form)
     except StoreError as exc:
-        log.warning("silence not created: %s", exc)
+        log.warning("silence not created", extra={"error": str(exc)})
         return render(request, "refused.html", status=503, reason=f"The store is unavailable: {exc}", back=back)
     return see_other(back, "silenced")
 
