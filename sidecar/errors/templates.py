@@ -5,7 +5,9 @@ variable only by its *position* (a letters-only hex suffix `eedd`, a worker name
 host name in one slot) is learned here, online, the way Drain does (He et al., ICWS 2017):
 
 * Messages are bucketed by (logger, level class, token count): only messages of one shape can be
-  the same template, so a comparison never crosses loggers, levels or lengths.
+  the same template, so a comparison never crosses loggers, levels or lengths. Tokens are split on
+  spaces, except that a quoted value after `key=`/`key:` is one token (`tokenize`). The classes of
+  values and which step handles each are in TAXONOMY.md.
 * A masked message new to the bucket is compared with the bucket's templates position by position.
   When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
   position where they disagree becomes `<*>` (a `key=value` token keeps its key: `state=<*>`).
