@@ -64,9 +64,9 @@ async def authorize(request: web.Request) -> None:
             return
         raise _unauthorized("wrong API token")
     if _same(request.cookies.get(COOKIE_NAME), token):
-        sent = request.headers.get(CSRF_HEADER)
+        sent: object = request.headers.get(CSRF_HEADER)
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            sent = (await request.post()).get(CSRF_FIELD)  # type: ignore[assignment]
+            sent = (await request.post()).get(CSRF_FIELD)
         if _same(sent if isinstance(sent, str) else None, csrf_token(token)):
             return
         raise ApiError(403, "missing or wrong CSRF token")

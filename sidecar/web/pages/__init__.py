@@ -91,7 +91,8 @@ async def login_form(request: web.Request) -> web.Response:
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    next_url = v.safe_next(form.get("next") if isinstance(form.get("next"), str) else None)  # type: ignore[arg-type]
+    raw_next = form.get("next")
+    next_url = v.safe_next(raw_next if isinstance(raw_next, str) else None)
     token = auth.configured_token(request)
     if token is None:
         return render(request, "login.html", status=403, next=next_url, error="No API token is configured.")
