@@ -59,3 +59,45 @@ def _utc(ts: float):
     from sidecar.clock import utc
 
     return utc(ts)
+
+
+async def test_an_older_group_that_spiked_during_a_stage_is_listed_under_it(start_sidecar, page):
+    """A group that existed before the stage and ran at 3x+ its earlier rate while the stage ran is
+    listed as spiked under that stage; one at its usual rate is not, and neither is a new one."""
+    running = await start_sidecar(rollouts=[rollout_config()])
+    controller = await ensure_rollouts(running, FakeTraffic(requests=150, errors=0).measure)
+    t0 = running.clock.time()
+    offset = 10
+    for i in range(2):  # the hour before the stage: 2 each
+        for msg in ("kimi stream reset by peer", "steady cache miss in tool registry"):
+            offset += 1
+            await running.record(log_line(t0 + 60 * i, msg, offset=offset))
+    running.clock.advance(3600)
+    w = await page(running.url)
+    await login(w)
+    await w.goto(f"/rollouts/{ROLLOUT}")
+    await w.page.click("form[action$='/start'] button")
+    await w.page.wait_for_load_state()
+    await controller.evaluate(ROLLOUT, force=True)
+    now = running.clock.time()
+    for i in range(24):  # during the stage: 24 of the first (12x), 2 of the second (as before)
+        offset += 1
+        await running.record(log_line(now + 10 + i, "kimi stream reset by peer", offset=offset))
+    for i in range(2):
+        offset += 1
+        await running.record(log_line(now + 40 + i, "steady cache miss in tool registry", offset=offset))
+    offset += 1
+    await running.record(log_line(now + 50, "brand new upload failure", offset=offset))
+    running.clock.advance(120)
+    spiked = await fingerprint_of(running, "stream reset")
+
+    await w.goto(f"/rollouts/{ROLLOUT}")
+    spikes = w.page.locator("#stage-errors ul.stage-spikes li")
+    assert await spikes.count() == 1
+    text = " ".join((await spikes.first.inner_text()).split())
+    assert "stream reset" in text and "spiked" in text
+    assert await spikes.first.locator(f"a[href='/errors/{spiked}']").count() == 1
+    stage = await w.page.locator("#stage-errors").inner_text()
+    assert "steady cache miss" not in stage  # at its usual rate
+    assert "brand new upload failure" in await w.page.locator("#stage-errors ul.stage-groups").inner_text()
+    assert w.problems() == []

@@ -277,6 +277,58 @@ async def stage_at(sidecar: Runtime, at: Any) -> dict[str, Any] | None:
 
 
 
+# A group "spiked during" a stage when, over the stage's whole hours, it occurred at least
+# SPIKE_MIN times and at least SPIKE_FACTOR x as often as over as many hours just before the stage
+# (an hour with none counts as one, so 0 -> 10 is a spike). Read from error_hourly (25 h kept), so
+# only stages that began within the last day can be judged; candidates are the SPIKE_CANDIDATES
+# groups seen most recently since the stage began that existed before it (the new ones "began").
+SPIKE_FACTOR = 3.0
+SPIKE_MIN = 10
+SPIKE_CANDIDATES = 200
+SPIKE_HORIZON_HOURS = 24
+
+
+@dataclass
+class Spike:
+    group: GroupView
+    during: int
+    before: int
+    hours: int
+
+
+async def spiked_between(sidecar: Runtime, start: Any, end: Any | None, now: float, limit: int = 10) -> list[Spike]:
+    """Groups that existed before `start` and spiked in [start, end) (no end: until now), most
+    spiked first; [] when the stage began before the hourly counts' horizon."""
+    begin, until = v.as_datetime(start), v.as_datetime(end) if end is not None else None
+    if begin is None:
+        return []
+    first_hour = int(begin.timestamp() // 3600)
+    last_hour = int((until.timestamp() if until is not None else now) // 3600)
+    if int(now // 3600) - first_hour > SPIKE_HORIZON_HOURS:
+        return []
+    hours = last_hour - first_hour + 1
+    bound = " AND last_occurrence_at >= ?"
+    rows = await _db(sidecar).fetchall(
+        "SELECT error_hash, title, error_message, level, severity, status, occurrence_count, created_at, "
+        f"last_occurrence_at FROM error_investigations WHERE created_at < ?{bound} "
+        "ORDER BY last_occurrence_at DESC, error_hash LIMIT ?",
+        [begin, begin, SPIKE_CANDIDATES],
+    )
+    if not rows:
+        return []
+    counts = await sidecar.store.groups.hourly([r["error_hash"] for r in rows], first_hour - hours - 1, last_hour)
+    spikes = []
+    for r in rows:
+        during = sum(c for h, c in counts[r["error_hash"]] if h >= first_hour)
+        before = sum(c for h, c in counts[r["error_hash"]] if h < first_hour)
+        if during >= SPIKE_MIN and during >= SPIKE_FACTOR * max(before, 1):
+            spikes.append((during / max(before, 1), r, during, before))
+    spikes.sort(key=lambda x: -x[0])
+    latest = await sidecar.store.groups.latest_messages([r["error_hash"] for _, r, _, _ in spikes[:limit]])
+    return [Spike(group_view(r, latest.get(r["error_hash"])), during, before, hours)
+            for _, r, during, before in spikes[:limit]]
+
+
 async def began_between(sidecar: Runtime, start: Any, end: Any | None, limit: int = 10) -> list[GroupView]:
     """Groups first seen in [start, end) (no end: the stage still runs), oldest first."""
     bound = " AND created_at < ?" if end is not None else ""

@@ -113,7 +113,8 @@ async def _detail(sidecar: Runtime, name: str) -> dict[str, Any] | None:
 
 async def _stage_groups(sidecar: Runtime, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per stage of the rollout's runs (newest first): the error groups first seen while it ran,
-    so a TimeoutError that began at 10% is next to the 10% stage (the group page links back)."""
+    so a TimeoutError that began at 10% is next to the 10% stage (the group page links back), and
+    the older groups that spiked while it ran (data.spiked_between)."""
     from . import data
 
     if getattr(sidecar.store, "groups", None) is None:
@@ -124,8 +125,9 @@ async def _stage_groups(sidecar: Runtime, history: list[dict[str, Any]]) -> list
             continue
         until = history[i + 1]["at"] if i + 1 < len(history) else None
         groups = await data.began_between(sidecar, e["at"], until)
+        spiked = await data.spiked_between(sidecar, e["at"], until, sidecar.clock.time())
         out.append({"percent": e.get("to_percent"), "since": e["at"], "until": until,
-                    "ongoing": i + 1 >= len(history), "groups": groups})
+                    "ongoing": i + 1 >= len(history), "groups": groups, "spiked": spiked})
     return list(reversed(out))[:10]
 
 
