@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from typing import Protocol
 
 from ..clock import Clock
-from .checkpoint import Checkpoint
+from .checkpoint import Checkpoint, file_key
 from .handle import FileHandle
 from .tracked import FileTable, SourceState, Tracked
 
@@ -21,16 +22,39 @@ log = logging.getLogger(__name__)
 COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
 
 
+# Suffixes rotation schemes append to a log's name, innermost last: RotatingFileHandler and
+# logrotate (`.1`), Docker json-file (`-json.log.1`), TimedRotatingFileHandler (`.2026-12-05`,
+# `.2026-12-05_10`, `.2026-12-05_10-30`, `.2026-12-05_10-30-00`), logrotate dateext (`-20261205`,
+# `-20261205-1733390000`, `-2026120510`), and compression of any of them (`.gz`, ...).
+_ROTATION_SUFFIX = re.compile(
+    r"(?:\.\d{1,6}|[.-]\d{4}-?\d{2}-?\d{2}(?:[_T-]?\d{2}(?:-?\d{2}){0,2})?(?:[.-]\d+)?)"
+    r"(?:\.(?:gz|bz2|xz|zst|zip))?$")
+
+
+def family(path: str) -> str:
+    """The live name a rotated file came from: `app.log.2` / `app.log.2026-12-05_10-00-00.gz` -> `app.log`."""
+    d, base = os.path.split(path)
+    while True:
+        stripped = _ROTATION_SUFFIX.sub("", base)
+        if stripped == base or not stripped:
+            return os.path.join(d, base)
+        base = stripped
+
+
 def siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
-    """(path, stat) of the files named `path` + suffix (`app.log.1`, `app.log-2026...`), sorted by name.
+    """(path, stat) of the rotated generations of `path`'s family (`app.log.1`, `app.log-2026...`), by name.
+
+    `path` may itself be a rotated name (a glob that matches `app.log*` tracks `app.log.1`): the
+    search is over its family (`family(path)` + suffix), minus `path` and the live name.
 
     Where rotated generations of `path` go. Each name is stat'ed only when its turn comes (a
     rename cascade may be running: a stat taken early can describe another file by the time it
     is opened); names that vanished are skipped.
     """
-    d, base = os.path.split(path)
+    d, base = os.path.split(family(path))
+    own = os.path.basename(path)
     try:
-        names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
+        names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n not in (base, own))
     except OSError:
         return
     for n in names:
@@ -46,8 +70,10 @@ def is_known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], lis
     """Whether a checkpoint describes this very file: same inode AND same first bytes.
 
     The inode alone is not enough: a rotation that deletes the oldest generation frees its
-    inode, and the next new file often gets it back (TimedRotatingFileHandler, backupCount)."""
-    return any(h.head_matches(st.st_size, cp.head_len, cp.head_hash)
+    inode, and the next new file often gets it back (TimedRotatingFileHandler, backupCount).
+    A checkpoint of a file that was empty (no first bytes) identifies nothing, and nothing was
+    read from it: it knows the file only while that is still empty."""
+    return any(h.head_matches(st.st_size, cp.head_len, cp.head_hash) if cp.head_len > 0 else st.st_size == 0
                for cp in known.get((st.st_dev, st.st_ino), ()))
 
 
@@ -58,17 +84,18 @@ def known_idents(saved: dict[str, Checkpoint]) -> dict[tuple[int, int], list[Che
     return out
 
 
-def _still_in_place(cp: Checkpoint) -> bool:
+def _open_in_place(cp: Checkpoint) -> FileHandle | None:
+    """A handle on the file at `cp.path` if it is still the checkpoint's file, intact; else None."""
     try:
         h = FileHandle.open(cp.path)
     except OSError:
-        return False
-    try:
-        st = h.fstat()
-        return ((st.st_dev, st.st_ino) == (cp.dev, cp.ino) and st.st_size >= cp.offset
-                and h.head_matches(st.st_size, cp.head_len, cp.head_hash))
-    finally:
-        h.close()
+        return None
+    st = h.fstat()
+    if ((st.st_dev, st.st_ino) == (cp.dev, cp.ino) and st.st_size >= cp.offset
+            and h.head_matches(st.st_size, cp.head_len, cp.head_hash)):
+        return h
+    h.close()
+    return None
 
 
 class RecoveryHost(Protocol):
@@ -83,15 +110,23 @@ class RecoveryHost(Protocol):
     clock: Clock
 
     def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
-                  resume: Checkpoint | None = None) -> Tracked: ...
+                  resume: Checkpoint | None = None, origin: str = "") -> Tracked: ...
 
     def count_rotation(self, src: SourceState, kind: str) -> None: ...
 
+    def wanted(self, path: str) -> bool: ...
+
 
 def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int, int],
-                 known: dict[tuple[int, int], list[Checkpoint]]) -> None:
-    """Read from its start a sibling that no checkpoint knows: a generation that lived and rotated
-    away while we were not looking (down, or between two scans)."""
+                 known: dict[tuple[int, int], list[Checkpoint]], heads: list[Checkpoint],
+                 resume_copies: bool) -> None:
+    """Read a sibling that no checkpoint knows: a generation that lived and rotated away while we
+    were not looking (down, or between two scans), from its start.
+
+    Unless it is a copytruncate copy of a file in `heads` (its first bytes): what was read of
+    that file is not new. At start (`resume_copies`) such a copy is read from that file's offset;
+    while running it is skipped, since the tailed original reads its unread gap from the copy
+    when it sees the truncation."""
     try:
         h = FileHandle.open(path)
     except OSError:
@@ -101,9 +136,20 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
         # renamed again between stat and open (found under its new name), or read already
         h.close()
         return
-    f = fs.open_file(src, None, h, fst.st_size, startup=False)
+    copied = next((cp for cp in heads if cp.head_len > 0 and fst.st_size >= cp.head_len
+                   and h.head_matches(fst.st_size, cp.head_len, cp.head_hash)), None)
+    if copied is not None and (not resume_copies or fst.st_size <= copied.offset):
+        h.close()
+        return
+    resume = None
+    if copied is not None:
+        resume = Checkpoint(key=file_key(fst.st_dev, fst.st_ino, copied.head_hash), source=copied.source,
+                            path=path, dev=fst.st_dev, ino=fst.st_ino, head_len=copied.head_len,
+                            head_hash=copied.head_hash, offset=copied.offset, line=copied.line,
+                            size=fst.st_size, updated=copied.updated, format=copied.format)
+    f = fs.open_file(src, None, h, fst.st_size, startup=False, resume=resume, origin=path)
     f.draining_since = fs.clock.monotonic()
-    fs.count_rotation(src, "unseen_generation")
+    fs.count_rotation(src, "unseen_generation" if copied is None else "copytruncate_while_down")
 
 
 class StartupRecovery:
@@ -126,34 +172,63 @@ class StartupRecovery:
         lived and rotated entirely while we were down: read from their start. Compressed ones
         (`.gz`, ...) cannot be tailed: counted as `compressed_skipped` and named in a warning.
         """
-        known = known_idents(self.fs.saved)
-        done_paths: set[str] = set()
+        moved: list[tuple[SourceState, Checkpoint]] = []
         for cp in sorted(self.fs.saved.values(), key=lambda c: c.updated, reverse=True):
             src = next((s for s in self.fs.sources if s.name == cp.source), None)
-            if src is None or not cp.path or _still_in_place(cp):
+            if src is None or not cp.path:
                 continue
-            found = list(siblings(cp.path))
-            self._claim_moved(src, cp, found)
-            if cp.path in done_paths:
+            h = _open_in_place(cp)
+            if h is None:
+                moved.append((src, cp))
+            elif self.fs.wanted(cp.path) or h.fstat().st_size <= cp.offset:
+                h.close()  # the scan resumes it; or nothing left to read
+            else:
+                # A rotated generation we were draining at shutdown, still under the name it had
+                # then (which the glob does not match): drain the rest.
+                f = self.fs.open_file(src, None, h, h.fstat().st_size, startup=False, resume=cp, origin=cp.path)
+                f.draining_since = self.fs.clock.monotonic()
+        # Every checkpoint claims its own file (or copy) first; only then are the rest of the
+        # siblings generations nobody read (else a copy could be read from 0 as one of them).
+        for src, cp in moved:
+            if cp.head_len > 0:  # an empty file's checkpoint cannot tell its file from a reused inode
+                self._claim_moved(src, cp, list(siblings(cp.path)))
+        families: dict[str, tuple[SourceState, float]] = {}
+        for src, cp in moved:
+            fam = family(cp.path)
+            last = max(cp.updated, families[fam][1]) if fam in families else cp.updated
+            families[fam] = (src, last)
+        for fam, (src, alive) in families.items():
+            self._read_unseen(src, fam, alive)
+
+    def _read_unseen(self, src: SourceState, fam: str, alive: float) -> None:
+        """Generations of `fam` written after we last wrote a checkpoint that no checkpoint knows."""
+        known = known_idents(self.fs.saved)
+        heads = [cp for cp in self.fs.saved.values() if cp.head_len > 0 and cp.offset > 0]
+        for p, st in siblings(fam):
+            ident = (st.st_dev, st.st_ino)
+            if ident in self.fs.table.by_ident or st.st_mtime < alive - 1.0:
                 continue
-            done_paths.add(cp.path)
-            for p, st in found:
-                ident = (st.st_dev, st.st_ino)
-                if ident in self.fs.table.by_ident or st.st_mtime < cp.updated - 1.0:
-                    continue
-                if p.endswith(COMPRESSED):
-                    log.warning("ingest: %s was rotated and compressed while the sidecar was down; "
-                                "compressed files are not read (counted in sidecar_rotations_total"
-                                "{kind=\"compressed_skipped\"})", p)
-                    self.fs.count_rotation(src, "compressed_skipped")
-                    continue
-                adopt_unseen(self.fs, src, p, ident, known)
+            if p.endswith(COMPRESSED):
+                log.warning("ingest: %s was rotated and compressed while the sidecar was down; "
+                            "compressed files are not read (counted in sidecar_rotations_total"
+                            "{kind=\"compressed_skipped\"})", p)
+                self.fs.count_rotation(src, "compressed_skipped")
+                continue
+            adopt_unseen(self.fs, src, p, ident, known, heads, resume_copies=True)
 
     def _claim_moved(self, src: SourceState, cp: Checkpoint, found: list[tuple[str, os.stat_result]]) -> None:
         """Open the sibling holding `cp`'s file (renamed) or its copy (copytruncate), drain from cp."""
         by_inode = [(p, st) for p, st in found if (st.st_dev, st.st_ino) == (cp.dev, cp.ino)]
         others = [(p, st) for p, st in found if (st.st_dev, st.st_ino) != (cp.dev, cp.ino)]
+        # A copy is recognised by the original's first bytes: there must be some (an empty file's
+        # identity matches every file), and something read that a copy would have to resume after.
+        copyable = cp.head_len > 0 and cp.offset > 0
+        known = known_idents(self.fs.saved)
+        log.debug("ingest: recovery: %s ino=%d at %d: same inode %s, others %s", cp.path, cp.ino, cp.offset,
+                  [p for p, _ in by_inode], [p for p, _ in others] if copyable else "(not copyable)")
         for kind, candidates in (("rotated_while_down", by_inode), ("copytruncate_while_down", others)):
+            if kind == "copytruncate_while_down" and not copyable:
+                break
             for p, st in candidates:
                 if p.endswith(COMPRESSED) or st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.fs.table.by_ident:
                     continue
@@ -162,7 +237,8 @@ class StartupRecovery:
                 except OSError:
                     continue
                 fst = h.fstat()
-                if fst.st_size < cp.offset or not h.head_matches(fst.st_size, cp.head_len, cp.head_hash):
+                if fst.st_size < cp.offset or not h.head_matches(fst.st_size, cp.head_len, cp.head_hash) or (
+                        kind == "copytruncate_while_down" and is_known(h, fst, known)):  # a file of its own
                     h.close()
                     continue
                 if kind == "copytruncate_while_down":
@@ -171,7 +247,7 @@ class StartupRecovery:
                                     head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset,
                                     line=cp.line, size=fst.st_size, updated=cp.updated, format=cp.format)
                     self.fs.saved.pop(cp.key, None)
-                f = self.fs.open_file(src, None, h, fst.st_size, startup=False, resume=cp)
+                f = self.fs.open_file(src, None, h, fst.st_size, startup=False, resume=cp, origin=p)
                 f.draining_since = self.fs.clock.monotonic()
                 self.fs.count_rotation(src, kind)
                 return

@@ -72,7 +72,9 @@ class FileSet:
 
     def entry(self, f: Tracked) -> Checkpoint:
         """The checkpoint of a tailed file: where to resume (what the sink accepted), and its identity."""
-        return Checkpoint(key=f.key, source=f.src.name, path=f.path or "", dev=f.dev, ino=f.ino,
+        # A rotated file keeps the last name it was seen under: after a restart, recovery finds it
+        # among that name's family (without a path its unread part would be lost).
+        return Checkpoint(key=f.key, source=f.src.name, path=f.path or f.origin, dev=f.dev, ino=f.ino,
                           head_len=f.head_len, head_hash=f.head_hash, offset=f.acked[0], line=f.acked[1],
                           size=f.size, updated=self.clock.time(), format=f.parser.format)
 
@@ -155,8 +157,11 @@ class FileSet:
             src.last_error = None
 
     def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
-              resume: Checkpoint | None = None) -> Tracked:
-        """Start tailing the file behind `h` (the table owns the handle from here on)."""
+                  resume: Checkpoint | None = None, origin: str = "") -> Tracked:
+        """Start tailing the file behind `h` (the table owns the handle from here on).
+
+        `origin`: for a file opened without its configured name (a rotated generation), the
+        name it was found under: where recovery looks for it after a restart."""
         st = h.fstat()
         dev, ino = st.st_dev, st.st_ino
         cp = resume or self._checkpoint_for(dev, ino, h, size)
@@ -176,11 +181,13 @@ class FileSet:
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
                     head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
-                    last_data=self.clock.monotonic())
+                    last_data=self.clock.monotonic(), origin=path or origin)
         if path is None:
             h.lose_name()
         self.table.add(f)
         self.on_dirty()
+        log.debug("ingest: open %s (%s) ino=%d key=%s at %d of %d%s", path, origin, ino, key, offset, size,
+                  f" resuming {cp.key}" if cp is not None else "")
         return f
 
     def _copy_candidate(self, path: str, h: FileHandle, size: int) -> bool:
@@ -270,22 +277,24 @@ class FileSet:
         """
         known = known_idents(self.saved)
         for p, st in siblings(path):
-            if p.endswith(COMPRESSED):
+            if p.endswith(COMPRESSED) or st.st_size == 0:  # nothing to read (and not written after a rename)
                 continue
             ident = (st.st_dev, st.st_ino)
             if ident in self.table.by_ident or st.st_mtime < self.started_wall:
                 continue
             if p in self.table.by_path:
                 continue
-            adopt_unseen(self, src, p, ident, known)
+            adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table], resume_copies=False)
 
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
         self.saved[f.key] = self.entry(f)
+        log.debug("ingest: close %s ino=%d key=%s at %d", f.origin, f.ino, f.key, f.acked[0])
         self.table.retire(f)
         self.on_dirty()
 
     def count_rotation(self, src: SourceState, kind: str) -> None:
+        log.debug("ingest: %s: %s", src.name, kind)
         if kind in ("truncate", "copytruncate", "regrown"):
             src.truncations += 1
         else:
@@ -317,9 +326,10 @@ class FileSet:
         """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).
 
         The returned handle belongs to the caller (`_read_gap` closes it)."""
-        if f.path is None:
-            return None
-        for p, st in siblings(f.path):
+        name = f.path or f.origin  # a file renamed after its copytruncate still has its copy
+        if not name or f.head_len == 0:
+            return None  # no first bytes to recognise a copy by (opened while empty)
+        for p, st in siblings(name):
             if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
                 continue
             try:

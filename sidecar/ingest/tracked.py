@@ -59,6 +59,7 @@ class Tracked:
     inflight: int = 0  # reads queued for the sink, not yet accepted (delivery.Delivery)
     gen: int = 0  # bumped when the file is truncated/replaced in place: older reads no longer move `acked`
     draining_since: float | None = None
+    origin: str = ""  # the last name it had (kept after it lost it: where to look for it after a restart)
     counted: dict[str, int] = field(default_factory=lambda: {"lines": 0, "trunc": 0, "bad": 0})
 
     @property
@@ -111,6 +112,7 @@ class FileTable:
                 f.handle.lose_name()
         else:
             self.by_path[path] = f
+            f.origin = path
             if f.handle.phase is Phase.DRAINING:
                 f.handle.regain_name()
         self.active.add(f)
