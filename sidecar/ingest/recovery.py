@@ -224,8 +224,9 @@ class StartupRecovery:
         # identity matches every file), and something read that a copy would have to resume after.
         copyable = cp.head_len > 0 and cp.offset > 0
         known = known_idents(self.fs.saved)
-        log.debug("ingest: recovery: %s ino=%d at %d: same inode %s, others %s", cp.path, cp.ino, cp.offset,
-                  [p for p, _ in by_inode], [p for p, _ in others] if copyable else "(not copyable)")
+        log.debug("ingest: recovery candidates", extra={
+            "path": cp.path, "ino": cp.ino, "offset": cp.offset, "same_inode": [p for p, _ in by_inode],
+            "others": [p for p, _ in others] if copyable else "(not copyable)"})
         for kind, candidates in (("rotated_while_down", by_inode), ("copytruncate_while_down", others)):
             if kind == "copytruncate_while_down" and not copyable:
                 break

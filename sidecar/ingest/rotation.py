@@ -186,8 +186,8 @@ class FileSet:
             h.lose_name()
         self.table.add(f)
         self.on_dirty()
-        log.debug("ingest: open %s (%s) ino=%d key=%s at %d of %d%s", path, origin, ino, key, offset, size,
-                  f" resuming {cp.key}" if cp is not None else "")
+        log.debug("ingest: open", extra={"path": path, "origin": origin, "ino": ino, "key": key, "offset": offset,
+                                         "size": size, "resuming": cp.key if cp is not None else None})
         return f
 
     def _copy_candidate(self, path: str, h: FileHandle, size: int) -> bool:
@@ -289,12 +289,12 @@ class FileSet:
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
         self.saved[f.key] = self.entry(f)
-        log.debug("ingest: close %s ino=%d key=%s at %d", f.origin, f.ino, f.key, f.acked[0])
+        log.debug("ingest: close", extra={"origin": f.origin, "ino": f.ino, "key": f.key, "offset": f.acked[0]})
         self.table.retire(f)
         self.on_dirty()
 
     def count_rotation(self, src: SourceState, kind: str) -> None:
-        log.debug("ingest: %s: %s", src.name, kind)
+        log.debug("ingest: rotation", extra={"source": src.name, "kind": kind})
         if kind in ("truncate", "copytruncate", "regrown"):
             src.truncations += 1
         else:

@@ -176,3 +176,18 @@ def test_the_checker_sees_each_way_of_building_a_message(tmp_path: Path) -> None
     src.write_text('log.info("a %s", x)\nlog.warning(f"b {x}")\nlogger.error("c {}".format(x))\n'
                    'log.info("fine", extra={"x": x})\nlog.exception("fine too")\n')
     assert interpolating_calls(src) == 3
+
+
+def test_no_extra_key_overwrites_a_log_record_attribute() -> None:
+    """logging raises KeyError at the call ("Attempt to overwrite 'name' in LogRecord") for these."""
+    reserved = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+    root = Path(__file__).resolve().parents[2] / "sidecar"
+    bad = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LEVELS:
+                for kw in node.keywords:
+                    if kw.arg == "extra" and isinstance(kw.value, ast.Dict):
+                        bad += [f"{path.relative_to(root)}:{node.lineno} {k.value}" for k in kw.value.keys
+                                if isinstance(k, ast.Constant) and k.value in reserved]
+    assert bad == []
