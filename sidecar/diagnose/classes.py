@@ -94,6 +94,30 @@ FAMILIES: dict[str, str] = {
     "json.JSONDecodeError": "decode.json",
     "PermissionError": "os.permission", "FileNotFoundError": "os.missing",
     "OSError": "os",
+    # CPython's asyncio/exceptions.py and concurrent/futures/_base.py
+    "asyncio.IncompleteReadError": "connection.dropped",  # EOF before the bytes a StreamReader expected
+    "asyncio.LimitOverrunError": "config.stream_limit",  # a line/chunk longer than the StreamReader's limit
+    "asyncio.InvalidStateError": "code.invalid_state",  # a future's result set twice / read before done
+    "concurrent.CancelledError": "cancelled", "concurrent.BrokenExecutor": "resource.worker_died",
+    # ssl.py: the peer closed the TLS stream (close_notify / an EOF) - a dropped connection, not a certificate
+    "ssl.SSLZeroReturnError": "connection.dropped", "ssl.SSLEOFError": "connection.dropped",
+    # anyio/_core/_exceptions.py (httpx/httpcore's async backend)
+    "anyio.BrokenResourceError": "connection.dropped", "anyio.EndOfStream": "connection.dropped",
+    "anyio.ClosedResourceError": "code.closed_resource", "anyio.BusyResourceError": "code.concurrent_recv",
+    # h11/_util.py, h2/exceptions.py: the peer broke HTTP/1.1 / HTTP/2 framing; "Local" is this side's bug
+    "h11.RemoteProtocolError": "connection.dropped", "h11.LocalProtocolError": "code.protocol",
+    "h2.H2Error": "connection.dropped",
+    "httpx.LocalProtocolError": "code.protocol", "httpcore.LocalProtocolError": "code.protocol",
+    # openai/_exceptions.py: a 2xx answer that stopped at max_tokens / at the provider's content filter
+    "openai.LengthFinishReasonError": "provider.length",
+    "openai.ContentFilterFinishReasonError": "provider.content_filter",
+    # sqlite3 (aiosqlite re-raises these): OperationalError's fixed texts decide (see refine)
+    "sqlite3.OperationalError": "sqlite", "sqlite3.DatabaseError": "sqlite",
+    # PyYAML yaml/error.py: MarkedYAMLError names the stream (a file name or "<unicode string>")
+    "yaml.YAMLError": "decode.yaml",
+    # subprocess.py: the exit status of the command decides (see refine)
+    "subprocess.CalledProcessError": "subprocess.exit", "subprocess.TimeoutExpired": "timeout.subprocess",
+    "AssertionError": "code.assertion",
 }
 
 # zhipuai / zai (zai-sdk) core/_errors.py: the same classes as openai's, under Z.ai's names
@@ -140,6 +164,25 @@ STATIC_BASES: dict[str, tuple[str, ...]] = {
     "ssl.SSLCertVerificationError": ("ssl.SSLCertVerificationError", "ssl.SSLError", "OSError"),
     "ssl.SSLError": ("ssl.SSLError", "OSError"), "ssl.SSLZeroReturnError": ("ssl.SSLError", "OSError"),
     "ssl.SSLEOFError": ("ssl.SSLError", "OSError"),
+    "asyncio.IncompleteReadError": ("asyncio.IncompleteReadError", "EOFError"),
+    "asyncio.exceptions.IncompleteReadError": ("asyncio.IncompleteReadError", "EOFError"),
+    "asyncio.LimitOverrunError": ("asyncio.LimitOverrunError",),
+    "asyncio.InvalidStateError": ("asyncio.InvalidStateError",),
+    "asyncio.exceptions.InvalidStateError": ("asyncio.InvalidStateError",),
+    "concurrent.futures.CancelledError": ("concurrent.CancelledError",),
+    "concurrent.futures.BrokenExecutor": ("concurrent.BrokenExecutor", "RuntimeError"),
+    "concurrent.futures.process.BrokenProcessPool": ("concurrent.BrokenExecutor", "RuntimeError"),
+    "concurrent.futures.thread.BrokenThreadPool": ("concurrent.BrokenExecutor", "RuntimeError"),
+    # h2/exceptions.py (httpcore imports h2 only for HTTP/2, so it is not resolved by import)
+    **{f"h2.{name}": ("h2.ProtocolError", "h2.H2Error") for name in (
+        "ProtocolError", "FlowControlError", "FrameTooLargeError", "FrameDataMissingError", "TooManyStreamsError",
+        "NoSuchStreamError", "StreamClosedError", "StreamIDTooLowError", "InvalidBodyLengthError",
+        "NoAvailableStreamIDError", "UnsupportedFrameError", "DenialOfServiceError")},
+    "sqlite3.OperationalError": ("sqlite3.OperationalError", "sqlite3.DatabaseError"),
+    "aiosqlite.OperationalError": ("sqlite3.OperationalError", "sqlite3.DatabaseError"),
+    "sqlite3.DatabaseError": ("sqlite3.DatabaseError",), "aiosqlite.DatabaseError": ("sqlite3.DatabaseError",),
+    "subprocess.CalledProcessError": ("subprocess.CalledProcessError",),
+    "subprocess.TimeoutExpired": ("subprocess.TimeoutExpired",),
 }
 
 # The openai SDK's status classes carry their status as a class attribute (openai/_exceptions.py).
@@ -148,7 +191,7 @@ OPENAI_STATUS = {"BadRequestError": 400, "AuthenticationError": 401, "Permission
                  "RateLimitError": 429, "InternalServerError": 500}
 
 IMPORTABLE = frozenset({"httpx", "httpcore", "openai", "psycopg", "psycopg_pool", "postgrest", "storage3",
-                        "supabase_auth", "websockets", "aiohttp", "pydantic", "pydantic_core"})
+                        "supabase_auth", "websockets", "aiohttp", "pydantic", "pydantic_core", "anyio", "h11", "yaml"})
 
 # Fixed messages the libraries raise with (so a record without a traceback still names its class).
 _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -255,20 +298,22 @@ BARE_FAMILIES: dict[str, str] = {
     "ClientResponseError": "http.status", "ClientSSLError": "connect.tls", "CloseError": "connection.dropped",
     "ConcurrencyError": "code.concurrent_recv", "ConflictError": "http.status", "ConnectError": "connect",
     "ConnectTimeout": "timeout.connect", "ConnectionTimeoutError": "timeout.connect",
-    "ContentTypeError": "http.status", "CustomAuthError": "supabase.auth", "HTTPStatusError": "http.status",
-    "InterfaceError": "connection.dropped", "InternalServerError": "http.status", "InvalidURL": "config.url",
-    "InvalidUrlClientError": "config.url", "InvalidUrlRedirectClientError": "config.url", "NetworkError": "connect",
+    "ContentFilterFinishReasonError": "provider.content_filter", "ContentTypeError": "http.status",
+    "CustomAuthError": "supabase.auth", "HTTPStatusError": "http.status", "InterfaceError": "connection.dropped",
+    "InternalServerError": "http.status", "InvalidState": "code.assertion", "InvalidURL": "config.url",
+    "InvalidUrlClientError": "config.url", "InvalidUrlRedirectClientError": "config.url",
+    "LengthFinishReasonError": "provider.length", "LocalProtocolError": "code.protocol", "NetworkError": "connect",
     "NonHttpUrlClientError": "config.url", "NonHttpUrlRedirectClientError": "config.url",
     "NotFoundError": "http.status", "OAuthError": "http.status", "OperationalError": "connect",
     "PermissionDeniedError": "http.status", "PoolClosed": "connect", "PoolTimeout": "timeout.pool",
     "RateLimitError": "http.status", "ReadError": "connection.dropped", "ReadTimeout": "timeout.read",
     "RemoteProtocolError": "connection.dropped", "ServerConnectionError": "connect",
     "ServerDisconnectedError": "connection.dropped", "ServerFingerprintMismatch": "connect",
-    "ServerTimeoutError": "timeout.read", "SocketTimeoutError": "timeout.read",
-    "StorageApiError": "supabase.storage", "StorageException": "supabase.storage", "TimeoutException": "timeout",
-    "TooManyRequests": "pool.queue", "TransportError": "connect", "UnixClientConnectorError": "connect",
-    "UnprocessableEntityError": "http.status", "UserDoesntExist": "supabase.auth",
-    "WSServerHandshakeError": "http.status", "WriteError": "connection.dropped", "WriteTimeout": "timeout.write",
+    "ServerTimeoutError": "timeout.read", "SocketTimeoutError": "timeout.read", "StorageApiError": "supabase.storage",
+    "StorageException": "supabase.storage", "TimeoutException": "timeout", "TooManyRequests": "pool.queue",
+    "TransportError": "connect", "UnixClientConnectorError": "connect", "UnprocessableEntityError": "http.status",
+    "UserDoesntExist": "supabase.auth", "WSServerHandshakeError": "http.status", "WriteError": "connection.dropped",
+    "WriteTimeout": "timeout.write",
 }
 
 
@@ -330,6 +375,7 @@ _ERRNO_FAMILY = {
     "ECONNREFUSED": "connect.refused", "ECONNRESET": "connection.dropped", "EPIPE": "connection.dropped",
     "ECONNABORTED": "connection.dropped", "ETIMEDOUT": "timeout.connect", "EHOSTUNREACH": "connect",
     "ENETUNREACH": "connect", "EACCES": "os.permission", "EPERM": "os.permission", "ENOENT": "os.missing",
+    "EROFS": "resource.readonly",
 }
 _WINDOWS_ERRNO = {10048: "EADDRINUSE", 10061: "ECONNREFUSED", 10054: "ECONNRESET", 10060: "ETIMEDOUT"}
 _ERRNO = re.compile(r"\[Errno (?P<n>-?\d+)\]|\berrno[ =:]+(?P<n2>-?\d+)|\b(?P<name>E[A-Z]{3,12})\b")
@@ -371,8 +417,72 @@ def errno_family(text: str) -> tuple[str, str] | None:
     return None
 
 
+# SQLite's result-code texts (sqlite3_errstr; https://www.sqlite.org/rescode.html), which sqlite3 and
+# aiosqlite raise as OperationalError/DatabaseError: BUSY/LOCKED, IOERR, FULL, READONLY, CANTOPEN,
+# CORRUPT/NOTADB, and the schema errors of a query ("no such table: x")
+_SQLITE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"database (?:table |schema )?is locked", re.I), "sqlite.locked"),
+    (re.compile(r"database or disk is full", re.I), "resource.disk"),
+    (re.compile(r"disk I/O error", re.I), "sqlite.io"),
+    (re.compile(r"attempt to write a readonly database", re.I), "resource.readonly"),
+    (re.compile(r"unable to open database file|file is not a database", re.I), "sqlite.open"),
+    (re.compile(r"database disk image is malformed", re.I), "sqlite.corrupt"),
+    (re.compile(r"no such (?:table|column): ", re.I), "sqlite.schema"),
+)
+# subprocess.CalledProcessError.__str__: "returned non-zero exit status N." / "died with <Signals.SIGKILL: 9>."
+_EXIT = re.compile(r"returned non-zero exit status (?P<n>\d+)|died with <Signals\.(?P<sig>SIG\w+)")
+# a FileNotFoundError raised where a child process is started: the program itself is missing
+_SPAWN_FRAME = re.compile(r'[/\\](?:subprocess|base_subprocess|unix_events)\.py", line \d+, in (?:_execute_child|_start|'
+                          r'_make_subprocess_transport|__init__)')
+_CONFIG_PATH = re.compile(r"""(?:No such file or directory|Permission denied): ['"][^'"]*?"""
+                          r"""(?:\.(?:ya?ml|toml|ini|cfg|conf|env|json|pem|crt|key)|/\.env)['"]""", re.I)
+_MISSING_TOP_MODULE = re.compile(r"No module named '(?P<m>[A-Za-z_]\w*)'")
+# PyYAML's Mark: `in "<unicode string>"` for a parsed string, `in "settings.yaml"` for a file
+_YAML_FILE_MARK = re.compile(r'\bin "(?!<)[^"\n]+", line \d+, column \d+')
+
+
+def _refine_local(family: str, text: str) -> str:
+    """Families whose meaning the raising library's fixed message decides (sqlite3, subprocess, imports)."""
+    if family == "sqlite":
+        return next((fam for rx, fam in _SQLITE if rx.search(text)), family)
+    if family == "subprocess.exit":
+        m = _EXIT.search(text)
+        if m is not None:
+            # POSIX shells: 127 = command not found, 126 = not executable; 137 = 128 + SIGKILL
+            n = int(m.group("n")) if m.group("n") else None
+            if n == 127:
+                return "config.binary"
+            if n == 126:
+                return "os.permission"
+            if n == 137 or m.group("sig") == "SIGKILL":
+                return "resource.killed"
+        return family
+    if family == "os.missing":
+        if _SPAWN_FRAME.search(text):
+            return "config.binary"
+        return "config.file" if _CONFIG_PATH.search(text) else family
+    if family == "os.permission" and _CONFIG_PATH.search(text):
+        return "config.file_permission"
+    if family == "code.import" and _MISSING_TOP_MODULE.search(text):
+        # CPython names the first part of the dotted path it could not find: a bare top-level name
+        # means the package itself is not installed (a missing dependency), a dotted one a module
+        # missing inside a package that is there (a refactor or a version mismatch)
+        return "config.dependency"
+    if family == "decode.yaml" and _YAML_FILE_MARK.search(text):
+        return "config.yaml"
+    return family
+
+
 def refine(family: str, text: str) -> str:
-    """A broad connection/OS family made precise by the library's fixed message texts."""
+    """A broad family made precise by the library's fixed message texts (errno, TLS/DNS texts, sqlite's
+    result codes, subprocess exit statuses...)."""
+    local = _refine_local(family, text)
+    if local != family:
+        return local
+    return _refine_local(_refine_transport(family, text), text)
+
+
+def _refine_transport(family: str, text: str) -> str:
     if family.startswith(("connect", "connection", "os", "timeout")) or family == "cancelled":
         if _PLAIN_HTTP.search(text) and family.startswith(("connect", "os")):
             return "config.url"

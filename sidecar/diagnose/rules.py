@@ -234,6 +234,11 @@ class RuleSet:
                 found = (*found[:3], min(found[3], DISAGREEMENT_CAP), found[4])
             else:
                 found = None  # words (or a remote) alone lose against the raised class and its component
+        elif found is not None and verdict is not None and verdict.confidence >= found[3] \
+                and {k for k, _ in found[0].match.patterns()} == {"exception_type"} and not found[4] & DECISIVE:
+            # a rule on the class name alone, and the class layer as sure with the same category: the class
+            # layer's text is the precise one (it also read the errno, the frames and the library's message)
+            found = None
         if found is None:
             diagnosis = catch_all(inp) if verdict is None else _from_verdict(verdict, inp)
         else:

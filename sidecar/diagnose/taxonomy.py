@@ -32,6 +32,21 @@ from .situation import Situation
 _SETTINGS = re.compile(r"site-packages/pydantic_settings/|validation errors? for \w*Settings\b")
 # a JSONDecodeError is about a remote's answer only when the client library was decoding its body
 _CLIENT_FRAMES = re.compile(r"site-packages/(?:openai|httpx|postgrest|storage3|supabase_auth|zai|zhipuai|aiohttp)/")
+# openai's `insufficient_quota`, Moonshot's `exceeded_current_quota_error`, "insufficient balance" (Z.ai
+# 1113, Moonshot): the documented words of an exhausted account, as opposed to a per-window rate limit
+_QUOTA = re.compile(r"insufficient_quota|exceeded_current_quota|\bquota\b|insufficient balance|account balance|"
+                    r"billing|arrears", re.I)
+_CONTEXT = re.compile(r"context[ _](?:length|window)|maximum context|too many tokens|prompt is too long|"
+                      r"exceeds? the model'?s? (?:maximum|context)", re.I)
+_MODEL = re.compile(r"model_not_found|(?:model|engine)\b[^.\n]{0,60}\b(?:does not exist|not found|not exist|invalid|"
+                    r"unknown|not available|not supported)|(?:invalid|unknown) model", re.I)
+# families whose class says "the code is wrong" or "the OS refused" but not which component: the
+# class alone, without the component bonus
+WEAK_LOCAL = frozenset({"code.assertion", "code.unimplemented", "os.permission", "code.invalid_state",
+                        "code.closed_resource", "code.protocol"})
+# storage-api's fixed message for its NoSuchBucket error (storage3 passes it through)
+_NO_BUCKET = re.compile(r"Bucket not found|NoSuchBucket", re.I)
+_EXPLICIT_ERRNO = re.compile(r"\[(?:Errno|WinError) -?\d+\]")
 MAX_CONFIDENCE = 0.55
 CLASS_ONLY = 0.35
 WITH_COMPONENT = 0.15  # the remote/component is known (host, package frames, logger)
@@ -87,7 +102,9 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
         # from httpx.ConnectTimeout is a connect timeout)
         if best is None or (fam.startswith(best[0] + ".") and fam != best[0]):
             best = (fam, name, raised)
-    if best is None:
+    # an errno read from words only where no unknown class raised it: "permission denied for role x" from a
+    # library nobody knows is that library's own meaning, an explicit "[Errno 13]" is the OS's
+    if best is None and (not candidates or _EXPLICIT_ERRNO.search(text)):
         found = errno_family(text)
         if found is not None:
             return found[0], found[1], False
@@ -164,6 +181,16 @@ def _provider_text(family: str, who: str, cls: str, status: int | None, inp: Dia
                 f"{who} answered, but the response did not match the API's schema (missing or null fields, an "
                 f"error object where a result was expected): the provider's answer is malformed.",
                 ("Log the raw response (redacted) for such answers; retry once and check the provider's status page.",))
+    if family == "provider.length":
+        return ("config", "medium", f"{who}'s answer was cut off at the max_tokens limit ({cls})",
+                f"{who} stopped with finish_reason 'length': the answer needed more tokens than the request's "
+                f"max_tokens allowed, so the SDK could not parse the structured output.",
+                ("Raise max_tokens for this call (or ask for a shorter answer); handle finish_reason 'length'.",))
+    if family == "provider.content_filter":
+        return ("provider", "low", f"{who}'s content filter stopped the answer ({cls})",
+                f"{who} ended the answer with finish_reason 'content_filter': its moderation refused the content of "
+                f"this request; not a gateway fault.",
+                ("Tell the user the request was refused by the provider's content filter; do not retry unchanged.",))
     if family == "decode.json":
         return ("provider", "medium", f"{who} answered with a body that is not JSON ({cls})",
                 f"The response from {who} could not be parsed as JSON: an empty body, a cut-off stream, or an HTML "
@@ -194,6 +221,26 @@ def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Te
         return ("provider", "low", f"{who} refused a request body over its size limit (HTTP 413, {cls})",
                 f"The request (often a file upload) is larger than {who} accepts.",
                 ("Check the size before sending; split or compress large files and tell the user the limit.",))
+    said = " ".join(inp.messages()).lower()
+    if status in (402, 429) and _QUOTA.search(said):
+        return ("provider", "critical", f"{who} account quota or balance exhausted (HTTP {status}, {cls})",
+                f"{who} refused the call because the account's quota, balance or billing limit is used up (not a "
+                f"per-minute rate limit): every call to {who} fails until the account is topped up.",
+                (f"Top up or raise the quota of the {who} account in its console; route traffic away from {who} "
+                 "until then.",))
+    if status == 400 and _CONTEXT.search(said):
+        return ("code", "medium", f"The request exceeds {who}'s context window (HTTP 400, {cls})",
+                f"{who} refused the request because the prompt plus max_tokens is longer than the model's context "
+                f"length: the gateway sent more history or file content than fits.",
+                ("Truncate or summarise the conversation/file content before the call, or use a longer-context model.",))
+    if status in (400, 404) and _MODEL.search(said):
+        return ("config", "high", f"{who} does not know the requested model (HTTP {status}, {cls})",
+                f"{who} answered that the model name in the request does not exist or is not available to this key.",
+                ("Check the model name the gateway sends (configuration/routing) against the provider's model list.",))
+    if status == 422:
+        return ("code", "medium", f"{who} rejected the request's fields (HTTP 422, {cls})",
+                f"{who} understood the request but a field's value is invalid for the API (unprocessable entity).",
+                ("Compare the request the gateway builds with the provider's API reference for the field named.",))
     if status == 429:
         return ("provider", "medium", f"{who} rate limit (HTTP 429, {cls})",
                 f"{who} refused the call with 429: too many requests, tokens or concurrent calls for the account's "
@@ -214,7 +261,18 @@ def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Te
     return None
 
 
-def _storage_text(family: str, who: str, cls: str, status: int | None, cache: bool) -> Text | None:
+def _bucket_text(cls: str, status: int | None) -> Text:
+    """storage-api's `Bucket not found` (error NoSuchBucket): the bucket the gateway is configured with
+    does not exist in this project - configuration, not a missing object."""
+    return ("config", "high", f"The Supabase Storage bucket does not exist ({cls}) - check the configured bucket name",
+            f"Supabase Storage answered {status or 404} 'Bucket not found': the bucket named in the request is not in "
+            "this project (a wrong bucket name in the configuration, another project's URL, or the bucket was never "
+            "created).",
+            ("Check the bucket name the gateway is configured with against the project's Storage buckets; create the "
+             "bucket (with its policies) if it is missing.",))
+
+
+def _storage_text(family: str, who: str, cls: str, status: int | None, cache: bool, said: str = "") -> Text | None:
     sev: Severity = "medium" if cache else "high"
     slow = "The Redis command is slow or the cache server is overloaded" if cache else \
         "The database query or REST call is slow (a large batch, a missing index, locks) or the database is overloaded"
@@ -245,6 +303,8 @@ def _storage_text(family: str, who: str, cls: str, status: int | None, cache: bo
                 f"The answer from {who} could not be parsed: an empty or cut-off body, or an HTML error page from "
                 f"a proxy in front of it.",
                 ("Log the status and the first bytes of the raw body (redacted); check the service's health.",))
+    if family == "http.status" and status == 404 and not cache and _NO_BUCKET.search(said):
+        return _bucket_text(cls, status)
     if family == "http.status" and status is not None:
         if status in (401, 403):
             return ("storage", "high", f"The {who} refused the request (HTTP {status}, {cls}) - credentials or permission",
@@ -270,6 +330,8 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
     """Supabase Storage/Auth and Redis errors: the class names the service, the status/message the cause."""
     low = said.lower()
     quote = ""  # the record's own words follow every class-level root cause (rules._logged)
+    if family == "supabase.storage" and _NO_BUCKET.search(said):
+        return _bucket_text(cls, status)
     if family == "supabase.storage":
         if status in (401, 403) or "row-level security" in low or "policy" in low or "unauthorized" in low:
             why = "a row-level security policy or the key does not allow this storage operation"
@@ -410,6 +472,98 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
                 "websockets allows one recv() at a time per connection; a second task called recv while the first "
                 "was waiting (a reader task plus a request/response helper on one socket).",
                 ("Give each connection a single reader task and hand messages to the others through a queue.",))
+    if family == "config.dependency":
+        return ("config", "high", f"A package the code imports is not installed ({cls}) - a missing dependency",
+                "CPython could not find the top-level package at all (not a module inside it): the dependency is "
+                "missing from the image/virtualenv, or an optional extra was not installed.",
+                ("Add the package to the project's dependencies and rebuild the image (pip install it in the "
+                 "environment the process runs in); check the deploy used the updated lock file.",))
+    if family == "config.binary":
+        return ("config", "high", f"A program the code runs is not installed or not on PATH ({cls})",
+                "Starting a child process failed because the executable does not exist where it was looked for "
+                "(exit status 127 or ENOENT from exec): the binary is missing from the image or PATH is different "
+                "in the container.",
+                ("Install the program in the image (or configure its absolute path) and check PATH in the "
+                 "container's environment.",))
+    if family in ("config.file", "config.file_permission"):
+        denied = family == "config.file_permission"
+        return ("config", "high",
+                f"A configuration file {'cannot be read (permission denied)' if denied else 'is missing'} ({detail or cls})",
+                "The process opened a configuration/credential file that " +
+                ("it may not read (file owner/mode, or the volume is mounted for another user)." if denied else
+                 "is not at the configured path (a missing mount or secret, or a wrong working directory)."),
+                ("Check the path in the configuration, the volume/secret mount and the file's owner and mode.",))
+    if family == "config.yaml":
+        return ("config", "high", f"A YAML configuration file does not parse ({cls})",
+                "PyYAML failed on a file (its error names the file, line and column): an indentation, quoting or "
+                "tab character error in the file the process loads.",
+                ("Fix the file at the line/column the error names (yamllint helps) and reload.",))
+    if family == "os.permission":
+        return ("config", "medium", f"Permission denied ({detail or cls}) - the process may not do this",
+                "The operating system refused the operation (EACCES/EPERM): file or directory ownership and mode, a "
+                "volume mounted read-only or for another user, or a privileged port/operation.",
+                ("Check the owner/mode of the path named in the error and the user the container runs as.",))
+    if family == "resource.readonly":
+        return ("config", "high", f"The filesystem is read-only ({detail or cls})",
+                "A write went to a read-only mount (EROFS / a read-only database file): the container's root or a "
+                "volume is mounted read-only, or the file was opened from a read-only location.",
+                ("Write to a writable volume (logs, data, temp dirs) or mount the volume read-write.",))
+    if family == "resource.killed":
+        return ("capacity", "high", f"A child process was killed (SIGKILL / exit 137, {cls})",
+                "The command was killed with SIGKILL: most often the kernel's OOM killer (memory limit reached), "
+                "otherwise a supervisor or timeout that kills it.",
+                ("Check the container's memory limit and the kernel log (dmesg: 'Killed process') for the OOM killer; "
+                 "bound the command's input size.",))
+    if family == "resource.worker_died":
+        return ("capacity", "high", f"A worker of the executor pool died ({cls})",
+                "concurrent.futures marks the pool broken when a worker process terminated abruptly: usually killed "
+                "by the OOM killer or a crash in native code; every pending task fails with it.",
+                ("Check the memory limit and the kernel log for killed processes; recreate the pool and bound the "
+                 "work given to each worker.",))
+    if family == "config.stream_limit":
+        return ("config", "medium", f"A line or chunk was longer than the stream reader's limit ({cls})",
+                "asyncio's StreamReader raises LimitOverrunError when no separator is found within its limit "
+                "(64 KiB by default): the peer sent a longer line than the configured limit allows.",
+                ("Raise the reader's limit= for this stream (or read in chunks) if long lines are legitimate.",))
+    if family == "sqlite.locked":
+        return ("concurrency", "medium", f"The SQLite database is locked ({cls}) - concurrent writers",
+                "SQLite allows one writer at a time; another connection held the write lock longer than the busy "
+                "timeout (a long transaction, or several processes writing one file).",
+                ("Keep write transactions short, use WAL mode and a busy timeout, and give the file a single writer.",))
+    if family in ("sqlite.io", "sqlite.corrupt", "sqlite.open", "sqlite.schema"):
+        why = {"sqlite.io": ("the disk or volume under the database file failed a read or write (disk I/O error)",
+                             "Check the volume (dmesg, free space, a network filesystem under the file) and the file."),
+               "sqlite.corrupt": ("the database file is corrupt (malformed disk image)",
+                                  "Restore the file from a backup or recover it (sqlite3 .recover); check the volume."),
+               "sqlite.open": ("the database file cannot be opened (missing directory, permissions, or not a database)",
+                               "Check the configured database path, its directory and the file's owner/mode."),
+               "sqlite.schema": ("a table or column the query uses is not in the database (migrations not applied)",
+                                 "Apply the migrations to this database file; check the path points at the right file.")}[family]
+        return ("storage", "high", f"SQLite database error ({cls}): {why[0]}",
+                f"SQLite answered: {why[0]}.", (why[1],))
+    if family == "code.unimplemented":
+        return ("code", "medium", f"A method that is not implemented was called ({cls})",
+                "The code reached a NotImplementedError: an abstract method without an implementation for this "
+                "class or option (a provider or backend that does not support the operation).",
+                ("Implement the method for this class, or keep the option from reaching it.",))
+    if family == "code.assertion":
+        return ("code", "medium", f"An assertion in the code failed ({cls})",
+                "An `assert` (an invariant the code relies on) did not hold for this input.",
+                ("Read the assertion at the traceback's last frame and the input that broke it.",))
+    if family == "code.invalid_state":
+        return ("code", "medium", f"A future or task was used in the wrong state ({cls})",
+                "asyncio raises InvalidStateError when a future's result is set twice or read before it is done: "
+                "two code paths complete the same future (a timeout and a reply racing).",
+                ("Check future.done() before set_result/set_exception and find the second completer.",))
+    if family == "code.protocol":
+        return ("code", "medium", f"This side produced an invalid HTTP message ({cls})",
+                "The HTTP library refused to send what the code gave it (h11/httpx LocalProtocolError): an illegal "
+                "header value (a newline or non-ASCII in a header/API key), or a body that does not match its length.",
+                ("Check the header values the code sets (strip newlines from keys read from files/env).",))
+    if family == "code.closed_resource":
+        return ("code", "medium", f"A stream was used after this side closed it ({cls})",
+                "anyio raises ClosedResourceError when the task itself closed the stream/connection before using it.",
+                ("Find where the stream is closed (a context manager that exited early) and the later use.",))
     if family == "code.name":
         return ("code", "high", f"A name is not defined ({cls}) - a missing import or a typo",
                 "The code uses a name that was never defined or imported in that module.",
@@ -445,7 +599,7 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     elif kind == "provider":
         text = _provider_text(family, who, cls, status, inp)
     elif kind in ("database", "cache"):
-        text = _storage_text(family, who, cls, status, kind == "cache")
+        text = _storage_text(family, who, cls, status, kind == "cache", " ".join(inp.messages()))
     else:
         text = None
     if text is None:
@@ -453,7 +607,8 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         if text is None:
             return None
         kind = "none"
-    confidence = CLASS_ONLY + (WITH_COMPONENT if kind != "none" or family.startswith(("resource", "code", "config")) else 0)
+    strong_local = family.startswith(("resource", "code", "config", "sqlite")) and family not in WEAK_LOCAL
+    confidence = CLASS_ONLY + (WITH_COMPONENT if kind != "none" or strong_local else 0)
     confidence += FROM_TRACEBACK if raised else 0.0
     if len(sit.remotes) > 1:
         confidence -= 0.1
