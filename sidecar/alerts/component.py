@@ -109,7 +109,7 @@ class Alerts:
         now = self.clock.time()
         requeued = await repo.requeue_failed(since=utc(now - self.config.requeue_window), now=utc(now))
         if requeued:
-            log.info("re-queued %d failed alert deliveries from before the restart", requeued)
+            log.info("re-queued failed alert deliveries from before the restart", extra={"deliveries": requeued})
         groups, am = [], None
         for row in await repo.load_groups():
             if row["route"] == AM_STATE_KEY:
@@ -121,12 +121,12 @@ class Alerts:
                     for fp, alert, at in (row["state"] or {}).get("awaiting", []):
                         self._awaiting[fp] = (Alert.from_dict(alert), float(at))
                 except (KeyError, TypeError, ValueError) as exc:
-                    log.warning("dropping unreadable held alerts: %s", exc)
+                    log.warning("dropping unreadable held alerts", extra={"error": str(exc)})
             else:
                 try:
                     groups.append(Group.from_dict(row["state"]))
                 except (KeyError, TypeError, ValueError) as exc:
-                    log.warning("dropping unreadable alert group %s: %s", row["group_key"], exc)
+                    log.warning("dropping an unreadable alert group", extra={"group_key": row["group_key"], "error": str(exc)})
         self.aggregator.load(groups)
         if am:
             self.am.load(am, [n for n, r in self.rules.receivers.items() if r.kind == "alertmanager"])
@@ -154,8 +154,7 @@ class Alerts:
                 self._unsent.pop(0)
             await self._persist()
         except StoreError as exc:
-            log.warning("could not save alert state at stop (%d notifications not queued): %s",
-                        len(self._unsent), exc)
+            log.warning("could not save alert state at stop", extra={"not_queued": len(self._unsent), "error": str(exc)})
 
     def problems(self) -> list[str]:
         """Readiness: none. An unreachable chat channel must not take the pod out of service."""
@@ -184,7 +183,7 @@ class Alerts:
             try:
                 self.handle(event)
             except Exception:
-                log.exception("alerts: could not handle %s event", event.kind)
+                log.exception("alerts: could not handle an event", extra={"event": event.kind})
 
     def handle(self, event: BusEvent) -> None:
         """Apply one bus event (synchronous: no other task sees a half-applied event)."""
@@ -311,7 +310,7 @@ class Alerts:
             try:
                 matchers = [parse_matcher(m) for m in row["matchers"]]
             except ValueError as exc:
-                log.warning("ignoring silence %s with a bad matcher: %s", row["id"], exc)
+                log.warning("ignoring a silence with a bad matcher", extra={"silence": row["id"], "error": str(exc)})
                 continue
             silences.append((matchers, row["starts_at"].timestamp(), row["ends_at"].timestamp()))
         self._silences = silences
@@ -356,7 +355,7 @@ class Alerts:
             except StoreError as exc:
                 # The store went away: keep the in-memory state and try again shortly.
                 if self._problem is None:
-                    log.warning("alerts: store unavailable, retrying: %s", exc)
+                    log.warning("alerts: store unavailable, retrying", extra={"error": str(exc)})
                 self._problem = f"store: {exc}"
                 due = self.clock.time() + 5.0
             await self._sleep_or_wake(due)
@@ -406,7 +405,7 @@ class Alerts:
         if len(self._unsent) > MAX_UNSENT:
             dropped = len(self._unsent) - MAX_UNSENT
             del self._unsent[:dropped]
-            log.error("alerts: store unavailable too long; dropped the %d oldest notifications", dropped)
+            log.error("alerts: store unavailable too long; dropped the oldest notifications", extra={"dropped": dropped})
         while self._unsent:
             note, name = self._unsent[0]
             await self._enqueue_notification(note, name, now)

@@ -178,7 +178,7 @@ class GroupRecorder:
         except StoreError as exc:
             self.telemetry.store_errors.labels(operation="groups.record").inc()
             if self._last_error != str(exc):
-                log.warning("storing error events failed: %s", exc, extra={"events": len(events)})
+                log.warning("storing error events failed", extra={"events": len(events), "error": str(exc)})
             self._last_error = str(exc)
             raise
         self._last_error = None
@@ -212,7 +212,7 @@ class GroupRecorder:
                 if is_crash_loop(counts, last_minute):
                     await self.store.groups.mark_crash_loop(change.fingerprint, utc(at))
             except StoreError as exc:  # a flag for people; the events themselves are stored
-                log.warning("marking a crash loop failed: %s", exc)
+                log.warning("marking a crash loop failed", extra={"error": str(exc)})
 
     @staticmethod
     def _placed_at(event: ErrorEvent, now: float, lags: dict[str, float], fallbacks: Counter[str]) -> float:
@@ -304,7 +304,7 @@ class GroupRecorder:
         try:
             counts = await self.store.groups.counts_by_status()
         except StoreError as exc:
-            log.debug("cannot refresh the group gauge: %s", exc)
+            log.debug("cannot refresh the group gauge", extra={"error": str(exc)})
             return
         for status, n in counts.items():
             self.telemetry.groups.labels(status=status).set(n)
@@ -323,7 +323,7 @@ class GroupRecorder:
                 await self.prune_once()
             except StoreError as exc:
                 self.telemetry.store_errors.labels(operation="groups.prune").inc()
-                log.warning("pruning old error counts failed: %s", exc)
+                log.warning("pruning old error counts failed", extra={"error": str(exc)})
             await self.clock.sleep(self.prune_interval)
 
     # --- component -----------------------------------------------------------------------------
