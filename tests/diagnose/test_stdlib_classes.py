@@ -197,3 +197,64 @@ def test_builtin_data_errors_in_app_code_stay_honest_unknowns(exc: str) -> None:
     d = diagnose(rec(exc, "'utf-8' codec can't decode byte 0xff in position 0" if exc.startswith("Unicode") else
                      "'thinking_budget'", [APP]))
     assert d.category == "unknown" and d.confidence <= 0.3
+
+
+CALLERS = {  # remote -> logger, URL of the request line, frame of the library that called it, the class it raised
+    "kimi": ("src.providers.kimi_chat", "https://api.moonshot.ai/v1/chat/completions", "openai/_base_client.py",
+             "openai.APIConnectionError"),
+    "glm": ("src.providers.glm_chat", "https://api.z.ai/api/paas/v4/chat/completions", "zai/_base_client.py",
+            "httpx.ConnectError"),
+    "supabase": ("src.storage.supabase_client", "https://abcdefgh.supabase.co/rest/v1/messages",
+                 "postgrest/_async/request_builder.py", "httpx.ConnectError"),
+    "redis": ("src.cache.redis_cache", "redis://redis:6379/0", "redis/asyncio/connection.py",
+              "redis.exceptions.ConnectionError"),
+}
+ERRNO_FAMILY = {"ECONNRESET": "connection.dropped", "EPIPE": "connection.dropped", "ETIMEDOUT": "timeout.connect",
+                "EHOSTUNREACH": "connect", "ENETUNREACH": "connect", "ECONNREFUSED": "connect.refused"}
+
+
+@pytest.mark.parametrize("remote", sorted(CALLERS))
+@pytest.mark.parametrize("name", sorted(ERRNO_FAMILY))
+def test_socket_errnos_are_judged_by_the_remote_that_met_them(name: str, remote: str) -> None:
+    """The errno number, its E-name or the platform's own text, under each remote's client: the family comes
+    from the errno, the category from who met it, and no other remote is ever named."""
+    logger, url, frame, exc = CALLERS[remote]
+    n = getattr(errno, name)
+    for said in (f"[Errno {n}] {os.strerror(n)}", f"{name}: {os.strerror(n)}", os.strerror(n)):
+        log = (f"2026-04-02 09:15:00 INFO httpx: HTTP Request: POST {url}\n"
+               f"2026-04-02 09:15:01 ERROR {logger}: call failed\nTraceback (most recent call last):\n"
+               f'  File "/app/x.py", line 1, in f\n    g()\n  File "{SP}/{frame}", line 2, in g\n    raise e\n'
+               f"{exc}: {said}\n")
+        d = diagnose(log)
+        assert d.rule == f"class:{ERRNO_FAMILY[name]}", (name, remote, said, d.rule)
+        assert d.category == ("network" if remote in ("kimi", "glm") else "storage"), (name, remote, d.category)
+        others = [w for r, ws in {"kimi": ("Kimi",), "glm": ("GLM",), "supabase": ("Supabase",),
+                                  "redis": ("Redis",)}.items() if r != remote for w in ws]
+        assert not any(w in text_of(d) for w in others) and d.confidence <= MAX_CONFIDENCE
+
+
+@pytest.mark.parametrize(("code", "text"), [(-2, "Name or service not known"), (-3, "Temporary failure in name "
+                                                                                     "resolution"),
+                                            (-5, "No address associated with hostname"), (11001, "getaddrinfo failed")])
+def test_getaddrinfo_errors_are_dns_for_whoever_called(code: int, text: str) -> None:
+    for remote, (logger, url, frame, _) in CALLERS.items():
+        log = (f"2026-04-02 09:15:00 INFO httpx: HTTP Request: POST {url}\n"
+               + rec("socket.gaierror", f"[Errno {code}] {text}", ["/app/x.py", f"{SP}/{frame}"], logger))
+        d = diagnose(log)
+        assert d.rule == "class:connect.dns" and d.category in ("network", "storage"), (remote, d.rule)
+
+
+@pytest.mark.parametrize("code", [4000, 4001, 4401, 4500, 4999])
+def test_application_defined_close_codes_are_honest_unknowns(code: int) -> None:
+    """RFC 6455 7.4.2: 4000-4999 are private to the application - no library knows what they mean."""
+    d = diagnose(f"2026-04-02 09:15:01 ERROR ws_daemon: connection closed: received {code} (private use) bye\n")
+    assert d.category == "unknown" and d.confidence <= 0.3, (code, d.rule)
+
+
+def test_a_json_error_in_the_apps_own_parsing_is_never_a_remotes_body() -> None:
+    """json.loads of a model's reply or of the app's data (no client library's frame): not a provider's or the
+    database's answer, and not a confident one."""
+    d = diagnose(rec("json.decoder.JSONDecodeError", "Expecting value: line 1 column 1 (char 0)",
+                     [APP, f"{LIB}/json/__init__.py", f"{LIB}/json/decoder.py"]))
+    assert d.category not in ("provider", "storage", "network") and d.confidence < 0.4, (d.rule, d.category)
+    assert not d.rule.startswith("class:")
