@@ -103,7 +103,7 @@ class Delivery:
                 await self.sink(batch)
             except Exception as exc:  # the sink's own errors: kept, retried, reported by problems()
                 if self.error is None:
-                    log.warning("ingest: sink rejected %d events (will retry): %s", len(batch), exc)
+                    log.warning("ingest: sink rejected events (will retry)", extra={"events": len(batch), "error": str(exc)})
                 self.error = f"{type(exc).__name__}: {exc}"
                 await self.clock.sleep(retry.next())
                 continue

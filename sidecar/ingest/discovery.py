@@ -86,7 +86,7 @@ class DirWatcher:
             raise
         except Exception as exc:  # inotify limits, a directory removed under us: rescans still work
             if self.error is None:
-                log.warning("file watcher stopped (falling back to periodic rescans): %s", exc)
+                log.warning("file watcher stopped (falling back to periodic rescans)", extra={"error": str(exc)})
             self.error = str(exc)
             self.dirs = ()
 

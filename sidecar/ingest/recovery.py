@@ -209,9 +209,9 @@ class StartupRecovery:
             if ident in self.fs.table.by_ident or st.st_mtime < alive - 1.0:
                 continue
             if p.endswith(COMPRESSED):
-                log.warning("ingest: %s was rotated and compressed while the sidecar was down; "
-                            "compressed files are not read (counted in sidecar_rotations_total"
-                            "{kind=\"compressed_skipped\"})", p)
+                log.warning("ingest: a file was rotated and compressed while the sidecar was down; compressed files "
+                            "are not read (counted in sidecar_rotations_total{kind=\"compressed_skipped\"})",
+                            extra={"path": p})
                 self.fs.count_rotation(src, "compressed_skipped")
                 continue
             adopt_unseen(self.fs, src, p, ident, known, heads, resume_copies=True)

@@ -81,7 +81,7 @@ class Ingest:
             # A corrupted document is moved aside (kept for inspection, never overwritten) and the
             # sources start as on a first run; the problem is reported until a good write.
             kept = self.ckfile.quarantine()
-            log.error("ingest: %s; starting without checkpoints (bad file kept as %s)", exc, kept)
+            log.error("ingest: starting without checkpoints (the bad file is kept)", extra={"error": str(exc), "kept_as": str(kept)})
             self._ckpt_error = str(exc)
             self.fs.saved = {}
         names = {c.source for c in self.saved.values()}
@@ -360,11 +360,11 @@ class Ingest:
         except CheckpointError as exc:
             self.telemetry.checkpoint_errors.inc()
             if self._ckpt_error != str(exc):
-                log.error("ingest: %s (tailing continues)", exc)
+                log.error("ingest: checkpoints not written (tailing continues)", extra={"error": str(exc)})
             self._ckpt_error = str(exc)
             return
         if self._ckpt_error:
-            log.info("ingest: checkpoints written again to %s", self.ckfile.dir)
+            log.info("ingest: checkpoints written again", extra={"dir": str(self.ckfile.dir)})
         self._ckpt_error = None
         self._ckpt_dirty = False
         self._ckpt_last_ok = wall
@@ -383,7 +383,7 @@ class Ingest:
                 await repo.save(f.key, f.src.name, f.path or "", f.acked[0], f.acked[1], f.size, at)
                 self._mirrored[f.key] = cur
         except Exception as exc:  # the files are the truth; the mirror catches up next time
-            log.debug("ingest: checkpoint mirror to store failed: %s", exc)
+            log.debug("ingest: checkpoint mirror to store failed", extra={"error": str(exc)})
 
     def _update_gauges(self) -> None:
         now = self.clock.monotonic()

@@ -117,9 +117,9 @@ class MetricsHub:
             try:
                 await source.poll()
             except OSError as exc:  # a file system hiccup must not end the stream
-                log.warning("jsonl stream %s: poll failed: %s", source.name, exc)
+                log.warning("jsonl stream: poll failed", extra={"stream": source.name, "error": str(exc)})
             except Exception:
-                log.exception("jsonl stream %s: poll crashed; retrying next interval", source.name)
+                log.exception("jsonl stream: poll crashed; retrying next interval", extra={"stream": source.name})
             await self.clock.sleep(source.config.poll_interval)
 
     async def stop(self) -> None:

@@ -306,9 +306,9 @@ class JsonlSource:
                     t += offset
                     if "skew" not in self._logged:
                         self._logged.add("skew")
-                        log.warning("jsonl stream %s: record timestamps are %+.0fs off the sidecar's clock "
-                                    "(naive timestamps are read as UTC); correcting them by that much",
-                                    self.name, -offset)
+                        log.warning("jsonl stream: record timestamps are off the sidecar's clock (naive timestamps "
+                                    "are read as UTC); correcting them by that much",
+                                    extra={"stream": self.name, "offset_s": round(-offset)})
                 if t > now + FUTURE_SLACK:
                     # Not (yet) explained by a steady offset: a future stamp would keep the record
                     # out of every window, so it gets arrival time.
@@ -335,8 +335,8 @@ class JsonlSource:
             self.telemetry.parse_errors.labels(self._label, reason).inc()
         if reason not in self._logged:
             self._logged.add(reason)
-            log.warning("jsonl stream %s: skipping a %s line (%s); further ones are only counted",
-                        self.name, reason, detail)
+            log.warning("jsonl stream: skipping a bad line; further ones are only counted",
+                        extra={"stream": self.name, "reason": reason, "detail": detail})
 
     def ingest_line(self, line: bytes) -> None:
         text = line.strip()
@@ -362,17 +362,17 @@ class JsonlSource:
             self.last_error = err
             if err not in self._logged:
                 self._logged.add(err)
-                log.warning("jsonl stream %s: %s", self.name, err)
+                log.warning("jsonl stream: read error", extra={"stream": self.name, "error": err})
         if not read.errors:
             self.last_error = None
         now = self.clock.time()
         for path in read.missing:
             if path not in self.missing:
                 self.missing[path] = now
-                log.warning("jsonl stream %s: %s is missing (deleted, or rotated and not recreated)",
-                            self.name, path)
+                log.warning("jsonl stream: a file is missing (deleted, or rotated and not recreated)",
+                            extra={"stream": self.name, "path": path})
         for path in [p for p in self.missing if p not in read.missing]:
-            log.info("jsonl stream %s: %s is back", self.name, path)
+            log.info("jsonl stream: a missing file is back", extra={"stream": self.name, "path": path})
             del self.missing[path]
         for kind in read.rotations:
             if self.telemetry is not None:

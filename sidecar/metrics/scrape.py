@@ -135,10 +135,10 @@ class Scraper:
             if refused:
                 self.telemetry.scrape_errors.labels(self.name, "series_limit").inc()
         if refused and self.state.refused == refused:
-            log.warning("target %s: series limit (%d) reached, %d samples of new series dropped; "
-                        "narrow metrics.targets[].families", self.name, self.store.max_series, refused)
+            log.warning("target: series limit reached, samples of new series dropped; narrow metrics.targets[].families",
+                        extra={"target": self.name, "max_series": self.store.max_series, "dropped": refused})
         if self._failing_logged:
-            log.info("target %s: scraping again after %d failures", self.name, self.state.failures)
+            log.info("target: scraping again", extra={"target": self.name, "failures": self.state.failures})
             self._failing_logged = False
         return True
 
@@ -167,11 +167,11 @@ class Scraper:
             self.telemetry.scrapes.labels(self.name, "error").inc()
             self.telemetry.scrape_errors.labels(self.name, exc.reason).inc()
         if not self._failing_logged:
-            log.warning("target %s (%s): scrape failed: %s; further failures are only counted until it recovers",
-                        self.name, self.target.url, exc)
+            log.warning("target: scrape failed; further failures are only counted until it recovers",
+                        extra={"target": self.name, "url": self.target.url, "error": str(exc)})
             self._failing_logged = True
         else:
-            log.debug("target %s: scrape failed: %s", self.name, exc)
+            log.debug("target: scrape failed", extra={"target": self.name, "error": str(exc)})
 
     async def run(self) -> None:
         """Scrape every interval until cancelled."""
@@ -179,7 +179,7 @@ class Scraper:
             try:
                 await self.scrape_once()
             except Exception as exc:  # a bug of ours must not end scraping for good: count, log, go on
-                log.exception("target %s: scrape crashed", self.name)
+                log.exception("target: scrape crashed", extra={"target": self.name})
                 self._failed(ScrapeError("internal", f"{type(exc).__name__}: {exc}"))
             await self.clock.sleep(self.target.interval)
 

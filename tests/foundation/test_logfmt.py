@@ -157,10 +157,7 @@ def interpolating_calls(path: Path) -> int:
 # Files that still put values into the message (logged before logfmt was checked), with how many
 # calls; the list may only shrink. New calls pass values as `extra={...}`: keys a log query can use.
 LEGACY = {
-    "diagnose/kimi.py": 3,
-    "diagnose/runner.py": 6, "diagnose/service.py": 7, "diagnose/surroundings.py": 2,
-    "ingest/delivery.py": 1, "ingest/discovery.py": 1, "ingest/recovery.py": 1, "ingest/tail.py": 4,
-    "metrics/hub.py": 2, "metrics/jsonl.py": 5, "metrics/scrape.py": 5,
+    "diagnose/kimi.py": 3, "diagnose/runner.py": 6, "diagnose/service.py": 7, "diagnose/surroundings.py": 2,
 }
 
 
