@@ -45,6 +45,7 @@ from .masking_rules import (
     USER_TAIL,
     Rule,
 )
+from .templates import variable_like
 
 __all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
            "MASK_RULES", "clear_cache"]
@@ -73,7 +74,25 @@ _ERROR_TOKEN_FULL = re.compile(ERROR_TOKEN)
 _URL_REPLACEMENT = BY_NAME["url"].replacement  # a function: masks the URL's variable parts
 assert callable(_URL_REPLACEMENT)
 _url = _URL_REPLACEMENT
-_HTTP, _KEYED, _WS_CLOSE, _URL = (BY_NAME[n].regex for n in ("http_status", "keyed_code", "ws_close_code", "url"))
+_HTTP, _KEYED, _WS_CLOSE, _URL, _FAILURE = (
+    BY_NAME[n].regex for n in ("http_status", "keyed_code", "ws_close_code", "url", "failure_name"))
+_FAILURE_TRIGGERS = BY_NAME["failure_name"].triggers
+_QUOTED_IN = re.compile(r"""(['"])([^'"]*)\1""")
+
+
+def _failure_name(m: re.Match[str]) -> bool:
+    """Whether every quoted name of a `failure_name` match is an identifier, not data: no digit,
+    and not id-like by form (`templates.variable_like`) unless it is CamelCase (`NoneType`)."""
+    for q in _QUOTED_IN.finditer(m.group()):
+        name = q.group(2)
+        if any(c.isdigit() for c in name):
+            return False
+        if variable_like(name.replace(".", "")) and not _CAMEL_NAME.fullmatch(name):
+            return False
+    return True
+
+
+_CAMEL_NAME = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
 # Every mask rule the engine applies (tests check this covers MASK_RULES, so none is forgotten).
 APPLIED_MASK_RULES = (
     "quoted", "email", "ipv6", "dot_leaders", "number_token", "placeholder_chain", "mac_or_hex_pairs",
@@ -186,6 +205,8 @@ def _keep_spans(text: str) -> list[tuple[int, int, str]]:
         found.extend(_HTTP.finditer(text))
     if "sent 1" in text or "received 1" in text:
         found.extend(_WS_CLOSE.finditer(text))
+    if ("'" in text or '"' in text) and any(k in text for k in _FAILURE_TRIGGERS):
+        found.extend(m for m in _FAILURE.finditer(text) if _failure_name(m))
     if not found:
         return []
     found.sort(key=lambda m: (m.start(), -m.end()))
@@ -221,6 +242,8 @@ def _may_keep(t: str) -> bool:
     in `t`; the one exception is a keyword glued behind a number by `.`, `+` or `-`
     (`1.5-status=3`), which this treats as part of the number."""
     if "://" in t or "HTTP" in t or "Request" in t or "sent <*>" in t or "received <*>" in t:
+        return True
+    if ("'" in t or '"' in t) and any(k in t for k in _FAILURE_TRIGGERS):
         return True
     low = t.lower()
     return ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
@@ -270,7 +293,9 @@ def error_codes(message: str) -> tuple[str, ...]:
     """
     text = message[:MAX_CHARS]
     found: list[tuple[int, str]] = []
-    spans = [(s, e) for s, e, rep in _keep_spans(text) if text[s:e] == rep]  # verbatim keeps, not URLs
+    # Verbatim keeps, not URLs; not the failure names either: a traceback's identity takes those
+    # through `fingerprint.failure_names` (pinned v2 ids must not change).
+    spans = [(s, e) for s, e, rep in _keep_spans(text) if text[s:e] == rep and not _FAILURE.fullmatch(rep)]
     for s, e in spans:
         found.append((s, " ".join(text[s:e].split()).strip("'\" ")))
     for m in _ERROR_TOKEN_SCAN.finditer(text):

@@ -150,6 +150,32 @@ KEEP_RULES: tuple[Rule, ...] = (
         "A WebSocket close code says why the connection ended (1011 server error vs 1001 going away).",
     ),
     _rule(
+        "failure_name", "keep",
+        # CPython's own message forms that name what failed (Objects/object.c, Python/ceval.c,
+        # Python/import.c, Python/getargs.c): `'T' object has no attribute 'a'`, `module 'm' has no
+        # attribute 'a'`, `name 'x' is not defined`, `cannot import name 'x'`, `No module named 'x'`,
+        # `unexpected keyword argument 'x'`, `missing 1 required positional argument: 'x'`, and a
+        # KeyError's message, which is the key's repr. Only identifiers: `masking._failure_name`
+        # drops a match whose name has digits or looks like an id (a key that is data stays masked).
+        r"""(['"])[A-Za-z_][\w.]{0,79}\1 object has no attribute (['"])[A-Za-z_]\w{0,79}\2"""
+        r"""|\b(?:has no attribute|cannot import name|No module named|unexpected keyword argument"""
+        r"""|required (?:positional|keyword-only) argument:|(?:KeyError|NameError|UnboundLocalError):)"""
+        r"""\s*(['"])[A-Za-z_][\w.]{0,79}\3"""
+        r"""|\bname (['"])[A-Za-z_]\w{0,79}\4 is not defined""",
+        None,
+        ("attribute", "import name", "module named", "argument", "KeyError", "NameError", "UnboundLocalError",
+         "not defined"),
+        (("handler failed: AttributeError: 'NoneType' object has no attribute 'get'",
+          "handler failed: AttributeError: 'NoneType' object has no attribute 'get'"),
+         ("lookup failed: KeyError: 'model'", "lookup failed: KeyError: 'model'"),
+         ("lookup failed: KeyError: 'a3f9c2d1'", "lookup failed: KeyError: '<*>'"),
+         ("startup: NameError: name 'os' is not defined", "startup: NameError: name 'os' is not defined"),
+         ("ModuleNotFoundError: No module named 'zhipuai'", "ModuleNotFoundError: No module named 'zhipuai'")),
+        "The attribute, key, name or module a Python exception names is the failure (issue 15: `'get'` "
+        "on None and a missing `'timeout_secs'` need different fixes); in a traceback `failure_names` "
+        "keeps them, and an exception logged inline (`logger.error(f\"...: {exc!r}\")`) must group the same way.",
+    ),
+    _rule(
         "url", "protect",
         r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>\]\[)(}{,]+",
         _url,

@@ -214,6 +214,11 @@ def _introduces(prev: str | None, value: str) -> bool:
     return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
 
 
+# A quoted single identifier that survived masking: masking turns every quoted single token into
+# `'<*>'` unless it names the failure (a keep rule: an attribute, a key, a module) or is a dict key
+# (`'message':`). Two such tokens that differ are two events, never a slot.
+_QUOTED_NAME = re.compile(r"""(['"])[A-Za-z_][\w.]*\1[,.;:)]*""")
+
 _OPENERS = "([{<'\""
 _CLOSERS = ")]}>'\""
 
@@ -250,6 +255,8 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
     prev: str | None = None
     last = len(template) - 1
     for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
+        if t != m and _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
+            return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`)
         s = _slot(t, m)
         if s < -1:
             return -1.0
