@@ -219,8 +219,8 @@ class KimiClient:
                     self.breaker.trip(self.config.quota_cooldown, "quota exhausted: exceeded_current_quota_error")
                     self.last_error = "429 exceeded_current_quota_error"
                     self._update_gauges()
-                    log.error("Kimi quota exhausted (429 exceeded_current_quota_error); LLM diagnoses paused for %.0fs",
-                              self.config.quota_cooldown)
+                    log.error("Kimi quota exhausted (429 exceeded_current_quota_error); LLM diagnoses paused",
+                              extra={"paused_s": self.config.quota_cooldown})
                     raise QuotaExceeded("quota exhausted (429 exceeded_current_quota_error)",
                                         retry_after=self.config.quota_cooldown) from None
                 reason = f"429 {exc.type or 'rate limited'}"
@@ -281,7 +281,7 @@ class KimiClient:
                 self._update_gauges()
                 raise LLMUnavailable(f"{reason} (after {attempt + 1} attempts)", retry_after=delay)
             wait = delay if delay is not None else backoff.delay(attempt + 1, 0.5, 8.0, self._rng)
-            log.info("Kimi call failed (%s); retrying in %.2fs", reason, wait)
+            log.info("Kimi call failed; retrying", extra={"reason": reason, "wait_s": round(wait, 2)})
             await self.clock.sleep(wait)
             attempt += 1
             if self.breaker.is_open():  # another call found out meanwhile (e.g. quota): stop here
@@ -308,7 +308,7 @@ class KimiClient:
             return parse_answer(content, prompt, model=self.model, tokens=tokens, hint_rule=hint_rule,
                                 duration_ms=int((time.perf_counter() - started) * 1000))
         except InvalidAnswer as exc:
-            log.warning("Kimi answer invalid (%s); asking once to repair it", exc.problem)
+            log.warning("Kimi answer invalid; asking once to repair it", extra={"problem": exc.problem})
             messages = [*prompt.messages, {"role": "assistant", "content": (content or "")[:4000]},
                         repair_message(exc.problem, self.prompt_version)]
         content2, tokens2 = await self._complete(messages)

@@ -134,8 +134,8 @@ class DiagnosisRunner:
             self.llm.record_timeout(f"group deadline {self.config.group_deadline:g}s exceeded")
             self._count("kimi", "deadline")
             self._announce_pause()
-            log.warning("Kimi diagnosis of %s exceeded the %.0fs deadline; the rules diagnosis stands, retry later",
-                        fp, self.config.group_deadline)
+            log.warning("Kimi diagnosis exceeded its deadline; the rules diagnosis stands, retry later",
+                        extra={"fingerprint": fp, "deadline_s": self.config.group_deadline})
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome="deadline",
                               last_error=self.llm.last_error,
                               next_attempt_at=utc(self.clock.time() + self.config.retry_interval))
@@ -148,8 +148,9 @@ class DiagnosisRunner:
             outcome = "quota" if isinstance(exc, QuotaExceeded) else "unavailable"
             self._count("kimi", outcome)
             self._announce_pause()
-            log.warning("Kimi diagnosis of %s deferred (%s); %s", fp, exc.reason,
-                        "giving up until a manual re-run" if give_up else f"retry in {wait:.0f}s")
+            log.warning("Kimi diagnosis deferred", extra={
+                "fingerprint": fp, "reason": exc.reason,
+                "next": "giving up until a manual re-run" if give_up else f"retry in {wait:.0f}s"})
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome=outcome,
                               last_error=exc.reason,
                               next_attempt_at=None if give_up else utc(self.clock.time() + wait))
@@ -157,12 +158,12 @@ class DiagnosisRunner:
         except (InvalidAnswerError, LLMRejected) as exc:
             outcome = "invalid" if isinstance(exc, InvalidAnswerError) else "rejected"
             self._count("kimi", outcome)
-            log.warning("Kimi diagnosis of %s unusable (%s): the rules diagnosis stands", fp, exc)
+            log.warning("Kimi diagnosis unusable: the rules diagnosis stands", extra={"fingerprint": fp, "error": str(exc)})
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="done", outcome=outcome,
                               cache_key=key, last_error=str(exc)[:500])
             return rules_diag, True
         except Exception as exc:  # a bug of ours: loud in the log, and the work stays durable
-            log.exception("Kimi diagnosis of %s crashed; it will be retried", fp)
+            log.exception("Kimi diagnosis crashed; it will be retried", extra={"fingerprint": fp})
             self._count("kimi", "error")
             await repo.finish(fp, self.owner, utc(self.clock.time()), state="failed", outcome="error",
                               last_error=f"{type(exc).__name__}: {exc}"[:500],
@@ -174,7 +175,7 @@ class DiagnosisRunner:
             outcome = "kimi"
         else:
             # Kept beside the rules' answer (history, API, group page), not shown first.
-            log.info("Kimi diagnosis of %s kept beside the rules' answer: %s", fp, choice.reason)
+            log.info("Kimi diagnosis kept beside the rules' answer", extra={"fingerprint": fp, "reason": choice.reason})
             await repo.add(fp, key, diag, utc(self.clock.time()))
             self._count("kimi", "secondary")
             if choice.disagree:
@@ -225,5 +226,5 @@ class DiagnosisRunner:
         except Exception as exc:  # a context provider must never block a diagnosis
             if attr not in self._provider_warned:
                 self._provider_warned.add(attr)
-                log.warning("diagnosis context provider %s failed: %s", attr, exc)
+                log.warning("diagnosis context provider failed", extra={"provider": attr, "error": str(exc)})
             return None

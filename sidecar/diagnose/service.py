@@ -161,9 +161,9 @@ class DiagnosisService:
                 await self.on_event(event)
             except StoreError as exc:
                 self.store_failures += 1
-                log.warning("diagnosis trigger skipped an event: store unavailable (%s)", exc)
+                log.warning("diagnosis trigger skipped an event: store unavailable", extra={"error": str(exc)})
             except Exception:
-                log.exception("diagnosis trigger failed on %s", event.kind)
+                log.exception("diagnosis trigger failed", extra={"event": event.kind})
 
     async def on_event(self, event: BusEvent) -> None:
         """Apply the trigger policy to one group event (the bus consumer calls this; so can the app)."""
@@ -267,7 +267,7 @@ class DiagnosisService:
         try:
             await self.runner.answer_with_rules(fingerprint)
         except StoreError as exc:  # the worker stores it when it takes the claim
-            log.warning("rules diagnosis of %s deferred: store unavailable (%s)", fingerprint, exc)
+            log.warning("rules diagnosis deferred: store unavailable", extra={"fingerprint": fingerprint, "error": str(exc)})
 
     def _enqueue(self, fingerprint: str, stale_attempts: int | None) -> None:
         try:
@@ -275,7 +275,7 @@ class DiagnosisService:
         except asyncio.QueueFull:
             # The claim is durable (pending, due now): the sweeper picks it up when there is room.
             self._inflight.discard(fingerprint)
-            log.warning("diagnosis queue full; %s left for the retry sweeper", fingerprint)
+            log.warning("diagnosis queue full; left for the retry sweeper", extra={"fingerprint": fingerprint})
         if self.telemetry is not None:
             self.telemetry.queue_depth.labels("diagnosis").set(self.queue.qsize())
 
@@ -288,9 +288,9 @@ class DiagnosisService:
                 await self.run(fingerprint, stale_attempts=stale_attempts)
             except StoreError as exc:
                 self.store_failures += 1
-                log.warning("diagnosis of %s deferred: store unavailable (%s)", fingerprint, exc)
+                log.warning("diagnosis deferred: store unavailable", extra={"fingerprint": fingerprint, "error": str(exc)})
             except Exception:
-                log.exception("diagnosis of %s failed", fingerprint)
+                log.exception("diagnosis failed", extra={"fingerprint": fingerprint})
             finally:
                 self._inflight.discard(fingerprint)
                 if self.telemetry is not None:
@@ -306,7 +306,7 @@ class DiagnosisService:
             try:
                 await self.sweep_once()
             except StoreError as exc:
-                log.warning("diagnosis retry sweep skipped: store unavailable (%s)", exc)
+                log.warning("diagnosis retry sweep skipped: store unavailable", extra={"error": str(exc)})
             except Exception:
                 log.exception("diagnosis retry sweep failed")
             await self.clock.sleep(self.config.retry_interval)

@@ -114,13 +114,13 @@ async def gather(store: Store, inp: DiagnosisInput) -> dict[str, Any]:
             if previous:
                 out["previous_resolution"] = previous
     except Exception as exc:  # context is optional: a missing table/column never blocks a diagnosis
-        log.debug("diagnosis surroundings incomplete for %s: %s", inp.fingerprint, exc)
+        log.debug("diagnosis surroundings incomplete", extra={"fingerprint": inp.fingerprint, "error": str(exc)})
     try:
         changes = await recent_changes(store, inp)
         if changes:
             out["recent_changes"] = changes
     except Exception as exc:
-        log.debug("diagnosis recent changes unavailable for %s: %s", inp.fingerprint, exc)
+        log.debug("diagnosis recent changes unavailable", extra={"fingerprint": inp.fingerprint, "error": str(exc)})
     return out
 
 

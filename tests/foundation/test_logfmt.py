@@ -154,11 +154,8 @@ def interpolating_calls(path: Path) -> int:
     return found
 
 
-# Files that still put values into the message (logged before logfmt was checked), with how many
-# calls; the list may only shrink. New calls pass values as `extra={...}`: keys a log query can use.
-LEGACY = {
-    "diagnose/kimi.py": 3, "diagnose/runner.py": 6, "diagnose/service.py": 7, "diagnose/surroundings.py": 2,
-}
+# Files allowed to put values into the message: none any more (every call was converted this round).
+LEGACY: dict[str, int] = {}
 
 
 def test_log_messages_are_constant_and_values_go_in_extra() -> None:
