@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import sys
@@ -70,6 +71,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+FREEZE = False
+
+
 async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str, float]:
     clock = ManualClock(start=1_763_900_000.0)
     hub = MetricsHub(MetricsConfig(window=1800, jsonl=[JsonlStream(name="async_upload", paths=["/nonexistent"],
@@ -87,6 +91,8 @@ async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str,
         hub.ingest_record("async_upload", {"execution_type": kind, "success": rng.random() > 0.01,
                                            "duration_ms": rng.lognormvariate(6.5, 0.4), "provider": "kimi",
                                            "file_size_mb": 1.0, "fallback_used": kind == "sync_fallback"}, t=t)
+    if FREEZE:
+        gc.freeze()  # diagnostic: the records loaded so far leave the collector's generations
     app = web.Application()
     app.router.add_get("/healthz", lambda request: web.json_response({"status": "ok"}))
     runner = web.AppRunner(app, access_log=None)
@@ -137,7 +143,10 @@ async def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--sizes", default="10000,50000,200000")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--gc-freeze", action="store_true",
+                    help="diagnostic: gc.freeze() after loading (do GC passes over the window cause the stalls?)")
     args = ap.parse_args()
+    globals()["FREEZE"] = args.gc_freeze
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"rollout_hub_eval: shipped async-upload rollout at 10%, median of {args.repeat} evaluations")
     for size in sizes:

@@ -386,6 +386,7 @@ async def main() -> int:
     ap.add_argument("--hold", type=float, default=600.0, help="stage hold for (b), seconds (plan: days)")
     ap.add_argument("--warm", type=float, default=600.0, help="healthy seconds in the stage before the regression")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--healthy-stages", default="0,1", help="stage indexes for (b): 0 = 1%%, 1 = 10%%")
     ap.add_argument("--healthy-err", type=float, default=0.01, help="canary error rate when healthy")
     ap.add_argument("--baseline-err", type=float, default=None, help="sync error rate (default: healthy)")
     ap.add_argument("--regressed-err", type=float, default=0.08, help="canary error rate after the regression")
@@ -421,7 +422,7 @@ async def main() -> int:
         if args.stages:
             false_cfg = rollout_for_bench(url, args.hold).model_copy(update={"name": "async-upload-healthy"})
             c2 = RolloutController([false_cfg], store, ref, clock=clock, replica="bench")
-            for idx in (0, 1):
+            for idx in [int(i) for i in args.healthy_stages.split(",")]:
                 fb = await run_false(c2, ref, rx, clock, false_cfg, idx, args.stages, args.rate, args.seed + idx)
                 d = fb["durations"]
                 pct = false_cfg.stages[idx].percent

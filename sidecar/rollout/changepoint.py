@@ -18,7 +18,9 @@ E[L_k | past] <= 1, so R_k - k is a nonnegative-plus-k supermartingale and, by V
 P(R_j >= A for some j <= N) <= N / A, and the mean number of looks to a false alarm is >= A
 (Pollak). At the null's boundary that is the false-alarm rate; a healthy canary below p0 drifts
 away from A (measured in bench/rollout_sim.py). Looks without canary requests are not looks (with
-L = 1 the statistic would still climb by one per look and a quiet night would roll back).
+L = 1 the statistic would still climb by one per look and a quiet night would roll back), and a
+trigger's `min_samples` makes a look wait for that many requests: the bound is per look, so fewer,
+fuller looks at low traffic mean fewer chances of a false alarm per hour of stage.
 Assumptions, stated: independence between requests; p0_k fixed before look k's canary counts are
 used (relative triggers: threshold x the baseline's rate over the trigger's window, smoothed as
 (x + 1)/(n + 2), and at least `floor`); records that arrive after the look that covered their

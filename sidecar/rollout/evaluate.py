@@ -255,10 +255,14 @@ class StageEvaluator:
         if err is not None or m is None:
             return GateVerdict(verdict="error", reason=f"measurement failed: {err}", **base)
         n = int(m.count or 0) if m.has_data else 0
-        if n == 0:
-            # Not a look: the next one covers this span too.
+        if n == 0 or n < gate.min_samples:
+            # Not a look yet: the next one covers this span too. The false-alarm bound is per look,
+            # so at low traffic looks wait for `min_samples` requests instead of counting every
+            # interval (a 1% stage with 2 uploads/min would otherwise make ~100 looks an hour).
+            why = (f"{n} canary requests since the last look < {gate.min_samples} for a look" if n
+                   else "no canary requests since the last look")
             return self._freshness(GateVerdict(verdict=gate.no_data if gate.no_data != "fail" else "inconclusive",
-                                               reason="no canary requests since the last look", **base), m, None)
+                                               reason=why, samples=n, **base), m, None)
         hits = int(m.successes or 0)
         bad = hits if gate.metric.function == "error_rate" else n - hits
         if gate.relative_to is not None:
