@@ -69,6 +69,7 @@ class FileSet:
         self.watch_recursive = False
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
         self._probing: dict[str, tuple[SourceState, float]] = {}  # rotated names to look at for a while
+        self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
 
     def entry(self, f: Tracked) -> Checkpoint:
         """The checkpoint of a tailed file: where to resume (what the sink accepted), and its identity."""
@@ -262,11 +263,27 @@ class FileSet:
             # Probe now and for a while: a probe racing a rename cascade (.1 -> .2 ...) can miss one.
             self._probing[f.path] = (f.src, self.clock.monotonic() + 2 * ROTATE_WAIT)
             self._probe_unseen(f.src, f.path)
+            if f.handle.fstat().st_nlink == 0:
+                self._overrun(f)
         self.table.rename(f, None)
         if f.draining_since is None:
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
             self.count_rotation(f.src, kind)
+
+    def _overrun(self, f: Tracked) -> None:
+        """The file was renamed AND deleted before we saw it under its next name: the writer's
+        rotation (backupCount exceeded) outran us. Ours is read through the descriptor we hold;
+        generations created and deleted between two of our looks can have been lost unread, and
+        no name is left to count them by: counted as `overrun` and said (a warning a minute)."""
+        self.count_rotation(f.src, "overrun")
+        now = self.clock.monotonic()
+        if now >= self._overrun_said.get(f.src.name, -1e18) + 60.0:
+            self._overrun_said[f.src.name] = now
+            log.warning("ingest: source %s: rotation outran the tailer: %s was rotated away and deleted before "
+                        "it was seen under another name; generations rotated in between may have been deleted "
+                        "unread (sidecar_rotations_total{kind=\"overrun\"}; raise backupCount or maxBytes)",
+                        f.src.name, f.path)
 
     def _probe_unseen(self, src: SourceState, path: str) -> None:
         """Files that lived under `path` only between two scans (rotated again before we saw them).

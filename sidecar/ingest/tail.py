@@ -37,6 +37,8 @@ from .tracked import (
     source_name,
 )
 
+KEEP_UP_INTERVAL = 0.02  # at most this often a scan in the middle of a pass (glob + stat of the sources)
+
 __all__ = ["EventSink", "Ingest", "parser_options", "source_name"]
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,7 @@ class Ingest:
         self.delivery = Delivery(sink, clock, config.ingest.queue_size, self._mark_dirty)
         self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self._mark_dirty)
         self._next_gauges = 0.0
+        self._next_keep_up = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -318,8 +321,30 @@ class Ingest:
 
     async def _deliver(self, f: Tracked, events: list[ErrorEvent], resume: tuple[int, int]) -> bool:
         """Queue events for the sink (blocks while the queue is full); the checkpoint moves when stored."""
-        await self.delivery.put(f, events, resume)
+        self._keep_up()
+        put = asyncio.ensure_future(self.delivery.put(f, events, resume))
+        try:
+            while not put.done():  # the queue is full: the store is behind; keep opening new files
+                await asyncio.wait({put}, timeout=KEEP_UP_INTERVAL)
+                self._keep_up()
+        finally:
+            if not put.done():
+                put.cancel()
+        put.result()
         return True
+
+    def _keep_up(self) -> None:
+        """In the middle of a long pass (a backlog, a store slower than the writer), still open new
+        and rotated files as the watcher reports them: a descriptor held open keeps a generation
+        readable after the writer's rotation deletes it, so reading may lag but nothing is lost."""
+        now = self.clock.monotonic()
+        if not self._dirty or now < self._next_keep_up or self._stopping:
+            return
+        self._next_keep_up = now + KEEP_UP_INTERVAL
+        table = self.fs.table
+        if any((t := table.by_path.get(p)) is None and self.fs.wanted(p) or t is not None and not self.fs.same_file(p, t)
+               for p in self._dirty):
+            self.fs.scan()
 
     def _mark_dirty(self) -> None:
         self._ckpt_dirty = True
