@@ -416,6 +416,58 @@ def _close_text(sit: Situation, text: str) -> Text | None:
             ("Check the lines logged before the close for the same connection; reconnect with backoff.",))
 
 
+# websockets' InvalidStatus.__str__: "server rejected WebSocket connection: HTTP 403"
+_WS_STATUS = re.compile(r"rejected WebSocket connection: HTTP (?P<s>\d{3})|invalid status code;? (?P<s2>\d{3})|"
+                        r"HTTP (?P<s3>\d{3})", re.I)
+
+
+def _ws_text(family: str, cls: str, sit: Situation, text: str) -> Text | None:
+    """websockets' own exception classes (websockets/exceptions.py)."""
+    if family == "ws.closed":
+        closed = _close_text(sit, text)
+        if closed is not None:
+            return closed
+        if "no close frame received or sent" in text or cls.endswith(("ConnectionClosedError", "ConnectionClosed")):
+            # ConnectionClosed.__str__ without a close frame: the TCP connection ended (RFC 6455 1006)
+            return ("network", "low", f"The WebSocket connection ended without a close frame ({cls})",
+                    "The TCP connection closed without a WebSocket close handshake (code 1006, abnormal closure): the "
+                    "client went away (network change, killed tab/process) or a proxy cut an idle connection.",
+                    ("Nothing to fix for a single client; if it happens to many at once, check the proxy's idle "
+                     "timeout and the keepalive (ping_interval) settings.",))
+        return None
+    if family == "ws.too_big":
+        return ("config", "medium", f"A WebSocket message was larger than max_size ({cls})",
+                "websockets refuses a frame/message over the connection's max_size (1 MiB by default) and closes with "
+                "1009: a client sends bigger messages (a file inline) than the server is configured for.",
+                ("Raise max_size on the server for this endpoint if such messages are legitimate, or have clients "
+                 "upload large content another way.",))
+    if family == "ws.rejected":
+        m = _WS_STATUS.search(text)
+        status = int(next(g for g in m.groups() if g)) if m else None
+        if status in (401, 403):
+            return ("config", "high", f"The WebSocket server refused the connection (HTTP {status}, {cls})",
+                    f"The opening handshake was answered {status}: the token/credentials or Origin the client sends "
+                    "are missing or not accepted by the server.",
+                    ("Check the token (or auth header/query parameter) and Origin the client sends against the "
+                     "server's configuration.",))
+        if status == 404:
+            return ("config", "high", f"The WebSocket endpoint was not found (HTTP 404, {cls})",
+                    "The URL the client connects to has no WebSocket endpoint (a wrong path or host).",
+                    ("Check the WebSocket URL (path, host, port) in the client's configuration.",))
+        return None
+    if family == "ws.handshake":
+        return ("network", "low", f"A WebSocket opening handshake failed ({cls})",
+                "A connection reached the WebSocket port without a valid upgrade request (a TCP health probe, a port "
+                "scanner, or a plain HTTP client); websockets logs and drops it.",
+                ("Point health checks at an HTTP endpoint (or have them speak WebSocket); otherwise this is noise.",))
+    if family == "ws.protocol":
+        return ("network", "medium", f"The WebSocket peer broke the protocol ({cls})",
+                "A frame violated RFC 6455 (bad opcode, unmasked client frame, invalid UTF-8 in a text frame): the "
+                "peer's WebSocket implementation, or a proxy that mangles frames.",
+                ("Find which client sent it (the connection's remote address) and its library version.",))
+    return None
+
+
 def _local_text(family: str, cls: str, detail: str) -> Text | None:
     if family == "resource.memory":
         return ("capacity", "high", f"The process ran out of memory ({cls})",
@@ -593,7 +645,9 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     kind, who = _remote_kind(sit)
     status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in ("http.status", "supabase.storage", "supabase.auth") else None
     text: Text | None
-    if family.startswith(("supabase.", "redis.")):
+    if family.startswith("ws."):
+        text, kind = _ws_text(family, cls, sit, "\n".join([*inp.messages(), inp.traceback[-16384:]])), "service"
+    elif family.startswith(("supabase.", "redis.")):
         said = one_line(inp.exception_message or "", 160)
         text, kind = _service_text(family, cls, status, said), "service"
     elif kind == "provider":

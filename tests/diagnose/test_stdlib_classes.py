@@ -258,3 +258,48 @@ def test_a_json_error_in_the_apps_own_parsing_is_never_a_remotes_body() -> None:
                      [APP, f"{LIB}/json/__init__.py", f"{LIB}/json/decoder.py"]))
     assert d.category not in ("provider", "storage", "network") and d.confidence < 0.4, (d.rule, d.category)
     assert not d.rule.startswith("class:")
+
+
+WS = f"{SP}/websockets/asyncio/client.py"
+
+
+@pytest.mark.parametrize(("exc", "msg", "category", "word"), [
+    ("websockets.exceptions.InvalidStatus", "server rejected WebSocket connection: HTTP 403", "config", "token"),
+    ("websockets.exceptions.InvalidStatus", "server rejected WebSocket connection: HTTP 401", "config", "credentials"),
+    ("websockets.exceptions.InvalidStatus", "server rejected WebSocket connection: HTTP 404", "config", "path"),
+    ("websockets.exceptions.PayloadTooBig", "frame with 2097152 bytes exceeds limit of 1048576 bytes", "config",
+     "max_size"),
+    ("websockets.exceptions.ConnectionClosedError", "no close frame received or sent", "network", "1006"),
+    ("websockets.exceptions.ConnectionClosedOK", "received 1001 (going away); then sent 1001 (going away)", "network",
+     "1001"),
+    ("websockets.exceptions.InvalidMessage", "did not receive a valid HTTP request", "network", "probe"),
+    ("websockets.exceptions.ProtocolError", "invalid opcode: 7", "network", "RFC 6455"),
+    ("websockets.exceptions.InvalidURI", "http://gw:3005/ws isn't a valid URI: scheme isn't ws or wss", "config",
+     "URL"),
+])
+def test_websockets_classes_by_their_own_meaning(exc: str, msg: str, category: str, word: str) -> None:
+    for logger, headline in random.Random(exc + msg).sample([(lg, h) for lg in LOGGERS for h in HEADLINES], 4):
+        d = diagnose(rec(exc, msg, [APP, WS], logger, headline))
+        assert d.category == category, (exc, msg, d.rule, d.summary)
+        if d.rule.startswith("class:"):  # (a websocket rule of the same category may answer first, in its words)
+            assert word.lower() in text_of(d).lower() and d.confidence <= MAX_CONFIDENCE, (exc, word, d.summary)
+
+
+def test_websockets_classes_without_the_websocket_rules() -> None:
+    """The class layer alone (the websocket rules removed, as leave-kind-out does) still answers them."""
+    from sidecar.diagnose.rules import RuleSet
+    bare = RuleSet([r for r in RULES.rules if not r.id.startswith("ws-")], "no ws rules")
+    for exc, msg, category in [("websockets.exceptions.InvalidStatus", "server rejected WebSocket connection: HTTP 404",
+                                "config"),
+                               ("websockets.exceptions.ConnectionClosedError", "no close frame received or sent",
+                                "network"),
+                               ("websockets.exceptions.PayloadTooBig", "frame exceeds limit of 1048576 bytes", "config")]:
+        d = bare.diagnose(excerpt_to_input(rec(exc, msg, [APP, WS])))
+        assert (d.category, d.rule.startswith("class:ws")) == (category, True), (exc, d.rule)
+        assert d.confidence <= MAX_CONFIDENCE
+
+
+def test_a_rejected_upgrade_with_an_unexplained_status_is_not_guessed() -> None:
+    d = diagnose(rec("websockets.exceptions.InvalidStatus", "server rejected WebSocket connection: HTTP 418",
+                     [APP, WS]))
+    assert not d.rule.startswith("class:ws") and d.confidence < 0.6
