@@ -36,9 +36,10 @@ _CLIENT_FRAMES = re.compile(r"site-packages/(?:openai|httpx|postgrest|storage3|s
 # 1113, Moonshot): the documented words of an exhausted account, as opposed to a per-window rate limit
 _QUOTA = re.compile(r"insufficient_quota|exceeded_current_quota|\bquota\b|insufficient balance|account balance|"
                     r"billing|arrears", re.I)
+# openai-style "maximum context length", Moonshot's "exceeded model token limit", Z.ai 1261 "Prompt exceeds max length"
 _CONTEXT = re.compile(r"context[ _](?:length|window)|maximum context|too many tokens|prompt is too long|"
-                      r"exceeds? the model'?s? (?:maximum|context)", re.I)
-_MODEL = re.compile(r"model_not_found|(?:model|engine)\b[^.\n]{0,60}\b(?:does not exist|not found|not exist|invalid|"
+                      r"exceeds? the model'?s? (?:maximum|context)|model token limit|prompt exceeds max length", re.I)
+_MODEL = re.compile(r"model_not_found|not found the model|(?:model|engine)\b[^.\n]{0,60}\b(?:does not exist|not found|not exist|invalid|"
                     r"unknown|not available|not supported)|(?:invalid|unknown) model", re.I)
 # families whose class says "the code is wrong" or "the OS refused" but not which component: the
 # class alone, without the component bonus
