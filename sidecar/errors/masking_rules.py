@@ -161,16 +161,27 @@ KEEP_RULES: tuple[Rule, ...] = (
         r"""|\b(?:has no attribute|cannot import name|No module named|unexpected keyword argument"""
         r"""|required (?:positional|keyword-only) argument:|(?:KeyError|NameError|UnboundLocalError):)"""
         r"""\s*(['"])[A-Za-z_][\w.]{0,79}\3"""
-        r"""|\bname (['"])[A-Za-z_]\w{0,79}\4 is not defined""",
+        r"""|\bname (['"])[A-Za-z_]\w{0,79}\4 is not defined"""
+        # PostgreSQL's undefined column/table (SQLSTATE 42703/42P01, "column \"x\" of relation \"y\"
+        # does not exist") and PostgREST's schema-cache misses (PGRST204/PGRST205: "Could not find the
+        # 'x' column of 'y'", "Could not find the table 'public.y'"): which column is missing is the fix.
+        r"""|\b(?:column|relation|table) (['"])[A-Za-z_][\w.]{0,79}\5(?: column)?(?: of (?:relation )?(['"])[A-Za-z_][\w.]{0,79}\6)?"""
+        r"""|\bthe (['"])[A-Za-z_][\w.]{0,79}\7 column of (['"])[A-Za-z_][\w.]{0,79}\8""",
         None,
         ("attribute", "import name", "module named", "argument", "KeyError", "NameError", "UnboundLocalError",
-         "not defined"),
+         "not defined", "column", "relation", "table"),
         (("handler failed: AttributeError: 'NoneType' object has no attribute 'get'",
           "handler failed: AttributeError: 'NoneType' object has no attribute 'get'"),
          ("lookup failed: KeyError: 'model'", "lookup failed: KeyError: 'model'"),
          ("lookup failed: KeyError: 'a3f9c2d1'", "lookup failed: KeyError: '<*>'"),
          ("startup: NameError: name 'os' is not defined", "startup: NameError: name 'os' is not defined"),
-         ("ModuleNotFoundError: No module named 'zhipuai'", "ModuleNotFoundError: No module named 'zhipuai'")),
+         ("ModuleNotFoundError: No module named 'zhipuai'", "ModuleNotFoundError: No module named 'zhipuai'"),
+         ('column "upload_method" of relation "files" does not exist',
+          'column "upload_method" of relation "files" does not exist'),
+         ("Could not find the 'status' column of 'files' in the schema cache",
+          "Could not find the 'status' column of 'files' in the schema cache"),
+         ("Could not find the table 'public.uploads' in the schema cache",
+          "Could not find the table 'public.uploads' in the schema cache")),
         "The attribute, key, name or module a Python exception names is the failure (issue 15: `'get'` "
         "on None and a missing `'timeout_secs'` need different fixes); in a traceback `failure_names` "
         "keeps them, and an exception logged inline (`logger.error(f\"...: {exc!r}\")`) must group the same way.",
@@ -215,7 +226,7 @@ MASK_RULES: tuple[Rule, ...] = (
          ("Session 3f1c2a9e-7b6d-4c1e-9a0f-2b3c4d5e6f70 expired", "Session <*> expired"),
          ("<Task pending coro=<run()> at 0x7f3a2c1d9e40>", "<Task pending coro=<run()> at <*>>"),
          ("Using model: kimi-k2-0905-preview via kimi provider", "Using model: <*> via kimi provider"),
-         ("PGRST205 Could not find the table 'public.jobs'", "PGRST205 Could not find the table '<*>'")),
+         ("PGRST205 Could not find the table 'tmp_jobs_2'", "PGRST205 Could not find the table '<*>'")),
         "A token (letters, digits, `_.+-`) with a digit is a counter, size, duration, id, UUID, "
         "version, hash, memory address or IPv4 address: variable. Vendor error codes (PGRST204 "
         "missing column vs PGRST205 missing table, ORA-00942) are exempt: uppercase letters then "

@@ -184,8 +184,10 @@ def test_messages_differing_only_in_variables_are_one_group():
         # request ids in the gateway's error lines, quoted values, emails, hosts
         ("[req:8f3a1c2d] [PROVIDER_ERROR] kimi upload returned no file ID",
          "[req:00aa77ff] [PROVIDER_ERROR] kimi upload returned no file ID"),
-        ("Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
-         "Could not find the 'status' column of 'conversation_files' in the schema cache"),
+        # which column is missing is the fix (ALTER TABLE ... ADD COLUMN <it>): a table or column name
+        # with a digit is a value (generated or versioned name)
+        ("Could not find the 'col_7f3a' column of 'tmp_881' in the schema cache",
+         "Could not find the 'col_19bd' column of 'tmp_902' in the schema cache"),
         ("alert mail to ops@example.com bounced", "alert mail to oncall.team@corp.example.org bounced"),
         ("Failed to get conversation 1a2b3c: maximum recursion depth exceeded",
          "Failed to get conversation ff00ee: maximum recursion depth exceeded"),
@@ -216,6 +218,12 @@ def test_error_codes_that_name_the_failure_are_separate_groups():
         ("duplicate key value violates unique constraint, code=23505", "check violation, code=23514"),
         ("POST https://api.z.ai/api/paas/v4/chat/completions failed", "POST https://api.moonshot.ai/v1/chat/completions failed"),
         ("Error in chat: 'PGRST205'", "Error in chat: 'PGRST204'"),
+        # the missing column or table names the failure (issue 15), in PostgREST's and PostgreSQL's words
+        ("Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
+         "Could not find the 'status' column of 'conversation_files' in the schema cache"),
+        ('column "upload_method" of relation "files" does not exist', 'column "status" of relation "files" does not exist'),
+        ("Could not find the table 'public.files' in the schema cache",
+         "Could not find the table 'public.jobs' in the schema cache"),
     ]
     for a, b in pairs:
         assert fingerprint_message(a, "gw") != fingerprint_message(b, "gw"), (a, b)
