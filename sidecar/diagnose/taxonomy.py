@@ -37,6 +37,8 @@ _CLIENT_FRAMES = re.compile(r"site-packages/(?:openai|httpx|postgrest|storage3|s
 _QUOTA = re.compile(r"insufficient_quota|exceeded_current_quota|\bquota\b|insufficient balance|account balance|"
                     r"billing|arrears", re.I)
 # openai-style "maximum context length", Moonshot's "exceeded model token limit", Z.ai 1261 "Prompt exceeds max length"
+# Moonshot's `content_filter` error type ("considered high risk"), Z.ai 1301 ("unsafe or sensitive content")
+_FILTERED = re.compile(r"\bcontent_filter\b|contentFilter|considered high risk|unsafe or sensitive|sensitive content", re.I)
 _CONTEXT = re.compile(r"context[ _](?:length|window)|maximum context|too many tokens|prompt is too long|"
                       r"exceeds? the model'?s? (?:maximum|context)|model token limit|prompt exceeds max length", re.I)
 _MODEL = re.compile(r"model_not_found|not found the model|(?:model|engine)\b[^.\n]{0,60}\b(?:does not exist|not found|not exist|invalid|"
@@ -228,7 +230,12 @@ def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Te
                 f"{who} refused the call because the account's quota, balance or billing limit is used up (not a "
                 f"per-minute rate limit): every call to {who} fails until the account is topped up.",
                 (f"Top up or raise the quota of the {who} account in its console; route traffic away from {who} "
-                 "until then.",))
+                 "until then.", "Do not retry these calls: a retry fails the same way until the account is fixed."))
+    if status == 400 and _FILTERED.search(said):
+        return ("provider", "low", f"{who}'s content filter refused the request (HTTP 400, {cls})",
+                f"{who} rejected the input as unsafe or high risk (its moderation, e.g. Moonshot's content_filter type "
+                f"or Z.ai's 1301): the request's content, not a gateway fault.",
+                ("Tell the user the provider refused the content; do not retry the same input.",))
     if status == 400 and _CONTEXT.search(said):
         return ("code", "medium", f"The request exceeds {who}'s context window (HTTP 400, {cls})",
                 f"{who} refused the request because the prompt plus max_tokens is longer than the model's context "

@@ -308,3 +308,34 @@ def test_a_rejected_upgrade_with_an_unexplained_status_is_not_guessed() -> None:
     d = diagnose(rec("websockets.exceptions.InvalidStatus", "server rejected WebSocket connection: HTTP 418",
                      [APP, WS]))
     assert not d.rule.startswith("class:ws") and d.confidence < 0.6
+
+
+@pytest.mark.parametrize(("logger", "url", "body"), [
+    ("src.providers.kimi_chat", "https://api.moonshot.ai/v1/chat/completions",
+     "{'error': {'message': 'The request was rejected because it was considered high risk', 'type': 'content_filter'}}"),
+    ("src.providers.glm_chat", "https://api.z.ai/api/paas/v4/chat/completions",
+     '{"error":{"code":"1301","message":"The system detected that the input may contain unsafe or sensitive content"}}'),
+])
+def test_a_providers_content_filter_400_is_the_providers_low_answer(logger: str, url: str, body: str) -> None:
+    log = (f"2026-04-02 09:15:00 INFO httpx: HTTP Request: POST {url} \"HTTP/1.1 400 Bad Request\"\n"
+           f"2026-04-02 09:15:01 ERROR {logger}: chat failed: Error code: 400 - {body}\n")
+    bare = RULES.__class__([r for r in RULES.rules if "filter" not in r.id and not r.id.startswith(("kimi-", "glm-"))])
+    for rules in (RULES, bare):  # with the provider's own rules and with the class layer alone
+        d = rules.diagnose(excerpt_to_input(log))
+        assert (d.category, d.severity) == ("provider", "low"), (d.rule, d.summary)
+
+
+def test_a_path_guards_high_risk_words_are_not_a_content_filter() -> None:
+    d = diagnose("2026-04-02 09:15:01 ERROR src.security.path_guard: Blocked high risk path access: /etc/shadow "
+                 "(considered high risk)\n")
+    assert "content filter" not in text_of(d).lower(), d.rule
+
+
+def test_an_exhausted_quota_says_not_to_retry_and_a_rate_limit_says_to() -> None:
+    quota = diagnose(PROVIDER.format(exc="openai.RateLimitError", status=429,
+                                     body="{'error': {'message': 'insufficient balance', 'type': "
+                                          "'exceeded_current_quota_error'}}"))
+    rate = diagnose(PROVIDER.format(exc="openai.RateLimitError", status=429,
+                                    body="{'error': {'message': 'max RPM reached', 'type': 'rate_limit_reached_error'}}"))
+    assert quota.severity == "critical" and "not retry" in text_of(quota).lower()
+    assert rate.severity == "medium" and "retry" in text_of(rate).lower()
