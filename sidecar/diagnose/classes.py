@@ -449,8 +449,11 @@ _EXIT = re.compile(r"returned non-zero exit status (?P<n>\d+)|died with <Signals
 # a FileNotFoundError raised where a child process is started: the program itself is missing
 _SPAWN_FRAME = re.compile(r'[/\\](?:subprocess|base_subprocess|unix_events)\.py", line \d+, in (?:_execute_child|_start|'
                           r'_make_subprocess_transport|__init__)')
+# a configuration/credential file by its suffix (a .json only when its name says config/settings/credentials:
+# most .json files a gateway opens are data or caches)
 _CONFIG_PATH = re.compile(r"""(?:No such file or directory|Permission denied): ['"][^'"]*?"""
-                          r"""(?:\.(?:ya?ml|toml|ini|cfg|conf|env|json|pem|crt|key)|/\.env)['"]""", re.I)
+                          r"""(?:\.(?:ya?ml|toml|ini|cfg|conf|env|pem|crt|key)|/\.env|"""
+                          r"""(?:config|settings|credential|secret|service[-_]account)[^'"/]*\.json)['"]""", re.I)
 _MISSING_TOP_MODULE = re.compile(r"No module named '(?P<m>[A-Za-z_]\w*)'")
 # PyYAML's Mark: `in "<unicode string>"` for a parsed string, `in "settings.yaml"` for a file
 _YAML_FILE_MARK = re.compile(r'\bin "(?!<)[^"\n]+", line \d+, column \d+')
