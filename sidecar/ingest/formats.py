@@ -169,12 +169,30 @@ _TB = r"Traceback \(most recent call last\):"
 _EG = r"[ |]*\+ Exception Group Traceback \(most recent call last\):"
 
 # Record boundaries: format 1 `TIME [ZONE] LEVEL name: msg`, format 2 `TIME - name - LEVEL - msg`,
-# and logging.basicConfig's default `LEVEL:name:msg`.
-_HEADER_BODY = rf"(?:{_TIME}{_ZONE}(?: (?:{_LEVELS}) | - \S+ - (?:{_LEVELS}) - )|(?:{_LEVELS}):[^\s:]*:)"
+# logging.basicConfig's default `LEVEL:name:msg`, and the stdio shim's `HH:MM:SS [LEVEL   ] name: msg`.
+_SHIM = r"\d\d:\d\d:\d\d(?:[.,]\d{1,6})? \["
+_HEADER_BODY = (rf"(?:{_TIME}{_ZONE}(?: (?:{_LEVELS}) | - \S+ - (?:{_LEVELS}) - )|(?:{_LEVELS}):[^\s:]*:"
+                rf"|{_SHIM}(?:{_LEVELS}) *\] )")
 _ANCHOR_BODY = (
     rf"(?:{_TIME}{_ZONE}(?: (?:{_ERRORS}) | - \S+ - (?:{_ERRORS}) - )|(?:{_ERRORS}):[^\s:]*:"
-    rf"|(?P<tb>{_TB}|{_EG}))"
+    rf"|{_SHIM}(?:{_ERRORS}) *\] |(?P<tb>{_TB}|{_EG}))"
 )
+
+# What exporting `docker logs` adds before each line: Compose (`service-1  | `), Docker Desktop's
+# log view (`2025-10-16 13:53:22.915 | `) and PowerShell's `docker : ` (NativeCommandError output).
+# Such captures are read line by line with the prefix cut (parser: the transcoding path).
+_EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : )")
+
+
+def has_export_prefix(head: bytes) -> bool:
+    """Whether the first complete line of a capture starts with an export prefix."""
+    nl = head.find(b"\n")
+    return nl > 0 and _EXPORT_PREFIX.match(head, 0, nl) is not None
+
+
+def strip_export_prefix(line: bytes) -> bytes:
+    m = _EXPORT_PREFIX.match(line)
+    return line[m.end():] if m is not None else line
 
 # Parsing a header line into fields (str, run once per event).
 _F1 = re.compile(
@@ -182,6 +200,7 @@ _F1 = re.compile(
 )
 _F2 = re.compile(rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}))? - (?P<logger>\S+) - (?P<level>{_LEVELS}) - (?P<message>.*)")
 _F3 = re.compile(rf"(?P<level>{_LEVELS}):(?P<logger>[^\s:]*):(?P<message>.*)")
+_F4 = re.compile(rf"{_SHIM}(?P<level>{_LEVELS}) *\] (?P<logger>\S+?):(?: |$)(?P<message>.*)")
 _ANCHOR_WORDS = (b"ERROR", b"CRITICAL", b"FATAL", b"Traceback (most recent call last):")
 _TB_BYTES = b"Traceback (most recent call last):"
 _CHAIN_SENTENCES = frozenset({
@@ -214,7 +233,7 @@ class TextDialect:
             self._header_at = re.compile(_HEADER_BODY.encode())
             self._anchor_nl = re.compile(("\n" + _ANCHOR_BODY).encode())
             self._anchor_at = re.compile(_ANCHOR_BODY.encode())
-            self._fields: tuple[re.Pattern[str], ...] = (_F1, _F2, _F3)
+            self._fields: tuple[re.Pattern[str], ...] = (_F1, _F2, _F3, _F4)
         else:
             body = pattern[1:] if pattern.startswith("^") else pattern
             self._fields = (re.compile(body),)

@@ -16,13 +16,21 @@ from .blocks import BlockMerger
 from .docker import DockerScanner
 from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
-from .formats import TextDialect, detect_format, is_error_level, timestamp_from_value
+from .formats import (
+    TextDialect,
+    detect_format,
+    has_export_prefix,
+    is_error_level,
+    strip_export_prefix,
+    timestamp_from_value,
+)
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import Limits, Piece, RawRecord, TextScanner
 from .record import ErrorEvent
 from .tracebacks import looks_complete, parse_traceback_text
 
 UNCAUGHT_LOGGER = "uncaught"
+PREFIX_WAIT = 4096  # bytes of a first line to wait for before deciding how to read the file
 TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
 _DETECT_MAX = 64 * 1024
 
@@ -83,7 +91,8 @@ class FileParser:
         if self.encoding is None:
             self._pre += chunk
             self.offset += len(chunk)
-            if len(self._pre) < SNIFF_BYTES:
+            # The encoding needs the first bytes; whether lines carry an export prefix, the first line.
+            if len(self._pre) < SNIFF_BYTES or (b"\n" not in self._pre and len(self._pre) < PREFIX_WAIT):
                 return out
             chunk = self._start_encoding()
         if self._tc is not None:
@@ -214,7 +223,10 @@ class FileParser:
     # -- encodings ----------------------------------------------------------------------------------
     def _decide_encoding(self, head: bytes) -> None:
         self.encoding = sniff(head, self.options.encoding)
-        self._tc = None if self.encoding.is_utf8 else LineTranscoder(self.encoding)
+        # A UTF-8 capture whose lines carry an export prefix takes the per-line path (where the
+        # prefix is cut, formats.strip_export_prefix) instead of the byte fast path.
+        prefixed = self.options.format in ("auto", "text") and has_export_prefix(head[self.encoding.bom:])
+        self._tc = None if self.encoding.is_utf8 and not prefixed else LineTranscoder(self.encoding)
 
     def _start_encoding(self) -> bytes:
         """Decide from the bytes held at offset 0; return them (minus the BOM) to be fed."""
@@ -247,6 +259,7 @@ class FileParser:
         line = self.line
         off = self.partial_off
         for i, (text, _pos, n) in enumerate(lines):
+            text = strip_export_prefix(text)
             raw_len = n + (self._raw_skip if i == 0 else 0)
             if len(text) > self.limit + 1 or (i == 0 and self._raw_skip):
                 text = text[: self.limit].rstrip(b"\r\n") + TRUNCATION_MARK % raw_len
