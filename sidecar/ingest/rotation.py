@@ -280,10 +280,10 @@ class FileSet:
         now = self.clock.monotonic()
         if now >= self._overrun_said.get(f.src.name, -1e18) + 60.0:
             self._overrun_said[f.src.name] = now
-            log.warning("ingest: source %s: rotation outran the tailer: %s was rotated away and deleted before "
+            log.warning("ingest: rotation outran the tailer: a file was rotated away and deleted before "
                         "it was seen under another name; generations rotated in between may have been deleted "
                         "unread (sidecar_rotations_total{kind=\"overrun\"}; raise backupCount or maxBytes)",
-                        f.src.name, f.path)
+                        extra={"source": f.src.name, "path": str(f.path)})
 
     def _probe_unseen(self, src: SourceState, path: str) -> None:
         """Files that lived under `path` only between two scans (rotated again before we saw them).
