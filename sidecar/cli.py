@@ -167,6 +167,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if getattr(args, "leave_kind_out", False):
+        from .diagnose.crossval import main_leave_kind_out
+
+        return main_leave_kind_out(args)
     from .diagnose.evaluate import main_eval
 
     return main_eval(args)

@@ -11,11 +11,12 @@ a rule of another kind that fires confidently here is exactly the failure unseen
 
 from __future__ import annotations
 
+import argparse
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .calibration import Calibration, calibrate
-from .evaluate import EvalCase, Score, excerpt_to_input, outcomes, run_rules
+from .evaluate import EvalCase, Score, excerpt_to_input, load_inputs, outcomes, run_rules
 from .rules import RuleSet
 from .situation import situation
 
@@ -86,3 +87,11 @@ def format_folds(folds: list[Fold], cases: list[EvalCase]) -> str:
     lines.append(f"  all        {total.total:>5} {'':>13} {total.right:>3}/{total.total:<3} {total.confident_wrong:>15} "
                  f"{total.unknowns_over_ceiling:>6}/{total.unknowns:<5}  ({100 * total.accuracy:.0f}%, Brier {total.brier:.3f})")
     return "\n".join(lines)
+
+
+def main_leave_kind_out(args: argparse.Namespace) -> int:
+    """`sidecar eval --leave-kind-out`: the folds' table (the CLI calls this, not evaluate.py, so
+    evaluate does not import this module back)."""
+    _, rules, cases = load_inputs(args)
+    print(format_folds(leave_kind_out(cases, rules), cases))
+    return 0

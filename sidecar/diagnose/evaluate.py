@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from ..config import ConfigError, read_yaml, validation_problems
+from ..config import Config, ConfigError, read_yaml, validation_problems
 from ..configfile import StrictModel
 from .calibration import Outcome, calibrate, format_calibration
 from .model import Category, Diagnosis, DiagnosisInput, Severity, severity_distance
@@ -288,18 +288,19 @@ def jsonl_line(s: Score) -> str:
     }, ensure_ascii=False)
 
 
-def main_eval(args: argparse.Namespace) -> int:
-    """Run the cases; exit 1 when a rules-engine case fails (Kimi results are reported only)."""
+def load_inputs(args: argparse.Namespace) -> tuple[Config, RuleSet, list[EvalCase]]:
+    """The config, rules and cases `sidecar eval` (and `--leave-kind-out`, diagnose/crossval.py) run on."""
     from ..config import load_config
 
     config = load_config(getattr(args, "config", None))
     rules = load_rules(default_rules_path(config.diagnosis.rules_file))
     cases = load_cases(default_rules_path(getattr(args, "cases", None) or DEFAULT_CASES))
-    if getattr(args, "leave_kind_out", False):
-        from .crossval import format_folds, leave_kind_out
+    return config, rules, cases
 
-        print(format_folds(leave_kind_out(cases, rules), cases))
-        return 0
+
+def main_eval(args: argparse.Namespace) -> int:
+    """Run the cases; exit 1 when a rules-engine case fails (Kimi results are reported only)."""
+    config, rules, cases = load_inputs(args)
     scores = run_rules(cases, rules)
     if config.diagnosis.kimi_enabled and config.diagnosis.resolved_api_key():
         scores += asyncio.run(_kimi_scores(config, cases, rules))
