@@ -476,75 +476,201 @@ def _ws_text(family: str, cls: str, sit: Situation, text: str) -> Text | None:
     return None
 
 
+# Local causes by family: (category, severity, summary, root cause, fixes). Summaries and fixes are
+# formats of {cls} (the exception class) and {what} (the errno/detail the record gave, else the class).
+_LOCAL: dict[str, Text] = {
+    "resource.memory": (
+        "capacity",
+        "high",
+        "The process ran out of memory ({cls})",
+        "An allocation failed: the process holds too much (a large file or response read whole, an unbounded cache or queue) or the container's memory limit is too low.",
+        ("Find what was being loaded in the traceback; stream or bound it; check the container's memory limit.",),
+    ),
+    "resource.disk": (
+        "capacity",
+        "high",
+        "The disk is full or over quota ({what})",
+        "A write failed because the filesystem has no space left (ENOSPC) or the quota is exceeded (EDQUOT): logs, uploads or temp files filled the disk.",
+        ("Free disk space (rotate/compress logs, clean temp files) and check the volume's size and quota.",),
+    ),
+    "resource.fds": (
+        "capacity",
+        "high",
+        "Too many open files ({what}) - file descriptors exhausted",
+        "The process hit its open-file limit: sockets or files are leaked (not closed) or the limit is too low for the load.",
+        ("Check the open descriptors of the process (ls /proc/<pid>/fd | wc -l) for a leak; raise ulimit -n if the load is legitimate.",),
+    ),
+    "resource.queue": (
+        "capacity",
+        "medium",
+        "A bounded queue is full ({cls})",
+        "Producers put work faster than consumers take it and the queue's maxsize was reached.",
+        ("Check the consumer side (stuck or slow); shed or back off producers when the queue is full.",),
+    ),
+    "config.port": (
+        "config",
+        "high",
+        "The port is already in use ({what}) - the server cannot bind",
+        "Another process (or a second copy of this one) listens on the configured address/port.",
+        ("Find the process on the port (ss -ltnp) and stop it, or configure another port.",),
+    ),
+    "config.url": (
+        "config",
+        "high",
+        "The configured URL is invalid ({cls})",
+        "A base URL in the configuration has a wrong scheme or form.",
+        ("Check the base URLs in the environment (scheme https://, host, path).",),
+    ),
+    "config.supabase": (
+        "config",
+        "high",
+        "The Supabase client refused its configuration ({cls})",
+        "supabase.create_client() checks its URL and key before any request: a missing, non-string or malformed SUPABASE_URL / SUPABASE_KEY in the environment.",
+        ("Check SUPABASE_URL (https://<project>.supabase.co) and the key variable in the container's environment; restart after fixing.",),
+    ),
+    "config.settings": (
+        "config",
+        "high",
+        "The configuration does not validate ({cls}) - a setting or environment value is wrong",
+        "pydantic-settings could not build the settings from the environment/config file: a required value is missing or has the wrong form.",
+        ("Read the field named in the error and fix that environment variable or config key; restart.",),
+    ),
+    "code.recursion": (
+        "code",
+        "high",
+        "Maximum recursion depth exceeded ({cls})",
+        "A function calls itself without end: a cycle in the data it walks (a reference loop) or a missing base case.",
+        ("Find the repeating frames in the traceback; break the cycle or make the walk iterative with a visited set.",),
+    ),
+    "code.import": (
+        "code",
+        "high",
+        "An import failed ({cls}) - a module or name the code imports does not exist",
+        "The code imports a module or name that is not there: a refactor renamed or moved it, or a dependency is missing from the image.",
+        ("Fix the import to the module's current location (or install the missing package) and redeploy.",),
+    ),
+    "code.concurrent_recv": (
+        "code",
+        "medium",
+        "Two coroutines read the same WebSocket connection at once ({cls})",
+        "websockets allows one recv() at a time per connection; a second task called recv while the first was waiting (a reader task plus a request/response helper on one socket).",
+        ("Give each connection a single reader task and hand messages to the others through a queue.",),
+    ),
+    "config.dependency": (
+        "config",
+        "high",
+        "A package the code imports is not installed ({cls}) - a missing dependency",
+        "CPython could not find the top-level package at all (not a module inside it): the dependency is missing from the image/virtualenv, or an optional extra was not installed.",
+        ("Add the package to the project's dependencies and rebuild the image (pip install it in the environment the process runs in); check the deploy used the updated lock file.",),
+    ),
+    "config.binary": (
+        "config",
+        "high",
+        "A program the code runs is not installed or not on PATH ({cls})",
+        "Starting a child process failed because the executable does not exist where it was looked for (exit status 127 or ENOENT from exec): the binary is missing from the image or PATH is different in the container.",
+        ("Install the program in the image (or configure its absolute path) and check PATH in the container's environment.",),
+    ),
+    "config.yaml": (
+        "config",
+        "high",
+        "A YAML configuration file does not parse ({cls})",
+        "PyYAML failed on a file (its error names the file, line and column): an indentation, quoting or tab character error in the file the process loads.",
+        ("Fix the file at the line/column the error names (yamllint helps) and reload.",),
+    ),
+    "os.permission": (
+        "config",
+        "medium",
+        "Permission denied ({what}) - the process may not do this",
+        "The operating system refused the operation (EACCES/EPERM): file or directory ownership and mode, a volume mounted read-only or for another user, or a privileged port/operation.",
+        ("Check the owner/mode of the path named in the error and the user the container runs as.",),
+    ),
+    "resource.readonly": (
+        "config",
+        "high",
+        "The filesystem is read-only ({what})",
+        "A write went to a read-only mount (EROFS / a read-only database file): the container's root or a volume is mounted read-only, or the file was opened from a read-only location.",
+        ("Write to a writable volume (logs, data, temp dirs) or mount the volume read-write.",),
+    ),
+    "resource.killed": (
+        "capacity",
+        "high",
+        "A child process was killed (SIGKILL / exit 137, {cls})",
+        "The command was killed with SIGKILL: most often the kernel's OOM killer (memory limit reached), otherwise a supervisor or timeout that kills it.",
+        ("Check the container's memory limit and the kernel log (dmesg: 'Killed process') for the OOM killer; bound the command's input size.",),
+    ),
+    "resource.worker_died": (
+        "capacity",
+        "high",
+        "A worker of the executor pool died ({cls})",
+        "concurrent.futures marks the pool broken when a worker process terminated abruptly: usually killed by the OOM killer or a crash in native code; every pending task fails with it.",
+        ("Check the memory limit and the kernel log for killed processes; recreate the pool and bound the work given to each worker.",),
+    ),
+    "config.stream_limit": (
+        "config",
+        "medium",
+        "A line or chunk was longer than the stream reader's limit ({cls})",
+        "asyncio's StreamReader raises LimitOverrunError when no separator is found within its limit (64 KiB by default): the peer sent a longer line than the configured limit allows.",
+        ("Raise the reader's limit= for this stream (or read in chunks) if long lines are legitimate.",),
+    ),
+    "sqlite.locked": (
+        "concurrency",
+        "medium",
+        "The SQLite database is locked ({cls}) - concurrent writers",
+        "SQLite allows one writer at a time; another connection held the write lock longer than the busy timeout (a long transaction, or several processes writing one file).",
+        ("Keep write transactions short, use WAL mode and a busy timeout, and give the file a single writer.",),
+    ),
+    "code.unimplemented": (
+        "code",
+        "medium",
+        "A method that is not implemented was called ({cls})",
+        "The code reached a NotImplementedError: an abstract method without an implementation for this class or option (a provider or backend that does not support the operation).",
+        ("Implement the method for this class, or keep the option from reaching it.",),
+    ),
+    "code.assertion": (
+        "code",
+        "medium",
+        "An assertion in the code failed ({cls})",
+        "An `assert` (an invariant the code relies on) did not hold for this input.",
+        ("Read the assertion at the traceback's last frame and the input that broke it.",),
+    ),
+    "code.invalid_state": (
+        "code",
+        "medium",
+        "A future or task was used in the wrong state ({cls})",
+        "asyncio raises InvalidStateError when a future's result is set twice or read before it is done: two code paths complete the same future (a timeout and a reply racing).",
+        ("Check future.done() before set_result/set_exception and find the second completer.",),
+    ),
+    "code.protocol": (
+        "code",
+        "medium",
+        "This side produced an invalid HTTP message ({cls})",
+        "The HTTP library refused to send what the code gave it (h11/httpx LocalProtocolError): an illegal header value (a newline or non-ASCII in a header/API key), or a body that does not match its length.",
+        ("Check the header values the code sets (strip newlines from keys read from files/env).",),
+    ),
+    "code.closed_resource": (
+        "code",
+        "medium",
+        "A stream was used after this side closed it ({cls})",
+        "anyio raises ClosedResourceError when the task itself closed the stream/connection before using it.",
+        ("Find where the stream is closed (a context manager that exited early) and the later use.",),
+    ),
+    "code.name": (
+        "code",
+        "high",
+        "A name is not defined ({cls}) - a missing import or a typo",
+        "The code uses a name that was never defined or imported in that module.",
+        ("Add the missing import or fix the name at the traceback's last frame.",),
+    ),
+}
+
+
 def _local_text(family: str, cls: str, detail: str) -> Text | None:
-    if family == "resource.memory":
-        return ("capacity", "high", f"The process ran out of memory ({cls})",
-                "An allocation failed: the process holds too much (a large file or response read whole, an unbounded "
-                "cache or queue) or the container's memory limit is too low.",
-                ("Find what was being loaded in the traceback; stream or bound it; check the container's memory limit.",))
-    if family == "resource.disk":
-        return ("capacity", "high", f"The disk is full or over quota ({detail or cls})",
-                "A write failed because the filesystem has no space left (ENOSPC) or the quota is exceeded (EDQUOT): "
-                "logs, uploads or temp files filled the disk.",
-                ("Free disk space (rotate/compress logs, clean temp files) and check the volume's size and quota.",))
-    if family == "resource.fds":
-        return ("capacity", "high", f"Too many open files ({detail or cls}) - file descriptors exhausted",
-                "The process hit its open-file limit: sockets or files are leaked (not closed) or the limit is too low "
-                "for the load.",
-                ("Check the open descriptors of the process (ls /proc/<pid>/fd | wc -l) for a leak; raise ulimit -n if "
-                 "the load is legitimate.",))
-    if family == "resource.queue":
-        return ("capacity", "medium", f"A bounded queue is full ({cls})",
-                "Producers put work faster than consumers take it and the queue's maxsize was reached.",
-                ("Check the consumer side (stuck or slow); shed or back off producers when the queue is full.",))
-    if family == "config.port":
-        return ("config", "high", f"The port is already in use ({detail or cls}) - the server cannot bind",
-                "Another process (or a second copy of this one) listens on the configured address/port.",
-                ("Find the process on the port (ss -ltnp) and stop it, or configure another port.",))
-    if family == "config.url":
-        return ("config", "high", f"The configured URL is invalid ({cls})",
-                "A base URL in the configuration has a wrong scheme or form.",
-                ("Check the base URLs in the environment (scheme https://, host, path).",))
-    if family == "config.supabase":
-        return ("config", "high", f"The Supabase client refused its configuration ({cls})",
-                "supabase.create_client() checks its URL and key before any request: a missing, non-string or "
-                "malformed SUPABASE_URL / SUPABASE_KEY in the environment.",
-                ("Check SUPABASE_URL (https://<project>.supabase.co) and the key variable in the container's "
-                 "environment; restart after fixing.",))
-    if family == "config.settings":
-        return ("config", "high", f"The configuration does not validate ({cls}) - a setting or environment value is wrong",
-                "pydantic-settings could not build the settings from the environment/config file: a required value "
-                "is missing or has the wrong form.",
-                ("Read the field named in the error and fix that environment variable or config key; restart.",))
-    if family == "code.recursion":
-        return ("code", "high", f"Maximum recursion depth exceeded ({cls})",
-                "A function calls itself without end: a cycle in the data it walks (a reference loop) or a missing "
-                "base case.",
-                ("Find the repeating frames in the traceback; break the cycle or make the walk iterative with a "
-                 "visited set.",))
-    if family == "code.import":
-        return ("code", "high", f"An import failed ({cls}) - a module or name the code imports does not exist",
-                "The code imports a module or name that is not there: a refactor renamed or moved it, or a "
-                "dependency is missing from the image.",
-                ("Fix the import to the module's current location (or install the missing package) and redeploy.",))
-    if family == "code.concurrent_recv":
-        return ("code", "medium", f"Two coroutines read the same WebSocket connection at once ({cls})",
-                "websockets allows one recv() at a time per connection; a second task called recv while the first "
-                "was waiting (a reader task plus a request/response helper on one socket).",
-                ("Give each connection a single reader task and hand messages to the others through a queue.",))
-    if family == "config.dependency":
-        return ("config", "high", f"A package the code imports is not installed ({cls}) - a missing dependency",
-                "CPython could not find the top-level package at all (not a module inside it): the dependency is "
-                "missing from the image/virtualenv, or an optional extra was not installed.",
-                ("Add the package to the project's dependencies and rebuild the image (pip install it in the "
-                 "environment the process runs in); check the deploy used the updated lock file.",))
-    if family == "config.binary":
-        return ("config", "high", f"A program the code runs is not installed or not on PATH ({cls})",
-                "Starting a child process failed because the executable does not exist where it was looked for "
-                "(exit status 127 or ENOENT from exec): the binary is missing from the image or PATH is different "
-                "in the container.",
-                ("Install the program in the image (or configure its absolute path) and check PATH in the "
-                 "container's environment.",))
+    entry = _LOCAL.get(family)
+    if entry is not None:
+        category, severity, summary, cause, fixes = entry
+        what = detail or cls
+        return (category, severity, summary.format(cls=cls, what=what), cause.format(cls=cls, what=what),
+                tuple(f.format(cls=cls, what=what) for f in fixes))
     if family in ("config.file", "config.file_permission"):
         denied = family == "config.file_permission"
         return ("config", "high",
@@ -553,43 +679,6 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
                 ("it may not read (file owner/mode, or the volume is mounted for another user)." if denied else
                  "is not at the configured path (a missing mount or secret, or a wrong working directory)."),
                 ("Check the path in the configuration, the volume/secret mount and the file's owner and mode.",))
-    if family == "config.yaml":
-        return ("config", "high", f"A YAML configuration file does not parse ({cls})",
-                "PyYAML failed on a file (its error names the file, line and column): an indentation, quoting or "
-                "tab character error in the file the process loads.",
-                ("Fix the file at the line/column the error names (yamllint helps) and reload.",))
-    if family == "os.permission":
-        return ("config", "medium", f"Permission denied ({detail or cls}) - the process may not do this",
-                "The operating system refused the operation (EACCES/EPERM): file or directory ownership and mode, a "
-                "volume mounted read-only or for another user, or a privileged port/operation.",
-                ("Check the owner/mode of the path named in the error and the user the container runs as.",))
-    if family == "resource.readonly":
-        return ("config", "high", f"The filesystem is read-only ({detail or cls})",
-                "A write went to a read-only mount (EROFS / a read-only database file): the container's root or a "
-                "volume is mounted read-only, or the file was opened from a read-only location.",
-                ("Write to a writable volume (logs, data, temp dirs) or mount the volume read-write.",))
-    if family == "resource.killed":
-        return ("capacity", "high", f"A child process was killed (SIGKILL / exit 137, {cls})",
-                "The command was killed with SIGKILL: most often the kernel's OOM killer (memory limit reached), "
-                "otherwise a supervisor or timeout that kills it.",
-                ("Check the container's memory limit and the kernel log (dmesg: 'Killed process') for the OOM killer; "
-                 "bound the command's input size.",))
-    if family == "resource.worker_died":
-        return ("capacity", "high", f"A worker of the executor pool died ({cls})",
-                "concurrent.futures marks the pool broken when a worker process terminated abruptly: usually killed "
-                "by the OOM killer or a crash in native code; every pending task fails with it.",
-                ("Check the memory limit and the kernel log for killed processes; recreate the pool and bound the "
-                 "work given to each worker.",))
-    if family == "config.stream_limit":
-        return ("config", "medium", f"A line or chunk was longer than the stream reader's limit ({cls})",
-                "asyncio's StreamReader raises LimitOverrunError when no separator is found within its limit "
-                "(64 KiB by default): the peer sent a longer line than the configured limit allows.",
-                ("Raise the reader's limit= for this stream (or read in chunks) if long lines are legitimate.",))
-    if family == "sqlite.locked":
-        return ("concurrency", "medium", f"The SQLite database is locked ({cls}) - concurrent writers",
-                "SQLite allows one writer at a time; another connection held the write lock longer than the busy "
-                "timeout (a long transaction, or several processes writing one file).",
-                ("Keep write transactions short, use WAL mode and a busy timeout, and give the file a single writer.",))
     if family in ("sqlite.io", "sqlite.corrupt", "sqlite.open", "sqlite.schema"):
         why = {"sqlite.io": ("the disk or volume under the database file failed a read or write (disk I/O error)",
                              "Check the volume (dmesg, free space, a network filesystem under the file) and the file."),
@@ -601,33 +690,6 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
                                  "Apply the migrations to this database file; check the path points at the right file.")}[family]
         return ("storage", "high", f"SQLite database error ({cls}): {why[0]}",
                 f"SQLite answered: {why[0]}.", (why[1],))
-    if family == "code.unimplemented":
-        return ("code", "medium", f"A method that is not implemented was called ({cls})",
-                "The code reached a NotImplementedError: an abstract method without an implementation for this "
-                "class or option (a provider or backend that does not support the operation).",
-                ("Implement the method for this class, or keep the option from reaching it.",))
-    if family == "code.assertion":
-        return ("code", "medium", f"An assertion in the code failed ({cls})",
-                "An `assert` (an invariant the code relies on) did not hold for this input.",
-                ("Read the assertion at the traceback's last frame and the input that broke it.",))
-    if family == "code.invalid_state":
-        return ("code", "medium", f"A future or task was used in the wrong state ({cls})",
-                "asyncio raises InvalidStateError when a future's result is set twice or read before it is done: "
-                "two code paths complete the same future (a timeout and a reply racing).",
-                ("Check future.done() before set_result/set_exception and find the second completer.",))
-    if family == "code.protocol":
-        return ("code", "medium", f"This side produced an invalid HTTP message ({cls})",
-                "The HTTP library refused to send what the code gave it (h11/httpx LocalProtocolError): an illegal "
-                "header value (a newline or non-ASCII in a header/API key), or a body that does not match its length.",
-                ("Check the header values the code sets (strip newlines from keys read from files/env).",))
-    if family == "code.closed_resource":
-        return ("code", "medium", f"A stream was used after this side closed it ({cls})",
-                "anyio raises ClosedResourceError when the task itself closed the stream/connection before using it.",
-                ("Find where the stream is closed (a context manager that exited early) and the later use.",))
-    if family == "code.name":
-        return ("code", "high", f"A name is not defined ({cls}) - a missing import or a typo",
-                "The code uses a name that was never defined or imported in that module.",
-                ("Add the missing import or fix the name at the traceback's last frame.",))
     return None
 
 
