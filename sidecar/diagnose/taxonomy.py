@@ -126,13 +126,87 @@ def _status(inp: DiagnosisInput, sit: Situation, cls: str) -> int | None:
 Text = tuple[Category, Severity, str, str, tuple[str, ...]]
 
 
+# Answers for a remote (provider) by family: formats of {who} (the remote the record names) and {cls}.
+_PROVIDER: dict[str, Text] = {
+    "timeout.connect": (
+        "network",
+        "high",
+        "Could not connect to {who} in time ({cls}) - the connection was never established",
+        "The TCP/TLS connect to {who} did not complete within the connect timeout: DNS, egress, proxy or the provider's edge is unreachable from the container. The request never reached the model.",
+        ("Check the container's network path to {who} (DNS, egress firewall, proxy) and the provider's status page.", "Retry with backoff; if it persists, route these models to the other provider.",),
+    ),
+    "timeout.write": (
+        "provider",
+        "medium",
+        "Sending the request to {who} timed out ({cls}) - the upload/body was too slow",
+        "Writing the request body to {who} did not finish within the write timeout: a large file upload or prompt on a slow uplink.",
+        ("Check the size of the body being sent (file uploads) and the uplink; raise the write/upload timeout for large files or send smaller parts.",),
+    ),
+    "timeout.pool": (
+        "capacity",
+        "medium",
+        "The HTTP client's connection pool for {who} was exhausted ({cls})",
+        "Every connection of the client's pool was busy for longer than the pool timeout: more concurrent calls than the client's max_connections allow (or calls holding connections too long).",
+        ("Raise the client's connection limits or lower the concurrency of calls sharing the client.", "Make sure streamed responses are closed so their connections return to the pool.",),
+    ),
+    "connect.dns": (
+        "network",
+        "high",
+        "DNS resolution failed for the host of {who} ({cls})",
+        "The container could not resolve the hostname of {who} (resolver outage, typo in the base URL, or no network in the container); no request was sent.",
+        ("Resolve the API host from inside the container (getent hosts / nslookup); check the base URL and the container's DNS settings.",),
+    ),
+    "connect.tls": (
+        "network",
+        "high",
+        "TLS handshake with {who} failed ({cls}) - certificate or TLS problem",
+        "The TLS connection to {who} could not be established: the certificate did not verify (expired, self-signed, intercepting proxy, missing CA bundle) or the endpoint does not speak TLS.",
+        ("Check the certificate chain the container sees (openssl s_client) and the CA bundle; look for an intercepting proxy; check the base URL uses https on the right port.",),
+    ),
+    "connect.refused": (
+        "network",
+        "high",
+        "Connection to {who} refused ({cls})",
+        "Nothing accepted the connection at the address used for {who}: a wrong base URL/port, a local proxy that is down, or an egress block.",
+        ("Check the configured base URL and any proxy between the gateway and the provider.",),
+    ),
+    "provider.invalid_response": (
+        "provider",
+        "medium",
+        "{who} answered with a body the SDK could not validate ({cls})",
+        "{who} answered, but the response did not match the API's schema (missing or null fields, an error object where a result was expected): the provider's answer is malformed.",
+        ("Log the raw response (redacted) for such answers; retry once and check the provider's status page.",),
+    ),
+    "provider.length": (
+        "config",
+        "medium",
+        "{who}'s answer was cut off at the max_tokens limit ({cls})",
+        "{who} stopped with finish_reason 'length': the answer needed more tokens than the request's max_tokens allowed, so the SDK could not parse the structured output.",
+        ("Raise max_tokens for this call (or ask for a shorter answer); handle finish_reason 'length'.",),
+    ),
+    "provider.content_filter": (
+        "provider",
+        "low",
+        "{who}'s content filter stopped the answer ({cls})",
+        "{who} ended the answer with finish_reason 'content_filter': its moderation refused the content of this request; not a gateway fault.",
+        ("Tell the user the request was refused by the provider's content filter; do not retry unchanged.",),
+    ),
+    "decode.json": (
+        "provider",
+        "medium",
+        "{who} answered with a body that is not JSON ({cls})",
+        "The response from {who} could not be parsed as JSON: an empty body, a cut-off stream, or an HTML error page from a proxy or the provider's edge instead of the API's answer.",
+        ("Log the status and the first bytes of the raw body (redacted) for such answers; retry once and check the provider's status page.",),
+    ),
+}
+
+
 def _provider_text(family: str, who: str, cls: str, status: int | None, inp: DiagnosisInput) -> Text | None:
-    if family == "timeout.connect":
-        return ("network", "high", f"Could not connect to {who} in time ({cls}) - the connection was never established",
-                f"The TCP/TLS connect to {who} did not complete within the connect timeout: DNS, egress, proxy or "
-                f"the provider's edge is unreachable from the container. The request never reached the model.",
-                (f"Check the container's network path to {who} (DNS, egress firewall, proxy) and the provider's status page.",
-                 "Retry with backoff; if it persists, route these models to the other provider."))
+    entry = _PROVIDER.get(family)
+    if entry is not None:
+        category, severity, summary, cause, fixes = entry
+        return (category, severity, summary.format(who=who, cls=cls), cause.format(who=who, cls=cls),
+                tuple(f.format(who=who, cls=cls) for f in fixes))
     if family in ("timeout", "timeout.read"):
         return ("provider", "high", f"{who} did not answer in time ({cls}) - the provider call timed out",
                 f"The request reached {who} but the response (or the next streamed chunk) did not arrive within the "
@@ -140,35 +214,6 @@ def _provider_text(family: str, who: str, cls: str, status: int | None, inp: Dia
                 f"large max_tokens, a thinking model).",
                 (f"Check {who}'s latency and status page for the same minutes; compare with the provider's timeout setting.",
                  "Reduce the prompt or max_tokens, stream the answer, or raise this tool's timeout; retry with backoff."))
-    if family == "timeout.write":
-        return ("provider", "medium", f"Sending the request to {who} timed out ({cls}) - the upload/body was too slow",
-                f"Writing the request body to {who} did not finish within the write timeout: a large file upload or "
-                f"prompt on a slow uplink.",
-                ("Check the size of the body being sent (file uploads) and the uplink; raise the write/upload timeout "
-                 "for large files or send smaller parts.",))
-    if family == "timeout.pool":
-        return ("capacity", "medium", f"The HTTP client's connection pool for {who} was exhausted ({cls})",
-                "Every connection of the client's pool was busy for longer than the pool timeout: more concurrent "
-                "calls than the client's max_connections allow (or calls holding connections too long).",
-                ("Raise the client's connection limits or lower the concurrency of calls sharing the client.",
-                 "Make sure streamed responses are closed so their connections return to the pool."))
-    if family == "connect.dns":
-        return ("network", "high", f"DNS resolution failed for the host of {who} ({cls})",
-                f"The container could not resolve the hostname of {who} (resolver outage, typo in the base URL, "
-                f"or no network in the container); no request was sent.",
-                ("Resolve the API host from inside the container (getent hosts / nslookup); check the base URL "
-                 "and the container's DNS settings.",))
-    if family == "connect.tls":
-        return ("network", "high", f"TLS handshake with {who} failed ({cls}) - certificate or TLS problem",
-                f"The TLS connection to {who} could not be established: the certificate did not verify (expired, "
-                f"self-signed, intercepting proxy, missing CA bundle) or the endpoint does not speak TLS.",
-                ("Check the certificate chain the container sees (openssl s_client) and the CA bundle; look for an "
-                 "intercepting proxy; check the base URL uses https on the right port.",))
-    if family == "connect.refused":
-        return ("network", "high", f"Connection to {who} refused ({cls})",
-                f"Nothing accepted the connection at the address used for {who}: a wrong base URL/port, a local "
-                f"proxy that is down, or an egress block.",
-                ("Check the configured base URL and any proxy between the gateway and the provider.",))
     if family in ("connect", "connection.dropped"):
         dropped = family == "connection.dropped"
         return ("network", "medium",
@@ -179,27 +224,6 @@ def _provider_text(family: str, who: str, cls: str, status: int | None, inp: Dia
                  "Retry idempotent calls with backoff."))
     if family == "http.status" and status is not None:
         return _provider_status(who, cls, status, inp)
-    if family == "provider.invalid_response":
-        return ("provider", "medium", f"{who} answered with a body the SDK could not validate ({cls})",
-                f"{who} answered, but the response did not match the API's schema (missing or null fields, an "
-                f"error object where a result was expected): the provider's answer is malformed.",
-                ("Log the raw response (redacted) for such answers; retry once and check the provider's status page.",))
-    if family == "provider.length":
-        return ("config", "medium", f"{who}'s answer was cut off at the max_tokens limit ({cls})",
-                f"{who} stopped with finish_reason 'length': the answer needed more tokens than the request's "
-                f"max_tokens allowed, so the SDK could not parse the structured output.",
-                ("Raise max_tokens for this call (or ask for a shorter answer); handle finish_reason 'length'.",))
-    if family == "provider.content_filter":
-        return ("provider", "low", f"{who}'s content filter stopped the answer ({cls})",
-                f"{who} ended the answer with finish_reason 'content_filter': its moderation refused the content of "
-                f"this request; not a gateway fault.",
-                ("Tell the user the request was refused by the provider's content filter; do not retry unchanged.",))
-    if family == "decode.json":
-        return ("provider", "medium", f"{who} answered with a body that is not JSON ({cls})",
-                f"The response from {who} could not be parsed as JSON: an empty body, a cut-off stream, or an HTML "
-                f"error page from a proxy or the provider's edge instead of the API's answer.",
-                ("Log the status and the first bytes of the raw body (redacted) for such answers; retry once and "
-                 "check the provider's status page.",))
     return None
 
 

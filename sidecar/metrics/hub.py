@@ -45,7 +45,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
 from .errors import PromQLError
-from .incremental import measure_aggregate, success_flags
+from .incremental import flag_measurement, measure_aggregate, success_flags
 from .jsonl import JsonlSource
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
@@ -268,11 +268,7 @@ class MetricsHub:
         records = source.window.select(start, end, spec.where, spec.failure_when if counted else None)
         if fn in ("success_rate", "error_rate"):
             n, ok, newest = success_flags(spec, records)  # failure_when (e.g. sync_fallback) forces a failure
-            if n == 0:
-                return Measurement(None, count=0, successes=0,
-                                   reason=f"no {source.name} records with {spec.field or 'success'} in window")
-            hits = ok if fn == "success_rate" else n - ok
-            return Measurement(hits / n, count=n, successes=hits, newest=newest)
+            return flag_measurement(spec, fn, source.name, n, ok, newest)
         if fn in ("count", "rate"):
             n = len(records)
             value = float(n) if fn == "count" else n / (end - start)

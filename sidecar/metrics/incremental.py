@@ -13,6 +13,15 @@ from .jsonl import matches, truthy
 from .model import Measurement, MetricSpec
 
 
+def flag_measurement(spec: MetricSpec, fn: str, stream: str, n: int, ok: int, newest: float | None) -> Measurement:
+    """The success or error rate of `n` flags of which `ok` succeeded (no value without a flag)."""
+    if n == 0:
+        return Measurement(None, count=0, successes=0,
+                           reason=f"no {stream} records with {spec.field or 'success'} in window")
+    hits = ok if fn == "success_rate" else n - ok
+    return Measurement(hits / n, count=n, successes=hits, newest=newest)
+
+
 def success_flags(spec: MetricSpec, records: list[Record]) -> tuple[int, int, float | None]:
     """(trials, successes, newest) of a success flag, failure_when forcing a failure."""
     flag_field = spec.field or "success"
@@ -62,11 +71,7 @@ def measure_aggregate(spec: MetricSpec, stream: str, agg: Aggregate, start: floa
             return n, ok, newest
 
         n, ok, newest = agg.collect(start, end, key, lambda rs: success_flags(spec, rs), merge_flags)
-        if n == 0:
-            return Measurement(None, count=0, successes=0,
-                               reason=f"no {stream} records with {spec.field or 'success'} in window")
-        hits = ok if fn == "success_rate" else n - ok
-        return Measurement(hits / n, count=n, successes=hits, newest=newest)
+        return flag_measurement(spec, fn, stream, n, ok, newest)
     if fn in ("count", "rate"):
         def count(rs: list[Record]) -> tuple[int, float | None]:
             return len(rs), max((t for t, _ in rs), default=None)
