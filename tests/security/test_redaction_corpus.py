@@ -28,8 +28,8 @@ def test_every_kind_in_every_shape_is_redacted(kind, text, secret):
         assert "[REDACTED:" in out
 
 
-@pytest.mark.skipif(not case_writer_corpus("corpus_dev.yaml"), reason="tests/data/secrets/corpus_dev.yaml not landed")
 def test_case_writer_dev_corpus():
+    assert case_writer_corpus("corpus_dev.yaml"), "tests/data/secrets/corpus_dev.yaml is missing or empty"
     leaked = [(k, redact(t)) for k, t, s in case_writer_corpus("corpus_dev.yaml") if s in redact(t)]
     assert leaked == []
 
@@ -79,8 +79,8 @@ def test_redact_obj_by_key():
                    "nested": [{"DB_PASS": "[REDACTED:secret]"}]}
 
 
-@pytest.mark.skipif(not must_keep(), reason="tests/data/secrets/must_keep.yaml not landed")
 def test_case_writer_must_keep_survives():
+    assert must_keep(), "tests/data/secrets/must_keep.yaml is missing or empty"
     lost = [(text, redact(line)) for text, line in must_keep() if text not in redact(line)]
     assert lost == []
 
@@ -96,8 +96,7 @@ def test_case_writer_heldout_corpus_aggregate(name: str) -> None:
     plantings leaked (round 1: 3), corpus_heldout2 2 of 202 (1 of 64 kinds; round 1's redactor: 15);
     this guards against regressions."""
     items = case_writer_corpus(name)
-    if not items:
-        pytest.skip(f"tests/data/secrets/{name} not landed")
+    assert items, f"tests/data/secrets/{name} is missing or empty (the held-out corpus must be in the tree)"
     leaked = sum(1 for _, text, secret in items if secret in redact(text))
     assert leaked <= HELDOUT_CEILING[name], f"{leaked} of {len(items)} held-out plantings leaked"
 
@@ -107,7 +106,6 @@ def test_case_writer_must_keep_heldout2_aggregate() -> None:
 
     Measured 2026-12-05: 1 of 26 lost (round 1's redactor: 4)."""
     items = must_keep("must_keep_heldout2.yaml")
-    if not items:
-        pytest.skip("tests/data/secrets/must_keep_heldout2.yaml not landed")
+    assert items, "tests/data/secrets/must_keep_heldout2.yaml is missing or empty"
     lost = sum(1 for text, line in items if text not in redact(line))
     assert lost <= 1, f"{lost} of {len(items)} held-out must-keep strings were redacted"
