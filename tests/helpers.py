@@ -39,6 +39,18 @@ def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 2
     raise AssertionError(f"{what} did not answer {url} within {timeout:g} s: {tail()}")
 
 
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `timeout`; always reaped (no zombie, no leak)."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @dataclass
 class Received:
     """One request a local fake receiver (chat channel, hook endpoint) recorded."""

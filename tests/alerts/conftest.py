@@ -24,7 +24,7 @@ from sidecar.clock import ManualClock
 from sidecar.config import AlertsConfig
 from sidecar.telemetry import Telemetry
 from tests.conftest import find_free_port
-from tests.helpers import Received, wait_http_ok
+from tests.helpers import Received, stop_process, wait_http_ok
 
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 
@@ -167,12 +167,7 @@ def alertmanager(tmp_path: Path) -> Iterator[AlertmanagerProc]:
         wait_http_ok(f"{url}/-/ready", proc, "alertmanager", log_path=tmp_path / "alertmanager.log")
         yield AlertmanagerProc(url=url, proc=proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=5)
         log.close()
 
 

@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import sys
+import textwrap
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,20 @@ class Running:
                 return groups
             await asyncio.sleep(0.05)
         raise AssertionError(f"expected {n} groups (count {count}), got {groups}")
+
+
+# The start of every SDK client script run by `run_client`: `failures` collects what the SDK itself logs
+# at WARNING or above (its transport's failed deliveries); the script attaches `Failures()` to its logger.
+SDK_FAILURES = textwrap.dedent('''
+    import logging
+
+    failures = []
+
+    class Failures(logging.Handler):
+        def emit(self, record):
+            if record.levelno >= logging.WARNING:
+                failures.append(record.getMessage())
+''')
 
 
 def collect_config(tmp: Path, port: int, **collect: Any) -> Config:

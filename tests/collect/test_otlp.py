@@ -7,9 +7,9 @@ import textwrap
 
 import aiohttp
 
-from .conftest import OTLP_KEY, Running, run_client
+from .conftest import OTLP_KEY, SDK_FAILURES, Running, run_client
 
-CLIENT = textwrap.dedent('''
+CLIENT = SDK_FAILURES + textwrap.dedent('''
     import json, logging, sys
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
     from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
@@ -17,12 +17,6 @@ CLIENT = textwrap.dedent('''
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
 
-    failures = []
-
-    class Failures(logging.Handler):
-        def emit(self, record):
-            if record.levelno >= logging.WARNING:
-                failures.append(record.getMessage())
 
     for name in ("opentelemetry.exporter.otlp.proto.http._log_exporter", "opentelemetry.sdk._logs"):
         logging.getLogger(name).addHandler(Failures())

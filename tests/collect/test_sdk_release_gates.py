@@ -21,7 +21,7 @@ from sidecar.clock import ManualClock
 from sidecar.config import load_config
 from sidecar.metrics.sdkerrors import SdkErrors
 
-from .conftest import DSN_KEY, TOKEN, run_client
+from .conftest import DSN_KEY, SDK_FAILURES, TOKEN, run_client
 
 CANARY, BASELINE = "gateway@2.4.1", "gateway@2.4.0"
 NAME = "gateway-release"
@@ -50,16 +50,10 @@ ROLLOUTS = textwrap.dedent(f'''
 
 # Sends `count` captured exceptions per "release:environment:count" argument, re-initialising the
 # SDK for each release as a deployment would; reports the transport's failed deliveries.
-CLIENT = textwrap.dedent('''
+CLIENT = SDK_FAILURES + textwrap.dedent('''
     import json, logging, sys
     import sentry_sdk
 
-    failures = []
-
-    class Failures(logging.Handler):
-        def emit(self, record):
-            if record.levelno >= logging.WARNING:
-                failures.append(record.getMessage())
 
     logging.getLogger("sentry_sdk.errors").addHandler(Failures())
     for spec in sys.argv[2:]:

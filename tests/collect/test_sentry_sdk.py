@@ -11,7 +11,7 @@ import textwrap
 import aiohttp
 import pytest
 
-from .conftest import TOKEN, Running, run_client
+from .conftest import SDK_FAILURES, TOKEN, Running, run_client
 
 SECRET = "sk-live-AbCdEf0123456789AbCdEf0123456789"
 
@@ -42,18 +42,12 @@ GATEWAY_APP = textwrap.dedent('''
             logging.getLogger("src.daemon.ws_server").exception("Tool call failed")
 ''').replace("SECRET_HERE", SECRET)
 
-CLIENT = textwrap.dedent('''
+CLIENT = SDK_FAILURES + textwrap.dedent('''
     import json, logging, sys
     sys.path.insert(0, sys.argv[2])
     import sentry_sdk
     from sentry_sdk.integrations.logging import LoggingIntegration
 
-    failures = []
-
-    class Failures(logging.Handler):
-        def emit(self, record):
-            if record.levelno >= logging.WARNING:
-                failures.append(record.getMessage())
 
     logging.getLogger("sentry_sdk.errors").addHandler(Failures())
     logging.basicConfig(level=logging.INFO, handlers=[logging.NullHandler()])

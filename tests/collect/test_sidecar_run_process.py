@@ -14,6 +14,8 @@ from typing import IO
 
 import aiohttp
 
+from tests.helpers import stop_process
+
 from .conftest import ROOT, run_client
 from .test_sentry_sdk import CLIENT, GATEWAY_APP
 
@@ -59,15 +61,6 @@ def _start(config: Path, env: dict[str, str], out: IO[bytes]) -> subprocess.Pope
                             env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 async def test_sentry_sdk_against_a_sidecar_run_process(tmp_path: Path, free_port: int) -> None:
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "gateway.log").touch()
@@ -103,7 +96,7 @@ async def test_sentry_sdk_against_a_sidecar_run_process(tmp_path: Path, free_por
         assert sum(int(str(g["occurrence_count"])) for g in await _groups(base)) == 4
         assert proc.poll() is None, "the sidecar process exited"
     finally:
-        _stop(proc)
+        stop_process(proc, timeout=20)
         out.close()
     log = (tmp_path / "sidecar.out").read_text(errors="replace")
     assert proc.returncode == 0, log[-3000:]

@@ -20,7 +20,7 @@ from prometheus_client.openmetrics.exposition import CONTENT_TYPE_LATEST as OM_C
 from prometheus_client.openmetrics.exposition import generate_latest as generate_openmetrics
 
 from tests.conftest import find_free_port
-from tests.helpers import wait_http_ok
+from tests.helpers import stop_process, wait_http_ok
 
 PROMETHEUS = os.environ.get("PROMETHEUS_BIN", "/usr/bin/prometheus")
 LATENCY_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120)  # the gateway's mcp_api_latency_seconds
@@ -234,10 +234,5 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusS
         wait_http_ok(f"{url}/-/ready", proc, "prometheus", timeout=30, log_path=log_path)
         yield PrometheusServer(url, gw)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_process(proc, timeout=10)
         gw.stop()
