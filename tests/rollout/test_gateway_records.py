@@ -5,8 +5,7 @@ double-written failures, late records, a file that vanishes and a writer that st
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict
 from pathlib import Path
 
 from sidecar.clock import ManualClock
@@ -15,28 +14,10 @@ from sidecar.metrics.hub import MetricsHub
 from sidecar.metrics.model import MetricSpec
 from sidecar.rollout.views import summary
 from sidecar.telemetry import Telemetry
+from tests.rollout.upstream_writer import UploadMetrics, utc_iso
 
 STREAM = "async_upload"
 ASYNC_OR_FALLBACK = {"where": {"execution_type": "async"}, "failure_when": {"execution_type": "sync_fallback"}}
-
-
-@dataclass
-class UploadMetrics:
-    """Field for field (and in order) the gateway's tools/monitoring/async_upload_metrics.py record."""
-
-    execution_type: str
-    success: bool
-    duration_ms: float
-    timestamp: str
-    error_type: str | None = None
-    fallback_used: bool = False
-    file_size_mb: float = 0.0
-    provider: str = "kimi"
-    request_id: str | None = None
-
-
-def iso(t: float) -> str:
-    return datetime.fromtimestamp(t, tz=UTC).replace(tzinfo=None).isoformat()  # utcnow().isoformat()
 
 
 class Gateway:
@@ -57,14 +38,14 @@ class Gateway:
         t = self.clock.time() if at is None else at
         size = 0.5 + (self.n % 97) / 10 if size is None else size
         if ok:
-            self.write(UploadMetrics(kind, True, 800.0, iso(t), file_size_mb=size, request_id=request_id))
+            self.write(UploadMetrics(kind, True, 800.0, utc_iso(t), file_size_mb=size, request_id=request_id))
         elif self.fallback:  # async failed, the sync call rescued it: only this record is written
-            self.write(UploadMetrics("sync_fallback", True, 2400.0, iso(t), fallback_used=True, file_size_mb=size,
+            self.write(UploadMetrics("sync_fallback", True, 2400.0, utc_iso(t), fallback_used=True, file_size_mb=size,
                                      request_id=request_id))
         else:  # inner handler, then the outer `except`: microseconds apart, same call
-            self.write(UploadMetrics(kind, False, 30001.0, iso(t), "TimeoutError", file_size_mb=size,
+            self.write(UploadMetrics(kind, False, 30001.0, utc_iso(t), "TimeoutError", file_size_mb=size,
                                      request_id=request_id),
-                       UploadMetrics(kind, False, 30001.2, iso(t + 0.000_05), "TimeoutError", file_size_mb=size,
+                       UploadMetrics(kind, False, 30001.2, utc_iso(t + 0.000_05), "TimeoutError", file_size_mb=size,
                                      request_id=request_id))
 
 
