@@ -25,6 +25,9 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The tree whose sidecar package the child runs (its first PYTHONPATH entry), and a bound on a child's run.
+TREE = (os.environ.get("PYTHONPATH") or REPO).split(os.pathsep)[0]
+CHILD_TIMEOUT = 600
 TEMPLATES = [f"src.mod{i}: request failed for tool kimi_chat_{i} id={{n}} seq={{s}}" for i in range(20)]
 
 
@@ -46,7 +49,9 @@ def config(d: str, path: str):
         "store": {"path": os.path.join(d, "db.sqlite"), "spool_dir": os.path.join(d, "spool")},
         "sources": [{"paths": [path], "start_at": "beginning"}],
         "ingest": {"checkpoint_dir": os.path.join(d, "ck")},
-        "diagnosis": {"kimi_enabled": False, "rules_file": os.path.join(REPO, "rules", "diagnoses.yaml")},
+        # The rules of the tree under test (PYTHONPATH), not this script's: a baseline tree cannot load
+        # rules written for newer code (it failed to start and the run waited forever).
+        "diagnosis": {"kimi_enabled": False, "rules_file": os.path.join(TREE, "rules", "diagnoses.yaml")},
         "alerts": {"rules_file": None},
         "rollouts_file": None,
     })
@@ -151,7 +156,7 @@ def main() -> None:
     for name, tree in trees:
         res = subprocess.run([sys.executable, __file__, "--child", "--errors", str(args.errors), "--rates", args.rates,
                               "--seconds", str(args.seconds)], env={**os.environ, "PYTHONPATH": tree},
-                             capture_output=True, text=True, cwd=tempfile.gettempdir())
+                             capture_output=True, text=True, cwd=tempfile.gettempdir(), timeout=CHILD_TIMEOUT)
         if res.returncode != 0:
             print(res.stderr[-3000:])
             raise SystemExit(1)
