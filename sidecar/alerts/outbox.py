@@ -106,7 +106,8 @@ class Outbox:
             delay = next_delay(result, attempts, base=self.config.backoff_base, cap=self.config.backoff_max,
                                retry_after_max=self.config.retry_after_max, rng=self.rng)
             await repo.mark_retry(row["id"], attempts=attempts, next_attempt_at=utc(now + delay),
-                                  error=result.error or "", http_status=result.http_status, now=utc(now))
+                                  error=result.error or "", http_status=result.http_status, now=utc(now),
+                                  coalesce_key=row["coalesce_key"])
         else:
             retryable = outcome == RETRY
             outcome = "gave_up" if retryable else FAILED

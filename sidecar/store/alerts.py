@@ -63,10 +63,28 @@ class AlertRepo:
     async def claim(self, delivery_id: int, *, attempts: int, now: datetime, lease_until: datetime) -> bool:
         """Take a due delivery for one attempt. The lease (next_attempt_at moved to `lease_until`)
         keeps another replica, or a stale read, from sending it at the same time; if this process
-        dies mid-send the lease runs out and the delivery is due again."""
-        return await self.db.execute(
-            "UPDATE alert_deliveries SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending' "
-            "AND attempts = ? AND next_attempt_at <= ?", (lease_until, now, delivery_id, attempts, now)) == 1
+        dies mid-send the lease runs out and the delivery is due again.
+
+        A claimed delivery leaves its coalescing slot (coalesce_key set to NULL): a newer payload
+        enqueued while this one is on the wire becomes a new row instead of rewriting this one,
+        which the sender would then mark sent without ever sending it (an Alertmanager resolve
+        was lost that way). A claimed row whose slot a newer row took meanwhile (this process died
+        mid-send, the lease ran out) is stale: it is deleted instead of sent after the newer one."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT receiver, group_key, coalesce_key FROM alert_deliveries WHERE id = ? AND status = 'pending' "
+                "AND attempts = ? AND next_attempt_at <= ?", (delivery_id, attempts, now))
+            if row is None:
+                return False
+            if row["coalesce_key"] is None and await tx.fetchone(
+                    "SELECT id FROM alert_deliveries WHERE coalesce_key = ? AND receiver = ? AND status = 'pending' "
+                    "AND id > ? LIMIT 1", (row["group_key"], row["receiver"], delivery_id)) is not None:
+                await tx.execute("DELETE FROM alert_deliveries WHERE id = ?", (delivery_id,))
+                return False
+            return await tx.execute(
+                "UPDATE alert_deliveries SET next_attempt_at = ?, coalesce_key = NULL, updated_at = ? "
+                "WHERE id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at <= ?",
+                (lease_until, now, delivery_id, attempts, now)) == 1
 
     async def mark_sent(self, delivery_id: int, *, attempts: int, http_status: int | None, now: datetime) -> None:
         await self.db.execute(
@@ -74,10 +92,20 @@ class AlertRepo:
             "sent_at = ?, updated_at = ? WHERE id = ?", (attempts, http_status, now, now, delivery_id))
 
     async def mark_retry(self, delivery_id: int, *, attempts: int, next_attempt_at: datetime, error: str,
-                         http_status: int | None, now: datetime) -> None:
-        await self.db.execute(
-            "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, http_status = ?, "
-            "updated_at = ? WHERE id = ?", (attempts, next_attempt_at, error, http_status, now, delivery_id))
+                         http_status: int | None, now: datetime, coalesce_key: str | None = None) -> None:
+        """Schedule another attempt. `coalesce_key`: the slot the delivery held before it was claimed;
+        it takes the slot back, unless a newer payload took it meanwhile: then this one is stale
+        and is deleted (the newer row carries the whole state)."""
+        async with self.db.transaction() as tx:
+            if coalesce_key is not None and await tx.fetchone(
+                    "SELECT id FROM alert_deliveries WHERE coalesce_key = ? AND status = 'pending' AND id <> ? "
+                    "LIMIT 1", (coalesce_key, delivery_id)) is not None:
+                await tx.execute("DELETE FROM alert_deliveries WHERE id = ?", (delivery_id,))
+                return
+            await tx.execute(
+                "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, http_status = ?, "
+                "coalesce_key = COALESCE(?, coalesce_key), updated_at = ? WHERE id = ?",
+                (attempts, next_attempt_at, error, http_status, coalesce_key, now, delivery_id))
 
     async def mark_failed(self, delivery_id: int, *, attempts: int, error: str, http_status: int | None,
                           retryable: bool, now: datetime) -> None:

@@ -67,3 +67,42 @@ async def test_group_state_and_silences(store: Store) -> None:
     assert await repo.expire_silence("s1", utc(T + 30)) is False
     assert await repo.silences(utc(T + 30)) == []
     assert [r["id"] for r in await repo.silences(utc(T + 30), include_expired=True)] == ["s1"]
+
+
+async def test_a_payload_enqueued_while_the_last_one_is_on_the_wire_is_sent_after_it(store: Store) -> None:
+    """Alertmanager posts are coalesced by key; a resolve that arrives while the firing post is
+    being sent must not be folded into the row being sent (it would be marked sent, never sent)."""
+    repo = store.alerts
+    am = dict(receiver="am", channel="alertmanager", route=None, group_key="am:am", summary="am", alert_count=1,
+              coalesce_key="am:am")
+    firing = await repo.enqueue(payload=[{"status": "firing"}], now=utc(T), **am)
+    assert await repo.claim(firing, attempts=0, now=utc(T), lease_until=utc(T + 40)) is True
+    resolved = await repo.enqueue(payload=[{"status": "resolved"}], now=utc(T + 1), **am)
+    assert resolved != firing
+    await repo.mark_sent(firing, attempts=1, http_status=200, now=utc(T + 2))
+    (due,) = await repo.due(utc(T + 2))
+    assert due["id"] == resolved and due["payload"] == [{"status": "resolved"}]
+
+    # A later payload still replaces the pending (not yet claimed) one, as before.
+    again = await repo.enqueue(payload=[{"status": "firing", "n": 2}], now=utc(T + 3), **am)
+    assert again == resolved
+
+    # The attempt fails and is retried: the row takes its slot back, so the next payload replaces it.
+    assert await repo.claim(again, attempts=0, now=utc(T + 3), lease_until=utc(T + 43)) is True
+    await repo.mark_retry(again, attempts=1, next_attempt_at=utc(T + 10), error="HTTP 503", http_status=503,
+                          now=utc(T + 4), coalesce_key="am:am")
+    assert await repo.enqueue(payload=[{"status": "resolved", "n": 3}], now=utc(T + 5), **am) == again
+
+    # ...unless a newer payload took the slot while it was on the wire: the stale row goes.
+    assert await repo.claim(again, attempts=1, now=utc(T + 10), lease_until=utc(T + 50)) is True
+    newest = await repo.enqueue(payload=[{"status": "firing", "n": 4}], now=utc(T + 11), **am)
+    await repo.mark_retry(again, attempts=2, next_attempt_at=utc(T + 20), error="HTTP 503", http_status=503,
+                          now=utc(T + 12), coalesce_key="am:am")
+    assert [r["id"] for r in await repo.due(utc(T + 100))] == [newest]
+
+    # A process that died mid-send leaves a claimed row whose lease runs out; if a newer payload
+    # exists by then, the stale one is dropped at its next claim instead of being sent after it.
+    assert await repo.claim(newest, attempts=0, now=utc(T + 100), lease_until=utc(T + 140)) is True
+    latest = await repo.enqueue(payload=[{"status": "resolved", "n": 5}], now=utc(T + 101), **am)
+    assert await repo.claim(newest, attempts=0, now=utc(T + 141), lease_until=utc(T + 181)) is False
+    assert [r["id"] for r in await repo.due(utc(T + 200))] == [latest]
