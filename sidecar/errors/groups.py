@@ -106,24 +106,67 @@ def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float,
     caller grouped it (with learned templates); else the pure per-event fingerprint. The
     fingerprint is computed on the text as logged; only what is stored is cleaned and, unless
     `keep_raw` (store.keep_raw), redacted: a secret in a log line never reaches the database."""
+    fingerprint, title = group if group is not None else (fingerprint_event(event, grouping), event_title(event))
+    return _occurrence(event, fingerprint, seen_at, *_sample_texts(event, title, keep_raw))
+
+
+def _sample_texts(event: ErrorEvent, title: str, keep_raw: bool) -> tuple[str, str, str, dict[str, Any]]:
+    """(title, message, raw, data) as stored: cleaned and, unless `keep_raw`, redacted."""
     red = _keep if keep_raw else redact
     raw = event.raw if len(event.raw) <= MAX_SAMPLE_CHARS else event.raw[:MAX_SAMPLE_CHARS]
-    fingerprint, title = group if group is not None else (fingerprint_event(event, grouping), event_title(event))
+    return (clean_text(red(title[:500])), clean_text(red(event.message[:MAX_SAMPLE_CHARS])), clean_text(red(raw)),
+            _clean_data(_exception_data(event) if keep_raw else redact_obj(_exception_data(event))))
+
+
+def _occurrence(event: ErrorEvent, fingerprint: str, seen_at: float, title: str, message: str, raw: str,
+                data: dict[str, Any]) -> Occurrence:
     return Occurrence(
         event_key=clean_text(event_key(event)),
         fingerprint=fingerprint,
         seen_at=utc(seen_at),
-        title=clean_text(red(title[:500])),
-        message=clean_text(red(event.message[:MAX_SAMPLE_CHARS])),
+        title=title,
+        message=message,
         error_type=_clean_opt(event.exception_type or (event.chain[-1].type if event.chain else None)),
         level=clean_text((event.level or "ERROR").upper()),
         logger=_clean_opt(event.logger),
-        raw=clean_text(red(raw)),
+        raw=raw,
         source=_clean_opt(event.source),
         file=_clean_opt(event.file),
         line=event.line,
-        data=_clean_data(_exception_data(event) if keep_raw else redact_obj(_exception_data(event))),
+        data=data,
     )
+
+
+class DeferredSamples:
+    """Occurrences whose stored texts (title, message, raw, data) are built only when the store keeps them.
+
+    Redacting and cleaning those texts was most of the errors stage's cost per event, yet a batch
+    stores them only for each group's first and last occurrence and its newest samples (a storm of
+    one error keeps 5 of thousands). `defer` returns an occurrence holding what counting needs
+    (key, fingerprint, time, level, logger, type, place) and empty texts; the store calls this
+    object on every occurrence whose texts it writes (`GroupRepo.record_batch(complete=...)`),
+    which fills them in exactly as `to_occurrence` would. SDK events (`extra`) are built at once:
+    the store reads their release from `data` for every one of them.
+    """
+
+    def __init__(self, keep_raw: bool) -> None:
+        self.keep_raw = keep_raw
+        self._pending: dict[int, tuple[Occurrence, ErrorEvent, str]] = {}  # id(occurrence) -> what fills it
+
+    def defer(self, event: ErrorEvent, seen_at: float, group: tuple[str, str]) -> Occurrence:
+        fingerprint, title = group
+        if event.extra:
+            return _occurrence(event, fingerprint, seen_at, *_sample_texts(event, title, self.keep_raw))
+        occ = _occurrence(event, fingerprint, seen_at, "", "", "", {})
+        self._pending[id(occ)] = (occ, event, title)  # the occurrence is held, so its id stays unique
+        return occ
+
+    def __call__(self, occ: Occurrence) -> None:
+        """Fill in `occ`'s texts if they were deferred (idempotent)."""
+        item = self._pending.pop(id(occ), None)
+        if item is not None:
+            _, event, title = item
+            occ.title, occ.message, occ.raw, occ.data = _sample_texts(event, title, self.keep_raw)
 
 
 class GroupRecorder:
@@ -165,15 +208,15 @@ class GroupRecorder:
             # outage lands in the minutes it happened; without a usable one, in the minute ingest read it.
             lags: dict[str, float] = {}
             fallbacks: Counter[str] = Counter()
-            occurrences = [to_occurrence(e, self.grouping, self._placed_at(e, now, lags, fallbacks), g,
-                                         keep_raw=self.keep_raw)
+            samples = DeferredSamples(self.keep_raw)
+            occurrences = [samples.defer(e, self._placed_at(e, now, lags, fallbacks), g)
                            for e, g in zip(events, groups, strict=True)]
             for source, lag in lags.items():  # metrics once per batch: labels() costs as much as the rest
                 self.telemetry.ingest_lag.labels(source=source).set(lag)
             for reason, n in fallbacks.items():
                 self.telemetry.event_time_fallbacks.labels(reason=reason).inc(n)
             changes = await self.store.groups.record_batch(
-                occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now)
+                occurrences, samples_per_group=self.grouping.samples_per_group, at=utc(now), complete=samples
             )
         except StoreError as exc:
             self.telemetry.store_errors.labels(operation="groups.record").inc()
@@ -189,7 +232,10 @@ class GroupRecorder:
         await self._mark_crash_loops(changes, occurrences)
         statuses_changed = False
         # The latest message of each group in this batch: what announcements show as the title.
-        latest = {occ.fingerprint: occ.message for occ in occurrences}
+        last = {occ.fingerprint: occ for occ in occurrences}
+        for occ in last.values():
+            samples(occ)
+        latest = {fp: occ.message for fp, occ in last.items()}
         for change in changes:
             statuses_changed |= self._announce(change, now, latest.get(change.fingerprint))
         if statuses_changed:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import builtins  # `list` below names the GroupRepo.list method inside the class
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -164,11 +164,13 @@ class GroupRepo(TemplateStore):
     # --- writing -------------------------------------------------------------------------------
 
     async def record_batch(self, occurrences: Sequence[Occurrence], *, samples_per_group: int = 5,
-                           at: datetime) -> list[GroupChange]:
+                           at: datetime, complete: Callable[[Occurrence], None] | None = None) -> list[GroupChange]:
         """Count a batch exactly once; return one change per group the batch touched.
 
         Events whose key is already in `event_receipts` are skipped (a re-delivered batch returns
-        an empty list). Everything happens in one transaction.
+        an empty list). Everything happens in one transaction. `complete` is called on every
+        occurrence whose texts are written (a group's first and last, its kept samples) before
+        they are: the caller may build those texts only then (errors/groups.DeferredSamples).
         """
         if not occurrences:
             return []
@@ -184,6 +186,10 @@ class GroupRepo(TemplateStore):
             if not accepted:
                 return []
             groups = aggregate(accepted, samples_per_group)
+            if complete is not None:
+                for agg in groups.values():
+                    for occ in (agg.first, agg.last, *agg.samples):
+                        complete(occ)
             # A stable order keeps row locks in the same order on every replica (no deadlocks).
             order = sorted(groups)
             changes = []
