@@ -234,6 +234,11 @@ class RuleSet:
                 found = (*found[:3], min(found[3], DISAGREEMENT_CAP), found[4])
             else:
                 found = None  # words (or a remote) alone lose against the raised class and its component
+        elif found is not None and verdict is not None and verdict.from_code and not found[4] & DECISIVE \
+                and not any(verdict.evidence_class in v for _, v in found[0].match.patterns()):
+            # a documented code in its namespace outranks a rule that matched words only, unless the rule
+            # was written for that very code (its pattern names it: its text is the specific one)
+            found = None
         elif found is not None and verdict is not None and verdict.confidence >= found[3] \
                 and {k for k, _ in found[0].match.patterns()} == {"exception_type"} and not found[4] & DECISIVE:
             # a rule on the class name alone, and the class layer as sure with the same category: the class

@@ -20,9 +20,10 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .classes import errno_family, family_of, http_status_of, named_classes, refine
+from .classes import code_meaning, errno_family, family_of, http_status_of, named_classes, refine
+from .codes import MOONSHOT_TYPES, PGRST_MEANINGS, ZAI_MEANINGS, pgrst_entry, sqlstate_entry, zai_entry
 from .model import Category, DiagnosisInput, Severity, one_line
 from .situation import Situation
 
@@ -73,6 +74,7 @@ class Verdict:
     confidence: float
     evidence_class: str  # the class (or errno) the verdict rests on
     fallback_only: bool = False  # answers only where no rule matched (a close code alone is weaker than a rule)
+    from_code: bool = False  # rests on a documented code in its namespace (codes.py): outranks a rule's words
 
 
 def _remote_kind(sit: Situation) -> tuple[str, str]:
@@ -717,8 +719,74 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
     return None
 
 
+OWN_CODE_NAMED = 0.75  # the code's own documented entry, raised by the remote/component the record names
+OWN_CODE = 0.55  # the code's own entry, the remote not named by the record
+CODE_CLASS = 0.4  # a code known by its class/group only (+ WITH_COMPONENT when the remote is named)
+
+
+# a model of the *other* provider in the record or its context, where this provider says "unknown model"
+_FOREIGN_MODEL = {"glm": re.compile(r"\b(?:kimi|moonshot)-[\w.-]+", re.I), "kimi": re.compile(r"\bglm-[\w.-]+", re.I)}
+_UNKNOWN_MODEL_CODES = {"glm": "1211", "kimi": "resource_not_found_error"}
+
+
+def _routed_to_wrong_provider(inp: DiagnosisInput, sit: Situation, code: str) -> Text | None:
+    """An unknown-model answer for a model that belongs to the other provider: routing, not the model list."""
+    remote = sit.remote or ""
+    if _UNKNOWN_MODEL_CODES.get(remote) != code:
+        return None
+    m = _FOREIGN_MODEL[remote].search("\n".join([*inp.context[-12:], *inp.messages()])[-65536:])
+    if m is None:
+        return None
+    owner = PROVIDERS["kimi" if remote == "glm" else "glm"]
+    return ("config", "high",
+            f"The {owner} model {m.group(0)} was sent to {PROVIDERS[remote]} - the provider routing picked the wrong provider",
+            f"{PROVIDERS[remote]} answered that it does not know the model ({code}): the request named {m.group(0)}, a "
+            f"{owner} model, so the model -> provider resolution (registry, default model or fallback chain) sent it to the "
+            f"wrong provider.",
+            (f"Check the model -> provider map: {m.group(0)} must resolve to {owner}; check the default model settings "
+             "and make fallbacks keep the provider of an explicitly requested model.",))
+
+
+def code_verdict(sit: Situation, inp: DiagnosisInput | None = None) -> Verdict | None:
+    """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot."""
+    found: tuple[str, str, tuple[Text, bool], str, str] | None = None
+    if (codes := sit.code("pgrst")) and (e := pgrst_entry(codes[0])) is not None:
+        found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
+    elif (codes := sit.code("sqlstate")) and (e := sqlstate_entry(codes[0])) is not None:
+        who = DATABASES.get(sit.remote or "", "the Postgres database")
+        found = ("sqlstate", codes[0], e, code_meaning("sqlstate", codes[0]) or "an unlisted condition", who)
+    elif (codes := sit.code("glm")) and (e := zai_entry(codes[0])) is not None:
+        found = ("glm", codes[0], e, ZAI_MEANINGS.get(codes[0], "an undocumented code"), PROVIDERS["glm"])
+    elif (codes := sit.code("moonshot")) and codes[0] in MOONSHOT_TYPES:
+        who = PROVIDERS["kimi"] if sit.remote in (None, "kimi") else "The provider (Moonshot API)"
+        found = ("moonshot", codes[0], (MOONSHOT_TYPES[codes[0]], True), codes[0], who)
+    if found is None:
+        return None
+    namespace, code, (text, exact), meaning, who = found
+    category, severity, summary, cause, fixes = text
+    fields = {"who": who, "code": code, "meaning": meaning}
+    summary = summary.format(**fields)
+    text = (category, severity, summary[:1].upper() + summary[1:], cause.format(**fields),
+            tuple(f.format(**fields) for f in fixes))
+    routed = _routed_to_wrong_provider(inp, sit, code) if inp is not None else None
+    text = routed or text
+    # two independent signals (the code's own documented entry, and the remote/component the record names)
+    # make a confident answer, like a rule's code + situation; a code known by its class/group stays below 0.6
+    named = sit.remote_named_by_record
+    confidence = (OWN_CODE_NAMED if exact and named else
+                  OWN_CODE if exact else CODE_CLASS + (WITH_COMPONENT if named else 0.0))
+    if len(sit.remotes) > 1:
+        confidence -= 0.1
+    return replace(_verdict(f"code.{namespace}", code, text, confidence), from_code=True,
+                   confidence=round(confidence, 2))
+
+
 def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
-    """The class-level verdict for `inp`, or None when the class (or its absence) says too little."""
+    """The class-level verdict for `inp`, or None when the class (or its absence) says too little.
+    A documented code in its namespace answers first (codes.py); then the exception's family."""
+    by_code = code_verdict(sit, inp)
+    if by_code is not None:
+        return by_code
     found = _family(inp)
     errors = [c for c in sit.code("http") if c.isdigit() and int(c) >= 400]
     if found is None and errors and sit.remote:

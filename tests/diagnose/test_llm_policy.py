@@ -59,7 +59,7 @@ async def test_grounded_confident_kimi_answer_becomes_primary(sqlite_store, rclo
 async def test_ungrounded_kimi_answer_is_kept_beside_the_rules(sqlite_store, rclock, fake_llm):
     out = await diagnose_one(sqlite_store, rclock, fake_llm, UNGROUNDED)
     result = out["group"]["investigation_result"]
-    assert out["group"]["diagnosis_source"] == "rules" and result["rule"] == "glm-account-balance-111x"
+    assert out["group"]["diagnosis_source"] == "rules" and result["rule"] == "class:code.glm"
     assert out["sources"] == ["kimi", "rules"]  # both stored; the API/page history shows both
 
 
@@ -151,7 +151,7 @@ async def test_api_and_page_show_both_answers_which_is_primary_and_why(sqlite_st
     answers, page = await _read_both(sqlite_store, rclock)
     assert answers["primary"] == "rules" and answers["disagree"] is True
     assert answers["reason"] == f"the LLM answer is less confident (0.42 < {answers['rules']['confidence']:.2f})"
-    assert answers["rules"]["rule"] == "glm-account-balance-111x" and answers["llm"]["category"] == "network"
+    assert answers["rules"]["rule"] == "class:code.glm" and answers["llm"]["category"] == "network"
     assert 'id="answers"' in page and "The rules and Kimi disagree" in page
     assert "maybe a network blip" in page and "the LLM answer is less confident" in page
 

@@ -68,15 +68,15 @@ def diagnose(log: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("log", "rule", "category", "forbidden"), [
-    (GLM_1113, "glm-account-balance-111x", "provider", r"Kimi account|fail over Kimi traffic to GLM"),
+    (GLM_1113, "class:code.glm", "provider", r"Kimi account|fail over Kimi traffic to GLM"),
     (KIMI_QUOTA, "kimi-quota-exhausted", "provider", r"Z\.ai|GLM account"),
     (UNPACK, "unpack-count-mismatch", "code", r"semaphore|leak"),
     (POSTGREST_TIMEOUT, "class:timeout.read", "storage", r"KIMI_TIMEOUT_SECS|fail over"),
     (KIMI_TIMEOUT, "class:timeout", "provider", r"Supabase"),
     (POOL, "class:timeout.pool", "storage", r"KIMI_TIMEOUT_SECS|fail over"),
     (PATH_GUARD, "path-guard-blocked", "config", r"content filter"),
-    (PGRST301, "postgrest-jwt-pgrst30x", "storage", r"schema|column"),
-    (SQL_57014, "sqlstate-statement-timeout-57014", "storage", r"KIMI|provider call"),
+    (PGRST301, "class:code.pgrst", "storage", r"schema|column"),
+    (SQL_57014, "class:code.sqlstate", "storage", r"KIMI|provider call"),
 ], ids=lambda v: v if isinstance(v, str) and "\n" not in v and len(v) < 40 else None)
 def test_the_situation_decides_the_cause(log: str, rule: str, category: str, forbidden: str) -> None:
     d = diagnose(log)

@@ -1,0 +1,499 @@
+"""Documented error codes -> what they mean for the gateway: SQLSTATE, PostgREST, Z.ai, Moonshot.
+
+A code in its namespace (`situation.py` tells the namespaces apart) is the most specific evidence a
+record carries, and every namespace has an owner who documents it. This module holds those tables,
+*whole*: every SQLSTATE class psycopg knows (psycopg/errors.py, PostgreSQL's errcodes appendix,
+https://www.postgresql.org/docs/current/errcodes-appendix.html) with the codes inside a class whose
+cause differs from the class's; every PostgREST code group (https://docs.postgrest.org/en/stable/
+references/errors.html); Z.ai's business codes (https://docs.z.ai/api-reference/api-code); Moonshot's
+error types (https://platform.moonshot.ai/docs/api/chat, errors). A test keeps the SQLSTATE table
+equal to psycopg's list of classes.
+
+Decisions:
+- An entry is (category, severity, summary, root cause, fixes) with `{who}` (the component the record
+  names: "the Supabase (PostgREST/Postgres) database", "GLM (Z.ai)"...), `{code}` and `{meaning}` (the
+  owner's name for the code) filled in; texts say only what the code documents.
+- Category by *who must act*: a value or statement the gateway built -> code; the database's schema,
+  state or availability -> storage; credentials/URLs -> config; a resource limit -> capacity; competing
+  transactions -> concurrency; the provider's account, limits or moderation -> provider.
+- Confidence (taxonomy.py) is higher for an exact documented code than for a code known by its class
+  only; no entry here raises it on its own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .model import Category, Severity
+
+Text = tuple[Category, Severity, str, str, tuple[str, ...]]
+
+_MIGRATE = "Apply the missing migration on this database (compare its applied migrations with the repository)."
+_QUERY = "Find the query or RPC in the traceback and run it by hand (psql / SQL editor) to see the exact problem."
+
+
+def _t(category: Category, severity: Severity, summary: str, cause: str, *fixes: str) -> Text:
+    return category, severity, summary, cause, fixes
+
+
+# SQLSTATE classes (first two characters), every class of psycopg/errors.py except success (00),
+# warning (01) and no data (02), which are not errors.
+SQLSTATE_CLASSES: dict[str, Text] = {
+    "03": _t("code", "medium", "{who} refused an incomplete SQL statement (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 03 means the statement the code sent was not complete.", _QUERY),
+    "08": _t("storage", "high", "The connection to {who} failed or was lost (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 08 (connection exception) means the client could not connect to Postgres or the "
+             "connection dropped: the server restarted or went away, the network path broke, or the host/port is wrong.",
+             "Check that the database is up and reachable from the gateway; let the pool discard broken connections and reconnect.",
+             "Retry idempotent calls; writes made in this window may need replaying."),
+    "09": _t("storage", "medium", "A trigger in {who} failed (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 09 means a trigger action on the table raised an error while the statement ran.",
+             "Read the trigger function named in the error and the row it rejected."),
+    "0A": _t("code", "medium", "{who} does not support what the statement asks (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 0A means the statement uses a feature this Postgres version or configuration does not support.",
+             _QUERY),
+    "0B": _t("code", "medium", "A transaction was started in the wrong state on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 0B means the code began a transaction where one cannot be started.",
+             "Check the transaction handling around the call (nested BEGIN, autocommit settings)."),
+    "0F": _t("code", "medium", "{who} refused a large-object locator (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 0F means an invalid large-object locator was used.", _QUERY),
+    "0L": _t("config", "high", "{who} refused the grantor of a privilege (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 0L means the role granting a privilege may not grant it.",
+             "Check the role the gateway connects as and the GRANTs its migrations run."),
+    "0P": _t("config", "high", "{who} refused the role the connection uses (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 0P means the role named (SET ROLE, the JWT's role claim) does not exist or may not be used.",
+             "Check the role in the connection settings / JWT against the database's roles."),
+    "0Z": _t("code", "medium", "A diagnostics statement failed on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 0Z means GET DIAGNOSTICS was used outside an exception handler.", _QUERY),
+    "10": _t("code", "medium", "{who} rejected an XQuery argument (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 10 (XQuery error) means an XML query function got an invalid argument.", _QUERY),
+    "20": _t("code", "medium", "A CASE in a database function had no matching branch (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 20 means a PL/pgSQL CASE statement found no WHEN for the value.",
+             "Add the missing branch (or an ELSE) to the function named in the error."),
+    "21": _t("storage", "medium", "A statement touched the same row more than once or returned too many rows on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 21 (cardinality violation) means one statement affected one row twice (a batch upsert with "
+             "a duplicated conflict key) or a subquery returned more rows than allowed.",
+             "Deduplicate the batch by its conflict key before the upsert; check subqueries used as values."),
+    "22": _t("code", "medium", "{who} rejected a value the gateway sent (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 22 (data exception) means a value in the statement does not fit its type or range: "
+             "the gateway passed data it did not validate.",
+             "Validate the value where it enters the gateway (type, range, length) and answer 400 instead of querying."),
+    "23": _t("storage", "medium", "A write broke an integrity constraint of {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 23 (integrity constraint violation) means the row written breaks a constraint of the table "
+             "(unique key, foreign key, not-null or check): the data or the order of writes disagrees with the table.",
+             "Read the constraint named in the error; order writes so referenced rows exist first and supply required columns."),
+    "24": _t("code", "medium", "A cursor was used in the wrong state on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 24 means the code fetched from a cursor that is closed or not open.",
+             "Check the cursor's lifetime in the code (a closed connection or transaction ends it)."),
+    "25": _t("code", "medium", "A statement ran in the wrong transaction state on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 25 (invalid transaction state) means the code used a transaction in a state that does not "
+             "allow the statement.",
+             "Check the transaction handling around the call: roll back after an error, do not nest transactions."),
+    "26": _t("code", "medium", "A prepared statement is missing on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 26 means the code executed a prepared statement that does not exist on this connection "
+             "(a transaction-mode pooler such as PgBouncer/Supavisor 6543 does not keep prepared statements).",
+             "Disable prepared statements for connections through a transaction pooler (psycopg prepare_threshold=None)."),
+    "27": _t("storage", "medium", "A trigger changed data in a forbidden way on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 27 means a trigger's data change conflicts with the statement that fired it.",
+             "Read the trigger function named in the error."),
+    "28": _t("config", "critical", "{who} refused the login (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 28 (invalid authorization specification) means the user or password in the database URL "
+             "is wrong, was rotated, or the server's pg_hba rules do not allow this client.",
+             "Check the database URL / password secret in the environment against the database; restart after fixing."),
+    "2B": _t("storage", "medium", "{who} refused to drop a privilege others depend on (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 2B means a REVOKE/DROP would leave dependent privileges.", "Revoke the dependent privileges first."),
+    "2D": _t("code", "medium", "A transaction was ended in the wrong place on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 2D means COMMIT/ROLLBACK was issued where it is not allowed (inside a function).",
+             "Move transaction control out of the function."),
+    "2F": _t("storage", "medium", "A database function failed (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 2F means an SQL function ended without returning a value or did what it may not.",
+             "Read the function named in the error."),
+    "34": _t("code", "medium", "A cursor name is invalid on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 34 means the code used a cursor name that does not exist.", _QUERY),
+    "38": _t("storage", "medium", "An external routine failed in {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 38 means a function in an external language raised.", "Read the function named in the error."),
+    "39": _t("storage", "medium", "An external routine call failed in {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 39 means calling an external-language function failed.", "Read the function named in the error."),
+    "3B": _t("code", "medium", "A savepoint was used wrongly on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 3B means a ROLLBACK TO / RELEASE named a savepoint that does not exist.",
+             "Check the savepoint handling around the call."),
+    "3D": _t("config", "critical", "The database named in the connection URL does not exist (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 3D (invalid catalog name) means the database name in the connection string is wrong or the "
+             "database was not created.",
+             "Check the database name in the connection URL in the environment; create the database or fix the name."),
+    "3F": _t("storage", "high", "A schema the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 3F (invalid schema name) means the statement names a schema this database does not have: "
+             "a migration was not applied or the search_path is different.",
+             _MIGRATE, "Check the schema name and the role's search_path."),
+    "40": _t("concurrency", "medium", "{who} aborted a transaction that conflicted with another (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 40 (transaction rollback) means Postgres rolled the transaction back because of concurrent "
+             "transactions: a deadlock (40P01) or a serialization failure (40001).",
+             "Retry the whole transaction with backoff; take row locks in a consistent order and keep transactions short."),
+    "42": _t("code", "medium", "{who} rejected the statement the gateway built (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 42 (syntax error or access rule violation) means the SQL or RPC call the code sends is "
+             "wrong for this database: a code fix, not an outage.",
+             _QUERY, "Fix the statement and add a test that runs it against a real database."),
+    "44": _t("storage", "medium", "A write broke a view's WITH CHECK OPTION in {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 44 means the row written through a view does not satisfy the view's condition.",
+             "Write rows that satisfy the view's condition, or write to the table."),
+    "53": _t("capacity", "high", "{who} ran out of a resource (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 53 (insufficient resources) means Postgres ran out of connections, disk or memory.",
+             "Check the database's connection count, disk and memory at that time; lower pool sizes or add capacity."),
+    "54": _t("code", "medium", "A statement exceeded a hard limit of {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 54 (program limit exceeded) means the statement or a value in it is larger or more complex "
+             "than Postgres allows (too many columns or arguments, an index row too large, a statement too complex).",
+             "Split the statement or the value (batch, move large values out of indexed columns)."),
+    "55": _t("storage", "medium", "An object of {who} is not in the state the statement needs (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 55 (object not in prerequisite state) means the table, lock or setting the statement needs "
+             "is busy or in another state.", "Read the object named in the error and retry when it is free."),
+    "57": _t("storage", "high", "{who} stopped the statement or the connection (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 57 (operator intervention) means the server cancelled the statement or terminated the "
+             "connection: a timeout, an administrator, a shutdown or a restart.",
+             "Check the database for a restart, failover or cancelled queries at that time; reconnect and retry."),
+    "58": _t("storage", "high", "{who} hit a system error outside Postgres (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 58 (system error) means the database server's operating system failed an operation "
+             "(I/O error, a missing file).", "Check the database server's disk and logs; contact the provider for a managed database."),
+    "72": _t("storage", "medium", "A snapshot was too old on {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 72 means a long-running query needed data already vacuumed away.",
+             "Shorten the long-running query or transaction."),
+    "F0": _t("storage", "high", "{who}'s server configuration file is invalid (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class F0 means the database server could not read its configuration file.",
+             "Check the database server's configuration (managed: contact the provider)."),
+    "HV": _t("storage", "medium", "A foreign data wrapper of {who} failed (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class HV means a foreign table's remote source failed.", "Check the foreign server named in the error."),
+    "P0": _t("storage", "medium", "A database function raised an error (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class P0 means PL/pgSQL code in the database raised (RAISE EXCEPTION, an assertion, no data found).",
+             "Read the function named in the error and the message it raised."),
+    "XX": _t("storage", "critical", "{who} reported an internal error (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class XX (internal error) means Postgres itself failed: corrupted data or index, or a server bug.",
+             "Check the database server's logs now; for a managed database, open a ticket with the provider."),
+}
+
+# Codes inside a class whose cause (and so category or fix) differs from the class's
+SQLSTATE_CODES: dict[str, Text] = {
+    "21000": _t("storage", "medium", "A batch upsert touches the same row twice (SQLSTATE {code}, {meaning})",
+                "One INSERT ... ON CONFLICT DO UPDATE carries two rows with the same conflict key; Postgres refuses to "
+                "update one row twice in one statement, so the whole batch fails.",
+                "Deduplicate the batch by its conflict key before the upsert (keep the last row per key)."),
+    "22001": _t("storage", "medium", "A value is longer than its column allows in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22001 means a string is longer than the column's declared length (varchar(n)): the schema and "
+                "the data the gateway stores disagree.",
+                "Widen the column in a migration (varchar(n) -> text) or truncate/validate the value before writing."),
+    "22003": _t("code", "medium", "A number is out of range for its column (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22003 means a numeric value does not fit the column's type (integer overflow).",
+                "Validate the value before writing, or widen the column (integer -> bigint) in a migration."),
+    "22P02": _t("code", "medium", "{who} could not parse a value the gateway sent (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22P02 means a value in the statement is not valid text for the column's type (a malformed uuid, "
+                "number or boolean): the gateway passed input it did not validate.",
+                "Validate the value (uuid, number, date) where it enters the gateway and return 400 instead of querying."),
+    "23502": _t("storage", "medium", "A write left a required column empty (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 23502 means a NOT NULL column got no value: the code omitted a field the table requires.",
+                "Supply the column's value (or give it a default in a migration)."),
+    "23503": _t("storage", "medium", "A write references a row that does not exist (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 23503 means a foreign key points at a missing row: the referenced row was not written first, "
+                "or was deleted.",
+                "Write the referenced row first (or in the same transaction); check deletes of parent rows."),
+    "23505": _t("storage", "medium", "An insert hits an existing key (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 23505 means the row's unique key already exists: a retried write that had succeeded, two "
+                "requests creating the same record, or a reused id.",
+                "Make the write idempotent (upsert on the key) or create the row once."),
+    "25006": _t("storage", "high", "{who} refused a write: the transaction is read-only (SQLSTATE {code}, {meaning})",
+                "Postgres is read-only for this session: a read replica, a standby after failover, or a project put into "
+                "read-only mode (for example when its disk filled up).",
+                "Check the database's state (replica/standby, read-only mode, disk usage) and point writes at the primary."),
+    "25P02": _t("code", "medium", "Statements ran in a transaction that had already failed (SQLSTATE {code}, {meaning})",
+                "After an error inside a transaction Postgres refuses every command until ROLLBACK; the code caught the "
+                "first error and kept using the connection.",
+                "Roll back (or use a context-managed transaction) when a statement fails; find the first error before this one."),
+    "25P03": _t("code", "medium", "{who} ended a session left idle inside a transaction (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 25P03 means a transaction stayed open and idle past idle_in_transaction_session_timeout: the "
+                "code opened a transaction and did not commit or roll it back.",
+                "Commit or roll back promptly (context-managed transactions); do no slow work inside a transaction."),
+    "40001": _t("concurrency", "medium", "A serializable transaction conflicted with another (SQLSTATE {code}, {meaning})",
+                "Postgres aborted the transaction because concurrent transactions could not be serialized.",
+                "Retry the whole transaction with backoff."),
+    "40P01": _t("concurrency", "medium", "{who} detected a deadlock and aborted a transaction (SQLSTATE {code}, {meaning})",
+                "Two transactions each waited for a lock the other held (rows locked in opposite orders); Postgres "
+                "aborted one of them.",
+                "Retry the aborted transaction; take row locks in a consistent order and keep transactions short."),
+    "42501": _t("storage", "high", "The database role lacks permission (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42501 means the role the gateway connects as has no GRANT (or row-level security policy) for "
+                "the object the statement touches.",
+                "GRANT the needed privilege to the role or add the policy in a migration, or use the service role for server calls."),
+    "42P01": _t("storage", "high", "A table the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42P01 means the relation is not in this database: the migration creating it was not applied "
+                "here, or the query uses another schema.", _MIGRATE),
+    "42703": _t("storage", "high", "A column the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42703 means the column is not in the table: the code expects a migration this database does "
+                "not have.", _MIGRATE),
+    "42883": _t("storage", "high", "A function or operator the query calls does not exist in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42883 means no function/operator with these argument types exists: a migration is missing or "
+                "the arguments have other types.", _MIGRATE, "Check the argument types of the call."),
+    "42P07": _t("storage", "medium", "A migration creates a table that already exists (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42P07 means CREATE TABLE found the relation already there: a migration ran twice or the "
+                "database was changed by hand.", "Make the migration idempotent (IF NOT EXISTS) and check the migrations table."),
+    "42P10": _t("storage", "medium", "An upsert's ON CONFLICT target has no matching unique index (SQLSTATE {code}, {meaning})",
+                "Postgres needs a unique index or constraint on exactly the ON CONFLICT columns; the table lacks it.",
+                "Add the unique constraint in a migration, or name the columns that have one."),
+    "53100": _t("capacity", "critical", "{who} is out of disk space (SQLSTATE {code}, {meaning})",
+                "Postgres could not extend a file: the database's disk is full; writes fail until space is freed.",
+                "Free or add disk space on the database (managed: raise the disk size); find the table or log that grew."),
+    "53200": _t("capacity", "high", "{who} ran out of memory (SQLSTATE {code}, {meaning})",
+                "Postgres could not allocate memory for the query (a large sort/hash, too many connections for the instance).",
+                "Find the heavy query; lower work_mem-heavy concurrency or add memory."),
+    "53300": _t("capacity", "high", "{who} has no free connection slots (SQLSTATE {code}, {meaning})",
+                "Postgres refused a new connection because max_connections is reached: the pools of every client together "
+                "open more connections than the database allows.",
+                "Lower the pools' max size (or connect through the pooler) so the sum of connections stays under max_connections."),
+    "53400": _t("capacity", "high", "{who} hit a configured limit (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 53400 means a configured server limit (such as temp_file_limit) was exceeded by the statement.",
+                "Find the statement that needs so much and bound it, or raise the limit."),
+    "55006": _t("concurrency", "medium", "An object is in use by another session (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 55006 means another session uses the object the statement needs exclusively.",
+                "Find the other session (pg_stat_activity) and retry when it is done."),
+    "55P03": _t("concurrency", "medium", "A lock was not available in time (SQLSTATE {code}, {meaning})",
+                "The statement waited for a row or table lock longer than lock_timeout (or used NOWAIT): a concurrent "
+                "transaction holds the lock.",
+                "Find the long transaction holding the lock (pg_locks / pg_stat_activity); keep transactions short and retry."),
+    "57014": _t("storage", "high", "A query on {who} was cancelled (SQLSTATE {code}, {meaning}) - statement timeout or cancel",
+                "Postgres cancelled the statement: it ran past statement_timeout (a large batch, a missing index, lock "
+                "waits) or was cancelled on request.",
+                "Find the slow statement and check its plan (EXPLAIN); split the batch or add the missing index."),
+    "57P01": _t("storage", "medium", "{who} was shut down by an administrator and ended the connection (SQLSTATE {code}, {meaning})",
+                "An administrator command (a restart, a maintenance or a failover of the database) terminated the connection.",
+                "Check the database for a restart at that time; let the pool reconnect and retry the call."),
+    "57P02": _t("storage", "high", "{who} crashed and ended the connection (SQLSTATE {code}, {meaning})",
+                "The database server crashed (another backend failed) and terminated every connection while it restarts.",
+                "Check the database server's logs for the crash; let the pool reconnect and retry."),
+    "57P03": _t("storage", "high", "{who} does not accept connections right now (SQLSTATE {code}, {meaning})",
+                "The database is starting up, shutting down or in recovery, so it refused the connection.",
+                "Wait for the database to finish its restart or recovery; let the pool reconnect with backoff."),
+    "57P05": _t("storage", "low", "{who} closed an idle session (SQLSTATE {code}, {meaning})",
+                "The connection stayed idle past idle_session_timeout and the server closed it.",
+                "Let the pool check connections before use (or recycle idle ones sooner)."),
+}
+
+
+@lru_cache(maxsize=1024)
+def sqlstate_entry(code: str) -> tuple[Text, bool] | None:
+    """The entry for a SQLSTATE and whether it is the code's own (True) or its class's (False)."""
+    code = code.upper()
+    if code in SQLSTATE_CODES:
+        return SQLSTATE_CODES[code], True
+    entry = SQLSTATE_CLASSES.get(code[:2])
+    return (entry, False) if entry is not None else None
+
+
+# PostgREST's own codes (docs.postgrest.org references/errors): group 0 connection/pool, 1 the request,
+# 2 the schema cache, 3 JWT, X internal.
+PGRST_GROUPS: dict[str, Text] = {
+    "0": _t("storage", "critical", "PostgREST cannot reach its database ({code}: {meaning})",
+            "PostgREST group 0 codes mean it could not connect to Postgres (or load its schema cache from it), so every "
+            "REST call fails: the database is down, paused, restarting or out of connections.",
+            "Check the Supabase project's database health and connection count; restart the project if it is paused."),
+    "1": _t("code", "medium", "PostgREST rejected the request the gateway built ({code}: {meaning})",
+            "PostgREST group 1 codes are API request errors: the query string, body, headers or method the client "
+            "sent is not valid - the gateway's query is wrong, not the database.",
+            "Find the query builder call in the traceback and fix the filter, body or method it builds."),
+    "2": _t("storage", "high", "PostgREST's schema cache lacks what the request names ({code}: {meaning})",
+            "PostgREST group 2 codes mean the table, column, function or relationship is not in its schema cache: a "
+            "migration was not applied, or the cache was not reloaded after it was.",
+            _MIGRATE, "Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';"),
+    "3": _t("storage", "high", "PostgREST rejected the request's JWT ({code}: {meaning})",
+            "PostgREST group 3 codes mean the JWT sent with the request is expired, malformed or signed with another "
+            "secret; the tables are fine.",
+            "Use the service-role key for server calls, or refresh the session token before it expires.",
+            "If the JWT secret was rotated, update the key everywhere and restart."),
+    "X": _t("storage", "high", "PostgREST failed internally ({code}: {meaning})",
+            "PostgREST raised an internal library error.", "Check the PostgREST/Supabase logs and status."),
+}
+PGRST_MEANINGS: dict[str, str] = {
+    "PGRST000": "could not connect with the database", "PGRST001": "could not connect due to an internal error",
+    "PGRST002": "could not connect while building the schema cache",
+    "PGRST003": "timed out waiting for a connection from its pool",
+    "PGRST100": "the query string does not parse", "PGRST101": "a function called with a method other than GET/POST",
+    "PGRST102": "an invalid request body (malformed JSON or rows with different keys)",
+    "PGRST103": "an invalid range", "PGRST105": "an invalid PUT request", "PGRST106": "the schema is not exposed",
+    "PGRST107": "an invalid Content-Type", "PGRST108": "a filter on a resource not in select",
+    "PGRST111": "invalid response.headers", "PGRST112": "an invalid response.status",
+    "PGRST114": "limit/offset on an UPSERT with PUT", "PGRST115": "a PUT whose primary key differs from the body",
+    "PGRST116": "not exactly one row for a single-object request (.single())",
+    "PGRST117": "an unsupported HTTP verb", "PGRST118": "ordering by a related table that is not to-one",
+    "PGRST120": "an invalid filter on an embedded resource", "PGRST121": "a RAISE with invalid JSON",
+    "PGRST122": "invalid preferences in the Prefer header", "PGRST123": "aggregate functions are disabled",
+    "PGRST124": "the max-affected preference was violated", "PGRST125": "an invalid path",
+    "PGRST126": "the OpenAPI root is disabled", "PGRST127": "a feature that is not implemented",
+    "PGRST128": "max-affected violated by an RPC",
+    "PGRST200": "no relationship between the embedded tables (a missing foreign key)",
+    "PGRST201": "an ambiguous relationship between the embedded tables", "PGRST202": "the function is not in the schema cache",
+    "PGRST203": "an ambiguous overloaded function", "PGRST204": "the column is not in the schema cache",
+    "PGRST205": "the table is not in the schema cache",
+    "PGRST300": "no JWT secret is configured", "PGRST301": "the JWT is invalid or cannot be decoded",
+    "PGRST302": "no JWT and anonymous access is disabled", "PGRST303": "the JWT's claims do not validate (expired)",
+    "PGRSTX00": "an internal library error",
+}
+PGRST_CODES: dict[str, Text] = {
+    "PGRST003": _t("storage", "high", "PostgREST timed out waiting for a database connection from its pool ({code})",
+                   "Every connection of PostgREST's pool to Postgres was busy for longer than the acquisition timeout: "
+                   "slow queries or more concurrent requests than the pool serves.",
+                   "Find the slow queries holding connections (pg_stat_activity) and lower the gateway's concurrent database calls."),
+    "PGRST106": _t("config", "high", "The schema the gateway queries is not exposed by PostgREST ({code})",
+                   "The requested schema is not in PostgREST's exposed schemas (db-schemas), so the request is refused.",
+                   "Add the schema to the exposed schemas (Supabase API settings) or query the schema that is exposed."),
+    "PGRST116": _t("code", "medium", "A single-row query got zero or several rows ({code}: .single())",
+                   "The code asked PostgREST for exactly one row (.single()) and the filter matched none or more than one.",
+                   "Use .maybe_single() where zero rows is a normal answer; tighten the filter where several match."),
+    "PGRST200": _t("storage", "high", "PostgREST finds no relationship between the embedded tables ({code})",
+                   "The request embeds a table PostgREST cannot join: there is no foreign key relationship between them "
+                   "in its schema cache (the migration adding the foreign key was not applied, or the cache is stale).",
+                   "Add the foreign key in a migration (or name the relationship in the select), then reload the schema "
+                   "cache: NOTIFY pgrst, 'reload schema';"),
+    "PGRST202": _t("storage", "high", "PostgREST cannot find the database function the gateway calls ({code})",
+                   "The RPC function (with these argument names) is not in PostgREST's schema cache: the migration creating "
+                   "it was not applied, its arguments differ, or the cache is stale.",
+                   _MIGRATE, "Reload the schema cache: NOTIFY pgrst, 'reload schema';"),
+    "PGRST204": _t("storage", "high", "A column the gateway writes is not in PostgREST's schema cache ({code})",
+                   "The request names a column that is not in the table as PostgREST knows it: the code was deployed with a "
+                   "new column but the migration adding it was not applied, or the schema cache was not reloaded after it was.",
+                   "Apply the migration that adds the column (ALTER TABLE <table> ADD COLUMN <column> ...).",
+                   "Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';"),
+    "PGRST205": _t("storage", "high", "A table the gateway uses is not in PostgREST's schema cache ({code})",
+                   "PostgREST cannot find the table: the migration creating it was not applied to this project, the table "
+                   "is in a schema PostgREST does not expose, or the schema cache is stale.",
+                   "Run the pending migrations against this project; expose the schema if the table is in another one, then "
+                   "reload the schema cache: NOTIFY pgrst, 'reload schema';"),
+    "PGRST300": _t("config", "critical", "PostgREST has no JWT secret configured ({code})",
+                   "The REST server lacks its JWT secret (jwt-secret), a configuration error of the server: every "
+                   "authenticated request fails.", "Set the JWT secret in the PostgREST/Supabase configuration and restart it."),
+}
+
+
+def pgrst_entry(code: str) -> tuple[Text, bool] | None:
+    """The entry for a PostgREST code and whether it is the code's own (True) or its group's (False)."""
+    code = code.upper()
+    if code in PGRST_CODES:
+        return PGRST_CODES[code], True
+    group = PGRST_GROUPS.get(code[5:6])
+    return (group, code in PGRST_MEANINGS) if group is not None else None
+
+
+# Z.ai business codes (docs.z.ai/api-reference/api-code): the body's error.code under the HTTP status
+ZAI_MEANINGS: dict[str, str] = {
+    "1000": "authentication failed", "1001": "no authentication parameter in the header",
+    "1002": "invalid authentication token", "1003": "authentication token expired",
+    "1004": "authentication failed for the token", "1100": "account read/write error",
+    "1110": "the account is inactive", "1111": "the account does not exist", "1112": "the account is locked",
+    "1113": "the account is in arrears (insufficient balance)", "1120": "the account cannot be accessed",
+    "1121": "the account is locked for irregular activity", "1200": "API call error",
+    "1210": "incorrect API call parameters", "1211": "the model does not exist",
+    "1212": "the model does not support this call method", "1213": "a required parameter was not received",
+    "1214": "an invalid parameter", "1215": "two parameters that cannot be set together",
+    "1220": "no permission for this API", "1221": "the API has been taken offline", "1222": "the API does not exist",
+    "1230": "API process error", "1231": "a request with this id is already running", "1234": "network error",
+    "1261": "the prompt exceeds the maximum length", "1300": "the call was blocked by policy",
+    "1301": "unsafe or sensitive content", "1302": "too many concurrent requests",
+    "1303": "too frequent requests", "1304": "the daily call limit was reached", "1305": "the API traffic limit was reached",
+    "1308": "the usage limit of the period was reached", "1309": "the subscription (plan) has expired",
+    "1310": "the weekly/monthly usage limit was reached", "1312": "the model is overloaded",
+}
+_ZAI_AUTH = _t("config", "critical", "{who} rejected the API key (business code {code}: {meaning}) - every GLM call fails",
+               "Z.ai business codes 1000-1004 mean the token is missing, invalid or expired for the GLM API.",
+               "Check GLM_API_KEY / ZAI_API_KEY in the container's environment and rotate the key in the Z.ai console.")
+_ZAI_ACCOUNT = _t("provider", "critical", "{who} account cannot be billed or used (business code {code}: {meaning})",
+                  "Z.ai's 111x/112x codes are about the GLM account itself (arrears, inactive, locked): not transient, "
+                  "retries cannot succeed until the account is fixed.",
+                  "Recharge or unlock the Z.ai (GLM) account in its console (billing).",
+                  "Route GLM models to the other provider meanwhile (check that provider is healthy first); do not retry.")
+_ZAI_PARAMS = _t("code", "medium", "{who} rejected the request's parameters (business code {code}: {meaning})",
+                 "Z.ai's 12xx codes mean the request the gateway built is not valid for the GLM API (a parameter, a "
+                 "method or a field).", "Compare the request the gateway builds with the Z.ai API reference for the field named.")
+_ZAI_LIMIT = _t("provider", "medium", "{who} limited the calls (business code {code}: {meaning})",
+                "Z.ai's 130x codes are the account's usage limits (frequency, daily calls, traffic): transient until the "
+                "window resets.", "Back off and honour the reset time; lower the gateway's request rate to GLM.",
+                "If it persists, raise the account's limits with Z.ai.")
+ZAI_CODES: dict[str, Text] = {
+    "1113": _t("provider", "critical", "{who} account balance exhausted (business code {code}: {meaning})",
+               "Z.ai answers 1113 when the GLM account is in arrears (insufficient balance or no resource package): "
+               "every GLM call fails until it is recharged; retries cannot succeed.",
+               "Recharge the Z.ai (GLM) account or buy a resource package in its console (billing).",
+               "Route GLM models to the other provider while the GLM balance is restored; treat 1113 as non-retryable."),
+    "1211": _t("config", "high", "{who} does not know the requested model (business code {code}: {meaning})",
+               "The model name in the request does not exist for this GLM account.",
+               "Check the model name the gateway sends to GLM against the Z.ai model list and the routing config."),
+    "1220": _t("config", "medium", "{who} denied this API to the key (business code {code}: {meaning})",
+               "The account's key has no permission for this API or model.", "Check the account's plan and permissions in the Z.ai console."),
+    "1261": _t("code", "medium", "The request exceeds {who}'s context window (business code {code}: {meaning})",
+               "The prompt plus max_tokens is longer than the GLM model accepts: the gateway sent more history or file "
+               "content than fits.", "Truncate or summarise the conversation/file content before the call."),
+    "1301": _t("provider", "low", "{who}'s content filter refused the request (business code {code}: {meaning})",
+               "Z.ai's moderation flagged the input or output as unsafe or sensitive content: the request's content, not a "
+               "gateway fault.", "Tell the user the provider refused the content; do not retry the same input."),
+    "1302": _t("concurrency", "medium", "{who} refused calls over its concurrency limit (business code {code}: {meaning})",
+               "The gateway runs more concurrent GLM calls than the account allows.",
+               "Lower the GLM provider's concurrency limit below the account's; retry with exponential backoff and jitter."),
+    "1303": _t("provider", "medium", "{who} limited the request frequency (business code {code}: {meaning})",
+               "The gateway sent GLM requests more often than the account's frequency limit allows in the window.",
+               "Back off with jitter and spread the requests; raise the account's limits if the traffic is legitimate."),
+    "1308": _t("provider", "high", "{who} usage cap of the period reached (business code {code}: {meaning})",
+               "The account used up its quota for the period; calls fail until the period resets.",
+               "Wait for the reset time in the message or raise the plan; route GLM traffic elsewhere meanwhile."),
+    "1309": _t("provider", "critical", "{who} plan has expired (business code {code}: {meaning})",
+               "The GLM subscription/package this key uses has expired: every call fails until it is renewed.",
+               "Renew the plan in the Z.ai console; route GLM models to the other provider meanwhile."),
+    "1312": _t("provider", "medium", "{who} model is overloaded (business code {code}: {meaning})",
+               "Z.ai's model is busy (its capacity, not the account's limit): transient.",
+               "Back off and retry later, or route to another model for a while."),
+}
+
+
+def zai_entry(code: str) -> tuple[Text, bool] | None:
+    if code in ZAI_CODES:
+        return ZAI_CODES[code], True
+    known = code in ZAI_MEANINGS
+    if code.startswith("100"):
+        return _ZAI_AUTH, known
+    if code.startswith(("111", "112")):
+        return _ZAI_ACCOUNT, known
+    if code.startswith("12"):
+        return _ZAI_PARAMS, known
+    if code.startswith("130") or code == "1310":
+        return _ZAI_LIMIT, known
+    return None
+
+
+# Moonshot error types (platform.moonshot.ai/docs/api/chat, errors): the body's error.type
+MOONSHOT_TYPES: dict[str, Text] = {
+    "invalid_authentication_error": _t(
+        "config", "critical", "{who} rejected the API key ({code})",
+        "Moonshot answers 401 invalid_authentication_error when the API key is missing, invalid or revoked (or belongs "
+        "to the other region's platform).", "Check the Kimi/Moonshot API key in the container's environment and rotate it; restart after fixing."),
+    "exceeded_current_quota_error": _t(
+        "provider", "critical", "{who} account balance or quota exhausted ({code})",
+        "Moonshot answers exceeded_current_quota_error (HTTP 429 or 403) when the account's balance or quota is used up or "
+        "the account is not active: not transient, retries cannot succeed.",
+        "Top up the Moonshot account (console -> Billing) or raise the spending limit; do not retry these calls.",
+        "Route kimi-* models to the other provider until the balance is restored."),
+    "rate_limit_reached_error": _t(
+        "provider", "medium", "{who} rate limit reached ({code})",
+        "Moonshot limits each account by concurrency, RPM, TPM and TPD; the gateway exceeded one of them: transient.",
+        "Honour Retry-After and back off with jitter; lower the gateway's concurrency for Kimi below the account's limit.",
+        "Check the account tier's limits in the Moonshot console."),
+    "engine_overloaded_error": _t(
+        "provider", "medium", "{who} engine is overloaded ({code})",
+        "Moonshot's engine is busy (its capacity, not the account's limit): transient.",
+        "Back off and retry later, or route to another model for a while."),
+    "content_filter": _t(
+        "provider", "low", "{who}'s content filter refused the request ({code})",
+        "Moonshot's moderation considered the input high risk: the request's content, not a gateway fault.",
+        "Tell the user the provider refused the content; do not retry the same input."),
+    "permission_denied_error": _t(
+        "config", "medium", "{who} denied permission for this API ({code})",
+        "The key's account may not use this endpoint or model.", "Check the account's permissions in the Moonshot console."),
+    "resource_not_found_error": _t(
+        "provider", "medium", "{who} did not find the requested resource ({code})",
+        "Moonshot answered resource_not_found_error: the model, file id or endpoint in the request does not exist for "
+        "this account.", "Check the model name / file id the gateway sends against the Moonshot API."),
+    "server_error": _t(
+        "provider", "high", "{who} failed on its side ({code})", "Moonshot's server failed; the request may be fine.",
+        "Check the provider's status page; retry with backoff and fail over while it lasts."),
+}
