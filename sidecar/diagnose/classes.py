@@ -207,6 +207,10 @@ _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bConnection error\.", re.M), "openai.APIConnectionError"),
     (re.compile(r"Server disconnected without sending a response"), "httpx.RemoteProtocolError"),
     (re.compile(r"couldn't get a connection after [\d.]+ sec"), "psycopg_pool.PoolTimeout"),
+    # websockets/exceptions.py ConnectionClosed.__str__: "received 1011 (internal error) ...; then sent 1011 ...",
+    # "sent 1011 (internal error) keepalive ping timeout; no close frame received", "no close frame received or sent"
+    (re.compile(r"\bno close frame received or sent\b|\b(?:sent|received) 1\d{3} \([a-z ]+\)"),
+     "websockets.ConnectionClosedError"),
     # CPython's own messages (Python/ceval.c, Python/import.c): the class they always come with
     (re.compile(r"maximum recursion depth exceeded"), "RecursionError"),
     (re.compile(r"\bNo module named '[\w.]+'"), "ModuleNotFoundError"),
@@ -216,6 +220,47 @@ _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Timeout reading from |Timeout writing to |Timeout connecting to server"), "redis.TimeoutError"),
     (re.compile(r"Error \d+ connecting to [\w.-]+:\d+|Connection closed by server\."), "redis.ConnectionError"),
 )
+# Fixed runtime messages that are no exception class of their own (or come with a class as broad as
+# ValueError/RuntimeError/KeyError): the library's exact text names the failure. Sources: CPython 3.11
+# asyncio/tasks.py ("Task was destroyed but it is pending!"), futures.py/tasks.py ("... exception was never
+# retrieved"), base_events.py ("Event loop is closed", "Executing %s took %.3f seconds", "This event loop is
+# already running"), runners.py, mixins.py ("is bound to a different event loop"), locks.py (BoundedSemaphore
+# "released too many times", "Semaphore initial value must be >= 0"), selector_events.py ("socket.send() raised
+# exception.", "Fatal read/write error on socket transport"), sslproto.py; CPython's unpacking errors
+# (Python/ceval.c) and attribute errors on None; struct.error; websockets/asyncio/server.py and legacy/server.py
+# ("connection handler failed"); openai/_base_client.py ("Retrying request to %s in %f seconds"); tiktoken/core.py
+# (disallowed special token); aiohttp/client.py ("Unclosed client session", "Unclosed connector").
+FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Task was destroyed but it is pending!"), "code.task_destroyed"),
+    (re.compile(r"(?:Task|Future) exception was never retrieved"), "code.never_retrieved"),
+    (re.compile(r"\bis bound to a different event loop"), "code.loop_bound"),
+    (re.compile(r"\bEvent loop is closed\b"), "code.loop_closed"),
+    (re.compile(r"This event loop is already running|cannot be called from a running event loop|"
+                r"Cannot run the event loop while another loop is running"), "code.loop_misuse"),
+    (re.compile(r"\bExecuting <.{1,400}?> took \d+(?:\.\d+)? seconds"), "code.blocking"),
+    (re.compile(r"BoundedSemaphore released too many times"), "concurrency.over_release"),
+    (re.compile(r"Semaphore initial value must be >= 0"), "config.semaphore_value"),
+    (re.compile(r"socket\.send\(\) raised exception\."), "connection.peer_gone"),
+    (re.compile(r"Fatal (?:read|write) error on (?:socket|pipe|SSL) transport|Fatal error on SSL (?:transport|protocol)"),
+     "connection.dropped"),
+    (re.compile(r"\bnot enough values to unpack \(expected \d+, got \d+\)|\btoo many values to unpack \(expected \d+"),
+     "code.unpack"),
+    (re.compile(r"'NoneType' object (?:has no attribute '\w+'|is not subscriptable|is not iterable)"), "code.none_value"),
+    (re.compile(r"\bunpack requires a buffer of \d+ bytes|\bunpack_from requires a buffer of at least \d+ bytes"),
+     "code.struct_buffer"),
+    (re.compile(r"\bconnection handler failed\b"), "code.ws_handler"),
+    (re.compile(r"\bRetrying request to \S+ in \d+(?:\.\d+)? seconds"), "provider.retrying"),
+    (re.compile(r"Encountered text corresponding to disallowed special token"), "code.special_token"),
+    (re.compile(r"\bUnclosed client session\b|\bUnclosed connector\b"), "code.unclosed_session"),
+)
+
+
+def fixed_message_family(text: str) -> str | None:
+    """The family a library's fixed runtime message names (see `FIXED_MESSAGES`), or None."""
+    head = text[:65536]
+    return next((fam for rx, fam in FIXED_MESSAGES if rx.search(head)), None)
+
+
 _NAMED = re.compile(r"(?<![\w.])(?P<name>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout|Exit|Full|Closed\w*|Big|Status))(?=[:(\s,]|$)")
 
 

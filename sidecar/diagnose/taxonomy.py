@@ -22,7 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .classes import code_meaning, errno_family, family_of, http_status_of, named_classes, refine
+from .classes import (
+    code_meaning,
+    errno_family,
+    family_of,
+    fixed_message_family,
+    http_status_of,
+    named_classes,
+    refine,
+)
 from .codes import MOONSHOT_TYPES, PGRST_MEANINGS, ZAI_MEANINGS, pgrst_entry, sqlstate_entry, zai_entry
 from .model import Category, DiagnosisInput, Severity, one_line
 from .situation import Situation
@@ -113,6 +121,11 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
         found = errno_family(text)
         if found is not None:
             return found[0], found[1], False
+    if best is None:
+        # no class of a known family: a library's fixed runtime message may still name the failure
+        fixed = fixed_message_family(text)
+        if fixed is not None:
+            return fixed, inp.exception_type or "logged message", False
     return best
 
 
@@ -192,6 +205,13 @@ _PROVIDER: dict[str, Text] = {
         "{who}'s content filter stopped the answer ({cls})",
         "{who} ended the answer with finish_reason 'content_filter': its moderation refused the content of this request; not a gateway fault.",
         ("Tell the user the request was refused by the provider's content filter; do not retry unchanged.",),
+    ),
+    "provider.retrying": (
+        "provider",
+        "medium",
+        "The openai SDK is retrying calls to {who} - timeouts, connection errors, 429s or 5xx",
+        "openai's client logs 'Retrying request to ...' before each automatic retry (max_retries); it retries only a timeout, a connection error, 408/409/429 or a 5xx from {who}, so {who} is slow or failing for these calls. The retries multiply the wait the user sees.",
+        ("Look at the lines before for the status or timeout of the failed attempt and at {who}'s latency and status page.", "Lower max_retries or the timeout per attempt so the tool's own timeout is not spent on retries."),
     ),
     "decode.json": (
         "provider",
@@ -680,6 +700,111 @@ _LOCAL: dict[str, Text] = {
         "anyio raises ClosedResourceError when the task itself closed the stream/connection before using it.",
         ("Find where the stream is closed (a context manager that exited early) and the later use.",),
     ),
+    "code.task_destroyed": (
+        "code",
+        "medium",
+        "An asyncio task was destroyed while still pending - nothing kept a reference to it",
+        "asyncio keeps only weak references to tasks: a task created with create_task()/ensure_future() and not stored anywhere was garbage-collected before it finished (or the loop stopped with it pending), so its work was silently dropped.",
+        ("Keep a reference to every background task (a set, discarded in a done callback, or a TaskGroup) and await or cancel them on shutdown.",),
+    ),
+    "code.never_retrieved": (
+        "code",
+        "medium",
+        "A background task failed and nobody awaited it ({what})",
+        "asyncio logs 'Task exception was never retrieved' when a task ended with an exception that no code awaited or read: a fire-and-forget task whose failure went unnoticed.",
+        ("Await the task (or add a done callback that logs task.exception()), and fix the exception it raised.",),
+    ),
+    "code.loop_bound": (
+        "code",
+        "high",
+        "An asyncio object is used from a different event loop than the one it is bound to",
+        "An asyncio Lock/Semaphore/Queue/Event (or a client holding one) was first used under one event loop and is now used under another: it was created at import time or shared across asyncio.run() calls or threads.",
+        ("Create asyncio primitives inside the running event loop (in startup code), not at import time; do not share them across loops or threads.",),
+    ),
+    "code.loop_closed": (
+        "code",
+        "medium",
+        "Code used the event loop after it was closed (RuntimeError: Event loop is closed)",
+        "Something scheduled work on an event loop that was already closed: a transport or client cleaned up in __del__ after asyncio.run() returned, or an object kept across event loops.",
+        ("Close clients and transports explicitly before the event loop ends (async with / await client.close()); do not reuse them across asyncio.run() calls.",),
+    ),
+    "code.loop_misuse": (
+        "code",
+        "high",
+        "An event loop was started inside one that is already running",
+        "asyncio.run() or run_until_complete() was called from code already running in an event loop (a sync wrapper called from async code).",
+        ("Await the coroutine directly in async code instead of starting a new loop.",),
+    ),
+    "code.blocking": (
+        "code",
+        "medium",
+        "A blocking call held the event loop (asyncio slow callback)",
+        "asyncio's debug mode logs 'Executing ... took N seconds' when one callback or task step ran that long without yielding: a blocking call (synchronous I/O, time.sleep, CPU-heavy work) inside a coroutine stalls every other request.",
+        ("Move the blocking work to a thread (asyncio.to_thread) or use the async API of the library; the task named in the log is where it runs.",),
+    ),
+    "concurrency.over_release": (
+        "concurrency",
+        "high",
+        "A BoundedSemaphore was released more times than it was acquired",
+        "asyncio's BoundedSemaphore raises ValueError when release() would raise the counter above its initial value: a release on a path that never acquired (an early error before acquire) or a double release (in a finally and again in a handler).",
+        ("Pair each acquire with exactly one release: use 'async with semaphore:' instead of manual acquire/release.",),
+    ),
+    "config.semaphore_value": (
+        "config",
+        "high",
+        "A semaphore was created with a negative limit - a configured concurrency value is negative",
+        "asyncio.Semaphore refuses an initial value below 0: the concurrency limit it was built from (an environment variable or config setting) is negative or was computed as one.",
+        ("Check the concurrency settings in the environment/configuration and validate them (>= 0) at start-up.",),
+    ),
+    "connection.peer_gone": (
+        "network",
+        "medium",
+        "The code kept writing to a connection the peer had closed (asyncio: socket.send() raised exception)",
+        "asyncio logs this warning after repeated writes to a socket transport whose peer already disconnected: the client went away and the server kept sending instead of noticing the closed connection.",
+        ("Check the connection's state before sending (catch ConnectionClosed / check transport.is_closing()) and stop the sender when the client disconnects.",),
+    ),
+    "code.unpack": (
+        "code",
+        "medium",
+        "Unpacking got a different number of values than the code expects ({what})",
+        "CPython raises this when a tuple/sequence unpacking ('a, b = ...') meets more or fewer values than names: the data has another shape than the code assumes (a split on a separator that occurs more or less often, a row or tuple with another number of fields).",
+        ("Check the shape of the value at the traceback's last frame; use split(sep, maxsplit) or partition() for 'key=value' text, or unpack with a starred name.",),
+    ),
+    "code.none_value": (
+        "code",
+        "medium",
+        "A value was None where the code expected an object ({what})",
+        "The code used an attribute or item of a value that is None: a lookup, query or call returned no result and the code did not check for it.",
+        ("Check the value at the traceback's last frame for None (or make the call return an empty value) before using it.",),
+    ),
+    "code.struct_buffer": (
+        "code",
+        "low",
+        "Binary data is shorter than the format expects ({what})",
+        "struct.unpack got fewer bytes than its format needs: the data is truncated or is not in the format the parser assumes (another file type).",
+        ("Check the length (and the file type) of the buffer before unpacking; treat short data as invalid input.",),
+    ),
+    "code.ws_handler": (
+        "code",
+        "medium",
+        "The WebSocket connection handler raised ({what}) - websockets closed the connection with 1011",
+        "websockets logs 'connection handler failed' when the server's handler coroutine raised; it then closes the connection with 1011 (internal error). The exception is this side's code failing on a message.",
+        ("Fix the exception at the traceback's last frame of the handler (validate the message's fields before using them) and answer the client with an error instead of raising.",),
+    ),
+    "code.special_token": (
+        "code",
+        "low",
+        "The tokenizer refused text that contains a special token ({what})",
+        "tiktoken's encode() raises when the text contains a special token such as <|endoftext|> unless it is allowed: user or file text reached the tokenizer unescaped.",
+        ("Pass disallowed_special=() (count it as text) or allowed_special for the tokens the code expects.",),
+    ),
+    "code.unclosed_session": (
+        "code",
+        "low",
+        "An HTTP client session was garbage-collected without being closed",
+        "aiohttp warns 'Unclosed client session/connector' when a ClientSession was never closed: sockets leak until the process ends.",
+        ("Use 'async with aiohttp.ClientSession()' or close the session on shutdown; share one session instead of creating one per call.",),
+    ),
     "code.name": (
         "code",
         "high",
@@ -819,7 +944,9 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     else:
         text = None
     if text is None:
-        text = _local_text(family, cls, cls)
+        raised_as = f"{inp.exception_type}: {one_line(inp.exception_message, 120)}" if inp.exception_type \
+            and inp.exception_message else cls
+        text = _local_text(family, cls, raised_as)
         if text is None:
             return None
         kind = "none"
