@@ -11,6 +11,8 @@ def clean_text(text: str) -> str:
     """Text every store accepts: NUL bytes and lone surrogates (from a JSON log's `\\ud800`)
     become U+FFFD. PostgreSQL rejects both in TEXT and JSONB; a log line must never wedge the
     pipeline on a batch the store refuses forever."""
+    if text.isascii():  # a flag of the string (no scan): ASCII holds no surrogate, only NUL can be wrong
+        return text.replace("\x00", "\ufffd") if "\x00" in text else text
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
     try:

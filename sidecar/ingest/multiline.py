@@ -225,24 +225,40 @@ class TextScanner:
             u = d.next_unintroduced_traceback(buf, s, le, e)
             if u > 0:
                 e = u  # another crash begins inside this record (stderr interleaved with stdout)
-            out.append(self._record(buf, s, e))
+            # An error-level anchor is a header line (its pattern is a narrowing of the header's).
+            out.append(self._record(buf, s, e, True if s == a and not is_tb else None))
             done = e
 
-    def _record(self, buf: bytes, s: int, e: int) -> RawRecord:
+    def _record(self, buf: bytes, s: int, e: int, header: bool | None = None) -> RawRecord:
         off, line = self._map_start(buf, s)
         end = self._map_end(buf, e)
         text, truncated = clip(buf[s:e], buf[max(s, e - TAIL_BYTES):e], e - s, self.limits)
-        return RawRecord(text, off, end, line, self.d.header_at(buf, s), truncated, self._context(buf, s))
+        if header is None:
+            header = self.d.header_at(buf, s)
+        return RawRecord(text, off, end, line, header, truncated, self._context(buf, s))
 
     def _context(self, buf: bytes, s: int) -> bytes:
+        """The (at most `context_lines`) complete lines of the CONTEXT_BYTES before `s`."""
         n = self.limits.context_lines
         if n <= 0:
             return b""
-        before = buf[max(0, s - CONTEXT_BYTES):s]
-        if s < CONTEXT_BYTES:
-            before = self.hist[-(CONTEXT_BYTES - s):] + before if self.hist else before
-        lines = before.split(b"\n")
-        return b"\n".join(lines[-n - 1:-1]) if len(lines) > 1 else b""
+        if s < CONTEXT_BYTES and self.hist:
+            before = self.hist[-(CONTEXT_BYTES - s):] + buf[:s]
+            lines = before.split(b"\n")
+            return b"\n".join(lines[-n - 1:-1]) if len(lines) > 1 else b""
+        # The same lines found with a few rfind calls in place: no copy of the window, no split
+        # into its ~50 lines (this ran for every event).
+        lo = max(0, s - CONTEXT_BYTES)
+        end = buf.rfind(b"\n", lo, s)
+        if end < 0:
+            return b""
+        start = end
+        for _ in range(n):
+            start = buf.rfind(b"\n", lo, start)
+            if start < 0:
+                start = lo - 1
+                break
+        return buf[start + 1:end]
 
     def _advance(self, buf: bytes, cut: int) -> None:
         """Drop buf[:cut] (closed records) and rebase the pieces onto the new start."""
@@ -266,7 +282,12 @@ class TextScanner:
     # -- position mapping -------------------------------------------------------------------------
     def _piece(self, v: int) -> Piece:
         ps = self.pieces
-        i = bisect_right([p.vstart for p in ps], v) - 1 if len(ps) > 1 else 0
+        if len(ps) <= 4:  # a text log has one piece per read: no list to build for a bisection
+            for p in reversed(ps):
+                if p.vstart <= v:
+                    return p
+            return ps[0]
+        i = bisect_right([p.vstart for p in ps], v) - 1
         return ps[max(i, 0)]
 
     def _map_start(self, buf: bytes, s: int) -> tuple[int, int]:

@@ -43,15 +43,33 @@ REOPEN_AFTER = 10.0  # seconds a deleted/replaced database file is reported befo
 
 
 def _to_sql(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # most parameters: passed as they are, tested first
+        return value
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime(_TS_FORMAT)
+        return _timestamp(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, dict | list | tuple):
         return json.dumps(value, separators=(",", ":"), default=str)
     return value
+
+
+def _timestamp(value: datetime) -> str:
+    """A time as stored (UTC text). Memoised: a batch passes the same few times once per event."""
+    text = _STAMPS.get(value)
+    if text is None:
+        aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+        text = aware.astimezone(UTC).strftime(_TS_FORMAT)
+        if len(_STAMPS) >= 4096:
+            _STAMPS.clear()
+        _STAMPS[value] = text
+    return text
+
+
+# Keyed by the datetime itself: equal aware datetimes are the same instant (same text); a naive
+# one never equals an aware one, and equal naive ones are read as the same UTC time.
+_STAMPS: dict[datetime, str] = {}
 
 
 def _params(params: Params) -> tuple[Any, ...]:
