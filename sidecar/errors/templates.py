@@ -8,7 +8,8 @@ host name in one slot) is learned here, online, the way Drain does (He et al., I
   the same template, so a comparison never crosses loggers, levels or lengths. Tokens are split on
   spaces, except that a quoted value after `key=`/`key:` is one token (`tokenize`). The classes of
   values and which step handles each are in TAXONOMY.md.
-* A masked message new to the bucket is compared with the bucket's templates position by position.
+* A masked message new to the bucket is compared with the bucket's templates position by position
+  (`slots.py` decides which differing tokens may be a slot: announced, typed, positional).
   When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
   position where they disagree becomes `<*>` (a `key=value` token keeps its key: `state=<*>`).
   Otherwise it starts a template of its own.
@@ -39,27 +40,27 @@ Memory is bounded: at most `max_templates` templates per bucket (beyond that a n
 group, without comparison) and an LRU of `cache_size` masked forms already resolved.
 """
 
+
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .masking_rules import ERROR_TOKEN, PLACEHOLDER
+from .masking_rules import PLACEHOLDER
+from .slots import (
+    MIN_AGREE,
+    MIN_TOKENS_TO_LEARN,
+    OTHER_WORDS,
+    SIMILARITY,
+    WORD_FROM,
+    same_key,
+    similarity,
+    tokenize,
+    variable_like,
+)
 
-__all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity"]
-
-# Share of a template's fixed positions a message must repeat to join it. Chosen on leave-one-out
-# splits of the shared loghub-2k datasets (bench/grouping.py), never per dataset.
-SIMILARITY = 0.7
-# Messages this short have too little text to tell a variable slot from a different event.
-MIN_TOKENS_TO_LEARN = 3
-# Differing plain words no name-introducing word announces, allowed per comparison, and the
-# literal tokens that must agree around them (see `similarity`).
-OTHER_WORDS = 0
-MIN_AGREE = 4
+__all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
 
 
 @dataclass(slots=True)
@@ -86,200 +87,6 @@ class Learned:
     form: str = ""  # the masked form's own pure fingerprint
 
 
-def _wild(token: str) -> bool:
-    return token == PLACEHOLDER
-
-
-# Keys whose value names the failure (masking's keep rules protect them too): never a slot.
-_NAMING_KEYS = frozenset(("code=", "status=", "type=", "errno=", "reason=", "sqlstate=", "error=", "error_code="))
-_CODE = re.compile(rf"(?:\d+|{ERROR_TOKEN})")
-_WORDS = re.compile(r"[A-Za-z]+(?:[_-][A-Za-z]+)*")
-_DIGIT = re.compile(r"\d")
-
-
-def _key(token: str) -> str | None:
-    """`state=` of `state=RUNNING` (the key of a key=value token), else None.
-
-    None as well when the key or the value names the failure (`code=23505`, `status=429`,
-    `reason=PGRST204`): what masking kept on purpose is never learned away.
-    """
-    i = token.find("=")
-    if 0 < i < len(token) - 1:
-        key = token[: i + 1]
-        if key.lower() in _NAMING_KEYS or _CODE.fullmatch(token[i + 1:].strip("'\",;)")):
-            return None
-        return key
-    return None
-
-
-def _same_key(t: str, m: str) -> str | None:
-    k = _key(t)
-    if k is not None and m.startswith(k) and _key(m) == k:
-        return k
-    return None
-
-
-_PUNCT = frozenset("./:@$#\\+~")
-# Day and month names of the C locale (`%a`, `%A`, `%b`, `%B`: syslog, asctime, RFC 5322 dates).
-_CALENDAR = frozenset(
-    "Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
-    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec January February March April June July August "
-    "September October November December".split())
-# A unit after a number (SI and IEC prefixes on bytes, bits, hertz, watts; time units): `<*> KB`
-# and `<*> B` are one size. Masking knows the common spaced units; this is the class.
-_UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|secs?|mins?|h|hrs?|days?|%")
-_HEX = frozenset("0123456789abcdefABCDEF")
-# CamelCase / camelCase identifiers with humps of 3+ letters (`WindowsUpdateAgent`, `onStandStepChanged`)
-_CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
-_STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
-
-
-@lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
-def variable_like(token: str) -> bool:
-    """Whether a token's form alone says it is a value, not a word that names the event.
-
-    Token classes that carry over between systems: punctuation inside (host names, dotted
-    class names, paths, addresses), mixed case after the first letter (`mKeyId`, base64) unless
-    it is CamelCase words (`WindowsUpdateAgent`, `onStandStepChanged`: a class or function that
-    names the event; humps of 3+ letters, which random ids rarely have),
-    hex-like letters (`eedd`: four or more hex characters), or long (24+ characters: keys,
-    tokens). Plain words (`Failed`), numbers and codes masking kept (`429`, `PGRST204`) and
-    `snake_case`/`kebab-case` identifiers (`exceeded_current_quota_error`) are not: they are
-    values only in a slot a name-introducing word opens (`for tenant acme_corp`).
-    """
-    if PLACEHOLDER in token:
-        return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
-    inner = token.strip(_STRIP)
-    if not inner:
-        return token == "::"  # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`
-    if inner in _CALENDAR:
-        return True  # a date spelled with names (syslog `Jul 10`, asctime `Sun Jul 10`): it changes daily
-    if _CODE.fullmatch(inner):
-        return False
-    n = len(inner)
-    if n >= 24 and not _WORDS.fullmatch(inner):
-        return True  # a key or token; a long snake_case name (`exceeded_current_quota_error`) is a word
-    if n >= 16 and inner.isalpha() and inner.isupper():
-        return True  # an access key id (`AKIAIOSFODNNEXAMPLE`); capitalised words are shorter
-    if n >= 4 and all(c in _HEX for c in inner):
-        return True
-    # A prefixed id (`blk_eedd`, `req-bcfae`, `job_AbXk`): an identifier prefix, then a value.
-    cut = max(inner.rfind("_"), inner.rfind("-"))
-    if 0 < cut < n - 4 and variable_like(inner[cut + 1:]):
-        return True
-    if any(c in _PUNCT for c in inner):
-        return True
-    return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner) and not _CAMEL_WORD.fullmatch(inner)
-
-
-def _slot(t: str, m: str) -> float:
-    """How much two tokens at one position agree: 1 equal, 0.5 a variable slot, -1 different words."""
-    if t == m:
-        return 0.5 if _wild(t) else 1.0
-    if _wild(t):
-        return 0.5
-    if _same_key(t, m) is not None:
-        return 0.5
-    if variable_like(t) and variable_like(m):
-        return 0.5
-    if _DIGIT.search(t) or _DIGIT.search(m):
-        return -2.0  # a digit that survived masking was kept on purpose (a status, a code): never a slot
-    return -1.0
-
-
-# Words after which a plain word is a value (`for user root`, `key ending eedd`, `from host`):
-# the English function words and nouns that introduce a name in log messages of any system.
-# Not `to`: what follows it is usually the verb that names the event (`Failed to bind`).
-SLOT_INTRODUCERS = frozenset(
-    "user users for from by at on in of with ending named name via called".split()
-)
-# Nouns that name what follows (`tenant acme_corp`, `worker uvicorn-ab`); after them only an
-# identifier (`_`, `-`, mixed case) is a value: `worker started` is a verb, not a name.
-NAME_NOUNS = frozenset(
-    "host hostname key id process worker service module package tool model type account credential "
-    "token tenant bucket queue topic project region zone node pod container instance job task session "
-    "client device repo repository image plugin provider endpoint route channel domain server cluster "
-    "namespace database role org team owner".split()
-)
-
-
-def _introduces(prev: str | None, value: str) -> bool:
-    """Whether `value` after `prev` is in a name slot (see SLOT_INTRODUCERS and NAME_NOUNS)."""
-    if prev is None:
-        return False
-    if prev.endswith((":", "=")) or prev.lower() in SLOT_INTRODUCERS:
-        return True
-    # After a noun, an identifier (`tenant acme_corp`) or a word that ends a clause (`tool chat:`,
-    # the name before the detail) is a name; a bare word (`worker started`) is a verb.
-    return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
-
-
-# A quoted single identifier that survived masking: masking turns every quoted single token into
-# `'<*>'` unless it names the failure (a keep rule: an attribute, a key, a module) or is a dict key
-# (`'message':`). Two such tokens that differ are two events, never a slot.
-_QUOTED_NAME = re.compile(r"""(['"])[A-Za-z_][\w.]*\1[,.;:)]*""")
-
-_OPENERS = "([{<'\""
-_CLOSERS = ")]}>'\""
-
-
-def _delimited(t: str, m: str) -> bool:
-    """Two words in the same brackets or quotes (`(spawning)` / `(deleting)`, `user]`): the
-    writer of the message delimited a value."""
-    a, b = t.strip(_STRIP), m.strip(_STRIP)
-    if not a or not b:
-        return False
-    i, j = t.find(a), m.find(b)
-    pre, post = t[:i], t[i + len(a):]
-    if pre != m[:j] or post != m[j + len(b):]:
-        return False
-    return any(c in _OPENERS for c in pre) or any(c in _CLOSERS for c in post)
-
-
-def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
-               min_agree: int = MIN_AGREE, delimited: bool = True) -> float:
-    """Share of the template's positions the message repeats, or -1 when they are two events.
-
-    Positions already generalised count half: a template that is mostly `<*>` must not attract
-    every message of its length. A plain word that differs is a slot (half) when a
-    name-introducing word opens it (`for user root` / `for user test`) or an ellipsis cuts it
-    short (`token pwbzwvfh ...`). Any other differing word (a name, a state, a process in a slot
-    nothing announces) counts zero, and at most `other_words` of them are allowed, and only when at
-    least `min_agree` literal tokens agree around them: a long message that differs in one word
-    is one event with a slot (Drain's rule), a short one (`Failed to connect` / `Failed to bind`)
-    is two events.
-    """
-    score = 0.0
-    others = 0
-    agree = 0
-    prev: str | None = None
-    last = len(template) - 1
-    for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
-        if t != m and _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
-            return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`)
-        s = _slot(t, m)
-        if s < -1:
-            return -1.0
-        if s < 0:
-            truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
-            unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
-            if (truncated or unit or (_introduces(prev, t) and _introduces(prev, m))
-                    or (delimited and _delimited(t, m))):
-                s = 0.5
-            else:
-                others += 1
-                if others > other_words or (prev is not None and prev.lower() == "to"):
-                    return -1.0
-                s = 0.0
-        elif s == 1.0:
-            agree += 1
-        score += s
-        prev = t
-    if others and agree < min_agree:
-        return -1.0
-    return score / len(template)
-
-
 def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
     """The template widened by one message: disagreeing positions become `<*>` (keys are kept)."""
     out: list[str] = []
@@ -287,41 +94,13 @@ def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
         if t == m:
             out.append(t)
             continue
-        k = _same_key(t, m)
+        k = same_key(t, m)
         if k is not None:
             out.append(k + PLACEHOLDER)
         else:
             out.append(PLACEHOLDER)
     return out
 
-
-def tokenize(text: str) -> list[str]:
-    """The learner's tokens of a masked message: split on spaces, except that a quoted value after
-    `key=` or `key:` (`tag="View Lock",`) is one token, however many words it holds: a value of
-    varying length must not put one event into several token-count buckets."""
-    tokens = text.split(" ")
-    if '="' not in text and "='" not in text and ':"' not in text and ":'" not in text:
-        return tokens
-    out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        tok = tokens[i]
-        m = _OPEN_VALUE.search(tok)
-        if m is not None:
-            quote = m.group(1)
-            end = next((j for j in range(i + 1, min(n, i + MAX_VALUE_TOKENS)) if quote in tokens[j]), None)
-            if end is not None:
-                out.append(" ".join(tokens[i:end + 1]))
-                i = end + 1
-                continue
-        out.append(tok)
-        i += 1
-    return out
-
-
-# A token that opens a quoted value and does not close it (`tag="View`).
-_OPEN_VALUE = re.compile(r"""^[^"'\s]*[=:](["'])[^"']*$""")
-MAX_VALUE_TOKENS = 8
 
 
 def _rebucket(bucket: str, tokens: list[str]) -> str:
@@ -352,6 +131,7 @@ class TemplateLearner:
     other_words: int = OTHER_WORDS
     min_agree: int = MIN_AGREE
     delimited: bool = True
+    word_from: int = WORD_FROM
     max_templates: int = 500  # per shelf (bucket + first word)
     max_total: int = 50_000
     cache_size: int = 100_000
@@ -392,8 +172,8 @@ class TemplateLearner:
             return False
         if _shelf(bucket, tokens) != _shelf(tpl.bucket, tpl.tokens):
             return False
-        return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited),
-                   similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited)) > self.threshold
+        return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
+                   similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
 
     def absorb(self, loser: str, winner: str, bucket: str, text: str) -> None:
         """Fold template `loser` into `winner`, which another replica stored first: every form of
@@ -458,7 +238,7 @@ class TemplateLearner:
         if len(tokens) >= MIN_TOKENS_TO_LEARN:
             best_score = self.threshold
             for tpl in candidates:
-                score = similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited)
+                score = similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)
                 if score > best_score:
                     best, best_score = tpl, score
         if best is None:

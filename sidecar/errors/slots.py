@@ -1,0 +1,328 @@
+"""Which token positions of two same-shape messages may be one slot: the learner's judgement.
+
+Two masked messages of one logger, level class and token count (`templates.py` buckets them) are
+compared position by position. Where they differ, the differing tokens are either a *slot* (one
+event, a value that varies) or they name two *events*. Three kinds of slot, each decided by its
+own signal (the value classes themselves are listed, with their specs, in TAXONOMY.md):
+
+1. **announced**: a token before the value says a value follows, whatever the value looks like:
+   `key=value` (same key), `key: value`, a name-introducing word (`for user root`, `key ending
+   eedd`, `from host`: `SLOT_INTRODUCERS`), a naming noun before an identifier (`tenant
+   acme_corp`: `NAME_NOUNS`), the same brackets or quotes around it (`(spawning)`). Signal: the
+   previous token / the delimiters (`_introduces`, `_delimited`, `same_key`).
+2. **typed**: the value's form says it is a value: digits, hex, IPs, paths, UUIDs (masked already,
+   `masking.py`), punctuation inside, mixed case, hex letters, 24+ characters (`variable_like`).
+   Signal: the token itself. Kept on purpose: numbers and codes masking kept (`429`, `PGRST204`),
+   keys that name the failure (`code=`, `status=`), quoted names a keep rule kept (`'get'`).
+3. **positional-unannounced**: a plain word or lowercase identifier in a slot nothing announces
+   (a user, host or process name, `kqzvwxtb`). On first sight it cannot be told from a word
+   naming another event by its form; Drain's rule decides by POSITION (He et al., ICWS 2017): in
+   messages of one length whose other tokens agree, a position that varies is a parameter. The
+   guards below keep the event-naming words of the labeled shared datasets apart (measured on
+   leave-one-system-out splits, bench/grouping.py); each is a class, not an example:
+   * never in the first `WORD_FROM` tokens: the subject and verb name the event (`cupsd startup`,
+     `Accepted password` / `Failed password`, `Changing view acls` / `Changing modify acls`); this
+     is Drain's fixed-depth tree (Drain3's default depth 4: the first two tokens are tree levels);
+   * at most `OTHER_WORDS` such words per comparison, each isolated (its neighbours agree: a
+     differing phrase, `No child processes` / `Bad file descriptor`, is another text), with at
+     least `MIN_AGREE` literal tokens, and `WORD_AGREE` of all tokens, agreeing around them (a
+     short or mostly-variable message that differs in a word is two events);
+   * never right after `to` or `as` (`COMPLEMENT_WORDS`): what follows names the action or the
+     resulting state (`Failed to bind`, `Transitioned ... to SUCCEEDED`, `stored as bytes`), nor
+     right after a value (`3 packets` / `3 sessions`: what was counted);
+   * never two inflections of one word (`failure;` / `failures;`): grammatical number is part
+     of the template; never a verb form (`expired` / `revoked`, `-ed`, `-ing`): a verb names
+     what happened;
+   * never two ALL-CAPS words (`FOLLOWING` / `LEADING (n.state)`): the labeled data keeps states
+     apart as events; an announced state (`state=RUNNING`, `status: READY`) is still a slot;
+   * never a word that names a failure (`exceeded_current_quota_error` / `invalid_authentication_error`,
+     `permission_denied`, `timeout`: `_FAILURE_WORD`): the error type is the identity;
+   * only words and identifiers (`[A-Za-z]+` joined by `_`/`-`); other fragments (`z-`) are kept.
+   As in Drain, the second message with another value joins the first one's group (whose id
+   never changes); the guards are measured in tests/errors/test_positional_slots.py.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .masking_rules import ERROR_TOKEN, PLACEHOLDER
+
+__all__ = ["SIMILARITY", "MIN_TOKENS_TO_LEARN", "OTHER_WORDS", "MIN_AGREE", "WORD_FROM", "similarity",
+           "variable_like", "same_key", "tokenize"]
+
+# Share of a template's fixed positions a message must repeat to join it. Chosen on leave-one-out
+# splits of the shared loghub-2k datasets (bench/grouping.py), never per dataset.
+SIMILARITY = 0.7
+# Messages this short have too little text to tell a variable slot from a different event.
+MIN_TOKENS_TO_LEARN = 3
+# Positional-unannounced words (kind 3 above): allowed per comparison, the literal tokens that
+# must agree around them, and the first position where one may be a slot. Chosen on the
+# held-out splits of bench/grouping.py (OTHER_WORDS 0 or 2 in its grid), never per dataset.
+OTHER_WORDS = 2
+MIN_AGREE = 3
+WORD_FROM = 2
+# Share of all tokens that must be agreeing literals when a positional word differs: a threshold
+# the learner's `similarity` threshold does not move (it counts slots half).
+WORD_AGREE = 0.5
+# After these, a plain word names the action or the state reached (`to bind`, `as bytes`).
+COMPLEMENT_WORDS = frozenset(("to", "as"))
+# English verb forms (`expired`, `revoked`, `starting`): a verb names what happened, not a value.
+_VERB_FORM = re.compile(r"[a-z]{2,}(?:ed|ing)\W*$")
+# Parts of words that name a failure (`exceeded_current_quota_error`, `invalid_authentication_error`,
+# `permission_denied`, `timeout`): the error type a message gives is its identity, never a value.
+_FAILURE_WORD = re.compile(
+    r"(?i)err|fail|exception|invalid|denied|refused|reset|timeout|timed|exceed|unavailable|forbidden|unauthori"
+    r"|notfound|not_found|not-found|abort|reject|overload|quota|limit|conflict|missing|unknown|illegal|corrupt")
+
+
+def _inflected(a: str, b: str) -> bool:
+    """Two forms of one word (`failure`/`failures`, `warning`/`warnings`): letters-only words equal
+    up to a suffix of at most two letters."""
+    if not (a.isalpha() and b.isalpha()):
+        return False
+    a, b = a.lower(), b.lower()
+    if len(a) > len(b):
+        a, b = b, a
+    return len(a) >= 3 and b.startswith(a) and len(b) - len(a) <= 2
+
+
+def _positional(t: str, m: str, i: int, prev: str | None, word_from: int) -> bool:
+    """Whether two different plain words at position `i` may be a positional-unannounced slot
+    (kind 3 of the module docstring; the count and agreement guards are in `similarity`)."""
+    if i < word_from or (prev is not None and (prev.lower() in COMPLEMENT_WORDS or PLACEHOLDER in prev)):
+        return False  # after a value: what was counted (`3 packets` / `3 sessions`)
+    if _VERB_FORM.search(t) or _VERB_FORM.search(m):
+        return False
+    a, b = t.strip(_STRIP), m.strip(_STRIP)
+    if not _WORDS.fullmatch(a) or not _WORDS.fullmatch(b):
+        return False
+    if _FAILURE_WORD.search(a) or _FAILURE_WORD.search(b):
+        return False
+    return not (a.isupper() and b.isupper()) and not _inflected(a, b)
+
+
+def _wild(token: str) -> bool:
+    return token == PLACEHOLDER
+
+
+# Keys whose value names the failure (masking's keep rules protect them too): never a slot.
+_NAMING_KEYS = frozenset(("code=", "status=", "type=", "errno=", "reason=", "sqlstate=", "error=", "error_code="))
+_CODE = re.compile(rf"(?:\d+|{ERROR_TOKEN})")
+_WORDS = re.compile(r"[A-Za-z]+(?:[_-][A-Za-z]+)*")
+_DIGIT = re.compile(r"\d")
+
+
+def _key(token: str) -> str | None:
+    """`state=` of `state=RUNNING` (the key of a key=value token), else None.
+
+    None as well when the key or the value names the failure (`code=23505`, `status=429`,
+    `reason=PGRST204`): what masking kept on purpose is never learned away.
+    """
+    i = token.find("=")
+    if 0 < i < len(token) - 1:
+        key = token[: i + 1]
+        if key.lower() in _NAMING_KEYS or _CODE.fullmatch(token[i + 1:].strip("'\",;)")):
+            return None
+        return key
+    return None
+
+
+def same_key(t: str, m: str) -> str | None:
+    k = _key(t)
+    if k is not None and m.startswith(k) and _key(m) == k:
+        return k
+    return None
+
+
+_PUNCT = frozenset("./:@$#\\+~")
+# Day and month names of the C locale (`%a`, `%A`, `%b`, `%B`: syslog, asctime, RFC 5322 dates).
+_CALENDAR = frozenset(
+    "Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec January February March April June July August "
+    "September October November December".split())
+# A unit after a number (SI and IEC prefixes on bytes, bits, hertz, watts; time units): `<*> KB`
+# and `<*> B` are one size. Masking knows the common spaced units; this is the class.
+_UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|secs?|mins?|h|hrs?|days?|%")
+_HEX = frozenset("0123456789abcdefABCDEF")
+# CamelCase / camelCase identifiers with humps of 3+ letters (`WindowsUpdateAgent`, `onStandStepChanged`)
+_CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
+_STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
+
+
+@lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
+def variable_like(token: str) -> bool:
+    """Whether a token's form alone says it is a value, not a word that names the event.
+
+    Token classes that carry over between systems: punctuation inside (host names, dotted
+    class names, paths, addresses), mixed case after the first letter (`mKeyId`, base64) unless
+    it is CamelCase words (`WindowsUpdateAgent`, `onStandStepChanged`: a class or function that
+    names the event; humps of 3+ letters, which random ids rarely have),
+    hex-like letters (`eedd`: four or more hex characters), or long (24+ characters: keys,
+    tokens). Plain words (`Failed`), numbers and codes masking kept (`429`, `PGRST204`) and
+    `snake_case`/`kebab-case` identifiers (`exceeded_current_quota_error`) are not: they are
+    values only in a slot a name-introducing word opens (`for tenant acme_corp`).
+    """
+    if PLACEHOLDER in token:
+        return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
+    inner = token.strip(_STRIP)
+    if not inner:
+        return token == "::"  # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`
+    if inner in _CALENDAR:
+        return True  # a date spelled with names (syslog `Jul 10`, asctime `Sun Jul 10`): it changes daily
+    if _CODE.fullmatch(inner):
+        return False
+    n = len(inner)
+    if n >= 24 and not _WORDS.fullmatch(inner):
+        return True  # a key or token; a long snake_case name (`exceeded_current_quota_error`) is a word
+    if n >= 16 and inner.isalpha() and inner.isupper():
+        return True  # an access key id (`AKIAIOSFODNNEXAMPLE`); capitalised words are shorter
+    if n >= 4 and all(c in _HEX for c in inner):
+        return True
+    # A prefixed id (`blk_eedd`, `req-bcfae`, `job_AbXk`): an identifier prefix, then a value.
+    cut = max(inner.rfind("_"), inner.rfind("-"))
+    if 0 < cut < n - 4 and variable_like(inner[cut + 1:]):
+        return True
+    if any(c in _PUNCT for c in inner):
+        return True
+    return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner) and not _CAMEL_WORD.fullmatch(inner)
+
+
+def _slot(t: str, m: str) -> float:
+    """How much two tokens at one position agree: 1 equal, 0.5 a variable slot, -1 different words."""
+    if t == m:
+        return 0.5 if _wild(t) else 1.0
+    if _wild(t):
+        return 0.5
+    if same_key(t, m) is not None:
+        return 0.5
+    if variable_like(t) and variable_like(m):
+        return 0.5
+    if _DIGIT.search(t) or _DIGIT.search(m):
+        return -2.0  # a digit that survived masking was kept on purpose (a status, a code): never a slot
+    return -1.0
+
+
+# Words after which a plain word is a value (`for user root`, `key ending eedd`, `from host`):
+# the English function words and nouns that introduce a name in log messages of any system.
+# Not `to`: what follows it is usually the verb that names the event (`Failed to bind`).
+SLOT_INTRODUCERS = frozenset(
+    "user users for from by at on in of with ending named name via called".split()
+)
+# Nouns that name what follows (`tenant acme_corp`, `worker uvicorn-ab`); after them only an
+# identifier (`_`, `-`, mixed case) is a value: `worker started` is a verb, not a name.
+NAME_NOUNS = frozenset(
+    "host hostname key id process worker service module package tool model type account credential "
+    "token tenant bucket queue topic project region zone node pod container instance job task session "
+    "client device repo repository image plugin provider endpoint route channel domain server cluster "
+    "namespace database role org team owner".split()
+)
+
+
+def _introduces(prev: str | None, value: str) -> bool:
+    """Whether `value` after `prev` is in a name slot (see SLOT_INTRODUCERS and NAME_NOUNS)."""
+    if prev is None:
+        return False
+    if prev.endswith((":", "=")) or prev.lower() in SLOT_INTRODUCERS:
+        return True
+    # After a noun, an identifier (`tenant acme_corp`) or a word that ends a clause (`tool chat:`,
+    # the name before the detail) is a name; a bare word (`worker started`) is a verb.
+    return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
+
+
+# A quoted single identifier that survived masking: masking turns every quoted single token into
+# `'<*>'` unless it names the failure (a keep rule: an attribute, a key, a module) or is a dict key
+# (`'message':`). Two such tokens that differ are two events, never a slot.
+_QUOTED_NAME = re.compile(r"""(['"])[A-Za-z_][\w.]*\1[,.;:)]*""")
+
+_OPENERS = "([{<'\""
+_CLOSERS = ")]}>'\""
+
+
+def _delimited(t: str, m: str) -> bool:
+    """Two words in the same brackets or quotes (`(spawning)` / `(deleting)`, `user]`): the
+    writer of the message delimited a value."""
+    a, b = t.strip(_STRIP), m.strip(_STRIP)
+    if not a or not b or any(c in "([{" for c in a + b):
+        return False  # `errors(s)`: a bracket inside the word is part of it, not a delimiter
+    i, j = t.find(a), m.find(b)
+    pre, post = t[:i], t[i + len(a):]
+    if pre != m[:j] or post != m[j + len(b):]:
+        return False
+    return any(c in _OPENERS for c in pre) or any(c in _CLOSERS for c in post)
+
+
+def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
+               min_agree: int = MIN_AGREE, delimited: bool = True, word_from: int = WORD_FROM) -> float:
+    """Share of the template's positions the message repeats, or -1 when they are two events.
+
+    Positions already generalised count half: a template that is mostly `<*>` must not attract
+    every message of its length. A plain word that differs is a slot (half) when a
+    name-introducing word opens it (`for user root` / `for user test`) or an ellipsis cuts it
+    short (`token pwbzwvfh ...`). Any other differing word (a name or a process in a slot nothing
+    announces) counts zero: at most `other_words` of them, each where `_positional` allows one
+    (position, the word before, form), and only when at least `min_agree` literal tokens agree
+    around them: a long message that differs in a word past its subject and verb is one event
+    with a slot (Drain's rule), a short one (`Failed to connect` / `Failed to bind`) two events.
+    """
+    score = 0.0
+    others = 0
+    agree = 0
+    prev: str | None = None
+    last = len(template) - 1
+    for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
+        if t != m and _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
+            return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`)
+        s = _slot(t, m)
+        if s < -1:
+            return -1.0
+        if s < 0:
+            truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
+            unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
+            if (truncated or unit or (_introduces(prev, t) and _introduces(prev, m))
+                    or (delimited and _delimited(t, m))):
+                s = 0.5
+            else:
+                others += 1
+                if (others > other_words or not _positional(t, m, i, prev, word_from)
+                        or template[i - 1] != tokens[i - 1] or (i < last and template[i + 1] != tokens[i + 1])):
+                    return -1.0  # not a positional slot; or a phrase that differs (`No child processes`)
+                s = 0.0
+        elif s == 1.0 and PLACEHOLDER not in t:
+            agree += 1  # a literal token agrees (`<*>:` is a value)
+        score += s
+        prev = t
+    if others and (agree < min_agree or agree < WORD_AGREE * len(template)):
+        return -1.0
+    return score / len(template)
+
+
+def tokenize(text: str) -> list[str]:
+    """The learner's tokens of a masked message: split on spaces, except that a quoted value after
+    `key=` or `key:` (`tag="View Lock",`) is one token, however many words it holds: a value of
+    varying length must not put one event into several token-count buckets."""
+    tokens = text.split(" ")
+    if '="' not in text and "='" not in text and ':"' not in text and ":'" not in text:
+        return tokens
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        m = _OPEN_VALUE.search(tok)
+        if m is not None:
+            quote = m.group(1)
+            end = next((j for j in range(i + 1, min(n, i + MAX_VALUE_TOKENS)) if quote in tokens[j]), None)
+            if end is not None:
+                out.append(" ".join(tokens[i:end + 1]))
+                i = end + 1
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# A token that opens a quoted value and does not close it (`tag="View`).
+_OPEN_VALUE = re.compile(r"""^[^"'\s]*[=:](["'])[^"']*$""")
+MAX_VALUE_TOKENS = 8
+

@@ -1,0 +1,95 @@
+"""Positional-unannounced slots (errors/slots.py, kind 3): a plain word that varies in a position nothing
+announces is a value once the rest of the message agrees, as in Drain; each guard keeps two events apart.
+Generated words and templates (hypothesis); none of the templates is from the tuning data."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from sidecar.errors.grouper import MessageGrouper
+
+_LOWER = string.ascii_lowercase
+_word = st.text(_LOWER, min_size=3, max_size=10)
+# The classes the issue names: user names, process names, letters-only ids, hyphenated host names.
+_plain = st.one_of(
+    _word,
+    st.builds(lambda a, b: f"{a}-{b}", _word, st.text(_LOWER, min_size=2, max_size=5)),
+    st.builds(lambda a, b: f"{a}_{b}", _word, st.text(_LOWER, min_size=2, max_size=5)),
+)
+# Words that must not decide by themselves (a verb form, a failure word, an inflection).
+_guarded = ("ed", "ing", "err", "fail", "timeout", "denied", "invalid", "quota", "limit", "abort")
+
+
+def _value(w: str) -> bool:
+    return not any(g in w for g in _guarded) and not w.endswith(("s", "es"))
+
+
+# The slot is past the subject and verb and nothing before it announces a value.
+TEMPLATES = (
+    "scheduler evicted pod {} after the readiness probe stopped answering",
+    "replica lost lease held by {} and will rejoin the pool",
+    "audit trail shows {} changed the retention policy twice",
+    "cache warmer skipped shard {} because its manifest is stale",
+)
+
+
+def _groups(*messages: str) -> int:
+    grouper = MessageGrouper()
+    return len({grouper.fingerprint(m, "svc") for m in messages})
+
+
+@settings(max_examples=80, deadline=None)
+@given(template=st.sampled_from(TEMPLATES), a=_plain, b=_plain, c=_plain)
+def test_a_plain_word_in_an_unannounced_slot_is_one_group(template: str, a: str, b: str, c: str) -> None:
+    assume(_value(a) and _value(b) and _value(c))
+    assert _groups(template.format(a), template.format(b), template.format(c)) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=_word, b=_word)
+def test_the_subject_and_the_verb_name_the_event(a: str, b: str) -> None:
+    """Drain's tree levels: the first two tokens are never a positional slot."""
+    assume(a != b)
+    assert _groups(f"{a} startup succeeded after the watchdog restarted it",
+                   f"{b} startup succeeded after the watchdog restarted it") == 2
+    assert _groups(f"Changing {a} acls for the shared workspace members",
+                   f"Changing {b} acls for the shared workspace members") == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=_word, b=_word, prev=st.sampled_from(["to", "as"]))
+def test_what_follows_to_or_as_names_the_action_or_the_state(a: str, b: str, prev: str) -> None:
+    assume(a != b)
+    assert _groups(f"block cache entry stored {prev} {a} in memory after the flush",
+                   f"block cache entry stored {prev} {b} in memory after the flush") == 2
+
+
+def test_guards_keep_event_words_apart() -> None:
+    # inflections: grammatical number is part of the template
+    assert _groups("PAM session reported one more authentication failure; giving up",
+                   "PAM session reported one more authentication failures; giving up") == 2
+    # two ALL-CAPS states (an announced state, `state=RUNNING`, is a slot: test_templates)
+    assert _groups("peer election notification says FOLLOWING for the current round",
+                   "peer election notification says LEADING for the current round") == 2
+    # a word that names the failure
+    assert _groups("Kimi API error 429 exceeded_current_quota_error for key ending eedd",
+                   "Kimi API error 401 invalid_authentication_error for key ending eedd") == 2
+    assert _groups("upstream call to the billing service hit timeout on the second attempt",
+                   "upstream call to the billing service hit refusal on the second attempt") == 2
+    # a verb form names what happened
+    assert _groups("invalid bearer token expired for session 42", "invalid bearer token revoked for session 42") == 2
+    # what a number counts
+    assert _groups("dropped 3 packets on the uplink interface", "dropped 3 sessions on the uplink interface") == 2
+    # a short message: too few agreeing words to tell a slot from another event
+    assert _groups("lease held alpha", "lease held beta") == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(words=st.lists(_word, min_size=6, max_size=6, unique=True))
+def test_three_differing_words_are_two_events(words: list[str]) -> None:
+    a, b, c, d, e, f = words
+    assert _groups(f"worker pool moved {a} {b} {c} into the spare queue overnight",
+                   f"worker pool moved {d} {e} {f} into the spare queue overnight") == 2
