@@ -85,13 +85,18 @@ def known_idents(saved: dict[str, Checkpoint]) -> dict[tuple[int, int], list[Che
 
 
 def _open_in_place(cp: Checkpoint) -> FileHandle | None:
-    """A handle on the file at `cp.path` if it is still the checkpoint's file, intact; else None."""
+    """A handle on the file at `cp.path` if it is still the checkpoint's file, intact; else None.
+
+    A checkpoint of an empty file (no first bytes) vouches for its file only while that is still
+    empty: with content, the inode may be a reused one (a copy, another generation), decided by
+    the sibling search like any file that left its name."""
     try:
         h = FileHandle.open(cp.path)
     except OSError:
         return None
     st = h.fstat()
     if ((st.st_dev, st.st_ino) == (cp.dev, cp.ino) and st.st_size >= cp.offset
+            and (cp.head_len > 0 or st.st_size == 0)
             and h.head_matches(st.st_size, cp.head_len, cp.head_hash)):
         return h
     h.close()

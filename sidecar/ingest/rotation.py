@@ -1,16 +1,37 @@
 """File discovery and rotation for the tailer: which descriptor reads which file, from where.
 
-Rotation cases, and how each is recognised:
-- rename (RotatingFileHandler, logrotate create): the path now names another inode; the old
-  descriptor is drained to EOF (and kept `ROTATE_WAIT` seconds for late writes), the new file is
-  read from offset 0. Generations that lived under the name only between two scans are found
-  among the siblings (`name.*`) they were renamed to.
-- copytruncate / truncation: size < our read offset; a sibling copy (`name.1`, ...) with the same
-  first bytes is read from our offset to its end first (the gap), then the file from 0. A copy
-  that the glob matches waits for the truncation and is then registered as consumed.
-- truncated and regrown past our offset, inode reused: the first bytes no longer hash the same.
-- rotation while stopped: checkpoints of files no longer under their path are looked up among
-  siblings (`name.*`) by identity and drained from their offset.
+What can happen to a log between two looks, and what decides it. A look sees, per name, the file's
+(device, inode), its size, its first bytes (the head: hash of up to HEAD_BYTES, taken at our last
+look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen by name and inode.
+- append: same inode, size > O, head unchanged -> read [O, size). Decidable.
+- partial line at the cut: the parser keeps it and the checkpoint stays before it; writers (logging
+  handlers, logrotate) rotate between records, so its rest lands in the same file. Decidable.
+- rename (RotatingFileHandler, TimedRotatingFileHandler, logrotate create): the name holds another
+  inode -> the old descriptor is drained to its end (and kept ROTATE_WAIT for late writes), the new
+  file read from 0. Decidable by inode.
+- several renames between looks: generations we never saw are siblings no checkpoint knows, written
+  since we started -> read from 0 (`_probe_unseen`). Decidable while they exist; one renamed AND
+  deleted before we looked (backupCount exceeded) is gone unread: counted as `overrun`, said in a
+  warning; how much it held is undecidable (no name, no descriptor).
+- delete (+ create): st_nlink 0 on our descriptor -> drained through it; the new file read from 0.
+- copytruncate: same inode, size < O (or head changed: regrown) -> the copy is a sibling with
+  another inode, our head and size >= O: its [O, end) is read (the gap), then the file from 0. A
+  copy the glob matches waits (ROTATE_WAIT at most) for the truncation, then counts as read. When
+  the file was empty at our last look (no head), or copytruncated more than once between looks,
+  the copies are siblings no checkpoint knows: read from 0 (`look_behind`).
+  UNDECIDABLE, lost: what the writer appended between the copy and the truncation is in neither
+  file ("some logging data might be lost", logrotate(8)); no tailer can read it, and since nothing
+  saw those bytes they cannot even be counted. (Fluent Bit's tail docs go further and forbid a
+  glob matching the copies, to avoid duplicates; here such a copy is recognised, above.)
+- truncate in place (no copy): size < O -> read from 0; bytes written past O before the truncation
+  were destroyed unread (counted as `truncate`).
+- truncate and rewrite past O: the head changed -> as truncate (`regrown`). Undecidable only if the
+  new content repeats the old first min(O, HEAD_BYTES) bytes exactly (timestamps make that rare).
+- create: a new name the glob matches -> read from 0 (from its end on a first run, start_at: end).
+- inode reuse: a checkpoint's (device, inode) with other first bytes is a new file (read from 0);
+  a checkpoint of an empty file identifies nothing and is used only when nothing better matches.
+- compressed generations (`.gz`, ...) cannot be tailed: counted as `compressed_skipped`.
+- any of these while the sidecar is down: the same decisions, by checkpoint (recovery.py).
 
 `FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
 closed files); `Ingest` (tail.py) owns reading, delivery and writing checkpoints.
@@ -133,6 +154,11 @@ class FileSet:
         ident = (st.st_dev, st.st_ino)
         cur = self.table.by_path.get(path)
         if cur is not None and cur.ident == ident:
+            if cur.head_len == 0 and st.st_mtime_ns != cur.empty_mtime:
+                # Empty at our last look and written since: if it is empty again, only a copy
+                # (copytruncate) can hold what was written.
+                cur.empty_mtime = st.st_mtime_ns
+                self.look_behind(cur)
             return
         if cur is not None:
             self.detach(cur, "rename")
@@ -153,7 +179,9 @@ class FileSet:
         if not startup and self._copy_candidate(path, h, fst.st_size):
             h.close()  # looked at again on the next scan
             return
-        self.open_file(src, path, h, fst.st_size, startup)
+        f = self.open_file(src, path, h, fst.st_size, startup)
+        if not startup:
+            self.look_behind(f)  # created since our last look: it may have been copytruncated already
         if src.last_error and src.last_error.startswith("cannot open"):
             src.last_error = None
 
@@ -182,7 +210,7 @@ class FileSet:
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
                     head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
-                    last_data=self.clock.monotonic(), origin=path or origin)
+                    last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns)
         if path is None:
             h.lose_name()
         self.table.add(f)
@@ -202,7 +230,9 @@ class FileSet:
         now = self.clock.monotonic()
         hashes: dict[int, str] = {}
         for f in self.table:
-            if f.path is None or f.head_len == 0 or size < f.head_len:
+            # A draining original counts too: renamed or deleted after its copy was taken, it still
+            # reads the copy's gap when it sees its truncation (restart), so the copy must wait.
+            if f.head_len == 0 or size < f.head_len:
                 continue
             digest = hashes.get(f.head_len)
             if digest is None:
@@ -245,13 +275,24 @@ class FileSet:
         return last_end, lines + 1
 
     def _checkpoint_for(self, dev: int, ino: int, h: FileHandle, size: int) -> Checkpoint | None:
-        for cp in list(self.saved.values()):
-            if cp.dev == dev and cp.ino == ino:
-                if h.head_matches(size, cp.head_len, cp.head_hash):
-                    return cp
-                # inode reused by a different file: that checkpoint is dead
+        """The saved checkpoint of the file behind `h`: same inode AND first bytes.
+
+        A checkpoint taken while a file was empty has no first bytes and matches any file on that
+        inode (reused inodes are common): it is used only when nothing better matches, and then
+        resumes at 0 like a new file would. Checkpoints that do not match are dead (inode reused).
+        """
+        same = [cp for cp in self.saved.values() if cp.dev == dev and cp.ino == ino]
+        for cp in same:
+            if cp.head_len > 0 and not h.head_matches(size, cp.head_len, cp.head_hash):
                 self.saved.pop(cp.key, None)
-        return None
+        alive = [cp for cp in same if cp.key in self.saved]
+        if not alive:
+            return None
+        best = max(alive, key=lambda cp: (cp.head_len > 0, cp.updated))
+        for cp in alive:
+            if cp is not best:
+                self.saved.pop(cp.key, None)
+        return best
 
     def recover_rotated_while_down(self) -> None:
         """Run before the first scan: see recovery.StartupRecovery."""
@@ -284,6 +325,17 @@ class FileSet:
                         "it was seen under another name; generations rotated in between may have been deleted "
                         "unread (sidecar_rotations_total{kind=\"overrun\"}; raise backupCount or maxBytes)",
                         extra={"source": f.src.name, "path": str(f.path)})
+
+    def look_behind(self, f: Tracked) -> None:
+        """Read generations of a live file that came and went before we knew what it held.
+
+        Called when a file is new to us (created since our last look) and when a file tailed
+        while empty gets content. Nothing identified it then (no first bytes), so a copytruncate
+        between two looks (written, copied to `name.1`, truncated, maybe written again) leaves no
+        trace on the file itself: the copy, a sibling no checkpoint knows, is the only one.
+        """
+        if f.path is not None:
+            self._probe_unseen(f.src, f.path)
 
     def _probe_unseen(self, src: SourceState, path: str) -> None:
         """Files that lived under `path` only between two scans (rotated again before we saw them).
@@ -337,7 +389,10 @@ class FileSet:
         f.counted = {"lines": 0, "trunc": 0, "bad": 0}
         f.acked = (0, 1)
         f.gen += 1  # reads of the old content still queued no longer move the checkpoint
+        f.empty_mtime = st.st_mtime_ns
         self.on_dirty()
+        if f.path is not None:  # copytruncated more than once since our last look: the later copies
+            self.look_behind(f)
 
     def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
         """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).

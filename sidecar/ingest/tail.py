@@ -264,15 +264,18 @@ class Ingest:
         f.size = st.st_size
         if st.st_nlink == 0 and f.path is not None:
             self.fs.detach(f, "deleted")
-        if f.size < f.parser.offset:
+        if f.size < f.parser.offset or f.size < f.head_len:  # it held head_len bytes when we took its identity
             await self.fs.restart(f, "truncate")
         elif f.size > f.parser.offset:
             if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
                 await self.fs.restart(f, "regrown")
             elif f.head_len < HEAD_BYTES and f.size > f.head_len:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
+                was_empty = f.head_len == 0
                 f.head_len, f.head_hash = f.handle.head_identity(f.size)
                 self._ckpt_dirty = True
+                if was_empty:
+                    self.fs.look_behind(f)
         if f.size <= f.parser.offset:
             f.behind_since = None
             if f.draining_since is not None and now - f.last_data >= ROTATE_WAIT:

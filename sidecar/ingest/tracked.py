@@ -60,6 +60,7 @@ class Tracked:
     gen: int = 0  # bumped when the file is truncated/replaced in place: older reads no longer move `acked`
     draining_since: float | None = None
     origin: str = ""  # the last name it had (kept after it lost it: where to look for it after a restart)
+    empty_mtime: int = 0  # st_mtime_ns when last seen while nothing identified it (head_len 0)
     counted: dict[str, int] = field(default_factory=lambda: {"lines": 0, "trunc": 0, "bad": 0})
 
     @property
