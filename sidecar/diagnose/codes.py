@@ -452,7 +452,7 @@ def zai_entry(code: str) -> tuple[Text, bool] | None:
     known = code in ZAI_MEANINGS
     if code.startswith("100"):
         return _ZAI_AUTH, known
-    if code.startswith(("111", "112")):
+    if code.startswith("11"):
         return _ZAI_ACCOUNT, known
     if code.startswith("12"):
         return _ZAI_PARAMS, known

@@ -74,7 +74,7 @@ _NAMED_CLASS = re.compile(r"\b(?P<pkg>openai|httpx|httpcore|postgrest|storage3|s
 
 # Code namespaces.
 _QUOTED_CODE = re.compile(r"""["']?\bcode["']?\s*[:=]\s*["']?(?P<code>[0-9A-Z]{4,5}|PGRST\d{3})["']?""")
-_PGRST = re.compile(r"\bPGRST\d{3}\b")
+_PGRST = re.compile(r"\bPGRST(?:\d{3}|X\d\d)\b")  # PGRSTX00: the internal group
 _SQLSTATE_WORD = re.compile(r"\bSQLSTATE\W{0,3}(?P<code>[0-9A-Z]{5})\b")
 _PSYCOPG_CLASS = re.compile(r"\bpsycopg2?\.errors\.(?P<cls>[A-Z]\w+)")
 # Postgres server messages of the connection phase carry no SQLSTATE through psycopg's "connection

@@ -1,0 +1,336 @@
+"""The documented code tables (diagnose/codes.py) and the libraries' fixed messages (classes.FIXED_MESSAGES).
+
+Built from the owners' tables, tested against them: every SQLSTATE class psycopg defines, real errors
+raised by a real PostgreSQL through psycopg, every PostgREST code group, every Z.ai business code and
+Moonshot error type under the right and the wrong remote, and the messages CPython's asyncio produces
+itself (run here, not copied) in several loggers' wordings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import re
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import errors as pg_errors
+
+from sidecar.diagnose.codes import (
+    MOONSHOT_TYPES,
+    PGRST_GROUPS,
+    PGRST_MEANINGS,
+    SQLSTATE_CLASSES,
+    ZAI_MEANINGS,
+    pgrst_entry,
+    sqlstate_entry,
+    zai_entry,
+)
+from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.rules import load_rules
+
+RULES = load_rules("rules/diagnoses.yaml")
+H = "2025-11-20 10:00:00 "
+CATEGORIES = {"provider", "config", "code", "network", "storage", "capacity", "concurrency"}
+
+
+def _text(d: Any) -> str:
+    return " ".join([d.summary, d.root_cause, *d.suggested_fix])
+
+
+def _diagnose(log: str) -> Any:
+    return RULES.diagnose(excerpt_to_input(log))
+
+
+# --- SQLSTATE --------------------------------------------------------------------------------------
+
+def test_the_sqlstate_table_has_every_error_class_psycopg_defines() -> None:
+    classes = {code[:2] for code in pg_errors._sqlcodes if len(code) == 5}  # psycopg's own table
+    assert len(classes) > 40
+    assert classes - {"00", "01", "02"} <= set(SQLSTATE_CLASSES)  # success, warning, no data are not errors
+    for code, entry in SQLSTATE_CLASSES.items():
+        assert entry[0] in CATEGORIES, code
+        for template in (entry[2], entry[3], *entry[4]):
+            template.format(who="x", code="x", meaning="x")  # no unknown field
+
+
+@pytest.mark.parametrize("shape", ["postgrest", "psycopg", "sqlstate-word"])
+def test_every_sqlstate_class_answers_with_its_class_and_names_the_code(shape: str) -> None:
+    codes = sorted({c for c in pg_errors._sqlcodes if len(c) == 5 and c[:2] not in ("00", "01", "02")})
+    for code in codes:
+        cls = pg_errors.lookup(code).__name__
+        log = {
+            "postgrest": f"{H}ERROR src.storage.supabase_client: write failed: "
+                         f"{{'message': 'x', 'code': '{code}', 'hint': None, 'details': None}}",
+            "psycopg": f"{H}ERROR src.storage.db: query failed\nTraceback (most recent call last):\n"
+                       f'  File "/app/src/storage/db.py", line 10, in run\n    await cur.execute(sql)\n'
+                       f"psycopg.errors.{cls}: something",
+            "sqlstate-word": f"{H}ERROR src.storage.db: query failed: SQLSTATE {code} something",
+        }[shape]
+        d = _diagnose(log)
+        entry, _ = sqlstate_entry(code) or (None, False)
+        assert entry is not None
+        if d.rule.startswith("class:code."):
+            assert d.rule == "class:code.sqlstate" and (d.category, d.severity) == entry[:2], (code, shape)
+            assert code in d.summary, (code, d.summary)
+        else:  # a gateway rule written for this very code (upsert 23505 / 21000) keeps its own text
+            assert d.rule.startswith("supabase-") and d.category == entry[0], (code, d.rule)
+        assert not re.search(r"Kimi|KIMI|GLM|Moonshot|\?", d.summary), (code, d.summary)
+
+
+@contextmanager
+def _logged(logger: str) -> Iterator[list[str]]:
+    """Records of `logger` formatted as the gateway formats them (`%(asctime)s %(levelname)s %(name)s: %(message)s`)."""
+    out: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            out.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    log = logging.getLogger(logger)
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        yield out
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+
+
+# (setup SQL, the failing SQL, the SQLSTATE PostgreSQL raises, the category of its documented meaning)
+REAL_ERRORS = [
+    ("", "SELECT 'c-91d2'::uuid", "22P02", "code"),
+    ("", "SELECT 1/0", "22012", "code"),
+    ("CREATE TABLE t (v varchar(3))", "INSERT INTO t VALUES ('toolong')", "22001", "storage"),
+    ("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1), (1)", "23505", "storage"),
+    ("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p int REFERENCES p(id))", "INSERT INTO c VALUES (7)",
+     "23503", "storage"),
+    ("CREATE TABLE t (id int NOT NULL)", "INSERT INTO t VALUES (NULL)", "23502", "storage"),
+    ("", "SELECT * FROM provider_file_uploads", "42P01", "storage"),
+    ("CREATE TABLE t (id int)", "SELECT upload_method FROM t", "42703", "storage"),
+    ("", "SELEC 1", "42601", "code"),
+    ("", "SELECT no_such_function(1)", "42883", "storage"),
+    ("SET statement_timeout = '50ms'", "SELECT pg_sleep(2)", "57014", "storage"),
+    ("CREATE TABLE t (id int, v int); INSERT INTO t VALUES (1, 1)",
+     "INSERT INTO t SELECT id, v FROM t ON CONFLICT (id) DO NOTHING", "42P10", "storage"),
+]
+
+
+@pytest.mark.parametrize(("setup", "sql", "sqlstate", "category"), REAL_ERRORS, ids=[e[2] for e in REAL_ERRORS])
+def test_real_postgres_errors_raised_through_psycopg(pg_dsn: str, setup: str, sql: str, sqlstate: str,
+                                                     category: str) -> None:
+    with psycopg.connect(pg_dsn, autocommit=True) as conn, _logged("src.storage.db") as records:
+        if setup:
+            conn.execute(setup)  # type: ignore[arg-type]
+        try:
+            conn.execute(sql)  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            assert exc.sqlstate == sqlstate
+            logging.getLogger("src.storage.db").exception("query failed")
+        else:
+            pytest.fail(f"{sql} did not fail")
+    d = _diagnose("\n".join(records))
+    assert d.category == category and sqlstate in d.summary, (d.rule, d.summary)
+    assert not re.search(r"Kimi|GLM|provider call", _text(d))
+
+
+def test_a_failed_transaction_and_a_lock_timeout_from_a_real_server(pg_dsn: str) -> None:
+    with psycopg.connect(pg_dsn) as a, psycopg.connect(pg_dsn) as b, _logged("src.storage.db") as records:
+        a.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        a.execute("INSERT INTO t VALUES (1)")
+        a.commit()
+        a.execute("SELECT * FROM t WHERE id = 1 FOR UPDATE")  # a holds the row lock
+        b.execute("SET lock_timeout = '50ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            try:
+                b.execute("UPDATE t SET id = 2 WHERE id = 1")
+            except psycopg.Error:
+                logging.getLogger("src.storage.db").exception("update failed")
+                raise
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+            try:
+                b.execute("SELECT 1")  # the transaction already failed: no rollback
+            except psycopg.Error:
+                logging.getLogger("src.storage.db").exception("next query failed")
+                raise
+        a.rollback()
+        b.rollback()
+    lock, aborted = (_diagnose(r) for r in records)
+    assert (lock.category, "55P03" in lock.summary) == ("concurrency", True), lock.summary
+    assert (aborted.category, "25P02" in aborted.summary) == ("code", True), aborted.summary
+    assert "rollback" in _text(aborted).lower() and "timeout" not in _text(aborted).lower()
+
+
+def test_a_wrong_password_and_a_missing_database_are_configuration(pg_dsn: str) -> None:
+    wrong = re.sub(r"dbname=\S+", "dbname=no_such_db_17", pg_dsn) if "dbname=" in pg_dsn else \
+        pg_dsn.rsplit("/", 1)[0] + "/no_such_db_17"
+    with _logged("src.storage.db") as records:
+        try:
+            psycopg.connect(wrong, connect_timeout=5)
+        except psycopg.OperationalError:
+            logging.getLogger("src.storage.db").exception("Database unavailable")
+    assert records
+    d = _diagnose(records[0])
+    assert d.category in ("config", "storage") and "Kimi" not in _text(d), (d.rule, d.summary)
+
+
+# --- PostgREST -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", sorted(PGRST_MEANINGS))
+def test_every_postgrest_code_answers_by_its_group(code: str) -> None:
+    log = (f'{H}INFO httpx: HTTP Request: GET https://qzvbxkle.supabase.co/rest/v1/messages "HTTP/2 400 Bad Request"\n'
+           f"{H}ERROR src.storage.supabase_client: query failed: "
+           f"{{'message': 'x', 'code': '{code}', 'hint': None, 'details': None}}")
+    d = _diagnose(log)
+    entry, _ = pgrst_entry(code) or (None, False)
+    assert entry is not None and code[5] in PGRST_GROUPS
+    assert d.category == entry[0] and code in d.summary, (code, d.rule, d.summary)
+    if code.startswith("PGRST3"):  # JWT errors: the tables are fine
+        assert not re.search(r"migration|column", _text(d), re.I), code
+    assert not re.search(r"Kimi|GLM|content filter", _text(d)), code
+
+
+# --- providers -------------------------------------------------------------------------------------
+
+GLM_HOST = 'INFO httpx: HTTP Request: POST https://api.z.ai/api/paas/v4/chat/completions "HTTP/1.1 429"'
+KIMI_HOST = 'INFO httpx: HTTP Request: POST https://api.moonshot.ai/v1/chat/completions "HTTP/1.1 429"'
+
+
+@pytest.mark.parametrize("code", sorted(ZAI_MEANINGS))
+def test_every_zai_business_code_is_about_glm(code: str) -> None:
+    log = (f"{H}{GLM_HOST}\n{H}ERROR src.providers.glm_chat: GLM chat failed: Error code: 429, with error text "
+           f'{{"error":{{"code":"{code}","message":"x"}}}}')
+    d = _diagnose(log)
+    entry, _ = zai_entry(code) or (None, False)
+    assert entry is not None
+    assert "GLM" in d.summary and d.category == entry[0], (code, d.rule, d.summary)
+    assert not re.search(r"Kimi|Moonshot|KIMI", _text(d)), code
+
+
+@pytest.mark.parametrize("code", ["1113", "1302", "1211", "1003"])
+def test_a_zai_code_shape_under_kimi_or_supabase_is_no_glm_answer(code: str) -> None:
+    for host in (KIMI_HOST, 'INFO httpx: HTTP Request: GET https://q.supabase.co/rest/v1/m "HTTP/2 500"'):
+        d = _diagnose(f"{H}{host}\n{H}ERROR src.x: failed: {{'code': '{code}', 'message': 'x'}}")
+        assert d.rule != "class:code.glm" and "GLM" not in d.summary, (code, d.rule)
+
+
+@pytest.mark.parametrize("etype", sorted(MOONSHOT_TYPES))
+def test_every_moonshot_error_type_is_about_kimi(etype: str) -> None:
+    log = (f"{H}{KIMI_HOST}\n{H}ERROR src.providers.kimi_chat: Kimi call failed: Error code: 429 - "
+           f"{{'error': {{'message': 'x', 'type': '{etype}'}}}}")
+    d = _diagnose(log)
+    assert d.category == MOONSHOT_TYPES[etype][0] and re.search("Kimi|Moonshot", d.summary), (etype, d.rule, d.summary)
+    assert not re.search(r"GLM|Z\.ai", _text(d)), etype
+
+
+def test_an_unknown_model_code_for_the_other_providers_model_says_routing() -> None:
+    log = (f"{H}INFO tools.chat: Using model: kimi-k2-0905-preview\n{H}{GLM_HOST}\n"
+           f'{H}ERROR src.providers.glm_chat: GLM chat failed: {{"error":{{"code":"1211","message":"Unknown Model"}}}}')
+    d = _diagnose(log)
+    assert d.category == "config" and "wrong provider" in _text(d) and "GLM" in d.summary
+    plain = _diagnose(f"{H}{GLM_HOST}\n{H}ERROR src.providers.glm_chat: GLM chat failed: "
+                      f'{{"error":{{"code":"1211","message":"Unknown Model"}}}}')
+    assert plain.category == "config" and "wrong provider" not in _text(plain)
+
+
+# --- fixed runtime messages, produced by the installed CPython itself -------------------------------
+
+def _asyncio_messages() -> dict[str, str]:
+    """family -> a message CPython's asyncio really produces (str of the exception or its log record)."""
+    out: dict[str, str] = {}
+    sem = asyncio.BoundedSemaphore(1)
+    try:
+        sem.release()
+    except ValueError as exc:
+        out["concurrency.over_release"] = f"ValueError: {exc}"
+    try:
+        asyncio.Semaphore(-1)
+    except ValueError as exc:
+        out["config.semaphore_value"] = f"ValueError: {exc}"
+    loop = asyncio.new_event_loop()
+    loop.close()
+    try:
+        loop.call_soon(print)
+    except RuntimeError as exc:
+        out["code.loop_closed"] = f"RuntimeError: {exc}"
+    queue: asyncio.Queue[int] = asyncio.Queue()
+
+    async def wait_briefly() -> None:
+        try:
+            await asyncio.wait_for(queue.get(), 0.01)  # a waiter binds the queue to this loop
+        except TimeoutError:
+            pass
+
+    asyncio.run(wait_briefly())
+    try:
+        asyncio.run(wait_briefly())  # a second asyncio.run() is another event loop
+    except RuntimeError as exc:
+        out["code.loop_bound"] = f"RuntimeError: {exc}"
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Keep()
+    logging.getLogger("asyncio").addHandler(handler)
+    try:
+        async def boom() -> None:
+            raise KeyError("session_id")
+
+        async def fire_and_forget() -> None:
+            asyncio.get_running_loop().create_task(boom())
+            await asyncio.sleep(0.01)
+
+        asyncio.run(fire_and_forget())
+        gc.collect()
+    finally:
+        logging.getLogger("asyncio").removeHandler(handler)
+    out["code.never_retrieved"] = next(r for r in records if "never retrieved" in r)
+    return out
+
+
+def test_the_fixed_messages_match_what_cpython_really_says() -> None:
+    messages = _asyncio_messages()
+    assert set(messages) == {"concurrency.over_release", "config.semaphore_value", "code.loop_closed",
+                             "code.loop_bound", "code.never_retrieved"}
+    expected = {"concurrency.over_release": ("concurrency", "release"), "config.semaphore_value": ("config", "configur"),
+                "code.loop_closed": ("code", "event loop"), "code.loop_bound": ("code", "event loop"),
+                "code.never_retrieved": ("code", "await")}
+    for family, said in messages.items():
+        cls, _, msg = said.partition(": ")
+        for logger in ("asyncio", "src.daemon.middleware.semaphores", "tools.batch"):
+            log = (f"{H}ERROR {logger}: background job failed\nTraceback (most recent call last):\n"
+                   f'  File "/app/src/x.py", line 3, in run\n    await job()\n{cls}: {msg}'
+                   if cls in ("ValueError", "RuntimeError") else f"{H}ERROR {logger}: {said}")
+            d = _diagnose(log)
+            category, word = expected[family]
+            assert d.category == category and word in _text(d).lower(), (family, logger, d.rule, d.summary)
+            assert d.confidence < 0.6 and not re.search(r"Kimi|GLM|Supabase", _text(d)), (family, d.summary)
+
+
+def test_a_real_traceback_of_a_failed_unpack_is_code() -> None:
+    try:
+        key, value = "A=B=C".split("=")  # noqa: F841 - the failure is the point
+    except ValueError:
+        tb = traceback.format_exc().rstrip()
+    d = _diagnose(f"{H}ERROR src.core.env_config: failed to parse env file\n{tb}")
+    assert d.category == "code" and "unpack" in _text(d) and "split" in _text(d)
+
+
+@pytest.mark.parametrize(("message", "not_family"), [
+    ("checksum mismatch: expected 3, got 2", "code.unpack"),  # the numbers, without CPython's unpack words
+    ("semaphore configured with 3 permits, 2 free", "concurrency.over_release"),
+    ("the provider's event loop closed the stream", "code.loop_closed"),
+    ("Retrying request soon", "provider.retrying"),
+])
+def test_words_near_a_fixed_message_do_not_name_its_family(message: str, not_family: str) -> None:
+    d = _diagnose(f"{H}ERROR tools.chat: {message}")
+    assert d.rule != f"class:{not_family}" and d.confidence <= 0.4, (message, d.rule)
