@@ -16,6 +16,9 @@ Decisions:
 - Category by *who must act*: a value or statement the gateway built -> code; the database's schema,
   state or availability -> storage; credentials/URLs -> config; a resource limit -> capacity; competing
   transactions -> concurrency; the provider's account, limits or moderation -> provider.
+- The gateway's own codes (src/daemon/error_handling.py, research upstream-gateway.md 1.3) are a namespace
+  too, but three of them wrap another failure (PROVIDER_ERROR, TOOL_EXECUTION_ERROR, INTERNAL_ERROR):
+  they answer only where nothing more specific in the record does.
 - Confidence (taxonomy.py) is higher for an exact documented code than for a code known by its class
   only; no entry here raises it on its own.
 """
@@ -497,3 +500,51 @@ MOONSHOT_TYPES: dict[str, Text] = {
         "provider", "high", "{who} failed on its side ({code})", "Moonshot's server failed; the request may be fine.",
         "Check the provider's status page; retry with backoff and fail over while it lasts."),
 }
+
+
+# The gateway's own error codes (src/daemon/error_handling.py: "[req:<id>] [<CODE>] <message>" lines and the
+# error body {"error": {"code": ...}}; research upstream-gateway.md)
+GATEWAY_CODES: dict[str, Text] = {
+    "UNAUTHORIZED": _t("config", "medium", "The gateway refused a client's credentials ({code})",
+                       "The daemon's auth check rejected the client: its token is missing or does not match the daemon's "
+                       "configured auth token.", "Check the token the client sends against the daemon's auth token setting."),
+    "OVER_CAPACITY": _t("capacity", "medium", "The gateway is at capacity and refused requests ({code})",
+                        "Every permit of the daemon's global/provider semaphores was taken, so new requests were refused "
+                        "(real load, or permits leaked by requests that never released them).",
+                        "Check /health/semaphores: current != expected is a leak, not load; otherwise raise the limits within "
+                        "the providers' concurrency or add a replica."),
+    "TIMEOUT": _t("provider", "medium", "A gateway request timed out ({code})",
+                  "The daemon gave up on the request after its tool timeout: the provider call (or another dependency) "
+                  "it waited for did not answer in time.",
+                  "Find the provider call of this request id in the lines before it and check that provider's latency.",
+                  "Check that the timeouts are ordered (tool < daemon < shim < client)."),
+    "SERVICE_UNAVAILABLE": _t("provider", "medium", "The gateway could not serve the request: a dependency is unavailable ({code})",
+                              "The daemon answered SERVICE_UNAVAILABLE: the provider or service the request needs was not "
+                              "available (down, not configured, or refusing).",
+                              "Check which provider or service the request needed and its health at that time."),
+    "INVALID_REQUEST": _t("config", "low", "The gateway refused a malformed client request ({code})",
+                          "The daemon's own validation rejected what the client sent; the gateway behaved as designed.",
+                          "Check the client's request and version; fix the client if it is ours."),
+    "VALIDATION_ERROR": _t("config", "low", "The gateway refused a client request's arguments ({code})",
+                           "The tool's argument validation rejected the request (a missing or wrong-typed field).",
+                           "Check the arguments the client sends against the tool's schema."),
+    "NOT_FOUND": _t("config", "low", "A client asked the gateway for something it does not have ({code})",
+                    "The client named a resource the daemon does not know (client and server versions differ).",
+                    "Check the client's request against the daemon's version."),
+    "TOOL_NOT_FOUND": _t("config", "low", "A client called a tool the gateway does not have ({code})",
+                         "The tool is not registered (disabled in the configuration, or the client expects another version).",
+                         "Check the tool list the daemon registers and the client's version."),
+    "PROTOCOL_ERROR": _t("code", "low", "A client broke the gateway's protocol ({code})",
+                         "The message the client sent does not follow the daemon's WebSocket/MCP protocol.",
+                         "Check the client's library version against the daemon's protocol."),
+    "PROVIDER_ERROR": _t("provider", "medium", "A provider call failed ({code})",
+                         "The daemon wraps a failed provider call as PROVIDER_ERROR; the provider's own error in the message "
+                         "says why.", "Read the provider error in the message; check the provider's status and the request."),
+    "TOOL_EXECUTION_ERROR": _t("code", "medium", "A tool failed while running ({code})",
+                               "The daemon wraps an exception raised inside a tool as TOOL_EXECUTION_ERROR; the message and "
+                               "traceback say which.", "Read the exception in the message and the tool's last frame."),
+    "INTERNAL_ERROR": _t("code", "high", "The gateway failed internally ({code})",
+                         "The daemon wraps an unexpected exception of its own as INTERNAL_ERROR.",
+                         "Read the traceback logged with it."),
+}
+GATEWAY_WRAPPERS = frozenset({"PROVIDER_ERROR", "TOOL_EXECUTION_ERROR", "INTERNAL_ERROR"})

@@ -48,7 +48,8 @@ class Unless(StrictModel):
         return _code_patterns(v)
 
 
-CODE_NAMESPACES = frozenset({"sqlstate", "pgrst", "glm", "business", "moonshot", "provider_type", "http", "ws_close"})
+CODE_NAMESPACES = frozenset({"sqlstate", "pgrst", "glm", "business", "moonshot", "provider_type", "http", "ws_close",
+                             "gateway"})
 
 
 def _code_patterns(v: dict[str, str] | None) -> dict[str, str] | None:

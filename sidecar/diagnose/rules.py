@@ -147,7 +147,8 @@ INCOMPLETE_PENALTY = 0.1
 def incompleteness(sit: Situation, explained: set[str]) -> float:
     """What the match leaves unexplained lowers confidence: codes of another namespace in the record
     (an HTTP status is context, not a cause) and a record that concerns more than one remote."""
-    unexplained = [ns for ns in sit.codes if ns not in explained and ns != "http"]
+    # an HTTP status and the gateway's own code wrap the cause (context), they do not compete with it
+    unexplained = [ns for ns in sit.codes if ns not in explained and ns not in ("http", "gateway")]
     ambiguous = len(sit.remotes) > 1
     return INCOMPLETE_PENALTY * (min(2, len(unexplained)) + int(ambiguous))
 

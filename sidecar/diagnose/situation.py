@@ -89,6 +89,11 @@ _SERVER_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"canceling statement due to lock timeout", re.I), "55P03"),
     (re.compile(r"deadlock detected", re.I), "40P01"),
 )
+# the gateway's own codes: "[req:<id>] [<CODE>] <message>" (src/daemon/error_handling.py log_error) and its error body
+_GATEWAY_CODE = re.compile(r"\[req:[^\]\s]{1,80}\]\s*\[(?P<c>[A-Z][A-Z_]{2,40})\]|"
+                           r"""["']code["']\s*:\s*["'](?P<c2>UNAUTHORIZED|OVER_CAPACITY|TIMEOUT|SERVICE_UNAVAILABLE|"""
+                           r"""INVALID_REQUEST|VALIDATION_ERROR|NOT_FOUND|TOOL_NOT_FOUND|PROTOCOL_ERROR|PROVIDER_ERROR|"""
+                           r"""TOOL_EXECUTION_ERROR|INTERNAL_ERROR)["']""")
 _MOONSHOT_TYPE = re.compile(
     r"""["']type["']\s*:\s*["'](?P<t>[a-z_]+_error|content_filter)["']"""
 )
@@ -199,6 +204,8 @@ def _codes(record: str, components: list[str], remote: str | None, types: list[s
         bare = t.rsplit(".", 1)[-1]
         if bare in states and bare not in {"Error", "DatabaseError", "OperationalError", "InterfaceError"}:
             add("sqlstate", states[bare])
+    for m in _GATEWAY_CODE.finditer(record):
+        add("gateway", m.group("c") or m.group("c2"))
     for m in _MOONSHOT_TYPE.finditer(record):
         add("moonshot" if remote != "glm" else "provider_type", m.group("t"))
     for rx in _HTTP:

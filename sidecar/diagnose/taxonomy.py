@@ -31,7 +31,16 @@ from .classes import (
     named_classes,
     refine,
 )
-from .codes import MOONSHOT_TYPES, PGRST_MEANINGS, ZAI_MEANINGS, pgrst_entry, sqlstate_entry, zai_entry
+from .codes import (
+    GATEWAY_CODES,
+    GATEWAY_WRAPPERS,
+    MOONSHOT_TYPES,
+    PGRST_MEANINGS,
+    ZAI_MEANINGS,
+    pgrst_entry,
+    sqlstate_entry,
+    zai_entry,
+)
 from .model import Category, DiagnosisInput, Severity, one_line
 from .situation import Situation
 
@@ -872,9 +881,11 @@ def _routed_to_wrong_provider(inp: DiagnosisInput, sit: Situation, code: str) ->
              "and make fallbacks keep the provider of an explicitly requested model.",))
 
 
-def code_verdict(sit: Situation, inp: DiagnosisInput | None = None) -> Verdict | None:
-    """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot."""
+def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bool = False) -> Verdict | None:
+    """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot,
+    the gateway's own codes (its wrapper codes only when `wrappers`: something more specific answers first)."""
     found: tuple[str, str, tuple[Text, bool], str, str] | None = None
+    gateway = [c for c in sit.code("gateway") if c in GATEWAY_CODES and (wrappers or c not in GATEWAY_WRAPPERS)]
     if (codes := sit.code("pgrst")) and (e := pgrst_entry(codes[0])) is not None:
         found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
     elif (codes := sit.code("sqlstate")) and (e := sqlstate_entry(codes[0])) is not None:
@@ -885,6 +896,9 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None) -> Verdict |
     elif (codes := sit.code("moonshot")) and codes[0] in MOONSHOT_TYPES:
         who = PROVIDERS["kimi"] if sit.remote in (None, "kimi") else "The provider (Moonshot API)"
         found = ("moonshot", codes[0], (MOONSHOT_TYPES[codes[0]], True), codes[0], who)
+    elif gateway:
+        # the gateway's code is its own classification of the failure, not a documented cause: class-level weight
+        found = ("gateway", gateway[0], (GATEWAY_CODES[gateway[0]], False), gateway[0], "the gateway")
     if found is None:
         return None
     namespace, code, (text, exact), meaning, who = found
@@ -902,7 +916,8 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None) -> Verdict |
                   OWN_CODE if exact else CODE_CLASS + (WITH_COMPONENT if named else 0.0))
     if len(sit.remotes) > 1:
         confidence -= 0.1
-    return replace(_verdict(f"code.{namespace}", code, text, confidence), from_code=True,
+    # the gateway's code is its own label, not the owner's documented cause: it does not outrank a rule's words
+    return replace(_verdict(f"code.{namespace}", code, text, confidence), from_code=namespace != "gateway",
                    confidence=round(confidence, 2))
 
 
@@ -912,6 +927,11 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     by_code = code_verdict(sit, inp)
     if by_code is not None:
         return by_code
+    verdict = _class_verdict(inp, sit)
+    return verdict if verdict is not None else code_verdict(sit, inp, wrappers=True)
+
+
+def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     found = _family(inp)
     errors = [c for c in sit.code("http") if c.isdigit() and int(c) >= 400]
     if found is None and errors and sit.remote:

@@ -22,6 +22,7 @@ import pytest
 from psycopg import errors as pg_errors
 
 from sidecar.diagnose.codes import (
+    GATEWAY_CODES,
     MOONSHOT_TYPES,
     PGRST_GROUPS,
     PGRST_MEANINGS,
@@ -334,3 +335,24 @@ def test_a_real_traceback_of_a_failed_unpack_is_code() -> None:
 def test_words_near_a_fixed_message_do_not_name_its_family(message: str, not_family: str) -> None:
     d = _diagnose(f"{H}ERROR tools.chat: {message}")
     assert d.rule != f"class:{not_family}" and d.confidence <= 0.4, (message, d.rule)
+
+
+# --- the gateway's own codes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", sorted(GATEWAY_CODES))
+def test_every_gateway_code_answers_in_both_of_its_forms(code: str) -> None:
+    for line in (f"WARNING src.daemon.error_handling: [req:4c1d2e] [{code}] request failed",
+                 f"ERROR src.daemon.ws_server: sent error {{\"error\": {{\"code\": \"{code}\", \"message\": \"x\"}}}}"):
+        d = _diagnose(H + line)
+        if d.rule.startswith("class:code."):
+            assert d.rule == "class:code.gateway" and d.category == GATEWAY_CODES[code][0], (code, line)
+        assert d.category != "unknown" and d.confidence < 0.6, (code, d.rule)
+
+
+def test_a_wrapper_code_yields_to_the_providers_own_code_inside_it() -> None:
+    log = (f"{H}{KIMI_HOST}\n{H}ERROR src.daemon.error_handling: [req:9] [PROVIDER_ERROR] Kimi call failed: Error code: "
+           "429 - {'error': {'message': 'x', 'type': 'exceeded_current_quota_error'}}")
+    d = _diagnose(log)
+    assert d.category == "provider" and d.severity == "critical" and "PROVIDER_ERROR" not in d.summary
+    bare = _diagnose(f"{H}ERROR src.daemon.error_handling: [req:9] [PROVIDER_ERROR] provider call failed")
+    assert bare.rule == "class:code.gateway" and bare.category == "provider" and bare.confidence <= 0.55
