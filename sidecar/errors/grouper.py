@@ -17,7 +17,7 @@ from .fingerprint import (
     level_class,
     register_cache,
 )
-from .masking import normalize_message
+from .masking import ZERO_DIGITS, normalize_shaped
 from .templates import Learned, TemplateLearner, variable_like
 
 register_cache(variable_like)  # `clear_caches` (benchmarks' cold start) clears it too
@@ -41,23 +41,34 @@ class MessageGrouper:
         # answering the old group. Two generations of plain dicts (a full one becomes the old one,
         # the old one is dropped): bounded at 2 x memo_size, and a plain dict insert is what a
         # never-seen line can afford (an OrderedDict's bookkeeping costs more).
-        self._memo: dict[tuple[str, str | None, str | None], _Form] = {}
-        self._memo_old: dict[tuple[str, str | None, str | None], _Form] = {}
+        self._memo: dict[tuple[str | bytes, str | None, str | None], _Form] = {}
+        self._memo_old: dict[tuple[str | bytes, str | None, str | None], _Form] = {}
         self.memo_size = memo_size
 
     def _form(self, message: str, logger: str | None, level: str | None) -> _Form:
-        """(form fingerprint, logger name, level class, masked text) of a message: masking's part."""
-        key = (message, logger, level)
-        found = self._memo.get(key) or self._memo_old.get(key)
+        """(form fingerprint, logger name, level class, masked text) of a message: masking's part.
+
+        Memoised by the message's digit shape (`masking.digit_shape`: every ASCII digit a `0`) when
+        masking says every message of that shape has the same template (`normalize_shaped`), so a
+        never-seen line whose shape was seen (a new id, count or address in a known message) costs
+        one C-speed translate and a lookup; otherwise by the exact message.
+        """
+        shape = (message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS), logger, level)
+        return self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
+
+    def _masked(self, message: str, logger: str | None, level: str | None,
+                shape: tuple[bytes, str | None, str | None]) -> _Form:
+        exact = (message, logger, level)
+        memo = self._memo
+        found = memo.get(exact) or self._memo_old.get(exact)
         if found is not None:
             return found
         name = logger.strip() if logger else ""
         cls = level_class(level)
-        masked = normalize_message(message)
+        masked, shared = normalize_shaped(message)
         found = (form_fingerprint(name, cls, masked), name, cls, masked)
         if len(message) <= 512:
-            memo = self._memo
-            memo[key] = found
+            memo[shape if shared else exact] = found
             if len(memo) >= self.memo_size:
                 self._memo_old, self._memo = memo, {}
         return found
@@ -74,11 +85,12 @@ class MessageGrouper:
     def fingerprint(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
         """`group(...).fingerprint`, without building a `Learned` when the form is known: the path
         of every repeated line and of every new line whose masked form was seen before."""
-        form, name, cls, masked = self._form(message, logger, level)
-        group = self.learner.known(form)
+        shape = (message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS), logger, level)
+        found = self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
+        group = self.learner.known(found[0])  # `_form` written out: this is the path of every line
         if group is not None:
             return group
-        return self.learner.learn(form, name, cls, masked).fingerprint
+        return self.learner.learn(*found).fingerprint
 
 
 class EventGrouper:

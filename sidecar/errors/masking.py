@@ -47,7 +47,7 @@ from .masking_rules import (
 )
 from .templates import variable_like
 
-__all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
+__all__ = ["RULES", "Rule", "normalize_message", "normalize_shaped", "digit_shape", "ZERO_DIGITS", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
            "MASK_RULES", "clear_cache"]
 
 MAX_CHARS = 2048
@@ -189,6 +189,22 @@ def clear_cache() -> None:
     _finish_unless_keep.cache_clear()
 
 
+_KEYED_WORDS = ("code", "status", "type", "errno", "reason", "sqlstate")
+# Every keyed_code match is an optional quote and a keyword holding one of _KEYED_WORDS at most this
+# many characters after the match's start (`'return_code`: 8).
+_KEYED_LEAD = 8
+
+
+def keyed_start(text: str, low: str) -> int:
+    """Where a `keyed_code` scan of `text` may start: no match begins earlier (its regex has no
+    literal prefix, so Python tries it at every position: this skips the text before the first
+    keyword). `low` is `text.lower()`; 0 when lowering changed the length (indices differ)."""
+    if len(low) != len(text):
+        return 0
+    first = min((i for i in (low.find(w) for w in _KEYED_WORDS) if i >= 0), default=0)
+    return max(0, first - _KEYED_LEAD)
+
+
 def _keep_spans(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, replacement) spans that the mask rules must not touch."""
     found: list[re.Match[str]] = []
@@ -197,7 +213,7 @@ def _keep_spans(text: str) -> list[tuple[int, int, str]]:
     low = text.lower()
     if ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
             or "sqlstate" in low):
-        found.extend(_KEYED.finditer(text))
+        found.extend(_KEYED.finditer(text, keyed_start(text, low)))
     # A bare reason phrase (`500 Internal Server Error`) needs no protection: the phrase itself
     # survives masking and tells the statuses apart. Only `HTTP` and the `...Request(s)` phrases
     # (whose status the phrase alone leaves ambiguous: 400 vs 429) run the regex.
@@ -283,6 +299,37 @@ def normalize_message(message: str, *, cached: bool = True) -> str:
         pos = e
     out.append(_mask(text[pos:], cached))
     return _tidy("".join(out))
+
+
+# ASCII digits to `0`, on UTF-8 bytes (a C-speed pass; UTF-8 never puts an ASCII byte inside a
+# multi-byte character): the *digit shape* of a message.
+ZERO_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def digit_shape(message: str) -> bytes:
+    """The message with every ASCII digit replaced by `0` (the key of `normalize_shaped`'s memo)."""
+    return message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS)
+
+
+def normalize_shaped(message: str) -> tuple[str, bool]:
+    r"""`normalize_message(message)`, and whether every message of the same `digit_shape` has the
+    same template (so a caller may memoise the template under the shape).
+
+    True only when no keep rule can apply (their triggers are words, judged on the digit-masked
+    text) and `number_token` masked every digit: that regex decides by character classes (`\d`,
+    `[A-Z]`, `[\w.+-]`), never by a digit's value, so two messages of one shape are masked at the
+    same spans into the same digit-masked text, and everything after it sees identical input.
+    A digit that survives (an error code `PGRST204`) or a keep rule (`HTTP 429`, `code=23505`,
+    whose VALUE decides) makes it False: such messages are memoised by their exact text only.
+    """
+    text = message[:MAX_CHARS]
+    t = _DOTS.sub(" ... ", text) if "..." in text else text
+    t = _NUMBER.sub(PLACEHOLDER, t)
+    done = _finish_unless_keep(t) if len(t) <= CACHEABLE else (None if _may_keep(t) else _finish(t))
+    if done is not None:
+        return done, _ANY_DIGIT.search(t) is None
+    return normalize_message(message), False
 
 
 def error_codes(message: str) -> tuple[str, ...]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sidecar.errors.masking import MAX_CHARS, RULES, error_codes, normalize_message
 
@@ -62,3 +64,19 @@ def test_pathological_inputs_finish():
     for text in cases:
         out = normalize_message(text, cached=False)
         assert len(out) <= MAX_CHARS
+
+
+_KEYED_TEXT = st.lists(st.sampled_from([
+    "code", "Code", "STATUS", "status", "type", "error_type", "err_code", "return_code", "Return code", "exit status",
+    "http status", "errno", "reason", "sqlstate", "close code", "'", '"', ":", "=", " ", "  ", " is ", "-", "42",
+    "429", "0x1f", "abc", "x.y", "\u0130", "\u00df", "\n"]), max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_KEYED_TEXT)
+def test_a_keyed_code_scan_from_the_first_keyword_finds_what_a_full_scan_finds(text: str) -> None:
+    """`keyed_start` skips the text before the first keyword: the same matches as a scan from 0."""
+    from sidecar.errors.masking import _KEYED, keyed_start
+
+    full = [m.span() for m in _KEYED.finditer(text)]
+    assert [m.span() for m in _KEYED.finditer(text, keyed_start(text, text.lower()))] == full
