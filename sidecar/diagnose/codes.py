@@ -25,6 +25,7 @@ Decisions:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .model import Category, Severity
@@ -500,6 +501,36 @@ MOONSHOT_TYPES: dict[str, Text] = {
         "provider", "high", "{who} failed on its side ({code})", "Moonshot's server failed; the request may be fine.",
         "Check the provider's status page; retry with backoff and fail over while it lasts."),
 }
+
+
+# Moonshot's invalid_request_error carries its cause in the message (platform.moonshot.ai/docs/api/chat errors,
+# the tool-use and file guides): the documented messages, most specific first. An unlisted message gets no entry.
+MOONSHOT_INVALID_REQUEST: tuple[tuple[re.Pattern[str], Text], ...] = (
+    (re.compile(r"file size is too large|max file size", re.I), _t(
+        "provider", "low", "{who} refused a file over its size limit ({code}: file size is too large)",
+        "Moonshot's files API accepts files up to its maximum size (100 MB); the user's file is larger.",
+        "Check the size before uploading and tell the user the limit; split or compress large files.")),
+    (re.compile(r"unknown tool type:?\s*web_search", re.I), _t(
+        "code", "high", "{who} rejects the request's web_search tool ({code}: unknown tool type)",
+        "The gateway sends an OpenAI-style tool of type 'web_search', but Moonshot accepts tool types 'function' and "
+        "'builtin_function' (its $web_search); every Kimi call with web search enabled fails.",
+        'Send web search to Kimi as the builtin function: tools=[{{"type": "builtin_function", "function": '
+        '{{"name": "$web_search"}}}}], or disable web search for kimi-* models until it does.')),
+    (re.compile(r"unknown tool type", re.I), _t(
+        "code", "high", "{who} rejects a tool type it does not support ({code}: unknown tool type)",
+        "The request lists a tool whose type Moonshot does not implement (it accepts 'function' and 'builtin_function').",
+        "Send only tool types the provider supports; map or drop the others per provider.")),
+    (re.compile(r"role 'tool' must be a response to a preceding message with 'tool_calls'|tool_call_id[^\n]{0,60}not found",
+                re.I), _t(
+        "code", "medium", "{who} rejected the conversation history: a tool message without its assistant tool_calls ({code})",
+        "The chat API requires every role 'tool' message to answer a preceding assistant message carrying 'tool_calls' "
+        "(with the same tool_call_id); the gateway's history trimming or storage dropped or reordered that message.",
+        "When trimming history, keep each assistant message with tool_calls together with its tool answers.")),
+    (re.compile(r"text extract error|不支持的文件类型|没有解析出内容", re.I), _t(
+        "provider", "medium", "{who} could not extract text from the uploaded file ({code}: text extract error)",
+        "Moonshot's file-extract refused the file: an unsupported file type or nothing extractable in it.",
+        "Check the file type before uploading (documents and text, not arbitrary binaries); tell the user.")),
+)
 
 
 # The gateway's own error codes (src/daemon/error_handling.py: "[req:<id>] [<CODE>] <message>" lines and the

@@ -228,6 +228,11 @@ class RuleSet:
         verdict = classify(inp, sit)
         if found is not None and verdict is not None and verdict.fallback_only:
             verdict = None
+        if found is not None and verdict is not None and verdict.from_code and not found[0].match.patterns() \
+                and verdict.evidence_class in found[1].values():
+            # a rule on the bare code (no words of its own) against the code table's entry for the same code,
+            # which also read the code's documented message: the table's entry is the more specific answer
+            found = None
         if found is not None and verdict is not None and verdict.category != found[0].diagnosis.category:
             if found[4] & DECISIVE:
                 # a code or a whole gateway message against the class-level family: keep the rule's

@@ -34,6 +34,7 @@ from .classes import (
 from .codes import (
     GATEWAY_CODES,
     GATEWAY_WRAPPERS,
+    MOONSHOT_INVALID_REQUEST,
     MOONSHOT_TYPES,
     PGRST_MEANINGS,
     ZAI_MEANINGS,
@@ -881,6 +882,16 @@ def _routed_to_wrong_provider(inp: DiagnosisInput, sit: Situation, code: str) ->
              "and make fallbacks keep the provider of an explicitly requested model.",))
 
 
+def _moonshot_entry(etype: str, inp: DiagnosisInput | None) -> Text | None:
+    """A Moonshot error type's entry; invalid_request_error by its documented message (else none)."""
+    if etype in MOONSHOT_TYPES:
+        return MOONSHOT_TYPES[etype]
+    if etype == "invalid_request_error" and inp is not None:
+        said = "\n".join(inp.messages())[:65536]
+        return next((text for rx, text in MOONSHOT_INVALID_REQUEST if rx.search(said)), None)
+    return None
+
+
 def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bool = False) -> Verdict | None:
     """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot,
     the gateway's own codes (its wrapper codes only when `wrappers`: something more specific answers first)."""
@@ -893,9 +904,9 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
         found = ("sqlstate", codes[0], e, code_meaning("sqlstate", codes[0]) or "an unlisted condition", who)
     elif (codes := sit.code("glm")) and (e := zai_entry(codes[0])) is not None:
         found = ("glm", codes[0], e, ZAI_MEANINGS.get(codes[0], "an undocumented code"), PROVIDERS["glm"])
-    elif (codes := sit.code("moonshot")) and codes[0] in MOONSHOT_TYPES:
+    elif (codes := sit.code("moonshot")) and (typed := _moonshot_entry(codes[0], inp)) is not None:
         who = PROVIDERS["kimi"] if sit.remote in (None, "kimi") else "The provider (Moonshot API)"
-        found = ("moonshot", codes[0], (MOONSHOT_TYPES[codes[0]], True), codes[0], who)
+        found = ("moonshot", codes[0], (typed, True), codes[0], who)
     elif gateway:
         # the gateway's code is its own classification of the failure, not a documented cause: class-level weight
         found = ("gateway", gateway[0], (GATEWAY_CODES[gateway[0]], False), gateway[0], "the gateway")

@@ -356,3 +356,20 @@ def test_a_wrapper_code_yields_to_the_providers_own_code_inside_it() -> None:
     assert d.category == "provider" and d.severity == "critical" and "PROVIDER_ERROR" not in d.summary
     bare = _diagnose(f"{H}ERROR src.daemon.error_handling: [req:9] [PROVIDER_ERROR] provider call failed")
     assert bare.rule == "class:code.gateway" and bare.category == "provider" and bare.confidence <= 0.55
+
+
+@pytest.mark.parametrize(("said", "category", "word"), [
+    ("file size is too large, max file size is 100MB, please confirm and re-upload the file", "provider", "size"),
+    ("Invalid request: unknown tool type: web_search, currently only function and plugin are supported", "code",
+     "builtin_function"),
+    ("Invalid request: the message at position 5 with role 'tool' must be a response to a preceding message with "
+     "'tool_calls'", "code", "tool_calls"),
+    ("text extract error: 不支持的文件类型", "provider", "file type"),
+])
+def test_moonshot_invalid_request_by_its_documented_message(said: str, category: str, word: str) -> None:
+    log = (f"{H}{KIMI_HOST}\n{H}ERROR src.providers.kimi_chat: Kimi call failed: Error code: 400 - "
+           f"{{'error': {{'message': \"{said}\", 'type': 'invalid_request_error'}}}}")
+    d = _diagnose(log)
+    assert d.category == category and word in _text(d), (d.rule, d.summary)
+    other = _diagnose(log.replace(said, "Invalid request: temperature must be in [0, 1]"))
+    assert other.category == "code" and other.confidence < 0.6  # an unlisted message: the generic type, not confident

@@ -24,7 +24,7 @@ KNOWN = [
     ("Error code: 429 - {'error': {'message': 'insufficient balance', 'type': 'exceeded_current_quota_error'}}", "openai.RateLimitError", "kimi-quota-exhausted", "provider"),
     ('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency usage of this API"}}', None, "glm-concurrency-1302", "concurrency"),
     ("Upload failed with both providers. Primary: kimi upload returned no file ID, Fallback: glm upload returned no file ID", None, "kimi-upload-no-file-id", "provider"),
-    ("Error code: 400 - {'error': {'message': 'Invalid request: unknown tool type: web_search, currently only function and plugin are supported'}}", None, "kimi-unknown-tool-web-search", "code"),
+    ("Error code: 400 - {'error': {'message': 'Invalid request: unknown tool type: web_search, currently only function and plugin are supported'}}", None, "provider-unknown-tool-type", "code"),
     ("Kimi chat timed out at 180 s on the first complex query", None, "provider-timeout-long", "provider"),
     ("Request timed out. POST https://api.moonshot.ai/v1/chat/completions", "openai.APITimeoutError", "class:timeout", "provider"),
     ("Retrying request to /chat/completions in 0.447355 seconds", None, "openai-sdk-retrying", "provider"),
