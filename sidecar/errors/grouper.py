@@ -25,6 +25,7 @@ register_cache(variable_like)  # `clear_caches` (benchmarks' cold start) clears 
 __all__ = ["MessageGrouper", "EventGrouper"]
 
 _Form = tuple[str, str, str, str]  # (form fingerprint, logger name, level class, masked text)
+MEMO_CHARS = 512  # longer messages are masked every time (a key would copy them; they rarely repeat)
 
 
 class MessageGrouper:
@@ -53,21 +54,26 @@ class MessageGrouper:
         never-seen line whose shape was seen (a new id, count or address in a known message) costs
         one C-speed translate and a lookup; otherwise by the exact message.
         """
+        if len(message) > MEMO_CHARS:
+            return self._masked(message, logger, level, None)
         shape = (message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS), logger, level)
         return self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
 
     def _masked(self, message: str, logger: str | None, level: str | None,
-                shape: tuple[bytes, str | None, str | None]) -> _Form:
-        exact = (message, logger, level)
+                shape: tuple[bytes, str | None, str | None] | None) -> _Form:
+        """Masking's part for a message the shape memo did not answer (`shape` None: too long to
+        memoise, so a 10 MB line is neither copied nor kept)."""
         memo = self._memo
-        found = memo.get(exact) or self._memo_old.get(exact)
-        if found is not None:
-            return found
+        exact = (message, logger, level)
+        if shape is not None:
+            found = memo.get(exact) or self._memo_old.get(exact)
+            if found is not None:
+                return found
         name = logger.strip() if logger else ""
         cls = level_class(level)
         masked, shared = normalize_shaped(message)
         found = (form_fingerprint(name, cls, masked), name, cls, masked)
-        if len(message) <= 512:
+        if shape is not None:
             memo[shape if shared else exact] = found
             if len(memo) >= self.memo_size:
                 self._memo_old, self._memo = memo, {}
@@ -85,9 +91,12 @@ class MessageGrouper:
     def fingerprint(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
         """`group(...).fingerprint`, without building a `Learned` when the form is known: the path
         of every repeated line and of every new line whose masked form was seen before."""
-        shape = (message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS), logger, level)
-        found = self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
-        group = self.learner.known(found[0])  # `_form` written out: this is the path of every line
+        if len(message) > MEMO_CHARS:
+            found = self._masked(message, logger, level, None)
+        else:  # `_form` written out: this is the path of every line
+            shape = (message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS), logger, level)
+            found = self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
+        group = self.learner.known(found[0])
         if group is not None:
             return group
         return self.learner.learn(*found).fingerprint

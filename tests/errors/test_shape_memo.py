@@ -59,3 +59,12 @@ def test_shape_of_text_that_is_not_ascii() -> None:
     for message in ("délai dépassé après 30 s", "d\udc80\udcff 12 ok", "٣ طلبات فشلت 12"):
         assert grouper.form(message) == form_fingerprint("", "error", normalize_message(message, cached=False))
     assert digit_shape("٣ 12") != digit_shape("٤ 12")
+
+
+def test_a_10_mb_line_is_grouped_without_being_kept() -> None:
+    """A flood line is masked like any other (its first MAX_CHARS decide) and never becomes a memo key."""
+    grouper = MessageGrouper()
+    line = "payload dump " + "x" * 10_000_000 + " at offset {}"
+    assert grouper.fingerprint(line.format(12)) == grouper.fingerprint(line.format(977))
+    assert grouper.form(line.format(3)) == form_fingerprint("", "error", normalize_message(line.format(3), cached=False))
+    assert not grouper._memo and not grouper._memo_old
