@@ -205,7 +205,7 @@ class FileSet:
             self.saved.pop(cp.key, None)
         elif startup and src.first_run and src.cfg.start_at == "end":
             offset, line = self._end_position(h, size, src.options.encoding)
-        key = file_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
+        key = self._fresh_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
@@ -218,6 +218,25 @@ class FileSet:
         log.debug("ingest: open", extra={"path": path, "origin": origin, "ino": ino, "key": key, "offset": offset,
                                          "size": size, "resuming": cp.key if cp is not None else None})
         return f
+
+    def _fresh_key(self, dev: int, ino: int, head_hash: str) -> str:
+        """A key for new content on (dev, ino) that no other file's checkpoint holds.
+
+        A copy resumed at start keeps its original's key (re-read events keep their event keys, so
+        the store recognises them); if the original is then emptied, its new content would hash
+        (empty) to that same key, and the two checkpoints would overwrite each other."""
+        def taken(k: str) -> bool:
+            cp = self.saved.get(k)
+            if cp is not None and (cp.dev, cp.ino) != (dev, ino):
+                return True
+            return any(f.key == k and f.ident != (dev, ino) for f in self.table)
+
+        base = key = file_key(dev, ino, head_hash)
+        n = 1
+        while taken(key):
+            n += 1
+            key = f"{base}.{n}"
+        return key
 
     def _copy_candidate(self, path: str, h: FileHandle, size: int) -> bool:
         """A new file that starts with the same bytes as a tracked one: a copytruncate copy?
@@ -319,6 +338,8 @@ class FileSet:
         no name is left to count them by: counted as `overrun` and said (a warning a minute)."""
         self.count_rotation(f.src, "overrun")
         now = self.clock.monotonic()
+        f.src.overruns += 1
+        f.src.last_overrun = now
         if now >= self._overrun_said.get(f.src.name, -1e18) + 60.0:
             self._overrun_said[f.src.name] = now
             log.warning("ingest: rotation outran the tailer: a file was rotated away and deleted before "
@@ -383,7 +404,7 @@ class FileSet:
         st = f.handle.fstat()
         f.head_len, f.head_hash = f.handle.head_identity(st.st_size)
         old_key = f.key
-        f.key = file_key(f.dev, f.ino, f.head_hash)
+        f.key = self._fresh_key(f.dev, f.ino, f.head_hash)
         self.saved.pop(old_key, None)
         f.parser = FileParser(f.src.name, f.path or "", f.src.options, 0, 1, file_key=f.key)
         f.counted = {"lines": 0, "trunc": 0, "bad": 0}

@@ -38,6 +38,7 @@ from .tracked import (
 )
 
 KEEP_UP_INTERVAL = 0.02  # at most this often a scan in the middle of a pass (glob + stat of the sources)
+OVERRUN_SHOWN = 3600.0  # a rotation overrun stays on /api/status (degraded) this long
 
 __all__ = ["EventSink", "Ingest", "parser_options", "source_name"]
 
@@ -146,8 +147,16 @@ class Ingest:
 
     def degraded(self) -> list[str]:
         # A log directory the gateway has not created yet is its state, not a fault of ours.
-        return [f"source {src.name}: directory {', '.join(src.missing)} does not exist"
-                for src in self.sources if src.missing]
+        out = [f"source {src.name}: directory {', '.join(src.missing)} does not exist"
+               for src in self.sources if src.missing]
+        # A loss we cannot measure is still said: rotated files deleted before they were opened
+        # (counted in sidecar_rotations_total{kind="overrun"}), shown for an hour after the last one.
+        now = self.clock.monotonic()
+        out += [f"source {src.name}: log rotation outran the tailer {src.overruns} time(s) since start; rotated "
+                "files were deleted before they were read, so their records are lost (raise backupCount or maxBytes)"
+                for src in self.sources
+                if src.last_overrun is not None and now - src.last_overrun < OVERRUN_SHOWN]
+        return out
 
     def status(self) -> dict[str, Any]:
         now = self.clock.monotonic()
@@ -167,6 +176,7 @@ class Ingest:
             sources.append({
                 "name": src.name, "paths": list(src.cfg.paths), "format": src.cfg.format, "files": files,
                 "rotations": src.rotations, "truncations": src.truncations, "events": src.events,
+                "overruns": src.overruns,
                 "last_error": src.last_error, "missing_dirs": list(src.missing),
             })
         return {

@@ -152,3 +152,5 @@ class SourceState:
     truncations: int = 0
     events: int = 0
     missing: list[str] = field(default_factory=list)  # base directories that do not exist
+    overruns: int = 0  # rotations that outran the tailer (rotation.FileSet._overrun): records may be lost
+    last_overrun: float | None = None  # clock.monotonic() of the last one

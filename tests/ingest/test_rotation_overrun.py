@@ -74,4 +74,6 @@ async def test_writer_outrunning_the_tailer_is_counted_and_said(tmp_path: Path, 
     print(f"overrun: {n} written, {len(got)} stored, {lost} lost, {overruns:.0f} overruns counted")
     if lost:
         assert overruns > 0 and said, f"{lost} records lost without a word"
+        assert any("outran the tailer" in d for d in ing.degraded()), ing.degraded()  # on /api/status
+        assert ing.status()["sources"][0]["overruns"] == overruns
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -6,10 +6,18 @@ oldest deleted), one with TimedRotatingFileHandler-style renames (`name.<time su
 deleted). Every record is numbered. Checked: each error record stored exactly once, nothing at
 ERROR in the sidecar's own log, the sidecar's descriptors after the drain the same as before
 (one per live log), and /healthz answering throughout.
+
+Exact unless the rotation outran the sidecar: with the CPU starved (a loaded CI machine; reproduced
+with the sidecar at nice 19 against two busy loops at nice 10: 4,402 of 6,000 stored) generations
+are renamed AND deleted before the sidecar opened them. lines_read was then exactly twice the stored
+errors: nothing is lost between reading and storing (bounded queue, checkpoints after the store
+accepted); what is lost was never read, and no tailer could read it once deleted. That loss must
+be said: sidecar_rotations_total{kind="overrun"} on /metrics and a degraded entry on /api/status.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -166,13 +174,22 @@ def test_hundreds_of_rotations_while_sidecar_runs(tmp_path: Path) -> None:
             time.sleep(0.2)
         after = _fds(proc.pid, logs)
         got = _stored(db)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            overruns = sum(float(ln.rsplit(" ", 1)[1]) for ln in r.read().decode().splitlines()
+                           if ln.startswith("sidecar_rotations_total{") and 'kind="overrun"' in ln)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5) as r:
+            degraded = json.loads(r.read()).get("degraded", {}).get("ingest", [])
         stop.set()
         prober.join(5)
     finally:
         stop.set()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
-    assert got["receipts"] == expected and got["occurrences"] == expected, (got, expected)
+    assert got["occurrences"] == got["receipts"] <= expected, (got, expected)
+    if got["receipts"] < expected:  # only a loss the sidecar says (see the module docstring)
+        assert overruns > 0 and any("outran" in d for d in degraded), (got, expected, overruns, degraded)
+    else:
+        assert overruns == 0 or any("outran" in d for d in degraded), (overruns, degraded)
     assert after == before, (before, after)
     assert not failures and answered[0] > 20, failures[:5]
     err = (tmp_path / "sidecar.err").read_text(errors="replace")
