@@ -1,0 +1,191 @@
+"""Errors produced by the real client libraries over a loopback socket, logged as the gateway logs them.
+
+The openai SDK against a local aiohttp server answering each status class with Moonshot's and Z.ai's
+documented error bodies (and hanging, and a closed port); websockets 15 client and server closing with
+each RFC 6455 close code. The expected category comes from the taxonomy (evals/TAXONOMY.md), not from
+the engine's tables: who must act for that status/code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+import pytest
+import websockets
+from aiohttp import web
+
+from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.rules import load_rules
+
+RULES = load_rules("rules/diagnoses.yaml")
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[str] = []
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(self.format(record))
+
+
+def _logged_exception(logger: str, message: str) -> str:
+    """`logger.exception(message)` inside the current except block, formatted as the gateway's log line."""
+    keep = _Keep()
+    log = logging.getLogger(logger)
+    log.addHandler(keep)
+    log.propagate = False
+    try:
+        log.exception(message)
+    finally:
+        log.removeHandler(keep)
+        log.propagate = True
+    return keep.records[0]
+
+
+@pytest.fixture
+async def provider() -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """A local OpenAI-compatible endpoint; the test sets `answer` = (status, body) or "hang"."""
+    state: dict[str, Any] = {"answer": (200, {})}
+
+    async def chat(request: web.Request) -> web.StreamResponse:
+        answer = state["answer"]
+        if answer == "hang":
+            await asyncio.sleep(5)
+        status, body = answer
+        return web.json_response(body, status=status)
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", chat)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}/v1", state
+    finally:
+        await runner.cleanup()
+
+
+def _moonshot(status: int, etype: str, message: str) -> tuple[int, dict[str, Any]]:
+    return status, {"error": {"message": message, "type": etype}}
+
+
+def _zai(status: int, code: str, message: str) -> tuple[int, dict[str, Any]]:
+    return status, {"error": {"code": code, "message": message}}
+
+
+# (provider logger, the answer, the category the taxonomy gives it)
+CASES = [
+    ("src.providers.kimi_chat", _moonshot(400, "invalid_request_error", "Invalid request: temperature out of range"), "code"),
+    ("src.providers.kimi_chat", _moonshot(400, "invalid_request_error",
+                                          "Invalid request: Your request exceeded model token limit: 262144"), "code"),
+    ("src.providers.kimi_chat", _moonshot(400, "content_filter", "The request was rejected because it was considered high risk"),
+     "provider"),
+    ("src.providers.kimi_chat", _moonshot(401, "invalid_authentication_error", "Invalid Authentication"), "config"),
+    ("src.providers.kimi_chat", _moonshot(403, "permission_denied_error", "not allowed"), "config"),
+    ("src.providers.kimi_chat", _moonshot(404, "resource_not_found_error", "Not found the model kimi-k9 or Permission denied"),
+     "config"),
+    ("src.providers.kimi_chat", _moonshot(429, "rate_limit_reached_error", "max RPM reached"), "provider"),
+    ("src.providers.kimi_chat", _moonshot(429, "engine_overloaded_error", "The engine is currently overloaded"), "provider"),
+    ("src.providers.kimi_chat", _moonshot(429, "exceeded_current_quota_error", "suspended due to insufficient balance"),
+     "provider"),
+    ("src.providers.kimi_chat", _moonshot(500, "server_error", "internal error"), "provider"),
+    ("src.providers.kimi_chat", (503, {"error": {"message": "service unavailable"}}), "provider"),
+    ("src.providers.glm_chat", _zai(401, "1002", "Authorization Token非法，请确认Authorization Token正确传递。"), "config"),
+    ("src.providers.glm_chat", _zai(429, "1113", "Insufficient balance or no resource package. Please recharge."), "provider"),
+    ("src.providers.glm_chat", _zai(429, "1302", "High concurrency usage of this API, please reduce concurrency"),
+     "concurrency"),
+    ("src.providers.glm_chat", _zai(429, "1305", "The service may be temporarily overloaded, please try again later"),
+     "provider"),
+    ("src.providers.glm_chat", _zai(400, "1211", "Unknown Model, please check the model code."), "config"),
+    ("src.providers.glm_chat", _zai(400, "1261", "Prompt exceeds max length"), "code"),
+    ("src.providers.glm_chat", _zai(400, "1301", "System detected potentially unsafe or sensitive content in input"),
+     "provider"),
+]
+
+
+@pytest.mark.parametrize(("logger", "answer", "category"), CASES,
+                         ids=[f"{c[0].rsplit('.', 1)[-1]}-{c[1][0]}-{json.dumps(c[1][1])[:40]}" for c in CASES])
+async def test_openai_sdk_status_errors_from_a_local_server(provider: tuple[str, dict[str, Any]], logger: str,
+                                                            answer: tuple[int, dict[str, Any]], category: str) -> None:
+    url, state = provider
+    state["answer"] = answer
+    model = "glm-4.6" if "glm" in logger else "kimi-k2-0905-preview"
+    client = openai.AsyncOpenAI(api_key="sk-test", base_url=url, max_retries=0)
+    try:
+        await client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
+    except openai.APIStatusError:
+        line = _logged_exception(logger, f"chat failed for model {model}")
+    else:
+        pytest.fail("the call did not fail")
+    finally:
+        await client.close()
+    d = RULES.diagnose(excerpt_to_input(line))
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == category, (answer, d.rule, d.summary)
+    other = "Kimi|Moonshot" if "glm" in logger else r"GLM|Z\.ai"
+    assert not re.search(other, d.summary), (answer, d.summary)
+    assert d.category != "unknown" and "?" not in d.summary and text
+
+
+async def test_a_provider_that_hangs_is_a_provider_timeout(provider: tuple[str, dict[str, Any]]) -> None:
+    url, state = provider
+    state["answer"] = "hang"
+    client = openai.AsyncOpenAI(api_key="sk-test", base_url=url, max_retries=0, timeout=0.3)
+    try:
+        await client.chat.completions.create(model="kimi-k2-0905-preview", messages=[{"role": "user", "content": "x"}])
+    except openai.APITimeoutError:
+        line = _logged_exception("src.providers.kimi_chat", "Kimi chat failed")
+    finally:
+        await client.close()
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert d.category == "provider" and "Kimi" in d.summary and "Supabase" not in d.summary, d.summary
+
+
+async def test_a_closed_port_is_a_network_failure_not_the_provider() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens once the socket is closed
+    client = openai.AsyncOpenAI(api_key="sk-test", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+    try:
+        await client.chat.completions.create(model="kimi-k2-0905-preview", messages=[{"role": "user", "content": "x"}])
+    except openai.APIConnectionError:
+        line = _logged_exception("src.providers.kimi_chat", "Kimi chat failed")
+    finally:
+        await client.close()
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert d.category == "network" and "Kimi" in d.summary, (d.rule, d.summary)
+
+
+# RFC 6455 7.4.1 close codes a server sends, and the category of the closing side's reason (taxonomy:
+# 1001 going away is benign, 1008 policy = auth/config, 1009 too big = max_size config, 1011 received = the peer
+# failed, 1013 try again later = capacity)
+CLOSES = [(1000, "network"), (1001, "network"), (1008, "config"), (1009, "config"), (1011, "network"),
+          (1012, "network"), (1013, "capacity")]
+
+
+@pytest.mark.parametrize(("code", "category"), CLOSES, ids=[str(c) for c, _ in CLOSES])
+async def test_websockets_close_codes_received_by_a_real_client(code: int, category: str) -> None:
+    async def handler(ws: Any) -> None:
+        await ws.close(code, "server says bye")
+
+    async with websockets.serve(handler, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        async with websockets.connect(f"ws://127.0.0.1:{port}") as ws:
+            try:
+                await ws.recv()
+            except websockets.ConnectionClosed:
+                line = _logged_exception("src.monitoring.resilient_websocket", "Connection closed")
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert d.category == category and str(code) in " ".join([d.summary, d.root_cause]), (code, d.rule, d.summary)
+    assert d.confidence < 0.6 or code in (1000, 1001)
