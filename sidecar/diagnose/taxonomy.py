@@ -478,6 +478,16 @@ def _close_text(sit: Situation, text: str) -> Text | None:
     except ImportError:  # pragma: no cover - websockets is a dependency
         meaning = "unknown"
     received = f"received {code}" in text
+    if code == 1011 and not received and "keepalive ping timeout" in text:
+        # websockets' own reason when a ping got no pong within ping_timeout (websockets/asyncio/connection.py
+        # keepalive(); its FAQ: a blocked event loop on either side, or a dead network path)
+        return ("network", "high", "WebSocket keepalive ping timeout - a ping got no pong in time, closed with 1011",
+                "websockets closed the connection because the peer did not answer a ping within ping_timeout: the "
+                "client's network dropped or it stalled, or this side's event loop was blocked (a blocking call) so "
+                "the pong could not be processed in time. When many connections fail at once, suspect the event loop.",
+                ("Check whether many connections failed in the same minute (then look for blocking calls on the event "
+                 "loop: asyncio debug mode, py-spy dump) or only one client (its network).",
+                 "Raise ping_timeout if clients are on slow links."))
     if code == 1011:
         # sent 1011 is our handler raising, except websockets' own keepalive ("keepalive ping timeout")
         cat: Category = "network" if received or "keepalive" in text else "code"

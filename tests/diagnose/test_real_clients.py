@@ -189,3 +189,47 @@ async def test_websockets_close_codes_received_by_a_real_client(code: int, categ
     d = RULES.diagnose(excerpt_to_input(line))
     assert d.category == category and str(code) in " ".join([d.summary, d.root_cause]), (code, d.rule, d.summary)
     assert d.confidence < 0.6 or code in (1000, 1001)
+
+
+def test_a_blocked_client_event_loop_makes_the_server_close_with_keepalive_1011() -> None:
+    """The 2025-10-26 incident's shape, for real: the client's loop blocks, its pongs stop, websockets' keepalive
+    on the server gives up ('sent 1011 (internal error) keepalive ping timeout')."""
+    import threading
+    import time
+
+    lines: list[str] = []
+    ready = threading.Event()
+    done = threading.Event()
+    port: list[int] = []
+
+    async def handler(ws: Any) -> None:
+        try:
+            await ws.recv()
+        except websockets.ConnectionClosed:
+            lines.append(_logged_exception("ws_daemon", "Connection error for client"))
+        finally:
+            done.set()
+
+    async def serve() -> None:
+        async with websockets.serve(handler, "127.0.0.1", 0, ping_interval=0.1, ping_timeout=0.1) as server:
+            port.append(next(iter(server.sockets)).getsockname()[1])
+            ready.set()
+            await asyncio.get_running_loop().run_in_executor(None, done.wait, 10)
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    assert ready.wait(10)
+
+    async def client() -> None:
+        async with websockets.connect(f"ws://127.0.0.1:{port[0]}", ping_interval=None) as ws:
+            time.sleep(0.8)  # noqa: ASYNC251 - the blocking call under test: the loop cannot answer pings
+            with pytest.raises(websockets.ConnectionClosed):
+                await ws.recv()
+
+    asyncio.run(client())
+    thread.join(10)
+    assert lines and "keepalive ping timeout" in lines[0]
+    d = RULES.diagnose(excerpt_to_input(lines[0]))
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == "network" and "ping" in text and "event loop" in text, (d.rule, d.summary)
+    assert d.category != "code" and "handler raised" not in text
