@@ -59,7 +59,11 @@ FAMILIES: dict[str, str] = {
     "openai.APIConnectionError": "connect", "psycopg.OperationalError": "connect",
     "psycopg.InterfaceError": "connection.dropped", "httpx.NetworkError": "connect", "httpx.TransportError": "connect",
     "httpcore.NetworkError": "connect", "ConnectionError": "connect",
-    "httpx.UnsupportedProtocol": "config.url", "httpx.InvalidURL": "config.url",
+    "httpx.UnsupportedProtocol": "config.url", "httpx.InvalidURL": "config.url", "httpx.TooManyRedirects": "config.url",
+    # httpx/_exceptions.py: a body whose Content-Encoding does not decode; a stream read twice / after close
+    "httpx.DecodingError": "provider.invalid_response", "httpx.StreamError": "code.stream",
+    # builtins: a path of the wrong kind (a directory where a file is expected, or the reverse)
+    "IsADirectoryError": "config.path_kind", "NotADirectoryError": "config.path_kind",
     # HTTP answers with a status (the status decides, see taxonomy.py)
     "openai.APIStatusError": "http.status", "httpx.HTTPStatusError": "http.status",
     "aiohttp.ClientResponseError": "http.status",
@@ -251,6 +255,9 @@ FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bconnection handler failed\b"), "code.ws_handler"),
     (re.compile(r"\bRetrying request to \S+ in \d+(?:\.\d+)? seconds"), "provider.retrying"),
     (re.compile(r"Encountered text corresponding to disallowed special token"), "code.special_token"),
+    # openai/_client.py: no key passed and none in the environment (1.x "The api_key client option must be set
+    # ...", current "Missing credentials. Please pass an `api_key` ..."): configuration
+    (re.compile(r"The api_key client option must be set|Missing credentials\. Please pass an `?api_key"), "config.api_key"),
     (re.compile(r"\bUnclosed client session\b|\bUnclosed connector\b"), "code.unclosed_session"),
 )
 
@@ -373,7 +380,9 @@ BARE_FAMILIES: dict[str, str] = {
     "StorageException": "supabase.storage", "TimeoutException": "timeout", "TooManyRequests": "pool.queue",
     "TransportError": "connect", "UnixClientConnectorError": "connect", "UnprocessableEntityError": "http.status",
     "UserDoesntExist": "supabase.auth", "WSServerHandshakeError": "http.status", "WriteError": "connection.dropped",
-    "WriteTimeout": "timeout.write",
+    "WriteTimeout": "timeout.write", "DecodingError": "provider.invalid_response", "RequestNotRead": "code.stream",
+    "ResponseNotRead": "code.stream", "StreamClosed": "code.stream", "StreamConsumed": "code.stream",
+    "StreamError": "code.stream",
 }
 
 
@@ -433,6 +442,7 @@ _ERRNO_FAMILY = {
     "ENOSPC": "resource.disk", "EDQUOT": "resource.disk", "EMFILE": "resource.fds", "ENFILE": "resource.fds",
     "ENOMEM": "resource.memory", "EADDRINUSE": "config.port", "EADDRNOTAVAIL": "config.port",
     "ECONNREFUSED": "connect.refused", "ECONNRESET": "connection.dropped", "EPIPE": "connection.dropped",
+    "ENOTCONN": "connection.dropped", "ENETDOWN": "connect", "EHOSTDOWN": "connect",
     "ECONNABORTED": "connection.dropped", "ETIMEDOUT": "timeout.connect", "EHOSTUNREACH": "connect",
     "ENETUNREACH": "connect", "EACCES": "os.permission", "EPERM": "os.permission", "ENOENT": "os.missing",
     "EROFS": "resource.readonly",

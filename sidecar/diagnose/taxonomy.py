@@ -840,6 +840,27 @@ _LOCAL: dict[str, Text] = {
         "aiohttp warns 'Unclosed client session/connector' when a ClientSession was never closed: sockets leak until the process ends.",
         ("Use 'async with aiohttp.ClientSession()' or close the session on shutdown; share one session instead of creating one per call.",),
     ),
+    "code.stream": (
+        "code",
+        "medium",
+        "A streamed HTTP body was used in the wrong state ({cls})",
+        "httpx raises its StreamError family when the code reads a streamed request/response twice, after closing it, or before reading it (ResponseNotRead).",
+        ("Read the body once (response.read()/aread() before .content) inside the stream's context manager.",),
+    ),
+    "config.path_kind": (
+        "config",
+        "medium",
+        "A path is a directory where a file is expected, or the reverse ({what})",
+        "The operating system refused the operation because the path is of the other kind: a configured path points at a directory (or a volume was mounted as a directory where a file was meant).",
+        ("Check the path in the configuration and the container's mounts (a missing file bind-mounts as a directory).",),
+    ),
+    "config.api_key": (
+        "config",
+        "critical",
+        "An LLM client was created without an API key ({what})",
+        "The openai client found no api_key argument and no key in the environment: the provider's key variable is missing from the container's environment (or named differently), so every call with this client fails.",
+        ("Set the provider's API key variable in the container's environment (and pass it to the client explicitly); restart.",),
+    ),
     "code.name": (
         "code",
         "high",

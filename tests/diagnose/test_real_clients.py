@@ -233,3 +233,24 @@ def test_a_blocked_client_event_loop_makes_the_server_close_with_keepalive_1011(
     text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
     assert d.category == "network" and "ping" in text and "event loop" in text, (d.rule, d.summary)
     assert d.category != "code" and "handler raised" not in text
+
+
+def test_an_llm_client_without_a_key_is_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # the container's environment, not the code under test
+    try:
+        openai.AsyncOpenAI(base_url="http://127.0.0.1:9/v1")
+    except openai.OpenAIError:
+        line = _logged_exception("src.providers.kimi", "Kimi provider init failed")
+    else:
+        pytest.skip("this openai version accepts a client without a key")
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert (d.category, d.severity) == ("config", "critical") and "key" in d.root_cause, (d.rule, d.summary)
+
+
+def test_a_directory_where_a_file_is_expected_is_configuration(tmp_path: Any) -> None:
+    try:
+        open(tmp_path)  # noqa: SIM115 - the failure is the point
+    except IsADirectoryError:
+        line = _logged_exception("src.core.env_config", "cannot read the prompt file")
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert d.category == "config" and "director" in d.summary, (d.rule, d.summary)
