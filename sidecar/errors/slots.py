@@ -36,7 +36,7 @@ own signal (the value classes themselves are listed, with their specs, in TAXONO
    * never two ALL-CAPS words (`FOLLOWING` / `LEADING (n.state)`): the labeled data keeps states
      apart as events; an announced state (`state=RUNNING`, `status: READY`) is still a slot;
    * never a word that names a failure (`exceeded_current_quota_error` / `invalid_authentication_error`,
-     `permission_denied`, `timeout`: `_FAILURE_WORD`): the error type is the identity;
+     `permission_denied`, `timeout`: `names_failure`): the error type is the identity;
    * only words and identifiers (`[A-Za-z]+` joined by `_`/`-`); other fragments (`z-`) are kept.
    As in Drain, the second message with another value joins the first one's group (whose id
    never changes); the guards are measured in tests/errors/test_positional_slots.py.
@@ -70,11 +70,19 @@ WORD_AGREE = 0.5
 COMPLEMENT_WORDS = frozenset(("to", "as"))
 # English verb forms (`expired`, `revoked`, `starting`): a verb names what happened, not a value.
 _VERB_FORM = re.compile(r"[a-z]{2,}(?:ed|ing)\W*$")
-# Parts of words that name a failure (`exceeded_current_quota_error`, `invalid_authentication_error`,
-# `permission_denied`, `timeout`): the error type a message gives is its identity, never a value.
-_FAILURE_WORD = re.compile(
-    r"(?i)err|fail|exception|invalid|denied|refused|reset|timeout|timed|exceed|unavailable|forbidden|unauthori"
-    r"|notfound|not_found|not-found|abort|reject|overload|quota|limit|conflict|missing|unknown|illegal|corrupt")
+# Stems of the words that name a failure (`exceeded_current_quota_error`, `invalid_authentication_error`,
+# `permission_denied`, `timeout`, `refused`): the error type a message gives is its identity, never a
+# value. Matched at the start of a word part (split on `_ - .`), so `sherry` or `deferred` is no `err`.
+_FAILURE_STEMS = (
+    "err", "fail", "exception", "invalid", "denied", "refus", "reset", "timeout", "timed", "exceed", "unavailable",
+    "forbidden", "unauthori", "notfound", "abort", "reject", "overload", "quota", "limit", "conflict", "missing",
+    "unknown", "illegal", "corrupt", "expir", "revok", "insufficient", "unreachable", "broken", "fatal", "panic")
+_PARTS = re.compile(r"[_.\-]+")
+
+
+def names_failure(token: str) -> bool:
+    """Whether a word or identifier names a failure (one of its parts starts with a `_FAILURE_STEMS` stem)."""
+    return any(part.startswith(_FAILURE_STEMS) for part in _PARTS.split(token.strip(_STRIP).lower()) if part)
 
 
 def _inflected(a: str, b: str) -> bool:
@@ -98,7 +106,7 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int) -> boo
     a, b = t.strip(_STRIP), m.strip(_STRIP)
     if not _WORDS.fullmatch(a) or not _WORDS.fullmatch(b):
         return False
-    if _FAILURE_WORD.search(a) or _FAILURE_WORD.search(b):
+    if names_failure(a) or names_failure(b):
         return False
     return not (a.isupper() and b.isupper()) and not _inflected(a, b)
 
@@ -224,7 +232,13 @@ def _introduces(prev: str | None, value: str) -> bool:
     """Whether `value` after `prev` is in a name slot (see SLOT_INTRODUCERS and NAME_NOUNS)."""
     if prev is None:
         return False
-    if prev.endswith((":", "=")) or prev.lower() in SLOT_INTRODUCERS:
+    if names_failure(value):
+        return False  # `failed: timeout` / `failed: refused`: the value names the failure
+    if prev.endswith((":", "=")):
+        # `error: ECONNRESET`, `reason: quota`: after a key that names the failure the value is kept,
+        # as `code=`/`status=` are (`_NAMING_KEYS`)
+        return prev.strip("'\"").rstrip(":=").lower() + "=" not in _NAMING_KEYS
+    if prev.lower() in SLOT_INTRODUCERS:
         return True
     # After a noun, an identifier (`tenant acme_corp`) or a word that ends a clause (`tool chat:`,
     # the name before the detail) is a name; a bare word (`worker started`) is a verb.

@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
+from sidecar.errors.slots import names_failure
 
 _LOWER = string.ascii_lowercase
 _word = st.text(_LOWER, min_size=3, max_size=10)
@@ -19,12 +20,11 @@ _plain = st.one_of(
     st.builds(lambda a, b: f"{a}-{b}", _word, st.text(_LOWER, min_size=2, max_size=5)),
     st.builds(lambda a, b: f"{a}_{b}", _word, st.text(_LOWER, min_size=2, max_size=5)),
 )
-# Words that must not decide by themselves (a verb form, a failure word, an inflection).
-_guarded = ("ed", "ing", "err", "fail", "timeout", "denied", "invalid", "quota", "limit", "abort")
 
 
 def _value(w: str) -> bool:
-    return not any(g in w for g in _guarded) and not w.endswith(("s", "es"))
+    """Not one of the guarded classes: a verb form, a word naming a failure, a possible inflection."""
+    return not names_failure(w) and not any(g in w for g in ("ed", "ing")) and not w.endswith("s")
 
 
 # The slot is past the subject and verb and nothing before it announces a value.
@@ -74,7 +74,11 @@ def test_guards_keep_event_words_apart() -> None:
     # two ALL-CAPS states (an announced state, `state=RUNNING`, is a slot: test_templates)
     assert _groups("peer election notification says FOLLOWING for the current round",
                    "peer election notification says LEADING for the current round") == 2
-    # a word that names the failure
+    # a word that names the failure, also in an announced slot
+    assert _groups("upstream connect error: ECONNRESET", "upstream connect error: ETIMEDOUT") == 2
+    assert _groups("request failed with reason: timeout", "request failed with reason: refused") == 2
+    assert _groups("provider returned error: insufficient_quota", "provider returned error: invalid_api_key") == 2
+    assert _groups("upstream request failed for user sherry", "upstream request failed for user bob") == 1
     assert _groups("Kimi API error 429 exceeded_current_quota_error for key ending eedd",
                    "Kimi API error 401 invalid_authentication_error for key ending eedd") == 2
     assert _groups("upstream call to the billing service hit timeout on the second attempt",
