@@ -140,7 +140,10 @@ _ZHIPU: dict[str, tuple[str, ...]] = {
     "APIRequestFailedError": ("openai.BadRequestError", "openai.APIStatusError"),
     "APIAuthenticationError": ("openai.AuthenticationError", "openai.APIStatusError"),
     "APIInternalError": ("openai.InternalServerError", "openai.APIStatusError"),
-    "APIServerFlowExceedError": ("openai.RateLimitError", "openai.APIStatusError"),
+    # zhipuai core/_http_client.py _make_status_error: 400 RequestFailed, 401 Authentication, 429 ReachLimit,
+    # 500 Internal, 503 ServerFlowExceed (the service is over its capacity: a 5xx, not the account's rate limit)
+    "APIServerFlowExceedError": ("openai.InternalServerError", "openai.APIStatusError"),
+    "APIResponseValidationError": ("openai.APIResponseValidationError",),
 }
 
 # Libraries the sidecar does not install: their class -> bases (redis-py redis/exceptions.py;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import re
 import traceback
@@ -373,3 +374,21 @@ def test_moonshot_invalid_request_by_its_documented_message(said: str, category:
     assert d.category == category and word in _text(d), (d.rule, d.summary)
     other = _diagnose(log.replace(said, "Invalid request: temperature must be in [0, 1]"))
     assert other.category == "code" and other.confidence < 0.6  # an unlisted message: the generic type, not confident
+
+
+# zhipuai 2.1 core/_errors.py (read from the installed SDK once; not a dependency here) and what each status means
+ZHIPU = [("APIRequestFailedError", 400, "1214", "code"), ("APIAuthenticationError", 401, "1002", "config"),
+         ("APIReachLimitError", 429, "1302", "concurrency"), ("APIReachLimitError", 429, "1113", "provider"),
+         ("APIInternalError", 500, "500", "provider"), ("APIServerFlowExceedError", 503, "", "provider")]
+
+
+@pytest.mark.parametrize(("cls", "status", "code", "category"), ZHIPU, ids=[f"{z[0]}-{z[2]}" for z in ZHIPU])
+def test_zhipuai_sdk_errors_are_glm_by_class_status_and_code(cls: str, status: int, code: str, category: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": "x"}}) if code else "Service Unavailable"
+    log = (f"{H}ERROR src.providers.glm_chat: GLM chat failed\nTraceback (most recent call last):\n"
+           f'  File "/app/.venv/lib/python3.11/site-packages/zhipuai/core/_http_client.py", line 784, in _request\n'
+           f"    raise self._make_status_error(err_text, body, err.response) from None\n"
+           f"zhipuai.core._errors.{cls}: Error code: {status}, with error text {body}")
+    d = _diagnose(log)
+    assert d.category == category and "GLM" in d.summary, (cls, code, d.rule, d.summary)
+    assert not re.search(r"Kimi|Moonshot", d.summary) and (status != 503 or "429" not in d.summary), d.summary
