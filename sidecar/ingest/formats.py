@@ -373,11 +373,17 @@ class TextDialect:
             if m is None:
                 continue
             g = m.groupdict()
-            level = normalize_level(g.get("level") or "INFO")
+            word = g.get("level") or "INFO"
+            level = _HEADER_LEVELS.get(word) or normalize_level(word)
             logger = g.get("logger") or None
             message = (g.get("message") or "").rstrip("\r")
             return Header(level, logger, message, parse_timestamp(g.get("time"), g.get("zone"), self.tz))
         return None
+
+
+# The level words a header pattern matches, normalised once (parse_header runs for every event).
+_HEADER_LEVELS = {w: normalize_level(w) for w in ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL",
+                                                  "NOTSET")}
 
 
 # --- detection --------------------------------------------------------------------------------------
