@@ -286,12 +286,17 @@ LOGGED_CHARS = 200
 
 
 def _logged(inp: DiagnosisInput) -> str:
-    """The record's own words after a diagnosis's root cause (redacted, one line): the names in it
-    (table, column, model, file) are what the on-call engineer searches for next."""
-    said = inp.messages()
-    if not said or not said[-1].strip():
+    """The record's own words after a diagnosis's root cause (redacted, one line each): the names in them
+    (table, column, model, file) are what the on-call engineer searches for next. Both the log message and
+    the exception's message when they differ: the first often names the operation and object ("Failed to
+    record upload for provider_file_uploads"), the second the library's reason."""
+    said = [m for m in inp.messages()[:2] if m.strip()]
+    if not said:
         return ""
-    return f' Logged: "{redact(one_line(said[-1][:4096], LOGGED_CHARS))}"'
+    if len(said) == 2 and said[1].strip() in said[0]:
+        said = said[:1]
+    quoted = " / ".join(redact(one_line(m[:4096], LOGGED_CHARS)) for m in said)
+    return f' Logged: "{quoted}"'
 
 
 def _concerns(sit: Situation, d: RuleDiagnosis) -> str:

@@ -900,12 +900,12 @@ def _local_text(family: str, cls: str, detail: str) -> Text | None:
     return None
 
 
-# Confident (>= 0.6) needs three readings that agree: the code's own documented entry, the remote/component the
-# record names, and the record's words saying what the owner's table says the code means. Code + remote alone
-# stays below: on held-out set 2 (2026-12-05 20:36, aggregate only) 2 of 9 answers at 0.74 were wrong when the
-# code tables answered at 0.75 on code + remote.
-OWN_CODE_CONFIRMED = 0.7
-OWN_CODE = 0.55  # the code's own entry (with or without the remote named)
+# A code table's answer stays below the confident line (0.6), like every class-level answer: the table says what
+# the code means, not what this record's situation needs. Measured: at 0.75 on code + remote, 2 of 9 answers on
+# held-out set 2 were wrong (20:36 UTC, aggregate only); at 0.7 with the record's words confirming the code's
+# meaning, still 1 of 7 (20:45). Rules that match the code *and* the situation's words keep their two-signal
+# confidence (rules.py).
+OWN_CODE = 0.55  # the code's own documented entry
 CODE_CLASS = 0.4  # a code known by its class/group only (+ WITH_COMPONENT when the remote is named)
 
 
@@ -942,17 +942,6 @@ def _moonshot_entry(etype: str, inp: DiagnosisInput | None) -> Text | None:
     return None
 
 
-_STOP = frozenset({"the", "and", "not", "for", "with", "this", "that", "was", "are", "has", "from", "its", "error",
-                   "request", "requests", "than", "too", "many", "invalid", "code", "exception", "violation"})
-
-
-def _says(said: str, meaning: str, code: str) -> bool:
-    """Whether the record's own words (beyond the code itself) say what the owner's table says the code means."""
-    words = {w for w in re.findall(r"[a-z]{4,}", meaning.lower().replace("_", " ")) if w not in _STOP}
-    text = said.replace(code.lower(), " ")
-    return any(re.search(rf"\b{re.escape(w[:6])}", text) for w in words)
-
-
 def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bool = False) -> Verdict | None:
     """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot,
     the gateway's own codes (its wrapper codes only when `wrappers`: something more specific answers first)."""
@@ -984,10 +973,7 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
     # two independent signals (the code's own documented entry, and the remote/component the record names)
     # make a confident answer, like a rule's code + situation; a code known by its class/group stays below 0.6
     named = sit.remote_named_by_record
-    said = "\n".join(inp.messages()).lower() if inp is not None else ""
-    confirmed = exact and named and routed is None and _says(said, meaning, code)
-    confidence = (OWN_CODE_CONFIRMED if confirmed else
-                  OWN_CODE if exact else CODE_CLASS + (WITH_COMPONENT if named else 0.0))
+    confidence = OWN_CODE if exact else CODE_CLASS + (WITH_COMPONENT if named else 0.0)
     if len(sit.remotes) > 1:
         confidence -= 0.1
     # the gateway's code is its own label, not the owner's documented cause: it does not outrank a rule's words

@@ -99,8 +99,9 @@ def test_jsonl_is_one_object_per_case_with_the_contract_fields(capsys):
 def test_summary_reports_confident_wrong_and_unknowns_above_the_ceiling(tmp_path, capsys):
     """A wrong answer at high confidence is counted; so is an unknown answered above 0.4."""
     (tmp_path / "a.yaml").write_text(
-        "id: a\nlog: |\n  2025-01-01 00:00:00 ERROR src.providers.glm_chat: GLM chat failed: Error code: 429, "
-        'with error text {"error":{"code":"1113","message":"Insufficient balance"}}\n'
+        "id: a\nlog: |\n  2025-01-01 00:00:00 INFO httpx: HTTP Request: POST https://api.moonshot.ai/v1/chat/completions "
+        '"HTTP/1.1 502 Bad Gateway"\n  2025-01-01 00:00:00 ERROR src.providers.kimi_chat: Kimi call failed: Error code: 502 - '
+        "{'error': {'message': 'bad gateway', 'type': 'server_error'}}\n"
         "expected: {category: network, severity: {value: critical, tolerance: 1}}\n")
     (tmp_path / "b.yaml").write_text(
         "id: b\nlog: |\n  2025-01-01 00:00:00 ERROR src.x: Planner produced an empty step list\n"

@@ -97,8 +97,9 @@ def test_code_namespaces_are_told_apart() -> None:
 
 
 def test_confidence_follows_the_evidence() -> None:
-    """A code in its namespace from the right remote is confident; one kind of evidence alone never is."""
-    assert diagnose(GLM_1113).confidence >= 0.7
+    """A rule's code with its remote is confident; one kind of evidence alone never is; a code table's answer
+    (what the code means, not what this situation needs) stays just below the confident line."""
+    assert 0.5 <= diagnose(GLM_1113).confidence < 0.6
     words_only = RULES.diagnose(DiagnosisInput(fingerprint="x", message="not enough values to unpack (expected 3, got 2)"))
     assert words_only.confidence < 0.6
     assert specificity({"words"}) < 0.6 <= specificity({"code", "situation"})
