@@ -16,8 +16,10 @@ descriptor that now belongs to someone else.
 from __future__ import annotations
 
 import enum
+import errno
 import io
 import os
+import stat
 
 from ..exceptions import SidecarError
 from .checkpoint import head_identity, head_matches
@@ -33,7 +35,9 @@ class Phase(enum.Enum):
     CLOSED = "closed"  # descriptor released; the handle can never be read again
 
 
-_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+# O_NONBLOCK: opening a FIFO that took a log's name must not wait for a writer (it would stop
+# the event loop); it does nothing for regular files, the only kind kept open.
+_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 class FileHandle:
@@ -48,8 +52,15 @@ class FileHandle:
 
     @classmethod
     def open(cls, path: str) -> FileHandle:
-        """Open `path` read-only (OSError if it cannot be: gone, no permission)."""
+        """Open `path` read-only (OSError if it cannot be: gone, no permission, not a regular file)."""
         fd = os.open(path, _FLAGS)
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)  # a directory, FIFO, socket or device took the name?
+        except OSError:
+            regular = False
+        if not regular:
+            os.close(fd)  # the number was never handed to anyone
+            raise OSError(errno.EINVAL, "not a regular file (directory, FIFO, socket or device)", path)
         # From here on the FileIO owns the number: closefd=True makes its close the only close.
         return cls(io.FileIO(fd, "rb", closefd=True), path)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -63,7 +64,8 @@ def siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
             st = os.stat(p)
         except OSError:
             continue
-        yield p, st
+        if stat.S_ISREG(st.st_mode):  # a directory or FIFO named like a generation is none
+            yield p, st
 
 
 def is_known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], list[Checkpoint]]) -> bool:

@@ -92,6 +92,16 @@ class FileSet:
         self._probing: dict[str, tuple[SourceState, float]] = {}  # rotated names to look at for a while
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
 
+    @staticmethod
+    def source_error(src: SourceState, message: str) -> None:
+        """Say a source's problem (a warning once per message, and `last_error` for /readyz); the
+        file is tried again on every scan, so nothing in it is lost once it can be read."""
+        src.last_error = message
+        if message not in src.errors_said and len(src.errors_said) < 100:  # bounded under a flood
+            src.errors_said.add(message)
+            log.warning("ingest: a source's file cannot be read; retried on every scan",
+                        extra={"source": src.name, "error": message})
+
     def entry(self, f: Tracked) -> Checkpoint:
         """The checkpoint of a tailed file: where to resume (what the sink accepted), and its identity."""
         # A rotated file keeps the last name it was seen under: after a restart, recovery finds it
@@ -124,7 +134,7 @@ class FileSet:
             try:
                 paths = expand(src.cfg.paths, src.cfg.exclude)
             except OSError as exc:
-                src.last_error = f"cannot list files: {exc}"
+                self.source_error(src, f"cannot list files: {exc}")
                 continue
             for path in paths:
                 if path in seen:
@@ -170,7 +180,7 @@ class FileSet:
         try:
             h = FileHandle.open(path)
         except OSError as exc:
-            src.last_error = f"cannot open {path}: {exc.strerror}"
+            self.source_error(src, f"cannot open {path}: {exc.strerror}")
             return
         fst = h.fstat()
         if (fst.st_dev, fst.st_ino) != ident:
@@ -183,6 +193,7 @@ class FileSet:
         if not startup:
             self.look_behind(f)  # created since our last look: it may have been copytruncated already
         if src.last_error and src.last_error.startswith("cannot open"):
+            src.errors_said.discard(src.last_error)
             src.last_error = None
 
     def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,

@@ -269,7 +269,7 @@ class Ingest:
         try:
             st = f.handle.fstat()
         except OSError as exc:
-            f.src.last_error = f"cannot stat {f.path}: {exc.strerror}"
+            self.fs.source_error(f.src, f"cannot stat {f.path}: {exc.strerror}")
             return False
         f.size = st.st_size
         if st.st_nlink == 0 and f.path is not None:
@@ -300,7 +300,7 @@ class Ingest:
             try:
                 data = f.handle.pread(n, f.parser.offset)
             except OSError as exc:
-                f.src.last_error = f"cannot read {f.path}: {exc.strerror}"
+                self.fs.source_error(f.src, f"cannot read {f.path}: {exc.strerror}")
                 break
             if not data:
                 break
