@@ -48,3 +48,22 @@ def test_any_split_gives_the_same_events(pieces, data):
     for ev in whole:  # every event's offsets are inside the file and start at a line start
         assert 0 <= ev[1] < ev[2] <= len(blob)
         assert ev[1] == 0 or blob[ev[1] - 1:ev[1]] == b"\n"
+
+
+UTF16 = {"utf-16-le": b"", "utf-16-be": b"", "utf-16-le-bom": b"\xff\xfe", "utf-16-be-bom": b"\xfe\xff"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(UTF16)), st.lists(st.sampled_from([p for p in PIECES if b"\xff" not in p]),
+                                               min_size=1, max_size=40), st.data())
+def test_utf16_with_and_without_bom_any_split_even_mid_code_unit(enc, pieces, data):
+    """UTF-16 (PowerShell's redirection writes LE with a BOM; other tools without one): reads cut
+    anywhere, also inside a code unit or a BOM, give the events of the whole file, in its text."""
+    text = b"".join(pieces).decode("utf-8")
+    blob = UTF16[enc] + text.encode(enc.removesuffix("-bom"))
+    cuts = data.draw(st.lists(st.integers(min_value=0, max_value=len(blob)), max_size=30))
+    whole = events(blob, [])
+    assert events(blob, cuts) == whole
+    assert [ev[3] for ev in whole] == [ev[3] for ev in events(b"".join(pieces), [])]  # same records, same levels
+    for ev in whole:
+        assert (ev[1] - len(UTF16[enc])) % 2 == 0  # offsets on code units

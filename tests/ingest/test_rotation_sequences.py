@@ -22,7 +22,8 @@ at ERROR, and after the drain window the only descriptors on the log directory a
 glob still matches.
 
 SIDECAR_ROTATION_SEEDS=N runs seeds 0..N-1 per glob (default 16; 200 per glob were run in round 3:
-`SIDECAR_ROTATION_SEEDS=200 pytest tests/ingest/test_rotation_sequences.py -k generated_rotation`).
+`SIDECAR_ROTATION_SEEDS=200 pytest tests/ingest/test_rotation_sequences.py -k generated_rotation`), from
+SIDECAR_ROTATION_SEED_BASE on if set (a range nobody tuned on).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from sidecar.ingest.tracked import ROTATE_WAIT
 from .conftest import TS, Harness, make_config, wait_for
 
 SEEDS = int(os.environ.get("SIDECAR_ROTATION_SEEDS", "16"))
+SEED_BASE = int(os.environ.get("SIDECAR_ROTATION_SEED_BASE", "0"))  # a range never looked at: e.g. 1000
 KEEP = 3  # backupCount / logrotate `rotate 3`
 
 
@@ -278,7 +280,7 @@ async def run_sequence(tmp_path: Path, h: Harness, seed: int, glob: str, steps: 
     return m
 
 
-@pytest.mark.parametrize("glob,seed", [(g, s) for g in ("r.log", "r.log*") for s in range(SEEDS)])
+@pytest.mark.parametrize("glob,seed", [(g, s) for g in ("r.log", "r.log*") for s in range(SEED_BASE, SEED_BASE + SEEDS)])
 async def test_generated_rotation_sequences(tmp_path: Path, glob: str, seed: int, clock,
                                             caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
