@@ -1,6 +1,6 @@
 """Append -> stored through the real app: latency at fixed rates and the saturation point (issue 16).
 
-    .venv/bin/python bench/ingest_saturation.py [--errors 40000] [--rates 1000,5000] [--baseline-tree DIR]
+    .venv/bin/python bench/ingest_saturation.py [--errors 40000] [--rates 1000,5000] [--baseline-tree DIR] [--healthz]
 
 The real `Sidecar` (SQLite store, outage spool, errors stage, ingest) runs in a child process on a
 fresh directory. Saturation: a file already holding N error lines (20 message templates, numbered)
@@ -41,11 +41,19 @@ def component(app, name: str):
     return next(c for c in app.components if c.name == name)
 
 
-def config(d: str, path: str):
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def config(d: str, path: str, port: int = 1):
     from sidecar.config import Config
 
     return Config.model_validate({
-        "server": {"host": "127.0.0.1", "port": 1},
+        "server": {"host": "127.0.0.1", "port": port},
         "store": {"path": os.path.join(d, "db.sqlite"), "spool_dir": os.path.join(d, "spool")},
         "sources": [{"paths": [path], "start_at": "beginning"}],
         "ingest": {"checkpoint_dir": os.path.join(d, "ck")},
@@ -57,18 +65,25 @@ def config(d: str, path: str):
     })
 
 
-async def saturation(n: int) -> dict[str, float]:
-    """Start the app on an empty log, then append N error lines at once: errors/s until all stored."""
+async def saturation(n: int, healthz: bool = False) -> dict[str, float]:
+    """Start the app on an empty log, then append N error lines at once: errors/s until all stored.
+
+    With `healthz`, the app serves and a separate process polls /healthz every 20 ms meanwhile
+    (what a liveness probe sees while the sidecar is saturated)."""
     from sidecar.app import Sidecar
 
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "gw.log")
         open(path, "w").close()
         body = "".join(line(s) for s in range(n))
-        app = Sidecar(config(d, path))
-        await app.start(serve=False)
+        port = free_port() if healthz else 1
+        app = Sidecar(config(d, path, port))
+        await app.start(serve=healthz)
         groups = app.stages.groups
         await asyncio.sleep(0.5)  # started (imports, migrations, first scan) before the clock starts
+        poller = subprocess.Popen([sys.executable, __file__, "--poll", f"http://127.0.0.1:{port}/healthz"],
+                                  stdout=subprocess.PIPE, text=True) if healthz else None
+        await asyncio.sleep(0.5 if healthz else 0)  # the poller is up
         t0, c0 = time.perf_counter(), time.process_time()
         with open(path, "a") as f:
             f.write(body)
@@ -77,8 +92,38 @@ async def saturation(n: int) -> dict[str, float]:
             await asyncio.sleep(0.005)
         assert groups.recorded == n, f"{groups.recorded} of {n} stored within 120 s"
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        out: dict[str, float] = {"errors": n, "wall": wall, "cpu": cpu, "per_s": n / wall, "per_cpu_s": n / cpu}
+        if poller is not None:
+            poller.terminate()
+            lat = sorted(json.loads(poller.communicate(timeout=30)[0] or "[]"))
+            if lat:
+                out.update(healthz_n=len(lat), healthz_p50_ms=lat[len(lat) // 2] * 1000,
+                           healthz_p99_ms=lat[int(0.99 * (len(lat) - 1))] * 1000, healthz_max_ms=lat[-1] * 1000)
         await app.stop()
-    return {"errors": n, "wall": wall, "cpu": cpu, "per_s": n / wall, "per_cpu_s": n / cpu}
+    return out
+
+
+def poll(url: str) -> None:
+    """GET `url` every 20 ms until terminated; print the latencies (JSON) on SIGTERM."""
+    import signal
+    import urllib.request
+
+    lat: list[float] = []
+
+    def done(*_: object) -> None:
+        print(json.dumps(lat))
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, done)
+    while True:
+        t = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=10) as resp:
+                resp.read()
+            lat.append(time.perf_counter() - t)
+        except OSError:
+            lat.append(10.0)  # a failed probe counts as the probe's timeout
+        time.sleep(0.02)
 
 
 async def latency(rate: int, seconds: float) -> dict[str, float]:
@@ -131,7 +176,7 @@ def write(path: str, rate: int, n: int) -> None:
 
 
 def child(args: argparse.Namespace) -> None:
-    out = {"saturation": asyncio.run(saturation(args.errors)),
+    out = {"saturation": asyncio.run(saturation(args.errors, args.healthz)),
            "latency": [asyncio.run(latency(int(r), args.seconds)) for r in args.rates.split(",")]}
     print(json.dumps(out))
 
@@ -142,11 +187,16 @@ def main() -> None:
     ap.add_argument("--rates", default="1000,5000")
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--baseline-tree")
+    ap.add_argument("--healthz", action="store_true", help="serve and poll /healthz during the saturation run")
+    ap.add_argument("--poll", help=argparse.SUPPRESS)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--write", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.write:
         write(args.write[0], int(args.write[1]), int(args.write[2]))
+        return
+    if args.poll:
+        poll(args.poll)
         return
     if args.child:
         child(args)
@@ -155,7 +205,7 @@ def main() -> None:
     results = {}
     for name, tree in trees:
         res = subprocess.run([sys.executable, __file__, "--child", "--errors", str(args.errors), "--rates", args.rates,
-                              "--seconds", str(args.seconds)], env={**os.environ, "PYTHONPATH": tree},
+                              "--seconds", str(args.seconds)] + (["--healthz"] if args.healthz else []), env={**os.environ, "PYTHONPATH": tree},
                              capture_output=True, text=True, cwd=tempfile.gettempdir(), timeout=CHILD_TIMEOUT)
         if res.returncode != 0:
             print(res.stderr[-3000:])
@@ -168,6 +218,12 @@ def main() -> None:
         s = r["saturation"]
         lats = " | ".join(f"{x['p50_ms']:.0f} / {x['p99_ms']:.0f} ({x['events']})" for x in r["latency"])
         print(f"| {name} | {s['per_s']:.0f} | {s['per_cpu_s']:.0f} | {lats} |")
+    if args.healthz:
+        for name, r in results.items():
+            s = r["saturation"]
+            print(f"/healthz during saturation, {name}: {s.get('healthz_n', 0):.0f} probes, p50 "
+                  f"{s.get('healthz_p50_ms', -1):.0f} ms, p99 {s.get('healthz_p99_ms', -1):.0f} ms, "
+                  f"max {s.get('healthz_max_ms', -1):.0f} ms")
     if len(results) == 2:
         a, b = results["this tree"]["saturation"], results["baseline"]["saturation"]
         print(f"saturation ratio this/baseline: wall {a['per_s'] / b['per_s']:.2f}, CPU {a['per_cpu_s'] / b['per_cpu_s']:.2f}")
