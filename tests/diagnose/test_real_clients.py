@@ -254,3 +254,133 @@ def test_a_directory_where_a_file_is_expected_is_configuration(tmp_path: Any) ->
         line = _logged_exception("src.core.env_config", "cannot read the prompt file")
     d = RULES.diagnose(excerpt_to_input(line))
     assert d.category == "config" and "director" in d.summary, (d.rule, d.summary)
+
+
+# --- the Supabase side: postgrest-py, storage3 and psycopg_pool against local servers ------------------
+
+@pytest.fixture
+async def rest() -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """A local PostgREST/Storage stand-in: answers `state["answer"]` = (status, body) or "hang" on every path."""
+    state: dict[str, Any] = {"answer": (200, [])}
+
+    async def any_path(request: web.Request) -> web.StreamResponse:
+        answer = state["answer"]
+        if answer == "hang":
+            await asyncio.sleep(5)
+        status, body = answer
+        return web.json_response(body, status=status)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", any_path)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}", state
+    finally:
+        await runner.cleanup()
+
+
+POSTGREST = [
+    ((400, {"message": "Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
+            "code": "PGRST204", "hint": None, "details": None}), "storage", "schema"),
+    ((401, {"message": "JWT expired", "code": "PGRST303", "hint": None, "details": None}), "storage", "JWT"),
+    ((409, {"message": 'duplicate key value violates unique constraint "conversation_files_pkey"', "code": "23505",
+            "hint": None, "details": "Key (id)=(1) already exists."}), "storage", "23505"),
+    ((400, {"message": 'invalid input syntax for type uuid: "c-91d2"', "code": "22P02", "hint": None, "details": None}),
+     "code", "uuid"),
+    ((500, {"message": "canceling statement due to statement timeout", "code": "57014", "hint": None, "details": None}),
+     "storage", "57014"),
+    ((503, {"message": "Could not connect to the database", "code": "PGRST000", "hint": None, "details": None}),
+     "storage", "database"),
+]
+
+
+@pytest.mark.parametrize(("answer", "category", "word"), POSTGREST, ids=[a[0][1]["code"] for a in POSTGREST])
+async def test_postgrest_py_errors_from_a_local_server(rest: tuple[str, dict[str, Any]], answer: Any, category: str,
+                                                       word: str) -> None:
+    from postgrest import AsyncPostgrestClient
+    from postgrest.exceptions import APIError
+
+    url, state = rest
+    state["answer"] = answer
+    client = AsyncPostgrestClient(f"{url}/rest/v1", retry_enabled=False)
+    try:
+        await client.from_("provider_file_uploads").insert({"id": 1}).execute()
+    except APIError:
+        line = _logged_exception("src.storage.supabase_client", "Failed to record upload")
+    else:
+        pytest.fail("no APIError")
+    finally:
+        await client.aclose()
+    d = RULES.diagnose(excerpt_to_input(line))
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == category and word in text, (answer, d.rule, d.summary)
+    assert not re.search(r"Kimi|GLM|KIMI_TIMEOUT_SECS|content filter", text), (answer, d.summary)
+
+
+async def test_a_slow_postgrest_call_is_a_database_timeout_not_the_provider(rest: tuple[str, dict[str, Any]]) -> None:
+    import httpx
+    from postgrest import AsyncPostgrestClient
+
+    url, state = rest
+    state["answer"] = "hang"
+    client = AsyncPostgrestClient(f"{url}/rest/v1", timeout=0.3, retry_enabled=False)
+    try:
+        await client.from_("messages").select("*").execute()
+    except httpx.TimeoutException:
+        line = _logged_exception("src.storage.supabase_client", "Failed to load messages")
+    finally:
+        await client.aclose()
+    d = RULES.diagnose(excerpt_to_input(line))
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == "storage" and "timed out" in text, (d.rule, d.summary)
+    assert not re.search(r"Kimi|KIMI_TIMEOUT_SECS|fail over|provider call", text), d.summary
+
+
+STORAGE = [((400, {"statusCode": "413", "error": "Payload too large",
+                   "message": "The object exceeded the maximum allowed size"}), "storage"),
+           ((400, {"statusCode": "403", "error": "Unauthorized",
+                   "message": "new row violates row-level security policy"}), "storage"),
+           ((400, {"statusCode": "404", "error": "Bucket not found", "message": "Bucket not found"}), "config"),
+           ((429, {"statusCode": "429", "error": "too many requests", "message": "rate limit"}), "storage")]
+
+
+@pytest.mark.parametrize(("answer", "category"), STORAGE, ids=[a[0][1]["error"] for a in STORAGE])
+async def test_storage3_errors_from_a_local_server(rest: tuple[str, dict[str, Any]], answer: Any, category: str) -> None:
+    from storage3 import AsyncStorageClient
+    from storage3.exceptions import StorageApiError
+
+    url, state = rest
+    state["answer"] = answer
+    client = AsyncStorageClient(f"{url}/storage/v1/", {"apikey": "k", "Authorization": "Bearer k"})
+    try:
+        await client.from_("uploads").upload("a/b.txt", b"hello")
+    except StorageApiError:
+        line = _logged_exception("src.storage.supabase_storage", "upload failed")
+    else:
+        pytest.fail("no StorageApiError")
+    finally:
+        await client.session.aclose()
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert d.category == category and "Supabase" in " ".join([d.summary, d.root_cause]), (answer, d.rule, d.summary)
+    assert not re.search(r"Kimi|GLM|context length", d.summary)
+
+
+async def test_an_exhausted_psycopg_pool_is_the_database_pool(pg_dsn: str) -> None:
+    from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+    async with AsyncConnectionPool(pg_dsn, min_size=1, max_size=1, open=False) as pool:
+        await pool.open(wait=True)
+        async with pool.connection():
+            try:
+                async with pool.connection(timeout=0.2):
+                    pass
+            except PoolTimeout:
+                line = _logged_exception("src.storage.db", "Database unavailable")
+    d = RULES.diagnose(excerpt_to_input(line))
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == "storage" and "pool" in text, (d.rule, d.summary)
+    assert not re.search(r"Kimi|KIMI_TIMEOUT_SECS|fail over", text)
