@@ -6,7 +6,8 @@ late record lands in the bucket it belongs to). A bucket holds references to its
 tuples already in the stream's RecordWindow: no copies) and caches, per function, a mergeable
 summary of them: (trials, successes, newest) for proportions, (n, newest) for counts, a quantile
 sketch for `quantile`. A window (start, end] is then the merge of the summaries of the buckets it
-covers whole, plus an exact scan of the records in its two edge buckets: counts are exact, never
+covers whole, plus an exact scan of the records in its two edge buckets (unless all of an edge
+bucket's records lie inside the window, as the newest bucket's do at `now`): counts are exact, never
 rounded to bucket edges (the stage settlement subtracts two windows and must not lose a record).
 A bucket's cache is dropped when a (late) record joins it.
 
@@ -23,15 +24,16 @@ into the window's.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .records import Record
 
 BUCKET = 10.0  # seconds per aggregate bucket
 EXACT_QUANTILE_LIMIT = 5000
 SKETCH_ACCURACY = 0.01
 
-Record = tuple[float, dict[str, Any]]
 
 
 class Sketch:
@@ -79,29 +81,60 @@ class Sketch:
 class Cell:
     records: list[Record] = field(default_factory=list)
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    lo: float = math.inf  # the earliest and latest record time in the cell: a window's edge cell
+    hi: float = -math.inf  # whose records all lie inside the window is summarised, not scanned
 
 
-Summarise = Callable[[list[Record]], Any]
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One mergeable summary a bucket keeps: `summarise(records)`, `merge(summaries, edge
+    records)` (a new value: never one of the summaries) and `add(summary, record)` (the summary
+    with one more record; may update it in place, as a bucket's summary is its own)."""
+
+    key: tuple[Any, ...]
+    summarise: Callable[[list[Record]], Any]
+    merge: Callable[[list[Any], list[Record]], Any]
+    add: Callable[[Any, Record], Any]
 
 
 class Aggregate:
-    """The records of one stream matching one filter, bucketed by event time."""
+    """The records of one stream matching one filter, bucketed by event time.
 
-    def __init__(self, match: Callable[[Mapping[str, Any]], bool]) -> None:
+    Every bucket keeps the summaries of the registered kinds up to date as records arrive (a
+    new bucket starts them, a record updates them), so an evaluation merges ready summaries
+    instead of summarising the traffic that arrived since the last one in one go on the event
+    loop. A pruned record clears its bucket's summaries (rebuilt on the next use).
+    """
+
+    def __init__(self, match: Callable[[Record], bool]) -> None:
         self.match = match
         self.cells: dict[int, Cell] = {}
         self.size = 0
+        self.kinds: dict[tuple[Any, ...], Kind] = {}
+
+    def register(self, kind: Kind) -> None:
+        """Keep `kind` in every bucket from now on (buckets that exist get it on first use)."""
+        self.kinds.setdefault(kind.key, kind)
 
     def add(self, item: Record) -> None:
-        if not self.match(item[1]):
+        if not self.match(item):
             return
         k = math.floor(item[0] / BUCKET)
         cell = self.cells.get(k)
         if cell is None:
             cell = self.cells[k] = Cell()
-        elif cell.cache:
-            cell.cache.clear()
+            for key, kind in self.kinds.items():
+                cell.cache[key] = kind.summarise([item])
+        else:
+            cache = cell.cache
+            for key, s in list(cache.items()):
+                cache[key] = self.kinds[key].add(s, item)
         cell.records.append(item)
+        t = item[0]
+        if t < cell.lo:
+            cell.lo = t
+        if t > cell.hi:
+            cell.hi = t
         self.size += 1
 
     def discard(self, item: Record) -> None:
@@ -117,11 +150,13 @@ class Aggregate:
                 self.size -= 1
                 if not cell.records:
                     del self.cells[k]
+                # lo/hi stay as they were: wider than the records left, so still safe (a scan at most)
                 return
 
-    def collect(self, start: float, end: float, key: tuple[Any, ...], summarise: Summarise,
-                merge: Callable[[list[Any], list[Record]], Any]) -> Any:
-        """`merge(summaries of the whole buckets in (start, end], edge records in (start, end])`."""
+    def collect(self, start: float, end: float, kind: Kind) -> Any:
+        """`kind.merge(summaries of the whole buckets in (start, end], edge records in (start, end])`."""
+        self.register(kind)
+        key = kind.key
         first, last = math.floor(start / BUCKET), math.floor(end / BUCKET)
         summaries = []
         edge: list[Record] = []
@@ -129,14 +164,14 @@ class Aggregate:
             cell = self.cells.get(k)
             if cell is None:
                 continue
-            if k == first or k == last:  # partly outside the window: exact scan
-                edge.extend(r for r in cell.records if start < r[0] <= end)
+            if (k == first or k == last) and not (start < cell.lo and cell.hi <= end):
+                edge.extend(r for r in cell.records if start < r[0] <= end)  # partly outside: exact scan
                 continue
             s = cell.cache.get(key)
             if s is None:
-                s = cell.cache[key] = summarise(cell.records)
+                s = cell.cache[key] = kind.summarise(cell.records)
             summaries.append(s)
-        return merge(summaries, edge)
+        return kind.merge(summaries, edge)
 
     def records_in(self, start: float, end: float) -> list[Record]:
         out: list[Record] = []

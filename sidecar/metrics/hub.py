@@ -44,11 +44,13 @@ from ..httpclient import client_session
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
+from .aggregate import Aggregate
 from .errors import PromQLError
-from .incremental import flag_measurement, measure_aggregate, success_flags
+from .incremental import flag_measurement, kinds, measure_aggregate, success_flags
 from .jsonl import JsonlSource
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
+from .records import get
 from .scrape import Scraper
 from .sdkerrors import SdkErrors
 from .series import Ring, SeriesKey, SeriesStore, labels_key
@@ -203,6 +205,8 @@ class MetricsHub:
                 out.append(f"stream {spec.stream!r} is not a configured metrics.jsonl stream")
             if spec.function in ("quantile", "gauge_last", "gauge_avg", "gauge_max", "value") and not spec.field:
                 out.append(f"{spec.function} over jsonl needs `field` (e.g. duration_ms)")
+            if not out:
+                self._aggregate(spec)  # at start: kept up from the first record, never built from a full window
         elif spec.source == "scrape":
             if not spec.metric:
                 out.append("source scrape needs `metric`")
@@ -262,9 +266,9 @@ class MetricsHub:
         source.window.prune(end)
         fn = spec.function
         counted = fn in ("success_rate", "error_rate", "count", "rate")
-        if self.incremental and (counted or fn == "quantile"):
-            return measure_aggregate(spec, source.name, source.window.aggregate(
-                spec.where, spec.failure_when if counted else None), start, end)
+        agg = self._aggregate(spec)
+        if agg is not None:
+            return measure_aggregate(spec, source.name, agg, start, end)
         records = source.window.select(start, end, spec.where, spec.failure_when if counted else None)
         if fn in ("success_rate", "error_rate"):
             n, ok, newest = success_flags(spec, records)  # failure_when (e.g. sync_fallback) forces a failure
@@ -272,13 +276,13 @@ class MetricsHub:
         if fn in ("count", "rate"):
             n = len(records)
             value = float(n) if fn == "count" else n / (end - start)
-            return Measurement(value, count=n, newest=max((t for t, _ in records), default=None))
+            return Measurement(value, count=n, newest=max((r[0] for r in records), default=None))
         # numeric field functions
         points = []
-        for t, rec in records:
-            v = rec.get(spec.field or "")
+        for rec in records:
+            v = get(rec, spec.field or "")
             if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
-                points.append((t, float(v)))
+                points.append((rec[0], float(v)))
         if not points:
             return Measurement(None, count=0, reason=f"no numeric {spec.field} in {source.name} records in window")
         newest = max(t for t, _ in points)
@@ -287,6 +291,17 @@ class MetricsHub:
         points.sort()
         gfn = "gauge_last" if fn == "value" else fn
         return replace(wf.gauge(gfn, [points], start, end), newest=newest)  # type: ignore[arg-type]
+
+    def _aggregate(self, spec: MetricSpec) -> Aggregate | None:
+        """The incremental aggregate a jsonl spec is measured from (None: measured by a walk)."""
+        fn = spec.function
+        counted = fn in ("success_rate", "error_rate", "count", "rate")
+        if not self.incremental or not (counted or fn == "quantile"):
+            return None
+        agg = self._stream(spec.stream or "").window.aggregate(spec.where, spec.failure_when if counted else None)
+        for kind in kinds(spec):
+            agg.register(kind)
+        return agg
 
     def _select(self, name: str, where: Mapping[str, str],
                 alternatives: tuple[str, ...] = ()) -> tuple[str, list[tuple[SeriesKey, Ring]]]:

@@ -8,9 +8,9 @@ import math
 from typing import Any
 
 from . import window as wf
-from .aggregate import EXACT_QUANTILE_LIMIT, Aggregate, Record, Sketch
-from .jsonl import matches, truthy
+from .aggregate import EXACT_QUANTILE_LIMIT, Aggregate, Kind, Sketch
 from .model import Measurement, MetricSpec
+from .records import Record, getter, matcher, truthy
 
 
 def flag_measurement(spec: MetricSpec, fn: str, stream: str, n: int, ok: int, newest: float | None) -> Measurement:
@@ -24,34 +24,35 @@ def flag_measurement(spec: MetricSpec, fn: str, stream: str, n: int, ok: int, ne
 
 def success_flags(spec: MetricSpec, records: list[Record]) -> tuple[int, int, float | None]:
     """(trials, successes, newest) of a success flag, failure_when forcing a failure."""
-    flag_field = spec.field or "success"
-    failure_when = spec.failure_when
+    flag_of = getter(spec.field or "success")
+    failed = matcher(spec.failure_when) if spec.failure_when else None
     n = ok = 0
     newest: float | None = None
-    for t, rec in records:
-        if failure_when and matches(rec, failure_when):
+    for rec in records:
+        if failed is not None and failed(rec):
             flag: bool | None = False
         else:
-            flag = truthy(rec.get(flag_field))
+            v = flag_of(rec)
+            flag = v if v is True or v is False else truthy(v)
         if flag is None:
             continue
         n += 1
         ok += flag
-        if newest is None or t > newest:
-            newest = t
+        if newest is None or rec[0] > newest:
+            newest = rec[0]
     return n, ok, newest
 
 
 def _values(spec: MetricSpec, records: list[Record]) -> tuple[list[float], float | None]:
     out = []
     newest: float | None = None
-    name = spec.field or ""
-    for t, rec in records:
-        v = rec.get(name)
+    read = getter(spec.field or "")
+    for rec in records:
+        v = read(rec)
         if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
             out.append(float(v))
-            if newest is None or t > newest:
-                newest = t
+            if newest is None or rec[0] > newest:
+                newest = rec[0]
     return out, newest
 
 
@@ -59,65 +60,126 @@ def _newest(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def measure_aggregate(spec: MetricSpec, stream: str, agg: Aggregate, start: float, end: float) -> Measurement:
-    fn = spec.function
-    if fn in ("success_rate", "error_rate"):
-        key: tuple[Any, ...] = ("flags", spec.field, tuple(sorted((spec.failure_when or {}).items())))
+def _flags_kind(spec: MetricSpec) -> Kind:
+    """(trials, successes, newest) of the spec's success flag."""
+    flag_of = getter(spec.field or "success")
+    failed = matcher(spec.failure_when) if spec.failure_when else None
 
-        def merge_flags(parts: list[Any], edge: list[Record]) -> tuple[int, int, float | None]:
-            n, ok, newest = success_flags(spec, edge)
-            for pn, pok, pnew in parts:
-                n, ok, newest = n + pn, ok + pok, _newest(newest, pnew)
-            return n, ok, newest
+    def summarise(rs: list[Record]) -> tuple[int, int, float | None]:
+        return success_flags(spec, rs)
 
-        n, ok, newest = agg.collect(start, end, key, lambda rs: success_flags(spec, rs), merge_flags)
-        return flag_measurement(spec, fn, stream, n, ok, newest)
-    if fn in ("count", "rate"):
-        def count(rs: list[Record]) -> tuple[int, float | None]:
-            return len(rs), max((t for t, _ in rs), default=None)
+    def merge(parts: list[Any], edge: list[Record]) -> tuple[int, int, float | None]:
+        n, ok, newest = success_flags(spec, edge)
+        for pn, pok, pnew in parts:
+            n, ok, newest = n + pn, ok + pok, _newest(newest, pnew)
+        return n, ok, newest
 
-        def merge_count(parts: list[Any], edge: list[Record]) -> tuple[int, float | None]:
-            n, newest = count(edge)
-            for pn, pnew in parts:
-                n, newest = n + pn, _newest(newest, pnew)
-            return n, newest
+    def add(s: tuple[int, int, float | None], rec: Record) -> tuple[int, int, float | None]:
+        if failed is not None and failed(rec):
+            flag: bool | None = False
+        else:
+            v = flag_of(rec)
+            flag = v if v is True or v is False else truthy(v)
+        if flag is None:
+            return s
+        return s[0] + 1, s[1] + flag, _newest(s[2], rec[0])
 
-        n, newest = agg.collect(start, end, ("count",), count, merge_count)
-        value = float(n) if fn == "count" else n / (end - start)
-        return Measurement(value, count=n, newest=newest)
-    # quantile: how many values first (cheap, cached), then exact or sketched
-    name = spec.field or ""
+    return Kind(("flags", spec.field, tuple(sorted((spec.failure_when or {}).items()))), summarise, merge, add)
 
-    def nvals(rs: list[Record]) -> tuple[int, float | None]:
+
+def _count(rs: list[Record]) -> tuple[int, float | None]:
+    return len(rs), max((r[0] for r in rs), default=None)
+
+
+def _merge_count(parts: list[Any], edge: list[Record]) -> tuple[int, float | None]:
+    n, newest = _count(edge)
+    for pn, pnew in parts:
+        n, newest = n + pn, _newest(newest, pnew)
+    return n, newest
+
+
+COUNT = Kind(("count",), _count, _merge_count, lambda s, rec: (s[0] + 1, _newest(s[1], rec[0])))
+
+
+def _nvals_kind(spec: MetricSpec) -> Kind:
+    """(numeric values of the spec's field, newest)."""
+    read = getter(spec.field or "")
+
+    def summarise(rs: list[Record]) -> tuple[int, float | None]:
         vals, newest = _values(spec, rs)
         return len(vals), newest
 
-    def merge_n(parts: list[Any], edge: list[Record]) -> tuple[int, float | None]:
-        n, newest = nvals(edge)
+    def merge(parts: list[Any], edge: list[Record]) -> tuple[int, float | None]:
+        n, newest = summarise(edge)
         for pn, pnew in parts:
             n, newest = n + pn, _newest(newest, pnew)
         return n, newest
 
-    n, newest = agg.collect(start, end, ("nvals", name), nvals, merge_n)
+    def add(s: tuple[int, float | None], rec: Record) -> tuple[int, float | None]:
+        v = read(rec)
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+            return s[0] + 1, _newest(s[1], rec[0])
+        return s
+
+    return Kind(("nvals", spec.field or ""), summarise, merge, add)
+
+
+def _sketch_kind(spec: MetricSpec) -> Kind:
+    """A quantile sketch of the numeric values of the spec's field."""
+    read = getter(spec.field or "")
+
+    def summarise(rs: list[Record]) -> Sketch:
+        sk = Sketch()
+        for v in _values(spec, rs)[0]:
+            sk.add(v)
+        return sk
+
+    def merge(parts: list[Any], edge: list[Record]) -> Sketch:
+        total = summarise(edge)
+        for part in parts:
+            total.merge(part)
+        return total
+
+    def add(sk: Sketch, rec: Record) -> Sketch:
+        v = read(rec)
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+            sk.add(float(v))  # a cell's own sketch: merge() never hands it out
+        return sk
+
+    return Kind(("sketch", spec.field or ""), summarise, merge, add)
+
+
+def kinds(spec: MetricSpec) -> list[Kind]:
+    """The summaries a jsonl spec is measured from (the hub registers them with the aggregate
+    at start, so every bucket keeps them up to date as records arrive)."""
+    fn = spec.function
+    if fn in ("success_rate", "error_rate"):
+        return [_flags_kind(spec)]
+    if fn in ("count", "rate"):
+        return [COUNT]
+    if fn == "quantile":
+        return [_nvals_kind(spec), _sketch_kind(spec)]
+    return []
+
+
+def measure_aggregate(spec: MetricSpec, stream: str, agg: Aggregate, start: float, end: float) -> Measurement:
+    fn = spec.function
+    if fn in ("success_rate", "error_rate"):
+        n, ok, newest = agg.collect(start, end, _flags_kind(spec))
+        return flag_measurement(spec, fn, stream, n, ok, newest)
+    if fn in ("count", "rate"):
+        n, newest = agg.collect(start, end, COUNT)
+        value = float(n) if fn == "count" else n / (end - start)
+        return Measurement(value, count=n, newest=newest)
+    # quantile: how many values first (cheap, cached), then exact or sketched
+    nvals, sketch = kinds(spec)
+    n, newest = agg.collect(start, end, nvals)
     if n == 0:
         return Measurement(None, count=0, reason=f"no numeric {spec.field} in {stream} records in window")
     q = spec.quantile or 0.5
     if n <= EXACT_QUANTILE_LIMIT:
         values, _ = _values(spec, agg.records_in(start, end))
         return Measurement(wf.sample_quantile(q, values).value, count=n, newest=newest)
-
-    def sketch(rs: list[Record]) -> Sketch:
-        sk = Sketch()
-        for v in _values(spec, rs)[0]:
-            sk.add(v)
-        return sk
-
-    def merge_sketch(parts: list[Any], edge: list[Record]) -> Sketch:
-        total = sketch(edge)
-        for part in parts:
-            total.merge(part)
-        return total
-
-    total = agg.collect(start, end, ("sketch", name), sketch, merge_sketch)
+    total = agg.collect(start, end, sketch)
     return Measurement(total.quantile(q), count=n, newest=newest,
                        reason="p from a 1%-relative-error sketch")

@@ -29,7 +29,7 @@ import math
 import os
 import sys
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +40,7 @@ from ..ingest.handle import FileHandle
 from ..telemetry import Telemetry
 from .aggregate import Aggregate
 from .dedupe import DoubleWriteFilter
+from .records import Record, items, matcher, matches, pack
 from .skew import SkewEstimator
 
 log = logging.getLogger(__name__)
@@ -88,43 +89,6 @@ def compact_record(record: Mapping[str, Any], drop: frozenset[str]) -> dict[str,
     return out
 
 
-def norm_value(v: Any) -> str:
-    """How a record value compares with a `where` string: booleans as true/false, None as ""."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return ""
-    return str(v)
-
-
-def matches(record: Mapping[str, Any], where: Mapping[str, str]) -> bool:
-    for k, expected in where.items():
-        v = record.get(k)
-        if isinstance(v, str):  # the common case: no normalising (this runs per record per measure)
-            if v != expected:
-                return False
-            continue
-        have = norm_value(v)
-        if have != expected and not (isinstance(v, bool) and have == expected.lower()):
-            return False
-    return True
-
-
-def truthy(v: Any) -> bool | None:
-    """A success flag as the gateway may write it; None when absent or not a flag."""
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int | float):
-        return v != 0
-    if isinstance(v, str):
-        s = v.strip().lower()
-        if s in ("true", "1", "yes", "ok", "success"):
-            return True
-        if s in ("false", "0", "no", "error", "failure", "failed"):
-            return False
-    return None
-
-
 @dataclass(slots=True)
 class RecordWindow:
     """The records of one stream, newest last, bounded by count and (on prune) by age.
@@ -134,16 +98,16 @@ class RecordWindow:
     non-decreasing). `select` walks back from the newest record and stops at the first whose
     running latest time is not after the window's start: every record before it is older still.
     A 30 s window over 50,000 records reads the last few hundred, not all of them.
+    Records are held packed (metrics/records.py: tuples of atoms, which the cyclic GC untracks).
     """
 
     retention: float
     max_records: int
-    records: deque[tuple[float, dict[str, Any]]] = field(init=False)
+    records: deque[Record] = field(init=False)
     _highs: deque[float] = field(init=False)
     evicted: int = 0
     _version: int = field(init=False, default=0)
-    _cache: dict[tuple[Any, ...], tuple[int, float, float, list[tuple[float, dict[str, Any]]]]] = field(
-        init=False, default_factory=dict)
+    _cache: dict[tuple[Any, ...], tuple[int, float, float, list[Record]]] = field(init=False, default_factory=dict)
 
     aggregates: dict[tuple[Any, ...], Aggregate] = field(init=False, default_factory=dict)
 
@@ -151,10 +115,11 @@ class RecordWindow:
         self.records = deque(maxlen=self.max_records)
         self._highs = deque(maxlen=self.max_records)
         self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
-        self._cache: dict[tuple[Any, ...], tuple[int, float, float, list[tuple[float, dict[str, Any]]]]] = {}
+        self._cache = {}
         self.aggregates = {}
 
-    def add(self, t: float, record: dict[str, Any]) -> None:
+    def add(self, t: float, record: Mapping[str, Any]) -> None:
+        """Hold `record` (scalar values only: see compact_record) at event time `t`."""
         self._version += 1
         if len(self.records) == self.max_records:
             self.evicted += 1
@@ -162,7 +127,7 @@ class RecordWindow:
             for agg in self.aggregates.values():
                 agg.discard(gone)
         self._highs.append(max(t, self._highs[-1]) if self._highs else t)
-        item = (t, record)
+        item = pack(t, record)
         self.records.append(item)
         for agg in self.aggregates.values():
             agg.add(item)
@@ -182,14 +147,14 @@ class RecordWindow:
         key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
         agg = self.aggregates.get(key)
         if agg is None:
-            w, a = dict(where), dict(also) if also else None
-            agg = self.aggregates[key] = Aggregate(lambda rec: matches(rec, w) or (a is not None and matches(rec, a)))
+            w, a = matcher(where), matcher(also) if also else None
+            agg = self.aggregates[key] = Aggregate(lambda rec: w(rec) or (a is not None and a(rec)))
             for item in self.records:
                 agg.add(item)
         return agg
 
     def select(self, start: float, end: float, where: Mapping[str, str],
-               also: Mapping[str, str] | None = None) -> list[tuple[float, dict[str, Any]]]:
+               also: Mapping[str, str] | None = None) -> list[Record]:
         """The records with start < t <= end that match `where` (or `also`), oldest first.
 
         One evaluation asks for several windows ending at the same moment (the main window, then
@@ -207,15 +172,19 @@ class RecordWindow:
         return list(out)
 
     def _select(self, start: float, end: float, where: Mapping[str, str],
-                also: Mapping[str, str] | None) -> list[tuple[float, dict[str, Any]]]:
+                also: Mapping[str, str] | None) -> list[Record]:
         out = []
         for item, high in zip(reversed(self.records), reversed(self._highs)):  # noqa: B905 - same length
             if high <= start:
                 break
-            if start < item[0] <= end and (matches(item[1], where) or (also and matches(item[1], also))):
+            if start < item[0] <= end and (matches(item, where) or (also and matches(item, also))):
                 out.append(item)
         out.reverse()
         return out
+
+    def items(self) -> Iterator[tuple[float, dict[str, Any]]]:
+        """(t, fields) of every held record, oldest first (for inspection and tests)."""
+        return items(iter(self.records))
 
     def oldest(self) -> float | None:
         return self.records[0][0] if self.records else None

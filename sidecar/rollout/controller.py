@@ -114,6 +114,11 @@ class RolloutController:
         # (incident, state) of each rollout as this replica's bus last told it (see _observe)
         self._announced: dict[str, tuple[int, str]] = {}
         self.actions = ManualActions(self)
+        for name in self.configs:
+            # Asked once at construction (before the metrics stage reads a record) so the backend
+            # prepares what it measures with: the hub's incremental aggregates then grow with the
+            # stream instead of being built from a full window by the first evaluation.
+            self.spec_problems(name)
 
     async def act(self, name: str, action: str, actor: str = "api", reason: str | None = None) -> Snapshot:
         """Apply a manual action (see actions.ManualActions.act)."""

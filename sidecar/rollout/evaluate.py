@@ -13,6 +13,7 @@ from the pure functions in gates.py.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -110,6 +111,11 @@ class StageEvaluator:
         for role, gates in (("trigger", self.cfg.triggers), ("gate", self.stage.gates)):
             for gate in gates:
                 verdict = await self._verdict(gate, role)  # type: ignore[arg-type]
+                # Let the loop serve /healthz, the API and ingest between gates: a metrics backend
+                # that measures in process (jsonl) never yields, so a whole evaluation would run
+                # as one step (bench/rollout_hub_eval.py). Not between the measurements of one
+                # gate: a stage settlement subtracts two windows that must see the same records.
+                await asyncio.sleep(0)
                 key = f"{role}:{gate.name}"
                 before = GateCounters.from_dict(old.get(key))
                 counters = count(before, verdict.verdict)

@@ -14,6 +14,7 @@ import pytest
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream
 from sidecar.metrics.jsonl import JsonlSource, RecordWindow, parse_timestamp
+from sidecar.metrics.records import items
 from sidecar.telemetry import Telemetry
 
 NOW = 1_763_900_000.0
@@ -67,7 +68,7 @@ async def test_reads_records_skips_events_and_counts_malformed(tmp_path: Path, c
     assert tel.registry.get_sample_value(
         "sidecar_parse_errors_total", {"source": "metrics:rollout", "reason": "malformed_json"}) == 1
     assert tel.registry.get_sample_value("sidecar_lines_read_total", {"source": "metrics:rollout"}) == 7
-    kept = [r for _, r in src.window.records]
+    kept = [r for _, r in src.window.items()]
     assert "request_id" not in kept[0] and "timestamp" not in kept[0]
     assert [r["execution_type"] for r in kept] == ["async", "async", "sync"]
     t0 = src.window.records[0][0]
@@ -114,7 +115,7 @@ async def test_truncation_restarts_at_zero(tmp_path: Path, clock: ManualClock) -
     assert await src.poll() == 3
     write(path, rec(4), mode="w")  # copytruncate-style: same inode, smaller
     assert await src.poll() == 1
-    assert [r["duration_ms"] for _, r in src.window.records][-1] == 104.0
+    assert [r["duration_ms"] for _, r in src.window.items()][-1] == 104.0
 
 
 async def test_oversized_line_is_skipped_and_the_next_line_read(tmp_path: Path, clock: ManualClock) -> None:
@@ -146,7 +147,7 @@ async def test_records_without_timestamp_use_arrival_time_and_window_is_bounded(
     write(path, *[{"execution_type": "async", "success": True} for _ in range(15)])
     assert await src.poll() == 15
     assert len(src.window.records) == 10 and src.window.evicted == 5
-    assert {t for t, _ in src.window.records} == {NOW}
+    assert {t for t, _ in src.window.items()} == {NOW}
     clock.advance(3600)
     await src.poll()
     assert len(src.window.records) == 0  # older than the retention
@@ -158,7 +159,7 @@ async def test_future_timestamps_get_arrival_time(tmp_path: Path, clock: ManualC
     write(path, rec(1, t=NOW + 11 * 3600), rec(2, t=NOW - 3600))
     src = source(path, clock)
     assert await src.poll() == 2
-    assert [t for t, _ in src.window.records] == [NOW, pytest.approx(NOW - 3600)]
+    assert [t for t, _ in src.window.items()] == [NOW, pytest.approx(NOW - 3600)]
     # The future one is clamped; the hour-old one is simply old (late), not a clock problem.
     assert src.skewed == 1 and src.status()["clock_skewed"] == 1 and src.status()["late"] == 1
 
@@ -172,8 +173,8 @@ def test_select_finds_late_records_despite_stopping_early() -> None:
         win.add(t, {"execution_type": rnd.choice(["async", "sync"]), "i": i})
     win.prune(NOW + 300)  # drops the oldest from the left; late ones behind a younger record stay
     for start, end in [(NOW - 30, NOW), (NOW - 300, NOW - 60), (NOW - 700, NOW - 200), (NOW - 2000, NOW + 10)]:
-        want = [(t, r) for t, r in win.records if start < t <= end and r["execution_type"] == "async"]
-        assert win.select(start, end, {"execution_type": "async"}) == want
+        want = [(t, r) for t, r in win.items() if start < t <= end and r["execution_type"] == "async"]
+        assert list(items(win.select(start, end, {"execution_type": "async"}))) == want
 
 
 def test_a_shorter_window_cut_from_a_cached_selection_still_sees_new_and_pruned_records() -> None:
@@ -182,10 +183,10 @@ def test_a_shorter_window_cut_from_a_cached_selection_still_sees_new_and_pruned_
         w.add(float(i), {"execution_type": "async" if i % 2 else "sync"})
     where = {"execution_type": "async"}
     assert len(w.select(0.0, 49.0, where)) == 25
-    assert [t for t, _ in w.select(39.0, 49.0, where)] == [41.0, 43.0, 45.0, 47.0, 49.0]
+    assert [r[0] for r in w.select(39.0, 49.0, where)] == [41.0, 43.0, 45.0, 47.0, 49.0]
     w.add(49.5, {"execution_type": "async"})  # a record arrives between two measurements
-    assert [t for t, _ in w.select(39.0, 49.5, where)][-1] == 49.5
+    assert [r[0] for r in w.select(39.0, 49.5, where)][-1] == 49.5
     assert len(w.select(0.0, 49.5, where)) == 26
     w.prune(140.0)  # everything before 40 s leaves the window
-    assert [t for t, _ in w.select(0.0, 49.5, where)][0] == 41.0
+    assert [r[0] for r in w.select(0.0, 49.5, where)][0] == 41.0
     assert len(w.select(0.0, 49.5, {"execution_type": "sync"})) == 5  # another filter, not the cache
