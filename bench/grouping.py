@@ -10,7 +10,7 @@ best of `--repeat` interleaved timed passes per dataset (a fresh Drain3 miner pe
     .venv/bin/python bench/grouping.py [--data ../shared/datasets/loghub-2k] [--repeat 5] [--misses D]
 
 Held-out systems (`--splits`): the learner's global settings (`OUR_GRID`: similarity threshold,
-delimited slots, positional word slots on/off) are chosen on 7 of the 8 datasets and GA is reported on the 8th, for each of the
+delimited slots, positional word slots on/off and their agreement) are chosen on 7 of the 8 datasets and GA is reported on the 8th, for each of the
 8 (leave-one-system-out, the headline), and the same on all 70 4-4 splits; Drain3's `sim_th` is
 chosen the same way in the same run. No per-dataset settings anywhere.
 """
@@ -31,7 +31,7 @@ from sidecar.errors import fingerprint as fp
 from sidecar.errors.cli_fingerprint import fingerprint_line, split_line
 from sidecar.errors.fingerprint import normalize_message
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.slots import OTHER_WORDS, SIMILARITY
+from sidecar.errors.slots import MIN_AGREE, OTHER_WORDS, SIMILARITY
 from sidecar.errors.templates import TemplateLearner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -90,11 +90,12 @@ def ours_uncached(messages: Sequence[str]) -> list[str]:
 
 # The held-out protocol's grids: every global setting of each contender (none is per dataset).
 # `other_words` 0 turns the positional-unannounced word slots (errors/slots.py, kind 3) off.
+# `min_agree`: literal tokens that must agree around a positional word (2: three-token messages).
 OUR_GRID: tuple[dict[str, Any], ...] = tuple(
-    {"threshold": th, "delimited": d, "other_words": w}
-    for th in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8) for d in (True, False) for w in (0, OTHER_WORDS))
+    {"threshold": th, "delimited": d, "other_words": w, "min_agree": a}
+    for th in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8) for d in (True, False) for w in (0, OTHER_WORDS) for a in (2, 3))
 DRAIN_GRID: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-DEFAULT_CONFIG = {"threshold": SIMILARITY, "delimited": True, "other_words": OTHER_WORDS}
+DEFAULT_CONFIG = {"threshold": SIMILARITY, "delimited": True, "other_words": OTHER_WORDS, "min_agree": MIN_AGREE}
 
 
 def held_out(data: Path) -> tuple[float, float]:

@@ -87,8 +87,9 @@ def test_guards_keep_event_words_apart() -> None:
     assert _groups("invalid bearer token expired for session 42", "invalid bearer token revoked for session 42") == 2
     # what a number counts
     assert _groups("dropped 3 packets on the uplink interface", "dropped 3 sessions on the uplink interface") == 2
-    # a short message: too few agreeing words to tell a slot from another event
-    assert _groups("lease held alpha", "lease held beta") == 2
+    # too few agreeing words to tell a slot from another event
+    assert _groups("lease alpha", "lease beta") == 2
+    assert _groups("7 held alpha 8", "9 held beta 10") == 2
 
 
 @settings(max_examples=40, deadline=None)
