@@ -134,6 +134,9 @@ BASE_CONFIDENCE = 0.3
 EVIDENCE_WEIGHTS = {"code": 0.25, "code_class": 0.2, "situation": 0.2, "words": 0.05, "phrase": 0.2, "logger": 0.05}
 _EXACT_CODES = re.compile(r"[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*")
 PHRASE_CHARS = 24  # a regex match this long is a distinctive phrase (a whole gateway message), not a word
+# a match that is one identifier or dotted path ('postgrest.exceptions.APIError', 'exceeded_current_quota_error')
+# names a class or a type: the class layer and the code tables read those; it is no phrase of the situation
+_IDENTIFIER = re.compile(r"[\w.]+")
 
 
 def specificity(kinds: set[str]) -> float:
@@ -191,7 +194,8 @@ class RuleSet:
                 if rx.groupindex and not any(m.groupdict().values()):
                     m = _search_filled(rx, targets[key]) or m
                 if key != "logger":
-                    longest = max(longest, m.end() - m.start())
+                    if not _IDENTIFIER.fullmatch(m.group(0)):  # a class path or type name is the class, not a phrase
+                        longest = max(longest, m.end() - m.start())
                     matched.append(m.group(0))
                 groups.update({k: v for k, v in m.groupdict().items() if v is not None})
             if not ok or c.excluded(sit, targets):
