@@ -240,10 +240,15 @@ _LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
 FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Task was destroyed but it is pending!"), "code.task_destroyed"),
     (re.compile(r"(?:Task|Future) exception was never retrieved"), "code.never_retrieved"),
-    (re.compile(r"\bis bound to a different event loop"), "code.loop_bound"),
+    (re.compile(r"\bis bound to a different event loop|\bgot Future <.{0,200}?> attached to a different loop"),
+     "code.loop_bound"),
     (re.compile(r"\bEvent loop is closed\b"), "code.loop_closed"),
     (re.compile(r"This event loop is already running|cannot be called from a running event loop|"
-                r"Cannot run the event loop while another loop is running"), "code.loop_misuse"),
+                r"Cannot run the event loop while another loop is running|There is no current event loop in thread"),
+     "code.loop_misuse"),
+    # CPython's own await errors (Objects/genobject.c, ceval.c) and asyncio.ensure_future's
+    (re.compile(r"can't be used in 'await' expression|cannot reuse already awaited coroutine|"
+                r"An asyncio\.Future, a coroutine or an awaitable is required"), "code.await_misuse"),
     (re.compile(r"\bExecuting <.{1,400}?> took \d+(?:\.\d+)? seconds"), "code.blocking"),
     (re.compile(r"BoundedSemaphore released too many times"), "concurrency.over_release"),
     (re.compile(r"Semaphore initial value must be >= 0"), "config.semaphore_value"),

@@ -770,6 +770,13 @@ _LOCAL: dict[str, Text] = {
         "asyncio.run() or run_until_complete() was called from code already running in an event loop (a sync wrapper called from async code).",
         ("Await the coroutine directly in async code instead of starting a new loop.",),
     ),
+    "code.await_misuse": (
+        "code",
+        "medium",
+        "Something that is not awaitable was awaited, or a coroutine was awaited twice ({what})",
+        "CPython refuses 'await' on a value that is not a coroutine/awaitable (a sync function's result, None) and on a coroutine object that already ran: an async/sync mix-up in the code (a function changed from async to sync, or a coroutine stored and awaited again).",
+        ("Check the awaited call at the traceback's last frame: await the coroutine function's call once, and do not await plain values.",),
+    ),
     "code.blocking": (
         "code",
         "medium",

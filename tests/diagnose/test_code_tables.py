@@ -392,3 +392,62 @@ def test_zhipuai_sdk_errors_are_glm_by_class_status_and_code(cls: str, status: i
     d = _diagnose(log)
     assert d.category == category and "GLM" in d.summary, (cls, code, d.rule, d.summary)
     assert not re.search(r"Kimi|Moonshot", d.summary) and (status != 503 or "429" not in d.summary), d.summary
+
+
+def _await_and_loop_messages() -> dict[str, str]:
+    """More messages CPython 3.11 and asyncio really produce (run here)."""
+    import threading
+
+    out: dict[str, str] = {}
+
+    async def one() -> int:
+        return 1
+
+    async def misuse() -> None:
+        try:
+            await None  # type: ignore[misc]
+        except TypeError as exc:
+            out["await-none"] = f"TypeError: {exc}"
+        coro = one()
+        await coro
+        try:
+            await coro
+        except RuntimeError as exc:
+            out["await-twice"] = f"RuntimeError: {exc}"
+
+    asyncio.run(misuse())
+
+    def in_thread() -> None:
+        try:
+            asyncio.get_event_loop()
+        except RuntimeError as exc:
+            out["no-loop-in-thread"] = f"RuntimeError: {exc}"
+
+    t = threading.Thread(target=in_thread)
+    t.start()
+    t.join()
+    other = asyncio.new_event_loop()
+    future = other.create_future()
+
+    async def wait_foreign() -> None:
+        await future
+
+    try:
+        asyncio.run(wait_foreign())
+    except RuntimeError as exc:
+        out["future-other-loop"] = f"RuntimeError: {exc}"
+    finally:
+        other.close()
+    return out
+
+
+def test_await_and_event_loop_misuse_as_cpython_says_it_is_code() -> None:
+    messages = _await_and_loop_messages()
+    assert set(messages) == {"await-none", "await-twice", "no-loop-in-thread", "future-other-loop"}
+    for name, said in messages.items():
+        cls, _, msg = said.partition(": ")
+        log = (f"{H}ERROR tools.batch: batch job failed\nTraceback (most recent call last):\n"
+               f'  File "/app/tools/batch.py", line 3, in run\n    await job()\n{cls}: {msg}')
+        d = _diagnose(log)
+        assert d.category == "code" and d.confidence < 0.6, (name, d.rule, d.summary)
+        assert re.search(r"await|event loop", _text(d)), (name, d.summary)
