@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, OrderedDict
+from datetime import datetime
 from typing import Any
 
 from ..bus import GROUP_NEW, GROUP_REGRESSED, GROUP_STATUS, GROUP_UPDATED, Bus
@@ -107,7 +108,7 @@ def to_occurrence(event: ErrorEvent, grouping: GroupingConfig, seen_at: float,
     fingerprint is computed on the text as logged; only what is stored is cleaned and, unless
     `keep_raw` (store.keep_raw), redacted: a secret in a log line never reaches the database."""
     fingerprint, title = group if group is not None else (fingerprint_event(event, grouping), event_title(event))
-    return _occurrence(event, fingerprint, seen_at, *_sample_texts(event, title, keep_raw))
+    return _occurrence(event, fingerprint, utc(seen_at), *_sample_texts(event, title, keep_raw))
 
 
 def _sample_texts(event: ErrorEvent, title: str, keep_raw: bool) -> tuple[str, str, str, dict[str, Any]]:
@@ -118,12 +119,12 @@ def _sample_texts(event: ErrorEvent, title: str, keep_raw: bool) -> tuple[str, s
             _clean_data(_exception_data(event) if keep_raw else redact_obj(_exception_data(event))))
 
 
-def _occurrence(event: ErrorEvent, fingerprint: str, seen_at: float, title: str, message: str, raw: str,
+def _occurrence(event: ErrorEvent, fingerprint: str, seen_at: datetime, title: str, message: str, raw: str,
                 data: dict[str, Any]) -> Occurrence:
     return Occurrence(
         event_key=clean_text(event_key(event)),
         fingerprint=fingerprint,
-        seen_at=utc(seen_at),
+        seen_at=seen_at,
         title=title,
         message=message,
         error_type=_clean_opt(event.exception_type or (event.chain[-1].type if event.chain else None)),
@@ -152,12 +153,17 @@ class DeferredSamples:
     def __init__(self, keep_raw: bool) -> None:
         self.keep_raw = keep_raw
         self._pending: dict[int, tuple[Occurrence, ErrorEvent, str]] = {}  # id(occurrence) -> what fills it
+        # Event time -> datetime: a storm's lines share a handful of logged seconds (or one read's time).
+        self._times: dict[float, datetime] = {}
 
     def defer(self, event: ErrorEvent, seen_at: float, group: tuple[str, str]) -> Occurrence:
         fingerprint, title = group
+        at = self._times.get(seen_at)
+        if at is None:
+            at = self._times[seen_at] = utc(seen_at)
         if event.extra:
-            return _occurrence(event, fingerprint, seen_at, *_sample_texts(event, title, self.keep_raw))
-        occ = _occurrence(event, fingerprint, seen_at, "", "", "", {})
+            return _occurrence(event, fingerprint, at, *_sample_texts(event, title, self.keep_raw))
+        occ = _occurrence(event, fingerprint, at, "", "", "", {})
         self._pending[id(occ)] = (occ, event, title)  # the occurrence is held, so its id stays unique
         return occ
 

@@ -49,7 +49,7 @@ class BlockMerger:
                 else:
                     self.held.append(ev)
                     continue
-            if ev.message.strip().startswith(START) and END not in ev.raw:
+            if START in ev.message and ev.message.strip().startswith(START) and END not in ev.raw:
                 self.block = ev
                 self.parts = [ev.raw]
                 continue
