@@ -51,7 +51,7 @@ from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, known_idents, siblings
+from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, is_known, known_idents, siblings
 from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
@@ -164,9 +164,10 @@ class FileSet:
         ident = (st.st_dev, st.st_ino)
         cur = self.table.by_path.get(path)
         if cur is not None and cur.ident == ident:
-            if cur.head_len == 0 and st.st_mtime_ns != cur.empty_mtime:
-                # Empty at our last look and written since: if it is empty again, only a copy
-                # (copytruncate) can hold what was written.
+            if cur.head_len == 0 and st.st_size == 0 and st.st_mtime_ns != cur.empty_mtime:
+                # Empty at our last look, written since and empty again: only a copy (copytruncate)
+                # can hold what was written. (Not while it has content: a copy of that is the
+                # copy of a file not yet truncated, read through the file itself.)
                 cur.empty_mtime = st.st_mtime_ns
                 self.look_behind(cur)
             return
@@ -409,6 +410,8 @@ class FileSet:
         if copy is not None:
             kind = "copytruncate"
             events += self._read_gap(f, copy)
+        elif self._consume_read_copies(f):
+            kind = "copytruncate"
         events += f.parser.flush()
         await self.deliver(f, events, f.parser.resume_point())
         self.count_rotation(f.src, kind)
@@ -425,6 +428,41 @@ class FileSet:
         self.on_dirty()
         if f.path is not None:  # copytruncated more than once since our last look: the later copies
             self.look_behind(f)
+
+    def _consume_read_copies(self, f: Tracked) -> bool:
+        """Register copies of `f` that hold nothing we have not read (shorter than our offset).
+
+        We read past the copy's end before the truncation (what came after the copy is the copy
+        window, read from the original in time). Such a copy is a sibling no checkpoint knows; once
+        `f` has new first bytes nothing would tell it from an unseen generation, read from 0."""
+        name = f.path or f.origin
+        if not name or f.head_len == 0:
+            return False
+        known = known_idents(self.saved)
+        found = False
+        for p, st in siblings(name):
+            ident = (st.st_dev, st.st_ino)
+            if (st.st_size > f.parser.offset or st.st_size < f.head_len or ident == f.ident
+                    or ident in self.table.by_ident or p.endswith(COMPRESSED)):
+                continue
+            try:
+                h = FileHandle.open(p)
+            except OSError:
+                continue
+            try:
+                fst = h.fstat()
+                if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known) or not h.head_matches(
+                        fst.st_size, f.head_len, f.head_hash):
+                    continue
+                hl, hh = h.head_identity(fst.st_size)
+                key = file_key(fst.st_dev, fst.st_ino, hh)
+                self.saved[key] = Checkpoint(key=key, source=f.src.name, path=p, dev=fst.st_dev, ino=fst.st_ino,
+                                             head_len=hl, head_hash=hh, offset=fst.st_size, line=f.parser.line,
+                                             size=fst.st_size, updated=self.clock.time(), format=f.parser.format)
+                found = True
+            finally:
+                h.close()
+        return found
 
     def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
         """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).
