@@ -579,3 +579,64 @@ GATEWAY_CODES: dict[str, Text] = {
                          "Read the traceback logged with it."),
 }
 GATEWAY_WRAPPERS = frozenset({"PROVIDER_ERROR", "TOOL_EXECUTION_ERROR", "INTERNAL_ERROR"})
+
+
+# Redis error replies by their first word (redis.io/docs/latest/develop/reference/protocol-spec, "Simple errors":
+# the first word is the error kind; redis-py raises them as ResponseError or a subclass with the reply as message)
+REDIS_REPLIES: dict[str, Text] = {
+    "WRONGTYPE": _t("code", "medium", "Redis refused a command on a key of another type ({code})",
+                    "The code ran a command for one data type on a key that holds another (a key name reused for a "
+                    "different structure, or a stale key from an older version of the code).",
+                    "Use distinct key names per structure (a prefix with the type/version) and delete the stale keys."),
+    "ERR": _t("code", "medium", "Redis rejected the command ({code})",
+              "Redis answered ERR: an unknown command, wrong arguments or a value of the wrong form sent by the code.",
+              "Read the reply after ERR and fix the command the code builds."),
+    "NOSCRIPT": _t("code", "low", "Redis does not have the script the code called by hash ({code})",
+                   "EVALSHA named a script that is not loaded (Redis restarted or flushed its script cache).",
+                   "Fall back to EVAL (or SCRIPT LOAD) when EVALSHA answers NOSCRIPT."),
+    "EXECABORT": _t("code", "medium", "Redis aborted a transaction ({code})",
+                    "A command queued in MULTI was invalid, so EXEC discarded the whole transaction.",
+                    "Find the invalid queued command (the earlier error of the same transaction)."),
+    "CROSSSLOT": _t("code", "medium", "A multi-key Redis command spans cluster slots ({code})",
+                    "In Redis Cluster all keys of one command must hash to the same slot.",
+                    "Use hash tags ({...}) so related keys share a slot."),
+    "NOAUTH": _t("config", "high", "Redis requires authentication the client did not send ({code})",
+                 "The Redis server has a password/ACL and the client's Redis URL has none.",
+                 "Put the password (or user and password) in the Redis URL in the environment."),
+    "WRONGPASS": _t("config", "high", "Redis refused the client's user/password ({code})",
+                    "The credentials in the Redis URL do not match the server's requirepass/ACL user.",
+                    "Check the Redis URL/password in the environment against the server's ACL."),
+    "NOPERM": _t("config", "medium", "The Redis user may not run this command or key ({code})",
+                 "The ACL user of the client lacks the permission for the command or key pattern.",
+                 "Grant the command/key pattern to the ACL user, or use a user that has it."),
+    "OOM": _t("storage", "medium", "Redis is out of memory and refuses writes ({code})",
+              "Redis reached its maxmemory limit and its eviction policy does not free memory for this write.",
+              "Check INFO memory and maxmemory-policy (allkeys-lru for a cache); the cache should degrade, not fail."),
+    "READONLY": _t("storage", "medium", "The Redis node is a read-only replica ({code})",
+                   "The client writes to a replica (after a failover it still points at the old primary).",
+                   "Point writes at the primary (use the sentinel/cluster-aware client, or reconnect after failover)."),
+    "LOADING": _t("storage", "medium", "Redis is loading its dataset after a restart ({code})",
+                  "Redis answers LOADING until the dataset is back in memory after a restart.",
+                  "Retry with backoff; let the cache degrade while Redis loads."),
+    "BUSY": _t("storage", "medium", "Redis is busy running a script ({code})",
+               "A long Lua script or function blocks the server; other commands are refused until it ends.",
+               "Find the slow script (SLOWLOG); keep scripts short."),
+    "MISCONF": _t("storage", "high", "Redis cannot persist its snapshot and refuses writes ({code})",
+                  "Redis is configured to stop writes when an RDB snapshot fails (stop-writes-on-bgsave-error): the disk "
+                  "of the Redis host is full or not writable.",
+                  "Check the disk and permissions of the Redis data directory; the Redis log says why BGSAVE failed."),
+    "MASTERDOWN": _t("storage", "high", "The Redis replica lost its primary ({code})",
+                     "The replica is not connected to its primary and is configured not to serve stale data.",
+                     "Check the primary and the replication link."),
+    "CLUSTERDOWN": _t("storage", "high", "The Redis cluster is down ({code})",
+                      "Some hash slots are not served by any node.", "Check the cluster's nodes (CLUSTER INFO)."),
+    "TRYAGAIN": _t("storage", "low", "Redis asked the client to retry during a slot migration ({code})",
+                   "A multi-key command met keys in the middle of a resharding.", "Retry the command."),
+}
+_REDIS_REPLY = re.compile(r"\b(" + "|".join(sorted(REDIS_REPLIES, key=len, reverse=True)) + r")\b(?=[ :])")
+
+
+def redis_reply_entry(message: str) -> tuple[str, Text] | None:
+    """The Redis error reply kind a message starts with (after a class name), and its entry."""
+    m = _REDIS_REPLY.search(message[:512])
+    return (m.group(1), REDIS_REPLIES[m.group(1)]) if m is not None else None

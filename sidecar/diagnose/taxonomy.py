@@ -39,6 +39,7 @@ from .codes import (
     PGRST_MEANINGS,
     ZAI_MEANINGS,
     pgrst_entry,
+    redis_reply_entry,
     sqlstate_entry,
     zai_entry,
 )
@@ -438,6 +439,10 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
                 ("Check how the gateway creates and refreshes Supabase sessions (one refresh at a time, back off on "
                  "rate limits); server-side calls can use the service key instead of a user session.",))
     if family.startswith("redis."):
+        reply = redis_reply_entry(said) if family in ("redis.response", "redis.auth") else None
+        if reply is not None:
+            kind, (category, severity, summary, cause, fixes) = reply
+            return (category, severity, summary.format(code=kind), cause + quote, fixes)
         if family == "redis.auth":
             return ("config", "high", f"Redis refused the password/user ({cls})",
                     f"The Redis (cache) server rejected the credentials in the Redis URL.{quote}",
@@ -1022,7 +1027,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family.startswith("ws."):
         text, kind = _ws_text(family, cls, sit, "\n".join([*inp.messages(), inp.traceback[-16384:]])), "service"
     elif family.startswith(("supabase.", "redis.")):
-        said = one_line(inp.exception_message or "", 160)
+        said = one_line(inp.exception_message or " ".join(inp.messages()), 160)
         text, kind = _service_text(family, cls, status, said), "service"
     elif kind == "provider":
         text = _provider_text(family, who, cls, status, inp)

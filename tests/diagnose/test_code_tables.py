@@ -451,3 +451,27 @@ def test_await_and_event_loop_misuse_as_cpython_says_it_is_code() -> None:
         d = _diagnose(log)
         assert d.category == "code" and d.confidence < 0.6, (name, d.rule, d.summary)
         assert re.search(r"await|event loop", _text(d)), (name, d.summary)
+
+
+# Redis error replies (the reply's first word, redis protocol spec) as redis-py raises them
+REDIS = [("ResponseError", "WRONGTYPE Operation against a key holding the wrong kind of value", "code"),
+         ("ResponseError", "ERR unknown command 'JSON.GET', with args beginning with: ", "code"),
+         ("OutOfMemoryError", "OOM command not allowed when used memory > 'maxmemory'.", "storage"),
+         ("ReadOnlyError", "READONLY You can't write against a read only replica.", "storage"),
+         ("AuthenticationError", "WRONGPASS invalid username-password pair or user is disabled.", "config"),
+         ("ResponseError", "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+                           "to disk.", "storage"),
+         ("NoScriptError", "NOSCRIPT No matching script. Please use EVAL.", "code"),
+         ("BusyLoadingError", "LOADING Redis is loading the dataset in memory", "storage")]
+
+
+@pytest.mark.parametrize(("cls", "reply", "category"), REDIS, ids=[r[1].split()[0] for r in REDIS])
+def test_redis_error_replies_by_their_kind(cls: str, reply: str, category: str) -> None:
+    kind = reply.split()[0]
+    for log in (f"{H}ERROR src.cache.redis_cache: cache write failed\nTraceback (most recent call last):\n"
+                f'  File "/app/.venv/lib/python3.11/site-packages/redis/asyncio/client.py", line 612, in execute_command\n'
+                f"    return await conn.retry.call_with_retry(\nredis.exceptions.{cls}: {reply}",
+                f"{H}WARNING src.cache.redis_cache: cache write failed: redis.exceptions.{cls}: {reply}"):
+        d = _diagnose(log)
+        assert d.category == category and "Redis" in d.summary, (kind, d.rule, d.summary)
+        assert not re.search(r"Kimi|GLM|Supabase|provider", d.summary) and d.confidence < 0.6, (kind, d.summary)
