@@ -384,3 +384,53 @@ async def test_an_exhausted_psycopg_pool_is_the_database_pool(pg_dsn: str) -> No
     text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
     assert d.category == "storage" and "pool" in text, (d.rule, d.summary)
     assert not re.search(r"Kimi|KIMI_TIMEOUT_SECS|fail over", text)
+
+
+async def test_websockets_server_side_failures_for_real() -> None:
+    """A TCP probe (no upgrade), a message over max_size and an upgrade refused with 403, each as websockets 15 says it."""
+    keep = _Keep()
+    for name in ("websockets.server", "ws_daemon"):
+        logging.getLogger(name).addHandler(keep)
+    lines: dict[str, str] = {}
+
+    async def handler(ws: Any) -> None:
+        try:
+            await ws.recv()
+        except websockets.ConnectionClosed:
+            lines["too-big"] = _logged_exception("ws_daemon", "Connection error for client")
+
+    def refuse(connection: Any, request: Any) -> Any:
+        if request.path == "/private":
+            return connection.respond(403, "Forbidden\n")
+        return None
+
+    try:
+        async with websockets.serve(handler, "127.0.0.1", 0, max_size=1024, process_request=refuse,
+                                    open_timeout=1, close_timeout=1) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)  # a health probe speaking plain HTTP
+            writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            await writer.drain()
+            await reader.read(1024)
+            writer.close()
+            async with websockets.connect(f"ws://127.0.0.1:{port}") as ws:
+                await ws.send("x" * 4096)
+                with pytest.raises(websockets.ConnectionClosed):
+                    await ws.recv()
+            try:
+                async with websockets.connect(f"ws://127.0.0.1:{port}/private"):
+                    pass
+            except websockets.InvalidStatus:
+                lines["refused"] = _logged_exception("src.monitoring.resilient_websocket", "WebSocket connect failed")
+            await asyncio.sleep(0)
+    finally:
+        for name in ("websockets.server", "ws_daemon"):
+            logging.getLogger(name).removeHandler(keep)
+    probes = [r for r in keep.records if "opening handshake failed" in r]
+    assert probes and set(lines) == {"too-big", "refused"}, (keep.records, lines)
+    expected = {"probe": (probes[0], "network"), "too-big": (lines["too-big"], "config"),
+                "refused": (lines["refused"], "config")}
+    for name, (line, category) in expected.items():
+        d = RULES.diagnose(excerpt_to_input(line))
+        assert d.category == category, (name, d.rule, d.summary)
+        assert not re.search(r"Kimi|GLM|Supabase|keepalive", d.summary), (name, d.summary)
