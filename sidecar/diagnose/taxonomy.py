@@ -38,13 +38,16 @@ from .codes import (
     MOONSHOT_TYPES,
     PGRST_MEANINGS,
     ZAI_MEANINGS,
+    Text,
     pgrst_entry,
     redis_reply_entry,
     sqlstate_entry,
     zai_entry,
 )
+from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
 from .situation import Situation
+from .ws_causes import close_text, ws_text
 
 # where a pydantic ValidationError happens decides: loading settings (pydantic_settings frames, a
 # BaseSettings model by its conventional *Settings name) is configuration; elsewhere it is the app's
@@ -149,7 +152,6 @@ def _status(inp: DiagnosisInput, sit: Situation, cls: str) -> int | None:
     return s if s is not None else (errors[-1] if errors else None)
 
 
-Text = tuple[Category, Severity, str, str, tuple[str, ...]]
 
 
 # Answers for a remote (provider) by family: formats of {who} (the remote the record names) and {cls}.
@@ -462,456 +464,6 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
     return None
 
 
-# websockets/frames.py CloseCode (RFC 6455 section 7.4.1): close code -> category, severity.
-# 1011 depends on the side: sent by us = our handler raised; received = the peer failed.
-_CLOSE: dict[int, tuple[Category, Severity]] = {
-    1000: ("network", "low"), 1001: ("network", "low"), 1002: ("network", "medium"), 1003: ("code", "medium"),
-    1006: ("network", "low"), 1007: ("code", "medium"), 1008: ("config", "medium"), 1009: ("config", "medium"),
-    1010: ("config", "medium"), 1012: ("network", "low"), 1013: ("capacity", "medium"),
-    1014: ("network", "medium"), 1015: ("network", "high"),
-}
-
-
-def _close_text(sit: Situation, text: str) -> Text | None:
-    codes = [int(c) for c in sit.code("ws_close") if c.isdigit()]
-    if not codes:
-        return None
-    code = codes[0]
-    try:
-        from websockets.frames import CLOSE_CODE_EXPLANATIONS
-        meaning = CLOSE_CODE_EXPLANATIONS.get(code, "unknown")
-    except ImportError:  # pragma: no cover - websockets is a dependency
-        meaning = "unknown"
-    received = f"received {code}" in text
-    if code == 1011 and not received and "keepalive ping timeout" in text:
-        # websockets' own reason when a ping got no pong within ping_timeout (websockets/asyncio/connection.py
-        # keepalive(); its FAQ: a blocked event loop on either side, or a dead network path)
-        return ("network", "high", "WebSocket keepalive ping timeout - a ping got no pong in time, closed with 1011",
-                "websockets closed the connection because the peer did not answer a ping within ping_timeout: the "
-                "client's network dropped or it stalled, or this side's event loop was blocked (a blocking call) so "
-                "the pong could not be processed in time. When many connections fail at once, suspect the event loop.",
-                ("Check whether many connections failed in the same minute (then look for blocking calls on the event "
-                 "loop: asyncio debug mode, py-spy dump) or only one client (its network).",
-                 "Raise ping_timeout if clients are on slow links."))
-    if code == 1011:
-        # sent 1011 is our handler raising, except websockets' own keepalive ("keepalive ping timeout")
-        cat: Category = "network" if received or "keepalive" in text else "code"
-        sev: Severity = "medium"
-    elif code in _CLOSE:
-        cat, sev = _CLOSE[code]
-    else:
-        return None
-    side = "the peer closed it" if received else "this side closed it"
-    return (cat, sev, f"WebSocket closed with code {code} ({meaning}) - {side}",
-            f"RFC 6455 close code {code} means '{meaning}'; {side}. "
-            + ("The other end is restarting or going away; clients reconnect." if code in (1000, 1001, 1006, 1012) else
-               "The other end asked to retry later: it is overloaded." if code == 1013 else
-               "The close reason and the lines before it say which message or handler caused it."),
-            ("Check the lines logged before the close for the same connection; reconnect with backoff.",))
-
-
-# websockets' InvalidStatus.__str__: "server rejected WebSocket connection: HTTP 403"
-_WS_STATUS = re.compile(r"rejected WebSocket connection: HTTP (?P<s>\d{3})|invalid status code;? (?P<s2>\d{3})|"
-                        r"HTTP (?P<s3>\d{3})", re.I)
-
-
-def _ws_text(family: str, cls: str, sit: Situation, text: str) -> Text | None:
-    """websockets' own exception classes (websockets/exceptions.py)."""
-    if family == "ws.closed":
-        closed = _close_text(sit, text)
-        if closed is not None:
-            return closed
-        if "no close frame received or sent" in text or cls.endswith(("ConnectionClosedError", "ConnectionClosed")):
-            # ConnectionClosed.__str__ without a close frame: the TCP connection ended (RFC 6455 1006)
-            return ("network", "low", f"The WebSocket connection ended without a close frame ({cls})",
-                    "The TCP connection closed without a WebSocket close handshake (code 1006, abnormal closure): the "
-                    "client went away (network change, killed tab/process) or a proxy cut an idle connection.",
-                    ("Nothing to fix for a single client; if it happens to many at once, check the proxy's idle "
-                     "timeout and the keepalive (ping_interval) settings.",))
-        return None
-    if family == "ws.too_big":
-        return ("config", "medium", f"A WebSocket message was larger than max_size ({cls})",
-                "websockets refuses a frame/message over the connection's max_size (1 MiB by default) and closes with "
-                "1009: a client sends bigger messages (a file inline) than the server is configured for.",
-                ("Raise max_size on the server for this endpoint if such messages are legitimate, or have clients "
-                 "upload large content another way.",))
-    if family == "ws.rejected":
-        m = _WS_STATUS.search(text)
-        status = int(next(g for g in m.groups() if g)) if m else None
-        if status in (401, 403):
-            return ("config", "high", f"The WebSocket server refused the connection (HTTP {status}, {cls})",
-                    f"The opening handshake was answered {status}: the token/credentials or Origin the client sends "
-                    "are missing or not accepted by the server.",
-                    ("Check the token (or auth header/query parameter) and Origin the client sends against the "
-                     "server's configuration.",))
-        if status == 404:
-            return ("config", "high", f"The WebSocket endpoint was not found (HTTP 404, {cls})",
-                    "The URL the client connects to has no WebSocket endpoint (a wrong path or host).",
-                    ("Check the WebSocket URL (path, host, port) in the client's configuration.",))
-        return None
-    if family == "ws.handshake":
-        return ("network", "low", f"A WebSocket opening handshake failed ({cls})",
-                "A connection reached the WebSocket port without a valid upgrade request (a TCP health probe, a port "
-                "scanner, or a plain HTTP client); websockets logs and drops it.",
-                ("Point health checks at an HTTP endpoint (or have them speak WebSocket); otherwise this is noise.",))
-    if family == "ws.protocol":
-        return ("network", "medium", f"The WebSocket peer broke the protocol ({cls})",
-                "A frame violated RFC 6455 (bad opcode, unmasked client frame, invalid UTF-8 in a text frame): the "
-                "peer's WebSocket implementation, or a proxy that mangles frames.",
-                ("Find which client sent it (the connection's remote address) and its library version.",))
-    return None
-
-
-# Local causes by family: (category, severity, summary, root cause, fixes). Summaries and fixes are
-# formats of {cls} (the exception class) and {what} (the errno/detail the record gave, else the class).
-_LOCAL: dict[str, Text] = {
-    "resource.memory": (
-        "capacity",
-        "high",
-        "The process ran out of memory ({cls})",
-        "An allocation failed: the process holds too much (a large file or response read whole, an unbounded cache or queue) or the container's memory limit is too low.",
-        ("Find what was being loaded in the traceback; stream or bound it; check the container's memory limit.",),
-    ),
-    "resource.disk": (
-        "capacity",
-        "high",
-        "The disk is full or over quota ({what})",
-        "A write failed because the filesystem has no space left (ENOSPC) or the quota is exceeded (EDQUOT): logs, uploads or temp files filled the disk.",
-        ("Free disk space (rotate/compress logs, clean temp files) and check the volume's size and quota.",),
-    ),
-    "resource.fds": (
-        "capacity",
-        "high",
-        "Too many open files ({what}) - file descriptors exhausted",
-        "The process hit its open-file limit: sockets or files are leaked (not closed) or the limit is too low for the load.",
-        ("Check the open descriptors of the process (ls /proc/<pid>/fd | wc -l) for a leak; raise ulimit -n if the load is legitimate.",),
-    ),
-    "resource.queue": (
-        "capacity",
-        "medium",
-        "A bounded queue is full ({cls})",
-        "Producers put work faster than consumers take it and the queue's maxsize was reached.",
-        ("Check the consumer side (stuck or slow); shed or back off producers when the queue is full.",),
-    ),
-    "config.port": (
-        "config",
-        "high",
-        "The port is already in use ({what}) - the server cannot bind",
-        "Another process (or a second copy of this one) listens on the configured address/port.",
-        ("Find the process on the port (ss -ltnp) and stop it, or configure another port.",),
-    ),
-    "config.url": (
-        "config",
-        "high",
-        "The configured URL is invalid ({cls})",
-        "A base URL in the configuration has a wrong scheme or form.",
-        ("Check the base URLs in the environment (scheme https://, host, path).",),
-    ),
-    "config.supabase": (
-        "config",
-        "high",
-        "The Supabase client refused its configuration ({cls})",
-        "supabase.create_client() checks its URL and key before any request: a missing, non-string or malformed SUPABASE_URL / SUPABASE_KEY in the environment.",
-        ("Check SUPABASE_URL (https://<project>.supabase.co) and the key variable in the container's environment; restart after fixing.",),
-    ),
-    "config.settings": (
-        "config",
-        "high",
-        "The configuration does not validate ({cls}) - a setting or environment value is wrong",
-        "pydantic-settings could not build the settings from the environment/config file: a required value is missing or has the wrong form.",
-        ("Read the field named in the error and fix that environment variable or config key; restart.",),
-    ),
-    "code.recursion": (
-        "code",
-        "high",
-        "Maximum recursion depth exceeded ({cls})",
-        "A function calls itself without end: a cycle in the data it walks (a reference loop) or a missing base case.",
-        ("Find the repeating frames in the traceback; break the cycle or make the walk iterative with a visited set.",),
-    ),
-    "code.import": (
-        "code",
-        "high",
-        "An import failed ({cls}) - a module or name the code imports does not exist",
-        "The code imports a module or name that is not there: a refactor renamed or moved it, or a dependency is missing from the image.",
-        ("Fix the import to the module's current location (or install the missing package) and redeploy.",),
-    ),
-    "code.concurrent_recv": (
-        "code",
-        "medium",
-        "Two coroutines read the same WebSocket connection at once ({cls})",
-        "websockets allows one recv() at a time per connection; a second task called recv while the first was waiting (a reader task plus a request/response helper on one socket).",
-        ("Give each connection a single reader task and hand messages to the others through a queue.",),
-    ),
-    "config.dependency": (
-        "config",
-        "high",
-        "A package the code imports is not installed ({cls}) - a missing dependency",
-        "CPython could not find the top-level package at all (not a module inside it): the dependency is missing from the image/virtualenv, or an optional extra was not installed.",
-        ("Add the package to the project's dependencies and rebuild the image (pip install it in the environment the process runs in); check the deploy used the updated lock file.",),
-    ),
-    "config.binary": (
-        "config",
-        "high",
-        "A program the code runs is not installed or not on PATH ({cls})",
-        "Starting a child process failed because the executable does not exist where it was looked for (exit status 127 or ENOENT from exec): the binary is missing from the image or PATH is different in the container.",
-        ("Install the program in the image (or configure its absolute path) and check PATH in the container's environment.",),
-    ),
-    "config.yaml": (
-        "config",
-        "high",
-        "A YAML configuration file does not parse ({cls})",
-        "PyYAML failed on a file (its error names the file, line and column): an indentation, quoting or tab character error in the file the process loads.",
-        ("Fix the file at the line/column the error names (yamllint helps) and reload.",),
-    ),
-    "os.permission": (
-        "config",
-        "medium",
-        "Permission denied ({what}) - the process may not do this",
-        "The operating system refused the operation (EACCES/EPERM): file or directory ownership and mode, a volume mounted read-only or for another user, or a privileged port/operation.",
-        ("Check the owner/mode of the path named in the error and the user the container runs as.",),
-    ),
-    "resource.readonly": (
-        "config",
-        "high",
-        "The filesystem is read-only ({what})",
-        "A write went to a read-only mount (EROFS / a read-only database file): the container's root or a volume is mounted read-only, or the file was opened from a read-only location.",
-        ("Write to a writable volume (logs, data, temp dirs) or mount the volume read-write.",),
-    ),
-    "resource.killed": (
-        "capacity",
-        "high",
-        "A child process was killed (SIGKILL / exit 137, {cls})",
-        "The command was killed with SIGKILL: most often the kernel's OOM killer (memory limit reached), otherwise a supervisor or timeout that kills it.",
-        ("Check the container's memory limit and the kernel log (dmesg: 'Killed process') for the OOM killer; bound the command's input size.",),
-    ),
-    "resource.worker_died": (
-        "capacity",
-        "high",
-        "A worker of the executor pool died ({cls})",
-        "concurrent.futures marks the pool broken when a worker process terminated abruptly: usually killed by the OOM killer or a crash in native code; every pending task fails with it.",
-        ("Check the memory limit and the kernel log for killed processes; recreate the pool and bound the work given to each worker.",),
-    ),
-    "config.stream_limit": (
-        "config",
-        "medium",
-        "A line or chunk was longer than the stream reader's limit ({cls})",
-        "asyncio's StreamReader raises LimitOverrunError when no separator is found within its limit (64 KiB by default): the peer sent a longer line than the configured limit allows.",
-        ("Raise the reader's limit= for this stream (or read in chunks) if long lines are legitimate.",),
-    ),
-    "sqlite.locked": (
-        "concurrency",
-        "medium",
-        "The SQLite database is locked ({cls}) - concurrent writers",
-        "SQLite allows one writer at a time; another connection held the write lock longer than the busy timeout (a long transaction, or several processes writing one file).",
-        ("Keep write transactions short, use WAL mode and a busy timeout, and give the file a single writer.",),
-    ),
-    "code.unimplemented": (
-        "code",
-        "medium",
-        "A method that is not implemented was called ({cls})",
-        "The code reached a NotImplementedError: an abstract method without an implementation for this class or option (a provider or backend that does not support the operation).",
-        ("Implement the method for this class, or keep the option from reaching it.",),
-    ),
-    "code.assertion": (
-        "code",
-        "medium",
-        "An assertion in the code failed ({cls})",
-        "An `assert` (an invariant the code relies on) did not hold for this input.",
-        ("Read the assertion at the traceback's last frame and the input that broke it.",),
-    ),
-    "code.invalid_state": (
-        "code",
-        "medium",
-        "A future or task was used in the wrong state ({cls})",
-        "asyncio raises InvalidStateError when a future's result is set twice or read before it is done: two code paths complete the same future (a timeout and a reply racing).",
-        ("Check future.done() before set_result/set_exception and find the second completer.",),
-    ),
-    "code.protocol": (
-        "code",
-        "medium",
-        "This side produced an invalid HTTP message ({cls})",
-        "The HTTP library refused to send what the code gave it (h11/httpx LocalProtocolError): an illegal header value (a newline or non-ASCII in a header/API key), or a body that does not match its length.",
-        ("Check the header values the code sets (strip newlines from keys read from files/env).",),
-    ),
-    "code.closed_resource": (
-        "code",
-        "medium",
-        "A stream was used after this side closed it ({cls})",
-        "anyio raises ClosedResourceError when the task itself closed the stream/connection before using it.",
-        ("Find where the stream is closed (a context manager that exited early) and the later use.",),
-    ),
-    "code.task_destroyed": (
-        "code",
-        "medium",
-        "An asyncio task was destroyed while still pending - nothing kept a reference to it",
-        "asyncio keeps only weak references to tasks: a task created with create_task()/ensure_future() and not stored anywhere was garbage-collected before it finished (or the loop stopped with it pending), so its work was silently dropped.",
-        ("Keep a reference to every background task (a set, discarded in a done callback, or a TaskGroup) and await or cancel them on shutdown.",),
-    ),
-    "code.never_retrieved": (
-        "code",
-        "medium",
-        "A background task failed and nobody awaited it ({what})",
-        "asyncio logs 'Task exception was never retrieved' when a task ended with an exception that no code awaited or read: a fire-and-forget task whose failure went unnoticed.",
-        ("Await the task (or add a done callback that logs task.exception()), and fix the exception it raised.",),
-    ),
-    "code.loop_bound": (
-        "code",
-        "high",
-        "An asyncio object is used from a different event loop than the one it is bound to",
-        "An asyncio Lock/Semaphore/Queue/Event (or a client holding one) was first used under one event loop and is now used under another: it was created at import time or shared across asyncio.run() calls or threads.",
-        ("Create asyncio primitives inside the running event loop (in startup code), not at import time; do not share them across loops or threads.",),
-    ),
-    "code.loop_closed": (
-        "code",
-        "medium",
-        "Code used the event loop after it was closed (RuntimeError: Event loop is closed)",
-        "Something scheduled work on an event loop that was already closed: a transport or client cleaned up in __del__ after asyncio.run() returned, or an object kept across event loops.",
-        ("Close clients and transports explicitly before the event loop ends (async with / await client.close()); do not reuse them across asyncio.run() calls.",),
-    ),
-    "code.loop_misuse": (
-        "code",
-        "high",
-        "An event loop was started inside one that is already running",
-        "asyncio.run() or run_until_complete() was called from code already running in an event loop (a sync wrapper called from async code).",
-        ("Await the coroutine directly in async code instead of starting a new loop.",),
-    ),
-    "code.await_misuse": (
-        "code",
-        "medium",
-        "Something that is not awaitable was awaited, or a coroutine was awaited twice ({what})",
-        "CPython refuses 'await' on a value that is not a coroutine/awaitable (a sync function's result, None) and on a coroutine object that already ran: an async/sync mix-up in the code (a function changed from async to sync, or a coroutine stored and awaited again).",
-        ("Check the awaited call at the traceback's last frame: await the coroutine function's call once, and do not await plain values.",),
-    ),
-    "code.blocking": (
-        "code",
-        "medium",
-        "A blocking call held the event loop (asyncio slow callback)",
-        "asyncio's debug mode logs 'Executing ... took N seconds' when one callback or task step ran that long without yielding: a blocking call (synchronous I/O, time.sleep, CPU-heavy work) inside a coroutine stalls every other request.",
-        ("Move the blocking work to a thread (asyncio.to_thread) or use the async API of the library; the task named in the log is where it runs.",),
-    ),
-    "concurrency.over_release": (
-        "concurrency",
-        "high",
-        "A BoundedSemaphore was released more times than it was acquired",
-        "asyncio's BoundedSemaphore raises ValueError when release() would raise the counter above its initial value: a release on a path that never acquired (an early error before acquire) or a double release (in a finally and again in a handler).",
-        ("Pair each acquire with exactly one release: use 'async with semaphore:' instead of manual acquire/release.",),
-    ),
-    "config.semaphore_value": (
-        "config",
-        "high",
-        "A semaphore was created with a negative limit - a configured concurrency value is negative",
-        "asyncio.Semaphore refuses an initial value below 0: the concurrency limit it was built from (an environment variable or config setting) is negative or was computed as one.",
-        ("Check the concurrency settings in the environment/configuration and validate them (>= 0) at start-up.",),
-    ),
-    "connection.peer_gone": (
-        "network",
-        "medium",
-        "The code kept writing to a connection the peer had closed (asyncio: socket.send() raised exception)",
-        "asyncio logs this warning after repeated writes to a socket transport whose peer already disconnected: the client went away and the server kept sending instead of noticing the closed connection.",
-        ("Check the connection's state before sending (catch ConnectionClosed / check transport.is_closing()) and stop the sender when the client disconnects.",),
-    ),
-    "code.unpack": (
-        "code",
-        "medium",
-        "Unpacking got a different number of values than the code expects ({what})",
-        "CPython raises this when a tuple/sequence unpacking ('a, b = ...') meets more or fewer values than names: the data has another shape than the code assumes (a split on a separator that occurs more or less often, a row or tuple with another number of fields).",
-        ("Check the shape of the value at the traceback's last frame; use split(sep, maxsplit) or partition() for 'key=value' text, or unpack with a starred name.",),
-    ),
-    "code.none_value": (
-        "code",
-        "medium",
-        "A value was None where the code expected an object ({what})",
-        "The code used an attribute or item of a value that is None: a lookup, query or call returned no result and the code did not check for it.",
-        ("Check the value at the traceback's last frame for None (or make the call return an empty value) before using it.",),
-    ),
-    "code.struct_buffer": (
-        "code",
-        "low",
-        "Binary data is shorter than the format expects ({what})",
-        "struct.unpack got fewer bytes than its format needs: the data is truncated or is not in the format the parser assumes (another file type).",
-        ("Check the length (and the file type) of the buffer before unpacking; treat short data as invalid input.",),
-    ),
-    "code.ws_handler": (
-        "code",
-        "medium",
-        "The WebSocket connection handler raised ({what}) - websockets closed the connection with 1011",
-        "websockets logs 'connection handler failed' when the server's handler coroutine raised; it then closes the connection with 1011 (internal error). The exception is this side's code failing on a message.",
-        ("Fix the exception at the traceback's last frame of the handler (validate the message's fields before using them) and answer the client with an error instead of raising.",),
-    ),
-    "code.special_token": (
-        "code",
-        "low",
-        "The tokenizer refused text that contains a special token ({what})",
-        "tiktoken's encode() raises when the text contains a special token such as <|endoftext|> unless it is allowed: user or file text reached the tokenizer unescaped.",
-        ("Pass disallowed_special=() (count it as text) or allowed_special for the tokens the code expects.",),
-    ),
-    "code.unclosed_session": (
-        "code",
-        "low",
-        "An HTTP client session was garbage-collected without being closed",
-        "aiohttp warns 'Unclosed client session/connector' when a ClientSession was never closed: sockets leak until the process ends.",
-        ("Use 'async with aiohttp.ClientSession()' or close the session on shutdown; share one session instead of creating one per call.",),
-    ),
-    "code.stream": (
-        "code",
-        "medium",
-        "A streamed HTTP body was used in the wrong state ({cls})",
-        "httpx raises its StreamError family when the code reads a streamed request/response twice, after closing it, or before reading it (ResponseNotRead).",
-        ("Read the body once (response.read()/aread() before .content) inside the stream's context manager.",),
-    ),
-    "config.path_kind": (
-        "config",
-        "medium",
-        "A path is a directory where a file is expected, or the reverse ({what})",
-        "The operating system refused the operation because the path is of the other kind: a configured path points at a directory (or a volume was mounted as a directory where a file was meant).",
-        ("Check the path in the configuration and the container's mounts (a missing file bind-mounts as a directory).",),
-    ),
-    "config.api_key": (
-        "config",
-        "critical",
-        "An LLM client was created without an API key ({what})",
-        "The openai client found no api_key argument and no key in the environment: the provider's key variable is missing from the container's environment (or named differently), so every call with this client fails.",
-        ("Set the provider's API key variable in the container's environment (and pass it to the client explicitly); restart.",),
-    ),
-    "code.name": (
-        "code",
-        "high",
-        "A name is not defined ({cls}) - a missing import or a typo",
-        "The code uses a name that was never defined or imported in that module.",
-        ("Add the missing import or fix the name at the traceback's last frame.",),
-    ),
-}
-
-
-def _local_text(family: str, cls: str, detail: str) -> Text | None:
-    entry = _LOCAL.get(family)
-    if entry is not None:
-        category, severity, summary, cause, fixes = entry
-        what = detail or cls
-        return (category, severity, summary.format(cls=cls, what=what), cause.format(cls=cls, what=what),
-                tuple(f.format(cls=cls, what=what) for f in fixes))
-    if family in ("config.file", "config.file_permission"):
-        denied = family == "config.file_permission"
-        return ("config", "high",
-                f"A configuration file {'cannot be read (permission denied)' if denied else 'is missing'} ({detail or cls})",
-                "The process opened a configuration/credential file that " +
-                ("it may not read (file owner/mode, or the volume is mounted for another user)." if denied else
-                 "is not at the configured path (a missing mount or secret, or a wrong working directory)."),
-                ("Check the path in the configuration, the volume/secret mount and the file's owner and mode.",))
-    if family in ("sqlite.io", "sqlite.corrupt", "sqlite.open", "sqlite.schema"):
-        why = {"sqlite.io": ("the disk or volume under the database file failed a read or write (disk I/O error)",
-                             "Check the volume (dmesg, free space, a network filesystem under the file) and the file."),
-               "sqlite.corrupt": ("the database file is corrupt (malformed disk image)",
-                                  "Restore the file from a backup or recover it (sqlite3 .recover); check the volume."),
-               "sqlite.open": ("the database file cannot be opened (missing directory, permissions, or not a database)",
-                               "Check the configured database path, its directory and the file's owner/mode."),
-               "sqlite.schema": ("a table or column the query uses is not in the database (migrations not applied)",
-                                 "Apply the migrations to this database file; check the path points at the right file.")}[family]
-        return ("storage", "high", f"SQLite database error ({cls}): {why[0]}",
-                f"SQLite answered: {why[0]}.", (why[1],))
-    return None
-
-
 # A code table's answer stays below the confident line (0.6), like every class-level answer: the table says what
 # the code means, not what this record's situation needs. Measured: at 0.75 on code + remote, 2 of 9 answers on
 # held-out set 2 were wrong (20:36 UTC, aggregate only); at 0.7 with the record's words confirming the code's
@@ -1010,7 +562,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         # no class, but an HTTP error status from a known remote (a logged response, "Error code: 413")
         found = ("http.status", f"HTTP {errors[-1]}", False)
     if found is None:
-        closed = _close_text(sit, "\n".join([*inp.messages(), inp.traceback[-16384:]]))
+        closed = close_text(sit, "\n".join([*inp.messages(), inp.traceback[-16384:]]))
         if closed is None:
             return None
         return _verdict("ws.close", "websockets", closed, CLASS_ONLY + WITH_COMPONENT, fallback_only=True)
@@ -1025,7 +577,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in ("http.status", "supabase.storage", "supabase.auth") else None
     text: Text | None
     if family.startswith("ws."):
-        text, kind = _ws_text(family, cls, sit, "\n".join([*inp.messages(), inp.traceback[-16384:]])), "service"
+        text, kind = ws_text(family, cls, sit, "\n".join([*inp.messages(), inp.traceback[-16384:]])), "service"
     elif family.startswith(("supabase.", "redis.")):
         said = one_line(inp.exception_message or " ".join(inp.messages()), 160)
         text, kind = _service_text(family, cls, status, said), "service"
@@ -1038,7 +590,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if text is None:
         raised_as = f"{inp.exception_type}: {one_line(inp.exception_message, 120)}" if inp.exception_type \
             and inp.exception_message else cls
-        text = _local_text(family, cls, raised_as)
+        text = local_text(family, cls, raised_as)
         if text is None:
             return None
         kind = "none"
