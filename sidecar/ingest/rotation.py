@@ -15,8 +15,9 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
   warning; how much it held is undecidable (no name, no descriptor).
 - delete (+ create): st_nlink 0 on our descriptor -> drained through it; the new file read from 0.
 - copytruncate: same inode, size < O (or head changed: regrown) -> the copy is a sibling with
-  another inode, our head and size >= O: its [O, end) is read (the gap), then the file from 0. A
-  copy the glob matches waits (ROTATE_WAIT at most) for the truncation, then counts as read. When
+  another inode, our head and size >= O: its [O, end) is read (the gap), then the file from 0; a
+  copy shorter than O (we read past its end in time) is registered as read. A copy the glob
+  matches waits (ROTATE_WAIT at most) for the truncation, then counts as read. When
   the file was empty at our last look (no head), or copytruncated more than once between looks,
   the copies are siblings no checkpoint knows: read from 0 (`look_behind`).
   UNDECIDABLE, lost: what the writer appended between the copy and the truncation is in neither
@@ -34,7 +35,8 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - any of these while the sidecar is down: the same decisions, by checkpoint (recovery.py).
 
 `FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
-closed files); `Ingest` (tail.py) owns reading, delivery and writing checkpoints.
+closed files; copies.py holds its copytruncate half); `Ingest` (tail.py) owns reading, delivery and
+writing checkpoints.
 """
 
 from __future__ import annotations
@@ -46,13 +48,14 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint, file_key
+from .copies import CopySearch
 from .discovery import base_dir, expand, matches
 from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, is_known, known_idents, siblings
-from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, SourceState, Tracked
+from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, known_idents, siblings
+from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
 
@@ -65,7 +68,7 @@ log = logging.getLogger(__name__)
 SNIFF_HEAD = 256  # first bytes handed to the parser to decide the encoding (BOM, NUL pattern)
 
 
-class FileSet:
+class FileSet(CopySearch):
     """Which files are tailed, from where: discovery, identity, rotation, recovery at start.
 
     A collaborator of the tailer (tail.Ingest), owning its state: the file table, the checkpoints
@@ -250,35 +253,6 @@ class FileSet:
             key = f"{base}.{n}"
         return key
 
-    def _copy_candidate(self, path: str, h: FileHandle, size: int) -> bool:
-        """A new file that starts with the same bytes as a tracked one: a copytruncate copy?
-
-        logrotate copies first and truncates after; if the copy matches the glob it must not be
-        read from 0 (duplicates): its unread part is read as the original's gap when the
-        truncation is seen, and it is then registered as consumed. Until then (at most
-        ROTATE_WAIT) the new file waits; a genuine file with an identical head is read after that.
-        """
-        now = self.clock.monotonic()
-        hashes: dict[int, str] = {}
-        for f in self.table:
-            # A draining original counts too: renamed or deleted after its copy was taken, it still
-            # reads the copy's gap when it sees its truncation (restart), so the copy must wait.
-            if f.head_len == 0 or size < f.head_len:
-                continue
-            digest = hashes.get(f.head_len)
-            if digest is None:
-                _, digest = h.head_identity(f.head_len)
-                hashes[f.head_len] = digest
-            if digest != f.head_hash:
-                continue
-            first = self._deferred.setdefault(path, now)
-            if now - first > ROTATE_WAIT:
-                break  # the original was never truncated: a genuine file
-            self.table.active.add(f)  # look at the original now
-            return True
-        self._deferred.pop(path, None)
-        return False
-
     def _end_position(self, h: FileHandle, size: int, encoding: str) -> tuple[int, int]:
         """Start after the last complete line (line numbers: counted once, so events say the truth)."""
         if size == 0:
@@ -428,85 +402,6 @@ class FileSet:
         self.on_dirty()
         if f.path is not None:  # copytruncated more than once since our last look: the later copies
             self.look_behind(f)
-
-    def _consume_read_copies(self, f: Tracked) -> bool:
-        """Register copies of `f` that hold nothing we have not read (shorter than our offset).
-
-        We read past the copy's end before the truncation (what came after the copy is the copy
-        window, read from the original in time). Such a copy is a sibling no checkpoint knows; once
-        `f` has new first bytes nothing would tell it from an unseen generation, read from 0."""
-        name = f.path or f.origin
-        if not name or f.head_len == 0:
-            return False
-        known = known_idents(self.saved)
-        found = False
-        for p, st in siblings(name):
-            ident = (st.st_dev, st.st_ino)
-            if (st.st_size > f.parser.offset or st.st_size < f.head_len or ident == f.ident
-                    or ident in self.table.by_ident or p.endswith(COMPRESSED)):
-                continue
-            try:
-                h = FileHandle.open(p)
-            except OSError:
-                continue
-            try:
-                fst = h.fstat()
-                if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known) or not h.head_matches(
-                        fst.st_size, f.head_len, f.head_hash):
-                    continue
-                hl, hh = h.head_identity(fst.st_size)
-                key = file_key(fst.st_dev, fst.st_ino, hh)
-                self.saved[key] = Checkpoint(key=key, source=f.src.name, path=p, dev=fst.st_dev, ino=fst.st_ino,
-                                             head_len=hl, head_hash=hh, offset=fst.st_size, line=f.parser.line,
-                                             size=fst.st_size, updated=self.clock.time(), format=f.parser.format)
-                found = True
-            finally:
-                h.close()
-        return found
-
-    def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
-        """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).
-
-        The returned handle belongs to the caller (`_read_gap` closes it)."""
-        name = f.path or f.origin  # a file renamed after its copytruncate still has its copy
-        if not name or f.head_len == 0:
-            return None  # no first bytes to recognise a copy by (opened while empty)
-        for p, st in siblings(name):
-            if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
-                continue
-            try:
-                h = FileHandle.open(p)
-            except OSError:
-                continue
-            st = h.fstat()  # the file opened (the name may have moved on since the listing)
-            if st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and h.head_matches(
-                    st.st_size, f.head_len, f.head_hash):
-                return p, h, st
-            h.close()
-        return None
-
-    def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:
-        path, h, st = copy
-        size = st.st_size
-        events: list[ErrorEvent] = []
-        try:
-            pos = f.parser.offset
-            while pos < size:
-                data = h.pread(min(READ_CHUNK, size - pos), pos)
-                if not data:
-                    break
-                events += f.parser.feed(data)
-                self.count_read(f, len(data))
-                pos += len(data)
-            # The copy is now fully read: remember it, so a glob that matches it does not re-read it.
-            hl, hh = h.head_identity(size)
-            key = file_key(st.st_dev, st.st_ino, hh)
-            self.saved[key] = Checkpoint(key=key, source=f.src.name, path=path, dev=st.st_dev, ino=st.st_ino,
-                                         head_len=hl, head_hash=hh, offset=size, line=f.parser.line, size=size,
-                                         updated=self.clock.time(), format=f.parser.format)
-        finally:
-            h.close()
-        return events
 
     async def finish(self, f: Tracked) -> None:
         """A rotated/deleted file was read to its end and stayed quiet: close its open record and it."""
