@@ -135,7 +135,7 @@ def held_out(data: Path) -> tuple[float, float]:
             best = pick([d for d in DATASETS if d != name])
             per_system.append((name, table[name][(who, best)], best))
         loso[who] = sum(g for _, g, _ in per_system) / len(per_system)
-        print(f"leave-one-system-out ({who}): mean GA on the held-out system {loso[who]:.3f}; "
+        print(f"leave-one-system-out ({who}): mean GA on the held-out system {loso[who]:.4f}; "
               + ", ".join(f"{n} {g:.3f}" for n, g, _ in per_system))
         print(f"    settings chosen: {dict(Counter(b for _, _, b in per_system))}")
         scores, chosen = [], Counter()
@@ -144,7 +144,7 @@ def held_out(data: Path) -> tuple[float, float]:
             best = pick(tune)
             chosen[best] += 1
             scores.append(sum(table[d][(who, best)] for d in test) / 4)
-        print(f"held-out 4-4 splits ({who}): mean GA on the held-out half {sum(scores) / len(scores):.3f}, "
+        print(f"held-out 4-4 splits ({who}): mean GA on the held-out half {sum(scores) / len(scores):.4f}, "
               f"worst {min(scores):.3f}, best {max(scores):.3f}; settings chosen {dict(chosen)}")
     return loso["ours"], loso["drain3"]
 

@@ -27,9 +27,11 @@ own signal (the value classes themselves are listed, with their specs, in TAXONO
      differing phrase, `No child processes` / `Bad file descriptor`, is another text), with at
      least `MIN_AGREE` literal tokens, and `WORD_AGREE` of all tokens, agreeing around them (a
      short or mostly-variable message that differs in a word is two events);
-   * never right after `to` or `as` (`COMPLEMENT_WORDS`): what follows names the action or the
-     resulting state (`Failed to bind`, `Transitioned ... to SUCCEEDED`, `stored as bytes`), nor
-     right after a value (`3 packets` / `3 sessions`: what was counted);
+   * never right after `as` or an infinitive `to` (after a failure word, a verb form or a word
+     taking an infinitive: `Failed to bind`, `trying to connect`, `unable to open`): what follows
+     names the action or the resulting state (`stored as bytes`); a `to` opening a destination
+     (`channel to nobody`, `set to mallory`) is a slot; nor right after a value (`3 packets` /
+     `3 sessions`: what was counted);
    * never two inflections of one word (`failure;` / `failures;`): grammatical number is part
      of the template; never a verb form (`expired` / `revoked`, `-ed`, `-ing`): a verb names
      what happened;
@@ -69,8 +71,11 @@ WORD_FROM = 2
 # Share of all tokens that must be agreeing literals when a positional word differs: a threshold
 # the learner's `similarity` threshold does not move (it counts slots half).
 WORD_AGREE = 0.5
-# After these, a plain word names the action or the state reached (`to bind`, `as bytes`).
-COMPLEMENT_WORDS = frozenset(("to", "as"))
+# Words after which `to` opens an infinitive (besides failure words and verb forms: `Failed to`,
+# `trying to`, `refused to`): the verb that follows names the action.
+_TAKES_INFINITIVE = frozenset(
+    "able unable about want wants need needs how what where when whether ought order going tried try tries "
+    "attempt attempts cannot can't could would should must will may might".split())
 # English verb forms (`expired`, `revoked`, `starting`): a verb names what happened, not a value.
 _VERB_FORM = re.compile(r"[a-z]{2,}(?:ed|ing)\W*$")
 # Stems of the words that name a failure (`exceeded_current_quota_error`, `invalid_authentication_error`,
@@ -99,11 +104,25 @@ def _inflected(a: str, b: str) -> bool:
     return len(a) >= 3 and b.startswith(a) and len(b) - len(a) <= 2
 
 
-def _positional(t: str, m: str, i: int, prev: str | None, word_from: int) -> bool:
+def _infinitive(before: str | None) -> bool:
+    """Whether `to` after `before` opens an infinitive (`Failed to bind`, `trying to connect`, `unable
+    to open`): the word before names a failure, is a verb form, or takes an infinitive. Otherwise
+    `to` opens a destination or a value (`channel to nobody`, `set to mallory`)."""
+    if before is None:
+        return True
+    word = before.strip(_STRIP).lower()
+    return word in _TAKES_INFINITIVE or bool(_VERB_FORM.search(word)) or names_failure(word)
+
+
+def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before: str | None = None) -> bool:
     """Whether two different plain words at position `i` may be a positional-unannounced slot
-    (kind 3 of the module docstring; the count and agreement guards are in `similarity`)."""
-    if i < word_from or (prev is not None and (prev.lower() in COMPLEMENT_WORDS or PLACEHOLDER in prev)):
+    (kind 3 of the module docstring; the count and agreement guards are in `similarity`).
+    `before` is the token before `prev`."""
+    if i < word_from or prev is None or PLACEHOLDER in prev:
         return False  # after a value: what was counted (`3 packets` / `3 sessions`)
+    low = prev.lower()
+    if low == "as" or (low == "to" and _infinitive(before)):
+        return False
     if _VERB_FORM.search(t) or _VERB_FORM.search(m):
         return False
     a, b = t.strip(_STRIP), m.strip(_STRIP)
@@ -313,7 +332,7 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
                 s = 0.5
             else:
                 others += 1
-                if (others > other_words or not _positional(t, m, i, prev, word_from)
+                if (others > other_words or not _positional(t, m, i, prev, word_from, template[i - 2] if i > 1 else None)
                         or template[i - 1] != tokens[i - 1] or (i < last and template[i + 1] != tokens[i + 1])):
                     return -1.0  # not a positional slot; or a phrase that differs (`No child processes`)
                 s = 0.0
