@@ -437,7 +437,8 @@ def http_status_of(type_name: str) -> int | None:
 def named_classes(text: str) -> list[str]:
     """Exception classes a log message names ("failed: httpx.ReadTimeout: ...") or implies with a fixed
     library message ("Request timed out." is openai's APITimeoutError)."""
-    out = [rx_cls for rx, rx_cls in _LIBRARY_MESSAGES if rx.search(text)]
+    head = text[:65536]  # a 10 MB message is searched in its head only (bounded time per record)
+    out = [rx_cls for rx, rx_cls in _LIBRARY_MESSAGES if rx.search(head)]
     for m in _NAMED.finditer(text[:16384]):
         name = m.group("name")
         if family_of(name) is not None:
