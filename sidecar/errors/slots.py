@@ -52,7 +52,7 @@ from functools import lru_cache
 from .masking_rules import ERROR_TOKEN, PLACEHOLDER
 
 __all__ = ["SIMILARITY", "MIN_TOKENS_TO_LEARN", "OTHER_WORDS", "MIN_AGREE", "WORD_FROM", "similarity",
-           "variable_like", "same_key", "tokenize"]
+           "variable_like", "same_key", "tokenize", "names_failure"]
 
 # Share of a template's fixed positions a message must repeat to join it (slots count half). Chosen
 # on leave-one-out splits of the shared loghub-2k datasets (bench/grouping.py), never per dataset:
@@ -74,8 +74,8 @@ WORD_AGREE = 0.5
 # Words after which `to` opens an infinitive (besides failure words and verb forms: `Failed to`,
 # `trying to`, `refused to`): the verb that follows names the action.
 _TAKES_INFINITIVE = frozenset(
-    "able unable about want wants need needs how what where when whether ought order going tried try tries "
-    "attempt attempts cannot can't could would should must will may might".split())
+    "able unable about want wants need needs have has how what where when whether ought order going try tries "
+    "attempt attempts due".split())
 # English verb forms (`expired`, `revoked`, `starting`): a verb names what happened, not a value.
 _VERB_FORM = re.compile(r"[a-z]{2,}(?:ed|ing)\W*$")
 # Stems of the words that name a failure (`exceeded_current_quota_error`, `invalid_authentication_error`,
