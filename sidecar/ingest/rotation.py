@@ -305,11 +305,13 @@ class FileSet(CopySearch):
 
     def detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""
-        if f.path is not None and kind == "rename":
+        if f.path is not None:
             # Probe now and for a while: a probe racing a rename cascade (.1 -> .2 ...) can miss one.
+            # Deleted too: copied (copytruncate) after our last look and then deleted, its copy is
+            # a sibling no checkpoint knows.
             self._probing[f.path] = (f.src, self.clock.monotonic() + 2 * ROTATE_WAIT)
             self._probe_unseen(f.src, f.path)
-            if f.handle.fstat().st_nlink == 0:
+            if kind == "rename" and f.handle.fstat().st_nlink == 0:
                 self._overrun(f)
         self.table.rename(f, None)
         if f.draining_since is None:
