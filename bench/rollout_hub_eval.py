@@ -134,9 +134,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 FREEZE = False
+FREEZE_AT_START = False
 
 
 async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str, float]:
+    if FREEZE_AT_START:
+        gc.freeze()  # as `sidecar run` does once started (app.run): start-up objects leave the GC's reach
     clock = ManualClock(start=1_763_900_000.0)
     hub = MetricsHub(MetricsConfig(window=1800, jsonl=[JsonlStream(name="async_upload", paths=["/nonexistent"],
                                                                     max_records=size + 10)]), clock,
@@ -223,6 +226,8 @@ def child(tree: str, size: int, repeat: int, seed: int) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", "--sizes", str(size), "--repeat", str(repeat), "--seed", str(seed)]
     if FREEZE:
         cmd.append("--gc-freeze")
+    if FREEZE_AT_START:
+        cmd.append("--freeze-at-start")
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800, check=True)
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -262,11 +267,14 @@ async def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--gc-freeze", action="store_true",
                     help="diagnostic: gc.freeze() after loading (do GC passes over the window cause the stalls?)")
+    ap.add_argument("--freeze-at-start", action="store_true",
+                    help="gc.freeze() before building the hub, as `sidecar run` does after start-up")
     ap.add_argument("--baseline-tree", help="compare this tree's incremental hub with DIR's (each in a child process)")
     ap.add_argument("--rounds", type=int, default=1, help="with --baseline-tree: alternating runs per size")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     globals()["FREEZE"] = args.gc_freeze
+    globals()["FREEZE_AT_START"] = args.freeze_at_start
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
         print(json.dumps(await one(sizes[0], args.repeat, args.seed, incremental=True)))
