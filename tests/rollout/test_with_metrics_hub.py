@@ -3,12 +3,14 @@ written in the gateway's record format (execution_type async = canary, sync = ba
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
 from sidecar.config import GateConfig, JsonlStream, MetricsConfig, RolloutConfig, StageConfig
 from sidecar.metrics.hub import MetricsHub
 from sidecar.metrics.model import MetricSpec
+from sidecar.rollout.evaluate import StageEvaluator
 
 STREAM = "async_upload"
 
@@ -112,3 +114,40 @@ async def test_app_factory_checks_specs_against_the_metrics_stage(sqlite_store, 
             await controller.act("bad", "start")
     finally:
         await controller.stop()
+
+
+async def test_an_evaluation_lets_the_event_loop_run_between_gates(make, sqlite_store, clock):
+    """An in-process (jsonl) measurement never awaits anything, so an evaluation would hold the
+    event loop from its first gate to its last (/healthz, the API and ingest wait). It yields once
+    per gate: a task that counts loop turns gets at least one turn per gate during one evaluation."""
+    hub = MetricsHub(MetricsConfig(jsonl=[JsonlStream(name=STREAM, paths=["/nonexistent"])]), clock)
+    for i in range(200):
+        hub.ingest_record(STREAM, {"execution_type": "async" if i % 5 else "sync", "success": i % 7 != 0,
+                                   "duration_ms": 100.0 + i}, t=clock.time() - 199 + i)
+    gates = [GateConfig(name=f"gate-{k}", metric=spec("success_rate"), op=">=", threshold=0.5, window=60.0 * (k + 1))
+             for k in range(6)]
+    cfg = RolloutConfig(name="async-upload", flag="F", interval=10, stages=[StageConfig(percent=10, hold=3600, gates=gates)],
+                        triggers=[GateConfig(name="ceiling", metric=spec("error_rate"), op=">", threshold=0.9,
+                                             window=600)])
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    turns = 0
+    running = True
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while running:
+            turns += 1
+            await asyncio.sleep(0)
+
+    snap = await c._load(cfg.name)  # the store's awaits yield anyway: time the evaluation alone
+    counter = asyncio.create_task(count_turns())
+    await asyncio.sleep(0)
+    clock.advance(10)
+    before = turns
+    ev = await StageEvaluator(cfg, snap, hub.measure, clock.time()).run()
+    during = turns - before
+    running = False
+    await counter
+    assert len(ev.gates) + len(ev.triggers) == 7 and all(v.verdict == "pass" for v in ev.gates), ev.gates
+    assert during >= 7, during
