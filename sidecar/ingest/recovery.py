@@ -126,28 +126,28 @@ class RecoveryHost(Protocol):
 
 def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int, int],
                  known: dict[tuple[int, int], list[Checkpoint]], heads: list[Checkpoint],
-                 resume_copies: bool) -> None:
+                 resume_copies: bool) -> bool:
     """Read a sibling that no checkpoint knows: a generation that lived and rotated away while we
     were not looking (down, or between two scans), from its start.
 
     Unless it is a copytruncate copy of a file in `heads` (its first bytes): what was read of
     that file is not new. At start (`resume_copies`) such a copy is read from that file's offset;
     while running it is skipped, since the tailed original reads its unread gap from the copy
-    when it sees the truncation."""
+    when it sees the truncation. True if it was opened (a generation, or a copy resumed)."""
     try:
         h = FileHandle.open(path)
     except OSError:
-        return
+        return False
     fst = h.fstat()
     if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
         # renamed again between stat and open (found under its new name), or read already
         h.close()
-        return
+        return False
     copied = next((cp for cp in heads if cp.head_len > 0 and fst.st_size >= cp.head_len
                    and h.head_matches(fst.st_size, cp.head_len, cp.head_hash)), None)
     if copied is not None and (not resume_copies or fst.st_size <= copied.offset):
         h.close()
-        return
+        return False
     resume = None
     if copied is not None:
         resume = Checkpoint(key=file_key(fst.st_dev, fst.st_ino, copied.head_hash), source=copied.source,
@@ -157,6 +157,7 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
     f = fs.open_file(src, None, h, fst.st_size, startup=False, resume=resume, origin=path)
     f.draining_since = fs.clock.monotonic()
     fs.count_rotation(src, "unseen_generation" if copied is None else "copytruncate_while_down")
+    return True
 
 
 class StartupRecovery:

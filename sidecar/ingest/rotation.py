@@ -12,7 +12,9 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - several renames between looks: generations we never saw are siblings no checkpoint knows, written
   since we started -> read from 0 (`_probe_unseen`). Decidable while they exist; one renamed AND
   deleted before we looked (backupCount exceeded) is gone unread: counted as `overrun`, said in a
-  warning; how much it held is undecidable (no name, no descriptor).
+  warning and on /api/status; how much it held is undecidable (no name, no descriptor). Also when
+  a look lands mid-rollover (live name missing, our file deleted) with never-seen generations
+  beside it; a plain delete-and-recreate has none.
 - delete (+ create): st_nlink 0 on our descriptor -> drained through it; the new file read from 0.
 - copytruncate: same inode, size < O (or head changed: regrown) -> the copy is a sibling with
   another inode, our head and size >= O: its [O, end) is read (the gap), then the file from 0; a
@@ -54,7 +56,7 @@ from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, known_idents, siblings
+from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, family, known_idents, siblings
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
@@ -94,6 +96,7 @@ class FileSet(CopySearch):
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
         self._probing: dict[str, tuple[SourceState, float]] = {}  # rotated names to look at for a while
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
+        self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
 
     @staticmethod
     def source_error(src: SourceState, message: str) -> None:
@@ -126,6 +129,7 @@ class FileSet(CopySearch):
 
     def scan(self, startup: bool = False) -> None:
         """Glob every source; open new files, notice renamed/deleted ones."""
+        self._unseen_families = set()
         seen: set[str] = set()
         dirs: set[str] = set()
         recursive = False
@@ -196,6 +200,8 @@ class FileSet(CopySearch):
         f = self.open_file(src, path, h, fst.st_size, startup)
         if not startup:
             self.look_behind(f)  # created since our last look: it may have been copytruncated already
+            if family(path) != path:  # a rotated generation (the glob matches them) we never saw
+                self._unseen_families.add(family(path))
         if src.last_error and src.last_error.startswith("cannot open"):
             src.errors_said.discard(src.last_error)
             src.last_error = None
@@ -310,8 +316,10 @@ class FileSet(CopySearch):
             # Deleted too: copied (copytruncate) after our last look and then deleted, its copy is
             # a sibling no checkpoint knows.
             self._probing[f.path] = (f.src, self.clock.monotonic() + 2 * ROTATE_WAIT)
-            self._probe_unseen(f.src, f.path)
-            if kind == "rename" and f.handle.fstat().st_nlink == 0:
+            unseen = self._probe_unseen(f.src, f.path) or family(f.path) in self._unseen_families
+            # Deleted, with generations we never saw beside it: rotated away and deleted too (its
+            # name may be missing for a moment mid-rollover), not a delete-and-recreate.
+            if (kind == "rename" or unseen) and f.handle.fstat().st_nlink == 0:
                 self._overrun(f)
         self.table.rename(f, None)
         if f.draining_since is None:
@@ -346,14 +354,15 @@ class FileSet(CopySearch):
         if f.path is not None:
             self._probe_unseen(f.src, f.path)
 
-    def _probe_unseen(self, src: SourceState, path: str) -> None:
+    def _probe_unseen(self, src: SourceState, path: str) -> int:
         """Files that lived under `path` only between two scans (rotated again before we saw them).
 
         After a rename rotation, siblings named `path.*` that we never tracked, have no checkpoint
         and were modified since this process started can only be such generations: read them from
-        the start. Compressed archives are skipped (not text).
+        the start. Compressed archives are skipped (not text). Returns how many it opened.
         """
         known = known_idents(self.saved)
+        opened = 0
         for p, st in siblings(path):
             if p.endswith(COMPRESSED) or st.st_size == 0:  # nothing to read (and not written after a rename)
                 continue
@@ -362,7 +371,9 @@ class FileSet(CopySearch):
                 continue
             if p in self.table.by_path:
                 continue
-            adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table], resume_copies=False)
+            opened += adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table],
+                                   resume_copies=False)
+        return opened
 
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
