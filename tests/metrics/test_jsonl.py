@@ -3,6 +3,8 @@ malformed and oversized lines, non-request records, timestamps."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import os
 import random
@@ -13,7 +15,7 @@ import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream
-from sidecar.metrics.jsonl import JsonlSource, RecordWindow, parse_timestamp
+from sidecar.metrics.jsonl import YIELD_EVERY, JsonlSource, RecordWindow, parse_timestamp
 from sidecar.metrics.records import items
 from sidecar.telemetry import Telemetry
 
@@ -190,3 +192,26 @@ def test_a_shorter_window_cut_from_a_cached_selection_still_sees_new_and_pruned_
     w.prune(140.0)  # everything before 40 s leaves the window
     assert [r[0] for r in w.select(0.0, 49.5, where)][0] == 41.0
     assert len(w.select(0.0, 49.5, {"execution_type": "sync"})) == 5  # another filter, not the cache
+
+
+async def test_a_large_poll_lets_the_event_loop_run_while_it_ingests(tmp_path: Path, clock: ManualClock) -> None:
+    """A replay of a big file is ingested in slices: between two turns of the event loop at most
+    YIELD_EVERY records are added, and every record still arrives once."""
+    path = tmp_path / "metrics.jsonl"
+    write(path, *[rec(i) for i in range(4500)])
+    src = source(path, clock)
+    seen: list[int] = []
+    running = True
+
+    async def watch() -> None:
+        while running:
+            seen.append(src.records)
+            await asyncio.sleep(0)
+
+    watcher = asyncio.create_task(watch())
+    assert await src.poll() == 4500
+    running = False
+    await watcher
+    seen.append(src.records)
+    steps = [b - a for a, b in itertools.pairwise(seen)]
+    assert seen[-1] == 4500 and max(steps) <= YIELD_EVERY, max(steps)
