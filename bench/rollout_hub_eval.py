@@ -220,13 +220,13 @@ async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str,
     return out
 
 
-def child(tree: str, size: int, repeat: int, seed: int) -> dict[str, float]:
+def child(tree: str, size: int, repeat: int, seed: int, freeze_at_start: bool = False) -> dict[str, float]:
     """One incremental run of `size` records in a fresh process importing `tree`."""
     env = {**os.environ, "PYTHONPATH": tree}
     cmd = [sys.executable, __file__, "--child", "--sizes", str(size), "--repeat", str(repeat), "--seed", str(seed)]
     if FREEZE:
         cmd.append("--gc-freeze")
-    if FREEZE_AT_START:
+    if FREEZE_AT_START or freeze_at_start:
         cmd.append("--freeze-at-start")
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800, check=True)
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -249,7 +249,7 @@ def compare(args: argparse.Namespace, sizes: list[int]) -> int:
         runs: dict[str, list[dict[str, float]]] = {"baseline": [], "this": []}
         for _ in range(args.rounds):
             for label, tree in (("baseline", base), ("this", this)):
-                r = child(tree, size, args.repeat, args.seed)
+                r = child(tree, size, args.repeat, args.seed, freeze_at_start=label == "this" and args.freeze_this)
                 runs[label].append(r)
                 print(f"{size:>7} records, {label:8s}: {fmt(r)}", flush=True)
         med = {k: {m: statistics.median(r[m] for r in v) for m in ("cpu", "p50", "p99", "max")} for k, v in runs.items()}
@@ -270,6 +270,9 @@ async def main() -> int:
     ap.add_argument("--freeze-at-start", action="store_true",
                     help="gc.freeze() before building the hub, as `sidecar run` does after start-up")
     ap.add_argument("--baseline-tree", help="compare this tree's incremental hub with DIR's (each in a child process)")
+    ap.add_argument("--freeze-this", action="store_true",
+                    help="with --baseline-tree: this tree's child freezes start-up objects, as its `sidecar run` "
+                         "does (a baseline from before round 3 of #19 does not)")
     ap.add_argument("--rounds", type=int, default=1, help="with --baseline-tree: alternating runs per size")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
