@@ -14,9 +14,9 @@ last 1800 s) for comparing trigger designs against:
   bounds what any trigger can do on this traffic.
 
 Reports the median / p90 detection delay at 20 async uploads/min and false alarms in healthy 10%
-stages of `--stage` seconds, per seed. Delays here run ~30 s below bench/rollout_sim.py's (same
-trigger, measured side by side on seed 1: 290 vs 318 s): read it for the ranking of designs and
-the distance to the oracle, and rollout_sim for the figures.
+stages of `--stage` seconds, per seed. Its medians agree with bench/rollout_sim.py's within their
+noise (same trigger; seeds 11 / 13: 286 / 266 s here, 265 / 314 s there), but its random streams are
+its own: read it for the ranking of designs and the distance to the oracle, rollout_sim for figures.
 
 Usage: .venv/bin/python bench/changepoint_frontier.py [--seeds 11,13] [--trials 300] [--stages 4000]
 """
