@@ -426,6 +426,9 @@ ZAI_CODES: dict[str, Text] = {
                "Check the model name the gateway sends to GLM against the Z.ai model list and the routing config."),
     "1220": _t("config", "medium", "{who} denied this API to the key (business code {code}: {meaning})",
                "The account's key has no permission for this API or model.", "Check the account's plan and permissions in the Z.ai console."),
+    "1234": _t("provider", "medium", "{who} failed with a network error on its side (business code {code}: {meaning})",
+               "Z.ai documents 1234 as a network error inside its platform ('please contact customer service'), not a "
+               "fault of the request.", "Retry with backoff; if it persists, give Z.ai support the error id from the message."),
     "1261": _t("code", "medium", "The request exceeds {who}'s context window (business code {code}: {meaning})",
                "The prompt plus max_tokens is longer than the GLM model accepts: the gateway sent more history or file "
                "content than fits.", "Truncate or summarise the conversation/file content before the call."),

@@ -46,6 +46,7 @@ from .codes import (
 )
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
+from .provider_messages import message_code
 from .situation import Situation
 from .ws_causes import close_text, ws_text
 
@@ -470,6 +471,7 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
 # meaning, still 1 of 7 (20:45). Rules that match the code *and* the situation's words keep their two-signal
 # confidence (rules.py).
 OWN_CODE = 0.55  # the code's own documented entry
+MESSAGE_CODE = 0.45  # a code known only by its documented message (provider_messages.py), its provider named
 CODE_CLASS = 0.4  # a code known by its class/group only (+ WITH_COMPONENT when the remote is named)
 
 
@@ -510,6 +512,7 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
     """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot,
     the gateway's own codes (its wrapper codes only when `wrappers`: something more specific answers first)."""
     found: tuple[str, str, tuple[Text, bool], str, str] | None = None
+    via_message: str | None = None
     gateway = [c for c in sit.code("gateway") if c in GATEWAY_CODES and (wrappers or c not in GATEWAY_WRAPPERS)]
     if (codes := sit.code("pgrst")) and (e := pgrst_entry(codes[0])) is not None:
         found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
@@ -521,6 +524,15 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
     elif (codes := sit.code("moonshot")) and (typed := _moonshot_entry(codes[0], inp)) is not None:
         who = PROVIDERS["kimi"] if sit.remote in (None, "kimi") else "The provider (Moonshot API)"
         found = ("moonshot", codes[0], (typed, True), codes[0], who)
+    elif inp is not None and (said := message_code(sit.remote, inp.messages())) is not None:
+        # the code was lost on the way (openai >= 1.x keeps only the body's message): the provider's documented
+        # message for it names it (provider_messages.py), weaker evidence than the code itself
+        namespace, code, words = said
+        if namespace == "glm" and (e := zai_entry(code)) is not None:
+            found = ("glm", code, e, ZAI_MEANINGS.get(code, "an undocumented code"), PROVIDERS["glm"])
+        elif namespace == "moonshot" and code in MOONSHOT_TYPES:
+            found = ("moonshot", code, (MOONSHOT_TYPES[code], True), code, PROVIDERS["kimi"])
+        via_message = words
     elif gateway:
         # the gateway's code is its own classification of the failure, not a documented cause: class-level weight
         found = ("gateway", gateway[0], (GATEWAY_CODES[gateway[0]], False), gateway[0], "the gateway")
@@ -528,7 +540,8 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
         return None
     namespace, code, (text, exact), meaning, who = found
     category, severity, summary, cause, fixes = text
-    fields = {"who": who, "code": code, "meaning": meaning}
+    shown = code if via_message is None else f"{code}, known by its documented message '{one_line(via_message, 80)}'"
+    fields = {"who": who, "code": shown, "meaning": meaning}
     summary = summary.format(**fields)
     text = (category, severity, summary[:1].upper() + summary[1:], cause.format(**fields),
             tuple(f.format(**fields) for f in fixes))
@@ -538,10 +551,13 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
     # make a confident answer, like a rule's code + situation; a code known by its class/group stays below 0.6
     named = sit.remote_named_by_record
     confidence = OWN_CODE if exact else CODE_CLASS + (WITH_COMPONENT if named else 0.0)
+    if via_message is not None:
+        confidence = MESSAGE_CODE  # a provider's words, not its code: never above a code known by its class
     if len(sit.remotes) > 1:
         confidence -= 0.1
     # the gateway's code is its own label, not the owner's documented cause: it does not outrank a rule's words
-    return replace(_verdict(f"code.{namespace}", code, text, confidence), from_code=namespace != "gateway",
+    family = f"code.{namespace}" if via_message is None else f"message.{namespace}"
+    return replace(_verdict(family, via_message or code, text, confidence), from_code=namespace != "gateway",
                    confidence=round(confidence, 2))
 
 

@@ -51,31 +51,6 @@ def _logged_exception(logger: str, message: str) -> str:
     return keep.records[0]
 
 
-@pytest.fixture
-async def provider() -> AsyncIterator[tuple[str, dict[str, Any]]]:
-    """A local OpenAI-compatible endpoint; the test sets `answer` = (status, body) or "hang"."""
-    state: dict[str, Any] = {"answer": (200, {})}
-
-    async def chat(request: web.Request) -> web.StreamResponse:
-        answer = state["answer"]
-        if answer == "hang":
-            await asyncio.sleep(5)
-        status, body = answer
-        return web.json_response(body, status=status)
-
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", chat)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}/v1", state
-    finally:
-        await runner.cleanup()
-
-
 def _moonshot(status: int, etype: str, message: str) -> tuple[int, dict[str, Any]]:
     return status, {"error": {"message": message, "type": etype}}
 
