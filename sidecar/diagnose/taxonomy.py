@@ -44,6 +44,7 @@ from .codes import (
     sqlstate_entry,
     zai_entry,
 )
+from .gateway_messages import gateway_message
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
 from .provider_messages import message_code
@@ -565,10 +566,24 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     """The class-level verdict for `inp`, or None when the class (or its absence) says too little.
     A documented code in its namespace answers first (codes.py); then the exception's family."""
     by_code = code_verdict(sit, inp)
+    if by_code is not None and by_code.family != "code.gateway":
+        return by_code
+    own = _gateway_message_verdict(inp)
+    if own is not None:
+        return own  # the gateway's own message form is more specific than its own code for the same failure
     if by_code is not None:
         return by_code
     verdict = _class_verdict(inp, sit)
     return verdict if verdict is not None else code_verdict(sit, inp, wrappers=True)
+
+
+def _gateway_message_verdict(inp: DiagnosisInput) -> Verdict | None:
+    """A message form of the gateway's own table (gateway_messages.py), weighted by whether its module logged it."""
+    found = gateway_message(inp.logger, inp.messages(), inp.context)
+    if found is None:
+        return None
+    row, words, weight = found
+    return _verdict(f"gateway.{row.name}", words, row.text, weight)
 
 
 def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
