@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from ..exceptions import SidecarError
 
@@ -40,6 +41,53 @@ class Executor(Protocol):
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement of a batch given to `run_statements`.
+
+    `many`: `params` is a sequence of parameter rows (executemany). `returning`: its rows are
+    fetched. `expect`: the run stops after this statement unless it returned exactly that many
+    rows (a caller that guessed the outcome, e.g. "every receipt is new", continues by itself).
+    """
+
+    sql: str
+    params: Params = ()
+    many: bool = False
+    returning: bool = False
+    expect: int | None = None
+
+
+@runtime_checkable
+class BatchRunner(Protocol):
+    """An executor that runs a list of statements in one go (SQLite: one call into its thread)."""
+
+    async def run(self, statements: Sequence[Statement]) -> list[list[Row]]: ...
+
+
+async def run_statements(tx: Executor, statements: Sequence[Statement]) -> list[list[Row]]:
+    """Run `statements` in order on `tx`; return each run statement's rows ([] unless `returning`).
+
+    The result is shorter than `statements` when a statement's `expect` was not met (it is the last
+    one run). Executors without a batch path (PostgreSQL, Supabase) run them one by one.
+    """
+    if isinstance(tx, BatchRunner):
+        return await tx.run(statements)
+    out: list[list[Row]] = []
+    for st in statements:
+        if st.many:
+            await tx.executemany(st.sql, st.params)
+            out.append([])
+        elif st.returning:
+            rows = await tx.fetchall(st.sql, st.params)
+            out.append(rows)
+            if st.expect is not None and len(rows) != st.expect:
+                break
+        else:
+            await tx.execute(st.sql, st.params)
+            out.append([])
+    return out
 
 
 class Database(Executor, Protocol):

@@ -24,14 +24,14 @@ from __future__ import annotations
 import builtins  # `list` below names the GroupRepo.list method inside the class
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..exceptions import SidecarError
 from ..severity import SQL_RANK, effective, rank
 from . import keyset
-from .database import Database, Executor, Row
+from .database import Database, Row, Statement, run_statements
 from .templates import TemplateStore
 
 STATUSES = ("open", "regressed", "muted", "resolved")
@@ -178,149 +178,86 @@ class GroupRepo(TemplateStore):
         for occ in occurrences:
             unique.setdefault(occ.event_key, occ)
         token = uuid.uuid4().hex
+        # Keys in sorted order, like the group rows below: replicas writing overlapping batches
+        # take their locks in the same order, so they wait for each other but never deadlock.
+        receipts = _receipt_statements([unique[k] for k in sorted(unique)], at)
+        # Written as if every event were new (the usual case), so the whole batch is one list of
+        # statements: on SQLite one call into the database thread instead of ~25 round trips. The
+        # receipts `expect` all their rows; if one chunk returns fewer (a re-delivered batch), the
+        # run stops there and the batch is rebuilt below from the events that really are new.
+        accepted = list(unique.values())
+        groups = self._prepare(accepted, samples_per_group, complete)
+        writes, upserts = self._write_statements(accepted, groups, token, at, samples_per_group)
         async with self.db.transaction() as tx:
-            # Keys in sorted order, like the group rows below: replicas writing overlapping batches
-            # take their locks in the same order, so they wait for each other but never deadlock.
-            fresh = await self._insert_receipts(tx, [unique[k] for k in sorted(unique)], at)
-            accepted = [occ for key, occ in unique.items() if key in fresh]
-            if not accepted:
-                return []
-            groups = aggregate(accepted, samples_per_group)
-            if complete is not None:
-                for agg in groups.values():
-                    for occ in (agg.first, agg.last, *agg.samples):
-                        complete(occ)
-            # A stable order keeps row locks in the same order on every replica (no deadlocks).
-            order = sorted(groups)
-            changes = []
-            for i in range(0, len(order), _GROUP_CHUNK):
-                changes.extend(await self._upsert_groups(tx, [(fp, groups[fp]) for fp in order[i:i + _GROUP_CHUNK]],
-                                                         token, at))
-            await tx.executemany(
-                "INSERT INTO error_occurrences (error_hash, minute, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (error_hash, minute) DO UPDATE SET count = error_occurrences.count + excluded.count",
-                [(fp, minute, n) for fp in order for minute, n in sorted(groups[fp].minutes.items())],
-            )
-            await tx.executemany(
-                "INSERT INTO error_hourly (error_hash, hour, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (error_hash, hour) DO UPDATE SET count = error_hourly.count + excluded.count",
-                [(fp, hour, n) for fp in order for hour, n in sorted(_hours(groups[fp].minutes).items())],
-            )
-            totals: dict[int, int] = {}
+            results = await run_statements(tx, [*receipts, *writes])
+            if len(results) < len(receipts) + len(writes):
+                fresh = {r["event_key"] for rows in results for r in rows}
+                for rows in await run_statements(tx, [replace(st, expect=None) for st in receipts[len(results):]]):
+                    fresh.update(r["event_key"] for r in rows)
+                accepted = [occ for key, occ in unique.items() if key in fresh]
+                if not accepted:
+                    return []
+                groups = self._prepare(accepted, samples_per_group, complete)
+                writes, upserts = self._write_statements(accepted, groups, token, at, samples_per_group)
+                results = [*([[]] * len(receipts)), *await run_statements(tx, writes)]
+        changes: list[GroupChange] = []
+        for rows in results[len(receipts):len(receipts) + upserts]:
+            changes.extend(_changes(rows, groups, token))
+        return changes
+
+    @staticmethod
+    def _prepare(accepted: list[Occurrence], samples_per_group: int,
+                 complete: Callable[[Occurrence], None] | None) -> dict[str, _Aggregate]:
+        groups = aggregate(accepted, samples_per_group)
+        if complete is not None:
             for agg in groups.values():
-                for minute, n in agg.minutes.items():
-                    totals[minute] = totals.get(minute, 0) + n
-            # Last in the transaction and in minute order: the hot row (this minute) is locked
-            # briefly, and replicas take these locks in the same order.
-            await tx.executemany(
-                "INSERT INTO error_minute_totals (minute, count) VALUES (?, ?) "
-                "ON CONFLICT (minute) DO UPDATE SET count = error_minute_totals.count + excluded.count",
-                sorted(totals.items()),
-            )
-            logger_rows = [(fp, name, n) for fp in order for name, n in sorted(groups[fp].loggers.items())]
-            if logger_rows:
-                await tx.executemany(
-                    "INSERT INTO error_loggers (error_hash, logger, count) VALUES (?, ?, ?) "
-                    "ON CONFLICT (error_hash, logger) DO UPDATE SET count = error_loggers.count + excluded.count",
-                    logger_rows,
-                )
-            release_rows = _release_rows(accepted)
-            if release_rows:
-                await tx.executemany(
-                    "INSERT INTO error_releases (error_hash, release, count, first_seen) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (error_hash, release) DO UPDATE SET count = error_releases.count + excluded.count, "
-                    "first_seen = CASE WHEN excluded.first_seen < error_releases.first_seen "
-                    "THEN excluded.first_seen ELSE error_releases.first_seen END",
-                    release_rows,
-                )
-            await self._add_samples(tx, order, groups, samples_per_group)
-        return changes
+                for occ in (agg.first, agg.last, *agg.samples):
+                    complete(occ)
+        return groups
 
-    async def _insert_receipts(self, tx: Executor, occs: list[Occurrence], at: datetime) -> set[str]:
-        fresh: set[str] = set()
-        for i in range(0, len(occs), _RECEIPT_CHUNK):
-            chunk = occs[i:i + _RECEIPT_CHUNK]
-            values = ", ".join("(?, ?, ?)" for _ in chunk)
-            params: list[Any] = []
-            for occ in chunk:
-                params.extend((occ.event_key, occ.fingerprint, at))
-            rows = await tx.fetchall(
-                f"INSERT INTO event_receipts (event_key, error_hash, received_at) VALUES {values} "
-                "ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
-                params,
-            )
-            fresh.update(r["event_key"] for r in rows)
-        return fresh
-
-    async def _upsert_groups(self, tx: Executor, items: list[tuple[str, _Aggregate]], token: str,
-                             at: datetime) -> list[GroupChange]:
-        values: list[str] = []
-        params: list[Any] = []
-        for fp, agg in items:
-            first, last = agg.first, agg.last
-            values.append("(?, ?, ?, ?, ?, ?, FALSE, ?, ?, 'open', ?, ?, ?, 0, ?, ?)")
-            params.extend((uuid.uuid4().hex, fp, first.message, first.error_type, _context(last),
-                           agg.earliest or first.seen_at, agg.count, agg.latest or last.seen_at, first.level,
-                           first.logger, first.title, at, token))
-        rows = await tx.fetchall(
-            "INSERT INTO error_investigations (id, error_hash, error_message, error_type, error_context, "
-            "created_at, resolved, occurrence_count, last_occurrence_at, status, level, logger, title, "
-            "regression_count, updated_at, transition_token) "
-            f"VALUES {', '.join(values)} "
-            "ON CONFLICT (error_hash) DO UPDATE SET "
-            "occurrence_count = error_investigations.occurrence_count + excluded.occurrence_count, "
-            "created_at = CASE WHEN excluded.created_at < error_investigations.created_at "
-            "THEN excluded.created_at ELSE error_investigations.created_at END, "
-            "last_occurrence_at = CASE WHEN excluded.last_occurrence_at > error_investigations.last_occurrence_at "
-            "THEN excluded.last_occurrence_at ELSE error_investigations.last_occurrence_at END, "
-            "error_context = excluded.error_context, "
-            "updated_at = excluded.updated_at, "
-            "status = CASE WHEN " + _REGRESSES + " THEN 'regressed' "
-            "ELSE error_investigations.status END, "
-            "resolved = CASE WHEN " + _REGRESSES + " THEN FALSE "
-            "ELSE error_investigations.resolved END, "
-            "regression_count = CASE WHEN " + _REGRESSES + " "
-            "THEN error_investigations.regression_count + 1 ELSE error_investigations.regression_count END, "
-            "regressed_at = CASE WHEN " + _REGRESSES + " THEN excluded.updated_at "
-            "ELSE error_investigations.regressed_at END, "
-            "transition_token = CASE WHEN " + _REGRESSES + " THEN excluded.transition_token "
-            "ELSE error_investigations.transition_token END "
-            "RETURNING error_hash, occurrence_count, status, regression_count, transition_token, title, level, "
-            "logger, error_type, created_at, last_occurrence_at",
-            params,
-        )
-        added = {fp: agg.count for fp, agg in items}
-        changes = []
-        for row in sorted(rows, key=lambda r: r["error_hash"]):
-            won = row["transition_token"] == token
-            status = row["status"]
-            changes.append(GroupChange(
-                fingerprint=row["error_hash"], added=added[row["error_hash"]],
-                occurrence_count=int(row["occurrence_count"]), status=status,
-                regression_count=int(row["regression_count"]),
-                new=won and status == "open", regressed=won and status == "regressed",
-                title=row["title"], level=row["level"], logger=row["logger"], error_type=row["error_type"],
-                created_at=row["created_at"], last_occurrence_at=row["last_occurrence_at"],
-            ))
-        return changes
-
-    async def _add_samples(self, tx: Executor, order: list[str], groups: dict[str, _Aggregate], keep: int) -> None:
-        await tx.executemany(
-            "INSERT INTO error_samples (error_hash, seen_at, source, file, line, level, logger, message, raw, "
-            "data, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(fp, s.seen_at, s.source, s.file, s.line, s.level, s.logger, s.message, s.raw, s.data, s.event_key)
-             for fp in order for s in groups[fp].samples],
-        )
-        # Keep the newest `keep` samples of every touched group (one statement per chunk of groups).
-        for i in range(0, len(order), _TRIM_CHUNK):
-            chunk = order[i:i + _TRIM_CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            await tx.execute(
-                "DELETE FROM error_samples WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
-                "(PARTITION BY error_hash ORDER BY id DESC) AS rn FROM error_samples "
-                f"WHERE error_hash IN ({marks})) ranked WHERE rn > ?)",
-                (*chunk, keep),
-            )
+    @staticmethod
+    def _write_statements(accepted: list[Occurrence], groups: dict[str, _Aggregate], token: str, at: datetime,
+                          keep: int) -> tuple[builtins.list[Statement], int]:
+        """Every write of a batch after its receipts, in order; and how many group upserts lead it."""
+        # A stable order keeps row locks in the same order on every replica (no deadlocks).
+        order = sorted(groups)
+        out = [_upsert_statement([(fp, groups[fp]) for fp in order[i:i + _GROUP_CHUNK]], token, at)
+               for i in range(0, len(order), _GROUP_CHUNK)]
+        upserts = len(out)
+        out.append(Statement(
+            "INSERT INTO error_occurrences (error_hash, minute, count) VALUES (?, ?, ?) "
+            "ON CONFLICT (error_hash, minute) DO UPDATE SET count = error_occurrences.count + excluded.count",
+            [(fp, minute, n) for fp in order for minute, n in sorted(groups[fp].minutes.items())], many=True))
+        out.append(Statement(
+            "INSERT INTO error_hourly (error_hash, hour, count) VALUES (?, ?, ?) "
+            "ON CONFLICT (error_hash, hour) DO UPDATE SET count = error_hourly.count + excluded.count",
+            [(fp, hour, n) for fp in order for hour, n in sorted(_hours(groups[fp].minutes).items())], many=True))
+        totals: dict[int, int] = {}
+        for agg in groups.values():
+            for minute, n in agg.minutes.items():
+                totals[minute] = totals.get(minute, 0) + n
+        # Last of the counters and in minute order: the hot row (this minute) is locked briefly,
+        # and replicas take these locks in the same order.
+        out.append(Statement(
+            "INSERT INTO error_minute_totals (minute, count) VALUES (?, ?) "
+            "ON CONFLICT (minute) DO UPDATE SET count = error_minute_totals.count + excluded.count",
+            sorted(totals.items()), many=True))
+        logger_rows = [(fp, name, n) for fp in order for name, n in sorted(groups[fp].loggers.items())]
+        if logger_rows:
+            out.append(Statement(
+                "INSERT INTO error_loggers (error_hash, logger, count) VALUES (?, ?, ?) "
+                "ON CONFLICT (error_hash, logger) DO UPDATE SET count = error_loggers.count + excluded.count",
+                logger_rows, many=True))
+        release_rows = _release_rows(accepted)
+        if release_rows:
+            out.append(Statement(
+                "INSERT INTO error_releases (error_hash, release, count, first_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (error_hash, release) DO UPDATE SET count = error_releases.count + excluded.count, "
+                "first_seen = CASE WHEN excluded.first_seen < error_releases.first_seen "
+                "THEN excluded.first_seen ELSE error_releases.first_seen END",
+                release_rows, many=True))
+        out.extend(_sample_statements(order, groups, keep))
+        return out, upserts
 
     async def set_status(self, fingerprint: str, action: str, at: datetime, notes: str | None = None) -> Row:
         """resolve | mute | reopen a group; return the updated row. Raises UnknownGroup, ValueError."""
@@ -585,4 +522,92 @@ def _hours(minutes: dict[int, int]) -> dict[int, int]:
     out: dict[int, int] = {}
     for minute, n in minutes.items():
         out[minute // 60] = out.get(minute // 60, 0) + n
+    return out
+
+
+def _receipt_statements(occs: builtins.list[Occurrence], at: datetime) -> builtins.list[Statement]:
+    """Multi-row receipt INSERTs returning the keys they added, each expecting all of its keys."""
+    out = []
+    for i in range(0, len(occs), _RECEIPT_CHUNK):
+        chunk = occs[i:i + _RECEIPT_CHUNK]
+        values = ", ".join("(?, ?, ?)" for _ in chunk)
+        params: builtins.list[Any] = []
+        for occ in chunk:
+            params.extend((occ.event_key, occ.fingerprint, at))
+        out.append(Statement(
+            f"INSERT INTO event_receipts (event_key, error_hash, received_at) VALUES {values} "
+            "ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
+            params, returning=True, expect=len(chunk)))
+    return out
+
+
+def _upsert_statement(items: builtins.list[tuple[str, _Aggregate]], token: str, at: datetime) -> Statement:
+    values: builtins.list[str] = []
+    params: builtins.list[Any] = []
+    for fp, agg in items:
+        first, last = agg.first, agg.last
+        values.append("(?, ?, ?, ?, ?, ?, FALSE, ?, ?, 'open', ?, ?, ?, 0, ?, ?)")
+        params.extend((uuid.uuid4().hex, fp, first.message, first.error_type, _context(last),
+                       agg.earliest or first.seen_at, agg.count, agg.latest or last.seen_at, first.level,
+                       first.logger, first.title, at, token))
+    return Statement(
+        "INSERT INTO error_investigations (id, error_hash, error_message, error_type, error_context, "
+        "created_at, resolved, occurrence_count, last_occurrence_at, status, level, logger, title, "
+        "regression_count, updated_at, transition_token) "
+        f"VALUES {', '.join(values)} "
+        "ON CONFLICT (error_hash) DO UPDATE SET "
+        "occurrence_count = error_investigations.occurrence_count + excluded.occurrence_count, "
+        "created_at = CASE WHEN excluded.created_at < error_investigations.created_at "
+        "THEN excluded.created_at ELSE error_investigations.created_at END, "
+        "last_occurrence_at = CASE WHEN excluded.last_occurrence_at > error_investigations.last_occurrence_at "
+        "THEN excluded.last_occurrence_at ELSE error_investigations.last_occurrence_at END, "
+        "error_context = excluded.error_context, "
+        "updated_at = excluded.updated_at, "
+        "status = CASE WHEN " + _REGRESSES + " THEN 'regressed' "
+        "ELSE error_investigations.status END, "
+        "resolved = CASE WHEN " + _REGRESSES + " THEN FALSE "
+        "ELSE error_investigations.resolved END, "
+        "regression_count = CASE WHEN " + _REGRESSES + " "
+        "THEN error_investigations.regression_count + 1 ELSE error_investigations.regression_count END, "
+        "regressed_at = CASE WHEN " + _REGRESSES + " THEN excluded.updated_at "
+        "ELSE error_investigations.regressed_at END, "
+        "transition_token = CASE WHEN " + _REGRESSES + " THEN excluded.transition_token "
+        "ELSE error_investigations.transition_token END "
+        "RETURNING error_hash, occurrence_count, status, regression_count, transition_token, title, level, "
+        "logger, error_type, created_at, last_occurrence_at",
+        params, returning=True)
+
+
+def _changes(rows: builtins.list[Row], groups: dict[str, _Aggregate], token: str) -> builtins.list[GroupChange]:
+    """What one upsert's RETURNING rows say about its groups, by fingerprint."""
+    changes = []
+    for row in sorted(rows, key=lambda r: r["error_hash"]):
+        won = row["transition_token"] == token
+        status = row["status"]
+        changes.append(GroupChange(
+            fingerprint=row["error_hash"], added=groups[row["error_hash"]].count,
+            occurrence_count=int(row["occurrence_count"]), status=status,
+            regression_count=int(row["regression_count"]),
+            new=won and status == "open", regressed=won and status == "regressed",
+            title=row["title"], level=row["level"], logger=row["logger"], error_type=row["error_type"],
+            created_at=row["created_at"], last_occurrence_at=row["last_occurrence_at"],
+        ))
+    return changes
+
+
+def _sample_statements(order: builtins.list[str], groups: dict[str, _Aggregate], keep: int) -> builtins.list[Statement]:
+    """Add the kept samples, then trim every touched group to its newest `keep` (one DELETE per chunk)."""
+    out = [Statement(
+        "INSERT INTO error_samples (error_hash, seen_at, source, file, line, level, logger, message, raw, "
+        "data, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(fp, s.seen_at, s.source, s.file, s.line, s.level, s.logger, s.message, s.raw, s.data, s.event_key)
+         for fp in order for s in groups[fp].samples], many=True)]
+    for i in range(0, len(order), _TRIM_CHUNK):
+        chunk = order[i:i + _TRIM_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        out.append(Statement(
+            "DELETE FROM error_samples WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+            "(PARTITION BY error_hash ORDER BY id DESC) AS rn FROM error_samples "
+            f"WHERE error_hash IN ({marks})) ranked WHERE rn > ?)",
+            (*chunk, keep)))
     return out

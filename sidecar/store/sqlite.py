@@ -25,19 +25,21 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
 from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate, open_migrated
+from .database import Statement
 
 _TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 REOPEN_AFTER = 10.0  # seconds a deleted/replaced database file is reported before it is reopened
 
@@ -95,39 +97,84 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
 
 
 class _Conn:
-    """Statement helpers over one aiosqlite connection, translating errors."""
+    """Statement helpers over one aiosqlite connection, translating errors.
+
+    Each helper is ONE call into the connection's thread (a plain function run there on the
+    sqlite3 connection): aiosqlite's own cursor API costs a thread round trip for execute, another
+    for fetchall and another for close, and a batch of error events made ~25 of them (each a queue
+    put, a thread wake-up and a loop callback). `run` does a whole list of statements in one.
+    Parameters are converted on the event loop (the memoised time texts are not shared across threads).
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def execute(self, sql: str, params: Params = ()) -> int:
+    async def _call(self, fn: Callable[..., _T], *args: Any) -> _T:
+        # aiosqlite has no public "run this function in the connection's thread"; `_execute` is how
+        # its own methods do it (queued in order with them, so transactions stay in sequence).
+        in_thread = cast("Callable[..., Awaitable[_T]]", self.conn._execute)  # untyped in aiosqlite
         try:
-            cur = await self.conn.execute(sql, _params(params))
-            count = cur.rowcount
-            await cur.close()
-            return count
+            return await in_thread(fn, self.conn._conn, *args)
         except sqlite3.OperationalError as exc:
             raise _translate(exc) from exc
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        return await self._call(_execute, sql, _params(params))
 
     async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        try:
-            await self.conn.executemany(sql, [_params(r) for r in rows])
-        except sqlite3.OperationalError as exc:
-            raise _translate(exc) from exc
+        await self._call(_executemany, sql, [_params(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        try:
-            async with self.conn.execute(sql, _params(params)) as cur:
-                return cast("Row | None", await cur.fetchone())  # rows are dicts (_dict_row)
-        except sqlite3.OperationalError as exc:
-            raise _translate(exc) from exc
+        rows = await self._call(_fetch, sql, _params(params), 1)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        try:
-            async with self.conn.execute(sql, _params(params)) as cur:
-                return cast("list[Row]", list(await cur.fetchall()))  # rows are dicts (_dict_row)
-        except sqlite3.OperationalError as exc:
-            raise _translate(exc) from exc
+        return await self._call(_fetch, sql, _params(params), None)
+
+    async def run(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        """`database.run_statements` in one call into the connection's thread."""
+        prepared = [(st.sql, [_params(r) for r in st.params] if st.many else _params(st.params), st.many,
+                     st.returning, st.expect) for st in statements]
+        return await self._call(_run, prepared)
+
+
+# The functions below run in the connection's thread (see _Conn._call).
+
+def _execute(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    cur = db.execute(sql, params)
+    try:
+        return cur.rowcount
+    finally:
+        cur.close()
+
+
+def _executemany(db: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    db.executemany(sql, rows).close()
+
+
+def _fetch(db: sqlite3.Connection, sql: str, params: tuple[Any, ...], limit: int | None) -> list[Row]:
+    cur = db.execute(sql, params)
+    try:
+        # Rows are dicts (_dict_row). fetchmany(1) leaves the rest of a SELECT unread, as fetchone did.
+        return cast("list[Row]", cur.fetchall() if limit is None else cur.fetchmany(limit))
+    finally:
+        cur.close()
+
+
+def _run(db: sqlite3.Connection, prepared: list[tuple[str, Any, bool, bool, int | None]]) -> list[list[Row]]:
+    out: list[list[Row]] = []
+    for sql, params, many, returning, expect in prepared:
+        if many:
+            _executemany(db, sql, params)
+            out.append([])
+            continue
+        rows = _fetch(db, sql, params, None) if returning else []
+        if not returning:
+            _execute(db, sql, params)
+        out.append(rows)
+        if expect is not None and len(rows) != expect:
+            break
+    return out
 
 
 def _translate(exc: sqlite3.OperationalError) -> StoreError:

@@ -187,3 +187,35 @@ async def test_nul_bytes_and_lone_surrogates_are_stored_not_refused(store, clock
     assert total == 1 and "\x00" not in rows[0]["error_message"] and "\ufffd" in rows[0]["error_message"]
     sample = (await store.groups.samples(rows[0]["error_hash"]))[0]
     assert sample["data"]["context"] == ["prev \ufffd line"] and sample["logger"] == "src.\ufffdx"
+
+
+@pytest.mark.parametrize("seen", ["random", "first_key", "last_key"])
+async def test_a_partly_re_sent_batch_counts_exactly_its_new_events(store, seen):
+    """A batch written as one run of statements on the guess "all new" must fall back exactly when
+    some of its events (in any receipt chunk: the first, the last, scattered) were stored before."""
+    import random
+
+    repo = store.groups
+    rng = random.Random(16)
+    fps = [f"{g:032x}" for g in range(7)]
+    # Keys do not sort in batch order (receipts are chunked in key order, groups by fingerprint).
+    batch = [occ(f"k{rng.randrange(10**9):09d}@{i}", rng.choice(fps), at=T0 + timedelta(seconds=i % 150),
+                 message=f"m{i}") for i in range(1000)]
+    keys = sorted(o.event_key for o in batch)
+    before = {"random": set(rng.sample(keys, 400)), "first_key": {keys[0]}, "last_key": {keys[-1]}}[seen]
+    await repo.record_batch([o for o in batch if o.event_key in before], samples_per_group=2, at=T0)
+    changes = await repo.record_batch(batch + batch[:50], samples_per_group=2, at=T0 + timedelta(minutes=5))
+
+    fresh = [o for o in batch if o.event_key not in before]
+    added = {fp: sum(o.fingerprint == fp for o in fresh) for fp in fps}
+    assert {c.fingerprint: c.added for c in changes} == {fp: n for fp, n in added.items() if n}
+    assert [c.fingerprint for c in changes] == sorted(c.fingerprint for c in changes)
+    assert await repo.receipt_count() == 1000
+    for fp in fps:
+        mine = [o for o in batch if o.fingerprint == fp]
+        row = await repo.get(fp)
+        assert row["occurrence_count"] == len(mine)
+        assert sum(n for _, n in await repo.minute_counts(fp, 0, 10**9)) == len(mine)
+        newest = [o.message for o in fresh if o.fingerprint == fp][-2:][::-1]
+        assert [s["message"] for s in await repo.samples(fp, 10)][:len(newest)] == newest
+    assert await repo.record_batch(batch, samples_per_group=2, at=T0) == []
