@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .classes import code_meaning, warm
+from .frames import raised_at
 from .model import Diagnosis, DiagnosisInput, one_line
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
@@ -405,11 +406,21 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
     what = inp.exception_type or f"{inp.level} log record"
     where = f" from logger {inp.logger}" if inp.logger else ""
     first = redact(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]) if inp.message.strip() else what
+    at = raised_at(inp.traceback)
+    if at is not None and at.library is not None:
+        # a builtin raised inside a library names the component, not the cause: said, not scored
+        frames = (f" It was raised inside the {at.library} library ({one_line(at.frame, 160)})"
+                  + (f", called from the application at {one_line(at.app_frame, 160)}." if at.app_frame else "."))
+    elif at is not None:
+        frames = f" It was raised in the application's own code at {one_line(at.frame, 160)}."
+    else:
+        frames = ""
     return Diagnosis(
         summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
         root_cause=(
-            "No built-in rule matches this error, so the cause is not known from the text alone. "
-            "Read the traceback's last application frame and the lines logged just before it."
+            "No built-in rule matches this error, so the cause is not known from the text alone."
+            + redact(frames)
+            + " Read the traceback's last application frame and the lines logged just before it."
         ),
         suggested_fix=[
             "Open the latest sample and its traceback; find the last frame in the gateway's own code (src/, tools/, utils/).",

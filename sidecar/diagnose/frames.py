@@ -1,0 +1,41 @@
+"""Where in the traceback an error was raised: a library's frame, or the application's own.
+
+A builtin exception (KeyError, IndexError, ValueError, TypeError) names no component by its class: the same
+KeyError is a missing dict key in the gateway's code or a library tripping over the answer it parsed. The
+frames say which: the last frame is where it was raised; a `site-packages/<pkg>/` frame is a library's code,
+any other is the application's. This module only reads that (the catch-all says it); it never raises the
+confidence of an answer - the frame names *where*, not *why*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]{1,400})", line (?P<line>\d+), in (?P<func>[^\s]{1,120})', re.M)
+_LIBRARY = re.compile(r"(?:site|dist)-packages/(?P<pkg>[A-Za-z_]\w*)")
+TAIL = 64 * 1024  # the raising frames are at the end of a traceback; a 10 MB record is not scanned whole
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAt:
+    """The raising frame (`library` is the package when it is a library's) and the last application frame."""
+
+    library: str | None
+    frame: str  # "path:line in func" of the raising frame
+    app_frame: str | None  # the last frame outside site-packages, where the application called in
+
+
+def raised_at(traceback: str) -> RaisedAt | None:
+    """The frames of the *last* traceback in `traceback` (the raised exception's), or None without frames."""
+    frames = list(_FRAME.finditer(traceback[-TAIL:]))
+    if not frames:
+        return None
+
+    def where(m: re.Match[str]) -> str:
+        return f"{m.group('path')}:{m.group('line')} in {m.group('func')}"
+
+    last = frames[-1]
+    lib = _LIBRARY.search(last.group("path"))
+    app = next((f for f in reversed(frames) if not _LIBRARY.search(f.group("path"))), None)
+    return RaisedAt(lib.group("pkg") if lib else None, where(last), where(app) if app else None)
