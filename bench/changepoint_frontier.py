@@ -34,21 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.rollout_sim import poisson  # noqa: E402 - the simulator's traffic model, not a copy of it
 from sidecar.rollout.changepoint import ChangeState, fires, look, null_rate  # noqa: E402
 
 INTERVAL = 30.0
 SUB = 5.0  # the oracle's checking period
-
-
-def poisson(rng: random.Random, lam: float) -> int:
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 def bad_of(rng: random.Random, n: int, p: float) -> int:

@@ -84,13 +84,7 @@ def matcher(where: Mapping[str, str]) -> Callable[[Record], bool]:
 
     def match(rec: Record) -> bool:
         for read, expected in reads:
-            v = read(rec)
-            if isinstance(v, str):
-                if v != expected:
-                    return False
-                continue
-            have = norm_value(v)
-            if have != expected and not (isinstance(v, bool) and have == expected.lower()):
+            if not value_matches(read(rec), expected):
                 return False
         return True
 
@@ -117,19 +111,21 @@ def norm_value(v: Any) -> str:
     return str(v)
 
 
+def value_matches(v: Any, expected: str) -> bool:
+    """One field's comparison of `matches` (booleans true/false case-insensitively, None as "")."""
+    if isinstance(v, str):  # the common case: no normalising (this runs per record per filter)
+        return v == expected
+    have = norm_value(v)
+    return have == expected or (isinstance(v, bool) and have == expected.lower())
+
+
 def matches(rec: Record, where: Mapping[str, str]) -> bool:
     """True when every `where` field of `rec` reads as the expected string (a missing field reads
     as ""; booleans as true/false, case-insensitively)."""
     idx = _index(rec[1])
     for k, expected in where.items():
         i = idx.get(k)
-        v = None if i is None else rec[i]
-        if isinstance(v, str):  # the common case: no normalising (this runs per record per filter)
-            if v != expected:
-                return False
-            continue
-        have = norm_value(v)
-        if have != expected and not (isinstance(v, bool) and have == expected.lower()):
+        if not value_matches(None if i is None else rec[i], expected):
             return False
     return True
 
