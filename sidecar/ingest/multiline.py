@@ -210,7 +210,8 @@ class TextScanner:
         """Emit every error-candidate record that lies wholly in buf[0:cut] (cut is a record start)."""
         done = 0
         d = self.d
-        for a, is_tb in d.anchors(buf, 0, cut):
+        anchors = list(d.anchors(buf, 0, cut))
+        for k, (a, is_tb) in enumerate(anchors):
             if a < done:
                 continue
             s = a
@@ -219,9 +220,12 @@ class TextScanner:
                 if s != a and not d.is_error_header(buf, s):
                     s = a  # an uncaught traceback after an INFO/WARNING record: its own record
             le = buf.find(b"\n", a, cut) + 1 or cut
-            e = d.next_header(buf, le, cut)
-            if e < 0:
-                e = cut
+            if k + 1 < len(anchors) and anchors[k + 1] == (le, False):
+                e = le  # the next line is an error header (a run of one-line errors): no search needed
+            else:
+                e = d.next_header(buf, le, cut)
+                if e < 0:
+                    e = cut
             u = d.next_unintroduced_traceback(buf, s, le, e)
             if u > 0:
                 e = u  # another crash begins inside this record (stderr interleaved with stdout)
@@ -232,7 +236,9 @@ class TextScanner:
     def _record(self, buf: bytes, s: int, e: int, header: bool | None = None) -> RawRecord:
         off, line = self._map_start(buf, s)
         end = self._map_end(buf, e)
-        text, truncated = clip(buf[s:e], buf[max(s, e - TAIL_BYTES):e], e - s, self.limits)
+        # The tail matters only to a record over max_bytes: no copy of up to 8 KiB for every event.
+        tail = buf[max(s, e - TAIL_BYTES):e] if e - s > self.limits.max_bytes else b""
+        text, truncated = clip(buf[s:e], tail, e - s, self.limits)
         if header is None:
             header = self.d.header_at(buf, s)
         return RawRecord(text, off, end, line, header, truncated, self._context(buf, s))
