@@ -202,7 +202,7 @@ _F2 = re.compile(rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}))? - (?P<logger>\
 _F3 = re.compile(rf"(?P<level>{_LEVELS}):(?P<logger>[^\s:]*):(?P<message>.*)")
 _F4 = re.compile(rf"{_SHIM}(?P<level>{_LEVELS}) *\] (?P<logger>\S+?):(?: |$)(?P<message>.*)")
 _ANCHOR_WORDS = (b"ERROR", b"CRITICAL", b"FATAL", b"Traceback (most recent call last):")
-_TB_BYTES = b"Traceback (most recent call last):"
+TB_BYTES = b"Traceback (most recent call last):"
 _CHAIN_SENTENCES = frozenset({
     b"During handling of the above exception, another exception occurred:",
     b"The above exception was the direct cause of the following exception:",
@@ -334,23 +334,23 @@ class TextDialect:
         records in `docker logs`): it starts its own record. Under INFO/WARNING records too,
         by decision: a crash must never be filed under the INFO line printed just before it.
         """
-        i = buf.find(_TB_BYTES, max(pos, start + 1), end)
+        i = buf.find(TB_BYTES, max(pos, start + 1), end)
         if i < 0:
             return -1  # the usual case: one cheap search
         has_tb = self._tb_line.match(buf, start) is not None
         introduced = not has_tb and self.is_error_header(buf, start)
         while i >= 0:
-            if buf[i - 1:i] == b"\n" and not self._chained(buf, start, i):
+            if buf[i - 1:i] == b"\n" and not self.chained(buf, start, i):
                 if introduced:
                     introduced = False  # the record's own traceback; later unchained ones are not
                 else:
                     return i
             introduced = False
-            i = buf.find(_TB_BYTES, i + len(_TB_BYTES), end)
+            i = buf.find(TB_BYTES, i + len(TB_BYTES), end)
         return -1
 
     @staticmethod
-    def _chained(buf: bytes, start: int, i: int) -> bool:
+    def chained(buf: bytes, start: int, i: int) -> bool:
         """Whether the last non-blank line before line start `i` (within the record) is a chain sentence."""
         j = i - 1  # the newline that ends the previous line
         while j > start:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .formats import TextDialect
+from .formats import TB_BYTES, TextDialect
 
 TAIL_BYTES = 8192
 CONTEXT_BYTES = 4096
@@ -69,6 +69,9 @@ class _Big:
     tail: bytes
     nbytes: int
     context: bytes = b""
+    # An ERROR record whose own traceback (logger.exception) has not come yet: the first one that
+    # comes is its own; any later unchained one is a crash of its own (see next_unintroduced_traceback).
+    owns_next_traceback: bool = False
 
 
 def clip(head: bytes, tail: bytes, total: int, limits: Limits) -> tuple[bytes, bool]:
@@ -142,8 +145,18 @@ class TextScanner:
             self._advance(buf, cut)
         else:
             self.buf = buf
-        if len(self.buf) > self.limits.max_bytes:
-            self._compact()
+        while len(self.buf) > self.limits.max_bytes:
+            u = self.d.next_unintroduced_traceback(self.buf, 0, 0, len(self.buf))
+            if u <= 0:
+                self._compact()
+                break
+            # A crash begins inside the open record: the record ends there, as _scan would have
+            # cut it had the next header arrived first; only the crash stays open. Without this
+            # the over-size path glued the crash to the INFO line before it (and whether it did
+            # depended on where reads split the file).
+            buf = self.buf
+            self._scan(buf, u, out)
+            self._advance(buf, u)
         return out
 
     def flush(self) -> list[RawRecord]:
@@ -332,6 +345,7 @@ class TextScanner:
             tail=buf[-TAIL_BYTES:],
             nbytes=len(buf),
             context=self._context(buf, 0),
+            owns_next_traceback=self.d.is_error_header(buf, 0) and buf.find(TB_BYTES, 1) < 0,
         )
         self.hist = b""
         self._rebase(buf, self.vend)
@@ -343,6 +357,9 @@ class TextScanner:
         big = self.big
         assert big is not None
         h = self.d.next_header(data, 0, len(data))
+        u = self._crash_in_big(big, data, len(data) if h < 0 else h)
+        if u >= 0:
+            h = u  # a crash begins inside the over-size record: it ends there, as in _scan
         region = data if h < 0 else data[:h]
         if region:
             if not big.interesting:
@@ -360,6 +377,20 @@ class TextScanner:
         self.bv = base + h
         self.buf = b""
         return h
+
+    def _crash_in_big(self, big: _Big, data: bytes, end: int) -> int:
+        """Where in data[:end] a traceback no log record introduced begins, or -1 (the rule of
+        TextDialect.next_unintroduced_traceback, for a record whose start was compacted away)."""
+        i = data.find(TB_BYTES, 0, end)
+        while i >= 0:
+            if i == 0 or data[i - 1:i] == b"\n":
+                probe = big.tail + data[:i]
+                if not self.d.chained(probe, 0, len(probe)):
+                    if not big.owns_next_traceback:
+                        return i
+                big.owns_next_traceback = False
+            i = data.find(TB_BYTES, i + len(TB_BYTES), end)
+        return -1
 
     def _close_big(self, end: int, out: list[RawRecord]) -> None:
         big = self.big

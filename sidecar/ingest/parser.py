@@ -30,6 +30,7 @@ from .record import ErrorEvent
 from .tracebacks import looks_complete, parse_traceback_text
 
 UNCAUGHT_LOGGER = "uncaught"
+_TB_LINE = "Traceback (most recent call last):"
 PREFIX_WAIT = 4096  # bytes of a first line to wait for before deciding how to read the file
 TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
 _DETECT_MAX = 64 * 1024
@@ -346,12 +347,15 @@ class FileParser:
         hdr = self.dialect.parse_header(first) if r.header else None
         body = rest if hdr is not None else text
         tb = parse_traceback_text(body) if "Traceback (most recent call last):" in body else None
+        # A traceback whose frame lines were clipped away (max_lines keeps its first and last
+        # lines) no longer parses; the record is still a crash, so it is still an event.
+        crashed = tb is not None or body.startswith(_TB_LINE) or f"\n{_TB_LINE}" in body
         if hdr is not None:
-            if not is_error_level(hdr.level) and tb is None:
+            if not is_error_level(hdr.level) and not crashed:
                 return None
             level, logger, message, ts = hdr.level, hdr.logger, hdr.message, hdr.timestamp
         else:
-            if tb is None:
+            if not crashed:
                 return None
             # A traceback no log record introduced: Python's excepthook (or a thread's) printed it,
             # so the process (or thread) died of it.
@@ -364,7 +368,7 @@ class FileParser:
                     break
             if isinstance(self.scanner, DockerScanner):  # Docker stamped the line itself: better
                 ts = timestamp_from_value(self.scanner.time_at(r.offset)) or ts
-            final = tb.final
+            final = tb.final if tb is not None else None
             if final is None:
                 message = first.strip()
             else:

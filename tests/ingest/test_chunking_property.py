@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sidecar.ingest.multiline import Limits
@@ -67,3 +67,32 @@ def test_utf16_with_and_without_bom_any_split_even_mid_code_unit(enc, pieces, da
     assert [ev[3] for ev in whole] == [ev[3] for ev in events(b"".join(pieces), [])]  # same records, same levels
     for ev in whole:
         assert (ev[1] - len(UTF16[enc])) % 2 == 0  # offsets on code units
+
+
+UNLIMITED = ParserOptions(max_line_bytes=1024, limits=Limits(max_lines=100_000, max_bytes=10**8))
+INFO, TB, BIG_LINE = PIECES[0], PIECES[4], PIECES[11]
+
+
+def boundaries(data: bytes, cuts: list[int], opts: ParserOptions) -> list[tuple]:
+    p = FileParser("t", "f.log", opts, file_key="k")
+    out, prev = [], 0
+    for c in sorted(set(cuts)) + [len(data)]:
+        out += p.feed(data[prev:c])
+        prev = c
+    out += p.flush()
+    return [(e.line, e.offset, e.end_offset, e.level, e.logger) for e in out]
+
+
+@example([INFO, TB, b'  File "/app/x.py", line 3, in f\n', BIG_LINE, BIG_LINE, BIG_LINE, INFO], [])  # crash after INFO, over-size
+@example([INFO, INFO, BIG_LINE, BIG_LINE, TB], [])  # the crash comes after the INFO record went over size
+@example([INFO, TB, TB, BIG_LINE, BIG_LINE], [])  # two crashes in a row, over size
+@example([TB, PIECES[6], PIECES[6], PIECES[5], PIECES[6], PIECES[6], PIECES[6]], [])  # frames clipped by max_lines
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=60), st.data())
+def test_size_limits_clip_a_records_text_never_its_boundaries_or_level(pieces, data):
+    """max_bytes / max_lines shorten what is kept of a record; which records there are, where they
+    start and end, and their level and logger are those of a parser without limits, however reads
+    split the file (an over-size INFO record once swallowed the crash printed after it)."""
+    blob = b"".join(pieces)
+    cuts = data if isinstance(data, list) else data.draw(st.lists(st.integers(0, len(blob)), max_size=30))
+    assert boundaries(blob, cuts, OPTS) == boundaries(blob, [], UNLIMITED)
