@@ -5,6 +5,7 @@ EXACT_QUANTILE_LIMIT values, a 1%-relative-error sketch above), at O(buckets) pe
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from . import window as wf
@@ -22,18 +23,27 @@ def flag_measurement(spec: MetricSpec, fn: str, stream: str, n: int, ok: int, ne
     return Measurement(hits / n, count=n, successes=hits, newest=newest)
 
 
-def success_flags(spec: MetricSpec, records: list[Record]) -> tuple[int, int, float | None]:
-    """(trials, successes, newest) of a success flag, failure_when forcing a failure."""
+def flag_reader(spec: MetricSpec) -> Callable[[Record], bool | None]:
+    """A record's success flag (None: the record has none), failure_when forcing a failure."""
     flag_of = getter(spec.field or "success")
     failed = matcher(spec.failure_when) if spec.failure_when else None
+
+    def flag(rec: Record) -> bool | None:
+        if failed is not None and failed(rec):
+            return False
+        v = flag_of(rec)
+        return v if v is True or v is False else truthy(v)
+
+    return flag
+
+
+def success_flags(spec: MetricSpec, records: list[Record]) -> tuple[int, int, float | None]:
+    """(trials, successes, newest) of a success flag, failure_when forcing a failure."""
+    flag_of = flag_reader(spec)
     n = ok = 0
     newest: float | None = None
     for rec in records:
-        if failed is not None and failed(rec):
-            flag: bool | None = False
-        else:
-            v = flag_of(rec)
-            flag = v if v is True or v is False else truthy(v)
+        flag = flag_of(rec)
         if flag is None:
             continue
         n += 1
@@ -62,8 +72,7 @@ def _newest(a: float | None, b: float | None) -> float | None:
 
 def _flags_kind(spec: MetricSpec) -> Kind:
     """(trials, successes, newest) of the spec's success flag."""
-    flag_of = getter(spec.field or "success")
-    failed = matcher(spec.failure_when) if spec.failure_when else None
+    flag_of = flag_reader(spec)
 
     def summarise(rs: list[Record]) -> tuple[int, int, float | None]:
         return success_flags(spec, rs)
@@ -75,11 +84,7 @@ def _flags_kind(spec: MetricSpec) -> Kind:
         return n, ok, newest
 
     def add(s: tuple[int, int, float | None], rec: Record) -> tuple[int, int, float | None]:
-        if failed is not None and failed(rec):
-            flag: bool | None = False
-        else:
-            v = flag_of(rec)
-            flag = v if v is True or v is False else truthy(v)
+        flag = flag_of(rec)
         if flag is None:
             return s
         return s[0] + 1, s[1] + flag, _newest(s[2], rec[0])

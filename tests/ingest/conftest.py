@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection
@@ -156,3 +157,17 @@ async def harness(clock: ManualClock) -> AsyncIterator[Harness]:
     finally:
         for ing in list(h.running):
             await ing.stop()
+
+
+def open_in(d: Path, *, ignore: str | None = None) -> list[str]:
+    """The paths under `d` this process holds open (from /proc/self/fd), sorted; `ignore`: a part
+    of the path (e.g. the checkpoint directory) whose descriptors are not counted."""
+    out = []
+    for n in os.listdir("/proc/self/fd"):
+        try:
+            t = os.readlink(f"/proc/self/fd/{n}")
+        except OSError:
+            continue
+        if t.startswith(str(d) + os.sep) and (ignore is None or ignore not in t):
+            out.append(t)
+    return sorted(out)

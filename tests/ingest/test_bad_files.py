@@ -18,7 +18,7 @@ import pytest
 from sidecar.ingest.handle import FileHandle
 from sidecar.ingest.tracked import ROTATE_WAIT
 
-from .conftest import Harness, make_config, records, wait_for
+from .conftest import Harness, make_config, open_in, records, wait_for
 
 
 async def _loop_answers(within: float = 0.5) -> None:
@@ -58,20 +58,8 @@ async def test_directory_and_fifo_take_the_logs_name(tmp_path: Path, harness: Ha
     harness.sink.assert_exactly_once(errs + errs2 + errs3)
     held = {str(path)} if glob == "app.log" else {str(path), str(tmp_path / "app.log.1")}
     assert {f.path for f in ing.files} == held
-    assert _open_in(tmp_path) == sorted(held)  # no descriptor left on the directory or FIFO
+    assert open_in(tmp_path, ignore="/ck") == sorted(held)  # no descriptor left on the directory or FIFO
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.records[:3]
-
-
-def _open_in(d: Path) -> list[str]:
-    out = []
-    for n in os.listdir("/proc/self/fd"):
-        try:
-            t = os.readlink(f"/proc/self/fd/{n}")
-        except OSError:
-            continue
-        if t.startswith(str(d) + os.sep) and "/ck" not in t:
-            out.append(t)
-    return sorted(out)
 
 
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ import pytest
 
 from sidecar.ingest.tracked import ROTATE_WAIT
 
-from .conftest import TS, Harness, make_config, wait_for
+from .conftest import TS, Harness, make_config, open_in, wait_for
 
 SEEDS = int(os.environ.get("SIDECAR_ROTATION_SEEDS", "16"))
 SEED_BASE = int(os.environ.get("SIDECAR_ROTATION_SEED_BASE", "0"))  # a range never looked at: e.g. 1000
@@ -211,18 +211,6 @@ async def poll(h: Harness, rounds: int) -> None:
         await asyncio.sleep(0.003)
 
 
-def _open_in(d: Path) -> list[str]:
-    out = []
-    for n in os.listdir("/proc/self/fd"):
-        try:
-            t = os.readlink(f"/proc/self/fd/{n}")
-        except OSError:
-            continue
-        if t.startswith(str(d) + os.sep):
-            out.append(t)
-    return sorted(out)
-
-
 OPS = {"append": 30, "poll": 12, "sync": 5, "rfh": 10, "timed": 8, "copytruncate": 6, "truncate": 3, "delete": 3,
        "restart": 4, "copytruncate_window": 2}
 
@@ -273,10 +261,10 @@ async def run_sequence(tmp_path: Path, h: Harness, seed: int, glob: str, steps: 
     except AssertionError as exc:
         raise AssertionError(f"{exc} after {m.log}") from None
     matched = sorted(glob_mod.glob(str(d / glob)))
-    assert _open_in(d) == matched, (m.log[-12:], [(f.path, f.origin, f.size, f.parser.offset, f.acked, f.inflight,
+    assert open_in(d) == matched, (m.log[-12:], [(f.path, f.origin, f.size, f.parser.offset, f.acked, f.inflight,
                                                    f.draining_since, f.handle.phase.value) for f in ing.files])
     await h.stop(ing)
-    assert _open_in(d) == []
+    assert open_in(d) == []
     return m
 
 
