@@ -7,12 +7,14 @@ import json
 import subprocess
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from standardwebhooks import Webhook
 
 from sidecar.signing import receiver_secret
@@ -76,3 +78,16 @@ def signed_by(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
     at = datetime.fromtimestamp(int(stamp), UTC)
     expected = Webhook(receiver_secret(secret)).sign(msg_id, at, body)
     return any(hmac.compare_digest(expected, given) for given in signature.split(" "))
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[int]:
+    """Serve `app` on a free loopback port (the kernel picks it: no race with other tests); yields the port."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from aiohttp import web
 from sidecar.clock import ManualClock, utc
 from sidecar.config import DiagnosisConfig
 from sidecar.store.base import Store
+from tests.helpers import serving
 
 GOOD_ANSWER = {
     "summary": "Supabase schema is missing column upload_method on provider_file_uploads",
@@ -171,26 +172,24 @@ async def seed_group(
     )
 
 
-@pytest.fixture
-async def provider() -> AsyncIterator[tuple[str, dict[str, Any]]]:
-    """A local OpenAI-compatible endpoint; the test sets `answer` = (status, body) or "hang"."""
-    state: dict[str, Any] = {"answer": (200, {})}
+def answering(state: dict[str, Any]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """A handler that answers `state["answer"]` = (status, JSON body), or hangs for "hang"."""
 
-    async def chat(request: web.Request) -> web.StreamResponse:
+    async def answer(request: web.Request) -> web.StreamResponse:
         answer = state["answer"]
         if answer == "hang":
             await asyncio.sleep(5)
         status, body = answer
         return web.json_response(body, status=status)
 
+    return answer
+
+
+@pytest.fixture
+async def provider() -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """A local OpenAI-compatible endpoint; the test sets `answer` = (status, body) or "hang"."""
+    state: dict[str, Any] = {"answer": (200, {})}
     app = web.Application()
-    app.router.add_post("/v1/chat/completions", chat)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
+    app.router.add_post("/v1/chat/completions", answering(state))
+    async with serving(app) as port:
         yield f"http://127.0.0.1:{port}/v1", state
-    finally:
-        await runner.cleanup()

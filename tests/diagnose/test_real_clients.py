@@ -23,6 +23,8 @@ from aiohttp import web
 
 from sidecar.diagnose.evaluate import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
+from tests.diagnose.conftest import answering
+from tests.helpers import serving
 
 RULES = load_rules("rules/diagnoses.yaml")
 
@@ -237,25 +239,10 @@ def test_a_directory_where_a_file_is_expected_is_configuration(tmp_path: Any) ->
 async def rest() -> AsyncIterator[tuple[str, dict[str, Any]]]:
     """A local PostgREST/Storage stand-in: answers `state["answer"]` = (status, body) or "hang" on every path."""
     state: dict[str, Any] = {"answer": (200, [])}
-
-    async def any_path(request: web.Request) -> web.StreamResponse:
-        answer = state["answer"]
-        if answer == "hang":
-            await asyncio.sleep(5)
-        status, body = answer
-        return web.json_response(body, status=status)
-
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", any_path)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
+    app.router.add_route("*", "/{tail:.*}", answering(state))
+    async with serving(app) as port:
         yield f"http://127.0.0.1:{port}", state
-    finally:
-        await runner.cleanup()
 
 
 POSTGREST = [
