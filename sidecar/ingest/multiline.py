@@ -234,7 +234,10 @@ class TextScanner:
                     s = a  # an uncaught traceback after an INFO/WARNING record: its own record
             le = buf.find(b"\n", a, cut) + 1 or cut
             if k + 1 < len(anchors) and anchors[k + 1] == (le, False):
-                e = le  # the next line is an error header (a run of one-line errors): no search needed
+                if not is_tb:  # a run of one-line error records: emitted together
+                    done = self._one_line_run(buf, anchors, k, cut, out)
+                    continue
+                e = le  # the next line is an error header: no search needed
             else:
                 e = d.next_header(buf, le, cut)
                 if e < 0:
@@ -245,6 +248,50 @@ class TextScanner:
             # An error-level anchor is a header line (its pattern is a narrowing of the header's).
             out.append(self._record(buf, s, e, True if s == a and not is_tb else None))
             done = e
+
+    def _one_line_run(self, buf: bytes, anchors: list[tuple[int, bool]], k: int, cut: int,
+                      out: list[RawRecord]) -> int:
+        """Emit the run of one-line error records that starts at header anchor `k`; return where it ends.
+
+        A storm logs runs of one-line ERROR records, each followed by another error header. Such a
+        record needs none of `_scan`'s searches (no next header, no traceback can start inside one
+        line) and, within one exact piece, none of the position mapping: offsets are the piece's
+        plus the buffer position, line numbers go up by one. It is the same RawRecord `_record`
+        builds (unclipped: one line, under max_bytes). Anything else ends the run; the caller
+        handles that record the general way.
+        """
+        s = anchors[k][0]
+        p = self._piece(self.bv + s)
+        if not p.exact or self.limits.max_lines < 1:
+            e = anchors[k + 1][0]
+            out.append(self._record(buf, s, e, True))
+            return e
+        base = p.off - p.vstart + self.bv  # file offset of buffer position 0 within p
+        stop = min(p.vend, self.vend - 1) - self.bv  # records ending past this leave p (or end the stream)
+        max_bytes = self.limits.max_bytes
+        context = self._context
+        line = self._map_start(buf, s)[1]
+        n = len(anchors)
+        first = s
+        while True:
+            e = anchors[k + 1][0]  # == the end of line s (checked by the caller / below)
+            if e > stop or e - s > max_bytes:
+                break
+            out.append(RawRecord(buf[s:e], base + s, base + e, line, True, False, context(buf, s)))
+            self._lc = (p.vstart, s, line)
+            s = e
+            line += 1
+            k += 1
+            if k + 1 >= n or anchors[k][1]:
+                break
+            le = buf.find(b"\n", s, cut) + 1 or cut
+            if anchors[k + 1] != (le, False):
+                break
+        if s == first:  # not even the first record fitted the fast path
+            e = anchors[k + 1][0]
+            out.append(self._record(buf, s, e, True))
+            return e
+        return s
 
     def _record(self, buf: bytes, s: int, e: int, header: bool | None = None) -> RawRecord:
         off, line = self._map_start(buf, s)
