@@ -279,12 +279,19 @@ class FileParser:
         self._lines(b"".join(parts), pieces, off, line, out)
 
     def _keep_partial(self, data: bytes, cap: int) -> None:
-        """Hold a partial raw line, at most `cap` bytes of it (the rest is counted, not kept)."""
+        """Hold a partial raw line, at most `cap` bytes of it (the rest is counted, not kept).
+
+        Only whole code units are dropped: the bytes of a unit the read cut in two stay, so the
+        newline that unit may begin (UTF-16 `\x00` + `\n`) is still found when the rest arrives.
+        Dropping them lost the line's end, and with it the line, when a read ended mid-unit.
+        """
         if len(data) <= cap:
             self._raw = bytearray(data)
         else:
-            self._raw = bytearray(data[:cap])
-            self._raw_skip += len(data) - cap
+            unit = self._tc.unit if self._tc is not None else 1
+            drop = (len(data) - cap) // unit * unit  # cap is whole units from the line's start
+            self._raw = bytearray(data[:cap] + data[cap + drop:])
+            self._raw_skip += drop
 
     # -- format + scanner -----------------------------------------------------------------------
     def _make_scanner(self, fmt: str) -> TextScanner | JsonScanner | DockerScanner:

@@ -96,3 +96,16 @@ def test_size_limits_clip_a_records_text_never_its_boundaries_or_level(pieces, d
     blob = b"".join(pieces)
     cuts = data if isinstance(data, list) else data.draw(st.lists(st.integers(0, len(blob)), max_size=30))
     assert boundaries(blob, cuts, OPTS) == boundaries(blob, [], UNLIMITED)
+
+
+def test_an_over_long_utf16_line_cut_inside_its_newline_still_ends_there():
+    """Found by the property above: a read ending inside the last code unit of an over-long UTF-16
+    line (so inside its newline) lost the line's end, and with it the line, from the event."""
+    text = (INFO + TB + PIECES[5] + BIG_LINE + BIG_LINE).decode("utf-8")
+    for enc in ("utf-16-le", "utf-16-be"):
+        for bom in (b"", UTF16[enc + "-bom"]):
+            blob = bom + text.encode(enc)
+            whole = events(blob, [])
+            assert [(ev[3], ev[4], ev[2]) for ev in whole] == [("CRITICAL", "uncaught", len(blob))]
+            for cut in range(len(blob) - 6, len(blob)):
+                assert events(blob, [cut]) == whole, (enc, bom, cut)
