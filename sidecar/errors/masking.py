@@ -110,6 +110,11 @@ _USER_BY_KEY = tuple(
 )
 
 
+# Every user key holds one of these, so a text without them skips the per-key loop.
+_USER_HINTS = ("user", "log", " for")
+assert all(any(h in key for h in _USER_HINTS) for key in USER_KEYS)
+
+
 def _user_value(m: re.Match[str]) -> str:
     return m.group(1) + m.group(2) + PLACEHOLDER
 
@@ -170,9 +175,10 @@ def _after_numbers(t: str) -> str:
             t = _RELPATH.sub(PLACEHOLDER, t)
     if "\\" in t:
         t = _WINPATH.sub(PLACEHOLDER, t)
-    for key, regex in _USER_BY_KEY:
-        if key in t:
-            t = regex.sub(_user_value, t)
+    if "user" in t or "log" in t or " for" in t:  # _USER_HINTS: one test instead of one per key
+        for key, regex in _USER_BY_KEY:
+            if key in t:
+                t = regex.sub(_user_value, t)
     if "()" in t:
         t = _EMPTY.sub("(<*>)", t)
     return t
@@ -187,6 +193,7 @@ def clear_cache() -> None:
     _after_numbers_cached.cache_clear()
     _finish_cached.cache_clear()
     _finish_unless_keep.cache_clear()
+    _finish_shaped.cache_clear()
 
 
 _KEYED_WORDS = ("code", "status", "type", "errno", "reason", "sqlstate")
@@ -205,6 +212,40 @@ def keyed_start(text: str, low: str) -> int:
     return max(0, first - _KEYED_LEAD)
 
 
+def keyed_matches(text: str, low: str) -> list[re.Match[str]]:
+    """`_KEYED.finditer(text, keyed_start(text, low))`, trying the regex only where a match can
+    start: at most `_KEYED_LEAD` characters before a keyword. The regex has no literal prefix, so a
+    scan tries all three branches at every position (~17 us on a 150-character line); this costs a
+    few `str.find` calls and a handful of anchored `match` calls per keyword. Exact for ASCII text
+    (an ASCII keyword matched case-insensitively is a lower-case keyword of `low`); other text takes
+    the plain scan (`(?i)` also matches the long s and the Kelvin sign)."""
+    if not text.isascii():
+        return list(_KEYED.finditer(text, keyed_start(text, low)))
+    found: list[re.Match[str]] = []
+    match = _KEYED.match
+    pos = 0
+    while True:
+        # The first keyword at or after `pos`: a match starting before `key - _KEYED_LEAD` would
+        # hold an earlier keyword, and none is left between `pos` and `key`.
+        key = -1
+        for word in _KEYED_WORDS:
+            i = low.find(word, pos)
+            if i >= 0 and (key < 0 or i < key):
+                key = i
+        if key < 0:
+            return found
+        start = max(pos, key - _KEYED_LEAD)
+        while start <= key:
+            m = match(text, start)
+            if m is not None:
+                found.append(m)
+                pos = m.end()  # finditer resumes at the end of a (never empty) match
+                break
+            start += 1
+        else:
+            pos = key + 1
+
+
 def _keep_spans(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, replacement) spans that the mask rules must not touch."""
     found: list[re.Match[str]] = []
@@ -213,7 +254,7 @@ def _keep_spans(text: str) -> list[tuple[int, int, str]]:
     low = text.lower()
     if ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
             or "sqlstate" in low):
-        found.extend(_KEYED.finditer(text, keyed_start(text, low)))
+        found.extend(keyed_matches(text, low))
     # A bare reason phrase (`500 Internal Server Error`) needs no protection: the phrase itself
     # survives masking and tells the statuses apart. Only `HTTP` and the `...Request(s)` phrases
     # (whose status the phrase alone leaves ambiguous: 400 vs 429) run the regex.
@@ -326,10 +367,20 @@ def normalize_shaped(message: str) -> tuple[str, bool]:
     text = message[:MAX_CHARS]
     t = _DOTS.sub(" ... ", text) if "..." in text else text
     t = _NUMBER.sub(PLACEHOLDER, t)
-    done = _finish_unless_keep(t) if len(t) <= CACHEABLE else (None if _may_keep(t) else _finish(t))
-    if done is not None:
-        return done, _ANY_DIGIT.search(t) is None
+    if len(t) <= CACHEABLE:
+        shaped = _finish_shaped(t)
+        if shaped is not None:
+            return shaped
+    elif not _may_keep(t):
+        return _finish(t), _ANY_DIGIT.search(t) is None
     return normalize_message(message), False
+
+
+@lru_cache(maxsize=4096)
+def _finish_shaped(t: str) -> tuple[str, bool] | None:
+    # `_finish_unless_keep` and whether a digit survived, both pure in the digit-masked text: one
+    # memo lookup for the many messages that differ only in the length of a number.
+    return None if _may_keep(t) else (_finish(t), _ANY_DIGIT.search(t) is None)
 
 
 def error_codes(message: str) -> tuple[str, ...]:
