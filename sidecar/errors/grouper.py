@@ -96,10 +96,15 @@ class MessageGrouper:
         else:  # `_form` written out: this is the path of every line
             shape = (message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS), logger, level)
             found = self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
-        group = self.learner.known(found[0])
+        # `learner.known(found[0])` written out (the form's LRU entry refreshed the same way): one
+        # call less on the path of every line.
+        learner = self.learner
+        resolved = learner._resolved
+        group = resolved.get(found[0])
         if group is not None:
+            resolved.move_to_end(found[0])
             return group
-        return self.learner.learn(*found).fingerprint
+        return learner.learn(*found).fingerprint
 
 
 class EventGrouper:

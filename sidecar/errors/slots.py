@@ -167,6 +167,7 @@ def same_key(t: str, m: str) -> str | None:
 
 
 _PUNCT = frozenset("./:@$#\\+~")
+_PUNCT_CHAR = re.compile("[" + re.escape("".join(sorted(_PUNCT))) + "]")
 # Day and month names of the C locale (`%a`, `%A`, `%b`, `%B`: syslog, asctime, RFC 5322 dates).
 _CALENDAR = frozenset(
     "Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
@@ -175,7 +176,7 @@ _CALENDAR = frozenset(
 # A unit after a number (SI and IEC prefixes on bytes, bits, hertz, watts; time units): `<*> KB`
 # and `<*> B` are one size. Masking knows the common spaced units; this is the class.
 _UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|secs?|mins?|h|hrs?|days?|%")
-_HEX = frozenset("0123456789abcdefABCDEF")
+_HEX_CHARS = "0123456789abcdefABCDEF"
 # CamelCase / camelCase identifiers with humps of 3+ letters (`WindowsUpdateAgent`, `onStandStepChanged`)
 _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
 _STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
@@ -208,15 +209,24 @@ def variable_like(token: str) -> bool:
         return True  # a key or token; a long snake_case name (`exceeded_current_quota_error`) is a word
     if n >= 16 and inner.isalpha() and inner.isupper():
         return True  # an access key id (`AKIAIOSFODNNEXAMPLE`); capitalised words are shorter
-    if n >= 4 and all(c in _HEX for c in inner):
+    # The character tests below are C-speed forms of per-character loops (every new token of a
+    # never-seen line comes here): `strip` leaves nothing when every character is hex; an
+    # alphanumeric token has no punctuation; on ASCII, a character is upper (lower) case exactly
+    # when lower() (upper()) changes it.
+    if n >= 4 and not inner.strip(_HEX_CHARS):
         return True
     # A prefixed id (`blk_eedd`, `req-bcfae`, `job_AbXk`): an identifier prefix, then a value.
     cut = max(inner.rfind("_"), inner.rfind("-"))
     if 0 < cut < n - 4 and variable_like(inner[cut + 1:]):
         return True
-    if any(c in _PUNCT for c in inner):
+    if not inner.isalnum() and _PUNCT_CHAR.search(inner):
         return True
-    return any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner) and not _CAMEL_WORD.fullmatch(inner)
+    if inner.isascii():
+        tail = inner[1:]
+        mixed = tail != tail.lower() and inner != inner.upper()
+    else:
+        mixed = any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner)
+    return mixed and not _CAMEL_WORD.fullmatch(inner)
 
 
 def _slot(t: str, m: str) -> float:
