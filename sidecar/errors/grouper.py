@@ -18,9 +18,11 @@ from .fingerprint import (
     register_cache,
 )
 from .masking import ZERO_DIGITS, normalize_shaped
+from .slots import names_failure
 from .templates import Learned, TemplateLearner, variable_like
 
-register_cache(variable_like)  # `clear_caches` (benchmarks' cold start) clears it too
+register_cache(variable_like)  # `clear_caches` (benchmarks' cold start) clears them too
+register_cache(names_failure)
 
 __all__ = ["MessageGrouper", "EventGrouper"]
 
@@ -104,7 +106,7 @@ class MessageGrouper:
         if group is not None:
             resolved.move_to_end(found[0])
             return group
-        return learner.learn(*found).fingerprint
+        return learner.learn_group(*found)
 
 
 class EventGrouper:

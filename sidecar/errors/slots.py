@@ -88,6 +88,7 @@ _FAILURE_STEMS = (
 _PARTS = re.compile(r"[_.\-]+")
 
 
+@lru_cache(maxsize=16384)  # pure; asked twice per differing position of every comparison
 def names_failure(token: str) -> bool:
     """Whether a word or identifier names a failure (one of its parts starts with a `_FAILURE_STEMS` stem)."""
     return any(part.startswith(_FAILURE_STEMS) for part in _PARTS.split(token.strip(_STRIP).lower()) if part)
@@ -284,6 +285,7 @@ _QUOTED_NAME = re.compile(r"""(['"])[A-Za-z_][\w.]*\1[,.;:)]*""")
 
 _OPENERS = "([{<'\""
 _CLOSERS = ")]}>'\""
+_DELIMITER = re.compile("[" + re.escape("".join(sorted(set(_OPENERS + _CLOSERS)))) + "]")
 
 
 def _delimited(t: str, m: str) -> bool:
@@ -304,7 +306,7 @@ def _delimited(t: str, m: str) -> bool:
     while post and post[0].isalnum():
         post = post[1:]
     a, b = t[len(pre):len(t) - len(post)], m[len(pre):len(m) - len(post)]
-    if not a or not b or any(c in _OPENERS or c in _CLOSERS for c in a + b):
+    if not a or not b or _DELIMITER.search(a) or _DELIMITER.search(b):
         return False
     # `errors(s)` / `error(s)`: the differing text is before the brackets, not inside them
     return (pre != "" and pre[-1] in _OPENERS) or (post != "" and post[0] in _CLOSERS)

@@ -231,6 +231,23 @@ class TemplateLearner:
         if group is not None:
             tpl = self._by_id.get(group)
             return Learned(group, tpl.text if tpl else masked, False, False, form_fp)
+        joined, widened = self._place(form_fp, logger, level_cls, masked)
+        if joined is None:
+            return Learned(form_fp, masked, True, False, form_fp)
+        return Learned(joined.fingerprint, joined.text, False, widened, form_fp)
+
+    def learn_group(self, form_fp: str, logger: str, level_cls: str, masked: str) -> str:
+        """`learn(...).fingerprint` without building the `Learned` (the path of `sidecar fingerprint`
+        for every new form)."""
+        group = self.known(form_fp)
+        if group is not None:
+            return group
+        joined, _ = self._place(form_fp, logger, level_cls, masked)
+        return form_fp if joined is None else joined.fingerprint
+
+    def _place(self, form_fp: str, logger: str, level_cls: str, masked: str) -> tuple[Template | None, bool]:
+        """Learn a form not resolved yet: (the template it joined, whether that widened), or
+        (None, False) when it started a group of its own."""
         tokens = tokenize(masked)
         bucket = self.bucket(logger, level_cls, len(tokens))
         candidates = self._buckets.setdefault(_shelf(bucket, tokens), [])
@@ -248,9 +265,9 @@ class TemplateLearner:
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
             self._remember(form_fp, form_fp)
-            return Learned(form_fp, masked, True, False, form_fp)
+            return None, False
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
         best.tokens = merged
         self._remember(form_fp, best.fingerprint)
-        return Learned(best.fingerprint, best.text, False, widened, form_fp)
+        return best, widened
