@@ -330,6 +330,12 @@ def normalize_message(message: str, *, cached: bool = True) -> str:
         done = None if _may_keep(t) else _finish(t)
     if done is not None:
         return done
+    return _with_keeps(text, t, cached)
+
+
+def _with_keeps(text: str, t: str, cached: bool = True) -> str:
+    """`normalize_message` of `text` (its first MAX_CHARS characters) where keep rules may apply;
+    `t` is its digit-masked text."""
     spans = _keep_spans(text)
     if not spans:  # the digit-masked text is the whole message: finish it
         return _finish_cached(t) if cached and len(t) <= CACHEABLE else _finish(t)
@@ -373,7 +379,7 @@ def normalize_shaped(message: str) -> tuple[str, bool]:
             return shaped
     elif not _may_keep(t):
         return _finish(t), _ANY_DIGIT.search(t) is None
-    return normalize_message(message), False
+    return _with_keeps(text, t), False
 
 
 @lru_cache(maxsize=4096)
