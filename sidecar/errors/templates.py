@@ -264,10 +264,18 @@ class TemplateLearner:
                 # A full shelf or learner keeps no more (bounded memory); the form keeps its own id.
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
-            self._remember(form_fp, form_fp)
+            self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
         best.tokens = merged
-        self._remember(form_fp, best.fingerprint)
+        self._remember_new(form_fp, best.fingerprint)
         return best, widened
+
+    def _remember_new(self, form_fp: str, group_fp: str) -> None:
+        # `_remember` for a form not in the LRU (`_place` runs after `known` said so): a new key
+        # goes to the end already.
+        resolved = self._resolved
+        resolved[form_fp] = group_fp
+        if len(resolved) > self.cache_size:
+            resolved.popitem(last=False)
