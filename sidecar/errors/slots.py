@@ -331,9 +331,12 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
     prev: str | None = None
     last = len(template) - 1
     for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
-        if t != m and _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
+        if t == m:
+            s = 0.5 if t == PLACEHOLDER else 1.0  # `_slot` of equal tokens, without the call
+        elif _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
             return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`)
-        s = _slot(t, m)
+        else:
+            s = _slot(t, m)
         if s < -1:
             return -1.0
         if s < 0:

@@ -254,8 +254,9 @@ class TemplateLearner:
         best: Template | None = None
         if len(tokens) >= MIN_TOKENS_TO_LEARN:
             best_score = self.threshold
+            other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             for tpl in candidates:
-                score = similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)
+                score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
         if best is None:
