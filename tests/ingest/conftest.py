@@ -171,3 +171,13 @@ def open_in(d: Path, *, ignore: str | None = None) -> list[str]:
         if t.startswith(str(d) + os.sep) and (ignore is None or ignore not in t):
             out.append(t)
     return sorted(out)
+
+
+async def wait_while_polled(harness: Harness, proc: asyncio.subprocess.Process) -> None:
+    """Wait for a writer process while the tailer's (manual) clock moves on, so it polls meanwhile."""
+    while proc.returncode is None:
+        harness.clock.advance(0.05)
+        try:
+            await asyncio.wait_for(proc.wait(), 0.005)
+        except TimeoutError:
+            pass

@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .conftest import Harness, make_config
+from .conftest import Harness, make_config, wait_while_polled
 
 SEQ7 = re.compile(rb"seq=(\d{7})\n")
 WRITER = textwrap.dedent('''
@@ -88,12 +88,7 @@ async def test_copytruncate_loses_only_the_copy_window(tmp_path: Path, harness: 
     proc = await asyncio.create_subprocess_exec(sys.executable, str(script), str(base), str(n))
     done = [False]
     rotator = asyncio.ensure_future(asyncio.to_thread(rotate, base, proc.pid, done))
-    while proc.returncode is None:
-        harness.clock.advance(0.05)
-        try:
-            await asyncio.wait_for(proc.wait(), 0.005)
-        except TimeoutError:
-            pass
+    await wait_while_polled(harness, proc)
     done[0] = True
     window = await rotator
     assert proc.returncode == 0

@@ -19,7 +19,7 @@ import pytest
 
 from sidecar.ingest.record import ErrorEvent
 
-from .conftest import Harness, Recorder, make_config, records
+from .conftest import Harness, Recorder, make_config, records, wait_while_polled
 
 WRITER = textwrap.dedent('''
     import logging, logging.handlers, sys
@@ -50,12 +50,7 @@ async def test_writer_outrunning_the_tailer_is_counted_and_said(tmp_path: Path, 
     script.write_text(WRITER)
     n = 20_000
     proc = await asyncio.create_subprocess_exec(sys.executable, str(script), str(path), str(n))
-    while proc.returncode is None:
-        harness.clock.advance(0.05)
-        try:
-            await asyncio.wait_for(proc.wait(), 0.005)
-        except TimeoutError:
-            pass
+    await wait_while_polled(harness, proc)
     assert proc.returncode == 0
     # Everything the tailer holds is read to its end; then nothing more arrives.
     last = -1
