@@ -353,10 +353,11 @@ class FileParser:
         first, _, rest = text.partition("\n")
         hdr = self.dialect.parse_header(first) if r.header else None
         body = rest if hdr is not None else text
-        tb = parse_traceback_text(body) if "Traceback (most recent call last):" in body else None
+        quoted_tb = _TB_LINE in body
+        tb = parse_traceback_text(body) if quoted_tb else None
         # A traceback whose frame lines were clipped away (max_lines keeps its first and last
         # lines) no longer parses; the record is still a crash, so it is still an event.
-        crashed = tb is not None or body.startswith(_TB_LINE) or f"\n{_TB_LINE}" in body
+        crashed = tb is not None or (quoted_tb and (body.startswith(_TB_LINE) or f"\n{_TB_LINE}" in body))
         if hdr is not None:
             if not is_error_level(hdr.level) and not crashed:
                 return None
