@@ -15,6 +15,13 @@ _DELIVERY_COLUMNS = (
     "last_error, http_status, next_attempt_at, created_at, updated_at, sent_at"
 )
 
+# A claimed delivery (coalesce_key given up) whose coalescing slot a newer pending row has taken.
+_SUPERSEDED = (
+    "(coalesce_key IS NULL AND EXISTS (SELECT 1 FROM alert_deliveries AS newer WHERE "
+    "newer.coalesce_key = alert_deliveries.group_key AND newer.receiver = alert_deliveries.receiver "
+    "AND newer.status = 'pending' AND newer.id > alert_deliveries.id))"
+)
+
 
 class AlertRepo:
     def __init__(self, db: Database) -> None:
@@ -70,21 +77,17 @@ class AlertRepo:
         which the sender would then mark sent without ever sending it (an Alertmanager resolve
         was lost that way). A claimed row whose slot a newer row took meanwhile (this process died
         mid-send, the lease ran out) is stale: it is deleted instead of sent after the newer one."""
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT receiver, group_key, coalesce_key FROM alert_deliveries WHERE id = ? AND status = 'pending' "
-                "AND attempts = ? AND next_attempt_at <= ?", (delivery_id, attempts, now))
-            if row is None:
-                return False
-            if row["coalesce_key"] is None and await tx.fetchone(
-                    "SELECT id FROM alert_deliveries WHERE coalesce_key = ? AND receiver = ? AND status = 'pending' "
-                    "AND id > ? LIMIT 1", (row["group_key"], row["receiver"], delivery_id)) is not None:
-                await tx.execute("DELETE FROM alert_deliveries WHERE id = ?", (delivery_id,))
-                return False
-            return await tx.execute(
-                "UPDATE alert_deliveries SET next_attempt_at = ?, coalesce_key = NULL, updated_at = ? "
-                "WHERE id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at <= ?",
-                (lease_until, now, delivery_id, attempts, now)) == 1
+        # One statement in the usual case (a round trip matters on Supabase); the stale row is
+        # looked for again only when the claim did not take.
+        claimed = await self.db.execute(
+            "UPDATE alert_deliveries SET next_attempt_at = ?, coalesce_key = NULL, updated_at = ? "
+            "WHERE id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at <= ? AND NOT " + _SUPERSEDED,
+            (lease_until, now, delivery_id, attempts, now))
+        if claimed == 1:
+            return True
+        await self.db.execute(
+            "DELETE FROM alert_deliveries WHERE id = ? AND status = 'pending' AND " + _SUPERSEDED, (delivery_id,))
+        return False
 
     async def mark_sent(self, delivery_id: int, *, attempts: int, http_status: int | None, now: datetime) -> None:
         await self.db.execute(
