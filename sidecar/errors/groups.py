@@ -30,7 +30,7 @@ from ..ingest.eventtime import event_time
 from ..ingest.record import ErrorEvent
 from ..redaction import redact
 from ..store.base import Row, Store, StoreError
-from ..store.groups import GroupChange, Occurrence
+from ..store.group_batch import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .crashloop import UNCAUGHT, WINDOW_MINUTES, is_crash_loop

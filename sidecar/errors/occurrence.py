@@ -14,7 +14,7 @@ from ..clock import utc
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
 from ..redaction import redact, redact_obj
-from ..store.groups import Occurrence
+from ..store.group_batch import Occurrence
 from .cleantext import clean_text
 from .fingerprint import event_title, fingerprint_event
 
