@@ -225,7 +225,7 @@ def rollout_for_bench(url: str, hold: float | None) -> RolloutConfig:
 
 def change_fired(c: RolloutController, name: str) -> bool:
     """Did the (dry-run) change trigger fire at the tick just made?"""
-    snap = c._seen.get(name)
+    snap = c.transitions.seen.get(name)
     return snap is not None and any(t.get("gate") == CHANGE_TRIGGER for t in snap.data.get("dry_trips") or [])
 
 
@@ -330,7 +330,7 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
             fired = fired or change_fired(c, cfg.name)
             if not flagger_check(gw, interval):
                 failed += 1
-            snap = c._seen[cfg.name]  # what the tick just saw or wrote (no extra query)
+            snap = c.transitions.seen[cfg.name]  # what the tick just saw or wrote (no extra query)
             if snap.state in ("rolling_back", "rolled_back"):
                 outcome = "rollback"
                 break

@@ -1,11 +1,9 @@
 """The rollout controller: evaluates every running rollout each interval and moves its state.
 
-Everything it decides is persisted before anything is announced: the state row (optimistic
-version), the history event, the decision row and the hook calls go in one transaction (see
-store/rollouts.py). Only then are bus events published, telemetry updated and hooks delivered.
-So a crash never loses a decision, a restart resumes the stage with its elapsed time and its
-sample totals, and with several replicas on one store exactly one of them decides and calls the
-hooks; the others see the new state at their next evaluation.
+Everything it decides is persisted before anything is announced (transitions.py): a crash never
+loses a decision, a restart resumes the stage with its elapsed time and its sample totals, and
+with several replicas on one store exactly one of them decides and calls the hooks; the others
+see the new state at their next evaluation (and tell their own bus about it: `_observe`).
 
 Time comes from the injected Clock; tests drive `tick()` with a ManualClock.
 """
@@ -23,38 +21,30 @@ from typing import Any, cast
 from ..bus import (
     ROLLOUT_GATE_FAILED,
     ROLLOUT_GATE_PASSED,
-    ROLLOUT_PROMOTED,
     ROLLOUT_ROLLBACK,
     ROLLOUT_TRANSITION,
-    ROLLOUT_WAITING_APPROVAL,
     Bus,
 )
 from ..clock import Clock, SystemClock, utc
 from ..config import RolloutConfig
 from ..metrics.model import MetricSpec
 from ..store.base import Store, StoreError
-from ..store.rollouts import Decision, Event, HookCallRow
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .actions import ManualActions
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
-from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner, hook_name
+from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner
 from .series import append_point
 from .state import (
-    COMPLETE,
     EVALUATED,
-    HOOK_KINDS,
-    PAUSED,
     ROLLED_BACK,
     ROLLING_BACK,
     RUNNING,
     WAITING,
     Snapshot,
-    UnknownRollout,
-    hook_payload,
     needs_approval,
-    next_step,
 )
+from .transitions import Transitions
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +95,12 @@ class RolloutController:
         self.replica = replica or default_replica_id()
         self.actor = f"controller@{self.replica}"
         self.hooks = HookRunner(rollouts, self.repo, self.clock, self.replica, telemetry)
+        self.transitions = Transitions(self.configs, self.repo, self.clock, self.bus, telemetry, self.hooks,
+                                       self.replica)
         self._task: asyncio.Task[None] | None = None
         self._heartbeat_task: asyncio.Task[None] | None = None
         self._problems: dict[str, str] = {}
-        self._seen: dict[str, Snapshot] = {}
         self._ticks = 0
-        self._hooks_hint = True
-        # (incident, state) of each rollout as this replica's bus last told it (see _observe)
-        self._announced: dict[str, tuple[int, str]] = {}
         self.actions = ManualActions(self)
         for name in self.configs:
             # Asked once at construction (before the metrics stage reads a record) so the backend
@@ -207,16 +195,16 @@ class RolloutController:
                 else:
                     self._problems.pop(f"spec:{name}", None)
                 await self._evaluate(snap)
-                if self._seen[name].state == ROLLING_BACK:  # this evaluation decided a rollback
+                if self.transitions.seen[name].state == ROLLING_BACK:  # this evaluation decided a rollback
                     rolling.append(name)
         # Hook calls are swept when this replica made some, or once every SWEEP_TICKS ticks (calls
         # left by a restart or by another replica whose claim expired); not on every tick.
         self._ticks += 1
-        if self._hooks_hint or rolling or self._ticks % SWEEP_TICKS == 1:
-            self._hooks_hint = False
+        if self.transitions.hooks_hint or rolling or self._ticks % SWEEP_TICKS == 1:
+            self.transitions.hooks_hint = False
             await self.hooks.deliver_due()
             if await self.hooks.seconds_until_due() is not None:
-                self._hooks_hint = True  # retries are pending: keep looking every tick
+                self.transitions.hooks_hint = True  # retries are pending: keep looking every tick
         for name in rolling:
             snap = await self._load(name)
             if snap.state == ROLLING_BACK:
@@ -233,8 +221,8 @@ class RolloutController:
         only (Alertmanager de-duplicates identical alerts), so chat is not told twice.
         """
         now_state = (snap.incident, snap.state)
-        before = self._announced.get(snap.name)
-        self._announced[snap.name] = now_state
+        before = self.transitions.announced.get(snap.name)
+        self.transitions.announced[snap.name] = now_state
         backing = (ROLLING_BACK, ROLLED_BACK)
         if before == now_state:
             return
@@ -250,21 +238,13 @@ class RolloutController:
                              to_state=snap.state, incident=snap.incident, observed=True)
 
     async def _load(self, name: str) -> Snapshot:
-        if name not in self.configs:
-            raise UnknownRollout(name)
-        row = await self.repo.get(name)
-        if row is None:
-            await self.repo.ensure(name, utc(self.clock.time()))
-            row = await self.repo.get(name)
-        assert row is not None
-        snap = Snapshot.from_row(row)
-        self._seen[name] = snap
-        return snap
+        """The stored state of rollout `name` (see transitions.Transitions.load)."""
+        return await self.transitions.load(name)
 
     def snapshot(self) -> dict[str, Any]:
         """What this replica last saw of each rollout (no I/O): context for diagnoses and logs."""
         out = {}
-        for name, snap in self._seen.items():
+        for name, snap in self.transitions.seen.items():
             verdicts = snap.data.get("verdicts") or []
             out[name] = {
                 "state": snap.state, "stage": snap.stage_index, "percent": snap.percent, "incident": snap.incident,
@@ -310,19 +290,19 @@ class RolloutController:
         elapsed = snap.elapsed(now)
         data["elapsed"] = elapsed
         if ev.trips:
-            won = await self._rollback(snap, cfg, data, ev.trips, actor=self.actor)
+            won = await self.transitions.rollback(snap, cfg, data, ev.trips, actor=self.actor)
         elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
               and ev.all_gates_pass() and not ev.stale_gates()):
             reasons = [reason_of(v) for v in ev.gates] + [
                 {"reason": f"held {elapsed:.0f}s >= {stage.hold:g}s with {ev.samples} >= {stage.min_samples} samples"}
             ]
             if needs_approval(cfg, snap.stage_index):
-                won = await self._simple(snap, cfg, "wait", WAITING, data, reasons, self.actor)
+                won = await self.transitions.simple(snap, cfg, "wait", WAITING, data, reasons, self.actor)
             else:
-                won = await self._advance(snap, cfg, data, reasons, self.actor)
+                won = await self.transitions.advance(snap, cfg, data, reasons, self.actor)
         elif (snap.state == RUNNING and cfg.progress_deadline is not None
               and elapsed >= stage.hold + cfg.progress_deadline):
-            won = await self._deadline(snap, cfg, data, ev, elapsed)
+            won = await self.transitions.deadline(snap, cfg, data, ev, elapsed)
         else:
             won = await self.repo.save_data(name, snap.version, data, utc(now))
         if not won:
@@ -365,117 +345,7 @@ class RolloutController:
                                  percent=snap.percent, gate=v.name, role=v.role, dry_run=v.dry_run,
                                  consecutive_failures=streak, tripped=key in ev.new_trips, reasons=[reason_of(v)])
 
-    # --- transitions ------------------------------------------------------------------------
-
-    async def _commit(
-        self, snap: Snapshot, cfg: RolloutConfig, *, action: str, to_state: str, changes: dict[str, Any],
-        reasons: list[dict[str, Any]], actor: str, decision: str | None = None, incident: int | None = None,
-    ) -> bool:
-        """Persist one transition (with its decision and hook calls when it has side effects)."""
-        now = self.clock.time()
-        incident = snap.incident if incident is None else incident
-        to_stage = changes.get("stage_index", snap.stage_index)
-        to_percent = changes.get("percent", snap.percent)
-        event = Event(action, snap.state, to_state, snap.stage_index, to_stage, snap.percent, to_percent,
-                      actor, reasons)
-        dec, calls = None, []
-        if decision is not None:
-            key = f"{cfg.name}:{incident}:{decision}"
-            dec = Decision(incident, decision, key, actor, reasons)
-            payload = hook_payload(
-                cfg, action=action, incident=incident, key=key, from_stage=snap.stage_index, to_stage=to_stage,
-                from_percent=snap.percent, to_percent=to_percent, state=to_state, reasons=reasons, at=now,
-                decided_by=actor,
-            )
-            kinds = HOOK_KINDS.get(action, ())
-            for i, hook in enumerate(cfg.hooks):
-                if hook.kind in kinds:
-                    calls.append(HookCallRow(hook_name(hook, i), hook.kind, hook.retries + 1,
-                                             {**payload, "kind": hook.kind}))
-        won = await self.repo.commit(cfg.name, snap.version, {**changes, "state": to_state}, utc(now), event,
-                                     incident, dec, calls, claim=(self.replica, utc(now + CLAIM_LEASE)))
-        if not won:
-            return False
-        fresh = await self._load(cfg.name)  # refresh what snapshot() shows
-        self._announced[cfg.name] = (fresh.incident, fresh.state)  # told below, by this replica's own events
-        if calls:
-            self._hooks_hint = True
-        data = {"rollout": cfg.name, "action": action, "from_state": snap.state, "to_state": to_state,
-                "from_stage": snap.stage_index, "to_stage": to_stage, "from_percent": snap.percent,
-                "to_percent": to_percent, "incident": incident, "actor": actor, "reasons": reasons}
-        self.bus.publish(ROLLOUT_TRANSITION, now, **data)
-        if action == "rollback":
-            # `percent` = where it failed (alerts show it); `values` = what each tripped gate saw.
-            values = {r["gate"]: r.get("observed") for r in reasons if r.get("gate")}
-            self.bus.publish(ROLLOUT_ROLLBACK, now, **data, percent=snap.percent, values=values)
-            if self.telemetry is not None:
-                self.telemetry.rollbacks.labels(cfg.name).inc()
-        elif action in ("promote", "complete"):
-            self.bus.publish(ROLLOUT_PROMOTED, now, **data)
-        elif action == "wait":
-            self.bus.publish(ROLLOUT_WAITING_APPROVAL, now, **data)
-        if self.telemetry is not None:
-            self.telemetry.rollout_stage.labels(cfg.name).set(to_percent)
-        log.info("rollout transition", extra={k: data[k] for k in ("rollout", "action", "from_state", "to_state",
-                                                                    "from_percent", "to_percent")})
-        if dec is not None and calls:
-            await self.hooks.deliver_due(key=dec.key)
-        return True
-
-    async def _simple(self, snap: Snapshot, cfg: RolloutConfig, action: str, to_state: str,
-                      data: dict[str, Any], reasons: list[dict[str, Any]], actor: str,
-                      extra: dict[str, Any] | None = None) -> bool:
-        return await self._commit(snap, cfg, action=action, to_state=to_state,
-                                  changes={"data": data, **(extra or {})}, reasons=reasons, actor=actor)
-
-    async def _advance(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
-                       reasons: list[dict[str, Any]], actor: str) -> bool:
-        """Promote to the next stage, or complete after the last one."""
-        now = self.clock.time()
-        step, to = next_step(cfg, snap.stage_index)
-        if step == "complete":
-            return await self._commit(
-                snap, cfg, action="complete", to_state=COMPLETE, decision="complete", reasons=reasons, actor=actor,
-                changes={"data": data, "running_since": None, "stage_elapsed": snap.elapsed(now)},
-            )
-        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at", "series") if k in data}
-        return await self._commit(
-            snap, cfg, action="promote", to_state=RUNNING, decision=f"promote:{to}", reasons=reasons, actor=actor,
-            changes={"stage_index": to, "percent": cfg.stages[to].percent, "stage_started_at": utc(now),
-                     "stage_elapsed": 0.0, "running_since": utc(now), "data": fresh},
-        )
-
-    async def _deadline(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any], ev: Evaluation,
-                        elapsed: float) -> bool:
-        """The stage made no progress by its deadline: pause (an operator decides) or roll back."""
-        stage = cfg.stages[snap.stage_index]
-        assert cfg.progress_deadline is not None
-        why = (f"progress deadline: {elapsed:.0f}s in the stage >= hold {stage.hold:g}s + "
-               f"progress_deadline {cfg.progress_deadline:g}s without a promotion "
-               f"({ev.samples}/{stage.min_samples} samples"
-               + (f"; stale: {', '.join(ev.stale_gates())}" if ev.stale_gates() else "") + ")")
-        reasons = [{"reason": why, "progress_deadline": True}] + [
-            reason_of(v) for v in ev.gates if v.verdict != "pass" or v.stale]
-        now = self.clock.time()
-        if cfg.on_progress_deadline == "rollback":
-            return await self._rollback(snap, cfg, data, reasons, actor=self.actor)
-        data = {**data, "paused_from": snap.state, "paused_by_deadline": True}
-        won = await self._simple(snap, cfg, "pause", PAUSED, data, reasons, self.actor,
-                                 {"running_since": None, "stage_elapsed": snap.elapsed(now)})
-        if won:
-            self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index, percent=snap.percent,
-                             gate="progress-deadline", role="gate", dry_run=False, consecutive_failures=1,
-                             tripped=True, reasons=reasons)
-        return won
-
-    async def _rollback(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
-                        reasons: list[dict[str, Any]], actor: str) -> bool:
-        now = self.clock.time()
-        data = {**data, "rollback_key": f"{cfg.name}:{snap.incident}:rollback", "rolled_back_from": snap.percent}
-        return await self._commit(
-            snap, cfg, action="rollback", to_state=ROLLING_BACK, decision="rollback", reasons=reasons, actor=actor,
-            changes={"percent": 0.0, "running_since": None, "stage_elapsed": snap.elapsed(now), "data": data},
-        )
+    # --- rollback completion ---------------------------------------------------------------
 
     async def _finish_rollback(self, snap: Snapshot) -> None:
         """rolling_back -> rolled_back once every hook call of the rollback decision is done."""
@@ -491,4 +361,4 @@ class RolloutController:
             return
         self._problems.pop(f"rollback:{snap.name}", None)
         reasons = [{"reason": f"{len(calls)} rollback hook call(s) delivered", "hooks": [c["hook"] for c in calls]}]
-        await self._simple(snap, cfg, "rolled_back", ROLLED_BACK, snap.data, reasons, self.actor)
+        await self.transitions.simple(snap, cfg, "rolled_back", ROLLED_BACK, snap.data, reasons, self.actor)

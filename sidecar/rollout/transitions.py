@@ -1,0 +1,190 @@
+"""A rollout's stored state: read a snapshot, commit a transition, then announce it.
+
+Persist first, announce after: the state row (optimistic version), the history event, the decision
+row and the hook calls go in one transaction (store/rollouts.py `commit`); only a transition that
+won is published on the bus, counted in telemetry and has its hooks delivered. A transition that
+lost (another replica changed the row first) returns False and announces nothing.
+
+Used by the evaluation loop (controller.py) and the manual actions (actions.py) alike, so both
+persist decisions the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..bus import (
+    ROLLOUT_GATE_FAILED,
+    ROLLOUT_PROMOTED,
+    ROLLOUT_ROLLBACK,
+    ROLLOUT_TRANSITION,
+    ROLLOUT_WAITING_APPROVAL,
+    Bus,
+)
+from ..clock import Clock, utc
+from ..config import RolloutConfig
+from ..store.rollouts import Decision, Event, HookCallRow, RolloutRepo
+from ..telemetry import Telemetry
+from .evaluate import Evaluation, reason_of
+from .hooks import CLAIM_LEASE, HookRunner, hook_name
+from .state import (
+    COMPLETE,
+    HOOK_KINDS,
+    PAUSED,
+    ROLLING_BACK,
+    RUNNING,
+    Snapshot,
+    UnknownRollout,
+    hook_payload,
+    next_step,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Transitions:
+    """The stored state of a controller's rollouts and the transitions between its states.
+
+    `seen` is the snapshot this replica last read or wrote per rollout (what `snapshot()` and the
+    pages show without a query); `announced` the (incident, state) this replica's bus was last told
+    (see controller._observe); `hooks_hint` is set when a commit queued hook calls to deliver.
+    """
+
+    def __init__(self, configs: dict[str, RolloutConfig], repo: RolloutRepo, clock: Clock, bus: Bus,
+                 telemetry: Telemetry | None, hooks: HookRunner, replica: str) -> None:
+        self.configs = configs
+        self.repo = repo
+        self.clock = clock
+        self.bus = bus
+        self.telemetry = telemetry
+        self.hooks = hooks
+        self.replica = replica
+        self.actor = f"controller@{replica}"
+        self.seen: dict[str, Snapshot] = {}
+        self.announced: dict[str, tuple[int, str]] = {}
+        self.hooks_hint = True
+
+    async def load(self, name: str) -> Snapshot:
+        """The stored state of rollout `name` (its row is created idle on first use)."""
+        if name not in self.configs:
+            raise UnknownRollout(name)
+        row = await self.repo.get(name)
+        if row is None:
+            await self.repo.ensure(name, utc(self.clock.time()))
+            row = await self.repo.get(name)
+        assert row is not None
+        snap = Snapshot.from_row(row)
+        self.seen[name] = snap
+        return snap
+
+    async def commit(
+        self, snap: Snapshot, cfg: RolloutConfig, *, action: str, to_state: str, changes: dict[str, Any],
+        reasons: list[dict[str, Any]], actor: str, decision: str | None = None, incident: int | None = None,
+    ) -> bool:
+        """Persist one transition (with its decision and hook calls when it has side effects)."""
+        now = self.clock.time()
+        incident = snap.incident if incident is None else incident
+        to_stage = changes.get("stage_index", snap.stage_index)
+        to_percent = changes.get("percent", snap.percent)
+        event = Event(action, snap.state, to_state, snap.stage_index, to_stage, snap.percent, to_percent,
+                      actor, reasons)
+        dec, calls = None, []
+        if decision is not None:
+            key = f"{cfg.name}:{incident}:{decision}"
+            dec = Decision(incident, decision, key, actor, reasons)
+            payload = hook_payload(
+                cfg, action=action, incident=incident, key=key, from_stage=snap.stage_index, to_stage=to_stage,
+                from_percent=snap.percent, to_percent=to_percent, state=to_state, reasons=reasons, at=now,
+                decided_by=actor,
+            )
+            kinds = HOOK_KINDS.get(action, ())
+            for i, hook in enumerate(cfg.hooks):
+                if hook.kind in kinds:
+                    calls.append(HookCallRow(hook_name(hook, i), hook.kind, hook.retries + 1,
+                                             {**payload, "kind": hook.kind}))
+        won = await self.repo.commit(cfg.name, snap.version, {**changes, "state": to_state}, utc(now), event,
+                                     incident, dec, calls, claim=(self.replica, utc(now + CLAIM_LEASE)))
+        if not won:
+            return False
+        fresh = await self.load(cfg.name)  # refresh what snapshot() shows
+        self.announced[cfg.name] = (fresh.incident, fresh.state)  # told below, by this replica's own events
+        if calls:
+            self.hooks_hint = True
+        data = {"rollout": cfg.name, "action": action, "from_state": snap.state, "to_state": to_state,
+                "from_stage": snap.stage_index, "to_stage": to_stage, "from_percent": snap.percent,
+                "to_percent": to_percent, "incident": incident, "actor": actor, "reasons": reasons}
+        self.bus.publish(ROLLOUT_TRANSITION, now, **data)
+        if action == "rollback":
+            # `percent` = where it failed (alerts show it); `values` = what each tripped gate saw.
+            values = {r["gate"]: r.get("observed") for r in reasons if r.get("gate")}
+            self.bus.publish(ROLLOUT_ROLLBACK, now, **data, percent=snap.percent, values=values)
+            if self.telemetry is not None:
+                self.telemetry.rollbacks.labels(cfg.name).inc()
+        elif action in ("promote", "complete"):
+            self.bus.publish(ROLLOUT_PROMOTED, now, **data)
+        elif action == "wait":
+            self.bus.publish(ROLLOUT_WAITING_APPROVAL, now, **data)
+        if self.telemetry is not None:
+            self.telemetry.rollout_stage.labels(cfg.name).set(to_percent)
+        log.info("rollout transition", extra={k: data[k] for k in ("rollout", "action", "from_state", "to_state",
+                                                                    "from_percent", "to_percent")})
+        if dec is not None and calls:
+            await self.hooks.deliver_due(key=dec.key)
+        return True
+
+    async def simple(self, snap: Snapshot, cfg: RolloutConfig, action: str, to_state: str,
+                      data: dict[str, Any], reasons: list[dict[str, Any]], actor: str,
+                      extra: dict[str, Any] | None = None) -> bool:
+        return await self.commit(snap, cfg, action=action, to_state=to_state,
+                                  changes={"data": data, **(extra or {})}, reasons=reasons, actor=actor)
+
+    async def advance(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
+                       reasons: list[dict[str, Any]], actor: str) -> bool:
+        """Promote to the next stage, or complete after the last one."""
+        now = self.clock.time()
+        step, to = next_step(cfg, snap.stage_index)
+        if step == "complete":
+            return await self.commit(
+                snap, cfg, action="complete", to_state=COMPLETE, decision="complete", reasons=reasons, actor=actor,
+                changes={"data": data, "running_since": None, "stage_elapsed": snap.elapsed(now)},
+            )
+        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at", "series") if k in data}
+        return await self.commit(
+            snap, cfg, action="promote", to_state=RUNNING, decision=f"promote:{to}", reasons=reasons, actor=actor,
+            changes={"stage_index": to, "percent": cfg.stages[to].percent, "stage_started_at": utc(now),
+                     "stage_elapsed": 0.0, "running_since": utc(now), "data": fresh},
+        )
+
+    async def deadline(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any], ev: Evaluation,
+                        elapsed: float) -> bool:
+        """The stage made no progress by its deadline: pause (an operator decides) or roll back."""
+        stage = cfg.stages[snap.stage_index]
+        assert cfg.progress_deadline is not None
+        why = (f"progress deadline: {elapsed:.0f}s in the stage >= hold {stage.hold:g}s + "
+               f"progress_deadline {cfg.progress_deadline:g}s without a promotion "
+               f"({ev.samples}/{stage.min_samples} samples"
+               + (f"; stale: {', '.join(ev.stale_gates())}" if ev.stale_gates() else "") + ")")
+        reasons = [{"reason": why, "progress_deadline": True}] + [
+            reason_of(v) for v in ev.gates if v.verdict != "pass" or v.stale]
+        now = self.clock.time()
+        if cfg.on_progress_deadline == "rollback":
+            return await self.rollback(snap, cfg, data, reasons, actor=self.actor)
+        data = {**data, "paused_from": snap.state, "paused_by_deadline": True}
+        won = await self.simple(snap, cfg, "pause", PAUSED, data, reasons, self.actor,
+                                 {"running_since": None, "stage_elapsed": snap.elapsed(now)})
+        if won:
+            self.bus.publish(ROLLOUT_GATE_FAILED, now, rollout=cfg.name, stage=snap.stage_index, percent=snap.percent,
+                             gate="progress-deadline", role="gate", dry_run=False, consecutive_failures=1,
+                             tripped=True, reasons=reasons)
+        return won
+
+    async def rollback(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
+                        reasons: list[dict[str, Any]], actor: str) -> bool:
+        now = self.clock.time()
+        data = {**data, "rollback_key": f"{cfg.name}:{snap.incident}:rollback", "rolled_back_from": snap.percent}
+        return await self.commit(
+            snap, cfg, action="rollback", to_state=ROLLING_BACK, decision="rollback", reasons=reasons, actor=actor,
+            changes={"percent": 0.0, "running_since": None, "stage_elapsed": snap.elapsed(now), "data": data},
+        )
+
