@@ -27,20 +27,21 @@ from pydantic import Field, ValidationError
 
 from ..config import Config, ConfigError, read_yaml, validation_problems
 from ..configfile import StrictModel
+from ..ingest.formats import Header, TextDialect
 from .calibration import Outcome, calibrate, format_calibration
 from .model import Category, Diagnosis, DiagnosisInput, Severity, severity_distance
 from .prompt import build_prompt
 from .rules import RuleSet, default_rules_path, load_rules
 
 DEFAULT_CASES = "evals/cases"
-ERROR_LEVELS = ("ERROR", "CRITICAL", "FATAL")
+ERROR_LEVELS = ("ERROR", "CRITICAL")  # as normalised by the ingest dialect (FATAL -> CRITICAL)
 
-_HEADERS = (
-    re.compile(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?)(?: [A-Z]{2,5})? "
-               r"(?P<level>DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) (?P<logger>[\w.\-]+): (?P<msg>.*)$"),
-    re.compile(r"^(?P<ts>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?) - (?P<logger>\S+) - "
-               r"(?P<level>DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) - (?P<msg>.*)$"),
-)
+# Record headers are the ingest stage's own (ingest/formats.py TextDialect: the gateway's format 1 and 2,
+# basicConfig's `LEVEL:name:msg`, the stdio shim's `HH:MM:SS [LEVEL   ] name: msg`), so an excerpt is cut into
+# records exactly as `sidecar run` cuts the file: a format only the eval knew (or only ingest knew) would score
+# a record the sidecar never diagnoses, or drop one it does (case 932: the shim's format, read by ingest, was
+# no header here, so the case got no diagnosis at all).
+_DIALECT = TextDialect()
 _EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
 
 
@@ -88,12 +89,8 @@ def load_cases(directory: str | Path) -> list[EvalCase]:
     return cases
 
 
-def _header(line: str) -> re.Match[str] | None:
-    for rx in _HEADERS:
-        m = rx.match(line)
-        if m is not None:
-            return m
-    return None
+def _header(line: str) -> Header | None:
+    return _DIALECT.parse_header(line)
 
 
 def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
@@ -123,8 +120,8 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
         if chosen is None:
             raise ValueError(f"record_line {record_line} is not a log header line")
     else:
-        errors = [s for s in starts if s[1].group("level") in ERROR_LEVELS]
-        warnings = [s for s in starts if s[1].group("level") in ("WARNING", "WARN")]
+        errors = [s for s in starts if s[1].level in ERROR_LEVELS]
+        warnings = [s for s in starts if s[1].level == "WARNING"]
         chosen = (errors or warnings or starts)[-1]
     index, m = chosen
     end = next((i for i, _ in starts if i > index), len(lines))
@@ -132,9 +129,9 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
     exc_type, exc_msg, chain = _exception(record[1:])
     return DiagnosisInput(
         fingerprint=fingerprint,
-        message=m.group("msg"),
-        level="WARNING" if m.group("level") == "WARN" else m.group("level"),
-        logger=m.group("logger"),
+        message=m.message,
+        level=m.level,
+        logger=m.logger,
         exception_type=exc_type,
         exception_message=exc_msg,
         chain_types=chain,

@@ -96,6 +96,21 @@ def ws_text(family: str, cls: str, sit: Situation, text: str) -> Text | None:
             return ("config", "high", f"The WebSocket endpoint was not found (HTTP 404, {cls})",
                     "The URL the client connects to has no WebSocket endpoint (a wrong path or host).",
                     ("Check the WebSocket URL (path, host, port) in the client's configuration.",))
+        if status is not None and 200 <= status < 400:
+            # RFC 6455 4.1: anything but 101 fails the handshake; a 2xx/3xx is a plain HTTP server (a web UI, an
+            # admin console, a redirecting proxy) answering where the client expected the WebSocket server
+            return ("config", "high",
+                    f"Not a WebSocket server at the configured URL: it answered HTTP {status} instead of 101 ({cls})",
+                    f"The client's URL (host/port/path) points at a plain HTTP service that answered {status}, not at the "
+                    "WebSocket server: every connection fails the same way until the URL/port setting is fixed.",
+                    ("Check the host and port in the client's WebSocket URL against the port the WebSocket server "
+                     "listens on (another service answers on this one).",))
+        if status is not None and status >= 500:
+            return ("network", "high", f"The WebSocket server (or a proxy in front of it) failed the handshake "
+                    f"(HTTP {status}, {cls})",
+                    f"The opening handshake was answered {status}: the server is failing or restarting, or a proxy in "
+                    "front of it cannot reach it.",
+                    ("Check that the WebSocket server is up and healthy; reconnect with backoff.",))
         return None
     if family == "ws.handshake":
         return ("network", "low", f"A WebSocket opening handshake failed ({cls})",

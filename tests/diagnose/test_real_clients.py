@@ -396,3 +396,26 @@ async def test_websockets_server_side_failures_for_real() -> None:
         d = RULES.diagnose(excerpt_to_input(line))
         assert d.category == category, (name, d.rule, d.summary)
         assert not re.search(r"Kimi|GLM|Supabase|keepalive", d.summary), (name, d.summary)
+
+
+@pytest.mark.parametrize("status", [200, 204])
+async def test_a_websocket_client_pointed_at_a_plain_http_port_is_the_url_not_the_token(status: int) -> None:
+    """websockets.connect to a port where a plain HTTP service answers (a web UI on the daemon's port): InvalidStatus
+    with a 2xx/3xx is a wrong host/port setting; the diagnosis must not blame the token or say 403."""
+    async def page(request: web.Request) -> web.StreamResponse:
+        if status == 204:
+            return web.Response(status=204)
+        return web.Response(text="<html>Redis Commander</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", page)
+    async with serving(app) as port:
+        try:
+            async with websockets.connect(f"ws://127.0.0.1:{port}", open_timeout=5):
+                pass
+        except websockets.InvalidStatus:
+            line = _logged_exception("scripts.runtime.run_ws_shim", "daemon connection failed")
+    context = f"2025-11-13 10:30:00 INFO scripts.runtime.run_ws_shim: connecting to EXAI daemon at ws://127.0.0.1:{port}\n"
+    d = RULES.diagnose(excerpt_to_input(context + line))
+    assert d.category == "config" and f"HTTP {status}" in d.summary, (d.rule, d.summary)
+    assert not re.search(r"token|403|unauthori", d.summary + d.root_cause, re.I), (d.summary, d.root_cause)
