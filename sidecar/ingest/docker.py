@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from .formats import TextDialect, detect_format
 from .jsonl import JsonRecord, JsonScanner
-from .multiline import Limits, Piece, RawRecord, TextScanner
+from .multiline import TextScanner
+from .rawrecord import Limits, Piece, RawRecord
 
 _TB_START = "Traceback (most recent call last):"
 _MAX_TB_TIMES = 1024

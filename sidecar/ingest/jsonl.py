@@ -15,7 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .formats import is_error_level, normalize_level, timestamp_from_value
-from .multiline import TAIL_BYTES, Limits, Piece, clip
+from .rawrecord import TAIL_BYTES, Limits, Piece, clip
 from .record import ExceptionInfo, Frame
 from .tracebacks import Traceback, parse_traceback_text
 

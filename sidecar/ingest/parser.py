@@ -25,7 +25,8 @@ from .formats import (
     timestamp_from_value,
 )
 from .jsonl import JsonRecord, JsonScanner
-from .multiline import Limits, Piece, RawRecord, TextScanner
+from .multiline import TextScanner
+from .rawrecord import Limits, Piece, RawRecord
 from .record import ErrorEvent
 from .tracebacks import looks_complete, parse_traceback_text
 

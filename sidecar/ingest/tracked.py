@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from ..config import SourceConfig
 from .handle import FileHandle, Phase
-from .multiline import Limits
 from .parser import FileParser, ParserOptions
+from .rawrecord import Limits
 from .record import ErrorEvent
 
 EventSink = Callable[[list[ErrorEvent]], Awaitable[None]]

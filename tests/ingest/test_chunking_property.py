@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sidecar.ingest.multiline import Limits
 from sidecar.ingest.parser import FileParser, ParserOptions
+from sidecar.ingest.rawrecord import Limits
 
 PIECES = [
     b"2026-11-23 10:00:00 INFO a.b: fine\n",

@@ -12,8 +12,9 @@ import random
 
 import pytest
 
-from sidecar.ingest.multiline import CONTEXT_BYTES, Limits
+from sidecar.ingest.multiline import CONTEXT_BYTES
 from sidecar.ingest.parser import FileParser, ParserOptions
+from sidecar.ingest.rawrecord import Limits
 
 
 def _log(rng: random.Random, n: int) -> bytes:

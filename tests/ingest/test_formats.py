@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from sidecar.ingest.formats import detect_format
-from sidecar.ingest.multiline import Limits
 from sidecar.ingest.parser import FileParser, ParserOptions
+from sidecar.ingest.rawrecord import Limits
 
 FMT1 = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FMT2 = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"

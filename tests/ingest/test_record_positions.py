@@ -12,8 +12,8 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sidecar.ingest.multiline import Limits
 from sidecar.ingest.parser import FileParser, ParserOptions
+from sidecar.ingest.rawrecord import Limits
 
 ERROR_LINES = [
     b"2026-11-23 10:00:00 ERROR a.b: failed id=1\n",
