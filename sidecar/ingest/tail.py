@@ -4,7 +4,7 @@ One asyncio task reads every file (reads of regular files do not block meaningfu
 task keeps ordering and checkpoints simple). A file is identified by (device, inode, hash of its
 first bytes) and read through a descriptor held open (rotation.py). The checkpoint of a file
 advances only after the sink accepted every event before it (see `FileParser.resume_point`), and
-is written atomically at most every `checkpoint_interval` and at shutdown. If the sink raises, the
+is written atomically at most every `checkpoint_interval` and at shutdown (checkpointing.py). If the sink raises, the
 batch is kept and retried with backoff and the file is not read further: memory stays bounded
 and a slow store slows reading, nothing else.
 """
@@ -17,9 +17,10 @@ import logging
 import time
 from typing import Any
 
-from ..clock import Clock, utc
+from ..clock import Clock
 from ..config import Config
-from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, CheckpointFile
+from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
+from .checkpointing import CheckpointWriter
 from .delivery import Delivery
 from .discovery import DirWatcher
 from .record import ErrorEvent
@@ -27,7 +28,6 @@ from .rotation import FileSet
 from .tracked import (
     READ_BUDGET,
     READ_CHUNK,
-    RETAIN_CLOSED,
     ROTATE_WAIT,
     SETTLE,
     EventSink,
@@ -56,7 +56,8 @@ class Ingest:
         self.clock = clock
         self.telemetry = telemetry
         self.store = store
-        self.ckfile = CheckpointFile(config.ingest.checkpoint_dir)
+        self.ckpt = CheckpointWriter(config.ingest.checkpoint_dir, config.ingest.checkpoint_interval, clock, telemetry,
+                                     store)
         self.sources = [
             SourceState(cfg=s, name=source_name(s), options=parser_options(s), first_run=True) for s in config.sources
         ]
@@ -66,13 +67,8 @@ class Ingest:
         self._stopping = False
         self._watcher = DirWatcher(self._on_change)
         self._next_scan = 0.0
-        self._next_ckpt = 0.0
-        self._ckpt_dirty = False
-        self._ckpt_error: str | None = None
-        self._ckpt_last_ok: float | None = None
-        self._mirrored: dict[str, tuple[int, int]] = {}
-        self.delivery = Delivery(sink, clock, config.ingest.queue_size, self._mark_dirty)
-        self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self._mark_dirty)
+        self.delivery = Delivery(sink, clock, config.ingest.queue_size, self.ckpt.mark_dirty)
+        self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self.ckpt.mark_dirty)
         self._next_gauges = 0.0
         self._next_keep_up = 0.0
 
@@ -80,13 +76,13 @@ class Ingest:
     async def start(self) -> None:
         self.fs.started_wall = time.time() - 1.0  # the kernel's clock: compared with file mtimes
         try:
-            self.fs.saved = self.ckfile.load()
+            self.fs.saved = self.ckpt.file.load()
         except CheckpointError as exc:
             # A corrupted document is moved aside (kept for inspection, never overwritten) and the
             # sources start as on a first run; the problem is reported until a good write.
-            kept = self.ckfile.quarantine()
+            kept = self.ckpt.file.quarantine()
             log.error("ingest: starting without checkpoints (the bad file is kept)", extra={"error": str(exc), "kept_as": str(kept)})
-            self._ckpt_error = str(exc)
+            self.ckpt.error = str(exc)
             self.fs.saved = {}
         names = {c.source for c in self.saved.values()}
         for src in self.sources:
@@ -114,9 +110,9 @@ class Ingest:
             with contextlib.suppress(TimeoutError):  # what was read gets stored, and its position saved
                 await asyncio.wait_for(self.delivery.drain(), timeout=5)
         await self.delivery.close()
-        if self.files or self.saved or self._ckpt_dirty:  # nothing to record: do not create the directory
+        if self.files or self.saved or self.ckpt.dirty:  # nothing to record: do not create the directory
             self._write_checkpoints(force=True)
-        await self._mirror()
+        await self.ckpt.mirror(self.files)
         self.fs.table.retire_all()
 
     @property
@@ -134,8 +130,8 @@ class Ingest:
 
     def problems(self) -> list[str]:
         out = []
-        if self._ckpt_error:
-            out.append(f"checkpoints not saved ({self._ckpt_error}); tailing continues, a restart would re-read")
+        if self.ckpt.error:
+            out.append(f"checkpoints not saved ({self.ckpt.error}); tailing continues, a restart would re-read")
         if self.delivery.error:
             out.append(f"event sink failing ({self.delivery.error}); reading paused until it accepts")
         if self._task is not None and self._task.done() and not self._stopping:
@@ -181,9 +177,9 @@ class Ingest:
             })
         return {
             "sources": sources,
-            "checkpoint_dir": str(self.ckfile.dir),
-            "checkpoint_error": self._ckpt_error,
-            "checkpoint_last_write": self._ckpt_last_ok,
+            "checkpoint_dir": str(self.ckpt.file.dir),
+            "checkpoint_error": self.ckpt.error,
+            "checkpoint_last_write": self.ckpt.last_ok,
             "sink_error": self.delivery.error,
             "watcher_error": self._watcher.error,
         }
@@ -232,17 +228,17 @@ class Ingest:
             if self.clock.monotonic() >= self._next_gauges:
                 self._update_gauges()
                 self._next_gauges = self.clock.monotonic() + rescan
-            if self.clock.monotonic() >= self._next_ckpt:
+            if self.ckpt.due():
                 self._write_checkpoints()
-                await self._mirror()
+                await self.ckpt.mirror(self.files)
             if not progressed and not self._stopping:
                 await self._idle(self._next_deadline())
 
     def _next_deadline(self) -> float:
         now = self.clock.monotonic()
         t = self._next_scan
-        if self._ckpt_dirty:
-            t = min(t, self._next_ckpt)
+        if self.ckpt.dirty:
+            t = min(t, self.ckpt.next_at)
         for f in self.fs.table.active:
             if f.parser.pending():
                 t = min(t, f.last_data + (SETTLE if not f.settled else f.src.cfg.multiline_timeout))
@@ -283,7 +279,7 @@ class Ingest:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
                 was_empty = f.head_len == 0
                 f.head_len, f.head_hash = f.handle.head_identity(f.size)
-                self._ckpt_dirty = True
+                self.ckpt.dirty = True
                 if was_empty:
                     self.fs.look_behind(f)
         if f.size <= f.parser.offset:
@@ -359,9 +355,6 @@ class Ingest:
                for p in self._dirty):
             self.fs.scan()
 
-    def _mark_dirty(self) -> None:
-        self._ckpt_dirty = True
-
     async def _timeouts(self) -> None:
         """Close open records of quiet files: early if they look complete, else after the timeout."""
         now = self.clock.monotonic()
@@ -382,46 +375,7 @@ class Ingest:
 
     # -- checkpoints ----------------------------------------------------------------------------
     def _write_checkpoints(self, force: bool = False) -> None:
-        now = self.clock.monotonic()
-        self._next_ckpt = now + self.config.ingest.checkpoint_interval
-        if not self._ckpt_dirty and not force:
-            return
-        wall = self.clock.time()
-        for k, cp in list(self.saved.items()):
-            if wall - cp.updated > RETAIN_CLOSED:
-                del self.saved[k]
-        entries = [self.fs.entry(f) for f in self.files]
-        live = {e.key for e in entries}
-        entries += [cp for k, cp in self.saved.items() if k not in live]
-        try:
-            self.ckfile.save(entries)
-        except CheckpointError as exc:
-            self.telemetry.checkpoint_errors.inc()
-            if self._ckpt_error != str(exc):
-                log.error("ingest: checkpoints not written (tailing continues)", extra={"error": str(exc)})
-            self._ckpt_error = str(exc)
-            return
-        if self._ckpt_error:
-            log.info("ingest: checkpoints written again", extra={"dir": str(self.ckfile.dir)})
-        self._ckpt_error = None
-        self._ckpt_dirty = False
-        self._ckpt_last_ok = wall
-
-    async def _mirror(self) -> None:
-        """Copy changed checkpoints to the store (for other replicas and the dashboard; optional)."""
-        if self.store is None:
-            return
-        try:
-            repo = self.store.checkpoints
-            at = utc(self.clock.time())
-            for f in self.files:
-                cur = (f.acked[0], f.size)
-                if self._mirrored.get(f.key) == cur:
-                    continue
-                await repo.save(f.key, f.src.name, f.path or "", f.acked[0], f.acked[1], f.size, at)
-                self._mirrored[f.key] = cur
-        except Exception as exc:  # the files are the truth; the mirror catches up next time
-            log.debug("ingest: checkpoint mirror to store failed", extra={"error": str(exc)})
+        self.ckpt.write(self.saved, lambda: [self.fs.entry(f) for f in self.files], force)
 
     def _update_gauges(self) -> None:
         now = self.clock.monotonic()
