@@ -37,7 +37,7 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - any of these while the sidecar is down: the same decisions, by checkpoint (recovery.py).
 
 `FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
-closed files; copies.py holds its copytruncate half); `Ingest` (tail.py) owns reading, delivery and
+closed files; copies.py holds its copytruncate half, opening.py where an opened file is read from); `Ingest` (tail.py) owns reading, delivery and
 writing checkpoints.
 """
 
@@ -49,11 +49,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from .checkpoint import Checkpoint, file_key
+from .checkpoint import Checkpoint
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
-from .encoding import sniff
 from .handle import FileHandle
+from .opening import FileOpening
 from .parser import FileParser
 from .record import ErrorEvent
 from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, family, known_idents, siblings
@@ -67,10 +67,7 @@ Deliver = Callable[[Tracked, list[ErrorEvent], tuple[int, int]], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
-SNIFF_HEAD = 256  # first bytes handed to the parser to decide the encoding (BOM, NUL pattern)
-
-
-class FileSet(CopySearch):
+class FileSet(CopySearch, FileOpening):
     """Which files are tailed, from where: discovery, identity, rotation, recovery at start.
 
     A collaborator of the tailer (tail.Ingest), owning its state: the file table, the checkpoints
@@ -205,105 +202,6 @@ class FileSet(CopySearch):
         if src.last_error and src.last_error.startswith("cannot open"):
             src.errors_said.discard(src.last_error)
             src.last_error = None
-
-    def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
-                  resume: Checkpoint | None = None, origin: str = "") -> Tracked:
-        """Start tailing the file behind `h` (the table owns the handle from here on).
-
-        `origin`: for a file opened without its configured name (a rotated generation), the
-        name it was found under: where recovery looks for it after a restart."""
-        st = h.fstat()
-        dev, ino = st.st_dev, st.st_ino
-        cp = resume or self._checkpoint_for(dev, ino, h, size)
-        head_len, head_hash = h.head_identity(size)
-        offset, line = 0, 1
-        if cp is not None:
-            if size >= cp.offset:
-                offset, line = cp.offset, cp.line
-                head_len, head_hash = cp.head_len, cp.head_hash
-            else:
-                self.count_rotation(src, "truncate")
-            self.saved.pop(cp.key, None)
-        elif startup and src.first_run and src.cfg.start_at == "end":
-            offset, line = self._end_position(h, size, src.options.encoding)
-        key = self._fresh_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
-        parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
-                            head=h.pread(SNIFF_HEAD, 0))
-        f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
-                    head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
-                    last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns)
-        if path is None:
-            h.lose_name()
-        self.table.add(f)
-        self.on_dirty()
-        log.debug("ingest: open", extra={"path": path, "origin": origin, "ino": ino, "key": key, "offset": offset,
-                                         "size": size, "resuming": cp.key if cp is not None else None})
-        return f
-
-    def _fresh_key(self, dev: int, ino: int, head_hash: str) -> str:
-        """A key for new content on (dev, ino) that no other file's checkpoint holds.
-
-        A copy resumed at start keeps its original's key (re-read events keep their event keys, so
-        the store recognises them); if the original is then emptied, its new content would hash
-        (empty) to that same key, and the two checkpoints would overwrite each other."""
-        def taken(k: str) -> bool:
-            cp = self.saved.get(k)
-            if cp is not None and (cp.dev, cp.ino) != (dev, ino):
-                return True
-            return any(f.key == k and f.ident != (dev, ino) for f in self.table)
-
-        base = key = file_key(dev, ino, head_hash)
-        n = 1
-        while taken(key):
-            n += 1
-            key = f"{base}.{n}"
-        return key
-
-    def _end_position(self, h: FileHandle, size: int, encoding: str) -> tuple[int, int]:
-        """Start after the last complete line (line numbers: counted once, so events say the truth)."""
-        if size == 0:
-            return 0, 1
-        enc = sniff(h.pread(SNIFF_HEAD, 0), encoding)
-        nl = "\n".encode(enc.codec)
-        unit = len(nl)
-        lines = 0
-        pos = 0
-        last_end = enc.bom
-        while pos < size:
-            chunk = h.pread(min(1 << 20, size - pos), pos)
-            if not chunk:
-                break
-            lines += chunk.count(nl)
-            i = chunk.rfind(nl)
-            while i >= 0 and (pos + i - enc.bom) % unit:  # a newline split across two UTF-16 units
-                i = chunk.rfind(nl, 0, i)
-            if i >= 0:
-                last_end = pos + i + unit
-            step = len(chunk) - (len(chunk) % unit)  # keep chunks aligned to code units
-            if step <= 0:
-                break
-            pos += step
-        return last_end, lines + 1
-
-    def _checkpoint_for(self, dev: int, ino: int, h: FileHandle, size: int) -> Checkpoint | None:
-        """The saved checkpoint of the file behind `h`: same inode AND first bytes.
-
-        A checkpoint taken while a file was empty has no first bytes and matches any file on that
-        inode (reused inodes are common): it is used only when nothing better matches, and then
-        resumes at 0 like a new file would. Checkpoints that do not match are dead (inode reused).
-        """
-        same = [cp for cp in self.saved.values() if cp.dev == dev and cp.ino == ino]
-        for cp in same:
-            if cp.head_len > 0 and not h.head_matches(size, cp.head_len, cp.head_hash):
-                self.saved.pop(cp.key, None)
-        alive = [cp for cp in same if cp.key in self.saved]
-        if not alive:
-            return None
-        best = max(alive, key=lambda cp: (cp.head_len > 0, cp.updated))
-        for cp in alive:
-            if cp is not best:
-                self.saved.pop(cp.key, None)
-        return best
 
     def recover_rotated_while_down(self) -> None:
         """Run before the first scan: see recovery.StartupRecovery."""
