@@ -27,8 +27,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from .jsonl import RecordWindow
 from .model import Measurement
+from .recordwindow import RecordWindow
 
 FIELDS = frozenset({"release", "environment", "project", "service", "level", "sdk"})
 MAX_RECORDS = 200_000  # ~60 MB at most; evicting the oldest is counted in `evicted`

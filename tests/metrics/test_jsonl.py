@@ -15,8 +15,9 @@ import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream
-from sidecar.metrics.jsonl import YIELD_EVERY, JsonlSource, RecordWindow, parse_timestamp
+from sidecar.metrics.jsonl import YIELD_EVERY, JsonlSource, parse_timestamp
 from sidecar.metrics.records import items
+from sidecar.metrics.recordwindow import RecordWindow
 from sidecar.telemetry import Telemetry
 
 NOW = 1_763_900_000.0

@@ -1,0 +1,188 @@
+"""Following JSONL files by polling: the complete lines appended since the last poll.
+
+Files are read through ingest's `FileHandle` (sidecar/ingest/handle.py: one owner per descriptor,
+reads by offset, a closed handle can never read another file's descriptor). The rest of ingest's
+tailer is not reused, on purpose: it is built around durable checkpoints (device:inode:head-hash
+identities, written only after the store accepted the events), multiline records, encodings and
+at-least-once delivery of `ErrorEvent`s to a sink, none of which a metrics window wants; the
+window needs "new complete lines since the last poll" and is rebuilt from the file's recent past
+at start. So this follower polls the file size, keeps the handle open so the end of a rotated file
+is still read, reopens when the inode changes, restarts at 0 when the file shrinks or its last
+bytes changed (truncation), buffers a partial last line, and skips lines longer than
+`max_line_bytes`. What it saw (rotations, errors, missing files, lines too long) is returned with
+the lines, for the stream (jsonl.py) to count and log.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+
+from ..config import JsonlStream
+from ..ingest.handle import FileHandle
+
+READ_BUDGET = 8 * 1024 * 1024  # bytes per file per poll: bounds the time one poll can take
+TAIL_CHECK = 64  # bytes before the read offset re-read each poll: a file rewritten in place is noticed
+
+
+@dataclass(slots=True)
+class _File:
+    """One followed file: its open handle, identity (device, inode) and read position."""
+
+    path: str
+    fh: FileHandle
+    ino: tuple[int, int]
+    offset: int
+    partial: bytearray = field(default_factory=bytearray)
+    skipping: bool = False  # inside a line longer than the limit: drop until the next newline
+    tail: bytes = b""  # the last bytes read: still there at the next poll unless the file was rewritten
+
+
+@dataclass(slots=True)
+class LinesRead:
+    """What one read of the stream's files found."""
+
+    lines: list[bytes] = field(default_factory=list)
+    bytes_read: int = 0
+    too_long: int = 0
+    rotations: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+class LineFollower:
+    """Follows the files of one `JsonlStream` (paths or glob patterns) from poll to poll."""
+
+    def __init__(self, config: JsonlStream) -> None:
+        self.config = config
+        self.files: dict[str, _File] = {}
+
+    def _paths(self, read: LinesRead) -> list[str]:
+        found: list[str] = []
+        for pattern in self.config.paths:
+            matched = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+            if not matched:
+                read.missing.append(pattern)
+            found.extend(p for p in matched if p not in found)
+        return found
+
+    def _open(self, path: str, from_end: bool, read: LinesRead) -> None:
+        try:
+            fh = FileHandle.open(path)  # kept open across polls: the end of a rotated file is still read
+            st = fh.fstat()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            read.errors.append(f"cannot open {path}: {exc.strerror or exc}")
+            return
+        offset = st.st_size if from_end else 0
+        self.files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset)
+
+    def read(self, first: bool) -> LinesRead:
+        """The complete lines appended to every file since the last read (blocking: run it in a
+        thread). `first`: the first read, where `start_at: end` skips the files' history."""
+        read = LinesRead()
+        for path in self._paths(read):
+            state = self.files.get(path)
+            if state is None:
+                # Present at start with start_at=end: skip history. A file that appears later
+                # is new data: read it from its beginning.
+                self._open(path, from_end=first and self.config.start_at == "end", read=read)
+                state = self.files.get(path)
+                if state is None:
+                    if not os.path.exists(path):
+                        read.missing.append(path)
+                    continue
+            self._drain(state, read)
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                # Deleted, or rotated away and not yet recreated: keep the old handle until it is,
+                # and say so (gates reading this stream go stale; the rollout page shows why).
+                read.missing.append(path)
+                continue
+            except OSError as exc:
+                read.errors.append(f"cannot stat {path}: {exc.strerror or exc}")
+                continue
+            if (st.st_dev, st.st_ino) != state.ino:
+                # Rotation: the old file was drained above; follow the new one from 0.
+                state.fh.close()
+                del self.files[path]
+                read.rotations.append("rotated")
+                self._open(path, from_end=False, read=read)
+                new = self.files.get(path)
+                if new is not None:
+                    self._drain(new, read)
+            elif st.st_size < state.offset:
+                read.rotations.append("truncated")
+                state.offset = 0
+                state.partial.clear()
+                state.skipping = False
+                state.tail = b""
+                self._drain(state, read)
+        return read
+
+    def _rewritten(self, state: _File) -> bool:
+        """True when the bytes just before our offset changed: the file was truncated and written
+        again (possibly past our offset already, so its size alone does not show it)."""
+        if not state.tail or state.offset < len(state.tail):
+            return False
+        try:
+            return state.fh.pread(len(state.tail), state.offset - len(state.tail)) != state.tail
+        except OSError:
+            return False
+
+    def _drain(self, state: _File, read: LinesRead) -> None:
+        limit = self.config.max_line_bytes
+        budget = READ_BUDGET
+        if self._rewritten(state):
+            read.rotations.append("truncated")
+            state.offset = 0
+            state.partial.clear()
+            state.skipping = False
+            state.tail = b""
+        while budget > 0:
+            try:
+                chunk = state.fh.pread(min(budget, 1024 * 1024), state.offset)
+            except OSError as exc:
+                read.errors.append(f"cannot read {state.path}: {exc.strerror or exc}")
+                return
+            if not chunk:
+                return
+            budget -= len(chunk)
+            state.offset += len(chunk)
+            state.tail = (state.tail + chunk[-TAIL_CHECK:])[-TAIL_CHECK:]
+            read.bytes_read += len(chunk)
+            pieces = chunk.split(b"\n")
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                if last:
+                    if state.skipping:
+                        continue
+                    state.partial += piece
+                    if len(state.partial) > limit:
+                        state.partial.clear()
+                        state.skipping = True
+                        read.too_long += 1
+                    continue
+                if state.skipping:
+                    state.skipping = False  # the newline ending the oversized line
+                    continue
+                if state.partial:
+                    line = bytes(state.partial) + piece
+                    state.partial.clear()
+                else:
+                    line = piece
+                if len(line) > limit:
+                    read.too_long += 1
+                    continue
+                read.lines.append(line)
+
+    def close(self) -> None:
+        for state in self.files.values():
+            try:
+                state.fh.close()
+            except OSError:
+                pass
+        self.files.clear()

@@ -1,0 +1,117 @@
+"""The records of one metrics stream, held for the retention window and selected by time and fields.
+
+Used by the JSONL streams (jsonl.py) and the SDK error records (sdkerrors.py). Records are held
+packed (metrics/records.py) with the incremental aggregates (aggregate.py) kept up to date as
+records arrive and leave, so an evaluation costs O(gates), not O(records).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .aggregate import Aggregate
+from .records import Record, items, matcher, matches, pack
+
+
+@dataclass(slots=True)
+class RecordWindow:
+    """The records of one stream, newest last, bounded by count and (on prune) by age.
+
+    Records arrive roughly in time order (several files and late writers make it rough), so
+    beside each record the window keeps the latest time added up to and including it (`_highs`,
+    non-decreasing). `select` walks back from the newest record and stops at the first whose
+    running latest time is not after the window's start: every record before it is older still.
+    A 30 s window over 50,000 records reads the last few hundred, not all of them.
+    Records are held packed (metrics/records.py: tuples of atoms, which the cyclic GC untracks).
+    """
+
+    retention: float
+    max_records: int
+    records: deque[Record] = field(init=False)
+    _highs: deque[float] = field(init=False)
+    evicted: int = 0
+    _version: int = field(init=False, default=0)
+    _cache: dict[tuple[Any, ...], tuple[int, float, float, list[Record]]] = field(init=False, default_factory=dict)
+
+    aggregates: dict[tuple[Any, ...], Aggregate] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.records = deque(maxlen=self.max_records)
+        self._highs = deque(maxlen=self.max_records)
+        self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
+        self._cache = {}
+        self.aggregates = {}
+
+    def add(self, t: float, record: Mapping[str, Any]) -> None:
+        """Hold `record` (scalar values only: see compact_record) at event time `t`."""
+        self._version += 1
+        if len(self.records) == self.max_records:
+            self.evicted += 1
+            gone = self.records[0]
+            for agg in self.aggregates.values():
+                agg.discard(gone)
+        self._highs.append(max(t, self._highs[-1]) if self._highs else t)
+        item = pack(t, record)
+        self.records.append(item)
+        for agg in self.aggregates.values():
+            agg.add(item)
+
+    def prune(self, now: float) -> None:
+        cutoff = now - self.retention
+        while self.records and self.records[0][0] < cutoff:
+            self._version += 1
+            gone = self.records.popleft()
+            self._highs.popleft()
+            for agg in self.aggregates.values():
+                agg.discard(gone)
+
+    def aggregate(self, where: Mapping[str, str], also: Mapping[str, str] | None = None) -> Aggregate:
+        """The incremental aggregate of the records matching `where` (or `also`), built from the
+        records held now on first use and kept up to date by `add` and `prune` from then on."""
+        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        agg = self.aggregates.get(key)
+        if agg is None:
+            w, a = matcher(where), matcher(also) if also else None
+            agg = self.aggregates[key] = Aggregate(lambda rec: w(rec) or (a is not None and a(rec)))
+            for item in self.records:
+                agg.add(item)
+        return agg
+
+    def select(self, start: float, end: float, where: Mapping[str, str],
+               also: Mapping[str, str] | None = None) -> list[Record]:
+        """The records with start < t <= end that match `where` (or `also`), oldest first.
+
+        One evaluation asks for several windows ending at the same moment (the main window, then
+        shorter scan windows) with the same filter: a shorter window is cut from the last longer
+        selection while no record was added or pruned since, instead of matching the records again.
+        """
+        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == self._version and hit[2] == end and hit[1] <= start:
+            return [item for item in hit[3] if item[0] > start]
+        out = self._select(start, end, where, also)
+        if len(self._cache) > 64:
+            self._cache.clear()
+        self._cache[key] = (self._version, start, end, out)
+        return list(out)
+
+    def _select(self, start: float, end: float, where: Mapping[str, str],
+                also: Mapping[str, str] | None) -> list[Record]:
+        out = []
+        for item, high in zip(reversed(self.records), reversed(self._highs)):  # noqa: B905 - same length
+            if high <= start:
+                break
+            if start < item[0] <= end and (matches(item, where) or (also and matches(item, also))):
+                out.append(item)
+        out.reverse()
+        return out
+
+    def items(self) -> Iterator[tuple[float, dict[str, Any]]]:
+        """(t, fields) of every held record, oldest first (for inspection and tests)."""
+        return items(iter(self.records))
+
+    def oldest(self) -> float | None:
+        return self.records[0][0] if self.records else None
