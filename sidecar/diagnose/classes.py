@@ -33,6 +33,7 @@ from .message_texts import (
     fixed_message_family,
     refine,
 )
+from .redis_classes import REDIS_BASES, REDIS_FAMILIES
 
 __all__ = ["BARE_FAMILIES", "FAMILIES", "FIXED_MESSAGES", "IMPORTABLE", "OPENAI_STATUS", "STATIC_BASES", "ancestors",
            "code_meaning", "compute_bare_families", "errno_family", "family_of", "fixed_message_family",
@@ -120,7 +121,7 @@ FAMILIES: dict[str, str] = {
     "OSError": "os",
     # CPython's asyncio/exceptions.py and concurrent/futures/_base.py
     "asyncio.IncompleteReadError": "connection.dropped",  # EOF before the bytes a StreamReader expected
-    "asyncio.LimitOverrunError": "config.stream_limit",  # a line/chunk longer than the StreamReader's limit
+    "asyncio.LimitOverrunError": "code.stream_limit",  # a line/chunk longer than the reader's limit the code set
     "asyncio.InvalidStateError": "code.invalid_state",  # a future's result set twice / read before done
     "concurrent.CancelledError": "cancelled", "concurrent.BrokenExecutor": "resource.worker_died",
     # ssl.py: the peer closed the TLS stream (close_notify / an EOF) - a dropped connection, not a certificate
@@ -140,7 +141,14 @@ FAMILIES: dict[str, str] = {
     # PyYAML yaml/error.py: MarkedYAMLError names the stream (a file name or "<unicode string>")
     "yaml.YAMLError": "decode.yaml",
     # subprocess.py: the exit status of the command decides (see refine)
-    "subprocess.CalledProcessError": "subprocess.exit", "subprocess.TimeoutExpired": "timeout.subprocess",
+    "subprocess.CalledProcessError": "subprocess.exit",
+    # subprocess.py: the command ran longer than the timeout the code gave it (the code's own call, not a remote)
+    "subprocess.TimeoutExpired": "code.subprocess_timeout",
+    # psycopg_pool/base.py _check_open_getconn: the pool is closed (used after shutdown) or not opened yet
+    "psycopg_pool.PoolClosed": "code.pool_closed",
+    # zoneinfo/_common.py: a key absent from the tz database (a KeyError): mostly a value a user gave
+    "zoneinfo.ZoneInfoNotFoundError": "input.timezone",
+    **REDIS_FAMILIES,
     "AssertionError": "code.assertion",
 }
 
@@ -161,23 +169,10 @@ _ZHIPU: dict[str, tuple[str, ...]] = {
 # Libraries the sidecar does not install: their class -> bases (redis-py redis/exceptions.py;
 # zhipuai/zai mirror openai's classes, zhipuai/core/_errors.py).
 STATIC_BASES: dict[str, tuple[str, ...]] = {
-    "redis.TimeoutError": ("redis.TimeoutError",),
-    "redis.ConnectionError": ("redis.ConnectionError",),
-    "redis.BusyLoadingError": ("redis.BusyLoadingError", "redis.ConnectionError"),
-    # redis-py redis/exceptions.py (not installed here): the tree the taxonomy needs
-    "redis.RedisError": ("redis.RedisError",), "redis.ResponseError": ("redis.ResponseError", "redis.RedisError"),
-    "redis.DataError": ("redis.DataError", "redis.RedisError"),
-    "redis.ReadOnlyError": ("redis.ReadOnlyError", "redis.ResponseError"),
-    "redis.OutOfMemoryError": ("redis.OutOfMemoryError", "redis.ResponseError"),
-    "redis.NoScriptError": ("redis.NoScriptError", "redis.ResponseError"),
-    "redis.ExecAbortError": ("redis.ExecAbortError", "redis.ResponseError"),
-    "redis.NoPermissionError": ("redis.NoPermissionError", "redis.ResponseError"),
-    "redis.AuthorizationError": ("redis.AuthorizationError", "redis.ConnectionError"),
-    "redis.MaxConnectionsError": ("redis.MaxConnectionsError", "redis.ConnectionError"),
-    "redis.ClusterDownError": ("redis.ClusterDownError", "redis.ResponseError"),
-    "redis.WatchError": ("redis.WatchError", "redis.RedisError"),
+    # redis-py redis/exceptions.py (not installed here): its whole tree, redis_classes.py
     "gotrue.AuthApiError": ("gotrue.AuthApiError", "gotrue.AuthError"),
-    "redis.AuthenticationError": ("redis.AuthenticationError", "redis.ConnectionError"),
+    **{name: (name, *bases) for name, bases in REDIS_BASES.items()},
+    "zoneinfo.ZoneInfoNotFoundError": ("zoneinfo.ZoneInfoNotFoundError", "KeyError"),
     **{f"{sdk}.{name}": bases for sdk in ("zhipuai", "zai") for name, bases in _ZHIPU.items()},
     "json.JSONDecodeError": ("json.JSONDecodeError", "ValueError"),
     "json.decoder.JSONDecodeError": ("json.JSONDecodeError", "ValueError"),
@@ -325,7 +320,7 @@ BARE_FAMILIES: dict[str, str] = {
     "NegotiationError": "ws.handshake", "NetworkError": "connect", "NonHttpUrlClientError": "config.url",
     "NonHttpUrlRedirectClientError": "config.url", "NotFoundError": "http.status", "OAuthError": "http.status",
     "OperationalError": "connect", "PayloadTooBig": "ws.too_big", "PermissionDeniedError": "http.status",
-    "PoolClosed": "connect", "PoolTimeout": "timeout.pool", "RateLimitError": "http.status",
+    "PoolClosed": "code.pool_closed", "PoolTimeout": "timeout.pool", "RateLimitError": "http.status",
     "ReadError": "connection.dropped", "ReadTimeout": "timeout.read", "RemoteProtocolError": "connection.dropped",
     "SecurityError": "ws.handshake", "ServerConnectionError": "connect",
     "ServerDisconnectedError": "connection.dropped", "ServerFingerprintMismatch": "connect",

@@ -137,13 +137,6 @@ _LOCAL: dict[str, Text] = {
         "concurrent.futures marks the pool broken when a worker process terminated abruptly: usually killed by the OOM killer or a crash in native code; every pending task fails with it.",
         ("Check the memory limit and the kernel log for killed processes; recreate the pool and bound the work given to each worker.",),
     ),
-    "config.stream_limit": (
-        "config",
-        "medium",
-        "A line or chunk was longer than the stream reader's limit ({cls})",
-        "asyncio's StreamReader raises LimitOverrunError when no separator is found within its limit (64 KiB by default): the peer sent a longer line than the configured limit allows.",
-        ("Raise the reader's limit= for this stream (or read in chunks) if long lines are legitimate.",),
-    ),
     "sqlite.locked": (
         "concurrency",
         "medium",

@@ -72,6 +72,18 @@ FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     # ...", current "Missing credentials. Please pass an `api_key` ..."): configuration
     (re.compile(r"The api_key client option must be set|Missing credentials\. Please pass an `?api_key"), "config.api_key"),
     (re.compile(r"\bUnclosed client session\b|\bUnclosed connector\b"), "code.unclosed_session"),
+    # round 4 (library_causes.py): tiktoken/model.py encoding_for_model's KeyError, tiktoken/registry.py
+    # get_encoding's ValueError; CPython Python/context.c Token errors (ValueError/RuntimeError);
+    # concurrent/futures thread.py/process.py and asyncio/base_events.py run_in_executor after shutdown
+    # (RuntimeError); asyncio/streams.py readline's ValueError re-raised from LimitOverrunError
+    (re.compile(r"Could not automatically map \S{1,200} to a tokeni[sz]er"), "code.tokenizer_model"),
+    (re.compile(r"\bUnknown encoding \S{1,120}\.\s*Plugins found"), "code.tokenizer_encoding"),
+    (re.compile(r"<Token (?:used )?var=<ContextVar name=.{0,300}?> (?:was created in a different Context|"
+                r"has already been used once|was created by a different ContextVar)"), "code.contextvar_token"),
+    (re.compile(r"cannot schedule new futures after (?:interpreter )?shutdown|Executor shutdown has been called"),
+     "code.executor_shutdown"),
+    (re.compile(r"Separator is not found, and chunk exceed the limit|Separator is found, but chunk is longer than limit"),
+     "code.stream_limit"),
 )
 
 
@@ -99,6 +111,17 @@ _DNS = re.compile(r"Name or service not known|nodename nor servname|Temporary fa
 _TLS = re.compile(r"\[SSL[:\]]|CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|TLS handshake", re.I)
 # OpenSSL's answer when TLS is spoken to a plain-HTTP port: the URL's scheme or port is wrong
 _PLAIN_HTTP = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|http request.{0,20}https port", re.I)
+# OpenSSL reasons (Modules/_ssl.c "[SSL: REASON]") that are no certificate failure: the peer ended TLS badly
+# (data after its close_notify, an EOF without one: a transient shutdown quirk), or the two sides share no
+# protocol version/cipher or the server rejects/asks for a client certificate (a TLS setting: config)
+_TLS_EOF = re.compile(r"APPLICATION_DATA_AFTER_CLOSE_NOTIFY|UNEXPECTED_EOF_WHILE_READING|"
+                      r"EOF occurred in violation of protocol", re.I)
+_TLS_NEGOTIATION = re.compile(r"\[SSL: (?:SSLV3_ALERT_HANDSHAKE_FAILURE|TLSV1_ALERT_PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|"
+                              r"NO_PROTOCOLS_AVAILABLE|NO_SHARED_CIPHER|NO_CIPHERS_AVAILABLE|TLSV1_ALERT_UNKNOWN_CA|"
+                              r"TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_BAD_CERTIFICATE|"
+                              r"TLSV1_ALERT_INSUFFICIENT_SECURITY|VERSION_TOO_LOW|WRONG_SSL_VERSION)\]")
+# redis/lock.py acquire(): another holder kept the lock for longer than blocking_timeout
+_LOCK_WAIT = re.compile(r"Unable to acquire lock within the time specified")
 _REFUSED = re.compile(r"Connection refused|Connect call failed", re.I)
 _RESET = re.compile(r"Connection reset by peer|Broken pipe|Connection aborted", re.I)
 
@@ -185,6 +208,8 @@ def _refine_local(family: str, text: str) -> str:
         # means the package itself is not installed (a missing dependency), a dotted one a module
         # missing inside a package that is there (a refactor or a version mismatch)
         return "config.dependency"
+    if family == "code.lock_misuse" and _LOCK_WAIT.search(text):
+        return "concurrency.lock_wait"
     if family == "decode.yaml" and _YAML_FILE_MARK.search(text):
         return "config.yaml"
     return family
@@ -200,6 +225,8 @@ def refine(family: str, text: str) -> str:
 
 
 def _refine_transport(family: str, text: str) -> str:
+    if family.startswith(("connect", "connection", "os")) and (tls := _tls_kind(text)) is not None:
+        return tls
     if family.startswith(("connect", "connection", "os", "timeout")) or family == "cancelled":
         if _PLAIN_HTTP.search(text) and family.startswith(("connect", "os")):
             return "config.url"
@@ -216,6 +243,16 @@ def _refine_transport(family: str, text: str) -> str:
         if family in ("connect", "os") and _RESET.search(text):
             return "connection.dropped"
     return family
+
+
+def _tls_kind(text: str) -> str | None:
+    """A TLS failure that is not about a certificate, by OpenSSL's reason (see `_TLS_EOF`, `_TLS_NEGOTIATION`)."""
+    head = text[:65536]
+    if _TLS_EOF.search(head):
+        return "connection.tls_eof"
+    if _TLS_NEGOTIATION.search(head):
+        return "config.tls_negotiation"
+    return None
 
 
 def _words(class_name: str) -> str:

@@ -45,6 +45,7 @@ from .codes import (
     zai_entry,
 )
 from .gateway_messages import gateway_message
+from .library_causes import library_text
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
 from .provider_messages import message_code
@@ -621,7 +622,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if text is None:
         raised_as = f"{inp.exception_type}: {one_line(inp.exception_message, 120)}" if inp.exception_type \
             and inp.exception_message else cls
-        text = local_text(family, cls, raised_as)
+        text = library_text(family, cls, inp) or local_text(family, cls, raised_as)
         if text is None:
             return None
         kind = "none"

@@ -68,7 +68,7 @@ CASES = [
      "column 12", [APP, f"{SP}/yaml/scanner.py"], "config", "line"),
     ("asyncio.exceptions.InvalidStateError", "invalid state", [APP, f"{LIB}/asyncio/futures.py"], "code", "done()"),
     ("asyncio.exceptions.LimitOverrunError", "Separator is not found, and chunk exceed the limit",
-     [APP, f"{LIB}/asyncio/streams.py"], "config", "limit"),
+     [APP, f"{LIB}/asyncio/streams.py"], "code", "limit"),
     ("concurrent.futures.process.BrokenProcessPool", "A process in the process pool was terminated abruptly while "
      "the future was running or pending.", [APP, f"{LIB}/concurrent/futures/process.py"], "capacity", "OOM"),
     ("NotImplementedError", "", [APP], "code", "implement"),

@@ -1,0 +1,51 @@
+"""Log a real exception as the gateway logs it (`%(asctime)s %(levelname)s %(name)s: %(message)s`, the
+traceback unprefixed) and turn the excerpt into what the diagnosis stage sees."""
+
+from __future__ import annotations
+
+import logging
+
+from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.model import Diagnosis
+from sidecar.diagnose.rules import load_rules
+
+RULES = load_rules("rules/diagnoses.yaml")
+FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[str] = []
+        self.setFormatter(FORMAT)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(self.format(record))
+
+
+def logged(logger: str, message: str, before: tuple[str, ...] = (), level: int = logging.ERROR) -> str:
+    """`logger.log(level, message, exc_info=True)` inside the current except block (after `before`, logged at
+    INFO by the same logger), as the excerpt the gateway's log file would hold."""
+    keep = _Keep()
+    log = logging.getLogger(logger)
+    log.addHandler(keep)
+    log.propagate = False
+    old = log.level
+    log.setLevel(logging.DEBUG)
+    try:
+        for line in before:
+            log.info(line)
+        log.log(level, message, exc_info=True)
+    finally:
+        log.removeHandler(keep)
+        log.propagate = True
+        log.setLevel(old)
+    return "\n".join(keep.records)
+
+
+def diagnose(excerpt: str) -> Diagnosis:
+    return RULES.diagnose(excerpt_to_input(excerpt))
+
+
+def text_of(d: Diagnosis) -> str:
+    return " ".join([d.summary, d.root_cause, *d.suggested_fix])
