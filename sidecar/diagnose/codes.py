@@ -13,9 +13,12 @@ Decisions:
 - An entry is (category, severity, summary, root cause, fixes) with `{who}` (the component the record
   names: "the Supabase (PostgREST/Postgres) database", "GLM (Z.ai)"...), `{code}` and `{meaning}` (the
   owner's name for the code) filled in; texts say only what the code documents.
-- Category by *who must act*: a value or statement the gateway built -> code; the database's schema,
-  state or availability -> storage; credentials/URLs -> config; a resource limit -> capacity; competing
-  transactions -> concurrency; the provider's account, limits or moderation -> provider.
+- Category by the doctrine of doctrine.py (what the on-call engineer must change): a value or statement the
+  gateway built, incl. a query that does not match the schema (undefined table/column/function, PGRST2xx) ->
+  code; a credential, grant, URL or the name of a database/schema, a pooler setting -> config; the database's
+  runtime state or availability, and the limits it enforces at runtime (constraints, a column's declared size)
+  -> storage; a resource limit -> capacity; competing transactions -> concurrency; the provider's account,
+  limits or moderation -> provider.
 - The gateway's own codes (src/daemon/error_handling.py, research upstream-gateway.md 1.3) are a namespace
   too, but three of them wrap another failure (PROVIDER_ERROR, TOOL_EXECUTION_ERROR, INTERNAL_ERROR):
   they answer only where nothing more specific in the record does.
@@ -93,7 +96,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 25 (invalid transaction state) means the code used a transaction in a state that does not "
              "allow the statement.",
              "Check the transaction handling around the call: roll back after an error, do not nest transactions."),
-    "26": _t("code", "medium", "A prepared statement is missing on {who} (SQLSTATE {code}, {meaning})",
+    "26": _t("config", "high", "A prepared statement is missing on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 26 means the code executed a prepared statement that does not exist on this connection "
              "(a transaction-mode pooler such as PgBouncer/Supavisor 6543 does not keep prepared statements).",
              "Disable prepared statements for connections through a transaction pooler (psycopg prepare_threshold=None)."),
@@ -125,10 +128,10 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 3D (invalid catalog name) means the database name in the connection string is wrong or the "
              "database was not created.",
              "Check the database name in the connection URL in the environment; create the database or fix the name."),
-    "3F": _t("storage", "high", "A schema the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
+    "3F": _t("config", "high", "A schema the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 3F (invalid schema name) means the statement names a schema this database does not have: "
-             "a migration was not applied or the search_path is different.",
-             _MIGRATE, "Check the schema name and the role's search_path."),
+             "the schema name (or the role's search_path) in the settings is wrong, or the schema was never created.",
+             "Check the schema name and the role's search_path against the database; create the schema if it is missing."),
     "40": _t("concurrency", "medium", "{who} aborted a transaction that conflicted with another (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 40 (transaction rollback) means Postgres rolled the transaction back because of concurrent "
              "transactions: a deadlock (40P01) or a serialization failure (40001).",
@@ -183,8 +186,9 @@ SQLSTATE_CODES: dict[str, Text] = {
                 "SQLSTATE 22001 means a string is longer than the column's declared length (varchar(n)): the schema and "
                 "the data the gateway stores disagree.",
                 "Widen the column in a migration (varchar(n) -> text) or truncate/validate the value before writing."),
-    "22003": _t("code", "medium", "A number is out of range for its column (SQLSTATE {code}, {meaning})",
-                "SQLSTATE 22003 means a numeric value does not fit the column's type (integer overflow).",
+    "22003": _t("storage", "medium", "A number is out of range for its column's type in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22003 means a numeric value does not fit the column's declared type (an integer overflow of "
+                "int4/int2): the column is too small for the values the gateway now stores.",
                 "Validate the value before writing, or widen the column (integer -> bigint) in a migration."),
     "22P02": _t("code", "medium", "{who} could not parse a value the gateway sent (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 22P02 means a value in the statement is not valid text for the column's type (a malformed uuid, "
@@ -220,23 +224,32 @@ SQLSTATE_CODES: dict[str, Text] = {
                 "Two transactions each waited for a lock the other held (rows locked in opposite orders); Postgres "
                 "aborted one of them.",
                 "Retry the aborted transaction; take row locks in a consistent order and keep transactions short."),
-    "42501": _t("storage", "high", "The database role lacks permission (SQLSTATE {code}, {meaning})",
+    "42501": _t("config", "high", "The database role lacks permission (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 42501 means the role the gateway connects as has no GRANT (or row-level security policy) for "
                 "the object the statement touches.",
                 "GRANT the needed privilege to the role or add the policy in a migration, or use the service role for server calls."),
-    "42P01": _t("storage", "high", "A table the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
-                "SQLSTATE 42P01 means the relation is not in this database: the migration creating it was not applied "
-                "here, or the query uses another schema.", _MIGRATE),
-    "42703": _t("storage", "high", "A column the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
-                "SQLSTATE 42703 means the column is not in the table: the code expects a migration this database does "
-                "not have.", _MIGRATE),
-    "42883": _t("storage", "high", "A function or operator the query calls does not exist in {who} (SQLSTATE {code}, {meaning})",
-                "SQLSTATE 42883 means no function/operator with these argument types exists: a migration is missing or "
-                "the arguments have other types.", _MIGRATE, "Check the argument types of the call."),
-    "42P07": _t("storage", "medium", "A migration creates a table that already exists (SQLSTATE {code}, {meaning})",
+    "42P01": _t("code", "high", "A table the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42P01 means the relation is not in this database: the code's query and the database's schema "
+                "disagree (the migration creating it was not applied here, or the query uses another schema or name).",
+                _MIGRATE),
+    "42703": _t("code", "high", "A column the query names does not exist in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42703 means the column is not in the table: the code's query and the database's schema disagree "
+                "(the code expects a migration this database does not have, or the name is wrong).", _MIGRATE),
+    "42883": _t("code", "medium", "No function or operator takes these argument types in {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42883 means no function/operator exists for the argument types the query passes: the query "
+                "compares or calls with values of another type (a missing cast), or calls a function by a wrong name.",
+                "Cast the parameter to the column's type in the query (the error's HINT says explicit casts are "
+                "needed), or call the function with the argument types it is declared with."),
+    "42P05": _t("config", "high", "A prepared statement name collides on {who} (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 42P05 means the prepared statement already exists on the server connection: through a "
+                "transaction-mode pooler (PgBouncer/Supavisor port 6543) server connections are shared between clients, "
+                "so a driver's automatic prepared statements collide.",
+                "Disable prepared statements for connections through the transaction pooler (psycopg prepare_threshold="
+                "None), or connect in session mode (port 5432)."),
+    "42P07": _t("code", "medium", "A migration creates a table that already exists (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 42P07 means CREATE TABLE found the relation already there: a migration ran twice or the "
                 "database was changed by hand.", "Make the migration idempotent (IF NOT EXISTS) and check the migrations table."),
-    "42P10": _t("storage", "medium", "An upsert's ON CONFLICT target has no matching unique index (SQLSTATE {code}, {meaning})",
+    "42P10": _t("code", "medium", "An upsert's ON CONFLICT target has no matching unique index (SQLSTATE {code}, {meaning})",
                 "Postgres needs a unique index or constraint on exactly the ON CONFLICT columns; the table lacks it.",
                 "Add the unique constraint in a migration, or name the columns that have one."),
     "53100": _t("capacity", "critical", "{who} is out of disk space (SQLSTATE {code}, {meaning})",
@@ -299,9 +312,10 @@ PGRST_GROUPS: dict[str, Text] = {
             "PostgREST group 1 codes are API request errors: the query string, body, headers or method the client "
             "sent is not valid - the gateway's query is wrong, not the database.",
             "Find the query builder call in the traceback and fix the filter, body or method it builds."),
-    "2": _t("storage", "high", "PostgREST's schema cache lacks what the request names ({code}: {meaning})",
-            "PostgREST group 2 codes mean the table, column, function or relationship is not in its schema cache: a "
-            "migration was not applied, or the cache was not reloaded after it was.",
+    "2": _t("code", "high", "The request names what PostgREST's schema cache does not match ({code}: {meaning})",
+            "PostgREST group 2 codes mean the table, column, function or relationship the request names does not match "
+            "the schema as PostgREST knows it: the gateway's query and the database's schema disagree (a migration "
+            "not applied, a cache not reloaded after it, or a query naming the wrong thing).",
             _MIGRATE, "Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';"),
     "3": _t("storage", "high", "PostgREST rejected the request's JWT ({code}: {meaning})",
             "PostgREST group 3 codes mean the JWT sent with the request is expired, malformed or signed with another "
@@ -347,25 +361,30 @@ PGRST_CODES: dict[str, Text] = {
     "PGRST116": _t("code", "medium", "A single-row query got zero or several rows ({code}: .single())",
                    "The code asked PostgREST for exactly one row (.single()) and the filter matched none or more than one.",
                    "Use .maybe_single() where zero rows is a normal answer; tighten the filter where several match."),
-    "PGRST200": _t("storage", "high", "PostgREST finds no relationship between the embedded tables ({code})",
+    "PGRST200": _t("code", "high", "PostgREST finds no relationship between the embedded tables ({code})",
                    "The request embeds a table PostgREST cannot join: there is no foreign key relationship between them "
                    "in its schema cache (the migration adding the foreign key was not applied, or the cache is stale).",
                    "Add the foreign key in a migration (or name the relationship in the select), then reload the schema "
                    "cache: NOTIFY pgrst, 'reload schema';"),
-    "PGRST202": _t("storage", "high", "PostgREST cannot find the database function the gateway calls ({code})",
+    "PGRST202": _t("code", "high", "PostgREST cannot find the database function the gateway calls ({code})",
                    "The RPC function (with these argument names) is not in PostgREST's schema cache: the migration creating "
                    "it was not applied, its arguments differ, or the cache is stale.",
                    _MIGRATE, "Reload the schema cache: NOTIFY pgrst, 'reload schema';"),
-    "PGRST204": _t("storage", "high", "A column the gateway writes is not in PostgREST's schema cache ({code})",
+    "PGRST204": _t("code", "high", "A column the gateway writes is not in PostgREST's schema cache ({code})",
                    "The request names a column that is not in the table as PostgREST knows it: the code was deployed with a "
                    "new column but the migration adding it was not applied, or the schema cache was not reloaded after it was.",
                    "Apply the migration that adds the column (ALTER TABLE <table> ADD COLUMN <column> ...).",
                    "Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';"),
-    "PGRST205": _t("storage", "high", "A table the gateway uses is not in PostgREST's schema cache ({code})",
+    "PGRST205": _t("code", "high", "A table the gateway uses is not in PostgREST's schema cache ({code})",
                    "PostgREST cannot find the table: the migration creating it was not applied to this project, the table "
                    "is in a schema PostgREST does not expose, or the schema cache is stale.",
                    "Run the pending migrations against this project; expose the schema if the table is in another one, then "
                    "reload the schema cache: NOTIFY pgrst, 'reload schema';"),
+    "PGRST201": _t("code", "medium", "The request's embedding is ambiguous: more than one relationship links the tables ({code})",
+                   "PostgREST found several foreign keys between the embedded tables and cannot choose one: the select "
+                   "must name the relationship (table!fk_name); a query that matched the schema before another foreign "
+                   "key was added.",
+                   "Name the relationship in the select (the error's hint lists the candidates: table!constraint)."),
     "PGRST300": _t("config", "critical", "PostgREST has no JWT secret configured ({code})",
                    "The REST server lacks its JWT secret (jwt-secret), a configuration error of the server: every "
                    "authenticated request fails.", "Set the JWT secret in the PostgREST/Supabase configuration and restart it."),

@@ -82,6 +82,8 @@ _PSYCOPG_CLASS = re.compile(r"\bpsycopg2?\.errors\.(?P<cls>[A-Z]\w+)")
 _SERVER_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"sorry, too many clients already|remaining connection slots are reserved", re.I), "53300"),
     (re.compile(r"password authentication failed for user|no pg_hba\.conf entry", re.I), "28P01"),
+    (re.compile(r'FATAL:\s+role "[^"\n]{1,63}" does not exist', re.I), "28000"),
+    (re.compile(r'FATAL:\s+database "[^"\n]{1,63}" does not exist', re.I), "3D000"),
     (re.compile(r"terminating connection due to administrator command", re.I), "57P01"),
     (re.compile(r"the database system is (?:starting up|shutting down|in recovery mode)", re.I), "57P03"),
     (re.compile(r"server closed the connection unexpectedly|terminating connection due to unexpected postmaster exit", re.I), "08006"),

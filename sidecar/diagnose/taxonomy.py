@@ -44,6 +44,7 @@ from .codes import (
     sqlstate_entry,
     zai_entry,
 )
+from .doctrine import Cause, transport_cause
 from .gateway_messages import gateway_message
 from .library_causes import library_text
 from .local_causes import local_text
@@ -131,6 +132,10 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
         # a cause in the chain can be more precise than the final class (openai.APITimeoutError
         # from httpx.ConnectTimeout is a connect timeout)
         if best is None or (fam.startswith(best[0] + ".") and fam != best[0]):
+            best = (fam, name, raised)
+        elif fam.startswith("config.") and best[0].startswith(("connect", "connection", "timeout")):
+            # doctrine.py: a cause a setting makes persistent (a URL without a scheme under openai's generic
+            # APIConnectionError) outranks the transport failure it surfaced as
             best = (fam, name, raised)
     # an errno read from words only where no unknown class raised it: "permission denied for role x" from a
     # library nobody knows is that library's own meaning, an explicit "[Errno 13]" is the OS's
@@ -418,9 +423,22 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
     if family == "supabase.storage" and _NO_BUCKET.search(said):
         return _bucket_text(cls, status)
     if family == "supabase.storage":
+        # doctrine.py: a policy or key that refuses (config) and an object key the code built wrongly (code) fail
+        # every time until changed; the service's size limit, rate limit and missing objects are its runtime answers
         if status in (401, 403) or "row-level security" in low or "policy" in low or "unauthorized" in low:
-            why = "a row-level security policy or the key does not allow this storage operation"
-        elif status == 413 or "maximum allowed size" in low or "too large" in low:
+            return ("config", "high", f"Supabase Storage refused the operation ({cls}: a row-level security policy or "
+                    "the key does not allow it)",
+                    f"Supabase Storage (storage3) answered {status or 'an error'}: the storage policy (RLS on "
+                    "storage.objects) or the key the gateway uses does not allow this operation; it fails every time "
+                    "until the policy or the key setting changes.",
+                    ("Add the storage policy for this operation, or use the service-role key for server-side calls.",))
+        if "invalidkey" in low.replace(" ", "") or "invalid key" in low:
+            return ("code", "medium", f"Supabase Storage refused the object key the gateway built ({cls}: InvalidKey)",
+                    "Supabase Storage answered 400 InvalidKey: the object path the code built contains characters "
+                    "Storage does not accept in object names (non-ASCII letters, spaces, some punctuation).",
+                    ("Sanitise object names before upload (ASCII slug of the file name, keep the original name in "
+                     "metadata).",))
+        if status == 413 or "maximum allowed size" in low or "too large" in low:
             why = "the object is larger than the bucket's size limit"
         elif status == 429:
             why = "too many storage requests (rate limit)"
@@ -435,6 +453,12 @@ def _service_text(family: str, cls: str, status: int | None, said: str) -> Text 
     if family == "supabase.auth":
         if "rate limit" in low or "over_request_rate_limit" in low or status == 429:
             why, sev = "too many auth requests (rate limit)", "medium"
+        elif "session" in low and ("not found" in low or "does not exist" in low or "missing" in low):
+            # supabase_auth ErrorCode session_not_found: the user signed out or the session was revoked
+            return ("storage", "medium", f"Supabase Auth no longer knows the user's session ({cls}: session_not_found)",
+                    "Supabase Auth (GoTrue) answered that the session the token refers to does not exist: the user signed "
+                    "out elsewhere or the session was revoked or expired; that user must sign in again.",
+                    ("Treat it as signed out: clear the stored session and ask the user to sign in again.",))
         elif "jwt" in low or "token" in low or "session" in low:
             why, sev = "the session/JWT or refresh token is invalid, expired or already used", "high"
         else:
@@ -606,6 +630,14 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family == "validation" and _SETTINGS.search("\n".join([*inp.messages(), inp.traceback[-16384:]])):
         family = "config.settings"  # a pydantic model validated while loading settings (pydantic_settings)
     kind, who = _remote_kind(sit)
+    if family.startswith("connect"):
+        cause = transport_cause("\n".join([*inp.messages(), inp.traceback[-16384:]]))
+        if cause is not None:
+            decided = _transport_text(cause, who or "the remote", cls)
+            confidence = CLASS_ONLY + (WITH_COMPONENT if kind != "none" else 0.0) + (FROM_TRACEBACK if raised else 0.0)
+            if len(sit.remotes) > 1:
+                confidence -= 0.1
+            return _verdict(f"connect.{cause.kind}", cls, decided, confidence)
     status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in ("http.status", "supabase.storage", "supabase.auth") else None
     text: Text | None
     if family.startswith("ws."):
@@ -634,6 +666,13 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     # a status or an OS error read from a message (no class raised it) only answers where no rule does
     words_only = cls.startswith("HTTP ") or (cls.isupper() and cls.startswith("E"))
     return _verdict(family, cls, text, confidence, fallback_only=words_only)
+
+
+def _transport_text(cause: Cause, who: str, cls: str) -> Text:
+    """A connect failure whose own text decides its cause (doctrine.py): the category by persistence, not by
+    which remote it concerns."""
+    severity: Severity = "critical" if cause.category == "config" else "high"
+    return (cause.category, severity, f"Could not connect to {who}: {cause.what} ({cls})", cause.why, (cause.fix,))
 
 
 def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:

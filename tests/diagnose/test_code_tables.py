@@ -115,13 +115,13 @@ REAL_ERRORS = [
     ("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p int REFERENCES p(id))", "INSERT INTO c VALUES (7)",
      "23503", "storage"),
     ("CREATE TABLE t (id int NOT NULL)", "INSERT INTO t VALUES (NULL)", "23502", "storage"),
-    ("", "SELECT * FROM provider_file_uploads", "42P01", "storage"),
-    ("CREATE TABLE t (id int)", "SELECT upload_method FROM t", "42703", "storage"),
+    ("", "SELECT * FROM provider_file_uploads", "42P01", "code"),
+    ("CREATE TABLE t (id int)", "SELECT upload_method FROM t", "42703", "code"),
     ("", "SELEC 1", "42601", "code"),
-    ("", "SELECT no_such_function(1)", "42883", "storage"),
+    ("", "SELECT no_such_function(1)", "42883", "code"),
     ("SET statement_timeout = '50ms'", "SELECT pg_sleep(2)", "57014", "storage"),
     ("CREATE TABLE t (id int, v int); INSERT INTO t VALUES (1, 1)",
-     "INSERT INTO t SELECT id, v FROM t ON CONFLICT (id) DO NOTHING", "42P10", "storage"),
+     "INSERT INTO t SELECT id, v FROM t ON CONFLICT (id) DO NOTHING", "42P10", "code"),
 ]
 
 

@@ -247,7 +247,7 @@ async def rest() -> AsyncIterator[tuple[str, dict[str, Any]]]:
 
 POSTGREST = [
     ((400, {"message": "Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
-            "code": "PGRST204", "hint": None, "details": None}), "storage", "schema"),
+            "code": "PGRST204", "hint": None, "details": None}), "code", "schema"),
     ((401, {"message": "JWT expired", "code": "PGRST303", "hint": None, "details": None}), "storage", "JWT"),
     ((409, {"message": 'duplicate key value violates unique constraint "conversation_files_pkey"', "code": "23505",
             "hint": None, "details": "Key (id)=(1) already exists."}), "storage", "23505"),
@@ -305,7 +305,7 @@ async def test_a_slow_postgrest_call_is_a_database_timeout_not_the_provider(rest
 STORAGE = [((400, {"statusCode": "413", "error": "Payload too large",
                    "message": "The object exceeded the maximum allowed size"}), "storage"),
            ((400, {"statusCode": "403", "error": "Unauthorized",
-                   "message": "new row violates row-level security policy"}), "storage"),
+                   "message": "new row violates row-level security policy"}), "config"),
            ((400, {"statusCode": "404", "error": "Bucket not found", "message": "Bucket not found"}), "config"),
            ((429, {"statusCode": "429", "error": "too many requests", "message": "rate limit"}), "storage")]
 

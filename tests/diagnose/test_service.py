@@ -71,7 +71,7 @@ async def test_rules_only_every_new_group_gets_a_stored_diagnosis(sqlite_store, 
     await until(lambda: _is(claim_state(sqlite_store), "done"))
     await svc.stop()
     group = await sqlite_store.diagnoses.group(FP)
-    assert group["diagnosis_source"] == "rules" and group["category"] == "storage" and group["severity"] == "high"
+    assert group["diagnosis_source"] == "rules" and group["category"] == "code" and group["severity"] == "high"
     assert group["investigation_result"]["rule"] == "supabase-missing-column-pgrst204"
     row = await sqlite_store.db.fetchone(
         "SELECT fix_recommendation, model_used, investigation_duration_ms FROM error_investigations WHERE error_hash = ?",

@@ -237,7 +237,7 @@ def test_the_error_line_of_a_tool_call_failed_block_is_read_as_the_message() -> 
     d = RULES.diagnose(excerpt_to_input(_block(
         "{'code': 'PGRST204', 'details': None, 'hint': None, 'message': \"Could not find the 'tokens_used' column "
         "of 'messages' in the schema cache\"}")))
-    assert d.category == "storage" and "'tokens_used'" in d.summary and "'messages'" in d.summary, d.summary
+    assert d.category == "code" and "'tokens_used'" in d.summary and "'messages'" in d.summary, d.summary
     d = RULES.diagnose(excerpt_to_input(_block(
         "Conversation thread 'c0ffee' was not found or has expired. This may happen if the conversation was created "
         "more than 3 hours ago or if the server was restarted.")))

@@ -1,0 +1,128 @@
+"""The category doctrine: a diagnosis's category is the kind of cause, i.e. what the on-call engineer must change.
+
+Categories (`model.Category`), decided by the cause, never by the component that raised:
+- provider: the remote LLM provider or our account with it (outage/5xx, overload, rate/quota/balance limits,
+  its content filter).
+- network: the path to a remote fails *transiently* (timeouts, resets, a refused connection to a service that
+  should be up, a temporary DNS failure, a certificate the remote side presents wrongly).
+- storage: the database/storage/cache service itself fails or limits at runtime (down, restarting, cancelled a
+  statement, a column's declared size, a constraint it enforces, its sessions and rate limits).
+- capacity: our own host's or service's resource limit (disk, memory, file descriptors, connection slots, pools).
+- concurrency: races, locks, semaphores, deadlocks, serialization failures.
+- config: a setting, credential, grant, URL/host/port/scheme, the name of a database/schema/bucket/model, a CA
+  bundle, an installed dependency is wrong: it fails EVERY time until a person changes a setting.
+- code: the gateway's code is wrong (API misuse, a type/shape mismatch incl. a query that does not match the
+  schema, an unhandled None, shutdown order, import cycles).
+- unknown: the record does not say.
+
+How it is applied: by evidence of PERSISTENCE vs TRANSIENCE, at the level of the error's class or code, not per
+case. A host name that does not exist (getaddrinfo EAI_NONAME) fails every time: config; a resolver that timed
+out (EAI_AGAIN) is the path: network. A trust store that lacks the issuer is ours to change: config; a
+certificate that expired or names another host is the remote side's (or something on the path answering for
+it): network. The tables below hold these class-level decisions for the transport families (DNS results,
+TLS verify results, proxy answers, errnos); the code tables (codes.py: SQLSTATE classes, PostgREST groups,
+Z.ai/Moonshot codes) and the class texts (taxonomy.py, local_causes.py, ws_causes.py) follow the same doctrine.
+
+Where the two case writers disagreed the doctrine decides (evals/TAXONOMY.md lists each such reading):
+schema mismatches (undefined table/column/function, PGRST2xx) are code, not storage; permissions and
+grants (42501, RLS 403, a refused API key) are config, not storage. Where both writers agree and the doctrine
+allows both readings, their reading is kept: a value over a column's declared size (22001, 22003) is storage
+(the schema's limit), a session/JWT that expired or was revoked is storage (the auth service's runtime state).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Category, one_line
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A class-level cause read from a transport failure's own text: its category and what to name."""
+
+    category: Category
+    kind: str  # dns.nonexistent | dns.temporary | tls.trust | tls.remote | proxy.auth | route.none | ...
+    what: str  # the failure in a few words, for the summary
+    why: str  # the cause, for the root cause
+    fix: str
+
+
+# getaddrinfo(3) results as Python prints them (socket.gaierror "[Errno -N] <gai_strerror>", glibc texts; macOS
+# "nodename nor servname provided, or not known"; musl "Name does not resolve"). EAI_NONAME (-2) and EAI_NODATA
+# (-5) are the resolver's definite answer: the name has no address, every time. EAI_AGAIN (-3) is a temporary
+# failure (no answer from the resolver) and EAI_FAIL (-4) a non-recoverable resolver failure: the path.
+_DNS_NONEXISTENT = re.compile(r"\[Errno -[25]\]|Name or service not known|nodename nor servname provided|"
+                              r"No address associated with hostname|Name does not resolve|NXDOMAIN", re.I)
+_DNS_TEMPORARY = re.compile(r"\[Errno -[34]\]|Temporary failure in name resolution|Non-recoverable failure in name "
+                            r"resolution|SERVFAIL", re.I)
+# OpenSSL X509 verify results (X509_verify_cert_error_string, as ssl.SSLCertVerificationError.verify_message and
+# "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: <reason>" print them). Ours to change: the trust
+# store (SSL_CERT_FILE, certifi, REQUESTS_CA_BUNDLE) does not hold the chain's root, or the URL points at an
+# endpoint with a self-signed chain. The remote's: its certificate expired, is not valid yet, or names another
+# host (a hosts entry, DNS or an interception on the path answering for the name).
+_TLS_TRUST = re.compile(r"unable to get local issuer certificate|unable to get issuer certificate|"
+                        r"self[- ]signed certificate|unable to verify the first certificate|"
+                        r"certificate signature failure|unable to get certificate CRL|invalid CA certificate", re.I)
+_TLS_REMOTE = re.compile(r"certificate has expired|certificate is not yet valid|Hostname mismatch|IP address mismatch|"
+                         r"certificate is not valid for|certificate revoked", re.I)
+# "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: <verify_message> (_ssl.c:1006)"
+_VERIFY_RESULT = re.compile(r"certificate verify failed: (?P<r>[^\n]{3,200}?)\s*(?:\(_ssl\.c|$)", re.I | re.M)
+# A forward proxy's answer to CONNECT (httpx.ProxyError / aiohttp ClientHttpProxyError): 407 wants credentials
+# the proxy URL does not carry (HTTPS_PROXY in the environment)
+_PROXY_AUTH = re.compile(r"\b407\b[^\n]{0,40}Proxy Authentication Required|Proxy Authentication Required", re.I)
+# ENETUNREACH (101): the host has no route to that network at all (a container without IPv6 meeting an IPv6-only
+# address): persistent until the address family or the host's routes change. EHOSTUNREACH is a host not
+# answering on a route that exists: transient.
+_NO_ROUTE = re.compile(r"\[Errno 101\]|Network is unreachable|ENETUNREACH", re.I)
+_IPV6 = re.compile(r"\((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\)|\[[0-9a-f:]{3,39}\]:\d+|address family", re.I)
+
+
+def transport_cause(text: str) -> Cause | None:
+    """The class-level cause of a connect failure from its own text, or None when the text does not decide.
+    Persistent causes are checked first: a chained message can carry both (a retry's timeout over a DNS error)."""
+    if _PROXY_AUTH.search(text):
+        return Cause("config", "proxy.auth", "the HTTP proxy demands credentials (407 Proxy Authentication Required)",
+                     "The forward proxy configured for outgoing calls (HTTPS_PROXY/HTTP_PROXY in the environment) "
+                     "answered CONNECT with 407: the proxy URL carries no or wrong credentials, so no call leaves the "
+                     "container until the proxy setting is fixed; the remote was never reached.",
+                     "Fix the proxy setting (user:password in HTTPS_PROXY, or NO_PROXY for this host) and restart.")
+    if _TLS_TRUST.search(text):
+        return Cause("config", "tls.trust", "the certificate chain is not trusted by this container's CA bundle",
+                     "TLS verification failed because the trust store the client uses (SSL_CERT_FILE, certifi, "
+                     "REQUESTS_CA_BUNDLE, a custom bundle) does not hold the root/issuer of the chain presented: "
+                     "a CA-bundle setting, it fails every time until the bundle or the URL is changed.",
+                     "Point the client at a CA bundle that holds the issuer (unset a custom SSL_CERT_FILE, or add the "
+                     "corporate/intercepting root to it), or fix the URL if it reaches the wrong endpoint.")
+    if (m := _TLS_REMOTE.search(text)) is not None:
+        said = _VERIFY_RESULT.search(text)
+        reason = one_line(said.group("r").rstrip(" ."), 160) if said is not None else m.group(0)
+        return Cause("network", "tls.remote", f"the certificate the remote side presented failed verification ({reason})",
+                     f"TLS verification failed on the certificate the other end presented: '{reason}'. That is the "
+                     "remote's certificate, or something on the path (a hosts entry, DNS, an intercepting proxy) "
+                     "answering for that host name.",
+                     "Check which certificate the host presents from inside the container (openssl s_client "
+                     "-servername <host>) and whether the name resolves to the right address.")
+    if _DNS_NONEXISTENT.search(text):
+        return Cause("config", "dns.nonexistent", "the host name does not resolve (no such host)",
+                     "The resolver answered that the host name has no address (getaddrinfo EAI_NONAME/EAI_NODATA): "
+                     "the URL's host is misspelt, the project/host was deleted, or it is another environment's name. "
+                     "It fails every time until the URL setting is changed; no request was sent.",
+                     "Check the host in the configured URL against the real one (getent hosts <host> inside the "
+                     "container) and fix the setting.")
+    if _DNS_TEMPORARY.search(text):
+        return Cause("network", "dns.temporary", "DNS resolution failed temporarily",
+                     "The resolver did not answer (getaddrinfo EAI_AGAIN, 'Temporary failure in name resolution'): "
+                     "the container's DNS or its network is briefly unavailable.",
+                     "Retry with backoff; if it lasts, check the container's resolver (/etc/resolv.conf) and network.")
+    if _NO_ROUTE.search(text):
+        v6 = _IPV6.search(text) is not None
+        return Cause("config", "route.none", "the network is unreachable" + (" over IPv6" if v6 else ""),
+                     ("The address resolved to an IPv6 address and the container has no IPv6 route" if v6 else
+                      "The host has no route to that network at all (ENETUNREACH)")
+                     + ": it fails every time until the address (an IPv4 host or pooler endpoint) or the host's "
+                     "network configuration changes.",
+                     "Use a host name that resolves to an address family the container can route (an IPv4 endpoint "
+                     "or pooler), or enable that family in the container's network.")
+    return None
