@@ -3,7 +3,7 @@
 `classes.py`/`message_texts.py` decide the family (class hierarchy, the library's fixed message); here a
 family becomes (category, severity, summary, root cause, fixes) with the error's own named entity filled
 in from the record: the model tiktoken could not map, the ContextVar, the command and its timeout, the
-pool's name, the host of a third-party URL, the time zone key, the TLS verify result. A family whose
+pool's name, the host of a third-party URL, the time zone key, OpenSSL's reason. A family whose
 entity is absent still answers, naming the class; a text never shows an unfilled placeholder.
 
 Category doctrine (evals/TAXONOMY.md): the category is what the on-call engineer must change, decided by
@@ -41,8 +41,7 @@ _POOL = re.compile(r"the pool '(?P<x>[^']{1,120})' (?P<how>is already closed|is 
 _ZONE = re.compile(r"No time zone found with key (?P<x>[^'\"\s]{1,120})")
 _URL = re.compile(r"\b(?:https?|wss?)://(?P<host>[A-Za-z0-9.-]{1,253})(?::(?P<port>\d{1,5}))?")
 _LIMIT = re.compile(r"\blimit=(?P<x>\d{1,12})|\blimit (?:of )?(?P<y>\d{1,12})")
-# Modules/_ssl.c: "[SSL: REASON] text (_ssl.c:N)"; verify failures say "certificate verify failed: <result>"
-_VERIFY = re.compile(r"certificate verify failed: (?P<x>[^(\n]{1,200}?)\s*(?:\(_ssl\.c|$|'\)|\"\))", re.M)
+# Modules/_ssl.c: "[SSL: REASON] text (_ssl.c:N)" (certificate verify results are doctrine.py's)
 _SSL_REASON = re.compile(r"\[SSL: (?P<x>[A-Z0-9_]{3,80})\]")
 # a client library that met a remote (a third-party URL): its frames or its class
 _CLIENT = re.compile(r"site-packages/(?:httpx|httpcore|aiohttp|requests|urllib3|websockets)/|"
@@ -187,31 +186,6 @@ def _tls_text(family: str, cls: str, inp: DiagnosisInput, host: str) -> Text | N
                 "every time.",
                 (f"Compare the TLS versions/ciphers of {where} (openssl s_client -connect host:443) with the client's "
                  "SSL context; configure a client certificate if the server requires one.",))
-    if family == "connect.tls" and host:
-        verify = _find(_VERIFY, said)
-        low = verify.lower()
-        if "hostname mismatch" in low or "ip address mismatch" in low:
-            return ("network", "high", f"The certificate presented for {where} is for another name ({verify})",
-                    f"TLS verification failed: something answering for {where} presents a certificate that is not valid "
-                    "for that name (a hosts entry or DNS pointing elsewhere, or an intercepting proxy).",
-                    (f"Check what {where} resolves to inside the container and whether a proxy intercepts TLS "
-                     "(openssl s_client -connect host:443 -servername host).",))
-        if "issuer" in low or "self-signed" in low or "self signed" in low:
-            return ("config", "high", f"The trust store does not trust the certificate chain of {where} ({verify})",
-                    f"TLS verification failed for {where}: {verify}. The CA bundle the client uses lacks the root that "
-                    "signs this chain (a custom SSL_CERT_FILE/REQUESTS_CA_BUNDLE, a missing ca-certificates package, "
-                    "or a proxy's own CA that is not installed). It fails every time until the bundle changes.",
-                    ("Point the client at a CA bundle that holds the right root (certifi or the system's "
-                     "ca-certificates, plus the proxy's CA if one intercepts); never disable verification.",))
-        if "expired" in low or "not yet valid" in low:
-            return ("network", "high", f"The certificate of {where} is outside its validity period ({verify})",
-                    f"TLS verification failed: {where} presents a certificate that has expired (or is not yet valid); "
-                    "the remote must renew it - or the container's clock is wrong.",
-                    ("Check the certificate's dates (openssl s_client | openssl x509 -noout -dates) and the "
-                     "container's clock; contact the remote's owner to renew it.",))
-        return ("network", "high", f"The TLS handshake with {where} failed ({verify or reason or cls})",
-                f"The TLS connection to {where} could not be established: {verify or reason or 'a TLS error'}.",
-                ("Check the certificate chain and TLS setup of the remote (openssl s_client) and the client's CA bundle.",))
     return None
 
 
@@ -266,7 +240,7 @@ def library_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
     if family.startswith("code."):
         return _code_text(family, cls, inp)
     host = _host(inp)
-    if family in ("connection.tls_eof", "config.tls_negotiation", "connect.tls"):
+    if family in ("connection.tls_eof", "config.tls_negotiation"):
         return _tls_text(family, cls, inp, host)
     if family.startswith("input."):
         return _input_text(family, cls, inp)
