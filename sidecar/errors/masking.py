@@ -147,19 +147,29 @@ CACHEABLE = 512  # longest text (characters) the memos of this stage keep as a k
 _GLUED_PREFIX_REVERSED = re.compile(r">\*<[A-Za-z_.+-]++(?![\w.+-])")
 
 
+# Literal-first prefilters of two mask rules whose regexes have no literal prefix (so a scan tries
+# them at every position of every text holding their trigger): each matches a substring that every
+# match of its rule contains, so a text without it is left alone exactly as the rule would leave it.
+# e-mail: `@`, a domain label, then the `.` every address's domain has before its TLD.
+_EMAIL_HINT = re.compile(r"@[A-Za-z0-9<>*-]+\.")
+# host:port on the reversed text: `:<*>` after `localhost` or after a dotted name's last label
+# (`[\w-]+` then a `.`), the only two endings `host_port` accepts before `:<*>`.
+_HOST_PORT_HINT = re.compile(r">\*<:(?:[\w-]+\.|tsohlacol)")
+
+
 def _after_numbers(t: str) -> str:
     if "<*>" in t:
         t = _GLUED_PREFIX_REVERSED.sub(">*<", t[::-1])[::-1]
     if "'" in t or '"' in t:
         t = _QUOTED.sub(_quoted, t)
-    if "@" in t:
+    if "@" in t and _EMAIL_HINT.search(t):
         t = _EMAIL.sub(PLACEHOLDER, t)
     if "::" in t:
         t = _IPV6.sub(PLACEHOLDER, t)
     if "<*>" in t:
         if ":<*>:" in t:
             t = _MAC.sub(PLACEHOLDER, t)
-        if ":<*>" in t:
+        if ":<*>" in t and _HOST_PORT_HINT.search(t[::-1]):
             t = _HOST_PORT.sub(PLACEHOLDER, t)
         if "<*>:<*>" in t or "<*>.<*>" in t:
             t = _CHAIN.sub(PLACEHOLDER, t)

@@ -96,3 +96,21 @@ def test_keyed_matches_near_the_keywords_are_the_full_scan(text: str) -> None:
         assert got == [m.span() for m in _KEYED.finditer(text)]
     else:
         assert got == [m.span() for m in _KEYED.finditer(text, keyed_start(text, text.lower()))]
+
+
+# Pieces of e-mail addresses and host:port pairs, and what tells them from look-alikes (`Obj@<*>` JVM
+# refs, `<*>:<*>` times, `name:<*>` without a dot), glued in any order.
+_ADDRESS_PIECES = ["a", "Z", "_", "-", ".", "+", "@", ":", "<*>", " ", "localhost", "ex.com", "é", "\u0663", "/"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(_ADDRESS_PIECES), max_size=14).map("".join))
+def test_the_literal_prefilters_pass_every_text_their_rule_would_change(text: str) -> None:
+    """`_after_numbers` runs the e-mail and host:port rules only on texts their literal-first prefilters
+    find: each prefilter matches a part of every match of its rule, so skipping a text changes nothing."""
+    from sidecar.errors.masking import _EMAIL, _EMAIL_HINT, _HOST_PORT, _HOST_PORT_HINT
+
+    if _EMAIL.search(text):
+        assert _EMAIL_HINT.search(text), text
+    if _HOST_PORT.search(text):
+        assert _HOST_PORT_HINT.search(text[::-1]), text
