@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .classes import code_meaning, warm
+from .entities import entities_clause
 from .frames import raised_at
 from .model import Diagnosis, DiagnosisInput, one_line
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
@@ -268,9 +269,11 @@ class RuleSet:
             fields.update({k: redact(v) for k, v in groups.items()})
             d = rule.diagnosis
             quoted = any(f"{{{k}}}" in t for t in (d.summary, d.root_cause) for k in ("message", "exception_message"))
+            summary = _fill(d.summary, fields)
+            cause = _fill(d.root_cause, fields) + ("" if quoted else _logged(inp))
             diagnosis = Diagnosis(
-                summary=_fill(d.summary, fields),
-                root_cause=_fill(d.root_cause, fields) + ("" if quoted else _logged(inp)) + _concerns(sit, d),
+                summary=summary,
+                root_cause=cause + _named(inp, summary + cause) + _concerns(sit, d),
                 suggested_fix=[_fill(s, fields) for s in d.suggested_fix],
                 severity=d.severity,
                 category=d.category,
@@ -304,6 +307,12 @@ def _logged(inp: DiagnosisInput) -> str:
     return f' Logged: "{quoted}"'
 
 
+def _named(inp: DiagnosisInput, already: str) -> str:
+    """The things the record names (entities.py: host, port, schema, request id...) that the text does not quote
+    yet, redacted like every quote of the log."""
+    return redact(entities_clause(inp, already))
+
+
 def _concerns(sit: Situation, d: RuleDiagnosis) -> str:
     """Name the remote the record concerns when the rule's text does not (a generic rule answering for
     a Kimi record should still say Kimi) - only when the record itself names it (host, package, logger,
@@ -326,8 +335,9 @@ def _from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:
     evidence = [ln.strip()[:EVIDENCE_CHARS] for ln in inp.lines() if bare in ln[:MAX_SEARCH_CHARS]][:MAX_EVIDENCE]
     if not evidence and inp.message.strip():
         evidence = [inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]]
+    summary, cause = redact(v.summary), redact(v.root_cause) + _logged(inp)
     return Diagnosis(
-        summary=redact(v.summary), root_cause=redact(v.root_cause) + _logged(inp), suggested_fix=list(v.suggested_fix),
+        summary=summary, root_cause=cause + _named(inp, summary + cause), suggested_fix=list(v.suggested_fix),
         severity=v.severity, category=v.category, confidence=v.confidence, evidence=evidence,
         source="rules", model="rules", rule=f"class:{v.family}",
     )
