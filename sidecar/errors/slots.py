@@ -14,6 +14,9 @@ own signal (the value classes themselves are listed, with their specs, in TAXONO
    `masking.py`), punctuation inside, mixed case, hex letters, 24+ characters (`variable_like`).
    Signal: the token itself. Kept on purpose: numbers and codes masking kept (`429`, `PGRST204`),
    keys that name the failure (`code=`, `status=`), quoted names a keep rule kept (`'get'`).
+   Never a slot of any kind: a part PRESENT in one token and ABSENT from the other (`rhost=` /
+   `rhost=<*>`, `(uid=<*>)` / `LOGIN(uid=<*>)`, `absent_part`): whether a value or a program name is
+   there at all says which event it is (a local or a remote login), where two values would not.
 3. **positional-unannounced**: a plain word or lowercase identifier in a slot nothing announces
    (a user, host or process name, `kqzvwxtb`). On first sight it cannot be told from a word
    naming another event by its form; Drain's rule decides by POSITION (He et al., ICWS 2017): in
@@ -230,12 +233,34 @@ def variable_like(token: str) -> bool:
     return mixed and not _CAMEL_WORD.fullmatch(inner)
 
 
+# A name glued before a bracketed value (`LOGIN(uid=0)`, `sshd[812]`): a program, call or component.
+_NAME_BEFORE_BRACKET = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def absent_part(t: str, m: str) -> bool:
+    """Whether one token is the other with a part ABSENT: an empty value against a value (`rhost=` /
+    `rhost=<*>`), a bare bracketed value against the same value with a name before it (`(uid=<*>)` /
+    `LOGIN(uid=<*>)`). Present or absent is which event it is (a remote or a local login, opened by a
+    program or not), not a value that varies: two events, never a slot. Two different values in the
+    same place (`rhost=a` / `rhost=b`, `sshd[<*>]` / `cron[<*>]`) are still compared as usual."""
+    if len(t) > len(m):
+        t, m = m, t
+    if t.endswith("=") and m.startswith(t) and len(t) > 1:
+        return True
+    if len(t) > 1 and t[0] in "([{<" and m.endswith(t):
+        return _NAME_BEFORE_BRACKET.fullmatch(m, 0, len(m) - len(t)) is not None
+    return False
+
+
 def _slot(t: str, m: str) -> float:
-    """How much two tokens at one position agree: 1 equal, 0.5 a variable slot, -1 different words."""
+    """How much two tokens at one position agree: 1 equal, 0.5 a variable slot, -1 different words,
+    -2 two events whatever else agrees (a digit kept on purpose, a part absent from one)."""
     if t == m:
         return 0.5 if _wild(t) else 1.0
     if _wild(t):
         return 0.5
+    if absent_part(t, m):
+        return -2.0
     if same_key(t, m) is not None:
         return 0.5
     if variable_like(t) and variable_like(m):
