@@ -132,7 +132,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
     _Sub("discord_webhook", c.DISCORD_WEBHOOK, c.webhook(_mark("discord_webhook")), ("/webhooks/",)),
     _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
-    _Sub("url_password", c.URL_USERINFO, lambda m: m.group("pre") + _mark("password") + m.group("at"), ("//",)),
+    _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
     _Sub("jwt", c.JWT, lambda m: _mark(_jwt_kind(m.group(0))), ("eyj",)),
     _Sub("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),

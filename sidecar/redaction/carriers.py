@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 
 from .entropy import is_high_entropy
+from .keep import is_masked
 
 Repl = Callable[[re.Match[str]], str]
 # A reference to a secret, not the secret (gitleaks' global allowlist: `${VAR}`, `$VAR`, `{{ ... }}`, `%VAR%`).
@@ -99,6 +100,15 @@ NETRC = re.compile(r"(?P<pre>\b(?:machine\s+\S+|default)(?:\s+(?:login|account|p
                    + NOT_REDACTED + r"(?P<val>\S+)", re.IGNORECASE)
 
 
+def userinfo(mark: str) -> Repl:
+    """`scheme://user:password@host`; a password already masked (SQLAlchemy's `user:***@host`) stays."""
+    def repl(m: re.Match[str]) -> str:
+        if is_masked(m.group("pw")):
+            return m.group(0)
+        return m.group("pre") + mark + m.group("at")
+    return repl
+
+
 def webhook(mark: str) -> Repl:
     def repl(m: re.Match[str]) -> str:
         pre = m.groupdict().get("pre") or m.groupdict().get("pre2") or ""
@@ -126,6 +136,8 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
         scheme = m.group("scheme")
         if cred.lower().rstrip(".,:") in prose or scheme is None and len(cred) < 4 or PLACEHOLDER.match(cred):
             return m.group(0)  # "authorization: failed", "Authorization: token expired", "Bearer ${TOKEN}"
+        if is_masked(cred):
+            return m.group(0)  # httpx prints `'authorization': '[secure]'` (keep.py)
         kind = {"bearer": "bearer", "basic": "basic_auth"}.get((scheme or "").lower(), "authorization")
         return m.group("pre") + mark(kind)
     return repl
@@ -133,7 +145,7 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
 
 def bearer(mark_bearer: str, mark_basic: str, prose: frozenset[str]) -> Repl:
     def repl(m: re.Match[str]) -> str:
-        if m.group("val").lower() in prose or PLACEHOLDER.match(m.group("val")):
+        if m.group("val").lower() in prose or PLACEHOLDER.match(m.group("val")) or is_masked(m.group("val")):
             return m.group(0)
         scheme = m.group("pre").split()[0].lower()
         return m.group("pre") + (mark_basic if scheme == "basic" else mark_bearer)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -29,6 +30,16 @@ def _printable(b: bytes) -> str | None:
     if not text or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.95 * len(text):
         return None
     return text
+
+
+def _json_object(text: str) -> bool:
+    if not text.lstrip().startswith(("{", "[")):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def b64_text(tok: str) -> str | None:
@@ -71,6 +82,9 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
         if decoded is None:
             return None
         out = redact(decoded)
-        return mark if _MARK in out and out != decoded else None
+        if _MARK in out and out != decoded:
+            return mark
+        # base64 of a JSON object without a secret is data (a pagination cursor, a state blob), not a key
+        return tok if _json_object(decoded) else None
 
     return percent, unicode, b64

@@ -33,6 +33,8 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from .keep import announced_identifier, is_public, public_spans
+
 # `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart.
 TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9+/_=-])")
 # Object ids of providers and payment APIs (OpenAI, Anthropic, Stripe, Moonshot): ids, not credentials.
@@ -98,7 +100,11 @@ def is_high_entropy(tok: str) -> bool:
 def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | None = None) -> str:
     """Replace every high-entropy token in `text` with `mark` (a path keeps its word segments).
 
-    `encoded(tok)` first: a mark when the token is an encoding of a text that holds a secret."""
+    `encoded(tok)` first: a mark when the token is an encoding of a text that holds a secret, the token
+    itself when it encodes data without one (a base64 JSON cursor). What keep.py says stays is never judged:
+    a token announced as an identifier, digest, nonce or cursor, a public key, a certificate body."""
+    spans = public_spans(text)
+
     def repl(m: re.Match[str]) -> str:
         tok = m.group(0)
         if _FINGERPRINT.search(m.string, max(0, m.start() - 8), m.start()):
@@ -107,6 +113,10 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             hidden = encoded(tok)
             if hidden is not None:
                 return hidden
+        if len(tok) < 20 or is_public(tok) or any(a <= m.start() < b for a, b in spans):
+            return tok
+        if announced_identifier(m.string, m.start()):
+            return tok
         if not is_high_entropy(tok):
             return tok
         core = tok.strip("-_=/+")

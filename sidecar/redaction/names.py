@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 
 from .entropy import shannon, switch_rate, wordlike
+from .keep import announces_nonce, keeps_value
 
 SECRET_WORDS = frozenset({
     "pass", "passwd", "password", "passphrase", "passcode", "pwd", "pw", "pword", "secret", "secrets", "token",
@@ -67,7 +68,7 @@ _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "p
                      "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join",
                      "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag"})
 # `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
-_JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
+_JOINED = frozenset({"password", "passcode", "passphrase", "passwd", "sessionid"})
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 _SPLIT = re.compile(r"[_.\-\s/:\[\]]+")
 
@@ -121,6 +122,8 @@ def is_secret_name(name: str) -> bool:
         return False  # no name at all: a random id that happens to hold "pw" or "key"
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False
+    if announces_nonce(words):
+        return False  # `Sec-WebSocket-Key`, `next_page_token`: a nonce or a cursor (keep.py)
     upper = name.isupper()
     if words[-1] == "key" and len(words) > 1 and words[-2] in _KEY_OF and not any(
             _secret_word(w, upper) for w in words[:-2]):
@@ -158,12 +161,19 @@ _PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "pa
                         "apikey"})
 QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,3}u0022|\\{1,3}u0027)"
 KV = re.compile(
-    r"(?:(?<![A-Za-z0-9_])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
+    r"(?:(?<![A-Za-z0-9_/+])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
     r"(?P<sep>[ \t]*:[ \t]*[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,3}n))[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
-    r"(?:[bBrRuU]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
+    r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
-_ENV_REF = re.compile(r"^(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>)$")
+# A reference or a template, not a value: `${VAR}`, `$VAR`, `{{ x }}`, `%(x)s`, `<x>`, an f-string or str.format
+# field (`Bearer {token}`, `{self.key}`), optionally after an auth scheme word.
+_ENV_REF = re.compile(r"^(?:[A-Za-z]+ )?(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>"
+                      r"|\{[A-Za-z_][\w.\[\]'\"()]*(?:![rsa])?(?::[^{}]*)?\})$")
+# Code, not a value: a call or subscript (`self.get_token()`, `os.environ["TOKEN"]`), the value cut at `(`/`[`.
+_CODE = re.compile(r"^[A-Za-z_][\w.]*[(\[]$")
+# `<Token var=<ContextVar ...>>`: after `NAME ` the next `word=` is another field of a repr, not a value.
+_FIELD = re.compile(r"^[A-Za-z_]\w*=")
 
 
 _ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "ness", "able", "ible", "ence", "ance",
@@ -180,6 +190,9 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
     if val.lower() in PROSE or not starts or "(" in val or not val.isascii():
         return False
     has_digit = any(c.isdigit() for c in val)
+    parts = [p for p in re.split(r"[/.\-_]+", val) if p]
+    if not identifier and len(parts) > 1 and all(p.isalpha() and (p.islower() or p.istitle()) for p in parts):
+        return False  # "found with key Australia/Melborne": words joined by a path or a dot are a name
     has_symbol = any(not c.isalnum() for c in val)
     mixed = any(c.isupper() for c in val) and any(c.islower() for c in val) and not val[1:].islower()
     if has_digit or has_symbol or mixed or len(val) >= 16:
@@ -255,6 +268,10 @@ def kv_sub(mark: str) -> Callable[[str], str]:
     return sub
 
 
+def only_space_sep(m: re.Match[str]) -> bool:
+    return m.group("sep").strip() == "" and not m.group("q1")
+
+
 def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         name = m.group("name")
@@ -265,6 +282,10 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         sep = m.group("sep")
         if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or _ENV_REF.match(val.strip()):
             return m.group(0)
+        if not quoted and (_CODE.match(val) or only_space_sep(m) and _FIELD.match(val)):
+            return m.group(0)
+        if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
+            return m.group(0)  # masked by the library that printed it, public by design, or a resource name
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
         if not quoted and val.lower() in AUTH_SCHEMES and _CREDENTIAL.match(m.string, m.end()):
@@ -313,7 +334,8 @@ def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         quoted = m.group("q4") is not None
         val = m.group("qval") if quoted else m.group("val")
-        if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE:
+        if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE or keeps_value(
+                m.string, m.start("qval" if quoted else "val"), val):
             return m.group(0)
         return m.group("pre") + (m.group("q4") + mark + m.group("q4") if quoted else mark)
     return repl
@@ -342,10 +364,11 @@ XML_KEY_VALUE = re.compile(
 def xml_repl(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         if "tag" in m.groupdict():
-            if not is_secret_name(m.group("tag")) or m.group("val").strip().lower() in PROSE:
+            if not is_secret_name(m.group("tag")) or m.group("val").strip().lower() in PROSE or keeps_value(
+                    m.string, m.start("val"), m.group("val")):
                 return m.group(0)
             return m.group(0)[:m.start("val") - m.start(0)] + mark + m.group(0)[m.end("val") - m.start(0):]
-        if not is_secret_name(m.group("name")):
+        if not is_secret_name(m.group("name")) or keeps_value(m.string, m.start("val"), m.group("val")):
             return m.group(0)
         return m.group("pre") + mark + m.group("q2")
     return repl
