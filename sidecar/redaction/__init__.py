@@ -42,6 +42,8 @@ from . import carriers as c
 from .encoded import make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
+from .languages import HINTS as FOREIGN_HINTS
+from .languages import foreign_sub
 from .names import (
     COMPARED,
     NAME_HINTS,
@@ -55,6 +57,7 @@ from .names import (
     name_value_repl,
     xml_repl,
 )
+from .wrapped import joined_sub, open_quote_sub
 
 __all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]
 
@@ -126,7 +129,9 @@ _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"
 _RULES: tuple[_Sub, ...] = (
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     _Sub("encoded_secret", _PERCENT, None, ("%",)),
-    _Sub("encoded_secret", _UNICODE, None, ("\\u00",)),
+    _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
+    # (b) a secret wrapped onto the next line: judged joined, before the lines are judged apart
+    _Sub("secret", joined_sub(_redact_decoded), None, ("\n", "\\n")),
     # (b) structures
     _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
     _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
@@ -145,6 +150,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", c.AUTH_PAIR, lambda m: m.group("pre") + _mark("password") + m.group("q2"), ("auth", "login")),
     _Sub("password", c.SQL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("q"),
          ("password", "identified")),
+    _Sub("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {")),
     _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
     _Sub("pgpass_password", _pgpass, None, (":",)),
     _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
@@ -156,6 +162,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
+    _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
+    _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
     _Sub("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),
     # (d) entropy

@@ -109,6 +109,21 @@ def userinfo(mark: str) -> Repl:
     return repl
 
 
+# ODBC connection strings (ODBC spec, SQLDriverConnect: "a value containing ;, {, } ... is enclosed in braces",
+# `}` doubled inside): `PWD={a;b}}c}` holds `a;b}c`. Any secret-named attribute, the whole braced value.
+ODBC_BRACED = re.compile(r"(?P<pre>(?<![\w])(?P<name>[A-Za-z][\w .-]{0,40}?)[ \t]*=[ \t]*\{)(?P<val>(?:[^}\n]|\}\})+)\}(?!\})")
+
+
+def odbc_braced(mark: str) -> Repl:
+    from .names import is_secret_name
+
+    def repl(m: re.Match[str]) -> str:
+        if not is_secret_name(m.group("name")):
+            return m.group(0)
+        return m.group("pre") + mark + "}"
+    return repl
+
+
 def webhook(mark: str) -> Repl:
     def repl(m: re.Match[str]) -> str:
         pre = m.groupdict().get("pre") or m.groupdict().get("pre2") or ""

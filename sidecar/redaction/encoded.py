@@ -18,6 +18,10 @@ from collections.abc import Callable
 
 PERCENT_RUN = re.compile(r"[^\s\"'<>]*(?:%[0-9A-Fa-f]{2}[^\s\"'<>]*){2,}")
 UNICODE_RUN = re.compile(r"(?:[^\s\\]*\\{1,3}u00[0-9A-Fa-f]{2})+[^\s\\\"]*")
+# A line holding `\uXXXX` escapes (`json.dumps` of `{"密码": ...}`, `{"contraseña": ...}`): decoded whole,
+# since the name and its value are apart (the value is often plain ASCII after a `": "`).
+_WIDE = re.compile(r"\\{1,3}u([0-9A-Fa-f]{4})")
+_LINE = re.compile(r"[^\n]*\\{1,3}u[0-9A-Fa-f]{4}[^\n]*")
 _MARK = "[REDACTED:"
 _FIRST_OF_QUARTET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
 
@@ -30,6 +34,11 @@ def _printable(b: bytes) -> str | None:
     if not text or sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.95 * len(text):
         return None
     return text
+
+
+def _char(e: re.Match[str]) -> str:
+    code = int(e.group(1), 16)
+    return e.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # a lone surrogate half stays escaped
 
 
 def _json_object(text: str) -> bool:
@@ -75,7 +84,15 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
             decoded = re.sub(r"\\{1,3}u00([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), run)
             out = redact(decoded)
             return out if _MARK in out and out != decoded else run
-        return UNICODE_RUN.sub(repl, text)
+        return _LINE.sub(wide, UNICODE_RUN.sub(repl, text)) if "\\u" in text else text
+
+    def wide(m: re.Match[str]) -> str:
+        line = m.group(0)
+        decoded = _WIDE.sub(_char, line)
+        if decoded == line:
+            return line  # only lone surrogate halves: nothing to decode
+        out = redact(decoded)
+        return out if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else line
 
     def b64(tok: str) -> str | None:
         decoded = b64_text(tok)

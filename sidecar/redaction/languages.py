@@ -1,0 +1,70 @@
+"""Secret names in other languages (taxonomy class c, carriers): `密码: x`, `contraseña=x`, `пароль: x`.
+
+Applications localise their config keys and messages, and a log written by one quotes them; the name
+rule (names.py) reads ASCII identifiers only, so the common words for password, secret, key and token are
+listed here: the words the browsers' password managers and the CLDR/Unicode translation tables use for a
+password field (Chrome's `password_manager` strings, Firefox's `passwordmgr` l10n: Chinese 密码/密碼/口令,
+Japanese パスワード, Korean 비밀번호/암호, Russian/Ukrainian/Bulgarian пароль, German Passwort/Kennwort,
+Spanish contraseña/clave, Portuguese senha/palavra-passe, French mot de passe, Dutch wachtwoord, Polish
+hasło, Czech/Slovak heslo, Turkish şifre/parola, Italian password/parola d'ordine, Swedish lösenord,
+Norwegian/Danish passord/adgangskode, Finnish salasana, Hungarian jelszó, Greek κωδικός, Hebrew סיסמה,
+Arabic كلمة المرور/كلمة السر, Vietnamese mật khẩu, Thai รหัสผ่าน, Hindi पासवर्ड, Indonesian kata sandi),
+and the words for secret key / token (密钥/秘钥/令牌/トークン/토큰/токен/ключ/секрет/Schlüssel/clé/chiave).
+A value after one of them and `:`/`=`/`：` (or a JSON quote) is a secret unless it reads as prose in the same
+language (only non-ASCII letters: `密码: 错误` is "password: wrong").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+PASSWORD_WORDS = (
+    "密码", "密碼", "口令", "パスワード", "暗証番号", "비밀번호", "암호", "пароль", "паролата", "passwort", "kennwort",
+    "contraseña", "contrasena", "contrasenya", "senha", "palavra-passe", "mot de passe", "motdepasse", "wachtwoord",
+    "hasło", "haslo", "heslo", "şifre", "sifre", "parola", "parolă", "lösenord", "losenord", "passord",
+    "adgangskode", "salasana", "jelszó", "jelszo", "κωδικός", "συνθηματικό", "סיסמה", "סיסמא", "كلمة المرور",
+    "كلمة السر", "mật khẩu", "mat khau", "รหัสผ่าน", "पासवर्ड", "kata sandi", "parool", "geslo", "lozinka",
+    "slaptažodis", "пароля", "гасло",
+)
+SECRET_WORDS = (
+    "密钥", "秘钥", "金鑰", "密鑰", "秘密", "令牌", "シークレット", "秘密鍵", "トークン", "토큰", "비밀", "токен", "секрет",
+    "ключ", "schlüssel", "geheimnis", "clé", "clave", "chiave", "chave", "sleutel", "nyckel", "anahtar", "jeton",
+    "segreto", "secreto", "segredo", "sekret", "gizli", "κλειδί", "מפתח", "مفتاح",
+)
+WORDS = PASSWORD_WORDS + SECRET_WORDS
+_ALT = "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True))
+_QUOTE = r"(?:\\{0,3}[\"'`]|[「『“‘])"
+FOREIGN = re.compile(
+    r"(?P<pre>(?<![^\W_])(?i:[\w.\-]{0,40}?(?:" + _ALT + r")[\w\-]{0,12})(?:" + _QUOTE + r")?"
+    r"[ \t]*(?:[:=：＝]|=>|:=)[ \t]*)"
+    r"(?:(?P<q>" + _QUOTE + r")(?!\[REDACTED:)(?P<qval>[^\n\"'`」』”’]{1,512})(?:" + _QUOTE + r"|[」』”’])"
+    r"|(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{1,512}))")
+HINTS = tuple(sorted({w.lower() for w in WORDS}))
+
+
+def _prose(val: str) -> bool:
+    """`错误`, `не задан`: only letters outside ASCII (a word of the same language), or a placeholder."""
+    v = val.strip().rstrip(".,:;!?")
+    return not v or v.lower() in _PROSE or all(not c.isascii() for c in v if c.isalnum()) and not any(
+        c.isdigit() for c in v) or v.startswith(("${", "$", "{{", "<", "%(", "[redacted", "***"))
+
+
+_PROSE = frozenset({"none", "null", "nil", "true", "false", "undefined", "empty", "missing", "invalid", "required",
+                    "***", "****", "********", "<hidden>", "[hidden]"})
+
+
+def foreign_sub(mark: str) -> Callable[[str], str]:
+    def repl(m: re.Match[str]) -> str:
+        quoted = m.group("q") is not None
+        val = m.group("qval") if quoted else m.group("val")
+        if _prose(val):
+            return m.group(0)
+        whole = m.group(0)
+        start = m.start("qval" if quoted else "val") - m.start(0)
+        end = m.end("qval" if quoted else "val") - m.start(0)
+        return whole[:start] + mark + whole[end:]
+
+    def sub(text: str) -> str:
+        return FOREIGN.sub(repl, text)
+    return sub

@@ -1,0 +1,84 @@
+"""A secret split across a wrapped line (taxonomy: carriers).
+
+Two ways a log wraps a value, each decided here:
+- A fixed-width console or terminal capture (`script`, `kubectl logs` of a TTY, CI logs) breaks a long line
+  at its width, mid-token: the continuation starts the next line at column 0 with no prefix of its own.
+  Judged by joining: where a long line (>= 60 characters, the narrowest console width we handle) ends in a
+  token character and the next line starts with one, the line is redacted with the next line's first run
+  appended; when the redaction reaches the joint, the continuation run is removed from the next line too.
+  A next line that starts a new record (a timestamp, a level word, `Traceback`, `File`) is never joined.
+- A pretty-printer that wraps a string value inside a box (rich's `show_locals` panel, `│ password = 'abc…`):
+  an opening quote after a secret name with no closing quote on its line. The value runs to the box edge;
+  its continuation on the next line (after the box characters) up to the closing quote goes too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .names import is_secret_name
+
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~")
+# a line break, also as JSON writes it inside a string
+_BREAK = re.compile(r"\r?\n|\\{1,3}n")
+_RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
+_NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
+                         r"|at\b|Caused\b|[IWEFD]\d{4}\b)")
+_PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
+MIN_WIDTH = 60
+_MARK = "[REDACTED:"
+
+
+def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
+    """Redact secrets whose token continues on the next line (see the module doc)."""
+    def sub(text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        blocks = [m.span() for m in _PEM_BLOCK.finditer(text)] if "-----BEGIN" in text else []
+        for br in _BREAK.finditer(text):
+            a, b = br.start(), br.end()
+            if a < pos or a == 0 or b >= len(text) or text[a - 1] not in _TOKEN_CHARS or text[b] not in _TOKEN_CHARS:
+                continue
+            if any(x <= a < y for x, y in blocks):
+                continue  # PEM bodies are wrapped at 64 by design; the PEM rules judge the block whole
+            nl = text.rfind("\n", 0, a) + 1
+            esc = text.rfind("\\n", 0, a)
+            line_start = max(nl, esc + 2 if esc >= 0 else 0, pos)
+            if a - line_start < MIN_WIDTH:
+                continue
+            run = _RUN.match(text, b)
+            if run is None or _NEW_RECORD.match(run.group(0)):
+                continue
+            joined = redact(text[line_start:a] + run.group(0))
+            if not joined.endswith("]") or _MARK not in joined:
+                continue  # the joint is not inside a secret
+            out.append(text[pos:line_start])
+            out.append(joined)
+            out.append(br.group(0))
+            pos = run.end()
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+    return sub
+
+
+_BOX = "│┃║|"
+OPEN_QUOTE = re.compile(
+    r"(?P<pre>(?<![\w])(?P<name>[A-Za-z_][\w.\-]{0,80})[ \t]*(?:=|:)[ \t]*[bBrRuU]?(?P<q>['\"]))"
+    r"(?!\[REDACTED:)(?P<val>[^'\"\n│┃║]{4,}?)[ \t]*(?P<edge>[│┃║][^\n]*)?(?=\r?\n|$)"
+    r"(?P<cont>\r?\n[ \t│┃║]*(?P<rest>[^\s'\"│┃║]+)(?P=q))?")
+
+
+def open_quote_sub(mark: str) -> Callable[[str], str]:
+    """`│ password = 'abc…` with no closing quote on the line: a wrapped value, redacted with its continuation."""
+    def repl(m: re.Match[str]) -> str:
+        if not is_secret_name(m.group("name")) or m.group("q") in m.group("val"):
+            return m.group(0)
+        tail = m.group("edge") or ""
+        cont = m.group("cont")
+        if cont is not None:
+            cont = cont[:cont.rfind(m.group("rest"))] + mark + m.group("q")
+        return m.group("pre") + mark + (" " + tail if tail else "") + (cont or "")
+    return lambda text: OPEN_QUOTE.sub(repl, text)
