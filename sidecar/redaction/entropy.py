@@ -113,11 +113,9 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             hidden = encoded(tok)
             if hidden is not None:
                 return hidden
-        if len(tok) < 20 or is_public(tok) or any(a <= m.start() < b for a, b in spans):
+        if not is_high_entropy(tok) or is_public(tok) or any(a <= m.start() < b for a, b in spans):
             return tok
         if announced_identifier(m.string, m.start()):
-            return tok
-        if not is_high_entropy(tok):
             return tok
         core = tok.strip("-_=/+")
         if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):

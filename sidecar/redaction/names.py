@@ -68,7 +68,7 @@ _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "p
                      "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join",
                      "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag"})
 # `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
-_JOINED = frozenset({"password", "passcode", "passphrase", "passwd", "sessionid"})
+_JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 _SPLIT = re.compile(r"[_.\-\s/:\[\]]+")
 
@@ -284,8 +284,6 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)
         if not quoted and (_CODE.match(val) or only_space_sep(m) and _FIELD.match(val)):
             return m.group(0)
-        if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
-            return m.group(0)  # masked by the library that printed it, public by design, or a resource name
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
         if not quoted and val.lower() in AUTH_SCHEMES and _CREDENTIAL.match(m.string, m.end()):
@@ -310,6 +308,8 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # ('password', 'hunter2') is a pair; ['password', 'username'] a list of names
         if loose and not quoted and not looks_like_value(val, identifier or words[-1] in _PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
             return m.group(0)
+        if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
+            return m.group(0)  # masked by the library that printed it, public by design, or a resource name
         start = m.start("qval" if quoted else "val") - m.start(0)
         end = m.end("qval" if quoted else "val") - m.start(0)
         if not quoted and len(val) > 1 and val[-1] in ".:":  # sentence punctuation is not part of the value

@@ -24,7 +24,8 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _BREAK = re.compile(r"\r?\n|\\{1,3}n")
 _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
-                         r"|at\b|Caused\b|[IWEFD]\d{4}\b)")
+                         r"|at\b|Caused\b|[IWEFD]\d{4}\b|[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b"
+                         r"|[a-z]+$)")
 _PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
 MIN_WIDTH = 60
 _MARK = "[REDACTED:"
