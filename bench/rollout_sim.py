@@ -53,6 +53,7 @@ SECRET = "bench-secret"
 HEALTHY_ERR = 0.005
 REGRESSED_ERR = 0.10
 BASELINE_ERR: float | None = None  # sync error rate; None = the canary's healthy rate
+HISTORY = 0.0  # seconds of baseline traffic the hub holds when a stage starts (--history)
 CHANGE_TRIGGER = "error-rate-vs-baseline"  # the trigger this issue added (the "new" policy)
 FLAGGER_MIN_SUCCESS = 0.95
 MAX_LATENCY_SAMPLES = 600
@@ -75,13 +76,16 @@ def poisson(rng: random.Random, lam: float) -> int:
 class SimGateway:
     """Per-second buckets with prefix sums, so any window is O(1) to count."""
 
-    def __init__(self, clock: ManualClock, rate: float, percent: float, seed: int) -> None:
+    def __init__(self, clock: ManualClock, rate: float, percent: float, seed: int, history: float = 0.0) -> None:
         self.clock = clock
         self.rng = random.Random(seed)
         self.rate = rate
         self.percent = percent
         self.canary_err = HEALTHY_ERR
-        self.start = clock.time()
+        # `history` seconds of sync (baseline) traffic before the stage starts, as the metrics hub
+        # holds them in production (its 30-minute window); no canary requests before the stage.
+        self.stage_at = clock.time()
+        self.start = clock.time() - history
         self.base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
         self.a_n = [0]  # prefix sums: canary requests, canary errors, baseline requests, baseline errors
         self.a_e = [0]
@@ -99,7 +103,7 @@ class SimGateway:
         rng = self.rng
         while len(self.a_n) - 1 < upto:
             lam_a = self.rate * self.percent / 100.0
-            n_a = poisson(rng, lam_a)
+            n_a = poisson(rng, lam_a) if self.start + len(self.a_n) - 1 >= self.stage_at else 0
             n_s = poisson(rng, self.rate - lam_a)
             errs = sum(1 for _ in range(n_a) if rng.random() < self.canary_err)
             s_errs = sum(1 for _ in range(n_s) if rng.random() < self.base_err)
@@ -249,7 +253,7 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
     cur, new, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], 0, 0
     for t in range(trials):
         await reset(c, cfg.name)
-        gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t)
+        gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t, HISTORY)
         ref.gw = gw
         await c.act(cfg.name, "start", actor="bench")
         idx = next(i for i, s in enumerate(cfg.stages) if s.percent == percent)
@@ -314,7 +318,7 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
     holding: dict[str, int] = {}
     for t in range(stages):
         await reset(c, cfg.name)
-        gw = SimGateway(clock, rate, cfg.stages[stage_index].percent, seed * 7_919 + t)
+        gw = SimGateway(clock, rate, cfg.stages[stage_index].percent, seed * 7_919 + t, HISTORY)
         ref.gw = gw
         before = len(rx.calls)
         await c.act(cfg.name, "start", actor="bench")
@@ -390,8 +394,12 @@ async def main() -> int:
     ap.add_argument("--healthy-err", type=float, default=0.01, help="canary error rate when healthy")
     ap.add_argument("--baseline-err", type=float, default=None, help="sync error rate (default: healthy)")
     ap.add_argument("--regressed-err", type=float, default=0.08, help="canary error rate after the regression")
+    ap.add_argument("--history", type=float, default=0.0,
+                    help="seconds of sync traffic before each stage starts (the hub's window holds 1800 in "
+                         "production; 0 = every stage starts with an empty baseline, as before round 4)")
     args = ap.parse_args()
-    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err)
+    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err,
+                     HISTORY=args.history)
 
     clock = ManualClock(start=1_763_900_000.0)
     rx = Receiver(clock)
@@ -406,7 +414,8 @@ async def main() -> int:
         c = RolloutController([det_cfg], store, ref, clock=clock, replica="bench")
         iv = det_cfg.interval
         print(f"rollout_sim: interval {iv:g}s, seed {args.seed}, canary errors {HEALTHY_ERR:.1%} -> "
-              f"{REGRESSED_ERR:.0%}, baseline (sync) errors {base_err:.1%}; rules/rollouts.yaml (async-upload); "
+              f"{REGRESSED_ERR:.0%}, baseline (sync) errors {base_err:.1%}, {HISTORY:g}s of sync history at each "
+              f"stage start; rules/rollouts.yaml (async-upload); "
               f"current = shipped rules without `{CHANGE_TRIGGER}`, new = with it")
         for rate in [float(r) for r in args.rates.split(",") if r]:
             r = await run_detection(c, ref, rx, clock, det_cfg, 10.0, args.trials, rate, args.seed, args.warm)
