@@ -233,15 +233,93 @@ def _input_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
     return None
 
 
+# OS errors (CPython's OSError.__str__: "[Errno N] strerror: 'path'" or "... 'src' -> 'dst'"; asyncio's
+# create_server: "error while attempting to bind on address ('host', port): strerror"), by family:
+# (category, severity, summary, cause, fix) formats of {what} (the path(s) or address the record names)
+_OS: dict[str, Text] = {
+    "config.bind_address": ("config", "high", "The server cannot bind to {what}: that address is not on this host (EADDRNOTAVAIL)",
+                            "bind() answered 'cannot assign requested address': the configured listen host {what} is "
+                            "not an address of any interface of this container/host (a wrong host setting, another "
+                            "machine's IP, or an interface that is not up). Not a port held by another process.",
+                            ("Set the listen host to an address this container has (0.0.0.0 or its own IP, see ip addr) "
+                             "and restart.",)),
+    "resource.ephemeral_ports": ("capacity", "high", "No free local port for a new outgoing connection (EADDRNOTAVAIL)",
+                                 "connect() answered 'cannot assign requested address': the host's ephemeral port range "
+                                 "is used up by connections in TIME_WAIT - too many short-lived outgoing connections.",
+                                 ("Reuse connections (one shared client/pool instead of a new client per call); check "
+                                  "ss -s for TIME_WAIT and the ip_local_port_range.",)),
+    "config.binary_format": ("config", "high", "A program cannot be executed: exec format error ({what})",
+                             "The kernel refused to run {what}: it is built for another CPU architecture (an amd64 "
+                             "binary in an arm64 image, or the reverse) or is a script without a #! line.",
+                             ("Install the binary for this image's architecture (check `file` on it and the image's "
+                              "platform), or add the script's #! line.",)),
+    "config.symlink_loop": ("config", "medium", "A path loops through symbolic links ({what})",
+                            "Resolving {what} met too many levels of symbolic links: a symlink points (directly or "
+                            "through others) at itself, usually a mount or deploy step that linked a directory into "
+                            "itself.",
+                            ("Inspect the links on the path (namei -l <path>) and fix the link or the mount.",)),
+    "code.cross_device": ("code", "medium", "A rename crossed filesystems ({what})",
+                          "os.rename()/os.replace() cannot move {what} between two filesystems (a volume and the "
+                          "container's layer, or /tmp on tmpfs): the kernel answers EXDEV.",
+                          ("Use shutil.move() (copies then deletes), or create the temporary file in the destination's "
+                           "directory so the final rename stays on one filesystem.",)),
+    "code.dir_not_empty": ("code", "low", "A directory that still has files was removed as if empty ({what})",
+                           "rmdir/os.rmdir (or a rename onto a directory) needs an empty directory; {what} still holds "
+                           "entries.",
+                           ("Use shutil.rmtree() for a directory tree, or empty it first.",)),
+    "code.exists": ("code", "low", "The code creates something that already exists ({what})",
+                    "The call that creates {what} (mkdir, open with O_EXCL/'x', symlink) failed because it exists: "
+                    "the code does not handle a second run or a concurrent creator.",
+                    ("Use exist_ok=True / open without 'x', or handle FileExistsError where a second run is normal.",)),
+    "code.bad_fd": ("code", "medium", "A file descriptor was used after it was closed (EBADF)",
+                    "A read, write or close used a descriptor that is not open: the file or socket was closed "
+                    "already (a double close, or use after close in another task).",
+                    ("Find the close in the traceback's object lifecycle; close once, in the owner, after its last use.",)),
+    "code.name_too_long": ("code", "low", "A file name is longer than the filesystem allows ({what})",
+                           "The path component built by the code is over the filesystem's limit (255 bytes on most): a "
+                           "name made from user input or a URL without a bound.",
+                           ("Bound or hash long names before using them as file names.",)),
+    "code.argument_list": ("code", "medium", "A command's arguments exceed the kernel's limit (E2BIG)",
+                           "exec refused the command: its argument list (plus environment) is larger than ARG_MAX: the "
+                           "code passes a large input as arguments.",
+                           ("Pass large inputs through stdin or a file, or in batches (xargs-style).",)),
+    "resource.buffers": ("capacity", "high", "The kernel has no socket buffer space left (ENOBUFS)",
+                         "A socket call failed with 'No buffer space available': the host's socket buffers or "
+                         "connection tables are exhausted (too many sockets, or a flood of sends).",
+                         ("Check the host's socket count and memory (ss -s, /proc/net/sockstat); bound concurrency.",)),
+    "resource.threads": ("capacity", "high", "No new thread can be started (the thread/process limit is reached)",
+                         "Starting a thread failed ('can't start new thread'): the container's pids limit or ulimit -u "
+                         "is reached, or memory for thread stacks is exhausted - usually threads that never end "
+                         "(executors created per request).",
+                         ("Count the process's threads (ls /proc/<pid>/task | wc -l); reuse one executor; raise the pids "
+                          "limit only if the load is legitimate.",)),
+}
+_OS_PATHS = re.compile(r"\]\s[^:\n]{1,80}: '(?P<a>[^'\n]{1,1024})'(?: -> '(?P<b>[^'\n]{1,1024})')?")
+_BIND_ADDRESS = re.compile(r"address \('(?P<h>[^']{1,100})', (?P<p>\d{1,5})\)")
+
+
+def _os_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
+    entry = _OS.get(family)
+    if entry is None:
+        return None
+    said = _said(inp)
+    if (m := _BIND_ADDRESS.search(said)) is not None:
+        what = f"{m.group('h')}:{m.group('p')}"
+    elif (m := _OS_PATHS.search(said)) is not None:
+        what = f"'{one_line(m.group('a'), 120)}'" + (f" -> '{one_line(m.group('b'), 120)}'" if m.group("b") else "")
+    else:
+        what = cls
+    category, severity, summary, cause, fixes = entry
+    return (category, severity, summary.format(what=what), cause.format(what=what), tuple(f.format(what=what) for f in fixes))
+
+
 def library_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
     """The text of a round-4 library family for this record, or None (another table answers)."""
-    if family.startswith(("concurrency.lock", "code.lock")):
-        return _lock_text(family, cls, inp)
-    if family.startswith("code."):
-        return _code_text(family, cls, inp)
+    for table in (_lock_text, _code_text, _os_text, _input_text):
+        text = table(family, cls, inp)
+        if text is not None:
+            return text
     host = _host(inp)
     if family in ("connection.tls_eof", "config.tls_negotiation"):
         return _tls_text(family, cls, inp, host)
-    if family.startswith("input."):
-        return _input_text(family, cls, inp)
     return _remote_text(family, cls, inp, host)

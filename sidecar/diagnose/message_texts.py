@@ -76,6 +76,8 @@ FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     # get_encoding's ValueError; CPython Python/context.c Token errors (ValueError/RuntimeError);
     # concurrent/futures thread.py/process.py and asyncio/base_events.py run_in_executor after shutdown
     # (RuntimeError); asyncio/streams.py readline's ValueError re-raised from LimitOverrunError
+    # CPython Modules/_threadmodule.c: the thread (pids/ulimit -u) limit of the container is reached
+    (re.compile(r"\bcan't start new thread\b"), "resource.threads"),
     (re.compile(r"Could not automatically map \S{1,200} to a tokeni[sz]er"), "code.tokenizer_model"),
     (re.compile(r"\bUnknown encoding \S{1,120}\.\s*Plugins found"), "code.tokenizer_encoding"),
     (re.compile(r"<Token (?:used )?var=<ContextVar name=.{0,300}?> (?:was created in a different Context|"
@@ -96,13 +98,24 @@ def fixed_message_family(text: str) -> str | None:
 # errno -> family (the numbers from the platform's own table: errno.errorcode; Windows' WSA numbers too)
 _ERRNO_FAMILY = {
     "ENOSPC": "resource.disk", "EDQUOT": "resource.disk", "EMFILE": "resource.fds", "ENFILE": "resource.fds",
-    "ENOMEM": "resource.memory", "EADDRINUSE": "config.port", "EADDRNOTAVAIL": "config.port",
+    "ENOMEM": "resource.memory", "EADDRINUSE": "config.port", "EADDRNOTAVAIL": "config.bind_address",
     "ECONNREFUSED": "connect.refused", "ECONNRESET": "connection.dropped", "EPIPE": "connection.dropped",
     "ENOTCONN": "connection.dropped", "ENETDOWN": "connect", "EHOSTDOWN": "connect",
     "ECONNABORTED": "connection.dropped", "ETIMEDOUT": "timeout.connect", "EHOSTUNREACH": "connect",
     "ENETUNREACH": "connect", "EACCES": "os.permission", "EPERM": "os.permission", "ENOENT": "os.missing",
     "EROFS": "resource.readonly",
+    # round 4 (texts in library_causes.py), by what must change: a path of the other kind, a binary for another
+    # architecture, a symlink loop in a mount: config; a call the code makes wrongly (rename across filesystems,
+    # rmdir of a full directory, mkdir of an existing one, a closed descriptor, a name or argument list over the
+    # kernel's limit): code; the kernel's socket buffers: capacity
+    "ENOTDIR": "config.path_kind", "EISDIR": "config.path_kind", "ENOEXEC": "config.binary_format",
+    "ELOOP": "config.symlink_loop", "EXDEV": "code.cross_device", "ENOTEMPTY": "code.dir_not_empty",
+    "EEXIST": "code.exists", "EBADF": "code.bad_fd", "ENAMETOOLONG": "code.name_too_long",
+    "E2BIG": "code.argument_list", "ENOBUFS": "resource.buffers",
 }
+# errnos whose strerror is plain English that other messages use too ("File exists", "Bad file descriptor"): they
+# count only as an errno number or E-name, never by their words alone
+_WORDS_TOO_COMMON = frozenset({"EEXIST", "EBADF", "ENOTEMPTY", "ELOOP", "E2BIG"})
 _WINDOWS_ERRNO = {10048: "EADDRINUSE", 10061: "ECONNREFUSED", 10054: "ECONNRESET", 10060: "ETIMEDOUT"}
 _ERRNO = re.compile(r"\[Errno (?P<n>-?\d+)\]|\berrno[ =:]+(?P<n2>-?\d+)|\b(?P<name>E[A-Z]{3,12})\b")
 _DNS = re.compile(r"Name or service not known|nodename nor servname|Temporary failure in name resolution|"
@@ -120,6 +133,8 @@ _TLS_NEGOTIATION = re.compile(r"\[SSL: (?:SSLV3_ALERT_HANDSHAKE_FAILURE|TLSV1_AL
                               r"NO_PROTOCOLS_AVAILABLE|NO_SHARED_CIPHER|NO_CIPHERS_AVAILABLE|TLSV1_ALERT_UNKNOWN_CA|"
                               r"TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_BAD_CERTIFICATE|"
                               r"TLSV1_ALERT_INSUFFICIENT_SECURITY|VERSION_TOO_LOW|WRONG_SSL_VERSION)\]")
+# asyncio base_events.create_server "error while attempting to bind on address", socket.bind in a frame
+_BIND = re.compile(r"attempting to bind|\bbind\(|\.bind\b|in bind\b|listen on", re.I)
 # redis/lock.py acquire(): another holder kept the lock for longer than blocking_timeout
 _LOCK_WAIT = re.compile(r"Unable to acquire lock within the time specified")
 _REFUSED = re.compile(r"Connection refused|Connect call failed", re.I)
@@ -128,7 +143,8 @@ _RESET = re.compile(r"Connection reset by peer|Broken pipe|Connection aborted", 
 
 def _strerror_texts() -> re.Pattern[str]:
     """The platform's own message for each errno of `_ERRNO_FAMILY` ("No space left on device"...)."""
-    texts = {os.strerror(getattr(errno, name)): name for name in _ERRNO_FAMILY if hasattr(errno, name)}
+    texts = {os.strerror(getattr(errno, name)): name for name in _ERRNO_FAMILY
+             if hasattr(errno, name) and name not in _WORDS_TOO_COMMON}
     return re.compile("|".join(f"(?P<{name}>{re.escape(t)})" for t, name in texts.items()), re.I)
 
 
@@ -208,6 +224,9 @@ def _refine_local(family: str, text: str) -> str:
         # means the package itself is not installed (a missing dependency), a dotted one a module
         # missing inside a package that is there (a refactor or a version mismatch)
         return "config.dependency"
+    if family == "config.bind_address" and not _BIND.search(text[:65536]):
+        # EADDRNOTAVAIL from connect(), not bind(): no free local (ephemeral) port for a new outgoing connection
+        return "resource.ephemeral_ports"
     if family == "code.lock_misuse" and _LOCK_WAIT.search(text):
         return "concurrency.lock_wait"
     if family == "decode.yaml" and _YAML_FILE_MARK.search(text):

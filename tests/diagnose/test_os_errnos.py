@@ -1,0 +1,126 @@
+"""OS errors raised for real by the kernel through CPython (bind to an address this host does not have, a
+rename across filesystems, rmdir of a full directory, mkdir of an existing one, a double close, a name over
+the filesystem's limit, a symlink loop, a file that is no executable, an argument list over ARG_MAX, a path
+through a file), logged by gateway modules. The category is what must change: a setting (config), the
+code's call (code) or a host limit (capacity); each answer quotes the path or address the error names."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from tests.diagnose.logged import diagnose, logged, text_of
+
+
+def _raised(action: Callable[[], object], logger: str = "src.daemon.worker", message: str = "step failed") -> str:
+    try:
+        action()
+    except OSError:
+        return logged(logger, message)
+    raise AssertionError("the call did not fail")
+
+
+def test_binding_to_an_address_this_host_does_not_have_is_the_host_setting() -> None:
+    async def start() -> str:
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.close()
+
+        try:
+            await asyncio.start_server(handler, "10.254.254.254", 8082)
+        except OSError:
+            return logged("src.daemon.ws_server", "failed to start health endpoint",
+                          ("starting health endpoint on 10.254.254.254:8082 (EXAI_HEALTH_HOST)",))
+        pytest.skip("this host has 10.254.254.254")
+
+    d = diagnose(asyncio.run(start()))
+    assert (d.category, d.severity) == ("config", "high")
+    assert "10.254.254.254:8082" in d.summary
+    assert "already in use" not in text_of(d) and "Redis Commander" not in text_of(d)
+
+
+def test_a_port_held_by_another_listener_is_still_the_port_conflict() -> None:
+    """Near-miss of the bind-address case: the same call, EADDRINUSE."""
+    async def start() -> str:
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.close()
+
+        first = await asyncio.start_server(handler, "127.0.0.1", 0)
+        port = first.sockets[0].getsockname()[1]
+        try:
+            await asyncio.start_server(handler, "127.0.0.1", port)
+        except OSError:
+            return logged("src.daemon.ws_server", "failed to start health endpoint")
+        finally:
+            first.close()
+        raise AssertionError("the second bind succeeded")
+
+    d = diagnose(asyncio.run(start()))
+    assert d.category == "config" and "in use" in d.summary
+
+
+def _cases(tmp: Path) -> list[tuple[str, Callable[[], object], str, str]]:
+    full = tmp / "full"
+    full.mkdir()
+    (full / "a.txt").write_text("x")
+    existing = tmp / "cache"
+    existing.mkdir()
+    loop = tmp / "loop"
+    loop.symlink_to(loop)
+    not_exec = tmp / "tool.bin"
+    not_exec.write_bytes(b"\x00\x01\x02 not an executable")
+    not_exec.chmod(0o755)
+    fd = os.open(tmp / "f", os.O_CREAT | os.O_WRONLY)
+    os.close(fd)
+    return [
+        # (name, the failing call, expected category, words the answer must say (the entity))
+        ("ENOTEMPTY", lambda: os.rmdir(full), "code", "full"),
+        ("EEXIST", lambda: os.mkdir(existing), "code", "cache"),
+        ("EBADF", lambda: os.close(fd), "code", "closed"),
+        ("ENAMETOOLONG", lambda: open(tmp / ("n" * 300), "w"), "code", "nnnn"),  # noqa: SIM115
+        ("ELOOP", lambda: open(loop), "config", "loop"),  # noqa: SIM115
+        ("ENOEXEC", lambda: subprocess.run([str(not_exec)], check=False), "config", "tool.bin"),
+        ("E2BIG", lambda: subprocess.run(["true", "x" * (256 * 1024)], check=False), "code", "argument"),
+        ("ENOTDIR", lambda: open("/etc/hostname/settings.yaml"), "config", "directory"),  # noqa: SIM115
+    ]
+
+
+@pytest.mark.parametrize("name", ["ENOTEMPTY", "EEXIST", "EBADF", "ENAMETOOLONG", "ELOOP", "ENOEXEC", "E2BIG",
+                                  "ENOTDIR"])
+def test_each_errno_raised_by_the_kernel(tmp_path: Path, name: str) -> None:
+    case = next(c for c in _cases(tmp_path) if c[0] == name)
+    _, action, category, word = case
+    d = diagnose(_raised(action, "tools.smart_file_query", "could not prepare the workspace"))
+    assert d.category == category, (name, d.rule, d.summary)
+    assert word in text_of(d), (name, d.summary)
+    assert d.confidence <= MAX_CONFIDENCE
+    for wrong in ("Kimi", "Supabase", "provider"):
+        assert wrong not in text_of(d)
+
+
+def test_a_rename_across_filesystems_names_both_paths(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second filesystem (/dev/shm) to rename across")
+    src = shm / f"sidecar-test-{os.getpid()}.part"
+    src.write_text("x")
+    try:
+        d = diagnose(_raised(lambda: os.rename(src, tmp_path / "upload.bin"), "tools.upload", "saving the upload failed"))
+    finally:
+        src.unlink(missing_ok=True)
+    assert d.category == "code" and "upload.bin" in d.summary and "shutil.move" in text_of(d)
+
+
+def test_words_of_a_common_errno_alone_do_not_make_it() -> None:
+    """'File exists' in an application's own message (no errno, no OSError) is no EEXIST."""
+    try:
+        raise ValueError("File exists in the index already, refusing duplicate upload")
+    except ValueError:
+        excerpt = logged("tools.upload", "upload rejected")
+    d = diagnose(excerpt)
+    assert d.rule != "class:code.exists" and d.confidence <= 0.4
