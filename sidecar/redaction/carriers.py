@@ -74,7 +74,8 @@ _COOKIE_PAIR = re.compile(r"(?P<name>[^=;,\s]+)=(?P<val>[^;,\s]*)")
 _COOKIE_ATTRS = frozenset({"path", "domain", "expires", "max-age", "samesite", "secure", "httponly", "priority",
                            "partitioned", "version", "comment"})
 # Go's MySQL driver DSN (go-sql-driver/mysql): user:password@tcp(host:port)/db.
-GO_DSN = re.compile(r"(?P<pre>(?<![\w/])[\w.-]{1,64}:)" + NOT_REDACTED + r"(?P<val>[^@\s\"'/]{1,256})(?=@(?:tcp|udp|unix)\()")
+# The password may hold `@`: the driver splits at the LAST `@` before the address.
+GO_DSN = re.compile(r"(?P<pre>(?<![\w/])[\w.-]{1,64}:)" + NOT_REDACTED + r"(?P<val>[^\s\"'/]{1,256}?)(?=@(?:tcp|udp|unix)\()")
 # Basic-auth pairs in code: requests' auth=('u', 'p'), HTTPBasicAuth/BasicAuth/DigestAuth('u', 'p'),
 # smtplib/ftplib login('u', 'p'): the second string is the password.
 AUTH_PAIR = re.compile(

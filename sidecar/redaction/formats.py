@@ -22,7 +22,7 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("api_key", r"\bsk-(?:proj-|svcacct-|admin-|or-v1-|live-|test-|[a-z]{2,8}-)?[A-Za-z0-9_-]{16,}", ("sk-",)),
     ("api_key", r"\b[A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,}", ("t3blbkfj",)),
     ("groq_key", r"\bgsk_[A-Za-z0-9]{20,}", ("gsk_",)),
-    ("xai_key", r"\bxai-[A-Za-z0-9]{20,}", ("xai-",)),
+    ("xai_key", r"\bxai-[A-Za-z0-9_]{20,}", ("xai-",)),                                # xai-api-key
     ("perplexity_key", r"\bpplx-[A-Za-z0-9]{20,}", ("pplx-",)),                        # perplexity-api-key
     ("replicate_token", r"\br8_[A-Za-z0-9]{20,}", ("r8_",)),
     ("huggingface_token", r"\b(?:hf_|api_org_)[A-Za-z0-9]{20,}", ("hf_", "api_org_")),  # huggingface-*

@@ -268,6 +268,10 @@ def kv_sub(mark: str) -> Callable[[str], str]:
     return sub
 
 
+# What precedes a config key: the start of a line and its indentation (a YAML list dash too), or a flow mapping.
+_CONFIG_KEY = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?$|[{,][ \t]*$")
+
+
 def only_space_sep(m: re.Match[str]) -> bool:
     return m.group("sep").strip() == "" and not m.group("q1")
 
@@ -306,6 +310,9 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         rest = m.string[m.end():m.end() + 1]
         if sep.strip() == "," and not looks_like_value(val, False, False):
             return m.group(0)  # ('password', 'hunter2') is a pair; ['password', 'username'] a list of names
+        if loose and not quoted and not identifier and rest in ("", "\n", "\r", ",", "}") and _CONFIG_KEY.search(
+                m.string, max(0, m.start() - 120), m.start()):
+            identifier = True  # `  token: abc` alone on its line, `{user: x, token: abc}`: YAML/INI, not prose
         if loose and not quoted and not looks_like_value(val, identifier or words[-1] in _PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
             return m.group(0)
         if keeps_value(m.string, m.start("qval" if quoted else "val"), val):

@@ -20,8 +20,12 @@ from collections.abc import Callable
 from .names import is_secret_name
 
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~")
-# a line break, also as JSON writes it inside a string
-_BREAK = re.compile(r"\r?\n|\\{1,3}n")
+# a line break, also as JSON writes it inside a string, and the seam between two Docker json-file records
+# (`...\n", "stream": "stdout", "time": "..."}` newline `{"log": "...`): a console-wrapped line written by the
+# application becomes two records
+_BREAK = re.compile(r"(?:\\{1,3}r)?\\{1,3}n\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*"
+                    r"\\{0,2}\"time\\{0,2}\":[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\""
+                    r"|\r?\n|\\{1,3}n")
 _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
                          r"|at\b|Caused\b|[IWEFD]\d{4}\b|[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b"
@@ -45,7 +49,8 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
                 continue  # PEM bodies are wrapped at 64 by design; the PEM rules judge the block whole
             nl = text.rfind("\n", 0, a) + 1
             esc = text.rfind("\\n", 0, a)
-            line_start = max(nl, esc + 2 if esc >= 0 else 0, pos)
+            rec = text.rfind('"log": "', 0, a)
+            line_start = max(nl, esc + 2 if esc >= 0 else 0, rec + 8 if rec >= 0 else 0, pos)
             if a - line_start < MIN_WIDTH:
                 continue
             run = _RUN.match(text, b)
@@ -68,8 +73,8 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
 _BOX = "│┃║|"
 OPEN_QUOTE = re.compile(
     r"(?P<pre>(?<![\w])(?P<name>[A-Za-z_][\w.\-]{0,80})[ \t]*(?:=|:)[ \t]*[bBrRuU]?(?P<q>['\"]))"
-    r"(?!\[REDACTED:)(?P<val>[^'\"\n│┃║]{4,}?)[ \t]*(?P<edge>[│┃║][^\n]*)?(?=\r?\n|$)"
-    r"(?P<cont>\r?\n[ \t│┃║]*(?P<rest>[^\s'\"│┃║]+)(?P=q))?")
+    r"(?!\[REDACTED:)(?P<val>[^'\"\n│┃║\\]{4,}?)[ \t]*(?P<edge>[│┃║][^\n\\]*)?(?=\r?\n|\\{1,3}n|$)"
+    r"(?P<cont>(?:\r?\n|\\{1,3}n)[ \t│┃║]*(?P<rest>[^\s'\"│┃║\\]+)(?P=q))?")
 
 
 def open_quote_sub(mark: str) -> Callable[[str], str]:

@@ -227,18 +227,41 @@ def names_and_encodings(r: random.Random) -> list[Case]:
     ]
 
 
+def _docker(lines: list[str]) -> str:
+    """Docker's json-file driver: one record per line the application wrote."""
+    return "\n".join(json.dumps({"log": ln + "\n", "stream": "stderr", "time": "2026-12-05T10:00:00.123456789Z"})
+                     for ln in lines)
+
+
 def wrapped(r: random.Random) -> list[Case]:
-    """A long line with a token, broken by a fixed-width console at its width (60-132), wherever that falls."""
+    """A long line with a token, broken by a fixed-width console at its width (60-132) wherever that falls,
+    planted as a text log, a traceback, a JSON line and Docker records; and a rich-style locals panel."""
     out: list[Case] = []
-    for _ in range(4):
-        tok = r.choice(["ghp_", "sk-proj-", "glpat-", "xoxb-", "hf_"]) + rnd(r, AN, 40)
-        prefix = "RuntimeError: upstream " + " ".join(r.choice(["request", "rejected", "call", "credential", "the",
-                                                                 "for", "tenant", "with"]) for _ in range(r.randint(3, 9)))
+    for _ in range(6):
+        tok = r.choice(["ghp_", "sk-proj-", "glpat-", "xoxb-", "hf_", ""]) + rnd(r, AN, 40)
+        words = " ".join(r.choice(["request", "rejected", "call", "credential", "the", "for", "tenant", "with"])
+                         for _ in range(r.randint(2, 6)))
+        prefix = r.choice(["2026-12-05 10:00:00,123 ERROR app.client: upstream ", "RuntimeError: upstream "]) + words
         line = f"{prefix} {tok} was revoked by the provider"
-        width = r.randint(max(60, len(prefix) + 6), min(132, len(prefix) + len(tok)))
-        text = "\n".join(line[i:i + width] for i in range(0, len(line), width))
-        frag = tok[width - len(prefix) - 1:]  # the continuation fragment, without the prefix
-        out.append(("wrapped by a console", text, frag if len(frag) >= 8 else tok[:width - len(prefix) - 1]))
+        start = len(prefix) + 1
+        width = r.randint(max(60, start + 4), min(132, start + len(tok) - 8))
+        lines = [line[i:i + width] for i in range(0, len(line), width)]
+        frag = tok[width - start:]  # the continuation fragment, which carries no prefix
+        shape = r.randrange(4)
+        if shape == 0:
+            text = "\n".join(lines)
+        elif shape == 1:
+            text = 'Traceback (most recent call last):\n  File "/app/client.py", line 88, in call\n' + "\n".join(lines)
+        elif shape == 2:
+            text = json.dumps({"level": "error", "msg": "\n".join(lines)})
+        else:
+            text = _docker(lines)
+        out.append((f"wrapped by a console ({['text', 'traceback', 'json', 'docker'][shape]})", text, frag))
+    pw = rnd(r, AN, 70)
+    cut = r.randint(30, 50)
+    panel = [f"│ │   password = '{pw[:cut]}" + " " * 4 + "│ │", f"│ │              {pw[cut:]}'" + " " * 10 + "│ │"]
+    out.append(("wrapped by a rich panel", "\n".join(panel), pw[:cut]))
+    out.append(("wrapped by a rich panel (docker)", _docker(panel), pw[:cut]))
     return out
 
 
