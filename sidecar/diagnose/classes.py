@@ -80,6 +80,10 @@ FAMILIES: dict[str, str] = {
     # HTTP answers with a status (the status decides, see taxonomy.py)
     "openai.APIStatusError": "http.status", "httpx.HTTPStatusError": "http.status",
     "aiohttp.ClientResponseError": "http.status",
+    # aiohttp/client.py ws_connect: the upgrade was answered without 101 (its status decides, like websockets')
+    "aiohttp.WSServerHandshakeError": "ws.rejected",
+    # aiohttp/client_reqrep.py json(): a 2xx body whose Content-Type is not JSON (an HTML error/login page)
+    "aiohttp.ContentTypeError": "decode.json",
     # the Supabase client refuses its own arguments (supabase/_sync/client.py: "supabase_url is required",
     # "Invalid URL", "... must be a string") - configuration
     "supabase.SupabaseException": "config.supabase",
@@ -307,7 +311,7 @@ BARE_FAMILIES: dict[str, str] = {
     "ConcurrencyError": "code.concurrent_recv", "ConflictError": "http.status", "ConnectError": "connect",
     "ConnectTimeout": "timeout.connect", "ConnectionClosed": "ws.closed", "ConnectionClosedError": "ws.closed",
     "ConnectionClosedOK": "ws.closed", "ConnectionTimeoutError": "timeout.connect",
-    "ContentFilterFinishReasonError": "provider.content_filter", "ContentTypeError": "http.status",
+    "ContentFilterFinishReasonError": "provider.content_filter", "ContentTypeError": "decode.json",
     "CustomAuthError": "supabase.auth", "DuplicateParameter": "ws.handshake", "HTTPStatusError": "http.status",
     "InterfaceError": "connection.dropped", "InternalServerError": "http.status", "InvalidHandshake": "ws.handshake",
     "InvalidHeader": "ws.handshake", "InvalidHeaderFormat": "ws.handshake", "InvalidHeaderValue": "ws.handshake",
@@ -327,7 +331,7 @@ BARE_FAMILIES: dict[str, str] = {
     "ServerTimeoutError": "timeout.read", "SocketTimeoutError": "timeout.read", "StorageApiError": "supabase.storage",
     "StorageException": "supabase.storage", "TimeoutException": "timeout", "TooManyRequests": "pool.queue",
     "TransportError": "connect", "UnixClientConnectorError": "connect", "UnprocessableEntityError": "http.status",
-    "UserDoesntExist": "supabase.auth", "WSServerHandshakeError": "http.status", "WriteError": "connection.dropped",
+    "UserDoesntExist": "supabase.auth", "WSServerHandshakeError": "ws.rejected", "WriteError": "connection.dropped",
     "WriteTimeout": "timeout.write", "DecodingError": "provider.invalid_response", "RequestNotRead": "code.stream",
     "ResponseNotRead": "code.stream", "StreamClosed": "code.stream", "StreamConsumed": "code.stream",
     "StreamError": "code.stream",

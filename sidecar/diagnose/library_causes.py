@@ -209,11 +209,45 @@ _REMOTE = {
 }
 
 
+# aiohttp ClientResponseError.__str__ "503, message='Service Unavailable', url='...'"; httpx HTTPStatusError
+# "Server error '503 Service Unavailable' for url '...'" (raise_for_status)
+_HTTP_STATUS = re.compile(r"(?:^|: )(?P<s>[1-5]\d\d), message='|(?:Client|Server) error '(?P<s2>[45]\d\d) ", re.M)
+
+
+def _status_text(cls: str, inp: DiagnosisInput, host: str) -> Text | None:
+    """An HTTP error status from a third-party host, by who must act: its credentials (config), the request the
+    code built (code), the host failing or limiting (network). A 404 says only that the URL is wrong - whose URL
+    (a deleted webhook, a user's link) the record does not tell: no verdict."""
+    m = _HTTP_STATUS.search(_said(inp))
+    if m is None:
+        return None
+    status = int(m.group("s") or m.group("s2"))
+    if status in (401, 403):
+        return ("config", "medium", f"The third-party host {host} refused the credentials (HTTP {status}, {cls})",
+                f"{host} answered {status}: the token, key or webhook secret the gateway sends for it is missing, "
+                "revoked or lacks the permission; it fails every time until the credential setting changes.",
+                (f"Check the credential configured for {host} (token/webhook URL) and rotate it if it was revoked.",))
+    if status in (400, 405, 413, 415, 422):
+        return ("code", "medium", f"The third-party host {host} rejected the request the gateway built (HTTP {status}, {cls})",
+                f"{host} answered {status}: the method, body, size or content type of the request does not fit its API.",
+                (f"Compare the request (payload shape, size, content type) with {host}'s API documentation.",))
+    if status in (408, 429) or status >= 500:
+        return ("network", "low", f"The third-party host {host} is failing or limiting requests (HTTP {status}, {cls})",
+                f"{host} answered {status}: it is overloaded, rate limiting or failing on its side; the request may be "
+                "fine. Not an LLM provider or the database.",
+                (f"Retry the request to {host} with backoff (honour Retry-After) and report the failure to the caller.",))
+    return None
+
+
 def _remote_text(family: str, cls: str, inp: DiagnosisInput, host: str) -> Text | None:
     """A client library met a third-party host (not a provider, the database or the cache): the path to that
     host failed - network, not a gateway setting (a user-supplied URL, a CDN, a webhook)."""
+    if not host or not _CLIENT.search("\n".join([*inp.exception_types(), _said(inp)])):
+        return None
+    if family == "http.status":
+        return _status_text(cls, inp, host)
     entry = _REMOTE.get(family)
-    if entry is None or not host or not _CLIENT.search("\n".join([*inp.exception_types(), _said(inp)])):
+    if entry is None:
         return None
     what, cause, severity = entry
     return ("network", severity, f"The third-party host {host} {what} ({cls})",  # type: ignore[return-value]

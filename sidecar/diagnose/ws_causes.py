@@ -58,9 +58,11 @@ def close_text(sit: Situation, text: str) -> Text | None:
             ("Check the lines logged before the close for the same connection; reconnect with backoff.",))
 
 
-# websockets' InvalidStatus.__str__: "server rejected WebSocket connection: HTTP 403"
+# websockets' InvalidStatus.__str__: "server rejected WebSocket connection: HTTP 403"; aiohttp's
+# WSServerHandshakeError: "200, message='Invalid response status', url='...'"
 _WS_STATUS = re.compile(r"rejected WebSocket connection: HTTP (?P<s>\d{3})|invalid status code;? (?P<s2>\d{3})|"
-                        r"HTTP (?P<s3>\d{3})", re.I)
+                        r"HTTP (?P<s3>\d{3})|(?P<s4>\d{3}), message='Invalid (?:response status|upgrade header|"
+                        r"connection header|challenge response)", re.I)
 
 
 def ws_text(family: str, cls: str, sit: Situation, text: str) -> Text | None:
