@@ -159,10 +159,14 @@ def _strong(words: list[str]) -> bool:
 
 _PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode", "credential", "credentials",
                         "apikey"})
-QUOTE = r"(?:\\{0,3}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,3}u0022|\\{1,3}u0027)"
+# Between two Docker json-file records (after the first one's `\n`): `", "stream": "stderr", "time": "..."}` newline
+# `{"log": "`; a value on the line after its name (a YAML block scalar) is in the next record.
+DOCKER_SEAM = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*\\{0,2}\"time\\{0,2}\":"
+               r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\"")
+QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027)"
 KV = re.compile(
     r"(?:(?<![A-Za-z0-9_/+])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
-    r"(?P<sep>[ \t]*:[ \t]*[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,3}n))[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"(?P<sep>[ \t]*:[ \t]*[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
@@ -292,8 +296,9 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
         if not quoted and val.lower() in AUTH_SCHEMES and _CREDENTIAL.match(m.string, m.end()):
             return m.group(0)  # `X-Auth: Bot <credential>`: the scheme stays, kv_sub takes the credential
-        if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val)):
-            return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key
+        if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val or (
+                val.isalpha() and is_secret_name(val)))):
+            return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key or names one
         bridge = m.group("bridge") is not None
         only_space = (sep.strip() == "" or bridge) and not m.group("q1")
         if only_space and quoted and not bridge and not m.string.startswith(";", m.end()):
@@ -328,8 +333,8 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
 
 # A name and its value in two fields: Kubernetes env (`{"name": "DB_PASSWORD", "value": "..."}`, the same in
 # YAML), ECS/SSM `Name`/`Value`, CloudFormation `ParameterKey`/`ParameterValue`.
-_Q = r"\\{0,3}[\"']"
-_NL = r"(?:,|\r?\n|\\{1,3}n)"
+_Q = r"\\{0,7}[\"']"
+_NL = r"(?:,|\r?\n|\\{1,7}n)"
 NAME_VALUE = re.compile(
     r"(?P<pre>\b(?i:name|key|parameter_?key)(?P<q1>(?:" + _Q + r")?)[ \t]*[:=][ \t]*(?P<q2>(?:" + _Q + r")?)"
     r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)[ \t]*" + _NL + r"[ \t]*-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
@@ -364,8 +369,8 @@ def compared_repl(mark: str) -> Callable[[re.Match[str]], str]:
 
 XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w.:-]{0,60})(?:\s[^<>]*)?>(?P<val>[^<\n]{1,512})</(?P=tag)>")
 XML_KEY_VALUE = re.compile(
-    r"(?P<pre>\b(?:key|name)\s*=\s*(?P<q>[\"'])(?P<name>[^\"'<>]{1,60})(?P=q)\s+value\s*=\s*(?P<q2>[\"']))"
-    r"(?P<val>[^\"'\n]{1,512})(?P=q2)", re.IGNORECASE)
+    r"(?P<pre>\b(?:key|name)\s*=\s*(?P<q>\\{0,7}[\"'])(?P<name>[^\"'<>\\]{1,60})(?P=q)\s+value\s*=\s*(?P<q2>\\{0,7}[\"']))"
+    r"(?P<val>[^\"'\n\\]{1,512})(?P=q2)", re.IGNORECASE)
 
 
 def xml_repl(mark: str) -> Callable[[re.Match[str]], str]:

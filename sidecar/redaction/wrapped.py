@@ -17,15 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import is_secret_name
+from .names import DOCKER_SEAM, is_secret_name
 
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~")
 # a line break, also as JSON writes it inside a string, and the seam between two Docker json-file records
 # (`...\n", "stream": "stdout", "time": "..."}` newline `{"log": "...`): a console-wrapped line written by the
 # application becomes two records
-_BREAK = re.compile(r"(?:\\{1,3}r)?\\{1,3}n\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*"
-                    r"\\{0,2}\"time\\{0,2}\":[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\""
-                    r"|\r?\n|\\{1,3}n")
+_BREAK = re.compile(r"(?:\\{1,3}r)?\\{1,3}n(?:" + DOCKER_SEAM + r")|\r?\n|\\{1,3}n")
 _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
                          r"|at\b|Caused\b|[IWEFD]\d{4}\b|[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b"

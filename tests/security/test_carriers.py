@@ -5,6 +5,7 @@ survive `redact`, written as it is, JSON-escaped or repr-escaped."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
@@ -24,6 +25,26 @@ def test_no_secret_survives_in_any_offline_carrier(seed: int) -> None:
     leaks = [(kind, redact(text)) for kind, text, secret in items if leaked(secret, redact(text))]
     assert len(items) >= 25
     assert leaks == [], Counter(k for k, _ in leaks)
+
+
+def log_shapes(text: str) -> dict[str, str]:
+    """The gateway's log shapes around a planted text: a text log line, a JSON line, Docker json-file records
+    (one per line), a traceback's last line."""
+    return {
+        "text": f"2026-12-05 10:00:00,123 ERROR gateway.upstream: {text}",
+        "json": json.dumps({"ts": "2026-12-05T10:00:00.123Z", "level": "error", "message": text}),
+        "docker": "\n".join(json.dumps({"log": ln + "\n", "stream": "stderr", "time": "2026-12-05T10:00:00.1Z"})
+                            for ln in text.split("\n")),
+        "traceback": 'Traceback (most recent call last):\n  File "/app/gw.py", line 10, in run\nRuntimeError: ' + text,
+    }
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_no_secret_survives_in_any_carrier_in_any_log_shape(seed: int) -> None:
+    leaks = Counter(f"{kind} in {shape}" for kind, text, secret in offline_cases(seed)
+                    if not kind.startswith("wrapped")  # planted in these shapes by the generator itself
+                    for shape, planted in log_shapes(text).items() if leaked(secret, redact(planted)))
+    assert leaks == Counter()
 
 
 @pytest.mark.parametrize("seed", SEEDS[:3])

@@ -29,6 +29,7 @@ from ..conftest import find_free_port
 from ..diagnose.conftest import FakeLLM, fake_llm, good  # noqa: F401 - fixture
 from ..errors.conftest import make_event
 from ..web.conftest import CHROMIUM, CHROMIUM_ARGS
+from .carrier_gen import offline_cases
 from .corpus import case_writer_corpus, generated, shapes
 from .secret_gen import cases
 
@@ -38,7 +39,8 @@ TOKEN = "exit-test-token-0123456789"
 def plantings() -> list[tuple[str, str, str]]:
     own = [(f"gen:{k}:{shape}", text, s) for k, t, s in generated() for shape, text in shapes(t).items()]
     by_class = [(f"class:{k}", t, s) for k, t, s in cases(1819, per_class=40)]
-    return own + by_class + [(f"dev:{k}", t, s) for k, t, s in case_writer_corpus("corpus_dev.yaml")]
+    by_carrier = [(f"carrier:{k}", t, s) for seed in (1861, 1862) for k, t, s in offline_cases(seed)]
+    return own + by_class + by_carrier + [(f"dev:{k}", t, s) for k, t, s in case_writer_corpus("corpus_dev.yaml")]
 
 
 def _events(items: list[tuple[str, str, str]]) -> list:
