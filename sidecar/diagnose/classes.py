@@ -153,6 +153,8 @@ FAMILIES: dict[str, str] = {
     # zoneinfo/_common.py: a key absent from the tz database (a KeyError): mostly a value a user gave
     "zoneinfo.ZoneInfoNotFoundError": "input.timezone",
     **REDIS_FAMILIES,
+    # realtime-py exceptions.py: a call before connect()/subscribe(); a private channel's authorization refused
+    "realtime.NotConnectedError": "code.realtime_order", "realtime.AuthorizationError": "config.realtime_auth",
     "AssertionError": "code.assertion",
 }
 

@@ -38,6 +38,7 @@ _COMMAND = re.compile(r"Command '(?P<cmd>.{1,400}?)' timed out after (?P<secs>\d
 _PROGRAM = re.compile(r"^\[?\s*['\"]?(?P<x>[^'\"\s,\]]{1,120})")
 _POOL = re.compile(r"the pool '(?P<x>[^']{1,120})' (?P<how>is already closed|is not open yet)|"
                    r"pool has already been opened/closed")
+_REALTIME_TOPIC = re.compile(r"to '(?P<x>[^']{1,200})' before joining")
 _ZONE = re.compile(r"No time zone found with key (?P<x>[^'\"\s]{1,120})")
 _URL = re.compile(r"\b(?:https?|wss?)://(?P<host>[A-Za-z0-9.-]{1,253})(?::(?P<port>\d{1,5}))?")
 _LIMIT = re.compile(r"\blimit=(?P<x>\d{1,12})|\blimit (?:of )?(?P<y>\d{1,12})")
@@ -122,6 +123,14 @@ def _code_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
                 f"({shown}): the peer or child process wrote a longer line than the code's reader accepts.",
                 ("Pass a larger limit= to asyncio.open_connection()/create_subprocess_exec() for this stream, or read "
                  "it in chunks (read(n)) instead of readline().",))
+    if family == "code.realtime_order":
+        topic = _find(_REALTIME_TOPIC, said)
+        on = f" on '{topic}'" if topic else ""
+        return ("code", "medium", f"A Supabase Realtime call ran before its connection/subscription was set up{on} ({cls})",
+                f"realtime-py refused the call{on}: the code pushes or listens before AsyncRealtimeClient.connect() and "
+                "channel.subscribe() completed, or subscribes the same channel object twice (call order).",
+                ("Await client.connect() and channel.subscribe() (its SUBSCRIBED callback) before sending; create a new "
+                 "channel object instead of subscribing one twice.",))
     if family == "code.pool_closed":
         m = _POOL.search(said)
         name = m.group("x") if m is not None and m.group("x") else ""
@@ -214,6 +223,15 @@ _REMOTE = {
 _HTTP_STATUS = re.compile(r"(?:^|: )(?P<s>[1-5]\d\d), message='|(?:Client|Server) error '(?P<s2>[45]\d\d) ", re.M)
 
 
+_LOCAL_HOST = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|\[?::1\]?|0\.0\.0\.0|[A-Za-z][\w-]*)(?::\d+)?$")
+
+
+def _who(host: str) -> str:
+    """How a remote is named: a loopback address or a bare service name (compose/k8s) is a local service, a
+    public-looking host a third party (the texts must not call the gateway's own daemon a third party)."""
+    return f"The local service at {host}" if _LOCAL_HOST.match(host) else f"The third-party host {host}"
+
+
 def _status_text(cls: str, inp: DiagnosisInput, host: str) -> Text | None:
     """An HTTP error status from a third-party host, by who must act: its credentials (config), the request the
     code built (code), the host failing or limiting (network). A 404 says only that the URL is wrong - whose URL
@@ -223,16 +241,16 @@ def _status_text(cls: str, inp: DiagnosisInput, host: str) -> Text | None:
         return None
     status = int(m.group("s") or m.group("s2"))
     if status in (401, 403):
-        return ("config", "medium", f"The third-party host {host} refused the credentials (HTTP {status}, {cls})",
+        return ("config", "medium", f"{_who(host)} refused the credentials (HTTP {status}, {cls})",
                 f"{host} answered {status}: the token, key or webhook secret the gateway sends for it is missing, "
                 "revoked or lacks the permission; it fails every time until the credential setting changes.",
                 (f"Check the credential configured for {host} (token/webhook URL) and rotate it if it was revoked.",))
     if status in (400, 405, 413, 415, 422):
-        return ("code", "medium", f"The third-party host {host} rejected the request the gateway built (HTTP {status}, {cls})",
+        return ("code", "medium", f"{_who(host)} rejected the request the gateway built (HTTP {status}, {cls})",
                 f"{host} answered {status}: the method, body, size or content type of the request does not fit its API.",
                 (f"Compare the request (payload shape, size, content type) with {host}'s API documentation.",))
     if status in (408, 429) or status >= 500:
-        return ("network", "low", f"The third-party host {host} is failing or limiting requests (HTTP {status}, {cls})",
+        return ("network", "low", f"{_who(host)} is failing or limiting requests (HTTP {status}, {cls})",
                 f"{host} answered {status}: it is overloaded, rate limiting or failing on its side; the request may be "
                 "fine. Not an LLM provider or the database.",
                 (f"Retry the request to {host} with backoff (honour Retry-After) and report the failure to the caller.",))
@@ -250,13 +268,20 @@ def _remote_text(family: str, cls: str, inp: DiagnosisInput, host: str) -> Text 
     if entry is None:
         return None
     what, cause, severity = entry
-    return ("network", severity, f"The third-party host {host} {what} ({cls})",  # type: ignore[return-value]
-            cause.format(h=host) + " Not an LLM provider or the database; no gateway setting is wrong.",
+    return ("network", severity, f"{_who(host)} {what} ({cls})",  # type: ignore[return-value]
+            cause.format(h=host) + " Not an LLM provider, the database or the cache.",
             (f"Retry the request to {host} with backoff and report it to the caller; check {host} from the "
              "container (curl) if it repeats.",))
 
 
 def _input_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
+    if family == "config.realtime_auth":
+        return ("config", "high", f"Supabase Realtime refused the private channel ({cls})",
+                "Realtime Authorization denied joining the private channel: the JWT the client sends has no access "
+                "under the RLS policies on realtime.messages (or the key is the anon key where a user/service token "
+                "is needed); it fails every time until the policy or the key changes.",
+                ("Check the RLS policies on realtime.messages for this topic and the token passed to the Realtime "
+                 "client (setAuth / access_token).",))
     if family == "input.timezone":
         key = _find(_ZONE, _said(inp)) or "given"
         return ("unknown", "low", f"No time zone '{key}' in the tz database ({cls})",

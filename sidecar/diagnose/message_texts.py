@@ -78,6 +78,9 @@ FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     # (RuntimeError); asyncio/streams.py readline's ValueError re-raised from LimitOverrunError
     # CPython Modules/_threadmodule.c: the thread (pids/ulimit -u) limit of the container is reached
     (re.compile(r"\bcan't start new thread\b"), "resource.threads"),
+    # realtime-py (Supabase Realtime) _async/channel.py and exceptions.py: calls in the wrong order
+    (re.compile(r"tried to push '.{1,200}?' to '.{1,200}?' before joining|Tried to subscribe multiple times|"
+                r"A WS connection has not been established\. Ensure you call"), "code.realtime_order"),
     (re.compile(r"Could not automatically map \S{1,200} to a tokeni[sz]er"), "code.tokenizer_model"),
     (re.compile(r"\bUnknown encoding \S{1,120}\.\s*Plugins found"), "code.tokenizer_encoding"),
     (re.compile(r"<Token (?:used )?var=<ContextVar name=.{0,300}?> (?:was created in a different Context|"

@@ -214,3 +214,26 @@ def test_a_ten_megabyte_line_with_a_family_text_costs_bounded_time() -> None:
     d = diagnose(excerpt)
     assert d.confidence <= MAX_CONFIDENCE
     assert len(d.summary) < 1000 and huge not in d.root_cause
+
+
+async def test_a_realtime_push_before_subscribe_is_call_order() -> None:
+    realtime = pytest.importorskip("realtime")
+    client = realtime.AsyncRealtimeClient("ws://127.0.0.1:9/realtime/v1", "anon-token", auto_reconnect=False)
+    channel = client.channel("room:1")
+    try:
+        await channel.send_broadcast("typing", {"user": "u1"})
+    except Exception:  # noqa: BLE001 - realtime-py raises a bare Exception with its fixed text
+        excerpt = logged("src.realtime.presence", "broadcast failed")
+    d = diagnose(excerpt)
+    assert d.category == "code" and "'realtime:room:1'" in d.summary
+    assert "Kimi" not in text_of(d) and d.confidence <= MAX_CONFIDENCE
+
+
+def test_realtime_authorization_error_is_the_policy_or_key() -> None:
+    realtime = pytest.importorskip("realtime")
+    try:
+        raise realtime.exceptions.AuthorizationError()
+    except realtime.exceptions.AuthorizationError:
+        excerpt = logged("src.realtime.presence", "joining the private channel failed")
+    d = diagnose(excerpt)
+    assert d.category == "config" and "RLS" in text_of(d)
