@@ -128,6 +128,7 @@ IDENTIFIER_WORDS = frozenset({
     "hash", "hashes", "fingerprint", "nonce", "cursor", "cursors", "commit", "revision", "rev", "traceparent",
     "tracestate", "trace", "span", "parent", "correlation", "accept", "idempotency", "model", "filename",
     "version", "etags", "context", "integrity", "blake2b", "blake3", "xxhash", "sri", "after", "before", "marker",
+    "name", "names", "path", "file", "blob", "match", "kid", "jti", "number", "no", "ref", "tag", "arn", "urn",
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
 TOKEN_OF = frozenset({"page", "next", "continuation", "pagination", "sync", "cursor", "resume", "prev", "previous",
@@ -152,9 +153,11 @@ def is_identifier_name(name: str) -> bool:
         return False
     if announces_nonce(words):
         return True
-    if any(w in _BEARER_IDS for w in words):
+    if any(w in _BEARER_IDS or "sess" in w or "auth" in w or "srf" in w for w in words):
         return False  # a session id is a bearer credential (OWASP Session Management Cheat Sheet)
-    return words[-1] in IDENTIFIER_WORDS and not is_secret_name(name)
+    last = words[-1]
+    # `uploadid`, `requestid`, `messageId` run together: an id of something
+    return (last in IDENTIFIER_WORDS or len(last) > 3 and last.endswith("id")) and not is_secret_name(name)
 
 
 def announces_nonce(words: list[str]) -> bool:
@@ -170,7 +173,7 @@ def announces_nonce(words: list[str]) -> bool:
 ANNOUNCER = re.compile(
     r"(?P<name>[A-Za-z][A-Za-z0-9_.\-]{0,60})\\{0,3}[\"']?"
     r"(?:[ \t]*(?:=>|:=|[:=])[ \t]*(?:\\{0,3}[\"'])?|\\{0,3}[\"'],[ \t]*b?\\{0,3}[\"']|[ \t]+(?:\\{0,3}[\"'])?)"
-    r"(?:W/\\{0,3}\")?$")
+    r"(?:W/\\{0,3}\"|<)?$")
 def announced_identifier(text: str, start: int) -> bool:
     """True when the value at `start` is announced as an identifier, digest, nonce, cursor or public key."""
     m = ANNOUNCER.search(text, max(0, start - 72), start)

@@ -49,6 +49,13 @@ def _same_shape_pairs(r: random.Random) -> list[tuple[str, str, bool]]:
         (f"csrf_token={token}", token, True),
         (f"api_key=sk-proj-{token}", token, True),
         (f"api_key=sk-proj-{'*' * 40}{token[:4]}", "*" * 40, False),
+        (f"JSESSIONID: {token}", token, True),
+        (f"PHPSESSID={token}", token, True),
+        (f"x-guploader-uploadid: {token}", token, False),
+        (f'If-None-Match: "{b64_24}"', b64_24, False),
+        (f"kid: {token}", token, False),
+        (f"blob_name=uploads/2026/{token}.pdf", token, False),
+        (f"x-csrf-token: {token}", token, True),
     ]
 
 
