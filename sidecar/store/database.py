@@ -49,7 +49,8 @@ class Statement:
 
     `many`: `params` is a sequence of parameter rows (executemany). `returning`: its rows are
     fetched. `expect`: the run stops after this statement unless it returned exactly that many
-    rows (a caller that guessed the outcome, e.g. "every receipt is new", continues by itself).
+    rows, or without `returning` changed that many (its rowcount): a caller that guessed the
+    outcome, e.g. "every receipt is new", continues by itself.
     """
 
     sql: str
@@ -85,8 +86,10 @@ async def run_statements(tx: Executor, statements: Sequence[Statement]) -> list[
             if st.expect is not None and len(rows) != st.expect:
                 break
         else:
-            await tx.execute(st.sql, st.params)
+            changed = await tx.execute(st.sql, st.params)
             out.append([])
+            if st.expect is not None and changed != st.expect:
+                break
     return out
 
 

@@ -180,8 +180,9 @@ def _hours(minutes: dict[int, int]) -> dict[int, int]:
     return out
 
 
-def receipt_statements(occs: list[Occurrence], at: datetime) -> list[Statement]:
-    """Multi-row receipt INSERTs returning the keys they added, each expecting all of its keys."""
+def receipt_statements(occs: list[Occurrence], at: datetime, *, returning: bool = False) -> list[Statement]:
+    """Multi-row receipt INSERTs: each expecting to add all of its keys (the usual case: counted by
+    rowcount, no rows to fetch), or `returning` the keys it added (a batch known to be re-sent)."""
     out = []
     for i in range(0, len(occs), _RECEIPT_CHUNK):
         chunk = occs[i:i + _RECEIPT_CHUNK]
@@ -189,10 +190,10 @@ def receipt_statements(occs: list[Occurrence], at: datetime) -> list[Statement]:
         params: list[Any] = []
         for occ in chunk:
             params.extend((occ.event_key, occ.fingerprint, at))
-        out.append(Statement(
-            f"INSERT INTO event_receipts (event_key, error_hash, received_at) VALUES {values} "
-            "ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
-            params, returning=True, expect=len(chunk)))
+        sql = (f"INSERT INTO event_receipts (event_key, error_hash, received_at) VALUES {values} "
+               "ON CONFLICT (event_key) DO NOTHING")
+        out.append(Statement(sql + " RETURNING event_key", params, returning=True) if returning
+                   else Statement(sql, params, expect=len(chunk)))
     return out
 
 

@@ -7,7 +7,8 @@ planned columns plus the sidecar's), `error_occurrences` (per-minute counts, 24 
 
 Exactly once, also with several replicas on one PostgreSQL: `record_batch` runs in one
 transaction that first inserts every event's key into `event_receipts` (`ON CONFLICT DO
-NOTHING RETURNING`): only events whose key was not there are counted. A batch re-sent after a
+NOTHING`; a chunk that adds fewer keys than it holds sends the batch down the `RETURNING` path,
+which says which keys were new): only events whose key was not there are counted. A batch re-sent after a
 crash (stored, checkpoint not yet written) therefore changes nothing, and the receipts and the
 counts commit or roll back together. Counts are added with `count = count + excluded.count`
 upserts, so increments from several replicas add up instead of overwriting each other.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import builtins  # `list` below names the GroupRepo.list method inside the class
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,6 +59,10 @@ DEFERRED_JOIN_OFFSET = 1000  # from this offset on, a list page finds its keys f
 
 class UnknownGroup(SidecarError, LookupError):
     """No group has this fingerprint."""
+
+
+class _Resent(Exception):
+    """A receipt chunk added fewer keys than it holds: part of the batch was stored before."""
 
 
 @dataclass(slots=True)
@@ -99,20 +104,26 @@ class GroupRepo(TemplateStore):
         token = uuid.uuid4().hex
         # Keys in sorted order, like the group rows below: replicas writing overlapping batches
         # take their locks in the same order, so they wait for each other but never deadlock.
-        receipts = receipt_statements([unique[k] for k in sorted(unique)], at)
+        keys = sorted(unique)
+        receipts = receipt_statements([unique[k] for k in keys], at)
         # Written as if every event were new (the usual case), so the whole batch is one list of
         # statements: on SQLite one call into the database thread instead of ~25 round trips. The
-        # receipts `expect` all their rows; if one chunk returns fewer (a re-delivered batch), the
-        # run stops there and the batch is rebuilt below from the events that really are new.
+        # receipts `expect` to add all their keys (a rowcount: fetching the ~1,000 added keys back
+        # cost ~0.8 us per event); if one chunk adds fewer (a re-delivered batch), the run stops
+        # there, the transaction is rolled back (which of that chunk's keys were new is unknown)
+        # and the batch is recorded again from the events that really are new.
         accepted = list(unique.values())
         groups = prepare(accepted, samples_per_group, complete)
         writes, upserts = write_statements(accepted, groups, token, at, samples_per_group)
-        async with self.db.transaction() as tx:
-            results = await run_statements(tx, [*receipts, *writes])
-            if len(results) < len(receipts) + len(writes):
-                fresh = {r["event_key"] for rows in results for r in rows}
-                for rows in await run_statements(tx, [replace(st, expect=None) for st in receipts[len(results):]]):
-                    fresh.update(r["event_key"] for r in rows)
+        try:
+            async with self.db.transaction() as tx:
+                results = await run_statements(tx, [*receipts, *writes])
+                if len(results) < len(receipts) + len(writes):
+                    raise _Resent
+        except _Resent:
+            receipts = receipt_statements([unique[k] for k in keys], at, returning=True)
+            async with self.db.transaction() as tx:
+                fresh = {r["event_key"] for rows in await run_statements(tx, receipts) for r in rows}
                 accepted = [occ for key, occ in unique.items() if key in fresh]
                 if not accepted:
                     return []

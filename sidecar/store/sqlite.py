@@ -177,11 +177,15 @@ def _run(db: sqlite3.Connection, prepared: list[tuple[str, Any, bool, bool, int 
             _executemany(db, sql, params)
             out.append([])
             continue
-        rows = _fetch(db, sql, params, None) if returning else []
-        if not returning:
-            _execute(db, sql, params)
-        out.append(rows)
-        if expect is not None and len(rows) != expect:
+        if returning:
+            rows = _fetch(db, sql, params, None)
+            out.append(rows)
+            if expect is not None and len(rows) != expect:
+                break
+            continue
+        changed = _execute(db, sql, params)
+        out.append([])
+        if expect is not None and changed != expect:
             break
     return out
 
