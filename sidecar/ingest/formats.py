@@ -201,6 +201,9 @@ _F1 = re.compile(
 _F2 = re.compile(rf"(?P<time>{_TIME})(?: (?P<zone>[A-Z]{{2,5}}))? - (?P<logger>\S+) - (?P<level>{_LEVELS}) - (?P<message>.*)")
 _F3 = re.compile(rf"(?P<level>{_LEVELS}):(?P<logger>[^\s:]*):(?P<message>.*)")
 _F4 = re.compile(rf"{_SHIM}(?P<level>{_LEVELS}) *\] (?P<logger>\S+?):(?: |$)(?P<message>.*)")
+# The built-in header patterns that have every field parse_header reads.
+_ALL_FIELDS = frozenset(rx for rx in (_F1, _F2, _F3, _F4)
+                        if {"level", "logger", "message", "time", "zone"} <= set(rx.groupindex))
 _ANCHOR_WORDS = (b"ERROR", b"CRITICAL", b"FATAL", b"Traceback (most recent call last):")
 TB_BYTES = b"Traceback (most recent call last):"
 _CHAIN_SENTENCES = frozenset({
@@ -372,12 +375,18 @@ class TextDialect:
             m = rx.match(line)
             if m is None:
                 continue
-            g = m.groupdict()
-            word = g.get("level") or "INFO"
+            # One group() call for the five fields when the pattern has them all (format 1 and 2:
+            # this runs for every event, and groupdict() + six get() cost as much as the match).
+            if rx in _ALL_FIELDS:
+                word, logger, message, time, zone = m.group("level", "logger", "message", "time", "zone")
+            else:
+                g = m.groupdict()
+                word, logger, message, time, zone = (g.get("level"), g.get("logger"), g.get("message"),
+                                                     g.get("time"), g.get("zone"))
+            word = word or "INFO"
             level = _HEADER_LEVELS.get(word) or normalize_level(word)
-            logger = g.get("logger") or None
-            message = (g.get("message") or "").rstrip("\r")
-            return Header(level, logger, message, parse_timestamp(g.get("time"), g.get("zone"), self.tz))
+            message = (message or "").rstrip("\r")
+            return Header(level, logger or None, message, parse_timestamp(time, zone, self.tz))
         return None
 
 
