@@ -75,7 +75,7 @@ _STAMPS: dict[datetime, str] = {}
 
 
 def _params(params: Params) -> tuple[Any, ...]:
-    return tuple(_to_sql(p) for p in params)
+    return tuple(map(_to_sql, params))
 
 
 def _parse_ts(raw: bytes) -> datetime:
