@@ -21,7 +21,7 @@ from .conftest import good
 # The third writer's cases (9xx, held-out set 3 until round 4) were scored unseen and are not all met yet: they
 # must not fall below the figure reached (a ratchet: raise it when more pass), none may parse to no record,
 # and confident-wrong stays <= 1 over the whole set. Every other case was written with the rules and must pass.
-THIRD_WRITER_RIGHT = 45
+THIRD_WRITER_RIGHT = 50
 
 
 def test_at_least_twenty_cases_and_all_pass_on_rules():

@@ -257,10 +257,25 @@ POSTGREST = [
      "storage", "57014"),
     ((503, {"message": "Could not connect to the database", "code": "PGRST000", "hint": None, "details": None}),
      "storage", "database"),
+    # doctrine.py: a refused project key, a grant, an unexposed schema (config); a query that does not match the
+    # schema (code)
+    ((401, {"message": "Invalid API key", "code": None,
+            "hint": "Double check your Supabase `anon` or `service_role` API key.", "details": None}), "config", "key"),
+    ((403, {"message": "permission denied for table provider_file_uploads", "code": "42501", "hint": None,
+            "details": None}), "config", "42501"),
+    ((406, {"message": "The schema must be one of the following: public, graphql_public", "code": "PGRST106",
+            "hint": None, "details": None}), "config", "schema"),
+    ((300, {"message": "Could not embed because more than one relationship was found for 'conversations' and "
+            "'messages'", "code": "PGRST201", "hint": "Try changing 'messages' to one of the following: "
+            "'messages!messages_conversation_id_fkey'", "details": None}), "code", "relationship"),
+    ((404, {"message": "operator does not exist: uuid = text", "code": "42883",
+            "hint": "No operator matches the given name and argument types. You might need to add explicit type casts.",
+            "details": None}), "code", "cast"),
 ]
 
 
-@pytest.mark.parametrize(("answer", "category", "word"), POSTGREST, ids=[a[0][1]["code"] for a in POSTGREST])
+@pytest.mark.parametrize(("answer", "category", "word"), POSTGREST, ids=[str(a[0][1]["code"] or a[0][1]["message"])
+                                                                        for a in POSTGREST])
 async def test_postgrest_py_errors_from_a_local_server(rest: tuple[str, dict[str, Any]], answer: Any, category: str,
                                                        word: str) -> None:
     from postgrest import AsyncPostgrestClient

@@ -1,0 +1,174 @@
+"""The category doctrine (diagnose/doctrine.py) applied to whole code tables, generated from the libraries' own lists.
+
+The expected categories below are the doctrine's reading of each SQLSTATE class (PostgreSQL's errcodes appendix
+names) and PostgREST group, written from the class's meaning, not copied from codes.py: what must the on-call
+engineer change? Every error class psycopg defines (psycopg/errors.py, ~250 codes) is raised as its own record and
+must land in its class's category unless the doctrine names the code as an exception.
+"""
+
+from __future__ import annotations
+
+import pytest
+from psycopg import errors
+
+from sidecar.diagnose.codes import PGRST_GROUPS, PGRST_MEANINGS, SQLSTATE_CLASSES
+from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.rules import load_rules
+
+RULES = load_rules("rules/diagnoses.yaml")
+
+# class -> category by the doctrine: the statement or data the code sent (code); a setting, grant, name or
+# credential (config); the database's own runtime state, failure or enforcement (storage); resources (capacity);
+# competing transactions (concurrency)
+DOCTRINE_CLASSES = {
+    "03": "code", "08": "storage", "09": "storage", "0A": "code", "0B": "code", "0F": "code", "0L": "config",
+    "0P": "config", "0Z": "code", "10": "code", "20": "code", "21": "storage", "22": "code", "23": "storage",
+    "24": "code", "25": "code", "26": "config", "27": "storage", "28": "config", "2B": "storage", "2D": "code",
+    "2F": "storage", "34": "code", "38": "storage", "39": "storage", "3B": "code", "3D": "config", "3F": "config",
+    "40": "concurrency", "42": "code", "44": "storage", "53": "capacity", "54": "code", "55": "storage",
+    "57": "storage", "58": "storage", "72": "storage", "F0": "storage", "HV": "storage", "P0": "storage",
+    "XX": "storage",
+}
+# codes whose cause differs from their class's, by the doctrine (and why)
+DOCTRINE_CODES = {
+    "22001": "storage", "22003": "storage",  # the column's declared size: both case writers read storage
+    "25006": "storage",  # the server is read-only (replica, read-only mode): its runtime state
+    "42501": "config",  # a missing GRANT
+    "42P05": "config",  # prepared statements through a transaction-mode pooler: a connection setting
+    "55006": "concurrency", "55P03": "concurrency",  # another session holds the object or lock
+}
+PGRST_DOCTRINE = {"0": "storage", "1": "code", "2": "code", "3": "storage", "X": "storage"}
+PGRST_CODES = {"PGRST106": "config", "PGRST300": "config", "PGRST116": "code", "PGRST003": "storage"}
+
+
+def _psycopg_codes() -> list[tuple[str, str]]:
+    out = []
+    for name in dir(errors):
+        cls = getattr(errors, name)
+        code = getattr(cls, "sqlstate", None)
+        if isinstance(cls, type) and isinstance(code, str) and code and code[:2] not in ("00", "01", "02"):
+            out.append((code, name))
+    return sorted(set(out))
+
+
+def test_every_sqlstate_class_is_judged_by_the_doctrine() -> None:
+    assert set(SQLSTATE_CLASSES) == set(DOCTRINE_CLASSES)
+    assert {c[:2] for c, _ in _psycopg_codes()} <= set(DOCTRINE_CLASSES)
+
+
+@pytest.mark.parametrize(("code", "name"), _psycopg_codes(), ids=[f"{c}-{n}" for c, n in _psycopg_codes()])
+def test_every_psycopg_error_class_lands_in_its_doctrine_category(code: str, name: str) -> None:
+    log = ("2026-04-02 09:15:01 ERROR src.storage.pg_direct: query failed\nTraceback (most recent call last):\n"
+           '  File "/app/src/storage/pg_direct.py", line 19, in run\n    await cur.execute(q)\n'
+           '  File "/usr/local/lib/python3.11/site-packages/psycopg/cursor_async.py", line 117, in execute\n'
+           "    raise ex.with_traceback(None)\n"
+           f"psycopg.errors.{name}: the server's message\n")
+    d = RULES.diagnose(excerpt_to_input(log))
+    expected = DOCTRINE_CODES.get(code) or ("concurrency" if code.startswith("40") else DOCTRINE_CLASSES[code[:2]])
+    # a few codes have their own documented entry with a more precise cause; the category must still be the
+    # doctrine's unless listed above
+    assert d.category == expected, (code, name, d.rule, d.summary)
+    assert "{" not in d.summary and " ?" not in d.summary  # never an unfilled placeholder
+
+
+@pytest.mark.parametrize("code", sorted(PGRST_MEANINGS))
+def test_every_postgrest_code_lands_in_its_doctrine_category(code: str) -> None:
+    log = ("2026-04-02 09:15:01 ERROR src.storage.supabase_client: request failed: postgrest.exceptions.APIError: "
+           f"{{'message': 'the server message', 'code': '{code}', 'hint': None, 'details': None}}\n")
+    d = RULES.diagnose(excerpt_to_input(log))
+    assert set(PGRST_GROUPS) == set(PGRST_DOCTRINE)
+    assert d.category == PGRST_CODES.get(code, PGRST_DOCTRINE[code[5]]), (code, d.rule, d.summary)
+    assert code in d.summary + d.root_cause
+
+
+def _logged(logger: str, message: str) -> str:
+    """`logger.exception(message)` in the gateway's format, inside the current except block."""
+    import logging
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    keep = Keep()
+    keep.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    log = logging.getLogger(logger)
+    log.addHandler(keep)
+    log.propagate = False
+    try:
+        log.exception(message)
+    finally:
+        log.removeHandler(keep)
+        log.propagate = True
+    return lines[0]
+
+
+async def test_bind_errors_from_asyncio_tell_a_foreign_address_from_a_held_port() -> None:
+    """Real asyncio.create_server errors: EADDRNOTAVAIL (an IP this host does not have: its host setting) vs
+    EADDRINUSE (another process holds the port); both config, each with its own cause and never the other's."""
+    import asyncio
+    import socket
+
+    async def noop(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        w.close()
+
+    try:
+        await asyncio.start_server(noop, "192.0.2.77", 0)  # TEST-NET-1: never an address of this host
+    except OSError:
+        foreign = _logged("src.monitoring.health_server", "health server failed to start")
+    else:
+        pytest.skip("this host has 192.0.2.77 configured")
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen()
+    try:
+        await asyncio.start_server(noop, "127.0.0.1", held.getsockname()[1])
+    except OSError:
+        in_use = _logged("src.monitoring.health_server", "health server failed to start")
+    finally:
+        held.close()
+    d = RULES.diagnose(excerpt_to_input(foreign))
+    assert (d.rule, d.category) == ("bind-address-not-available", "config") and "192.0.2.77" in d.summary, d.summary
+    assert "already in use" not in d.summary + d.root_cause
+    d = RULES.diagnose(excerpt_to_input(in_use))
+    assert (d.rule, d.category) == ("port-in-use", "config"), (d.rule, d.summary)
+
+
+def test_a_real_circular_import_is_named_as_one(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CPython's own ImportError for a partially initialised module: a cycle (code), not a renamed module."""
+    import importlib
+    import pathlib
+    import sys
+
+    root = pathlib.Path(str(tmp_path))
+    pkg = root / "cyclepkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "registry.py").write_text("from cyclepkg.kimi_chat import KimiChat\nPROVIDERS = {'kimi': KimiChat}\n")
+    (pkg / "kimi_chat.py").write_text("from cyclepkg.registry import PROVIDERS\nclass KimiChat: ...\n")
+    monkeypatch.syspath_prepend(str(root))
+    try:
+        importlib.import_module("cyclepkg.registry")
+    except ImportError:
+        line = _logged("src.daemon.ws_server", "provider registry failed to load")
+    else:
+        pytest.fail("no circular import")
+    finally:
+        for name in [m for m in sys.modules if m.startswith("cyclepkg")]:
+            del sys.modules[name]
+    d = RULES.diagnose(excerpt_to_input(line))
+    assert (d.rule, d.category) == ("import-circular", "code"), (d.rule, d.summary)
+    assert "cyclepkg.registry" in d.summary and "renamed" not in d.summary + d.root_cause
+
+
+@pytest.mark.parametrize(("window", "daily"), [("TPD", True), ("RPD", True), ("TPM", False), ("RPM", False)])
+def test_a_moonshot_rate_limit_names_its_window(window: str, daily: bool) -> None:
+    """Moonshot's rate_limit_reached_error message names the organization's window; a daily one is not retried."""
+    log = ("2025-11-20 07:45:11 ERROR src.providers.kimi_chat: Kimi chat failed for model kimi-k2-0905-preview: "
+           "openai.RateLimitError: Error code: 429 - {'error': {'message': 'Your account org-1 request reached "
+           f"organization {window} rate limit, current:10004182, limit:10000000', 'type': 'rate_limit_reached_error'}}}}\n")
+    d = RULES.diagnose(excerpt_to_input(log))
+    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.rule == "kimi-rate-limit-window" and d.category == "provider" and window in d.summary, d.summary
+    assert "10000000" in d.summary and not any(w in text for w in ("GLM", "balance", "overloaded"))
