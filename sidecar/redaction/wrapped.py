@@ -23,7 +23,9 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 # a line break, also as JSON writes it inside a string, and the seam between two Docker json-file records
 # (`...\n", "stream": "stdout", "time": "..."}` newline `{"log": "...`): a console-wrapped line written by the
 # application becomes two records
-_BREAK = re.compile(r"(?:\\{1,3}r)?\\{1,3}n(?:" + DOCKER_SEAM + r")|\r?\n|\\{1,3}n")
+_TOK = r"[A-Za-z0-9+/=_\-.~]"
+# only the breaks with a token character on both sides (one regex pass, no Python loop over every line)
+_BREAK = re.compile(r"(?<=" + _TOK + r")(?:(?:\\{1,3}r)?\\{1,3}n(?:" + DOCKER_SEAM + r")|\r?\n|\\{1,3}n)(?=" + _TOK + ")")
 _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
                          r"|at\b|Caused\b|[IWEFD]\d{4}\b|[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b"
@@ -45,12 +47,17 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
                 continue
             if any(x <= a < y for x, y in blocks):
                 continue  # PEM bodies are wrapped at 64 by design; the PEM rules judge the block whole
-            nl = text.rfind("\n", 0, a) + 1
-            esc = text.rfind("\\n", 0, a)
-            rec = text.rfind('"log": "', 0, a)
+            nl = max(text.rfind("\n", 0, a) + 1, pos)  # the other searches stay inside this line (a 10 MB line)
+            esc = text.rfind("\\n", nl, a)
+            rec = text.rfind('"log": "', nl, a)
             line_start = max(nl, esc + 2 if esc >= 0 else 0, rec + 8 if rec >= 0 else 0, pos)
             if a - line_start < MIN_WIDTH:
                 continue
+            if a - line_start > 512:  # judge the line's tail only, cut at a space (a name and its value are near)
+                cut = text.rfind(" ", a - 512, a - 256)
+                if cut < 0:
+                    continue
+                line_start = cut + 1
             run = _RUN.match(text, b)
             if run is None or _NEW_RECORD.match(run.group(0)):
                 continue

@@ -56,3 +56,15 @@ async def test_no_secret_survives_in_http_library_output(seed: int) -> None:
         assert secret in text, f"{kind}: the library did not print the secret, the case tests nothing"
     leaks = [(kind, redact(text)) for kind, text, secret in items if leaked(secret, redact(text))]
     assert leaks == []
+
+
+def test_a_huge_line_with_a_carrier_at_its_end_and_lone_surrogates() -> None:
+    """Bad input: 2 MB of words, then a localized name, an escaped lone surrogate and a wrapped token."""
+    r = random.Random(1857)
+    words = " ".join("".join(r.choice("abcdefghij") for _ in range(r.randint(2, 9))) for _ in range(300_000))
+    tok = "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") for _ in range(44))
+    text = (words + ' senha: S3nh4-secreta {"k": "\\ud800"} failed with token ghp_' + tok[:10] + "\n"
+            + tok[10:] + " revoked\n\udcff")
+    out = redact(text)
+    assert "S3nh4-secreta" not in out and tok[10:] not in out and tok[:10] not in out
+    assert out.startswith(words[:1000]) and out.endswith(" revoked\n\udcff")
