@@ -42,18 +42,27 @@ from pydantic import ValidationError
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .classes import code_meaning, warm
-from .entities import entities_clause
-from .frames import raised_at
 from .model import Diagnosis, DiagnosisInput, one_line
+from .render import (
+    EVIDENCE_CHARS,
+    MAX_EVIDENCE,
+    MAX_SEARCH_CHARS,
+    REMOTE_NAMES,
+    Fields,
+    catch_all,
+    concerns,
+    fill,
+    from_verdict,
+    logged,
+    named,
+)
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
-from .taxonomy import Verdict, classify
+from .taxonomy import classify
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
            "catch_all", "default_rules_path", "load_rules", "parse_rules", "specificity"]
 
-MAX_EVIDENCE = 5
-EVIDENCE_CHARS = 1000  # an evidence line is a prefix of the log line: a 10 MB line is not redacted whole
 DEFAULT_RULES_FILE = "rules/diagnoses.yaml"
 
 
@@ -107,24 +116,6 @@ class _Compiled:
 _Found = tuple[Rule, dict[str, str], list[str], float, frozenset[str]]
 DECISIVE = frozenset({"code", "code_class", "phrase"})  # evidence kinds that outrank a class-level verdict
 DISAGREEMENT_CAP = 0.5
-
-
-class _Fields(dict[str, Any]):
-    """Template values; a missing one is never shown as a placeholder (see `_fill`)."""
-
-
-_MISSING_CLAUSE = r"(?:\s+(?:on|for|in|of|at|to|from|after|with|by|column|table|model))?\s*[\'\"(`]?\{%s\}[\'\")`]?"
-
-
-def _fill(template: str, fields: _Fields) -> str:
-    """Format `template`; a field no regex captured is dropped with its little preposition, never `on ?`."""
-    for _ in range(8):
-        try:
-            return template.format_map(fields)
-        except KeyError as exc:
-            name = str(exc.args[0])
-            template = re.sub(_MISSING_CLAUSE % re.escape(name), "", template)
-    return template.format_map(_Fields({k: "" for k in BUILTIN_FIELDS}))
 
 
 # How much each kind of evidence says (see `specificity`). No single kind reaches 0.6 ("confident"):
@@ -257,10 +248,10 @@ class RuleSet:
             # layer's text is the precise one (it also read the errno, the frames and the library's message)
             found = None
         if found is None:
-            diagnosis = catch_all(inp) if verdict is None else _from_verdict(verdict, inp)
+            diagnosis = catch_all(inp) if verdict is None else from_verdict(verdict, inp)
         else:
             rule, groups, evidence, confidence, _ = found
-            fields = _Fields(
+            fields = Fields(
                 exception_type=inp.exception_type or "error", logger=inp.logger or "the logger",
                 level=inp.level, count=inp.count, message=redact(one_line(inp.message, 160)),
                 exception_message=redact(one_line(inp.exception_message or inp.message, 160)),
@@ -269,12 +260,12 @@ class RuleSet:
             fields.update({k: redact(v) for k, v in groups.items()})
             d = rule.diagnosis
             quoted = any(f"{{{k}}}" in t for t in (d.summary, d.root_cause) for k in ("message", "exception_message"))
-            summary = _fill(d.summary, fields)
-            cause = _fill(d.root_cause, fields) + ("" if quoted else _logged(inp))
+            summary = fill(d.summary, fields)
+            cause = fill(d.root_cause, fields) + ("" if quoted else logged(inp))
             diagnosis = Diagnosis(
                 summary=summary,
-                root_cause=cause + _named(inp, summary + cause) + _concerns(sit, d),
-                suggested_fix=[_fill(s, fields) for s in d.suggested_fix],
+                root_cause=cause + named(inp, summary + cause) + concerns(sit, d),
+                suggested_fix=[fill(s, fields) for s in d.suggested_fix],
                 severity=d.severity,
                 category=d.category,
                 confidence=confidence,
@@ -290,64 +281,6 @@ class RuleSet:
         return diagnosis
 
 
-LOGGED_CHARS = 200
-
-
-def _logged(inp: DiagnosisInput) -> str:
-    """The record's own words after a diagnosis's root cause (redacted, one line each): the names in them
-    (table, column, model, file) are what the on-call engineer searches for next. Both the log message and
-    the exception's message when they differ: the first often names the operation and object ("Failed to
-    record upload for provider_file_uploads"), the second the library's reason."""
-    said = [m for m in inp.messages()[:2] if m.strip()]
-    if not said:
-        return ""
-    if len(said) == 2 and said[1].strip() in said[0]:
-        said = said[:1]
-    quoted = " / ".join(redact(one_line(m[:4096], LOGGED_CHARS)) for m in said)
-    return f' Logged: "{quoted}"'
-
-
-def _named(inp: DiagnosisInput, already: str) -> str:
-    """The things the record names (entities.py: host, port, schema, request id...) that the text does not quote
-    yet, redacted like every quote of the log."""
-    return redact(entities_clause(inp, already))
-
-
-def _concerns(sit: Situation, d: RuleDiagnosis) -> str:
-    """Name the remote the record concerns when the rule's text does not (a generic rule answering for
-    a Kimi record should still say Kimi) - only when the record itself names it (host, package, logger,
-    model), never from a context line or a word in passing."""
-    if not sit.remote_named_by_record or sit.remote not in REMOTE_NAMES or len(sit.remotes) > 1:
-        return ""
-    text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
-    if "{remote}" in text or any(w in text for w in _REMOTE_WORDS[sit.remote]):
-        return ""
-    return f" This concerns {REMOTE_NAMES[sit.remote]}."
-
-
-_REMOTE_WORDS = {"kimi": ("Kimi", "Moonshot"), "glm": ("GLM", "Z.ai"), "supabase": ("Supabase", "PostgREST"),
-                 "redis": ("Redis",)}
-
-
-def _from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:
-    """A class-level verdict (taxonomy.py) as a diagnosis; its evidence is the lines naming the class."""
-    bare = v.evidence_class.rsplit(".", 1)[-1]
-    evidence = [ln.strip()[:EVIDENCE_CHARS] for ln in inp.lines() if bare in ln[:MAX_SEARCH_CHARS]][:MAX_EVIDENCE]
-    if not evidence and inp.message.strip():
-        evidence = [inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]]
-    summary, cause = redact(v.summary), redact(v.root_cause) + _logged(inp)
-    return Diagnosis(
-        summary=summary, root_cause=cause + _named(inp, summary + cause), suggested_fix=list(v.suggested_fix),
-        severity=v.severity, category=v.category, confidence=v.confidence, evidence=evidence,
-        source="rules", model="rules", rule=f"class:{v.family}",
-    )
-
-
-REMOTE_NAMES = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)", "supabase": "Supabase (PostgREST/Postgres)",
-                "redis": "Redis"}
-
-
-MAX_SEARCH_CHARS = 64 * 1024  # a regex never scans more than this per target (32 KB payload lines exist)
 
 
 def _tail(text: str) -> str:
@@ -405,48 +338,6 @@ def _evidence(c: _Compiled, inp: DiagnosisInput, sit: Situation) -> list[str]:
     if not out and inp.message.strip():
         out.append(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0])
     return out
-
-
-CATCH_ALL_CONFIDENCE = 0.3
-_LEVEL_SEVERITY = {"CRITICAL": "high", "FATAL": "high", "ERROR": "medium"}
-
-
-def catch_all(inp: DiagnosisInput) -> Diagnosis:
-    """The answer when no rule matches: honest about knowing little (category unknown, low confidence)."""
-    what = inp.exception_type or f"{inp.level} log record"
-    where = f" from logger {inp.logger}" if inp.logger else ""
-    first = redact(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]) if inp.message.strip() else what
-    at = raised_at(inp.traceback)
-    if at is not None and at.library is not None:
-        # a builtin raised inside a library names the component, not the cause: said, not scored
-        frames = (f" It was raised inside the {at.library} library ({one_line(at.frame, 160)})"
-                  + (f", called from the application at {one_line(at.app_frame, 160)}." if at.app_frame else "."))
-    elif at is not None:
-        frames = f" It was raised in the application's own code at {one_line(at.frame, 160)}."
-    else:
-        frames = ""
-    return Diagnosis(
-        summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
-        root_cause=(
-            "No built-in rule matches this error, so the cause is not known from the text alone."
-            + redact(frames)
-            + " Read the traceback's last application frame and the lines logged just before it."
-        ),
-        suggested_fix=[
-            "Open the latest sample and its traceback; find the last frame in the gateway's own code (src/, tools/, utils/).",
-            "Check whether the error started with a deploy, a config change or a provider incident (compare first-seen time).",
-            "If it recurs, add a rule for it to rules/diagnoses.yaml so the next occurrence is recognised.",
-        ],
-        severity=_LEVEL_SEVERITY.get(inp.level.upper(), "low"),  # type: ignore[arg-type]
-        category="unknown",
-        # how often "not known from the text" is the right answer when no rule matches (about half the
-        # time on the dev and held-out sets; the issue's bar for an unknown is <= 0.4)
-        confidence=CATCH_ALL_CONFIDENCE,
-        evidence=[first],
-        source="rules",
-        model="rules",
-        rule="catch-all",
-    )
 
 
 def parse_rules(data: Any, source: str = "<memory>") -> RuleSet:
