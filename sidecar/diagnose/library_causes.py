@@ -60,8 +60,9 @@ def _said(inp: DiagnosisInput) -> str:
 
 
 def _host(inp: DiagnosisInput) -> str:
-    """The host of the URL the record's messages name, else of the nearest context line naming one."""
-    for chunk in (*inp.messages(), *reversed(inp.context[-12:])):
+    """The host of the URL the record's messages name, else of the last 3 context lines (the request that failed
+    is logged just before its error; further back another request's URL may stand)."""
+    for chunk in (*inp.messages(), *reversed(inp.context[-3:])):
         m = _URL.search(chunk[:16384])
         if m is not None:
             return m.group("host") + (f":{m.group('port')}" if m.group("port") else "")
