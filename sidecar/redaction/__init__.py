@@ -20,10 +20,14 @@ run in this order, most specific first, so a secret is named by the most precise
     URL-encoded quotes, XML), including `NAME value` when the value looks like one.
 (d) HIGH-ENTROPY fallback (`entropy.py`): detect-secrets' Base64HighEntropyString idea, narrowed so
     ids stay; bare hex (git SHAs, trace ids), UUIDs and lowercase+digit ids are kept on purpose.
-Plus e-mail addresses (personal data).
+Plus e-mail addresses (personal data). Carriers that need their own reading: secret names in other
+languages (`languages.py`), a secret wrapped onto the next line by a console or a pretty-printer
+(`wrapped.py`), encodings (`encoded.py`).
 
-What must survive (tests/data/secrets/must_keep.yaml): error codes, exception names, provider
-hostnames, model names, paths, UUIDs, token COUNTS, env var NAMES, `key ending eedd`.
+What must survive is a taxonomy of its own (`keep.py`, round 4): values ALREADY MASKED by the library that
+printed them, values PUBLIC by design, and identifiers/digests/nonces/cursors ANNOUNCED by their name;
+the name or scheme before a value decides, never its shape alone. Also error codes, exception names,
+provider hostnames, model names, paths, token COUNTS, env var NAMES, `key ending eedd` (must_keep.yaml).
 """
 
 from __future__ import annotations

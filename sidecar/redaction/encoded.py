@@ -21,7 +21,6 @@ UNICODE_RUN = re.compile(r"(?:[^\s\\]*\\{1,3}u00[0-9A-Fa-f]{2})+[^\s\\\"]*")
 # A line holding `\uXXXX` escapes (`json.dumps` of `{"密码": ...}`, `{"contraseña": ...}`): decoded whole,
 # since the name and its value are apart (the value is often plain ASCII after a `": "`).
 _WIDE = re.compile(r"\\{1,3}u([0-9A-Fa-f]{4})")
-_LINE = re.compile(r"[^\n]*\\{1,3}u[0-9A-Fa-f]{4}[^\n]*")
 _MARK = "[REDACTED:"
 _FIRST_OF_QUARTET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
 
@@ -84,10 +83,26 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
             decoded = re.sub(r"\\{1,3}u00([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), run)
             out = redact(decoded)
             return out if _MARK in out and out != decoded else run
-        return _LINE.sub(wide, UNICODE_RUN.sub(repl, text)) if "\\u" in text else text
+        if "\\u" not in text:
+            return text
+        text = UNICODE_RUN.sub(repl, text)
+        out: list[str] = []
+        pos = 0
+        for e in _WIDE.finditer(text):  # each line holding an escape, once (found from the escapes: linear)
+            if e.start() < pos:
+                continue
+            start = max(text.rfind("\n", 0, e.start()) + 1, pos)
+            end = text.find("\n", e.end())
+            end = len(text) if end < 0 else end
+            out.append(text[pos:start])
+            out.append(wide(text[start:end]))
+            pos = end
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
 
-    def wide(m: re.Match[str]) -> str:
-        line = m.group(0)
+    def wide(line: str) -> str:
         decoded = _WIDE.sub(_char, line)
         if decoded == line:
             return line  # only lone surrogate halves: nothing to decode
