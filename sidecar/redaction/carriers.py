@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from .entropy import is_high_entropy
 from .keep import is_masked
+from .names import DOCKER_SEAM
 
 Repl = Callable[[re.Match[str]], str]
 # A reference to a secret, not the secret (gitleaks' global allowlist: `${VAR}`, `$VAR`, `{{ ... }}`, `%VAR%`).
@@ -63,7 +64,7 @@ _PARAM_OR_TOKEN = r"(?:" + _PARAM + r"|[^\s,;\"'<>)}\]]+)"
 AUTH_HEADER = re.compile(
     r"(?P<pre>\b(?:proxy-)?authorization(?P<q1>\\{0,3}[\"'])?[ \t]*(?:=>|[:=]|(?(q1),|(?!)))[ \t]*\[?(?P<q>\\{0,3}[\"'])?"
     r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*(?:-HMAC-SHA\d+)?)[ \t]+)?)" + NOT_REDACTED
-    + r"(?P<cred>(?(q)(?:(?!(?P=q))[^\n\r])+|" + _PARAM_OR_TOKEN + r"(?:,[ \t]*" + _PARAM + r")*))",
+    + r"(?P<cred>(?(q)(?:(?!(?P=q))(?:\\.|[^\n\r\\]))+|" + _PARAM_OR_TOKEN + r"(?:,[ \t]*" + _PARAM + r")*))",
     re.IGNORECASE)
 BEARER = re.compile(r"(?P<pre>(?<![=:])\b(?:bearer|basic)\s+)" + NOT_REDACTED + r"(?P<val>[A-Za-z0-9._~+/:-]{8,}={0,2})",
                     re.IGNORECASE)
@@ -79,7 +80,8 @@ GO_DSN = re.compile(r"(?P<pre>(?<![\w/])[\w.-]{1,64}:)" + NOT_REDACTED + r"(?P<v
 # Basic-auth pairs in code: requests' auth=('u', 'p'), HTTPBasicAuth/BasicAuth/DigestAuth('u', 'p'),
 # smtplib/ftplib login('u', 'p'): the second string is the password.
 AUTH_PAIR = re.compile(
-    r"(?P<pre>(?i:\b(?:auth|basicauth|httpbasicauth|httpdigestauth|digestauth|proxyauth|login|authenticate))"
+    r"(?P<pre>(?i:\b(?:auth|basicauth|httpbasicauth|httpdigestauth|digestauth|proxyauth|login|authenticate"
+    r"|plaincredentials|credentials|usernamepasswordcredentials|networkcredential|passwordauthentication))"
     r"[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>[\"']))"
     + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)")
 # SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
@@ -122,6 +124,52 @@ def odbc_braced(mark: str) -> Repl:
         if not is_secret_name(m.group("name")):
             return m.group(0)
         return m.group("pre") + mark + "}"
+    return repl
+
+
+# Redis AUTH (redis.io/commands/auth): `AUTH <password>` or, with ACLs, `AUTH <username> <password>`; as the
+# server echoes it (`cmd: AUTH default <pw>`) and as redis-cli / MONITOR print it. Upper case only: the command.
+REDIS_AUTH = re.compile(r"(?<![\w-])(?P<pre>AUTH[ \t]+\"?)" + NOT_REDACTED + r"(?P<a>[^\s\"]{1,256})\"?"
+                        r"(?:(?P<sp>[ \t]+\"?)(?P<b>[^\s\"]{1,256})\"?)?")
+# ftplib.FTP('host', 'user', 'passwd') / FTP_TLS: the third positional string.
+FTP_ARGS = re.compile(r"(?P<pre>\bFTP(?:_TLS)?\([ \t]*(?P<q>['\"])[^'\"\n]*(?P=q)[ \t]*,[ \t]*(?P=q)[^'\"\n]*(?P=q)"
+                      r"[ \t]*,[ \t]*(?P=q))" + NOT_REDACTED + r"(?P<val>[^'\"\n]{1,256})(?P=q)")
+# An argv written as a YAML list (Kubernetes `args:`, compose `command:`): `- --password` then `- <value>`.
+YAML_ARGV = re.compile(r"(?P<pre>-[ \t]+[\"']?--(?P<name>[A-Za-z][\w-]{0,60})[\"']?[ \t]*(?:\r?\n|\\{1,7}n(?:"
+                       + DOCKER_SEAM + r")?)[ \t]*-[ \t]+[\"']?)"
+                       + NOT_REDACTED + r"(?P<val>[^\s\"'\\]{1,512})")
+
+
+# HTTP Digest (RFC 7616 section 3.4): `response=` is the credential (it replays with its nonce), however deeply
+# the header value is quoted or escaped.
+DIGEST_RESPONSE = re.compile(r"(?P<pre>\bresponse\\{0,7}\"?[ \t]*=[ \t]*\\{0,7}\"?)" + NOT_REDACTED + r"(?P<val>[0-9a-fA-F]{32,128})\b")
+
+
+def digest_response(mark: str) -> Repl:
+    def repl(m: re.Match[str]) -> str:
+        window = m.string[max(0, m.start() - 400):m.start()].lower()
+        return m.group("pre") + mark if "digest" in window else m.group(0)
+    return repl
+
+
+def redis_auth(mark: str, prose: frozenset[str]) -> Repl:
+    def repl(m: re.Match[str]) -> str:
+        a, b = m.group("a"), m.group("b")
+        if PLACEHOLDER.match(a) or a.isupper() and a.isalpha():
+            return m.group(0)  # `AUTH <password> called without...`, `AUTH ERR ...`: a usage or a reply
+        if b is not None and b.lower().rstrip(".,:;'\")}]") not in prose:
+            return m.group("pre") + a + m.group("sp") + mark  # AUTH <user> <password>
+        if a.lower().rstrip(".,:;'\")}]") in prose:
+            return m.group(0)
+        return m.group("pre") + mark + m.group(0)[m.end("a") - m.start():]
+    return repl
+
+
+def yaml_argv(mark: str) -> Repl:
+    from .names import is_secret_name
+
+    def repl(m: re.Match[str]) -> str:
+        return m.group("pre") + mark if is_secret_name(m.group("name")) else m.group(0)
     return repl
 
 

@@ -265,10 +265,25 @@ def wrapped(r: random.Random) -> list[Case]:
     return out
 
 
+def protocols_and_code(r: random.Random) -> list[Case]:
+    """Credentials passed positionally by a protocol command or a client constructor."""
+    pw = password(r).replace("'", "x").replace('"', "x").replace("\\", "x").replace(" ", "x")
+    resp = rnd(r, "0123456789abcdef", 32)
+    digest = f'Digest username="svc", realm="api", nonce="{rnd(r, AN, 16)}", uri="/v1", response="{resp}", qop=auth'
+    return [
+        ("redis AUTH", f"redis> AUTH {pw}", pw),
+        ("redis AUTH (ACL, echoed by the server)", f"(error) WRONGPASS invalid username-password pair; cmd: AUTH default {pw}", pw),
+        ("ftplib.FTP positional", f"ftplib.FTP('ftp.example.com', 'svc', '{pw}')", pw),
+        ("pika PlainCredentials", f"pika.PlainCredentials('guest', '{pw}')", pw),
+        ("YAML argv list", f"args:\n  - --password\n  - {pw}\n", pw),
+        ("Digest in a JSON header dict", json.dumps({"headers": {"Authorization": digest}}), resp),
+    ]
+
+
 def offline_cases(seed: int) -> list[Case]:
-    """The carriers that need no server (argv, shells, config formats, names, encodings, wrapping)."""
+    """The carriers that need no server (argv, shells, config formats, names, encodings, protocols, wrapping)."""
     r = random.Random(seed)
-    return process_output(r) + config_formats(r) + names_and_encodings(r) + wrapped(r)
+    return process_output(r) + config_formats(r) + names_and_encodings(r) + protocols_and_code(r) + wrapped(r)
 
 
 def environ_has_bash() -> bool:
