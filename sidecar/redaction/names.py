@@ -146,7 +146,7 @@ PROSE = frozenset({
     "***", "<redacted>", "xxx", "****", "********", "[redacted]", "<hidden>", "[hidden]", "hidden", "masked",
     "via", "env", "environment", "variable", "file", "ending", "starting", "were", "reset", "needed",
     "supplied", "given", "present", "absent", "accepted", "ignored", "loaded", "parsed", "field", "param",
-    "parameter", "argument", "expected", "received", "pair", "pairs", "combination", "mismatch", "wrong",
+    "parameter", "argument", "expected", "received", "pair", "pairs", "combination",
 })
 # A last word that makes even a dotted name (`x.db.password: v`) an assignment, never a logger name.
 _STRONG = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "apikey", "passcode", "key", "token",
