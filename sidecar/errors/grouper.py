@@ -17,7 +17,7 @@ from .fingerprint import (
     level_class,
     register_cache,
 )
-from .masking import ZERO_DIGITS, normalize_shaped
+from .shapes import ZERO_DIGITS, normalize_shaped
 from .slots import names_failure
 from .templates import Learned, TemplateLearner, variable_like
 
@@ -51,7 +51,7 @@ class MessageGrouper:
     def _form(self, message: str, logger: str | None, level: str | None) -> _Form:
         """(form fingerprint, logger name, level class, masked text) of a message: masking's part.
 
-        Memoised by the message's digit shape (`masking.digit_shape`: every ASCII digit a `0`) when
+        Memoised by the message's digit shape (`shapes.digit_shape`: every ASCII digit a `0`) when
         masking says every message of that shape has the same template (`normalize_shaped`), so a
         never-seen line whose shape was seen (a new id, count or address in a known message) costs
         one C-speed translate and a lookup; otherwise by the exact message.

@@ -47,7 +47,7 @@ from .masking_rules import (
 )
 from .templates import variable_like
 
-__all__ = ["RULES", "Rule", "normalize_message", "normalize_shaped", "digit_shape", "ZERO_DIGITS", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
+__all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
            "MASK_RULES", "clear_cache"]
 
 MAX_CHARS = 2048
@@ -203,7 +203,6 @@ def clear_cache() -> None:
     _after_numbers_cached.cache_clear()
     _finish_cached.cache_clear()
     _finish_unless_keep.cache_clear()
-    _finish_shaped.cache_clear()
 
 
 _KEYED_WORDS = ("code", "status", "type", "errno", "reason", "sqlstate")
@@ -356,47 +355,6 @@ def _with_keeps(text: str, t: str, cached: bool = True) -> str:
         pos = e
     out.append(_mask(text[pos:], cached))
     return _tidy("".join(out))
-
-
-# ASCII digits to `0`, on UTF-8 bytes (a C-speed pass; UTF-8 never puts an ASCII byte inside a
-# multi-byte character): the *digit shape* of a message.
-ZERO_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
-_ANY_DIGIT = re.compile(r"\d")
-
-
-def digit_shape(message: str) -> bytes:
-    """The message with every ASCII digit replaced by `0` (the key of `normalize_shaped`'s memo)."""
-    return message.encode("utf-8", "surrogatepass").translate(ZERO_DIGITS)
-
-
-def normalize_shaped(message: str) -> tuple[str, bool]:
-    r"""`normalize_message(message)`, and whether every message of the same `digit_shape` has the
-    same template (so a caller may memoise the template under the shape).
-
-    True only when no keep rule can apply (their triggers are words, judged on the digit-masked
-    text) and `number_token` masked every digit: that regex decides by character classes (`\d`,
-    `[A-Z]`, `[\w.+-]`), never by a digit's value, so two messages of one shape are masked at the
-    same spans into the same digit-masked text, and everything after it sees identical input.
-    A digit that survives (an error code `PGRST204`) or a keep rule (`HTTP 429`, `code=23505`,
-    whose VALUE decides) makes it False: such messages are memoised by their exact text only.
-    """
-    text = message[:MAX_CHARS]
-    t = _DOTS.sub(" ... ", text) if "..." in text else text
-    t = _NUMBER.sub(PLACEHOLDER, t)
-    if len(t) <= CACHEABLE:
-        shaped = _finish_shaped(t)
-        if shaped is not None:
-            return shaped
-    elif not _may_keep(t):
-        return _finish(t), _ANY_DIGIT.search(t) is None
-    return _with_keeps(text, t), False
-
-
-@lru_cache(maxsize=4096)
-def _finish_shaped(t: str) -> tuple[str, bool] | None:
-    # `_finish_unless_keep` and whether a digit survived, both pure in the digit-masked text: one
-    # memo lookup for the many messages that differ only in the length of a number.
-    return None if _may_keep(t) else (_finish(t), _ANY_DIGIT.search(t) is None)
 
 
 def error_codes(message: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""The grouper's memo by digit shape (`masking.normalize_shaped`): a message answered from the memo of another
+"""The grouper's memo by digit shape (`shapes.normalize_shaped`): a message answered from the memo of another
 message of the same shape gets exactly the template masking would compute for it, including messages whose
 digits' VALUES decide (HTTP statuses, keyed codes, vendor error codes, WebSocket close codes)."""
 
@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from sidecar.errors.fingerprint import form_fingerprint
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.masking import digit_shape, normalize_message
+from sidecar.errors.masking import normalize_message
+from sidecar.errors.shapes import digit_shape
 
 # `{}` is filled with digits; each template is a class where digits are values, codes, or both.
 TEMPLATES = (
