@@ -170,7 +170,9 @@ class IngestConfig(Strict):
     # Events per batch handed to the store (ingest/delivery.py coalesces waiting reads up to it). Each
     # batch costs per group it touches (samples redacted and written, upserts, announcements), so a
     # storm of few groups costs ~25% less CPU per event at 4000 than at 1000 (bench/RESULTS.md, #16
-    # round 4). Memory does not grow with it: the events are already held by the queued reads.
+    # round 4). Memory barely grows with it: the events are already held by the queued reads. The cost:
+    # the errors stage handles a batch in one stretch of the event loop, so the longest stall during a
+    # storm grows (at load 12: 91-191 ms at 1000, 142-519 ms at 4000, 102-220 ms at 2000).
     queue_size: int = Field(default=4000, ge=1)
 
 
