@@ -272,6 +272,9 @@ def kv_sub(mark: str) -> Callable[[str], str]:
     return sub
 
 
+# A value that is a number written in hex (ZooKeeper session ids, handles), or an enum constant.
+_HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]{1,16}$")
+_ENUM = re.compile(r"^[A-Z][A-Z_]{1,15}$")
 # What precedes a config key: the start of a line and its indentation (a YAML list dash too), or a flow mapping.
 _CONFIG_KEY = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?$|[{,][ \t]*$")
 
@@ -322,6 +325,8 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)
         if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
             return m.group(0)  # masked by the library that printed it, public by design, or a resource name
+        if _HEX_NUMBER.match(val) or _ENUM.match(val) and not any(w in _PASSWORDS for w in words):
+            return m.group(0)  # `sessionid 0x14ed93111f20005` (a number), `auth:SIMPLE`, `token_type=BEARER` (an enum)
         start = m.start("qval" if quoted else "val") - m.start(0)
         end = m.end("qval" if quoted else "val") - m.start(0)
         if not quoted and len(val) > 1 and val[-1] in ".:":  # sentence punctuation is not part of the value

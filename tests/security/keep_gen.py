@@ -199,7 +199,27 @@ def _identifier(r: random.Random) -> Case:
                                 ("model", r.choice(["moonshotai/Kimi-K2-Instruct-0905", "kimi-k2-thinking-turbo",
                                                     "glm-4.5v"]))])
     sep = " " if name == "HEAD is now at" else None
+    if r.random() < 0.15:
+        return _number_enum_class(r)
     return (f"identifier:{name.lower()}", _in_carrier(r, name, value, sep), value)
+
+
+def _number_enum_class(r: random.Random) -> Case:
+    """Values after a secret-like name that are a hex number, an enum constant or a class name (as ZooKeeper,
+    Hadoop and Java retry policies print them)."""
+    pick = r.randrange(3)
+    if pick == 0:
+        value = "0x" + rnd(r, HEX, r.randint(8, 15))
+        return ("number:hex", f"Closed socket connection for client /10.0.0.{r.randint(1, 254)}:{r.randint(1024, 65535)} "
+                              f"which had sessionid {value}", value)
+    if pick == 1:
+        value = r.choice(["SIMPLE", "KERBEROS", "TOKEN", "DIGEST", "BEARER", "OPAQUE", "NONE"])
+        name = r.choice(["auth", "token_type", "secret_type", "auth_method"])
+        return ("enum", f"Auth successful for job_{rnd(r, '0123456789', 13)}_0020 ({name}:{value})", value)
+    words = ["Retry", "Up", "To", "Maximum", "Count", "With", "Fixed", "Sleep", "Exponential", "Backoff", "Token",
+             "Bucket", "Secret", "Provider", "Credential", "Session", "Manager", "Factory"]
+    value = "".join(r.choice(words) for _ in range(r.randint(4, 7)))
+    return ("class name", f"retry policy is {value}(maxRetries=10, sleepTime=1000 MILLISECONDS)", value)
 
 
 CLASSES: list[tuple[str, Callable[[random.Random], Case]]] = [
