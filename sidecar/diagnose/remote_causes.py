@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .auth_messages import auth_message_text
 from .codes import MOONSHOT_INVALID_REQUEST, Text, redis_reply_entry
 from .doctrine import Cause
 from .model import DiagnosisInput, Severity
@@ -321,6 +322,8 @@ def service_text(family: str, cls: str, status: int | None, said: str) -> Text |
                 f"Supabase Storage (storage3) answered {status or 'an error'}: {why}.{quote}",
                 ("Check the bucket name, its policies (RLS on storage.objects) and size limit, and the key the gateway "
                  "uses for storage calls.",))
+    if family == "supabase.auth" and (by_message := auth_message_text(said, cls, status)) is not None:
+        return by_message  # GoTrue's documented message names its ErrorCode (auth_messages.py)
     if family == "supabase.auth":
         if "rate limit" in low or "over_request_rate_limit" in low or status == 429:
             why, sev = "too many auth requests (rate limit)", "medium"

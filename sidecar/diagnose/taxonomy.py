@@ -79,6 +79,7 @@ WEAK_LOCAL = frozenset({"code.assertion", "code.unimplemented", "os.permission",
                         "code.closed_resource", "code.protocol"})
 _EXPLICIT_ERRNO = re.compile(r"\[(?:Errno|WinError) -?\d+\]")
 MAX_CONFIDENCE = 0.55
+UNKNOWN_CEILING = 0.4  # a verdict that says "unknown" (a user's own input, say) is never more sure than the catch-all allows
 CLASS_ONLY = 0.35
 WITH_COMPONENT = 0.15  # the remote/component is known (host, package frames, logger)
 FROM_TRACEBACK = 0.05  # the family came from the raised class itself, not from words in a message
@@ -339,6 +340,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
 
 def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:
     category, severity, summary, root_cause, fixes = text
+    ceiling = UNKNOWN_CEILING if category == "unknown" else MAX_CONFIDENCE  # an honest unknown stays <= 0.4
     return Verdict(family=family, category=category, severity=severity, summary=summary, root_cause=root_cause,
-                   suggested_fix=fixes, confidence=round(min(MAX_CONFIDENCE, confidence), 2), evidence_class=cls,
+                   suggested_fix=fixes, confidence=round(min(ceiling, confidence), 2), evidence_class=cls,
                    fallback_only=fallback_only)
