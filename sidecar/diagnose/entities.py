@@ -9,6 +9,7 @@ line the same component logged just before ("Supabase client initialised for htt
 - URLs (scheme://host[:port]) of the record itself; when it has none, of the nearest context lines *logged by the
   same logger* (another component's lines concern another remote: a Kimi request line before a Supabase error
   must never be named in its cause).
+- objects named the PostgreSQL way (`database "x"`, `relation "y"`, `column "z"`) in the record itself.
 - `key=value` pairs whose key names a configurable thing (schema, database, bucket, model, host, port, pool,
   request_id...), from the record and the same logger's context lines.
 
@@ -33,6 +34,13 @@ _KEYS = ("schema", "database", "dbname", "db", "bucket", "model", "host", "hostn
          "request_id", "continuation_id", "base_url", "url", "region", "project", "user", "role")
 _PAIR = re.compile(r"(?<![\w.])(?P<key>" + "|".join(_KEYS) + r")\s*[=:]\s*(?P<q>['\"]?)(?P<value>[A-Za-z0-9_.:/@+-]{1,80})(?P=q)",
                    re.I)
+
+
+# PostgreSQL's message style guide: an object is named by its kind and its name in double quotes (`database
+# "postgress" does not exist`, `relation "messages" does not exist`, `column "x" of relation "y"`, `prepared
+# statement "_pg3_0" already exists`); PostgREST and storage-api quote theirs in single quotes after the kind
+_OBJECT = re.compile(r"\b(?P<kind>database|relation|table|column|constraint|role|schema|function|index|sequence|type|"
+                     r"extension|prepared statement|bucket|operator)\s+(?P<q>[\"'])(?P<name>[^\"'\n]{1,63})(?P=q)", re.I)
 
 
 def _same_logger_context(inp: DiagnosisInput) -> list[str]:
@@ -74,6 +82,9 @@ def named_entities(inp: DiagnosisInput) -> list[str]:
     found: list[str] = []
     hosts = _urls(record) or _urls(context)[:1]
     found += [f"host {h}" for h in hosts]
+    for text in record[:-1] + record[-1:]:
+        for m in _OBJECT.finditer(text):
+            found.append(f'{m.group("kind").lower()} "{m.group("name")}"')
     # pairs from what was logged, not from the traceback's source lines (`url=os.environ[...]` is code, not a value)
     for text in [*record[:-1], *context]:
         for m in _PAIR.finditer(text):
@@ -86,5 +97,8 @@ def named_entities(inp: DiagnosisInput) -> list[str]:
 
 def entities_clause(inp: DiagnosisInput, already: str) -> str:
     """' Named in the record: host x; schema=y.' for the entities the text does not quote already ('' if none)."""
-    fresh = [e for e in named_entities(inp) if (e.split(" ", 1)[-1] if e.startswith("host ") else e) not in already]
+    def shown(e: str) -> str:  # what must already be in the text for the entity to count as quoted
+        return e.split(" ", 1)[-1].strip('"') if e.startswith("host ") or '"' in e else e
+
+    fresh = [e for e in named_entities(inp) if shown(e) not in already]
     return f" Named in the record: {'; '.join(fresh)}." if fresh else ""

@@ -30,6 +30,8 @@ _CONTEXT = re.compile(r"context[ _](?:length|window)|maximum context|too many to
                       r"exceeds? the model'?s? (?:maximum|context)|model token limit|prompt exceeds max length", re.I)
 _MODEL = re.compile(r"model_not_found|not found the model|(?:model|engine)\b[^.\n]{0,60}\b(?:does not exist|not found|not exist|"
                     r"not available|not supported)|(?:invalid|unknown) model", re.I)
+# an expired token in the words of PostgREST (PGRST303 "JWT expired"), GoTrue and storage-api ("exp" claim)
+_EXPIRED = re.compile(r"\bexpired\b|\"exp\" claim|token is expired", re.I)
 # storage-api's fixed message for its NoSuchBucket error (storage3 passes it through)
 _NO_BUCKET = re.compile(r"Bucket not found|NoSuchBucket", re.I)
 
@@ -268,11 +270,17 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
     if family == "http.status" and status == 404 and not cache and _NO_BUCKET.search(said):
         return _bucket_text(cls, status)
     if family == "http.status" and status is not None:
+        if status in (401, 403) and _EXPIRED.search(said):
+            # doctrine.py: a session/JWT that ran out is the auth service's runtime state (both case writers: storage)
+            return ("storage", "high", f"The {who} refused an expired token (HTTP {status}, {cls})",
+                    f"{who} answered {status}: the JWT/session sent has expired; calls with it fail until it is refreshed.",
+                    ("Refresh the session before it expires (or use the service key for server-side calls).",))
         if status in (401, 403):
-            return ("storage", "high", f"The {who} refused the request (HTTP {status}, {cls}) - credentials or permission",
-                    f"{who} answered {status}: the key/JWT sent is expired or invalid, or a row-level security policy or "
-                    f"grant does not allow this operation.",
-                    ("Check the service key / JWT the gateway uses and the table's RLS policies and grants.",))
+            # doctrine.py: a refused key, a missing grant or policy fails every time until a setting changes: config
+            return ("config", "high", f"The {who} refused the request (HTTP {status}, {cls}) - credentials or permission",
+                    f"{who} answered {status}: the key sent is invalid or another project's, or a row-level security "
+                    f"policy or grant does not allow this operation; it fails every time until the key or grant changes.",
+                    ("Check the service key the gateway uses and the table's RLS policies and grants.",))
         if status == 429:
             return ("storage", "medium", f"The {who} rate-limited the gateway (HTTP 429, {cls})",
                     f"{who} refused calls with 429: too many requests for the project's limits.",

@@ -172,3 +172,22 @@ def test_a_moonshot_rate_limit_names_its_window(window: str, daily: bool) -> Non
     text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
     assert d.rule == "kimi-rate-limit-window" and d.category == "provider" and window in d.summary, d.summary
     assert "10000000" in d.summary and not any(w in text for w in ("GLM", "balance", "overloaded"))
+
+
+@pytest.mark.parametrize(("status", "said", "category"), [
+    (401, "JWT expired", "storage"), (403, "token is expired", "storage"),
+    (401, "invalid signature", "config"), (403, "permission denied for table messages", "config"),
+])
+def test_a_database_refusal_is_config_unless_the_token_ran_out(status: int, said: str, category: str) -> None:
+    """The database's 401/403 by the doctrine: a key, grant or policy fails every time (config); an expired token
+    is the auth service's runtime state (storage, as both case writers read it)."""
+    reason = {401: "Unauthorized", 403: "Forbidden"}[status]
+    log = ("2026-04-02 09:15:00 INFO httpx: HTTP Request: GET https://abcdefgh.supabase.co/rest/v1/messages "
+           f'"HTTP/1.1 {status} {reason}"\n'
+           "2026-04-02 09:15:01 ERROR src.storage.supabase_client: list failed\nTraceback (most recent call last):\n"
+           '  File "/usr/local/lib/python3.11/site-packages/httpx/_models.py", line 829, in raise_for_status\n'
+           "    raise HTTPStatusError(message, request=request, response=self)\n"
+           f"httpx.HTTPStatusError: Client error '{status} {reason}' for url "
+           f"'https://abcdefgh.supabase.co/rest/v1/messages' ({said})\n")
+    d = RULES.diagnose(excerpt_to_input(log))
+    assert d.category == category, (status, said, d.rule, d.summary)

@@ -61,3 +61,15 @@ def test_a_10_mb_line_is_bounded() -> None:
     inp = excerpt_to_input(_log([f"2025-11-18 06:58:00 INFO src.x: {line}"], "src.x", line, ""))
     found = named_entities(inp)  # only the first SCAN characters of a line are searched
     assert found and all(len(f) < 120 for f in found), found
+
+
+def test_a_postgres_object_past_the_quoted_part_of_a_long_message_is_still_named() -> None:
+    """libpq puts the server's reason after the host list: past the 200 characters the cause quotes of a message,
+    the object the server names ('database "x"', PostgreSQL's message style) must still reach the text."""
+    hosts = ", ".join(f'connection to server at "db{i}.qzvbxkel.supabase.co" (10.0.3.{i}), port 5432 failed: timeout'
+                      for i in range(4))
+    tb = ("Traceback (most recent call last):\n"
+          '  File "/usr/local/lib/python3.11/site-packages/psycopg/connection_async.py", line 1, in connect\n'
+          f'psycopg.OperationalError: connection failed: {hosts}; FATAL:  database "postgress" does not exist\n')
+    d = RULES.diagnose(excerpt_to_input(_log([], "src.storage.pg_direct", "pool open failed", tb)))
+    assert d.category == "config" and '"postgress"' in d.root_cause, (d.rule, d.root_cause)
