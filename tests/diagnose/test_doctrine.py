@@ -191,3 +191,44 @@ def test_a_database_refusal_is_config_unless_the_token_ran_out(status: int, said
            f"'https://abcdefgh.supabase.co/rest/v1/messages' ({said})\n")
     d = RULES.diagnose(excerpt_to_input(log))
     assert d.category == category, (status, said, d.rule, d.summary)
+
+
+REMOTES = {  # remote -> logger, the request line before the error, the client library frame, the class it raised
+    "kimi": ("src.providers.kimi_chat", "https://api.moonshot.ai/v1/chat/completions", "openai/_base_client.py",
+             "openai.APIConnectionError"),
+    "glm": ("src.providers.glm_chat", "https://api.z.ai/api/paas/v4/chat/completions", "httpx/_transports/default.py",
+            "httpx.ConnectError"),
+    "supabase": ("src.storage.supabase_client", "https://abcdefgh.supabase.co/rest/v1/messages",
+                 "httpx/_transports/default.py", "httpx.ConnectError"),
+}
+# a transport failure's own text -> the doctrine's category, the same whoever it concerns
+TRANSPORT = [
+    ("[Errno -2] Name or service not known", "config"),
+    ("[Errno -5] No address associated with hostname", "config"),
+    ("[Errno -3] Temporary failure in name resolution", "network"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)",
+     "config"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain "
+     "(_ssl.c:1006)", "config"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)", "network"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for "
+     "'x.example'. (_ssl.c:1006)", "network"),
+    ("407 Proxy Authentication Required", "config"),
+    ("[Errno 101] Network is unreachable", "config"),
+]
+
+
+@pytest.mark.parametrize("remote", sorted(REMOTES))
+@pytest.mark.parametrize(("said", "category"), TRANSPORT, ids=[t[0][:40] for t in TRANSPORT])
+def test_a_transport_failure_is_categorised_by_its_cause_not_by_who_met_it(remote: str, said: str,
+                                                                           category: str) -> None:
+    logger, url, frame, exc = REMOTES[remote]
+    log = (f'2026-04-02 09:15:00 INFO {logger}: calling {url}\n'
+           f"2026-04-02 09:15:01 ERROR {logger}: call failed\nTraceback (most recent call last):\n"
+           f'  File "/app/x.py", line 1, in f\n    g()\n'
+           f'  File "/usr/local/lib/python3.11/site-packages/{frame}", line 2, in g\n    raise e\n'
+           f"{exc}: {said}\n")
+    d = RULES.diagnose(excerpt_to_input(log))
+    assert d.category == category, (remote, said, d.rule, d.summary)
+    others = {"kimi": "Kimi", "glm": "GLM", "supabase": "Supabase"}
+    assert not any(w in d.summary + d.root_cause for r, w in others.items() if r != remote), d.summary
