@@ -81,7 +81,7 @@ GO_DSN = re.compile(r"(?P<pre>(?<![\w/])[\w.-]{1,64}:)" + NOT_REDACTED + r"(?P<v
 # smtplib/ftplib login('u', 'p'): the second string is the password.
 AUTH_PAIR = re.compile(
     r"(?P<pre>(?i:\b(?:auth|basicauth|httpbasicauth|httpdigestauth|digestauth|proxyauth|login|authenticate"
-    r"|plaincredentials|credentials|usernamepasswordcredentials|networkcredential|passwordauthentication))"
+    r"|plaincredentials|credentials?|usernamepasswordcredentials|networkcredential|passwordauthentication))"
     r"[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>[\"']))"
     + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)")
 # SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
@@ -129,7 +129,7 @@ def odbc_braced(mark: str) -> Repl:
 
 # Redis AUTH (redis.io/commands/auth): `AUTH <password>` or, with ACLs, `AUTH <username> <password>`; as the
 # server echoes it (`cmd: AUTH default <pw>`) and as redis-cli / MONITOR print it. Upper case only: the command.
-REDIS_AUTH = re.compile(r"(?<![\w-])(?P<pre>AUTH[ \t]+\"?)" + NOT_REDACTED + r"(?P<a>[^\s\"]{1,256})\"?"
+REDIS_AUTH = re.compile(r"(?P<pre>AUTH(?<![\w-]AUTH)[ \t]+\"?)" + NOT_REDACTED + r"(?P<a>[^\s\"]{1,256})\"?"
                         r"(?:(?P<sp>[ \t]+\"?)(?P<b>[^\s\"]{1,256})\"?)?")
 # ftplib.FTP('host', 'user', 'passwd') / FTP_TLS: the third positional string.
 FTP_ARGS = re.compile(r"(?P<pre>\bFTP(?:_TLS)?\([ \t]*(?P<q>['\"])[^'\"\n]*(?P=q)[ \t]*,[ \t]*(?P=q)[^'\"\n]*(?P=q)"
@@ -142,7 +142,7 @@ YAML_ARGV = re.compile(r"(?P<pre>-[ \t]+[\"']?--(?P<name>[A-Za-z][\w-]{0,60})[\"
 
 # HTTP Digest (RFC 7616 section 3.4): `response=` is the credential (it replays with its nonce), however deeply
 # the header value is quoted or escaped.
-DIGEST_RESPONSE = re.compile(r"(?P<pre>\bresponse\\{0,7}\"?[ \t]*=[ \t]*\\{0,7}\"?)" + NOT_REDACTED + r"(?P<val>[0-9a-fA-F]{32,128})\b")
+DIGEST_RESPONSE = re.compile(r"(?P<pre>response(?<!\wresponse)\\{0,7}\"?[ \t]*=[ \t]*\\{0,7}\"?)" + NOT_REDACTED + r"(?P<val>[0-9a-fA-F]{32,128})\b")
 
 
 def digest_response(mark: str) -> Repl:

@@ -26,6 +26,9 @@ header or scheme before it), or by a marker the value itself carries, never by i
      `ssh-ed25519 AAAAC3...`, `ssh-rsa AAAAB3...`, `ecdsa-sha2-nistp256 AAAAE2...` (RFC 4253 section 6.6: the
      base64 blob begins with the key type, so `AAAAB3NzaC1yc2E` etc. name a public key), key fingerprints.
    (A PRIVATE key block is redacted whole before this is consulted.)
+   Not kept although documented as browser-safe: Supabase's legacy `anon` JWT and Firebase/GCP `AIza` keys; they
+   share their shape with secrets (a `service_role` JWT, a GCP API key with server scopes), and a log line rarely
+   says which one it holds.
 3. IDENTIFIERS AND DIGESTS ANNOUNCED BY THEIR NAME: request/trace/span/correlation/conversation ids
    (`x-request-id`, `cf-ray`, W3C `traceparent`), `ETag`, `Content-MD5`, `Digest: sha-256=`, `x-amz-checksum-*`,
    checksums and hashes (`sha256:`, `--hash=sha256:`), git commit SHAs, UUIDs of any version, idempotency keys
