@@ -7,6 +7,7 @@ Two ways a log wraps a value, each decided here:
   token character and the next line starts with one, the line is redacted with the next line's first run
   appended; when the redaction reaches the joint, the continuation run is removed from the next line too.
   A next line that starts a new record (a timestamp, a level word, `Traceback`, `File`) is never joined.
+  Inside a panel (rich tracebacks) the break is the border: `...ghp_ab │`, newline, `│ cd12...`.
 - A pretty-printer that wraps a string value inside a box (rich's `show_locals` panel, `│ password = 'abc…`):
   an opening quote after a secret name with no closing quote on its line. The value runs to the box edge;
   its continuation on the next line (after the box characters) up to the closing quote goes too.
@@ -25,7 +26,11 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 # application becomes two records
 _TOK = r"[A-Za-z0-9+/=_\-.~]"
 # only the breaks with a token character on both sides (one regex pass, no Python loop over every line)
-_BREAK = re.compile(r"(?<=" + _TOK + r")(?:(?:\\{1,3}r)?\\{1,3}n(?:" + DOCKER_SEAM + r")|\r?\n|\\{1,3}n)(?=" + _TOK + ")")
+_NL = r"(?:(?:\\{1,3}r)?\\{1,3}n(?:" + DOCKER_SEAM + r")|\r?\n|\\{1,3}n)"
+# A panel (rich tracebacks, boxed console output) wraps inside its border: `...ghp_ab  │` / `│ cd12...`.
+_BOX = r"[│┃║]"
+_BREAK = re.compile(r"(?<=" + _TOK + r")(?:" + _NL + r"|(?:[ \t]*" + _BOX + r")+(?:" + _NL + r")(?:[ \t]*" + _BOX
+                    + r")+[ \t]*)(?=" + _TOK + ")")
 _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
                          r"|at\b|Caused\b|[IWEFD]\d{4}\b|[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b"

@@ -257,6 +257,16 @@ def wrapped(r: random.Random) -> list[Case]:
         else:
             text = _docker(lines)
         out.append((f"wrapped by a console ({['text', 'traceback', 'json', 'docker'][shape]})", text, frag))
+    for depth in (1, 2):  # a token wrapped inside a (nested) panel's border, as rich tracebacks draw them
+        tok = r.choice(["ghp_", "glpat-", ""]) + rnd(r, AN, 40)
+        inner = r.randint(60, 90)
+        line = "ValueError: upstream rejected the request with token " + tok + " for tenant 42"
+        rows = [line[i:i + inner] for i in range(0, len(line), inner)]
+        left, right = "│ " * depth, " │" * depth
+        panel_text = "\n".join(left + row.ljust(inner) + right for row in rows)
+        cut = inner - len("ValueError: upstream rejected the request with token ")
+        frag = tok[cut:] if len(tok[cut:]) >= 8 else tok[:cut]
+        out.append((f"wrapped inside a panel (depth {depth})", panel_text, frag))
     pw = rnd(r, AN, 70)
     cut = r.randint(30, 50)
     panel = [f"│ │   password = '{pw[:cut]}" + " " * 4 + "│ │", f"│ │              {pw[cut:]}'" + " " * 10 + "│ │"]
