@@ -51,6 +51,7 @@ class Design:
     combine: str = "mixture"  # "mixture" (weighted mean over theta) or "max" (GLR over the theta grid)
     per_record: bool = False  # update (and restart) at every request, not once per look
     history: float = 0.0  # seconds of sync requests the hub already holds when the stage starts
+    grace: int = 0  # > 0: log A grows by log(looks / grace) past `grace` looks (long holds, see changepoint.py)
 
     def log_weights(self) -> list[float]:
         w = list(self.weights) if self.weights is not None else [1.0] * len(self.thetas)
@@ -68,6 +69,7 @@ def path(design: Design, rng: random.Random, gen, rate_s: float, p_base: float, 
         ns = poisson(rng, rate_s * INTERVAL)
         blocks.append((ns, bad_of(rng, ns, p_base)))
     pend_n = pend_b = 0
+    looks = 0
     t = 0.0
     out = []
     while t < dur:
@@ -110,18 +112,21 @@ def path(design: Design, rng: random.Random, gen, rate_s: float, p_base: float, 
                 stat = top + math.log(sum(math.exp(x - top) for x in finite))
             peak = max(peak, stat)  # a record-by-record check sees the peak inside the look
         pend_n = pend_b = 0
+        looks += 1
+        if design.grace and looks > design.grace:
+            peak -= math.log(looks / design.grace)  # the same as raising the threshold by that much
         out.append((t, peak))
     return out
 
 
 def run(design: Design, seed: int, trials: int, stages: int, stage: float, rate: float,
-        grid: Sequence[float]) -> dict[float, tuple[float, float, float]]:
+        grid: Sequence[float], warm_at: float = 600.0) -> dict[float, tuple[float, float, float]]:
     """log A -> (false-alarm share, median delay, p90 delay)."""
     rate_a, rate_s = rate * 0.10, rate * 0.90
     rng = random.Random(seed)
     det: list[tuple[float, list[tuple[float, float]]]] = []
     for _ in range(trials):
-        warm = 600.0 + rng.randrange(int(INTERVAL))
+        warm = warm_at + rng.randrange(int(INTERVAL))
         det.append((warm, path(design, rng, traffic(rng, rate_a, warm, 0.01, 0.08), rate_s, 0.01,
                                warm + 200 * INTERVAL)))
     rng = random.Random(seed * 7919)
@@ -157,6 +162,8 @@ DESIGNS = [
     Design("shipped, per record", per_record=True),
     Design("shipped + 1800 s of sync history at start", history=1800.0),
     Design("history 1800 s, no floor", history=1800.0, floor=0.0),
+    Design("shipped, log A grows past 50 looks", grace=50),
+    Design("shipped, log A grows past 100 looks", grace=100),
     Design("oracle SR told 1% and 8%", thetas=(8.0,), known_null=0.01),
     Design("oracle CUSUM told 1% and 8%", thetas=(8.0,), known_null=0.01, statistic="cusum"),
 ]
@@ -169,6 +176,7 @@ def main() -> int:
     ap.add_argument("--stages", type=int, default=4000)
     ap.add_argument("--stage", type=float, default=1500.0)
     ap.add_argument("--rate", type=float, default=3.33333)
+    ap.add_argument("--warm", type=float, default=600.0, help="healthy seconds before a regression")
     ap.add_argument("--designs", default="", help="comma-separated indexes into DESIGNS (default: all)")
     ap.add_argument("--match", type=float, default=0.0005, help="false-alarm share to compare designs at")
     ap.add_argument("--at", default="", help="report each design at these log A (one per design, comma-separated; "
@@ -182,7 +190,7 @@ def main() -> int:
     print(f"changepoint_variants: seeds {seeds}, {args.trials} regressions, {args.stages} healthy {args.stage:g}s "
           f"stages per seed; matched at false share {args.match}")
     for d in chosen:
-        per = [run(d, s, args.trials, args.stages, args.stage, args.rate, grid) for s in seeds]
+        per = [run(d, s, args.trials, args.stages, args.stage, args.rate, grid, args.warm) for s in seeds]
         pooled = {g: (statistics.mean(p[g][0] for p in per), statistics.mean(p[g][1] for p in per),
                       statistics.mean(p[g][2] for p in per)) for g in grid}
         at = next((g for g in grid if pooled[g][0] <= args.match), grid[-1])

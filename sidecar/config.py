@@ -333,6 +333,7 @@ class GateConfig(Strict):
     # proportions; sequential: whole-stage gates; changepoint: rollback triggers (rollout/changepoint.py)
     method: Literal["exact", "wilson", "sequential", "changepoint"] = "exact"
     floor: float = Field(default=0.0, ge=0, lt=1)  # changepoint: the null rate is at least this
+    grace_looks: int = Field(default=0, ge=0)  # changepoint: past this many looks A grows with them (0: fixed)
 
     @model_validator(mode="after")
     def _changepoint_shape(self) -> GateConfig:

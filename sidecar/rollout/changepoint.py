@@ -16,7 +16,9 @@ The statistic (Shiryaev 1963, Roberts 1966; mixture form as in Pollak 1985), pur
 Guarantee: if every request's bad-outcome probability is <= p0_k (independently given the past),
 E[L_k | past] <= 1, so R_k - k is a nonnegative-plus-k supermartingale and, by Ville's inequality,
 P(R_j >= A for some j <= N) <= N / A, and the mean number of looks to a false alarm is >= A
-(Pollak). At the null's boundary that is the false-alarm rate; a healthy canary below p0 drifts
+(Pollak). That bound grows with the looks of a stage, which holds for days: `grace_looks`
+makes A grow in proportion to the looks past that many (log_threshold), so the bound grows with
+the log of the hold instead. At the null's boundary that is the false-alarm rate; a healthy canary below p0 drifts
 away from A (measured in bench/rollout_sim.py). Looks without canary requests are not looks (with
 L = 1 the statistic would still climb by one per look and a quiet night would roll back), and a
 trigger's `min_samples` makes a look wait for that many requests: the bound is per look, so fewer,
@@ -113,8 +115,28 @@ def look(state: ChangeState, bad: int, n: int, p0: float, end: float) -> ChangeS
     return ChangeState(tuple(sr_update(state.log_r, bad, n, p0)), end, state.looks + 1)
 
 
-def fires(state: ChangeState, confidence: float) -> tuple[bool, float, float]:
-    """(fires, log R, log A) with A = 1 / (1 - confidence)."""
+def log_threshold(confidence: float, looks: int, grace: int = 0) -> float:
+    """log A at look `looks`: log(1 / (1 - confidence)) for the first `grace` looks, then that plus
+    log(looks / grace), i.e. A grows in proportion to the looks made (0: A stays fixed).
+
+    Why: the bound above is per look (P(alarm within N looks) <= N / A), and a stage holds for
+    days: at 20 async uploads/min a 48 h stage makes ~5,760 looks, and the fixed A = 2,000 rolled
+    back 17 of 100 healthy 48 h stages (bench/changepoint_variants.py). With A_k = A * k / grace
+    past `grace` looks, each doubling block of looks [g 2^j, g 2^(j+1)) has a threshold >= A 2^j,
+    so (Doob's maximal inequality on R, E[R_k] <= k) P(alarm in the block) <= 2 g / A and over a
+    hold of H looks P(alarm) <= (g / A) (1 + 2 ceil(log2(H / g))): logarithmic in the hold, not
+    linear. A regression in the first `grace` looks is judged at the fixed A (unchanged); one
+    that starts after k looks waits for log(k / grace) more evidence (~1 look at 0.8 nat/look
+    per doubling of k).
+    """
     log_a = -math.log1p(-confidence)
+    if grace > 0 and looks > grace:
+        log_a += math.log(looks / grace)
+    return log_a
+
+
+def fires(state: ChangeState, confidence: float, grace: int = 0) -> tuple[bool, float, float]:
+    """(fires, log R, log A) with log A from `log_threshold` at the state's look count."""
+    log_a = log_threshold(confidence, state.looks, grace)
     stat = log_mixture(state.log_r) if state.log_r else -math.inf
     return stat >= log_a, stat, log_a

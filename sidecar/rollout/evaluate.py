@@ -286,7 +286,7 @@ class StageEvaluator:
             return GateVerdict(verdict="inconclusive", reason="no usable null rate", samples=n, **base)
         new = look(state, bad, n, p0, self.now)
         self.changes[key] = new.to_dict()
-        fired, stat, log_a = fires(new, gate.confidence)
+        fired, stat, log_a = fires(new, gate.confidence, gate.grace_looks)
         why = (f"{bad}/{n} bad since the last look, {shown}; change statistic log R {stat:.2f} "
                f"(fires at log A {log_a:.2f}) after {new.looks} looks")
         known: dict[str, Any] = dict(observed=bad / n, threshold=p0, samples=n,

@@ -14,7 +14,7 @@ import yaml
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream, MetricsConfig, RolloutConfig
 from sidecar.metrics.hub import MetricsHub
-from sidecar.rollout.changepoint import ChangeState, fires, look, null_rate, sr_update
+from sidecar.rollout.changepoint import ChangeState, fires, log_threshold, look, null_rate, sr_update
 from sidecar.rollout.views import summary
 from tests.rollout.upstream_writer import Writer, lines, plan
 
@@ -24,11 +24,11 @@ def binomial(rng: random.Random, n: int, p: float) -> int:
 
 
 def run(rng: random.Random, looks: int, n: int, p_before: float, p_after: float, change: int, p0: float,
-        confidence: float) -> int | None:
+        confidence: float, grace: int = 0) -> int | None:
     state = ChangeState()
     for k in range(looks):
         state = look(state, binomial(rng, n, p_after if k >= change else p_before), n, p0, float(k))
-        if fires(state, confidence)[0]:
+        if fires(state, confidence, grace)[0]:
             return k
     return None
 
@@ -42,6 +42,32 @@ def test_false_alarms_at_the_null_boundary_stay_within_n_over_a() -> None:
     # A canary below the null (as good as its baseline, null 1.25x) almost never alarms.
     healthy = sum(run(rng, looks, 10, 0.016, 0.016, 10**9, 0.02, confidence) is not None for _ in range(runs))
     assert healthy < alarms
+
+
+def test_a_long_hold_stays_within_the_growing_thresholds_bound() -> None:
+    """At p = p0 exactly, over H looks: P(alarm) <= (g / A)(1 + 2 ceil(log2(H / g))) with the
+    threshold growing past g looks, where the fixed threshold only promises H / A; the same
+    request streams alarm less often with the growing threshold."""
+    confidence, grace, looks, runs = 0.999, 10, 640, 300  # A = 1,000: bounds 13% (growing) vs 64% (fixed)
+    bound = grace * (1 - confidence) * (1 + 2 * math.ceil(math.log2(looks / grace)))
+    fixed = sum(run(random.Random(i), looks, 10, 0.02, 0.02, 10**9, 0.02, confidence) is not None
+                for i in range(runs))
+    growing = sum(run(random.Random(i), looks, 10, 0.02, 0.02, 10**9, 0.02, confidence, grace) is not None
+                  for i in range(runs))
+    assert growing / runs <= bound
+    assert growing < fixed
+
+
+def test_the_threshold_is_fixed_for_the_grace_looks_then_grows_with_them() -> None:
+    log_a = -math.log(1 - 0.9995)
+    assert log_threshold(0.9995, 50, 50) == pytest.approx(log_a)
+    assert log_threshold(0.9995, 200, 50) == pytest.approx(log_a + math.log(4))
+    assert log_threshold(0.9995, 10**6, 0) == pytest.approx(log_a)  # grace 0: fixed, as before
+    # A regression in the grace looks is judged exactly as with a fixed threshold.
+    state = ChangeState(log_r=(log_a + 0.01,), looks=50)
+    assert fires(state, 0.9995, 50)[0] and fires(state, 0.9995, 0)[0]
+    late = ChangeState(log_r=(log_a + 0.01,), looks=51)
+    assert not fires(late, 0.9995, 50)[0] and fires(late, 0.9995, 0)[0]
 
 
 def test_a_regression_after_a_healthy_stretch_is_found_in_minutes_not_diluted() -> None:
