@@ -121,14 +121,14 @@ def log_threshold(confidence: float, looks: int, grace: int = 0) -> float:
 
     Why: the bound above is per look (P(alarm within N looks) <= N / A), and a stage holds for
     days: at 20 async uploads/min a 48 h stage makes ~5,760 looks, and the fixed A = 2,000 rolled
-    back 11-17 of 100 healthy 48 h stages (bench/changepoint_variants.py, seeds 31 and 37). With A_k = A * k / grace
-    past `grace` looks, each doubling block of looks [g 2^j, g 2^(j+1)) has a threshold >= A 2^j,
-    so (Ville's inequality on R_k + (n - k), a nonnegative supermartingale for k <= n under the
-    null) P(alarm in the block) <= 2 g / A and over a
-    hold of H looks P(alarm) <= (g / A) (1 + 2 ceil(log2(H / g))): logarithmic in the hold, not
-    linear. A regression in the first `grace` looks is judged at the fixed A (unchanged); one
-    that starts after k looks waits for log(k / grace) more evidence (~1 look at 0.8 nat/look
-    per doubling of k).
+    back 11-17 of 100 healthy 48 h stages (bench/changepoint_variants.py, seeds 31 and 37). With
+    A_k = A * k / grace past `grace` looks, each doubling block of looks [g 2^j, g 2^(j+1)) has a
+    threshold >= A 2^j, so (Ville's inequality on R_k + (n - k), a nonnegative supermartingale
+    for k <= n below the null) P(alarm in the block) <= 2 g / A, and over a hold of H looks
+    P(alarm) <= (g / A) (1 + 2 ceil(log2(H / g))): logarithmic in the hold, not linear. A
+    regression in the first `grace` looks is judged at the fixed A (unchanged); one that starts
+    after k looks needs log(k / grace) more evidence (~1 more look at 0.8 nat per look for each
+    doubling of k).
     """
     log_a = -math.log1p(-confidence)
     if grace > 0 and looks > grace:
