@@ -7,7 +7,6 @@ exactly-once and replica-safe is written there. Everything here is pure: occurre
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -71,33 +70,25 @@ class _Aggregate:
 
 
 def aggregate(occurrences: Iterable[Occurrence], samples_per_group: int) -> dict[str, _Aggregate]:
-    """Fold a batch into one aggregate per fingerprint (pure; keeps the batch's order).
-
-    The batch is split by fingerprint first; each group's figures then come from C-level passes
-    (Counter, min/max over its few distinct event times) instead of a dozen dict and datetime
-    operations per event (this ran for every event: ~2 us of the ~33 us an event costs).
-    """
-    by_fp: dict[str, list[Occurrence]] = {}
-    for occ in occurrences:
-        same = by_fp.get(occ.fingerprint)
-        if same is None:
-            by_fp[occ.fingerprint] = [occ]
-        else:
-            same.append(occ)
-    minute_of: dict[datetime, int] = {}  # a batch has few distinct event times, shared by its groups
+    """Fold a batch into one aggregate per fingerprint (pure; keeps the batch's order)."""
     out: dict[str, _Aggregate] = {}
-    for fp, occs in by_fp.items():
-        times = Counter(occ.seen_at for occ in occs)  # distinct by instant, in order of first appearance
-        minutes: dict[int, int] = {}
-        for at, n in times.items():
-            minute = minute_of.get(at)
-            if minute is None:
-                minute = minute_of[at] = int(at.timestamp() // 60)
-            minutes[minute] = minutes.get(minute, 0) + n
-        loggers = Counter(occ.logger for occ in occs if occ.logger)
-        out[fp] = _Aggregate(first=occs[0], last=occs[-1], count=len(occs), earliest=min(times),
-                             latest=max(times), minutes=minutes, loggers=dict(loggers),
-                             samples=occs[-samples_per_group:] if samples_per_group > 0 else [])
+    for occ in occurrences:
+        agg = out.get(occ.fingerprint)
+        if agg is None:
+            agg = out[occ.fingerprint] = _Aggregate(first=occ, last=occ)
+        agg.last = occ
+        agg.count += 1
+        if agg.earliest is None or occ.seen_at < agg.earliest:
+            agg.earliest = occ.seen_at
+        if agg.latest is None or occ.seen_at > agg.latest:
+            agg.latest = occ.seen_at
+        minute = int(occ.seen_at.timestamp() // 60)
+        agg.minutes[minute] = agg.minutes.get(minute, 0) + 1
+        if occ.logger:
+            agg.loggers[occ.logger] = agg.loggers.get(occ.logger, 0) + 1
+        agg.samples.append(occ)
+        if len(agg.samples) > samples_per_group:
+            del agg.samples[0]
     return out
 
 
