@@ -22,7 +22,8 @@ from ..exceptions import SidecarError
 from ..redaction import redact, redact_obj
 from .model import CATEGORIES, HINT_VERDICTS, SEVERITIES, Diagnosis, DiagnosisInput, Tokens, one_line
 
-PROMPT_VERSION = "diagnose-v3"  # v2: the surroundings section; v3: hint_verdict (same cause as the rule?)
+PROMPT_VERSION = "diagnose-v4"  # v2: the surroundings section; v3: hint_verdict (same cause as the rule?);
+# v4: the category doctrine (doctrine.py) and "name the exact thing" in the system prompt
 MAX_MESSAGE_CHARS = 4000
 MAX_TRACEBACK_HEAD = 3000
 MAX_TRACEBACK_TAIL = 6000

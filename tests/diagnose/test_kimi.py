@@ -52,7 +52,7 @@ async def test_good_answer_is_validated_and_ungrounded_evidence_dropped(fake_llm
     d = await client.diagnose(inp, hint)
     await client.close()
     assert d.source == "kimi" and d.model == "kimi-k2-turbo-preview" and d.category == "storage"
-    assert d.prompt_version == "diagnose-v3" and d.rule == "supabase-missing-column-pgrst204"
+    assert d.prompt_version == "diagnose-v4" and d.rule == "supabase-missing-column-pgrst204"
     assert d.tokens.input == 120 and d.tokens.output == 80
     # the invented line is dropped; the quoted fragment occurs in the input and stays
     assert d.evidence == ["PGRST204"]

@@ -106,7 +106,7 @@ async def test_thousand_events_of_one_group_make_one_request(sqlite_store, clock
     assert group["diagnosis_source"] == "kimi"
     history = await sqlite_store.diagnoses.history(FP)
     assert [h["source"] for h in history] == ["kimi", "rules"]
-    assert history[0]["cache_key"] == f"{FP}:kimi-k2-turbo-preview:diagnose-v3"
+    assert history[0]["cache_key"] == f"{FP}:kimi-k2-turbo-preview:diagnose-v4"
 
 
 async def test_two_replicas_sharing_a_store_make_one_request(tmp_path, clock, fake_llm):
