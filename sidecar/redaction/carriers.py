@@ -59,10 +59,10 @@ SECRET_QUERY = re.compile(
     re.IGNORECASE)
 JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.(?:[A-Za-z0-9_-]{8,}|(?![A-Za-z0-9_-]))")
 _PARAM = r"[A-Za-z][\w-]*=(?:\\{0,3}\"[^\"\n]*?\\{0,3}\"|[^\s,\"'<>\\]+)"
-_PARAM_OR_TOKEN = r"(?:" + _PARAM + r"|[^\s,;\"'<>)}\]]+)"
+_PARAM_OR_TOKEN = r"(?:" + _PARAM + r"|[^\s,;\"'<>)}\]\\]+)"  # a backslash ends it: `\r\n` in a bytes repr
 # Authorization header of any scheme: everything after the header name up to the end of its value.
 AUTH_HEADER = re.compile(
-    r"(?P<pre>\b(?:proxy-)?authorization(?P<q1>\\{0,3}[\"'])?[ \t]*(?:=>|[:=]|(?(q1),|(?!)))[ \t]*\[?(?P<q>\\{0,3}[\"'])?"
+    r"(?P<pre>(?:\b|(?<=\\[nrt]))(?:proxy-)?authorization(?P<q1>\\{0,3}[\"'])?[ \t]*(?:=>|[:=]|(?(q1),|(?!)))[ \t]*\[?(?P<q>\\{0,3}[\"'])?"
     r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*(?:-HMAC-SHA\d+)?)[ \t]+)?)" + NOT_REDACTED
     + r"(?P<cred>(?(q)(?:(?!(?P=q))(?:\\.|[^\n\r\\]))+|" + _PARAM_OR_TOKEN + r"(?:,[ \t]*" + _PARAM + r")*))",
     re.IGNORECASE)

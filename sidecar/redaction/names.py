@@ -165,7 +165,7 @@ DOCKER_SEAM = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0
                r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\"")
 QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027)"
 KV = re.compile(
-    r"(?:(?<![A-Za-z0-9_/+])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
+    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
     r"(?P<sep>[ \t]*:[ \t]*[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
@@ -244,6 +244,8 @@ def kv_sub(mark: str) -> Callable[[str], str]:
                 start -= 1
             while start < h.start() and not (text[start].isalpha() or text[start] == "_"):
                 start += 1
+            if start > 0 and text[start - 1] == "\\" and text[start] in "nrt" and start + 1 < h.start():
+                start += 1  # `\r\nX-Api-Key:` in a bytes repr: the name starts after the escape
             m = KV.match(text, start)
             if m is None or m.end("name") <= h.start():
                 continue

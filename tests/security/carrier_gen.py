@@ -86,20 +86,22 @@ def http_library_output(r: random.Random, base: str) -> list[Case]:
 
     out: list[Case] = []
     tok, pw, cookie = rnd(r, AN, 40), password(r).replace("'", "x"), rnd(r, URLSAFE, 32)
+    tok2 = rnd(r, AN, 24)
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port))
     conn.set_debuglevel(1)
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
-        header = r.choice(["Authorization", "X-Api-Key", "Proxy-Authorization", "X-Auth-Token"])
+        header = r.choice(["X-Api-Key", "Proxy-Authorization", "X-Auth-Token", "Api-Key"])
         value = f"Bearer {tok}" if "Authorization" in header else tok
-        conn.request("GET", "/v1/models", headers={header: value})
+        scheme2 = r.choice(["Token", "ApiKey", "Bearer"])
+        conn.request("GET", "/v1/models", headers={"Authorization": f"{scheme2} {tok2}", header: value})
         conn.getresponse().read()
         conn.request("POST", "/login", body=urllib.parse.urlencode({"username": "svc", "password": pw}),
                      headers={"Content-Type": "application/x-www-form-urlencoded"})
         conn.getresponse().read()
     conn.close()
-    out += [("http.client debuglevel", stdout.getvalue(), tok),
+    out += [("http.client debuglevel", stdout.getvalue(), tok), ("http.client debuglevel", stdout.getvalue(), tok2),
             ("http.client debuglevel", stdout.getvalue(), urllib.parse.quote_plus(pw))]  # as the form body has it
     with captured_logs("httpx", "httpcore") as buf, httpx.Client() as client:
         client.get(f"{base}/v1/files?api_key={tok}", headers={"X-Echo-Cookie": cookie})
