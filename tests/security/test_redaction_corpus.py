@@ -85,7 +85,7 @@ def test_case_writer_must_keep_survives():
     assert lost == []
 
 
-HELDOUT_CEILING = {"corpus_heldout.yaml": 2, "corpus_heldout2.yaml": 2}
+HELDOUT_CEILING = {"corpus_heldout.yaml": 2, "corpus_heldout2.yaml": 0, "corpus_heldout3.yaml": 2}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_CEILING))
@@ -93,19 +93,22 @@ def test_case_writer_heldout_corpus_aggregate(name: str) -> None:
     """Held-out (not read by the redactor's author): only the aggregate is reported, never the cases.
 
     Round 2 (2026-12-05), measured with `python -m tests.security.heldout`: corpus_heldout 2 of 176
-    plantings leaked (round 1: 3), corpus_heldout2 2 of 202 (1 of 64 kinds; round 1's redactor: 15);
-    this guards against regressions."""
+    plantings leaked (round 1: 3), corpus_heldout2 2 of 202 (1 of 64 kinds; round 1's redactor: 15).
+    Round 4 (2026-12-06 00:01, same command): corpus_heldout 2 of 176, corpus_heldout2 0 of 202,
+    corpus_heldout3 2 of 184 (the round's start: 11 of 184). This guards against regressions."""
     items = case_writer_corpus(name)
     assert items, f"tests/data/secrets/{name} is missing or empty (the held-out corpus must be in the tree)"
     leaked = sum(1 for _, text, secret in items if secret in redact(text))
     assert leaked <= HELDOUT_CEILING[name], f"{leaked} of {len(items)} held-out plantings leaked"
 
 
-def test_case_writer_must_keep_heldout2_aggregate() -> None:
-    """Held-out false-redaction check (not read by the redactor's author): a count only.
+@pytest.mark.parametrize("name", ["must_keep_heldout2.yaml", "must_keep_heldout3.yaml"])
+def test_case_writer_must_keep_heldout_aggregate(name: str) -> None:
+    """Held-out false-redaction checks (not read by the redactor's author): a count only.
 
-    Measured 2026-12-05: 1 of 26 lost (round 1's redactor: 4)."""
-    items = must_keep("must_keep_heldout2.yaml")
-    assert items, "tests/data/secrets/must_keep_heldout2.yaml is missing or empty"
+    Measured 2026-12-05: set 2 1 of 26 lost (round 1's redactor: 4); round 4 (2026-12-06 00:01) after the
+    must-keep taxonomy (sidecar/redaction/keep.py): set 2 0 of 26, set 3 0 of 32 (the round's start: 11 of 32)."""
+    items = must_keep(name)
+    assert items, f"tests/data/secrets/{name} is missing or empty"
     lost = sum(1 for text, line in items if text not in redact(line))
-    assert lost <= 1, f"{lost} of {len(items)} held-out must-keep strings were redacted"
+    assert lost == 0, f"{lost} of {len(items)} held-out must-keep strings were redacted"
