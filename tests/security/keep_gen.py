@@ -1,7 +1,7 @@
 """Seeded generators of values that look like secrets and must stay: the must-keep taxonomy of
 sidecar/redaction/keep.py, by class (masked, public by design, announced identifiers), each drawn from
-the real library that prints it where one is installed (pydantic, httpx, websockets, cryptography, uuid,
-hashlib), in the carriers a log uses (log line, JSON record, header dict/tuple repr, YAML, argv).
+the real library that prints it where one is installed (pydantic, httpx, websockets, cryptography with keys
+derived from the seed, uuid, hashlib), in the carriers a log uses (log line, JSON record, header dict/tuple repr, YAML, argv).
 
 A case is (class, planted text, the substring that must survive redaction unchanged).
 """
@@ -15,6 +15,7 @@ import random
 import string
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 AN = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
@@ -88,16 +89,16 @@ def _masked(r: random.Random) -> Case:
 # -- 2. public by design --------------------------------------------------------------------------------
 def _public(r: random.Random) -> Case:
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+    from cryptography.hazmat.primitives.asymmetric import ed25519
 
     pick = r.randrange(5)
     if pick == 0:
-        key = ed25519.Ed25519PrivateKey.generate() if r.random() < 0.5 else ec.generate_private_key(ec.SECP256R1())
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(r.randbytes(32)) if r.random() < 0.5 else _ec_key(r)
         line = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
         blob = line.split()[1]
         return ("public:ssh_key", f"Accepted key {line} deploy@ci for user git", blob)
     if pick == 1:
-        key = ec.generate_private_key(ec.SECP256R1())
+        key = _ec_key(r)
         pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
         body = pem.splitlines()[1]
@@ -113,20 +114,27 @@ def _public(r: random.Random) -> Case:
     return ("public:supabase_publishable", _in_carrier(r, name, key), key)
 
 
+def _ec_key(r: random.Random) -> Any:
+    """A P-256 key from the seeded generator (keys, hence public keys and certificate bodies, reproduce)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.derive_private_key(r.randrange(1, 2**255), ec.SECP256R1())
+
+
 def _certificate(r: random.Random) -> tuple[str, str]:
     import datetime
 
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(r.randbytes(32))  # deterministic signatures (RFC 8032)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{rnd(r, string.ascii_lowercase, 8)}.example.com")])
     now = datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(r.getrandbits(64)).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-            .sign(key, hashes.SHA256()))
+            .sign(key, None))
     pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     body = pem.splitlines()[r.randrange(1, len(pem.splitlines()) - 1)]
     return r.choice([f"ssl: loaded CA bundle\n{pem}", json.dumps({"ca_cert": pem})]), body
