@@ -20,15 +20,14 @@ from collections.abc import Callable
 
 from .names import DOCKER_SEAM, is_secret_name
 
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~")
-# a line break, also as JSON writes it inside a string, and the seam between two Docker json-file records
-# (`...\n", "stream": "stdout", "time": "..."}` newline `{"log": "...`): a console-wrapped line written by the
-# application becomes two records
 _TOK = r"[A-Za-z0-9+/=_\-.~]"
-# only the breaks with a token character on both sides (one regex pass, no Python loop over every line)
+# A line break, also as JSON writes it inside a string, and the seam between two Docker json-file records
+# (`...\n", "stream": "stdout", "time": "..."}` newline `{"log": "...`): a console-wrapped line written by the
+# application becomes two records.
 _NL = r"(?:(?:\\{1,3}r)?\\{1,3}n(?:" + DOCKER_SEAM + r")|\r?\n|\\{1,3}n)"
 # A panel (rich tracebacks, boxed console output) wraps inside its border: `...ghp_ab  │` / `│ cd12...`.
 _BOX = r"[│┃║]"
+# Only the breaks with a token character on both sides (one regex pass, no Python loop over every line).
 _BREAK = re.compile(r"(?<=" + _TOK + r")(?:" + _NL + r"|(?:[ \t]*" + _BOX + r")+(?:" + _NL + r")(?:[ \t]*" + _BOX
                     + r")+[ \t]*)(?=" + _TOK + ")")
 _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
@@ -48,7 +47,7 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
         blocks = [m.span() for m in _PEM_BLOCK.finditer(text)] if "-----BEGIN" in text else []
         for br in _BREAK.finditer(text):
             a, b = br.start(), br.end()
-            if a < pos or a == 0 or b >= len(text) or text[a - 1] not in _TOKEN_CHARS or text[b] not in _TOKEN_CHARS:
+            if a < pos:  # (the regex puts a token character on both sides)
                 continue
             if any(x <= a < y for x, y in blocks):
                 continue  # PEM bodies are wrapped at 64 by design; the PEM rules judge the block whole
@@ -80,7 +79,6 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
     return sub
 
 
-_BOX = "│┃║|"
 OPEN_QUOTE = re.compile(
     r"(?P<pre>(?<![\w])(?P<name>[A-Za-z_][\w.\-]{0,80})[ \t]*(?:=|:)[ \t]*[bBrRuU]?(?P<q>['\"]))"
     r"(?!\[REDACTED:)(?P<val>[^'\"\n│┃║\\]{4,}?)[ \t]*(?P<edge>[│┃║][^\n\\]*)?(?=\r?\n|\\{1,3}n|$)"
