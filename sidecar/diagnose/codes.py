@@ -454,7 +454,8 @@ ZAI_CODES: dict[str, Text] = {
     "1301": _t("provider", "low", "{who}'s content filter refused the request (business code {code}: {meaning})",
                "Z.ai's moderation flagged the input or output as unsafe or sensitive content: the request's content, not a "
                "gateway fault.", "Tell the user the provider refused the content; do not retry the same input."),
-    "1302": _t("concurrency", "medium", "{who} refused calls over its concurrency limit (business code {code}: {meaning})",
+    # doctrine.py: the account's concurrency limit is one of the provider's limits (as Moonshot's max concurrency)
+    "1302": _t("provider", "medium", "{who} refused calls over its concurrency limit (business code {code}: {meaning})",
                "The gateway runs more concurrent GLM calls than the account allows.",
                "Lower the GLM provider's concurrency limit below the account's; retry with exponential backoff and jitter."),
     "1303": _t("provider", "medium", "{who} limited the request frequency (business code {code}: {meaning})",

@@ -378,7 +378,7 @@ def test_moonshot_invalid_request_by_its_documented_message(said: str, category:
 
 # zhipuai 2.1 core/_errors.py (read from the installed SDK once; not a dependency here) and what each status means
 ZHIPU = [("APIRequestFailedError", 400, "1214", "code"), ("APIAuthenticationError", 401, "1002", "config"),
-         ("APIReachLimitError", 429, "1302", "concurrency"), ("APIReachLimitError", 429, "1113", "provider"),
+         ("APIReachLimitError", 429, "1302", "provider"), ("APIReachLimitError", 429, "1113", "provider"),
          ("APIInternalError", 500, "500", "provider"), ("APIServerFlowExceedError", 503, "", "provider")]
 
 

@@ -64,13 +64,11 @@ STATUS = {"10": 401, "11": 429, "12": 400, "13": 429}
 def zai_category(code: str) -> str:
     """Who must act, per Z.ai's code classes: the key (config), the account (provider), the request the
     gateway built (code; an unknown model or a denied API is configuration), the limits and the provider's
-    own failures (provider; concurrency is the gateway's parallelism)."""
+    own failures (provider: by the doctrine, doctrine.py, the account's concurrency limit is one of its limits)."""
     if code.startswith("100") or code in ("1211", "1220"):
         return "config"
     if code in ("1261",) or (code.startswith("12") and code != "1234"):
         return "code"
-    if code == "1302":
-        return "concurrency"
     return "provider"
 
 

@@ -81,7 +81,7 @@ CASES = [
     ("src.providers.glm_chat", _zai(401, "1002", "Authorization Token非法，请确认Authorization Token正确传递。"), "config"),
     ("src.providers.glm_chat", _zai(429, "1113", "Insufficient balance or no resource package. Please recharge."), "provider"),
     ("src.providers.glm_chat", _zai(429, "1302", "High concurrency usage of this API, please reduce concurrency"),
-     "concurrency"),
+     "provider"),
     ("src.providers.glm_chat", _zai(429, "1305", "The service may be temporarily overloaded, please try again later"),
      "provider"),
     ("src.providers.glm_chat", _zai(400, "1211", "Unknown Model, please check the model code."), "config"),

@@ -22,7 +22,7 @@ KNOWN = [
     ("duplicate key value violates unique constraint \"conversation_files_pkey\"", None, "supabase-unique-violation-23505", "storage"),
     ("{'message': 'ON CONFLICT DO UPDATE command cannot affect row a second time', 'code': '21000'}", None, "supabase-upsert-same-row-21000", "storage"),
     ("Error code: 429 - {'error': {'message': 'insufficient balance', 'type': 'exceeded_current_quota_error'}}", "openai.RateLimitError", "kimi-quota-exhausted", "provider"),
-    ('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency usage of this API"}}', None, "glm-concurrency-1302", "concurrency"),
+    ('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency usage of this API"}}', None, "glm-concurrency-1302", "provider"),
     ("Upload failed with both providers. Primary: kimi upload returned no file ID, Fallback: glm upload returned no file ID", None, "kimi-upload-no-file-id", "provider"),
     ("Error code: 400 - {'error': {'message': 'Invalid request: unknown tool type: web_search, currently only function and plugin are supported'}}", None, "provider-unknown-tool-type", "code"),
     ("Kimi chat timed out at 180 s on the first complex query", None, "provider-timeout-long", "provider"),
