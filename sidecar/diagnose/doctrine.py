@@ -79,6 +79,21 @@ _NO_ROUTE = re.compile(r"\[Errno 101\]|Network is unreachable|ENETUNREACH", re.I
 _IPV6 = re.compile(r"\((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\)|\[[0-9a-f:]{3,39}\]:\d+|address family", re.I)
 
 
+# where clients name the host that failed (redis-py "Error -2 connecting to redis:6379.", libpq 'could not translate
+# host name "db" to address', aiohttp "Cannot connect to host redis:6379", a URL)
+_FAILED_HOST = re.compile(r"connecting to (?P<a>[\w.-]+):\d+|host name \"(?P<b>[\w.-]+)\"|connect to host (?P<c>[\w.-]+):\d+|"
+                          r"\b(?:redis|rediss|postgres(?:ql)?|https?|wss?)://(?:[^\s/@]+@)?(?P<d>[\w.-]+)")
+
+
+def _service_name(text: str) -> str | None:
+    """The failed host when it is a single-label name (a compose service), else None."""
+    m = _FAILED_HOST.search(text)
+    host = next((g for g in m.groups() if g), None) if m is not None else None
+    if host is None or "." in host or host.lower() == "localhost" or host.isdigit():
+        return None
+    return host
+
+
 def transport_cause(text: str) -> Cause | None:
     """The class-level cause of a connect failure from its own text, or None when the text does not decide.
     Persistent causes are checked first: a chained message can carry both (a retry's timeout over a DNS error)."""
@@ -104,6 +119,16 @@ def transport_cause(text: str) -> Cause | None:
                      "answering for that host name.",
                      "Check which certificate the host presents from inside the container (openssl s_client "
                      "-servername <host>) and whether the name resolves to the right address.")
+    if _DNS_NONEXISTENT.search(text) and (service := _service_name(text)) is not None:
+        # Docker's embedded DNS answers "no such name" for a compose service whose container is not running (or not
+        # on this network): a single-label name like `redis` or `db` is a service, not a misspelt public host
+        return Cause("network", "dns.service_down", f"the service name '{service}' does not resolve (its container "
+                     "is not running or not on this network)",
+                     f"'{service}' is a container/service name, resolved by Docker's embedded DNS only while that "
+                     "service's container runs on the same network: the container is stopped, restarting or crashed "
+                     "(or was started on another network).",
+                     f"Check the '{service}' container (docker compose ps / logs {service}) and start it; the client "
+                     "reconnects once the name resolves again.")
     if _DNS_NONEXISTENT.search(text):
         return Cause("config", "dns.nonexistent", "the host name does not resolve (no such host)",
                      "The resolver answered that the host name has no address (getaddrinfo EAI_NONAME/EAI_NODATA): "

@@ -303,6 +303,8 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family.startswith("connect"):
         cause = transport_cause("\n".join([*inp.messages(), inp.traceback[-16384:]]))
         if cause is not None:
+            if cause.kind == "dns.service_down" and kind in ("database", "cache"):
+                cause = replace(cause, category="storage")  # the database/cache service itself is down
             decided = transport_text(cause, who or "the remote", cls)
             confidence = CLASS_ONLY + (WITH_COMPONENT if kind != "none" else 0.0) + (FROM_TRACEBACK if raised else 0.0)
             if len(sit.remotes) > 1:

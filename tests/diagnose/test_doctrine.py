@@ -232,3 +232,23 @@ def test_a_transport_failure_is_categorised_by_its_cause_not_by_who_met_it(remot
     assert d.category == category, (remote, said, d.rule, d.summary)
     others = {"kimi": "Kimi", "glm": "GLM", "supabase": "Supabase"}
     assert not any(w in d.summary + d.root_cause for r, w in others.items() if r != remote), d.summary
+
+
+@pytest.mark.parametrize(("exc", "said", "logger", "category", "name"), [
+    ("redis.exceptions.ConnectionError", "Error -2 connecting to redis:6379. Name or service not known.",
+     "src.cache.redis_cache", "storage", "redis"),
+    ("psycopg.OperationalError", 'connection is bad: could not translate host name "db" to address: Name or service '
+     "not known", "src.storage.pg_direct", "storage", "db"),
+    ("aiohttp.client_exceptions.ClientConnectorDNSError", "Cannot connect to host ws-daemon:8079 ssl:default [Name or "
+     "service not known]", "scripts.runtime.run_ws_shim", "network", "ws-daemon"),
+    ("psycopg.OperationalError", 'connection is bad: could not translate host name "db.abcdefgh.supabase.co" to '
+     "address: Name or service not known", "src.storage.pg_direct", "config", "db.abcdefgh.supabase.co"),
+])
+def test_a_compose_service_name_that_does_not_resolve_is_its_container_down_not_a_typo(
+        exc: str, said: str, logger: str, category: str, name: str) -> None:
+    """Docker's embedded DNS: a single-label service name resolves only while its container runs on the network;
+    a dotted host that does not exist is the URL's setting."""
+    log = (f"2026-04-02 09:15:01 ERROR {logger}: connect failed\nTraceback (most recent call last):\n"
+           f'  File "/app/x.py", line 1, in f\n    g()\n{exc}: {said}\n')
+    d = RULES.diagnose(excerpt_to_input(log))
+    assert d.category == category and name in d.summary + d.root_cause, (d.rule, d.summary, d.root_cause)
