@@ -50,17 +50,16 @@ from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
 from .names import (
     COMPARED,
-    NAME_HINTS,
     NAME_VALUE,
     PROSE,
     XML_ELEMENT,
     XML_KEY_VALUE,
     compared_repl,
-    is_secret_name,
     kv_sub,
     name_value_repl,
     xml_repl,
 )
+from .secret_names import NAME_HINTS, is_secret_name
 from .wrapped import joined_sub, open_quote_sub
 
 __all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]

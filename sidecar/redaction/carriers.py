@@ -26,6 +26,7 @@ from collections.abc import Callable
 from .entropy import is_high_entropy
 from .keep import is_masked
 from .names import DOCKER_SEAM
+from .secret_names import is_secret_name
 
 Repl = Callable[[re.Match[str]], str]
 # A reference to a secret, not the secret (gitleaks' global allowlist: `${VAR}`, `$VAR`, `{{ ... }}`, `%VAR%`).
@@ -118,8 +119,6 @@ ODBC_BRACED = re.compile(r"(?P<pre>(?<![\w])(?P<name>[A-Za-z][\w .-]{0,40}?)[ \t
 
 
 def odbc_braced(mark: str) -> Repl:
-    from .names import is_secret_name
-
     def repl(m: re.Match[str]) -> str:
         if not is_secret_name(m.group("name")):
             return m.group(0)
@@ -166,8 +165,6 @@ def redis_auth(mark: str, prose: frozenset[str]) -> Repl:
 
 
 def yaml_argv(mark: str) -> Repl:
-    from .names import is_secret_name
-
     def repl(m: re.Match[str]) -> str:
         return m.group("pre") + mark if is_secret_name(m.group("name")) else m.group(0)
     return repl

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable
 
 from .keep import announced_identifier, is_public, public_spans
+from .textstats import shannon, switch_rate, wordlike
 
 # `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart.
 TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9+/_=-])")
@@ -43,34 +43,6 @@ _ID_PREFIXES = re.compile(
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
     r"|vs|modr|img|sess|conv|item|sha256|sha1|sha512|md5|pk_live|pk_test|sb_publishable)[-_]", re.IGNORECASE)
 _FINGERPRINT = re.compile(r"(?i)(?:sha(?:1|256|384|512)|md5):$")
-_SWITCH_CLASSES = {**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}, **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
-                   **{c: "d" for c in "0123456789"}}
-
-
-def shannon(s: str) -> float:
-    n = len(s)
-    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
-
-
-def switch_rate(s: str) -> float:
-    """Character-class changes per character; an Upper->lower change (a capitalised word) does not count."""
-    prev = ""
-    switches = 0
-    for ch in s:
-        cls = _SWITCH_CLASSES.get(ch, "o")
-        if prev and cls != prev and not (prev == "u" and cls == "l"):
-            switches += 1
-        prev = cls
-    return switches / len(s) if s else 0.0
-
-
-def wordlike(part: str) -> bool:
-    """A part of an identifier or a path that reads as a word, a number or a short code."""
-    if len(part) <= 8 or part.isdigit() or part.isalpha() and (part.islower() or part.isupper() or part.istitle()):
-        return True
-    return switch_rate(part) < 0.2
-
-
 # A CamelCase identifier (`RetryUpToMaximumCountWithFixedSleep`): capitalised words, acronyms, short numbers.
 # A random base62 string fails it almost surely (a lowercase letter after a digit, a lone capital before one).
 # Every capitalised word has a vowel and they average 4+ letters; 6 in 100,000 random base62 strings of 20-64

@@ -47,6 +47,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .secret_names import announces_nonce, is_secret_name, name_words
+
 # -- 1. masked --------------------------------------------------------------------------------------
 MASK_LITERALS = frozenset({
     "[secure]", "[redacted]", "<redacted>", "(redacted)", "[filtered]", "[masked]", "<masked>", "[hidden]",
@@ -134,10 +136,6 @@ IDENTIFIER_WORDS = frozenset({
     "name", "names", "path", "file", "blob", "match", "kid", "jti", "number", "no", "ref", "tag", "arn", "urn",
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
-TOKEN_OF = frozenset({"page", "next", "continuation", "pagination", "sync", "cursor", "resume", "prev", "previous",
-                      "marker", "delta", "watermark", "change", "changes"})
-KEY_OF = frozenset({"socket", "websocket", "idempotency", "idem", "dedup", "dedupe", "cache", "partition", "sort",
-                    "row", "object", "range", "shard", "lookup"})
 _BEARER_IDS = frozenset({"session", "sess", "sid", "csrf", "xsrf", "login", "auth", "oauth"})
 _DIGEST_SCHEME = re.compile(r"(?i)^(?:sha-?(?:1|224|256|384|512)|md5|crc32c?|blake2[bs]?|sri)$")
 
@@ -146,7 +144,6 @@ _DIGEST_SCHEME = re.compile(r"(?i)^(?:sha-?(?:1|224|256|384|512)|md5|crc32c?|bla
 def is_identifier_name(name: str) -> bool:
     """True when `name` announces an identifier, digest, nonce or cursor (`x-request-id`, `Content-MD5`,
     `Sec-WebSocket-Accept`, `next_page_token`, `sha-256`), and is not also a secret name (`session_id`)."""
-    from .names import is_secret_name, name_words  # names imports this module
 
     last_part = re.split(r"[-_.\s]+", name.strip("-_."))[-1]
     if _DIGEST_SCHEME.match(last_part) or _DIGEST_SCHEME.match(name.strip("-_")) or last_part.lower() == "etag":
@@ -161,14 +158,6 @@ def is_identifier_name(name: str) -> bool:
     last = words[-1]
     # `uploadid`, `requestid`, `messageId` run together: an id of something
     return (last in IDENTIFIER_WORDS or len(last) > 3 and last.endswith("id")) and not is_secret_name(name)
-
-
-def announces_nonce(words: list[str]) -> bool:
-    """`page_token`, `NextToken`, `Sec-WebSocket-Key`, `idempotency_key`: a cursor or a nonce, named like a secret."""
-    if len(words) < 2:
-        return False
-    last, prev = words[-1], words[-2]
-    return last == "token" and prev in TOKEN_OF or last == "key" and prev in KEY_OF
 
 
 # The name just before a value: `name=`, `name: `, `"name": "`, `'name', '` (a pair or argv list),

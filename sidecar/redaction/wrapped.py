@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import DOCKER_SEAM, is_secret_name
+from .names import DOCKER_SEAM
+from .secret_names import is_secret_name
 
 _TOK = r"[A-Za-z0-9+/=_\-.~]"
 # A line break, also as JSON writes it inside a string, and the seam between two Docker json-file records

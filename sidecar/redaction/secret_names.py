@@ -1,0 +1,137 @@
+"""Which field names say their value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`), and which
+secret-like names announce a nonce or a cursor instead (`Sec-WebSocket-Key`, `next_page_token`).
+
+The name vocabulary on its own: keep.py (announced identifiers) and names.py (the assignment carriers)
+both ask it, so it lives below them and the package has no import cycle. The rules are names.py's
+docstring's: words split at separators and camelCase, a secret word or a joined pair or an ALLCAPS run's
+end, unless the last word says the value is metadata about a secret.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .textstats import shannon, switch_rate, wordlike
+
+TOKEN_OF = frozenset({"page", "next", "continuation", "pagination", "sync", "cursor", "resume", "prev", "previous",
+                      "marker", "delta", "watermark", "change", "changes"})
+KEY_OF = frozenset({"socket", "websocket", "idempotency", "idem", "dedup", "dedupe", "cache", "partition", "sort",
+                    "row", "object", "range", "shard", "lookup"})
+
+
+def announces_nonce(words: list[str]) -> bool:
+    """`page_token`, `NextToken`, `Sec-WebSocket-Key`, `idempotency_key`: a cursor or a nonce, named like a secret."""
+    if len(words) < 2:
+        return False
+    last, prev = words[-1], words[-2]
+    return last == "token" and prev in TOKEN_OF or last == "key" and prev in KEY_OF
+
+
+SECRET_WORDS = frozenset({
+    "pass", "passwd", "password", "passphrase", "passcode", "pwd", "pw", "pword", "secret", "secrets", "token",
+    "key", "apikey", "auth", "authorization", "credential", "credentials", "cred", "creds", "sig", "signature",
+    "cookie", "privatekey", "accountkey", "accesskey", "secretkey", "sessionid", "sessiontoken", "pin", "jwt",
+    "bearer", "sas", "otp", "totp", "hmac", "authtoken", "apitoken", "accesstoken", "refreshtoken",
+    "idtoken", "clientsecret", "passwort", "kennwort", "contrasena", "contraseña", "senha", "wachtwoord",
+    "motdepasse", "salasana", "haslo", "geheim", "parol", "parola",
+})
+# The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
+_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",
+                    "privatekey", "accountkey", "authkey", "passphrase", "passcode", "passwort", "signature")
+_NOT_SECRET_RUNS = frozenset({"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "monkey",
+                              "turkey", "hockey", "jockey", "donkey", "whiskey", "passkey", "encompass", "impass"})
+# A last word that makes the name metadata about a secret, not the secret itself.
+META_WORDS = frozenset({
+    "count", "counts", "length", "len", "size", "type", "types", "name", "names", "file", "path", "paths", "url",
+    "uri", "limit", "limits", "max", "min", "expiry", "expires", "expired", "expiration", "ttl", "usage", "used",
+    "left", "remaining", "error", "errors", "exception", "headers", "field", "fields", "prefix", "hint",
+    "required", "missing", "invalid", "format", "kind", "version", "policy", "scope", "scopes", "endpoint",
+    "provider", "source", "store", "manager", "service", "env", "var", "rotation", "id", "ids", "index", "idx",
+    "mode", "method", "methods", "enabled", "disabled", "set", "status", "state", "ok", "valid", "check",
+    "checks", "fingerprint", "algorithm", "alg", "location", "dir", "budget", "rate", "tokens", "per",
+    "estimate", "estimated", "total", "mismatch", "failed", "failure", "refresh", "refreshed", "rotated",
+    "validation", "verify", "verified", "ref", "reference", "age", "at", "time", "timeout", "class", "module",
+    "handler", "backend", "strategy", "label", "labels", "column", "columns", "bytes",
+    "chars", "counter", "pattern", "regex", "map", "list", "board", "pad", "word", "words", "note", "notes", "event",
+    "stroke", "strokes", "press", "code", "codes", "ring", "chain", "space", "spaces", "frame", "vault",
+    "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
+    "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
+    "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
+})
+# Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
+NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
+              "access",
+              "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
+              "haslo", "geheim", "salasana")
+# A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
+# hot, idx, natural, primary, pub(lic), schema, sequence; and the same idea for ids of requests and records).
+_KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "pub", "public", "schema", "sequence",
+                     "idempotency", "cache", "partition", "sort", "dedup", "dedupe", "lookup", "row", "object",
+                     "group", "alert", "range", "hash", "shard", "composite", "unique", "index", "message",
+                     "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join",
+                     "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag"})
+# `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
+_JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
+_SPLIT = re.compile(r"[_.\-\s/:\[\]]+")
+
+
+def name_words(name: str) -> list[str]:
+    """`X-Db-PassWord2` -> ['x', 'db', 'pass', 'word']: lowercased words without digits."""
+    words: list[str] = []
+    for part in _SPLIT.split(name.strip("\"'`$@-_&;%")):
+        words.extend(w.lower() for w in _CAMEL.findall(part))
+    return [w for w in words if not w.isdigit()]
+
+
+# An ALLCAPS run (an environment variable: SMTPAUTH, PRODMASTERKEY, REDISCREDENTIALS) may also end in these;
+# a lowercase run may not (`primarykey`, `hotkey`, `oauth` are words of their own).
+_UPPER_RUN_SUFFIXES = _SECRET_SUFFIXES + ("key", "auth", "credentials", "credential", "creds", "cred", "sig")
+
+
+def _secret_word(w: str, upper: bool = False) -> bool:
+    if w in SECRET_WORDS:
+        return True
+    return w not in _NOT_SECRET_RUNS and len(w) > (3 if upper else 4) and w.endswith(
+        _UPPER_RUN_SUFFIXES if upper else _SECRET_SUFFIXES)
+
+
+# gitleaks' generic-api-key keywords also count `access` and `api` (`MY_API=...`, `accessCode: ...`); alone they
+# are weak (api_base, access_level), so their value must also look random (gitleaks: entropy >= 3.5).
+_WEAK_WORDS = frozenset({"access", "api"})
+
+
+@functools.lru_cache(maxsize=4096)
+def is_weak_secret_name(name: str) -> bool:
+    words = name_words(name)
+    return bool(words) and words[-1] not in META_WORDS and any(w in _WEAK_WORDS for w in words)
+
+
+def random_value(val: str) -> bool:
+    """A value that reads as generated: 10+ characters of a token charset, letters and digits, not words."""
+    if len(val) < 10 or not re.fullmatch(r"[A-Za-z0-9_\-+/=.]+", val) or val.count(".") >= 2:
+        return False
+    if not (re.search(r"[A-Za-z]", val) and re.search(r"\d", val)):
+        return False
+    parts = [p for p in re.split(r"[-_./+=]+", val) if p]
+    return not all(wordlike(p) for p in parts) and shannon(val) >= 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """True when a field/variable name says its value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`)."""
+    words = name_words(name)
+    if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 for p in _SPLIT.split(name)):
+        return False  # no name at all: a random id that happens to hold "pw" or "key"
+    if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
+        return False
+    if announces_nonce(words):
+        return False  # `Sec-WebSocket-Key`, `next_page_token`: a nonce or a cursor (keep.py)
+    upper = name.isupper()
+    if words[-1] == "key" and len(words) > 1 and words[-2] in _KEY_OF and not any(
+            _secret_word(w, upper) for w in words[:-2]):
+        return False  # `idempotency_key`, `primaryKey`, `cache-key`, `public_key`: a key of something, not a secret
+    if any(_secret_word(w, upper) for w in words):
+        return True
+    return any(a + b in SECRET_WORDS for a, b in zip(words, words[1:], strict=False))

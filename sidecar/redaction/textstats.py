@@ -1,0 +1,38 @@
+"""How random a string reads: Shannon entropy, character-class switches, word-likeness.
+
+The lowest layer of the redactor: the name rules (secret_names.py, names.py) and the entropy fallback
+(entropy.py) both measure strings with these, and nothing here imports the rest of the package, so the
+modules above it form no import cycle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+_SWITCH_CLASSES = {**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}, **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+                   **{c: "d" for c in "0123456789"}}
+
+
+def shannon(s: str) -> float:
+    n = len(s)
+    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
+
+
+def switch_rate(s: str) -> float:
+    """Character-class changes per character; an Upper->lower change (a capitalised word) does not count."""
+    prev = ""
+    switches = 0
+    for ch in s:
+        cls = _SWITCH_CLASSES.get(ch, "o")
+        if prev and cls != prev and not (prev == "u" and cls == "l"):
+            switches += 1
+        prev = cls
+    return switches / len(s) if s else 0.0
+
+
+def wordlike(part: str) -> bool:
+    """A part of an identifier or a path that reads as a word, a number or a short code."""
+    if len(part) <= 8 or part.isdigit() or part.isalpha() and (part.islower() or part.isupper() or part.istitle()):
+        return True
+    return switch_rate(part) < 0.2
