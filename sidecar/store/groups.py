@@ -61,8 +61,11 @@ class UnknownGroup(SidecarError, LookupError):
     """No group has this fingerprint."""
 
 
-class _Resent(Exception):
-    """A receipt chunk added fewer keys than it holds: part of the batch was stored before."""
+class _Resent(SidecarError):
+    """A receipt chunk added fewer keys than it holds: part of the batch was stored before.
+
+    Control flow inside record_batch only (it rolls the transaction back and never leaves the method),
+    but still a SidecarError so that every exception class of the package sits in one hierarchy."""
 
 
 @dataclass(slots=True)
