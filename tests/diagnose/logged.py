@@ -13,7 +13,9 @@ RULES = load_rules("rules/diagnoses.yaml")
 FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
 
 
-class _Keep(logging.Handler):
+class KeepRecords(logging.Handler):
+    """A handler that keeps each record formatted as the gateway formats its log lines."""
+
     def __init__(self) -> None:
         super().__init__()
         self.records: list[str] = []
@@ -26,7 +28,7 @@ class _Keep(logging.Handler):
 def logged(logger: str, message: str, before: tuple[str, ...] = (), level: int = logging.ERROR) -> str:
     """`logger.log(level, message, exc_info=True)` inside the current except block (after `before`, logged at
     INFO by the same logger), as the excerpt the gateway's log file would hold."""
-    keep = _Keep()
+    keep = KeepRecords()
     log = logging.getLogger(logger)
     log.addHandler(keep)
     log.propagate = False

@@ -14,6 +14,7 @@ from psycopg import errors
 from sidecar.diagnose.codes import PGRST_GROUPS, PGRST_MEANINGS, SQLSTATE_CLASSES
 from sidecar.diagnose.evaluate import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
+from tests.diagnose.logged import logged
 
 RULES = load_rules("rules/diagnoses.yaml")
 
@@ -81,29 +82,6 @@ def test_every_postgrest_code_lands_in_its_doctrine_category(code: str) -> None:
     assert code in d.summary + d.root_cause
 
 
-def _logged(logger: str, message: str) -> str:
-    """`logger.exception(message)` in the gateway's format, inside the current except block."""
-    import logging
-
-    lines: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    keep = Keep()
-    keep.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
-    log = logging.getLogger(logger)
-    log.addHandler(keep)
-    log.propagate = False
-    try:
-        log.exception(message)
-    finally:
-        log.removeHandler(keep)
-        log.propagate = True
-    return lines[0]
-
-
 async def test_bind_errors_from_asyncio_tell_a_foreign_address_from_a_held_port() -> None:
     """Real asyncio.create_server errors: EADDRNOTAVAIL (an IP this host does not have: its host setting) vs
     EADDRINUSE (another process holds the port); both config, each with its own cause and never the other's."""
@@ -116,7 +94,7 @@ async def test_bind_errors_from_asyncio_tell_a_foreign_address_from_a_held_port(
     try:
         await asyncio.start_server(noop, "192.0.2.77", 0)  # TEST-NET-1: never an address of this host
     except OSError:
-        foreign = _logged("src.monitoring.health_server", "health server failed to start")
+        foreign = logged("src.monitoring.health_server", "health server failed to start")
     else:
         pytest.skip("this host has 192.0.2.77 configured")
     held = socket.socket()
@@ -125,7 +103,7 @@ async def test_bind_errors_from_asyncio_tell_a_foreign_address_from_a_held_port(
     try:
         await asyncio.start_server(noop, "127.0.0.1", held.getsockname()[1])
     except OSError:
-        in_use = _logged("src.monitoring.health_server", "health server failed to start")
+        in_use = logged("src.monitoring.health_server", "health server failed to start")
     finally:
         held.close()
     d = RULES.diagnose(excerpt_to_input(foreign))
@@ -151,7 +129,7 @@ def test_a_real_circular_import_is_named_as_one(tmp_path: object, monkeypatch: p
     try:
         importlib.import_module("cyclepkg.registry")
     except ImportError:
-        line = _logged("src.daemon.ws_server", "provider registry failed to load")
+        line = logged("src.daemon.ws_server", "provider registry failed to load")
     else:
         pytest.fail("no circular import")
     finally:

@@ -24,33 +24,10 @@ from aiohttp import web
 from sidecar.diagnose.evaluate import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 from tests.diagnose.conftest import answering
+from tests.diagnose.logged import KeepRecords, logged
 from tests.helpers import serving
 
 RULES = load_rules("rules/diagnoses.yaml")
-
-
-class _Keep(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[str] = []
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(self.format(record))
-
-
-def _logged_exception(logger: str, message: str) -> str:
-    """`logger.exception(message)` inside the current except block, formatted as the gateway's log line."""
-    keep = _Keep()
-    log = logging.getLogger(logger)
-    log.addHandler(keep)
-    log.propagate = False
-    try:
-        log.exception(message)
-    finally:
-        log.removeHandler(keep)
-        log.propagate = True
-    return keep.records[0]
 
 
 def _moonshot(status: int, etype: str, message: str) -> tuple[int, dict[str, Any]]:
@@ -102,7 +79,7 @@ async def test_openai_sdk_status_errors_from_a_local_server(provider: tuple[str,
     try:
         await client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
     except openai.APIStatusError:
-        line = _logged_exception(logger, f"chat failed for model {model}")
+        line = logged(logger, f"chat failed for model {model}")
     else:
         pytest.fail("the call did not fail")
     finally:
@@ -122,7 +99,7 @@ async def test_a_provider_that_hangs_is_a_provider_timeout(provider: tuple[str, 
     try:
         await client.chat.completions.create(model="kimi-k2-0905-preview", messages=[{"role": "user", "content": "x"}])
     except openai.APITimeoutError:
-        line = _logged_exception("src.providers.kimi_chat", "Kimi chat failed")
+        line = logged("src.providers.kimi_chat", "Kimi chat failed")
     finally:
         await client.close()
     d = RULES.diagnose(excerpt_to_input(line))
@@ -137,7 +114,7 @@ async def test_a_closed_port_is_a_network_failure_not_the_provider() -> None:
     try:
         await client.chat.completions.create(model="kimi-k2-0905-preview", messages=[{"role": "user", "content": "x"}])
     except openai.APIConnectionError:
-        line = _logged_exception("src.providers.kimi_chat", "Kimi chat failed")
+        line = logged("src.providers.kimi_chat", "Kimi chat failed")
     finally:
         await client.close()
     d = RULES.diagnose(excerpt_to_input(line))
@@ -162,7 +139,7 @@ async def test_websockets_close_codes_received_by_a_real_client(code: int, categ
             try:
                 await ws.recv()
             except websockets.ConnectionClosed:
-                line = _logged_exception("src.monitoring.resilient_websocket", "Connection closed")
+                line = logged("src.monitoring.resilient_websocket", "Connection closed")
     d = RULES.diagnose(excerpt_to_input(line))
     assert d.category == category and str(code) in " ".join([d.summary, d.root_cause]), (code, d.rule, d.summary)
     assert d.confidence < 0.6 or code in (1000, 1001)
@@ -183,7 +160,7 @@ def test_a_blocked_client_event_loop_makes_the_server_close_with_keepalive_1011(
         try:
             await ws.recv()
         except websockets.ConnectionClosed:
-            lines.append(_logged_exception("ws_daemon", "Connection error for client"))
+            lines.append(logged("ws_daemon", "Connection error for client"))
         finally:
             done.set()
 
@@ -218,7 +195,7 @@ def test_an_llm_client_without_a_key_is_configuration(monkeypatch: pytest.Monkey
     try:  # every openai release the project allows (pyproject: >=1.30) refuses a client without a key
         openai.AsyncOpenAI(base_url="http://127.0.0.1:9/v1")
     except openai.OpenAIError:
-        line = _logged_exception("src.providers.kimi", "Kimi provider init failed")
+        line = logged("src.providers.kimi", "Kimi provider init failed")
     assert line, f"openai {openai.__version__} built a client without a key: the SDK's contract changed"
     d = RULES.diagnose(excerpt_to_input(line))
     assert (d.category, d.severity) == ("config", "critical") and "key" in d.root_cause, (d.rule, d.summary)
@@ -228,7 +205,7 @@ def test_a_directory_where_a_file_is_expected_is_configuration(tmp_path: Any) ->
     try:
         open(tmp_path)  # noqa: SIM115 - the failure is the point
     except IsADirectoryError:
-        line = _logged_exception("src.core.env_config", "cannot read the prompt file")
+        line = logged("src.core.env_config", "cannot read the prompt file")
     d = RULES.diagnose(excerpt_to_input(line))
     assert d.category == "config" and "director" in d.summary, (d.rule, d.summary)
 
@@ -287,7 +264,7 @@ async def test_postgrest_py_errors_from_a_local_server(rest: tuple[str, dict[str
     try:
         await client.from_("provider_file_uploads").insert({"id": 1}).execute()
     except APIError:
-        line = _logged_exception("src.storage.supabase_client", "Failed to record upload")
+        line = logged("src.storage.supabase_client", "Failed to record upload")
     else:
         pytest.fail("no APIError")
     finally:
@@ -308,7 +285,7 @@ async def test_a_slow_postgrest_call_is_a_database_timeout_not_the_provider(rest
     try:
         await client.from_("messages").select("*").execute()
     except httpx.TimeoutException:
-        line = _logged_exception("src.storage.supabase_client", "Failed to load messages")
+        line = logged("src.storage.supabase_client", "Failed to load messages")
     finally:
         await client.aclose()
     d = RULES.diagnose(excerpt_to_input(line))
@@ -336,7 +313,7 @@ async def test_storage3_errors_from_a_local_server(rest: tuple[str, dict[str, An
     try:
         await client.from_("uploads").upload("a/b.txt", b"hello")
     except StorageApiError:
-        line = _logged_exception("src.storage.supabase_storage", "upload failed")
+        line = logged("src.storage.supabase_storage", "upload failed")
     else:
         pytest.fail("no StorageApiError")
     finally:
@@ -356,7 +333,7 @@ async def test_an_exhausted_psycopg_pool_is_the_database_pool(pg_dsn: str) -> No
                 async with pool.connection(timeout=0.2):
                     pass
             except PoolTimeout:
-                line = _logged_exception("src.storage.db", "Database unavailable")
+                line = logged("src.storage.db", "Database unavailable")
     d = RULES.diagnose(excerpt_to_input(line))
     text = " ".join([d.summary, d.root_cause, *d.suggested_fix])
     assert d.category == "storage" and "pool" in text, (d.rule, d.summary)
@@ -365,7 +342,7 @@ async def test_an_exhausted_psycopg_pool_is_the_database_pool(pg_dsn: str) -> No
 
 async def test_websockets_server_side_failures_for_real() -> None:
     """A TCP probe (no upgrade), a message over max_size and an upgrade refused with 403, each as websockets 15 says it."""
-    keep = _Keep()
+    keep = KeepRecords()
     for name in ("websockets.server", "ws_daemon"):
         logging.getLogger(name).addHandler(keep)
     lines: dict[str, str] = {}
@@ -374,7 +351,7 @@ async def test_websockets_server_side_failures_for_real() -> None:
         try:
             await ws.recv()
         except websockets.ConnectionClosed:
-            lines["too-big"] = _logged_exception("ws_daemon", "Connection error for client")
+            lines["too-big"] = logged("ws_daemon", "Connection error for client")
 
     def refuse(connection: Any, request: Any) -> Any:
         if request.path == "/private":
@@ -398,7 +375,7 @@ async def test_websockets_server_side_failures_for_real() -> None:
                 async with websockets.connect(f"ws://127.0.0.1:{port}/private"):
                     pass
             except websockets.InvalidStatus:
-                lines["refused"] = _logged_exception("src.monitoring.resilient_websocket", "WebSocket connect failed")
+                lines["refused"] = logged("src.monitoring.resilient_websocket", "WebSocket connect failed")
             await asyncio.sleep(0)
     finally:
         for name in ("websockets.server", "ws_daemon"):
@@ -429,7 +406,7 @@ async def test_a_websocket_client_pointed_at_a_plain_http_port_is_the_url_not_th
             async with websockets.connect(f"ws://127.0.0.1:{port}", open_timeout=5):
                 pass
         except websockets.InvalidStatus:
-            line = _logged_exception("scripts.runtime.run_ws_shim", "daemon connection failed")
+            line = logged("scripts.runtime.run_ws_shim", "daemon connection failed")
     context = f"2025-11-13 10:30:00 INFO scripts.runtime.run_ws_shim: connecting to EXAI daemon at ws://127.0.0.1:{port}\n"
     d = RULES.diagnose(excerpt_to_input(context + line))
     assert d.category == "config" and f"HTTP {status}" in d.summary, (d.rule, d.summary)
