@@ -15,7 +15,8 @@ import openai
 import pytest
 
 from sidecar.diagnose.evaluate import excerpt_to_input
-from tests.diagnose.test_real_clients import RULES, _logged_exception
+from tests.diagnose.logged import logged
+from tests.diagnose.test_real_clients import RULES
 
 # (code, English message, Chinese message) as the owners document them; ${...} placeholders filled in
 ZAI = [
@@ -78,7 +79,7 @@ async def _raised(url: str, model: str, logger: str) -> str:
         await client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
     except openai.APIStatusError as e:
         assert "code" not in str(e) or "Error code" in str(e)  # the SDK's text holds the message only
-        return _logged_exception(logger, f"chat failed for model {model}")
+        return logged(logger, f"chat failed for model {model}")
     finally:
         await client.close()
     raise AssertionError("the call did not fail")
