@@ -54,11 +54,9 @@ from .slots import (
     OTHER_WORDS,
     SIMILARITY,
     WORD_FROM,
-    same_key,
     similarity,
-    tokenize,
-    variable_like,
 )
+from .token_forms import same_key, tokenize, variable_like
 
 __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
 

@@ -11,7 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.slots import absent_part, names_failure
+from sidecar.errors.slots import absent_part
+from sidecar.errors.token_forms import names_failure
 
 _LOWER = string.ascii_lowercase
 _key = st.text(_LOWER, min_size=2, max_size=8)

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.slots import names_failure
+from sidecar.errors.token_forms import names_failure
 
 _LOWER = string.ascii_lowercase
 _word = st.text(_LOWER, min_size=3, max_size=10)

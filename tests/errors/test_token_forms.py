@@ -1,4 +1,4 @@
-"""`slots.variable_like` tests a token's characters with C-speed string forms (`strip`, `isalnum`,
+"""`token_forms.variable_like` tests a token's characters with C-speed string forms (`strip`, `isalnum`,
 `lower`/`upper` on ASCII); each must answer what the per-character definition answers, on any token."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sidecar.errors.slots import _CAMEL_WORD, _PUNCT, _STRIP, variable_like
+from sidecar.errors.token_forms import _CAMEL_WORD, _PUNCT, _STRIP, variable_like
 
 # Letters whose case behaves unlike ASCII (titlecase `ǅ`, `ß`, dotted `İ`, long s, Kelvin sign, micro).
 _ALPHABET = "aZ09fF_-./:@$#\\+~()[]'\"<*>,;!?" + "\u00e9\u00c9\u00df\u01c5\u017f\u212a\u0130\u00b5"
@@ -29,7 +29,7 @@ def test_string_forms_answer_the_per_character_definition(token: str) -> None:
     # Only tokens that reach those tests: no placeholder, no `_`/`-` prefix cut, no earlier verdict.
     if "<*>" in token or not inner or "_" in inner or "-" in inner or len(inner) >= 16:
         return
-    from sidecar.errors.slots import _CALENDAR, _CODE
+    from sidecar.errors.token_forms import _CALENDAR, _CODE
 
     if inner in _CALENDAR or _CODE.fullmatch(inner):
         return

@@ -1,0 +1,154 @@
+"""What one token of a masked message is, by its form alone: the learner's tokens and their classes.
+
+`slots.py` compares two messages position by position; everything it asks of a SINGLE token is here:
+how a masked message splits into tokens (`tokenize`: a quoted `key="..."` value is one token), whether
+a token's form says it is a value (`variable_like`: punctuation inside, hex letters, mixed case, 24+
+characters), whether a word names a failure (`names_failure`: the error type is the identity, never a
+value), and the key of a `key=value` token (`same_key`; none when the key or the value names the
+failure). Each is pure and memoised where tokens repeat; the value classes are listed in TAXONOMY.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .masking_rules import ERROR_TOKEN, PLACEHOLDER
+
+__all__ = ["variable_like", "names_failure", "same_key", "tokenize", "MAX_VALUE_TOKENS"]
+
+# Stems of the words that name a failure (`exceeded_current_quota_error`, `invalid_authentication_error`,
+# `permission_denied`, `timeout`, `refused`): the error type a message gives is its identity, never a
+# value. Matched at the start of a word part (split on `_ - .`), so `sherry` or `deferred` is no `err`.
+_FAILURE_STEMS = (
+    "err", "fail", "exception", "invalid", "denied", "refus", "reset", "timeout", "timed", "exceed", "unavailable",
+    "forbidden", "unauthori", "notfound", "abort", "reject", "overload", "quota", "limit", "conflict", "missing",
+    "unknown", "illegal", "corrupt", "expir", "revok", "insufficient", "unreachable", "broken", "fatal", "panic")
+_PARTS = re.compile(r"[_.\-]+")
+
+
+@lru_cache(maxsize=16384)  # pure; asked twice per differing position of every comparison
+def names_failure(token: str) -> bool:
+    """Whether a word or identifier names a failure (one of its parts starts with a `_FAILURE_STEMS` stem)."""
+    return any(part.startswith(_FAILURE_STEMS) for part in _PARTS.split(token.strip(_STRIP).lower()) if part)
+
+
+# Keys whose value names the failure (masking's keep rules protect them too): never a slot.
+_NAMING_KEYS = frozenset(("code=", "status=", "type=", "errno=", "reason=", "sqlstate=", "error=", "error_code="))
+_CODE = re.compile(rf"(?:\d+|{ERROR_TOKEN})")
+_WORDS = re.compile(r"[A-Za-z]+(?:[_-][A-Za-z]+)*")
+_DIGIT = re.compile(r"\d")
+
+
+def _key(token: str) -> str | None:
+    """`state=` of `state=RUNNING` (the key of a key=value token), else None.
+
+    None as well when the key or the value names the failure (`code=23505`, `status=429`,
+    `reason=PGRST204`): what masking kept on purpose is never learned away.
+    """
+    i = token.find("=")
+    if 0 < i < len(token) - 1:
+        key = token[: i + 1]
+        if key.lower() in _NAMING_KEYS or _CODE.fullmatch(token[i + 1:].strip("'\",;)")):
+            return None
+        return key
+    return None
+
+
+def same_key(t: str, m: str) -> str | None:
+    k = _key(t)
+    if k is not None and m.startswith(k) and _key(m) == k:
+        return k
+    return None
+
+
+_PUNCT = frozenset("./:@$#\\+~")
+_PUNCT_CHAR = re.compile("[" + re.escape("".join(sorted(_PUNCT))) + "]")
+# Day and month names of the C locale (`%a`, `%A`, `%b`, `%B`: syslog, asctime, RFC 5322 dates).
+_CALENDAR = frozenset(
+    "Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec January February March April June July August "
+    "September October November December".split())
+# A unit after a number (SI and IEC prefixes on bytes, bits, hertz, watts; time units): `<*> KB`
+# and `<*> B` are one size. Masking knows the common spaced units; this is the class.
+_UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|secs?|mins?|h|hrs?|days?|%")
+_HEX_CHARS = "0123456789abcdefABCDEF"
+# CamelCase / camelCase identifiers with humps of 3+ letters (`WindowsUpdateAgent`, `onStandStepChanged`)
+_CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
+_STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
+
+
+@lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
+def variable_like(token: str) -> bool:
+    """Whether a token's form alone says it is a value, not a word that names the event.
+
+    Token classes that carry over between systems: punctuation inside (host names, dotted
+    class names, paths, addresses), mixed case after the first letter (`mKeyId`, base64) unless
+    it is CamelCase words (`WindowsUpdateAgent`, `onStandStepChanged`: a class or function that
+    names the event; humps of 3+ letters, which random ids rarely have),
+    hex-like letters (`eedd`: four or more hex characters), or long (24+ characters: keys,
+    tokens). Plain words (`Failed`), numbers and codes masking kept (`429`, `PGRST204`) and
+    `snake_case`/`kebab-case` identifiers (`exceeded_current_quota_error`) are not: they are
+    values only in a slot a name-introducing word opens (`for tenant acme_corp`).
+    """
+    if PLACEHOLDER in token:
+        return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
+    inner = token.strip(_STRIP)
+    if not inner:
+        return token == "::"  # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`
+    if inner in _CALENDAR:
+        return True  # a date spelled with names (syslog `Jul 10`, asctime `Sun Jul 10`): it changes daily
+    if _CODE.fullmatch(inner):
+        return False
+    n = len(inner)
+    if n >= 24 and not _WORDS.fullmatch(inner):
+        return True  # a key or token; a long snake_case name (`exceeded_current_quota_error`) is a word
+    if n >= 16 and inner.isalpha() and inner.isupper():
+        return True  # an access key id (`AKIAIOSFODNNEXAMPLE`); capitalised words are shorter
+    # The character tests below are C-speed forms of per-character loops (every new token of a
+    # never-seen line comes here): `strip` leaves nothing when every character is hex; an
+    # alphanumeric token has no punctuation; on ASCII, a character is upper (lower) case exactly
+    # when lower() (upper()) changes it.
+    if n >= 4 and not inner.strip(_HEX_CHARS):
+        return True
+    # A prefixed id (`blk_eedd`, `req-bcfae`, `job_AbXk`): an identifier prefix, then a value.
+    cut = max(inner.rfind("_"), inner.rfind("-"))
+    if 0 < cut < n - 4 and variable_like(inner[cut + 1:]):
+        return True
+    if not inner.isalnum() and _PUNCT_CHAR.search(inner):
+        return True
+    if inner.isascii():
+        tail = inner[1:]
+        mixed = tail != tail.lower() and inner != inner.upper()
+    else:
+        mixed = any(c.isupper() for c in inner[1:]) and any(c.islower() for c in inner)
+    return mixed and not _CAMEL_WORD.fullmatch(inner)
+
+
+def tokenize(text: str) -> list[str]:
+    """The learner's tokens of a masked message: split on spaces, except that a quoted value after
+    `key=` or `key:` (`tag="View Lock",`) is one token, however many words it holds: a value of
+    varying length must not put one event into several token-count buckets."""
+    tokens = text.split(" ")
+    if '="' not in text and "='" not in text and ':"' not in text and ":'" not in text:
+        return tokens
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        m = _OPEN_VALUE.search(tok)
+        if m is not None:
+            quote = m.group(1)
+            end = next((j for j in range(i + 1, min(n, i + MAX_VALUE_TOKENS)) if quote in tokens[j]), None)
+            if end is not None:
+                out.append(" ".join(tokens[i:end + 1]))
+                i = end + 1
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# A token that opens a quoted value and does not close it (`tag="View`).
+_OPEN_VALUE = re.compile(r"""^[^"'\s]*[=:](["'])[^"']*$""")
+MAX_VALUE_TOKENS = 8
