@@ -14,11 +14,15 @@ Decisions:
   names: "the Supabase (PostgREST/Postgres) database", "GLM (Z.ai)"...), `{code}` and `{meaning}` (the
   owner's name for the code) filled in; texts say only what the code documents.
 - Category by the doctrine of doctrine.py (what the on-call engineer must change): a value or statement the
-  gateway built, incl. a query that does not match the schema (undefined table/column/function, PGRST2xx) ->
-  code; a credential, grant, URL or the name of a database/schema, a pooler setting -> config; the database's
-  runtime state or availability, and the limits it enforces at runtime (constraints, a column's declared size)
-  -> storage; a resource limit -> capacity; competing transactions -> concurrency; the provider's account,
-  limits or moderation -> provider.
+  gateway built, incl. a query that does not match the schema (undefined table/column/function, PGRST2xx) and a
+  write the table's constraints refuse (class 23: the data or the order of writes the code sends; 21: a batch
+  with a key twice; 09/27/2F/38/39/P0: a database function or trigger of our own migrations) -> code; a
+  credential, grant, URL or the name of a database/schema, a pooler setting, the server's configuration file
+  (F0) -> config; the database's runtime state or availability (connection lost, cancelled or terminated
+  statements, a read-only server, I/O and internal errors) and a column's declared size (22001/22003, both case
+  writers) -> storage; a resource limit, incl. a connection pool's (53, PGRST003) -> capacity; competing
+  transactions -> concurrency; the provider's account, limits or moderation -> provider. evals/TAXONOMY.md
+  holds the table of every path that can answer storage.
 - The gateway's own codes (src/daemon/error_handling.py, research upstream-gateway.md 1.3) are a namespace
   too, but three of them wrap another failure (PROVIDER_ERROR, TOOL_EXECUTION_ERROR, INTERNAL_ERROR):
   they answer only where nothing more specific in the record does.
@@ -53,7 +57,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "connection dropped: the server restarted or went away, the network path broke, or the host/port is wrong.",
              "Check that the database is up and reachable from the gateway; let the pool discard broken connections and reconnect.",
              "Retry idempotent calls; writes made in this window may need replaying."),
-    "09": _t("storage", "medium", "A trigger in {who} failed (SQLSTATE {code}, {meaning})",
+    "09": _t("code", "medium", "A trigger in {who} failed (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 09 means a trigger action on the table raised an error while the statement ran.",
              "Read the trigger function named in the error and the row it rejected."),
     "0A": _t("code", "medium", "{who} does not support what the statement asks (SQLSTATE {code}, {meaning})",
@@ -77,7 +81,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
     "20": _t("code", "medium", "A CASE in a database function had no matching branch (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 20 means a PL/pgSQL CASE statement found no WHEN for the value.",
              "Add the missing branch (or an ELSE) to the function named in the error."),
-    "21": _t("storage", "medium", "A statement touched the same row more than once or returned too many rows on {who} (SQLSTATE {code}, {meaning})",
+    "21": _t("code", "medium", "A statement touched the same row more than once or returned too many rows on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 21 (cardinality violation) means one statement affected one row twice (a batch upsert with "
              "a duplicated conflict key) or a subquery returned more rows than allowed.",
              "Deduplicate the batch by its conflict key before the upsert; check subqueries used as values."),
@@ -85,7 +89,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 22 (data exception) means a value in the statement does not fit its type or range: "
              "the gateway passed data it did not validate.",
              "Validate the value where it enters the gateway (type, range, length) and answer 400 instead of querying."),
-    "23": _t("storage", "medium", "A write broke an integrity constraint of {who} (SQLSTATE {code}, {meaning})",
+    "23": _t("code", "medium", "A write broke an integrity constraint of {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 23 (integrity constraint violation) means the row written breaks a constraint of the table "
              "(unique key, foreign key, not-null or check): the data or the order of writes disagrees with the table.",
              "Read the constraint named in the error; order writes so referenced rows exist first and supply required columns."),
@@ -100,26 +104,26 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 26 means the code executed a prepared statement that does not exist on this connection "
              "(a transaction-mode pooler such as PgBouncer/Supavisor 6543 does not keep prepared statements).",
              "Disable prepared statements for connections through a transaction pooler (psycopg prepare_threshold=None)."),
-    "27": _t("storage", "medium", "A trigger changed data in a forbidden way on {who} (SQLSTATE {code}, {meaning})",
+    "27": _t("code", "medium", "A trigger changed data in a forbidden way on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 27 means a trigger's data change conflicts with the statement that fired it.",
              "Read the trigger function named in the error."),
     "28": _t("config", "critical", "{who} refused the login (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 28 (invalid authorization specification) means the user or password in the database URL "
              "is wrong, was rotated, or the server's pg_hba rules do not allow this client.",
              "Check the database URL / password secret in the environment against the database; restart after fixing."),
-    "2B": _t("storage", "medium", "{who} refused to drop a privilege others depend on (SQLSTATE {code}, {meaning})",
+    "2B": _t("config", "medium", "{who} refused to drop a privilege others depend on (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 2B means a REVOKE/DROP would leave dependent privileges.", "Revoke the dependent privileges first."),
     "2D": _t("code", "medium", "A transaction was ended in the wrong place on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 2D means COMMIT/ROLLBACK was issued where it is not allowed (inside a function).",
              "Move transaction control out of the function."),
-    "2F": _t("storage", "medium", "A database function failed (SQLSTATE {code}, {meaning})",
+    "2F": _t("code", "medium", "A database function failed (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 2F means an SQL function ended without returning a value or did what it may not.",
              "Read the function named in the error."),
     "34": _t("code", "medium", "A cursor name is invalid on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 34 means the code used a cursor name that does not exist.", _QUERY),
-    "38": _t("storage", "medium", "An external routine failed in {who} (SQLSTATE {code}, {meaning})",
+    "38": _t("code", "medium", "An external routine failed in {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 38 means a function in an external language raised.", "Read the function named in the error."),
-    "39": _t("storage", "medium", "An external routine call failed in {who} (SQLSTATE {code}, {meaning})",
+    "39": _t("code", "medium", "An external routine call failed in {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 39 means calling an external-language function failed.", "Read the function named in the error."),
     "3B": _t("code", "medium", "A savepoint was used wrongly on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 3B means a ROLLBACK TO / RELEASE named a savepoint that does not exist.",
@@ -140,7 +144,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 42 (syntax error or access rule violation) means the SQL or RPC call the code sends is "
              "wrong for this database: a code fix, not an outage.",
              _QUERY, "Fix the statement and add a test that runs it against a real database."),
-    "44": _t("storage", "medium", "A write broke a view's WITH CHECK OPTION in {who} (SQLSTATE {code}, {meaning})",
+    "44": _t("code", "medium", "A write broke a view's WITH CHECK OPTION in {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 44 means the row written through a view does not satisfy the view's condition.",
              "Write rows that satisfy the view's condition, or write to the table."),
     "53": _t("capacity", "high", "{who} ran out of a resource (SQLSTATE {code}, {meaning})",
@@ -150,9 +154,11 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 54 (program limit exceeded) means the statement or a value in it is larger or more complex "
              "than Postgres allows (too many columns or arguments, an index row too large, a statement too complex).",
              "Split the statement or the value (batch, move large values out of indexed columns)."),
-    "55": _t("storage", "medium", "An object of {who} is not in the state the statement needs (SQLSTATE {code}, {meaning})",
-             "SQLSTATE class 55 (object not in prerequisite state) means the table, lock or setting the statement needs "
-             "is busy or in another state.", "Read the object named in the error and retry when it is free."),
+    "55": _t("code", "medium", "An object of {who} is not in the state the statement needs (SQLSTATE {code}, {meaning})",
+             "SQLSTATE class 55 (object not in prerequisite state) means the statement needs an object in a state the "
+             "code did not bring it to (currval() before nextval() in this session, a setting that cannot change at "
+             "runtime, a new enum value used in the transaction that added it); busy objects and locks are 55006/55P03.",
+             "Read the object named in the error and fix the order of the statements that use it."),
     "57": _t("storage", "high", "{who} stopped the statement or the connection (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 57 (operator intervention) means the server cancelled the statement or terminated the "
              "connection: a timeout, an administrator, a shutdown or a restart.",
@@ -163,12 +169,12 @@ SQLSTATE_CLASSES: dict[str, Text] = {
     "72": _t("storage", "medium", "A snapshot was too old on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 72 means a long-running query needed data already vacuumed away.",
              "Shorten the long-running query or transaction."),
-    "F0": _t("storage", "high", "{who}'s server configuration file is invalid (SQLSTATE {code}, {meaning})",
+    "F0": _t("config", "high", "{who}'s server configuration file is invalid (SQLSTATE {code}, {meaning})",
              "SQLSTATE class F0 means the database server could not read its configuration file.",
              "Check the database server's configuration (managed: contact the provider)."),
     "HV": _t("storage", "medium", "A foreign data wrapper of {who} failed (SQLSTATE {code}, {meaning})",
              "SQLSTATE class HV means a foreign table's remote source failed.", "Check the foreign server named in the error."),
-    "P0": _t("storage", "medium", "A database function raised an error (SQLSTATE {code}, {meaning})",
+    "P0": _t("code", "medium", "A database function raised an error (SQLSTATE {code}, {meaning})",
              "SQLSTATE class P0 means PL/pgSQL code in the database raised (RAISE EXCEPTION, an assertion, no data found).",
              "Read the function named in the error and the message it raised."),
     "XX": _t("storage", "critical", "{who} reported an internal error (SQLSTATE {code}, {meaning})",
@@ -178,7 +184,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
 
 # Codes inside a class whose cause (and so category or fix) differs from the class's
 SQLSTATE_CODES: dict[str, Text] = {
-    "21000": _t("storage", "medium", "A batch upsert touches the same row twice (SQLSTATE {code}, {meaning})",
+    "21000": _t("code", "medium", "A batch upsert touches the same row twice (SQLSTATE {code}, {meaning})",
                 "One INSERT ... ON CONFLICT DO UPDATE carries two rows with the same conflict key; Postgres refuses to "
                 "update one row twice in one statement, so the whole batch fails.",
                 "Deduplicate the batch by its conflict key before the upsert (keep the last row per key)."),
@@ -194,14 +200,14 @@ SQLSTATE_CODES: dict[str, Text] = {
                 "SQLSTATE 22P02 means a value in the statement is not valid text for the column's type (a malformed uuid, "
                 "number or boolean): the gateway passed input it did not validate.",
                 "Validate the value (uuid, number, date) where it enters the gateway and return 400 instead of querying."),
-    "23502": _t("storage", "medium", "A write left a required column empty (SQLSTATE {code}, {meaning})",
+    "23502": _t("code", "medium", "A write left a required column empty (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 23502 means a NOT NULL column got no value: the code omitted a field the table requires.",
                 "Supply the column's value (or give it a default in a migration)."),
-    "23503": _t("storage", "medium", "A write references a row that does not exist (SQLSTATE {code}, {meaning})",
+    "23503": _t("code", "medium", "A write references a row that does not exist (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 23503 means a foreign key points at a missing row: the referenced row was not written first, "
                 "or was deleted.",
                 "Write the referenced row first (or in the same transaction); check deletes of parent rows."),
-    "23505": _t("storage", "medium", "An insert hits an existing key (SQLSTATE {code}, {meaning})",
+    "23505": _t("code", "medium", "An insert hits an existing key (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 23505 means the row's unique key already exists: a retried write that had succeeded, two "
                 "requests creating the same record, or a reused id.",
                 "Make the write idempotent (upsert on the key) or create the row once."),
@@ -351,7 +357,7 @@ PGRST_MEANINGS: dict[str, str] = {
     "PGRSTX00": "an internal library error",
 }
 PGRST_CODES: dict[str, Text] = {
-    "PGRST003": _t("storage", "high", "PostgREST timed out waiting for a database connection from its pool ({code})",
+    "PGRST003": _t("capacity", "high", "PostgREST timed out waiting for a database connection from its pool ({code})",
                    "Every connection of PostgREST's pool to Postgres was busy for longer than the acquisition timeout: "
                    "slow queries or more concurrent requests than the pool serves.",
                    "Find the slow queries holding connections (pg_stat_activity) and lower the gateway's concurrent database calls."),
@@ -632,7 +638,7 @@ REDIS_REPLIES: dict[str, Text] = {
     "NOPERM": _t("config", "medium", "The Redis user may not run this command or key ({code})",
                  "The ACL user of the client lacks the permission for the command or key pattern.",
                  "Grant the command/key pattern to the ACL user, or use a user that has it."),
-    "OOM": _t("storage", "medium", "Redis is out of memory and refuses writes ({code})",
+    "OOM": _t("capacity", "medium", "Redis is out of memory and refuses writes ({code})",
               "Redis reached its maxmemory limit and its eviction policy does not free memory for this write.",
               "Check INFO memory and maxmemory-policy (allkeys-lru for a cache); the cache should degrade, not fail."),
     "READONLY": _t("storage", "medium", "The Redis node is a read-only replica ({code})",

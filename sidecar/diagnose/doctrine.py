@@ -6,8 +6,12 @@ Categories (`model.Category`), decided by the cause, never by the component that
 - network: the path to a remote fails *transiently* (timeouts, resets, a refused connection to a service that
   should be up, a temporary DNS failure, a certificate the remote side presents wrongly).
 - storage: the database/storage/cache service itself fails or limits at runtime (down, restarting, cancelled a
-  statement, a column's declared size, a constraint it enforces, its sessions and rate limits).
-- capacity: our own host's or service's resource limit (disk, memory, file descriptors, connection slots, pools).
+  statement, a column's declared size, its sessions and rate limits). Not storage where the service only
+  SURFACED another cause (round 5, evals/TAXONOMY.md lists every path that answers storage): a write its
+  constraints refuse or a function/trigger of our migrations raising (code), a grant, name or setting (config),
+  a connection pool's or memory limit (capacity), a competing transaction (concurrency).
+- capacity: our own host's or service's resource limit (disk, memory, file descriptors, connection slots, pools:
+  psycopg_pool/httpx/redis-py pools, PostgREST's pool PGRST003, Redis maxmemory OOM).
 - concurrency: races, locks, semaphores, deadlocks, serialization failures.
 - config: a setting, credential, grant, URL/host/port/scheme, the name of a database/schema/bucket/model, a CA
   bundle, an installed dependency is wrong: it fails EVERY time until a person changes a setting.

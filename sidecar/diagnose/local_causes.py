@@ -9,6 +9,7 @@ Entries are (category, severity, summary, root cause, fixes); summaries and fixe
 from __future__ import annotations
 
 from .codes import Text
+from .model import Category
 
 _LOCAL: dict[str, Text] = {
     "resource.memory": (
@@ -347,6 +348,9 @@ def local_text(family: str, cls: str, detail: str) -> Text | None:
                                "Check the configured database path, its directory and the file's owner/mode."),
                "sqlite.schema": ("a table or column the query uses is not in the database (migrations not applied)",
                                  "Apply the migrations to this database file; check the path points at the right file.")}[family]
-        return ("storage", "high", f"SQLite database error ({cls}): {why[0]}",
+        # doctrine.py: a missing table/column is the code's query against an unmigrated schema (code), a path that
+        # cannot be opened a setting (config); a failing disk or a corrupt file is the storage itself
+        where: Category = "code" if family == "sqlite.schema" else "config" if family == "sqlite.open" else "storage"
+        return (where, "high", f"SQLite database error ({cls}): {why[0]}",
                 f"SQLite answered: {why[0]}.", (why[1],))
     return None

@@ -248,7 +248,8 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
                 (f"Find the call in the traceback and check {who}'s load, slow queries and locks at that time.",
                  "Split large batches, add the missing index, or raise this client's timeout if the work is legitimate."))
     if family in ("timeout.pool", "pool.queue"):
-        return ("storage", sev, f"No free connection in the {who} connection pool ({cls}) - pool exhausted",
+        # doctrine.py: the client's own pool is our limit (capacity), not the database failing
+        return ("capacity", sev, f"No free connection in the {who} connection pool ({cls}) - pool exhausted",
                 "Every connection of the client/pool was in use for longer than the pool timeout: connections are "
                 "held too long (slow queries, leaked transactions) or the pool is too small for the load.",
                 ("Check the pool's size against the concurrent load and the database's max_connections; find queries "
@@ -359,7 +360,11 @@ def service_text(family: str, cls: str, status: int | None, said: str) -> Text |
                     f"The Redis (cache) server rejected the credentials in the Redis URL.{quote}",
                     ("Check the Redis URL/password in the environment against the server's requirepass/ACL.",))
         if "oom" in low or "maxmemory" in low or cls.endswith("OutOfMemoryError"):
-            why = "Redis reached its maxmemory limit and refuses writes"
+            # doctrine.py: a memory limit of the cache service (maxmemory) is a resource limit: capacity
+            return ("capacity", "medium", f"Redis (cache) is out of memory ({cls}): it reached maxmemory and refuses "
+                    "writes", f"The Redis (cache) server reached its maxmemory limit and refuses writes.{quote}",
+                    ("Check INFO memory and maxmemory-policy (an eviction policy such as allkeys-lru for a cache) and "
+                     "the keys without TTL; raise maxmemory if the working set is legitimate.",))
         elif family == "redis.loading":
             why = "Redis is loading its dataset into memory (just restarted)"
         elif cls.endswith("ReadOnlyError") or "read only replica" in low:

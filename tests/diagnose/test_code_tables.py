@@ -111,10 +111,10 @@ REAL_ERRORS = [
     ("", "SELECT 'c-91d2'::uuid", "22P02", "code"),
     ("", "SELECT 1/0", "22012", "code"),
     ("CREATE TABLE t (v varchar(3))", "INSERT INTO t VALUES ('toolong')", "22001", "storage"),
-    ("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1), (1)", "23505", "storage"),
+    ("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1), (1)", "23505", "code"),
     ("CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (p int REFERENCES p(id))", "INSERT INTO c VALUES (7)",
-     "23503", "storage"),
-    ("CREATE TABLE t (id int NOT NULL)", "INSERT INTO t VALUES (NULL)", "23502", "storage"),
+     "23503", "code"),
+    ("CREATE TABLE t (id int NOT NULL)", "INSERT INTO t VALUES (NULL)", "23502", "code"),
     ("", "SELECT * FROM provider_file_uploads", "42P01", "code"),
     ("CREATE TABLE t (id int)", "SELECT upload_method FROM t", "42703", "code"),
     ("", "SELEC 1", "42601", "code"),
@@ -456,7 +456,7 @@ def test_await_and_event_loop_misuse_as_cpython_says_it_is_code() -> None:
 # Redis error replies (the reply's first word, redis protocol spec) as redis-py raises them
 REDIS = [("ResponseError", "WRONGTYPE Operation against a key holding the wrong kind of value", "code"),
          ("ResponseError", "ERR unknown command 'JSON.GET', with args beginning with: ", "code"),
-         ("OutOfMemoryError", "OOM command not allowed when used memory > 'maxmemory'.", "storage"),
+         ("OutOfMemoryError", "OOM command not allowed when used memory > 'maxmemory'.", "capacity"),
          ("ReadOnlyError", "READONLY You can't write against a read only replica.", "storage"),
          ("AuthenticationError", "WRONGPASS invalid username-password pair or user is disabled.", "config"),
          ("ResponseError", "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "

@@ -65,7 +65,7 @@ CASES = [
      "config", "Redis"),
     ("wrongtype", _only("GET", b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"), True, "get",
      "code", "WRONGTYPE"),
-    ("oom", _only("SET", b"-OOM command not allowed when used memory > 'maxmemory'.\r\n"), True, "set", "storage",
+    ("oom", _only("SET", b"-OOM command not allowed when used memory > 'maxmemory'.\r\n"), True, "set", "capacity",
      "maxmemory"),
     ("readonly", _only("SET", b"-READONLY You can't write against a read only replica.\r\n"), True, "set", "storage",
      "replica"),

@@ -73,7 +73,7 @@ def diagnose(log: str):  # type: ignore[no-untyped-def]
     (UNPACK, "unpack-count-mismatch", "code", r"semaphore|leak"),
     (POSTGREST_TIMEOUT, "class:timeout.read", "storage", r"KIMI_TIMEOUT_SECS|fail over"),
     (KIMI_TIMEOUT, "class:timeout", "provider", r"Supabase"),
-    (POOL, "class:timeout.pool", "storage", r"KIMI_TIMEOUT_SECS|fail over"),
+    (POOL, "class:timeout.pool", "capacity", r"KIMI_TIMEOUT_SECS|fail over"),
     (PATH_GUARD, "path-guard-blocked", "config", r"content filter"),
     (PGRST301, "class:code.pgrst", "storage", r"schema|column"),
     (SQL_57014, "class:code.sqlstate", "storage", r"KIMI|provider call"),

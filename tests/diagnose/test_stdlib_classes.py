@@ -48,7 +48,7 @@ CASES = [
     ("sqlite3.OperationalError", "disk I/O error", [APP], "storage", "disk"),
     ("sqlite3.OperationalError", "database or disk is full", [APP], "capacity", "space"),
     ("sqlite3.OperationalError", "attempt to write a readonly database", [APP], "config", "read-only"),
-    ("sqlite3.OperationalError", "no such table: uploads", [APP], "storage", "migration"),
+    ("sqlite3.OperationalError", "no such table: uploads", [APP], "code", "migration"),
     ("sqlite3.DatabaseError", "database disk image is malformed", [APP], "storage", "corrupt"),
     ("subprocess.CalledProcessError", "Command '['ffmpeg', '-i', 'a.mp4']' returned non-zero exit status 127.",
      [APP, f"{LIB}/subprocess.py"], "config", "PATH"),
