@@ -233,6 +233,23 @@ def change_fired(c: RolloutController, name: str) -> bool:
     return snap is not None and any(t.get("gate") == CHANGE_TRIGGER for t in snap.data.get("dry_trips") or [])
 
 
+def held_trip(c: RolloutController, name: str) -> str | None:
+    """The gate with `on_fail: hold` beyond its limits at the tick just made (round 5), if any.
+
+    Until that tick the rollout is in the same state whether the gate holds or rolls back (holding
+    changes nothing before it), so the first such tick is exactly when the round-4 policy (every
+    stage gate rolls back) would have rolled back: one run measures both.
+    """
+    snap = c.transitions.seen.get(name)
+    holds = snap.data.get("holds") if snap is not None else None
+    return str(holds[0].get("gate")) if holds else None
+
+
+def first(*times: float | None) -> float | None:
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
 async def reset(c: RolloutController, name: str) -> None:
     """Bring the rollout back to a startable state without a rollback decision."""
     for _ in range(6):
@@ -250,7 +267,7 @@ async def reset(c: RolloutController, name: str) -> None:
 
 async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, warm_base=600.0) -> dict:
     interval = cfg.interval
-    cur, new, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], 0, 0
+    cur, new, cur_rb, new_rb, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], [], [], 0, 0
     for t in range(trials):
         await reset(c, cfg.name)
         gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t, HISTORY)
@@ -266,7 +283,7 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
         for _ in range(ticks):
             clock.advance(interval)
             await c.tick()
-            if early_new is None and change_fired(c, cfg.name):
+            if early_new is None and (change_fired(c, cfg.name) or held_trip(c, cfg.name)):
                 early_new = clock.time()
         clock.advance(warm - ticks * interval)
         t0 = clock.time()
@@ -275,7 +292,7 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
             continue
         gw.regress(REGRESSED_ERR)
         before = len(rx.calls)
-        d_cur = d_new = None
+        d_cur = d_new = d_held = None
         failed = 0
         f1 = f5 = f10 = None
         clock.advance(interval - (warm - ticks * interval))
@@ -288,6 +305,8 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
                     d_cur = rx.calls[before]["at"]
                 if d_new is None and change_fired(c, cfg.name):
                     d_new = clock.time()
+                if d_held is None and held_trip(c, cfg.name):
+                    d_held = clock.time()
             if not flagger_check(gw, interval):
                 failed += 1
                 f1 = clock.time() if failed >= 1 and f1 is None else f1
@@ -295,26 +314,29 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
                 f10 = clock.time() if failed >= 10 and f10 is None else f10
             if d_cur is not None and f10 is not None:
                 break
-        if d_new is None or (d_cur is not None and d_cur < d_new):
-            d_new = d_cur
+        d_new = first(d_new, d_cur)
         if d_cur is None and d_new is None:
             misses += 1
         cur.append((d_cur - t0) if d_cur is not None else math.inf)
         new.append((d_new - t0) if d_new is not None else math.inf)
+        for out, d in ((cur_rb, first(d_cur, d_held)), (new_rb, first(d_new, d_held))):
+            out.append((d - t0) if d is not None else math.inf)
         fl1.append((f1 - t0) if f1 is not None else math.inf)
         fl5.append((f5 - t0) if f5 is not None else math.inf)
         fl10.append((f10 - t0) if f10 is not None else math.inf)
-    return {"current": cur, "new": new, "flagger1": fl1, "flagger5": fl5, "flagger10": fl10,
-            "misses": misses, "warm_false": warm_false}
+    return {"current": cur, "new": new, "current_rb": cur_rb, "new_rb": new_rb, "flagger1": fl1, "flagger5": fl5,
+            "flagger10": fl10, "misses": misses, "warm_false": warm_false}
 
 
 async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> dict:
     interval = cfg.interval
     hold = cfg.stages[stage_index].hold
     max_ticks = int(hold / interval) * 20
-    out = {"current": 0, "new": 0, "promotions": 0, "timeouts": 0, "flagger1": 0, "flagger5": 0, "flagger10": 0}
+    out = {"current": 0, "new": 0, "current_rb": 0, "new_rb": 0, "promotions": 0, "timeouts": 0,
+           "flagger1": 0, "flagger5": 0, "flagger10": 0}
     durations = []
     causes: dict[str, int] = {}
+    causes_rb: dict[str, int] = {}  # what rolled back the round-4 policy (stage gates roll back)
     holding: dict[str, int] = {}
     for t in range(stages):
         await reset(c, cfg.name)
@@ -328,15 +350,20 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
         failed = 0
         outcome = "timeout"
         fired = False
+        held: str | None = None  # the first held gate trip: round 4's policy rolled back there
+        t_held = t_fired = t_end = math.inf
         for _ in range(max_ticks):
             clock.advance(interval)
             await c.tick()
-            fired = fired or change_fired(c, cfg.name)
+            if not fired and change_fired(c, cfg.name):
+                fired, t_fired = True, clock.time()
+            if held is None and (held := held_trip(c, cfg.name)) is not None:
+                t_held = clock.time()
             if not flagger_check(gw, interval):
                 failed += 1
             snap = c.transitions.seen[cfg.name]  # what the tick just saw or wrote (no extra query)
             if snap.state in ("rolling_back", "rolled_back"):
-                outcome = "rollback"
+                outcome, t_end = "rollback", clock.time()
                 break
             if snap.stage_index > stage_index:
                 outcome = "promoted"
@@ -352,10 +379,12 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
         out["new"] += outcome == "rollback" or fired
         if fired:
             causes[CHANGE_TRIGGER + " (new)"] = causes.get(CHANGE_TRIGGER + " (new)", 0) + 1
+        gates: list[str] = []
         if outcome == "rollback":
             out["current"] += 1
             assert len(rx.calls) == before + 1
-            for gate in rx.calls[-1]["reasons"]:
+            gates = list(rx.calls[-1]["reasons"])
+            for gate in gates:
                 causes[gate] = causes.get(gate, 0) + 1
         elif outcome == "promoted":
             out["promotions"] += 1
@@ -366,7 +395,16 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
                 if v["role"] == "gate" and v["verdict"] != "pass":
                     key = f"{v['name']}:{v['verdict']}"
                     holding[key] = holding.get(key, 0) + 1
-    return {**out, "durations": durations, "causes": causes, "holding": holding}
+        # Round 4 (stage gates roll back): whichever came first, the held trip or what this run saw.
+        out["current_rb"] += min(t_held, t_end) < math.inf
+        out["new_rb"] += min(t_held, t_end, t_fired) < math.inf
+        if held is not None and t_held <= min(t_end, t_fired):
+            firsts = [held + (" (same tick as another)" if min(t_end, t_fired) == t_held else "")]
+        else:
+            firsts = gates if t_end <= t_fired else [CHANGE_TRIGGER + " (new)"] if fired else []
+        for gate in firsts:
+            causes_rb[gate] = causes_rb.get(gate, 0) + 1
+    return {**out, "durations": durations, "causes": causes, "causes_rb": causes_rb, "holding": holding}
 
 
 def fmt_delays(values: list[float], interval: float) -> str:
@@ -390,6 +428,7 @@ async def main() -> int:
     ap.add_argument("--hold", type=float, default=600.0, help="stage hold for (b), seconds (plan: days)")
     ap.add_argument("--warm", type=float, default=600.0, help="healthy seconds in the stage before the regression")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--detect-percent", type=float, default=10.0, help="the stage of (a): 10 or 1 (%%)")
     ap.add_argument("--healthy-stages", default="0,1", help="stage indexes for (b): 0 = 1%%, 1 = 10%%")
     ap.add_argument("--healthy-err", type=float, default=0.01, help="canary error rate when healthy")
     ap.add_argument("--baseline-err", type=float, default=None, help="sync error rate (default: healthy)")
@@ -418,11 +457,12 @@ async def main() -> int:
               f"stage start; rules/rollouts.yaml (async-upload); "
               f"current = shipped rules without `{CHANGE_TRIGGER}`, new = with it")
         for rate in [float(r) for r in args.rates.split(",") if r]:
-            r = await run_detection(c, ref, rx, clock, det_cfg, 10.0, args.trials, rate, args.seed, args.warm)
-            per_min = rate * 60 * 0.10
-            print(f"\n(a) detection at the 10% stage, {per_min:.0f} async uploads/min ({args.trials} trials, regression "
+            r = await run_detection(c, ref, rx, clock, det_cfg, args.detect_percent, args.trials, rate, args.seed, args.warm)
+            per_min = rate * 60 * args.detect_percent / 100
+            print(f"\n(a) detection at the {args.detect_percent:g}% stage, {per_min:.3g} async uploads/min ({args.trials} trials, regression "
                   f"after {args.warm:g}-{args.warm + iv:g}s healthy; {r['warm_false']} false alarms during warm-ups)")
-            for label, key in (("current policy", "current"), ("new policy (+ change trigger)", "new"),
+            for label, key in (("current, gates roll back (r4)", "current_rb"), ("current, floors hold (r5)", "current"),
+                               ("new, gates roll back (r4)", "new_rb"), ("new, floors hold (r5, shipped)", "new"),
                                ("Flagger-style N=1", "flagger1"), ("Flagger-style N=5", "flagger5"),
                                ("Flagger-style N=10", "flagger10")):
                 print(f"    {label:32s} {fmt_delays(r[key], iv)}")
@@ -438,14 +478,15 @@ async def main() -> int:
                 print(f"\n(b) {args.stages} healthy stages at {pct:g}% ({args.rate * 60 * pct / 100:.1f} async/min), "
                       f"canary = baseline errors {HEALTHY_ERR:.1%} vs {base_err:.1%}, hold {args.hold:g}s, "
                       f"min samples {false_cfg.stages[idx].min_samples}")
-                print(f"    rollbacks: current {fb['current']}, new {fb['new']}, Flagger-style N=1 {fb['flagger1']}, "
+                print(f"    rollbacks: current {fb['current_rb']} (r4) / {fb['current']} (r5), new {fb['new_rb']} (r4) "
+                      f"/ {fb['new']} (r5, shipped), Flagger-style N=1 {fb['flagger1']}, "
                       f"N=5 {fb['flagger5']}, N=10 {fb['flagger10']}")
                 print(f"    current: {fb['promotions']} promoted, {fb['timeouts']} still holding after 20x hold; "
                       f"stage length median {statistics.median(d):.0f}s, max {max(d):.0f}s")
                 if fb["holding"]:
                     print(f"    gates holding the timed-out stages: {fb['holding']}")
-                if fb["causes"]:
-                    print(f"    rollback causes: {fb['causes']}")
+                print(f"    rollback causes, r4 (gates roll back): {fb['causes_rb']}")
+                print(f"    rollback causes, r5 (success floors hold): {fb['causes']}")
             await c2.stop()
         signed = all(call["signed"] for call in rx.calls)
         keys = [call["key"] for call in rx.calls]

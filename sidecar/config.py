@@ -326,6 +326,10 @@ class GateConfig(Strict):
     min_samples: int = Field(default=0, ge=0)
     failure_limit: int | None = Field(default=None, ge=0)  # trips when total failures in the stage exceed it
     consecutive_failure_limit: int = Field(default=1, ge=1)  # trips after this many failures in a row
+    # What a stage gate's trip does: `rollback` (Argo's failed analysis), or `hold` (no promotion, an
+    # alert, the progress deadline decides). `hold` suits a promotion criterion that a canary as good as
+    # its baseline can miss (an absolute success floor); rollbacks are then the triggers' job.
+    on_fail: Literal["rollback", "hold"] = "rollback"
     no_data: Literal["inconclusive", "pass", "fail"] = "inconclusive"
     dry_run: bool = False  # evaluated and reported, never acted on
     confidence: float = Field(default=0.95, gt=0.5, lt=1)  # one-sided, for proportions
@@ -412,6 +416,9 @@ class RolloutConfig(Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"gate and trigger names must be unique within a stage: {dupes}")
+        held = [t.name for t in self.triggers if t.on_fail == "hold"]
+        if held:
+            raise ValueError(f"a trigger rolls back when it fires; `on_fail: hold` is for stage gates: {held}")
         hook_names = [h.name or f"{h.kind}-{i}" for i, h in enumerate(self.hooks)]
         if len(set(hook_names)) != len(hook_names):
             raise ValueError("hook names must be unique")

@@ -282,7 +282,7 @@ class RolloutController:
         data.update(
             baselines=baselines, totals=ev.totals, counters=ev.counters, last_eval_at=now, samples=ev.samples,
             changes=ev.changes,
-            verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips, stale=ev.stale_gates(),
+            verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips, holds=ev.holds, stale=ev.stale_gates(),
             stale_alerted=ev.stale_news,
             series=append_point(data.get("series"), now, snap.stage_index, snap.percent, ev.verdicts()),
         )

@@ -51,6 +51,7 @@ class Evaluation:
     totals: dict[str, dict[str, Any]] = field(default_factory=dict)
     trips: list[dict[str, Any]] = field(default_factory=list)  # non-dry-run gates/triggers beyond limits
     dry_trips: list[dict[str, Any]] = field(default_factory=list)
+    holds: list[dict[str, Any]] = field(default_factory=list)  # gates beyond limits with `on_fail: hold`
     new_trips: set[str] = field(default_factory=set)  # "role:name" that crossed their limits just now
     samples: int = 0
     stale_news: list[str] = field(default_factory=list)  # stale gates worth an alert (set by the controller)
@@ -123,7 +124,8 @@ class StageEvaluator:
                 (ev.triggers if role == "trigger" else ev.gates).append(verdict)
                 trip = tripped(gate, counters) if verdict.verdict == "fail" else None
                 if trip:
-                    (ev.dry_trips if gate.dry_run else ev.trips).append(reason_of(verdict, trip))
+                    held = role == "gate" and gate.on_fail == "hold"
+                    (ev.dry_trips if gate.dry_run else ev.holds if held else ev.trips).append(reason_of(verdict, trip))
                     if tripped(gate, before) is None:
                         ev.new_trips.add(key)
         ev.samples = await self._samples(ev)

@@ -75,6 +75,8 @@ async def detail(controller: RolloutController, name: str, history: int = 200) -
         gates=[v for v in verdicts if v.get("role") == "gate"],
         triggers=[v for v in verdicts if v.get("role") == "trigger"],
         dry_run_trips=snap.data.get("dry_trips") or [],
+        # Gates beyond their limits with `on_fail: hold`: they block promotion instead of rolling back.
+        held_trips=snap.data.get("holds") or [] if snap.state in (RUNNING, PAUSED, WAITING) else [],
         baselines=snap.data.get("baselines") or {},
         history=jsonable(await repo.events(name, history)),
         decisions=jsonable(await repo.decisions(name)),

@@ -154,6 +154,7 @@ class RolloutDetail(RolloutSummary):
     gates: list[dict[str, Any]]
     triggers: list[dict[str, Any]]
     dry_run_trips: list[Any]
+    held_trips: list[Any] = []
     baselines: dict[str, Any]
     history: list[dict[str, Any]]
     decisions: list[dict[str, Any]]
