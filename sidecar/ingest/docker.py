@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .formats import TextDialect, detect_format
+from .detect import detect_format
+from .formats import TextDialect
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import TextScanner
 from .rawrecord import Limits, Piece, RawRecord

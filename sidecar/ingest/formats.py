@@ -15,149 +15,13 @@ rare records that are errors.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
-ERROR_LEVELS = frozenset({"ERROR", "CRITICAL"})
-
-_LEVEL_ALIASES = {
-    "WARN": "WARNING",
-    "FATAL": "CRITICAL",
-    "CRIT": "CRITICAL",
-    "ALERT": "CRITICAL",
-    "EMERG": "CRITICAL",
-    "EMERGENCY": "CRITICAL",
-    "ERR": "ERROR",
-    "SEVERE": "ERROR",
-    "EXCEPTION": "ERROR",
-    "NOTICE": "INFO",
-    "INFORMATION": "INFO",
-    "TRACE": "DEBUG",
-}
-
-
-def normalize_level(raw: object) -> str:
-    """'error' -> 'ERROR', 'FATAL' -> 'CRITICAL', 40 -> 'ERROR' (Python levelno), 'warn' -> 'WARNING'."""
-    if isinstance(raw, bool):
-        return "INFO"
-    if isinstance(raw, int | float):
-        n = int(raw)
-        if n >= 50:
-            return "CRITICAL"
-        if n >= 40:
-            return "ERROR"
-        if n >= 30:
-            return "WARNING"
-        if n >= 20:
-            return "INFO"
-        return "DEBUG"
-    s = str(raw).strip().upper()
-    return _LEVEL_ALIASES.get(s, s)
-
-
-def is_error_level(level: str | None) -> bool:
-    return level in ERROR_LEVELS
-
-
-# --- timestamps -----------------------------------------------------------------------------------
-
-# Zone words printed by `%Z` in the gateway's MelbourneFormatter and common neighbours. An unknown
-# word leaves the time naive, which is then read as the sidecar's local time (same host or same TZ).
-_ZONES = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "IST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
-    "MSK": 3, "AEST": 10, "AEDT": 11, "ACST": 9.5, "ACDT": 10.5, "AWST": 8, "NZST": 12, "NZDT": 13,
-    "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
-    "MDT": -6, "PST": -8, "PDT": -7,
-}
-
-
-def parse_timestamp(text: str | None, zone: str | None = None, default: tzinfo | None = UTC) -> datetime | None:
-    """A logged time (ISO-ish, `,mmm` milliseconds, optional zone word) -> aware UTC datetime.
-
-    A time without zone is in `default` (see eventtime.zone; None: this host's local time).
-    Results are memoised: a burst of errors shares a handful of timestamps, and parsing one
-    (fromisoformat, zone offset) costs more than the rest of building its event header."""
-    if not text:
-        return None
-    key = (text, zone, default)
-    hit = _PARSED.get(key, _MISS)
-    if hit is not _MISS:
-        return hit  # type: ignore[return-value]
-    dt = _parse_timestamp(text, zone, default)
-    if len(_PARSED) >= 4096:
-        _PARSED.clear()
-    _PARSED[key] = dt
-    return dt
-
-
-_MISS = object()
-_PARSED: dict[tuple[str, str | None, tzinfo | None], datetime | None] = {}
-
-
-def _parse_timestamp(text: str, zone: str | None, default: tzinfo | None) -> datetime | None:
-    s = text.strip().replace(",", ".")
-    try:
-        dt = datetime.fromisoformat(s)
-    except ValueError:
-        return None
-    if dt.tzinfo is None and zone:
-        z = zone.strip()
-        hours = _ZONES.get(z.upper())
-        if hours is not None:
-            dt = dt.replace(tzinfo=timezone(timedelta(hours=hours)))
-        elif re.fullmatch(r"[+-]\d\d:?\d\d", z):
-            sign = -1 if z[0] == "-" else 1
-            digits = z[1:].replace(":", "")
-            dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))))
-    try:
-        if dt.tzinfo is None and default is not None:
-            key_z = (default, dt.year, dt.month, dt.day, dt.hour)
-            zoff = _ZONE_OFFSETS.get(key_z)
-            if zoff is None:
-                zoff = dt.replace(tzinfo=default).utcoffset() or timedelta(0)
-                if len(_ZONE_OFFSETS) > 10_000:
-                    _ZONE_OFFSETS.clear()
-                _ZONE_OFFSETS[key_z] = zoff
-            return (dt - zoff).replace(tzinfo=UTC)
-        if dt.tzinfo is None:
-            # Naive: local time of this host. The local UTC offset is looked up once per hour of
-            # log time (DST changes on hour boundaries); astimezone on every event was a hot spot.
-            key = (dt.year, dt.month, dt.day, dt.hour)
-            off = _LOCAL_OFFSETS.get(key)
-            if off is None:
-                off = dt.astimezone().utcoffset() or timedelta(0)
-                if len(_LOCAL_OFFSETS) > 10_000:
-                    _LOCAL_OFFSETS.clear()
-                _LOCAL_OFFSETS[key] = off
-            return (dt - off).replace(tzinfo=UTC)
-        return dt.astimezone(UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-_LOCAL_OFFSETS: dict[tuple[int, int, int, int], timedelta] = {}
-_ZONE_OFFSETS: dict[tuple[tzinfo, int, int, int, int], timedelta] = {}
-
-
-def timestamp_from_value(value: object, default: tzinfo | None = UTC) -> datetime | None:
-    """A JSON time field: ISO string or epoch seconds/milliseconds."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        v = float(value)
-        if v > 1e12:  # milliseconds
-            v /= 1000.0
-        try:
-            return datetime.fromtimestamp(v, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        return parse_timestamp(value.replace("Z", "+00:00") if value.endswith("Z") else value, None, default)
-    return None
-
+from .levels import is_error_level, normalize_level
+from .timestamps import parse_timestamp
 
 # --- text dialects ----------------------------------------------------------------------------------
 
@@ -178,21 +42,6 @@ _ANCHOR_BODY = (
     rf"|{_SHIM}(?:{_ERRORS}) *\] |(?P<tb>{_TB}|{_EG}))"
 )
 
-# What exporting `docker logs` adds before each line: Compose (`service-1  | `), Docker Desktop's
-# log view (`2025-10-16 13:53:22.915 | `) and PowerShell's `docker : ` (NativeCommandError output).
-# Such captures are read line by line with the prefix cut (parser: the transcoding path).
-_EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : )")
-
-
-def has_export_prefix(head: bytes) -> bool:
-    """Whether the first complete line of a capture starts with an export prefix."""
-    nl = head.find(b"\n")
-    return nl > 0 and _EXPORT_PREFIX.match(head, 0, nl) is not None
-
-
-def strip_export_prefix(line: bytes) -> bytes:
-    m = _EXPORT_PREFIX.match(line)
-    return line[m.end():] if m is not None else line
 
 # Parsing a header line into fields (str, run once per event).
 _F1 = re.compile(
@@ -400,36 +249,3 @@ class TextDialect:
 # The level words a header pattern matches, normalised once (parse_header runs for every event).
 _HEADER_LEVELS = {w: normalize_level(w) for w in ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL",
                                                   "NOTSET")}
-
-
-# --- detection --------------------------------------------------------------------------------------
-
-_DETECT_LINES = 8
-
-
-def detect_format(head: bytes) -> str | None:
-    """Decide a file's format from its first complete lines; None while no complete line exists.
-
-    Docker json-file records are JSON objects with `log` and `stream`; other objects are JSON
-    lines; anything else is text (a traceback continuation or a banner is still text).
-    """
-    lines = [ln for ln in head.split(b"\n")[:-1] if ln.strip()][:_DETECT_LINES]
-    if not lines:
-        return None
-    objects = 0
-    docker = 0
-    for ln in lines:
-        s = ln.strip()
-        if not s.startswith(b"{"):
-            continue
-        try:
-            obj = json.loads(s)
-        except (ValueError, UnicodeDecodeError):
-            continue
-        if isinstance(obj, dict):
-            objects += 1
-            if "log" in obj and "stream" in obj:
-                docker += 1
-    if objects and objects * 2 >= len(lines):
-        return "docker" if docker * 2 >= objects else "json"
-    return "text"

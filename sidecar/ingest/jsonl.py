@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from .formats import is_error_level, normalize_level, timestamp_from_value
+from .levels import is_error_level, normalize_level
 from .rawrecord import TAIL_BYTES, Limits, Piece, clip
 from .record import ExceptionInfo, Frame
+from .timestamps import timestamp_from_value
 from .tracebacks import Traceback, parse_traceback_text
 
 LEVEL_KEYS = ("level", "levelname", "severity", "lvl", "log.level", "loglevel", "level_name")

@@ -13,21 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .blocks import BlockMerger
+from .detect import detect_format
 from .docker import DockerScanner
 from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
-from .formats import (
-    TextDialect,
-    detect_format,
-    has_export_prefix,
-    is_error_level,
-    strip_export_prefix,
-    timestamp_from_value,
-)
+from .exportprefix import has_export_prefix, strip_export_prefix
+from .formats import TextDialect
 from .jsonl import JsonRecord, JsonScanner
+from .levels import is_error_level
 from .multiline import TextScanner
 from .rawrecord import Limits, Piece, RawRecord
 from .record import ErrorEvent
+from .timestamps import timestamp_from_value
 from .tracebacks import looks_complete, parse_traceback_text
 
 UNCAUGHT_LOGGER = "uncaught"
@@ -226,7 +223,7 @@ class FileParser:
     def _decide_encoding(self, head: bytes) -> None:
         self.encoding = sniff(head, self.options.encoding)
         # A UTF-8 capture whose lines carry an export prefix takes the per-line path (where the
-        # prefix is cut, formats.strip_export_prefix) instead of the byte fast path.
+        # prefix is cut, exportprefix.strip_export_prefix) instead of the byte fast path.
         prefixed = self.options.format in ("auto", "text") and has_export_prefix(head[self.encoding.bom:])
         self._tc = None if self.encoding.is_utf8 and not prefixed else LineTranscoder(self.encoding)
 

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from sidecar.ingest.formats import detect_format
+from sidecar.ingest.detect import detect_format
 from sidecar.ingest.parser import FileParser, ParserOptions
 from sidecar.ingest.rawrecord import Limits
 
