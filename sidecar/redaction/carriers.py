@@ -26,7 +26,7 @@ from collections.abc import Callable
 from .entropy import is_high_entropy
 from .keep import is_masked
 from .names import DOCKER_SEAM
-from .secret_names import is_secret_name
+from .secret_names import introduced_name, is_secret_name
 
 Repl = Callable[[re.Match[str]], str]
 # A reference to a secret, not the secret (gitleaks' global allowlist: `${VAR}`, `$VAR`, `{{ ... }}`, `%VAR%`).
@@ -154,9 +154,10 @@ def digest_response(mark: str) -> Repl:
 def redis_auth(mark: str, prose: frozenset[str]) -> Repl:
     def repl(m: re.Match[str]) -> str:
         a, b = m.group("a"), m.group("b")
-        if PLACEHOLDER.match(a) or a.isupper() and a.isalpha():
-            return m.group(0)  # `AUTH <password> called without...`, `AUTH ERR ...`: a usage or a reply
-        if b is not None and b.lower().rstrip(".,:;'\")}]") not in prose:
+        if PLACEHOLDER.match(a) or a.isupper() and a.isalpha() or introduced_name(a) >= 0:
+            return m.group(0)  # `AUTH <password> called without...`, `AUTH ERR ...`: a usage or a reply;
+            # `AUTH secret="..."`: a label before an assignment, which the name rule takes
+        if b is not None and b.lower().rstrip(".,:;'\")}]") not in prose and introduced_name(b) < 0:
             return m.group("pre") + a + m.group("sp") + mark  # AUTH <user> <password>
         if a.lower().rstrip(".,:;'\")}]") in prose:
             return m.group(0)
@@ -197,6 +198,8 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
         scheme = m.group("scheme")
         if cred.lower().rstrip(".,:") in prose or scheme is None and len(cred) < 4 or PLACEHOLDER.match(cred):
             return m.group(0)  # "authorization: failed", "Authorization: token expired", "Bearer ${TOKEN}"
+        if introduced_name(cred) >= 0:
+            return m.group(0)  # `Proxy-Authorization: api_key='...'`: the name rule takes the inner assignment
         if is_masked(cred):
             return m.group(0)  # httpx prints `'authorization': '[secure]'` (keep.py)
         kind = {"bearer": "bearer", "basic": "basic_auth"}.get((scheme or "").lower(), "authorization")
@@ -206,8 +209,9 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
 
 def bearer(mark_bearer: str, mark_basic: str, prose: frozenset[str]) -> Repl:
     def repl(m: re.Match[str]) -> str:
-        if m.group("val").lower() in prose or PLACEHOLDER.match(m.group("val")) or is_masked(m.group("val")):
-            return m.group(0)
+        val = m.group("val")
+        if val.lower() in prose or PLACEHOLDER.match(val) or is_masked(val) or introduced_name(val) >= 0:
+            return m.group(0)  # ... `basic password=<v>`: a label before an assignment, for the name rule
         scheme = m.group("pre").split()[0].lower()
         return m.group("pre") + (mark_basic if scheme == "basic" else mark_bearer)
     return repl

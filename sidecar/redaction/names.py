@@ -23,6 +23,7 @@ from collections.abc import Callable
 from .keep import keeps_value
 from .secret_names import (
     NAME_HINTS,
+    introduced_name,
     is_secret_name,
     is_weak_secret_name,
     name_words,
@@ -118,6 +119,13 @@ AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "apikey", "api-key", "jwt"
 _CREDENTIAL = re.compile(r"([ \t]+)(?!\[REDACTED:)([^\s\"',;<>)}\]]{4,})")
 
 
+def _nested_secret_name(m: re.Match[str]) -> int:
+    """Where the inner name starts when the match's value is itself an assignment (`introduced_name`), else -1."""
+    val = m.group("val")
+    at = -1 if val is None else introduced_name(val)
+    return at if at < 0 else m.start("val") + at
+
+
 def kv_sub(mark: str) -> Callable[[str], str]:
     """The name rule, anchored at the hints: from each hint back to the start of its name, then `KV.match`.
 
@@ -144,6 +152,10 @@ def kv_sub(mark: str) -> Callable[[str], str]:
                 start += 1  # `\r\nX-Api-Key:` in a bytes repr: the name starts after the escape
             m = KV.match(text, start)
             if m is None or m.end("name") <= h.start():
+                continue
+            inner = _nested_secret_name(m)
+            if inner >= 0:
+                seen = inner  # `auth: token: <v>`, `authorization=api_key='<v>'`: the inner assignment is the one
                 continue
             replaced = repl(m)
             tail = ""

@@ -135,3 +135,19 @@ def is_secret_name(name: str) -> bool:
     if any(_secret_word(w, upper) for w in words):
         return True
     return any(a + b in SECRET_WORDS for a, b in zip(words, words[1:], strict=False))
+
+
+# A token that starts with a secret name, or metadata about one, and its own assignment (`token:` cut before a
+# space or a quote, `password=...`): whatever took it as a value or a credential was only an introducer
+# (`auth: token: <v>`, `OTP key=<v>`, `pw (password=<v>`, `Bearer password=<v>`, `token: token_count=12`).
+# Not `arn:aws:...` (not such a name), not `user:pass` (a colon inside a value), not base64 padding.
+_INTRODUCED = re.compile(r"[(\[{<]?([A-Za-z_][\w.\-]{0,80})(?:=|:$)")
+
+
+def introduced_name(token: str) -> int:
+    """Where the inner name starts when `token` is itself the start of an assignment, else -1."""
+    n = _INTRODUCED.match(token)
+    if n is None:
+        return -1
+    words = name_words(n.group(1))
+    return n.start(1) if is_secret_name(n.group(1)) or words and words[-1] in META_WORDS else -1
