@@ -59,6 +59,7 @@ from .render import (
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
 from .taxonomy import classify
+from .wrappers import unwrap
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
            "catch_all", "default_rules_path", "load_rules", "parse_rules", "specificity"]
@@ -220,6 +221,7 @@ class RuleSet:
 
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
         start = time.perf_counter()
+        inp = unwrap(inp)  # an exception group / tenacity RetryError answers for the cause it carries (wrappers.py)
         sit = situation(inp)
         found = self._match(inp, sit)
         verdict = classify(inp, sit)

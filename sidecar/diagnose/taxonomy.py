@@ -64,6 +64,7 @@ from .remote_causes import (
     storage_text,
     transport_text,
 )
+from .server_messages import server_message
 from .situation import Situation
 from .ws_causes import close_text, ws_text
 
@@ -266,6 +267,10 @@ def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     own = _gateway_message_verdict(inp)
     if own is not None:
         return own  # the gateway's own message form is more specific than its own code for the same failure
+    served = server_message(inp)
+    if served is not None:  # a fixed form of the ASGI server or the logging module (server_messages.py)
+        name, words, text, weight = served
+        return _verdict(f"server.{name}", words, text, weight)
     if by_code is not None:
         return by_code
     verdict = _class_verdict(inp, sit)

@@ -1,0 +1,77 @@
+"""Exceptions that only wrap another: the diagnosis answers for the wrapped cause, not the wrapper.
+
+A wrapper's class says how the failure travelled, not what failed; its family is the cause it carries:
+- `ExceptionGroup` / `BaseExceptionGroup` (CPython 3.11 exceptions; asyncio.TaskGroup's "unhandled errors in a
+  TaskGroup", anyio's task groups, starlette/uvicorn under anyio): traceback.TracebackException.format prints each
+  member after a `+-+---------------- 1 ----------------` separator with lines prefixed `| `; the member's own
+  last line (`| ValueError: boom`) names it.
+- tenacity's `RetryError` (tenacity/__init__.py: `__str__` is `RetryError[<Future at 0x... state=finished raised
+  ReadTimeout>]`, and `raise retry_exc from fut.exception()` chains the last attempt's error when the traceback
+  is printed): the last attempt's class is the cause.
+A wrapper whose members are several different classes keeps its own type: the first member answers only when
+every member has the same class (one cause, many tasks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .model import DiagnosisInput
+
+GROUP_TYPES = frozenset({"ExceptionGroup", "BaseExceptionGroup", "exceptiongroup.ExceptionGroup",
+                         "exceptiongroup.BaseExceptionGroup"})
+RETRY_TYPES = frozenset({"tenacity.RetryError", "RetryError", "tenacity._asyncio.RetryError"})
+# a member's last line inside a printed group: "    | pkg.mod.Class: message" (nested groups add "| " levels)
+_MEMBER_LAST = re.compile(r"^[ |]*\| (?P<type>(?:[A-Za-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Timeout|Exit|Full|Closed\w*|"
+                          r"Interrupt|Warning|Stream|Big|Status|Group|Iteration))(?:: (?P<msg>[^\n]{0,2000}))?$")
+_SEPARATOR = re.compile(r"^[ |]*\+(?:-\+)?-{4,} \d+ -{4,}$")
+_RETRY_RAISED = re.compile(r"RetryError\[<Future at 0x[0-9a-f]+ state=finished raised (?P<type>[A-Za-z_][\w.]{0,120})>\]")
+MAX_SCAN = 256 * 1024
+
+
+def _members(traceback: str) -> list[tuple[str, str]]:
+    """(type, message) of every printed member's last line, in order."""
+    out: list[tuple[str, str]] = []
+    lines = traceback[-MAX_SCAN:].splitlines()
+    in_member = False
+    last: tuple[str, str] | None = None
+    for line in lines:
+        if _SEPARATOR.match(line.strip()) or line.strip().startswith("+------"):
+            if last is not None:
+                out.append(last)
+            last = None
+            in_member = True
+            continue
+        if in_member and (m := _MEMBER_LAST.match(line)) is not None and not line.lstrip(" |").startswith(" "):
+            last = (m.group("type"), (m.group("msg") or "").strip())
+    if last is not None:
+        out.append(last)
+    return [(t, msg) for t, msg in out if t not in GROUP_TYPES]
+
+
+def unwrap(inp: DiagnosisInput) -> DiagnosisInput:
+    """`inp` with the wrapped cause as its exception when the raised class only wraps one (see the module
+    docstring); the wrapper's own type stays in the chain. Unchanged otherwise."""
+    kind = inp.exception_type or ""
+    if kind in GROUP_TYPES or (kind == "" and "Exception Group Traceback" in inp.traceback[:MAX_SCAN]):
+        members = _members(inp.traceback)
+        if not members or len({t for t, _ in members}) != 1:
+            return inp
+        inner, said = members[-1]
+    elif kind in RETRY_TYPES or kind.endswith(".RetryError") or (not kind and "RetryError[" in inp.message):
+        # the message form too: "... failed: tenacity.RetryError: RetryError[<Future ... raised ReadTimeout>]"
+        m = _RETRY_RAISED.search(inp.exception_message or inp.message) or \
+            _RETRY_RAISED.search(inp.traceback[-MAX_SCAN:])
+        if m is None:
+            return inp
+        kind = kind or "tenacity.RetryError"
+        inner = m.group("type")
+        said = next((c for c in inp.chain_types if c.rsplit(".", 1)[-1] == inner.rsplit(".", 1)[-1]), "")
+        if said:
+            inner = said  # the chain printed the full name of the last attempt's class
+        said = ""
+    else:
+        return inp
+    chain = tuple(dict.fromkeys((*inp.chain_types, kind)))
+    return replace(inp, exception_type=inner, exception_message=said or inp.exception_message, chain_types=chain)

@@ -1,0 +1,200 @@
+"""Wrappers answer for the cause they carry; the ASGI server's and the logging module's fixed messages mean what
+their source says (diagnose/wrappers.py, diagnose/server_messages.py). Every error here is raised for real: an
+asyncio/anyio task group, tenacity retrying a real connect to a closed loopback port, a real uvicorn server on
+loopback running a broken app and receiving non-HTTP bytes, a real logging call with mismatched arguments."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import socket
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+import tenacity
+import uvicorn
+
+from tests.diagnose.logged import KeepRecords, diagnose, logged, text_of
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _refused(port: int) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        await client.get("/v1/chat/completions")
+
+
+def test_a_task_group_of_one_cause_answers_for_that_cause() -> None:
+    port = _closed_port()
+
+    async def main() -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(_refused(port))
+            group.create_task(_refused(port))
+
+    with pytest.raises(ExceptionGroup):
+        try:
+            asyncio.run(main())
+        except ExceptionGroup:
+            d = diagnose(logged("src.providers.kimi_chat", "batch failed", (f"POST http://127.0.0.1:{port}/v1",)))
+            raise
+    assert d.rule.startswith("class:connect"), (d.rule, d.summary)
+    assert d.category == "network" and "Kimi" in d.summary and "httpx.ConnectError" in d.summary
+    assert d.confidence <= 0.55
+
+
+def test_an_anyio_task_group_read_timeout_against_the_database_is_the_slow_call() -> None:
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            async def call() -> None:
+                raise httpx.ReadTimeout("timed out")
+            group.start_soon(call)
+
+    try:
+        anyio.run(main)
+    except BaseExceptionGroup:
+        d = diagnose(logged("src.storage.supabase_client", "save failed"))
+    assert d.rule == "class:timeout.read" and d.category == "storage", (d.rule, d.summary)
+
+
+def test_a_group_of_different_causes_is_not_read_as_one() -> None:
+    async def boom_key() -> None:
+        raise KeyError("usage")
+
+    async def boom_value() -> None:
+        raise RuntimeError("widget ledger out of sync")
+
+    async def main() -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(boom_key())
+            group.create_task(boom_value())
+
+    try:
+        asyncio.run(main())
+    except ExceptionGroup:
+        d = diagnose(logged("src.tools.batch", "batch failed"))
+    assert d.category == "unknown" and d.confidence <= 0.4, (d.rule, d.summary)
+
+
+@pytest.mark.parametrize("logger", ["src.providers.glm_chat", "src.storage.supabase_client"])
+def test_tenacity_retry_error_answers_for_the_last_attempt(logger: str) -> None:
+    port = _closed_port()
+
+    @tenacity.retry(stop=tenacity.stop_after_attempt(2), wait=tenacity.wait_none())
+    def call() -> None:
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=1.0)
+
+    try:
+        call()
+    except tenacity.RetryError as exc:
+        excerpt = logged(logger, "call failed after retries")
+        # the message-only form apps log: f"... {exc!r}" without the traceback
+        words = f"2026-12-06 02:00:00 ERROR {logger}: call failed after retries: tenacity.RetryError: {exc}"
+    for text in (excerpt, words):
+        d = diagnose(text)
+        assert d.rule.startswith("class:connect"), (d.rule, d.summary)
+        assert "RetryError" not in d.summary.split("(")[0]
+    assert diagnose(words).category in ("network", "storage")
+
+
+@contextlib.asynccontextmanager
+async def _served(app: Callable[..., Any], keep: KeepRecords) -> AsyncIterator[int]:
+    log = logging.getLogger("uvicorn.error")
+    log.addHandler(keep)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off",
+                                           ws="none"))
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 (uvicorn.Server exposes readiness as a flag only)
+            await asyncio.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        await task
+        log.removeHandler(keep)
+
+
+async def _returns_early(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    return None  # never sends http.response.start
+
+
+def _record(keep: KeepRecords, words: str) -> str:
+    return next(r for r in keep.records if words in r)
+
+
+async def test_a_real_uvicorn_server_reports_an_app_that_breaks_the_asgi_contract() -> None:
+    keep = KeepRecords()
+    async with _served(_returns_early, keep) as port:
+        async with httpx.AsyncClient() as client:
+            r = await client.get(f"http://127.0.0.1:{port}/v1/models")
+        assert r.status_code == 500
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http\r\n\r\n")  # a TLS hello to a plain port
+        await writer.drain()
+        assert b" 400 " in await reader.read()  # the server answered 400 and closed: it has logged the line
+        writer.close()
+        r = await httpx.AsyncClient().get(f"http://127.0.0.1:{port}/ws", headers={"Upgrade": "websocket",
+                                                                                   "Connection": "Upgrade"})
+    contract = diagnose(_record(keep, "ASGI callable returned without starting response"))
+    assert contract.category == "code" and "ASGI" in contract.summary, contract.summary
+    probe = diagnose(_record(keep, "Invalid HTTP request received"))
+    assert probe.category == "network" and probe.severity == "low", probe.summary
+    no_ws = diagnose(_record(keep, "No supported WebSocket library detected"))
+    assert no_ws.category == "config" and "websockets" in text_of(no_ws), no_ws.summary
+    for d in (contract, probe, no_ws):
+        assert d.confidence <= 0.55
+
+
+def test_uvicorn_cannot_import_the_app_named_by_its_import_string(tmp_path: Any) -> None:
+    keep = KeepRecords()
+    logging.getLogger("uvicorn.error").addHandler(keep)
+    try:
+        with pytest.raises(SystemExit):
+            uvicorn.Config("no_such_module_for_the_test:app", log_config=None).load()
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(keep)
+    d = diagnose(_record(keep, "Error loading ASGI app"))
+    assert d.category == "config" and "import string" in text_of(d), d.summary
+
+
+def test_a_log_call_whose_arguments_do_not_fit_its_format_is_the_calling_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)  # handleError prints to sys.stderr: the test reads what it printed
+    handler = logging.StreamHandler(io.StringIO())  # a real handler: its emit() calls handleError on a bad record
+    log = logging.getLogger("src.daemon.session")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.error("session %s closed after %d s", "s-1", "slow")
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+    printed = stderr.getvalue()
+    assert "--- Logging error ---" in printed
+    excerpt = "2026-12-06 02:00:00 INFO src.daemon.session: session s-0 closed after 3 s\n" + printed.rstrip("\n")
+    # stderr's lines as the continuation of the record before them (a container's captured output), and the
+    # same lines under a header that took them in
+    for text in (excerpt, excerpt.replace("--- Logging error ---", "2026-12-06 02:00:01 ERROR root: --- Logging error ---", 1)):
+        d = diagnose(text)
+        assert d.category == "code" and "format" in d.summary and "closed after %d s" in d.summary, (d.rule, d.summary)
+
+
+@pytest.mark.parametrize("words", [
+    "Logging error while shutting down",  # the words without the module's form
+    "Invalid HTTP request body: field 'model' is required",  # the gateway's own validation, not uvicorn's parser
+])
+def test_near_misses_of_the_server_forms_do_not_take_their_cause(words: str) -> None:
+    d = diagnose(f"2026-12-06 02:00:00 ERROR src.daemon.server: {words}")
+    assert d.rule not in ("class:server.uvicorn-invalid-http", "class:server.logging-format-mismatch"), d.rule
