@@ -25,16 +25,14 @@ from .changepoint import ChangeState, fires, look, null_rate
 from .gates import (
     NEGATE,
     PROPORTIONS,
-    GateCounters,
     GateVerdict,
     Role,
-    count,
     describe,
     evaluate_gate,
     evaluate_windows,
     quantile_levels,
-    tripped,
 )
+from .limits import GateCounters, count, tripped
 from .state import Snapshot
 
 log = logging.getLogger(__name__)

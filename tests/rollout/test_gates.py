@@ -6,7 +6,8 @@ import pytest
 
 from sidecar.config import GateConfig
 from sidecar.metrics.model import Measurement
-from sidecar.rollout.gates import GateCounters, count, evaluate_gate, evaluate_windows, tripped
+from sidecar.rollout.gates import evaluate_gate, evaluate_windows
+from sidecar.rollout.limits import GateCounters, count, tripped
 from sidecar.rollout.stats import binom_sf, exact_bounds, wilson_bounds
 
 from .conftest import ERRORS, P95, P95_BASE, SUCCESS
