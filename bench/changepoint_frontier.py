@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.rollout_sim import poisson  # noqa: E402 - the simulator's traffic model, not a copy of it
+from bench.rollout_traffic import poisson  # noqa: E402 - the simulator's traffic model, not a copy of it
 from sidecar.rollout.changepoint import ChangeState, fires, look, null_rate  # noqa: E402
 
 INTERVAL = 30.0

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.changepoint_frontier import INTERVAL, bad_of, traffic  # noqa: E402
-from bench.rollout_sim import poisson  # noqa: E402
+from bench.rollout_traffic import poisson  # noqa: E402
 from sidecar.rollout.changepoint import THETAS, bernoulli_llr, null_rate  # noqa: E402
 
 

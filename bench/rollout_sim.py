@@ -1,209 +1,60 @@
 """Rollout simulation: detection delay and false rollbacks of the real controller vs a Flagger-style policy.
 
-A simulated gateway produces per-second canary (execution_type=async) and baseline (sync) traffic
-with seeded randomness: Poisson arrivals at `--rate` requests/s split by the rollout percentage,
-per-request errors (0.5% healthy), log-normal latencies. The real RolloutController, configured
-from rules/rollouts.yaml (holds shortened, see --hold), evaluates it over simulated time (a
-ManualClock) with a real SQLite store, and calls a real signed rollback webhook served by a local
-aiohttp receiver that records when (in simulated time) each rollback arrived.
+A simulated gateway (bench/rollout_traffic.py) produces per-second canary (execution_type=async) and
+baseline (sync) traffic with seeded randomness: Poisson arrivals at `--rate` requests/s split by the
+rollout percentage, per-request errors (`--healthy-err`, default 1%), log-normal latencies. The real
+RolloutController, configured from rules/rollouts.yaml (holds shortened, see --hold), evaluates it
+over simulated time (a ManualClock) with a real SQLite store, and calls a real signed rollback
+webhook served by a local aiohttp receiver that records when (in simulated time) each rollback arrived.
 
-Scenarios, each with the same seeded traces for both policies:
-  (a) detection: the canary runs healthy for a warm-up, then its error rate jumps 0.5% -> 10%;
-      delay = rollback hook arrival - regression start, at 1% and at 10% traffic.
-  (b) false rollbacks: healthy stages at 1% traffic (true error rate 0.5%), each run until the
-      controller promotes (or a rollback, or a timeout).
+Policies, all on the same seeded traces: "current" = the shipped rules without the change trigger,
+"new" = with it (the shipped policy); each in two readings: the success floors hold (`on_fail: hold`,
+shipped from round 5) or roll back (round 4). One run measures both: until a floor's first trip the
+controller is in the same state either way, and that trip is when round 4 rolled back.
+Scenarios:
+  (a) detection: the canary runs healthy for a warm-up, then its error rate jumps to
+      `--regressed-err` (8%); delay = rollback hook arrival - regression start, at the
+      `--detect-percent` stage (10%).
+  (b) false rollbacks: healthy stages (canary = sync error rate) at 1% and 10%, each run until the
+      controller promotes (or a rollback, or 20 x hold), with the gate that rolled back each one.
   (c) Flagger-style policy on the same traces: every interval, check the canary success rate over
       the last interval against the rollback threshold (>= 95%, i.e. error rate <= 5%); no data
       counts as a failed check (Flagger's "no values found"); roll back once the cumulative failed
       checks reach N (Flagger's `threshold`; 1 is Flagger's default, 5 its docs' example). For (a)
       its count starts at the regression (the most favourable reading for it).
 
-Usage: .venv/bin/python bench/rollout_sim.py [--stages 1000] [--trials 100] [--rate 50] [--seed 7]
-Runtime: ~6 min with the defaults on 2 busy shared vCPUs (mostly SQLite round trips of the real
-store); `--stages 100 --trials 30` takes well under a minute.
+Usage: .venv/bin/python bench/rollout_sim.py [--stages 1000] [--trials 100] [--rates R,R] [--seed 7]
+Runtime: 1,000 healthy 1% stages ~20-40 min of one busy shared vCPU (mostly SQLite round trips of the
+real store); `--stages 20 --trials 5 --rates 3.33333` about 35 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import random
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.rollout_traffic import SECRET, GatewayRef, Receiver, SimGateway  # noqa: E402
 from sidecar.clock import ManualClock  # noqa: E402
 from sidecar.config import HookConfig, RolloutConfig, RolloutsFile, read_yaml  # noqa: E402
-from sidecar.metrics.model import Measurement, MetricSpec  # noqa: E402
 from sidecar.rollout.controller import RolloutController  # noqa: E402
 from sidecar.store.sqlite import open_sqlite  # noqa: E402
-from tests.helpers import signed_by  # noqa: E402
 
-SECRET = "bench-secret"
 HEALTHY_ERR = 0.005
 REGRESSED_ERR = 0.10
 BASELINE_ERR: float | None = None  # sync error rate; None = the canary's healthy rate
 HISTORY = 0.0  # seconds of baseline traffic the hub holds when a stage starts (--history)
 CHANGE_TRIGGER = "error-rate-vs-baseline"  # the trigger this issue added (the "new" policy)
 FLAGGER_MIN_SUCCESS = 0.95
-MAX_LATENCY_SAMPLES = 600
-args_verbose = False
-
-
-def poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-class SimGateway:
-    """Per-second buckets with prefix sums, so any window is O(1) to count."""
-
-    def __init__(self, clock: ManualClock, rate: float, percent: float, seed: int, history: float = 0.0) -> None:
-        self.clock = clock
-        self.rng = random.Random(seed)
-        self.rate = rate
-        self.percent = percent
-        self.canary_err = HEALTHY_ERR
-        # `history` seconds of sync (baseline) traffic before the stage starts, as the metrics hub
-        # holds them in production (its 30-minute window); no canary requests before the stage.
-        self.stage_at = clock.time()
-        self.start = clock.time() - history
-        self.base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
-        self.a_n = [0]  # prefix sums: canary requests, canary errors, baseline requests, baseline errors
-        self.a_e = [0]
-        self.s_n = [0]
-        self.s_e = [0]
-        self.lat_a: list[list[float]] = []
-        self.lat_s: list[list[float]] = []
-
-    def regress(self, error_rate: float) -> None:
-        self._generate(self.clock.time())
-        self.canary_err = error_rate
-
-    def _generate(self, now: float) -> None:
-        upto = int(now - self.start)
-        rng = self.rng
-        while len(self.a_n) - 1 < upto:
-            lam_a = self.rate * self.percent / 100.0
-            n_a = poisson(rng, lam_a) if self.start + len(self.a_n) - 1 >= self.stage_at else 0
-            n_s = poisson(rng, self.rate - lam_a)
-            errs = sum(1 for _ in range(n_a) if rng.random() < self.canary_err)
-            s_errs = sum(1 for _ in range(n_s) if rng.random() < self.base_err)
-            self.a_n.append(self.a_n[-1] + n_a)
-            self.a_e.append(self.a_e[-1] + errs)
-            self.s_n.append(self.s_n[-1] + n_s)
-            self.s_e.append(self.s_e[-1] + s_errs)
-            self.lat_a.append([rng.lognormvariate(6.0, 0.5) for _ in range(n_a)])
-            self.lat_s.append([rng.lognormvariate(6.0, 0.5) for _ in range(min(n_s, 3))])
-
-    def _range(self, window: float) -> tuple[int, int]:
-        now = self.clock.time()
-        self._generate(now)
-        hi = int(now - self.start)
-        lo = max(0, int(math.ceil(now - window - self.start)))
-        return lo, max(lo, hi)
-
-    def counts(self, window: float) -> tuple[int, int]:
-        lo, hi = self._range(window)
-        return self.a_n[hi] - self.a_n[lo], self.a_e[hi] - self.a_e[lo]
-
-    def canary_since(self, t: float) -> int:
-        self._generate(self.clock.time())
-        k = int(t - self.start)
-        return self.a_n[-1] - self.a_n[min(k, len(self.a_n) - 1)]
-
-    async def measure(self, spec: MetricSpec, window: float) -> Measurement:
-        if spec.source == "scrape":
-            return Measurement(200e6 * (1 + self.rng.uniform(-0.02, 0.02)), 1, newest=self.clock.time())
-        variant = spec.where.get("execution_type", "async")
-        lo, hi = self._range(window)
-        if variant == "async":
-            n, e = self.a_n[hi] - self.a_n[lo], self.a_e[hi] - self.a_e[lo]
-        else:
-            n, e = self.s_n[hi] - self.s_n[lo], self.s_e[hi] - self.s_e[lo]
-        sums = self.a_n if variant == "async" else self.s_n
-        k = hi
-        while k > lo and sums[k] == sums[k - 1]:
-            k -= 1
-        newest = self.start + k if k > lo else None  # the second of the newest request (freshness gate)
-        if spec.function == "count":
-            return Measurement(float(n), n, newest=newest)
-        if n == 0:
-            return Measurement(None, 0, 0, "no records in window")
-        if spec.function == "success_rate":
-            return Measurement((n - e) / n, n, n - e, newest=newest)
-        if spec.function == "error_rate":
-            return Measurement(e / n, n, e, newest=newest)
-        if spec.function == "quantile":
-            buckets = (self.lat_a if variant == "async" else self.lat_s)[lo:hi]
-            samples = [x for b in buckets for x in b]
-            if len(samples) > MAX_LATENCY_SAMPLES:
-                samples = samples[:: len(samples) // MAX_LATENCY_SAMPLES + 1]
-            if not samples:
-                return Measurement(None, 0, reason="no latency samples")
-            samples.sort()
-            return Measurement(samples[min(len(samples) - 1, math.ceil((spec.quantile or 0.95) * len(samples)) - 1)], n,
-                               newest=newest)
-        raise ValueError(spec.function)
-
-
-class GatewayRef:
-    """The controller's measure(): whichever simulated gateway the current trial uses."""
-
-    gw: SimGateway | None = None
-
-    async def measure(self, spec: MetricSpec, window: float) -> Measurement:
-        assert self.gw is not None
-        return await self.gw.measure(spec, window)
-
-
-@dataclass
-class Receiver:
-    clock: ManualClock
-    port: int = 0
-    calls: list[dict] = field(default_factory=list)
-    runner: web.AppRunner | None = None
-
-    async def start(self) -> str:
-        async def handle(request: web.Request) -> web.Response:
-            body = await request.read()
-            self.calls.append({
-                "at": self.clock.time(), "key": request.headers.get("Idempotency-Key"),
-                "signed": signed_by(SECRET, body, request.headers),
-                "reasons": [r.get("gate") for r in json.loads(body).get("reasons", [])],
-            })
-            return web.json_response({"ok": True})
-
-        app = web.Application()
-        app.router.add_post("/rollback", handle)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{self.port}/rollback"
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
 
 
 def flagger_check(gw: SimGateway, interval: float) -> bool:
@@ -270,7 +121,8 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
     cur, new, cur_rb, new_rb, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], [], [], 0, 0
     for t in range(trials):
         await reset(c, cfg.name)
-        gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t, HISTORY)
+        gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t, HISTORY,
+                        healthy_err=HEALTHY_ERR, base_err=BASELINE_ERR)
         ref.gw = gw
         await c.act(cfg.name, "start", actor="bench")
         idx = next(i for i, s in enumerate(cfg.stages) if s.percent == percent)
@@ -340,7 +192,8 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
     holding: dict[str, int] = {}
     for t in range(stages):
         await reset(c, cfg.name)
-        gw = SimGateway(clock, rate, cfg.stages[stage_index].percent, seed * 7_919 + t, HISTORY)
+        gw = SimGateway(clock, rate, cfg.stages[stage_index].percent, seed * 7_919 + t, HISTORY,
+                        healthy_err=HEALTHY_ERR, base_err=BASELINE_ERR)
         ref.gw = gw
         before = len(rx.calls)
         await c.act(cfg.name, "start", actor="bench")
