@@ -52,11 +52,14 @@ from .names import (
     COMPARED,
     NAME_VALUE,
     PROSE,
+    QUALIFIED,
+    QUALIFIED_HINTS,
     XML_ELEMENT,
     XML_KEY_VALUE,
     compared_repl,
     kv_sub,
     name_value_repl,
+    qualified_repl,
     xml_repl,
 )
 from .secret_names import NAME_HINTS, is_secret_name
@@ -167,6 +170,7 @@ _RULES: tuple[_Sub, ...] = (
     # (c) names
     _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",)),
     _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!=")),
+    _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),

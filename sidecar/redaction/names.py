@@ -109,6 +109,7 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
 # non-ASCII letters do), the case-insensitive pattern keeps the offsets right.
 _HINT = re.compile("|".join(NAME_HINTS))
 _HINT_I = re.compile("|".join(NAME_HINTS), re.IGNORECASE)
+_PLAIN_NAME = re.compile(r"[A-Za-z_][\w.\-]{0,80}")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -116,7 +117,7 @@ _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 # scheme, and the credential is the word after them.
 AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "apikey", "api-key", "jwt", "key", "oauth", "digest",
                           "negotiate", "ntlm", "mac", "hoba", "ssws", "splunk", "geniekey", "dsn", "bot", "sso"})
-_CREDENTIAL = re.compile(r"([ \t]+)(?!\[REDACTED:)([^\s\"',;<>)}\]]{4,})")
+_CREDENTIAL = re.compile(r"([ \t]+)(?!\[REDACTED:)([^\s\"',;<>(){}\[\]][^\s\"',;<>)}\]]{3,})")
 
 
 def _nested_secret_name(m: re.Match[str]) -> int:
@@ -168,8 +169,10 @@ def kv_sub(mark: str) -> Callable[[str], str]:
                     end = cred.end()
             if replaced == m.group(0) and not tail:
                 # not a secret; after an exception name the "value" is a message that may hold a name
-                # (`AuthenticationError: AUTH <pw>`), elsewhere it is a value (`auth_type=bearer`)
-                if name_words(m.group("name"))[-1:] not in (["error"], ["exception"], ["errors"], ["warning"]):
+                # (`AuthenticationError: AUTH <pw>`), and so is a secret name in value position (a logger
+                # `src.auth.keys: password = <pw>`); elsewhere it is a value (`auth_type=oauth`)
+                if name_words(m.group("name"))[-1:] not in (["error"], ["exception"], ["errors"], ["warning"]) and (
+                        val is None or not _PLAIN_NAME.fullmatch(val) or not is_secret_name(val)):
                     seen = m.end()
                 continue
             out.append(text[pos:start])
@@ -187,6 +190,12 @@ _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]{1,16}$")
 _ENUM = re.compile(r"^[A-Z][A-Z_]{1,15}$")
 # What precedes a config key: the start of a line and its indentation (a YAML list dash too), or a flow mapping.
 _CONFIG_KEY = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?$|[{,][ \t]*$")
+
+
+def _identifier(name: str, words: list[str]) -> bool:
+    """`DB_PASS`, `clientSecret`, `X-Api-Key`, `PIN`, `x.db.password`: a name written as code, not a prose word."""
+    return ("." not in name and (name.isupper() or "_" in name or "-" in name or not name.islower())
+            or "." in name and _strong(words))
 
 
 def only_space_sep(m: re.Match[str]) -> bool:
@@ -221,8 +230,7 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         # Prose and logger names (`utils.token_counter: counting`) need a value that looks like one;
         # an identifier-style name (`DB_PASS: x`, `clientSecret: x`) does not.
         words = name_words(name)
-        identifier = ("." not in name and (name.isupper() or "_" in name or "-" in name or not name.islower())
-                      or "." in name and _strong(words))
+        identifier = _identifier(name, words)
         # `name: text` is how loggers and prose write; `name:value` (no space) is an assignment
         loose = only_space or (sep.strip() == ":" and sep[-1:] in " \t" and not quoted and not identifier)
         rest = m.string[m.end():m.end() + 1]
@@ -265,6 +273,32 @@ def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:
                 m.string, m.start("qval" if quoted else "val"), val):
             return m.group(0)
         return m.group("pre") + (m.group("q4") + mark + m.group("q4") if quoted else mark)
+    return repl
+
+
+# A secret name, then words that qualify it, then the value: `password for user bob is <v>`, `token (expires
+# 3600s): <v>`, `API key of tenant acme = <v>`. The qualifier is one parenthesis, or `for`/`of` and up to three
+# words; the value must look like one, so prose ("password for user bob is incorrect") stays.
+QUALIFIED = re.compile(
+    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40}(?:[ \t]+(?i:key|token|secret|password))?)[ \t]*"
+    r"(?P<qual>\([^()\n]{1,40}\)|(?:for|of)(?:[ \t]+[^\s:=()]{1,40}){1,3})[ \t]*"
+    r"(?P<sep>:|=|is|was)[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
+QUALIFIED_HINTS = ("for ", " of ", "):", ") :", ") is", ") was", ")=", ") =")
+
+
+def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        name, val = m.group("name"), m.group("val").rstrip(".,:;!?")
+        words = name_words(name)
+        if not is_secret_name(name) or val.lower() in PROSE or _ENV_REF.match(val):
+            return m.group(0)
+        identifier = _identifier(name.split()[-1], words) or bool(words) and words[-1] in _PASSWORDS
+        at_end = m.end() == len(m.string) or m.string[m.end()] == "\n"
+        if m.group("sep") != "=" and not looks_like_value(val, identifier, at_end):
+            return m.group(0)  # `=` assigns; `:`/`is` may be prose, so the value must look like one
+        if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val):
+            return m.group(0)
+        return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.start("val") - m.start() + len(val):]
     return repl
 
 

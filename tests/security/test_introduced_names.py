@@ -53,3 +53,44 @@ def test_an_introducer_never_saves_a_value(seed: int) -> None:
 ])
 def test_an_introducer_before_metadata_changes_nothing(text: str) -> None:
     assert redact(text) == text
+
+
+# A secret name qualified before its value: `password for user bob is <v>`, `token (expires 3600s): <v>`.
+QUALIFIED_NAMES = ["password", "Password", "passwd", "token", "access token", "API key", "secret", "client secret",
+                   "refresh_token", "PIN", "passphrase", "DB password"]
+QUALIFIERS = ["for user bob", "for tenant acme-eu", "(expires 3600s)", "(rotated)", "of the service account",
+              "for db", "(read-only)", "for user 'svc-loader'"]
+QUALIFIED_SEPS = [" is ", ": ", " = ", " was "]
+PROSE_ENDINGS = ["incorrect", "expired", "too short", "missing", "invalid", "required", "not set", "rotated",
+                 "${DB_PASSWORD}", "<redacted>", "None", "wrong", "ok", "revoked", "refreshed"]
+
+
+@pytest.mark.parametrize("seed", [1881, 1882])
+def test_a_qualified_name_loses_its_value(seed: int) -> None:
+    r = random.Random(seed)
+    cases = []
+    for name, qual, sep in itertools.product(QUALIFIED_NAMES, QUALIFIERS, QUALIFIED_SEPS):
+        value = password(r) if r.random() < 0.5 else rnd(r, AN, r.randrange(10, 24))
+        if leaked(value, redact(f"2026-12-06 02:00:00,123 WARNING src.auth.keys: {name}{sep}{value}")):
+            continue  # `token is <one lowercase word>` is prose unqualified too: not this test's class
+        cases.append((f"2026-12-06 02:00:00,123 WARNING src.auth.keys: {name} {qual}{sep}{value}", value))
+    assert len(cases) >= 0.8 * len(QUALIFIED_NAMES) * len(QUALIFIERS) * len(QUALIFIED_SEPS)
+    leaks = [redact(text) for text, value in cases if leaked(value, redact(text))]
+    assert leaks == [], f"{len(leaks)} of {len(cases)} leaked, e.g. {leaks[:3]}"
+
+
+def test_a_qualified_name_before_prose_changes_nothing() -> None:
+    texts = [f"2026-12-06 02:00:00,123 WARNING src.auth.keys: {name} {qual}{sep}{end}"
+             for name, qual, sep, end in itertools.product(QUALIFIED_NAMES, QUALIFIERS, [" is ", " was "], PROSE_ENDINGS)]
+    changed = [(t, redact(t)) for t in texts if redact(t) != t]
+    assert changed == [], f"{len(changed)} of {len(texts)} changed, e.g. {changed[:3]}"
+
+
+@pytest.mark.parametrize("logger", ["src.auth.keys", "app.secrets", "svc.tokens.refresh", "src.security.passwords",
+                                    "gateway.apikey_store", "src.auth"])
+def test_a_logger_named_after_secrets_does_not_hide_the_assignment_after_it(logger: str) -> None:
+    r = random.Random(logger)
+    for inner in ["password = {v}", "token: {v}", "api_key={v}", "secret is {v}", "DB_PASSWORD {v}"]:
+        value = rnd(r, AN, 18)
+        out = redact(f"2026-12-06 02:00:00,123 ERROR {logger}: {inner.format(v=value)}")
+        assert not leaked(value, out), out
