@@ -161,6 +161,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response=",)),
     _Sub("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ",)),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
+    _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
+         ("jdbc:oracle", "sqlplus", "rman", "expdp", "impdp", "exp ", "imp ", "sqlldr", "dgmgrl", "conn ", "connect ", "userid")),
     _Sub("secret", c.YAML_ARGV, c.yaml_argv(_mark("secret")), ("--",)),
     _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
     _Sub("pgpass_password", _pgpass, None, (":",)),

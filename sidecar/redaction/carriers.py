@@ -130,6 +130,14 @@ def odbc_braced(mark: str) -> Repl:
 # server echoes it (`cmd: AUTH default <pw>`) and as redis-cli / MONITOR print it. Upper case only: the command.
 REDIS_AUTH = re.compile(r"(?P<pre>AUTH(?<![\w-]AUTH)[ \t]+\"?)" + NOT_REDACTED + r"(?P<a>[^\s\"]{1,256})\"?"
                         r"(?:(?P<sp>[ \t]+\"?)(?P<b>[^\s\"]{1,256})\"?)?")
+# Oracle's logon `username/password@connect_identifier` (SQL*Plus CONNECT and command-line logon, RMAN, Data Pump
+# `userid=`, JDBC thin/OCI URLs `jdbc:oracle:thin:user/password@host:port:SID`). Only after those anchors: a bare
+# `a/b@c` is a path or a package spec (`scope/name@1.2.3`, `library/nginx@sha256:...`).
+ORACLE_LOGON = re.compile(
+    r"(?P<pre>(?:(?i:jdbc:oracle:(?:thin|oci8?):|\b(?:sqlplus|rman|expdp|impdp|exp|imp|sqlldr|dgmgrl)"
+    r"(?:[ \t]+-[A-Za-z]+)*(?:[ \t]+(?:target|auxiliary|catalog)(?:[ \t]*=[ \t]*|[ \t]+)|[ \t]+)|\buserid[ \t]*=[ \t]*)"
+    r"|\b(?:CONNECT|CONN)[ \t]+)[\"']?[A-Za-z_][\w$#.]{0,127}/)" + NOT_REDACTED
+    + r"(?P<val>[^\s/@\"']{1,128})(?=[\"']?@)")
 # ftplib.FTP('host', 'user', 'passwd') / FTP_TLS: the third positional string.
 FTP_ARGS = re.compile(r"(?P<pre>\bFTP(?:_TLS)?\([ \t]*(?P<q>['\"])[^'\"\n]*(?P=q)[ \t]*,[ \t]*(?P=q)[^'\"\n]*(?P=q)"
                       r"[ \t]*,[ \t]*(?P=q))" + NOT_REDACTED + r"(?P<val>[^'\"\n]{1,256})(?P=q)")

@@ -68,3 +68,25 @@ def test_a_huge_line_with_a_carrier_at_its_end_and_lone_surrogates() -> None:
     out = redact(text)
     assert "S3nh4-secreta" not in out and tok[10:] not in out and tok[:10] not in out
     assert out.startswith(words[:1000]) and out.endswith(" revoked\n\udcff")
+
+
+# Oracle's logon `username/password@connect_identifier` (SQL*Plus, RMAN, Data Pump `userid=`, JDBC thin/OCI), and
+# the same shape where it is no logon (a package spec, an image digest, a path in prose).
+ORACLE_LOGONS = ["jdbc:oracle:thin:{u}/{p}@db.example.com:1521:ORCL", "jdbc:oracle:oci:{u}/{p}@PROD",
+                 "sqlplus -s {u}/{p}@//db:1521/ORCLPDB1", "SQL> CONNECT {u}/{p}@ORCL", "expdp userid={u}/{p}@XE dumpfile=x.dmp",
+                 "rman target {u}/{p}@prod catalog rc/x@rcat", "sqlldr userid='{u}/{p}@db' control=load.ctl"]
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_an_oracle_logon_loses_its_password(seed: int) -> None:
+    r = random.Random(seed)
+    for shape in ORACLE_LOGONS:
+        user, pw = r.choice(["scott", "system", "app_rw", "C##ops"]), "".join(r.choices("abcdefXYZ0123456789#$_", k=12))
+        out = redact(log_shapes(shape.format(u=user, p=pw))["text"])
+        assert not leaked(pw, out) and user in out, out
+
+
+@pytest.mark.parametrize("text", ["docker pull library/nginx@sha256:9b2f0e1c", "npm i @scope/name@1.2.3",
+                                  "could not connect upstream/pool@10.0.0.1", "jdbc:oracle:thin:@//db:1521/ORCL"])
+def test_a_user_slash_word_at_host_that_is_no_logon_stays(text: str) -> None:
+    assert redact(text) == text
