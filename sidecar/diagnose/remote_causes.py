@@ -15,6 +15,7 @@ from .auth_messages import auth_message_text
 from .codes import MOONSHOT_INVALID_REQUEST, Text, redis_reply_entry
 from .doctrine import Cause
 from .model import DiagnosisInput, Severity
+from .service_codes import auth_code_text, storage_code_text
 
 PROVIDERS = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)"}
 DATABASES = {"supabase": "Supabase (PostgREST/Postgres) database"}
@@ -297,12 +298,18 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
     return None
 
 
-def service_text(family: str, cls: str, status: int | None, said: str) -> Text | None:
-    """Supabase Storage/Auth and Redis errors: the class names the service, the status/message the cause."""
+def service_text(family: str, cls: str, status: int | None, said: str, logged: str = "") -> Text | None:
+    """Supabase Storage/Auth and Redis errors: the class names the service, a documented code in `said` or the
+    record's messages (`logged`) the cause, else the status/message."""
     low = said.lower()
     quote = ""  # the record's own words follow every class-level root cause (rules._logged)
     if family == "supabase.storage" and _NO_BUCKET.search(said):
         return _bucket_text(cls, status)
+    # a documented error code in the record decides before the status and the words (service_codes.py)
+    if family == "supabase.storage" and (by_code := storage_code_text(f"{said} {logged}", cls, status)) is not None:
+        return by_code
+    if family == "supabase.auth" and (by_code := auth_code_text(f"{said} {logged}", cls, status)) is not None:
+        return by_code
     if family == "supabase.storage":
         # doctrine.py: a policy or key that refuses (config) and an object key the code built wrongly (code) fail
         # every time until changed; the service's size limit, rate limit and missing objects are its runtime answers

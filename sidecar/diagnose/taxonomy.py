@@ -321,7 +321,8 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         text, kind = ws_text(family, cls, sit, "\n".join([*inp.messages(), inp.traceback[-16384:]])), "service"
     elif family.startswith(("supabase.", "redis.")):
         said = one_line(inp.exception_message or " ".join(inp.messages()), 160)
-        text, kind = service_text(family, cls, status, said), "service"
+        # a documented code may be in the log message (e.code / e.to_dict() logged) rather than str(exception)
+        text, kind = service_text(family, cls, status, said, " ".join(inp.messages())[:16384]), "service"
     elif kind == "provider":
         text = provider_text(family, who, cls, status, inp)
     elif kind in ("database", "cache"):
