@@ -91,7 +91,7 @@ def _public(r: random.Random) -> Case:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
-    pick = r.randrange(5)
+    pick = r.randrange(8)
     if pick == 0:
         key = ed25519.Ed25519PrivateKey.from_private_bytes(r.randbytes(32)) if r.random() < 0.5 else _ec_key(r)
         line = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
@@ -109,9 +109,19 @@ def _public(r: random.Random) -> Case:
         key = r.choice(["pk_live_", "pk_test_"]) + rnd(r, AN, r.choice([24, 99]))
         name = r.choice(["STRIPE_PUBLISHABLE_KEY", "publishableKey", "stripe.public_key", "NEXT_PUBLIC_STRIPE_KEY"])
         return ("public:stripe_publishable", _in_carrier(r, name, key), key)
-    key = "sb_publishable_" + rnd(r, AN + "_-", 31)
-    name = r.choice(["SUPABASE_ANON_KEY", "supabaseKey", "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", "apikey"])
-    return ("public:supabase_publishable", _in_carrier(r, name, key), key)
+    if pick == 4:
+        key = "sb_publishable_" + rnd(r, AN + "_-", 31)
+        name = r.choice(["SUPABASE_ANON_KEY", "supabaseKey", "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", "apikey"])
+        return ("public:supabase_publishable", _in_carrier(r, name, key), key)
+    if pick == 5:  # Langfuse's public key names the project; its `sk-lf-` twin is the secret
+        key = "pk-lf-" + str(uuid.UUID(bytes=r.randbytes(16)))
+        return ("public:langfuse_public", _in_carrier(r, r.choice(["LANGFUSE_PUBLIC_KEY", "publicKey", "api_key"]), key), key)
+    if pick == 6:  # PostHog's project API key: write-only, documented as safe in public apps
+        key = "phc_" + rnd(r, AN, 43)
+        return ("public:posthog_project", _in_carrier(r, r.choice(["POSTHOG_KEY", "posthog_api_key", "token"]), key), key)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(r.randbytes(32)).digest()).decode().rstrip("=")
+    return ("public:pkce_challenge", f"GET /authorize?response_type=code&client_id=gw&code_challenge={challenge}"
+            "&code_challenge_method=S256 302", challenge)
 
 
 def _ec_key(r: random.Random) -> Any:
