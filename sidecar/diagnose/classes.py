@@ -156,6 +156,10 @@ FAMILIES: dict[str, str] = {
     # realtime-py exceptions.py: a call before connect()/subscribe(); a private channel's authorization refused
     "realtime.NotConnectedError": "code.realtime_order", "realtime.AuthorizationError": "config.realtime_auth",
     "AssertionError": "code.assertion",
+    # fastapi/exceptions.py (not installed here: the short names): an endpoint's return value against its
+    # response_model (the code's), a client's request against the endpoint's model (the client's input)
+    "fastapi.ResponseValidationError": "code.response_model", "fastapi.RequestValidationError": "input.request",
+    "fastapi.WebSocketRequestValidationError": "input.request",
 }
 
 # zhipuai / zai (zai-sdk) core/_errors.py: the same classes as openai's, under Z.ai's names

@@ -64,6 +64,36 @@ SERVER_MESSAGES: tuple[GatewayMessage, ...] = (
         "server exits at start.",
         "Fix the import string (module:attribute) and the working directory/PYTHONPATH the server starts in.")),
 )
+# Starlette's own RuntimeError texts (starlette 1.10: middleware/base.py, _exception_handler.py, websockets.py,
+# staticfiles.py): each is the application using the framework against its contract (code), or a static files
+# directory that is not where the setting says (config). Their class (RuntimeError) says nothing; the text does.
+_ANY = r"."
+FRAMEWORK_MESSAGES: tuple[GatewayMessage, ...] = (
+    _row("starlette-no-response", _ANY, r"RuntimeError: No response returned\.|^No response returned\.$", _t(
+        "code", "medium", "A Starlette middleware got no response from the app below it (No response returned.)",
+        "BaseHTTPMiddleware's call_next() found the downstream app finished without sending a response: an endpoint "
+        "or inner middleware returned without one (or swallowed its exception).",
+        "Find the endpoint/middleware for that path; make it return a response or raise (consider a pure ASGI "
+        "middleware instead of BaseHTTPMiddleware).")),
+    _row("starlette-response-started", _ANY, r"Caught handled exception, but response already started", _t(
+        "code", "medium", "An exception handler ran after the response had started (Starlette)",
+        "The endpoint raised after it had already sent the response start (a streaming response that failed midway): "
+        "Starlette cannot send the handler's error response any more, so the client got a cut-off answer.",
+        "Catch errors inside the streaming generator (send an error event) instead of raising after the start.")),
+    _row("starlette-asgi-order", _ANY, r"Expected ASGI message \"websocket\.\w+\"|Cannot call \"(?:receive|send)\" once a "
+         r"(?:disconnect|close) message has been (?:received|sent)|WebSocket is not connected\. Need to call "
+         r"\"accept\" first", _t(
+        "code", "medium", "The WebSocket endpoint used the connection out of order (Starlette: {what})",
+        "The endpoint called the WebSocket in an order the ASGI protocol forbids (sent before accept(), or received/"
+        "sent after the connection closed): its handling of a client that disconnected is missing.",
+        "Catch WebSocketDisconnect around receive/send and stop using the socket after it; accept() first.")),
+    _row("starlette-static-dir", _ANY, r"(?:StaticFiles )?[Dd]irectory '[^'\n]{1,300}' does not exist|StaticFiles path "
+         r"'[^'\n]{1,300}' is not a directory", _t(
+        "config", "high", "The static files directory the app mounts does not exist ({what})",
+        "Starlette's StaticFiles checks its directory at start: the path in the settings (or the working directory "
+        "it is relative to) does not hold the built assets in this image.",
+        "Fix the directory setting or build/copy the assets into the image; check the working directory.")),
+)
 # the forms above use the message's fixed words; {what} is the matched form itself
 _LOGGING_ERROR = re.compile(r"--- Logging error ---")  # its own stderr line, or after a header that took it in
 _FORMAT_MISMATCH = re.compile(r"not all arguments converted during string formatting|not enough arguments for format "
@@ -76,7 +106,7 @@ def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
     """(row name, matched words, text, weight) of a server-stack or logging form in the record, or None."""
     for said in inp.messages():
         head = said[:MAX_SCAN]
-        for row in SERVER_MESSAGES:
+        for row in (*SERVER_MESSAGES, *FRAMEWORK_MESSAGES):
             if (m := row.form.search(head)) is not None:
                 category, severity, summary, cause, fixes = row.text
                 what = one_line(m.group(0), 120)
@@ -94,4 +124,22 @@ def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
             "code around it ran on.",
             ("Fix the log call shown under 'Call stack:' (the placeholders and the arguments must match; use %s, or "
              "pass one tuple argument).",)), WITH_MODULE
+    return None
+
+
+def framework_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
+    """FastAPI's validation classes (fastapi/exceptions.py): the class says whose data failed its schema."""
+    if family == "code.response_model":
+        return ("code", "medium", f"An endpoint returned data that does not match its response model ({cls})",
+                "FastAPI validates what an endpoint returns against its response_model before sending it: a field the "
+                "model requires is missing or has another type, so the client got a 500. The endpoint's code and its "
+                "declared model disagree.",
+                ("Compare the endpoint's return value with its response_model (the error lists each field's 'loc'); "
+                 "fix the code or the model.",))
+    if family == "input.request":
+        return ("unknown", "low", f"A client's request did not validate ({cls}); FastAPI answered 422",
+                "FastAPI rejected the request's body/query against the endpoint's declared model and answered 422 to "
+                "that client: the client's input, not a server fault.",
+                ("Nothing to fix on the server unless every client fails: then compare the clients' requests with the "
+                 "endpoint's model.",))
     return None

@@ -10,6 +10,10 @@ A wrapper's class says how the failure travelled, not what failed; its family is
   is printed): the last attempt's class is the cause.
 A wrapper whose members are several different classes keeps its own type: the first member answers only when
 every member has the same class (one cause, many tasks).
+
+A record that only announces another's failure answers for that record: uvicorn's "Application startup failed.
+Exiting." (uvicorn/lifespan/on.py) follows the ERROR record that carries the startup exception's traceback
+(starlette's lifespan sends it as the failure message), so the cause is that record, read from the context lines.
 """
 
 from __future__ import annotations
@@ -50,9 +54,30 @@ def _members(traceback: str) -> list[tuple[str, str]]:
     return [(t, msg) for t, msg in out if t not in GROUP_TYPES]
 
 
+_ANNOUNCES = re.compile(r"^Application (?:startup|shutdown) failed\. Exiting\.$")
+
+
+def _announced(inp: DiagnosisInput) -> DiagnosisInput | None:
+    """The record before an announcement (its traceback and class), or None when the context has none."""
+    from .evaluate import (
+        excerpt_to_input,  # the eval's excerpt reader (the ingest stage's header parser); lazy: no cycle
+    )
+
+    try:
+        before = excerpt_to_input("\n".join(inp.context[-200:]))
+    except ValueError:
+        return None
+    if before.exception_type is None or before.level not in ("ERROR", "CRITICAL"):
+        return None
+    return replace(before, fingerprint=inp.fingerprint, count=inp.count, first_seen=inp.first_seen,
+                   last_seen=inp.last_seen, regressions=inp.regressions, surroundings=inp.surroundings)
+
+
 def unwrap(inp: DiagnosisInput) -> DiagnosisInput:
     """`inp` with the wrapped cause as its exception when the raised class only wraps one (see the module
     docstring); the wrapper's own type stays in the chain. Unchanged otherwise."""
+    if inp.exception_type is None and inp.context and _ANNOUNCES.match(inp.message.strip()):
+        inp = _announced(inp) or inp
     kind = inp.exception_type or ""
     if kind in GROUP_TYPES or (kind == "" and "Exception Group Traceback" in inp.traceback[:MAX_SCAN]):
         members = _members(inp.traceback)

@@ -198,3 +198,75 @@ def test_a_log_call_whose_arguments_do_not_fit_its_format_is_the_calling_code(mo
 def test_near_misses_of_the_server_forms_do_not_take_their_cause(words: str) -> None:
     d = diagnose(f"2026-12-06 02:00:00 ERROR src.daemon.server: {words}")
     assert d.rule not in ("class:server.uvicorn-invalid-http", "class:server.logging-format-mismatch"), d.rule
+
+
+# --- FastAPI / Starlette under a real uvicorn -------------------------------------------------------------------
+
+async def test_an_endpoint_whose_return_value_breaks_its_response_model_is_code() -> None:
+    from fastapi import FastAPI
+    from pydantic import BaseModel
+
+    class Upload(BaseModel):
+        id: str
+        size_bytes: int
+
+    app = FastAPI()
+
+    @app.get("/uploads/{name}", response_model=Upload)
+    async def upload(name: str) -> Any:
+        return {"id": name}  # size_bytes missing
+
+    keep = KeepRecords()
+    async with _served(app, keep) as port:
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"http://127.0.0.1:{port}/uploads/a.pdf")).status_code == 500
+    d = diagnose(_record(keep, "Exception in ASGI application"))
+    assert d.category == "code" and "response model" in d.summary, (d.rule, d.summary)
+    assert d.confidence <= 0.55
+
+
+async def test_a_starlette_middleware_that_gets_no_response_is_code() -> None:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.base import BaseHTTPMiddleware
+    from starlette.routing import Mount
+
+    class Timing(BaseHTTPMiddleware):
+        async def dispatch(self, request: Any, call_next: Any) -> Any:
+            return await call_next(request)
+
+    app = Starlette(routes=[Mount("/", app=_returns_early)], middleware=[Middleware(Timing)])
+    keep = KeepRecords()
+    async with _served(app, keep) as port:
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"http://127.0.0.1:{port}/v1/models")).status_code == 500
+    d = diagnose(_record(keep, "Exception in ASGI application"))
+    assert d.category == "code" and "No response returned" in d.summary, (d.rule, d.summary)
+
+
+async def test_application_startup_failed_answers_for_the_startup_exception_before_it() -> None:
+    from starlette.applications import Starlette
+
+    port_closed = _closed_port()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        async with httpx.AsyncClient() as client:  # the app's start-up check of its database's REST endpoint
+            await client.get(f"http://127.0.0.1:{port_closed}/rest/v1/")
+        yield
+
+    keep = KeepRecords()
+    log = logging.getLogger("uvicorn.error")
+    log.addHandler(keep)
+    try:
+        server = uvicorn.Server(uvicorn.Config(Starlette(lifespan=lifespan), host="127.0.0.1", port=_closed_port(),
+                                               log_config=None, lifespan="on"))
+        with pytest.raises(SystemExit):  # start-up fails: uvicorn logs the traceback, "Application startup failed"
+            await server.serve()
+    finally:
+        log.removeHandler(keep)
+    assert keep.records[-1].endswith("Application startup failed. Exiting.")
+    d = diagnose("\n".join(keep.records))
+    assert d.rule.startswith("class:connect") and "ConnectError" in d.summary, (d.rule, d.summary)
+    alone = diagnose(keep.records[-1])  # without the record before it, nothing is claimed
+    assert alone.category == "unknown" and alone.confidence <= 0.4
