@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import NamedTuple
 
 from .levels import is_error_level, normalize_level
 from .timestamps import parse_timestamp
@@ -65,8 +65,10 @@ _CHAIN_SENTENCES = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):
+    """A header line's fields. A NamedTuple, not a frozen dataclass: one is made per event, and a
+    frozen dataclass's __init__ sets each field through object.__setattr__ (measured in bench/RESULTS.md)."""
+
     level: str
     logger: str | None
     message: str
