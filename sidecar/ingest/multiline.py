@@ -181,6 +181,10 @@ class TextScanner:
                     done = self._one_line_run(buf, anchors, k, cut, out)
                     continue
                 e = le  # the next line is an error header: no search needed
+            elif not is_tb and le < cut and d.header_at(buf, le):
+                # A one-line error record before an INFO/WARNING record (the usual interleaving).
+                done = self._one_line_run(buf, anchors, k, cut, out)
+                continue
             else:
                 e = d.next_header(buf, le, cut)
                 if e < 0:
@@ -196,45 +200,54 @@ class TextScanner:
                       out: list[RawRecord]) -> int:
         """Emit the run of one-line error records that starts at header anchor `k`; return where it ends.
 
-        A storm logs runs of one-line ERROR records, each followed by another error header. Such a
-        record needs none of `_scan`'s searches (no next header, no traceback can start inside one
-        line) and, within one exact piece, none of the position mapping: offsets are the piece's
-        plus the buffer position, line numbers go up by one. It is the same RawRecord `_record`
-        builds (unclipped: one line, under max_bytes). Anything else ends the run; the caller
-        handles that record the general way.
+        The caller saw that the line after anchor `k` starts a header (an error one, or any other
+        level). Errors in a storm are one-line records, each followed by another header: an error's,
+        or an INFO/WARNING record's between them. Such a record needs none of `_scan`'s searches
+        (its end is the next line; no traceback can start inside one line) and, within one exact
+        piece, none of the position mapping: offsets are the piece's plus the buffer position, line
+        numbers are counted from the record before. It is the same RawRecord `_record` builds
+        (unclipped: one line, under max_bytes). The run goes on from error header to error header
+        while each one's next line is a header; anything else ends it, and the caller handles that
+        record the general way. Lines between two errors belong to non-error records: skipped, as
+        `_scan` skips them.
         """
         s = anchors[k][0]
+        le = buf.find(b"\n", s, cut) + 1 or cut
         p = self._piece(self.bv + s)
         if not p.exact or self.limits.max_lines < 1:
-            e = anchors[k + 1][0]
-            out.append(self._record(buf, s, e, True))
-            return e
+            out.append(self._record(buf, s, le, True))
+            return le
         base = p.off - p.vstart + self.bv  # file offset of buffer position 0 within p
         stop = min(p.vend, self.vend - 1) - self.bv  # records ending past this leave p (or end the stream)
         max_bytes = self.limits.max_bytes
         context = self._context
+        header_at = self.d.header_at
         line = self._map_start(buf, s)[1]
         n = len(anchors)
-        first = s
+        first, first_end = s, le
+        end = -1
         while True:
-            e = anchors[k + 1][0]  # == the end of line s (checked by the caller / below)
-            if e > stop or e - s > max_bytes:
+            if le > stop or le - s > max_bytes:
                 break
-            out.append(RawRecord(buf[s:e], base + s, base + e, line, True, False, context(buf, s)))
+            nxt = anchors[k + 1] if k + 1 < n else None
+            if nxt is not None and nxt[0] == le:
+                if nxt[1]:
+                    break  # a traceback follows: the record is not one line
+            elif not (le < cut and header_at(buf, le)):
+                break
+            out.append(RawRecord(buf[s:le], base + s, base + le, line, True, False, context(buf, s)))
             self._lc = (p.vstart, s, line)
-            s = e
-            line += 1
+            end = le
+            if nxt is None or nxt[1]:
+                break
+            line += 1 + (buf.count(b"\n", le, nxt[0]) if nxt[0] > le else 0)
+            s = nxt[0]
             k += 1
-            if k + 1 >= n or anchors[k][1]:
-                break
             le = buf.find(b"\n", s, cut) + 1 or cut
-            if anchors[k + 1] != (le, False):
-                break
-        if s == first:  # not even the first record fitted the fast path
-            e = anchors[k + 1][0]
-            out.append(self._record(buf, s, e, True))
-            return e
-        return s
+        if end < 0:  # not even the first record fitted the fast path
+            out.append(self._record(buf, first, first_end, True))
+            return first_end
+        return end
 
     def _record(self, buf: bytes, s: int, e: int, header: bool | None = None) -> RawRecord:
         off, line = self._map_start(buf, s)

@@ -60,6 +60,15 @@ def test_each_event_is_the_files_bytes_at_its_offsets_and_line(parts, data):
         before = blob[:ev.offset].decode("utf-8", "replace").replace("\r", "").split("\n")[:-1]
         expected = before[-CONTEXT:]
         assert ev.context == (tuple(expected) if "".join(expected) or len(expected) > 1 else ())  # one blank line: none
+    # A record runs to the next header (or to a traceback that no record introduced): every line after
+    # its first is a continuation line, and the line at its end is a header, a traceback's start or EOF.
+    headers = set(ERROR_LINES) | {ln for ln in OTHER if ln[:1] == b"2"}
+    for ev in events:
+        inner = blob[ev.offset:ev.end_offset].splitlines(keepends=True)[1:]
+        assert not headers.intersection(inner), "a record swallowed the next header"
+        if ev.end_offset < len(blob):
+            at = blob[ev.end_offset:blob.find(b"\n", ev.end_offset) + 1]
+            assert at in headers or at == OTHER[2], f"a record ended before its continuation line {at!r}"
     # Records do not overlap, and an error line followed by another error line is an event of its own.
     for a, b in pairwise(events):
         assert a.end_offset <= b.offset
