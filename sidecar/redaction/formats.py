@@ -115,6 +115,14 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("authress_key", r"\b(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120}",
      (".acc",)),
     ("sonar_token", r"(?i)\bsonar[_.-]?(?:login|token)[\"']?[ \t]*[=:][ \t]*[\"']?[a-z0-9=_-]{40}", ("sonar",)),
+    # SonarQube 9.5+ token prefixes (docs, "Managing your tokens"): user squ_, project analysis sqp_, global sqa_
+    ("sonar_token", r"\bsq[upa]_[a-f0-9]{40}\b", ("squ_", "sqp_", "sqa_")),
+    # Braintree access tokens (Braintree docs, "Access tokens"): access_token$<environment>$<merchant id>$<32 hex>
+    ("braintree_token", r"\baccess_token\$(?:production|sandbox)\$[0-9a-z]{8,32}\$[0-9a-f]{32}\b", ("access_token$",)),
+    # Baidu AI Cloud (Qianfan) v3 bearer tokens: bce-v3/ALTAK-<access key id>/<hex signature>
+    ("baidu_token", r"\bbce-v3/ALTAK-[A-Za-z0-9]{10,}/[0-9a-f]{32,}\b", ("bce-v3/",)),
+    # Sonatype Nexus npm Bearer Token Realm tokens (Nexus docs): NpmToken.<uuid>
+    ("nexus_npm_token", r"\bNpmToken\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("npmtoken.",)),
     ("sidekiq_secret", r"(?i)\bBUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM[\"']?[ \t]*[=:][ \t]*[\"']?[a-f0-9]{8}:[a-f0-9]{8}",
      ("contribsys",)),
     # detect-secrets twilio.py flags account SIDs too; artifactory.py `AP[\dA-F]...` passwords

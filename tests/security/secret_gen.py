@@ -13,6 +13,7 @@ import json
 import random
 import string
 import urllib.parse
+import uuid
 from collections.abc import Callable
 
 AN = string.ascii_letters + string.digits
@@ -109,6 +110,11 @@ FORMATS: list[tuple[str, Callable[[random.Random], str]]] = [
     ("telegram_bot", lambda r: str(r.randint(10**8, 10**10 - 1)) + ":AA" + rnd(r, URLSAFE, 33)),
     ("planetscale", lambda r: "pscale_tkn_" + rnd(r, URLSAFE, 43)),
     ("pulumi", lambda r: "pul-" + rnd(r, HEX, 40)),
+    ("sonarqube", lambda r: r.choice(["squ_", "sqp_", "sqa_"]) + rnd(r, HEX, 40)),
+    ("braintree", lambda r: "access_token$" + r.choice(["production", "sandbox"]) + "$" + rnd(r, HEX + "ghjkmnpqrstvwxyz", 16)
+     + "$" + rnd(r, HEX, 32)),
+    ("baidu_bce", lambda r: "bce-v3/ALTAK-" + rnd(r, AN, 20) + "/" + rnd(r, HEX, 40)),
+    ("nexus_npm", lambda r: "NpmToken." + str(uuid.UUID(bytes=r.randbytes(16)))),
     ("dynatrace", lambda r: "dt0c01." + rnd(r, UPPER_D, 24) + "." + rnd(r, AN, 64)),
     ("notion", lambda r: "ntn_" + rnd(r, string.digits, 11) + rnd(r, AN, 35)),
     ("sourcegraph", lambda r: "sgp_" + rnd(r, HEX, 40)),
