@@ -121,21 +121,26 @@ def _user_value(m: re.Match[str]) -> str:
 _PLACEHOLDER_RUN = re.compile(r"<\*>(?:[ ,]*<\*>)+")
 
 
-def _mask(t: str, cached: bool = True, tidy: bool = False) -> str:
-    """The mask rules in order, each behind a cheap substring guard (see MASK_RULES for the why).
+def _mask_segment(t: str, cached: bool = True) -> tuple[str, bool]:
+    """The mask rules in order, each behind a cheap substring guard (see MASK_RULES for the why), on a
+    piece of a message between keep spans; and whether a digit survived `number_token` (an error code:
+    then its VALUE is in the result).
 
     Written out rather than looped over `MASK_RULES`: this runs for every error line, and a
     generic loop with generic guards costs more than the regexes that actually fire. Only
     dot_leaders and number_token see the raw text; every later rule works on the digit-masked
-    text, which repeats far more than raw messages do, so its result is memoised (with the final
-    `_tidy` when `tidy`: a whole message without keep spans).
+    text, which repeats far more than raw messages do, so its result is memoised.
     """
     if "..." in t:
         t = _DOTS.sub(" ... ", t)
     t = _NUMBER.sub(PLACEHOLDER, t)
+    survived = _ANY_DIGIT.search(t) is not None
     if cached and len(t) <= CACHEABLE:
-        return _finish_cached(t) if tidy else _after_numbers_cached(t)
-    return _finish(t) if tidy else _after_numbers(t)
+        return _after_numbers_cached(t), survived
+    return _after_numbers(t), survived
+
+
+_ANY_DIGIT = re.compile(r"\d")
 
 
 CACHEABLE = 512  # longest text (characters) the memos of this stage keep as a key
@@ -345,16 +350,39 @@ def normalize_message(message: str, *, cached: bool = True) -> str:
 def _with_keeps(text: str, t: str, cached: bool = True) -> str:
     """`normalize_message` of `text` (its first MAX_CHARS characters) where keep rules may apply;
     `t` is its digit-masked text."""
+    return keeps_shaped(text, t, cached)[0]
+
+
+def keeps_shaped(text: str, t: str, cached: bool = True) -> tuple[str, bool]:
+    r"""`_with_keeps(text, t)`, and whether every text of the same digit shape (`shapes.digit_shape`:
+    the same text up to the VALUES of its ASCII digits) has the same result, so the grouper may
+    memoise it under the shape.
+
+    True when no digit's value can decide and none is in the result: (1) the text holds no word of
+    a keep rule that tests a digit's value (`http_status`'s `[1-5]\d\d` behind `HTTP`/`Request`,
+    `keyed_code`'s `status [1-5]\d\d`, `ws_close_code`'s `sent 1\d{3}`) and is ASCII (`(?i)`
+    reaches `status` through the long s); every other keep rule finds its spans by character
+    classes (`\d`, `\w`, letters), so all texts of the shape have spans at the same places;
+    (2) no span's replacement holds a digit (kept codes `code=23505`, a URL's scheme or query
+    key); (3) between the spans `number_token` masked every digit (its own proof:
+    `shapes.normalize_shaped`), so the mask rules after it see identical text.
+    """
     spans = _keep_spans(text)
+    shared = text.isascii() and not (
+        "HTTP" in text or "Request" in text or "sent" in text or "received" in text or "status" in text.lower())
     if not spans:  # the digit-masked text is the whole message: finish it
-        return _finish_cached(t) if cached and len(t) <= CACHEABLE else _finish(t)
+        done = _finish_cached(t) if cached and len(t) <= CACHEABLE else _finish(t)
+        return done, shared and _ANY_DIGIT.search(t) is None
     out, pos = [], 0
     for s, e, rep in spans:
-        out.append(_mask(text[pos:s], cached))
+        piece, survived = _mask_segment(text[pos:s], cached)
+        out.append(piece)
         out.append(rep)
+        shared = shared and not survived and _ANY_DIGIT.search(rep) is None
         pos = e
-    out.append(_mask(text[pos:], cached))
-    return _tidy("".join(out))
+    piece, survived = _mask_segment(text[pos:], cached)
+    out.append(piece)
+    return _tidy("".join(out)), shared and not survived
 
 
 def error_codes(message: str) -> tuple[str, ...]:

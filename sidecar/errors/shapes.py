@@ -9,16 +9,14 @@ checks it with generated messages whose digit values decide).
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from .fingerprint import register_cache
+from .masking import _ANY_DIGIT, CACHEABLE, MAX_CHARS, keeps_shaped
 from .masking import _DOTS as DOTS
 from .masking import _NUMBER as NUMBER
-from .masking import CACHEABLE, MAX_CHARS
 from .masking import _finish as finish
 from .masking import _may_keep as may_keep
-from .masking import _with_keeps as with_keeps
 from .masking_rules import PLACEHOLDER
 
 __all__ = ["ZERO_DIGITS", "digit_shape", "normalize_shaped"]
@@ -26,7 +24,6 @@ __all__ = ["ZERO_DIGITS", "digit_shape", "normalize_shaped"]
 # ASCII digits to `0`, on UTF-8 bytes (a C-speed pass; UTF-8 never puts an ASCII byte inside a
 # multi-byte character): the *digit shape* of a message.
 ZERO_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
-_ANY_DIGIT = re.compile(r"\d")
 
 
 def digit_shape(message: str) -> bytes:
@@ -54,7 +51,7 @@ def normalize_shaped(message: str) -> tuple[str, bool]:
             return shaped
     elif not may_keep(t):
         return finish(t), _ANY_DIGIT.search(t) is None
-    return with_keeps(text, t), False
+    return keeps_shaped(text, t)
 
 
 @lru_cache(maxsize=4096)
