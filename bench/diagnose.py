@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from sidecar.clock import SystemClock  # noqa: E402
 from sidecar.config import DiagnosisConfig  # noqa: E402
-from sidecar.diagnose.evaluate import excerpt_to_input, load_cases  # noqa: E402
+from sidecar.diagnose.evaluate import load_cases  # noqa: E402
+from sidecar.diagnose.excerpt import excerpt_to_input  # noqa: E402
 from sidecar.diagnose.kimi import KimiClient  # noqa: E402
 from sidecar.diagnose.prompt import build_prompt  # noqa: E402
 from sidecar.diagnose.rules import load_rules  # noqa: E402

@@ -31,7 +31,8 @@ from sidecar.bus import GROUP_NEW, Bus  # noqa: E402
 from sidecar.clock import SystemClock, utc  # noqa: E402
 from sidecar.config import DiagnosisConfig  # noqa: E402
 from sidecar.diagnose.context import input_from_store  # noqa: E402
-from sidecar.diagnose.evaluate import excerpt_to_input, load_cases  # noqa: E402
+from sidecar.diagnose.evaluate import load_cases  # noqa: E402
+from sidecar.diagnose.excerpt import excerpt_to_input  # noqa: E402
 from sidecar.diagnose.kimi import KimiClient  # noqa: E402
 from sidecar.diagnose.model import DiagnosisInput  # noqa: E402
 from sidecar.diagnose.prompt import PROMPT_VERSION, build_prompt  # noqa: E402

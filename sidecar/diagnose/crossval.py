@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .calibration import Calibration, calibrate
-from .evaluate import EvalCase, Score, excerpt_to_input, load_inputs, outcomes, run_rules
+from .evaluate import EvalCase, Score, load_inputs, outcomes, run_rules
+from .excerpt import excerpt_to_input
 from .rules import RuleSet
 from .situation import situation
 

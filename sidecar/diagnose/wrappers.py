@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .excerpt import excerpt_to_input
 from .model import DiagnosisInput
 
 GROUP_TYPES = frozenset({"ExceptionGroup", "BaseExceptionGroup", "exceptiongroup.ExceptionGroup",
@@ -59,10 +60,6 @@ _ANNOUNCES = re.compile(r"^Application (?:startup|shutdown) failed\. Exiting\.$"
 
 def _announced(inp: DiagnosisInput) -> DiagnosisInput | None:
     """The record before an announcement (its traceback and class), or None when the context has none."""
-    from .evaluate import (
-        excerpt_to_input,  # the eval's excerpt reader (the ingest stage's header parser); lazy: no cycle
-    )
-
     try:
         before = excerpt_to_input("\n".join(inp.context[-200:]))
     except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.model import Diagnosis
 from sidecar.diagnose.rules import load_rules
 

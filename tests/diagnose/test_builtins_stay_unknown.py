@@ -15,7 +15,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.frames import raised_at
 from sidecar.diagnose.rules import load_rules
 

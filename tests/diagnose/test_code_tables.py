@@ -33,7 +33,7 @@ from sidecar.diagnose.codes import (
     sqlstate_entry,
     zai_entry,
 )
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 
 RULES = load_rules("rules/diagnoses.yaml")

@@ -12,7 +12,7 @@ import pytest
 from psycopg import errors
 
 from sidecar.diagnose.codes import PGRST_GROUPS, PGRST_MEANINGS, SQLSTATE_CLASSES
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 from tests.diagnose.logged import logged
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sidecar.diagnose.entities import MAX_ENTITIES, named_entities
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 
 RULES = load_rules("rules/diagnoses.yaml")

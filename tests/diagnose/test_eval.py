@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from sidecar.config import ConfigError
-from sidecar.diagnose.evaluate import excerpt_to_input, load_cases, main_eval, run_rules
+from sidecar.diagnose.evaluate import load_cases, main_eval, run_rules
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 
 from .conftest import good

@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.gateway_messages import GATEWAY_MESSAGES
 from sidecar.diagnose.rules import load_rules
 from sidecar.diagnose.situation import situation

@@ -7,7 +7,7 @@ import pytest
 from psycopg import errors as pg_errors
 
 from sidecar.config import ConfigError
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.model import DiagnosisInput
 from sidecar.diagnose.rules import load_rules, parse_rules
 

@@ -14,7 +14,7 @@ from typing import Any
 import openai
 import pytest
 
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from tests.diagnose.logged import logged
 from tests.diagnose.test_real_clients import RULES
 

@@ -21,7 +21,7 @@ import pytest
 import websockets
 from aiohttp import web
 
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 from tests.diagnose.conftest import answering
 from tests.diagnose.logged import KeepRecords, logged

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.model import DiagnosisInput
 from sidecar.diagnose.rules import load_rules, specificity
 from sidecar.diagnose.situation import situation

@@ -12,7 +12,7 @@ import random
 import pytest
 
 from sidecar.diagnose.classes import family_of
-from sidecar.diagnose.evaluate import excerpt_to_input
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
 

@@ -23,7 +23,8 @@ from sidecar.diagnose.classes import (
     http_status_of,
 )
 from sidecar.diagnose.crossval import kind_of, leave_kind_out
-from sidecar.diagnose.evaluate import excerpt_to_input, load_cases
+from sidecar.diagnose.evaluate import load_cases
+from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
 
 RULES = load_rules("rules/diagnoses.yaml")

@@ -1,0 +1,72 @@
+"""A log excerpt's error record as the diagnosis stage would see it: split into records by the ingest stage's own
+header parser (one definition of a header), the record chosen (the given line, else the last ERROR/CRITICAL, else
+the last WARNING), its traceback parsed. Used by `sidecar eval` and by wrappers that read the record before an
+announcement."""
+
+from __future__ import annotations
+
+import re
+
+from ..ingest.formats import Header, TextDialect
+from .model import DiagnosisInput
+
+# Record headers are the ingest stage's own (ingest/formats.py TextDialect: the gateway's format 1 and 2,
+# basicConfig's `LEVEL:name:msg`, the stdio shim's `HH:MM:SS [LEVEL   ] name: msg`), so an excerpt is cut into
+# records exactly as `sidecar run` cuts the file: a format only the eval knew (or only ingest knew) would score
+# a record the sidecar never diagnoses, or drop one it does (case 932: the shim's format, read by ingest, was
+# no header here, so the case got no diagnosis at all).
+ERROR_LEVELS = ("ERROR", "CRITICAL")  # as normalised by the ingest dialect (FATAL -> CRITICAL)
+_DIALECT = TextDialect()
+_EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
+
+
+def _header(line: str) -> Header | None:
+    return _DIALECT.parse_header(line)
+
+
+def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    try:
+        from ..ingest.tracebacks import parse_traceback
+    except ImportError:  # pragma: no cover - the ingest stage is part of the package
+        parse_traceback = None  # type: ignore[assignment]
+    if parse_traceback is not None:
+        tb = parse_traceback(lines)
+        if tb is not None and tb.final is not None:
+            return tb.final.type, tb.final.message, tuple(e.type for e in tb.chain)
+    for line in reversed(lines):
+        m = _EXC_LINE.match(line.strip())
+        if m:
+            return m.group("type"), m.group("msg"), ()
+    return None, None, ()
+
+
+def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str = "") -> DiagnosisInput:
+    """The error record of a log excerpt as the diagnosis stage would see it."""
+    lines = log.splitlines()
+    starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
+    if not starts:
+        raise ValueError("the excerpt has no log header line")
+    if record_line is not None:
+        chosen = next(((i, m) for i, m in starts if i == record_line - 1), None)
+        if chosen is None:
+            raise ValueError(f"record_line {record_line} is not a log header line")
+    else:
+        errors = [s for s in starts if s[1].level in ERROR_LEVELS]
+        warnings = [s for s in starts if s[1].level == "WARNING"]
+        chosen = (errors or warnings or starts)[-1]
+    index, m = chosen
+    end = next((i for i, _ in starts if i > index), len(lines))
+    record = lines[index:end]
+    exc_type, exc_msg, chain = _exception(record[1:])
+    return DiagnosisInput(
+        fingerprint=fingerprint,
+        message=m.message,
+        level=m.level,
+        logger=m.logger,
+        exception_type=exc_type,
+        exception_message=exc_msg,
+        chain_types=chain,
+        traceback="\n".join(record),
+        context=tuple(lines[:index]),
+        line=index + 1,
+    )
