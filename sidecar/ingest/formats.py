@@ -84,6 +84,7 @@ class TextDialect:
 
     def __init__(self, pattern: str | None = None, tz: tzinfo | None = UTC) -> None:
         self.tz = tz  # zone of timestamps printed without one
+        self._seconds: dict[str, datetime | None] = {}  # _asctime's memo
         self.custom = pattern is not None
         self._tb_line = re.compile(_TB.encode())
         if pattern is None:
@@ -244,8 +245,31 @@ class TextDialect:
             word = word or "INFO"
             level = _HEADER_LEVELS.get(word) or normalize_level(word)
             message = (message or "").rstrip("\r")
-            return Header(level, logger or None, message, parse_timestamp(time, zone, self.tz))
+            if (time is not None and zone is None and len(time) == 23 and time[19] in ",." and not self.custom
+                    and time[20:].isdigit() and time.isascii()):
+                ts = self._asctime(time)
+            else:
+                ts = parse_timestamp(time, zone, self.tz)
+            return Header(level, logger or None, message, ts)
         return None
+
+    def _asctime(self, time: str) -> datetime | None:
+        """Python logging's default time, `YYYY-MM-DD HH:MM:SS,mmm` (no zone): its second, memoised, plus the ms.
+
+        The milliseconds make each time distinct, so timestamps.parse_timestamp's memo never hit and
+        every event paid a whole parse (1.75 us; this is 1.2). The same result: the header pattern
+        makes the first 19 characters a strict `YYYY-MM-DD HH:MM:SS`, and zone offsets are whole
+        seconds, so the milliseconds pass through the conversion to UTC unchanged.
+        """
+        head = time[:19]
+        try:
+            base = self._seconds[head]
+        except KeyError:  # once per second of log time
+            base = parse_timestamp(head, None, self.tz)
+            if len(self._seconds) >= 4096:
+                self._seconds.clear()
+            self._seconds[head] = base
+        return None if base is None else base.replace(microsecond=int(time[20:]) * 1000)
 
 
 # The level words a header pattern matches, normalised once (parse_header runs for every event).
