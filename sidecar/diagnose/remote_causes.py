@@ -31,8 +31,9 @@ _CONTEXT = re.compile(r"context[ _](?:length|window)|maximum context|too many to
                       r"exceeds? the model'?s? (?:maximum|context)|model token limit|prompt exceeds max length", re.I)
 _MODEL = re.compile(r"model_not_found|not found the model|(?:model|engine)\b[^.\n]{0,60}\b(?:does not exist|not found|not exist|"
                     r"not available|not supported)|(?:invalid|unknown) model", re.I)
-# an expired token in the words of PostgREST (PGRST303 "JWT expired"), GoTrue and storage-api ("exp" claim)
-_EXPIRED = re.compile(r"\bexpired\b|\"exp\" claim|token is expired", re.I)
+# an expired token in the words of PostgREST (PGRST303 "JWT expired"), GoTrue and storage-api ("exp" claim, also
+# JSON-escaped in a logged body: \"exp\" claim)
+_EXPIRED = re.compile(r"\bexpired\b|\\?\"exp\\?\" claim|token is expired", re.I)
 # storage-api's fixed message for its NoSuchBucket error (storage3 passes it through)
 _NO_BUCKET = re.compile(r"Bucket not found|NoSuchBucket", re.I)
 
@@ -248,6 +249,13 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
                 f"{slow}; the call did not finish within the client's timeout.",
                 (f"Find the call in the traceback and check {who}'s load, slow queries and locks at that time.",
                  "Split large batches, add the missing index, or raise this client's timeout if the work is legitimate."))
+    if cls.endswith("MaxClientsReachedError") or "max number of clients reached" in said.lower():
+        # redis-py: the server's "ERR max number of clients reached" - its maxclients limit, not the client's pool
+        return ("capacity", sev, f"The {who} refused a new connection: its maxclients limit is reached ({cls})",
+                f"{who} already serves as many client connections as its maxclients setting allows: the clients "
+                "together (every replica's pool, leaked connections) open more connections than it accepts.",
+                (f"Count the connections to {who} (CLIENT LIST / INFO clients) and lower the pools' sizes or raise "
+                 "maxclients; close connections the code leaks.",))
     if family in ("timeout.pool", "pool.queue"):
         # doctrine.py: the client's own pool is our limit (capacity), not the database failing
         return ("capacity", sev, f"No free connection in the {who} connection pool ({cls}) - pool exhausted",
@@ -271,8 +279,17 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
                 ("Log the status and the first bytes of the raw body (redacted); check the service's health.",))
     if family == "http.status" and status == 404 and not cache and _NO_BUCKET.search(said):
         return _bucket_text(cls, status)
+    if family == "http.status" and status == 404 and not cache and "/rest/v1/" in said:
+        # PostgREST's 404 is a table/function not in its schema cache (PGRST205, PGRST202): the query (code)
+        rpc = "/rest/v1/rpc/" in said
+        return ("code", "high", f"The {who} has no {'function' if rpc else 'table'} the request names (HTTP 404, {cls})",
+                f"PostgREST answered 404 for the {'RPC function' if rpc else 'table'} in the URL: it is not in its schema "
+                "cache (PGRST202/PGRST205) - the migration creating it was not applied here, the name is wrong, or the "
+                "schema cache is stale.",
+                ("Apply the missing migration / fix the name in the query, then reload the schema cache: NOTIFY pgrst, "
+                 "'reload schema';",))
     if family == "http.status" and status is not None:
-        if status in (401, 403) and _EXPIRED.search(said):
+        if status in (400, 401, 403) and _EXPIRED.search(said):  # storage-api answers 400 for an expired JWT
             # doctrine.py: a session/JWT that ran out is the auth service's runtime state (both case writers: storage)
             return ("storage", "high", f"The {who} refused an expired token (HTTP {status}, {cls})",
                     f"{who} answered {status}: the JWT/session sent has expired; calls with it fail until it is refreshed.",
@@ -283,6 +300,13 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
                     f"{who} answered {status}: the key sent is invalid or another project's, or a row-level security "
                     f"policy or grant does not allow this operation; it fails every time until the key or grant changes.",
                     ("Check the service key the gateway uses and the table's RLS policies and grants.",))
+        if status in (400, 405, 406, 409, 415, 422) and not cache:
+            # doctrine.py: the service refused the request the gateway built (its filter, body, method or a write
+            # its constraints refuse: PostgREST answers 409 for 23505/23503) - code, whatever component met it
+            return ("code", "medium", f"The {who} rejected the request the gateway built (HTTP {status}, {cls})",
+                    f"{who} answered {status}: the request's filter, body, method or the write itself is not valid for "
+                    "the database (the error body's code, PGRST1xx or a SQLSTATE, says which); the service is fine.",
+                    ("Log the error body's code and message; fix the query builder call in the traceback.",))
         if status == 429:
             return ("storage", "medium", f"The {who} rate-limited the gateway (HTTP 429, {cls})",
                     f"{who} refused calls with 429: too many requests for the project's limits.",
@@ -372,6 +396,21 @@ def service_text(family: str, cls: str, status: int | None, said: str, logged: s
                     "writes", f"The Redis (cache) server reached its maxmemory limit and refuses writes.{quote}",
                     ("Check INFO memory and maxmemory-policy (an eviction policy such as allkeys-lru for a cache) and "
                      "the keys without TTL; raise maxmemory if the working set is legitimate.",))
+        elif cls.endswith((".ResponseError", ".DataError")) and "unknown command" in low:
+            # redis-py strips the reply's "ERR " (redis/_parsers/base.py parse_error): a command the server does not
+            # have is a module that is not loaded (RedisJSON, RediSearch) or an older server: an installed dependency
+            return ("config", "medium", f"The Redis server does not have the command the code sends ({cls})",
+                    "Redis answered 'unknown command': the server lacks it - a Redis module (RedisJSON, RediSearch, "
+                    f"TimeSeries) is not loaded, or the server is older than the command; it fails every time.{quote}",
+                    ("Run the Redis image/version with that module loaded (redis-stack), or stop using the command.",))
+        elif cls.endswith((".ResponseError", ".DataError")):
+            # a plain ResponseError is an "ERR" reply (redis-py strips the word; the kinds with their own first word
+            # are REDIS_REPLIES or subclasses): the server refused the command the code sent, syntax or arguments
+            return ("code", "medium", f"Redis rejected the command the code sent ({cls}: an ERR reply)",
+                    "Redis answered an ERR error reply: the command's syntax, arguments or value type is wrong for "
+                    f"the server (the message says which); the server itself is fine.{quote}",
+                    ("Find the command in the traceback and fix its arguments (a value type, an option, the number "
+                     "of arguments).",))
         elif family == "redis.loading":
             why = "Redis is loading its dataset into memory (just restarted)"
         elif cls.endswith("ReadOnlyError") or "read only replica" in low:

@@ -104,6 +104,8 @@ _HTTP = (
     re.compile(r"HTTP/\d(?:\.\d)?\"? (?P<s>[1-5]\d\d)\b"),
     re.compile(r"""["']?status(?:_?code|Code)?["']?\s*[:=]\s*["']?(?P<s>[1-5]\d\d)\b""", re.I),
     re.compile(r"\bHTTP (?P<s>[1-5]\d\d)\b"),
+    # httpx/_models.py raise_for_status: "Client error '409 Conflict' for url '...'" (any status, any reason phrase)
+    re.compile(r"\b(?:Client|Server) error '(?P<s>[45]\d\d) [^'\n]{0,60}' for url"),
     re.compile(r"\b(?P<s>[45]\d\d) (?:Bad Request|Unauthorized|Forbidden|Not Found|Too Many Requests|"
                r"Payload Too Large|Request Entity Too Large|Internal Server Error|Bad Gateway|"
                r"Service Unavailable|Gateway Time-?out)\b"),

@@ -70,6 +70,12 @@ CASES = [
     ("readonly", _only("SET", b"-READONLY You can't write against a read only replica.\r\n"), True, "set", "storage",
      "replica"),
     ("loading", _only("GET", b"-LOADING Redis is loading the dataset in memory\r\n"), True, "get", "storage", "loading"),
+    # redis-py strips an "ERR " reply's first word: the server refused the command the code sent (code), a command
+    # the server does not have is a module that is not loaded (config), maxclients is its connection limit (capacity)
+    ("err-syntax", _only("SET", b"-ERR value is not an integer or out of range\r\n"), True, "set", "code", "ERR"),
+    ("err-unknown-command", _only("GET", b"-ERR unknown command 'GET', with args beginning with: 'semcache:k'\r\n"),
+     True, "get", "config", "module"),
+    ("err-maxclients", lambda c: b"-ERR max number of clients reached\r\n", False, "get", "capacity", "maxclients"),
 ]
 
 

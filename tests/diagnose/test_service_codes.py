@@ -141,3 +141,37 @@ async def test_codes_of_another_namespace_are_not_read_as_auth_codes(said: str) 
             excerpt = logged("src.auth.session", said)
     d = diagnose(excerpt)
     assert "NoSuchKey" not in d.summary and "invalid_request_error" not in d.summary, d.summary
+
+
+# the gateway calling Supabase's REST/Storage paths with httpx directly (raise_for_status): the status and the path
+# decide, by the doctrine - the request the code built (code), a table/function missing from the schema cache
+# (code), an expired token (storage), the service failing (storage)
+RAW = [
+    ("/rest/v1/rpc/match_docs", 404, {"code": "PGRST202", "message": "Could not find the function"}, "code", "function"),
+    ("/rest/v1/conversation_files", 404, {}, "code", "table"),
+    ("/rest/v1/conversation_files", 400, {"code": "PGRST100", "message": "failed to parse filter"}, "code", "request"),
+    ("/rest/v1/conversation_files", 409, {"code": "23505", "message": "duplicate key value"}, "code", "request"),
+    ("/storage/v1/object/uploads/a.pdf", 400, {"statusCode": "400", "error": "InvalidJWT",
+                                               "message": '"exp" claim timestamp check failed'}, "storage", "expired"),
+    ("/rest/v1/conversation_files", 503, {"message": "upstream unavailable"}, "storage", "failed"),
+    ("/rest/v1/conversation_files", 422, {}, "code", "request"),  # only httpx's own "Client error '422 ...'" says it
+]
+
+
+@pytest.mark.parametrize(("path", "status", "body", "category", "word"), RAW, ids=[f"{r[1]}{r[0]}" for r in RAW])
+async def test_supabase_statuses_met_by_httpx_directly(path: str, status: int, body: dict[str, Any], category: str,
+                                                       word: str) -> None:
+    import httpx
+
+    async with serving(_answering(status, body)) as port:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            response = await client.get(path)
+            try:
+                response.raise_for_status()
+            except httpx.HTTPStatusError:
+                # the gateway's Supabase layer logs the body with it, and names the project URL in an earlier line
+                excerpt = logged("src.storage.supabase_client", f"supabase call failed: {response.text}",
+                                 ("supabase client ready for https://abcdefghijkl.supabase.co",))
+    d = diagnose(excerpt)
+    assert d.category == category and word in text_of(d).lower(), (path, status, d.rule, d.summary)
+    assert "third-party" not in text_of(d)
