@@ -234,6 +234,10 @@ def _refine_local(family: str, text: str) -> str:
         return "concurrency.lock_wait"
     if family == "decode.yaml" and _YAML_FILE_MARK.search(text):
         return "config.yaml"
+    if family == "connection.dropped" and "anyio/streams/memory.py" in text[-65536:]:
+        # anyio's in-process memory object stream: the other end is a task of ours that closed it (shutdown
+        # order, a consumer that died), not a network peer
+        return "code.memory_stream"
     return family
 
 

@@ -20,6 +20,9 @@ logs it. Sources (read in the installed packages, uvicorn 0.55 / starlette 1.10 
   "not all arguments converted", "%d format: a real number is required", "not enough arguments for format
   string") is the calling code's; an OSError while writing is the handler's stream.
 
+- anyio 4 (_backends/_asyncio.py): its RuntimeError texts for a cancel scope, task group, lock or limiter used across
+  tasks or after its block.
+
 Category by the doctrine (doctrine.py): the app breaking the ASGI contract or a log call's arguments -> code; a
 missing WebSocket library or a wrong import string -> config (an installed dependency, a setting); bytes that are
 not HTTP from a client -> network, low (nothing of ours failed).
@@ -87,6 +90,19 @@ FRAMEWORK_MESSAGES: tuple[GatewayMessage, ...] = (
         "The endpoint called the WebSocket in an order the ASGI protocol forbids (sent before accept(), or received/"
         "sent after the connection closed): its handling of a client that disconnected is missing.",
         "Catch WebSocketDisconnect around receive/send and stop using the socket after it; accept() first.")),
+    # anyio 4 (anyio/_backends/_asyncio.py CancelScope.__exit__, TaskGroup.start_soon, Lock, CapacityLimiter): a cancel
+    # scope or task group used across tasks or after it ended - structured concurrency misused by the code
+    _row("anyio-structure", _ANY, r"Attempted to exit (?:cancel scope in a different task than it was entered in|a cancel "
+         r"scope that isn't the current tasks's current cancel scope)|This task group is not active; no new tasks can be "
+         r"started|Each CancelScope may only be used for a single 'with' block|TaskGroup cannot be entered more than once|"
+         r"The current task is not holding (?:this|the underlying) lock|this borrower (?:is already holding one of|isn't "
+         r"holding any of) this CapacityLimiter's tokens", _t(
+        "code", "medium", "Structured concurrency used against its rules (anyio: {what})",
+        "anyio refused the operation: a cancel scope, task group, lock or capacity limiter was used across tasks or "
+        "after its block ended (a scope entered in one task and exited in another - often an async generator or a "
+        "context manager kept open across tasks; a task started on a task group that already finished).",
+        "Keep each cancel scope / task group / lock inside one task's async with block; do not yield from inside a "
+        "task group in an async generator.")),
     _row("starlette-static-dir", _ANY, r"(?:StaticFiles )?[Dd]irectory '[^'\n]{1,300}' does not exist|StaticFiles path "
          r"'[^'\n]{1,300}' is not a directory", _t(
         "config", "high", "The static files directory the app mounts does not exist ({what})",
@@ -136,6 +152,13 @@ def framework_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
                 "declared model disagree.",
                 ("Compare the endpoint's return value with its response_model (the error lists each field's 'loc'); "
                  "fix the code or the model.",))
+    if family == "code.memory_stream":
+        return ("code", "medium", f"A task used an in-process stream whose other end is closed ({cls})",
+                "anyio's memory object stream refused the send/receive: the other end (a task of ours: the consumer or "
+                "producer) closed it or ended - a shutdown order problem or a consumer task that died first. No network "
+                "connection is involved.",
+                ("Find the task that owns the other end (its earlier error, or the shutdown sequence) and close the "
+                 "producer before the consumer (or handle BrokenResourceError/ClosedResourceError at shutdown).",))
     if family == "input.request":
         return ("unknown", "low", f"A client's request did not validate ({cls}); FastAPI answered 422",
                 "FastAPI rejected the request's body/query against the endpoint's declared model and answered 422 to "

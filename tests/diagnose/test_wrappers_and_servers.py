@@ -270,3 +270,63 @@ async def test_application_startup_failed_answers_for_the_startup_exception_befo
     assert d.rule.startswith("class:connect") and "ConnectError" in d.summary, (d.rule, d.summary)
     alone = diagnose(keep.records[-1])  # without the record before it, nothing is claimed
     assert alone.category == "unknown" and alone.confidence <= 0.4
+
+
+# --- anyio: structured concurrency misused, in-process streams --------------------------------------------------
+
+def test_a_cancel_scope_exited_in_another_task_is_code() -> None:
+    async def main() -> None:
+        scope = anyio.CancelScope()
+
+        async def enter() -> None:
+            scope.__enter__()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(enter)
+        scope.__exit__(None, None, None)
+
+    # anyio raises it from the task that entered (inside the group: an ExceptionGroup of one) or from the exit
+    try:
+        anyio.run(main)
+    except (RuntimeError, BaseExceptionGroup):
+        d = diagnose(logged("src.daemon.session", "session loop crashed"))
+    else:
+        pytest.fail("anyio accepted a cancel scope exited in another task")
+    assert d.category == "code" and "cancel scope" in d.summary, (d.rule, d.summary)
+
+
+def test_a_send_into_a_memory_stream_whose_receiver_is_gone_is_code_not_the_network() -> None:
+    async def main() -> None:
+        send, receive = anyio.create_memory_object_stream[int](1)
+        await receive.aclose()  # the consumer task ended first
+        await send.send(1)
+
+    try:
+        anyio.run(main)
+    except anyio.BrokenResourceError:
+        d = diagnose(logged("src.daemon.events", "event fan-out failed"))
+    assert d.category == "code" and "in-process stream" in d.summary, (d.rule, d.summary)
+    assert "network" not in text_of(d).lower().replace("no network connection", "")
+
+
+async def test_a_real_peer_reset_under_anyio_stays_the_network() -> None:
+    """Near-miss: the same class from a real TCP stream is the peer, not our in-process stream."""
+    async def reset(request: Any) -> Any:
+        request.transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                                              b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        request.transport.close()  # RST instead of an answer
+        raise asyncio.CancelledError
+
+    from aiohttp import web
+
+    from tests.helpers import serving
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", reset)
+    async with serving(app) as port:
+        async with httpx.AsyncClient() as client:
+            try:
+                await client.get(f"http://127.0.0.1:{port}/v1/models")
+            except httpx.TransportError:
+                d = diagnose(logged("src.tools.web_fetch", f"fetch of http://example.org:{port}/v1/models failed"))
+    assert d.rule != "class:code.memory_stream" and d.category != "code", (d.rule, d.summary)
