@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..clock import utc
+from ..store.base import Store
 from .model import Alert
 from .render import cut, iso
 
@@ -74,3 +76,16 @@ def to_am(alert: Alert, now: float, resend_interval: float) -> dict[str, Any]:
 
 def render(alerts: list[Alert], now: float, resend_interval: float) -> list[dict[str, Any]]:
     return [to_am(a, now, resend_interval) for a in alerts]
+
+
+async def enqueue(store: Store, receiver: str, alerts: list[Alert], now: float, resend_interval: float) -> None:
+    """Write a receiver's due alerts to the outbox: large sets in chunks (one row each, coalesced per chunk, so
+    a newer state of the same chunk replaces an unsent older one) to keep requests small."""
+    for i in range(0, max(1, len(alerts)), MAX_PER_POST):
+        chunk = alerts[i:i + MAX_PER_POST]
+        firing = sum(1 for a in chunk if a.status == "firing")
+        key = f"am:{receiver}" + (f":{i // MAX_PER_POST}" if i else "")
+        await store.alerts.enqueue(
+            receiver=receiver, channel="alertmanager", route=None, group_key=key,
+            payload=render(chunk, now, resend_interval), summary=f"{firing} firing, {len(chunk) - firing} resolved",
+            alert_count=len(chunk), now=utc(now), coalesce_key=key)

@@ -13,28 +13,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import uuid
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..bus import DIAGNOSIS_READY, GROUP_NEW, GROUP_REGRESSED, Bus, BusEvent, Subscription
 from ..clock import Clock, utc
-from ..config import AlertsConfig, ReceiverConfig
+from ..config import AlertsConfig
 from ..display import shown
 from ..store.base import Store, StoreError
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
-from . import alertmanager, discord, slack, teams, webhook
+from . import alertmanager
 from .amstate import AmState
+from .channels import render_for
 from .delivery import Sender
 from .events import KINDS, EventMapper, Outcome
 from .grouping import Aggregator, Group, group_key
-from .matchers import Matcher, matches_all, parse_matcher
 from .model import Alert, Notification
 from .outbox import Outbox
 from .render import cut, headline
 from .rules import AlertRules, build_rules, routes_for
+from .silences import Silences
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +42,9 @@ AM_STATE_KEY = "@alertmanager"
 HELD_STATE_KEY = "@held"  # error groups waiting for their threshold, kept across restarts
 MAX_HELD = 10_000
 MAX_SLEEP = 30.0  # re-check the outbox at least this often (another replica or the API may add rows)
-SILENCE_REFRESH = 15.0
 MAX_UNSENT = 10_000
 MAX_AWAITING = 1_000  # group alerts waiting for their diagnosis (beyond this they fire without it)
 MAX_DIAGNOSES = 1_000  # recent diagnoses remembered for group alerts still held below their threshold
-
-
-def render_for(receiver: ReceiverConfig, note: Notification, external_url: str) -> Any:
-    if receiver.kind == "slack":
-        return slack.render(note)
-    if receiver.kind == "discord":
-        return discord.render(note)
-    if receiver.kind == "teams":
-        return teams.render(note)
-    if receiver.kind == "webhook":
-        return webhook.render(note, receiver.name, external_url)
-    raise ValueError(f"{receiver.kind} receivers are not notified per group")
 
 
 class Alerts:
@@ -93,9 +80,8 @@ class Alerts:
         self._diagnoses: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
         self._unsent: list[tuple[Notification, str]] = []  # flushed, not yet in the outbox
         self._unsent_am: dict[str, list[Alert]] = {}
-        self._silences: list[tuple[list[Matcher], float, float]] = []
-        self._silences_loaded_at = float("-inf")
         self._wake = asyncio.Event()
+        self.silences = Silences(store, clock, self._wake.set)
         self._sub: Subscription | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._last_prune = float("-inf")
@@ -300,48 +286,21 @@ class Alerts:
             if chat:
                 self.aggregator.add(alert, route, now if joined_at is None else joined_at)
 
-    # --- silences ---------------------------------------------------------------------------
+    # --- silences (sidecar/alerts/silences.py; the API and pages call these) ------------------
 
     async def reload_silences(self) -> None:
-        now = self.clock.time()
-        rows = await self.store.alerts.silences(utc(now))
-        silences = []
-        for row in rows:
-            try:
-                matchers = [parse_matcher(m) for m in row["matchers"]]
-            except ValueError as exc:
-                log.warning("ignoring a silence with a bad matcher", extra={"silence": row["id"], "error": str(exc)})
-                continue
-            silences.append((matchers, row["starts_at"].timestamp(), row["ends_at"].timestamp()))
-        self._silences = silences
-        self._silences_loaded_at = now
+        await self.silences.reload()
 
     def is_silenced(self, labels: Mapping[str, str]) -> bool:
-        now = self.clock.time()
-        return any(start <= now < end and matches_all(ms, labels) for ms, start, end in self._silences)
+        return self.silences.mutes(labels)
 
     async def add_silence(self, matchers: list[Any], ends_at: float, *, starts_at: float | None = None,
                           comment: str | None = None, created_by: str | None = None) -> dict[str, Any]:
         """Validate and store a silence; raises ValueError on a bad matcher or time range."""
-        parsed = [parse_matcher(m) for m in matchers]
-        if not parsed:
-            raise ValueError("a silence needs at least one matcher")
-        now = self.clock.time()
-        start = now if starts_at is None else starts_at
-        if ends_at <= max(start, now):
-            raise ValueError("ends_at must be in the future and after starts_at")
-        row = await self.store.alerts.add_silence(
-            silence_id=str(uuid.uuid4()), matchers=[m.to_dict() for m in parsed], starts_at=utc(start),
-            ends_at=utc(ends_at), created_by=created_by, comment=comment, now=utc(now))
-        await self.reload_silences()
-        self._wake.set()
-        return row
+        return await self.silences.add(matchers, ends_at, starts_at=starts_at, comment=comment, created_by=created_by)
 
     async def expire_silence(self, silence_id: str) -> bool:
-        done = await self.store.alerts.expire_silence(silence_id, utc(self.clock.time()))
-        await self.reload_silences()
-        self._wake.set()
-        return done
+        return await self.silences.expire(silence_id)
 
     # --- the scheduler ----------------------------------------------------------------------
 
@@ -383,8 +342,7 @@ class Alerts:
             candidates.append(nxt.timestamp())
         elif nxt is not None:
             candidates.append(now + 1.0)  # a busy receiver's backlog: its task wakes us when done
-        if self._silences:
-            candidates.extend(t for _, s, e in self._silences for t in (s, e) if t > now)
+        candidates.extend(self.silences.boundaries(now))
         due = min((c for c in candidates if c is not None), default=now + MAX_SLEEP)
         return min(now + MAX_SLEEP, due)
 
@@ -395,8 +353,7 @@ class Alerts:
         store that fails mid-tick loses nothing: the rest is written at the next tick.
         """
         now = self.clock.time()
-        if now - self._silences_loaded_at >= SILENCE_REFRESH:
-            await self.reload_silences()
+        await self.silences.refresh(now)
         self.release_awaiting(now)
         for note in self.aggregator.flush_due(now, self.is_silenced):
             self._unsent.extend((note, name) for name in note.receivers
@@ -411,16 +368,7 @@ class Alerts:
             await self._enqueue_notification(note, name, now)
             self._unsent.pop(0)
         for receiver, alerts in list(self._unsent_am.items()):
-            # Large sets go in chunks (one outbox row each, coalesced per chunk) to keep requests small.
-            for i in range(0, max(1, len(alerts)), alertmanager.MAX_PER_POST):
-                chunk = alerts[i:i + alertmanager.MAX_PER_POST]
-                payload = alertmanager.render(chunk, now, self.config.resend_interval)
-                firing = sum(1 for a in chunk if a.status == "firing")
-                key = f"am:{receiver}" + (f":{i // alertmanager.MAX_PER_POST}" if i else "")
-                await self.store.alerts.enqueue(
-                    receiver=receiver, channel="alertmanager", route=None, group_key=key, payload=payload,
-                    summary=f"{firing} firing, {len(chunk) - firing} resolved", alert_count=len(chunk),
-                    now=utc(now), coalesce_key=key)
+            await alertmanager.enqueue(self.store, receiver, alerts, now, self.config.resend_interval)
             del self._unsent_am[receiver]
         await self._persist()
         await self.outbox.deliver_due(now)
