@@ -35,6 +35,7 @@ import re
 from .codes import Text, _t
 from .gateway_messages import FORM_ONLY, MAX_SCAN, WITH_MODULE, GatewayMessage, _row
 from .model import DiagnosisInput, one_line
+from .runtime_messages import RUNTIME_MESSAGES
 
 _UVICORN = r"^uvicorn\b"
 
@@ -122,12 +123,18 @@ def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
     """(row name, matched words, text, weight) of a server-stack or logging form in the record, or None."""
     for said in inp.messages():
         head = said[:MAX_SCAN]
-        for row in (*SERVER_MESSAGES, *FRAMEWORK_MESSAGES):
+        for row in (*SERVER_MESSAGES, *FRAMEWORK_MESSAGES, *RUNTIME_MESSAGES):
             if (m := row.form.search(head)) is not None:
                 category, severity, summary, cause, fixes = row.text
                 what = one_line(m.group(0), 120)
                 weight = WITH_MODULE if inp.logger and row.loggers.search(inp.logger) else FORM_ONLY
                 return row.name, m.group(0), (category, severity, summary.format(what=what), cause, fixes), weight
+    tail = inp.traceback[-4096:]  # a multi-line exception text (multiprocessing's bootstrapping message) ends the record
+    for row in RUNTIME_MESSAGES:
+        if (m := row.form.search(tail)) is not None:
+            category, severity, summary, cause, fixes = row.text
+            return row.name, m.group(0), (category, severity, summary.format(what=one_line(m.group(0), 120)), cause,
+                                          fixes), FORM_ONLY
     body = inp.traceback[:MAX_SCAN]
     if _LOGGING_ERROR.search(body) and _FORMAT_MISMATCH.search(body):
         logged = _LOGGED_MESSAGE.search(body)

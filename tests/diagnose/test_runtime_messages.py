@@ -1,0 +1,96 @@
+"""CPython's fixed texts for threads, signals, processes and pickling used against their rules are the code's
+(diagnose/runtime_messages.py): each error is raised for real by the standard library."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.diagnose.logged import diagnose, logged, text_of
+
+
+def _in_thread(fn: Callable[[], Any], logger: str) -> str:
+    out: list[str] = []
+
+    def body() -> None:
+        try:
+            fn()
+        except BaseException:
+            out.append(logged(logger, "worker set-up failed"))
+
+    t = threading.Thread(target=body)
+    t.start()
+    t.join()
+    assert out, "the call did not raise"
+    return out[0]
+
+
+def _signal_in_thread() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _loop_signal_in_thread() -> None:
+    async def main() -> None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: None)
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("fn", [_signal_in_thread, _loop_signal_in_thread], ids=["signal.signal", "add_signal_handler"])
+def test_a_signal_handler_installed_outside_the_main_thread_is_code(fn: Callable[[], Any]) -> None:
+    d = diagnose(_in_thread(fn, "src.daemon.server"))
+    assert d.category == "code" and "main thread" in d.summary, (d.rule, d.summary)
+    assert d.confidence <= 0.55
+
+
+def _raised(fn: Callable[[], Any], logger: str = "src.tools.ocr") -> str:
+    try:
+        fn()
+    except BaseException:
+        return logged(logger, "task failed")
+    raise AssertionError("the call did not raise")
+
+
+def test_a_thread_started_twice_and_a_thread_joining_itself_are_code() -> None:
+    t = threading.Thread(target=lambda: None)
+    t.start()
+    t.join()
+    for d in (diagnose(_raised(t.start)), diagnose(_raised(threading.current_thread().join))):
+        assert d.category == "code" and "thread" in d.summary.lower(), (d.rule, d.summary)
+
+
+def test_a_local_function_sent_to_another_process_is_code() -> None:
+    def local() -> None:
+        pass
+
+    d = diagnose(_raised(lambda: pickle.dumps(local)))
+    assert d.category == "code" and "process boundary" in d.summary, (d.rule, d.summary)
+    lock = diagnose(_raised(lambda: pickle.dumps(threading.Lock())))
+    assert lock.category == "code" and "lock" in text_of(lock), (lock.rule, lock.summary)
+
+
+def _nested_pool(_: int) -> int:
+    with multiprocessing.get_context("fork").Pool(1) as inner:  # inside a (daemonic) pool worker
+        return int(inner.apply(abs, (-1,)))
+
+
+def test_a_pool_worker_that_starts_a_pool_is_code() -> None:
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        d = diagnose(_raised(lambda: pool.apply(_nested_pool, (1,))))
+    assert d.category == "code" and "daemonic" in d.summary, (d.rule, d.summary)
+
+
+@pytest.mark.parametrize("words", [
+    "main thread blocked for 3.2 s",  # the words "main thread" without CPython's rule
+    "thread pool started",
+])
+def test_near_misses_keep_their_own_reading(words: str) -> None:
+    d = diagnose(f"2026-12-06 02:00:00 ERROR src.daemon.server: {words}")
+    assert not d.rule.startswith("class:server."), d.rule
