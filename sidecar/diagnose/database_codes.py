@@ -15,6 +15,7 @@ limit -> capacity; competing transactions -> concurrency.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .entry import Text, _t
@@ -367,6 +368,10 @@ PGRST_CODES: dict[str, Text] = {
                    "must name the relationship (table!fk_name); a query that matched the schema before another foreign "
                    "key was added.",
                    "Name the relationship in the select (the error's hint lists the candidates: table!constraint)."),
+    "PGRST302": _t("code", "high", "PostgREST got no JWT and anonymous access is disabled ({code})",
+                   "The request carried no Authorization bearer token (and no apikey the gateway maps to one), and the "
+                   "project does not allow anonymous requests: the client the code built sends no key.",
+                   "Create the Supabase client with the service-role/anon key (and the user's session where needed)."),
     "PGRST300": _t("config", "critical", "PostgREST has no JWT secret configured ({code})",
                    "The REST server lacks its JWT secret (jwt-secret), a configuration error of the server: every "
                    "authenticated request fails.", "Set the JWT secret in the PostgREST/Supabase configuration and restart it."),
@@ -380,3 +385,37 @@ def pgrst_entry(code: str) -> tuple[Text, bool] | None:
         return PGRST_CODES[code], True
     group = PGRST_GROUPS.get(code[5:6])
     return (group, code in PGRST_MEANINGS) if group is not None else None
+
+
+# PostgREST's JWT group by what its message says (docs.postgrest.org references/errors, group 3; PostgREST's JWT
+# messages: "JWT expired", "JWSError JWSInvalidSignature", "No suitable key or wrong key type", "JWSError
+# (CompactDecodeError ...)", "JWT not in required audience"): only an expiry is the auth service's runtime state
+# (storage, the group's entry); a key/secret/audience that does not match is a setting (config); a token that is
+# not a JWT at all is what the code sends (code). (No token where anonymous access is off, PGRST302, is the code
+# omitting the key header: its own entry in PGRST_CODES.)
+_JWT_SETTING = re.compile(r"JWSInvalidSignature|No suitable key|wrong key type|not in required audience|"
+                          r"invalid audience|JWKError|signature verification failed", re.I)
+_JWT_MALFORMED = re.compile(r"CompactDecodeError|Invalid number of parts|JWSInvalidBase64|not a valid JWT|"
+                            r"Expected \d+ parts", re.I)
+
+
+def pgrst_jwt_entry(code: str, said: str) -> Text | None:
+    """The entry for a PostgREST JWT code read with its message, or None (the group's entry stands)."""
+    code = code.upper()
+    if code not in ("PGRST301", "PGRST303"):
+        return None
+    head = said[:16384]
+    if _JWT_SETTING.search(head):
+        return _t("config", "high", "PostgREST refused the JWT's key or audience ({code}: {meaning})",
+                  "The JWT is signed with a key PostgREST does not accept, or names another audience: the key the "
+                  "gateway uses belongs to another project or was rotated (a JWT secret/JWKS setting); it fails every "
+                  "time until the key setting changes.",
+                  "Use the project's current anon/service-role key (Project Settings -> API); after a JWT secret "
+                  "rotation update every key.")
+    if _JWT_MALFORMED.search(head):
+        return _t("code", "medium", "PostgREST could not decode the bearer token as a JWT ({code}: {meaning})",
+                  "The Authorization header does not carry a JWT (a missing 'Bearer ' prefix, an empty or truncated "
+                  "token, an API key placed where a JWT is expected): the code builds the header wrongly.",
+                  "Send 'Authorization: Bearer <jwt>' with the key or session token itself.")
+    return None
+

@@ -49,6 +49,7 @@ from .codes import (
     sqlstate_entry,
     zai_entry,
 )
+from .database_codes import pgrst_jwt_entry
 from .doctrine import transport_cause
 from .gateway_messages import gateway_message
 from .library_causes import library_text
@@ -212,6 +213,8 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
     via_message: str | None = None
     gateway = [c for c in sit.code("gateway") if c in GATEWAY_CODES and (wrappers or c not in GATEWAY_WRAPPERS)]
     if (codes := sit.code("pgrst")) and (e := pgrst_entry(codes[0])) is not None:
+        jwt = pgrst_jwt_entry(codes[0], "\n".join(inp.messages())) if inp is not None else None
+        e = (jwt, True) if jwt is not None else e  # the JWT group read with its message (database_codes.py)
         found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
     elif (codes := sit.code("sqlstate")) and (e := sqlstate_entry(codes[0])) is not None:
         who = DATABASES.get(sit.remote or "", "the Postgres database")

@@ -42,7 +42,9 @@ DOCTRINE_CODES = {
     "55006": "concurrency", "55P03": "concurrency",  # another session holds the object or lock
 }
 PGRST_DOCTRINE = {"0": "storage", "1": "code", "2": "code", "3": "storage", "X": "storage"}
-PGRST_CODES = {"PGRST106": "config", "PGRST300": "config", "PGRST116": "code", "PGRST003": "capacity"}  # PostgREST's pool
+PGRST_CODES = {"PGRST106": "config", "PGRST300": "config", "PGRST116": "code",
+               "PGRST003": "capacity",  # PostgREST's pool
+               "PGRST302": "code"}  # no JWT sent where anonymous access is off: the client the code built
 
 
 def _psycopg_codes() -> list[tuple[str, str]]:

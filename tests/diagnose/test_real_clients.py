@@ -226,6 +226,14 @@ POSTGREST = [
     ((400, {"message": "Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
             "code": "PGRST204", "hint": None, "details": None}), "code", "schema"),
     ((401, {"message": "JWT expired", "code": "PGRST303", "hint": None, "details": None}), "storage", "JWT"),
+    # the JWT group by its message (database_codes.pgrst_jwt_entry): another project's key (config), a header that
+    # is no JWT (code), no token with anonymous access off (code)
+    ((401, {"message": "JWSError JWSInvalidSignature", "code": "PGRST301", "hint": None, "details": None}), "config",
+     "key"),
+    ((401, {"message": "JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 1)",
+            "code": "PGRST301", "hint": None, "details": None}), "code", "Bearer"),
+    ((401, {"message": "Anonymous access is disabled", "code": "PGRST302", "hint": None, "details": None}), "code",
+     "key"),
     ((409, {"message": 'duplicate key value violates unique constraint "conversation_files_pkey"', "code": "23505",
             "hint": None, "details": "Key (id)=(1) already exists."}), "code", "23505"),
     ((400, {"message": 'invalid input syntax for type uuid: "c-91d2"', "code": "22P02", "hint": None, "details": None}),
