@@ -198,6 +198,13 @@ def _identifier(name: str, words: list[str]) -> bool:
             or "." in name and _strong(words))
 
 
+def _statement(name: str, val: str) -> bool:
+    """HCL/Ruby/nginx `apiToken "<v>"`: a code-style name (not a capitalised word: `Token "NaN" is invalid`)
+    before one quoted word that looks generated."""
+    return (_identifier(name, name_words(name)) and not (name.istitle() and name.isalpha()) and " " not in val
+            and looks_like_value(val, False, False))
+
+
 def only_space_sep(m: re.Match[str]) -> bool:
     return m.group("sep").strip() == "" and not m.group("q1")
 
@@ -223,7 +230,7 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key or names one
         bridge = m.group("bridge") is not None
         only_space = (sep.strip() == "" or bridge) and not m.group("q1")
-        if only_space and quoted and not bridge and not m.string.startswith(";", m.end()):
+        if only_space and quoted and not bridge and not m.string.startswith(";", m.end()) and not _statement(name, val):
             # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote; but `secret "x";` is
             # a config statement (detect-secrets' keyword plugin, FOLLOWED_BY_QUOTES_AND_SEMICOLON)
             return m.group(0)

@@ -90,3 +90,21 @@ def test_an_oracle_logon_loses_its_password(seed: int) -> None:
                                   "could not connect upstream/pool@10.0.0.1", "jdbc:oracle:thin:@//db:1521/ORCL"])
 def test_a_user_slash_word_at_host_that_is_no_logon_stays(text: str) -> None:
     assert redact(text) == text
+
+
+# A config statement without `=`: HCL/Ruby/nginx `name "value"`. After an identifier-style name a quoted generated
+# word is the value; a quoted phrase or word after a name in prose is not.
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_an_identifier_before_a_quoted_generated_word_loses_it(seed: int) -> None:
+    r = random.Random(seed)
+    for name in ["apiToken", "api_key", "CLIENT_SECRET", "auth-token", "privateKey", "db_password"]:
+        value = "".join(r.choices("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", k=24))
+        out = redact(log_shapes(f'{name} "{value}"')["text"])
+        assert not leaked(value, out), out
+
+
+@pytest.mark.parametrize("text", ['refresh_token "HTTP/2 400 Bad Request"', 'access_token "expired"',
+                                  'token_count "1234"', 'apiToken "not yet issued"',
+                                  'DETAIL:  Token "NaN" is invalid.'])
+def test_a_name_before_a_quoted_phrase_stays(text: str) -> None:
+    assert redact(text) == text
