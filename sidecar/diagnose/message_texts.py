@@ -237,7 +237,7 @@ def _refine_local(family: str, text: str) -> str:
     if family == "connection.dropped" and "anyio/streams/memory.py" in text[-65536:]:
         # anyio's in-process memory object stream: the other end is a task of ours that closed it (shutdown
         # order, a consumer that died), not a network peer
-        return "code.memory_stream"
+        return "inprocess.memory_stream"
     return family
 
 

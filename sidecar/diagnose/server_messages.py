@@ -159,11 +159,14 @@ def framework_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
                 "declared model disagree.",
                 ("Compare the endpoint's return value with its response_model (the error lists each field's 'loc'); "
                  "fix the code or the model.",))
-    if family == "code.memory_stream":
-        return ("code", "medium", f"A task used an in-process stream whose other end is closed ({cls})",
-                "anyio's memory object stream refused the send/receive: the other end (a task of ours: the consumer or "
-                "producer) closed it or ended - a shutdown order problem or a consumer task that died first. No network "
-                "connection is involved.",
+    if family == "inprocess.memory_stream":
+        # unknown, not code: the other end is a task of ours that ended (shutdown order, a consumer that died) or,
+        # under Starlette's BaseHTTPMiddleware/StreamingResponse, a client that disconnected - the record alone does
+        # not say which; it is never a dropped network connection of this stream
+        return ("unknown", "low", f"A task used an in-process stream whose other end is closed ({cls})",
+                "anyio's memory object stream refused the send: its receiving end was closed - the consumer task ended "
+                "(a shutdown order or a consumer that died first), or, under Starlette, the client disconnected. No "
+                "network connection of this stream is involved.",
                 ("Find the task that owns the other end (its earlier error, or the shutdown sequence) and close the "
                  "producer before the consumer (or handle BrokenResourceError/ClosedResourceError at shutdown).",))
     if family == "input.request":

@@ -308,6 +308,10 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family == "validation" and _SETTINGS.search("\n".join([*inp.messages(), inp.traceback[-16384:]])):
         family = "config.settings"  # a pydantic model validated while loading settings (pydantic_settings)
     kind, who = _remote_kind(sit)
+    if kind in ("database", "cache") and cls.startswith(("openai.", "zhipuai.", "zai.")):
+        # the class's own package is an LLM client: the database/cache remote came from the logger or a nearby line
+        # (a Supabase-layer module that also calls a model); the component fall-back does not decide (doctrine.py)
+        kind, who = "provider", "the LLM provider (openai SDK)"
     if family.startswith("connect"):
         cause = transport_cause("\n".join([*inp.messages(), inp.traceback[-16384:]]))
         if cause is not None:

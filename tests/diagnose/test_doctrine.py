@@ -235,3 +235,20 @@ def test_a_compose_service_name_that_does_not_resolve_is_its_container_down_not_
            f'  File "/app/x.py", line 1, in f\n    g()\n{exc}: {said}\n')
     d = RULES.diagnose(excerpt_to_input(log))
     assert d.category == category and name in d.summary + d.root_cause, (d.rule, d.summary, d.root_cause)
+
+
+def test_the_storage_logger_never_decides_storage_against_the_class() -> None:
+    """A component fall-back ("the logger is src.storage..., so storage") must not decide the category of an error
+    whose class says otherwise: every family's class, raised under the Supabase layer's logger and under a neutral
+    one, answers storage under the first only where the neutral reading has no cause of its own (unknown)."""
+    from sidecar.diagnose.classes import FAMILIES
+
+    record = ("2026-12-06 02:00:00 ERROR {logger}: call failed\nTraceback (most recent call last):\n"
+              '  File "/app/src/worker.py", line 12, in run\n    await call()\n{cls}: the call failed')
+    wrong = []
+    for cls in sorted(FAMILIES):
+        storage = RULES.diagnose(excerpt_to_input(record.format(logger="src.storage.supabase_client", cls=cls)))
+        neutral = RULES.diagnose(excerpt_to_input(record.format(logger="src.tools.worker", cls=cls)))
+        if storage.category == "storage" and neutral.category not in ("storage", "unknown"):
+            wrong.append((cls, neutral.category, storage.rule))
+    assert not wrong, wrong

@@ -295,7 +295,7 @@ def test_a_cancel_scope_exited_in_another_task_is_code() -> None:
     assert d.category == "code" and "cancel scope" in d.summary, (d.rule, d.summary)
 
 
-def test_a_send_into_a_memory_stream_whose_receiver_is_gone_is_code_not_the_network() -> None:
+def test_a_send_into_a_memory_stream_whose_receiver_is_gone_names_the_stream_not_the_network() -> None:
     async def main() -> None:
         send, receive = anyio.create_memory_object_stream[int](1)
         await receive.aclose()  # the consumer task ended first
@@ -305,7 +305,8 @@ def test_a_send_into_a_memory_stream_whose_receiver_is_gone_is_code_not_the_netw
         anyio.run(main)
     except anyio.BrokenResourceError:
         d = diagnose(logged("src.daemon.events", "event fan-out failed"))
-    assert d.category == "code" and "in-process stream" in d.summary, (d.rule, d.summary)
+    # (test_data_errors: the record does not say which task closed it - an honest unknown, naming the stream)
+    assert d.category == "unknown" and d.confidence <= 0.4 and "in-process stream" in d.summary, (d.rule, d.summary)
     assert "network" not in text_of(d).lower().replace("no network connection", "")
 
 
@@ -329,4 +330,4 @@ async def test_a_real_peer_reset_under_anyio_stays_the_network() -> None:
                 await client.get(f"http://127.0.0.1:{port}/v1/models")
             except httpx.TransportError:
                 d = diagnose(logged("src.tools.web_fetch", f"fetch of http://example.org:{port}/v1/models failed"))
-    assert d.rule != "class:code.memory_stream" and d.category != "code", (d.rule, d.summary)
+    assert d.rule != "class:inprocess.memory_stream" and d.category != "code", (d.rule, d.summary)
