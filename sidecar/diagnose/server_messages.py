@@ -104,6 +104,26 @@ FRAMEWORK_MESSAGES: tuple[GatewayMessage, ...] = (
         "context manager kept open across tasks; a task started on a task group that already finished).",
         "Keep each cancel scope / task group / lock inside one task's async with block; do not yield from inside a "
         "task group in an async generator.")),
+    # realtime-py 2.x (realtime/_async/channel.py on_join_push_timeout / on_join_push_error, channel.py http_send):
+    # a channel join the Realtime server did not answer, or refused as unauthorized; a server too old for http_send
+    _row("realtime-join-timeout", r"^realtime\b|^src\.", r"join push timeout for channel \S{1,200}", _t(
+        "network", "medium", "Supabase Realtime did not answer a channel join in time ({what})",
+        "realtime-py sent the channel's join over the open WebSocket and got no reply within its timeout: the Realtime "
+        "server or the path to it is slow or the socket is half-open; the client retries the join (rejoin timer).",
+        "Check Supabase Realtime's status and the WebSocket's health at that time; it recovers when joins are answered "
+        "again (a lasting failure: restart the client's connection).")),
+    _row("realtime-join-unauthorized", r"^realtime\b|^src\.", r"join push error for channel \S{1,200}: [^\n]{0,200}"
+         r"(?:[Uu]nauthori[sz]ed|not authori[sz]ed|RLS|permission)", _t(
+        "config", "high", "Supabase Realtime refused to join the channel: not authorized ({what})",
+        "The Realtime server answered the join with an authorization error: the channel is private and the token the "
+        "client sends has no access under the RLS policies on realtime.messages (or the key is the anon key); it "
+        "fails every time until the policy or the token changes.",
+        "Check the RLS policies on realtime.messages for this topic and the token given to the Realtime client.")),
+    _row("realtime-http-send-version", _ANY, r"http_send\(\) requires Realtime server v[\d.]+ or newer", _t(
+        "config", "medium", "The Realtime server is too old for http_send() (it answered 404)",
+        "realtime-py's http_send() posts to a REST endpoint that Realtime servers before the version it names do not "
+        "have: the self-hosted/CLI Realtime server is older than the client expects.",
+        "Upgrade the Realtime server (or the Supabase CLI) to the version named, or broadcast over the socket.")),
     _row("starlette-static-dir", _ANY, r"(?:StaticFiles )?[Dd]irectory '[^'\n]{1,300}' does not exist|StaticFiles path "
          r"'[^'\n]{1,300}' is not a directory", _t(
         "config", "high", "The static files directory the app mounts does not exist ({what})",

@@ -111,7 +111,9 @@ _HTTP = (
                r"Service Unavailable|Gateway Time-?out)\b"),
 )
 _WS_CLOSE = re.compile(r"\b(?:sent|received) (?P<c>1\d{3}|4\d{3}) \(|\bclose code[ =:]+(?P<c2>1\d{3}|4\d{3})\b"
-                       r"|\bcode[ =](?P<c3>1\d{3}|4\d{3})\b(?=[^\n]{0,40}\b(?:close|reason))", re.I)
+                       r"|\bcode[ =](?P<c3>1\d{3}|4\d{3})\b(?=[^\n]{0,40}\b(?:close|reason))"
+                       # realtime-py _on_connect_error: "WebSocket connection closed with code: 1006, reason: "
+                       r"|\bclosed with code: (?P<c4>1\d{3}|4\d{3})\b", re.I)
 
 
 @lru_cache(maxsize=1)

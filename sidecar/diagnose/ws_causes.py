@@ -30,7 +30,8 @@ def close_text(sit: Situation, text: str) -> Text | None:
         meaning = CLOSE_CODE_EXPLANATIONS.get(code, "unknown")
     except ImportError:  # pragma: no cover - websockets is a dependency
         meaning = "unknown"
-    received = f"received {code}" in text
+    # realtime-py logs the close its client observed ("WebSocket connection closed with code: N, reason: ..."): the peer's
+    received = f"received {code}" in text or f"closed with code: {code}" in text
     if code == 1011 and not received and "keepalive ping timeout" in text:
         # websockets' own reason when a ping got no pong within ping_timeout (websockets/asyncio/connection.py
         # keepalive(); its FAQ: a blocked event loop on either side, or a dead network path)

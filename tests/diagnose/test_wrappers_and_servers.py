@@ -331,3 +331,47 @@ async def test_a_real_peer_reset_under_anyio_stays_the_network() -> None:
             except httpx.TransportError:
                 d = diagnose(logged("src.tools.web_fetch", f"fetch of http://example.org:{port}/v1/models failed"))
     assert d.rule != "class:inprocess.memory_stream" and d.category != "code", (d.rule, d.summary)
+
+
+# --- Supabase Realtime: the real realtime-py client against a local Phoenix-speaking WebSocket server ---------------
+
+@contextlib.asynccontextmanager
+async def _phoenix(answer_join: bool) -> AsyncIterator[int]:
+    """A Realtime stand-in (Phoenix vsn 1.0.0 JSON frames): answers phx_join with an authorization error, or never."""
+    import json
+
+    from websockets.asyncio.server import serve
+
+    async def handler(ws: Any) -> None:
+        async for raw in ws:
+            msg = json.loads(raw)
+            if msg.get("event") == "phx_join" and answer_join:
+                await ws.send(json.dumps({
+                    "topic": msg["topic"], "event": "phx_reply", "ref": msg["ref"], "join_ref": msg.get("join_ref"),
+                    "payload": {"status": "error", "response": {
+                        "reason": "Unauthorized: You do not have permissions to read from this Channel topic"}}}))
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        yield int(next(iter(server.sockets)).getsockname()[1])
+
+
+@pytest.mark.parametrize(("answer_join", "category", "word"), [(True, "config", "RLS"), (False, "network", "join")],
+                         ids=["join-unauthorized", "join-timeout"])
+async def test_realtime_channel_joins_through_the_real_client(answer_join: bool, category: str, word: str) -> None:
+    realtime = pytest.importorskip("realtime")
+    keep = KeepRecords()
+    log = logging.getLogger("realtime._async.channel")
+    log.addHandler(keep)
+    try:
+        async with _phoenix(answer_join) as port:
+            client = realtime.AsyncRealtimeClient(f"ws://127.0.0.1:{port}/realtime/v1", "anon-token",
+                                                  auto_reconnect=False, timeout=1)
+            await client.connect()
+            channel = client.channel("private-room-7")
+            await channel.subscribe()  # returns once the server answered the join, or the join timed out
+            await client.close()
+    finally:
+        log.removeHandler(keep)
+    d = diagnose(_record(keep, "join push"))
+    assert d.category == category and word in text_of(d), (d.rule, d.summary)
+    assert d.confidence <= 0.55
