@@ -6,7 +6,7 @@ the dashboard and the alerts never care which one did; `source` says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -76,6 +76,22 @@ class Diagnosis(StrictModel):
         return self.model_dump(mode="json")
 
 
+def _valid(text: str | None) -> bool:
+    if not text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _fixed(text: str | None) -> str | None:
+    if text is None or _valid(text):
+        return text
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 @dataclass(slots=True)
 class DiagnosisInput:
     """Everything known about one error group when it is diagnosed (before redaction).
@@ -135,6 +151,18 @@ class DiagnosisInput:
         if self.traceback and "\nError: " in self.traceback[:65536]:
             out += [ln[7:] for ln in self.traceback[:65536].splitlines()[1:] if ln.startswith("Error: ")][:3]
         return list(dict.fromkeys(out))
+
+    def well_formed(self) -> DiagnosisInput:
+        """This input with lone surrogates (a JSON "\\udcff" escape from the Sentry/OTLP endpoints) replaced by U+FFFD:
+        the Diagnosis model accepts only valid Unicode, and one bad character must not cost the group its diagnosis."""
+        texts = (self.message, self.logger, self.exception_type, self.exception_message, self.traceback)
+        if all(_valid(t) for t in texts) and all(_valid(c) for c in self.context) and \
+                all(_valid(c) for c in self.chain_types):
+            return self
+        return replace(self, message=_fixed(self.message) or "", logger=_fixed(self.logger),
+                       exception_type=_fixed(self.exception_type), exception_message=_fixed(self.exception_message),
+                       traceback=_fixed(self.traceback) or "", context=tuple(_fixed(c) or "" for c in self.context),
+                       chain_types=tuple(_fixed(c) or "" for c in self.chain_types))
 
     def lines(self) -> list[str]:
         """Every input line the evidence may quote, in order: message, traceback, context."""

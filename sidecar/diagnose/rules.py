@@ -221,7 +221,8 @@ class RuleSet:
 
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
         start = time.perf_counter()
-        inp = unwrap(inp)  # an exception group / tenacity RetryError answers for the cause it carries (wrappers.py)
+        # valid Unicode first (model.py), then an exception group / tenacity RetryError answers for its cause
+        inp = unwrap(inp.well_formed())
         sit = situation(inp)
         found = self._match(inp, sit)
         verdict = classify(inp, sit)
