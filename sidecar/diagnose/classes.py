@@ -141,7 +141,12 @@ FAMILIES: dict[str, str] = {
     "openai.LengthFinishReasonError": "provider.length",
     "openai.ContentFilterFinishReasonError": "provider.content_filter",
     # sqlite3 (aiosqlite re-raises these): OperationalError's fixed texts decide (see refine)
-    "sqlite3.OperationalError": "sqlite", "sqlite3.DatabaseError": "sqlite",
+    "sqlite3.OperationalError": "sqlite", "sqlite3.DatabaseError": "sqlite", "sqlite3.IntegrityError": "sqlite",
+    # urllib/request.py: URLError carries the reason ("<urlopen error [Errno 111] Connection refused>"); http/client.py
+    # RemoteDisconnected: the peer closed before answering
+    "urllib.URLError": "connect", "urllib.HTTPError": "http.status", "http.RemoteDisconnected": "connection.dropped",
+    # a str that does not encode: only where an HTTP client encodes a header is its cause known (message_texts.py)
+    "UnicodeEncodeError": "encode.text",
     # PyYAML yaml/error.py: MarkedYAMLError names the stream (a file name or "<unicode string>")
     "yaml.YAMLError": "decode.yaml",
     # subprocess.py: the exit status of the command decides (see refine)

@@ -47,7 +47,9 @@ _LIMIT = re.compile(r"\blimit=(?P<x>\d{1,12})|\blimit (?:of )?(?P<y>\d{1,12})")
 _SSL_REASON = re.compile(r"\[SSL: (?P<x>[A-Z0-9_]{3,80})\]")
 # a client library that met a remote (a third-party URL): its frames or its class
 _CLIENT = re.compile(r"site-packages/(?:httpx|httpcore|aiohttp|requests|urllib3|websockets)/|"
-                     r"\b(?:httpx|httpcore|aiohttp|requests|urllib3)\.\w*(?:Error|Timeout|Exception)\b")
+                     r"\b(?:httpx|httpcore|aiohttp|requests|urllib3)\.\w*(?:Error|Timeout|Exception)\b|"
+                     # the standard library's client (urllib/request.py, http/client.py)
+                     r"[/\\]urllib[/\\]request\.py\"|\burllib\.error\.(?:URL|HTTP)Error\b|\bhttp\.client\.RemoteDisconnected\b")
 
 
 def _find(rx: re.Pattern[str], text: str, group: str = "x") -> str:

@@ -339,6 +339,14 @@ def local_text(family: str, cls: str, detail: str) -> Text | None:
                 ("it may not read (file owner/mode, or the volume is mounted for another user)." if denied else
                  "is not at the configured path (a missing mount or secret, or a wrong working directory)."),
                 ("Check the path in the configuration, the volume/secret mount and the file's owner and mode.",))
+    if family == "sqlite.integrity":
+        # doctrine.py (round 5): a write the table's constraints refuse is the data or order of writes the code sends
+        return ("code", "medium", f"A write broke a constraint of the SQLite table ({detail or cls})",
+                "SQLite refused the write (SQLITE_CONSTRAINT): a UNIQUE/PRIMARY KEY value that exists already, a NOT "
+                "NULL column left empty, a FOREIGN KEY to a row that is not there, or a CHECK - the data or the order "
+                "of the writes the code sends disagrees with the table.",
+                ("Read the constraint named in the error; make the write idempotent (INSERT ... ON CONFLICT) or "
+                 "supply/write the referenced values first.",))
     if family in ("sqlite.io", "sqlite.corrupt", "sqlite.open", "sqlite.schema"):
         why = {"sqlite.io": ("the disk or volume under the database file failed a read or write (disk I/O error)",
                              "Check the volume (dmesg, free space, a network filesystem under the file) and the file."),

@@ -184,6 +184,9 @@ _SQLITE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"unable to open database file|file is not a database", re.I), "sqlite.open"),
     (re.compile(r"database disk image is malformed", re.I), "sqlite.corrupt"),
     (re.compile(r"no such (?:table|column): ", re.I), "sqlite.schema"),
+    # SQLITE_CONSTRAINT (sqlite3.IntegrityError): "UNIQUE constraint failed: t.id", "NOT NULL constraint failed: ...",
+    # "FOREIGN KEY constraint failed", "CHECK constraint failed: ..." - the write the code sends (as SQLSTATE 23)
+    (re.compile(r"\b(?:UNIQUE|NOT NULL|FOREIGN KEY|CHECK|PRIMARY KEY) constraint failed", re.I), "sqlite.integrity"),
 )
 # subprocess.CalledProcessError.__str__: "returned non-zero exit status N." / "died with <Signals.SIGKILL: 9>."
 _EXIT = re.compile(r"returned non-zero exit status (?P<n>\d+)|died with <Signals\.(?P<sig>SIG\w+)")
@@ -198,6 +201,13 @@ _CONFIG_PATH = re.compile(r"""(?:No such file or directory|Permission denied): [
 _MISSING_TOP_MODULE = re.compile(r"No module named '(?P<m>[A-Za-z_]\w*)'")
 # PyYAML's Mark: `in "<unicode string>"` for a parsed string, `in "settings.yaml"` for a file
 _YAML_FILE_MARK = re.compile(r'\bin "(?!<)[^"\n]+", line \d+, column \d+')
+
+
+# where HTTP clients encode header names/values as ASCII/latin-1 (httpx/_models.py _normalize_header_value, h11's
+# headers, http/client.py putheader, aiohttp's helpers): a non-ASCII header value the code set
+_HEADER_ENCODE = re.compile(r"[/\\](?:httpx[/\\]_models|h11[/\\]_headers|http[/\\]client|aiohttp[/\\](?:helpers|"
+                            r"http_writer|client_reqrep))\.py\", line \d+, in (?:_normalize_header_\w+|normalize_and_validate|"
+                            r"putheader|\w*header\w*)")
 
 
 def _refine_local(family: str, text: str) -> str:
@@ -234,6 +244,8 @@ def _refine_local(family: str, text: str) -> str:
         return "concurrency.lock_wait"
     if family == "decode.yaml" and _YAML_FILE_MARK.search(text):
         return "config.yaml"
+    if family == "encode.text" and _HEADER_ENCODE.search(text[-65536:]):
+        return "code.header_encoding"
     if family == "connection.dropped" and "anyio/streams/memory.py" in text[-65536:]:
         # anyio's in-process memory object stream: the other end is a task of ours that closed it (shutdown
         # order, a consumer that died), not a network peer

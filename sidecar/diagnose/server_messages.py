@@ -179,6 +179,13 @@ def framework_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
                 "declared model disagree.",
                 ("Compare the endpoint's return value with its response_model (the error lists each field's 'loc'); "
                  "fix the code or the model.",))
+    if family == "code.header_encoding":
+        return ("code", "medium", f"The code put non-ASCII text in an HTTP header ({cls})",
+                "HTTP header values must be ASCII/latin-1 bytes and the client refused to encode the value the code "
+                "set (a file name, title or user text with accents or emoji placed in a header): it fails for every "
+                "such value; the remote was never contacted.",
+                ("Percent-encode the value (RFC 5987 filename*=UTF-8''...) or move it into the body; never put user "
+                 "text into headers unencoded.",))
     if family == "inprocess.memory_stream":
         # unknown, not code: the other end is a task of ours that ended (shutdown order, a consumer that died) or,
         # under Starlette's BaseHTTPMiddleware/StreamingResponse, a client that disconnected - the record alone does
