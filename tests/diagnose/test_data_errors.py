@@ -11,6 +11,7 @@ import json
 import anyio
 import httpx
 import pydantic
+import pydantic_settings
 import pytest
 from aiohttp import web
 
@@ -54,8 +55,6 @@ def test_a_request_body_that_fails_the_apps_model_stays_unknown() -> None:
 
 
 def test_settings_that_do_not_validate_are_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
-    pydantic_settings = pytest.importorskip("pydantic_settings")
-
     class GatewaySettings(pydantic_settings.BaseSettings):
         kimi_timeout_secs: float
 

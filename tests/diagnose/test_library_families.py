@@ -13,13 +13,14 @@ import subprocess
 import sys
 import zoneinfo
 
+import psycopg_pool
 import pytest
+import realtime
+import tiktoken
 
 from sidecar.diagnose.classes import STATIC_BASES, family_of
 from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
-
-tiktoken = pytest.importorskip("tiktoken")
 
 
 @pytest.mark.parametrize("model", ["kimi-k2-0905-preview", "glm-4.6", "moonshot-v1-128k"])
@@ -177,7 +178,6 @@ def test_the_time_zone_family_comes_from_the_class_hierarchy() -> None:
 
 
 async def test_a_closed_psycopg_pool_is_shutdown_order(pg_dsn: str) -> None:
-    psycopg_pool = pytest.importorskip("psycopg_pool")
     pool = psycopg_pool.AsyncConnectionPool(pg_dsn, min_size=1, max_size=1, name="supabase-direct", open=False)
     await pool.open(wait=True)
     await pool.close()
@@ -193,7 +193,6 @@ async def test_a_closed_psycopg_pool_is_shutdown_order(pg_dsn: str) -> None:
 
 
 async def test_a_psycopg_pool_used_before_open_is_start_up_order(pg_dsn: str) -> None:
-    psycopg_pool = pytest.importorskip("psycopg_pool")
     pool = psycopg_pool.AsyncConnectionPool(pg_dsn, name="cache-pool", open=False)
     try:
         await pool.getconn(timeout=1)
@@ -217,7 +216,6 @@ def test_a_ten_megabyte_line_with_a_family_text_costs_bounded_time() -> None:
 
 
 async def test_a_realtime_push_before_subscribe_is_call_order() -> None:
-    realtime = pytest.importorskip("realtime")
     client = realtime.AsyncRealtimeClient("ws://127.0.0.1:9/realtime/v1", "anon-token", auto_reconnect=False)
     channel = client.channel("room:1")
     try:
@@ -230,7 +228,6 @@ async def test_a_realtime_push_before_subscribe_is_call_order() -> None:
 
 
 def test_realtime_authorization_error_is_the_policy_or_key() -> None:
-    realtime = pytest.importorskip("realtime")
     try:
         raise realtime.exceptions.AuthorizationError()
     except realtime.exceptions.AuthorizationError:

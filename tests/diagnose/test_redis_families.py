@@ -11,14 +11,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
+import redis
+import redis.asyncio as aredis
 
 from sidecar.diagnose.classes import STATIC_BASES, family_of
 from sidecar.diagnose.redis_classes import REDIS_BASES
 from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
-
-redis = pytest.importorskip("redis")
-aredis = pytest.importorskip("redis.asyncio")
 
 Reply = Callable[[str], bytes]
 OK = b"+OK\r\n"

@@ -13,14 +13,13 @@ import typing
 from typing import Any
 
 import pytest
+import storage3
+import supabase_auth
 from aiohttp import web
 
 from sidecar.diagnose.service_codes import AUTH_CODES, STORAGE_CODES
 from tests.diagnose.logged import diagnose, logged, text_of
 from tests.helpers import serving
-
-storage3 = pytest.importorskip("storage3")
-supabase_auth = pytest.importorskip("supabase_auth")
 
 # storage-api codes by the doctrine: a setting/key/policy/name (config), the request the gateway built (code),
 # another writer (concurrency), a count or connection limit (capacity), an aborted request (network); the rest is

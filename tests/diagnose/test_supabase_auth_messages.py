@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import supabase_auth
 from aiohttp import web
 
 from tests.diagnose.logged import diagnose, logged, text_of
 from tests.helpers import serving
-
-supabase_auth = pytest.importorskip("supabase_auth")
 
 BODIES = [
     # (status, error_code, GoTrue's message, expected category)

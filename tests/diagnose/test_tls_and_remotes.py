@@ -21,15 +21,14 @@ import aiohttp
 import httpx
 import pytest
 from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
 from tests.helpers import serving
-
-x509 = pytest.importorskip("cryptography.x509")
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
 
 TOOL = "tools.smart_file_download"
 NOW = dt.datetime.now(dt.UTC)
