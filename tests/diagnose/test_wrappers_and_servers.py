@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+import realtime
 import tenacity
 import uvicorn
 
@@ -117,7 +118,7 @@ async def _served(app: Callable[..., Any], keep: KeepRecords) -> AsyncIterator[i
                                            ws="none"))
     task = asyncio.create_task(server.serve())
     try:
-        while not server.started:  # noqa: ASYNC110 (uvicorn.Server exposes readiness as a flag only)
+        while not server.started and not task.done():  # noqa: ASYNC110 (uvicorn.Server exposes readiness as a flag only)
             await asyncio.sleep(0.01)
         yield port
     finally:
@@ -145,8 +146,9 @@ async def test_a_real_uvicorn_server_reports_an_app_that_breaks_the_asgi_contrac
         await writer.drain()
         assert b" 400 " in await reader.read()  # the server answered 400 and closed: it has logged the line
         writer.close()
-        r = await httpx.AsyncClient().get(f"http://127.0.0.1:{port}/ws", headers={"Upgrade": "websocket",
-                                                                                   "Connection": "Upgrade"})
+        await writer.wait_closed()
+        async with httpx.AsyncClient() as client:
+            await client.get(f"http://127.0.0.1:{port}/ws", headers={"Upgrade": "websocket", "Connection": "Upgrade"})
     contract = diagnose(_record(keep, "ASGI callable returned without starting response"))
     assert contract.category == "code" and "ASGI" in contract.summary, contract.summary
     probe = diagnose(_record(keep, "Invalid HTTP request received"))
@@ -358,7 +360,6 @@ async def _phoenix(answer_join: bool) -> AsyncIterator[int]:
 @pytest.mark.parametrize(("answer_join", "category", "word"), [(True, "config", "RLS"), (False, "network", "join")],
                          ids=["join-unauthorized", "join-timeout"])
 async def test_realtime_channel_joins_through_the_real_client(answer_join: bool, category: str, word: str) -> None:
-    realtime = pytest.importorskip("realtime")
     keep = KeepRecords()
     log = logging.getLogger("realtime._async.channel")
     log.addHandler(keep)
