@@ -162,7 +162,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ",)),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
-         ("jdbc:oracle", "sqlplus", "rman", "expdp", "impdp", "exp ", "imp ", "sqlldr", "dgmgrl", "conn ", "connect ", "userid")),
+         ("jdbc:oracle", "sqlplus", "rman", "expdp", "impdp", "exp ", "exp\t", "imp ", "imp\t", "sqlldr", "dgmgrl",
+          "conn ", "conn\t", "connect ", "connect\t", "userid")),  # ORACLE_LOGON takes a space or a tab after each
     _Sub("secret", c.YAML_ARGV, c.yaml_argv(_mark("secret")), ("--",)),
     _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
     _Sub("pgpass_password", _pgpass, None, (":",)),

@@ -290,7 +290,10 @@ QUALIFIED = re.compile(
     r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40}(?:[ \t]+(?i:key|token|secret|password))?)[ \t]*"
     r"(?P<qual>\([^()\n]{1,40}\)|(?:for|of)(?:[ \t]+[^\s:=()]{1,40}){1,3})[ \t]*"
     r"(?P<sep>:|=|is|was)[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
-QUALIFIED_HINTS = ("for ", " of ", "):", ") :", ") is", ") was", ")=", ") =")
+# Every text QUALIFIED matches holds one of these (a rule runs only when a hint occurs): `for`/`of` before a space
+# or a tab, and `)` before the separator with no blank, one space, or a longer run of blanks.
+QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "):", ")=", ")is", ")was", ") :", ") =", ") is", ") was", ")\t",
+                   ")  ", ") \t")
 
 
 def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:

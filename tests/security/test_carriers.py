@@ -108,3 +108,21 @@ def test_an_identifier_before_a_quoted_generated_word_loses_it(seed: int) -> Non
                                   'DETAIL:  Token "NaN" is invalid.'])
 def test_a_name_before_a_quoted_phrase_stays(text: str) -> None:
     assert redact(text) == text
+
+
+# The patterns take any run of blanks where their hints (the words that must occur for a rule to run) were written
+# with one space: a tab or two spaces after the command word, or around a qualified name's separator, must not
+# turn a rule off.
+BLANKS = [" ", "\t", "  ", " \t", "\t "]
+
+
+@pytest.mark.parametrize("blank", BLANKS, ids=repr)
+def test_blanks_after_the_logon_command_or_around_a_qualifier_keep_the_rule_on(blank: str) -> None:
+    pw = "Xk3pQ9zLm2vB7"
+    texts = [f"SQL> CONNECT{blank}scott/{pw}@ORCL", f"SQL> CONN{blank}scott/{pw}@ORCL",
+             f"exp{blank}scott/{pw}@XE file=x.dmp", f"imp{blank}scott/{pw}@XE file=x.dmp",
+             f"password for{blank}bob is {pw}", f"password{blank}of svc = {pw}", f"token (rotated){blank}: {pw}",
+             f"token (rotated){blank}= {pw}", f"API key (read-only){blank}is {pw}"]
+    for text in texts:
+        out = redact(f"2026-12-06 02:00:00,123 ERROR src.auth.keys: {text}")
+        assert not leaked(pw, out), out
