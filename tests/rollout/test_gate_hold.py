@@ -117,3 +117,24 @@ def test_a_trigger_cannot_hold() -> None:
     raw["rollouts"][0]["triggers"][0]["on_fail"] = "hold"
     with pytest.raises(ValidationError, match="on_fail: hold` is for stage gates"):
         RolloutsFile.model_validate(raw)
+
+
+async def test_a_held_stage_pauses_at_its_progress_deadline_and_says_which_gate_held_it(
+        make, sqlite_store, clock, traffic: Traffic, receiver: Receiver) -> None:
+    cfg = shipped(receiver.url).model_copy(update={"progress_deadline": 600.0})  # hold 600 s + 600 s
+    c = make([cfg], sqlite_store, traffic, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    await run(c, traffic, clock, 1500, per_second=3.0, canary_err=0.02, sync_err=0.02, pct=50)
+    s = await summary(c, cfg.name)
+    assert (s["state"], s["stage"], s["decision"]) == ("paused", 0, "hold")
+    pause = [e for e in await sqlite_store.rollouts.events(cfg.name) if e["action"] == "pause"][0]
+    assert "progress deadline" in pause["reasons"][0]["reason"]
+    assert [r["gate"] for r in pause["reasons"][1:] if r.get("verdict") == "fail"] == ["success-rate"]
+    assert receiver.on("/rollback") == []
+
+
+def test_an_unknown_on_fail_is_refused_with_its_field_path() -> None:
+    raw = read_yaml(RULES)
+    raw["rollouts"][0]["stages"][0]["gates"][0]["on_fail"] = "ignore"
+    with pytest.raises(ValidationError, match=r"stages\.0\.gates\.0\.on_fail"):
+        RolloutsFile.model_validate(raw)
