@@ -111,8 +111,8 @@ def test_a_name_before_a_quoted_phrase_stays(text: str) -> None:
 
 
 # The patterns take any run of blanks where their hints (the words that must occur for a rule to run) were written
-# with one space: a tab or two spaces after the command word, or around a qualified name's separator, must not
-# turn a rule off.
+# with one space: a tab or two spaces after the command word (Oracle, Redis AUTH), around a qualified name's
+# separator or after an ODBC `=` before its `{`, must not turn a rule off.
 BLANKS = [" ", "\t", "  ", " \t", "\t "]
 
 
@@ -122,7 +122,10 @@ def test_blanks_after_the_logon_command_or_around_a_qualifier_keep_the_rule_on(b
     texts = [f"SQL> CONNECT{blank}scott/{pw}@ORCL", f"SQL> CONN{blank}scott/{pw}@ORCL",
              f"exp{blank}scott/{pw}@XE file=x.dmp", f"imp{blank}scott/{pw}@XE file=x.dmp",
              f"password for{blank}bob is {pw}", f"password{blank}of svc = {pw}", f"token (rotated){blank}: {pw}",
-             f"token (rotated){blank}= {pw}", f"API key (read-only){blank}is {pw}"]
+             f"token (rotated){blank}= {pw}", f"API key (read-only){blank}is {pw}", f"cmd: AUTH{blank}default {pw}"]
     for text in texts:
         out = redact(f"2026-12-06 02:00:00,123 ERROR src.auth.keys: {text}")
         assert not leaked(pw, out), out
+    # an ODBC braced value may hold `;`: only the braced rule takes it whole
+    out = redact(f"2026-12-06 02:00:00,123 ERROR src.db: Server=db;UID=sa;PWD={blank}{{Xk3p;{pw}}}")
+    assert not leaked(pw, out), out
