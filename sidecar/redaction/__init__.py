@@ -142,6 +142,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
     _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
     _Sub("discord_webhook", c.DISCORD_WEBHOOK, c.webhook(_mark("discord_webhook")), ("/webhooks/",)),
+    _Sub("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
     _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
     _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),

@@ -3,7 +3,8 @@
 - PEM private key blocks (gitleaks private-key, detect-secrets private_key.py: RSA/EC/DSA/OPENSSH/PGP/
   ENCRYPTED, also with literal `\\n` inside JSON) and PuTTY key files.
 - Webhook URLs that are credentials themselves (gitleaks slack-webhook-url, microsoft-teams-webhook;
-  Discord `/api/webhooks/<id>/<token>`, Power Automate `logic.azure.com ... sig=`): host kept, path goes.
+  Discord `/api/webhooks/<id>/<token>`, Power Automate `logic.azure.com ... sig=`, Mattermost and
+  Rocket.Chat `/hooks/<id>[/<token>]` on any host): host kept, path goes.
 - URL userinfo of ANY scheme (detect-secrets basic_auth.py): `scheme://user:password@host`, also a
   password holding `@` or `/`, and a lone user part that is a token (`https://<token>@github.com`,
   a Sentry DSN key); `git@github.com` stays.
@@ -42,6 +43,12 @@ SLACK_WEBHOOK = re.compile(r"(?P<pre>hooks\.slack\.com/)(?:services|workflows|tr
                            re.IGNORECASE)
 DISCORD_WEBHOOK = re.compile(
     r"(?P<pre>(?:discord|discordapp)\.com/api/(?:v\d+/)?)webhooks/\d{5,}/[A-Za-z0-9_-]{10,}", re.IGNORECASE)
+# Mattermost incoming webhooks (Mattermost docs, "Incoming webhooks": `https://<server>/hooks/<id>`, the id a
+# 26-char model.NewId in lowercase base32) and Rocket.Chat's `/hooks/<id>/<token>`: the path is the credential,
+# on any self-hosted domain. GitHub's `/repos/o/r/hooks/<number>` is not matched (digits only, under /repos).
+MATTERMOST_WEBHOOK = re.compile(
+    r"(?P<pre>://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._-]+)*?/)hooks/"
+    r"(?:[a-z0-9]{26}(?![A-Za-z0-9])|[A-Za-z0-9]{17,}/[A-Za-z0-9]{20,})")
 TEAMS_WEBHOOK = re.compile(
     r"(?P<pre>[a-z0-9-]+\.webhook\.office\.com/)webhook(?:b2)?/[^\s\"'<>]+"
     r"|(?P<pre2>[a-z0-9.-]*\.logic\.azure\.com(?::\d+)?/)workflows/[^\s\"'<>]*sig=[^\s\"'<>&]+",

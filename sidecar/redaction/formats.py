@@ -129,4 +129,17 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("twilio_key", r"\bAC[a-z0-9]{32}\b", ("ac",)),
     ("artifactory_key", r"(?:(?<=[\s=:\"'])|^)AP[\dA-F][A-Za-z0-9]{8,}\b", ("ap",)),
     ("mapbox_token", r"\bsk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}", ("sk.eyj",)),
+    # Airtable personal access tokens (gitleaks airtable-personalaccesstoken): pat<14 alnum>.<64 hex>
+    ("airtable_token", r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b", ("pat",)),
+    # Cerebras inference API keys (Cerebras docs, "API keys"): csk-<lowercase alnum>
+    ("cerebras_key", r"\bcsk-[a-z0-9]{32,}\b", ("csk-",)),
+    # Honeycomb v2 keys (Honeycomb docs, "API keys"): hcaik_/hcxik_ ingest, hcamk_/hcxmk_ management, then
+    # lowercase alnum; the 22-char configuration keys and 32-hex classic keys have no prefix (name class).
+    ("honeycomb_key", r"\bhc[a-z]{2}k_[a-z0-9]{20,}", ("hcaik_", "hcxik_", "hcamk_", "hcxmk_")),
+    # Axiom tokens (Axiom docs, "Tokens"): xaat- API tokens and xapt- personal tokens, a UUID after the prefix
+    ("axiom_token", r"\bxa[ap]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("xaat-", "xapt-")),
+    # Resend API keys (Resend docs, "API keys"): re_<id>_<secret>, mixed case with digits; the lookaheads keep
+    # snake_case identifiers that start with re_ (re_compile_cache) out.
+    ("resend_key", r"\bre_(?=[A-Za-z0-9_]{0,40}\d)(?=[A-Za-z0-9_]{0,40}[A-Z])(?=[A-Za-z0-9_]{0,40}[a-z])[A-Za-z0-9]{6,}_[A-Za-z0-9]{16,}\b",
+     ("re_",)),
 )

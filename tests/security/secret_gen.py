@@ -124,6 +124,16 @@ FORMATS: list[tuple[str, Callable[[random.Random], str]]] = [
     ("azure_ad_client_secret", lambda r: rnd(r, AN, 3) + str(r.randint(0, 9)) + "Q~" + rnd(r, AN + "_~.-", 34)),
     ("jwt_hs256", lambda r: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ" + rnd(r, URLSAFE, 60) + "." + rnd(r, URLSAFE, 43)),
     ("jwt_unsigned", lambda r: "eyJhbGciOiJub25lIn0.eyJ" + rnd(r, URLSAFE, 40) + "."),
+    ("airtable_pat", lambda r: "pat" + rnd(r, AN, 14) + "." + rnd(r, HEX, 64)),
+    ("cerebras", lambda r: "csk-" + rnd(r, string.ascii_lowercase + string.digits, 48)),
+    ("honeycomb_v2", lambda r: r.choice(["hcaik_", "hcxik_", "hcamk_", "hcxmk_"])
+     + rnd(r, string.ascii_lowercase + string.digits, 58)),
+    ("axiom", lambda r: r.choice(["xaat-", "xapt-"]) + str(uuid.UUID(bytes=r.randbytes(16)))),
+    ("resend", lambda r: "re_" + r.choice(string.ascii_uppercase) + rnd(r, AN, 7) + "_" + r.choice(string.digits)
+     + rnd(r, AN, 23)),
+    ("mattermost_webhook", lambda r: "https://" + r.choice(["chat.example.org", "mm.corp.internal:8065", "team.acme.io/mm"])
+     + "/hooks/" + rnd(r, "ybndrfg8ejkmcpqxot1uwisza345h769", 26)),
+    ("rocketchat_webhook", lambda r: "https://rc.example.org/hooks/" + rnd(r, AN, 17) + "/" + rnd(r, AN, 48)),
     ("discord_bot", lambda r: r.choice("MNO") + rnd(r, AN, 25) + "." + rnd(r, URLSAFE, 6) + "." + rnd(r, URLSAFE, 38)),
 ]
 
