@@ -114,7 +114,7 @@ def main() -> None:
     for r in range(args.rounds):
         for w in workloads:
             for t in (trees if r % 2 == 0 else trees[::-1]):
-                prof = f"{args.profile}.{w}.{r}.prof" if args.profile else ""
+                prof = f"{args.profile}.{w}.{r}.tree{trees.index(t)}.prof" if args.profile else ""
                 out = subprocess.run([sys.executable, __file__, "--errors", str(args.errors), "--child", w, prof],
                                      env={**os.environ, "PYTHONPATH": t}, capture_output=True, text=True,
                                      cwd=tempfile.gettempdir(), timeout=sat.CHILD_TIMEOUT)

@@ -196,3 +196,10 @@ class ClaimWork:
         task = asyncio.create_task(self.rerun(fingerprint), name=f"diagnosis-rerun-{fingerprint[:12]}")
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """A background re-run has no caller to raise to: its failure (a store gone away) is logged, not lost."""
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.error("a background diagnosis re-run failed", exc_info=exc, extra={"task": task.get_name()})

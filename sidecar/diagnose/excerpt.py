@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..ingest.formats import Header, TextDialect
+from ..ingest.tracebacks import parse_traceback
 from .model import DiagnosisInput
 
 # Record headers are the ingest stage's own (ingest/formats.py TextDialect: the gateway's format 1 and 2,
@@ -25,14 +26,9 @@ def _header(line: str) -> Header | None:
 
 
 def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
-    try:
-        from ..ingest.tracebacks import parse_traceback
-    except ImportError:  # pragma: no cover - the ingest stage is part of the package
-        parse_traceback = None  # type: ignore[assignment]
-    if parse_traceback is not None:
-        tb = parse_traceback(lines)
-        if tb is not None and tb.final is not None:
-            return tb.final.type, tb.final.message, tuple(e.type for e in tb.chain)
+    tb = parse_traceback(lines)
+    if tb is not None and tb.final is not None:
+        return tb.final.type, tb.final.message, tuple(e.type for e in tb.chain)
     for line in reversed(lines):
         m = _EXC_LINE.match(line.strip())
         if m:

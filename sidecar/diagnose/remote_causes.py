@@ -26,6 +26,8 @@ _QUOTA = re.compile(r"insufficient_quota|exceeded_current_quota|\bquota\b|insuff
                     r"billing|arrears", re.I)
 # openai-style "maximum context length", Moonshot's "exceeded model token limit", Z.ai 1261 "Prompt exceeds max length"
 # Moonshot's `content_filter` error type ("considered high risk"), Z.ai 1301 ("unsafe or sensitive content")
+# Redis's reply `OOM command not allowed when used memory > 'maxmemory'`: the word, not "room:42" or "chatroom".
+_OOM = re.compile(r"\boom\b")
 _FILTERED = re.compile(r"\bcontent_filter\b|contentFilter|considered high risk|unsafe or sensitive|sensitive content", re.I)
 _CONTEXT = re.compile(r"context[ _](?:length|window)|maximum context|too many tokens|prompt is too long|"
                       r"exceeds? the model'?s? (?:maximum|context)|model token limit|prompt exceeds max length", re.I)
@@ -390,7 +392,7 @@ def service_text(family: str, cls: str, status: int | None, said: str, logged: s
             return ("config", "high", f"Redis refused the password/user ({cls})",
                     f"The Redis (cache) server rejected the credentials in the Redis URL.{quote}",
                     ("Check the Redis URL/password in the environment against the server's requirepass/ACL.",))
-        if "oom" in low or "maxmemory" in low or cls.endswith("OutOfMemoryError"):
+        if _OOM.search(low) or "maxmemory" in low or cls.endswith("OutOfMemoryError"):
             # doctrine.py: a memory limit of the cache service (maxmemory) is a resource limit: capacity
             return ("capacity", "medium", f"Redis (cache) is out of memory ({cls}): it reached maxmemory and refuses "
                     "writes", f"The Redis (cache) server reached its maxmemory limit and refuses writes.{quote}",

@@ -48,7 +48,7 @@ def _members(traceback: str) -> list[tuple[str, str]]:
             last = None
             in_member = True
             continue
-        if in_member and (m := _MEMBER_LAST.match(line)) is not None and not line.lstrip(" |").startswith(" "):
+        if in_member and (m := _MEMBER_LAST.match(line)) is not None:
             last = (m.group("type"), (m.group("msg") or "").strip())
     if last is not None:
         out.append(last)

@@ -75,6 +75,10 @@ CASES = [
     ("err-unknown-command", _only("GET", b"-ERR unknown command 'GET', with args beginning with: 'semcache:k'\r\n"),
      True, "get", "config", "module"),
     ("err-maxclients", lambda c: b"-ERR max number of clients reached\r\n", False, "get", "capacity", "maxclients"),
+    # near-misses of OOM: a key or an argument that holds the letters (`room:42`, `chatroom`) is no memory limit
+    ("err-unknown-command-room", _only("GET", b"-ERR unknown command 'GET', with args beginning with: 'room:42'\r\n"),
+     True, "get", "config", "module"),
+    ("err-syntax-chatroom", _only("SET", b"-ERR syntax error in key chatroom:1\r\n"), True, "set", "code", "ERR"),
 ]
 
 
