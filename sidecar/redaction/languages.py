@@ -34,7 +34,9 @@ SECRET_WORDS = (
     "ключ", "schlüssel", "geheimnis", "clé", "clave", "chiave", "chave", "sleutel", "nyckel", "anahtar", "jeton",
     "segreto", "secreto", "segredo", "sekret", "gizli", "κλειδί", "מפתח", "مفتاح",
 )
-WORDS = PASSWORD_WORDS + SECRET_WORDS
+# A word of several words is also spelled as a config key (`MOT_DE_PASSE=`, `kata-sandi:`, `mat_khau`).
+_KEY_SPELLINGS = tuple(w.replace(" ", sep) for w in PASSWORD_WORDS + SECRET_WORDS if " " in w for sep in "_-")
+WORDS = PASSWORD_WORDS + SECRET_WORDS + _KEY_SPELLINGS
 _ALT = "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True))
 _QUOTE = r"(?:\\{0,3}[\"'`]|[「『“‘])"
 _WORD = re.compile(r"(?i:" + _ALT + r")")
@@ -64,7 +66,23 @@ TAIL = re.compile(
     r"[\w\-]{0,12}(?:" + _QUOTE + r")?[ \t]*(?:[:=：＝]|=>|:=)[ \t]*"
     r"(?:(?P<q>" + _QUOTE + r")(?!\[REDACTED:)(?P<qval>[^\n\"'`」』”’]{1,512})(?:" + _QUOTE + r"|[」』”’])"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{1,512}))")
+# The word, then a short phrase in the same language (up to four words: `senha do banco inválida: <v>`,
+# `Пароль пользователя admin: <v>`, `비밀번호가 올바르지 않습니다: <v>`), then `:` and the value. Prose is likelier
+# here than after the bare word, so the value must read as a password (`_password_like`).
+PHRASE_TAIL = re.compile(
+    r"[^\s:=：]{0,12}(?:[ \t]+[^\s:=：\"'`]{1,30}){1,4}[ \t]*[:：][ \t]+"
+    r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{6,128})")
 HINTS = tuple(sorted({w.lower() for w in WORDS}))
+
+
+def _password_like(val: str) -> bool:
+    """ASCII, 3+ letters and a digit, and mixed case or a symbol: `qjWGvXAit2kc`, `uI1Y0JXq5$243`; not a
+    timestamp (`2026-12-02T03:15`), a word, or a number."""
+    v = val.rstrip(".,:;!?")
+    letters = [c for c in v if c.isalpha()]
+    return (v.isascii() and len(v) >= 8 and len(letters) >= 3 and any(c.isdigit() for c in v)
+            and (any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+                 or any(not c.isalnum() for c in v)))
 
 
 def _prose(val: str) -> bool:
@@ -88,13 +106,17 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
             if start < pos:
                 continue
             m = TAIL.match(text, end)
-            if m is None:
-                continue
-            quoted = m.group("q") is not None
-            val = m.group("qval") if quoted else m.group("val")
-            if _prose(val):
-                continue
-            start, end = m.span("qval" if quoted else "val")
+            if m is not None:
+                quoted = m.group("q") is not None
+                val = m.group("qval") if quoted else m.group("val")
+                if _prose(val):
+                    continue
+                start, end = m.span("qval" if quoted else "val")
+            else:
+                m = PHRASE_TAIL.match(text, end)
+                if m is None or not _password_like(m.group("val")):
+                    continue
+                start, end = m.start("val"), m.start("val") + len(m.group("val").rstrip(".,:;!?"))
             out.append(text[pos:start])
             out.append(mark)
             pos = end

@@ -230,6 +230,9 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key or names one
         bridge = m.group("bridge") is not None
         only_space = (sep.strip() == "" or bridge) and not m.group("q1")
+        if only_space and not quoted and m.string.startswith((" ", "\t"), m.end()) and not any(
+                c.isdigit() for c in val) and is_secret_name(val):
+            return m.group(0)  # `wpa-psk wifi-sec.psk <v>` (nmcli): the next name, whose value comes after it
         if only_space and quoted and not bridge and not m.string.startswith(";", m.end()) and not _statement(name, val):
             # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote; but `secret "x";` is
             # a config statement (detect-secrets' keyword plugin, FOLLOWED_BY_QUOTES_AND_SEMICOLON)
@@ -284,16 +287,21 @@ def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:
 
 
 # A secret name, then words that qualify it, then the value: `password for user bob is <v>`, `token (expires
-# 3600s): <v>`, `API key of tenant acme = <v>`. The qualifier is one parenthesis, or `for`/`of` and up to three
-# words; the value must look like one, so prose ("password for user bob is incorrect") stays.
+# 3600s): <v>`, `API key of tenant acme = <v>`, `Password for 'https://u@host' was <v>` (git's credential
+# prompt), and a change of value (`set password for bob to <v>`, `password from old value to <v>`). The
+# qualifier is one parenthesis, or `for`/`of`/`from` and up to three words (a quoted one may hold blanks and
+# `:`); the value must look like one, so prose ("password for user bob is incorrect") stays.
 QUALIFIED = re.compile(
     r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40}(?:[ \t]+(?i:key|token|secret|password))?)[ \t]*"
-    r"(?P<qual>\([^()\n]{1,40}\)|(?:for|of)(?:[ \t]+[^\s:=()]{1,40}){1,3})[ \t]*"
-    r"(?P<sep>:|=|is|was)[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
+    r"(?P<qual>\([^()\n]{1,40}\)|(?:for|of|from)(?:[ \t]+(?!(?:is|was|to)[ \t])(?:'[^'\n]{1,80}'|[^\s:=()]{1,40})){1,3})[ \t]*"
+    r"(?P<sep>:|=|is|was|to)[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
 # Every text QUALIFIED matches holds one of these (a rule runs only when a hint occurs): `for`/`of` before a space
 # or a tab, and `)` before the separator with no blank, one space, or a longer run of blanks.
-QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "):", ")=", ")is", ")was", ") :", ") =", ") is", ") was", ")\t",
+QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "from ", "from\t", "):", ")=", ")is", ")was", ") :", ") =", ") is", ") was", ")\t",
                    ")  ", ") \t")
+
+
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
 
 def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
@@ -302,7 +310,11 @@ def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
         words = name_words(name)
         if not is_secret_name(name) or val.lower() in PROSE or _ENV_REF.match(val):
             return m.group(0)
+        if _ENV_NAME.match(val) and is_secret_name(val):
+            return m.group(0)  # `api_key from secret_env: KIMI_API_KEY`: the variable that holds it, named
         identifier = _identifier(name.split()[-1], words) or bool(words) and words[-1] in _PASSWORDS
+        if m.group("sep") == "to":
+            identifier = False  # `reset password for bob to default`: a lone word after `to` is prose
         at_end = m.end() == len(m.string) or m.string[m.end()] == "\n"
         if m.group("sep") != "=" and not looks_like_value(val, identifier, at_end):
             return m.group(0)  # `=` assigns; `:`/`is` may be prose, so the value must look like one
