@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from .entropy import is_high_entropy
 from .keep import is_masked
-from .names import DOCKER_SEAM
+from .names import DOCKER_SEAM, PROSE, looks_like_value
 from .secret_names import introduced_name, is_secret_name
 
 Repl = Callable[[re.Match[str]], str]
@@ -97,12 +97,68 @@ SQL_PASSWORD = re.compile(
     r"(?P<pre>(?i:\b(?:with\s+(?:encrypted\s+|unencrypted\s+)?password|identified\s+(?:with\s+\w+\s+)?by"
     r"|password\s*\(|password\s+for\s+\S+\s*=)\s*)(?:(?i:password)\s*\(\s*)?(?P<q>['\"]))"
     + NOT_REDACTED + r"(?P<val>[^'\"\n]{1,256})(?P=q)")
+# IMAP LOGIN (RFC 3501 6.2.3: `tag LOGIN userid password`, each an atom or a quoted string), as imaplib's debug
+# output (`> b'HNGO1 LOGIN u@x "pw"'`) and error messages print it; the quote may be JSON-escaped.
+IMAP_LOGIN = re.compile(r"(?P<pre>\bLOGIN[ \t]+(?:\\{0,3}\"[^\"\n\\]*\\{0,3}\"|[^\s\"\\]+)[ \t]+(?:\\{0,3}\")?)"
+                        + NOT_REDACTED + r"(?P<val>[^\s\"\\']+)")
+# One-time recovery (backup, scratch) codes of a second factor (GitHub `xxxxx-xxxxx`, Google 8 digits, GitLab 16
+# hex): a name that says so, then one code or a list of them; a code holds a digit, so prose stays.
+RECOVERY_CODES = re.compile(
+    r"(?i:\b(?:recovery|backup|scratch|mfa|2fa|otp)[ _-]?codes?)\\{0,3}[\"']?[ \t]*[:=]?[ \t]*\[?")
+_CODE = re.compile(r"\\{0,3}[\"']?[ \t]*,?[ \t]*\\{0,3}[\"']?(?P<code>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]{3,}(?:-[A-Za-z0-9]{3,}){0,5})"
+                   r"(?![\w-])\\{0,3}[\"']?")
+
+
+def recovery_codes(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for m in RECOVERY_CODES.finditer(text):
+            if m.start() < pos:
+                continue
+            at = m.end()
+            for _ in range(32):
+                c = _CODE.match(text, at)
+                if c is None or len(c.group("code")) < 8:
+                    break  # `recovery codes: 7 left`, `backup code 2026-12-01` (a group of 2 ends the code)
+                out.append(text[pos:c.start("code")])
+                out.append(mark)
+                pos = at = c.end("code")
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+    return sub
+
+
+def imap_login(mark: str) -> Repl:
+    def repl(m: re.Match[str]) -> str:
+        val = m.group("val")
+        quoted = m.group("pre").endswith('"')  # the protocol's second argument: quoted, it is the password
+        if val.lower() in PROSE or PLACEHOLDER.match(val) or not quoted and not looks_like_value(val, True, True):
+            return m.group(0)
+        return m.group("pre") + mark
+    return repl
+
+
+# Between a flag and its value: blanks (a shell line), or a closing quote and `, '` (a Python argv list).
+_ARGV_SEP = r"(?:[\"']?[ \t]*,[ \t]*[\"']?|[ \t]+[\"']?)"
 CLI_SECRET = re.compile(
     r"(?P<pre>\bcurl\b[^\n]*?\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*:)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
     r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b[^\n]*?\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
     r"|(?P<pre3>\b(?:redis-cli\b[^\n]*?\s-a|sshpass\b[^\n]*?\s-p|docker\s+login\b[^\n]*?\s-p|sqlcmd\b[^\n]*?\s-P"
     r"|mongo(?:sh)?\b[^\n]*?\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
-    r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*[\w./-]+\s+login\b[^\n]*--password-stdin)",
+    r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*[\w./-]+\s+login\b[^\n]*--password-stdin)"
+    # The same commands' password arguments as a shell line or as a Python argv list (`'-w', 'secret'`):
+    # OpenLDAP ldapsearch(1) and its siblings `-w passwd` (ldappasswd(1) also `-a oldpw` / `-s newpw`);
+    # openssl-passphrase-options(1) `pass:<password>` after -passin/-passout/-pass/-password (env:, file:,
+    # fd: and stdin name where the password is, they stay) and enc(1)'s `-k <password>`; wpa_passphrase(8)
+    # `<ssid> <passphrase>`.
+    r"|(?P<pre5>\b(?:ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)\b[^\n]*?(?<![\w-])-w"
+    r"|ldappasswd\b[^\n]*?(?<![\w-])-[as]|openssl\b[^\n]*?(?<![\w-])-k)" + _ARGV_SEP
+    + r"|\bopenssl\b[^\n]*?(?<![\w-])-(?:passin|passout|pass|password)" + _ARGV_SEP + r"pass:"
+    r"|\bwpa_passphrase\b['\"]?(?:[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)[^\s'\",]+" + _ARGV_SEP + ")"
+    + NOT_REDACTED + r"(?!\$[A-Za-z_{])(?P<val5>[^\s'\",\]]+)",
 )
 # ~/.pgpass and PGPASSFILE lines (libpq docs, 32.16): hostname:port:database:username:password.
 PGPASS = re.compile(r"(?P<pre>(?<![^\s\"'=(\[,>])[A-Za-z0-9.\-*\[\]]+:(?:\d{2,5}|\*):[^:\s\"']+:[^:\s\"']+:)"
@@ -247,7 +303,7 @@ def cookie(mark: str) -> Repl:
 
 def cli(mark: str) -> Repl:
     def repl(m: re.Match[str]) -> str:
-        for pre in ("pre", "pre2", "pre3", "pre4"):
+        for pre in ("pre", "pre2", "pre3", "pre4", "pre5"):
             if m.group(pre) is not None:
                 return m.group(pre) + mark
         return m.group(0)

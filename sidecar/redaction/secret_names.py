@@ -35,9 +35,13 @@ SECRET_WORDS = frozenset({
     "bearer", "sas", "otp", "totp", "hmac", "authtoken", "apitoken", "accesstoken", "refreshtoken",
     "idtoken", "clientsecret", "passwort", "kennwort", "contrasena", "contraseña", "senha", "wachtwoord",
     "motdepasse", "salasana", "haslo", "geheim", "parol", "parola",
+    # a WPA pre-shared key (wpa_supplicant.conf(5) `psk=`, NetworkManager `wifi-sec.psk`, hostapd `wpa_psk`)
+    "psk",
+    # abbreviations of password seen in config keys and prompts
+    "pswd", "psswd", "pssw", "passw",
 })
 # The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
-_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",
+_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pswd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",
                     "privatekey", "accountkey", "authkey", "passphrase", "passcode", "passwort", "signature")
 _NOT_SECRET_RUNS = frozenset({"bypass", "compass", "surpass", "overpass", "underpass", "trespass", "monkey",
                               "turkey", "hockey", "jockey", "donkey", "whiskey", "passkey", "encompass", "impass"})
@@ -58,12 +62,13 @@ META_WORDS = frozenset({
     "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
     "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
+    "mgmt", "management",  # `key_mgmt=WPA-PSK` (wpa_supplicant.conf(5)): the key management algorithm
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
               "access",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
-              "haslo", "geheim", "salasana")
+              "haslo", "geheim", "salasana", "psk", "pswd", "pssw")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
 # hot, idx, natural, primary, pub(lic), schema, sequence; and the same idea for ids of requests and records).
 _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "pub", "public", "schema", "sequence",

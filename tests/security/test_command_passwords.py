@@ -1,0 +1,121 @@
+"""Password arguments of commands whose man pages document them (OpenLDAP `-w`, ldappasswd `-a`/`-s`, openssl
+`pass:` and enc `-k`, wpa_passphrase's second argument) as a shell line and as a Python argv list, and the
+WPA pre-shared key and `pswd` spellings of the name class; with the references that stay (`env:`, `file:`,
+`$VAR`, `key_mgmt=WPA-PSK`). Generated over commands, forms and seeds."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from sidecar.redaction import redact
+
+from .secret_gen import password
+
+
+def _forms(r: random.Random, argv: list[str]) -> list[str]:
+    return [" ".join(argv), f"Command '{argv!r}' returned non-zero exit status 49.",
+            f"exec: {' '.join(argv)} {r.choice(['', '(uid=bob)', '-b dc=x,dc=y'])}"]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_documented_password_argument_goes_in_a_shell_line_and_an_argv_list(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(10):
+        pw = password(r).replace("'", "")
+        ldap = r.choice(["ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapwhoami", "ldappasswd"])
+        argvs = [
+            [ldap, "-x", "-H", "ldaps://ldap.example.org", "-D", "cn=gw,dc=example,dc=org", "-w", pw],
+            ["ldappasswd", "-x", "-D", "cn=admin", r.choice(["-a", "-s"]), pw, "uid=bob"],
+            ["openssl", r.choice(["pkcs12", "rsa", "req", "pkey"]), "-in", "gw.key",
+             r.choice(["-passin", "-passout", "-pass"]), "pass:" + pw],
+            ["openssl", "enc", "-d", "-aes-256-cbc", "-pbkdf2", "-in", "b.enc", "-k", pw],
+            ["wpa_passphrase", r.choice(["exai-edge", "office"]), pw],
+        ]
+        for argv in argvs:
+            for line in _forms(r, argv):
+                assert pw not in redact(line), line
+
+
+@pytest.mark.parametrize("line", [
+    "openssl pkcs12 -export -passin file:/run/secrets/p12 -passout env:P12_PASS",
+    "openssl rsa -in key.pem -passin stdin",
+    "ldapsearch -x -w $LDAP_PASSWORD -b dc=example,dc=org",
+    "ldapsearch -x -s sub -b dc=example,dc=org (uid=bob)",
+    "network={ key_mgmt=WPA-PSK proto=RSN }",
+    "nmcli con modify uplink wifi-sec.key-mgmt wpa-psk",
+])
+def test_references_and_algorithms_stay(line: str) -> None:
+    assert redact(line) == line
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_wpa_psk_and_a_pswd_in_their_spellings(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(20):
+        pw = password(r) + "7"
+        line = r.choice([
+            f'network={{ ssid="exai-edge" psk="{pw}" }}',
+            f"nmcli con modify uplink wifi-sec.key-mgmt wpa-psk wifi-sec.psk {pw}",
+            f"wpa_psk={pw}",
+            f'{{"network": {{"ssid": "office", "psk": "{pw}"}}}}',
+            f"PSWD: {pw}",
+            f"db_pswd={pw}",
+            f"MYSQL_ROOT_PSWD={pw}",
+        ])
+        assert pw not in redact(line), line
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_imap_login_password_goes(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(20):
+        pw = password(r).replace('"', "") + "!"
+        tag = r.choice(["HNGO1", "a001", "A7"])
+        user = r.choice(["alerts@example.org", '"ops"', "bob"])
+        quoted = r.choice([f'"{pw}"', pw])
+        line = r.choice([f"  21:04.11 > b'{tag} LOGIN {user} {quoted}'",
+                         json_escaped(f"> b'{tag} LOGIN {user} {quoted}'"),
+                         f"imaplib.IMAP4.error: b'[AUTHENTICATIONFAILED] Invalid credentials' after LOGIN {user} {pw}"])
+        assert pw not in redact(line), line
+
+
+def json_escaped(text: str) -> str:
+    import json
+    return json.dumps({"log": text})
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_recovery_codes_go_one_or_a_list(seed: int) -> None:
+    r = random.Random(seed)
+    alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+    for _ in range(20):
+        shape = r.choice(["github", "google", "hyphen3"])
+        codes = []
+        for _ in range(r.randint(1, 4)):
+            if shape == "github":
+                codes.append("".join(r.choice("0123456789abcdef") for _ in range(5)) + "-"
+                             + "".join(r.choice("0123456789abcdef") for _ in range(5)))
+            elif shape == "google":
+                codes.append("".join(r.choice("0123456789") for _ in range(8)))
+            else:
+                codes.append("-".join("".join(r.choice(alnum) for _ in range(4)) for _ in range(3)) + "9")
+        name = r.choice(["recovery code", "backup_codes", "recovery_codes", "Backup codes", "scratch-codes"])
+        line = r.choice([f"user bob used {name} {codes[0]}; 7 left", f"{name}: {codes[0]}",
+                         json_escaped(f"{name}: {', '.join(codes)}"),
+                         '{"' + name + '": [' + ", ".join(f'"{c}"' for c in codes) + "]}"])
+        out = redact(line)
+        assert not any(c in out for c in codes), line
+
+
+@pytest.mark.parametrize("line", [
+    "recovery codes: 7 left",
+    "backup code already used",
+    "backup codes regenerated at 2026-12-01",
+    "LOGIN FAILED for user bob",
+    "a1 LOGIN bob $IMAP_PASS",
+    "otp code sent to +1 555 0100",
+])
+def test_login_and_code_prose_stays(line: str) -> None:
+    assert redact(line) == line
