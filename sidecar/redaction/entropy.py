@@ -41,8 +41,14 @@ TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9
 _ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
-    r"|vs|modr|img|sess|conv|item|sha256|sha1|sha512|md5|pk_live|pk_test|sb_publishable)[-_]", re.IGNORECASE)
-_FINGERPRINT = re.compile(r"(?i)(?:sha(?:1|256|384|512)|md5):$")
+    r"|vs|modr|img|sess|conv|item|sha256|sha1|sha224|sha384|sha512|md5|pk_live|pk_test|sb_publishable)[-_]",
+    re.IGNORECASE)  # sha256-/sha384-/sha512-: W3C Subresource Integrity metadata (`integrity="sha384-<b64>"`)
+# `SHA256:<b64>` (an SSH/TLS key fingerprint), and RFC 9530's `Content-Digest: sha-256=:<b64>:` (a structured
+# field byte sequence after the algorithm): a digest or a public key's name, it grants nothing.
+_FINGERPRINT = re.compile(r"(?i)(?:sha-?(?:1|224|256|384|512)|md5)=?:$")
+# RFC 2397 data URLs of media (`data:image/png;base64,<b64>`): content, not a credential. A text or JSON payload
+# is not kept here: the encoded rule decodes it first and judges what it holds.
+_MEDIA_DATA_URL = re.compile(r"(?i)data:(?:image|audio|video|font)/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,$")
 # A CamelCase identifier (`RetryUpToMaximumCountWithFixedSleep`): capitalised words, acronyms, short numbers.
 # A random base62 string fails it almost surely (a lowercase letter after a digit, a lone capital before one).
 # Every capitalised word has a vowel and they average 4+ letters; 6 in 100,000 random base62 strings of 20-64
@@ -97,8 +103,9 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
 
     def repl(m: re.Match[str]) -> str:
         tok = m.group(0)
-        if _FINGERPRINT.search(m.string, max(0, m.start() - 8), m.start()):
-            return tok  # `SHA256:uNiVzt...`: an SSH/TLS key fingerprint names a public key, it grants nothing
+        if _FINGERPRINT.search(m.string, max(0, m.start() - 10), m.start()) or _MEDIA_DATA_URL.search(
+                m.string, max(0, m.start() - 96), m.start()):
+            return tok  # `SHA256:uNiVzt...`, `sha-256=:...:`, `data:image/png;base64,...`: see above
         if encoded is not None:
             hidden = encoded(tok)
             if hidden is not None:

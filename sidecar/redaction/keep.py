@@ -65,6 +65,8 @@ MASK_LITERALS = frozenset({
 MASKED_AT = re.compile(
     r"(?:Secret(?:Str|Bytes)\(b?(?P<q>['\"])(?:\*+|)(?P=q)\)"
     r"|\((?:sensitive(?: value)?|redacted|hidden)\)|<(?:sensitive|redacted|hidden|masked)>"
+    # Rust's secrecy crate Debug output: `Secret([REDACTED alloc::string::String])`, `SecretBox<str>([REDACTED])`
+    r"|Secret(?:Box|String)?(?:<[\w:<>]*>)?\(\[REDACTED(?: [\w:<>]+)?\]\)"
     r"|\[(?:secure|redacted|filtered|masked|hidden|sensitive)\])", re.IGNORECASE)
 _MASK_RUN = re.compile(r"[*•●·]{3,}|…|\.{3,}|x{6,}|X{6,}")
 _PREFIX = re.compile(r"^[A-Za-z]{2,8}[-_](?:[A-Za-z0-9]{2,8}[-_])?")
@@ -140,6 +142,7 @@ IDENTIFIER_WORDS = frozenset({
     "version", "etags", "context", "integrity", "blake2b", "blake3", "xxhash", "sri", "after", "before", "marker",
     "name", "names", "path", "file", "blob", "match", "kid", "jti", "number", "no", "ref", "tag", "arn", "urn",
     "challenge",
+    "opaque", "cnonce",  # RFC 7616 Digest challenge/response parameters, sent in the clear and echoed back
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
 _BEARER_IDS = frozenset({"session", "sess", "sid", "csrf", "xsrf", "login", "auth", "oauth"})
@@ -162,6 +165,8 @@ def is_identifier_name(name: str) -> bool:
     if any(w in _BEARER_IDS or "sess" in w or "auth" in w or "srf" in w for w in words):
         return False  # a session id is a bearer credential (OWASP Session Management Cheat Sheet)
     last = words[-1]
+    if last == "pubkey" or last == "key" and len(words) > 1 and words[-2] in ("public", "pub"):
+        return True  # WireGuard `PublicKey = <b64>` (wg(8)), `server_public_key`: public by design
     # `uploadid`, `requestid`, `messageId` run together: an id of something
     return (last in IDENTIFIER_WORDS or len(last) > 3 and last.endswith("id")) and not is_secret_name(name)
 

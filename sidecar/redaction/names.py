@@ -164,7 +164,7 @@ def kv_sub(mark: str) -> Callable[[str], str]:
             val = m.group("val")
             if val is not None and val.lower() in AUTH_SCHEMES and is_secret_name(m.group("name")):
                 cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
-                if cred is not None and cred.group(2).lower() not in PROSE:
+                if cred is not None and cred.group(2).lower() not in PROSE and not _ENV_REF.match(cred.group(2)) and not re.match(r"\$\{?[A-Za-z_]", cred.group(2)):
                     tail = cred.group(1) + mark
                     end = cred.end()
             if replaced == m.group(0) and not tail:
@@ -244,8 +244,10 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         # `name: text` is how loggers and prose write; `name:value` (no space) is an assignment
         loose = only_space or (sep.strip() == ":" and sep[-1:] in " \t" and not quoted and not identifier)
         rest = m.string[m.end():m.end() + 1]
-        if sep.strip() == "," and not looks_like_value(val, False, False):
-            return m.group(0)  # ('password', 'hunter2') is a pair; ['password', 'username'] a list of names
+        if sep.strip() == "," and (not quoted or not looks_like_value(val, False, False)):
+            # ('password', 'hunter2') is a pair; ['password', 'username'] a list of names; `qop="auth", nonce=` two
+            # parameters of an RFC 7616 challenge
+            return m.group(0)
         if loose and not quoted and not identifier and rest in ("", "\n", "\r", ",", "}") and _CONFIG_KEY.search(
                 m.string, max(0, m.start() - 120), m.start()):
             identifier = True  # `  token: abc` alone on its line, `{user: x, token: abc}`: YAML/INI, not prose

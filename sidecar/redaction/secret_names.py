@@ -62,7 +62,8 @@ META_WORDS = frozenset({
     "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
     "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
-    "mgmt", "management",  # `key_mgmt=WPA-PSK` (wpa_supplicant.conf(5)): the key management algorithm
+    "days", "day", "hours", "hour", "minutes", "mins", "seconds", "secs", "ms", "weeks", "months",  # durations
+    "authentication", "mgmt", "management",  # `key_mgmt=WPA-PSK` (wpa_supplicant.conf(5)): the key management algorithm
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
