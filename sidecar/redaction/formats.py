@@ -40,7 +40,7 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("alibaba_key", r"\bLTAI[A-Za-z0-9]{20}\b", ("ltai",)),                             # alibaba-access-key-id
     ("digitalocean_token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", ("_v1_",)),                 # digitalocean-*
     ("heroku_key", r"\bHRKU-AA[0-9A-Za-z_-]{58}", ("hrku-",)),                          # heroku-api-key-v2
-    ("flyio_token", r"\b(?:fo1_[\w-]{30,}|fm[12][ar]?_[A-Za-z0-9+/]{40,}={0,3})", ("fo1_", "fm1", "fm2_")),
+    ("flyio_token", r"\b(?:fo1_[\w-]{30,}|fm[12][ar]?_[A-Za-z0-9+/]{40,}={0,3})", ("fo1_", "fm1", "fm2")),
     ("vault_token", r"\bhv[sbr]\.[\w-]{20,}|\b[A-Za-z0-9]{14}\.atlasv1\.[\w=-]{60,}", ("hvs.", "hvb.", "hvr.", "atlasv1")),
     ("doppler_token", r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{30,}", ("dp.",)),  # doppler-api-token
     ("pulumi_token", r"\bpul-[a-f0-9]{40}\b", ("pul-",)),
@@ -135,7 +135,7 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("cerebras_key", r"\bcsk-[a-z0-9]{32,}\b", ("csk-",)),
     # Honeycomb v2 keys (Honeycomb docs, "API keys"): hcaik_/hcxik_ ingest, hcamk_/hcxmk_ management, then
     # lowercase alnum; the 22-char configuration keys and 32-hex classic keys have no prefix (name class).
-    ("honeycomb_key", r"\bhc[a-z]{2}k_[a-z0-9]{20,}", ("hcaik_", "hcxik_", "hcamk_", "hcxmk_")),
+    ("honeycomb_key", r"\bhc[ax][im]k_[a-z0-9]{20,}", ("hcaik_", "hcxik_", "hcamk_", "hcxmk_")),
     # Axiom tokens (Axiom docs, "Tokens"): xaat- API tokens and xapt- personal tokens, a UUID after the prefix
     ("axiom_token", r"\bxa[ap]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("xaat-", "xapt-")),
     # Resend API keys (Resend docs, "API keys"): re_<id>_<secret>, mixed case with digits; the lookaheads keep

@@ -299,8 +299,8 @@ QUALIFIED = re.compile(
     r"(?P<sep>:|=|is|was|to)[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
 # Every text QUALIFIED matches holds one of these (a rule runs only when a hint occurs): `for`/`of` before a space
 # or a tab, and `)` before the separator with no blank, one space, or a longer run of blanks.
-QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "from ", "from\t", "):", ")=", ")is", ")was", ") :", ") =", ") is", ") was", ")\t",
-                   ")  ", ") \t")
+QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "from ", "from\t", "):", ")=", ")is", ")was", ")to", ") :", ") =", ") is",
+                   ") was", ") to", ")\t", ")  ", ") \t")
 
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
