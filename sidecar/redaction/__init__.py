@@ -51,6 +51,7 @@ from .languages import foreign_sub
 from .names import (
     COMPARED,
     NAME_VALUE,
+    PARENTHESISED,
     PROSE,
     QUALIFIED,
     QUALIFIED_HINTS,
@@ -59,6 +60,7 @@ from .names import (
     compared_repl,
     kv_sub,
     name_value_repl,
+    parenthesised_repl,
     qualified_repl,
     xml_repl,
 )
@@ -179,6 +181,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",)),
     _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!=")),
     _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS),
+    _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",)),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),

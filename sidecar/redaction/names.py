@@ -29,6 +29,7 @@ from .secret_names import (
     name_words,
     random_value,
 )
+from .textstats import wordlike
 
 # Words that follow a secret-like name in prose, not a value: "token expired", "password: missing".
 PROSE = frozenset({
@@ -171,8 +172,10 @@ def kv_sub(mark: str) -> Callable[[str], str]:
                 # not a secret; after an exception name the "value" is a message that may hold a name
                 # (`AuthenticationError: AUTH <pw>`), and so is a secret name in value position (a logger
                 # `src.auth.keys: password = <pw>`); elsewhere it is a value (`auth_type=oauth`)
+                # (also quoted: `"msg": "Incorrect sudo password", "ansible_become_pass": "<pw>"` read as a pair)
+                v = val if val is not None else m.group("qval")
                 if name_words(m.group("name"))[-1:] not in (["error"], ["exception"], ["errors"], ["warning"]) and (
-                        val is None or not _PLAIN_NAME.fullmatch(val) or not is_secret_name(val)):
+                        v is None or not _PLAIN_NAME.fullmatch(v) or not is_secret_name(v)):
                     seen = m.end()
                 continue
             out.append(text[pos:start])
@@ -244,9 +247,10 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         # `name: text` is how loggers and prose write; `name:value` (no space) is an assignment
         loose = only_space or (sep.strip() == ":" and sep[-1:] in " \t" and not quoted and not identifier)
         rest = m.string[m.end():m.end() + 1]
-        if sep.strip() == "," and (not quoted or not looks_like_value(val, False, False)):
-            # ('password', 'hunter2') is a pair; ['password', 'username'] a list of names; `qop="auth", nonce=` two
-            # parameters of an RFC 7616 challenge
+        if sep.strip() == "," and (not quoted or not looks_like_value(val, False, False) or (
+                _PLAIN_NAME.fullmatch(val) and is_secret_name(val))):
+            # ('password', 'hunter2') is a pair; ['password', 'username'] or `"token", "apiKey"` a list of names;
+            # `qop="auth", nonce=` two parameters of an RFC 7616 challenge
             return m.group(0)
         if loose and not quoted and not identifier and rest in ("", "\n", "\r", ",", "}") and _CONFIG_KEY.search(
                 m.string, max(0, m.start() - 120), m.start()):
@@ -323,6 +327,35 @@ def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
         if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val):
             return m.group(0)
         return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.start("val") - m.start() + len(val):]
+    return repl
+
+
+# A secret name, then its value in parentheses: prose (`the old password (<v>) should fail`, `valid Server token
+# (<uuid>)`) or a call with one string argument (`pyotp.TOTP("<base32>")`, `Fernet(b'<key>')`). Unquoted, the
+# value must look like one (`password (hidden)`, `token (expired)` stay); quoted, it must read as generated
+# (`get_token("default")`, `load_key("server.pem")` stay).
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# An RFC 4648 base32 key (TOTP/HOTP secrets, Google Authenticator's Key Uri Format): letters run long, so the
+# generated-value test (class switches) misses it.
+_BASE32_KEY = re.compile(r"^(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}=*$")
+PARENTHESISED = re.compile(
+    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40})[ \t]*\([ \t]*(?:[bB]?(?P<q>[\"']))?(?!\[REDACTED:)"
+    r"(?P<val>[^\s()\"'`,;<>\[\]{}]{6,256})(?(q)(?P=q))[ \t]*\)")
+
+
+def parenthesised_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        name, val = m.group("name"), m.group("val")
+        if not is_secret_name(name) or val.lower() in PROSE or _ENV_REF.match(val) or _FIELD.match(val):
+            return m.group(0)
+        if not (random_value(val) or _BASE32_KEY.match(val) if m.group("q") else looks_like_value(val, False, False)):
+            return m.group(0)
+        parts = [p for p in re.split(r"[-_./]+", val) if p]
+        if len(parts) > 1 and all(wordlike(p) for p in parts) and not _UUID.match(val):
+            return m.group(0)  # `verify_token(request_id_2)`, `token (v2.1-beta)`: an identifier or a version
+        if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val) or _ENV_NAME.match(val):
+            return m.group(0)
+        return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.end("val") - m.start():]
     return repl
 
 

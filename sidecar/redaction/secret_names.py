@@ -37,6 +37,7 @@ SECRET_WORDS = frozenset({
     "motdepasse", "salasana", "haslo", "geheim", "parol", "parola",
     # a WPA pre-shared key (wpa_supplicant.conf(5) `psk=`, NetworkManager `wifi-sec.psk`, hostapd `wpa_psk`)
     "psk",
+    "hotp",  # RFC 4226 (TOTP, RFC 6238, and OTP are above)
     # abbreviations of password seen in config keys and prompts
     "pswd", "psswd", "pssw", "passw",
 })

@@ -84,3 +84,43 @@ def test_a_multiword_foreign_name_spelled_as_a_config_key(seed: int) -> None:
 ])
 def test_a_foreign_word_then_a_phrase_then_prose_stays(line: str) -> None:
     assert redact(line) == line
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_value_in_parentheses_after_a_secret_name_goes(seed: int) -> None:
+    r = random.Random(seed)
+    b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    for _ in range(30):
+        pw = _value(r) + r.choice(["", "#", "!4"])
+        uid = str(__import__("uuid").UUID(bytes=r.randbytes(16)))
+        b32key = rnd(r, b32, 32)
+        secret, line = r.choice([
+            (pw, f"AssertionError: login as svc-report with the old {r.choice(['password', 'passphrase', 'API key'])}"
+                 f" ({pw}) should fail, got 200"),
+            (uid, f"MailError: Request does not contain a valid Server {r.choice(['token', 'Token', 'API key'])} ({uid})"),
+            (b32key, f'    totp = pyotp.{r.choice(["TOTP", "HOTP"])}("{b32key}")'),
+            (b32key, f"    f = otp_secret('{b32key}')"),
+        ])
+        assert secret not in redact(line), line
+
+
+@pytest.mark.parametrize("line", [
+    "password (hidden)", "token (expired)", "get_token(\"default\")", "load_key(\"server.pem\")", "hmac(\"sha256\")",
+    "os.getenv(\"API_KEY\")", "check_password(user_input)", "token (v2.1-beta)", "verify_token(request_id_2)",
+    "KeyError(\"api_key_missing\")", "password (8 chars)", "api_key (sk-...Ab12)",
+])
+def test_a_parenthesised_word_reference_or_mask_stays(line: str) -> None:
+    assert redact(line) == line
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_secret_name_quoted_as_a_value_is_still_judged_as_a_name(seed: int) -> None:
+    """`"msg": "Incorrect sudo password", "ansible_become_pass": "<pw>"`: the first pair is no assignment, the
+    second one is."""
+    r = random.Random(seed)
+    for _ in range(20):
+        pw = _value(r) + "#5"
+        msg = r.choice(["Incorrect sudo password", "bad api key", "token"])
+        name = r.choice(["ansible_become_pass", "db_password", "apiKey", "ansible_ssh_pass"])
+        line = f'fatal: [gw-1]: FAILED! => {{"msg": "{msg}", "{name}": "{pw}"}}'
+        assert pw not in redact(line), line
