@@ -142,21 +142,31 @@ def imap_login(mark: str) -> Repl:
 
 
 # Between a flag and its value: blanks (a shell line), or a closing quote and `, '` (a Python argv list).
+def _until(command: str) -> str:
+    """The rest of a command line up to the flag, lazily, but never past the next occurrence of the command: a
+    line holding the command word many times is scanned once per occurrence, not to its end each time (a
+    200 KB line of `openssl a ` took 92 s with `[^\\n]*?`)."""
+    return r"(?:(?!\b" + command + r")[^\n])*?"
+
+
+_LDAP = r"ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)\b"
+
+
 _ARGV_SEP = r"(?:[\"']?[ \t]*,[ \t]*[\"']?|[ \t]+[\"']?)"
 CLI_SECRET = re.compile(
-    r"(?P<pre>\bcurl\b[^\n]*?\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*:)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
-    r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b[^\n]*?\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
-    r"|(?P<pre3>\b(?:redis-cli\b[^\n]*?\s-a|sshpass\b[^\n]*?\s-p|docker\s+login\b[^\n]*?\s-p|sqlcmd\b[^\n]*?\s-P"
-    r"|mongo(?:sh)?\b[^\n]*?\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
+    r"(?P<pre>\bcurl\b" + _until(r"curl\b") + r"\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*:)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
+    r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b" + _until(r"mysql(?:dump|admin|sh)?\b") + r"\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
+    r"|(?P<pre3>\b(?:redis-cli\b" + _until(r"redis-cli\b") + r"\s-a|sshpass\b" + _until(r"sshpass\b") + r"\s-p|docker\s+login\b" + _until(r"docker\s+login\b") + r"\s-p|sqlcmd\b" + _until(r"sqlcmd\b") + r"\s-P"
+    r"|mongo(?:sh)?\b" + _until(r"mongo(?:sh)?\b") + r"\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
     r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*[\w./-]+\s+login\b[^\n]*--password-stdin)"
     # The same commands' password arguments as a shell line or as a Python argv list (`'-w', 'secret'`):
     # OpenLDAP ldapsearch(1) and its siblings `-w passwd` (ldappasswd(1) also `-a oldpw` / `-s newpw`);
     # openssl-passphrase-options(1) `pass:<password>` after -passin/-passout/-pass/-password (env:, file:,
     # fd: and stdin name where the password is, they stay) and enc(1)'s `-k <password>`; wpa_passphrase(8)
     # `<ssid> <passphrase>`.
-    r"|(?P<pre5>\b(?:ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)\b[^\n]*?(?<![\w-])-w"
-    r"|ldappasswd\b[^\n]*?(?<![\w-])-[as]|openssl\b[^\n]*?(?<![\w-])-k)" + _ARGV_SEP
-    + r"|\bopenssl\b[^\n]*?(?<![\w-])-(?:passin|passout|pass|password)" + _ARGV_SEP + r"pass:"
+    r"|(?P<pre5>\b(?:ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)\b" + _until(_LDAP) + r"(?<![\w-])-w"
+    r"|ldappasswd\b" + _until(_LDAP) + r"(?<![\w-])-[as]|openssl\b" + _until(r"openssl\b") + r"(?<![\w-])-k)" + _ARGV_SEP
+    + r"|\bopenssl\b" + _until(r"openssl\b") + r"(?<![\w-])-(?:passin|passout|pass|password)" + _ARGV_SEP + r"pass:"
     r"|\bwpa_passphrase\b['\"]?(?:[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)[^\s'\",]+" + _ARGV_SEP + ")"
     + NOT_REDACTED + r"(?!\$[A-Za-z_{])(?P<val5>[^\s'\",\]]+)",
 )
