@@ -157,6 +157,7 @@ _RULES: tuple[_Sub, ...] = (
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase")),
     _Sub("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
+    _Sub("secret", c.PIN, _pre_val("secret"), ("pin",)),
     _Sub("recovery_code", c.recovery_codes(_mark("recovery_code")), None,
          ("recovery", "backup", "scratch", "mfa", "2fa", "otp")),
     _Sub("url_password", c.GO_DSN, _pre_val("password"), ("@tcp(", "@unix(", "@udp(")),

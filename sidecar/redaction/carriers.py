@@ -109,6 +109,15 @@ _CODE = re.compile(r"\\{0,3}[\"']?[ \t]*,?[ \t]*\\{0,3}[\"']?(?P<code>(?=[A-Za-z
                    r"(?![\w-])\\{0,3}[\"']?")
 
 
+# A PIN is numeric by definition (ISO 9564-1: 4-12 digits; a PKCS#11 user/SO PIN, a smart card or HSM PIN): after
+# `PIN`/`PIN code`, up to four qualifying words (`for HSM slot 0`), then `is`/`was`/`:`/`=` or a quote, a run
+# of 4-12 digits is the PIN. `PIN length is 6`, `pinned 20241201`, `pin 3` stay (too short, or another word).
+PIN = re.compile(
+    r"(?P<pre>(?i:\bpin(?:[ _-]?code)?)\b(?:[ \t]+(?!(?i:is|was)\b)[^\s:=\"'()]{1,30}){0,4}"
+    r"(?:[ \t]+(?i:is|was)[ \t]+|[ \t]*[:=][ \t]*|[ \t]+(?=[\"']))\\{0,3}[\"']?)"
+    + NOT_REDACTED + r"(?P<val>\d{4,12})(?![\d.,:/-])")
+
+
 def recovery_codes(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         out: list[str] = []

@@ -119,3 +119,25 @@ def test_recovery_codes_go_one_or_a_list(seed: int) -> None:
 ])
 def test_login_and_code_prose_stays(line: str) -> None:
     assert redact(line) == line
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_numeric_pin_after_pin_and_a_qualifier_goes(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(20):
+        pin = str(r.randint(10 ** 3, 10 ** 12 - 1)).zfill(r.randint(4, 12))
+        name = r.choice(["PIN", "pin", "PIN code", "user PIN", "SO pin", "pin_code"])
+        qual = r.choice(["", " for HSM slot 0", " for token slot 2", " of card 7"])
+        sep = r.choice([" is ", " was ", ": ", "=", " '", ' "'])
+        close = sep.strip()[-1:] if sep.strip() in ("'", '"') else ""
+        line = r.choice(["DEBUG src.signing.hsm: ", "PyKCS11Error: CKR_PIN_INCORRECT (0x000000A0) for "]) + (
+            f"{name}{qual}{sep}{pin}{close}")
+        assert pin not in redact(line), line
+
+
+@pytest.mark.parametrize("line", [
+    "PIN length is 6", "pinned 20241201", "PIN code expires in 3600 seconds", "pin_code=2024-12-01",
+    "pinned to version 1.2.3456", "spinning 12345 workers", "pin count: 3",
+])
+def test_pin_prose_and_short_numbers_stay(line: str) -> None:
+    assert redact(line) == line
