@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import ingest_saturation as sat
 
@@ -80,13 +79,7 @@ async def run_once(workload: str, n: int, profile: str | None) -> dict[str, floa
 
             prof = cProfile.Profile()
             prof.enable()
-        t0, c0 = time.perf_counter(), time.process_time()
-        with open(path, "a") as f:
-            f.write(text)
-        deadline = time.perf_counter() + 300
-        while groups.recorded < n and time.perf_counter() < deadline:
-            await asyncio.sleep(0.005)
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        wall, cpu = await sat.append_and_wait(path, text, groups, n, 300)
         if prof is not None and profile:
             prof.disable()
             prof.dump_stats(profile)

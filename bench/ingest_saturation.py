@@ -85,6 +85,17 @@ def config(d: str, path: str, port: int = 1):
     })
 
 
+async def append_and_wait(path: str, text: str, groups, n: int, within: float) -> tuple[float, float]:
+    """Append `text` to the tailed file at once and wait until `n` errors are recorded: (wall s, CPU s) it took."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    with open(path, "a") as f:
+        f.write(text)
+    deadline = time.perf_counter() + within
+    while groups.recorded < n and time.perf_counter() < deadline:
+        await asyncio.sleep(0.005)
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
 async def saturation(n: int, healthz: bool = False, freeze: bool = True) -> dict[str, float]:
     """Start the app on an empty log, then append N error lines at once: errors/s until all stored.
 
@@ -105,14 +116,8 @@ async def saturation(n: int, healthz: bool = False, freeze: bool = True) -> dict
         poller = subprocess.Popen([sys.executable, __file__, "--poll", f"http://127.0.0.1:{port}/healthz"],
                                   stdout=subprocess.PIPE, text=True) if healthz else None
         await asyncio.sleep(0.5 if healthz else 0)  # the poller is up
-        t0, c0 = time.perf_counter(), time.process_time()
-        with open(path, "a") as f:
-            f.write(body)
-        deadline = time.perf_counter() + 120
-        while groups.recorded < n and time.perf_counter() < deadline:
-            await asyncio.sleep(0.005)
+        wall, cpu = await append_and_wait(path, body, groups, n, 120)
         assert groups.recorded == n, f"{groups.recorded} of {n} stored within 120 s"
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         out: dict[str, float] = {"errors": n, "wall": wall, "cpu": cpu, "per_s": n / wall, "per_cpu_s": n / cpu,
                                  "gc_frozen": float(froze)}
         if poller is not None:
