@@ -55,6 +55,8 @@ from .names import (
     PROSE,
     QUALIFIED,
     QUALIFIED_HINTS,
+    SETTER,
+    SETTER_HINTS,
     XML_ELEMENT,
     XML_KEY_VALUE,
     compared_repl,
@@ -62,6 +64,7 @@ from .names import (
     name_value_repl,
     parenthesised_repl,
     qualified_repl,
+    setter_repl,
     xml_repl,
 )
 from .secret_names import NAME_HINTS, is_secret_name
@@ -155,7 +158,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
     _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")),
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
-          "openssl", "wpa_passphrase")),
+          "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
     _Sub("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
     _Sub("secret", c.PIN, _pre_val("secret"), ("pin",)),
     _Sub("recovery_code", c.recovery_codes(_mark("recovery_code")), None,
@@ -180,6 +183,7 @@ _RULES: tuple[_Sub, ...] = (
     *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
     # (c) names
     _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",)),
+    _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS),
     _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!=")),
     _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS),
     _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",)),

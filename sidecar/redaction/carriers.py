@@ -56,7 +56,7 @@ TEAMS_WEBHOOK = re.compile(
 # user:password@ (lazy up to the @ that is followed by a host), any scheme, `//` without a scheme too.
 URL_USERINFO = re.compile(
     r"(?P<pre>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^:/@\s'\"<>]*:)" + NOT_REDACTED
-    + r"(?P<pw>[^\s'\"<>]+?)(?P<at>@)(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_%]+)(?::\d+)?(?:[/?#\s'\",;)<>\\]|$))")
+    + r"(?P<pw>[^\s'\"<>]+?)(?P<at>@)(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_%]+)(?::\w*)?(?:[/?#\s'\",;)<>\\]|$))")
 URL_USER_TOKEN = re.compile(
     r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://)" + NOT_REDACTED + r"(?P<user>[A-Za-z0-9._~%+-]{16,})(?P<at>@)")
 SECRET_QUERY = re.compile(
@@ -167,7 +167,8 @@ CLI_SECRET = re.compile(
     r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b" + _until(r"mysql(?:dump|admin|sh)?\b") + r"\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
     r"|(?P<pre3>\b(?:redis-cli\b" + _until(r"redis-cli\b") + r"\s-a|sshpass\b" + _until(r"sshpass\b") + r"\s-p|docker\s+login\b" + _until(r"docker\s+login\b") + r"\s-p|sqlcmd\b" + _until(r"sqlcmd\b") + r"\s-P"
     r"|mongo(?:sh)?\b" + _until(r"mongo(?:sh)?\b") + r"\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
-    r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*[\w./-]+\s+login\b[^\n]*--password-stdin)"
+    r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*(?:[\w./-]+\s+login\b[^\n]*--password-stdin"
+    r"|gpg2?\b[^\n|]*--passphrase-fd[ \t=]+0\b))"
     # The same commands' password arguments as a shell line or as a Python argv list (`'-w', 'secret'`):
     # OpenLDAP ldapsearch(1) and its siblings `-w passwd` (ldappasswd(1) also `-a oldpw` / `-s newpw`);
     # openssl-passphrase-options(1) `pass:<password>` after -passin/-passout/-pass/-password (env:, file:,
@@ -176,7 +177,19 @@ CLI_SECRET = re.compile(
     r"|(?P<pre5>\b(?:ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)\b" + _until(_LDAP) + r"(?<![\w-])-w"
     r"|ldappasswd\b" + _until(_LDAP) + r"(?<![\w-])-[as]|openssl\b" + _until(r"openssl\b") + r"(?<![\w-])-k)" + _ARGV_SEP
     + r"|\bopenssl\b" + _until(r"openssl\b") + r"(?<![\w-])-(?:passin|passout|pass|password)" + _ARGV_SEP + r"pass:"
-    r"|\bwpa_passphrase\b['\"]?(?:[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)[^\s'\",]+" + _ARGV_SEP + ")"
+    r"|\bwpa_passphrase\b['\"]?(?:[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)[^\s'\",]+" + _ARGV_SEP
+    # Archivers' password switches: 7-Zip `-p{Password}` and RAR `-p<pwd>` glued to the switch, Info-ZIP
+    # zip(1)/unzip(1)/zipcloak `-P password`; GnuPG gpg(1) `--passphrase string` (not -fd/-file, which name
+    # where it is); Bundler's credentials for a gem source, `bundle config [set] [--global] <host> <user:pass>`.
+    + r"|\b(?:7z[ar]?|7za|(?:un)?rar)\b" + _until(r"(?:7z[ar]?|7za|(?:un)?rar)\b") + r"(?<![\w-])-p(?=[^\s'\",\]])"
+    r"|\b(?:zip|unzip|zipcloak)\b" + _until(r"(?:un)?zip\b") + r"(?<![\w-])-P" + _ARGV_SEP
+    + r"|\bgpg2?\b" + _until(r"gpg2?\b") + r"(?<![\w-])--passphrase(?![\w-])(?:=[\"']?|" + _ARGV_SEP + ")"
+    r"|\bbundle\b" + _ARGV_SEP + r"config(?:" + _ARGV_SEP + r"(?:set|--global|--local))*" + _ARGV_SEP
+    + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s'\",]*)?" + _ARGV_SEP + r"(?=[^\s'\",:]+:)"
+    # Windows `net use [device] \\computer\share [password | *] [/user:...]` (Microsoft's net use syntax): the
+    # one positional argument after the share that is not a /switch or `*`, before or after /user.
+    r"|\bnet" + _ARGV_SEP + r"use(?:" + _ARGV_SEP + r"(?:[A-Za-z*]:|/[^\s'\",]+))*" + _ARGV_SEP
+    + r"\\{2,}[^\s'\",]+(?:" + _ARGV_SEP + r"/[^\s'\",]+)*" + _ARGV_SEP + r"(?![/*])" + ")"
     + NOT_REDACTED + r"(?!\$[A-Za-z_{])(?P<val5>[^\s'\",\]]+)",
 )
 # ~/.pgpass and PGPASSFILE lines (libpq docs, 32.16): hostname:port:database:username:password.

@@ -99,7 +99,8 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("shippo_token", r"\bshippo_(?:live|test)_[a-fA-F0-9]{40}\b", ("shippo_",)),
     ("duffel_token", r"\bduffel_(?:test|live)_[\w=-]{43}", ("duffel_",)),
     ("easypost_token", r"\bEZ[AT]K[A-Za-z0-9]{54}\b", ("ezak", "eztk")),
-    ("flutterwave_key", r"\bFLW(?:SECK|PUBK)(?:_TEST)?-[A-Za-z0-9]{12,}(?:-X)?", ("flwseck", "flwpubk")),
+    # flutterwave-secret-key; the FLWPUBK- public key is public by design (keep.py)
+    ("flutterwave_key", r"\bFLWSECK(?:_TEST)?-[A-Za-z0-9]{12,}(?:-X)?", ("flwseck",)),
     ("adobe_secret", r"\bp8e-[A-Za-z0-9]{32}\b", ("p8e-",)),
     ("supabase_key", r"\bsb_secret_[A-Za-z0-9_-]{16,}|\bsbp_[a-f0-9]{40}\b", ("sb_secret_", "sbp_")),
     ("maxmind_key", r"\b[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk\b", ("_mmk",)),
@@ -125,6 +126,13 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("nexus_npm_token", r"\bNpmToken\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("npmtoken.",)),
     ("sidekiq_secret", r"(?i)\bBUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM[\"']?[ \t]*[=:][ \t]*[\"']?[a-f0-9]{8}:[a-f0-9]{8}",
      ("contribsys",)),
+    # Asana personal access tokens (Asana developer docs, "Personal access token"): <version>/<user gid>/<token
+    # gid>:<32 hex>, and the legacy 0/<32 hex>.
+    ("asana_token", r"\b[0-9]/\d{6,20}/\d{6,20}:[0-9a-f]{32}\b|\b0/[0-9a-f]{32}\b", ("/",)),
+    # DeepL API keys (DeepL docs, "Authentication"): a UUID; Free-plan keys end in `:fx`.
+    ("deepl_key", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:fx\b", (":fx",)),
+    # NuGet.org API keys (GitHub secret scanning patterns, "nuget_api_key"): oy2 then 43 lowercase alnum.
+    ("nuget_key", r"\boy2[a-z0-9]{43}\b", ("oy2",)),
     # detect-secrets twilio.py flags account SIDs too; artifactory.py `AP[\dA-F]...` passwords
     ("twilio_key", r"\bAC[a-z0-9]{32}\b", ("ac",)),
     ("artifactory_key", r"(?:(?<=[\s=:\"'])|^)AP[\dA-F][A-Za-z0-9]{8,}\b", ("ap",)),

@@ -23,7 +23,9 @@ header or scheme before it), or by a marker the value itself carries, never by i
      "safe to expose online"); Mapbox public tokens `pk.eyJ` (Mapbox docs, "Access tokens": public scopes);
      Langfuse public keys `pk-lf-` (Langfuse docs, "API keys": the public key identifies the project, the
      `sk-lf-` secret key authenticates); PostHog project keys `phc_` (PostHog docs, "Project API key": "safe to
-     use in public apps", write-only); Clerk publishable keys share Stripe's `pk_live_`/`pk_test_`;
+     use in public apps", write-only); Clerk publishable keys share Stripe's `pk_live_`/`pk_test_`; Flutterwave
+     public keys `FLWPUBK-`/`FLWPUBK_TEST-` (Flutterwave docs, "API keys": the public key is used on the client
+     side, the `FLWSECK-` secret key stays on the server);
    - OAuth PKCE `code_challenge` (RFC 7636 section 4.2-4.3: derived from the verifier and sent in the clear in
      the authorization request; the `code_verifier` stays secret), announced by its name;
    - public keys and certificates: PEM blocks `CERTIFICATE`, `PUBLIC KEY`, `RSA PUBLIC KEY`, `CERTIFICATE
@@ -92,7 +94,7 @@ def masked_at(text: str, pos: int) -> bool:
 # -- 2. public by design ------------------------------------------------------------------------------
 _SSH_TYPES = re.compile(r"^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)"
                         r"(?:@openssh\.com)?|(?:ssh|ecdsa|rsa)-[\w.@-]*-cert-v01(?:@openssh\.com)?)$")
-PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "pk.eyJ", "pk-lf-", "phc_")
+PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "pk.eyJ", "pk-lf-", "phc_", "FLWPUBK-", "FLWPUBK_TEST-")
 # RFC 4253 6.6: the blob starts with the length-prefixed key type (base64 of "\0\0\0\x07ssh-rsa" etc.)
 SSH_PUBLIC_BLOBS = ("AAAAB3NzaC1yc2E", "AAAAC3NzaC1lZDI1NTE5", "AAAAE2VjZHNhLXNoYTItbmlzdHA", "AAAAB3NzaC1kc3M",
                     "AAAAGnNrLXNzaC1lZDI1NTE5", "AAAAInNrLWVjZHNhLXNoYTItbmlzdHAyNTZ")

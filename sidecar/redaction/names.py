@@ -62,9 +62,13 @@ _PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "pa
 DOCKER_SEAM = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*\\{0,2}\"time\\{0,2}\":"
                r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\"")
 QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027)"
+# A YAML tag between a key and its value (YAML 1.2 section 6.8.2 node tags: `!!str`, `!local`, `!<verbatim>`;
+# Ansible's `!vault |`): the value follows the tag.
+_YAML_TAG = r"(?:![!\w./:<>,-]*[ \t]+)?"
 KV = re.compile(
     r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
-    r"(?P<sep>[ \t]*:[ \t]*[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
+    r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
@@ -273,12 +277,35 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
 # A name and its value in two fields: Kubernetes env (`{"name": "DB_PASSWORD", "value": "..."}`, the same in
 # YAML), ECS/SSM `Name`/`Value`, CloudFormation `ParameterKey`/`ParameterValue`.
 _Q = r"\\{0,7}[\"']"
-_NL = r"(?:,|\r?\n|\\{1,7}n)"
+# Between a name and its value: a comma, a newline (raw or escaped), or Spring Boot's bind failure report
+# (`Property: spring.mail.password` then `Value: "..."`, on lines, on one line, or joined by ` | `).
+_NL = r"(?:,|\||\r?\n|\\{1,7}n)"
 NAME_VALUE = re.compile(
-    r"(?P<pre>\b(?i:name|key|parameter_?key)(?P<q1>(?:" + _Q + r")?)[ \t]*[:=][ \t]*(?P<q2>(?:" + _Q + r")?)"
-    r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)[ \t]*" + _NL + r"[ \t]*-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
+    r"(?P<pre>\b(?i:name|key|parameter_?key|property)(?P<q1>(?:" + _Q + r")?)[ \t]*[:=][ \t]*(?P<q2>(?:" + _Q + r")?)"
+    r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)(?:[ \t]*" + _NL + r"[ \t]*|[ \t]+)-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
     r"(?i:value|parameter_?value)(?P=q3)[ \t]*[:=][ \t]*)"
     r"(?:(?P<q4>" + _Q + r")(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)|(?P<val>[^\s,}\]\\]{1,512}))")
+
+
+# A setter call whose first argument names a secret, the second its value: PHP define(name, value) (wp-config.php's
+# `define( 'DB_PASSWORD', '<v>' )`) and ini_set(option, value), POSIX setenv(name, value, overwrite), Python
+# os.putenv(key, value) / os.environ.setdefault(key, default), Java System.setProperty(key, value), .NET
+# Environment.SetEnvironmentVariable(variable, value).
+SETTER = re.compile(
+    r"\b(?:define|ini_set|setenv|putenv|os\.environ\.setdefault|System\.setProperty|Environment\.SetEnvironmentVariable)"
+    r"[ \t]*\([ \t]*(?P<q1>" + _Q + r")(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q1)[ \t]*,[ \t]*(?P<pre>(?P<q4>" + _Q + r"))"
+    r"(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)")
+SETTER_HINTS = ("define", "ini_set", "setenv", "putenv", "setdefault", "setproperty")
+
+
+def setter_repl(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        val = m.group("qval")
+        if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE or _ENV_REF.match(val) or keeps_value(
+                m.string, m.start("qval"), val):
+            return m.group(0)
+        return m.string[m.start(0):m.end("pre")] + mark + m.group("q4")
+    return repl
 
 
 def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:

@@ -64,6 +64,9 @@ META_WORDS = frozenset({
     "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
     "days", "day", "hours", "hour", "minutes", "mins", "seconds", "secs", "ms", "weeks", "months",  # durations
+    # the mechanism that stores or checks a secret: PostgreSQL `password_encryption = scram-sha-256`, MySQL
+    # `auth_plugin=caching_sha2_password`, `password_hashing: argon2id`
+    "plugin", "plugins", "encryption", "hashing", "hasher",
     "authentication", "mgmt", "management",  # `key_mgmt=WPA-PSK` (wpa_supplicant.conf(5)): the key management algorithm
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).

@@ -134,6 +134,10 @@ FORMATS: list[tuple[str, Callable[[random.Random], str]]] = [
     ("mattermost_webhook", lambda r: "https://" + r.choice(["chat.example.org", "mm.corp.internal:8065", "team.acme.io/mm"])
      + "/hooks/" + rnd(r, "ybndrfg8ejkmcpqxot1uwisza345h769", 26)),
     ("rocketchat_webhook", lambda r: "https://rc.example.org/hooks/" + rnd(r, AN, 17) + "/" + rnd(r, AN, 48)),
+    ("asana_pat", lambda r: r.choice("12") + "/" + str(r.randint(10**12, 10**16)) + "/" + str(r.randint(10**12, 10**16))
+     + ":" + rnd(r, HEX, 32)),
+    ("deepl_free", lambda r: str(uuid.UUID(bytes=r.randbytes(16))) + ":fx"),
+    ("nuget", lambda r: "oy2" + rnd(r, string.ascii_lowercase + string.digits, 43)),
     ("discord_bot", lambda r: r.choice("MNO") + rnd(r, AN, 25) + "." + rnd(r, URLSAFE, 6) + "." + rnd(r, URLSAFE, 38)),
 ]
 

@@ -141,3 +141,44 @@ def test_a_numeric_pin_after_pin_and_a_qualifier_goes(seed: int) -> None:
 ])
 def test_pin_prose_and_short_numbers_stay(line: str) -> None:
     assert redact(line) == line
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_archiver_gpg_bundler_and_net_use_passwords_go(seed: int) -> None:
+    """7-Zip/RAR `-p<pw>` glued, Info-ZIP `-P pw`, gpg `--passphrase pw` (and `echo pw | gpg --passphrase-fd 0`),
+    Bundler `bundle config <host> user:pass`, Windows `net use \\\\host\\share pw /user:x` in either order."""
+    r = random.Random(seed)
+    for _ in range(10):
+        pw = password(r).replace("'", "").replace('"', "")
+        host = r.choice(["fs01", "nas.corp.local", "10.0.0.5"])
+        argvs = [
+            [r.choice(["7z", "7za", "rar"]), r.choice(["a", "x"]), "-t7z", "arch.7z", "-p" + pw, "/app/data"],
+            [r.choice(["zip", "unzip", "zipcloak"]), "-r", "-P", pw, "out.zip", "data"],
+            ["gpg", "--batch", "--pinentry-mode", "loopback", r.choice(["--yes", "-q"]), "--passphrase", pw,
+             "-d", "s.gpg"],
+            ["bundle", "config", "set", "--global", r.choice(["gems.contribsys.com", "gems.example.org"]),
+             "u" + str(r.randint(1, 99)) + ":" + pw],
+            ["net", "use", r.choice(["Z:", "*:"]), f"\\\\{host}\\backups", pw, "/user:CORP\\svc"],
+            ["net", "use", f"\\\\{host}\\backups", "/user:CORP\\svc", pw, "/persistent:no"],
+        ]
+        for argv in argvs:
+            for line in _forms(r, argv):
+                assert pw not in redact(line), line
+        line = f"+ echo {pw} | gpg --batch --passphrase-fd 0 --decrypt s.gpg"
+        assert pw not in redact(line), line
+
+
+@pytest.mark.parametrize("line", [
+    "7z x -o/tmp/restore backup.7z -y",
+    "7z a -t7z -mhe=on -p /backups/x.7z /app/data",
+    "zip -r -q out.zip data/",
+    "unzip -p archive.zip README.md",
+    "gpg --batch --passphrase-file /run/secrets/gpg --decrypt s.gpg",
+    "bundle config set --local path vendor/bundle",
+    "bundle config set --global gems.example.org $BUNDLE_GEMS__EXAMPLE__ORG",
+    "net use Z: \\\\fs01\\backups * /user:CORP\\svc",
+    "net use Z: \\\\fs01\\backups /user:CORP\\svc /persistent:yes",
+    "net use Z: /delete",
+])
+def test_archiver_and_net_use_lines_without_a_password_stay(line: str) -> None:
+    assert redact(line) == line
