@@ -1,0 +1,61 @@
+"""A copytruncate that lands while the tailer is in the middle of reading a file (issue 16).
+
+Found as "a record stored twice" in test_copytruncate_window.py under load: the tailer checked the
+file's identity (size, first bytes) once, then read chunk after chunk; a copytruncate between two
+reads - the writer going on past our offset - made it read the NEW content's middle as the rest of
+the old, then read the new content again from 0 once it noticed the new first bytes (duplicates),
+and never read the copy's unread tail (loss). Here the steps are put in that order without timing:
+the sink is held (the delivery queue fills, the tailer waits between two reads), the file is
+copytruncated and rewritten past our offset, then the sink is released.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+from sidecar.ingest.delivery import DEPTH
+from sidecar.ingest.tail import Ingest
+from sidecar.ingest.tracked import READ_CHUNK
+
+from .conftest import Harness, make_config, records, wait_for
+
+
+async def _settle(harness: Harness, ing: Ingest) -> None:
+    """Until everything was read and stored, and nothing more comes for a while."""
+    quiet, last = 0, -1
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while quiet < 20 and loop.time() < deadline:
+        harness.clock.advance(0.5)
+        await asyncio.sleep(0.01)
+        n = len(harness.sink.events)
+        busy = any(f.has_work() for f in ing.files)
+        quiet = quiet + 1 if n == last and not busy else 0
+        last = n
+
+
+async def test_copytruncate_between_two_reads_of_one_pass(tmp_path: Path, harness: Harness) -> None:
+    base = tmp_path / "app.log"
+    old, old_seqs = records(0, 60_000, every=1)
+    assert len(old) > (DEPTH + 3) * READ_CHUNK  # more reads than the queue holds: the tailer waits mid-file
+    base.write_text(old)
+    harness.sink.gate = asyncio.Event()  # the store is slow: reads queue up, then the tailer waits
+    ing = await harness.start(make_config(tmp_path, [str(base)]))
+    await wait_for(lambda: bool(ing.files) and ing.files[0].inflight > DEPTH, within=20)
+    f = ing.files[0]
+    stopped_at = f.parser.offset
+    assert 0 < stopped_at < len(old)
+    # logrotate copytruncate, and the writer goes on: the new content passes our offset
+    shutil.copyfile(base, tmp_path / "app.log.1")
+    with base.open("r+b") as w:
+        w.truncate(0)
+    new, new_seqs = records(1_000_000, 70_000, every=1)
+    assert len(new) > len(old)
+    with base.open("ab") as w:
+        w.write(new.encode())
+    harness.sink.gate.set()
+    await _settle(harness, ing)
+    harness.sink.assert_exactly_once(old_seqs + new_seqs)
+    assert harness.metric("sidecar_rotations_total", source=str(base), kind="copytruncate") == 1
