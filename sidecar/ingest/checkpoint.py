@@ -61,6 +61,19 @@ def head_matches(fd: int, size: int, head_len: int, head_hash: str) -> bool:
     return len(data) == head_len and hashlib.blake2b(data, digest_size=12).hexdigest() == head_hash
 
 
+def grown_identity(fd: int, size: int, head_len: int, head_hash: str) -> tuple[int, str] | None:
+    """A longer identity for a file first seen short, from ONE read of its first bytes; None if
+    they no longer start with the recorded ones (truncated and rewritten since: not the same file).
+
+    One read, not a check then a hash: a copytruncate between two reads would give the file the
+    identity of its new content while our offset still points into the old."""
+    n = min(HEAD_BYTES, max(size, 0))
+    data = os.pread(fd, n, 0) if n else b""
+    if len(data) < head_len or hashlib.blake2b(data[:head_len], digest_size=12).hexdigest() != head_hash:
+        return None
+    return len(data), hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
 def file_key(dev: int, ino: int, head_hash: str) -> str:
     return f"{dev}:{ino}:{head_hash[:12]}"
 

@@ -22,7 +22,7 @@ import os
 import stat
 
 from ..exceptions import SidecarError
-from .checkpoint import head_identity, head_matches
+from .checkpoint import grown_identity, head_identity, head_matches
 
 
 class FileClosedError(SidecarError, RuntimeError):
@@ -83,6 +83,10 @@ class FileHandle:
     def head_matches(self, size: int, head_len: int, head_hash: str) -> bool:
         """Whether the file still starts with the bytes an identity recorded."""
         return head_matches(self._fd(), size, head_len, head_hash)
+
+    def grown_identity(self, size: int, head_len: int, head_hash: str) -> tuple[int, str] | None:
+        """A longer identity if the file still starts with the recorded bytes (see checkpoint.grown_identity)."""
+        return grown_identity(self._fd(), size, head_len, head_hash)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def lose_name(self) -> None:

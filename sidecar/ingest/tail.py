@@ -278,10 +278,14 @@ class Ingest:
             elif f.head_len < HEAD_BYTES and f.size > f.head_len:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
                 was_empty = f.head_len == 0
-                f.head_len, f.head_hash = f.handle.head_identity(f.size)
-                self.ckpt.dirty = True
-                if was_empty:
-                    self.fs.look_behind(f)
+                grown = f.handle.grown_identity(f.size, f.head_len, f.head_hash)
+                if grown is None:  # copytruncated and rewritten since the check just above
+                    await self.fs.restart(f, "regrown")
+                else:
+                    f.head_len, f.head_hash = grown
+                    self.ckpt.dirty = True
+                    if was_empty:
+                        self.fs.look_behind(f)
         if f.size <= f.parser.offset:
             f.behind_since = None
             if f.draining_since is not None and now - f.last_data >= ROTATE_WAIT:
@@ -299,6 +303,16 @@ class Ingest:
                 self.fs.source_error(f.src, f"cannot read {f.path}: {exc.strerror}")
                 break
             if not data:
+                break
+            if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
+                # Truncated (copytruncate) since the identity was checked, and perhaps rewritten past
+                # our offset: then `data` is the NEW content's middle, and taking it as the rest of
+                # the old would store it now and again when the new content is read from 0, while the
+                # old rest (in the copy) is skipped. Dropped unparsed; `restart` reads the old rest
+                # from the copy and the new content from 0. (Had the truncation come after the read,
+                # what we drop beyond the copy's end is the copy window, in neither file any more.)
+                await self.fs.restart(f, "regrown")
+                progressed = True
                 break
             budget -= len(data)
             progressed = True
