@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
+from .textstats import password_like
+
 PASSWORD_WORDS = (
     "密码", "密碼", "口令", "パスワード", "暗証番号", "비밀번호", "암호", "пароль", "паролата", "passwort", "kennwort",
     "contraseña", "contrasena", "contrasenya", "senha", "palavra-passe", "mot de passe", "motdepasse", "wachtwoord",
@@ -72,17 +74,9 @@ TAIL = re.compile(
 PHRASE_TAIL = re.compile(
     r"[^\s:=：]{0,12}(?:[ \t]+[^\s:=：\"'`]{1,30}){1,4}[ \t]*[:：][ \t]+"
     r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{6,128})")
+# The word, a blank, then one quoted token that reads as a password (`ogiltigt lösenord '<v>' för bob`).
+QUOTED_TAIL = re.compile(r"[ \t]+(?P<q>\\{0,3}[\"'`])(?!\[REDACTED:)(?P<val>[^\s\"'`]{8,128})(?P=q)")
 HINTS = tuple(sorted({w.lower() for w in WORDS}))
-
-
-def _password_like(val: str) -> bool:
-    """ASCII, 3+ letters and a digit, and mixed case or a symbol: `qjWGvXAit2kc`, `uI1Y0JXq5$243`; not a
-    timestamp (`2026-12-02T03:15`), a word, or a number."""
-    v = val.rstrip(".,:;!?")
-    letters = [c for c in v if c.isalpha()]
-    return (v.isascii() and len(v) >= 8 and len(letters) >= 3 and any(c.isdigit() for c in v)
-            and (any(c.isupper() for c in letters) and any(c.islower() for c in letters)
-                 or any(not c.isalnum() for c in v)))
 
 
 def _prose(val: str) -> bool:
@@ -112,9 +106,11 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
                 if _prose(val):
                     continue
                 start, end = m.span("qval" if quoted else "val")
+            elif (q := QUOTED_TAIL.match(text, end)) is not None and password_like(q.group("val")):
+                start, end = q.span("val")
             else:
                 m = PHRASE_TAIL.match(text, end)
-                if m is None or not _password_like(m.group("val")):
+                if m is None or not password_like(m.group("val")):
                     continue
                 start, end = m.start("val"), m.start("val") + len(m.group("val").rstrip(".,:;!?"))
             out.append(text[pos:start])

@@ -29,7 +29,7 @@ from .secret_names import (
     name_words,
     random_value,
 )
-from .textstats import wordlike
+from .textstats import password_like, wordlike
 
 # Words that follow a secret-like name in prose, not a value: "token expired", "password: missing".
 PROSE = frozenset({
@@ -193,6 +193,7 @@ def kv_sub(mark: str) -> Callable[[str], str]:
 
 
 # A value that is a number written in hex (ZooKeeper session ids, handles), or an enum constant.
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 _HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]{1,16}$")
 _ENUM = re.compile(r"^[A-Z][A-Z_]{1,15}$")
 # What precedes a config key: the start of a line and its indentation (a YAML list dash too), or a flow mapping.
@@ -240,9 +241,11 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         if only_space and not quoted and m.string.startswith((" ", "\t"), m.end()) and not any(
                 c.isdigit() for c in val) and is_secret_name(val):
             return m.group(0)  # `wpa-psk wifi-sec.psk <v>` (nmcli): the next name, whose value comes after it
-        if only_space and quoted and not bridge and not m.string.startswith(";", m.end()) and not _statement(name, val):
+        if only_space and quoted and not bridge and not m.string.startswith(";", m.end()) and not _statement(name, val) \
+                and not (password_like(val) and not any(c.isspace() for c in val) and not _VERSION.match(val)):
             # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote; but `secret "x";` is
-            # a config statement (detect-secrets' keyword plugin, FOLLOWED_BY_QUOTES_AND_SEMICOLON)
+            # a config statement (detect-secrets' keyword plugin, FOLLOWED_BY_QUOTES_AND_SEMICOLON), and
+            # `bad password 'Nlivv77+kMrsZ' for bob` / `bad creds 'user:Nlivv77+k'` quote one password-like token
             return m.group(0)
         # Prose and logger names (`utils.token_counter: counting`) need a value that looks like one;
         # an identifier-style name (`DB_PASS: x`, `clientSecret: x`) does not.

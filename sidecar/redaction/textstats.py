@@ -36,3 +36,13 @@ def wordlike(part: str) -> bool:
     if len(part) <= 8 or part.isdigit() or part.isalpha() and (part.islower() or part.isupper() or part.istitle()):
         return True
     return switch_rate(part) < 0.2
+
+
+def password_like(val: str) -> bool:
+    """ASCII, 8+ characters, 3+ letters and a digit, and mixed case or a symbol: `qjWGvXAit2kc`, `uI1Y0JXq5$243`;
+    not a timestamp (`2026-12-02T03:15`), a word, or a number."""
+    v = val.rstrip(".,:;!?")
+    letters = [c for c in v if c.isalpha()]
+    return (v.isascii() and len(v) >= 8 and len(letters) >= 3 and any(c.isdigit() for c in v)
+            and (any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+                 or any(not c.isalnum() for c in v)))

@@ -111,3 +111,25 @@ def test_mechanism_names_and_flutterwave_public_keys_stay_their_secrets_go(seed:
     assert secret not in redact(f"charge with {secret}")
     pw = password(r)
     assert pw not in redact(f"password_encryption_key = {pw}")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_quoted_password_like_token_after_a_secret_word_in_prose(seed: int) -> None:
+    """`bad password '<v>' for bob`, `bad creds 'user:<v>'`, `ogiltigt lösenord '<v>' för bob` (any language)."""
+    r = random.Random(seed)
+    for _ in range(10):
+        pw = password(r).replace("'", "").replace('"', "").replace(" ", "") + "Q7"
+        word = r.choice(["password", "creds", "credentials", "token", "secret", "lösenord", "contraseña", "Passwort",
+                         "wachtwoord", "пароль"])
+        val = r.choice([pw, "svc_upload:" + pw])
+        q = r.choice("'\"")
+        text = f"{r.choice(['bad', 'invalid', 'ogiltigt', 'rejected'])} {word} {q}{val}{q} {r.choice(['for bob', 'för bob', ''])}"
+        assert pw not in redact(text), text
+
+
+@pytest.mark.parametrize("text", [
+    'refresh_token "HTTP/2 400 Bad Request"', "token 'expired'", "password 'wrong'", "api_key 'OPENAI_API_KEY'",
+    "token 'v1.2.3-beta'", "secret 'db-password' not found", "lösenord 'fel' för bob", "password \"${DB_PASSWORD}\"",
+])
+def test_a_quoted_word_name_or_version_after_a_secret_word_stays(text: str) -> None:
+    assert redact(text) == text
