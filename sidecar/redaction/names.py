@@ -62,13 +62,15 @@ _PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "pa
 DOCKER_SEAM = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*\\{0,2}\"time\\{0,2}\":"
                r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\"")
 QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027)"
+# Rust's derived Debug of an Option (`password: Some("<v>")`, pretty-printed `{:#?}` over lines) is read as the
+# value after `Some(`.
 # A YAML tag between a key and its value (YAML 1.2 section 6.8.2 node tags: `!!str`, `!local`, `!<verbatim>`;
 # Ansible's `!vault |`): the value follows the tag.
 _YAML_TAG = r"(?:![!\w./:<>,-]*[ \t]+)?"
 KV = re.compile(
     r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
     r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
-    r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
+    r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*:[ \t]*Some\((?:[ \t]|\r?\n|\\{1,7}n)*|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )

@@ -133,3 +133,22 @@ def test_one_quoted_password_like_token_after_a_secret_word_in_prose(seed: int) 
 ])
 def test_a_quoted_word_name_or_version_after_a_secret_word_stays(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rust_debug_some_of_a_secret_field(seed: int) -> None:
+    """Rust's derived Debug of `Option<String>`: `password: Some("<v>")` on one line or pretty-printed `{:#?}`."""
+    r = random.Random(seed)
+    for _ in range(10):
+        pw = password(r).replace('"', "").replace("\\", "")
+        name = r.choice(["password", "api_key", "client_secret", "token", "db_pass"])
+        for text in [f'Opts {{ url: "redis://cache:6379", {name}: Some("{pw}") }}',
+                     f'Opts {{\n    {name}: Some(\n        "{pw}",\n    ),\n}}',
+                     f'"panic": "Opts {{\\n    {name}: Some(\\n        \\"{pw}\\",\\n    ),\\n}}"']:
+            assert pw not in redact(text), text
+
+
+@pytest.mark.parametrize("text", ['Opts { password: None, host: Some("db"), port: Some(5432) }',
+                                  'Opts { password_file: Some("/run/secrets/db"), token_ttl: Some(3600) }'])
+def test_rust_debug_some_of_other_fields_stays(text: str) -> None:
+    assert redact(text) == text
