@@ -67,6 +67,7 @@ META_WORDS = frozenset({
     # the mechanism that stores or checks a secret: PostgreSQL `password_encryption = scram-sha-256`, MySQL
     # `auth_plugin=caching_sha2_password`, `password_hashing: argon2id`
     "plugin", "plugins", "encryption", "hashing", "hasher",
+    "fd",  # gpg(1) `--passphrase-fd 3`, `--password-fd`: the file descriptor the secret is read from
     "authentication", "mgmt", "management",  # `key_mgmt=WPA-PSK` (wpa_supplicant.conf(5)): the key management algorithm
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).

@@ -174,6 +174,8 @@ def test_archiver_gpg_bundler_and_net_use_passwords_go(seed: int) -> None:
     "zip -r -q out.zip data/",
     "unzip -p archive.zip README.md",
     "gpg --batch --passphrase-file /run/secrets/gpg --decrypt s.gpg",
+    "gpg --batch --passphrase-fd 3 --decrypt s.gpg",
+    "gpg --batch --pinentry-mode loopback --passphrase-fd=0 -d s.gpg",
     "bundle config set --local path vendor/bundle",
     "bundle config set --global gems.example.org $BUNDLE_GEMS__EXAMPLE__ORG",
     "net use Z: \\\\fs01\\backups * /user:CORP\\svc",
