@@ -21,6 +21,7 @@ Decisions:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .codes import Text, _t
@@ -141,14 +142,24 @@ GATEWAY_MESSAGES: tuple[GatewayMessage, ...] = (
 )
 
 
+def first_row(rows: Sequence[GatewayMessage], logger: str | None,
+              texts: Iterable[str]) -> tuple[GatewayMessage, str, float] | None:
+    """The first row of a message table whose form is in `texts`: the row, the matched words and the weight of that
+    evidence (its own module logged it, or only the form matched). Shared by every fixed-message table."""
+    for text in texts:
+        head = text[:MAX_SCAN]
+        for row in rows:
+            if (m := row.form.search(head)) is not None:
+                return row, m.group(0), WITH_MODULE if logger and row.loggers.search(logger) else FORM_ONLY
+    return None
+
+
 def gateway_message(logger: str | None, messages: list[str], context: tuple[str, ...] = ()) -> tuple[GatewayMessage, str, float] | None:
     """The first table row whose form is in `messages` (or, for a guard, on the lines just before): the row,
     the matched words and the weight of that evidence."""
-    for text in messages:
-        head = text[:MAX_SCAN]
-        for row in GATEWAY_MESSAGES:
-            if (m := row.form.search(head)) is not None:
-                return row, m.group(0), WITH_MODULE if logger and row.loggers.search(logger) else FORM_ONLY
+    found = first_row(GATEWAY_MESSAGES, logger, messages)
+    if found is not None:
+        return found
     for line in reversed(context[-CONTEXT_LINES:]):
         for row in GATEWAY_MESSAGES:
             if row.precedes and (m := row.form.search(line[:MAX_SCAN])) is not None and row.loggers.search(line[:200]):

@@ -33,9 +33,9 @@ from __future__ import annotations
 import re
 
 from .codes import Text, _t
-from .gateway_messages import FORM_ONLY, MAX_SCAN, WITH_MODULE, GatewayMessage, _row
+from .gateway_messages import MAX_SCAN, WITH_MODULE, GatewayMessage, _row, first_row
 from .model import DiagnosisInput, one_line
-from .runtime_messages import RUNTIME_MESSAGES
+from .runtime_messages import ANY, RUNTIME_MESSAGES
 
 _UVICORN = r"^uvicorn\b"
 
@@ -71,20 +71,19 @@ SERVER_MESSAGES: tuple[GatewayMessage, ...] = (
 # Starlette's own RuntimeError texts (starlette 1.10: middleware/base.py, _exception_handler.py, websockets.py,
 # staticfiles.py): each is the application using the framework against its contract (code), or a static files
 # directory that is not where the setting says (config). Their class (RuntimeError) says nothing; the text does.
-_ANY = r"."
 FRAMEWORK_MESSAGES: tuple[GatewayMessage, ...] = (
-    _row("starlette-no-response", _ANY, r"RuntimeError: No response returned\.|^No response returned\.$", _t(
+    _row("starlette-no-response", ANY, r"RuntimeError: No response returned\.|^No response returned\.$", _t(
         "code", "medium", "A Starlette middleware got no response from the app below it (No response returned.)",
         "BaseHTTPMiddleware's call_next() found the downstream app finished without sending a response: an endpoint "
         "or inner middleware returned without one (or swallowed its exception).",
         "Find the endpoint/middleware for that path; make it return a response or raise (consider a pure ASGI "
         "middleware instead of BaseHTTPMiddleware).")),
-    _row("starlette-response-started", _ANY, r"Caught handled exception, but response already started", _t(
+    _row("starlette-response-started", ANY, r"Caught handled exception, but response already started", _t(
         "code", "medium", "An exception handler ran after the response had started (Starlette)",
         "The endpoint raised after it had already sent the response start (a streaming response that failed midway): "
         "Starlette cannot send the handler's error response any more, so the client got a cut-off answer.",
         "Catch errors inside the streaming generator (send an error event) instead of raising after the start.")),
-    _row("starlette-asgi-order", _ANY, r"Expected ASGI message \"websocket\.\w+\"|Cannot call \"(?:receive|send)\" once a "
+    _row("starlette-asgi-order", ANY, r"Expected ASGI message \"websocket\.\w+\"|Cannot call \"(?:receive|send)\" once a "
          r"(?:disconnect|close) message has been (?:received|sent)|WebSocket is not connected\. Need to call "
          r"\"accept\" first", _t(
         "code", "medium", "The WebSocket endpoint used the connection out of order (Starlette: {what})",
@@ -93,7 +92,7 @@ FRAMEWORK_MESSAGES: tuple[GatewayMessage, ...] = (
         "Catch WebSocketDisconnect around receive/send and stop using the socket after it; accept() first.")),
     # anyio 4 (anyio/_backends/_asyncio.py CancelScope.__exit__, TaskGroup.start_soon, Lock, CapacityLimiter): a cancel
     # scope or task group used across tasks or after it ended - structured concurrency misused by the code
-    _row("anyio-structure", _ANY, r"Attempted to exit (?:cancel scope in a different task than it was entered in|a cancel "
+    _row("anyio-structure", ANY, r"Attempted to exit (?:cancel scope in a different task than it was entered in|a cancel "
          r"scope that isn't the current tasks's current cancel scope)|This task group is not active; no new tasks can be "
          r"started|Each CancelScope may only be used for a single 'with' block|TaskGroup cannot be entered more than once|"
          r"The current task is not holding (?:this|the underlying) lock|this borrower (?:is already holding one of|isn't "
@@ -119,12 +118,12 @@ FRAMEWORK_MESSAGES: tuple[GatewayMessage, ...] = (
         "client sends has no access under the RLS policies on realtime.messages (or the key is the anon key); it "
         "fails every time until the policy or the token changes.",
         "Check the RLS policies on realtime.messages for this topic and the token given to the Realtime client.")),
-    _row("realtime-http-send-version", _ANY, r"http_send\(\) requires Realtime server v[\d.]+ or newer", _t(
+    _row("realtime-http-send-version", ANY, r"http_send\(\) requires Realtime server v[\d.]+ or newer", _t(
         "config", "medium", "The Realtime server is too old for http_send() (it answered 404)",
         "realtime-py's http_send() posts to a REST endpoint that Realtime servers before the version it names do not "
         "have: the self-hosted/CLI Realtime server is older than the client expects.",
         "Upgrade the Realtime server (or the Supabase CLI) to the version named, or broadcast over the socket.")),
-    _row("starlette-static-dir", _ANY, r"(?:StaticFiles )?[Dd]irectory '[^'\n]{1,300}' does not exist|StaticFiles path "
+    _row("starlette-static-dir", ANY, r"(?:StaticFiles )?[Dd]irectory '[^'\n]{1,300}' does not exist|StaticFiles path "
          r"'[^'\n]{1,300}' is not a directory", _t(
         "config", "high", "The static files directory the app mounts does not exist ({what})",
         "Starlette's StaticFiles checks its directory at start: the path in the settings (or the working directory "
@@ -141,20 +140,14 @@ _LOGGED_MESSAGE = re.compile(r"^Message: (?P<m>[^\n]{1,300})$\n^Arguments: (?P<a
 
 def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
     """(row name, matched words, text, weight) of a server-stack or logging form in the record, or None."""
-    for said in inp.messages():
-        head = said[:MAX_SCAN]
-        for row in (*SERVER_MESSAGES, *FRAMEWORK_MESSAGES, *RUNTIME_MESSAGES):
-            if (m := row.form.search(head)) is not None:
-                category, severity, summary, cause, fixes = row.text
-                what = one_line(m.group(0), 120)
-                weight = WITH_MODULE if inp.logger and row.loggers.search(inp.logger) else FORM_ONLY
-                return row.name, m.group(0), (category, severity, summary.format(what=what), cause, fixes), weight
-    tail = inp.traceback[-4096:]  # a multi-line exception text (multiprocessing's bootstrapping message) ends the record
-    for row in RUNTIME_MESSAGES:
-        if (m := row.form.search(tail)) is not None:
-            category, severity, summary, cause, fixes = row.text
-            return row.name, m.group(0), (category, severity, summary.format(what=one_line(m.group(0), 120)), cause,
-                                          fixes), FORM_ONLY
+    found = first_row((*SERVER_MESSAGES, *FRAMEWORK_MESSAGES, *RUNTIME_MESSAGES), inp.logger, inp.messages())
+    if found is None:
+        # a multi-line exception text (multiprocessing's bootstrapping message) ends the record: by its form only
+        found = first_row(RUNTIME_MESSAGES, None, [inp.traceback[-4096:]])
+    if found is not None:
+        row, words, weight = found
+        category, severity, summary, cause, fixes = row.text
+        return row.name, words, (category, severity, summary.format(what=one_line(words, 120)), cause, fixes), weight
     body = inp.traceback[:MAX_SCAN]
     if _LOGGING_ERROR.search(body) and _FORMAT_MISMATCH.search(body):
         logged = _LOGGED_MESSAGE.search(body)
