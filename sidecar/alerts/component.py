@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +29,7 @@ from .channels import render_for
 from .delivery import Sender
 from .events import KINDS, EventMapper, Outcome
 from .grouping import Aggregator, Group, group_key
+from .held import HELD_STATE_KEY, HeldAlerts
 from .model import Alert, Notification
 from .outbox import Outbox
 from .render import cut, headline
@@ -39,12 +39,8 @@ from .silences import Silences
 log = logging.getLogger(__name__)
 
 AM_STATE_KEY = "@alertmanager"
-HELD_STATE_KEY = "@held"  # error groups waiting for their threshold, kept across restarts
-MAX_HELD = 10_000
 MAX_SLEEP = 30.0  # re-check the outbox at least this often (another replica or the API may add rows)
 MAX_UNSENT = 10_000
-MAX_AWAITING = 1_000  # group alerts waiting for their diagnosis (beyond this they fire without it)
-MAX_DIAGNOSES = 1_000  # recent diagnoses remembered for group alerts still held below their threshold
 
 
 class Alerts:
@@ -68,16 +64,13 @@ class Alerts:
         self.am = AmState(config.resend_interval)
         self.outbox = Outbox(config, self.rules.receivers, store, Sender(self.redact), clock, telemetry, bus,
                              rng or random.Random(), self.wake)
-        self._held: OrderedDict[str, tuple[Alert, int]] = OrderedDict()
-        self._held_dirty = False
         # A new group's alert waits up to `diagnosis_wait` for its diagnosis, then fires carrying it
         # (one message with the right severity, not a log-level alert followed by a second one).
         # It waits no longer than its message would wait anyway: until the first of its chat/webhook
         # routes' groups flushes (that route's group_wait after it arrived, or the due flush of the
         # group it joins). Routes to Alertmanager only do not wait: Alertmanager applies its own
         # group_wait, and a pager must not depend on our diagnosis queue.
-        self._awaiting: OrderedDict[str, tuple[Alert, float]] = OrderedDict()
-        self._diagnoses: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
+        self.held = HeldAlerts()
         self._unsent: list[tuple[Notification, str]] = []  # flushed, not yet in the outbox
         self._unsent_am: dict[str, list[Alert]] = {}
         self._wake = asyncio.Event()
@@ -102,10 +95,7 @@ class Alerts:
                 am = row["state"]
             elif row["route"] == HELD_STATE_KEY:
                 try:
-                    for fp, alert, until in (row["state"] or {}).get("held", []):
-                        self._held[fp] = (Alert.from_dict(alert), int(until))
-                    for fp, alert, at in (row["state"] or {}).get("awaiting", []):
-                        self._awaiting[fp] = (Alert.from_dict(alert), float(at))
+                    self.held.load(row["state"])
                 except (KeyError, TypeError, ValueError) as exc:
                     log.warning("dropping unreadable held alerts", extra={"error": str(exc)})
             else:
@@ -194,15 +184,10 @@ class Alerts:
 
     def _await_diagnosis(self, alert: Alert, now: float) -> bool:
         """Park a group alert until its diagnosis arrives or the wait ends; False: fire it now."""
-        fp = alert.key.removeprefix("group:")
-        if fp in self._diagnoses or len(self._awaiting) >= MAX_AWAITING:
-            return False
         release = self._release_at(alert, now)
         if release is None or release <= now:
             return False
-        self._awaiting[fp] = (alert, now)
-        self._held_dirty = True  # saved with the held alerts: a crash while waiting loses nothing
-        return True
+        return self.held.park(alert.key.removeprefix("group:"), alert, now)
 
     def _release_at(self, alert: Alert, arrived: float) -> float | None:
         """When a waiting alert must go at the latest (None: no chat/webhook route would send it)."""
@@ -219,14 +204,9 @@ class Alerts:
         fp = str(d.get("fingerprint") or "")[:200]
         if not fp:
             return outcome
-        self._diagnoses[fp] = d
-        self._diagnoses.move_to_end(fp)
-        while len(self._diagnoses) > MAX_DIAGNOSES:
-            self._diagnoses.popitem(last=False)
-        waiting = self._awaiting.pop(fp, None)
+        waiting = self.held.diagnosed(fp, d)
         if waiting is None:
             return outcome
-        self._held_dirty = True
         outcome.fire = [a for a in outcome.fire if a.key != f"diagnosis:{fp}"]
         self._fire(self.mapper.with_diagnosis(waiting[0], d), now, joined_at=waiting[1])
         return outcome
@@ -235,38 +215,28 @@ class Alerts:
         """Fire the group alerts whose wait for a diagnosis is over (without one)."""
         # In arrival order, each judged after the ones before it joined their groups: alerts that
         # wait for a group the first one just created flush with it, as if none had waited.
-        for fp, (alert, at) in list(self._awaiting.items()):
+        for fp, alert, at in self.held.waiting():
             if (self._release_at(alert, at) or at) <= now:
-                del self._awaiting[fp]
-                self._held_dirty = True
+                self.held.release(fp)
                 self._fire(alert, min(now, self.clock.time()), joined_at=at)
 
     def _apply(self, outcome: Outcome, now: float) -> None:
         if outcome.hold is not None:
-            self._held[outcome.hold.key.removeprefix("group:")] = (outcome.hold, outcome.hold_until)
-            self._held.move_to_end(outcome.hold.key.removeprefix("group:"))
-            while len(self._held) > MAX_HELD:
-                self._held.popitem(last=False)
-            self._held_dirty = True
+            self.held.hold(outcome.hold.key.removeprefix("group:"), outcome.hold, outcome.hold_until)
         if outcome.count_update is not None:
             fp, count = outcome.count_update
             # A firing group alert shows the latest count in its next (repeat) notification; the
             # count alone is not a change worth a message.
             self.aggregator.update_field(f"group:{fp}", "Occurrences", str(count))
-            held = self._held.get(fp)
-            if held is not None and count >= held[1]:
-                del self._held[fp]
-                self._held_dirty = True
-                alert = held[0]
+            alert = self.held.reached(fp, count)
+            if alert is not None:
                 if "Occurrences" in alert.fields:
                     alert = Alert.from_dict({**alert.to_dict(), "fields": {**alert.fields, "Occurrences": str(count)}})
-                known = self._diagnoses.get(fp)
+                known = self.held.diagnosis(fp)
                 outcome.fire.append(self.mapper.with_diagnosis(alert, known) if known is not None else alert)
         if outcome.resolve_keys or outcome.resolve_prefixes:
             for key in outcome.resolve_keys:
-                self._awaiting.pop(key.removeprefix("group:"), None)
-                if self._held.pop(key.removeprefix("group:"), None) is not None:
-                    self._held_dirty = True
+                self.held.forget(key.removeprefix("group:"))
             self.aggregator.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
             self.am.resolve(now, outcome.resolve_keys, outcome.resolve_prefixes)
         for alert in outcome.fire:
@@ -335,7 +305,7 @@ class Alerts:
         """When the scheduler must run next (epoch seconds)."""
         now = self.clock.time()
         candidates = [self.aggregator.next_due(), self.am.next_due(),
-                      min((self._release_at(a, at) or at for a, at in self._awaiting.values()), default=None)]
+                      min((self._release_at(a, at) or at for _, a, at in self.held.waiting()), default=None)]
         busy = self.outbox.busy()
         nxt = await self.store.alerts.next_pending_at()
         if nxt is not None and not busy:
@@ -389,18 +359,16 @@ class Alerts:
     async def _persist(self) -> None:
         keep, gone = self.aggregator.take_dirty()
         rows = [(g.key, g.route, g.to_dict()) for g in keep]
-        am_dirty, held_dirty = self.am.dirty, self._held_dirty
+        am_dirty, held_dirty = self.am.dirty, self.held.dirty
         if am_dirty:
             rows.append((AM_STATE_KEY, AM_STATE_KEY, self.am.to_dict()))
         if held_dirty:
-            held = [[fp, alert.to_dict(), until] for fp, (alert, until) in self._held.items()]
-            awaiting = [[fp, alert.to_dict(), at] for fp, (alert, at) in self._awaiting.items()]
-            rows.append((HELD_STATE_KEY, HELD_STATE_KEY, {"held": held, "awaiting": awaiting}))
-        self.am.dirty = self._held_dirty = False
+            rows.append((HELD_STATE_KEY, HELD_STATE_KEY, self.held.to_dict()))
+        self.am.dirty = self.held.dirty = False
         try:
             await self.store.alerts.save_groups(rows, gone, utc(self.clock.time()))
         except StoreError:
             self.aggregator.mark_dirty([g.key for g in keep] + gone)  # saved at the next tick instead
             self.am.dirty |= am_dirty
-            self._held_dirty |= held_dirty
+            self.held.dirty |= held_dirty
             raise

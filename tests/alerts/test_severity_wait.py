@@ -83,3 +83,26 @@ async def test_an_alert_waiting_for_its_diagnosis_survives_a_crash(harness: Harn
     await chat.wait_for("/slack", 1)  # the page route: it carried the diagnosis' severity
     body = str(chat.at("/slack")[0].json)
     assert "New error: boom" in body and "it broke" in body  # the group alert itself, with its diagnosis
+
+
+async def test_a_group_resolved_while_its_alert_waits_stays_quiet_after_a_crash(harness: Harness,
+                                                                                 chat: FakeChat) -> None:
+    """Muting a group while its alert waits for a diagnosis must reach the saved state: a replica that
+    restarts from it must not send the muted group's 'New error' message."""
+    from sidecar.tasks import cancel_and_wait
+
+    config = alerts_config(chat, routes=routes())
+    first = await harness.start(config)
+    await harness.publish(first, "group.new", fingerprint="noisy", title="boom", level="ERROR", count=1)
+    await first.tick()  # saved while waiting
+    await harness.advance(5)
+    await harness.publish(first, "group.status", fingerprint="noisy", status="muted")
+    await first.tick()  # saved again: nothing waits any more
+    harness.running.remove(first)  # a crash: stop() never runs
+    await cancel_and_wait(*first._tasks)
+    first._sub.close()
+    second = await harness.start(config)
+    await harness.advance(3600)
+    await second.tick()
+    assert [r for r in await harness.delivery_rows() if "boom" in str(r)] == []
+    assert chat.at("/hook") == [] and chat.at("/slack") == []
