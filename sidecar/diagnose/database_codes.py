@@ -288,7 +288,7 @@ def sqlstate_entry(code: str) -> tuple[Text, bool] | None:
 # 2 the schema cache, 3 JWT, X internal.
 PGRST_GROUPS: dict[str, Text] = {
     "0": _t("storage", "critical", "PostgREST cannot reach its database ({code}: {meaning})",
-            "PostgREST group 0 codes mean it could not connect to Postgres (or load its schema cache from it), so every "
+            "PostgREST group 0 codes mean it could not connect to Postgres (PGRST002: nor load its schema from it), so every "
             "REST call fails: the database is down, paused, restarting or out of connections.",
             "Check the Supabase project's database health and connection count; restart the project if it is paused."),
     "1": _t("code", "medium", "PostgREST rejected the request the gateway built ({code}: {meaning})",

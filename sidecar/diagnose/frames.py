@@ -14,6 +14,11 @@ from dataclasses import dataclass
 
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]{1,400})", line (?P<line>\d+), in (?P<func>[^\s]{1,120})', re.M)
 _LIBRARY = re.compile(r"(?:site|dist)-packages/(?P<pkg>[A-Za-z_]\w*)")
+# CPython's own modules (/usr/local/lib/python3.11/email/utils.py, a venv's lib/python3.11/...): a frame
+# there is the standard library's code, not the application's - a ValueError from email.utils is a library
+# refusing its input, said as such
+_STDLIB = re.compile(r"/lib/python3\.\d+/(?!(?:site|dist)-packages/)[A-Za-z_]")
+STDLIB = "Python standard"
 TAIL = 64 * 1024  # the raising frames are at the end of a traceback; a 10 MB record is not scanned whole
 
 
@@ -35,7 +40,10 @@ def raised_at(traceback: str) -> RaisedAt | None:
     def where(m: re.Match[str]) -> str:
         return f"{m.group('path')}:{m.group('line')} in {m.group('func')}"
 
+    def library(m: re.Match[str]) -> str | None:
+        lib = _LIBRARY.search(m.group("path"))
+        return lib.group("pkg") if lib else (STDLIB if _STDLIB.search(m.group("path")) else None)
+
     last = frames[-1]
-    lib = _LIBRARY.search(last.group("path"))
-    app = next((f for f in reversed(frames) if not _LIBRARY.search(f.group("path"))), None)
-    return RaisedAt(lib.group("pkg") if lib else None, where(last), where(app) if app else None)
+    app = next((f for f in reversed(frames) if library(f) is None), None)
+    return RaisedAt(library(last), where(last), where(app) if app else None)

@@ -126,7 +126,7 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
         ),
         suggested_fix=[
             "Open the latest sample and its traceback; find the last frame in the gateway's own code (src/, tools/, utils/).",
-            "Check whether the error started with a deploy, a config change or a provider incident (compare first-seen time).",
+            "Compare the group's first-seen time with what changed then (the change log, the other groups that began with it).",
             "If it recurs, add a rule for it to rules/diagnoses.yaml so the next occurrence is recognised.",
         ],
         severity=_LEVEL_SEVERITY.get(inp.level.upper(), "low"),  # type: ignore[arg-type]

@@ -8,15 +8,18 @@ confident), and a catch-all answer says where it was raised: the library, or the
 
 from __future__ import annotations
 
+import email.utils
+import json
 import logging
 import sys
+import textwrap
 from collections.abc import Callable
 
 import httpx
 import pytest
 
 from sidecar.diagnose.excerpt import excerpt_to_input
-from sidecar.diagnose.frames import raised_at
+from sidecar.diagnose.frames import STDLIB, raised_at
 from sidecar.diagnose.rules import load_rules
 
 RULES = load_rules("rules/diagnoses.yaml")
@@ -49,9 +52,23 @@ def _lib_type() -> None:
     httpx.URL(123)  # type: ignore[arg-type]
 
 
+def _std_value() -> None:
+    email.utils.parsedate_to_datetime("next tuesday")  # the standard library refusing a user's text
+
+
+def _std_json() -> None:
+    json.loads('{"a": 1, // a comment\n}')  # json.decoder raises from its own Python frame
+
+
+def _std_text() -> None:
+    textwrap.shorten("many words here", width=3, placeholder=" [...]")
+
+
 RAISERS: dict[str, tuple[Callable[[], None], str | None]] = {
     "KeyError-app": (_app_key, None), "IndexError-app": (_app_index, None), "ValueError-app": (_app_value, None),
     "TypeError-app": (_app_type, None), "KeyError-httpx": (_lib_key, "httpx"), "TypeError-httpx": (_lib_type, "httpx"),
+    "ValueError-email": (_std_value, STDLIB), "JSONDecodeError-json": (_std_json, STDLIB),
+    "ValueError-textwrap": (_std_text, STDLIB),
 }
 
 
@@ -75,6 +92,10 @@ def test_a_builtin_is_never_confident(logger: str, name: str) -> None:
     if d.rule == "catch-all":
         assert (f"inside the {library} library" in d.root_cause) if library else ("application's own code" in d.root_cause)
         assert "test_builtins_stay_unknown.py" in d.root_cause  # the application frame that called in
+        assert "application's own code" not in d.root_cause or library is None
+        # an answer that does not know the cause suggests none: no category word, no "deploy"
+        said = " ".join([d.summary, d.root_cause, *d.suggested_fix]).lower().replace(logger, "")
+        assert not [w for w in ("config", "deploy", "provider", "network", "storage", "capacity") if w in said], said
 
 
 def test_raised_at_reads_the_last_traceback_of_a_chain() -> None:
