@@ -32,7 +32,8 @@ from typing import Any
 
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent, ExceptionInfo, Frame
-from .masking import CACHEABLE, error_codes, normalize_message
+from .keep_spans import error_codes
+from .masking import CACHEABLE, normalize_message
 from .masking import clear_cache as clear_masking_cache
 from .templates import variable_like
 

@@ -5,7 +5,7 @@
 
 How it works, in order:
 1. "Keep" rules find what names the error (HTTP statuses, keyed error codes, errno, WebSocket
-   close codes); those spans are protected from every masking rule.
+   close codes): `keep_spans.py`; those spans are protected from every masking rule.
 2. "Mask" rules run one after the other on the rest, each replacing what varies between
    occurrences of the same error with `<*>`. Each rule is guarded by cheap substring checks, so
    the common message pays only for the rules that can apply.
@@ -33,11 +33,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .keep_spans import error_codes, keep_spans, may_keep
 from .masking_rules import (
     BY_NAME,
     ERROR_TOKEN,
     KEEP_RULES,
     MASK_RULES,
+    MAX_CHARS,
     PLACEHOLDER,
     RULES,
     TLDS,
@@ -45,12 +47,9 @@ from .masking_rules import (
     USER_TAIL,
     Rule,
 )
-from .templates import variable_like
 
 __all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
            "MASK_RULES", "clear_cache"]
-
-MAX_CHARS = 2048
 
 
 def _quoted(m: re.Match[str]) -> str:
@@ -71,28 +70,6 @@ def _quoted(m: re.Match[str]) -> str:
 
 _ERROR_TOKEN_FULL = re.compile(ERROR_TOKEN)
 
-_URL_REPLACEMENT = BY_NAME["url"].replacement  # a function: masks the URL's variable parts
-assert callable(_URL_REPLACEMENT)
-_url = _URL_REPLACEMENT
-_HTTP, _KEYED, _WS_CLOSE, _URL, _FAILURE = (
-    BY_NAME[n].regex for n in ("http_status", "keyed_code", "ws_close_code", "url", "failure_name"))
-_FAILURE_TRIGGERS = BY_NAME["failure_name"].triggers
-_QUOTED_IN = re.compile(r"""(['"])([^'"]*)\1""")
-
-
-def _failure_name(m: re.Match[str]) -> bool:
-    """Whether every quoted name of a `failure_name` match is an identifier, not data: no digit,
-    and not id-like by form (`templates.variable_like`) unless it is CamelCase (`NoneType`)."""
-    for q in _QUOTED_IN.finditer(m.group()):
-        name = q.group(2)
-        if any(c.isdigit() for c in name):
-            return False
-        if variable_like(name.replace(".", "")) and not _CAMEL_NAME.fullmatch(name):
-            return False
-    return True
-
-
-_CAMEL_NAME = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
 # Every mask rule the engine applies (tests check this covers MASK_RULES, so none is forgotten).
 APPLIED_MASK_RULES = (
     "quoted", "email", "ipv6", "dot_leaders", "number_token", "placeholder_chain", "mac_or_hex_pairs",
@@ -210,85 +187,6 @@ def clear_cache() -> None:
     _finish_unless_keep.cache_clear()
 
 
-_KEYED_WORDS = ("code", "status", "type", "errno", "reason", "sqlstate")
-# Every keyed_code match is an optional quote and a keyword holding one of _KEYED_WORDS at most this
-# many characters after the match's start (`'return_code`: 8).
-_KEYED_LEAD = 8
-
-
-def keyed_start(text: str, low: str) -> int:
-    """Where a `keyed_code` scan of `text` may start: no match begins earlier (its regex has no
-    literal prefix, so Python tries it at every position: this skips the text before the first
-    keyword). `low` is `text.lower()`; 0 when lowering changed the length (indices differ)."""
-    if len(low) != len(text):
-        return 0
-    first = min((i for i in (low.find(w) for w in _KEYED_WORDS) if i >= 0), default=0)
-    return max(0, first - _KEYED_LEAD)
-
-
-def keyed_matches(text: str, low: str) -> list[re.Match[str]]:
-    """`_KEYED.finditer(text, keyed_start(text, low))`, trying the regex only where a match can
-    start: at most `_KEYED_LEAD` characters before a keyword. The regex has no literal prefix, so a
-    scan tries all three branches at every position (~17 us on a 150-character line); this costs a
-    few `str.find` calls and a handful of anchored `match` calls per keyword. Exact for ASCII text
-    (an ASCII keyword matched case-insensitively is a lower-case keyword of `low`); other text takes
-    the plain scan (`(?i)` also matches the long s and the Kelvin sign)."""
-    if not text.isascii():
-        return list(_KEYED.finditer(text, keyed_start(text, low)))
-    found: list[re.Match[str]] = []
-    match = _KEYED.match
-    pos = 0
-    while True:
-        # The first keyword at or after `pos`: a match starting before `key - _KEYED_LEAD` would
-        # hold an earlier keyword, and none is left between `pos` and `key`.
-        key = -1
-        for word in _KEYED_WORDS:
-            i = low.find(word, pos)
-            if i >= 0 and (key < 0 or i < key):
-                key = i
-        if key < 0:
-            return found
-        start = max(pos, key - _KEYED_LEAD)
-        while start <= key:
-            m = match(text, start)
-            if m is not None:
-                found.append(m)
-                pos = m.end()  # finditer resumes at the end of a (never empty) match
-                break
-            start += 1
-        else:
-            pos = key + 1
-
-
-def _keep_spans(text: str) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, replacement) spans that the mask rules must not touch."""
-    found: list[re.Match[str]] = []
-    if "://" in text:
-        found.extend(_URL.finditer(text))
-    low = text.lower()
-    if ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
-            or "sqlstate" in low):
-        found.extend(keyed_matches(text, low))
-    # A bare reason phrase (`500 Internal Server Error`) needs no protection: the phrase itself
-    # survives masking and tells the statuses apart. Only `HTTP` and the `...Request(s)` phrases
-    # (whose status the phrase alone leaves ambiguous: 400 vs 429) run the regex.
-    if "HTTP" in text or "Request" in text:
-        found.extend(_HTTP.finditer(text))
-    if "sent 1" in text or "received 1" in text:
-        found.extend(_WS_CLOSE.finditer(text))
-    if ("'" in text or '"' in text) and any(k in text for k in _FAILURE_TRIGGERS):
-        found.extend(m for m in _FAILURE.finditer(text) if _failure_name(m))
-    if not found:
-        return []
-    found.sort(key=lambda m: (m.start(), -m.end()))
-    spans: list[tuple[int, int, str]] = []
-    for m in found:
-        if spans and m.start() < spans[-1][1]:
-            continue
-        spans.append((m.start(), m.end(), _url(m) if m.re is _URL and callable(_url) else m.group()))
-    return spans
-
-
 def _tidy(text: str) -> str:
     if "<*> <*>" in text or "<*>," in text or "<*><*>" in text:
         text = _PLACEHOLDER_RUN.sub(PLACEHOLDER, text)
@@ -306,25 +204,10 @@ def _finish_cached(t: str) -> str:
     return _finish(t)
 
 
-def _may_keep(t: str) -> bool:
-    """Whether keep rules can match, judged on the digit-masked text `t` (`_keep_spans`' own
-    triggers, with `sent 1` read as `sent <*>`). Every keep rule needs its keyword at a word start,
-    and number_token masks only runs that start with a digit, so a keyword the raw text has survives
-    in `t`; the one exception is a keyword glued behind a number by `.`, `+` or `-`
-    (`1.5-status=3`), which this treats as part of the number."""
-    if "://" in t or "HTTP" in t or "Request" in t or "sent <*>" in t or "received <*>" in t:
-        return True
-    if ("'" in t or '"' in t) and any(k in t for k in _FAILURE_TRIGGERS):
-        return True
-    low = t.lower()
-    return ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
-            or "sqlstate" in low)
-
-
 @lru_cache(maxsize=4096)
 def _finish_unless_keep(t: str) -> str | None:
     # The whole-message template of digit-masked text, or None when keep rules may apply.
-    return None if _may_keep(t) else _finish(t)
+    return None if may_keep(t) else _finish(t)
 
 
 def normalize_message(message: str, *, cached: bool = True) -> str:
@@ -341,7 +224,7 @@ def normalize_message(message: str, *, cached: bool = True) -> str:
     if cached and len(t) <= CACHEABLE:
         done = _finish_unless_keep(t)
     else:
-        done = None if _may_keep(t) else _finish(t)
+        done = None if may_keep(t) else _finish(t)
     if done is not None:
         return done
     return _with_keeps(text, t, cached)
@@ -367,7 +250,7 @@ def keeps_shaped(text: str, t: str, cached: bool = True) -> tuple[str, bool]:
     key); (3) between the spans `number_token` masked every digit (its own proof:
     `shapes.normalize_shaped`), so the mask rules after it see identical text.
     """
-    spans = _keep_spans(text)
+    spans = keep_spans(text)
     shared = text.isascii() and not (
         "HTTP" in text or "Request" in text or "sent" in text or "received" in text or "status" in text.lower())
     if not spans:  # the digit-masked text is the whole message: finish it
@@ -383,25 +266,3 @@ def keeps_shaped(text: str, t: str, cached: bool = True) -> tuple[str, bool]:
     piece, survived = _mask_segment(text[pos:], cached)
     out.append(piece)
     return _tidy("".join(out)), shared and not survived
-
-
-def error_codes(message: str) -> tuple[str, ...]:
-    """The error-naming tokens of a message (keep-rule spans and error codes), in order.
-
-    Used for tracebacks: `httpx.HTTPStatusError` raised at one call site for a 429 and a 500 is
-    two errors, although the type and the frames are the same.
-    """
-    text = message[:MAX_CHARS]
-    found: list[tuple[int, str]] = []
-    # Verbatim keeps, not URLs; not the failure names either: a traceback's identity takes those
-    # through `fingerprint.failure_names` (pinned v2 ids must not change).
-    spans = [(s, e) for s, e, rep in _keep_spans(text) if text[s:e] == rep and not _FAILURE.fullmatch(rep)]
-    for s, e in spans:
-        found.append((s, " ".join(text[s:e].split()).strip("'\" ")))
-    for m in _ERROR_TOKEN_SCAN.finditer(text):
-        if not any(s <= m.start() < e for s, e in spans):
-            found.append((m.start(), m.group()))
-    return tuple(code for _, code in sorted(found))
-
-
-_ERROR_TOKEN_SCAN = re.compile(rf"(?<![\w.+-]){ERROR_TOKEN}")

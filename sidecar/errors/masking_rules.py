@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 PLACEHOLDER = "<*>"
+# Only a message's first MAX_CHARS characters are parameterised (a 32 KB payload's start names the error).
+MAX_CHARS = 2048
 
 Replacement = str | Callable[[re.Match[str]], str]
 

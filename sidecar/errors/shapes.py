@@ -12,11 +12,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .fingerprint import register_cache
+from .keep_spans import may_keep
 from .masking import _ANY_DIGIT, CACHEABLE, MAX_CHARS, keeps_shaped
 from .masking import _DOTS as DOTS
 from .masking import _NUMBER as NUMBER
 from .masking import _finish as finish
-from .masking import _may_keep as may_keep
 from .masking_rules import PLACEHOLDER
 
 __all__ = ["ZERO_DIGITS", "digit_shape", "normalize_shaped"]

@@ -76,7 +76,7 @@ _KEYED_TEXT = st.lists(st.sampled_from([
 @given(text=_KEYED_TEXT)
 def test_a_keyed_code_scan_from_the_first_keyword_finds_what_a_full_scan_finds(text: str) -> None:
     """`keyed_start` skips the text before the first keyword: the same matches as a scan from 0."""
-    from sidecar.errors.masking import _KEYED, keyed_start
+    from sidecar.errors.keep_spans import _KEYED, keyed_start
 
     full = [m.span() for m in _KEYED.finditer(text)]
     assert [m.span() for m in _KEYED.finditer(text, keyed_start(text, text.lower()))] == full
@@ -89,7 +89,7 @@ def test_a_keyed_code_scan_from_the_first_keyword_finds_what_a_full_scan_finds(t
 def test_keyed_matches_near_the_keywords_are_the_full_scan(text: str) -> None:
     """`keyed_matches` tries the regex only just before each keyword: on ASCII text the same matches
     as a full scan; other text (where `(?i)` reaches the long s and the Kelvin sign) is scanned as before."""
-    from sidecar.errors.masking import _KEYED, keyed_matches, keyed_start
+    from sidecar.errors.keep_spans import _KEYED, keyed_matches, keyed_start
 
     got = [m.span() for m in keyed_matches(text, text.lower())]
     if text.isascii():
