@@ -116,6 +116,17 @@ class CopySearch:
             h.close()
         return None
 
+    def copy_bytes(self, f: Tracked, offset: int, n: int) -> bytes | None:
+        """The bytes at [offset, offset+n) of a copy of `f` (copytruncate), None if no copy holds them all."""
+        copy = self._copy_of(f)
+        if copy is None:
+            return None
+        _, h, st = copy
+        try:
+            return h.pread(n, offset) if st.st_size >= offset + n else None
+        finally:
+            h.close()
+
     def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:
         path, h, st = copy
         size = st.st_size

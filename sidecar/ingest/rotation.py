@@ -21,7 +21,8 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
   copy shorter than O (we read past its end in time) is registered as read. A copy the glob
   matches waits (ROTATE_WAIT at most) for the truncation, then counts as read. When
   the file was empty at our last look (no head), or copytruncated more than once between looks,
-  the copies are siblings no checkpoint knows: read from 0 (`look_behind`).
+  the copies are siblings no checkpoint knows: read from 0 (`look_behind`). A truncation landing
+  around a read: the read is kept only if proven to predate it (provenance.py), else dropped.
   UNDECIDABLE, lost: what the writer appended between the copy and the truncation is in neither
   file ("some logging data might be lost", logrotate(8)); no tailer can read it, and since nothing
   saw those bytes they cannot even be counted. (Fluent Bit's tail docs go further and forbid a

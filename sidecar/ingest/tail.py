@@ -23,6 +23,7 @@ from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
 from .delivery import Delivery
 from .discovery import DirWatcher
+from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
 from .rotation import FileSet
 from .tracked import (
@@ -304,13 +305,13 @@ class Ingest:
                 break
             if not data:
                 break
-            if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
-                # Truncated (copytruncate) since the identity was checked, and perhaps rewritten past
-                # our offset: then `data` is the NEW content's middle, and taking it as the rest of
-                # the old would store it now and again when the new content is read from 0, while the
-                # old rest (in the copy) is skipped. Dropped unparsed; `restart` reads the old rest
-                # from the copy and the new content from 0. (Had the truncation come after the read,
-                # what we drop beyond the copy's end is the copy window, in neither file any more.)
+            # A copytruncate may have landed around the read (provenance.py): an unproven read may
+            # be the NEW content's middle (stored twice, the old rest skipped): dropped unparsed, and
+            # `restart` reads the old rest from the copy and the new content from 0. A read proven
+            # to predate the truncation is kept (it may hold the copy window), then the file restarts.
+            origin = read_provenance(f.handle, f.parser.offset, data, f.head_len, f.head_hash,
+                                     lambda at, n: self.fs.copy_bytes(f, at, n))
+            if origin is Provenance.UNPROVEN:
                 await self.fs.restart(f, "regrown")
                 progressed = True
                 break
@@ -321,6 +322,9 @@ class Ingest:
             f.last_data = self.clock.monotonic()
             f.settled = False
             await self._deliver(f, events, f.parser.resume_point())
+            if origin is Provenance.OLD:
+                await self.fs.restart(f, "regrown")
+                break
         if f.size <= f.parser.offset:
             f.behind_since = None
         return progressed

@@ -12,10 +12,15 @@ copytruncated and rewritten past our offset, then the sink is released.
 from __future__ import annotations
 
 import asyncio
+import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from sidecar.ingest.delivery import DEPTH
+from sidecar.ingest.handle import FileHandle
 from sidecar.ingest.tail import Ingest
 from sidecar.ingest.tracked import READ_CHUNK
 
@@ -58,4 +63,65 @@ async def test_copytruncate_between_two_reads_of_one_pass(tmp_path: Path, harnes
     harness.sink.gate.set()
     await _settle(harness, ing)
     harness.sink.assert_exactly_once(old_seqs + new_seqs)
+    assert harness.metric("sidecar_rotations_total", source=str(base), kind="copytruncate") == 1
+
+
+class TruncatedAfterRead(FileHandle):
+    """The log's real descriptor; right after the read at offset `at` returns, `then` runs (the rest
+    of logrotate's copytruncate and the writer's next records): the chosen order is "read, then
+    truncate, then the tailer looks", with no timing involved."""
+
+    def __init__(self, raw: io.FileIO, path: str) -> None:
+        super().__init__(raw, path)
+        self.at = -1
+        self.then: Callable[[], None] | None = None
+
+    def pread(self, n: int, offset: int) -> bytes:
+        data = super().pread(n, offset)
+        if offset == self.at and self.then is not None:
+            then, self.then = self.then, None
+            then()
+        return data
+
+
+@pytest.mark.parametrize("rewritten", ["short", "past_our_offset"])
+async def test_read_before_the_truncation_keeps_the_window(tmp_path: Path, harness: Harness, rewritten: str) -> None:
+    """The read holds records appended after the copy (the copy window) and lands before the
+    truncation. Proven old (the file did not grow back to where we read): kept, nothing lost, nothing
+    twice. Not provable (the writer already wrote past our offset again, and the copy does not hold
+    the window): dropped, and only the window is lost (logrotate's documented loss), nothing twice."""
+    base = tmp_path / "app.log"
+    old, old_seqs = records(0, 3_000, every=1)
+    base.write_text(old)
+    ing = await harness.start(make_config(tmp_path, [str(base)]))
+    await harness.wait_events(len(old_seqs))
+    f = ing.files[0]
+    hooked = TruncatedAfterRead.open(str(base))
+    f.handle.close()
+    f.handle = hooked  # the same file (inode); only the order of the steps is chosen
+    hooked.at = len(old.encode())
+    before, before_seqs = records(10_000, 500, every=1)  # appended, then copied
+    window, window_seqs = records(20_000, 200, every=1)  # appended after the copy
+    new, new_seqs = records(30_000, 100 if rewritten == "short" else 5_000, every=1)
+    assert (len(new) < len(old)) == (rewritten == "short")
+
+    def truncate_and_rewrite() -> None:
+        with base.open("r+b") as w:
+            w.truncate(0)
+        with base.open("ab") as w:
+            w.write(new.encode())
+
+    hooked.then = truncate_and_rewrite
+    with base.open("ab") as w:
+        w.write(before.encode())
+    shutil.copyfile(base, tmp_path / "app.log.1")
+    with base.open("ab") as w:
+        w.write(window.encode())
+    await _settle(harness, ing)
+    assert hooked.then is None  # the chosen order happened
+    lost = window_seqs if rewritten == "past_our_offset" else []
+    harness.sink.assert_exactly_once(old_seqs + before_seqs + new_seqs + [s for s in window_seqs if s not in lost],
+                                     lost=lost)
+    stored = set(harness.sink.seqs())
+    assert (set(window_seqs) <= stored) == (rewritten == "short")
     assert harness.metric("sidecar_rotations_total", source=str(base), kind="copytruncate") == 1
