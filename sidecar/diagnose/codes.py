@@ -11,13 +11,13 @@ Decisions:
   names: "the Supabase (PostgREST/Postgres) database", "GLM (Z.ai)"...), `{code}` and `{meaning}` (the
   owner's name for the code) filled in; texts say only what the code documents.
 - Category by the doctrine of doctrine.py (what the on-call engineer must change): a value or statement the
-  gateway built, incl. a query that does not match the schema (undefined table/column/function, PGRST2xx) and a
-  write the table's constraints refuse (class 23: the data or the order of writes the code sends; 21: a batch
-  with a key twice; 09/27/2F/38/39/P0: a database function or trigger of our own migrations) -> code; a
-  credential, grant, URL or the name of a database/schema, a pooler setting, the server's configuration file
-  (F0) -> config; the database's runtime state or availability (connection lost, cancelled or terminated
-  statements, a read-only server, I/O and internal errors) and a column's declared size (22001/22003, both case
-  writers) -> storage; a resource limit, incl. a connection pool's (53, PGRST003) -> capacity; competing
+  gateway built, incl. a query that does not match the schema (undefined table/column/function, PGRST2xx),
+  21 (a batch with a key twice) and 09/27/2F/38/39/P0 (a database function or trigger of our own migrations)
+  -> code; a credential, grant, URL or the name of a database/schema, a pooler setting, the server's
+  configuration file (F0), a limit a setting names (53400, 57P05) -> config; the database's runtime state or
+  availability (connection lost, cancelled or terminated statements, a read-only server, I/O and internal
+  errors), its constraints refusing a row (class 23, round 6) and its limits on what it stores (22001/22003
+  declared size, 22P05/22021, 54) -> storage; a resource limit, incl. a connection pool's (53, PGRST003) -> capacity; competing
   transactions -> concurrency; the provider's account, limits or moderation -> provider. evals/TAXONOMY.md
   holds the table of every path that can answer storage.
 - The gateway's own codes (src/daemon/error_handling.py, research upstream-gateway.md 1.3) are a namespace

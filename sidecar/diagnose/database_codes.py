@@ -7,10 +7,11 @@ with the codes inside a class whose cause differs from the class's; every PostgR
 list of classes (tests/diagnose/test_doctrine.py, written independently of these tables).
 
 Category by the doctrine (doctrine.py; the table of every path that answers storage is in evals/TAXONOMY.md): the
-statement or data the gateway sent, incl. a query that does not match the schema and a write the table's
-constraints refuse, and our own database functions/triggers -> code; a grant, credential, name, pooler setting or
-the server's configuration file -> config; the database's runtime state or failure -> storage; a pool or resource
-limit -> capacity; competing transactions -> concurrency.
+statement the gateway sent, incl. a query that does not match the schema, and our own database functions/triggers
+-> code; a grant, credential, name, pooler setting, the server's configuration file or a limit a setting names
+(53400, 57P05) -> config; the database's runtime state or failure, its constraints refusing a row (class 23) and
+its limits on what it can store (22001/22003 declared size, 22P05/22021 text it cannot hold, 54 program limits)
+-> storage; a pool or resource limit -> capacity; competing transactions -> concurrency.
 """
 
 from __future__ import annotations
@@ -66,9 +67,11 @@ SQLSTATE_CLASSES: dict[str, Text] = {
              "SQLSTATE class 22 (data exception) means a value in the statement does not fit its type or range: "
              "the gateway passed data it did not validate.",
              "Validate the value where it enters the gateway (type, range, length) and answer 400 instead of querying."),
-    "23": _t("code", "medium", "A write broke an integrity constraint of {who} (SQLSTATE {code}, {meaning})",
-             "SQLSTATE class 23 (integrity constraint violation) means the row written breaks a constraint of the table "
-             "(unique key, foreign key, not-null or check): the data or the order of writes disagrees with the table.",
+    # doctrine.py (round 6): the table's constraints refusing a row is storage ("its constraints" in the category
+    # text; every writer who met one: 009/010/106/510, 712, 5043); the text names the constraint and the write
+    "23": _t("storage", "medium", "A write broke an integrity constraint of {who} (SQLSTATE {code}, {meaning})",
+             "SQLSTATE {code} ({meaning}) means the row written breaks a constraint of the table (the message names "
+             "it): the data or the order of writes disagrees with the table; the database is up and enforced it.",
              "Read the constraint named in the error; order writes so referenced rows exist first and supply required columns."),
     "24": _t("code", "medium", "A cursor was used in the wrong state on {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 24 means the code fetched from a cursor that is closed or not open.",
@@ -127,7 +130,7 @@ SQLSTATE_CLASSES: dict[str, Text] = {
     "53": _t("capacity", "high", "{who} ran out of a resource (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 53 (insufficient resources) means Postgres ran out of connections, disk or memory.",
              "Check the database's connection count, disk and memory at that time; lower pool sizes or add capacity."),
-    "54": _t("code", "medium", "A statement exceeded a hard limit of {who} (SQLSTATE {code}, {meaning})",
+    "54": _t("storage", "medium", "A statement exceeded a hard limit of {who} (SQLSTATE {code}, {meaning})",
              "SQLSTATE class 54 (program limit exceeded) means the statement or a value in it is larger or more complex "
              "than Postgres allows (too many columns or arguments, an index row too large, a statement too complex).",
              "Split the statement or the value (batch, move large values out of indexed columns)."),
@@ -177,14 +180,22 @@ SQLSTATE_CODES: dict[str, Text] = {
                 "SQLSTATE 22P02 means a value in the statement is not valid text for the column's type (a malformed uuid, "
                 "number or boolean): the gateway passed input it did not validate.",
                 "Validate the value (uuid, number, date) where it enters the gateway and return 400 instead of querying."),
-    "23502": _t("code", "medium", "A write left a required column empty (SQLSTATE {code}, {meaning})",
+    "22P05": _t("storage", "medium", "{who} cannot store a character the value holds (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22P05 means a Unicode escape in the value has no equivalent in the database's text: Postgres "
+                "text and jsonb cannot hold the NUL character (\\u0000), which extracted file or model text can carry.",
+                "Strip NUL characters (\\u0000) from text before writing it, or store the raw bytes in a bytea column."),
+    "22021": _t("storage", "medium", "{who} cannot store a byte sequence the value holds (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22021 means the value holds bytes that are not valid in the database's encoding (UTF8), such "
+                "as a NUL byte (0x00) that text columns cannot hold.",
+                "Strip NUL bytes and decode the text before writing it, or store the raw bytes in a bytea column."),
+    "23502": _t("storage", "medium", "A write left a required column empty (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 23502 means a NOT NULL column got no value: the code omitted a field the table requires.",
                 "Supply the column's value (or give it a default in a migration)."),
-    "23503": _t("code", "medium", "A write references a row that does not exist (SQLSTATE {code}, {meaning})",
+    "23503": _t("storage", "medium", "A write references a row that does not exist (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 23503 means a foreign key points at a missing row: the referenced row was not written first, "
                 "or was deleted.",
                 "Write the referenced row first (or in the same transaction); check deletes of parent rows."),
-    "23505": _t("code", "medium", "An insert hits an existing key (SQLSTATE {code}, {meaning})",
+    "23505": _t("storage", "medium", "An insert hits an existing key (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 23505 means the row's unique key already exists: a retried write that had succeeded, two "
                 "requests creating the same record, or a reused id.",
                 "Make the write idempotent (upsert on the key) or create the row once."),
@@ -235,6 +246,15 @@ SQLSTATE_CODES: dict[str, Text] = {
     "42P10": _t("code", "medium", "An upsert's ON CONFLICT target has no matching unique index (SQLSTATE {code}, {meaning})",
                 "Postgres needs a unique index or constraint on exactly the ON CONFLICT columns; the table lacks it.",
                 "Add the unique constraint in a migration, or name the columns that have one."),
+    "28000": _t("config", "critical", "{who} refused the connection by its access rules (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 28000 means the server's client-authentication rules (pg_hba.conf) do not allow this host, "
+                "user, database or encryption, or the role named does not exist: the server's access rules or the "
+                "role/database the DSN names must change.",
+                "Add a pg_hba.conf entry for this client (host, user, database, hostssl/host) and reload, or connect "
+                "as a role and database the rules allow."),
+    "28P01": _t("config", "critical", "{who} refused the password (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 28P01 means the password sent for the user is wrong or was rotated.",
+                "Check the database URL / password secret in the environment against the database; restart after fixing."),
     "53100": _t("capacity", "critical", "{who} is out of disk space (SQLSTATE {code}, {meaning})",
                 "Postgres could not extend a file: the database's disk is full; writes fail until space is freed.",
                 "Free or add disk space on the database (managed: raise the disk size); find the table or log that grew."),
@@ -245,9 +265,12 @@ SQLSTATE_CODES: dict[str, Text] = {
                 "Postgres refused a new connection because max_connections is reached: the pools of every client together "
                 "open more connections than the database allows.",
                 "Lower the pools' max size (or connect through the pooler) so the sum of connections stays under max_connections."),
-    "53400": _t("capacity", "high", "{who} hit a configured limit (SQLSTATE {code}, {meaning})",
-                "SQLSTATE 53400 means a configured server limit (such as temp_file_limit) was exceeded by the statement.",
-                "Find the statement that needs so much and bound it, or raise the limit."),
+    # the code's own name says it: a limit a server setting sets (temp_file_limit, max_locks_per_transaction,
+    # max_files_per_process...), not the disk or memory running out - config
+    "53400": _t("config", "medium", "{who} refused a statement over a configured limit (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 53400 means the statement needs more than a server setting allows (temp_file_limit, "
+                "max_locks_per_transaction...; the message names it); the disk and memory are not exhausted.",
+                "Raise the setting the message names for this role/database, or bound the statement (sort less, batch)."),
     "55006": _t("concurrency", "medium", "An object is in use by another session (SQLSTATE {code}, {meaning})",
                 "SQLSTATE 55006 means another session uses the object the statement needs exclusively.",
                 "Find the other session (pg_stat_activity) and retry when it is done."),
@@ -268,9 +291,13 @@ SQLSTATE_CODES: dict[str, Text] = {
     "57P03": _t("storage", "high", "{who} does not accept connections right now (SQLSTATE {code}, {meaning})",
                 "The database is starting up, shutting down or in recovery, so it refused the connection.",
                 "Wait for the database to finish its restart or recovery; let the pool reconnect with backoff."),
-    "57P05": _t("storage", "low", "{who} closed an idle session (SQLSTATE {code}, {meaning})",
-                "The connection stayed idle past idle_session_timeout and the server closed it.",
-                "Let the pool check connections before use (or recycle idle ones sooner)."),
+    # a session closed only because two settings disagree (the server's idle_session_timeout shorter than the
+    # time the client pool keeps a connection idle): it recurs until one of them changes - config, server up
+    "57P05": _t("config", "medium", "{who} closed an idle session: its idle_session_timeout is shorter than the pool's idle time (SQLSTATE {code}, {meaning})",
+                "The connection stayed idle past the server's idle_session_timeout and the server closed it; the client "
+                "pool keeps idle connections longer than that (psycopg_pool max_idle, SQLAlchemy pool_recycle), so the "
+                "next call on it fails. The server is up.",
+                "Set the pool's max idle time below the server's idle_session_timeout (or check connections before use)."),
 }
 
 

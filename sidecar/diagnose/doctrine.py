@@ -6,10 +6,14 @@ Categories (`model.Category`), decided by the cause, never by the component that
 - network: the path to a remote fails *transiently* (timeouts, resets, a refused connection to a service that
   should be up, a temporary DNS failure, a certificate the remote side presents wrongly).
 - storage: the database/storage/cache service itself fails or limits at runtime (down, restarting, cancelled a
-  statement, a column's declared size, its sessions and rate limits). Not storage where the service only
-  SURFACED another cause (round 5, evals/TAXONOMY.md lists every path that answers storage): a write its
-  constraints refuse or a function/trigger of our migrations raising (code), a grant, name or setting (config),
-  a connection pool's or memory limit (capacity), a competing transaction (concurrency).
+  statement, its constraints refusing a row, a column's declared size or a value it cannot store, its sessions
+  and rate limits). Constraints (SQLSTATE 23, a PostgREST/Storage 409 for an existing key) are storage since
+  round 6: the category text says "its constraints" and every writer who met one labelled it so (009, 106, 510,
+  712, 5043); the text still names the constraint and the write to fix. Not storage where the service only
+  SURFACED another cause (evals/TAXONOMY.md lists every path that answers storage): a query that does not
+  match the schema or a function/trigger of our migrations raising (code), a grant, name or setting, incl. a
+  limit a setting names (53400, 57P05 idle_session_timeout: config), a connection pool's or memory limit
+  (capacity), a competing transaction (concurrency).
 - capacity: our own host's or service's resource limit (disk, memory, file descriptors, connection slots, pools:
   psycopg_pool/httpx/redis-py pools, PostgREST's pool PGRST003, Redis maxmemory OOM).
 - concurrency: races, locks, semaphores, deadlocks, serialization failures.
@@ -82,6 +86,51 @@ _PROXY_AUTH = re.compile(r"\b407\b[^\n]{0,40}Proxy Authentication Required|Proxy
 _NO_ROUTE = re.compile(r"\[Errno 101\]|Network is unreachable|ENETUNREACH", re.I)
 _IPV6 = re.compile(r"\((?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\)|\[[0-9a-f:]{3,39}\]:\d+|address family", re.I)
 
+# OpenSSL reasons raised while the client LOADS its own TLS material (ssl.SSLContext.load_cert_chain /
+# load_verify_locations, libpq's sslcert/sslkey/sslrootcert), before any peer is contacted: the files the
+# settings name are wrong - config, every time, and the remote was never reached. Read from CPython 3.11's
+# Modules/_ssl.c (a real load_cert_chain of a mismatched pair, a non-PEM file, a wrong passphrase: "[SSL] PEM lib")
+# and libpq's fe-secure-openssl.c (tests/diagnose/test_connect_settings.py raises each).
+_LOCAL_TLS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"KEY_VALUES_MISMATCH|key values mismatch", re.I),
+     "the client certificate and its private key are not a pair (key values mismatch)"),
+    (re.compile(r"\[SSL\] PEM lib|\[PEM: [A-Z_]+\]|NO_START_LINE|BAD_DECRYPT", re.I),
+     "a certificate or key file is not readable PEM, or the key's passphrase is wrong"),
+    (re.compile(r"NO_CERTIFICATE_OR_CRL_FOUND|no certificate or crl found", re.I),
+     "the CA file holds no certificate"),
+    (re.compile(r'root certificate file "[^"\n]{0,300}" does not exist|could not read root certificate file', re.I),
+     "the root certificate file the connection settings name (sslrootcert) does not exist"),
+    (re.compile(r'could not (?:open|load|read) (?:certificate|private key) file|certificate present, but not private key', re.I),
+     "the client certificate/key file the connection settings name (sslcert/sslkey) cannot be loaded"),
+)
+# libpq's own connect-phase texts (fe-connect.c, fe-auth.c; psycopg prefixes "connection failed: connection to
+# server at ... failed:") that name a connection SETTING: they fail every time until the DSN changes
+_LIBPQ_SETTING: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
+    (re.compile(r"server does not support SSL, but SSL was required", re.I),
+     "sslmode requires SSL and this server does not offer SSL",
+     "The connection settings ask for SSL (sslmode=require or stricter, often copied from a managed database's "
+     "connection string) and the server at that address does not support SSL: the DSN and the server disagree.",
+     "Set sslmode to what this server supports (disable/prefer for a local server without SSL) or point the DSN at "
+     "the server that needs it."),
+    (re.compile(r"received invalid response to SSL negotiation", re.I),
+     "the host:port answered, but not as a Postgres server (invalid response to SSL negotiation)",
+     "Something other than Postgres listens at the DSN's host and port (an HTTP service, a proxy's other port): "
+     "the host or port setting is wrong.",
+     "Fix the host/port in the DSN to the Postgres server's (or its pooler's) address."),
+    (re.compile(r"fe_sendauth: no password supplied", re.I),
+     "the server asks for a password and the connection settings carry none (fe_sendauth)",
+     "The server's authentication method wants a password and the DSN (or PGPASSWORD / .pgpass) gives none: the "
+     "password setting is missing or was not passed to this process.",
+     "Put the password in the DSN or the secret the gateway reads (PGPASSWORD), and restart."),
+    (re.compile(r'invalid (?:sslmode|target_session_attrs|integer|port|connection option)\b[^\n]{0,80}|missing "=" after', re.I),
+     "the connection string holds an invalid option or value",
+     "libpq refused the DSN itself before connecting: an unknown option or an invalid value (sslmode, port...).",
+     "Fix the option the message names in the connection string."),
+)
+# psycopg's "the connection is closed" (_check_connection_ok) and asyncpg's "connection is closed": the code
+# uses a connection object after it was closed or lost and never reconnects (a pool hands out live ones only)
+_CLOSED_OBJECT = re.compile(r"\bthe connection is closed\b|cannot perform operation: connection is closed", re.I)
+
 
 # where clients name the host that failed (redis-py "Error -2 connecting to redis:6379.", libpq 'could not translate
 # host name "db" to address', aiohttp "Cannot connect to host redis:6379", a URL)
@@ -101,6 +150,24 @@ def _service_name(text: str) -> str | None:
 def transport_cause(text: str) -> Cause | None:
     """The class-level cause of a connect failure from its own text, or None when the text does not decide.
     Persistent causes are checked first: a chained message can carry both (a retry's timeout over a DNS error)."""
+    for pattern, what in _LOCAL_TLS:
+        if pattern.search(text):
+            return Cause("config", "tls.local", what,
+                         f"Loading this client's own TLS material failed: {what}. The files or paths the settings "
+                         "name (a client certificate/key pair, a CA file, sslcert/sslkey/sslrootcert) are wrong; it "
+                         "fails every time before any connection, so the remote was never reached.",
+                         "Point the settings at a matching certificate and key (openssl x509 -noout -pubkey vs "
+                         "openssl pkey -pubout), a PEM CA file, and the key's passphrase; then restart.")
+    for pattern, what, why, fix in _LIBPQ_SETTING:
+        if pattern.search(text):
+            return Cause("config", "libpq.setting", what, why + " It fails every time until the setting changes.", fix)
+    if _CLOSED_OBJECT.search(text):
+        return Cause("code", "client.closed", "the code used a connection object that is already closed",
+                     "The client library refused the call because this connection object is closed: the code keeps "
+                     "one long-lived connection and goes on using it after it was closed or the server dropped it "
+                     "(a restart, an idle timeout), without reconnecting.",
+                     "Reconnect when a call fails with a closed connection, or take connections from a pool that "
+                     "checks them (psycopg_pool with check=ConnectionPool.check_connection).")
     if _PROXY_AUTH.search(text):
         return Cause("config", "proxy.auth", "the HTTP proxy demands credentials (407 Proxy Authentication Required)",
                      "The forward proxy configured for outgoing calls (HTTPS_PROXY/HTTP_PROXY in the environment) "

@@ -302,9 +302,17 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
                     f"{who} answered {status}: the key sent is invalid or another project's, or a row-level security "
                     f"policy or grant does not allow this operation; it fails every time until the key or grant changes.",
                     ("Check the service key the gateway uses and the table's RLS policies and grants.",))
-        if status in (400, 405, 406, 409, 415, 422) and not cache:
-            # doctrine.py: the service refused the request the gateway built (its filter, body, method or a write
-            # its constraints refuse: PostgREST answers 409 for 23505/23503) - code, whatever component met it
+        if status == 409:
+            # doctrine.py: a write its constraints refuse (PostgREST answers 409 for 23505/23503, storage-api for an
+            # object key that exists) - storage, as class 23; the text says which write to make idempotent
+            return ("storage", "medium", f"The {who} refused a write that conflicts with existing data (HTTP 409, {cls})",
+                    f"{who} answered 409: the row or object already exists or references one that does not (a unique "
+                    "or foreign key constraint, an upload to an existing key without upsert); the service is up.",
+                    ("Make the write idempotent (upsert on the key, upsert=true for Storage uploads) or write the "
+                     "referenced row first.",))
+        if status in (400, 405, 406, 415, 422) and not cache:
+            # doctrine.py: the service refused the request the gateway built (its filter, body or method) - code,
+            # whatever component met it
             return ("code", "medium", f"The {who} rejected the request the gateway built (HTTP {status}, {cls})",
                     f"{who} answered {status}: the request's filter, body, method or the write itself is not valid for "
                     "the database (the error body's code, PGRST1xx or a SQLSTATE, says which); the service is fine.",
@@ -429,5 +437,6 @@ def service_text(family: str, cls: str, status: int | None, said: str, logged: s
 def transport_text(cause: Cause, who: str, cls: str) -> Text:
     """A connect failure whose own text decides its cause (doctrine.py): the category by persistence, not by
     which remote it concerns."""
-    severity: Severity = "critical" if cause.category == "config" else "high"
-    return (cause.category, severity, f"Could not connect to {who}: {cause.what} ({cls})", cause.why, (cause.fix,))
+    severity: Severity = "critical" if cause.category == "config" else "high" if cause.category == "network" else "medium"
+    summary = f"{who}: {cause.what} ({cls})" if cause.category == "code" else f"Could not connect to {who}: {cause.what} ({cls})"
+    return (cause.category, severity, summary, cause.why, (cause.fix,))

@@ -79,9 +79,9 @@ STORAGE_CODES: dict[str, tuple[Category, Severity, str]] = {
     "InvalidChecksum": ("code", "medium", "the uploaded bytes do not match the checksum sent"),
     "MissingPart": ("code", "medium", "a multipart upload was completed with a part missing"),
     "InvalidUploadSignature": ("code", "medium", "the signed upload URL's token is invalid for this upload"),
-    "ResourceAlreadyExists": ("code", "medium", "the object or bucket already exists (a write without upsert)"),
-    "KeyAlreadyExists": ("code", "medium", "an object already exists at that key (an upload without upsert=true)"),
-    "BucketAlreadyExists": ("code", "medium", "a bucket of that name already exists"),
+    "ResourceAlreadyExists": ("storage", "medium", "the object or bucket already exists (a write without upsert)"),
+    "KeyAlreadyExists": ("storage", "medium", "an object already exists at that key (an upload without upsert=true)"),
+    "BucketAlreadyExists": ("storage", "medium", "a bucket of that name already exists"),
     "ResourceNotEmpty": ("code", "medium", "the bucket is not empty, so it cannot be deleted"),
     "IcebergResourceNotEmpty": ("code", "medium", "the analytics resource is not empty, so it cannot be deleted"),
     "VectorBucketNotEmpty": ("code", "medium", "the vector bucket is not empty, so it cannot be deleted"),
@@ -185,7 +185,7 @@ def storage_code_text(said: str, cls: str, status: int | None) -> Text | None:
             shown = f"HTTP {status}, {code}" if status else code
             return (category, severity, f"Supabase Storage: {meaning} ({cls}: {shown})",
                     f"Supabase Storage answered the error code {code}: {meaning}.",
-                    (_STORAGE_FIX[category].format(code=code),))
+                    (_STORAGE_FIX_FOR.get(code, _STORAGE_FIX[category]).format(code=code),))
     if (legacy := _STORAGE_LEGACY.search(head)) is not None:
         return storage_code_text(f"'code': {STORAGE_LEGACY[legacy.group('e')]}", cls, status)
     return None
@@ -218,6 +218,12 @@ _STORAGE_FIX = {
     "capacity": "Lower the concurrent Storage calls or raise the project's limit ({code}).",
     "network": "Check whether the gateway's client timed out or disconnected during the call ({code}); retry it.",
 }
+# the existing-key codes are storage (the bucket's unique key refused the write, as SQLSTATE 23505) but their
+# fix is the gateway's write, not the service's health
+_EXISTS_FIX = ("Upload with upsert=true where an existing object may be replaced, or write to a new key ({code}); "
+               "a retried upload that had succeeded meets its own object.")
+_STORAGE_FIX_FOR = {"ResourceAlreadyExists": _EXISTS_FIX, "KeyAlreadyExists": _EXISTS_FIX,
+                    "BucketAlreadyExists": "Create the bucket once (check it exists first) ({code})."}
 _AUTH_FIX = {
     "storage": "Back off and retry ({code}); check Supabase Auth's status, rate limits and hooks at that time.",
     "config": "Change the project's Auth setting or the key the gateway uses ({code}) in the Supabase dashboard.",

@@ -81,7 +81,10 @@ _PSYCOPG_CLASS = re.compile(r"\bpsycopg2?\.errors\.(?P<cls>[A-Z]\w+)")
 # failed" text; these are their codes (PostgreSQL errcodes appendix; libpq's message for a dropped socket).
 _SERVER_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"sorry, too many clients already|remaining connection slots are reserved", re.I), "53300"),
-    (re.compile(r"password authentication failed for user|no pg_hba\.conf entry", re.I), "28P01"),
+    # auth.c: a refused password is 28P01; pg_hba.conf refusing the host/user/database ("no pg_hba.conf entry",
+    # "pg_hba.conf rejects connection") is 28000 (ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
+    (re.compile(r"password authentication failed for user", re.I), "28P01"),
+    (re.compile(r"no pg_hba\.conf entry|pg_hba\.conf rejects", re.I), "28000"),
     (re.compile(r'FATAL:\s+role "[^"\n]{1,63}" does not exist', re.I), "28000"),
     (re.compile(r'FATAL:\s+database "[^"\n]{1,63}" does not exist', re.I), "3D000"),
     (re.compile(r"terminating connection due to administrator command", re.I), "57P01"),

@@ -24,19 +24,24 @@ RULES = load_rules("rules/diagnoses.yaml")
 # transactions (concurrency). Round 5: the database only SURFACES a constraint violation (23), a batch with a key
 # twice (21), a function or trigger of our migrations raising (09, 27, 2F, 38, 39, P0), an object the statement
 # uses in the wrong order (55), privileges (2B) and its own configuration file (F0): none of those is storage.
+# Round 6 (evals/TAXONOMY.md): the table's constraints refusing a row (23) and the database's program limits (54)
+# are storage - the category text's "its constraints ... limits at runtime", and every writer who met one.
 DOCTRINE_CLASSES = {
     "03": "code", "08": "storage", "09": "code", "0A": "code", "0B": "code", "0F": "code", "0L": "config",
-    "0P": "config", "0Z": "code", "10": "code", "20": "code", "21": "code", "22": "code", "23": "code",
+    "0P": "config", "0Z": "code", "10": "code", "20": "code", "21": "code", "22": "code", "23": "storage",
     "24": "code", "25": "code", "26": "config", "27": "code", "28": "config", "2B": "config", "2D": "code",
     "2F": "code", "34": "code", "38": "code", "39": "code", "3B": "code", "3D": "config", "3F": "config",
-    "40": "concurrency", "42": "code", "44": "code", "53": "capacity", "54": "code", "55": "code",
+    "40": "concurrency", "42": "code", "44": "code", "53": "capacity", "54": "storage", "55": "code",
     "57": "storage", "58": "storage", "72": "storage", "F0": "config", "HV": "storage", "P0": "code",
     "XX": "storage",
 }
 # codes whose cause differs from their class's, by the doctrine (and why)
 DOCTRINE_CODES = {
     "22001": "storage", "22003": "storage",  # the column's declared size: both case writers read storage
+    "22P05": "storage", "22021": "storage",  # text the database cannot hold (a NUL): its limit, as declared size
     "25006": "storage",  # the server is read-only (replica, read-only mode): its runtime state
+    "53400": "config",  # configuration_limit_exceeded: a limit a setting names (temp_file_limit)
+    "57P05": "config",  # idle_session_timeout shorter than the pool's idle time: two settings disagree
     "42501": "config",  # a missing GRANT
     "42P05": "config",  # prepared statements through a transaction-mode pooler: a connection setting
     "55006": "concurrency", "55P03": "concurrency",  # another session holds the object or lock

@@ -235,7 +235,7 @@ POSTGREST = [
     ((401, {"message": "Anonymous access is disabled", "code": "PGRST302", "hint": None, "details": None}), "code",
      "key"),
     ((409, {"message": 'duplicate key value violates unique constraint "conversation_files_pkey"', "code": "23505",
-            "hint": None, "details": "Key (id)=(1) already exists."}), "code", "23505"),
+            "hint": None, "details": "Key (id)=(1) already exists."}), "storage", "23505"),
     ((400, {"message": 'invalid input syntax for type uuid: "c-91d2"', "code": "22P02", "hint": None, "details": None}),
      "code", "uuid"),
     ((500, {"message": "canceling statement due to statement timeout", "code": "57014", "hint": None, "details": None}),

@@ -19,7 +19,7 @@ KNOWN = [
     ("{'message': \"Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache\", 'code': 'PGRST204'}",
      None, "supabase-missing-column-pgrst204", "code"),
     ("{'code': 'PGRST205', 'message': \"Could not find the table 'public.x' in the schema cache\"}", None, "supabase-missing-table-pgrst205", "code"),
-    ("duplicate key value violates unique constraint \"conversation_files_pkey\"", None, "supabase-unique-violation-23505", "code"),
+    ("duplicate key value violates unique constraint \"conversation_files_pkey\"", None, "supabase-unique-violation-23505", "storage"),
     ("{'message': 'ON CONFLICT DO UPDATE command cannot affect row a second time', 'code': '21000'}", None, "supabase-upsert-same-row-21000", "code"),
     ("Error code: 429 - {'error': {'message': 'insufficient balance', 'type': 'exceeded_current_quota_error'}}", "openai.RateLimitError", "kimi-quota-exhausted", "provider"),
     ('Error code: 429, with error text {"error":{"code":"1302","message":"High concurrency usage of this API"}}', None, "glm-concurrency-1302", "provider"),

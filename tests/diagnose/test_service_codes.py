@@ -23,13 +23,13 @@ from tests.helpers import serving
 
 # storage-api codes by the doctrine: a setting/key/policy/name (config), the request the gateway built (code),
 # another writer (concurrency), a count or connection limit (capacity), an aborted request (network); the rest is
-# the service at runtime (storage)
+# the service at runtime or its constraints (an existing key: storage, as SQLSTATE 23505, round 6)
 STORAGE_CONFIG = {"NoSuchBucket", "TenantNotFound", "AccessDenied", "InvalidSignature", "SignatureDoesNotMatch",
                   "InvalidAccessKeyId", "MaximumCredentialsLimit", "InvalidMimeType", "FeatureNotEnabled",
                   "NoSuchCatalog"}
 STORAGE_CODE = {"InvalidRequest", "InvalidParameter", "MissingParameter", "MissingContentLength", "InvalidKey",
                 "InvalidBucketName", "InvalidRange", "InvalidChecksum", "MissingPart", "InvalidUploadSignature",
-                "ResourceAlreadyExists", "KeyAlreadyExists", "BucketAlreadyExists", "ResourceNotEmpty",
+                "ResourceNotEmpty",
                 "IcebergResourceNotEmpty", "VectorBucketNotEmpty", "ConflictException", "NotSupported"}
 STORAGE_RACE = {"ResourceLocked", "LockTimeout", "TransactionError"}
 STORAGE_LIMIT = {"DatabaseConnectionLimit", "IcebergMaximumResourceLimit", "S3VectorMaxBucketsExceeded",
@@ -37,7 +37,7 @@ STORAGE_LIMIT = {"DatabaseConnectionLimit", "IcebergMaximumResourceLimit", "S3Ve
 STORAGE_PATH = {"Aborted", "AbortedTerminate"}
 # the wire values of storage-api's ErrorCode enum (supabase/storage src/internal/errors/codes.ts), whole
 STORAGE_ENUM = STORAGE_CONFIG | STORAGE_CODE | STORAGE_RACE | STORAGE_LIMIT | STORAGE_PATH | {
-    "NoSuchKey", "NoSuchUpload", "InvalidUploadId", "InvalidJWT", "ExpiredToken", "EntityTooLarge", "InternalError",
+    "ResourceAlreadyExists", "KeyAlreadyExists", "BucketAlreadyExists", "NoSuchKey", "NoSuchUpload", "InvalidUploadId", "InvalidJWT", "ExpiredToken", "EntityTooLarge", "InternalError",
     "DatabaseError", "DatabaseTimeout", "DatabaseReadOnly", "DatabaseInvalidObjectDefinition",
     "DatabaseSchemaMismatch", "S3Error", "TusError", "SlowDown", "NoAvailableShard", "ShardNotFound",
     "NotFoundException"}
@@ -149,7 +149,8 @@ RAW = [
     ("/rest/v1/rpc/match_docs", 404, {"code": "PGRST202", "message": "Could not find the function"}, "code", "function"),
     ("/rest/v1/conversation_files", 404, {}, "code", "table"),
     ("/rest/v1/conversation_files", 400, {"code": "PGRST100", "message": "failed to parse filter"}, "code", "request"),
-    ("/rest/v1/conversation_files", 409, {"code": "23505", "message": "duplicate key value"}, "code", "request"),
+    # a write the table's constraint refuses: storage, as SQLSTATE class 23 (round 6)
+    ("/rest/v1/conversation_files", 409, {"code": "23505", "message": "duplicate key value"}, "storage", "exists"),
     ("/storage/v1/object/uploads/a.pdf", 400, {"statusCode": "400", "error": "InvalidJWT",
                                                "message": '"exp" claim timestamp check failed'}, "storage", "expired"),
     ("/rest/v1/conversation_files", 503, {"message": "upstream unavailable"}, "storage", "failed"),
