@@ -133,13 +133,16 @@ def _message(t: Template, pools: dict[tuple[int, int], Pool],
     return "".join(out)
 
 
-def generate(name: str, seed: int, n: int = 2000) -> tuple[list[str], list[str]]:
-    """`n` log lines of system `name` and each line's true template text, deterministic by `seed`."""
+def generate(name: str, seed: int, n: int = 2000, raises: bool = True) -> tuple[list[str], list[str]]:
+    """`n` log lines of system `name` and each line's true template text, deterministic by `seed`.
+
+    `raises=False` leaves out the templates of raised messages (logger calls and warnings only).
+    """
     if name not in SYSTEMS:
         raise ValueError(f"unknown system {name!r}; known: {', '.join(SYSTEMS)}")
     system = SYSTEMS[name]
     r = Random(f"heldout:{name}:{seed}")
-    everything = system_templates(name)
+    everything = [t for t in system_templates(name) if raises or t.via != "raise"]
     chosen = r.sample(everything, min(MAX_TEMPLATES, len(everything)))
     pick = _zipf_pick(r, len(chosen))
     pools: dict[tuple[int, int], Pool] = {}

@@ -45,6 +45,7 @@ class Template:
     level: str
     logger: str
     origin: str
+    via: str = "log"  # 'log' (a logger call), 'warn' (warnings.warn) or 'raise' (a formatted exception message)
 
     @property
     def text(self) -> str:
@@ -193,7 +194,7 @@ def templates_in(source: str, module: str, origin: str) -> list[Template]:
     found: list[Template] = []
     for node in ast.walk(tree):
         parts: tuple[str | Slot, ...] | None = None
-        level = "ERROR"
+        level, via = "ERROR", "log"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
             attr = node.func.attr
             if attr in LEVELS and _is_logger(node.func.value):
@@ -202,18 +203,18 @@ def templates_in(source: str, module: str, origin: str) -> list[Template]:
                 lvl = ast.unparse(node.args[0]).rsplit(".", 1)[-1].lower()
                 parts, level = message_parts(node.args[1], list(node.args[2:])), LEVELS.get(lvl, "INFO")
             elif attr == "warn" and ast.unparse(node.func.value) == "warnings":
-                parts, level = message_parts(node.args[0], []), "WARNING"
+                parts, level, via = message_parts(node.args[0], []), "WARNING", "warn"
         elif (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args
               and not isinstance(node.exc.args[0], ast.Constant)):
             parts = message_parts(node.exc.args[0], [])
             if parts is not None:
                 exc = ast.unparse(node.exc.func).rsplit(".", 1)[-1]
-                parts = (f"{exc}: ",) + parts
+                parts, via = (f"{exc}: ",) + parts, "raise"
         if parts is None:
             continue
         parts = _merge(parts)
         if _usable(parts) and any(isinstance(p, Slot) for p in parts):
-            found.append(Template(parts, level, module, f"{origin}:{getattr(node, 'lineno', 0)}"))
+            found.append(Template(parts, level, module, f"{origin}:{getattr(node, 'lineno', 0)}", via))
     return found
 
 

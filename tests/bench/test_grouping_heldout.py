@@ -45,6 +45,16 @@ def test_templates_are_read_from_the_call_sites() -> None:
     assert [(s.hint, s.spec, s.const) for s in slots] == [("host", "s", None), ("port", "d", None), ("0.5", "f", "0.5")]
     assert found["pool <*> has <*> waiting clients"].level == "WARNING"
     assert found["reading <*> bytes from <*>"].level == "DEBUG"
+    assert {t.text: t.via for t in found.values() if t.via != "log"} == {
+        "option <*> is deprecated, use <*>": "warn", "ValueError: invalid port number: <*>": "raise"}
+
+
+def test_no_raises_leaves_out_raised_messages_only() -> None:
+    raised = {t.text for t in hl.system_templates("asyncio") if t.via == "raise"}
+    assert raised
+    _, truth = hl.generate("asyncio", 1, 400, raises=False)
+    assert not raised & set(truth)
+    assert len(set(truth)) >= 20
 
 
 @pytest.mark.parametrize("name", list(hl.SYSTEMS))
