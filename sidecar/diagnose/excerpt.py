@@ -18,6 +18,7 @@ from .model import DiagnosisInput
 # no header here, so the case got no diagnosis at all).
 ERROR_LEVELS = ("ERROR", "CRITICAL")  # as normalised by the ingest dialect (FATAL -> CRITICAL)
 _DIALECT = TextDialect()
+_TRACEBACK = "Traceback (most recent call last):"
 _EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
 
 
@@ -47,7 +48,11 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
         if chosen is None:
             raise ValueError(f"record_line {record_line} is not a log header line")
     else:
-        errors = [s for s in starts if s[1].level in ERROR_LEVELS]
+        # a record that carries a traceback is an error record whatever its level (ingest/jsonl.py keeps such a
+        # record; '--- Logging error ---' prints one under whichever INFO line came before it)
+        bounds = [*(i for i, _ in starts[1:]), len(lines)]
+        errors = [s for s, end in zip(starts, bounds, strict=True)
+                  if s[1].level in ERROR_LEVELS or any(_TRACEBACK in ln for ln in lines[s[0] + 1:end])]
         warnings = [s for s in starts if s[1].level == "WARNING"]
         chosen = (errors or warnings or starts)[-1]
     index, m = chosen

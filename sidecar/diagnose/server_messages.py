@@ -135,6 +135,9 @@ _LOGGING_ERROR = re.compile(r"--- Logging error ---")  # its own stderr line, or
 _FORMAT_MISMATCH = re.compile(r"not all arguments converted during string formatting|not enough arguments for format "
                               r"string|format: a (?:real )?number is required|must be real number|unsupported format "
                               r"character|%\w format: ", re.I)
+# logging/__init__.py StreamHandler.emit writing to a stream already closed (io's "I/O operation on closed file"):
+# a handler closed (logging.shutdown, a hook closing handlers) while tasks or threads still log - shutdown order
+_CLOSED_STREAM = re.compile(r"I/O operation on closed file|write to closed file", re.I)
 _LOGGED_MESSAGE = re.compile(r"^Message: (?P<m>[^\n]{1,300})$\n^Arguments: (?P<a>[^\n]{0,300})$", re.M)
 
 
@@ -149,6 +152,17 @@ def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
         category, severity, summary, cause, fixes = row.text
         return row.name, words, (category, severity, summary.format(what=one_line(words, 120)), cause, fixes), weight
     body = inp.traceback[:MAX_SCAN]
+    if _LOGGING_ERROR.search(body) and _CLOSED_STREAM.search(body) and not _FORMAT_MISMATCH.search(body):
+        logged = _LOGGED_MESSAGE.search(body)
+        named = f" (Message: {one_line(logged.group('m'), 120)})" if logged is not None else ""
+        return "logging-closed-stream", "--- Logging error ---", (
+            "code", "low", f"A log record was written to a handler whose stream is already closed{named}",
+            "The logging module could not write a record (logging.Handler.handleError printed '--- Logging error "
+            "---' with 'I/O operation on closed file'): the handler's stream was closed (logging.shutdown or a "
+            "shutdown hook closing handlers) while a task or thread still logs - a shutdown order in the code. The "
+            "record was lost; the file or terminal behind the stream is fine.",
+            ("Stop (await/join) the tasks and threads that log before closing the log handlers; close handlers last "
+             "(logging.shutdown at exit).",)), WITH_MODULE
     if _LOGGING_ERROR.search(body) and _FORMAT_MISMATCH.search(body):
         logged = _LOGGED_MESSAGE.search(body)
         named = f" (Message: {one_line(logged.group('m'), 120)}, Arguments: {one_line(logged.group('a'), 120)})" \

@@ -193,6 +193,34 @@ def test_a_log_call_whose_arguments_do_not_fit_its_format_is_the_calling_code(mo
         assert d.category == "code" and "format" in d.summary and "closed after %d s" in d.summary, (d.rule, d.summary)
 
 
+def test_a_record_logged_to_a_closed_handler_is_the_shutdown_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    log = logging.getLogger("src.daemon.session_reaper")
+    log.addHandler(handler)
+    log.propagate = False
+    stream.close()  # a shutdown hook closed the handler's stream while the reaper still logs
+    old = log.level
+    log.setLevel(logging.INFO)
+    try:
+        log.info("reaped idle session %s", "9a1f0c2e")
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+        log.setLevel(old)
+    printed = stderr.getvalue()
+    assert "I/O operation on closed file" in printed
+    # the INFO line before takes the stderr lines in; a later INFO line (no traceback) does not take the diagnosis
+    excerpt = ("2026-12-06 02:00:00 INFO src.daemon.ws_server: Closing log handlers\n" + printed.rstrip("\n")
+               + "\n2026-12-06 02:00:00 INFO src.daemon.ws_server: WS daemon stopped")
+    d = diagnose(excerpt)
+    said = text_of(d)
+    assert d.category == "code" and "closed" in said and "reaped idle session" in said, (d.rule, d.summary)
+    assert not [w for w in ("disk", "No space", "network", "permission") if w in said], said
+
+
 @pytest.mark.parametrize("words", [
     "Logging error while shutting down",  # the words without the module's form
     "Invalid HTTP request body: field 'model' is required",  # the gateway's own validation, not uvicorn's parser
