@@ -30,7 +30,13 @@ PASSWORD_WORDS = (
     "adgangskode", "salasana", "jelszó", "jelszo", "κωδικός", "συνθηματικό", "סיסמה", "סיסמא", "كلمة المرور",
     "كلمة السر", "mật khẩu", "mat khau", "รหัสผ่าน", "पासवर्ड", "kata sandi", "parool", "geslo", "lozinka",
     "slaptažodis", "пароля", "гасло",
+    "parola d'ordine", "parola d’ordine", "kata laluan", "পাসওয়ার্ড", "पासवर्ड", "கடவுச்சொல்", "పాస్‌వర్డ్", "پاس ورڈ",
+    "رمز عبور", "گذرواژه", "nenosiri", "лозинка", "құпия сөз", "პაროლი", "գաղտնաբառ", "ពាក្យសម្ងាត់",
+    "lykilorð", "cyfrinair", "pasfhocal", "pasahitza", "contrasinal", "wagwoord", "fjalëkalim", "şifrə", "parole",
 )
+# English loanwords used inside other languages' sentences (`la password dell'utente mario è <v>`, Indonesian
+# `password untuk budi adalah <v>`): only the copula shape reads them here; the name rule reads the rest.
+LOANWORDS = ("password", "passcode", "passphrase")
 SECRET_WORDS = (
     "密钥", "秘钥", "金鑰", "密鑰", "秘密", "令牌", "シークレット", "秘密鍵", "トークン", "토큰", "비밀", "токен", "секрет",
     "ключ", "schlüssel", "geheimnis", "clé", "clave", "chiave", "chave", "sleutel", "nyckel", "anahtar", "jeton",
@@ -47,21 +53,30 @@ _WORD = re.compile(r"(?i:" + _ALT + r")")
 _AUTOMATON = ahocorasick.Automaton()
 for _w in WORDS:
     _AUTOMATON.add_word(_w.lower(), len(_w))
+for _w in LOANWORDS:
+    _AUTOMATON.add_word(_w, -len(_w))  # negative: a loanword, read by COPULA_TAIL only
 _AUTOMATON.make_automaton()
+assert not set(LOANWORDS) & {w.lower() for w in WORDS}, "a word is either the language's own or a loanword"
+_LOAN = re.compile(r"(?i:" + "|".join(LOANWORDS) + r")")
 
 
-def _words(text: str) -> list[tuple[int, int]]:
+def _words(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is a loanword) of every word, longest first at one start, no overlaps."""
     lower = text.lower()
     if len(lower) != len(text):
-        return [m.span() for m in _WORD.finditer(text)]
-    spans = sorted((end + 1 - n, end + 1) for end, n in _AUTOMATON.iter(lower))
-    out: list[tuple[int, int]] = []
-    for a, b in spans:  # longest first at one start, no overlaps
+        found = [(*m.span(), False) for m in _WORD.finditer(text)] + [(*m.span(), True) for m in _LOAN.finditer(text)]
+        return _longest(sorted(found))
+    return _longest(sorted((end + 1 - abs(n), end + 1, n < 0) for end, n in _AUTOMATON.iter(lower)))
+
+
+def _longest(spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    out: list[tuple[int, int, bool]] = []
+    for a, b, loan in spans:  # longest first at one start, no overlaps
         if out and a < out[-1][1]:
             if a == out[-1][0] and b > out[-1][1]:
-                out[-1] = (a, b)
+                out[-1] = (a, b, loan)
             continue
-        out.append((a, b))
+        out.append((a, b, loan))
     return out
 # From the end of the word: the rest of the name, the separator, the value.
 TAIL = re.compile(
@@ -71,12 +86,30 @@ TAIL = re.compile(
 # The word, then a short phrase in the same language (up to four words: `senha do banco inválida: <v>`,
 # `Пароль пользователя admin: <v>`, `비밀번호가 올바르지 않습니다: <v>`), then `:` and the value. Prose is likelier
 # here than after the bare word, so the value must read as a password (`_password_like`).
+# A phrase word may hold an elided article's apostrophe (`d'accès`, `dell'utente`, `l'utilisateur`).
+_PHRASE_WORD = r"(?:[^\s:=：\"'`’]|(?<=\w)['’](?=\w)){1,30}"
 PHRASE_TAIL = re.compile(
-    r"[^\s:=：]{0,12}(?:[ \t]+[^\s:=：\"'`]{1,30}){1,4}[ \t]*[:：][ \t]+"
+    r"[^\s:=：]{0,12}(?:[ \t]+" + _PHRASE_WORD + r"){1,4}[ \t]*[:：][ \t]+"
     r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{6,128})")
+# The word, a short phrase, a copula, then the value (`kata sandi untuk budi adalah <v>`, `la password dell'utente
+# mario è <v>`, `das Passwort für bob ist <v>`): the third-person "is/was" of the languages listed above that put
+# it before the complement. Prose is likely, so the value must read as a password.
+_COPULAS = ("is", "was", "ist", "war", "es", "era", "est", "était", "é", "è", "adalah", "ialah", "är", "var",
+            "jest", "był", "była", "je", "byl", "bylo", "là", "είναι", "ήταν", "היא", "הוא", "是", "为", "為",
+            "это", "был", "была", "був", "була", "oli", "volt")  # not `on`/`van`/`er` (English words too)
+COPULA_TAIL = re.compile(
+    r"[^\s:=：]{0,12}(?:[ \t]+" + _PHRASE_WORD + r"){0,4}?[ \t]+(?:" + "|".join(map(re.escape, _COPULAS))
+    + r")[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
+# The word, a blank, then one bare token that reads as a password (Hindi `पासवर्ड <v> गलत है`: the verb comes last).
+BARE_TAIL = re.compile(r"[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
 # The word, a blank, then one quoted token that reads as a password (`ogiltigt lösenord '<v>' för bob`).
 QUOTED_TAIL = re.compile(r"[ \t]+(?P<q>\\{0,3}[\"'`])(?!\[REDACTED:)(?P<val>[^\s\"'`]{8,128})(?P=q)")
-HINTS = tuple(sorted({w.lower() for w in WORDS}))
+HINTS = tuple(sorted({w.lower() for w in WORDS + LOANWORDS}))
+
+
+def _foreign_copula(m: re.Match[str]) -> bool:
+    """A loanword's copula is another language's (English `is`/`was` is the name rule's: names.QUALIFIED)."""
+    return re.search(r"[ \t](?:is|was)[ \t]+$", m.string[m.start():m.start("val")]) is None
 
 
 def _prose(val: str) -> bool:
@@ -96,8 +129,17 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         out: list[str] = []
         pos = 0
-        for start, end in _words(text):
+        for start, end, loan in _words(text):
             if start < pos:
+                continue
+            if loan:
+                m = COPULA_TAIL.match(text, end)
+                if m is None or not password_like(m.group("val")) or not _foreign_copula(m):
+                    continue
+                start, end = m.start("val"), m.start("val") + len(m.group("val").rstrip(".,:;!?"))
+                out.append(text[pos:start])
+                out.append(mark)
+                pos = end
                 continue
             m = TAIL.match(text, end)
             if m is not None:
@@ -109,8 +151,11 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
             elif (q := QUOTED_TAIL.match(text, end)) is not None and password_like(q.group("val")):
                 start, end = q.span("val")
             else:
-                m = PHRASE_TAIL.match(text, end)
-                if m is None or not password_like(m.group("val")):
+                for tail in (PHRASE_TAIL, COPULA_TAIL, BARE_TAIL):
+                    m = tail.match(text, end)
+                    if m is not None and password_like(m.group("val")):
+                        break
+                else:
                     continue
                 start, end = m.start("val"), m.start("val") + len(m.group("val").rstrip(".,:;!?"))
             out.append(text[pos:start])

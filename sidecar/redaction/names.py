@@ -67,8 +67,15 @@ QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022
 # A YAML tag between a key and its value (YAML 1.2 section 6.8.2 node tags: `!!str`, `!local`, `!<verbatim>`;
 # Ansible's `!vault |`): the value follows the tag.
 _YAML_TAG = r"(?:![!\w./:<>,-]*[ \t]+)?"
+# A secret name written as two words in prose (`pass phrase <v>`, `API key <v>`, `secret key: <v>`): the first
+# half, a blank, then the second; name_words joins them (`pass`+`phrase`) as it joins `pass_phrase`.
+_TWO_WORDS = (r"(?:(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app)[ \t]"
+              r"(?=(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_])))?")
+_SECOND_HALF = re.compile(r"(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_])")
+_FIRST_HALF = re.compile(r"(?<![A-Za-z0-9_])(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app)"
+                         r"[ \t]$")
 KV = re.compile(
-    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
+    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
     r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
     r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*:[ \t]*Some\((?:[ \t]|\r?\n|\\{1,7}n)*|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
@@ -117,6 +124,8 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
 _HINT = re.compile("|".join(NAME_HINTS))
 _HINT_I = re.compile("|".join(NAME_HINTS), re.IGNORECASE)
 _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.\-]{0,80}")
+# An assignment inside a value: `name=`, `name: `, `'name': ` (a dict, kwargs or a repr written as one string).
+_STRUCTURE = re.compile(r"[A-Za-z_]\w*['\"]?[ \t]*(?:=|:[ \t])")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -158,6 +167,9 @@ def kv_sub(mark: str) -> Callable[[str], str]:
                 start += 1
             if start > 0 and text[start - 1] == "\\" and text[start] in "nrt" and start + 1 < h.start():
                 start += 1  # `\r\nX-Api-Key:` in a bytes repr: the name starts after the escape
+            elif start > floor + 1 and text[start - 1] in " \t" and _SECOND_HALF.match(text, start) and (
+                    w := _FIRST_HALF.search(text, max(floor, start - 16), start)) is not None:
+                start = w.start()  # `private key <v>`: the two-word name starts at its first half (_TWO_WORDS)
             m = KV.match(text, start)
             if m is None or m.end("name") <= h.start():
                 continue
@@ -182,7 +194,12 @@ def kv_sub(mark: str) -> Callable[[str], str]:
                 v = val if val is not None else m.group("qval")
                 if name_words(m.group("name"))[-1:] not in (["error"], ["exception"], ["errors"], ["warning"]) and (
                         v is None or not _PLAIN_NAME.fullmatch(v) or not is_secret_name(v)):
-                    seen = m.end()
+                    # a quoted value that is itself a structure (a repr or kwargs logged as a string field:
+                    # `"session_kwargs": "{'auth': BasicAuth(login=..., password=...)}"`) holds names of its own
+                    seen = m.start("qval") if v is not None and val is None and _STRUCTURE.search(v) else m.end()
+                    if val is not None and _SECOND_HALF.match(text, m.end() + 1) and _FIRST_HALF.fullmatch(
+                            text, m.start("val"), m.end() + 1):
+                        seen = m.start("val")  # `src.crypto.keys: api key: <v>`: the value starts a two-word name
                 continue
             out.append(text[pos:start])
             out.append(replaced + tail)
@@ -204,6 +221,8 @@ _CONFIG_KEY = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?$|[{,][ \t]*$")
 
 def _identifier(name: str, words: list[str]) -> bool:
     """`DB_PASS`, `clientSecret`, `X-Api-Key`, `PIN`, `x.db.password`: a name written as code, not a prose word."""
+    if " " in name or "\t" in name:
+        return False  # `API key`, `pass phrase`: two words of prose (_TWO_WORDS), however capitalised
     return ("." not in name and (name.isupper() or "_" in name or "-" in name or not name.islower())
             or "." in name and _strong(words))
 
@@ -213,6 +232,9 @@ def _statement(name: str, val: str) -> bool:
     before one quoted word that looks generated."""
     return (_identifier(name, name_words(name)) and not (name.istitle() and name.isalpha()) and " " not in val
             and looks_like_value(val, False, False))
+
+
+_APOSTROPHES = ("'", "\u2019")
 
 
 def only_space_sep(m: re.Match[str]) -> bool:
@@ -231,6 +253,9 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)
         if not quoted and (_CODE.match(val) or only_space_sep(m) and _FIELD.match(val)):
             return m.group(0)
+        if not quoted and val.isalpha() and m.string[m.end():m.end() + 1] in _APOSTROPHES and m.string[
+                m.end() + 1:m.end() + 2].isalpha():
+            return m.group(0)  # a word cut at its apostrophe: `doesn't`, `isn't`, Italian `dell'utente`, French `d'accès`
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
         if not quoted and val.lower() in AUTH_SCHEMES and _CREDENTIAL.match(m.string, m.end()):
