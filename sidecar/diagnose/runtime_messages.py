@@ -6,6 +6,13 @@ set_wakeup_fd outside the main thread; asyncio/unix_events.py add_signal_handler
 RuntimeError), Lib/threading.py (Thread.start/join), Lib/multiprocessing/spawn.py (_check_not_importing_main) and
 process.py (daemonic children), Lib/pickle.py / Modules/_pickle.c (local objects, locks, coroutines, sockets
 cannot cross a process boundary). Every one fails every time the code path runs: the code must change (doctrine.py).
+
+Round 6, the same kind of fixed text where the class says nothing, each read in the installed source: asyncio's
+events.py (no running loop in this thread) and streams.py (two readers of one StreamReader: a race), datetime's
+naive/aware refusal and CPython's unhashable key (code), psycopg/_queries.py's placeholder count (code, raised
+before anything is sent), redis-py client.py's WatchError text (another client changed a WATCHed key: a race),
+urllib3 connectionpool.py's full-pool warning (capacity) and filelock's Timeout text (another process holds the
+lock: concurrency; filelock is not installed here, its _error.py text is fixed).
 """
 
 from __future__ import annotations
@@ -49,4 +56,57 @@ RUNTIME_MESSAGES: tuple[GatewayMessage, ...] = (
         "to a process pool, a multiprocessing queue or a spawned process, which all pickle what they send.",
         "Pass module-level functions and plain data to other processes; create locks, clients and files inside the "
         "worker.")),
+    _row("asyncio-no-running-loop", ANY, r"\bno running event loop\b|There is no current event loop in thread", _t(
+        "code", "medium", "asyncio was used from a thread without an event loop ({what})",
+        "asyncio.create_task / get_running_loop (and what needs the running loop) was called outside a coroutine on "
+        "an event loop: from a worker thread (threading.Timer, an executor, a sync callback) or before the loop "
+        "started. It fails every time that path runs in that thread.",
+        "From another thread hand the coroutine to the loop: asyncio.run_coroutine_threadsafe(coro, loop) or "
+        "loop.call_soon_threadsafe(...), with the loop kept from start-up.")),
+    _row("stream-two-readers", ANY, r"\w+\(\) called while another coroutine is already waiting for incoming data", _t(
+        "concurrency", "medium", "Two tasks read the same asyncio stream at once ({what})",
+        "asyncio's StreamReader allows one reader at a time: a second task called read/readline/readuntil on the same "
+        "reader while the first still waits for data (a reconnect or restart that started a second reader loop); "
+        "which task gets the next bytes is undefined.",
+        "Keep one reader task per stream: cancel and await the old reader before starting another, or guard the "
+        "reads with an asyncio.Lock.")),
+    _row("naive-aware-datetimes", ANY, r"can't (?:subtract|compare) offset-naive and offset-aware datetimes", _t(
+        "code", "medium", "Naive and time-zone-aware datetimes were mixed ({what})",
+        "One datetime carries a tzinfo and the other does not (a value stored or parsed without a time zone against "
+        "datetime.now(timezone.utc), or the reverse); Python refuses to compare or subtract them, every time.",
+        "Make both aware: datetime.now(timezone.utc), and attach the time zone to stored values when reading them.")),
+    _row("unhashable-key", ANY, r"unhashable type: '[\w.]{1,80}'", _t(
+        "code", "medium", "A mutable value was used as a dict key or set member ({what})",
+        "A list, dict or set (mutable, so unhashable) was put into a dict key, a set or a cache key tuple; Python "
+        "refuses it for every such value.",
+        "Convert the value to a hashable form before using it as a key (tuple(...), frozenset(...), or a JSON string "
+        "with sorted keys).")),
+    _row("psycopg-placeholder-count", ANY, r"the query has \d+ placeholders but \d+ parameters were passed|named "
+         r"placeholders require a mapping of parameters", _t(
+        "code", "medium", "A query was called with parameters that do not fit its placeholders ({what})",
+        "psycopg refused the call before sending anything to the database: the number (or kind) of parameters passed "
+        "does not match the %s / %(name)s placeholders in the query text - a code path builds the query and its "
+        "parameters differently.",
+        "Pass one parameter per %s placeholder (a mapping for %(name)s ones); build the query and its parameter "
+        "list together.")),
+    _row("redis-watch-conflict", ANY, r"Watched variable changed", _t(
+        "concurrency", "low", "Another client changed a WATCHed Redis key before EXEC (redis-py WatchError)",
+        "The transaction WATCHed a key and another request changed it between WATCH and EXEC, so Redis discarded the "
+        "transaction: optimistic-lock contention between concurrent requests, not a Redis failure.",
+        "Retry the WATCH/MULTI/EXEC block (redis-py's transaction() helper retries on WatchError), or use an atomic "
+        "command or Lua script (INCR, EVAL) for the counter.")),
+    _row("urllib3-pool-full", r"^urllib3\b|^requests\b", r"Connection pool is full, discarding connection: [^\s]{1,200}"
+         r"(?: Connection pool size: \d+)?", _t(
+        "capacity", "low", "urllib3's connection pool is full: extra connections are discarded ({what})",
+        "More threads use one requests.Session / urllib3 PoolManager at once than its pool keeps (pool_maxsize, "
+        "default 10): the extra connections are closed after use instead of being reused. No request failed; they "
+        "cost new TCP/TLS handshakes.",
+        "Raise pool_maxsize (requests.adapters.HTTPAdapter(pool_maxsize=N)) to the number of threads sharing the "
+        "session, or lower that concurrency.")),
+    _row("file-lock-held", ANY, r"The file lock '[^'\n]{1,300}' could not be acquired", _t(
+        "concurrency", "medium", "Another process holds the file lock ({what})",
+        "filelock gave up waiting for a lock file that another process holds: a second instance of this program (a "
+        "restart that started the new one while the old one was still shutting down), or a stale holder.",
+        "Run one instance at a time (stop the old one before starting the new one); the lock is released when its "
+        "holder exits.")),
 )

@@ -67,6 +67,7 @@ from .remote_causes import (
 )
 from .server_messages import server_message
 from .situation import Situation
+from .waits import awaited_timeout
 from .ws_causes import close_text, ws_text
 
 # where a pydantic ValidationError happens decides: loading settings (pydantic_settings frames, a
@@ -307,6 +308,11 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         return None  # the app parsing a model's reply (or its own data) as JSON, not a remote's HTTP body
     if family == "validation" and _SETTINGS.search("\n".join([*inp.messages(), inp.traceback[-16384:]])):
         family = "config.settings"  # a pydantic model validated while loading settings (pydantic_settings)
+    if family == "timeout" and cls in ("TimeoutError", "asyncio.TimeoutError", "concurrent.futures.TimeoutError"):
+        # a bare TimeoutError names no remote: what its frames waited for decides (waits.py), not the logger
+        waited = awaited_timeout(inp.traceback, " ".join(inp.messages()))
+        if waited is not None:
+            return _verdict("timeout.awaited", cls, waited, CLASS_ONLY + (FROM_TRACEBACK if raised else 0.0))
     kind, who = _remote_kind(sit)
     if kind in ("database", "cache") and cls.startswith(("openai.", "zhipuai.", "zai.")):
         # the class's own package is an LLM client: the database/cache remote came from the logger or a nearby line
