@@ -55,8 +55,36 @@ def logged(inp: DiagnosisInput) -> str:
         return ""
     if len(said) == 2 and said[1].strip() in said[0]:
         said = said[:1]
+    said += [m for m in _unsaid(inp) if not any(m in s for s in said)]
     quoted = " / ".join(redact(one_line(m[:4096], LOGGED_CHARS)) for m in said)
     return f' Logged: "{quoted}"'
+
+
+# the lines the exception's own message continues on (pydantic's "  Input should be a valid integer ..." under
+# the field name; the ingest parser stops the message at the first indented line) and the errno/reason of the
+# chain's innermost cause ("httpx.ConnectError: [Errno 113] No route to host" under zhipuai's "Connection error.")
+_CHAIN_CAUSE = re.compile(r"^(?P<t>[A-Za-z_][\w.]{0,120}): (?P<m>[^\n]{1,400})\n\n(?:The above exception was the direct "
+                          r"cause|During handling of the above exception)", re.M)
+_FURTHER = re.compile(r"^\s*(?:For further information|Traceback \(most recent call last\)|File \")")
+
+
+def _unsaid(inp: DiagnosisInput) -> list[str]:
+    """What the exception says beyond its first lines: its indented continuation lines and its innermost cause."""
+    tail = inp.traceback[-16384:]
+    out: list[str] = []
+    first = (inp.exception_message or "").strip().splitlines()
+    if inp.exception_type and first:
+        at = tail.rfind(f"{inp.exception_type}: {first[0]}")
+        if at >= 0:
+            after = tail[at:].splitlines()[len(first):len(first) + 4]
+            more = [ln.strip() for ln in after if ln.strip() and not _FURTHER.match(ln)]
+            if more:
+                out.append(" ".join(more))
+    causes = list(_CHAIN_CAUSE.finditer(tail))
+    if causes and (inner := f"{causes[0].group('t')}: {causes[0].group('m').strip()}") not in inp.messages():
+        if causes[0].group("m").strip() not in (inp.exception_message or ""):
+            out.append(inner)
+    return out
 
 
 def named(inp: DiagnosisInput, already: str) -> str:

@@ -229,3 +229,28 @@ def test_a_timeout_around_a_provider_call_is_not_a_slot() -> None:
         asyncio.run(asyncio.wait_for(call_kimi(), timeout=0.01))
     d = diagnose(_raised(run, "src.providers.kimi_chat"))
     assert d.rule != "class:timeout.awaited", (d.rule, d.summary)
+
+
+# --- the quote names what the exception names beyond its first line (render._unsaid) ---------------------------
+
+def test_a_settings_error_quotes_the_reason_under_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic_settings import BaseSettings
+
+    class TimeoutSettings(BaseSettings):
+        kimi_timeout_secs: int = 60
+
+    monkeypatch.setenv("KIMI_TIMEOUT_SECS", "90s")
+    d = diagnose(_raised(TimeoutSettings, "src.daemon.ws_server"))
+    assert d.category == "config" and "valid integer" in text_of(d) and "kimi_timeout_secs" in text_of(d), d.root_cause
+
+
+def test_a_wrapper_quotes_its_innermost_cause() -> None:
+    import openai
+
+    def call() -> None:
+        client = openai.OpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1", max_retries=0)
+        client.chat.completions.create(model="glm-4.5", messages=[{"role": "user", "content": "hi"}])
+    excerpt = _raised(call, "src.providers.glm_chat")
+    assert excerpt.rstrip().endswith("Connection error.")  # the wrapper's own message says nothing
+    d = diagnose(excerpt)
+    assert "ConnectError: [Errno 111] Connection refused" in d.root_cause, d.root_cause
