@@ -138,6 +138,7 @@ _FORMAT_MISMATCH = re.compile(r"not all arguments converted during string format
 # logging/__init__.py StreamHandler.emit writing to a stream already closed (io's "I/O operation on closed file"):
 # a handler closed (logging.shutdown, a hook closing handlers) while tasks or threads still log - shutdown order
 _CLOSED_STREAM = re.compile(r"I/O operation on closed file|write to closed file", re.I)
+_STARLETTE_FRAME = re.compile(r'File "[^"\n]*?(?:site|dist)-packages/starlette/')
 _LOGGED_MESSAGE = re.compile(r"^Message: (?P<m>[^\n]{1,300})$\n^Arguments: (?P<a>[^\n]{0,300})$", re.M)
 
 
@@ -194,15 +195,20 @@ def framework_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
                 ("Percent-encode the value (RFC 5987 filename*=UTF-8''...) or move it into the body; never put user "
                  "text into headers unencoded.",))
     if family == "inprocess.memory_stream":
-        # unknown, not code: the other end is a task of ours that ended (shutdown order, a consumer that died) or,
-        # under Starlette's BaseHTTPMiddleware/StreamingResponse, a client that disconnected - the record alone does
-        # not say which; it is never a dropped network connection of this stream
-        return ("unknown", "low", f"A task used an in-process stream whose other end is closed ({cls})",
-                "anyio's memory object stream refused the send: its receiving end was closed - the consumer task ended "
-                "(a shutdown order or a consumer that died first), or, under Starlette, the client disconnected. No "
-                "network connection of this stream is involved.",
-                ("Find the task that owns the other end (its earlier error, or the shutdown sequence) and close the "
-                 "producer before the consumer (or handle BrokenResourceError/ClosedResourceError at shutdown).",))
+        # round 6: the other end of an anyio memory object stream is a task of ours (the consumer returned early
+        # or ended on its first error, a shutdown closed it first): the tasks' lifecycle - code (writer 4's two
+        # cases). Only under Starlette (StreamingResponse / BaseHTTPMiddleware frames) can it be a client that
+        # left mid-response, which the record alone does not tell from ours: unknown there.
+        under_starlette = _STARLETTE_FRAME.search(inp.traceback[-16384:]) is not None
+        who = "the consumer task (or, under Starlette, the client that left)" if under_starlette else "a task of ours"
+        return ("unknown" if under_starlette else "code", "low" if under_starlette else "medium",
+                f"A task used an in-process stream whose other end is closed ({cls})",
+                "anyio's memory object stream refused the call: its other end was already closed - the receiving "
+                "task returned early or ended on an error, or a shutdown closed it before the producer stopped "
+                f"({who}). The stream lives inside this process; nothing remote is involved.",
+                ("Close the producer before the consumer (async with both ends), and let the consumer drain the "
+                 "stream or cancel the producer when it stops early; handle BrokenResourceError/EndOfStream where a "
+                 "stream may end.",))
     if family == "input.request":
         return ("unknown", "low", f"A client's request did not validate ({cls}); FastAPI answered 422",
                 "FastAPI rejected the request's body/query against the endpoint's declared model and answered 422 to "
