@@ -27,7 +27,7 @@ Memory is bounded: entries older than the longest window are evicted, and at mos
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -118,3 +118,28 @@ class DoubleWriteFilter:
             if firsts:
                 break
             del self._seen[key]
+
+
+class RepeatedLines:
+    """Recognises a line written twice: the same bytes as one of the last `keep` timestamped lines.
+
+    A writer that retries a write, or a shipper that copies at least once, repeats a line byte for
+    byte. The gateway's records cannot repeat by chance: each carries its own `timestamp` (to the
+    microsecond) and `duration_ms` (a float difference of `time.time()` readings). Lines without a
+    timestamp are not judged (identical events without a time are possible). Memory: `keep` hashes.
+    """
+
+    def __init__(self, keep: int = 10_000) -> None:
+        self.keep = keep
+        self._seen: set[int] = set()
+        self._order: deque[int] = deque()
+
+    def is_repeat(self, line: bytes) -> bool:
+        h = hash(line)
+        if h in self._seen:
+            return True
+        self._seen.add(h)
+        self._order.append(h)
+        if len(self._order) > self.keep:
+            self._seen.discard(self._order.popleft())
+        return False

@@ -9,8 +9,9 @@ are not requests: records carrying the `skip_field` (default `event_type`) are s
 Lines come from the stream's files through `LineFollower` (follow.py: polling, rotation,
 truncation, partial and oversized lines); records go into a `RecordWindow` (recordwindow.py).
 This module turns a line into a record: its time (timestamp, skew correction, lateness), the
-gateway's double-written failures dropped (dedupe.py), non-request records skipped.
-Malformed lines are counted and skipped. Memory is bounded by `max_records` per stream and by
+gateway's double-written failures and lines written twice dropped (dedupe.py), non-request
+records skipped. Malformed lines are counted and skipped; a line that is a torn write's fragment
+followed by a whole record keeps the record (`after_torn_write`). Memory is bounded by `max_records` per stream and by
 the retention window.
 """
 
@@ -20,6 +21,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -28,7 +30,7 @@ from typing import Any
 from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
-from .dedupe import DoubleWriteFilter
+from .dedupe import DoubleWriteFilter, RepeatedLines
 from .follow import LineFollower
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
@@ -61,6 +63,45 @@ def parse_timestamp(value: Any) -> float | None:
             dt = dt.replace(tzinfo=UTC)
         return dt.timestamp()
     return None
+
+
+_FRACTION = re.compile(r"\d[T ]\d\d:\d\d:\d\d[.,](\d+)")
+
+
+def sub_second(value: Any) -> bool:
+    """True for a timestamp finer than a second (ISO with a fraction, epoch with decimals): two
+    records that repeat such a stamp and every other field byte for byte are one record written twice."""
+    if isinstance(value, str):
+        m = _FRACTION.search(value)
+        return m is not None and m.group(1).strip("0") != ""
+    if isinstance(value, float):
+        return math.isfinite(value) and not value.is_integer()
+    return False
+
+
+TORN_CANDIDATES = 8  # '{"' positions tried from the right: bounds the work on a hostile line
+
+
+def after_torn_write(text: bytes) -> tuple[dict[str, Any] | None, int]:
+    """The complete record that follows a torn write's fragment on the same line, and where it starts.
+
+    A writer killed (or out of disk) mid-line leaves a fragment without a newline; its next record
+    is appended right after it: `{"execution_type": "asy{"execution_type": "async", ...}`. The line
+    is not JSON, but its end is the next record, whole: the rightmost '{"' from which the rest of
+    the line is exactly one JSON object (an inner object fails on the closing braces after it).
+    """
+    end = len(text)
+    for _ in range(TORN_CANDIDATES):
+        i = text.rfind(b'{"', 0, end)
+        if i <= 0:
+            return None, 0
+        try:
+            record = json.loads(text[i:])
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            end = i
+            continue
+        return (record, i) if isinstance(record, dict) else (None, 0)
+    return None, 0
 
 
 def compact_record(record: Mapping[str, Any], drop: frozenset[str]) -> dict[str, Any]:
@@ -99,6 +140,8 @@ class JsonlSource:
         self.duplicates = 0
         self.late = 0
         self._dedupe = DoubleWriteFilter() if config.dedupe_failures else None
+        self._repeats = RepeatedLines()
+        self.torn = 0
         self.skew = SkewEstimator()
         self._live = True  # False while the first poll replays history (delays there are ages, not skew)
         self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
@@ -147,9 +190,7 @@ class JsonlSource:
                     self.skewed += 1
                     t = now
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
-            self.duplicates += 1
-            if self.telemetry is not None:
-                self.telemetry.metric_records_dropped.labels(self.name, "duplicate").inc()
+            self._duplicate()
             return False
         if self.clock.time() - t > self.config.max_lateness:
             # Still in the window (sliding gates use event time), but a stage total that has
@@ -176,10 +217,26 @@ class JsonlSource:
             return
         try:
             record = json.loads(text)
-        except (ValueError, UnicodeDecodeError) as exc:
-            self._malformed("malformed_json", f"{exc}"[:120])
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            # RecursionError: deeply nested brackets (json's decoder recurses per level); one bad
+            # line, not a crashed poll that loses every line after it in the same read.
+            detail = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc}"[:120]
+            record, start = after_torn_write(text)
+            self._malformed("torn_write" if record is not None else "malformed_json", detail)
+            if record is None:
+                return
+            self.torn += 1
+            text = text[start:]
+        if (isinstance(record, dict) and sub_second(record.get(self.config.timestamp_field))
+                and self._repeats.is_repeat(text)):
+            self._duplicate()
             return
         self.ingest(record)
+
+    def _duplicate(self) -> None:
+        self.duplicates += 1
+        if self.telemetry is not None:
+            self.telemetry.metric_records_dropped.labels(self.name, "duplicate").inc()
 
     # -- files
 
@@ -238,6 +295,7 @@ class JsonlSource:
             "clock_skewed": self.skewed,
             "clock_offset": self.skew.offset(),
             "duplicates": self.duplicates,
+            "torn": self.torn,
             "late": self.late,
             "missing": sorted(self.missing),
             "in_window": len(self.window.records),
