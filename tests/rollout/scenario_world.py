@@ -1,0 +1,375 @@
+"""A generated scenario played against the real metrics stream and rollout controller.
+
+`World` owns the file (the gateway's metrics.jsonl), the writer (records exactly as upstream_writer.py
+builds them, appended at their true time), the sidecar replicas (MetricsHub following the real file +
+RolloutController on a real SQLite store, driven as `sidecar run` drives them: poll every second,
+evaluate every interval; a ManualClock makes it deterministic) and the writer's account of the truth.
+`Model` knows the right decision from that truth and `World.check` compares it with what the API says.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sidecar.clock import ManualClock
+from sidecar.config import JsonlStream, MetricsConfig, RolloutConfig, StageConfig
+from sidecar.metrics.hub import MetricsHub
+from sidecar.rollout import RolloutController
+from sidecar.rollout.state import RUNNING
+from sidecar.rollout.views import summary
+from sidecar.store.base import Store
+from sidecar.store.sqlite import open_sqlite
+from tests.rollout.scenario_gen import Scenario, TrueCall, call_lines, junk_line, make_call, odd_line
+
+STREAM = "async_upload"
+NAME = "async-upload"
+INTERVAL = 10.0
+HOLD = 240.0
+MIN_SAMPLES = 60
+HEALTHY_ERRORS = 0.01
+BAD_ERRORS = 0.4
+RULES = Path(__file__).parents[2] / "rules" / "rollouts.yaml"
+
+
+def rollout_config() -> RolloutConfig:
+    """The shipped rules (record semantics, triggers, gates) with short holds and no memory gates
+    (no scrape target here): 10% -> 50% -> 100%, 200 s each, 60 canary uploads."""
+    shipped = yaml.safe_load(RULES.read_text())["rollouts"][0]
+    shipped_cfg = RolloutConfig.model_validate(shipped)
+    success, latency = shipped_cfg.stages[1].gates[0], shipped_cfg.stages[1].gates[1]
+    gates = [success.model_copy(update={"threshold": 0.95, "min_samples": MIN_SAMPLES}), latency]
+    return RolloutConfig(
+        name=NAME, flag="ASYNC_UPLOAD_ROLLOUT", interval=INTERVAL, samples=shipped_cfg.samples,
+        max_lateness=shipped_cfg.max_lateness,
+        stages=[StageConfig(percent=p, hold=HOLD, min_samples=MIN_SAMPLES, gates=list(gates)) for p in (10, 50, 100)],
+        triggers=[t for t in shipped_cfg.triggers if t.metric.source == "jsonl"],
+    )
+
+
+@dataclass
+class Replica:
+    hub: MetricsHub
+    controller: RolloutController
+
+
+@dataclass
+class Finding:
+    at: float
+    what: str
+
+
+@dataclass
+class World:
+    sc: Scenario
+    dir: Path
+    clock: ManualClock
+    store: Store
+    cfg: RolloutConfig = field(default_factory=rollout_config)
+    replicas: list[Replica] = field(default_factory=list)
+    truth: list[TrueCall] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    promotions: list[float] = field(default_factory=list)
+    rollback_at: float | None = None
+
+    def __post_init__(self) -> None:
+        self.path = self.dir / "metrics.jsonl"
+        self.rng = random.Random(self.sc.seed * 7919 + 1)
+        self.t0 = self.clock.time()
+        self.offset = 0.0  # the writer's clock minus ours
+        self.fallback = self.sc.fallback
+        self.paused_until = 0.0
+        self.pending: list[tuple[float, int, str, TrueCall]] = []  # (append time, seq, line, call)
+        self._seq = itertools.count()
+        self.dup_left = 0
+        self.odd_next = ""
+        self.torn_next = False
+        self.partial_next = False
+        self.held = ""  # the second half of a line split across polls
+        self.lossy_since = -1.0  # last time something made records unreadable (stage counts may fall short)
+        self.unsettled_since = -1.0  # last skew change / restart / backlog: freshness may wobble
+        self.stage_index = 0
+        self.stage_started = self.t0
+        self.files = 0
+        self.extra_stores: list[Store] = []
+        self.skew_changed = False
+
+    # -- sidecar replicas
+
+    def new_hub(self) -> MetricsHub:
+        stream = JsonlStream(name=STREAM, paths=[str(self.path)], start_at=self.sc.start_at, poll_interval=1.0,
+                             max_lateness=self.cfg.max_lateness)
+        return MetricsHub(MetricsConfig(jsonl=[stream]), self.clock)
+
+    async def new_replica(self, i: int) -> Replica:
+        hub = self.new_hub()
+        store = self.store if i == 0 else await open_sqlite(str(self.dir / "sidecar.db"))
+        if i:
+            self.extra_stores.append(store)
+        c = RolloutController([self.cfg], store, hub, clock=self.clock, replica=f"r{i}-{next(self._seq)}")
+        return Replica(hub, c)
+
+    async def start(self) -> None:
+        if self.sc.late_file == 0:
+            self.path.write_text("")
+        for i in range(self.sc.replicas):
+            self.replicas.append(await self.new_replica(i))
+        await self.replicas[0].controller.act(NAME, "start")
+        snap = await self.replicas[0].controller._load(NAME)
+        self.stage_started = snap.stage_started_at or self.t0
+
+    async def restart(self) -> None:
+        old = self.replicas[0]
+        await old.controller.stop()
+        await old.hub.stop()
+        self.replicas[0] = await self.new_replica(0)
+        if self.sc.start_at == "end":
+            self.lossy_since = self.clock.time()  # the unread tail and the window's history are gone
+        self.unsettled_since = self.clock.time()
+
+    async def close(self) -> None:
+        for r in self.replicas:
+            await r.controller.stop()
+            await r.hub.stop()
+        for s in self.extra_stores:
+            await s.close()
+
+    # -- the writer
+
+    def _traffic(self, t0: float, t1: float) -> None:
+        """Calls starting in (t0, t1]: Poisson arrivals of canary (async) and baseline (sync) uploads."""
+        if t1 <= self.paused_until or t1 - self.t0 < self.sc.late_file:
+            return
+        bad = self.sc.regression_at is not None and t0 - self.t0 >= self.sc.regression_at
+        for canary, rate in ((True, self.sc.canary_rate), (False, self.sc.sync_rate)):
+            t = t0
+            while True:
+                t += self.rng.expovariate(rate)
+                if t > t1:
+                    break
+                self.sc.fallback = self.fallback
+                call = make_call(self.rng, t, canary, BAD_ERRORS if bad else HEALTHY_ERRORS, self.sc)
+                lines = call_lines(call, self.offset)
+                truth = TrueCall(lines[0][0], canary, bool(call.canary_failed()))
+                if self.skew_changed:  # the sidecar can only see a new writer clock once records flow
+                    self.skew_changed = False
+                    self.unsettled_since = t
+                self.truth.append(truth)
+                if self.odd_next and canary:
+                    lines = [(a, odd_line(self.odd_next, line, a)) for a, line in lines]
+                    self.odd_next = ""
+                if self.torn_next and len(lines) == 1:
+                    self.torn_next = False
+                    a, line = lines[0]
+                    lines = [(a, line[: self.rng.randrange(5, len(line) - 5)])]  # the writer died mid-line
+                    truth.readable = False  # lost; the record appended after the fragment must not be
+                for a, line in lines:
+                    heapq.heappush(self.pending, (a, next(self._seq), line, truth))
+
+    def _append(self, data: bytes) -> None:
+        with self.path.open("ab") as f:  # the writer opens the path for every record ("a" mode)
+            f.write(data)
+
+    def _write_until(self, t: float) -> list[TrueCall]:
+        written = []
+        while self.pending and self.pending[0][0] <= t:
+            _, _, line, truth = heapq.heappop(self.pending)
+            data = line.encode()
+            if self.partial_next:
+                self.partial_next = False
+                cut = len(data) // 2
+                self._append(data[:cut])
+                self.held = data[cut:].decode()
+                continue
+            if self.held:
+                data, self.held = self.held.encode() + data, ""
+            self._append(data)
+            if self.dup_left > 0:
+                self.dup_left -= 1
+                self._append(data)  # an exact duplicate write
+            written.append(truth)
+        return written
+
+    def _episode(self, kind: str, arg: float, what: str, written_now: list[TrueCall]) -> None:
+        now = self.clock.time()
+        if kind in ("delete", "rename", "copytruncate", "symlink") and not self.path.exists():
+            return
+        if kind == "delete":
+            self.path.unlink()
+        elif kind == "rename":
+            os.replace(self.path, self.dir / f"metrics.jsonl.{self.files}")
+            self.files += 1
+        elif kind == "copytruncate":
+            shutil.copyfile(self.path, self.dir / f"metrics.jsonl.{self.files}")
+            self.files += 1
+            with self.path.open("r+b") as f:
+                f.truncate(0)
+            for truth in written_now:  # appended since the last poll: only in the copy now (the known race)
+                truth.readable = False
+        elif kind == "symlink":
+            target = self.dir / f"real-{self.files}.jsonl"
+            self.files += 1
+            os.replace(self.path, self.dir / f"moved-{self.files}.jsonl")
+            target.write_text("")
+            os.symlink(target, self.path)
+        elif kind == "pause":
+            self.paused_until = max(self.paused_until, now + arg)
+        elif kind == "skew":
+            self.offset = arg
+            self.unsettled_since = now
+            self.skew_changed = True
+        elif kind == "backlog":  # a buffered writer flushes calls made `arg` seconds ago
+            for i in range(20):
+                t = now - arg + i * 0.5
+                call = make_call(self.rng, t, i % 2 == 0, HEALTHY_ERRORS, self.sc)
+                truth = TrueCall(t, i % 2 == 0, bool(call.canary_failed()), late=True)
+                self.truth.append(truth)
+                for _a, line in call_lines(call, self.offset):
+                    self._append(line.encode())
+            self.unsettled_since = now
+        elif kind == "future":  # single records stamped an hour ahead (a bad clock read), made now
+            for i in range(3):
+                call = make_call(self.rng, now - 0.3 + i * 0.1, True, HEALTHY_ERRORS, self.sc)
+                self.truth.append(TrueCall(now, True, bool(call.canary_failed())))
+                for _a, line in call_lines(call, self.offset + 3600.0):
+                    self._append(line.encode())
+        elif kind == "dup":
+            self.dup_left = int(arg)
+        elif kind == "junk":
+            self._append(junk_line(what, now))
+        elif kind == "odd":
+            self.odd_next = what
+        elif kind == "torn":
+            self.torn_next = True
+        elif kind == "partial":
+            self.partial_next = True
+        elif kind == "fallback":
+            self.fallback = not self.fallback
+
+    # -- one second of the world
+
+    async def second(self, sec: int) -> None:
+        t0 = self.clock.time()
+        self._traffic(t0, t0 + 1.0)
+        episodes = [e for e in self.sc.episodes if e.at == sec]
+        if any(e.kind == "restart" for e in episodes):
+            await self.restart()
+        written = self._write_until(t0 + 0.5)
+        for e in episodes:
+            if e.kind != "restart":
+                self._episode(e.kind, e.arg, e.what, written)
+        self._write_until(t0 + 1.0)
+        self.clock.advance(1.0)
+        for r in self.replicas:
+            await r.hub.jsonl[STREAM].poll()
+        if sec % int(INTERVAL) == 0:
+            for r in self.replicas:
+                await r.controller.tick()
+            await self.check()
+
+    # -- the model
+
+    def newest(self, canary: bool, since: float, now: float) -> float | None:
+        ts = [c.t for c in self.truth if c.canary == canary and c.readable and since <= c.t <= now]
+        return max(ts, default=None)
+
+    def count(self, since: float, until: float, readable_only: bool = False) -> int:
+        """True canary uploads in [since, until]; `readable_only`: those the sidecar must count (late
+        records from a backlog may or may not fall inside the lateness bound: not required)."""
+        return sum(1 for c in self.truth if c.canary and since <= c.t <= until
+                   and (not readable_only or (c.readable and not c.late)))
+
+    def regressed(self, now: float) -> bool:
+        return self.sc.regression_at is not None and now - self.t0 >= self.sc.regression_at
+
+    def bad_since_regression(self, now: float) -> int:
+        if self.sc.regression_at is None:
+            return 0
+        return self.count(self.t0 + self.sc.regression_at, now, readable_only=True)
+
+    def fail(self, what: str) -> None:
+        self.findings.append(Finding(self.clock.time() - self.t0, what))
+
+    async def check(self) -> None:
+        now = self.clock.time()
+        s: dict[str, Any] = await summary(self.replicas[-1].controller, NAME)
+        limit = self.cfg.staleness_limit
+        old_start = self.stage_started
+        if s["stage"] != self.stage_index or s["state"] == "complete":
+            promoted = s["stage"] > self.stage_index or s["state"] == "complete"
+            if promoted and self.stage_index not in [p for p in self.promotions]:
+                newest = self.newest(True, old_start, now)
+                if newest is None or newest < now - limit - 1.5:
+                    self.fail(f"promoted stage {self.stage_index} on stale data (newest true canary record "
+                              f"{'none' if newest is None else f'{now - newest:.0f}s old'})")
+                true_n = self.count(old_start - 2, now)
+                if true_n < MIN_SAMPLES:
+                    self.fail(f"promoted stage {self.stage_index} with {true_n} true canary uploads < {MIN_SAMPLES}")
+                if self.bad_since_regression(now) >= 40:
+                    self.fail(f"promoted stage {self.stage_index} {self.bad_since_regression(now)} canary uploads "
+                              f"into a regression")
+                self.promotions.append(self.stage_index)
+            snap = await self.replicas[0].controller._load(NAME)
+            self.stage_index = s["stage"]
+            self.stage_started = snap.stage_started_at or now
+        if s["state"] in ("rolling_back", "rolled_back"):
+            if self.rollback_at is None:
+                self.rollback_at = now
+                if not self.regressed(now):
+                    self.fail(f"rolled back a healthy canary: {s.get('failing')}")
+            return
+        if s["state"] != RUNNING:
+            return
+        since_stage = now - self.stage_started
+        quiet = now - self.unsettled_since > 60
+        truth_newest = self.newest(True, self.stage_started, now)
+        if since_stage > limit + 2 and (truth_newest is None or truth_newest < now - limit - 2):
+            if s["decision_reason"] != "stale":
+                self.fail(f"no canary record for {'ever' if truth_newest is None else f'{now - truth_newest:.0f}s'} "
+                          f"but decision_reason={s['decision_reason']!r}")
+        sync_newest = self.newest(False, now - 1800, now)
+        if (quiet and truth_newest is not None and truth_newest >= now - limit + 3
+                and sync_newest is not None and sync_newest >= now - limit + 3 and s["stale"]):
+            self.fail(f"live source called stale: {s['stale']} (true canary {now - truth_newest:.0f}s old)")
+        slack = 0 if quiet else 25
+        upper = self.count(self.stage_started - 2, now) + slack
+        if s["samples"] > upper:
+            self.fail(f"counted {s['samples']} canary uploads in the stage, the writer made {upper - slack}")
+        if self.lossy_since < self.stage_started and quiet and now - self.t0 > 5:
+            lower = self.count(self.stage_started + 2, now - 2, readable_only=True)
+            if s["samples"] < lower:
+                self.fail(f"counted {s['samples']} canary uploads in the stage, {lower} were readable")
+        if self.regressed(now) and self.bad_since_regression(now) >= 100 and \
+                now - self.t0 - (self.sc.regression_at or 0) >= 240:
+            self.fail(f"not rolled back {now - self.t0 - (self.sc.regression_at or 0):.0f}s into a regression "
+                      f"({self.bad_since_regression(now)} canary uploads since)")
+        if (not self.regressed(now) and since_stage >= HOLD + 120 and quiet and self.lossy_since < now - 120
+                and all(self.newest(True, now - k, now - k + limit) for k in range(limit_int(limit), 120, 10))
+                and self.count(self.stage_started, now, readable_only=True) >= MIN_SAMPLES + 30):
+            self.fail(f"healthy, fresh and {since_stage:.0f}s into stage {self.stage_index} but not promoted "
+                      f"({s['decision_reason']}, failing {s['failing']})")
+
+
+def limit_int(limit: float) -> int:
+    return int(limit)
+
+
+async def play(sc: Scenario, tmp: Path, store: Store, clock: ManualClock) -> World:
+    world = World(sc, tmp, clock, store)
+    await world.start()
+    try:
+        for sec in range(1, sc.duration + 1):
+            await world.second(sec)
+            if world.rollback_at is not None:
+                break
+    finally:
+        await world.close()
+    return world
