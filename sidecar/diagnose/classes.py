@@ -147,6 +147,13 @@ FAMILIES: dict[str, str] = {
     "urllib.URLError": "connect", "urllib.HTTPError": "http.status", "http.RemoteDisconnected": "connection.dropped",
     # a str that does not encode: only where an HTTP client encodes a header is its cause known (message_texts.py)
     "UnicodeEncodeError": "encode.text",
+    # jinja2/exceptions.py (round 6): the gateway's own templates are its code - one that does not parse, or that a
+    # sandbox refuses, fails every render (code); a template the loader cannot find is the template directory
+    # setting or the image's files (config; TemplateNotFound is also an IOError, so it is named first); an
+    # undefined variable is the data rendered (UndefinedError: the record does not say whose - unknown)
+    "jinja2.TemplateNotFound": "config.template_missing", "jinja2.TemplateSyntaxError": "code.template",
+    "jinja2.SecurityError": "code.template_sandbox", "jinja2.UndefinedError": "input.template_data",
+    "jinja2.TemplateRuntimeError": "code.template", "jinja2.TemplateError": "code.template",
     # PyYAML yaml/error.py: MarkedYAMLError names the stream (a file name or "<unicode string>")
     "yaml.YAMLError": "decode.yaml",
     # subprocess.py: the exit status of the command decides (see refine)
@@ -228,7 +235,8 @@ OPENAI_STATUS = {"BadRequestError": 400, "AuthenticationError": 401, "Permission
                  "RateLimitError": 429, "InternalServerError": 500}
 
 IMPORTABLE = frozenset({"httpx", "httpcore", "openai", "psycopg", "psycopg_pool", "postgrest", "storage3",
-                        "supabase_auth", "websockets", "aiohttp", "pydantic", "pydantic_core", "anyio", "h11", "yaml"})
+                        "supabase_auth", "websockets", "aiohttp", "pydantic", "pydantic_core", "anyio", "h11", "yaml",
+                        "jinja2"})
 
 
 _NAMED = re.compile(r"(?<![\w.])(?P<name>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout|Exit|Full|Closed\w*|Big|Status))(?=[:(\s,]|$)")

@@ -30,6 +30,7 @@ import re
 from .codes import Text
 from .model import DiagnosisInput, one_line
 from .server_messages import framework_text
+from .template_causes import template_text
 
 # what the record names, from the libraries' own message formats
 _TIKTOKEN_MODEL = re.compile(r"Could not automatically map (?P<x>\S{1,120}) to a tokeni[sz]er")
@@ -378,7 +379,7 @@ def _os_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
 
 def library_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
     """The text of a round-4 library family for this record, or None (another table answers)."""
-    for table in (_lock_text, _code_text, _os_text, _input_text, framework_text):
+    for table in (_lock_text, _code_text, _os_text, _input_text, framework_text, template_text):
         text = table(family, cls, inp)
         if text is not None:
             return text
