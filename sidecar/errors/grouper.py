@@ -18,11 +18,13 @@ from .fingerprint import (
     register_cache,
 )
 from .shapes import ZERO_DIGITS, normalize_shaped
+from .slots import fixed_word
 from .templates import Learned, TemplateLearner, variable_like
 from .token_forms import names_failure
 
 register_cache(variable_like)  # `clear_caches` (benchmarks' cold start) clears them too
 register_cache(names_failure)
+register_cache(fixed_word)
 
 __all__ = ["MessageGrouper", "EventGrouper"]
 

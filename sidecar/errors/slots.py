@@ -52,6 +52,7 @@ are in token_forms.py):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .masking_rules import PLACEHOLDER
 from .token_forms import (
@@ -66,7 +67,7 @@ from .token_forms import (
 )
 
 __all__ = ["SIMILARITY", "MIN_TOKENS_TO_LEARN", "OTHER_WORDS", "MIN_AGREE", "WORD_FROM", "similarity",
-           "absent_part"]
+           "absent_part", "fixed_word", "fixed_veto"]
 
 # Share of a template's fixed positions a message must repeat to join it (slots count half). Chosen
 # on leave-one-out splits of the shared loghub-2k datasets (bench/grouping.py), never per dataset:
@@ -287,3 +288,59 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
     if others and (agree < min_agree or agree < WORD_AGREE * len(template)):
         return -1.0
     return score / len(template)
+
+
+# A cheap, SOUND subset of `similarity`'s vetoes: the learner asks it before `similarity` and skips a
+# template it vetoes (`templates.TemplateLearner._place`). Sound means: whenever `fixed_veto` is true,
+# `similarity` returns -1 for the same pair, so a skipped template could never have been chosen and
+# the learner's output is identical (tests/errors/test_fixed_veto.py checks it on generated pairs).
+# Most rejected comparisons are two different plain words where no rule can make a slot: an event
+# word before `WORD_FROM` (`Task` / `TaskAttempt Transitioned`), two ALL-CAPS states (`NEW` /
+# `ASSIGNED`), a verb form or a failure word. Only differing positions are looked at, and what a
+# token is (`fixed_word`) is memoised: a walk with a dict look-up where `similarity` makes ~10 calls.
+FIXED = 1  # a plain ASCII word or identifier (`_WORDS`) no form rule makes a value
+UPPER = 2  # ... in capitals (`_positional`: two ALL-CAPS words are never a slot)
+EVENT = 4  # ... that names a failure or is a verb form (`_positional`: never a slot)
+
+
+@lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
+def fixed_word(token: str) -> int:
+    """0, or `FIXED` plus flags, for a token two of which, different, at one position, `similarity` can
+    turn into a slot only through its context: ASCII letters, words joined by `_`/`-` (`_WORDS`: no
+    `=`, bracket, quote, punctuation or digit, so `_slot` gives -1, `_delimited` finds no delimiter,
+    and `_positional` sees the token unstripped) that are not `variable_like` (no typed slot) and not
+    a unit (no unit slot). The contexts that can still make them a slot are in `fixed_veto`."""
+    if not _WORDS.fullmatch(token) or variable_like(token) or _UNIT.fullmatch(token):
+        return 0
+    flags = FIXED
+    if token.isupper():
+        flags |= UPPER
+    if names_failure(token) or _VERB_FORM.search(token):
+        flags |= EVENT
+    return flags
+
+
+def _may_introduce(prev: str) -> bool:
+    """Whether `_introduces(prev, word)` can be true for a fixed word: after `key:`/`key=`, a
+    `SLOT_INTRODUCERS` word or a `NAME_NOUNS` word (`tenant acme_corp`)."""
+    low = prev.lower()
+    return prev.endswith((":", "=")) or low in SLOT_INTRODUCERS or low in NAME_NOUNS
+
+
+def fixed_veto(template: list[str], tokens: list[str], word_from: int = WORD_FROM) -> bool:
+    """True only when `similarity(template, tokens, ..., word_from=word_from)` is -1, whatever the other
+    settings: at some position both hold different fixed words (`fixed_word`: `_slot` says -1), no
+    context rescues them (the template's token before cannot introduce a value, the token after is
+    not a truncating `...`; a unit needs two units), and `_positional` refuses them (before
+    `word_from`, a failure word or a verb form, two ALL-CAPS words)."""
+    last = len(template) - 1
+    for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
+        if t != m:
+            flags = fixed_word(t)
+            if flags:
+                other = fixed_word(m)
+                if (other and (i < word_from or (flags | other) & EVENT or flags & other & UPPER)
+                        and not (i and _may_introduce(template[i - 1]))
+                        and not (i < last and template[i + 1] == "...")):
+                    return True
+    return False

@@ -54,6 +54,7 @@ from .slots import (
     OTHER_WORDS,
     SIMILARITY,
     WORD_FROM,
+    fixed_veto,
     similarity,
 )
 from .token_forms import same_key, tokenize, variable_like
@@ -254,6 +255,8 @@ class TemplateLearner:
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             for tpl in candidates:
+                if fixed_veto(tpl.tokens, tokens, word_from):
+                    continue  # similarity would say -1 (never chosen): skip its full comparison
                 score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
