@@ -55,6 +55,7 @@ from .gateway_messages import gateway_message
 from .library_causes import library_text
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
+from .protocol_causes import ProtocolCause, protocol_cause
 from .provider_messages import message_code
 from .remote_causes import (
     CACHES,
@@ -318,6 +319,12 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         # the class's own package is an LLM client: the database/cache remote came from the logger or a nearby line
         # (a Supabase-layer module that also calls a model); the component fall-back does not decide (doctrine.py)
         kind, who = "provider", "the LLM provider (openai SDK)"
+    if family in ("connect", "connection.dropped", "code.protocol"):
+        proto = protocol_cause("\n".join([*inp.messages(), inp.traceback[-16384:]]))
+        if proto is not None:
+            return _verdict(f"protocol.{proto.side}", cls, _protocol_text(proto, kind, who, cls),
+                            CLASS_ONLY + (WITH_COMPONENT if kind != "none" else 0.0) + (FROM_TRACEBACK if raised else 0.0)
+                            - (0.1 if len(sit.remotes) > 1 else 0.0))
     if family.startswith("connect"):
         cause = transport_cause("\n".join([*inp.messages(), inp.traceback[-16384:]]))
         if cause is not None:
@@ -357,6 +364,18 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     # a status or an OS error read from a message (no class raised it) only answers where no rule does
     words_only = cls.startswith("HTTP ") or (cls.isupper() and cls.startswith("E"))
     return _verdict(family, cls, text, confidence, fallback_only=words_only)
+
+
+def _protocol_text(proto: ProtocolCause, kind: str, who: str | None, cls: str) -> Text:
+    """A protocol cause (protocol_causes.py) as a text: the remote side is the provider's or the database's."""
+    category: Category
+    if proto.side == "remote":
+        category = "provider" if kind == "provider" else "storage" if kind in ("database", "cache") else "network"
+    else:
+        category = proto.side
+    severity: Severity = "high" if category == "config" else "medium"
+    summary = f"{who}: {proto.what} ({cls})" if who and kind != "none" else f"{proto.what[:1].upper()}{proto.what[1:]} ({cls})"
+    return (category, severity, summary, proto.why, (proto.fix,))
 
 
 def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:
