@@ -110,6 +110,13 @@ _LOCAL: dict[str, Text] = {
         "PyYAML failed on a file (its error names the file, line and column): an indentation, quoting or tab character error in the file the process loads.",
         ("Fix the file at the line/column the error names (yamllint helps) and reload.",),
     ),
+    "code.yaml_python_tag": (
+        "code",
+        "medium",
+        "YAML written with python tags is read by yaml.safe_load ({cls})",
+        "The file holds a python/* tag (a tuple or object that yaml.dump wrote) and yaml.safe_load refuses to construct it: the code that writes the file (yaml.dump) and the code that reads it (safe_load) disagree; the file itself is as its writer made it.",
+        ("Write with yaml.safe_dump (convert tuples to lists) or read with a loader that knows the tags you wrote; rewrite the file once.",),
+    ),
     "os.permission": (
         "config",
         "medium",

@@ -200,6 +200,7 @@ _CONFIG_PATH = re.compile(r"""(?:No such file or directory|Permission denied): [
                           r"""(?:config|settings|credential|secret|service[-_]account)[^'"/]*\.json)['"]""", re.I)
 _MISSING_TOP_MODULE = re.compile(r"No module named '(?P<m>[A-Za-z_]\w*)'")
 # PyYAML's Mark: `in "<unicode string>"` for a parsed string, `in "settings.yaml"` for a file
+_YAML_PYTHON_TAG = re.compile(r"could not determine a constructor for the tag '?tag:yaml\.org,2002:python/")
 _YAML_FILE_MARK = re.compile(r'\bin "(?!<)[^"\n]+", line \d+, column \d+')
 
 
@@ -242,6 +243,10 @@ def _refine_local(family: str, text: str) -> str:
         return "resource.ephemeral_ports"
     if family == "code.lock_misuse" and _LOCK_WAIT.search(text):
         return "concurrency.lock_wait"
+    if family == "decode.yaml" and _YAML_PYTHON_TAG.search(text[-65536:]):
+        # PyYAML constructor.py construct_undefined: a python/* tag (what yaml.dump writes for a tuple or an object)
+        # read by safe_load - the code's writer and reader disagree, whatever file it is
+        return "code.yaml_python_tag"
     if family == "decode.yaml" and _YAML_FILE_MARK.search(text):
         return "config.yaml"
     if family == "encode.text" and _HEADER_ENCODE.search(text[-65536:]):

@@ -151,7 +151,8 @@ def provider_text(family: str, who: str, cls: str, status: int | None, inp: Diag
 def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Text | None:
     if status == 401:
         return ("config", "critical", f"{who} rejected the API key (HTTP 401, {cls})",
-                f"{who} answered 401: the API key the gateway sends is missing, invalid, revoked or belongs to another "
+                f"{who} answered 401: the API key the gateway sends (its Authorization header) is missing, invalid, "
+                "revoked or belongs to another "
                 f"region/account. Every call to it fails until the key is fixed.",
                 (f"Check the API key variable for {who} in the container's environment and rotate it in the provider's "
                  "console; restart after fixing.",))

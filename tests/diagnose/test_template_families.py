@@ -64,3 +64,30 @@ def test_a_plain_missing_file_is_no_template_family(tmp_path: Path) -> None:
     except FileNotFoundError:
         d = diagnose(logged("src.prompts.loader", "could not read the system prompt"))
     assert not d.rule.startswith("class:config.template"), d.rule
+
+
+def test_yaml_dumped_with_python_tags_and_read_by_safe_load_is_code(tmp_path: Path) -> None:
+    import yaml
+
+    cache = tmp_path / "route_cache.yaml"
+    cache.write_text(yaml.dump({"kimi": ("kimi-k2", 3)}))  # yaml.dump writes a python/tuple tag
+    try:
+        with cache.open() as f:
+            yaml.safe_load(f)
+    except yaml.YAMLError:
+        d = diagnose(logged("src.router.cache", "route cache unreadable"))
+    assert d.category == "code" and "safe_load" in text_of(d) and "yaml.dump" in text_of(d), (d.rule, d.summary)
+
+
+def test_a_yaml_syntax_error_in_a_config_file_stays_config(tmp_path: Path) -> None:
+    """Near-miss: the same library and a file mark, but a tab in the file: the file's content (config)."""
+    import yaml
+
+    conf = tmp_path / "providers.yaml"
+    conf.write_text("providers:\n\tkimi: {}\n")
+    try:
+        with conf.open() as f:
+            yaml.safe_load(f)
+    except yaml.YAMLError:
+        d = diagnose(logged("src.config", "loading providers.yaml failed"))
+    assert d.category == "config", (d.rule, d.summary)
