@@ -23,7 +23,7 @@ from .jsonl import JsonRecord, JsonScanner
 from .levels import is_error_level
 from .multiline import TextScanner
 from .rawrecord import Limits, Piece, RawRecord
-from .record import ErrorEvent
+from .record import ContextLines, ErrorEvent
 from .timestamps import timestamp_from_value
 from .tracebacks import looks_complete, parse_traceback_text
 
@@ -379,7 +379,7 @@ class FileParser:
                 message = first.strip()
             else:
                 message = f"{final.type}: {final.message}" if final.message else final.type
-        context = tuple(r.context.decode("utf-8", "replace").replace("\r", "").split("\n")) if r.context else ()
+        context = ContextLines(r.context) if r.context else ()
         return ErrorEvent(
             source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
             timestamp=ts, level=level, logger=logger, message=message, raw=text,

@@ -5,9 +5,73 @@ Downstream stages (fingerprinting, groups, diagnosis) depend only on these types
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, overload
+
+from pydantic import PlainSerializer, PlainValidator
+
+
+class ContextLines(Sequence[str]):
+    """The lines just before a record, kept as the bytes read and decoded when first looked at.
+
+    Only sampled events and diagnoses read them, so most events never pay the decode; equal to,
+    and printed as, the tuple of its lines (what `ErrorEvent.context` held before).
+    """
+
+    __slots__ = ("_lines", "_raw")
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._lines: tuple[str, ...] | None = None
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        if self._lines is None:
+            self._lines = tuple(self._raw.decode("utf-8", "replace").replace("\r", "").split("\n"))
+        return self._lines
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, i: int | slice) -> str | tuple[str, ...]:
+        return self.lines[i]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __bool__(self) -> bool:
+        return bool(self._raw)  # non-empty bytes are at least one line
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ContextLines):
+            return self.lines == other.lines
+        if isinstance(other, tuple):
+            return self.lines == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.lines)
+
+    def __repr__(self) -> str:
+        return repr(self.lines)
+
+
+def _context_in(value: object) -> tuple[str, ...]:
+    """A spooled context (a JSON list) back as the tuple it stands for."""
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("context: a list of strings")
+    return tuple(value)
+
+
+# What the outage spool's pydantic TypeAdapter (store/spool_codec.py) writes and reads for a
+# context: its lines as a JSON list, back as a tuple (equal to the lazy form it was written from).
+Context = Annotated[Sequence[str], PlainValidator(_context_in), PlainSerializer(list, return_type=list[str])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +123,7 @@ class ErrorEvent:
     frames: tuple[Frame, ...] = ()
     chain: tuple[ExceptionInfo, ...] = ()  # every exception of the traceback, outermost cause first
     truncated: bool = False
-    context: tuple[str, ...] = field(default=())  # a few lines before the record, for diagnosis prompts
+    context: Context = field(default=())  # a few lines before the record, for diagnosis prompts (ContextLines)
     # Wall-clock time the sidecar read the record. Groups count an event in this minute, not the
     # minute it was stored: events held in the outage spool must not show up later as a burst.
     # (The header's own timestamp has no zone in the gateway's format, so it cannot be trusted.)

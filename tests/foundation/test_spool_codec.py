@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sidecar.ingest.record import ErrorEvent, ExceptionInfo, Frame
+from sidecar.ingest.record import ContextLines, ErrorEvent, ExceptionInfo, Frame
 from sidecar.store.spool_codec import SpoolCodecError, decode_batch, encode_batch
 
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "spool" / "legacy_batch.json"
@@ -31,7 +31,9 @@ EVENTS = st.builds(
     end_offset=st.integers(0, 2**40), timestamp=TIMES, level=TEXT, logger=OPT_TEXT, message=TEXT, raw=TEXT,
     exception_type=OPT_TEXT, exception_message=OPT_TEXT, frames=st.lists(FRAMES, max_size=3).map(tuple),
     chain=st.lists(st.builds(ExceptionInfo, TEXT, TEXT, st.lists(FRAMES, max_size=2).map(tuple)), max_size=2).map(tuple),
-    truncated=st.booleans(), context=st.lists(TEXT, max_size=3).map(tuple),
+    truncated=st.booleans(),
+    # as the parser makes it (the bytes read, decoded when looked at: any bytes, CR, invalid UTF-8) or a tuple
+    context=st.lists(TEXT, max_size=3).map(tuple) | st.binary(min_size=1, max_size=40).map(ContextLines),
     received_at=st.none() | st.floats(0, 2e9, allow_nan=False), file_key=TEXT,
     extra=st.none() | st.dictionaries(TEXT, JSONISH, max_size=3))
 

@@ -15,6 +15,7 @@ import pytest
 from sidecar.ingest.multiline import CONTEXT_BYTES
 from sidecar.ingest.parser import FileParser, ParserOptions
 from sidecar.ingest.rawrecord import Limits
+from sidecar.store.spool_codec import decode_batch, encode_batch
 
 
 def _log(rng: random.Random, n: int) -> bytes:
@@ -56,3 +57,19 @@ def test_context_is_the_last_complete_lines_before_the_record(seed, n):
     assert len(events) > 100
     for ev in events:
         assert ev.context == _reference(blob, ev.offset, n), ev.offset
+
+
+def test_parsed_context_survives_the_outage_spool():
+    """Context lines decoded only when looked at still go through the spool (store/spool_codec.py)
+    and come back equal: invalid UTF-8 as U+FFFD, CR dropped, as the eager decode gave them."""
+    blob = (b"2026-11-23 10:00:00 INFO gw: caf\xc3\xa9 \xff\xfe\r\n"
+            b"2026-11-23 10:00:01 INFO gw: second\r\n"
+            b"2026-11-23 10:00:02 ERROR gw: failed\r\n")
+    parser = FileParser("t", "f.log", ParserOptions(format="text"), file_key="k")
+    events = parser.feed(blob) + parser.flush()
+    assert [e.message for e in events] == ["failed"]
+    want = ("2026-11-23 10:00:00 INFO gw: caf\u00e9 \ufffd\ufffd", "2026-11-23 10:00:01 INFO gw: second")
+    assert events[0].context == want
+    back = decode_batch(encode_batch(events))
+    assert back == events
+    assert back[0].context == want and isinstance(back[0].context, tuple)
