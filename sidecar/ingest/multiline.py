@@ -5,45 +5,19 @@ chained-exception sentences, exception-group `| ` lines, `=== TOOL CALL FAILED =
 multi-line messages) belongs to it. The scanner keeps only the open record between feeds; closed
 records that are not errors are never copied or decoded.
 
-Positions. The scanner sees a virtual byte stream (what it was fed) and maps positions back to
-the file with `Piece`s: an exact piece is a run of the file fed unchanged (text logs: one piece
-per read), an inexact piece stands for one line whose bytes differ from the file (a truncated
-over-long line, or a line reassembled from Docker records) and maps to that line's file range.
-
-Limits. An open record larger than `max_bytes` is compacted: its first `max_bytes` (at a line
-boundary) and a rolling tail are kept, so a never-ending record cannot grow memory. The raw text
-of an event is clipped the same way whether the record was compacted or not (head + tail), and
-then to `max_lines` lines (head + last lines, so the final exception line survives); a clipped
-event is marked `truncated`. Limits never split a record: its offsets always cover all of it.
+Where positions map to the file: positions.py; records past `max_bytes`: oversize.py.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
-
-from .formats import TB_BYTES, TextDialect
+from .formats import TextDialect
+from .oversize import OversizeRecord, OversizeRecords
 from .rawrecord import TAIL_BYTES, Limits, Piece, RawRecord, clip
 
 CONTEXT_BYTES = 4096
 
 
-@dataclass(slots=True)
-class _Big:
-    head: bytes
-    offset: int
-    line: int
-    header: bool
-    interesting: bool
-    tail: bytes
-    nbytes: int
-    context: bytes = b""
-    # An ERROR record whose own traceback (logger.exception) has not come yet: the first one that
-    # comes is its own; any later unchained one is a crash of its own (see next_unintroduced_traceback).
-    owns_next_traceback: bool = False
-
-
-class TextScanner:
+class TextScanner(OversizeRecords):
     """Records of a Python-logging text stream, fed as complete lines; yields error-candidate records."""
 
     def __init__(self, dialect: TextDialect, limits: Limits) -> None:
@@ -54,7 +28,7 @@ class TextScanner:
         self.vend = 0
         self.pieces: list[Piece] = []
         self.hist = b""  # bytes just before buf (context lines)
-        self.big: _Big | None = None
+        self.big: OversizeRecord | None = None
         self.end_off = 0  # file offset / line of vend
         self.end_line = 1
         self._lc: tuple[int, int, int] = (-1, 0, 0)  # newline-count cache: (piece vstart, buf pos, line)
@@ -290,115 +264,3 @@ class TextScanner:
         self.buf = buf[cut:]
         self.bv = nbv
 
-    def _rebase(self, buf: bytes, nbv: int) -> None:
-        bv = self.bv
-        keep = [p for p in self.pieces if p.vend > nbv]
-        if keep and keep[0].vstart < nbv:
-            p = keep[0]
-            if p.exact:
-                p.line += buf.count(b"\n", p.vstart - bv, nbv - bv)
-                p.off += nbv - p.vstart
-            p.vstart = nbv
-        self.pieces = keep
-
-    # -- position mapping -------------------------------------------------------------------------
-    def _piece(self, v: int) -> Piece:
-        ps = self.pieces
-        if len(ps) <= 4:  # a text log has one piece per read: no list to build for a bisection
-            for p in reversed(ps):
-                if p.vstart <= v:
-                    return p
-            return ps[0]
-        i = bisect_right([p.vstart for p in ps], v) - 1
-        return ps[max(i, 0)]
-
-    def _map_start(self, buf: bytes, s: int) -> tuple[int, int]:
-        v = self.bv + s
-        if v >= self.vend:
-            return self.end_off, self.end_line
-        p = self._piece(v)
-        if not p.exact:
-            return p.off, p.line
-        pv, ps, pl = self._lc
-        if pv == p.vstart and ps <= s:
-            line = pl + buf.count(b"\n", ps, s)
-        else:
-            line = p.line + buf.count(b"\n", p.vstart - self.bv, s)
-        self._lc = (p.vstart, s, line)
-        return p.off + (v - p.vstart), line
-
-    def _map_end(self, buf: bytes, e: int) -> int:
-        v = self.bv + e
-        if v >= self.vend:
-            return self.end_off
-        p = self._piece(v - 1)
-        return p.off + (v - p.vstart) if p.exact else p.end
-
-    # -- over-size open records -------------------------------------------------------------------
-    def _compact(self) -> None:
-        buf = self.buf
-        off, line = self._map_start(buf, 0)
-        interesting = next(iter(self.d.anchors(buf, 0, len(buf))), None) is not None
-        self.big = _Big(
-            head=buf[: self.limits.max_bytes + 1],
-            offset=off,
-            line=line,
-            header=self.d.header_at(buf, 0),
-            interesting=interesting,
-            tail=buf[-TAIL_BYTES:],
-            nbytes=len(buf),
-            context=self._context(buf, 0),
-            owns_next_traceback=self.d.is_error_header(buf, 0) and buf.find(TB_BYTES, 1) < 0,
-        )
-        self.hist = b""
-        self._rebase(buf, self.vend)
-        self.buf = b""
-        self.bv = self.vend
-
-    def _feed_big(self, data: bytes, base: int, prev_end: int, out: list[RawRecord]) -> int:
-        """Continue a compacted record; return where a new record starts in data, or -1."""
-        big = self.big
-        assert big is not None
-        h = self.d.next_header(data, 0, len(data))
-        u = self._crash_in_big(big, data, len(data) if h < 0 else h)
-        if u >= 0:
-            h = u  # a crash begins inside the over-size record: it ends there, as in _scan
-        region = data if h < 0 else data[:h]
-        if region:
-            if not big.interesting:
-                big.interesting = self.d.has_traceback(region, 0, len(region))
-            big.tail = (big.tail + region[-TAIL_BYTES:])[-TAIL_BYTES:]
-            big.nbytes += len(region)
-        self.bv = base
-        if h < 0:
-            self._rebase(data, self.vend)
-            self.bv = self.vend
-            return -1
-        end = prev_end if h == 0 else self._map_end(data, h)
-        self._close_big(end, out)
-        self._rebase(data, base + h)
-        self.bv = base + h
-        self.buf = b""
-        return h
-
-    def _crash_in_big(self, big: _Big, data: bytes, end: int) -> int:
-        """Where in data[:end] a traceback no log record introduced begins, or -1 (the rule of
-        TextDialect.next_unintroduced_traceback, for a record whose start was compacted away)."""
-        i = data.find(TB_BYTES, 0, end)
-        while i >= 0:
-            if i == 0 or data[i - 1:i] == b"\n":
-                probe = big.tail + data[:i]
-                if not self.d.chained(probe, 0, len(probe)):
-                    if not big.owns_next_traceback:
-                        return i
-                big.owns_next_traceback = False
-            i = data.find(TB_BYTES, i + len(TB_BYTES), end)
-        return -1
-
-    def _close_big(self, end: int, out: list[RawRecord]) -> None:
-        big = self.big
-        assert big is not None
-        self.big = None
-        if big.interesting:
-            text, _ = clip(big.head, big.tail, big.nbytes, self.limits)
-            out.append(RawRecord(text, big.offset, end, big.line, big.header, True, big.context))
