@@ -33,6 +33,7 @@ from .gates import (
     quantile_levels,
 )
 from .limits import GateCounters, count, tripped
+from .stagetotals import StageTotals, sample_size
 from .state import Snapshot
 
 log = logging.getLogger(__name__)
@@ -66,15 +67,6 @@ class Evaluation:
         return [*self.triggers, *self.gates]
 
 
-def _n(m: Measurement | None) -> int:
-    """The sample size of a measurement (a count function may only give its value)."""
-    if m is None or (not m.has_data and not m.count):
-        return 0
-    if m.count is not None:
-        return int(m.count)
-    return int(m.value or 0)
-
-
 def reason_of(v: GateVerdict, trip: str | None = None) -> dict[str, Any]:
     """A verdict as a hook/bus/event reason: observed vs threshold with the sample sizes."""
     out = {
@@ -99,7 +91,7 @@ class StageEvaluator:
         self.now = now
         self.stage = cfg.stages[snap.stage_index]
         self.stage_start = snap.stage_started_at if snap.stage_started_at is not None else now
-        self.totals: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("totals") or {}).items()}
+        self.stage_totals = StageTotals(cfg, snap.data.get("totals") or {}, self.stage_start, now, self._measure)
         self.baselines: dict[str, Any] = dict(snap.data.get("baselines") or {})
         self._stage_n: dict[str, int] = {}  # stage sample size per accumulated key, this evaluation
         self.changes: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("changes") or {}).items()}
@@ -127,7 +119,7 @@ class StageEvaluator:
                     if tripped(gate, before) is None:
                         ev.new_trips.add(key)
         ev.samples = await self._samples(ev)
-        ev.totals = self.totals
+        ev.totals = self.stage_totals.totals
         ev.changes = self.changes
         return ev
 
@@ -140,54 +132,13 @@ class StageEvaluator:
             log.warning("measurement failed", extra={"rollout": self.cfg.name, "error": str(exc)})
             return None, f"{type(exc).__name__}: {exc}"
 
-    async def _settle(self, key: str, spec: MetricSpec) -> tuple[dict[str, Any], Measurement | None, str | None]:
-        """The stage's settled totals and the provisional measurement of the unsettled tail.
-
-        Records are counted by event time, in the stage they belong to. Everything older than
-        `max_lateness` before now is *settled* into totals kept in the rollout state (so a stage
-        can hold for days, across restarts); the last `max_lateness` seconds are re-measured at
-        every evaluation, so a record that arrives late (but within the bound) still counts.
-        Settled = (since the settled boundary) minus (the last max_lateness): both measured now.
-        A record later than the bound is counted by the metrics stream
-        (sidecar_metric_records_dropped_total{reason="late"}).
-        """
-        tot = self.totals.get(key) or {"count": 0, "successes": 0, "until": self.stage_start, "newest": None}
-        until = float(tot["until"])
-        lateness = self.cfg.max_lateness
-        # After a long outage only what the metrics backend still holds can be counted.
-        span = min(self.now - until, self.cfg.max_window)
-        if span <= 0:
-            self.totals[key] = tot
-            return tot, None, None
-        whole, error = await self._measure(spec, span)
-        if error is not None or whole is None:
-            self.totals[key] = tot
-            return tot, None, error
-        if whole.newest is not None and (tot.get("newest") is None or whole.newest > float(tot["newest"])):
-            tot["newest"] = whole.newest
-        settle_to = self.now - lateness
-        if settle_to <= until or lateness >= span:
-            self.totals[key] = tot
-            return tot, whole, None
-        tail, error = await self._measure(spec, lateness) if lateness > 0 else (Measurement(None, 0, 0), None)
-        if error is not None or tail is None:
-            self.totals[key] = tot
-            return tot, whole, None  # settle next time; the whole span is still right now
-        n = max(0, _n(whole) - _n(tail))
-        x = max(0, min(n, int(whole.successes or 0) - int(tail.successes or 0)))
-        tot["count"] = int(tot["count"]) + n
-        tot["successes"] = int(tot["successes"]) + x
-        tot["until"] = settle_to
-        self.totals[key] = tot
-        return tot, tail, None
-
     async def _accumulate(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
         """The stage total so far: settled totals plus the provisional tail (see `_settle`)."""
-        tot, tail, error = await self._settle(key, spec)
+        tot, tail, error = await self.stage_totals.settle(key, spec)
         if tail is not None and tail.has_data and tail.count is None:
             # A backend that gives a rate without its sample size cannot be summed.
             return await self._measure(spec, min(self.now - self.stage_start, self.cfg.max_window))
-        n = int(tot["count"]) + (_n(tail) if tail is not None else 0)
+        n = int(tot["count"]) + (sample_size(tail) if tail is not None else 0)
         x = int(tot["successes"]) + (int(tail.successes or 0) if tail is not None and tail.count else 0)
         newest = tot.get("newest")
         newest = float(newest) if newest is not None else None
@@ -340,8 +291,8 @@ class StageEvaluator:
 
     async def _samples(self, ev: Evaluation) -> int:
         if self.cfg.samples is not None:
-            tot, tail, _ = await self._settle("samples", self.cfg.samples)
-            return int(tot["count"]) + (_n(tail) if tail is not None else 0)
+            tot, tail, _ = await self.stage_totals.settle("samples", self.cfg.samples)
+            return int(tot["count"]) + (sample_size(tail) if tail is not None else 0)
         counts = [n for k, n in self._stage_n.items() if k.startswith("gate:") and ":baseline" not in k]
         return max(counts, default=0)
 
