@@ -112,17 +112,23 @@ class MetricsHub:
         for scraper in self.scrapers.values():
             self._tasks.append(asyncio.create_task(scraper.run(), name=f"scrape:{scraper.name}"))
         for source in self.jsonl.values():
+            # The first read (history with start_at: beginning) before the rollouts stage starts:
+            # an evaluation must never see a window that is still being rebuilt.
+            await self._poll_once(source)
             self._tasks.append(asyncio.create_task(self._poll_loop(source), name=f"jsonl:{source.name}"))
+
+    async def _poll_once(self, source: JsonlSource) -> None:
+        try:
+            await source.poll()
+        except OSError as exc:  # a file system hiccup must not end the stream
+            log.warning("jsonl stream: poll failed", extra={"stream": source.name, "error": str(exc)})
+        except Exception:
+            log.exception("jsonl stream: poll crashed; retrying next interval", extra={"stream": source.name})
 
     async def _poll_loop(self, source: JsonlSource) -> None:
         while True:
-            try:
-                await source.poll()
-            except OSError as exc:  # a file system hiccup must not end the stream
-                log.warning("jsonl stream: poll failed", extra={"stream": source.name, "error": str(exc)})
-            except Exception:
-                log.exception("jsonl stream: poll crashed; retrying next interval", extra={"stream": source.name})
             await self.clock.sleep(source.config.poll_interval)
+            await self._poll_once(source)
 
     async def stop(self) -> None:
         await cancel_and_wait(*self._tasks)

@@ -53,13 +53,14 @@ class Scenario:
     regression_at: int | None
     late_file: int  # second the file first appears (0: exists at start)
     episodes: list[Episode] = field(default_factory=list)
+    glob: bool = False  # the sidecar follows `metrics.jsonl*` (rotated files included), not the one path
 
     def describe(self) -> str:
         kinds = ", ".join(f"{e.at}s {e.kind}{'/' + e.what if e.what else ''}{f'({e.arg:g})' if e.arg else ''}"
                           for e in self.episodes)
         return (f"seed {self.seed}: canary {self.canary_rate}/s sync {self.sync_rate}/s fallback={self.fallback} "
                 f"ids={self.ids} start_at={self.start_at} replicas={self.replicas} regression_at={self.regression_at} "
-                f"file_from={self.late_file}s; {kinds}")
+                f"file_from={self.late_file}s glob={self.glob}; {kinds}")
 
 
 def generate(seed: int, duration: int = 1000) -> Scenario:
@@ -91,6 +92,7 @@ def generate(seed: int, duration: int = 1000) -> Scenario:
             what = rng.choice(ODD)
         sc.episodes.append(Episode(at, kind, arg, what))
     sc.episodes.sort(key=lambda e: e.at)
+    sc.glob = rng.random() < 0.3
     return sc
 
 

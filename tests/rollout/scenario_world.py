@@ -101,11 +101,13 @@ class World:
         self.files = 0
         self.extra_stores: list[Store] = []
         self.skew_changed = False
+        self.last_tick = self.t0
 
     # -- sidecar replicas
 
     def new_hub(self) -> MetricsHub:
-        stream = JsonlStream(name=STREAM, paths=[str(self.path)], start_at=self.sc.start_at, poll_interval=1.0,
+        paths = [str(self.path) + "*"] if self.sc.glob else [str(self.path)]
+        stream = JsonlStream(name=STREAM, paths=paths, start_at=self.sc.start_at, poll_interval=1.0,
                              max_lateness=self.cfg.max_lateness)
         return MetricsHub(MetricsConfig(jsonl=[stream]), self.clock)
 
@@ -131,8 +133,12 @@ class World:
         await old.controller.stop()
         await old.hub.stop()
         self.replicas[0] = await self.new_replica(0)
+        await self.replicas[0].hub.jsonl[STREAM].poll()  # MetricsHub.start's first read
         if self.sc.start_at == "end":
-            self.lossy_since = self.clock.time()  # the unread tail and the window's history are gone
+            # Counted before: kept (stage totals). Read but not yet evaluated: gone with the process.
+            for truth in self.truth:
+                if self.last_tick < truth.t <= self.clock.time():
+                    truth.readable = False
         self.unsettled_since = self.clock.time()
 
     async def close(self) -> None:
@@ -273,6 +279,7 @@ class World:
         if sec % int(INTERVAL) == 0:
             for r in self.replicas:
                 await r.controller.tick()
+            self.last_tick = self.clock.time()
             await self.check()
 
     # -- the model
