@@ -124,6 +124,7 @@ class World:
             self.path.write_text("")
         for i in range(self.sc.replicas):
             self.replicas.append(await self.new_replica(i))
+            await self.replicas[-1].hub.jsonl[STREAM].poll()  # MetricsHub.start's first read
         await self.replicas[0].controller.act(NAME, "start")
         snap = await self.replicas[0].controller._load(NAME)
         self.stage_started = snap.stage_started_at or self.t0
