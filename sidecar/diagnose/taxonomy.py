@@ -56,16 +56,9 @@ from .library_causes import library_text
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
 from .protocol_causes import ProtocolCause, protocol_cause
+from .provider_causes import PROVIDERS, provider_text
 from .provider_messages import message_code
-from .remote_causes import (
-    CACHES,
-    DATABASES,
-    PROVIDERS,
-    provider_text,
-    service_text,
-    storage_text,
-    transport_text,
-)
+from .remote_causes import CACHES, DATABASES, service_text, storage_text, transport_text
 from .server_messages import server_message
 from .situation import Situation
 from .waits import awaited_timeout
