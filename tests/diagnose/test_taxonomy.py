@@ -158,7 +158,7 @@ PAIRS = [
      "space left on device', 'code': '53100', 'hint': None, 'details': None}\n", "capacity"),
     ("'load balancer' is not an account balance",
      record("kimi", "httpx.RemoteProtocolError", "Server disconnected without sending a response. (load balancer "
-            "reset)", "chat failed"), "network",
+            "reset)", "chat failed"), "provider",  # the provider's server ended the exchange (round 6, protocol_causes.py)
      record("glm", "zai.APIStatusError", "Error code: 429, with error text {\"error\":{\"code\":\"1113\",\"message\":"
             "\"Insufficient balance\"}}", "chat failed"), "provider"),
 ]
