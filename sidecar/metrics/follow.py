@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import glob
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..config import JsonlStream
 from ..ingest.handle import FileHandle
 
+HEAD = 128  # bytes that identify a file's content: a rotated or copied file starts with them too
+KNOWN_HEADS = 256  # files remembered by their head (bounded)
 READ_BUDGET = 8 * 1024 * 1024  # bytes per file per poll: bounds the time one poll can take
 TAIL_CHECK = 64  # bytes before the read offset re-read each poll: a file rewritten in place is noticed
 
@@ -37,6 +40,7 @@ class _File:
     partial: bytearray = field(default_factory=bytearray)
     skipping: bool = False  # inside a line longer than the limit: drop until the next newline
     tail: bytes = b""  # the last bytes read: still there at the next poll unless the file was rewritten
+    head: bytes | None = None  # the first HEAD bytes, once the file has that many
 
 
 @dataclass(slots=True)
@@ -57,6 +61,11 @@ class LineFollower:
     def __init__(self, config: JsonlStream) -> None:
         self.config = config
         self.files: dict[str, _File] = {}
+        # head bytes -> how far a file starting with them was read. A glob (`metrics.jsonl*`) also
+        # matches the file rotated away by rename (same content under a new name) and the copy
+        # copytruncate leaves: both start where the followed file started, and were read that far
+        # (the copy may hold a few lines more: written after our last read, before the truncation).
+        self._heads: OrderedDict[bytes, int] = OrderedDict()
 
     def _paths(self, read: LinesRead) -> list[str]:
         found: list[str] = []
@@ -77,7 +86,28 @@ class LineFollower:
             read.errors.append(f"cannot open {path}: {exc.strerror or exc}")
             return
         offset = st.st_size if from_end else 0
-        self.files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset)
+        head = self._head(fh) if st.st_size >= HEAD else None
+        if head is not None and not from_end and head in self._heads:
+            offset = min(st.st_size, self._heads[head])  # a rotated-away or copied file already read
+        self.files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset, head=head)
+
+    @staticmethod
+    def _head(fh: FileHandle) -> bytes | None:
+        try:
+            head = fh.pread(HEAD, 0)
+        except OSError:
+            return None
+        return head if len(head) == HEAD else None
+
+    def _read_to(self, state: _File) -> None:
+        """Remember how far the file with `state`'s head has been read."""
+        if state.head is None and state.offset >= HEAD:
+            state.head = self._head(state.fh)
+        if state.head is not None:
+            self._heads[state.head] = max(state.offset, self._heads.get(state.head, 0))
+            self._heads.move_to_end(state.head)
+            while len(self._heads) > KNOWN_HEADS:
+                self._heads.popitem(last=False)
 
     def read(self, first: bool) -> LinesRead:
         """The complete lines appended to every file since the last read (blocking: run it in a
@@ -120,6 +150,7 @@ class LineFollower:
                 state.partial.clear()
                 state.skipping = False
                 state.tail = b""
+                state.head = None
                 self._drain(state, read)
         return read
 
@@ -134,6 +165,10 @@ class LineFollower:
             return False
 
     def _drain(self, state: _File, read: LinesRead) -> None:
+        self._drain_lines(state, read)
+        self._read_to(state)
+
+    def _drain_lines(self, state: _File, read: LinesRead) -> None:
         limit = self.config.max_line_bytes
         budget = READ_BUDGET
         if self._rewritten(state):
@@ -142,6 +177,7 @@ class LineFollower:
             state.partial.clear()
             state.skipping = False
             state.tail = b""
+            state.head = None
         while budget > 0:
             try:
                 chunk = state.fh.pread(min(budget, 1024 * 1024), state.offset)
