@@ -144,6 +144,8 @@ class JsonlSource:
         self.torn = 0
         self.skew = SkewEstimator()
         self._live = True  # False while the first poll replays history (delays there are ages, not skew)
+        self._polls = 0
+        self._read_no = math.nan  # the poll whose lines are being ingested (nan: fed directly)
         self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
         self.last_error: str | None = None
         self._logged: set[str] = set()
@@ -173,7 +175,7 @@ class JsonlSource:
                 t = now
             else:
                 if self._live:
-                    self.skew.observe(now - t)
+                    self.skew.observe(now - t, self._read_no)
                 offset = self.skew.offset()
                 if offset:
                     # The writer's clock is off (see metrics/skew.py): put its stamps on ours.
@@ -272,10 +274,15 @@ class JsonlSource:
         if self.telemetry is not None:
             self.telemetry.lines_read.labels(self._label).inc(len(read.lines))
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
-        for i, line in enumerate(read.lines, 1):
-            self.ingest_line(line)
-            if i % YIELD_EVERY == 0:
-                await asyncio.sleep(0)
+        self._polls += 1
+        self._read_no = float(self._polls)
+        try:
+            for i, line in enumerate(read.lines, 1):
+                self.ingest_line(line)
+                if i % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+        finally:
+            self._read_no = math.nan
         self._live = True
         self.window.prune(self.clock.time())
         return self.records - before

@@ -17,32 +17,69 @@ The delays must also bunch (median - 10th percentile within `tolerance`): a back
 records flushed at once spreads its delays over its age and is not a skew.
 Records replayed from history at start (start_at: beginning) are not observed: their delay is
 their age, not a clock offset.
+
+A clock that steps (NTP after a VM resumes, a timezone change) moves the low quantile only after
+~90% of the kept delays show the new offset (58 records): each of them meanwhile looked late or
+early by the step, fell outside its stage and made a live source look stale. So a step is taken
+as soon as the last `step_observations` (8, or more to span `step_reads` = 3 reads) delays bunch
+within `tolerance` away from the current offset: a writer on a new clock keeps writing at its
+pace, read after read, while a backlog flushed at once arrives in one read (its delays are its age).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 
 class SkewEstimator:
     def __init__(self, tolerance: float = 30.0, keep: int = 64, min_observations: int = 8,
-                 quantile: float = 0.1) -> None:
+                 quantile: float = 0.1, step_observations: int = 8, step_reads: int = 3) -> None:
         self.tolerance = tolerance
         self.min_observations = min_observations
         self.quantile = quantile
+        self.step_observations = step_observations
+        self.step_reads = step_reads
         self._delays: deque[float] = deque(maxlen=keep)
+        self._arrivals: deque[float] = deque(maxlen=keep)  # which read brought each delay (nan: unknown)
         self._offset = 0.0
         self._dirty = False
 
-    def observe(self, delay: float) -> None:
-        """One record's arrival time minus its timestamp (seconds)."""
+    def observe(self, delay: float, at: float = math.nan) -> None:
+        """One record's arrival time minus its timestamp (seconds); `at`: which read brought it."""
         self._delays.append(delay)
+        self._arrivals.append(at)
         self._dirty = True
+
+    def _step(self) -> int:
+        """How many of the last delays show a step of the writer's clock (0: none). They must be at
+        least `step_observations`, read in at least `step_reads` different reads (a backlog comes
+        in one), bunch within `tolerance`, and sit beyond `tolerance` from the current offset."""
+        reads: set[float] = set()
+        n = 0
+        low = high = 0.0
+        for at, delay in zip(reversed(self._arrivals), reversed(self._delays), strict=True):
+            if math.isnan(at):
+                return 0
+            low, high = (delay, delay) if n == 0 else (min(low, delay), max(high, delay))
+            if high - low > self.tolerance:
+                return 0
+            reads.add(at)
+            n += 1
+            if n >= self.step_observations and len(reads) >= self.step_reads:
+                return n if abs(low - self._offset) > self.tolerance else 0
+        return 0
 
     def offset(self) -> float:
         """Seconds to add to a timestamp to put it on our clock (0 while within tolerance)."""
         if self._dirty:
             self._dirty = False
+            stepped = self._step()
+            if stepped:  # the old clock's delays say nothing about the new one
+                for kept in (self._delays, self._arrivals):
+                    recent = list(kept)[-stepped:]
+                    kept.clear()
+                    kept.extend(recent)
             if len(self._delays) >= self.min_observations:
                 ordered = sorted(self._delays)
                 low = ordered[int(self.quantile * (len(ordered) - 1))]
