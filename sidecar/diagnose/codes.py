@@ -4,7 +4,7 @@ A code in its namespace (`situation.py` tells the namespaces apart) is the most 
 record carries, and every namespace has an owner who documents it. This module holds those tables,
 *whole*: Z.ai's business codes (https://docs.z.ai/api-reference/api-code); Moonshot's error types
 (https://platform.moonshot.ai/docs/api/chat, errors); the gateway's own codes; Redis's error replies. The
-database's namespaces (every SQLSTATE class, every PostgREST group) are in database_codes.py, re-exported here.
+database's namespaces (every SQLSTATE class, every PostgREST group) are in database_codes.py and postgrest_codes.py, re-exported here.
 
 Decisions:
 - An entry is (category, severity, summary, root cause, fixes) with `{who}` (the component the record
@@ -31,18 +31,11 @@ from __future__ import annotations
 
 import re
 
-from .database_codes import (
-    PGRST_CODES,
-    PGRST_GROUPS,
-    PGRST_MEANINGS,
-    SQLSTATE_CLASSES,
-    SQLSTATE_CODES,
-    pgrst_entry,
-    sqlstate_entry,
-)
+from .database_codes import SQLSTATE_CLASSES, SQLSTATE_CODES, sqlstate_entry
 from .entry import Text, _t
+from .postgrest_codes import PGRST_CODES, PGRST_GROUPS, PGRST_MEANINGS, pgrst_entry
 
-# the database tables live in database_codes.py; importers of codes.py keep one place to import every table from
+# the database tables live in database_codes.py (SQLSTATE) and postgrest_codes.py; importers of codes.py keep one place to import every table from
 __all__ = ["GATEWAY_CODES", "GATEWAY_WRAPPERS", "MOONSHOT_INVALID_REQUEST", "MOONSHOT_TYPES", "PGRST_CODES",
            "PGRST_GROUPS", "PGRST_MEANINGS", "REDIS_REPLIES", "SQLSTATE_CLASSES", "SQLSTATE_CODES", "Text",
            "ZAI_CODES", "ZAI_MEANINGS", "_t", "pgrst_entry", "redis_reply_entry", "sqlstate_entry", "zai_entry"]

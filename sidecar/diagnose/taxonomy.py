@@ -49,12 +49,12 @@ from .codes import (
     sqlstate_entry,
     zai_entry,
 )
-from .database_codes import pgrst_jwt_entry
 from .doctrine import transport_cause
 from .gateway_messages import gateway_message
 from .library_causes import library_text
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
+from .postgrest_codes import pgrst_jwt_entry
 from .protocol_causes import ProtocolCause, protocol_cause
 from .provider_causes import PROVIDERS, provider_text
 from .provider_messages import message_code
@@ -209,7 +209,7 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
     gateway = [c for c in sit.code("gateway") if c in GATEWAY_CODES and (wrappers or c not in GATEWAY_WRAPPERS)]
     if (codes := sit.code("pgrst")) and (e := pgrst_entry(codes[0])) is not None:
         jwt = pgrst_jwt_entry(codes[0], "\n".join(inp.messages())) if inp is not None else None
-        e = (jwt, True) if jwt is not None else e  # the JWT group read with its message (database_codes.py)
+        e = (jwt, True) if jwt is not None else e  # the JWT group read with its message (postgrest_codes.py)
         found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
     elif (codes := sit.code("sqlstate")) and (e := sqlstate_entry(codes[0])) is not None:
         who = DATABASES.get(sit.remote or "", "the Postgres database")

@@ -226,7 +226,7 @@ POSTGREST = [
     ((400, {"message": "Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
             "code": "PGRST204", "hint": None, "details": None}), "code", "schema"),
     ((401, {"message": "JWT expired", "code": "PGRST303", "hint": None, "details": None}), "storage", "JWT"),
-    # the JWT group by its message (database_codes.pgrst_jwt_entry): another project's key (config), a header that
+    # the JWT group by its message (postgrest_codes.pgrst_jwt_entry): another project's key (config), a header that
     # is no JWT (code), no token with anonymous access off (code)
     ((401, {"message": "JWSError JWSInvalidSignature", "code": "PGRST301", "hint": None, "details": None}), "config",
      "key"),
