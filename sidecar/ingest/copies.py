@@ -127,6 +127,29 @@ class CopySearch:
         finally:
             h.close()
 
+    def later_copy_holds(self, f: Tracked, offset: int, data: bytes) -> bool:
+        """Whether a sibling that is NOT a copy of `f`'s content (another generation: copied from
+        the file after a truncation we did not see) holds `data` at `offset` (provenance.py)."""
+        name = f.path or f.origin
+        if not name:
+            return False
+        for p, st in siblings(name):
+            if st.st_size < offset + len(data) or (st.st_dev, st.st_ino) == f.ident or p.endswith(COMPRESSED):
+                continue
+            try:
+                h = FileHandle.open(p)
+            except OSError:
+                continue
+            try:
+                fst = h.fstat()
+                if f.head_len > 0 and h.head_matches(fst.st_size, f.head_len, f.head_hash):
+                    continue  # a copy of our own content
+                if h.pread(len(data), offset) == data:
+                    return True
+            finally:
+                h.close()
+        return False
+
     def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:
         path, h, st = copy
         size = st.st_size

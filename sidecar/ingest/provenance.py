@@ -16,13 +16,15 @@ size only grows until the next one):
   Kept (`OLD`) when that is proven:
   * S <= O: the file never grew back to O since the truncation, so no read at O could have
     returned its new content: every byte read predates the truncation. (The usual case: a log
-    truncated to 0 takes a while to grow back to where we were.)
+    truncated to 0 takes a while to grow back to where we were.) Unless it was truncated twice:
+    the first new content grew past O, was read, copied and truncated again; then a sibling
+    copy other than ours holds the read's bytes at O, and the read is not kept.
   * the read equals the copy's bytes at the same offsets: it is the old content by content (the
     copy is what the old file held); keeping it reads from the copy what the copy holds.
   Otherwise `UNPROVEN` (dropped as above; what it held past the copy's end is the copy window).
-UNDECIDABLE: two copytruncates between the identity check and the measurement of S (a read of
-the first rewrite, truncated again before it grew back to O), and a truncation whose new content
-repeats the old first bytes exactly and grows past O+k (timestamps make both rare; rotation.py).
+UNDECIDABLE: two truncations between the identity check and the measurement of S where the
+first new content left no copy (truncated in place), and a truncation whose new content repeats
+the old first bytes exactly and grows past O+k (timestamps make both rare; rotation.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from .handle import FileHandle
 
 CopyBytes = Callable[[int, int], "bytes | None"]  # (offset, n) -> the copy's bytes there, None if no copy holds them
+LaterCopy = Callable[[int, bytes], bool]  # (offset, data) -> whether a copy of LATER content holds data there
 
 
 class Provenance(enum.Enum):
@@ -42,12 +45,12 @@ class Provenance(enum.Enum):
 
 
 def read_provenance(handle: FileHandle, offset: int, data: bytes, head_len: int, head_hash: str,
-                    copy_bytes: CopyBytes) -> Provenance:
+                    copy_bytes: CopyBytes, later_copy: LaterCopy) -> Provenance:
     """Where `data` (read at `offset` through `handle`) came from; call right after the read."""
     size = handle.fstat().st_size
     if size >= offset + len(data) and handle.head_matches(size, head_len, head_hash):
         return Provenance.SAME
-    if size <= offset:
+    if size <= offset and not later_copy(offset, data):
         return Provenance.OLD
     if copy_bytes(offset, len(data)) == data:
         return Provenance.OLD

@@ -310,7 +310,8 @@ class Ingest:
             # `restart` reads the old rest from the copy and the new content from 0. A read proven
             # to predate the truncation is kept (it may hold the copy window), then the file restarts.
             origin = read_provenance(f.handle, f.parser.offset, data, f.head_len, f.head_hash,
-                                     lambda at, n: self.fs.copy_bytes(f, at, n))
+                                     lambda at, n: self.fs.copy_bytes(f, at, n),
+                                     lambda at, data: self.fs.later_copy_holds(f, at, data))
             if origin is Provenance.UNPROVEN:
                 await self.fs.restart(f, "regrown")
                 progressed = True

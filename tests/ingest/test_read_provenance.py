@@ -19,7 +19,7 @@ from pathlib import Path
 from sidecar.ingest.handle import FileHandle
 from sidecar.ingest.provenance import Provenance, read_provenance
 
-STEPS = ("append", "copy", "window", "truncate", "rewrite")
+STEPS = ("append", "copy", "window", "truncate", "rewrite", "copy2", "truncate2", "rewrite2")
 
 
 def _lines(rng: random.Random, start: int, nbytes: int) -> bytes:
@@ -44,13 +44,19 @@ def _copy_reader(copy: Path):  # type: ignore[no-untyped-def]
     return read
 
 
+def _later_reader(later: Path):  # type: ignore[no-untyped-def]
+    def holds(offset: int, data: bytes) -> bool:
+        return later.exists() and later.read_bytes()[offset:offset + len(data)] == data
+    return holds
+
+
 def test_generated_interleavings(tmp_path: Path) -> None:
     rng = random.Random(20261206)
-    kept_old = dropped_old = kept_by_size = kept_by_copy = 0
+    kept_old = dropped_old = kept_by_size = kept_by_copy = read_new_then_truncated = 0
     for case in range(400):
         d = tmp_path / f"c{case}"
         d.mkdir()
-        log, copy = d / "app.log", d / "app.log.1"
+        log, copy, later = d / "app.log", d / "app.log.1", d / "app.log.later"  # later: the 2nd rotation's copy
         old = _lines(rng, 0, rng.randint(2_000, 40_000))
         offset = rng.randint(1_100, len(old))  # what we had read (past the 1 KB identity)
         log.write_bytes(old)
@@ -58,6 +64,7 @@ def test_generated_interleavings(tmp_path: Path) -> None:
         try:
             head_len, head_hash = h.head_identity(len(old))
             rotate = rng.random() < 0.9
+            twice = rng.random() < 0.3  # copytruncated again after the rewrite
             read_at = rng.randint(0, len(STEPS))  # the read happens before STEPS[read_at] (or after all)
             rewrite = rng.choice([0, rng.randint(1, max(1, offset - 1)), offset + rng.randint(0, 300_000)])
             data = b""
@@ -79,14 +86,22 @@ def test_generated_interleavings(tmp_path: Path) -> None:
                 elif step == "rewrite" and rewrite:
                     with log.open("ab") as w:
                         w.write(_lines(rng, 1_000_000, rewrite))
+                elif step == "copy2" and twice:
+                    shutil.copyfile(log, later)
+                elif step == "truncate2" and twice:
+                    os.truncate(log, 0)
+                elif step == "rewrite2" and twice:
+                    with log.open("ab") as w:
+                        w.write(_lines(rng, 2_000_000, rng.randint(0, max(1, offset - 1))))
             if read_at == len(STEPS):
                 data = h.pread(rng.randint(1, 300_000), offset)
             if not data:
                 continue
             predates = not rotate or read_at <= STEPS.index("truncate")
-            verdict = read_provenance(h, offset, data, head_len, head_hash, _copy_reader(copy))
+            verdict = read_provenance(h, offset, data, head_len, head_hash, _copy_reader(copy), _later_reader(later))
             if not predates:
-                assert verdict is Provenance.UNPROVEN, (case, read_at, rewrite)  # else stored twice
+                assert verdict is Provenance.UNPROVEN, (case, read_at, rewrite, twice)  # else stored twice
+                read_new_then_truncated += twice and read_at <= STEPS.index("truncate2")
                 continue
             if not rotate:
                 assert verdict is Provenance.SAME
@@ -105,7 +120,8 @@ def test_generated_interleavings(tmp_path: Path) -> None:
         finally:
             h.close()
     # The generator reached every branch (else the assertions above checked nothing there).
-    assert kept_by_size > 20 and kept_by_copy > 20 and dropped_old > 5, (kept_by_size, kept_by_copy, dropped_old)
+    assert kept_by_size > 20 and kept_by_copy > 20 and dropped_old > 5 and read_new_then_truncated > 2, (
+        kept_by_size, kept_by_copy, dropped_old, read_new_then_truncated)
 
 
 def test_same_first_bytes_rewritten_shorter_is_not_the_same_file(tmp_path: Path) -> None:
@@ -120,7 +136,7 @@ def test_same_first_bytes_rewritten_shorter_is_not_the_same_file(tmp_path: Path)
         data = h.pread(4096, 3500)
         os.truncate(log, 0)
         log.write_bytes(old[:3000])
-        verdict = read_provenance(h, 3500, data, head_len, head_hash, lambda at, n: None)
+        verdict = read_provenance(h, 3500, data, head_len, head_hash, lambda at, n: None, lambda at, data: False)
         assert verdict is Provenance.OLD
     finally:
         h.close()
