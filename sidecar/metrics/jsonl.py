@@ -142,6 +142,7 @@ class JsonlSource:
         self._dedupe = DoubleWriteFilter() if config.dedupe_failures else None
         self._repeats = RepeatedLines()
         self.torn = 0
+        self.unplaced = 0  # replayed history stamped in the future: not placed in the window
         self.skew = SkewEstimator()
         self._live = True  # False while the first poll replays history (delays there are ages, not skew)
         self._polls = 0
@@ -187,9 +188,18 @@ class JsonlSource:
                                     "are read as UTC); correcting them by that much",
                                     extra={"stream": self.name, "offset_s": round(-offset)})
                 if t > now + FUTURE_SLACK:
-                    # Not (yet) explained by a steady offset: a future stamp would keep the record
-                    # out of every window, so it gets arrival time.
                     self.skewed += 1
+                    if not self._live:
+                        # History replayed at start from a writer whose clock is ahead: the record
+                        # arrived long ago, when is unknown. At arrival time (now) a whole file of
+                        # history would land in the current stage as fresh requests. What the stage
+                        # had counted is kept by the rollout's totals; the window does without it.
+                        self.unplaced += 1
+                        if self.telemetry is not None:
+                            self.telemetry.metric_records_dropped.labels(self.name, "future_in_history").inc()
+                        return False
+                    # Live: not (yet) explained by a steady offset. A future stamp would keep the
+                    # record out of every window, so it gets arrival time.
                     t = now
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
             self._duplicate()
@@ -303,6 +313,7 @@ class JsonlSource:
             "clock_offset": self.skew.offset(),
             "duplicates": self.duplicates,
             "torn": self.torn,
+            "future_in_history": self.unplaced,
             "late": self.late,
             "missing": sorted(self.missing),
             "in_window": len(self.window.records),

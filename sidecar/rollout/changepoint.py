@@ -26,7 +26,7 @@ fuller looks at low traffic mean fewer chances of a false alarm per hour of stag
 Assumptions, stated: independence between requests; p0_k fixed before look k's canary counts are
 used (relative triggers: threshold x the baseline's rate over the trigger's window, smoothed as
 (x + 1)/(n + 2), and at least `floor`); records that arrive after the look that covered their
-time are not in this statistic (they still count in stage totals, see evaluate._settle).
+time are not in this statistic (they still count in stage totals, see stagetotals.StageTotals.settle).
 """
 
 from __future__ import annotations

@@ -72,10 +72,10 @@ async def test_a_line_written_twice_counts_once(tmp_path: Path, clock: ManualClo
 async def test_memory_for_repeated_lines_is_bounded(tmp_path: Path, clock: ManualClock) -> None:
     path = tmp_path / "metrics.jsonl"
     src = source(path, clock)
-    write(path, *(rec(i) for i in range(25_000)))
+    write(path, *(rec(i, t=NOW - 60 + i * 0.001) for i in range(25_000)))
     assert await src.poll() == 25_000
     assert len(src._repeats._seen) <= src._repeats.keep
-    write(path, rec(0), rec(24_999))  # long forgotten: counted; just seen: a duplicate
+    write(path, rec(0, t=NOW - 60), rec(24_999, t=NOW - 60 + 24.999))  # long forgotten: counted; just seen: dropped
     assert await src.poll() == 1
 
 

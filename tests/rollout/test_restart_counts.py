@@ -75,3 +75,46 @@ async def test_the_hub_has_read_history_when_it_has_started(clock: ManualClock, 
         assert len(hub.jsonl[STREAM].window.records) == 30
     finally:
         await hub.stop()
+
+
+async def test_history_from_a_writer_clock_ahead_is_not_replayed_as_fresh_requests(
+        make, sqlite_store: Store, clock: ManualClock, tmp_path: Path) -> None:
+    """Found by the generated scenarios (seeds 112, 137): the writer's clock is 5 minutes ahead; the
+    sidecar restarts while the writer is paused. Its replay put every record of the file at "now"
+    (a future stamp gets arrival time): 100 uploads more in the stage, and a stopped source fresh
+    enough to promote on."""
+    from sidecar.rollout.views import summary
+
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    cfg = rollout(interval=10, max_lateness=120)
+    hub = await hub_for(gw.path, clock, "beginning")
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="before")
+    await c.act(cfg.name, "start")
+    for s in range(1, 201):
+        clock.advance(0.5)
+        gw.upload(ok=True, at=clock.time() + 300)
+        clock.advance(0.5)
+        await hub.jsonl[STREAM].poll()
+        if s % 10 == 0:
+            await c.tick()
+    assert abs(hub.jsonl[STREAM].status()["clock_offset"] + 300) < 2  # corrected while live
+    counted = (await c._load(cfg.name)).data["samples"]
+    assert counted == 200
+    await c.stop()
+    hub.jsonl[STREAM].close()
+    clock.advance(60)  # the writer has stopped; the sidecar restarts
+    store = await open_sqlite(str(tmp_path / "sidecar.db"))
+    try:
+        hub2 = await hub_for(gw.path, clock, "beginning")
+        c2 = make([cfg], store, hub2, clock=clock, replica="after")
+        for _ in range(3):
+            clock.advance(10)
+            await hub2.jsonl[STREAM].poll()
+            await c2.tick()
+        s = await summary(c2, cfg.name)
+        assert s["samples"] == counted  # before: 400 (the file replayed at arrival time)
+        assert (s["stage"], s["decision"], s["decision_reason"]) == (0, "hold", "stale")
+        assert hub2.jsonl[STREAM].status()["future_in_history"] == 200
+    finally:
+        await store.close()
