@@ -42,7 +42,9 @@ from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
+from . import arguments as args
 from . import carriers as c
+from . import locations as loc
 from .encoded import make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
@@ -57,6 +59,8 @@ from .names import (
     QUALIFIED_HINTS,
     SETTER,
     SETTER_HINTS,
+    VERDICT,
+    VERDICT_HINTS,
     XML_ELEMENT,
     XML_KEY_VALUE,
     compared_repl,
@@ -67,6 +71,8 @@ from .names import (
     setter_repl,
     xml_repl,
 )
+from .reports import HINTS as REPORT_HINTS
+from .reports import input_sub
 from .secret_names import NAME_HINTS, is_secret_name
 from .wrapped import joined_sub, open_quote_sub
 
@@ -149,7 +155,9 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("discord_webhook", c.DISCORD_WEBHOOK, c.webhook(_mark("discord_webhook")), ("/webhooks/",)),
     _Sub("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
     _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
+    _Sub("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
     _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
+    _Sub("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),
     _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
     _Sub("jwt", c.JWT, lambda m: _mark(_jwt_kind(m.group(0))), ("eyj",)),
     _Sub("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),
@@ -159,6 +167,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")),
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
+    _Sub("password", args.COMMAND_SECRET, args.command_secret(_mark("password")), args.COMMAND_HINTS),
+    _Sub("secret", args.SDK_CALL, args.sdk_call(_mark("secret")), args.SDK_HINTS),
     _Sub("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
     _Sub("secret", c.PIN, _pre_val("secret"), ("pin",)),
     _Sub("recovery_code", c.recovery_codes(_mark("recovery_code")), None,
@@ -186,6 +196,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS),
     _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!=")),
     _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS),
+    _Sub("secret", VERDICT, qualified_repl(_mark("secret")), VERDICT_HINTS),
+    _Sub("secret", input_sub(_mark("secret")), None, REPORT_HINTS),
     _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",)),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),

@@ -93,6 +93,9 @@ def is_high_entropy(tok: str) -> bool:
     return _random(core)
 
 
+_ESCAPE_HEAD = re.compile(r"u[0-9A-Fa-f]{4}|[nrtbf](?=[A-Z0-9])")
+
+
 def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | None = None) -> str:
     """Replace every high-entropy token in `text` with `mark` (a path keeps its word segments).
 
@@ -101,21 +104,28 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
     a token announced as an identifier, digest, nonce or cursor, a public key, a certificate body."""
     spans = public_spans(text)
 
-    def repl(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if _FINGERPRINT.search(m.string, max(0, m.start() - 10), m.start()) or _MEDIA_DATA_URL.search(
-                m.string, max(0, m.start() - 96), m.start()):
+    def judge(start: int, tok: str) -> str:
+        if start > 0 and text[start - 1] == "\\" and (esc := _ESCAPE_HEAD.match(tok)) is not None:
+            # `\u003eSignatureDoesNotMatch`, `\nAKIA...`: an escape (Go's JSON encoder writes `<`/`>`/`&` as
+            # \u003c/\u003e/\u0026) glued to a word is not part of it; the word is judged alone
+            rest = tok[esc.end():]
+            return tok if len(rest) < 20 else tok[:esc.end()] + judge(start + esc.end(), rest)
+        if _FINGERPRINT.search(text, max(0, start - 10), start) or _MEDIA_DATA_URL.search(
+                text, max(0, start - 96), start):
             return tok  # `SHA256:uNiVzt...`, `sha-256=:...:`, `data:image/png;base64,...`: see above
         if encoded is not None:
             hidden = encoded(tok)
             if hidden is not None:
                 return hidden
-        if not is_high_entropy(tok) or is_public(tok) or any(a <= m.start() < b for a, b in spans):
+        if not is_high_entropy(tok) or is_public(tok) or any(a <= start < b for a, b in spans):
             return tok
-        if announced_identifier(m.string, m.start()):
+        if announced_identifier(text, start):
             return tok
         core = tok.strip("-_=/+")
         if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
             return "/".join(mark if len(p) >= 16 and _random(p) else p for p in tok.split("/"))
         return mark
+
+    def repl(m: re.Match[str]) -> str:
+        return judge(m.start(), m.group(0))
     return TOKEN.sub(repl, text)

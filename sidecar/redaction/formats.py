@@ -29,6 +29,29 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("langsmith_key", r"\blsv2_(?:pt|sk)_[A-Za-z0-9_]{20,}", ("lsv2_",)),
     ("pinecone_key", r"\bpcsk_[A-Za-z0-9_]{20,}", ("pcsk_",)),
     ("zai_key", r"\b[0-9a-f]{32}\.[A-Za-z0-9]{16}\b", (".",)),                         # Zhipu/Z.ai id.secret
+    # Documented prefixes of AI and agent-tool providers (each provider's "API keys" page; gitleaks where it has a
+    # rule): Voyage AI pa-, Together tgp_v1_, NVIDIA NIM nvapi-, Tavily tvly-, Firecrawl fc-, Jina jina_, E2B e2b_,
+    # LlamaCloud llx-, RunPod rpa_, Anyscale esecret_, Mem0 m0-, Browserbase bb_live_, ElevenLabs sk_<48 hex>,
+    # Fireworks fw_ (mixed case and a digit: `fw_version` stays).
+    ("voyage_key", r"\bpa-[A-Za-z0-9_-]{40,}", ("pa-",)),
+    ("together_key", r"\btgp_v1_[A-Za-z0-9_-]{30,}", ("tgp_v1_",)),
+    ("nvidia_key", r"\bnvapi-[A-Za-z0-9_-]{40,}", ("nvapi-",)),
+    ("tavily_key", r"\btvly-(?:dev-|prod-)?[A-Za-z0-9]{20,}", ("tvly-",)),
+    ("firecrawl_key", r"\bfc-[a-f0-9]{32}\b", ("fc-",)),
+    ("jina_key", r"\bjina_[A-Za-z0-9_-]{40,}", ("jina_",)),
+    ("e2b_key", r"\be2b_[a-f0-9]{40}\b", ("e2b_",)),
+    ("llamacloud_key", r"\bllx-[A-Za-z0-9]{40,}", ("llx-",)),
+    ("runpod_key", r"\brpa_[A-Za-z0-9]{40,}", ("rpa_",)),
+    ("anyscale_key", r"\besecret_[A-Za-z0-9]{20,}", ("esecret_",)),
+    ("mem0_key", r"\bm0-[A-Za-z0-9]{40,}", ("m0-",)),
+    ("browserbase_key", r"\bbb_live_[A-Za-z0-9_-]{20,}", ("bb_live_",)),
+    ("elevenlabs_key", r"\bsk_[a-f0-9]{48}\b", ("sk_",)),
+    ("fireworks_key", r"\bfw_(?=[A-Za-z0-9]{0,40}\d)(?=[A-Za-z0-9]{0,40}[A-Z])[A-Za-z0-9]{20,}\b", ("fw_",)),
+    # fal.ai FAL_KEY (fal docs, "Authentication"): <key id, a UUID>:<key secret, 32 hex>; the pair is the credential.
+    ("fal_key", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9a-f]{32}\b", (":",)),
+    # Amazon Bedrock API keys (gitleaks aws-amazon-bedrock-api-key-*): long-lived ABSK<b64>, short-lived presigned.
+    ("aws_bedrock_key", r"\bABSK[A-Za-z0-9+/]{100,}={0,2}|\bbedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%&_-]*",
+     ("absk", "bedrock-api-key-")),
     # clouds
     ("aws_access_key",
      r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|APKA)[A-Z0-9]{16}\b",  # aws-access-token
@@ -79,7 +102,40 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("frameio_token", r"\bfio-u-[\w=-]{64}", ("fio-u-",)),
     ("typeform_token", r"\btfp_[\w.=-]{59}", ("tfp_",)),
     ("age_key", r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b", ("age-secret-key-",)),
+    # CI, hosting and registries (each vendor's token docs; gitleaks harness-api-key, vault-service-token): Docker
+    # Hub dckr_pat_/dckr_oat_, Bitbucket app passwords ATBB, Buildkite bkua_, CircleCI CCIPAT_, Netlify nfp_, Render
+    # rnd_, Neon napi_, Harness pat./sat., Vault's legacy s.<24>, Azure DevOps PATs of 84 characters (the fixed
+    # AZDO signature at 76-80; the older 52-character base32 ones are read by their name, `pat`).
+    ("docker_hub_token", r"\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}", ("dckr_",)),
+    ("bitbucket_token", r"\bATBB[A-Za-z0-9_=.-]{28,}", ("atbb",)),
+    ("buildkite_token", r"\bbkua_[a-f0-9]{40}\b", ("bkua_",)),
+    ("circleci_token", r"\bCCIPAT_[A-Za-z0-9]{20,}_[a-f0-9]{40}\b", ("ccipat_",)),
+    ("netlify_token", r"\bnfp_[A-Za-z0-9]{36,}", ("nfp_",)),
+    ("render_key", r"\brnd_(?=[A-Za-z0-9]{0,40}\d)(?=[A-Za-z0-9]{0,40}[A-Z])[A-Za-z0-9]{28,}\b", ("rnd_",)),
+    ("neon_key", r"\bnapi_[a-z0-9]{60,}", ("napi_",)),
+    ("harness_token", r"\b(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}\b", ("pat.", "sat.")),
+    ("vault_token", r"\bs\.(?=[A-Za-z0-9]{0,23}\d)(?=[A-Za-z0-9]{0,23}[A-Z])(?=[A-Za-z0-9]{0,23}[a-z])[A-Za-z0-9]{24}\b",
+     ("s.",)),
+    ("azure_devops_pat", r"\b[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}\b", ("azdo",)),
+    # SaaS API keys and tokens by documented prefix: Figma figd_, HubSpot private-app pat-<region>-<uuid>,
+    # Contentful CFPAT-, PostHog personal phx_ (phc_ project keys are public, keep.py), Intercom dG9rOj (base64
+    # "tok:"), LaunchDarkly server sdk-/api-<uuid>, Flagsmith server ser., Statsig server secret-, ClickUp pk_,
+    # Brevo SMTP xsmtpsib-, Salesforce session ids 00D<org>!<session>, Facebook app tokens <app id>|<secret>.
+    ("figma_token", r"\bfigd_[A-Za-z0-9_-]{30,}", ("figd_",)),
+    ("hubspot_token", r"\bpat-(?:na|eu|ap)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("pat-",)),
+    ("contentful_token", r"\bCFPAT-[A-Za-z0-9_-]{40,}", ("cfpat-",)),
+    ("posthog_personal_key", r"\bphx_[A-Za-z0-9]{30,}", ("phx_",)),
+    ("intercom_token", r"\bdG9rOj[A-Za-z0-9+/=_-]{20,}", ("dg9roj",)),
+    ("launchdarkly_key", r"\b(?:sdk|api)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("sdk-", "api-")),
+    ("flagsmith_key", r"\bser\.[A-Za-z0-9]{20,}\b", ("ser.",)),
+    ("statsig_key", r"\bsecret-(?=[A-Za-z0-9]{0,50}\d)[A-Za-z0-9]{30,}\b", ("secret-",)),
+    ("clickup_token", r"\bpk_\d{5,}_[A-Z0-9]{32}\b", ("pk_",)),
+    ("brevo_smtp_key", r"\bxsmtpsib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b", ("xsmtpsib-",)),
+    ("salesforce_session", r"\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{40,}", ("00d",)),
+    ("facebook_token", r"\b\d{15,16}(?:\||%7[Cc])[0-9A-Za-z_-]{27,40}\b", ("|", "%7c")),
     # chat, mail, messaging
+    # ntfy access tokens (ntfy docs, "Access tokens"): tk_ then 29 lowercase letters and digits
+    ("ntfy_token", r"\btk_[a-z0-9]{29}\b", ("tk_",)),
     ("slack_token", r"\bxox[abeoprs]-(?:\d+-)?[A-Za-z0-9-]{10,}|\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}"
                     r"|\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+", ("xox", "xapp-")),          # slack-*-token
     ("discord_bot_token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}", (".",)),  # discord.py

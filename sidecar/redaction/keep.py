@@ -185,4 +185,10 @@ def announced_identifier(text: str, start: int) -> bool:
     if m is None or m.end() != start:
         return False
     name = m.group("name")
+    if name_words(name)[-1:] in (["file"], ["path"], ["filename"]) and not _PATH_LIKE.match(text, start):
+        return False  # `private key file: '<base64 body line>'`: the file's content was printed, not its name
     return bool(_SSH_TYPES.match(name)) or is_identifier_name(name)
+
+
+# What a file name or a path looks like: rooted (`/`, `~`, `./`, `C:\`), or a word segment with an extension.
+_PATH_LIKE = re.compile(r"[/~.\\]|[A-Za-z]:\\|[^\s'\"]*\.[A-Za-z0-9]{1,8}(?![A-Za-z0-9+/])|[^\s'\"+]*/[a-z]{3,}")

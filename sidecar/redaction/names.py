@@ -121,8 +121,8 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
 
 # Searched in the lowered text (10x faster than IGNORECASE); when lowering changes the length (a few
 # non-ASCII letters do), the case-insensitive pattern keeps the offsets right.
-_HINT = re.compile("|".join(NAME_HINTS))
-_HINT_I = re.compile("|".join(NAME_HINTS), re.IGNORECASE)
+_HINT = re.compile("|".join(map(re.escape, NAME_HINTS)))
+_HINT_I = re.compile("|".join(map(re.escape, NAME_HINTS)), re.IGNORECASE)
 _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.\-]{0,80}")
 # An assignment inside a value: `name=`, `name: `, `'name': ` (a dict, kwargs or a repr written as one string).
 _STRUCTURE = re.compile(r"[A-Za-z_]\w*['\"]?[ \t]*(?:=|:[ \t])")
@@ -269,7 +269,8 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
                 c.isdigit() for c in val) and is_secret_name(val):
             return m.group(0)  # `wpa-psk wifi-sec.psk <v>` (nmcli): the next name, whose value comes after it
         if only_space and quoted and not bridge and not m.string.startswith(";", m.end()) and not _statement(name, val) \
-                and not (password_like(val) and not any(c.isspace() for c in val) and not _VERSION.match(val)):
+                and not ((password_like(val) or random_value(val)) and not any(c.isspace() for c in val)
+                         and not _VERSION.match(val)):
             # `refresh_token "HTTP/2 400 Bad Request"`: a name in prose before a quote; but `secret "x";` is
             # a config statement (detect-secrets' keyword plugin, FOLLOWED_BY_QUOTES_AND_SEMICOLON), and
             # `bad password 'Nlivv77+kMrsZ' for bob` / `bad creds 'user:Nlivv77+k'` quote one password-like token
@@ -364,7 +365,21 @@ QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "from ", "from\t", "):", ")="
                    ") was", ") to", ")\t", ")  ", ") \t")
 
 
+# A secret name, a verdict on it, `:` and the value, as SDKs word an auth failure: Voyage `Provided API key is
+# invalid: <v>`, OpenAI `Incorrect API key provided: <v>`, Stripe `Invalid API Key provided: <v>`, `token has been
+# revoked: <v>`. The value must look like one (`token is invalid: signature mismatch` stays).
+_VERDICTS = ("invalid", "incorrect", "wrong", "expired", "revoked", "rejected", "unknown", "malformed", "unauthorized",
+             "denied", "disabled", "valid", "found", "recognized", "provided", "supplied", "given", "used", "sent",
+             "received")
+VERDICT = re.compile(
+    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40}(?:[ \t]+(?i:key|token|secret|password))?)[ \t]+"
+    r"(?:(?:is|was|has[ \t]+been)[ \t]+)?(?:not[ \t]+)?(?:" + "|".join(_VERDICTS) + r") ?(?P<sep>:)[ \t]+"
+    r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
+VERDICT_HINTS = tuple(w + s for w in _VERDICTS for s in (":", " :"))
+
+
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
@@ -381,8 +396,8 @@ def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
         at_end = m.end() == len(m.string) or m.string[m.end()] == "\n"
         if m.group("sep") != "=" and not looks_like_value(val, identifier, at_end):
             return m.group(0)  # `=` assigns; `:`/`is` may be prose, so the value must look like one
-        if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val):
-            return m.group(0)
+        if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val) or _TIMESTAMP.match(val):
+            return m.group(0)  # `token expired: 2026-12-06T04:00:00Z`: when, not what
         return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.start("val") - m.start() + len(val):]
     return repl
 

@@ -38,6 +38,8 @@ SECRET_WORDS = frozenset({
     # a WPA pre-shared key (wpa_supplicant.conf(5) `psk=`, NetworkManager `wifi-sec.psk`, hostapd `wpa_psk`)
     "psk",
     "hotp",  # RFC 4226 (TOTP, RFC 6238, and OTP are above)
+    # a personal access token (GitHub, GitLab, Azure DevOps `AZURE_DEVOPS_EXT_PAT`, `az devops login`, Docker Hub)
+    "pat",
     # abbreviations of password seen in config keys and prompts
     "pswd", "psswd", "pssw", "passw",
 })
@@ -68,13 +70,16 @@ META_WORDS = frozenset({
     # `auth_plugin=caching_sha2_password`, `password_hashing: argon2id`
     "plugin", "plugins", "encryption", "hashing", "hasher",
     "fd",  # gpg(1) `--passphrase-fd 3`, `--password-fd`: the file descriptor the secret is read from
+    "stdin",  # `docker login --password-stdin <registry>`: the secret is read from standard input
     "authentication", "mgmt", "management",  # `key_mgmt=WPA-PSK` (wpa_supplicant.conf(5)): the key management algorithm
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
               "access",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
-              "haslo", "geheim", "salasana", "psk", "pswd", "pssw")
+              "haslo", "geheim", "salasana", "psk", "pswd", "pssw",
+              # `pat` only before a separator: as a bare hint it would run the rule on every `path` and `pattern`
+              "pat=", "pat:", "pat ", "pat\t", "pat'", 'pat"', "pat\\", "pat%")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
 # hot, idx, natural, primary, pub(lic), schema, sequence; and the same idea for ids of requests and records).
 _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "pub", "public", "schema", "sequence",

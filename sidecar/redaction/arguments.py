@@ -1,0 +1,86 @@
+"""Credentials passed as documented ARGUMENTS of commands and SDK calls (taxonomy class b), beyond carriers.CLI_SECRET.
+
+Each from the tool's own manual or the SDK's signature; the argument is the secret whatever it looks like (a
+UUID, hex, a word), so its shape is not judged, only references (`$VAR`, `${VAR}`, `-` for stdin) stay:
+- Samba's `-U|--user=[DOMAIN\\]USER[%PASSWORD]` (smbclient(1), rpcclient(1), smbcacls, smbget, net(8); wbinfo
+  `-a|--authenticate user%pass`), also as a Python argv list.
+- Token options of CI and deploy CLIs: Codecov uploader `-t|--token`, Vercel `-t|--token`, flyctl
+  `-t|--access-token`, doctl `-t|--access-token`, Netlify `--auth`; `ngrok authtoken <t>` and
+  `ngrok config add-authtoken <t>`, `vault login <token>`, `snyk auth <token>`.
+- Password options of registry and remote-login tools: `podman|buildah|helm registry|oras|nerdctl|crane|skopeo login
+  -p`, `az login -p|--password`, cqlsh `-p`, PsExec `-p`, rdesktop `-p`, FreeRDP `/p:<pw>`, ssh-keygen `-N <new>`
+  / `-P <old>`, lftp `-u user,pass`, `rabbitmqctl add_user <user> <pw>` / `change_password <user> <pw>`,
+  Windows `net user <name> <pw>`, MinIO `mc alias set <alias> <url> <access key> <secret key>`.
+- A password on standard input: `echo <pw> | sudo -S`, `| passwd --stdin`, `echo 'user:<pw>' | chpasswd`, and
+  PowerShell's `ConvertTo-SecureString '<pw>' -AsPlainText`.
+- SDK calls whose positional argument is the credential (the SDKs' signatures): `rollbar.init(access_token,
+  ...)`, `Rollbar.init`, `Bugsnag.start(apiKey)`, PyGithub `Github(login_or_token)`, slack_sdk
+  `WebClient(token)`, `SendGridAPIClient(api_key)`, python-telegram-bot `Bot(token)` and `.token(token)`,
+  discord.py `client.run(token)`, `cohere.Client(api_key)`, twilio `Client(account_sid, auth_token)` (the
+  second). A quoted argument only, so code that passes a variable (`Github(token)`) is left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_Q = r"[\"']?"
+_SEP = r"(?:[\"']?[ \t]*,[ \t]*[\"']?|[ \t]+[\"']?|=[\"']?)"  # blanks (a shell line), `', '` (an argv list), `=`
+
+
+def _cmd(word: str) -> str:
+    """The command word, then the rest of its line lazily, never past the next occurrence of the word."""
+    return r"\b" + word + r"\b(?:(?!\b" + word + r"\b)[^\n])*?"
+
+
+_SAMBA = r"(?:smbclient|rpcclient|smbcacls|smbcquotas|smbget|smbtree|smbmap|net|mount\.cifs|samba-tool|winexe)"
+_TOKEN_CLIS = r"(?:codecov|codecovcli|vercel|flyctl|fly|doctl)"
+_LOGIN = r"(?:podman|buildah|oras|nerdctl|crane|skopeo|helm" + _SEP + r"registry|az)" + _SEP + r"login"
+COMMAND_SECRET = re.compile(
+    r"(?P<pre>"
+    + _cmd(_SAMBA) + r"(?<![\w-])(?:-U|--user(?:name)?)" + _SEP + r"[^\s%'\",]*%"
+    + r"|" + _cmd("wbinfo") + r"(?<![\w-])(?:-a|--authenticate)" + _SEP + r"[^\s%'\",]*%"
+    + r"|" + _cmd(_TOKEN_CLIS) + r"(?<![\w-])(?:-t|--token|--access-token)" + _SEP
+    + r"|" + _cmd("netlify") + r"(?<![\w-])--auth" + _SEP
+    + r"|\bngrok" + _SEP + r"(?:config" + _SEP + r"add-)?authtoken" + _SEP
+    + r"|\bvault" + _SEP + r"login" + _SEP + r"(?!-)"
+    + r"|\bsnyk" + _SEP + r"auth" + _SEP
+    + r"|" + _cmd(_LOGIN) + r"(?<![\w-])(?:-p|--password)" + _SEP
+    + r"|" + _cmd(r"(?:cqlsh|psexec(?:64)?|PsExec(?:64)?|rdesktop)") + r"(?<![\w-])-p" + _SEP
+    + r"|" + _cmd(r"(?:xfreerdp|wlfreerdp|sdl-freerdp)") + r"(?<![\w-])/p:"
+    + r"|" + _cmd("ssh-keygen") + r"(?<![\w-])-[NP]" + _SEP
+    + r"|" + _cmd("lftp") + r"(?<![\w-])-u" + _SEP + r"[^\s,'\"]+,"
+    + r"|\brabbitmqctl" + _SEP + r"(?:add_user|change_password)" + _SEP + r"[^\s'\",]+" + _SEP
+    + r"|\bnet" + _SEP + r"user" + _SEP + r"(?!/)[^\s'\",]+" + _SEP + r"(?![/*])"
+    + r"|\bmc" + _SEP + r"(?:alias" + _SEP + r"set|config" + _SEP + r"host" + _SEP + r"add)" + _SEP
+    + r"[^\s'\",]+" + _SEP + r"[^\s'\",]+" + _SEP + r"[^\s'\",]+" + _SEP
+    + r"|\bConvertTo-SecureString(?:[ \t]+-String)?[ \t]+[\"']"
+    + r"|\becho[ \t]+(?:-[ne][ \t]+)?[\"']?(?=[^\n|]*\|[ \t]*(?:sudo[ \t]+(?:-\w+[ \t]+)*-S\b|passwd[ \t]+--stdin\b))"
+    + r"|\becho[ \t]+[\"']?[^\s:'\"|]+:(?=[^\n|]*\|[ \t]*chpasswd\b)"
+    + r")(?!\[REDACTED:)(?!\$[A-Za-z_{])(?!-[ \t'\"]|-$)(?P<val>[^\s'\",\]|]+)")
+COMMAND_HINTS = ("smb", "rpcclient", "net", "mount.cifs", "samba-tool", "winexe", "wbinfo", "codecov", "vercel",
+                 "fly", "doctl", "netlify", "ngrok", "vault", "snyk", "login", "cqlsh", "psexec", "rdesktop",
+                 "freerdp", "ssh-keygen", "lftp", "rabbitmqctl", "mc", "convertto-securestring", "echo")
+
+# `rollbar.init('<token>', ...)`: the SDK call, an opening parenthesis, the quoted positional credential.
+SDK_CALL = re.compile(
+    r"(?P<pre>\b(?:(?:rollbar|Rollbar)\.init|Bugsnag\.start|(?<![\w.])Github|(?:Async)?WebClient|SendGridAPIClient"
+    r"|(?<![\w.])Bot|\.token|(?:client|bot)\.run|cohere\.(?:Client|ClientV2)|(?:twilio\.rest\.)?(?<![\w.])Client"
+    r"[ \t]*\([ \t]*(?P<q0>[\"'])[A-Z]{2}[0-9a-f]{32}(?P=q0)[ \t]*,)"
+    r"[ \t]*\(?[ \t]*[bB]?(?P<q>[\"']))(?!\[REDACTED:)(?P<val>[A-Za-z0-9._:\-]{16,256})(?P=q)")
+SDK_HINTS = ("rollbar", "bugsnag", "github(", "github (", "webclient", "sendgrid", "bot(", "bot (", ".token(",
+             ".token (", ".run(", ".run (", "cohere", "client(", "client (")
+
+
+def command_secret(mark: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group("pre") + mark
+
+
+def sdk_call(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        val = m.group("val")
+        if not (any(c.isdigit() for c in val) and any(c.isalpha() for c in val)):
+            return m.group(0)  # `Bot("default")`, `client.run("main")`: a name, not a credential
+        return m.group("pre") + mark + m.group("q")
+    return repl

@@ -1,0 +1,58 @@
+"""Where a URL or an address carries the credential itself (taxonomy class b), beyond `scheme://user:pw@host`.
+
+- A credential as a PATH segment of an ingest or webhook URL, by each service's documented endpoint: Loggly
+  `logs-01.loggly.com/inputs|bulk/<customer token>/` (Loggly docs, "HTTP/S event endpoint"), Sumo Logic
+  `/receiver/v1/http/<token>` (Sumo docs, "HTTP Logs and Metrics Source"), Datadog's legacy
+  `http-intake.logs.<site>/v1/input/<api key>`, Zapier `hooks.zapier.com/hooks/catch/<id>/<key>/`, IFTTT
+  `maker.ifttt.com/trigger/<event>/with/key/<key>`, Healthchecks.io `hc-ping.com/<uuid>` or `/<ping key>/<slug>`
+  (its docs: "keep the ping URL secret"), Feishu/Lark custom bots `open-apis/bot/v2/hook/<token>`, Webex incoming
+  webhooks `webexapis.com/v1/webhooks/incoming/<token>`, Bitrix24 inbound webhooks `/rest/<user id>/<code>/`.
+  The host and the rest of the path stay.
+- The AUTHORITY of a URL without its scheme, as libraries print it: `urllib.parse.urlsplit(...)` reprs
+  (`SplitResult(..., netloc='user:pw@host:1080', ...)`, RFC 3986 section 3.2), and proxy settings written as
+  `user:pw@host:port` (curl `-x`/`--proxy`, `HTTPS_PROXY=`, pip `--proxy`). A `mailto:bob@host` (a URI whose
+  scheme looks like a user) stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_SEGMENT = r"[A-Za-z0-9_=+.~%-]{8,}"
+CREDENTIAL_PATH = re.compile(
+    r"(?P<pre>(?i:logs-\d+\.loggly\.com/(?:inputs|bulk)/"
+    r"|\.sumologic\.com(?::\d+)?/receiver/v1/(?:http|otlp|prometheus|event)/"
+    r"|http-intake\.logs\.[a-z0-9.]*datadoghq\.(?:com|eu)(?::\d+)?/v1/input/"
+    r"|hooks\.zapier\.com/hooks/catch/\d+/"
+    r"|maker\.ifttt\.com/trigger/[^/\s'\"]+/(?:json/)?with/key/"
+    r"|hc-ping\.com/"
+    r"|open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/"
+    r"|webexapis\.com/v1/webhooks/incoming/"
+    r"|\.bitrix24\.[a-z.]{2,8}/rest/\d+/))"
+    r"(?!\[REDACTED:)(?P<val>" + _SEGMENT + r")")
+CREDENTIAL_PATH_HINTS = ("loggly.com", "sumologic.com", "datadoghq.", "hooks.zapier", "maker.ifttt", "hc-ping.com",
+                         "/open-apis/bot/", "webexapis.com", "bitrix24.")
+
+# user:password@host[:port] with no `//` before it; the user part may be empty (`:pw@redis:6379`, Redis' way).
+# Before it: a quote, `=`, `(`, `,` or a blank (a repr field, a setting, an argument).
+SCHEMELESS_USERINFO = re.compile(
+    r"(?:(?<=[\s='\"(,])|^)(?P<user>[A-Za-z0-9._~!$&*+;%\\-]{0,64}):(?!\[REDACTED:)(?P<pw>[^\s:@/'\"<>]{1,128})"
+    r"@(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::\d{1,5})?(?:[/?#\s'\",;)\]\\]|$))")
+_URI_SCHEMES = frozenset({"mailto", "sip", "sips", "xmpp", "im", "pres", "tel", "acct", "cid", "mid", "urn", "tag",
+                          "news", "nntp", "git", "ssh", "scp"})
+
+
+def credential_path(mark: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group("pre") + mark
+
+
+def schemeless_userinfo(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        user, pw = m.group("user"), m.group("pw")
+        if user.lower() in _URI_SCHEMES or pw.isdigit() and len(pw) <= 5 and user.isdigit():
+            return m.group(0)  # `mailto:bob@host`; `10:30@node` (a time)
+        if pw.startswith(("${", "$", "{{", "%")) or set(pw) <= {"*", "x", "X"}:
+            return m.group(0)  # a reference or a mask
+        return user + ":" + mark
+    return repl

@@ -1,0 +1,51 @@
+"""Validation reports that name the field on one line and echo its value on another (taxonomy class c).
+
+pydantic v2's `str(ValidationError)` (pydantic_core's error display) prints each error as the field's location,
+a newline, then `  <message> [type=<type>, input_value=<repr of the input>, input_type=<type>]`; FastAPI's 422
+body and `ValidationError.json()` carry `"loc": [..., "<field>"]` and `"input": <value>` in one object. When the
+field is a secret name the echoed input is the secret (a password that failed `min_length`, an API key that
+failed a pattern). The name rule never sees them: the name and the value are apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .secret_names import is_secret_name
+
+# The location line (`password`, `body.password`, `db.0.api_key`), a newline (raw or escaped in a JSON log),
+# the message, then the input's repr: a quoted string (escapes kept), or a bare value up to `,` / `]`.
+PYDANTIC_INPUT = re.compile(
+    r"(?P<loc>[A-Za-z_][\w.\[\]-]{0,80})(?:\r?\n|\\{1,3}n)[ \t]+[^\n\[]{0,300}\[type=[\w.]+,[ \t]*input_value="
+    r"(?:(?P<q>\\{0,3}[\"'])(?P<qval>(?:(?!(?P=q)).){1,512}?)(?P=q)|(?P<val>[^,\]\s]{1,512}))")
+# A JSON error object: `"loc": ["body", "password"]` then, in the same object, `"input": "<v>"`.
+JSON_INPUT = re.compile(
+    r"(?P<q1>\\{0,3}\")loc(?P=q1)[ \t]*:[ \t]*\[(?P<loc>[^\]{}]{1,200})\][^{}]{0,400}?(?P=q1)input(?P=q1)[ \t]*:[ \t]*"
+    r"(?P<q>\\{0,3}\")(?P<qval>(?:(?!(?P=q)).){1,512}?)(?P=q)")
+HINTS = ("input_value=", "input")
+
+
+def _field(loc: str) -> str:
+    """The last element of a location: `body.password` -> `password`, `"body", "password"` -> `password`."""
+    return re.split(r"[.,\s\"'\\\[\]]+", loc.strip(" \"'\\[]"))[-1] if loc.strip(" \"'\\[]") else ""
+
+
+def input_sub(mark: str) -> Callable[[str], str]:
+    def repl(m: re.Match[str]) -> str:
+        if not is_secret_name(_field(m.group("loc"))):
+            return m.group(0)
+        group = "qval" if m.group("qval") is not None else "val"
+        val = m.group(group)
+        if val in ("None", "null", "''", '""') or val.startswith("[REDACTED:"):
+            return m.group(0)
+        start, end = m.start(group) - m.start(), m.end(group) - m.start()
+        return m.group(0)[:start] + mark + m.group(0)[end:]
+
+    def sub(text: str) -> str:
+        if "input_value=" in text:
+            text = PYDANTIC_INPUT.sub(repl, text)
+        if "input" in text and "loc" in text:
+            text = JSON_INPUT.sub(repl, text)
+        return text
+    return sub
