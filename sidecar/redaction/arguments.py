@@ -65,12 +65,12 @@ COMMAND_HINTS = ("smb", "rpcclient", "net", "mount.cifs", "samba-tool", "winexe"
 
 # `rollbar.init('<token>', ...)`: the SDK call, an opening parenthesis, the quoted positional credential.
 SDK_CALL = re.compile(
-    r"(?P<pre>\b(?:(?:rollbar|Rollbar)\.init|Bugsnag\.start|(?<![\w.])Github|(?:Async)?WebClient|SendGridAPIClient"
-    r"|(?<![\w.])Bot|\.token|(?:client|bot)\.run|cohere\.(?:Client|ClientV2)|(?:twilio\.rest\.)?(?<![\w.])Client"
-    r"[ \t]*\([ \t]*(?P<q0>[\"'])[A-Z]{2}[0-9a-f]{32}(?P=q0)[ \t]*,)"
-    r"[ \t]*\(?[ \t]*[bB]?(?P<q>[\"']))(?!\[REDACTED:)(?P<val>[A-Za-z0-9._:\-]{16,256})(?P=q)")
-SDK_HINTS = ("rollbar", "bugsnag", "github(", "github (", "webclient", "sendgrid", "bot(", "bot (", ".token(",
-             ".token (", ".run(", ".run (", "cohere", "client(", "client (")
+    r"(?P<pre>(?:(?:\b(?:rollbar|Rollbar)\.init|\bBugsnag\.start|(?<![\w.])Github|\b(?:Async)?WebClient"
+    r"|\bSendGridAPIClient|(?<![\w.])Bot|\.token|\b(?:client|bot)\.run|\bcohere\.(?:Client|ClientV2))\([ \t]*"
+    r"|(?:\btwilio\.rest\.)?(?<![\w.])Client\([ \t]*(?P<q0>[\"'])[A-Z]{2}[0-9a-f]{32}(?P=q0)[ \t]*,[ \t]*)"
+    r"[bB]?(?P<q>[\"']))(?!\[REDACTED:)(?P<val>[A-Za-z0-9._:\-]{16,256})(?P=q)")
+SDK_HINTS = ("rollbar", "bugsnag", "github(", "webclient", "sendgrid", "bot(", ".token(", ".run(", "cohere",
+             "client(")
 
 
 def command_secret(mark: str) -> Callable[[re.Match[str]], str]:
