@@ -110,8 +110,9 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             # \u003c/\u003e/\u0026) glued to a word is not part of it; the word is judged alone
             rest = tok[esc.end():]
             return tok if len(rest) < 20 else tok[:esc.end()] + judge(start + esc.end(), rest)
-        if _FINGERPRINT.search(text, max(0, start - 10), start) or _MEDIA_DATA_URL.search(
-                text, max(0, start - 96), start):
+        before = text[start - 1] if start else ""
+        if before == ":" and _FINGERPRINT.search(text, max(0, start - 10), start) or before == "," and \
+                _MEDIA_DATA_URL.search(text, max(0, start - 96), start):
             return tok  # `SHA256:uNiVzt...`, `sha-256=:...:`, `data:image/png;base64,...`: see above
         if encoded is not None:
             hidden = encoded(tok)

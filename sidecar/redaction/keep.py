@@ -179,12 +179,44 @@ ANNOUNCER = re.compile(
     r"(?P<name>[A-Za-z][A-Za-z0-9_.\-]{0,60})\\{0,3}[\"']?"
     r"(?:[ \t]*(?:=>|:=|[:=])[ \t]*(?:\\{0,3}[\"'])?|\\{0,3}[\"'],[ \t]*b?\\{0,3}[\"']|[ \t]+(?:\\{0,3}[\"'])?)"
     r"(?:W/\\{0,3}\"|<)?$")
+_ANNOUNCER_ENDS = frozenset(" \t=:>\"'<")
+_ANNOUNCER_TAIL = re.compile(ANNOUNCER.pattern[ANNOUNCER.pattern.index(")") + 1:])  # all after the name group
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def announcer_name(text: str, start: int) -> str | None:
+    """The `name` of `ANNOUNCER.search(text, max(0, start - 72), start)` when that match ends at `start`, found
+    without the search (which tries a 61-character name at each of 72 positions).
+
+    The tail after the name starts with a character no name holds, so the name ends where a run of name characters
+    does (q), and the tail spans q..start; the leftmost match starts at the first letter of that run inside the
+    window and within 61 characters of q. The leftmost such start over all q is the search's match."""
+    lo = max(0, start - 72)
+    best: tuple[int, int] | None = None
+    q = start - 1
+    while q > lo:
+        if text[q] not in _NAME_CHARS and text[q - 1] in _NAME_CHARS and _ANNOUNCER_TAIL.fullmatch(text, q, start):
+            p = q - 1
+            while p > lo and p > q - 61 and text[p - 1] in _NAME_CHARS:
+                p -= 1
+            while p < q and not text[p].isascii() or p < q and not text[p].isalpha():
+                p += 1
+            if p < q and (best is None or p <= best[0]):
+                best = (p, q)
+        q -= 1
+    if best is None:
+        return None
+    m = ANNOUNCER.match(text, best[0], start)  # the name group as the regex splits it (same span, checked)
+    return m.group("name") if m is not None and m.end() == start else None
+
+
 def announced_identifier(text: str, start: int) -> bool:
     """True when the value at `start` is announced as an identifier, digest, nonce, cursor or public key."""
-    m = ANNOUNCER.search(text, max(0, start - 72), start)
-    if m is None or m.end() != start:
+    if start == 0 or text[start - 1] not in _ANNOUNCER_ENDS:
+        return False  # what ANNOUNCER can end with; the search below costs ~60 attempts per window position
+    name = announcer_name(text, start)
+    if name is None:
         return False
-    name = m.group("name")
     if name_words(name)[-1:] in (["file"], ["path"], ["filename"]) and not _PATH_LIKE.match(text, start):
         return False  # `private key file: '<base64 body line>'`: the file's content was printed, not its name
     return bool(_SSH_TYPES.match(name)) or is_identifier_name(name)

@@ -8,10 +8,13 @@ modules above it form no import cycle.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from itertools import groupby
 
-_SWITCH_CLASSES = {**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"}, **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
-                   **{c: "d" for c in "0123456789"}}
+_CLASS_OF = str.maketrans({**{c: "l" for c in "abcdefghijklmnopqrstuvwxyz"},
+                            **{c: "u" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **{c: "d" for c in "0123456789"}})
+_OTHER = re.compile(r"[^lud]")
 
 
 def shannon(s: str) -> float:
@@ -20,15 +23,15 @@ def shannon(s: str) -> float:
 
 
 def switch_rate(s: str) -> float:
-    """Character-class changes per character; an Upper->lower change (a capitalised word) does not count."""
-    prev = ""
-    switches = 0
-    for ch in s:
-        cls = _SWITCH_CLASSES.get(ch, "o")
-        if prev and cls != prev and not (prev == "u" and cls == "l"):
-            switches += 1
-        prev = cls
-    return switches / len(s) if s else 0.0
+    """Character-class changes per character; an Upper->lower change (a capitalised word) does not count.
+
+    Counted on the string of classes (`l`/`u`/`d`/`o`, made by two C-level passes): the class boundaries are the
+    runs less one, and the Upper->lower ones are the `ul` pairs (a pair cannot overlap itself)."""
+    if not s:
+        return 0.0
+    classes = _OTHER.sub("o", s.translate(_CLASS_OF))
+    boundaries = sum(1 for _ in groupby(classes)) - 1
+    return (boundaries - classes.count("ul")) / len(s)
 
 
 def wordlike(part: str) -> bool:
