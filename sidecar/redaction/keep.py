@@ -71,7 +71,7 @@ MASKED_AT = re.compile(
     r"|Secret(?:Box|String)?(?:<[\w:<>]*>)?\(\[REDACTED(?: [\w:<>]+)?\]\)"
     r"|\[(?:secure|redacted|filtered|masked|hidden|sensitive)\])", re.IGNORECASE)
 _MASK_RUN = re.compile(r"[*•●·]{3,}|…|\.{3,}|x{6,}|X{6,}")
-_PREFIX = re.compile(r"^[A-Za-z]{2,8}[-_](?:[A-Za-z0-9]{2,8}[-_])?")
+_PREFIX = re.compile(r"^[A-Za-z]{2,8}[-_](?:[A-Za-z0-9]{2,8}[-_]){0,2}")  # `sk-`, `sk-proj-`, `sk-ant-api03-`
 
 
 def is_masked(value: str) -> bool:
