@@ -73,7 +73,10 @@ CASES = [
      "the future was running or pending.", [APP, f"{LIB}/concurrent/futures/process.py"], "capacity", "OOM"),
     ("NotImplementedError", "", [APP], "code", "implement"),
     ("AssertionError", "", [APP], "code", "assert"),
+    # a credential header with its newline: the key setting (round 6, protocol_causes.py; writer 4's 4032)
     ("h11._util.LocalProtocolError", "Illegal header value b'Bearer sk-abc\\n '", [APP, f"{SP}/h11/_connection.py"],
+     "config", "header"),
+    ("h11._util.LocalProtocolError", "Illegal header value b'report\\nv2.pdf'", [APP, f"{SP}/h11/_connection.py"],
      "code", "header"),
     ("anyio.ClosedResourceError", "", [APP, f"{SP}/anyio/streams/memory.py"], "code", "closed"),
 ]
