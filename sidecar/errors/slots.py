@@ -296,21 +296,23 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
 # the learner's output is identical (tests/errors/test_fixed_veto.py checks it on generated pairs).
 # Most rejected comparisons are two different plain words where no rule can make a slot: an event
 # word before `WORD_FROM` (`Task` / `TaskAttempt Transitioned`), two ALL-CAPS states (`NEW` /
-# `ASSIGNED`), a verb form or a failure word. Only differing positions are looked at, and what a
-# token is (`fixed_word`) is memoised: a walk with a dict look-up where `similarity` makes ~10 calls.
+# `ASSIGNED`), a verb form or a failure word. Only differing positions are looked at; what a template
+# token is (`fixed_word`) is memoised (template tokens repeat), and the message's token is asked only
+# what the verdict needs (its form, then capitals, then failure word or verb form).
 FIXED = 1  # a plain ASCII word or identifier (`_WORDS`) no form rule makes a value
 UPPER = 2  # ... in capitals (`_positional`: two ALL-CAPS words are never a slot)
 EVENT = 4  # ... that names a failure or is a verb form (`_positional`: never a slot)
 
 
-@lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
+@lru_cache(maxsize=16384)  # pure; template tokens are asked again for every message compared
 def fixed_word(token: str) -> int:
-    """0, or `FIXED` plus flags, for a token two of which, different, at one position, `similarity` can
-    turn into a slot only through its context: ASCII letters, words joined by `_`/`-` (`_WORDS`: no
-    `=`, bracket, quote, punctuation or digit, so `_slot` gives -1, `_delimited` finds no delimiter,
-    and `_positional` sees the token unstripped) that are not `variable_like` (no typed slot) and not
-    a unit (no unit slot). The contexts that can still make them a slot are in `fixed_veto`."""
-    if not _WORDS.fullmatch(token) or variable_like(token) or _UNIT.fullmatch(token):
+    """0, or `FIXED` plus flags, for a template token that `similarity` can make a slot against a
+    different `_WORDS` token only through its context: ASCII letters, words joined by `_`/`-`
+    (`_WORDS`: no `=`, bracket, quote, punctuation or digit in either token, so `absent_part`,
+    `same_key` and the digit test do not apply and `_delimited` finds no delimiter) that are not
+    `variable_like` (then `_slot`'s typed slot needs both) and not a unit (a unit slot needs both).
+    The contexts that can still make them a slot are in `fixed_veto`."""
+    if not _WORDS.fullmatch(token) or _UNIT.fullmatch(token) or variable_like(token):
         return 0
     flags = FIXED
     if token.isupper():
@@ -321,7 +323,7 @@ def fixed_word(token: str) -> int:
 
 
 def _may_introduce(prev: str) -> bool:
-    """Whether `_introduces(prev, word)` can be true for a fixed word: after `key:`/`key=`, a
+    """Whether `_introduces(prev, word)` can be true for a `_WORDS` token: after `key:`/`key=`, a
     `SLOT_INTRODUCERS` word or a `NAME_NOUNS` word (`tenant acme_corp`)."""
     low = prev.lower()
     return prev.endswith((":", "=")) or low in SLOT_INTRODUCERS or low in NAME_NOUNS
@@ -329,18 +331,17 @@ def _may_introduce(prev: str) -> bool:
 
 def fixed_veto(template: list[str], tokens: list[str], word_from: int = WORD_FROM) -> bool:
     """True only when `similarity(template, tokens, ..., word_from=word_from)` is -1, whatever the other
-    settings: at some position both hold different fixed words (`fixed_word`: `_slot` says -1), no
-    context rescues them (the template's token before cannot introduce a value, the token after is
-    not a truncating `...`; a unit needs two units), and `_positional` refuses them (before
-    `word_from`, a failure word or a verb form, two ALL-CAPS words)."""
+    settings: at some position the template holds a `fixed_word` and the message another `_WORDS`
+    token (`_slot` says -1), no context rescues them (the template's token before cannot introduce
+    a value, the token after is not a truncating `...`), and `_positional` refuses them (before
+    `word_from`, a failure word or a verb form on either side, two ALL-CAPS words)."""
     last = len(template) - 1
     for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
         if t != m:
             flags = fixed_word(t)
-            if flags:
-                other = fixed_word(m)
-                if (other and (i < word_from or (flags | other) & EVENT or flags & other & UPPER)
-                        and not (i and _may_introduce(template[i - 1]))
-                        and not (i < last and template[i + 1] == "...")):
-                    return True
+            if (flags and not (i and _may_introduce(template[i - 1]))
+                    and not (i < last and template[i + 1] == "...") and _WORDS.fullmatch(m)
+                    and (i < word_from or flags & EVENT or (flags & UPPER and m.isupper())
+                         or names_failure(m) or _VERB_FORM.search(m))):
+                return True
     return False
