@@ -30,7 +30,7 @@ LIBRARY_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bname '\w+' is not defined\b"), "NameError"),
     # redis-py's own texts (redis/asyncio/connection.py)
     (re.compile(r"Timeout reading from |Timeout writing to |Timeout connecting to server"), "redis.TimeoutError"),
-    (re.compile(r"Error \d+ connecting to [\w.-]+:\d+|Connection closed by server\."), "redis.ConnectionError"),
+    (re.compile(r"Error -?\d+ connecting to [\w.-]+:\d+|Connection closed by server\."), "redis.ConnectionError"),
 )
 # Fixed runtime messages that are no exception class of their own (or come with a class as broad as
 # ValueError/RuntimeError/KeyError): the library's exact text names the failure. Sources: CPython 3.11

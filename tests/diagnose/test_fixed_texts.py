@@ -254,3 +254,21 @@ def test_a_wrapper_quotes_its_innermost_cause() -> None:
     assert excerpt.rstrip().endswith("Connection error.")  # the wrapper's own message says nothing
     d = diagnose(excerpt)
     assert "ConnectError: [Errno 111] Connection refused" in d.root_cause, d.root_cause
+
+
+@pytest.mark.parametrize(("host", "errno", "reason", "category"), [
+    ("redis", -2, "Name or service not known", "storage"),  # the compose service's container is not running
+    ("cache.exai.internal", -2, "Name or service not known", "config"),  # a host name that does not exist
+    ("redis", -3, "Temporary failure in name resolution", "network"),  # the resolver did not answer
+])
+def test_redis_pys_connect_error_text_without_a_traceback(host: str, errno: int, reason: str, category: str) -> None:
+    """redis-py's own connect error text (redis/utils.py format_error_message, negative getaddrinfo errnos included),
+    logged as a WARNING with no traceback, still names its class and the host."""
+    import socket
+
+    from redis.utils import format_error_message
+
+    said = format_error_message(f"{host}:6379", socket.gaierror(errno, reason))
+    d = diagnose(f"2026-12-06 05:00:00 WARNING utils.infrastructure.semantic_cache: Redis unavailable, L2 cache "
+                 f"disabled: {said}")
+    assert d.category == category and "Kimi" not in text_of(d) and "Supabase" not in text_of(d), (d.rule, d.summary)
