@@ -124,3 +124,45 @@ def test_words_of_a_common_errno_alone_do_not_make_it() -> None:
         excerpt = logged("tools.upload", "upload rejected")
     d = diagnose(excerpt)
     assert d.rule != "class:code.exists" and d.confidence <= 0.4
+
+
+# --- ENOSPC by the call that got it (rules inotify-watch-limit, shm-full; round 6) ------------------------------
+
+def _enospc_from_dev_full(logger: str) -> str:
+    """A real ENOSPC: /dev/full answers every write with 'No space left on device'."""
+    try:
+        with open("/dev/full", "w") as f:
+            f.write("x")
+    except OSError:
+        return logged(logger, "write failed")
+    raise AssertionError("/dev/full accepted a write")
+
+
+def _with_frame(excerpt: str, path: str, func: str, code: str) -> str:
+    """The same real traceback with the frame of the call that allocated (the path is the installed module's)."""
+    head, tail = excerpt.rsplit("OSError:", 1)
+    return f'{head}  File "{path}", line 57, in {func}\n    {code}\nOSError:{tail}'
+
+
+def test_enospc_on_a_file_is_the_disk() -> None:
+    d = diagnose(_enospc_from_dev_full("src.logging.files"))
+    assert d.rule == "disk-full" and d.category == "capacity", (d.rule, d.summary)
+
+
+def test_enospc_from_a_multiprocessing_semaphore_is_shared_memory() -> None:
+    import multiprocessing.synchronize
+
+    excerpt = _with_frame(_enospc_from_dev_full("tools.analyze"), multiprocessing.synchronize.__file__, "__init__",
+                          "sl = self._semlock = _multiprocessing.SemLock(")
+    d = diagnose(excerpt)
+    said = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == "capacity" and "/dev/shm" in said and "disk full" not in said.lower(), (d.rule, d.summary)
+
+
+def test_enospc_from_an_inotify_watch_is_the_watch_limit() -> None:
+    excerpt = _with_frame(_enospc_from_dev_full("src.daemon.file_watch"),
+                          "/usr/local/lib/python3.11/site-packages/watchdog/observers/inotify_c.py", "_raise_error",
+                          'raise OSError(errno.ENOSPC, "inotify watch limit reached")')
+    d = diagnose(excerpt)
+    said = " ".join([d.summary, d.root_cause, *d.suggested_fix])
+    assert d.category == "capacity" and "max_user_watches" in said and "disk full" not in said.lower(), d.summary
