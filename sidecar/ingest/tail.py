@@ -271,17 +271,24 @@ class Ingest:
         f.size = st.st_size
         if st.st_nlink == 0 and f.path is not None:
             self.fs.detach(f, "deleted")
+        # After a restart the file is read on the NEXT pass, from a fresh look: `f.size` describes
+        # the content before the restart, and the identity the restart took may be of an emptier
+        # file (truncated again meanwhile); reading now would read content no identity covers, whose
+        # copy (at the next copytruncate) nothing would recognise: read again from 0, stored twice.
         if f.size < f.parser.offset or f.size < f.head_len:  # it held head_len bytes when we took its identity
             await self.fs.restart(f, "truncate")
-        elif f.size > f.parser.offset:
+            return True
+        if f.size > f.parser.offset:
             if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
                 await self.fs.restart(f, "regrown")
-            elif f.head_len < HEAD_BYTES and f.size > f.head_len:
+                return True
+            if f.head_len < HEAD_BYTES and f.size > f.head_len:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
                 was_empty = f.head_len == 0
                 grown = f.handle.grown_identity(f.size, f.head_len, f.head_hash)
                 if grown is None:  # copytruncated and rewritten since the check just above
                     await self.fs.restart(f, "regrown")
+                    return True
                 else:
                     f.head_len, f.head_hash = grown
                     self.ckpt.dirty = True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -125,3 +126,69 @@ async def test_read_before_the_truncation_keeps_the_window(tmp_path: Path, harne
     stored = set(harness.sink.seqs())
     assert (set(window_seqs) <= stored) == (rewritten == "short")
     assert harness.metric("sidecar_rotations_total", source=str(base), kind="copytruncate") == 1
+
+
+class Scripted(FileHandle):
+    """The log's real descriptor, with steps of the outside world run at chosen calls: `script` is
+    a list of (call, action); the next step runs at its call (`fstat` after the real fstat,
+    `pread` before the real read), in order, once."""
+
+    def __init__(self, raw: io.FileIO, path: str) -> None:
+        super().__init__(raw, path)
+        self.script: list[tuple[str, Callable[[], None]]] = []
+
+    def _step(self, call: str) -> None:
+        if self.script and self.script[0][0] == call:
+            self.script.pop(0)[1]()
+
+    def fstat(self) -> os.stat_result:
+        st = super().fstat()
+        self._step("fstat")
+        return st
+
+    def pread(self, n: int, offset: int) -> bytes:
+        self._step("pread")
+        return super().pread(n, offset)
+
+
+async def test_no_read_between_a_restart_and_a_fresh_look(tmp_path: Path, harness: Harness) -> None:
+    """Copytruncated twice around one look: the tailer saw the first new content's size, and the
+    file was emptied again before its restart took the new identity (of nothing). Read at once with
+    that stale size, what the writer appended next was read with no identity; its copy at the next
+    copytruncate matched nothing and was read again from 0 (stored twice: found under load in
+    test_copytruncate_window.py). Chosen order, no timing."""
+    base = tmp_path / "app.log"
+    gens = [records(i * 100_000, n, every=1) for i, n in enumerate((400, 200, 300, 50))]
+    base.write_text(gens[0][0])
+    ing = await harness.start(make_config(tmp_path, [str(base)]))
+    await harness.wait_events(len(gens[0][1]))
+    f = ing.files[0]
+    scripted = Scripted.open(str(base))
+    f.handle.close()
+    f.handle = scripted  # the same file (inode); only the order of the steps is chosen
+
+    def copytruncate(write_next: str = "") -> None:
+        for i in (3, 2, 1):
+            old = tmp_path / f"app.log.{i}"
+            if old.exists():
+                old.rename(tmp_path / f"app.log.{i + 1}")
+        shutil.copyfile(base, tmp_path / "app.log.1")
+        with base.open("r+b") as w:
+            w.truncate(0)
+        if write_next:
+            with base.open("ab") as w:
+                w.write(write_next.encode())
+
+    scripted.script = [
+        ("fstat", lambda: copytruncate()),  # the look saw generation 1's size; now it is copied and emptied
+        ("pread", lambda: base.write_bytes(gens[2][0].encode()) if base.stat().st_size == 0 else None),
+        ("fstat", lambda: copytruncate(gens[3][0])),  # generation 2 copied and truncated before the next look
+    ]
+    copytruncate(gens[1][0])  # generation 0 copied, then generation 1 written (smaller: a truncation)
+    await _settle(harness, ing)
+    written = [s for g in gens[:2] for s in g[1]]
+    if not scripted.script:  # every step ran: generations 2 and 3 were written too
+        written += gens[2][1] + gens[3][1]
+    elif len(scripted.script) == 1:  # generation 2 was written (step 2), not yet copied
+        written += gens[2][1]
+    harness.sink.assert_exactly_once(written)
