@@ -61,6 +61,7 @@ from .provider_messages import message_code
 from .remote_causes import CACHES, DATABASES, service_text, storage_text, transport_text
 from .server_messages import server_message
 from .situation import Situation
+from .user_files import DATA_FAMILIES, user_file, user_file_text
 from .waits import awaited_timeout
 from .ws_causes import close_text, ws_text
 
@@ -296,6 +297,10 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
             return None
         return _verdict("ws.close", "websockets", closed, CLASS_ONLY + WITH_COMPONENT, fallback_only=True)
     family, cls, raised = found
+    if family in DATA_FAMILIES and (path := user_file(inp)) is not None:
+        # the user's own project file (user_files.py): an honest unknown naming it, whoever parsed it
+        return _verdict("input.user_file", cls, user_file_text(cls, path, inp.exception_message or inp.message),
+                        CLASS_ONLY + WITH_COMPONENT)
     if family.startswith(("connect", "connection")) and any(not c.startswith("08") for c in sit.code("sqlstate")):
         return None  # a psycopg class carrying its own SQLSTATE (QueryCanceled...): the code's rules answer
     if family == "decode.json" and not _CLIENT_FRAMES.search(inp.traceback[-16384:]):

@@ -1,0 +1,44 @@
+"""A data file of the USER's project that does not parse: the user's input, not the gateway's configuration or code.
+
+The gateway's tools (tools.analyze, tools.codereview...) read the repository the user works on, mounted at
+/mnt/project (research upstream-gateway.md section 14: "Path escapes repository root: /mnt/project/..."). A JSON,
+YAML, TOML or SQLite file there that its parser refuses (comments in a tsconfig.json, a multi-document manifest, a
+file that is no database) is the user's content: nothing for the on-call engineer to change - an honest, low
+unknown that names the file (doctrine.py: unknown, "the record does not say" a gateway cause; writer 4's 5048/5049,
+writer 3's 4046, and the dev cases 940-951 read it so). The gateway's own files (/app, a relative providers.yaml)
+keep their family's reading (config, code).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .entry import Text
+from .model import DiagnosisInput, one_line
+
+USER_PROJECT_ROOT = "/mnt/project/"
+# a path under the user's project named by the log message, the exception's message or a parser's mark
+# ('in "<file>", line N, column M'), never a traceback frame ('File "..."' is code that ran, not data read)
+_USER_PATH = re.compile(r"(?<![\w/])" + re.escape(USER_PROJECT_ROOT) + r"[^\s'\",;:)\]]{1,300}")
+_FRAME_LINE = re.compile(r'^\s*File "', re.M)
+# the parse families of data files (classes.py / message_texts.refine)
+DATA_FAMILIES = frozenset({"decode.json", "decode.yaml", "config.yaml", "sqlite", "sqlite.open", "decode.toml"})
+
+
+def user_file(inp: DiagnosisInput) -> str | None:
+    """The user's project file the record says failed to parse, or None."""
+    said = [*inp.messages()]
+    tail = inp.traceback[-16384:]
+    said += [ln for ln in tail.splitlines() if not _FRAME_LINE.match(ln)][-12:]
+    for text in said:
+        m = _USER_PATH.search(text)
+        if m is not None:
+            return m.group(0).rstrip(".")
+    return None
+
+
+def user_file_text(cls: str, path: str, said: str) -> Text:
+    return ("unknown", "low", f"A file of the user's project does not parse ({path}: {cls})",
+            f"The tool read {path}, a file of the repository the user works on, and its parser refused it "
+            f"('{one_line(said, 140)}'): the user's file content, not a setting or code of the gateway.",
+            ("Nothing to fix on the server: tell the user which file and line the parser refused.",))
