@@ -58,6 +58,7 @@ ZAI_MEANINGS: dict[str, str] = {
     "1301": "unsafe or sensitive content", "1302": "too many concurrent requests",
     "1303": "too frequent requests", "1304": "the daily call limit was reached", "1305": "the API traffic limit was reached",
     "1308": "the usage limit of the period was reached", "1309": "the subscription (plan) has expired",
+    "1311": "the subscription plan does not include this model",
     "1310": "the weekly/monthly usage limit was reached", "1312": "the model is overloaded",
 }
 _ZAI_AUTH = _t("config", "critical", "{who} rejected the API key (business code {code}: {meaning}) - every GLM call fails",
@@ -108,6 +109,13 @@ ZAI_CODES: dict[str, Text] = {
     "1309": _t("provider", "critical", "{who} plan has expired (business code {code}: {meaning})",
                "The GLM subscription/package this key uses has expired: every call fails until it is renewed.",
                "Renew the plan in the Z.ai console; route GLM models to the other provider meanwhile."),
+    # "当前订阅套餐暂未开放<model>权限" (the plan does not open this model): persistent until the model setting or the
+    # plan changes - the configured model is one the key's plan cannot call (config), not load or balance
+    "1311": _t("config", "high", "{who} plan does not include the configured model (business code {code}: {meaning})",
+               "The key's subscription plan (a GLM Coding Plan, say) does not open the model the gateway asks for: "
+               "every call to that model fails until the model setting or the plan changes; it is neither load nor "
+               "balance, whatever HTTP status (429) it comes with.",
+               "Set the GLM model setting to a model the plan includes, or upgrade the plan in the Z.ai console."),
     "1312": _t("provider", "medium", "{who} model is overloaded (business code {code}: {meaning})",
                "Z.ai's model is busy (its capacity, not the account's limit): transient.",
                "Back off and retry later, or route to another model for a while."),
