@@ -173,6 +173,13 @@ _LOCAL: dict[str, Text] = {
         "asyncio raises InvalidStateError when a future's result is set twice or read before it is done: two code paths complete the same future (a timeout and a reply racing).",
         ("Check future.done() before set_result/set_exception and find the second completer.",),
     ),
+    "concurrency.future_race": (
+        "concurrency",
+        "medium",
+        "A future was completed after it was already done or cancelled ({cls})",
+        "asyncio refused set_result/set_exception because the future is no longer pending: two code paths race to complete it - typically the caller's timeout cancelled the pending future, then the late answer tried to resolve it.",
+        ("Check future.done() (or cancelled()) before set_result/set_exception, and drop late answers for requests whose waiter timed out.",),
+    ),
     "code.protocol": (
         "code",
         "medium",

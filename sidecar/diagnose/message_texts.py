@@ -200,6 +200,9 @@ _CONFIG_PATH = re.compile(r"""(?:No such file or directory|Permission denied): [
                           r"""(?:config|settings|credential|secret|service[-_]account)[^'"/]*\.json)['"]""", re.I)
 _MISSING_TOP_MODULE = re.compile(r"No module named '(?P<m>[A-Za-z_]\w*)'")
 # PyYAML's Mark: `in "<unicode string>"` for a parsed string, `in "settings.yaml"` for a file
+# asyncio futures.py set_result/set_exception: "CANCELLED: <Future cancelled>" / "FINISHED: <Future ...>", and the
+# C accelerator's (_asynciomodule.c) "invalid state"
+_FUTURE_DONE = re.compile(r"InvalidStateError: (?:invalid state|(?:CANCELLED|FINISHED): <(?:Future|Task)\b)")
 _YAML_PYTHON_TAG = re.compile(r"could not determine a constructor for the tag '?tag:yaml\.org,2002:python/")
 _YAML_FILE_MARK = re.compile(r'\bin "(?!<)[^"\n]+", line \d+, column \d+')
 
@@ -243,6 +246,11 @@ def _refine_local(family: str, text: str) -> str:
         return "resource.ephemeral_ports"
     if family == "code.lock_misuse" and _LOCK_WAIT.search(text):
         return "concurrency.lock_wait"
+    if family == "code.invalid_state" and _FUTURE_DONE.search(text[-65536:]):
+        # set_result/set_exception on a future that is already done or cancelled: a second completer raced the
+        # first (a caller's timeout cancelled it, then the late answer arrives) - concurrency; reading a result
+        # that is not set yet ("Result is not set.") stays the code's misuse
+        return "concurrency.future_race"
     if family == "decode.yaml" and _YAML_PYTHON_TAG.search(text[-65536:]):
         # PyYAML constructor.py construct_undefined: a python/* tag (what yaml.dump writes for a tuple or an object)
         # read by safe_load - the code's writer and reader disagree, whatever file it is

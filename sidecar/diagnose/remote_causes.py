@@ -226,10 +226,14 @@ def service_text(family: str, cls: str, status: int | None, said: str, logged: s
             why = "the Redis node is a read-only replica (after a failover the client still writes to it)"
         else:
             why = "Redis rejected the command"
+        # the fix names what the state is about (a restart, a failover), never a cause the record does not show
+        check = ("Wait for the load to finish (INFO persistence: loading:0) and let the client retry with backoff; "
+                 "look for why Redis restarted." if family == "redis.loading" else
+                 "Point writes at the primary (a Sentinel/cluster-aware client, or the new primary's address)."
+                 if "replica" in why else "Check the Redis server's log and state at that time.")
         return ("storage", "medium", f"Redis (cache) error ({cls}): {why}",
                 f"The Redis (cache) server answered an error: {why}.{quote}",
-                ("Check the Redis server (INFO memory, maxmemory-policy, restarts); the cache should degrade, "
-                 "not fail the request.",))
+                (check + " The cache should degrade, not fail the request.",))
     return None
 
 

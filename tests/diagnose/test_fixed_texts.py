@@ -272,3 +272,29 @@ def test_redis_pys_connect_error_text_without_a_traceback(host: str, errno: int,
     d = diagnose(f"2026-12-06 05:00:00 WARNING utils.infrastructure.semantic_cache: Redis unavailable, L2 cache "
                  f"disabled: {said}")
     assert d.category == category and "Kimi" not in text_of(d) and "Supabase" not in text_of(d), (d.rule, d.summary)
+
+
+def _late_answer() -> None:
+    async def main() -> None:
+        pending = asyncio.get_running_loop().create_future()
+        pending.cancel()  # the caller's timeout gave up on the request
+        pending.set_result({"id": "req-4b1f9e7a"})  # the late answer arrives
+    asyncio.run(main())
+
+
+def _result_too_early() -> None:
+    async def main() -> None:
+        asyncio.get_running_loop().create_future().result()
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("logger", ["src.daemon.request_router", "src.providers.kimi_chat"])
+def test_a_future_completed_after_it_was_cancelled_is_a_race(logger: str) -> None:
+    d = diagnose(_raised(_late_answer, logger))
+    assert d.category == "concurrency" and "future" in text_of(d), (d.rule, d.summary)
+    assert "semaphore" not in text_of(d) and "KIMI_TIMEOUT_SECS" not in text_of(d)
+
+
+def test_a_result_read_before_it_is_set_stays_the_codes_misuse() -> None:
+    d = diagnose(_raised(_result_too_early, "src.daemon.request_router"))
+    assert d.category == "code", (d.rule, d.summary)
