@@ -1,6 +1,6 @@
 """Redaction speed, this tree's redactor vs another git revision's, interleaved in one process.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/redaction.py [--baseline-rev 5672e8a] [--rounds 5]
+    PYTHONPATH=$PWD .venv/bin/python bench/redaction.py [--baseline-rev 5672e8a [--baseline-rev REV ...]] [--rounds 5]
 
 Input: every log line of evals/cases/*.yaml, 3,000 generated lines without secrets and 3,000 generated
 lines with one (tests/security/secret_gen.py, fixed seeds). Both redactors run uncached (their
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 import tempfile
@@ -74,18 +75,30 @@ def rate(fn: Callable[[str, None], str], data: list[str]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--baseline-rev", default="5672e8a")
+    ap.add_argument("--baseline-rev", action="append", default=None,
+                    help="a git revision to compare with (repeat the option for several, measured in the same run)")
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
-    old = old_redactor(args.baseline_rev)
+    revs: list[str] = args.baseline_rev or ["5672e8a"]
+    olds = {rev: old_redactor(rev) for rev in revs}
     data = lines()
-    best_new = best_old = 0.0
-    for _ in range(args.rounds):
-        best_old = max(best_old, rate(old, data))
-        best_new = max(best_new, rate(new_apply, data))
-    print(f"{len(data)} lines, best of {args.rounds} rounds (uncached, per CPU second)")
-    print(f"baseline {args.baseline_rev}: {best_old:,.0f} lines/s")
-    print(f"this tree: {best_new:,.0f} lines/s  ({best_new / best_old:.2f}x the baseline)")
+    best_new = 0.0
+    best_old = dict.fromkeys(revs, 0.0)
+    ratios: list[float] = []  # per round, against the first baseline: the spread
+    for _ in range(args.rounds):  # interleaved, so the machine's load falls on every redactor alike
+        round_rates = {rev: rate(old, data) for rev, old in olds.items()}
+        for rev, r in round_rates.items():
+            best_old[rev] = max(best_old[rev], r)
+        new_rate = rate(new_apply, data)
+        best_new = max(best_new, new_rate)
+        ratios.append(new_rate / round_rates[revs[0]])
+    print(f"{len(data)} lines, best of {args.rounds} rounds (uncached, per CPU second); load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for rev in revs:
+        print(f"baseline {rev}: {best_old[rev]:,.0f} lines/s")
+    print(f"this tree: {best_new:,.0f} lines/s  ("
+          + ", ".join(f"{best_new / best_old[rev]:.2f}x {rev}" for rev in revs) + ")")
+    print(f"per-round ratio vs {revs[0]}: min {min(ratios):.2f} max {max(ratios):.2f}")
 
 
 if __name__ == "__main__":

@@ -123,12 +123,13 @@ def _email(m: re.Match[str]) -> str:
 class _Sub:
     """One rule: a pattern, its replacement, and the lowercase hints without which it cannot match."""
 
-    __slots__ = ("kind", "sub", "hints")
+    __slots__ = ("kind", "sub", "hints", "needs")
 
     def __init__(self, kind: str, pattern: re.Pattern[str] | Callable[[str], str],
-                 repl: Callable[[re.Match[str]], str] | None, hints: tuple[str, ...]) -> None:
+                 repl: Callable[[re.Match[str]], str] | None, hints: tuple[str, ...], needs: str = "") -> None:
         self.kind = kind
         self.hints = hints
+        self.needs = needs  # a second necessary condition (a gate below): "name" or "hex32"
         if isinstance(pattern, re.Pattern):
             compiled: re.Pattern[str] = pattern
             assert repl is not None
@@ -142,6 +143,10 @@ def _redact_decoded(text: str) -> str:
 
 
 _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"))
+# Formats whose only hint is common (`.`, `:`, `/`, `sk`) but which hold 32 hex digits: one search for the run
+# decides for all of them (a mark cannot make such a run: `[`/`]` are not hex).
+_HEX32_KINDS = frozenset({"zai_key", "fal_key", "asana_token", "mailchimp_key"})
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 _RULES: tuple[_Sub, ...] = (
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
@@ -190,17 +195,18 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("pgpass_password", _pgpass, None, (":",)),
     _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
-    *(_Sub(kind, re.compile(rx), _const(kind), hints) for kind, rx, hints in FORMATS),
+    *(_Sub(kind, re.compile(rx), _const(kind), hints,
+           "hex32" if kind in _HEX32_KINDS or rx.startswith(r"\bSK[0-9a-fA-F]{32}") else "") for kind, rx, hints in FORMATS),
     # (c) names
-    _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",)),
-    _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS),
-    _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!=")),
-    _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS),
-    _Sub("secret", VERDICT, qualified_repl(_mark("secret")), VERDICT_HINTS),
-    _Sub("secret", input_sub(_mark("secret")), None, REPORT_HINTS),
-    _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",)),
-    _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",)),
-    _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",)),
+    _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
+    _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS, "name"),
+    _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!="), "name"),
+    _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS, "name"),
+    _Sub("secret", VERDICT, qualified_repl(_mark("secret")), VERDICT_HINTS, "name"),
+    _Sub("secret", input_sub(_mark("secret")), None, REPORT_HINTS, "name"),
+    _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",), "name"),
+    _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
+    _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
     _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
     _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
@@ -216,14 +222,28 @@ KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in _RULES))
 _AUTOMATON = ahocorasick.Automaton()
 for _i, _r in enumerate(_RULES):
     for _h in _r.hints:
-        _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, frozenset()) | {_i})
+        _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _i)  # a bit per rule: OR-ed per line, read in order
+# The rules marked "name" change a text only where their name is a secret name (is_secret_name), and every secret
+# name holds one of these (the name rule's hints, and `pat` bare): without one the rules cannot change the line.
+_NAME_BIT = len(_RULES)
+for _h in (*NAME_HINTS, "pat"):
+    _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _NAME_BIT)
 _AUTOMATON.make_automaton()
-_ALWAYS = frozenset(i for i, r in enumerate(_RULES) if not r.hints)
+_NEEDS_NAME = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "name")
+_NEEDS_HEX32 = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "hex32")
+_RULE_BITS = (1 << _NAME_BIT) - 1
+_ALWAYS = sum(1 << i for i, r in enumerate(_RULES) if not r.hints)
 _CACHE_MAX_LEN = 256
 
 
-def _rules_for(lower: str) -> frozenset[int]:
-    return _ALWAYS.union(*{idx for _, idx in _AUTOMATON.iter(lower)})
+def _rules_for(lower: str) -> int:
+    """The rules whose hints occur in `lower`, as a bit mask (bit i: _RULES[i])."""
+    mask = _ALWAYS
+    for _, bits in _AUTOMATON.iter(lower):
+        mask |= bits
+    if not mask >> _NAME_BIT & 1:
+        mask &= ~_NEEDS_NAME
+    return mask & _RULE_BITS
 
 
 _MARKS = re.compile(r"\[REDACTED:([a-z0-9_]+)\]")
@@ -234,10 +254,14 @@ def _apply(text: str, counts: Counter[str] | None) -> str:
     before = Counter(_MARKS.findall(text)) if counts is not None else None
     if "\\/" in text:  # JSON with escaped slashes (`https:\/\/u:p@h`, PHP/.NET encoders): `/` is the same JSON
         text = text.replace("\\/", "/")
-    for i in sorted(_rules_for(text.lower())):  # rule order; only the hinted ones (a few of ~150)
-        new = _RULES[i].sub(text)
-        if new != text:
-            text = new
+    mask = _rules_for(text.lower())
+    while mask:  # rule order (lowest bit first); only the hinted ones (a few of ~190)
+        low = mask & -mask
+        if low & _NEEDS_HEX32 and _HEX32.search(text) is None:
+            mask &= ~_NEEDS_HEX32  # judged on the text as the first of them sees it; the rest see no new run
+            continue
+        text = _RULES[low.bit_length() - 1].sub(text)
+        mask ^= low
     if counts is not None and before is not None:
         for kind, n in Counter(_MARKS.findall(text)).items():
             if n > before[kind]:

@@ -28,6 +28,7 @@ random-looking ids an engineer follows, so this fallback is narrower, and each n
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -79,6 +80,7 @@ def _random(core: str) -> bool:
     return shannon(core) >= bar
 
 
+@functools.lru_cache(maxsize=4096)  # pure; ids, model names and paths repeat across lines
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")

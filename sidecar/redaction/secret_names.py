@@ -94,11 +94,16 @@ _SPLIT = re.compile(r"[_.\-\s/:\[\]]+")
 
 
 def name_words(name: str) -> list[str]:
-    """`X-Db-PassWord2` -> ['x', 'db', 'pass', 'word']: lowercased words without digits."""
+    """`X-Db-PassWord2` -> ['x', 'db', 'pass', 'word']: lowercased words without digits (a fresh list)."""
+    return list(_name_words(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_words(name: str) -> tuple[str, ...]:
     words: list[str] = []
     for part in _SPLIT.split(name.strip("\"'`$@-_&;%")):
         words.extend(w.lower() for w in _CAMEL.findall(part))
-    return [w for w in words if not w.isdigit()]
+    return tuple(w for w in words if not w.isdigit())
 
 
 # An ALLCAPS run (an environment variable: SMTPAUTH, PRODMASTERKEY, REDISCREDENTIALS) may also end in these;
