@@ -147,6 +147,15 @@ _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"
 # decides for all of them (a mark cannot make such a run: `[`/`]` are not hex).
 _HEX32_KINDS = frozenset({"zai_key", "fal_key", "asana_token", "mailchimp_key"})
 _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
+# Formats with a case-sensitive two-letter start whose lowercase hint is common (`ap` in app/api, `sk`, `ac` in
+# access): the letters as written must occur (a substring test on the text the rule sees).
+_CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"\bAC[a-z0-9]{32}": "AC", r"(?:(?<=[\s=:\"'])|^)AP[": "AP"}
+
+
+def _format_gate(kind: str, rx: str) -> str:
+    if kind in _HEX32_KINDS:
+        return "hex32"
+    return next(("cased:" + lit for start, lit in _CASED_STARTS.items() if rx.startswith(start)), "")
 
 _RULES: tuple[_Sub, ...] = (
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
@@ -195,8 +204,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("pgpass_password", _pgpass, None, (":",)),
     _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
-    *(_Sub(kind, re.compile(rx), _const(kind), hints,
-           "hex32" if kind in _HEX32_KINDS or rx.startswith(r"\bSK[0-9a-fA-F]{32}") else "") for kind, rx, hints in FORMATS),
+    *(_Sub(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),
     # (c) names
     _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
     _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS, "name"),
@@ -231,6 +239,7 @@ for _h in (*NAME_HINTS, "pat"):
 _AUTOMATON.make_automaton()
 _NEEDS_NAME = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "name")
 _NEEDS_HEX32 = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "hex32")
+_NEEDS_CASED = sum(1 << i for i, r in enumerate(_RULES) if r.needs.startswith("cased:"))
 _RULE_BITS = (1 << _NAME_BIT) - 1
 _ALWAYS = sum(1 << i for i, r in enumerate(_RULES) if not r.hints)
 _CACHE_MAX_LEN = 256
@@ -260,8 +269,11 @@ def _apply(text: str, counts: Counter[str] | None) -> str:
         if low & _NEEDS_HEX32 and _HEX32.search(text) is None:
             mask &= ~_NEEDS_HEX32  # judged on the text as the first of them sees it; the rest see no new run
             continue
-        text = _RULES[low.bit_length() - 1].sub(text)
+        rule = _RULES[low.bit_length() - 1]
         mask ^= low
+        if low & _NEEDS_CASED and rule.needs[6:] not in text:
+            continue
+        text = rule.sub(text)
     if counts is not None and before is not None:
         for kind, n in Counter(_MARKS.findall(text)).items():
             if n > before[kind]:
