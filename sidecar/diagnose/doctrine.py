@@ -73,7 +73,11 @@ _DNS_TEMPORARY = re.compile(r"\[Errno -[34]\]|Temporary failure in name resoluti
 _TLS_TRUST = re.compile(r"unable to get local issuer certificate|unable to get issuer certificate|"
                         r"self[- ]signed certificate|unable to verify the first certificate|"
                         r"certificate signature failure|unable to get certificate CRL|invalid CA certificate", re.I)
-_TLS_REMOTE = re.compile(r"certificate has expired|certificate is not yet valid|Hostname mismatch|IP address mismatch|"
+# "certificate is not yet valid": the certificate's notBefore lies ahead of THIS host's clock - a certificate is
+# valid from its issuance (CAs backdate notBefore), so the local clock is behind (a VM resumed from a snapshot, no
+# NTP): the host's time must change, every connection fails until it does - config
+_TLS_CLOCK = re.compile(r"certificate is not yet valid", re.I)
+_TLS_REMOTE = re.compile(r"certificate has expired|Hostname mismatch|IP address mismatch|"
                          r"certificate is not valid for|certificate revoked", re.I)
 # "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: <verify_message> (_ssl.c:1006)"
 _VERIFY_RESULT = re.compile(r"certificate verify failed: (?P<r>[^\n]{3,200}?)\s*(?:\(_ssl\.c|$)", re.I | re.M)
@@ -181,6 +185,13 @@ def transport_cause(text: str) -> Cause | None:
                      "a CA-bundle setting, it fails every time until the bundle or the URL is changed.",
                      "Point the client at a CA bundle that holds the issuer (unset a custom SSL_CERT_FILE, or add the "
                      "corporate/intercepting root to it), or fix the URL if it reaches the wrong endpoint.")
+    if _TLS_CLOCK.search(text):
+        return Cause("config", "tls.clock", "the certificate is not yet valid by this host's clock",
+                     "TLS verification found the certificate's validity starting in the future by this host's clock: "
+                     "certificates are valid from their issuance, so the local clock is behind (a VM or container "
+                     "host resumed from a snapshot, NTP not running). Every TLS connection with a recently issued "
+                     "certificate fails until the clock is corrected.",
+                     "Fix the host's time (enable NTP / chrony on the host; containers use the host's clock) and retry.")
     if (m := _TLS_REMOTE.search(text)) is not None:
         said = _VERIFY_RESULT.search(text)
         reason = one_line(said.group("r").rstrip(" ."), 160) if said is not None else m.group(0)

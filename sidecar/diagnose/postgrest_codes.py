@@ -125,6 +125,7 @@ def pgrst_entry(code: str) -> tuple[Text, bool] | None:
 # omitting the key header: its own entry in PGRST_CODES.)
 _JWT_SETTING = re.compile(r"JWSInvalidSignature|No suitable key|wrong key type|not in required audience|"
                           r"invalid audience|JWKError|signature verification failed", re.I)
+_JWT_CLOCK = re.compile(r"issued at future|\biat\b[^\n]{0,40}future|not yet valid|\bnbf\b", re.I)
 _JWT_MALFORMED = re.compile(r"CompactDecodeError|Invalid number of parts|JWSInvalidBase64|not a valid JWT|"
                             r"Expected \d+ parts", re.I)
 
@@ -142,6 +143,15 @@ def pgrst_jwt_entry(code: str, said: str) -> Text | None:
                   "time until the key setting changes.",
                   "Use the project's current anon/service-role key (Project Settings -> API); after a JWT secret "
                   "rotation update every key.")
+    if _JWT_CLOCK.search(head):
+        # PostgREST's "JWT issued at future" (iat/nbf ahead of its clock): the clocks of the token's issuer (Supabase
+        # Auth) and PostgREST disagree - the service's runtime state, not a key or an expiry
+        return _t("storage", "medium", "PostgREST judged the JWT issued in the future: clock skew ({code}: {meaning})",
+                  "PostgREST refused a freshly minted token because its iat/nbf claim lies ahead of PostgREST's clock: "
+                  "the clocks of the token's issuer (Supabase Auth) and PostgREST disagree (older PostgREST releases "
+                  "allowed no leeway). Not an expired token and not a wrong key.",
+                  "Upgrade the project's PostgREST (it allows clock skew since v12) or retry after a second; check the "
+                  "issuer's clock if tokens are minted locally.")
     if _JWT_MALFORMED.search(head):
         return _t("code", "medium", "PostgREST could not decode the bearer token as a JWT ({code}: {meaning})",
                   "The Authorization header does not carry a JWT (a missing 'Bearer ' prefix, an empty or truncated "

@@ -223,3 +223,55 @@ def test_a_certificate_the_remote_presents_is_not_our_material(tmp_path: Path) -
     finally:
         s.close()
     assert d.rule != "class:connect.tls.local" and "key values" not in text_of(d), (d.rule, d.summary)
+
+
+def _tls_failure(tmp: Path, not_before_days: int, not_after_days: int) -> str:
+    """A real TLS handshake against a loopback server whose certificate's validity window is shifted."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now + datetime.timedelta(days=not_before_days))
+            .not_valid_after(now + datetime.timedelta(days=not_after_days))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .sign(key, hashes.SHA256()))
+    crt, pem = tmp / "server.crt", tmp / "server.key"
+    crt.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(crt, pem)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+
+    def serve() -> None:
+        c, _ = s.accept()
+        try:
+            server_ctx.wrap_socket(c, server_side=True).close()
+        except (ssl.SSLError, OSError):
+            c.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        client_ctx = ssl.create_default_context(cafile=crt)  # the chain is trusted: only the dates can fail
+        with socket.create_connection(s.getsockname()) as raw:
+            client_ctx.wrap_socket(raw, server_hostname="localhost")
+    except ssl.SSLCertVerificationError:
+        return logged("src.providers.kimi_chat", "Kimi chat failed: https://api.moonshot.ai/v1/chat/completions")
+    finally:
+        s.close()
+    raise AssertionError("the handshake succeeded")
+
+
+def test_a_certificate_not_yet_valid_is_this_hosts_clock(tmp_path: Path) -> None:
+    d = diagnose(_tls_failure(tmp_path, not_before_days=2, not_after_days=90))
+    said = text_of(d)
+    assert d.category == "config" and "clock" in said, (d.rule, d.summary)
+    assert "expired" not in said and "proxy" not in said.lower() and "self-signed" not in said, said
+
+
+def test_an_expired_certificate_stays_the_remotes(tmp_path: Path) -> None:
+    d = diagnose(_tls_failure(tmp_path, not_before_days=-90, not_after_days=-1))
+    assert d.category == "network" and "clock" not in d.summary, (d.rule, d.summary)

@@ -226,6 +226,8 @@ POSTGREST = [
     ((400, {"message": "Could not find the 'upload_method' column of 'provider_file_uploads' in the schema cache",
             "code": "PGRST204", "hint": None, "details": None}), "code", "schema"),
     ((401, {"message": "JWT expired", "code": "PGRST303", "hint": None, "details": None}), "storage", "JWT"),
+    # a token whose iat is ahead of PostgREST's clock: clock skew, not an expiry or a key (round 6)
+    ((401, {"message": "JWT issued at future", "code": "PGRST303", "hint": None, "details": None}), "storage", "clock"),
     # the JWT group by its message (postgrest_codes.pgrst_jwt_entry): another project's key (config), a header that
     # is no JWT (code), no token with anonymous access off (code)
     ((401, {"message": "JWSError JWSInvalidSignature", "code": "PGRST301", "hint": None, "details": None}), "config",
