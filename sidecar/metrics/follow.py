@@ -53,6 +53,8 @@ class LinesRead:
     rotations: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    more: bool = False  # a file has more to read than this read's budget
+    mtime: float | None = None  # the newest modification time among the files (our clock: the last write)
 
 
 class LineFollower:
@@ -135,6 +137,7 @@ class LineFollower:
             except OSError as exc:
                 read.errors.append(f"cannot stat {path}: {exc.strerror or exc}")
                 continue
+            read.mtime = max(read.mtime or st.st_mtime, st.st_mtime)
             if (st.st_dev, st.st_ino) != state.ino:
                 # Rotation: the old file was drained above; follow the new one from 0.
                 state.fh.close()
@@ -214,6 +217,7 @@ class LineFollower:
                     read.too_long += 1
                     continue
                 read.lines.append(line)
+        read.more = True  # the budget ran out before the end of the file: the next read goes on
 
     def close(self) -> None:
         for state in self.files.values():

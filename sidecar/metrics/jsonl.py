@@ -144,7 +144,8 @@ class JsonlSource:
         self.torn = 0
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
         self.skew = SkewEstimator()
-        self._live = True  # False while the first poll replays history (delays there are ages, not skew)
+        self._live = True  # False while a poll replays history (delays there are ages, not skew)
+        self._replaying = False  # start_at: beginning, until a read reaches the end of the history
         self._polls = 0
         self._read_no = math.nan  # the poll whose lines are being ingested (nan: fed directly)
         self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
@@ -258,7 +259,10 @@ class JsonlSource:
         first = self._first_poll
         self._first_poll = False
         read = await asyncio.to_thread(self.follower.read, first)
-        self._live = not (first and self.config.start_at == "beginning")
+        # History is replayed by the first read and, past READ_BUDGET, by the reads after it until
+        # one reaches the end: its delays are ages (not a clock offset), and it is not fresh.
+        self._replaying = (first and self.config.start_at == "beginning") or self._replaying
+        self._live = not self._replaying
         for err in read.errors:
             self.last_error = err
             if err not in self._logged:
@@ -284,6 +288,10 @@ class JsonlSource:
         if self.telemetry is not None:
             self.telemetry.lines_read.labels(self._label).inc(len(read.lines))
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
+        if self._replaying and read.mtime is not None:
+            ahead = self.replay_offset(read.lines, read.mtime)
+            if ahead:
+                self.skew.seed(ahead)
         self._polls += 1
         self._read_no = float(self._polls)
         try:
@@ -294,8 +302,31 @@ class JsonlSource:
         finally:
             self._read_no = math.nan
         self._live = True
+        self._replaying = self._replaying and read.more
         self.window.prune(self.clock.time())
         return self.records - before
+
+    def replay_offset(self, lines: list[bytes], mtime: float, tail: int = 64) -> float:
+        """How far ahead the writer's clock was at its last write, from replayed history: the file's
+        modification time (our clock, the moment of that write) minus the newest stamp in its last
+        lines; 0 unless the stamps are ahead by more than the skew tolerance. A writer clock
+        behind is not read from it (a backlog flushed last looks the same); its records are then
+        placed in the past, never as fresh ones. Without this, history from a writer ahead by a
+        minute is placed a minute late: a writer that stopped looks fresh after a restart.
+        """
+        newest: float | None = None
+        for line in lines[-tail:]:
+            try:
+                record = json.loads(line)
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                continue
+            if isinstance(record, dict) and record.get(self.config.skip_field or "") is None:
+                t = parse_timestamp(record.get(self.config.timestamp_field))
+                if t is not None and (newest is None or t > newest):
+                    newest = t
+        if newest is None or newest - mtime <= self.skew.tolerance:
+            return 0.0
+        return mtime - newest
 
     def close(self) -> None:
         self.follower.close()

@@ -24,6 +24,9 @@ early by the step, fell outside its stage and made a live source look stale. So 
 as soon as the last `step_observations` (8, or more to span `step_reads` = 3 reads) delays bunch
 within `tolerance` away from the current offset: a writer on a new clock keeps writing at its
 pace, read after read, while a backlog flushed at once arrives in one read (its delays are its age).
+
+At a restart the estimator starts again; `seed()` gives it the offset the replayed file shows (see
+jsonl.JsonlSource.replay_offset) until live records say more.
 """
 
 from __future__ import annotations
@@ -69,6 +72,11 @@ class SkewEstimator:
             if n >= self.step_observations and len(reads) >= self.step_reads:
                 return n if abs(low - self._offset) > self.tolerance else 0
         return 0
+
+    def seed(self, offset: float) -> None:
+        """Start from `offset` (measured otherwise, e.g. at a replay) until enough delays are observed."""
+        if len(self._delays) < self.min_observations:
+            self._offset = offset
 
     def offset(self) -> float:
         """Seconds to add to a timestamp to put it on our clock (0 while within tolerance)."""

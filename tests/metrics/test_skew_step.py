@@ -59,3 +59,28 @@ def test_delays_read_in_one_read_are_not_a_step() -> None:
         for _ in range(3):
             skew.observe(400.0, at=42.0 + i)
     assert skew.offset() == 400.0
+
+
+async def test_history_longer_than_one_read_is_not_a_clock_offset(tmp_path: Path) -> None:
+    """Found by the generated scenarios (seed 1016, fresh): a restart replays a file holding a 10 MB
+    line; the replay takes two reads (8 MB budget each) and the second was taken as live, its ages
+    as a 45 s clock offset, then every live record was moved 45 s ahead (29 uploads too many)."""
+    clock = ManualClock(start=1_763_900_000.0)
+    path = tmp_path / "metrics.jsonl"
+    with path.open("w") as f:
+        for n in range(100):
+            f.write(record(clock.time() - 200 + n, 0.0, n))
+        f.write('{"event_type": "rollback", "metrics": "' + "x" * (10 * 1024 * 1024) + '"}\n')
+        for n in range(100, 200):
+            f.write(record(clock.time() - 140 + (n - 100) * 0.5, 0.0, n))
+    src = JsonlSource(JsonlStream(name="s", paths=[str(path)], start_at="beginning"), clock, None, retention=1800)
+    assert await src.poll() == 100  # the budget ends inside the long line
+    clock.advance(1)
+    assert await src.poll() == 100
+    assert src.status()["clock_offset"] == 0.0  # before: 44.5
+    for n in range(200, 230):  # live records from here on
+        clock.advance(1)
+        with path.open("a") as f:
+            f.write(record(clock.time(), 0.0, n))
+        await src.poll()
+    assert src.status()["clock_offset"] == 0.0 and src.skewed == 0

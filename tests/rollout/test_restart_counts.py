@@ -4,6 +4,7 @@ at the end of the file. Found by the generated scenarios (seed 11: 28 of 70 uplo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -77,12 +78,14 @@ async def test_the_hub_has_read_history_when_it_has_started(clock: ManualClock, 
         await hub.stop()
 
 
-async def test_history_from_a_writer_clock_ahead_is_not_replayed_as_fresh_requests(
-        make, sqlite_store: Store, clock: ManualClock, tmp_path: Path) -> None:
-    """Found by the generated scenarios (seeds 112, 137): the writer's clock is 5 minutes ahead; the
-    sidecar restarts while the writer is paused. Its replay put every record of the file at "now"
-    (a future stamp gets arrival time): 100 uploads more in the stage, and a stopped source fresh
-    enough to promote on."""
+@pytest.mark.parametrize("ahead, stopped", [(300.0, 60.0), (45.0, 48.0)])
+async def test_history_from_a_writer_clock_ahead_is_replayed_where_it_happened(
+        make, sqlite_store: Store, clock: ManualClock, tmp_path: Path, ahead: float, stopped: float) -> None:
+    """Found by the generated scenarios (seeds 112, 137): the writer's clock is ahead; the sidecar
+    restarts while the writer is stopped. The replay put the file's future stamps at "now" (100
+    uploads more in the stage), and stamps less than the offset ahead of now at their face value
+    (a writer stopped 48 s ago looked 3 s fresh: the stage promoted on it). The file's modification
+    time (our clock, the last write) against its newest stamp gives the offset for the replay."""
     from sidecar.rollout.views import summary
 
     gw = Gateway(tmp_path / "metrics.jsonl", clock)
@@ -91,30 +94,35 @@ async def test_history_from_a_writer_clock_ahead_is_not_replayed_as_fresh_reques
     hub = await hub_for(gw.path, clock, "beginning")
     c = make([cfg], sqlite_store, hub, clock=clock, replica="before")
     await c.act(cfg.name, "start")
+    last_write = clock.time()
     for s in range(1, 201):
         clock.advance(0.5)
-        gw.upload(ok=True, at=clock.time() + 300)
+        gw.upload(ok=True, at=clock.time() + ahead)
+        last_write = clock.time()
+        os.utime(gw.path, (last_write, last_write))  # the file system's clock is the sidecar's
         clock.advance(0.5)
         await hub.jsonl[STREAM].poll()
         if s % 10 == 0:
             await c.tick()
-    assert abs(hub.jsonl[STREAM].status()["clock_offset"] + 300) < 2  # corrected while live
+    assert abs(hub.jsonl[STREAM].status()["clock_offset"] + ahead) < 2  # corrected while live
     counted = (await c._load(cfg.name)).data["samples"]
     assert counted == 200
     await c.stop()
     hub.jsonl[STREAM].close()
-    clock.advance(60)  # the writer has stopped; the sidecar restarts
+    clock.advance(stopped - 0.5)  # the writer has stopped; the sidecar restarts
     store = await open_sqlite(str(tmp_path / "sidecar.db"))
     try:
         hub2 = await hub_for(gw.path, clock, "beginning")
+        newest = max(t for t, _ in hub2.jsonl[STREAM].window.items())
+        assert abs(newest - last_write) < 1  # before: at "now" (future stamps) or `ahead` late
+        assert hub2.jsonl[STREAM].status()["future_in_history"] == 0
         c2 = make([cfg], store, hub2, clock=clock, replica="after")
         for _ in range(3):
             clock.advance(10)
             await hub2.jsonl[STREAM].poll()
             await c2.tick()
         s = await summary(c2, cfg.name)
-        assert s["samples"] == counted  # before: 400 (the file replayed at arrival time)
+        assert s["samples"] == counted  # before: 400 with ahead=300 (the file replayed at arrival time)
         assert (s["stage"], s["decision"], s["decision_reason"]) == (0, "hold", "stale")
-        assert hub2.jsonl[STREAM].status()["future_in_history"] == 200
     finally:
         await store.close()
