@@ -102,6 +102,7 @@ class World:
         self.extra_stores: list[Store] = []
         self.skew_changed = False
         self.skew_steps: list[float] = []
+        self.window_reset = self.t0
         self.last_tick = self.t0
 
     # -- sidecar replicas
@@ -136,7 +137,10 @@ class World:
         await old.hub.stop()
         self.replicas[0] = await self.new_replica(0)
         await self.replicas[0].hub.jsonl[STREAM].poll()  # MetricsHub.start's first read
+        if abs(self.offset) > 30:
+            self.skew_changed = True  # the new process learns the writer's clock again (metrics/skew.py)
         if self.sc.start_at == "end":
+            self.window_reset = self.clock.time()  # sliding-window gates start empty again
             # Counted before: kept (stage totals). Read but not yet evaluated: gone with the process.
             for truth in self.truth:
                 if self.last_tick < truth.t <= self.clock.time():
@@ -186,6 +190,8 @@ class World:
     def _append(self, data: bytes) -> None:
         with self.path.open("ab") as f:  # the writer opens the path for every record ("a" mode)
             f.write(data)
+        now = self.clock.time() + 0.5  # the file system stamps the write on the sidecar's clock
+        os.utime(self.path, (now, now))
 
     def _write_until(self, t: float) -> list[TrueCall]:
         written = []
@@ -239,7 +245,10 @@ class World:
             for i in range(20):
                 t = now - arg + i * 0.5
                 call = make_call(self.rng, t, i % 2 == 0, HEALTHY_ERRORS, self.sc)
-                truth = TrueCall(t, i % 2 == 0, bool(call.canary_failed()), late=True)
+                # Stamped in the future by a writer clock ahead by more than the backlog's age: no
+                # reader can tell when it happened before it knows the offset; arrival time is right.
+                placed = now if t + self.offset > now + 5 else t
+                truth = TrueCall(placed, i % 2 == 0, bool(call.canary_failed()), late=True)
                 self.truth.append(truth)
                 for _a, line in call_lines(call, self.offset):
                     self._append(line.encode())
@@ -278,7 +287,10 @@ class World:
         self._write_until(t0 + 1.0)
         self.clock.advance(1.0)
         for r in self.replicas:
-            await r.hub.jsonl[STREAM].poll()
+            try:
+                await r.hub.jsonl[STREAM].poll()
+            except Exception as exc:  # noqa: BLE001 - MetricsHub's poll loop logs it and goes on: so does this
+                self.fail(f"a poll crashed: {type(exc).__name__}: {str(exc)[:80]}")
         if sec % int(INTERVAL) == 0:
             for r in self.replicas:
                 await r.controller.tick()
@@ -365,7 +377,8 @@ class World:
                       f"({self.bad_since_regression(now)} canary uploads since)")
         if (not self.regressed(now) and since_stage >= HOLD + 120 and quiet and self.lossy_since < now - 120
                 and all(self.newest(True, now - k, now - k + limit) for k in range(limit_int(limit), 120, 10))
-                and self.count(self.stage_started, now, readable_only=True) >= MIN_SAMPLES + 30):
+                and self.count(self.stage_started, now, readable_only=True) >= MIN_SAMPLES + 30
+                and self.count(self.window_reset, now, readable_only=True) >= 50 + 30):  # the p95 gate's 50
             self.fail(f"healthy, fresh and {since_stage:.0f}s into stage {self.stage_index} but not promoted "
                       f"({s['decision_reason']}, failing {s['failing']})")
 

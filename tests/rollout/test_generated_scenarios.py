@@ -58,7 +58,11 @@ from sidecar.store.base import Store
 from tests.rollout.scenario_gen import generate
 from tests.rollout.scenario_world import play
 
-SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or list(range(1, 11))
+# Seeds 1-8, plus the seeds that found a class wrong on the round-6 start tree (bench/RESULTS.md, round 6):
+# 2 nested brackets, 9 16 duplicate writes, 12 torn write, 11 restart after rotation, 28 56 clock step,
+# 29 glob + copytruncate, 112 137 restart with the writer's clock ahead. SCENARIO_SEEDS=1,2,... overrides.
+FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137]
+SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 9), *FOUND]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
