@@ -1,5 +1,10 @@
 """Validation reports that name the field on one line and echo its value on another (taxonomy class c).
 
+SQLAlchemy's StatementError (sqlalchemy/exc.py) appends `[SQL: <statement>] [parameters: <params>]`; with positional
+placeholders (`?`, `%s`, `$1`: sqlite3, psycopg2 paramstyle format, asyncpg) the column a value belongs to is named
+only in the statement (`INSERT INTO keys (owner, secret) VALUES (?, ?)`, `UPDATE users SET password=? WHERE id=?`),
+and the parameters tuple holds the value at the same position.
+
 pydantic v2's `str(ValidationError)` (pydantic_core's error display) prints each error as the field's location,
 a newline, then `  <message> [type=<type>, input_value=<repr of the input>, input_type=<type>]`; FastAPI's 422
 body and `ValidationError.json()` carry `"loc": [..., "<field>"]` and `"input": <value>` in one object. When the
@@ -9,6 +14,7 @@ failed a pattern). The name rule never sees them: the name and the value are apa
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 
@@ -23,7 +29,52 @@ PYDANTIC_INPUT = re.compile(
 JSON_INPUT = re.compile(
     r"(?P<q1>\\{0,3}\")loc(?P=q1)[ \t]*:[ \t]*\[(?P<loc>[^\]{}]{1,200})\][^{}]{0,400}?(?P=q1)input(?P=q1)[ \t]*:[ \t]*"
     r"(?P<q>\\{0,3}\")(?P<qval>(?:(?!(?P=q)).){1,512}?)(?P=q)")
-HINTS = ("input_value=", "input")
+HINTS = ("input_value=", "input", "[parameters:")
+
+SQL_PARAMS = re.compile(r"\[SQL: (?P<sql>[^\n]*?)\]\s*\[parameters: (?P<params>\((?:[^()\n]|\([^()\n]*\))*\))\]")
+_PLACEHOLDER = re.compile(r"\?|%s|\$\d+")
+_INSERT = re.compile(r"(?is)\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[\w.\"`\[\]]+\s*\((?P<cols>[^()]*)\)\s*VALUES\s*\((?P<vals>[^()]*)\)")
+_ASSIGNED = re.compile(r"(?P<col>[\w.\"`\[\]]+)\s*(?:=|<>|!=|\bLIKE\b)\s*(?P<ph>\?|%s|\$\d+)", re.IGNORECASE)
+
+
+def _columns(sql: str) -> list[str | None]:
+    """The column each positional placeholder of `sql` binds, in placeholder order (None: not known)."""
+    cols: dict[int, str] = {}
+    ins = _INSERT.search(sql)
+    if ins is not None:
+        names = [c.strip().strip('"`[]') for c in ins.group("cols").split(",")]
+        values = [v.strip() for v in ins.group("vals").split(",")]
+        base = ins.start("vals")
+        offset = 0
+        for name, value in zip(names, values, strict=False):
+            at = ins.group("vals").find(value, offset)
+            offset = at + len(value)
+            if _PLACEHOLDER.fullmatch(value):
+                cols[base + at] = name
+    for a in _ASSIGNED.finditer(sql):
+        cols[a.start("ph")] = a.group("col").strip('"`[]').split(".")[-1]
+    return [cols.get(p.start()) for p in _PLACEHOLDER.finditer(sql)]
+
+
+def _sql_params(mark: str, m: re.Match[str]) -> str:
+    params = m.group("params")
+    try:
+        values = ast.literal_eval(params)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return m.group(0)
+    if not isinstance(values, tuple):
+        return m.group(0)
+    out, pos = params, 0
+    for col, value in zip(_columns(m.group("sql")), values, strict=False):
+        if col is None or not isinstance(value, str) or not value or not is_secret_name(col):
+            continue
+        shown = repr(value)
+        at = out.find(shown, pos)
+        if at < 0:
+            continue
+        out = out[:at] + repr(mark) + out[at + len(shown):]
+        pos = at + len(repr(mark))
+    return m.group(0)[:m.start("params") - m.start()] + out + m.group(0)[m.end("params") - m.start():]
 
 
 def _field(loc: str) -> str:
@@ -47,5 +98,7 @@ def input_sub(mark: str) -> Callable[[str], str]:
             text = PYDANTIC_INPUT.sub(repl, text)
         if "input" in text and "loc" in text:
             text = JSON_INPUT.sub(repl, text)
+        if "[parameters:" in text:
+            text = SQL_PARAMS.sub(lambda m: _sql_params(mark, m), text)
         return text
     return sub

@@ -293,3 +293,41 @@ def test_a_private_key_body_printed_as_the_file_goes(seed: int) -> None:
                                   "token file: C:\\\\keys\\\\token.txt", "file: 3f2a9c1e7b4d4e8a9f1c2d3e4f5a6b7c.json"])
 def test_a_file_name_after_file_stays(line: str) -> None:
     assert redact(line) == line
+
+
+# -- SQLAlchemy's StatementError with positional parameters ---------------------------------------------------
+# StatementError.__str__ (sqlalchemy/exc.py): `(<dbapi error>) <message>` then `[SQL: <statement>]` and
+# `[parameters: <repr of the parameters>]`; sqlite3 binds `?`, psycopg2 `%s`, asyncpg `$n`.
+STATEMENTS = [
+    ("INSERT INTO api_keys (owner, secret) VALUES ({p1}, {p2})", ("bob", "{v}"), "sqlite3.IntegrityError"),
+    ("UPDATE users SET password_hash={p1}, api_token={p2} WHERE users.id = {p3}", ("{v}", "{v}", 42),
+     "psycopg2.errors.UniqueViolation"),
+    ("SELECT * FROM sessions WHERE token = {p1} AND user_id = {p2}", ("{v}", 7), "asyncpg.exceptions.DataError"),
+    ("INSERT OR REPLACE INTO creds (name, client_secret, scope) VALUES ({p1}, {p2}, {p3})", ("svc", "{v}", "read"),
+     "sqlite3.OperationalError"),
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_positional_sql_parameter_bound_to_a_secret_column_goes(seed: int) -> None:
+    r = random.Random(seed)
+    for sql, params, dbapi in STATEMENTS:
+        for style in ("?", "%s", "$"):
+            marks = {f"p{i}": (f"${i}" if style == "$" else style) for i in (1, 2, 3)}
+            value = r.choice([password(r), rnd(r, AN, 32)])
+            bound = tuple(p.format(v=value) if isinstance(p, str) else p for p in params)
+            text = (f"sqlalchemy.exc.IntegrityError: ({dbapi}) constraint failed\n[SQL: {sql.format(**marks)}]\n"
+                    f"[parameters: {bound!r}]\n(Background on this error at: https://sqlalche.me/e/20/gkpj)")
+            out = redact(text)
+            assert not leaked(value, out), out
+            assert "https://sqlalche.me/e/20/gkpj" in out
+
+
+@pytest.mark.parametrize("line", [
+    "[SQL: INSERT INTO users (name, role) VALUES (?, ?)] [parameters: ('bob', 'admin')]",
+    "[SQL: INSERT INTO kv (key_name, value) VALUES (?, ?)] [parameters: ('token', 'abc')]",
+    "[SQL: UPDATE users SET password=? WHERE id=?] [parameters: (None, 5)]",
+    "[SQL: SELECT 1 WHERE token = $1] [parameters: ()]",
+])
+def test_sql_parameters_of_other_columns_stay(line: str) -> None:
+    assert redact(line) == line
