@@ -22,7 +22,9 @@ run in this order, most specific first, so a secret is named by the most precise
     ids stay; bare hex (git SHAs, trace ids), UUIDs and lowercase+digit ids are kept on purpose.
 Plus e-mail addresses (personal data). Carriers that need their own reading: secret names in other
 languages (`languages.py`), a secret wrapped onto the next line by a console or a pretty-printer
-(`wrapped.py`), encodings (`encoded.py`).
+(`wrapped.py`), encodings (`encoded.py`), credentials in URL paths and scheme-less authorities (`locations.py`),
+documented password/token arguments of commands and SDK calls (`arguments.py`), validation and SQL reports that
+echo a secret field's value apart from its name (`reports.py`).
 
 What must survive is a taxonomy of its own (`keep.py`, round 4): values ALREADY MASKED by the library that
 printed them, values PUBLIC by design, and identifiers/digests/nonces/cursors ANNOUNCED by their name;
