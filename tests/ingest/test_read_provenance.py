@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from sidecar.ingest.handle import FileHandle
-from sidecar.ingest.provenance import Provenance, read_provenance
+from sidecar.ingest.provenance import CopyBytes, LaterCopy, Provenance, read_provenance
 
 STEPS = ("append", "copy", "window", "truncate", "rewrite", "copy2", "truncate2", "rewrite2")
 
@@ -34,7 +34,7 @@ def _lines(rng: random.Random, start: int, nbytes: int) -> bytes:
     return b"".join(out)
 
 
-def _copy_reader(copy: Path):  # type: ignore[no-untyped-def]
+def _copy_reader(copy: Path) -> CopyBytes:
     def read(offset: int, n: int) -> bytes | None:
         if not copy.exists() or copy.stat().st_size < offset + n:
             return None
@@ -44,7 +44,7 @@ def _copy_reader(copy: Path):  # type: ignore[no-untyped-def]
     return read
 
 
-def _later_reader(later: Path):  # type: ignore[no-untyped-def]
+def _later_reader(later: Path) -> LaterCopy:
     def holds(offset: int, data: bytes) -> bool:
         return later.exists() and later.read_bytes()[offset:offset + len(data)] == data
     return holds
