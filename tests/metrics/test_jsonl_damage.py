@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sidecar.clock import ManualClock
-from sidecar.metrics.jsonl import after_torn_write
+from sidecar.metrics.jsonl import JsonlSource, after_torn_write
 from sidecar.telemetry import Telemetry
 
 from .test_jsonl import NOW, append_raw, rec, source, write
@@ -22,7 +22,7 @@ def clock() -> ManualClock:
     return ManualClock(start=NOW)
 
 
-def kinds(src) -> list[str]:  # noqa: ANN001 - a JsonlSource
+def kinds(src: JsonlSource) -> list[str]:
     return [f"{r['execution_type']}:{r['duration_ms']:g}" for _, r in src.window.items()]
 
 
