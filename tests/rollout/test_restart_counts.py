@@ -12,6 +12,7 @@ import pytest
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream, MetricsConfig
 from sidecar.metrics.hub import MetricsHub
+from sidecar.rollout import RolloutController
 from sidecar.store.base import Store
 from sidecar.store.sqlite import open_sqlite
 from tests.rollout.test_gateway_records import STREAM, Gateway, rollout
@@ -24,7 +25,7 @@ async def hub_for(path: Path, clock: ManualClock, start_at: str) -> MetricsHub:
     return hub
 
 
-async def run(c, hub: MetricsHub, gw: Gateway, clock: ManualClock, seconds: int) -> int:  # noqa: ANN001
+async def run(c: RolloutController, hub: MetricsHub, gw: Gateway, clock: ManualClock, seconds: int) -> int:
     """One canary upload a second, polled every second, evaluated every 10 s; returns the uploads."""
     for s in range(1, seconds + 1):
         clock.advance(0.5)
