@@ -262,7 +262,11 @@ class RuleSet:
             )
             fields.update({k: redact(v) for k, v in groups.items()})
             d = rule.diagnosis
-            quoted = any(f"{{{k}}}" in t for t in (d.summary, d.root_cause) for k in ("message", "exception_message"))
+            # the exception's own message names what failed (the type json could not serialise, the JSON error's
+            # reason); a template that quotes only the log message still quotes it after its cause
+            quoted = any("{exception_message}" in t for t in (d.summary, d.root_cause)) or (
+                any("{message}" in t for t in (d.summary, d.root_cause))
+                and not (inp.exception_message or "").strip())
             summary = fill(d.summary, fields)
             cause = fill(d.root_cause, fields) + ("" if quoted else logged(inp))
             diagnosis = Diagnosis(

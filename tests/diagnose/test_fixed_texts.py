@@ -298,3 +298,15 @@ def test_a_future_completed_after_it_was_cancelled_is_a_race(logger: str) -> Non
 def test_a_result_read_before_it_is_set_stays_the_codes_misuse() -> None:
     d = diagnose(_raised(_result_too_early, "src.daemon.request_router"))
     assert d.category == "code", (d.rule, d.summary)
+
+
+def test_a_rule_quoting_the_log_message_still_quotes_the_exceptions() -> None:
+    """The rule's template quotes the log line ('GET /api/costs failed'); what failed is in the exception's own
+    message (the type json could not serialise), which the answer must name too."""
+    import json
+    from decimal import Decimal
+
+    def costs() -> None:
+        json.dumps({"total_usd": Decimal("12.40")})
+    d = diagnose(_raised(costs, "src.daemon.http_api"))
+    assert "Decimal" in text_of(d), (d.rule, d.summary, d.root_cause)
