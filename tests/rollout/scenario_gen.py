@@ -38,7 +38,7 @@ class TrueCall:
     failed: bool
     readable: bool = True  # False: torn, or truncated away before any read (copytruncate race)
     late: bool = False  # appended long after its timestamp (a writer's backlog)
-    async_record: bool = True  # wrote an `async` record (not a canary failure rescued by sync_fallback)
+    async_record: bool = True  # an `async` record with a finite duration: what the p95 gate reads
 
 
 @dataclass

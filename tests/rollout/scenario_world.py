@@ -179,6 +179,8 @@ class World:
                 self.truth.append(truth)
                 if self.odd_next and canary:
                     lines = [(a, odd_line(self.odd_next, line, a)) for a, line in lines]
+                    if self.odd_next in ("nan", "infinity"):
+                        truth.async_record = False  # no duration the p95 gate can read (seed 4067)
                     self.odd_next = ""
                 if self.torn_next and len(lines) == 1:
                     self.torn_next = False
