@@ -198,6 +198,14 @@ MOONSHOT_INVALID_REQUEST: tuple[tuple[re.Pattern[str], Text], ...] = (
         "The chat API requires every role 'tool' message to answer a preceding assistant message carrying 'tool_calls' "
         "(with the same tool_call_id); the gateway's history trimming or storage dropped or reordered that message.",
         "When trimming history, keep each assistant message with tool_calls together with its tool answers.")),
+    # "The number of files you have uploaded exceeded the max file count 1000, please delete previous uploaded files":
+    # the account's count of stored files - files the gateway uploads and never deletes fill it (capacity, ours)
+    (re.compile(r"exceeded the max file count|max file count", re.I), _t(
+        "capacity", "high", "{who} holds the maximum number of uploaded files ({code}: max file count)",
+        "Moonshot keeps every file uploaded to the account until it is deleted, up to a fixed count; the gateway "
+        "uploads files and never deletes them, so every upload fails until old files are removed.",
+        "Delete the account's old files (files.list / files.delete) and delete each uploaded file once its answer is "
+        "done.")),
     (re.compile(r"text extract error|不支持的文件类型|没有解析出内容", re.I), _t(
         "provider", "medium", "{who} could not extract text from the uploaded file ({code}: text extract error)",
         "Moonshot's file-extract refused the file: an unsupported file type or nothing extractable in it.",

@@ -377,6 +377,9 @@ def test_a_wrapper_code_yields_to_the_providers_own_code_inside_it() -> None:
     ("Invalid request: the message at position 5 with role 'tool' must be a response to a preceding message with "
      "'tool_calls'", "code", "tool_calls"),
     ("text extract error: 不支持的文件类型", "provider", "file type"),
+    # the account's stored files fill up (the gateway never deletes them): capacity, not the file's size (round 6)
+    ("The number of files you have uploaded exceeded the max file count 1000, please delete previous uploaded files",
+     "capacity", "delete"),
 ])
 def test_moonshot_invalid_request_by_its_documented_message(said: str, category: str, word: str) -> None:
     log = (f"{H}{KIMI_HOST}\n{H}ERROR src.providers.kimi_chat: Kimi call failed: Error code: 400 - "
