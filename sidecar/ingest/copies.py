@@ -9,7 +9,8 @@ the glob matches waits for its original's truncation before it counts as a copy.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterable
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 from .checkpoint import Checkpoint, file_key
@@ -20,6 +21,24 @@ from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, Tracked
 
 if TYPE_CHECKING:
     from ..clock import Clock
+
+
+def _opened(candidates: Iterable[tuple[str, os.stat_result]]
+            ) -> Generator[tuple[str, os.stat_result, FileHandle, os.stat_result], None, None]:
+    """(path, listed stat, handle, fstat of what was opened) for each candidate that still opens.
+
+    The name may have moved on since the listing: callers compare the two stats. Each handle is
+    closed when the loop moves on, or when the generator is closed (a caller that stops early wraps
+    it in `closing()`, so the last handle does not wait for garbage collection)."""
+    for p, st in candidates:
+        try:
+            h = FileHandle.open(p)
+        except OSError:
+            continue
+        try:
+            yield p, st, h, h.fstat()
+        finally:
+            h.close()
 
 
 class CopySearch:
@@ -71,28 +90,19 @@ class CopySearch:
             return False
         known = known_idents(self.saved)
         found = False
-        for p, st in siblings(name):
-            ident = (st.st_dev, st.st_ino)
-            if (st.st_size > f.parser.offset or st.st_size < f.head_len or ident == f.ident
-                    or ident in self.table.by_ident or p.endswith(COMPRESSED)):
+        candidates = ((p, st) for p, st in siblings(name)
+                      if not (st.st_size > f.parser.offset or st.st_size < f.head_len or (st.st_dev, st.st_ino) == f.ident
+                              or (st.st_dev, st.st_ino) in self.table.by_ident or p.endswith(COMPRESSED)))
+        for p, st, h, fst in _opened(candidates):
+            if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or is_known(h, fst, known) or not h.head_matches(
+                    fst.st_size, f.head_len, f.head_hash):
                 continue
-            try:
-                h = FileHandle.open(p)
-            except OSError:
-                continue
-            try:
-                fst = h.fstat()
-                if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known) or not h.head_matches(
-                        fst.st_size, f.head_len, f.head_hash):
-                    continue
-                hl, hh = h.head_identity(fst.st_size)
-                key = file_key(fst.st_dev, fst.st_ino, hh)
-                self.saved[key] = Checkpoint(key=key, source=f.src.name, path=p, dev=fst.st_dev, ino=fst.st_ino,
-                                             head_len=hl, head_hash=hh, offset=fst.st_size, line=f.parser.line,
-                                             size=fst.st_size, updated=self.clock.time(), format=f.parser.format)
-                found = True
-            finally:
-                h.close()
+            hl, hh = h.head_identity(fst.st_size)
+            key = file_key(fst.st_dev, fst.st_ino, hh)
+            self.saved[key] = Checkpoint(key=key, source=f.src.name, path=p, dev=fst.st_dev, ino=fst.st_ino,
+                                         head_len=hl, head_hash=hh, offset=fst.st_size, line=f.parser.line,
+                                         size=fst.st_size, updated=self.clock.time(), format=f.parser.format)
+            found = True
         return found
 
     def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
@@ -133,21 +143,15 @@ class CopySearch:
         name = f.path or f.origin
         if not name:
             return False
-        for p, st in siblings(name):
-            if st.st_size < offset + len(data) or (st.st_dev, st.st_ino) == f.ident or p.endswith(COMPRESSED):
-                continue
-            try:
-                h = FileHandle.open(p)
-            except OSError:
-                continue
-            try:
-                fst = h.fstat()
+        candidates = ((p, st) for p, st in siblings(name)
+                      if st.st_size >= offset + len(data) and (st.st_dev, st.st_ino) != f.ident
+                      and not p.endswith(COMPRESSED))
+        with closing(_opened(candidates)) as opened:
+            for _, _, h, fst in opened:
                 if f.head_len > 0 and h.head_matches(fst.st_size, f.head_len, f.head_hash):
                     continue  # a copy of our own content
                 if h.pread(len(data), offset) == data:
                     return True
-            finally:
-                h.close()
         return False
 
     def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:

@@ -199,7 +199,18 @@ class TextDialect:
         if i < 0:
             return -1  # the usual case: one cheap search
         has_tb = self._tb_line.match(buf, start) is not None
-        introduced = not has_tb and self.is_error_header(buf, start)
+        error = self.is_error_header(buf, start)
+        if not has_tb and not error:
+            # A record no error header or traceback opened (INFO/WARNING, or lines with no header):
+            # its first traceback at a line start is a crash of its own even after a chain sentence
+            # (the chain's earlier traceback was not in this record), as TextScanner._scan files it.
+            # One rule for both of the scanner's paths, or where reads split the file decides the event.
+            while i >= 0:
+                if buf[i - 1:i] == b"\n":
+                    return i
+                i = buf.find(TB_BYTES, i + len(TB_BYTES), end)
+            return -1
+        introduced = not has_tb and error
         while i >= 0:
             if buf[i - 1:i] == b"\n" and not self.chained(buf, start, i):
                 if introduced:

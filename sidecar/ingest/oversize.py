@@ -32,6 +32,9 @@ class OversizeRecord:
     # An ERROR record whose own traceback (logger.exception) has not come yet: the first one that
     # comes is its own; any later unchained one is a crash of its own (see next_unintroduced_traceback).
     owns_next_traceback: bool = False
+    # Opened by an error header or a traceback: only then can a chain sentence tie a later traceback
+    # to it; in any other record every traceback at a line start is a crash of its own.
+    opened_by_error: bool = False
 
 
 class OversizeRecords(PositionMap):
@@ -47,17 +50,19 @@ class OversizeRecords(PositionMap):
     def _compact(self) -> None:
         buf = self.buf
         off, line = self._map_start(buf, 0)
-        interesting = next(iter(self.d.anchors(buf, 0, len(buf))), None) is not None
+        first = next(iter(self.d.anchors(buf, 0, len(buf))), None)
+        error = self.d.is_error_header(buf, 0)
         self.big = OversizeRecord(
             head=buf[: self.limits.max_bytes + 1],
             offset=off,
             line=line,
             header=self.d.header_at(buf, 0),
-            interesting=interesting,
+            interesting=first is not None,
             tail=buf[-TAIL_BYTES:],
             nbytes=len(buf),
             context=self._context(buf, 0),
-            owns_next_traceback=self.d.is_error_header(buf, 0) and buf.find(TB_BYTES, 1) < 0,
+            owns_next_traceback=error and buf.find(TB_BYTES, 1) < 0,
+            opened_by_error=error or first == (0, True),
         )
         self.hist = b""
         self._rebase(buf, self.vend)
@@ -96,6 +101,8 @@ class OversizeRecords(PositionMap):
         i = data.find(TB_BYTES, 0, end)
         while i >= 0:
             if i == 0 or data[i - 1:i] == b"\n":
+                if not big.opened_by_error:
+                    return i
                 probe = big.tail + data[:i]
                 if not self.d.chained(probe, 0, len(probe)):
                     if not big.owns_next_traceback:

@@ -87,6 +87,9 @@ def boundaries(data: bytes, cuts: list[int], opts: ParserOptions) -> list[tuple]
 @example([INFO, INFO, BIG_LINE, BIG_LINE, TB], [])  # the crash comes after the INFO record went over size
 @example([INFO, TB, TB, BIG_LINE, BIG_LINE], [])  # two crashes in a row, over size
 @example([TB, PIECES[6], PIECES[6], PIECES[5], PIECES[6], PIECES[6], PIECES[6]], [])  # frames clipped by max_lines
+@example([PIECES[9], TB, BIG_LINE, BIG_LINE], [])  # a chain sentence no record opened, then a crash over size
+@example([INFO, PIECES[9], TB, BIG_LINE, BIG_LINE], [])  # the same after an INFO record
+@example([INFO, BIG_LINE, BIG_LINE, PIECES[9], TB, PIECES[7]], [])  # an INFO record over size, then the chained crash
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=60), st.data())
 def test_size_limits_clip_a_records_text_never_its_boundaries_or_level(pieces, data):
