@@ -14,8 +14,7 @@ import socket
 import ssl
 import struct
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.diagnose.logged import diagnose, logged, text_of
+from tests.diagnose.loopback import loopback_server
 
 SSL_REQUEST = 80877103  # the protocol's SSLRequest code (PostgreSQL protocol-message-formats)
 LOGGERS = ["src.storage.pg_direct", "utils.infrastructure.redis_client", "src.daemon.ws_server"]
@@ -69,34 +69,9 @@ def _wants_password(c: socket.socket) -> None:
     c.recv(100)
 
 
-@contextmanager
-def _server(answer: Callable[[socket.socket], None]) -> Iterator[int]:
-    """A loopback server that answers each connection with `answer` and closes it."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(8)
-
-    def run() -> None:
-        while True:
-            try:
-                c, _ = s.accept()
-            except OSError:
-                return
-            with c:
-                try:
-                    answer(c)
-                except OSError:
-                    pass
-
-    threading.Thread(target=run, daemon=True).start()
-    try:
-        yield s.getsockname()[1]
-    finally:
-        s.close()
-
 
 def _connect_failure(answer: Callable[[socket.socket], None], options: str, logger: str) -> str:
-    with _server(answer) as port:
+    with loopback_server(answer) as port:
         try:
             psycopg.connect(f"host=127.0.0.1 port={port} user=gateway_ro dbname=exai connect_timeout=5 {options}")
         except psycopg.OperationalError:

@@ -10,52 +10,47 @@ an endpoint refusing HTTP/2 is config, a key sent with its newline is config.
 from __future__ import annotations
 
 import socket
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import h2.config
 import h2.connection
 import h2.errors
 import h2.events
+import h2.exceptions
 import httpx
 import openai
 import pytest
 
 from tests.diagnose.logged import diagnose, logged, text_of
+from tests.diagnose.loopback import loopback_server
 
 
-@contextmanager
-def _server(answer: Callable[[socket.socket], None]) -> Iterator[int]:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(8)
-
-    def run() -> None:
-        while True:
-            try:
-                c, _ = s.accept()
-            except OSError:
-                return
-            with c:
-                try:
-                    answer(c)
-                except OSError:
-                    pass
-
-    threading.Thread(target=run, daemon=True).start()
-    try:
-        yield s.getsockname()[1]
-    finally:
-        s.close()
+def _read_request(c: socket.socket) -> None:
+    """Read one whole HTTP/1.1 request (head and Content-Length body). Closing a socket with unread
+    bytes sends a RST, which the client reads as a reset (httpx.ReadError), not as the end this test
+    stages: the client's head and body may arrive in separate segments."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = c.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        chunk = c.recv(65536)
+        if not chunk:
+            return
+        body += chunk
 
 
 def _close_before_answer(c: socket.socket) -> None:
-    c.recv(65536)
+    _read_request(c)
 
 
 def _cut_chunked_body(c: socket.socket) -> None:
-    c.recv(65536)
+    _read_request(c)
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
               b"1b\r\ndata: {\"choices\": []}\n\n\r\n")
 
@@ -69,7 +64,11 @@ def _goaway(code: h2.errors.ErrorCodes, reset_stream: bool = False) -> Callable[
             data = c.recv(65536)
             if not data:
                 return
-            for event in conn.receive_data(data):
+            try:
+                events = conn.receive_data(data)
+            except h2.exceptions.ProtocolError:
+                return  # the client's bytes after our GOAWAY: the connection is over
+            for event in events:
                 if isinstance(event, h2.events.RequestReceived):
                     if reset_stream:
                         conn.reset_stream(event.stream_id, error_code=code)
@@ -84,7 +83,7 @@ PATHS = {"src.providers.kimi_chat": "/v1/chat/completions", "src.storage.supabas
 
 
 def _httpx_failure(answer: Callable[[socket.socket], None], logger: str, http2: bool = False) -> str:
-    with _server(answer) as port:
+    with loopback_server(answer) as port:
         try:
             with httpx.Client(http1=not http2, http2=http2) as client:
                 client.post(f"http://127.0.0.1:{port}{PATHS[logger]}", json={"content": "hi"})
@@ -121,7 +120,7 @@ def test_an_http2_goaway_or_reset_is_read_by_its_error_code(code: h2.errors.Erro
 
 
 def test_a_key_sent_with_its_trailing_newline_is_the_key_setting() -> None:
-    with _server(_close_before_answer) as port:  # h11 refuses the header when it writes the request
+    with loopback_server(_close_before_answer) as port:  # h11 refuses the header when it writes the request
         client = openai.OpenAI(api_key="sk-Qm7fT2vXk9LpR4sYw8ZbN3cJ6hD1gE5a\n", base_url=f"http://127.0.0.1:{port}/v1",
                                max_retries=0)
         try:
@@ -135,7 +134,7 @@ def test_a_key_sent_with_its_trailing_newline_is_the_key_setting() -> None:
 
 def test_an_illegal_header_the_code_builds_is_code() -> None:
     """Near-miss: the same refusal for a header that carries no credential is the code building it."""
-    with _server(_close_before_answer) as port:
+    with loopback_server(_close_before_answer) as port:
         try:
             httpx.Client().get(f"http://127.0.0.1:{port}/x", headers={"X-File-Name": "report\nv2.pdf"})
         except httpx.HTTPError:

@@ -77,17 +77,3 @@ def test_yaml_dumped_with_python_tags_and_read_by_safe_load_is_code(tmp_path: Pa
     except yaml.YAMLError:
         d = diagnose(logged("src.router.cache", "route cache unreadable"))
     assert d.category == "code" and "safe_load" in text_of(d) and "yaml.dump" in text_of(d), (d.rule, d.summary)
-
-
-def test_a_yaml_syntax_error_in_a_config_file_stays_config(tmp_path: Path) -> None:
-    """Near-miss: the same library and a file mark, but a tab in the file: the file's content (config)."""
-    import yaml
-
-    conf = tmp_path / "providers.yaml"
-    conf.write_text("providers:\n\tkimi: {}\n")
-    try:
-        with conf.open() as f:
-            yaml.safe_load(f)
-    except yaml.YAMLError:
-        d = diagnose(logged("src.config", "loading providers.yaml failed"))
-    assert d.category == "config", (d.rule, d.summary)
