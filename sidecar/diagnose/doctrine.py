@@ -73,9 +73,10 @@ _DNS_TEMPORARY = re.compile(r"\[Errno -[34]\]|Temporary failure in name resoluti
 _TLS_TRUST = re.compile(r"unable to get local issuer certificate|unable to get issuer certificate|"
                         r"self[- ]signed certificate|unable to verify the first certificate|"
                         r"certificate signature failure|unable to get certificate CRL|invalid CA certificate", re.I)
-# "certificate is not yet valid": the certificate's notBefore lies ahead of THIS host's clock - a certificate is
-# valid from its issuance (CAs backdate notBefore), so the local clock is behind (a VM resumed from a snapshot, no
-# NTP): the host's time must change, every connection fails until it does - config
+# "certificate is not yet valid": the certificate's notBefore lies ahead of THIS host's clock. The error shows only
+# that the two clocks disagree; CAs backdate notBefore, so the usual cause is the local clock behind (a VM resumed
+# from a snapshot, no NTP), rarely a certificate issued by a CA whose clock is ahead. Both are said; the check to
+# make first is ours (config: every connection fails until the host's time changes).
 _TLS_CLOCK = re.compile(r"certificate is not yet valid", re.I)
 _TLS_REMOTE = re.compile(r"certificate has expired|Hostname mismatch|IP address mismatch|"
                          r"certificate is not valid for|certificate revoked", re.I)
@@ -188,10 +189,13 @@ def transport_cause(text: str) -> Cause | None:
     if _TLS_CLOCK.search(text):
         return Cause("config", "tls.clock", "the certificate is not yet valid by this host's clock",
                      "TLS verification found the certificate's validity starting in the future by this host's clock: "
-                     "certificates are valid from their issuance, so the local clock is behind (a VM or container "
-                     "host resumed from a snapshot, NTP not running). Every TLS connection with a recently issued "
-                     "certificate fails until the clock is corrected.",
-                     "Fix the host's time (enable NTP / chrony on the host; containers use the host's clock) and retry.")
+                     "the two clocks disagree. Certificates are valid from their issuance (CAs backdate it), so the "
+                     "usual cause is the local clock behind (a VM or container host resumed from a snapshot, NTP not "
+                     "running); less often the certificate was just issued by a CA whose clock is ahead. Every TLS "
+                     "connection with a recently issued certificate fails until the clocks agree.",
+                     "Check this host's time first (`date -u` against a time source; enable NTP / chrony on the host: "
+                     "containers use the host's clock); if it is right, the remote's certificate was issued ahead of "
+                     "time and becomes valid at its notBefore.")
     if (m := _TLS_REMOTE.search(text)) is not None:
         said = _VERIFY_RESULT.search(text)
         reason = one_line(said.group("r").rstrip(" ."), 160) if said is not None else m.group(0)
