@@ -23,11 +23,14 @@ random-looking ids an engineer follows, so this fallback is narrower, and each n
   UUIDs (request and conversation ids; gitleaks and detect-secrets only flag them after a keyword),
   lowercase+digit ids (`cvk2m9q1a7b3c0d4e5f6`, provider file ids), and ids with a well-known object
   prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials), and keys that are public
-  by design (Stripe `pk_live_`, Supabase `sb_publishable_`), and key fingerprints (`SHA256:<base64>`).
+  by design (Stripe `pk_live_`, Supabase `sb_publishable_`), and key fingerprints (`SHA256:<base64>`), and
+  base64 of a media file (its decoded bytes open with a JPEG/PNG/GIF/PDF/... magic number).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import math
 import re
@@ -50,6 +53,26 @@ _FINGERPRINT = re.compile(r"(?i)(?:sha-?(?:1|224|256|384|512)|md5)=?:$")
 # RFC 2397 data URLs of media (`data:image/png;base64,<b64>`): content, not a credential. A text or JSON payload
 # is not kept here: the encoded rule decodes it first and judges what it holds.
 _MEDIA_DATA_URL = re.compile(r"(?i)data:(?:image|audio|video|font)/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,$")
+# Base64 of a media file without its data URL (a JSON `"thumbnail": "/9j/4AAQ..."`, an image part of a chat request):
+# the decoded bytes open with the format's magic number (JPEG FF D8 FF, PNG, GIF87a/89a, RIFF for WebP/WAV, PDF,
+# ISO-BMFF `ftyp` at offset 4 for MP4/HEIC/AVIF, Ogg, FLAC, WOFF/WOFF2, ID3 for MP3). Content, not a credential; a
+# random credential opens with one of these with probability < 2^-24.
+_MEDIA_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF", b"%PDF-", b"OggS", b"fLaC",
+                b"wOFF", b"wOF2", b"ID3")
+
+
+def media_base64(core: str) -> bool:
+    """True when `core` is the base64 (standard or URL-safe) of a file that opens with a media magic number."""
+    head = core[:16]
+    if len(head) < 16:
+        return False
+    try:
+        raw = base64.b64decode(head.replace("-", "+").replace("_", "/"), validate=True)
+    except binascii.Error:
+        return False
+    return raw.startswith(_MEDIA_MAGIC) or raw[4:8] == b"ftyp"
+
+
 # A CamelCase identifier (`RetryUpToMaximumCountWithFixedSleep`): capitalised words, acronyms, short numbers.
 # A random base62 string fails it almost surely (a lowercase letter after a digit, a lone capital before one).
 # Every capitalised word has a vowel and they average 4+ letters; 6 in 100,000 random base62 strings of 20-64
@@ -84,7 +107,7 @@ def _random(core: str) -> bool:
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
-    if len(core) < 20 or _ID_PREFIXES.match(core):
+    if len(core) < 20 or _ID_PREFIXES.match(core) or media_base64(tok):
         return False
     parts = [p for p in re.split(r"[-_/]+", core) if p]
     if len(parts) > 1 and all(wordlike(p) for p in parts):

@@ -77,7 +77,8 @@ _PREFIX = re.compile(r"^[A-Za-z]{2,8}[-_](?:[A-Za-z0-9]{2,8}[-_]){0,2}")  # `sk-
 def is_masked(value: str) -> bool:
     """True for a value a library or filter already masked (`***`, `sk-proj-****Ab12`, `[secure]`)."""
     v = value.strip().strip("\"'`")
-    if v.lower() in MASK_LITERALS or MASKED_AT.fullmatch(v):
+    if v.lower() in MASK_LITERALS or MASKED_AT.fullmatch(v) or v and v.strip("*") == "":
+        # only stars: kombu/Celery's `redis://:**@host` (maybe_sanitize_url's mask='**'), any `*` run
         return True
     core = _PREFIX.sub("", v, count=1)
     if not _MASK_RUN.search(core):

@@ -83,7 +83,9 @@ KV = re.compile(
 )
 # A reference or a template, not a value: `${VAR}`, `$VAR`, `{{ x }}`, `%(x)s`, `<x>`, an f-string or str.format
 # field (`Bearer {token}`, `{self.key}`), optionally after an auth scheme word.
-_ENV_REF = re.compile(r"^(?:[A-Za-z]+ )?(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>"
+# `${VAR:?message}` / `${VAR:-default}` (POSIX parameter expansion, also docker compose): cut at its first blank,
+# the reference has no closing brace yet.
+_ENV_REF = re.compile(r"^(?:[A-Za-z]+ )?(?:\$\{[^}]*\}|\$\{[A-Za-z_]\w*:?[-=?+][^}]*|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>"
                       r"|\$\d{1,3}|\?|%s"  # SQL placeholders (`token = $1`, `password=?`, `%s`): the value is bound apart
                       r"|\{[A-Za-z_][\w.\[\]'\"()]*(?:![rsa])?(?::[^{}]*)?\})$")
 # Code, not a value: a call or subscript (`self.get_token()`, `os.environ["TOKEN"]`), the value cut at `(`/`[`.

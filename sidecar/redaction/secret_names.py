@@ -65,6 +65,7 @@ META_WORDS = frozenset({
     "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
     "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
+    "spend", "spent", "cost", "costs",  # LiteLLM `x-litellm-key-spend: 0.02`: what a key spent, not the key
     "days", "day", "hours", "hour", "minutes", "mins", "seconds", "secs", "ms", "weeks", "months",  # durations
     # the mechanism that stores or checks a secret: PostgreSQL `password_encryption = scram-sha-256`, MySQL
     # `auth_plugin=caching_sha2_password`, `password_hashing: argon2id`
