@@ -258,13 +258,16 @@ def _rules_for(lower: str) -> int:
 
 
 _MARKS = re.compile(r"\[REDACTED:([a-z0-9_]+)\]")
+_ESCAPED_SLASH = re.compile(r"(?<!\\)((?:\\\\)*)\\/")  # an odd run of backslashes before '/': the last escapes it
 
 
 def _apply(text: str, counts: Counter[str] | None) -> str:
     """Run the rules in order; `counts` gets the new marks by kind."""
     before = Counter(_MARKS.findall(text)) if counts is not None else None
     if "\\/" in text:  # JSON with escaped slashes (`https:\/\/u:p@h`, PHP/.NET encoders): `/` is the same JSON
-        text = text.replace("\\/", "/")
+        # Only an escaping backslash: in `\\/` the backslash is itself escaped (a literal one before a
+        # slash); unescaping it would change what the text says and not be idempotent.
+        text = _ESCAPED_SLASH.sub(r"\1/", text)
     mask = _rules_for(text.lower())
     while mask:  # rule order (lowest bit first); only the hinted ones (a few of ~190)
         low = mask & -mask
