@@ -133,8 +133,17 @@ async def test_a_watched_key_changed_before_exec_through_the_real_redis_client()
 
 
 async def test_urllib3_discarding_connections_of_a_full_pool_is_capacity() -> None:
+    in_flight = 0
+    overlap = asyncio.Event()
+
     async def slow(_: web.Request) -> web.Response:
-        await asyncio.sleep(0.05)  # keeps several connections busy at once, so more than maxsize are opened
+        # Each answer waits until two requests are in flight, so two connections are open at once
+        # whatever the machine's load: one more than maxsize, discarded when both come back.
+        nonlocal in_flight
+        in_flight += 1
+        if in_flight >= 2:
+            overlap.set()
+        await asyncio.wait_for(overlap.wait(), 30)
         return web.Response(text="ok")
 
     app = web.Application()
