@@ -23,7 +23,8 @@ run in this order, most specific first, so a secret is named by the most precise
 Plus e-mail addresses (personal data). Carriers that need their own reading: secret names in other
 languages (`languages.py`), a secret wrapped onto the next line by a console or a pretty-printer
 (`wrapped.py`), encodings (`encoded.py`), credentials in URL paths and scheme-less authorities (`locations.py`),
-documented password/token arguments of commands and SDK calls (`arguments.py`), validation and SQL reports that
+documented password/token arguments of commands and SDK calls (`arguments.py`), Redis ACL rules, PgBouncer's
+auth_file and libpq's conninfo errors (`datastores.py`), validation and SQL reports that
 echo a secret field's value apart from its name (`reports.py`).
 
 What must survive is a taxonomy of its own (`keep.py`, round 4): values ALREADY MASKED by the library that
@@ -46,6 +47,7 @@ import ahocorasick  # type: ignore[import-not-found]  # a C extension without st
 
 from . import arguments as args
 from . import carriers as c
+from . import datastores as ds
 from . import locations as loc
 from .encoded import make_rules
 from .entropy import redact_tokens
@@ -197,6 +199,9 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
     _Sub("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
     _Sub("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
+    _Sub("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
+    _Sub("password", ds.USERLIST, ds.userlist(_mark("password")), ds.USERLIST_HINTS),
+    _Sub("password", ds.LIBPQ_MISSING, ds.libpq_missing(_mark("password")), ds.LIBPQ_HINTS),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
          ("jdbc:oracle", "sqlplus", "rman", "expdp", "impdp", "exp ", "exp\t", "imp ", "imp\t", "sqlldr", "dgmgrl",

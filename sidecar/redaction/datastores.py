@@ -1,0 +1,92 @@
+"""Credentials in the documented syntax of datastore auth rules and the errors that echo them (taxonomy class b).
+
+- Redis ACL rules (redis.io/docs/latest/operate/oss_and_stack/management/security/acl, `ACL SETUSER`): `><password>`
+  adds a password and `<<password>` removes one; the same rules make a users.acl / redis.conf `user <name> on
+  >pw ~keys +@cmds` line. As logged: a shell or log line, a JSON/Python list of arguments (`">pw"`), MONITOR's
+  quoted echo (`"\u003epw"` once a JSON encoder escaped `>`). `#<sha256>` / `!<sha256>` are hashes and stay.
+- PgBouncer's auth_file (pgbouncer.org/config.html, "Authentication file format"): a line of two or more
+  double-quoted fields, `"username" "password"`, the rest ignored; the second field is a plain-text password,
+  an `md5<32 hex>` hash or a SCRAM secret. Plain text goes; the hash forms are left to the other classes. The
+  pair names nothing, so the value must read as a password (textstats.password_like): a lowercase word is left.
+- libpq's connection-string parser (src/interfaces/libpq/fe-connect.c, conninfo_parse) reports
+  `missing "=" after "<word>" in connection info string`: the word is what followed a value that held a blank,
+  most often the rest of an unquoted password (`password=abc def`). A libpq keyword stays (`host`, `sslmode`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .textstats import password_like
+
+# The rule tokens after `ACL SETUSER <user>` or a users.acl `user <name>` line that reads as ACL rules.
+_ACL_START = re.compile(
+    r"\bSETUSER\b|(?<![\w-])user[ \t]+[^\s\"'>]+[ \t]+(?=(?:[^\n]*?[ \t])?(?:on|off|reset|nopass)(?:[ \t]|$)"
+    r"[^\n]*?(?:[ \t][~%&]|\+@|[ \t]allkeys|[ \t]allcommands|[ \t]nopass|[ \t]>))", re.IGNORECASE)
+_ACL_PASSWORD = re.compile(
+    r"(?:(?<=[\s\"'\[,(])|(?<=\\u003[eEcC]))(?:(?<=\\u003[eEcC])|[<>]|\\u003[eEcC])"
+    r"(?!\[REDACTED:)(?P<val>(?:(?!\\{0,3}[\"'])[^\s\"'])+)")
+ACL_HINTS = ("setuser", "user ", "user\t")
+
+
+def acl_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for start in _ACL_START.finditer(text):
+            if start.start() < pos:
+                continue
+            end = text.find("\n", start.end())
+            end = len(text) if end < 0 else end
+            esc = text.find("\\n", start.end(), end)
+            end = end if esc < 0 else esc
+            seg = _ACL_PASSWORD.sub(lambda m: m.group(0)[:m.start("val") - m.start()] + mark,
+                                    text[start.end():end])
+            out.append(text[pos:start.end()])
+            out.append(seg)
+            pos = end
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+    return sub
+
+
+# `"user" "password"` as the whole of a line or a quoted string (after a start, a blank, a quote, `[`, `(`, `:`).
+USERLIST = re.compile(
+    r"(?P<pre>(?:^|(?<=[\s'\"\[(:]))(?P<q>\\{0,3}\")[A-Za-z_][\w.@$-]{0,62}(?P=q)[ \t](?P=q))"
+    r"(?!\[REDACTED:)(?P<val>(?:(?!(?P=q))[^\n\"]|\"\"){1,256})(?P=q)"
+    r"(?=[ \t]*(?:$|#|\\{1,3}[nr]|\\{0,3}[\"']|[,\])]|[ \t]+(?P=q)))", re.MULTILINE)
+_HASHED = re.compile(r"md5[0-9a-f]{32}|SCRAM-SHA-256\$")
+
+
+def userlist(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        val = m.group("val")
+        if _HASHED.match(val) or not password_like(val):
+            return m.group(0)
+        return m.group("pre") + mark + m.group("q")
+    return repl
+
+
+USERLIST_HINTS = ('" "', '"\t"', '" \\', '"\t\\')  # the second quote bare or escaped
+
+# libpq's own keywords (fe-connect.c PQconninfoOptions): the echoed word is a misspelt option, not a value.
+_LIBPQ_KEYWORDS = frozenset({
+    "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "connect_timeout", "client_encoding",
+    "options", "application_name", "fallback_application_name", "keepalives", "sslmode", "sslcert", "sslkey",
+    "sslrootcert", "sslcrl", "requiressl", "service", "target_session_attrs", "gssencmode", "krbsrvname",
+    "channel_binding", "load_balance_hosts", "require_auth", "sslnegotiation",
+})
+LIBPQ_MISSING = re.compile(r"(?P<pre>missing (?P<q>\\{0,3}\")=(?P=q) after (?P=q))(?!\[REDACTED:)"
+                           r"(?P<val>(?:(?!(?P=q))[^\n]){1,256})(?P=q)(?= in connection info string)")
+LIBPQ_HINTS = ("connection info string",)
+
+
+def libpq_missing(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        if m.group("val").lower() in _LIBPQ_KEYWORDS:
+            return m.group(0)
+        return m.group("pre") + mark + m.group("q")
+    return repl

@@ -1,0 +1,95 @@
+"""Datastore credential syntaxes (sidecar/redaction/datastores.py), generated over carriers: Redis ACL `>pw` / `<pw>`
+rules (ACL SETUSER as a log line, an argument list, MONITOR's quoted echo, a users.acl line), PgBouncer auth_file
+`"user" "password"` lines, libpq's `missing "=" after "<word>" in connection info string`; each with kept
+counterparts of the same shape (hashes, key patterns, command categories, libpq keywords, log fields in quotes)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+
+import pytest
+
+from sidecar.redaction import redact
+from sidecar.redaction.textstats import password_like
+
+from .secret_gen import password, rnd
+
+
+def _carried(r: random.Random, line: str) -> list[str]:
+    return [line, json.dumps({"log": line + "\n", "stream": "stdout"}),
+            json.dumps({"level": "error", "message": "failed", "error": line}),
+            f"Traceback (most recent call last):\n  File \"/app/x.py\", line {r.randint(1, 99)}, in f\nValueError: {line}"]
+
+
+def _user(r: random.Random) -> str:
+    return r.choice(["sidecar", "worker", "app_rw", "authenticator", "alice", "svc-gateway", "default"])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_redis_acl_passwords_go_rules_and_hashes_stay(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(6):
+        pw, user = password(r), _user(r)
+        op = r.choice([">", ">", "<"])
+        digest = hashlib.sha256(pw.encode()).hexdigest()
+        rules = [r.choice(["on", "reset on", "on resetpass"]), f"{op}{pw}", f"#{digest}", "~cache:*", "+@read",
+                 "-@dangerous"]
+        r.shuffle(rules[1:])
+        spellings = [
+            f"ACL SETUSER {user} " + " ".join(rules),
+            f"acl setuser {user} " + " ".join(rules),
+            json.dumps({"command": ["ACL", "SETUSER", user, *rules]}),
+            "await r.execute_command(" + ", ".join(repr(a) for a in ["ACL", "SETUSER", user, *rules]) + ")",
+            f'1733460271.118804 [0 172.18.0.5:51234] "ACL" "SETUSER" "{user}" ' + " ".join(f'"{a}"' for a in rules),
+            f"user {user} " + " ".join(rules),
+        ]
+        for s in spellings:
+            for text in _carried(r, s):
+                out = redact(text)
+                assert pw not in out and json.dumps(pw)[1:-1] not in out, text
+                assert digest in out and "~cache:*" in out and "+@read" in out, out
+        kept = f"ACL SETUSER {user} on nopass ~* &* +@all -@dangerous"
+        assert redact(kept) == kept
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_pgbouncer_userlist_plain_passwords_go_hashes_and_quoted_fields_stay(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(6):
+        pw, user = password(r), _user(r)
+        while not password_like(pw):  # the pair names nothing: a value that reads as a word is left (datastores.py)
+            pw = password(r)
+        md5 = "md5" + hashlib.md5((pw + user).encode()).hexdigest()
+        line = f'"{user}" "{pw}"' + r.choice(["", " # rotated", ' ""'])
+        spellings = [line, f"userlist.txt line {r.randint(1, 40)}: {line}",
+                     json.dumps({"message": "auth file", "lines": [f'"pgbouncer" "{md5}"', line]}),
+                     f"ValueError: too many values to unpack (expected 2) in line '{line}'"]
+        for s in spellings:
+            for text in _carried(r, s):
+                out = redact(text)
+                assert pw not in out and json.dumps(pw)[1:-1] not in out, text
+        kept = [f'"pgbouncer" "{md5}"', f'"{user}" "{r.choice(["admin", "readonly", "pgbouncer"])}"',
+                f'10.0.0.{r.randint(1, 254)} - - [06/Dec/2026:04:45:06 +0000] "GET /v1/models HTTP/1.1" 200 '
+                f'{r.randint(100, 9999)} "-" "curl/8.{r.randint(0, 9)}.0"',
+                '"level" "warning" "logger" "src.db.bouncer"']
+        for k in kept:
+            assert redact(k) == k
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_libpq_missing_equals_word_goes_keywords_stay(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(6):
+        word = r.choice([password(r), rnd(r, "abcdefghijklmnopqrstuvwxyz0123456789", 12), "Winter2026!x"])
+        msg = f'missing "=" after "{word}" in connection info string'
+        spellings = [msg, f"psycopg.ProgrammingError: {msg}", f"invalid dsn: {msg}",
+                     f"psycopg_pool.PoolTimeout: pool initialization incomplete after 30.0 sec (last error: {msg})"]
+        for s in spellings:
+            for text in _carried(r, s):
+                out = redact(text)
+                assert f'"{word}"' not in out and f'\\"{word}\\"' not in out, text
+        kw = r.choice(["host", "sslmode", "dbname", "port", "application_name"])
+        kept = f'psycopg.ProgrammingError: missing "=" after "{kw}" in connection info string'
+        assert redact(kept) == kept
