@@ -153,7 +153,8 @@ _HEX32_KINDS = frozenset({"zai_key", "fal_key", "asana_token", "mailchimp_key"})
 _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 # Formats with a case-sensitive two-letter start whose lowercase hint is common (`ap` in app/api, `sk`, `ac` in
 # access): the letters as written must occur (a substring test on the text the rule sees).
-_CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"\bAC[a-z0-9]{32}": "AC", r"(?:(?<=[\s=:\"'])|^)AP[": "AP"}
+_CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"\bAC[a-z0-9]{32}": "AC", r"(?:(?<=[\s=:\"'])|^)AP[": "AP",
+                  r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))SEC": "SEC"}
 
 
 def _format_gate(kind: str, rx: str) -> str:

@@ -196,6 +196,9 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # Airtable personal access tokens (gitleaks airtable-personalaccesstoken): pat<14 alnum>.<64 hex>
     ("airtable_token", r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b", ("pat",)),
     # Cerebras inference API keys (Cerebras docs, "API keys"): csk-<lowercase alnum>
+    # DingTalk custom robot signing secret ("加签", open.dingtalk.com custom robot security settings): SEC + 64 hex;
+    # also after a string's escaped newline (`f'{ts}\\nSEC...'`, the string to sign)
+    ("dingtalk_secret", r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))SEC[0-9a-f]{64}(?![0-9A-Za-z])", ("sec",)),
     ("cerebras_key", r"\bcsk-[a-z0-9]{32,}\b", ("csk-",)),
     # Honeycomb v2 keys (Honeycomb docs, "API keys"): hcaik_/hcxik_ ingest, hcamk_/hcxmk_ management, then
     # lowercase alnum; the 22-char configuration keys and 32-hex classic keys have no prefix (name class).

@@ -32,6 +32,7 @@ PASSWORD_WORDS = (
     "slaptažodis", "пароля", "гасло",
     "parola d'ordine", "parola d’ordine", "kata laluan", "পাসওয়ার্ড", "पासवर्ड", "கடவுச்சொல்", "పాస్‌వర్డ్", "پاس ورڈ",
     "رمز عبور", "گذرواژه", "nenosiri", "лозинка", "құпия сөз", "პაროლი", "գաղտնաբառ", "ពាក្យសម្ងាត់",
+    "κωδικός πρόσβασης", "κωδικό πρόσβασης", "κωδικού πρόσβασης",  # Greek l10n: "access code" is the password field
     "lykilorð", "cyfrinair", "pasfhocal", "pasahitza", "contrasinal", "wagwoord", "fjalëkalim", "şifrə", "parole",
 )
 # English loanwords used inside other languages' sentences (`la password dell'utente mario è <v>`, Indonesian
@@ -100,6 +101,14 @@ _COPULAS = ("is", "was", "ist", "war", "es", "era", "est", "était", "é", "è",
 COPULA_TAIL = re.compile(
     r"[^\s:=：]{0,12}(?:[ \t]+" + _PHRASE_WORD + r"){0,4}?[ \t]+(?:" + "|".join(map(re.escape, _COPULAS))
     + r")[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
+# The copula of the word's own language where it is also an English word (so not in _COPULAS): Finnish/Estonian
+# `salasana on <v>`, `parool on <v>`, Norwegian/Danish `passordet er <v>`, Dutch/Afrikaans `wachtwoord is <v>`.
+_OWN_COPULAS = {"salasana": ("on", "oli"), "parool": ("on", "oli"), "passord": ("er", "var"),
+                "adgangskode": ("er", "var"), "lykilorð": ("er", "var"), "wachtwoord": ("is", "was"),
+                "wagwoord": ("is", "was")}
+OWN_COPULA_TAIL = {w: re.compile(
+    r"[^\s:=：]{0,12}(?:[ \t]+" + _PHRASE_WORD + r"){0,4}?[ \t]+(?:" + "|".join(c) + r")[ \t]+"
+    r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})") for w, c in _OWN_COPULAS.items()}
 # The word, a blank, then one bare token that reads as a password (Hindi `पासवर्ड <v> गलत है`: the verb comes last).
 BARE_TAIL = re.compile(r"[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
 # The word, a blank, then one quoted token that reads as a password (`ogiltigt lösenord '<v>' för bob`).
@@ -151,7 +160,8 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
             elif (q := QUOTED_TAIL.match(text, end)) is not None and password_like(q.group("val")):
                 start, end = q.span("val")
             else:
-                for tail in (PHRASE_TAIL, COPULA_TAIL, BARE_TAIL):
+                own = OWN_COPULA_TAIL.get(text[start:end].lower())
+                for tail in (PHRASE_TAIL, COPULA_TAIL, *((own,) if own is not None else ()), BARE_TAIL):
                     m = tail.match(text, end)
                     if m is not None and password_like(m.group("val")):
                         break
