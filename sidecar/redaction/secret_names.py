@@ -37,6 +37,7 @@ SECRET_WORDS = frozenset({
     "motdepasse", "salasana", "haslo", "geheim", "parol", "parola",
     # a WPA pre-shared key (wpa_supplicant.conf(5) `psk=`, NetworkManager `wifi-sec.psk`, hostapd `wpa_psk`)
     "psk",
+    "masterauth",  # redis.conf / CONFIG SET: the password a replica authenticates to its master with
     "hotp",  # RFC 4226 (TOTP, RFC 6238, and OTP are above)
     # a personal access token (GitHub, GitLab, Azure DevOps `AZURE_DEVOPS_EXT_PAT`, `az devops login`, Docker Hub)
     "pat",

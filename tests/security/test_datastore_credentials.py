@@ -93,3 +93,20 @@ def test_libpq_missing_equals_word_goes_keywords_stay(seed: int) -> None:
         kw = r.choice(["host", "sslmode", "dbname", "port", "application_name"])
         kept = f'psycopg.ProgrammingError: missing "=" after "{kw}" in connection info string'
         assert redact(kept) == kept
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_redis_masterauth_goes_prose_and_placeholders_stay(seed: int) -> None:
+    r = random.Random(seed)
+    for _ in range(6):
+        pw = password(r)
+        while not password_like(pw):  # `NAME value` with a blank: the value must read as one (names.py)
+            pw = password(r)
+        for line in (f"CONFIG SET masterauth {pw}", f"config set masterauth {pw}", f"masterauth {pw}",
+                     f'masterauth "{pw}"', json.dumps({"masterauth": pw}),
+                     f'1733460271.118804 [0 127.0.0.1:5] "config" "set" "masterauth" "{pw}"'):
+            for text in _carried(r, line):
+                out = redact(text)
+                assert pw not in out and json.dumps(pw)[1:-1] not in out, text
+    for kept in ("masterauth is not set", "# masterauth <master-password>", "masterauth ${REDIS_PASSWORD}"):
+        assert redact(kept) == kept
