@@ -77,10 +77,23 @@ def command_secret(mark: str) -> Callable[[re.Match[str]], str]:
     return lambda m: m.group("pre") + mark
 
 
+# A piece of a name a person chose: a word (lower, Capitalised or camelCase), a number, a short tag (v2, eu1, prod01).
+_NAME_PIECE = re.compile(r"(?:[A-Z]?[a-z]+)+|[0-9]+|[a-z]{1,4}[0-9]{1,3}")
+_NAME_SEPARATORS = re.compile(r"[-_.:]")
+
+
+def names_a_thing(val: str) -> bool:
+    """`nightly-report-2026-12-06`, `support-bot-v2-prod-eu1`: words, numbers and short tags joined by
+    `-_.:` name a job, a bot or a service. A generated credential has runs that mix case and digits
+    (Telegram's `<digits>:<35 mixed>`, Discord's three base64 parts, hex, random alphanumerics)."""
+    pieces = _NAME_SEPARATORS.split(val)
+    return len(pieces) > 1 and all(_NAME_PIECE.fullmatch(p) for p in pieces if p)
+
+
 def sdk_call(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         val = m.group("val")
-        if not (any(c.isdigit() for c in val) and any(c.isalpha() for c in val)):
-            return m.group(0)  # `Bot("default")`, `client.run("main")`: a name, not a credential
+        if not (any(c.isdigit() for c in val) and any(c.isalpha() for c in val)) or names_a_thing(val):
+            return m.group(0)  # `Bot("default")`, `client.run("nightly-report-2026-12-06")`: a name
         return m.group("pre") + mark + m.group("q")
     return repl
