@@ -14,7 +14,8 @@ import socket
 import ssl
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -173,9 +174,9 @@ def test_loading_our_own_tls_material_is_config(tmp_path: Path, case: str, named
     assert named.lower() in said.lower() and "expired" not in said and "down" not in said.lower(), said
 
 
-def test_a_certificate_the_remote_presents_is_not_our_material(tmp_path: Path) -> None:
-    """Near-miss: a TLS failure on the peer's certificate (self-signed server) is the trust store's, not the key pair's."""
-    crt, key = _pair(tmp_path, "localhost")
+@contextmanager
+def _tls_server(crt: Path, key: Path) -> Iterator[tuple[str, int]]:
+    """A loopback server that offers one TLS handshake with this certificate, whatever the client makes of it."""
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.load_cert_chain(crt, key)
     s = socket.socket()
@@ -191,12 +192,22 @@ def test_a_certificate_the_remote_presents_is_not_our_material(tmp_path: Path) -
 
     threading.Thread(target=serve, daemon=True).start()
     try:
-        with socket.create_connection(s.getsockname()) as raw:
-            ssl.create_default_context().wrap_socket(raw, server_hostname="localhost")
-    except ssl.SSLError:
-        d = diagnose(logged("utils.infrastructure.redis_client", "Redis connect failed"))
+        yield s.getsockname()
     finally:
         s.close()
+
+
+def test_a_certificate_the_remote_presents_is_not_our_material(tmp_path: Path) -> None:
+    """Near-miss: a TLS failure on the peer's certificate (self-signed server) is the trust store's, not the key pair's."""
+    crt, key = _pair(tmp_path, "localhost")
+    with _tls_server(crt, key) as address:
+        try:
+            with socket.create_connection(address) as raw:
+                ssl.create_default_context().wrap_socket(raw, server_hostname="localhost")
+        except ssl.SSLError:
+            d = diagnose(logged("utils.infrastructure.redis_client", "Redis connect failed"))
+        else:
+            raise AssertionError("the handshake succeeded")
     assert d.rule != "class:connect.tls.local" and "key values" not in text_of(d), (d.rule, d.summary)
 
 
@@ -215,28 +226,13 @@ def _tls_failure(tmp: Path, not_before_days: int, not_after_days: int) -> str:
     crt.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                       serialization.NoEncryption()))
-    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_ctx.load_cert_chain(crt, pem)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(1)
-
-    def serve() -> None:
-        c, _ = s.accept()
+    with _tls_server(crt, pem) as address:
         try:
-            server_ctx.wrap_socket(c, server_side=True).close()
-        except (ssl.SSLError, OSError):
-            c.close()
-
-    threading.Thread(target=serve, daemon=True).start()
-    try:
-        client_ctx = ssl.create_default_context(cafile=crt)  # the chain is trusted: only the dates can fail
-        with socket.create_connection(s.getsockname()) as raw:
-            client_ctx.wrap_socket(raw, server_hostname="localhost")
-    except ssl.SSLCertVerificationError:
-        return logged("src.providers.kimi_chat", "Kimi chat failed: https://api.moonshot.ai/v1/chat/completions")
-    finally:
-        s.close()
+            client_ctx = ssl.create_default_context(cafile=crt)  # the chain is trusted: only the dates can fail
+            with socket.create_connection(address) as raw:
+                client_ctx.wrap_socket(raw, server_hostname="localhost")
+        except ssl.SSLCertVerificationError:
+            return logged("src.providers.kimi_chat", "Kimi chat failed: https://api.moonshot.ai/v1/chat/completions")
     raise AssertionError("the handshake succeeded")
 
 
