@@ -6,7 +6,8 @@ first bytes) and read through a descriptor held open (rotation.py). The checkpoi
 advances only after the sink accepted every event before it (see `FileParser.resume_point`), and
 is written atomically at most every `checkpoint_interval` and at shutdown (checkpointing.py). If the sink raises, the
 batch is kept and retried with backoff and the file is not read further: memory stays bounded
-and a slow store slows reading, nothing else.
+and a slow store slows reading, nothing else. What the tailer reports about itself (problems,
+status, gauges) is tailreport.py.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from ..clock import Clock
 from ..config import Config
+from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
 from .delivery import Delivery
@@ -39,7 +41,6 @@ from .tracked import (
 )
 
 KEEP_UP_INTERVAL = 0.02  # at most this often a scan in the middle of a pass (glob + stat of the sources)
-OVERRUN_SHOWN = 3600.0  # a rotation overrun stays on /api/status (degraded) this long
 
 __all__ = ["EventSink", "Ingest", "parser_options", "source_name"]
 
@@ -130,60 +131,15 @@ class Ingest:
             self._watcher.update(self.fs.watched_dirs, self.fs.watch_recursive)
 
     def problems(self) -> list[str]:
-        out = []
-        if self.ckpt.error:
-            out.append(f"checkpoints not saved ({self.ckpt.error}); tailing continues, a restart would re-read")
-        if self.delivery.error:
-            out.append(f"event sink failing ({self.delivery.error}); reading paused until it accepts")
-        if self._task is not None and self._task.done() and not self._stopping:
-            out.append("tail loop stopped unexpectedly")
-        for src in self.sources:
-            if src.last_error:
-                out.append(f"source {src.name}: {src.last_error}")
-        return out
+        stopped = self._task is not None and self._task.done() and not self._stopping
+        return tailreport.problems(self.sources, self.ckpt.error, self.delivery.error, stopped)
 
     def degraded(self) -> list[str]:
-        # A log directory the gateway has not created yet is its state, not a fault of ours.
-        out = [f"source {src.name}: directory {', '.join(src.missing)} does not exist"
-               for src in self.sources if src.missing]
-        # A loss we cannot measure is still said: rotated files deleted before they were opened
-        # (counted in sidecar_rotations_total{kind="overrun"}), shown for an hour after the last one.
-        now = self.clock.monotonic()
-        out += [f"source {src.name}: log rotation outran the tailer {src.overruns} time(s) since start; rotated "
-                "files were deleted before they were read, so their records are lost (raise backupCount or maxBytes)"
-                for src in self.sources
-                if src.last_overrun is not None and now - src.last_overrun < OVERRUN_SHOWN]
-        return out
+        return tailreport.degraded(self.sources, self.clock.monotonic())
 
     def status(self) -> dict[str, Any]:
-        now = self.clock.monotonic()
-        sources = []
-        for src in self.sources:
-            files = []
-            for f in self.files:
-                if f.src is not src:
-                    continue
-                lag_b = max(0, f.size - f.parser.offset)
-                files.append({
-                    "path": f.path, "key": f.key, "format": f.parser.format, "offset": f.acked[0],
-                    "read_offset": f.parser.offset, "line": f.acked[1], "size": f.size, "lag_bytes": lag_b,
-                    "lag_seconds": round(now - f.behind_since, 3) if f.behind_since is not None else 0.0,
-                    "rotated": f.path is None, "undelivered": f.inflight,
-                })
-            sources.append({
-                "name": src.name, "paths": list(src.cfg.paths), "format": src.cfg.format, "files": files,
-                "rotations": src.rotations, "truncations": src.truncations, "events": src.events,
-                "overruns": src.overruns,
-                "last_error": src.last_error, "missing_dirs": list(src.missing),
-            })
-        return {
-            "sources": sources,
-            "checkpoint_dir": str(self.ckpt.file.dir),
-            "checkpoint_error": self.ckpt.error,
-            "checkpoint_last_write": self.ckpt.last_ok,
-            "sink_error": self.delivery.error,
-            "watcher_error": self._watcher.error,
-        }
+        return tailreport.status(self.sources, self.files, self.clock.monotonic(), self.ckpt,
+                                 self.delivery.error, self._watcher.error)
 
     # -- main loop ----------------------------------------------------------------------------
     def _on_change(self, paths: set[str]) -> None:
@@ -404,11 +360,4 @@ class Ingest:
         self.ckpt.write(self.saved, lambda: [self.fs.entry(f) for f in self.files], force)
 
     def _update_gauges(self) -> None:
-        now = self.clock.monotonic()
-        t = self.telemetry
-        for src in self.sources:
-            fs = [f for f in self.files if f.src is src]
-            t.files_tailed.labels(src.name).set(len(fs))
-            t.tail_lag_bytes.labels(src.name).set(sum(max(0, f.size - f.parser.offset) for f in fs))
-            lags = [now - f.behind_since for f in fs if f.behind_since is not None]
-            t.tail_lag.labels(src.name).set(max(lags) if lags else 0.0)
+        tailreport.update_gauges(self.telemetry, self.sources, self.files, self.clock.monotonic())
