@@ -19,7 +19,8 @@ The hub owns the scrapers (one per target), the JSONL sources and the PromQL cli
 | sdk     | count, rate                                 | SDK error events the collect stage stored,   |
 |         |                                             | by release/environment/... (`sdkerrors.py`)  |
 
-A counter may be named with or without `_total`, a histogram with or without `_bucket`.
+A counter may be named with or without `_total`, a histogram with or without `_bucket`
+(the scrape and health rows are measured in scraped.py).
 Nothing here raises for missing or bad data: it comes back as `Measurement(None, reason=...)`.
 `check_spec()` reports a spec that can never be measured (call it at start to fail early).
 
@@ -52,8 +53,9 @@ from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
 from .records import get
 from .scrape import Scraper
+from .scraped import measure_health, measure_scrape, with_newest
 from .sdkerrors import SdkErrors
-from .series import Ring, SeriesKey, SeriesStore, labels_key
+from .series import SeriesKey, SeriesStore, labels_key
 
 log = logging.getLogger(__name__)
 
@@ -242,30 +244,12 @@ class MetricsHub:
         if spec.source == "jsonl":
             return self._measure_jsonl(spec, start, end)
         if spec.source == "scrape":
-            return self._with_newest(self._measure_scrape(spec, start, end), spec, end)
+            return with_newest(self.series, measure_scrape(self.series, self.scrapers, spec, start, end), spec, end)
         if spec.source == "health":
-            return self._with_newest(self._measure_health(spec, start, end), spec, end)
+            return with_newest(self.series, measure_health(self.series, self.scrapers, spec, start, end), spec, end)
         if spec.source == "sdk":
             return self.sdk_errors.measure(spec.function, spec.where, start, end)
         return await self._measure_promql(spec, window, end)
-
-    def _with_newest(self, m: Measurement, spec: MetricSpec, end: float) -> Measurement:
-        """`m` stamped with the time of the newest sample among the series the spec reads."""
-        if not m.has_data or m.newest is not None:
-            return m
-        metric = (spec.field or spec.metric or "") if spec.source == "health" else (spec.metric or "")
-        names = [metric, metric + "_total", metric + "_bucket"]
-        if spec.denominator:
-            names += [spec.denominator, spec.denominator + "_total"]
-        target = spec.stream if spec.source == "health" else None
-        newest: float | None = None
-        for name in names:
-            for _, ring in self.series.select(name, None, target=target):
-                for t, _ in reversed(list(ring)):
-                    if t <= end:
-                        newest = t if newest is None else max(newest, t)
-                        break
-        return replace(m, newest=newest)
 
     def _measure_jsonl(self, spec: MetricSpec, start: float, end: float) -> Measurement:
         source = self._stream(spec.stream or "")
@@ -309,76 +293,6 @@ class MetricsHub:
             agg.register(kind)
         return agg
 
-    def _select(self, name: str, where: Mapping[str, str],
-                alternatives: tuple[str, ...] = ()) -> tuple[str, list[tuple[SeriesKey, Ring]]]:
-        for candidate in (name, *alternatives):
-            found = self.series.select(candidate, where)
-            if found or self.series.select(candidate):
-                return candidate, found
-        return name, []
-
-    def _stale(self, keys: list[SeriesKey], now: float) -> str | None:
-        reasons = [self.scrapers[t].stale_reason(now) for t in sorted({k.target for k in keys})
-                   if t in self.scrapers and self.scrapers[t].is_stale(now)]
-        return "; ".join(reasons) if reasons else None
-
-    def _measure_scrape(self, spec: MetricSpec, start: float, end: float) -> Measurement:
-        fn = spec.function
-        metric = spec.metric or ""
-        if fn in ("success_rate", "error_rate", "ratio"):
-            den_metric = spec.denominator or metric
-            den_where = spec.denominator_where if spec.denominator_where is not None else {}
-            _, num = self._select(metric, spec.where, (metric + "_total",))
-            den_name, den = self._select(den_metric, den_where, (den_metric + "_total",))
-            if not den:
-                return Measurement(None, reason=f"no series {den_name}{_fmt(den_where)}")
-            stale = self._stale([k for k, _ in num + den], end)
-            if stale:
-                return Measurement(None, reason=stale)
-            return wf.ratio([list(r) for _, r in num], [list(r) for _, r in den], start, end, kind=fn)
-        if fn == "quantile":
-            bucket = metric if metric.endswith("_bucket") else metric + "_bucket"
-            found = self.series.select(bucket, spec.where)
-            if not found:
-                return Measurement(None, reason=f"no series {bucket}{_fmt(spec.where)}")
-            stale = self._stale([k for k, _ in found], end)
-            if stale:
-                return Measurement(None, reason=stale)
-            buckets: dict[float, list[list[tuple[float, float]]]] = {}
-            for key, ring in found:
-                try:
-                    le = float(key.label("le") or "nan")
-                except ValueError:
-                    return Measurement(None, reason=f"bad le label {key.label('le')!r} on {bucket}")
-                buckets.setdefault(le, []).append(list(ring))
-            return wf.histogram_quantile(spec.quantile or 0.5, buckets, start, end)
-        alternatives = (metric + "_total",) if fn in ("increase", "rate", "count") else ()
-        name, found = self._select(metric, spec.where, alternatives)
-        if not found:
-            return Measurement(None, reason=f"no series {name}{_fmt(spec.where)}")
-        stale = self._stale([k for k, _ in found], end)
-        if stale:
-            return Measurement(None, reason=stale)
-        series = [list(r) for _, r in found]
-        if fn in ("increase", "count"):
-            return wf.increase(series, start, end)
-        if fn == "rate":
-            return wf.rate(series, start, end)
-        gfn = "gauge_last" if fn == "value" else fn
-        return wf.gauge(gfn, series, start, end)  # type: ignore[arg-type]
-
-    def _measure_health(self, spec: MetricSpec, start: float, end: float) -> Measurement:
-        target = spec.stream or ""
-        path = spec.field or spec.metric or ""
-        found = self.series.select(path, target=target)
-        scraper = self.scrapers[target]
-        if scraper.is_stale(end):
-            return Measurement(None, reason=scraper.stale_reason(end))
-        if not found:
-            return Measurement(None, reason=f"health target {target} has no numeric field {path}")
-        gfn = "gauge_last" if spec.function == "value" else spec.function
-        return wf.gauge(gfn, [list(r) for _, r in found], start, end)  # type: ignore[arg-type]
-
     async def _measure_promql(self, spec: MetricSpec, window: float, end: float) -> Measurement:
         assert self.promql is not None and spec.query is not None  # check_spec guarantees both
         try:
@@ -396,9 +310,3 @@ class MetricsHub:
         if spec.function in ("success_rate", "error_rate", "ratio"):
             successes = min(count, max(0, round(value * count)))
         return Measurement(value, count=count, successes=successes)
-
-
-def _fmt(where: Mapping[str, str]) -> str:
-    if not where:
-        return ""
-    return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(where.items())) + "}"
