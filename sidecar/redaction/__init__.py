@@ -54,11 +54,14 @@ from .entropy import redact_tokens
 from .formats import FORMATS
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
-from .names import (
+from .names import PROSE, kv_sub
+from .reports import HINTS as REPORT_HINTS
+from .reports import input_sub
+from .secret_names import NAME_HINTS, is_secret_name
+from .separated import (
     COMPARED,
     NAME_VALUE,
     PARENTHESISED,
-    PROSE,
     QUALIFIED,
     QUALIFIED_HINTS,
     SETTER,
@@ -68,16 +71,12 @@ from .names import (
     XML_ELEMENT,
     XML_KEY_VALUE,
     compared_repl,
-    kv_sub,
     name_value_repl,
     parenthesised_repl,
     qualified_repl,
     setter_repl,
     xml_repl,
 )
-from .reports import HINTS as REPORT_HINTS
-from .reports import input_sub
-from .secret_names import NAME_HINTS, is_secret_name
 from .wrapped import joined_sub, open_quote_sub
 
 __all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]

@@ -11,8 +11,9 @@ value is metadata about a secret (`token_count`, `KeyError`, `auth_type`, `passw
 Assignment shapes (the carrier): `name=v`, `name = v`, `name: v`, `name := v`, `name => v`, `name -> v`,
 `"name": "v"`, `'name': 'v'` (Python repr), `name='v'` (kwargs), `b'v'`, `\\"name\\": \\"v\\"` (escaped
 JSON, up to three levels), `&quot;name&quot;` (HTML), `name%3Dv` / `%22name%22%3A%22v%22` (URL-encoded),
-`<name>v</name>` and `key="name" value="v"` (XML), `name v` and `name is v` (prose: only when `v`
-looks like a value, so "password authentication failed" and "token expired" stay readable).
+`name v` and `name is v` (prose: only when `v` looks like a value, so "password authentication failed"
+and "token expired" stay readable). Shapes that put the value apart from its name (two fields, a setter
+call, a qualifier, a comparison, XML) are in separated.py, which reuses the value tests here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .secret_names import (
     name_words,
     random_value,
 )
-from .textstats import password_like, wordlike
+from .textstats import password_like
 
 # Words that follow a secret-like name in prose, not a value: "token expired", "password: missing".
 PROSE = frozenset({
@@ -55,7 +56,7 @@ def _strong(words: list[str]) -> bool:
     return bool(words) and (words[-1] in _STRONG or len(words) > 1 and words[-2] + words[-1] in _STRONG)
 
 
-_PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode", "credential", "credentials",
+PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "passcode", "credential", "credentials",
                         "apikey"})
 # Between two Docker json-file records (after the first one's `\n`): `", "stream": "stderr", "time": "..."}` newline
 # `{"log": "`; a value on the line after its name (a YAML block scalar) is in the next record.
@@ -85,13 +86,13 @@ KV = re.compile(
 # field (`Bearer {token}`, `{self.key}`), optionally after an auth scheme word.
 # `${VAR:?message}` / `${VAR:-default}` (POSIX parameter expansion, also docker compose): cut at its first blank,
 # the reference has no closing brace yet.
-_ENV_REF = re.compile(r"^(?:[A-Za-z]+ )?(?:\$\{[^}]*\}|\$\{[A-Za-z_]\w*:?[-=?+][^}]*|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>"
+ENV_REF = re.compile(r"^(?:[A-Za-z]+ )?(?:\$\{[^}]*\}|\$\{[A-Za-z_]\w*:?[-=?+][^}]*|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(?[A-Za-z_]+\)?s?%?|<[^<>]+>"
                       r"|\$\d{1,3}|\?|%s"  # SQL placeholders (`token = $1`, `password=?`, `%s`): the value is bound apart
                       r"|\{[A-Za-z_][\w.\[\]'\"()]*(?:![rsa])?(?::[^{}]*)?\})$")
 # Code, not a value: a call or subscript (`self.get_token()`, `os.environ["TOKEN"]`), the value cut at `(`/`[`.
 _CODE = re.compile(r"^[A-Za-z_][\w.]*[(\[]$")
 # `<Token var=<ContextVar ...>>`: after `NAME ` the next `word=` is another field of a repr, not a value.
-_FIELD = re.compile(r"^[A-Za-z_]\w*=")
+FIELD = re.compile(r"^[A-Za-z_]\w*=")
 
 
 _ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "ness", "able", "ible", "ence", "ance",
@@ -186,7 +187,7 @@ def kv_sub(mark: str) -> Callable[[str], str]:
             val = m.group("val")
             if val is not None and val.lower() in AUTH_SCHEMES and is_secret_name(m.group("name")):
                 cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
-                if cred is not None and cred.group(2).lower() not in PROSE and not _ENV_REF.match(cred.group(2)) and not re.match(r"\$\{?[A-Za-z_]", cred.group(2)):
+                if cred is not None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not re.match(r"\$\{?[A-Za-z_]", cred.group(2)):
                     tail = cred.group(1) + mark
                     end = cred.end()
             if replaced == m.group(0) and not tail:
@@ -216,13 +217,13 @@ def kv_sub(mark: str) -> Callable[[str], str]:
 
 # A value that is a number written in hex (ZooKeeper session ids, handles), or an enum constant.
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
-_HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]{1,16}$")
+HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]{1,16}$")
 _ENUM = re.compile(r"^[A-Z][A-Z_]{1,15}$")
 # What precedes a config key: the start of a line and its indentation (a YAML list dash too), or a flow mapping.
 _CONFIG_KEY = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?$|[{,][ \t]*$")
 
 
-def _identifier(name: str, words: list[str]) -> bool:
+def is_identifier(name: str, words: list[str]) -> bool:
     """`DB_PASS`, `clientSecret`, `X-Api-Key`, `PIN`, `x.db.password`: a name written as code, not a prose word."""
     if " " in name or "\t" in name:
         return False  # `API key`, `pass phrase`: two words of prose (_TWO_WORDS), however capitalised
@@ -233,7 +234,7 @@ def _identifier(name: str, words: list[str]) -> bool:
 def _statement(name: str, val: str) -> bool:
     """HCL/Ruby/nginx `apiToken "<v>"`: a code-style name (not a capitalised word: `Token "NaN" is invalid`)
     before one quoted word that looks generated."""
-    return (_identifier(name, name_words(name)) and not (name.istitle() and name.isalpha()) and " " not in val
+    return (is_identifier(name, name_words(name)) and not (name.istitle() and name.isalpha()) and " " not in val
             and looks_like_value(val, False, False))
 
 
@@ -252,9 +253,9 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         if not is_secret_name(name) and not (val and is_weak_secret_name(name) and random_value(val)):
             return m.group(0)
         sep = m.group("sep")
-        if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or _ENV_REF.match(val.strip()):
+        if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or ENV_REF.match(val.strip()):
             return m.group(0)
-        if not quoted and (_CODE.match(val) or only_space_sep(m) and _FIELD.match(val)):
+        if not quoted and (_CODE.match(val) or only_space_sep(m) and FIELD.match(val)):
             return m.group(0)
         if not quoted and val.isalpha() and m.string[m.end():m.end() + 1] in _APOSTROPHES and m.string[
                 m.end() + 1:m.end() + 2].isalpha():
@@ -281,7 +282,7 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         # Prose and logger names (`utils.token_counter: counting`) need a value that looks like one;
         # an identifier-style name (`DB_PASS: x`, `clientSecret: x`) does not.
         words = name_words(name)
-        identifier = _identifier(name, words)
+        identifier = is_identifier(name, words)
         # `name: text` is how loggers and prose write; `name:value` (no space) is an assignment
         loose = only_space or (sep.strip() == ":" and sep[-1:] in " \t" and not quoted and not identifier)
         rest = m.string[m.end():m.end() + 1]
@@ -293,11 +294,11 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
         if loose and not quoted and not identifier and rest in ("", "\n", "\r", ",", "}") and _CONFIG_KEY.search(
                 m.string, max(0, m.start() - 120), m.start()):
             identifier = True  # `  token: abc` alone on its line, `{user: x, token: abc}`: YAML/INI, not prose
-        if loose and not quoted and not looks_like_value(val, identifier or words[-1] in _PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
+        if loose and not quoted and not looks_like_value(val, identifier or words[-1] in PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
             return m.group(0)
         if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
             return m.group(0)  # masked by the library that printed it, public by design, or a resource name
-        if _HEX_NUMBER.match(val) or _ENUM.match(val) and not any(w in _PASSWORDS for w in words):
+        if HEX_NUMBER.match(val) or _ENUM.match(val) and not any(w in PASSWORDS for w in words):
             return m.group(0)  # `sessionid 0x14ed93111f20005` (a number), `auth:SIMPLE`, `token_type=BEARER` (an enum)
         start = m.start("qval" if quoted else "val") - m.start(0)
         end = m.end("qval" if quoted else "val") - m.start(0)
@@ -305,163 +306,4 @@ def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
             end -= 1
         whole = m.group(0)
         return whole[:start] + mark + whole[end:]
-    return repl
-
-
-# A name and its value in two fields: Kubernetes env (`{"name": "DB_PASSWORD", "value": "..."}`, the same in
-# YAML), ECS/SSM `Name`/`Value`, CloudFormation `ParameterKey`/`ParameterValue`.
-_Q = r"\\{0,7}[\"']"
-# Between a name and its value: a comma, a newline (raw or escaped), or Spring Boot's bind failure report
-# (`Property: spring.mail.password` then `Value: "..."`, on lines, on one line, or joined by ` | `).
-_NL = r"(?:,|\||\r?\n|\\{1,7}n)"
-NAME_VALUE = re.compile(
-    r"(?P<pre>\b(?i:name|key|parameter_?key|property)(?P<q1>(?:" + _Q + r")?)[ \t]*[:=][ \t]*(?P<q2>(?:" + _Q + r")?)"
-    r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)(?:[ \t]*" + _NL + r"[ \t]*|[ \t]+)-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
-    r"(?i:value|parameter_?value)(?P=q3)[ \t]*[:=][ \t]*)"
-    r"(?:(?P<q4>" + _Q + r")(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)|(?P<val>[^\s,}\]\\]{1,512}))")
-
-
-# A setter call whose first argument names a secret, the second its value: PHP define(name, value) (wp-config.php's
-# `define( 'DB_PASSWORD', '<v>' )`) and ini_set(option, value), POSIX setenv(name, value, overwrite), Python
-# os.putenv(key, value) / os.environ.setdefault(key, default), Java System.setProperty(key, value), .NET
-# Environment.SetEnvironmentVariable(variable, value).
-SETTER = re.compile(
-    r"\b(?:define|ini_set|setenv|putenv|os\.environ\.setdefault|System\.setProperty|Environment\.SetEnvironmentVariable)"
-    r"[ \t]*\([ \t]*(?P<q1>" + _Q + r")(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q1)[ \t]*,[ \t]*(?P<pre>(?P<q4>" + _Q + r"))"
-    r"(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)")
-SETTER_HINTS = ("define", "ini_set", "setenv", "putenv", "setdefault", "setproperty")
-
-
-def setter_repl(mark: str) -> Callable[[re.Match[str]], str]:
-    def repl(m: re.Match[str]) -> str:
-        val = m.group("qval")
-        if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE or _ENV_REF.match(val) or keeps_value(
-                m.string, m.start("qval"), val):
-            return m.group(0)
-        return m.string[m.start(0):m.end("pre")] + mark + m.group("q4")
-    return repl
-
-
-def name_value_repl(mark: str) -> Callable[[re.Match[str]], str]:
-    def repl(m: re.Match[str]) -> str:
-        quoted = m.group("q4") is not None
-        val = m.group("qval") if quoted else m.group("val")
-        if not is_secret_name(m.group("name")) or val.strip().lower() in PROSE or keeps_value(
-                m.string, m.start("qval" if quoted else "val"), val):
-            return m.group(0)
-        return m.group("pre") + (m.group("q4") + mark + m.group("q4") if quoted else mark)
-    return repl
-
-
-# A secret name, then words that qualify it, then the value: `password for user bob is <v>`, `token (expires
-# 3600s): <v>`, `API key of tenant acme = <v>`, `Password for 'https://u@host' was <v>` (git's credential
-# prompt), and a change of value (`set password for bob to <v>`, `password from old value to <v>`). The
-# qualifier is one parenthesis, or `for`/`of`/`from` and up to three words (a quoted one may hold blanks and
-# `:`); the value must look like one, so prose ("password for user bob is incorrect") stays.
-QUALIFIED = re.compile(
-    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40}(?:[ \t]+(?i:key|token|secret|password))?)[ \t]*"
-    r"(?P<qual>\([^()\n]{1,40}\)|(?:for|of|from)(?:[ \t]+(?!(?:is|was|to)[ \t])(?:'[^'\n]{1,80}'|[^\s:=()]{1,40})){1,3})[ \t]*"
-    r"(?P<sep>:|=|is|was|to)[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
-# Every text QUALIFIED matches holds one of these (a rule runs only when a hint occurs): `for`/`of` before a space
-# or a tab, and `)` before the separator with no blank, one space, or a longer run of blanks.
-QUALIFIED_HINTS = ("for ", "for\t", "of ", "of\t", "from ", "from\t", "):", ")=", ")is", ")was", ")to", ") :", ") =", ") is",
-                   ") was", ") to", ")\t", ")  ", ") \t")
-
-
-# A secret name, a verdict on it, `:` and the value, as SDKs word an auth failure: Voyage `Provided API key is
-# invalid: <v>`, OpenAI `Incorrect API key provided: <v>`, Stripe `Invalid API Key provided: <v>`, `token has been
-# revoked: <v>`. The value must look like one (`token is invalid: signature mismatch` stays).
-_VERDICTS = ("invalid", "incorrect", "wrong", "expired", "revoked", "rejected", "unknown", "malformed", "unauthorized",
-             "denied", "disabled", "valid", "found", "recognized", "provided", "supplied", "given", "used", "sent",
-             "received")
-VERDICT = re.compile(
-    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40}(?:[ \t]+(?i:key|token|secret|password))?)[ \t]+"
-    r"(?:(?:is|was|has[ \t]+been)[ \t]+)?(?:not[ \t]+)?(?:" + "|".join(_VERDICTS) + r") ?(?P<sep>:)[ \t]+"
-    r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;<>()\[\]{}]{4,256})")
-VERDICT_HINTS = tuple(w + s for w in _VERDICTS for s in (":", " :"))
-
-
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-
-
-def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
-    def repl(m: re.Match[str]) -> str:
-        name, val = m.group("name"), m.group("val").rstrip(".,:;!?")
-        words = name_words(name)
-        if not is_secret_name(name) or val.lower() in PROSE or _ENV_REF.match(val):
-            return m.group(0)
-        if _ENV_NAME.match(val) and is_secret_name(val):
-            return m.group(0)  # `api_key from secret_env: KIMI_API_KEY`: the variable that holds it, named
-        identifier = _identifier(name.split()[-1], words) or bool(words) and words[-1] in _PASSWORDS
-        if m.group("sep") == "to":
-            identifier = False  # `reset password for bob to default`: a lone word after `to` is prose
-        at_end = m.end() == len(m.string) or m.string[m.end()] == "\n"
-        if m.group("sep") != "=" and not looks_like_value(val, identifier, at_end):
-            return m.group(0)  # `=` assigns; `:`/`is` may be prose, so the value must look like one
-        if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val) or _TIMESTAMP.match(val):
-            return m.group(0)  # `token expired: 2026-12-06T04:00:00Z`: when, not what
-        return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.start("val") - m.start() + len(val):]
-    return repl
-
-
-# A secret name, then its value in parentheses: prose (`the old password (<v>) should fail`, `valid Server token
-# (<uuid>)`) or a call with one string argument (`pyotp.TOTP("<base32>")`, `Fernet(b'<key>')`). Unquoted, the
-# value must look like one (`password (hidden)`, `token (expired)` stay); quoted, it must read as generated
-# (`get_token("default")`, `load_key("server.pem")` stay).
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# An RFC 4648 base32 key (TOTP/HOTP secrets, Google Authenticator's Key Uri Format): letters run long, so the
-# generated-value test (class switches) misses it.
-_BASE32_KEY = re.compile(r"^(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}=*$")
-PARENTHESISED = re.compile(
-    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40})[ \t]*\([ \t]*(?:[bB]?(?P<q>[\"']))?(?!\[REDACTED:)"
-    r"(?P<val>[^\s()\"'`,;<>\[\]{}]{6,256})(?(q)(?P=q))[ \t]*\)")
-
-
-def parenthesised_repl(mark: str) -> Callable[[re.Match[str]], str]:
-    def repl(m: re.Match[str]) -> str:
-        name, val = m.group("name"), m.group("val")
-        if not is_secret_name(name) or val.lower() in PROSE or _ENV_REF.match(val) or _FIELD.match(val):
-            return m.group(0)
-        if not (random_value(val) or _BASE32_KEY.match(val) if m.group("q") else looks_like_value(val, False, False)):
-            return m.group(0)
-        parts = [p for p in re.split(r"[-_./]+", val) if p]
-        if len(parts) > 1 and all(wordlike(p) for p in parts) and not _UUID.match(val):
-            return m.group(0)  # `verify_token(request_id_2)`, `token (v2.1-beta)`: an identifier or a version
-        if keeps_value(m.string, m.start("val"), val) or _HEX_NUMBER.match(val) or _ENV_NAME.match(val):
-            return m.group(0)
-        return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.end("val") - m.start():]
-    return repl
-
-
-# `"hunter2" == password` (detect-secrets' keyword plugin, PRECEDED_BY_EQUAL_COMPARISON_SIGNS).
-COMPARED = re.compile(r"(?P<q>[\"'])(?!\[REDACTED:)(?P<val>[^\"'\n]{1,512})(?P=q)[ \t]*(?:===?|!==?)[ \t]*"
-                      r"(?P<name>[A-Za-z_][\w.\-]{0,80})")
-
-
-def compared_repl(mark: str) -> Callable[[re.Match[str]], str]:
-    def repl(m: re.Match[str]) -> str:
-        if not is_secret_name(m.group("name")) or m.group("val").strip().lower() in PROSE:
-            return m.group(0)
-        q = m.group("q")
-        return q + mark + m.group(0)[m.end("val") - m.start(0):]
-    return repl
-
-
-XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w.:-]{0,60})(?:\s[^<>]*)?>(?P<val>[^<\n]{1,512})</(?P=tag)>")
-XML_KEY_VALUE = re.compile(
-    r"(?P<pre>\b(?:key|name)\s*=\s*(?P<q>\\{0,7}[\"'])(?P<name>[^\"'<>\\]{1,60})(?P=q)\s+value\s*=\s*(?P<q2>\\{0,7}[\"']))"
-    r"(?P<val>[^\"'\n\\]{1,512})(?P=q2)", re.IGNORECASE)
-
-
-def xml_repl(mark: str) -> Callable[[re.Match[str]], str]:
-    def repl(m: re.Match[str]) -> str:
-        if "tag" in m.groupdict():
-            if not is_secret_name(m.group("tag")) or m.group("val").strip().lower() in PROSE or keeps_value(
-                    m.string, m.start("val"), m.group("val")):
-                return m.group(0)
-            return m.group(0)[:m.start("val") - m.start(0)] + mark + m.group(0)[m.end("val") - m.start(0):]
-        if not is_secret_name(m.group("name")) or keeps_value(m.string, m.start("val"), m.group("val")):
-            return m.group(0)
-        return m.group("pre") + mark + m.group("q2")
     return repl
