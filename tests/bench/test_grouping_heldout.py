@@ -59,8 +59,9 @@ def test_no_raises_leaves_out_raised_messages_only() -> None:
 
 @pytest.mark.parametrize("name", list(hl.SYSTEMS))
 def test_every_line_has_its_header_and_matches_its_true_template(name: str) -> None:
-    if len(hl.system_templates(name)) < 25:
-        pytest.skip(f"{hl.SYSTEMS[name].package} is not installed with >= 25 usable templates here")
+    # Every system's package is installed by the project (runtime or dev dependencies, or the standard library):
+    # one that went missing or lost its log statements is a broken benchmark, said here, not a skip.
+    assert len(hl.system_templates(name)) >= 25, f"{hl.SYSTEMS[name].package}: fewer than 25 usable templates"
     for seed in (1, 2):
         lines, truth = hl.generate(name, seed, 600)
         assert len(lines) == len(truth) == 600
