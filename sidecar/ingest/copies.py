@@ -90,9 +90,10 @@ class CopySearch:
             return False
         known = known_idents(self.saved)
         found = False
+        # Only siblings no longer than what we read (they hold nothing new), not tracked, not compressed.
         candidates = ((p, st) for p, st in siblings(name)
-                      if not (st.st_size > f.parser.offset or st.st_size < f.head_len or (st.st_dev, st.st_ino) == f.ident
-                              or (st.st_dev, st.st_ino) in self.table.by_ident or p.endswith(COMPRESSED)))
+                      if f.head_len <= st.st_size <= f.parser.offset and not p.endswith(COMPRESSED)
+                      and (ident := (st.st_dev, st.st_ino)) != f.ident and ident not in self.table.by_ident)
         for p, st, h, fst in _opened(candidates):
             if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or is_known(h, fst, known) or not h.head_matches(
                     fst.st_size, f.head_len, f.head_hash):
