@@ -41,6 +41,7 @@ from pydantic import ValidationError
 
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
+from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
 from .render import (
@@ -250,6 +251,8 @@ class RuleSet:
             # a rule on the class name alone, and the class layer as sure with the same category: the class
             # layer's text is the precise one (it also read the errno, the frames and the library's message)
             found = None
+        if found is None and verdict is None:
+            verdict = base_verdict(inp)  # no family: the class's ancestors and the raising package (base_family.py)
         if found is None:
             diagnosis = catch_all(inp) if verdict is None else from_verdict(verdict, inp)
         else:
