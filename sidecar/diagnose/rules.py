@@ -44,6 +44,7 @@ from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
+from .origin import by_origin
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -284,6 +285,7 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
+        diagnosis = by_origin(diagnosis, inp, sit)  # the offending value's origin decides code vs config (origin.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -1,0 +1,185 @@
+"""Where the offending value came from: a setting, the client's input, or (by default) the gateway's code.
+
+The same library error has another cause by the value's origin: Moonshot's "temperature must be in [0, 1]" is our
+code's bug when the code wrote 1.4 and a setting's when KIMI_TEMPERATURE=1.4 was loaded; a ValueError from
+asyncio.wait on an empty set is a code slip, or the two API keys that never reached the container; a JWT that does
+not decode is our token or the one a user pasted. The doctrine (doctrine.py) categorises by the CAUSE, what the
+on-call engineer must change: our code -> code, a setting -> config, the client's input -> the input's category
+(unknown: the record cannot tell whether the client or a caller of ours was wrong).
+
+Evidence read, from the strongest (each one a line of this record or of the lines logged before it):
+1. the error names a setting (an UPPER_SNAKE name said to be wrong: "ASYNC_UPLOAD_ROLLOUT must be ...");
+2. a preceding config-loading record (it names a setting: `NAME=value`, `(NAME)`, `from NAME`) holds the value or
+   the parameter the error names ("temperature=1.4 (KIMI_TEMPERATURE)" before "temperature must be in [0, 1]";
+   "base_url=https://api.z.ai/api/paas/v3" before "API /api/paas/v3/chat/completions ...");
+3. a preceding warning that a setting is missing or could not be parsed ("GLM_API_KEY not set", python-dotenv
+   "could not parse statement"), for an error with no remote of its own (the missing value shows up as a local
+   failure: an empty set, a provider not available);
+4. the record says the value is the user's ("supplied by the user", "pasted", "user input").
+The function is pure and bounded (the context holds at most a few dozen lines; each line is read to 2 KB).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..redaction import redact
+from .model import Diagnosis, DiagnosisInput, one_line
+from .render import EVIDENCE_CHARS
+from .situation import Situation
+
+LINE = 2048
+# an environment-style setting name; gateway error codes share the shape, so their suffixes are excluded
+_SETTING = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,30}_){1,6}[A-Z0-9]{2,30}\b")
+_NOT_SETTING = re.compile(r"_(?:ERROR|FAILED|FAILURE|EXCEEDED|EXCEPTION|DENIED|INVALID|NOT_FOUND|UNAVAILABLE|"
+                          r"TIMEOUT|REJECTED|MISMATCH|LIMIT_REACHED)$|^(?:HTTP|SQLSTATE|PGRST|UTF)_?")
+# the error says a setting's value is wrong or absent
+_JUDGED = r"(?:must|should|is (?:not|invalid|missing|empty|required)|not set|unset|missing|invalid|required|out of range|=)"
+_SETTING_JUDGED = re.compile(rf"(?P<name>{_SETTING.pattern})\s*(?::\s*)?{_JUDGED}|(?:invalid|missing|bad) (?P<name2>{_SETTING.pattern})")
+# a record that loads configuration: it names a setting next to a value, or says where values come from
+_NAME = rf"(?-i:{_SETTING.pattern})"  # case-sensitive inside the case-insensitive patterns below
+_LOADS = re.compile(rf"{_NAME}\s*(?:=|\))|\({_NAME}\)|\bfrom (?:env )?{_NAME}|"
+                    # a startup record that prints the values it runs with ("provider ready: base_url=..., timeout=45s")
+                    r"\b(?:ready|configured|initiali[sz]ed|using|loaded|starting|settings|config(?:uration)?)\b"
+                    r"(?=.{0,300}\b[a-z][\w.]{1,40}=\S)", re.I)
+# key=value pairs first (a "loaded: NAME=value" record is NAME's pair, not "loaded"'s), then key: value
+_PAIRS = tuple(re.compile(rf"(?P<key>[A-Za-z][\w.]{{1,40}})\s*{sep}\s*(?P<value>'[^']{{1,200}}'|\"[^\"]{{1,200}}\"|[^\s,;()=]{{1,200}})")
+               for sep in ("=", ":"))
+# a log record's header (time, level, logger): its "logger: " is not a key-value pair
+_HEADER = re.compile(r"^\s*\d{4}-\d\d-\d\d[T ][\d:.,]+\S*\s+(?P<level>[A-Z]+)\s+[\w.\-\[\]]+:\s")
+_QUOTED = re.compile(r"'([^']{3,200})'|\"([^\"]{3,200})\"")
+# a preceding warning that a setting did not arrive
+_MISSING = re.compile(rf"(?P<name>{_NAME})\s+(?:is )?(?:not set|unset|missing|empty|is not defined)|"
+                      r"python-dotenv could not parse|could not parse (?:statement|line|\.env)|invalid (?:value|line) in \.env",
+                      re.I)
+_LEVEL = re.compile(r"\b(?:WARNING|WARN|ERROR|CRITICAL)\b")
+_USER = re.compile(r"\b(?:supplied|pasted|entered|uploaded|typed) by the user\b|\buser[- ](?:supplied|provided|input)\b|"
+                   r"\bthe user (?:pasted|supplied|entered|typed)\b|\bclient[- ]supplied\b", re.I)
+# keys too common to tie a value to an error by their word alone
+_COMMON_KEYS = frozenset({"model", "url", "host", "port", "level", "name", "id", "user", "type", "status", "code",
+                          "message", "messages", "error", "timeout", "path", "file", "time", "mode", "method"})
+_TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the failing value came from, the name it goes by, and the line that shows it."""
+
+    kind: Literal["setting", "input"]
+    name: str
+    line: str
+    via: Literal["named", "loaded", "missing", "said"]
+
+
+def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
+    """The origin of the offending value of `inp`, or None (the default reading: the gateway's code produced it).
+    `local`: the error involves no remote (rule 3 applies only then)."""
+    error = "\n".join(m[:LINE] for m in inp.messages())
+    raw = [c[:LINE] for c in inp.context]
+    before = [_HEADER.sub("", c) for c in raw]
+    for m in _SETTING_JUDGED.finditer(error):
+        name = m.group("name") or m.group("name2")
+        if name and not _NOT_SETTING.search(name):
+            return Origin("setting", name, _line_with(error, name), "named")
+    for line in reversed(before):
+        if not _LOADS.search(line):
+            continue
+        shared = _shared(line, error)
+        if shared is not None:
+            return Origin("setting", _setting_in(line) or shared, line.strip(), "loaded")
+    if local:
+        for line, full in zip(reversed(before), reversed(raw), strict=True):
+            m = _MISSING.search(line)
+            if m is not None and _LEVEL.search(full[:80]):
+                return Origin("setting", m.group("name") or "the .env file", line.strip(), "missing")
+    said = _USER.search(error) or next((m for c in reversed(before) if (m := _USER.search(c))), None)
+    if said is not None:
+        return Origin("input", said.group(0), _line_with("\n".join([error, *before]), said.group(0)), "said")
+    return None
+
+
+def _shared(config_line: str, error: str) -> str | None:
+    """A value or a parameter of `config_line` that the error names, or None."""
+    low = error.lower()
+    for m in (m for pair in _PAIRS for m in pair.finditer(config_line)):
+        key, value = m.group("key"), m.group("value").strip("'\"")
+        if len(value) >= 3 and not _TRIVIAL_VALUE.match(value) and value in error:
+            return key
+        path = re.sub(r"^https?://[^/]+", "", value)
+        if len(path) >= 4 and path != value and path.rstrip("/") in error:
+            return key  # a base URL's path, quoted in the error's endpoint ("API /api/paas/v3/chat/completions")
+        word = key.rsplit(".", 1)[-1].lower()
+        if len(word) >= 4 and word not in _COMMON_KEYS and re.search(rf"\b{re.escape(word)}\b", low):
+            return key
+    for m in _QUOTED.finditer(config_line):
+        value = m.group(1) or m.group(2)
+        if not _TRIVIAL_VALUE.match(value) and (f"'{value}'" in error or f'"{value}"' in error):
+            return value
+    return None
+
+
+def _setting_in(line: str) -> str | None:
+    for m in _SETTING.finditer(line):
+        if not _NOT_SETTING.search(m.group(0)):
+            return m.group(0)
+    return None
+
+
+def _line_with(text: str, needle: str) -> str:
+    return next((ln.strip() for ln in text.splitlines() if needle in ln), needle)
+
+
+# a rule or family that already answered from where the value came from (the user's own file, a setting's
+# pydantic model) or from a code in its namespace keeps its answer
+_DECIDED = re.compile(r"^class:(?:input\.|config\.|code\.sqlstate|code\.pgrst|code\.zai|code\.moonshot)")
+CLIENT_ERRORS = frozenset({"400", "404", "405", "409", "413", "415", "422"})
+BY_SETTING = 0.5  # the error or a config-loading record names the setting: origin plus the library's family
+BY_WARNING = 0.4  # only a preceding "not set" warning ties the local failure to the setting
+BY_INPUT = 0.35
+
+
+def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
+    """`d` re-categorised by the origin of the offending value (the doctrine: a setting -> config, the client's input
+    -> unknown), or `d` unchanged when the origin is the code's own or the record does not show it."""
+    if _DECIDED.search(d.rule or ""):
+        return d
+    statuses = set(sit.code("http"))
+    local = not statuses  # no answer from a remote: a missing setting shows up as a local failure
+
+    origin = value_origin(inp, local)
+    if origin is None:
+        return d
+    if origin.kind == "input":
+        if d.category != "code":
+            return d
+        return d.model_copy(update={
+            "category": "unknown", "confidence": min(d.confidence, BY_INPUT), "rule": f"{d.rule}+origin:input",
+            "root_cause": redact(f"The value came from the client's input ({origin.line[:200]}): the library refused "
+                                 "what the user supplied, and the record does not show whether a check of ours should "
+                                 "have refused it first. ") + d.root_cause,
+            "evidence": [redact(origin.line[:EVIDENCE_CHARS]), *d.evidence]})
+    remote_client_error = d.category in ("provider", "storage") and bool(statuses & CLIENT_ERRORS)
+    if d.category not in ("code", "unknown") and not remote_client_error:
+        return d
+    from_warning = origin.via == "missing"
+    if remote_client_error and from_warning:
+        return d
+    url = " (a URL)" if "url" in origin.name.lower() else ""
+    # the catch-all's summary only quotes the record; the failure is then said by its class, not re-quoted
+    failure = d.summary if d.rule != "catch-all" else (
+        f"{inp.exception_type}: {one_line(inp.exception_message or '', 160)}" if inp.exception_type
+        else f"the {inp.level} record of {inp.logger or 'the application'}")
+    how = "did not arrive (a preceding record says so)" if from_warning else "holds the value that failed"
+    cause = (f"The offending value came from configuration, not from the code: the setting {origin.name}{url} - "
+             f"\"{origin.line[:300]}\". The failure: {failure}")
+    return d.model_copy(update={
+        "category": "config", "confidence": BY_WARNING if from_warning else BY_SETTING, "rule": f"{d.rule}+origin:setting",
+        "severity": d.severity if d.severity in ("high", "critical") else "medium",
+        "summary": redact(f"The setting {origin.name}{url} {how}: {failure}"),
+        "root_cause": redact(cause),
+        "suggested_fix": [redact(f"Correct {origin.name} where the deployment sets it (environment, compose file, .env, "
+                                 "config file) and restart; check that the new value reached the container."),
+                          "Validate the setting where it is loaded, so a bad value fails at startup with its name."],
+        "evidence": list(dict.fromkeys([redact(origin.line[:EVIDENCE_CHARS]), *d.evidence]))})

@@ -1,0 +1,142 @@
+"""The offending value's origin decides code vs config vs unknown (origin.py), generated over origin contexts.
+
+Real errors (the standard library's and PyYAML's, raised for real from this file, an application frame) are
+placed in each origin context with generated setting names and values (several seeds): the error names the
+setting, a config-loading record before it holds the value, a "not set" warning before a local failure, the
+user supplied the value, and near-misses (key=value records that are not settings, a setting whose value is not
+the failing one, a gateway error code in UPPER_SNAKE). A setting -> config at <= 0.5; the user's input ->
+unknown <= 0.4; otherwise the class's own answer stands (never config).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+
+from .logged import diagnose, logged, text_of
+
+SEEDS = range(6)
+PREFIXES = ["KIMI", "GLM", "CACHE", "UPLOAD", "WS", "REDIS", "SUPABASE", "ROUTER", "METRICS"]
+WORDS = ["LIMIT", "RATIO", "MODE", "WINDOW", "FORMAT", "STAGE", "BUDGET", "DEPTH", "LEVEL", "ZONE"]
+
+
+def _setting(rng: random.Random) -> str:
+    return "_".join([rng.choice(PREFIXES), *rng.sample(WORDS, rng.randint(1, 2))])
+
+
+def _value(rng: random.Random) -> str:
+    return "".join(rng.choice("abcdefghkmnpqrstuvwxyz") for _ in range(rng.randint(4, 9)))
+
+
+def _int_of(value: str) -> Callable[[], None]:
+    def run() -> None:
+        int(value)
+    return run
+
+
+def _strptime_of(value: str) -> Callable[[], None]:
+    def run() -> None:
+        datetime.strptime(value, "%Y-%m-%d")
+    return run
+
+
+def _own_check(name: str, value: str) -> Callable[[], None]:
+    def run() -> None:
+        raise ValueError(f"{name} must be one of 'fast', 'slow', got {value!r}")
+    return run
+
+
+def _wait_empty() -> None:
+    async def run() -> None:
+        await asyncio.wait(set())
+    asyncio.run(run())
+
+
+def _json_circular() -> None:
+    payload: dict[str, object] = {}
+    payload["self"] = payload
+    json.dumps(payload)
+
+
+def _excerpt(raise_it: Callable[[], None], before: list[str], logger: str = "tools.worker") -> str:
+    try:
+        raise_it()
+    except Exception:
+        return "\n".join([*before, logged(logger, "request failed")])
+    raise AssertionError("did not raise")
+
+
+def _line(level: str, logger: str, text: str) -> str:
+    return f"2026-12-06 07:00:00 {level} {logger}: {text}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_value_loaded_from_a_setting_is_config(seed: int) -> None:
+    rng = random.Random(seed)
+    name, value = _setting(rng), _value(rng)
+    loads = rng.choice([
+        _line("INFO", "src.bootstrap.settings", f"settings loaded: {name}={value}"),
+        _line("INFO", "src.providers.kimi", f"provider ready: timeout=45s, mode={value} ({name})"),
+        _line("INFO", "src.bootstrap.settings", f"format from {name}: '{value}'"),
+    ])
+    for raise_it in (_int_of(value), _strptime_of(value)):
+        d = diagnose(_excerpt(raise_it, [loads, _line("INFO", "tools.worker", "processing 3 items")]))
+        assert d.category == "config" and 0.4 <= d.confidence <= 0.5, (loads, d.rule, d.summary)
+        assert name in text_of(d) or value in text_of(d), text_of(d)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_error_naming_the_setting_is_config(seed: int) -> None:
+    rng = random.Random(seed)
+    name, value = _setting(rng), _value(rng)
+    d = diagnose(_excerpt(_own_check(name, value), [_line("INFO", "tools.worker", "starting")]))
+    assert d.category == "config" and d.confidence <= 0.5 and name in text_of(d), (d.rule, d.summary)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_local_failure_after_a_not_set_warning_is_config_at_low_confidence(seed: int) -> None:
+    rng = random.Random(seed)
+    name = _setting(rng)
+    warn = _line("WARNING", "src.bootstrap.env", f"{name} not set; feature disabled")
+    for raise_it in (_wait_empty, _json_circular):
+        d = diagnose(_excerpt(raise_it, [warn]))
+        assert d.category == "config" and d.confidence == 0.4 and name in text_of(d), (d.rule, d.summary)
+        # the same error without the warning is the code's own (base_family.py)
+        assert diagnose(_excerpt(raise_it, [_line("INFO", "src.bootstrap.env", "ready")])).category == "code"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_value_the_user_supplied_is_an_honest_unknown(seed: int) -> None:
+    rng = random.Random(seed)
+    value = _value(rng)
+    said = _line("INFO", "tools.explain", rng.choice(["explaining a value supplied by the user",
+                                                     "parsing the date the user pasted", "checking user-provided input"]))
+    for raise_it in (_int_of(value), _strptime_of(value), _json_circular):
+        d = diagnose(_excerpt(raise_it, [said], "tools.explain"))
+        assert d.category != "config" and d.confidence <= 0.4, (d.rule, d.summary)
+        assert d.category in ("unknown", "code")
+    assert diagnose(_excerpt(_json_circular, [said], "tools.explain")).category == "unknown"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_near_misses_stay_with_the_code(seed: int) -> None:
+    """key=value records that are not settings, a setting whose value is not the failing one, an error code."""
+    rng = random.Random(seed)
+    name, value, other = _setting(rng), _value(rng), _value(rng)
+    contexts = [
+        [_line("INFO", "tools.worker", f"processing batch size={rng.randint(2, 90)} request_id={other}")],
+        [_line("INFO", "src.bootstrap.settings", f"settings loaded: {name}={other}")],  # not the failing value
+        [_line("ERROR", "src.daemon.ws_server", f"[PROVIDER_ERROR] call failed for {other}")],
+        [_line("INFO", "tools.worker", f"{name.lower()}: {value} received")],  # a logger-ish word, no setting
+    ]
+    for before in contexts:
+        for raise_it in (_json_circular, _wait_empty):
+            d = diagnose(_excerpt(raise_it, before))
+            assert d.category == "code", (before, d.rule, d.summary)
+        d = diagnose(_excerpt(_int_of(value), before))
+        assert d.category != "config", (before, d.rule, d.summary)
