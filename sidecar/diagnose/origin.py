@@ -79,8 +79,8 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
     error = "\n".join(m[:LINE] for m in inp.messages())
     raw = [c[:LINE] for c in inp.context]
     before = [_HEADER.sub("", c) for c in raw]
-    for m in _SETTING_JUDGED.finditer(error):
-        name = m.group("name") or m.group("name2")
+    for judged in _SETTING_JUDGED.finditer(error):
+        name = judged.group("name") or judged.group("name2")
         if name and not _NOT_SETTING.search(name):
             return Origin("setting", name, _line_with(error, name), "named")
     for line in reversed(before):
@@ -91,9 +91,9 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
             return Origin("setting", _setting_in(line) or shared, line.strip(), "loaded")
     if local:
         for line, full in zip(reversed(before), reversed(raw), strict=True):
-            m = _MISSING.search(line)
-            if m is not None and _LEVEL.search(full[:80]):
-                return Origin("setting", m.group("name") or "the .env file", line.strip(), "missing")
+            missing = _MISSING.search(line)
+            if missing is not None and _LEVEL.search(full[:80]):
+                return Origin("setting", missing.group("name") or "the .env file", line.strip(), "missing")
     said = _USER.search(error) or next((m for c in reversed(before) if (m := _USER.search(c))), None)
     if said is not None:
         return Origin("input", said.group(0), _line_with("\n".join([error, *before]), said.group(0)), "said")
