@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .base_family import base_verdict
+from .before_request import before_request
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
 from .origin import by_origin
@@ -285,7 +286,7 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
-        diagnosis = by_origin(diagnosis, inp, sit)  # the offending value's origin decides code vs config (origin.py)
+        diagnosis = by_origin(before_request(diagnosis, inp, sit), inp, sit)  # origin.py, before_request.py
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

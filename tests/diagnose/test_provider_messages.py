@@ -160,3 +160,19 @@ def test_a_huge_message_is_read_only_at_its_head() -> None:
             + " 您的账户已欠费")
     d = RULES.diagnose(excerpt_to_input(line))
     assert d.rule != "class:message.glm"  # the message's words are past the scanned head: not claimed
+
+
+@pytest.mark.parametrize("reason", ["sensitive", "content_filter"])
+@pytest.mark.parametrize(("logger", "model"), [("src.providers.glm_chat", "glm-4.6"),
+                                               ("src.providers.kimi_chat", "kimi-k2-0905-preview")])
+@pytest.mark.parametrize("form", ["finish_reason={r}", "finish_reason: '{r}'", '"finish_reason": "{r}"'])
+def test_a_documented_filter_finish_reason_in_an_http_200_is_the_providers_review(reason: str, logger: str, model: str,
+                                                                                 form: str) -> None:
+    from tests.diagnose.logged import diagnose as diagnose_excerpt
+    log = (f"2026-12-06 07:00:00 INFO httpx: HTTP Request: POST https://api.example/v1/chat/completions \"HTTP/1.1 200 OK\"\n"
+           f"2026-12-06 07:00:01 ERROR {logger}: Empty response from {model} ({form.format(r=reason)}, id=abc)")
+    d = diagnose_excerpt(log)
+    assert d.category == "provider" and d.confidence < 0.6, (d.rule, d.summary)
+    for other in ("stop", "tool_calls"):  # the near-miss: a normal end is not a filter
+        d = diagnose_excerpt(log.replace(reason, other))
+        assert d.category != "provider" or "filter" not in d.summary, (other, d.rule, d.summary)
