@@ -80,7 +80,10 @@ def test_sidecar_run_with_its_database_deleted(tmp_path: Path) -> None:
     cfg = tmp_path / "sidecar.yaml"
     cfg.write_text(yaml.safe_dump({
         "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
-        "store": {"path": str(db), "spool_dir": str(tmp_path / "spool")},
+        # The spool probes the store with capped backoff; reopening happens at the first probe after the 10 s
+        # (REOPEN_AFTER) report window. With the default cap (30 s) that probe could come ~31 s after the rm, past
+        # wait_count's 30 s (failed so under load): a 1 s cap puts it within a second of the window's end.
+        "store": {"path": str(db), "spool_dir": str(tmp_path / "spool"), "spool_retry_max": 1.0},
         "ingest": {"checkpoint_dir": str(tmp_path / "ck")},
         "sources": [{"paths": [str(log)], "start_at": "beginning"}],
         "diagnosis": {"kimi_enabled": False, "rules_file": str(REPO / "rules" / "diagnoses.yaml")},
@@ -101,7 +104,8 @@ def test_sidecar_run_with_its_database_deleted(tmp_path: Path) -> None:
         got = -1
         while time.monotonic() < deadline:
             try:
-                got = _count(db, "event_receipts")
+                # sqlite3.connect creates a missing file: never put one at the path before the sidecar reopens it
+                got = _count(db, "event_receipts") if db.exists() else -1
             except sqlite3.Error:
                 got = -1
             if got >= n:
