@@ -173,6 +173,11 @@ class JsonlSource:
         if t is None:
             now = self.clock.time()
             t = parse_timestamp(record.get(self.config.timestamp_field))
+            if t is None and not self._live:
+                # Replayed history without a time: it arrived long ago, when is unknown. At "now"
+                # it would land in the current stage a second time (the live read put it at its
+                # arrival, and the stage totals keep what they counted then).
+                return self._unplaced("untimed_in_history")
             if t is None:
                 t = now
             else:
@@ -195,10 +200,7 @@ class JsonlSource:
                         # arrived long ago, when is unknown. At arrival time (now) a whole file of
                         # history would land in the current stage as fresh requests. What the stage
                         # had counted is kept by the rollout's totals; the window does without it.
-                        self.unplaced += 1
-                        if self.telemetry is not None:
-                            self.telemetry.metric_records_dropped.labels(self.name, "future_in_history").inc()
-                        return False
+                        return self._unplaced("future_in_history")
                     # Live: not (yet) explained by a steady offset. A future stamp would keep the
                     # record out of every window, so it gets arrival time.
                     t = now
@@ -214,6 +216,13 @@ class JsonlSource:
         self.window.add(t, compact_record(record, self._drop))
         self.records += 1
         return True
+
+    def _unplaced(self, reason: str) -> bool:
+        """A replayed record this stream cannot put at the time it arrived: not placed, counted."""
+        self.unplaced += 1
+        if self.telemetry is not None:
+            self.telemetry.metric_records_dropped.labels(self.name, reason).inc()
+        return False
 
     def _malformed(self, reason: str, detail: str) -> None:
         self.malformed += 1
@@ -314,7 +323,7 @@ class JsonlSource:
         placed in the past, never as fresh ones. Without this, history from a writer ahead by a
         minute is placed a minute late: a writer that stopped looks fresh after a restart.
         """
-        newest: float | None = None
+        stamps: list[float] = []
         for line in lines[-tail:]:
             try:
                 record = json.loads(line)
@@ -322,9 +331,18 @@ class JsonlSource:
                 continue
             if isinstance(record, dict) and record.get(self.config.skip_field or "") is None:
                 t = parse_timestamp(record.get(self.config.timestamp_field))
-                if t is not None and (newest is None or t > newest):
-                    newest = t
-        if newest is None or newest - mtime <= self.skew.tolerance:
+                if t is not None:
+                    stamps.append(t)
+        if not stamps:
+            return 0.0
+        # A few bogus stamps far ahead (a bad clock read, < 10% of the lines) are not the writer's clock.
+        stamps.sort()
+        usual = stamps[int(0.9 * (len(stamps) - 1))]
+        newest = max(t for t in stamps if t <= usual + self.skew.tolerance)
+        # Ahead by more than FUTURE_SLACK, not only by more than the skew tolerance: live, such a
+        # stamp is put at its arrival (ingest); the replay must not put it later than that, or a
+        # request counted before the restart lands after the last evaluation and counts twice.
+        if newest - mtime <= FUTURE_SLACK:
             return 0.0
         return mtime - newest
 

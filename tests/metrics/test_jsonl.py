@@ -146,7 +146,9 @@ async def test_missing_file_is_not_an_error_until_it_appears(tmp_path: Path, clo
 async def test_records_without_timestamp_use_arrival_time_and_window_is_bounded(tmp_path: Path,
                                                                                 clock: ManualClock) -> None:
     path = tmp_path / "metrics.jsonl"
+    path.write_text("")
     src = source(path, clock, max_records=10)
+    await src.poll()
     write(path, *[{"execution_type": "async", "success": True} for _ in range(15)])
     assert await src.poll() == 15
     assert len(src.window.records) == 10 and src.window.evicted == 5
@@ -221,3 +223,19 @@ async def test_a_large_poll_lets_the_event_loop_run_while_it_ingests(tmp_path: P
     seen.append(src.records)
     steps = [b - a for a, b in itertools.pairwise(seen)]
     assert seen[-1] == 4500 and max(steps) <= YIELD_EVERY, max(steps)
+
+
+async def test_replayed_history_without_a_time_is_not_placed_now(tmp_path: Path, clock: ManualClock) -> None:
+    """Live, an untimed record is put at its arrival; replayed at start, when it arrived is unknown:
+    at "now" a file of history would be fresh requests (and a restart would count them twice)."""
+    path = tmp_path / "metrics.jsonl"
+    tel = Telemetry()
+    write(path, *[{"execution_type": "async", "success": True} for _ in range(3)], rec(1))
+    src = source(path, clock, tel)
+    assert await src.poll() == 1
+    assert src.status()["future_in_history"] == 3
+    assert tel.registry.get_sample_value(
+        "sidecar_metric_records_dropped_total", {"stream": "rollout", "reason": "untimed_in_history"}) == 3
+    write(path, {"execution_type": "async", "success": True})
+    assert await src.poll() == 1
+    assert [t for t, _ in src.window.items()][-1] == NOW
