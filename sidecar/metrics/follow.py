@@ -27,6 +27,11 @@ HEAD = 128  # bytes that identify a file's content: a rotated or copied file sta
 KNOWN_HEADS = 256  # files remembered by their head (bounded)
 READ_BUDGET = 8 * 1024 * 1024  # bytes per file per poll: bounds the time one poll can take
 TAIL_CHECK = 64  # bytes before the read offset re-read each poll: a file rewritten in place is noticed
+# `start_at: end` still reads this much of a file's end at start (from a line start): the records of
+# the last `max_lateness` seconds are late records, not history (jsonl.py keeps only those). A
+# sidecar restarted (or SIGKILLed) mid-stage would otherwise lose every request written between its
+# last evaluation and its first read. 4 MB: ~16,000 gateway records, minutes at any real rate.
+LOOKBACK = 4 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -87,11 +92,23 @@ class LineFollower:
         except OSError as exc:
             read.errors.append(f"cannot open {path}: {exc.strerror or exc}")
             return
-        offset = st.st_size if from_end else 0
+        offset = self._line_start(fh, st.st_size - LOOKBACK) if from_end else 0
         head = self._head(fh) if st.st_size >= HEAD else None
         if head is not None and not from_end and head in self._heads:
             offset = min(st.st_size, self._heads[head])  # a rotated-away or copied file already read
         self.files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset, head=head)
+
+    @staticmethod
+    def _line_start(fh: FileHandle, at: int) -> int:
+        """The first line start at or after byte `at` (0 when `at` is before the file's start)."""
+        if at <= 0:
+            return 0
+        try:
+            block = fh.pread(1024 * 1024, at - 1)
+        except OSError:
+            return at
+        newline = block.find(b"\n")
+        return at + newline if newline >= 0 else at - 1 + len(block)
 
     @staticmethod
     def _head(fh: FileHandle) -> bytes | None:
@@ -113,12 +130,13 @@ class LineFollower:
 
     def read(self, first: bool) -> LinesRead:
         """The complete lines appended to every file since the last read (blocking: run it in a
-        thread). `first`: the first read, where `start_at: end` skips the files' history."""
+        thread). `first`: the first read, where `start_at: end` skips the files' history (but for
+        the last LOOKBACK bytes: see there)."""
         read = LinesRead()
         for path in self._paths(read):
             state = self.files.get(path)
             if state is None:
-                # Present at start with start_at=end: skip history. A file that appears later
+                # Present at start with start_at=end: skip history (but the lookback). A file that appears later
                 # is new data: read it from its beginning.
                 self._open(path, from_end=first and self.config.start_at == "end", read=read)
                 state = self.files.get(path)

@@ -145,7 +145,8 @@ class JsonlSource:
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
         self.skew = SkewEstimator()
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
-        self._replaying = False  # start_at: beginning, until a read reaches the end of the history
+        self._replaying = False  # the first read, until a read reaches the end of the history
+        self._history_before = -math.inf  # start_at: end: replayed records placed before this are history
         self._polls = 0
         self._read_no = math.nan  # the poll whose lines are being ingested (nan: fed directly)
         self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
@@ -204,6 +205,8 @@ class JsonlSource:
                     # Live: not (yet) explained by a steady offset. A future stamp would keep the
                     # record out of every window, so it gets arrival time.
                     t = now
+        if not self._live and t < self._history_before:
+            return False  # start_at: end: history before the lateness bound (not counted as anything)
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
             self._duplicate()
             return False
@@ -270,7 +273,10 @@ class JsonlSource:
         read = await asyncio.to_thread(self.follower.read, first)
         # History is replayed by the first read and, past READ_BUDGET, by the reads after it until
         # one reaches the end: its delays are ages (not a clock offset), and it is not fresh.
-        self._replaying = (first and self.config.start_at == "beginning") or self._replaying
+        self._replaying = first or self._replaying
+        if first and self.config.start_at == "end":
+            # The lookback (follow.LOOKBACK): only what is within the lateness bound is not history.
+            self._history_before = self.clock.time() - self.config.max_lateness
         self._live = not self._replaying
         for err in read.errors:
             self.last_error = err

@@ -89,12 +89,30 @@ async def test_partial_line_is_completed_on_the_next_poll(tmp_path: Path, clock:
 
 
 async def test_start_at_end_skips_history_but_reads_new_records(tmp_path: Path, clock: ManualClock) -> None:
+    """History is what is older than the lateness bound; the records of the last `max_lateness`
+    seconds at start are late records of the current stage (a sidecar restarted mid-stage must not
+    lose what was written between its last evaluation and its first read)."""
     path = tmp_path / "metrics.jsonl"
-    write(path, rec(1), rec(2))
-    src = source(path, clock, start_at="end")
-    assert await src.poll() == 0
-    write(path, rec(3))
+    write(path, rec(1, t=NOW - 3600), rec(2, t=NOW - 121), {"execution_type": "async", "success": True},
+          rec(3, t=NOW - 119), rec(4, t=NOW - 2))
+    src = source(path, clock, start_at="end", max_lateness=120)
+    assert await src.poll() == 2
+    assert [t for t, _ in src.window.items()] == [pytest.approx(NOW - 119), pytest.approx(NOW - 2)]
+    write(path, rec(5))
     assert await src.poll() == 1
+
+
+async def test_start_at_end_reads_back_from_a_line_start_within_the_lookback(
+        tmp_path: Path, clock: ManualClock) -> None:
+    from sidecar.metrics import follow
+
+    path = tmp_path / "metrics.jsonl"
+    old = json.dumps(rec(0, t=NOW - 3)) + "\n"
+    n = follow.LOOKBACK // len(old) + 50  # more than the lookback holds: it starts mid-file, at a line
+    path.write_text(old * n)
+    src = source(path, clock, start_at="end")
+    read = await src.poll()
+    assert 0 < read < n and src.malformed == 0
 
 
 async def test_rotation_reads_the_end_of_the_old_file_then_the_new_one(tmp_path: Path, clock: ManualClock) -> None:
