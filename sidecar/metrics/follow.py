@@ -60,6 +60,9 @@ class LinesRead:
     missing: list[str] = field(default_factory=list)
     more: bool = False  # a file has more to read than this read's budget
     mtime: float | None = None  # the newest modification time among the files (our clock: the last write)
+    # Which file each run of `lines` came from: (first index, end index, path, its modification time).
+    # Each file has its own writer, and each writer its own clock (jsonl.py keeps a skew per writer).
+    sources: list[tuple[int, int, str, float | None]] = field(default_factory=list)
 
 
 class LineFollower:
@@ -186,8 +189,15 @@ class LineFollower:
             return False
 
     def _drain(self, state: _File, read: LinesRead) -> None:
+        start = len(read.lines)
         self._drain_lines(state, read)
         self._read_to(state)
+        if len(read.lines) > start:
+            try:
+                mtime: float | None = state.fh.fstat().st_mtime
+            except OSError:
+                mtime = None
+            read.sources.append((start, len(read.lines), state.path, mtime))
 
     def _drain_lines(self, state: _File, read: LinesRead) -> None:
         limit = self.config.max_line_bytes

@@ -23,6 +23,7 @@ import logging
 import math
 import re
 import sys
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +39,8 @@ from .skew import SkewEstimator
 log = logging.getLogger(__name__)
 
 MAX_STRING = 256
+ROTATED_SUFFIX = re.compile(r"(?:[.-]\d+)*(?:\.(?:gz|bz2|xz|zst))?$")  # logrotate / RotatingFileHandler names
+MAX_WRITERS = 64  # clock estimates kept per stream (one per writer's file), least recently read dropped
 FUTURE_SLACK = 5.0  # seconds a (skew-corrected) timestamp may be ahead of our clock before it is clamped
 # Lines ingested between two turns of the event loop: a start-up replay or a burst (up to
 # READ_BUDGET, ~30k records, at ~10-20 us each with the aggregates kept up) must not hold /healthz,
@@ -143,7 +146,8 @@ class JsonlSource:
         self._repeats = RepeatedLines()
         self.torn = 0
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
-        self.skew = SkewEstimator()
+        self.skew = SkewEstimator()  # the clock of the writer whose lines are being read (see _writer_skew)
+        self._skews: OrderedDict[str, SkewEstimator] = OrderedDict()
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
         self._history_before = -math.inf  # start_at: end: replayed records placed before this are history
@@ -303,23 +307,46 @@ class JsonlSource:
         if self.telemetry is not None:
             self.telemetry.lines_read.labels(self._label).inc(len(read.lines))
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
-        if self._replaying and read.mtime is not None:
-            ahead = self.replay_offset(read.lines, read.mtime)
-            if ahead:
-                self.skew.seed(ahead)
+        if self._replaying:
+            for start, end, path, mtime in read.sources:
+                ahead = self.replay_offset(read.lines[start:end], mtime) if mtime is not None else 0.0
+                if ahead:
+                    self._writer_skew(path).seed(ahead)
         self._polls += 1
         self._read_no = float(self._polls)
         try:
-            for i, line in enumerate(read.lines, 1):
-                self.ingest_line(line)
-                if i % YIELD_EVERY == 0:
-                    await asyncio.sleep(0)
+            done = 0
+            for start, end, path, _ in read.sources or [(0, len(read.lines), "", None)]:
+                self.skew = self._writer_skew(path)
+                for line in read.lines[start:end]:
+                    self.ingest_line(line)
+                    done += 1
+                    if done % YIELD_EVERY == 0:
+                        await asyncio.sleep(0)
         finally:
             self._read_no = math.nan
         self._live = True
         self._replaying = self._replaying and read.more
         self.window.prune(self.clock.time())
         return self.records - before
+
+    def _writer_skew(self, path: str) -> SkewEstimator:
+        """The clock estimate of the writer of `path`. Two gateway processes appending to their own
+        files (one stream) have two clocks: one estimate over both takes the clock of the busier
+        one, and the other's records land minutes off their stage. A file rotated or copied away
+        (`metrics.jsonl.1`, `.2.gz`, `-20261206`) is still its writer's."""
+        key = ROTATED_SUFFIX.sub("", path)
+        est = self._skews.get(key)
+        if est is None:
+            if not self._skews:
+                est = self.skew  # the first writer keeps what was learned before any file was named
+            else:
+                est = SkewEstimator()
+            self._skews[key] = est
+            while len(self._skews) > MAX_WRITERS:
+                self._skews.popitem(last=False)
+        self._skews.move_to_end(key)
+        return est
 
     def replay_offset(self, lines: list[bytes], mtime: float, tail: int = 64) -> float:
         """How far ahead the writer's clock was at its last write, from replayed history: the file's
@@ -365,7 +392,8 @@ class JsonlSource:
             "skipped": self.skipped,
             "malformed": self.malformed,
             "clock_skewed": self.skewed,
-            "clock_offset": self.skew.offset(),
+            "clock_offset": self.skew.offset(),  # the writer read last
+            "clock_offsets": {path: est.offset() for path, est in self._skews.items()},
             "duplicates": self.duplicates,
             "torn": self.torn,
             "future_in_history": self.unplaced,

@@ -15,7 +15,7 @@ from tests.rollout.upstream_writer import Call, Outcome, records
 
 Kind = Literal[
     "delete", "rename", "copytruncate", "symlink", "pause", "skew", "backlog", "future", "dup", "junk",
-    "odd", "torn", "partial", "restart", "fallback",
+    "odd", "torn", "partial", "restart", "fallback", "kill", "lag", "burst",
 ]
 JUNK = ("invalid_utf8", "invalid_json", "array", "no_type", "huge", "nested", "blank", "event")
 ODD = ("nan", "infinity", "negative", "no_timestamp", "unknown_fields", "zoned", "string_flag")
@@ -39,6 +39,7 @@ class TrueCall:
     readable: bool = True  # False: torn, or truncated away before any read (copytruncate race)
     late: bool = False  # appended long after its timestamp (a writer's backlog)
     async_record: bool = True  # an `async` record with a finite duration: what the p95 gate reads
+    shown: float = 0.0  # when its first record is appended (a lagging writer: after `t`); 0: at `t`
 
 
 @dataclass
@@ -55,13 +56,19 @@ class Scenario:
     late_file: int  # second the file first appears (0: exists at start)
     episodes: list[Episode] = field(default_factory=list)
     glob: bool = False  # the sidecar follows `metrics.jsonl*` (rotated files included), not the one path
+    # Round 7 classes (drawn from their own random stream, so the round-6 seeds keep their episodes):
+    writers: int = 1  # 2: a second gateway process appends to its own file (metrics.jsonl-b), same stream
+    offset0: float = 0.0  # writer A's clock minus ours from the start (behind/ahead by minutes)
+    offset_b: float = 0.0  # writer B's clock minus ours
+    burst_on_promote: bool = False  # a burst of uploads straddling every promotion, some still in flight
 
     def describe(self) -> str:
         kinds = ", ".join(f"{e.at}s {e.kind}{'/' + e.what if e.what else ''}{f'({e.arg:g})' if e.arg else ''}"
                           for e in self.episodes)
         return (f"seed {self.seed}: canary {self.canary_rate}/s sync {self.sync_rate}/s fallback={self.fallback} "
                 f"ids={self.ids} start_at={self.start_at} replicas={self.replicas} regression_at={self.regression_at} "
-                f"file_from={self.late_file}s glob={self.glob}; {kinds}")
+                f"file_from={self.late_file}s glob={self.glob} writers={self.writers} offsets={self.offset0:g}/"
+                f"{self.offset_b:g} burst_on_promote={self.burst_on_promote}; {kinds}")
 
 
 def generate(seed: int, duration: int = 1000) -> Scenario:
@@ -92,8 +99,18 @@ def generate(seed: int, duration: int = 1000) -> Scenario:
         elif kind == "odd":
             what = rng.choice(ODD)
         sc.episodes.append(Episode(at, kind, arg, what))
-    sc.episodes.sort(key=lambda e: e.at)
     sc.glob = rng.random() < 0.3
+    r7 = random.Random(seed * 1_000_003 + 7)
+    sc.writers = r7.choice([1, 1, 2])
+    sc.offset0 = r7.choice([0.0, 0.0, 0.0, -600.0, -180.0, 180.0, 600.0])
+    sc.offset_b = r7.choice([0.0, -300.0, 240.0]) if sc.writers == 2 else 0.0
+    sc.burst_on_promote = r7.random() < 0.4
+    for _ in range(r7.randrange(0, 4)):
+        kind = r7.choice(["kill", "kill", "lag", "burst"])
+        arg = r7.choice([3.0, 15.0, 45.0]) if kind == "kill" else r7.choice([2.0, 5.0, 8.0]) if kind == "lag" \
+            else float(r7.randrange(20, 80))
+        sc.episodes.append(Episode(r7.randrange(sc.late_file + 5, duration - 60), kind, arg))
+    sc.episodes.sort(key=lambda e: e.at)
     return sc
 
 

@@ -29,6 +29,7 @@ from sidecar.rollout.views import summary
 from sidecar.store.base import Store
 from sidecar.store.sqlite import open_sqlite
 from tests.rollout.scenario_gen import Scenario, TrueCall, call_lines, junk_line, make_call, odd_line
+from tests.rollout.upstream_writer import Call
 
 STREAM = "async_upload"
 NAME = "async-upload"
@@ -82,12 +83,19 @@ class World:
 
     def __post_init__(self) -> None:
         self.path = self.dir / "metrics.jsonl"
+        self.path_b = self.dir / "metrics.jsonl-b"  # a second gateway process's own file (sc.writers == 2)
         self.rng = random.Random(self.sc.seed * 7919 + 1)
         self.t0 = self.clock.time()
-        self.offset = 0.0  # the writer's clock minus ours
+        self.offset = self.sc.offset0  # writer A's clock minus ours
+        self.skew_changed = self.offset != 0.0 or self.sc.offset_b != 0.0
+        self.lag = 0.0  # seconds between a record's stamp and its append (a writer or shipper delivering late)
+        self.down: Replica | None = None  # replica 0 SIGKILLed: nothing of it runs until `down_until`
+        self.down_until = 0.0
+        self.dead: list[RolloutController] = []
+        self.burst_pending = False
         self.fallback = self.sc.fallback
         self.paused_until = 0.0
-        self.pending: list[tuple[float, int, str, TrueCall]] = []  # (append time, seq, line, call)
+        self.pending: list[tuple[float, int, str, TrueCall, bool]] = []  # (append time, seq, line, call, file B)
         self._seq = itertools.count()
         self.dup_left = 0
         self.odd_next = ""
@@ -100,7 +108,6 @@ class World:
         self.stage_started = self.t0
         self.files = 0
         self.extra_stores: list[Store] = []
-        self.skew_changed = False
         self.skew_steps: list[float] = []
         self.window_reset = self.t0
         self.last_tick = self.t0
@@ -109,6 +116,8 @@ class World:
 
     def new_hub(self) -> MetricsHub:
         paths = [str(self.path) + "*"] if self.sc.glob else [str(self.path)]
+        if self.sc.writers == 2 and not self.sc.glob:
+            paths.append(str(self.path_b))
         stream = JsonlStream(name=STREAM, paths=paths, start_at=self.sc.start_at, poll_interval=1.0,
                              max_lateness=self.cfg.max_lateness)
         return MetricsHub(MetricsConfig(jsonl=[stream]), self.clock)
@@ -124,6 +133,8 @@ class World:
     async def start(self) -> None:
         if self.sc.late_file == 0:
             self.path.write_text("")
+        if self.sc.writers == 2:
+            self.path_b.write_text("")
         for i in range(self.sc.replicas):
             self.replicas.append(await self.new_replica(i))
             await self.replicas[-1].hub.jsonl[STREAM].poll()  # MetricsHub.start's first read
@@ -140,17 +151,37 @@ class World:
         if abs(self.offset) > 30:
             self.skew_changed = True  # the new process learns the writer's clock again (metrics/skew.py)
         if self.sc.start_at == "end":
-            self.window_reset = self.clock.time()  # sliding-window gates start empty again
-            # Counted before: kept (stage totals). Read but not yet evaluated: gone with the process.
-            for truth in self.truth:
-                if self.last_tick < truth.t <= self.clock.time():
-                    truth.readable = False
+            # Sliding-window gates start with the last max_lateness seconds only. Nothing of the stage
+            # is lost: what was counted is kept (stage totals), what was written after the last
+            # evaluation is within the lateness bound and read back at start (metrics/follow.LOOKBACK).
+            self.window_reset = self.clock.time()
+        self.unsettled_since = self.clock.time()
+
+    async def kill(self, downtime: float) -> None:
+        """SIGKILL replica 0: no stop, no lease released, nothing flushed; back after `downtime` s."""
+        old = self.replicas[0]
+        old.hub.jsonl[STREAM].close()  # its descriptors close with the process
+        self.dead.append(old.controller)
+        self.down = old
+        self.down_until = self.clock.time() + downtime
+
+    async def revive(self) -> None:
+        self.down = None
+        self.replicas[0] = await self.new_replica(0)
+        await self.replicas[0].hub.jsonl[STREAM].poll()  # MetricsHub.start's first read
+        if abs(self.offset) > 30 or abs(self.sc.offset_b) > 30:
+            self.skew_changed = True
+        if self.sc.start_at == "end":
+            self.window_reset = self.clock.time()
         self.unsettled_since = self.clock.time()
 
     async def close(self) -> None:
         for r in self.replicas:
-            await r.controller.stop()
-            await r.hub.stop()
+            if r is not self.down:
+                await r.controller.stop()
+                await r.hub.stop()
+        for c in self.dead:
+            await c.stop()  # only to close what the test process holds (its HTTP session)
         for s in self.extra_stores:
             await s.close()
 
@@ -169,38 +200,49 @@ class World:
                     break
                 self.sc.fallback = self.fallback
                 call = make_call(self.rng, t, canary, BAD_ERRORS if bad else HEALTHY_ERRORS, self.sc)
-                lines = call_lines(call, self.offset)
-                truth = TrueCall(lines[0][0], canary, bool(call.canary_failed()))
-                truth.async_record = canary and not (truth.failed and call.fallback)
-                if self.skew_changed:  # the sidecar can only see a new writer clock once records flow
-                    self.skew_changed = False
-                    self.unsettled_since = t
-                    self.skew_steps.append(t)
-                self.truth.append(truth)
-                if self.odd_next and canary:
-                    lines = [(a, odd_line(self.odd_next, line, a)) for a, line in lines]
-                    if self.odd_next in ("nan", "infinity"):
-                        truth.async_record = False  # no duration the p95 gate can read (seed 4067)
-                    self.odd_next = ""
-                if self.torn_next and len(lines) == 1:
-                    self.torn_next = False
-                    a, line = lines[0]
-                    lines = [(a, line[: self.rng.randrange(5, len(line) - 5)])]  # the writer died mid-line
-                    truth.readable = False  # lost; the record appended after the fragment must not be
-                for a, line in lines:
-                    heapq.heappush(self.pending, (a, next(self._seq), line, truth))
+                self._push(call, canary, b_file=self.sc.writers == 2 and self.rng.random() < 0.5)
 
-    def _append(self, data: bytes) -> None:
-        with self.path.open("ab") as f:  # the writer opens the path for every record ("a" mode)
+    def _push(self, call: Call, canary: bool, b_file: bool = False, lag: float | None = None) -> TrueCall:
+        """Queue `call`'s records for their append times (plus the writer's lag); returns its truth."""
+        lag = self.lag if lag is None else lag
+        lines = call_lines(call, self.sc.offset_b if b_file else self.offset)
+        truth = TrueCall(lines[0][0], canary, bool(call.canary_failed()), shown=lines[0][0] + lag)
+        truth.async_record = canary and not (truth.failed and call.fallback)
+        if self.skew_changed:  # the sidecar can only see a new writer clock once records flow
+            self.skew_changed = False
+            self.unsettled_since = call.start
+            self.skew_steps.append(call.start)
+        self.truth.append(truth)
+        if self.odd_next and canary and not b_file:
+            lines = [(a, odd_line(self.odd_next, line, a)) for a, line in lines]
+            if self.odd_next in ("nan", "infinity"):
+                truth.async_record = False  # no duration the p95 gate can read (seed 4067)
+            self.odd_next = ""
+        if self.torn_next and len(lines) == 1 and not b_file:
+            self.torn_next = False
+            a, line = lines[0]
+            lines = [(a, line[: self.rng.randrange(5, len(line) - 5)])]  # the writer died mid-line
+            truth.readable = False  # lost; the record appended after the fragment must not be
+        for a, line in lines:
+            heapq.heappush(self.pending, (a + lag, next(self._seq), line, truth, b_file))
+        return truth
+
+    def _append(self, data: bytes, b_file: bool = False) -> None:
+        path = self.path_b if b_file else self.path
+        with path.open("ab") as f:  # the writer opens the path for every record ("a" mode)
             f.write(data)
         now = self.clock.time() + 0.5  # the file system stamps the write on the sidecar's clock
-        os.utime(self.path, (now, now))
+        os.utime(path, (now, now))
 
     def _write_until(self, t: float) -> list[TrueCall]:
         written = []
         while self.pending and self.pending[0][0] <= t:
-            _, _, line, truth = heapq.heappop(self.pending)
+            _, _, line, truth, b_file = heapq.heappop(self.pending)
             data = line.encode()
+            if b_file:
+                self._append(data, b_file=True)
+                written.append(truth)
+                continue
             if self.partial_next:
                 self.partial_next = False
                 cut = len(data) // 2
@@ -274,6 +316,17 @@ class World:
             self.partial_next = True
         elif kind == "fallback":
             self.fallback = not self.fallback
+        elif kind == "lag":
+            self.lag = arg
+        elif kind == "burst":
+            self._burst(int(arg), now - 1.0, now + 1.0)
+
+    def _burst(self, n: int, t0: float, t1: float) -> None:
+        """`n` canary uploads made in [t0, t1] (healthy or regressed as the time says), written as made."""
+        bad = self.regressed(t0)
+        for i in range(n):
+            call = make_call(self.rng, t0 + (t1 - t0) * i / n, True, BAD_ERRORS if bad else HEALTHY_ERRORS, self.sc)
+            self._push(call, True, b_file=self.sc.writers == 2 and i % 2 == 1)
 
     # -- one second of the world
 
@@ -281,37 +334,48 @@ class World:
         t0 = self.clock.time()
         self._traffic(t0, t0 + 1.0)
         episodes = [e for e in self.sc.episodes if e.at == sec]
-        if any(e.kind == "restart" for e in episodes):
+        if self.down is not None and t0 >= self.down_until:
+            await self.revive()
+        if any(e.kind == "restart" for e in episodes) and self.down is None:
             await self.restart()
+        kill = next((e for e in episodes if e.kind == "kill"), None)
+        if kill is not None and self.down is None:
+            await self.kill(kill.arg)
         written = self._write_until(t0 + 0.5)
         for e in episodes:
-            if e.kind != "restart":
+            if e.kind not in ("restart", "kill"):
                 self._episode(e.kind, e.arg, e.what, written)
         self._write_until(t0 + 1.0)
         self.clock.advance(1.0)
-        for r in self.replicas:
+        for r in self.live():
             try:
                 await r.hub.jsonl[STREAM].poll()
             except Exception as exc:  # noqa: BLE001 - MetricsHub's poll loop logs it and goes on: so does this
                 self.fail(f"a poll crashed: {type(exc).__name__}: {str(exc)[:80]}")
         if sec % int(INTERVAL) == 0:
-            for r in self.replicas:
+            for r in self.live():
                 await r.controller.tick()
             self.last_tick = self.clock.time()
-            await self.check()
+            if self.live():
+                await self.check()
+
+    def live(self) -> list[Replica]:
+        return [r for r in self.replicas if r is not self.down]
 
     # -- the model
 
     def newest(self, canary: bool, since: float, now: float, async_only: bool = False) -> float | None:
+        """The newest event time of a readable record appended by `now` (a lagging writer's are not yet)."""
         ts = [c.t for c in self.truth if c.canary == canary and c.readable and since <= c.t <= now
-              and (c.async_record or not async_only)]
+              and (c.shown or c.t) <= now and (c.async_record or not async_only)]
         return max(ts, default=None)
 
     def count(self, since: float, until: float, readable_only: bool = False) -> int:
-        """True canary uploads in [since, until]; `readable_only`: those the sidecar must count (late
-        records from a backlog may or may not fall inside the lateness bound: not required)."""
+        """True canary uploads in [since, until]; `readable_only`: those the sidecar must count by
+        `until` (appended by then; late records from a backlog may or may not fall inside the
+        lateness bound: not required)."""
         return sum(1 for c in self.truth if c.canary and since <= c.t <= until
-                   and (not readable_only or (c.readable and not c.late)))
+                   and (not readable_only or (c.readable and not c.late and (c.shown or c.t) <= until)))
 
     def regressed(self, now: float) -> bool:
         return self.sc.regression_at is not None and now - self.t0 >= self.sc.regression_at
@@ -326,7 +390,7 @@ class World:
 
     async def check(self) -> None:
         now = self.clock.time()
-        s: dict[str, Any] = await summary(self.replicas[-1].controller, NAME)
+        s: dict[str, Any] = await summary(self.live()[-1].controller, NAME)
         limit = self.cfg.staleness_limit
         old_start = self.stage_started
         if s["stage"] != self.stage_index or s["state"] == "complete":
@@ -343,8 +407,12 @@ class World:
                     self.fail(f"promoted stage {self.stage_index} {self.bad_since_regression(now)} canary uploads "
                               f"into a regression")
                 self.promotions.append(self.stage_index)
-            snap = await self.replicas[0].controller._load(NAME)
+            snap = await self.live()[-1].controller._load(NAME)
             self.stage_index = s["stage"]
+            if self.sc.burst_on_promote and promoted:
+                # Uploads made around the promotion, some stamped before it and appended after it
+                # (in flight): each belongs to the stage its stamp says, never counted in both.
+                self._burst(30, now - 3.0, now + 2.0)
             self.stage_started = snap.stage_started_at or now
         if s["state"] in ("rolling_back", "rolled_back"):
             if self.rollback_at is None:
