@@ -33,6 +33,7 @@ from ..config import JsonlStream
 from ..telemetry import Telemetry
 from .dedupe import DoubleWriteFilter, RepeatedLines
 from .follow import LineFollower
+from .held import HeldRecords
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
 
@@ -148,6 +149,7 @@ class JsonlSource:
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
         self.skew = SkewEstimator()  # the clock of the writer whose lines are being read (see _writer_skew)
         self._skews: OrderedDict[str, SkewEstimator] = OrderedDict()
+        self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
         self._history_before = -math.inf  # start_at: end: replayed records placed before this are history
@@ -175,46 +177,62 @@ class JsonlSource:
         if skip and record.get(skip) is not None:
             self.skipped += 1
             return False
-        if t is None:
-            now = self.clock.time()
-            t = parse_timestamp(record.get(self.config.timestamp_field))
-            if t is None and not self._live:
-                # Replayed history without a time: it arrived long ago, when is unknown. At "now"
-                # it would land in the current stage a second time (the live read put it at its
-                # arrival, and the stage totals keep what they counted then).
-                return self._unplaced("untimed_in_history")
-            if t is None:
-                t = now
-            else:
-                if self._live:
-                    self.skew.observe(now - t, self._read_no)
-                offset = self.skew.offset()
-                if offset:
-                    # The writer's clock is off (see metrics/skew.py): put its stamps on ours.
-                    self.skewed += 1
-                    t += offset
-                    if "skew" not in self._logged:
-                        self._logged.add("skew")
-                        log.warning("jsonl stream: record timestamps are off the sidecar's clock (naive timestamps "
-                                    "are read as UTC); correcting them by that much",
-                                    extra={"stream": self.name, "offset_s": round(-offset)})
-                if t > now + FUTURE_SLACK:
-                    self.skewed += 1
-                    if not self._live:
-                        # History replayed at start from a writer whose clock is ahead: the record
-                        # arrived long ago, when is unknown. At arrival time (now) a whole file of
-                        # history would land in the current stage as fresh requests. What the stage
-                        # had counted is kept by the rollout's totals; the window does without it.
-                        return self._unplaced("future_in_history")
-                    # Live: not (yet) explained by a steady offset. A future stamp would keep the
-                    # record out of every window, so it gets arrival time.
-                    t = now
+        now = self.clock.time()
+        if t is not None:
+            return self._place(record, t, now)
+        stamp = parse_timestamp(record.get(self.config.timestamp_field))
+        if stamp is None and not self._live:
+            # Replayed history without a time: it arrived long ago, when is unknown. At "now"
+            # it would land in the current stage a second time (the live read put it at its
+            # arrival, and the stage totals keep what they counted then).
+            return self._unplaced("untimed_in_history")
+        if stamp is None:
+            return self._place(record, now, now)
+        if self._live:
+            self.skew.observe(now - stamp, self._read_no)
+            if not math.isnan(self._read_no) and self._held.wants(self.skew, stamp, now):
+                self._held.add(record, stamp, now, self.skew)  # placed by _release (metrics/held.py)
+                return True
+        return self._place_stamped(record, stamp, now, self.skew)
+
+    def _place_stamped(self, record: dict[str, Any], stamp: float, arrived: float, skew: SkewEstimator) -> bool:
+        """Place a record by its writer's stamp, put on our clock by the writer's estimated offset."""
+        t = stamp
+        offset = skew.offset()
+        if offset:
+            # The writer's clock is off (see metrics/skew.py): put its stamps on ours.
+            self.skewed += 1
+            t += offset
+            if "skew" not in self._logged:
+                self._logged.add("skew")
+                log.warning("jsonl stream: record timestamps are off the sidecar's clock (naive timestamps "
+                            "are read as UTC); correcting them by that much",
+                            extra={"stream": self.name, "offset_s": round(-offset)})
+        if t > arrived + FUTURE_SLACK:
+            self.skewed += 1
+            if not self._live:
+                # History replayed at start from a writer whose clock is ahead: the record
+                # arrived long ago, when is unknown. At arrival time (now) a whole file of
+                # history would land in the current stage as fresh requests. What the stage
+                # had counted is kept by the rollout's totals; the window does without it.
+                return self._unplaced("future_in_history")
+            # Live: not (yet) explained by a steady offset. A future stamp would keep the
+            # record out of every window, so it gets arrival time.
+            t = arrived
+        return self._place(record, t, arrived)
+
+    def _release(self) -> None:
+        """Place the held records their writers' clocks now explain, or that waited enough."""
+        for h in self._held.due(self.clock.time()):
+            self._place_stamped(h.record, h.stamp, h.arrived, h.skew)
+
+    def _place(self, record: dict[str, Any], t: float, arrived: float) -> bool:
         if not self._live and t < self._history_before:
             return False  # start_at: end: history before the lateness bound (not counted as anything)
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
             self._duplicate()
             return False
-        if self.clock.time() - t > self.config.max_lateness:
+        if arrived - t > self.config.max_lateness:
             # Still in the window (sliding gates use event time), but a stage total that has
             # settled past it will not see it: counted so the loss is visible.
             self.late += 1
@@ -316,7 +334,7 @@ class JsonlSource:
         self._read_no = float(self._polls)
         try:
             done = 0
-            for start, end, path, _ in read.sources or [(0, len(read.lines), "", None)]:
+            for start, end, path, _ in read.sources:
                 self.skew = self._writer_skew(path)
                 for line in read.lines[start:end]:
                     self.ingest_line(line)
@@ -326,6 +344,7 @@ class JsonlSource:
         finally:
             self._read_no = math.nan
         self._live = True
+        self._release()
         self._replaying = self._replaying and read.more
         self.window.prune(self.clock.time())
         return self.records - before
@@ -398,6 +417,7 @@ class JsonlSource:
             "torn": self.torn,
             "future_in_history": self.unplaced,
             "late": self.late,
+            "held": len(self._held.records),  # waiting for their writer's clock (metrics/held.py)
             "missing": sorted(self.missing),
             "in_window": len(self.window.records),
             "evicted": self.window.evicted,

@@ -73,6 +73,15 @@ class SkewEstimator:
                 return n if abs(low - self._offset) > self.tolerance else 0
         return 0
 
+    def _reads(self) -> int:
+        """How many reads brought the kept delays (unknown reads count as enough). A backlog comes in
+        one read: its delays are its age, not a clock, so no offset is taken from a single read
+        (generated scenario 7035: a writer's first records after a restart were a 400 s old backlog,
+        taken as its clock, and a stopped writer looked fresh)."""
+        if any(math.isnan(at) for at in self._arrivals):
+            return self.step_reads
+        return len(set(self._arrivals))
+
     def seed(self, offset: float) -> None:
         """Start from `offset` (measured otherwise, e.g. at a replay) until enough delays are observed."""
         if len(self._delays) < self.min_observations:
@@ -88,7 +97,7 @@ class SkewEstimator:
                     recent = list(kept)[-stepped:]
                     kept.clear()
                     kept.extend(recent)
-            if len(self._delays) >= self.min_observations:
+            if len(self._delays) >= self.min_observations and self._reads() >= self.step_reads:
                 ordered = sorted(self._delays)
                 low = ordered[int(self.quantile * (len(ordered) - 1))]
                 mid = ordered[(len(ordered) - 1) // 2]

@@ -44,7 +44,7 @@ async def test_a_writer_clock_step_is_followed_within_a_few_reads(tmp_path: Path
     placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
     assert len(placed) == 120
     misplaced = [k for k, t in placed.items() if abs(t - (start + k)) > 30]  # by the step, not by read lag
-    assert len(misplaced) <= 8, misplaced  # before: 57-58 (one a second for a minute)
+    assert not misplaced, misplaced  # before: 57-58 (one a second for a minute); round 6: 8
 
 
 def test_delays_read_in_one_read_are_not_a_step() -> None:
@@ -113,6 +113,6 @@ async def test_two_writers_with_their_own_clocks_are_each_put_on_ours(
     placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
     assert len(placed) == 180
     misplaced = [k for k, t in placed.items() if abs(t - (start + k // 3)) > 30]
-    assert len(misplaced) <= 8, misplaced  # before: 60 (all of B's) with B behind (ahead: put at arrival)
+    assert not misplaced, misplaced  # before: 60 (all of B's) with B behind (ahead: put at arrival)
     offsets = src.status()["clock_offsets"]
     assert offsets[str(a)] == 0.0 and offsets[str(b)] == pytest.approx(-clock_b, abs=2)

@@ -40,6 +40,8 @@ class TrueCall:
     late: bool = False  # appended long after its timestamp (a writer's backlog)
     async_record: bool = True  # an `async` record with a finite duration: what the p95 gate reads
     shown: float = 0.0  # when its first record is appended (a lagging writer: after `t`); 0: at `t`
+    writer_b: bool = False  # appended by the second writer (its own file and clock)
+    restart_loss: bool = False  # may be missing from the stage count (contract C6), still a sign of life
 
 
 @dataclass

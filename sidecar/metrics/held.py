@@ -1,0 +1,73 @@
+"""Live records held back until their writer's clock says where they belong.
+
+A record whose stamp is behind its writer's clock estimate (metrics/skew.py) by more than the
+tolerance is either late (a backlog, a stalled writer) or the first sign of a writer clock that
+stepped or was never learned (a new writer, a restarted sidecar). The estimator tells the two apart
+after a few reads (`step_observations` over `step_reads`, or `min_observations` for a new writer);
+a record placed before that lands minutes off its stage (the generated rollout scenarios: up to 8
+canary uploads lost per clock step, per restart with a skewed writer, per writer appearing). So such a
+record waits, at most `hold` seconds, and is placed when its writer's estimate explains it (the
+clock changed: placed on the new one) or when the wait ends (late after all: placed at its stamp).
+A record stamped in the future does not wait: its arrival is where it belongs, whatever the clock did.
+
+What the wait may not do is make a record late that was not: one that, where it stands now, would
+be within `margin` of the lateness bound (the stage totals settle there) is placed at once. A record
+beyond the bound loses nothing by waiting. Bounded: at most `limit` records wait (beyond: placed at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .skew import SkewEstimator
+
+
+@dataclass(slots=True)
+class Held:
+    record: dict[str, Any]
+    stamp: float  # the writer's timestamp, on the writer's clock
+    arrived: float  # our clock, at the read that brought it
+    skew: SkewEstimator  # its writer's clock estimate
+
+
+class HeldRecords:
+    def __init__(self, max_lateness: float, hold: float = 30.0, limit: int = 10_000) -> None:
+        self.max_lateness = max_lateness
+        self.hold = hold
+        self.margin = hold + 10.0
+        self.limit = limit
+        self.records: list[Held] = []
+        self.confirmed = 0  # placed on a clock learned while they waited
+        self.expired = 0  # placed at their stamps after the wait
+
+    def wants(self, skew: SkewEstimator, stamp: float, now: float) -> bool:
+        """Should a live record with this stamp wait for its writer's clock?"""
+        if len(self.records) >= self.limit:
+            return False
+        offset = skew.offset()
+        if abs((now - stamp) - offset) <= skew.tolerance:
+            return False  # the estimate explains it
+        age = now - (stamp + offset)
+        if age < 0:
+            return False  # from the future: put at its arrival, which is right whatever the clock did
+        return not (self.max_lateness - self.margin <= age < self.max_lateness)
+
+    def add(self, record: dict[str, Any], stamp: float, now: float, skew: SkewEstimator) -> None:
+        self.records.append(Held(record, stamp, now, skew))
+
+    def due(self, now: float) -> list[Held]:
+        """The held records to place now, oldest first: explained by their writer's clock, or waited enough."""
+        out: list[Held] = []
+        keep: list[Held] = []
+        for h in self.records:
+            if abs((h.arrived - h.stamp) - h.skew.offset()) <= h.skew.tolerance:
+                self.confirmed += 1
+                out.append(h)
+            elif now - h.arrived >= self.hold:
+                self.expired += 1
+                out.append(h)
+            else:
+                keep.append(h)
+        self.records = keep
+        return out
