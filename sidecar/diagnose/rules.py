@@ -46,6 +46,7 @@ from .before_request import before_request
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
 from .origin import by_origin
+from .preceding import preceding_cause
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -287,6 +288,7 @@ class RuleSet:
                 rule=rule.id,
             )
         diagnosis = by_origin(before_request(diagnosis, inp, sit), inp, sit)  # origin.py, before_request.py
+        diagnosis = preceding_cause(diagnosis, inp, self.diagnose)  # a symptom after records that show its cause
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -132,3 +132,21 @@ def test_a_value_parse_in_the_standard_library_gets_no_base_verdict(raise_it: Ca
     d = diagnose(_excerpt(raise_it, "tools.chat"))
     assert not (d.rule or "").startswith("class:base."), (d.rule, d.summary)
     assert d.confidence <= 0.4
+
+
+def test_a_refused_connection_with_no_known_remote_is_the_network_naming_the_component() -> None:
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+
+    async def connect() -> None:
+        await asyncio.open_connection("127.0.0.1", port)
+    try:
+        asyncio.run(connect())
+    except ConnectionRefusedError as exc:
+        # realtime-py logs the attempt's error text without a traceback
+        d = diagnose(f"2026-12-06 07:00:00 ERROR realtime._async.client: Connection attempt failed: {exc}")
+    assert d.category == "network" and d.confidence < 0.6 and "realtime" in text_of(d), (d.rule, d.summary)

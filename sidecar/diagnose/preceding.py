@@ -1,0 +1,57 @@
+"""A symptom whose cause the records before it show: a pool or connect timeout after every attempt failed for a reason.
+
+psycopg_pool's PoolTimeout ("couldn't get a connection after 8.00 sec") is capacity when every connection is busy,
+and a credential when the pool is empty because every background connect fails ("password authentication failed",
+logged by psycopg.pool as a WARNING each time). The record alone is the symptom; the same process's WARNING/ERROR
+records just before it carry the persistent cause. Only a persistent reading (config, by the doctrine: it fails
+every time until a person changes it) of an earlier record replaces a transient or capacity symptom, and only
+when that record repeats or concerns the same remote - one unrelated warning does not explain a timeout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from .excerpt import excerpt_to_input
+from .model import Diagnosis, DiagnosisInput, one_line
+from .situation import situation
+
+LINE = 2048
+LOOK_BACK = 5  # distinct earlier warning/error records read
+_SYMPTOMS = re.compile(r"timeout|pool|connect|catch-all|unavailable")
+_LEVEL = re.compile(r"^\S+[ T]\S+\s+(?:WARNING|WARN|ERROR|CRITICAL)\s")
+EXPLAINS = 0.45  # the earlier record's own answer must be at least this sure
+
+
+def preceding_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
+    """`d`, or the persistent cause an earlier record of the excerpt shows for the symptom `d` describes."""
+    if d.category not in ("capacity", "network", "storage", "unknown") or not _SYMPTOMS.search(d.rule or ""):
+        return d
+    lines = [c[:LINE] for c in inp.context if _LEVEL.match(c)]
+    if not lines:
+        return d
+    # the same failure logged many times differs only in its time stamp
+    seen = Counter(_LEVEL.sub("", ln) for ln in lines)
+    remote = situation(inp).remote
+    for line in list(dict.fromkeys(reversed(lines)))[:LOOK_BACK]:
+        try:
+            earlier_input = excerpt_to_input(line)
+        except ValueError:
+            continue
+        earlier = diagnose(earlier_input)
+        if earlier.category != "config" or earlier.confidence < EXPLAINS:
+            continue
+        if seen[_LEVEL.sub("", line)] < 2 and (remote is None or situation(earlier_input).remote != remote):
+            continue
+        times = seen[_LEVEL.sub("", line)]
+        return d.model_copy(update={
+            "category": "config", "confidence": min(earlier.confidence, 0.5), "rule": f"{d.rule}+preceding:{earlier.rule}",
+            "severity": earlier.severity, "summary": f"{earlier.summary} - behind {inp.exception_type or 'this failure'}",
+            "root_cause": (f"This record is the symptom ({one_line(d.summary, 140)}); the record before it "
+                           f"{'repeated ' + str(times) + ' times ' if times > 1 else ''}shows the cause: "
+                           f"\"{one_line(earlier_input.message, 240)}\". {earlier.root_cause}"),
+            "suggested_fix": earlier.suggested_fix,
+            "evidence": list(dict.fromkeys([*earlier.evidence[:2], *d.evidence]))})
+    return d
