@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import re
 
-from .database_codes import SQLSTATE_CLASSES, SQLSTATE_CODES, sqlstate_entry
+from .database_codes import SQLSTATE_CLASSES, SQLSTATE_CODES, sqlstate_entry, sqlstate_message_entry
 from .entry import Text, _t
 from .postgrest_codes import PGRST_CODES, PGRST_GROUPS, PGRST_MEANINGS, pgrst_entry
 
 # the database tables live in database_codes.py (SQLSTATE) and postgrest_codes.py; importers of codes.py keep one place to import every table from
 __all__ = ["GATEWAY_CODES", "GATEWAY_WRAPPERS", "MOONSHOT_INVALID_REQUEST", "MOONSHOT_TYPES", "PGRST_CODES",
            "PGRST_GROUPS", "PGRST_MEANINGS", "REDIS_REPLIES", "SQLSTATE_CLASSES", "SQLSTATE_CODES", "Text",
-           "ZAI_CODES", "ZAI_MEANINGS", "_t", "pgrst_entry", "redis_reply_entry", "sqlstate_entry", "zai_entry"]
+           "ZAI_CODES", "ZAI_MEANINGS", "_t", "pgrst_entry", "redis_reply_entry", "sqlstate_entry", "sqlstate_message_entry", "zai_entry"]
 
 
 # Z.ai business codes (docs.z.ai/api-reference/api-code): the body's error.code under the HTTP status

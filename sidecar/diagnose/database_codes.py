@@ -16,6 +16,7 @@ its limits on what it can store (22001/22003 declared size, 22P05/22021 text it 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .entry import Text, _t
@@ -163,6 +164,17 @@ SQLSTATE_CLASSES: dict[str, Text] = {
 
 # Codes inside a class whose cause (and so category or fix) differs from the class's
 SQLSTATE_CODES: dict[str, Text] = {
+    # Postgres dependency.c reportDependentObjects: ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST for ANY drop whose object
+    # others depend on (a column a view uses, a table a foreign key references), not only privileges (class 2B)
+    "2BP01": _t("code", "medium", "A DROP in a migration hit objects that depend on it (SQLSTATE {code}, {meaning})",
+                "The statement drops an object (a column, table, type or function) that other objects still use (a view, "
+                "a foreign key, a default): the migration is written in the wrong order, not a setting or a lock.",
+                "Drop or recreate the dependent objects in the same migration first (the error's DETAIL lists them), or "
+                "use CASCADE deliberately."),
+    "22008": _t("code", "medium", "A date/time value the gateway sent is out of range (SQLSTATE {code}, {meaning})",
+                "SQLSTATE 22008 means a timestamp/date value or field does not fit: usually a unit mismatch (milliseconds "
+                "or microseconds passed where seconds are expected, e.g. to_timestamp()) or a wrong field order.",
+                "Check the unit and the format of the time value at the call (seconds for to_timestamp, ISO 8601 strings)."),
     "21000": _t("code", "medium", "A batch upsert touches the same row twice (SQLSTATE {code}, {meaning})",
                 "One INSERT ... ON CONFLICT DO UPDATE carries two rows with the same conflict key; Postgres refuses to "
                 "update one row twice in one statement, so the whole batch fails.",
@@ -298,6 +310,40 @@ SQLSTATE_CODES: dict[str, Text] = {
                 "next call on it fails. The server is up.",
                 "Set the pool's max idle time below the server's idle_session_timeout (or check connections before use)."),
 }
+
+
+# One SQLSTATE, two causes told apart by Postgres' own message (src/backend/tcop/postgres.c, utils/cache/plancache.c)
+SQLSTATE_BY_MESSAGE: tuple[tuple[str, re.Pattern[str], Text], ...] = (
+    # ProcessInterrupts: a hot standby cancels a query whose snapshot WAL replay must remove (RECOVERY_CONFLICT_*),
+    # reported as 40001 (or 40P01 for a buffer-pin deadlock): the read replica's state, no two writers racing
+    ("40001", re.compile(r"conflict with recovery", re.I),
+     _t("storage", "medium", "The read replica cancelled the query: conflict with recovery (SQLSTATE {code}) on {who}",
+        "A hot-standby read replica cancelled the statement because WAL replay from the primary had to remove row "
+        "versions the query still needed (max_standby_streaming_delay passed). The replica's replay, not a "
+        "transaction conflict between writers.",
+        "Retry the read (it is transient); for long reads route them to the primary or raise "
+        "max_standby_streaming_delay / enable hot_standby_feedback on the replica.")),
+    ("40P01", re.compile(r"conflict with recovery", re.I),
+     _t("storage", "medium", "The read replica cancelled the query: conflict with recovery (SQLSTATE {code}) on {who}",
+        "A hot-standby read replica cancelled the statement to let WAL replay proceed (a buffer pin held too long).",
+        "Retry the read; route long reads to the primary.")),
+    # plancache.c RevalidateCachedQuery: a prepared statement whose result columns changed under it (a migration)
+    ("0A000", re.compile(r"cached plan must not change result type", re.I),
+     _t("code", "medium", "A prepared statement's result type changed under it (SQLSTATE {code}, cached plan) on {who}",
+        "A long-lived connection holds a server-side prepared statement (often a SELECT *) whose result columns a "
+        "migration changed; Postgres refuses to return another shape from the cached plan. Deploy order and the "
+        "prepared SELECT * in our code, not the database failing.",
+        "Reset the pool's connections after a migration (or DEALLOCATE ALL / DISCARD ALL), and name the columns "
+        "instead of SELECT *.")),
+)
+
+
+def sqlstate_message_entry(code: str, messages: str) -> tuple[Text, bool] | None:
+    """The entry for `code` read with Postgres' own message, where one code has two causes; else None."""
+    for known, rx, text in SQLSTATE_BY_MESSAGE:
+        if code.upper() == known and rx.search(messages[:16384]):
+            return text, True
+    return None
 
 
 @lru_cache(maxsize=1024)

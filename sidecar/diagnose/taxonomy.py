@@ -47,6 +47,7 @@ from .codes import (
     Text,
     pgrst_entry,
     sqlstate_entry,
+    sqlstate_message_entry,
     zai_entry,
 )
 from .doctrine import transport_cause
@@ -212,7 +213,8 @@ def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bo
         jwt = pgrst_jwt_entry(codes[0], "\n".join(inp.messages())) if inp is not None else None
         e = (jwt, True) if jwt is not None else e  # the JWT group read with its message (postgrest_codes.py)
         found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
-    elif (codes := sit.code("sqlstate")) and (e := sqlstate_entry(codes[0])) is not None:
+    elif (codes := sit.code("sqlstate")) and (e := (sqlstate_message_entry(codes[0], "\n".join(inp.messages()))
+                                                    if inp is not None else None) or sqlstate_entry(codes[0])) is not None:
         who = DATABASES.get(sit.remote or "", "the Postgres database")
         found = ("sqlstate", codes[0], e, code_meaning("sqlstate", codes[0]) or "an unlisted condition", who)
     elif (codes := sit.code("glm")) and (e := zai_entry(codes[0])) is not None:
