@@ -25,6 +25,9 @@ _CLIENTS = frozenset({"supabase_auth", "gotrue", "storage3", "postgrest", "opena
 _TRANSPORT = re.compile(r"(?:site|dist)-packages/(?:httpx|httpcore|aiohttp|requests|urllib3|h11|h2|anyio|websockets|"
                         r"redis|psycopg|realtime)/|/_base_client\.py|/_http_client\.py|/(?:socket|ssl|selectors)\.py|"
                         r"/asyncio/(?:streams|selector_events|base_events|sslproto)\.py")
+# the library was reading an ANSWER (openai's parsing of a finish_reason, a response/stream wrapper): a request was made
+_ANSWERED = re.compile(r"/_parsing/|/_response\.py|/_streaming\.py|/_legacy_response\.py|in (?:\w*(?:parse|response|"
+                       r"stream|decode|json)\w*)$", re.I | re.M)
 _WAITED = re.compile(r"Timeout|Connect|Connection|Network|Retryable", re.I)
 _REQUEST_LINE = re.compile(r"\bHTTP Request: [A-Z]+ |\bHTTP/[12](?:\.[01])? \d{3}\b")
 
@@ -40,7 +43,8 @@ def before_request(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
     if package not in _CLIENTS and not any(a.split(".", 1)[0] in _CLIENTS for a in ancestors(cls)):
         return d
     at = raised_at(inp.traceback)
-    if at is None or at.library not in _CLIENTS or at.app_frame is None or _TRANSPORT.search(inp.traceback[-65536:]):
+    if at is None or at.library not in _CLIENTS or at.app_frame is None or _TRANSPORT.search(inp.traceback[-65536:]) \
+            or _ANSWERED.search(at.frame) or _ANSWERED.search(inp.traceback[-65536:]):
         return d
     said = f"{cls}: {inp.exception_message}" if inp.exception_message else cls
     return d.model_copy(update={

@@ -12,16 +12,17 @@ from .codes import Text
 from .model import Category
 
 _LOCAL: dict[str, Text] = {
-    # a transport errno with no known remote (doctrine.py: the path to a remote failing transiently is network; a
-    # persistent cause in the text - a host that does not exist, a CA bundle - was decided before this table)
-    "connect.refused": (
+    # a transport errno read from a logged text ("[Errno 111] Connect call failed", no class raised, no known remote;
+    # doctrine.py: the path to a remote failing transiently is network; a persistent cause in the text - a host that
+    # does not exist, a CA bundle - was decided before this table). A raised class with no remote stays unanswered.
+    "connect.refused.words": (
         "network", "medium", "A connection was refused ({what})",
         "The peer's address answered with a refusal (ECONNREFUSED): nothing listened there at that moment (the "
         "service restarting or down, a proxy/load balancer without a backend). The record names no known remote.",
         ("Check that the service at the address in the record is up; if the refusals stop by themselves the client "
          "reconnected (transient).",),
     ),
-    "connection.dropped": (
+    "connection.dropped.words": (
         "network", "medium", "A connection was dropped by the peer or the path ({what})",
         "The connection was reset or closed mid-use (ECONNRESET / EPIPE / a close without a close frame): the "
         "peer restarted, an idle timeout on the path cut it, or the network blipped. The record names no known remote.",

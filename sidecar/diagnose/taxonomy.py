@@ -352,9 +352,10 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if text is None:
         raised_as = f"{inp.exception_type}: {one_line(inp.exception_message, 120)}" if inp.exception_type \
             and inp.exception_message else cls
-        if family in ("connect.refused", "connection.dropped") and inp.logger:
+        words = family in ("connect.refused", "connection.dropped") and cls.isupper() and cls.startswith("E")
+        if words and inp.logger:
             raised_as += f", logged by {inp.logger}"  # no known remote: the component that met it is all there is
-        text = library_text(family, cls, inp) or local_text(family, cls, raised_as)
+        text = library_text(family, cls, inp) or local_text(f"{family}.words" if words else family, cls, raised_as)
         if text is None:
             return None
         kind = "none"

@@ -45,6 +45,7 @@ DOCTRINE_CODES = {
     "42501": "config",  # a missing GRANT
     "42P05": "config",  # prepared statements through a transaction-mode pooler: a connection setting
     "55006": "concurrency", "55P03": "concurrency",  # another session holds the object or lock
+    "2BP01": "code",  # dependency.c: ANY drop with dependents (a column a view uses), not only privileges: the migration
 }
 PGRST_DOCTRINE = {"0": "storage", "1": "code", "2": "code", "3": "storage", "X": "storage"}
 PGRST_CODES = {"PGRST106": "config", "PGRST300": "config", "PGRST116": "code",
