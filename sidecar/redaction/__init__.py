@@ -55,8 +55,9 @@ from .formats import FORMATS
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
 from .names import PROSE, kv_sub
+from .providers import HINTS as PROVIDER_HINTS
 from .reports import HINTS as REPORT_HINTS
-from .reports import input_sub
+from .reports import cut_sub, input_sub
 from .secret_names import NAME_HINTS, is_secret_name
 from .separated import (
     COMPARED,
@@ -219,10 +220,12 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS, "name"),
     _Sub("secret", VERDICT, qualified_repl(_mark("secret")), VERDICT_HINTS, "name"),
     _Sub("secret", input_sub(_mark("secret")), None, REPORT_HINTS, "name"),
+    _Sub("secret", cut_sub(_mark("secret")), None, ("input_value=",)),
     _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",), "name"),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
+    _Sub("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
     _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
     _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
     _Sub("email", re.compile(
@@ -238,10 +241,11 @@ _AUTOMATON = ahocorasick.Automaton()
 for _i, _r in enumerate(_RULES):
     for _h in _r.hints:
         _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _i)  # a bit per rule: OR-ed per line, read in order
-# The rules marked "name" change a text only where their name is a secret name (is_secret_name), and every secret
-# name holds one of these (the name rule's hints, and `pat` bare): without one the rules cannot change the line.
+# The rules marked "name" change a text only where their name is a secret name (is_secret_name) or a provider's
+# (providers.provider_of), and every such name holds one of these (the name rule's hints, `pat` bare, the
+# providers' keywords): without one the rules cannot change the line.
 _NAME_BIT = len(_RULES)
-for _h in (*NAME_HINTS, "pat"):
+for _h in (*NAME_HINTS, "pat", *PROVIDER_HINTS):
     _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _NAME_BIT)
 _AUTOMATON.make_automaton()
 _NEEDS_NAME = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "name")

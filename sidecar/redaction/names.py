@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 
 from .keep import keeps_value
+from .providers import generated, provider_secret
 from .secret_names import (
     NAME_HINTS,
     introduced_name,
@@ -147,20 +148,23 @@ def _nested_secret_name(m: re.Match[str]) -> int:
     return at if at < 0 else m.start("val") + at
 
 
-def kv_sub(mark: str) -> Callable[[str], str]:
+def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], str]:
     """The name rule, anchored at the hints: from each hint back to the start of its name, then `KV.match`.
 
     Same result as `KV.sub` with the hint required inside the name, at a fraction of the cost (the regex
-    runs at a few positions instead of at every word start)."""
-    repl = kv_repl(mark)
+    runs at a few positions instead of at every word start). `hints`: the secret words, or (providers.py)
+    the providers' names."""
+    repl = kv_repl(mark, providers_only=hints is not NAME_HINTS)
+    hint_rx = _HINT if hints is NAME_HINTS else re.compile("|".join(map(re.escape, hints)))
+    hint_rx_i = _HINT_I if hints is NAME_HINTS else re.compile("|".join(map(re.escape, hints)), re.IGNORECASE)
 
     def sub(text: str) -> str:
         out: list[str] = []
         pos = 0
         lower = text.lower()
-        hints = _HINT.finditer(lower) if len(lower) == len(text) else _HINT_I.finditer(text)
+        found = hint_rx.finditer(lower) if len(lower) == len(text) else hint_rx_i.finditer(text)
         seen = 0  # the end of the last name=value looked at: its value is not a name
-        for h in hints:
+        for h in found:
             start = h.start()
             floor = max(pos, seen)
             if start < floor:
@@ -241,21 +245,33 @@ def _statement(name: str, val: str) -> bool:
 _APOSTROPHES = ("'", "\u2019")
 
 
+def random_field(val: str) -> bool:
+    """`WDMi5Rc181uM2T5n=_T-7EZ...`: what reads as `field=` in `NAME <v>` is a generated value with a `=` inside (the
+    charset `[A-Za-z0-9=_-]` of many providers' keys), not the next field of a repr (`<Token var=<ContextVar>>`,
+    `name='x'`): token characters go on after the `=`, and the whole reads as generated."""
+    after = val[val.index("=") + 1:val.index("=") + 2]
+    return len(val) >= 20 and (after.isalnum() or after in "_-=") and generated(val)
+
+
 def only_space_sep(m: re.Match[str]) -> bool:
     return m.group("sep").strip() == "" and not m.group("q1")
 
 
-def kv_repl(mark: str) -> Callable[[re.Match[str]], str]:
+def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]], str]:
+    """`providers_only`: judge only a provider's name (providers.py); a secret name was the first pass's."""
     def repl(m: re.Match[str]) -> str:
         name = m.group("name")
         quoted = m.group("q") is not None
         val = m.group("qval") if quoted else m.group("val")
-        if not is_secret_name(name) and not (val and is_weak_secret_name(name) and random_value(val)):
+        if providers_only and (is_secret_name(name) or not val or not provider_secret(name, val)):
+            return m.group(0)
+        if not is_secret_name(name) and not (val and (is_weak_secret_name(name) and random_value(val)
+                                                      or provider_secret(name, val))):
             return m.group(0)
         sep = m.group("sep")
         if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or ENV_REF.match(val.strip()):
             return m.group(0)
-        if not quoted and (_CODE.match(val) or only_space_sep(m) and FIELD.match(val)):
+        if not quoted and (_CODE.match(val) or only_space_sep(m) and FIELD.match(val) and not random_field(val)):
             return m.group(0)
         if not quoted and val.isalpha() and m.string[m.end():m.end() + 1] in _APOSTROPHES and m.string[
                 m.end() + 1:m.end() + 2].isalpha():

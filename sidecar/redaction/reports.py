@@ -18,6 +18,8 @@ import ast
 import re
 from collections.abc import Callable
 
+from .keep import keeps_value
+from .providers import generated, provider_secret
 from .secret_names import is_secret_name
 
 # The location line (`password`, `body.password`, `db.0.api_key`), a newline (raw or escaped in a JSON log),
@@ -30,6 +32,26 @@ JSON_INPUT = re.compile(
     r"(?P<q1>\\{0,3}\")loc(?P=q1)[ \t]*:[ \t]*\[(?P<loc>[^\]{}]{1,200})\][^{}]{0,400}?(?P=q1)input(?P=q1)[ \t]*:[ \t]*"
     r"(?P<q>\\{0,3}\")(?P<qval>(?:(?!(?P=q)).){1,512}?)(?P=q)")
 HINTS = ("input_value=", "input", "[parameters:")
+# pydantic-core shows an input longer than 50 characters cut in the middle (`<head>...<tail>`, ~24 each, its repr's
+# quotes counted)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+CUT_INPUT = re.compile(r"input_value=(?P<q>\\{0,3}[\"'])(?P<val>[^\"'\s]{20,25}\.\.\.[^\"'\s]{20,24})(?P=q)")
+
+
+def cut_repl(mark: str, m: re.Match[str]) -> str:
+    """A generated token pydantic cut in the middle, whatever its field: the head and the tail go together (a rule
+    that saw the head alone has marked it; the tail is the rest of the same secret). Hex stays (digests)."""
+    head, _, tail = m.group("val").partition("...")
+    if "[REDACTED:" not in head and (not generated(head + tail) or _HEX.fullmatch(head + tail)):
+        return m.group(0)
+    return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.end("val") - m.start():]
+
+
+def cut_sub(mark: str) -> Callable[[str], str]:
+    """Not gated by a secret name: the field of a cut token may be any (`item`, `value`)."""
+    def sub(text: str) -> str:
+        return CUT_INPUT.sub(lambda m: cut_repl(mark, m), text) if "..." in text else text
+    return sub
 
 SQL_PARAMS = re.compile(r"\[SQL: (?P<sql>[^\n]*?)\]\s*\[parameters: (?P<params>\((?:[^()\n]|\([^()\n]*\))*\))\]")
 _PLACEHOLDER = re.compile(r"\?|%s|\$\d+")
@@ -84,10 +106,11 @@ def _field(loc: str) -> str:
 
 def input_sub(mark: str) -> Callable[[str], str]:
     def repl(m: re.Match[str]) -> str:
-        if not is_secret_name(_field(m.group("loc"))):
-            return m.group(0)
         group = "qval" if m.group("qval") is not None else "val"
         val = m.group(group)
+        field = _field(m.group("loc"))
+        if not is_secret_name(field) and not provider_secret(field, val) or keeps_value(m.string, m.start(group), val):
+            return m.group(0)
         if val in ("None", "null", "''", '""') or val.startswith("[REDACTED:"):
             return m.group(0)
         start, end = m.start(group) - m.start(), m.end(group) - m.start()
@@ -96,6 +119,7 @@ def input_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         if "input_value=" in text:
             text = PYDANTIC_INPUT.sub(repl, text)
+
         if "input" in text and "loc" in text:
             text = JSON_INPUT.sub(repl, text)
         if "[parameters:" in text:

@@ -173,4 +173,7 @@ def introduced_name(token: str) -> int:
     if n is None:
         return -1
     words = name_words(n.group(1))
-    return n.start(1) if is_secret_name(n.group(1)) or words and words[-1] in META_WORDS else -1
+    # metadata only when its last part is that word as written (`token_count=`), not a random value's tail that
+    # splits into one (`cq-b_24fd=m3o...`: base64url with a `=` inside, `fd` from `24fd`)
+    meta = bool(words) and words[-1] in META_WORDS and _SPLIT.split(n.group(1))[-1].isalpha()
+    return n.start(1) if is_secret_name(n.group(1)) or meta else -1

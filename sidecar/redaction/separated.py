@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from .keep import keeps_value
 from .names import ENV_REF, FIELD, HEX_NUMBER, PASSWORDS, PROSE, is_identifier, looks_like_value
+from .providers import provider_secret
 from .secret_names import is_secret_name, name_words, random_value
 from .textstats import wordlike
 
@@ -100,8 +101,12 @@ def qualified_repl(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         name, val = m.group("name"), m.group("val").rstrip(".,:;!?")
         words = name_words(name)
-        if not is_secret_name(name) or val.lower() in PROSE or ENV_REF.match(val):
+        if val.lower() in PROSE or ENV_REF.match(val):
             return m.group(0)
+        if not is_secret_name(name):  # a provider's name (`Incorrect algolia_admin provided: <v>`) needs its value
+            return m.group(0) if not provider_secret(name.split()[-1], val) or keeps_value(
+                m.string, m.start("val"), val) else m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[
+                    m.start("val") - m.start() + len(val):]
         if _ENV_NAME.match(val) and is_secret_name(val):
             return m.group(0)  # `api_key from secret_env: KIMI_API_KEY`: the variable that holds it, named
         identifier = is_identifier(name.split()[-1], words) or bool(words) and words[-1] in PASSWORDS

@@ -1,0 +1,113 @@
+"""A provider's name as the secret name: `ALGOLIA_ADMIN=<v>`, `X-Datadog-App: <v>`, `Settings(kraken='<v>')`.
+
+gitleaks' keyword rules (config/gitleaks.toml, built by cmd/generate/config/utils.GenerateSemiGenericRegex)
+need no secret word in the name: the provider's keyword anywhere in it, then a value of the provider's shape
+and enough entropy. A name with a secret word (`ALGOLIA_API_KEY`) is already the name class's; this is the
+rest: the keyword alone or with a word that is not a secret one (`_ADMIN`, `_APP`, `_PROD`, `_IO`).
+
+The value decides, as in gitleaks (its keyword rules' values are 15-90 characters of one token charset, entropy
+>= 2-3.5): one token of 12+ characters with a part that is not a word, a number or a short code (`gateway-prod-eu1`,
+`dev-4821.okta.com`, `products_prod` stay); a value of bare hex or a UUID (the shape of git SHAs, trace ids and
+request ids) only when it is exactly one of that provider's documented shapes (Meraki 40 hex, Sentry 64 hex,
+Heroku a UUID).
+A name that announces an identifier (`cloudflare_zone_id`, `sentry_release_sha`) never counts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .keep import IDENTIFIER_WORDS
+from .secret_names import META_WORDS, announces_nonce, name_words
+from .textstats import shannon
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# keyword -> the hex/UUID shapes gitleaks documents for it (rule ids in comments); other shapes need random_value
+_HEX_SHAPES: dict[str, tuple[str, ...]] = {
+    "adobe": (r"[a-f0-9]{32}",),                      # adobe-client-id (a client id, but gitleaks flags it)
+    "meraki": (r"[0-9a-f]{40}",),                     # cisco-meraki-api-key
+    "cloudflare": (r"[a-f0-9]{37}", r"[a-f0-9]{40}"),  # cloudflare-global-api-key, cloudflare-api-key
+    "discord": (r"[a-f0-9]{64}",),                    # discord-api-token
+    "facebook": (r"[a-f0-9]{32}",),                   # facebook-secret
+    "finicity": (r"[a-f0-9]{32}",),                   # finicity-api-token
+    "heroku": (_UUID,),                               # heroku-api-key
+    "hubspot": (_UUID,),                              # hubspot-api-key
+    "kucoin": (r"[a-f0-9]{24}", _UUID),               # kucoin-access-token, kucoin-secret-key
+    "linear": (r"[a-f0-9]{32}",),                     # linear-client-secret
+    "sendbird": (r"[a-f0-9]{40}",),                   # sendbird-access-token
+    "sentry": (r"[a-f0-9]{64}",),                     # sentry-access-token
+    "snyk": (_UUID,),                                 # snyk-api-token
+    "squarespace": (_UUID,),                          # squarespace-access-token
+    "messagebird": (_UUID,),                          # messagebird-client-id
+    "mailgun": (r"[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8}",),  # mailgun-signing-key
+}
+# Every keyword of a gitleaks keyword rule that names a provider (the secret words themselves are the name class's).
+KEYWORDS: tuple[str, ...] = (
+    "adafruit", "adobe", "airtable", "algolia", "alibaba", "asana", "atlassian", "confluence", "jira", "beamer",
+    "bitbucket", "bittrex", "meraki", "cloudflare", "codecov", "cohere", "coinbase", "confluent", "contentful",
+    "datadog", "dnkey", "discord", "droneci", "dropbox", "etsy", "facebook", "fastly", "finicity", "finnhub",
+    "flickr", "freshbooks", "gitter", "gocardless", "heroku", "hubspot", "intercom", "jfrog", "artifactory",
+    "bintray", "xray", "kraken", "kucoin", "launchdarkly", "linear", "linkedin", "lob", "mailchimp", "mailgun",
+    "mattermost", "messagebird", "netlify", "newrelic", "nytimes", "newyorktimes", "okta", "plaid", "privateai",
+    "rapidapi", "sendbird", "sentry", "snyk", "sonar", "squarespace", "sumo", "sumologic", "telegram", "travis",
+    "twitch", "twitter", "typeform", "yandex", "zendesk",
+)
+_KEYWORD_SET = frozenset(KEYWORDS)
+# The hints the rule runs on (lowercase substrings): separators inside a keyword vary (`new_relic`, `linked-in`).
+HINTS: tuple[str, ...] = tuple(k for k in KEYWORDS if k not in ("newrelic", "linkedin", "messagebird", "privateai",
+                                                                   "newyorktimes")) + (
+    "new_relic", "new-relic", "newrelic", "linkedin", "linked_in", "linked-in", "messagebird", "message_bird",
+    "message-bird", "privateai", "private_ai", "private-ai", "newyorktimes", "new-york-times", "new_york_times",
+    "new.relic", "linked.in", "message.bird", "private.ai", "new.york")
+_COMPILED = {k: tuple(re.compile(s, re.IGNORECASE) for s in v) for k, v in _HEX_SHAPES.items()}
+_ESCAPE = re.compile(r"\\[nrt]")
+_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.:%]{12,256}")
+_PARTS = re.compile(r"[-_./+=:%]+")
+# bare hex, a UUID, hex runs joined by `-` (Sentry's `<trace id>-<span id>-<sampled>`, W3C traceparent's fields)
+_HEXLIKE = re.compile(r"[0-9a-fA-F]+(?:-[0-9a-fA-F]+)*")
+
+
+@functools.lru_cache(maxsize=4096)
+def provider_of(name: str) -> str | None:
+    """The gitleaks provider keyword `name` holds (`ALGOLIA_ADMIN` -> algolia, `X-New-Relic-App` -> newrelic),
+    unless the name announces metadata or an identifier (`..._id`, `..._url`, `next_page_token`)."""
+    words = name_words(name)
+    if words[-2:] == ["sonar", "login"]:
+        return "sonar"  # SonarScanner's `sonar.login` holds the authentication token (gitleaks sonar-api-token)
+    if not words or words[-1] in META_WORDS or words[-1] in IDENTIFIER_WORDS or announces_nonce(words):
+        return None  # `sentry-trace`, `sentry_release_sha`, `jira_issue_id`: an identifier the provider gives
+    for w in words:
+        if w in _KEYWORD_SET:
+            return w
+    joined = "".join(words)
+    return next((k for k in KEYWORDS if len(k) >= 6 and k in joined), None)
+
+
+def provider_secret(name: str, value: str) -> bool:
+    """A value after a provider's name that is its secret: generated-looking, and a bare hex/UUID value only in
+    one of the provider's documented shapes."""
+    provider = provider_of(name)
+    if provider is None:
+        return False
+    value = _ESCAPE.split(value, 1)[0]  # `X-Algolia-App: <v>\r\nAccept:` in a bytes repr: the value ends at the escape
+    if _HEXLIKE.fullmatch(value):
+        return any(rx.fullmatch(value) for rx in _COMPILED.get(provider, ()))
+    return generated(value)
+
+
+def generated(value: str) -> bool:
+    """One token that reads as generated: 12+ characters of a key charset, entropy >= 3, and a part of 8+ that mixes
+    letters and digits or 12+ letters that are no word's spelling (entropy >= 3.5)."""
+    if not _TOKEN.fullmatch(value) or value.count(".") >= 2 or shannon(value) < 3.0:
+        return False
+    for part in _PARTS.split(value):
+        letters = sum(c.isalpha() for c in part)
+        if len(part) >= 8 and letters and letters < len(part) and not part.isdigit():
+            return True
+        if len(part) >= 12 and part.isalpha() and shannon(part) >= 3.5:
+            return True
+    # base64url cut into short runs by its own `-`/`_`/`=` (`2OL-R7--F-5LOSND3-7U5ITH=28=88US`): long, random, and
+    # no part a word of four letters or more (`gateway-prod-eu1-2026` stays)
+    return len(value) >= 20 and shannon(value) >= 3.5 and any(c.isdigit() for c in value) and not any(
+        len(p) >= 4 and p.isalpha() for p in _PARTS.split(value))

@@ -1,0 +1,66 @@
+"""The classes closed in round 7, each generated both ways (redacted / kept), built with the real library where one
+prints the carrier: a token pydantic cuts in the middle, a key charset with `=` inside (`[a-z0-9=_-]`, gitleaks'
+keyword rules)."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+
+import pytest
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from sidecar.redaction import redact
+
+from .gitleaks_gen import leaked, sample
+from .gitleaks_shapes import PREFIXED_RULES
+
+SEEDS = range(8)
+B64URL_EQ = string.ascii_lowercase + string.digits + "=_-"
+
+
+def _cut_report(field: str, value: str) -> str:
+    model: type[BaseModel] = create_model("Settings", **{field: (str, Field(max_length=8))})  # type: ignore[call-overload]
+    try:
+        model(**{field: value})
+    except ValidationError as e:
+        return str(e)
+    raise AssertionError("max_length=8 accepted a long value")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_long_token_pydantic_cuts_in_the_middle_goes_whatever_its_field(seed: int) -> None:
+    r = random.Random(seed)
+    # not the webhook URLs: a cut URL shows its host in the head, and only the whole URL's rule knows the tail
+    rule, rx = r.choice([(i, x) for i, x in PREFIXED_RULES if "\\n" not in x and not x.startswith("https")])
+    value = sample(rx, r)
+    if len(value) <= 50:
+        value += "".join(r.choice(string.ascii_letters + string.digits) for _ in range(51 - len(value)))
+    report = _cut_report(r.choice(["item", "value", "data", "current"]), value)
+    assert "..." in report  # pydantic-core cut it (the carrier under test)
+    out = redact(report)
+    assert value[:20] not in out and value[-20:] not in out, (rule, out)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_long_digest_or_sentence_pydantic_cuts_stays(seed: int) -> None:
+    r = random.Random(seed)
+    value = r.choice(["".join(r.choice("0123456789abcdef") for _ in range(64)),
+                      "the upstream returned an unexpected status while streaming " + str(r.randint(1, 99))])
+    report = _cut_report("checksum", value)
+    assert redact(report) == report
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_key_with_equals_signs_inside_goes_after_its_name(seed: int) -> None:
+    r = random.Random(seed)
+    value = r.choice(string.ascii_lowercase) + "".join(r.choice(B64URL_EQ) for _ in range(39))
+    name = r.choice(["contentful_api_key", "BITBUCKET_CLIENT_SECRET", "fastlyToken", "prodKrakenWrite"])
+    for text in (f"{name} = {value}", f"KeyError: 'unknown {name} {value}'", json.dumps({name: value})):
+        assert not leaked(value, redact(text)), text
+
+
+def test_a_repr_field_after_a_secret_name_is_still_a_field() -> None:
+    text = "<Token var=<ContextVar name='auth' at 0x7f>>"
+    assert redact(text) == text
