@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 # What exporting `docker logs` adds before each line: Compose (`service-1  | `), Docker Desktop's
-# log view (`2025-10-16 13:53:22.915 | `) and PowerShell's `docker : ` (NativeCommandError output).
+# log view (`2025-10-16 13:53:22.915 | `), PowerShell's `docker : ` (NativeCommandError output) and
+# `docker logs -t` / `--timestamps` (Go's RFC3339NanoFixed in UTC, always 9 digits:
+# `2026-12-06T06:00:00.123456789Z `; a log's own ISO time is not cut: it rarely has 9 digits AND
+# is followed by the record's own header).
 # Such captures are read line by line with the prefix cut (parser: the transcoding path).
-_EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : )")
+_EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : "
+                            rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z )")
 
 
 def has_export_prefix(head: bytes) -> bool:

@@ -39,6 +39,8 @@ PREFIXES = {
     "compose": lambda i: "exai-mcp-daemon  | ",
     "desktop": lambda i: f"2025-10-16 13:53:{i % 60:02d}.{i % 1000:03d} | ",
     "powershell": lambda i: "docker : " if i == 0 else "",
+    # `docker logs -t`: Go's RFC3339NanoFixed (always 9 digits, Z) before every line, tracebacks too
+    "timestamps": lambda i: f"2025-11-03T06:00:{i % 60:02d}.{i * 7919 % 10**9:09d}Z ",
 }
 
 
@@ -73,6 +75,15 @@ def test_unprefixed_logs_are_not_taken_for_prefixed() -> None:
     text = "db  | not a prefix on line 2\n2025-11-03 17:00:00 ERROR a.b: x | y\n"
     (ev,) = parse(("2025-11-03 17:00:00 INFO a.b: start\n" + text).encode(), 7)
     assert ev.message == "x | y"
+
+
+def test_a_logs_own_iso_time_is_not_taken_for_docker_timestamps() -> None:
+    """Only Docker's fixed 9-digit UTC form is a prefix; a record's own ISO time stays its header."""
+    text = ("2025-11-03T06:00:00.123Z INFO a.b: start\n2025-11-03T06:00:01.123456Z ERROR a.b: failed\n"
+            "2025-11-03T06:00:02.123456789+00:00 ERROR a.c: also\n")
+    got = [(e.level, e.logger, e.message, e.timestamp.isoformat() if e.timestamp else None) for e in parse(text.encode(), 9)]
+    assert got == [("ERROR", "a.b", "failed", "2025-11-03T06:00:01.123456+00:00"),
+                   ("ERROR", "a.c", "also", "2025-11-03T06:00:02.123456+00:00")]
 
 
 def test_stdio_shim_format() -> None:
