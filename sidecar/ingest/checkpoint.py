@@ -6,6 +6,11 @@ file is one JSON document written to a temp file, fsynced, renamed over the old 
 directory fsynced: a crash leaves either the old or the new document, never a torn one. A
 checkpoint stores the offset of the first byte not yet accepted downstream (the start of the
 open record), so a restart re-reads at most one record and loses nothing.
+
+The document also says when each source was last known to be watched (`alive`, the kernel's
+clock, as file mtimes are): a source whose files have no checkpoint yet (its log did not exist, or was never looked at
+before a stop) was still being watched, so whatever its family wrote after that time is ours to
+read on the next start (recovery.py), not a first run's backlog.
 """
 
 from __future__ import annotations
@@ -87,7 +92,12 @@ class CheckpointFile:
         self.tmp = self.dir / (FILE_NAME + ".tmp")
 
     def load(self) -> dict[str, Checkpoint]:
-        """Checkpoints by key. A complete temp file newer than the main one wins (crash before rename)."""
+        """Checkpoints by key (see load_all)."""
+        return self.load_all()[0]
+
+    def load_all(self) -> tuple[dict[str, Checkpoint], dict[str, float]]:
+        """(checkpoints by key, source name -> when it was last known watched). A complete temp file
+        newer than the main one wins (crash before rename)."""
         for candidate in (self.tmp, self.path):
             try:
                 raw = candidate.read_bytes()
@@ -98,12 +108,13 @@ class CheckpointFile:
             try:
                 doc = json.loads(raw)
                 entries = [Checkpoint(**e) for e in doc["files"]]
-            except (ValueError, KeyError, TypeError) as exc:
+                alive = {str(k): float(v) for k, v in doc.get("alive", {}).items()}
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 if candidate == self.tmp:
                     continue  # torn temp file: the main file is the truth
                 raise CheckpointError(f"unreadable checkpoint file {candidate}: {exc}") from exc
-            return {e.key: e for e in entries}
-        return {}
+            return {e.key: e for e in entries}, alive
+        return {}, {}
 
     def quarantine(self) -> str | None:
         """Move an unreadable checkpoint file aside (`checkpoints.json.corrupt`); return its new name."""
@@ -114,9 +125,12 @@ class CheckpointFile:
             return None
         return str(target)
 
-    def save(self, entries: list[Checkpoint]) -> None:
-        """Write all entries atomically; raise CheckpointError (the previous file stays intact)."""
-        doc = {"version": VERSION, "files": [asdict(e) for e in entries]}
+    def save(self, entries: list[Checkpoint], alive: dict[str, float] | None = None) -> None:
+        """Write all entries (and the sources' `alive` times) atomically; raise CheckpointError (the
+        previous file stays intact)."""
+        doc: dict[str, object] = {"version": VERSION, "files": [asdict(e) for e in entries]}
+        if alive:
+            doc["alive"] = alive
         data = json.dumps(doc, separators=(",", ":")).encode()
         try:
             self.dir.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,6 +37,7 @@ class CheckpointWriter:
         self.last_ok: float | None = None
         self.next_at = 0.0
         self._mirrored: dict[str, tuple[int, int]] = {}
+        self.sources: list[str] = []  # names of the watched sources: their `alive` time is saved too
 
     def mark_dirty(self) -> None:
         self.dirty = True
@@ -56,7 +58,8 @@ class CheckpointWriter:
         live = {e.key for e in entries}
         entries += [cp for k, cp in saved.items() if k not in live]
         try:
-            self.file.save(entries)
+            # `alive` is compared with file mtimes at the next start: the kernel's clock, not ours
+            self.file.save(entries, dict.fromkeys(self.sources, time.time()))
         except CheckpointError as exc:
             self.telemetry.checkpoint_errors.inc()
             if self.error != str(exc):

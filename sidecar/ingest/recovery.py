@@ -6,15 +6,17 @@ Also the helpers rotation shares with it: the siblings a rotated file goes to (`
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from ..clock import Clock
 from .checkpoint import Checkpoint, file_key
+from .discovery import expand
 from .handle import FileHandle
 from .tracked import FileTable, SourceState, Tracked
 
@@ -40,6 +42,18 @@ def family(path: str) -> str:
         if stripped == base or not stripped:
             return os.path.join(d, base)
         base = stripped
+
+
+def live_families(paths: Iterable[str], exclude: Iterable[str] = ()) -> set[str]:
+    """The live names a source's globs cover: a glob without wildcards names one (it may be missing:
+    rotated away, or not re-created yet with delay=True), a pattern each match's family."""
+    out: set[str] = set()
+    for pattern in paths:
+        if glob.has_magic(pattern):
+            out.update(family(p) for p in expand([pattern], exclude))
+        else:
+            out.add(os.path.abspath(os.path.expanduser(pattern)))
+    return out
 
 
 def siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
@@ -166,7 +180,7 @@ class StartupRecovery:
     def __init__(self, fs: RecoveryHost) -> None:
         self.fs = fs
 
-    def run(self) -> None:
+    def run(self, alive: dict[str, float] | None = None) -> None:
         """Files whose checkpointed content left its name while we were down: find it among siblings.
 
         Run before the first scan. For each checkpoint whose path no longer holds its file intact
@@ -203,10 +217,23 @@ class StartupRecovery:
         families: dict[str, tuple[SourceState, float]] = {}
         for src, cp in moved:
             fam = family(cp.path)
-            last = max(cp.updated, families[fam][1]) if fam in families else cp.updated
+            # Compared with file mtimes: the kernel's clock (`alive`) when recorded, else ours
+            seen = (alive or {}).get(src.name, cp.updated)
+            last = max(seen, families[fam][1]) if fam in families else seen
             families[fam] = (src, last)
-        for fam, (src, alive) in families.items():
-            self._read_unseen(src, fam, alive)
+        for fam, (src, last) in families.items():
+            self._read_unseen(src, fam, last)
+        # A family no checkpoint knows, of a source we were watching (`alive`): its log appeared, or
+        # was never looked at, before the stop; what it wrote and rotated away while we were down
+        # (a file created and rotated, delay=True between records) is read like any unseen generation.
+        known = {family(cp.path) for cp in self.fs.saved.values() if cp.path} | set(families)
+        for src in self.fs.sources:
+            since = (alive or {}).get(src.name)
+            if since is None:
+                continue
+            for fam in sorted(live_families(src.cfg.paths, src.cfg.exclude) - known):
+                known.add(fam)
+                self._read_unseen(src, fam, since)
 
     def _read_unseen(self, src: SourceState, fam: str, alive: float) -> None:
         """Generations of `fam` written after we last wrote a checkpoint that no checkpoint knows."""

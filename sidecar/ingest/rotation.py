@@ -204,9 +204,9 @@ class FileSet(CopySearch, FileOpening):
             src.errors_said.discard(src.last_error)
             src.last_error = None
 
-    def recover_rotated_while_down(self) -> None:
-        """Run before the first scan: see recovery.StartupRecovery."""
-        StartupRecovery(self).run()
+    def recover_rotated_while_down(self, alive: dict[str, float] | None = None) -> None:
+        """Run before the first scan: see recovery.StartupRecovery (`alive`: source -> last watched)."""
+        StartupRecovery(self).run(alive or {})
 
     def detach(self, f: Tracked, kind: str) -> None:
         """The file lost its name: keep reading what it still holds, then close it."""

@@ -63,6 +63,7 @@ class Ingest:
         self.sources = [
             SourceState(cfg=s, name=source_name(s), options=parser_options(s), first_run=True) for s in config.sources
         ]
+        self.ckpt.sources = [s.name for s in self.sources]
         self._wake = asyncio.Event()
         self._dirty: set[str] = set()
         self._task: asyncio.Task[None] | None = None
@@ -77,8 +78,9 @@ class Ingest:
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
         self.fs.started_wall = time.time() - 1.0  # the kernel's clock: compared with file mtimes
+        alive: dict[str, float] = {}
         try:
-            self.fs.saved = self.ckpt.file.load()
+            self.fs.saved, alive = self.ckpt.file.load_all()
         except CheckpointError as exc:
             # A corrupted document is moved aside (kept for inspection, never overwritten) and the
             # sources start as on a first run; the problem is reported until a good write.
@@ -86,13 +88,14 @@ class Ingest:
             log.error("ingest: starting without checkpoints (the bad file is kept)", extra={"error": str(exc), "kept_as": str(kept)})
             self.ckpt.error = str(exc)
             self.fs.saved = {}
-        names = {c.source for c in self.saved.values()}
+        names = {c.source for c in self.saved.values()} | set(alive)
         for src in self.sources:
-            src.first_run = src.name not in names
+            src.first_run = src.name not in names  # a source watched before (even with no file yet) is not
         # Before the scan: the scan would read a truncated original from 0 and drop its checkpoint,
         # which recovery needs to find the copy holding the unread part.
         self.delivery.start()
-        self.fs.recover_rotated_while_down()
+        self.fs.recover_rotated_while_down(alive)
+        self.ckpt.mark_dirty()  # record that these sources are watched, even before any file appears
         self._rescan(startup=True)
         self._task = asyncio.create_task(self._run(), name="ingest")
 
@@ -112,7 +115,7 @@ class Ingest:
             with contextlib.suppress(TimeoutError):  # what was read gets stored, and its position saved
                 await asyncio.wait_for(self.delivery.drain(), timeout=5)
         await self.delivery.close()
-        if self.files or self.saved or self.ckpt.dirty:  # nothing to record: do not create the directory
+        if self.sources:  # the files' positions, and until when each source was watched
             self._write_checkpoints(force=True)
         await self.ckpt.mirror(self.files)
         self.fs.table.retire_all()
