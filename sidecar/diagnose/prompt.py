@@ -9,7 +9,6 @@ file, never an in-place change.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -147,7 +146,16 @@ class InvalidAnswer(SidecarError, ValueError):
         self.problem = problem
 
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.IGNORECASE)
+def _unfenced(text: str) -> str:
+    """`text` without a markdown code fence around it (```json ... ```). Plain string operations: the regex it
+    replaces (`\\s*```\\s*$` tried at every whitespace run) was quadratic on an answer with long blank runs."""
+    text = text.strip()
+    if text.startswith("```"):
+        text = text[3:]
+        text = text[4:] if text[:4].lower() == "json" else text
+    if text.endswith("```"):
+        text = text[:-3]
+    return text.strip()
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -203,7 +211,7 @@ def parse_answer(
     """Validate the model's text into a Diagnosis or raise InvalidAnswer naming the problem."""
     if not content or not content.strip():
         raise InvalidAnswer("the answer was empty")
-    text = _FENCE.sub("", content.strip())
+    text = _unfenced(content)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -63,7 +63,7 @@ RUNTIME_MESSAGES: tuple[GatewayMessage, ...] = (
         "started. It fails every time that path runs in that thread.",
         "From another thread hand the coroutine to the loop: asyncio.run_coroutine_threadsafe(coro, loop) or "
         "loop.call_soon_threadsafe(...), with the loop kept from start-up.")),
-    _row("stream-two-readers", ANY, r"\w+\(\) called while another coroutine is already waiting for incoming data", _t(
+    _row("stream-two-readers", ANY, r"\b\w{1,60}\(\) called while another coroutine is already waiting for incoming data", _t(
         "concurrency", "medium", "Two tasks read the same asyncio stream at once ({what})",
         "asyncio's StreamReader allows one reader at a time: a second task called read/readline/readuntil on the same "
         "reader while the first still waits for data (a reconnect or restart that started a second reader loop); "
