@@ -56,6 +56,14 @@ RUNTIME_MESSAGES: tuple[GatewayMessage, ...] = (
         "to a process pool, a multiprocessing queue or a spawned process, which all pickle what they send.",
         "Pass module-level functions and plain data to other processes; create locks, clients and files inside the "
         "worker.")),
+    # CPython 3.11 ceval (with / async with on an object without the protocol): the sync/async protocol mixed up
+    _row("context-manager-protocol", ANY, r"'[\w.]{1,80}' object does not support the (?:asynchronous )?context "
+         r"manager protocol", _t(
+        "code", "medium", "A context manager used with the wrong protocol ({what})",
+        "The code enters an object with `with` that only supports `async with` (asyncio.Lock/Semaphore/Condition, "
+        "aiohttp/httpx async clients) or with `async with` one that only supports `with`: the statement fails every "
+        "time, before anything is acquired.",
+        "Use `async with` for asyncio primitives and async clients inside coroutines (or `with` for a sync object).")),
     _row("asyncio-no-running-loop", ANY, r"\bno running event loop\b|There is no current event loop in thread", _t(
         "code", "medium", "asyncio was used from a thread without an event loop ({what})",
         "asyncio.create_task / get_running_loop (and what needs the running loop) was called outside a coroutine on "

@@ -150,3 +150,25 @@ def test_a_refused_connection_with_no_known_remote_is_the_network_naming_the_com
         # realtime-py logs the attempt's error text without a traceback
         d = diagnose(f"2026-12-06 07:00:00 ERROR realtime._async.client: Connection attempt failed: {exc}")
     assert d.category == "network" and d.confidence < 0.6 and "realtime" in text_of(d), (d.rule, d.summary)
+
+
+def _sync_with_on_async_lock() -> None:
+    async def run() -> None:
+        with asyncio.Semaphore(2):  # type: ignore[attr-defined]
+            pass
+    asyncio.run(run())
+
+
+def _async_with_on_sync_lock() -> None:
+    import threading
+
+    async def run() -> None:
+        async with threading.Lock():  # type: ignore[attr-defined]
+            pass
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize("raise_it", [_sync_with_on_async_lock, _async_with_on_sync_lock])
+def test_a_context_manager_entered_with_the_wrong_protocol_is_code_naming_async_with(raise_it: Callable[[], None]) -> None:
+    d = diagnose(_excerpt(raise_it, "src.daemon.middleware.semaphores"))
+    assert d.category == "code" and "async with" in text_of(d) and "leak" not in text_of(d), (d.rule, d.summary)
