@@ -1,0 +1,477 @@
+"""What real writers do to a log file, generated: real writer processes against the real app (issue 16, round 7).
+
+Taxonomy: what the standard library's handlers, logrotate and Docker do to a file, as their own
+documentation and source say (CPython 3.11 Lib/logging/handlers.py; logrotate(8); moby's
+daemon/logger/jsonfilelog and loggerutils/logfile.go), beyond what test_rotation_sequences.py
+already generates in-process (hand-made renames, copytruncate, truncate, delete, restart).
+
+RotatingFileHandler (rfh)
+- backupCount 0: `shouldRollover` is true past maxBytes, but `doRollover` renames nothing and
+  reopens the same name in mode 'a': the file just grows. backupCount N: `.N` removed, `.i ->
+  .i+1`, base -> `.1`, base reopened. maxBytes smaller than a record: a rollover before EVERY
+  record (one record per generation).
+- delay=True: no file until the first record, and none after a rollover until the next one (the
+  live name is missing between records).
+- encoding utf-16 / utf-8-sig: a BOM at the start of every generation (TextIOWrapper writes it
+  only at position 0), none in appends.
+- namer/rotator (the logging cookbook's gzip): the generation is read, written as `.N.gz` and
+  REMOVED: its uncompressed bytes exist only through a descriptor the tailer already holds.
+TimedRotatingFileHandler (timed)
+- `when` S / M / H / MIDNIGHT / W0: base -> `base.<suffix>` with suffixes `%Y-%m-%d_%H-%M-%S`,
+  `%Y-%m-%d_%H-%M`, `%Y-%m-%d_%H`, `%Y-%m-%d`, `%Y-%m-%d`; utc True/False (local time, the
+  writer runs with TZ=Australia/Melbourne); backupCount deletes the oldest by sorted name; with a
+  namer, `base.<suffix>.gz`; delay and encodings as above. Rollover times come from time.time().
+logrotate (run by the test, step by step, a sidecar restart possible between any two steps)
+- create (rename, then a new empty base), nocreate (the writer re-creates it), copytruncate
+  (copy to `.1`, truncate base; the writer's O_APPEND continues at 0); rotate N (oldest deleted);
+  compress (gzip, source removed) and delaycompress (`.1` stays plain, compressed one run later);
+  dateext (`base-%Y%m%d%H` instead of `.1`, oldest by name); olddir (rotated files move to another
+  directory the glob does not cover); missingok (a missing base: nothing happens).
+- The writer: WatchedFileHandler (reopens when the name's inode changed: logrotate create) or a
+  plain FileHandler reopened by a postrotate "HUP" - after writing one more batch into the renamed
+  file (the window between logrotate's rename and the signal).
+- Two processes logging to one file (gunicorn workers: two handlers in 'a' mode, O_APPEND).
+Docker
+- json-file driver: `{"log","stream","time"}` per line, stdout and stderr interleaved by arrival;
+  max-size/max-file rotation (`-json.log.1 ... .N-1`, oldest deleted; max-file 1 truncates);
+  compress (`.1` gzipped at once).
+- `docker logs` captures: stdout records and stderr uncaught tracebacks (Python's excepthook: no
+  header, logger `uncaught`, level CRITICAL) in one stream, `\\n` or `\\r\\n`, UTF-8 or UTF-16 LE
+  with BOM (PowerShell's `>`), `-t` timestamps before every line.
+The sidecar's life: stopped and started at any point - between records, before a rollover the
+writer is about to do, between logrotate's steps, while writers write and rotate.
+
+What the test asserts (exact): every ERROR/CRITICAL record stored once (per-seq, from the store's
+per-logger counts: the seq is in the logger name), every crash once, receipts = the total, the
+per-minute totals equal the records' own minutes (event time, Melbourne local time), nothing at
+ERROR in the sidecar's log, and no descriptor on the log directory after the stop.
+
+Loss only where no tailer could avoid it is never generated: before anything destroys a file
+(deletes, compresses, truncates without a copy) that holds records not yet stored, the test syncs
+(waits until stored), starting the sidecar first if it is down.
+
+SIDECAR_TAXONOMY_SEEDS=N runs N seeds per class (default 1), from SIDECAR_TAXONOMY_SEED_BASE;
+SIDECAR_TAXONOMY_STEPS operations per scenario (default 24).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import logging
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sidecar.app import Sidecar
+from sidecar.clock import ManualClock
+from sidecar.config import Config
+from sidecar.ingest.tracked import ROTATE_WAIT
+
+from .conftest import open_in
+
+WRITER = Path(__file__).with_name("writer_proc.py")
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = int(os.environ.get("SIDECAR_TAXONOMY_SEEDS", "1"))
+SEED_BASE = int(os.environ.get("SIDECAR_TAXONOMY_SEED_BASE", "0"))
+STEPS = int(os.environ.get("SIDECAR_TAXONOMY_STEPS", "24"))  # operations per scenario
+TZ = "Australia/Melbourne"
+SECOND_WRITER = 1_000_000  # seq offset of a second process
+
+
+@dataclass
+class Scenario:
+    """One generated case: writer processes, who rotates how, the source's glob and format."""
+
+    name: str
+    writers: list[dict[str, Any]]
+    glob: str
+    logrotate: dict[str, Any] | None = None
+    fmt: str = "auto"
+    cap: int = 160  # records per writer
+    emit_max: int = 12
+
+
+def _step(when: str) -> float:
+    return {"S": 0.25, "M": 12.0, "H": 700.0, "MIDNIGHT": 15000.0, "W0": 50000.0}[when]
+
+
+def gen_rfh(rng: random.Random) -> Scenario:
+    backups = rng.choice((0, 1, 3, 8))
+    tiny = rng.random() < 0.3
+    enc = rng.choice(("utf-8", "utf-8", "utf-16", "utf-8-sig"))
+    w = {"kind": "rfh", "max_bytes": 1 if tiny else rng.choice((300, 700, 2000)), "backups": backups,
+         "encoding": enc, "delay": rng.random() < 0.4, "gzip": backups > 0 and rng.random() < 0.3, "step": 1.0}
+    return Scenario(f"rfh b{backups} {'tiny' if tiny else w['max_bytes']} {enc}{' delay' if w['delay'] else ''}"
+                    f"{' gzip' if w['gzip'] else ''}", [w], rng.choice(("r.log", "r.log*")),
+                    cap=20 if tiny else 160, emit_max=3 if tiny else 12)
+
+
+def gen_timed(rng: random.Random) -> Scenario:
+    when = rng.choice(("S", "M", "H", "MIDNIGHT", "W0"))
+    enc = rng.choice(("utf-8", "utf-8", "utf-16"))
+    w = {"kind": "timed", "when": when, "backups": rng.choice((0, 2, 5)), "encoding": enc,
+         "delay": rng.random() < 0.4, "gzip": rng.random() < 0.25, "utc": rng.random() < 0.3, "step": _step(when)}
+    return Scenario(f"timed {when} b{w['backups']} {enc}{' utc' if w['utc'] else ''}{' delay' if w['delay'] else ''}"
+                    f"{' gzip' if w['gzip'] else ''}", [w], rng.choice(("r.log", "r.log*")))
+
+
+def gen_logrotate(rng: random.Random) -> Scenario:
+    mode = rng.choice(("create", "nocreate", "copytruncate"))
+    opts = {"mode": mode, "rotate": rng.choice((1, 2, 4)), "compress": rng.random() < 0.35,
+            "delaycompress": rng.random() < 0.5, "dateext": rng.random() < 0.35, "olddir": rng.random() < 0.25,
+            "missingok": True}
+    two = rng.random() < 0.4
+    handler = "plain" if mode == "copytruncate" else rng.choice(("watched", "plain"))
+    w = {"kind": handler, "encoding": "utf-8", "delay": rng.random() < 0.3, "step": 1.0}
+    writers = [w, {**w, "seq0": SECOND_WRITER}] if two else [w]
+    flags = " ".join(k for k in ("compress", "delaycompress", "dateext", "olddir") if opts[k])
+    return Scenario(f"logrotate {mode} rotate {opts['rotate']} {flags} {handler}{' x2' if two else ''}", writers,
+                    rng.choice(("r.log", "r.log*")), logrotate=opts)
+
+
+def gen_docker(rng: random.Random) -> Scenario:
+    max_file = rng.choice((1, 2, 3, 5))
+    w = {"kind": "docker", "max_size": rng.choice((2000, 6000)), "max_file": max_file,
+         "compress": max_file > 1 and rng.random() < 0.3, "step": 1.0}
+    name = "abc-json.log"
+    return Scenario(f"docker json-file max-file {max_file}{' compress' if w['compress'] else ''}",
+                    [{**w, "path_name": name}], rng.choice((name, name + "*")), fmt=rng.choice(("auto", "docker")))
+
+
+def gen_capture(rng: random.Random) -> Scenario:
+    enc = rng.choice(("utf-8", "utf-16"))
+    nl = rng.choice(("\n", "\r\n"))
+    w = {"kind": "capture", "encoding": enc, "newline": nl, "timestamps": rng.random() < 0.3, "step": 1.0}
+    return Scenario(f"docker logs capture {enc} {'crlf' if nl != chr(10) else 'lf'}"
+                    f"{' -t' if w['timestamps'] else ''}", [w], "r.log")
+
+
+CLASSES: dict[str, Callable[[random.Random], Scenario]] = {
+    "rfh": gen_rfh, "timed": gen_timed, "logrotate": gen_logrotate, "docker": gen_docker, "capture": gen_capture,
+}
+
+
+def read_text(p: Path) -> str:
+    """A log file's text whatever its encoding or compression (for the model's destroy check)."""
+    try:
+        data = gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
+    except OSError:
+        return ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
+
+
+class Writer:
+    """One writer process (tests/ingest/writer_proc.py) and what it wrote."""
+
+    def __init__(self, spec: dict[str, Any], env: dict[str, str]) -> None:
+        self.spec = spec
+        self.proc = subprocess.Popen([sys.executable, str(WRITER), json.dumps(spec)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, env=env)
+        self.written = 0
+
+    def send(self, cmd: dict[str, Any] | str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((cmd if isinstance(cmd, str) else json.dumps(cmd)) + "\n")
+        self.proc.stdin.flush()
+
+    def reply(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line, f"writer died: {self.proc.wait()}"
+        out: dict[str, Any] = json.loads(line)
+        return out
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.send({"op": "quit"})
+            self.proc.wait(10)
+
+
+@dataclass
+class World:
+    """The running sidecar (or none), the writers and the model of what they wrote."""
+
+    d: Path
+    sc: Scenario
+    rng: random.Random
+    clock: ManualClock
+    sidecar: Sidecar | None = None
+    errors: dict[int, float] = field(default_factory=dict)  # seq -> event time
+    crashes: list[tuple[int, float]] = field(default_factory=list)
+    unsynced: set[int] = field(default_factory=set)  # error seqs (and crash seqs) not known stored
+    crash_seqs: set[int] = field(default_factory=set)
+    log: list[str] = field(default_factory=list)
+    rotations: int = 0
+
+    def config(self) -> Config:
+        return Config.model_validate({
+            "server": {"read_access": "open", "host": "127.0.0.1", "port": 1},
+            "store": {"path": str(self.d / "sidecar.db"), "spool_dir": str(self.d / "spool")},
+            "rollouts_file": None,
+            "diagnosis": {"kimi_enabled": False, "rules_file": str(REPO / "rules" / "diagnoses.yaml")},
+            "alerts": {"rules_file": None},
+            "ingest": {"checkpoint_dir": str(self.d / "ck"), "checkpoint_interval": 1.0, "rescan_interval": 0.5},
+            "sources": [{"paths": [str(self.d / "logs" / self.sc.glob)], "start_at": "beginning",
+                         "format": self.sc.fmt, "timezone": TZ}],
+        })
+
+    async def start(self) -> None:
+        assert self.sidecar is None
+        self.sidecar = Sidecar(self.config(), clock=self.clock)
+        await self.sidecar.start(serve=False)
+        self.log.append("start")
+
+    async def stop(self) -> None:
+        assert self.sidecar is not None
+        await self.sidecar.stop()
+        self.sidecar = None
+        self.log.append("stop")
+
+    async def toggle(self) -> None:
+        await (self.stop() if self.sidecar is not None else self.start())
+
+    async def counts(self) -> Counter[str]:
+        assert self.sidecar is not None
+        rows = await self.sidecar.store.db.fetchall("SELECT logger, SUM(count) AS n FROM error_loggers GROUP BY logger")
+        return Counter({r["logger"]: int(r["n"]) for r in rows})
+
+    async def poll(self, seconds: float) -> None:
+        for _ in range(int(seconds / 0.1)):
+            self.clock.advance(0.1)
+            await asyncio.sleep(0.003)
+
+    async def sync(self) -> None:
+        """Wait until everything written is stored (starting the sidecar if it is down)."""
+        if self.sidecar is None:
+            await self.start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while True:
+            got = await self.counts()
+            missing = [s for s in self.errors if got[f"gw.e{s}"] < 1]
+            if not missing and got["uncaught"] >= len(self.crashes):
+                break
+            if loop.time() > deadline:
+                assert self.sidecar is not None
+                raise AssertionError(f"{self.sc.name}: not stored {missing[:8]} (of {len(self.errors)}), crashes "
+                                     f"{got['uncaught']}/{len(self.crashes)} after {self.log[-15:]}; tailer "
+                                     f"{self.sidecar.stages.ingest.status()['sources']}")
+            self.clock.advance(0.1)
+            await asyncio.sleep(0.005)
+        self.unsynced.clear()
+        self.log.append("sync")
+
+    def holds_unsynced(self, paths: list[Path]) -> bool:
+        if not self.unsynced:
+            return False
+        marks = [f"gw.e{s}:" if s not in self.crash_seqs else f"defined ({s})" for s in self.unsynced]
+        for p in paths:
+            text = read_text(p)
+            if any(m in text for m in marks):
+                return True
+        return False
+
+    async def before_destroying(self, paths: list[Path]) -> None:
+        """A file is about to be deleted/compressed/truncated: what it holds must be stored first."""
+        if self.holds_unsynced(paths):
+            await self.sync()
+
+    async def maybe_restart(self, p: float) -> None:
+        if self.rng.random() < p:
+            await self.toggle()
+
+    async def emit(self, w: Writer, n: int) -> None:
+        n = min(n, self.sc.cap - w.written)
+        if n <= 0:
+            return
+        w.send({"op": "emit", "n": n})
+        while True:
+            out = w.reply()
+            self._note(out)
+            if out.get("roll"):
+                self.rotations += 1
+                await self.maybe_restart(0.15)  # a restart right before the writer's rollover
+                await self.before_destroying([Path(p) for p in out["destroys"]])
+                w.send("go")
+                continue
+            break
+        w.written += n
+        self.log.append(f"emit {n}")
+
+    def _note(self, out: dict[str, Any]) -> None:
+        """What a writer says it wrote (also part way through a batch, before a rollover)."""
+        for seq, t in out["errors"]:
+            if seq not in self.errors:
+                self.errors[seq] = t
+                self.unsynced.add(seq)
+        for seq, t in out["crashes"]:
+            if seq not in self.crash_seqs:
+                self.crashes.append((seq, t))
+                self.crash_seqs.add(seq)
+                self.unsynced.add(seq)
+
+
+# --- logrotate, step by step ------------------------------------------------------------------
+
+def _missing(p: Path) -> bool:
+    return not p.exists()
+
+
+def _create(p: Path) -> None:
+    """logrotate's `create`: a new empty file under the name."""
+    p.touch(exist_ok=False)
+
+
+def _gz(p: Path) -> None:
+    with p.open("rb") as src, gzip.open(str(p) + ".gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    p.unlink()
+
+
+async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: list[Writer]) -> None:
+    """One logrotate run over `base` (logrotate(8) semantics), a possible restart between steps."""
+    if _missing(base):
+        world.log.append("logrotate: missing (missingok)")
+        return
+    old = base.parent / "old" if opts["olddir"] else base.parent
+    old.mkdir(exist_ok=True)
+    n, compress, delay = opts["rotate"], opts["compress"], opts["delaycompress"]
+    world.rotations += 1
+    if opts["dateext"]:  # dateformat -%Y%m%d%H: one name per run, the oldest by name deleted
+        rotated = old / f"{base.name}-20261206{world.rotations:02d}"
+        existing = sorted(p for p in old.iterdir() if p.name.startswith(base.name + "-2026"))
+        doomed = existing[:max(0, len(existing) + 1 - n)]
+        later = [p for p in existing if p not in doomed and not p.name.endswith(".gz")] if compress and delay else []
+        shifts: list[tuple[Path, Path]] = []
+    else:
+        rotated = old / f"{base.name}.1"
+        doomed = [p for p in (old / f"{base.name}.{n}", old / f"{base.name}.{n}.gz") if p.exists()]
+        shifts = [(old / f"{base.name}.{i}{e}", old / f"{base.name}.{i + 1}{e}")
+                  for i in range(n - 1, 0, -1) for e in ("", ".gz")]
+        later = [old / f"{base.name}.2"] if compress and delay and n > 1 else []  # the previous .1, after the shift
+    now_gz = compress and not delay
+    # olddir moves the generation out of the directory the sidecar watches: a tailer that does not
+    # know that directory finds neither the renamed file nor a copy there (not generated: synced first).
+    await world.before_destroying([*doomed, *([base] if opts["olddir"] else [])])
+    for p in doomed:
+        p.unlink()
+    await world.maybe_restart(0.2)
+    for src, dst in shifts:
+        if src.exists():
+            src.rename(dst)
+    if opts["mode"] == "copytruncate":
+        shutil.copyfile(base, rotated)
+        await world.maybe_restart(0.2)  # between the copy and the truncation (the writer is paused)
+        with base.open("r+b") as f:
+            f.truncate(0)
+    else:
+        os.rename(base, rotated)
+        await world.maybe_restart(0.2)  # between the rename and the create
+        if opts["mode"] == "create":
+            _create(base)
+    # postrotate (before compression, as logrotate orders them): a plain FileHandler is told to
+    # reopen (HUP), sometimes after one more batch written into the renamed file (not into olddir:
+    # a sidecar restarted since the rename cannot know where that file went)
+    for w in writers:
+        if w.spec["kind"] == "plain" and opts["mode"] != "copytruncate":
+            if not opts["olddir"] and world.rng.random() < 0.5:
+                await world.emit(w, world.rng.randint(1, 4))
+            w.send({"op": "reopen"})
+            w.reply()
+    gz = [p for p in [*later, *([rotated] if now_gz else [])] if p.exists()]
+    await world.before_destroying(gz)
+    for p in gz:
+        _gz(p)
+    world.log.append(f"logrotate {opts['mode']} -> {rotated.relative_to(world.d)}{'.gz' if now_gz else ''}")
+
+
+# --- the generated run ------------------------------------------------------------------------
+
+async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
+    rng = random.Random(f"{cls}-{seed}")
+    sc = CLASSES[cls](rng)
+    d = tmp_path / f"{cls}{seed}"
+    logs = d / "logs"
+    logs.mkdir(parents=True)
+    # The sidecar's clock starts an hour behind the real one and is moved by the test: recovery at
+    # start compares file mtimes (the real clock) with when the sidecar was last alive (its clock).
+    now = time.time() - 3600
+    clock = ManualClock(now)
+    world = World(d, sc, rng, clock)
+    env = {**os.environ, "TZ": TZ}
+    writers = []
+    for i, spec in enumerate(sc.writers):
+        span = spec["step"] * 1.5 * sc.cap
+        full = {**spec, "path": str(logs / spec.get("path_name", "r.log")), "seed": rng.randrange(1 << 30),
+                "t0": now - span - 120 - i}
+        writers.append(Writer(full, env))
+    try:
+        if rng.random() < 0.7:
+            await world.start()
+        for _ in range(STEPS):
+            op = rng.choices(("emit", "poll", "restart", "sync", "rotate"), (10, 4, 3, 1, 3 if sc.logrotate else 0))[0]
+            if op == "emit":
+                await world.emit(rng.choice(writers), rng.randint(1, sc.emit_max))
+            elif op == "poll" and world.sidecar is not None:
+                await world.poll(rng.uniform(0.1, 1.0))
+            elif op == "restart":
+                await world.toggle()
+            elif op == "sync":
+                await world.sync()
+            elif op == "rotate" and sc.logrotate is not None:
+                await logrotate(world, logs / "r.log", sc.logrotate, writers)
+        for w in writers:
+            w.close()
+        await world.sync()
+        assert world.sidecar is not None
+        await world.poll(ROTATE_WAIT + 2)  # a duplicate would land meanwhile; rotated files are closed
+        got = await world.counts()
+        dupes = {s: got[f"gw.e{s}"] for s in world.errors if got[f"gw.e{s}"] != 1}
+        extra = [k for k in got if k.startswith("gw.e") and int(k[4:]) not in world.errors]
+        assert not dupes and not extra, f"{sc.name}: stored twice {dict(list(dupes.items())[:8])}, unknown {extra[:5]}"
+        assert got["uncaught"] == len(world.crashes), (sc.name, got["uncaught"], len(world.crashes))
+        db = world.sidecar.store.db
+        receipts = (await db.fetchone("SELECT COUNT(*) AS n FROM event_receipts"))["n"]
+        assert receipts == len(world.errors) + len(world.crashes), (sc.name, receipts)
+        # event time: each logged error in the minute its own (Melbourne local) timestamp says. (A
+        # crash prints no time: it is placed at the record before it when one is in its context.)
+        recent = now - 23 * 3600  # per-minute counts older than 24 h are pruned
+        want = Counter(int(t // 60) for t in world.errors.values() if t > recent + 60)
+        rows = await db.fetchall(
+            "SELECT o.minute, SUM(o.count) AS n FROM error_occurrences o JOIN error_investigations g "
+            "ON g.error_hash = o.error_hash WHERE g.logger <> 'uncaught' GROUP BY o.minute")
+        have = Counter({int(r["minute"]): int(r["n"]) for r in rows if r["minute"] > (recent + 60) // 60})
+        assert have == want, (sc.name, sorted((have - want).items())[:5], sorted((want - have).items())[:5])
+        await world.stop()
+        assert open_in(logs) == [], sc.name
+    finally:
+        for w in writers:
+            if w.proc.poll() is None:
+                w.proc.kill()
+                w.proc.wait()
+        if world.sidecar is not None:
+            await world.sidecar.stop()
+    return world
+
+
+@pytest.mark.parametrize("cls,seed", [(c, s) for c in CLASSES for s in range(SEED_BASE, SEED_BASE + SEEDS)])
+async def test_generated_writers(tmp_path: Path, cls: str, seed: int, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    world = await run_scenario(tmp_path, cls, seed)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, f"{world.sc.name}: {errors[:3]} after {world.log[-15:]}"
+    assert len(world.errors) > 5, world.sc.name  # the scenario did write

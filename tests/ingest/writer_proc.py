@@ -1,0 +1,259 @@
+"""A real log writer process for tests/ingest/test_writer_taxonomy.py (run as a script, not imported by pytest).
+
+It logs numbered records through the standard library's own handlers (RotatingFileHandler,
+TimedRotatingFileHandler, WatchedFileHandler, FileHandler), or writes what Docker's json-file
+driver and a `docker logs` capture hold, on a virtual clock (time.time patched: the handlers'
+rollover times, the records' asctime and Docker's `time` all follow it; TZ comes from the
+environment). Driven line by line over stdin/stdout (JSON):
+
+  -> {"op": "emit", "n": K}      emit K records; before each rollover the handler would do, ask
+  <- {"roll": true, "destroys": [paths]}   and wait for "go" (the test may sync or restart first)
+  -> "go"
+  <- {"errors": [[seq, t], ...], "crashes": [[seq, t], ...], "done": true}
+  -> {"op": "reopen"}            close and reopen the handler's file (a postrotate HUP)
+  -> {"op": "quit"}
+
+Error seqs are carried in the logger name (`gw.e<seq>`), so the store's per-logger counts
+(error_loggers) say how often each one was stored. Uncaught crashes (Python's excepthook output,
+no header) are counted as a whole (their logger is `uncaught`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import logging.handlers
+import os
+import random
+import shutil
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+
+spec = json.loads(sys.argv[1])
+NOW = [float(spec["t0"])]
+time.time = lambda: NOW[0]  # the handlers' and the records' clock
+rng = random.Random(spec["seed"])
+seq = int(spec.get("seq0", 0))
+path = spec["path"]
+kind = spec["kind"]
+enc = spec.get("encoding") or "utf-8"
+FMT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def ask(destroys: list[str], errors: list[list[float]], crashes: list[list[float]]) -> None:
+    """Before a rollover: what it destroys and what this batch wrote so far (the test may sync first)."""
+    print(json.dumps({"roll": True, "destroys": destroys, "errors": errors, "crashes": crashes}), flush=True)
+    assert sys.stdin.readline().strip() == "go"
+
+
+def gzip_namer(name: str) -> str:
+    return name + ".gz"
+
+
+def gzip_rotator(source: str, dest: str) -> None:  # the logging cookbook's rotator
+    with open(source, "rb") as sf, gzip.open(dest, "wb") as df:
+        shutil.copyfileobj(sf, df)
+    os.remove(source)
+
+
+def make_handler() -> logging.Handler:
+    delay = bool(spec.get("delay"))
+    if kind == "rfh":
+        h: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=spec["max_bytes"], backupCount=spec["backups"], encoding=enc, delay=delay)
+    elif kind == "timed":
+        h = logging.handlers.TimedRotatingFileHandler(path, when=spec["when"], backupCount=spec["backups"],
+                                                      encoding=enc, delay=delay, utc=bool(spec.get("utc")))
+    elif kind == "watched":
+        h = logging.handlers.WatchedFileHandler(path, encoding=enc, delay=delay)
+    else:
+        h = logging.FileHandler(path, encoding=enc, delay=delay)
+    if spec.get("gzip") and isinstance(h, logging.handlers.BaseRotatingHandler):
+        h.namer = gzip_namer
+        h.rotator = gzip_rotator
+    h.setFormatter(logging.Formatter(FMT))
+    return h
+
+
+def destroys(h: logging.Handler) -> list[str]:
+    """The files the rollover about to happen deletes, overwrites or compresses (a superset)."""
+    out: list[str] = []
+    if getattr(h, "namer", None) is not None:
+        out.append(h.baseFilename)  # type: ignore[attr-defined]
+    if isinstance(h, logging.handlers.RotatingFileHandler) and h.backupCount > 0:
+        out.append(h.rotation_filename(f"{h.baseFilename}.{h.backupCount}"))
+    if isinstance(h, logging.handlers.TimedRotatingFileHandler) and h.backupCount > 0:
+        d = os.path.dirname(h.baseFilename)
+        out.extend(os.path.join(d, f) for f in os.listdir(d) if f.startswith(os.path.basename(h.baseFilename) + "."))
+    return [p for p in out if os.path.exists(p)]
+
+
+def traceback_lines(msg: str) -> list[str]:
+    try:
+        raise NameError(msg)
+    except NameError:
+        return traceback.format_exc().splitlines()
+
+
+class Handlers:
+    def __init__(self) -> None:
+        self.h = make_handler()
+        self.loggers: dict[str, logging.Logger] = {}
+
+    def logger(self, name: str) -> logging.Logger:
+        lg = self.loggers.get(name)
+        if lg is None:
+            lg = self.loggers[name] = logging.getLogger(name)
+            lg.propagate = False
+            lg.setLevel(logging.INFO)
+            lg.addHandler(self.h)
+        return lg
+
+    def reopen(self) -> None:
+        h = self.h
+        if isinstance(h, logging.FileHandler):
+            h.acquire()
+            try:
+                if h.stream is not None:
+                    h.stream.close()
+                    h.stream = None  # type: ignore[assignment]
+                if not h.delay:
+                    h.stream = h._open()
+            finally:
+                h.release()
+
+    def emit(self, n: int) -> dict[str, object]:
+        global seq
+        errors: list[list[float]] = []
+        h = self.h
+        for _ in range(n):
+            NOW[0] += spec["step"] * rng.uniform(0.5, 1.5)
+            level = rng.choice((logging.INFO, logging.INFO, logging.WARNING, logging.ERROR, logging.ERROR,
+                                logging.CRITICAL))
+            tb = level >= logging.ERROR and rng.random() < 0.3
+            name = f"gw.e{seq}" if level >= logging.ERROR else "gw.progress"
+            lg = self.logger(name)
+            rec = lg.makeRecord(name, level, __file__, 1, "event seq=%d", (seq,), None)
+            if tb:
+                try:
+                    raise ValueError(f"bad value {seq}")
+                except ValueError:
+                    rec.exc_info = sys.exc_info()
+            if isinstance(h, logging.handlers.BaseRotatingHandler) and h.shouldRollover(rec):
+                ask(destroys(h), errors, [])
+            lg.handle(rec)
+            if level >= logging.ERROR:
+                errors.append([seq, rec.created])
+            seq += 1
+        return {"errors": errors, "crashes": []}
+
+
+class Stream:
+    """Docker's json-file driver (kind docker) or a `docker logs` capture (kind capture) of a
+    Python daemon: log records on stdout, uncaught crashes (excepthook, no header) on stderr."""
+
+    def __init__(self) -> None:
+        self.newline = spec.get("newline", "\n")
+        self.max_size = int(spec.get("max_size", 0))
+        self.max_file = int(spec.get("max_file", 1))
+        self.compress = bool(spec.get("compress"))
+        self.prefix = bool(spec.get("timestamps"))  # docker logs -t
+        self.last_was_error = False
+
+    def _local(self, t: float) -> str:
+        lt = time.localtime(t)
+        return time.strftime("%Y-%m-%d %H:%M:%S", lt) + f",{int(t * 1000) % 1000:03d}"
+
+    def _stamp(self, t: float) -> str:
+        return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
+
+    def _write(self, records: list[tuple[list[tuple[str, str, float]], list[float] | None, bool]]) -> tuple[
+            list[list[float]], list[list[float]]]:
+        """Write records (lines, [seq, t] of an error or crash, is_crash); docker rotates between records."""
+        errors: list[list[float]] = []
+        crashes: list[list[float]] = []
+        for lines, mark, crash in records:
+            if kind == "docker":
+                data = "".join(json.dumps({"log": text + "\n", "stream": stream, "time": self._stamp(t)}) + "\n"
+                               for text, stream, t in lines)
+                self._rotate_if(len(data), errors, crashes)
+                with open(path, "a", encoding="utf-8") as f:
+                    f.write(data)
+            else:
+                body = "".join((self._stamp(t) + " " if self.prefix else "") + text + self.newline
+                               for text, _, t in lines)
+                new = not os.path.exists(path) or os.path.getsize(path) == 0
+                raw = body.encode(enc)
+                if enc in ("utf-16", "utf-8-sig") and not new:
+                    raw = body.encode("utf-16-le" if enc == "utf-16" else "utf-8")  # the BOM only at the start
+                with open(path, "ab") as f:
+                    f.write(raw)
+            if mark is not None:
+                (crashes if crash else errors).append(mark)
+        return errors, crashes
+
+    def _rotate_if(self, n: int, errors: list[list[float]], crashes: list[list[float]]) -> None:
+        """moby's json-file rotation: past max-size, `.1..N-1` cascade (oldest deleted), `.1` compressed."""
+        if not self.max_size or not os.path.exists(path) or os.path.getsize(path) + n <= self.max_size:
+            return
+        keep = self.max_file - 1
+        ext = ".gz" if self.compress else ""
+        gone = [path] if self.compress or keep == 0 else []  # compressed or truncated: unreadable
+        ask([p for p in [*gone, f"{path}.{keep}{ext}"] if os.path.exists(p)], errors, crashes)
+        if keep == 0:
+            os.truncate(path, 0)
+            return
+        if os.path.exists(f"{path}.{keep}{ext}"):
+            os.remove(f"{path}.{keep}{ext}")
+        for i in range(keep - 1, 0, -1):
+            if os.path.exists(f"{path}.{i}{ext}"):
+                os.rename(f"{path}.{i}{ext}", f"{path}.{i + 1}{ext}")
+        os.rename(path, f"{path}.1")
+        if self.compress:
+            gzip_rotator(f"{path}.1", f"{path}.1.gz")
+
+    def emit(self, n: int) -> dict[str, object]:
+        global seq
+        records: list[tuple[list[tuple[str, str, float]], list[float] | None, bool]] = []
+        for _ in range(n):
+            NOW[0] += spec["step"] * rng.uniform(0.5, 1.5)
+            t = NOW[0]
+            # A crash follows a record no error opened (INFO/WARNING), another crash or the start:
+            # after an ERROR record its traceback would read as that record's own (logging.exception).
+            if not self.last_was_error and rng.random() < 0.15:
+                tb = traceback_lines(f"name 'os' is not defined ({seq})")
+                records.append(([(ln, "stderr", t) for ln in tb], [seq, t], True))
+                seq += 1
+                continue
+            level = rng.choice(("INFO", "INFO", "WARNING", "ERROR", "CRITICAL"))
+            error = level in ("ERROR", "CRITICAL")
+            name = f"gw.e{seq}" if error else "src.bootstrap.env_loader"
+            lines = [(f"{self._local(t)} {level} {name}: event seq={seq}", "stdout", t)]
+            if error and rng.random() < 0.3:
+                lines.extend((ln, "stdout", t) for ln in traceback_lines(f"handled {seq}"))
+            records.append((lines, [seq, t] if error else None, False))
+            self.last_was_error = error
+            seq += 1
+        errors, crashes = self._write(records)
+        return {"errors": errors, "crashes": crashes}
+
+
+def main() -> None:
+    w: Handlers | Stream = Stream() if kind in ("docker", "capture") else Handlers()
+    for raw in sys.stdin:
+        cmd = json.loads(raw)
+        if cmd["op"] == "emit":
+            out = w.emit(int(cmd["n"]))
+        elif cmd["op"] == "reopen":
+            if isinstance(w, Handlers):
+                w.reopen()
+            out = {"errors": [], "crashes": []}
+        else:
+            break
+        print(json.dumps({**out, "done": True}), flush=True)
+
+
+main()
