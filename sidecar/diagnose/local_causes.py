@@ -141,6 +141,19 @@ _LOCAL: dict[str, Text] = {
         "The operating system refused the operation (EACCES/EPERM): file or directory ownership and mode, a volume mounted read-only or for another user, or a privileged port/operation.",
         ("Check the owner/mode of the path named in the error and the user the container runs as.",),
     ),
+    # the same EPERM from a signal to a process (os.kill/killpg): the pid is not ours - a pid read from a stale pid
+    # file now belongs to another user's process (pid 1 after a container restart); the check treats only
+    # ProcessLookupError as "not running"
+    "os.permission.signal": (
+        "code",
+        "medium",
+        "Signalling a process the daemon does not own was refused ({what}) - a stale pid",
+        "os.kill/killpg raised EPERM: the target pid exists but belongs to another user. A liveness check on a pid read "
+        "from a pid file after a restart hits whatever process reuses that pid (often pid 1, the container's init); "
+        "the check treats only ProcessLookupError as stale, so start-up fails.",
+        ("Treat PermissionError from os.kill(pid, 0) as 'not our daemon' (stale pid file) as well, or lock the pid "
+         "file (fcntl.flock) instead of probing the pid.",),
+    ),
     "resource.readonly": (
         "config",
         "high",

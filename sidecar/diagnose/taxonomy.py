@@ -76,6 +76,7 @@ _CLIENT_FRAMES = re.compile(r"site-packages/(?:openai|httpx|postgrest|storage3|s
 # class alone, without the component bonus
 WEAK_LOCAL = frozenset({"code.assertion", "code.unimplemented", "os.permission", "code.invalid_state",
                         "code.closed_resource", "code.protocol"})
+_SIGNAL_CALL = re.compile(r"^\s+(?:\w+\s*=\s*)?(?:os\.kill|os\.killpg|signal\.pthread_kill)\(", re.M)
 _EXPLICIT_ERRNO = re.compile(r"\[(?:Errno|WinError) -?\d+\]")
 MAX_CONFIDENCE = 0.55
 UNKNOWN_CEILING = 0.4  # a verdict that says "unknown" (a user's own input, say) is never more sure than the catch-all allows
@@ -314,6 +315,8 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         waited = awaited_timeout(inp.traceback, " ".join(inp.messages()))
         if waited is not None:
             return _verdict("timeout.awaited", cls, waited, CLASS_ONLY + (FROM_TRACEBACK if raised else 0.0))
+    if family == "os.permission" and _SIGNAL_CALL.search(inp.traceback[-2048:]):
+        family = "os.permission.signal"  # EPERM from a signal to a pid, not from a path (local_causes.py)
     kind, who = _remote_kind(sit)
     if kind in ("database", "cache") and cls.startswith(("openai.", "zhipuai.", "zai.")):
         # the class's own package is an LLM client: the database/cache remote came from the logger or a nearby line
