@@ -76,6 +76,7 @@ from .separated import (
     parenthesised_repl,
     qualified_repl,
     setter_repl,
+    spring_value_sub,
     xml_repl,
 )
 from .wrapped import joined_sub, open_quote_sub
@@ -215,6 +216,7 @@ _RULES: tuple[_Sub, ...] = (
     *(_Sub(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),
     # (c) names
     _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
+    _Sub("secret", spring_value_sub(_mark("secret")), None, ("    value: ",)),
     _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS, "name"),
     _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!="), "name"),
     _Sub("secret", QUALIFIED, qualified_repl(_mark("secret")), QUALIFIED_HINTS, "name"),

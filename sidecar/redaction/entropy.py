@@ -24,7 +24,8 @@ random-looking ids an engineer follows, so this fallback is narrower, and each n
   lowercase+digit ids (`cvk2m9q1a7b3c0d4e5f6`, provider file ids), and ids with a well-known object
   prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials), and keys that are public
   by design (Stripe `pk_live_`, Supabase `sb_publishable_`), and key fingerprints (`SHA256:<base64>`), and
-  base64 of a media file (its decoded bytes open with a JPEG/PNG/GIF/PDF/... magic number).
+  base64 of a media file (its decoded bytes open with a JPEG/PNG/GIF/PDF/... magic number), and base64 of an
+  embedding (its bytes read as float32 values of an embedding's magnitudes).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import binascii
 import functools
 import math
 import re
+import struct
 from collections.abc import Callable
 
 from .keep import announced_identifier, is_public, public_spans
@@ -42,7 +44,7 @@ from .textstats import shannon, switch_rate, wordlike
 # `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart.
 TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9+/_=-])")
 # Object ids of providers and payment APIs (OpenAI, Anthropic, Stripe, Moonshot): ids, not credentials.
-_ID_PREFIXES = re.compile(
+ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
     r"|vs|modr|img|sess|conv|item|sha256|sha1|sha224|sha384|sha512|md5|pk_live|pk_test|sb_publishable)[-_]",
@@ -71,6 +73,22 @@ def media_base64(core: str) -> bool:
     except binascii.Error:
         return False
     return raw.startswith(_MEDIA_MAGIC) or raw[4:8] == b"ftyp"
+
+
+def float_vector_base64(core: str) -> bool:
+    """True when `core` (32+ characters) is the base64 of little-endian float32 values, as an embedding is sent:
+    OpenAI-compatible `/embeddings` with `encoding_format: "base64"` (the openai SDK's default). Every float in the
+    first 48 bytes is 0 or 1e-6 <= |x| < 10; random bytes give such a float with p ~ 0.09, so a random credential
+    of 32+ characters (6+ floats) passes with p < 1e-6."""
+    n = min(len(core), 64) // 16 * 16
+    if n < 32:
+        return False
+    try:
+        raw = base64.b64decode(core[:n].replace("-", "+").replace("_", "/"), validate=True)
+    except binascii.Error:
+        return False
+    raw = raw[:len(raw) // 4 * 4]  # a `=` inside the head (not base64 then) shortens it
+    return len(raw) >= 24 and all(x == 0.0 or 1e-6 <= abs(x) < 10.0 for x in struct.unpack(f"<{len(raw) // 4}f", raw))
 
 
 # A CamelCase identifier (`RetryUpToMaximumCountWithFixedSleep`): capitalised words, acronyms, short numbers.
@@ -107,7 +125,7 @@ def _random(core: str) -> bool:
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
-    if len(core) < 20 or _ID_PREFIXES.match(core) or media_base64(tok):
+    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or float_vector_base64(tok):
         return False
     parts = [p for p in re.split(r"[-_/]+", core) if p]
     if len(parts) > 1 and all(wordlike(p) for p in parts):

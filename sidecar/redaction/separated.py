@@ -18,7 +18,7 @@ from .keep import keeps_value
 from .names import ENV_REF, FIELD, HEX_NUMBER, PASSWORDS, PROSE, is_identifier, looks_like_value
 from .providers import provider_secret
 from .secret_names import is_secret_name, name_words, random_value
-from .textstats import wordlike
+from .textstats import password_like, wordlike
 
 # A name and its value in two fields: Kubernetes env (`{"name": "DB_PASSWORD", "value": "..."}`, the same in
 # YAML), ECS/SSM `Name`/`Value`, CloudFormation `ParameterKey`/`ParameterValue`.
@@ -31,6 +31,27 @@ NAME_VALUE = re.compile(
     r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)(?:[ \t]*" + _NL + r"[ \t]*|[ \t]+)-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
     r"(?i:value|parameter_?value)(?P=q3)[ \t]*[:=][ \t]*)"
     r"(?:(?P<q4>" + _Q + r")(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)|(?P<val>[^\s,}\]\\]{1,512}))")
+
+
+# Spring Boot's bind failure report (BindFailureAnalyzer: `Property:`, `Value:`, `Origin:`, `Reason:`, indented by
+# four) printed one console line per record (Docker json-file): the `Value:` line alone, its `Property:` line in
+# another record. Without the property's name, a password-shaped value (textstats.password_like, one token without
+# `/ : .`: not a URL, a path, a class name, a duration or a size) is judged a secret; with a `Property:` line in the
+# same text, NAME_VALUE decides by the name.
+SPRING_VALUE = re.compile(r"(?:^|(?<=\n)|(?<=\\n)|(?<=\"log\":\")|(?<=\"log\": \"))[ ]{4}Value: (?P<q>\\{0,3}\")"
+                          r"(?P<val>[^\s\"\\/:.]{8,64})(?P=q)")
+
+
+def spring_value_sub(mark: str) -> Callable[[str], str]:
+    def repl(m: re.Match[str]) -> str:
+        val = m.group("val")  # quoted: a trailing `!` or `?` is the password's, not a sentence's (password_like cuts it)
+        if not password_like(val) and not (val[-1] in "!?" and password_like(val[:-1] + "#")):
+            return m.group(0)
+        return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.end("val") - m.start():]
+
+    def sub(text: str) -> str:
+        return text if "Property:" in text else SPRING_VALUE.sub(repl, text)
+    return sub
 
 
 # A setter call whose first argument names a secret, the second its value: PHP define(name, value) (wp-config.php's

@@ -1,12 +1,14 @@
 """The classes closed in round 7, each generated both ways (redacted / kept), built with the real library where one
 prints the carrier: a token pydantic cuts in the middle, a key charset with `=` inside (`[a-z0-9=_-]`, gitleaks'
-keyword rules)."""
+keyword rules), Spring Boot's bind-failure `Value:` line alone in a Docker record, base64 of an embedding."""
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import string
+import struct
 
 import pytest
 from pydantic import BaseModel, Field, ValidationError, create_model
@@ -64,3 +66,36 @@ def test_a_key_with_equals_signs_inside_goes_after_its_name(seed: int) -> None:
 def test_a_repr_field_after_a_secret_name_is_still_a_field() -> None:
     text = "<Token var=<ContextVar name='auth' at 0x7f>>"
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_spring_bind_failure_value_line_alone_in_a_docker_record(seed: int) -> None:
+    r = random.Random(seed)
+    pw = "".join(r.choice(string.ascii_letters) for _ in range(6)) + str(r.randint(10, 99)) + r.choice("*!#$%")
+    record = json.dumps({"log": f'    Value: "{pw}"\n', "stream": "stderr", "time": "2026-12-06T03:37:12.0Z"})
+    assert pw not in redact(record)
+    for kept in ("8080", "30s", "jdbc:postgresql://db:5432/app", "com.example.SmtpProps", "HIGH", "10MB"):
+        line = json.dumps({"log": f'    Value: "{kept}"\n', "stream": "stderr"})
+        assert redact(line) == line
+    named = f'    Property: server.tomcat.name\n    Value: "{pw}"\n'
+    assert redact(named) == named  # the property is named and is no secret: the name decides
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_base64_of_an_embedding_stays_and_random_base64_goes(seed: int) -> None:
+    r = random.Random(seed)
+    floats = [r.gauss(0, 0.05) for _ in range(r.randint(12, 48))]
+    embedding = base64.b64encode(struct.pack(f"<{len(floats)}f", *floats)).decode()
+    line = json.dumps({"object": "embedding", "index": 0, "embedding": embedding})
+    assert redact(line) == line
+    noise = base64.b64encode(r.randbytes(48)).decode()
+    assert noise not in redact(f"upstream returned {noise}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_token_with_padding_inside_its_head_is_judged_without_error(seed: int) -> None:
+    r = random.Random(seed)
+    cut = r.randint(4, 40)
+    tok = "".join(r.choice(string.ascii_letters + string.digits) for _ in range(cut)) + "==" + "".join(
+        r.choice(string.ascii_letters + string.digits) for _ in range(60 - cut))
+    assert "[REDACTED:" in redact(f"upstream returned {tok}") or tok in redact(f"upstream returned {tok}")
