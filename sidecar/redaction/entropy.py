@@ -125,15 +125,15 @@ def _random(core: str) -> bool:
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
-    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or float_vector_base64(tok):
+    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok):
         return False
     parts = [p for p in re.split(r"[-_/]+", core) if p]
     if len(parts) > 1 and all(wordlike(p) for p in parts):
         return False
     if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
         # a path or URL tail with a random segment: judge the segments, not the whole path
-        return any(len(p) >= 16 and _random(p) for p in core.split("/"))
-    return _random(core)
+        return any(len(p) >= 16 and _random(p) for p in core.split("/")) and not float_vector_base64(tok)
+    return _random(core) and not float_vector_base64(tok)  # decoded last: only a token that reads as random
 
 
 _ESCAPE_HEAD = re.compile(r"u[0-9A-Fa-f]{4}|[nrtbf](?=[A-Z0-9])")

@@ -140,7 +140,8 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                     r"|\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+", ("xox", "xapp-")),          # slack-*-token
     ("discord_bot_token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}", (".",)),  # discord.py
     ("telegram_bot_token", r"(?<![\d:])\d{8,10}:AA[A-Za-z0-9_-]{33}\b", (":aa",)),     # telegram_token.py
-    ("sendgrid_key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", ("sg.",)),       # sendgrid-api-token
+    # sendgrid-api-token: gitleaks allows `=` in the body (`SG\.(?i)[a-z0-9=_\-\.]{66}`)
+    ("sendgrid_key", r"\bSG\.[A-Za-z0-9_=-]{16,}\.[A-Za-z0-9_=-]{16,}", ("sg.",)),
     ("sendinblue_key", r"\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b", ("xkeysib-",)),
     ("mailgun_key", r"\b(?:pub)?key-[a-f0-9]{32}\b", ("key-",)),                       # mailgun-*
     ("mailchimp_key", r"\b[a-f0-9]{32}-us\d{1,2}\b", ("-us",)),                        # mailchimp.py
@@ -163,7 +164,7 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("intra42_secret", r"\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b", ("s-s4t2",)),
     ("plaid_token", r"\baccess-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f-]{27}\b", ("access-",)),
     ("gocardless_token", r"\blive_(?=[\w=-]{0,40}\d)(?=[\w=-]{0,40}[A-Z])[A-Za-z0-9_=-]{40}\b", ("live_",)),
-    ("lob_key", r"\b(?:live|test)_(?:pub_)?[a-f0-9]{31,35}\b", ("live_", "test_")),
+    ("lob_key", r"\b(?:live|test)_(?:pub_)?[a-fA-F0-9]{31,35}\b", ("live_", "test_")),  # gitleaks lob-api-key: (?i)
     ("dropbox_token", r"\bsl\.[A-Za-z0-9_=-]{130,}", ("sl.",)),
     ("twitter_bearer", r"\bA{22}[A-Za-z0-9%]{80,100}", ("aaaaaaaaaaaaaaaaaaaaaa",)),
     ("yandex_key", r"\bAQVN[A-Za-z0-9_-]{35,38}|\bt1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}", ("aqvn", "t1.")),

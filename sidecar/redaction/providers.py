@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
+from .entropy import ID_PREFIXES
 from .keep import IDENTIFIER_WORDS
 from .secret_names import META_WORDS, announces_nonce, name_words
 from .textstats import shannon
@@ -41,6 +42,10 @@ _HEX_SHAPES: dict[str, tuple[str, ...]] = {
     "squarespace": (_UUID,),                          # squarespace-access-token
     "messagebird": (_UUID,),                          # messagebird-client-id
     "mailgun": (r"[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8}",),  # mailgun-signing-key
+    # trufflehog detectors and the providers' docs: Deepgram and Weights & Biases keys are 40 hex, AssemblyAI,
+    # Twilio auth tokens, Mailjet and Azure AI services keys 32 hex
+    "deepgram": (r"[a-f0-9]{40}",), "wandb": (r"[a-f0-9]{40}",), "assemblyai": (r"[a-f0-9]{32}",),
+    "twilio": (r"[a-f0-9]{32}",), "mailjet": (r"[a-f0-9]{32}",), "azure": (r"[a-f0-9]{32}",),
 }
 # Every keyword of a gitleaks keyword rule that names a provider (the secret words themselves are the name class's).
 KEYWORDS: tuple[str, ...] = (
@@ -48,12 +53,24 @@ KEYWORDS: tuple[str, ...] = (
     "bitbucket", "bittrex", "meraki", "cloudflare", "codecov", "cohere", "coinbase", "confluent", "contentful",
     "datadog", "dnkey", "discord", "droneci", "dropbox", "etsy", "facebook", "fastly", "finicity", "finnhub",
     "flickr", "freshbooks", "gitter", "gocardless", "heroku", "hubspot", "intercom", "jfrog", "artifactory",
-    "bintray", "xray", "kraken", "kucoin", "launchdarkly", "linear", "linkedin", "lob", "mailchimp", "mailgun",
+    "bintray", "xray", "kraken", "kucoin", "launchdarkly", "linear", "linkedin", "mailchimp", "mailgun",
     "mattermost", "messagebird", "netlify", "newrelic", "nytimes", "newyorktimes", "okta", "plaid", "privateai",
     "rapidapi", "sendbird", "sentry", "snyk", "sonar", "squarespace", "sumo", "sumologic", "telegram", "travis",
     "twitch", "twitter", "typeform", "yandex", "zendesk",
+    # (gitleaks' `lob` is left out: Lob's keys carry `live_`/`test_`, formats.py's lob_key, and the letters are in
+    # every `global` and `blob`)
+    # The gateway's neighbours whose keys carry no fixed prefix (trufflehog's detectors name each provider as the keyword
+    # near its key, pkg/detectors/<provider>; the providers' API-key docs). Those with one (Moonshot/Kimi, DeepSeek,
+    # DashScope, SiliconFlow `sk-`, Groq `gsk_`, Zhipu `<id>.<secret>`, Together `tgp_v1_`) are formats.py's: their
+    # names are model and host names in every line of a gateway's log, and would only cost time here.
+    "mistral", "ai21", "deepinfra", "nomic", "clarifai", "deepgram", "assemblyai", "wandb", "upstash", "qdrant",
+    "weaviate", "pinecone", "vercel", "twilio", "mailjet", "pusher", "azure",
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
+# What a provider's account is divided into: the name of one is an identifier, not a credential.
+_SCOPE_WORDS = frozenset({"org", "organization", "organisation", "project", "workspace", "team", "tenant", "region",
+                          "deployment", "subscription", "zone", "site", "environment", "channel", "bucket",
+                          "index", "namespace", "cluster", "database", "db", "queue", "topic", "space"})
 # The hints the rule runs on (lowercase substrings): separators inside a keyword vary (`new_relic`, `linked-in`).
 HINTS: tuple[str, ...] = tuple(k for k in KEYWORDS if k not in ("newrelic", "linkedin", "messagebird", "privateai",
                                                                    "newyorktimes")) + (
@@ -75,8 +92,9 @@ def provider_of(name: str) -> str | None:
     words = name_words(name)
     if words[-2:] == ["sonar", "login"]:
         return "sonar"  # SonarScanner's `sonar.login` holds the authentication token (gitleaks sonar-api-token)
-    if not words or words[-1] in META_WORDS or words[-1] in IDENTIFIER_WORDS or announces_nonce(words):
-        return None  # `sentry-trace`, `sentry_release_sha`, `jira_issue_id`: an identifier the provider gives
+    if not words or words[-1] in META_WORDS or words[-1] in IDENTIFIER_WORDS or words[-1] in _SCOPE_WORDS or \
+            announces_nonce(words):
+        return None  # `sentry-trace`, `jira_issue_id`, `groq_org`, `azure_tenant`: an identifier the provider gives
     for w in words:
         if w in _KEYWORD_SET:
             return w
@@ -93,7 +111,7 @@ def provider_secret(name: str, value: str) -> bool:
     value = _ESCAPE.split(value, 1)[0]  # `X-Algolia-App: <v>\r\nAccept:` in a bytes repr: the value ends at the escape
     if _HEXLIKE.fullmatch(value):
         return any(rx.fullmatch(value) for rx in _COMPILED.get(provider, ()))
-    return generated(value)
+    return generated(value) and not ID_PREFIXES.match(value)  # `org-...`, `file-...`, `req_...`: the provider's ids
 
 
 def generated(value: str) -> bool:
@@ -107,7 +125,8 @@ def generated(value: str) -> bool:
             return True
         if len(part) >= 12 and part.isalpha() and shannon(part) >= 3.5:
             return True
-    # base64url cut into short runs by its own `-`/`_`/`=` (`2OL-R7--F-5LOSND3-7U5ITH=28=88US`): long, random, and
-    # no part a word of four letters or more (`gateway-prod-eu1-2026` stays)
-    return len(value) >= 20 and shannon(value) >= 3.5 and any(c.isdigit() for c in value) and not any(
-        len(p) >= 4 and p.isalpha() for p in _PARTS.split(value))
+    # base64url cut into short runs by its own `-`/`_`/`=` (`2OL-R7--F-5LOSND3-7U5ITH=28=88US`): long, random, digits
+    # in two runs or more, and no run a lowercase or capitalised word of four letters or more (`gateway-prod-eu1-2026`)
+    parts = _PARTS.split(value)
+    return len(value) >= 20 and shannon(value) >= 3.5 and sum(any(c.isdigit() for c in p) for p in parts) >= 2 and \
+        not any(len(p) >= 4 and p.isalpha() and (p.islower() or p.istitle()) for p in parts)

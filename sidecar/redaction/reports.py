@@ -35,7 +35,7 @@ HINTS = ("input_value=", "input", "[parameters:")
 # pydantic-core shows an input longer than 50 characters cut in the middle (`<head>...<tail>`, ~24 each, its repr's
 # quotes counted)
 _HEX = re.compile(r"[0-9a-fA-F]+")
-CUT_INPUT = re.compile(r"input_value=(?P<q>\\{0,3}[\"'])(?P<val>[^\"'\s]{20,25}\.\.\.[^\"'\s]{20,24})(?P=q)")
+CUT_INPUT = re.compile(r"input_value=(?P<q>\\{0,3}[\"'])(?P<val>(?:\[REDACTED:\w+\]|[^\"'\s]{20,25})\.\.\.[^\"'\s]{20,24})(?P=q)")
 
 
 def cut_repl(mark: str, m: re.Match[str]) -> str:

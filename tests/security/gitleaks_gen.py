@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from re import _parser as sre  # type: ignore[attr-defined]  # the stdlib's own regex parser
 
-from .gitleaks_shapes import KEYWORD_RULES, PREFIXED_RULES
+from .gitleaks_shapes import KEYWORD_RULES, NEIGHBOUR_RULES, PREFIXED_RULES
 
 Case = tuple[str, str, str, str]  # (family:rule, carrier, planted text, the secret that must not survive)
 _WORD = string.ascii_letters + string.digits + "_"
@@ -262,7 +262,7 @@ def cases(seed: int) -> list[Case]:
     r = random.Random(seed)
     out: list[Case] = []
     for carrier, fn in CARRIERS.items():
-        for rule, keywords, rx, ci in KEYWORD_RULES:
+        for rule, keywords, rx, ci in KEYWORD_RULES + NEIGHBOUR_RULES:
             for family, suffixes in (("keyword+secret-word", SECRET_SUFFIXES), ("keyword-only", BARE_SUFFIXES)):
                 if rule == "generic-api-key" and family == "keyword-only":
                     continue  # its keywords are the secret words themselves
@@ -307,6 +307,12 @@ KEEP: list[tuple[str, Callable[[random.Random], tuple[str, str]]]] = [
                                              ("jira_issue", "OPS-" + str(r.randint(100, 9999)))])),
     ("provider_id", lambda r: (r.choice(["cloudflare_zone_id", "discord_channel_id", "stripe_account_id"]),
                                r.choice([_hex(r, 32), str(r.randint(10**17, 10**18 - 1))]))),
+    ("provider_scope", lambda r: r.choice([("groq_org", "org_01hx" + _hex(r, 20)), ("azure_tenant", str(uuid.UUID(int=r.getrandbits(128)))),
+                                           ("openrouter_model", "anthropic/claude-3.5-sonnet"), ("kimi_model", "kimi-k2-0905-preview"),
+                                           ("azure_api_version", "2024-10-21"), ("deepgram_request", str(uuid.UUID(int=r.getrandbits(128)))),
+                                           ("mistral_project", "proj_" + _hex(r, 24)), ("pinecone_index", "gateway-embeddings-v3"),
+                                           ("twilio_from", "+1415555" + str(r.randint(1000, 9999))),
+                                           ("wandb_run", "run-20261206_" + _hex(r, 8))])),
     ("counter", lambda r: (r.choice(["token_count", "prompt_tokens", "max_tokens", "api_key_age_days"]),
                            str(r.randint(1, 200000)))),
 ]

@@ -109,6 +109,25 @@ KEYWORD_RULES: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
                          "token"), r"[A-Za-z0-9_.=-]{16,48}", False),
 )
 
+# The gateway's neighbours that gitleaks has no rule for (trufflehog's detectors, pkg/detectors/<provider>, and each
+# provider's API-key docs): LLM/AI APIs whose keys carry no provider prefix, and services next to them.
+NEIGHBOUR_RULES: tuple[tuple[str, tuple[str, ...], str, bool], ...] = (
+    ("mistral", ("mistral",), r"[a-zA-Z0-9]{32}", False),
+    ("deepgram", ("deepgram",), r"[a-f0-9]{40}", False),
+    ("assemblyai", ("assemblyai",), r"[a-f0-9]{32}", False),
+    ("twilio-auth-token", ("twilio",), r"[a-f0-9]{32}", False),
+    ("mailjet", ("mailjet",), r"[a-f0-9]{32}", False),
+    ("wandb", ("wandb",), r"[a-f0-9]{40}", False),
+    ("azure-ai-services", ("azure",), r"[a-f0-9]{32}", False),
+    ("ai21", ("ai21",), r"[a-zA-Z0-9]{32}", False),
+    ("upstash", ("upstash",), r"A[A-Za-z0-9]{35,60}", False),
+    ("deepseek", ("deepseek",), r"sk-[a-f0-9]{32}", False),
+    ("moonshot", ("moonshot", "kimi"), r"sk-[A-Za-z0-9]{48}", False),
+    ("zhipu", ("zhipu", "bigmodel"), r"[a-f0-9]{32}\.[A-Za-z0-9]{16}", False),
+    ("siliconflow", ("siliconflow",), r"sk-[a-z]{48}", False),
+    ("qdrant", ("qdrant",), r"[A-Za-z0-9_-]{32,40}", False),
+)
+
 # (rule id, value regex): the value identifies itself
 PREFIXED_RULES: tuple[tuple[str, str], ...] = (
     ("1password-secret-key", r"A3-[A-Z0-9]{6}-[A-Z0-9]{11}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}"),
