@@ -369,32 +369,30 @@ class JsonlSource:
 
     def replay_offset(self, lines: list[bytes], mtime: float, tail: int = 64) -> float:
         """How far ahead the writer's clock was at its last write, from replayed history: the file's
-        modification time (our clock, the moment of that write) minus the newest stamp in its last
-        lines; 0 unless the stamps are ahead by more than the skew tolerance. A writer clock
-        behind is not read from it (a backlog flushed last looks the same); its records are then
-        placed in the past, never as fresh ones. Without this, history from a writer ahead by a
-        minute is placed a minute late: a writer that stopped looks fresh after a restart.
+        modification time (our clock, the moment of that write) minus the stamp of the last record
+        written (the write that set it); 0 unless that stamp is ahead by more than the future slack.
+        A writer clock behind is not read from it (a backlog flushed last looks the same); its
+        records are then placed in the past, never as fresh ones. Without this, history from a
+        writer ahead by a minute is placed a minute late: a writer that stopped looks fresh after a
+        restart. The LAST record, not the newest stamp or a quantile: a few bogus stamps far ahead
+        in the middle are not the clock, and after a pause the last records are the only ones
+        written near the modification time (generated scenario 7028: a quantile took the records
+        before a 90 s pause, placed a writer's history 90 s late and counted 18 uploads twice).
         """
-        stamps: list[float] = []
-        for line in lines[-tail:]:
+        newest: float | None = None
+        for line in reversed(lines[-tail:]):
             try:
                 record = json.loads(line)
             except (ValueError, UnicodeDecodeError, RecursionError):
                 continue
             if isinstance(record, dict) and record.get(self.config.skip_field or "") is None:
-                t = parse_timestamp(record.get(self.config.timestamp_field))
-                if t is not None:
-                    stamps.append(t)
-        if not stamps:
-            return 0.0
-        # A few bogus stamps far ahead (a bad clock read, < 10% of the lines) are not the writer's clock.
-        stamps.sort()
-        usual = stamps[int(0.9 * (len(stamps) - 1))]
-        newest = max(t for t in stamps if t <= usual + self.skew.tolerance)
+                newest = parse_timestamp(record.get(self.config.timestamp_field))
+                if newest is not None:
+                    break
         # Ahead by more than FUTURE_SLACK, not only by more than the skew tolerance: live, such a
         # stamp is put at its arrival (ingest); the replay must not put it later than that, or a
         # request counted before the restart lands after the last evaluation and counts twice.
-        if newest - mtime <= FUTURE_SLACK:
+        if newest is None or newest - mtime <= FUTURE_SLACK:
             return 0.0
         return mtime - newest
 
