@@ -57,6 +57,7 @@ from .slots import (
     fixed_veto,
     similarity,
 )
+from .spans import MAX_SPAN, align, may_span, widen
 from .token_forms import same_key, tokenize, variable_like
 
 __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
@@ -69,6 +70,8 @@ class Template:
     fingerprint: str
     tokens: list[str]
     bucket: str
+    # `spans.may_span(text)`: whether the template is in its head's `_span_heads` list
+    spans: bool = False
 
     @property
     def text(self) -> str:
@@ -116,6 +119,12 @@ def _shelf(bucket: str, tokens: list[str]) -> str:
     return bucket + "\x1f" + ("<*>" if variable_like(first) or _bracketed(first) else first)
 
 
+def _head(bucket: str, tokens: list[str]) -> str:
+    """The shelf without the token count: where a form of another count may find its template
+    (`spans.py`: a value spanning several tokens)."""
+    return _shelf(bucket.rpartition("\x1f")[0], tokens)
+
+
 def _bracketed(token: str) -> bool:
     """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
     name that leads the message is a value, so messages that differ only there are compared."""
@@ -136,6 +145,11 @@ class TemplateLearner:
     cache_size: int = 100_000
     _buckets: dict[str, list[Template]] = field(default_factory=dict)
     _by_id: dict[str, Template] = field(default_factory=dict)
+    # the shelves without the token count (`_head`): templates a multi-token value may join
+    _heads: dict[str, list[Template]] = field(default_factory=dict)
+    # ... only those whose text may hold a multi-token value (`spans.may_span`): what a message that
+    # holds none is compared with
+    _span_heads: dict[str, list[Template]] = field(default_factory=dict)
     # masked-form fingerprint -> group id: exact repeats skip the comparison (bounded LRU).
     _resolved: OrderedDict[str, str] = field(default_factory=OrderedDict)
     # template ids folded into another replica's template (`absorb`): merges read later that point
@@ -161,6 +175,7 @@ class TemplateLearner:
                 shelf.remove(tpl)
                 if not shelf:
                     del self._buckets[_shelf(tpl.bucket, tpl.tokens)]
+            self._unindex(tpl)
         self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
@@ -183,7 +198,7 @@ class TemplateLearner:
             self.load([(winner, bucket, text)])
         win = self._by_id[winner]
         if lost is not None and len(lost.tokens) == len(win.tokens):
-            win.tokens = merge_tokens(win.tokens, lost.tokens)
+            self._retokened(win, merge_tokens(win.tokens, lost.tokens))
         self._redirect[loser] = winner
         for form in [f for f, g in self._resolved.items() if g == loser]:
             self._resolved[form] = winner
@@ -203,11 +218,12 @@ class TemplateLearner:
             tokens = tokenize(text)
             if fp in self._by_id:
                 if len(tokens) == len(self._by_id[fp].tokens):
-                    self._by_id[fp].tokens = tokens
+                    self._retokened(self._by_id[fp], tokens)
                 continue
             tpl = Template(fp, tokens, _rebucket(bucket, tokens))
             self._by_id[fp] = tpl
             self._buckets.setdefault(_shelf(tpl.bucket, tpl.tokens), []).append(tpl)
+            self._index(tpl)
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -251,6 +267,7 @@ class TemplateLearner:
         bucket = self.bucket(logger, level_cls, len(tokens))
         candidates = self._buckets.setdefault(_shelf(bucket, tokens), [])
         best: Template | None = None
+        spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
         if len(tokens) >= MIN_TOKENS_TO_LEARN:
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
@@ -260,19 +277,90 @@ class TemplateLearner:
                 score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
+            if best is None:
+                spans = may_span(masked)
+                spanned = self._place_span(bucket, tokens, spans)
+                if spanned is not None:
+                    self._remember_new(form_fp, spanned[0].fingerprint)
+                    return spanned
         if best is None:
             tpl = Template(form_fp, tokens, bucket)
             if len(candidates) < self.max_templates and len(self._by_id) < self.max_total:
                 # A full shelf or learner keeps no more (bounded memory); the form keeps its own id.
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
+                self._index(tpl, spans)
             self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
-        best.tokens = merged
+        if widened:
+            self._retokened(best, merged)
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
+
+    def _place_span(self, bucket: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
+        """Join a template of the same logger, level class and first word whose values span other
+        token counts here (`spans.align`), or None. The one with the most tokens agreeing wins
+        (then the oldest); each differing stretch of it becomes one `<*>`, which may change its
+        count: it moves to that shelf, keeping its id."""
+        best: tuple[int, Template, list[tuple[int, int, int, int]]] | None = None
+        n = len(tokens)
+        # Only where one side may hold a multi-token value (`may_span`) can `align` find one: a
+        # message that holds none is compared with the templates that may (`_span_heads`, few).
+        head = _head(bucket, tokens)
+        index = self._heads if spans else self._span_heads
+        for tpl in index.get(head, ()):
+            if abs(len(tpl.tokens) - n) > MAX_SPAN:
+                continue
+            found = align(tpl.tokens, tokens)
+            if found is None:
+                continue
+            agree = len(tpl.tokens) - sum(b - a for a, b, _, _ in found)
+            if best is None or agree > best[0]:
+                best = (agree, tpl, found)
+        if best is None:
+            return None
+        _, tpl, found = best
+        merged = widen(tpl.tokens, found)
+        if merged == tpl.tokens:
+            return tpl, False
+        if len(merged) != len(tpl.tokens):
+            shelf = self._buckets.get(_shelf(tpl.bucket, tpl.tokens))
+            if shelf is not None and tpl in shelf:
+                shelf.remove(tpl)
+            tpl.bucket = _rebucket(tpl.bucket, merged)
+            self._buckets.setdefault(_shelf(tpl.bucket, merged), []).append(tpl)
+        self._retokened(tpl, merged)
+        return tpl, True
+
+    def _index(self, tpl: Template, spans: bool | None = None) -> None:
+        """Add a template to its head's lists (`_heads`, and `_span_heads` when its text may span)."""
+        head = _head(tpl.bucket, tpl.tokens)
+        self._heads.setdefault(head, []).append(tpl)
+        tpl.spans = may_span(tpl.text) if spans is None else spans
+        if tpl.spans:
+            self._span_heads.setdefault(head, []).append(tpl)
+
+    def _unindex(self, tpl: Template) -> None:
+        head = _head(tpl.bucket, tpl.tokens)
+        for index in (self._heads, self._span_heads):
+            found = index.get(head)
+            if found is not None and tpl in found:
+                found.remove(tpl)
+
+    def _retokened(self, tpl: Template, tokens: list[str]) -> None:
+        """A template's tokens changed (widened, or re-read from the store): re-file its span flag.
+        The head (first token's class) never changes: widening keeps a value a value."""
+        tpl.tokens = tokens
+        spans = may_span(tpl.text)
+        if spans != tpl.spans:
+            head = self._span_heads.setdefault(_head(tpl.bucket, tokens), [])
+            if spans:
+                head.append(tpl)
+            elif tpl in head:
+                head.remove(tpl)
+            tpl.spans = spans
 
     def _remember_new(self, form_fp: str, group_fp: str) -> None:
         # `_remember` for a form not in the LRU (`_place` runs after `known` said so): a new key

@@ -93,9 +93,13 @@ def variable_like(token: str) -> bool:
     """
     if PLACEHOLDER in token:
         return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
+    if " " in token:
+        return True  # a bracket group or quoted value `tokenize` joined: a value written with spaces
     inner = token.strip(_STRIP)
     if not inner:
-        return token == "::"  # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`
+        # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`; an empty list, tuple
+        # or dict (`[]`, `()`, `{}`), the empty form of a value that is a bracket group when it holds items
+        return token == "::" or token.rstrip(",;.:") in ("[]", "()", "{}")
     if inner in _CALENDAR:
         return True  # a date spelled with names (syslog `Jul 10`, asctime `Sun Jul 10`): it changes daily
     if _CODE.fullmatch(inner):
@@ -126,27 +130,69 @@ def variable_like(token: str) -> bool:
 
 
 def tokenize(text: str) -> list[str]:
-    """The learner's tokens of a masked message: split on spaces, except that a quoted value after
-    `key=` or `key:` (`tag="View Lock",`) is one token, however many words it holds: a value of
-    varying length must not put one event into several token-count buckets."""
+    """The learner's tokens of a masked message: split on spaces, except that ONE value written with
+    spaces is one token, however many words it holds: a quoted value after `key=` or `key:`
+    (`tag="View Lock",`), and a bracketed group opened in one token and closed in a later one (a list
+    `['<*>', '<*>']`, a tuple, a call repr `Foo(a=<*>, b='x')`, `<app.Foo object at <*>>`, `(TID <*>)`).
+    A value of varying length must not put one event into several token-count buckets, nor line up
+    its pieces with another event's slots."""
     tokens = text.split(" ")
-    if '="' not in text and "='" not in text and ':"' not in text and ":'" not in text:
+    quoted = '="' in text or "='" in text or ':"' in text or ":'" in text
+    if not quoted and _ANGLE_SPANNING.search(text) is None and not (
+            ("(" in text or "[" in text or "{" in text) and _SPANNING.search(text) is not None):
         return tokens
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        m = _OPEN_VALUE.search(tok)
-        if m is not None:
-            quote = m.group(1)
-            end = next((j for j in range(i + 1, min(n, i + MAX_VALUE_TOKENS)) if quote in tokens[j]), None)
-            if end is not None:
-                out.append(" ".join(tokens[i:end + 1]))
-                i = end + 1
-                continue
+        end = _quote_end(tokens, i) if quoted else None
+        if end is None and ("(" in tok or "[" in tok or "{" in tok or "<" in tok):
+            end = _bracket_end(tokens, i)
+        if end is not None:
+            out.append(" ".join(tokens[i:end + 1]))
+            i = end + 1
+            continue
         out.append(tok)
         i += 1
     return out
+
+
+def _quote_end(tokens: list[str], i: int) -> int | None:
+    """The token closing a quoted `key="...` value opened in token i."""
+    m = _OPEN_VALUE.search(tokens[i])
+    if m is None:
+        return None
+    quote = m.group(1)
+    return next((j for j in range(i + 1, min(len(tokens), i + MAX_VALUE_TOKENS)) if quote in tokens[j]), None)
+
+
+def _bracket_end(tokens: list[str], i: int) -> int | None:
+    """The token where a bracket group opened (and left open) in token i closes, within
+    `MAX_VALUE_TOKENS` tokens; None when token i leaves nothing open or the group never closes."""
+    depth = _depth(tokens[i])
+    if depth <= 0:
+        return None
+    for j in range(i + 1, min(len(tokens), i + MAX_VALUE_TOKENS)):
+        depth += _depth(tokens[j])
+        if depth <= 0:
+            return j if depth == 0 else None
+    return None
+
+
+def _depth(token: str) -> int:
+    """Brackets a token opens minus those it closes (`<` only as `<Name`, `<*>` is a placeholder)."""
+    d = token.count("(") + token.count("[") + token.count("{") - token.count(")") - token.count("]") - token.count("}")
+    if "<" in token:
+        plain = token.replace(PLACEHOLDER, "")
+        d += len(_ANGLE_OPEN.findall(plain)) - plain.count(">")
+    return d
+
+
+# An opening bracket whose group goes on past a space (`['<*>', '<*>']`, `Foo(a=<*>, b=<*>)`, `<app.Foo
+# object`): only then can a bracketed value span tokens. One C-speed search per message.
+_SPANNING = re.compile(r"[(\[{][^)\]}]* ")
+_ANGLE_SPANNING = re.compile(r"<[A-Za-z][^>]* ")
+_ANGLE_OPEN = re.compile(r"<[A-Za-z]")
 
 
 # A token that opens a quoted value and does not close it (`tag="View`).

@@ -27,7 +27,8 @@ def _character_definition(inner: str) -> bool:
 def test_string_forms_answer_the_per_character_definition(token: str) -> None:
     inner = token.strip(_STRIP)
     # Only tokens that reach those tests: no placeholder, no `_`/`-` prefix cut, no earlier verdict.
-    if "<*>" in token or not inner or "_" in inner or "-" in inner or len(inner) >= 16:
+    # A space is an earlier verdict too: only a joined bracket group or quoted value holds one (`tokenize`).
+    if "<*>" in token or " " in token or not inner or "_" in inner or "-" in inner or len(inner) >= 16:
         return
     from sidecar.errors.token_forms import _CALENDAR, _CODE
 
