@@ -1,21 +1,24 @@
 """Slots that span several tokens: one event whose value holds a varying number of words.
 
 The learner (`templates.py`) compares messages of one token count position by position. A value that
-spans several tokens (a Python repr `Foo(a=1, b='x')`, `<Foo object at 0x..>`, an exception repr, a
-list `['a', 'b']`, an `(ip, port)` tuple, a quoted phrase, a path with spaces, a number and its unit)
-puts messages of ONE event into buckets of different counts, or differs in several adjacent
-positions at once; Drain has the same blind spot. When a new form joins no template of its own
+spans several tokens puts messages of ONE event into buckets of different counts, or differs in
+several adjacent positions at once; Drain has the same blind spot. A bracket group spanning spaces
+(a list, a tuple, a repr) is one token already (`token_forms.tokenize`); what is left is here: a
+quoted phrase, a path with spaces (what masking leaves of it, `<*> Files/report <*>`), a number and
+its unit, a bracket group past `tokenize`'s reach. When a new form joins no template of its own
 count, `align` lines it up with a template of the same logger, level class and first word by its
-equal tokens (a common prefix and suffix, then literal anchor words found once in both middles),
-and accepts when every stretch that differs is a VALUE on both sides by its form (`span_value`):
-bracketed or quoted as a whole, a path, a number with its unit, or a single typed token; a stretch
-of plain words on either side (`No child processes` / `Bad file descriptor`, `by peer` / `by <*> port
-<*>`) is another text, never a slot. What agrees must be mostly literal (`_enough`). The template
-keeps its id; each differing stretch of it becomes one `<*>` (`widen`).
+equal tokens (a common prefix and suffix, then literal anchor words found once in both middles,
+grown until brackets balance), and accepts when every stretch that differs is a VALUE on both sides
+by its form (`span_value`), one token against one is judged as `similarity` judges it (`slots._slot`),
+and at least one stretch spans several tokens; a stretch of plain words on either side (`No child
+processes` / `Bad file descriptor`, `by peer` / `by <*> port <*>`), a part present in one message
+only, or a quoted phrase that names a failure is another text, never a slot. What agrees must be
+mostly literal (`_enough`). The template keeps its id; each differing stretch becomes one `<*>`
+(`widen`), which may change its count: it moves to that shelf.
 
 Why it holds across restarts and replicas: the decision depends only on the template's text and
-the message (no counts, no order of arrival beyond the learner's own), the joined form is stored as
-a merge like any other, and a template's bucket is re-counted from its text when loaded.
+the message (no counts, no clock), the joined form is stored as a merge like any other, and a
+template's bucket is re-counted from its text when loaded (`templates._rebucket`).
 """
 
 from __future__ import annotations

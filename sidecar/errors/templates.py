@@ -4,10 +4,12 @@ Masking (`masking.py`) removes what is variable by its *form* (digits, addresses
 variable only by its *position* (a letters-only hex suffix `eedd`, a worker name, an enum value, a
 host name in one slot) is learned here, online, the way Drain does (He et al., ICWS 2017):
 
-* Messages are bucketed by (logger, level class, token count): only messages of one shape can be
-  the same template, so a comparison never crosses loggers, levels or lengths. Tokens are split on
-  spaces, except that a quoted value after `key=`/`key:` is one token (`tokenize`). The classes of
-  values and which step handles each are in TAXONOMY.md.
+* Messages are bucketed by (logger, level class, token count): a comparison never crosses loggers
+  or levels. Tokens are split on spaces, except that a quoted value after `key=`/`key:` and a
+  bracket group spanning spaces (a list, a repr) are one token (`tokenize`). A form that joins no
+  template of its count is aligned with the templates of its logger, level and first word across
+  counts (`spans.py`: a quoted phrase, a path with spaces, a number and its unit in one slot). The
+  classes of values and which step handles each are in TAXONOMY.md.
 * A masked message new to the bucket is compared with the bucket's templates position by position
   (`slots.py` decides which differing tokens may be a slot: announced, typed, positional).
   When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
