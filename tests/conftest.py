@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -20,9 +21,9 @@ def find_free_port() -> int:
     next socket that binds port 0 (a test's client or fake server) before the sidecar binds
     it. Ports below the ephemeral range are only ever taken by explicit binds.
     """
-    low, _high = _ephemeral_range()
+    first, last = _worker_port_range(15000, max(15001, _ephemeral_range()[0] - 1))
     for _ in range(200):
-        port = random.randint(15000, max(15001, low - 1))
+        port = random.randint(first, last)
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -32,12 +33,43 @@ def find_free_port() -> int:
     raise RuntimeError("no free port found below the ephemeral range")
 
 
+def _worker_port_range(low: int, high: int) -> tuple[int, int]:
+    """This xdist worker's own slice of [low, high] (all of it when run serially).
+
+    Under `pytest -n N` the workers pick ports at the same moments; disjoint slices mean two workers
+    never race for one port between its check here and the server's bind.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... (unset when serial)
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if not worker.startswith("gw") or count < 2:
+        return low, high
+    index = int(worker[2:]) % count
+    span = (high - low + 1) // count
+    return low + index * span, low + (index + 1) * span - 1
+
+
 def _ephemeral_range() -> tuple[int, int]:
     try:
         low, high = open("/proc/sys/net/ipv4/ip_local_port_range").read().split()
         return int(low), int(high)
     except (OSError, ValueError):
         return 32768, 60999
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (the Makefile's `test`): one worker per CPU this process may run on, at most 4; none (serial,
+    in this process) on a single CPU.
+
+    The tests are CPU-bound with real servers beside them (PostgreSQL, Chromium, `sidecar run`), so more workers
+    than CPUs only adds start-ups; one worker would be serial plus its start-up. Each worker starts its own
+    session fixtures (a PostgreSQL cluster, a Chromium), so the cap bounds that cost and the memory on big hosts.
+    PYTEST_XDIST_AUTO_NUM_WORKERS still overrides (xdist's own hook reads it; this one defers to it).
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 0 if cpus < 2 else min(cpus, 4)
 
 
 @pytest.fixture
