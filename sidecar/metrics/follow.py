@@ -247,6 +247,19 @@ class LineFollower:
                 read.lines.append(line)
         read.more = True  # the budget ran out before the end of the file: the next read goes on
 
+    def tail(self, path: str, nbytes: int = 64 * 1024) -> list[bytes]:
+        """The complete lines in the last `nbytes` of a followed file (its newest records), unread or not."""
+        state = self.files.get(path)
+        if state is None:
+            return []
+        try:
+            size = state.fh.fstat().st_size
+            block = state.fh.pread(min(nbytes, size), max(0, size - nbytes))
+        except OSError:
+            return []
+        lines = block.split(b"\n")[:-1]  # the last piece is a partial line (or empty)
+        return lines[1:] if size > nbytes else lines  # the first piece may start mid-line
+
     def close(self) -> None:
         for state in self.files.values():
             try:

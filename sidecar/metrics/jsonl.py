@@ -327,7 +327,10 @@ class JsonlSource:
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
         if self._replaying:
             for start, end, path, mtime in read.sources:
-                ahead = self.replay_offset(read.lines[start:end], mtime) if mtime is not None else 0.0
+                # A replay longer than one read (READ_BUDGET) has not reached the end of the file: the
+                # writer's last record (the write that set the mtime) is read from the file's end.
+                last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
+                ahead = self.replay_offset(last, mtime) if mtime is not None else 0.0
                 if ahead:
                     self._writer_skew(path).seed(ahead)
         self._polls += 1

@@ -7,6 +7,7 @@ is still not a step."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -116,3 +117,25 @@ async def test_two_writers_with_their_own_clocks_are_each_put_on_ours(
     assert not misplaced, misplaced  # before: 60 (all of B's) with B behind (ahead: put at arrival)
     offsets = src.status()["clock_offsets"]
     assert offsets[str(a)] == 0.0 and offsets[str(b)] == pytest.approx(-clock_b, abs=2)
+
+
+async def test_a_replay_longer_than_one_read_takes_the_writer_clock_from_the_files_end(tmp_path: Path) -> None:
+    """start_at: beginning over more than one read's budget (a 10 MB line in the history): the writer's
+    clock (3 min ahead) is read from the file's last record, not from the end of the first read
+    (generated scenario 9831: history placed ~100 s late, 44 uploads counted twice after a SIGKILL)."""
+    now = 1_763_900_000.0
+    clock = ManualClock(start=now)
+    path = tmp_path / "metrics.jsonl"
+    with path.open("w") as f:
+        for i in range(50):
+            f.write(record(now - 100 + i, 180.0, i))
+        f.write('{"event_type": "rollback", "metrics": "' + "x" * (10 * 1024 * 1024) + '"}\n')
+        for i in range(50, 100):
+            f.write(record(now - 100 + i, 180.0, i))
+    os.utime(path, (now - 1, now - 1))  # the last write: the file system's clock is the sidecar's
+    src = JsonlSource(JsonlStream(name="s", paths=[str(path)], start_at="beginning"), clock, None, retention=1800)
+    for _ in range(5):
+        await src.poll()
+    placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
+    assert len(placed) == 100
+    assert all(abs(t - (now - 100 + k)) < 2 for k, t in placed.items()), placed  # before: the first 50 ~50 s late
