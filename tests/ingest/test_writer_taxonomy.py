@@ -216,6 +216,7 @@ class World:
     crash_seqs: set[int] = field(default_factory=set)
     log: list[str] = field(default_factory=list)
     rotations: int = 0
+    started_once: bool = False
 
     def config(self) -> Config:
         return Config.model_validate({
@@ -231,6 +232,7 @@ class World:
 
     async def start(self) -> None:
         assert self.sidecar is None
+        self.started_once = True
         self.sidecar = Sidecar(self.config(), clock=self.clock)
         await self.sidecar.start(serve=False)
         self.log.append("start")
@@ -304,6 +306,8 @@ class World:
             self._note(out)
             if out.get("roll"):
                 self.rotations += 1
+                if not self.started_once:  # a first run reads the live file, not generations older than it
+                    await self.sync()
                 await self.maybe_restart(0.15)  # a restart right before the writer's rollover
                 await self.before_destroying([Path(p) for p in out["destroys"]])
                 w.send("go")
