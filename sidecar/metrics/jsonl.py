@@ -23,9 +23,7 @@ import logging
 import math
 import re
 import sys
-from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from ..clock import Clock
@@ -36,37 +34,17 @@ from .follow import LineFollower
 from .held import HeldRecords
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
+from .writerclocks import FUTURE_SLACK, WriterClocks, parse_timestamp, replay_offset
+
+__all__ = ["FUTURE_SLACK", "JsonlSource", "compact_record", "parse_timestamp"]
 
 log = logging.getLogger(__name__)
 
 MAX_STRING = 256
-ROTATED_SUFFIX = re.compile(r"(?:[.-]\d+)*(?:\.(?:gz|bz2|xz|zst))?$")  # logrotate / RotatingFileHandler names
-MAX_WRITERS = 64  # clock estimates kept per stream (one per writer's file), least recently read dropped
-FUTURE_SLACK = 5.0  # seconds a (skew-corrected) timestamp may be ahead of our clock before it is clamped
 # Lines ingested between two turns of the event loop: a start-up replay or a burst (up to
 # READ_BUDGET, ~30k records, at ~10-20 us each with the aggregates kept up) must not hold /healthz,
 # the API and the rollout evaluations for a whole poll.
 YIELD_EVERY = 1000
-
-
-def parse_timestamp(value: Any) -> float | None:
-    """ISO 8601 (naive = UTC, as the gateway writes utcnow().isoformat()) or epoch s/ms."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        v = float(value)
-        if not math.isfinite(v) or v <= 0:
-            return None
-        return v / 1000.0 if v > 1e11 else v
-    if isinstance(value, str):
-        try:
-            dt = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-        if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=UTC)
-        return dt.timestamp()
-    return None
 
 
 _FRACTION = re.compile(r"\d[T ]\d\d:\d\d:\d\d[.,](\d+)")
@@ -147,8 +125,8 @@ class JsonlSource:
         self._repeats = RepeatedLines()
         self.torn = 0
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
-        self.skew = SkewEstimator()  # the clock of the writer whose lines are being read (see _writer_skew)
-        self._skews: OrderedDict[str, SkewEstimator] = OrderedDict()
+        self.skew = SkewEstimator()  # the clock of the writer whose lines are being read
+        self.clocks = WriterClocks(self.skew)
         self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
@@ -330,15 +308,15 @@ class JsonlSource:
                 # A replay longer than one read (READ_BUDGET) has not reached the end of the file: the
                 # writer's last record (the write that set the mtime) is read from the file's end.
                 last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
-                ahead = self.replay_offset(last, mtime) if mtime is not None else 0.0
+                ahead = replay_offset(last, mtime, self.config) if mtime is not None else 0.0
                 if ahead:
-                    self._writer_skew(path).seed(ahead)
+                    self.clocks.of(path).seed(ahead)
         self._polls += 1
         self._read_no = float(self._polls)
         try:
             done = 0
             for start, end, path, _ in read.sources:
-                self.skew = self._writer_skew(path)
+                self.skew = self.clocks.of(path)
                 for line in read.lines[start:end]:
                     self.ingest_line(line)
                     done += 1
@@ -351,53 +329,6 @@ class JsonlSource:
         self._replaying = self._replaying and read.more
         self.window.prune(self.clock.time())
         return self.records - before
-
-    def _writer_skew(self, path: str) -> SkewEstimator:
-        """The clock estimate of the writer of `path`. Two gateway processes appending to their own
-        files (one stream) have two clocks: one estimate over both takes the clock of the busier
-        one, and the other's records land minutes off their stage. A file rotated or copied away
-        (`metrics.jsonl.1`, `.2.gz`, `-20261206`) is still its writer's."""
-        key = ROTATED_SUFFIX.sub("", path)
-        est = self._skews.get(key)
-        if est is None:
-            if not self._skews:
-                est = self.skew  # the first writer keeps what was learned before any file was named
-            else:
-                est = SkewEstimator()
-            self._skews[key] = est
-            while len(self._skews) > MAX_WRITERS:
-                self._skews.popitem(last=False)
-        self._skews.move_to_end(key)
-        return est
-
-    def replay_offset(self, lines: list[bytes], mtime: float, tail: int = 64) -> float:
-        """How far ahead the writer's clock was at its last write, from replayed history: the file's
-        modification time (our clock, the moment of that write) minus the stamp of the last record
-        written (the write that set it); 0 unless that stamp is ahead by more than the future slack.
-        A writer clock behind is not read from it (a backlog flushed last looks the same); its
-        records are then placed in the past, never as fresh ones. Without this, history from a
-        writer ahead by a minute is placed a minute late: a writer that stopped looks fresh after a
-        restart. The LAST record, not the newest stamp or a quantile: a few bogus stamps far ahead
-        in the middle are not the clock, and after a pause the last records are the only ones
-        written near the modification time (generated scenario 7028: a quantile took the records
-        before a 90 s pause, placed a writer's history 90 s late and counted 18 uploads twice).
-        """
-        newest: float | None = None
-        for line in reversed(lines[-tail:]):
-            try:
-                record = json.loads(line)
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                continue
-            if isinstance(record, dict) and record.get(self.config.skip_field or "") is None:
-                newest = parse_timestamp(record.get(self.config.timestamp_field))
-                if newest is not None:
-                    break
-        # Ahead by more than FUTURE_SLACK, not only by more than the skew tolerance: live, such a
-        # stamp is put at its arrival (ingest); the replay must not put it later than that, or a
-        # request counted before the restart lands after the last evaluation and counts twice.
-        if newest is None or newest - mtime <= FUTURE_SLACK:
-            return 0.0
-        return mtime - newest
 
     def close(self) -> None:
         self.follower.close()
@@ -413,7 +344,7 @@ class JsonlSource:
             "malformed": self.malformed,
             "clock_skewed": self.skewed,
             "clock_offset": self.skew.offset(),  # the writer read last
-            "clock_offsets": {path: est.offset() for path, est in self._skews.items()},
+            "clock_offsets": self.clocks.offsets(),
             "duplicates": self.duplicates,
             "torn": self.torn,
             "future_in_history": self.unplaced,

@@ -26,7 +26,7 @@ within `tolerance` away from the current offset: a writer on a new clock keeps w
 pace, read after read, while a backlog flushed at once arrives in one read (its delays are its age).
 
 At a restart the estimator starts again; `seed()` gives it the offset the replayed file shows (see
-jsonl.JsonlSource.replay_offset) until live records say more.
+writerclocks.replay_offset) until live records say more.
 """
 
 from __future__ import annotations
