@@ -124,7 +124,13 @@ def _shelf(bucket: str, tokens: list[str]) -> str:
 def _head(bucket: str, tokens: list[str]) -> str:
     """The shelf without the token count: where a form of another count may find its template
     (`spans.py`: a value spanning several tokens)."""
-    return _shelf(bucket.rpartition("\x1f")[0], tokens)
+    return _head_of(_shelf(bucket, tokens))
+
+
+def _head_of(shelf: str) -> str:
+    """`_head` from the shelf already computed (string surgery, not the first token's class again)."""
+    rest, _, first = shelf.rpartition("\x1f")
+    return rest.rpartition("\x1f")[0] + "\x1f" + first
 
 
 def _bracketed(token: str) -> bool:
@@ -267,7 +273,8 @@ class TemplateLearner:
         (None, False) when it started a group of its own."""
         tokens = tokenize(masked)
         bucket = self.bucket(logger, level_cls, len(tokens))
-        candidates = self._buckets.setdefault(_shelf(bucket, tokens), [])
+        shelf = _shelf(bucket, tokens)
+        candidates = self._buckets.setdefault(shelf, [])
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
         if len(tokens) >= MIN_TOKENS_TO_LEARN:
@@ -281,7 +288,7 @@ class TemplateLearner:
                     best, best_score = tpl, score
             if best is None:
                 spans = may_span(masked)
-                spanned = self._place_span(bucket, tokens, spans)
+                spanned = self._place_span(_head_of(shelf), tokens, spans)
                 if spanned is not None:
                     self._remember_new(form_fp, spanned[0].fingerprint)
                     return spanned
@@ -291,7 +298,7 @@ class TemplateLearner:
                 # A full shelf or learner keeps no more (bounded memory); the form keeps its own id.
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
-                self._index(tpl, spans)
+                self._index(tpl, spans, _head_of(shelf))
             self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
@@ -301,7 +308,7 @@ class TemplateLearner:
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
 
-    def _place_span(self, bucket: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
+    def _place_span(self, head: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
         """Join a template of the same logger, level class and first word whose values span other
         token counts here (`spans.align`), or None. The one with the most tokens agreeing wins
         (then the oldest); each differing stretch of it becomes one `<*>`, which may change its
@@ -310,7 +317,6 @@ class TemplateLearner:
         n = len(tokens)
         # Only where one side may hold a multi-token value (`may_span`) can `align` find one: a
         # message that holds none is compared with the templates that may (`_span_heads`, few).
-        head = _head(bucket, tokens)
         index = self._heads if spans else self._span_heads
         for tpl in index.get(head, ()):
             if abs(len(tpl.tokens) - n) > MAX_SPAN:
@@ -336,9 +342,10 @@ class TemplateLearner:
         self._retokened(tpl, merged)
         return tpl, True
 
-    def _index(self, tpl: Template, spans: bool | None = None) -> None:
+    def _index(self, tpl: Template, spans: bool | None = None, head: str | None = None) -> None:
         """Add a template to its head's lists (`_heads`, and `_span_heads` when its text may span)."""
-        head = _head(tpl.bucket, tpl.tokens)
+        if head is None:
+            head = _head(tpl.bucket, tpl.tokens)
         self._heads.setdefault(head, []).append(tpl)
         tpl.spans = may_span(tpl.text) if spans is None else spans
         if tpl.spans:
