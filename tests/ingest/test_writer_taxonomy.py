@@ -351,6 +351,8 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
     if _missing(base):
         world.log.append("logrotate: missing (missingok)")
         return
+    if not world.started_once:  # a first run reads the live file, not generations older than it
+        await world.sync()
     old = base.parent / "old" if opts["olddir"] else base.parent
     old.mkdir(exist_ok=True)
     n, compress, delay = opts["rotate"], opts["compress"], opts["delaycompress"]
