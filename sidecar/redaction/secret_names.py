@@ -91,6 +91,7 @@ _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "p
                      "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag"})
 # `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
 _JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
+_DIGIT_RUNS = re.compile(r"\d+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 _SPLIT = re.compile(r"[_.\-\s/:\[\]]+")
 
@@ -145,8 +146,9 @@ def random_value(val: str) -> bool:
 def is_secret_name(name: str) -> bool:
     """True when a field/variable name says its value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`)."""
     words = name_words(name)
-    if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 for p in _SPLIT.split(name)):
-        return False  # no name at all: a random id that happens to hold "pw" or "key"
+    if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 or len(p) >= 16 and len(_DIGIT_RUNS.findall(p)) >= 2
+                        and shannon(p) >= 3.5 for p in _SPLIT.split(name)):
+        return False  # no name at all: a random id or key body that happens to hold "pw" or "key" (`qwbnipw2cnbn55k..`)
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False
     if announces_nonce(words):

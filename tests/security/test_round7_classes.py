@@ -99,3 +99,18 @@ def test_a_token_with_padding_inside_its_head_is_judged_without_error(seed: int)
     tok = "".join(r.choice(string.ascii_letters + string.digits) for _ in range(cut)) + "==" + "".join(
         r.choice(string.ascii_letters + string.digits) for _ in range(60 - cut))
     assert "[REDACTED:" in redact(f"upstream returned {tok}") or tok in redact(f"upstream returned {tok}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_key_body_holding_a_secret_words_letters_is_not_a_name(seed: int) -> None:
+    """`DISCORD=sa_qwbnipw2cnbn55knds6uafglckcc1 rejected`: the body's `pw` made it read as a name whose value was the
+    next word; a generated body is no name, so the word after it stays and the provider's name judges the value."""
+    r = random.Random(seed)
+    hint = r.choice(["pw", "key", "sig", "pin", "otp", "sas", "jwt"])
+    body = "".join(r.choice(string.ascii_lowercase) for _ in range(6)) + hint + str(r.randint(2, 9)) + "".join(
+        r.choice(string.ascii_lowercase) for _ in range(6)) + str(r.randint(10, 99)) + "".join(
+        r.choice(string.ascii_lowercase) for _ in range(12)) + str(r.randint(1, 9))
+    out = redact(f"config DISCORD={body} rejected")
+    assert body not in out and out.endswith(" rejected"), out
+    plain = f"config FOO={body} rejected"
+    assert redact(plain).endswith(" rejected")
