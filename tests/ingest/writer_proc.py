@@ -43,9 +43,11 @@ enc = spec.get("encoding") or "utf-8"
 FMT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def ask(destroys: list[str], errors: list[list[float]], crashes: list[list[float]]) -> None:
+def ask(destroys: list[str], errors: list[list[float]], crashes: list[list[float]],
+        unlinked: list[int] | None = None) -> None:
     """Before a rollover: what it destroys and what this batch wrote so far (the test may sync first)."""
-    print(json.dumps({"roll": True, "destroys": destroys, "errors": errors, "crashes": crashes}), flush=True)
+    print(json.dumps({"roll": True, "destroys": destroys, "errors": errors, "crashes": crashes,
+                      "unlinked": unlinked or []}), flush=True)
     assert sys.stdin.readline().strip() == "go"
 
 
@@ -128,6 +130,7 @@ class Handlers:
     def emit(self, n: int) -> dict[str, object]:
         global seq
         errors: list[list[float]] = []
+        unlinked: list[int] = []
         h = self.h
         for _ in range(n):
             NOW[0] += spec["step"] * rng.uniform(0.5, 1.5)
@@ -143,12 +146,17 @@ class Handlers:
                 except ValueError:
                     rec.exc_info = sys.exc_info()
             if isinstance(h, logging.handlers.BaseRotatingHandler) and h.shouldRollover(rec):
-                ask(destroys(h), errors, [])
+                ask(destroys(h), errors, [], unlinked)
             lg.handle(rec)
             if level >= logging.ERROR:
+                stream = getattr(h, "stream", None)
+                if stream is not None and os.fstat(stream.fileno()).st_nlink == 0:
+                    # written into a file another process already deleted (two RotatingFileHandlers
+                    # on one file): in no file any tailer can find
+                    unlinked.append(seq)
                 errors.append([seq, rec.created])
             seq += 1
-        return {"errors": errors, "crashes": []}
+        return {"errors": errors, "crashes": [], "unlinked": unlinked}
 
 
 class Stream:
