@@ -37,6 +37,7 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", "'": "'", '"': '"'}
 _TRAIL = ",;.:"
 # `key=` / `Name(` before an opening bracket or quote: `uid=['a',`, `Foo(a=1,`, `error=ValueError('x')`.
 _HEAD = re.compile(r"""[^\s(\[{<'"]*""")
+_ROOT_OR_KEY = re.compile(r"[~.]?/|[A-Za-z]:\\|\\|[^/\\]*[:=]$")
 _PATH_PART = re.compile(r"[/\\]|\w\.\w{1,5}$")
 _PATH_START = re.compile(r"(?:[~.]?/|[A-Za-z]:\\|\\\\)\S*|\S*[/\\]\S*")
 
@@ -95,9 +96,26 @@ def span_value(tokens: list[str]) -> bool:
         return _balanced(body)
     # a path with spaces in its names (`/srv/My Files/report 2.txt`, masked `<*> Files/report <*>`): it
     # opens as a path (or as what masking left of one), a later token holds a separator or ends a file
-    # name, and no token names a failure (`<*> not found` is text after a path)
+    # name, no token names a failure (`<*> not found` is text after a path), no two plain words in a
+    # row, and it is ONE path: no later token opens another (`/a of size /b from /c` is text between
+    # paths) or is a key (`src:`, `dest=`)
     return (len(tokens) > 1 and (PLACEHOLDER in tokens[0] or bool(_PATH_START.fullmatch(tokens[0])))
-            and any(_PATH_PART.search(tok) for tok in tokens[1:]) and not any(map(names_failure, tokens)))
+            and any(_PATH_PART.search(tok) for tok in tokens[1:]) and not any(map(names_failure, tokens))
+            and not any(_ROOT_OR_KEY.match(tok) for tok in tokens[1:]) and _no_plain_run(tokens))
+
+
+def _no_plain_run(tokens: list[str]) -> bool:
+    """No two tokens in a row without a separator, extension or placeholder: a name with spaces in
+    a path sits between separators (`/srv/My Files/a b.txt`), a phrase (`to delete`) does not."""
+    plain = False
+    for tok in tokens:
+        if PLACEHOLDER in tok or _PATH_PART.search(tok):
+            plain = False
+        elif plain:
+            return False
+        else:
+            plain = True
+    return True
 
 
 def _stretches(t: list[str], m: list[str], ta: int, tb: int, ma: int, mb: int,

@@ -107,6 +107,9 @@ _APART = [
     ("Connection closed by peer [preauth]", "Connection closed by 10.0.0.1 port 22 [preauth]"),
     # what follows a path names the failure
     ("open /srv/My Files/a.txt failed: No such file or directory", "open /srv/My Files/a.txt failed: Permission denied"),
+    # words between several paths are text, not one path with spaces
+    ("BLOCK* ask /rack/a:/x to delete blk_/p/q/r", "BLOCK* ask /rack/b:/y/z to replicate blk_/s/t to datanode(s) /u:/v"),
+    ("Received block /data/a of size /b from /srv/c/d", "Received block /data/e src: /f:/g dest: /h:/i of size /j"),
     # a word outside the value differs
     ("cache miss for ['a', 'b'] in the hot tier", "cache hit for ['a'] in the hot tier"),
     # a differing phrase of plain words is another text
