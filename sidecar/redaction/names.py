@@ -106,7 +106,10 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
     val = val.rstrip(".,:;!?")
     if not val:
         return False
-    starts = val[0].isalnum() or val[0] == "_" or val[0] == "-" and len(val) >= 8 and val[1].isalnum()
+    # standard base64 may start with `+` or `/` (and gitleaks' `[a-z0-9=_-]` bodies with `=`): a long generated token so
+    # starting is a value; a path (`/v1/chat/completions`) is words
+    starts = val[0].isalnum() or val[0] == "_" or val[0] == "-" and len(val) >= 8 and val[1].isalnum() or (
+        val[0] in "+/=" and len(val) >= 16 and generated(val))
     if val.lower() in PROSE or not starts or "(" in val or not val.isascii():
         return False
     has_digit = any(c.isdigit() for c in val)

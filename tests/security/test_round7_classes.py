@@ -114,3 +114,14 @@ def test_a_key_body_holding_a_secret_words_letters_is_not_a_name(seed: int) -> N
     assert body not in out and out.endswith(" rejected"), out
     plain = f"config FOO={body} rejected"
     assert redact(plain).endswith(" rejected")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_base64_value_starting_with_a_symbol_goes_after_a_verdict_and_a_path_stays(seed: int) -> None:
+    r = random.Random(seed)
+    value = r.choice("+/=") + "".join(r.choice(string.ascii_lowercase + string.digits + "+/") for _ in range(40))
+    name = r.choice(["api_key", "my.kraken.api.token", "nytimes-api-token", "password"])
+    assert value not in redact(f"Incorrect {name} provided: {value}")
+    for path in ("/v1/chat/completions", "/etc/app/secrets/db2.key", "/var/run/secrets/kubernetes.io/serviceaccount"):
+        line = f"Incorrect {name} provided: {path}"
+        assert redact(line) == line
