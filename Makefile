@@ -20,10 +20,12 @@ demo: $(STAMP)
 system-deps:
 	./scripts/system-deps.sh
 
+# -n auto: one pytest worker per CPU, at most 4, serial on one CPU (tests/conftest.py says why); --dist loadfile
+# keeps a file on one worker, so its module fixtures (Prometheus) start once. `pytest -q` alone still runs serially.
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy sidecar
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
