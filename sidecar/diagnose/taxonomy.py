@@ -62,7 +62,7 @@ from .provider_messages import message_code
 from .remote_causes import CACHES, DATABASES, service_text, storage_text, transport_text
 from .server_messages import server_message
 from .situation import Situation
-from .user_files import DATA_FAMILIES, user_file, user_file_text
+from .user_files import DATA_FAMILIES, PATH_FAMILIES, user_file, user_file_text, user_path_text
 from .waits import awaited_timeout
 from .ws_causes import close_text, ws_text
 
@@ -303,6 +303,9 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family in DATA_FAMILIES and (path := user_file(inp)) is not None:
         # the user's own project file (user_files.py): an honest unknown naming it, whoever parsed it
         return _verdict("input.user_file", cls, user_file_text(cls, path, inp.exception_message or inp.message),
+                        CLASS_ONLY + WITH_COMPONENT)
+    if family in PATH_FAMILIES and (path := user_file(inp)) is not None:
+        return _verdict("input.user_path", cls, user_path_text(cls, path, inp.exception_message or inp.message),
                         CLASS_ONLY + WITH_COMPONENT)
     if family.startswith(("connect", "connection")) and any(not c.startswith("08") for c in sit.code("sqlstate")):
         return None  # a psycopg class carrying its own SQLSTATE (QueryCanceled...): the code's rules answer

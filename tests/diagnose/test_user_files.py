@@ -73,3 +73,54 @@ def test_a_frame_under_the_project_names_no_data_file(tmp_path: Path) -> None:
                               "    main()\n", 1)
     d = diagnose(excerpt)
     assert d.rule != "class:input.user_file", (d.rule, d.summary)
+
+
+def _loop(tmp: Path) -> Path:
+    (tmp / "loop_a").symlink_to(tmp / "loop_b")
+    (tmp / "loop_b").symlink_to(tmp / "loop_a")
+    return (tmp / "loop_a").resolve(strict=True)
+
+
+def _missing(tmp: Path) -> Path:
+    return (tmp / "README.md").resolve(strict=True)
+
+
+def _dir_as_file(tmp: Path) -> Path:
+    (tmp / "docs").mkdir()
+    (tmp / "docs").read_text()
+    return tmp
+
+
+def _file_as_dir(tmp: Path) -> Path:
+    (tmp / "setup.cfg").write_text("[x]\n")
+    (tmp / "setup.cfg" / "inner").read_text()
+    return tmp
+
+
+PATHS: dict[str, Callable[[Path], Path]] = {"loop": _loop, "missing": _missing, "isdir": _dir_as_file,
+                                            "notdir": _file_as_dir}
+
+
+def _path_failure(tmp: Path, kind: str, root: str, logger: str) -> str:
+    """The real OS/pathlib error for a tree under `tmp`, logged as if the tree were mounted at `root`."""
+    try:
+        PATHS[kind](tmp)
+    except (OSError, RuntimeError) as e:
+        return logged(logger, f"[DOCGEN] failed: {e}").replace(str(tmp), root)
+    raise AssertionError(f"{kind} resolved")
+
+
+@pytest.mark.parametrize("root", ["/mnt/project/docs", "/mnt/project/svc/api/src"])
+@pytest.mark.parametrize("kind", sorted(PATHS))
+def test_a_path_of_the_users_project_that_cannot_be_followed_is_an_honest_unknown(
+        tmp_path: Path, kind: str, root: str) -> None:
+    d = diagnose(_path_failure(tmp_path, kind, root, "tools.docgen"))
+    said = text_of(d)
+    assert d.category == "unknown" and d.confidence <= 0.4 and root in said, (kind, d.rule, d.category, d.summary)
+    assert not [w for w in ("Supabase", "Kimi", "mount", "deploy step") if w in said], said
+
+
+@pytest.mark.parametrize("kind", ["loop", "isdir", "notdir"])
+def test_the_same_path_errors_in_the_gateways_own_tree_keep_their_family(tmp_path: Path, kind: str) -> None:
+    d = diagnose(_path_failure(tmp_path, kind, "/app/config/templates", "src.daemon.startup"))
+    assert d.category != "unknown" and not (d.rule or "").startswith("class:input."), (kind, d.rule, d.summary)
