@@ -63,6 +63,52 @@ _COMMON_KEYS = frozenset({"model", "url", "host", "port", "level", "name", "id",
 _TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
 
 
+# a REST resource path: its collection and the id the request named ("/v1/files/<id>/content", "/batches/<id>")
+_RESOURCE = re.compile(r"/(?P<kind>[a-z][a-z_]{2,30})/(?P<id>[A-Za-z0-9][\w.\-]{5,200})(?=[/?\s\"']|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class MisplacedId:
+    """A resource id the remote did not know that a preceding record names as the value of a field of ANOTHER kind:
+    our code sent that field's value as the id (held-out 7's 7004: a continuation_id sent as a file id)."""
+
+    key: str
+    kind: str
+    value: str
+    line: str
+
+
+def misplaced_id(inp: DiagnosisInput) -> MisplacedId | None:
+    """The field whose value the failing request used as a resource id of another kind, or None. Read from the
+    request's URL (the record or an HTTP client's line before it) and the key=value pairs of the records before."""
+    lines = [_HEADER.sub("", c[:LINE]) for c in inp.context] + [m[:LINE] for m in inp.messages()]
+    named: dict[str, tuple[str, str]] = {}  # a value -> the key and line that name it last (one pass: bounded)
+    for line in lines:
+        for m in (m for pair in _PAIRS for m in pair.finditer(line)):
+            if "/" not in line[max(0, m.start() - 1):m.start()]:  # not a segment of a URL path
+                named[m.group("value").strip("'\"")] = (m.group("key"), line.strip())
+    for url_line in reversed(lines):
+        for res in _RESOURCE.finditer(url_line):
+            kind, value = res.group("kind"), res.group("id")
+            if value not in named:
+                continue
+            key, line = named[value]
+            stem = _singular(kind)
+            if stem in key.lower() or set(re.split(r"[_.]", key.lower())) <= {"id", "ids"}:
+                return None  # the field IS of the resource's kind (file_id, id): the remote's state may be the cause
+            return MisplacedId(key, stem, value, line)
+    return None
+
+
+def _singular(collection: str) -> str:
+    """A REST collection's item word by the English plurals: files -> file, batches -> batch, entries -> entry."""
+    if collection.endswith("ies"):
+        return collection[:-3] + "y"
+    if collection.endswith(("ches", "shes", "sses", "xes")):
+        return collection[:-2]
+    return collection[:-1] if collection.endswith("s") else collection
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where the failing value came from, the name it goes by, and the line that shows it."""
@@ -148,6 +194,8 @@ def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     statuses = set(sit.code("http"))
     local = not statuses  # no answer from a remote: a missing setting shows up as a local failure
 
+    if d.category in ("provider", "storage") and "404" in statuses and (wrong := misplaced_id(inp)) is not None:
+        return _sent_as(d, wrong)
     origin = value_origin(inp, local)
     if origin is None:
         return d
@@ -183,3 +231,19 @@ def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
                                  "config file) and restart; check that the new value reached the container."),
                           "Validate the setting where it is loaded, so a bad value fails at startup with its name."],
         "evidence": list(dict.fromkeys([redact(origin.line[:EVIDENCE_CHARS]), *d.evidence]))})
+
+
+def _sent_as(d: Diagnosis, wrong: MisplacedId) -> Diagnosis:
+    """A 404 for an id our code took from a field of another kind: the code, not the remote's state."""
+    return d.model_copy(update={
+        "category": "code", "confidence": BY_SETTING, "rule": f"{d.rule}+origin:field",
+        "severity": d.severity if d.severity in ("high", "critical") else "medium",
+        "summary": redact(f"The request used the value of {wrong.key} as a {wrong.kind} id, and the remote does not "
+                          f"know it (404)"),
+        "root_cause": redact(f"The {wrong.kind} id in the failing request ({wrong.value[:80]}) is the value a record "
+                             f"before it gives for {wrong.key} - a field of another kind - so the gateway's code passed "
+                             f"the wrong field: \"{wrong.line[:240]}\". The remote's 404 is the consequence."),
+        "suggested_fix": [redact(f"Fix the call that builds the {wrong.kind} request so it passes the {wrong.kind} id, "
+                                 f"not {wrong.key}."),
+                          "Add a test that runs the call with both ids present and checks which one is sent."],
+        "evidence": list(dict.fromkeys([redact(wrong.line[:EVIDENCE_CHARS]), *d.evidence]))})
