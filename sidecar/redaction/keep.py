@@ -111,11 +111,18 @@ def is_public(value: str) -> bool:
     return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None
 
 
+# A public key whose prefix or body holds a '.', which the entropy fallback's tokens split at: Mapbox's public
+# token `pk.<base64url>.<base64url>` (Mapbox docs, "Access tokens": `pk.` public, `sk.` secret, `tk.` temporary),
+# judged whole here so neither part is read as a random token.
+_DOTTED_PUBLIC = re.compile(r"(?<![\w.])pk\.eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?")
+
+
 def public_spans(text: str) -> list[tuple[int, int]]:
-    """Where certificate and public-key PEM blocks are (their bodies are random and public)."""
+    """Where certificate and public-key PEM blocks and dotted public tokens are (random and public)."""
+    spans = [m.span() for m in _DOTTED_PUBLIC.finditer(text)] if "pk.eyJ" in text else []
     if "-----BEGIN" not in text:
-        return []
-    return [m.span() for m in PUBLIC_PEM.finditer(text)]
+        return spans
+    return spans + [m.span() for m in PUBLIC_PEM.finditer(text)]
 
 
 # -- 3. identifiers, digests, references ----------------------------------------------------------------
@@ -170,6 +177,11 @@ def is_identifier_name(name: str) -> bool:
     last = words[-1]
     if last == "pubkey" or last == "key" and len(words) > 1 and words[-2] in ("public", "pub"):
         return True  # WireGuard `PublicKey = <b64>` (wg(8)), `server_public_key`: public by design
+    if last == "sitekey" or last == "key" and len(words) > 1 and words[-2] == "site":
+        # a CAPTCHA widget's site key (reCAPTCHA `data-sitekey`, hCaptcha, Turnstile `sitekey`): served in the page's
+        # HTML by design (Google reCAPTCHA docs: "Use the site key to invoke reCAPTCHA on your site"); the
+        # `secret` key that verifies the answer is named as a secret and stays redacted
+        return True
     # `uploadid`, `requestid`, `messageId` run together: an id of something
     return (last in IDENTIFIER_WORDS or len(last) > 3 and last.endswith("id")) and not is_secret_name(name)
 
@@ -178,9 +190,9 @@ def is_identifier_name(name: str) -> bool:
 # `(b'name', b'` (h11 header tuples), `name ` (a header scheme like `ssh-ed25519 `).
 ANNOUNCER = re.compile(
     r"(?P<name>[A-Za-z][A-Za-z0-9_.\-]{0,60})\\{0,3}[\"']?"
-    r"(?:[ \t]*(?:=>|:=|[:=])[ \t]*(?:\\{0,3}[\"'])?|\\{0,3}[\"'],[ \t]*b?\\{0,3}[\"']|[ \t]+(?:\\{0,3}[\"'])?)"
+    r"(?:[ \t]*(?:=>|:=|[:=])[ \t]*(?:\[[ \t]*)?(?:\\{0,3}[\"'])?|\\{0,3}[\"'],[ \t]*b?\\{0,3}[\"']|[ \t]+(?:\\{0,3}[\"'])?)"
     r"(?:W/\\{0,3}\"|<)?$")
-_ANNOUNCER_ENDS = frozenset(" \t=:>\"'<")
+_ANNOUNCER_ENDS = frozenset(" \t=:>\"'<[")
 _ANNOUNCER_TAIL = re.compile(ANNOUNCER.pattern[ANNOUNCER.pattern.index(")") + 1:])  # all after the name group
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
@@ -220,7 +232,21 @@ def announced_identifier(text: str, start: int) -> bool:
         return False
     if name_words(name)[-1:] in (["file"], ["path"], ["filename"]) and not _PATH_LIKE.match(text, start):
         return False  # `private key file: '<base64 body line>'`: the file's content was printed, not its name
-    return bool(_SSH_TYPES.match(name)) or is_identifier_name(name)
+    return bool(_SSH_TYPES.match(name)) or is_identifier_name(name) or name in _JWK_PUBLIC and _in_jwk(text, start)
+
+
+# RFC 7517/7518/8037: a JSON Web Key's public members (RSA `n`, `e`; EC `x`, `y`; OKP `x`; `x5c` certificates)
+# are published at a JWKS URL by design; its private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, oct `k`) are not
+# listed, so they stay judged. Read only inside an object that holds `kty` (a one-letter name elsewhere means
+# nothing).
+_JWK_PUBLIC = frozenset({"n", "e", "x", "y", "x5c"})
+_KTY = re.compile(r"""\\{0,3}["']kty\\{0,3}["']\s*:""")
+
+
+def _in_jwk(text: str, start: int) -> bool:
+    lo = text.rfind("{", 0, start)
+    hi = text.find("}", start)
+    return lo >= 0 and _KTY.search(text, lo, hi if hi >= 0 else len(text)) is not None
 
 
 # What a file name or a path looks like: rooted (`/`, `~`, `./`, `C:\`), or a word segment with an extension.

@@ -88,7 +88,8 @@ _KEY_OF = frozenset({"bucket", "foreign", "hot", "idx", "natural", "primary", "p
                      "idempotency", "cache", "partition", "sort", "dedup", "dedupe", "lookup", "row", "object",
                      "group", "alert", "range", "hash", "shard", "composite", "unique", "index", "message",
                      "record", "map", "dict", "translation", "i18n", "cursor", "page", "idem", "order", "join",
-                     "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag"})
+                     "parameter", "param", "config", "setting", "env", "field", "column", "label", "tag",
+                     "site"})  # a CAPTCHA site key is served in the page (reCAPTCHA/hCaptcha/Turnstile docs)
 # `Pass_Word`, `passWord`, `pass-code`: a secret word split in two, whose second half alone is metadata.
 _JOINED = frozenset({"password", "passcode", "passphrase", "passwd"})
 _DIGIT_RUNS = re.compile(r"\d+")

@@ -1,0 +1,95 @@
+"""Round 7 part 2 (held-out 9 as development data): the classes it lost or leaked, each generated both ways
+(kept / redacted) with the real library that prints the carrier where one does (urllib.parse, PyJWT's JWK
+export, cryptography keys)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import string
+import urllib.parse
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+from sidecar.redaction import redact
+
+SEEDS = range(6)
+AN = string.ascii_letters + string.digits
+B64URL = AN + "-_"
+
+
+def rnd(r: random.Random, chars: str, n: int) -> str:
+    return "".join(r.choice(chars) for _ in range(n))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_value_in_a_list_after_an_identifier_name_stays(seed: int) -> None:
+    """parse_qs gives a dict of lists ({'code_challenge': ['<v>']}); JSON carries the same: the name before the
+    '[' announces the value as it does without one (RFC 7636 code_challenge is a digest, client_id an id)."""
+    r = random.Random(seed)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(r.randbytes(32)).digest()).decode().rstrip("=")
+    client = rnd(r, AN, 32)
+    verifier = rnd(r, B64URL, 43)
+    query = urllib.parse.urlencode({"response_type": "code", "client_id": client, "code_challenge": challenge,
+                                    "code_challenge_method": "S256"})
+    form = urllib.parse.parse_qs(query)
+    for line in (f"DEBUG authorize form={form}", f"authorize {json.dumps(form)}"):
+        out = redact(line)
+        assert challenge in out and client in out, out
+    # the verifier is the secret of the pair (RFC 7636 4.1), and a secret name's list value still goes
+    for line in (f"token form={urllib.parse.parse_qs('code_verifier=' + verifier)}",
+                 f"token {json.dumps({'client_secret': [verifier]})}"):
+        assert verifier not in redact(line), line
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_jwks_public_members_stay_its_private_members_go(seed: int) -> None:
+    r = random.Random(seed)
+    if seed % 2:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024 + 512 * (seed % 3))
+        jwk = json.loads(RSAAlgorithm.to_jwk(key))
+        public, private = ("n", "e"), ("d", "p", "q", "dp", "dq", "qi")
+    else:
+        key = ec.derive_private_key(r.randrange(1, 2**255), ec.SECP256R1())
+        jwk = json.loads(ECAlgorithm.to_jwk(key))
+        public, private = ("x", "y"), ("d",)
+    jwk["kid"] = rnd(r, "0123456789abcdef", 16)
+    pub = {k: v for k, v in jwk.items() if k not in private}
+    line = f"fetched https://idp.example.com/.well-known/jwks.json {json.dumps({'keys': [pub]})}"
+    out = redact(line)
+    assert all(pub[k] in out for k in public), out
+    out = redact(f"loaded signing key {json.dumps(jwk)}")
+    assert not any(jwk[k] in out for k in private if len(jwk[k]) >= 20), out
+    # outside a JWK, a one-letter name announces nothing
+    loose = rnd(r, AN, 40)
+    assert loose not in redact(f'{{"n": "{loose}", "mode": "x"}}')
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_mapbox_public_tokens_stay_whole_secret_tokens_go(seed: int) -> None:
+    r = random.Random(seed)
+    payload = base64.urlsafe_b64encode(json.dumps({"u": rnd(r, string.ascii_lowercase, 8), "a": rnd(r, AN, 12)})
+                                       .encode()).decode().rstrip("=")
+    tail = rnd(r, B64URL, 22)
+    name = r.choice(["MAPBOX_PUBLIC_TOKEN", "mapboxgl.accessToken", "access_token", "token"])
+    public, secret = f"pk.{payload}.{tail}", f"sk.{payload}.{tail}"
+    for sep in ("=", ": ", " = '"):
+        assert public in redact(f"rendered map config {name}{sep}{public}")
+        assert f"sk.{payload}" not in redact(f"rendered map config {name}{sep}{secret}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_captcha_site_key_stays_its_secret_goes(seed: int) -> None:
+    r = random.Random(seed)
+    site = r.choice(["6L" + rnd(r, B64URL, 38), "0x4AAAAAAA" + rnd(r, B64URL, 12)])
+    secret = "6L" + rnd(r, B64URL, 38)
+    name = r.choice(["sitekey", "site_key", "data-sitekey", "siteKey", "RECAPTCHA_SITE_KEY", "turnstile_site_key"])
+    out = redact(f"captcha widget failed to load {name}={site} domain=app.example.com")
+    assert site in out, out
+    out = redact(f'{{"{name}": "{site}", "secret": "{secret}"}}')
+    assert site in out and secret not in out, out
+    assert secret not in redact(f"siteverify secret={secret} response=abc")
