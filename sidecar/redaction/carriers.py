@@ -59,11 +59,15 @@ URL_USERINFO = re.compile(
     + r"(?P<pw>[^\s'\"<>]+?)(?P<at>@)(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_%]+)(?::\w*)?(?:[/?#\s'\",;)<>\\]|$))")
 URL_USER_TOKEN = re.compile(
     r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://)" + NOT_REDACTED + r"(?P<user>[A-Za-z0-9._~%+-]{16,})(?P<at>@)")
+# `appid` is OpenWeatherMap's API key parameter (its docs: "appid - your unique API key"; trufflehog's openweather
+# detector: 32 lowercase hex); elsewhere an app id is public (WeChat `wx` + 16 hex, Baidu digits, Facebook digits),
+# so only its documented key shape goes. `\u0026` is `&` as JSON encoders escape it inside a logged URL.
 SECRET_QUERY = re.compile(
-    r"(?P<pre>[?&;](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature"
-    r"|x-goog-credential|code|access_token|refresh_token|id_token|client_secret|api[_-]?key|key|token|auth"
+    r"(?P<pre>(?:[?&;]|\\u0026)(?:appid(?==[0-9a-f]{32}(?![0-9A-Za-z]))|sig|signature|x-amz-signature"
+    r"|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|code|access_token|refresh_token"
+    r"|id_token|client_secret|api[_-]?key|key|token|auth"
     r"|password|passwd|pwd|sv_sig|se?ssion(?:id)?|oauth_token|oauth_verifier|private_token|jwt|assertion"
-    r"|apikey|secret|ticket|hash)=)" + NOT_REDACTED + r"(?P<val>[^&\s\"'#<>]+)",
+    r"|apikey|secret|ticket|hash)=)" + NOT_REDACTED + r"(?P<val>[^&\s\"'#<>\\]+)",
     re.IGNORECASE)
 JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.(?:[A-Za-z0-9_-]{8,}|(?![A-Za-z0-9_-]))")
 _PARAM = r"[A-Za-z][\w-]*=(?:\\{0,3}\"[^\"\n]*?\\{0,3}\"|[^\s,\"'<>\\]+)"

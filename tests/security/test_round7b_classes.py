@@ -93,3 +93,25 @@ def test_a_captcha_site_key_stays_its_secret_goes(seed: int) -> None:
     out = redact(f'{{"{name}": "{site}", "secret": "{secret}"}}')
     assert site in out and secret not in out, out
     assert secret not in redact(f"siteverify secret={secret} response=abc")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_api_key_named_appid_in_a_query_goes_an_app_id_stays(seed: int) -> None:
+    """OpenWeatherMap's key parameter is `appid` (32 hex); other APIs' `appid` is a public app id (WeChat `wx` +
+    16 hex, Baidu digits). Carriers: urllib3's request line, requests' HTTPError, a JSON log whose encoder writes
+    `&` as `\\u0026` (Go's encoding/json)."""
+    r = random.Random(seed)
+    key = rnd(r, "0123456789abcdef", 32)
+    path = r.choice(["/data/2.5/weather", "/data/3.0/onecall", "/geo/1.0/direct", "/data/2.5/forecast"])
+    params = [("q", r.choice(["Berlin", "Paris", "São Paulo"])), ("appid", key), ("units", "metric")]
+    r.shuffle(params)
+    url = f"https://api.openweathermap.org{path}?{urllib.parse.urlencode(params)}"
+    request_line = f'https://api.openweathermap.org:443 "GET {path}?{urllib.parse.urlencode(params)} HTTP/1.1" 401 107'
+    for text in (f"DEBUG urllib3.connectionpool: {request_line}",
+                 f"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: {url}",
+                 json.dumps({"log": f"DEBUG:urllib3.connectionpool:{request_line}\n"}).replace("&", "\\u0026")):
+        out = redact(text)
+        assert key not in out and "api.openweathermap.org" in out and "units=metric" in out, out
+    for app_id in ("wx" + rnd(r, "0123456789abcdef", 16), str(r.randrange(10**13, 10**14))):
+        text = f"GET https://api.example.cn/cgi-bin/token?grant_type=client_credential&appid={app_id} 200"
+        assert app_id in redact(text)
