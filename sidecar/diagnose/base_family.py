@@ -35,7 +35,16 @@ _DBAPI_USE = re.compile(r"(?:^|\.)(?:ProgrammingError|InterfaceError)$")
 _SQLSTATE = re.compile(r"\bSQLSTATE\b|\bpgcode\b|'code': '[0-9A-Z]{5}'")
 # the standard library's modules whose ValueError/RuntimeError is an API-use check, not a data parse
 # (not enum, datetime, ipaddress...: their ValueError is a value lookup or parse, the value's origin decides)
-_STDLIB_API = re.compile(r"/(?:asyncio|concurrent/futures|queue|contextlib|json/encoder|threading|weakref)(?:/|\.py)")
+_STDLIB_API = re.compile(r"/(?:asyncio|concurrent/futures|queue|contextlib|json/encoder|threading|weakref|"
+                         r"multiprocessing)(?:/|\.py)")
+# besides RuntimeError/ValueError, the classes those modules raise as their OWN state check (their source: `raise
+# QueueEmpty` in asyncio/queues.py get_nowait, `raise Empty` in queue.py, `raise ProcessLookupError()` in
+# asyncio/base_subprocess.py _check_proc once the child has exited, `raise InvalidStateError` in futures):
+# the caller asked for something the object's state does not allow (held-out 7: 7029, 7030 answered the catch-all).
+# NOT here: TimeoutError/CancelledError (a wait that ran out: waits.py), the streams' IncompleteReadError, any OSError
+# that carries an errno (the kernel's answer, not the library's check)
+# (QueueFull/Full are not: a bounded queue that is full is capacity, classes.py's resource.queue)
+_STATE_CHECKS = frozenset({"QueueEmpty", "Empty", "ProcessLookupError", "InvalidStateError", "BrokenBarrierError"})
 _LOCKS = re.compile(r"/(?:asyncio/locks|threading)\.py")
 # serialisers refusing an object the code gave them (pydantic_core, json's encoder, orjson, PyYAML's representer)
 _SERIALISE = re.compile(r"(?:^|\.)(?:PydanticSerializationError|JSONEncodeError|RepresenterError)$")
@@ -83,11 +92,15 @@ def base_verdict(inp: DiagnosisInput) -> Verdict | None:
                      f"The interpreter refused an operation at {one_line(at.frame, 160)}: an object of the wrong type "
                      "(a sync/async protocol, an operand, a call) in the gateway's own code.",
                      "Fix the operation at the traceback's last frame.")
-    if in_library and names & {"RuntimeError", "ValueError"} and not _PARSERS.search(at.frame) and (
-            at.library != STDLIB or _STDLIB_API.search(at.frame)):
-        return _base("api.use", cls, "code", f"{_short(where)[:1].upper()}{_short(where)[1:]} refused how it was called ({said})",
-                     f"{where} raised its own usage check directly under the gateway's code: the code called it in a "
-                     "way or state it does not allow.",
+    stdlib_api = at.library == STDLIB and _STDLIB_API.search(at.frame) is not None
+    own_check = stdlib_api and cls.rsplit(".", 1)[-1] in _STATE_CHECKS and "[Errno" not in (inp.exception_message or "")
+    if own_check or in_library and names & {"RuntimeError", "ValueError"} and not _PARSERS.search(at.frame) and (
+            at.library != STDLIB or stdlib_api):
+        call = f" - the call {at.called}()" if at.called and not at.called.startswith("<") else ""
+        return _base("api.use", cls, "code",
+                     f"{_short(where)[:1].upper()}{_short(where)[1:]} refused how it was called ({said}){call}",
+                     f"{where} raised its own usage check directly under the gateway's code{call}: the code called it "
+                     "in a way or state it does not allow.",
                      "Read the library's contract for the call at the traceback's last application frame and fix the call.")
     return None
 

@@ -24,11 +24,13 @@ TAIL = 64 * 1024  # the raising frames are at the end of a traceback; a 10 MB re
 
 @dataclass(frozen=True, slots=True)
 class RaisedAt:
-    """The raising frame (`library` is the package when it is a library's) and the last application frame."""
+    """The raising frame (`library` is the package when it is a library's), the last application frame and the
+    library function that frame called."""
 
     library: str | None
     frame: str  # "path:line in func" of the raising frame
     app_frame: str | None  # the last frame outside site-packages, where the application called in
+    called: str | None = None  # the function of the frame right under app_frame (the library call made)
 
 
 def raised_at(traceback: str) -> RaisedAt | None:
@@ -45,5 +47,8 @@ def raised_at(traceback: str) -> RaisedAt | None:
         return lib.group("pkg") if lib else (STDLIB if _STDLIB.search(m.group("path")) else None)
 
     last = frames[-1]
-    app = next((f for f in reversed(frames) if library(f) is None), None)
-    return RaisedAt(library(last), where(last), where(app) if app else None)
+    app = next((i for i in range(len(frames) - 1, -1, -1) if library(frames[i]) is None), None)
+    # the library function the application called: the first frame under the last application frame (the
+    # entry point is what the engineer finds in the code: proc.kill(), set_start_method(), not _check_proc)
+    called = frames[app + 1].group("func") if app is not None and app + 1 < len(frames) else None
+    return RaisedAt(library(last), where(last), where(frames[app]) if app is not None else None, called)

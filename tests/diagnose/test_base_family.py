@@ -172,3 +172,79 @@ def _async_with_on_sync_lock() -> None:
 def test_a_context_manager_entered_with_the_wrong_protocol_is_code_naming_async_with(raise_it: Callable[[], None]) -> None:
     d = diagnose(_excerpt(raise_it, "src.daemon.middleware.semaphores"))
     assert d.category == "code" and "async with" in text_of(d) and "leak" not in text_of(d), (d.rule, d.summary)
+
+
+def _asyncio_queue_get_nowait_empty() -> None:
+    async def run() -> None:
+        asyncio.Queue[int]().get_nowait()
+    asyncio.run(run())
+
+
+def _asyncio_queue_put_nowait_full() -> None:
+    async def run() -> None:
+        q = asyncio.Queue[int](maxsize=1)
+        q.put_nowait(1)
+        q.put_nowait(2)
+    asyncio.run(run())
+
+
+def _queue_get_nowait_empty() -> None:
+    import queue
+
+    queue.Queue[int]().get_nowait()
+
+
+def _subprocess_kill_after_exit() -> None:
+    async def run() -> None:
+        proc = await asyncio.create_subprocess_exec("true")
+        await proc.wait()
+        await asyncio.sleep(0)
+        proc.kill()  # the transport closed with the exit: asyncio's own _check_proc refuses
+    asyncio.run(run())
+
+
+def _future_result_not_ready() -> None:
+    async def run() -> None:
+        asyncio.get_running_loop().create_future().result()
+    asyncio.run(run())
+
+
+def _multiprocessing_unknown_context() -> None:
+    import multiprocessing
+
+    multiprocessing.get_context("threads")
+
+
+STATE_CASES: dict[str, Callable[[], None]] = {
+    "asyncio queue empty": _asyncio_queue_get_nowait_empty,
+    "queue empty": _queue_get_nowait_empty, "subprocess kill after exit": _subprocess_kill_after_exit,
+    "future not ready": _future_result_not_ready, "multiprocessing context": _multiprocessing_unknown_context,
+}
+
+
+@pytest.mark.parametrize("logger", LOGGERS)
+@pytest.mark.parametrize("name", sorted(STATE_CASES))
+def test_a_standard_library_objects_own_state_check_is_code(name: str, logger: str) -> None:
+    """asyncio/queue/multiprocessing raising their own check (not an errno, not a wait running out) under our call."""
+    d = diagnose(_excerpt(STATE_CASES[name], logger))
+    assert d.category == "code" and 0.3 <= d.confidence < 0.6, (name, d.rule, d.category, d.summary)
+    assert "Kimi" not in text_of(d) and "Supabase" not in text_of(d), d.summary
+    if (d.rule or "").startswith("class:base."):  # (InvalidStateError has its own family and text)
+        assert f"{CALLED[name]}()" in d.summary, d.summary  # the call the code made, not the library's inner check
+
+
+CALLED = {"asyncio queue empty": "get_nowait", "queue empty": "get_nowait", "subprocess kill after exit": "kill",
+          "future not ready": "result", "multiprocessing context": "get_context"}
+
+
+def _wait_for_timeout() -> None:
+    async def run() -> None:
+        await asyncio.wait_for(asyncio.sleep(1), 0.01)
+    asyncio.run(run())
+
+
+def test_a_wait_that_ran_out_or_a_full_bounded_queue_is_not_a_state_check() -> None:
+    d = diagnose(_excerpt(_wait_for_timeout, "tools.chat"))
+    assert not (d.rule or "").startswith("class:base."), (d.rule, d.summary)
+    d = diagnose(_excerpt(_asyncio_queue_put_nowait_full, "tools.chat"))
+    assert d.category == "capacity", (d.rule, d.summary)  # a bounded queue at its size: classes.py resource.queue
