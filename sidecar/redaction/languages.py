@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
-from .textstats import password_like
+from .textstats import complex_password, password_like
 
 PASSWORD_WORDS = (
     "密码", "密碼", "口令", "パスワード", "暗証番号", "비밀번호", "암호", "пароль", "паролата", "passwort", "kennwort",
@@ -113,6 +113,14 @@ OWN_COPULA_TAIL = {w: re.compile(
 BARE_TAIL = re.compile(r"[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
 # The word, a blank, then one quoted token that reads as a password (`ogiltigt lösenord '<v>' för bob`).
 QUOTED_TAIL = re.compile(r"[ \t]+(?P<q>\\{0,3}[\"'`])(?!\[REDACTED:)(?P<val>[^\s\"'`]{8,128})(?P=q)")
+# The word, a phrase ONLY in letters outside ASCII (the word's own script: a verb, a preposition, an adjective), then
+# one bare token that reads as a password: Arabic `تم تعيين كلمة المرور إلى <v>` ("password set to"), and the
+# languages written without blanks between words, where the phrase is glued to the word (Thai `รหัสผ่านใหม่คือ <v>`
+# "the new password is", `รหัสผ่านไม่ถูกต้อง <v>` "password incorrect"; Chinese, Japanese, Khmer alike). An ASCII
+# word in the phrase ends it: an English or code phrase after the word is the other rules' (prose is likely there).
+_NATIVE = r"[^\x00-\x7f\s:=：，；、。「『“‘\"'`]"
+NATIVE_TAIL = re.compile(
+    _NATIVE + r"{0,16}(?:[ \t]+" + _NATIVE + r"{1,30}){0,4}[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
 HINTS = tuple(sorted({w.lower() for w in WORDS + LOANWORDS}))
 
 
@@ -161,9 +169,9 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
                 start, end = q.span("val")
             else:
                 own = OWN_COPULA_TAIL.get(text[start:end].lower())
-                for tail in (PHRASE_TAIL, COPULA_TAIL, *((own,) if own is not None else ()), BARE_TAIL):
+                for tail in (PHRASE_TAIL, COPULA_TAIL, *((own,) if own is not None else ()), BARE_TAIL, NATIVE_TAIL):
                     m = tail.match(text, end)
-                    if m is not None and password_like(m.group("val")):
+                    if m is not None and (complex_password if tail is NATIVE_TAIL else password_like)(m.group("val")):
                         break
                 else:
                     continue

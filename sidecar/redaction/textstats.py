@@ -49,3 +49,20 @@ def password_like(val: str) -> bool:
     return (v.isascii() and len(v) >= 8 and len(letters) >= 3 and any(c.isdigit() for c in v)
             and (any(c.isupper() for c in letters) and any(c.islower() for c in letters)
                  or any(not c.isalnum() for c in v)))
+
+
+def complex_password(val: str) -> bool:
+    """`password_like`, or a password without a digit that meets a complexity policy's "three of four categories"
+    (upper case, lower case, digits, symbols: Windows' "Password must meet complexity requirements", the usual
+    generators' classes) and reads as random: a part mixes case inside it and the classes switch often
+    (`fLDE#*.FqN-PdI$j`; not `Content-Type`, `X-Request-Id`, `OpenAI-Organization`)."""
+    v = val.rstrip(".,:;!?")
+    if password_like(val):
+        return True
+    classes = (any(c.isupper() for c in v), any(c.islower() for c in v), any(c.isdigit() for c in v),
+               any(not c.isalnum() for c in v))
+    mixed = any(p.isalpha() and not (p.islower() or p.isupper() or p.istitle()) for p in _SYMBOLS.split(v))
+    return v.isascii() and len(v) >= 8 and sum(classes) >= 3 and mixed and switch_rate(v) >= 0.2
+
+
+_SYMBOLS = re.compile(r"[^A-Za-z0-9]+")

@@ -115,3 +115,28 @@ def test_an_api_key_named_appid_in_a_query_goes_an_app_id_stays(seed: int) -> No
     for app_id in ("wx" + rnd(r, "0123456789abcdef", 16), str(r.randrange(10**13, 10**14))):
         text = f"GET https://api.example.cn/cgi-bin/token?grant_type=client_credential&appid={app_id} 200"
         assert app_id in redact(text)
+
+
+# (password word, a phrase of the same script after it: glued for the languages written without blanks)
+NATIVE_PHRASES = [
+    ("كلمة المرور", " إلى "), ("كلمة المرور", " الجديدة هي "), ("كلمة السر", " غير صحيحة "),
+    ("รหัสผ่าน", "ใหม่คือ "), ("รหัสผ่าน", "ไม่ถูกต้อง "), ("密码", "已重置为 "), ("パスワード", "は次のとおりです "),
+    ("пароль", " изменён на "), ("رمز عبور", " جدید "), ("पासवर्ड", " बदलकर "), ("סיסמה", " חדשה "),
+]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_password_after_its_word_and_a_phrase_in_the_same_script_goes(seed: int) -> None:
+    r = random.Random(seed)
+    for word, phrase in NATIVE_PHRASES:
+        symbols = "#*.-$!_+@%"
+        pw = "".join(r.choice(string.ascii_letters + (symbols if seed % 2 else symbols + string.digits))
+                     for _ in range(r.randrange(12, 20)))
+        pw = r.choice(string.ascii_lowercase) + pw + r.choice(string.ascii_uppercase) + r.choice(symbols)
+        prefix = r.choice(["", "تم تعيين ", "WARNING src.i18n.ops: ", "ResetError: "])
+        out = redact(f"{prefix}{word}{phrase}{pw}")
+        assert pw not in out, out
+        # the same phrase before an identifier, a header or config name, a path, a word: prose, kept
+        for kept in ("Content-Type", "X-Request-Id", "auth.passwordMinLength", "/etc/shadow", "ERR_PASSWORD_EXPIRED",
+                     "OpenAI-Organization", "admin", "2026-12-06T05:53:53"):
+            assert kept in redact(f"{prefix}{word}{phrase}{kept}"), (word, phrase, kept)
