@@ -52,3 +52,18 @@ def raised_at(traceback: str) -> RaisedAt | None:
     # entry point is what the engineer finds in the code: proc.kill(), set_start_method(), not _check_proc)
     called = frames[app + 1].group("func") if app is not None and app + 1 < len(frames) else None
     return RaisedAt(library(last), where(last), where(frames[app]) if app is not None else None, called)
+
+
+def app_source_line(traceback: str) -> str | None:
+    """The source line CPython printed under the last application frame of the last traceback (the statement of the
+    gateway's code that raised or called into the library), or None."""
+    tail = traceback[-TAIL:]
+    app = None
+    for m in _FRAME.finditer(tail):
+        if not _LIBRARY.search(m.group("path")) and not _STDLIB.search(m.group("path")):
+            app = m
+    if app is None:
+        return None
+    rest = tail[app.end():].split("\n", 2)
+    line = rest[1].strip() if len(rest) > 1 else ""
+    return line if line and not line.startswith(("File ", "Traceback", "^")) else None

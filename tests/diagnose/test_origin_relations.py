@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
+from pathlib import Path
 
 import psycopg
 import psycopg_pool
@@ -76,3 +78,33 @@ def test_a_settings_value_postgres_refuses_as_data_is_config(pg_dsn: str, seed: 
     # the same refusal with no record holding the value: the code table's answer (a value the gateway sent)
     d = diagnose(_refused(pg_dsn, value, _line("database: pool ready (size=10)")))
     assert d.category == "code", (d.rule, d.summary)
+
+
+# the statement as the gateway writes it: a literal variable name (a module written to disk, so CPython's traceback
+# prints its source line)
+READERS = ['int(os.environ.get("{name}", "2"))', "float(os.getenv('{name}') or '0')", 'int(os.environ["{name}"])']
+BAD = ["3   # was 2, see INC-88", "30s", "1,5", "ten", "0x1F"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_failing_statement_reading_an_env_variable_names_it(seed: int, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The statement that raised converts os.environ's value: the answer is config and says WHICH setting."""
+    rng = random.Random(seed)
+    name = f"{rng.choice(PREFIXES)}_{rng.choice(['MAX_RETRIES', 'WORKERS', 'RATIO', 'BATCH'])}"
+    monkeypatch.setenv(name, rng.choice(BAD))
+    statement = rng.choice(READERS).format(name=name)
+    source = tmp_path / f"env_config_{seed}.py"
+    source.write_text(f"import os\n\n\ndef read() -> object:\n    return {statement}\n")
+    spec = importlib.util.spec_from_file_location(source.stem, source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        module.read()
+    except ValueError:
+        excerpt = logged("src.core.env_config", "invalid settings: cannot start")
+    else:
+        raise AssertionError(f"{statement} accepted the value")
+    d = diagnose(excerpt)
+    assert d.category == "config" and d.confidence <= 0.75 and name in d.summary, (statement, d.rule, d.summary)
