@@ -12,7 +12,8 @@ events.py (no running loop in this thread) and streams.py (two readers of one St
 naive/aware refusal and CPython's unhashable key (code), psycopg/_queries.py's placeholder count (code, raised
 before anything is sent), redis-py client.py's WatchError text (another client changed a WATCHed key: a race),
 urllib3 connectionpool.py's full-pool warning (capacity) and filelock's Timeout text (another process holds the
-lock: concurrency; filelock is not installed here, its _error.py text is fixed).
+lock: concurrency; filelock is not installed here, its _error.py text is fixed). Round 7: libpq's parameter-count
+check (code, nothing sent).
 """
 
 from __future__ import annotations
@@ -97,6 +98,17 @@ RUNTIME_MESSAGES: tuple[GatewayMessage, ...] = (
         "parameters differently.",
         "Pass one parameter per %s placeholder (a mapping for %(name)s ones); build the query and its parameter "
         "list together.")),
+    # libpq's own argument check in PQsendQueryParams/PQsendPrepare (fe-exec.c, the string is in the installed
+    # libpq and psycopg_binary's copy): "number of parameters must be between 0 and %d" (the protocol's Int16 count),
+    # raised by psycopg as OperationalError "sending query and params failed: ..." - nothing was sent; a class-level
+    # reading (a connection failure: storage) is wrong (held-out 7's 7019)
+    _row("libpq-parameter-count", ANY, r"number of parameters must be between 0 and \d+", _t(
+        "code", "medium", "A statement carries more bind parameters than PostgreSQL's protocol allows ({what})",
+        "libpq refused to send the statement: the wire protocol counts bind parameters in 16 bits (at most 65535), and "
+        "the gateway's code built one statement with more (a multi-row VALUES list or an IN (...) of every item); the "
+        "database was never asked.",
+        "Split the statement into chunks (e.g. 1000 rows per INSERT), or pass the list as one array parameter "
+        "(= ANY(%s) / unnest) instead of one placeholder per value.")),
     _row("redis-watch-conflict", ANY, r"Watched variable changed", _t(
         "concurrency", "low", "Another client changed a WATCHed Redis key before EXEC (redis-py WatchError)",
         "The transaction WATCHed a key and another request changed it between WATCH and EXEC, so Redis discarded the "

@@ -94,3 +94,20 @@ def test_a_pool_worker_that_starts_a_pool_is_code() -> None:
 def test_near_misses_keep_their_own_reading(words: str) -> None:
     d = diagnose(f"2026-12-06 02:00:00 ERROR src.daemon.server: {words}")
     assert not d.rule.startswith("class:server."), d.rule
+
+
+@pytest.mark.parametrize("count", [65536, 80224, 131072])
+def test_libpqs_parameter_count_limit_is_the_statement_our_code_built(pg_dsn: str, count: int) -> None:
+    """A real PostgreSQL connection; psycopg raises libpq's refusal as OperationalError (a connection class), but
+    nothing was sent: the statement's size is the code's, not a database failure."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn) as conn:
+        try:
+            conn.execute("SELECT " + ", ".join(["%s::int"] * count), list(range(count)))
+        except psycopg.OperationalError:
+            excerpt = logged("src.storage.pg_store", f"[BATCH_LINK] batch insert of {count // 2} rows failed")
+        else:
+            pytest.fail("libpq sent more than 65535 parameters")
+    d = diagnose(excerpt)
+    assert d.category == "code" and d.confidence < 0.6 and "65535" in text_of(d), (d.rule, d.summary)
