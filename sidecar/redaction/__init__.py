@@ -204,6 +204,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
     _Sub("password", ds.USERLIST, ds.userlist(_mark("password")), ds.USERLIST_HINTS),
     _Sub("password", ds.LIBPQ_MISSING, ds.libpq_missing(_mark("password")), ds.LIBPQ_HINTS),
+    _Sub("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
          ("jdbc:oracle", "sqlplus", "rman", "expdp", "impdp", "exp ", "exp\t", "imp ", "imp\t", "sqlldr", "dgmgrl",

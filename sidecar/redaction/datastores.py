@@ -11,6 +11,10 @@
 - libpq's connection-string parser (src/interfaces/libpq/fe-connect.c, conninfo_parse) reports
   `missing "=" after "<word>" in connection info string`: the word is what followed a value that held a blank,
   most often the rest of an unquoted password (`password=abc def`). A libpq keyword stays (`host`, `sslmode`).
+- Redis Sentinel (redis.io/docs/latest/operate/oss_and_stack/management/sentinel, sentinel.conf and `SENTINEL
+  SET`): `sentinel auth-pass <master-name> <password>` puts the master's NAME between the directive and the
+  password, `SENTINEL SET <master-name> auth-pass <password>` puts it before, `sentinel sentinel-pass <password>`
+  (and `SENTINEL CONFIG SET sentinel-pass <password>`) has none. The master name and `auth-user`'s user stay.
 """
 
 from __future__ import annotations
@@ -89,4 +93,19 @@ def libpq_missing(mark: str) -> Callable[[re.Match[str]], str]:
         if m.group("val").lower() in _LIBPQ_KEYWORDS:
             return m.group(0)
         return m.group("pre") + mark + m.group("q")
+    return repl
+
+
+SENTINEL_AUTH = re.compile(
+    r"(?P<pre>\bsentinel[ \t]+(?:auth-pass[ \t]+[^\s\"']+|set[ \t]+[^\s\"']+[ \t]+auth-pass"
+    r"|(?:config[ \t]+set[ \t]+)?sentinel-pass)[ \t]+(?P<q>\\{0,3}[\"']?))(?!\[REDACTED:)"
+    r"(?P<val>(?:(?!\\{0,3}[\"']|\\[nrt])[^\s])+)", re.IGNORECASE)  # a JSON escape (`\n`) ends it
+SENTINEL_HINTS = ("auth-pass", "sentinel-pass")
+
+
+def sentinel_auth(mark: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        if m.group("val").startswith(("$", "{{", "%(", "<", "***")):
+            return m.group(0)  # `${REDIS_PASSWORD}`, `{{ .Values.auth }}`, `<password>`: a reference, a placeholder
+        return m.group("pre") + mark
     return repl

@@ -140,3 +140,27 @@ def test_a_password_after_its_word_and_a_phrase_in_the_same_script_goes(seed: in
         for kept in ("Content-Type", "X-Request-Id", "auth.passwordMinLength", "/etc/shadow", "ERR_PASSWORD_EXPIRED",
                      "OpenAI-Organization", "admin", "2026-12-06T05:53:53"):
             assert kept in redact(f"{prefix}{word}{phrase}{kept}"), (word, phrase, kept)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_redis_sentinel_passwords_go_master_names_and_users_stay(seed: int) -> None:
+    """sentinel.conf / SENTINEL SET syntax (redis.io Sentinel docs): the master's name sits between the directive
+    and the password (`sentinel auth-pass <master> <pw>`) or before it (`SENTINEL SET <master> auth-pass <pw>`)."""
+    r = random.Random(seed)
+    master = r.choice(["mymaster", "gw-cache", "redis-primary-eu1", "cache_main", "sessions"])
+    pw = rnd(r, AN + "+/=!_-", r.randrange(12, 32))
+    lines = [f"sentinel auth-pass {master} {pw}", f"SENTINEL SET {master} auth-pass {pw}",
+             f"sentinel sentinel-pass {pw}", f"SENTINEL CONFIG SET sentinel-pass {pw}"]
+    for line in lines:
+        for text in (f"INFO sentinel.conf rendered:\nsentinel monitor {master} 10.0.4.{seed} 6379 2\n{line}",
+                     json.dumps({"log": line + "\n", "stream": "stderr"}),
+                     f"redis-cli -p 26379 {line}"):
+            out = redact(text)
+            assert pw not in out and json.dumps(pw)[1:-1] not in out, out
+            if master in line:
+                assert master in out, out
+            assert '\\n"' in out or "\\n" not in text, out  # the JSON escape after the value stays
+    user = r.choice(["replica", "sentinel-user", "default"])
+    assert user in redact(f"sentinel auth-user {master} {user}")
+    for ref in ("${REDIS_PASSWORD}", "{{ .Values.auth.password }}", "<password>"):
+        assert ref.split()[0] in redact(f"sentinel auth-pass {master} {ref}")
