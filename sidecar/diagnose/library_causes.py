@@ -322,6 +322,12 @@ _OS: dict[str, Text] = {
                             "through others) at itself, usually a mount or deploy step that linked a directory into "
                             "itself.",
                             ("Inspect the links on the path (namei -l <path>) and fix the link or the mount.",)),
+    "config.file_size": ("config", "medium", "A file grew past the allowed file size ({what}: EFBIG, 'File too large')",
+                         "The kernel refused the write with EFBIG: the process's file-size limit (RLIMIT_FSIZE - "
+                         "`ulimit -f`, a container's `ulimits: fsize`, a systemd LimitFSIZE) or the filesystem's "
+                         "largest file is below the file's size. The disk is not full (that is ENOSPC).",
+                         ("Check `ulimit -f` inside the container and the compose/systemd file-size limit, and the "
+                          "filesystem type of the volume; raise the limit or stage large files elsewhere.",)),
     "code.cross_device": ("code", "medium", "A rename crossed filesystems ({what})",
                           "os.rename()/os.replace() cannot move {what} between two filesystems (a volume and the "
                           "container's layer, or /tmp on tmpfs): the kernel answers EXDEV.",

@@ -115,6 +115,10 @@ _ERRNO_FAMILY = {
     "ELOOP": "config.symlink_loop", "EXDEV": "code.cross_device", "ENOTEMPTY": "code.dir_not_empty",
     "EEXIST": "code.exists", "EBADF": "code.bad_fd", "ENAMETOOLONG": "code.name_too_long",
     "E2BIG": "code.argument_list", "ENOBUFS": "resource.buffers",
+    # round 7 (held-out 7's 7042: EFBIG had no family, the catch-all answered): a write past the process's file-size
+    # limit (RLIMIT_FSIZE: `ulimit -f`, compose `ulimits: fsize`) or the filesystem's largest file - the deployment's
+    # limits, not a full disk (that is ENOSPC) and not the code
+    "EFBIG": "config.file_size",
 }
 # errnos whose strerror is plain English that other messages use too ("File exists", "Bad file descriptor"): they
 # count only as an errno number or E-name, never by their words alone

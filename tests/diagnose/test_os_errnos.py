@@ -166,3 +166,30 @@ def test_enospc_from_an_inotify_watch_is_the_watch_limit() -> None:
     d = diagnose(excerpt)
     said = " ".join([d.summary, d.root_cause, *d.suggested_fix])
     assert d.category == "capacity" and "max_user_watches" in said and "disk full" not in said.lower(), d.summary
+
+
+@pytest.mark.parametrize("limit", [4096, 64 * 1024, 1024 * 1024])
+def test_a_write_past_the_processs_file_size_limit_is_the_deployments_limit(tmp_path: Path, limit: int) -> None:
+    """EFBIG raised for real: this process's RLIMIT_FSIZE lowered (SIGXFSZ ignored, as Python's default handler
+    would otherwise kill it), a write past it; the soft limit and the handler are restored at once."""
+    import resource
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        with open(tmp_path / "upload.part", "wb") as f:
+            f.write(b"x" * (limit * 2))
+            f.flush()
+    except OSError:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        excerpt = logged("src.daemon.upload_staging", "[req:b7d10e55] staging failed")
+    else:
+        pytest.fail("the write past RLIMIT_FSIZE succeeded")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old)
+    d = diagnose(excerpt)
+    assert d.category == "config" and d.confidence <= MAX_CONFIDENCE and "ulimit" in text_of(d), (d.rule, d.summary)
+    assert "disk is full" not in text_of(d).lower(), text_of(d)
