@@ -22,7 +22,7 @@ import psycopg
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from tests.diagnose.logged import diagnose, logged, text_of
@@ -130,8 +130,10 @@ def test_a_closed_connection_object_reused_is_code(pg_dsn: str) -> None:
     assert "connection" in text_of(d) and "WebSocket" not in text_of(d) and "password" not in text_of(d)
 
 
-def _pair(tmp: Path, name: str, key_passphrase: bytes | None = None) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
+def _pair(tmp: Path, name: str, key_passphrase: bytes | None = None,
+          rsa_bits: int | None = None) -> tuple[Path, Path]:
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(65537, rsa_bits) if rsa_bits else ec.generate_private_key(ec.SECP256R1()))
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
@@ -157,6 +159,8 @@ def _tls_material_failure(tmp: Path, case: str) -> str:
             ctx.load_cert_chain(tmp / "notes.txt", key_a)
         elif case == "passphrase":
             ctx.load_cert_chain(crt_b, key_b, password=b"wrong")
+        elif case == "weak-key":  # below OpenSSL's default security level (Debian: level 2, RSA >= 2048)
+            ctx.load_cert_chain(*_pair(tmp, "weak", rsa_bits=1024))
         else:
             ctx.load_verify_locations(cafile=tmp / "notes.txt")
     except ssl.SSLError:
@@ -166,7 +170,7 @@ def _tls_material_failure(tmp: Path, case: str) -> str:
 
 
 @pytest.mark.parametrize(("case", "named"), [("mismatch", "key"), ("not-pem", "PEM"), ("passphrase", "passphrase"),
-                                             ("ca-file", "CA file")])
+                                             ("ca-file", "CA file"), ("weak-key", "security level")])
 def test_loading_our_own_tls_material_is_config(tmp_path: Path, case: str, named: str) -> None:
     d = diagnose(_tls_material_failure(tmp_path, case))
     said = text_of(d)
