@@ -80,9 +80,11 @@ KV = re.compile(
     r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
     r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
     r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*:[ \t]*Some\((?:[ \t]|\r?\n|\\{1,7}n)*|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
-    r"(?:[bBrRuUfF]{0,2}(?P<q>" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
+    r"(?:[bBrRuUfF]{0,2}(?P<q>''(?=[^'\s])|" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
+# `''` opens a value quoted inside a single-quoted string (postgresql.conf: "to embed a single quote in a parameter
+# value, write two quotes"; SQL literals alike): `primary_conninfo = 'user=r password=''<v>'' host=db'`.
 # A reference or a template, not a value: `${VAR}`, `$VAR`, `{{ x }}`, `%(x)s`, `<x>`, an f-string or str.format
 # field (`Bearer {token}`, `{self.key}`), optionally after an auth scheme word.
 # `${VAR:?message}` / `${VAR:-default}` (POSIX parameter expansion, also docker compose): cut at its first blank,

@@ -164,3 +164,28 @@ def test_redis_sentinel_passwords_go_master_names_and_users_stay(seed: int) -> N
     assert user in redact(f"sentinel auth-user {master} {user}")
     for ref in ("${REDIS_PASSWORD}", "{{ .Values.auth.password }}", "<password>"):
         assert ref.split()[0] in redact(f"sentinel auth-pass {master} {ref}")
+
+
+def _conninfo_value(v: str) -> str:
+    """libpq's quoting of a conninfo value (every value quoted, as pg_basebackup -R writes primary_conninfo)."""
+    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_conninfo_password_inside_a_quoted_setting_goes(seed: int) -> None:
+    """postgresql.auto.conf / ALTER SYSTEM: the conninfo is itself a single-quoted string, so each value's quotes
+    are doubled (`password=''<v>''`, postgresql.conf's "write two quotes")."""
+    r = random.Random(seed)
+    pw = rnd(r, AN + "$_!#%", r.randrange(10, 24))
+    params = {"user": "replicator", "password": pw, "channel_binding": "prefer", "host": f"db-primary-{seed}",
+              "port": "5432", "sslmode": r.choice(["prefer", "require", "verify-full"])}
+    conninfo = " ".join(f"{k}={_conninfo_value(v)}" for k, v in params.items())
+    setting = "'" + conninfo.replace("'", "''") + "'"
+    for text in (f"INFO postgresql.auto.conf: primary_conninfo = {setting}",
+                 json.dumps({"log": f"primary_conninfo = {setting}\n", "stream": "stderr"}),
+                 f"LOG:  statement: ALTER SYSTEM SET primary_conninfo = {setting}"):
+        out = redact(text)
+        assert pw not in out and f"db-primary-{seed}" in out and "replicator" in out, out
+    # an empty password in the same setting takes nothing after it
+    empty = "'" + conninfo.replace(_conninfo_value(pw), "''").replace("'", "''") + "'"
+    assert redact(f"primary_conninfo = {empty}").count("[REDACTED") == 0
