@@ -109,6 +109,14 @@ RUNTIME_MESSAGES: tuple[GatewayMessage, ...] = (
         "database was never asked.",
         "Split the statement into chunks (e.g. 1000 rows per INSERT), or pass the list as one array parameter "
         "(= ANY(%s) / unnest) instead of one placeholder per value.")),
+    # json's encoder with allow_nan=False (json/encoder.py floatstr, and the C encoder's same text): the payload holds
+    # NaN or +-Infinity - a computed float (0/0 rates, an empty mean) the code did not guard (held-out 7's 7048)
+    _row("json-nan", ANY, r"Out of range float values are not JSON compliant", _t(
+        "code", "medium", "A payload holds NaN or Infinity, which strict JSON refuses ({what})",
+        "json.dumps(..., allow_nan=False) (or a strict encoder) met a float that is NaN or +-Infinity: a value the "
+        "gateway's code computed without a guard (a ratio over zero requests, the mean of an empty window).",
+        "Guard the computation (return None or 0 when the denominator is 0) or map NaN/Infinity to null before "
+        "serialising.")),
     _row("redis-watch-conflict", ANY, r"Watched variable changed", _t(
         "concurrency", "low", "Another client changed a WATCHed Redis key before EXEC (redis-py WatchError)",
         "The transaction WATCHed a key and another request changed it between WATCH and EXEC, so Redis discarded the "

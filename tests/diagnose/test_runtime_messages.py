@@ -111,3 +111,18 @@ def test_libpqs_parameter_count_limit_is_the_statement_our_code_built(pg_dsn: st
             pytest.fail("libpq sent more than 65535 parameters")
     d = diagnose(excerpt)
     assert d.category == "code" and d.confidence < 0.6 and "65535" in text_of(d), (d.rule, d.summary)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("logger", ["src.monitoring.metrics", "src.daemon.ws_server"])
+def test_a_strict_json_payload_with_nan_or_infinity_is_the_codes_computation(value: float, logger: str) -> None:
+    import json
+
+    try:
+        json.dumps({"requests": 0, "error_rate": value, "nested": [{"p95": 1.5}]}, allow_nan=False)
+    except ValueError:
+        excerpt = logged(logger, "cannot publish metrics snapshot")
+    else:
+        pytest.fail("json.dumps accepted a non-finite float with allow_nan=False")
+    d = diagnose(excerpt)
+    assert d.category == "code" and d.confidence < 0.6 and "NaN" in text_of(d), (d.rule, d.summary)
