@@ -77,7 +77,7 @@ META_WORDS = frozenset({
 })
 # Hints that gate the name rule's regex (any of these inside a name makes it a candidate).
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
-              "access",
+              "access", "sessid", "connect.sid",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
               "haslo", "geheim", "salasana", "psk", "pswd", "pssw",
               # `pat` only before a separator: as a bare hint it would run the rule on every `path` and `pattern`
@@ -143,9 +143,21 @@ def random_value(val: str) -> bool:
     return not all(wordlike(p) for p in parts) and shannon(val) >= 3.0
 
 
+# Web frameworks' session cookies (the cookie's value IS the session, a bearer credential: OWASP Session Management
+# Cheat Sheet): Rails `_<app>_session` (ActionDispatch cookie store key, e.g. GitLab's `_gitlab_session`) and
+# `_session_id`, Laravel `laravel_session`, CodeIgniter `ci_session`, PHP `PHPSESSID`, Java servlet `JSESSIONID`,
+# express-session `connect.sid`, ASP.NET `ASP.NET_SessionId`, Rack `rack.session`. A `session` that is not such a
+# cookie's name (`session_count`, `user_session`) is not a secret name by itself.
+_SESSION_COOKIE = re.compile(
+    r"_[a-z0-9]+(?:_[a-z0-9]+)*_session|_session_id|laravel_session|ci_session|PHPSESSID|JSESSIONID|connect\.sid"
+    r"|ASP\.NET_SessionId|rack\.session", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """True when a field/variable name says its value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`)."""
+    if _SESSION_COOKIE.fullmatch(name):
+        return True
     words = name_words(name)
     if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 or len(p) >= 16 and len(_DIGIT_RUNS.findall(p)) >= 2
                         and shannon(p) >= 3.5 for p in _SPLIT.split(name)):

@@ -189,3 +189,31 @@ def test_a_conninfo_password_inside_a_quoted_setting_goes(seed: int) -> None:
     # an empty password in the same setting takes nothing after it
     empty = "'" + conninfo.replace(_conninfo_value(pw), "''").replace("'", "''") + "'"
     assert redact(f"primary_conninfo = {empty}").count("[REDACTED") == 0
+
+
+SESSION_COOKIES = ["_gitlab_session", "_myshop_session", "_session_id", "laravel_session", "ci_session", "PHPSESSID",
+                   "JSESSIONID", "connect.sid", "ASP.NET_SessionId", "rack.session"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_framework_session_cookie_goes_in_a_cookie_jar_dict(seed: int) -> None:
+    """requests' cookie jar as a dict (`requests.utils.dict_from_cookiejar`), logged as JSON or a repr: the
+    frameworks' session cookie names (Rails, Laravel, CodeIgniter, PHP, servlets, express-session, ASP.NET, Rack)
+    name a bearer credential; other cookies and session counters/objects stay."""
+    import requests
+
+    r = random.Random(seed)
+    name = SESSION_COOKIES[seed % len(SESSION_COOKIES)] if seed < len(SESSION_COOKIES) else r.choice(SESSION_COOKIES)
+    value = r.choice([rnd(r, "0123456789abcdef", 32), "s%3A" + rnd(r, B64URL, 32) + "." + rnd(r, B64URL, 27),
+                      rnd(r, AN, 26)])
+    jar = requests.cookies.RequestsCookieJar()
+    jar.set(name, value, domain="gitlab.example.com")
+    jar.set("known_sign_in", "true", domain="gitlab.example.com")
+    cookies = requests.utils.dict_from_cookiejar(jar)
+    for text in (json.dumps({"message": "redirect loop", "cookies": cookies}),
+                 f"requests.exceptions.TooManyRedirects: Exceeded 30 redirects. (cookies: {cookies})"):
+        out = redact(text)
+        assert value not in out and "known_sign_in" in out and name in out, out
+    for kept in ("self._http_session = <aiohttp.client.ClientSession object at 0x7f3a2c1d>", "_db_session=None",
+                 f'{{"session_count": "{r.randrange(1000)}", "user_session": "active"}}'):
+        assert redact(kept) == kept
