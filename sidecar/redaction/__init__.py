@@ -199,6 +199,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", c.SQL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("q"),
          ("password", "identified")),
     _Sub("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
+    _Sub("authorization", c.SIGNATURE_LINE, _pre_val("authorization"), ("signature:",)),
     _Sub("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
     _Sub("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
     _Sub("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),

@@ -69,6 +69,12 @@ SECRET_QUERY = re.compile(
     r"|password|passwd|pwd|sv_sig|se?ssion(?:id)?|oauth_token|oauth_verifier|private_token|jwt|assertion"
     r"|apikey|secret|ticket|hash)=)" + NOT_REDACTED + r"(?P<val>[^&\s\"'#<>\\]+)",
     re.IGNORECASE)
+# botocore's SigV4Auth.add_auth logs `logger.debug('Signature:\n%s', signature)` (and the S3 v2 signer a base64
+# HMAC): the label ends one line, the request signature (hex SHA-256 HMAC, or base64) is the whole next line, raw
+# or after a JSON/repr-escaped newline. The StringToSign and CanonicalRequest lines it also logs hold no secret.
+SIGNATURE_LINE = re.compile(
+    r"(?P<pre>(?<![\w-])Signature:[ \t]*(?:\r?\n|\\{1,3}n))(?!\[REDACTED:)"
+    r"(?P<val>[0-9a-f]{64}|[A-Za-z0-9+/]{27}=|[A-Za-z0-9+/]{43}=)(?=$|\s|\\|[\"'])", re.MULTILINE)
 JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.(?:[A-Za-z0-9_-]{8,}|(?![A-Za-z0-9_-]))")
 _PARAM = r"[A-Za-z][\w-]*=(?:\\{0,3}\"[^\"\n]*?\\{0,3}\"|[^\s,\"'<>\\]+)"
 _PARAM_OR_TOKEN = r"(?:" + _PARAM + r"|[^\s,;\"'<>)}\]\\]+)"  # a backslash ends it: `\r\n` in a bytes repr

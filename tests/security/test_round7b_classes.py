@@ -217,3 +217,26 @@ def test_a_framework_session_cookie_goes_in_a_cookie_jar_dict(seed: int) -> None
     for kept in ("self._http_session = <aiohttp.client.ClientSession object at 0x7f3a2c1d>", "_db_session=None",
                  f'{{"session_count": "{r.randrange(1000)}", "user_session": "active"}}'):
         assert redact(kept) == kept
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_botocore_signature_line_goes_its_string_to_sign_stays(seed: int) -> None:
+    """botocore.auth's debug lines (SigV4Auth.add_auth: 'CanonicalRequest:\\n%s', 'StringToSign:\\n%s',
+    'Signature:\\n%s'): the signature, an HMAC-SHA256 of the string to sign, is the line after its label."""
+    import hmac
+
+    r = random.Random(seed)
+    string_to_sign = ("AWS4-HMAC-SHA256\n20261206T054657Z\n20261206/eu-west-1/s3/aws4_request\n"
+                      + hashlib.sha256(r.randbytes(16)).hexdigest())
+    sig = hmac.new(r.randbytes(32), string_to_sign.encode(), hashlib.sha256).hexdigest()
+    v2 = base64.b64encode(hmac.new(r.randbytes(20), b"GET\n\n\n", hashlib.sha1).digest()).decode()
+    for value in (sig, v2):
+        raw = (f"2026-12-06 05:46:57,026 DEBUG botocore.auth: StringToSign:\n{string_to_sign}\n"
+               f"2026-12-06 05:46:57,026 DEBUG botocore.auth: Signature:\n{value}")
+        for text in (raw, json.dumps({"log": f"DEBUG botocore.auth Signature:\n{value}\n", "stream": "stderr"})):
+            out = redact(text)
+            assert value not in out, out
+        assert string_to_sign.splitlines()[-1] in redact(raw)
+    # a label of another kind, or a signature line that is prose, stays
+    for kept in (f"X-Amz-Content-SHA256:\n{sig}", "Signature:\nmissing", f"CanonicalRequest:\nGET\n/\n\nhost:s3\n{sig}"):
+        assert redact(kept) == kept
