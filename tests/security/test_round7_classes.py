@@ -14,6 +14,7 @@ import pytest
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from sidecar.redaction import redact
+from sidecar.redaction.entropy import float_vector_base64
 
 from .gitleaks_gen import leaked, sample
 from .gitleaks_shapes import PREFIXED_RULES
@@ -92,13 +93,31 @@ def test_base64_of_an_embedding_stays_and_random_base64_goes(seed: int) -> None:
     assert noise not in redact(f"upstream returned {noise}")
 
 
+def _padded_inside(r: random.Random, cut: int) -> tuple[str, str]:
+    """A random base62 run of `cut` characters, `==`, and a random run of 60 - `cut`: (head, tail)."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(r.choice(alphabet) for _ in range(cut)), "".join(r.choice(alphabet) for _ in range(60 - cut))
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_token_with_padding_inside_its_head_is_judged_without_error(seed: int) -> None:
+    """float_vector_base64 decodes a token's head; a `=` inside it shortens the bytes (struct.unpack wants a multiple
+    of 4). Random bytes are no embedding, and the random run after the padding goes. (Before review r7 the assert
+    held for any outcome: `"[REDACTED:" in out or tok in out`.)"""
     r = random.Random(seed)
-    cut = r.randint(4, 40)
-    tok = "".join(r.choice(string.ascii_letters + string.digits) for _ in range(cut)) + "==" + "".join(
-        r.choice(string.ascii_letters + string.digits) for _ in range(60 - cut))
-    assert "[REDACTED:" in redact(f"upstream returned {tok}") or tok in redact(f"upstream returned {tok}")
+    head, tail = _padded_inside(r, r.randint(4, 40))
+    assert not float_vector_base64(f"{head}=={tail}")
+    out = redact(f"upstream returned {head}=={tail}")
+    assert tail not in out, out
+
+
+@pytest.mark.xfail(strict=True, reason="review r7: entropy.TOKEN takes no run followed by `=` and more token "
+                   "characters, so the random head before an inner `==` stays (same at 3788999); 8 of 8 seeds")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_random_run_before_padding_inside_a_token_goes_too(seed: int) -> None:
+    r = random.Random(seed)
+    head, tail = _padded_inside(r, r.randint(20, 40))
+    assert head not in redact(f"upstream returned {head}=={tail}")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
