@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from sidecar.clock import ManualClock
+from sidecar.metrics.hub import MetricsHub
 from sidecar.store.base import Store
 from sidecar.store.sqlite import open_sqlite
 from tests.rollout.test_gateway_records import Gateway, rollout
@@ -54,7 +55,7 @@ async def test_a_request_replayed_at_another_time_is_counted_once(
     await c.act(cfg.name, "start")
     made = 0
 
-    async def second(hub_now, c_now) -> None:  # type: ignore[no-untyped-def]
+    async def second(hub_now: MetricsHub) -> None:
         nonlocal made
         clock.advance(0.5)
         upload(gw, clock, ahead, untimed)
@@ -63,7 +64,7 @@ async def test_a_request_replayed_at_another_time_is_counted_once(
         await hub_now.jsonl[STREAM].poll()
 
     for s in range(1, 65):  # ticks at 10..60 s, the restart at 64 s: 4 uploads after the last tick
-        await second(hub, c)
+        await second(hub)
         if s % 10 == 0:
             await c.tick()
     data = (await c._load(cfg.name)).data
@@ -75,7 +76,7 @@ async def test_a_request_replayed_at_another_time_is_counted_once(
         hub2 = await hub_for(gw.path, clock, "beginning")
         c2 = make([cfg], store, hub2, clock=clock, replica="after")
         for s in range(65, 291):  # past the lateness bound (120 s), before the hold (300 s) ends
-            await second(hub2, c2)
+            await second(hub2)
             if s % 10 == 0:
                 await c2.tick()
         samples = (await c2._load(cfg.name)).data["samples"]
