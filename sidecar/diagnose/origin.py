@@ -148,7 +148,7 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
     if local:
         for line, full in zip(reversed(before), reversed(raw), strict=True):
             missing = _MISSING.search(line)
-            if missing is not None and _LEVEL.search(full[:80]):
+            if missing is not None and _LEVEL.search(full[:80]) and _explains(missing.group("name"), error, inp):
                 return Origin("setting", missing.group("name") or "the .env file", line.strip(), "missing")
     source = app_source_line(inp.traceback)
     read = _ENV_READ.search(source) if source else None
@@ -159,6 +159,28 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
     if said is not None:
         return Origin("input", said.group(0), _line_with("\n".join([error, *before]), said.group(0)), "said")
     return None
+
+
+# a failure of ABSENCE: what a setting that never arrived shows up as (an empty set of tasks, a None client, no
+# provider available); a KeyError is left out - a dict lookup misses for many reasons besides the environment
+_ABSENCE = re.compile(r"\bempty\b|NoneType|\bis None\b|not (?:available|configured|initiali[sz]ed)|"
+                      r"\bno (?:providers?|clients?|keys?|credentials?|api[ _]keys?)\b", re.I)
+_NAME_WORDS_GENERIC = frozenset({"api", "key", "keys", "url", "uri", "dsn", "id", "secret", "token", "enabled",
+                                 "enable", "disable", "disabled", "mode", "path", "dir", "file", "host", "port", "name"})
+
+
+def _explains(name: str | None, error: str, inp: DiagnosisInput) -> bool:
+    """Whether a preceding "NAME not set" warning can be the cause of this local failure: the failure is one of
+    absence, or the error or the failing frames name the setting's distinctive words. A warning about an unrelated
+    optional setting ("SENTRY_DSN not set; error reporting disabled") must not turn a circular-JSON bug or an index
+    error into config (review of round 7). A dotenv parse warning (no name) explains only a failure of absence."""
+    if _ABSENCE.search(error):
+        return True
+    if not name:
+        return False
+    words = {w for w in name.lower().split("_") if len(w) >= 3} - _NAME_WORDS_GENERIC
+    text = (error + "\n" + inp.traceback[:65536]).lower()
+    return bool(words) and any(re.search(rf"\b{re.escape(w)}", text) for w in words)
 
 
 def _shared(config_line: str, error: str) -> str | None:
