@@ -25,6 +25,19 @@ _LEVEL = re.compile(r"^\S+[ T]\S+\s+(?:WARNING|WARN|ERROR|CRITICAL)\s")
 EXPLAINS = 0.45  # the earlier record's own answer must be at least this sure
 
 
+# words of a logger or exception path that name no component (the gateway's package root, generic layers)
+_NO_COMPONENT = frozenset({"src", "app", "main", "gateway", "daemon", "core", "lib", "utils", "errors", "exceptions",
+                           "error", "builtins", "root", "uncaught"})
+
+
+def _component(inp: DiagnosisInput) -> set[str]:
+    """The component words of a record: its logger's and its exception class's dotted path ("psycopg.pool" and
+    "psycopg_pool.PoolTimeout" share "psycopg"). A repeated warning explains a symptom only when it concerns the
+    same component: two "Invalid KIMI_TEMPERATURE" warnings do not explain a database pool timeout (review r7)."""
+    path = f"{inp.logger or ''}.{inp.exception_type or ''}".lower()
+    return {w for w in re.split(r"[._:\s]+", path) if len(w) >= 2} - _NO_COMPONENT
+
+
 def preceding_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
     """`d`, or the persistent cause an earlier record of the excerpt shows for the symptom `d` describes."""
     if d.category not in ("capacity", "network", "storage", "unknown") or not _SYMPTOMS.search(d.rule or ""):
@@ -43,7 +56,8 @@ def preceding_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
         earlier = diagnose(earlier_input)
         if earlier.category != "config" or earlier.confidence < EXPLAINS:
             continue
-        if seen[_LEVEL.sub("", line)] < 2 and (remote is None or situation(earlier_input).remote != remote):
+        same_remote = remote is not None and situation(earlier_input).remote == remote
+        if not same_remote and (seen[_LEVEL.sub("", line)] < 2 or not _component(inp) & _component(earlier_input)):
             continue
         times = seen[_LEVEL.sub("", line)]
         return d.model_copy(update={
