@@ -37,7 +37,7 @@ _SETTING = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,30}_){1,6}[A-Z0-9]{2,30}\b")
 _NOT_SETTING = re.compile(r"_(?:ERROR|FAILED|FAILURE|EXCEEDED|EXCEPTION|DENIED|INVALID|NOT_FOUND|UNAVAILABLE|"
                           r"TIMEOUT|REJECTED|MISMATCH|LIMIT_REACHED)$|^(?:HTTP|SQLSTATE|PGRST|UTF)_?")
 # the error says a setting's value is wrong or absent
-_JUDGED = r"(?:must|should|is (?:not|invalid|missing|empty|required)|not set|unset|missing|invalid|required|out of range|=)"
+_JUDGED = r"(?:must|should|is (?:not (?:set|valid|a valid|allowed|supported|defined)|invalid|missing|empty|required)|not set|unset|missing|invalid|required|out of range)"
 _SETTING_JUDGED = re.compile(rf"(?P<name>{_SETTING.pattern})\s*(?::\s*)?{_JUDGED}|(?:invalid|missing|bad) (?P<name2>{_SETTING.pattern})")
 # a record that loads configuration: it names a setting next to a value, or says where values come from
 _NAME = rf"(?-i:{_SETTING.pattern})"  # case-sensitive inside the case-insensitive patterns below

@@ -157,3 +157,17 @@ def test_near_misses_stay_with_the_code(seed: int) -> None:
             assert d.category == "code", (before, d.rule, d.summary)
         d = diagnose(_excerpt(_int_of(value), before))
         assert d.category != "config", (before, d.rule, d.summary)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_upper_snake_id_or_code_in_the_error_is_not_a_setting_said_wrong(seed: int) -> None:
+    """An error that quotes an UPPER_SNAKE field with its value ("TRACE_ID=ab12cd34") or a code the code judges
+    ("MODEL_OVERLOADED is not retryable") does not say a setting is wrong: no config from the name alone (review r7)."""
+    rng = random.Random(seed)
+    ident = "".join(rng.choice("0123456789abcdef") for _ in range(8))
+    for text in (f"upload rejected: TRACE_ID={ident}", f"{rng.choice(['MODEL', 'UPSTREAM'])}_OVERLOADED is not retryable"):
+        def raise_it(text: str = text) -> None:
+            raise RuntimeError(text)
+
+        d = diagnose(_excerpt(raise_it, [_line("INFO", "src.bootstrap.env", "ready")]))
+        assert d.category != "config", (text, d.rule, d.summary)
