@@ -98,8 +98,14 @@ def provider_of(name: str) -> str | None:
     for w in words:
         if w in _KEYWORD_SET:
             return w
+    # a keyword written across words (`X-New-Relic-App` -> newrelic) must begin and end at word boundaries: inside a
+    # word it is another word (`cache_coherence` holds "cohere"; review r7)
     joined = "".join(words)
-    return next((k for k in KEYWORDS if len(k) >= 6 and k in joined), None)
+    bounds = {0}
+    for w in words:
+        bounds.add(max(bounds) + len(w))
+    return next((k for k in KEYWORDS if len(k) >= 6 and any(
+        m.start() in bounds and m.start() + len(k) in bounds for m in re.finditer(re.escape(k), joined))), None)
 
 
 def provider_secret(name: str, value: str) -> bool:

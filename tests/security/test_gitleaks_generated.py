@@ -60,6 +60,8 @@ def test_lookalikes_survive_in_the_same_carriers() -> None:
     ("ALGOLIA_ADMIN", "algolia"), ("X-Datadog-App", "datadog"), ("prodKrakenWrite", "kraken"),
     ("new_relic_live", "newrelic"), ("DEEPGRAM_PROD", "deepgram"), ("my.sentry.prod", "sentry"),
     ("cloudflare_zone_id", None), ("sentry_environment_url", None), ("global_timeout", None), ("algolia", "algolia"),
+    # a keyword inside a longer word is that word, not the provider (review r7): coherence holds "cohere"
+    ("cache_coherence", None), ("x-coherence-epoch", None), ("cohere_api_key", "cohere"),
 ])
 def test_a_provider_name_is_read_from_any_spelling(name: str, provider: str | None) -> None:
     assert provider_of(name) == provider
