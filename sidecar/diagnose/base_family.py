@@ -26,7 +26,7 @@ import re
 
 from .class_bases import ancestors
 from .frames import STDLIB, raised_at
-from .model import DiagnosisInput, one_line
+from .model import Category, DiagnosisInput, one_line
 from .taxonomy import Verdict, _verdict
 
 BASE_CONFIDENCE = 0.4
@@ -49,7 +49,8 @@ _LOCKS = re.compile(r"/(?:asyncio/locks|threading)\.py")
 # serialisers refusing an object the code gave them (pydantic_core, json's encoder, orjson, PyYAML's representer)
 _SERIALISE = re.compile(r"(?:^|\.)(?:PydanticSerializationError|JSONEncodeError|RepresenterError)$")
 # a library's module that parses data handed to it: its ValueError is about the data, whose origin decides
-_PARSERS = re.compile(r"decod|pars|load|read|scan|json/decoder|_strptime|/jwt/|/email/|/base64|/urllib/")
+# (`load`/`read` start a word: "thread" and "download" are not parsers - review r7: threading's checks never applied)
+_PARSERS = re.compile(r"decod|pars|(?<![a-z])(?:load|read)|scan|json/decoder|_strptime|/jwt/|/email/|/base64|/urllib/")
 
 
 def base_verdict(inp: DiagnosisInput) -> Verdict | None:
@@ -118,7 +119,5 @@ def _short(where: str) -> str:
     return where[4:] if where.startswith("The ") else where
 
 
-def _base(family: str, cls: str, category: str, summary: str, cause: str, fix: str) -> Verdict:
-    severity = "medium"
-    return _verdict(f"base.{family}", cls, (category, severity, summary, cause, (fix,)),  # type: ignore[arg-type]
-                    BASE_CONFIDENCE)
+def _base(family: str, cls: str, category: Category, summary: str, cause: str, fix: str) -> Verdict:
+    return _verdict(f"base.{family}", cls, (category, "medium", summary, cause, (fix,)), BASE_CONFIDENCE)

@@ -73,10 +73,16 @@ def _asyncio_lock_release_unheld() -> None:
     asyncio.run(run())
 
 
+def _thread_pool_no_workers() -> None:
+    import concurrent.futures
+
+    concurrent.futures.ThreadPoolExecutor(max_workers=0)  # concurrent/futures/thread.py: "thread" is not a parser
+
+
 CODE_CASES: dict[str, Callable[[], None]] = {
     "httpx kwarg": _httpx_bad_kwarg, "httpx URL type": _httpx_url_type, "sqlite closed cursor": _sqlite_closed_cursor,
     "sqlite two statements": _sqlite_two_statements, "yaml dump": _yaml_dump_object, "json dump set": _json_dump_set,
-    "contextmanager": _contextmanager_without_yield,
+    "contextmanager": _contextmanager_without_yield, "thread pool of no workers": _thread_pool_no_workers,
 }
 LOCK_CASES: dict[str, Callable[[], None]] = {
     "bounded semaphore": _bounded_semaphore_over_release, "asyncio lock": _asyncio_lock_release_unheld,
