@@ -59,7 +59,7 @@ async def test_repeated_config_warnings_of_another_component_do_not_explain_a_po
     """Two warnings that a provider's setting is invalid, then the pool timeout of a held connection: the warnings
     repeat, but they concern another component (the provider, not the database pool) - the symptom stays capacity."""
     excerpt = await _pool_timeout(pg_dsn, hold=True)
-    warning = "2026-12-06 07:00:0{} WARNING src.providers.kimi: Invalid KIMI_TEMPERATURE=1.4 (must be in [0, 1]), using 0.6"
+    warning = "2026-12-06 07:00:0{} WARNING src.providers.kimi: KIMI_TEMPERATURE must be in [0, 1], got 1.4; using 0.6"
     alone = diagnose(warning.format(1))
     assert alone.category == "config", (alone.rule, alone.summary)  # the warning by itself is a setting's fault
     d = diagnose("\n".join([warning.format(1), warning.format(2), excerpt]))
