@@ -38,7 +38,7 @@ _NOT_SETTING = re.compile(r"_(?:ERROR|FAILED|FAILURE|EXCEEDED|EXCEPTION|DENIED|I
                           r"TIMEOUT|REJECTED|MISMATCH|LIMIT_REACHED)$|^(?:HTTP|SQLSTATE|PGRST|UTF)_?")
 # the error says a setting's value is wrong or absent
 _JUDGED = r"(?:must|should|is (?:not (?:set|valid|a valid|allowed|supported|defined)|invalid|missing|empty|required)|not set|unset|missing|invalid|required|out of range)"
-_SETTING_JUDGED = re.compile(rf"(?P<name>{_SETTING.pattern})\s*(?::\s*)?{_JUDGED}|(?:invalid|missing|bad) (?P<name2>{_SETTING.pattern})")
+_SETTING_JUDGED = re.compile(rf"(?P<name>{_SETTING.pattern})\s*(?::\s*)?{_JUDGED}|(?i:invalid|missing|bad) (?P<name2>{_SETTING.pattern})")
 # a record that loads configuration: it names a setting next to a value, or says where values come from
 _NAME = rf"(?-i:{_SETTING.pattern})"  # case-sensitive inside the case-insensitive patterns below
 _LOADS = re.compile(rf"{_NAME}\s*(?:=|\))|\({_NAME}\)|\bfrom (?:env )?{_NAME}|"

@@ -171,3 +171,17 @@ def test_an_upper_snake_id_or_code_in_the_error_is_not_a_setting_said_wrong(seed
 
         d = diagnose(_excerpt(raise_it, [_line("INFO", "src.bootstrap.env", "ready")]))
         assert d.category != "config", (text, d.rule, d.summary)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_setting_said_invalid_at_the_start_of_a_sentence_is_config(seed: int) -> None:
+    """'Invalid NAME=...' / 'Missing NAME' as a message starts: the judgement word capitalised is still one."""
+    rng = random.Random(seed)
+    name, value = _setting(rng), _value(rng)
+    text = rng.choice([f"Invalid {name}={value}", f"Missing {name}", f"Bad {name}: {value!r}"])
+
+    def raise_it() -> None:
+        raise RuntimeError(text)
+
+    d = diagnose(_excerpt(raise_it, [_line("INFO", "src.bootstrap.env", "ready")]))
+    assert d.category == "config" and name in text_of(d), (text, d.rule, d.summary)
