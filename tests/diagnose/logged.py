@@ -4,6 +4,7 @@ traceback unprefixed) and turn the excerpt into what the diagnosis stage sees.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.model import Diagnosis
@@ -43,6 +44,15 @@ def logged(logger: str, message: str, before: tuple[str, ...] = (), level: int =
         log.propagate = True
         log.setLevel(old)
     return "\n".join(keep.records)
+
+
+def raised_and_logged(raise_it: Callable[[], object], logger: str, message: str) -> str:
+    """Call `raise_it` (it must raise) and return the excerpt of `logger` logging `message` with that traceback."""
+    try:
+        raise_it()
+    except Exception:
+        return logged(logger, message)
+    raise AssertionError(f"{getattr(raise_it, '__name__', raise_it)} did not raise")
 
 
 def diagnose(excerpt: str) -> Diagnosis:

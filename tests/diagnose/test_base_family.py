@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from .logged import diagnose, logged, text_of
+from .logged import diagnose, raised_and_logged, text_of
 
 LOGGERS = ["src.providers.kimi_chat", "src.storage.supabase_client", "src.daemon.ws_server", "tools.chat"]
 
@@ -90,11 +90,7 @@ LOCK_CASES: dict[str, Callable[[], None]] = {
 
 
 def _excerpt(raise_it: Callable[[], None], logger: str) -> str:
-    try:
-        raise_it()
-    except Exception:
-        return logged(logger, "request handling failed")
-    raise AssertionError("did not raise")
+    return raised_and_logged(raise_it, logger, "request handling failed")
 
 
 @pytest.mark.parametrize("logger", LOGGERS)

@@ -21,7 +21,7 @@ import redis.asyncio as aredis
 import urllib3
 from aiohttp import web
 
-from tests.diagnose.logged import KeepRecords, diagnose, logged, text_of
+from tests.diagnose.logged import KeepRecords, diagnose, logged, raised_and_logged, text_of
 from tests.diagnose.test_redis_families import OK, resp_server
 from tests.helpers import serving
 
@@ -30,11 +30,7 @@ LOGGERS = ["src.daemon.stdio_bridge", "src.providers.kimi_chat", "src.storage.su
 
 
 def _raised(fn: Callable[[], object], logger: str) -> str:
-    try:
-        fn()
-    except Exception:
-        return logged(logger, "background step failed")
-    raise AssertionError("did not raise")
+    return raised_and_logged(fn, logger, "background step failed")
 
 
 def _two_readers() -> None:

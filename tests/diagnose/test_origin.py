@@ -18,7 +18,7 @@ from datetime import datetime
 
 import pytest
 
-from .logged import diagnose, logged, text_of
+from .logged import diagnose, raised_and_logged, text_of
 
 SEEDS = range(6)
 PREFIXES = ["KIMI", "GLM", "CACHE", "UPLOAD", "WS", "REDIS", "SUPABASE", "ROUTER", "METRICS"]
@@ -64,11 +64,7 @@ def _json_circular() -> None:
 
 
 def _excerpt(raise_it: Callable[[], None], before: list[str], logger: str = "tools.worker") -> str:
-    try:
-        raise_it()
-    except Exception:
-        return "\n".join([*before, logged(logger, "request failed")])
-    raise AssertionError("did not raise")
+    return "\n".join([*before, raised_and_logged(raise_it, logger, "request failed")])
 
 
 def _line(level: str, logger: str, text: str) -> str:

@@ -139,7 +139,7 @@ def c_exception(r: random.Random, name: str, value: str) -> str:
 
 
 def c_pydantic(r: random.Random, name: str, value: str) -> str:
-    from pydantic import BaseModel, Field, ValidationError, create_model
+    from pydantic import create_model
 
     field = _snake(name)
     if not field.isidentifier():
@@ -147,6 +147,13 @@ def c_pydantic(r: random.Random, name: str, value: str) -> str:
     if r.random() < 0.5 or len(value) <= 8:
         model = create_model("Settings", **{field: (str, ...), "region": (str, "eu")})  # type: ignore[call-overload]
         return f"loaded {model(**{field: value})!r}"
+    return pydantic_cut_report(field, value)
+
+
+def pydantic_cut_report(field: str, value: str) -> str:
+    """pydantic's ValidationError text for a value longer than max_length=8: it shows the input cut in the middle."""
+    from pydantic import BaseModel, Field, ValidationError, create_model
+
     strict: type[BaseModel] = create_model("Settings", **{field: (str, Field(max_length=8))})  # type: ignore[call-overload]
     try:
         strict(**{field: value})
