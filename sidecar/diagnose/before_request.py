@@ -54,5 +54,11 @@ def before_request(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
                        f"{at.app_frame[:160]}, with no transport frame and no status in the record: the service never "
                        "saw a request. The code called the client in a state or with arguments it refuses (no session "
                        "signed in on this client, a missing argument)."),
-        "suggested_fix": ["Fix the call at the last application frame: sign in / pass the session or the argument the "
-                          "client checks for before calling it."]})
+        "suggested_fix": [f"Fix the call at the last application frame: {_GIVE.get(at.library, _GIVE_ANY)}"]})
+
+
+# what each client checks before it sends (its own raise sites); supabase_auth's checks are about the session
+_GIVE_ANY = "pass the argument or set up the state the client checks for before it sends (read its raise site)."
+_GIVE = {"supabase_auth": "sign in on this client (or pass the session) before calling it, or pass the argument it "
+                          "checks for.",
+         "gotrue": "sign in on this client (or pass the session) before calling it, or pass the argument it checks for."}
