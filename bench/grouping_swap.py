@@ -12,6 +12,12 @@ the VALUES it was tuned on (what fails on systems it never saw), since the wordi
 tuned on and only the values changed. GA ours vs Drain3 (default config) in the same run.
 
     PYTHONPATH=$PWD .venv/bin/python bench/grouping_swap.py [--seeds 1,2,3] [--by-kind] [--misses DATASET]
+    PYTHONPATH=$PWD .venv/bin/python bench/grouping_swap.py --heldout
+
+Two halves (round 8): the TUNING half is `swap_values.KINDS` on seeds 1-99 (fix on it, look at its
+misses); the HELD-OUT half (`--heldout`) is `swap_kinds_second`'s kinds (other fields of the shared
+datasets, stdlib reprs, RFC value syntaxes) on seeds 100+, printed as its mean only and measured at
+a round's start and end, never used to choose a change.
 
 Default: one kind per slot, mixed over the corpus, per system. `--by-kind`: every slot holds kind K
 (a random other kind where the system used K's class there), per kind, mean over the systems.
@@ -31,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import swap_kinds_second  # noqa: E402
 from grouping import DATASETS, DEFAULT_DATA, drain3, grouping_accuracy, load, ours, show_misses  # noqa: E402
 from swap_values import KINDS, SlotFiller, value_classes  # noqa: E402
 
@@ -70,9 +77,12 @@ def _glued(parts: list[str], i: int) -> bool:
                 or (after and not after[0].isspace() and after[0] not in ",;)]."))
 
 
-def regenerate(data: Path, name: str, seed: int, kind: str | None = None) -> tuple[list[str], list[str]]:
-    """The dataset's lines regenerated from their true templates with swapped values, and their events."""
+def regenerate(data: Path, name: str, seed: int, kind: str | None = None,
+               second: bool = False) -> tuple[list[str], list[str]]:
+    """The dataset's lines regenerated from their true templates with swapped values, and their events.
+    `second`: the held-out half's kinds (`swap_kinds_second`) instead of the tuning half's."""
     lines, truth = load(data, name)
+    extra = swap_kinds_second.kinds(data) if second else {}
     templates = _templates(data, name)
     by_event: dict[str, list[str]] = defaultdict(list)
     for line, event in zip(lines, truth, strict=True):
@@ -84,6 +94,12 @@ def regenerate(data: Path, name: str, seed: int, kind: str | None = None) -> tup
         parts = tpl.split("<*>")
         slots = []
         for i, seen in enumerate(slot_classes(tpl, by_event[event])):
+            if second:
+                allowed = tuple(k for k, (_, _, single) in extra.items() if single or not _glued(parts, i))
+                other = [k for k in allowed if not extra[k][0] & seen] or list(allowed)
+                chosen = rng.choice(other)
+                slots.append(SlotFiller(chosen, rng, extra[chosen][1]))
+                continue
             allowed = GLUED_KINDS if _glued(parts, i) else tuple(KINDS)
             other = [k for k in allowed if KINDS[k][0] not in seen] or list(allowed)
             chosen = kind if kind in other else rng.choice(other)
@@ -112,7 +128,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--misses", default=None, help="DATASET (or KIND:DATASET with --by-kind): print misses")
     parser.add_argument("--no-drain", action="store_true")
+    parser.add_argument("--heldout", action="store_true",
+                        help="the held-out half (swap_kinds_second, seeds 100-102): means only, no --misses/--by-kind")
     args = parser.parse_args(argv)
+    if args.heldout:
+        if args.misses or args.by_kind:
+            parser.error("the held-out half is measured as means only (no --misses, no --by-kind)")
+        if args.seeds == "1,2,3":
+            args.seeds = "100,101,102"
+    if any(int(s) >= 100 for s in args.seeds.split(",")) and not args.heldout:
+        parser.error("seeds 100+ belong to the held-out half (--heldout)")
     logging.getLogger("drain3").setLevel(logging.ERROR)
     seeds = [int(s) for s in args.seeds.split(",")]
     kinds: list[str | None] = list(args.kinds.split(",")) if args.by_kind else [None]
@@ -125,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ga_o, ga_d, coll, worst = [], [], 0, (2.0, "")
         for name in systems:
             for seed in seeds:
-                messages, truth = regenerate(args.data, name, seed, kind)
+                messages, truth = regenerate(args.data, name, seed, kind, args.heldout)
                 pred = ours(messages)
                 g = grouping_accuracy(truth, pred)
                 ga_o.append(g)
@@ -140,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         all_o.append(mo)
         all_d.append(md)
         label = kind if args.by_kind else systems[0]
+        if args.heldout:
+            continue  # the held-out half is read as its mean only
         print(f"{label:<15} {mo:8.3f} {md:10.3f} {mo - md:+12.3f} {coll / len(ga_o):11.0f}   {worst[1]} {worst[0]:.3f}")
     mo, md = sum(all_o) / len(all_o), sum(all_d) / len(all_d)
     print(f"{'mean':<15} {mo:8.3f} {md:10.3f} {mo - md:+12.3f}")

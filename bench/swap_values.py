@@ -172,9 +172,9 @@ def value_classes(value: str) -> set[str]:
 class SlotFiller:
     """The values of one slot: a kind and a pool (1, few, many or fresh values), seeded."""
 
-    def __init__(self, kind: str, rng: random.Random) -> None:
+    def __init__(self, kind: str, rng: random.Random, gen: Callable[[random.Random], str] | None = None) -> None:
         self.kind = kind
-        self.gen = KINDS[kind][1]
+        self.gen = KINDS[kind][1] if gen is None else gen
         self.rng = rng
         self.pool_kind = rng.choices(POOLS, pool_weights(kind))[0]
         size = {"one": 1, "few": rng.randint(2, 5), "many": rng.randint(6, 40), "fresh": 0}[self.pool_kind]
