@@ -63,6 +63,7 @@ from .render import (
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
 from .taxonomy import classify
+from .transport_setting import by_transport_setting
 from .wrappers import unwrap
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
@@ -288,6 +289,7 @@ class RuleSet:
                 rule=rule.id,
             )
         diagnosis = by_origin(before_request(diagnosis, inp, sit), inp, sit)  # origin.py, before_request.py
+        diagnosis = by_transport_setting(diagnosis, inp, sit)  # a transport failure from a setting's wrong value
         diagnosis = preceding_cause(diagnosis, inp, self.diagnose)  # a symptom after records that show its cause
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
