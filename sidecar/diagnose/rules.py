@@ -42,10 +42,8 @@ from pydantic import ValidationError
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .base_family import base_verdict
-from .before_request import before_request
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
-from .origin import by_origin
 from .preceding import preceding_cause
 from .render import (
     EVIDENCE_CHARS,
@@ -60,10 +58,10 @@ from .render import (
     logged,
     named,
 )
+from .rereading import reread
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .situation import Situation, situation
 from .taxonomy import classify
-from .transport_setting import by_transport_setting
 from .wrappers import unwrap
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
@@ -288,8 +286,7 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
-        diagnosis = by_origin(before_request(diagnosis, inp, sit), inp, sit)  # origin.py, before_request.py
-        diagnosis = by_transport_setting(diagnosis, inp, sit)  # a transport failure from a setting's wrong value
+        diagnosis = reread(diagnosis, inp, sit)  # where the failing value came from (rereading.py)
         diagnosis = preceding_cause(diagnosis, inp, self.diagnose)  # a symptom after records that show its cause
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
