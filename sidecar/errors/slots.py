@@ -127,8 +127,12 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
     if _VERB_FORM.search(t) or _VERB_FORM.search(m):
         return False
     a, b = t.strip(_STRIP), m.strip(_STRIP)
-    if not _WORDS.fullmatch(a) or not _WORDS.fullmatch(b):
-        return False
+    word_a, word_b = _WORDS.fullmatch(a) is not None, _WORDS.fullmatch(b) is not None
+    if not (word_a and word_b):
+        # A word against a value by its form (`task wheel` / `task protobuf==<*>`): the position held
+        # a value in one of the two messages, so the word there is one too.
+        return (word_a and variable_like(m) and not names_failure(a)) or (
+            word_b and variable_like(t) and not names_failure(b))
     if names_failure(a) or names_failure(b):
         return False
     return not (a.isupper() and b.isupper()) and not _inflected(a, b)
