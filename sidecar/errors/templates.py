@@ -49,6 +49,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .first_slot import plain_subject, subjects_may_vary, tail_agrees, tail_key
 from .masking_rules import PLACEHOLDER
 from .slots import (
     MIN_AGREE,
@@ -136,6 +137,15 @@ def _head_of(shelf: str) -> str:
     return rest.rpartition("\x1f")[0] + "\x1f" + first
 
 
+def _learnable(tokens: list[str], shelf: str) -> bool:
+    """Whether a form is compared with templates at all: `MIN_TOKENS_TO_LEARN` tokens, or two whose
+    first is a plain word (its own shelf): `generating core.<id>`, where only the second token can
+    vary, and only as a value by its form (a positional word needs `WORD_FROM`). Two tokens that
+    both may vary (`mapResourceRequest:<..>` / `reduceResourceRequest:<..>`) are too little text."""
+    n = len(tokens)
+    return n >= MIN_TOKENS_TO_LEARN or (n == 2 and not shelf.endswith("\x1f" + PLACEHOLDER))
+
+
 def _bracketed(token: str) -> bool:
     """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
     name that leads the message is a value, so messages that differ only there are compared."""
@@ -166,6 +176,9 @@ class TemplateLearner:
     # template ids folded into another replica's template (`absorb`): merges read later that point
     # at them point at the winner instead. Grows only by such races.
     _redirect: dict[str, str] = field(default_factory=dict)
+    # bucket + tail (`first_slot.tail_key`) -> the oldest template with a plain first word and that
+    # tail: where a message with another first word and the same rest finds it (`_place_first`)
+    _tails: dict[str, Template] = field(default_factory=dict)
 
     @staticmethod
     def bucket(logger: str, level_cls: str, n_tokens: int) -> str:
@@ -193,9 +206,10 @@ class TemplateLearner:
         """Whether a template another replica stored (`bucket`, `text`) is the event `tpl` is."""
         tokens = tokenize(text)
         bucket = _rebucket(bucket, tokens)
-        if bucket != tpl.bucket or len(tokens) != len(tpl.tokens) or len(tokens) < MIN_TOKENS_TO_LEARN:
+        if bucket != tpl.bucket or len(tokens) != len(tpl.tokens):
             return False
-        if _shelf(bucket, tokens) != _shelf(tpl.bucket, tpl.tokens):
+        shelf = _shelf(bucket, tokens)
+        if shelf != _shelf(tpl.bucket, tpl.tokens) or not _learnable(tokens, shelf):
             return False
         return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
                    similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
@@ -235,6 +249,8 @@ class TemplateLearner:
             self._by_id[fp] = tpl
             self._buckets.setdefault(_shelf(tpl.bucket, tpl.tokens), []).append(tpl)
             self._index(tpl)
+            if tokens and plain_subject(tokens[0]):
+                self._tails.setdefault(tail_key(tpl.bucket, tokens), tpl)
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -280,7 +296,7 @@ class TemplateLearner:
         candidates = self._buckets.setdefault(shelf, [])
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
-        if len(tokens) >= MIN_TOKENS_TO_LEARN:
+        if _learnable(tokens, shelf):
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             for tpl in candidates:
@@ -290,6 +306,10 @@ class TemplateLearner:
                 if score > best_score:
                     best, best_score = tpl, score
             if best is None:
+                first = self._place_first(bucket, tokens)
+                if first is not None:
+                    self._remember_new(form_fp, first[0].fingerprint)
+                    return first
                 spans = may_span(masked)
                 spanned = self._place_span(_head_of(shelf), tokens, spans)
                 if spanned is not None:
@@ -302,6 +322,8 @@ class TemplateLearner:
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
                 self._index(tpl, spans, _head_of(shelf))
+                if tokens and plain_subject(tokens[0]):
+                    self._tails.setdefault(tail_key(bucket, tokens), tpl)
             self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
@@ -310,6 +332,36 @@ class TemplateLearner:
             self._retokened(best, merged)
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
+
+    def _place_first(self, bucket: str, tokens: list[str]) -> tuple[Template, bool] | None:
+        """Join a template of the bucket whose first token is a value (`<*>`) or, with the same rest,
+        another plain word (`first_slot.py`), or None. Its first token becomes `<*>`: it moves to
+        the bucket's `<*>` shelf, keeping its id."""
+        first = tokens[0]
+        if not plain_subject(first) or not subjects_may_vary(first, None):
+            return None
+        tried = 0
+        for tpl in reversed(self._buckets.get(bucket + "\x1f" + PLACEHOLDER, ())):
+            if tpl.tokens[0] != PLACEHOLDER:
+                continue
+            tried += 1
+            if tried > SPAN_CANDIDATES:
+                break
+            if tail_agrees(tpl.tokens, tokens):
+                return tpl, False
+        tpl = self._tails.get(tail_key(bucket, tokens))
+        if (tpl is None or self._by_id.get(tpl.fingerprint) is not tpl or tpl.tokens[0] == first
+                or not plain_subject(tpl.tokens[0]) or not subjects_may_vary(first, tpl.tokens[0])
+                or not tail_agrees(tpl.tokens, tokens)):
+            return None
+        shelf = self._buckets.get(_shelf(tpl.bucket, tpl.tokens))
+        if shelf is not None and tpl in shelf:
+            shelf.remove(tpl)
+        self._unindex(tpl)
+        tpl.tokens = [PLACEHOLDER, *tpl.tokens[1:]]
+        self._buckets.setdefault(_shelf(tpl.bucket, tpl.tokens), []).append(tpl)
+        self._index(tpl)
+        return tpl, True
 
     def _place_span(self, head: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
         """Join a template of the same logger, level class and first word whose values span other

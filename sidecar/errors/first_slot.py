@@ -1,0 +1,80 @@
+"""A value in the FIRST token: the subject of a message that varies while the rest of it agrees.
+
+The learner files templates by their first token (`templates._shelf`, Drain's first tree level): two
+messages that begin with different plain words are never compared, because the first word usually
+names the event (`Accepted password` / `Failed password`, `cupsd startup` / `hcid startup`). When
+an id, a user or a node name written in letters leads the message (`jlzwkrxgpcz floating point
+alignment exceptions`), every value opened a group of its own (121 groups for one BGL event in the
+slot-swap benchmark). The class, whatever the value's characters:
+
+* a plain word at position 0 (`_WORDS` once sentence punctuation is stripped) against another plain
+  word, or against a template whose first token is already a slot (`<*>`);
+* the rest of the message AGREES: every other token equal (a learned `<*>` takes anything), with at
+  least `FIRST_AGREE` literal tokens among them: the words that name the event are all after the
+  value;
+* not a word that names a failure or is a verb form on either side (a verb or an error type in
+  front is the event: `Accepted` / `Failed`, `creating` / `removing`), nor two ALL-CAPS words (a state
+  as the event, as `slots._positional` keeps them), nor two inflections of one word.
+
+Shorter tails (`cupsd startup succeeded` / `hcid startup succeeded`, `maxSessionTimeout set to <*>`)
+stay apart: two literal words after a subject are too little to say the subject is a value (the
+labeled shared datasets keep them as events; bench/grouping.py). The template keeps its id; its
+first token becomes `<*>` and it moves to the `<*>` shelf of its bucket, where later messages whose
+own shelf offers nothing find it (`TemplateLearner._place_first`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .masking_rules import PLACEHOLDER
+from .slots import _VERB_FORM, _inflected
+from .token_forms import _STRIP, _WORDS, names_failure, variable_like
+
+__all__ = ["FIRST_AGREE", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key"]
+
+# Literal tokens after the first that must agree for a differing first word to be a value: chosen on
+# the shared datasets' labels (2 would merge `<prog> startup succeeded` events, which they keep apart).
+FIRST_AGREE = 3
+_LETTER = re.compile("[A-Za-z]")
+
+
+def plain_subject(token: str) -> bool:
+    """Whether a first token is a plain word the learner files a shelf by (not a value by its form)."""
+    word = token.strip(_STRIP)
+    return bool(word) and _WORDS.fullmatch(word) is not None and not variable_like(token)
+
+
+def _event_word(word: str) -> bool:
+    return names_failure(word) or _VERB_FORM.search(word) is not None
+
+
+def subjects_may_vary(a: str, b: str | None) -> bool:
+    """Whether first word `a` may be a value against first word `b` (None: a template's `<*>`)."""
+    wa = a.strip(_STRIP)
+    if _event_word(wa):
+        return False
+    if b is None:
+        return True
+    wb = b.strip(_STRIP)
+    if _event_word(wb) or (wa.isupper() and wb.isupper()) or _inflected(wa, wb):
+        return False
+    return True
+
+
+def tail_key(bucket: str, tokens: list[str]) -> str:
+    """The key of a message's tail (all but the first token) within its bucket."""
+    return bucket + "\x1e" + " ".join(tokens[1:])
+
+
+def tail_agrees(template: list[str], tokens: list[str]) -> bool:
+    """Whether every token after the first agrees (equal, or a learned `<*>` in the template) with
+    at least `FIRST_AGREE` literal words (tokens with a letter) among them."""
+    literal = 0
+    for t, m in zip(template[1:], tokens[1:], strict=True):
+        if t == m:
+            if PLACEHOLDER not in t and not t.isdigit() and _LETTER.search(t) is not None:
+                literal += 1  # a word: punctuation (`...`, `-`) names nothing
+        elif t != PLACEHOLDER and not (t.endswith(PLACEHOLDER) and m.startswith(t[:-len(PLACEHOLDER)])):
+            return False  # a learned `key=<*>` takes `key=value`
+    return literal >= FIRST_AGREE
