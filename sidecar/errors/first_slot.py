@@ -7,8 +7,10 @@ an id, a user or a node name written in letters leads the message (`jlzwkrxgpcz 
 alignment exceptions`), every value opened a group of its own (121 groups for one BGL event in the
 slot-swap benchmark). The class, whatever the value's characters:
 
-* a plain word at position 0 (`_WORDS` once sentence punctuation is stripped) against another plain
-  word, or against a template whose first token is already a slot (`<*>`);
+* a plain word at position 0 (`_WORDS` once sentence punctuation is stripped) against a template
+  whose first token is already a value (`<*>`: masked, or learned), or as the `FIRST_VALUES`-th
+  distinct plain first word before one tail: a position's cardinality, not its characters, says it
+  varies (two words, `upload` / `download of <*> to the store`, are as often two events);
 * the rest of the message AGREES: every other token equal (a learned `<*>` takes anything), with at
   least `FIRST_AGREE` literal tokens among them: the words that name the event are all after the
   value;
@@ -31,11 +33,14 @@ from .masking_rules import PLACEHOLDER
 from .slots import _VERB_FORM, _inflected
 from .token_forms import _STRIP, _WORDS, names_failure, variable_like
 
-__all__ = ["FIRST_AGREE", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key"]
+__all__ = ["FIRST_AGREE", "FIRST_VALUES", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key"]
 
 # Literal tokens after the first that must agree for a differing first word to be a value: chosen on
 # the shared datasets' labels (2 would merge `<prog> startup succeeded` events, which they keep apart).
 FIRST_AGREE = 3
+# Distinct plain first words with one tail before the first token is a value: two are two events as
+# often as one event (`upload of <*> ...` / `download of <*> ...`); a third names a position that varies.
+FIRST_VALUES = 3
 _LETTER = re.compile("[A-Za-z]")
 
 

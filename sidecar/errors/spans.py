@@ -18,7 +18,7 @@ mostly literal (`_enough`). The template keeps its id; each differing stretch be
 
 Why it holds across restarts and replicas: the decision depends only on the template's text and
 the message (no counts, no clock), the joined form is stored as a merge like any other, and a
-template's bucket is re-counted from its text when loaded (`templates._rebucket`).
+template's bucket is re-counted from its text when loaded (`shelves.rebucket`).
 """
 
 from __future__ import annotations

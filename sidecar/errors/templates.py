@@ -49,11 +49,11 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .first_slot import plain_subject, subjects_may_vary, tail_agrees, tail_key
+from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key
 from .masking_rules import PLACEHOLDER
+from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
 from .slots import (
     MIN_AGREE,
-    MIN_TOKENS_TO_LEARN,
     OTHER_WORDS,
     SIMILARITY,
     WORD_FROM,
@@ -111,47 +111,6 @@ def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
 SPAN_CANDIDATES = 32  # templates one new form is aligned with across counts (`_place_span`), newest first
 
 
-def _rebucket(bucket: str, tokens: list[str]) -> str:
-    """A stored bucket re-counted for `tokenize` (templates stored before quoted values were one token)."""
-    head, _, count = bucket.rpartition("\x1f")
-    return bucket if count == str(len(tokens)) or not head else f"{head}\x1f{len(tokens)}"
-
-
-def _shelf(bucket: str, tokens: list[str]) -> str:
-    """The bucket narrowed by the first token (Drain's first tree level): two different plain
-    words at the start are never one template (`similarity`), so only templates starting with the
-    same word, or both with a value, need comparing. Keeps a flood of distinct lines linear."""
-    first = tokens[0] if tokens else ""
-    return bucket + "\x1f" + ("<*>" if variable_like(first) or _bracketed(first) else first)
-
-
-def _head(bucket: str, tokens: list[str]) -> str:
-    """The shelf without the token count: where a form of another count may find its template
-    (`spans.py`: a value spanning several tokens)."""
-    return _head_of(_shelf(bucket, tokens))
-
-
-def _head_of(shelf: str) -> str:
-    """`_head` from the shelf already computed (string surgery, not the first token's class again)."""
-    rest, _, first = shelf.rpartition("\x1f")
-    return rest.rpartition("\x1f")[0] + "\x1f" + first
-
-
-def _learnable(tokens: list[str], shelf: str) -> bool:
-    """Whether a form is compared with templates at all: `MIN_TOKENS_TO_LEARN` tokens, or two whose
-    first is a plain word (its own shelf): `generating core.<id>`, where only the second token can
-    vary, and only as a value by its form (a positional word needs `WORD_FROM`). Two tokens that
-    both may vary (`mapResourceRequest:<..>` / `reduceResourceRequest:<..>`) are too little text."""
-    n = len(tokens)
-    return n >= MIN_TOKENS_TO_LEARN or (n == 2 and not shelf.endswith("\x1f" + PLACEHOLDER))
-
-
-def _bracketed(token: str) -> bool:
-    """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
-    name that leads the message is a value, so messages that differ only there are compared."""
-    return len(token) > 2 and token[0] in "[(<" and token[-1] == {"[": "]", "(": ")", "<": ">"}[token[0]]
-
-
 @dataclass
 class TemplateLearner:
     """The online learner of one process (pure given its inputs; the store persists its results)."""
@@ -166,7 +125,7 @@ class TemplateLearner:
     cache_size: int = 100_000
     _buckets: dict[str, list[Template]] = field(default_factory=dict)
     _by_id: dict[str, Template] = field(default_factory=dict)
-    # the shelves without the token count (`_head`): templates a multi-token value may join
+    # the shelves without the token count (`shelves.head_of_tokens`): templates a multi-token value may join
     _heads: dict[str, list[Template]] = field(default_factory=dict)
     # ... only those whose text may hold a multi-token value (`spans.may_span`): what a message that
     # holds none is compared with
@@ -177,8 +136,9 @@ class TemplateLearner:
     # at them point at the winner instead. Grows only by such races.
     _redirect: dict[str, str] = field(default_factory=dict)
     # bucket + tail (`first_slot.tail_key`) -> the oldest template with a plain first word and that
-    # tail: where a message with another first word and the same rest finds it (`_place_first`)
-    _tails: dict[str, Template] = field(default_factory=dict)
+    # tail, and the distinct first words of templates with it (at most `FIRST_VALUES`): where a
+    # message with another first word and the same rest finds it (`_place_first`)
+    _tails: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
 
     @staticmethod
     def bucket(logger: str, level_cls: str, n_tokens: int) -> str:
@@ -194,22 +154,22 @@ class TemplateLearner:
         """Drop a template (a group the new-group cap refused: nothing is kept for it)."""
         tpl = self._by_id.pop(fingerprint, None)
         if tpl is not None:
-            shelf = self._buckets.get(_shelf(tpl.bucket, tpl.tokens))
+            shelf = self._buckets.get(shelf_of(tpl.bucket, tpl.tokens))
             if shelf is not None and tpl in shelf:
                 shelf.remove(tpl)
                 if not shelf:
-                    del self._buckets[_shelf(tpl.bucket, tpl.tokens)]
+                    del self._buckets[shelf_of(tpl.bucket, tpl.tokens)]
             self._unindex(tpl)
         self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
         """Whether a template another replica stored (`bucket`, `text`) is the event `tpl` is."""
         tokens = tokenize(text)
-        bucket = _rebucket(bucket, tokens)
+        bucket = rebucket(bucket, tokens)
         if bucket != tpl.bucket or len(tokens) != len(tpl.tokens):
             return False
-        shelf = _shelf(bucket, tokens)
-        if shelf != _shelf(tpl.bucket, tpl.tokens) or not _learnable(tokens, shelf):
+        shelf = shelf_of(bucket, tokens)
+        if shelf != shelf_of(tpl.bucket, tpl.tokens) or not learnable(tokens, shelf):
             return False
         return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
                    similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
@@ -245,12 +205,11 @@ class TemplateLearner:
                 if len(tokens) == len(self._by_id[fp].tokens):
                     self._retokened(self._by_id[fp], tokens)
                 continue
-            tpl = Template(fp, tokens, _rebucket(bucket, tokens))
+            tpl = Template(fp, tokens, rebucket(bucket, tokens))
             self._by_id[fp] = tpl
-            self._buckets.setdefault(_shelf(tpl.bucket, tpl.tokens), []).append(tpl)
+            self._buckets.setdefault(shelf_of(tpl.bucket, tpl.tokens), []).append(tpl)
             self._index(tpl)
-            if tokens and plain_subject(tokens[0]):
-                self._tails.setdefault(tail_key(tpl.bucket, tokens), tpl)
+            self._add_tail(tpl)
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -292,11 +251,11 @@ class TemplateLearner:
         (None, False) when it started a group of its own."""
         tokens = tokenize(masked)
         bucket = self.bucket(logger, level_cls, len(tokens))
-        shelf = _shelf(bucket, tokens)
+        shelf = shelf_of(bucket, tokens)
         candidates = self._buckets.setdefault(shelf, [])
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
-        if _learnable(tokens, shelf):
+        if learnable(tokens, shelf):
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             for tpl in candidates:
@@ -311,7 +270,7 @@ class TemplateLearner:
                     self._remember_new(form_fp, first[0].fingerprint)
                     return first
                 spans = may_span(masked)
-                spanned = self._place_span(_head_of(shelf), tokens, spans)
+                spanned = self._place_span(head_of(shelf), tokens, spans)
                 if spanned is not None:
                     self._remember_new(form_fp, spanned[0].fingerprint)
                     return spanned
@@ -321,9 +280,8 @@ class TemplateLearner:
                 # A full shelf or learner keeps no more (bounded memory); the form keeps its own id.
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
-                self._index(tpl, spans, _head_of(shelf))
-                if tokens and plain_subject(tokens[0]):
-                    self._tails.setdefault(tail_key(bucket, tokens), tpl)
+                self._index(tpl, spans, head_of(shelf))
+                self._add_tail(tpl)
             self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
@@ -349,19 +307,29 @@ class TemplateLearner:
                 break
             if tail_agrees(tpl.tokens, tokens):
                 return tpl, False
-        tpl = self._tails.get(tail_key(bucket, tokens))
-        if (tpl is None or self._by_id.get(tpl.fingerprint) is not tpl or tpl.tokens[0] == first
-                or not plain_subject(tpl.tokens[0]) or not subjects_may_vary(first, tpl.tokens[0])
-                or not tail_agrees(tpl.tokens, tokens)):
+        tail = self._tails.get(tail_key(bucket, tokens))
+        if tail is None:
             return None
-        shelf = self._buckets.get(_shelf(tpl.bucket, tpl.tokens))
-        if shelf is not None and tpl in shelf:
-            shelf.remove(tpl)
-        self._unindex(tpl)
-        tpl.tokens = [PLACEHOLDER, *tpl.tokens[1:]]
-        self._buckets.setdefault(_shelf(tpl.bucket, tpl.tokens), []).append(tpl)
-        self._index(tpl)
-        return tpl, True
+        found, words = tail
+        if (self._by_id.get(found.fingerprint) is not found or not plain_subject(found.tokens[0])
+                or not subjects_may_vary(first, found.tokens[0]) or not tail_agrees(found.tokens, tokens)
+                or len(words | {first}) < FIRST_VALUES):
+            return None  # the caller starts its template (`_add_tail` counts its word)
+        shelf = self._buckets.get(shelf_of(found.bucket, found.tokens))
+        if shelf is not None and found in shelf:
+            shelf.remove(found)
+        self._unindex(found)
+        found.tokens = [PLACEHOLDER, *found.tokens[1:]]
+        self._buckets.setdefault(shelf_of(found.bucket, found.tokens), []).append(found)
+        self._index(found)
+        return found, True
+
+    def _add_tail(self, tpl: Template) -> None:
+        """Count a new template's plain first word under its tail (`_tails`)."""
+        if tpl.tokens and plain_subject(tpl.tokens[0]):
+            _, words = self._tails.setdefault(tail_key(tpl.bucket, tpl.tokens), (tpl, set()))
+            if len(words) < FIRST_VALUES:
+                words.add(tpl.tokens[0])
 
     def _place_span(self, head: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
         """Join a template of the same logger, level class and first word whose values span other
@@ -397,25 +365,25 @@ class TemplateLearner:
         if merged == tpl.tokens:
             return tpl, False
         if len(merged) != len(tpl.tokens):
-            shelf = self._buckets.get(_shelf(tpl.bucket, tpl.tokens))
+            shelf = self._buckets.get(shelf_of(tpl.bucket, tpl.tokens))
             if shelf is not None and tpl in shelf:
                 shelf.remove(tpl)
-            tpl.bucket = _rebucket(tpl.bucket, merged)
-            self._buckets.setdefault(_shelf(tpl.bucket, merged), []).append(tpl)
+            tpl.bucket = rebucket(tpl.bucket, merged)
+            self._buckets.setdefault(shelf_of(tpl.bucket, merged), []).append(tpl)
         self._retokened(tpl, merged)
         return tpl, True
 
     def _index(self, tpl: Template, spans: bool | None = None, head: str | None = None) -> None:
         """Add a template to its head's lists (`_heads`, and `_span_heads` when its text may span)."""
         if head is None:
-            head = _head(tpl.bucket, tpl.tokens)
+            head = head_of_tokens(tpl.bucket, tpl.tokens)
         self._heads.setdefault(head, []).append(tpl)
         tpl.spans = may_span(tpl.text) if spans is None else spans
         if tpl.spans:
             self._span_heads.setdefault(head, []).append(tpl)
 
     def _unindex(self, tpl: Template) -> None:
-        head = _head(tpl.bucket, tpl.tokens)
+        head = head_of_tokens(tpl.bucket, tpl.tokens)
         for index in (self._heads, self._span_heads):
             found = index.get(head)
             if found is not None and tpl in found:
@@ -427,7 +395,7 @@ class TemplateLearner:
         tpl.tokens = tokens
         spans = may_span(tpl.text)
         if spans != tpl.spans:
-            head = self._span_heads.setdefault(_head(tpl.bucket, tokens), [])
+            head = self._span_heads.setdefault(head_of_tokens(tpl.bucket, tokens), [])
             if spans:
                 head.append(tpl)
             elif tpl in head:

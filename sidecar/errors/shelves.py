@@ -1,0 +1,57 @@
+"""Where the learner files a template: its bucket, shelf and head (keys only, no learning).
+
+A template lives in the BUCKET of its logger, level class and token count; within it, on the SHELF
+of its first token (Drain's first tree level: two different plain words at the start are never one
+template, so only templates with the same first word, or with a value there, are compared). The HEAD
+is the shelf without the count: where a form of another count may find its template (`spans.py`).
+Keys are strings joined by `\x1f`, so a stored bucket is re-counted by string surgery (`rebucket`).
+"""
+
+from __future__ import annotations
+
+from .masking_rules import PLACEHOLDER
+from .slots import MIN_TOKENS_TO_LEARN
+from .token_forms import variable_like
+
+__all__ = ["rebucket", "shelf_of", "head_of_tokens", "head_of", "learnable"]
+
+
+def rebucket(bucket: str, tokens: list[str]) -> str:
+    """A stored bucket re-counted for `tokenize` (templates stored before quoted values were one token)."""
+    head, _, count = bucket.rpartition("\x1f")
+    return bucket if count == str(len(tokens)) or not head else f"{head}\x1f{len(tokens)}"
+
+
+def shelf_of(bucket: str, tokens: list[str]) -> str:
+    """The bucket narrowed by the first token (Drain's first tree level): two different plain
+    words at the start are never one template (`similarity`), so only templates starting with the
+    same word, or both with a value, need comparing. Keeps a flood of distinct lines linear."""
+    first = tokens[0] if tokens else ""
+    return bucket + "\x1f" + ("<*>" if variable_like(first) or _bracketed(first) else first)
+
+
+def head_of_tokens(bucket: str, tokens: list[str]) -> str:
+    """The shelf without the token count: where a form of another count may find its template
+    (`spans.py`: a value spanning several tokens)."""
+    return head_of(shelf_of(bucket, tokens))
+
+
+def head_of(shelf: str) -> str:
+    """`head_of_tokens` from the shelf already computed (string surgery, not the first token's class again)."""
+    rest, _, first = shelf.rpartition("\x1f")
+    return rest.rpartition("\x1f")[0] + "\x1f" + first
+
+
+def learnable(tokens: list[str], shelf: str) -> bool:
+    """Whether a form is compared with templates at all: `MIN_TOKENS_TO_LEARN` tokens, or two whose
+    first is a plain word (its own shelf): `generating core.<id>`, where only the second token can
+    vary, and only as a value by its form (a positional word needs `WORD_FROM`). Two tokens that
+    both may vary (`mapResourceRequest:<..>` / `reduceResourceRequest:<..>`) are too little text."""
+    n = len(tokens)
+    return n >= MIN_TOKENS_TO_LEARN or (n == 2 and not shelf.endswith("\x1f" + PLACEHOLDER))
+
+
+def _bracketed(token: str) -> bool:
+    """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
+    name that leads the message is a value, so messages that differ only there are compared."""
+    return len(token) > 2 and token[0] in "[(<" and token[-1] == {"[": "]", "(": ")", "<": ">"}[token[0]]
