@@ -54,6 +54,10 @@ REGRESSED_ERR = 0.10
 BASELINE_ERR: float | None = None  # sync error rate; None = the canary's healthy rate
 HISTORY = 0.0  # seconds of baseline traffic the hub holds when a stage starts (--history)
 CHANGE_TRIGGER = "error-rate-vs-baseline"  # the trigger this issue added (the "new" policy)
+# Round 7's form of it, run next to the shipped one on the same traces: the same statistic, checked
+# only at evaluations (no `check_every`), at round 7's confidence.
+PREVIOUS_TRIGGER = CHANGE_TRIGGER + "@r7"
+PREVIOUS_SETTINGS = {"check_every": None, "confidence": 0.9995, "grace_looks": 50}
 FLAGGER_MIN_SUCCESS = 0.95
 
 
@@ -73,15 +77,33 @@ def rollout_for_bench(url: str, hold: float | None) -> RolloutConfig:
     base = next(r for r in parsed.rollouts if r.name == "async-upload")
     stages = [s.model_copy(update={"hold": hold if hold is not None else 1e12}) for s in base.stages]
     triggers = [t.model_copy(update={"dry_run": True}) if t.name == CHANGE_TRIGGER else t for t in base.triggers]
-    assert any(t.name == CHANGE_TRIGGER for t in triggers), "rules/rollouts.yaml lost the change trigger"
+    change = next((t for t in triggers if t.name == CHANGE_TRIGGER), None)
+    assert change is not None, "rules/rollouts.yaml lost the change trigger"
+    triggers.append(change.model_copy(update={"name": PREVIOUS_TRIGGER, **PREVIOUS_SETTINGS}))
     hooks = [HookConfig(kind="rollback", name="rollback", url=url, secret=SECRET, timeout=5, retries=3)]
     return base.model_copy(update={"stages": stages, "hooks": hooks, "triggers": triggers})
 
 
-def change_fired(c: RolloutController, name: str) -> bool:
+def change_fired(c: RolloutController, name: str, trigger: str = CHANGE_TRIGGER) -> bool:
     """Did the (dry-run) change trigger fire at the tick just made?"""
     snap = c.transitions.seen.get(name)
-    return snap is not None and any(t.get("gate") == CHANGE_TRIGGER for t in snap.data.get("dry_trips") or [])
+    return snap is not None and any(t.get("gate") == trigger for t in snap.data.get("dry_trips") or [])
+
+
+async def advance(c: RolloutController, clock: ManualClock, name: str, interval: float) -> float | None:
+    """One interval as `sidecar run` spends it: the controller's watch every `check_every` seconds
+    (controller._watch_until), then an evaluation. Returns when the change trigger fired mid-look."""
+    every = c.watch_every
+    at = None
+    k = int(interval // every) if every else 0
+    for _ in range(1, k):
+        clock.advance(every)  # type: ignore[operator]
+        fired = await c.watch()
+        if at is None and any(v.name == CHANGE_TRIGGER for v in fired.get(name, [])):
+            at = clock.time()
+    clock.advance(interval - max(k - 1, 0) * (every or 0.0))
+    await c.tick()
+    return at
 
 
 def held_trip(c: RolloutController, name: str) -> str | None:
@@ -118,7 +140,9 @@ async def reset(c: RolloutController, name: str) -> None:
 
 async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, warm_base=600.0) -> dict:
     interval = cfg.interval
-    cur, new, cur_rb, new_rb, fl1, fl5, fl10, misses, warm_false = [], [], [], [], [], [], [], 0, 0
+    keys = ("current", "previous", "new", "current_rb", "new_rb", "flagger1", "flagger5", "flagger10")
+    res: dict = {k: [] for k in keys}
+    misses = warm_false = 0
     for t in range(trials):
         await reset(c, cfg.name)
         gw = SimGateway(clock, rate, percent, seed * 1_000_003 + t, HISTORY,
@@ -130,61 +154,61 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
             await c.act(cfg.name, "promote", actor="bench")
         rng = random.Random(seed + t)
         warm = warm_base + rng.randrange(int(interval))  # the regression starts at a random phase
-        ticks = int(warm // interval)
-        early_new = None
-        for _ in range(ticks):
-            clock.advance(interval)
-            await c.tick()
-            if early_new is None and (change_fired(c, cfg.name) or held_trip(c, cfg.name)):
-                early_new = clock.time()
-        clock.advance(warm - ticks * interval)
-        t0 = clock.time()
-        if (await c._load(cfg.name)).state not in ("running", "waiting_approval") or early_new is not None:
-            warm_false += 1  # rolled back (or the new trigger fired) while still healthy
-            continue
-        gw.regress(REGRESSED_ERR)
+        t0 = clock.time() + warm
+        gw.regress_at(t0, REGRESSED_ERR)
         before = len(rx.calls)
-        d_cur = d_new = d_held = None
+        d: dict[str, float | None] = dict.fromkeys(("cur", "new", "held", "prev"))
+        f: dict[int, float | None] = dict.fromkeys((1, 5, 10))
         failed = 0
-        f1 = f5 = f10 = None
-        clock.advance(interval - (warm - ticks * interval))
-        for k in range(200):
-            if k:
+        false_alarm = False
+        for _ in range(int(warm // interval) + 200):
+            if d["cur"] is None:  # after the rollback nothing is evaluated any more
+                mid = await advance(c, clock, cfg.name, interval)
+                now = clock.time()
+                fired = {"new": mid or (now if change_fired(c, cfg.name) else None),
+                         "prev": now if change_fired(c, cfg.name, PREVIOUS_TRIGGER) else None,
+                         "held": now if held_trip(c, cfg.name) else None,
+                         "cur": rx.calls[before]["at"] if len(rx.calls) > before else None}
+                if now <= t0 or (fired["new"] is not None and fired["new"] < t0):
+                    if any(v is not None for v in fired.values()):
+                        false_alarm = True  # rolled back (or a change trigger fired) while still healthy
+                        break
+                    continue
+                for k, v in fired.items():
+                    if d[k] is None:
+                        d[k] = v
+            else:
                 clock.advance(interval)
-            if d_cur is None:
-                await c.tick()
-                if len(rx.calls) > before:
-                    d_cur = rx.calls[before]["at"]
-                if d_new is None and change_fired(c, cfg.name):
-                    d_new = clock.time()
-                if d_held is None and held_trip(c, cfg.name):
-                    d_held = clock.time()
             if not flagger_check(gw, interval):
                 failed += 1
-                f1 = clock.time() if failed >= 1 and f1 is None else f1
-                f5 = clock.time() if failed >= 5 and f5 is None else f5
-                f10 = clock.time() if failed >= 10 and f10 is None else f10
-            if d_cur is not None and f10 is not None:
+                for n in f:
+                    if failed >= n and f[n] is None:
+                        f[n] = clock.time()
+            if d["cur"] is not None and f[10] is not None:
                 break
-        d_new = first(d_new, d_cur)
-        if d_cur is None and d_new is None:
-            misses += 1
-        cur.append((d_cur - t0) if d_cur is not None else math.inf)
-        new.append((d_new - t0) if d_new is not None else math.inf)
-        for out, d in ((cur_rb, first(d_cur, d_held)), (new_rb, first(d_new, d_held))):
-            out.append((d - t0) if d is not None else math.inf)
-        fl1.append((f1 - t0) if f1 is not None else math.inf)
-        fl5.append((f5 - t0) if f5 is not None else math.inf)
-        fl10.append((f10 - t0) if f10 is not None else math.inf)
-    return {"current": cur, "new": new, "current_rb": cur_rb, "new_rb": new_rb, "flagger1": fl1, "flagger5": fl5,
-            "flagger10": fl10, "misses": misses, "warm_false": warm_false}
+        if false_alarm:
+            warm_false += 1
+            continue
+        d["new"], d["prev"] = first(d["new"], d["cur"]), first(d["prev"], d["cur"])
+        misses += d["cur"] is None and d["new"] is None
+
+        def delay(x: float | None, t0: float = t0) -> float:
+            return (x - t0) if x is not None else math.inf
+        res["current"].append(delay(d["cur"]))
+        res["previous"].append(delay(d["prev"]))
+        res["new"].append(delay(d["new"]))
+        res["current_rb"].append(delay(first(d["cur"], d["held"])))
+        res["new_rb"].append(delay(first(d["new"], d["held"])))
+        for n in f:
+            res[f"flagger{n}"].append(delay(f[n]))
+    return {**res, "misses": misses, "warm_false": warm_false}
 
 
 async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> dict:
     interval = cfg.interval
     hold = cfg.stages[stage_index].hold
     max_ticks = int(hold / interval) * 20
-    out = {"current": 0, "new": 0, "current_rb": 0, "new_rb": 0, "promotions": 0, "timeouts": 0,
+    out = {"current": 0, "previous": 0, "new": 0, "current_rb": 0, "new_rb": 0, "promotions": 0, "timeouts": 0,
            "flagger1": 0, "flagger5": 0, "flagger10": 0}
     durations = []
     causes: dict[str, int] = {}
@@ -205,11 +229,12 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
         fired = False
         held: str | None = None  # the first held gate trip: round 4's policy rolled back there
         t_held = t_fired = t_end = math.inf
+        fired_prev = False
         for _ in range(max_ticks):
-            clock.advance(interval)
-            await c.tick()
-            if not fired and change_fired(c, cfg.name):
-                fired, t_fired = True, clock.time()
+            mid = await advance(c, clock, cfg.name, interval)
+            if not fired and (mid is not None or change_fired(c, cfg.name)):
+                fired, t_fired = True, (mid or clock.time())
+            fired_prev = fired_prev or change_fired(c, cfg.name, PREVIOUS_TRIGGER)
             if held is None and (held := held_trip(c, cfg.name)) is not None:
                 t_held = clock.time()
             if not flagger_check(gw, interval):
@@ -230,8 +255,11 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
         out["flagger5"] += failed >= 5
         out["flagger10"] += failed >= 10
         out["new"] += outcome == "rollback" or fired
+        out["previous"] += outcome == "rollback" or fired_prev
         if fired:
             causes[CHANGE_TRIGGER + " (new)"] = causes.get(CHANGE_TRIGGER + " (new)", 0) + 1
+        if fired_prev:
+            causes[PREVIOUS_TRIGGER] = causes.get(PREVIOUS_TRIGGER, 0) + 1
         gates: list[str] = []
         if outcome == "rollback":
             out["current"] += 1
@@ -315,7 +343,8 @@ async def main() -> int:
             print(f"\n(a) detection at the {args.detect_percent:g}% stage, {per_min:.3g} async uploads/min ({args.trials} trials, regression "
                   f"after {args.warm:g}-{args.warm + iv:g}s healthy; {r['warm_false']} false alarms during warm-ups)")
             for label, key in (("current, gates roll back (r4)", "current_rb"), ("current, floors hold (r5)", "current"),
-                               ("new, gates roll back (r4)", "new_rb"), ("new, floors hold (r5, shipped)", "new"),
+                               ("r7 change trigger (at evaluations)", "previous"),
+                               ("new, gates roll back (r4)", "new_rb"), ("new, floors hold (shipped)", "new"),
                                ("Flagger-style N=1", "flagger1"), ("Flagger-style N=5", "flagger5"),
                                ("Flagger-style N=10", "flagger10")):
                 print(f"    {label:32s} {fmt_delays(r[key], iv)}")
@@ -331,8 +360,8 @@ async def main() -> int:
                 print(f"\n(b) {args.stages} healthy stages at {pct:g}% ({args.rate * 60 * pct / 100:.1f} async/min), "
                       f"canary = baseline errors {HEALTHY_ERR:.1%} vs {base_err:.1%}, hold {args.hold:g}s, "
                       f"min samples {false_cfg.stages[idx].min_samples}")
-                print(f"    rollbacks: current {fb['current_rb']} (r4) / {fb['current']} (r5), new {fb['new_rb']} (r4) "
-                      f"/ {fb['new']} (r5, shipped), Flagger-style N=1 {fb['flagger1']}, "
+                print(f"    rollbacks: current {fb['current_rb']} (r4) / {fb['current']} (r5), r7 trigger "
+                      f"{fb['previous']}, new {fb['new_rb']} (r4) / {fb['new']} (shipped), Flagger-style N=1 {fb['flagger1']}, "
                       f"N=5 {fb['flagger5']}, N=10 {fb['flagger10']}")
                 print(f"    current: {fb['promotions']} promoted, {fb['timeouts']} still holding after 20x hold; "
                       f"stage length median {statistics.median(d):.0f}s, max {max(d):.0f}s")

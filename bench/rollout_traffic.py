@@ -61,10 +61,16 @@ class SimGateway:
         self.s_e = [0]
         self.lat_a: list[list[float]] = []
         self.lat_s: list[list[float]] = []
+        self.change: tuple[float, float] | None = None  # (second, canary error rate from then on)
 
     def regress(self, error_rate: float) -> None:
         self._generate(self.clock.time())
         self.canary_err = error_rate
+
+    def regress_at(self, at: float, error_rate: float) -> None:
+        """The canary's error rate becomes `error_rate` from second `at` on (same random draws as
+        `regress` called then: lets a driver tick straight through the change)."""
+        self.change = (at, error_rate)
 
     def _generate(self, now: float) -> None:
         upto = int(now - self.start)
@@ -73,6 +79,8 @@ class SimGateway:
             lam_a = self.rate * self.percent / 100.0
             n_a = poisson(rng, lam_a) if self.start + len(self.a_n) - 1 >= self.stage_at else 0
             n_s = poisson(rng, self.rate - lam_a)
+            if self.change is not None and self.start + len(self.a_n) - 1 >= self.change[0]:
+                self.canary_err, self.change = self.change[1], None
             errs = sum(1 for _ in range(n_a) if rng.random() < self.canary_err)
             s_errs = sum(1 for _ in range(n_s) if rng.random() < self.base_err)
             self.a_n.append(self.a_n[-1] + n_a)

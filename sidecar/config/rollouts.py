@@ -36,10 +36,15 @@ class GateConfig(Strict):
     method: Literal["exact", "wilson", "sequential", "changepoint"] = "exact"
     floor: float = Field(default=0.0, ge=0, lt=1)  # changepoint: the null rate is at least this
     grace_looks: int = Field(default=0, ge=0)  # changepoint: past this many looks A grows with them (0: fixed)
+    # changepoint: also checked every this many seconds between evaluations, without ending the look
+    # (same false-alarm bound; acts within seconds of the evidence instead of at the next interval)
+    check_every: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _changepoint_shape(self) -> GateConfig:
         if self.method != "changepoint":
+            if self.check_every is not None:
+                raise ValueError("check_every is for method changepoint triggers")
             return self
         fn, op = self.metric.function, self.op
         if fn == "error_rate" and op in (">", ">="):

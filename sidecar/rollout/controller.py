@@ -33,6 +33,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .actions import ManualActions
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
+from .gates import GateVerdict
 from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner
 from .series import append_point
 from .state import (
@@ -176,7 +177,58 @@ class RolloutController:
                     wait = min(wait, max(due, 0.5))
             except StoreError:
                 pass
-            await self.clock.sleep(wait)
+            await self._watch_until(self.clock.time() + wait)
+
+    @property
+    def watch_every(self) -> float | None:
+        """How often `watch` runs between evaluations (the smallest trigger `check_every`), if at all."""
+        every = [t.check_every for r in self.configs.values() for t in r.triggers if t.check_every is not None]
+        return min(every) if every else None
+
+    async def _watch_until(self, deadline: float) -> None:
+        step = self.watch_every
+        while step is not None and self.clock.time() + step < deadline:
+            await self.clock.sleep(step)
+            try:
+                await self.watch()
+            except StoreError as exc:
+                self._problems["store"] = f"store unavailable: {exc}"
+            except Exception:
+                log.exception("rollout controller watch failed")
+        await self.clock.sleep(max(deadline - self.clock.time(), 0.0))
+
+    async def watch(self) -> dict[str, list[GateVerdict]]:
+        """Check the changepoint triggers that have `check_every` between evaluations; roll back
+        at once when one (not dry-run) fires. Returns the fired triggers per rollout (dry-run too).
+
+        A peek ends no look and writes nothing unless it rolls back (evaluate.StageEvaluator.peek),
+        so evaluations, looks and the false-alarm bound are as without it; the rollback itself is
+        the same stored, claimed decision an evaluation makes (another replica's newer write wins).
+        """
+        fired: dict[str, list[GateVerdict]] = {}
+        for name, cfg in self.configs.items():
+            if not any(t.check_every is not None for t in cfg.triggers):
+                continue
+            snap = await self._load(name)
+            if snap.state not in EVALUATED or snap.stage_index >= len(cfg.stages):
+                continue
+            now = self.clock.time()
+            verdicts = [v for v in await StageEvaluator(cfg, snap, self.measure, now).peek() if v.verdict == "fail"]
+            if not verdicts:
+                continue
+            fired[name] = verdicts
+            trips = [reason_of(v, "fired between evaluations") for v in verdicts if not v.dry_run]
+            if not trips:
+                continue
+            shown = {(v.role, v.name) for v in verdicts}  # the API shows the verdict that fired
+            data = {**snap.data, "elapsed": snap.elapsed(now), "verdicts": [v.to_dict() for v in verdicts] + [
+                v for v in snap.data.get("verdicts") or [] if (v.get("role"), v.get("name")) not in shown]}
+            if await self.transitions.rollback(snap, cfg, data, trips, actor=self.actor):
+                await self.hooks.deliver_due()
+                after = await self._load(name)
+                if after.state == ROLLING_BACK:
+                    await self._finish_rollback(after)
+        return fired
 
     # --- evaluation -------------------------------------------------------------------------
 

@@ -195,9 +195,25 @@ class StageEvaluator:
         verdict = evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
         return self._freshness(verdict, m, b if gate.baseline == "concurrent" else None)
 
-    async def _change(self, gate: GateConfig, role: Role, key: str) -> GateVerdict:
+    async def peek(self) -> list[GateVerdict]:
+        """The changepoint triggers with `check_every`, checked now WITHOUT ending their look.
+
+        Between evaluations (controller.watch): the statistic as it would be if the look ended
+        now, from the canary's requests since the last committed look. Nothing is stored, so the
+        looks, and with them the false-alarm bound, are those of the evaluations (changepoint.py
+        "Checked between looks"); a regression is acted on seconds after the evidence arrives
+        instead of at the next interval.
+        """
+        out = []
+        for gate in self.cfg.triggers:
+            if gate.method == "changepoint" and gate.check_every is not None:
+                out.append(await self._change(gate, "trigger", f"trigger:{gate.name}", commit=False))
+        return out
+
+    async def _change(self, gate: GateConfig, role: Role, key: str, commit: bool = True) -> GateVerdict:
         """One look of a changepoint trigger (see changepoint.py): the canary's requests since
-        the previous look update the change statistic kept in the rollout state."""
+        the previous look update the change statistic kept in the rollout state (`commit`), or
+        are only checked against it (a peek between looks: any request count will do)."""
         state = ChangeState.from_dict(self.changes.get(key))
         last = state.last if state.last is not None else self.stage_start
         span = min(self.now - last, self.cfg.max_window)
@@ -212,7 +228,7 @@ class StageEvaluator:
         if err is not None or m is None:
             return GateVerdict(verdict="error", reason=f"measurement failed: {err}", **base)
         n = int(m.count or 0) if m.has_data else 0
-        if n == 0 or n < gate.min_samples:
+        if n == 0 or (commit and n < gate.min_samples):
             # Not a look yet: the next one covers this span too. The false-alarm bound is per look,
             # so at low traffic looks wait for `min_samples` requests instead of counting every
             # interval (a 1% stage with 2 uploads/min would otherwise make ~100 looks an hour).
@@ -236,10 +252,11 @@ class StageEvaluator:
         if p0 is None:
             return GateVerdict(verdict="inconclusive", reason="no usable null rate", samples=n, **base)
         new = look(state, bad, n, p0, self.now)
-        self.changes[key] = new.to_dict()
-        fired, stat, log_a = fires(new, gate.confidence, gate.grace_looks)
+        if commit:
+            self.changes[key] = new.to_dict()
+        fired, stat, log_a = fires(new, gate.confidence, gate.grace_looks)  # a peek: the look in progress
         why = (f"{bad}/{n} bad since the last look, {shown}; change statistic log R {stat:.2f} "
-               f"(fires at log A {log_a:.2f}) after {new.looks} looks")
+               f"(fires at log A {log_a:.2f}) after {new.looks} looks" + ("" if commit else " (checked mid-look)"))
         known: dict[str, Any] = dict(observed=bad / n, threshold=p0, samples=n,
                                      baseline=(b.value if b is not None else None),
                                      baseline_samples=(b.count if b is not None else None))

@@ -1,0 +1,142 @@
+"""The change trigger checked between evaluations (`check_every`, controller.watch).
+
+What a user checks: a regression that starts mid-interval is rolled back at the first check that
+sees the evidence, not at the next evaluation; a peek ends no look (the stored change statistic,
+and with it the false-alarm bound, is exactly what the evaluations alone make); a dry-run trigger
+is reported and never acted on. Records are written as the gateway's wrapper writes them
+(tests/rollout/upstream_writer.py) and read by a real MetricsHub; two controllers on two SQLite
+stores read the same hub, one with the watch and one without, so both see the same records.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from sidecar.clock import ManualClock
+from sidecar.config import GateConfig, JsonlStream, MetricsConfig, RolloutConfig
+from sidecar.metrics.hub import MetricsHub
+from sidecar.metrics.model import MetricSpec
+from sidecar.rollout.views import summary
+from sidecar.store.base import Store
+from sidecar.store.sqlite import open_sqlite
+from tests.rollout.test_changepoint import STREAM, shipped
+from tests.rollout.upstream_writer import Writer, lines, plan
+
+TRIGGER = "error-rate-vs-baseline"
+
+
+@pytest.fixture
+async def other_store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A second, separate database: the controller that runs without the watch."""
+    store = await open_sqlite(str(tmp_path / "other.db"))
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def only_change_trigger(cfg: RolloutConfig, **update: Any) -> RolloutConfig:
+    """The shipped rollout with its change trigger alone (the other triggers would race it)."""
+    trigger = next(t for t in cfg.triggers if t.name == TRIGGER).model_copy(update=update)
+    return cfg.model_copy(update={"triggers": [trigger]})
+
+
+async def play(make: Any, stores: list[Any], clock: ManualClock, tmp_path: Path, cfgs: list[RolloutConfig],
+               async_fail_after: float, seed: int, until: float = 1500.0) -> tuple[list[float | None], list[Any], list[list[Any]]]:
+    """Both controllers over the same records, in 5 s steps: each evaluates every `interval`
+    and the watching one (check_every set) watches in between. Returns when each rolled back, the
+    controllers, and what each one's watch reported as fired."""
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    hub = MetricsHub(MetricsConfig(window=3600, jsonl=[JsonlStream(name=STREAM, paths=[str(path)])]), clock)
+    ctls = [make([cfg], store, hub, clock=clock, replica=f"r{i}") for i, (cfg, store) in enumerate(zip(cfgs, stores, strict=True))]
+    for c in ctls:
+        await c.act(cfgs[0].name, "start")
+        await c.act(cfgs[0].name, "promote")  # the 10% stage: 20 async uploads/min
+    rng = random.Random(seed)
+    t0 = clock.time()
+    calls = [k for k in plan(rng, 6000, start=t0, rate=200 / 60, rollout=10, async_fail=0.01, sync_fail=0.01,
+                             fallback=True) if k.start < t0 + 600]
+    calls += plan(rng, 4000, start=t0 + 600, rate=200 / 60, rollout=10, async_fail=async_fail_after,
+                  sync_fail=0.01, fallback=True)
+    writer, text, i = Writer(path), lines(calls), 0
+    done: list[float | None] = [None] * len(ctls)
+    fired: list[list[Any]] = [[] for _ in ctls]
+    interval = cfgs[0].interval
+    step = 0
+    while clock.time() < t0 + until and any(d is None for d in done):
+        clock.advance(5)
+        step += 1
+        while i < len(text) and text[i][0] <= clock.time():
+            writer.append(text[i][1])
+            i += 1
+        await hub.jsonl[STREAM].poll()
+        for k, c in enumerate(ctls):
+            if done[k] is not None:
+                continue
+            if step % int(interval // 5) == 0:
+                await c.tick()
+            elif c.watch_every is not None:
+                fired[k] += (await c.watch()).get(cfgs[0].name, [])
+            if (await summary(c, cfgs[0].name))["state"] in ("rolling_back", "rolled_back"):
+                done[k] = clock.time() - t0
+    return done, ctls, fired
+
+
+async def test_a_regression_is_rolled_back_at_the_check_that_sees_it_not_at_the_next_evaluation(
+        make, sqlite_store, other_store, clock: ManualClock, tmp_path: Path) -> None:
+    base = shipped()
+    assert next(t for t in base.triggers if t.name == TRIGGER).check_every == 5  # shipped on
+    watching = only_change_trigger(base)
+    evaluating = only_change_trigger(base, check_every=None)
+    done, _, _ = await play(make, [sqlite_store, other_store], clock, tmp_path, [watching, evaluating], 0.3, seed=5)
+    with_watch, without = done
+    assert with_watch is not None and without is not None
+    assert with_watch > 600  # not during the healthy 10 minutes
+    # The evaluations alone act on the 30 s grid; the watch at the 5 s check that saw the evidence,
+    # never later than the evaluation that would have.
+    assert without % 30 == 0
+    assert with_watch % 30 != 0 and with_watch < without
+    events = await sqlite_store.rollouts.events(watching.name)
+    rollback = next(e for e in events if e["action"] == "rollback")
+    reason = next(r for r in rollback["reasons"] if r.get("gate") == TRIGGER)
+    assert reason["trip"] == "fired between evaluations" and "checked mid-look" in reason["reason"]
+
+
+async def test_peeks_end_no_look_so_the_stored_statistic_is_the_evaluations_own(
+        make, sqlite_store, other_store, clock: ManualClock, tmp_path: Path) -> None:
+    """A healthy canary (1% on both paths): 50 evaluations with 5 peeks between each leave the
+    same change statistic and look count as the evaluations alone, and no rollback."""
+    base = shipped()
+    done, ctls, _ = await play(make, [sqlite_store, other_store], clock, tmp_path,
+                               [only_change_trigger(base), only_change_trigger(base, check_every=None)], 0.01, seed=6)
+    assert done == [None, None]
+    states = [(await c._load(base.name)).data["changes"][f"trigger:{TRIGGER}"] for c in ctls]
+    assert states[0] == states[1] and states[0]["looks"] >= 40
+
+
+async def test_a_dry_run_trigger_is_reported_by_the_watch_and_never_acted_on(
+        make, sqlite_store, other_store, clock: ManualClock, tmp_path: Path) -> None:
+    base = shipped()
+    dry = only_change_trigger(base, dry_run=True)
+    hub_cfg = [dry, only_change_trigger(base, check_every=None)]
+    done, ctls, fired = await play(make, [sqlite_store, other_store], clock, tmp_path, hub_cfg, 0.3, seed=5,
+                                   until=900)
+    assert done[0] is None and done[1] is not None  # the acting one rolled back; the dry one did not
+    assert fired[0] and all(v.name == TRIGGER and v.dry_run for v in fired[0])
+    assert (await summary(ctls[0], base.name))["state"] == "running"
+
+
+def test_check_every_is_for_changepoint_triggers_only() -> None:
+    spec = MetricSpec(source="jsonl", stream=STREAM, function="error_rate")
+    with pytest.raises(ValidationError, match="check_every is for method changepoint"):
+        GateConfig(name="g", metric=spec, op=">", threshold=0.05, check_every=5)
+    with pytest.raises(ValidationError):
+        GateConfig(name="g", metric=spec, op=">", threshold=0.05, method="changepoint", check_every=0)
+    assert GateConfig(name="g", metric=spec, op=">", threshold=0.05, method="changepoint", check_every=5).check_every == 5
