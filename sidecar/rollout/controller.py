@@ -46,6 +46,7 @@ from .state import (
     needs_approval,
 )
 from .transitions import Transitions
+from .watch import watch, watch_every
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +183,7 @@ class RolloutController:
     @property
     def watch_every(self) -> float | None:
         """How often `watch` runs between evaluations (the smallest trigger `check_every`), if at all."""
-        every = [t.check_every for r in self.configs.values() for t in r.triggers if t.check_every is not None]
-        return min(every) if every else None
+        return watch_every(self.configs.values())
 
     async def _watch_until(self, deadline: float) -> None:
         step = self.watch_every
@@ -198,37 +198,8 @@ class RolloutController:
         await self.clock.sleep(max(deadline - self.clock.time(), 0.0))
 
     async def watch(self) -> dict[str, list[GateVerdict]]:
-        """Check the changepoint triggers that have `check_every` between evaluations; roll back
-        at once when one (not dry-run) fires. Returns the fired triggers per rollout (dry-run too).
-
-        A peek ends no look and writes nothing unless it rolls back (evaluate.StageEvaluator.peek),
-        so evaluations, looks and the false-alarm bound are as without it; the rollback itself is
-        the same stored, claimed decision an evaluation makes (another replica's newer write wins).
-        """
-        fired: dict[str, list[GateVerdict]] = {}
-        for name, cfg in self.configs.items():
-            if not any(t.check_every is not None for t in cfg.triggers):
-                continue
-            snap = await self._load(name)
-            if snap.state not in EVALUATED or snap.stage_index >= len(cfg.stages):
-                continue
-            now = self.clock.time()
-            verdicts = [v for v in await StageEvaluator(cfg, snap, self.measure, now).peek() if v.verdict == "fail"]
-            if not verdicts:
-                continue
-            fired[name] = verdicts
-            trips = [reason_of(v, "fired between evaluations") for v in verdicts if not v.dry_run]
-            if not trips:
-                continue
-            shown = {(v.role, v.name) for v in verdicts}  # the API shows the verdict that fired
-            data = {**snap.data, "elapsed": snap.elapsed(now), "verdicts": [v.to_dict() for v in verdicts] + [
-                v for v in snap.data.get("verdicts") or [] if (v.get("role"), v.get("name")) not in shown]}
-            if await self.transitions.rollback(snap, cfg, data, trips, actor=self.actor):
-                await self.hooks.deliver_due()
-                after = await self._load(name)
-                if after.state == ROLLING_BACK:
-                    await self._finish_rollback(after)
-        return fired
+        """The change triggers checked between evaluations (see watch.watch)."""
+        return await watch(self)
 
     # --- evaluation -------------------------------------------------------------------------
 
@@ -260,7 +231,7 @@ class RolloutController:
         for name in rolling:
             snap = await self._load(name)
             if snap.state == ROLLING_BACK:
-                await self._finish_rollback(snap)
+                await self.finish_rollback(snap)
 
     def _observe(self, snap: Snapshot) -> None:
         """Tell this replica's bus about a rollback (or a recovery from one) that another replica
@@ -399,7 +370,7 @@ class RolloutController:
 
     # --- rollback completion ---------------------------------------------------------------
 
-    async def _finish_rollback(self, snap: Snapshot) -> None:
+    async def finish_rollback(self, snap: Snapshot) -> None:
         """rolling_back -> rolled_back once every hook call of the rollback decision is done."""
         cfg = self.configs[snap.name]
         key = snap.data.get("rollback_key")
