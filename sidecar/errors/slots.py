@@ -124,15 +124,17 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
     low = prev.lower()
     if low == "as" or (low == "to" and _infinitive(before)):
         return False
-    if _VERB_FORM.search(t) or _VERB_FORM.search(m):
-        return False
     a, b = t.strip(_STRIP), m.strip(_STRIP)
     word_a, word_b = _WORDS.fullmatch(a) is not None, _WORDS.fullmatch(b) is not None
     if not (word_a and word_b):
         # A word against a value by its form (`task wheel` / `task protobuf==<*>`): the position held
-        # a value in one of the two messages, so the word there is one too.
-        return (word_a and variable_like(m) and not names_failure(a)) or (
-            word_b and variable_like(t) and not names_failure(b))
+        # a value in one of the two messages, so the word there is one too (unless the word is a
+        # verb form or names a failure; the value's own letters, `pluggy._tracing`, say nothing).
+        word, value = (a, m) if word_a else (b, t)
+        return ((word_a or word_b) and variable_like(value) and not names_failure(word)
+                and _VERB_FORM.search(word) is None)
+    if _VERB_FORM.search(t) or _VERB_FORM.search(m):
+        return False
     if names_failure(a) or names_failure(b):
         return False
     return not (a.isupper() and b.isupper()) and not _inflected(a, b)
@@ -195,6 +197,12 @@ NAME_NOUNS = frozenset(
 )
 
 
+# Nouns that name a state (`in error state TERMINATED`, `health DEGRADED`): after them an ALL-CAPS word
+# is the state's value, announced as `state=RUNNING` is. A state the message does not announce
+# (`LOOKING (n.state)`, `from NEW to UNASSIGNED`) stays the event (the labeled data keeps them apart).
+STATE_NOUNS = frozenset("state status mode phase stage health condition".split())
+
+
 def _introduces(prev: str | None, value: str) -> bool:
     """Whether `value` after `prev` is in a name slot (see SLOT_INTRODUCERS and NAME_NOUNS)."""
     if prev is None:
@@ -205,11 +213,14 @@ def _introduces(prev: str | None, value: str) -> bool:
         # `error: ECONNRESET`, `reason: quota`: after a key that names the failure the value is kept,
         # as `code=`/`status=` are (`_NAMING_KEYS`)
         return prev.strip("'\"").rstrip(":=").lower() + "=" not in _NAMING_KEYS
-    if prev.lower() in SLOT_INTRODUCERS:
+    low = prev.lower()
+    if low in SLOT_INTRODUCERS:
+        return True
+    if low in STATE_NOUNS and value.isupper():
         return True
     # After a noun, an identifier (`tenant acme_corp`) or a word that ends a clause (`tool chat:`,
     # the name before the detail) is a name; a bare word (`worker started`) is a verb.
-    return prev.lower() in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
+    return low in NAME_NOUNS and ("_" in value or "-" in value or value.endswith(":"))
 
 
 # A quoted single identifier that survived masking: masking turns every quoted single token into
@@ -330,7 +341,7 @@ def _may_introduce(prev: str) -> bool:
     """Whether `_introduces(prev, word)` can be true for a `_WORDS` token: after `key:`/`key=`, a
     `SLOT_INTRODUCERS` word or a `NAME_NOUNS` word (`tenant acme_corp`)."""
     low = prev.lower()
-    return prev.endswith((":", "=")) or low in SLOT_INTRODUCERS or low in NAME_NOUNS
+    return prev.endswith((":", "=")) or low in SLOT_INTRODUCERS or low in NAME_NOUNS or low in STATE_NOUNS
 
 
 def fixed_veto(template: list[str], tokens: list[str], word_from: int = WORD_FROM) -> bool:

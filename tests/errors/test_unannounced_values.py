@@ -7,6 +7,7 @@ fixed on): the WORDS are real names the interpreter and the machine hold: `sys.s
 (module names), `pwd`/`grp` (user and group names), `keyword.kwlist` is not used (keywords are not
 values); the VALUES by form are made by the stdlib: `importlib.metadata` distribution names with their
 installed versions, dotted module paths (`sys.modules`), `ipaddress`, `uuid`, `pathlib`. The
+ALL-CAPS states are the stdlib's own enum member names (`http.HTTPStatus`, `signal.Signals`). The
 must-stay-apart classes: systemd's job result verbs (systemctl(1): `Started`, `Stopped`, ...), words
 naming a failure, ALL-CAPS states, two first words only. Several seeds each (hypothesis).
 """
@@ -14,9 +15,11 @@ naming a failure, ALL-CAPS states, two first words only. Several seeds each (hyp
 from __future__ import annotations
 
 import grp
+import http
 import importlib.metadata
 import pwd
 import re
+import signal
 import sys
 
 from hypothesis import given, settings
@@ -124,3 +127,28 @@ def test_two_tokens_that_both_may_vary_stay_apart() -> None:
     assert a != b
     c, d = _ids(["importing json", "importing csv"])  # two plain words: nothing says they are values
     assert c != d
+
+
+# ALL-CAPS names the stdlib itself defines (`http.HTTPStatus`, `signal.Signals` members): words a program
+# prints as a state or a kind.
+_STATES = sorted(n for n in {s.name for s in http.HTTPStatus} | {s.name for s in signal.Signals}
+                 if re.fullmatch("[A-Z]+(?:_[A-Z]+)*", n) and not names_failure(n))
+
+
+@settings(max_examples=30, deadline=None)
+@given(states=st.lists(st.sampled_from(_STATES), min_size=2, max_size=4,
+                       unique=True),
+       noun=st.sampled_from(("state", "status", "mode", "phase")))
+def test_an_all_caps_word_a_state_noun_announces_is_a_value(states: list[str], noun: str) -> None:
+    """`worker entered {noun} {STATE}`: the noun announces the value, as `state=RUNNING` does."""
+    assert len(set(_ids([f"connection pool worker entered {noun} {s} after the check" for s in states]))) == 1
+
+
+@settings(max_examples=20, deadline=None)
+@given(pair=st.lists(st.sampled_from(_STATES), min_size=2, max_size=2,
+                     unique=True))
+def test_an_unannounced_all_caps_state_stays_the_event(pair: list[str]) -> None:
+    """`peer is {STATE} (n.state)`: nothing before it announces a value; the labeled data keeps such
+    states apart as events (Zookeeper's FOLLOWING / LEADING)."""
+    a, b = _ids([f"election notification from peer is {s} (n.state) in round two" for s in pair])
+    assert a != b
