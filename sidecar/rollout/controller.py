@@ -297,7 +297,7 @@ class RolloutController:
         data = dict(snap.data)
         baselines = await capture_baselines(cfg, self.measure, data.get("baselines") or {}, now)
         snap.data["baselines"] = baselines
-        ev = await StageEvaluator(cfg, snap, self.measure, now).run()
+        ev = await StageEvaluator(cfg, snap, self.measure, now, self.replica).run()
         # A stage that just started has no sample yet: not news (an alert) until the limit passes.
         started = snap.stage_started_at if snap.stage_started_at is not None else now
         ev.stale_news = [v.name for v in ev.gates if v.stale and not v.dry_run

@@ -33,7 +33,7 @@ from .gates import (
     quantile_levels,
 )
 from .limits import GateCounters, count, tripped
-from .stagetotals import StageTotals, sample_size
+from .stagetotals import StageTotals, counted, sample_size
 from .state import Snapshot
 
 log = logging.getLogger(__name__)
@@ -84,14 +84,15 @@ def reason_of(v: GateVerdict, trip: str | None = None) -> dict[str, Any]:
 class StageEvaluator:
     """One evaluation of one rollout snapshot at time `now`."""
 
-    def __init__(self, cfg: RolloutConfig, snap: Snapshot, measure: MeasureFn, now: float) -> None:
+    def __init__(self, cfg: RolloutConfig, snap: Snapshot, measure: MeasureFn, now: float, replica: str = "") -> None:
         self.cfg = cfg
         self.snap = snap
         self.measure = measure
         self.now = now
         self.stage = cfg.stages[snap.stage_index]
         self.stage_start = snap.stage_started_at if snap.stage_started_at is not None else now
-        self.stage_totals = StageTotals(cfg, snap.data.get("totals") or {}, self.stage_start, now, self._measure)
+        self.stage_totals = StageTotals(cfg, snap.data.get("totals") or {}, self.stage_start, now, self._measure,
+                                        replica)
         self.baselines: dict[str, Any] = dict(snap.data.get("baselines") or {})
         self._stage_n: dict[str, int] = {}  # stage sample size per accumulated key, this evaluation
         self.changes: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (snap.data.get("changes") or {}).items()}
@@ -138,8 +139,9 @@ class StageEvaluator:
         if tail is not None and tail.has_data and tail.count is None:
             # A backend that gives a rate without its sample size cannot be summed.
             return await self._measure(spec, min(self.now - self.stage_start, self.cfg.max_window))
-        n = int(tot["count"]) + (sample_size(tail) if tail is not None else 0)
-        x = int(tot["successes"]) + (int(tail.successes or 0) if tail is not None and tail.count else 0)
+        n, x = counted(tot)
+        n += sample_size(tail) if tail is not None else 0
+        x += int(tail.successes or 0) if tail is not None and tail.count else 0
         newest = tot.get("newest")
         newest = float(newest) if newest is not None else None
         self._stage_n[key] = n
@@ -309,7 +311,7 @@ class StageEvaluator:
     async def _samples(self, ev: Evaluation) -> int:
         if self.cfg.samples is not None:
             tot, tail, _ = await self.stage_totals.settle("samples", self.cfg.samples)
-            return int(tot["count"]) + (sample_size(tail) if tail is not None else 0)
+            return counted(tot)[0] + (sample_size(tail) if tail is not None else 0)
         counts = [n for k, n in self._stage_n.items() if k.startswith("gate:") and ":baseline" not in k]
         return max(counts, default=0)
 

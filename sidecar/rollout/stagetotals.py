@@ -23,6 +23,13 @@ log = logging.getLogger(__name__)
 MeasureOnce = Callable[[MetricSpec, float], Awaitable[tuple[Measurement | None, str | None]]]
 
 
+def counted(tot: dict[str, Any]) -> tuple[int, int]:
+    """(requests, successes) a stage's settled totals stand for: settled plus carried (see
+    StageTotals._keep_forgotten); the unsettled tail is measured on top."""
+    return (int(tot["count"]) + int(tot.get("carry") or 0),
+            int(tot["successes"]) + int(tot.get("carry_successes") or 0))
+
+
 def sample_size(m: Measurement | None) -> int:
     """The sample size of a measurement (a count function may only give its value)."""
     if m is None or (not m.has_data and not m.count):
@@ -36,7 +43,8 @@ class StageTotals:
     """The settled totals of every accumulated key of one rollout's stage, for one evaluation."""
 
     def __init__(self, cfg: RolloutConfig, totals: dict[str, Any], stage_start: float, now: float,
-                 measure: MeasureOnce) -> None:
+                 measure: MeasureOnce, replica: str = "") -> None:
+        self.replica = replica  # whose metrics window measures (see _keep_forgotten)
         self.cfg = cfg
         self.totals: dict[str, dict[str, Any]] = {k: dict(v) for k, v in totals.items()}
         self.stage_start = stage_start
@@ -83,20 +91,37 @@ class StageTotals:
         tot["count"] = int(tot["count"]) + n
         tot["successes"] = int(tot["successes"]) + x
         tot["until"] = settle_to
+        if tot.get("carry") and settle_to >= float(tot.get("carry_by") or 0.0):
+            # Every carried request is stamped before `carry_by`: now in the settled part for good.
+            tot["count"] += int(tot.pop("carry"))
+            tot["successes"] += int(tot.pop("carry_successes", 0))
+            tot.pop("carry_by", None)
+            tot.pop("carry_replica", None)
         self.totals[key] = self._remember(tot, tail)
         return tot, tail, None
 
     def _remember(self, tot: dict[str, Any], provisional: Measurement) -> dict[str, Any]:
         """`tot` remembering what the unsettled span (until, now] held at this evaluation."""
-        tot["seen"] = {"from": float(tot["until"]), "to": self.now, "count": sample_size(provisional),
-                       "successes": int(provisional.successes or 0) if provisional.count else 0}
+        carry_n, carry_x = counted(tot)[0] - int(tot["count"]), counted(tot)[1] - int(tot["successes"])
+        tot["seen"] = {"from": float(tot["until"]), "to": self.now, "count": sample_size(provisional) + carry_n,
+                       "successes": (int(provisional.successes or 0) if provisional.count else 0) + carry_x}
         return tot
 
     async def _keep_forgotten(self, tot: dict[str, Any], spec: MetricSpec, whole: Measurement) -> None:
-        """Settle the requests the previous evaluation counted in the unsettled span but the metrics
-        backend no longer holds (a restart rebuilt its window from a rotated-away or `start_at: end`
-        file, or a flood evicted them). A request that arrives late only adds to a span; one that
-        vanished was counted once and stays counted: the unsettled part of a stage is never lost.
+        """Keep counting the requests the previous evaluation counted in the unsettled span but the
+        metrics backend no longer holds (a restart rebuilt its window from a rotated-away or
+        `start_at: end` file, or a flood evicted them). A request that arrives late only adds to a
+        span; one that vanished was counted once and stays counted: the unsettled part of a stage
+        is never lost.
+
+        They are CARRIED, not settled: added to the stage's count while this replica's window lacks
+        them, and settled only once the settled boundary passes every one of them (`carry_by`, the
+        end of the span they were seen in). Settling them at once counted them twice when another
+        replica, whose window still held them, evaluated next (fresh seed 9914: a replica revived
+        after a copytruncate lacked 17 uploads its peer still held: 111 counted of 95). Each
+        evaluation of ANOTHER replica re-derives the carry from what its window holds, so a window
+        that holds them counts them once, in its tail; the replica that found them gone only ever
+        adds to it (as before: late arrivals into the span must not cancel requests it lost).
         """
         seen = tot.get("seen")
         if spec.source != "jsonl":
@@ -108,10 +133,19 @@ class StageTotals:
             return
         still = sample_size(whole) - sample_size(after)
         gone = int(seen["count"]) - still
+        before = int(tot.get("carry") or 0)
+        if tot.get("carry_replica") == self.replica:
+            gone = max(gone, before)
         if gone <= 0:
+            for k in ("carry", "carry_successes", "carry_by", "carry_replica"):
+                tot.pop(k, None)
             return
         hits = int(whole.successes or 0) - int(after.successes or 0) if whole.count else 0
-        tot["count"] = int(tot["count"]) + gone
-        tot["successes"] = int(tot["successes"]) + max(0, min(gone, int(seen["successes"]) - hits))
-        log.info("requests counted before are gone from the metrics window; keeping their count",
-                 extra={"rollout": self.cfg.name, "metric": describe(spec), "requests": gone})
+        tot["carry"] = gone
+        tot["carry_replica"] = self.replica
+        tot["carry_successes"] = max(0, min(gone, int(seen["successes"]) - hits))
+        if gone > before or tot.get("carry_by") is None:
+            tot["carry_by"] = float(seen["to"])
+        if gone > before:
+            log.info("requests counted before are gone from the metrics window; keeping their count",
+                     extra={"rollout": self.cfg.name, "metric": describe(spec), "requests": gone})

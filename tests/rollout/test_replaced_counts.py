@@ -87,3 +87,48 @@ async def test_a_request_replayed_at_another_time_is_counted_once(
         assert made == 290
     finally:
         await store.close()
+
+
+async def test_what_one_replica_lacks_and_its_peer_holds_is_counted_once(
+        make, sqlite_store: Store, store2: Store, clock: ManualClock, tmp_path: Path) -> None:
+    """Two replicas whose windows differ (fresh seed 9914): replica A has read the file live since the
+    stage began; the file is then copytruncated (the copy matches no path) and replica B starts
+    after that, so B's window lacks the first 45 uploads A still holds. They evaluate in turn
+    within the lateness bound: B keeps what it lacks counted (carried), A counts it in its own
+    window, never both. Before: B settled the 40 it lacked at once and A's next evaluation counted
+    them again (45 too many)."""
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    cfg = rollout(interval=10, max_lateness=120)
+    hub_a = await hub_for(gw.path, clock, "beginning")
+    a = make([cfg], sqlite_store, hub_a, clock=clock, replica="a")
+    await a.act(cfg.name, "start")
+    hubs = [hub_a]
+    b = None
+    made = 0
+    counts = []
+    for s in range(1, 111):
+        if s == 45:  # logrotate copytruncate (A has read everything): the copy is not a path the stream follows
+            (tmp_path / "metrics.jsonl.1").write_bytes(gw.path.read_bytes())
+            with gw.path.open("r+") as f:
+                f.truncate(0)
+        clock.advance(0.5)
+        upload(gw, clock, 0.0, False)
+        made += 1
+        clock.advance(0.5)
+        if s == 46:
+            hub_b = await hub_for(gw.path, clock, "beginning")
+            b = make([cfg], store2, hub_b, clock=clock, replica="b")
+            hubs.append(hub_b)
+        for h in hubs:
+            await h.jsonl[STREAM].poll()
+        if s % 10 == 0:
+            order = [a] if b is None else [b, a] if (s // 10) % 2 else [a, b]  # whoever ticks first evaluates
+            for c in order:
+                await c.tick()
+            counts.append(((await a._load(cfg.name)).data["samples"], made))
+    # B's first evaluation (50 s) cannot know uploads 41-44: read only by A, after A's last
+    # evaluation, and gone from the file B reads (the one loss a restart may cause, contract C6's
+    # kin); A's next evaluation counts them. Every other evaluation is exact.
+    assert counts[4] == (46, 50), str(counts)
+    assert all(n == m for i, (n, m) in enumerate(counts) if i != 4), str(counts)
