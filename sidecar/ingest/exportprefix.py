@@ -10,16 +10,41 @@ import re
 # `2026-12-06T06:00:00.123456789Z `; a log's own ISO time is not cut: it rarely has 9 digits AND
 # is followed by the record's own header).
 # Such captures are read line by line with the prefix cut (parser: the transcoding path).
-_EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : "
-                            rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z )")
+_STAMP = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z "
+EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : "
+                            rb"|" + _STAMP + rb")")
+# `docker logs --details` (moby api/server/httputils/write_log_stream.go): the container's log
+# attributes as `k=v` pairs joined by ',' (query-escaped), then ONE space, before every line (after
+# the -t stamp); with no attributes the space alone. The same bytes on every line of a container,
+# so they are cut literally. Recognised only where what follows begins a record or a traceback: a
+# logfmt line (`level=info msg=...`) is not a details prefix.
+_DETAILS = re.compile(rb"((?:[\w.%+-]+=[^\s,]*)(?:,[\w.%+-]+=[^\s,]*)*)? "
+                      rb"(?=\d{4}-\d\d-\d\d|Traceback \(|  \+ Exception Group|\{\"|\[|"
+                      rb"(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)\b|  File \")")
+_ATTRS = re.compile(rb"[\w.%+-]+=[^\s,]*(?:,[\w.%+-]+=[^\s,]*)* ")
+_LINES = 16  # lines of a capture's head looked at to decide
 
 
-def has_export_prefix(head: bytes) -> bool:
-    """Whether the first complete line of a capture starts with an export prefix."""
-    nl = head.find(b"\n")
-    return nl > 0 and _EXPORT_PREFIX.match(head, 0, nl) is not None
+def line_prefix(head: bytes) -> re.Pattern[bytes] | None:
+    """The prefix a capture puts before every line (None: none), decided from its first lines (UTF-8).
 
+    The first line that tells decides: one with an export prefix, one with a `--details` prefix,
+    or one that starts at its first column. An indented line (a traceback's frame where a
+    `--since` capture begins), or `k=v` pairs before a line that begins no record, tells nothing.
+    """
+    lines = head.split(b"\n")
+    for line in lines[:-1][:_LINES]:
+        m = EXPORT_PREFIX.match(line)
+        stamp = m is not None and m.group(0)[-2:] == b"Z "
+        rest = line[m.end():] if stamp and m is not None else line
+        d = _DETAILS.match(rest)
+        if d is not None:
+            return re.compile((_STAMP if stamp else b"") + re.escape(d.group(0)))
+        if not rest.strip() or rest[:1].isspace() or _ATTRS.match(rest) is not None:
+            continue  # a frame, a message's next line or attributes before one: tells nothing yet
+        return EXPORT_PREFIX if m is not None else None
+    return None
 
-def strip_export_prefix(line: bytes) -> bytes:
-    m = _EXPORT_PREFIX.match(line)
+def strip_export_prefix(line: bytes, prefix: re.Pattern[bytes] = EXPORT_PREFIX) -> bytes:
+    m = prefix.match(line)
     return line[m.end():] if m is not None else line

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
 
+from .deaths import FATAL, death_starts
 from .levels import is_error_level, normalize_level
 from .timestamps import parse_timestamp
 
@@ -63,6 +64,23 @@ _CHAIN_SENTENCES = frozenset({
     b"During handling of the above exception, another exception occurred:",
     b"The above exception was the direct cause of the following exception:",
 })
+
+
+_EG_TOP = b"  + Exception Group "  # a top-level exception group's first line (nested ones carry `|`)
+
+
+def _tb_line_start(buf: bytes, i: int) -> int:
+    """The line start of a traceback whose header text is at `i`, or -1 (quoted inside a line).
+
+    At column 0, or after `  + Exception Group ` (the excepthook's exception group: two groups
+    in a row are two crashes, as two tracebacks in a row are).
+    """
+    if buf[i - 1:i] == b"\n":
+        return i
+    j = i - len(_EG_TOP)
+    if j >= 0 and buf[j:i] == _EG_TOP and (j == 0 or buf[j - 1] == 10):
+        return j
+    return -1
 
 
 class Header(NamedTuple):
@@ -154,6 +172,9 @@ class TextDialect:
                 if nl < 0:
                     break
                 i = find(word, nl + 1, end)
+        for ls in death_starts(buf, pos, end):  # a crash report with no header at a line start
+            if ls not in found and self._header_at.match(buf, ls, end) is None:
+                found[ls] = True
         for ls in sorted(found):
             yield ls, found[ls]
 
@@ -171,6 +192,7 @@ class TextDialect:
             found.append((pos, True))
         for m in self._tb_nl.finditer(buf, pos, end):
             found.append((m.start() + 1, True))
+        found.extend((ls, True) for ls in death_starts(buf, pos, end) if not self.header_at(buf, ls))
         found.sort()
         yield from found
 
@@ -185,6 +207,21 @@ class TextDialect:
         return m is not None and m.group("tb") is None
 
     def next_unintroduced_traceback(self, buf: bytes, start: int, pos: int, end: int) -> int:
+        """Where, in the record starting at `start`, a crash no log record introduced begins, or -1.
+
+        A traceback (below) or another death report (deaths.py: a fatal error, a compiler report,
+        a header glued after text): two fault dumps in a row are two crashes.
+        """
+        u = self._next_unintroduced_tb(buf, start, pos, end)
+        lo = max(pos, start)  # a line start
+        if buf.find(FATAL, lo, end) < 0 and buf.find(b"Error: ", lo, end) < 0 and buf.find(TB_BYTES, lo, end) < 0:
+            return u  # the usual case: three cheap searches
+        for d in death_starts(buf, lo, end):
+            if d > start and (u < 0 or d < u) and not self.header_at(buf, d):
+                u = d
+        return u
+
+    def _next_unintroduced_tb(self, buf: bytes, start: int, pos: int, end: int) -> int:
         """Where, in the record starting at `start`, a traceback no log record introduced begins, or -1.
 
         Searched from line start `pos` to `end`. A traceback belongs to the record when it is the
@@ -198,7 +235,9 @@ class TextDialect:
         i = buf.find(TB_BYTES, max(pos, start + 1), end)
         if i < 0:
             return -1  # the usual case: one cheap search
-        has_tb = self._tb_line.match(buf, start) is not None
+        # Opened by a traceback: at column 0, a top-level exception group, or glued after text.
+        first_end = buf.find(b"\n", start, end)
+        has_tb = buf[start:first_end if first_end >= 0 else end].rstrip(b"\r").endswith(TB_BYTES)
         error = self.is_error_header(buf, start)
         if not has_tb and not error:
             # A record no error header or traceback opened (INFO/WARNING, or lines with no header):
@@ -206,17 +245,19 @@ class TextDialect:
             # (the chain's earlier traceback was not in this record), as TextScanner._scan files it.
             # One rule for both of the scanner's paths, or where reads split the file decides the event.
             while i >= 0:
-                if buf[i - 1:i] == b"\n":
-                    return i
+                ls = _tb_line_start(buf, i)
+                if ls >= 0:
+                    return ls
                 i = buf.find(TB_BYTES, i + len(TB_BYTES), end)
             return -1
         introduced = not has_tb and error
         while i >= 0:
-            if buf[i - 1:i] == b"\n" and not self.chained(buf, start, i):
+            ls = _tb_line_start(buf, i)
+            if ls > start and not self.chained(buf, start, ls):
                 if introduced:
                     introduced = False  # the record's own traceback; later unchained ones are not
                 else:
-                    return i
+                    return ls
             introduced = False
             i = buf.find(TB_BYTES, i + len(TB_BYTES), end)
         return -1

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SNIFF_HEAD = 256  # first bytes handed to the parser to decide the encoding (BOM, NUL pattern)
+SNIFF_HEAD = 4096  # first bytes handed to the parser: the encoding (BOM, NUL pattern) and the export prefix (lines)
 
 
 class FileOpening:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .blocks import BlockMerger
+from .deaths import death_report
 from .detect import detect_format
 from .docker import DockerScanner
 from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
-from .exportprefix import has_export_prefix, strip_export_prefix
+from .exportprefix import EXPORT_PREFIX, line_prefix, strip_export_prefix
 from .formats import TextDialect
 from .jsonl import JsonRecord, JsonScanner
 from .levels import is_error_level
@@ -78,6 +79,7 @@ class FileParser:
         self.encoding: FileEncoding | None = None
         self._pre = bytearray()
         self._tc: LineTranscoder | None = None
+        self._prefix = EXPORT_PREFIX  # what is cut before each line on the per-line path
         self._raw = bytearray()  # non-UTF-8: the kept start of the partial line (raw bytes)
         self._raw_skip = 0  # non-UTF-8: bytes dropped from an over-long partial line after `_raw`
         if offset > 0:  # at offset 0 the stream itself is the head (a BOM is then skipped)
@@ -224,8 +226,14 @@ class FileParser:
         self.encoding = sniff(head, self.options.encoding)
         # A UTF-8 capture whose lines carry an export prefix takes the per-line path (where the
         # prefix is cut, exportprefix.strip_export_prefix) instead of the byte fast path.
-        prefixed = self.options.format in ("auto", "text") and has_export_prefix(head[self.encoding.bom:])
-        self._tc = None if self.encoding.is_utf8 and not prefixed else LineTranscoder(self.encoding)
+        # Decided on the head as UTF-8 text (a UTF-16 capture's prefix is found too); a non-UTF-8
+        # file whose head tells nothing keeps cutting the export prefixes line by line.
+        prefix = None
+        if self.options.format in ("auto", "text"):
+            body = head[self.encoding.bom:]
+            prefix = line_prefix(body if self.encoding.is_utf8 else LineTranscoder(self.encoding).decode(body))
+        self._prefix = prefix or EXPORT_PREFIX
+        self._tc = None if self.encoding.is_utf8 and prefix is None else LineTranscoder(self.encoding)
 
     def _start_encoding(self) -> bytes:
         """Decide from the bytes held at offset 0; return them (minus the BOM) to be fed."""
@@ -258,7 +266,7 @@ class FileParser:
         line = self.line
         off = self.partial_off
         for i, (text, _pos, n) in enumerate(lines):
-            text = strip_export_prefix(text)
+            text = strip_export_prefix(text, self._prefix)
             raw_len = n + (self._raw_skip if i == 0 else 0)
             if len(text) > self.limit + 1 or (i == 0 and self._raw_skip):
                 text = text[: self.limit].rstrip(b"\r\n") + TRUNCATION_MARK % raw_len
@@ -352,10 +360,14 @@ class FileParser:
         hdr = self.dialect.parse_header(first) if r.header else None
         body = rest if hdr is not None else text
         quoted_tb = _TB_LINE in body
-        tb = parse_traceback_text(body) if quoted_tb else None
+        death = death_report(text) if hdr is None else None
+        if death is not None and death[1]:
+            body = death[1]  # parsed as the traceback it is (a compiler report, text glued before)
+        tb = parse_traceback_text(body) if quoted_tb or death is not None else None
         # A traceback whose frame lines were clipped away (max_lines keeps its first and last
         # lines) no longer parses; the record is still a crash, so it is still an event.
-        crashed = tb is not None or (quoted_tb and (body.startswith(_TB_LINE) or f"\n{_TB_LINE}" in body))
+        crashed = (tb is not None or death is not None
+                   or (quoted_tb and (body.startswith(_TB_LINE) or f"\n{_TB_LINE}" in body)))
         if hdr is not None:
             if not is_error_level(hdr.level) and not crashed:
                 return None
