@@ -38,6 +38,35 @@ Docker
 - `docker logs` captures: stdout records and stderr uncaught tracebacks (Python's excepthook: no
   header, logger `uncaught`, level CRITICAL) in one stream, `\\n` or `\\r\\n`, UTF-8 or UTF-16 LE
   with BOM (PowerShell's `>`), `-t` timestamps before every line.
+Round 8 classes (own seeds: SIDECAR_TAXONOMY_NEW_SEED_BASE, default 800), from the writers' own
+source: CPython 3.11 Lib/traceback.py (TracebackException.format: chains, exception groups),
+Python/pythonrun.c + Lib/traceback.py for a SyntaxError of the main module (no header),
+Modules/faulthandler.c (`Fatal Python error`, `Current thread ... (most recent call first)`,
+`Extension modules`), Lib/logging/__init__.py (FileHandler mode/encoding/errors, lastResort,
+stack_info's `Stack (most recent call last):`), Lib/_sitebuiltins/SystemExit (message only), moby
+api/server/httputils/write_log_stream.go (`--details`: attributes and a space before each line,
+after `-t`) and the docker logs reference (`--since`/`--until` cut a capture anywhere):
+- crashes: each real interpreter's output (tests/ingest/crash_programs.py runs it once per writer):
+  chained by `from` / during handling, exception groups (nested), KeyboardInterrupt, faulthandler
+  dump, SyntaxError of the main module and of an imported module, a traceback glued after an
+  unbuffered `print(..., end="")`, a thread's excepthook (`Exception in thread X:`), an
+  unraisable exception (`Exception ignored in:`), logging's `--- Logging error ---` report (a
+  handler's emit failing; one event each); logging.lastResort's bare message and SystemExit's message
+  (NOT events); `--details` with and without attributes, `--since` starting inside a crash and
+  `--until` ending inside one (that crash: at most one event), with `-t`, UTF-8/UTF-16, LF/CRLF.
+- options: FileHandler/WatchedFileHandler mode='w' at every writer restart (the log truncated
+  while the sidecar runs or is down), encodings latin-1/cp1252/ascii with errors= replace /
+  backslashreplace and non-ASCII messages, logged exceptions chained / during handling / groups,
+  stack_info.
+NOT generated yet (listed so nobody reads the taxonomy as complete): faulthandler's all-threads
+dump and `faulthandler.dump_traceback_later` (watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
+header: a logged record); a SyntaxError reported after an ERROR record (glued to it, as a
+traceback would be); a `print` without newline flushed at exit AFTER the traceback (glued before
+the next start's first header); `--details` attributes changing within one capture; `-n/--tail`;
+json-file `partial` messages (lines over 16 KiB split by Docker); TimedRotatingFileHandler
+`atTime`, `interval` > 1; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);
+logrotate `copy`, `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver.
+
 The sidecar's life: stopped and started at any point - between records, before a rollover the
 writer is about to do, between logrotate's steps, while writers write and rotate.
 
@@ -166,9 +195,44 @@ def gen_capture(rng: random.Random) -> Scenario:
                     f"{' -t' if w['timestamps'] else ''}", [w], "r.log")
 
 
+CRASH_KINDS = ("name", "cause", "context", "group", "keyboard", "fault", "syntax", "syntax_import", "nonl",
+               "thread", "unraisable", "logging_error", "lastresort", "sysexit")
+
+
+def gen_crashes(rng: random.Random) -> Scenario:
+    """`docker logs` captures of a daemon that dies in every way CPython prints a death (round 8)."""
+    kinds = rng.sample(CRASH_KINDS, rng.randint(2, 4))
+    enc = rng.choice(("utf-8", "utf-16"))
+    w = {"kind": "capture", "encoding": enc, "newline": rng.choice(("\n", "\r\n")),
+         "timestamps": rng.random() < 0.3, "details": rng.choice((None, None, "", "com.gw.service=api,env=prod")),
+         "since": rng.random() < 0.3, "until": rng.random() < 0.3, "crash_kinds": kinds, "step": 1.0}
+    flags = [f for f in ("timestamps", "since", "until") if w[f]] + (["details"] if w["details"] is not None else [])
+    return Scenario(f"crashes {'+'.join(kinds)} {enc} {' '.join(flags)}", [w], "r.log")
+
+
+# (encoding, errors=) pairs a handler can be given without losing a record to handleError
+_ENCODINGS = (("latin-1", "replace"), ("cp1252", None), ("ascii", "backslashreplace"), ("ascii", "replace"),
+              ("utf-8", None))
+
+
+def gen_options(rng: random.Random) -> Scenario:
+    """FileHandler/WatchedFileHandler options (round 8): mode='w' at every writer start, encodings
+    that are not UTF-8 with errors=, chained/grouped logged exceptions, stack_info."""
+    enc, errors = rng.choice(_ENCODINGS)
+    w = {"kind": rng.choice(("plain", "watched")), "mode": rng.choice(("a", "w")), "encoding": enc,
+         "errors": errors, "non_ascii": True, "stack_info": rng.random() < 0.5,
+         "chains": rng.sample(("plain", "cause", "context", "group"), rng.randint(1, 3)),
+         "delay": rng.random() < 0.3, "step": 1.0}
+    return Scenario(f"options mode={w['mode']} {enc} errors={errors} {'+'.join(w['chains'])}"
+                    f"{' stack_info' if w['stack_info'] else ''}", [w], rng.choice(("r.log", "r.log*")))
+
+
 CLASSES: dict[str, Callable[[random.Random], Scenario]] = {
     "rfh": gen_rfh, "timed": gen_timed, "logrotate": gen_logrotate, "docker": gen_docker, "capture": gen_capture,
 }
+# Round 8 classes: run on their own seeds (SIDECAR_TAXONOMY_NEW_SEED_BASE), never the ones fixed on first
+NEW_CLASSES: dict[str, Callable[[random.Random], Scenario]] = {"crashes": gen_crashes, "options": gen_options}
+ALL_CLASSES = {**CLASSES, **NEW_CLASSES}
 
 
 def read_text(p: Path) -> str:
@@ -223,9 +287,11 @@ class World:
     unsynced: set[int] = field(default_factory=set)  # error seqs (and crash seqs) not known stored
     crash_seqs: set[int] = field(default_factory=set)
     unlinked: set[int] = field(default_factory=set)  # written into a file already deleted: lost to all
+    maybe: list[int] = field(default_factory=list)  # a crash a --since/--until cut: at most one event each
     log: list[str] = field(default_factory=list)
     rotations: int = 0
     started_once: bool = False
+    overruns: int = 0  # "rotation outran the tailer" said, over every run of the sidecar
 
     def config(self) -> Config:
         return Config.model_validate({
@@ -246,8 +312,14 @@ class World:
         await self.sidecar.start(serve=False)
         self.log.append("start")
 
+    def overruns_now(self) -> int:
+        """`rotation outran the tailer` said so far, over every run (the count restarts with the process)."""
+        assert self.sidecar is not None
+        return self.overruns + sum(s["overruns"] for s in self.sidecar.stages.ingest.status()["sources"])
+
     async def stop(self) -> None:
         assert self.sidecar is not None
+        self.overruns = self.overruns_now()
         await self.sidecar.stop()
         self.sidecar = None
         self.log.append("stop")
@@ -328,6 +400,7 @@ class World:
     def _note(self, out: dict[str, Any]) -> None:
         """What a writer says it wrote (also part way through a batch, before a rollover)."""
         self.unlinked.update(out.get("unlinked", ()))
+        self.maybe.extend(out.get("maybe", ()))
         for seq, t in out["errors"]:
             if seq not in self.errors:
                 self.errors[seq] = t
@@ -419,7 +492,7 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
 
 async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
     rng = random.Random(f"{cls}-{seed}")
-    sc = CLASSES[cls](rng)
+    sc = ALL_CLASSES[cls](rng)
     d = tmp_path / f"{cls}{seed}"
     logs = d / "logs"
     logs.mkdir(parents=True)
@@ -439,7 +512,8 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
         if rng.random() < 0.7:
             await world.start()
         for _ in range(STEPS):
-            op = rng.choices(("emit", "poll", "restart", "sync", "rotate"), (10, 4, 3, 1, 3 if sc.logrotate else 0))[0]
+            op = rng.choices(("emit", "poll", "restart", "sync", "rotate", "writer_restart"),
+                             (10, 4, 3, 1, 3 if sc.logrotate else 0, 2 if cls == "options" else 0))[0]
             if op == "emit":
                 await world.emit(rng.choice(writers), rng.randint(1, sc.emit_max))
             elif op == "poll" and world.sidecar is not None:
@@ -450,7 +524,17 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
                 await world.sync()
             elif op == "rotate" and sc.logrotate is not None:
                 await logrotate(world, logs / "r.log", sc.logrotate, writers)
+            elif op == "writer_restart":  # the gateway restarts: FileHandler(mode='w') truncates its log
+                w = rng.choice(writers)
+                if w.spec.get("mode") == "w":
+                    await world.before_destroying([logs / "r.log"])
+                w.send({"op": "restart"})
+                w.reply()
+                world.log.append("writer restart")
         for w in writers:
+            if w.spec.get("until"):
+                w.send({"op": "cut"})
+                world._note(w.reply())
             w.close()
         await world.sync()
         assert world.sidecar is not None
@@ -461,10 +545,11 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
         assert all(got[f"gw.e{s}"] <= 1 for s in world.unlinked), sc.name
         extra = [k for k in got if k.startswith("gw.e") and int(k[4:]) not in world.errors]
         assert not dupes and not extra, f"{sc.name}: stored twice {dict(list(dupes.items())[:8])}, unknown {extra[:5]}"
-        assert got["uncaught"] == len(world.crashes), (sc.name, got["uncaught"], len(world.crashes))
+        cut = got["uncaught"] - len(world.crashes)  # crashes cut by --since/--until: 0 or 1 event each
+        assert 0 <= cut <= len(world.maybe), (sc.name, got["uncaught"], len(world.crashes), world.maybe)
         db = world.sidecar.store.db
         receipts = (await db.fetchone("SELECT COUNT(*) AS n FROM event_receipts"))["n"]
-        assert receipts == len(world.errors) - len(lost) + len(world.crashes), (sc.name, receipts)
+        assert receipts == len(world.errors) - len(lost) + len(world.crashes) + cut, (sc.name, receipts)
         # event time: each logged error in the minute its own (Melbourne local) timestamp says. (A
         # crash prints no time: it is placed at the record before it when one is in its context.)
         recent = now - 23 * 3600  # per-minute counts older than 24 h are pruned
@@ -486,7 +571,11 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
     return world
 
 
-@pytest.mark.parametrize("cls,seed", [(c, s) for c in CLASSES for s in range(SEED_BASE, SEED_BASE + SEEDS)])
+NEW_SEED_BASE = int(os.environ.get("SIDECAR_TAXONOMY_NEW_SEED_BASE", "800"))
+
+
+@pytest.mark.parametrize("cls,seed", [(c, s) for c in CLASSES for s in range(SEED_BASE, SEED_BASE + SEEDS)]
+                         + [(c, s) for c in NEW_CLASSES for s in range(NEW_SEED_BASE, NEW_SEED_BASE + SEEDS)])
 async def test_generated_writers(tmp_path: Path, cls: str, seed: int, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
     world = await run_scenario(tmp_path, cls, seed)

@@ -31,6 +31,9 @@ import sys
 import time
 import traceback
 from datetime import UTC, datetime
+from typing import Any
+
+from crash_programs import MARK, NOISE, crash_text  # beside this script
 
 spec = json.loads(sys.argv[1])
 NOW = [float(spec["t0"])]
@@ -63,6 +66,8 @@ def gzip_rotator(source: str, dest: str) -> None:  # the logging cookbook's rota
 
 def make_handler() -> logging.Handler:
     delay = bool(spec.get("delay"))
+    mode = spec.get("mode", "a")  # 'w': the writer's start truncates the log (FileHandler/WatchedFileHandler)
+    errors = spec.get("errors")  # the handler's encoding errors= ('replace', 'backslashreplace', ...)
     if kind == "rfh":
         h: logging.Handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=spec["max_bytes"], backupCount=spec["backups"], encoding=enc, delay=delay)
@@ -70,9 +75,9 @@ def make_handler() -> logging.Handler:
         h = logging.handlers.TimedRotatingFileHandler(path, when=spec["when"], backupCount=spec["backups"],
                                                       encoding=enc, delay=delay, utc=bool(spec.get("utc")))
     elif kind == "watched":
-        h = logging.handlers.WatchedFileHandler(path, encoding=enc, delay=delay)
+        h = logging.handlers.WatchedFileHandler(path, mode=mode, encoding=enc, delay=delay, errors=errors)
     else:
-        h = logging.FileHandler(path, encoding=enc, delay=delay)
+        h = logging.FileHandler(path, mode=mode, encoding=enc, delay=delay, errors=errors)
     if spec.get("gzip") and isinstance(h, logging.handlers.BaseRotatingHandler):
         h.namer = gzip_namer
         h.rotator = gzip_rotator
@@ -98,6 +103,29 @@ def traceback_lines(msg: str) -> list[str]:
         raise NameError(msg)
     except NameError:
         return traceback.format_exc().splitlines()
+
+
+# Message text beyond ASCII: with encoding latin-1/cp1252 the file holds bytes that are not UTF-8; with
+# ascii and errors='replace'/'backslashreplace' they become '?' or '\\xe9'.
+NON_ASCII = (" caf\u00e9", " \u00fcber", " \u2013 done", " \u00a3 5", " na\u00efve")
+
+
+def logged_exception(n: int, chains: list[str]) -> Any:
+    """exc_info of a logged exception: plain, chained by `from` (cause), during handling (context), a group."""
+    how = rng.choice(chains)
+    try:
+        if how == "plain":
+            raise ValueError(f"bad value {n}")
+        try:
+            raise KeyError(f"k{n}")
+        except KeyError as e:
+            if how == "cause":
+                raise RuntimeError(f"wrapped {n}") from e
+            if how == "group":
+                raise ExceptionGroup(f"several {n}", [e, ValueError(f"v{n}")]) from None
+            raise ValueError(f"during handling {n}")  # noqa: B904 - the implicit context is the point
+    except Exception:
+        return sys.exc_info()
 
 
 class Handlers:
@@ -139,12 +167,14 @@ class Handlers:
             tb = level >= logging.ERROR and rng.random() < 0.3
             name = f"gw.e{seq}" if level >= logging.ERROR else "gw.progress"
             lg = self.logger(name)
-            rec = lg.makeRecord(name, level, __file__, 1, "event seq=%d", (seq,), None)
+            text = "event seq=%d" + (rng.choice(NON_ASCII) if spec.get("non_ascii") else "")
+            rec = lg.makeRecord(name, level, __file__, 1, text, (seq,), None)
             if tb:
-                try:
-                    raise ValueError(f"bad value {seq}")
-                except ValueError:
-                    rec.exc_info = sys.exc_info()
+                rec.exc_info = logged_exception(seq, spec.get("chains") or ["plain"])
+            if spec.get("stack_info") and level >= logging.ERROR and rng.random() < 0.3:
+                # what Logger.findCaller puts there for stack_info=True
+                rec.stack_info = "Stack (most recent call last):\n" + "".join(traceback.format_stack())[:-1]
+
             if isinstance(h, logging.handlers.BaseRotatingHandler) and h.shouldRollover(rec):
                 ask(destroys(h), errors, [], unlinked)
             lg.handle(rec)
@@ -169,7 +199,13 @@ class Stream:
         self.max_file = int(spec.get("max_file", 1))
         self.compress = bool(spec.get("compress"))
         self.prefix = bool(spec.get("timestamps"))  # docker logs -t
+        self.details = spec.get("details")  # docker logs --details: attrs (maybe none) and a space
         self.last_was_error = False
+        self.maybe: list[int] = []
+        self.kinds = list(spec.get("crash_kinds") or ["name"])
+        here = os.path.dirname(os.path.dirname(path))  # beside the logs directory, not in it
+        self.texts = {k: crash_text(k, here) for k in self.kinds if k not in ("name", "nonl")}
+        self.since_cut = bool(spec.get("since"))  # docker logs --since: the capture starts inside a crash
 
     def _local(self, t: float) -> str:
         lt = time.localtime(t)
@@ -191,8 +227,10 @@ class Stream:
                 with open(path, "a", encoding="utf-8") as f:
                     f.write(data)
             else:
-                body = "".join((self._stamp(t) + " " if self.prefix else "") + text + self.newline
-                               for text, _, t in lines)
+                body = "".join((self._stamp(t) + " " if self.prefix else "")
+                               + ("" if self.details is None else self.details + " ")
+                               + text + ("" if text.endswith("\x00nonl") else self.newline)
+                               for text, _, t in lines).replace("\x00nonl", "")
                 new = not os.path.exists(path) or os.path.getsize(path) == 0
                 raw = body.encode(enc)
                 if enc in ("utf-16", "utf-8-sig") and not new:
@@ -231,9 +269,22 @@ class Stream:
             t = NOW[0]
             # A crash follows a record no error opened (INFO/WARNING), another crash or the start:
             # after an ERROR record its traceback would read as that record's own (logging.exception).
-            if not self.last_was_error and rng.random() < 0.15:
+            if self.since_cut:  # the tail of a crash whose start --since left out: at most one event
+                self.since_cut = False
                 tb = traceback_lines(f"name 'os' is not defined ({seq})")
-                records.append(([(ln, "stderr", t) for ln in tb], [seq, t], True))
+                records.append(([(ln, "stderr", t) for ln in tb[rng.randrange(1, len(tb)):]], None, False))
+                self.maybe.append(seq)
+                seq += 1
+                continue
+            if not self.last_was_error and rng.random() < 0.15:
+                k = rng.choice(self.kinds)
+                if k == "name" or k == "nonl":
+                    tb = traceback_lines(f"name 'os' is not defined ({seq})")
+                else:
+                    tb = [ln.replace(MARK, str(seq)) for ln in self.texts[k]]
+                if k == "nonl":  # print(..., end="") unbuffered before the crash: one line with the header
+                    records.append(([("loading settings...\x00nonl", "stdout", t)], None, False))
+                records.append(([(ln, "stderr", t) for ln in tb], None if k in NOISE else [seq, t], True))
                 seq += 1
                 continue
             level = rng.choice(("INFO", "INFO", "WARNING", "ERROR", "CRITICAL"))
@@ -246,7 +297,17 @@ class Stream:
             self.last_was_error = error
             seq += 1
         errors, crashes = self._write(records)
-        return {"errors": errors, "crashes": crashes}
+        maybe, self.maybe = self.maybe, []
+        return {"errors": errors, "crashes": crashes, "maybe": maybe}
+
+    def cut(self) -> dict[str, object]:
+        """docker logs --until: the capture ends inside a crash (header and frames, no exception line)."""
+        global seq
+        NOW[0] += spec["step"]
+        tb = traceback_lines(f"name 'os' is not defined ({seq})")
+        self._write([([(ln, "stderr", NOW[0]) for ln in tb[:rng.randrange(1, len(tb) - 1)]], None, False)])
+        seq += 1
+        return {"errors": [], "crashes": [], "maybe": [seq - 1]}
 
 
 def main() -> None:
@@ -255,6 +316,16 @@ def main() -> None:
         cmd = json.loads(raw)
         if cmd["op"] == "emit":
             out = w.emit(int(cmd["n"]))
+        elif cmd["op"] == "restart" and isinstance(w, Handlers):  # the writer process restarts (mode 'w' truncates)
+            w.h.close()
+            for lg in w.loggers.values():
+                lg.removeHandler(w.h)
+            w.h = make_handler()
+            for lg in w.loggers.values():
+                lg.addHandler(w.h)
+            out = {"errors": [], "crashes": []}
+        elif cmd["op"] == "cut" and isinstance(w, Stream):
+            out = w.cut()
         elif cmd["op"] == "reopen":
             if isinstance(w, Handlers):
                 w.reopen()
