@@ -82,6 +82,21 @@ class SkewEstimator:
             return self.step_reads
         return len(set(self._arrivals))
 
+    def _support(self, low: float) -> int:
+        """How many reads brought delays within `tolerance` of `low` (unknown reads: enough).
+
+        An offset is a clock every read shows, not the delays of a few reads: two backlogs from one
+        writer (each 20 records of 10 s, read 7 s apart) plus the first live record after them made
+        three reads, and their bunched ~990 s delays a clock, although the live read said 600 s
+        (generated scenario 7035: the backlogs counted in the stage as fresh uploads)."""
+        reads: set[float] = set()
+        for at, delay in zip(self._arrivals, self._delays, strict=True):
+            if math.isnan(at):
+                return self.step_reads
+            if abs(delay - low) <= self.tolerance:
+                reads.add(at)
+        return len(reads)
+
     def seed(self, offset: float) -> None:
         """Start from `offset` (measured otherwise, e.g. at a replay) until enough delays are observed."""
         if len(self._delays) < self.min_observations:
@@ -102,5 +117,6 @@ class SkewEstimator:
                 low = ordered[int(self.quantile * (len(ordered) - 1))]
                 mid = ordered[(len(ordered) - 1) // 2]
                 steady = mid - low <= self.tolerance  # a skewed clock: delays bunch; a backlog: they spread
-                self._offset = low if abs(low) > self.tolerance and steady else 0.0
+                clock = abs(low) > self.tolerance and steady and self._support(low) >= self.step_reads
+                self._offset = low if clock else 0.0
         return self._offset

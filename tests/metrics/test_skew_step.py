@@ -62,6 +62,30 @@ def test_delays_read_in_one_read_are_not_a_step() -> None:
     assert skew.offset() == 400.0
 
 
+def test_backlogs_in_two_reads_and_one_live_record_are_not_a_clock() -> None:
+    """Generated scenario 7035: after a restart, a paused writer whose clock is 600 s behind flushes two
+    backlogs (20 records of 10 s each, 400 s old, read 7 s apart), then writes its first live record.
+    Three reads, and the low quantile (~990 s) bunches: it was taken as the writer's clock, the
+    backlogs were placed at "now" and counted in the stage. Only the live record shows the clock;
+    the offset waits for live reads that agree (the class list: metrics/skew.py's docstring - a
+    backlog, a step, a new writer, bogus future stamps)."""
+    skew = SkewEstimator()
+    for read, age in ((670.0, 400.0), (677.0, 400.0)):
+        for i in range(20):
+            skew.observe(600.0 + age - i * 0.5, at=read)
+    skew.observe(600.2, at=692.0)
+    assert skew.offset() == 0.0
+    for i, read in enumerate((693.0, 694.0, 695.0)):  # the live writer, read after read: its clock
+        for _ in range(3):
+            skew.observe(600.0 + 0.1 * i, at=read)
+    assert skew.offset() == pytest.approx(600.0, abs=1.0)
+    # A writer on one skewed clock from the start is taken as before (every read shows it).
+    steady = SkewEstimator()
+    for i in range(10):
+        steady.observe(-120.0 + 0.3 * (i % 3), at=float(i))
+    assert steady.offset() == pytest.approx(-120.0, abs=1.0)
+
+
 async def test_history_longer_than_one_read_is_not_a_clock_offset(tmp_path: Path) -> None:
     """Found by the generated scenarios (seed 1016, fresh): a restart replays a file holding a 10 MB
     line; the replay takes two reads (8 MB budget each) and the second was taken as live, its ages
