@@ -296,10 +296,14 @@ class TemplateLearner:
         another plain word (`first_slot.py`), or None. Its first token becomes `<*>`: it moves to
         the bucket's `<*>` shelf, keeping its id."""
         first = tokens[0]
-        if not plain_subject(first) or not subjects_may_vary(first, None):
+        if not plain_subject(first):
             return None
+        star = self._buckets.get(bucket + "\x1f" + PLACEHOLDER)
+        tail = self._tails.get(tail_key(bucket, tokens))
+        if (not star and tail is None) or not subjects_may_vary(first, None):
+            return None  # nothing to join (most new forms): the guards are not asked
         tried = 0
-        for tpl in reversed(self._buckets.get(bucket + "\x1f" + PLACEHOLDER, ())):
+        for tpl in reversed(star or ()):
             if tpl.tokens[0] != PLACEHOLDER:
                 continue
             tried += 1
@@ -307,7 +311,6 @@ class TemplateLearner:
                 break
             if tail_agrees(tpl.tokens, tokens):
                 return tpl, False
-        tail = self._tails.get(tail_key(bucket, tokens))
         if tail is None:
             return None
         found, words = tail
