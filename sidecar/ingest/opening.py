@@ -33,6 +33,7 @@ class FileOpening:
     saved: dict[str, Checkpoint]
     clock: Clock
     on_dirty: Callable[[], None]
+    scans: int
 
     def count_rotation(self, src: SourceState, kind: str) -> None:
         raise NotImplementedError  # rotation.FileSet's
@@ -62,7 +63,8 @@ class FileOpening:
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
                     head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
-                    last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns)
+                    last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns,
+                    opened_scan=self.scans)
         if path is None:
             h.lose_name()
         self.table.add(f)

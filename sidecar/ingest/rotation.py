@@ -14,7 +14,9 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
   deleted before we looked (backupCount exceeded) is gone unread: counted as `overrun`, said in a
   warning and on /api/status; how much it held is undecidable (no name, no descriptor). Also when
   a look lands mid-rollover (live name missing, our file deleted) with never-seen generations
-  beside it; a plain delete-and-recreate has none.
+  beside it; a plain delete-and-recreate has none. Not said when nothing newer can have gone
+  unread: a newer generation was open at an earlier look (retention deleting one we had read), or
+  the file's compressed copy is beside it (overrun.py).
 - delete (+ create): st_nlink 0 on our descriptor -> drained through it; the new file read from 0.
 - copytruncate: same inode, size < O (or head changed: regrown) -> the copy is a sibling with
   another inode, our head and size >= O: its [O, end) is read (the gap), then the file from 0; a
@@ -55,6 +57,7 @@ from .copies import CopySearch
 from .discovery import base_dir, expand, matches
 from .handle import FileHandle
 from .opening import FileOpening
+from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
 from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, family, known_idents, siblings
@@ -94,6 +97,7 @@ class FileSet(CopySearch, FileOpening):
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
         self._probing: dict[str, tuple[SourceState, float]] = {}  # rotated names to look at for a while
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
+        self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
 
     @staticmethod
@@ -128,6 +132,7 @@ class FileSet(CopySearch, FileOpening):
     def scan(self, startup: bool = False) -> None:
         """Glob every source; open new files, notice renamed/deleted ones."""
         self._unseen_families = set()
+        self.scans += 1
         seen: set[str] = set()
         dirs: set[str] = set()
         recursive = False
@@ -218,7 +223,8 @@ class FileSet(CopySearch, FileOpening):
             unseen = self._probe_unseen(f.src, f.path) or family(f.path) in self._unseen_families
             # Deleted, with generations we never saw beside it: rotated away and deleted too (its
             # name may be missing for a moment mid-rollover), not a delete-and-recreate.
-            if (kind == "rename" or unseen) and f.handle.fstat().st_nlink == 0:
+            if ((kind == "rename" or unseen) and f.handle.fstat().st_nlink == 0
+                    and loss_possible(f, self.table, self.scans)):
                 self._overrun(f)
         self.table.rename(f, None)
         if f.draining_since is None:

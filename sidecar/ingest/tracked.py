@@ -61,6 +61,7 @@ class Tracked:
     draining_since: float | None = None
     origin: str = ""  # the last name it had (kept after it lost it: where to look for it after a restart)
     empty_mtime: int = 0  # st_mtime_ns when last seen while nothing identified it (head_len 0)
+    opened_scan: int = 0  # the look (FileSet.scans) that opened it
     counted: dict[str, int] = field(default_factory=lambda: {"lines": 0, "trunc": 0, "bad": 0})
 
     @property
