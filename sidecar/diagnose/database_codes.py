@@ -335,6 +335,17 @@ SQLSTATE_BY_MESSAGE: tuple[tuple[str, re.Pattern[str], Text], ...] = (
         "prepared SELECT * in our code, not the database failing.",
         "Reset the pool's connections after a migration (or DEALLOCATE ALL / DISCARD ALL), and name the columns "
         "instead of SELECT *.")),
+    # heapam.c simple_heap_update/simple_heap_delete: "tuple concurrently updated/deleted" (XX000, elog ERROR): two
+    # sessions changed the same catalog row at once (two replicas running one startup migration, GRANT or COMMENT
+    # concurrently) - a race between our own sessions, not the storage failing (CLASSES8 E2; corruption is XX001/XX002)
+    ("XX000", re.compile(r"tuple concurrently (?:updated|deleted)|concurrent update of|concurrently (?:updated|modified)",
+                         re.I),
+     _t("concurrency", "medium", "Two sessions changed the same catalog row at once (SQLSTATE {code}, tuple concurrently "
+        "updated) on {who}",
+        "Postgres refused a catalog update because another session updated the same row in the meantime: the same "
+        "DDL/GRANT/migration ran from two sessions at once (two instances running the startup migration, a deploy "
+        "overlapping a restart). A race between our sessions; the database is fine.",
+        "Serialise the migration/DDL (an advisory lock, one migration runner) and retry the loser.")),
 )
 
 

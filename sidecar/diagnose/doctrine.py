@@ -133,11 +133,27 @@ _LIBPQ_SETTING: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
      "The server's authentication method wants a password and the DSN (or PGPASSWORD / .pgpass) gives none: the "
      "password setting is missing or was not passed to this process.",
      "Put the password in the DSN or the secret the gateway reads (PGPASSWORD), and restart."),
+    # fe-auth.c / fe-auth-scram.c: the authentication METHOD the DSN demands and the server (or its pooler) offers
+    # disagree (channel_binding=require against a server without SCRAM-SHA-256-PLUS, a method libpq does not
+    # support) - the DSN or the server's auth setting, not the password (CLASSES8 F4)
+    (re.compile(r"channel binding (?:is )?required|server does not support channel binding|channel binding type|"
+                r"authentication method \d+ not supported|SCRAM authentication requires libpq", re.I),
+     "the authentication method the connection settings require and the one the server offers disagree",
+     "The DSN demands an authentication method (channel_binding=require, SCRAM) that this server or its pooler does "
+     "not use for this user: the connection settings and the server's auth configuration disagree; the password is "
+     "not what failed.",
+     "Align the two: drop channel_binding=require (or use prefer) for a server/pooler without SCRAM-SHA-256-PLUS, or "
+     "switch the user's password_encryption/pg_hba method to scram-sha-256."),
     (re.compile(r'invalid (?:sslmode|target_session_attrs|integer|port|connection option)\b[^\n]{0,80}|missing "=" after', re.I),
      "the connection string holds an invalid option or value",
      "libpq refused the DSN itself before connecting: an unknown option or an invalid value (sslmode, port...).",
      "Fix the option the message names in the connection string."),
 )
+# Supavisor's (lib/supavisor/client_handler.ex: "Max client connections reached", "(EMAXCONNSESSION) max clients
+# reached in session mode", "(EMAXCONN)") and PgBouncer's ("no more connections allowed (max_client_conn)") own
+# refusals: the POOLER's client slots, not Postgres' (53300 is the server's own) - capacity (CLASSES8 D3)
+_POOLER_LIMIT = re.compile(r"Max client connections reached|\(EMAXCONN\w*\)|max clients reached in (?:session|transaction) "
+                           r"mode|no more connections allowed \(max_client_conn\)", re.I)
 # psycopg's "the connection is closed" (_check_connection_ok) and asyncpg's "connection is closed": the code
 # uses a connection object after it was closed or lost and never reconnects (a pool hands out live ones only)
 _CLOSED_OBJECT = re.compile(r"\bthe connection is closed\b|cannot perform operation: connection is closed", re.I)
@@ -172,6 +188,15 @@ def transport_cause(text: str) -> Cause | None:
     for pattern, what, why, fix in _LIBPQ_SETTING:
         if pattern.search(text):
             return Cause("config", "libpq.setting", what, why + " It fails every time until the setting changes.", fix)
+    if _POOLER_LIMIT.search(text):
+        return Cause("capacity", "pooler.limit", "the connection pooler in front of the database refused: its client "
+                     "limit is reached",
+                     "The pooler (Supabase Supavisor / PgBouncer) answered the connect with its own limit: every client "
+                     "slot of this pool (max client connections, or pool_size in session mode) is taken. Postgres "
+                     "itself was not asked; our processes hold too many connections to the pooler (a pool per worker, "
+                     "connections not returned, session mode where transaction mode would share).",
+                     "Count the connections our processes open to the pooler (pool sizes x workers) and lower them, "
+                     "use transaction mode (port 6543) for short queries, or raise the pooler's client limit.")
     if _CLOSED_OBJECT.search(text):
         return Cause("code", "client.closed", "the code used a connection object that is already closed",
                      "The client library refused the call because this connection object is closed: the code keeps "

@@ -109,6 +109,20 @@ _PROVIDER: dict[str, Text] = {
 }
 
 
+_REQUEST_ID = re.compile(r"\b(?:idempotency[_-]?key|request[_-]?id|x-request-id)\s*[=:]\s*['\"]?(?P<v>[\w.:-]{6,80})", re.I)
+
+
+def _duplicate_request_id(inp: DiagnosisInput) -> str | None:
+    """An idempotency/request id that two preceding records give, or None."""
+    seen: dict[str, int] = {}
+    for line in inp.context[-40:]:
+        for v in {m.group("v") for m in _REQUEST_ID.finditer(line[:2048])}:
+            seen[v] = seen.get(v, 0) + 1
+            if seen[v] >= 2:
+                return v
+    return None
+
+
 def provider_text(family: str, who: str, cls: str, status: int | None, inp: DiagnosisInput) -> Text | None:
     entry = _PROVIDER.get(family)
     if entry is not None:
@@ -203,6 +217,18 @@ def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Te
                 f"limits in this window.",
                 ("Back off and honour Retry-After; lower the gateway's concurrency for this provider.",
                  "If it persists, raise the account's limits in the provider's console."))
+    if status in (409, 423):
+        # openai's _base_client._should_retry retries 409 by design ("lock timeouts"): the provider's side did not finish
+        # the request; our own duplicate idempotency/request id (the same id on two request records) is the code's
+        if (dup := _duplicate_request_id(inp)) is not None:
+            return ("code", "medium", f"{who} refused a request id the gateway sent twice (HTTP {status}, {cls})",
+                    f"Two request records before the failure carry the same idempotency/request id ({dup}): the "
+                    f"gateway reused one id for two different requests, and {who} refused the second as a conflict.",
+                    ("Generate a fresh idempotency/request id per request (not per conversation or per retry loop).",))
+        return ("provider", "medium", f"{who} answered a conflict/lock status (HTTP {status}, {cls})",
+                f"{who} could not finish the request because of a conflict or lock on its side; the openai SDK "
+                "retries this status by design before raising it.",
+                ("Retry with backoff; if it persists, check the provider's status page.",))
     if status >= 500:
         return ("provider", "high", f"{who} server error (HTTP {status}, {cls})",
                 f"{who} failed on its side (5xx); the request may be fine.",

@@ -39,6 +39,33 @@ def _bucket_text(cls: str, status: int | None) -> Text:
              "bucket (with its policies) if it is missing.",))
 
 
+# an HTTP API's connection reset (RST) or TLS EOF mid-request: what ended it sits on the path (the load balancer, an
+# edge, a proxy in front of the REST/Storage API), not the database answering - a GOAWAY (HTTP/2 ConnectionTerminated)
+# is the service's own closing and stays the service's (held-out 2's 710)
+_PATH_RESET = re.compile(r"\[Errno 104\]|Connection reset by peer|ECONNRESET|EOF occurred in violation of protocol|"
+                         r"UNEXPECTED_EOF_WHILE_READING|unexpected eof while reading|"
+                         # the body cut short (h11 via httpcore; aiohttp's payload errors): the same path teardown
+                         r"peer closed connection without sending complete message body|Response payload is not "
+                         r"completed|ContentLengthError|TransferEncodingError", re.I)
+HTTP_CLIENTS = frozenset({"httpx", "httpcore", "aiohttp", "postgrest", "storage3", "supabase_auth"})
+
+
+def path_reset_text(family: str, who: str, cls: str, components: frozenset[str], record: str) -> Text | None:
+    """A reset or TLS EOF on the HTTP path to the database's REST/Storage API (CLASSES8 B2/B4): network, transient.
+    A direct database/cache socket (psycopg, redis-py) reset is the service's (storage_text), as is a GOAWAY."""
+    if family not in ("connection.dropped", "protocol.remote") or not components & HTTP_CLIENTS:
+        return None
+    if components & {"psycopg", "psycopg_pool", "redis", "asyncpg"} or "ConnectionTerminated" in record \
+            or not _PATH_RESET.search(record):
+        return None
+    return ("network", "medium", f"The connection to {who}'s HTTP API was reset mid-request ({cls})",
+            f"The HTTP connection to {who}'s API ended abruptly (a TCP reset or a TLS session cut without close_notify) "
+            "while the request was in flight: something on the path (its load balancer/edge, a proxy, an idle "
+            "keep-alive connection expired by an intermediary) ended it. Transient; the service is not shown failing.",
+            ("Retry idempotent requests; if it recurs on the first request after idle periods, expire pooled "
+             "keep-alive connections sooner (httpx Limits keepalive_expiry) than the intermediary does.",))
+
+
 def storage_text(family: str, who: str, cls: str, status: int | None, cache: bool, said: str = "") -> Text | None:
     sev: Severity = "medium" if cache else "high"
     slow = "The Redis command is slow or the cache server is overloaded" if cache else \

@@ -59,7 +59,7 @@ from .postgrest_codes import pgrst_jwt_entry
 from .protocol_causes import ProtocolCause, protocol_cause
 from .provider_causes import PROVIDERS, provider_text
 from .provider_messages import message_code
-from .remote_causes import CACHES, DATABASES, service_text, storage_text, transport_text
+from .remote_causes import CACHES, DATABASES, path_reset_text, service_text, storage_text, transport_text
 from .server_messages import server_message
 from .situation import Situation
 from .user_files import DATA_FAMILIES, PATH_FAMILIES, user_file, user_file_text, user_path_text
@@ -326,9 +326,11 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         # (a Supabase-layer module that also calls a model); the component fall-back does not decide (doctrine.py)
         kind, who = "provider", "the LLM provider (openai SDK)"
     if family in ("connect", "connection.dropped", "code.protocol"):
-        proto = protocol_cause("\n".join([*inp.messages(), inp.traceback[-16384:]]))
+        record = "\n".join([*inp.messages(), inp.traceback[-16384:]])
+        proto = protocol_cause(record)
         if proto is not None:
-            return _verdict(f"protocol.{proto.side}", cls, _protocol_text(proto, kind, who, cls),
+            cut = path_reset_text(family, who or "the remote", cls, sit.components, record) if kind == "database" else None
+            return _verdict(f"protocol.{proto.side}", cls, cut or _protocol_text(proto, kind, who, cls),
                             CLASS_ONLY + (WITH_COMPONENT if kind != "none" else 0.0) + (FROM_TRACEBACK if raised else 0.0)
                             - (0.1 if len(sit.remotes) > 1 else 0.0))
     if family.startswith("connect"):
@@ -352,7 +354,8 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     elif kind == "provider":
         text = provider_text(family, who, cls, status, inp)
     elif kind in ("database", "cache"):
-        text = storage_text(family, who, cls, status, kind == "cache", " ".join(inp.messages()))
+        text = path_reset_text(family, who, cls, sit.components, "\n".join([*inp.messages(), inp.traceback[-16384:]])) \
+            or storage_text(family, who, cls, status, kind == "cache", " ".join(inp.messages()))
     else:
         text = None
     if text is None:

@@ -55,3 +55,27 @@ def user_path_text(cls: str, path: str, said: str) -> Text:
             f"it ('{one_line(said, 140)}'): the shape of the user's tree (a link, a missing or other-kind entry), "
             "not a setting or code of the gateway.",
             ("Nothing to fix on the server: tell the user which path of their project failed and why.",))
+
+
+# the innermost frames of a data parser (the standard library's json/csv/configparser/tomllib/compression/archive
+# modules, PyYAML) and the parser texts raised with no frame of their own (compile() on source holding NUL bytes,
+# json's recursion guard): a user's file refused there is the user's content (CLASSES8 H2), whatever the class
+_PARSER_FRAME = re.compile(r'File "[^"]*/(?:json/(?:decoder|scanner|__init__)|configparser|tomllib/_parser|yaml/\w+|'
+                           r'csv|zipfile|gzip|_compression|tarfile|lzma|bz2|plistlib|xml/\w+/\w+)\.py"')
+_PARSER_TEXT = re.compile(r"cannot contain null bytes|while decoding a JSON (?:array|object)|line contains NUL|"
+                          r"source code string cannot contain", re.I)
+BY_USER_FILE = 0.35
+
+
+def user_data_refused(inp: DiagnosisInput) -> str | None:
+    """The user's project file a data parser refused (its frames innermost, or its own frameless text), or None."""
+    path = user_file(inp)
+    if path is None:
+        return None
+    frames = _FRAME_LINE.findall(inp.traceback[-16384:])
+    tail = inp.traceback[-16384:]
+    innermost = [ln for ln in tail.splitlines() if _FRAME_LINE.match(ln)][-1:] if frames else []
+    said = " ".join([*inp.messages(), tail[-2048:]])
+    if any(_PARSER_FRAME.search(ln) for ln in innermost) or _PARSER_TEXT.search(said):
+        return path
+    return None
