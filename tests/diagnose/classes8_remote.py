@@ -1,0 +1,274 @@
+"""CLASSES8 generators, remote sides: A provider, B network, C storage (see classes8_gen.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import socket
+import ssl
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import openai
+import psycopg
+
+from tests.diagnose.classes8_base import (
+    KIMI,
+    Ctx,
+    _http_answer,
+    _kimi_call,
+    _never_answers,
+    _pg_raise,
+    _postgrest,
+    _record,
+    _ws_open,
+    line,
+)
+from tests.diagnose.loopback import loopback_server
+
+
+# ---- A. provider ---------------------------------------------------------------------------------------------------
+def a1_edge_html(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    status = rng.choice([502, 503, 504, 520])
+    body = rng.choice([b"<html><head><title>%d Bad Gateway</title></head><body>cloudflare</body></html>" % status,
+                       b"upstream connect error or disconnect/reset before headers"])
+    before = [line("src.providers.kimi", "Kimi provider ready: base_url=https://api.moonshot.ai/v1 (KIMI_BASE_URL)"),
+              line("httpx", 'HTTP Request: POST https://api.moonshot.ai/v1/chat/completions "HTTP/1.1 200 OK"')]
+    return _kimi_call(_http_answer(status, body, "text/html"), 1, before, f"Kimi chat failed (model: {KIMI})"), "provider"
+
+
+def a1_twin_non_api_host(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    host = rng.choice(["https://platform.moonshot.ai/v1", "https://www.moonshot.cn/v1", "https://kimi.moonshot.cn/v1"])
+    before = [line("src.providers.kimi", f"Kimi provider ready: base_url={host} (KIMI_BASE_URL)")]
+    body = b"<html><body>404 page not found</body></html>"
+    return _kimi_call(_http_answer(rng.choice([404, 405]), body, "text/html"), 0, before,
+                      f"Kimi chat failed (model: {KIMI})"), "config"
+
+
+def a2_retried_status(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    status = rng.choice([408, 409])
+    body = b'{"error": {"message": "request %s", "type": "%s"}}' % (
+        (b"timed out at the gateway", b"request_timeout") if status == 408 else (b"locked, try again", b"conflict"))
+    return _kimi_call(_http_answer(status, body), 1, [], f"Kimi chat failed (model: {KIMI})"), "provider"
+
+
+def a2_twin_duplicate_request_id(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    rid = f"req-{rng.randrange(16**8):08x}"
+    before = [line("src.providers.kimi_chat", f"POST /v1/chat/completions idempotency_key={rid} (attempt 1)"),
+              line("src.providers.kimi_chat", f"POST /v1/chat/completions idempotency_key={rid} (tool call 2)")]
+    body = b'{"error": {"message": "duplicate idempotency key", "type": "conflict"}}'
+    return _kimi_call(_http_answer(409, body), 0, before, f"Kimi chat failed (model: {KIMI})"), "code"
+
+
+def _sse(events: list[bytes]) -> Callable[[socket.socket], None]:
+    def answer(c: socket.socket) -> None:
+        c.settimeout(5)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += c.recv(65536)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + b"".join(events))
+    return answer
+
+
+CHUNK = (b'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"kimi","choices":[{"index":0,'
+         b'"delta":{"content":"he"},"finish_reason":null}]}\n\n')
+
+
+def _stream(answer: Callable[[socket.socket], None], consume: Callable[[Any], object]) -> str:
+    with loopback_server(answer) as port:
+        client = openai.OpenAI(api_key="sk-test", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+
+        def run() -> object:
+            stream = client.chat.completions.create(model=KIMI, messages=[{"role": "user", "content": "x"}], stream=True)
+            return consume(stream)
+        return _record(run, "src.providers.kimi_chat", f"Kimi stream failed (model: {KIMI})")
+
+
+def a3_stream_broken(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    bad = rng.choice([b'data: {"id": "c1", "choices": [\n\n',
+                      b'data: {"error": {"message": "stream interrupted by upstream", "type": "server_error"}}\n\n'])
+    return _stream(_sse([CHUNK, bad]), lambda s: [c for c in s]), "provider"
+
+
+def a3_twin_our_parse(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    import json
+
+    def consume(stream: Any) -> object:
+        text = "".join(c.choices[0].delta.content or "" for c in stream)
+        return json.loads(text)  # our code parses the assembled content as tool arguments
+    return _stream(_sse([CHUNK, b"data: [DONE]\n\n"]), consume), "code"
+
+
+def a4_goaway(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    import h2.errors
+    import h2.events
+    import httpcore
+
+    code = rng.choice([h2.errors.ErrorCodes.ENHANCE_YOUR_CALM, h2.errors.ErrorCodes.REFUSED_STREAM])
+
+    def run() -> None:
+        event = h2.events.ConnectionTerminated()
+        event.error_code, event.last_stream_id = code, rng.randrange(1, 99, 2)
+        try:
+            raise httpcore.RemoteProtocolError(event)  # httpcore/_async/http2.py on a ConnectionTerminated event
+        except httpcore.RemoteProtocolError as exc:
+            raise openai.APIConnectionError(request=httpx.Request("POST", "https://api.moonshot.ai/v1/chat/completions")) from exc
+    return _record(run, "src.providers.kimi_chat", f"Kimi chat failed (model: {KIMI}): Connection error."), "provider"
+
+
+# ---- B. network ----------------------------------------------------------------------------------------------------
+def b1_body_cut(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    import aiohttp
+
+    def answer(c: socket.socket) -> None:
+        c.recv(65536)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % rng.randrange(5000, 90000) + b"x" * 100)
+
+    async def go(port: int) -> None:
+        async with aiohttp.ClientSession() as s, s.get(f"http://127.0.0.1:{port}/files/report.pdf") as r:
+            await r.read()
+    with loopback_server(answer) as port:
+        return _record(lambda: asyncio.run(go(port)), "src.tools.smart_file_download",
+                       f"download of https://files.example.org/r{rng.randrange(99)}.pdf failed"), "network"
+
+
+def b1_twin_our_cap(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    cap = rng.choice([1048576, 5242880])
+
+    def read_capped() -> None:
+        body = b"x" * (cap + 10)
+        if len(body) > cap:
+            raise ValueError(f"response body exceeds MAX_DOWNLOAD_BYTES ({cap} bytes)")
+    before = [line("src.core.env_config", f"settings loaded: MAX_DOWNLOAD_BYTES={cap}")]
+    return "\n".join([*before, _record(read_capped, "src.tools.smart_file_download", "download failed")]), "config"
+
+
+def b2_reset(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    def answer(c: socket.socket) -> None:
+        c.recv(65536)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with RST
+
+    with loopback_server(answer) as port:
+        url = f"http://127.0.0.1:{port}/rest/v1/uploads?select=id"
+        rec = _record(lambda: httpx.get(url, timeout=5), "src.storage.supabase_client",
+                      rng.choice(["supabase select failed", "[HEALTH] supabase probe failed"]))
+    return rec.replace(f"http://127.0.0.1:{port}", "https://qzkv.supabase.co"), "network"
+
+
+def b3_handshake_timeout(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return _ws_open(_never_answers, "src.monitoring.resilient_websocket", "ws://exai-daemon:8079/ws"), "network"
+
+
+def b3_twin_blocked_loop(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    before = [line("asyncio", f"Executing <Task pending name='Task-{rng.randrange(9, 99)}' coro=<handle_tool_call() "
+                   f"running at /app/src/daemon/ws_server.py:{rng.randrange(100, 900)}>> took {rng.randrange(8, 30)}.2"
+                   " seconds", "WARNING")]
+    return "\n".join([*before, _ws_open(_never_answers, "src.monitoring.resilient_websocket",
+                                        "ws://exai-daemon:8079/ws")]), "code"
+
+
+def b3_twin_other_service_port(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    port = rng.choice([5432, 6379])
+    before = [line("src.core.env_config", f"shim: EXAI_WS_URL=ws://exai-daemon:{port}/ws (REDIS_PORT=6379, PG_PORT=5432)")]
+    return "\n".join([*before, _ws_open(_never_answers, "scripts.run_ws_shim", f"ws://exai-daemon:{port}/ws")]), "config"
+
+
+def b4_tls_eof(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    from tests.diagnose.test_tls_and_remotes import _cert, _write
+
+    cert, key = _cert("localhost", None)
+    chain = _write(ctx.tmp, f"b4-{rng.random()}", cert, key)
+    ca = _write(ctx.tmp, f"b4ca-{rng.random()}", cert)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(chain)
+
+    def answer(c: socket.socket) -> None:
+        tls = sctx.wrap_socket(c, server_side=True)
+        tls.recv(65536)
+        size = rng.randrange(100_000, 900_000)
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % size + b"x" * 5000)
+        tls.close()  # the TCP connection ends without TLS close_notify, mid-body
+
+    with loopback_server(answer) as port:
+        vctx = ssl.create_default_context(cafile=str(ca))
+        rec = _record(lambda: httpx.get(f"https://localhost:{port}/storage/v1/object/uploads/big.bin", verify=vctx,
+                                        timeout=5), "src.storage.supabase_client", "storage download failed")
+    return rec, "network"
+
+
+def b4_twin_plain_port(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    def answer(c: socket.socket) -> None:
+        c.recv(65536)
+        c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    with loopback_server(answer) as port:
+        rec = _record(lambda: httpx.get(f"https://127.0.0.1:{port}/rest/v1/", timeout=5), "src.storage.supabase_client",
+                      "supabase probe failed")
+    return rec, "config"
+
+
+# ---- C. storage (real PostgreSQL: the server's own ErrorResponse with its SQLSTATE) --------------------------------
+def c1_crash_of_another(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return _pg_raise(ctx, "57P02", "terminating connection because of crash of another server process",
+                     "The postmaster has commanded this server process to roll back the current transaction and exit, "
+                     "because another server process exited abnormally and possibly corrupted shared memory.",
+                     "In a moment you should be able to reconnect to the database and repeat your command."), "storage"
+
+
+def c1_twin_idle_session(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    before = [line("src.core.env_config", "db: idle_session_timeout=60s (DB_IDLE_SESSION_TIMEOUT), pool max_idle=600")]
+    return "\n".join([*before, _pg_raise(ctx, "57P05", "terminating connection due to idle-session timeout")]), "config"
+
+
+def c2_postgrest_statement_timeout(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return _postgrest(500, b'{"code":"57014","details":null,"hint":null,"message":"canceling statement due to '
+                           b'statement timeout"}'), "storage"
+
+
+def c2_twin_our_canceller(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    secs = rng.choice([2, 5])
+    before = [line("src.core.env_config", f"settings loaded: DB_REQUEST_TIMEOUT_SECS={secs}"),
+              line("src.storage.watchdog", f"cancelling backend pid={rng.randrange(1000, 9999)} after "
+                   f"DB_REQUEST_TIMEOUT_SECS={secs}", "WARNING")]
+    return "\n".join([*before, _postgrest(500, b'{"code":"57014","details":null,"hint":null,"message":"canceling '
+                                               b'statement due to user request"}')]), "config"
+
+
+def c3_corruption(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    code, msg = rng.choice([("XX001", "invalid page in block 4711 of relation base/16384/24576"),
+                            ("58P01", 'could not open file "base/16384/24576": No such file or directory'),
+                            ("XX002", 'index "conversations_pkey" contains unexpected zero page at block 12')])
+    return _pg_raise(ctx, code, msg), "storage"
+
+
+def c3_twin_undefined(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    def run() -> None:
+        with psycopg.connect(ctx.dsn) as conn:
+            conn.execute("select id from conversation_archive_v2")
+    return _record(run, "src.storage.pg_direct", "query failed"), "code"
+
+
+def _storage(status: int, code: str, message: str) -> str:
+    import storage3
+
+    body = json.dumps({"statusCode": str(status), "error": code, "message": message}).encode()
+    with loopback_server(_http_answer(status, body)) as port:
+        client = storage3.SyncStorageClient(f"http://127.0.0.1:{port}/storage/v1", {"apikey": "k"})
+        rec = _record(lambda: client.from_("uploads").download("u1/report.pdf"), "src.storage.supabase_client",
+                      "storage download failed")
+    return rec.replace(f"http://127.0.0.1:{port}", "https://qzkv.supabase.co")
+
+
+def c4_storage_service(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    status, code, msg = rng.choice([(503, "SlowDown", "Please reduce your request rate"),
+                                    (504, "DatabaseTimeout", "timeout acquiring a connection"),
+                                    (500, "InternalError", "Internal Server Error")])
+    return _storage(status, code, msg), "storage"
+
+
+def c4_twin_our_request(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    status, code, msg = rng.choice([(400, "InvalidKey", "Invalid key: u1/report?.pdf"),
+                                    (400, "InvalidMimeType", "mime type application/x-foo is not supported")])
+    return _storage(status, code, msg), rng.choice(["code"]) if code == "InvalidKey" else "config"
