@@ -70,6 +70,7 @@ _WIDE = re.compile(rf"(?P<key>{_NAME})=(?P<value>[^,;()\n]{{1,200}})")
 # a parameter to a setting by themselves
 _PARAM = re.compile(r"\b[a-z]{2,20}(?:_[a-z]{2,20}){1,3}\b")
 _GENERIC_WORDS = frozenset({"size", "value", "count", "num", "number", "limit", "name", "type", "id", "time", "the"})
+_FILE_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]{1,60}/){1,12}[\w-]{1,60}\.[A-Za-z]{2,8}\b")
 _TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
 
 
@@ -207,6 +208,11 @@ def _shared(config_line: str, error: str) -> str | None:
     related = _related_settings(config_line, error)
     if related is not None:
         return related
+    for m in _FILE_PATH.finditer(config_line):
+        # a file the config record loads from ("loading gateway config from /app/config/gateway.ini"), named again by
+        # the error ("While reading from '/app/config/gateway.ini'"): the gateway's own config file (CLASSES8 H3's twin)
+        if m.group(0) in error:
+            return m.group(0)
     for m in _QUOTED.finditer(config_line):
         value = m.group(1) or m.group(2)
         if not _TRIVIAL_VALUE.match(value) and (f"'{value}'" in error or f'"{value}"' in error):

@@ -69,3 +69,37 @@ def preceding_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
             "suggested_fix": earlier.suggested_fix,
             "evidence": list(dict.fromkeys([*earlier.evidence[:2], *d.evidence]))})
     return d
+
+
+_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]{1,60}/){1,12}[\w.-]{1,120}")
+_WROTE = re.compile(r"\b(?:writ(?:e|ing)|wrote|sav(?:e|ing)|flush(?:ing)?|stag(?:e|ing)|copy(?:ing)?)\b", re.I)
+
+
+def same_file_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
+    """`d`, or the cause of an earlier failed WRITE of the very file this error could not read: a truncated archive or
+    a half-written cache file of ours after "No space left on device" is that capacity failure's consequence (CLASSES8
+    H1's twin), not the user's data nor a code bug."""
+    if d.category not in ("unknown", "code"):
+        return d
+    said = " ".join(m[:LINE] for m in inp.messages())
+    paths = {p.rstrip(".,:;") for p in _PATH.findall(said)}
+    if not paths:
+        return d
+    for line in reversed([c[:LINE] for c in inp.context[-20:] if _LEVEL.match(c)]):
+        if not _WROTE.search(line) or not any(p in line for p in paths):
+            continue
+        try:
+            earlier = diagnose(excerpt_to_input(line))
+        except ValueError:
+            continue
+        if earlier.category not in ("capacity", "storage", "config"):
+            continue
+        return d.model_copy(update={
+            "category": earlier.category, "severity": earlier.severity, "confidence": min(earlier.confidence, 0.45),
+            "rule": f"{d.rule}+preceding-write:{earlier.rule}",
+            "summary": f"{earlier.summary} - the file written then is the one that fails now",
+            "root_cause": (f"This record is the consequence ({one_line(d.summary, 140)}): an earlier write of the same "
+                           f"file failed (\"{one_line(line, 240)}\"), leaving it incomplete. {earlier.root_cause}"),
+            "suggested_fix": [*earlier.suggested_fix, "Delete or rebuild the incomplete file once the cause is fixed."],
+            "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
+    return d

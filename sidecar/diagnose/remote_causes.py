@@ -58,7 +58,7 @@ def path_reset_text(family: str, who: str, cls: str, components: frozenset[str],
     if components & {"psycopg", "psycopg_pool", "redis", "asyncpg"} or "ConnectionTerminated" in record \
             or not _PATH_RESET.search(record):
         return None
-    return ("network", "medium", f"The connection to {who}'s HTTP API was reset mid-request ({cls})",
+    return ("network", "medium", f"The connection to {who}'s HTTP API was cut mid-response ({cls})",
             f"The HTTP connection to {who}'s API ended abruptly (a TCP reset or a TLS session cut without close_notify) "
             "while the request was in flight: something on the path (its load balancer/edge, a proxy, an idle "
             "keep-alive connection expired by an intermediary) ended it. Transient; the service is not shown failing.",

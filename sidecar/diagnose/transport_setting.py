@@ -33,7 +33,7 @@ from .model import Diagnosis, DiagnosisInput, one_line
 from .render import EVIDENCE_CHARS
 from .situation import Situation
 
-Kind = Literal["refused", "timeout", "dns", "tls-name", "proxy"]
+Kind = Literal["refused", "timeout", "dns", "tls-name", "proxy", "status", "port"]
 LINE = 2048
 CONTEXT = 40
 BY_FORM = 0.5  # the value is wrong by its form for this failure (the library's class plus the setting's value)
@@ -57,6 +57,13 @@ _REMOTE_WORDS = {"kimi": {"KIMI", "MOONSHOT"}, "glm": {"GLM", "ZAI", "ZHIPU", "B
 _HOSTED = {"kimi": re.compile(r"moonshot|kimi", re.I), "glm": re.compile(r"z\.ai|bigmodel|zhipu", re.I),
            "supabase": re.compile(r"supabase\.(?:co|com|in)\b", re.I)}
 _LLM = frozenset({"kimi", "glm"})
+# the documented API hosts (Moonshot: platform.moonshot.ai docs, api.moonshot.cn for the China region; Z.ai:
+# docs.z.ai, open.bigmodel.cn): another host of the same provider (its website, console, chat app) answers HTML 404s
+_API_HOSTS = {"kimi": frozenset({"api.moonshot.ai", "api.moonshot.cn"}), "glm": frozenset({"api.z.ai", "open.bigmodel.cn"})}
+# well-known ports of services that never answer HTTP or a WebSocket handshake (IANA registrations / the services'
+# defaults): an http(s)/ws(s) URL on one of them reaches the wrong service (CLASSES8 B3's twin, F3)
+_OTHER_PORTS = {5432: "PostgreSQL", 6543: "the Supabase pooler", 6379: "Redis", 3306: "MySQL", 27017: "MongoDB",
+                11211: "memcached", 5672: "AMQP", 9092: "Kafka", 2181: "ZooKeeper", 25: "SMTP", 22: "SSH"}
 
 _REFUSED = re.compile(r"\[Errno 111\]|\[WinError 10061\]|Connection refused|ECONNREFUSED|Connect call failed", re.I)
 _TIMEOUT_TYPE = re.compile(r"Timeout(?:Error|Exception)?$|^socket\.timeout$|TimedOut", re.I)
@@ -203,7 +210,10 @@ def _tied(s: Setting, remote: str | None, record: str) -> bool:
 def finding(inp: DiagnosisInput, sit: Situation) -> Finding | None:
     """The setting whose value caused this transport failure, or None (see the module docstring)."""
     kind = failure_kind(inp)
-    if kind is None or sit.code("http") and kind != "proxy":
+    statuses = set(sit.code("http"))
+    if kind is None and statuses & {"404", "405"} and sit.remote in _API_HOSTS:
+        kind = "status"  # the provider's site (not its API) answered: see _site_not_api
+    if kind is None or statuses and kind not in ("proxy", "status"):
         return None
     record = "\n".join([*(m[:LINE] for m in inp.messages()), inp.traceback[-8192:]])
     settings = _settings(inp)
@@ -212,6 +222,10 @@ def finding(inp: DiagnosisInput, sit: Situation) -> Finding | None:
     remote = sit.remote
     if kind == "proxy":
         return _proxy(settings, record, remote)
+    if kind == "status":
+        return _site_not_api(settings, record, remote)
+    if kind in ("timeout", "refused") and (port := _other_port(settings, remote, record)) is not None:
+        return port
     if kind == "timeout":
         return _timeout(settings, inp, record, remote)
     for s in settings:
@@ -236,6 +250,31 @@ def finding(inp: DiagnosisInput, sit: Situation) -> Finding | None:
         if kind in ("refused", "dns") and changed:
             return Finding(kind, s, "the record says it was changed (or overrides another setting) just before the "
                            "failure", BY_CHANGE, owner)
+    return None
+
+
+def _site_not_api(settings: list[Setting], record: str, remote: str | None) -> Finding | None:
+    """A provider's 404/405 after an endpoint setting naming another host of that provider than its API's."""
+    for s in settings:
+        if not (_words(s.name) & _ENDPOINT_WORDS) or not _tied(s, remote, record) or remote not in _API_HOSTS:
+            continue
+        host = _host(s.value).lower()
+        if host and _HOSTED[remote].search(host) and host not in _API_HOSTS[remote]:
+            return Finding("status", s, f"{host} is a host of the provider but not its API (the API is at "
+                           f"{' / '.join(sorted(_API_HOSTS[remote]))})", BY_FORM, remote)
+    return None
+
+
+def _other_port(settings: list[Setting], remote: str | None, record: str) -> Finding | None:
+    """An http(s)/ws(s) endpoint setting on a port of a service that never answers HTTP, for a call that got no answer."""
+    for s in settings:
+        if not (_words(s.name) & _ENDPOINT_WORDS) or not _tied(s, remote, record):
+            continue
+        m = re.match(r"['\"]?(?:https?|wss?)://[^/\s:'\"]+:(?P<port>\d{1,5})", s.value)
+        if m is not None and int(m.group("port")) in _OTHER_PORTS:
+            service = _OTHER_PORTS[int(m.group("port"))]
+            return Finding("port", s, f"its port {m.group('port')} is {service}'s, which never answers an HTTP or "
+                           "WebSocket handshake", BY_FORM, _remote_of(s.name) or remote)
     return None
 
 
@@ -294,7 +333,9 @@ def _proxy(settings: list[Setting], record: str, remote: str | None) -> Finding 
 
 _WHAT = {"refused": "the connection was refused", "timeout": "the call timed out at the configured limit",
          "dns": "the host name did not resolve", "tls-name": "the server's certificate does not match the name used",
-         "proxy": "the HTTP proxy refused the connection (403)"}
+         "proxy": "the HTTP proxy refused the connection (403)",
+         "status": "the provider's site answered instead of its API",
+         "port": "the connection reached a port of another service, which never answered the handshake"}
 _REMOTE_NAMES = {"kimi": "Kimi", "glm": "GLM", "supabase": "Supabase", "redis": "Redis"}
 
 

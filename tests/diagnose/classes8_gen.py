@@ -36,9 +36,11 @@ from tests.diagnose.classes8_local import (
     g3_cannot_adapt,
     g4_grouping_rule,
     g5_callback_contract,
+    h1_twin_other_file_failed,
     h1_twin_our_staging,
     h1_user_archive,
     h2_user_nul,
+    h3_twin_config_names_another_file,
     h3_twin_our_config,
     h3_user_config,
 )
@@ -87,5 +89,5 @@ CLASSES: dict[str, tuple[Gen, ...]] = {
     "F5": (f5_feature_disabled,),
     "G1": (g1_missing_await,), "G2": (g2_used_after_with,), "G3": (g3_cannot_adapt,), "G4": (g4_grouping_rule,),
     "G5": (g5_callback_contract,),
-    "H1": (h1_user_archive, h1_twin_our_staging), "H2": (h2_user_nul,), "H3": (h3_user_config, h3_twin_our_config),
+    "H1": (h1_user_archive, h1_twin_our_staging, h1_twin_other_file_failed), "H2": (h2_user_nul,), "H3": (h3_user_config, h3_twin_our_config, h3_twin_config_names_another_file),
 }

@@ -275,3 +275,18 @@ def h3_twin_our_config(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     def run() -> None:
         configparser.ConfigParser().read_string("[routing]\na = 1\n[routing]\nb = 2\n", source=shown)
     return "\n".join([*before, _record(run, "src.core.env_config", "config load failed")]), "config"
+
+
+def h1_twin_other_file_failed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The user's truncated archive after a failed write of ANOTHER file of ours: the write does not explain it."""
+    text, _ = h1_user_archive(rng, ctx)
+    before = [line("src.cache.staging", "writing /app/cache/staging/other.gz failed: [Errno 28] No space left on device",
+                   "ERROR")]
+    return "\n".join([*before, text]), "unknown"
+
+
+def h3_twin_config_names_another_file(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The user's malformed file after a startup record loading our own config file: ours is not the one refused."""
+    text, _ = h3_user_config(rng, ctx)
+    before = [line("src.core.env_config", "loading gateway config from /app/config/gateway.ini (GATEWAY_CONFIG_FILE)")]
+    return "\n".join([*before, text]), "unknown"

@@ -23,15 +23,11 @@ from tests.diagnose.logged import diagnose
 SEEDS = range(2)
 # generator -> why it still fails (evals/RESULTS.md, round 8)
 OPEN: dict[str, str] = {
-    "a1_twin_non_api_host": "a non-API host of the provider in the base URL is not read as a setting's form yet",
     "b3_twin_blocked_loop": "an asyncio slow-callback warning before a handshake timeout is not read as its cause",
-    "b3_twin_other_service_port": "a WebSocket URL setting on another service's port is not judged by its port",
     "c2_twin_our_canceller": "57014 'due to user request' after our own canceller's record stays the database's",
     "e3_twin_single_task": "lock bookkeeping is concurrency whether or not other tasks ran (no task-count reader)",
     "e4_twin_loop_removes": "held-out 2's writer labels the same error unknown (770); only the race side is answered",
     "f5_feature_disabled": "PGRST123 stays code: a preceding settings-change record is not read for it",
-    "h1_twin_our_staging": "a disk-full record before our own staging file's truncation is not read as its cause",
-    "h3_twin_our_config": "our own config file named by a startup record is not told from a user's file",
 }
 CASES = [(cid, g) for cid, gens in CLASSES.items() for g in gens]
 

@@ -102,7 +102,10 @@ REMOTE_SIDE = {"src.providers.kimi_chat": "provider", "src.storage.supabase_clie
 def test_a_server_that_ends_the_http1_exchange_is_the_remote_side(answer: Callable[[socket.socket], None],
                                                                   named: str, logger: str) -> None:
     d = diagnose(_httpx_failure(answer, logger))
-    assert d.category == REMOTE_SIDE[logger] and named in text_of(d), (d.rule, d.summary)
+    # a body cut mid-response on the HTTP path to the database's REST API is the path's (CLASSES8 B1/B4,
+    # remote_causes.path_reset_text); a server closing before any answer stays the service's
+    side = "network" if named == "mid-response" and REMOTE_SIDE[logger] == "storage" else REMOTE_SIDE[logger]
+    assert d.category == side and named in text_of(d), (d.rule, d.summary)
     assert "balance" not in text_of(d) and "KIMI_TIMEOUT_SECS" not in text_of(d)
 
 

@@ -245,7 +245,10 @@ def test_socket_errnos_are_judged_by_the_remote_that_met_them(name: str, remote:
             assert (d.rule, d.category) == ("class:connect.route.none", "config"), (name, remote, said, d.rule)
             continue
         assert d.rule == f"class:{ERRNO_FAMILY[name]}", (name, remote, said, d.rule)
-        assert d.category == ("network" if remote in ("kimi", "glm") else "storage"), (name, remote, d.category)
+        # a reset on the HTTP path to the database's REST API is the path's (CLASSES8 B2, remote_causes.path_reset_text);
+        # a direct cache socket's reset and a broken pipe stay the service's
+        path = remote == "supabase" and name == "ECONNRESET"
+        assert d.category == ("network" if remote in ("kimi", "glm") or path else "storage"), (name, remote, d.category)
         others = [w for r, ws in {"kimi": ("Kimi",), "glm": ("GLM",), "supabase": ("Supabase",),
                                   "redis": ("Redis",)}.items() if r != remote for w in ws]
         assert not any(w in text_of(d) for w in others) and d.confidence <= MAX_CONFIDENCE
@@ -274,7 +277,9 @@ def test_getaddrinfo_errors_are_dns_for_whoever_called(code: int, text: str) -> 
 def test_application_defined_close_codes_are_honest_unknowns(code: int) -> None:
     """RFC 6455 7.4.2: 4000-4999 are private to the application - no library knows what they mean."""
     d = diagnose(f"2026-04-02 09:15:01 ERROR ws_daemon: connection closed: received {code} (private use) bye\n")
-    assert d.category == "unknown" and d.confidence <= 0.3, (code, d.rule)
+    # the reason ("bye") names no kind an application close states (ws_causes._private_close): an honest unknown at
+    # the class layer's unknown ceiling, naming the code
+    assert d.category == "unknown" and d.confidence <= 0.4 and str(code) in d.summary, (code, d.rule)
 
 
 def test_a_json_error_in_the_apps_own_parsing_is_never_a_remotes_body() -> None:
