@@ -60,7 +60,7 @@ def path_reset_text(family: str, who: str, cls: str, components: frozenset[str],
         return None
     return ("network", "medium", f"The connection to {who}'s HTTP API was cut mid-response ({cls})",
             f"The HTTP connection to {who}'s API ended abruptly (a TCP reset or a TLS session cut without close_notify) "
-            "while the request was in flight: something on the path (its load balancer/edge, a proxy, an idle "
+            "while the request was in flight: something on the path (the edge or API gateway in front of it, a proxy, an idle "
             "keep-alive connection expired by an intermediary) ended it. Transient; the service is not shown failing.",
             ("Retry idempotent requests; if it recurs on the first request after idle periods, expire pooled "
              "keep-alive connections sooner (httpx Limits keepalive_expiry) than the intermediary does.",))
