@@ -54,6 +54,7 @@ from .entropy import redact_tokens
 from .formats import FORMATS
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
+from .listed import listed_sub
 from .names import PROSE, kv_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .reports import HINTS as REPORT_HINTS
@@ -79,7 +80,7 @@ from .separated import (
     spring_value_sub,
     xml_repl,
 )
-from .wrapped import joined_sub, open_quote_sub
+from .wrapped import joined_sub, label_line_sub, open_quote_sub
 
 __all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]
 
@@ -199,6 +200,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", c.SQL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("q"),
          ("password", "identified")),
     _Sub("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
+    _Sub("secret", label_line_sub(_mark("secret")), None, ("\n", "\\n"), "name"),
     _Sub("authorization", c.SIGNATURE_LINE, _pre_val("authorization"), ("signature:",)),
     _Sub("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
     _Sub("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
@@ -228,6 +230,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",), "name"),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
+    _Sub("secret", listed_sub(_mark("secret")), None, ("[", "(", ",", "- "), "name"),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
     _Sub("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
     _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),

@@ -11,6 +11,11 @@ Two ways a log wraps a value, each decided here:
 - A pretty-printer that wraps a string value inside a box (rich's `show_locals` panel, `│ password = 'abc…`):
   an opening quote after a secret name with no closing quote on its line. The value runs to the box edge;
   its continuation on the next line (after the box characters) up to the closing quote goes too.
+- A LABEL alone on its line, the value alone on the next (after blank lines or an indent): CLIs that print a
+  credential once (`aws iam create-access-key` tables, `Your new password:` then the password, a setup wizard's
+  `API key` heading then the key), botocore's `Signature:` line (carriers.py). The label is a short phrase whose
+  words make a secret name (`Secret Access Key`, `Root password for the database:`); the value is one token that
+  reads as a value (names.looks_like_value), not prose, a mask or a placeholder.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import DOCKER_SEAM
+from .keep import keeps_value
+from .names import DOCKER_SEAM, ENV_REF, PROSE, looks_like_value
 from .secret_names import is_secret_name
 
 _TOK = r"[A-Za-z0-9+/=_\-.~]"
@@ -97,3 +103,23 @@ def open_quote_sub(mark: str) -> Callable[[str], str]:
             cont = cont[:cont.rfind(m.group("rest"))] + mark + m.group("q")
         return m.group("pre") + mark + (" " + tail if tail else "") + (cont or "")
     return lambda text: OPEN_QUOTE.sub(repl, text)
+
+
+# A line (or a quoted string's start) holding only a label of 1-6 words (an optional `:`), line breaks (raw or JSON-escaped), then a line holding
+# only one token.
+_LABEL_LINE = re.compile(
+    r"(?:^|(?<=\n)|(?<=\\n)|(?<=[\"']))[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*"
+    r"(?:\r?\n|\\r\\n|\\n)(?:[ \t]*(?:\r?\n|\\r\\n|\\n))*[ \t]*(?!\[REDACTED:)"
+    r"(?P<val>[^\s\"'\\]{4,512})(?=[ \t]*(?:\r?\n|\\[rn]|$|\"))")
+
+
+def label_line_sub(mark: str) -> Callable[[str], str]:
+    """`Password:` alone on its line and the password alone on the next (see the module doc)."""
+    def repl(m: re.Match[str]) -> str:
+        words = m.group("label").split()
+        val = m.group("val")
+        if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or ENV_REF.match(
+                val) or not looks_like_value(val, True, True) or keeps_value(m.string, m.start("val"), val):
+            return m.group(0)
+        return m.group(0)[:m.start("val") - m.start()] + mark
+    return lambda text: _LABEL_LINE.sub(repl, text)

@@ -1,0 +1,97 @@
+"""Several secrets after one secret name (taxonomy class c, carriers): `{"api_keys": ["<v1>", "<v2>"]}`.
+
+A service that rotates keys or falls back between them holds them in a list, and prints the list as its carrier
+writes one: JSON and Python reprs (`["a", "b"]`, `('a', 'b')`, urllib.parse.parse_qs's `{'k': ['v']}`), a bash
+array (`KEYS=('a' 'b')`), a comma-separated environment value (`API_KEYS=a,b`), a YAML block sequence
+(`api_keys:` then `- a` lines, as PyYAML's safe_dump writes it). The name rule (names.py) reads one value after
+its name; here every element of the list goes. An element stays when it is no value: a number, an env var NAME
+(`secret_keys: ["OPENAI_API_KEY"]`), a word of prose, a reference, or what keep.py keeps (masked, public, ids).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .keep import is_masked, keeps_value
+from .names import looks_like_value
+from .providers import generated
+from .secret_names import is_secret_name, random_value
+from .textstats import password_like
+
+# A name, its quotes, an assignment, then a list opening, a YAML block sequence, or a comma-separated run.
+_LISTED = re.compile(
+    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,80})(?P<q>\\{0,3}[\"'])?[ \t]*(?P<sep>=>|:=|[:=])[ \t]*"
+    r"(?:(?P<open>[\[(])|(?P<block>(?:\r?\n[ \t]*-[ \t]+[^\n]+)+)"
+    r"|(?P<csv>[^\s,;:<>\"'\[\](){}=]{4,}(?:,[^\s,;:<>\"'\[\](){}=]{4,})*)(?=$|[\s;]))")
+_QUOTED = re.compile(r"(?P<q>\\{0,3}[\"'])(?P<v>(?:(?!(?P=q))[^\n]){1,512}?)(?P=q)")
+_BARE = re.compile(r"[^\s,'\"\[\]()]+")
+_BLOCK_ITEM = re.compile(r"(?m)^[ \t]*-[ \t]+[\"']?(?P<v>[^\n\"']+?)[\"']?[ \t]*$")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{2,}")
+_MAX_LIST = 4096
+
+
+def _list_name(name: str) -> int:
+    """2: a secret name; 1: its plural (`API_KEYS`, `accessTokens`, also a bare `keys`/`tokens`, which is a dict's
+    keys or a tokenizer's output as often: its elements must look like values, not words); 0: neither."""
+    if is_secret_name(name):
+        return 2
+    if name[-1:] in "sS" and (name.lower() in ("keys", "tokens") or is_secret_name(name[:-1])):
+        return 1
+    return 0
+
+
+def _secret_element(text: str, pos: int, v: str, plural: bool) -> bool:
+    if len(v) < 4 or v.startswith("[REDACTED:") or v.isdigit() or _ENV_NAME.fullmatch(v) and is_secret_name(v):
+        return False
+    if not (password_like(v) or random_value(v) or generated(v) or looks_like_value(v, False, False)
+            or not plural and len(v) >= 8 and not any(c.isspace() for c in v)):
+        return False
+    return not keeps_value(text, pos, v)
+
+
+def listed_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        if "[" not in text and "(" not in text and "," not in text and "\n-" not in text.replace(" ", ""):
+            return text
+        edits: list[tuple[int, int]] = []
+        for m in _LISTED.finditer(text):
+            kind = _list_name(m.group("name"))
+            if not kind:
+                continue
+            if m.group("open") is not None:
+                close = text.find("]" if m.group("open") == "[" else ")", m.end(), m.end() + _MAX_LIST)
+                if close < 0 or "{" in text[m.end():close] or text.startswith("[REDACTED:", m.start("open")) or \
+                        is_masked(text[m.start("open"):close + 1]):
+                    continue  # a list of objects (each member is judged by its own name), a mark, `(sensitive)`
+                items = list(_QUOTED.finditer(text, m.end(), close))
+                if not items and m.group("open") == "(":
+                    continue  # a bare `(...)` after a name is prose or a call, not a tuple or a bash array
+                if not items:
+                    items = list(_BARE.finditer(text, m.end(), close))
+                    spans = [(i.start(), i.end()) for i in items]
+                else:
+                    spans = [(i.start("v"), i.end("v")) for i in items]
+            elif m.group("block") is not None:
+                spans = [(i.start("v"), i.end("v")) for i in _BLOCK_ITEM.finditer(text, m.start("block"),
+                                                                                  m.end("block"))]
+            else:
+                if m.group("sep") != "=" or kind == 2 and "," not in m.group("csv"):
+                    continue  # an environment value only; one value after a secret name is the name rule's
+                spans, at = [], m.start("csv")
+                for part in m.group("csv").split(","):
+                    spans.append((at, at + len(part)))
+                    at += len(part) + 1
+            edits.extend((a, b) for a, b in spans if _secret_element(text, a, text[a:b], kind == 1))
+        if not edits:
+            return text
+        out, pos = [], 0
+        for a, b in sorted(set(edits)):
+            if a < pos:
+                continue
+            out.append(text[pos:a])
+            out.append(mark)
+            pos = b
+        out.append(text[pos:])
+        return "".join(out)
+    return sub
