@@ -49,12 +49,17 @@ from . import arguments as args
 from . import carriers as c
 from . import datastores as ds
 from . import locations as loc
+from .directives import HINTS as IPSEC_HINTS
+from .directives import REDIS_HINTS, ipsec_sub, redis_sub
 from .encoded import make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
+from .jwk import HINTS as JWK_HINTS
+from .jwk import private_sub
+from .keep import jwt_role
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
-from .listed import listed_sub
+from .listed import MNEMONIC_HINTS, listed_sub, mnemonic_sub
 from .names import PROSE, kv_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .reports import HINTS as REPORT_HINTS
@@ -80,7 +85,9 @@ from .separated import (
     spring_value_sub,
     xml_repl,
 )
-from .wrapped import joined_sub, label_line_sub, open_quote_sub
+from .tables import table_sub
+from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
+from .wrapped import adjacent_literals_sub, joined_sub, label_line_sub, open_quote_sub
 
 __all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]
 
@@ -148,6 +155,21 @@ def _redact_decoded(text: str) -> str:
     return _apply(text, None)
 
 
+# ECMA-48 SGR sequences (`ESC[36m`), raw or as JSON writes ESC (`\u001b[`): coloured console renderers (structlog's
+# ConsoleRenderer, uvicorn's ColourizedFormatter) put them between a name and its value (CLASSES10.md A7). The text is
+# judged without them; when that finds a secret, the text without colours is what is kept (the colours are
+# presentation; a mark cannot be put back between them reliably).
+_SGR = re.compile(r"(?:\x1b|\\u001[bB]|\\x1[bB]|\\033)\[[0-9;]*m")
+
+
+def _uncoloured(text: str) -> str:
+    plain = _SGR.sub("", text)
+    if plain == text:
+        return text
+    judged = _apply(plain, None)
+    return judged if judged != plain else text
+
+
 _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"))
 # Formats whose only hint is common (`.`, `:`, `/`, `sk`) but which hold 32 hex digits: one search for the run
 # decides for all of them (a mark cannot make such a run: `[`/`]` are not hex).
@@ -168,8 +190,14 @@ _RULES: tuple[_Sub, ...] = (
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     _Sub("encoded_secret", _PERCENT, None, ("%",)),
     _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
+    _Sub("secret", _uncoloured, None, ("\x1b[", "\\u001b[", "\\x1b[", "\\033[")),
+    _Sub("secret", table_sub(_mark("secret")), None, ("|\n", "│", "┃", ",", "| "), "name"),
+    # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them
+    _Sub("secret", conversion_sub(_mark("secret")), None, CONVERSION_HINTS),
+    _Sub("secret", value_first_sub(_mark("secret")), None, VALUE_FIRST_HINTS),
     # (b) a secret wrapped onto the next line: judged joined, before the lines are judged apart
     _Sub("secret", joined_sub(_redact_decoded), None, ("\n", "\\n")),
+    _Sub("secret", adjacent_literals_sub(_redact_decoded, _mark("secret")), None, ("'\n", '"\n')),
     # (b) structures
     _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
     _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
@@ -180,7 +208,9 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     _Sub("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),
     _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
-    _Sub("jwt", c.JWT, lambda m: _mark(_jwt_kind(m.group(0))), ("eyj",)),
+    _Sub("private_key", private_sub(_mark("private_key")), None, JWK_HINTS),
+    _Sub("jwt", c.JWT, lambda m: m.group(0) if jwt_role(m.group(0)) == "anon" else _mark(_jwt_kind(m.group(0))),
+         ("eyj",)),
     _Sub("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),
     _Sub("bearer", c.BEARER, c.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
     _Sub("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
@@ -207,6 +237,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
     _Sub("password", ds.USERLIST, ds.userlist(_mark("password")), ds.USERLIST_HINTS),
     _Sub("password", ds.LIBPQ_MISSING, ds.libpq_missing(_mark("password")), ds.LIBPQ_HINTS),
+    _Sub("password", ipsec_sub(_mark("password")), None, IPSEC_HINTS),
+    _Sub("password", redis_sub(_mark("password")), None, REDIS_HINTS),
     _Sub("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
@@ -230,7 +262,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", PARENTHESISED, parenthesised_repl(_mark("secret")), ("(",), "name"),
     _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
     _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
-    _Sub("secret", listed_sub(_mark("secret")), None, ("[", "(", ",", "- "), "name"),
+    _Sub("secret", mnemonic_sub(_mark("secret")), None, MNEMONIC_HINTS),
+    _Sub("secret", listed_sub(_mark("secret")), None, ("[", "(", ",", "- ", "s="), "name"),
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
     _Sub("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
     _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),

@@ -121,6 +121,9 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # Contentful CFPAT-, PostHog personal phx_ (phc_ project keys are public, keep.py), Intercom dG9rOj (base64
     # "tok:"), LaunchDarkly server sdk-/api-<uuid>, Flagsmith server ser., Statsig server secret-, ClickUp pk_,
     # Brevo SMTP xsmtpsib-, Salesforce session ids 00D<org>!<session>, Facebook app tokens <app id>|<secret>.
+    # Tencent Cloud API keys (cloud.tencent.com CAM docs, "Access key"): the SecretId is `AKID` + 32 alphanumerics,
+    # half of the pair as AWS's AKIA is (gitleaks has no rule; trufflehog's tencent detector keys on it)
+    ("tencent_secret_id", r"\bAKID[A-Za-z0-9]{32}\b", ("akid",)),
     ("figma_token", r"\bfigd_[A-Za-z0-9_-]{30,}", ("figd_",)),
     ("hubspot_token", r"\bpat-(?:na|eu|ap)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", ("pat-",)),
     ("contentful_token", r"\bCFPAT-[A-Za-z0-9_-]{40,}", ("cfpat-",)),

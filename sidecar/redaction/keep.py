@@ -33,9 +33,11 @@ header or scheme before it), or by a marker the value itself carries, never by i
      `ssh-ed25519 AAAAC3...`, `ssh-rsa AAAAB3...`, `ecdsa-sha2-nistp256 AAAAE2...` (RFC 4253 section 6.6: the
      base64 blob begins with the key type, so `AAAAB3NzaC1yc2E` etc. name a public key), key fingerprints.
    (A PRIVATE key block is redacted whole before this is consulted.)
-   Not kept although documented as browser-safe: Supabase's legacy `anon` JWT and Firebase/GCP `AIza` keys; they
-   share their shape with secrets (a `service_role` JWT, a GCP API key with server scopes), and a log line rarely
-   says which one it holds.
+   - Supabase's `anon` key: a JWT whose payload says `"role": "anon"` (Supabase docs, "API keys": the anon key is
+     safe to ship to browsers when Row Level Security is on; round 8, CLASSES10.md D1). The payload decides, not the
+     JWT shape: a `service_role` JWT, or any other, stays redacted.
+   Not kept although documented as browser-safe: Firebase/GCP `AIza` keys; they share their shape with GCP API keys
+   with server scopes, and a log line rarely says which one it holds.
 3. IDENTIFIERS AND DIGESTS ANNOUNCED BY THEIR NAME: request/trace/span/correlation/conversation ids
    (`x-request-id`, `cf-ray`, W3C `traceparent`), `ETag`, `Content-MD5`, `Digest: sha-256=`, `x-amz-checksum-*`,
    checksums and hashes (`sha256:`, `--hash=sha256:`), git commit SHAs, UUIDs of any version, idempotency keys
@@ -51,7 +53,9 @@ header or scheme before it), or by a marker the value itself carries, never by i
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
 import re
 
 from .secret_names import announces_nonce, is_secret_name, name_words
@@ -108,7 +112,8 @@ PUBLIC_PEM = re.compile(
 def is_public(value: str) -> bool:
     """True for a key its provider documents as public, or an SSH public key blob."""
     v = value.strip().strip("\"'`")
-    return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None
+    return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None or (
+        v.startswith("eyJ") and jwt_role(v) == "anon")
 
 
 # A public key whose prefix or body holds a '.', which the entropy fallback's tokens split at: Mapbox's public
@@ -117,9 +122,25 @@ def is_public(value: str) -> bool:
 _DOTTED_PUBLIC = re.compile(r"(?<![\w.])pk\.eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?")
 
 
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.(?P<payload>eyJ[A-Za-z0-9_-]{5,})\.[A-Za-z0-9_-]*")
+
+
+def jwt_role(token: str) -> str | None:
+    """The `role` claim of a JWT's payload (Supabase keys carry `anon` or `service_role`), if it has one."""
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return None
+    role = data.get("role") if isinstance(data, dict) else None
+    return role if isinstance(role, str) else None
+
+
 def public_spans(text: str) -> list[tuple[int, int]]:
-    """Where certificate and public-key PEM blocks and dotted public tokens are (random and public)."""
+    """Where certificate and public-key PEM blocks, dotted public tokens and anon JWTs are (random and public)."""
     spans = [m.span() for m in _DOTTED_PUBLIC.finditer(text)] if "pk.eyJ" in text else []
+    if "eyJ" in text:
+        spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
     if "-----BEGIN" not in text:
         return spans
     return spans + [m.span() for m in PUBLIC_PEM.finditer(text)]
@@ -152,6 +173,7 @@ IDENTIFIER_WORDS = frozenset({
     "version", "etags", "context", "integrity", "blake2b", "blake3", "xxhash", "sri", "after", "before", "marker",
     "name", "names", "path", "file", "blob", "match", "kid", "jti", "number", "no", "ref", "tag", "arn", "urn",
     "challenge",
+    "thumbprint",  # RFC 7638 JWK thumbprint, an X.509 thumbprint: a SHA digest of a public key or certificate
     "opaque", "cnonce",  # RFC 7616 Digest challenge/response parameters, sent in the clear and echoed back
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
@@ -232,18 +254,18 @@ def announced_identifier(text: str, start: int) -> bool:
         return False
     if name_words(name)[-1:] in (["file"], ["path"], ["filename"]) and not _PATH_LIKE.match(text, start):
         return False  # `private key file: '<base64 body line>'`: the file's content was printed, not its name
-    return bool(_SSH_TYPES.match(name)) or is_identifier_name(name) or name in _JWK_PUBLIC and _in_jwk(text, start)
+    return bool(_SSH_TYPES.match(name)) or is_identifier_name(name) or name in _JWK_PUBLIC and in_jwk(text, start)
 
 
 # RFC 7517/7518/8037: a JSON Web Key's public members (RSA `n`, `e`; EC `x`, `y`; OKP `x`; `x5c` certificates)
 # are published at a JWKS URL by design; its private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, oct `k`) are not
 # listed, so they stay judged. Read only inside an object that holds `kty` (a one-letter name elsewhere means
 # nothing).
-_JWK_PUBLIC = frozenset({"n", "e", "x", "y", "x5c"})
+_JWK_PUBLIC = frozenset({"n", "e", "x", "y", "x5c", "x5t"})  # x5t: the certificate's SHA-1 thumbprint
 _KTY = re.compile(r"""\\{0,3}["']kty\\{0,3}["']\s*:""")
 
 
-def _in_jwk(text: str, start: int) -> bool:
+def in_jwk(text: str, start: int) -> bool:
     lo = text.rfind("{", 0, start)
     hi = text.find("}", start)
     return lo >= 0 and _KTY.search(text, lo, hi if hi >= 0 else len(text)) is not None

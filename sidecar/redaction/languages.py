@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
+from .secret_names import random_value
 from .textstats import complex_password, password_like
 
 PASSWORD_WORDS = (
@@ -90,12 +91,12 @@ TAIL = re.compile(
 # A phrase word may hold an elided article's apostrophe (`d'accès`, `dell'utente`, `l'utilisateur`).
 _PHRASE_WORD = r"(?:[^\s:=：\"'`’]|(?<=\w)['’](?=\w)){1,30}"
 PHRASE_TAIL = re.compile(
-    r"[^\s:=：]{0,12}(?:[ \t]+" + _PHRASE_WORD + r"){1,4}[ \t]*[:：][ \t]+"
+    r"[^\s:=：]{0,12}(?:[ \t]+" + _PHRASE_WORD + r"){1,4}(?:[ \t]*[:：]|[ \t]+[—–])[ \t]+"
     r"(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{6,128})")
 # The word, a short phrase, a copula, then the value (`kata sandi untuk budi adalah <v>`, `la password dell'utente
 # mario è <v>`, `das Passwort für bob ist <v>`): the third-person "is/was" of the languages listed above that put
 # it before the complement. Prose is likely, so the value must read as a password.
-_COPULAS = ("is", "was", "ist", "war", "es", "era", "est", "était", "é", "è", "adalah", "ialah", "är", "var",
+_COPULAS = ("is", "was", "ist", "war", "lautet", "lautete", "es", "era", "est", "était", "é", "è", "adalah", "ialah", "är", "var",
             "jest", "był", "była", "je", "byl", "bylo", "là", "είναι", "ήταν", "היא", "הוא", "是", "为", "為",
             "это", "был", "была", "був", "була", "oli", "volt")  # not `on`/`van`/`er` (English words too)
 COPULA_TAIL = re.compile(
@@ -122,6 +123,36 @@ _NATIVE = r"[^\x00-\x7f\s:=：，；、。「『“‘\"'`]"
 NATIVE_TAIL = re.compile(
     _NATIVE + r"{0,16}(?:[ \t]+" + _NATIVE + r"{1,30}){0,4}[ \t]+(?!\[REDACTED:)(?P<val>[^\s\"'`,;}\])<>，；、。]{8,128})")
 HINTS = tuple(sorted({w.lower() for w in WORDS + LOANWORDS}))
+
+
+# `user=mario`, `request_id=<uuid>` after `パスワードの有効期限が切れました`: the next field, judged by its own name
+_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")  # an id's shape
+
+
+def _ascii_after_script(text: str, word_start: int, m: re.Match[str]) -> bool:
+    """`Ваш токен доступа: ahckdxhy`, `临时密码是 hunterabc`: a word and phrase in a script other than Latin, an explicit
+    separator (`:`, a dash, a copula), then an ASCII token of 8+ characters: no word of the phrase's language, so the
+    value whatever its letters (a lowercase-only password reads as a word to every other test). A phrase in Latin
+    letters (`Passwort ist falsch`) is not read this way: the token could be a word of it."""
+    val = m.group("val")
+    parts = [p for p in re.split(r"[-_./]+", val) if p]
+    if len(parts) > 1 and all(p.isalpha() for p in parts):
+        return False  # `Content-Type`, `user.name`: words joined as a name, not a value
+    return (len(val) >= 8 and val.isascii() and not text[word_start].isascii()
+            and 2 * sum(c.isalpha() for c in val) >= len(val)  # not a timestamp, a number, a version
+            and not any(c.isascii() and c.isalpha() for c in text[m.start():m.start("val")]))
+
+
+# The particle glued to the word that makes what follows its complement: Japanese topic は, Korean 은/는, Chinese
+# 为/為/是 ("is"). Without one (`访问令牌 <v> 已创建`, `пароль для <v>`) a following token may be a user or a name.
+_TOPIC = ("は", "는", "은", "为", "為", "是")
+
+
+def _topic_marked(text: str, m: re.Match[str]) -> bool:
+    return text[m.start():m.start("val")].rstrip().endswith(_TOPIC)
 
 
 def _foreign_copula(m: re.Match[str]) -> bool:
@@ -165,13 +196,17 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
                 if _prose(val):
                     continue
                 start, end = m.span("qval" if quoted else "val")
-            elif (q := QUOTED_TAIL.match(text, end)) is not None and password_like(q.group("val")):
+            elif (q := QUOTED_TAIL.match(text, end)) is not None and (password_like(q.group("val"))
+                                                                       or random_value(q.group("val"))):
                 start, end = q.span("val")
             else:
                 own = OWN_COPULA_TAIL.get(text[start:end].lower())
                 for tail in (PHRASE_TAIL, COPULA_TAIL, *((own,) if own is not None else ()), BARE_TAIL, NATIVE_TAIL):
                     m = tail.match(text, end)
-                    if m is not None and (complex_password if tail is NATIVE_TAIL else password_like)(m.group("val")):
+                    if m is not None and _FIELD.match(m.group("val")) is None and not _UUID.fullmatch(
+                            m.group("val")) and ((complex_password if tail is NATIVE_TAIL else password_like)(
+                            m.group("val")) or random_value(m.group("val")) or _ascii_after_script(text, start, m)
+                            and (tail is not BARE_TAIL and tail is not NATIVE_TAIL or _topic_marked(text, m))):
                         break
                 else:
                     continue

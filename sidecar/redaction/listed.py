@@ -3,7 +3,8 @@
 A service that rotates keys or falls back between them holds them in a list, and prints the list as its carrier
 writes one: JSON and Python reprs (`["a", "b"]`, `('a', 'b')`, urllib.parse.parse_qs's `{'k': ['v']}`), a bash
 array (`KEYS=('a' 'b')`), a comma-separated environment value (`API_KEYS=a,b`), a YAML block sequence
-(`api_keys:` then `- a` lines, as PyYAML's safe_dump writes it). The name rule (names.py) reads one value after
+(`api_keys:` then `- a` lines, as PyYAML's safe_dump writes it), and a BIP-39 mnemonic: 12-24 lowercase words
+after its name (`MNEMONIC=abandon ability ...`, `seed phrase: ...`), which are the wallet's private key. The name rule (names.py) reads one value after
 its name; here every element of the list goes. An element stays when it is no value: a number, an env var NAME
 (`secret_keys: ["OPENAI_API_KEY"]`), a word of prose, a reference, or what keep.py keeps (masked, public, ids).
 """
@@ -52,8 +53,6 @@ def _secret_element(text: str, pos: int, v: str, plural: bool) -> bool:
 
 def listed_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
-        if "[" not in text and "(" not in text and "," not in text and "\n-" not in text.replace(" ", ""):
-            return text
         edits: list[tuple[int, int]] = []
         for m in _LISTED.finditer(text):
             kind = _list_name(m.group("name"))
@@ -95,3 +94,17 @@ def listed_sub(mark: str) -> Callable[[str], str]:
         out.append(text[pos:])
         return "".join(out)
     return sub
+
+
+_MNEMONIC = re.compile(
+    r"(?P<name>(?i:(?:[A-Za-z_][\w.\-]{0,40}[ _.\-])?(?:mnemonic|seed[ _.\-]?phrase|wallet[ _.\-]?seed"
+    r"|recovery[ _.\-]?phrase)))\\{0,3}[\"']?[ \t]*(?:=>|:=|[:=])[ \t]*\\{0,3}[\"']?"
+    r"(?P<words>(?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})\b")
+MNEMONIC_HINTS = ("mnemonic", "seed", "recovery")
+
+
+def mnemonic_sub(mark: str) -> Callable[[str], str]:
+    """A BIP-39 phrase (12, 15, 18, 21 or 24 words of its 3-8 letter word list) after a mnemonic's name."""
+    def repl(m: re.Match[str]) -> str:
+        return m.group(0)[:m.start("words") - m.start()] + mark
+    return lambda text: _MNEMONIC.sub(repl, text)

@@ -63,7 +63,7 @@ PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "pas
 # `{"log": "`; a value on the line after its name (a YAML block scalar) is in the next record.
 DOCKER_SEAM = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*\\{0,2}\"time\\{0,2}\":"
                r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\"")
-QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027)"
+QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027|\\{1,3}x2[27])"
 # Rust's derived Debug of an Option (`password: Some("<v>")`, pretty-printed `{:#?}` over lines) is read as the
 # value after `Some(`.
 # A YAML tag between a key and its value (YAML 1.2 section 6.8.2 node tags: `!!str`, `!local`, `!<verbatim>`;
@@ -71,16 +71,16 @@ QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022
 _YAML_TAG = r"(?:![!\w./:<>,-]*[ \t]+)?"
 # A secret name written as two words in prose (`pass phrase <v>`, `API key <v>`, `secret key: <v>`): the first
 # half, a blank, then the second; name_words joins them (`pass`+`phrase`) as it joins `pass_phrase`.
-_TWO_WORDS = (r"(?:(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app)[ \t]"
+_TWO_WORDS = (r"(?:(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app|recovery|seed)[ \t]"
               r"(?=(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_])))?")
 _SECOND_HALF = re.compile(r"(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_])")
-_FIRST_HALF = re.compile(r"(?<![A-Za-z0-9_])(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app)"
+_FIRST_HALF = re.compile(r"(?<![A-Za-z0-9_])(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app|recovery|seed)"
                          r"[ \t]$")
 KV = re.compile(
-    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>" + QUOTE + r")?"
+    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>\"\"|" + QUOTE + r")?"
     r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
     r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*:[ \t]*Some\((?:[ \t]|\r?\n|\\{1,7}n)*|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
-    r"(?:[bBrRuUfF]{0,2}(?P<q>''(?=[^'\s])|" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
+    r"(?:[bBrRuUfF]{0,2}(?P<q>''(?=[^'\s])|(?(q1)\"\"(?=[^\"\s])|(?!))|" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
     r"|(?!\[REDACTED:)(?P<val>[^\s\"'`&,;}\])<>\u2000-\u206f\u3000-\u303f\uff00-\uffef]{1,512}))"
 )
 # `''` opens a value quoted inside a single-quoted string (postgresql.conf: "to embed a single quote in a parameter

@@ -41,6 +41,9 @@ SECRET_WORDS = frozenset({
     "hotp",  # RFC 4226 (TOTP, RFC 6238, and OTP are above)
     # a personal access token (GitHub, GitLab, Azure DevOps `AZURE_DEVOPS_EXT_PAT`, `az devops login`, Docker Hub)
     "pat",
+    # a wallet's BIP-39 mnemonic (the seed words ARE the private key: BIP-39 "Mnemonic code for generating
+    # deterministic keys"; MetaMask's "Secret Recovery Phrase"), also spelled as two words joined
+    "mnemonic", "seedphrase", "walletseed", "recoveryphrase",
     # abbreviations of password seen in config keys and prompts
     "pswd", "psswd", "pssw", "passw",
 })
@@ -79,7 +82,7 @@ META_WORDS = frozenset({
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
               "access", "sessid", "connect.sid",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
-              "haslo", "geheim", "salasana", "psk", "pswd", "pssw",
+              "haslo", "geheim", "salasana", "psk", "pswd", "pssw", "mnemonic", "seed", "recovery",
               # `pat` only before a separator: as a bare hint it would run the rule on every `path` and `pattern`
               "pat=", "pat:", "pat ", "pat\t", "pat'", 'pat"', "pat\\", "pat%")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
@@ -153,6 +156,15 @@ _SESSION_COOKIE = re.compile(
     r"|ASP\.NET_SessionId|rack\.session", re.IGNORECASE)
 
 
+# Vault's AppRole login takes a public `role_id` and a `secret_id` credential (developer.hashicorp.com/vault/docs/auth/
+# approle); S3-protocol keys come as an access key id and a secret (Supabase Storage's is 32 hex, unlike AWS's AKIA).
+_PAIR_HALF = frozenset({"access", "aws", "s3", "approle", "vault"})
+# A digest of a key or token names it and cannot be used (LiteLLM stores `hashed_token`); a password's hash is not
+# kept by this (an offline guess target).
+_HASHED = frozenset({"hash", "hashed", "digest", "sha256", "sha"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pw"})
+
+
 @functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """True when a field/variable name says its value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`)."""
@@ -162,8 +174,13 @@ def is_secret_name(name: str) -> bool:
     if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 or len(p) >= 16 and len(_DIGIT_RUNS.findall(p)) >= 2
                         and shannon(p) >= 3.5 for p in _SPLIT.split(name)):
         return False  # no name at all: a random id or key body that happens to hold "pw" or "key" (`qwbnipw2cnbn55k..`)
+    if words[-2:] == ["secret", "id"] and (len(words) == 2 or words[-3] in _PAIR_HALF) or words[-3:] == [
+            "access", "key", "id"]:
+        return True  # Vault AppRole `secret_id`, an S3 `access_key_id`: the half of a credential pair, not an id
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False
+    if any(w in _HASHED for w in words) and not any(w in _PASSWORD_WORDS for w in words):
+        return False  # LiteLLM `key_hash`, `hashed_token`: a digest that names a key (CLASSES10.md D2)
     if announces_nonce(words):
         return False  # `Sec-WebSocket-Key`, `next_page_token`: a nonce or a cursor (keep.py)
     upper = name.isupper()

@@ -16,6 +16,10 @@ Two ways a log wraps a value, each decided here:
   `API key` heading then the key), botocore's `Signature:` line (carriers.py). The label is a short phrase whose
   words make a secret name (`Secret Access Key`, `Root password for the database:`); the value is one token that
   reads as a value (names.looks_like_value), not prose, a mask or a placeholder.
+- pprint's split string (stdlib pprint._pprint_str): a str with blanks longer than the width becomes adjacent
+  literals on consecutive lines (`'Authorization': 'Bearer '` / `'sk-...'`), so a scheme and its credential, or a
+  sentence and the value after it, are apart (CLASSES10.md A4). The literals are judged joined, with their line's
+  start (the key) before them; a literal whose text the judgement removed goes.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3
 _PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
 MIN_WIDTH = 60
 _MARK = "[REDACTED:"
+MARK = _MARK
 
 
 def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
@@ -123,3 +128,38 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
             return m.group(0)
         return m.group(0)[:m.start("val") - m.start()] + mark
     return lambda text: _LABEL_LINE.sub(repl, text)
+
+
+_LIT = r"""(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+_ADJACENT = re.compile(_LIT + r"(?:[ \t]*\r?\n[ \t]*" + _LIT + r")+")
+_ONE_LIT = re.compile(_LIT)
+
+
+def adjacent_literals_sub(redact: Callable[[str], str], mark: str) -> Callable[[str], str]:
+    """pprint's adjacent string literals, judged joined (see the module doc)."""
+    def sub(text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for m in _ADJACENT.finditer(text):
+            parts = list(_ONE_LIT.finditer(text, m.start(), m.end()))
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            joined = "".join(p.group(0)[1:-1] for p in parts)
+            quote = parts[0].group(0)[0]
+            judged = redact(text[line_start:m.start()] + quote + joined + quote)
+            if MARK not in judged:
+                continue
+            pieces, at = [], m.start()
+            for p in parts:
+                body = p.group(0)[1:-1]
+                pieces.append(text[at:p.start()])
+                gone = body.strip() and body.strip() not in judged
+                pieces.append(p.group(0)[0] + mark + p.group(0)[-1] if gone else p.group(0))
+                at = p.end()
+            out.append(text[pos:m.start()])
+            out.append("".join(pieces))
+            pos = m.end()
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+    return sub

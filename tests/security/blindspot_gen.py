@@ -154,7 +154,9 @@ def directive_secret(r: random.Random) -> Planting:
         k = base64.b64encode(r.randbytes(32)).decode()
         return f'named.conf: key "xfer" {{ algorithm hmac-sha256; secret "{k}"; }};', k
     if shape == 4:
-        return f'ipsec.secrets: 10.0.0.1 10.0.0.2 : PSK "{v}"', v
+        kind = r.choice(["PSK", "EAP", "XAUTH"])
+        user = "" if kind == "PSK" else r.choice(["carol ", "dave@example.com "])
+        return f'+ cat /etc/ipsec.secrets\n10.0.0.1 10.0.0.2 : {kind} {user}"{v}"\n', v
     if shape == 5:
         return f'wpa_supplicant.conf: network={{ ssid="office" psk="{v}" }}', v
     if shape == 6:
@@ -325,6 +327,11 @@ def shares(fn: Callable[[str], str], seeds: range, n: int = 40) -> dict[str, tup
     return out
 
 
+def report(fn: Callable[[str], str], seeds: range, label: str) -> None:
+    for cls, (lk, n, lost, nk) in shares(fn, seeds).items():
+        print(f"{label}: {cls:16} leaked {lk:4}/{n} ({lk / n:6.1%})   lost {lost:4}/{nk} ({lost / nk:6.1%})")
+
+
 def _seeds(spec: str) -> range:
     lo, _, hi = spec.partition("-")
     return range(int(lo), int(hi or lo) + 1)
@@ -336,10 +343,18 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="100-103")
     ap.add_argument("--show", default="", help="print the leaked/lost texts of this class")
+    ap.add_argument("--baseline-rev", default=None, help="also the redactor at this git revision, per class")
     args = ap.parse_args()
     seeds = _seeds(args.seeds)
-    for cls, (lk, n, lost, nk) in shares(redact, seeds).items():
-        print(f"{cls:16} leaked {lk:4}/{n} ({lk / n:6.1%})   lost {lost:4}/{nk} ({lost / nk:6.1%})")
+    report(redact, seeds, "this tree")
+    if args.baseline_rev:
+        import sys
+        from pathlib import Path
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+        from redaction import old_redactor  # type: ignore[import-not-found]
+
+        old = old_redactor(args.baseline_rev)
+        report(lambda t: old(t, None), seeds, args.baseline_rev)
     if args.show:
         for s in seeds:
             for t, v in plantings(args.show, s, 40):
