@@ -31,7 +31,7 @@ def ipsec_sub(mark: str) -> Callable[[str], str]:
 
 def redis_sub(mark: str) -> Callable[[str], str]:
     def repl(m: re.Match[str]) -> str:
-        if not m.group("q") and m.group("val").lower() in PROSE:
-            return m.group(0)  # `requirepass is not set`, `masterauth not configured`: prose about the directive
+        if not m.group("q") and m.group("val").lower() in PROSE or not any(c.isalnum() for c in m.group("val")):
+            return m.group(0)  # `requirepass is not set`, `CONFIG GET requirepass =>`: prose or a prompt, no value
         return m.group("pre") + mark + m.group("q")
     return lambda text: REDIS_DIRECTIVE.sub(repl, text)

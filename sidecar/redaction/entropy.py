@@ -41,14 +41,22 @@ from collections.abc import Callable
 from .keep import announced_identifier, is_public, public_spans
 from .textstats import shannon, switch_rate, wordlike
 
-# `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart.
-TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,3}(?![A-Za-z0-9+/_=-])")
+# `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart. A run before an INNER `==` (two
+# base64 values glued, or a padded head; review r7) ends there and is judged alone: one `=` inside stays an assignment.
+TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}(?:={0,3}(?![A-Za-z0-9+/_=-])|(?===[A-Za-z0-9+/_-]))")
 # Object ids of providers and payment APIs (OpenAI, Anthropic, Stripe, Moonshot): ids, not credentials.
 ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
     r"|vs|modr|img|sess|conv|item|sha256|sha1|sha224|sha384|sha512|md5|pk_live|pk_test|sb_publishable)[-_]",
     re.IGNORECASE)  # sha256-/sha384-/sha512-: W3C Subresource Integrity metadata (`integrity="sha384-<b64>"`)
+# Twilio's SIDs: two capital letters naming the object type and 32 hex (Twilio docs, "What is a SID?": SM a message,
+# CA a call, RE a recording, ...); ids, followed by an engineer. The account's `AC` and the API key's `SK` SIDs are
+# formats.py's (gitleaks flags them) and are marked before this runs.
+_TWILIO_SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
+# The tail of an id pydantic cut in the middle (`input_value='chatcmpl-<head>...<tail>'`): the head shows the object
+# prefix, so the tail is the same id (review r7).
+_CUT_ID_HEAD = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{3,30})\.\.\.$")
 # `SHA256:<b64>` (an SSH/TLS key fingerprint), and RFC 9530's `Content-Digest: sha-256=:<b64>:` (a structured
 # field byte sequence after the algorithm): a digest or a public key's name, it grants nothing.
 _FINGERPRINT = re.compile(r"(?i)(?:sha-?(?:1|224|256|384|512)|md5)=?:$")
@@ -125,7 +133,7 @@ def _random(core: str) -> bool:
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
-    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok):
+    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core):
         return False
     parts = [p for p in re.split(r"[-_/]+", core) if p]
     if len(parts) > 1 and all(wordlike(p) for p in parts):
@@ -157,6 +165,9 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
         if before == ":" and _FINGERPRINT.search(text, max(0, start - 10), start) or before == "," and \
                 _MEDIA_DATA_URL.search(text, max(0, start - 96), start):
             return tok  # `SHA256:uNiVzt...`, `sha-256=:...:`, `data:image/png;base64,...`: see above
+        if before == "." and (head := _CUT_ID_HEAD.search(text, max(0, start - 40), start)) is not None and \
+                ID_PREFIXES.match(head.group(1)):
+            return tok
         if encoded is not None:
             hidden = encoded(tok)
             if hidden is not None:

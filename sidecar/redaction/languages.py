@@ -35,6 +35,7 @@ PASSWORD_WORDS = (
     "رمز عبور", "گذرواژه", "nenosiri", "лозинка", "құпия сөз", "პაროლი", "գաղտնաբառ", "ពាក្យសម្ងាត់",
     "κωδικός πρόσβασης", "κωδικό πρόσβασης", "κωδικού πρόσβασης",  # Greek l10n: "access code" is the password field
     "lykilorð", "cyfrinair", "pasfhocal", "pasahitza", "contrasinal", "wagwoord", "fjalëkalim", "şifrə", "parole",
+    "mima",  # 密码 in pinyin, as config keys transliterate it (CLASSES10.md B5: transliterations)
 )
 # English loanwords used inside other languages' sentences (`la password dell'utente mario è <v>`, Indonesian
 # `password untuk budi adalah <v>`): only the copula shape reads them here; the name rule reads the rest.
@@ -43,6 +44,9 @@ SECRET_WORDS = (
     "密钥", "秘钥", "金鑰", "密鑰", "秘密", "令牌", "シークレット", "秘密鍵", "トークン", "토큰", "비밀", "токен", "секрет",
     "ключ", "schlüssel", "geheimnis", "clé", "clave", "chiave", "chave", "sleutel", "nyckel", "anahtar", "jeton",
     "segreto", "secreto", "segredo", "sekret", "gizli", "κλειδί", "מפתח", "مفتاح",
+    # round 8 (CLASSES10.md B4): key in Japanese katakana and Korean (the consoles' `APIキー`, `API 키`), Polish,
+    # Turkish (possessive `API anahtarı`)
+    "キー", "키", "klucz", "anahtarı",
 )
 # A word of several words is also spelled as a config key (`MOT_DE_PASSE=`, `kata-sandi:`, `mat_khau`).
 _KEY_SPELLINGS = tuple(w.replace(" ", sep) for w in PASSWORD_WORDS + SECRET_WORDS if " " in w for sep in "_-")

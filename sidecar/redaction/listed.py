@@ -60,7 +60,8 @@ def listed_sub(mark: str) -> Callable[[str], str]:
                 continue
             if m.group("open") is not None:
                 close = text.find("]" if m.group("open") == "[" else ")", m.end(), m.end() + _MAX_LIST)
-                if close < 0 or "{" in text[m.end():close] or text.startswith("[REDACTED:", m.start("open")) or \
+                if close < 0 or "{" in text[m.end():close] or "[" in text[m.end():close] or "REDACTED:" in text[
+                        m.end():close + 1] or text.startswith("[REDACTED:", m.start("open")) or \
                         is_masked(text[m.start("open"):close + 1]):
                     continue  # a list of objects (each member is judged by its own name), a mark, `(sensitive)`
                 items = list(_QUOTED.finditer(text, m.end(), close))

@@ -276,8 +276,9 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
         sep = m.group("sep")
         if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or ENV_REF.match(val.strip()):
             return m.group(0)
-        if not quoted and val[:1] == "\\" and val[1:2] in ("n", "r", "t"):
-            return m.group(0)  # `Token:\n    <v>` in a JSON string: the value is on the next line (wrapped.py)
+        if not quoted and (val[:1] == "\\" and val[1:2] in ("n", "r", "t") or val.strip("\\") == "" or val in ("[", "(")):
+            return m.group(0)  # `Token:\n    <v>` in a JSON string (the value is on the next line: wrapped.py), `\\`, a
+            # list's opening bracket before a quote (the list's elements are listed.py's)
         if not quoted and (_CODE.match(val) or only_space_sep(m) and FIELD.match(val) and not random_field(val)):
             return m.group(0)
         if not quoted and val.isalpha() and m.string[m.end():m.end() + 1] in _APOSTROPHES and m.string[

@@ -65,12 +65,20 @@ KEYWORDS: tuple[str, ...] = (
     # names are model and host names in every line of a gateway's log, and would only cost time here.
     "mistral", "ai21", "deepinfra", "nomic", "clarifai", "deepgram", "assemblyai", "wandb", "upstash", "qdrant",
     "weaviate", "pinecone", "vercel", "twilio", "mailjet", "pusher", "azure",
+    # round 8 (CLASSES10.md B6, B8): gateways' upstreams keyed by the provider alone (LiteLLM model_list, OpenAI-
+    # compatible routers) whose keys carry no prefix gitleaks reads, and Honeycomb's key header `X-Honeycomb-Team`
+    # (trufflehog's honeycomb detector); names rare enough in a gateway's lines to cost nothing
+    "openrouter", "fireworks", "honeycomb",
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
 # What a provider's account is divided into: the name of one is an identifier, not a credential.
 _SCOPE_WORDS = frozenset({"org", "organization", "organisation", "project", "workspace", "team", "tenant", "region",
                           "deployment", "subscription", "zone", "site", "environment", "channel", "bucket",
                           "index", "namespace", "cluster", "database", "db", "queue", "topic", "space"})
+# What a provider names its objects by, after the provider's name: Twilio's SIDs (`twilio_sid=SM<32 hex>`, "String
+# Identifier", Twilio docs "What is a SID?"; the Account SID `AC...` has its own format rule), Sentry's release names
+# (`sentry_release=backend@1.2.3+<sha>`, Sentry docs "Releases"). Ids announced by their name stay (review r7).
+_PROVIDER_IDS = frozenset({"sid", "release"})
 # The hints the rule runs on (lowercase substrings): separators inside a keyword vary (`new_relic`, `linked-in`).
 HINTS: tuple[str, ...] = tuple(k for k in KEYWORDS if k not in ("newrelic", "linkedin", "messagebird", "privateai",
                                                                    "newyorktimes")) + (
@@ -93,6 +101,7 @@ def provider_of(name: str) -> str | None:
     if words[-2:] == ["sonar", "login"]:
         return "sonar"  # SonarScanner's `sonar.login` holds the authentication token (gitleaks sonar-api-token)
     if not words or words[-1] in META_WORDS or words[-1] in IDENTIFIER_WORDS or words[-1] in _SCOPE_WORDS or \
+            words[-1] in _PROVIDER_IDS or \
             announces_nonce(words):
         return None  # `sentry-trace`, `jira_issue_id`, `groq_org`, `azure_tenant`: an identifier the provider gives
     for w in words:

@@ -18,6 +18,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from .entropy import ID_PREFIXES
 from .keep import keeps_value
 from .providers import generated, provider_secret
 from .secret_names import is_secret_name
@@ -42,7 +43,7 @@ def cut_repl(mark: str, m: re.Match[str]) -> str:
     """A generated token pydantic cut in the middle, whatever its field: the head and the tail go together (a rule
     that saw the head alone has marked it; the tail is the rest of the same secret). Hex stays (digests)."""
     head, _, tail = m.group("val").partition("...")
-    if "[REDACTED:" not in head and (not generated(head + tail) or _HEX.fullmatch(head + tail)):
+    if "[REDACTED:" not in head and (not generated(head + tail) or _HEX.fullmatch(head + tail) or ID_PREFIXES.match(head)):
         return m.group(0)
     return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.end("val") - m.start():]
 

@@ -159,6 +159,9 @@ _SESSION_COOKIE = re.compile(
 # Vault's AppRole login takes a public `role_id` and a `secret_id` credential (developer.hashicorp.com/vault/docs/auth/
 # approle); S3-protocol keys come as an access key id and a secret (Supabase Storage's is 32 hex, unlike AWS's AKIA).
 _PAIR_HALF = frozenset({"access", "aws", "s3", "approle", "vault"})
+# boto3's `SecretId=` (Secrets Manager, get_secret_value) is the secret's NAME or ARN: a parameter in CamelCase is an
+# SDK's argument naming a resource, not the credential half Vault's snake_case `secret_id` is.
+_CAMEL_SECRET_ID = re.compile(r"SecretId|secretId")
 # A digest of a key or token names it and cannot be used (LiteLLM stores `hashed_token`); a password's hash is not
 # kept by this (an offline guess target).
 _HASHED = frozenset({"hash", "hashed", "digest", "sha256", "sha"})
@@ -174,8 +177,8 @@ def is_secret_name(name: str) -> bool:
     if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 or len(p) >= 16 and len(_DIGIT_RUNS.findall(p)) >= 2
                         and shannon(p) >= 3.5 for p in _SPLIT.split(name)):
         return False  # no name at all: a random id or key body that happens to hold "pw" or "key" (`qwbnipw2cnbn55k..`)
-    if words[-2:] == ["secret", "id"] and (len(words) == 2 or words[-3] in _PAIR_HALF) or words[-3:] == [
-            "access", "key", "id"]:
+    if (words[-2:] == ["secret", "id"] and (len(words) == 2 or words[-3] in _PAIR_HALF) or words[-3:] == [
+            "access", "key", "id"]) and not _CAMEL_SECRET_ID.search(name):
         return True  # Vault AppRole `secret_id`, an S3 `access_key_id`: the half of a credential pair, not an id
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False

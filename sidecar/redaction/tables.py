@@ -19,6 +19,7 @@ from .textstats import password_like
 
 _SEPARATORS = re.compile(r"[|│┃]")
 _RULE = re.compile(r"^[\s\-+=─━┼╇╋┡┩┏┓┗┛└┘┌┐┬┴┳┻╞╡├┤╪|│┃:]*$")
+_HEADER_CELL = re.compile(r"|[A-Za-z_][A-Za-z0-9_ .\-]{0,40}")  # empty: a border's outer cell
 _CELL_VALUE = re.compile(r"[^\s|│┃,]{8,512}")
 _DOCKER_LOG = re.compile(r'^\{"log":[ \t]*"(?P<content>(?:[^"\\]|\\.)*?)(?:\\r)?(?:\\n)?"')
 
@@ -55,6 +56,9 @@ def table_sub(mark: str) -> Callable[[str], str]:
                 i += 1
                 continue
             cells = _split(header, csv)
+            if len(cells) < 2 or not all(_HEADER_CELL.fullmatch(header[a:b]) for a, b in cells):
+                i += 1
+                continue  # a header row holds column names only (a code line with commas is no CSV header)
             secret_cols = [k for k, (a, b) in enumerate(cells) if b > a and is_secret_name(header[a:b])]
             if not secret_cols:
                 i += 1
