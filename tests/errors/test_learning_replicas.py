@@ -245,3 +245,31 @@ async def test_two_processes_on_one_postgresql_learning_the_same_new_errors_end_
             if p.returncode is None:
                 p.kill()
         await store.close()
+
+
+async def test_first_token_values_through_two_replicas_in_reversed_orders(tmp_path):
+    """A letters-only id leading the message (errors/first_slot.py): two replicas sharing a store, fed
+    one stream in opposite orders, map every form to the same group in the end, and the event's groups
+    stay bounded (at most `FIRST_VALUES` words open their own before the position is a value)."""
+    from sidecar.errors.first_slot import FIRST_VALUES
+
+    a_store = await open_sqlite(str(tmp_path / "shared.db"))
+    b_store = await open_sqlite(str(tmp_path / "shared.db"))
+    try:
+        rng = random.Random(8)
+        ids = ["".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(rng.randint(6, 11))) for _ in range(30)]
+        forward = [make_event(f"{i} floating point alignment exceptions were corrected by the kernel", logger="gw",
+                              offset=n * 100) for n, i in enumerate(ids)]
+        backward = list(reversed(forward))
+        a = GroupRecorder(a_store, Bus(), ManualClock(start=T0), Telemetry())
+        b = GroupRecorder(b_store, Bus(), ManualClock(start=T0), Telemetry())
+        for i in range(0, len(forward), 5):
+            await a.record(forward[i:i + 5])
+            await b.record(backward[i:i + 5])
+        stored = set((await _fingerprints(a_store)).values())
+        assert len(stored) <= 2 * FIRST_VALUES, stored
+        for e in forward:
+            assert a.learning.grouper.fingerprint(e) == b.learning.grouper.fingerprint(e)
+    finally:
+        await a_store.close()
+        await b_store.close()
