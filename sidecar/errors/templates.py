@@ -61,51 +61,10 @@ from .slots import (
     similarity,
 )
 from .spans import MAX_SPAN, align, may_span, widen
-from .token_forms import same_key, tokenize, variable_like
+from .template_model import Learned, Template, merge_tokens
+from .token_forms import tokenize, variable_like
 
 __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
-
-
-@dataclass(slots=True)
-class Template:
-    """A learned template: its stable group id and its tokens (`<*>` where a slot varies)."""
-
-    fingerprint: str
-    tokens: list[str]
-    bucket: str
-    # `spans.may_span(text)`: whether the template is in its head's `_span_heads` list
-    spans: bool = False
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.tokens)
-
-
-@dataclass(frozen=True, slots=True)
-class Learned:
-    """What learning decided for one masked message."""
-
-    fingerprint: str  # the group id
-    template: str  # the template text after this message
-    created: bool  # a new template was started
-    widened: bool  # an existing template gained a parameter
-    form: str = ""  # the masked form's own pure fingerprint
-
-
-def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
-    """The template widened by one message: disagreeing positions become `<*>` (keys are kept)."""
-    out: list[str] = []
-    for t, m in zip(template, tokens, strict=True):
-        if t == m:
-            out.append(t)
-            continue
-        k = same_key(t, m)
-        if k is not None:
-            out.append(k + PLACEHOLDER)
-        else:
-            out.append(PLACEHOLDER)
-    return out
-
 
 
 SPAN_CANDIDATES = 32  # templates one new form is aligned with across counts (`_place_span`), newest first

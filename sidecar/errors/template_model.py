@@ -1,0 +1,53 @@
+"""What a learned template is (`Template`), what learning decided for one message (`Learned`), and how a
+template widens by one message (`merge_tokens`): the learner's data, apart from its search
+(`templates.TemplateLearner`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .masking_rules import PLACEHOLDER
+from .token_forms import same_key
+
+__all__ = ["Template", "Learned", "merge_tokens"]
+
+
+@dataclass(slots=True)
+class Template:
+    """A learned template: its stable group id and its tokens (`<*>` where a slot varies)."""
+
+    fingerprint: str
+    tokens: list[str]
+    bucket: str
+    # `spans.may_span(text)`: whether the template is in its head's `_span_heads` list
+    spans: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """What learning decided for one masked message."""
+
+    fingerprint: str  # the group id
+    template: str  # the template text after this message
+    created: bool  # a new template was started
+    widened: bool  # an existing template gained a parameter
+    form: str = ""  # the masked form's own pure fingerprint
+
+
+def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
+    """The template widened by one message: disagreeing positions become `<*>` (keys are kept)."""
+    out: list[str] = []
+    for t, m in zip(template, tokens, strict=True):
+        if t == m:
+            out.append(t)
+            continue
+        k = same_key(t, m)
+        if k is not None:
+            out.append(k + PLACEHOLDER)
+        else:
+            out.append(PLACEHOLDER)
+    return out
