@@ -28,6 +28,7 @@ own shelf offers nothing find it (`TemplateLearner._place_first`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .masking_rules import PLACEHOLDER
 from .slots import _VERB_FORM, _inflected
@@ -44,6 +45,7 @@ FIRST_VALUES = 3
 _LETTER = re.compile("[A-Za-z]")
 
 
+@lru_cache(maxsize=16384)  # pure; first words repeat far more than messages
 def plain_subject(token: str) -> bool:
     """Whether a first token is a plain word the learner files a shelf by (not a value by its form)."""
     word = token.strip(_STRIP)

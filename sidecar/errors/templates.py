@@ -54,6 +54,7 @@ from .masking_rules import PLACEHOLDER
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
 from .slots import (
     MIN_AGREE,
+    MIN_TOKENS_TO_LEARN,
     OTHER_WORDS,
     SIMILARITY,
     WORD_FROM,
@@ -168,7 +169,8 @@ class TemplateLearner:
             self._by_id[fp] = tpl
             self._buckets.setdefault(shelf_of(tpl.bucket, tpl.tokens), []).append(tpl)
             self._index(tpl)
-            self._add_tail(tpl)
+            if tokens and plain_subject(tokens[0]):
+                self._add_tail(tpl, tail_key(tpl.bucket, tokens))
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -214,7 +216,8 @@ class TemplateLearner:
         candidates = self._buckets.setdefault(shelf, [])
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
-        if learnable(tokens, shelf):
+        tail = ""  # `tail_key`, computed once, where the first word may be a value
+        if len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf):
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             for tpl in candidates:
@@ -224,7 +227,9 @@ class TemplateLearner:
                 if score > best_score:
                     best, best_score = tpl, score
             if best is None:
-                first = self._place_first(bucket, tokens)
+                if plain_subject(tokens[0]):
+                    tail = tail_key(bucket, tokens)
+                first = self._place_first(bucket, tokens, tail) if tail else None
                 if first is not None:
                     self._remember_new(form_fp, first[0].fingerprint)
                     return first
@@ -240,7 +245,8 @@ class TemplateLearner:
                 candidates.append(tpl)
                 self._by_id[form_fp] = tpl
                 self._index(tpl, spans, head_of(shelf))
-                self._add_tail(tpl)
+                if tail:
+                    self._add_tail(tpl, tail)
             self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
@@ -250,15 +256,13 @@ class TemplateLearner:
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
 
-    def _place_first(self, bucket: str, tokens: list[str]) -> tuple[Template, bool] | None:
+    def _place_first(self, bucket: str, tokens: list[str], key: str) -> tuple[Template, bool] | None:
         """Join a template of the bucket whose first token is a value (`<*>`) or, with the same rest,
         another plain word (`first_slot.py`), or None. Its first token becomes `<*>`: it moves to
         the bucket's `<*>` shelf, keeping its id."""
-        first = tokens[0]
-        if not plain_subject(first):
-            return None
+        first = tokens[0]  # a `plain_subject`; `key` is its `tail_key`
         star = self._buckets.get(bucket + "\x1f" + PLACEHOLDER)
-        tail = self._tails.get(tail_key(bucket, tokens))
+        tail = self._tails.get(key)
         if (not star and tail is None) or not subjects_may_vary(first, None):
             return None  # nothing to join (most new forms): the guards are not asked
         tried = 0
@@ -286,12 +290,11 @@ class TemplateLearner:
         self._index(found)
         return found, True
 
-    def _add_tail(self, tpl: Template) -> None:
-        """Count a new template's plain first word under its tail (`_tails`)."""
-        if tpl.tokens and plain_subject(tpl.tokens[0]):
-            _, words = self._tails.setdefault(tail_key(tpl.bucket, tpl.tokens), (tpl, set()))
-            if len(words) < FIRST_VALUES:
-                words.add(tpl.tokens[0])
+    def _add_tail(self, tpl: Template, key: str) -> None:
+        """Count a new template's plain first word under its tail (`_tails`; `key` is its `tail_key`)."""
+        _, words = self._tails.setdefault(key, (tpl, set()))
+        if len(words) < FIRST_VALUES:
+            words.add(tpl.tokens[0])
 
     def _place_span(self, head: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
         """Join a template of the same logger, level class and first word whose values span other
