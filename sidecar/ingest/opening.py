@@ -58,7 +58,8 @@ class FileOpening:
             self.saved.pop(cp.key, None)
         elif startup and src.first_run and src.cfg.start_at == "end":
             offset, line = self._end_position(h, size, src.options.encoding)
-        key = self._fresh_key(dev, ino, head_hash) if cp is None or size < cp.offset else cp.key
+        key = (self._fresh_key(dev, ino, head_hash, st.st_ctime_ns if head_len == 0 else None)
+               if cp is None or size < cp.offset else cp.key)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
@@ -73,19 +74,25 @@ class FileOpening:
                                          "size": size, "resuming": cp.key if cp is not None else None})
         return f
 
-    def _fresh_key(self, dev: int, ino: int, head_hash: str) -> str:
+    def _fresh_key(self, dev: int, ino: int, head_hash: str, empty_ctime: int | None = None) -> str:
         """A key for new content on (dev, ino) that no other file's checkpoint holds.
 
         A copy resumed at start keeps its original's key (re-read events keep their event keys, so
         the store recognises them); if the original is then emptied, its new content would hash
-        (empty) to that same key, and the two checkpoints would overwrite each other."""
+        (empty) to that same key, and the two checkpoints would overwrite each other.
+        A file opened EMPTY has no first bytes to tell it from an earlier file on a reused inode
+        (logrotate `create` after compress/delete, RotatingFileHandler reopening): both keyed
+        `dev:ino:<hash of nothing>`, the new file's events hit the old one's receipts (stored
+        event keys outlive checkpoints) and were dropped as re-sent (generated writer scenario
+        logrotate-502, round 8). Its creation's ctime (`empty_ctime`) tells them apart; the key
+        is kept in its checkpoint, so a restart resumes under the same key."""
         def taken(k: str) -> bool:
             cp = self.saved.get(k)
             if cp is not None and (cp.dev, cp.ino) != (dev, ino):
                 return True
             return any(f.key == k and f.ident != (dev, ino) for f in self.table)
 
-        base = key = file_key(dev, ino, head_hash)
+        base = key = file_key(dev, ino, head_hash) + (f"~{empty_ctime:x}" if empty_ctime is not None else "")
         n = 1
         while taken(key):
             n += 1

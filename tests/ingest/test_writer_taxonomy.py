@@ -357,7 +357,7 @@ class World:
             if loop.time() > deadline:
                 assert self.sidecar is not None
                 raise AssertionError(f"{self.sc.name}: not stored {missing[:8]} (of {len(self.errors)}), crashes "
-                                     f"{got['uncaught']}/{len(self.crashes)} after {self.log[-15:]}; tailer "
+                                     f"{got['uncaught']}/{len(self.crashes)} after {self.log[-15:] if not os.environ.get('TAXO_FULL') else self.log}; tailer "
                                      f"{self.sidecar.stages.ingest.status()['sources']}")
             self.clock.advance(0.1)
             await asyncio.sleep(0.005)
