@@ -277,7 +277,8 @@ class TemplateLearner:
         if tail is None:
             return None
         found, words = tail
-        if (self._by_id.get(found.fingerprint) is not found or not plain_subject(found.tokens[0])
+        if (self._by_id.get(found.fingerprint) is not found or found.bucket != bucket  # a logger may hold `\x1e`
+                or not plain_subject(found.tokens[0])
                 or not subjects_may_vary(first, found.tokens[0]) or not tail_agrees(found.tokens, tokens)
                 or len(words | {first}) < FIRST_VALUES):
             return None  # the caller starts its template (`_add_tail` counts its word)
