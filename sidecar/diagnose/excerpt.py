@@ -41,6 +41,9 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
     """The error record of a log excerpt as the diagnosis stage would see it."""
     lines = log.splitlines()
     starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
+    if not starts and record_line is None and (tb := next((i for i, ln in enumerate(lines) if ln == _TRACEBACK), None)) \
+            is not None:
+        return _uncaught(lines, tb, fingerprint)
     if not starts:
         raise ValueError("the excerpt has no log header line")
     if record_line is not None:
@@ -71,3 +74,15 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
         context=tuple(lines[:index]),
         line=index + 1,
     )
+
+
+def _uncaught(lines: list[str], index: int, fingerprint: str) -> DiagnosisInput:
+    """A traceback no log record introduced (the excepthook printed it to stderr before logging was configured), read
+    as the ingest stage reads it (ingest/parser.py: logger `uncaught`, CRITICAL, the final exception as the message):
+    the lines before it are its context (held-out 7's 7046 got no diagnosis at all)."""
+    record = lines[index:]
+    exc_type, exc_msg, chain = _exception(record)
+    message = (f"{exc_type}: {exc_msg}" if exc_msg else exc_type) if exc_type else record[0]
+    return DiagnosisInput(fingerprint=fingerprint, message=message, level="CRITICAL", logger="uncaught",
+                          exception_type=exc_type, exception_message=exc_msg, chain_types=chain,
+                          traceback="\n".join(record), context=tuple(lines[:index]), line=index + 1)

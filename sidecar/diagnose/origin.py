@@ -71,6 +71,7 @@ _WIDE = re.compile(rf"(?P<key>{_NAME})=(?P<value>[^,;()\n]{{1,200}})")
 _PARAM = re.compile(r"\b[a-z]{2,20}(?:_[a-z]{2,20}){1,3}\b")
 _GENERIC_WORDS = frozenset({"size", "value", "count", "num", "number", "limit", "name", "type", "id", "time", "the"})
 _FILE_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]{1,60}/){1,12}[\w-]{1,60}\.[A-Za-z]{2,8}\b")
+_CAUSE_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S")
 _TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
 
 
@@ -133,7 +134,10 @@ class Origin:
 def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
     """The origin of the offending value of `inp`, or None (the default reading: the gateway's code produced it).
     `local`: the error involves no remote (rule 3 applies only then)."""
-    error = "\n".join(m[:LINE] for m in inp.messages())
+    # the error is its message and its CHAINED causes' messages ("Unable to configure handler 'file'" was caused by
+    # "FileNotFoundError: ... '/app/log/x.log'": the value is in the cause, held-out 7's 7046)
+    causes = [ln.strip()[:LINE] for ln in inp.traceback[-16384:].splitlines()[1:] if _CAUSE_LINE.match(ln)][-4:]
+    error = "\n".join([*(m[:LINE] for m in inp.messages()), *causes])
     raw = [c[:LINE] for c in inp.context]
     before = [_HEADER.sub("", c) for c in raw]
     for judged in _SETTING_JUDGED.finditer(error):
@@ -145,7 +149,9 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
             continue
         shared = _shared(line, error)
         if shared is not None:
-            return Origin("setting", _setting_in(line) or shared, line.strip(), "loaded")
+            # the shared key when it is a setting itself (EXAI_LOG_DIR of "EXAI_ENVIRONMENT=docker EXAI_LOG_DIR=/app/log")
+            name = shared if _SETTING.fullmatch(shared) and not _NOT_SETTING.search(shared) else _setting_in(line) or shared
+            return Origin("setting", name, line.strip(), "loaded")
     if local:
         for line, full in zip(reversed(before), reversed(raw), strict=True):
             missing = _MISSING.search(line)
