@@ -41,10 +41,15 @@ are in token_forms.py):
      of the template; never a verb form (`expired` / `revoked`, `-ed`, `-ing`): a verb names
      what happened;
    * never two ALL-CAPS words (`FOLLOWING` / `LEADING (n.state)`): the labeled data keeps states
-     apart as events; an announced state (`state=RUNNING`, `status: READY`) is still a slot;
+     apart as events; an announced state (`state=RUNNING`, `status: READY`, `in error state FAILED`
+     after a `STATE_NOUNS` word) is still a slot;
    * never a word that names a failure (`exceeded_current_quota_error` / `invalid_authentication_error`,
      `permission_denied`, `timeout`: `names_failure`): the error type is the identity;
-   * only words and identifiers (`[A-Za-z]+` joined by `_`/`-`); other fragments (`z-`) are kept.
+   * only words and identifiers (`[A-Za-z]+` joined by `_`/`-`); other fragments (`z-`) are kept;
+     except that a word against a value by its FORM (`task wheel` / `task protobuf==<*>`) is a slot:
+     the position held a value in one of the two messages (round 8);
+   * a neighbour that also differs as a word makes a differing phrase; one that differs as a value
+     (`stage <x> (TID <y>)`) leaves the word isolated (`_phrase`).
    As in Drain, the second message with another value joins the first one's group (whose id
    never changes); the guards are measured in tests/errors/test_positional_slots.py.
 """
