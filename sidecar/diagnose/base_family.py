@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from .class_bases import ancestors
-from .frames import STDLIB, raised_at
+from .frames import STDLIB, app_source_line, raised_at
 from .model import Category, DiagnosisInput, one_line
 from .taxonomy import Verdict, _verdict
 
@@ -45,6 +45,8 @@ _STDLIB_API = re.compile(r"/(?:asyncio|concurrent/futures|queue|contextlib|json/
 # that carries an errno (the kernel's answer, not the library's check)
 # (QueueFull/Full are not: a bounded queue that is full is capacity, classes.py's resource.queue)
 _STATE_CHECKS = frozenset({"QueueEmpty", "Empty", "ProcessLookupError", "InvalidStateError", "BrokenBarrierError"})
+# a blocking get with a timeout (queue.py get(block=True, timeout=N) raises Empty when it runs out)
+_TIMED_GET = re.compile(r"\.get\((?:[^)]*\btimeout\s*=|\s*(?:True|block\s*=\s*True)\s*,\s*[\w.]+)")
 _LOCKS = re.compile(r"/(?:asyncio/locks|threading)\.py")
 # serialisers refusing an object the code gave them (pydantic_core, json's encoder, orjson, PyYAML's representer)
 _SERIALISE = re.compile(r"(?:^|\.)(?:PydanticSerializationError|JSONEncodeError|RepresenterError)$")
@@ -95,6 +97,8 @@ def base_verdict(inp: DiagnosisInput) -> Verdict | None:
                      "Fix the operation at the traceback's last frame.")
     stdlib_api = at.library == STDLIB and _STDLIB_API.search(at.frame) is not None
     own_check = stdlib_api and cls.rsplit(".", 1)[-1] in _STATE_CHECKS and "[Errno" not in (inp.exception_message or "")
+    if own_check and cls.rsplit(".", 1)[-1] == "Empty" and _TIMED_GET.search(app_source_line(inp.traceback) or ""):
+        return None  # queue.get(timeout=...) ran out: a wait that ended, not a call the queue's state forbids (review r7)
     if own_check or in_library and names & {"RuntimeError", "ValueError"} and not _PARSERS.search(at.frame) and (
             at.library != STDLIB or stdlib_api):
         call = f" - the call {at.called}()" if at.called and not at.called.startswith("<") else ""

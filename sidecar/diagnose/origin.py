@@ -43,7 +43,8 @@ _SETTING_JUDGED = re.compile(rf"(?P<name>{_SETTING.pattern})\s*(?::\s*)?{_JUDGED
 _NAME = rf"(?-i:{_SETTING.pattern})"  # case-sensitive inside the case-insensitive patterns below
 _LOADS = re.compile(rf"{_NAME}\s*(?:=|\))|\({_NAME}\)|\bfrom (?:env )?{_NAME}|"
                     # a startup record that prints the values it runs with ("provider ready: base_url=..., timeout=45s")
-                    r"\b(?:ready|configured|initiali[sz]ed|using|loaded|starting|settings|config(?:uration)?)\b"
+                    # ("starting upload batch=12 size=40" is a run-time progress record, not a load: review r7)
+                    r"\b(?:ready|configured|initiali[sz]ed|using|loaded|settings|config(?:uration)?)\b"
                     r"(?=.{0,300}\b[a-z][\w.]{1,40}=\S)", re.I)
 # key=value pairs first (a "loaded: NAME=value" record is NAME's pair, not "loaded"'s), then key: value
 _PAIRS = tuple(re.compile(rf"(?P<key>[A-Za-z][\w.]{{1,40}})\s*{sep}\s*(?P<value>'[^']{{1,200}}'|\"[^\"]{{1,200}}\"|[^\s,;()=]{{1,200}})")
