@@ -120,6 +120,11 @@ class TemplateLearner:
                 if not shelf:
                     del self._buckets[shelf_of(tpl.bucket, tpl.tokens)]
             self._unindex(tpl)
+            if tpl.tokens and plain_subject(tpl.tokens[0]):
+                key = tail_key(tpl.bucket, tpl.tokens)
+                entry = self._tails.get(key)
+                if entry is not None and entry[0] is tpl:
+                    del self._tails[key]  # a refused group keeps nothing (bounded under a flood)
         self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:

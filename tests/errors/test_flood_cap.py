@@ -55,6 +55,9 @@ async def test_a_flood_of_unique_lines_is_counted_in_one_overflow_group(sqlite_s
     assert telemetry.groups_overflow._value.get() == 480
     assert any("fuzz" in w for w in rec.degraded())
     assert sub.queue.qsize() == 22  # one announcement (alert, diagnosis) per group, not per line
+    # Memory stays bounded: a refused group keeps no template, nor a first-token tail entry.
+    learner = rec.learning.grouper.learner
+    assert len(learner) <= 21 and len(learner._tails) <= 21, (len(learner), len(learner._tails))
 
     # The next minute, the logger may open new groups again; the warning ends after it.
     clock.advance(60)
