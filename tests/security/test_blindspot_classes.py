@@ -30,16 +30,25 @@ def _residual(cls: str, text: str, value: str) -> bool:
     """
     core = value.rstrip("!.")
     letters_only = core.isalpha() and core.islower()
+    # review r8: the excuse was wider than this docstring (any lowercase alphanumeric value, so hex keys and
+    # lowercase+digit tokens, and anything next to 已创建): a 32-hex password after a French phrase leaked unseen
+    human = value != core and core.isalnum() and core.islower()
     if cls == "foreign_phrase":
-        return letters_only or core.isalnum() and not any(c.isupper() for c in core) or "已创建" in text
+        return letters_only or human
     if cls == "list":
         return letters_only
     return False
 
 
+# the misses the predicate hid (review r8), strict so that each fails the run once fixed
+_HIDDEN = {("foreign_phrase", 303): "a 32-hex password after 'le mot de passe temporaire est' leaks"}
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("cls", sorted(CLASSES))
-def test_a_blindspot_class_secret_goes(cls: str, seed: int) -> None:
+def test_a_blindspot_class_secret_goes(cls: str, seed: int, request: pytest.FixtureRequest) -> None:
+    if (cls, seed) in _HIDDEN:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=_HIDDEN[(cls, seed)]))
     misses = [(t, redact(t)) for t, v in plantings(cls, seed, 30) if leaked(v, redact(t)) and not _residual(cls, t, v)]
     assert not misses, misses[:3]
 
@@ -56,6 +65,10 @@ def test_the_residual_predicate_excuses_only_its_shapes() -> None:
     assert not _residual("foreign_phrase", "la nueva contraseña es Ab3$xyz9Qw", "Ab3$xyz9Qw")
     assert not _residual("list", '{"api_keys": ["Ab3$xyz9Qw"]}', "Ab3$xyz9Qw")
     assert not _residual("jwk", "anything", "abcdefghij")
+    assert _residual("foreign_phrase", "le mot de passe temporaire est winter7967!", "winter7967!")
+    assert not _residual("foreign_phrase", "le mot de passe est 66321518643740e33220765950d891a6",
+                         "66321518643740e33220765950d891a6")
+    assert not _residual("foreign_phrase", "访问令牌 mWCO7Zn8XChQxQbXe3ry8 已创建", "mWCO7Zn8XChQxQbXe3ry8")
 
 
 @pytest.mark.parametrize("seed", range(4))
