@@ -195,6 +195,7 @@ class StartupRecovery:
         (`.gz`, ...) cannot be tailed: counted as `compressed_skipped` and named in a warning.
         """
         moved: list[tuple[SourceState, Checkpoint]] = []
+        empty: list[tuple[SourceState, Checkpoint]] = []  # intact, but empty at our last look
         for cp in sorted(self.fs.saved.values(), key=lambda c: c.updated, reverse=True):
             src = next((s for s in self.fs.sources if s.name == cp.source), None)
             if src is None or not cp.path:
@@ -202,6 +203,12 @@ class StartupRecovery:
             h = _open_in_place(cp)
             if h is None:
                 moved.append((src, cp))
+            elif cp.head_len == 0:
+                # Empty when we stopped and empty again now: written and copytruncated while we were
+                # down, its copy is a sibling nothing identifies (generated seed logrotate-501: 4
+                # records lost) - read below with the family's never-seen generations.
+                empty.append((src, cp))
+                h.close()
             elif self.fs.wanted(cp.path) or h.fstat().st_size <= cp.offset:
                 h.close()  # the scan resumes it; or nothing left to read
             else:
@@ -215,7 +222,7 @@ class StartupRecovery:
             if cp.head_len > 0:  # an empty file's checkpoint cannot tell its file from a reused inode
                 self._claim_moved(src, cp, list(siblings(cp.path)))
         families: dict[str, tuple[SourceState, float]] = {}
-        for src, cp in moved:
+        for src, cp in moved + empty:
             fam = family(cp.path)
             # Compared with file mtimes: the kernel's clock (`alive`) when recorded, else ours
             seen = (alive or {}).get(src.name, cp.updated)

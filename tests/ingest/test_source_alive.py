@@ -80,3 +80,25 @@ async def test_a_first_run_still_starts_at_the_end(tmp_path: Path, harness: Harn
     await harness.start(make_config(tmp_path, [str(path)], start_at="end"))
     await harness.wait_events(len(more))
     harness.sink.assert_exactly_once(more)
+
+
+async def test_empty_log_written_and_copytruncated_while_down(tmp_path: Path, harness: Harness) -> None:
+    """logrotate copytruncate of a log that was EMPTY when the sidecar stopped (round 8, generated seed
+    logrotate-501): written, copied to a dated name and truncated while down. The live file is
+    intact and empty again; nothing identifies the copy as its content. Read as a never-seen
+    generation (it was written after the stop), not lost."""
+    path = tmp_path / "app.log"
+    path.write_text("")
+    cfg = make_config(tmp_path, [str(path)], start_at="beginning")
+    ing = await harness.start(cfg)
+    harness.clock.advance(1.0)
+    await asyncio.sleep(0.05)
+    await harness.stop(ing)
+    body = "".join(f"2026-11-23 10:00:0{i} ERROR gw.x: event seq={i}\n" for i in range(4))
+    path.write_text(body)
+    (tmp_path / "app.log-2026112310").write_text(path.read_text())  # copytruncate: copy, then truncate
+    with path.open("r+") as f:
+        f.truncate(0)
+    await harness.start(cfg)
+    await harness.wait_events(4)
+    harness.sink.assert_exactly_once(list(range(4)))
