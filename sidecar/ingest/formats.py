@@ -66,6 +66,7 @@ _CHAIN_SENTENCES = frozenset({
 })
 
 
+_DEATH_HINT = re.compile(FATAL + rb"|(?:Syntax|Indentation|Tab)Error: ")  # deaths.py's shapes without a header
 _EG_TOP = b"  + Exception Group "  # a top-level exception group's first line (nested ones carry `|`)
 
 
@@ -212,10 +213,11 @@ class TextDialect:
         A traceback (below) or another death report (deaths.py: a fatal error, a compiler report,
         a header glued after text): two fault dumps in a row are two crashes.
         """
-        u = self._next_unintroduced_tb(buf, start, pos, end)
         lo = max(pos, start)  # a line start
-        if buf.find(FATAL, lo, end) < 0 and buf.find(b"Error: ", lo, end) < 0 and buf.find(TB_BYTES, lo, end) < 0:
-            return u  # the usual case: three cheap searches
+        i = buf.find(TB_BYTES, lo, end)
+        if i < 0 and _DEATH_HINT.search(buf, lo, end) is None:
+            return -1  # the usual case: one literal search, one regex of literals
+        u = self._next_unintroduced_tb(buf, start, pos, end) if i >= 0 else -1
         for d in death_starts(buf, lo, end):
             if d > start and (u < 0 or d < u) and not self.header_at(buf, d):
                 u = d
