@@ -103,3 +103,38 @@ def same_file_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
             "suggested_fix": [*earlier.suggested_fix, "Delete or rebuild the incomplete file once the cause is fixed."],
             "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
     return d
+
+
+_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
+_HEADER_LINE = re.compile(r"^\S+[ T]\S+\s+[A-Z]+\s+\S+:")
+WRAPPER_MAX = 0.4  # the wrapper's own answer is no surer than the gateway-code/catch-all level
+
+
+def wrapped_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
+    """`d`, or the answer of the ERROR record (with its traceback) just before a wrapper record whose own text does not
+    say why ("[req:..] [PROVIDER_ERROR] chat failed after 3 attempts" after the SDK's retries and the provider's 503:
+    held-out 7's 7001). The earlier record must be the nearest error record and, when both name a request, the same
+    request; its answer must be surer than the wrapper's."""
+    if d.confidence > WRAPPER_MAX or "Traceback" in inp.traceback or not inp.context:
+        return d
+    lines = [c[:LINE] for c in inp.context[-60:]]
+    start = next((i for i in range(len(lines) - 1, -1, -1) if _LEVEL.match(lines[i])), None)
+    if start is None:
+        return d
+    block = lines[start:]
+    if not any(ln.startswith("Traceback") for ln in block[1:]) and not any(_HEADER_LINE.match(ln) is None for ln in block[1:]):
+        return d  # a one-line earlier record: preceding_cause reads those
+    ours, theirs = _REQ.search(inp.message), _REQ.search("\n".join(block[:1] + [c for c in lines[:start][-6:]]))
+    if ours is not None and theirs is not None and ours.group("id") != theirs.group("id"):
+        return d
+    try:
+        earlier = diagnose(excerpt_to_input("\n".join(block)))
+    except ValueError:
+        return d
+    if earlier.category == "unknown" or earlier.confidence <= d.confidence:
+        return d
+    return earlier.model_copy(update={
+        "confidence": min(earlier.confidence, 0.5), "rule": f"{d.rule}+wrapped:{earlier.rule}",
+        "root_cause": (f"This record wraps the failure logged just before it ({one_line(inp.message, 140)}); that "
+                       f"record says why: {earlier.root_cause}"),
+        "evidence": list(dict.fromkeys([*earlier.evidence[:3], *d.evidence]))})
