@@ -134,7 +134,9 @@ class StageTotals:
         still = sample_size(whole) - sample_size(after)
         gone = int(seen["count"]) - still
         before = int(tot.get("carry") or 0)
-        if tot.get("carry_replica") == self.replica:
+        before_x = int(tot.get("carry_successes") or 0)
+        same = tot.get("carry_replica") == self.replica
+        if same:
             gone = max(gone, before)
         if gone <= 0:
             for k in ("carry", "carry_successes", "carry_by", "carry_replica"):
@@ -143,7 +145,11 @@ class StageTotals:
         hits = int(whole.successes or 0) - int(after.successes or 0) if whole.count else 0
         tot["carry"] = gone
         tot["carry_replica"] = self.replica
-        tot["carry_successes"] = max(0, min(gone, int(seen["successes"]) - hits))
+        # The same replica's carry only grows, successes too: re-derived from two windows that differ
+        # by late appends, they drift (fresh seed 10133: 49 carried with 38, then 19, then 0 successes
+        # on one replica: the success gate failed a healthy stage).
+        x = max(0, min(gone, int(seen["successes"]) - hits))
+        tot["carry_successes"] = min(gone, max(x, before_x)) if same else x
         if gone > before or tot.get("carry_by") is None:
             tot["carry_by"] = float(seen["to"])
         if gone > before:
