@@ -101,8 +101,10 @@ FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137,
          # round 8: 7035 two backlogs from a writer 10 minutes behind, read 7 s apart, plus its first live
          # record made "three reads" of bunched delays: taken as its clock (20 too many; metrics/skew.py
          # _support). 9914 (fresh set 9900-9959): a replica revived after a copytruncate lacked 17
-         # uploads its peer held; both counted them (stagetotals carry)
-         7035, 9914]
+         # uploads its peer held; both counted them (stagetotals carry). 10133 (blind set 10100-10159, found
+         # on the carry's first form): the carried successes re-derived each evaluation drifted to 0 and
+         # a healthy stage's success gate failed
+         7035, 9914, 10133]
 SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 5), *FOUND]
 
 
