@@ -10,18 +10,21 @@ or space in a host, an IP literal a certificate does not name, a timeout below a
 unit, a proxy for an internal host NO_PROXY does not list, and "changed from". Near-miss twins: the same real
 failure after a right value (api.moonshot.ai, a 120 s timeout, a clean URL, a host name the certificate does not
 name, a proxy's 503, a listed host), a loopback URL for a local Redis, another remote's setting. Errors are raised
-for real (closed loopback ports, a silent loopback server, `.invalid` names, a TLS server with its own certificate,
-a proxy answering CONNECT); the setting line's shape, logger and names vary per seed (4 seeds).
+for real (closed loopback ports, a silent loopback server, `.invalid` names failed by getaddrinfo without a DNS
+query, a TLS server with its own certificate, a proxy answering CONNECT); the setting line's shape, logger and names
+vary per seed (4 seeds).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import socket
 import ssl
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import httpx
 import openai
@@ -178,7 +181,12 @@ def test_a_storage_timeout_setting_is_judged_only_against_the_latency_the_log_re
 
 
 def _resolve_invalid() -> object:
-    return httpx.get(f"https://proj-{random.randrange(10**6)}.invalid/rest/v1/uploads", timeout=2)
+    """httpx's real ConnectError for a name that does not resolve, without sending a DNS query off the machine:
+    getaddrinfo with AI_NUMERICHOST fails a name as glibc fails an NXDOMAIN ([Errno -2] Name or service not
+    known, EAI_NONAME), through the same frames (socket.create_connection -> socket.getaddrinfo), with no look-up."""
+    numeric_only = functools.partial(socket.getaddrinfo, flags=socket.AI_NUMERICHOST)
+    with mock.patch.object(socket, "getaddrinfo", numeric_only):
+        return httpx.get(f"https://proj-{random.randrange(10**6)}.invalid/rest/v1/uploads", timeout=2)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
