@@ -13,8 +13,6 @@ import asyncio
 import os
 from pathlib import Path
 
-import pytest
-
 from sidecar.app import Sidecar
 from sidecar.clock import ManualClock
 from sidecar.config import Config
@@ -51,14 +49,16 @@ async def stored(app: Sidecar, clock: ManualClock, want: int) -> int:
     return n
 
 
-def reuse_inode(path: Path, ino: int) -> bool:
-    """Create `path` empty on inode `ino` (freed by the caller), as the filesystem hands it out again."""
-    for _ in range(50):
-        path.touch()
-        if os.stat(path).st_ino == ino:
-            return True
-        path.unlink()
-    return False
+def empty_on_the_same_inode(path: Path) -> None:
+    """`path` deleted, then an empty `path` on the inode it had: what a filesystem that hands a freed inode out
+    again makes. Held by a second link meanwhile and emptied, so the case happens on every filesystem and under
+    any load (waiting for the allocator to reuse the inode skipped the test when another process took it first)."""
+    spare = path.with_name(path.name + ".held")
+    os.link(path, spare)
+    path.unlink()  # rotated away and deleted (compressed) while the sidecar was down
+    os.truncate(spare, 0)
+    os.link(spare, path)
+    spare.unlink()
 
 
 async def test_empty_file_on_a_reused_inode_is_a_new_file(tmp_path: Path) -> None:
@@ -76,9 +76,8 @@ async def test_empty_file_on_a_reused_inode_is_a_new_file(tmp_path: Path) -> Non
         assert await stored(app, clock, 3) == 3
         ino = os.stat(log).st_ino
         await app.stop()
-        log.unlink()  # rotated away and deleted (compressed) while the sidecar was down
-        if not reuse_inode(log, ino):
-            pytest.skip("this filesystem did not hand the freed inode out again (the case needs reuse)")
+        empty_on_the_same_inode(log)
+        assert os.stat(log).st_ino == ino and os.stat(log).st_size == 0
         app = Sidecar(config(tmp_path), clock=clock)
         await app.start(serve=False)
         await stored(app, clock, 3)
