@@ -11,15 +11,29 @@ claimed rollback decision an evaluation makes (another replica's newer write win
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from ..clock import Clock
 from ..config import RolloutConfig
-from .evaluate import StageEvaluator, reason_of
+from .evaluate import MeasureFn, StageEvaluator, reason_of
 from .gates import GateVerdict
-from .state import EVALUATED, ROLLING_BACK
+from .hooks import HookRunner
+from .state import EVALUATED, ROLLING_BACK, Snapshot
+from .transitions import Transitions
 
-if TYPE_CHECKING:
-    from .controller import RolloutController
+
+class Watched(Protocol):
+    """What a watch needs of the controller (a protocol, so watch.py does not import controller.py,
+    which imports it: tests/foundation/test_import_graph.py keeps the package free of cycles)."""
+
+    configs: dict[str, RolloutConfig]
+    transitions: Transitions
+    measure: MeasureFn
+    clock: Clock
+    actor: str
+    hooks: HookRunner
+
+    async def finish_rollback(self, snap: Snapshot) -> None: ...
 
 
 def watch_every(configs: Iterable[RolloutConfig]) -> float | None:
@@ -28,7 +42,7 @@ def watch_every(configs: Iterable[RolloutConfig]) -> float | None:
     return min(every) if every else None
 
 
-async def watch(ctrl: RolloutController) -> dict[str, list[GateVerdict]]:
+async def watch(ctrl: Watched) -> dict[str, list[GateVerdict]]:
     """Check every rollout's watched triggers now; roll back when one (not dry-run) fires.
 
     Returns the fired triggers per rollout, dry-run ones included (benches and tests read them).
