@@ -63,6 +63,8 @@ from .record import ErrorEvent
 from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, family, known_idents, siblings
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
+_WILDCARDS = frozenset("*?[")
+
 if TYPE_CHECKING:
 
     from ..clock import Clock
@@ -151,6 +153,8 @@ class FileSet(CopySearch, FileOpening):
                     continue  # first source that matches a file owns it
                 seen.add(path)
                 self._visit(src, path, startup)
+            if not startup:
+                self._probe_missing(src, paths)
         now = self.clock.monotonic()
         for path, (src, until) in list(self._probing.items()):
             if now > until:
@@ -208,6 +212,17 @@ class FileSet(CopySearch, FileOpening):
         if src.last_error and src.last_error.startswith("cannot open"):
             src.errors_said.discard(src.last_error)
             src.last_error = None
+
+    def _probe_missing(self, src: SourceState, found: list[str]) -> None:
+        """A configured name (no wildcard) that is missing now may have been created, written and
+        rotated away between two looks (delay=True or a gateway started after us, then logrotate
+        nocreate or a rename rollover): its generations are siblings nothing tracks (generated
+        seed logrotate-605, round 8: lost). Read like never-seen generations."""
+        for g in src.cfg.paths:
+            path = os.path.abspath(os.path.expanduser(g))
+            if _WILDCARDS & set(g) or path in found or path in self.table.by_path:
+                continue
+            self._probe_unseen(src, path)
 
     def recover_rotated_while_down(self, alive: dict[str, float] | None = None) -> None:
         """Run before the first scan: see recovery.StartupRecovery (`alive`: source -> last watched)."""

@@ -102,3 +102,18 @@ async def test_empty_log_written_and_copytruncated_while_down(tmp_path: Path, ha
     await harness.start(cfg)
     await harness.wait_events(4)
     harness.sink.assert_exactly_once(list(range(4)))
+
+
+async def test_log_created_and_rotated_away_between_two_looks(tmp_path: Path, harness: Harness) -> None:
+    """While the sidecar runs: the log appears, is written and renamed (logrotate nocreate + dateext)
+    before any look saw it, and no new one is created (round 8, generated seed logrotate-605: lost)."""
+    path = tmp_path / "app.log"
+    ing = await harness.start(make_config(tmp_path, [str(path)], start_at="beginning"))
+    harness.clock.advance(1.0)
+    await asyncio.sleep(0.05)
+    body = "".join(f"2026-11-23 10:00:0{i} ERROR gw.x: event seq={i}\n" for i in range(3))
+    path.write_text(body)
+    path.rename(tmp_path / "app.log-2026112310")
+    await harness.wait_events(3)
+    harness.sink.assert_exactly_once(list(range(3)))
+    assert ing.status()["sources"][0]["overruns"] == 0
