@@ -138,3 +138,30 @@ def wrapped_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagnos
         "root_cause": (f"This record wraps the failure logged just before it ({one_line(inp.message, 140)}); that "
                        f"record says why: {earlier.root_cause}"),
         "evidence": list(dict.fromkeys([*earlier.evidence[:3], *d.evidence]))})
+
+
+# asyncio base_events._run_once in debug mode: "Executing <Handle|Task ...> took 12.302 seconds" (slow_callback_duration)
+_SLOW_CALLBACK = re.compile(r"Executing <(?:Task|Handle|TimerHandle)\b[^\n]{0,400}> took (?P<s>\d+(?:\.\d+)?) seconds")
+BLOCKED_MIN_SECONDS = 1.0
+
+
+def blocked_loop_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """`d`, or code when a timeout follows asyncio's own slow-callback warning: one of our callbacks held the event loop
+    for seconds, so the handshake/reply could not be processed in time (CLASSES8 B3's twin) - the remote is not shown
+    slow."""
+    if d.category not in ("network", "provider", "storage") or "timeout" not in (d.rule or ""):
+        return d
+    slow = [m for c in inp.context[-20:] if (m := _SLOW_CALLBACK.search(c[:LINE])) is not None]
+    worst = max(slow, key=lambda m: float(m.group("s")), default=None)
+    if worst is None or float(worst.group("s")) < BLOCKED_MIN_SECONDS:
+        return d
+    return d.model_copy(update={
+        "category": "code", "confidence": min(d.confidence, 0.45), "rule": f"{d.rule}+blocked-loop",
+        "summary": f"The event loop was blocked for {worst.group('s')} s by one of our callbacks, then the call timed out",
+        "root_cause": (f"asyncio reported a callback of ours holding the event loop for {worst.group('s')} seconds "
+                       f"(\"{one_line(worst.group(0), 200)}\") just before this timeout: while it ran, no I/O was "
+                       "processed, so the answer could not be read in time. A synchronous call on the loop (file I/O, "
+                       "a blocking client, CPU work) in the gateway's code, not the remote being slow."),
+        "suggested_fix": ["Move the blocking work the warning names off the loop (asyncio.to_thread / run_in_executor) "
+                          "or make it async.", "Keep asyncio debug's slow-callback warnings on to find the next one."],
+        "evidence": list(dict.fromkeys([worst.group(0)[:240], *d.evidence]))})

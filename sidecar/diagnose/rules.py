@@ -44,7 +44,7 @@ from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
-from .preceding import preceding_cause, same_file_cause, wrapped_cause
+from .preceding import blocked_loop_cause, preceding_cause, same_file_cause, wrapped_cause
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -288,7 +288,7 @@ class RuleSet:
             )
         diagnosis = reread(diagnosis, inp, sit)  # where the failing value came from (rereading.py)
         diagnosis = same_file_cause(preceding_cause(diagnosis, inp, self.diagnose), inp, self.diagnose)  # preceding.py
-        diagnosis = wrapped_cause(diagnosis, inp, self.diagnose)
+        diagnosis = blocked_loop_cause(wrapped_cause(diagnosis, inp, self.diagnose), inp)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -170,6 +170,14 @@ def b3_twin_blocked_loop(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
                                         "ws://exai-daemon:8079/ws")]), "code"
 
 
+def b3_twin_short_callback(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A slow-callback warning well under a second before the timeout: it does not explain a handshake timeout."""
+    before = [line("asyncio", f"Executing <Handle _SelectorSocketTransport._read_ready()> took 0.{rng.randrange(11, 60)}"
+                   " seconds", "WARNING")]
+    return "\n".join([*before, _ws_open(_never_answers, "src.monitoring.resilient_websocket",
+                                        "ws://exai-daemon:8079/ws")]), "network"
+
+
 def b3_twin_other_service_port(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     port = rng.choice([5432, 6379])
     before = [line("src.core.env_config", f"shim: EXAI_WS_URL=ws://exai-daemon:{port}/ws (REDIS_PORT=6379, PG_PORT=5432)")]

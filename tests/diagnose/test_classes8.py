@@ -23,7 +23,6 @@ from tests.diagnose.logged import diagnose
 SEEDS = range(2)
 # generator -> why it still fails (evals/RESULTS.md, round 8)
 OPEN: dict[str, str] = {
-    "b3_twin_blocked_loop": "an asyncio slow-callback warning before a handshake timeout is not read as its cause",
     "c2_twin_our_canceller": "57014 'due to user request' after our own canceller's record stays the database's",
     "e3_twin_single_task": "lock bookkeeping is concurrency whether or not other tasks ran (no task-count reader)",
     "e4_twin_loop_removes": "held-out 2's writer labels the same error unknown (770); only the race side is answered",
