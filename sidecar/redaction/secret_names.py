@@ -82,7 +82,7 @@ META_WORDS = frozenset({
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
               "access", "sessid", "connect.sid",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
-              "haslo", "geheim", "salasana", "psk", "pswd", "pssw", "mnemonic", "seed", "recovery",
+              "haslo", "geheim", "salasana", "psk", "pswd", "pssw",
               # `pat` only before a separator: as a bare hint it would run the rule on every `path` and `pattern`
               "pat=", "pat:", "pat ", "pat\t", "pat'", 'pat"', "pat\\", "pat%")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,
@@ -177,12 +177,12 @@ def is_secret_name(name: str) -> bool:
     if not words or any(len(p) >= 12 and switch_rate(p) >= 0.25 or len(p) >= 16 and len(_DIGIT_RUNS.findall(p)) >= 2
                         and shannon(p) >= 3.5 for p in _SPLIT.split(name)):
         return False  # no name at all: a random id or key body that happens to hold "pw" or "key" (`qwbnipw2cnbn55k..`)
-    if (words[-2:] == ["secret", "id"] and (len(words) == 2 or words[-3] in _PAIR_HALF) or words[-3:] == [
-            "access", "key", "id"]) and not _CAMEL_SECRET_ID.search(name):
+    if words[-1] == "id" and (words[-2:] == ["secret", "id"] and (len(words) == 2 or words[-3] in _PAIR_HALF) or
+                              words[-3:] == ["access", "key", "id"]) and not _CAMEL_SECRET_ID.search(name):
         return True  # Vault AppRole `secret_id`, an S3 `access_key_id`: the half of a credential pair, not an id
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False
-    if any(w in _HASHED for w in words) and not any(w in _PASSWORD_WORDS for w in words):
+    if not _HASHED.isdisjoint(words) and _PASSWORD_WORDS.isdisjoint(words):
         return False  # LiteLLM `key_hash`, `hashed_token`: a digest that names a key (CLASSES10.md D2)
     if announces_nonce(words):
         return False  # `Sec-WebSocket-Key`, `next_page_token`: a nonce or a cursor (keep.py)

@@ -29,14 +29,18 @@ CONVERSION_HINTS = ("invalid literal for", "could not convert string", "invalid 
 
 _SECRET_NOUN = r"(?:api[ _-]?key|access[ _-]?key|secret(?:[ _-]?key)?|token|password|passphrase|credential|bearer token)"
 _TOK = r"(?P<val>[A-Za-z0-9_\-+/=.~]{20,512})"
-VALUE_FIRST = re.compile(
-    r"(?<![\w\-+/=.~])" + _TOK + r"[ \t]+(?:(?:is|was)[ \t]+(?:the|our|an?|my|your)[ \t]+(?:[\w-]+[ \t]+){0,3}"
-    + _SECRET_NOUN + r"\b|\((?:[\w-]+[ \t]+){0,3}" + _SECRET_NOUN + r"\b)"
-    r"|\busing[ \t]+" + _TOK.replace("val>", "val2>") + r"[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[\w-]+[ \t]+){0,2}"
-    + _SECRET_NOUN + r"\b"
-    r"|\b" + _SECRET_NOUN + r"[ \t]+(?:in[ \t]+use|used|configured|loaded|sent)[ \t]+(?:is|was)[ \t]+"
-    + _TOK.replace("val>", "val3>"), re.IGNORECASE)
-VALUE_FIRST_HINTS = ("key", "token", "secret", "password", "passphrase", "credential")
+# Anchored at the noun (a literal-led scan; a regex led by a 20-512 character class is tried at every position of
+# every line): the words between the value and the noun are read back from it, the value forward from `is`.
+_NOUN = re.compile(_SECRET_NOUN + r"\b")  # searched in the lowered text (IGNORECASE costs 3x on every line)
+_BETWEEN = re.compile(r"[ \t]+(?:(?:is|was)[ \t]+(?:the|our|an?|my|your)[ \t]+(?:[\w-]+[ \t]+){0,3}"
+                      r"|\((?:[\w-]+[ \t]+){0,3})$", re.IGNORECASE)
+_NOUN_FIRST = re.compile(r"[ \t]+(?:in[ \t]+use|used|configured|loaded|sent)[ \t]+(?:is|was)[ \t]+" + _TOK,
+                         re.IGNORECASE)
+USING = re.compile(r"using[ \t]+(?P<val>[A-Za-z0-9_\-+/=.~]{20,512})[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?"
+                   r"(?:[\w-]+[ \t]+){0,2}" + _SECRET_NOUN + r"\b", re.IGNORECASE)
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~")
+# The words between the value and its noun (the nouns themselves are name hints: the rule also needs one of those)
+VALUE_FIRST_HINTS = (" is ", " was ", " (", "using ")
 
 
 def _token(val: str) -> bool:
@@ -53,10 +57,42 @@ def conversion_sub(mark: str) -> Callable[[str], str]:
     return lambda text: CONVERSION.sub(repl, text)
 
 
+def _token_ending_at(text: str, end: int) -> tuple[int, int] | None:
+    start = end
+    while start > 0 and end - start <= 512 and text[start - 1] in _TOKEN_CHARS:
+        start -= 1
+    return (start, end) if 20 <= end - start <= 512 and not (start and text[start - 1] == "\\") else None
+
+
 def value_first_sub(mark: str) -> Callable[[str], str]:
-    def repl(m: re.Match[str]) -> str:
-        group = next(g for g in ("val", "val2", "val3") if m.group(g) is not None)
-        if not _token(m.group(group)) or m.group(group).startswith("[REDACTED"):
-            return m.group(0)
-        return m.group(0)[:m.start(group) - m.start()] + mark + m.group(0)[m.end(group) - m.start():]
-    return lambda text: VALUE_FIRST.sub(repl, text)
+    def sub(text: str) -> str:
+        spans: list[tuple[int, int]] = []
+        lower = text.lower()
+        if len(lower) != len(text):
+            lower = text  # a character whose lowercase is longer (`İ`): positions must stay the text's
+        for n in _NOUN.finditer(lower):
+            window = lower[max(0, n.start() - 80):n.start()]
+            between = _BETWEEN.search(text, max(0, n.start() - 80), n.start()) if (
+                " is " in window or " was " in window or "(" in window) else None
+            if between is not None:
+                span = _token_ending_at(text, between.start())
+                if span is not None and _token(text[span[0]:span[1]]):
+                    spans.append(span)
+            first = _NOUN_FIRST.match(text, n.end()) if lower.startswith((" in", " used", " conf", " load", " sent"),
+                                                                         n.end()) else None
+            if first is not None and _token(first.group("val")):
+                spans.append(first.span("val"))
+        if "using" in text or "Using" in text:
+            spans += [u.span("val") for u in USING.finditer(text) if _token(u.group("val"))]
+        if not spans:
+            return text
+        out, pos = [], 0
+        for x, y in sorted(set(spans)):
+            if x < pos:
+                continue
+            out.append(text[pos:x])
+            out.append(mark)
+            pos = y
+        out.append(text[pos:])
+        return "".join(out)
+    return sub

@@ -110,24 +110,39 @@ def open_quote_sub(mark: str) -> Callable[[str], str]:
     return lambda text: OPEN_QUOTE.sub(repl, text)
 
 
-# A line (or a quoted string's start) holding only a label of 1-6 words (an optional `:`), line breaks (raw or JSON-escaped), then a line holding
-# only one token.
-_LABEL_LINE = re.compile(
-    r"(?:^|(?<=\n)|(?<=\\n)|(?<=[\"']))[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*"
+# A line break (raw or JSON-escaped) and blank lines, then a line holding only one token: found first (led by the
+# break), then the line before it is read back and must hold only a label of 1-6 words and an optional `:` (from the
+# line's start, a JSON/repr string's opening quote, or an escaped break).
+_BREAK_THEN_TOKEN = re.compile(
     r"(?:\r?\n|\\r\\n|\\n)(?:[ \t]*(?:\r?\n|\\r\\n|\\n))*[ \t]*(?!\[REDACTED:)"
     r"(?P<val>[^\s\"'\\]{4,512})(?=[ \t]*(?:\r?\n|\\[rn]|$|\"))")
+_LABEL = re.compile(r"(?:^|\n|\\n|[\"'])[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*$")
 
 
 def label_line_sub(mark: str) -> Callable[[str], str]:
     """`Password:` alone on its line and the password alone on the next (see the module doc)."""
-    def repl(m: re.Match[str]) -> str:
-        words = m.group("label").split()
-        val = m.group("val")
-        if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or ENV_REF.match(
-                val) or not looks_like_value(val, True, True) or keeps_value(m.string, m.start("val"), val):
-            return m.group(0)
-        return m.group(0)[:m.start("val") - m.start()] + mark
-    return lambda text: _LABEL_LINE.sub(repl, text)
+    def sub(text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for m in _BREAK_THEN_TOKEN.finditer(text):
+            if m.start() < pos:
+                continue
+            label = _LABEL.search(text, max(pos, m.start() - 72), m.start())
+            if label is None:
+                continue
+            words = label.group("label").split()
+            val = m.group("val")
+            if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or \
+                    ENV_REF.match(val) or not looks_like_value(val, True, True) or keeps_value(text, m.start("val"), val):
+                continue
+            out.append(text[pos:m.start("val")])
+            out.append(mark)
+            pos = m.end("val")
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+    return sub
 
 
 _LIT = r"""(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""

@@ -141,8 +141,8 @@ def a5_truncated(r: random.Random) -> Planting:
         frag = shown.strip("'").split("...")[0]
         return shape(r, f"upstream key {shown} rejected"), frag
     if k == 1:
-        text = textwrap.shorten(f"token {v} rejected by upstream after retry", width=40)
-        return shape(r, text), v[:20] if v[:20] in text else text.split()[1]
+        text = textwrap.shorten(f"token {v} rejected by upstream after retry", width=len(v) + 20)
+        return shape(r, text), v  # shorten cuts at blanks: the token is shown whole, the sentence after it is cut
     if k == 2:
         frag = v[:r.randint(16, 24)]
         return shape(r, "using credential %.*s" % (len(frag), v)), frag  # noqa: UP031 - logging's %.Ns is the carrier
