@@ -82,7 +82,7 @@ META_WORDS = frozenset({
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
               "access", "sessid", "connect.sid",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
-              "haslo", "geheim", "salasana", "psk", "pswd", "pssw",
+              "haslo", "geheim", "salasana", "psk", "pswd", "pssw", "mnemonic", "phrase", "walletseed",
               # `pat` only before a separator: as a bare hint it would run the rule on every `path` and `pattern`
               "pat=", "pat:", "pat ", "pat\t", "pat'", 'pat"', "pat\\", "pat%")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,

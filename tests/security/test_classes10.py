@@ -15,12 +15,11 @@ from sidecar.redaction import redact
 from .classes10_gen import KEEP_CLASSES, SECRET_CLASSES, failed, plantings
 
 SEEDS = range(700, 703)
-# Not fixed this round (see the report): A5 (a fragment of a truncated token: the visible head of a lowercase/hex
-# token reads as an id), A9 (a credential as a label value under a label name that is no secret name), A14 (Sentry
+# Not fixed this round (see the report): A9 (a credential as a label value under a label name that is no secret name), A14 (Sentry
 # frame vars under names that say nothing), B6 (a provider's or a container's name alone as the key), B8 (headers named after a product), C8 (a bytes
 # repr of a random key). A4 (pprint) is fixed for split credentials; its sample's prose shape (`the api key in use is
 # <v> for tenant` split across literals) is not.
-LEFT = {"A4", "A5", "A9", "A14", "B6", "B8", "C8"}
+LEFT = {"A4", "A9", "A14", "B6", "B8", "C8"}
 # A shape of a fixed class left on purpose: B2's `<v> rejected: invalid api key` (the token before an error about a
 # key is a request's id as often; unnamed.py reads only the sentence shapes that say the token IS the key).
 EXCUSED = {"B2": "rejected: invalid api key"}
