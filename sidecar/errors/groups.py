@@ -151,10 +151,12 @@ class GroupRecorder:
         mono = self.clock.monotonic()
         learned = self.learning.grouper.learner.template(change.fingerprint)
         template = learned.text if learned is not None else change.title  # the template as widened now
-        line = " ".join((message or "").split())[:500]
+        whole = " ".join((message or "").split())
+        line = whole[:500]
         data = {
             "fingerprint": change.fingerprint,
-            "title": redact(line) if line else template,
+            # redacted whole, then cut: a name can follow its value, and a cut between them hides the name
+            "title": redact(whole)[:500] if line else template,
             "template": redact(template) if template and template != line else None,
             "level": change.level,
             "logger": change.logger,

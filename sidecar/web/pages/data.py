@@ -82,8 +82,9 @@ def _titles(row: dict[str, Any], latest: str | None) -> tuple[str, str | None]:
     if row.get("template") is not None:
         return row.get("title") or row["template"], row["template"]
     template = row.get("title") or None
-    message = " ".join((latest or "").split())[:500]
-    title = redact(message) if message else (template or row.get("error_message") or "(no message)")
+    # redacted whole, then cut: a name can follow its value, and a cut between them hides the name
+    message = redact(" ".join((latest or "").split()))[:500]
+    title = message if message else (template or row.get("error_message") or "(no message)")
     return title, (template if template and template != title else None)
 
 

@@ -155,8 +155,11 @@ async def error_detail(request: web.Request) -> web.Response:
     in_app = _in_app(sidecar)
     # The whole record is redacted before it is cut into lines: a name and its value can sit on two
     # lines (YAML `password: |`, Kubernetes `- name: X` / `value: y`), which per-line redaction misses.
+    # The message too, before the template cuts it to one line: a name can follow its value
+    # (`if "<value>" == API_KEY`), and a cut that drops the name leaves a value nothing marks.
     samples = [
-        {**s, "trace": v.traceback_lines(redact(s.get("raw") or s.get("message") or ""), in_app),
+        {**s, "message": redact(s.get("message") or ""),
+         "trace": v.traceback_lines(redact(s.get("raw") or s.get("message") or ""), in_app),
          "sdk": _sdk_context(s)}
         for s in sample_rows
     ]
@@ -165,7 +168,7 @@ async def error_detail(request: web.Request) -> web.Response:
         raw = ctx.get("raw") or ctx.get("traceback") or g.message
         samples = [{"seen_at": g.last_seen, "file": ctx.get("file"), "line": ctx.get("line"),
                     "source": ctx.get("source"), "level": g.level, "logger": g.logger,
-                    "message": g.message, "trace": v.traceback_lines(redact(raw), in_app)}]
+                    "message": redact(g.message), "trace": v.traceback_lines(redact(raw), in_app)}]
     # One read of the day's per-minute counts serves both charts: 30-min buckets, and the last hour as is.
     day = await data.occurrences(sidecar, fingerprint, now, 24 * 60)
     day_buckets = v.bucket_counts(enumerate(day), len(day) - 1, len(day), 48)
