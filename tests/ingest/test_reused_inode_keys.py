@@ -4,7 +4,8 @@ Found by the writer taxonomy (fresh seed logrotate-502: logrotate create + delay
 sidecar restarted while rotations ran): a file the tailer opens while EMPTY has no first bytes to
 key it by, so it was keyed `dev:ino:<hash of nothing>` - the key of any earlier empty-opened file
 on the same inode. Stored event keys (receipts) outlive that file's checkpoint, so the new file's
-records at the same offsets were dropped as re-sent: silently lost.
+records at the same offsets were dropped as re-sent: silently lost. (Two real sidecar lifetimes over the real
+SQLite store - the colliding receipts live there: 3-9 s depending on load.)
 """
 
 from __future__ import annotations
