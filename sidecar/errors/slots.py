@@ -262,13 +262,6 @@ def _delimited(t: str, m: str) -> bool:
     return (pre != "" and pre[-1] in _OPENERS) or (post != "" and post[0] in _CLOSERS)
 
 
-def _phrase(t: str, m: str) -> bool:
-    """Whether a neighbour of a positional word also differs as a word (`No child processes` / `Bad
-    file descriptor`: a phrase that differs is another text); a neighbour that differs as a value by
-    its form or in the same brackets (`stage <x> (TID <y>)`) leaves the word isolated."""
-    return t != m and not (_slot(t, m) == 0.5 or _delimited(t, m))
-
-
 def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
                min_agree: int = MIN_AGREE, delimited: bool = True, word_from: int = WORD_FROM) -> float:
     """Share of the template's positions the message repeats, or -1 when they are two events.
@@ -305,8 +298,7 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
             else:
                 others += 1
                 if (others > other_words or not _positional(t, m, i, prev, word_from, template[i - 2] if i > 1 else None)
-                        or _phrase(template[i - 1], tokens[i - 1])
-                        or (i < last and _phrase(template[i + 1], tokens[i + 1]))):
+                        or template[i - 1] != tokens[i - 1] or (i < last and template[i + 1] != tokens[i + 1])):
                     return -1.0  # not a positional slot; or a phrase that differs (`No child processes`)
                 s = 0.0
         elif s == 1.0 and PLACEHOLDER not in t:

@@ -154,20 +154,6 @@ def test_an_unannounced_all_caps_state_stays_the_event(pair: list[str]) -> None:
     assert a != b
 
 
-@settings(max_examples=30, deadline=None)
-@given(names=st.lists(st.tuples(st.sampled_from(USERS + MODULES), st.sampled_from(USERS + MODULES), VALUES),
-                      min_size=2, max_size=4, unique=True))
-def test_a_positional_word_beside_a_value_slot_is_still_isolated(names: list[tuple[str, str, str]]) -> None:
-    """`replica <name> on rack <name> (zone <value>)`: a neighbour that differs as a value (or in the same
-    brackets) does not make the word part of a differing phrase. (Two names one of which extends the
-    other, `cgi` / `cgitb`, are the inflection guard's class: left out.)"""
-    for i in (0, 1):
-        words = [n[i] for n in names]
-        assume(not any(x != y and y.startswith(x) for x in words for y in words))
-    ids = _ids([f"scheduler placed replica {a} on rack {b} (zone {v})" for a, b, v in names])
-    assert len(set(ids)) == 1
-
-
 @settings(max_examples=20, deadline=None)
 @given(a=st.sampled_from(MODULES), b=st.sampled_from(MODULES), c=st.sampled_from(MODULES), d=st.sampled_from(MODULES))
 def test_two_adjacent_words_that_differ_are_another_phrase(a: str, b: str, c: str, d: str) -> None:
