@@ -18,6 +18,7 @@ from .keep import is_masked, keeps_value
 from .names import looks_like_value
 from .providers import generated
 from .secret_names import is_secret_name, random_value
+from .spans import mark_spans
 from .textstats import password_like
 
 # A name, its quotes, an assignment, then a list opening, a YAML block sequence, or a comma-separated run.
@@ -123,15 +124,7 @@ def listed_sub(mark: str) -> Callable[[str], str]:
             edits.extend((a, b) for a, b in spans if _secret_element(text, a, text[a:b], kind == 1))
         if not edits:
             return text
-        out, pos = [], 0
-        for a, b in sorted(set(edits)):
-            if a < pos:
-                continue
-            out.append(text[pos:a])
-            out.append(mark)
-            pos = b
-        out.append(text[pos:])
-        return "".join(out)
+        return mark_spans(text, edits, mark)
     return sub
 
 

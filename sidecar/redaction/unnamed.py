@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from .providers import generated
 from .secret_names import random_value
+from .spans import mark_spans
 
 _Q = r"(?P<q>\\{0,3}['\"])"
 CONVERSION = re.compile(
@@ -86,13 +87,5 @@ def value_first_sub(mark: str) -> Callable[[str], str]:
             spans += [u.span("val") for u in USING.finditer(text) if _token(u.group("val"))]
         if not spans:
             return text
-        out, pos = [], 0
-        for x, y in sorted(set(spans)):
-            if x < pos:
-                continue
-            out.append(text[pos:x])
-            out.append(mark)
-            pos = y
-        out.append(text[pos:])
-        return "".join(out)
+        return mark_spans(text, spans, mark)
     return sub
