@@ -14,10 +14,10 @@ from pathlib import Path
 import openai
 import psycopg
 from websockets.asyncio.client import connect
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
 from tests.diagnose.logged import KeepRecords, logged
-from tests.diagnose.loopback import loopback_server
+from tests.diagnose.loopback import loopback_server, ws_exchange
 
 STAMP = "2026-12-06 07:00:0"
 Gen = Callable[[random.Random, "Ctx"], tuple[str, str]]
@@ -136,10 +136,4 @@ def _ws_closed_with(code: int, reason: str, logger: str) -> str:
         await ws.recv()
         await ws.close(code, reason)
 
-    async def run() -> None:
-        async with serve(handler, "127.0.0.1", 0) as server:
-            port = next(iter(server.sockets)).getsockname()[1]
-            async with connect(f"ws://127.0.0.1:{port}") as ws:
-                await ws.send("hello")
-                await ws.recv()
-    return _record(lambda: asyncio.run(run()), logger, "session ended")
+    return _record(lambda: ws_exchange(handler), logger, "session ended")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import ServerConnection, serve
 
 
 @contextmanager
@@ -34,3 +38,17 @@ def loopback_server(answer: Callable[[socket.socket], None]) -> Iterator[int]:
         yield s.getsockname()[1]
     finally:
         s.close()
+
+
+def ws_exchange(handler: Callable[[ServerConnection], Awaitable[None]]) -> None:
+    """One exchange of the real websockets client (send, then wait for an answer) with a loopback
+    websockets server running `handler`; raises what the client raises (a close, an abort)."""
+
+    async def run() -> None:
+        async with serve(handler, "127.0.0.1", 0) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            async with connect(f"ws://127.0.0.1:{port}") as ws:
+                await ws.send("hello")
+                await ws.recv()
+
+    asyncio.run(run())

@@ -11,14 +11,13 @@ network's) and a reason naming no known kind (an honest unknown <= 0.4), each on
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 import pytest
-from websockets.asyncio.client import connect
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
 from .logged import diagnose, logged, text_of
+from .loopback import ws_exchange
 
 SEEDS = range(3)
 AUTH = ["unauthorized: bad auth token", "forbidden", "invalid api key", "authentication failed", "token mismatch"]
@@ -32,15 +31,8 @@ def _closed_by_server(code: int, reason: str) -> str:
         await ws.recv()
         await ws.close(code, reason)
 
-    async def run() -> None:
-        async with serve(handler, "127.0.0.1", 0) as server:
-            port = next(iter(server.sockets)).getsockname()[1]
-            async with connect(f"ws://127.0.0.1:{port}") as ws:
-                await ws.send("hello")
-                await ws.recv()
-
     try:
-        asyncio.run(run())
+        ws_exchange(handler)
     except Exception:
         return logged("scripts.run_ws_shim", "tool call chat failed")
     raise AssertionError("the server's close did not raise")
@@ -75,15 +67,8 @@ def test_an_abnormal_close_stays_the_networks() -> None:
         await ws.recv()
         ws.transport.abort()  # no close frame: 1006
 
-    async def run() -> None:
-        async with serve(handler, "127.0.0.1", 0) as server:
-            port = next(iter(server.sockets)).getsockname()[1]
-            async with connect(f"ws://127.0.0.1:{port}") as ws:
-                await ws.send("hello")
-                await ws.recv()
-
     try:
-        asyncio.run(run())
+        ws_exchange(handler)
     except Exception:
         d = diagnose(logged("scripts.run_ws_shim", "tool call chat failed"))
         assert d.category == "network", (d.rule, d.summary)
