@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from .excerpt import excerpt_to_input
 from .model import Diagnosis, DiagnosisInput, one_line
@@ -105,7 +106,19 @@ def same_file_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
     return d
 
 
-_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
+# the gateway's "[req:ID]" and the common key=value spellings of a request id
+_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]|\b(?:request|req)[_-]?id[=:]\s*['\"]?(?P<kv>[\w-]{4,64})", re.I)
+_STAMP = re.compile(r"^(?P<d>\d{4}-\d\d-\d\d)[ T](?P<t>\d\d:\d\d:\d\d)")
+WRAPPED_WITHIN = timedelta(seconds=60)  # a wrapper reports the failure it just caught: seconds, not an hour
+
+
+def _stamp(line: str) -> datetime | None:
+    m = _STAMP.match(line)
+    return datetime.fromisoformat(f"{m.group('d')}T{m.group('t')}") if m is not None else None
+
+
+def _req_id(m: re.Match[str] | None) -> str | None:
+    return None if m is None else (m.group("id") or m.group("kv"))
 _HEADER_LINE = re.compile(r"^\S+[ T]\S+\s+[A-Z]+\s+\S+:")
 WRAPPER_MAX = 0.4  # the wrapper's own answer is no surer than the gateway-code/catch-all level
 
@@ -122,10 +135,15 @@ def wrapped_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagnos
     if start is None:
         return d
     block = lines[start:]
-    if not any(ln.startswith("Traceback") for ln in block[1:]) and not any(_HEADER_LINE.match(ln) is None for ln in block[1:]):
-        return d  # a one-line earlier record: preceding_cause reads those
+    if not block[1:] or any(_HEADER_LINE.match(ln) for ln in block[1:]):
+        # a one-line earlier record (preceding_cause reads those), or other records logged between it and the
+        # wrapper: the error is not the one the wrapper reports (review r8: a Redis refusal an hour earlier)
+        return d
+    then, now = _stamp(block[0]), _stamp(inp.traceback.lstrip()[:40] or inp.message)
+    if then is not None and now is not None and now - then > WRAPPED_WITHIN:
+        return d  # (a wrapper stamped before its error is two clocks in one excerpt, not evidence against it)
     ours, theirs = _REQ.search(inp.message), _REQ.search("\n".join(block[:1] + [c for c in lines[:start][-6:]]))
-    if ours is not None and theirs is not None and ours.group("id") != theirs.group("id"):
+    if ours is not None and theirs is not None and _req_id(ours) != _req_id(theirs):
         return d
     try:
         earlier = diagnose(excerpt_to_input("\n".join(block)))

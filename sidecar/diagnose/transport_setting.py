@@ -31,21 +31,15 @@ from ..redaction import redact
 from .doctrine import transport_cause
 from .model import Diagnosis, DiagnosisInput, one_line
 from .render import EVIDENCE_CHARS
+from .setting_lines import CONTEXT, LINE, Setting, settings_before
 from .situation import Situation
 
 Kind = Literal["refused", "timeout", "dns", "tls-name", "proxy", "status", "port"]
-LINE = 2048
-CONTEXT = 40
 BY_FORM = 0.5  # the value is wrong by its form for this failure (the library's class plus the setting's value)
 BY_CHANGE = 0.45  # only the record's word that the setting changed ties the failure to it
 
-_NAME = r"[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}"
-_VALUE = r"'[^'\n]{0,300}'|\"[^\"\n]{0,300}\"|[^\s,;()]{1,300}"
-# NAME=value, NAME: value, and a key printed with its setting after it ("base_url=http://... (KIMI_BASE_URL)")
-_SET = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\s*[=:]\s*(?P<value>{_VALUE})")
 # NO_PROXY's value is a comma-separated list (urllib.request.proxy_bypass_environment, httpx's get_environment_proxies)
 _NO_PROXY = re.compile(r"(?<![\w.])no_proxy\s*[=:]\s*(?P<value>'[^'\n]{0,500}'|\"[^\"\n]{0,500}\"|[^\s;()]{1,500})", re.I)
-_KEYED = re.compile(rf"(?<![\w.])(?P<key>[a-z][\w.]{{1,40}})\s*=\s*(?P<value>{_VALUE})\s*\((?:env\s+|from\s+)?(?P<name>{_NAME})\b")
 _CHANGED = re.compile(r"\bchanged (?:from|to)\b|\boverrid(?:es|den|ing)\b|\binstead of\b|\bleftover\b|\bwas (?:set|changed) to\b|"
                       r"\bnow points? (?:at|to)\b|\bswitched (?:from|to)\b", re.I)
 
@@ -60,6 +54,8 @@ _LLM = frozenset({"kimi", "glm"})
 # the documented API hosts (Moonshot: platform.moonshot.ai docs, api.moonshot.cn for the China region; Z.ai:
 # docs.z.ai, open.bigmodel.cn): another host of the same provider (its website, console, chat app) answers HTML 404s
 _API_HOSTS = {"kimi": frozenset({"api.moonshot.ai", "api.moonshot.cn"}), "glm": frozenset({"api.z.ai", "open.bigmodel.cn"})}
+# the providers' registered domains: a host merely holding "kimi" (kimi-relay.corp.internal) is someone else's
+_OWN_DOMAINS = {"kimi": ("moonshot.ai", "moonshot.cn", "kimi.com", "kimi.ai"), "glm": ("z.ai", "bigmodel.cn", "zhipuai.cn")}
 # well-known ports of services that never answer HTTP or a WebSocket handshake (IANA registrations / the services'
 # defaults): an http(s)/ws(s) URL on one of them reaches the wrong service (CLASSES8 B3's twin, F3)
 _OTHER_PORTS = {5432: "PostgreSQL", 6543: "the Supabase pooler", 6379: "Redis", 3306: "MySQL", 27017: "MongoDB",
@@ -80,13 +76,6 @@ _LATENCY = re.compile(r"\b(?:median|p50|p90|p95|typical|usual(?:ly)?|normal(?:ly
 _PLACEHOLDER = re.compile(r"<[^>]*>|\byour[-_]|\bchangeme\b|\bexample\.(?:com|org)\b|\bxxx+\b|\$\{|%[A-Z_]+%", re.I)
 _SECS = re.compile(r"(?:_SECS?|_SECONDS|_S)$")
 _MS = re.compile(r"_MS$|_MILLIS(?:ECONDS)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Setting:
-    name: str
-    value: str
-    line: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +105,6 @@ def failure_kind(inp: DiagnosisInput) -> Kind | None:
     if any(_TIMEOUT_TYPE.search(t.rsplit(".", 1)[-1]) for t in types) or (not types and _TIMEOUT_TEXT.search(text)):
         return "timeout"
     return None
-
-
-def _settings(inp: DiagnosisInput) -> list[Setting]:
-    """Every NAME=value (or key=value (NAME)) the records before print, nearest first."""
-    out: list[Setting] = []
-    for raw in reversed(inp.context[-CONTEXT:]):
-        line = raw[:LINE]
-        for m in _KEYED.finditer(line):
-            out.append(Setting(m.group("name"), m.group("value"), line.strip()))
-        for m in _SET.finditer(line):
-            out.append(Setting(m.group("name"), m.group("value"), line.strip()))
-    return out
 
 
 def _words(name: str) -> set[str]:
@@ -170,6 +147,8 @@ def _ip_literal(host: str) -> bool:
 def _malformed(value: str) -> str | None:
     """What makes an endpoint value unresolvable by its form, or None."""
     inner = value[1:-1] if value[:1] in "'\"" and value[-1:] == value[:1] and len(value) > 1 else value
+    # the resolver sees the host, never the userinfo: a masked password (`<redacted>`) in a DSN is no placeholder host
+    inner = re.sub(r"(?<=://)[^/@\s]*@", "", inner)
     if re.search(r"\\[rntx0]|[\r\n\t]", inner):
         return "it holds a control character (an escaped \\r/\\n: a .env written with CRLF line endings, or a pasted value)"
     if inner != inner.strip() or " " in inner:
@@ -216,7 +195,7 @@ def finding(inp: DiagnosisInput, sit: Situation) -> Finding | None:
     if kind is None or statuses and kind not in ("proxy", "status"):
         return None
     record = "\n".join([*(m[:LINE] for m in inp.messages()), inp.traceback[-8192:]])
-    settings = _settings(inp)
+    settings = settings_before(inp)
     if not settings:
         return None
     remote = sit.remote
@@ -233,7 +212,7 @@ def finding(inp: DiagnosisInput, sit: Situation) -> Finding | None:
             continue
         host = _host(s.value)
         owner = _remote_of(s.name) or remote
-        changed = bool(_CHANGED.search(s.line))
+        changed = bool(_CHANGED.search(s.clause))
         if kind == "dns" and (why := _malformed(s.value)) is not None:
             return Finding(kind, s, why, BY_FORM, owner)
         if kind == "refused" and _loopback(host) and owner in _HOSTED and not _HOSTED[owner].search(host):
@@ -259,7 +238,7 @@ def _site_not_api(settings: list[Setting], record: str, remote: str | None) -> F
         if not (_words(s.name) & _ENDPOINT_WORDS) or not _tied(s, remote, record) or remote not in _API_HOSTS:
             continue
         host = _host(s.value).lower()
-        if host and _HOSTED[remote].search(host) and host not in _API_HOSTS[remote]:
+        if host and any(host == d or host.endswith("." + d) for d in _OWN_DOMAINS[remote]) and host not in _API_HOSTS[remote]:
             return Finding("status", s, f"{host} is a host of the provider but not its API (the API is at "
                            f"{' / '.join(sorted(_API_HOSTS[remote]))})", BY_FORM, remote)
     return None
@@ -278,15 +257,31 @@ def _other_port(settings: list[Setting], remote: str | None, record: str) -> Fin
     return None
 
 
+# A timeout setting that governs another phase or call than the one that timed out (a connect timeout before a read
+# timeout, a health check's, a stream's idle, a pool's wait) is not the one that fired (review r8: openai's own 5 s
+# connect default printed before a read timeout).
+_OTHER_PHASE = frozenset({"HEALTH", "IDLE", "KEEPALIVE", "POOL", "STREAM", "PING", "SHUTDOWN", "STARTUP", "RETRY", "WS"})
+
+
+def _fired(s: Setting, inp: DiagnosisInput) -> bool:
+    words = _words(s.name)
+    if words & _OTHER_PHASE:
+        return False
+    connect = any("Connect" in t.rsplit(".", 1)[-1] for t in inp.exception_types())
+    return connect if "CONNECT" in words else not ({"READ", "WRITE"} & words) or not connect
+
+
 def _timeout(settings: list[Setting], inp: DiagnosisInput, record: str, remote: str | None) -> Finding | None:
     for s in settings:
-        if not (_words(s.name) & _TIMEOUT_WORDS) or not _tied(s, remote, record):
+        if not (_words(s.name) & _TIMEOUT_WORDS) or not _tied(s, remote, record) or not _fired(s, inp):
             continue
         secs = _seconds(s.value, s.name)
         if secs is None:
             continue
         owner = _remote_of(s.name) or remote
-        if _SECS.search(s.name) and secs >= 1000:
+        # milliseconds given as seconds: a round thousand of hours-long seconds (30000, 120000), not a long but
+        # plausible 1800 s (review r8)
+        if _SECS.search(s.name) and secs >= 5000 and secs % 1000 == 0:
             return Finding("timeout", s, f"{s.value} read as seconds is {secs / 3600:.1f} hours: a value in milliseconds "
                            "given to a setting in seconds", BY_FORM, owner)
         if owner in _LLM and secs < 10:
@@ -297,7 +292,7 @@ def _timeout(settings: list[Setting], inp: DiagnosisInput, record: str, remote: 
         if normal and max(normal) > secs * 1.5:
             return Finding("timeout", s, f"{secs:g} s is shorter than the latency the log reports as normal "
                            f"({max(normal):g} s)", BY_FORM, owner)
-        if _CHANGED.search(s.line):
+        if _CHANGED.search(s.clause):
             return Finding("timeout", s, "the record says it was changed just before the timeouts", BY_CHANGE, owner)
     return None
 

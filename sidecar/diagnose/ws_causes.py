@@ -67,9 +67,15 @@ def close_text(sit: Situation, text: str) -> Text | None:
 # few kinds an application close states (a credential refused, a limit); any other reason is an honest unknown
 # that names the code and the reason (held-out 7's 7028 was read as "no close frame").
 _CLOSE_REASON = re.compile(r"\b(?:received|sent) (?P<c>4\d{3}) \([^)]*\) ?(?P<r>[^;\n]{0,200})")
-_REASON_AUTH = re.compile(r"unauthori[sz]ed|unauthenticated|\bauth|\btoken\b|forbidden|credential|api[ _-]?key|"
-                          r"signature|permission denied|not allowed|access denied", re.I)
-_REASON_LIMIT = re.compile(r"rate[ _-]?limit|too many|overload|\bbusy\b|capacity|quota", re.I)
+# A refusal of who the client is: a bare "token", "signature" or "not allowed" is not one ("token limit exceeded",
+# "message signature format invalid", "binary frames not allowed" are a limit or a protocol rule; review r8)
+_REASON_AUTH = re.compile(r"unauthori[sz]ed|unauthenticated|\bauth(?:entication|orization)?\b(?! (?:limit|quota))|"
+                          r"\b(?:invalid|bad|expired|missing|wrong|revoked|unknown) (?:auth |access |api |session )?token\b|"
+                          r"\btoken (?:invalid|expired|revoked|mismatch|rejected|required|missing)\b|forbidden|credential|"
+                          r"api[ _-]?key|\b(?:invalid|bad) signature\b|signature (?:mismatch|verification failed)|"
+                          r"permission denied|access denied", re.I)
+_REASON_LIMIT = re.compile(r"rate[ _-]?limit|too many|overload|\bbusy\b|capacity|quota|\blimit (?:exceeded|reached)\b|"
+                           r"\bexceed(?:s|ed)? (?:the |its )?(?:\w+ )?limit\b", re.I)
 
 
 def _private_close(code: int, received: bool, text: str) -> Text:
@@ -79,6 +85,10 @@ def _private_close(code: int, received: bool, text: str) -> Text:
     said = f" with the reason '{reason}'" if reason else " without a reason"
     base = (f"Close code {code} is in RFC 6455's private-use range (4000-4999): no registry defines it, {who}{said}, "
             "and that application's own protocol says what it means.")
+    if reason and _REASON_LIMIT.search(reason):
+        return ("capacity", "medium", f"The WebSocket session was closed with {code} by an application limit ({reason})",
+                base + " The reason names a limit of that application (sessions, rate).",
+                ("Check the limit the closing application enforces and the load it saw at that time.",))
     if reason and _REASON_AUTH.search(reason):
         return ("config", "high", f"The WebSocket peer closed the session with {code}: it refused our credential "
                 f"({reason})" if received else f"This side closed the WebSocket session with {code}: the client's "
@@ -88,10 +98,6 @@ def _private_close(code: int, received: bool, text: str) -> Text:
                 "closed the same way until the two settings agree.",
                 ("Compare the token/secret both sides load (its source, rotation time, a fingerprint of it) and set the "
                  "same value on both; restart the side that kept the old one.",))
-    if reason and _REASON_LIMIT.search(reason):
-        return ("capacity", "medium", f"The WebSocket session was closed with {code} by an application limit ({reason})",
-                base + " The reason names a limit of that application (sessions, rate).",
-                ("Check the limit the closing application enforces and the load it saw at that time.",))
     return ("unknown", "low", f"WebSocket closed with application-defined code {code}" + (f" ({reason})" if reason else ""),
             base + " The record does not say more than that.",
             ("Look up code " + str(code) + " in the closing application's protocol (its source or docs) and the "
