@@ -116,6 +116,13 @@ def open_quote_sub(mark: str) -> Callable[[str], str]:
 _BREAK_THEN_TOKEN = re.compile(
     r"(?:\r?\n|\\r\\n|\\n)(?:[ \t]*(?:\r?\n|\\r\\n|\\n))*[ \t]*(?!\[REDACTED:)"
     r"(?P<val>[^\s\"'\\]{4,512})(?=[ \t]*(?:\r?\n|\\[rn]|$|\"))")
+# What the next line holds when it is text, not the labelled secret (review r8: `Password:` / `Temporary`,
+# `Token:` / `expired_at=...`, `Secret:` / `prod-db-credentials`, `Auth token:` / a URL): a word or words joined by
+# - _ . (letters only, in a word's case shape), a key=value, a URL. A credential in a URL is judged by the URL rules.
+# a word's case shapes (lower, Title, UPPER) and length (<= 14 letters): random mixed case or a 20-letter run is a value
+_W = r"(?:[A-Z]?[a-z]{1,13}|[A-Z]{1,14})"
+# (one lowercase word alone stays a value: a short random lowercase password reads the same)
+_NOT_A_VALUE = re.compile(rf"[A-Z][a-z]{{1,13}}|[A-Z]{{2,14}}|{_W}(?:[-_.]{_W})+|[\w.\-]+=\S*|[a-z][a-z0-9+.\-]*://\S*")
 _LABEL = re.compile(r"(?:^|\n|\\n|[\"'])[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*$")
 
 
@@ -133,7 +140,8 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
             words = label.group("label").split()
             val = m.group("val")
             if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or \
-                    ENV_REF.match(val) or not looks_like_value(val, True, True) or keeps_value(text, m.start("val"), val):
+                    ENV_REF.match(val) or _NOT_A_VALUE.fullmatch(val) or not looks_like_value(val, True, True) or \
+                    keeps_value(text, m.start("val"), val):
                 continue
             out.append(text[pos:m.start("val")])
             out.append(mark)
