@@ -84,7 +84,10 @@ TAILS = ("floating point alignment exceptions were corrected by the kernel",
        tail=st.sampled_from(TAILS))
 def test_a_first_token_that_keeps_varying_before_one_tail_becomes_a_value(names: list[str], tail: str) -> None:
     """From the third distinct first word on, every message joins the first one's group: the groups
-    of one event stay bounded (at most FIRST_VALUES) however many names lead it."""
+    of one event stay bounded (at most FIRST_VALUES) however many names lead it. (Two names one of which
+    extends the other, `audio` / `audioop`, are the inflection guard's class, as in the isolation test
+    below: left out; Hypothesis drew ['audioop', 'adm', 'audio', 'backup'] in the fresh-clone CI.)"""
+    assume(not any(x != y and y.startswith(x) for x in names for y in names))
     ids = _ids([f"{n} {tail}" for n in names])
     assert len(set(ids)) <= 3
     assert all(i == ids[0] for i in ids[2:])
