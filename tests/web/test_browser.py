@@ -40,7 +40,7 @@ async def test_every_page_loads_without_console_errors(start_sidecar, page):
         resp = await w.goto(path)
         assert resp.status == 200
     # Let the live-update script poll at least once on the last page.
-    await w.page.wait_for_function("document.getElementById('live-dot').classList.contains('on')")
+    await w.page.locator("#live-dot.on").wait_for(state="attached")  # a locator, not an eval: the page's CSP forbids eval
     assert w.problems() == []
 
 
@@ -171,7 +171,7 @@ async def test_live_update_shows_new_group_without_reload(start_sidecar, page):
     running = await with_gateway_errors(start_sidecar)
     w = await page(running.url)
     await w.goto("/errors")
-    await w.page.wait_for_function("document.getElementById('live-dot').classList.contains('on')")
+    await w.page.locator("#live-dot.on").wait_for(state="attached")  # a locator, not an eval: the page's CSP forbids eval
     await w.page.evaluate("window.__noReload = 'still here'")
     assert await w.page.locator("text=brand new failure").count() == 0
 

@@ -48,7 +48,7 @@ async def test_without_a_login_the_page_polls_and_opens_no_socket(start_sidecar,
     w.page.on("websocket", lambda ws: sockets.append(ws.url))
     await w.goto("/")
     await w.page.wait_for_selector("html[data-live-via=poll]", timeout=10_000)
-    await w.page.wait_for_function("document.getElementById('live-dot').classList.contains('on')")
+    await w.page.locator("#live-dot.on").wait_for(state="attached")  # a locator, not an eval: the page's CSP forbids eval
     running.clock.advance(30)
     await running.record(log_line(running.clock.time(), "polled failure in the upload path", offset=71_000))
     await w.page.wait_for_selector("#panel-groups ul.recent li:has-text('polled failure')", timeout=10_000)
