@@ -20,10 +20,8 @@ import pytest
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from websockets.asyncio.server import ServerConnection
 
-from .logged import diagnose, logged, text_of
-from .loopback import ws_exchange
+from .logged import diagnose, text_of
 from .test_transport_setting import (
     KIMI_FAILED,
     KIMI_TIMED_OUT,
@@ -34,6 +32,7 @@ from .test_transport_setting import (
     _resolve_invalid,
     _silent_timeout,
 )
+from .test_ws_private_close import _closed_by_server
 
 SEEDS = range(4)
 
@@ -90,25 +89,13 @@ def test_an_error_logged_long_before_a_wrapper_with_records_between_is_not_its_c
     assert "+wrapped" not in (d.rule or "") and d.category != "storage", (d.rule, d.summary)
 
 
-def _closed_with(code: int, reason: str) -> str:
-    async def handler(ws: ServerConnection) -> None:
-        await ws.recv()
-        await ws.close(code, reason)
-
-    try:
-        ws_exchange(handler)
-    except Exception:
-        return logged("scripts.run_ws_shim", "tool call chat failed")
-    raise AssertionError("the server's close did not raise")
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_close_reason_naming_a_limit_or_a_protocol_rule_is_no_credential_refusal(seed: int) -> None:
     rng = random.Random(seed)
     code = rng.choice([4000, 4008, 4400, 4999])
-    limit = diagnose(_closed_with(code, rng.choice(["token limit exceeded", "message exceeds the size limit"])))
+    limit = diagnose(_closed_by_server(code, rng.choice(["token limit exceeded", "message exceeds the size limit"])))
     assert limit.category == "capacity", (limit.rule, limit.summary)
-    rule = diagnose(_closed_with(code, rng.choice(["binary frames not allowed", "message signature format invalid"])))
+    rule = diagnose(_closed_by_server(code, rng.choice(["binary frames not allowed", "message signature format invalid"])))
     assert rule.category == "unknown" and rule.confidence <= 0.4, (rule.rule, rule.summary)
 
 
