@@ -28,7 +28,7 @@ from ..clock import Clock, utc
 from ..config import GroupingConfig
 from ..ingest.eventtime import event_time
 from ..ingest.record import ErrorEvent
-from ..redaction import redact
+from ..redaction import redact, redacted_cut
 from ..store.base import Row, Store, StoreError
 from ..store.group_batch import GroupChange, Occurrence
 from ..tasks import cancel_and_wait
@@ -155,8 +155,7 @@ class GroupRecorder:
         line = whole[:500]
         data = {
             "fingerprint": change.fingerprint,
-            # redacted whole, then cut: a name can follow its value, and a cut between them hides the name
-            "title": redact(whole)[:500] if line else template,
+            "title": redacted_cut(whole, 500) if line else template,
             "template": redact(template) if template and template != line else None,
             "level": change.level,
             "logger": change.logger,

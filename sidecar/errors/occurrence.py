@@ -13,7 +13,7 @@ from typing import Any
 from ..clock import utc
 from ..config import GroupingConfig
 from ..ingest.record import ErrorEvent
-from ..redaction import redact, redact_obj
+from ..redaction import redact, redact_obj, redacted_cut
 from ..store.group_batch import Occurrence
 from .cleantext import clean_text
 from .fingerprint import event_title, fingerprint_event
@@ -93,9 +93,9 @@ def _sample_texts(event: ErrorEvent, title: str, keep_raw: bool) -> tuple[str, s
     """(title, message, raw, data) as stored: cleaned and, unless `keep_raw`, redacted."""
     red = _keep if keep_raw else redact
     raw = event.raw if len(event.raw) <= MAX_SAMPLE_CHARS else event.raw[:MAX_SAMPLE_CHARS]
-    # The title is redacted whole, then cut (a name can follow its value; a cut between them hides the
-    # name). The 64 KB bound on message and raw comes first: it bounds the redactor's work on a runaway line.
-    return (clean_text(red(title)[:500]), clean_text(red(event.message[:MAX_SAMPLE_CHARS])), clean_text(red(raw)),
+    # The title is redacted with the text after its cut (redacted_cut: a name can follow its value). The 64 KB
+    # bound on message and raw comes first: it bounds the redactor's work on a runaway line.
+    return (clean_text(title[:500] if keep_raw else redacted_cut(title, 500)), clean_text(red(event.message[:MAX_SAMPLE_CHARS])), clean_text(red(raw)),
             _clean_data(_exception_data(event) if keep_raw else redact_obj(_exception_data(event))))
 
 

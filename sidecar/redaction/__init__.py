@@ -89,7 +89,7 @@ from .tables import table_sub
 from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
 from .wrapped import adjacent_literals_sub, joined_sub, label_line_sub, open_quote_sub
 
-__all__ = ["redact", "redact_counts", "redact_obj", "is_secret_name", "KINDS", "MARK_PREFIX"]
+__all__ = ["redact", "redact_counts", "redact_obj", "redacted_cut", "is_secret_name", "KINDS", "MARK_PREFIX"]
 
 MARK_PREFIX = "[REDACTED:"
 
@@ -356,6 +356,17 @@ def redact(text: str) -> str:
     values repeat across an error storm and across callers.
     """
     return _redact_short(text) if len(text) <= _CACHE_MAX_LEN else _apply(text, None)
+
+
+# How far past a cut the text is redacted with it: a name following its value ("if '<v>' == API_KEY", "<v> is the
+# password") sits within a few hundred characters, and a bound keeps a 64 KB message off the hot path.
+_CUT_CONTEXT = 4096
+
+
+def redacted_cut(text: str, limit: int) -> str:
+    """The first `limit` characters of `text` redacted, with the text after the cut as context: cutting first
+    would drop a name that follows its value and leave the value unmarked (review r8)."""
+    return redact(text[:limit + _CUT_CONTEXT])[:limit]
 
 
 def redact_obj(value: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import severity as sev
 from ...clock import utc
-from ...redaction import redact
+from ...redaction import redacted_cut
 from ...store import keyset
 from ...store.groups import SORTS as REPO_SORTS
 from ...store.groups import STATUSES, sort_values
@@ -82,8 +82,7 @@ def _titles(row: dict[str, Any], latest: str | None) -> tuple[str, str | None]:
     if row.get("template") is not None:
         return row.get("title") or row["template"], row["template"]
     template = row.get("title") or None
-    # redacted whole, then cut: a name can follow its value, and a cut between them hides the name
-    message = redact(" ".join((latest or "").split()))[:500]
+    message = redacted_cut(" ".join((latest or "").split()), 500)
     title = message if message else (template or row.get("error_message") or "(no message)")
     return title, (template if template and template != title else None)
 
