@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.rollout_traffic import poisson  # noqa: E402 - the simulator's traffic model
-from sidecar.rollout.changepoint import THETAS, bernoulli_llr, null_rate  # noqa: E402
+from sidecar.rollout.changepoint import THETAS, log_mixture, null_rate, sr_update  # noqa: E402
 
 IV = 30.0  # the evaluation interval
 
@@ -39,17 +39,10 @@ def errors(rng: random.Random, n: int, p: float) -> int:
 
 
 def mixture(log_r: Sequence[float], bad: int, n: int, p0: float, thetas: Sequence[float]) -> tuple[float, list[float]]:
-    """(log of the mixture statistic, per-theta log R) after `bad` of `n` more requests (changepoint.sr_update)."""
-    vals = []
-    for lr, th in zip(log_r, thetas, strict=True):
-        p1 = th * p0
-        if p1 >= 1:
-            vals.append(-math.inf)
-            continue
-        base = math.log1p(math.exp(lr)) if lr < 700 else lr
-        vals.append(base + bernoulli_llr(bad, n, p0, p1))
-    top = max(vals)
-    return top + math.log(sum(math.exp(v - top) for v in vals if v != -math.inf) / len(thetas)), vals
+    """(log of the mixture statistic, per-theta log R) after `bad` of `n` more requests: the sidecar's own
+    changepoint.sr_update and log_mixture, so the stand-in cannot drift from the code it stands in for."""
+    vals = sr_update(log_r, bad, n, p0, thetas)
+    return log_mixture(vals), vals
 
 
 def path(rng: random.Random, rate_a: float, rate_s: float, change: float | None, dur: float, check: float,
