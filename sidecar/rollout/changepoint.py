@@ -28,6 +28,19 @@ used (relative triggers: threshold x the baseline's rate over the trigger's wind
 (x + 1)/(n + 2), and at least `floor`); records that arrive after the look that covered their
 time are not in this statistic (they still count in stage totals, see stagetotals.StageTotals.settle).
 
+One null per look (round 9, the review's bound). The bound needs E[L_k | past] <= 1 for ONE p0_k
+per look. Until round 9 every check re-measured the baseline, so a check between looks computed
+(1 + R_{k-1}) L(prefix; p0_t) with p0_t moving with the baseline's window: the process over t is
+then no martingale, and crossings could come from whichever check saw the lowest baseline (a
+sync error leaving the 30-min window lowers p0 and raises L; with several p0_t per look the bound
+holds at best with A divided by their number). Now p0_k is measured once, when look k starts
+(at the evaluation that ended look k-1; for a stage's first look at its first evaluation, before
+any check of it), from baseline requests only, stored with the statistic (`ChangeState.null`),
+and every check of look k and its end use that same value: within the look, L(prefix; p0_k) is
+a martingale in t, and the optional-stopping argument below holds as built. bench/changepoint_watch.py
+(the stand-in that set the shipped threshold) always modelled this: the null from the sync
+requests before the look.
+
 Checked between looks (`check_every`, rollout/watch.py). The looks (the change points the statistic
 can restart at) stay the evaluations'; in between, the statistic of the look in progress,
 (1 + R_{k-1}) L(requests since look k-1 so far), is checked every few seconds without ending the
@@ -88,23 +101,45 @@ def log_mixture(log_r: Sequence[float]) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class Null:
+    """The null rate p0 of the look in progress, fixed when it was measured (see "One null per
+    look" above): never re-measured until the look ends. `bad`/`n` are the baseline requests it
+    came from (None for an absolute trigger), `at` when it was fixed."""
+
+    p0: float
+    at: float
+    bad: int | None = None
+    n: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"p0": self.p0, "at": self.at, "bad": self.bad, "n": self.n}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Null | None:
+        if not data or data.get("p0") is None:
+            return None
+        return cls(float(data["p0"]), float(data.get("at") or 0.0), data.get("bad"), data.get("n"))
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeState:
     """What a trigger's change statistic carries between looks (persisted with the rollout)."""
 
     log_r: tuple[float, ...] = ()
     last: float | None = None  # end of the last look (event time)
     looks: int = 0
+    null: Null | None = None  # p0 of the look in progress (None: not fixed yet)
 
     def to_dict(self) -> dict[str, Any]:
         return {"log_r": [x if math.isfinite(x) else None for x in self.log_r], "last": self.last,
-                "looks": self.looks}
+                "looks": self.looks, "null": self.null.to_dict() if self.null is not None else None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> ChangeState:
         if not data:
             return cls()
         return cls(tuple(-math.inf if x is None else float(x) for x in data.get("log_r") or ()),
-                   data.get("last"), int(data.get("looks") or 0))
+                   data.get("last"), int(data.get("looks") or 0), Null.from_dict(data.get("null")))
 
 
 def null_rate(threshold: float, baseline_bad: int | None, baseline_n: int | None, floor: float) -> float | None:
@@ -119,11 +154,12 @@ def null_rate(threshold: float, baseline_bad: int | None, baseline_n: int | None
     return min(p0, 0.999) if p0 > 0 else None
 
 
-def look(state: ChangeState, bad: int, n: int, p0: float, end: float) -> ChangeState:
-    """The state after one look covering canary requests up to `end`."""
+def look(state: ChangeState, bad: int, n: int, p0: float, end: float, following: Null | None = None) -> ChangeState:
+    """The state after one look covering canary requests up to `end`; `following` is the null of
+    the next look (measured now, at its start), None to have it fixed later."""
     if n <= 0:
-        return ChangeState(state.log_r, end, state.looks)
-    return ChangeState(tuple(sr_update(state.log_r, bad, n, p0)), end, state.looks + 1)
+        return ChangeState(state.log_r, end, state.looks, state.null)
+    return ChangeState(tuple(sr_update(state.log_r, bad, n, p0)), end, state.looks + 1, following)
 
 
 def log_threshold(confidence: float, looks: int, grace: int = 0) -> float:

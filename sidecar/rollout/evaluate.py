@@ -21,13 +21,13 @@ from typing import Any
 
 from ..config import GateConfig, RolloutConfig
 from ..metrics.model import Measurement, MetricSpec
-from .changepoint import ChangeState, fires, look, null_rate
+from .changelook import change_look
+from .changepoint import ChangeState
 from .gates import (
     NEGATE,
     PROPORTIONS,
     GateVerdict,
     Role,
-    describe,
     evaluate_gate,
     evaluate_windows,
     quantile_levels,
@@ -213,58 +213,13 @@ class StageEvaluator:
         return out
 
     async def _change(self, gate: GateConfig, role: Role, key: str, commit: bool = True) -> GateVerdict:
-        """One look of a changepoint trigger (see changepoint.py): the canary's requests since
-        the previous look update the change statistic kept in the rollout state (`commit`), or
-        are only checked against it (a peek between looks: any request count will do)."""
-        state = ChangeState.from_dict(self.changes.get(key))
-        last = state.last if state.last is not None else self.stage_start
-        span = min(self.now - last, self.cfg.max_window)
-        base: dict[str, Any] = dict(name=gate.name, role=role, metric=describe(gate.metric), op=gate.op,
-                                    confidence=gate.confidence, window=span, dry_run=gate.dry_run, proportion=True)
-        if span <= 0:
-            return GateVerdict(verdict="inconclusive", reason="no time since the last look", **base)
-        m, err = await self._measure(gate.metric, span)
-        b: Measurement | None = None
-        if err is None and gate.relative_to is not None:
-            b, err = await self._measure(gate.relative_to, gate.window or 600.0)
-        if err is not None or m is None:
-            return GateVerdict(verdict="error", reason=f"measurement failed: {err}", **base)
-        n = int(m.count or 0) if m.has_data else 0
-        if n == 0 or (commit and n < gate.min_samples):
-            # Not a look yet: the next one covers this span too. The false-alarm bound is per look,
-            # so at low traffic looks wait for `min_samples` requests instead of counting every
-            # interval (a 1% stage with 2 uploads/min would otherwise make ~100 looks an hour).
-            why = (f"{n} canary requests since the last look < {gate.min_samples} for a look" if n
-                   else "no canary requests since the last look")
-            return self._freshness(GateVerdict(verdict=gate.no_data if gate.no_data != "fail" else "inconclusive",
-                                               reason=why, samples=n, **base), m, None)
-        hits = int(m.successes or 0)
-        bad = hits if gate.metric.function == "error_rate" else n - hits
-        if gate.relative_to is not None:
-            if b is None or not b.has_data or not b.count:
-                return GateVerdict(verdict="inconclusive", reason="no baseline requests in the window", samples=n,
-                                   **base)
-            p0 = null_rate(gate.threshold, int(b.successes or 0), int(b.count), gate.floor)
-            shown = (f"null {p0 or 0:.2%} = max({gate.threshold:g} x baseline {b.successes}/{b.count}, "
-                     f"floor {gate.floor:.2%})")
-        else:
-            limit = gate.threshold if gate.metric.function == "error_rate" else 1.0 - gate.threshold
-            p0 = null_rate(limit, None, None, gate.floor)
-            shown = f"null {p0 or 0:.2%}"
-        if p0 is None:
-            return GateVerdict(verdict="inconclusive", reason="no usable null rate", samples=n, **base)
-        new = look(state, bad, n, p0, self.now)
-        if commit:
-            self.changes[key] = new.to_dict()
-        fired, stat, log_a = fires(new, gate.confidence, gate.grace_looks)  # a peek: the look in progress
-        why = (f"{bad}/{n} bad since the last look, {shown}; change statistic log R {stat:.2f} "
-               f"(fires at log A {log_a:.2f}) after {new.looks} looks" + ("" if commit else " (checked mid-look)"))
-        known: dict[str, Any] = dict(observed=bad / n, threshold=p0, samples=n,
-                                     baseline=(b.value if b is not None else None),
-                                     baseline_samples=(b.count if b is not None else None))
-        v = GateVerdict(verdict="fail" if fired else "pass",
-                        reason=("fired: " if fired and role == "trigger" else "") + why, **base, **known)
-        return self._freshness(v, m, None)
+        """One look of a changepoint trigger, or a check of the look in progress (changelook.py):
+        the state it ends with is kept in the rollout state when `commit`."""
+        r = await change_look(gate, role, ChangeState.from_dict(self.changes.get(key)), self._measure, self.now,
+                              self.stage_start, self.cfg.max_window, commit)
+        if commit and r.state is not None:
+            self.changes[key] = r.state.to_dict()
+        return self._freshness(r.verdict, r.canary, None) if r.canary is not None else r.verdict
 
     def _freshness(self, v: GateVerdict, m: Measurement | None, b: Measurement | None) -> GateVerdict:
         """`v` with the newest sample it used, and stale when that is older than max_staleness."""
