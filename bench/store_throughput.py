@@ -43,6 +43,7 @@ def make_occurrences(n: int, fingerprints: int, file: str = "dev:1:bench") -> li
             raw=f"2026-11-23 12:00:00 ERROR src.daemon.ws_server: provider call failed request={i}",
             source="gateway", file="/logs/ws_daemon.log", line=i + 1,
             data={"exception": {"type": f"ProviderError{i % fingerprints}", "message": "kind"}},
+            stream=file, offset=i * 200,  # a file event: its receipt is a range row (store/receipt_ranges.py)
         )
         for i in range(n)
     ]

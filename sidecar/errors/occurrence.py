@@ -25,8 +25,17 @@ MAX_SAMPLE_CHARS = 64 * 1024  # a sample's raw text is bounded: a runaway record
 
 def event_key(event: ErrorEvent) -> str:
     """File identity + byte offset: the same record read twice gets the same key."""
-    identity = event.file_key or f"{event.source}:{event.file}"
-    return f"{identity}@{event.offset}"
+    return f"{_identity(event)}@{event.offset}"
+
+
+def _identity(event: ErrorEvent) -> str:
+    return event.file_key or f"{event.source}:{event.file}"
+
+
+def _from_file(event: ErrorEvent) -> bool:
+    """Read from a file: a record spans bytes. SDK events (ingest/collect: Sentry, OTLP) have
+    offset = end_offset = 0 and an id in their file_key, so they keep per-event receipts."""
+    return event.end_offset > event.offset and event.extra is None
 
 
 MAX_FRAMES_KEPT = 100  # per exception: the frames nearest the raise
@@ -115,6 +124,8 @@ def _occurrence(event: ErrorEvent, fingerprint: str, seen_at: datetime, title: s
         file=_clean_opt(event.file),
         line=event.line,
         data=data,
+        stream=clean_text(_identity(event)) if _from_file(event) else None,
+        offset=event.offset if _from_file(event) else None,
     )
 
 

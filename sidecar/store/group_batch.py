@@ -36,6 +36,10 @@ class Occurrence:
     file: str | None = None
     line: int | None = None
     data: dict[str, Any] = field(default_factory=dict)  # exception, frames, context lines
+    # Read from a file: its receipt stream (the file identity of event_key) and byte offset, so the
+    # receipt is a range row (store/receipt_ranges.py); None for SDK events (their key is an id).
+    stream: str | None = None
+    offset: int | None = None
 
 
 @dataclass(slots=True)

@@ -6,9 +6,11 @@ planned columns plus the sidecar's), `error_occurrences` (per-minute counts, 24 
 `event_receipts` (exactly-once keys).
 
 Exactly once, also with several replicas on one PostgreSQL: `record_batch` runs in one
-transaction that first inserts every event's key into `event_receipts` (`ON CONFLICT DO
-NOTHING`; a chunk that adds fewer keys than it holds sends the batch down the `RETURNING` path,
-which says which keys were new): only events whose key was not there are counted. A batch re-sent after a
+transaction that first claims the batch's file events in `receipt_ranges` (one row per file
+stream and batch, holding the exact offsets; receipt_ranges.py) and inserts every other event's key
+into `event_receipts` (`ON CONFLICT DO NOTHING`; a chunk that adds fewer keys than it holds sends
+the batch down the `RETURNING` path, which says which keys were new): only events not already
+there are counted. A batch re-sent after a
 crash (stored, checkpoint not yet written) therefore changes nothing, and the receipts and the
 counts commit or roll back together. Counts are added with `count = count + excluded.count`
 upserts, so increments from several replicas add up instead of overwriting each other.
@@ -31,7 +33,7 @@ from typing import Any
 
 from ..exceptions import SidecarError
 from ..severity import SQL_RANK, effective, rank
-from . import keyset
+from . import keyset, receipt_ranges
 from .database import Database, Row, run_statements
 from .group_batch import GroupChange, Occurrence, group_changes, prepare, receipt_statements, write_statements
 from .templates import TemplateStore
@@ -54,6 +56,9 @@ LIST_COLUMNS = (
     "last_occurrence_at, status, level, logger, title, category, severity, diagnosis_source, diagnosed_at, "
     "resolved_at, regressed_at, regression_count, model_used, updated_at"
 )
+# Events remembered by the receipts (tests and tools read this too, straight from a database file).
+RECEIPT_COUNT_SQL = ("SELECT (SELECT COUNT(*) FROM event_receipts) + "
+                     "(SELECT COALESCE(SUM(n), 0) FROM receipt_ranges) AS n")
 DEFERRED_JOIN_OFFSET = 1000  # from this offset on, a list page finds its keys first (see list())
 
 
@@ -105,36 +110,47 @@ class GroupRepo(TemplateStore):
         for occ in occurrences:
             unique.setdefault(occ.event_key, occ)
         token = uuid.uuid4().hex
+        # File events: one range row per stream (receipt_ranges.py); SDK events: one key each.
         # Keys in sorted order, like the group rows below: replicas writing overlapping batches
         # take their locks in the same order, so they wait for each other but never deadlock.
-        keys = sorted(unique)
+        by_file = [occ for occ in unique.values() if receipt_ranges.ranged(occ)]
+        keys = sorted(k for k, occ in unique.items() if not receipt_ranges.ranged(occ))
         receipts = receipt_statements([unique[k] for k in keys], at)
-        # Written as if every event were new (the usual case), so the whole batch is one list of
-        # statements: on SQLite one call into the database thread instead of ~25 round trips. The
-        # receipts `expect` to add all their keys (a rowcount: fetching the ~1,000 added keys back
-        # cost ~0.8 us per event); if one chunk adds fewer (a re-delivered batch), the run stops
-        # there, the transaction is rolled back (which of that chunk's keys were new is unknown)
-        # and the batch is recorded again from the events that really are new.
-        accepted = list(unique.values())
-        groups = prepare(accepted, samples_per_group, complete)
-        writes, upserts = write_statements(accepted, groups, token, at, samples_per_group)
+        # Written as if every keyed event were new (the usual case), so the batch is one list of
+        # statements after the ranges' lookup: on SQLite two calls into the database thread instead of
+        # ~25 round trips. The keyed receipts `expect` to add all their keys (a rowcount: fetching the
+        # added keys back cost ~0.8 us per event); if one chunk adds fewer (a re-delivered batch), the
+        # run stops there, the transaction is rolled back (which of that chunk's keys were new is
+        # unknown) and the batch is recorded again from the events that really are new.
         try:
             async with self.db.transaction() as tx:
-                results = await run_statements(tx, [*receipts, *writes])
-                if len(results) < len(receipts) + len(writes):
-                    raise _Resent
-        except _Resent:
-            receipts = receipt_statements([unique[k] for k in keys], at, returning=True)
-            async with self.db.transaction() as tx:
-                fresh = {r["event_key"] for rows in await run_statements(tx, receipts) for r in rows}
-                accepted = [occ for key, occ in unique.items() if key in fresh]
+                claim = await receipt_ranges.claim(tx, self.db.dialect, by_file, at)
+                fresh = {id(occ) for occ in claim.fresh}
+                accepted = [occ for occ in unique.values() if id(occ) in fresh or not receipt_ranges.ranged(occ)]
                 if not accepted:
                     return []
                 groups = prepare(accepted, samples_per_group, complete)
                 writes, upserts = write_statements(accepted, groups, token, at, samples_per_group)
-                results = [*([[]] * len(receipts)), *await run_statements(tx, writes)]
+                head = [*receipt_ranges.insert_statement(claim.rows), *receipts]
+                results = await run_statements(tx, [*head, *writes])
+                if len(results) < len(head) + len(writes):
+                    raise _Resent
+        except _Resent:
+            receipts = receipt_statements([unique[k] for k in keys], at, returning=True)
+            async with self.db.transaction() as tx:
+                claim = await receipt_ranges.claim(tx, self.db.dialect, by_file, at)
+                head = [*receipt_ranges.insert_statement(claim.rows), *receipts]
+                got = await run_statements(tx, head)
+                new_keys = {r["event_key"] for rows in got for r in rows}
+                fresh = {id(occ) for occ in claim.fresh}
+                accepted = [occ for key, occ in unique.items() if id(occ) in fresh or key in new_keys]
+                if not accepted:
+                    return []
+                groups = prepare(accepted, samples_per_group, complete)
+                writes, upserts = write_statements(accepted, groups, token, at, samples_per_group)
+                results = [*([[]] * len(head)), *await run_statements(tx, writes)]
         changes: list[GroupChange] = []
-        for rows in results[len(receipts):len(receipts) + upserts]:
+        for rows in results[len(head):len(head) + upserts]:
             changes.extend(group_changes(rows, groups, token))
         return changes
 
@@ -164,6 +180,7 @@ class GroupRepo(TemplateStore):
         await self.db.execute("DELETE FROM error_hourly WHERE hour < ?", (oldest_minute // 60 - 1,))
         await self.db.execute("DELETE FROM error_minute_totals WHERE minute < ?", (oldest_minute,))
         n_rec = await self.db.execute("DELETE FROM event_receipts WHERE received_at < ?", (now - receipts_for,))
+        await self.db.execute("DELETE FROM receipt_ranges WHERE received_at < ?", (now - receipts_for,))
         return max(n_occ, 0), max(n_rec, 0)
 
     # --- reading -------------------------------------------------------------------------------
@@ -358,7 +375,8 @@ class GroupRepo(TemplateStore):
         return counts
 
     async def receipt_count(self) -> int:
-        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM event_receipts")
+        """Events the receipts remember: per-event keys plus the offsets of the range rows."""
+        row = await self.db.fetchone(RECEIPT_COUNT_SQL)
         return int(row["n"]) if row else 0
 
 

@@ -326,6 +326,22 @@ SELECT minute, SUM(count) FROM error_occurrences GROUP BY minute
 ON CONFLICT (minute) DO NOTHING;
 INSERT INTO schema_migrations (version, applied_at) VALUES ('0020_error_minute_totals', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
 
+-- 0021_receipt_ranges
+CREATE TABLE IF NOT EXISTS receipt_ranges (
+    id BIGSERIAL PRIMARY KEY,
+    stream_key TEXT NOT NULL,                   -- file identity (device:inode:head-hash, or source:path)
+    lo BIGINT NOT NULL,                       -- first and last byte offset counted by the batch
+    hi BIGINT NOT NULL,
+    n INTEGER NOT NULL,                         -- offsets in the row (the events it counted)
+    offsets TEXT NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_receipt_ranges_stream ON receipt_ranges (stream_key, hi);
+CREATE INDEX IF NOT EXISTS idx_receipt_ranges_time ON receipt_ranges (received_at);
+INSERT INTO receipt_ranges (stream_key, lo, hi, n, offsets, received_at)
+SELECT '~legacy', 0, 4611686018427387904, 0, '', MAX(received_at) FROM event_receipts HAVING COUNT(*) > 0;
+INSERT INTO schema_migrations (version, applied_at) VALUES ('0021_receipt_ranges', CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+
 -- Serial ids that survive a transaction preview: `pinned` holds [sequence, value] pairs
 -- handed out earlier in the same logical transaction; they are reused in order.
 CREATE OR REPLACE FUNCTION public.sidecar_next_id(seq regclass) RETURNS bigint
@@ -416,7 +432,7 @@ BEGIN
 END
 $fn$;
 
-SELECT public.sidecar_pin_defaults(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals']);
+SELECT public.sidecar_pin_defaults(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals', 'receipt_ranges']);
 
 -- Access: the service role only (RLS on, a service_role policy, nothing for anon/authenticated).
 DO $roles$ BEGIN
@@ -529,17 +545,22 @@ DROP POLICY IF EXISTS sidecar_service_role ON public.error_minute_totals;
 CREATE POLICY sidecar_service_role ON public.error_minute_totals FOR ALL TO service_role USING (true) WITH CHECK (true);
 REVOKE ALL ON public.error_minute_totals FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.error_minute_totals TO service_role;
+ALTER TABLE public.receipt_ranges ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS sidecar_service_role ON public.receipt_ranges;
+CREATE POLICY sidecar_service_role ON public.receipt_ranges FOR ALL TO service_role USING (true) WITH CHECK (true);
+REVOKE ALL ON public.receipt_ranges FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.receipt_ranges TO service_role;
 DO $revoke$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
-    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals']) t), ', ') || ' FROM anon';
+    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals', 'receipt_ranges']) t), ', ') || ' FROM anon';
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals']) t), ', ') || ' FROM authenticated';
+    EXECUTE 'REVOKE ALL ON ' || array_to_string(ARRAY(SELECT 'public.' || t FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals', 'receipt_ranges']) t), ', ') || ' FROM authenticated';
   END IF;
 END $revoke$;
 DO $seq$ DECLARE s record; BEGIN
   FOR s IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE c.relkind = 'S' AND n.nspname = 'public' AND c.relname LIKE ANY (ARRAY(SELECT t || '\_%' FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals']) t)) LOOP
+           WHERE c.relkind = 'S' AND n.nspname = 'public' AND c.relname LIKE ANY (ARRAY(SELECT t || '\_%' FROM unnest(ARRAY['schema_migrations', 'tail_checkpoints', 'error_investigations', 'error_occurrences', 'error_samples', 'error_loggers', 'event_receipts', 'error_merges', 'diagnoses', 'diagnosis_claims', 'rollout_state', 'rollout_events', 'rollout_decisions', 'hook_calls', 'alert_deliveries', 'alert_groups', 'alert_silences', 'error_releases', 'error_templates', 'error_hourly', 'error_minute_totals', 'receipt_ranges']) t)) LOOP
     EXECUTE format('REVOKE ALL ON SEQUENCE public.%I FROM PUBLIC', s.relname);
     EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE public.%I TO service_role', s.relname);
   END LOOP;

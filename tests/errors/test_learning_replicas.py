@@ -6,16 +6,18 @@ import random
 import string
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sidecar.bus import Bus
 from sidecar.clock import ManualClock
 from sidecar.errors.groups import GroupRecorder, event_key
+from sidecar.ingest.record import ErrorEvent
 from sidecar.store.sqlite import open_sqlite
 from sidecar.telemetry import Telemetry
 
-from .conftest import make_event
+from .conftest import make_event as _file_event
 
 T0 = 1_790_000_000.0
 RNG = random.Random(77)
@@ -39,6 +41,16 @@ def _stream(n_per_kind: int) -> list[tuple[int, object]]:
              for k in range(len(KINDS)) for i in range(n_per_kind)]
     RNG.shuffle(items)
     return items
+
+
+def make_event(message: str, **kw: Any) -> ErrorEvent:
+    """An error event that keeps a per-event receipt (`event_receipts`: key -> error_hash), which is
+    how these tests see the group of every single event. File events are counted by range rows
+    without a per-event group (store/receipt_ranges.py); grouping does not look at the receipt, and
+    an SDK event (`extra` set) is grouped by the same learner."""
+    event = _file_event(message, **kw)
+    event.extra = {}
+    return event
 
 
 async def _fingerprints(store) -> dict[str, str]:
@@ -179,12 +191,13 @@ async def test_a_different_error_started_in_the_same_instant_stays_its_own_group
 _REPLICA = r"""
 import asyncio, random, sys, time
 from pathlib import Path
+from typing import Any
 from sidecar.bus import Bus
 from sidecar.clock import ManualClock
 from sidecar.errors.groups import GroupRecorder
 from sidecar.store.postgres import open_postgres
 from sidecar.telemetry import Telemetry
-from tests.errors.conftest import make_event
+from tests.errors.test_learning_replicas import make_event  # keeps a per-event receipt (its group)
 
 dsn, seed, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])  # barrier files beside `go`
 KINDS = ["Kimi API error 429 exceeded_current_quota_error for key ending {}",

@@ -8,6 +8,7 @@ import aiohttp
 
 from sidecar.app import Sidecar
 from sidecar.config import Config
+from sidecar.store.groups import RECEIPT_COUNT_SQL
 
 from .conftest import records
 
@@ -33,7 +34,7 @@ async def test_running_sidecar_stores_events_and_reports_unwritable_checkpoints(
             w.write(body)
         stored = 0
         for _ in range(400):
-            row = await sidecar.store.db.fetchone("SELECT COUNT(*) AS n FROM event_receipts")
+            row = await sidecar.store.db.fetchone(RECEIPT_COUNT_SQL)
             stored = row["n"]
             if stored >= len(errs):
                 break

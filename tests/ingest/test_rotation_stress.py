@@ -33,6 +33,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sidecar.store.groups import RECEIPT_COUNT_SQL
+
 from ..conftest import find_free_port
 from .test_sigkill import REPO, start, wait_ready
 
@@ -108,7 +110,7 @@ def _stored(db: Path) -> dict[str, int]:
     con = sqlite3.connect(db)
     try:
         rows = con.execute("SELECT message, COUNT(*) FROM error_samples GROUP BY 1").fetchall()
-        receipts = con.execute("SELECT COUNT(*) FROM event_receipts").fetchone()[0]
+        receipts = con.execute(RECEIPT_COUNT_SQL).fetchone()[0]
         occ = con.execute("SELECT COALESCE(SUM(occurrence_count), 0) FROM error_investigations").fetchone()[0]
     finally:
         con.close()

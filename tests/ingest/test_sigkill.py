@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sidecar.store.groups import RECEIPT_COUNT_SQL
+
 from ..conftest import find_free_port
 from .conftest import line
 
@@ -53,7 +55,7 @@ def wait_ready(port: int, proc: subprocess.Popen, within: float = 90.0) -> None:
 def stored(db: Path) -> tuple[int, int]:
     con = sqlite3.connect(db)
     try:
-        receipts = con.execute("SELECT COUNT(*) FROM event_receipts").fetchone()[0]
+        receipts = con.execute(RECEIPT_COUNT_SQL).fetchone()[0]
         occurrences = con.execute("SELECT COALESCE(SUM(occurrence_count), 0) FROM error_investigations").fetchone()[0]
         return receipts, occurrences
     finally:

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from sidecar.store.base import StoreUnavailable
+from sidecar.store.groups import RECEIPT_COUNT_SQL
 from sidecar.store.sqlite import open_sqlite
 
 from ..conftest import find_free_port
@@ -29,10 +30,11 @@ from .conftest import line
 from .test_sigkill import REPO, start, wait_ready
 
 
-def _count(db: Path, table: str) -> int:
+def _receipts(db: Path) -> int:
+    """Events the store's receipts remember (per-event keys and range rows)."""
     con = sqlite3.connect(db)
     try:
-        return int(con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return int(con.execute(RECEIPT_COUNT_SQL).fetchone()[0])
     finally:
         con.close()
 
@@ -105,7 +107,7 @@ def test_sidecar_run_with_its_database_deleted(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             try:
                 # sqlite3.connect creates a missing file: never put one at the path before the sidecar reopens it
-                got = _count(db, "event_receipts") if db.exists() else -1
+                got = _receipts(db) if db.exists() else -1
             except sqlite3.Error:
                 got = -1
             if got >= n:
@@ -142,7 +144,7 @@ def test_sidecar_run_with_its_database_deleted(tmp_path: Path) -> None:
     try:
         wait_ready(port, proc)
         time.sleep(1.5)
-        assert _count(db, "event_receipts") == 150
+        assert _receipts(db) == 150
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0

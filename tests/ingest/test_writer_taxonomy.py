@@ -109,6 +109,7 @@ from sidecar.app import Sidecar
 from sidecar.clock import ManualClock
 from sidecar.config import Config
 from sidecar.ingest.tracked import ROTATE_WAIT
+from sidecar.store.groups import RECEIPT_COUNT_SQL
 
 from .conftest import open_in
 
@@ -576,7 +577,7 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
         cut = got["uncaught"] - len(world.crashes)  # crashes cut by --since/--until: 0 or 1 event each
         assert 0 <= cut <= len(world.maybe), (sc.name, got["uncaught"], len(world.crashes), world.maybe)
         db = world.sidecar.store.db
-        receipts = (await db.fetchone("SELECT COUNT(*) AS n FROM event_receipts"))["n"]
+        receipts = (await db.fetchone(RECEIPT_COUNT_SQL))["n"]
         assert receipts == len(world.errors) - len(lost) + len(world.crashes) + cut, (sc.name, receipts)
         # event time: each logged error in the minute its own (Melbourne local) timestamp says. (A
         # crash prints no time: it is placed at the record before it when one is in its context.)

@@ -15,6 +15,8 @@ import psycopg
 import pytest
 import yaml
 
+from sidecar.store.groups import RECEIPT_COUNT_SQL
+
 from .test_two_processes import ERRORS, REPEAT, log_tail, log_text, start_sidecar, wait_for
 
 
@@ -104,7 +106,7 @@ async def test_killed_while_spooling_then_restarted_counts_every_line_once(tmp_p
         await asyncio.sleep(1.0)  # nothing arrives twice later either
         assert await total() == 3 * per_chunk
         async with await psycopg.AsyncConnection.connect(pg_migrated_dsn, autocommit=True) as db:
-            receipts = await (await db.execute("SELECT COUNT(*) FROM event_receipts")).fetchone()
+            receipts = await (await db.execute(RECEIPT_COUNT_SQL)).fetchone()
         assert receipts[0] == 3 * per_chunk
     finally:
         if not pg_cluster.running:

@@ -1,0 +1,166 @@
+"""Exactly-once receipts for events read from files: one row per (file stream, batch), not per event.
+
+Why: `event_receipts` held one row per event (`<file identity>@<offset>`), so its primary-key index
+grew with every event kept for `receipts_for` (3 days), and inserting a batch's keys cost 3.4 us
+per event on an empty table and 9.5 us at a few million rows (bench/RESULTS.md, round 8). A file
+event's key is already structured - a stream (the file's identity: device:inode:head-hash, or
+source:path) and a byte offset - so a batch stores, per stream, ONE row: the lowest and highest
+offset it counted and the exact set of its offsets (delta-encoded). The table grows with batches,
+not events, and the lookup only reads the rows of that stream that end at or after the batch's
+first offset (index on (stream_key, hi)): for a reader moving forward, the last row or two.
+
+The row holds the exact set, not just the interval, on purpose. A single per-file high-water mark
+(or "[lo, hi] counted") is unsafe: in Docker's json-file log the stdout and stderr records of one
+file finish out of offset order (a stderr traceback that started at offset 100 is emitted after a
+stdout record at 300 completed: moby daemon/logger/jsonfilelog writes each stream's lines as they
+arrive; ingest/docker.py reassembles each stream separately), two replicas cut batches at different
+places, and a re-read after a crash starts at the checkpoint, before records already counted. An
+offset is counted iff it is in some row's set - exactly what the per-event key said - so none of
+those orders matters. Semantics are those of the old keys: same stream, same offset = same event.
+
+Concurrency (several replicas on one database): a batch reads the rows, then inserts its own, so
+two replicas must not both read "not there" for the same offset.
+- SQLite: the write transaction is `BEGIN IMMEDIATE` (store/sqlite.py): every writer, in this
+  process or another, is serialised before its first read.
+- PostgreSQL (and Supabase, which runs the same SQL): `pg_advisory_xact_lock(class, hashtext(stream))`
+  per stream, taken in sorted order before the read (no deadlock: every replica takes them in the
+  same order, and before any row lock of the batch). The lock is held to commit, and under READ
+  COMMITTED (PostgreSQL's default, which the adapter keeps) the read that follows the wait takes a
+  new snapshot, so it sees the rows the other replica committed. An exclusion constraint
+  (`EXCLUDE USING gist (stream_key WITH =, int8range(lo, hi, '[]') WITH &&)`) was the other option
+  and does not fit: rows of different batches overlap legitimately (interleaved streams, different
+  cuts), it needs the btree_gist extension, and it would turn a race into an error and a retry
+  instead of a short wait. A hash collision of two streams only makes them wait for each other.
+  Supabase checks at commit that every previewed read still gives the same rows, so a race there
+  fails with StoreConflict and the batch is re-run (store/supabase.py).
+
+Upgrade: rows of `event_receipts` written before this table existed still name file events. The
+migration leaves a marker row (stream `~legacy`, hi = 2^62) when it found any; while that marker
+lives (it is pruned with the other rows, after `receipts_for`), ranged events are also looked up by
+their old keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .database import Executor, Statement, run_statements
+from .group_batch import Occurrence
+
+LEGACY = "~legacy"  # marker row of migration 0021: per-event file receipts may still exist
+LOCK_CLASS = 0x5EC1  # first key of the two-key advisory lock: this module's namespace
+_LOOKUP_CHUNK = 100  # streams per lookup statement
+_LEGACY_CHUNK = 500  # keys per legacy lookup
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What one batch claimed: the occurrences new to the store, and the rows recording them."""
+
+    fresh: list[Occurrence]
+    rows: list[tuple[Any, ...]]  # (stream_key, lo, hi, n, offsets, received_at) to insert
+
+
+def ranged(occ: Occurrence) -> bool:
+    """An event read from a file (it has a stream and a byte offset); SDK events keep their own keys."""
+    return occ.stream is not None and occ.offset is not None
+
+
+def encode(offsets: Sequence[int]) -> str:
+    """Sorted distinct offsets as comma-separated deltas from the first (the first is the row's `lo`)."""
+    return ",".join(str(b - a) for a, b in zip(offsets, offsets[1:], strict=False))
+
+
+def decode(lo: int, text: str) -> list[int]:
+    """The offsets `encode` wrote for a row starting at `lo`."""
+    out = [lo]
+    if text:
+        for delta in text.split(","):
+            out.append(out[-1] + int(delta))
+    return out
+
+
+def by_stream(occs: Iterable[Occurrence]) -> dict[str, dict[int, Occurrence]]:
+    """{stream: {offset: occurrence}} (the first occurrence of an offset wins, like the old keys)."""
+    out: dict[str, dict[int, Occurrence]] = {}
+    for occ in occs:
+        assert occ.stream is not None and occ.offset is not None
+        out.setdefault(occ.stream, {}).setdefault(occ.offset, occ)
+    return out
+
+
+def _lookup(streams: dict[str, dict[int, Occurrence]], names: list[str]) -> Statement:
+    where = " OR ".join("(stream_key = ? AND hi >= ? AND lo <= ?)" for _ in names)
+    params: list[Any] = []
+    for name in names:
+        offs = streams[name]
+        params.extend((name, min(offs), max(offs)))
+    return Statement(f"SELECT stream_key, lo, offsets FROM receipt_ranges WHERE {where} OR stream_key = ?",
+                     (*params, LEGACY), returning=True)
+
+
+async def claim(tx: Executor, dialect: str, occs: Sequence[Occurrence], at: datetime) -> Claim:
+    """Lock the batch's streams, find which of its offsets are already counted, and return the rest.
+
+    Must run inside the batch's write transaction; the caller inserts `rows` in the same
+    transaction (`insert_statement`), so the receipts and the counts commit or roll back together.
+    """
+    streams = by_stream(occs)
+    names = sorted(streams)
+    if not names:
+        return Claim([], [])
+    pre: list[Statement] = []
+    if dialect == "postgres":
+        # The class is a literal: a Python int parameter may be sent as int8, and there is no
+        # pg_advisory_xact_lock(int8, int4). hashtext is PostgreSQL's own text hash (int4).
+        pre.extend(Statement(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, hashtext(?))", (name,), returning=True)
+                   for name in names)
+    lookups = [_lookup(streams, names[i:i + _LOOKUP_CHUNK]) for i in range(0, len(names), _LOOKUP_CHUNK)]
+    results = await run_statements(tx, [*pre, *lookups])
+    seen: dict[str, set[int]] = {}
+    legacy = False
+    for rows in results[len(pre):]:
+        for row in rows:
+            if row["stream_key"] == LEGACY:
+                legacy = True
+            else:
+                seen.setdefault(row["stream_key"], set()).update(decode(int(row["lo"]), row["offsets"]))
+    if legacy:
+        await _drop_legacy(tx, streams)
+    fresh_ids: set[int] = set()
+    out_rows: list[tuple[Any, ...]] = []
+    for name in names:
+        done = seen.get(name, set())
+        new = sorted(off for off in streams[name] if off not in done)
+        if not new:
+            continue
+        fresh_ids.update(id(streams[name][off]) for off in new)
+        out_rows.append((name, new[0], new[-1], len(new), encode(new), at))
+    # In the batch's order (first/last occurrence and samples depend on it).
+    return Claim([occ for occ in occs if id(occ) in fresh_ids], out_rows)
+
+
+async def _drop_legacy(tx: Executor, streams: dict[str, dict[int, Occurrence]]) -> None:
+    """Remove from `streams` the offsets counted by a per-event receipt written before migration 0021."""
+    keys = {occ.event_key: (name, off) for name, offs in streams.items() for off, occ in offs.items()}
+    found: list[str] = []
+    items = sorted(keys)
+    for i in range(0, len(items), _LEGACY_CHUNK):
+        chunk = items[i:i + _LEGACY_CHUNK]
+        rows = await tx.fetchall(
+            f"SELECT event_key FROM event_receipts WHERE event_key IN ({', '.join('?' for _ in chunk)})", chunk)
+        found.extend(r["event_key"] for r in rows)
+    for key in found:
+        name, off = keys[key]
+        streams[name].pop(off, None)
+
+
+def insert_statement(rows: list[tuple[Any, ...]]) -> list[Statement]:
+    """The INSERT of a claim's rows (none when the batch had no new ranged event)."""
+    if not rows:
+        return []
+    return [Statement("INSERT INTO receipt_ranges (stream_key, lo, hi, n, offsets, received_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?)", rows, many=True)]
