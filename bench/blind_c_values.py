@@ -163,6 +163,9 @@ STR_KINDS: dict[str, Callable[[Random], str]] = {
     "type": lambda r: r.choice(("integer", "text", "bigint", "jsonb", "timestamp with time zone", "boolean",
                                 "numeric(10,2)", "character varying", "uuid", "bytea", "int4[]", hv._letters(r))),
     "generic": _generic,
+    "optname": lambda r: r.choice((hv._word(r), f"{hv._word(r)}-{hv._word(r)}", f"no-{hv._word(r)}")),
+    "objtype": lambda r: r.choice(("table", "index", "view", "sequence", "function", "type", "column", "relation",
+                                   "schema", "role", "database", "materialized view", "foreign table", "operator")),
     "fragment": lambda r: r.choice(("/", ".", "_" + hv._word(r), hv._word(r), f" ({r.choice(STATES)})", "s", ":")),
     "number": lambda r: r.choice((str(int(r.paretovariate(0.5) * 100)), f"{int(r.paretovariate(0.5) * 1000):,}",
                                   f"{r.expovariate(0.1):.1f}")),
@@ -211,7 +214,11 @@ STR_RULES: tuple[tuple[str, str], ...] = (
     (r"(?:command|program|executable|hook|filter|helper|process|subprocess|tool)$", "command"),
     (r"(?:interface|bus name|object path|well-known name|unique name|proxy for)$", "dbus"),
     (r"(?:query|statement)$", "sql"),
-    (r"(?:time|timestamp|date|since|until|expires|expired on|valid until)$", "date"),
+    (r"(?:time|timestamp|date|since|until|expires|expired on|valid until|up at|started at)$", "date"),
+    (r"(?:packages|files|paths|refs|names|keys|columns|roles|users|hosts|servers|values|options|items|arguments"
+     r"|following|list|one of|among)$", "list"),
+    (r"(?:submodule|repository|pack|packfile|worktree|index file)$", "path"),
+    (r"(?:addr|client=|client)$", "addr"),
     (r"(?:size|length|bytes|free space|space)$", "size"),
     (r"(?:error|failed|because|reason|message|said|got|returned|failure|problem|details?)$", "errmsg"),
 )
@@ -270,6 +277,12 @@ def kind_of(c: Conv) -> tuple[str, str]:
                 return kind, "int" if numeric else "str"
     if numeric:
         return ("code" if c.conv in "di" and re.search(r"=\s*$", c.before) else "count"), "int"
+    if c.before.endswith("--"):
+        return "optname", "str"  # `--%s`: a long option's name
+    if c.before.endswith(".") or (c.after.startswith(".") and c.glued_after):
+        return "ident", "str"  # `%s.%s`: schema and object, or a dotted name's parts
+    if not c.before.strip() and re.match(r" [\"'“]", c.after):
+        return "objtype", "str"  # `%s "%s" ...`: the object's kind, a closed set of plain words
     if not c.before.strip() and after.startswith(":"):
         return "path", "str"  # GNU `%s: message`: the file or program the message is about
     if c.before.rstrip().endswith(":") and not after.strip():
@@ -297,6 +310,8 @@ def draw(c: Conv, r: Random) -> str:
         prec = "" if c.prec in (None, "*") else "." + c.prec
         return f"%{flags}{width}{prec}{c.conv if c.conv in 'eEfFgG' else 'f'}" % value
     text = STR_KINDS[kind](r)
+    if kind in ("generic", "ident") and re.search(r"[\"'`“]$", c.before) and r.random() < 0.1:
+        text = f"{text} {hv._word(r)}"  # a quoted value may hold blanks (GROUPING_CLASSES.md S4)
     if c.prec not in (None, "*"):
         text = text[: int(c.prec)]
     return f"%{flags.replace('0', '')}{width}s" % text
