@@ -136,15 +136,21 @@ _LIBPQ_SETTING: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     # fe-auth.c / fe-auth-scram.c: the authentication METHOD the DSN demands and the server (or its pooler) offers
     # disagree (channel_binding=require against a server without SCRAM-SHA-256-PLUS, a method libpq does not
     # support) - the DSN or the server's auth setting, not the password (CLASSES8 F4)
+    # libpq 16+ require_auth (fe-auth.c check_expected_areq / fe-connect.c): 'authentication method requirement
+    # "scram-sha-256" failed: server did not complete authentication|server requested ... authentication'
     (re.compile(r"channel binding (?:is )?required|server does not support channel binding|channel binding type|"
-                r"authentication method \d+ not supported|SCRAM authentication requires libpq", re.I),
+                r"authentication method \d+ not supported|SCRAM authentication requires libpq|"
+                r'authentication method requirement "[^"\n]{1,80}" failed', re.I),
      "the authentication method the connection settings require and the one the server offers disagree",
      "The DSN demands an authentication method (channel_binding=require, SCRAM) that this server or its pooler does "
      "not use for this user: the connection settings and the server's auth configuration disagree; the password is "
      "not what failed.",
      "Align the two: drop channel_binding=require (or use prefer) for a server/pooler without SCRAM-SHA-256-PLUS, or "
      "switch the user's password_encryption/pg_hba method to scram-sha-256."),
-    (re.compile(r'invalid (?:sslmode|target_session_attrs|integer|port|connection option)\b[^\n]{0,80}|missing "=" after', re.I),
+    # fe-connect.c formats every enum option's refusal alike: 'invalid %s value: "%s"' (sslmode, gssencmode,
+    # target_session_attrs, load_balance_hosts, channel_binding, sslnegotiation, require_auth...), so the option's name
+    # is read, not listed
+    (re.compile(r'invalid (?:[a-z_]{3,40} value:? "|integer|port|connection option)[^\n]{0,80}|missing "=" after', re.I),
      "the connection string holds an invalid option or value",
      "libpq refused the DSN itself before connecting: an unknown option or an invalid value (sslmode, port...).",
      "Fix the option the message names in the connection string."),

@@ -34,6 +34,7 @@ from .render import EVIDENCE_CHARS
 from .setting_lines import CONTEXT, LINE, Setting, settings_before
 from .situation import Situation
 
+_WS_CLIENT = re.compile(r"websockets/(?:asyncio/|legacy/)?client\.py")
 Kind = Literal["refused", "timeout", "dns", "tls-name", "proxy", "status", "port"]
 BY_FORM = 0.5  # the value is wrong by its form for this failure (the library's class plus the setting's value)
 BY_CHANGE = 0.45  # only the record's word that the setting changed ties the failure to it
@@ -183,7 +184,11 @@ def _tied(s: Setting, remote: str | None, record: str) -> bool:
     if remote is not None and owner is not None:
         return False  # another remote's setting (GLM_BASE_URL printed before a Kimi failure)
     host = _host(s.value)
-    return len(host) >= 4 and host in record
+    if len(host) >= 4 and host in record:
+        return True
+    # a ws(s):// endpoint and a failure raised inside the websockets client: websockets' exceptions never quote the
+    # URL (websockets/asyncio/client.py), so the scheme of the setting and the raising library tie them
+    return re.match(r"['\"]?wss?://", s.value) is not None and _WS_CLIENT.search(record) is not None
 
 
 def finding(inp: DiagnosisInput, sit: Situation) -> Finding | None:

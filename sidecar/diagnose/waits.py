@@ -9,6 +9,11 @@ do (CPython 3.11 asyncio/tasks.py wait_for, asyncio/timeouts.py, concurrent/futu
   concurrency fault of the code that blocks it (a synchronous call inside a coroutine), not a remote's timeout.
 - wait_for / asyncio.timeout around `<x>.acquire()`: waiting for a semaphore's slot (capacity: every slot stayed
   busy, the limit is smaller than the load) or a lock (concurrency: another task held it).
+- the websockets client's own `open_timeout` (websockets/asyncio/client.py `connect.__await_impl__`: `raise
+  TimeoutError("timed out during opening handshake")`; legacy/client.py the same): the peer accepted nothing or never
+  answered the HTTP upgrade in time - network, whatever module logged it and whether or not the message names the URL
+  (CLASSES8 B3). A blocked peer loop or a URL on another service's port are read after (preceding.py,
+  transport_setting.py), as for every timeout.
 Anything else (a wait_for around a provider call) is left to the class x remote texts.
 """
 
@@ -24,6 +29,7 @@ _LIBRARY = re.compile(r"(?:site|dist)-packages/|/lib/python3\.\d+/")
 _FUTURE_RESULT = re.compile(r"concurrent/futures/_base\.py$")
 _ASYNCIO_WAIT = re.compile(r"asyncio/(?:tasks|timeouts)\.py$")
 _ACQUIRE = re.compile(r"\.acquire\(\s*\)")
+_WS_CLIENT = re.compile(r"websockets/(?:asyncio/|legacy/)?client\.py$")
 # words of an identifier or message that name a counted limit (kimi_slots, provider_sem, CapacityLimiter)
 _SLOT_WORDS = frozenset({"sem", "sema", "semaphore", "slot", "slots", "limiter", "capacity"})
 TAIL = 16384
@@ -46,6 +52,13 @@ def awaited_timeout(traceback: str, message: str) -> Text | None:
                 "timed out here.",
                 ("Find what blocks the event loop at that time (asyncio debug mode logs 'Executing <Handle> took N "
                  "seconds'); move the blocking call to a thread (asyncio.to_thread) or make it async.",))
+    if _WS_CLIENT.search(last.group("path")) and "opening handshake" in traceback[-TAIL:].rsplit("\n", 3)[-1] + message:
+        return ("network", "medium", "A WebSocket client's opening handshake timed out (TimeoutError)",
+                "The websockets client gave up after its open_timeout: the peer accepted the TCP connection but did not "
+                "answer the HTTP upgrade in time, or never accepted it - the peer is slow, overloaded, restarting or "
+                "unreachable on that path. A transient fault of the path or the peer, not of the client's code.",
+                ("Check that the peer (the daemon / the realtime endpoint) is up and answering on that URL at that "
+                 "time; if it comes in bursts, look for the peer's event loop being blocked.",))
     if _ASYNCIO_WAIT.search(last.group("path")) and _ACQUIRE.search(code_line):
         if _SLOT_WORDS.intersection(re.split(r"[^a-z]+", f"{code_line} {message}".lower())):
             return ("capacity", "medium", f"Waiting for a free slot timed out ({code_line})",
