@@ -30,3 +30,15 @@ class ParseError(ScrapeError):
 
 class PromQLError(MetricsError):
     """A PromQL query failed or gave an unusable result."""
+
+
+class HistoryReplaying(MetricsError):
+    """A jsonl stream is still replaying its file's history (a replay longer than one read,
+    follow.READ_BUDGET): its window lacks records it will hold a read or more later, so nothing
+    measured from it now is a count of what happened. Raised rather than answered with a partial
+    measurement: a rollout evaluation turns it into an `error` verdict and leaves the stage's
+    totals as they were (stagetotals: neither settled nor carried on a window that is not whole;
+    tests/rollout/test_replay_counts.py: 90 uploads counted twice when a carry was taken there)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__("replaying", f"stream {stream!r} is still reading its history")

@@ -46,7 +46,7 @@ from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from . import window as wf
 from .aggregate import Aggregate
-from .errors import PromQLError
+from .errors import HistoryReplaying, PromQLError
 from .incremental import flag_measurement, kinds, measure_aggregate, success_flags
 from .jsonl import JsonlSource
 from .model import Measurement, MetricSpec
@@ -253,6 +253,8 @@ class MetricsHub:
 
     def _measure_jsonl(self, spec: MetricSpec, start: float, end: float) -> Measurement:
         source = self._stream(spec.stream or "")
+        if source.replaying:
+            raise HistoryReplaying(source.name)
         source.window.prune(end)
         fn = spec.function
         counted = fn in ("success_rate", "error_rate", "count", "rate")

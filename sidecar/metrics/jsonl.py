@@ -138,6 +138,12 @@ class JsonlSource:
         self._logged: set[str] = set()
 
     @property
+    def replaying(self) -> bool:
+        """Still replaying the file's history: a read has not reached its end yet (metrics/errors.py
+        HistoryReplaying says why nothing is measured from the window meanwhile)."""
+        return self._replaying
+
+    @property
     def _label(self) -> str:
         return f"metrics:{self.name}"
 
