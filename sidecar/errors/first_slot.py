@@ -15,8 +15,9 @@ slot-swap benchmark). The class, whatever the value's characters:
   least `FIRST_AGREE` literal tokens among them: the words that name the event are all after the
   value;
 * not a word that names a failure or is a verb form on either side (a verb or an error type in
-  front is the event: `Accepted` / `Failed`, `creating` / `removing`), nor two ALL-CAPS words (a state
-  as the event, as `slots._positional` keeps them), nor two inflections of one word.
+  front is the event: `Accepted` / `Failed`, `creating` / `removing`), nor two ALL-CAPS words (in front, a
+  code or a state names the event: `ATTEMPT_START` / `JOB_CREATE`; past the first tokens
+  `slots._positional` takes capitals as words since round 9), nor two inflections of one word.
 
 Shorter tails (`cupsd startup succeeded` / `hcid startup succeeded`, `maxSessionTimeout set to <*>`)
 stay apart: two literal words after a subject are too little to say the subject is a value (the

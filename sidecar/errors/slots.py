@@ -40,9 +40,15 @@ are in token_forms.py):
    * never two inflections of one word (`failure;` / `failures;`): grammatical number is part
      of the template; never a verb form (`expired` / `revoked`, `-ed`, `-ing`): a verb names
      what happened;
-   * never two ALL-CAPS words (`FOLLOWING` / `LEADING (n.state)`): the labeled data keeps states
-     apart as events; an announced state (`state=RUNNING`, `status: READY`, `in error state FAILED`
-     after a `STATE_NOUNS` word) is still a slot;
+   * ALL-CAPS words are words like any other (round 9; Drain's rule: an enum member, a method, a
+     level in a slot is a value, `mode GET` / `mode POST`), under the same guards: the verb-form
+     guard reads capitals too (`FOLLOWING` / `LEADING (n.state)`, `RUNNING` / `ASSIGNED`: a state
+     named by what the thing does or had done to it is the event; the labeled data keeps Zookeeper's
+     and Hadoop's states apart), and so is a compound with a negating part (`NOT_FOUND`,
+     `BAD_GATEWAY`, `TOO_MANY_REQUESTS`: `_negated`) and a word after a failure key or, in capitals,
+     after a failure word (`error: ECONNRESET`, `failed ETIMEDOUT`: `_failure_slot`). Until round 8
+     two ALL-CAPS words were never a slot (the slot-swap's enum kind 0.58 vs Drain3 0.87); an
+     announced state (`state=RUNNING`, after a `STATE_NOUNS` word) was and is a slot;
    * never a word that names a failure (`exceeded_current_quota_error` / `invalid_authentication_error`,
      `permission_denied`, `timeout`: `names_failure`): the error type is the identity;
    * only words and identifiers (`[A-Za-z]+` joined by `_`/`-`); other fragments (`z-`) are kept;
@@ -97,7 +103,7 @@ _TAKES_INFINITIVE = frozenset(
     "able unable about want wants need needs have has how what where when whether ought order going try tries "
     "attempt attempts due".split())
 # English verb forms (`expired`, `revoked`, `starting`): a verb names what happened, not a value.
-_VERB_FORM = re.compile(r"[a-z]{2,}(?:ed|ing)\W*$")
+_VERB_FORM = re.compile(r"(?:[a-z]{2,}(?:ed|ing)|[A-Z]{2,}(?:ED|ING))\W*$")
 
 def _inflected(a: str, b: str) -> bool:
     """Two forms of one word (`failure`/`failures`, `warning`/`warnings`): letters-only words equal
@@ -126,6 +132,8 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
     `before` is the token before `prev`."""
     if i < word_from or prev is None or PLACEHOLDER in prev:
         return False  # after a value: what was counted (`3 packets` / `3 sessions`)
+    if _failure_slot(prev, t, m):
+        return False  # `error: ECONNRESET` / `error: ETIMEDOUT`: the word names the failure
     low = prev.lower()
     if low == "as" or (low == "to" and _infinitive(before)):
         return False
@@ -140,9 +148,44 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
                 and _VERB_FORM.search(word) is None)
     if _VERB_FORM.search(t) or _VERB_FORM.search(m):
         return False
-    if names_failure(a) or names_failure(b):
+    if names_failure(a) or names_failure(b) or _negated(a) or _negated(b):
         return False
-    return not (a.isupper() and b.isupper()) and not _inflected(a, b)
+    return not _inflected(a, b)
+
+
+# Parts that negate or fault what they qualify (`NOT_FOUND`, `no_data`, `BAD_GATEWAY`, `TOO_MANY_REQUESTS`):
+# a word built with one names a failure as `names_failure`'s stems do (HTTP status names, gRPC codes).
+_NEGATIONS = frozenset(("not", "no", "non", "bad", "too"))
+_PART = re.compile(r"[_\-]+")
+
+
+def _negated(word: str) -> bool:
+    """Whether a word joined by `_`/`-` holds a negating part (`NOT_FOUND`, `bad-request`); a single
+    word (`note`, `nobody`) is not split, so only a compound says it."""
+    parts = _PART.split(word.lower())
+    return len(parts) > 1 and any(p in _NEGATIONS for p in parts)
+
+
+def _failure_key(prev: str) -> bool:
+    """Whether `prev` is a key whose value names the failure: a failure word or a `_NAMING_KEYS` key
+    before `:`/`=` (`error:`, `failed:`, `reason=`, `code=`)."""
+    key = prev.strip("'\"")
+    if not key.endswith((":", "=")):
+        return False
+    word = key.rstrip(":=")
+    return names_failure(word) or word.lower() + "=" in _NAMING_KEYS
+
+
+def _failure_slot(prev: str, t: str, m: str) -> bool:
+    """Whether the words `t`/`m` after `prev` name the failure: `prev` is a failure key (`error:`,
+    `reason=`: `_failure_key`), or `prev` names a failure and the words are in capitals (`failed
+    ECONNREFUSED`, `error ETIMEDOUT`: an errno name or a code). The error's name is the identity, never
+    a positional value. A failure word before a lowercase word stays open (`negotiated timeout
+    <value>`: the value OF a timeout). Round 9: the ALL-CAPS guard this replaces had kept `ECONNRESET`
+    / `ETIMEDOUT` apart only by their case."""
+    if _failure_key(prev):
+        return True
+    return names_failure(prev) and t.strip(_STRIP).isupper() and m.strip(_STRIP).isupper()
 
 
 def _wild(token: str) -> bool:
@@ -215,9 +258,9 @@ def _introduces(prev: str | None, value: str) -> bool:
     if names_failure(value):
         return False  # `failed: timeout` / `failed: refused`: the value names the failure
     if prev.endswith((":", "=")):
-        # `error: ECONNRESET`, `reason: quota`: after a key that names the failure the value is kept,
-        # as `code=`/`status=` are (`_NAMING_KEYS`)
-        return prev.strip("'\"").rstrip(":=").lower() + "=" not in _NAMING_KEYS
+        # `error: ECONNRESET`, `reason: quota`, `failed: EACCES`: after a key that names the failure the
+        # value is kept, as `code=`/`status=` are (`_NAMING_KEYS`; a failure word as the key: round 9)
+        return not _failure_key(prev)
     low = prev.lower()
     if low in SLOT_INTRODUCERS:
         return True
@@ -315,12 +358,12 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
 # `similarity` returns -1 for the same pair, so a skipped template could never have been chosen and
 # the learner's output is identical (tests/errors/test_fixed_veto.py checks it on generated pairs).
 # Most rejected comparisons are two different plain words where no rule can make a slot: an event
-# word before `WORD_FROM` (`Task` / `TaskAttempt Transitioned`), two ALL-CAPS states (`NEW` /
-# `ASSIGNED`), a verb form or a failure word. Only differing positions are looked at; what a template
-# token is (`fixed_word`) is memoised (template tokens repeat), and the message's token is asked only
-# what the verdict needs (its form, then capitals, then failure word or verb form).
+# word before `WORD_FROM` (`Task` / `TaskAttempt Transitioned`), a verb form (`ASSIGNED`, `running`) or a
+# failure word. Only differing positions are looked at; what a template token is (`fixed_word`) is
+# memoised (template tokens repeat), and the message's token is asked only what the verdict needs (its
+# form, then failure word or verb form). The rarer refusals (`_negated`, `_failure_slot`) are left to
+# `similarity`: a veto may only be a subset of its refusals.
 FIXED = 1  # a plain ASCII word or identifier (`_WORDS`) no form rule makes a value
-UPPER = 2  # ... in capitals (`_positional`: two ALL-CAPS words are never a slot)
 EVENT = 4  # ... that names a failure or is a verb form (`_positional`: never a slot)
 
 
@@ -335,8 +378,6 @@ def fixed_word(token: str) -> int:
     if not _WORDS.fullmatch(token) or _UNIT.fullmatch(token) or variable_like(token):
         return 0
     flags = FIXED
-    if token.isupper():
-        flags |= UPPER
     if names_failure(token) or _VERB_FORM.search(token):
         flags |= EVENT
     return flags
@@ -354,14 +395,14 @@ def fixed_veto(template: list[str], tokens: list[str], word_from: int = WORD_FRO
     settings: at some position the template holds a `fixed_word` and the message another `_WORDS`
     token (`_slot` says -1), no context rescues them (the template's token before cannot introduce
     a value, the token after is not a truncating `...`), and `_positional` refuses them (before
-    `word_from`, a failure word or a verb form on either side, two ALL-CAPS words)."""
+    `word_from`, a failure word or a verb form on either side)."""
     last = len(template) - 1
     for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
         if t != m:
             flags = fixed_word(t)
             if (flags and not (i and _may_introduce(template[i - 1]))
                     and not (i < last and template[i + 1] == "...") and _WORDS.fullmatch(m)
-                    and (i < word_from or flags & EVENT or (flags & UPPER and m.isupper())
+                    and (i < word_from or flags & EVENT
                          or names_failure(m) or _VERB_FORM.search(m))):
                 return True
     return False
