@@ -86,6 +86,7 @@ from .separated import (
     xml_repl,
 )
 from .tables import table_sub
+from .unlabelled import HEADER_HINTS, LABEL_HINTS, VARS_HINTS, frame_vars_sub, header_map_sub, labels_sub
 from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
 from .wrapped import adjacent_literals_sub, joined_sub, label_line_sub, open_quote_sub
 
@@ -270,6 +271,10 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
     _Sub("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
     _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
+    # (c) names that say nothing, in carriers that hold credentials (unlabelled.py)
+    _Sub("secret", labels_sub(_mark("secret")), None, LABEL_HINTS),
+    _Sub("secret", frame_vars_sub(_mark("secret")), None, VARS_HINTS),
+    _Sub("secret", header_map_sub(_mark("secret")), None, HEADER_HINTS),
     _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
     _Sub("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),

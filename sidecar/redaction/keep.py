@@ -254,6 +254,8 @@ def announced_identifier(text: str, start: int) -> bool:
         return False
     if name_words(name)[-1:] in (["file"], ["path"], ["filename"]) and not _PATH_LIKE.match(text, start):
         return False  # `private key file: '<base64 body line>'`: the file's content was printed, not its name
+    if name == "S256" and _X5T_S256.search(text, max(0, start - 24), start) is not None:
+        return in_jwk(text, start)  # `"x5t#S256": "<b64url>"` (the `#` ends the name the announcer reads)
     return bool(_SSH_TYPES.match(name)) or is_identifier_name(name) or name in _JWK_PUBLIC and in_jwk(text, start)
 
 
@@ -262,6 +264,9 @@ def announced_identifier(text: str, start: int) -> bool:
 # listed, so they stay judged. Read only inside an object that holds `kty` (a one-letter name elsewhere means
 # nothing).
 _JWK_PUBLIC = frozenset({"n", "e", "x", "y", "x5c", "x5t"})  # x5t: the certificate's SHA-1 thumbprint
+# RFC 7517 section 4.9: `x5t#S256`, the certificate's SHA-256 thumbprint (public like `x5t`; the only member name with
+# a `#`, so announcer_name reads it as `S256`)
+_X5T_S256 = re.compile(r"""x5t#S256\\{0,3}["']?[ \t]*:[ \t]*\\{0,3}["']?$""")
 _KTY = re.compile(r"""\\{0,3}["']kty\\{0,3}["']\s*:""")
 
 

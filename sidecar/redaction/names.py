@@ -77,7 +77,7 @@ _SECOND_HALF = re.compile(r"(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_
 _FIRST_HALF = re.compile(r"(?<![A-Za-z0-9_])(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app|recovery|seed)"
                          r"[ \t]$")
 KV = re.compile(
-    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>\"\"|" + QUOTE + r")?"
+    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>\"\"|" + QUOTE + r")?(?(q1)\]?)"
     r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
     r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*:[ \t]*Some\((?:[ \t]|\r?\n|\\{1,7}n)*|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>''(?=[^'\s])|(?(q1)\"\"(?=[^\"\s])|(?!))|" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"

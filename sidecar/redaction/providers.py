@@ -21,7 +21,7 @@ import re
 from .entropy import ID_PREFIXES
 from .keep import IDENTIFIER_WORDS
 from .secret_names import META_WORDS, announces_nonce, name_words
-from .textstats import shannon
+from .textstats import password_like, shannon
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # keyword -> the hex/UUID shapes gitleaks documents for it (rule ids in comments); other shapes need random_value
@@ -47,6 +47,15 @@ _HEX_SHAPES: dict[str, tuple[str, ...]] = {
     "deepgram": (r"[a-f0-9]{40}",), "wandb": (r"[a-f0-9]{40}",), "assemblyai": (r"[a-f0-9]{32}",),
     "twilio": (r"[a-f0-9]{32}",), "mailjet": (r"[a-f0-9]{32}",), "azure": (r"[a-f0-9]{32}",),
 }
+# Round 9 (CLASSES10.md B6, left in round 8): the rest of the upstreams a gateway keys by name alone (LiteLLM's provider
+# names, docs.litellm.ai/docs/providers; the OpenAI-compatible routers' `providers:` maps). Their own key formats are
+# formats.py's; under the name alone a key of ANY shape is the upstream's credential (a proxy's key, a key pasted from
+# another console), so the value is judged by shape (provider_secret), not by a format.
+UPSTREAMS: tuple[str, ...] = (
+    "openai", "anthropic", "groq", "deepseek", "moonshot", "kimi", "together", "togetherai", "perplexity", "gemini",
+    "vertex", "bedrock", "cerebras", "sambanova", "novita", "hyperbolic", "zhipu", "dashscope", "siliconflow",
+    "minimax", "baichuan", "xai", "cohere", "voyage", "jina", "replicate", "huggingface", "anyscale", "lepton",
+    "octoai", "databricks", "watsonx", "openrouter", "fireworks")
 # Every keyword of a gitleaks keyword rule that names a provider (the secret words themselves are the name class's).
 KEYWORDS: tuple[str, ...] = (
     "adafruit", "adobe", "airtable", "algolia", "alibaba", "asana", "atlassian", "confluence", "jira", "beamer",
@@ -68,9 +77,15 @@ KEYWORDS: tuple[str, ...] = (
     # round 8 (CLASSES10.md B6, B8): gateways' upstreams keyed by the provider alone (LiteLLM model_list, OpenAI-
     # compatible routers) whose keys carry no prefix gitleaks reads, and Honeycomb's key header `X-Honeycomb-Team`
     # (trufflehog's honeycomb detector); names rare enough in a gateway's lines to cost nothing
-    "openrouter", "fireworks", "honeycomb",
+    "honeycomb", *UPSTREAMS,
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
+# Generic container words as the WHOLE name (CLASSES10.md B6: `{"data": "<v>"}`, `VALUE=<v>`, `arg: <v>`): a holder
+# that says nothing of what it holds. Only the whole name (`user_data`, `metadata`, `default_value` are other names),
+# and only a value that reads as generated (`generated`, no password shape, no bare hex or UUID: under a name this
+# vague a digest, a request id or `Python3.11` is as likely as a key).
+CONTAINERS: tuple[str, ...] = ("value", "data", "arg", "payload", "blob")
+_CONTAINER_SET = frozenset(CONTAINERS)
 # What a provider's account is divided into: the name of one is an identifier, not a credential.
 _SCOPE_WORDS = frozenset({"org", "organization", "organisation", "project", "workspace", "team", "tenant", "region",
                           "deployment", "subscription", "zone", "site", "environment", "channel", "bucket",
@@ -84,7 +99,9 @@ HINTS: tuple[str, ...] = tuple(k for k in KEYWORDS if k not in ("newrelic", "lin
                                                                    "newyorktimes")) + (
     "new_relic", "new-relic", "newrelic", "linkedin", "linked_in", "linked-in", "messagebird", "message_bird",
     "message-bird", "privateai", "private_ai", "private-ai", "newyorktimes", "new-york-times", "new_york_times",
-    "new.relic", "linked.in", "message.bird", "private.ai", "new.york")
+    "new.relic", "linked.in", "message.bird", "private.ai", "new.york") + tuple(
+    # a container word only as a whole name before its assignment: the words alone are in every other line
+    w + end for w in CONTAINERS for end in ('"', "'", "=", ":", " =", "\\"))
 _COMPILED = {k: tuple(re.compile(s, re.IGNORECASE) for s in v) for k, v in _HEX_SHAPES.items()}
 _ESCAPE = re.compile(r"\\[nrt]")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.:%]{12,256}")
@@ -104,6 +121,8 @@ def provider_of(name: str) -> str | None:
             words[-1] in _PROVIDER_IDS or \
             announces_nonce(words):
         return None  # `sentry-trace`, `jira_issue_id`, `groq_org`, `azure_tenant`: an identifier the provider gives
+    if len(words) == 1 and words[0] in _CONTAINER_SET:
+        return words[0]
     for w in words:
         if w in _KEYWORD_SET:
             return w
@@ -117,16 +136,37 @@ def provider_of(name: str) -> str | None:
         m.start() in bounds and m.start() + len(k) in bounds for m in re.finditer(re.escape(k), joined))), None)
 
 
+# An upstream's name alone (UPSTREAMS) before bare hex: a key's length (128/160/256 bits as 32/40/64 hex digits, the
+# lengths of hex API keys: Deepgram 40, AssemblyAI/Twilio 32, Sentry 64 above), not a UUID (the shape of a request
+# id). `{"moonshot": "<hex32>"}` in an upstreams map is a key; hex of another length is a digest or an id.
+_KEY_HEX = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_UPSTREAM_SET = frozenset(UPSTREAMS)
+
+
 def provider_secret(name: str, value: str) -> bool:
-    """A value after a provider's name that is its secret: generated-looking, and a bare hex/UUID value only in
-    one of the provider's documented shapes."""
+    """A value after a provider's name that is its secret: generated-looking or password-shaped (a password under an
+    upstream's name is its credential all the same), and a bare hex/UUID value only in one of the provider's
+    documented shapes (or a key's length of hex after an upstream's name alone)."""
     provider = provider_of(name)
     if provider is None:
         return False
     value = _ESCAPE.split(value, 1)[0]  # `X-Algolia-App: <v>\r\nAccept:` in a bytes repr: the value ends at the escape
     if _HEXLIKE.fullmatch(value):
-        return any(rx.fullmatch(value) for rx in _COMPILED.get(provider, ()))
-    return generated(value) and not ID_PREFIXES.match(value)  # `org-...`, `file-...`, `req_...`: the provider's ids
+        return any(rx.fullmatch(value) for rx in _COMPILED.get(provider, ())) or (
+            provider in _UPSTREAM_SET and _KEY_HEX.fullmatch(value) is not None)
+    if ID_PREFIXES.match(value):
+        return False  # `org-...`, `file-...`, `req_...`: the provider's ids
+    if provider in _CONTAINER_SET:
+        return generated(value) and not value.endswith("=")  # padded base64 under `data`/`value`: a message payload
+        # (Pub/Sub's `data`, a Kafka record's `value`), decoded and judged by encoded.py, not a key by its shape
+    return generated(value) or provider in _UPSTREAM_SET and _upstream_password(value)
+
+
+def _upstream_password(value: str) -> bool:
+    """A password under an upstream's name: password-shaped with both cases (`OPS-2207`, a ticket, has one), and no
+    `.`, `/` or `:` (`dev-4821.okta.com`, a host; `kimi-k2-0905-preview`, a model, has one case)."""
+    return password_like(value) and not any(c.isspace() or c in "./:" for c in value) and not value.islower() \
+        and not value.isupper()
 
 
 def generated(value: str) -> bool:

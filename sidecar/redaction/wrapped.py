@@ -30,6 +30,7 @@ from collections.abc import Callable
 from .keep import keeps_value
 from .names import DOCKER_SEAM, ENV_REF, PROSE, looks_like_value
 from .secret_names import is_secret_name
+from .textstats import password_like
 
 _TOK = r"[A-Za-z0-9+/=_\-.~]"
 # A line break, also as JSON writes it inside a string, and the seam between two Docker json-file records
@@ -126,6 +127,25 @@ _NOT_A_VALUE = re.compile(rf"[A-Z][a-z]{{1,13}}|[A-Z]{{2,14}}|{_W}(?:[-_.]{_W})+
 _LABEL = re.compile(r"(?:^|\n|\\n|[\"'])[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*$")
 
 
+_LEADING_PUNCT = "!$%^*#@&~+=?"
+
+
+def _reference(val: str) -> bool:
+    """`$DB_PASSWORD`, `%s`, `${X}` on the line after the label: a reference, unless `$` leads a password-shaped run of
+    both cases (`$Xy7kQ2mP9vL3`: generated passwords start with a symbol as often as with a letter)."""
+    if not ENV_REF.match(val):
+        return False
+    rest = val[1:]
+    return not (val[0] == "$" and password_like(rest) and not rest.isupper() and not rest.islower())
+
+
+def _value_alone(val: str) -> bool:
+    """A value alone on the line after its label: looks_like_value, also after the symbols a generated password may
+    start with (`!x9Q...`, `%Tq4...`; round 9, the strict xfail of test_label_line_text)."""
+    core = val.lstrip(_LEADING_PUNCT)
+    return looks_like_value(val, True, True) or len(core) >= 4 and core != val and looks_like_value(core, True, True)
+
+
 def label_line_sub(mark: str) -> Callable[[str], str]:
     """`Password:` alone on its line and the password alone on the next (see the module doc)."""
     def sub(text: str) -> str:
@@ -140,7 +160,7 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
             words = label.group("label").split()
             val = m.group("val")
             if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or \
-                    ENV_REF.match(val) or _NOT_A_VALUE.fullmatch(val) or not looks_like_value(val, True, True) or \
+                    _reference(val) or _NOT_A_VALUE.fullmatch(val) or not _value_alone(val) or \
                     keeps_value(text, m.start("val"), val):
                 continue
             out.append(text[pos:m.start("val")])
