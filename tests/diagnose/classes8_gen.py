@@ -70,6 +70,13 @@ from tests.diagnose.classes8_remote import (
     c4_storage_service,
     c4_twin_our_request,
 )
+from tests.diagnose.classes8_twins9 import (
+    c2_twin_canceller_without_setting,
+    c2_twin_timeout_after_canceller_config,
+    e3_twin_startup_with_sessions,
+    f5_twin_first_use,
+    f5_twin_other_setting,
+)
 
 __all__ = ["CLASSES", "Ctx", "Gen"]
 
@@ -80,14 +87,16 @@ CLASSES: dict[str, tuple[Gen, ...]] = {
     "B1": (b1_body_cut, b1_twin_our_cap), "B2": (b2_reset,),
     "B3": (b3_handshake_timeout, b3_twin_blocked_loop, b3_twin_other_service_port, b3_twin_short_callback),
     "B4": (b4_tls_eof, b4_twin_plain_port),
-    "C1": (c1_crash_of_another, c1_twin_idle_session), "C2": (c2_postgrest_statement_timeout, c2_twin_our_canceller),
+    "C1": (c1_crash_of_another, c1_twin_idle_session), "C2": (c2_postgrest_statement_timeout, c2_twin_our_canceller,
+                                                     c2_twin_canceller_without_setting,
+                                                     c2_twin_timeout_after_canceller_config),
     "C3": (c3_corruption, c3_twin_undefined), "C4": (c4_storage_service, c4_twin_our_request),
     "D1": (d1_lock_table,), "D2": (d2_twin_bind,), "D3": (d3_pooler_limit, d3_twin_pooler_mode),
     "D4": (d4_overload_close, d4_twin_crash_close), "D5": (d5_bounded_queue, d5_twin_consumer_died),
     "E1": (e1_object_in_use, e1_twin_permission), "E2": (e2_catalog_race,),
-    "E3": (e3_condition_misuse, e3_twin_single_task), "E4": (e4_set_mutated_by_other, e4_twin_loop_removes),
+    "E3": (e3_condition_misuse, e3_twin_single_task, e3_twin_startup_with_sessions), "E4": (e4_set_mutated_by_other, e4_twin_loop_removes),
     "F1": (f1_dsn_rejected,), "F2": (f2_optional_extra,), "F3": (f3_other_protocol_port,), "F4": (f4_channel_binding,),
-    "F5": (f5_feature_disabled,),
+    "F5": (f5_feature_disabled, f5_twin_first_use, f5_twin_other_setting),
     "G1": (g1_missing_await,), "G2": (g2_used_after_with,), "G3": (g3_cannot_adapt,), "G4": (g4_grouping_rule,),
     "G5": (g5_callback_contract,),
     "H1": (h1_user_archive, h1_twin_our_staging, h1_twin_other_file_failed), "H2": (h2_user_nul,), "H3": (h3_user_config, h3_twin_our_config, h3_twin_config_names_another_file),

@@ -252,13 +252,24 @@ def c2_postgrest_statement_timeout(rng: random.Random, ctx: Ctx) -> tuple[str, s
 
 
 def c2_twin_our_canceller(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our canceller enforcing a setting; where the setting shows varies: on the canceller's own line, on a startup line
+    the canceller's logger shares a word with, or on a startup line whose value the canceller quotes."""
     secs = rng.choice([2, 5, 10])
-    name = rng.choice(["DB_REQUEST_TIMEOUT_SECS", "QUERY_WATCHDOG_SECS"])
-    before = [line("src.core.env_config", f"settings loaded: {name}={secs}"),
-              line(rng.choice(["src.storage.watchdog", "src.storage.query_guard"]),
-                   rng.choice([f"cancelling backend pid={rng.randrange(1000, 9999)} after {name}={secs}",
-                               f"pg_cancel_backend({rng.randrange(1000, 9999)}): query exceeded {name}={secs}"]),
-                   "WARNING")]
+    pid = rng.randrange(1000, 9999)
+    shape = rng.choice(["own-line", "logger-word", "value"])
+    if shape == "own-line":
+        name = rng.choice(["DB_REQUEST_TIMEOUT_SECS", "QUERY_WATCHDOG_SECS"])
+        before = [line("src.core.env_config", f"settings loaded: {name}={secs}"),
+                  line(rng.choice(["src.storage.watchdog", "src.storage.query_guard"]),
+                       rng.choice([f"cancelling backend pid={pid} after {name}={secs}",
+                                   f"pg_cancel_backend({pid}): query exceeded {name}={secs}"]), "WARNING")]
+    elif shape == "logger-word":
+        word = rng.choice(["watchdog", "guard", "reaper"])
+        before = [line("src.core.env_config", f"database: PG_{word.upper()}_MAX_QUERY_SECS={secs} (env)"),
+                  line(f"src.storage.pg_{word}", f"cancelling backend {pid}: statement ran too long", "WARNING")]
+    else:
+        before = [line("src.core.env_config", f"settings loaded: STATEMENT_BUDGET_SECS={secs}"),
+                  line("src.storage.budget", f"pg_cancel_backend({pid}): running {secs}.01 s > {secs} s", "WARNING")]
     return spread(rng, before, _postgrest(rng, 500, b'{"code":"57014","details":null,"hint":null,"message":"canceling '
                                                     b'statement due to user request"}')), "config"
 

@@ -22,12 +22,9 @@ from tests.diagnose.classes8_gen import CLASSES, Ctx, Gen
 from tests.diagnose.logged import diagnose
 
 SEEDS = range(6)
-# generator -> why it still fails (evals/RESULTS.md, round 8)
+# generator -> why it still fails (evals/RESULTS.md, rounds 8 and 9)
 OPEN: dict[str, str] = {
-    "c2_twin_our_canceller": "57014 'due to user request' after our own canceller's record stays the database's",
-    "e3_twin_single_task": "lock bookkeeping is concurrency whether or not other tasks ran (no task-count reader)",
     "e4_twin_loop_removes": "held-out 2's writer labels the same error unknown (770); only the race side is answered",
-    "f5_feature_disabled": "PGRST123 stays code: a preceding settings-change record is not read for it",
 }
 CASES = [(cid, g) for cid, gens in CLASSES.items() for g in gens]
 

@@ -1,0 +1,52 @@
+"""Round 9's near-miss twins for the CLASSES8 classes whose strict xfails were fixed (C2, E3, F5:
+sidecar/diagnose/context_causes.py): the same error with the earlier record missing or naming something else, which
+must NOT move the answer the way the record of ours does."""
+
+from __future__ import annotations
+
+import random
+
+from tests.diagnose.classes8_base import Ctx, _postgrest, line
+from tests.diagnose.classes8_local import e3_twin_single_task
+from tests.diagnose.classes8_vary import logger_of, spread
+
+USER_CANCEL = b'{"code":"57014","details":null,"hint":null,"message":"canceling statement due to user request"}'
+TIMEOUT = b'{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}'
+AGGREGATES = b'{"code":"PGRST123","details":null,"hint":null,"message":"Use of aggregate functions is not allowed"}'
+
+
+def c2_twin_canceller_without_setting(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our code cancels its own query and names no limit: the cancel is our code's act (code), not a setting."""
+    before = [line(rng.choice(["src.storage.watchdog", "src.daemon.ws_server"]), rng.choice([
+        f"client went away: cancelling query of session s{rng.randrange(99)}",
+        f"pg_cancel_backend({rng.randrange(1000, 9999)}) for an abandoned request"]), "WARNING")]
+    return spread(rng, before, _postgrest(rng, 500, USER_CANCEL)), "code"
+
+
+def c2_twin_timeout_after_canceller_config(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The server's OWN statement timeout after our watchdog's settings line: Postgres says timeout, not a request -
+    the watchdog did not cancel this one (storage, as C2)."""
+    before = [line("src.core.env_config", f"settings loaded: DB_REQUEST_TIMEOUT_SECS={rng.choice([30, 60])}")]
+    return spread(rng, before, _postgrest(rng, 500, TIMEOUT)), "storage"
+
+
+def f5_twin_first_use(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """PGRST123 with no settings record: our query uses a feature the project never enabled (code)."""
+    before = [line(logger_of(rng, "rest"), rng.choice(["usage report: first run of the per-model totals query",
+                                                      "deploy 2026.12.06-2: new dashboard totals"]))]
+    return spread(rng, before, _postgrest(rng, 400, AGGREGATES)), "code"
+
+
+def f5_twin_other_setting(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """PGRST123 after a change of ANOTHER PostgREST option: that change does not switch aggregates off (code)."""
+    before = [line("src.ops.deploy", rng.choice(["project settings changed: db-max-rows=1000 (deploy 2026.12.06-1)",
+                                                 "PGRST_DB_MAX_ROWS=500 applied (config reload)"]))]
+    return spread(rng, before, _postgrest(rng, 400, AGGREGATES)), "code"
+
+
+def e3_twin_startup_with_sessions(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The lock misuse during start-up while sessions already run: other tasks took part (concurrency, as E3)."""
+    text, _ = e3_twin_single_task(rng, ctx)
+    head, _, rest = text.partition("\n")
+    extra = line("src.daemon.ws_server", f"{rng.randrange(2, 9)} sessions connected during warm-up")
+    return "\n".join([head, extra, rest]), "concurrency"
