@@ -60,7 +60,10 @@ def build_stages(config: Config, store: Store, bus: Bus, clock: Clock, telemetry
         from .ingest.collect import Deduplicator, DedupSink
 
         sink = DedupSink(spool, Deduplicator(collect.dedup_window, clock, on_drop=telemetry.collect_duplicates.inc))
-    metrics = MetricsHub(config.metrics, clock, telemetry)
+    metrics_cfg = config.metrics  # writers' clocks kept next to ingest's checkpoints unless set
+    if metrics_cfg.clock_dir is None:
+        metrics_cfg = metrics_cfg.model_copy(update={"clock_dir": config.ingest.checkpoint_dir})
+    metrics = MetricsHub(metrics_cfg, clock, telemetry)
     collector = None
     if collect.sentry.projects or collect.otlp.enabled:
         from .ingest.collect import CollectService

@@ -29,7 +29,7 @@ from .root import Config, outbound_problems
 # directory (they were not written in a file).
 PATH_KEYS: tuple[tuple[str, ...], ...] = (
     ("rollouts_file",), ("diagnosis", "rules_file"), ("alerts", "rules_file"), ("ingest", "checkpoint_dir"),
-    ("store", "path"), ("store", "spool_dir"), ("sources", "*", "paths", "*"), ("sources", "*", "exclude", "*"),
+    ("metrics", "clock_dir"), ("store", "path"), ("store", "spool_dir"), ("sources", "*", "paths", "*"), ("sources", "*", "exclude", "*"),
     ("metrics", "jsonl", "*", "paths", "*"),
 )
 

@@ -222,6 +222,9 @@ class MetricsConfig(Strict):
     promql_timeout: float = Field(default=5.0, gt=0)
     max_series: int = Field(default=5000, ge=1)  # across all targets; a cardinality flood is cut here
     max_samples_per_series: int = Field(default=720, ge=2)  # 30 min at 2.5 s; 16 bytes a sample
+    # Where each jsonl stream keeps its writers' clock offsets across restarts (metrics/clockfile.py);
+    # None: `sidecar run` uses ingest.checkpoint_dir (app.py). One directory per replica (local disk).
+    clock_dir: str | None = None
 
 
 # --- logging ------------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ TAIL_CHECK = 64  # bytes before the read offset re-read each poll: a file rewrit
 # sidecar restarted (or SIGKILLed) mid-stage would otherwise lose every request written between its
 # last evaluation and its first read. 4 MB: ~16,000 gateway records, minutes at any real rate.
 LOOKBACK = 4 * 1024 * 1024
+# Lines longer than `max_line_bytes` (skipped when read) do not count toward the lookback: one 10 MB
+# junk line written just before a restart pushed every record of the lateness bound out of a 4 MB
+# byte lookback (generated scenario 9805: 11 uploads lost). The scan back is bounded by this.
+LOOKBACK_SCAN = 64 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -95,11 +99,44 @@ class LineFollower:
         except OSError as exc:
             read.errors.append(f"cannot open {path}: {exc.strerror or exc}")
             return
-        offset = self._line_start(fh, st.st_size - LOOKBACK) if from_end else 0
+        offset = self._lookback_start(fh, st.st_size) if from_end else 0
         head = self._head(fh) if st.st_size >= HEAD else None
         if head is not None and not from_end and head in self._heads:
             offset = min(st.st_size, self._heads[head])  # a rotated-away or copied file already read
         self.files[path] = _File(path, fh, (st.st_dev, st.st_ino), offset, head=head)
+
+    def _lookback_start(self, fh: FileHandle, size: int) -> int:
+        """Where `start_at: end` starts reading: the line start LOOKBACK bytes of readable lines
+        (at most `max_line_bytes` each) before the end, found by scanning back line by line
+        (at most LOOKBACK_SCAN bytes: a file of junk costs a bounded read at start)."""
+        limit = self.config.max_line_bytes
+        counted = 0
+        pos = size
+        pending = 0  # bytes of the line being measured, seen so far (scanning backwards)
+        start = size  # the earliest line start found
+        while pos > 0 and size - pos < LOOKBACK_SCAN:
+            n = min(1024 * 1024, pos)
+            try:
+                block = fh.pread(n, pos - n)
+            except OSError:
+                return self._line_start(fh, size - LOOKBACK)
+            pos -= len(block) if block else n
+            if not block:
+                break
+            idx = len(block)
+            while True:
+                nl = block.rfind(b"\n", 0, idx)
+                if nl < 0:
+                    pending += idx
+                    break
+                length = pending + (idx - nl - 1)
+                pending = 0
+                if length <= limit:
+                    counted += length + 1
+                start, idx = pos + nl + 1, nl
+                if counted >= LOOKBACK:
+                    return start
+        return 0 if pos == 0 else start
 
     @staticmethod
     def _line_start(fh: FileHandle, at: int) -> int:

@@ -35,6 +35,7 @@ import logging
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -92,7 +93,9 @@ class MetricsHub:
                                   max_samples=config.max_samples_per_series)
         self.scrapers = {t.name: Scraper(t, self.series, clock, telemetry, self._get_session)
                          for t in config.targets}
-        self.jsonl = {s.name: JsonlSource(s, clock, telemetry, retention=config.window + margin)
+        self.jsonl = {s.name: JsonlSource(s, clock, telemetry, retention=config.window + margin,
+                                          clock_file=(Path(config.clock_dir) / f"{s.name}.clocks.json"
+                                                      if config.clock_dir else None))
                       for s in config.jsonl}
         # Fed by the collect stage (app.py wires CollectService's on_stored to sdk_errors.add).
         self.sdk_errors = SdkErrors(retention=config.window + margin)

@@ -24,17 +24,26 @@ import math
 import re
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
+from .clockfile import ClockFile
 from .dedupe import DoubleWriteFilter, RepeatedLines
 from .follow import LineFollower
 from .held import HeldRecords
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
-from .writerclocks import FUTURE_SLACK, WriterClocks, parse_timestamp, replay_offset
+from .writerclocks import (
+    FUTURE_SLACK,
+    WriterClocks,
+    parse_timestamp,
+    replay_behind,
+    replay_offset,
+    writer_key,
+)
 
 __all__ = ["FUTURE_SLACK", "JsonlSource", "compact_record", "parse_timestamp"]
 
@@ -105,7 +114,7 @@ class JsonlSource:
     """Follows the files of one `JsonlStream` and feeds its `RecordWindow`."""
 
     def __init__(self, config: JsonlStream, clock: Clock, telemetry: Telemetry | None,
-                 retention: float) -> None:
+                 retention: float, clock_file: Path | None = None) -> None:
         self.config = config
         self.name = config.name
         self.clock = clock
@@ -127,6 +136,7 @@ class JsonlSource:
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
         self.skew = SkewEstimator()  # the clock of the writer whose lines are being read
         self.clocks = WriterClocks(self.skew)
+        self.clockfile = ClockFile(clock_file)  # the writers' offsets learned live, across restarts
         self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
@@ -315,6 +325,10 @@ class JsonlSource:
                 # writer's last record (the write that set the mtime) is read from the file's end.
                 last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
                 ahead = replay_offset(last, mtime, self.config) if mtime is not None else 0.0
+                if not ahead and mtime is not None:  # a clock behind: only with the offset learned before
+                    est = self.clocks.of(path)
+                    ahead = replay_behind(last, mtime, self.config, self.clockfile.known(writer_key(path)),
+                                          est.tolerance)
                 if ahead:
                     self.clocks.of(path).seed(ahead)
         self._polls += 1
@@ -333,6 +347,8 @@ class JsonlSource:
         self._live = True
         self._release()
         self._replaying = self._replaying and read.more
+        if not self._replaying:
+            self.clockfile.update(self.clocks.offsets(), self.clock.time())
         self.window.prune(self.clock.time())
         return self.records - before
 

@@ -44,6 +44,12 @@ def parse_timestamp(value: Any) -> float | None:
 
 
 
+def writer_key(path: str) -> str:
+    """Whose file `path` is: a file rotated or copied away (`metrics.jsonl.1`, `.2.gz`, `-20261206`)
+    is still its writer's."""
+    return ROTATED_SUFFIX.sub("", path)
+
+
 class WriterClocks:
     """One clock estimate per writer's file of a stream (bounded, least recently read dropped)."""
 
@@ -56,7 +62,7 @@ class WriterClocks:
         files (one stream) have two clocks: one estimate over both takes the clock of the busier
         one, and the other's records land minutes off their stage. A file rotated or copied away
         (`metrics.jsonl.1`, `.2.gz`, `-20261206`) is still its writer's."""
-        key = ROTATED_SUFFIX.sub("", path)
+        key = writer_key(path)
         est = self._skews.get(key)
         if est is None:
             if not self._skews:
@@ -74,6 +80,36 @@ class WriterClocks:
         return {path: est.offset() for path, est in self._skews.items()}
 
 
+def last_stamp(lines: list[bytes], config: JsonlStream, tail: int = 64) -> float | None:
+    """The stamp of the last request record among the last `tail` lines (the write that set the
+    file's modification time), None when none has one."""
+    for line in reversed(lines[-tail:]):
+        try:
+            record = json.loads(line)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            continue
+        if isinstance(record, dict) and record.get(config.skip_field or "") is None:
+            newest = parse_timestamp(record.get(config.timestamp_field))
+            if newest is not None:
+                return newest
+    return None
+
+
+def replay_behind(lines: list[bytes], mtime: float, config: JsonlStream, known: float | None,
+                  tolerance: float) -> float:
+    """The offset of a writer whose clock is BEHIND ours, for replayed history: `known` (learned live
+    by a previous process, metrics/clockfile.py) when the file confirms it - its modification time
+    (our clock, the last write) minus the last record's stamp is within `tolerance` of it - else 0.
+    The file alone cannot tell a clock behind from a backlog flushed last (see replay_offset); with
+    the prior it can, and a clock fixed while the sidecar was down shows as a mismatch (not applied)."""
+    if known is None or known <= tolerance:
+        return 0.0
+    newest = last_stamp(lines, config)
+    if newest is None or abs((mtime - newest) - known) > tolerance:
+        return 0.0
+    return known
+
+
 def replay_offset(lines: list[bytes], mtime: float, config: JsonlStream, tail: int = 64) -> float:
     """How far ahead the writer's clock was at its last write, from replayed history: the file's
     modification time (our clock, the moment of that write) minus the stamp of the last record
@@ -86,16 +122,7 @@ def replay_offset(lines: list[bytes], mtime: float, config: JsonlStream, tail: i
     written near the modification time (generated scenario 7028: a quantile took the records
     before a 90 s pause, placed a writer's history 90 s late and counted 18 uploads twice).
     """
-    newest: float | None = None
-    for line in reversed(lines[-tail:]):
-        try:
-            record = json.loads(line)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            continue
-        if isinstance(record, dict) and record.get(config.skip_field or "") is None:
-            newest = parse_timestamp(record.get(config.timestamp_field))
-            if newest is not None:
-                break
+    newest = last_stamp(lines, config, tail)
     # Ahead by more than FUTURE_SLACK, not only by more than the skew tolerance: live, such a
     # stamp is put at its arrival (ingest); the replay must not put it later than that, or a
     # request counted before the restart lands after the last evaluation and counts twice.

@@ -115,6 +115,34 @@ async def test_start_at_end_reads_back_from_a_line_start_within_the_lookback(
     assert 0 < read < n and src.malformed == 0
 
 
+@pytest.mark.parametrize("junk_mb, junk_lines", [(10, 1), (3, 4), (0.9, 12)])
+async def test_start_at_end_reads_back_past_junk_lines_too_long_to_be_records(
+        tmp_path: Path, clock: ManualClock, junk_mb: float, junk_lines: int) -> None:
+    """Lines over max_line_bytes (skipped when read) written just before a restart do not use up
+    the lookback: the records of the lateness bound before them are still read back (a 10 MB line
+    pushed them out of a 4 MB byte lookback: generated scenario 9805). The near-miss: lines within
+    the limit (0.9 MB each, 11 MB in all) still count, so the lookback stops within 4 MB of them."""
+    from sidecar.metrics import follow
+
+    path = tmp_path / "metrics.jsonl"
+    before = [rec(k, t=NOW - 100 + k * 0.1) for k in range(300)]
+    junk = ("x" * int(junk_mb * 1024 * 1024) + "\n") * junk_lines
+    after = [rec(1000 + k, t=NOW - 20 + k) for k in range(10)]
+    write(path, *before)
+    with path.open("a") as f:
+        f.write(junk)
+    write(path, *after)
+    src = source(path, clock, start_at="end", max_lateness=120)
+    await src.poll()
+    while src.replaying:  # a replay past READ_BUDGET goes on read by read
+        await src.poll()
+    got = len(src.window.records)
+    if junk_mb * 1024 * 1024 > src.config.max_line_bytes:
+        assert got == 310  # before: 10 (the junk filled the byte lookback)
+    else:
+        assert got == 10 and junk_mb * junk_lines * 1024 * 1024 > follow.LOOKBACK
+
+
 async def test_rotation_reads_the_end_of_the_old_file_then_the_new_one(tmp_path: Path, clock: ManualClock) -> None:
     path = tmp_path / "metrics.jsonl"
     tel = Telemetry()

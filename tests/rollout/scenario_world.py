@@ -115,16 +115,17 @@ class World:
 
     # -- sidecar replicas
 
-    def new_hub(self) -> MetricsHub:
+    def new_hub(self, replica: int = 0) -> MetricsHub:
         paths = [str(self.path) + "*"] if self.sc.glob else [str(self.path)]
         if self.sc.writers == 2 and not self.sc.glob:
             paths.append(str(self.path_b))
         stream = JsonlStream(name=STREAM, paths=paths, start_at=self.sc.start_at, poll_interval=1.0,
                              max_lateness=self.cfg.max_lateness)
-        return MetricsHub(MetricsConfig(jsonl=[stream]), self.clock)
+        # Each replica's own clock directory (its local disk), kept across its restarts (C6).
+        return MetricsHub(MetricsConfig(jsonl=[stream], clock_dir=str(self.dir / f"clocks-r{replica}")), self.clock)
 
     async def new_replica(self, i: int) -> Replica:
-        hub = self.new_hub()
+        hub = self.new_hub(i)
         store = self.store if i == 0 else await open_sqlite(str(self.dir / "sidecar.db"))
         if i:
             self.extra_stores.append(store)

@@ -1,0 +1,90 @@
+"""Each writer's clock offset as learned live, kept across restarts (one small JSON file per stream).
+
+Why (contract C6 of tests/rollout/test_generated_scenarios.py): the gateway stamps each record with
+its own utcnow() and nothing else, so a replayed file's tail from a writer whose clock is BEHIND
+ours reads exactly like a backlog flushed last (writerclocks.replay_offset refuses to guess). A new
+process placed that tail where the stamps say, minutes back: the uploads appended between the last
+evaluation and the restart fell outside the stage. The offset the previous process learned live
+(metrics/skew.py) is the missing prior; the file's modification time confirms it is still the
+writer's clock (writerclocks.replay_behind), so a clock fixed while the sidecar was down is not
+applied to it.
+
+Written with a temporary file and os.replace (a crash leaves the old file or the new one, never
+half of one), only when an offset appears, goes, or moves by more than `MOVE` seconds, at most
+every `EVERY` seconds otherwise: a few writes a minute at most. A file that cannot be read or
+parsed is ignored (logged once): the stream then starts as it did before this file existed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+MOVE = 5.0  # seconds an offset must move to be written again
+EVERY = 10.0  # seconds between two writes of small moves
+
+
+class ClockFile:
+    """The writers' clock offsets of one stream, as last saved."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.saved: dict[str, float] = {}
+        self._written_at = float("-inf")
+        self._failed = False
+        if path is not None:
+            self.saved = self._load(path)
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, float]:
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            log.warning("metrics clock file unreadable; writers' clocks are learned again",
+                        extra={"path": str(path), "error": str(exc)})
+            return {}
+        writers = data.get("writers") if isinstance(data, dict) and data.get("version") == VERSION else None
+        if not isinstance(writers, dict):
+            return {}
+        out: dict[str, float] = {}
+        for key, entry in writers.items():
+            offset = entry.get("offset") if isinstance(entry, dict) else None
+            if isinstance(key, str) and isinstance(offset, int | float) and not isinstance(offset, bool):
+                out[key] = float(offset)
+        return out
+
+    def known(self, key: str) -> float | None:
+        """The offset saved for the writer `key` (writerclocks.writer_key), None when none was."""
+        return self.saved.get(key)
+
+    def update(self, offsets: dict[str, float], now: float) -> bool:
+        """Save `offsets` (non-zero ones: 0 is the default) if they differ enough; True when written."""
+        if self.path is None:
+            return False
+        current = {k: round(v, 3) for k, v in offsets.items() if v}
+        if set(current) == set(self.saved):
+            moved = max((abs(current[k] - self.saved[k]) for k in current), default=0.0)
+            if moved == 0 or (moved <= MOVE and now - self._written_at < EVERY):
+                return False
+        body = json.dumps({"version": VERSION, "writers": {k: {"offset": v, "at": now} for k, v in current.items()}})
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(body)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            if not self._failed:
+                self._failed = True
+                log.warning("metrics clock file not written; a restart will learn writers' clocks again",
+                            extra={"path": str(self.path), "error": str(exc)})
+            return False
+        self.saved = current
+        self._written_at = now
+        return True
