@@ -51,7 +51,7 @@ from . import datastores as ds
 from . import locations as loc
 from .directives import HINTS as IPSEC_HINTS
 from .directives import REDIS_HINTS, ipsec_sub, redis_sub
-from .encoded import make_rules
+from .encoded import DECIMAL_HINTS, decimal_sub, make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
 from .jwk import HINTS as JWK_HINTS
@@ -191,6 +191,7 @@ _RULES: tuple[_Sub, ...] = (
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     _Sub("encoded_secret", _PERCENT, None, ("%",)),
     _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
+    _Sub("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
     _Sub("secret", _uncoloured, None, ("\x1b[", "\\u001b[", "\\x1b[", "\\033[")),
     _Sub("secret", table_sub(_mark("secret")), None, ("\n",), "name"),
     # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them
@@ -321,10 +322,13 @@ _ESCAPED_SLASH = re.compile(r"(?<!\\)((?:\\\\)*)\\/")  # an odd run of backslash
 def _apply(text: str, counts: Counter[str] | None) -> str:
     """Run the rules in order; `counts` gets the new marks by kind."""
     before = Counter(_MARKS.findall(text)) if counts is not None else None
+    original = plain = ""
     if "\\/" in text:  # JSON with escaped slashes (`https:\/\/u:p@h`, PHP/.NET encoders): `/` is the same JSON
         # Only an escaping backslash: in `\\/` the backslash is itself escaped (a literal one before a
-        # slash); unescaping it would change what the text says and not be idempotent.
-        text = _ESCAPED_SLASH.sub(r"\1/", text)
+        # slash); unescaping it would change what the text says and not be idempotent. Judged unescaped; a text
+        # with no secret is returned as written (set 10's must-keep `"uri":"\/rest\/v1\/provider"` was rewritten).
+        original, text = text, _ESCAPED_SLASH.sub(r"\1/", text)
+        plain = text
     mask = _rules_for(text.lower())
     while mask:  # rule order (lowest bit first); only the hinted ones (a few of ~190)
         low = mask & -mask
@@ -336,6 +340,8 @@ def _apply(text: str, counts: Counter[str] | None) -> str:
         if low & _NEEDS_CASED and rule.needs[6:] not in text:
             continue
         text = rule.sub(text)
+    if original and text == plain:
+        text = original
     if counts is not None and before is not None:
         for kind, n in Counter(_MARKS.findall(text)).items():
             if n > before[kind]:

@@ -172,11 +172,13 @@ _LDAP = r"ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)
 
 
 _ARGV_SEP = r"(?:[\"']?[ \t]*,[ \t]*[\"']?|[ \t]+[\"']?)"
+# (pre3) Go CLIs parse flags with spf13/pflag, whose shorthand takes `-p=<v>` as well as `-p <v>` (pflag's
+# parseSingleShortArg: a `=` after the letter starts the value): `docker login -u=x -p=<v>`, also as an argv list.
 CLI_SECRET = re.compile(
     r"(?P<pre>\bcurl\b" + _until(r"curl\b") + r"\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*:)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
     r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b" + _until(r"mysql(?:dump|admin|sh)?\b") + r"\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
-    r"|(?P<pre3>\b(?:redis-cli\b" + _until(r"redis-cli\b") + r"\s-a|sshpass\b" + _until(r"sshpass\b") + r"\s-p|docker\s+login\b" + _until(r"docker\s+login\b") + r"\s-p|sqlcmd\b" + _until(r"sqlcmd\b") + r"\s-P"
-    r"|mongo(?:sh)?\b" + _until(r"mongo(?:sh)?\b") + r"\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)[ \t]+)(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
+    r"|(?P<pre3>\b(?:redis-cli\b" + _until(r"redis-cli\b") + r"\s-a|sshpass\b" + _until(r"sshpass\b") + r"\s-p|docker(?:\s+|" + _ARGV_SEP + r")login\b" + _until(r"docker\b") + r"[\s\"']-p|sqlcmd\b" + _until(r"sqlcmd\b") + r"\s-P"
+    r"|mongo(?:sh)?\b" + _until(r"mongo(?:sh)?\b") + r"\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)(?:[ \t]+|(?<=-[pPa])=))(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
     r"|(?P<pre4>\becho\s+)(?P<val4>'[^'\n]+'|\"[^\"\n]+\"|\S+)(?=\s*\|\s*(?:[\w./-]+\s+login\b[^\n]*--password-stdin"
     r"|gpg2?\b[^\n|]*--passphrase-fd[ \t=]+0\b))"
     # The same commands' password arguments as a shell line or as a Python argv list (`'-w', 'secret'`):

@@ -6,7 +6,8 @@
   quoted echo (`"\u003epw"` once a JSON encoder escaped `>`). `#<sha256>` / `!<sha256>` are hashes and stay.
 - PgBouncer's auth_file (pgbouncer.org/config.html, "Authentication file format"): a line of two or more
   double-quoted fields, `"username" "password"`, the rest ignored; the second field is a plain-text password,
-  an `md5<32 hex>` hash or a SCRAM secret. Plain text goes; the hash forms are left to the other classes. The
+  an `md5<32 hex>` hash or a SCRAM secret. Plain text goes here; the hash forms are formats.py's (round 9: they
+  replay against PgBouncer like the password, and they go wherever they are printed). The
   pair names nothing, so the value must read as a password (textstats.password_like): a lowercase word is left.
 - libpq's connection-string parser (src/interfaces/libpq/fe-connect.c, conninfo_parse) reports
   `missing "=" after "<word>" in connection info string`: the word is what followed a value that held a blank,

@@ -65,6 +65,26 @@ def b64_text(tok: str) -> str | None:
     return _printable(raw)
 
 
+# Text written as hex digits of its bytes: PostgreSQL's bytea output (`\\x736b2d...`, docs "bytea Hex Format"),
+# `bytes.fromhex('...')`, `bytes.hex()`, `0x...` literals. A digest or a random id decodes to bytes that are not text
+# (UTF-8 fails, or under 95% printable), so only encoded TEXT is judged; a key inside it goes whole.
+_HEX_TEXT = re.compile(r"(?:0x|x)?((?:[0-9a-fA-F]{2}){12,})")
+# systemd's journal JSON export (systemd.io/JOURNAL_EXPORT_FORMATS, "Journal JSON Format"): a field holding
+# non-printable or non-UTF-8 bytes (an ANSI colour code in MESSAGE is enough) is written as an array of numbers.
+DECIMAL_ARRAY = re.compile(r"\[(?:[ \t]*\d{1,3}[ \t]*,){11,}[ \t]*\d{1,3}[ \t]*\]")
+DECIMAL_HINTS = tuple(f"[{d}" for d in "123456789")
+_SGR_BYTES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _text_of(raw: bytes) -> str | None:
+    """`raw` as text when it is (colour codes aside)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return _printable(_SGR_BYTES.sub("", text).encode())
+
+
 def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str], str], Callable[[str], str],
                                                                    Callable[[str], str | None]]:
     """(percent, unicode) substitutions using `redact` on the decoded text, and the base64 judge for one
@@ -110,7 +130,8 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
         return out if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else line
 
     def b64(tok: str) -> str | None:
-        decoded = b64_text(tok)
+        hexed = _HEX_TEXT.fullmatch(tok)
+        decoded = _text_of(bytes.fromhex(hexed.group(1))) if hexed is not None else b64_text(tok)
         if decoded is None:
             return None
         out = redact(decoded)
@@ -120,3 +141,18 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
         return tok if _json_object(decoded) else None
 
     return percent, unicode, b64
+
+
+def decimal_sub(redact: Callable[[str], str], mark: str) -> Callable[[str], str]:
+    """A journal field as an array of byte values: decoded, judged as text, the whole array goes when it holds a
+    secret (`"MESSAGE":[27,91,51,51,109,...]`)."""
+    def repl(m: re.Match[str]) -> str:
+        values = [int(v) for v in m.group(0)[1:-1].split(",")]
+        if max(values) > 255:
+            return m.group(0)
+        decoded = _text_of(bytes(values))
+        if decoded is None:
+            return m.group(0)
+        out = redact(decoded)
+        return mark if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else m.group(0)
+    return lambda text: DECIMAL_ARRAY.sub(repl, text)

@@ -86,7 +86,8 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("rubygems_token", r"\brubygems_[a-f0-9]{48}\b", ("rubygems_",)),
     ("clojars_token", r"\bCLOJARS_[A-Za-z0-9]{60}", ("clojars_",)),
     ("artifactory_key", r"\bAKCp[A-Za-z0-9]{60,}|\bcmVmd[A-Za-z0-9]{59}\b", ("akcp", "cmvmd")),
-    ("atlassian_token", r"\bATATT3[A-Za-z0-9_=-]{50,}", ("atatt3",)),                  # atlassian-api-token
+    # atlassian-api-token; ATCTT3: Bitbucket repository/project/workspace access tokens (Atlassian docs, "Access tokens")
+    ("atlassian_token", r"\bAT(?:ATT|CTT)3[A-Za-z0-9_=-]{50,}", ("atatt3", "atctt3")),
     ("linear_key", r"\blin_(?:api|oauth)_[A-Za-z0-9]{40}\b", ("lin_",)),               # linear-api-key
     ("notion_token", r"\bntn_[0-9]{11}[A-Za-z0-9]{35}\b|\bsecret_[A-Za-z0-9]{43}\b", ("ntn_", "secret_")),
     ("sourcegraph_token", r"\bsgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}\b", ("sgp_",)),
@@ -213,4 +214,12 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # snake_case identifiers that start with re_ (re_compile_cache) out.
     ("resend_key", r"\bre_(?=[A-Za-z0-9_]{0,40}\d)(?=[A-Za-z0-9_]{0,40}[A-Z])(?=[A-Za-z0-9_]{0,40}[a-z])[A-Za-z0-9]{6,}_[A-Za-z0-9]{16,}\b",
      ("re_",)),
+    # PostgreSQL password verifiers as pg_authid.rolpassword, PgBouncer's auth_file and auth_query return them
+    # (postgresql.org/docs/current/catalog-pg-authid.html; pgbouncer.org/config.html "Authentication file format"):
+    # `md5` + md5(password || user) and `SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>`. PgBouncer's docs: a
+    # client can log in with the md5 hash itself, and the SCRAM keys let PgBouncer log in to the server: both replay
+    # like the password (set 10x, round 9). A digest written `md5=<hex>` / `md5:<hex>` is another thing and stays.
+    ("password_hash", r"(?<![A-Za-z0-9])md5[0-9a-f]{32}(?![0-9A-Za-z])", ("md5",)),
+    ("password_hash", r"SCRAM-SHA-256\$\d{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{20,}:[A-Za-z0-9+/=]{20,}",
+     ("scram-sha-256$",)),
 )

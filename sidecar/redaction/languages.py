@@ -22,7 +22,7 @@ from collections.abc import Callable
 import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
 from .secret_names import random_value
-from .textstats import complex_password, password_like
+from .textstats import complex_password, password_like, password_like_any_script
 
 PASSWORD_WORDS = (
     "密码", "密碼", "口令", "パスワード", "暗証番号", "비밀번호", "암호", "пароль", "паролата", "passwort", "kennwort",
@@ -164,9 +164,19 @@ def _foreign_copula(m: re.Match[str]) -> bool:
     return re.search(r"[ \t](?:is|was)[ \t]+$", m.string[m.start():m.start("val")]) is None
 
 
+_TRAILING_ESCAPES = re.compile(r"(?:\\{1,3}[nrt])+$")
+_WIDE_ESCAPE = re.compile(r"\\{1,3}u([0-9a-fA-F]{4})")
+
+
+def _unescaped(val: str) -> str:
+    """The value as written before json.dumps: `zm\\u011bn\\u011bno\\n` is `změněno` (a word, not a password)."""
+    return _WIDE_ESCAPE.sub(lambda e: chr(int(e.group(1), 16)), _TRAILING_ESCAPES.sub("", val.strip()))
+
+
 def _prose(val: str) -> bool:
     """`错误`, `не задан`: only letters outside ASCII (a word of the same language), or a placeholder."""
-    v = val.strip().rstrip(".,:;!?")
+    # a Docker record's `\\n` is not part of the word, and `zm\\u011bn\\u011bno` (json.dumps) is `změněno`
+    v = _unescaped(val).rstrip(".,:;!?")
     return not v or v.lower() in _PROSE or all(not c.isascii() for c in v if c.isalnum()) and not any(
         c.isdigit() for c in v) or v.startswith(("${", "$", "{{", "<", "%(", "[redacted", "***"))
 
@@ -208,8 +218,8 @@ def foreign_sub(mark: str) -> Callable[[str], str]:
                 for tail in (PHRASE_TAIL, COPULA_TAIL, *((own,) if own is not None else ()), BARE_TAIL, NATIVE_TAIL):
                     m = tail.match(text, end)
                     if m is not None and _FIELD.match(m.group("val")) is None and not _UUID.fullmatch(
-                            m.group("val")) and ((complex_password if tail is NATIVE_TAIL else password_like)(
-                            m.group("val")) or random_value(m.group("val")) or _ascii_after_script(text, start, m)
+                            m.group("val")) and ((complex_password if tail is NATIVE_TAIL else password_like_any_script)(
+                            _unescaped(m.group("val"))) or random_value(m.group("val")) or _ascii_after_script(text, start, m)
                             and (tail is not BARE_TAIL and tail is not NATIVE_TAIL or _topic_marked(text, m))):
                         break
                 else:

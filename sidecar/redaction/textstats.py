@@ -51,6 +51,18 @@ def password_like(val: str) -> bool:
                  or any(not c.isalnum() for c in v)))
 
 
+def password_like_any_script(val: str) -> bool:
+    """`password_like`, or the same shape with letters outside ASCII among ASCII ones (`JBewp1BmăîșțH0GltnȘ680`;
+    CLASSES10.md C5: PostgreSQL and Redis take any bytes): 8+ characters, no blank, a digit, both cases, an ASCII
+    letter, and every character a letter, a digit or an ASCII symbol (a word of another script alone stays prose)."""
+    v = val.rstrip(".,:;!?")
+    if v.isascii():
+        return password_like(val)
+    return len(v) >= 8 and (any(c.isdigit() for c in v) and any(c.isupper() for c in v) and any(c.islower() for c in v)
+            and any(c.isascii() and c.isalpha() for c in v)
+            and all(c.isalnum() or c.isascii() and c.isprintable() and not c.isspace() for c in v))
+
+
 def complex_password(val: str) -> bool:
     """`password_like`, or a password without a digit that meets a complexity policy's "three of four categories"
     (upper case, lower case, digits, symbols: Windows' "Password must meet complexity requirements", the usual

@@ -8,8 +8,10 @@
 - The value BEFORE the words that name it, in a sentence: `<v> is the upstream api key`, `using <v> as bearer
   token`, `<v> (service token for tenant ...)`, and the name-first `the api key in use is <v>` (the words between
   the name and `is` keep the name rule from reading it). Only these sentence shapes, and only a token of 20+ characters
-  that reads as generated (hex and lowercase+digit ids included: the words after it say what it is). A token followed
-  by an error about a key (`req_... rejected: invalid api key`) is not read: the id of the request is as likely.
+  that reads as generated (hex and lowercase+digit ids included: the words after it say what it is). Round 9 (set 10):
+  a predicate over the value (`<v> is not accepted as secret key`, `<v> rejected by <svc>: not a valid secret key`)
+  and an arrow label (`<v> <- secret key for <id>`). A token followed by an error LABEL about a key (`req_...
+  rejected: invalid api key`) is not read: the id of the request is as likely.
 """
 
 from __future__ import annotations
@@ -34,14 +36,20 @@ _TOK = r"(?P<val>[A-Za-z0-9_\-+/=.~]{20,512})"
 # every line): the words between the value and the noun are read back from it, the value forward from `is`.
 _NOUN = re.compile(_SECRET_NOUN + r"\b")  # searched in the lowered text (IGNORECASE costs 3x on every line)
 _BETWEEN = re.compile(r"[ \t]+(?:(?:is|was)[ \t]+(?:the|our|an?|my|your)[ \t]+(?:[\w-]+[ \t]+){0,3}"
-                      r"|\((?:[\w-]+[ \t]+){0,3})$", re.IGNORECASE)
+                      r"|\((?:[\w-]+[ \t]+){0,3}"
+                      # round 9 (set 10): a predicate over the value (`<v> is not accepted as secret key`, `<v> rejected
+                      # by <service>: not a valid secret key`) and an arrow that labels it (`<v> <- secret key for ..`)
+                      r"|(?:is|was)[ \t]+not[ \t]+(?:accepted|valid|usable|recogni[sz]ed)[ \t]+(?:as[ \t]+)?"
+                      r"(?:the[ \t]+|an?[ \t]+)?(?:[\w-]+[ \t]+){0,2}"
+                      r"|[^\n:]{0,60}:[ \t]+(?:is[ \t]+)?not[ \t]+an?[ \t]+(?:valid|known)[ \t]+(?:[\w-]+[ \t]+){0,2}"
+                      r"|(?:<-|<=|\\u003c-|←)[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[\w-]+[ \t]+){0,2})$", re.IGNORECASE)
 _NOUN_FIRST = re.compile(r"[ \t]+(?:in[ \t]+use|used|configured|loaded|sent)[ \t]+(?:is|was)[ \t]+" + _TOK,
                          re.IGNORECASE)
 USING = re.compile(r"using[ \t]+(?P<val>[A-Za-z0-9_\-+/=.~]{20,512})[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?"
                    r"(?:[\w-]+[ \t]+){0,2}" + _SECRET_NOUN + r"\b", re.IGNORECASE)
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~")
 # The words between the value and its noun (the nouns themselves are name hints: the rule also needs one of those)
-VALUE_FIRST_HINTS = (" is ", " was ", " (", "using ")
+VALUE_FIRST_HINTS = (" is ", " was ", " (", "using ", " not a", "<-", "\\u003c-", "←")
 
 
 def _token(val: str) -> bool:
@@ -74,7 +82,8 @@ def value_first_sub(mark: str) -> Callable[[str], str]:
         for n in _NOUN.finditer(lower):
             window = lower[max(0, n.start() - 80):n.start()]
             between = _BETWEEN.search(text, max(0, n.start() - 80), n.start()) if (
-                " is " in window or " was " in window or "(" in window) else None
+                " is " in window or " was " in window or "(" in window or " not a" in window or "<-" in window
+                or "\\u003c-" in window or "←" in window) else None
             if between is not None:
                 span = _token_ending_at(text, between.start())
                 if span is not None and _token(text[span[0]:span[1]]):

@@ -127,6 +127,13 @@ _NOT_A_VALUE = re.compile(rf"[A-Z][a-z]{{1,13}}|[A-Z]{{2,14}}|{_W}(?:[-_.]{_W})+
 _LABEL = re.compile(r"(?:^|\n|\\n|[\"'])[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*$")
 
 
+# The password prompts of the tools an expect/pexpect session or a terminal transcript records, with the typed answer
+# echoed on the next line (pexpect's logfile and its TIMEOUT's `buffer (last 100 chars)`): libpq/psql `Password for
+# user <name>: ` (fe-connect.c, PQconnectionNeedsPassword -> simple_prompt), sudo `[sudo] password for <user>: `,
+# OpenSSH `<user>@<host>'s password: ` and `Enter passphrase for key '<path>': `, mysql `Enter password: `, git
+# `Password for 'https://<user>@<host>': `, su/docker login `Password: `.
+_PROMPT = re.compile(r"(?i)(?:(?:\[sudo\][ \t]+)?(?:enter[ \t]+)?(?:password|passphrase|pass phrase)"
+                     r"(?:[ \t]+for[ \t]+[^\n\\]{1,80}?|[ \t]+\([^)\n]{0,40}\))?|\S{1,64}@\S{1,128}'s password)[ \t]*:[ \t]*$")
 _LEADING_PUNCT = "!$%^*#@&~+=?"
 
 
@@ -155,9 +162,10 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
             if m.start() < pos:
                 continue
             label = _LABEL.search(text, max(pos, m.start() - 72), m.start())
-            if label is None:
-                continue
-            words = label.group("label").split()
+            words = label.group("label").split() if label is not None else []
+            if not (1 <= len(words) <= 6 and is_secret_name("_".join(words))) and _PROMPT.search(
+                    text, max(pos, m.start() - 120), m.start()) is not None:
+                words = ["password"]  # an interactive prompt and the answer echoed on the next line
             val = m.group("val")
             if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or \
                     _reference(val) or _NOT_A_VALUE.fullmatch(val) or not _value_alone(val) or \
