@@ -41,7 +41,9 @@ _LOCK_CHECK = re.compile(r"cannot (?:wait|notify) on un-acquired lock|Lock is no
                          r"release unlocked lock|Semaphore released too many times", re.I)
 _STARTUP = re.compile(r"\bstart(?:ing|up|ed)?\b|\binitiali[sz](?:e|ing)\b|\bboot(?:ing)?\b", re.I)
 _CONCURRENT = re.compile(r"\bconcurren\w*|\bin flight\b|\b(?:[2-9]|\d{2,})\s+(?:\w+\s+){0,2}(?:tasks?|sessions?|"
-                         r"workers?|calls?|connections?|clients?)\b|\bregistered\b|\bconnected\b|\bwaiting\b", re.I)
+                         r"workers?|calls?|connections?|clients?)\b|\bregistered\b|\bconnected\b", re.I)
+# "no sessions registered", "no other task running": a negated phrase says the opposite of concurrent work
+_NEGATED = re.compile(r"\bno (?:other )?\w+(?: \w+)?", re.I)
 _SINGLE = re.compile(r"\bsingle[- ](?:worker|task|process)\b|\bone (?:worker|task)\b", re.I)
 
 
@@ -122,13 +124,14 @@ def _single_task(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     before = _before(inp)
     started = any(_STARTUP.search(ln) for ln in before) or _STARTUP.search(f"{inp.logger} {inp.message}")
-    if not started or any(_CONCURRENT.search(_SINGLE.sub("", ln)) for ln in before):
+    if not started or any(_CONCURRENT.search(_NEGATED.sub("", _SINGLE.sub("", ln))) for ln in before):
         return d
     return d.model_copy(update={
         "category": "code", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+single-task",
-        "summary": f"A lock or condition is used without holding it, at start-up ({inp.exception_message or 'RuntimeError'})",
-        "root_cause": "asyncio's usage check fired during start-up with no other task in the log: no race took part; "
-                      "the code calls wait()/notify() (or release()) without holding the lock.",
+        "summary": "An asyncio Condition/Lock is used without holding its lock, at start-up "
+                   f"({inp.exception_message or 'RuntimeError'})",
+        "root_cause": "asyncio's usage check fired during start-up with no other task in the log: no other task took "
+                      "part; the code calls wait()/notify() (or release()) without holding the lock.",
         "suggested_fix": ["Hold the condition's lock around wait()/notify() ('async with cond: cond.notify()')."]})
 
 

@@ -183,3 +183,39 @@ def blocked_loop_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         "suggested_fix": ["Move the blocking work the warning names off the loop (asyncio.to_thread / run_in_executor) "
                           "or make it async.", "Keep asyncio debug's slow-callback warnings on to find the next one."],
         "evidence": list(dict.fromkeys([worst.group(0)[:240], *d.evidence]))})
+
+
+# a traceback's last line: a (dotted) class name, then its message (psycopg.errors.UndefinedFile, ssl.SSLEOFError...)
+_EXC_LINE = re.compile(r"^(?P<type>(?:[a-z_]\w{0,40}\.){0,6}[A-Z]\w{1,80}): (?P<msg>.{24,400})$", re.M)
+REPEAT_MAX = 0.5  # the same failure read from its earlier occurrence: no surer than a wrapper's reading
+
+
+def repeated_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
+    """`d`, or the answer of an earlier record WITH a traceback whose exception message (24+ characters) this
+    traceback-less record quotes verbatim: the same failure logged again without its traceback (a later request
+    hitting the same broken block, a retry summary). Unlike wrapped_cause it needs no same request and no adjacency:
+    the quoted library/server text ties them (held-out 8's 8016: a psycopg DataCorrupted traceback, then 'lookup
+    failed: could not read block 30 in file ...' 40 s later for another request)."""
+    if d.confidence > WRAPPER_MAX or "Traceback" in inp.traceback or not inp.context:
+        return d
+    lines = [c[:LINE] for c in inp.context[-60:]]
+    text = "\n".join(lines)
+    for m in reversed(list(_EXC_LINE.finditer(text))):
+        if m.group("msg").strip() not in inp.message:
+            continue
+        head = text.rfind("Traceback (most recent call last):", 0, m.start())
+        start = text.rfind("\n", 0, head - 1) if head > 0 else -1
+        if head < 0:
+            continue
+        try:
+            earlier = diagnose(excerpt_to_input(text[start + 1:m.end()]))
+        except ValueError:
+            return d
+        if earlier.category == "unknown" or earlier.confidence <= d.confidence:
+            return d
+        return earlier.model_copy(update={
+            "confidence": min(earlier.confidence, REPEAT_MAX), "rule": f"{d.rule}+repeated:{earlier.rule}",
+            "root_cause": (f"This record repeats a failure logged earlier with its traceback ({one_line(m.group(0), 160)}); "
+                           f"that record says why: {earlier.root_cause}"),
+            "evidence": list(dict.fromkeys([*earlier.evidence[:3], *d.evidence]))})
+    return d

@@ -45,7 +45,7 @@ from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .context_causes import context_cause
 from .model import Diagnosis, DiagnosisInput, one_line
-from .preceding import blocked_loop_cause, preceding_cause, same_file_cause, wrapped_cause
+from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -290,6 +290,7 @@ class RuleSet:
         diagnosis = reread(diagnosis, inp, sit)  # where the failing value came from (rereading.py)
         diagnosis = same_file_cause(preceding_cause(diagnosis, inp, self.diagnose), inp, self.diagnose)  # preceding.py
         diagnosis = blocked_loop_cause(wrapped_cause(diagnosis, inp, self.diagnose), inp)
+        diagnosis = repeated_cause(diagnosis, inp, self.diagnose)  # the same failure's earlier traceback (preceding.py)
         diagnosis = context_cause(diagnosis, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.

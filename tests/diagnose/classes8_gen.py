@@ -73,6 +73,8 @@ from tests.diagnose.classes8_remote import (
 from tests.diagnose.classes8_twins9 import (
     c2_twin_canceller_without_setting,
     c2_twin_timeout_after_canceller_config,
+    c3_repeated_without_traceback,
+    c3_twin_later_other_failure,
     e3_twin_startup_with_sessions,
     f5_twin_first_use,
     f5_twin_other_setting,
@@ -90,7 +92,7 @@ CLASSES: dict[str, tuple[Gen, ...]] = {
     "C1": (c1_crash_of_another, c1_twin_idle_session), "C2": (c2_postgrest_statement_timeout, c2_twin_our_canceller,
                                                      c2_twin_canceller_without_setting,
                                                      c2_twin_timeout_after_canceller_config),
-    "C3": (c3_corruption, c3_twin_undefined), "C4": (c4_storage_service, c4_twin_our_request),
+    "C3": (c3_corruption, c3_twin_undefined, c3_repeated_without_traceback, c3_twin_later_other_failure), "C4": (c4_storage_service, c4_twin_our_request),
     "D1": (d1_lock_table,), "D2": (d2_twin_bind,), "D3": (d3_pooler_limit, d3_twin_pooler_mode),
     "D4": (d4_overload_close, d4_twin_crash_close), "D5": (d5_bounded_queue, d5_twin_consumer_died),
     "E1": (e1_object_in_use, e1_twin_permission), "E2": (e2_catalog_race,),

@@ -153,12 +153,14 @@ def e3_condition_misuse(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 def e3_twin_single_task(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
-    misuse = rng.choice(["notify", "notify_all"])
+    misuse = rng.choice(["notify", "notify_all", "wait"])
 
     async def go() -> None:
-        getattr(asyncio.Condition(), misuse)()
+        cond = asyncio.Condition()
+        await asyncio.wait_for(cond.wait(), 1) if misuse == "wait" else getattr(cond, misuse)()
     who = logger_of(rng, "startup")
-    before = [line(who, rng.choice(["daemon starting (single worker)", "starting daemon pid=4242"]))]
+    before = [line(who, rng.choice(["daemon starting (single worker)", "starting daemon pid=4242",
+                                    "daemon starting: waiting for provider probes before accepting sessions"]))]
     return spread(rng, before, _record(lambda: asyncio.run(go()), who, worded(rng, "startup", "the session hub"))), \
         "code"
 

@@ -5,6 +5,7 @@ must NOT move the answer the way the record of ours does."""
 from __future__ import annotations
 
 import random
+import re
 
 from tests.diagnose.classes8_base import Ctx, _postgrest, line
 from tests.diagnose.classes8_local import e3_twin_single_task
@@ -50,3 +51,31 @@ def e3_twin_startup_with_sessions(rng: random.Random, ctx: Ctx) -> tuple[str, st
     head, _, rest = text.partition("\n")
     extra = line("src.daemon.ws_server", f"{rng.randrange(2, 9)} sessions connected during warm-up")
     return "\n".join([head, extra, rest]), "concurrency"
+
+
+def _later(rng: random.Random, excerpt: str, said: str) -> str:
+    """A later traceback-less ERROR record of another request, after a neutral record, saying `said`."""
+    who = logger_of(rng, "pg")
+    between = line(who, rng.choice(["falling back to an upload without dedupe", "request continues without cache"]),
+                   "WARNING")  # a record between: not the wrapper shape of wrapped_cause (the record right after)
+    return spread(rng, [excerpt, between], f"2026-12-06 07:00:5{rng.randrange(10)} ERROR {who}: [req:{rng.randrange(16**8):08x}] "
+                  f"{rng.choice(['lookup failed', 'dedupe check failed', 'query failed again'])}: {said}")
+
+
+def c3_repeated_without_traceback(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """C3's corruption logged with its traceback, then again later with the server's message only (preceding.py
+    repeated_cause): the later record is the same failure."""
+    from tests.diagnose.classes8_remote import c3_corruption
+
+    text, _ = c3_corruption(rng, ctx)
+    said = re.findall(r"^psycopg\.errors\.\w+: (.+)$", text, re.M)[-1]  # the server's message, not its CONTEXT
+    return _later(rng, text, said), "storage"
+
+
+def c3_twin_later_other_failure(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same corruption traceback, then a later record of another failure that does not quote it: not the same."""
+    from tests.diagnose.classes8_remote import c3_corruption
+
+    text, _ = c3_corruption(rng, ctx)
+    return _later(rng, text, rng.choice([f"upload id u-{rng.randrange(999)} has no registry row",
+                                         "registry returned 0 rows for the checksum"])), "unknown"
