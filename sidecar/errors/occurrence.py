@@ -124,7 +124,7 @@ def _occurrence(event: ErrorEvent, fingerprint: str, seen_at: datetime, title: s
         file=_clean_opt(event.file),
         line=event.line,
         data=data,
-        stream=clean_text(_identity(event)) if _from_file(event) else None,
+        stream=clean_text(event.stream or _identity(event)) if _from_file(event) else None,
         offset=event.offset if _from_file(event) else None,
     )
 

@@ -24,6 +24,7 @@ from .jsonl import JsonRecord, JsonScanner
 from .levels import is_error_level
 from .multiline import TextScanner
 from .rawrecord import Limits, Piece, RawRecord
+from .receiptstream import ReceiptStream
 from .record import ContextLines, ErrorEvent
 from .timestamps import timestamp_from_value
 from .tracebacks import looks_complete, parse_traceback_text
@@ -54,6 +55,7 @@ class FileParser:
         self.source = source
         self.path = path
         self.file_key = file_key
+        self.receipts = ReceiptStream(ReceiptStream.prefix_of(file_key, f"{source}:{path}"), head or b"")
         self.options = options
         self.dialect = dialect or TextDialect(options.pattern, zone(options.timezone))
         self.limit = options.max_line_bytes
@@ -89,6 +91,7 @@ class FileParser:
     def feed(self, chunk: bytes) -> list[ErrorEvent]:
         """Consume the next bytes of the file; return the events of records that closed."""
         out: list[ErrorEvent] = []
+        self.receipts.extend(self.offset, chunk)
         if self.encoding is None:
             self._pre += chunk
             self.offset += len(chunk)
@@ -346,7 +349,7 @@ class FileParser:
             timestamp=r.timestamp, level=r.level, logger=r.logger, message=r.message, raw=r.raw,
             exception_type=final.type if final else None, exception_message=final.message if final else None,
             frames=final.frames if final else (), chain=r.traceback.chain if r.traceback else (),
-            truncated=r.truncated, file_key=self.file_key,
+            truncated=r.truncated, file_key=self.file_key, stream=self.receipts.at(r.offset),
         )
 
     def _text_event(self, r: RawRecord) -> ErrorEvent | None:
@@ -395,6 +398,6 @@ class FileParser:
         return ErrorEvent(
             source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
             timestamp=ts, level=level, logger=logger, message=message, raw=text,
-            truncated=r.truncated, context=context, file_key=self.file_key,
+            truncated=r.truncated, context=context, file_key=self.file_key, stream=self.receipts.at(r.offset),
             **(tb.event_fields() if tb else {}),
         )

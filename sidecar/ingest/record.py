@@ -132,6 +132,9 @@ class ErrorEvent:
     # stably across restarts: a consumer can use f"{file_key}:{offset}" as an idempotency key, since
     # after a crash between "sink accepted" and "checkpoint written" the batch is delivered again.
     file_key: str = ""
+    # The receipt stream (ingest/receiptstream.py): like file_key, but the same for every replica that
+    # reads this event, whenever it opened the file. "" for events not read from a file.
+    stream: str = ""
     # What an SDK sent beyond the traceback (collect/: Sentry events, OTLP logs): release,
     # environment, tags, request, breadcrumbs, local variables, trace ids. Redacted before it is
     # stored; None for events read from log files.

@@ -332,6 +332,12 @@ class World:
     async def toggle(self) -> None:
         await (self.stop() if self.sidecar is not None else self.start())
 
+    async def settle(self) -> None:
+        """Before the final checks, with everything written stored (a subclass lets its extra sidecars catch up)."""
+
+    async def close(self) -> None:
+        """After the final checks or a failure: stop what a subclass started."""
+
     async def counts(self) -> Counter[str]:
         assert self.sidecar is not None
         rows = await self.sidecar.store.db.fetchall("SELECT logger, SUM(count) AS n FROM error_loggers GROUP BY logger")
@@ -518,7 +524,8 @@ def keeps(sc: Scenario) -> float:
     return float("inf")
 
 
-async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
+async def run_scenario(tmp_path: Path, cls: str, seed: int, world_cls: type[World] = World) -> World:
+    """One generated scenario; `world_cls` may add sidecars (test_writer_replicas: a second replica)."""
     rng = random.Random(f"{cls}-{seed}")
     sc = ALL_CLASSES[cls](rng)
     d = tmp_path / f"{cls}{seed}"
@@ -528,7 +535,7 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
     # start compares file mtimes (the real clock) with when the sidecar was last alive (its clock).
     now = time.time() - 3600
     clock = ManualClock(now)
-    world = World(d, sc, rng, clock)
+    world = world_cls(d, sc, rng, clock)
     world.keep = keeps(sc)
     env = {**os.environ, "TZ": TZ}
     writers = []
@@ -567,13 +574,15 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
             w.close()
         await world.sync()
         assert world.sidecar is not None
+        await world.settle()
         await world.poll(ROTATE_WAIT + 2)  # a duplicate would land meanwhile; rotated files are closed
         got = await world.counts()
         dupes = {s: got[f"gw.e{s}"] for s in world.errors if got[f"gw.e{s}"] != 1 and s not in world.unlinked}
         lost = [s for s in world.unlinked if got[f"gw.e{s}"] == 0]
         assert all(got[f"gw.e{s}"] <= 1 for s in world.unlinked), sc.name
         extra = [k for k in got if k.startswith("gw.e") and int(k[4:]) not in world.errors]
-        assert not dupes and not extra, f"{sc.name}: stored twice {dict(list(dupes.items())[:8])}, unknown {extra[:5]}"
+        assert not dupes and not extra, (f"{sc.name}: stored twice {dict(list(dupes.items())[:8])}, unknown {extra[:5]}"
+                                         f" after {world.log[-40:]}")
         cut = got["uncaught"] - len(world.crashes)  # crashes cut by --since/--until: 0 or 1 event each
         assert 0 <= cut <= len(world.maybe), (sc.name, got["uncaught"], len(world.crashes), world.maybe)
         db = world.sidecar.store.db
@@ -597,6 +606,7 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
         elif not world.may_overrun:
             assert overruns == 0, (sc.name, overruns, world.log[-15:])
         await world.stop()
+        await world.close()
         assert open_in(logs) == [], sc.name
     finally:
         for w in writers:
@@ -605,6 +615,7 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int) -> World:
                 w.proc.wait()
         if world.sidecar is not None:
             await world.sidecar.stop()
+        await world.close()
     return world
 
 
