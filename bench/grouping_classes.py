@@ -1,0 +1,212 @@
+"""GA per class of bench/GROUPING_CLASSES.md (S: slot values, T: twins that must stay apart), generated.
+
+Each corpus is built for ONE slot class: `--families` format strings of constant words (the words of the
+stdlib's own docstrings, so neither the shared datasets nor any program's catalog), each with slots of that
+class at random positions, filled from a pool of one, a few, many or fresh values (GROUPING_CLASSES.md F),
+plus for most families a TWIN format string (T1 one constant word differs, T2 another verb form, T3 a
+negation inserted, T4 a plural, T5 a constant suffix appended) whose slots hold the same class. The truth
+of a line is its format string; line counts are Zipf-like and the lines interleaved (seeded). GA (as
+bench/grouping.py) ours vs Drain3 (default config) in the same run, mean over seeds; `twins` is the share
+of twin pairs whose lines share no group (ours). The classes' spelling follows GROUPING_CLASSES.md S1-S15;
+the values come from the interpreter (pwd, stdlib module and enum names, os.strerror) or are drawn by form.
+
+    PYTHONPATH=TREE .venv/bin/python bench/grouping_classes.py [--seeds 1,2,3,4,5] [--classes S1_lower,...]
+
+Run with PYTHONPATH at two trees for before/after (the script's own bench/ is used for GA and Drain3).
+Written in round 9 AFTER the round's first two grouping changes; not used to choose them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import logging
+import os
+import pwd
+import random
+import re
+import signal
+import socket
+import string
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from grouping import drain3, grouping_accuracy, ours  # noqa: E402
+
+
+def _vocabulary() -> list[str]:
+    """Lowercase words of the stdlib's docstrings (builtins and a few modules): the constant words."""
+    import json
+    import pathlib
+    import shutil
+    import subprocess
+    import tarfile
+    texts = [getattr(builtins, n).__doc__ or "" for n in dir(builtins)]
+    for mod in (os, shutil, subprocess, socket, json, pathlib, tarfile, logging, argparse):
+        texts += [mod.__doc__ or ""] + [getattr(getattr(mod, n), "__doc__", "") or "" for n in dir(mod)[:200]]
+    words = {w for t in texts for w in re.findall(r"\b[a-z]{3,11}\b", t)}
+    return sorted(words)
+
+
+WORDS = _vocabulary()
+VERB_FORMS = [w for w in WORDS if re.search("(?:ed|ing)$", w)]
+NAMES = sorted({p.pw_name for p in pwd.getpwall() if p.pw_name.isalpha()} | {
+    m for m in sys.stdlib_module_names if m.isalpha() and m.islower() and len(m) > 2})
+ENUMS = sorted({m.name for m in socket.AddressFamily if m.name.replace("_", "").isalpha()}
+               | {m.name for m in signal.Signals if m.name.isalpha()})
+ERRNO_TEXTS = sorted({os.strerror(n) for n in range(1, 134)} - {f"Unknown error {n}" for n in range(200)})
+
+
+def _letters(r: random.Random, lo: int, hi: int, alphabet: str = string.ascii_lowercase) -> str:
+    return "".join(r.choice(alphabet) for _ in range(r.randint(lo, hi)))
+
+
+def _quoted(quotes: str) -> Callable[[random.Random], str]:
+    """A quoted phrase of 1-4 words in one quoting style (S4: ASCII, GNU `...', GLib's curly quotes)."""
+    return lambda r: quotes.format(" ".join(r.choice(WORDS) for _ in range(r.randint(1, 4))))
+
+
+# class -> the spellings of its values; a family (one call site) keeps one spelling, except that a
+# minority of slots mix them (GROUPING_CLASSES.md F: "a minority of slots mix shapes")
+Maker = Callable[[random.Random], str]
+VALUES: dict[str, tuple[Maker, ...]] = {
+    "S1_lower": (lambda r: r.choice(NAMES),),
+    "S1_upper": (lambda r: r.choice(ENUMS),),
+    "S1_letters_id": (lambda r: _letters(r, 5, 12, "bcdfghjklmnpqrstvwxz"),),
+    "S2_first_id": (lambda r: _letters(r, 5, 10), lambda r: r.choice(NAMES), lambda r: f"{r.randint(0, 99999)}"),
+    "S3_units": (lambda r: f"{r.randint(0, 9999)}ms", lambda r: f"{r.randint(0, 999)} ms",
+                 lambda r: f"{r.randint(0, 99)}.{r.randint(0, 999):03d} ms", lambda r: f"{r.randint(1, 999)}kB",
+                 lambda r: f"{r.randint(1, 99)}.{r.randint(0, 9)}\u00a0GiB", lambda r: f"{r.randint(0, 100)}%",
+                 lambda r: f"{r.randint(0, 9)}h{r.randint(0, 59)}min{r.randint(0, 59)}s",
+                 lambda r: f"({r.randint(0, 9)}/{r.randint(10, 99)})"),
+    "S4_quoted": tuple(_quoted(q) for q in ('"{}"', "'{}'", "`{}'", "\u201c{}\u201d")),
+    "S6_keyvalue": (lambda r: " ".join(f"{k}={r.choice(('', _letters(r, 3, 8), str(r.randint(0, 999))))}"
+                                       for k in ("ruser", "rhost", "tty")),),
+    "S9_hex": (lambda r: f"0x{r.getrandbits(32):08x}", lambda r: _letters(r, 7, 12, "abcdef"),
+               lambda r: r.choice(("(nil)", f"0x{r.getrandbits(44):x}")), lambda r: f"{r.getrandbits(40):x}"),
+    "S10_negative": (lambda r: f"{r.randint(-10**9, 10**9)}", lambda r: f"blk_{r.randint(-10**12, 10**12)}"),
+    "S12_errno": (lambda r: r.choice(ERRNO_TEXTS),),
+    "S13_glued": (lambda r: _letters(r, 3, 9),),
+    "S15_fragment": (lambda r: r.choice(("", "not ", "(deleted)")),),
+}
+TWINS = ("T1_word", "T2_verb", "T3_negation", "T4_plural", "T5_suffix")
+
+
+def _family(r: random.Random, cls: str) -> list[str]:
+    """A format string: constant words with `{}` slots placed as the class spells them."""
+    n = r.randint(4, 10)
+    words = [r.choice(WORDS) for _ in range(n)]
+    if cls == "S2_first_id":
+        words.insert(0, "{}:" if r.random() < 0.4 else "{}")
+        return words
+    if cls == "S13_glued":
+        i = r.randint(1, n - 1)
+        words[i] = r.choice(("{}" + words[i], words[i] + "_{}", words[i] + "={}", "{}:" + str(r.randint(1, 900)) + ":"))
+        return words
+    if cls == "S12_errno":
+        words[-1] += ":"
+        words.append("{}")
+        return words
+    for _ in range(r.choice((1, 1, 2))):
+        words.insert(r.randint(2, len(words)), "{}")
+    return words
+
+
+def _twin(r: random.Random, words: list[str], kind: str) -> list[str] | None:
+    fixed = [i for i, w in enumerate(words) if "{}" not in w]
+    if not fixed:
+        return None
+    out = list(words)
+    i = r.choice(fixed)
+    if kind == "T1_word":
+        out[i] = r.choice(WORDS)
+    elif kind == "T2_verb":
+        out[i] = r.choice(VERB_FORMS)
+        words[i] = r.choice(VERB_FORMS)  # both are verbs in that frame
+    elif kind == "T3_negation":
+        out.insert(i, r.choice(("not", "cannot", "without", "no")))
+    elif kind == "T4_plural":
+        out[i] = out[i] + "s"
+    else:
+        out.append(r.choice(("[preauth]", "(usable)", "(reserved)", "again")))
+    return None if out == words else out
+
+
+def corpus(cls: str, seed: int, families: int = 25) -> tuple[list[str], list[str]]:
+    """(lines, truth) for one class: families, twins, pools, Zipf counts, interleaved."""
+    r = random.Random(f"{cls}:{seed}")
+    spellings = VALUES[cls]
+    formats: list[tuple[str, list[str]]] = []
+    for k in range(families):
+        base = _family(r, cls)
+        formats.append((f"F{k}", base))
+        if r.random() < 0.7:
+            twin = _twin(r, base, r.choice(TWINS))
+            if twin is not None and all(twin != f for _, f in formats):
+                formats.append((f"F{k}t", twin))
+    lines: list[str] = []
+    truth: list[str] = []
+    for label, fmt in formats:
+        chosen = spellings if r.random() < 0.2 else (r.choice(spellings),)
+
+        def make(rr: random.Random, chosen: tuple[Maker, ...] = chosen) -> str:
+            return rr.choice(chosen)(rr)
+
+        pool_kind = r.choice(("one", "few", "many", "fresh"))
+        pool = [make(r) for _ in range({"one": 1, "few": 3, "many": 20, "fresh": 0}[pool_kind])]
+        count = max(1, int(120 / (1 + r.randrange(40))))  # Zipf-like: many rare, a few common
+        for _ in range(count):
+            vals = [r.choice(pool) if pool else make(r) for _ in range(sum(w.count("{}") for w in fmt))]
+            it = iter(vals)
+            text = " ".join(w.replace("{}", next(it)) if "{}" in w else w for w in fmt)
+            lines.append(re.sub(" +", " ", text).strip())
+            truth.append(label)
+    order = list(range(len(lines)))
+    r.shuffle(order)
+    return [lines[i] for i in order], [truth[i] for i in order]
+
+
+def twins_apart(truth: list[str], pred: list[str]) -> tuple[int, int]:
+    """(apart, pairs): family `F<k>` and its twin `F<k>t` whose lines share no group (ours)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for t, p in zip(truth, pred, strict=True):
+        groups[t].add(p)
+    pairs = [(t[:-1], t) for t in groups if t.endswith("t") and t[:-1] in groups]
+    return sum(not (groups[a] & groups[b]) for a, b in pairs), len(pairs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", default="1,2,3,4,5")
+    parser.add_argument("--classes", default=",".join(VALUES))
+    parser.add_argument("--no-drain", action="store_true")
+    args = parser.parse_args(argv)
+    logging.getLogger("drain3").setLevel(logging.ERROR)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    print(f"{'class':<15} {'GA ours':>8} {'GA drain3':>10} {'pairs apart (ours)':>19}")
+    all_o, all_d = [], []
+    for cls in args.classes.split(","):
+        ga_o, ga_d, apart, pairs = [], [], 0, 0
+        for seed in seeds:
+            lines, truth = corpus(cls, seed)
+            pred = ours(lines)
+            ga_o.append(grouping_accuracy(truth, pred))
+            a, p = twins_apart(truth, pred)
+            apart, pairs = apart + a, pairs + p
+            if not args.no_drain:
+                ga_d.append(grouping_accuracy(truth, drain3(lines)))
+        mo = sum(ga_o) / len(ga_o)
+        md = sum(ga_d) / len(ga_d) if ga_d else float("nan")
+        all_o.append(mo)
+        all_d.append(md)
+        print(f"{cls:<15} {mo:8.3f} {md:10.3f} {apart:>10}/{pairs:<8}")
+    print(f"{'mean':<15} {sum(all_o) / len(all_o):8.3f} {sum(all_d) / len(all_d):10.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
