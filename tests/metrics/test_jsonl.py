@@ -89,15 +89,17 @@ async def test_partial_line_is_completed_on_the_next_poll(tmp_path: Path, clock:
 
 
 async def test_start_at_end_skips_history_but_reads_new_records(tmp_path: Path, clock: ManualClock) -> None:
-    """History is what is older than the lateness bound; the records of the last `max_lateness`
-    seconds at start are late records of the current stage (a sidecar restarted mid-stage must not
-    lose what was written between its last evaluation and its first read)."""
+    """History is what is older than twice the lateness bound; the records of the last
+    2 x `max_lateness` seconds at start may be in the current stage's unsettled span (it reaches
+    back one bound before the last evaluation, which was before the restart): a sidecar restarted
+    mid-stage must not lose what was written between its last evaluation and its first read."""
     path = tmp_path / "metrics.jsonl"
-    write(path, rec(1, t=NOW - 3600), rec(2, t=NOW - 121), {"execution_type": "async", "success": True},
-          rec(3, t=NOW - 119), rec(4, t=NOW - 2))
+    write(path, rec(1, t=NOW - 3600), rec(2, t=NOW - 241), {"execution_type": "async", "success": True},
+          rec(3, t=NOW - 239), rec(6, t=NOW - 121), rec(4, t=NOW - 2))
     src = source(path, clock, start_at="end", max_lateness=120)
-    assert await src.poll() == 2
-    assert [t for t, _ in src.window.items()] == [pytest.approx(NOW - 119), pytest.approx(NOW - 2)]
+    assert await src.poll() == 3
+    assert [t for t, _ in src.window.items()] == [pytest.approx(NOW - 239), pytest.approx(NOW - 121),
+                                                  pytest.approx(NOW - 2)]
     write(path, rec(5))
     assert await src.poll() == 1
 
