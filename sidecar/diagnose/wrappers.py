@@ -70,11 +70,34 @@ def _announced(inp: DiagnosisInput) -> DiagnosisInput | None:
                    last_seen=inp.last_seen, regressions=inp.regressions, surroundings=inp.surroundings)
 
 
+_LOGGING_ERROR = "--- Logging error ---"
+
+
+def _logging_error(inp: DiagnosisInput) -> DiagnosisInput:
+    """A record whose raw text holds logging.Handler.handleError's block (CPython logging/__init__.py: '--- Logging
+    error ---', the traceback of the handler's failure, 'Call stack:' of the log call, 'Message: %r', 'Arguments: %s')
+    fails in the logging pipeline, not in what the record says: the header line(s) before the block and the 'Call
+    stack:'/'Message:'/'Arguments:' part are the record that could NOT be logged. They move to the context (read by
+    text rules and the logging texts of server_messages.py); the failure is the block's own traceback, so a rule on the
+    unlogged record's words (asyncio's 'socket.send() raised exception.') no longer answers for it."""
+    raw = inp.traceback
+    start = raw.find(_LOGGING_ERROR)
+    before, block = raw[:start], raw[start:]
+    cut = block.find("\nCall stack:")
+    tail = block[cut + 1:] if cut >= 0 else ""
+    block = block[:cut] if cut >= 0 else block
+    logged = [ln for ln in tail.splitlines() if ln.startswith(("Message: ", "Arguments: "))]
+    return replace(inp, message=_LOGGING_ERROR, traceback=block,
+                   context=(*inp.context, *[ln for ln in before.splitlines() if ln.strip()], *logged))
+
+
 def unwrap(inp: DiagnosisInput) -> DiagnosisInput:
     """`inp` with the wrapped cause as its exception when the raised class only wraps one (see the module
     docstring); the wrapper's own type stays in the chain. Unchanged otherwise."""
     if inp.exception_type is None and inp.context and _ANNOUNCES.match(inp.message.strip()):
         inp = _announced(inp) or inp
+    if _LOGGING_ERROR in inp.traceback[:MAX_SCAN]:
+        inp = _logging_error(inp)
     kind = inp.exception_type or ""
     if kind in GROUP_TYPES or (kind == "" and "Exception Group Traceback" in inp.traceback[:MAX_SCAN]):
         members = _members(inp.traceback)

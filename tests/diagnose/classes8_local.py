@@ -179,7 +179,9 @@ def e4_set_mutated_by_other(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     who = logger_of(rng, "daemon")
     before = [line(who, f"broadcast to {n} sessions started"),
               line(who, rng.choice([f"session c{rng.randrange(n)} disconnected (1001 going away)",
-                                    f"session s{rng.randrange(99)} registered"]))]
+                                    f"session s{rng.randrange(99)} registered", f"Connection unregistered: c{n - 1} "
+                                    f"from 172.18.0.{rng.randrange(2, 9)} (remaining: {n - 1})",
+                                    f"removed client c{rng.randrange(n)} (socket closed)"]))]
     return spread(rng, before, _record(broadcast, who, worded(rng, "daemon", "broadcast"))), "concurrency"
 
 

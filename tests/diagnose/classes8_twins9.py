@@ -4,8 +4,14 @@ must NOT move the answer the way the record of ours does."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import queue
 import random
 import re
+from collections.abc import Callable
+from logging.handlers import QueueHandler
 
 from tests.diagnose.classes8_base import Ctx, _postgrest, line
 from tests.diagnose.classes8_local import e3_twin_single_task
@@ -79,3 +85,42 @@ def c3_twin_later_other_failure(rng: random.Random, ctx: Ctx) -> tuple[str, str]
     text, _ = c3_corruption(rng, ctx)
     return _later(rng, text, rng.choice([f"upload id u-{rng.randrange(999)} has no registry row",
                                          "registry returned 0 rows for the checksum"])), "unknown"
+
+
+def _logging_error_block(rng: random.Random, handler_of: Callable[[], logging.Handler], msg: str,
+                         args: tuple[object, ...]) -> str:
+    """A record of a real logger written through `handler_of()`'s handler, whose failure logging.Handler.handleError
+    prints to stderr ('--- Logging error ---', the traceback, 'Call stack:', 'Message:', 'Arguments:'), placed after
+    the record's line as a file holding stdout and stderr shows it."""
+    name = rng.choice(["asyncio", "src.daemon.ws_server", "httpx"])
+    handler = handler_of()  # the record goes to this handler only (no logger tree: pytest's own capture stays out)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        for _ in range(rng.randrange(1, 3)):
+            handler.handle(logging.LogRecord(name, logging.WARNING, __file__, 1, msg, args, None))
+    try:
+        shown = msg % args if args else msg
+    except (TypeError, ValueError):
+        shown = msg  # the formatter failed too: the line shows what the stdout handler could write
+    head = line(name, shown, "WARNING")
+    return "\n".join([head, err.getvalue().strip()])
+
+
+def d5_logging_error_full(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """D5's QueueHandler bound as the logging module reports it: queue.Full inside a '--- Logging error ---' block under
+    whatever record could not be queued (held-out 8's 8040 shape); the record's words are not the failure."""
+    def handler() -> logging.Handler:
+        q: queue.Queue[logging.LogRecord] = queue.Queue(maxsize=1)
+        q.put_nowait(logging.makeLogRecord({}))
+        return QueueHandler(q)
+    msg = rng.choice(["socket.send() raised exception.", "Connection lost while writing", "session %s timed out"])
+    block = _logging_error_block(rng, handler, msg, ("s1",) if "%s" in msg else ())
+    after = line("src.utils.async_logging", f"log queue {rng.choice([1000, 10000])} full; "
+                 f"{rng.randrange(100, 40000)} records dropped in 60 s")
+    return "\n".join([block, after] if rng.random() < 0.5 else [block]), "capacity"
+
+
+def d5_twin_logging_format_mismatch(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same block under the same kind of record, raised by a log call whose arguments do not fit its format (code)."""
+    msg = rng.choice(["socket.send() raised exception. %s %s", "Connection lost while writing %d"])
+    return _logging_error_block(rng, lambda: logging.StreamHandler(io.StringIO()), msg, ("x",)), "code"
