@@ -49,7 +49,7 @@ from . import window as wf
 from .aggregate import Aggregate
 from .errors import HistoryReplaying, PromQLError
 from .incremental import flag_measurement, kinds, measure_aggregate, success_flags
-from .jsonl import JsonlSource
+from .jsonl import FUTURE_SLACK, JsonlSource
 from .model import Measurement, MetricSpec
 from .promql import PromQLClient, render
 from .records import get
@@ -255,6 +255,21 @@ class MetricsHub:
         return await self._measure_promql(spec, window, end)
 
     def _measure_jsonl(self, spec: MetricSpec, start: float, end: float) -> Measurement:
+        m = self._measure_jsonl_window(spec, start, end)
+        # Freshness: a record placed up to FUTURE_SLACK after now (a writer clock estimate a fraction
+        # of a second off, or a writer that many seconds ahead) is outside (start, end] but is a
+        # sample of a live source made about now. Without this, the first record after a writer's
+        # pause, placed 0.14 s ahead by a 180 s offset estimated as 180.14 s, left its gate stale
+        # at the evaluation that read it (generated scenario 9835: p95 gate stale, its sync
+        # baseline 0.1 s old). Only `newest` changes; the value and counts are the window's.
+        counted = spec.function in ("success_rate", "error_rate", "count", "rate")
+        ahead = self._stream(spec.stream or "").window.newest_after(
+            end, end + FUTURE_SLACK, spec.where, spec.failure_when if counted else None)
+        if ahead is not None and (m.newest is None or m.newest < end):
+            return replace(m, newest=end)
+        return m
+
+    def _measure_jsonl_window(self, spec: MetricSpec, start: float, end: float) -> Measurement:
         source = self._stream(spec.stream or "")
         if source.replaying:
             raise HistoryReplaying(source.name)

@@ -80,6 +80,13 @@ class RecordWindow:
                 agg.add(item)
         return agg
 
+    def newest_after(self, end: float, until: float, where: Mapping[str, str],
+                     also: Mapping[str, str] | None = None) -> float | None:
+        """The time of the newest record with end < t <= until matching `where` (or `also`), None
+        when there is none (a scan from the newest record back: records after `end` only)."""
+        found = self._select(end, until, where, also)
+        return max((r[0] for r in found), default=None)
+
     def select(self, start: float, end: float, where: Mapping[str, str],
                also: Mapping[str, str] | None = None) -> list[Record]:
         """The records with start < t <= end that match `where` (or `also`), oldest first.
