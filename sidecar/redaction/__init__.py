@@ -88,6 +88,8 @@ from .separated import (
 from .tables import table_sub
 from .unlabelled import HEADER_HINTS, LABEL_HINTS, VARS_HINTS, frame_vars_sub, header_map_sub, labels_sub
 from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
+from .wire import HINTS as WIRE_HINTS
+from .wire import wire_sub
 from .wrapped import adjacent_literals_sub, joined_sub, label_line_sub, open_quote_sub
 
 __all__ = ["redact", "redact_counts", "redact_obj", "redacted_cut", "is_secret_name", "KINDS", "MARK_PREFIX"]
@@ -221,6 +223,7 @@ _RULES: tuple[_Sub, ...] = (
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
     _Sub("password", args.COMMAND_SECRET, args.command_secret(_mark("password")), args.COMMAND_HINTS),
+    _Sub("password", wire_sub(_mark("password")), None, WIRE_HINTS),
     _Sub("secret", args.SDK_CALL, args.sdk_call(_mark("secret")), args.SDK_HINTS),
     _Sub("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
     _Sub("secret", c.PIN, _pre_val("secret"), ("pin",)),

@@ -56,12 +56,31 @@ COMMAND_SECRET = re.compile(
     + r"|\bmc" + _SEP + r"(?:alias" + _SEP + r"set|config" + _SEP + r"host" + _SEP + r"add)" + _SEP
     + r"[^\s'\",]+" + _SEP + r"[^\s'\",]+" + _SEP + r"[^\s'\",]+" + _SEP
     + r"|\bConvertTo-SecureString(?:[ \t]+-String)?[ \t]+[\"']"
-    + r"|\becho[ \t]+(?:-[ne][ \t]+)?[\"']?(?=[^\n|]*\|[ \t]*(?:sudo[ \t]+(?:-\w+[ \t]+)*-S\b|passwd[ \t]+--stdin\b))"
+    + r"|" + _cmd("mosquitto_passwd") + r"(?<![\w-])-b" + _SEP + r"[^\s'\",]+" + _SEP + r"[^\s'\",]+" + _SEP
+    # CLASSES11.md B9, the verb or flag says the value is a secret being written (gh CLI manual `gh secret set`, AWS CLI
+    # `secretsmanager put-secret-value|create-secret|update-secret`, `ssm put-parameter --type SecureString`, Azure
+    # `az keyvault secret set`, Vault `kv put|patch` / `write` (the first field), flyctl/heroku/doppler secrets,
+    # `kubectl create secret generic --from-literal=<key>=`, systemd.exec(5) `SetCredential=<id>:`)
+    + r"|" + _cmd(r"gh" + _SEP + r"secret" + _SEP + r"set") + r"(?<![\w-])(?:-b|--body)" + _SEP
+    + r"|" + _cmd(r"secretsmanager" + _SEP + r"(?:put-secret-value|create-secret|update-secret)")
+    + r"(?<![\w-])--secret-string" + _SEP
+    + r"|\bssm" + _SEP + r"put-parameter\b(?=[^\n]*SecureString)[^\n]*?(?<![\w-])--value" + _SEP
+    + r"|" + _cmd(r"keyvault" + _SEP + r"secret" + _SEP + r"set") + r"(?<![\w-])--value" + _SEP
+    + r"|\bvault" + _SEP + r"(?:kv" + _SEP + r"(?:put|patch)|write)" + _SEP + r"(?:-[\w-]+=?[^\s'\",]*" + _SEP
+    + r")*[^\s'\",=]+" + _SEP + r"[\w.-]+="
+    + r"|\b(?:flyctl|fly|doppler)" + _SEP + r"secrets" + _SEP + r"set" + _SEP + r"(?:-[\w-]+" + _SEP + r")*[\w.-]+(?:=|"
+    + _SEP + r")"
+    + r"|\bheroku" + _SEP + r"config:set" + _SEP + r"[\w./-]+="
+    + r"|" + _cmd(r"kubectl" + _SEP + r"create" + _SEP + r"secret") + r"--from-literal=[\w.-]+="
+    + r"|\bSetCredential=[\w.-]+:"
+    + r"|\becho[ \t]+(?:-[ne][ \t]+)?[\"']?(?=[^\n|]*\|[ \t]*(?:sudo[ \t]+(?:-\w+[ \t]+)*-S\b|passwd[ \t]+--stdin\b"
+    + r"|wrangler[ \t]+secret[ \t]+put\b|gcloud[ \t]+secrets[ \t]+(?:create|versions[ \t]+add)\b|gh[ \t]+secret[ \t]+set\b))"
     + r"|\becho[ \t]+[\"']?[^\s:'\"|]+:(?=[^\n|]*\|[ \t]*chpasswd\b)"
     + r")(?!\[REDACTED:)(?!\$[A-Za-z_{])(?!-[ \t'\"]|-$)(?P<val>[^\s'\",\]|]+)")
 COMMAND_HINTS = ("smb", "rpcclient", "net", "mount.cifs", "samba-tool", "winexe", "wbinfo", "codecov", "vercel",
                  "fly", "doctl", "netlify", "ngrok", "vault", "snyk", "login", "cqlsh", "psexec", "rdesktop",
-                 "freerdp", "ssh-keygen", "lftp", "rabbitmqctl", "mc", "convertto-securestring", "echo")
+                 "freerdp", "ssh-keygen", "lftp", "rabbitmqctl", "mc", "convertto-securestring", "echo",
+                 "mosquitto_passwd", "secret", "put-parameter", "config:set", "setcredential=")
 
 # `rollbar.init('<token>', ...)`: the SDK call, an opening parenthesis, the quoted positional credential.
 SDK_CALL = re.compile(

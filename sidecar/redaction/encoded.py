@@ -72,7 +72,11 @@ _HEX_TEXT = re.compile(r"(?:0x|x)?((?:[0-9a-fA-F]{2}){12,})")
 # systemd's journal JSON export (systemd.io/JOURNAL_EXPORT_FORMATS, "Journal JSON Format"): a field holding
 # non-printable or non-UTF-8 bytes (an ANSI colour code in MESSAGE is enough) is written as an array of numbers.
 DECIMAL_ARRAY = re.compile(r"\[(?:[ \t]*\d{1,3}[ \t]*,){11,}[ \t]*\d{1,3}[ \t]*\]")
-DECIMAL_HINTS = tuple(f"[{d}" for d in "123456789")
+# CLASSES11.md C9, the other spellings of bytes as numbers: Node's `<Buffer 73 6b ...>` (util.inspect: hex pairs
+# with blanks, elided after 50 bytes), every byte as `\xHH` (C/JS/Python literals, `strace -x`), once or twice escaped.
+SPACED_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9a-fA-F]{2} ){11,}[0-9a-fA-F]{2}(?![0-9A-Za-z])")
+ESCAPED_HEX = re.compile(r"(?:\\{1,3}x[0-9a-fA-F]{2}){12,}")
+DECIMAL_HINTS = (*(f"[{d}" for d in "123456789"), "<buffer", "\\u003cbuffer", "\\x")
 _SGR_BYTES = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -144,15 +148,29 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
 
 
 def decimal_sub(redact: Callable[[str], str], mark: str) -> Callable[[str], str]:
-    """A journal field as an array of byte values: decoded, judged as text, the whole array goes when it holds a
-    secret (`"MESSAGE":[27,91,51,51,109,...]`)."""
-    def repl(m: re.Match[str]) -> str:
-        values = [int(v) for v in m.group(0)[1:-1].split(",")]
-        if max(values) > 255:
-            return m.group(0)
-        decoded = _text_of(bytes(values))
+    """Bytes written as numbers (a journal field's array of byte values `"MESSAGE":[27,91,...]`, Node's Buffer hex,
+    `\\xHH` runs): decoded, judged as text, the whole run goes when it holds a secret."""
+    def judged(raw: bytes, run: str) -> str:
+        decoded = _text_of(raw)
         if decoded is None:
-            return m.group(0)
+            return run
         out = redact(decoded)
-        return mark if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else m.group(0)
-    return lambda text: DECIMAL_ARRAY.sub(repl, text)
+        return mark if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else run
+
+    def decimal(m: re.Match[str]) -> str:
+        values = [int(v) for v in m.group(0)[1:-1].split(",")]
+        return m.group(0) if max(values) > 255 else judged(bytes(values), m.group(0))
+
+    def spaced(m: re.Match[str]) -> str:
+        return judged(bytes.fromhex(m.group(0)), m.group(0))
+
+    def escaped(m: re.Match[str]) -> str:
+        return judged(bytes(int(h, 16) for h in re.findall(r"x([0-9a-fA-F]{2})", m.group(0))), m.group(0))
+
+    def sub(text: str) -> str:
+        if "[" in text:
+            text = DECIMAL_ARRAY.sub(decimal, text)
+        if "x" in text:
+            text = ESCAPED_HEX.sub(escaped, text)
+        return SPACED_HEX.sub(spaced, text) if "uffer" in text else text
+    return sub

@@ -222,4 +222,18 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("password_hash", r"(?<![A-Za-z0-9])md5[0-9a-f]{32}(?![0-9A-Za-z])", ("md5",)),
     ("password_hash", r"SCRAM-SHA-256\$\d{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{20,}:[A-Za-z0-9+/=]{20,}",
      ("scram-sha-256$",)),
+    # CLASSES11.md C16: Trigger.dev secret keys and PATs (trigger.dev docs "API keys": tr_dev_/tr_stg_/tr_prod_/tr_pat_),
+    # Inngest signing keys (inngest.com/docs "Signing keys": signkey-<env>-<hex>), GitLab feature-flag client and
+    # incoming-mail tokens (gitleaks gitlab-feature-flag-client-token glffct-, gitlab-incoming-mail-token glimt-)
+    ("trigger_key", r"\btr_(?:dev|stg|prod|pat|preview)_[A-Za-z0-9]{16,}", ("tr_dev_", "tr_stg_", "tr_prod_", "tr_pat_",
+                                                                           "tr_preview_")),
+    ("inngest_signing_key", r"\bsignkey-(?:prod|test|branch)-[0-9a-fA-F]{32,}", ("signkey-",)),
+    ("gitlab_token", r"\bgl(?:ffct|imt)-[A-Za-z0-9_-]{20,}", ("glffct-", "glimt-")),
+    # CLASSES11.md C14, password-equivalent verifiers: pwdump/secretsdump lines `user:rid:<LM>:<NT>:::` (MS-NLMP
+    # NTOWFv1; the NT hash passes the hash), wpa_supplicant.conf `psk=` as 64 hex (the PMK itself) or its passphrase,
+    # MIT klist -k -K keys `(0x<hex>)` after the enctype (a keytab key authenticates as the principal).
+    ("nt_hash", r"(?m)(?<=:)(?:[0-9a-fA-F]{32}:)?[0-9a-fA-F]{32}(?=:::)", (":::",)),
+    ("wifi_psk", r"(?:(?<![\w-])|(?<=\\[nrt]))(?:psk|sae_password|wpa_passphrase)=\\?\"?(?![\[$])[^\s\"\\]{8,64}", ("psk=", "sae_password=",
+                                                                                            "wpa_passphrase=")),
+    ("kerberos_key", r"(?<=\(0x)[0-9a-fA-F]{32,64}(?=\))", ("(0x",)),  # (a pointer is <= 16 hex digits)
 )

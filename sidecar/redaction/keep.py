@@ -59,6 +59,7 @@ import json
 import re
 
 from .secret_names import announces_nonce, is_secret_name, name_words
+from .textstats import wordlike
 
 # -- 1. masked --------------------------------------------------------------------------------------
 MASK_LITERALS = frozenset({
@@ -137,8 +138,10 @@ def jwt_role(token: str) -> str | None:
 
 
 def public_spans(text: str) -> list[tuple[int, int]]:
-    """Where certificate and public-key PEM blocks, dotted public tokens and anon JWTs are (random and public)."""
+    """Where certificate and public-key PEM blocks, dotted public tokens and anon JWTs are (random and public), and
+    ciphertext at rest (encrypted_spans)."""
     spans = [m.span() for m in _DOTTED_PUBLIC.finditer(text)] if "pk.eyJ" in text else []
+    spans += encrypted_spans(text)
     if "eyJ" in text:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
     if "-----BEGIN" not in text:
@@ -159,9 +162,57 @@ def is_reference(value: str) -> bool:
     return REFERENCE.fullmatch(value.strip().strip("\"'`")) is not None
 
 
+# -- 4. encrypted at rest (CLASSES11.md D14): ciphertext usable only with a key held elsewhere -----------------------
+# SOPS values (`ENC[AES256_GCM,data:<b64>,iv:<b64>,tag:<b64>,type:str]`, getsops.io docs "Encrypted file format"),
+# Ansible Vault payloads (`$ANSIBLE_VAULT;1.1;AES256` then hex lines, Ansible docs "Vault format"), Bitnami
+# sealed-secrets `encryptedData` values (documented as safe to commit; the v1 format opens with bytes 02 00 -> `Ag`),
+# age-encrypted files. The contrast (C12): a sealed BEARER token (Fernet, PASETO, iron) is used as-is and stays secret.
+_ENCRYPTED = re.compile(
+    r"ENC\[(?:AES256_GCM|AES256_CBC),data:[^\]\s]*\]"
+    r"|\$ANSIBLE_VAULT;\d\.\d;AES256(?:;[\w-]+)?(?:(?:\r?\n|\\{1,3}[rn])+[ \t]*[0-9a-f]{20,})+"
+    r"|-----BEGIN AGE ENCRYPTED FILE-----[\s\S]*?-----END AGE ENCRYPTED FILE-----")
+_SEALED = re.compile(r"encryptedData\\{0,3}[\"']?[ \t]*:")
+_SEALED_VALUE = re.compile(r"Ag[A-Za-z0-9+/]{100,}={0,2}")
+
+
+def encrypted_spans(text: str) -> list[tuple[int, int]]:
+    """Where SOPS/Ansible Vault/age ciphertext is (judged by nothing: random by design, useless without its key)."""
+    spans = [m.span() for m in _SEALED_VALUE.finditer(text) if _sealed_at(text, m.start(), "")] if \
+        "encryptedData" in text else []
+    if "ENC[" not in text and "$ANSIBLE_VAULT" not in text and "AGE ENCRYPTED" not in text:
+        return spans
+    return spans + [m.span() for m in _ENCRYPTED.finditer(text)]
+
+
+def _sealed_at(text: str, pos: int, value: str) -> bool:
+    return _SEALED_VALUE.match(text, pos) is not None and _SEALED.search(text, max(0, pos - 400), pos) is not None
+
+
+# A file's path where a name says key/passphrase (`Enter passphrase for key '/root/.ssh/id_ed25519':`, ssh-add's and
+# ssh-keygen's prompts; `token: /var/run/secrets/kubernetes.io/serviceaccount/token`): where the secret is, not it.
+# Lower-case segments only: base64 (which may start with `/`) mixes cases.
+_FS_PATH = re.compile(r"(?:~|\.{1,2})?/(?:[a-z0-9_.@-]+/)+[a-z0-9_.@-]+")
+_PATH_PIECES = re.compile(r"[/_.@-]+")
+
+
+def _file_path(value: str) -> bool:
+    """A lower-case absolute or home path whose every piece reads as a word, a number or a short code
+    (`/root/.ssh/id_ed25519`); lower-case base64 that starts with `/` has long random pieces (`/0cq65zt4w/n6isig..`)."""
+    return _FS_PATH.fullmatch(value) is not None and all(wordlike(p) for p in _PATH_PIECES.split(value) if p)
+
+
+# kubectl describe secret: `password:  16 bytes` (the size, never the value; kubectl reference `describe`)
+_BYTE_COUNT = re.compile(r"\d{1,6}[ \t]+bytes\b")
+
+
 def keeps_value(text: str, pos: int, value: str) -> bool:
-    """The value at `pos` after a secret name stays: masked, public by design, or a secret store's resource name."""
-    return masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value)
+    """The value at `pos` after a secret name stays: masked, public by design, a secret store's resource name, a size
+    (`16 bytes`), or ciphertext at rest."""
+    if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
+        value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
+    return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value)
+            or _BYTE_COUNT.match(text, pos) is not None or _file_path(value) or text.startswith("ENC[", pos) and _ENCRYPTED.match(text, pos)
+            is not None or _sealed_at(text, pos, value))
 
 
 # A last word that makes a name an identifier, digest, nonce or cursor.

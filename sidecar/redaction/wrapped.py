@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .keep import keeps_value
+from .keep import encrypted_spans, keeps_value
 from .names import DOCKER_SEAM, ENV_REF, PROSE, looks_like_value
 from .secret_names import is_secret_name
 from .textstats import password_like
@@ -58,6 +58,7 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
         out: list[str] = []
         pos = 0
         blocks = [m.span() for m in _PEM_BLOCK.finditer(text)] if "-----BEGIN" in text else []
+        blocks += encrypted_spans(text)  # Ansible Vault's hex lines are wrapped by design too (keep.py)
         for br in _BREAK.finditer(text):
             a, b = br.start(), br.end()
             if a < pos:  # (the regex puts a token character on both sides)
