@@ -15,7 +15,8 @@ Three answers read the same in isolation and differently after a record of ours:
   Lock.release "Lock is not acquired.") are read as concurrency (base_family.py). Raised at start-up from one task -
   a start-up record and no record of concurrent work (sessions, tasks or calls in flight) - no other task took part:
   the code calls the condition without its lock (code).
-Each needs its earlier record; without one the answer is unchanged. Pure and bounded (the last 40 context lines,
+And a connection setting libpq or the server refused is named by the printed setting whose value carries the refused
+word. Each needs its earlier record; without one the answer is unchanged. Pure and bounded (the last 40 context lines,
 2 KB each).
 """
 
@@ -135,6 +136,27 @@ def _single_task(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         "suggested_fix": ["Hold the condition's lock around wait()/notify() ('async with cond: cond.notify()')."]})
 
 
+_QUOTED = re.compile(r'"(?P<v>[^"\n]{2,80})"')
+
+
+def _carrying_setting(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """A connection setting refused by libpq or the server (doctrine._LIBPQ_SETTING) names the printed setting whose
+    value carries the refused word (`DB_OPTIONS='-c statement_timeout_ms=15000'` for 'unrecognized configuration
+    parameter "statement_timeout_ms"'): the on-call engineer changes that setting, so the answer says which."""
+    if not (d.rule or "").endswith("libpq.setting"):
+        return d
+    said = " ".join(inp.messages())
+    words = [m.group("v") for m in _QUOTED.finditer(said)]
+    hit = next((s for s in settings_before(inp) for w in words if w in s.value), None)
+    if hit is None or hit.name in d.summary:
+        return d
+    return d.model_copy(update={
+        "summary": f"{d.summary} - set by {hit.name}",
+        "suggested_fix": [f"Fix {hit.name} (printed before the failure: {hit.name}={hit.value[:120]}).",
+                          *d.suggested_fix],
+        "evidence": [*d.evidence, hit.line]})
+
+
 def context_cause(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     """`d`, or the cause an earlier record of ours shows for it (see the module docstring)."""
-    return _single_task(_switched_off(_own_cancel(d, inp, sit), inp, sit), inp)
+    return _carrying_setting(_single_task(_switched_off(_own_cancel(d, inp, sit), inp, sit), inp), inp)

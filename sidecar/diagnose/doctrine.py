@@ -147,6 +147,17 @@ _LIBPQ_SETTING: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
      "not what failed.",
      "Align the two: drop channel_binding=require (or use prefer) for a server/pooler without SCRAM-SHA-256-PLUS, or "
      "switch the user's password_encryption/pg_hba method to scram-sha-256."),
+    # the SERVER refusing a parameter of the startup packet (DSN `options='-c name=value'`, PGOPTIONS): guc.c answers
+    # FATAL at connect (42704 unrecognized / 22023 invalid value / 55P02 cannot be changed now) - the setting, every
+    # time. The same words as an ERROR of a running session come from a SET in our SQL (code), so FATAL is required.
+    (re.compile(r'FATAL:\s+(?:unrecognized configuration parameter "[^"\n]{1,80}"|invalid value for parameter '
+                r'"[^"\n]{1,80}"[^\n]{0,80}|parameter "[^"\n]{1,80}" cannot be changed[^\n]{0,60})', re.I),
+     "the server refused a parameter the connection options set at startup",
+     "The connection's startup options (the DSN's options='-c ...', PGOPTIONS or a driver option from the settings) "
+     "set a server parameter that does not exist, has an invalid value or cannot be set per session: the server "
+     "refuses every connection until the option changes.",
+     "Fix or remove the parameter in the connection options setting (the name and unit must be a real GUC: "
+     "statement_timeout takes milliseconds, e.g. -c statement_timeout=15000)."),
     # fe-connect.c formats every enum option's refusal alike: 'invalid %s value: "%s"' (sslmode, gssencmode,
     # target_session_attrs, load_balance_hosts, channel_binding, sslnegotiation, require_auth...), so the option's name
     # is read, not listed

@@ -15,7 +15,9 @@ from .model import DiagnosisInput
 LINE = 2048
 CONTEXT = 40
 
-_NAME = r"[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}"
+# an env-style name with an underscore (one word in capitals is a level or a label: 'ERROR: ...'), or one of libpq's
+# documented environment variables, which have none (PGOPTIONS, PGHOST, PGSSLMODE: libpq-envars)
+_NAME = r"(?:[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}|PG[A-Z]{2,20}(?![\w]))"
 _VALUE = r"'[^'\n]{0,300}'|\"[^\"\n]{0,300}\"|[^\s,;()]{1,300}"
 # NAME=value, NAME: value, and a key printed with its setting after it ("base_url=http://... (KIMI_BASE_URL)")
 _SET = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\s*[=:]\s*(?P<value>{_VALUE})")

@@ -78,6 +78,8 @@ from tests.diagnose.classes8_twins9 import (
     d5_logging_error_full,
     d5_twin_logging_format_mismatch,
     e3_twin_startup_with_sessions,
+    f1_server_refuses_startup_option,
+    f1_twin_set_in_our_sql,
     f5_twin_first_use,
     f5_twin_other_setting,
 )
@@ -100,7 +102,7 @@ CLASSES: dict[str, tuple[Gen, ...]] = {
                                               d5_twin_logging_format_mismatch),
     "E1": (e1_object_in_use, e1_twin_permission), "E2": (e2_catalog_race,),
     "E3": (e3_condition_misuse, e3_twin_single_task, e3_twin_startup_with_sessions), "E4": (e4_set_mutated_by_other, e4_twin_loop_removes),
-    "F1": (f1_dsn_rejected,), "F2": (f2_optional_extra,), "F3": (f3_other_protocol_port,), "F4": (f4_channel_binding,),
+    "F1": (f1_dsn_rejected, f1_server_refuses_startup_option, f1_twin_set_in_our_sql), "F2": (f2_optional_extra,), "F3": (f3_other_protocol_port,), "F4": (f4_channel_binding,),
     "F5": (f5_feature_disabled, f5_twin_first_use, f5_twin_other_setting),
     "G1": (g1_missing_await,), "G2": (g2_used_after_with,), "G3": (g3_cannot_adapt,), "G4": (g4_grouping_rule,),
     "G5": (g5_callback_contract,),

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from logging.handlers import QueueHandler
 
-from tests.diagnose.classes8_base import Ctx, _postgrest, line
+from tests.diagnose.classes8_base import Ctx, _pg_client, _postgrest, _record, line
 from tests.diagnose.classes8_local import e3_twin_single_task
-from tests.diagnose.classes8_vary import logger_of, spread
+from tests.diagnose.classes8_vary import logger_of, spread, worded
 
 USER_CANCEL = b'{"code":"57014","details":null,"hint":null,"message":"canceling statement due to user request"}'
 TIMEOUT = b'{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}'
@@ -124,3 +124,33 @@ def d5_twin_logging_format_mismatch(rng: random.Random, ctx: Ctx) -> tuple[str, 
     """The same block under the same kind of record, raised by a log call whose arguments do not fit its format (code)."""
     msg = rng.choice(["socket.send() raised exception. %s %s", "Connection lost while writing %d"])
     return _logging_error_block(rng, lambda: logging.StreamHandler(io.StringIO()), msg, ("x",)), "code"
+
+
+_GUCS = (("statement_timeout_ms", "15000"), ("idle_timeout", "60s"), ("statement_timeout", "fifteen seconds"),
+         ("work_mem", "lots"), ("lock_timeout_secs", "5"))
+
+
+def f1_server_refuses_startup_option(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """F1's server side: the DSN's startup options set a parameter the real PostgreSQL refuses at connect (guc.c
+    FATAL: unrecognized parameter / invalid value), the options printed at startup as a setting (held-out 8's 8051)."""
+    import asyncio
+
+    import psycopg
+
+    name, value = rng.choice(_GUCS)
+    options = f"-c {name}={value.replace(' ', chr(92) + ' ')}"
+    env = rng.choice(["DB_OPTIONS", "PGOPTIONS", "DATABASE_OPTIONS"])
+    before = [line("src.core.env_config", f"database: {env}='-c {name}={value}' (env)")]
+
+    def run() -> object:
+        if rng.random() < 0.5:
+            return psycopg.connect(ctx.dsn, options=options)
+        return asyncio.run(psycopg.AsyncConnection.connect(ctx.dsn, options=options))
+    return spread(rng, before, _record(run, logger_of(rng, "pg"), worded(rng, "pg", "the database"))), "config"
+
+
+def f1_twin_set_in_our_sql(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same parameter refused as an ERROR of a running session: a SET in our own SQL (code), no startup option."""
+    name, value = rng.choice(_GUCS)
+    sql = f"SET {name} = '{value}'"
+    return _record(_pg_client(rng, ctx.dsn, sql), logger_of(rng, "pg"), worded(rng, "pg", "session settings")), "code"

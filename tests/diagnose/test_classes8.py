@@ -66,3 +66,15 @@ def test_generator_varies_with_its_seed(cid: str, gen: Gen, ctx: Ctx) -> None:
     over the 6 seeds (logger, wording, client, values, where the evidence sits: classes8_vary.py)."""
     shapes = {_shape(gen(random.Random(seed), ctx)[0]) for seed in SEEDS}
     assert len(shapes) >= 4, (cid, gen.__name__, len(shapes))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_refused_startup_option_names_its_setting(seed: int, ctx: Ctx) -> None:
+    """The setting to change is the one whose printed value carries the parameter the server refused
+    (context_causes._carrying_setting), whichever of DB_OPTIONS / PGOPTIONS / DATABASE_OPTIONS printed it."""
+    from tests.diagnose.classes8_twins9 import f1_server_refuses_startup_option
+
+    excerpt, _ = f1_server_refuses_startup_option(random.Random(seed), ctx)
+    name = re.search(r"database: (\w+)=", excerpt).group(1)  # type: ignore[union-attr]
+    d = diagnose(excerpt)
+    assert name in d.summary and any(name in f for f in d.suggested_fix), (d.summary, d.suggested_fix)
