@@ -55,7 +55,9 @@ ENUM_MEMBERS = _plain(_members(
 _STATUS = _members([s.name for s in http.HTTPStatus])
 VERB_STATES = [n for n in _STATUS if _VERB.search(n)] + ["FOLLOWING", "LEADING", "LOOKING", "RUNNING", "ASSIGNED"]
 NEGATED = [n for n in _STATUS if _NEGATING & set(n.split("_"))]
-ERRNO_NAMES = _members(list(errno.errorcode.values()))
+# ... minus those spelled only with hex letters (`EBADE`, `EBADF`): a hex value by form, the typed class
+# (issue 15's letters-only hex suffix `eedd`), which the form decides before any position does
+ERRNO_NAMES = [n for n in _members(list(errno.errorcode.values())) if not re.fullmatch("[A-Fa-f]+", n)]
 
 # wording, position and the word before the slot all vary; none of the words before it announces a value
 TEMPLATES = (

@@ -52,10 +52,11 @@ def test_a_plain_word_in_an_unannounced_slot_is_one_group(template: str, a: str,
 @settings(max_examples=40, deadline=None)
 @given(a=_word, b=_word)
 def test_the_subject_and_the_verb_name_the_event(a: str, b: str) -> None:
-    """Drain's tree levels: the first two tokens are never a positional slot."""
+    """Drain's tree levels: the first two tokens are never a positional slot. (A first word before a
+    tail of 4+ agreeing literal words is a value from the second distinct one since round 9,
+    `first_slot.FIRST_VALUES`; before a shorter tail it is the subject, Loghub's `<prog> startup`.)"""
     assume(a != b)
-    assert _groups(f"{a} startup succeeded after the watchdog restarted it",
-                   f"{b} startup succeeded after the watchdog restarted it") == 2
+    assert _groups(f"{a} startup succeeded today", f"{b} startup succeeded today") == 2
     assert _groups(f"Changing {a} acls for the shared workspace members",
                    f"Changing {b} acls for the shared workspace members") == 2
 
