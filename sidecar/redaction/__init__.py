@@ -49,6 +49,8 @@ from . import arguments as args
 from . import carriers as c
 from . import datastores as ds
 from . import locations as loc
+from .bound import HINTS as BOUND_HINTS
+from .bound import bound_sub
 from .directives import HINTS as IPSEC_HINTS
 from .directives import REDIS_HINTS, ipsec_sub, redis_sub
 from .encoded import DECIMAL_HINTS, decimal_sub, make_rules
@@ -60,6 +62,8 @@ from .keep import jwt_role
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
 from .listed import MNEMONIC_HINTS, listed_sub, mnemonic_sub
+from .logrecords import HINTS as RECORD_HINTS
+from .logrecords import record_args_sub
 from .names import PROSE, kv_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .reports import HINTS as REPORT_HINTS
@@ -190,6 +194,9 @@ def _format_gate(kind: str, rx: str) -> str:
     return next(("cased:" + lit for start, lit in _CASED_STARTS.items() if rx.startswith(start)), "")
 
 _RULES: tuple[_Sub, ...] = (
+    # (c) a value bound to its name by reference (bound.py), before any rule rewrites the template that names the slot
+    _Sub("password", bound_sub(_mark("password")), None, BOUND_HINTS, "name"),
+    _Sub("secret", record_args_sub(_redact_decoded, _mark("secret")), None, RECORD_HINTS),
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     _Sub("encoded_secret", _PERCENT, None, ("%",)),
     _Sub("encoded_secret", _UNICODE, None, ("\\u",)),

@@ -137,6 +137,7 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.\-]{0,80}")
 # An assignment inside a value: `name=`, `name: `, `'name': ` (a dict, kwargs or a repr written as one string).
 _STRUCTURE = re.compile(r"[A-Za-z_]\w*['\"]?[ \t]*(?:=|:[ \t])")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_ESCAPED_BREAK = re.compile(r"\\[nr]")
 
 
 # HTTP authentication schemes (IANA registry + common API ones): after a secret-like name they are the
@@ -210,6 +211,9 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
                     # a quoted value that is itself a structure (a repr or kwargs logged as a string field:
                     # `"session_kwargs": "{'auth': BasicAuth(login=..., password=...)}"`) holds names of its own
                     seen = m.start("qval") if v is not None and val is None and _STRUCTURE.search(v) else m.end()
+                    if val is not None and (esc := _ESCAPED_BREAK.search(val)) is not None:
+                        seen = m.start("val") + esc.start()  # `Id: <v>\nCF-Access-Client-Secret: <v>` in a JSON
+                        # string: the escaped line break ends the value, the next line's name is read
                     if val is not None and _SECOND_HALF.match(text, m.end() + 1) and _FIRST_HALF.fullmatch(
                             text, m.start("val"), m.end() + 1):
                         seen = m.start("val")  # `src.crypto.keys: api key: <v>`: the value starts a two-word name
@@ -276,7 +280,7 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
         sep = m.group("sep")
         if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or ENV_REF.match(val.strip()):
             return m.group(0)
-        if not quoted and (val[:1] == "\\" and val[1:2] in ("n", "r", "t") or val.strip("\\") == "" or val in ("[", "(")):
+        if not quoted and (val[:1] == "\\" and val[1:2] in ("n", "r", "t") or val.strip("\\") == "" or val in ("[", "(", "{")):
             return m.group(0)  # `Token:\n    <v>` in a JSON string (the value is on the next line: wrapped.py), `\\`, a
             # list's opening bracket before a quote (the list's elements are listed.py's)
         if not quoted and (_CODE.match(val) or only_space_sep(m) and FIELD.match(val) and not random_field(val)):

@@ -387,8 +387,29 @@ def d14(r: random.Random) -> Planting:
     return shape(r, json.dumps({"kind": "SealedSecret", "spec": {"encryptedData": {"password": v}}})), v
 
 
+def a27_twin(r: random.Random) -> Planting:
+    """A27's near-misses: parameters bound to no secret name, a JSON-RPC method that logs nobody in, a GraphQL id."""
+    v = r.choice(["acme-prod-7f3k9q2m", "u_" + rnd(r, AN, 16), "hello there", "kimi-k2-0905-preview"])
+    k = r.randrange(3)
+    if k == 0:
+        return shape(r, "LOG:  execute <unnamed>: SELECT * FROM users WHERE name = $1 AND tenant = $2\n"
+                        f"DETAIL:  parameters: $1 = 'svc', $2 = '{v}'"), v
+    if k == 1:
+        return shape(r, json.dumps({"jsonrpc": "2.0", "method": "chat.send", "params": ["svc", v], "id": 1})), v
+    return shape(r, json.dumps({"query": "query Q($id: ID!) { user(id: $id) { name } }", "variables": {"id": v}})), v
+
+
+def a21_twin(r: random.Random) -> Planting:
+    """A21's near-miss: logging args that are a model, a request id, a host, a user."""
+    v = r.choice(["kimi-k2-0905-preview", "req_" + rnd(r, AN, 20), "api.moonshot.cn", "gateway_rw", rnd(r, HEX, 32)])
+    if r.random() < 0.5:
+        return shape(r, str({"name": "gw.up", "msg": "retry %d for %s", "args": (3, v), "levelname": "ERROR"})), v
+    return "--- Logging error ---\nCall stack:\n  File \"/app/gw/up.py\", line 9, in call\nMessage: 'upstream %s %s'\n" \
+           f"Arguments: ({v!r}, 'x', 'y')", v
+
+
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "D9": d9, "D10": d10, "D11": d11, "D12": d12, "D13": d13, "D14": d14}
+    "A21-keep": a21_twin, "A27-keep": a27_twin, "D9": d9, "D10": d10, "D11": d11, "D12": d12, "D13": d13, "D14": d14}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
