@@ -8,6 +8,7 @@ report) are strict xfails: they fail the run once they are fixed, so the list st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -26,10 +27,16 @@ LEFT = {"A4", "C8"}
 # hex under a container word (`{"data": "<hex>"}`, `VALUE=<hex>`: a digest as often; providers.CONTAINERS).
 EXCUSED: dict[str, Callable[[str, str], bool]] = {
     "B2": lambda t, v: "rejected: invalid api key" in t,
-    "B6": lambda t, v: all(c in "0123456789abcdef" for c in v) and any(
-        w in t.lower() for w in ('"value"', '"data"', '"arg"', "'value'", "'data'", "'arg'", "value=", "data=", "arg=",
-                                 "value:", "data:", "arg:")),
+    "B6": lambda t, v: all(c in "0123456789abcdef" for c in v) and _under_container(t, v),
 }
+
+
+def _under_container(t: str, v: str) -> bool:
+    """The hex value sits right after a container word (`"data": "<v>"`, `VALUE=<v>`), not merely in a text that
+    has one somewhere (reviewer, round 9: the excuse read the word anywhere in the planting)."""
+    at = t.find(v)
+    return at >= 0 and re.search(r"(?i)\b(?:value|data|arg)\b[\\\"']{0,4}\]?\s*[:=]\s*[\\\"']{0,4}$",
+                                 t[max(0, at - 24):at]) is not None
 
 
 @pytest.mark.parametrize("cls", [c if c not in LEFT else pytest.param(c, marks=pytest.mark.xfail(
