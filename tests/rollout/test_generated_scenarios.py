@@ -108,8 +108,15 @@ FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137,
 SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 5), *FOUND]
 
 
-# Found and NOT fixed (strict xfail: it fails the run once it passes). Empty since round 8 (7035 fixed).
-OPEN: dict[int, str] = {}
+# Found and NOT fixed (strict xfail: it fails the run once it passes). Empty in round 8 (7035 fixed).
+OPEN: dict[int, str] = {
+    # round 9 (dev seeds 5000-5079, on the round-8 tree too): a start_at: beginning replay after a
+    # SIGKILL places the whole history with the writer's LAST clock offset (replay_offset, from the
+    # file's mtime); records written before the writer's clock stepped (+180 s -> +45 s) land 135 s
+    # off, some inside the stage's unsettled span: 17 uploads counted twice. Needs the replay to
+    # find the step in the stamps' file order (a backlog looks alike) or per-span offsets on disk.
+    5072: "replay across a writer clock step: history placed with the last offset, counted twice",
+}
 PARAMS = [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=OPEN[s])) if s in OPEN else s
           for s in [*SEEDS, *([] if os.environ.get("SCENARIO_SEEDS") else OPEN)]]
 
