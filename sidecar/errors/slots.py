@@ -161,10 +161,14 @@ _PART = re.compile(r"[_\-]+")
 
 
 def _negated(word: str) -> bool:
-    """Whether a word joined by `_`/`-` holds a negating part (`NOT_FOUND`, `bad-request`); a single
-    word (`note`, `nobody`) is not split, so only a compound says it."""
+    """Whether a compound joined by `_`/`-` is a negated status name: it opens with a negating part
+    (`not_found`, `BAD_REQUEST`, `no-content`), or is in capitals with one anywhere (`NOT_FOUND`,
+    `REQUEST_ENTITY_TOO_LARGE`, `HTTP_VERSION_NOT_SUPPORTED`). A lowercase id with such a part later
+    (`aaa-no`, `db-no`) is an id; a single word (`note`, `nobody`) is not split."""
     parts = _PART.split(word.lower())
-    return len(parts) > 1 and any(p in _NEGATIONS for p in parts)
+    if len(parts) < 2:
+        return False
+    return parts[0] in _NEGATIONS or (word.isupper() and any(p in _NEGATIONS for p in parts))
 
 
 def _failure_key(prev: str) -> bool:

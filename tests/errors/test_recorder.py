@@ -83,7 +83,9 @@ async def test_resolved_group_that_recurs_is_announced_as_regressed(sqlite_store
 
 async def test_memory_is_bounded_by_the_lru(sqlite_store, clock):
     rec, _, _ = _recorder(sqlite_store, clock, cache_size=10)
-    await rec.record([make_event(f"distinct failure kind {chr(65 + i % 26)}{chr(65 + i // 26)}", offset=i)
+    # 40 events that are 40 groups: a capitalised first word is the event (errors/first_slot.py), each
+    # its own shelf. (An ALL-CAPS word in a slot, `kind AA` / `kind BA`, is one enum slot since round 9.)
+    await rec.record([make_event(f"{chr(65 + i % 26)}{chr(97 + i // 26)}q distinct failure kind", offset=i)
                       for i in range(40)])
     assert rec.cached_groups == 10
     _, total = await sqlite_store.groups.list()
