@@ -48,6 +48,9 @@ _STATE_CHECKS = frozenset({"QueueEmpty", "Empty", "ProcessLookupError", "Invalid
 # a blocking get with a timeout (queue.py get(block=True, timeout=N) raises Empty when it runs out)
 _TIMED_GET = re.compile(r"\.get\((?:[^)]*\btimeout\s*=|\s*(?:True|block\s*=\s*True)\s*,\s*[\w.]+)")
 _LOCKS = re.compile(r"/(?:asyncio/locks|threading)\.py")
+# _thread's C locks raise from the caller's frame (Modules/_threadmodule.c: Lock.release "release unlocked lock",
+# RLock.release "cannot release un-acquired lock"): their fixed texts say what the frame cannot (CLASSES9 K1)
+_C_LOCK_TEXT = re.compile(r"^(?:release unlocked lock|cannot release un-acquired lock)$")
 # serialisers refusing an object the code gave them (pydantic_core, json's encoder, orjson, PyYAML's representer)
 _SERIALISE = re.compile(r"(?:^|\.)(?:PydanticSerializationError|JSONEncodeError|RepresenterError)$")
 # a library's module that parses data handed to it: its ValueError is about the data, whose origin decides
@@ -75,7 +78,8 @@ def base_verdict(inp: DiagnosisInput) -> Verdict | None:
     if at is None or at.app_frame is None or any("ValidationError" in n for n in names):
         return None  # no frames: nothing says who called whom; a validation error is about data (its origin decides)
     in_library = at.library is not None
-    if in_library and _LOCKS.search(at.frame) and names & {"RuntimeError", "ValueError"}:
+    c_lock = "RuntimeError" in names and _C_LOCK_TEXT.match((inp.exception_message or "").strip()) is not None
+    if (in_library and _LOCKS.search(at.frame) and names & {"RuntimeError", "ValueError"}) or c_lock:
         return _base("lock.bookkeeping", cls, "concurrency", f"A lock or semaphore was released or used out of turn ({said})",
                      f"{where} refused a release/acquire: the code releases a lock it does not hold (or a semaphore more "
                      "times than acquired), so concurrent tasks are no longer excluded from each other.",

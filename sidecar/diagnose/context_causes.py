@@ -38,8 +38,8 @@ _POSTGRES_OWN = re.compile(r"canceling statement due to", re.I)  # the server's 
 _FEATURE_SWITCH = {"PGRST123": ("aggregates",), "PGRST126": ("openapi",)}
 _APPLIED = re.compile(r"\b(?:chang\w*|appl(?:y|ied|ying)|set|disabled?|false|off|reload\w*|deploy\w*|updated?)\b", re.I)
 
-_LOCK_CHECK = re.compile(r"cannot (?:wait|notify) on un-acquired lock|Lock is not acquired|"
-                         r"release unlocked lock|Semaphore released too many times", re.I)
+_LOCK_CHECK = re.compile(r"cannot (?:wait|notify) on un-acquired lock|Lock is not acquired|cannot release un-acquired "
+                         r"lock|release unlocked lock|Semaphore released too many times", re.I)
 _STARTUP = re.compile(r"\bstart(?:ing|up|ed)?\b|\binitiali[sz](?:e|ing)\b|\bboot(?:ing)?\b", re.I)
 _CONCURRENT = re.compile(r"\bconcurren\w*|\bin flight\b|\b(?:[2-9]|\d{2,})\s+(?:\w+\s+){0,2}(?:tasks?|sessions?|"
                          r"workers?|calls?|connections?|clients?)\b|\bregistered\b|\bconnected\b", re.I)

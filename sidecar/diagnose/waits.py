@@ -4,6 +4,7 @@
 concurrent.futures.Future.result(timeout) raise it around whatever the code awaited. The logger (a provider's
 module, the semaphore middleware) does not say what that was; the raising frame and the application's own line
 do (CPython 3.11 asyncio/tasks.py wait_for, asyncio/timeouts.py, concurrent/futures/_base.py result):
+- `Future.result(timeout=0)`: a poll, no wait - the code read the outcome before it was done (code).
 - `Future.result(timeout)` in concurrent/futures/_base.py: a thread waited for work handed to an event loop
   (run_coroutine_threadsafe) or an executor, which did not run it in time - that loop is blocked or busy: a
   concurrency fault of the code that blocks it (a synchronous call inside a coroutine), not a remote's timeout.
@@ -29,6 +30,7 @@ _LIBRARY = re.compile(r"(?:site|dist)-packages/|/lib/python3\.\d+/")
 _FUTURE_RESULT = re.compile(r"concurrent/futures/_base\.py$")
 _ASYNCIO_WAIT = re.compile(r"asyncio/(?:tasks|timeouts)\.py$")
 _ACQUIRE = re.compile(r"\.acquire\(\s*\)")
+_ZERO = re.compile(r"\.result\(\s*(?:timeout\s*=\s*)?0(?:\.0*)?\s*\)")
 _WS_CLIENT = re.compile(r"websockets/(?:asyncio/|legacy/)?client\.py$")
 # words of an identifier or message that name a counted limit (kimi_slots, provider_sem, CapacityLimiter)
 _SLOT_WORDS = frozenset({"sem", "sema", "semaphore", "slot", "slots", "limiter", "capacity"})
@@ -43,6 +45,14 @@ def awaited_timeout(traceback: str, message: str) -> Text | None:
     last = frames[-1]
     app = next((f for f in reversed(frames) if not _LIBRARY.search(f.group("path"))), None)
     code_line = app.group("code").strip() if app is not None else ""
+    if _FUTURE_RESULT.search(last.group("path")) and last.group("func") == "result" and _ZERO.search(code_line):
+        # result(timeout=0) / result(0): a poll of a future that is not done, no wait at all (CLASSES9 G3)
+        return ("code", "medium", f"The code read a future's result before it was done ({code_line})",
+                "concurrent.futures' Future.result with a zero timeout does not wait: it raises TimeoutError at once "
+                "when the work is not finished. The code reads the outcome in the wrong state (check done() first, or "
+                "wait with a real timeout); nothing was slow.",
+                ("Await/wait for the future (result() with a real timeout, or add_done_callback) instead of polling "
+                 "with timeout=0.",))
     if _FUTURE_RESULT.search(last.group("path")) and last.group("func") == "result":
         return ("concurrency", "high", "A thread timed out waiting for work it handed to an event loop or executor "
                 f"(TimeoutError at {code_line or 'Future.result'})",

@@ -1,0 +1,199 @@
+"""Generators for a first subset of evals/CLASSES9.md (round 9's second class spec, by a writer who never read the
+rules): K1, G3, R2, U1, U2, U3, U4, each with its near-miss twin. Errors are raised for real by the library the
+spec cites (threading, logging.handlers, asyncio futures, os/errno, int/csv limits, json/csv parsers, yaml/xml/
+configparser, zipfile/base64); logger, wording, values and where the evidence sits are drawn from the seed
+(classes8_vary.py). A generator returns (excerpt, expected category).
+
+K3 (two rotators) is not generated: logging.handlers.RotatingFileHandler checks that each file exists before it
+renames it, so the loser's error needs a race between the check and the rename that a test cannot cause for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import configparser
+import csv
+import errno
+import io
+import json
+import os
+import random
+import threading
+import zipfile
+from xml.etree import ElementTree
+
+import yaml
+
+from tests.diagnose.classes8_base import Ctx, Gen, _record, line
+from tests.diagnose.classes8_vary import logger_of, spread, worded
+
+WORKERS = ("metrics-flusher", "usage-updater", "health-writer", "cache-janitor")
+
+
+# ---- K. concurrency ------------------------------------------------------------------------------------------------
+def _release_unheld(rng: random.Random) -> None:
+    """threading.py / _threadmodule.c: releasing a Lock nobody holds, an RLock from a non-owner, or waiting on a
+    Condition without its lock (RuntimeError each)."""
+    shape = rng.choice(["lock", "rlock", "condition"])
+    if shape == "lock":
+        lock = threading.Lock()
+        lock.acquire(timeout=0.01) if False else None  # the timed acquire's False result is ignored
+        lock.release()
+    elif shape == "rlock":
+        rlock = threading.RLock()
+        rlock.release()
+    else:
+        threading.Condition().wait(timeout=0.01)
+
+
+def k1_thread_lock_contention(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    other, me = rng.sample(WORKERS, 2)
+    who = f"src.monitoring.{me.replace('-', '_')}"
+    before = [line(f"src.monitoring.{other.replace('-', '_')}", rng.choice([
+        f"thread {other} holds the stats lock (flush of {rng.randrange(200, 9000)} samples)",
+        f"{other}: lock busy, acquire timed out after 0.{rng.randrange(1, 9)} s"]), "DEBUG")]
+    return spread(rng, before, _record(lambda: _release_unheld(rng), who, f"{me} cycle failed")), "concurrency"
+
+
+def k1_twin_single_thread_startup(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    who = logger_of(rng, "startup")
+    before = [line(who, rng.choice(["starting metrics subsystem (no worker threads yet)", "daemon starting pid=77"]))]
+    return spread(rng, before, _record(lambda: _release_unheld(rng), who, worded(rng, "startup", "metrics"))), "code"
+
+
+# ---- G. code -------------------------------------------------------------------------------------------------------
+def g3_future_wrong_state(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """asyncio/futures.py result() before done (InvalidStateError), concurrent.futures' result(timeout=0)."""
+    return _future(rng, rng.choice(["result", "concurrent"])), "code"
+
+
+def g3_cancelled_outcome(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """asyncio/futures.py exception()/result() of a cancelled future: CancelledError raised by the reader's call."""
+    return _future(rng, "exception_cancelled"), "code"
+
+
+def _future(rng: random.Random, shape: str) -> str:
+
+    async def go() -> object:
+        fut = asyncio.get_running_loop().create_future()
+        if shape == "exception_cancelled":
+            fut.cancel()
+            return fut.exception()
+        return fut.result()
+
+    def run() -> object:
+        if shape == "concurrent":
+            import concurrent.futures
+            return concurrent.futures.Future().result(timeout=0)
+        return asyncio.run(go())
+    return _record(run, logger_of(rng, "daemon"), worded(rng, "daemon", "the tool result"))
+
+
+# ---- R. capacity ---------------------------------------------------------------------------------------------------
+def r2_other_fs_resource(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    # (EFBIG, the per-process file size limit the spec also names, is read as config.file_size by the class layer:
+    # a disagreement with the spec left open - evals/RESULTS.md round 9 - so it is not drawn here)
+    code = rng.choice([errno.ENOSPC, errno.EDQUOT])
+    path = f"/app/cache/semantic/{rng.randrange(16**6):06x}.json"
+
+    def run() -> None:
+        raise OSError(code, os.strerror(code), path)
+    health = rng.choice([f"disk /app/cache: bytes free {rng.randrange(20, 60)}%, inodes free 0 of 1310720",
+                         f"volume /app/cache: 41 GB free, project quota {rng.randrange(5, 20)} GB reached",
+                         f"cache files: {rng.randrange(900_000, 2_000_000)} entries, inode use 100%"])
+    return spread(rng, [line("src.monitoring.health", health)],
+                  _record(run, rng.choice(["src.cache.semantic_cache", "src.cache.store"]), f"cache write {path} failed")
+                  ), "capacity"
+
+
+# ---- U. unknown (the user's data) ----------------------------------------------------------------------------------
+def _limit_hit(rng: random.Random, shown: str) -> None:
+    if shown.endswith(".json"):
+        json.loads("1" * 5000)  # int max str digits (4300 by default: sys.int_info.default_max_str_digits)
+    else:
+        old = csv.field_size_limit()
+        csv.field_size_limit(1000)
+        try:
+            list(csv.reader(io.StringIO('a,"' + "x" * 2000 + '"\n')))
+        finally:
+            csv.field_size_limit(old)
+
+
+def u1_user_input_limit(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = f"/mnt/project/data/{rng.choice(['ids.json', 'export.csv', 'big.json', 'rows.csv'])}"
+    return _record(lambda: _limit_hit(rng, shown), logger_of(rng, "tool"), worded(rng, "tool", shown)), "unknown"
+
+
+def u1_twin_our_cache(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = f"/app/cache/{rng.choice(['usage.json', 'snapshot.csv'])}"
+    return _record(lambda: _limit_hit(rng, shown), rng.choice(["src.cache.store", "src.monitoring.usage_snapshot"]),
+                   rng.choice([f"loading {shown} failed", f"cache {shown} unreadable", "snapshot restore failed"])), "code"
+
+
+def u2_user_encoding(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = f"/mnt/project/{rng.choice(['package.json', 'data/export.csv', 'config/settings.json'])}"
+
+    def run() -> object:
+        if shown.endswith(".json"):
+            return json.loads(rng.choice(["\ufeff{\"a\": 1}", "\x00{\x00\"\x00a\x00\"\x00"]))
+        return list(csv.reader(["a,b\rc,d\n"]))  # _csv.c: a bare CR inside an unquoted field of one line
+    return _record(run, logger_of(rng, "tool"), worded(rng, "tool", shown)), "unknown"
+
+
+def _unresolved(rng: random.Random, shown: str) -> object:
+    if shown.endswith((".yaml", ".yml")):
+        return yaml.safe_load("a: *missing\n")
+    if shown.endswith(".xml"):
+        return ElementTree.fromstring("<root><ns:item/></root>")
+    parser = configparser.ConfigParser()
+    parser.read_string("[paths]\nout = %(base)s/out\n", source=shown)
+    return parser.get("paths", "out")
+
+
+def u3_user_unresolved_reference(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = f"/mnt/project/{rng.choice(['docker-compose.yml', 'pom.xml', 'setup.cfg', 'ci/pipeline.yaml'])}"
+    return _record(lambda: _unresolved(rng, shown), logger_of(rng, "tool"), worded(rng, "tool", shown)), "unknown"
+
+
+def u3_twin_our_config(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = rng.choice(["/app/config/providers.yaml", "/app/config/gateway.ini"])
+    before = [line("src.core.env_config", f"loading gateway config from {shown} (GATEWAY_CONFIG_FILE)")]
+    return spread(rng, before, _record(lambda: _unresolved(rng, shown), "src.core.env_config", "config load failed")), \
+        "config"
+
+
+def _corrupt(rng: random.Random, ctx: Ctx, name: str) -> None:
+    if name.endswith(".zip"):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            z.writestr("a.txt", b"hello world " * 50)
+        data = bytearray(buf.getvalue())
+        data[60] ^= 0xFF  # one byte of the member's data: the CRC check fails on read
+        with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+            z.read("a.txt")
+    else:
+        base64.b64decode(b"QUJD" + b"=" * rng.randrange(1, 3) + b"x", validate=True)
+
+
+def u4_user_blob_integrity(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = f"/mnt/project/{rng.choice(['release.zip', 'assets.zip', 'key.b64'])}"
+    return _record(lambda: _corrupt(rng, ctx, shown), logger_of(rng, "tool"), worded(rng, "tool", shown)), "unknown"
+
+
+def u4_twin_our_download_cut(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    shown = f"/app/cache/downloads/{rng.choice(['release.zip', 'bundle.zip'])}"
+    before = [line("src.tools.smart_file_download", f"download of https://files.example.org/{shown.rsplit('/', 1)[1]} "
+                   f"ended early: got {rng.randrange(1000, 9000)} of {rng.randrange(10000, 90000)} bytes "
+                   "(connection reset by peer)", "WARNING")]
+    return spread(rng, before, _record(lambda: _corrupt(rng, ctx, shown), "src.tools.smart_file_download",
+                                       f"opening {shown} failed")), "network"
+
+
+CLASSES9: dict[str, tuple[Gen, ...]] = {
+    "K1": (k1_thread_lock_contention, k1_twin_single_thread_startup),
+    "G3": (g3_future_wrong_state, g3_cancelled_outcome), "R2": (r2_other_fs_resource,),
+    "U1": (u1_user_input_limit, u1_twin_our_cache), "U2": (u2_user_encoding,),
+    "U3": (u3_user_unresolved_reference, u3_twin_our_config), "U4": (u4_user_blob_integrity, u4_twin_our_download_cut),
+}
+__all__ = ["CLASSES9"]
