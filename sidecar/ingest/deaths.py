@@ -20,6 +20,7 @@ FATAL = b"Fatal Python error: "
 TB_BYTES = b"Traceback (most recent call last):"
 _SYNTAX_WORDS = (b"SyntaxError: ", b"IndentationError: ", b"TabError: ")
 _LOCATION = re.compile(rb'  File "[^"\n]*", line \d+\r?$', re.M)
+_FAULT_FRAME = re.compile(rb'  File "[^"\n]*", line \d+ in \S')  # Python/traceback.c dump_frame
 _LOCATION_STR = re.compile(r'  File "[^"\n]*", line \d+\r?$')
 _SYNTAX_STR = re.compile(r"^(?:SyntaxError|IndentationError|TabError): ", re.M)
 _REPORT_LINES = 5  # location, source, caret lines (3.11+: one; 3.13: up to two) before the error line
@@ -41,7 +42,13 @@ def _syntax_report_start(buf: bytes, lo: int, i: int) -> int:
                 return s
             prev = buf[_line_start(buf, lo, s - 1):s - 1].rstrip(b"\r")
             # Under a traceback header or after a frame's source line (indented) it is the last
-            # frame of an excepthook traceback (an imported module that does not compile).
+            # frame of an excepthook traceback (an imported module that does not compile). Not after
+            # a faulthandler frame (`  File "f", line N in func`: no comma, no source line under it):
+            # that dump ended and a new process's compiler report starts (Docker's stderr stream
+            # holds one crash after the other; generated class round9, seed 908).
+            # Nor after an exception group's closing border (`    +------...`, Lib/traceback.py).
+            if _FAULT_FRAME.match(prev) is not None or prev.lstrip().startswith(b"+--"):
+                return s
             return -1 if prev[:1].isspace() or prev.endswith(TB_BYTES) else s
     return -1
 

@@ -26,6 +26,11 @@ CRASH_PROGRAMS: dict[str, tuple[list[str], str]] = {
     "keyboard": ([], "def serve_%s():\n    raise KeyboardInterrupt\nserve_%s()\n"),
     "fault": (["-X", "faulthandler"], "import ctypes, pydantic_core\ndef crash_%s():\n    ctypes.string_at(0)\n"
                                        "crash_%s()\n"),
+    # Round 9: faulthandler's ALL-threads dump (Modules/faulthandler.c faulthandler_dump_traceback_threads:
+    # `Thread 0x... (most recent call first):` per other thread, then `Current thread 0x...`).
+    "fault_threads": (["-X", "faulthandler"], "import ctypes, threading, time\ndef idle_%s():\n    time.sleep(30)\n"
+                                               "threading.Thread(target=idle_%s, daemon=True).start()\ntime.sleep(0.2)\n"
+                                               "def crash_%s():\n    ctypes.string_at(0)\ncrash_%s()\n"),
     "syntax": ([], "SYNTAX"),  # a main module that does not compile: no Traceback header at all
     "syntax_import": ([], "SYNTAX_IMPORT"),  # an imported module that does not compile
     "thread": ([], "import threading\ndef work_%s():\n    raise ValueError('defined (%s)')\n"

@@ -58,12 +58,13 @@ after `-t`) and the docker logs reference (`--since`/`--until` cut a capture any
   while the sidecar runs or is down), encodings latin-1/cp1252/ascii with errors= replace /
   backslashreplace and non-ASCII messages, logged exceptions chained / during handling / groups,
   stack_info.
-NOT generated yet (listed so nobody reads the taxonomy as complete): faulthandler's all-threads
-dump and `faulthandler.dump_traceback_later` (watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
-header: a logged record); a SyntaxError reported after an ERROR record (glued to it, as a
-traceback would be); a `print` without newline flushed at exit AFTER the traceback (glued before
-the next start's first header); `--details` attributes changing within one capture; `-n/--tail`;
-json-file `partial` messages (lines over 16 KiB split by Docker); TimedRotatingFileHandler
+Round 9 (class `round9`, gen_round9): json-file partial messages (lines over 16 KiB cut into 16 KiB
+records, moby's copier), `docker logs -n` starting inside a logged error's traceback, faulthandler's
+all-threads dump, header-less crash reports (SyntaxError, faulthandler) right after an ERROR record.
+NOT generated yet (listed so nobody reads the taxonomy as complete): `faulthandler.dump_traceback_later`
+(watchdog) output; partial messages of one stream interleaved with the other stream's lines; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
+header: a logged record); a `print` without newline flushed at exit AFTER the traceback (glued before
+the next start's first header); `--details` attributes changing within one capture; TimedRotatingFileHandler
 `atTime`, `interval` > 1; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);
 logrotate `copy`, `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver.
 
@@ -231,8 +232,32 @@ def gen_options(rng: random.Random) -> Scenario:
 CLASSES: dict[str, Callable[[random.Random], Scenario]] = {
     "rfh": gen_rfh, "timed": gen_timed, "logrotate": gen_logrotate, "docker": gen_docker, "capture": gen_capture,
 }
+def gen_round9(rng: random.Random) -> Scenario:
+    """Round 9 (moby daemon/logger/copier.go: 16 KiB partial messages; docker logs -n; faulthandler.c's
+    all-threads dump; a header-less crash report right after an ERROR record): Docker json-file with
+    lines over 16 KiB, or a `docker logs` capture cut by -n inside a logged traceback, with crashes."""
+    kinds = rng.sample((*CRASH_KINDS, "fault_threads"), rng.randint(2, 4))
+    # Glued after an ERROR record: only reports no logging call prints (a compiler report without header,
+    # faulthandler's dump). An imported module's SyntaxError opens with `Traceback (most recent call last):`,
+    # exactly what logger.exception prints under its record: glued there it IS that record's (not generated).
+    glue = [k for k in ("syntax", "fault_threads", "fault") if rng.random() < 0.5]
+    if rng.random() < 0.5:
+        max_file = rng.choice((1, 2, 3))
+        w = {"kind": "docker", "max_size": rng.choice((60000, 200000)), "max_file": max_file, "partial": True,
+             "crash_kinds": kinds, "glue_kinds": glue, "step": 1.0, "path_name": "abc-json.log"}
+        return Scenario(f"round9 docker partial max-file {max_file} {'+'.join(kinds)} glue={'+'.join(glue)}",
+                        [w], rng.choice(("abc-json.log", "abc-json.log*")), fmt=rng.choice(("auto", "docker")))
+    enc = rng.choice(("utf-8", "utf-16"))
+    w = {"kind": "capture", "encoding": enc, "newline": rng.choice(("\n", "\r\n")),
+         "timestamps": rng.random() < 0.3, "tail": rng.random() < 0.6, "crash_kinds": kinds, "glue_kinds": glue,
+         "step": 1.0}
+    return Scenario(f"round9 capture {enc} {'+'.join(kinds)} glue={'+'.join(glue)}{' -n' if w['tail'] else ''}",
+                    [w], "r.log")
+
+
 # Round 8 classes: run on their own seeds (SIDECAR_TAXONOMY_NEW_SEED_BASE), never the ones fixed on first
-NEW_CLASSES: dict[str, Callable[[random.Random], Scenario]] = {"crashes": gen_crashes, "options": gen_options}
+NEW_CLASSES: dict[str, Callable[[random.Random], Scenario]] = {"crashes": gen_crashes, "options": gen_options,
+                                                               "round9": gen_round9}
 ALL_CLASSES = {**CLASSES, **NEW_CLASSES}
 
 

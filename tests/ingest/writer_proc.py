@@ -204,8 +204,17 @@ class Stream:
         self.maybe: list[int] = []
         self.kinds = list(spec.get("crash_kinds") or ["name"])
         here = os.path.dirname(os.path.dirname(path))  # beside the logs directory, not in it
-        self.texts = {k: crash_text(k, here) for k in self.kinds if k not in ("name", "nonl")}
+        self.texts = {k: crash_text(k, here) for k in {*self.kinds, *(spec.get("glue_kinds") or ())} if k not in ("name", "nonl")}
         self.since_cut = bool(spec.get("since"))  # docker logs --since: the capture starts inside a crash
+        # Round 9. docker logs -n/--tail: the capture starts N lines before the end, inside any record -
+        # a crash or a LOGGED error's traceback (its header line cut off).
+        self.tail_cut = bool(spec.get("tail"))
+        # A crash right after an ERROR record (the kinds with no `Traceback` header, e.g. a SyntaxError,
+        # glue to it as a logged traceback would; Python's excepthook prints no header for them).
+        self.glue = list(spec.get("glue_kinds") or [])
+        # json-file partial messages: a line over 16 KiB is written as several records, each `log`
+        # without the newline but the last (moby daemon/logger/copier.go, defaultBufSize 16 KiB).
+        self.partial = bool(spec.get("partial"))
 
     def _local(self, t: float) -> str:
         lt = time.localtime(t)
@@ -221,8 +230,8 @@ class Stream:
         crashes: list[list[float]] = []
         for lines, mark, crash in records:
             if kind == "docker":
-                data = "".join(json.dumps({"log": text + "\n", "stream": stream, "time": self._stamp(t)}) + "\n"
-                               for text, stream, t in lines)
+                data = "".join(json.dumps({"log": part, "stream": stream, "time": self._stamp(t)}) + "\n"
+                               for text, stream, t in lines for part in self._parts(text + "\n"))
                 self._rotate_if(len(data), errors, crashes)
                 with open(path, "a", encoding="utf-8") as f:
                     f.write(data)
@@ -240,6 +249,13 @@ class Stream:
             if mark is not None:
                 (crashes if crash else errors).append(mark)
         return errors, crashes
+
+    def _parts(self, log: str) -> list[str]:
+        """moby's copier: a line is cut every 16 KiB (of its bytes); all but the last part lack the newline."""
+        raw = log.encode()
+        if not self.partial or len(raw) <= 16384:
+            return [log]
+        return [raw[i:i + 16384].decode("utf-8", "ignore") for i in range(0, len(raw), 16384)]
 
     def _rotate_if(self, n: int, errors: list[list[float]], crashes: list[list[float]]) -> None:
         """moby's json-file rotation: past max-size, `.1..N-1` cascade (oldest deleted), `.1` compressed."""
@@ -269,6 +285,13 @@ class Stream:
             t = NOW[0]
             # A crash follows a record no error opened (INFO/WARNING), another crash or the start:
             # after an ERROR record its traceback would read as that record's own (logging.exception).
+            if self.tail_cut:  # -n: the last lines of a logged error with a traceback (its header cut off)
+                self.tail_cut = False
+                tb = traceback_lines(f"handled {seq}")
+                records.append(([(ln, "stdout", t) for ln in tb[rng.randrange(1, len(tb)):]], None, False))
+                self.maybe.append(seq)
+                seq += 1
+                continue
             if self.since_cut:  # the tail of a crash whose start --since left out: at most one event
                 self.since_cut = False
                 tb = traceback_lines(f"name 'os' is not defined ({seq})")
@@ -276,8 +299,10 @@ class Stream:
                 self.maybe.append(seq)
                 seq += 1
                 continue
-            if not self.last_was_error and rng.random() < 0.15:
-                k = rng.choice(self.kinds)
+            glued = self.last_was_error and self.glue and rng.random() < 0.3
+            if glued or (not self.last_was_error and rng.random() < 0.15):
+                k = rng.choice(self.glue) if glued else rng.choice(self.kinds)
+                self.last_was_error = False
                 if k == "name" or k == "nonl":
                     tb = traceback_lines(f"name 'os' is not defined ({seq})")
                 else:
@@ -290,7 +315,9 @@ class Stream:
             level = rng.choice(("INFO", "INFO", "WARNING", "ERROR", "CRITICAL"))
             error = level in ("ERROR", "CRITICAL")
             name = f"gw.e{seq}" if error else "src.bootstrap.env_loader"
-            lines = [(f"{self._local(t)} {level} {name}: event seq={seq}", "stdout", t)]
+            text = f"event seq={seq}" + (" " + "x" * rng.choice((16400, 40000)) if self.partial and rng.random() < 0.2
+                                          else "")
+            lines = [(f"{self._local(t)} {level} {name}: {text}", "stdout", t)]
             if error and rng.random() < 0.3:
                 lines.extend((ln, "stdout", t) for ln in traceback_lines(f"handled {seq}"))
             records.append((lines, [seq, t] if error else None, False))
