@@ -10,7 +10,8 @@ opposites of I/O and networking: read/write, upload/download, send/receive, inbo
 encrypt/decrypt, primary/standby, sync/async, push/pull, input/output), before tails of 4-6 literal words
 that vary. A name or id printed first (`alice` / `bob`) is the twin that may merge
 (tests/errors/test_unannounced_values.py test_two_ids_leading_one_long_tail_are_one_group).
-Strict xfail until first_slot tells an operation word from an id.
+Landed as a strict xfail; 0bf690c reverted 98c7d50 (FIRST_VALUES/FIRST_AGREE back to 3/3) and it passes: a
+regression guard now (a later S2 change must keep these apart).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ TAILS = ("request failed after three retries", "connection dropped by the remote
          "queue is full and the call was refused", "stream closed before the end of the body")
 
 
-@pytest.mark.xfail(strict=True, reason="98c7d50: a second distinct first word before 4+ literal words is taken as a value")
 @pytest.mark.parametrize("seed", range(4))
 def test_two_operations_leading_one_long_tail_stay_two_events(seed: int) -> None:
     rng = random.Random(f"first-op-{seed}")
