@@ -59,10 +59,10 @@ after `-t`) and the docker logs reference (`--since`/`--until` cut a capture any
   backslashreplace and non-ASCII messages, logged exceptions chained / during handling / groups,
   stack_info.
 Round 9 (class `round9`, gen_round9): json-file partial messages (lines over 16 KiB cut into 16 KiB
-records, moby's copier), `docker logs -n` starting inside a logged error's traceback, faulthandler's
+records, moby's copier; a line of the other stream, no event, between two parts), `docker logs -n` starting inside a logged error's traceback, faulthandler's
 all-threads dump, header-less crash reports (SyntaxError, faulthandler) right after an ERROR record.
 NOT generated yet (listed so nobody reads the taxonomy as complete): `faulthandler.dump_traceback_later`
-(watchdog) output; partial messages of one stream interleaved with the other stream's lines; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
+(watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
 header: a logged record); a `print` without newline flushed at exit AFTER the traceback (glued before
 the next start's first header); `--details` attributes changing within one capture; TimedRotatingFileHandler
 `atTime`, `interval` > 1; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);

@@ -230,8 +230,8 @@ class Stream:
         crashes: list[list[float]] = []
         for lines, mark, crash in records:
             if kind == "docker":
-                data = "".join(json.dumps({"log": part, "stream": stream, "time": self._stamp(t)}) + "\n"
-                               for text, stream, t in lines for part in self._parts(text + "\n"))
+                data = "".join(json.dumps({"log": part, "stream": s, "time": self._stamp(t)}) + "\n"
+                               for text, stream, t in lines for part, s in self._interleaved(text + "\n", stream))
                 self._rotate_if(len(data), errors, crashes)
                 with open(path, "a", encoding="utf-8") as f:
                     f.write(data)
@@ -256,6 +256,15 @@ class Stream:
         if not self.partial or len(raw) <= 16384:
             return [log]
         return [raw[i:i + 16384].decode("utf-8", "ignore") for i in range(0, len(raw), 16384)]
+
+    def _interleaved(self, log: str, stream: str) -> list[tuple[str, str]]:
+        """The parts of a line, and between two of them (sometimes) a line of the OTHER stream that is no
+        event (SystemExit's message): each stream's copier writes as it reads, so they interleave."""
+        parts = [(p, stream) for p in self._parts(log)]
+        if len(parts) > 1 and rng.random() < 0.5:
+            other = "stderr" if stream == "stdout" else "stdout"
+            parts.insert(rng.randrange(1, len(parts)), (f"fatal: settings invalid ({seq})\n", other))
+        return parts
 
     def _rotate_if(self, n: int, errors: list[list[float]], crashes: list[list[float]]) -> None:
         """moby's json-file rotation: past max-size, `.1..N-1` cascade (oldest deleted), `.1` compressed."""
