@@ -21,6 +21,10 @@ _RECORD = re.compile(r"""\\{0,3}['"]msg\\{0,3}['"]:[ \t]*(?P<msg>'(?:[^'\\\n]|\\
 _HANDLE_ERROR = re.compile(r"Message: (?P<msg>'(?:[^'\\\n]|\\.){0,2000}'|\"(?:[^\"\\\n]|\\.){0,2000}\")"
                            r"(?:\r?\n|\\n)Arguments: (?P<args>\((?:[^()\n]|\([^()\n]*\)){0,2000}\))")
 _HEX = re.compile(r"[0-9a-fA-F]+(?:-[0-9a-fA-F]+)*")
+# The template is attacker-controlled: `%999999999d` in a 150-byte line would make `msg % args` a 1 GB string (and
+# `%*d` takes its width from args). A width or precision of three digits or more, or one taken from args, is never
+# formatted; such a record's arguments are judged by their shape alone. Two digits bound the string to ~50x the line.
+_WIDE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d{3,}|\d*\.(?:\*|\d{3,}))")
 HINTS = ("'args'", '"args"', "arguments: (")
 
 
@@ -40,7 +44,7 @@ def record_args_sub(judge: Callable[[str], str], mark: str) -> Callable[[str], s
         if not strings:
             return []
         shown = ""
-        if isinstance(msg, str):
+        if isinstance(msg, str) and not _WIDE.search(msg):
             try:
                 shown = judge(msg % args)
             except (TypeError, ValueError, KeyError):
