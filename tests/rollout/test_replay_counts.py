@@ -25,6 +25,7 @@ from sidecar.metrics.hub import MetricsHub
 from sidecar.store.base import Store
 from sidecar.store.sqlite import open_sqlite
 from tests.rollout.test_gateway_records import STREAM, Gateway, rollout
+from tests.rollout.test_restart_counts import run
 from tests.rollout.upstream_writer import UploadMetrics, utc_iso
 
 
@@ -54,15 +55,7 @@ async def test_an_evaluation_in_the_middle_of_a_long_replay_counts_each_upload_o
             break
     c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
     await c.act(cfg.name, "start")
-    made = 0
-    for s in range(1, 91):  # 90 s of one canary upload a second, evaluated every 10 s
-        clock.advance(0.5)
-        gw.upload(ok=True)
-        made += 1
-        clock.advance(0.5)
-        await hub.jsonl[STREAM].poll()
-        if s % 10 == 0:
-            await c.tick()
+    made = await run(c, hub, gw, clock, 90)  # one canary upload a second, evaluated every 10 s
     assert (await c._load(cfg.name)).data["samples"] == made == 90
     await c.stop()
     hub.jsonl[STREAM].close()
@@ -80,16 +73,8 @@ async def test_an_evaluation_in_the_middle_of_a_long_replay_counts_each_upload_o
         await c2.tick()
         [mid] = [v for v in (await c2._load(cfg.name)).data["verdicts"] if v["name"] == "success-rate"]
         assert mid["verdict"] == "error" and "still reading its history" in mid["reason"]  # said, not guessed
-        counts = []
-        for s in range(1, 301):  # past the lateness bound: everything settles
-            clock.advance(0.5)
-            gw.upload(ok=True)
-            made += 1
-            clock.advance(0.5)
-            await hub2.jsonl[STREAM].poll()
-            if s % 10 == 0:
-                await c2.tick()
-                counts.append((await c2._load(cfg.name)).data["samples"])
+        counts: list[int] = []
+        made += await run(c2, hub2, gw, clock, 300, counts=counts)  # past the lateness bound: all settles
         assert max(counts) <= made  # never more than the writer made
         assert counts[-1] == made == 400
     finally:

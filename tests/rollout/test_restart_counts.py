@@ -25,15 +25,19 @@ async def hub_for(path: Path, clock: ManualClock, start_at: str) -> MetricsHub:
     return hub
 
 
-async def run(c: RolloutController, hub: MetricsHub, gw: Gateway, clock: ManualClock, seconds: int) -> int:
-    """One canary upload a second, polled every second, evaluated every 10 s; returns the uploads."""
+async def run(c: RolloutController, hub: MetricsHub, gw: Gateway, clock: ManualClock, seconds: int,
+              lag: float = 0.0, counts: list[int] | None = None) -> int:
+    """One canary upload a second (appended `lag` s after its stamp), polled every second, evaluated
+    every 10 s (the stage's sample count after each evaluation into `counts`); returns the uploads."""
     for s in range(1, seconds + 1):
         clock.advance(0.5)
-        gw.upload(ok=True)
+        gw.upload(ok=True, at=clock.time() - lag)
         clock.advance(0.5)
         await hub.jsonl[STREAM].poll()
         if s % 10 == 0:
             await c.tick()
+            if counts is not None:
+                counts.append((await c._load(next(iter(c.configs)))).data["samples"])
     return seconds
 
 
@@ -145,14 +149,7 @@ async def test_a_restart_loses_nothing_of_the_span_a_lagging_writer_appended_int
     hub = await hub_for(gw.path, clock, "end")
     c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
     await c.act(cfg.name, "start")
-    made = 0
-    for s in range(1, 181 + 3):  # evaluated at 180 s, dies 3 s later
-        clock.advance(1.0)
-        gw.upload(ok=True, at=clock.time() - lag)
-        made += 1
-        await hub.jsonl[STREAM].poll()
-        if s % 10 == 0:
-            await c.tick()
+    made = await run(c, hub, gw, clock, 183, lag)  # evaluated at 180 s, dies 3 s later
     await c.stop()
     hub.jsonl[STREAM].close()  # SIGKILL
     for _ in range(down):
@@ -163,13 +160,7 @@ async def test_a_restart_loses_nothing_of_the_span_a_lagging_writer_appended_int
     try:
         hub2 = await hub_for(gw.path, clock, "end")
         c2 = make([cfg], store, hub2, clock=clock, replica="r1")
-        for s in range(1, 301):
-            clock.advance(1.0)
-            gw.upload(ok=True, at=clock.time() - lag)
-            made += 1
-            await hub2.jsonl[STREAM].poll()
-            if s % 10 == 0:
-                await c2.tick()
+        made += await run(c2, hub2, gw, clock, 300, lag)
         clock.advance(lag + 1)
         await hub2.jsonl[STREAM].poll()
         counted = (await c2._load(cfg.name)).data["samples"]
