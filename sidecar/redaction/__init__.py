@@ -53,7 +53,7 @@ from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .directives import HINTS as IPSEC_HINTS
 from .directives import REDIS_HINTS, ipsec_sub, redis_sub
-from .encoded import DECIMAL_HINTS, decimal_sub, make_rules
+from .encoded import DECIMAL_HINTS, ENCODED_WORD_HINTS, decimal_sub, encoded_word_sub, make_rules
 from .entropy import redact_tokens
 from .formats import FORMATS
 from .jwk import HINTS as JWK_HINTS
@@ -90,7 +90,16 @@ from .separated import (
     xml_repl,
 )
 from .tables import table_sub
-from .unlabelled import HEADER_HINTS, LABEL_HINTS, VARS_HINTS, frame_vars_sub, header_map_sub, labels_sub
+from .unlabelled import (
+    DUMP_HINTS,
+    HEADER_HINTS,
+    LABEL_HINTS,
+    VARS_HINTS,
+    debug_dump_sub,
+    frame_vars_sub,
+    header_map_sub,
+    labels_sub,
+)
 from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
 from .wire import HINTS as WIRE_HINTS
 from .wire import wire_sub
@@ -201,6 +210,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("encoded_secret", _PERCENT, None, ("%",)),
     _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
     _Sub("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
+    _Sub("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
     _Sub("secret", _uncoloured, None, ("\x1b[", "\\u001b[", "\\x1b[", "\\033[")),
     _Sub("secret", table_sub(_mark("secret")), None, ("\n",), "name"),
     # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them
@@ -286,6 +296,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", labels_sub(_mark("secret")), None, LABEL_HINTS),
     _Sub("secret", frame_vars_sub(_mark("secret")), None, VARS_HINTS),
     _Sub("secret", header_map_sub(_mark("secret")), None, HEADER_HINTS),
+    _Sub("secret", debug_dump_sub(_mark("secret")), None, DUMP_HINTS),
     _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
     _Sub("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),

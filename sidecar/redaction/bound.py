@@ -41,7 +41,13 @@ _SECURE = re.compile(_Q + r"Type" + _Q + r"[ \t]*:[ \t]*" + _Q + r"SecureString"
 _SSM_VALUE = re.compile(_Q + r"Value" + _Q + r"[ \t]*:[ \t]*" + _Q + r"(?P<val>(?:[^\"\\]|\\[^\"]){1,4096}?)" + _Q)
 _CFN = re.compile(_Q + r"ParameterKey" + _Q + r"[ \t]*:[ \t]*" + _Q + r"(?P<name>[\w.-]{1,80})" + _Q + r"[ \t]*,[ \t]*"
                   + _Q + r"ParameterValue" + _Q + r"[ \t]*:[ \t]*" + _Q + r"(?P<val>(?:[^\"\\]|\\[^\"]){1,512}?)" + _Q)
-HINTS = ("parameters:", "variables", "params", "value\"", "value\\\"", "securestring", "parameterkey")
+# CLASSES11.md A24, the name a value of a sibling field: ArcSight CEF custom fields (`cs1Label=<name> ... cs1=<v>`,
+# also cn/flexString/deviceCustomString; CEF implementation standard), Windows Event Log XML (`<Data Name="<name>">
+# <v></Data>`, the EventData schema).
+_CEF_LABEL = re.compile(r"\b(?P<field>cs\d|cn\d|flexString\d|deviceCustomString\d)Label=(?P<name>[\w.-]{1,80})")
+_EVENT_DATA = re.compile(r"<Data Name=\\{0,3}[\"'](?P<name>[\w.-]{1,80})\\{0,3}[\"']>(?P<val>[^<\n]{1,512})</Data>")
+HINTS = ("parameters:", "variables", "params", "value\"", "value\\\"", "securestring", "parameterkey", "label=",
+         "<data name=")
 
 
 def _sql_secret_slots(sql: str) -> set[str]:
@@ -101,6 +107,14 @@ def _generic_fields(text: str) -> list[tuple[int, int]]:
             v = _SSM_VALUE.search(text, max(lo, 0), hi if hi >= 0 else len(text))
             if v is not None:
                 spans.append(v.span("val"))
+    if "Label=" in text:
+        for lab in _CEF_LABEL.finditer(text):
+            if is_secret_name(lab.group("name")):
+                v = re.search(r"(?<![\w])" + lab.group("field") + r"=(?P<val>(?:[^\s\\=]|\\.)+)", text)
+                if v is not None:
+                    spans.append(v.span("val"))
+    if "<Data Name=" in text:
+        spans += [m.span("val") for m in _EVENT_DATA.finditer(text) if is_secret_name(m.group("name"))]
     if "ParameterKey" in text:
         spans += [m.span("val") for m in _CFN.finditer(text) if is_secret_name(m.group("name"))]
     return spans

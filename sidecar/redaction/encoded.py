@@ -174,3 +174,23 @@ def decimal_sub(redact: Callable[[str], str], mark: str) -> Callable[[str], str]
             text = ESCAPED_HEX.sub(escaped, text)
         return SPACED_HEX.sub(spaced, text) if "uffer" in text else text
     return sub
+
+
+# RFC 2047 encoded-words in mail headers (`=?utf-8?q?api=5Fkey=3D<v>?=`, `=?utf-8?b?<base64>?=`; stdlib email.header
+# decodes both): decoded, judged, the whole word goes when it holds a secret (CLASSES11.md A23).
+ENCODED_WORD = re.compile(r"=\?[\w-]{1,40}\?[qQbB]\?[^?\s]{1,1000}\?=")
+ENCODED_WORD_HINTS = ("=?",)
+
+
+def encoded_word_sub(redact: Callable[[str], str], mark: str) -> Callable[[str], str]:
+    from email.header import decode_header
+
+    def repl(m: re.Match[str]) -> str:
+        try:
+            parts = decode_header(m.group(0))
+            decoded = "".join(p.decode(c or "utf-8", "replace") if isinstance(p, bytes) else p for p, c in parts)
+        except (ValueError, LookupError):
+            return m.group(0)
+        out = redact(decoded)
+        return mark if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else m.group(0)
+    return lambda text: ENCODED_WORD.sub(repl, text)

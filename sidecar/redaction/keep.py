@@ -208,6 +208,9 @@ _BYTE_COUNT = re.compile(r"\d{1,6}[ \t]+bytes\b")
 def keeps_value(text: str, pos: int, value: str) -> bool:
     """The value at `pos` after a secret name stays: masked, public by design, a secret store's resource name, a size
     (`16 bytes`), or ciphertext at rest."""
+    if value.startswith(("\\u003c", "\\u003C")):
+        return True  # a placeholder opened by an escaped `<` (`\u003cset to the key 'password' in secret 'db'\u003e`,
+        # kubectl describe in a Docker record): a raw `<` never starts a value the name rules read
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value)

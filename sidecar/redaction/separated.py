@@ -29,7 +29,9 @@ _NL = r"(?:,|\||\r?\n|\\{1,7}n)"
 NAME_VALUE = re.compile(
     r"(?P<pre>\b(?i:name|key|parameter_?key|property)(?P<q1>(?:" + _Q + r")?)[ \t]*[:=][ \t]*(?P<q2>(?:" + _Q + r")?)"
     r"(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=q2)(?:[ \t]*" + _NL + r"[ \t]*|[ \t]+)-?[ \t]*(?P<q3>(?:" + _Q + r")?)"
-    r"(?i:value|parameter_?value)(?P=q3)[ \t]*[:=][ \t]*)"
+    r"(?i:value|parameter_?value)(?P=q3)[ \t]*[:=][ \t]*"
+    # OTLP/JSON's AnyValue wrapper (opentelemetry-proto common.proto KeyValue: `"value": {"stringValue": <v>}`)
+    r"(?:\{[ \t]*(?P<q5>" + _Q + r")(?:string|bytes)Value(?P=q5)[ \t]*:[ \t]*)?)"
     r"(?:(?P<q4>" + _Q + r")(?P<qval>(?:(?!(?P=q4))[^\n]){1,512})(?P=q4)|(?P<val>[^\s,}\]\\]{1,512}))")
 
 

@@ -41,9 +41,16 @@ _PASSWORD_SYMBOLS = frozenset("!#$%*^&@~?")
 _VALUE_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.~!#$%*@^&?]+")
 
 
+# Kubernetes generated names: `<deployment>-<pod-template-hash>-<5>` / `<name>-<5>`, the random parts drawn from
+# k8s.io/apimachinery/pkg/util/rand's SafeEncodeString alphabet (no vowels, no 0/1/3: "bcdfghjklmnpqrstvwxz2456789").
+_K8S_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?(?:-[bcdfghjklmnpqrstvwxz2456789]{6,10})?"
+                       r"-[bcdfghjklmnpqrstvwxz2456789]{5}")
+
+
 def credential_shaped(val: str) -> bool:
     """True when `val` alone reads as a generated key or a password (see the module docstring)."""
-    if not 10 <= len(val) <= 256 or not _VALUE_CHARS.fullmatch(val) or ID_PREFIXES.match(val):
+    if not 10 <= len(val) <= 256 or not _VALUE_CHARS.fullmatch(val) or ID_PREFIXES.match(val) or \
+            _K8S_NAME.fullmatch(val):
         return False
     if _HEXLIKE.fullmatch(val):
         return _KEY_HEX.fullmatch(val) is not None
@@ -161,3 +168,39 @@ def header_map_sub(mark: str) -> Callable[[str], str]:
 LABEL_HINTS = ('="', '=\\"')
 VARS_HINTS = ('"vars', "vars\\")
 HEADER_HINTS = ("headers", "multidict")
+
+
+# -- A16/A22: debug renderers and object dumps that print a VALUE apart from any name (CLASSES11.md) ----------------
+# loguru/better_exceptions `diagnose=True` draw each value under the call on its own line (`│ └ '<v>'`); pytest
+# `--showlocals` prints `name   = '<v>'` with the names padded to one width (_pytest/_code/code.py ReprLocals); kubectl
+# describe's `Environment:` block aligns `NAME:  <v>` lines (references `<set to the key ..>`/`(v1:...)` stay). The
+# names are whatever the code chose, so the value decides (credential_shaped).
+_ANNOTATION = re.compile(r"└[ \t]+(?P<q>\\{0,3}['\"])(?P<val>[^'\"\\\s]{10,256})(?P=q)")
+_SHOWLOCALS = re.compile(r"(?m)^[a-z_][a-z0-9_]{0,40}[ \t]{2,}= (?P<q>['\"])(?P<val>[^'\"\\\s]{10,256})(?P=q)[ \t]*$")
+_NL = r"(?:\r?\n|(?:\\r)?\\n)"  # a line break, raw or escaped in a JSON string
+_ENV_BLOCK = re.compile(r"Environment:[ \t]*" + _NL + r"((?:[ \t]{4,}(?:(?!\\n)[^\n])*(?:" + _NL + r"|$)){1,200})")
+_ENV_LINE = re.compile(r"(?:^|(?<=\n)|(?<=\\n))[ \t]{4,}[A-Za-z_][A-Za-z0-9_.-]{0,80}:[ \t]+(?P<val>[^\s<(\\]{10,256})"
+                       r"[ \t]*(?=" + _NL + r"|$)")
+DUMP_HINTS = ("└", "  = '", '  = "', "environment:")
+
+
+def debug_dump_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans: list[tuple[int, int]] = []
+        if "└" in text:
+            spans += [m.span("val") for m in _ANNOTATION.finditer(text) if credential_shaped(m.group("val"))]
+        if "  = " in text:
+            spans += [m.span("val") for m in _SHOWLOCALS.finditer(text) if credential_shaped(m.group("val"))]
+        if "Environment:" in text:
+            for block in _ENV_BLOCK.finditer(text):
+                spans += [m.span("val") for m in _ENV_LINE.finditer(text, block.start(1), block.end(1))
+                          if credential_shaped(m.group("val"))]
+        if not spans:
+            return text
+        out, pos = [], 0
+        for start, end in sorted(spans):
+            if start >= pos:
+                out += [text[pos:start], mark]
+                pos = end
+        return "".join(out) + text[pos:]
+    return sub

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from .secret_gen import AN, HEX, URLSAFE, leaked, rnd
 
 Planting = tuple[str, str]
+K8S = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand SafeEncodeString: pod names' random parts
 
 
 def key(r: random.Random) -> str:
@@ -408,8 +409,20 @@ def a21_twin(r: random.Random) -> Planting:
            f"Arguments: ({v!r}, 'x', 'y')", v
 
 
+def a16_a22_twin(r: random.Random) -> Planting:
+    """A16/A22's near-misses: debug annotations, showlocals and describe's Environment lines of non-credentials."""
+    v = r.choice(["kimi-k2-0905-preview", "https://api.moonshot.cn/v1", "req_" + rnd(r, AN, 20), "eu-west-1",
+                  f"gw-{rnd(r, K8S, 10)}-{rnd(r, K8S, 5)}", rnd(r, HEX, 24)])
+    k = r.randrange(3)
+    if k == 0:
+        return shape(r, f"    client = Client(model)\n    │             └ '{v}'\n    └ <class 'gw.Client'>"), v
+    if k == 1:
+        return f"model      = '{v}'\nretries    = 3", v
+    return shape(r, f"    Environment:\n      POD_NAME:   gw-7d9f (v1:metadata.name)\n      GW_TARGET:  {v}\n"), v
+
+
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "A21-keep": a21_twin, "A27-keep": a27_twin, "D9": d9, "D10": d10, "D11": d11, "D12": d12, "D13": d13, "D14": d14}
+    "A16-keep": a16_a22_twin, "A21-keep": a21_twin, "A27-keep": a27_twin, "D9": d9, "D10": d10, "D11": d11, "D12": d12, "D13": d13, "D14": d14}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:

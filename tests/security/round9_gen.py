@@ -34,6 +34,7 @@ from .secret_gen import AN, HEX, URLSAFE, leaked, rnd
 
 Planting = tuple[str, str]
 LOWER_D = string.ascii_lowercase + string.digits
+K8S = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand SafeEncodeString: pod names' random parts
 
 
 def token(r: random.Random) -> str:
@@ -88,7 +89,7 @@ def a9(r: random.Random) -> Planting:
 
 def a9_twin(r: random.Random) -> Planting:
     k = r.randrange(5)
-    v = [lambda: f"gateway-{rnd(r, HEX, 9)}-{rnd(r, LOWER_D, 5)}", lambda: rnd(r, HEX, 32),
+    v = [lambda: f"gateway-{rnd(r, K8S, 10)}-{rnd(r, K8S, 5)}", lambda: rnd(r, HEX, 32),
          lambda: r.choice(["kimi-k2-0905-preview", "gpt-4o-mini-2024-07-18"]), lambda: f"10.0.{r.randint(0, 255)}.7:9090",
          lambda: rnd(r, HEX, 40)][k]()
     name = ["pod", "trace_id", "model", "instance", "revision"][k]
