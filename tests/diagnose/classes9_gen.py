@@ -128,7 +128,7 @@ def u1_user_input_limit(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 def u1_twin_our_cache(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     shown = f"/app/cache/{rng.choice(['usage.json', 'snapshot.csv'])}"
     return _record(lambda: _limit_hit(rng, shown), rng.choice(["src.cache.store", "src.monitoring.usage_snapshot"]),
-                   rng.choice([f"loading {shown} failed", f"cache {shown} unreadable", "snapshot restore failed"])), "code"
+                   rng.choice([f"loading {shown} failed", f"cache {shown} unreadable", f"snapshot restore from {shown} failed"])), "code"
 
 
 def u2_user_encoding(rng: random.Random, ctx: Ctx) -> tuple[str, str]:

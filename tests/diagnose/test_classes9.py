@@ -20,7 +20,6 @@ SEEDS = range(6)
 # generator -> why it still fails (evals/RESULTS.md, round 9)
 OPEN: dict[str, str] = {
     "g3_cancelled_outcome": "CancelledError (a BaseException) read from a cancelled future's exception(): no family",
-    "u1_twin_our_cache": "a stdlib input limit (int digits, csv field size) on OUR file: no family, only the user's side",
     "u3_twin_our_config": "yaml ComposerError / configparser interpolation errors have no family; the load record is "
                           "not tied to an error that does not name the file",
     "u4_twin_our_download_cut": "zipfile.BadZipFile after our download's early-end warning: the warning is not read",
