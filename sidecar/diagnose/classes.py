@@ -90,6 +90,9 @@ FAMILIES: dict[str, str] = {
     # Supabase's own API errors (the status/code in them decides, see taxonomy.py)
     "storage3.StorageApiError": "supabase.storage", "storage3.StorageException": "supabase.storage",
     "supabase_auth.AuthError": "supabase.auth", "gotrue.AuthError": "supabase.auth",
+    # supabase_functions/errors.py: the relay could not run the function (x-relay-error) vs our function's own non-2xx
+    "supabase_functions.FunctionsRelayError": "supabase.functions_relay",
+    "supabase_functions.FunctionsHttpError": "supabase.functions_http",
     "redis.AuthenticationError": "redis.auth", "redis.AuthorizationError": "redis.auth",
     "redis.NoPermissionError": "redis.auth", "redis.BusyLoadingError": "redis.loading",
     "redis.MaxConnectionsError": "pool.queue", "redis.ResponseError": "redis.response",

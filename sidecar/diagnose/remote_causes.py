@@ -14,6 +14,7 @@ import re
 from .auth_messages import auth_message_text
 from .codes import Text, redis_reply_entry
 from .doctrine import Cause
+from .functions_causes import functions_text
 from .model import Severity
 from .service_codes import auth_code_text, storage_code_text
 
@@ -161,6 +162,8 @@ def storage_text(family: str, who: str, cls: str, status: int | None, cache: boo
 def service_text(family: str, cls: str, status: int | None, said: str, logged: str = "") -> Text | None:
     """Supabase Storage/Auth and Redis errors: the class names the service, a documented code in `said` or the
     record's messages (`logged`) the cause, else the status/message."""
+    if family.startswith("supabase.functions"):
+        return functions_text(family, cls, status, said)
     low = said.lower()
     quote = ""  # the record's own words follow every class-level root cause (rules._logged)
     if family == "supabase.storage" and _NO_BUCKET.search(said):

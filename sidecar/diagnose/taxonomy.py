@@ -146,9 +146,7 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
     # an errno read from words only where no unknown class raised it: "permission denied for role x" from a
     # library nobody knows is that library's own meaning, an explicit "[Errno 13]" is the OS's
     if best is None and "--- Logging error ---" in inp.traceback[-16384:]:
-        # logging.Handler.handleError's block: the header and 'Message:' are the record that could NOT be logged, not
-        # the failure; only the raised class speaks (held-out 8's 8040: queue.Full under an asyncio socket warning)
-        return None
+        return None  # handleError's block: its words are the record NOT logged; only the class speaks (wrappers.py)
     if best is None and (not candidates or _EXPLICIT_ERRNO.search(text)):
         found = errno_family(text)
         if found is not None:
@@ -159,6 +157,9 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
         if fixed is not None:
             return fixed, inp.exception_type or "logged message", False
     return best
+
+
+_STATUSED = ("http.status", "supabase.storage", "supabase.auth", "supabase.functions_http", "supabase.functions_relay")
 
 
 def _status(inp: DiagnosisInput, sit: Situation, cls: str) -> int | None:
@@ -356,7 +357,7 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
             if len(sit.remotes) > 1:
                 confidence -= 0.1
             return _verdict(f"connect.{cause.kind}", cls, decided, confidence)
-    status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in ("http.status", "supabase.storage", "supabase.auth") else None
+    status = _status(inp, sit, cls.removeprefix("HTTP ")) if family in _STATUSED else None
     text: Text | None
     if family.startswith("ws."):
         text, kind = ws_text(family, cls, sit, "\n".join([*inp.messages(), inp.traceback[-16384:]])), "service"

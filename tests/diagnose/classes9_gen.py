@@ -21,6 +21,7 @@ import os
 import random
 import threading
 import zipfile
+from typing import Any
 from xml.etree import ElementTree
 
 import yaml
@@ -190,10 +191,56 @@ def u4_twin_our_download_cut(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
                                        f"opening {shown} failed")), "network"
 
 
+
+
+# ---- S. storage: Supabase Edge Functions (S2) ----------------------------------------------------------------------
+def _invoke(rng: random.Random, status: int, body: bytes, relay: bool) -> str:
+    """One invoke() of the real supabase_functions client against a loopback answer, logged by a drawn module."""
+    import supabase_functions
+
+    from tests.diagnose.classes8_base import _http_answer
+    from tests.diagnose.loopback import loopback_server
+
+    answer = _http_answer(status, body)
+
+    def relayed(c: Any) -> None:  # the relay's header on the answer (functions_client.py checks x-relay-error)
+        c.settimeout(5)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += c.recv(65536)
+        c.sendall(b"HTTP/1.1 %d X\r\nx-relay-error: true\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                  % (status, len(body)) + body)
+    name = rng.choice(["summarize-upload", "embed-chunks", "notify-user"])
+    with loopback_server(relayed if relay else answer) as port:
+        client = supabase_functions.SyncFunctionsClient(f"http://127.0.0.1:{port}/functions/v1", {"apikey": "k"})
+        rec = _record(lambda: client.invoke(name, {"body": {"id": rng.randrange(999)}}),
+                      rng.choice(["src.storage.edge_functions", "src.tools.summarize", "src.daemon.jobs"]),
+                      rng.choice([f"edge function {name} failed", f"invoke {name} failed", "background job failed"]))
+    return rec.replace(f"http://127.0.0.1:{port}", "https://qzkv.supabase.co")
+
+
+def s2_relay_failure(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return _invoke(rng, rng.choice([500, 502, 503]), rng.choice([b"Function failed to start (please check logs)",
+                                                                 b"worker boot error", b"Internal Server Error"]),
+                   True), "storage"
+
+
+def s2_twin_our_function(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    status = rng.choice([500, 400, 422])
+    body = json.dumps({"error": rng.choice(["TypeError: Cannot read properties of undefined (reading 'chunks')",
+                                            "missing field user_id", "invalid payload"])}).encode()
+    return _invoke(rng, status, body, False), "code"
+
+
+def s2_twin_not_deployed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return _invoke(rng, 404, rng.choice([b'{"error": "Function not found"}', b"Not Found"]), False), "config"
+
+
 CLASSES9: dict[str, tuple[Gen, ...]] = {
     "K1": (k1_thread_lock_contention, k1_twin_single_thread_startup),
     "G3": (g3_future_wrong_state, g3_cancelled_outcome), "R2": (r2_other_fs_resource,),
     "U1": (u1_user_input_limit, u1_twin_our_cache), "U2": (u2_user_encoding,),
+    "S2": (s2_relay_failure, s2_twin_our_function, s2_twin_not_deployed),
     "U3": (u3_user_unresolved_reference, u3_twin_our_config), "U4": (u4_user_blob_integrity, u4_twin_our_download_cut),
 }
 __all__ = ["CLASSES9"]
