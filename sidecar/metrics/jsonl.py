@@ -39,6 +39,7 @@ from .skew import SkewEstimator
 from .writerclocks import (
     FUTURE_SLACK,
     WriterClocks,
+    after_last_drop,
     parse_timestamp,
     replay_behind,
     replay_offset,
@@ -138,6 +139,7 @@ class JsonlSource:
         self.skew = SkewEstimator()  # the clock of the writer whose lines are being read
         self.clocks = WriterClocks(self.skew)
         self.clockfile = ClockFile(clock_file)  # the writers' offsets learned live, across restarts
+        self._off_saved_clock = False  # the line being replayed predates its writer's saved clock (see poll)
         self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
@@ -194,6 +196,8 @@ class JsonlSource:
         """Place a record by its writer's stamp, put on our clock by the writer's estimated offset."""
         t = stamp
         offset = skew.offset()
+        if offset and not self._live and self._off_saved_clock:
+            offset = 0.0  # replayed history before the writer's last clock step (see poll)
         if offset:
             # The writer's clock is off (see metrics/skew.py): put its stamps on ours.
             self.skewed += 1
@@ -326,16 +330,25 @@ class JsonlSource:
         if self.telemetry is not None:
             self.telemetry.lines_read.labels(self._label).inc(len(read.lines))
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
+        saved: dict[str, bool] = {}  # writers seeded from the clock file in this read
+        saved_from: dict[str, int] = {}  # path -> index of its first line on that saved clock
         if self._replaying:
             for start, end, path, mtime in read.sources:
                 # A replay longer than one read (READ_BUDGET) has not reached the end of the file: the
                 # writer's last record (the write that set the mtime) is read from the file's end.
                 last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
                 ahead = replay_offset(last, mtime, self.config) if mtime is not None else 0.0
-                if not ahead and mtime is not None:  # a clock behind: only with the offset learned before
-                    est = self.clocks.of(path)
-                    ahead = replay_behind(last, mtime, self.config, self.clockfile.known(writer_key(path)),
-                                          est.tolerance)
+                if not ahead and mtime is not None and not read.more:  # a clock behind: the offset saved before
+                    tolerance = self.clocks.of(path).tolerance
+                    ahead = replay_behind(last, mtime, self.config, self.clockfile.known(writer_key(path)), tolerance)
+                    if ahead:
+                        # Only to the lines after the last backward step of the stamps in this read: the
+                        # saved offset is the clock of the writer's LAST records, older history may predate
+                        # a step of its clock (dev seed 6002: a whole history shifted by a 300 s offset
+                        # learned after a step placed 15 uploads a second time). Other lines of this writer:
+                        # at their stamps, as before the clock file.
+                        saved[writer_key(path)] = True
+                        saved_from[path] = start + after_last_drop(read.lines[start:end], self.config, tolerance)
                 if ahead:
                     self.clocks.of(path).seed(ahead)
         self._polls += 1
@@ -344,13 +357,17 @@ class JsonlSource:
             done = 0
             for start, end, path, _ in read.sources:
                 self.skew = self.clocks.of(path)
-                for line in read.lines[start:end]:
+                on_saved = writer_key(path) in saved
+                first_saved = saved_from.get(path, end)
+                for i, line in enumerate(read.lines[start:end], start):
+                    self._off_saved_clock = on_saved and i < first_saved
                     self.ingest_line(line)
                     done += 1
                     if done % YIELD_EVERY == 0:
                         await asyncio.sleep(0)
         finally:
             self._read_no = math.nan
+            self._off_saved_clock = False
         self._live = True
         self._release()
         self._replaying = self._replaying and read.more

@@ -110,6 +110,22 @@ def replay_behind(lines: list[bytes], mtime: float, config: JsonlStream, known: 
     return known
 
 
+def after_last_drop(lines: list[bytes], config: JsonlStream, tolerance: float) -> int:
+    """The index of the first line after the last place where the request stamps, in file order,
+    drop by more than `tolerance` (0 when they never do). The writer appends in time order, so such
+    a drop is its clock stepping back (or a backlog flushed); the lines after it are on the clock of
+    the writer's last records, the ones before it may not be."""
+    start, prev = 0, None
+    for i, line in enumerate(lines):
+        stamp = last_stamp([line], config, 1)
+        if stamp is None:
+            continue
+        if prev is not None and stamp < prev - tolerance:
+            start = i
+        prev = stamp
+    return start
+
+
 def replay_offset(lines: list[bytes], mtime: float, config: JsonlStream, tail: int = 64) -> float:
     """How far ahead the writer's clock was at its last write, from replayed history: the file's
     modification time (our clock, the moment of that write) minus the stamp of the last record

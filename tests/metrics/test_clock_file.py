@@ -149,3 +149,32 @@ async def test_the_offset_is_saved_when_learned_and_dropped_when_the_clock_is_ri
         append(path, clock.time(), 0.0, 1000 + k, clock)
         await src.poll()
     assert json.loads((tmp_path / "clocks" / "s.clocks.json").read_text())["writers"] == {}
+
+
+@pytest.mark.parametrize("step", [-300.0, -120.0])
+async def test_history_from_before_a_clock_step_is_not_shifted_by_the_offset_learned_after_it(
+        tmp_path: Path, step: float) -> None:
+    """The writer's clock was right, then stepped back (behind by `step`); the sidecar learned the
+    new offset live and is restarted (start_at: beginning: the whole file is replayed). The saved
+    offset is the clock of the writer's last records only: history from before the step, at stamps
+    that were right, must stay where it happened (shifted, it landed minutes later, a second time
+    inside the stage: dev seed 6002, 15 uploads too many); the records after the step are placed on
+    the saved clock. The near-miss twin (no step) is the first test of this file."""
+    clock = ManualClock(start=T0)
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    src = source(path, clock, tmp_path / "clocks", "beginning")
+    truth: dict[int, float] = {}
+    for n in range(200):  # 60 s on a right clock, then 140 s behind by `step`
+        clock.advance(1.0)
+        truth[n] = clock.time()
+        append(path, truth[n], 0.0 if n < 60 else step, n, clock)
+        await src.poll()
+    assert src.status()["clock_offset"] == pytest.approx(-step, abs=2)
+    src.close()
+    clock.advance(5.0)
+    src2 = source(path, clock, tmp_path / "clocks", "beginning")
+    await src2.poll()
+    got = placed(src2)
+    wrong = [n for n in truth if n in got and abs(got[n] - truth[n]) > 2]
+    assert not wrong and len(got) == 200, wrong[:5]
