@@ -43,3 +43,25 @@ def test_a_digest_under_a_name_that_announces_it_stays(seed: int) -> None:
     rng = random.Random(f"showlocals-{seed}")
     lost = [(t, v) for t, vs in (_showlocals(rng) for _ in range(10)) for v in vs if v not in redact(t)]
     assert not lost, lost[:2]
+
+
+ENV_NAMES = ("GIT_COMMIT", "SOURCE_REVISION", "BUILD_SHA", "IMAGE_DIGEST", "CONFIG_CHECKSUM", "RELEASE_SHA256")
+
+
+def _environment(rng: random.Random) -> tuple[str, list[str]]:
+    """kubectl describe pod's `Environment:` block (the same rule, A22) with digests under names announcing them.
+    Lost: 20 of 20 per seed (0-2) on 13c67d0, 0 of 20 on 13c67d0^."""
+    names = rng.sample(ENV_NAMES, 2)
+    values = [rng.choice([hashlib.sha1, hashlib.sha256])(rng.randbytes(16)).hexdigest() for _ in names]
+    rows = [*zip(names, values, strict=True), ("LOG_LEVEL", rng.choice(["info", "debug"]))]
+    rng.shuffle(rows)
+    body = "\n".join(f"      {n + ':':<20}{v}" for n, v in rows)
+    return f"    Environment:\n{body}\n    Mounts:\n      /data from cache (rw)\n", values
+
+
+@pytest.mark.xfail(strict=True, reason="unlabelled.debug_dump_sub judges Environment values without their name (13c67d0)")
+@pytest.mark.parametrize("seed", range(3))
+def test_a_digest_under_an_env_name_that_announces_it_stays(seed: int) -> None:
+    rng = random.Random(f"env-digest-{seed}")
+    lost = [(t, v) for t, vs in (_environment(rng) for _ in range(10)) for v in vs if v not in redact(t)]
+    assert not lost, lost[:2]
