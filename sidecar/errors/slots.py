@@ -281,8 +281,11 @@ def _introduces(prev: str | None, value: str) -> bool:
 # (`'message':`). Two such tokens that differ are two events, never a slot.
 _QUOTED_NAME = re.compile(r"""(['"])[A-Za-z_][\w.]*\1[,.;:)]*""")
 
-_OPENERS = "([{<'\""
-_CLOSERS = ")]}>'\""
+# ASCII quotes and brackets, and the other quoting styles programs print (GROUPING_CLASSES.md S4): GNU's
+# `...' (GNU Coding Standards, before 2012), typographic ‘...’ and “...” (gettext's `en@quot`, GLib's
+# g_strdup_printf("“%s”")), guillemets «...»
+_OPENERS = "([{<'\"`\u2018\u201c\u00ab"
+_CLOSERS = ")]}>'\"\u2019\u201d\u00bb"
 _DELIMITER = re.compile("[" + re.escape("".join(sorted(set(_OPENERS + _CLOSERS)))) + "]")
 
 
@@ -341,7 +344,7 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
             truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
             unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
             if (truncated or unit or (_introduces(prev, t) and _introduces(prev, m))
-                    or (delimited and _delimited(t, m))):
+                    or (delimited and _delimited(t, m) and not (names_failure(t) or names_failure(m)))):
                 s = 0.5
             else:
                 others += 1

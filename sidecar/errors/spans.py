@@ -33,10 +33,13 @@ __all__ = ["align", "may_span", "span_value", "widen", "MAX_SPAN"]
 
 MAX_SPAN = 12  # tokens one value may span (a long repr or list); longer stretches are text
 _MAX_STRETCHES = 4
-_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", "'": "'", '"': '"'}
+_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", "'": "'", '"': '"',
+          # the other quoting styles (slots._OPENERS): GNU `...', typographic ‘...’ “...”, guillemets
+          "`": "'", "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
+_QUOTES = "'\"`\u2018\u201c\u00ab"  # the openers of a quoted phrase
 _TRAIL = ",;.:"
 # `key=` / `Name(` before an opening bracket or quote: `uid=['a',`, `Foo(a=1,`, `error=ValueError('x')`.
-_HEAD = re.compile(r"""[^\s(\[{<'"]*""")
+_HEAD = re.compile(r"""[^\s(\[{<'"`\u2018\u201c\u00ab]*""")
 _ROOT_OR_KEY = re.compile(r"[~.]?/|[A-Za-z]:\\|\\|[^/\\]*[:=]$")
 _PATH_PART = re.compile(r"[/\\]|\w\.\w{1,5}$")
 _PATH_START = re.compile(r"(?:[~.]?/|[A-Za-z]:\\|\\\\)\S*|\S*[/\\]\S*")
@@ -46,7 +49,7 @@ _PATH_START = re.compile(r"(?:[~.]?/|[A-Za-z]:\\|\\\\)\S*|\S*[/\\]\S*")
 # closed before the next space; a path separator inside a token that holds no placeholder
 # (`Files/report`: what masking leaves of a path with spaces); a unit after a value (`<*> ms`). A
 # bracket group is one token already (`tokenize`). Each is gated by a substring test (C speed).
-_QUOTE_OPEN = re.compile(r"""(?<![^ =:(\[])['"][^'" ]* """)
+_QUOTE_OPEN = re.compile(r"""(?<![^ =:(\[])['"`\u2018\u201c\u00ab][^'"\u2019\u201d\u00bb ]* """)
 _UNIT_AFTER = re.compile(r"<\*>\S* (?:" + _UNIT.pattern + r")[,;.:]?(?: |$)")
 
 
@@ -54,7 +57,8 @@ def may_span(text: str) -> bool:
     """Cheap condition for `align` to look for a stretch of several tokens in a masked message or
     template text; bracket groups longer than `tokenize` joins are left to the per-position
     comparison."""
-    if ("'" in text or '"' in text) and _QUOTE_OPEN.search(text) is not None:
+    if ("'" in text or '"' in text or "`" in text or "\u201c" in text or "\u2018" in text or "\u00ab" in text) \
+            and _QUOTE_OPEN.search(text) is not None:
         return True
     if "/" in text or "\\" in text:
         for tok in text.split(" "):
@@ -89,10 +93,11 @@ def span_value(tokens: list[str]) -> bool:
     # (`<*>: bad message header ... total=<*>` is text between two values, not a `<...>`)
     if len(body) >= 2 and body[0] in _PAIRS and body[-1] == _PAIRS[body[0]] and not (
             body[0] == "<" and not body[1:2].isalpha()):
-        if body[0] in "'\"":
+        if body[0] in _QUOTES:
             # a quoted phrase that names a failure (`'Connection reset by peer'`) is the error's text
-            return (body.count(body[0]) == 2 or body[1:-1].count(body[0]) % 2 == 0) and not any(
-                map(names_failure, body[1:-1].split()))
+            close = _PAIRS[body[0]]
+            return (body[1:-1].count(close) == 0 or (close == body[0] and body[1:-1].count(close) % 2 == 0)) \
+                and not any(map(names_failure, body[1:-1].split()))
         return _balanced(body)
     # a path with spaces in its names (`/srv/My Files/report 2.txt`, masked `<*> Files/report <*>`): it
     # opens as a path (or as what masking left of one), a later token holds a separator or ends a file

@@ -75,7 +75,9 @@ _UNIT = re.compile(r"(?:[kKMGTPE]i?)?(?:B|b|bps|Bps|Hz|W|bytes?)|[mun\u00b5]?s|s
 _HEX_CHARS = "0123456789abcdefABCDEF"
 # CamelCase / camelCase identifiers with humps of 3+ letters (`WindowsUpdateAgent`, `onStandStepChanged`)
 _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
-_STRIP = "()[]{}<>'\",;!?:."  # sentence punctuation around a word is not inside it
+# sentence punctuation around a word is not inside it; with the other quoting styles (GNU `...',
+# typographic ‘...’ “...”, guillemets «...»: GROUPING_CLASSES.md S4, round 9)
+_STRIP = "()[]{}<>'\",;!?:.`\u2018\u2019\u201c\u201d\u00ab\u00bb"
 
 
 @lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
