@@ -177,7 +177,14 @@ class Handlers:
 
             if isinstance(h, logging.handlers.BaseRotatingHandler) and h.shouldRollover(rec):
                 ask(destroys(h), errors, [], unlinked)
+            # CPython 3.11 WatchedFileHandler(mode='w', delay=True): the first record opens the file through
+            # FileHandler.emit, which does not _statstream (dev/ino stay -1), so the NEXT emit's
+            # reopenIfNeeded sees a changed file and reopens it with mode 'w', truncating that first record
+            # away (Lib/logging/handlers.py). The writer destroys it itself: in no file (dev seed options-819).
+            self_truncated = isinstance(h, logging.handlers.WatchedFileHandler) and h.mode == "w" and h.dev == -1
             lg.handle(rec)
+            if level >= logging.ERROR and self_truncated:
+                unlinked.append(seq)
             if level >= logging.ERROR:
                 stream = getattr(h, "stream", None)
                 if stream is not None and os.fstat(stream.fileno()).st_nlink == 0:
