@@ -129,13 +129,16 @@ def _random(core: str) -> bool:
     return shannon(core) >= bar
 
 
+_TOKEN_PARTS = re.compile(r"[-_/]+")
+
+
 @functools.lru_cache(maxsize=4096)  # pure; ids, model names and paths repeat across lines
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
     if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core):
         return False
-    parts = [p for p in re.split(r"[-_/]+", core) if p]
+    parts = [p for p in _TOKEN_PARTS.split(core) if p]
     if len(parts) > 1 and all(wordlike(p) for p in parts):
         return False
     if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):

@@ -79,6 +79,9 @@ _MASK_RUN = re.compile(r"[*•●·]{3,}|…|\.{3,}|x{6,}|X{6,}")
 _PREFIX = re.compile(r"^[A-Za-z]{2,8}[-_](?:[A-Za-z0-9]{2,8}[-_]){0,2}")  # `sk-`, `sk-proj-`, `sk-ant-api03-`
 
 
+_X_RUN = re.compile(r"x{6,}|X{6,}")
+
+
 def is_masked(value: str) -> bool:
     """True for a value a library or filter already masked (`***`, `sk-proj-****Ab12`, `[secure]`)."""
     v = value.strip().strip("\"'`")
@@ -88,7 +91,7 @@ def is_masked(value: str) -> bool:
     core = _PREFIX.sub("", v, count=1)
     if not _MASK_RUN.search(core):
         return False
-    other = sum(ch.isalnum() for ch in core) - sum(len(x) for x in re.findall(r"x{6,}|X{6,}", core))
+    other = sum(ch.isalnum() for ch in core) - sum(len(x) for x in _X_RUN.findall(core))
     return other <= 8
 
 

@@ -102,6 +102,10 @@ _ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "
                     "ure", "ize", "ise", "ous", "ive", "ful", "less", "ship", "ings", "ions", "ers")
 
 
+_VALUE_PARTS = re.compile(r"[/.\-_]+")
+_SHELL_VAR = re.compile(r"\$\{?[A-Za-z_]")
+
+
 def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
     """For `NAME value` with only a space (or `is`): a secret has a digit, a symbol, mixed case, or is long;
     after an identifier-style name (`DB_PASS hunter`) a lone word at the end of a line counts too."""
@@ -115,7 +119,7 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
     if val.lower() in PROSE or not starts or "(" in val or not val.isascii():
         return False
     has_digit = any(c.isdigit() for c in val)
-    parts = [p for p in re.split(r"[/.\-_]+", val) if p]
+    parts = [p for p in _VALUE_PARTS.split(val) if p]
     if not identifier and len(parts) > 1 and all(p.isalpha() and (p.islower() or p.istitle()) for p in parts):
         return False  # "found with key Australia/Melborne": words joined by a path or a dot are a name
     has_symbol = any(not c.isalnum() for c in val)
@@ -197,7 +201,7 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             val = m.group("val")
             if val is not None and val.lower() in AUTH_SCHEMES and is_secret_name(m.group("name")):
                 cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
-                if cred is not None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not re.match(r"\$\{?[A-Za-z_]", cred.group(2)):
+                if cred is not None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not _SHELL_VAR.match(cred.group(2)):
                     tail = cred.group(1) + mark
                     end = cred.end()
             if replaced == m.group(0) and not tail:

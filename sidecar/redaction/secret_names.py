@@ -136,13 +136,19 @@ def is_weak_secret_name(name: str) -> bool:
     return bool(words) and words[-1] not in META_WORDS and any(w in _WEAK_WORDS for w in words)
 
 
+_RANDOM_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]+")
+_LETTER = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_RANDOM_PARTS = re.compile(r"[-_./+=]+")
+
+
 def random_value(val: str) -> bool:
     """A value that reads as generated: 10+ characters of a token charset, letters and digits, not words."""
-    if len(val) < 10 or not re.fullmatch(r"[A-Za-z0-9_\-+/=.]+", val) or val.count(".") >= 2:
+    if len(val) < 10 or not _RANDOM_CHARS.fullmatch(val) or val.count(".") >= 2:
         return False
-    if not (re.search(r"[A-Za-z]", val) and re.search(r"\d", val)):
+    if not (_LETTER.search(val) and _DIGIT.search(val)):
         return False
-    parts = [p for p in re.split(r"[-_./+=]+", val) if p]
+    parts = [p for p in _RANDOM_PARTS.split(val) if p]
     return not all(wordlike(p) for p in parts) and shannon(val) >= 3.0
 
 
