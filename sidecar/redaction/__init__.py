@@ -53,7 +53,15 @@ from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .directives import HINTS as IPSEC_HINTS
 from .directives import REDIS_HINTS, ipsec_sub, redis_sub
-from .encoded import DECIMAL_HINTS, ENCODED_WORD_HINTS, decimal_sub, encoded_word_sub, make_rules
+from .encoded import (
+    BYTES_HINTS,
+    DECIMAL_HINTS,
+    ENCODED_WORD_HINTS,
+    bytes_key_sub,
+    decimal_sub,
+    encoded_word_sub,
+    make_rules,
+)
 from .entropy import redact_tokens
 from .formats import FORMATS
 from .jwk import HINTS as JWK_HINTS
@@ -211,6 +219,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
     _Sub("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
     _Sub("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
+    _Sub("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
     _Sub("secret", _uncoloured, None, ("\x1b[", "\\u001b[", "\\x1b[", "\\033[")),
     _Sub("secret", table_sub(_mark("secret")), None, ("\n",), "name"),
     # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them

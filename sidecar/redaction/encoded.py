@@ -194,3 +194,39 @@ def encoded_word_sub(redact: Callable[[str], str], mark: str) -> Callable[[str],
         out = redact(decoded)
         return mark if _MARK in out and out.count(_MARK) > decoded.count(_MARK) else m.group(0)
     return lambda text: ENCODED_WORD.sub(repl, text)
+
+
+# A binary key printed as a Python bytes literal (CLASSES10.md C8: Flask's SECRET_KEY from os.urandom, `hmac.new(key=
+# b'...')`, itsdangerous signer keys): 16-128 bytes, a third or more of them escaped (random bytes are 63% outside
+# printable ASCII), few repeats and no NUL runs (protocol framing, struct packing), after a word that names a key
+# within the line; a nonce, IV or salt (public by design) is not one.
+BYTES_LITERAL = re.compile(r"(?P<pre>(?<![A-Za-z0-9_])b(?P<q>\\{0,3}['\"]))(?P<body>(?:(?!(?P=q))(?:\\{1,3}"
+                           r"(?:x[0-9a-fA-F]{2}|[nrt\\'\"])|[^\\\n])){16,600}?)(?P=q)")
+_KEY_WORD = re.compile(r"(?i)(?:key|secret|signer|signing|hmac|seed|token|passphrase)(?![a-z])[^\n]{0,40}$")
+_NOT_KEY_WORD = re.compile(r"(?i)(?:nonce|iv|salt|digest|hash|checksum|magic|header|payload|frame|packet)[^\n]{0,40}$")
+BYTES_HINTS = ("b'", 'b"', 'b\\"')
+
+
+def _bytes_of(body: str) -> bytes | None:
+    import codecs
+    body = re.sub(r"\\{2,3}(?=[xnrt\\'\"])", "\\\\", body)  # one level of escaping as the repr wrote it
+    try:
+        return codecs.escape_decode(body.encode("latin-1", "backslashreplace"))[0]
+    except (ValueError, UnicodeEncodeError):
+        return None
+
+
+def bytes_key_sub(mark: str) -> Callable[[str], str]:
+    def repl(m: re.Match[str]) -> str:
+        start = m.start()
+        head = m.string[max(0, start - 60):start]
+        if _KEY_WORD.search(head) is None or _NOT_KEY_WORD.search(head) is not None:
+            return m.group(0)
+        raw = _bytes_of(m.group("body"))
+        if raw is None or not 16 <= len(raw) <= 128 or b"\x00\x00" in raw:
+            return m.group(0)
+        unprintable = sum(1 for b in raw if b < 0x20 or b > 0x7E)
+        if unprintable * 3 < len(raw) or len(set(raw)) * 10 < len(raw) * 7:
+            return m.group(0)
+        return m.group("pre") + mark + m.group("q")
+    return lambda text: BYTES_LITERAL.sub(repl, text)

@@ -21,7 +21,7 @@ SEEDS = range(700, 703)
 # Not fixed in round 8 (see its report): A4's prose shape (`the api key in use is <v> for tenant` split across pprint's
 # literals; split credentials are fixed) and C8 (a bytes repr of a random key). A9, A14, B6 and B8 were fixed in round 9
 # (unlabelled.py, providers.py; tests/security/test_round9_classes.py).
-LEFT = {"A4", "C8"}
+LEFT = {"A4"}
 # Shapes of a fixed class left on purpose: B2's `<v> rejected: invalid api key` (the token before an error about a
 # key is a request's id as often; unnamed.py reads only the sentence shapes that say the token IS the key); B6's bare
 # hex under a container word (`{"data": "<hex>"}`, `VALUE=<hex>`: a digest as often; providers.CONTAINERS).
