@@ -174,12 +174,13 @@ HEADER_HINTS = ("headers", "multidict")
 # loguru/better_exceptions `diagnose=True` draw each value under the call on its own line (`│ └ '<v>'`); pytest
 # `--showlocals` prints `name   = '<v>'` with the names padded to one width (_pytest/_code/code.py ReprLocals); kubectl
 # describe's `Environment:` block aligns `NAME:  <v>` lines (references `<set to the key ..>`/`(v1:...)` stay). The
-# names are whatever the code chose, so the value decides (credential_shaped).
+# names are whatever the code chose, so the value decides (credential_shaped) - unless the name is in view and announces
+# an identifier or digest (`commit = '<40 hex>'`, `IMAGE_DIGEST: <sha256>`; says_nothing, as for A9/A14/B8; reviewer r9).
 _ANNOTATION = re.compile(r"└[ \t]+(?P<q>\\{0,3}['\"])(?P<val>[^'\"\\\s]{10,256})(?P=q)")
-_SHOWLOCALS = re.compile(r"(?m)^[a-z_][a-z0-9_]{0,40}[ \t]{2,}= (?P<q>['\"])(?P<val>[^'\"\\\s]{10,256})(?P=q)[ \t]*$")
+_SHOWLOCALS = re.compile(r"(?m)^(?P<name>[a-z_][a-z0-9_]{0,40})[ \t]+= (?P<q>['\"])(?P<val>[^'\"\\\s]{10,256})(?P=q)[ \t]*$")
 _NL = r"(?:\r?\n|(?:\\r)?\\n)"  # a line break, raw or escaped in a JSON string
 _ENV_BLOCK = re.compile(r"Environment:[ \t]*" + _NL + r"((?:[ \t]{4,}(?:(?!\\n)[^\n])*(?:" + _NL + r"|$)){1,200})")
-_ENV_LINE = re.compile(r"(?:^|(?<=\n)|(?<=\\n))[ \t]{4,}[A-Za-z_][A-Za-z0-9_.-]{0,80}:[ \t]+(?P<val>[^\s<(\\]{10,256})"
+_ENV_LINE = re.compile(r"(?:^|(?<=\n)|(?<=\\n))[ \t]{4,}(?P<name>[A-Za-z_][A-Za-z0-9_.-]{0,80}):[ \t]+(?P<val>[^\s<(\\]{10,256})"
                        r"[ \t]*(?=" + _NL + r"|$)")
 DUMP_HINTS = ("└", "  = '", '  = "', "environment:")
 
@@ -190,11 +191,12 @@ def debug_dump_sub(mark: str) -> Callable[[str], str]:
         if "└" in text:
             spans += [m.span("val") for m in _ANNOTATION.finditer(text) if credential_shaped(m.group("val"))]
         if "  = " in text:
-            spans += [m.span("val") for m in _SHOWLOCALS.finditer(text) if credential_shaped(m.group("val"))]
+            spans += [m.span("val") for m in _SHOWLOCALS.finditer(text)
+                      if says_nothing(m.group("name")) and credential_shaped(m.group("val"))]
         if "Environment:" in text:
             for block in _ENV_BLOCK.finditer(text):
                 spans += [m.span("val") for m in _ENV_LINE.finditer(text, block.start(1), block.end(1))
-                          if credential_shaped(m.group("val"))]
+                          if says_nothing(m.group("name")) and credential_shaped(m.group("val"))]
         if not spans:
             return text
         out, pos = [], 0
