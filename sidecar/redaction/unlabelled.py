@@ -117,28 +117,30 @@ _VARS = re.compile(r"\\{0,3}\"vars\\{0,3}\"[ \t]*:[ \t]*\{")
 _HEADERS = re.compile(r"(?i)(?:Headers\(\{|CIMultiDict(?:Proxy)?\(|headers\\{0,3}[\"']?[ \t]*[:=][ \t]*\{)")
 
 
+_BRACKET = re.compile(r"[{}()]")
+
+
 def _object_end(text: str, start: int) -> int:
-    """Where the `{`/`(` object opened just before `start` closes (brackets counted, quotes not parsed), or the end."""
+    """Where the `{`/`(` object opened just before `start` closes (brackets counted, quotes not parsed), or 8 KB on."""
     depth = 1
-    for i in range(start, min(len(text), start + 8192)):
-        ch = text[i]
-        if ch in "{(":
-            depth += 1
-        elif ch in "})":
-            depth -= 1
-            if depth == 0:
-                return i
-    return min(len(text), start + 8192)
+    limit = min(len(text), start + 8192)
+    for b in _BRACKET.finditer(text, start, limit):
+        depth += 1 if b.group(0) in "{(" else -1
+        if depth == 0:
+            return b.start()
+    return limit
 
 
 def _members_sub(opener: re.Pattern[str], named_only: bool, mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         out: list[str] = []
         pos = 0
+        scanned = 0  # an opener inside an object already read is read with it (a line of unclosed openers: linear)
         for o in opener.finditer(text):
-            if o.end() < pos:
+            if o.end() < pos or o.start() < scanned:
                 continue
             end = _object_end(text, o.end())
+            scanned = end
             for m in _MEMBER.finditer(text, o.end(), end):
                 name = m.group("name")
                 if (name is None and named_only or name is not None and not says_nothing(name)
