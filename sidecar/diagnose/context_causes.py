@@ -157,6 +157,41 @@ def _carrying_setting(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         "evidence": [*d.evidence, hit.line]})
 
 
+_PATH_SETTING = re.compile(r"(?<![\w.])(?P<name>[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6})(?:=|\)|\s*:)|"
+                           r"\((?P<name2>[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6})\)")
+_OUR_FILE = re.compile(r"(?<![\w/])/(?:app|etc|srv|opt|config)/[\w./-]{1,200}\.(?:ya?ml|ini|cfg|conf|toml|json|xml)\b")
+
+
+def _loaded_config(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """Nothing answered (the catch-all), a data parser's frame is innermost, and the SAME logger printed, before it, a
+    setting naming a config file of the gateway's own tree ('GATEWAY_CONFIG_FILE=/app/config/x.yaml', 'loading ...
+    from /app/... (NAME)'): the file that setting names does not parse - config (CLASSES9 U3's twin; the user's own
+    files are under /mnt/project and answered as the user's, user_files.py)."""
+    from .user_files import _PARSER_FRAME, USER_PROJECT_ROOT  # the one list of data parsers' frames
+
+    if d.rule != "catch-all" or not inp.logger or USER_PROJECT_ROOT in " ".join(inp.messages()):
+        return d
+    frames = [ln for ln in inp.traceback[-16384:].splitlines() if ln.lstrip().startswith('File "')]
+    if not frames or not _PARSER_FRAME.search(frames[-1]):
+        return d
+    for ln in reversed(_before(inp)):
+        if f" {inp.logger}: " not in ln or (path := _OUR_FILE.search(ln)) is None:
+            continue
+        m = _PATH_SETTING.search(ln)
+        name = (m.group("name") or m.group("name2")) if m else None
+        if name is None:
+            continue
+        return d.model_copy(update={
+            "category": "config", "severity": "high", "confidence": 0.45, "rule": "catch-all+loaded-config",
+            "summary": f"The gateway's config file {path.group(0)} ({name}) does not parse ({inp.exception_type})",
+            "root_cause": f"{inp.logger} loaded {path.group(0)} (set by {name}) just before, and a data parser refused "
+                          f"it: {inp.exception_message or inp.message}. The file the setting names is malformed.",
+            "suggested_fix": [f"Fix {path.group(0)} (or point {name} at a valid file) and restart."],
+            "evidence": [*d.evidence, ln.strip()]})
+    return d
+
+
 def context_cause(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     """`d`, or the cause an earlier record of ours shows for it (see the module docstring)."""
+    d = _loaded_config(d, inp)
     return _carrying_setting(_single_task(_switched_off(_own_cancel(d, inp, sit), inp, sit), inp), inp)

@@ -43,8 +43,10 @@ _H2_CODES = {0: "NO_ERROR", 1: "PROTOCOL_ERROR", 2: "INTERNAL_ERROR", 3: "FLOW_C
 _H2_OURS = frozenset({"PROTOCOL_ERROR", "FLOW_CONTROL_ERROR", "FRAME_SIZE_ERROR", "COMPRESSION_ERROR", "STREAM_CLOSED"})
 _H2_SETTING = frozenset({"HTTP_1_1_REQUIRED", "INADEQUATE_SECURITY"})
 _H2_PATH = frozenset({"SETTINGS_TIMEOUT", "CONNECT_ERROR"})
+# h11/httpcore, http.client (under requests/urllib3), and aiohttp's ServerDisconnectedError (client_exceptions.py: its
+# default message "Server disconnected", the class name printed before it) - the same peer close before a status line
 _NO_RESPONSE = re.compile(r"Server disconnected without sending a response|RemoteDisconnected: Remote end closed "
-                          r"connection without response", re.I)
+                          r"connection without response|ServerDisconnectedError: Server disconnected\b", re.I)
 _CUT_BODY = re.compile(r"peer closed connection without sending complete message body[^\n]{0,80}|"
                        r"incomplete chunked read|received \d+ bytes, expected \d+", re.I)
 _ILLEGAL_HEADER = re.compile(r"Illegal header (?P<part>value|name)\b", re.I)

@@ -159,6 +159,7 @@ def _family(inp: DiagnosisInput) -> tuple[str, str, bool] | None:
     return best
 
 
+_URL_HOST = re.compile(r"\bhttps?://([\w.-]{1,200}(?::\d{1,5})?)")
 _STATUSED = ("http.status", "supabase.storage", "supabase.auth", "supabase.functions_http", "supabase.functions_relay")
 
 
@@ -342,6 +343,10 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family in ("connect", "connection.dropped", "code.protocol"):
         record = "\n".join([*inp.messages(), inp.traceback[-16384:]])
         proto = protocol_cause(record)
+        if proto is not None and not sit.remote_named_by_record and "openai" not in sit.components:
+            # a remote named only by a line nearby (a latency warning) did not break it: name the record's own host
+            host = _URL_HOST.search(" ".join(inp.messages()))
+            kind, who = "none", host.group(1) if host else ""
         if proto is not None:
             cut = path_reset_text(family, who or "the remote", cls, sit.components, record) if kind == "database" else None
             return _verdict(f"protocol.{proto.side}", cls, cut or _protocol_text(proto, kind, who, cls),
@@ -400,7 +405,7 @@ def _protocol_text(proto: ProtocolCause, kind: str, who: str | None, cls: str) -
     else:
         category = proto.side
     severity: Severity = "high" if category == "config" else "medium"
-    summary = f"{who}: {proto.what} ({cls})" if who and kind != "none" else f"{proto.what[:1].upper()}{proto.what[1:]} ({cls})"
+    summary = f"{who}: {proto.what} ({cls})" if who else f"{proto.what[:1].upper()}{proto.what[1:]} ({cls})"
     return (category, severity, summary, proto.why, (proto.fix,))
 
 

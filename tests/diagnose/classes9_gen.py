@@ -158,10 +158,14 @@ def u3_user_unresolved_reference(rng: random.Random, ctx: Ctx) -> tuple[str, str
 
 
 def u3_twin_our_config(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
-    shown = rng.choice(["/app/config/providers.yaml", "/app/config/gateway.ini"])
-    before = [line("src.core.env_config", f"loading gateway config from {shown} (GATEWAY_CONFIG_FILE)")]
-    return spread(rng, before, _record(lambda: _unresolved(rng, shown), "src.core.env_config", "config load failed")), \
-        "config"
+    shown = rng.choice(["/app/config/providers.yaml", "/app/config/gateway.ini", "/etc/exai/routing.yml",
+                        "/app/config/models.xml", "/app/config/limits.cfg"])
+    who = rng.choice(["src.core.env_config", "src.core.config_loader", "src.providers.registry"])
+    name = rng.choice(["GATEWAY_CONFIG_FILE", "PROVIDERS_FILE", "ROUTING_CONFIG"])
+    before = [line(who, rng.choice([f"loading gateway config from {shown} ({name})", f"{name}={shown}"]))]
+    return spread(rng, before, _record(lambda: _unresolved(rng, shown), who,
+                                       rng.choice(["config load failed", "could not load the configuration",
+                                                   f"startup aborted: {name} unreadable"]))), "config"
 
 
 def _corrupt(rng: random.Random, ctx: Ctx, name: str) -> None:
@@ -236,10 +240,98 @@ def s2_twin_not_deployed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _invoke(rng, 404, rng.choice([b'{"error": "Function not found"}', b"Not Found"]), False), "config"
 
 
+
+
+# ---- G2: sync/async flavour of a library object --------------------------------------------------------------------
+def g2_flavour_confusion(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """An async object used the sync way or the reverse (Objects/abstract.c / genobject.c protocol errors), across
+    httpx (AsyncClient in a plain `with`), psycopg (AsyncConnection in a plain `with`), openai (AsyncOpenAI's
+    coroutine iterated with a plain for) and asyncio (a sync result awaited)."""
+    import httpx
+    import openai
+    import psycopg
+
+    shape = rng.choice(["httpx", "psycopg", "openai", "await"])
+
+    def run() -> object:
+        if shape == "httpx":
+            with httpx.AsyncClient():  # type: ignore[attr-defined]
+                return None
+        if shape == "psycopg":
+            with psycopg.AsyncConnection:  # type: ignore[attr-defined]
+                return None
+        if shape == "openai":
+            client = openai.AsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+            coro = client.chat.completions.create(model="kimi-k2-turbo-preview", messages=[], stream=True)
+            try:
+                return [c for c in coro]  # type: ignore[attr-defined]
+            finally:
+                coro.close()
+
+        async def go() -> object:
+            return await json.loads("{}")  # type: ignore[misc]
+        return asyncio.run(go())
+    return _record(run, logger_of(rng, rng.choice(["kimi", "rest", "daemon"])), worded(rng, "daemon", "the stream")), \
+        "code"
+
+
+
+
+# ---- N1: a kept-alive connection the server already closed ---------------------------------------------------------
+def _disconnected(rng: random.Random) -> str:
+    """aiohttp's ServerDisconnectedError / http.client's RemoteDisconnected under requests / httpx's
+    RemoteProtocolError: a peer that closes the connection without any status line (the first request on a reused
+    connection the server's idle timeout already closed)."""
+    import socket as _s
+
+    from tests.diagnose.loopback import loopback_server
+
+    def answer(c: _s.socket) -> None:
+        c.recv(65536)  # read the request, then close without a status line
+
+    lib = rng.choice(["aiohttp", "requests", "httpx"])
+    with loopback_server(answer) as port:
+        url = f"http://127.0.0.1:{port}/v1/health"
+
+        def run() -> object:
+            if lib == "requests":
+                import requests
+                return requests.get(url, timeout=5)
+            if lib == "httpx":
+                import httpx
+                return httpx.get(url, timeout=5)
+            import aiohttp
+
+            async def go() -> None:
+                async with aiohttp.ClientSession() as s, s.get(url) as r:
+                    await r.read()
+            return asyncio.run(go())
+        return _record(run, rng.choice(["src.monitoring.daemon_probe", "src.tools.web_fetch", "src.daemon.outbound_http"]),
+                       rng.choice(["probe request failed", "GET /v1/health failed", "outbound call failed"]))
+
+
+def n1_keepalive_closed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    idle = rng.randrange(70, 900)
+    before = [line("src.daemon.outbound_http", f"connection pool: reusing kept-alive connection (idle {idle} s)")]
+    after = line("src.daemon.outbound_http", rng.choice(["retry 1/3 on a new connection succeeded (200)",
+                                                         "retried on a fresh connection: 200 OK"]))
+    return "\n".join([spread(rng, before, _disconnected(rng)), after]), "network"
+
+
+def n1_twin_every_attempt(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Every attempt dropped the same way, only for bodies above a size: a proxy's body limit (config)."""
+    size, n = rng.choice([12, 25, 60]), rng.choice([3, 4, 5])
+    after = line(rng.choice(["src.daemon.outbound_http", "src.tools.upload_tracker"]),
+                 f"{n} of {n} attempts disconnected; every upload above {size} MB fails the same way through the egress "
+                 f"proxy (client_max_body_size=10m), smaller ones succeed")
+    return "\n".join([_disconnected(rng), after]), "config"
+
+
 CLASSES9: dict[str, tuple[Gen, ...]] = {
     "K1": (k1_thread_lock_contention, k1_twin_single_thread_startup),
-    "G3": (g3_future_wrong_state, g3_cancelled_outcome), "R2": (r2_other_fs_resource,),
+    "G2": (g2_flavour_confusion,), "G3": (g3_future_wrong_state, g3_cancelled_outcome), "R2": (r2_other_fs_resource,),
     "U1": (u1_user_input_limit, u1_twin_our_cache), "U2": (u2_user_encoding,),
+    "N1": (n1_keepalive_closed, n1_twin_every_attempt),
     "S2": (s2_relay_failure, s2_twin_our_function, s2_twin_not_deployed),
     "U3": (u3_user_unresolved_reference, u3_twin_our_config), "U4": (u4_user_blob_integrity, u4_twin_our_download_cut),
 }

@@ -20,8 +20,8 @@ SEEDS = range(6)
 # generator -> why it still fails (evals/RESULTS.md, round 9)
 OPEN: dict[str, str] = {
     "g3_cancelled_outcome": "CancelledError (a BaseException) read from a cancelled future's exception(): no family",
-    "u3_twin_our_config": "yaml ComposerError / configparser interpolation errors have no family; the load record is "
-                          "not tied to an error that does not name the file",
+    "n1_twin_every_attempt": "the deciding record (every attempt, only large bodies) comes AFTER the error; the "
+                             "diagnosis reads only the records before it (excerpt.py context)",
     "u4_twin_our_download_cut": "zipfile.BadZipFile after our download's early-end warning: the warning is not read",
 }
 CASES = [(cid, g) for cid, gens in CLASSES9.items() for g in gens]
@@ -47,8 +47,6 @@ def test_class_of_the_spec(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
 
 # generator -> why its class content does not vary enough (shapes without the neutral records: test_classes8._shape)
 THIN: dict[str, str] = {
-    "u3_twin_our_config": "2 shapes over 6 seeds without the neutral records: one logger, one wording, one alias, "
-                          "2 paths drawn (reviewer, round 9)",
 }
 
 
