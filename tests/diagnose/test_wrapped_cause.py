@@ -22,8 +22,7 @@ from .logged import diagnose
 def _excerpt(rng: random.Random, status: int, wrapper_req: str, call_req: str) -> str:
     body = b'{"error": {"message": "The service is temporarily unavailable", "type": "server_error"}}'
     before = [line("src.daemon.ws_server", f"[req:{call_req}] tools/call chat (model=kimi-k2-0905-preview)")]
-    failed = _kimi_call(_http_answer(status, body), 1, before,
-                        "Kimi chat failed (model: kimi-k2-0905-preview)", timeout=5)
+    failed = _kimi_call(rng, _http_answer(status, body), 1, before, timeout=5)  # client, model, logger drawn
     code = rng.choice(["PROVIDER_ERROR", "INTERNAL_ERROR"])
     return "\n".join([failed, line("src.daemon.ws_server", f"[req:{wrapper_req}] [{code}] chat failed after 3 attempts",
                                    "ERROR", 9)])
