@@ -26,6 +26,7 @@ import signal
 import socket
 import tokenize
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ def test_the_generated_classes_are_not_empty() -> None:
     assert len(ENUM_MEMBERS) >= 20 and len(VERB_STATES) >= 5 and len(NEGATED) >= 5 and len(ERRNO_NAMES) >= 20
 
 
+@pytest.mark.xfail(strict=True, reason="the ALL-CAPS guard is back (lead, round 9): both blind grouping generators and the errno twins said f369ea5 was worse; the class stays open")
 @settings(max_examples=60, deadline=None)
 @given(names=st.lists(st.sampled_from(ENUM_MEMBERS), min_size=2, max_size=5, unique=True),
        template=st.sampled_from(TEMPLATES))

@@ -11,7 +11,7 @@ On 9faacec (two ALL-CAPS words were never a slot) every pair here stays apart.
 The class: every letters-only name of errno.errorcode (the C library's own closed set, as the
 interpreter has it) that is not a verb form (those, `ETIMEDOUT`/`ECONNREFUSED`, are kept by the verb
 guard), in templates whose word before the slot names no failure; seeds vary the pair, the template and
-the verb. Strict xfail until an errno name counts as a failure's name (e.g. `names_failure` or
+the verb. Was a strict xfail (f369ea5) until the lead restored the ALL-CAPS guard in slots._positional; was: until an errno name counts as a failure's name (e.g. `names_failure` or
 `_failure_slot` reading `errno.errorcode`).
 """
 
@@ -49,7 +49,6 @@ def test_the_class_is_not_empty() -> None:
     assert len(ERRNO) >= 40 and {"EACCES", "ENOENT", "EPIPE", "ECONNRESET"} <= set(ERRNO)
 
 
-@pytest.mark.xfail(strict=True, reason="f369ea5: an errno name after a neutral verb is taken as a value (slots._positional)")
 @pytest.mark.parametrize("seed", range(4))
 def test_two_errno_names_after_a_neutral_verb_stay_two_events(seed: int) -> None:
     merged = []
