@@ -40,15 +40,11 @@ are in token_forms.py):
    * never two inflections of one word (`failure;` / `failures;`): grammatical number is part
      of the template; never a verb form (`expired` / `revoked`, `-ed`, `-ing`): a verb names
      what happened;
-   * ALL-CAPS words are words like any other (round 9; Drain's rule: an enum member, a method, a
-     level in a slot is a value, `mode GET` / `mode POST`), under the same guards: the verb-form
-     guard reads capitals too (`FOLLOWING` / `LEADING (n.state)`, `RUNNING` / `ASSIGNED`: a state
-     named by what the thing does or had done to it is the event; the labeled data keeps Zookeeper's
-     and Hadoop's states apart), and so is a compound with a negating part (`NOT_FOUND`,
-     `BAD_GATEWAY`, `TOO_MANY_REQUESTS`: `_negated`) and a word after a failure key or, in capitals,
-     after a failure word (`error: ECONNRESET`, `failed ETIMEDOUT`: `_failure_slot`). Until round 8
-     two ALL-CAPS words were never a slot (the slot-swap's enum kind 0.58 vs Drain3 0.87); an
-     announced state (`state=RUNNING`, after a `STATE_NOUNS` word) was and is a slot;
+   * never two ALL-CAPS words (`FOLLOWING` / `LEADING (n.state)`, `open gave EACCES` / `open gave
+     ENOENT`): an errno name, a code or a state in capitals names the event. Round 9 tried Drain's rule
+     (an enum member in a slot is a value, `mode GET` / `mode POST`) and both blind grouping generators
+     said worse, and errno names merged: the guard is back (`_negated`, `_failure_slot` stay as its
+     subsets). An announced state (`state=RUNNING`, after a `STATE_NOUNS` word) is a slot;
    * never a word that names a failure (`exceeded_current_quota_error` / `invalid_authentication_error`,
      `permission_denied`, `timeout`: `names_failure`): the error type is the identity;
    * only words and identifiers (`[A-Za-z]+` joined by `_`/`-`); other fragments (`z-`) are kept;
