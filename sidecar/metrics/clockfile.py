@@ -10,8 +10,11 @@ writer's clock (writerclocks.replay_behind), so a clock fixed while the sidecar 
 applied to it.
 
 Written with a temporary file and os.replace (a crash leaves the old file or the new one, never
-half of one), only when an offset appears, goes, or moves by more than `MOVE` seconds, at most
-every `EVERY` seconds otherwise: a few writes a minute at most. A file that cannot be read or
+half of one), whenever an offset appears, goes or moves, at full float precision: a replay must
+place each record at the very float the live read did (tests/metrics/test_replay_same_place.py,
+dev seed 12023: a record 0.04 s off crossed the last evaluation's time and counted twice). The
+offset in use moves only by more than skew.JITTER (2 s) or by a clock step (>= 8 records over 3
+reads), so this is a write every few seconds at most, usually none for hours. A file that cannot be read or
 parsed is ignored (logged once): the stream then starts as it did before this file existed.
 """
 
@@ -25,8 +28,6 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 VERSION = 1
-MOVE = 5.0  # seconds an offset must move to be written again
-EVERY = 10.0  # seconds between two writes of small moves
 
 
 class ClockFile:
@@ -35,7 +36,6 @@ class ClockFile:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.saved: dict[str, float] = {}
-        self._written_at = float("-inf")
         self._failed = False
         if path is not None:
             self.saved = self._load(path)
@@ -65,14 +65,12 @@ class ClockFile:
         return self.saved.get(key)
 
     def update(self, offsets: dict[str, float], now: float) -> bool:
-        """Save `offsets` (non-zero ones: 0 is the default) if they differ enough; True when written."""
+        """Save `offsets` (non-zero ones: 0 is the default) if they differ at all; True when written."""
         if self.path is None:
             return False
-        current = {k: round(v, 3) for k, v in offsets.items() if v}
-        if set(current) == set(self.saved):
-            moved = max((abs(current[k] - self.saved[k]) for k in current), default=0.0)
-            if moved == 0 or (moved <= MOVE and now - self._written_at < EVERY):
-                return False
+        current = {k: float(v) for k, v in offsets.items() if v}
+        if current == self.saved:
+            return False
         body = json.dumps({"version": VERSION, "writers": {k: {"offset": v, "at": now} for k, v in current.items()}})
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -86,5 +84,4 @@ class ClockFile:
                             extra={"path": str(self.path), "error": str(exc)})
             return False
         self.saved = current
-        self._written_at = now
         return True

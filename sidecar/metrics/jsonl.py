@@ -41,8 +41,8 @@ from .writerclocks import (
     WriterClocks,
     after_last_drop,
     parse_timestamp,
-    replay_behind,
     replay_offset,
+    replay_saved,
     writer_key,
 )
 
@@ -338,10 +338,13 @@ class JsonlSource:
                 # writer's last record (the write that set the mtime) is read from the file's end.
                 last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
                 ahead = replay_offset(last, mtime, self.config) if mtime is not None else 0.0
-                if not ahead and mtime is not None and not read.more:  # a clock behind: the offset saved before
+                if mtime is not None and not read.more:  # the offset saved before, when the file confirms it
                     tolerance = self.clocks.of(path).tolerance
-                    ahead = replay_behind(last, mtime, self.config, self.clockfile.known(writer_key(path)), tolerance)
-                    if ahead:
+                    known = replay_saved(last, mtime, self.config, self.clockfile.known(writer_key(path)), tolerance)
+                    if known < 0 < -ahead:
+                        ahead = known  # ahead: the float the live read used, not the last write's lag (12023)
+                    elif known > 0 and not ahead:  # behind
+                        ahead = known
                         # Only to the lines after the last backward step of the stamps in this read: the
                         # saved offset is the clock of the writer's LAST records, older history may predate
                         # a step of its clock (dev seed 6002: a whole history shifted by a 300 s offset

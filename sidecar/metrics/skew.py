@@ -27,12 +27,24 @@ pace, read after read, while a backlog flushed at once arrives in one read (its 
 
 At a restart the estimator starts again; `seed()` gives it the offset the replayed file shows (see
 writerclocks.replay_offset) until live records say more.
+
+The offset in use moves only when the estimate moves by more than `JITTER` (2 s): the low quantile
+follows transport jitter by tenths of a second, record by record, and a record's place must be
+reproducible. A replay after a kill places history with the one offset the previous process saved
+(metrics/clockfile.py); the stage totals remember what the last evaluation counted up to ITS time
+(rollout/stagetotals.py), so a record the replay puts 0.04 s later than the live read did, across
+that time, was carried as gone and counted again (dev seed 12023: 125 counted of 124). With a
+piecewise-constant offset the live read and the replay use the same float
+(tests/metrics/test_replay_same_place.py). 2 s is far inside the 30 s tolerance and the test model's
+2 s stage-boundary slack; a writer's lag that changes by more (a stalled shipper) still moves it.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+
+JITTER = 2.0  # seconds the estimate must move before the offset in use follows (see the docstring)
 
 
 class SkewEstimator:
@@ -118,5 +130,7 @@ class SkewEstimator:
                 mid = ordered[(len(ordered) - 1) // 2]
                 steady = mid - low <= self.tolerance  # a skewed clock: delays bunch; a backlog: they spread
                 clock = abs(low) > self.tolerance and steady and self._support(low) >= self.step_reads
-                self._offset = low if clock else 0.0
+                new = low if clock else 0.0
+                if abs(new - self._offset) > JITTER or (new == 0.0) != (self._offset == 0.0):
+                    self._offset = new
         return self._offset

@@ -95,14 +95,17 @@ def last_stamp(lines: list[bytes], config: JsonlStream, tail: int = 64) -> float
     return None
 
 
-def replay_behind(lines: list[bytes], mtime: float, config: JsonlStream, known: float | None,
-                  tolerance: float) -> float:
-    """The offset of a writer whose clock is BEHIND ours, for replayed history: `known` (learned live
-    by a previous process, metrics/clockfile.py) when the file confirms it - its modification time
-    (our clock, the last write) minus the last record's stamp is within `tolerance` of it - else 0.
-    The file alone cannot tell a clock behind from a backlog flushed last (see replay_offset); with
-    the prior it can, and a clock fixed while the sidecar was down shows as a mismatch (not applied)."""
-    if known is None or known <= tolerance:
+def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: float | None,
+                 tolerance: float) -> float:
+    """The offset of a writer whose clock is off, for replayed history: `known` (learned live by a
+    previous process, metrics/clockfile.py) when the file confirms it - its modification time (our
+    clock, the last write) minus the last record's stamp is within `tolerance` of it - else 0.
+    Behind: the file alone cannot tell a clock behind from a backlog flushed last (see
+    replay_offset); with the prior it can, and a clock fixed while the sidecar was down shows as a
+    mismatch (not applied). Ahead: the file tells the offset to within the last write's transport
+    lag, the saved value exactly as the live read used it: a replay must put each record at the
+    float the live read did (tests/metrics/test_replay_same_place.py)."""
+    if known is None or abs(known) <= tolerance:
         return 0.0
     newest = last_stamp(lines, config)
     if newest is None or abs((mtime - newest) - known) > tolerance:

@@ -104,7 +104,11 @@ FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137,
          # uploads its peer held; both counted them (stagetotals carry). 10133 (blind set 10100-10159, found
          # on the carry's first form): the carried successes re-derived each evaluation drifted to 0 and
          # a healthy stage's success gate failed
-         7035, 9914, 10133]
+         7035, 9914, 10133,
+         # round 9, second wave: 12023 (fresh set 12000-12059, broken by 52f42a1): a writer 180 s behind,
+         # SIGKILL, replay with the saved offset 0.1 s off the drifting live estimate: a record crossed the
+         # last evaluation's time, was carried as gone and counted again (metrics/skew.py JITTER)
+         12023]
 SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 5), *FOUND]
 
 
