@@ -85,6 +85,14 @@ _VERIFY_RESULT = re.compile(r"certificate verify failed: (?P<r>[^\n]{3,200}?)\s*
 # A forward proxy's answer to CONNECT (httpx.ProxyError / aiohttp ClientHttpProxyError): 407 wants credentials
 # the proxy URL does not carry (HTTPS_PROXY in the environment)
 _PROXY_AUTH = re.compile(r"\b407\b[^\n]{0,40}Proxy Authentication Required|Proxy Authentication Required", re.I)
+# Any other non-2xx answer to CONNECT (CLASSES9 N3): httpcore/_async/http_proxy.py raises ProxyError(f"{status}
+# {reason}") when the tunnel status is not 2xx (httpx maps it to httpx.ProxyError, the same text);
+# aiohttp/client_exceptions.py ClientHttpProxyError prints "<status>, message='<reason>'". RFC 9110 9.3.6: only a 2xx
+# establishes the tunnel. The proxy's 5xx (502/503/504) is its own upstream leg failing - the path, transient
+# (network); a 4xx is the proxy refusing THIS destination or request by its policy (an allow-list, a filter): the
+# same every time until the egress setting changes (config). 407 is read above.
+_PROXY_TUNNEL = re.compile(r"(?:httpx|httpcore)\.ProxyError: (?P<x>[45]\d\d)\b|ClientHttpProxyError: (?P<a>[45]\d\d), "
+                           r"message=")
 # ENETUNREACH (101): the host has no route to that network at all (a container without IPv6 meeting an IPv6-only
 # address): persistent until the address family or the host's routes change. EHOSTUNREACH is a host not
 # answering on a route that exists: transient.
@@ -227,6 +235,21 @@ def transport_cause(text: str) -> Cause | None:
                      "answered CONNECT with 407: the proxy URL carries no or wrong credentials, so no call leaves the "
                      "container until the proxy setting is fixed; the remote was never reached.",
                      "Fix the proxy setting (user:password in HTTPS_PROXY, or NO_PROXY for this host) and restart.")
+    if (tunnel := _PROXY_TUNNEL.search(text)) is not None:
+        status = int(tunnel.group("x") or tunnel.group("a"))
+        if status >= 500:
+            return Cause("network", "proxy.upstream", f"the egress proxy could not reach the destination (CONNECT "
+                         f"answered {status})",
+                         f"The forward proxy answered the tunnel request with {status}: its own leg to the destination "
+                         "failed or timed out (the proxy's upstream path, DNS or the destination's edge); the remote "
+                         "never saw the request. Transient when other destinations through the same proxy work.",
+                         "Retry with backoff; if it persists for one host, check the proxy's logs for that upstream.")
+        return Cause("config", "proxy.refused", f"the egress proxy refused the tunnel to this destination (CONNECT "
+                     f"answered {status})",
+                     f"The forward proxy answered the tunnel request with {status}: it refuses this destination or "
+                     "request by its policy (an allow-list, a category filter), so every call to that host fails "
+                     "until the egress policy or the proxy setting (HTTPS_PROXY/NO_PROXY) changes.",
+                     "Add the host to the proxy's allow-list, or route it around the proxy (NO_PROXY) if allowed.")
     if _TLS_TRUST.search(text):
         return Cause("config", "tls.trust", "the certificate chain is not trusted by this container's CA bundle",
                      "TLS verification failed because the trust store the client uses (SSL_CERT_FILE, certifi, "

@@ -1,0 +1,318 @@
+"""Generators for more classes of evals/CLASSES9.md (second wave of round 9): P1 (a provider reply that breaks its
+documented schema in a field our parsing consumes) and N3 (an outbound proxy failing or refusing the CONNECT tunnel),
+each with its near-miss twin. The errors are raised for real: the openai SDK parses a loopback reply without
+validating it (openai/_models.py `construct`), then our parsing frame fails on the field; httpx/httpcore and aiohttp
+raise their proxy errors from a loopback proxy's CONNECT answer. Logger, wording, field, client, model, status and
+where the evidence sits are drawn from the seed. A generator returns (excerpt, expected category).
+
+Not generated: P2 (the Zhipu/Z.ai SDK, zhipuai, is not installed in the venv: its own error classes cannot be raised
+for real here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import socket
+from typing import Any
+
+import openai
+
+from tests.diagnose.classes8_base import KIMI_MODELS, Ctx, Gen, _record, line
+from tests.diagnose.classes8_vary import logger_of, spread, worded
+from tests.diagnose.loopback import loopback_server
+
+# ---- P1: the provider's reply breaks its documented schema ---------------------------------------------------------
+# openai/types/chat/: ChatCompletion.choices[].finish_reason is a Literal of five values, a function tool call's
+# `arguments` is `str`, CompletionUsage's token counts are `int` - all documented as always present with that type.
+# ChatCompletionMessage.content, .tool_calls and ChatCompletion.usage are Optional: our code must expect None.
+_FINISH = {"stop": "done", "length": "truncated", "tool_calls": "tools", "content_filter": "filtered",
+           "function_call": "tools"}
+
+
+def _reply(field: str, value: Any, model: str) -> bytes:
+    msg: dict[str, Any] = {"role": "assistant", "content": "ok"}
+    choice: dict[str, Any] = {"index": 0, "message": msg, "finish_reason": "stop"}
+    usage: dict[str, Any] | None = {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}
+    if field == "arguments":
+        msg["tool_calls"] = [{"id": "call_1", "type": "function", "function": {"name": "read_file", "arguments": value}}]
+        choice["finish_reason"] = "tool_calls"
+    elif field == "finish_reason":
+        choice["finish_reason"] = value
+    elif field == "prompt_tokens":
+        assert usage is not None
+        usage["prompt_tokens"] = value
+    elif field == "content":
+        msg["content"] = value
+    elif field == "tool_calls":
+        msg["tool_calls"] = value
+        choice["finish_reason"] = "tool_calls"
+    elif field == "usage":
+        usage = value
+    return json.dumps({"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                       "choices": [choice], "usage": usage}).encode()
+
+
+def _parse(resp: Any, field: str) -> object:
+    """Our parsing frame: what the gateway does with each field after a 200."""
+    msg = resp.choices[0].message
+    if field == "arguments":
+        return [json.loads(tc.function.arguments) for tc in msg.tool_calls]
+    if field == "finish_reason":
+        return _FINISH[resp.choices[0].finish_reason]
+    if field in ("prompt_tokens", "usage"):
+        spent = 0
+        spent += resp.usage.prompt_tokens + resp.usage.completion_tokens
+        return spent
+    if field == "content":
+        return msg.content.strip()
+    return [tc.function.name for tc in msg.tool_calls]
+
+
+def _answer(body: bytes) -> Any:
+    from tests.diagnose.classes8_base import _http_answer
+    return _http_answer(200, body)
+
+
+def _reply_parsed(rng: random.Random, field: str, value: Any, before: list[str], model: str) -> str:
+    """A 200 reply of the real openai client (sync or async, drawn) with `field` = `value`, parsed by our frame."""
+    msgs = [{"role": "user", "content": "x"}]
+    with loopback_server(_answer(_reply(field, value, model))) as port:
+        url = f"http://127.0.0.1:{port}/v1"
+        if rng.random() < 0.5:
+            client = openai.OpenAI(api_key="sk-test", base_url=url, max_retries=0)
+
+            def run() -> object:
+                return _parse(client.chat.completions.create(model=model, messages=msgs), field)  # type: ignore[arg-type]
+        else:
+            aclient = openai.AsyncOpenAI(api_key="sk-test", base_url=url, max_retries=0)
+
+            def run() -> object:
+                async def go() -> object:
+                    return _parse(await aclient.chat.completions.create(model=model, messages=msgs), field)  # type: ignore[arg-type]
+                return asyncio.run(go())
+        rec = _record(run, logger_of(rng, "kimi"), rng.choice([
+            f"parsing the reply of {model} failed", f"could not read kimi/{model} response",
+            f"[PROVIDER] kimi {model}: reply handling error", f"chat turn failed after 200 from {model}"]))
+    return spread(rng, before, rec)
+
+
+_DOCUMENTED_OTHERWISE: dict[str, tuple[Any, ...]] = {
+    "arguments": ({"path": "/mnt/project/a.py"}, {"query": "select", "limit": 5}, ["a.py"]),
+    "finish_reason": ("pause_turn", "max_output_tokens", "repetition", "insufficient_system_resource"),
+    "prompt_tokens": ("11", "n/a", "1.2k"),
+}
+
+
+def p1_reply_breaks_schema(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    field = rng.choice(sorted(_DOCUMENTED_OTHERWISE))
+    value = rng.choice(_DOCUMENTED_OTHERWISE[field])
+    model = rng.choice(KIMI_MODELS)
+    who = rng.choice(["src.providers.kimi_chat", "src.providers.openai_compatible", "src.providers.response_parser"])
+    where = {"arguments": "choices[0].message.tool_calls[0].function.arguments", "finish_reason":
+             "choices[0].finish_reason", "prompt_tokens": "usage.prompt_tokens"}[field]
+    evidence = rng.choice([
+        f"raw reply from {model}: {where} = {json.dumps(value)} (type {type(value).__name__})",
+        f"reply field {where} from {model} is a {type(value).__name__}: {json.dumps(value)}",
+        f"last hour: {rng.randrange(12, 90)} of {rng.randrange(100, 400)} replies of {model} failed to parse, "
+        f"0 of {rng.randrange(300, 900)} of the other models",
+    ])
+    return _reply_parsed(rng, field, value, [line(who, evidence, "DEBUG")], model), "provider"
+
+
+def p1_twin_optional_field(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The field is documented Optional (content, tool_calls, usage) and our frame assumes it present -> code."""
+    field = rng.choice(["content", "tool_calls", "usage"])
+    model = rng.choice(KIMI_MODELS)
+    where = {"content": "choices[0].message.content", "tool_calls": "choices[0].message.tool_calls",
+             "usage": "usage"}[field]
+    # half the seeds dump the reply's null as P1's evidence does: documented Optional, so it must not move
+    dump = [line(logger_of(rng, "kimi"), rng.choice([f"raw reply from {model}: {where} = null (type NoneType)",
+                                                      f"reply field {where} from {model} is a NoneType: null"]),
+                 "DEBUG")] if rng.random() < 0.5 else []
+    return _reply_parsed(rng, field, None, dump, model), "code"
+
+
+def p1_twin_every_model(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same parsing failure, but the count shows it on every model alike and no record shows the reply's value:
+    nothing ties it to the provider's reply -> our parsing (code)."""
+    field = rng.choice(["arguments", "prompt_tokens"])
+    value = rng.choice(_DOCUMENTED_OTHERWISE[field])
+    model = rng.choice(KIMI_MODELS)
+    n = rng.randrange(12, 90)
+    count = line(rng.choice(["src.providers.kimi_chat", "src.providers.response_parser"]), rng.choice([
+        f"last hour: {n} of {rng.randrange(100, 400)} replies of {model} failed to parse, {n + rng.randrange(5, 60)} "
+        f"of {rng.randrange(300, 900)} of the other models",
+        f"parse failures since deploy: {model} {n}, other models {n * 3}"]), "DEBUG")
+    return _reply_parsed(rng, field, value, [count], model), "code"
+
+
+# ---- N3: an outbound proxy failing or refusing the tunnel ----------------------------------------------------------
+HOSTS = ("api.moonshot.ai", "api.z.ai", "files.example.org", "hooks.slack.com")
+
+
+def _proxy(status: int, reason: bytes) -> Any:
+    def answer(c: socket.socket) -> None:
+        c.settimeout(5)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += c.recv(65536)
+        c.sendall(b"HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" % (status, reason))
+    return answer
+
+
+def _tunnel(rng: random.Random, status: int, reason: bytes, host: str) -> str:
+    """An https request through a loopback proxy answering CONNECT with `status`, by httpx (httpcore's tunnel check,
+    http_proxy.py) or aiohttp (ClientHttpProxyError), drawn from the seed."""
+    lib = rng.choice(["httpx", "aiohttp"])
+    with loopback_server(_proxy(status, reason)) as port:
+        proxy, url = f"http://127.0.0.1:{port}", f"https://{host}/v1/{rng.choice(['models', 'files', 'chat'])}"
+
+        def run() -> object:
+            if lib == "httpx":
+                import httpx
+                with httpx.Client(proxy=proxy, timeout=5) as c:
+                    return c.get(url)
+            import aiohttp
+
+            async def go() -> None:
+                async with aiohttp.ClientSession() as s, s.get(url, proxy=proxy) as r:
+                    await r.read()
+            return asyncio.run(go())
+        rec = _record(run, logger_of(rng, "download"), worded(rng, "download", url))
+    return rec.replace(f"127.0.0.1:{port}", "egress-proxy.internal:3128")
+
+
+def n3_proxy_upstream_transient(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    status, reason = rng.choice([(502, b"Bad Gateway"), (503, b"Service Unavailable"), (504, b"Gateway Timeout")])
+    host = rng.choice(HOSTS)
+    other = rng.choice([h for h in HOSTS if h != host])
+    before = [line(logger_of(rng, "download"), rng.choice([
+        f"GET https://{other}/v1/models via egress-proxy.internal:3128: 200 in {rng.randrange(40, 900)} ms",
+        f"proxy egress-proxy.internal:3128 healthy: {rng.randrange(20, 99)} tunnels open to other hosts"]))]
+    return spread(rng, before, _tunnel(rng, status, reason, host)), "network"
+
+
+def n3_twin_proxy_policy(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The proxy refuses the destination by policy (403 on every CONNECT to that host) -> config."""
+    host = rng.choice(HOSTS)
+    n = rng.randrange(3, 40)
+    before = [line(logger_of(rng, "download"), rng.choice([
+        f"CONNECT {host}:443 via egress-proxy.internal:3128 refused {n} times since deploy (403), other hosts 200",
+        f"egress allow-list (EGRESS_ALLOWED_HOSTS) does not list {host}; {n} of {n} tunnels refused"]), "WARNING")]
+    return spread(rng, before, _tunnel(rng, 403, rng.choice([b"Forbidden", b"Filtered"]), host)), "config"
+
+
+# ---- N2: writing a reply to a client that has gone away ------------------------------------------------------------
+SERVERS = ("src.monitoring.health_server", "src.monitoring.metrics_http", "src.daemon.http_api", "src.server")
+
+
+def _served_write(rng: random.Random, we_close: bool) -> tuple[BaseException, str]:
+    """A real aiohttp web handler or asyncio-streams server writing a streamed reply after its transport closed: by
+    the peer (the client resets the connection after the headers) or by our own handler (`we_close`). aiohttp's
+    http_writer.py raises ClientConnectionResetError 'Cannot write to closing transport'; asyncio's
+    StreamWriter.drain raises ConnectionResetError 'Connection lost' (streams.py _drain_helper)."""
+    import struct
+
+    from aiohttp import web
+
+    stack = rng.choice(["aiohttp", "streams"])
+    caught: list[BaseException] = []
+    path = rng.choice(["/metrics", "/health/stream", "/v1/events", "/debug/dump"])
+
+    async def write_until_it_fails(write: Any, close: Any) -> None:
+        if we_close:
+            close()
+        for _ in range(400):
+            try:
+                await write(b"x" * 65536)
+            except Exception as exc:  # noqa: BLE001 - the write path's own error, kept for the record
+                caught.append(exc)
+                return
+            await asyncio.sleep(0.01)
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()
+        await resp.prepare(request)
+        transport = request.transport
+        assert transport is not None
+        await write_until_it_fails(resp.write, transport.close)
+        return resp
+
+    async def stream_handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+
+        async def write(b: bytes) -> None:
+            writer.write(b)
+            await writer.drain()
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        await write_until_it_fails(write, writer.close)
+
+    async def go() -> None:
+        if stack == "aiohttp":
+            app = web.Application()
+            app.router.add_get(path, handler)
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            port = runner.addresses[0][1]
+        else:
+            server = await asyncio.start_server(stream_handler, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+        r, w = await asyncio.open_connection("127.0.0.1", port)
+        w.write(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        await r.readuntil(b"\r\n\r\n")
+        if not we_close:  # the client goes away: a reset (SO_LINGER 0), as a client timing out and aborting does
+            w.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            w.transport.abort()
+        for _ in range(300):
+            if caught:
+                break
+            await asyncio.sleep(0.01)
+        if we_close:
+            w.close()
+        if stack == "aiohttp":
+            await runner.cleanup()
+        else:
+            server.close()
+    asyncio.run(go())
+    assert caught, "the write never failed"
+    return caught[0], path
+
+
+def _logged_write(rng: random.Random, we_close: bool, before: list[str]) -> str:
+    exc, path = _served_write(rng, we_close)
+
+    def rethrow() -> None:
+        raise exc
+    who = rng.choice(SERVERS)
+    return spread(rng, before, _record(rethrow, who, rng.choice([
+        f"writing the reply to GET {path} failed", f"stream {path} aborted", "response write error",
+        f"[HTTP] {path}: could not send chunk"])))
+
+
+def n2_client_went_away(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    peer = f"10.0.{rng.randrange(1, 9)}.{rng.randrange(2, 250)}:{rng.randrange(30000, 60000)}"
+    before = [line(rng.choice(SERVERS), rng.choice([
+        f"client {peer} disconnected after {rng.randrange(5, 90)} s",
+        f"peer {peer} closed the connection (read timeout {rng.choice([10, 30, 60])} s on its side)",
+        f"connection from {peer} reset by the client"]), rng.choice(["INFO", "DEBUG"]))]
+    return _logged_write(rng, False, before), "network"
+
+
+def n2_twin_we_closed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our handler closed the transport itself before writing (no record of the peer leaving) -> code."""
+    before = [line(rng.choice(SERVERS), rng.choice([
+        "shutdown requested: closing open connections", "reload: closing idle transports",
+        f"handler for {rng.choice(['/metrics', '/v1/events'])} finished early, closing transport"]))]
+    return _logged_write(rng, True, before if rng.random() < 0.7 else []), "code"
+
+
+CLASSES9_MORE: dict[str, tuple[Gen, ...]] = {
+    "P1": (p1_reply_breaks_schema, p1_twin_optional_field, p1_twin_every_model),
+    "N2": (n2_client_went_away, n2_twin_we_closed),
+    "N3": (n3_proxy_upstream_transient, n3_twin_proxy_policy),
+}
+__all__ = ["CLASSES9_MORE"]
