@@ -4,7 +4,7 @@ template widens by one message (`merge_tokens`): the learner's data, apart from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .masking_rules import PLACEHOLDER
 from .token_forms import same_key
@@ -21,6 +21,11 @@ class Template:
     bucket: str
     # `spans.may_span(text)`: whether the template is in its head's `_span_heads` list
     spans: bool = False
+    # `veto_index.veto_positions(tokens)` and the tokens list it was computed from: the learner
+    # replaces `tokens` (never edits it in place) when the template widens, which makes this stale.
+    # Not part of equality (`tpl in shelf` compares templates).
+    veto: tuple[tuple[int, str, int], ...] = field(default=(), compare=False, repr=False)
+    veto_of: list[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

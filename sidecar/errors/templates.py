@@ -58,12 +58,12 @@ from .slots import (
     OTHER_WORDS,
     SIMILARITY,
     WORD_FROM,
-    fixed_veto,
     similarity,
 )
 from .spans import MAX_SPAN, align, may_span, widen
 from .template_model import Learned, Template, merge_tokens
 from .token_forms import tokenize, variable_like
+from .veto_index import message_codes, veto_positions, vetoed
 
 __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
 
@@ -225,9 +225,17 @@ class TemplateLearner:
         if len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf):
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
+            codes: list[int] | None = None  # `message_codes(tokens)`, asked at the first template to veto with
             for tpl in candidates:
-                if fixed_veto(tpl.tokens, tokens, word_from):
-                    continue  # similarity would say -1 (never chosen): skip its full comparison
+                # `fixed_veto(tpl.tokens, tokens, word_from)` from its halves (veto_index.py): the
+                # template's kept while its tokens list is the same object, the message's once.
+                if tpl.veto_of is not tpl.tokens:
+                    tpl.veto, tpl.veto_of = veto_positions(tpl.tokens), tpl.tokens
+                if tpl.veto:
+                    if codes is None:
+                        codes = message_codes(tokens, word_from)
+                    if vetoed(tpl.veto, tokens, codes):
+                        continue  # similarity would say -1 (never chosen): skip its full comparison
                 score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
