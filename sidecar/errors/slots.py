@@ -313,6 +313,15 @@ def _delimited(t: str, m: str) -> bool:
     return (pre != "" and pre[-1] in _OPENERS) or (post != "" and post[0] in _CLOSERS)
 
 
+_QUOTES = "'\"`\u2018\u201c\u00ab\u2019\u201d\u00bb"
+
+
+def _in_quotes(t: str) -> bool:
+    """Whether a token is quoted (`'Broken`, `pipe'`, `\u2018refused\u2019`): a quoted phrase that names a failure is the
+    failure (ec8d282); a bracketed name is a thread or component (`[refus] Starting` / `[aa] Starting`: one event)."""
+    return t[:1] in _QUOTES or t[-1:] in _QUOTES
+
+
 def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
                min_agree: int = MIN_AGREE, delimited: bool = True, word_from: int = WORD_FROM) -> float:
     """Share of the template's positions the message repeats, or -1 when they are two events.
@@ -344,7 +353,7 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
             truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
             unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
             if (truncated or unit or (_introduces(prev, t) and _introduces(prev, m))
-                    or (delimited and _delimited(t, m) and not (names_failure(t) or names_failure(m)))):
+                    or (delimited and _delimited(t, m) and not (_in_quotes(t) and (names_failure(t) or names_failure(m))))):
                 s = 0.5
             else:
                 others += 1
