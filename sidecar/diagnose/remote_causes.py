@@ -16,7 +16,7 @@ from .codes import Text, redis_reply_entry
 from .doctrine import Cause
 from .functions_causes import functions_text
 from .model import Severity
-from .service_codes import auth_code_text, storage_code_text
+from .service_codes import auth_code_text, jwt_signature_text, storage_code_text
 
 DATABASES = {"supabase": "Supabase (PostgREST/Postgres) database"}
 CACHES = {"redis": "Redis (cache)"}
@@ -164,6 +164,9 @@ def service_text(family: str, cls: str, status: int | None, said: str, logged: s
     record's messages (`logged`) the cause, else the status/message."""
     if family.startswith("supabase.functions"):
         return functions_text(family, cls, status, said)
+    if family in ("supabase.auth", "supabase.storage") and (signed := jwt_signature_text(
+            said, cls, status, "Auth" if family == "supabase.auth" else "Storage")) is not None:
+        return signed
     low = said.lower()
     quote = ""  # the record's own words follow every class-level root cause (rules._logged)
     if family == "supabase.storage" and _NO_BUCKET.search(said):

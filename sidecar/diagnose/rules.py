@@ -62,6 +62,7 @@ from .render import (
 from .reply_schema import reply_schema_cause
 from .rereading import reread
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
+from .server_writes import server_write_cause
 from .situation import Situation, situation
 from .taxonomy import classify
 from .wrappers import unwrap
@@ -294,6 +295,7 @@ class RuleSet:
         diagnosis = repeated_cause(diagnosis, inp, self.diagnose)  # the same failure's earlier traceback (preceding.py)
         diagnosis = context_cause(diagnosis, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
         diagnosis = reply_schema_cause(diagnosis, inp)  # a provider reply against its documented schema
+        diagnosis = server_write_cause(diagnosis, inp)  # who closed the transport a server wrote to
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

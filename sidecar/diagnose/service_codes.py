@@ -230,3 +230,27 @@ _AUTH_FIX = {
     "code": "Fix how the gateway calls Supabase Auth ({code}).",
     "unknown": "Nothing to fix on the server ({code}): answer the user with the error.",
 }
+
+
+# A JWT refused for its SIGNATURE or FORMAT, not its age (CLASSES9 S1's twin). Supabase Auth (GoTrue) says
+# "invalid JWT: unable to parse or verify signature, <jwt-go reason>"; Storage (storage-api, node jsonwebtoken/jose)
+# says "invalid signature", "jwt malformed", "jwt signature is required", "invalid algorithm", "Invalid Compact JWS".
+# Such a token was signed with another secret (another project's anon/service key, a key from before a JWT-secret
+# rotation) or is not a JWT at all: the key the gateway is configured with - config, every time. An EXPIRED token
+# ("token is expired", "jwt expired", the "exp" claim) stays the session's state (InvalidJWT/bad_jwt's table entry).
+_JWT_FOREIGN = re.compile(r"unable to (?:parse or )?verify signature|\binvalid signature\b|signature verification "
+                          r"failed|\bjwt malformed\b|jwt signature is required|\binvalid algorithm\b|Invalid Compact JWS",
+                          re.I)
+_JWT_EXPIRED = re.compile(r"\bexpired\b|\"?exp\"? claim", re.I)
+
+
+def jwt_signature_text(said: str, cls: str, status: int | None, service: str) -> Text | None:
+    """A 401/403 of Supabase Auth/Storage refusing the token's signature or format (see above), or None."""
+    if status not in (401, 403) or not _JWT_FOREIGN.search(said) or _JWT_EXPIRED.search(said):
+        return None
+    return ("config", "high", f"Supabase {service} refused the token's signature or format ({cls}: HTTP {status})",
+            f"Supabase {service} could not verify the JWT the gateway sent ({said[:160]}): it was signed with another "
+            "secret (another project's anon/service key, a key from before a JWT-secret rotation) or is not a JWT - "
+            "the key setting, it fails every time until it changes.",
+            ("Check the Supabase key the gateway is configured with against this project's API keys (Settings > "
+             "API); after a JWT-secret rotation, deploy the new keys.",))

@@ -310,9 +310,84 @@ def n2_twin_we_closed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _logged_write(rng, True, before if rng.random() < 0.7 else []), "code"
 
 
+# ---- S1: a Supabase sub-service failing on its own dependency -----------------------------------------------------
+def _sub_service(rng: random.Random, status: int, auth_body: dict[str, Any], storage_body: dict[str, Any]) -> str:
+    """One call of the real supabase_auth (GoTrue: sign-in, refresh, get_user) or storage3 (upload, download, list)
+    client against a loopback answer `status` with that service's body shape, logged by a drawn module."""
+    import storage3
+    import supabase_auth
+
+    from tests.diagnose.classes8_base import _http_answer
+
+    service = rng.choice(["auth", "storage"])
+    body = json.dumps(auth_body if service == "auth" else storage_body).encode()
+    with loopback_server(_http_answer(status, body)) as port:
+        base = f"http://127.0.0.1:{port}"
+        if service == "auth":
+            auth = supabase_auth.SyncGoTrueClient(url=f"{base}/auth/v1", headers={"apikey": "anon"})
+            method = rng.choice(["sign_in", "refresh", "get_user"])
+
+            def run() -> object:
+                if method == "sign_in":
+                    return auth.sign_in_with_password({"email": f"u{rng.randrange(99)}@example.com", "password": "pw"})
+                if method == "refresh":
+                    return auth.refresh_session(f"r-{rng.randrange(16**8):08x}")
+                return auth.get_user(f"eyJ{rng.randrange(16**8):08x}")
+            who, what = rng.choice(["src.auth.session", "src.storage.supabase_client", "src.daemon.session_store"]), \
+                rng.choice(["sign-in failed", "token refresh failed", "could not load the user", "[AUTH] request failed"])
+        else:
+            store = storage3.SyncStorageClient(f"{base}/storage/v1", {"apikey": "k"})
+            bucket, path = rng.choice(["uploads", "attachments", "exports"]), f"u{rng.randrange(99)}/{rng.randrange(999)}.pdf"
+            method = rng.choice(["upload", "download", "list"])
+
+            def run() -> object:
+                if method == "upload":
+                    return store.from_(bucket).upload(path, b"%PDF-1.4 x")
+                if method == "download":
+                    return store.from_(bucket).download(path)
+                return store.from_(bucket).list("u1")
+            who, what = logger_of(rng, "rest"), worded(rng, "rest", path)
+        rec = _record(run, who, what)
+    return rec.replace(base, "https://qzkv.supabase.co")
+
+
+def s1_sub_service_dependency(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A 5xx whose message names the sub-service's OWN database/schema/upstream (GoTrue's unexpected_failure
+    'Database error ...', storage-api's DatabaseError / InternalError naming its database)."""
+    status = rng.choice([500, 502, 503, 504])
+    said = rng.choice(["Database error querying schema", "Database error finding user", "Database error saving new user",
+                       "error connecting to the database: timeout", "upstream connect error or disconnect/reset "
+                       "before headers"])
+    auth = {"code": status, "error_code": "unexpected_failure", "msg": said}
+    storage = {"statusCode": str(status), "error": rng.choice(["DatabaseError", "InternalError"]), "message": said}
+    return _sub_service(rng, status, auth, storage), "storage"
+
+
+def s1_twin_credential_or_setting(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same endpoints answering a 4xx whose code names the credential or a setting -> config."""
+    status, code, said = rng.choice([(401, "bad_jwt", "invalid JWT: unable to parse or verify signature"),
+                                     (401, "no_authorization", "This endpoint requires a Bearer token"),
+                                     (403, "not_admin", "User not allowed")])
+    auth = {"code": status, "error_code": code, "msg": said}
+    storage = {"statusCode": str(status), "error": rng.choice(["InvalidJWT", "Unauthorized"]),
+               "message": rng.choice(["invalid signature", "Invalid Compact JWS", "jwt malformed"])}
+    return _sub_service(rng, status, auth, storage), "config"
+
+
+def s1_twin_expired_token(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The near miss of the credential twin: a 401 for the token's AGE (expired), not its signature - the session's
+    state, read as storage by the service tables (service_codes.py), must not move to config."""
+    said = rng.choice(["invalid JWT: unable to parse or verify signature, token is expired by 3m2s", "jwt expired",
+                       "token has expired"])
+    auth = {"code": 401, "error_code": "bad_jwt", "msg": said}
+    storage = {"statusCode": "401", "error": rng.choice(["InvalidJWT", "ExpiredToken"]), "message": said}
+    return _sub_service(rng, 401, auth, storage), "storage"
+
+
 CLASSES9_MORE: dict[str, tuple[Gen, ...]] = {
     "P1": (p1_reply_breaks_schema, p1_twin_optional_field, p1_twin_every_model),
     "N2": (n2_client_went_away, n2_twin_we_closed),
     "N3": (n3_proxy_upstream_transient, n3_twin_proxy_policy),
+    "S1": (s1_sub_service_dependency, s1_twin_credential_or_setting, s1_twin_expired_token),
 }
 __all__ = ["CLASSES9_MORE"]

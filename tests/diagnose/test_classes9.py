@@ -23,9 +23,6 @@ OPEN: dict[str, str] = {
     "g3_cancelled_outcome": "CancelledError (a BaseException) read from a cancelled future's exception(): no family",
     "n1_twin_every_attempt": "the deciding record (every attempt, only large bodies) comes AFTER the error; the "
                              "diagnosis reads only the records before it (excerpt.py context)",
-    "n2_client_went_away": "a server's write to a transport its peer reset (ConnectionResetError / aiohttp's 'Cannot "
-                           "write to closing transport') has no family: catch-all (being fixed, round 9 second wave)",
-    "n2_twin_we_closed": "our handler writing after closing its own transport: catch-all, as its twin",
     "u4_twin_our_download_cut": "zipfile.BadZipFile after our download's early-end warning: the warning is not read",
 }
 CASES = [(cid, g) for cid, gens in (CLASSES9 | CLASSES9_MORE).items() for g in gens]
