@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .hintscan import HintScan
 from .keep import keeps_value
 from .providers import generated, provider_secret
 from .secret_names import (
@@ -133,9 +134,10 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
     return identifier and (at_end or len(val) >= 8)
 
 
-# Searched in the lowered text (10x faster than IGNORECASE); when lowering changes the length (a few
-# non-ASCII letters do), the case-insensitive pattern keeps the offsets right.
-_HINT = re.compile("|".join(map(re.escape, NAME_HINTS)))
+# Searched in the lowered text (10x faster than IGNORECASE) by one Aho-Corasick pass (hintscan.py: the starts the
+# alternation's finditer gives, without trying ~50-190 branches per position); when lowering changes the length (a
+# few non-ASCII letters do), the case-insensitive pattern keeps the offsets right.
+_HINT = HintScan(NAME_HINTS)
 _HINT_I = re.compile("|".join(map(re.escape, NAME_HINTS)), re.IGNORECASE)
 _PLAIN_NAME = re.compile(r"[A-Za-z_][\w.\-]{0,80}")
 # An assignment inside a value: `name=`, `name: `, `'name': ` (a dict, kwargs or a repr written as one string).
@@ -165,31 +167,31 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
     runs at a few positions instead of at every word start). `hints`: the secret words, or (providers.py)
     the providers' names."""
     repl = kv_repl(mark, providers_only=hints is not NAME_HINTS)
-    hint_rx = _HINT if hints is NAME_HINTS else re.compile("|".join(map(re.escape, hints)))
+    scan = _HINT if hints is NAME_HINTS else HintScan(hints)
     hint_rx_i = _HINT_I if hints is NAME_HINTS else re.compile("|".join(map(re.escape, hints)), re.IGNORECASE)
 
     def sub(text: str) -> str:
         out: list[str] = []
         pos = 0
         lower = text.lower()
-        found = hint_rx.finditer(lower) if len(lower) == len(text) else hint_rx_i.finditer(text)
+        found = scan.starts(lower) if len(lower) == len(text) else [h.start() for h in hint_rx_i.finditer(text)]
         seen = 0  # the end of the last name=value looked at: its value is not a name
-        for h in found:
-            start = h.start()
+        for hint in found:
+            start = hint
             floor = max(pos, seen)
             if start < floor:
                 continue
             while start > floor and text[start - 1] in _NAME_CHARS:
                 start -= 1
-            while start < h.start() and not (text[start].isalpha() or text[start] == "_"):
+            while start < hint and not (text[start].isalpha() or text[start] == "_"):
                 start += 1
-            if start > 0 and text[start - 1] == "\\" and text[start] in "nrt" and start + 1 < h.start():
+            if start > 0 and text[start - 1] == "\\" and text[start] in "nrt" and start + 1 < hint:
                 start += 1  # `\r\nX-Api-Key:` in a bytes repr: the name starts after the escape
             elif start > floor + 1 and text[start - 1] in " \t" and _SECOND_HALF.match(text, start) and (
                     w := _FIRST_HALF.search(text, max(floor, start - 16), start)) is not None:
                 start = w.start()  # `private key <v>`: the two-word name starts at its first half (_TWO_WORDS)
             m = KV.match(text, start)
-            if m is None or m.end("name") <= h.start():
+            if m is None or m.end("name") <= hint:
                 continue
             inner = _nested_secret_name(m)
             if inner >= 0:
