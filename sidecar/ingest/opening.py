@@ -13,9 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .checkpoint import Checkpoint, file_key
+from .copystreams import copied_live
 from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
+from .receiptstream import alias_key
 from .tracked import FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ class FileOpening:
     clock: Clock
     on_dirty: Callable[[], None]
     scans: int
+    live_streams: dict[tuple[int, int], list[str]]  # copystreams.load_streams, read at start
 
     def count_rotation(self, src: SourceState, kind: str) -> None:
         raise NotImplementedError  # rotation.FileSet's
@@ -43,7 +46,10 @@ class FileOpening:
         """Start tailing the file behind `h` (the table owns the handle from here on).
 
         `origin`: for a file opened without its configured name (a rotated generation), the
-        name it was found under: where recovery looks for it after a restart."""
+        name it was found under: where recovery looks for it after a restart.
+        New content of a rotated name that is a copy of what another replica read from the live
+        file (copytruncate) is read under the live file's stream (copystreams.py); the key says so,
+        so a restart keeps it."""
         st = h.fstat()
         dev, ino = st.st_dev, st.st_ino
         cp = resume or self._checkpoint_for(dev, ino, h, size)
@@ -60,6 +66,10 @@ class FileOpening:
             offset, line = self._end_position(h, size, src.options.encoding)
         key = (self._fresh_key(dev, ino, head_hash, st.st_ctime_ns if head_len == 0 else None)
                if cp is None or size < cp.offset else cp.key)
+        if cp is None or size < cp.offset:
+            stream = copied_live(self.live_streams, path or origin, st, h)
+            if stream is not None:
+                key = alias_key(key, stream)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,

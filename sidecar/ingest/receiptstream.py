@@ -31,6 +31,8 @@ import hashlib
 
 from .checkpoint import HEAD_BYTES
 
+ALIAS = "@"  # file key suffix `@dev:ino`: the stream prefix of the original this file is a copy of
+
 
 class ReceiptStream:
     """The first HEAD_BYTES bytes of one file as its parser reads them, and the streams they name."""
@@ -46,7 +48,12 @@ class ReceiptStream:
 
     @staticmethod
     def prefix_of(file_key: str, fallback: str) -> str:
-        """device:inode of a file key `dev:ino:hash[...]` (a resumed copy carries its original's)."""
+        """device:inode of a file key `dev:ino:hash[...]` (a resumed copy carries its original's).
+
+        A key ending in `@dev:ino` names a copytruncate copy read under its original's stream
+        (copystreams.py): that original's device:inode."""
+        if ALIAS in file_key:
+            return file_key.rsplit(ALIAS, 1)[1]
         parts = file_key.split(":")
         return f"{parts[0]}:{parts[1]}" if len(parts) >= 3 else (file_key or fallback)
 
@@ -67,5 +74,14 @@ class ReceiptStream:
         return self._name(nl + 1 if nl >= 0 else len(self.head))
 
     def _name(self, n: int) -> str:
-        data = bytes(self.head[:n])
-        return f"{self.prefix}:{hashlib.blake2b(data, digest_size=12).hexdigest()[:16]}/{len(data)}"
+        return stream_name(self.prefix, bytes(self.head[:n]))
+
+
+def stream_name(prefix: str, data: bytes) -> str:
+    """The stream of events whose naming bytes (the file's first bytes, see the module) are `data`."""
+    return f"{prefix}:{hashlib.blake2b(data, digest_size=12).hexdigest()[:16]}/{len(data)}"
+
+
+def alias_key(key: str, prefix: str) -> str:
+    """`key` marked as read under stream prefix `prefix` (ReceiptStream.prefix_of reads it back)."""
+    return f"{key.split(ALIAS, 1)[0]}{ALIAS}{prefix}"

@@ -18,6 +18,7 @@ from ..clock import Clock
 from .checkpoint import Checkpoint, file_key
 from .discovery import expand
 from .handle import FileHandle
+from .receiptstream import ReceiptStream, alias_key
 from .tracked import FileTable, SourceState, Tracked
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,11 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
         return False
     resume = None
     if copied is not None:
-        resume = Checkpoint(key=file_key(fst.st_dev, fst.st_ino, copied.head_hash), source=copied.source,
+        # Resumed from OUR checkpoint of the original: its events before and after are the original's
+        # stream, as the replica that read past our offset named them (not the copy's inode).
+        key = alias_key(file_key(fst.st_dev, fst.st_ino, copied.head_hash),
+                        ReceiptStream.prefix_of(copied.key, ""))
+        resume = Checkpoint(key=key, source=copied.source,
                             path=path, dev=fst.st_dev, ino=fst.st_ino, head_len=copied.head_len,
                             head_hash=copied.head_hash, offset=copied.offset, line=copied.line,
                             size=fst.st_size, updated=copied.updated, format=copied.format)
@@ -172,6 +177,7 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
     f.draining_since = fs.clock.monotonic()
     fs.count_rotation(src, "unseen_generation" if copied is None else "copytruncate_while_down")
     return True
+
 
 
 class StartupRecovery:

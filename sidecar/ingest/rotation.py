@@ -97,6 +97,8 @@ class FileSet(CopySearch, FileOpening):
         self.watched_dirs: set[str] = set()  # what the directory watcher should watch (set by scan)
         self.watch_recursive = False
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
+        # Receipt streams the store held at start under each live name's inode (copystreams.py)
+        self.live_streams: dict[tuple[int, int], list[str]] = {}
         self._probing: dict[str, tuple[SourceState, float]] = {}  # rotated names to look at for a while
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)

@@ -23,10 +23,12 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
+from .copystreams import load_streams
 from .delivery import Delivery
 from .discovery import DirWatcher
 from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
+from .recovery import live_families
 from .rotation import FileSet
 from .tracked import (
     READ_BUDGET,
@@ -94,6 +96,8 @@ class Ingest:
         # Before the scan: the scan would read a truncated original from 0 and drop its checkpoint,
         # which recovery needs to find the copy holding the unread part.
         self.delivery.start()
+        families = {fam for src in self.sources for fam in live_families(src.cfg.paths, src.cfg.exclude)}
+        self.fs.live_streams = await load_streams(self.store, families)
         self.fs.recover_rotated_while_down(alive)
         self.ckpt.mark_dirty()  # record that these sources are watched, even before any file appears
         self._rescan(startup=True)

@@ -379,6 +379,11 @@ class GroupRepo(TemplateStore):
         row = await self.db.fetchone(RECEIPT_COUNT_SQL)
         return int(row["n"]) if row else 0
 
+    async def receipt_streams(self, prefix: str) -> builtins.list[str]:
+        """Names of the receipt streams starting with `prefix` (`dev:ino:`: one file's, ingest/copystreams.py)."""
+        sql, params = receipt_ranges.streams_under(prefix)
+        return [r["stream_key"] for r in await self.db.fetchall(sql, params)]
+
 
 def _dense(counts: dict[int, int], end: int, minutes: int) -> builtins.list[int]:
     """Counts of the `minutes` minutes ending with minute `end`, oldest first, 0 where none."""

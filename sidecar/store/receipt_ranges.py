@@ -92,6 +92,16 @@ def by_stream(occs: Iterable[Occurrence]) -> dict[str, dict[int, Occurrence]]:
     return out
 
 
+def streams_under(prefix: str) -> tuple[str, tuple[str, str]]:
+    """SQL and parameters for the distinct streams whose name starts with `prefix` (ingest/copystreams.py).
+
+    A range on the (stream_key, hi) index, not LIKE: no escaping, and both backends use the index.
+    `prefix` ends with ':' and the next character in byte order is ';'."""
+    assert prefix.endswith(":"), prefix
+    return ("SELECT DISTINCT stream_key FROM receipt_ranges WHERE stream_key >= ? AND stream_key < ?",
+            (prefix, prefix[:-1] + ";"))
+
+
 def _lookup(streams: dict[str, dict[int, Occurrence]], names: list[str]) -> Statement:
     where = " OR ".join("(stream_key = ? AND hi >= ? AND lo <= ?)" for _ in names)
     params: list[Any] = []

@@ -31,13 +31,10 @@ from sidecar.config import Config
 
 from .test_writer_taxonomy import ALL_CLASSES, World, run_scenario
 
-# NOT covered (skipped, said): logrotate copytruncate with two replicas. Seed logrotate-501 (found in
-# round 9): a replica down across a copytruncate read the copy under the COPY's inode while the
-# other had read the original under its own, so 4 events counted twice (receipt streams
-# dev:ino:<same head hash>). Recovery names a resumed copy by its own inode (recovery.adopt_unseen),
-# and a replica that never held the original cannot know where the copy came from; keying by
-# content alone would merge distinct files with equal first bytes. Open.
-COPYTRUNCATE_OPEN = "two replicas + copytruncate: a copy is keyed by its own inode (open, see module)"
+# Covered since round 9 (second wave): logrotate copytruncate with two replicas. A replica down across a
+# copytruncate found only the copy and read it under the COPY's inode while the other had read the
+# original under its own (seed logrotate-501: events counted twice); the copy is now read under the
+# original's stream when the store holds that stream's receipts (ingest/copystreams.py).
 SEEDS = int(os.environ.get("SIDECAR_REPLICA_SEEDS", "1"))
 SEED_BASE = int(os.environ.get("SIDECAR_REPLICA_SEED_BASE", "500"))
 
@@ -100,9 +97,6 @@ class TwoReplicas(World):
 @pytest.mark.parametrize("cls,seed", [(c, s) for c in ALL_CLASSES for s in range(SEED_BASE, SEED_BASE + SEEDS)])
 async def test_two_replicas_store_every_record_once(tmp_path: Path, cls: str, seed: int,
                                                     caplog: pytest.LogCaptureFixture) -> None:
-    sc = ALL_CLASSES[cls](random.Random(f"{cls}-{seed}"))  # what run_scenario will generate
-    if sc.logrotate is not None and sc.logrotate["mode"] == "copytruncate":
-        pytest.skip(COPYTRUNCATE_OPEN)
     caplog.set_level(logging.WARNING)
     world = await run_scenario(tmp_path, cls, seed, TwoReplicas)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
@@ -110,12 +104,23 @@ async def test_two_replicas_store_every_record_once(tmp_path: Path, cls: str, se
     assert len(world.errors) > (5 if world.sc.cap > 20 else 0), world.sc.name
 
 
-@pytest.mark.xfail(strict=True, reason=COPYTRUNCATE_OPEN)
 async def test_two_replicas_across_a_copytruncate_store_every_record_once(tmp_path: Path,
                                                                          caplog: pytest.LogCaptureFixture) -> None:
-    """The skipped case above as a strict xfail on the seed that showed it (logrotate-501): a fix makes it pass and
-    the run says so (reviewer, round 9: a skip hides whether it is still open)."""
+    """The seed that showed the copytruncate gap (logrotate-501, a strict xfail until ingest/copystreams.py)."""
     sc = ALL_CLASSES["logrotate"](random.Random("logrotate-501"))
     assert sc.logrotate is not None and sc.logrotate["mode"] == "copytruncate"
     caplog.set_level(logging.WARNING)
-    await run_scenario(tmp_path, "logrotate", 501, TwoReplicas)
+    world = await run_scenario(tmp_path, "logrotate", 501, TwoReplicas)
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR], world.log[-15:]
+
+
+@pytest.mark.xfail(strict=True, reason="two replicas + copytruncate + compress + dateext: early events stored twice (open)")
+async def test_two_replicas_across_a_compressed_dateext_copytruncate_store_every_record_once(
+        tmp_path: Path) -> None:
+    """Open (round 9, second wave): seeds logrotate-511 and -512 (copytruncate, compress without delaycompress,
+    dateext, rotate 4) store the first events twice with or without ingest/copystreams.py (checked with the
+    sidecar/ changes stashed); the copy is gzipped at once, so no replica reads it: another route. A fix makes
+    this pass and the run says so."""
+    sc = ALL_CLASSES["logrotate"](random.Random("logrotate-512"))
+    assert sc.logrotate is not None and sc.logrotate["mode"] == "copytruncate" and sc.logrotate["compress"]
+    await run_scenario(tmp_path, "logrotate", 512, TwoReplicas)

@@ -1,0 +1,104 @@
+"""Which receipt stream a copytruncate copy belongs to, for a replica that never held its original.
+
+The class (logrotate(8), `copytruncate`: "Truncate the original log file to zero size in place after
+creating a copy, instead of moving the old log file"): the original keeps its name AND its inode;
+the copy is a new inode under a rotated name (`name.1`, `name-20261206`, later renamed again by the
+rotation cascade, which keeps the copy's inode). A replica that tailed the original named its events
+`dev:<original inode>:<head hash>/n` (receiptstream.py); a replica that was down across the copy,
+or started after it, finds only the copy - a sibling no checkpoint of its own knows - and read it
+under the COPY's inode: every event counted twice (tests/ingest/test_writer_replicas.py, seed
+logrotate-501).
+
+Decision: the copy is named under its original's stream when all of these hold:
+- it is a rotated sibling of a family (recovery.family) whose live name is another inode, L;
+- the store holds receipts of a stream `dev:L:<hash>/n` and the copy's first n bytes hash to it.
+  Only the original's reader can have written that stream: it names L's content, and the copy
+  starts with the same bytes (what copies.py calls a copy: another inode starting with a tailed
+  file's first bytes).
+What does NOT become one stream:
+- two files starting with the same bytes under different names (two `docker logs` captures, two
+  services' logs): not siblings of one family, so never compared (tests/ingest/test_copy_streams.py);
+- a rename rotation (`create`, RotatingFileHandler, TimedRotatingFileHandler): the rotated file IS the
+  original (its own inode, which every reader used), and the new live inode's streams hash other
+  first bytes. A reused live inode whose earlier content began with the same bytes is the case
+  receiptstream.py already leaves open.
+Why the store and not the file system: after the truncation nothing on disk says which inode the
+copy came from (the live file holds new bytes; Linux birth times are not in os.stat on 3.11), and a
+content-only name (no inode) would merge the twins above. Why a name in the file key: a copy resumed
+after a restart must keep the stream it started under; the key (`...@dev:L`) is what the checkpoint
+keeps. Lookups are read at start (the case: down across the copy); a receipt committed by the other
+replica after that start is not seen (left: both replicas up, the original's reader behind its copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from .checkpoint import HEAD_BYTES
+from .handle import FileHandle
+from .receiptstream import stream_name
+from .recovery import family
+
+log = logging.getLogger(__name__)
+
+Ident = tuple[int, int]
+
+
+def copy_of(head: bytes, live: Ident, streams: dict[Ident, list[str]]) -> str | None:
+    """The stream prefix `dev:ino` of live inode `live` if one of its stored streams names `head`'s first bytes."""
+    prefix = f"{live[0]}:{live[1]}"
+    for name in streams.get(live, ()):
+        n = int(name.rsplit("/", 1)[1]) if "/" in name else -1
+        if 0 < n <= min(len(head), HEAD_BYTES) and stream_name(prefix, head[:n]) == name:
+            return prefix
+    return None
+
+
+def copied_live(streams: dict[Ident, list[str]], path: str, st: os.stat_result, h: FileHandle) -> str | None:
+    """The live file's stream prefix if the file at rotated name `path` (`st`, `h`) is a copy of
+    content read from it (the module's decision); None for a live name, its own inode, or no match."""
+    live = family(path) if path else path
+    if not streams or live == path:
+        return None
+    try:
+        lst = os.stat(live)
+    except OSError:
+        return None
+    ident = (lst.st_dev, lst.st_ino)
+    if ident == (st.st_dev, st.st_ino):
+        return None
+    return copy_of(h.pread(HEAD_BYTES, 0), ident, streams)
+
+
+def live_idents(paths: Iterable[str]) -> dict[Ident, str]:
+    """(device, inode) -> live name, for the live names that exist."""
+    out: dict[Ident, str] = {}
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        out[(st.st_dev, st.st_ino)] = p
+    return out
+
+
+async def load_streams(store: Any, paths: Iterable[str]) -> dict[Ident, list[str]]:
+    """The receipt streams the store holds under each live name's inode (empty without a store).
+
+    Best effort like the checkpoint mirror: a store that cannot answer leaves copies named by their
+    own inode (counted twice across replicas, as before), and says so."""
+    if store is None:
+        return {}
+    out: dict[Ident, list[str]] = {}
+    try:
+        for ident in live_idents(paths):
+            names = await store.groups.receipt_streams(f"{ident[0]}:{ident[1]}:")
+            if names:
+                out[ident] = names
+    except Exception as exc:  # the store is optional here: ingest goes on
+        log.warning("ingest: receipt streams not read from the store (copies keep their own inode's name)",
+                    extra={"error": str(exc)})
+    return out

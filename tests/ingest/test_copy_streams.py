@@ -1,0 +1,116 @@
+"""A copytruncate copy found by a replica that never held its original: one stream with it (ingest/copystreams.py).
+
+The class (logrotate(8) copytruncate): the original keeps its name and inode and is truncated; the
+copy is a new inode under a rotated name (`.1`, dateext `-YYYYMMDDHH`, a date suffix). Replica A
+reads the original (down across the copy, or lagging: the copy then holds a gap A reads from it
+after a restart); replica B never held the original and finds the copy - through its glob, or
+through start-up recovery of a family it watched while the file was empty (seed logrotate-501's
+route). Seeds vary the head (shorter or longer than the 1 KiB that names streams), the wording,
+loggers and levels, the rotated name, B's route and the order of the replicas.
+
+Near-miss twin that must NOT merge: a second capture of the same output (`capture.log`: the same
+bytes as the copy, another file, another family) is counted on its own. Both backends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sidecar.app import Sidecar
+from sidecar.clock import ManualClock
+from sidecar.config import Config
+
+from .conftest import line
+from .test_sigkill import REPO
+from .test_sigkill_replicas import _count
+
+LOGGERS = ("app.mod", "gateway.ws", "payments.worker", "auth")
+SUFFIXES = (".1", "-2026120601", ".2026-12-06")
+
+
+def _config(tmp: Path, name: str, store: dict[str, Any], paths: list[str]) -> Config:
+    return Config.model_validate({
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": 1},
+        "store": {**store, "spool_dir": str(tmp / name / "spool")},
+        "rollouts_file": None,
+        "diagnosis": {"kimi_enabled": False, "rules_file": str(REPO / "rules" / "diagnoses.yaml")},
+        "alerts": {"rules_file": None},
+        "ingest": {"checkpoint_dir": str(tmp / name / "ck"), "checkpoint_interval": 1.0, "rescan_interval": 0.5},
+        "sources": [{"paths": paths, "start_at": "beginning"}],
+    })
+
+
+async def _run_until_read(cfg: Config, clock: ManualClock) -> None:
+    """One replica's life: start, read every file it tails to its end and store it, stop."""
+    sc = Sidecar(cfg, clock=clock)
+    await sc.start(serve=False)
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while loop.time() < deadline:
+            files = [f for s in sc.stages.ingest.status()["sources"] for f in s["files"]]
+            if files and all(f["lag_bytes"] == 0 and f["undelivered"] == 0 for f in files):
+                break
+            clock.advance(0.1)
+            await asyncio.sleep(0.005)
+        else:
+            raise AssertionError(f"replica did not catch up: {files}")
+    finally:
+        await sc.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_copy_found_by_the_replica_that_never_held_the_original_counts_once(
+        tmp_path: Path, backend: str, seed: int, request: pytest.FixtureRequest) -> None:
+    store: dict[str, Any] = ({"backend": "sqlite", "path": str(tmp_path / "shared.db")} if backend == "sqlite"
+                             else {"backend": "postgres", "dsn": request.getfixturevalue("pg_migrated_dsn")})
+    rnd = random.Random(f"copy-streams-{backend}-{seed}")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    live, capture = logs / "app.log", logs / "capture.log"
+    copy = logs / ("app.log" + rnd.choice(SUFFIXES))
+    by_glob = rnd.random() < 0.5  # B opens the copy by its glob, or by recovery of a family it watched
+    paths = [str(logs / "*.log*")] if by_glob else [str(live), str(capture)]
+    a = _config(tmp_path, "a", store, paths)
+    b = _config(tmp_path, "b", store, paths)
+    clock = ManualClock(1_800_000_000.0)
+    seq = {"n": 0}
+
+    def write(path: Path, n: int) -> int:
+        errors = 0
+        with path.open("a") as w:
+            for _ in range(n):
+                level = rnd.choice(("ERROR", "ERROR", "INFO", "WARNING", "CRITICAL"))
+                errors += level in ("ERROR", "CRITICAL")
+                extra = rnd.choice(("", f" user=u-{rnd.randint(1, 99)}", " after retry", " (upstream 502)"))
+                w.write(line(seq["n"], level, rnd.choice(LOGGERS), extra))
+                seq["n"] += 1
+        return errors
+
+    live.touch()
+    capture.touch()
+    if not by_glob:
+        await _run_until_read(b, clock)  # B watches the (empty) family: start-up recovery looks for copies
+    before = write(live, rnd.randint(1, 40))  # 1 KiB is ~13-20 lines: heads shorter and longer than it
+    await _run_until_read(a, clock)  # A holds the original
+    lagged = write(live, rnd.choice((0, rnd.randint(1, 30))))  # written while A is down: the copy's gap
+    shutil.copyfile(live, copy)  # copytruncate
+    with live.open("r+b") as f:
+        f.truncate(0)
+    capture.write_bytes(copy.read_bytes())  # the twin: the same bytes, another file
+    after = write(live, rnd.randint(0, 10))
+    order = [b, a] if rnd.random() < 0.5 else [a, b]
+    for cfg in order:
+        await _run_until_read(cfg, clock)
+    twin = before + lagged
+    expected = before + lagged + after + twin
+    got = await _count(store)
+    assert got == expected, (f"{got} stored, {expected} written ({twin} of them in the twin capture); "
+                             f"copy {copy.name}, by_glob={by_glob}, order={'BA' if order[0] is b else 'AB'}")
