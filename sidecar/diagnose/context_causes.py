@@ -33,9 +33,16 @@ _USER_CANCEL = re.compile(r"canceling statement due to user request", re.I)
 _OUR_CANCEL = re.compile(r"pg_cancel_backend|pg_terminate_backend|\bcancel(?:l?ing|l?ed)?\s+(?:the\s+)?(?:backend|query|"
                          r"statement|pid)\b", re.I)
 _POSTGRES_OWN = re.compile(r"canceling statement due to", re.I)  # the server's own text quoted again is no canceller
+# a record saying our cancel did NOT happen ('pg_cancel_backend(N) refused: must be a member ...', 'not cancelling
+# query ...', 'could not cancel backend N'): no cancel of ours explains the server's 'user request'
+_NOT_DONE = re.compile(r"\b(?:not|never|no|n't|could\s+not|unable\s+to|failed\s+to)\s+(?:\w+\s+)?cancel|cancel\w*"
+                       r"(?:\(\d+\))?[^.;\n]{0,40}?\b(?:refused|failed|denied|rejected|skipped|not\s+permitted)\b", re.I)
 
-# PostgREST code -> the words of the configuration option that switches the feature off (option, env spelling)
-_FEATURE_SWITCH = {"PGRST123": ("aggregates",), "PGRST126": ("openapi",)}
+# PostgREST code -> the configuration option that switches the feature off, in its spellings (config file
+# `db-aggregates-enabled`, env `PGRST_DB_AGGREGATES_ENABLED`, a settings key `db_aggregates_enabled`), lowercased and
+# with `_` read as `-`. The option's NAME must be in the record: a word of it (`aggregates`) is also our own reports'
+# word ('per-model aggregates updated for 14 models' changes no option; the reviewer's near-miss, round 9).
+_FEATURE_SWITCH = {"PGRST123": ("aggregates-enabled",), "PGRST126": ("openapi-mode",)}
 _APPLIED = re.compile(r"\b(?:chang\w*|appl(?:y|ied|ying)|set|disabled?|false|off|reload\w*|deploy\w*|updated?)\b", re.I)
 
 _LOCK_CHECK = re.compile(r"cannot (?:wait|notify) on un-acquired lock|Lock is not acquired|cannot release un-acquired "
@@ -56,7 +63,8 @@ def _own_cancel(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     said = " ".join([*inp.messages(), inp.traceback[-4096:]])
     if "57014" not in sit.code("sqlstate") or not _USER_CANCEL.search(said):
         return d
-    ours = next((ln for ln in reversed(_before(inp)) if _OUR_CANCEL.search(ln) and not _POSTGRES_OWN.search(ln)), None)
+    ours = next((ln for ln in reversed(_before(inp))
+                 if _OUR_CANCEL.search(ln) and not _POSTGRES_OWN.search(ln) and not _NOT_DONE.search(ln)), None)
     if ours is None:
         return d
     setting = _limit_of(ours, settings_before(inp))
@@ -106,8 +114,8 @@ def _switched_off(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosi
     if code is None or d.category != "code":
         return d
     words = _FEATURE_SWITCH[code]
-    line = next((ln for ln in reversed(_before(inp)) if any(w in ln.lower() for w in words) and _APPLIED.search(ln)),
-                None)
+    line = next((ln for ln in reversed(_before(inp))
+                 if any(w in ln.lower().replace("_", "-") for w in words) and _APPLIED.search(ln)), None)
     if line is None:
         return d
     return d.model_copy(update={
@@ -159,6 +167,7 @@ def _carrying_setting(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
 
 _PATH_SETTING = re.compile(r"(?<![\w.])(?P<name>[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6})(?:=|\)|\s*:)|"
                            r"\((?P<name2>[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6})\)")
+_ANY_FILE = re.compile(r"(?<![\w/])/[\w.-]+(?:/[\w.-]+)*\.(?:ya?ml|ini|cfg|conf|toml|json|xml)\b")
 _OUR_FILE = re.compile(r"(?<![\w/])/(?:app|etc|srv|opt|config)/[\w./-]{1,200}\.(?:ya?ml|ini|cfg|conf|toml|json|xml)\b")
 
 
@@ -174,9 +183,15 @@ def _loaded_config(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     frames = [ln for ln in inp.traceback[-16384:].splitlines() if ln.lstrip().startswith('File "')]
     if not frames or not _PARSER_FRAME.search(frames[-1]):
         return d
+    # The failing record (or PyYAML's `in "<file>"` mark) naming another file says which file did not parse
+    # ('parsing /tmp/uploads/u-582/compose.override.yaml failed' after loading /app/config/tools.yaml: the
+    # reviewer's near-miss, round 9): the file loaded earlier is then not the one.
+    named = set(_ANY_FILE.findall(" ".join([*inp.messages(), inp.traceback[-4096:]])))
     for ln in reversed(_before(inp)):
         if f" {inp.logger}: " not in ln or (path := _OUR_FILE.search(ln)) is None:
             continue
+        if named and path.group(0) not in named:
+            return d
         m = _PATH_SETTING.search(ln)
         name = (m.group("name") or m.group("name2")) if m else None
         if name is None:

@@ -7,7 +7,7 @@ names (`parsing /tmp/uploads/u-582/compose.override.yaml failed`). The answer be
 file /app/config/tools.yaml (TOOLS_CONFIG_FILE) does not parse': the wrong file, on 6 of 6 seeds; without the
 loaded-config record it is unknown (catch-all). The rule should need the failing record (message, or PyYAML's
 `in "<file>"` mark) to name the loaded path, or at least not name another file. Seeds vary the logger, the other
-file, the YAML fault and the wording of the loading record. Strict xfail until then.
+file, the YAML fault and the wording of the loading record. Fixed by the lead (round 9): a failing record naming another file keeps its answer.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ def _excerpts(seed: int) -> tuple[str, str]:
     return spread(rng, [], err), spread(rng, [loaded], err)
 
 
-@pytest.mark.xfail(strict=True, reason="_loaded_config ties a parse error of another file to the loaded config (b5d53ba)")
 @pytest.mark.parametrize("seed", range(6))
 def test_a_parse_error_of_another_file_is_not_the_loaded_config(seed: int) -> None:
     without, after_load = (diagnose(x) for x in _excerpts(seed))
