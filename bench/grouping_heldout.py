@@ -42,6 +42,17 @@ def version(package: str) -> str:
         return f"stdlib {sys.version_info.major}.{sys.version_info.minor}"
 
 
+def seed_summary(seeds: Sequence[int], per_seed: Sequence[tuple[float, float]], start: float) -> None:
+    """The per-seed lines every blind grouping benchmark prints under its table (also grouping_heldout_c.py)."""
+    print("per-seed means (ours, drain3): " + ", ".join(f"seed {s}: {o:.3f}/{d:.3f}"
+                                                        for s, (o, d) in zip(seeds, per_seed, strict=True)))
+    diffs = [o - d for o, d in per_seed]
+    spread = f", sd {stdev(diffs):.3f}" if len(diffs) > 1 else ""
+    print(f"ours - drain3 per seed: mean {mean(diffs):+.3f}{spread}; ours ahead on {sum(x > 0 for x in diffs)} "
+          f"of {len(diffs)} seeds")
+    print(f"wall {time.perf_counter() - start:.1f} s, load average {os.getloadavg()[0]:.1f}")
+
+
 def misses(messages: Sequence[str], truth: Sequence[str], predicted: Sequence[object], limit: int) -> list[str]:
     """The true templates whose messages were not grouped exactly (split, or merged with another's)."""
     by_pred: dict[object, set[str]] = defaultdict(set)
@@ -109,13 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_seed.append((mean(r[0] for r in rows), mean(r[1] for r in rows)))
     print(f"| **mean of {len([r for r in results.values() if r])} systems** | | "
           f"**{mean(p[0] for p in per_seed):.3f}** | **{mean(p[1] for p in per_seed):.3f}** |")
-    print("per-seed means (ours, drain3): " + ", ".join(f"seed {s}: {o:.3f}/{d:.3f}"
-                                                        for s, (o, d) in zip(args.seeds, per_seed, strict=True)))
-    diffs = [o - d for o, d in per_seed]
-    spread = f", sd {stdev(diffs):.3f}" if len(diffs) > 1 else ""
-    print(f"ours - drain3 per seed: mean {mean(diffs):+.3f}{spread}; ours ahead on {sum(x > 0 for x in diffs)} "
-          f"of {len(diffs)} seeds")
-    print(f"wall {time.perf_counter() - start:.1f} s, load average {os.getloadavg()[0]:.1f}")
+    seed_summary(args.seeds, per_seed, start)
     return 0
 
 

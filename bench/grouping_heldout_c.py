@@ -26,18 +26,18 @@ as the ratio ours/Drain3; indicative only unless the machine is quiet.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from statistics import mean, stdev
+from statistics import mean
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import blind_c_logs  # noqa: E402
 import blind_c_systems  # noqa: E402
 import grouping  # noqa: E402
+import grouping_heldout  # noqa: E402
 from grouping_heldout import misses  # noqa: E402
 from heldout_logs import template_regex  # noqa: E402
 
@@ -111,13 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for i in range(len(args.seeds))]
     print(f"| **mean of {len(results)} systems** | | | **{mean(p[0] for p in per_seed):.3f}** | "
           f"**{mean(p[1] for p in per_seed):.3f}** | |")
-    print("per-seed means (ours, drain3): " + ", ".join(f"seed {s}: {o:.3f}/{d:.3f}"
-                                                        for s, (o, d) in zip(args.seeds, per_seed, strict=True)))
-    diffs = [o - d for o, d in per_seed]
-    spread = f", sd {stdev(diffs):.3f}" if len(diffs) > 1 else ""
-    print(f"ours - drain3 per seed: mean {mean(diffs):+.3f}{spread}; ours ahead on {sum(x > 0 for x in diffs)} "
-          f"of {len(diffs)} seeds")
-    print(f"wall {time.perf_counter() - start:.1f} s, load average {os.getloadavg()[0]:.1f}")
+    grouping_heldout.seed_summary(args.seeds, per_seed, start)
     return 0
 
 

@@ -14,7 +14,6 @@ alone), A22's last-applied annotation (sampled as describe/helm only).
 
 from __future__ import annotations
 
-import argparse
 import base64
 import json
 import random
@@ -22,7 +21,7 @@ import string
 import urllib.parse
 from collections.abc import Callable
 
-from .secret_gen import AN, HEX, URLSAFE, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_report, leaked, rnd
 
 Planting = tuple[str, str]
 K8S = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand SafeEncodeString: pod names' random parts
@@ -439,22 +438,7 @@ def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
 
 
 def main() -> None:
-    from sidecar.redaction import redact
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", default="1100-1103")
-    ap.add_argument("--show", default="")
-    args = ap.parse_args()
-    lo, _, hi = args.seeds.partition("-")
-    seeds = range(int(lo), int(hi or lo) + 1)
-    for cls in (*SECRET_CLASSES, *KEEP_CLASSES):
-        if args.show and cls != args.show:
-            continue
-        ps = [p for s in seeds for p in plantings(cls, s, 25)]
-        bad = [(t, v) for t, v in ps if failed(redact, cls, t, v)]
-        print(f"{cls:4} {'leaked' if cls in SECRET_CLASSES else 'lost'} {len(bad):4}/{len(ps)}")
-        for t, v in bad[:6] if args.show else []:
-            print("   ", repr(redact(t))[:360], "||", v)
+    class_report((SECRET_CLASSES, KEEP_CLASSES), plantings, failed, "1100-1103")
 
 
 if __name__ == "__main__":

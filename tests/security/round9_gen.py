@@ -22,7 +22,6 @@ Classes (CLASSES10.md names; the round-8 report left them open):
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import string
@@ -30,7 +29,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .secret_gen import AN, HEX, URLSAFE, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_report, leaked, rnd
 
 Planting = tuple[str, str]
 LOWER_D = string.ascii_lowercase + string.digits
@@ -248,22 +247,7 @@ def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
 
 
 def main() -> None:
-    from sidecar.redaction import redact
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", default="900-903")
-    ap.add_argument("--show", default="")
-    args = ap.parse_args()
-    lo, _, hi = args.seeds.partition("-")
-    seeds = range(int(lo), int(hi or lo) + 1)
-    for cls in (*SECRET_CLASSES, *KEEP_CLASSES):
-        if args.show and cls != args.show:
-            continue
-        ps = [p for s in seeds for p in plantings(cls, s, 25)]
-        bad = [(t, v) for t, v in ps if failed(redact, cls, t, v)]
-        print(f"{cls:9} {'leaked' if cls in SECRET_CLASSES else 'lost'} {len(bad):4}/{len(ps)}")
-        for t, v in bad[:8] if args.show else []:
-            print("   ", repr(redact(t))[:400], "||", v)
+    class_report((SECRET_CLASSES, KEEP_CLASSES), plantings, failed, "900-903")
 
 
 if __name__ == "__main__":

@@ -382,6 +382,34 @@ def leaked(secret: str, out: str) -> bool:
     return any(v and v in out for v in {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1]})
 
 
+def class_report(classes: tuple[dict[str, Callable[[random.Random], tuple[str, str]]], ...],
+                 plantings: Callable[[str, int, int], list[tuple[str, str]]],
+                 failed: Callable[[Callable[[str], str], str, str, str], bool], default_seeds: str) -> None:
+    """The command line of a class generator (classes11_gen, set10_classes_gen, round9_gen): leaked (secret classes,
+    the first dict) or lost (must-keep classes) per class over `--seeds A-B`, 25 plantings a seed; `--show CLASS`
+    prints that class's failures."""
+    import argparse
+
+    from sidecar.redaction import redact
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", default=default_seeds)
+    ap.add_argument("--show", default="")
+    args = ap.parse_args()
+    lo, _, hi = args.seeds.partition("-")
+    seeds = range(int(lo), int(hi or lo) + 1)
+    names = [c for group in classes for c in group]
+    width = max(map(len, names))
+    for cls in names:
+        if args.show and cls != args.show:
+            continue
+        ps = [p for s in seeds for p in plantings(cls, s, 25)]
+        bad = [(t, v) for t, v in ps if failed(redact, cls, t, v)]
+        print(f"{cls:{width}} {'leaked' if cls in classes[0] else 'lost'} {len(bad):4}/{len(ps)}")
+        for t, v in bad[:8] if args.show else []:
+            print("   ", repr(redact(t))[:400], "||", v)
+
+
 # -- what must survive: ids, codes, names a diagnosis needs -------------------------------------------
 def _camel_error(r: random.Random) -> str:
     words = ["Connection", "Token", "Auth", "Secret", "Key", "Password", "Timeout", "Read", "Pool", "Invalid",

@@ -27,14 +27,13 @@ header, a pexpect `send` record): nothing in the text names it (left, and said i
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
 import string
 from collections.abc import Callable
 
-from .secret_gen import AN, HEX, leaked, rnd
+from .secret_gen import AN, HEX, class_report, leaked, rnd
 
 Planting = tuple[str, str]
 KEYS = [lambda r: "gsk_" + rnd(r, AN, 52), lambda r: "sk-ant-api03-" + rnd(r, AN + "-_", 93) + "AA",
@@ -198,22 +197,7 @@ def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
 
 
 def main() -> None:
-    from sidecar.redaction import redact
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", default="1000-1003")
-    ap.add_argument("--show", default="")
-    args = ap.parse_args()
-    lo, _, hi = args.seeds.partition("-")
-    seeds = range(int(lo), int(hi or lo) + 1)
-    for cls in (*SECRET_CLASSES, *KEEP_CLASSES):
-        if args.show and cls != args.show:
-            continue
-        ps = [p for s in seeds for p in plantings(cls, s, 25)]
-        bad = [(t, v) for t, v in ps if failed(redact, cls, t, v)]
-        print(f"{cls:13} {'leaked' if cls in SECRET_CLASSES else 'lost'} {len(bad):4}/{len(ps)}")
-        for t, v in bad[:8] if args.show else []:
-            print("   ", repr(redact(t))[:400], "||", v)
+    class_report((SECRET_CLASSES, KEEP_CLASSES), plantings, failed, "1000-1003")
 
 
 if __name__ == "__main__":
