@@ -164,18 +164,23 @@ def _stretches(t: list[str], m: list[str], ta: int, tb: int, ma: int, mb: int,
     return [(ta, tb, ma, mb)]
 
 
+_BRACKET = re.compile(r"[][(){}]")
+
+
 def _depth(tokens: list[str]) -> tuple[int, int]:
     """(closers without their opener, openers left open) of a stretch: `'<*>']` is (1, 0)."""
+    text = "".join(tokens)
+    if _BRACKET.search(text) is None:  # most stretches hold no bracket: one C-speed search
+        return 0, 0
     depth = unopened = 0
-    for tok in tokens:
-        for c in tok:
-            if c in "([{":
-                depth += 1
-            elif c in ")]}":
-                if depth:
-                    depth -= 1
-                else:
-                    unopened += 1
+    for c in text:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth:
+                depth -= 1
+            else:
+                unopened += 1
     return unopened, depth
 
 

@@ -21,10 +21,10 @@ class Template:
     bucket: str
     # `spans.may_span(text)`: whether the template is in its head's `_span_heads` list
     spans: bool = False
-    # `veto_index.veto_positions(tokens)` and the tokens list it was computed from: the learner
-    # replaces `tokens` (never edits it in place) when the template widens, which makes this stale.
-    # Not part of equality (`tpl in shelf` compares templates).
-    veto: tuple[tuple[int, str, int], ...] = field(default=(), compare=False, repr=False)
+    # `veto_index.veto_positions(tokens)` (None: not computed, the template was scanned once) and the
+    # tokens list it is for: the learner replaces `tokens` (never edits it in place) when the template
+    # widens, which makes both stale. Not part of equality (`tpl in shelf` compares templates).
+    veto: tuple[tuple[int, str, int], ...] | None = field(default=None, compare=False, repr=False)
     veto_of: list[str] | None = field(default=None, compare=False, repr=False)
 
     @property

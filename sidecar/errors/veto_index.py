@@ -9,11 +9,14 @@ word; or any `_WORDS` token against a template word flagged `EVENT`). (a) depend
 (b) on the message token, its position and what (a) found, so:
 
 * `veto_positions(template)`: the positions where (a) holds, each with the message CODE bits that make
-  (b) true against that template word (`need`); kept on the `Template` while its tokens list is the
-  same object (the learner replaces the list when a template widens, never edits it in place);
-* `message_codes(tokens, word_from)`: per position, which of (b)'s conditions the message token meets;
-* `vetoed(positions, tokens, codes)`: `fixed_veto` from the two, one bit test and one comparison per
-  position of (a).
+  (b) true against that template word (`need`); kept on the `Template` from its second scan with the
+  same tokens list object (the learner replaces the list when a template widens, never edits it in
+  place; its first scan asks `fixed_veto` itself: most templates of a never-seen stream are scanned
+  once or twice, where keeping the half costs more than it saves);
+* `token_code(token, i, word_from)`: which of (b)'s conditions the message token at i meets, asked by
+  `vetoed` the first time a template differs there and kept in the message's `message_codes` list;
+* `vetoed(positions, tokens, codes, word_from)`: `fixed_veto` from the two, one comparison (and, where
+  the tokens differ, one bit test) per position of (a).
 
 Why: on lines behind a syslog/journald/PostgreSQL header every line of a token count shares the `<*>`
 shelf, so the scan compares each new form with hundreds of templates; `fixed_veto` took 69% of the
@@ -27,12 +30,13 @@ from __future__ import annotations
 from .slots import _VERB_FORM, EVENT, UPPER, WORD_FROM, _may_introduce, fixed_word
 from .token_forms import _WORDS, names_failure
 
-__all__ = ["veto_positions", "message_codes", "vetoed"]
+__all__ = ["veto_positions", "message_codes", "token_code", "vetoed"]
 
 # Message-token code bits (`message_codes`); a position's code is 0 when its token is not `_WORDS`.
 WORD = 1  # a `_WORDS` token
 STRONG = 2  # ... `_positional` refuses against any fixed word: before `word_from`, failure word, verb form
 CAPS = 4  # ... in capitals (refused against an ALL-CAPS template word)
+UNASKED = -1  # not computed yet (`vetoed` fills it)
 
 Positions = tuple[tuple[int, str, int], ...]
 
@@ -52,26 +56,35 @@ def veto_positions(template: list[str]) -> Positions:
     return tuple(out)
 
 
-def message_codes(tokens: list[str], word_from: int = WORD_FROM) -> list[int]:
-    """Per position, the code bits of the message's token (`fixed_veto`'s message half)."""
-    codes = []
-    for i, m in enumerate(tokens):
-        if not _WORDS.fullmatch(m):
-            codes.append(0)
-            continue
-        code = WORD
-        if i < word_from or names_failure(m) or _VERB_FORM.search(m):
-            code |= STRONG
-        if m.isupper():
-            code |= CAPS
-        codes.append(code)
-    return codes
+def message_codes(tokens: list[str]) -> list[int]:
+    """The message half, unfilled: one `UNASKED` per position; `vetoed` fills a position the first time
+    some template differs there, so a message compared with few templates asks only what they differ
+    in (as `fixed_veto` did), and one compared with hundreds asks each token once."""
+    return [UNASKED] * len(tokens)
 
 
-def vetoed(positions: Positions, tokens: list[str], codes: list[int]) -> bool:
-    """`fixed_veto(template, tokens, word_from)` for the template of `positions` and the message of
-    `codes` (computed with that `word_from`); the template and the message have the same length."""
+def token_code(token: str, i: int, word_from: int = WORD_FROM) -> int:
+    """The code bits of the message's token at position `i` (`fixed_veto`'s test of the message token)."""
+    if not _WORDS.fullmatch(token):
+        return 0
+    code = WORD
+    if i < word_from or names_failure(token) or _VERB_FORM.search(token):
+        code |= STRONG
+    if token.isupper():
+        code |= CAPS
+    return code
+
+
+def vetoed(positions: Positions, tokens: list[str], codes: list[int], word_from: int = WORD_FROM) -> bool:
+    """`fixed_veto(template, tokens, word_from)` for the template of `positions`; `codes` is the
+    message's `message_codes(tokens)`, filled here as positions are asked (the same `word_from` for
+    every call with one `codes` list). The template and the message have the same length."""
     for i, t, need in positions:
-        if codes[i] & need and tokens[i] != t:
-            return True
+        m = tokens[i]
+        if m != t:
+            code = codes[i]
+            if code < 0:
+                code = codes[i] = token_code(m, i, word_from)
+            if code & need:
+                return True
     return False
