@@ -45,6 +45,7 @@ from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .context_causes import context_cause
 from .model import Diagnosis, DiagnosisInput, one_line
+from .oom_kills import oom_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .render import (
     EVIDENCE_CHARS,
@@ -296,6 +297,7 @@ class RuleSet:
         diagnosis = context_cause(diagnosis, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
         diagnosis = reply_schema_cause(diagnosis, inp)  # a provider reply against its documented schema
         diagnosis = server_write_cause(diagnosis, inp)  # who closed the transport a server wrote to
+        diagnosis = oom_cause(diagnosis, inp)  # what grew until the memory limit killed the process
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -384,10 +384,55 @@ def s1_twin_expired_token(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _sub_service(rng, 401, auth, storage), "storage"
 
 
+# ---- R1: a process killed by its memory limit, no Python traceback ------------------------------------------------
+# Docker's exit-code convention (128 + signal: SIGKILL 9 -> 137), cgroup v2 memory.events (oom_kill), the kernel's
+# OOM-killer record, supervisord's 'terminated by SIGKILL'. The carrier is drawn; the memory figures before it say
+# whether memory followed the load (capacity) or an internal structure that never shrinks (code).
+def _killed(rng: random.Random) -> str:
+    pid = rng.randrange(100, 30000)
+    return rng.choice([
+        line("docker", f"exai-mcp-daemon-{rng.randrange(1, 4)} exited with code 137 (OOMKilled=true)", "ERROR"),
+        line("kernel", f"Memory cgroup out of memory: Killed process {pid} (python) total-vm:{rng.randrange(2, 9)}"
+             f"123456kB, anon-rss:{rng.randrange(900, 2000)}456kB", "ERROR"),
+        line("supervisord", f"exited: exai-daemon (terminated by SIGKILL; not expected), pid {pid}", "ERROR"),
+        line("src.daemon.watchdog", f"worker pid {pid} died: exit status 137, memory.events oom_kill "
+             f"{rng.randrange(1, 5)}; restarting", "ERROR"),
+    ])
+
+
+def _gauges(rng: random.Random, load: bool) -> list[str]:
+    """Health records before the kill, one carrier shape per excerpt (prose or key=value), memory rising with
+    either the load or one internal structure."""
+    out, mb, prose = [], rng.randrange(300, 500), rng.random() < 0.5
+    name = rng.choice(["session_history", "response_cache", "pending_events", "conversation_buffer"])
+    for i in range(rng.randrange(2, 5)):
+        mb += rng.randrange(200, 500)
+        if load:
+            n, att = rng.randrange(30, 60) + 60 * i, rng.randrange(20, 90)
+            out.append(line("src.monitoring.health", f"memory rss {mb} MB, {n} requests in flight, largest "
+                            f"attachment {att} MB" if prose else f"rss={mb}MB in_flight={n} upload_bytes_in_memory={att * 7}MB"))
+        else:
+            n, size = rng.randrange(0, 4), 20000 + rng.randrange(12000, 30000) * i
+            out.append(line("src.monitoring.health", f"memory rss {mb} MB, {n} requests in flight, {name} entries "
+                            f"{size}, evictions 0" if prose else f"rss={mb}MB in_flight={n} {name}_size={size} "
+                            f"{name}_evictions=0"))
+    return out
+
+
+def r1_oom_with_load(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return spread(rng, _gauges(rng, True), _killed(rng)), "capacity"
+
+
+def r1_twin_unbounded_structure(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Memory grows with an internal structure that never evicts, load flat -> our code (a missing bound)."""
+    return spread(rng, _gauges(rng, False), _killed(rng)), "code"
+
+
 CLASSES9_MORE: dict[str, tuple[Gen, ...]] = {
     "P1": (p1_reply_breaks_schema, p1_twin_optional_field, p1_twin_every_model),
     "N2": (n2_client_went_away, n2_twin_we_closed),
     "N3": (n3_proxy_upstream_transient, n3_twin_proxy_policy),
+    "R1": (r1_oom_with_load, r1_twin_unbounded_structure),
     "S1": (s1_sub_service_dependency, s1_twin_credential_or_setting, s1_twin_expired_token),
 }
 __all__ = ["CLASSES9_MORE"]
