@@ -30,39 +30,64 @@ log = logging.getLogger(__name__)
 VERSION = 1
 
 
+EARLIER = 8  # earlier offsets kept per writer (the clocks of spans before its last steps)
+MAX_KEYS = 64  # writers with earlier offsets kept (as writerclocks.MAX_WRITERS)
+
+
+def _offsets(value: object) -> list[float]:
+    """The numbers of a JSON list (anything else: none)."""
+    if not isinstance(value, list):
+        return []
+    return [float(v) for v in value if isinstance(v, int | float) and not isinstance(v, bool)][-EARLIER:]
+
+
 class ClockFile:
-    """The writers' clock offsets of one stream, as last saved."""
+    """The writers' clock offsets of one stream, as last saved, and the ones each writer had before.
+
+    The earlier offsets are the exact floats the live read used for the spans of history before a
+    writer's clock stepped: a replay finds the steps in the stamps (writerclocks.step_offsets) but
+    can measure a step only to within the gap between two records (dev seed 5072's class: ahead
+    180 s, then 45 s; the gap read 4 s off), so it takes the earlier offset within the tolerance
+    of its estimate, and lands each record where the live read did."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.saved: dict[str, float] = {}
+        self.earlier: dict[str, list[float]] = {}
         self._failed = False
         if path is not None:
-            self.saved = self._load(path)
+            self.saved, self.earlier = self._load(path)
 
     @staticmethod
-    def _load(path: Path) -> dict[str, float]:
+    def _load(path: Path) -> tuple[dict[str, float], dict[str, list[float]]]:
         try:
             data = json.loads(path.read_text())
         except FileNotFoundError:
-            return {}
+            return {}, {}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             log.warning("metrics clock file unreadable; writers' clocks are learned again",
                         extra={"path": str(path), "error": str(exc)})
-            return {}
-        writers = data.get("writers") if isinstance(data, dict) and data.get("version") == VERSION else None
+            return {}, {}
+        ours = isinstance(data, dict) and data.get("version") == VERSION
+        writers = data.get("writers") if ours else None
         if not isinstance(writers, dict):
-            return {}
+            return {}, {}
         out: dict[str, float] = {}
         for key, entry in writers.items():
             offset = entry.get("offset") if isinstance(entry, dict) else None
             if isinstance(key, str) and isinstance(offset, int | float) and not isinstance(offset, bool):
                 out[key] = float(offset)
-        return out
+        earlier = data.get("earlier")
+        before = {k: _offsets(v) for k, v in earlier.items() if isinstance(k, str)} if isinstance(earlier, dict) else {}
+        return out, {k: v for k, v in list(before.items())[-MAX_KEYS:] if v}
 
     def known(self, key: str) -> float | None:
         """The offset saved for the writer `key` (writerclocks.writer_key), None when none was."""
         return self.saved.get(key)
+
+    def candidates(self, key: str) -> list[float]:
+        """Every offset the writer `key` was seen with, earliest first, the current one last (0 included)."""
+        return [*self.earlier.get(key, ()), self.saved.get(key, 0.0)]
 
     def update(self, offsets: dict[str, float], now: float) -> bool:
         """Save `offsets` (non-zero ones: 0 is the default) if they differ at all; True when written."""
@@ -71,7 +96,15 @@ class ClockFile:
         current = {k: float(v) for k, v in offsets.items() if v}
         if current == self.saved:
             return False
-        body = json.dumps({"version": VERSION, "writers": {k: {"offset": v, "at": now} for k, v in current.items()}})
+        earlier = {k: list(v) for k, v in self.earlier.items()}
+        for key in {*self.saved, *current}:
+            old = self.saved.get(key, 0.0)
+            if old and old != current.get(key, 0.0):
+                kept = [v for v in earlier.pop(key, []) if v != old]
+                earlier[key] = [*kept, old][-EARLIER:]  # most recently moved last
+        earlier = dict(list(earlier.items())[-MAX_KEYS:])
+        body = json.dumps({"version": VERSION, "writers": {k: {"offset": v, "at": now} for k, v in current.items()},
+                           "earlier": earlier})
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,4 +117,5 @@ class ClockFile:
                             extra={"path": str(self.path), "error": str(exc)})
             return False
         self.saved = current
+        self.earlier = earlier
         return True

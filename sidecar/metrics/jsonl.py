@@ -39,10 +39,11 @@ from .skew import SkewEstimator
 from .writerclocks import (
     FUTURE_SLACK,
     WriterClocks,
-    after_last_drop,
+    last_stamp,
     parse_timestamp,
     replay_offset,
     replay_saved,
+    step_offsets,
     writer_key,
 )
 
@@ -139,7 +140,7 @@ class JsonlSource:
         self.skew = SkewEstimator()  # the clock of the writer whose lines are being read
         self.clocks = WriterClocks(self.skew)
         self.clockfile = ClockFile(clock_file)  # the writers' offsets learned live, across restarts
-        self._off_saved_clock = False  # the line being replayed predates its writer's saved clock (see poll)
+        self._replay_offset: float | None = None  # the replayed line's writer clock, by span (see poll)
         self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
@@ -196,8 +197,8 @@ class JsonlSource:
         """Place a record by its writer's stamp, put on our clock by the writer's estimated offset."""
         t = stamp
         offset = skew.offset()
-        if offset and not self._live and self._off_saved_clock:
-            offset = 0.0  # replayed history before the writer's last clock step (see poll)
+        if not self._live and self._replay_offset is not None:
+            offset = self._replay_offset  # replayed history: its span's clock (see poll)
         if offset:
             # The writer's clock is off (see metrics/skew.py): put its stamps on ours.
             self.skewed += 1
@@ -330,8 +331,7 @@ class JsonlSource:
         if self.telemetry is not None:
             self.telemetry.lines_read.labels(self._label).inc(len(read.lines))
             self.telemetry.bytes_read.labels(self._label).inc(read.bytes_read)
-        saved: dict[str, bool] = {}  # writers seeded from the clock file in this read
-        saved_from: dict[str, int] = {}  # path -> index of its first line on that saved clock
+        spans: dict[str, list[tuple[int, float]]] = {}  # path -> [(first line, its writer's offset)]
         if self._replaying:
             for start, end, path, mtime in read.sources:
                 # A replay longer than one read (READ_BUDGET) has not reached the end of the file: the
@@ -345,13 +345,14 @@ class JsonlSource:
                         ahead = known  # ahead: the float the live read used, not the last write's lag (12023)
                     elif known > 0 and not ahead:  # behind
                         ahead = known
-                        # Only to the lines after the last backward step of the stamps in this read: the
-                        # saved offset is the clock of the writer's LAST records, older history may predate
-                        # a step of its clock (dev seed 6002: a whole history shifted by a 300 s offset
-                        # learned after a step placed 15 uploads a second time). Other lines of this writer:
-                        # at their stamps, as before the clock file.
-                        saved[writer_key(path)] = True
-                        saved_from[path] = start + after_last_drop(read.lines[start:end], self.config, tolerance)
+                    newest = last_stamp(last, self.config)
+                    if ahead or (newest is not None and abs(mtime - newest) <= tolerance):
+                        # The last records' clock is known (saved, or the mtime says it): older history
+                        # may predate a step of the writer's clock; each span between steps is placed
+                        # on its own (writerclocks.step_offsets; dev seeds 6002 and 5072).
+                        steps = step_offsets(read.lines[start:end], self.config, tolerance, ahead,
+                                             self.clockfile.candidates(writer_key(path)))
+                        spans[path] = [(start + i, offset) for i, offset in steps]
                 if ahead:
                     self.clocks.of(path).seed(ahead)
         self._polls += 1
@@ -360,17 +361,18 @@ class JsonlSource:
             done = 0
             for start, end, path, _ in read.sources:
                 self.skew = self.clocks.of(path)
-                on_saved = writer_key(path) in saved
-                first_saved = saved_from.get(path, end)
+                todo = list(spans.get(path, ()))
                 for i, line in enumerate(read.lines[start:end], start):
-                    self._off_saved_clock = on_saved and i < first_saved
+                    while todo and todo[0][0] <= i:
+                        self._replay_offset = todo.pop(0)[1]
                     self.ingest_line(line)
                     done += 1
                     if done % YIELD_EVERY == 0:
                         await asyncio.sleep(0)
+                self._replay_offset = None
         finally:
             self._read_no = math.nan
-            self._off_saved_clock = False
+            self._replay_offset = None
         self._live = True
         self._release()
         self._replaying = self._replaying and read.more

@@ -12,6 +12,7 @@ import json
 import math
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -113,20 +114,67 @@ def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: f
     return known
 
 
-def after_last_drop(lines: list[bytes], config: JsonlStream, tolerance: float) -> int:
-    """The index of the first line after the last place where the request stamps, in file order,
-    drop by more than `tolerance` (0 when they never do). The writer appends in time order, so such
-    a drop is its clock stepping back (or a backlog flushed); the lines after it are on the clock of
-    the writer's last records, the ones before it may not be."""
-    start, prev = 0, None
-    for i, line in enumerate(lines):
-        stamp = last_stamp([line], config, 1)
-        if stamp is None:
-            continue
-        if prev is not None and stamp < prev - tolerance:
-            start = i
-        prev = stamp
-    return start
+MAX_STEPS = 8  # clock steps looked for in a replayed read, from its end (bounds the work on hostile stamps)
+
+
+def step_offsets(lines: list[bytes], config: JsonlStream, tolerance: float, last: float,
+                 seen: Sequence[float] = ()) -> list[tuple[int, float]]:
+    """The writer's clock offset for each span of replayed `lines`, as [(first line index, offset)] in
+    file order, given `last`, the offset of the writer's last records (saved live, or from the mtime).
+
+    The writer appends in time order, so where its stamps, in file order, drop by D > `tolerance` and
+    stay down, its clock stepped back by D: the lines before were on a clock D further ahead, offset
+    `after - D` (dev seed 5072: ahead 180 s, then 45 s; with the last offset for all of it, the history
+    before the step landed 135 s late and 17 uploads counted twice; dev seed 6002: right, then 300 s
+    behind). An offset within `tolerance` is 0, as the live estimator reports it (metrics/skew.py).
+    Not a step: a backlog flushed (the stamps drop by its age, then come back up at once, a jump of
+    more than `tolerance` back to where they were), nor the end of a spike (stamps that had jumped
+    up at once from where they drop back to: records stamped far ahead by a bad clock read). A step FORWARD is invisible here: it reads exactly
+    like a pause. A step is measured to within the gap between two records: the offset the writer
+    was `seen` with live (metrics/clockfile.py: the exact floats the live read used) nearest to the
+    estimate, within `tolerance`, is taken instead. At most MAX_STEPS steps from the end (4 x MAX_STEPS drops looked at, one forward scan each): O(lines)."""
+    stamps = [(i, s) for i, line in enumerate(lines) if (s := last_stamp([line], config, 1)) is not None]
+    steps: list[tuple[int, float]] = []  # (line index where the new clock starts, drop)
+    k, looked = len(stamps) - 1, 0
+    while k > 0 and looked < 4 * MAX_STEPS and len(steps) < MAX_STEPS:
+        drop = stamps[k - 1][1] - stamps[k][1]
+        if drop > tolerance:
+            looked += 1
+            if not _comes_back(stamps, k, stamps[k - 1][1], tolerance) and not _spike(stamps, k, tolerance):
+                steps.append((stamps[k][0], drop))
+        k -= 1
+    out: list[tuple[int, float]] = []
+    offset = last
+    for index, drop in steps:  # from the end backwards
+        out.append((index, offset))
+        offset = offset - drop
+        near = min(seen, key=lambda o: abs(o - offset), default=None)
+        if near is not None and abs(near - offset) <= tolerance:
+            offset = near
+    out.append((0, offset))
+    return [(i, o if abs(o) > tolerance else 0.0) for i, o in reversed(out)]
+
+
+def _spike(stamps: list[tuple[int, float]], k: int, tolerance: float) -> bool:
+    """Before the drop at `k`, had the stamps jumped up (by more than `tolerance`) from where they
+    drop to? Then the lines between are stamps far ahead (a bad clock read: dev seed 9950, three
+    records an hour ahead; taken as a step, the history before them was placed an hour early), not
+    an old clock: a clock that was ahead before the step was ahead from the file's start, or got
+    there by a step forward, which reads as a pause and is not looked for."""
+    after = stamps[k][1]
+    for j in range(k - 1, 0, -1):
+        if stamps[j - 1][1] <= after + tolerance:
+            return stamps[j][1] - stamps[j - 1][1] > tolerance
+    return False
+
+
+def _comes_back(stamps: list[tuple[int, float]], k: int, before: float, tolerance: float) -> bool:
+    """After the drop at `k`, do the stamps jump back up (by more than `tolerance`) to where they
+    were (`before`)? Then the lines between are a backlog flushed, not a new clock."""
+    for j in range(k + 1, len(stamps)):
+        if stamps[j][1] >= before - tolerance:
+            return stamps[j][1] - stamps[j - 1][1] > tolerance
+    return False
 
 
 def replay_offset(lines: list[bytes], mtime: float, config: JsonlStream, tail: int = 64) -> float:

@@ -107,20 +107,17 @@ FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137,
          7035, 9914, 10133,
          # round 9, second wave: 12023 (fresh set 12000-12059, broken by 52f42a1): a writer 180 s behind,
          # SIGKILL, replay with the saved offset 0.1 s off the drifting live estimate: a record crossed the
-         # last evaluation's time, was carried as gone and counted again (metrics/skew.py JITTER)
-         12023]
+         # last evaluation's time, was carried as gone and counted again (metrics/skew.py JITTER).
+         # 5072 (dev 5000-5079, open since round 9's first wave): a replay placed the history from before
+         # a writer's clock step (+180 s -> +45 s) with the last offset: 135 s late, 17 counted twice
+         # (metrics/writerclocks.step_offsets)
+         12023, 5072]
 SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 5), *FOUND]
 
 
-# Found and NOT fixed (strict xfail: it fails the run once it passes). Empty in round 8 (7035 fixed).
-OPEN: dict[int, str] = {
-    # round 9 (dev seeds 5000-5079, on the round-8 tree too): a start_at: beginning replay after a
-    # SIGKILL places the whole history with the writer's LAST clock offset (replay_offset, from the
-    # file's mtime); records written before the writer's clock stepped (+180 s -> +45 s) land 135 s
-    # off, some inside the stage's unsettled span: 17 uploads counted twice. Needs the replay to
-    # find the step in the stamps' file order (a backlog looks alike) or per-span offsets on disk.
-    5072: "replay across a writer clock step: history placed with the last offset, counted twice",
-}
+# Found and NOT fixed (strict xfail: it fails the run once it passes). Empty in round 8 (7035 fixed), again
+# in round 9 (5072 fixed).
+OPEN: dict[int, str] = {}
 PARAMS = [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=OPEN[s])) if s in OPEN else s
           for s in [*SEEDS, *([] if os.environ.get("SCENARIO_SEEDS") else OPEN)]]
 
