@@ -152,7 +152,9 @@ def step_offsets(lines: list[bytes], config: JsonlStream, tolerance: float, last
         if near is not None and abs(near - offset) <= tolerance:
             offset = near
     out.append((0, offset))
-    return [(i, o if abs(o) > tolerance else 0.0) for i, o in reversed(out)]
+    # `last` as given (a clock ahead by less than the tolerance is still applied: replay_offset's future
+    # slack); the spans before it as the live estimator reports them, 0 within the tolerance.
+    return [(i, o if abs(o) > tolerance or not j else 0.0) for j, (i, o) in enumerate(out)][::-1]
 
 
 def _spike(stamps: list[tuple[int, float]], k: int, tolerance: float) -> bool:
