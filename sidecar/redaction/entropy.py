@@ -156,7 +156,13 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
     `encoded(tok)` first: a mark when the token is an encoding of a text that holds a secret, the token
     itself when it encodes data without one (a base64 JSON cursor). What keep.py says stays is never judged:
     a token announced as an identifier, digest, nonce or cursor, a public key, a certificate body."""
-    spans = public_spans(text)
+    spans: list[list[tuple[int, int]]] = []  # public_spans(text), found when a token first needs it: most lines have
+    # no token that reads as random, and the spans' searches (JWTs, PEM blocks, ciphertext) cost a pass each
+
+    def in_public(start: int) -> bool:
+        if not spans:
+            spans.append(public_spans(text))
+        return any(a <= start < b for a, b in spans[0])
 
     def judge(start: int, tok: str) -> str:
         if start > 0 and text[start - 1] == "\\" and (esc := _ESCAPE_HEAD.match(tok)) is not None:
@@ -175,7 +181,7 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             hidden = encoded(tok)
             if hidden is not None:
                 return hidden
-        if not is_high_entropy(tok) or is_public(tok) or any(a <= start < b for a, b in spans):
+        if not is_high_entropy(tok) or is_public(tok) or in_public(start):
             return tok
         if announced_identifier(text, start):
             return tok
