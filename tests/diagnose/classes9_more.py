@@ -428,10 +428,57 @@ def r1_twin_unbounded_structure(rng: random.Random, ctx: Ctx) -> tuple[str, str]
     return spread(rng, _gauges(rng, False), _killed(rng)), "code"
 
 
+# ---- G1: a legitimate setting value reaching a broken branch of our code -------------------------------------------
+_SETTINGS = (("STREAMING_MODE", ("off", "sse", "chunked")), ("CACHE_BACKEND", ("none", "memory", "redis")),
+             ("TOOL_SANDBOX", ("disabled", "strict", "relaxed")))
+
+
+def _branch(rng: random.Random, value: str, valid: tuple[str, ...], broken: bool) -> object:
+    """Our code over the setting's value: a context-manager generator that does not yield on that branch
+    (contextlib: "generator didn't yield"), a handler table missing that key, or - the twin - the value parsed by an
+    Enum of the documented values (enum.py: "'x' is not a valid ...")."""
+    import contextlib
+    import enum
+
+    if not broken:
+        mode = enum.Enum("Mode", {v.upper(): v for v in valid})
+        return mode(value)
+    if rng.random() < 0.5:
+        @contextlib.contextmanager
+        def opened(v: str) -> Any:
+            if v != valid[0]:
+                yield v
+
+        with opened(value):
+            return None
+    handlers = {v: v.upper() for v in valid[1:]}
+    return handlers[value]
+
+
+def g1_valid_value_broken_branch(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    name, valid = rng.choice(_SETTINGS)
+    value = valid[0]  # a documented value, the one the code mishandles
+    who = logger_of(rng, "startup")
+    before = [line(who, rng.choice([f"{name}={value}", f"config: {name.lower()} = {value!r} (documented: "
+                                    f"{', '.join(valid)})"]))]
+    return spread(rng, before, _record(lambda: _branch(rng, value, valid, True), who,
+                                       worded(rng, "startup", name.lower()))), "code"
+
+
+def g1_twin_invalid_value(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    name, valid = rng.choice(_SETTINGS)
+    value = rng.choice([valid[0][:-1], valid[1].upper() + "_", "of", "yes"])  # a typo / not a documented value
+    who = logger_of(rng, "startup")
+    before = [line(who, rng.choice([f"{name}={value}", f"config: {name.lower()} = {value!r}"]))]
+    return spread(rng, before, _record(lambda: _branch(rng, value, valid, False), who,
+                                       worded(rng, "startup", name.lower()))), "config"
+
+
 CLASSES9_MORE: dict[str, tuple[Gen, ...]] = {
     "P1": (p1_reply_breaks_schema, p1_twin_optional_field, p1_twin_every_model),
     "N2": (n2_client_went_away, n2_twin_we_closed),
     "N3": (n3_proxy_upstream_transient, n3_twin_proxy_policy),
+    "G1": (g1_valid_value_broken_branch, g1_twin_invalid_value),
     "R1": (r1_oom_with_load, r1_twin_unbounded_structure),
     "S1": (s1_sub_service_dependency, s1_twin_credential_or_setting, s1_twin_expired_token),
 }

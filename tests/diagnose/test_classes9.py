@@ -23,7 +23,16 @@ OPEN: dict[str, str] = {
     "g3_cancelled_outcome": "CancelledError (a BaseException) read from a cancelled future's exception(): no family",
     "n1_twin_every_attempt": "the deciding record (every attempt, only large bodies) comes AFTER the error; the "
                              "diagnosis reads only the records before it (excerpt.py context)",
+    "g1_twin_invalid_value": "enum's \"'x' is not a valid Mode\" after a record printing NAME=x: no reading ties an "
+                             "Enum's refusal to the printed setting (catch-all 0.3; spec: config)",
     "u4_twin_our_download_cut": "zipfile.BadZipFile after our download's early-end warning: the warning is not read",
+}
+# generator -> (the seeds still answered wrongly, why): a strict xfail on those seeds only (the others pass)
+OPEN_SEEDS: dict[str, tuple[frozenset[int], str]] = {
+    "g1_valid_value_broken_branch": (frozenset({0, 2, 3, 4, 5}), "a documented setting value reaching a broken "
+                                     "branch (contextlib 'generator didn't yield', a handler table without that key): "
+                                     "catch-all, or config 0.5 by origin:setting (the red herring the spec names); "
+                                     "nothing reads the documented values"),
 }
 CASES = [(cid, g) for cid, gens in (CLASSES9 | CLASSES9_MORE).items() for g in gens]
 
@@ -38,7 +47,9 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
     pytest.param(cid, g, id=f"{cid}-{g.__name__}",
                  marks=[pytest.mark.xfail(strict=True, reason=OPEN[g.__name__])] if g.__name__ in OPEN else [])
     for cid, g in CASES])
-def test_class_of_the_spec(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
+def test_class_of_the_spec(cid: str, gen: Gen, seed: int, ctx: Ctx, request: pytest.FixtureRequest) -> None:
+    if seed in OPEN_SEEDS.get(gen.__name__, (frozenset(), ""))[0]:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=OPEN_SEEDS[gen.__name__][1]))
     excerpt, expected = gen(random.Random(seed), ctx)
     d = diagnose(excerpt)
     assert d.category == expected, (cid, gen.__name__, d.category, d.confidence, d.rule, d.summary)
