@@ -169,9 +169,12 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 # An RFC 4648 base32 key (TOTP/HOTP secrets, Google Authenticator's Key Uri Format): letters run long, so the
 # generated-value test (class switches) misses it.
 _BASE32_KEY = re.compile(r"^(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}=*$")
-PARENTHESISED = re.compile(
-    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40})[ \t]*\([ \t]*(?:[bB]?(?P<q>[\"']))?(?!\[REDACTED:)"
-    r"(?P<val>[^\s()\"'`,;<>\[\]{}]{6,256})(?(q)(?P=q))[ \t]*\)")
+_PAREN_TAIL = (r"\([ \t]*(?:[bB]?(?P<q>[\"']))?(?!\[REDACTED:)"
+               r"(?P<val>[^\s()\"'`,;<>\[\]{}]{6,256})(?(q)(?P=q))[ \t]*\)")
+PARENTHESISED = re.compile(r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][\w.\-]{0,40})[ \t]*" + _PAREN_TAIL)
+# PARENTHESISED from its `(` on, alone (the same pattern text): every match holds one at its `(`, and this one is
+# tried only where a `(` is, not at every word start: a text without it is returned without the full search.
+_PARENTHESISED_TAIL = re.compile(_PAREN_TAIL)
 
 
 def parenthesised_repl(mark: str) -> Callable[[re.Match[str]], str]:
@@ -188,6 +191,15 @@ def parenthesised_repl(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)
         return m.group(0)[:m.start("val") - m.start()] + mark + m.group(0)[m.end("val") - m.start():]
     return repl
+
+
+def parenthesised_sub(mark: str) -> Callable[[str], str]:
+    """`PARENTHESISED.sub(parenthesised_repl(mark), text)`, skipped when no `(<value>)` is in the text."""
+    repl = parenthesised_repl(mark)
+
+    def sub(text: str) -> str:
+        return text if _PARENTHESISED_TAIL.search(text) is None else PARENTHESISED.sub(repl, text)
+    return sub
 
 
 # `"hunter2" == password` (detect-secrets' keyword plugin, PRECEDED_BY_EQUAL_COMPARISON_SIGNS).

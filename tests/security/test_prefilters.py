@@ -1,5 +1,6 @@
 """A rule's cheap prefilter never changes its output: `separated.qualified_sub` (QUALIFIED run only on a text that
-holds its qualifier-separator-value tail) gives what `QUALIFIED.sub` gives, on generated texts that vary the name
+holds its qualifier-separator-value tail) gives what `QUALIFIED.sub` gives, and `parenthesised_sub` (only on a text
+holding `(<value>)`) what `PARENTHESISED.sub` gives, on generated texts that vary the name
 (secret word, provider, plain word, two words), the qualifier (`for`/`of`/`from` with 1-4 words, quoted words,
 parentheses), the separator (`:`, `=`, `is`, `was`, `to`, none) and the value (random, prose, already marked), with
 near misses (a qualifier and no separator, a separator and no value) that must stay as they are.
@@ -12,7 +13,14 @@ import string
 
 import pytest
 
-from sidecar.redaction.separated import QUALIFIED, qualified_repl, qualified_sub
+from sidecar.redaction.separated import (
+    PARENTHESISED,
+    QUALIFIED,
+    parenthesised_repl,
+    parenthesised_sub,
+    qualified_repl,
+    qualified_sub,
+)
 
 MARK = "[REDACTED:secret]"
 NAMES = ["password", "DB_PASS", "api key", "secret token", "openai_admin", "user", "login", "auth.token", "pin"]
@@ -50,3 +58,25 @@ def test_qualified_prefilter_same_output(seed: int) -> None:
         assert sub(t) == want, t
         changed += want != t
     assert 0 < changed < len(texts)  # both branches are exercised: some texts are redacted, some stay
+
+
+def _call(r: random.Random) -> str:
+    name = r.choice(NAMES + ["Fernet", "verify_token", "print", "token ", "set_password\t"])
+    val = _value(r) if r.random() < 0.7 else " ".join(_value(r) for _ in range(2))  # a blank: not one value
+    quote = r.choice(["", "'", '"', "b'", "B\""])
+    close = quote[-1:] if r.random() < 0.8 else ""  # an unclosed quote: a near miss
+    line = f"{name}{r.choice(['', ' '])}({r.choice(['', ' '])}{quote}{val}{close}{r.choice(['', ' ', '  '])}{r.choice([')', ''])}"
+    return r.choice(["{}", "ERROR app: {} failed", "{} (most recent call last)", '{{"msg": "{}"}}']).format(line)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_parenthesised_prefilter_same_output(seed: int) -> None:
+    r = random.Random(f"prefilter:parenthesised:{seed}")
+    sub, repl = parenthesised_sub(MARK), parenthesised_repl(MARK)
+    texts = [_call(r) for _ in range(1500)]
+    changed = 0
+    for t in texts:
+        want = PARENTHESISED.sub(repl, t)
+        assert sub(t) == want, t
+        changed += want != t
+    assert 0 < changed < len(texts)
