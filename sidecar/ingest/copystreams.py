@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .checkpoint import HEAD_BYTES
@@ -57,11 +57,17 @@ def copy_of(head: bytes, live: Ident, streams: dict[Ident, list[str]]) -> str | 
     return None
 
 
-def copied_live(streams: dict[Ident, list[str]], path: str, st: os.stat_result, h: FileHandle) -> str | None:
+def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], bytes | None], path: str,
+                st: os.stat_result, h: FileHandle) -> str | None:
     """The live file's stream prefix if the file at rotated name `path` (`st`, `h`) is a copy of
-    content read from it (the module's decision); None for a live name, its own inode, or no match."""
+    content read from it (the module's decision); None for a live name, its own inode, or no match.
+
+    `held(ident)`: the first bytes THIS replica's parser read from that inode, if it tails it now -
+    local evidence, fresher than the store's streams read at start (both replicas running across
+    the copy: the one that opened the original while it was empty had no first bytes to match a
+    copy by in copies.py, and read the copy as a new file; seeds logrotate-511/512)."""
     live = family(path) if path else path
-    if not streams or live == path:
+    if live == path:
         return None
     try:
         lst = os.stat(live)
@@ -70,7 +76,12 @@ def copied_live(streams: dict[Ident, list[str]], path: str, st: os.stat_result, 
     ident = (lst.st_dev, lst.st_ino)
     if ident == (st.st_dev, st.st_ino):
         return None
-    return copy_of(h.pread(HEAD_BYTES, 0), ident, streams)
+    head = h.pread(HEAD_BYTES, 0)
+    ours = held(ident)
+    n = min(len(head), len(ours or b""))
+    if ours and n > 0 and head[:n] == ours[:n]:
+        return f"{ident[0]}:{ident[1]}"
+    return copy_of(head, ident, streams)
 
 
 def live_idents(paths: Iterable[str]) -> dict[Ident, str]:

@@ -67,7 +67,7 @@ class FileOpening:
         key = (self._fresh_key(dev, ino, head_hash, st.st_ctime_ns if head_len == 0 else None)
                if cp is None or size < cp.offset else cp.key)
         if cp is None or size < cp.offset:
-            stream = copied_live(self.live_streams, path or origin, st, h)
+            stream = copied_live(self.live_streams, self._held_head, path or origin, st, h)
             if stream is not None:
                 key = alias_key(key, stream)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
@@ -83,6 +83,11 @@ class FileOpening:
         log.debug("ingest: open", extra={"path": path, "origin": origin, "ino": ino, "key": key, "offset": offset,
                                          "size": size, "resuming": cp.key if cp is not None else None})
         return f
+
+    def _held_head(self, ident: tuple[int, int]) -> bytes | None:
+        """The first bytes our parser read from the file we tail on `ident` (copystreams.copied_live)."""
+        f = self.table.by_ident.get(ident)
+        return bytes(f.parser.receipts.head) if f is not None else None
 
     def _fresh_key(self, dev: int, ino: int, head_hash: str, empty_ctime: int | None = None) -> str:
         """A key for new content on (dev, ino) that no other file's checkpoint holds.
