@@ -14,7 +14,9 @@ Decision: the copy is named under its original's stream when all of these hold:
 - the store holds receipts of a stream `dev:L:<hash>/n` and the copy's first n bytes hash to it.
   Only the original's reader can have written that stream: it names L's content, and the copy
   starts with the same bytes (what copies.py calls a copy: another inode starting with a tailed
-  file's first bytes).
+  file's first bytes);
+  or, without the store: THIS replica tails L now and the copy starts with the bytes its parser read
+  from L (both replicas up across the copy; seeds logrotate-511/512).
 What does NOT become one stream:
 - two files starting with the same bytes under different names (two `docker logs` captures, two
   services' logs): not siblings of one family, so never compared (tests/ingest/test_copy_streams.py);
@@ -27,7 +29,7 @@ copy came from (the live file holds new bytes; Linux birth times are not in os.s
 content-only name (no inode) would merge the twins above. Why a name in the file key: a copy resumed
 after a restart must keep the stream it started under; the key (`...@dev:L`) is what the checkpoint
 keeps. Lookups are read at start (the case: down across the copy); a receipt committed by the other
-replica after that start is not seen (left: both replicas up, the original's reader behind its copy).
+replica after that start is not seen, unless this replica tails the live file itself (the local evidence).
 """
 
 from __future__ import annotations
