@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from .secret_names import is_secret_name, name_words
+from .spans import mark_spans
 
 _PG_STATEMENT = re.compile(r"(?:execute|statement)[^:\n]{0,40}:[ \t]+(?P<sql>[^\n]{1,4000})")
 _PG_PARAMS = re.compile(r"DETAIL:[ \t]+[Pp]arameters:[ \t]+(?P<list>[^\n]{1,4000})")
@@ -61,15 +62,6 @@ def _sql_secret_slots(sql: str) -> set[str]:
     return slots
 
 
-def _marked(text: str, spans: list[tuple[int, int]], mark: str) -> str:
-    out, pos = [], 0
-    for a, b in sorted(spans):
-        if a >= pos:
-            out += [text[pos:a], mark]
-            pos = b
-    return "".join(out) + text[pos:]
-
-
 def bound_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         spans: list[tuple[int, int]] = []
@@ -96,7 +88,7 @@ def bound_sub(mark: str) -> Callable[[str], str]:
                 if len(strings) >= 2:
                     spans.append(strings[-1].span("val"))
         spans += _generic_fields(text)
-        return _marked(text, spans, mark) if spans else text
+        return mark_spans(text, spans, mark)
     return sub
 
 

@@ -14,6 +14,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from .spans import mark_spans
 from .unlabelled import credential_shaped
 
 _RECORD = re.compile(r"""\\{0,3}['"]msg\\{0,3}['"]:[ \t]*(?P<msg>'(?:[^'\\\n]|\\.){0,2000}'|"(?:[^"\\\n]|\\.){0,2000}")"""
@@ -62,12 +63,5 @@ def record_args_sub(judge: Callable[[str], str], mark: str) -> Callable[[str], s
                         if at >= 0:
                             spans.append((at + 1, at + len(q) - 1) if q.startswith(("'", '"')) else (at, at + len(q)))
                             break
-        if not spans:
-            return text
-        out, pos = [], 0
-        for start, end in sorted(spans):
-            if start >= pos:
-                out += [text[pos:start], mark]
-                pos = end
-        return "".join(out) + text[pos:]
+        return mark_spans(text, spans, mark)
     return sub

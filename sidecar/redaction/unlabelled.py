@@ -32,6 +32,7 @@ from .entropy import ID_PREFIXES
 from .keep import is_identifier_name, keeps_value
 from .providers import generated
 from .secret_names import META_WORDS, name_words
+from .spans import mark_spans
 from .textstats import password_like
 
 _KEY_HEX = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
@@ -199,12 +200,5 @@ def debug_dump_sub(mark: str) -> Callable[[str], str]:
             for block in _ENV_BLOCK.finditer(text):
                 spans += [m.span("val") for m in _ENV_LINE.finditer(text, block.start(1), block.end(1))
                           if says_nothing(m.group("name")) and credential_shaped(m.group("val"))]
-        if not spans:
-            return text
-        out, pos = [], 0
-        for start, end in sorted(spans):
-            if start >= pos:
-                out += [text[pos:start], mark]
-                pos = end
-        return "".join(out) + text[pos:]
+        return mark_spans(text, spans, mark)
     return sub
