@@ -32,7 +32,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 
-from .secret_gen import AN, HEX, URLSAFE, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_plantings, leaked, rnd
 
 Planting = tuple[str, str]
 LOWER_D = string.ascii_lowercase + string.digits
@@ -543,9 +543,7 @@ KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
-    r = random.Random(f"c10:{cls}:{seed}")
-    make = SECRET_CLASSES.get(cls) or KEEP_CLASSES[cls]
-    return [make(r) for _ in range(n)]
+    return class_plantings("c10", (SECRET_CLASSES, KEEP_CLASSES), cls, seed, n)
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:

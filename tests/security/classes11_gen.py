@@ -21,7 +21,7 @@ import string
 import urllib.parse
 from collections.abc import Callable
 
-from .secret_gen import AN, HEX, URLSAFE, class_report, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_plantings, class_report, leaked, rnd
 
 Planting = tuple[str, str]
 K8S = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand SafeEncodeString: pod names' random parts
@@ -425,9 +425,7 @@ KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
-    r = random.Random(f"c11:{cls}:{seed}")
-    make = SECRET_CLASSES.get(cls) or KEEP_CLASSES[cls]
-    return [make(r) for _ in range(n)]
+    return class_plantings("c11", (SECRET_CLASSES, KEEP_CLASSES), cls, seed, n)
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:

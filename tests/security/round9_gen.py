@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .secret_gen import AN, HEX, URLSAFE, class_report, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_plantings, class_report, leaked, rnd
 
 Planting = tuple[str, str]
 LOWER_D = string.ascii_lowercase + string.digits
@@ -236,9 +236,7 @@ KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
-    r = random.Random(f"r9:{cls}:{seed}")
-    make = SECRET_CLASSES.get(cls) or KEEP_CLASSES[cls]
-    return [make(r) for _ in range(n)]
+    return class_plantings("r9", (SECRET_CLASSES, KEEP_CLASSES), cls, seed, n)
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:

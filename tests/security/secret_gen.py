@@ -382,6 +382,15 @@ def leaked(secret: str, out: str) -> bool:
     return any(v and v in out for v in {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1]})
 
 
+def class_plantings(tag: str, classes: tuple[dict[str, Callable[[random.Random], tuple[str, str]]], ...], cls: str,
+                    seed: int, n: int) -> list[tuple[str, str]]:
+    """`n` plantings of class `cls` (looked up in `classes` in order), drawn from a generator seeded by the tag,
+    the class and the seed: one class's plantings do not move when another class is added."""
+    r = random.Random(f"{tag}:{cls}:{seed}")
+    make = next(group[cls] for group in classes if cls in group)
+    return [make(r) for _ in range(n)]
+
+
 def class_report(classes: tuple[dict[str, Callable[[random.Random], tuple[str, str]]], ...],
                  plantings: Callable[[str, int, int], list[tuple[str, str]]],
                  failed: Callable[[Callable[[str], str], str, str, str], bool], default_seeds: str) -> None:

@@ -33,7 +33,7 @@ import random
 import string
 from collections.abc import Callable
 
-from .secret_gen import AN, HEX, class_report, leaked, rnd
+from .secret_gen import AN, HEX, class_plantings, class_report, leaked, rnd
 
 Planting = tuple[str, str]
 KEYS = [lambda r: "gsk_" + rnd(r, AN, 52), lambda r: "sk-ant-api03-" + rnd(r, AN + "-_", 93) + "AA",
@@ -186,9 +186,7 @@ KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
-    r = random.Random(f"s10:{cls}:{seed}")
-    make = SECRET_CLASSES.get(cls) or KEEP_CLASSES[cls]
-    return [make(r) for _ in range(n)]
+    return class_plantings("s10", (SECRET_CLASSES, KEEP_CLASSES), cls, seed, n)
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
