@@ -27,15 +27,8 @@ import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream
-from sidecar.metrics.jsonl import JsonlSource
+from tests.metrics.test_replay_same_place import T0, source
 from tests.rollout.upstream_writer import UploadMetrics, utc_iso
-
-T0 = 1_763_900_000.0
-
-
-def source(path: Path, clock: ManualClock, clock_dir: Path) -> JsonlSource:
-    return JsonlSource(JsonlStream(name="s", paths=[str(path)], start_at="beginning"), clock, None, retention=3600,
-                       clock_file=clock_dir / "s.clocks.json")
 
 
 async def play(tmp: Path, rng: random.Random, before: float, after: float, step_at: int, backlog: float = 0.0,
