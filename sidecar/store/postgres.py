@@ -26,6 +26,7 @@ is relied on: the migration lock is a transaction-scoped advisory lock.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -102,11 +103,21 @@ def _translate(exc: psycopg.Error) -> StoreError:
     return cls(f"postgres: {_first_line(exc)}")
 
 
+def _cancelling() -> bool:
+    """Whether this task is being cancelled. psycopg answers a cancelled statement with an error of its own
+    (QueryCanceled, a closed connection); translated to a StoreError, a loop that retries store errors
+    swallowed the cancel and `stop()` waited forever (alerts' scheduler, seen as a 1-in-4 hang under load)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 @contextmanager
 def _translated() -> Iterator[None]:
     try:
         yield
     except psycopg.Error as exc:
+        if _cancelling():
+            raise asyncio.CancelledError from exc
         raise _translate(exc) from exc
 
 
@@ -196,6 +207,8 @@ class PostgresDatabase:
             async with self._pool.connection(timeout=wait) as conn:
                 yield conn
         except psycopg.Error as exc:
+            if _cancelling():
+                raise asyncio.CancelledError from exc
             error = _translate(exc)
             self._note(error)
             raise error from exc
