@@ -40,16 +40,23 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def status(request: web.Request) -> web.Response:
-    """Readiness and degraded dependencies in one document (read access like the rest of /api)."""
+    """Readiness, degraded dependencies and the tailer's progress in one document (read access like /api).
+
+    `ingest` answers "has the sidecar stored everything in my logs?": per tailed file the offset the
+    store accepted next to the file's size (a user compares it with `ls -l`; a test waits on it
+    instead of sleeping). Paths are the operator's configuration, never log content.
+    """
     sidecar = request.app[SIDECAR_KEY]
     problems = await sidecar.problems()
     degraded = sidecar.degraded()
+    ingest = sidecar.stages.ingest
     return web.json_response({
         "ready": not problems,
         "problems": problems,
         "degraded": {stage: items for stage, items in degraded.items() if items},
         "stages": sorted(degraded),
         "version": __version__,
+        "ingest": ingest.status() if ingest is not None else None,
     })
 
 

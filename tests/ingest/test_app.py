@@ -59,3 +59,45 @@ async def test_running_sidecar_stores_events_and_reports_unwritable_checkpoints(
         assert status["sources"][0]["files"][0]["path"] == str(log)
     finally:
         await sidecar.stop()
+
+
+async def test_api_status_offsets_reach_the_file_size_only_once_the_store_has_every_event(tmp_path, free_port):
+    """/api/status `ingest`: per tailed file the offset the store accepted next to its size; a user (or
+    a test, instead of a sleep) waits for offset == size on disk, and then every event is stored."""
+    log = tmp_path / "ws_daemon.log"
+    log.write_text("")
+    sidecar = Sidecar(Config.model_validate({
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": free_port},
+        "store": {"path": str(tmp_path / "sidecar.db"), "spool_dir": str(tmp_path / "spool")},
+        "rollouts_file": None,
+        "diagnosis": {"kimi_enabled": False, "rules_file": "rules/diagnoses.yaml"},
+        "alerts": {"rules_file": None},
+        "ingest": {"checkpoint_dir": str(tmp_path / "ck")},
+        "sources": [{"paths": [str(log)]}],
+    }))
+    await sidecar.start()
+    try:
+        async with aiohttp.ClientSession(base_url=f"http://127.0.0.1:{free_port}") as http:
+            async def files() -> list[dict]:
+                async with http.get("/api/status") as r:
+                    assert r.status == 200
+                    body = await r.json()
+                return [f for src in body["ingest"]["sources"] for f in src["files"]]
+
+            errs: list[int] = []
+            for start in (0, 40, 300):
+                body, more = records(start, 40 + start // 10)
+                errs += more
+                with log.open("a") as w:
+                    w.write(body)
+                size = log.stat().st_size
+                for _ in range(400):
+                    seen = await files()
+                    if seen and seen[0]["offset"] == size:
+                        break
+                    await asyncio.sleep(0.025)
+                assert [(f["path"], f["offset"], f["undelivered"]) for f in seen] == [(str(log), size, 0)], seen
+                row = await sidecar.store.db.fetchone(RECEIPT_COUNT_SQL)
+                assert row["n"] == len(errs)  # no wait: the offset moves only past what the store accepted
+    finally:
+        await sidecar.stop()

@@ -12,10 +12,12 @@ points, the writes and the rollovers.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,22 @@ def _config(tmp: Path, name: str, store: dict[str, Any], log: Path) -> tuple[Pat
         "rollouts_file": None,
     }))
     return cfg, port
+
+
+def _status(port: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5) as r:
+        return dict(json.loads(r.read()))
+
+
+def _caught_up(port: int, log: Path) -> bool:
+    """What a user checks: ready (nothing spooled), and for the log and its `.1` on disk, the
+    replica's stored offset equals the file's size; no file (renamed away ones too) is behind."""
+    st = _status(port)
+    files = [f for src in st["ingest"]["sources"] for f in src["files"]]
+    on_disk = {str(p): p.stat().st_size for p in (log, log.with_name(log.name + ".1")) if p.exists()}
+    stored = {f["path"]: f["offset"] for f in files if f["path"] is not None}
+    return (st["ready"] and all(stored.get(p) == size for p, size in on_disk.items())
+            and all(f["offset"] == f["size"] and f["undelivered"] == 0 for f in files))
 
 
 async def _count(store: dict[str, Any]) -> int:
@@ -105,12 +123,14 @@ async def test_two_replicas_killed_at_random_points_count_every_error_once(tmp_p
                 procs[i] = start(cfg, cfg.parent)
                 wait_ready(port, procs[i])  # type: ignore[arg-type]
         append(20)
+        # Done when both replicas say on /api/status that the store accepted every byte of both
+        # files: after that neither has anything left to send, so a duplicate cannot land later.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if await _count(store) >= state["errors"]:
+            if all(_caught_up(port, log) for _, port in replicas):
                 break
             await asyncio.sleep(0.2)
-        await asyncio.sleep(2.0)  # a duplicate from either replica would land within its checkpoint interval
+        assert all(_caught_up(port, log) for _, port in replicas), [_status(port) for _, port in replicas]
         got = await _count(store)
     finally:
         for p in procs:

@@ -23,12 +23,35 @@ class ErrorBody(Model):
     error: str
 
 
+class TailedFile(Model):
+    """One file the tailer holds open. Caught up when `offset` equals the file's size on disk."""
+
+    path: str | None = Field(description="its name now; null once rotated away or deleted (still drained)")
+    offset: int = Field(description="bytes the store accepted (the checkpoint): nothing before it is re-sent")
+    read_offset: int = Field(description="bytes read and parsed")
+    size: int = Field(description="the size the tailer last saw")
+    lag_bytes: int
+    undelivered: int = Field(description="reads handed to the store and not yet accepted")
+
+
+class IngestSource(Model):
+    name: str
+    files: list[TailedFile]
+
+
+class IngestStatus(Model):
+    """The tailer's own progress: per source the files it reads and how far the store has them."""
+
+    sources: list[IngestSource]
+
+
 class Status(Model):
     ready: bool
     problems: list[str]
     degraded: dict[str, list[str]]
     stages: list[str]
     version: str
+    ingest: IngestStatus | None = Field(default=None, description="null when the ingest stage is not running")
 
 
 # --- groups ---------------------------------------------------------------------------------------
