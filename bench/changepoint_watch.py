@@ -46,7 +46,8 @@ def mixture(log_r: Sequence[float], bad: int, n: int, p0: float, thetas: Sequenc
 
 
 def path(rng: random.Random, rate_a: float, rate_s: float, change: float | None, dur: float, check: float,
-         history: float, thetas: Sequence[float], min_samples: int = 5, window: float = 1800.0) -> list[tuple[float, float]]:
+         history: float, thetas: Sequence[float], min_samples: int = 5, window: float = 1800.0,
+         known_p0: float | None = None) -> list[tuple[float, float]]:
     """(check time, log statistic) at every look end and, with `check`, after every bad request."""
     log_r = [-math.inf] * len(thetas)
     blocks = [(n, errors(rng, n, 0.01)) for n in (poisson(rng, rate_s * IV) for _ in range(int(min(history, window) // IV)))]
@@ -55,7 +56,9 @@ def path(rng: random.Random, rate_a: float, rate_s: float, change: float | None,
     while t < dur:
         arrivals = sorted(t + rng.random() * IV for _ in range(poisson(rng, rate_a * IV)))
         recs = [(x, rng.random() < (0.08 if change is not None and x >= change else 0.01)) for x in arrivals]
-        if blocks:  # the look's null comes from the sync requests before it
+        if known_p0 is not None:  # the oracle: told the healthy rate, no margin, no baseline noise
+            p0 = known_p0
+        elif blocks:  # the look's null comes from the sync requests before it
             p0 = null_rate(1.25, sum(b for _, b in blocks), sum(n for n, _ in blocks), 0.0125)
         if p0 is not None and check:
             seen = pending + recs
@@ -79,16 +82,17 @@ def path(rng: random.Random, rate_a: float, rate_s: float, change: float | None,
 
 
 def run(seed: int, trials: int, stages: int, check: float, history: float, thetas: Sequence[float],
-        grid: Sequence[float], rate: float = 3.33333, stage: float = 1500.0) -> dict[float, tuple[float, float, float]]:
+        grid: Sequence[float], rate: float = 3.33333, stage: float = 1500.0,
+        known_p0: float | None = None) -> dict[float, tuple[float, float, float]]:
     """log A -> (false share, median delay, p90 delay)."""
     ra, rs = rate * 0.1, rate * 0.9
     rng = random.Random(seed)
     det = []
     for _ in range(trials):
         warm = 600.0 + rng.randrange(30)
-        det.append((warm, path(rng, ra, rs, warm, warm + 200 * IV, check, history, thetas)))
+        det.append((warm, path(rng, ra, rs, warm, warm + 200 * IV, check, history, thetas, known_p0=known_p0)))
     rng = random.Random(seed * 7919)
-    peaks = sorted(max((s for _, s in path(rng, ra, rs, None, stage, check, history, thetas)), default=-math.inf)
+    peaks = sorted(max((s for _, s in path(rng, ra, rs, None, stage, check, history, thetas, known_p0=known_p0)), default=-math.inf)
                    for _ in range(stages))
     res = {}
     for la in grid:
@@ -112,10 +116,15 @@ def main() -> int:
     ap.add_argument("--check", type=float, default=5.0, help="seconds between checks inside a look (0: look ends only)")
     ap.add_argument("--history", type=float, default=1800.0, help="seconds of sync requests held when a stage starts")
     ap.add_argument("--thetas", default=",".join(str(t) for t in THETAS))
+    ap.add_argument("--known-p0", type=float, default=None,
+                    help="oracle: the null is this rate (told the healthy rate; with --thetas 8 told the change too)")
+    ap.add_argument("--grid", default="6.5,12.25", help="log A range: lo,hi in steps of 0.25")
     args = ap.parse_args()
     thetas = tuple(float(x) for x in args.thetas.split(","))
-    grid = [x / 4 for x in range(26, 50)]
-    per = [run(int(s), args.trials, args.stages, args.check, args.history, thetas, grid) for s in args.seeds.split(",")]
+    lo, hi = (float(x) for x in args.grid.split(","))
+    grid = [x / 4 for x in range(int(lo * 4), int(hi * 4) + 1)]
+    per = [run(int(s), args.trials, args.stages, args.check, args.history, thetas, grid, known_p0=args.known_p0)
+           for s in args.seeds.split(",")]
     print(f"changepoint_watch: seeds {args.seeds}, check {args.check:g} s, history {args.history:g} s, thetas {thetas}")
     for g in grid:
         f, m, p9 = (statistics.mean(p[g][i] for p in per) for i in range(3))

@@ -140,6 +140,8 @@ class JsonlSource:
         self.skew = SkewEstimator()  # the clock of the writer whose lines are being read
         self.clocks = WriterClocks(self.skew)
         self.clockfile = ClockFile(clock_file)  # the writers' offsets learned live, across restarts
+        self._writer: str | None = None  # writer_key of the file whose lines are being read (poll)
+        self._stamps: dict[str, float] = {}  # writer -> stamp of the last stamped record read live (clockfile)
         self._replay_offset: float | None = None  # the replayed line's writer clock, by span (see poll)
         self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
@@ -187,6 +189,8 @@ class JsonlSource:
         if stamp is None:
             return self._place(record, now, now)
         if self._live:
+            if self._writer is not None:
+                self._stamps[self._writer] = stamp
             self.skew.observe(now - stamp, self._read_no)
             if not math.isnan(self._read_no) and self._held.wants(self.skew, stamp, now):
                 self._held.add(record, stamp, now, self.skew)  # placed by _release (metrics/held.py)
@@ -340,12 +344,15 @@ class JsonlSource:
                 ahead = replay_offset(last, mtime, self.config) if mtime is not None else 0.0
                 if mtime is not None and not read.more:  # the offset saved before, when the file confirms it
                     tolerance = self.clocks.of(path).tolerance
-                    known = replay_saved(last, mtime, self.config, self.clockfile.known(writer_key(path)), tolerance)
-                    if known < 0 < -ahead:
+                    key, newest = writer_key(path), last_stamp(last, self.config)
+                    seen = self.clockfile.stamp(key)
+                    known = replay_saved(last, mtime, self.config, self.clockfile.known(key), tolerance, seen)
+                    if known and seen is not None and seen == newest:
+                        ahead = known  # confirmed by the last record itself, whatever was written after it (13016)
+                    elif known < 0 < -ahead:
                         ahead = known  # ahead: the float the live read used, not the last write's lag (12023)
                     elif known > 0 and not ahead:  # behind
                         ahead = known
-                    newest = last_stamp(last, self.config)
                     if ahead or (newest is not None and abs(mtime - newest) <= tolerance):
                         # The last records' clock is known (saved, or the mtime says it): older history
                         # may predate a step of the writer's clock; each span between steps is placed
@@ -361,6 +368,7 @@ class JsonlSource:
             done = 0
             for start, end, path, _ in read.sources:
                 self.skew = self.clocks.of(path)
+                self._writer = writer_key(path)
                 todo = list(spans.get(path, ()))
                 for i, line in enumerate(read.lines[start:end], start):
                     while todo and todo[0][0] <= i:
@@ -377,7 +385,7 @@ class JsonlSource:
         self._release()
         self._replaying = self._replaying and read.more
         if not self._replaying:
-            self.clockfile.update(self.clocks.offsets(), self.clock.time())
+            self.clockfile.update(self.clocks.offsets(), self.clock.time(), self._stamps)
         self.window.prune(self.clock.time())
         return self.records - before
 

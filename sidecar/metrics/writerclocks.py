@@ -97,7 +97,7 @@ def last_stamp(lines: list[bytes], config: JsonlStream, tail: int = 64) -> float
 
 
 def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: float | None,
-                 tolerance: float) -> float:
+                 tolerance: float, seen: float | None = None) -> float:
     """The offset of a writer whose clock is off, for replayed history: `known` (learned live by a
     previous process, metrics/clockfile.py) when the file confirms it - its modification time (our
     clock, the last write) minus the last record's stamp is within `tolerance` of it - else 0.
@@ -105,10 +105,16 @@ def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: f
     replay_offset); with the prior it can, and a clock fixed while the sidecar was down shows as a
     mismatch (not applied). Ahead: the file tells the offset to within the last write's transport
     lag, the saved value exactly as the live read used it: a replay must put each record at the
-    float the live read did (tests/metrics/test_replay_same_place.py)."""
+    float the live read did (tests/metrics/test_replay_same_place.py).
+    Confirmed without the mtime: `seen`, the stamp of the last record the writer's file showed the
+    process that saved `known`, is the stamp of the last record in `lines` - nothing was recorded
+    after it, so a later write (a line that is no request record) moving the mtime says nothing
+    about the clock (metrics/clockfile.py, 13016's class)."""
     if known is None or abs(known) <= tolerance:
         return 0.0
     newest = last_stamp(lines, config)
+    if newest is not None and seen is not None and newest == seen:
+        return known
     if newest is None or abs((mtime - newest) - known) > tolerance:
         return 0.0
     return known
