@@ -59,9 +59,13 @@ def _tokens(t: Template) -> tuple[str, ...]:
 
 @cache
 def _twin_index(name: str) -> dict[tuple[str, ...], list[int]]:
+    return twin_index(system_templates(name))
+
+
+def twin_index(pool: tuple[Template, ...]) -> dict[tuple[str, ...], list[int]]:
     """Templates by their text with one token blanked: two templates sharing a key are one-token twins."""
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, t in enumerate(system_templates(name)):
+    for i, t in enumerate(pool):
         toks = _tokens(t)
         for j in range(len(toks)):
             if "<*>" not in toks[j]:
@@ -71,12 +75,16 @@ def _twin_index(name: str) -> dict[tuple[str, ...], list[int]]:
 
 def choose(name: str, r: Random) -> list[Template]:
     """The templates of one system log (module docstring): a sample with its twin and plural families."""
-    pool = system_templates(name)
+    return choose_from(system_templates(name), _twin_index(name), r)
+
+
+def choose_from(pool: tuple[Template, ...], index: dict[tuple[str, ...], list[int]], r: Random,
+                low: int = MIN_TEMPLATES, high: int = MAX_TEMPLATES) -> list[Template]:
+    """`choose` on any template pool (also the blind ELF benchmark's, bench/blind_elf_logs.py)."""
     by_msgid: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(pool):
         by_msgid[t.msgid].append(i)
-    index = _twin_index(name)
-    want = r.randint(MIN_TEMPLATES, MAX_TEMPLATES)
+    want = r.randint(low, high)
     chosen: dict[int, None] = {}
     constants = 0
     order = list(range(len(pool)))
@@ -104,22 +112,24 @@ def choose(name: str, r: Random) -> list[Template]:
 
 
 Source = Callable[[], str]
+Draw = Callable[[Conv, Random], str]
 
 
-def slot_source(c: Conv, r: Random, singular: bool) -> Source:
-    """The values one conversion of one template prints in this log (pool size, shape stability)."""
+def slot_source(c: Conv, r: Random, singular: bool, draw: Draw = values.draw) -> Source:
+    """The values one conversion of one template prints in this log (pool size, shape stability); `draw` prints
+    one value of a conversion (bench/blind_c_values.py here, bench/blind_elf_values.py for the ELF bench)."""
     if singular:
         one = f"%{c.flags.replace(chr(39), '')}{'' if c.width in (None, '*') else c.width}d" % 1
         return lambda: one
-    first = values.draw(c, r)
+    first = draw(c, r)
     if r.random() < MIXED:
-        source: Source = lambda: values.draw(c, r)  # noqa: E731
+        source: Source = lambda: draw(c, r)  # noqa: E731
     else:
         shape = shape_of(first)
 
         def source() -> str:
             for _ in range(50):
-                v = values.draw(c, r)
+                v = draw(c, r)
                 if shape_of(v) == shape:
                     return v
             return first
@@ -164,7 +174,7 @@ def plural_count_arg(t: Template) -> int | None:
 class Filler:
     """Prints messages of one template: one value source per argument (a `%1$s` used twice prints one value)."""
 
-    def __init__(self, t: Template, r: Random) -> None:
+    def __init__(self, t: Template, r: Random, draw: Draw = values.draw) -> None:
         self.t = t
         self.sources: dict[int, Source] = {}
         count_arg = plural_count_arg(t) if t.plural else None
@@ -176,7 +186,7 @@ class Filler:
             elif c.arg == count_arg:
                 self.sources[c.arg] = partial(_plural_count, c, r)
             else:
-                self.sources[c.arg] = slot_source(c, r, singular=False)
+                self.sources[c.arg] = slot_source(c, r, singular=False, draw=draw)
 
     def message(self) -> str:
         printed: dict[int, str] = {}
