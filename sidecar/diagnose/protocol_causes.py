@@ -45,8 +45,9 @@ _H2_SETTING = frozenset({"HTTP_1_1_REQUIRED", "INADEQUATE_SECURITY"})
 _H2_PATH = frozenset({"SETTINGS_TIMEOUT", "CONNECT_ERROR"})
 # h11/httpcore, http.client (under requests/urllib3), and aiohttp's ServerDisconnectedError (client_exceptions.py: its
 # default message "Server disconnected", the class name printed before it) - the same peer close before a status line
-_NO_RESPONSE = re.compile(r"Server disconnected without sending a response|RemoteDisconnected: Remote end closed "
-                          r"connection without response|ServerDisconnectedError: Server disconnected\b", re.I)
+# (requests/urllib3 wrap http.client's as "('Connection aborted.', RemoteDisconnected('Remote end closed ...'))")
+NO_RESPONSE = re.compile(r"Server disconnected without sending a response|RemoteDisconnected(?::|\(['\"]) ?Remote end "
+                         r"closed connection without response|ServerDisconnectedError: Server disconnected\b", re.I)
 _CUT_BODY = re.compile(r"peer closed connection without sending complete message body[^\n]{0,80}|"
                        r"incomplete chunked read|received \d+ bytes, expected \d+", re.I)
 _ILLEGAL_HEADER = re.compile(r"Illegal header (?P<part>value|name)\b", re.I)
@@ -86,7 +87,7 @@ def protocol_cause(text: str) -> ProtocolCause | None:
                                 "it failed internally or cancelled the stream") + ".",
                              "Retry the request on a new connection (safe for idempotent calls and for REFUSED_STREAM); "
                              "let the client recycle long-lived HTTP/2 connections, or disable http2 if it recurs.")
-    if _NO_RESPONSE.search(text):
+    if NO_RESPONSE.search(text):
         return ProtocolCause("remote", "the server disconnected without sending a response",
                              "The server (or the proxy in front of it) closed the connection after the request was sent and "
                              "before any response: a keep-alive connection it had already closed, a restart, or an "

@@ -44,8 +44,11 @@ from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .context_causes import context_cause
+from .dead_worker import dead_worker_cause
+from .idle_reuse import idle_reuse_cause
 from .model import Diagnosis, DiagnosisInput, one_line
 from .oom_kills import oom_cause
+from .pool_limit import pool_limit_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .render import (
     EVIDENCE_CHARS,
@@ -298,6 +301,8 @@ class RuleSet:
         diagnosis = reply_schema_cause(diagnosis, inp)  # a provider reply against its documented schema
         diagnosis = server_write_cause(diagnosis, inp)  # who closed the transport a server wrote to
         diagnosis = oom_cause(diagnosis, inp)  # what grew until the memory limit killed the process
+        # the second record decides: a reuse after idling, our pool at its bound, a dead worker behind a wait
+        diagnosis = dead_worker_cause(pool_limit_cause(idle_reuse_cause(diagnosis, inp), inp), inp, self.diagnose)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))
