@@ -14,11 +14,12 @@ and SQLite's go through Android's `(%d) %s` callback.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from functools import cache, partial
 from random import Random
 
 import blind_elf_values as values
-from blind_c_catalog import Template, parse
+from blind_c_catalog import Conv, Template, parse
 from blind_c_logs import Filler, choose_from, twin_index
 from blind_elf_strings import templates
 from blind_elf_systems import SYSTEMS, content
@@ -51,10 +52,24 @@ def _decorate(name: str, t: Template, r: Random) -> Template:
     if system.unit_prefix and not fmt.startswith("%s") and r.random() < system.unit_prefix:
         fmt = "%s: " + fmt
     fmt = system.prefix + fmt
-    if fmt == t.msgid:
-        return t
-    decorated = parse(fmt, t.domain, fmt)
-    return t if decorated is None else decorated
+    decorated = parse(fmt, t.domain, fmt) if fmt != t.msgid else t
+    return _context(t if decorated is None else decorated, system.size_pairs)
+
+
+def _context(t: Template, size_pairs: bool) -> Template:
+    """Each conversion's `after` as printed (`%%` resolved: `%d%%` is a percentage), and the `%lu%s` number +
+    unit pairs marked in HotSpot (`SIZE_FORMAT "%s"`: bench/blind_elf_values.py UNIT_PAIR): what the value draw reads around a conversion."""
+    parts = list(t.parts)
+    for i, p in enumerate(parts):
+        if not isinstance(p, Conv):
+            continue
+        nxt = parts[i + 1] if i + 1 < len(parts) else ""
+        if size_pairs and isinstance(nxt, Conv) and p.spec in ("%lu", "%zu", "%ld") and nxt.spec == "%s":
+            parts[i] = replace(p, after=values.UNIT_PAIR)
+            parts[i + 1] = replace(nxt, before=values.UNIT_PAIR)
+        elif isinstance(nxt, str) and nxt.startswith("%"):
+            parts[i] = replace(p, after=nxt)
+    return replace(t, parts=tuple(parts))
 
 
 def generate(name: str, seed: int, n: int = 2000) -> tuple[list[str], list[str]]:

@@ -9,6 +9,7 @@ does, in one grammar of bench/GROUPING_CLASSES2.md:
                                                     unit (`log_unit_*`: `unit: message`)
     dbus      dbus-daemon + libdbus-1               RFC 5424 with structured data from rsyslog (H20), then
                                                     dbus-daemon's own `[system] ` / `[session uid=N pid=N] `
+                                                    (per template: system 70%, session 20%, both 10%)
     ssh       OpenSSH client `ssh -v`               Docker json-file in a CI job (H9 carrier, JSON-escaped,
                                                     `<>&` as \\u003c.. as Go's encoder writes), `debugN: `
     curl      libcurl (`curl -v --trace-time`)      curl's own verbose lines: `hh:mm:ss.uuuuuu * msg`
@@ -54,6 +55,7 @@ class ElfSystem:
     cut: Callable[[str], str]  # a line -> its message; ValueError when the line is not of this grammar
     prefix: str = ""  # a format prefix every message of this system carries (part of the template)
     unit_prefix: float = 0.0  # share of templates that get `%s: ` (systemd's log_unit_*)
+    size_pairs: bool = False  # `%lu%s` is a size and its unit letter (HotSpot's byte_size_in_proper_unit)
 
 
 def _regex_cut(pattern: str) -> Callable[[str], str]:
@@ -87,15 +89,24 @@ def _monotonic(r: Random, t0: dt.datetime) -> Header:
 
 
 def _rfc5424_sd(r: Random, t0: dt.datetime) -> Header:
+    """rsyslog's RFC 5424 output with its timeQuality and meta SD elements (the sequence id grows per line, the
+    sync state flips rarely), then dbus-daemon's bus context. The context belongs to the daemon instance: a
+    template is printed by the system bus or by session buses (`meta` = `PRI|bus`), and by both for `mixed`."""
     seq = [r.randint(1, 10**6)]
+    synced = [r.choice((0, 1))]
     accuracy = r.randint(1000, 900000)
 
     def header(t: dt.datetime, meta: str, prog: str, pid: int, host: str, m: str, r: Random) -> str:
+        pri, bus = meta.split("|")
         seq[0] += 1
-        sd = "-" if r.random() < 0.1 else (f'[timeQuality tzKnown="1" isSynced="{r.choice((0, 1))}" '
+        if r.random() < 0.02:
+            synced[0] = 1 - synced[0]
+        sd = "-" if r.random() < 0.1 else (f'[timeQuality tzKnown="1" isSynced="{synced[0]}" '
                                              f'syncAccuracy="{accuracy}"][meta sequenceId="{seq[0]}"]')
-        context = "[system]" if r.random() < 0.7 else f"[session uid={r.choice((1000, 1001))} pid={pid + 7}]"
-        return f"<{meta}>1 {t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}+00:00 {host} {prog} {pid} - {sd} {context} {m}"
+        if bus == "mixed":
+            bus = r.choice(("system", "session"))
+        context = "[system]" if bus == "system" else f"[session uid={1000 + pid % 2} pid={pid + 7}]"
+        return f"<{pri}>1 {t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}+00:00 {host} {prog} {pid} - {sd} {context} {m}"
     return header
 
 
@@ -178,7 +189,9 @@ SYSTEMS: dict[str, ElfSystem] = {
         _regex_cut(r"\[ *\d+\.\d{6}\] \S+ [\w.@-]+\[\d+\]: (?P<content>.*)"), unit_prefix=0.35),
     "dbus": ElfSystem(
         ("/usr/bin/dbus-daemon", LIB + "libdbus-1.so.3.32.4"), "IPC message bus", "H20 RFC 5424 + SD, dbus context",
-        ("dbus-daemon",), "dbus", _weighted(("30", 5), ("28", 3), ("27", 1), ("31", 1)), _rfc5424_sd,
+        ("dbus-daemon",), "dbus",
+        lambda r: f"{_weighted(('30', 5), ('28', 3), ('27', 1), ('31', 1))(r)}|"
+                  f"{_weighted(('system', 7), ('session', 2), ('mixed', 1))(r)}", _rfc5424_sd,
         _regex_cut(r'<\d+>1 \S+ \S+ \S+ \d+ - (?:-|(?:\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*")*\])+) '
                    r"(?:\[system\]|\[session uid=\d+ pid=\d+\]) (?P<content>.*)")),
     "ssh": ElfSystem(
@@ -199,7 +212,7 @@ SYSTEMS: dict[str, ElfSystem] = {
         lambda r: f"{_weighted(('info', 6), ('warning', 2), ('debug', 2), ('error', 1), ('trace', 0.5))(r)}|"
                   f"{r.choice(XLOG_TAGS)}", _xlog,
         _regex_cut(r"\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}\]\[\d+\.\d{3}s\]"
-                   r"\[(?:trace|debug|info|warning|error) *\]\[[a-z0-9,]+ *\] (?P<content>.*)")),
+                   r"\[(?:trace|debug|info|warning|error) *\]\[[a-z0-9,]+ *\] (?P<content>.*)"), size_pairs=True),
     "alsa": ElfSystem(
         (LIB + "libasound.so.2.0.0",), "sound library under a sound server", "H21 short-unix + ALSA prefix",
         ("pulseaudio", "pipewire", "wireplumber", "firefox", "speech-dispatcher"), "device", _alsa_site, _alsa,

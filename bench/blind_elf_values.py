@@ -162,7 +162,7 @@ STR_RULES: tuple[tuple[str, str], ...] = (
     (r"(?:uuid|guid|boot id|machine id|invocation id|id128|partition uuid|uuid=)$", "uuid"),
     (r"(?:timeout|took|after|elapsed|delay|interval|every|within|waited|timed out after)$", "duration"),
     (r"(?:signal|sig)$", "signal"),
-    (r"(?:unit|service|job|scope|slice|socket|mount|timer|target|units)$", "unit"),
+    (r"(?:unit|units|job|scope|slice)$", "unit"),
     (r"(?:interface|link|iface|dev|netdev|ifname)$", "ifname"),
     (r"(?:device|card|pcm|ctl|hwdep|rawmidi|seq)$", "device"),
     (r"(?:options|params|parameters|attributes|properties|fields|environment|labels)$", "kvlist"),
@@ -178,6 +178,11 @@ INT_RULES: tuple[tuple[str, str], ...] = (
     (r"(?:uid|gid|user id|group id)=?$", "uid"),
     (r"(?:page|pgno|root|rootpage)=?$", "page"),
 )
+# words that name a systemd unit only in systemd's own messages (elsewhere a service is a D-Bus or network name)
+SYSTEMD_UNIT = re.compile(r"(?:^|\s)(?:service|socket|mount|timer|target|automount|swap|path)$")
+# the marker bench/blind_elf_logs.py puts on a number and the `%s` glued to it: `%lu%s` is HotSpot's
+# `byte_size_in_proper_unit(n), proper_unit_for_byte_size(n)` (a magnitude 0-1023 and its unit letter)
+UNIT_PAIR = "\x00unit"
 # a signed return printed as `r=%d` / `ret=%d` / `errno=%d`: kernel and systemd style negative errno (S22)
 NEG_ERRNO = re.compile(r"(?:^|[\s(,\[])(?:r|ret|rc|err|errno|error)=$")
 
@@ -190,6 +195,12 @@ def kind_of(c: Conv, lead: str) -> str | None:
     """The ELF-specific kind of conversion `c`, or None to fall back on bench/blind_c_values.py's rules."""
     if c.after.startswith("%"):
         return "percent"
+    if c.after == UNIT_PAIR:
+        return "magnitude"
+    if c.before == UNIT_PAIR:
+        return "size_unit"
+    if c.conv in "xX" and c.width == "2":
+        return "byte"  # `%02x` chained by `:` or nothing: one byte of a MAC, an id128, a hash
     if c.conv in "diu":
         if NEG_ERRNO.search(c.before):
             return "neg_errno"
@@ -203,6 +214,8 @@ def kind_of(c: Conv, lead: str) -> str | None:
         return lead
     if c.before.endswith("SIG"):
         return "signame"
+    if lead == "unit" and SYSTEMD_UNIT.search(_words(c.before, 1)):
+        return "unit"
     for n in (2, 1):
         words = _words(c.before, n)
         for pattern, kind in STR_RULES:
@@ -224,10 +237,15 @@ def draw(c: Conv, r: Random, lead: str = "path") -> str:
             return f"%{flags}{width}d" % int(value)
         prec = "" if c.prec in (None, "*") else "." + c.prec
         return f"%{flags}{width}{prec}f" % value if c.conv in "fFeEgG" else cv.draw(c, r)
-    if kind in ("neg_errno", "uid", "page", "rescode"):
+    if kind == "byte":
+        return f"%{flags}{width}{c.conv}" % r.randint(0, 255)
+    if kind == "size_unit":
+        return r.choice(("B", "K", "M", "M", "G"))
+    if kind in ("neg_errno", "uid", "page", "rescode", "magnitude"):
         number = {"neg_errno": neg_errno, "rescode": lambda r: r.choice(RESULT_CODES), "uid": lambda r: r.choice((0, 0, 1000, 1001, 65534, r.randint(100, 999),
                                                                      r.randint(100000, 200000))),
-                  "page": lambda r: int(r.paretovariate(0.4) * 3)}[kind](r)
+                  "page": lambda r: int(r.paretovariate(0.4) * 3),
+                  "magnitude": lambda r: r.choice((r.randint(1, 1023), 2 ** r.randint(0, 9), 4, 8, 16, 64, 512))}[kind](r)
         return f"%{flags}{width}d" % number
     text = STR_KINDS[kind](r)
     if c.prec not in (None, "*"):
