@@ -29,7 +29,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from statistics import mean
 
@@ -44,23 +44,28 @@ from heldout_logs import template_regex  # noqa: E402
 Row = tuple[float, float, float]  # GA ours, GA drain3, time ours / time drain3
 
 
-def selfcheck(names: Sequence[str], seeds: Sequence[int], lines: int) -> int:
+def selfcheck(names: Sequence[str], seeds: Sequence[int], lines: int,
+              generate: Callable[[str, int, int], tuple[list[str], list[str]]] = blind_c_logs.generate,
+              content: Callable[[str, str], str] = blind_c_systems.content) -> int:
     """The generator's own contract: same seed same log, another seed another log, every line cuts back to a
-    message its true template matches, and the slots vary (more distinct messages than templates)."""
+    message its true template matches, the slots vary (more distinct messages than templates), and no line
+    holds a line break (one line is one message). Also the blind ELF benchmark's, with its generator."""
     bad = 0
     for name in names:
         for seed in seeds:
-            raw, truth = blind_c_logs.generate(name, seed, lines)
-            again, _ = blind_c_logs.generate(name, seed, lines)
-            other, _ = blind_c_logs.generate(name, seed + 1000, lines)
-            messages = [blind_c_systems.content(name, line) for line in raw]
+            raw, truth = generate(name, seed, lines)
+            again, _ = generate(name, seed, lines)
+            other, _ = generate(name, seed + 1000, lines)
+            messages = [content(name, line) for line in raw]
             wrong = sum(template_regex(t).fullmatch(m) is None for m, t in zip(messages, truth, strict=True))
             problems = [p for p, failed in (("not deterministic", raw != again), ("ignores the seed", raw == other),
                                             (f"{wrong} messages off their template", wrong > 0),
-                                            ("slots never vary", len(set(messages)) <= len(set(truth))))
+                                            ("slots never vary", len(set(messages)) <= len(set(truth))),
+                                            ("a line break inside a line", any("\n" in x or "\r" in x for x in raw)))
                         if failed]
             bad += bool(problems)
-            print(f"{name:<11} seed {seed}: {'; '.join(problems) or 'ok'}")
+            print(f"{name:<11} seed {seed}: templates {len(set(truth))}, distinct messages {len(set(messages))}: "
+                  f"{'; '.join(problems) or 'ok'}")
     return 1 if bad else 0
 
 
