@@ -40,6 +40,10 @@ class SourceConfig(Strict):
     encoding: str = "utf-8"  # a BOM in the file overrides it (UTF-8, UTF-16 LE/BE)
     timezone: str | None = None  # of timestamps printed without a zone; default $TZ, then UTC
     exclude: list[str] = Field(default_factory=list)
+    # Where rotated generations go when not next to the live file: logrotate's `olddir` (relative to
+    # the log's directory, as logrotate reads it), a logging handler's `namer` that moves them. Their
+    # names keep the family's (`app.log.1`, `app.log-20261206.gz`); see ingest/recovery.py `siblings`.
+    rotated_dirs: list[str] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

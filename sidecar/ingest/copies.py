@@ -91,7 +91,7 @@ class CopySearch:
         known = known_idents(self.saved)
         found = False
         # Only siblings no longer than what we read (they hold nothing new), not tracked, not compressed.
-        candidates = ((p, st) for p, st in siblings(name)
+        candidates = ((p, st) for p, st in siblings(name, f.src.cfg.rotated_dirs)
                       if f.head_len <= st.st_size <= f.parser.offset and not p.endswith(COMPRESSED)
                       and (ident := (st.st_dev, st.st_ino)) != f.ident and ident not in self.table.by_ident)
         for p, st, h, fst in _opened(candidates):
@@ -113,7 +113,7 @@ class CopySearch:
         name = f.path or f.origin  # a file renamed after its copytruncate still has its copy
         if not name or f.head_len == 0:
             return None  # no first bytes to recognise a copy by (opened while empty)
-        for p, st in siblings(name):
+        for p, st in siblings(name, f.src.cfg.rotated_dirs):
             if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
                 continue
             try:
@@ -144,7 +144,7 @@ class CopySearch:
         name = f.path or f.origin
         if not name:
             return False
-        candidates = ((p, st) for p, st in siblings(name)
+        candidates = ((p, st) for p, st in siblings(name, f.src.cfg.rotated_dirs)
                       if st.st_size >= offset + len(data) and (st.st_dev, st.st_ino) != f.ident
                       and not p.endswith(COMPRESSED))
         with closing(_opened(candidates)) as opened:

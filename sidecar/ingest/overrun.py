@@ -47,7 +47,7 @@ def compressed_copy_beside(f: Tracked) -> bool:
     """A gzip sibling of f's family whose first bytes are f's (its head hash, checkpoint.head_identity)."""
     if f.head_len == 0:
         return False
-    for p, _st in siblings(f.path or f.origin):
+    for p, _st in siblings(f.path or f.origin, f.src.cfg.rotated_dirs):
         if not p.endswith(".gz"):
             continue
         try:

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from ..clock import Clock
@@ -57,30 +57,78 @@ def live_families(paths: Iterable[str], exclude: Iterable[str] = ()) -> set[str]
     return out
 
 
-def siblings(path: str) -> Iterator[tuple[str, os.stat_result]]:
+def rotation_dirs(path: str, rotated_dirs: Iterable[str] = ()) -> list[str]:
+    """The directories `path`'s rotated generations go to: its own, then the source's `rotated_dirs`.
+
+    A relative `rotated_dirs` entry is relative to the log's directory, as logrotate(8) reads
+    `olddir` ("assumed to be relative to the directory holding the log file unless an absolute
+    path name is specified"); a logging handler's `namer` (CPython Lib/logging/handlers.py
+    `BaseRotatingHandler.rotation_filename`) may return any path, named here the same way."""
+    d = os.path.dirname(family(path))  # "" for a bare name: listed as "." (siblings)
+    out = [d]
+    for r in rotated_dirs:
+        full = os.path.normpath(os.path.join(d or ".", os.path.expanduser(r)))
+        if full not in out:
+            out.append(full)
+    return out
+
+
+def subdirs(path: str, limit: int = 64) -> list[str]:
+    """The log directory's immediate subdirectories (first `limit` by name): where an `olddir` the
+    configuration does not name usually is (`old/`, `archive/`). Searched only for files that carry
+    a checkpoint's own identity (recovery's `_claim_moved`), never for generations nobody saw."""
+    d = os.path.dirname(family(path)) or "."
+    try:
+        with os.scandir(d) as it:
+            names = sorted(e.name for e in it if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    return [os.path.join(d, n) for n in names[:limit]]
+
+
+def proven_subdirs(fam: str, is_ours: Callable[[str, os.stat_result], bool]) -> set[str]:
+    """The log directory's subdirectories holding a generation of `fam` that `is_ours` (one we hold
+    open, or one a checkpoint knows by inode AND first bytes): the family's olddir, though no
+    configuration names it. Only such a directory is searched for generations nobody saw: a
+    subdirectory with another service's `app.log.1` proves nothing."""
+    own = os.path.dirname(fam)
+    out: set[str] = set()
+    for p, st in siblings(fam, subdirs(fam)):
+        d = os.path.dirname(p)
+        if d != own and d not in out and is_ours(p, st):
+            out.add(d)
+    return out
+
+
+def siblings(path: str, rotated_dirs: Iterable[str] = ()) -> Iterator[tuple[str, os.stat_result]]:
     """(path, stat) of the rotated generations of `path`'s family (`app.log.1`, `app.log-2026...`), by name.
 
     `path` may itself be a rotated name (a glob that matches `app.log*` tracks `app.log.1`): the
-    search is over its family (`family(path)` + suffix), minus `path` and the live name.
+    search is over its family (`family(path)` + suffix), minus `path` and the live name. Searched:
+    the family's directory, then `rotated_dirs` (`rotation_dirs`); a generation keeps the family's
+    name there (logrotate's olddir renames to `olddir/app.log.1`, the cookbook's namers add `.gz`).
 
     Where rotated generations of `path` go. Each name is stat'ed only when its turn comes (a
     rename cascade may be running: a stat taken early can describe another file by the time it
     is opened); names that vanished are skipped.
     """
-    d, base = os.path.split(family(path))
-    own = os.path.basename(path)
-    try:
-        names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n not in (base, own))
-    except OSError:
-        return
-    for n in names:
-        p = os.path.join(d, n)
+    fam = family(path)
+    base = os.path.basename(fam)
+    for d in rotation_dirs(path, rotated_dirs):
         try:
-            st = os.stat(p)
+            names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
         except OSError:
             continue
-        if stat.S_ISREG(st.st_mode):  # a directory or FIFO named like a generation is none
-            yield p, st
+        for n in names:
+            p = os.path.join(d, n)
+            if p == path:
+                continue
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):  # a directory or FIFO named like a generation is none
+                yield p, st
 
 
 def is_known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], list[Checkpoint]]) -> bool:
@@ -185,6 +233,9 @@ class StartupRecovery:
 
     def __init__(self, fs: RecoveryHost) -> None:
         self.fs = fs
+        # family -> directories outside the configured ones where a claim found one of its files by
+        # its own identity: its olddir, searched for the family's unseen generations too.
+        self.proven: dict[str, set[str]] = {}
 
     def run(self, alive: dict[str, float] | None = None) -> None:
         """Files whose checkpointed content left its name while we were down: find it among siblings.
@@ -226,7 +277,9 @@ class StartupRecovery:
         # siblings generations nobody read (else a copy could be read from 0 as one of them).
         for src, cp in moved:
             if cp.head_len > 0:  # an empty file's checkpoint cannot tell its file from a reused inode
-                self._claim_moved(src, cp, list(siblings(cp.path)))
+                # Its own identity (inode and first bytes) cannot be another file's: looked for in the
+                # log directory's subdirectories too (an olddir nobody configured).
+                self._claim_moved(src, cp, list(siblings(cp.path, [*src.cfg.rotated_dirs, *subdirs(cp.path)])))
         families: dict[str, tuple[SourceState, float]] = {}
         for src, cp in moved + empty:
             fam = family(cp.path)
@@ -235,6 +288,7 @@ class StartupRecovery:
             last = max(seen, families[fam][1]) if fam in families else seen
             families[fam] = (src, last)
         for fam, (src, last) in families.items():
+            self._prove_dirs(fam)
             self._read_unseen(src, fam, last)
         # A family no checkpoint knows, of a source we were watching (`alive`): its log appeared, or
         # was never looked at, before the stop; what it wrote and rotated away while we were down
@@ -248,11 +302,30 @@ class StartupRecovery:
                 known.add(fam)
                 self._read_unseen(src, fam, since)
 
+    def _prove_dirs(self, fam: str) -> None:
+        """A generation we read to its end went to a subdirectory after we let it go (an olddir the
+        configuration does not name): the family's unseen generations are looked for there too."""
+        known = known_idents(self.fs.saved)
+
+        def ours(p: str, st: os.stat_result) -> bool:
+            if (st.st_dev, st.st_ino) not in known:
+                return False
+            try:
+                h = FileHandle.open(p)
+            except OSError:
+                return False
+            try:
+                return is_known(h, h.fstat(), known)
+            finally:
+                h.close()
+
+        self.proven.setdefault(fam, set()).update(proven_subdirs(fam, ours))
+
     def _read_unseen(self, src: SourceState, fam: str, alive: float) -> None:
         """Generations of `fam` written after we last wrote a checkpoint that no checkpoint knows."""
         known = known_idents(self.fs.saved)
         heads = [cp for cp in self.fs.saved.values() if cp.head_len > 0 and cp.offset > 0]
-        for p, st in siblings(fam):
+        for p, st in siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]):
             ident = (st.st_dev, st.st_ino)
             if ident in self.fs.table.by_ident or st.st_mtime < alive - 1.0:
                 continue
@@ -266,6 +339,7 @@ class StartupRecovery:
 
     def _claim_moved(self, src: SourceState, cp: Checkpoint, found: list[tuple[str, os.stat_result]]) -> None:
         """Open the sibling holding `cp`'s file (renamed) or its copy (copytruncate), drain from cp."""
+        moved_from = cp.path
         by_inode = [(p, st) for p, st in found if (st.st_dev, st.st_ino) == (cp.dev, cp.ino)]
         others = [(p, st) for p, st in found if (st.st_dev, st.st_ino) != (cp.dev, cp.ino)]
         # A copy is recognised by the original's first bytes: there must be some (an empty file's
@@ -299,4 +373,7 @@ class StartupRecovery:
                 f = self.fs.open_file(src, None, h, fst.st_size, startup=False, resume=cp, origin=p)
                 f.draining_since = self.fs.clock.monotonic()
                 self.fs.count_rotation(src, kind)
+                fam = family(moved_from)
+                if os.path.dirname(p) != os.path.dirname(fam):
+                    self.proven.setdefault(fam, set()).add(os.path.dirname(p))
                 return

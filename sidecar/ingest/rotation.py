@@ -37,6 +37,12 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - inode reuse: a checkpoint's (device, inode) with other first bytes is a new file (read from 0);
   a checkpoint of an empty file identifies nothing and is used only when nothing better matches.
 - compressed generations (`.gz`, ...) cannot be tailed: counted as `compressed_skipped`.
+- generations moved to another directory (logrotate `olddir`, a handler `namer` returning another
+  directory's path): while we hold the file, its descriptor drains it as after a rename; the
+  generations between looks (and, at start, the checkpointed file) are searched in the source's
+  `rotated_dirs` and in a subdirectory proven to hold one of ours (recovery.py `proven_subdirs`).
+  UNDECIDABLE without `rotated_dirs`: a generation moved outside the log directory's subdirectories,
+  or one nothing of ours proves the directory of (empty at our last look, and the first to go there).
 - any of these while the sidecar is down: the same decisions, by checkpoint (recovery.py).
 
 `FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
@@ -60,7 +66,15 @@ from .opening import FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import COMPRESSED, StartupRecovery, adopt_unseen, family, known_idents, siblings
+from .recovery import (
+    COMPRESSED,
+    StartupRecovery,
+    adopt_unseen,
+    family,
+    known_idents,
+    proven_subdirs,
+    siblings,
+)
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")
@@ -285,7 +299,10 @@ class FileSet(CopySearch, FileOpening):
         """
         known = known_idents(self.saved)
         opened = 0
-        for p, st in siblings(path):
+        # An olddir nobody configured: a subdirectory where a file we hold went (its inode cannot be
+        # reused while we hold it open) is where the generations between our looks went too.
+        held = proven_subdirs(family(path), lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
+        for p, st in siblings(path, [*src.cfg.rotated_dirs, *sorted(held)]):
             if p.endswith(COMPRESSED) or st.st_size == 0:  # nothing to read (and not written after a rename)
                 continue
             ident = (st.st_dev, st.st_ino)
