@@ -50,6 +50,7 @@ from .model import Diagnosis, DiagnosisInput, one_line
 from .oom_kills import oom_cause
 from .pool_limit import pool_limit_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
+from .proxy_connect import proxy_connect_cause
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -66,6 +67,7 @@ from .render import (
 from .reply_schema import reply_schema_cause
 from .rereading import reread
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
+from .server_file import server_file_cause
 from .server_writes import server_write_cause
 from .situation import Situation, situation
 from .taxonomy import classify
@@ -302,7 +304,9 @@ class RuleSet:
         diagnosis = server_write_cause(diagnosis, inp)  # who closed the transport a server wrote to
         diagnosis = oom_cause(diagnosis, inp)  # what grew until the memory limit killed the process
         # the second record decides: a reuse after idling, our pool at its bound, a dead worker behind a wait
-        diagnosis = dead_worker_cause(pool_limit_cause(idle_reuse_cause(diagnosis, inp), inp), inp, self.diagnose)
+        diagnosis = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(diagnosis, inp), inp), inp)  # and a proxy
+        diagnosis = server_file_cause(diagnosis, inp)  # a server-side COPY given our path (Postgres's own hint)
+        diagnosis = dead_worker_cause(diagnosis, inp, self.diagnose)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -15,11 +15,12 @@ import concurrent.futures
 import contextlib
 import errno
 import io
+import os
 import queue
 import random
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from tests.diagnose.classes8_base import Ctx, Gen, _record
@@ -290,6 +291,7 @@ def k2_twin_bind_error_death(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 UNCHANGED = "unchanged"
+NOT = "not:"  # a twin whose answer must not be this category (and never confident)
 
 
 def without_deaths(excerpt: str) -> str:
@@ -311,3 +313,109 @@ CLASSES9_SECOND: dict[str, tuple[Gen, ...]] = {
     "R4": (r4_executor_saturated,),
     "K2": (k2_wait_on_dead_worker, k2_twin_other_worker_died, k2_twin_bind_error_death),
 }
+
+
+# ---- F5: a client honouring a proxy from the environment (trust_env) that does not listen --------------------------
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """The process environment with `values` set (and every other proxy variable removed), restored after."""
+    names = {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
+             *values}
+    old = {n: os.environ.get(n) for n in names}
+    for n in names:
+        os.environ.pop(n, None)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for n, v in old.items():
+            if v is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = v
+
+
+def _closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port: int = s.getsockname()[1]
+    s.close()
+    return port
+
+
+PROXIED = (("src.storage.supabase_http", "Supabase health probe failed", "https://qkzr{h}.supabase.co/rest/v1/"),
+           ("src.providers.kimi_chat", "Kimi chat failed", "https://api.moonshot.ai/v1/models"),
+           ("src.tools.web_fetch", "fetch failed", "https://docs.example.org/page"))
+
+
+def _get(lib: str, url: str) -> object:
+    if lib == "requests":
+        import requests
+        return requests.get(url, timeout=5)
+    if lib == "httpx":
+        import httpx
+        return httpx.get(url, timeout=5)
+    import aiohttp
+
+    async def go() -> None:
+        async with aiohttp.ClientSession(trust_env=True) as s, s.get(url) as r:
+            await r.read()
+    return asyncio.run(go())
+
+
+def f5_env_proxy_not_listening(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    logger, message, url = rng.choice(PROXIED)
+    url = url.format(h=f"{rng.randrange(16**4):04x}")
+    proxy = f"http://127.0.0.1:{_closed_port()}"
+    var = rng.choice(["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+    lib = rng.choice(["httpx", "requests", "aiohttp"] if var != "ALL_PROXY" else ["httpx", "requests"])
+    with _environment({var: proxy}):
+        error = _record(lambda: _get(lib, url), logger, message)
+    before = [at(error, rng.randrange(5, 600), rng.choice(["src.core.env_config", "src.daemon.startup"]),
+                 f"environment: {var}={proxy} (from env_file ./host.env)")] if rng.random() < 0.6 else []
+    return _excerpt(rng, before, error), "config"
+
+
+def f5_twin_direct_connect_refused(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same client, logger and words, no proxy: the remote's own port refuses - whatever the remote's reading
+    (the path, the service, or no family for requests' ConnectionError), never the proxy setting."""
+    logger, message, _ = rng.choice(PROXIED)
+    lib = rng.choice(["httpx", "requests", "aiohttp"])
+    with _environment({}):
+        error = _record(lambda: _get(lib, f"http://127.0.0.1:{_closed_port()}/v1/x"), logger, message)
+    return _excerpt(rng, [], error), NOT + "config"
+
+
+CLASSES9_SECOND["F5"] = (f5_env_proxy_not_listening, f5_twin_direct_connect_refused)
+
+
+# ---- a server-side COPY given our path (needs the test PostgreSQL: CLASSES_PG, test_server_side_copy) ---------------
+def _copy_failure(rng: random.Random, ctx: Ctx, path: str, direction: str) -> str:
+    from tests.diagnose.classes8_base import _pg_client
+    table = rng.choice(["tool_events", "usage_seed", "model_catalog"])
+    sql = (f"CREATE TEMP TABLE IF NOT EXISTS {table} (tool text); COPY {table} (tool) {direction} '{path}' "
+           f"WITH (FORMAT csv{', HEADER true' if rng.random() < 0.5 else ''})")
+    logger = rng.choice(["scripts.seed_models", "src.storage.seed", "src.monitoring.usage_export"])
+    return _record(_pg_client(rng, ctx.dsn, sql.encode()), logger, rng.choice(["seeding failed", "export failed",
+                                                                                  f"loading {table} failed"]))
+
+
+def copy_our_path_to_the_server(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """COPY FROM a path of our container (printed before), read by the database server process -> code."""
+    path = f"/app/data/{rng.choice(['seed', 'fixtures', 'import'])}/{rng.randrange(16**6):06x}.csv"
+    error = _copy_failure(rng, ctx, path, "FROM")
+    before = [at(error, 0.4, "scripts.seed_models", f"seeding from {path} (present in this container: "
+                                                    f"{rng.randrange(2, 500)} rows)")] if rng.random() < 0.7 else []
+    return _excerpt(rng, before, error), "code"
+
+
+def copy_twin_server_relation_file(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same SQLSTATE 58P01 and words without the COPY hint (the server's own file: a RAISE of the relation-file
+    message) -> not code (the server's storage)."""
+    from tests.diagnose.classes8_base import _pg_raise
+    oid = rng.randrange(16384, 99999)
+    return _pg_raise(ctx, rng, "58P01", f"could not open file \"base/16384/{oid}\": No such file or directory"), \
+        NOT + "code"
+
+
+CLASSES_PG: dict[str, tuple[Gen, ...]] = {"COPY": (copy_our_path_to_the_server, copy_twin_server_relation_file)}
