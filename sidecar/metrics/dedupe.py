@@ -27,6 +27,7 @@ Memory is bounded: entries older than the longest window are evicted, and at mos
 from __future__ import annotations
 
 import math
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
@@ -118,6 +119,42 @@ class DoubleWriteFilter:
             if firsts:
                 break
             del self._seen[key]
+
+
+class WriterDoubleWrites:
+    """DoubleWriteFilter per writer, on the writer's own clock: its records' stamps, not the times
+    they were placed at (round 10, dev seed 9840).
+
+    Why: the pair rule compares the two records' times. Both are stamped by one process on one
+    clock, microseconds apart; where the sidecar PLACES them can differ by seconds: a writer whose
+    offset is not learned yet has its first record put at arrival (a future stamp, skew.py) and the
+    second held until its clock is explained (held.py), or a clock estimate moves between them. Two
+    records 1-2 s apart on our clock are not a pair, and the failure counted twice (9840: one upload
+    over, two writers 180/240 s ahead, in the first 15 s of their files). The stamps are what the
+    wrapper wrote, so the rule is applied to them, one filter per writer (a writer's clock is its
+    own: two writers' stamps are not comparable, and one process wrote both records of a pair).
+    Records without a usable stamp are judged by where they were placed, in a filter of their own.
+    Writers are the stream's clock estimates (writerclocks.WriterClocks, bounded): a filter goes
+    with its writer's estimate."""
+
+    def __init__(self) -> None:
+        self._by: weakref.WeakKeyDictionary[object, DoubleWriteFilter] = weakref.WeakKeyDictionary()
+        self._untimed = DoubleWriteFilter()
+
+    @property
+    def duplicates(self) -> int:
+        return self._untimed.duplicates + sum(f.duplicates for f in self._by.values())
+
+    def is_duplicate(self, record: Mapping[str, Any], t: float, writer: object | None, stamp: float | None,
+                     timestamp_field: str = "timestamp") -> bool:
+        """True when `record` repeats a failure its writer already wrote: by `stamp` (the writer's
+        clock) when it has one and its writer is known, else by `t` (where it was placed)."""
+        if writer is None or stamp is None:
+            return self._untimed.is_duplicate(record, t, timestamp_field)
+        f = self._by.get(writer)
+        if f is None:
+            f = self._by[writer] = DoubleWriteFilter()
+        return f.is_duplicate(record, stamp, timestamp_field)
 
 
 class RepeatedLines:

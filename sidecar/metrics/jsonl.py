@@ -31,7 +31,7 @@ from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
 from .clockfile import ClockFile
-from .dedupe import DoubleWriteFilter, RepeatedLines
+from .dedupe import RepeatedLines, WriterDoubleWrites
 from .follow import LineFollower
 from .held import HeldRecords
 from .recordwindow import RecordWindow
@@ -133,7 +133,7 @@ class JsonlSource:
         self.skewed = 0
         self.duplicates = 0
         self.late = 0
-        self._dedupe = DoubleWriteFilter() if config.dedupe_failures else None
+        self._dedupe = WriterDoubleWrites() if config.dedupe_failures else None
         self._repeats = RepeatedLines()
         self.torn = 0
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window
@@ -223,17 +223,20 @@ class JsonlSource:
             # Live: not (yet) explained by a steady offset. A future stamp would keep the
             # record out of every window, so it gets arrival time.
             t = arrived
-        return self._place(record, t, arrived)
+        return self._place(record, t, arrived, skew, stamp)
 
     def _release(self) -> None:
         """Place the held records their writers' clocks now explain, or that waited enough."""
         for h in self._held.due(self.clock.time()):
             self._place_stamped(h.record, h.stamp, h.arrived, h.skew)
 
-    def _place(self, record: dict[str, Any], t: float, arrived: float) -> bool:
+    def _place(self, record: dict[str, Any], t: float, arrived: float, writer: SkewEstimator | None = None,
+               stamp: float | None = None) -> bool:
+        """Put `record` in the window at `t`; `writer` and `stamp`: its writer's clock and its own stamp
+        (a double-written failure is recognised on the writer's clock: dedupe.WriterDoubleWrites)."""
         if not self._live and t < self._history_before:
             return False  # start_at: end: history before the lateness bound (not counted as anything)
-        if self._dedupe is not None and self._dedupe.is_duplicate(record, t, self.config.timestamp_field):
+        if self._dedupe is not None and self._dedupe.is_duplicate(record, t, writer, stamp, self.config.timestamp_field):
             self._duplicate()
             return False
         if arrived - t > self.config.max_lateness:

@@ -383,11 +383,23 @@ class World:
 
     # -- the model
 
-    def newest(self, canary: bool, since: float, now: float, async_only: bool = False) -> float | None:
-        """The newest event time of a readable record appended by `now` (a lagging writer's are not yet)."""
-        ts = [c.t for c in self.truth if c.canary == canary and c.readable and since <= c.t <= now
+    def newest(self, canary: bool, since: float, now: float, async_only: bool = False,
+               c5: bool = False) -> float | None:
+        """The newest event time of a readable record appended by `now` (a lagging writer's are not yet);
+        `c5`: each as its own writer's clock shows it (contract C5: a skewed writer's lag reads as clock)."""
+        ts = [c.t + (self.lag_as_clock(c.writer_b) if c5 else 0.0) for c in self.truth
+              if c.canary == canary and c.readable and since <= c.t <= now
               and (c.shown or c.t) <= now and (c.async_record or not async_only)]
         return max(ts, default=None)
+
+    def lag_as_clock(self, writer_b: bool | None = None) -> float:
+        """C5, per writer: the lag a writer whose clock is off beyond the skew tolerance shows as its
+        clock (None: the most any writer shows). Writer B has a clock of its own (offset_b): until
+        round 10 only writer A's offset was looked at, and a lagging B skewed 240-300 s was judged
+        fresh-but-called-collecting against its true stamps (dev seeds 13009, 5024)."""
+        writers = [(self.offset, False)] + ([(self.sc.offset_b, True)] if self.sc.writers == 2 else [])
+        skewed = any(abs(o) > 30 for o, b in writers if writer_b is None or b == writer_b)
+        return self.lag if skewed else 0.0
 
     def count(self, since: float, until: float, readable_only: bool = False) -> int:
         """True canary uploads in [since, until]; `readable_only`: those the sidecar must count by
@@ -416,9 +428,8 @@ class World:
         if s["stage"] != self.stage_index or s["state"] == "complete":
             promoted = s["stage"] > self.stage_index or s["state"] == "complete"
             if promoted and self.stage_index not in [p for p in self.promotions]:
-                newest = self.newest(True, old_start, now)
-                lag_read_as_clock = self.lag if abs(self.offset) > 30 else 0.0  # C5
-                if newest is None or newest + lag_read_as_clock < now - limit - 1.5:
+                newest = self.newest(True, old_start, now, c5=True)  # C5
+                if newest is None or newest < now - limit - 1.5:
                     self.fail(f"promoted stage {self.stage_index} on stale data (newest true canary record "
                               f"{'none' if newest is None else f'{now - newest:.0f}s old'})")
                 true_n = self.count(old_start - 2, now)
@@ -435,7 +446,7 @@ class World:
                 # (in flight): each belongs to the stage its stamp says, never counted in both.
                 self._burst(30, now - 3.0, now + 2.0)
             self.stage_started = snap.stage_started_at or now
-            self.boundary_moved = self.lag if abs(self.offset) > 30 else 0.0  # C5, at the stage's start
+            self.boundary_moved = self.lag_as_clock()  # C5, at the stage's start
         if s["state"] in ("rolling_back", "rolled_back"):
             if self.rollback_at is None:
                 self.rollback_at = now
@@ -447,8 +458,9 @@ class World:
         since_stage = now - self.stage_started
         quiet = now - self.unsettled_since > 60
         truth_newest = self.newest(True, self.stage_started, now)
-        moved = self.lag if abs(self.offset) > 30 else 0.0  # C5 (below): a skewed writer's lag reads as its clock
-        if since_stage > limit + 2 and (truth_newest is None or truth_newest + moved < now - limit - 2):
+        moved = self.lag_as_clock()  # C5 (below): a skewed writer's lag reads as its clock
+        shown_newest = self.newest(True, self.stage_started, now, c5=True)
+        if since_stage > limit + 2 and (shown_newest is None or shown_newest < now - limit - 2):
             if s["decision_reason"] != "stale":
                 self.fail(f"no canary record for {'ever' if truth_newest is None else f'{now - truth_newest:.0f}s'} "
                           f"but decision_reason={s['decision_reason']!r}")

@@ -66,7 +66,8 @@ What the model grants, and where that comes from:
   30 s for it (metrics/held.py); the upper bound (never more than made) applies at once.
 - C5 A writer whose clock is off by more than the skew tolerance AND that appends a constant `lag`
   late shows only offset + lag (the file holds the stamp and nothing else: upstream_writer.py,
-  `timestamp = utcnow().isoformat()`): its stage boundary and freshness move by the lag.
+  `timestamp = utcnow().isoformat()`): its stage boundary and freshness move by the lag. Per writer:
+  with two writers, each one's own offset decides (round 10: the model looked at writer A's only).
 - C6 A restart may lose what a writer whose clock is BEHIND ours appended after the last
   evaluation: without arrival times, a file's tail stamped minutes back reads exactly like a backlog
   flushed last (W9), so a new process places it where the stamps say until live records show the
