@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import BinaryIO, TextIO
 
 from ..ingest.formats import TextDialect
-from ..ingest.sysheaders import cut_header
+from ..ingest.sysheaders import NO_HEADER, cut_header
 from .fingerprint import (
     fingerprint_message,
     message_fingerprint_uncached,
@@ -45,7 +45,7 @@ def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tu
         header = _DIALECT.parse_header(text)
         if header is not None:
             return header.message, header.logger, header.level
-    cut = cut_header(text)
+    cut = None if text[:2] in NO_HEADER else cut_header(text)
     if cut is not None:
         # The message only: a syslog tag or Java class is not the Python logger name groups are
         # keyed on, and these grammars' levels (BGL FAILURE, logcat V, postgres LOG) are not

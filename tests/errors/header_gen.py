@@ -125,7 +125,7 @@ def _glib(rng: random.Random) -> str:  # H6
     dom = rng.choice(["GLib", "GLib-GIO", "Gtk", _word(rng).title()])
     t = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}: "
     return rng.choice([f"({_word(rng)}:{rng.randint(1, 99999)}): {dom}-{lvl} **: {t}",
-                       f"** ({_word(rng)}:{rng.randint(1, 99999)}): {lvl} **: {t}", f"{dom}-{lvl} **: "])
+                       f"** ({_word(rng)}:{rng.randint(1, 99999)}): {lvl} **: {t}"])
 
 
 def _apache(rng: random.Random) -> str:  # H8 ErrorLog 2.2 / 2.4
