@@ -53,37 +53,61 @@ _PG_LEVEL = r"DEBUG[1-5]|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|C
 _GRAMMARS: tuple[tuple[str, str], ...] = (
     # H2 RFC 5424 §6: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]`, NILVALUE `-` anywhere;
     # SD-PARAM values escape `]`, `"` and `\` with a backslash (§6.3.3); MSG may start with a BOM.
-    (r"<\d", rf"<\d{{1,3}}>1 (?:-|{_ISO}) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\\"]|\\.|\"(?:[^\"\\]|\\.)*\")*\])+)"
+    # Over TCP, RFC 6587 §3.4.1 octet counting puts `LEN ` first (GROUPING_CLASSES2 H20).
+    (r"<\d|\d\d", rf"(?:\d+ )?<\d{{1,3}}>1 (?:-|{_ISO}) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\\"]|\\.|\"(?:[^\"\\]|\\.)*\")*\])+)"
     r"(?: \ufeff?(?P<msg>.*)|$)"),
     # H4 PostgreSQL: whatever log_line_prefix prints, elog.c's send_message_to_server_log then
     # writes `SEVERITY:` and TWO blanks. The prefix is bounded and starts as a prefix does (a
     # time, `[pid]`, an epoch `%n`); an empty prefix leaves the bare `LEVEL:  `.
     (r"\d\d|\[.|[DILWNEFPHCSQ][A-Z]", rf"(?:(?:{_ISO}|\d{{10}}\.\d{{3}}|\[)[^\n]{{0,200}}? )?(?P<level>{_PG_LEVEL}):  (?P<msg>.*)"),
+    # H22 Kubernetes CRI container log (kubelet-cri-logging.md): `RFC3339Nano STREAM F|P MSG`; MSG is
+    # often a whole line of another grammar (klog, log4j): the next layer.
+    (r"\d\d", rf"{_ISO} (?:stdout|stderr) [FP] (?P<msg>.*)"),
+    # H17 Windows servicing logs (CBS.log, DISM.log): `yyyy-mm-dd hh:mm:ss, LEVEL<pad>COMPONENT<pad>MSG`.
+    (r"\d\d", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, (?P<level>Info|Warning|Error|Perf|Debug|Trace) +(?:[A-Z]{2,5} +)?"
+     r"(?P<msg>.*)"),
     # H5 log4j/logback PatternLayout: a time, then level, thread `[%t]`, pid fields in the pattern's
-    # order (at least the level), then `%c: ` / `%c - ` or a bare ` - ` separator.
-    (r"\d\d", rf"{_JTIME},?(?: -)?(?: +(?:{_BRACKET}|\d+))* +(?P<level>{_JLEVEL})(?: +(?:{_BRACKET}|\d+))*"
-    rf"(?: +(?:{_JLOGGER})(?::| -)| +-)?(?: +|$)(?P<msg>.*)"),
+    # order (at least the level), then `%c: ` / `%c - ` or a bare ` - ` separator. log4j 1.x TTCC
+    # starts with `%r` (millis since start) before `[%t]`; Spring Boot (H13) right-aligns the level,
+    # prints `PID --- [app] [  thread]` and pads the logger before ` : ` (GROUPING_CLASSES2 H12/H13).
+    (r"\d[\d ]", rf"(?:{_JTIME}|\d+(?= \[)),?(?: -)?(?: +(?:{_BRACKET}|\d+|---))* +(?P<level>{_JLEVEL})"
+    rf"(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| -)| +-)?(?: +|$)(?P<msg>.*)"),
     # H1/H3 BSD syslog (RFC 3164 §4.1), rsyslog's file format, journalctl -o short/short-iso/
     # short-precise: `[<PRI>]TIMESTAMP [HOST ]TAG: MSG` (a relayed line may lack HOST). sysklogd
-    # tags its own lines with its version (`syslogd 1.4.1: restart.`).
-    (r"<\d|\d\d|Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De", rf"(?:<\d{{1,3}}>)?(?:{_BSD}|{_ISO}) (?:[^\s:\[\]]+ )?{_TAG}(?: \d+(?:\.\d+)+)?:(?: (?P<msg>.*)|$)"),
-    # klog (k8s.io/klog `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`).
-    (r"[IWEF]\d", r"(?P<level>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [^\s:\]]+:\d+\] (?P<msg>.*)"),
+    # tags its own lines with its version (`syslogd 1.4.1: restart.`). journald short-monotonic
+    # `[ SSSS.uuuuuu]` and short-unix `epoch.uuuuuu` times (H21: HOST always there, or a bare dmesg
+    # stamp before `W: msg` would read `W` as a tag); Apple's system.log `proc[pid] <Level>:` (H16).
+    (r"<\d|\d\d|Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|\[[ \d]",
+     rf"(?:<\d{{1,3}}>)?(?:(?:{_BSD}|{_ISO}) +(?:[^\s:\[\]]+ )?|(?:\[ *\d+\.\d{{6}}\]|\d{{10}}\.\d{{6}}) +[^\s:\[\]]+ ){_TAG}"
+     r"(?: \d+(?:\.\d+)+)?(?: <\w+>)?:(?: (?P<msg>.*)|$)"),
+    # klog (k8s.io/klog `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`; glog >= 0.7 `Lyyyymmdd`).
+    (r"[IWEF]\d", r"(?P<level>[IWEF])\d{4}(?:\d{4})? \d\d:\d\d:\d\d\.\d{6} +\d+ [^\s:\]]+:\d+\] (?P<msg>.*)"),
     # Android logcat -v threadtime `[yyyy-]MM-DD HH:MM:SS.mmm PID TID L TAG: msg`, and -v brief /
     # -v time `[time ]L/TAG( PID): msg` (logcat's documentation, "Control log output format").
-    (r"\d\d", r"(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}(?: [+-]\d{4})? +\d+ +\d+ (?P<level>[VDIWEFA]) "
+    # `-v uid` adds a uid before the pid, `-v epoch` prints seconds.millis (H10).
+    (r"\d\d", r"(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}|\d{9,}\.\d{3})(?: [+-]\d{4})?(?: +\w+)? +\d+ +\d+ "
+    r"(?P<level>[VDIWEFA]) "
     r"[^:\n]{0,100}?: (?P<msg>.*)"),
-    (r"\d\d|[VDIWEFA]/", r"(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} )?(?P<level>[VDIWEFA])/[^(\n]{1,100}\( *\d+\): (?P<msg>.*)"),
+    # brief `L/TAG(  PID): `, `-v tag` `L/TAG: ` (H11).
+    (r"\d\d|[VDIWEFA]/", r"(?:(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} )?(?P<level>[VDIWEFA])/[^(:\n]{1,100}?"
+     r"(?:\( *\d+\))?: (?P<msg>.*)"),
     # H6 GLib g_log_default_handler: `(prg:pid): Domain-LEVEL **: [hh:mm:ss.mmm: ]msg`, and with no
     # domain `** (prg:pid): LEVEL **: msg` (domain parts possessive: no backtracking).
     (r"\(.|\*\*", r"(?:\*\* )?\([^\s:()]+:\d+\): (?:[A-Za-z]\w*+-)*+(?P<level>ERROR|CRITICAL|WARNING|Message|INFO|DEBUG) \*\*: "
     r"(?:\d\d:\d\d:\d\d\.\d{3}: )?(?P<msg>.*)"),
-    # H8 Apache httpd ErrorLog (2.2 and 2.4's default ErrorLogFormat): `[ctime] [module:level] [pid N:tid N] `.
+    # H8 Apache httpd ErrorLog (2.2 and 2.4's default ErrorLogFormat): `[ctime] [module:level] [pid N:tid N] `,
+    # 2.4 then `[client ip:port] ` when there is a connection (H19; `AHnnnnn:` is the message's own).
     (r"\[[MTWFS]", rf"\[{_DAY} {_MON} \d\d \d\d:\d\d:\d\d(?:\.\d+)? \d{{4}}\] \[(?:[\w-]+:)?(?P<level>\w+)\] "
-    r"(?:\[pid \d+(?::tid \d+)?\] )?(?P<msg>.*)"),
+    r"(?:\[pid \d+(?::tid \d+)?\] (?:\[client [^\]\s]+\] )?)?(?P<msg>.*)"),
     # nginx error log (ngx_log_error_core): `yyyy/mm/dd hh:mm:ss [level] pid#tid: [*cid ]msg`.
     (r"\d\d", r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(?P<level>debug|info|notice|warn|error|crit|alert|emerg)\] "
     r"\d+#\d+: (?:\*\d+ )?(?P<msg>.*)"),
+    # Go's `log` (log.go formatHeader: `yyyy/mm/dd hh:mm:ss[.uuuuuu] [file.go:NN: ]`) and log/slog's
+    # default handler (`... LEVEL msg`), H15.
+    (r"\d\d", r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d{6})? (?:(?P<level>DEBUG|INFO|WARN|ERROR) )?(?:\S+\.go:\d+: )?"
+     r"(?P<msg>.*)"),
+    # The kernel's own stamp (dmesg; repeated inside journald's `kernel:` messages), H21.
+    (r"\[[ \d]", r"\[ *\d+\.\d{6}\] (?P<msg>.*)"),
     # H8 Sandia/LANL supercomputer logs (Oliner & Stearley, DSN 2007): `ALERT EPOCH yyyy.mm.dd NODE `
     # then the node's own line (a BGL RAS record, or syslog: Thunderbird), cut as the next layer.
     (r"- |[A-Z][A-Z0-9_ ]", r"(?:-|[A-Z][A-Z0-9_]*) \d{9,10} \d{4}\.\d\d\.\d\d \S+ (?P<msg>.*)"),

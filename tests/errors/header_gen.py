@@ -75,7 +75,8 @@ def _rfc5424(rng: random.Random) -> str:  # H2
         return "-" if rng.random() < 0.3 else v
     sd = rng.choice(["-", f'[exampleSDID@32473 iut="{rng.randint(1, 9)}" eventSource="{_word(rng)}"]',
                      f'[origin ip="10.0.0.{rng.randint(1, 254)}"][meta x="a\\]b\\"c"]'])
-    return (f"<{rng.randint(0, 191)}>1 {nil(_iso(rng, 'T', '.', True))} {nil(_host(rng))} {nil(_word(rng))} "
+    frame = f"{rng.randint(10, 9999)} " if rng.random() < 0.3 else ""  # RFC 6587 octet counting
+    return (f"{frame}<{rng.randint(0, 191)}>1 {nil(_iso(rng, 'T', '.', True))} {nil(_host(rng))} {nil(_word(rng))} "
             f"{nil(str(rng.randint(1, 99999)))} {nil('ID' + str(rng.randint(1, 99)))} {sd} "
             + ("\ufeff" if rng.random() < 0.2 else ""))
 
@@ -107,7 +108,8 @@ def _log4j(rng: random.Random) -> str:  # H5 PatternLayout / logback defaults, l
 
 
 def _klog(rng: random.Random) -> str:
-    return (f"{rng.choice('IWEF')}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:"
+    year = str(rng.randint(2000, 2030)) if rng.random() < 0.3 else ""  # glog >= 0.7
+    return (f"{rng.choice('IWEF')}{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:"
             f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999999):06d} "
             f"{' ' * rng.randint(1, 6)}{rng.randint(1, 99999)} {_word(rng)}.go:{rng.randint(1, 999)}] ")
 
@@ -117,6 +119,10 @@ def _logcat(rng: random.Random) -> str:
     tag = rng.choice([_word(rng).title() + _word(rng).title(), _word(rng), f"{_word(rng)}_{_word(rng)}"])
     lvl = rng.choice("VDIWEF")
     return rng.choice([f"{t} {rng.randint(1, 9999):5d} {rng.randint(1, 9999):5d} {lvl} {tag}: ",
+                       f"{t} {rng.choice(['root', 'system', 'u0_a' + str(rng.randint(1, 300))]):>5} "
+                       f"{rng.randint(1, 9999):5d} {rng.randint(1, 9999):5d} {lvl} {tag:<8}: ",
+                       f"{rng.randint(10**9, 2 * 10**9)}.{rng.randint(0, 999):03d} {rng.randint(1, 9999):5d} "
+                       f"{rng.randint(1, 9999):5d} {lvl} {tag}: ", f"{lvl}/{tag}: ",
                        f"{lvl}/{tag}({rng.randint(1, 9999):5d}): ", f"{t} {lvl}/{tag}({rng.randint(1, 9999):5d}): "])
 
 
@@ -134,7 +140,9 @@ def _apache(rng: random.Random) -> str:  # H8 ErrorLog 2.2 / 2.4
     lvl = rng.choice(["error", "notice", "warn", "crit"])
     return rng.choice([f"[{t} {rng.randint(2000, 2030)}] [{lvl}] ",
                        f"[{t}.{rng.randint(0, 999999):06d} {rng.randint(2000, 2030)}] [{_word(rng)}:{lvl}] "
-                       f"[pid {rng.randint(1, 99999)}:tid {rng.randint(1, 2**40)}] "])
+                       f"[pid {rng.randint(1, 99999)}:tid {rng.randint(1, 2**40)}] "
+                       + (f"[client 10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1, 65535)}] "
+                          if rng.random() < 0.5 else "")])
 
 
 def _nginx(rng: random.Random) -> str:
@@ -153,6 +161,40 @@ def _bgl(rng: random.Random) -> str:  # H8 Sandia/LANL prefix carrying a BGL RAS
     return rng.choice([head + node + " " + ras, head + f"{host} " + f"{_bsd(rng)} {host}/{host} {_tag(rng)}: "])
 
 
+def _spring(rng: random.Random) -> str:  # GROUPING_CLASSES2 H13: Spring Boot's default, log4j 1.x TTCC (H12)
+    lvl = rng.choice(["INFO", "WARN", "ERROR", "DEBUG"])
+    thread = rng.choice(["main", f"nio-8080-exec-{rng.randint(1, 99)}", f"pool-{rng.randint(1, 9)}-thread-{rng.randint(1, 9)}"])
+    logger = rng.choice([_logger(rng), "o.s.b." + _word(rng).title() + _word(rng).title()])
+    app = f"[{_word(rng)}] " if rng.random() < 0.5 else ""
+    return rng.choice([
+        f"{_iso(rng, 'T', '.', True)} {lvl:>5} {rng.randint(1, 99999)} --- {app}[{thread:>15.15}] {logger:<40.40} : ",
+        f"{rng.randint(0, 10**7)} [{thread}] {lvl:<5} {logger}  - ",
+    ])
+
+
+def _golog(rng: random.Random) -> str:  # H15 Go log / slog default handler
+    t = (f"{rng.randint(2000, 2030)}/{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:"
+         f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}" + (f".{rng.randint(0, 999999):06d}" if rng.random() < 0.5 else ""))
+    return t + " " + rng.choice(["", f"{_word(rng)}.go:{rng.randint(1, 999)}: ", rng.choice(["INFO ", "ERROR ", "WARN "])])
+
+
+def _cri(rng: random.Random) -> str:  # H22, carrying klog or nothing
+    t = _iso(rng, "T", "", False) + "." + str(rng.randint(0, 10**9 - 1)).rstrip("0") + "Z"
+    return f"{t} {rng.choice(['stdout', 'stderr'])} F " + (_klog(rng) if rng.random() < 0.5 else "")
+
+
+def _cbs(rng: random.Random) -> str:  # H17 Windows servicing log
+    lvl = rng.choice(["Info", "Warning", "Error", "Perf"])
+    comp = rng.choice(["CBS", "CSI", "DISM", "DPX"])
+    return f"{_iso(rng, ' ', '', False)}, {lvl:<22}{comp:<7}"
+
+
+def _kernel(rng: random.Random) -> str:  # H21 journald short-monotonic / short-unix, dmesg's stamp
+    stamp = f"[{rng.randint(0, 99999):>5}.{rng.randint(0, 999999):06d}]"
+    return rng.choice([f"{stamp} {_host(rng)} {_tag(rng)}: ", f"{rng.randint(10**9, 2 * 10**9)}.{rng.randint(0, 999999):06d} "
+                       f"{_host(rng)} {_tag(rng)}: ", f"{stamp} "])
+
+
 def _carrier(rng: random.Random) -> str:  # H9: postgres under syslog, log4j under journald
     outer = rng.choice([_syslog, _journald_iso])(rng)
     return outer + rng.choice([_postgres, _log4j, _klog])(rng)
@@ -161,5 +203,6 @@ def _carrier(rng: random.Random) -> str:  # H9: postgres under syslog, log4j und
 FAMILIES: dict[str, Callable[[random.Random], str]] = {
     "syslog": _syslog, "journald_iso": _journald_iso, "rfc5424": _rfc5424, "postgres": _postgres,
     "log4j": _log4j, "klog": _klog, "logcat": _logcat, "glib": _glib, "apache": _apache, "nginx": _nginx,
-    "bgl": _bgl, "carrier": _carrier,
+    "bgl": _bgl, "carrier": _carrier, "spring": _spring, "golog": _golog, "cri": _cri, "cbs": _cbs,
+    "kernel": _kernel,
 }

@@ -17,8 +17,8 @@ import pytest
 
 from sidecar.errors.cli_fingerprint import split_line
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.ingest.formats import TextDialect
 from sidecar.ingest import sysheaders
+from sidecar.ingest.formats import TextDialect
 from sidecar.ingest.sysheaders import cut_header
 
 from .header_gen import FAMILIES
