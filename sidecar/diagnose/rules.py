@@ -51,6 +51,7 @@ from .oom_kills import oom_cause
 from .pool_limit import pool_limit_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .proxy_connect import proxy_connect_cause
+from .registries import registry_cause
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -305,7 +306,7 @@ class RuleSet:
         diagnosis = oom_cause(diagnosis, inp)  # what grew until the memory limit killed the process
         # the second record decides: a reuse after idling, our pool at its bound, a dead worker behind a wait
         diagnosis = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(diagnosis, inp), inp), inp)  # and a proxy
-        diagnosis = server_file_cause(diagnosis, inp)  # a server-side COPY given our path (Postgres's own hint)
+        diagnosis = registry_cause(server_file_cause(diagnosis, inp), inp)  # COPY's own hint; a name registered twice
         diagnosis = dead_worker_cause(diagnosis, inp, self.diagnose)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.

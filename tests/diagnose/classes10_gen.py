@@ -1,0 +1,189 @@
+"""Generators for a first subset of evals/CLASSES10.md (round 10's third class spec, by a writer who never read the
+code): G1 (a process-global registry refusing a second registration), G6 (a fire-and-forget task's failure reported
+only by asyncio), H4 (a strict parser refusing a user's value; twin: the same parser refusing a setting). Each error
+is raised for real by the library the spec cites; logger, wording, values and carrier are drawn from the seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import ipaddress
+import linecache
+import logging
+import os
+import random
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from tests.diagnose.classes8_base import Ctx, Gen, _captured, _record
+from tests.diagnose.classes8_vary import neutral
+from tests.diagnose.classes9_second import at
+
+
+def _excerpt(rng: random.Random, before: list[str], error: str) -> str:
+    out: list[str] = []
+    for rec in before:
+        out.extend(neutral(rng, 1) if rng.random() < 0.5 else [])
+        out.append(rec)
+    return "\n".join([*out, error])
+
+
+# ---- G1: a process-global registry refusing a second registration --------------------------------------------------
+def _register_twice(rng: random.Random) -> Callable[[], object]:
+    shape = rng.choice(["prometheus", "argparse", "aiohttp"])
+    name = rng.choice(["circuit_breaker_state", "provider_requests_total", "ws_sessions", "tool_latency_seconds"])
+    if shape == "prometheus":
+        import prometheus_client as pc
+        kind = rng.choice([pc.Counter, pc.Gauge, pc.Histogram, pc.Summary])
+        registry = pc.CollectorRegistry()
+
+        def prom() -> object:
+            kind(name, "doc", registry=registry)
+            return kind(name, "doc", registry=registry)
+        return prom
+    if shape == "argparse":
+        def args() -> object:
+            p = argparse.ArgumentParser()
+            p.add_argument(f"--{name.replace('_', '-')}")
+            return p.add_argument(f"--{name.replace('_', '-')}")
+        return args
+
+    def route() -> object:
+        from aiohttp import web
+
+        async def handler(request: web.Request) -> web.Response:
+            return web.Response()
+        app = web.Application()
+        app.router.add_get(f"/{name}", handler)
+        return app.router.add_get(f"/{name}", handler)
+    return route
+
+
+def g1_second_registration(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    logger = rng.choice(["src.monitoring.metrics", "src.daemon.startup", "src.utils.circuit_breaker", "src.server"])
+    error = _record(_register_twice(rng), logger, rng.choice(["metrics setup failed", "startup failed",
+                                                              "import of the breaker module failed"]))
+    return _excerpt(rng, [], error), "code"
+
+
+# ---- G6: a fire-and-forget task's failure reported only by asyncio -------------------------------------------------
+def _lost_task(rng: random.Random, raise_it: Callable[[], None], pending: bool) -> str:
+    """asyncio's own ERROR record: 'Task exception was never retrieved' (futures.py __del__) for a task whose exception
+    nobody read, or 'Task was destroyed but it is pending!' (tasks.py __del__) for one dropped while waiting."""
+    wait = rng.choice(["event", "sleep", "queue"])
+
+    async def work() -> None:
+        if pending:
+            if wait == "event":
+                await asyncio.Event().wait()
+            elif wait == "sleep":
+                await asyncio.sleep(3600)
+            else:
+                await asyncio.Queue().get()
+        raise_it()
+
+    async def go() -> None:
+        asyncio.get_running_loop().create_task(work(), name=rng.choice(["flush-usage", "broadcast", "sync-cache"]))
+        await asyncio.sleep(0)
+
+    with _captured("asyncio") as records:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(go())
+        finally:
+            if pending:
+                loop.close()  # the pending task is dropped with the loop
+            else:
+                loop.run_until_complete(asyncio.sleep(0))
+                loop.close()
+            gc.collect()
+    assert records, "asyncio logged nothing"
+    return records[-1]
+
+
+def _missing_attr() -> None:
+    state: object = {"sessions": {}}
+    state.sessions.clear()  # type: ignore[attr-defined]
+
+
+def _missing_key() -> None:
+    row: dict[str, int] = {"input_tokens": 3}
+    row["output_tokens"] += 1
+
+
+def g6_task_exception_never_retrieved(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    return _excerpt(rng, [], _lost_task(rng, rng.choice([_missing_attr, _missing_key]), pending=False)), "code"
+
+
+def g6_task_destroyed_pending(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The task dropped while pending (no reference kept): code whatever it ran."""
+    return _excerpt(rng, [], _lost_task(rng, _missing_key, pending=True)), "code"
+
+
+# ---- H4: a strict parser refusing a user's value vs a setting's ----------------------------------------------------
+def _app_function(path: str, body: str, names: dict[str, object]) -> Callable[[], object]:
+    """A function of the gateway's own file `path` whose one statement is `body`, its source registered with linecache
+    so the traceback prints the statement, as a real frame of /app/src/... does."""
+    src = f"def run():\n    return {body}\n"
+    ns: dict[str, object] = dict(names)
+    exec(compile(src, path, "exec"), ns)  # noqa: S102 - a fixed two-line function written here
+    linecache.cache[path] = (len(src), None, src.splitlines(True), path)
+    return ns["run"]  # type: ignore[return-value]
+
+
+def _strict(rng: random.Random) -> tuple[str, str]:
+    """(the value, the parser call on `{v}`): ipaddress strict networks, UUIDs, ISO dates (Lib/ipaddress.py,
+    Lib/uuid.py, datetime.fromisoformat)."""
+    shape = rng.choice(["network", "uuid", "date"])
+    if shape == "network":
+        return (f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}/{rng.choice([16, 24])}",
+                "ipaddress.ip_network({v})")
+    if shape == "uuid":
+        return f"{rng.randrange(16**8):08x}-{rng.randrange(16**4):04x}-zz", "uuid.UUID({v})"
+    return f"2026-{rng.randrange(13, 19):02d}-{rng.randrange(1, 28):02d}", "datetime.fromisoformat({v})"
+
+
+_MODULES: dict[str, object] = {"ipaddress": ipaddress, "uuid": uuid, "datetime": datetime, "os": os}
+
+
+def h4_user_value_strict_parser(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    value, call = _strict(rng)
+    tool = rng.choice(["tools.network_check", "tools.smart_file_query", "src.tools.report_filter"])
+    key = rng.choice(["value", "cidr", "since", "id"])
+    run = _app_function(f"/app/{tool.replace('.', '/')}.py", call.format(v=f"arguments[{key!r}]"),
+                        {**_MODULES, "arguments": {key: value}})
+    req = f"{rng.randrange(16**8):08x}"
+    error = _record(run, tool, rng.choice([f"[req:{req}] tool call failed", f"[req:{req}] invalid argument"]))
+    called = at(error, 0.2, "src.daemon.ws_server", f"[req:{req}] tools/call {tool.split('.')[-1]} "
+                                                    f"(arguments: {{\"{key}\": \"{value}\"}}) from 172.18.0.{rng.randrange(2, 9)}")
+    return _excerpt(rng, [called], error), "unknown"
+
+
+def h4_twin_setting_strict_parser(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same parser and value, read from a setting by the startup code (the variable printed at startup) -> config."""
+    value, call = _strict(rng)
+    name = rng.choice(["EGRESS_ALLOWLIST", "DEFAULT_TENANT_ID", "USAGE_RESET_DATE"])
+    logger = rng.choice(["src.daemon.startup", "src.core.env_config"])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", call.format(v=f"os.environ[{name!r}]"), _MODULES)
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        error = _record(run, logger, rng.choice([f"invalid {name}", "configuration error", "startup failed"]))
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+    printed = at(error, 0.5, "src.core.env_config", f"environment: {name}={value}")
+    return _excerpt(rng, [printed], error), "config"
+
+
+logging.getLogger("asyncio").setLevel(logging.INFO)
+CLASSES10: dict[str, tuple[Gen, ...]] = {
+    "G1": (g1_second_registration,),
+    "G6": (g6_task_exception_never_retrieved, g6_task_destroyed_pending),
+    "H4": (h4_user_value_strict_parser, h4_twin_setting_strict_parser),
+}
