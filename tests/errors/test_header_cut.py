@@ -9,6 +9,7 @@ a line with no header (or a Python gateway line) is read exactly as before.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import string
@@ -103,9 +104,8 @@ def test_python_gateway_lines_read_as_before(seed: int) -> None:
             header = dialect.parse_header(line)
             assert header is not None
             assert split_line(line) == (header.message, header.logger, header.level) == (message, logger, level)
-        # logging.basicConfig's `LEVEL:name:msg` was never split by this command: it still is not.
-        line = f"{level}:{logger}:{message}"
-        assert split_line(line) == (line, None, "ERROR")
+        # logging.basicConfig's `LEVEL:name:msg` (GROUPING_CLASSES2 H23): cut at the SECOND colon.
+        assert split_line(f"{level}:{logger}:{message}") == (message, logger, level)
 
 
 def test_carried_layers_and_nil_fields() -> None:
@@ -147,3 +147,25 @@ def test_start_dispatch_equals_trying_every_grammar(seed: int) -> None:
     for line in lines:
         got = cut_header(line)
         assert (tuple(got) if got else None) == _every_grammar_in_turn(line), line
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_docker_json_file_lines_are_their_log_value(seed: int) -> None:
+    """H9 carrier: Docker's json-file driver wraps each line (its newline included) in JSON; the
+    grouping of wrapped headed lines is the grouping of their messages."""
+    rng = random.Random(seed)
+    pairs = _messages(seed, n_templates=15, per=6)
+    names = sorted(FAMILIES)
+    bare, wrapped = MessageGrouper(), MessageGrouper()
+    plain = [bare.fingerprint(*split_line(m)) for _, m in pairs]
+    docker = []
+    for _, m in pairs:
+        line = FAMILIES[rng.choice(names)](rng) + m + "\n"
+        record = {"log": line, "stream": rng.choice(["stdout", "stderr"]), "time": "2026-12-06T18:00:00.123456789Z"}
+        docker.append(wrapped.fingerprint(*split_line(json.dumps(record, ensure_ascii=rng.random() < 0.5))))
+    assert docker == plain
+
+
+def test_a_line_that_only_looks_like_docker_json_stays_whole() -> None:
+    for text in ('{"log": broken', '{"log": 5}', '{"log":["a"]}'):
+        assert split_line(text) == (text, None, "ERROR")
