@@ -37,6 +37,15 @@ RUNTIME_MESSAGES: tuple[GatewayMessage, ...] = (
         "threading.Thread refused the call: a Thread object started a second time, a thread joining itself, or a join "
         "before start - the code's thread handling is wrong.",
         "Create a new Thread for each run; do not join the current thread (check threading.current_thread()).")),
+    # Objects/genobject.c gen_send_ex: a generator or coroutine resumed while it runs, or its body mishandling
+    # StopIteration/GeneratorExit (an awaited-twice coroutine is taxonomy's await misuse)
+    _row("generator-lifecycle", ANY, r"generator already executing|coroutine already executing|"
+         r"(?:async )?generator (?:raised StopIteration|ignored GeneratorExit)", _t(
+        "code", "medium", "A generator or coroutine was used against its lifecycle ({what})",
+        "CPython refused to resume a generator/coroutine: it was re-entered from inside itself (a generator whose body "
+        "calls next() on itself, a callback that resumes the running coroutine), or its body mishandled StopIteration/GeneratorExit - the code's control flow is wrong, every time that path runs.",
+        "Do not resume a generator from its own body; let GeneratorExit "
+        "propagate and return instead of raising StopIteration.")),
     _row("process-spawn-at-import", ANY, r"An attempt has been made to start a new process before the\s+current "
          r"process has finished its bootstrapping phase", _t(
         "code", "high", "A process was started while the module was being imported (multiprocessing spawn)",

@@ -187,3 +187,100 @@ CLASSES10: dict[str, tuple[Gen, ...]] = {
     "G6": (g6_task_exception_never_retrieved, g6_task_destroyed_pending),
     "H4": (h4_user_value_strict_parser, h4_twin_setting_strict_parser),
 }
+
+
+# ---- G2: lifecycle state-machine misuse of a stdlib object --------------------------------------------------------
+def _lifecycle(rng: random.Random) -> Callable[[], object]:
+    import concurrent.futures
+    import threading
+    shape = rng.choice(["thread_twice", "executor_after_shutdown", "loop_closed", "generator_reentered"])
+    if shape == "thread_twice":
+        def twice() -> object:
+            t = threading.Thread(target=lambda: None)
+            t.start()
+            t.join()
+            t.start()
+            return t
+        return twice
+    if shape == "executor_after_shutdown":
+        def after() -> object:
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=rng.choice([1, 2, 4]))
+            pool.shutdown()
+            return pool.submit(sum, [1])
+        return after
+    if shape == "loop_closed":
+        def closed() -> object:
+            loop = asyncio.new_event_loop()
+            loop.close()
+            return loop.run_until_complete(asyncio.sleep(0))
+        return closed
+
+    def reentered() -> object:
+        def gen() -> object:
+            yield next(g)
+        g = gen()
+        return next(g)
+    return reentered
+
+
+def g2_lifecycle_misuse(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    logger = rng.choice(["src.monitoring.metrics_flusher", "src.daemon.session_hub", "src.utils.token_counter"])
+    return _excerpt(rng, [], _record(_lifecycle(rng), logger, rng.choice(["restart of the worker failed",
+                                                                         "background step failed",
+                                                                         "could not schedule the job"]))), "code"
+
+
+# ---- G4: our serialisation of a value the format cannot hold -------------------------------------------------------
+def _unserialisable(rng: random.Random) -> Callable[[], object]:
+    import json
+    shape = rng.choice(["nan", "circular", "bytes", "set", "datetime"])
+
+    def run() -> object:
+        if shape == "nan":
+            return json.dumps({"p95_latency": float("nan")}, allow_nan=False)
+        if shape == "circular":
+            snapshot: dict[str, object] = {"providers": []}
+            snapshot["self"] = snapshot
+            return json.dumps(snapshot)
+        value: object = {"bytes": b"\x00\x01", "set": {"kimi", "glm"}, "datetime": datetime(2026, 12, 6)}[shape]
+        return json.dumps({"usage": value})
+    return run
+
+
+def g4_our_serialisation(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    logger = rng.choice(["src.monitoring.usage_rollup", "src.daemon.health_writer", "src.cache.semantic_cache"])
+    return _excerpt(rng, [], _record(_unserialisable(rng), logger, rng.choice(["snapshot write failed",
+                                                                                "metrics export failed",
+                                                                                "cache entry not stored"]))), "code"
+
+
+# ---- F4: a library's named constant spelt from the environment ----------------------------------------------------
+def _named_constant(rng: random.Random, value: str) -> Callable[[], object]:
+    import hashlib
+    import signal
+    import ssl
+    shape = rng.choice(["level", "signal", "tls", "hash"])
+
+    def run() -> object:
+        if shape == "level":
+            return logging.getLogger("x").setLevel(value.lower() if rng.random() < 0.5 else value + "X")
+        if shape == "signal":
+            return signal.Signals[value]
+        if shape == "tls":
+            return ssl.TLSVersion[value]
+        return hashlib.new(value)
+    return run
+
+
+def f4_env_constant_rejected(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    name = rng.choice(["LOG_LEVEL", "SHUTDOWN_SIGNAL", "TLS_MIN_VERSION", "CACHE_HASH"])
+    value = rng.choice(["warn", "SIGTERMX", "TLSv1_4", "sha3-1024"])
+    logger = rng.choice(["src.daemon.startup", "src.core.env_config"])
+    error = _record(_named_constant(rng, value), logger, rng.choice([f"applying {name} failed", "startup failed"]))
+    printed = at(error, 0.3, "src.core.env_config", f"environment: {name}={value}")
+    return _excerpt(rng, [printed], error), "config"
+
+
+CLASSES10_MORE: dict[str, tuple[Gen, ...]] = {
+    "G2": (g2_lifecycle_misuse,), "G4": (g4_our_serialisation,), "F4": (f4_env_constant_rejected,),
+}

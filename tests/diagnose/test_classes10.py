@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.diagnose.classes8_base import Ctx, Gen
-from tests.diagnose.classes10_gen import CLASSES10
+from tests.diagnose.classes10_gen import CLASSES10, CLASSES10_MORE
 from tests.diagnose.logged import diagnose
 from tests.diagnose.test_classes8 import _shape
 
 SEEDS = range(6)
 OPEN: dict[str, str] = {}
-CASES = [(cid, g) for cid, gens in CLASSES10.items() for g in gens]
+CASES = [(cid, g) for cid, gens in (CLASSES10 | CLASSES10_MORE).items() for g in gens]
 
 
 @pytest.fixture(scope="module")
