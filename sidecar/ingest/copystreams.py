@@ -28,8 +28,10 @@ Why the store and not the file system: after the truncation nothing on disk says
 copy came from (the live file holds new bytes; Linux birth times are not in os.stat on 3.11), and a
 content-only name (no inode) would merge the twins above. Why a name in the file key: a copy resumed
 after a restart must keep the stream it started under; the key (`...@dev:L`) is what the checkpoint
-keeps. Lookups are read at start (the case: down across the copy); a receipt committed by the other
-replica after that start is not seen, unless this replica tails the live file itself (the local evidence).
+keeps. Lookups are read at start (the case: down across the copy), and again, for one live name, before
+the first read of a rotated name that neither they nor the local evidence matched (`fresh_copy_stream`):
+a replica that opened the live file while empty and was paused while the other read and stored it
+(tests/ingest/test_copy_streams_paused.py) finds the copy after its start-up snapshot was taken.
 """
 
 from __future__ import annotations
@@ -115,3 +117,35 @@ async def load_streams(store: Any, paths: Iterable[str]) -> dict[Ident, list[str
         log.warning("ingest: receipt streams not read from the store (copies keep their own inode's name)",
                     extra={"error": str(exc)})
     return out
+
+
+def is_rotated_name(path: str) -> bool:
+    """Whether `path` is a rotated generation's name (`app.log.1`, ...), not its family's live name."""
+    return bool(path) and family(path) != path
+
+
+async def fresh_copy_stream(store: Any, path: str, ident: Ident, h: FileHandle) -> str | None:
+    """The live file's stream prefix if the store holds, NOW, a stream of the live name's inode that the
+    file at rotated name `path` (inode `ident`, open as `h`) starts with; None otherwise or on a store error."""
+    live = family(path)
+    try:
+        lst = os.stat(live)
+    except OSError:
+        return None
+    live_ident = (lst.st_dev, lst.st_ino)
+    if live_ident == ident:
+        return None
+    head = h.pread(HEAD_BYTES, 0)
+    try:
+        # The first choice stored wins: a replica that already counted this very file under its own
+        # inode (it looked before the original's receipts existed) is followed, or the two names
+        # would count it twice (tests/ingest/test_writer_replicas.py, copytruncate across replicas).
+        own = await store.groups.receipt_streams(f"{ident[0]}:{ident[1]}:")
+        if copy_of(head, ident, {ident: own}) is not None:
+            return None
+        names = await store.groups.receipt_streams(f"{live_ident[0]}:{live_ident[1]}:")
+    except Exception as exc:  # the store is optional here: the copy keeps its own inode's name
+        log.warning("ingest: receipt streams not read from the store (a copy keeps its own inode's name)",
+                    extra={"error": str(exc)})
+        return None
+    return copy_of(head, live_ident, {live_ident: names}) if names else None

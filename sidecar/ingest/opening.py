@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .checkpoint import Checkpoint, file_key
-from .copystreams import copied_live
+from .copystreams import copied_live, is_rotated_name
 from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
@@ -66,16 +66,19 @@ class FileOpening:
             offset, line = self._end_position(h, size, src.options.encoding)
         key = (self._fresh_key(dev, ino, head_hash, st.st_ctime_ns if head_len == 0 else None)
                if cp is None or size < cp.offset else cp.key)
+        stream_check = False
         if cp is None or size < cp.offset:
             stream = copied_live(self.live_streams, self._held_head, path or origin, st, h)
             if stream is not None:
                 key = alias_key(key, stream)
+            else:  # the start-up snapshot may be stale: the store is asked before the first read (tail.py)
+                stream_check = is_rotated_name(path or origin)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
                             head=h.pread(SNIFF_HEAD, 0))
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
                     head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
                     last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns,
-                    opened_scan=self.scans)
+                    opened_scan=self.scans, stream_check=stream_check)
         if path is None:
             h.lose_name()
         self.table.add(f)
@@ -83,6 +86,18 @@ class FileOpening:
         log.debug("ingest: open", extra={"path": path, "origin": origin, "ino": ino, "key": key, "offset": offset,
                                          "size": size, "resuming": cp.key if cp is not None else None})
         return f
+
+    def restream(self, f: Tracked, stream: str) -> None:
+        """Read `f` under stream prefix `stream` (a copy of content another replica stored under the
+        live file's stream, copystreams.fresh_copy_stream). Only before anything was read from it:
+        its parser starts again at the same place with the new key."""
+        assert f.inflight == 0 and not f.parser.pending() and f.parser.offset == f.acked[0], f.key
+        self.saved.pop(f.key, None)
+        f.key = alias_key(f.key, stream)
+        f.parser = FileParser(f.src.name, f.path or "", f.src.options, offset=f.acked[0], line=f.acked[1],
+                              file_key=f.key, head=f.handle.pread(SNIFF_HEAD, 0))
+        self.on_dirty()
+        log.debug("ingest: copy read under the live file's stream", extra={"origin": f.origin, "key": f.key})
 
     def _held_head(self, ident: tuple[int, int]) -> bytes | None:
         """The first bytes our parser read from the file we tail on `ident` (copystreams.copied_live)."""

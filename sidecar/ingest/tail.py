@@ -23,7 +23,7 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
-from .copystreams import load_streams
+from .copystreams import fresh_copy_stream, load_streams
 from .delivery import Delivery
 from .discovery import DirWatcher
 from .provenance import Provenance, read_provenance
@@ -232,6 +232,15 @@ class Ingest:
             self.fs.source_error(f.src, f"cannot stat {f.path}: {exc.strerror}")
             return False
         f.size = st.st_size
+        if f.stream_check and f.size > 0:
+            # Before its first read: a copy of what another replica stored since our start? (An empty
+            # file has no first bytes to match: asked once it has some, still before its first read.)
+            # Read on the next pass, from a fresh look: the file may have changed during the query.
+            f.stream_check = False
+            stream = await fresh_copy_stream(self.store, f.origin, f.ident, f.handle) if self.store else None
+            if stream is not None and f in self.fs.table:
+                self.fs.restream(f, stream)
+            return True
         if st.st_nlink == 0 and f.path is not None:
             self.fs.detach(f, "deleted")
         # After a restart the file is read on the NEXT pass, from a fresh look: `f.size` describes
