@@ -169,3 +169,13 @@ def test_docker_json_file_lines_are_their_log_value(seed: int) -> None:
 def test_a_line_that_only_looks_like_docker_json_stays_whole() -> None:
     for text in ('{"log": broken', '{"log": 5}', '{"log":["a"]}'):
         assert split_line(text) == (text, None, "ERROR")
+
+
+@pytest.mark.parametrize("run", [24, 40, 5000])
+def test_hostile_runs_cut_in_one_pass(run: int) -> None:
+    """Log text is attacker-controlled: a run that two nested repeats could split many ways (a
+    CamelCase logger `(?:[A-Z][A-Za-z0-9]*)+` took 6.7 s at 24 letters, doubling per letter) is
+    matched possessively. At 40 letters the old pattern would not finish; the answers are exact."""
+    assert cut_header("2026-01-01 00:00:00 INFO Ab" + "C" * run + "!") == ("Ab" + "C" * run + "!", "INFO")
+    assert cut_header("2026-01-01 00:00:00 INFO Ab" + "C" * run + ": x") == ("x", "INFO")
+    assert cut_header("2026-01-01 00:00:00 WARN a.B" + "$" * run + "!") == ("a.B" + "$" * run + "!", "WARN")
