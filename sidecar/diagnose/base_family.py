@@ -27,7 +27,7 @@ import re
 from .class_bases import ancestors
 from .frames import STDLIB, app_source_line, raised_at
 from .model import Category, DiagnosisInput, one_line
-from .taxonomy import Verdict, _verdict
+from .verdict import Verdict, _verdict
 
 BASE_CONFIDENCE = 0.4
 # PEP 249's program-use errors, in any driver's namespace (psycopg.ProgrammingError, sqlite3.InterfaceError...)

@@ -12,7 +12,7 @@ owners document the message that goes with each code, so the message says which 
 Decisions:
 - A message is weaker evidence than the code itself (a proxy or another OpenAI-compatible service can say
   the same words), so an entry maps to the code and the code table (codes.py) gives the text, but the
-  confidence is lower than for the code (taxonomy.py `MESSAGE_CODE`), and it only applies when the record
+  confidence is lower than for the code (code_verdict.py `MESSAGE_CODE`), and it only applies when the record
   names that provider (its host, logger, package or model): Z.ai messages under GLM, Moonshot's under Kimi.
 - Codes whose documented message is a generic word (1000 "Authentication failed", 1100, 1200, 1230) have no
   entry: the HTTP status class answers those.

@@ -17,7 +17,7 @@ from .frames import raised_at
 from .model import Diagnosis, DiagnosisInput, one_line
 from .rulefile import BUILTIN_FIELDS, RuleDiagnosis
 from .situation import Situation
-from .taxonomy import Verdict
+from .verdict import Verdict
 
 MAX_EVIDENCE = 5
 EVIDENCE_CHARS = 1000  # an evidence line is a prefix of the log line: a 10 MB line is not redacted whole

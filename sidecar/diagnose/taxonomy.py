@@ -16,7 +16,8 @@ remote decides only between the transient readings (provider slow vs database sl
 
 Decisions:
 - Class-level evidence is moderate evidence: a verdict here is at most `MAX_CONFIDENCE` (below the
-  0.6 "confident" line), 0.35 with the class alone, more when the component/remote is known.
+  0.6 "confident" line), 0.35 with the class alone, more when the component/remote is known (verdict.py).
+- A documented code in its namespace answers first (code_verdict.py).
 - Families whose cause the class cannot tell (a plain `KeyError`, `ValueError`, a 400 without a
   documented code, a `CancelledError`) get no verdict: the honest answer is the catch-all's unknown.
 - The texts never name another remote or a cause the record does not show (near-miss cases list
@@ -26,10 +27,9 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .classes import (
-    code_meaning,
     errno_family,
     family_of,
     fixed_message_family,
@@ -37,28 +37,17 @@ from .classes import (
     named_classes,
     refine,
 )
+from .code_verdict import code_verdict
 from .codes import (
-    GATEWAY_CODES,
-    GATEWAY_WRAPPERS,
-    MOONSHOT_INVALID_REQUEST,
-    MOONSHOT_TYPES,
-    PGRST_MEANINGS,
-    ZAI_MEANINGS,
     Text,
-    pgrst_entry,
-    sqlstate_entry,
-    sqlstate_message_entry,
-    zai_entry,
 )
 from .doctrine import transport_cause
 from .gateway_messages import gateway_message
 from .library_causes import library_text
 from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
-from .postgrest_codes import pgrst_jwt_entry
 from .protocol_causes import ProtocolCause, protocol_cause
 from .provider_causes import PROVIDERS, provider_text
-from .provider_messages import message_code
 from .remote_causes import CACHES, DATABASES, path_reset_text, service_text, storage_text, transport_text
 from .server_messages import server_message
 from .situation import Situation
@@ -70,6 +59,7 @@ from .user_files import (
     user_file_text,
     user_path_text,
 )
+from .verdict import CLASS_ONLY, FROM_TRACEBACK, WITH_COMPONENT, Verdict, _verdict
 from .waits import awaited_timeout
 from .ws_causes import close_text, ws_text
 
@@ -85,28 +75,6 @@ WEAK_LOCAL = frozenset({"code.assertion", "code.unimplemented", "os.permission",
                         "code.closed_resource", "code.protocol"})
 _SIGNAL_CALL = re.compile(r"^\s+(?:\w+\s*=\s*)?(?:os\.kill|os\.killpg|signal\.pthread_kill)\(", re.M)
 _EXPLICIT_ERRNO = re.compile(r"\[(?:Errno|WinError) -?\d+\]")
-MAX_CONFIDENCE = 0.55
-UNKNOWN_CEILING = 0.4  # a verdict that says "unknown" (a user's own input, say) is never more sure than the catch-all allows
-CLASS_ONLY = 0.35
-WITH_COMPONENT = 0.15  # the remote/component is known (host, package frames, logger)
-FROM_TRACEBACK = 0.05  # the family came from the raised class itself, not from words in a message
-
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """A class-level diagnosis (before it becomes a `Diagnosis` in rules.py)."""
-
-    family: str
-    category: Category
-    severity: Severity
-    summary: str
-    root_cause: str
-    suggested_fix: tuple[str, ...]
-    confidence: float
-    evidence_class: str  # the class (or errno) the verdict rests on
-    fallback_only: bool = False  # answers only where no rule matched (a close code alone is weaker than a rule)
-    from_code: bool = False  # rests on a documented code in its namespace (codes.py): outranks a rule's words
 
 
 def _remote_kind(sit: Situation) -> tuple[str, str]:
@@ -170,107 +138,6 @@ def _status(inp: DiagnosisInput, sit: Situation, cls: str) -> int | None:
     if s is not None and s >= 500 and errors:
         return errors[-1]
     return s if s is not None else (errors[-1] if errors else None)
-
-
-
-
-# A code table's answer stays below the confident line (0.6), like every class-level answer: the table says what
-# the code means, not what this record's situation needs. Measured: at 0.75 on code + remote, 2 of 9 answers on
-# held-out set 2 were wrong (20:36 UTC, aggregate only); at 0.7 with the record's words confirming the code's
-# meaning, still 1 of 7 (20:45). Rules that match the code *and* the situation's words keep their two-signal
-# confidence (rules.py).
-OWN_CODE = 0.55  # the code's own documented entry
-MESSAGE_CODE = 0.45  # a code known only by its documented message (provider_messages.py), its provider named
-CODE_CLASS = 0.4  # a code known by its class/group only (+ WITH_COMPONENT when the remote is named)
-
-
-# a model of the *other* provider in the record or its context, where this provider says "unknown model"
-_FOREIGN_MODEL = {"glm": re.compile(r"\b(?:kimi|moonshot)-[\w.-]+", re.I), "kimi": re.compile(r"\bglm-[\w.-]+", re.I)}
-_UNKNOWN_MODEL_CODES = {"glm": "1211", "kimi": "resource_not_found_error"}
-
-
-def _routed_to_wrong_provider(inp: DiagnosisInput, sit: Situation, code: str) -> Text | None:
-    """An unknown-model answer for a model that belongs to the other provider: routing, not the model list."""
-    remote = sit.remote or ""
-    if _UNKNOWN_MODEL_CODES.get(remote) != code:
-        return None
-    m = _FOREIGN_MODEL[remote].search("\n".join([*inp.context[-12:], *inp.messages()])[-65536:])
-    if m is None:
-        return None
-    owner = PROVIDERS["kimi" if remote == "glm" else "glm"]
-    return ("config", "high",
-            f"The {owner} model {m.group(0)} was sent to {PROVIDERS[remote]} - the provider routing picked the wrong provider",
-            f"{PROVIDERS[remote]} answered that it does not know the model ({code}): the request named {m.group(0)}, a "
-            f"{owner} model, so the model -> provider resolution (registry, default model or fallback chain) sent it to the "
-            f"wrong provider.",
-            (f"Check the model -> provider map: {m.group(0)} must resolve to {owner}; check the default model settings "
-             "and make fallbacks keep the provider of an explicitly requested model.",))
-
-
-def _moonshot_entry(etype: str, inp: DiagnosisInput | None) -> Text | None:
-    """A Moonshot error type's entry; invalid_request_error by its documented message (else none)."""
-    if etype in MOONSHOT_TYPES:
-        return MOONSHOT_TYPES[etype]
-    if etype == "invalid_request_error" and inp is not None:
-        said = "\n".join(inp.messages())[:65536]
-        return next((text for rx, text in MOONSHOT_INVALID_REQUEST if rx.search(said)), None)
-    return None
-
-
-def code_verdict(sit: Situation, inp: DiagnosisInput | None = None, wrappers: bool = False) -> Verdict | None:
-    """The verdict of a documented code in its namespace (codes.py): PostgREST, SQLSTATE, Z.ai, Moonshot,
-    the gateway's own codes (its wrapper codes only when `wrappers`: something more specific answers first)."""
-    found: tuple[str, str, tuple[Text, bool], str, str] | None = None
-    via_message: str | None = None
-    gateway = [c for c in sit.code("gateway") if c in GATEWAY_CODES and (wrappers or c not in GATEWAY_WRAPPERS)]
-    if (codes := sit.code("pgrst")) and (e := pgrst_entry(codes[0])) is not None:
-        jwt = pgrst_jwt_entry(codes[0], "\n".join(inp.messages())) if inp is not None else None
-        e = (jwt, True) if jwt is not None else e  # the JWT group read with its message (postgrest_codes.py)
-        found = ("pgrst", codes[0], e, PGRST_MEANINGS.get(codes[0].upper(), "a PostgREST error"), "PostgREST")
-    elif (codes := sit.code("sqlstate")) and (e := (sqlstate_message_entry(codes[0], "\n".join(inp.messages()))
-                                                    if inp is not None else None) or sqlstate_entry(codes[0])) is not None:
-        who = DATABASES.get(sit.remote or "", "the Postgres database")
-        found = ("sqlstate", codes[0], e, code_meaning("sqlstate", codes[0]) or "an unlisted condition", who)
-    elif (codes := sit.code("glm")) and (e := zai_entry(codes[0])) is not None:
-        found = ("glm", codes[0], e, ZAI_MEANINGS.get(codes[0], "an undocumented code"), PROVIDERS["glm"])
-    elif (codes := sit.code("moonshot")) and (typed := _moonshot_entry(codes[0], inp)) is not None:
-        who = PROVIDERS["kimi"] if sit.remote in (None, "kimi") else "The provider (Moonshot API)"
-        found = ("moonshot", codes[0], (typed, True), codes[0], who)
-    elif inp is not None and (said := message_code(sit.remote, inp.messages())) is not None:
-        # the code was lost on the way (openai >= 1.x keeps only the body's message): the provider's documented
-        # message for it names it (provider_messages.py), weaker evidence than the code itself
-        namespace, code, words = said
-        if namespace == "glm" and (e := zai_entry(code)) is not None:
-            found = ("glm", code, e, ZAI_MEANINGS.get(code, "an undocumented code"), PROVIDERS["glm"])
-        elif namespace == "moonshot" and code in MOONSHOT_TYPES:
-            found = ("moonshot", code, (MOONSHOT_TYPES[code], True), code, PROVIDERS["kimi"])
-        via_message = words
-    elif gateway:
-        # the gateway's code is its own classification of the failure, not a documented cause: class-level weight
-        found = ("gateway", gateway[0], (GATEWAY_CODES[gateway[0]], False), gateway[0], "the gateway")
-    if found is None:
-        return None
-    namespace, code, (text, exact), meaning, who = found
-    category, severity, summary, cause, fixes = text
-    shown = code if via_message is None else f"{code}, known by its documented message '{one_line(via_message, 80)}'"
-    fields = {"who": who, "code": shown, "meaning": meaning}
-    summary = summary.format(**fields)
-    text = (category, severity, summary[:1].upper() + summary[1:], cause.format(**fields),
-            tuple(f.format(**fields) for f in fixes))
-    routed = _routed_to_wrong_provider(inp, sit, code) if inp is not None else None
-    text = routed or text
-    # two independent signals (the code's own documented entry, and the remote/component the record names)
-    # make a confident answer, like a rule's code + situation; a code known by its class/group stays below 0.6
-    named = sit.remote_named_by_record
-    confidence = OWN_CODE if exact else CODE_CLASS + (WITH_COMPONENT if named else 0.0)
-    if via_message is not None:
-        confidence = MESSAGE_CODE  # a provider's words, not its code: never above a code known by its class
-    if len(sit.remotes) > 1:
-        confidence -= 0.1
-    # the gateway's code is its own label, not the owner's documented cause: it does not outrank a rule's words
-    family = f"code.{namespace}" if via_message is None else f"message.{namespace}"
-    return replace(_verdict(family, via_message or code, text, confidence), from_code=namespace != "gateway",
-                   confidence=round(confidence, 2))
 
 
 def classify(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
@@ -407,11 +274,3 @@ def _protocol_text(proto: ProtocolCause, kind: str, who: str | None, cls: str) -
     severity: Severity = "high" if category == "config" else "medium"
     summary = f"{who}: {proto.what} ({cls})" if who else f"{proto.what[:1].upper()}{proto.what[1:]} ({cls})"
     return (category, severity, summary, proto.why, (proto.fix,))
-
-
-def _verdict(family: str, cls: str, text: Text, confidence: float, fallback_only: bool = False) -> Verdict:
-    category, severity, summary, root_cause, fixes = text
-    ceiling = UNKNOWN_CEILING if category == "unknown" else MAX_CONFIDENCE  # an honest unknown stays <= 0.4
-    return Verdict(family=family, category=category, severity=severity, summary=summary, root_cause=root_cause,
-                   suggested_fix=fixes, confidence=round(min(ceiling, confidence), 2), evidence_class=cls,
-                   fallback_only=fallback_only)

@@ -12,7 +12,7 @@ import pytest
 import websockets
 from aiohttp import web
 
-from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from sidecar.diagnose.verdict import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
 from tests.helpers import serving
 

@@ -19,7 +19,7 @@ import realtime
 import tiktoken
 
 from sidecar.diagnose.classes import STATIC_BASES, family_of
-from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from sidecar.diagnose.verdict import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from sidecar.diagnose.verdict import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
 
 

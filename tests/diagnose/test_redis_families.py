@@ -16,7 +16,7 @@ import redis.asyncio as aredis
 
 from sidecar.diagnose.classes import STATIC_BASES, family_of
 from sidecar.diagnose.redis_classes import REDIS_BASES
-from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from sidecar.diagnose.verdict import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
 
 Reply = Callable[[str], bytes]

@@ -14,7 +14,7 @@ import pytest
 from sidecar.diagnose.classes import family_of
 from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.rules import load_rules
-from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from sidecar.diagnose.verdict import MAX_CONFIDENCE
 
 RULES = load_rules("rules/diagnoses.yaml")
 SP = "/usr/local/lib/python3.11/site-packages"

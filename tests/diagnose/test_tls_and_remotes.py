@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from sidecar.diagnose.taxonomy import MAX_CONFIDENCE
+from sidecar.diagnose.verdict import MAX_CONFIDENCE
 from tests.diagnose.logged import diagnose, logged, text_of
 from tests.helpers import serving
 
