@@ -68,6 +68,11 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # H17 Windows servicing logs (CBS.log, DISM.log): `yyyy-mm-dd hh:mm:ss, LEVEL<pad>COMPONENT<pad>MSG`.
     (r"\d\d", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, (?P<level>Info|Warning|Error|Perf|Debug|Trace) +(?:[A-Z]{2,5} +)?"
      r"(?P<msg>.*)"),
+    # OpenStack oslo.log defaults (`logging_context_format_string` / `logging_default_format_string`):
+    # `%(asctime)s.%(msecs)03d %(process)d %(levelname)s %(name)s [%(request_id)s %(user_identity)s] `
+    # or `... [-] `; the request context is header, `%(instance)s` (`[instance: uuid] `) is left.
+    (r"\d\d", rf"{_ISO} \d+ (?P<level>TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) [\w.]+ \[(?:-|req-[^\]]*)\] "
+     r"(?P<msg>.*)"),
     # H5 log4j/logback PatternLayout: a time, then level, thread `[%t]`, pid fields in the pattern's
     # order (at least the level), then `%c: ` / `%c - ` or a bare ` - ` separator. log4j 1.x TTCC
     # starts with `%r` (millis since start) before `[%t]`; Spring Boot (H13) right-aligns the level,

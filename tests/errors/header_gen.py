@@ -195,6 +195,12 @@ def _kernel(rng: random.Random) -> str:  # H21 journald short-monotonic / short-
                        f"{_host(rng)} {_tag(rng)}: ", f"{stamp} "])
 
 
+def _oslo(rng: random.Random) -> str:  # OpenStack oslo.log context / default format strings
+    ctx = rng.choice(["-", f"req-{rng.getrandbits(128):032x} {rng.getrandbits(64):016x} {_word(rng)} - - -"])
+    return (f"{_iso(rng, ' ', '', False)}.{rng.randint(0, 999):03d} {rng.randint(1, 99999)} "
+            f"{rng.choice(['INFO', 'WARNING', 'ERROR', 'DEBUG'])} {_logger(rng).lower()} [{ctx}] ")
+
+
 def _carrier(rng: random.Random) -> str:  # H9: postgres under syslog, log4j under journald
     outer = rng.choice([_syslog, _journald_iso])(rng)
     return outer + rng.choice([_postgres, _log4j, _klog])(rng)
@@ -204,5 +210,5 @@ FAMILIES: dict[str, Callable[[random.Random], str]] = {
     "syslog": _syslog, "journald_iso": _journald_iso, "rfc5424": _rfc5424, "postgres": _postgres,
     "log4j": _log4j, "klog": _klog, "logcat": _logcat, "glib": _glib, "apache": _apache, "nginx": _nginx,
     "bgl": _bgl, "carrier": _carrier, "spring": _spring, "golog": _golog, "cri": _cri, "cbs": _cbs,
-    "kernel": _kernel,
+    "kernel": _kernel, "oslo": _oslo,
 }
