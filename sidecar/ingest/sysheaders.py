@@ -80,12 +80,13 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     (r"\d[\d ]", rf"(?:{_JTIME}|\d+(?= \[)),?(?: -)?(?: +(?:{_BRACKET}|\d+|---))* +(?P<level>{_JLEVEL})"
     rf"(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| -)| +-)?(?: +|$)(?P<msg>.*)"),
     # H1/H3 BSD syslog (RFC 3164 §4.1), rsyslog's file format, journalctl -o short/short-iso/
-    # short-precise: `[<PRI>]TIMESTAMP [HOST ]TAG: MSG` (a relayed line may lack HOST). sysklogd
+    # short-precise: `[<PRI>]TIMESTAMP [HOST ]TAG: MSG` (a relayed line may lack HOST, or carry a second
+    # `TIMESTAMP HOST` pair when a relay re-stamps it, GROUPING_CLASSES2 H24). sysklogd
     # tags its own lines with its version (`syslogd 1.4.1: restart.`). journald short-monotonic
     # `[ SSSS.uuuuuu]` and short-unix `epoch.uuuuuu` times (H21: HOST always there, or a bare dmesg
     # stamp before `W: msg` would read `W` as a tag); Apple's system.log `proc[pid] <Level>:` (H16).
     (r"<\d|\d\d|Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|\[[ \d]",
-     rf"(?:<\d{{1,3}}>)?(?:(?:{_BSD}|{_ISO}) +(?:[^\s:\[\]]+ )?|(?:\[ *\d+\.\d{{6}}\]|\d{{10}}\.\d{{6}}) +[^\s:\[\]]+ ){_TAG}"
+     rf"(?:<\d{{1,3}}>)?(?:(?:{_BSD}|{_ISO}) +(?:[^\s:\[\]]+ )?(?:{_BSD} [^\s:\[\]]+ )?|(?:\[ *\d+\.\d{{6}}\]|\d{{10}}\.\d{{6}}) +[^\s:\[\]]+ ){_TAG}"
      r"(?: \d+(?:\.\d+)+)?(?: <\w+>)?:(?: (?P<msg>.*)|$)"),
     # klog (k8s.io/klog `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`; glog >= 0.7 `Lyyyymmdd`).
     (r"[IWEF]\d", r"(?P<level>[IWEF])\d{4}(?:\d{4})? \d\d:\d\d:\d\d\.\d{6} +\d+ [^\s:\]]+:\d+\] (?P<msg>.*)"),
@@ -113,6 +114,12 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # default handler (`... LEVEL msg`), H15.
     (r"\d\d", r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d{6})? (?:(?P<level>DEBUG|INFO|WARN|ERROR) )?(?:\S+\.go:\d+: )?"
      r"(?P<msg>.*)"),
+    # HotSpot unified logging (JEP 158, H25): `[time][uptime][level][tags] MSG`, decorators glued, the
+    # first a time or uptime; the level and tags columns are padded (`[info ]`).
+    (r"\[\d", r"\[\d[^\]\n]{0,40}\](?:\[[^\]\n]{1,60}\])+ (?P<msg>.*)"),
+    # curl --trace-time (curl(1)): `hh:mm:ss.uuuuuu ` then `* ` (info), `> `/`< ` headers, `{ `/`} `
+    # data, or `== Info: ` with --trace-ascii (H26).
+    (r"\d\d", r"\d\d:\d\d:\d\d\.\d{6} (?:[*<>{}]|== Info:) (?P<msg>.*)"),
     # The kernel's own stamp (dmesg; repeated inside journald's `kernel:` messages), H21.
     (r"\[[ \d]", r"\[ *\d+\.\d{6}\] (?P<msg>.*)"),
     # H8 Sandia/LANL supercomputer logs (Oliner & Stearley, DSN 2007): `ALERT EPOCH yyyy.mm.dd NODE `

@@ -201,6 +201,25 @@ def _oslo(rng: random.Random) -> str:  # OpenStack oslo.log context / default fo
             f"{rng.choice(['INFO', 'WARNING', 'ERROR', 'DEBUG'])} {_logger(rng).lower()} [{ctx}] ")
 
 
+def _jvm(rng: random.Random) -> str:  # GROUPING_CLASSES2 H25: HotSpot -Xlog decorators
+    deco = [f"[{rng.randint(0, 9999)}.{rng.randint(0, 999):03d}s]"]
+    if rng.random() < 0.4:
+        deco.insert(0, f"[{_iso(rng, 'T', '.', True)}]")
+    lvl = rng.choice(["info", "warning", "debug", "error"])
+    deco.append(f"[{lvl:<{rng.choice([len(lvl), 7])}}]")
+    deco.append(f"[{','.join(rng.sample(['gc', 'heap', 'exit', 'cpu', 'start', 'safepoint'], rng.randint(1, 3)))}]")
+    return "".join(deco) + " "
+
+
+def _curl(rng: random.Random) -> str:  # H26 curl --trace-time
+    return (f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999999):06d} "
+            + rng.choice(["* ", "== Info: "]))
+
+
+def _relayed(rng: random.Random) -> str:  # H24: a relay re-stamped the line with its own time and host
+    return f"{_bsd(rng)} {_host(rng)} {_bsd(rng)} {_host(rng)} {_tag(rng)}: "
+
+
 def _carrier(rng: random.Random) -> str:  # H9: postgres under syslog, log4j under journald
     outer = rng.choice([_syslog, _journald_iso])(rng)
     return outer + rng.choice([_postgres, _log4j, _klog])(rng)
@@ -210,5 +229,5 @@ FAMILIES: dict[str, Callable[[random.Random], str]] = {
     "syslog": _syslog, "journald_iso": _journald_iso, "rfc5424": _rfc5424, "postgres": _postgres,
     "log4j": _log4j, "klog": _klog, "logcat": _logcat, "glib": _glib, "apache": _apache, "nginx": _nginx,
     "bgl": _bgl, "carrier": _carrier, "spring": _spring, "golog": _golog, "cri": _cri, "cbs": _cbs,
-    "kernel": _kernel, "oslo": _oslo,
+    "kernel": _kernel, "oslo": _oslo, "jvm": _jvm, "curl": _curl, "relayed": _relayed,
 }
