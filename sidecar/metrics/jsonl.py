@@ -36,14 +36,12 @@ from .follow import LineFollower
 from .held import HeldRecords
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
+from .unstamped import Unstamped
 from .writerclocks import (
     FUTURE_SLACK,
     WriterClocks,
-    last_stamp,
     parse_timestamp,
-    replay_offset,
-    replay_saved,
-    step_offsets,
+    replay_clock,
     writer_key,
 )
 
@@ -142,6 +140,8 @@ class JsonlSource:
         self.clockfile = ClockFile(clock_file)  # the writers' offsets learned live, across restarts
         self._writer: str | None = None  # writer_key of the file whose lines are being read (poll)
         self._stamps: dict[str, float] = {}  # writer -> stamp of the last stamped record read live (clockfile)
+        self._unstamped = Unstamped()  # replayed records without a usable time, placed after their predecessor
+        self._flushing = False
         self._replay_offset: float | None = None  # the replayed line's writer clock, by span (see poll)
         self._held = HeldRecords(config.max_lateness)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
@@ -184,8 +184,9 @@ class JsonlSource:
         if stamp is None and not self._live:
             # Replayed history without a time: it arrived long ago, when is unknown. At "now"
             # it would land in the current stage a second time (the live read put it at its
-            # arrival, and the stage totals keep what they counted then).
-            return self._unplaced("untimed_in_history")
+            # arrival, and the stage totals keep what they counted then). After its writer's
+            # previous record, at that one's time, when it is a spike (metrics/unstamped.py).
+            return self._after_previous(record, "untimed_in_history")
         if stamp is None:
             return self._place(record, now, now)
         if self._live:
@@ -219,7 +220,7 @@ class JsonlSource:
                 # arrived long ago, when is unknown. At arrival time (now) a whole file of
                 # history would land in the current stage as fresh requests. What the stage
                 # had counted is kept by the rollout's totals; the window does without it.
-                return self._unplaced("future_in_history")
+                return self._after_previous(record, "future_in_history")
             # Live: not (yet) explained by a steady offset. A future stamp would keep the
             # record out of every window, so it gets arrival time.
             t = arrived
@@ -234,6 +235,14 @@ class JsonlSource:
                stamp: float | None = None) -> bool:
         """Put `record` in the window at `t`; `writer` and `stamp`: its writer's clock and its own stamp
         (a double-written failure is recognised on the writer's clock: dedupe.WriterDoubleWrites)."""
+        if not self._live and self._writer is not None and not self._flushing:
+            where, run = self._unstamped.placed(self._writer, t)
+            self._flushing = True
+            try:
+                for waiting, reason in run:
+                    _ = self._unplaced(reason) if where is None else self._place(waiting, where, self.clock.time())
+            finally:
+                self._flushing = False
         if not self._live and t < self._history_before:
             return False  # start_at: end: history before the lateness bound (not counted as anything)
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, writer, stamp, self.config.timestamp_field):
@@ -248,6 +257,13 @@ class JsonlSource:
         self.window.add(t, compact_record(record, self._drop))
         self.records += 1
         return True
+
+    def _after_previous(self, record: dict[str, Any], reason: str) -> bool:
+        """A replayed record its own stamp cannot place: it waits for its writer's next placed record
+        and goes where the previous one went, or is not placed (metrics/unstamped.py)."""
+        if not self._unstamped.wait(self._writer, record, reason):
+            return self._unplaced(reason)
+        return False
 
     def _unplaced(self, reason: str) -> bool:
         """A replayed record this stream cannot put at the time it arrived: not placed, counted."""
@@ -344,25 +360,10 @@ class JsonlSource:
                 # A replay longer than one read (READ_BUDGET) has not reached the end of the file: the
                 # writer's last record (the write that set the mtime) is read from the file's end.
                 last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
-                ahead = replay_offset(last, mtime, self.config) if mtime is not None else 0.0
-                if mtime is not None and not read.more:  # the offset saved before, when the file confirms it
-                    tolerance = self.clocks.of(path).tolerance
-                    key, newest = writer_key(path), last_stamp(last, self.config)
-                    seen = self.clockfile.stamp(key)
-                    known = replay_saved(last, mtime, self.config, self.clockfile.known(key), tolerance, seen)
-                    if known and seen is not None and seen == newest:
-                        ahead = known  # confirmed by the last record itself, whatever was written after it (13016)
-                    elif known < 0 < -ahead:
-                        ahead = known  # ahead: the float the live read used, not the last write's lag (12023)
-                    elif known > 0 and not ahead:  # behind
-                        ahead = known
-                    if ahead or (newest is not None and abs(mtime - newest) <= tolerance):
-                        # The last records' clock is known (saved, or the mtime says it): older history
-                        # may predate a step of the writer's clock; each span between steps is placed
-                        # on its own (writerclocks.step_offsets; dev seeds 6002 and 5072).
-                        steps = step_offsets(read.lines[start:end], self.config, tolerance, ahead,
-                                             self.clockfile.candidates(writer_key(path)))
-                        spans[path] = [(start + i, offset) for i, offset in steps]
+                ahead, steps = replay_clock(last, read.lines[start:end], mtime, read.more, self.config,
+                                            self.clocks.of(path).tolerance, self.clockfile, writer_key(path))
+                if steps is not None:
+                    spans[path] = [(start + i, offset) for i, offset in steps]
                 if ahead:
                     self.clocks.of(path).seed(ahead)
         self._polls += 1
@@ -381,6 +382,8 @@ class JsonlSource:
                     if done % YIELD_EVERY == 0:
                         await asyncio.sleep(0)
                 self._replay_offset = None
+                for _record, reason in self._unstamped.leftover():
+                    self._unplaced(reason)
         finally:
             self._read_no = math.nan
             self._replay_offset = None

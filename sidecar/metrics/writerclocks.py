@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..config import JsonlStream
+from .clockfile import ClockFile
 from .skew import SkewEstimator
 
 ROTATED_SUFFIX = re.compile(r"(?:[.-]\d+)*(?:\.(?:gz|bz2|xz|zst))?$")  # logrotate / RotatingFileHandler names
@@ -118,6 +119,30 @@ def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: f
     if newest is None or abs((mtime - newest) - known) > tolerance:
         return 0.0
     return known
+
+
+def replay_clock(last: list[bytes], lines: list[bytes], mtime: float | None, more: bool, config: JsonlStream,
+                 tolerance: float, clockfile: ClockFile, key: str) -> tuple[float, list[tuple[int, float]] | None]:
+    """The clock of one replayed file: (offset of the writer's last records, per-span offsets of
+    `lines` by step_offsets, or None when the last records' clock is not known). `last`: the file's
+    last lines (the write that set `mtime`); `more`: the replay has not reached the file's end yet
+    (then only the mtime's reading, replay_offset, is used: the saved offset waits for the end)."""
+    ahead = replay_offset(last, mtime, config) if mtime is not None else 0.0
+    if mtime is None or more:
+        return ahead, None
+    newest, seen = last_stamp(last, config), clockfile.stamp(key)
+    known = replay_saved(last, mtime, config, clockfile.known(key), tolerance, seen)
+    if known and seen is not None and seen == newest:
+        ahead = known  # confirmed by the last record itself, whatever was written after it (13016)
+    elif known < 0 < -ahead:
+        ahead = known  # ahead: the float the live read used, not the last write's lag (12023)
+    elif known > 0 and not ahead:  # behind
+        ahead = known
+    if not ahead and (newest is None or abs(mtime - newest) > tolerance):
+        return ahead, None
+    # The last records' clock is known (saved, or the mtime says it): older history may predate a
+    # step of the writer's clock; each span between steps is placed on its own (dev seeds 6002, 5072).
+    return ahead, step_offsets(lines, config, tolerance, ahead, clockfile.candidates(key))
 
 
 MAX_STEPS = 8  # clock steps looked for in a replayed read, from its end (bounds the work on hostile stamps)

@@ -80,7 +80,7 @@ async def test_a_line_written_after_the_last_record_does_not_unconfirm_the_write
         path, truth, clock, start_at, lag = await killed_in_a_pause(tmp, seed, junk)
         src = source(path, clock, tmp / "clocks", start_at)
         await src.poll()  # the new process's first read: the replay
-        got = placed(src)
+        got = {k: t for k, t in placed(src).items() if k in truth}  # the uploads (a no_type junk line is placed too)
         assert len(got) >= 5
         wrong = [k for k in got if abs(got[k] - truth[k]) > lag + 2]
         assert not wrong, (seed, junk, start_at, [(truth[k], got[k]) for k in wrong[:3]])
