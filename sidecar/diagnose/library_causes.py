@@ -31,6 +31,7 @@ from .codes import Text
 from .model import DiagnosisInput, one_line
 from .server_messages import framework_text
 from .template_causes import template_text
+from .tz_keys import is_iana_key
 
 # what the record names, from the libraries' own message formats
 _TIKTOKEN_MODEL = re.compile(r"Could not automatically map (?P<x>\S{1,120}) to a tokeni[sz]er")
@@ -289,6 +290,15 @@ def _input_text(family: str, cls: str, inp: DiagnosisInput) -> Text | None:
                  "client (setAuth / access_token).",))
     if family == "input.timezone":
         key = _find(_ZONE, _said(inp)) or "given"
+        if is_iana_key(key.strip("'\"")):
+            # a key the IANA database has: only an image with neither /usr/share/zoneinfo nor tzdata lacks it (tz_keys.py)
+            return ("config", "high", f"The time zone database is missing from the image: '{key}' is a valid IANA key "
+                    f"({cls})",
+                    f"zoneinfo found no data for '{key}', a zone the IANA database has: it looks in the system's zoneinfo "
+                    "directories, then in the tzdata package, and this image has neither (a slim base image, the tzdata "
+                    "apt package or pip package dropped). Every lookup of a zone fails until the image has the data.",
+                    ("Install the tz database in the image (apt-get install tzdata, or pip install tzdata in the "
+                     "requirements) and rebuild.",))
         return ("unknown", "low", f"No time zone '{key}' in the tz database ({cls})",
                 f"zoneinfo found no time zone with the key '{key}' (neither in the system's zoneinfo nor in the tzdata "
                 "package): a misspelt or non-IANA key, usually supplied by a user or a request.",

@@ -284,3 +284,63 @@ def f4_env_constant_rejected(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 CLASSES10_MORE: dict[str, tuple[Gen, ...]] = {
     "G2": (g2_lifecycle_misuse,), "G4": (g4_our_serialisation,), "F4": (f4_env_constant_rejected,),
 }
+
+
+# ---- F2: the tz database missing from a slim image vs a key nobody has ----------------------------------------------
+ZONES = ("Australia/Melbourne", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Africa/Nairobi")
+TYPOS = ("Australia/Melborne", "Europe/Berln", "America/NewYork", "Asia/Tokio", "Mars/Olympus_Mons")
+
+
+def _zone_lookup(key: str, slim: bool) -> Callable[[], object]:
+    """zoneinfo's lookup of `key`; `slim`: as in an image with no system zoneinfo and no tzdata package (TZPATH emptied,
+    the tzdata package not found by the import system, as where it is not installed), so even a valid key fails
+    (zoneinfo/_common.py load_tzdata)."""
+    import importlib.abc
+    import sys
+    import zoneinfo
+
+    class _NoTzdata(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name == "tzdata" or name.startswith("tzdata."):
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+            return None
+
+    def run() -> object:
+        if not slim:
+            return zoneinfo.ZoneInfo.no_cache(key)
+        saved = {k: v for k, v in sys.modules.items() if k == "tzdata" or k.startswith("tzdata.")}
+        for k in saved:
+            del sys.modules[k]
+        finder = _NoTzdata()
+        sys.meta_path.insert(0, finder)
+        zoneinfo.reset_tzpath(to=[])
+        try:
+            return zoneinfo.ZoneInfo.no_cache(key)
+        finally:
+            zoneinfo.reset_tzpath()
+            sys.meta_path.remove(finder)
+            sys.modules.update(saved)
+    return run
+
+
+def f2_tz_database_missing(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    key = rng.choice(ZONES)
+    logger = rng.choice(["src.utils.timezone_utils", "src.daemon.startup", "src.monitoring.usage_rollup"])
+    error = _record(_zone_lookup(key, slim=True), logger, rng.choice(["daemon import failed", "startup failed",
+                                                                       "daily rollup could not start"]))
+    printed = [at(error, 0.2, "src.core.env_config", f"TZ={key} (docker-compose.yml)")] if rng.random() < 0.6 else []
+    return _excerpt(rng, printed, error), "config"
+
+
+def f2_twin_user_key_typo(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A key the database does not have, from a user's tool call, on a full image -> unknown (the user's value)."""
+    key = rng.choice(TYPOS)
+    tool = rng.choice(["tools.schedule_report", "src.tools.time_convert"])
+    req = f"{rng.randrange(16**8):08x}"
+    error = _record(_zone_lookup(key, slim=False), tool, f"[req:{req}] tool call failed")
+    called = at(error, 0.1, "src.daemon.ws_server", f"[req:{req}] tools/call {tool.split('.')[-1]} "
+                                                    f"(arguments: {{\"timezone\": \"{key}\"}})")
+    return _excerpt(rng, [called], error), "unknown"
+
+
+CLASSES10_MORE["F2"] = (f2_tz_database_missing, f2_twin_user_key_typo)
