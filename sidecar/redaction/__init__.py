@@ -39,6 +39,7 @@ import base64
 import functools
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -51,6 +52,8 @@ from . import datastores as ds
 from . import locations as loc
 from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
+from .changes import HINTS as CHANGE_HINTS
+from .changes import changes_sub
 from .directives import HINTS as IPSEC_HINTS
 from .directives import REDIS_HINTS, ipsec_sub, redis_sub
 from .encoded import (
@@ -64,6 +67,8 @@ from .encoded import (
 )
 from .entropy import redact_tokens
 from .formats import FORMATS
+from .iac import HINTS as IAC_HINTS
+from .iac import iac_sub
 from .jwk import HINTS as JWK_HINTS
 from .jwk import private_sub
 from .keep import jwt_role
@@ -76,6 +81,8 @@ from .names import PROSE, kv_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .reports import HINTS as REPORT_HINTS
 from .reports import cut_sub, input_sub
+from .rpc import HINTS as RPC_HINTS
+from .rpc import rpc_sub
 from .secret_names import NAME_HINTS, is_secret_name
 from .separated import (
     COMPARED,
@@ -96,7 +103,11 @@ from .separated import (
     spring_value_sub,
     xml_repl,
 )
+from .serialized import HINTS as PHP_HINTS
+from .serialized import php_serialized_sub
 from .tables import table_sub
+from .transcripts import HINTS as TRANSCRIPT_HINTS
+from .transcripts import expect_send_sub
 from .unlabelled import (
     DUMP_HINTS,
     HEADER_HINTS,
@@ -193,6 +204,27 @@ def _uncoloured(text: str) -> str:
     return judged if judged != plain else text
 
 
+# CLASSES12.md B15, names spelled with compatibility or invisible characters or a pictograph: full-width `ｐａｓｓｗｏｒｄ＝`
+# (U+FF01-FF5E), zero-width and soft-hyphen Cf characters inside a name (`pass\u200bword`), the KEY emoji labels
+# (U+1F511, U+1F510, U+1F5DD, with or without the U+FE0F variation selector). Judged after NFKC (UAX #15 folds the
+# compatibility forms), with the Cf characters removed and a key emoji read as the word `secret` (a bare `key=` is too
+# common a name to judge by); when that finds a secret,
+# the folded text is what is kept (a mark cannot be put back between the original characters reliably).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\ufe0f]")
+_KEY_EMOJI = re.compile("(?:[\U0001F511\U0001F510\U0001F5DD]|\\\\u[dD]83[dD]\\\\u[dD][dD](?:1[01]|[dD][dD]))"
+                        "(?:\\\\u[fF][eE]0[fF])?[ \t]*")  # raw, or as JSON writes it (a surrogate pair)
+FOLD_HINTS = ("\\ud83d\\udd1", "\\ud83d\\uddd", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
+              "\U0001F511", "\U0001F510", "\U0001F5DD", "\uff1d", "\uff1a", "ｐａｓ", "ｐｗ", "ｓｅｃ", "ｔｏｋ", "ｋｅｙ", "ａｐｉ", "ａｕｔ", "ｃｒｅ")
+
+
+def _folded(text: str) -> str:
+    plain = _KEY_EMOJI.sub("secret", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
+    if plain == text:
+        return text
+    judged = _apply(plain, None)
+    return judged if judged != plain else text
+
+
 _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"))
 # Formats whose only hint is common (`.`, `:`, `/`, `sk`) but which hold 32 hex digits: one search for the run
 # decides for all of them (a mark cannot make such a run: `[`/`]` are not hex).
@@ -213,6 +245,10 @@ _RULES: tuple[_Sub, ...] = (
     # (c) a value bound to its name by reference (bound.py), before any rule rewrites the template that names the slot
     _Sub("password", bound_sub(_mark("password")), None, BOUND_HINTS, "name"),
     _Sub("secret", record_args_sub(_redact_decoded, _mark("secret")), None, RECORD_HINTS),
+    _Sub("password", rpc_sub(_mark("password")), None, RPC_HINTS),  # by position in a documented signature (rpc.py)
+    _Sub("secret", iac_sub(_mark("secret")), None, IAC_HINTS),  # marked sensitive by Terraform itself (iac.py)
+    _Sub("password", expect_send_sub(_mark("password")), None, TRANSCRIPT_HINTS),  # an Expect answer (transcripts.py)
+    _Sub("secret", php_serialized_sub(_mark("secret")), None, PHP_HINTS),  # PHP serialize()/session (serialized.py)
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     _Sub("encoded_secret", _PERCENT, None, ("%",)),
     _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
@@ -220,6 +256,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
     _Sub("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
     _Sub("secret", _uncoloured, None, ("\x1b[", "\\u001b[", "\\x1b[", "\\033[")),
+    _Sub("secret", _folded, None, FOLD_HINTS),
     _Sub("secret", table_sub(_mark("secret")), None, ("\n",), "name"),
     # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them
     _Sub("secret", conversion_sub(_mark("secret")), None, CONVERSION_HINTS),
@@ -234,6 +271,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
     _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
     _Sub("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
+    _Sub("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
     _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     _Sub("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),
     _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
@@ -248,6 +286,8 @@ _RULES: tuple[_Sub, ...] = (
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
     _Sub("password", args.COMMAND_SECRET, args.command_secret(_mark("password")), args.COMMAND_HINTS),
+    _Sub("password", args.snmp_sub(_mark("password")), None, args.SNMP_HINTS),
+    _Sub("password", args.SWITCH_SECRET, args.command_secret(_mark("password")), args.SWITCH_HINTS),
     _Sub("password", wire_sub(_mark("password")), None, WIRE_HINTS),
     _Sub("secret", args.SDK_CALL, args.sdk_call(_mark("secret")), args.SDK_HINTS),
     _Sub("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
@@ -308,6 +348,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
     _Sub("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),
+    _Sub("secret", changes_sub(_mark("secret")), None, CHANGE_HINTS),  # a redacted old value's new one (changes.py)
     # (d) entropy
     _Sub("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),
 )
@@ -323,7 +364,8 @@ for _i, _r in enumerate(_RULES):
 # (providers.provider_of), and every such name holds one of these (the name rule's hints, `pat` bare, the
 # providers' keywords): without one the rules cannot change the line.
 _NAME_BIT = len(_RULES)
-for _h in (*NAME_HINTS, "pat", *PROVIDER_HINTS):
+# (`tok`/`tkn`, token's abbreviations, open the gate only: as a name-rule scan hint `tok` would fire on every `token` twice)
+for _h in (*NAME_HINTS, "pat", "tok", "tkn", *PROVIDER_HINTS):
     _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _NAME_BIT)
 _AUTOMATON.make_automaton()
 _NEEDS_NAME = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "name")

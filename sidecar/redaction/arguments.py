@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .spans import mark_spans
+
 _Q = r"[\"']?"
 _SEP = r"(?:[\"']?[ \t]*,[ \t]*[\"']?|[ \t]+[\"']?|=[\"']?)"  # blanks (a shell line), `', '` (an argv list), `=`
 
@@ -35,6 +37,7 @@ def _cmd(word: str) -> str:
 
 
 _SAMBA = r"(?:smbclient|rpcclient|smbcacls|smbcquotas|smbget|smbtree|smbmap|net|mount\.cifs|samba-tool|winexe)"
+_SNMP = r"snmp(?:walk|bulkwalk|get|getnext|bulkget|set|trap|inform|table|delta|netstat|status|df|usm|vacm|check)"
 _TOKEN_CLIS = r"(?:codecov|codecovcli|vercel|flyctl|fly|doctl)"
 _LOGIN = r"(?:podman|buildah|oras|nerdctl|crane|skopeo|helm" + _SEP + r"registry|az)" + _SEP + r"login"
 COMMAND_SECRET = re.compile(
@@ -90,6 +93,39 @@ SDK_CALL = re.compile(
     r"[bB]?(?P<q>[\"']))(?!\[REDACTED:)(?P<val>[A-Za-z0-9._:\-]{16,256})(?P=q)")
 SDK_HINTS = ("rollbar", "bugsnag", "github(", "webclient", "sendgrid", "bot(", ".token(", ".run(", "cohere",
              "client(")
+
+
+# net-snmp snmpcmd(1): `-c COMMUNITY` (v1/v2c: the community string is the shared password), `-A`/`-X` (v3
+# authentication/privacy passphrases), `-3m`/`-3x`/`-3M`/`-3K` (master and localized keys): every such flag of the line,
+# also as an argv list (`"-c", "<v>"`, escaped once more in a JSON record).
+_SNMP_LINE = re.compile(r"\b" + _SNMP + r"\b[^\n]{0,2000}")
+_ESC_SEP = r"(?:\\{0,3}[\"']?[ \t]*,[ \t]*\\{0,3}[\"']?|[ \t]+\\{0,3}[\"']?|=\\{0,3}[\"']?)"
+_SNMP_FLAG = re.compile(r"(?<![\w-])(?:-c|-A|-X|-3[mxMK])" + _ESC_SEP + r"(?!\[REDACTED:)(?!\$[A-Za-z_{])"
+                        r"(?P<val>[^\s'\",\]|\\]+)")
+SNMP_HINTS = ("snmp",)
+
+
+# (a regex of their own with their own hints: alternatives added to COMMAND_SECRET cost at every position of every line
+# its common hints (`net`, `login`, `secret`) let through)
+# snmpd.conf(5) `rocommunity|rwcommunity <community>`, `com2sec <name> <source> <community>`; Windows switch syntax
+# `/name:value` (cmdkey /pass:, wmic /password:), schtasks(1) `/RP <pw>` and `/P <pw>` ("Run As" password), `net use
+# \\host\share <pw>` (net(1) help: the password is positional, after the share)
+SWITCH_SECRET = re.compile(
+    r"(?P<pre>\b(?:ro|rw)community6?[ \t]+"
+    r"|\bcom2sec6?(?:[ \t]+-Cn[ \t]+\S+)?[ \t]+\S+[ \t]+\S+[ \t]+"
+    r"|(?<![\w/:.\\-])/(?i:pass|password|passwd|pwd|pw|passphrase)[:=]"
+    r"|" + _cmd("(?i:schtasks)") + r"(?<![\w-])/(?i:rp|p)" + _SEP
+    + r"|\b(?i:net) (?i:use)[ \t]+(?:[A-Za-z]:[ \t]+)?(?:\\{2,8}[^\s\\'\"]+){2,}[ \t]+(?![/*])"
+    r")(?!\[REDACTED:)(?!\$[A-Za-z_{])(?!-[ \t'\"]|-$)(?P<val>[^\s'\",\]|]+)")
+SWITCH_HINTS = ("community", "com2sec", "/pass", "/pw", "schtasks", "net use")
+
+
+def snmp_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans = [f.span("val") for line in _SNMP_LINE.finditer(text)
+                 for f in _SNMP_FLAG.finditer(text, line.start(), line.end())]
+        return mark_spans(text, spans, mark)
+    return sub
 
 
 def command_secret(mark: str) -> Callable[[re.Match[str]], str]:

@@ -47,9 +47,17 @@ _CFN = re.compile(_Q + r"ParameterKey" + _Q + r"[ \t]*:[ \t]*" + _Q + r"(?P<name
 # also cn/flexString/deviceCustomString; CEF implementation standard), Windows Event Log XML (`<Data Name="<name>">
 # <v></Data>`, the EventData schema).
 _CEF_LABEL = re.compile(r"\b(?P<field>cs\d|cn\d|flexString\d|deviceCustomString\d)Label=(?P<name>[\w.-]{1,80})")
+# CLASSES12.md A36, element text named by a sibling attribute: Android `<string name="api_key">v</string>`, Java
+# properties XML `<entry key="db.password">v</entry>` (java.util.Properties.loadFromXML DTD), .NET `<setting name=..>`
+# `<value>`-less forms; `<` `>` raw or as a Docker record writes them (`\u003c`), quotes raw or JSON-escaped
+_LT, _GT = r"(?:<|\\u003[cC])", r"(?:>|\\u003[eE])"
+_XQ = r"\\{0,3}[\"']"
+_NAMED_ELEMENT = re.compile(_LT + r"(?P<tag>[\w:.-]{1,40})[ \t]+(?:[\w:.-]{1,40}=" + _XQ + r"[^\"'<>\n\\]{0,80}" + _XQ
+                            + r"[ \t]+){0,4}(?:name|key|Name|Key)=" + _XQ + r"(?P<name>[^\"'<>\n\\]{1,80})" + _XQ
+                            + r"[ \t]*" + _GT + r"(?P<val>(?:(?!\\u003[cC])[^<\n]){1,512}?)" + _LT + r"/(?P=tag)" + _GT)
 _EVENT_DATA = re.compile(r"<Data Name=\\{0,3}[\"'](?P<name>[\w.-]{1,80})\\{0,3}[\"']>(?P<val>[^<\n]{1,512})</Data>")
 HINTS = ("parameters:", "variables", "params", "value\"", "value\\\"", "securestring", "parameterkey", "label=",
-         "<data name=")
+         "<data name=", "name=\"", "key=\"", "name=\\\"", "key=\\\"", "name='", "key='")
 
 
 def _sql_secret_slots(sql: str) -> set[str]:
@@ -114,6 +122,8 @@ def _generic_fields(text: str) -> list[tuple[int, int]]:
                 v = _cef_value(lab.group("field")).search(text, lo, hi)
                 if v is not None:
                     spans.append(v.span("val"))
+    if "ame=" in text or "ey=" in text:
+        spans += [m.span("val") for m in _NAMED_ELEMENT.finditer(text) if is_secret_name(m.group("name"))]
     if "<Data Name=" in text:
         spans += [m.span("val") for m in _EVENT_DATA.finditer(text) if is_secret_name(m.group("name"))]
     if "ParameterKey" in text:

@@ -222,7 +222,8 @@ def userinfo(mark: str) -> Repl:
 
 # ODBC connection strings (ODBC spec, SQLDriverConnect: "a value containing ;, {, } ... is enclosed in braces",
 # `}` doubled inside): `PWD={a;b}}c}` holds `a;b}c`. Any secret-named attribute, the whole braced value.
-ODBC_BRACED = re.compile(r"(?P<pre>(?<![\w])(?P<name>[A-Za-z][\w .-]{0,40}?)[ \t]*=[ \t]*\{)(?P<val>(?:[^}\n]|\}\})+)\}(?!\})")
+# (not `{{apiKey}}`: a Mustache/Postman template opens with two braces; CLASSES12.md D20)
+ODBC_BRACED = re.compile(r"(?P<pre>(?<![\w])(?P<name>[A-Za-z][\w .-]{0,40}?)[ \t]*=[ \t]*\{)(?!\{)(?P<val>(?:[^}\n]|\}\})+)\}(?!\})")
 
 
 def odbc_braced(mark: str) -> Repl:

@@ -54,7 +54,8 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("absk", "bedrock-api-key-")),
     # clouds
     ("aws_access_key",
-     r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|APKA)[A-Z0-9]{16}\b",  # aws-access-token
+     # (not AWS's documented example ids, `AKIAIOSFODNN7EXAMPLE`: gitleaks' aws-access-token allowlist `.+EXAMPLE$`)
+     r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|APKA)(?![A-Z0-9]{9}EXAMPLE\b)[A-Z0-9]{16}\b",
      ("akia", "asia", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "abia", "acca", "a3t", "apka")),
     ("google_api_key", r"\bAIza[0-9A-Za-z_-]{30,}", ("aiza",)),                        # gcp-api-key
     ("google_oauth", r"\bya29\.[0-9A-Za-z_-]{20,}|\bGOCSPX-[0-9A-Za-z_-]{20,}|\b1//0[0-9A-Za-z_-]{30,}",

@@ -161,8 +161,22 @@ REFERENCE = re.compile(
     r"|(?:vault|secret|kv)/(?:data/)?[\w./-]+#?[\w-]*)(?=$|[\s\"',;)}\]])")
 
 
+# CLASSES12.md D20, template placeholders and documented dummies: a value that only names a slot or is a documented
+# stand-in (gitleaks' global allowlist and provider docs): Azure Pipelines macros `$(API_KEY)`, Windows `%API_KEY%`,
+# Postman/Mustache `{{apiKey}}`, `<YOUR_API_KEY>`, `changeme`, an elided `sk-...`, AWS's example keys ending `EXAMPLE`
+# / `EXAMPLEKEY`. An unrendered template IS the diagnosis; redacting it hides the config mistake.
+_PLACEHOLDER = re.compile(r"\$\([A-Za-z_][\w.]*\)|%[A-Za-z_]\w*%|\{\{[^{}]{1,80}\}\}|<[A-Za-z_][\w -]{0,60}>"
+                          r"|(?i:change[-_]?me|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)(?:[-_]?here)?)"
+                          r"|[a-z]{2,4}[-_]\.{3}|[A-Za-z0-9/+]{8,}EXAMPLE(?:KEY)?")
+
+
+# the same where a name rule cut the value at its closing bracket (`api_key=${API_KEY}` read as `${API_KEY`)
+_PLACEHOLDER_AT = re.compile(r"(?:\$\{[A-Za-z_][\w.]*\}|" + _PLACEHOLDER.pattern + r")(?=$|[\s\"',;)}\]&\\])")
+
+
 def is_reference(value: str) -> bool:
-    return REFERENCE.fullmatch(value.strip().strip("\"'`")) is not None
+    v = value.strip().strip("\"'`")
+    return REFERENCE.fullmatch(v) is not None or _PLACEHOLDER.fullmatch(v) is not None
 
 
 # -- 4. encrypted at rest (CLASSES11.md D14): ciphertext usable only with a key held elsewhere -----------------------
@@ -217,7 +231,7 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value)
-            or _BYTE_COUNT.match(text, pos) is not None or _file_path(value) or text.startswith("ENC[", pos) and _ENCRYPTED.match(text, pos)
+            or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith("ENC[", pos) and _ENCRYPTED.match(text, pos)
             is not None or _sealed_at(text, pos, value))
 
 
@@ -232,6 +246,9 @@ IDENTIFIER_WORDS = frozenset({
     "challenge",
     "thumbprint",  # RFC 7638 JWK thumbprint, an X.509 thumbprint: a SHA digest of a public key or certificate
     "opaque", "cnonce",  # RFC 7616 Digest challenge/response parameters, sent in the clear and echoed back
+    # OAuth `state` (RFC 6749 10.12: a CSRF binding echoed back in the redirect), SAML `RelayState`, OIDC `session_state`
+    # (CLASSES12.md D18: public or bound to one flow; `code` and `code_verifier` are credentials and stay redacted)
+    "state",
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
 _BEARER_IDS = frozenset({"session", "sess", "sid", "csrf", "xsrf", "login", "auth", "oauth"})

@@ -29,10 +29,28 @@ CREDENTIAL_PATH = re.compile(
     r"|hc-ping\.com/"
     r"|open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/"
     r"|webexapis\.com/v1/webhooks/incoming/"
-    r"|\.bitrix24\.[a-z.]{2,8}/rest/\d+/))"
+    r"|\.bitrix24\.[a-z.]{2,8}/rest/\d+/"
+    # automation platforms' webhook URLs, where the path token is the whole credential (each platform's webhook docs):
+    # Make/Integromat custom webhooks `hook.<zone>.make.com/<token>`, Pabbly Connect, Netlify build hooks, Vercel
+    # deploy hooks, Tines webhooks `<tenant>.tines.com/webhook/<path>/<secret>`, Google Apps Script web apps
+    r"|(?<![\w.-])hook\.(?:[a-z0-9-]+\.)?(?:make\.com|integromat\.com)/"
+    r"|connect\.pabbly\.com/workflow/sendwebhookdata/"
+    r"|api\.netlify\.com/build_hooks/"
+    r"|api\.vercel\.com/v1/integrations/deploy/[\w-]+/"
+    r"|\.tines\.(?:com|io)/webhook/[\w-]+/"
+    r"|script\.google\.com/macros/s/))"
     r"(?!\[REDACTED:)(?P<val>" + _SEGMENT + r")")
 CREDENTIAL_PATH_HINTS = ("loggly.com", "sumologic.com", "datadoghq.", "hooks.zapier", "maker.ifttt", "hc-ping.com",
-                         "/open-apis/bot/", "webexapis.com", "bitrix24.")
+                         "/open-apis/bot/", "webexapis.com", "bitrix24.", "make.com", "integromat.com", "pabbly.com",
+                         "build_hooks", "integrations/deploy", "tines.", "script.google.com")
+# Capability HOSTNAMES: the unguessable first label of the host is the credential (Pipedream HTTP sources
+# `<id>.m.pipedream.net` and RequestBin `<id>.x.pipedream.net`: anyone who knows the host can post to the workflow).
+CAPABILITY_HOST = re.compile(r"(?<![\w.-])(?!\[REDACTED:)(?P<val>[a-z0-9]{10,40})(?P<post>\.[mx]\.pipedream\.net\b)")
+CAPABILITY_HOST_HINTS = ("pipedream.net",)
+
+
+def capability_host(mark: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: mark + m.group("post")
 
 # user:password@host[:port] with no `//` before it; the user part may be empty (`:pw@redis:6379`, Redis' way).
 # Before it: a quote, `=`, `(`, `,` or a blank (a repr field, a setting, an argument).

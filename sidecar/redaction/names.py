@@ -75,10 +75,15 @@ _YAML_TAG = r"(?:![!\w./:<>,-]*[ \t]+)?"
 _TWO_WORDS = (r"(?:(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app|recovery|seed)[ \t]"
               r"(?=(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_])))?")
 _SECOND_HALF = re.compile(r"(?i:phrase|word|code|key|token|secret)(?![A-Za-z0-9_])")
+# `public key`, `primary key`, `sort key` as two words of prose: the same "key of" words as a joined name (secret_names)
+_KEY_OF_WORD = re.compile(r"(?<![A-Za-z0-9_])(?i:public|pub|primary|foreign|partition|sort|idempotency|cache|shard|"
+                          r"lookup|row|object|range|composite|unique|index|translation|site)[ \t]+$")
+_BARE_KEY = re.compile(r"(?i:key)(?![A-Za-z0-9_-])")
 _FIRST_HALF = re.compile(r"(?<![A-Za-z0-9_])(?i:pass|api|access|secret|private|auth|client|signing|master|encryption|app|recovery|seed)"
                          r"[ \t]$")
+# (a name after `+` at a line start is a unified diff's added line, `+API_KEY=<v>`; elsewhere `+` before a name is base64)
 KV = re.compile(
-    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD]))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>\"\"|" + QUOTE + r")?(?(q1)\]?)"
+    r"(?:(?<![A-Za-z0-9_/+])|(?<=\\[nrt])|(?<=%22)|(?<=%27)|(?<=%3[dD])|(?<=^\+)|(?<=\n\+)|(?<=\\n\+)|(?<=\"\+))(?P<name>" + _TWO_WORDS + r"[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<q1>\"\"|" + QUOTE + r")?(?(q1)\]?)"
     r"(?P<sep>[ \t]*:[ \t]*" + _YAML_TAG + r"[|>][-+]?[ \t]*(?:\r?\n|(?:\\{1,7}n(?:" + DOCKER_SEAM + r")?))[ \t]+"
     r"|[ \t]*:[ \t]+![!\w./:<>,-]*[ \t]+|[ \t]*:[ \t]*Some\((?:[ \t]|\r?\n|\\{1,7}n)*|[ \t]*(?:=>|:=|->|\?=|==|[:=]|%3[dDaA]|\\{1,3}u003[dD]|(?(q1),|(?!)))[ \t]*|[ \t]+(?P<bridge>is|was|of|set to)[ \t]+|[ \t]+)"
     r"(?:[bBrRuUfF]{0,2}(?P<q>''(?=[^'\s])|(?(q1)\"\"(?=[^\"\s])|(?!))|" + QUOTE + r")(?!\[REDACTED:)(?P<qval>(?:(?!(?P=q))[^\n]){1,512})(?P=q)"
@@ -105,6 +110,9 @@ _ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "
 
 _VALUE_PARTS = re.compile(r"[/.\-_]+")
 _SHELL_VAR = re.compile(r"\$\{?[A-Za-z_]")
+
+
+_ESCAPED_END = re.compile(r"(?:\\[rn])+$")
 
 
 def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
@@ -190,6 +198,11 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             elif start > floor + 1 and text[start - 1] in " \t" and _SECOND_HALF.match(text, start) and (
                     w := _FIRST_HALF.search(text, max(floor, start - 16), start)) is not None:
                 start = w.start()  # `private key <v>`: the two-word name starts at its first half (_TWO_WORDS)
+            elif start > floor + 1 and text[start - 1] in " \t" and (
+                    k := _KEY_OF_WORD.search(text, max(floor, start - 16), start)) is not None and \
+                    _BARE_KEY.match(text, start):
+                seen = k.end()  # `public key 0x72a5...`, `primary key 42`: a key OF something (CLASSES12.md D16)
+                continue
             m = KV.match(text, start)
             if m is None or m.end("name") <= hint:
                 continue
@@ -328,7 +341,9 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
         if loose and not quoted and not identifier and rest in ("", "\n", "\r", ",", "}") and _CONFIG_KEY.search(
                 m.string, max(0, m.start() - 120), m.start()):
             identifier = True  # `  token: abc` alone on its line, `{user: x, token: abc}`: YAML/INI, not prose
-        if loose and not quoted and not looks_like_value(val, identifier or words[-1] in PASSWORDS, rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
+        # a bytes repr's escaped line end is not part of the word (`b'535 Authentication credentials invalid\r\n'`)
+        bare = _ESCAPED_END.sub("", val) if loose and not quoted and val.endswith(("\\n", "\\r")) else val
+        if loose and not quoted and not looks_like_value(bare, identifier or words[-1] in PASSWORDS, bare != val or rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
             return m.group(0)
         if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
             return m.group(0)  # masked by the library that printed it, public by design, or a resource name

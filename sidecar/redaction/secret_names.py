@@ -46,6 +46,9 @@ SECRET_WORDS = frozenset({
     "mnemonic", "seedphrase", "walletseed", "recoveryphrase",
     # abbreviations of password seen in config keys and prompts
     "pswd", "psswd", "pssw", "passw",
+    # and of token (`api_tok`, `auth_tkn`: set 11 had `s:7:"api_tok"` in a PHP session); `toks` (a count) is not. No hint
+    # of their own (a `tok` hint would fire on every `token` twice): such names hold `api`/`auth`/`access`, hints already
+    "tok", "tkn",
 })
 # The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
 _SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pswd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",

@@ -1,0 +1,49 @@
+"""The typed answer in an Expect diagnostic transcript (CLASSES11.md A26, interactive transcripts).
+
+Tcl Expect's diagnostics (`exp_internal 1`, `expect -d`; exp_command.c / expect.c) write each match attempt as
+`expect: does "<buffer>" (spawn_id exp4) match glob pattern "<pattern>"? yes|no`, then `expect: set
+expect_out(0,string) "<matched>"`, and each `send` as `send: sending "<text>" to { exp4 }` (the text printified:
+`\\r`, `\\n`, `\\"`). A prompt that asks for a secret is matched first, the answer is the next send: nothing names it.
+
+- After a successful match (`? yes`) whose buffer or pattern asks for a password, passphrase, PIN, token or secret,
+  the next send is the secret, whatever it looks like (a short lowercase password is still one).
+- A send line whose match is not in the text (a Docker record holds one line, a tail cuts the transcript) is the
+  secret when it is one value-shaped token (names.looks_like_value: a digit, a symbol or mixed case; a command, `yes`,
+  `\\q`, a path or a word stay).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .names import looks_like_value
+from .spans import mark_spans
+
+_SEND = re.compile(r"send: sending (?P<q>\\{0,3}\")(?P<val>(?:(?!(?:\\{1,3}[rn])*(?P=q)[ \t]+to[ \t]+\{)[^\n]){1,512}?)"
+                   r"(?P<eol>(?:\\{1,3}[rn])*)(?P=q)[ \t]+to[ \t]+\{")
+_MATCH = re.compile(r"expect: does (?P<q>\\{0,3}\")(?P<buf>[^\n]{0,2000}?)(?P=q) \(spawn_id [^)\n]{1,40}\) match "
+                    r"(?:glob pattern|regular expression|exact string) (?P=q)(?P<pat>[^\n]{0,400}?)(?P=q)\? "
+                    r"(?P<yes>yes|no)")
+_ASKS = re.compile(r"(?i)pass(?:word|wd|phrase|code)?\b|assword|assphrase|\bpin\b|token|secret|api.?key|credential")
+HINTS = ("send: sending",)
+
+
+def expect_send_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans: list[tuple[int, int]] = []
+        after = 0  # a match answers only the first send after it
+        for s in _SEND.finditer(text):
+            val = s.group("val")
+            matched = [m for m in _MATCH.finditer(text, max(after, s.start() - 4000), s.start()) if m.group("yes") == "yes"]
+            after = s.end()
+            if matched:
+                last = matched[-1]
+                if _ASKS.search(last.group("buf")) or _ASKS.search(last.group("pat")):
+                    if val.strip():
+                        spans.append(s.span("val"))
+                continue
+            if " " not in val and val[:1].isalnum() and len(val) >= 6 and looks_like_value(val, False, False):
+                spans.append(s.span("val"))
+        return mark_spans(text, spans, mark)
+    return sub
