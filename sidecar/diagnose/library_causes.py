@@ -338,6 +338,14 @@ _OS: dict[str, Text] = {
                          "largest file is below the file's size. The disk is not full (that is ENOSPC).",
                          ("Check `ulimit -f` inside the container and the compose/systemd file-size limit, and the "
                           "filesystem type of the volume; raise the limit or stage large files elsewhere.",)),
+    "config.mount_busy": ("config", "medium", "A path that is a mount point was renamed, replaced or removed ({what}: "
+                          "EBUSY)",
+                          "The kernel answered EBUSY ('Device or resource busy') for {what}: the target is a mount point "
+                          "- a single-file bind mount or a volume's root - which rename()/os.replace()/unlink()/rmdir() "
+                          "cannot replace or remove. The same code works on a local disk; the deployment's mounts "
+                          "decide (rename(2), mount namespaces).",
+                          ("Bind-mount the directory that holds the file, not the file itself (so an atomic replace "
+                           "inside it works), or write the file in place instead of replacing it.",)),
     "code.cross_device": ("code", "medium", "A rename crossed filesystems ({what})",
                           "os.rename()/os.replace() cannot move {what} between two filesystems (a volume and the "
                           "container's layer, or /tmp on tmpfs): the kernel answers EXDEV.",
