@@ -72,6 +72,7 @@ from .server_file import server_file_cause
 from .server_writes import server_write_cause
 from .situation import Situation, situation
 from .taxonomy import classify
+from .user_target import user_target_cause
 from .wrappers import unwrap
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
@@ -307,6 +308,7 @@ class RuleSet:
         # the second record decides: a reuse after idling, our pool at its bound, a dead worker behind a wait
         diagnosis = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(diagnosis, inp), inp), inp)  # and a proxy
         diagnosis = registry_cause(server_file_cause(diagnosis, inp), inp)  # COPY's own hint; a name registered twice
+        diagnosis = user_target_cause(diagnosis, inp)  # a URL the user gave a tool, refused by the client
         diagnosis = dead_worker_cause(diagnosis, inp, self.diagnose)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.

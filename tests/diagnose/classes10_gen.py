@@ -367,3 +367,62 @@ def f6_mount_point_busy(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 CLASSES10_MORE["F6"] = (f6_mount_point_busy,)
+
+
+# ---- H2: a user's target misbehaving at the protocol level vs our configured endpoint ------------------------------
+def _redirect_loop(rng: random.Random) -> tuple[str, Callable[[], object]]:
+    """A loopback site that redirects between two paths forever, fetched by httpx or aiohttp (their max_redirects)."""
+    import socket as _s
+
+    from tests.diagnose.loopback import loopback_server
+
+    def answer(c: _s.socket) -> None:
+        c.settimeout(5)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += c.recv(65536)
+        path = data.split(b" ", 2)[1]
+        nxt = b"/b" if path.endswith(b"/a") else b"/a"
+        c.sendall(b"HTTP/1.1 302 Found\r\nLocation: " + nxt + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    lib = rng.choice(["httpx", "aiohttp"])
+    server = loopback_server(answer)
+    port = server.__enter__()
+    url = f"http://127.0.0.1:{port}/{rng.choice(['docs', 'loop', 'page'])}/a"
+
+    def run() -> object:
+        try:
+            if lib == "httpx":
+                import httpx
+                return httpx.get(url, follow_redirects=True, timeout=5)
+            import aiohttp
+
+            async def go() -> None:
+                async with aiohttp.ClientSession() as s, s.get(url, max_redirects=rng.choice([5, 10])) as r:
+                    await r.read()
+            return asyncio.run(go())
+        finally:
+            server.__exit__(None, None, None)
+    return url, run
+
+
+def h2_user_site_redirect_loop(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    url, run = _redirect_loop(rng)
+    tool = rng.choice(["tools.web_fetch", "src.tools.smart_file_download", "tools.url_preview"])
+    req = f"{rng.randrange(16**8):08x}"
+    error = _record(run, tool, rng.choice([f"[req:{req}] fetch failed", f"[req:{req}] {tool.split('.')[-1]} failed"]))
+    called = at(error, 0.3, "src.daemon.ws_server", f"[req:{req}] tools/call {tool.split('.')[-1]} (url={url})")
+    return _excerpt(rng, [called], error), "unknown"
+
+
+def h2_twin_our_endpoint_redirects(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same loop from the endpoint a setting names (printed at startup), fetched by our own client -> config."""
+    url, run = _redirect_loop(rng)
+    name = rng.choice(["ALERTS_WEBHOOK_URL", "KIMI_BASE_URL", "SUPABASE_URL"])
+    logger = rng.choice(["src.monitoring.alerts", "src.providers.kimi_chat", "src.storage.supabase_http"])
+    error = _record(run, logger, rng.choice(["request failed", "health probe failed"]))
+    printed = at(error, 30, "src.core.env_config", f"environment: {name}={url}")
+    return _excerpt(rng, [printed], error), "config"
+
+
+CLASSES10_MORE["H2"] = (h2_user_site_redirect_loop, h2_twin_our_endpoint_redirects)

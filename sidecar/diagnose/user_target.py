@@ -1,0 +1,55 @@
+"""A URL a USER gave a tool, refused by the HTTP client's URL/redirect checks (CLASSES10 H2): unknown, not config.
+
+The client's URL-level refusals are read as a setting's fault by their class (taxonomy: `config.url` - httpx's
+TooManyRedirects / InvalidURL / UnsupportedProtocol, aiohttp's InvalidURL / TooManyRedirects / NonHttpUrlClientError,
+httpx/_client.py `_send_handling_redirects` and `max_redirects`, aiohttp client.py `max_redirects`), which is right
+for the gateway's own endpoints. A web tool fetching the user's target is the other origin: the gateway logs the
+tool call with its arguments ("tools/call NAME (url=...)", research upstream-gateway.md), and when that record for the
+same request (or the tool's own logger's record) carries the URL the client refused, the site is a third party's: the
+honest answer is unknown (nothing of ours to change). A URL printed by a setting instead (NAME=https://...) is the
+twin and keeps config. 0.35 (the catch-all's neighbourhood: the record cannot say whether a check of ours should have
+refused it first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Diagnosis, DiagnosisInput
+from .setting_lines import CONTEXT, LINE
+
+USER_TARGET = 0.35
+_TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b")
+_URL = re.compile(r"\b(?:https?|ftp|file|ws)s?://[^\s'\")<>,]{1,300}", re.I)
+_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
+_SETTING_URL = re.compile(r"\b[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}\s*[=:]\s*['\"]?(?:https?|wss?)://")
+
+
+def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """`d`, or unknown when the URL the client refused came from a user's tool call (see the module docstring)."""
+    if not (d.rule or "").startswith("class:config.url"):
+        return d
+    ours = _REQ.search(inp.message)
+    before = [c[:LINE] for c in inp.context[-CONTEXT:]]
+    for line in reversed(before):
+        call = _TOOL_CALL.search(line)
+        if call is None or _SETTING_URL.search(line):
+            continue
+        theirs = _REQ.search(line)
+        if ours is not None and theirs is not None and ours.group("id") != theirs.group("id"):
+            continue
+        urls = _URL.findall(line)
+        if not urls:
+            continue
+        return d.model_copy(update={
+            "category": "unknown", "severity": "low", "confidence": min(d.confidence, USER_TARGET),
+            "rule": f"{d.rule}+user-target",
+            "summary": f"The URL a user gave the {call.group('tool')} tool was refused by the HTTP client "
+                       f"({inp.exception_type})",
+            "root_cause": (f"The tool call carried the target ({urls[0][:160]}); the client refused it or what it "
+                           "answered (a redirect loop, an invalid URL or scheme). A third party's site or the user's "
+                           "typo: the gateway's own endpoints and settings are not involved."),
+            "suggested_fix": ["Answer the user with the client's error; nothing to change in the gateway unless such "
+                              "URLs should be validated before the fetch."],
+            "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
+    return d
