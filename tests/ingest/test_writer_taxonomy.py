@@ -331,7 +331,9 @@ class World:
             "alerts": {"rules_file": None},
             "ingest": {"checkpoint_dir": str(self.d / "ck"), "checkpoint_interval": 1.0, "rescan_interval": 0.5},
             "sources": [{"paths": [str(self.d / "logs" / self.sc.glob)], "start_at": "beginning",
-                         "format": self.sc.fmt, "timezone": TZ}],
+                         "format": self.sc.fmt, "timezone": TZ,
+                         # logrotate's olddir, named as its documentation says (relative to the log's directory)
+                         **({"rotated_dirs": ["old"]} if self.sc.logrotate and self.sc.logrotate["olddir"] else {})}],
         })
 
     async def start(self) -> None:
@@ -498,9 +500,12 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
                   for i in range(n - 1, 0, -1) for e in ("", ".gz")]
         later = [old / f"{base.name}.2"] if compress and delay and n > 1 else []  # the previous .1, after the shift
     now_gz = compress and not delay
-    # olddir moves the generation out of the directory the sidecar watches: a tailer that does not
-    # know that directory finds neither the renamed file nor a copy there (not generated: synced first).
-    await world.before_destroying([*doomed, *([base] if opts["olddir"] else [])])
+    # olddir moves the generation out of the directory the sidecar watches: the source names it
+    # (`rotated_dirs`, World.config), so the renamed file is found there (round 10; before, the test
+    # synced first). NOT generated yet: copytruncate into olddir unsynced - dev seed logrotate-326 (two
+    # writers, restarts) stores one record twice (not traced); synced first as before.
+    olddir_copy = opts["olddir"] and opts["mode"] == "copytruncate"
+    await world.before_destroying([*doomed, *([base] if olddir_copy else [])])
     for p in doomed:
         p.unlink()
     await world.maybe_restart(0.2)
