@@ -14,8 +14,9 @@ half of one), whenever an offset appears, goes or moves, at full float precision
 place each record at the very float the live read did (tests/metrics/test_replay_same_place.py,
 dev seed 12023: a record 0.04 s off crossed the last evaluation's time and counted twice). The
 offset in use moves only by more than skew.JITTER (2 s) or by a clock step (>= 8 records over 3
-reads), so this is a write every few seconds at most, usually none for hours. A file that cannot be read or
-parsed is ignored (logged once): the stream then starts as it did before this file existed.
+reads), so offsets alone are a write every few seconds at most, usually none for hours; the last
+stamps (below) add one write per STAMP_EVERY (5 s) while a writer whose clock is off keeps writing
+(a writer on our clock is not in the file). A file that cannot be read or parsed is ignored (logged once): the stream then starts as it did before this file existed.
 
 The last record read live, per writer (round 10, generated scenario 13016's class): the file's
 modification time dates the file's LAST WRITE, and that need not be the record the replay reads
