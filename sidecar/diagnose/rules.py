@@ -43,15 +43,7 @@ from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
-from .context_causes import context_cause
-from .dead_worker import dead_worker_cause
-from .idle_reuse import idle_reuse_cause
 from .model import Diagnosis, DiagnosisInput, one_line
-from .oom_kills import oom_cause
-from .pool_limit import pool_limit_cause
-from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
-from .proxy_connect import proxy_connect_cause
-from .registries import registry_cause
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -65,14 +57,10 @@ from .render import (
     logged,
     named,
 )
-from .reply_schema import reply_schema_cause
-from .rereading import reread
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
-from .server_file import server_file_cause
-from .server_writes import server_write_cause
+from .second_looks import second_looks
 from .situation import Situation, situation
 from .taxonomy import classify
-from .user_target import user_target_cause
 from .wrappers import unwrap
 
 __all__ = ["BUILTIN_FIELDS", "CODE_NAMESPACES", "Match", "Rule", "RuleDiagnosis", "RuleSet", "RulesFile", "Unless",
@@ -297,26 +285,12 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
-        diagnosis = reread(diagnosis, inp, sit)  # where the failing value came from (rereading.py)
-        diagnosis = same_file_cause(preceding_cause(diagnosis, inp, self.diagnose), inp, self.diagnose)  # preceding.py
-        diagnosis = blocked_loop_cause(wrapped_cause(diagnosis, inp, self.diagnose), inp)
-        diagnosis = repeated_cause(diagnosis, inp, self.diagnose)  # the same failure's earlier traceback (preceding.py)
-        diagnosis = context_cause(diagnosis, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
-        diagnosis = reply_schema_cause(diagnosis, inp)  # a provider reply against its documented schema
-        diagnosis = server_write_cause(diagnosis, inp)  # who closed the transport a server wrote to
-        diagnosis = oom_cause(diagnosis, inp)  # what grew until the memory limit killed the process
-        # the second record decides: a reuse after idling, our pool at its bound, a dead worker behind a wait
-        diagnosis = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(diagnosis, inp), inp), inp)  # and a proxy
-        diagnosis = registry_cause(server_file_cause(diagnosis, inp), inp)  # COPY's own hint; a name registered twice
-        diagnosis = user_target_cause(diagnosis, inp)  # a URL the user gave a tool, refused by the client
-        diagnosis = dead_worker_cause(diagnosis, inp, self.diagnose)
+        diagnosis = second_looks(diagnosis, inp, sit, self.diagnose)  # the records around it (second_looks.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))
         diagnosis.duration_ms = int((time.perf_counter() - start) * 1000)
         return diagnosis
-
-
 
 
 def _tail(text: str) -> str:

@@ -1,0 +1,49 @@
+"""The second look at a first answer: the records around the error and the origin of its value, in a fixed order.
+
+The rules file and the class layer read the error record; what decides many near-misses sits elsewhere - the value's
+origin (rereading.py), an earlier record that explains a symptom (preceding.py), our canceller or a switched-off
+feature (context_causes.py), the provider's reply (reply_schema.py), who closed a transport (server_writes.py), what
+grew before an OOM kill (oom_kills.py), a keep-alive reuse after idling (idle_reuse.py), our pool at its bound
+(pool_limit.py), a proxy the connect went to (proxy_connect.py), Postgres's COPY hint (server_file.py), a registry's
+second registration (registries.py), a user's URL (user_target.py), a dead worker behind a wait (dead_worker.py).
+Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
+(a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .context_causes import context_cause
+from .dead_worker import dead_worker_cause
+from .idle_reuse import idle_reuse_cause
+from .model import Diagnosis, DiagnosisInput
+from .oom_kills import oom_cause
+from .pool_limit import pool_limit_cause
+from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
+from .proxy_connect import proxy_connect_cause
+from .registries import registry_cause
+from .reply_schema import reply_schema_cause
+from .rereading import reread
+from .server_file import server_file_cause
+from .server_writes import server_write_cause
+from .situation import Situation
+from .user_target import user_target_cause
+
+
+def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
+                 diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
+    """`d` after every second look (see the module docstring); `diagnose` reads an earlier record on its own."""
+    d = reread(d, inp, sit)  # where the failing value came from (rereading.py)
+    d = same_file_cause(preceding_cause(d, inp, diagnose), inp, diagnose)  # preceding.py
+    d = blocked_loop_cause(wrapped_cause(d, inp, diagnose), inp)
+    d = repeated_cause(d, inp, diagnose)  # the same failure's earlier traceback (preceding.py)
+    d = context_cause(d, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
+    d = reply_schema_cause(d, inp)  # a provider reply against its documented schema
+    d = server_write_cause(d, inp)  # who closed the transport a server wrote to
+    d = oom_cause(d, inp)  # what grew until the memory limit killed the process
+    # the second record decides: a reuse after idling, our pool at its bound, a proxy, a dead worker behind a wait
+    d = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(d, inp), inp), inp)
+    d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
+    d = user_target_cause(d, inp)  # a URL the user gave a tool, refused by the client
+    return dead_worker_cause(d, inp, diagnose)
