@@ -74,33 +74,42 @@ def preceding_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
 
 _PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]{1,60}/){1,12}[\w.-]{1,120}")
 _WROTE = re.compile(r"\b(?:writ(?:e|ing)|wrote|sav(?:e|ing)|flush(?:ing)?|stag(?:e|ing)|copy(?:ing)?)\b", re.I)
+# a download/fetch of the file that ended early (the body cut: "ended early", "got N of M bytes", "incomplete"): the
+# file on disk is the truncated body; the record names the file by its URL, so its NAME (with an extension) ties them
+_FETCHED = re.compile(r"\b(?:download\w*|fetch\w*)\b[^\n]{0,300}\b(?:ended early|cut short|incomplete|truncated|got \d+ of "
+                      r"\d+ bytes|\d+ of \d+ bytes)", re.I)
+_FILE_NAME = re.compile(r"^[\w-][\w.-]{1,100}\.[A-Za-z0-9]{1,8}$")
 
 
 def same_file_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
     """`d`, or the cause of an earlier failed WRITE of the very file this error could not read: a truncated archive or
     a half-written cache file of ours after "No space left on device" is that capacity failure's consequence (CLASSES8
-    H1's twin), not the user's data nor a code bug."""
+    H1's twin), not the user's data nor a code bug; likewise our DOWNLOAD of that file that ended early (CLASSES9 U4's
+    twin: the path's transient failure left a truncated file - network)."""
     if d.category not in ("unknown", "code"):
         return d
     said = " ".join(m[:LINE] for m in inp.messages())
     paths = {p.rstrip(".,:;") for p in _PATH.findall(said)}
     if not paths:
         return d
+    names = {n for p in paths if _FILE_NAME.match(n := p.rsplit("/", 1)[-1])}
     for line in reversed([c[:LINE] for c in inp.context[-20:] if _LEVEL.match(c)]):
-        if not _WROTE.search(line) or not any(p in line for p in paths):
+        fetched = _FETCHED.search(line) is not None and any(re.search(rf"/{re.escape(n)}\b", line) for n in names)
+        if not fetched and (not _WROTE.search(line) or not any(p in line for p in paths)):
             continue
         try:
             earlier = diagnose(excerpt_to_input(line))
         except ValueError:
             continue
-        if earlier.category not in ("capacity", "storage", "config"):
+        if earlier.category not in ("capacity", "storage", "config", *(("network",) if fetched else ())):
             continue
         return d.model_copy(update={
             "category": earlier.category, "severity": earlier.severity, "confidence": min(earlier.confidence, 0.45),
             "rule": f"{d.rule}+preceding-write:{earlier.rule}",
-            "summary": f"{earlier.summary} - the file written then is the one that fails now",
-            "root_cause": (f"This record is the consequence ({one_line(d.summary, 140)}): an earlier write of the same "
-                           f"file failed (\"{one_line(line, 240)}\"), leaving it incomplete. {earlier.root_cause}"),
+            "summary": f"{earlier.summary} - the file {'fetched' if fetched else 'written'} then is the one that fails now",
+            "root_cause": (f"This record is the consequence ({one_line(d.summary, 140)}): an earlier "
+                           f"{'download' if fetched else 'write'} of the same file failed (\"{one_line(line, 240)}\"), "
+                           f"leaving it incomplete. {earlier.root_cause}"),
             "suggested_fix": [*earlier.suggested_fix, "Delete or rebuild the incomplete file once the cause is fixed."],
             "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
     return d

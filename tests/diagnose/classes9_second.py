@@ -419,3 +419,21 @@ def copy_twin_server_relation_file(rng: random.Random, ctx: Ctx) -> tuple[str, s
 
 
 CLASSES_PG: dict[str, tuple[Gen, ...]] = {"COPY": (copy_our_path_to_the_server, copy_twin_server_relation_file)}
+
+
+# ---- U4 near miss: an early-ended download of ANOTHER file before a user's corrupt archive --------------------------
+def u4_twin_other_file_cut(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same early-end warning of our download, for a file other than the one that fails: the failing file is the
+    user's own (unknown, as without the warning); only the file's name ties a download to the failure."""
+    from tests.diagnose.classes9_gen import _corrupt
+    shown = f"/mnt/project/{rng.choice(['release.zip', 'assets.zip', 'backup.zip'])}"
+    other = rng.choice(["model-cache.tar", "tokenizer.json", "wheel-bundle.tgz"])
+    error = _record(lambda: _corrupt(rng, ctx, shown), rng.choice(["tools.smart_file_query", "src.tools.archive_scan"]),
+                    f"opening {shown} failed")
+    cut = at(error, rng.uniform(1, 30), "src.tools.smart_file_download",
+             f"download of https://files.example.org/{other} ended early: got {rng.randrange(1000, 9000)} of "
+             f"{rng.randrange(10000, 90000)} bytes (connection reset by peer)", "WARNING")
+    return _excerpt(rng, [cut], error), "unknown"
+
+
+CLASSES9_SECOND["U4"] = (u4_twin_other_file_cut,)

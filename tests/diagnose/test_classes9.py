@@ -25,7 +25,6 @@ OPEN: dict[str, str] = {
                              "diagnosis reads only the records before it (excerpt.py context)",
     "g1_twin_invalid_value": "enum's \"'x' is not a valid Mode\" after a record printing NAME=x: no reading ties an "
                              "Enum's refusal to the printed setting (catch-all 0.3; spec: config)",
-    "u4_twin_our_download_cut": "zipfile.BadZipFile after our download's early-end warning: the warning is not read",
 }
 # generator -> (the seeds still answered wrongly, why): a strict xfail on those seeds only (the others pass)
 OPEN_SEEDS: dict[str, tuple[frozenset[int], str]] = {
