@@ -300,8 +300,11 @@ def c24(r: random.Random) -> Planting:
 # -- (d) must-keep ---------------------------------------------------------------------------------------------------
 def d15(r: random.Random) -> Planting:
     k = rnd(r, AN, 4)
+    fp, kid = f"SHA256:{rnd(r, AN + '+/', 43)}", rnd(r, HEX, 40)
+    # the kept value is the fingerprint / key id itself (was the fixed label "SHA256:" / "private_key_id", which
+    # survives whatever is done to the value: those twins could not fail)
     forms = [(f"Incorrect API key provided: sk-proj-****{k}", f"sk-proj-****{k}"), (f"key ending in {k}", k),
-             (f"fingerprint SHA256:{rnd(r, AN + '+/', 43)}", "SHA256:"), (f'"private_key_id": "{rnd(r, HEX, 40)}"', "private_key_id")]
+             (f"fingerprint {fp}", fp), (f'"private_key_id": "{kid}"', kid)]
     t, v = r.choice(forms)
     return shape(r, t), v
 
