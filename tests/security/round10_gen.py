@@ -134,7 +134,10 @@ def expect_send(r: random.Random) -> Planting:
 def expect_send_twin(r: random.Random) -> Planting:
     answer = r.choice(["yes", "y", "\\\\dt", "exit", "SELECT 1;", "ls -la /srv"])
     prompt = r.choice(["Are you sure you want to continue connecting (yes/no)? ", "postgres=> ", "$ "])
-    return shape(r, "\n".join(_expect(r, prompt, r.choice(["*yes/no*", "*=>*", "$ "]), answer))), answer
+    # the kept text is the send line's answer (the answer alone - `yes`, `y` - also stood in the prompt, the glob
+    # pattern or `deploy`, so a redacted answer went unseen)
+    lines = _expect(r, prompt, r.choice(["*yes/no*", "*=>*", "$ "]), answer)
+    return shape(r, "\n".join(lines)), f'sending "{answer}\\r"'
 
 
 def _tf_resource(r: random.Random, v: str, marked: bool) -> dict[str, object]:
@@ -168,8 +171,9 @@ def tf_sensitive(r: random.Random) -> Planting:
 def tf_sensitive_twin(r: random.Random) -> Planting:
     """A resource with no sensitive mark, not a random_password: its `result` and `value` stay."""
     v = r.choice(["gw-prod-" + rnd(r, L, 6), "arn:aws:iam::123456789012:role/gw", "10.20.0.5"])
+    # the value stands in ONE attribute (it stood in both `value` and `result`: a redacted `result` went unseen)
     obj = {"address": "aws_ssm_parameter.endpoint", "mode": "managed", "type": "aws_ssm_parameter",
-           "values": {"name": "/gw/endpoint", "value": v, "result": v}, "sensitive_values": {"tags": {}}}
+           "values": {"name": "/gw/endpoint", r.choice(["value", "result"]): v}, "sensitive_values": {"tags": {}}}
     if r.random() < 0.5:
         obj = {"endpoint": {"sensitive": False, "type": "string", "value": v}}
     return shape(r, f"terraform show -json: {json.dumps(obj)}"), v
