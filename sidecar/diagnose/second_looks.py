@@ -5,7 +5,8 @@ origin (rereading.py), an earlier record that explains a symptom (preceding.py),
 feature (context_causes.py), the provider's reply (reply_schema.py), who closed a transport (server_writes.py), what
 grew before an OOM kill (oom_kills.py), a keep-alive reuse after idling (idle_reuse.py), our pool at its bound
 (pool_limit.py), a proxy the connect went to (proxy_connect.py), Postgres's COPY hint (server_file.py), a registry's
-second registration (registries.py), a user's URL (user_target.py), a dead worker behind a wait (dead_worker.py).
+second registration (registries.py), a user's URL (user_target.py), a web page from a host
+that is not the API's (api_host.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .api_host import api_host_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .idle_reuse import idle_reuse_cause
@@ -45,5 +47,5 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     # the second record decides: a reuse after idling, our pool at its bound, a proxy, a dead worker behind a wait
     d = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(d, inp), inp), inp)
     d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
-    d = user_target_cause(d, inp)  # a URL the user gave a tool, refused by the client
+    d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
     return dead_worker_cause(d, inp, diagnose)

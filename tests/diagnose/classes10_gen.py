@@ -426,3 +426,57 @@ def h2_twin_our_endpoint_redirects(rng: random.Random, ctx: Ctx) -> tuple[str, s
 
 
 CLASSES10_MORE["H2"] = (h2_user_site_redirect_loop, h2_twin_our_endpoint_redirects)
+
+
+# ---- A4: a success status whose body is markup, not the API's JSON -------------------------------------------------
+PAGES = (b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body>We'll be back soon.</body></html>",
+         b"<html><body><h1>Access blocked by policy</h1></body></html>",
+         b"<!doctype html><html lang=en><title>Docs</title><main>API reference</main></html>")
+
+
+def _markup_200(rng: random.Random, logger: str, message: str) -> str:
+    """A 200 text/html answer decoded as JSON by httpx (Response.json -> JSONDecodeError) or aiohttp (json() ->
+    ContentTypeError, client_reqrep.py's content-type check)."""
+    from tests.diagnose.classes8_base import _http_answer
+    from tests.diagnose.loopback import loopback_server
+    lib = rng.choice(["httpx", "aiohttp"])
+    with loopback_server(_http_answer(200, rng.choice(PAGES), "text/html; charset=utf-8")) as port:
+        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+
+        def run() -> object:
+            if lib == "httpx":
+                import httpx
+                return httpx.post(url, json={"model": "m"}, timeout=5).json()
+            import aiohttp
+
+            async def go() -> object:
+                async with aiohttp.ClientSession() as s, s.post(url, json={"model": "m"}) as r:
+                    return await r.json()
+            return asyncio.run(go())
+        return _record(run, logger, message)
+
+
+API_HOSTS = (("src.providers.kimi_chat", "api.moonshot.ai/v1/chat/completions", "platform.moonshot.ai/docs/api/chat"),
+             ("src.providers.glm_chat", "api.z.ai/api/paas/v4/chat/completions", "docs.z.ai/api-reference/chat"))
+
+
+def a4_provider_maintenance_page(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The documented API host answered 200 with markup; an earlier call to it decoded fine -> provider."""
+    logger, api, _ = rng.choice(API_HOSTS)
+    error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
+    ok = at(error, rng.randrange(20, 300), "httpx", f'HTTP Request: POST https://{api} "HTTP/1.1 200 OK"')
+    now = at(error, 0.1, "httpx", f'HTTP Request: POST https://{api} "HTTP/1.1 200 OK"')
+    return _excerpt(rng, [ok, now], error), "provider"
+
+
+def a4_twin_base_url_web_host(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same 200 markup, but the request went to the provider's web/docs host a setting names -> config."""
+    logger, _, web = rng.choice(API_HOSTS)
+    name = "KIMI_BASE_URL" if "kimi" in logger else "GLM_BASE_URL"
+    error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
+    printed = at(error, 60, "src.core.env_config", f"environment: {name}=https://{web.split('/')[0]}")
+    now = at(error, 0.1, "httpx", f'HTTP Request: POST https://{web} "HTTP/1.1 200 OK"')
+    return _excerpt(rng, [printed, now], error), "config"
+
+
+CLASSES10_MORE["A4"] = (a4_provider_maintenance_page, a4_twin_base_url_web_host)
