@@ -115,9 +115,13 @@ SWITCH_SECRET = re.compile(
     r"|\bcom2sec6?(?:[ \t]+-Cn[ \t]+\S+)?[ \t]+\S+[ \t]+\S+[ \t]+"
     r"|(?<![\w/:.\\-])/(?i:pass|password|passwd|pwd|pw|passphrase)[:=]"
     r"|" + _cmd("(?i:schtasks)") + r"(?<![\w-])/(?i:rp|p)" + _SEP
+    # ipmitool(1) `-P <password>` (the BMC password; `-U` is the user), Cisco IOS type 7 (`password 7 <hex>`, `key 7
+    # <hex>`: a reversible obfuscation with a published key, CLASSES12.md C19)
+    + r"|" + _cmd("ipmitool") + r"(?<![\w-])-P" + _SEP
+    + r"|\b(?:password|key) 7 (?=[0-9A-Fa-f]{4,}\b)"
     + r"|\b(?i:net) (?i:use)[ \t]+(?:[A-Za-z]:[ \t]+)?(?:\\{2,8}[^\s\\'\"]+){2,}[ \t]+(?![/*])"
     r")(?!\[REDACTED:)(?!\$[A-Za-z_{])(?!-[ \t'\"]|-$)(?P<val>[^\s'\",\]|]+)")
-SWITCH_HINTS = ("community", "com2sec", "/pass", "/pw", "schtasks", "net use")
+SWITCH_HINTS = ("community", "com2sec", "/pass", "/pw", "schtasks", "net use", "ipmitool", "password 7", "key 7")
 
 
 def snmp_sub(mark: str) -> Callable[[str], str]:

@@ -104,6 +104,15 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("frameio_token", r"\bfio-u-[\w=-]{64}", ("fio-u-",)),
     ("typeform_token", r"\btfp_[\w.=-]{59}", ("tfp_",)),
     ("age_key", r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b", ("age-secret-key-",)),
+    # CLASSES12.md C21/C22: Nostr secret keys (NIP-19 bech32 `nsec1`), BIP-32 extended private keys (`xprv`/`tprv`/
+    # `yprv`/`zprv`, base58check, 111 characters), WIF private keys (Bitcoin wiki "Wallet import format": base58check,
+    # uncompressed `5H|5J|5K` + 49), k3s secure tokens (k3s docs "Token types":
+    # `K10<CA hash>::<user>:<password>`, the part after `::` is the credential; the whole token goes)
+    ("nostr_secret_key", r"\bnsec1[02-9ac-hj-np-z]{58}\b", ("nsec1",)),
+    ("extended_private_key", r"\b[xtyzuv]prv[1-9A-HJ-NP-Za-km-z]{100,112}\b", ("prv",)),
+    # (the compressed `K`/`L` form is not read: its only literal is one common letter, no prefilter hint can gate it)
+    ("wif_private_key", r"(?<![\w/+=.-])5[HJK][1-9A-HJ-NP-Za-km-z]{49}(?![\w/+=.-])", ("5h", "5j", "5k")),
+    ("k3s_token", r"\bK10[0-9a-f]{64}::[^\s:'\"]{1,64}:[^\s'\"\\]{1,256}", ("k10",)),
     # CI, hosting and registries (each vendor's token docs; gitleaks harness-api-key, vault-service-token): Docker
     # Hub dckr_pat_/dckr_oat_, Bitbucket app passwords ATBB, Buildkite bkua_, CircleCI CCIPAT_, Netlify nfp_, Render
     # rnd_, Neon napi_, Harness pat./sat., Vault's legacy s.<24>, Azure DevOps PATs of 84 characters (the fixed

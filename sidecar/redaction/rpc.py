@@ -34,6 +34,9 @@ POSITIONS: dict[str, tuple[int, ...]] = {
     "signmessagewithprivkey": (0,), "createwallet": (3,),
     "personal_unlockAccount": (1,), "personal_sendTransaction": (1,), "personal_signTransaction": (1,),
     "personal_sign": (2,), "personal_importRawKey": (0, 1), "personal_newAccount": (0,),
+    # Supabase Vault (docs "Vault"): `vault.create_secret(secret, name, description)`, `vault.update_secret(id, secret,
+    # name, description)`, called in SQL
+    "create_secret": (0,), "update_secret": (1,),
 }
 # WordPress XML-RPC (codex "XML-RPC WordPress API"): every `wp.*` and MetaWeblog method is (blog_id, username, password,
 # ...), except `wp.getUsersBlogs(username, password)`.
@@ -58,7 +61,7 @@ _NUMBER = re.compile(r"-?\d[\w.+-]*|true|false|null|None|True|False")
 # every carrier holds one of these: JSON-RPC's `"method"` key (raw or escaped), XML-RPC's `<methodName>`, or a call
 # name no other API uses (the generic ones are read only in a carrier)
 HINTS = ("method\"", "method\\\"", "methodname", "execute_kw", "execute_workflow", "_database", "admin_password",
-         "wallet", "privkey", "personal_")
+         "wallet", "privkey", "personal_", "create_secret", "update_secret")
 # how far from the method name its argument list may start (keys between them: `"service": "object"`, `"id": 7`)
 _NEAR = 400
 

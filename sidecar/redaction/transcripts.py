@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import looks_like_value
+from .names import DOCKER_SEAM, looks_like_value
+from .secret_names import is_secret_name
 from .spans import mark_spans
 
 _SEND = re.compile(r"send: sending (?P<q>\\{0,3}\")(?P<val>(?:(?!(?:\\{1,3}[rn])*(?P=q)[ \t]+to[ \t]+\{)[^\n]){1,512}?)"
@@ -45,5 +46,33 @@ def expect_send_sub(mark: str) -> Callable[[str], str]:
                 continue
             if " " not in val and val[:1].isalnum() and len(val) >= 6 and looks_like_value(val, False, False):
                 spans.append(s.span("val"))
+        return mark_spans(text, spans, mark)
+    return sub
+
+
+# CLASSES12.md A33, debugger and REPL transcripts: an expression naming a secret after the prompt, its value printed
+# on the next line: pdb/ipdb `(Pdb) p cfg.api_key` then the repr (stdlib pdb.py `do_p`), the Python REPL `>>>` and
+# IPython `In [3]:` / `Out[3]:`, gdb `(gdb) p cfg->password` then `$1 = "..."` (gdb manual, value history), the Node
+# REPL `> process.env.X`, Rails console `irb(main):001>` then `=> "..."`. The expression's last name decides
+# (is_secret_name); the value is the next line's literal, also in the next Docker record when both are in the text (a
+# Docker record alone shows the value alone: not read). `>` raw or as moby writes it (`\u003e`).
+_GT = r"(?:>|\\u003[eE])"
+_REPL = re.compile(
+    r"(?:^|(?<=\n)|(?<=\\n)|(?<=: )|(?<=\"))[ \t]*(?P<prompt>\((?:Pdb|ipdb|gdb)\)|ipdb>|>>>|In \[\d{1,5}\]:|" + _GT
+    + r"|irb\([^)\n]{0,40}\):\d{1,5}(?::\d{1,3})?(?:[*]|" + _GT + r")|\[\d{1,5}\] pry\([^)\n]{0,40}\)" + _GT + r")[ \t]*"
+    r"(?:(?:p|pp|print|display|call|puts)[ \t]+)?(?P<expr>(?:[^\n\\]|\\u003[eE]){1,200}?)[ \t]*(?:\r?\n|(?:\\r)?\\n)(?:" + DOCKER_SEAM
+    + r")?[ \t]*(?:Out\[\d{1,5}\]:[ \t]*|\$\d{1,5} = |=(?:>|\\u003[eE]) )?\\{0,3}[\"']?(?P<val>[^\s\"'\\]{4,512})")
+_LAST_NAME = re.compile(r"[A-Za-z_][\w-]*")
+REPL_HINTS = ("(pdb)", "(ipdb)", "ipdb>", ">>>", "in [", "(gdb)", "irb(", "pry(", "\n>", "\\n>", ": >", "\\u003e ", "> process",
+              "\"> ")
+
+
+def repl_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans = []
+        for m in _REPL.finditer(text):
+            names = _LAST_NAME.findall(m.group("expr"))
+            if names and is_secret_name(names[-1]) and not m.group("val").startswith("[REDACTED:"):
+                spans.append(m.span("val"))
         return mark_spans(text, spans, mark)
     return sub

@@ -262,7 +262,7 @@ def c20(r: random.Random) -> Planting:
 
 
 def c21(r: random.Random) -> Planting:
-    forms = [lambda: "5" + rnd(r, B58, 50), lambda: "xprv9s21ZrQH143K" + rnd(r, B58, 95), lambda: "0x" + rnd(r, HEX, 64),
+    forms = [lambda: "5" + r.choice("HJK") + rnd(r, B58, 49), lambda: "xprv9s21ZrQH143K" + rnd(r, B58, 95), lambda: "0x" + rnd(r, HEX, 64),
              lambda: "nsec1" + rnd(r, "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58)]
     v = r.choice(forms)()
     return shape(r, f"{r.choice(['wallet', 'signer', 'deployer'])} {r.choice(['key', 'loaded', 'is'])} {v}"), v
