@@ -32,7 +32,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 
-from .secret_gen import AN, HEX, URLSAFE, class_plantings, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_plantings, leaked, pin_created, rnd
 
 Planting = tuple[str, str]
 LOWER_D = string.ascii_lowercase + string.digits
@@ -192,7 +192,9 @@ def a9_prometheus(r: random.Random) -> Planting:
     label = r.choice(["api_key", "token", "upstream", "target"])
     c = Counter("upstream_failures", "Upstream failures", [label, "model"], registry=reg)
     val = v if label != "target" else f"https://svc:{v}@api.example.com/v1"
-    c.labels(val, "kimi-k2").inc()
+    child = c.labels(val, "kimi-k2")
+    child.inc()
+    pin_created(child)
     return generate_latest(reg).decode(), v
 
 
@@ -487,7 +489,9 @@ def d3_labels(r: random.Random) -> Planting:
     reg = CollectorRegistry()
     c = Counter("http_requests", "Requests", ["model", "route", "status_code"], registry=reg)
     model = r.choice(["kimi-k2-0905-preview", "moonshot-v1-128k", "glm-4.5-air"])
-    c.labels(model, "/v1/chat/completions", "429").inc()
+    child = c.labels(model, "/v1/chat/completions", "429")
+    child.inc()
+    pin_created(child)
     if r.random() < 0.5:
         return generate_latest(reg).decode(), model
     tid = rnd(r, HEX, 32)

@@ -273,7 +273,11 @@ def c12(r: random.Random) -> Planting:
     k = r.randrange(3)
     if k == 0:
         from cryptography.fernet import Fernet
-        v = Fernet(Fernet.generate_key()).encrypt(b'{"user": "svc", "scope": "admin"}').decode()
+        # built from the seed with the library's own encoder (key, time and IV drawn from `r`): reproducible
+        key_bytes = base64.urlsafe_b64encode(bytes(r.getrandbits(8) for _ in range(32)))
+        iv = bytes(r.getrandbits(8) for _ in range(16))
+        v = Fernet(key_bytes)._encrypt_from_parts(b'{"user": "svc", "scope": "admin"}', 1733475600 + r.randrange(86400),
+                                                  iv).decode()
     elif k == 1:
         v = r.choice(["v2.local.", "v4.local.", "v4.public."]) + rnd(r, URLSAFE, 120)
     else:

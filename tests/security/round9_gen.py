@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .secret_gen import AN, HEX, URLSAFE, class_plantings, class_report, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_plantings, class_report, leaked, pin_created, rnd
 
 Planting = tuple[str, str]
 LOWER_D = string.ascii_lowercase + string.digits
@@ -71,7 +71,9 @@ def _exposition(r: random.Random, labels: dict[str, str]) -> str:
     kind = r.choice([Counter, Gauge])
     metric = kind(r.choice(["upstream_failures", "gateway_requests", "provider_errors", "pool_connections"]),
                   r.choice(["Upstream failures", "Requests by upstream"]), names, registry=reg)
-    metric.labels(*labels.values()).inc(r.randint(1, 9))
+    child = metric.labels(*labels.values())
+    child.inc(r.randint(1, 9))
+    pin_created(child)
     return generate_latest(reg).decode()
 
 

@@ -30,3 +30,14 @@ def test_bytes_repr_line_end_is_not_a_value() -> None:
     line = "09:20:03.402 reply: b'535 5.7.8 Authentication credentials invalid\\r\\n'"
     assert redact(line) == line
     assert "Xq7#pL2vR9" not in redact("send: b'password Xq7#pL2vR9\\r\\n'")
+
+
+@pytest.mark.parametrize(("gen", "cls"), [("classes10_gen", "A9"), ("classes10_gen", "D3"), ("classes11_gen", "C12"),
+                                          ("round9_gen", "A9"), ("round9_gen", "A9-keep")])
+def test_a_class_generator_is_its_seed(gen: str, cls: str) -> None:
+    """The same seed draws the same plantings: prometheus_client's `_created` time and Fernet's key/time/IV are built
+    from the seed (they were drawn from the clock and os.urandom, so a failure could not be replayed)."""
+    import importlib
+
+    mod = importlib.import_module(f"tests.security.{gen}")
+    assert mod.plantings(cls, 7, 6) == mod.plantings(cls, 7, 6)
