@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import errno
 import logging
 import os
 import pwd
@@ -29,6 +30,7 @@ import signal
 import socket
 import string
 import sys
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -92,7 +94,91 @@ VALUES: dict[str, tuple[Maker, ...]] = {
     "S12_errno": (lambda r: r.choice(ERRNO_TEXTS),),
     "S13_glued": (lambda r: _letters(r, 3, 9),),
     "S15_fragment": (lambda r: r.choice(("", "not ", "(deleted)")),),
+    # GROUPING_CLASSES2.md S16-S29 (round 10): binaries' value classes, each spelled by its source
+    "S16_mac": (lambda r: ":".join(f"{r.getrandbits(8):02x}" for _ in range(6)),
+                lambda r: "-".join(f"{r.getrandbits(8):02X}" for _ in range(6)),
+                lambda r: ".".join(f"{r.getrandbits(16):04x}" for _ in range(3)),
+                lambda r: ":".join(r.choice(("aa", "bb", "cc", "de", "ef", "fa")) for _ in range(6)),
+                lambda r: ":".join(f"{r.randint(10, 99)}" for _ in range(6))),
+    "S17_uuid": (lambda r: str(uuid.UUID(int=r.getrandbits(128), version=4)),
+                 lambda r: str(uuid.UUID(int=r.getrandbits(128), version=4)).upper(),
+                 lambda r: "{" + str(uuid.UUID(int=r.getrandbits(128), version=4)).upper() + "}",
+                 lambda r: uuid.UUID(int=r.getrandbits(128), version=4).hex),
+    "S18_fixed_hex": (lambda r: f"0x{r.getrandbits(32):08x}", lambda r: f"0x{r.getrandbits(64):016x}",
+                      lambda r: f"{r.getrandbits(5):#x}", lambda r: f"{r.getrandbits(16):04x}:{r.getrandbits(16):04x}",
+                      lambda r: _letters(r, 2, 4, "abcdef"), lambda r: f"0x{r.getrandbits(32):08X}",
+                      lambda r: r.choice(("(nil)", f"0x7ff{r.getrandbits(36):09x}"))),
+    "S19_duration": (lambda r: _go_duration(r), lambda r: f"{r.randint(1, 59)}min {r.randint(0, 59)}.{r.randint(0, 9)}s",
+                     lambda r: f"{r.randint(1, 9)}d {r.randint(1, 23)}h", lambda r: f"PT{r.randint(1, 59)}M{r.randint(0, 59)}S",
+                     lambda r: f"{r.random() * 10:.3f}s", lambda r: f"{r.randint(0, 9999)}ms",
+                     lambda r: f"{r.randint(0, 99)}.{r.randint(0, 999999):06d}s"),
+    "S20_size": (lambda r: _human_size(r, ("", "K", "M", "G"), ""), lambda r: _human_size(r, ("B", "KiB", "MiB", "GiB"), " "),
+                 lambda r: _human_size(r, ("B", "kB", "MB", "GB"), "\u00a0"), lambda r: f"{r.randint(0, 10**7)}kB",
+                 lambda r: f"{r.randint(0, 10**9)} bytes"),
+    "S21_percent": (lambda r: f"{r.randint(0, 100)}%", lambda r: f"{r.random() * 100:.1f}%",
+                    lambda r: f"{r.randint(0, 100):3d}%", lambda r: f"{r.randint(0, 50)}/{r.randint(50, 99)}",
+                    lambda r: f"({r.randint(0, 50)} of {r.randint(50, 99)})"),
+    "S22_signal_errno": (lambda r: r.choice(SIGNALS), lambda r: r.choice(SIGNALS)[3:],
+                         lambda r: f"signal {r.randint(1, 31)}", lambda r: r.choice(ERRNO_NAMES),
+                         lambda r: f"-{r.randint(1, 133)}", lambda r: f"ret=-{r.randint(1, 133)}",
+                         lambda r: f"errno={r.randint(1, 133)}"),
+    "S23_kv_list": (lambda r: " ".join(f"{k}={_kv_value(r)}" for k in r.sample(KV_KEYS, r.randint(1, 5))),),
+    "S24_java_ident": (lambda r: f"{r.choice(JAVA_CLASSES)}@{r.getrandbits(r.choice((16, 24, 32))):x}",
+                       lambda r: f"{r.choice(JAVA_CLASSES)}$Inner@{r.getrandbits(28):x}",
+                       lambda r: f"{r.choice(JAVA_CLASSES)}$$Lambda${r.randint(1, 99)}/0x0000000800{r.getrandbits(24):06x}@{r.getrandbits(28):x}",
+                       lambda r: f"pool-{r.randint(1, 9)}-thread-{r.randint(1, 64)}",
+                       lambda r: f"Thread[#{r.randint(1, 99)},{r.choice(('main', 'worker', 'reader'))}-{r.randint(0, 9)},5,main]"),
+    "S25_collection": (lambda r: "[" + ", ".join(r.choice(WORDS) for _ in range(r.randint(0, 4))) + "]",
+                       lambda r: "{" + ", ".join(f"{r.choice(WORDS)}={r.randint(0, 99)}" for _ in range(r.randint(0, 3))) + "}",
+                       lambda r: f"Optional[{r.choice(WORDS)}]",
+                       lambda r: repr({r.choice(WORDS): r.randint(0, 9) for _ in range(r.randint(1, 3))})),
+    "S26_version": (lambda r: f"{r.randint(0, 9)}.{r.randint(0, 30)}.{r.randint(0, 99)}",
+                    lambda r: f"{r.randint(5, 10)}.{r.randint(0, 3)}.{r.randint(7000, 9999)}.{r.randint(10000, 30000)}",
+                    lambda r: f"{r.randint(1, 3)}.{r.randint(0, 9)}.{r.randint(0, 9)}-{r.randint(1, 9)}ubuntu{r.randint(1, 9)}",
+                    lambda r: f"v1.{r.randint(20, 30)}.{r.randint(0, 9)}+k3s{r.randint(1, 3)}",
+                    lambda r: f"v{r.randint(1, 3)}.{r.randint(0, 9)}-{r.randint(1, 99)}-g{r.getrandbits(28):07x}"),
+    "S27_device": (lambda r: f"{r.choice(('eth', 'tty', 'cpu', 'card', 'sda'))}{r.randint(0, 9)}",
+                   lambda r: f"enp{r.randint(0, 9)}s{r.randint(0, 9)}", lambda r: f"nvme{r.randint(0, 3)}n1p{r.randint(1, 9)}",
+                   lambda r: f"{r.choice(NAMES)}@{r.choice(NAMES)}.service", lambda r: f"session-{r.randint(1, 999)}.scope",
+                   lambda r: f"user-{r.randint(1000, 1999)}.slice"),
+    "S28_glued_counter": (lambda r: f"#{r.randint(1, 999)}", lambda r: f"{r.randint(4, 99)}th", lambda r: f"{r.randint(2, 99)}x",
+                          lambda r: f"[{r.randint(1, 9)}/{r.randint(10, 99)}]", lambda r: f"{r.randint(1, 259)}:{r.randint(0, 99)}",
+                          lambda r: f"uid={r.randint(0, 65535)}", lambda r: f"u{r.randint(0, 9)}_a{r.randint(0, 999)}",
+                          lambda r: f"{r.choice(('worker', 'conn', 'slot'))}{r.randint(0, 99)}"),
+    "S29_epoch": (lambda r: f"{r.randint(1_500_000_000, 1_800_000_000)}", lambda r: f"{r.randint(1_500_000_000_000, 1_800_000_000_000)}",
+                  lambda r: f"{r.randint(1_500_000_000, 1_800_000_000)}.{r.randint(0, 999999):06d}",
+                  lambda r: f"{r.randint(10**6, 10**12)}"),
 }
+SIGNALS = sorted(m.name for m in signal.Signals if m.name.startswith("SIG") and "_" not in m.name)
+ERRNO_NAMES = sorted(errno.errorcode.values())
+KV_KEYS = ["pid", "uid", "comm", "exe", "res", "op", "addr", "terminal", "ses", "subj", "dev", "ino"]
+JAVA_CLASSES = ["java.util.HashMap", "org.apache.hadoop.ipc.Server", "com.example.Pool", "io.netty.Channel",
+                "org.eclipse.jetty.Handler"]
+
+
+def _kv_value(r: random.Random) -> str:
+    """A logfmt value: a number, a bare word, a quoted phrase or empty (logfmt: `k=`)."""
+    return r.choice((str(r.randint(0, 99999)), _letters(r, 3, 8), f'"{r.choice(WORDS)} {r.choice(WORDS)}"', ""))
+
+
+def _go_duration(r: random.Random) -> str:
+    """time.Duration.String(): units h, m, s (or ms/µs under a second), leading zero units dropped."""
+    total = r.choice((r.randint(0, 999), r.randint(1000, 10**7)))  # ms
+    if total < 1000:
+        return r.choice((f"{total}ms", f"{r.randint(1, 999)}.{r.randint(1, 9)}\u00b5s", "0s"))
+    h, rest = divmod(total // 1000, 3600)
+    m, s = divmod(rest, 60)
+    sec = f"{s}.{total % 1000:03d}".rstrip("0").rstrip(".") + "s"
+    return (f"{h}h{m}m" if h else f"{m}m" if m else "") + sec
+
+
+def _human_size(r: random.Random, units: tuple[str, ...], sep: str) -> str:
+    """A size whose unit changes with its magnitude (coreutils human.c, systemd format_bytes)."""
+    k = r.randrange(len(units))
+    value = f"{r.randint(1, 1023)}" if k == 0 else f"{r.randint(1, 999)}.{r.randint(0, 9)}"
+    return f"{value}{sep}{units[k]}"
+
+
 TWINS = ("T1_word", "T2_verb", "T3_negation", "T4_plural", "T5_suffix")
 
 
