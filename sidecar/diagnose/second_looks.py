@@ -6,7 +6,8 @@ feature (context_causes.py), the provider's reply (reply_schema.py), who closed 
 grew before an OOM kill (oom_kills.py), a keep-alive reuse after idling (idle_reuse.py), our pool at its bound
 (pool_limit.py), a proxy the connect went to (proxy_connect.py), Postgres's COPY hint (server_file.py), a registry's
 second registration (registries.py), a user's URL (user_target.py), a web page from a host
-that is not the API's (api_host.py), a dead worker behind a wait (dead_worker.py).
+that is not the API's (api_host.py), a CR/LF header's origin (header_value.py), a second loop in a thread
+(loop_threads.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -18,7 +19,9 @@ from collections.abc import Callable
 from .api_host import api_host_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
+from .header_value import header_value_cause
 from .idle_reuse import idle_reuse_cause
+from .loop_threads import loop_thread_cause
 from .model import Diagnosis, DiagnosisInput
 from .oom_kills import oom_cause
 from .pool_limit import pool_limit_cause
@@ -48,4 +51,5 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(d, inp), inp), inp)
     d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
     d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
+    d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
     return dead_worker_cause(d, inp, diagnose)

@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.diagnose.classes8_base import Ctx, Gen
+from tests.diagnose.classes10_efh import CLASSES10_EFH
 from tests.diagnose.classes10_gen import CLASSES10, CLASSES10_MORE
 from tests.diagnose.logged import diagnose
 from tests.diagnose.test_classes8 import _shape
 
 SEEDS = range(6)
-OPEN: dict[str, str] = {}
-CASES = [(cid, g) for cid, gens in (CLASSES10 | CLASSES10_MORE).items() for g in gens]
+OPEN: dict[str, str] = {
+    "h3_twin_empty_sample": "an empty sample from our exhausted handle and a user's undecidable file raise the same "
+                            "csv.Error; only the repetition across users' files says ours - not read yet (unknown 0.30)",
+}
+CASES = [(cid, g) for cid, gens in (CLASSES10 | CLASSES10_MORE | CLASSES10_EFH).items() for g in gens]
 
 
 @pytest.fixture(scope="module")

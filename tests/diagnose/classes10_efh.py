@@ -1,0 +1,229 @@
+"""Generators for CLASSES10 classes E2 (an asyncio object bound to one event loop awaited under another), F8 (a
+credential or header value loaded with an invisible character) and H3 (a format sniffer giving up on a user's file),
+each with its section-K twin. Every error is raised for real by the library the spec cites (Lib/asyncio/mixins.py
+_get_loop, Lib/asyncio/tasks.py __step's 'attached to a different loop', h11/_headers.py + httpx/_models.py header
+validation, aiohttp/_http_writer newline check, Lib/csv.py Sniffer.sniff); logger, wording, values and carrier are
+drawn from the seed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import io
+import random
+import socket
+import threading
+from collections.abc import Callable
+
+from tests.diagnose.classes8_base import Ctx, Gen, _record
+from tests.diagnose.classes9_second import at
+from tests.diagnose.classes10_gen import _app_function, _excerpt
+from tests.diagnose.loopback import loopback_server
+
+
+def _req(rng: random.Random) -> str:
+    return f"{rng.randrange(16**8):08x}"
+
+
+# ---- E2: an asyncio primitive bound to one loop, awaited under another ----------------------------------------------
+def _bound_elsewhere(rng: random.Random) -> Callable[[], object]:
+    """Create a primitive under one loop, then await it under a second loop: asyncio.mixins._LoopBoundMixin._get_loop
+    raises 'is bound to a different event loop' (Lock, Event, Condition, Semaphore, Queue); a Future of loop A awaited
+    by a task of loop B raises 'got Future ... attached to a different loop' (tasks.py __step)."""
+    shape = rng.choice(["lock", "event", "semaphore", "queue", "future"])
+
+    def run() -> object:
+        holder: dict[str, object] = {}
+
+        async def make() -> None:
+            # a waiter under the first loop binds the primitive to it (mixins._get_loop runs only when a caller has
+            # to wait: a free Lock/Semaphore never binds)
+            loop = asyncio.get_running_loop()
+            if shape == "future":
+                holder["o"] = loop.create_future()
+                return
+            o: object = {"lock": asyncio.Lock, "event": asyncio.Event, "semaphore": lambda: asyncio.Semaphore(1),
+                         "queue": asyncio.Queue}[shape]()
+            if isinstance(o, asyncio.Lock | asyncio.Semaphore):
+                await o.acquire()
+                loop.create_task(o.acquire())
+            elif isinstance(o, asyncio.Event):
+                loop.create_task(o.wait())
+            elif isinstance(o, asyncio.Queue):
+                loop.create_task(o.get())
+            await asyncio.sleep(0)
+            holder["o"] = o
+
+        async def use() -> object:
+            o = holder["o"]
+            if isinstance(o, asyncio.Lock | asyncio.Semaphore):
+                return await o.acquire()
+            if isinstance(o, asyncio.Event):
+                return await o.wait()
+            if isinstance(o, asyncio.Queue):
+                return await o.get()
+            assert isinstance(o, asyncio.Future)
+            return await o
+
+        first = asyncio.new_event_loop()
+        first.run_until_complete(make())
+        try:
+            return asyncio.run(use())
+        finally:
+            pending = asyncio.all_tasks(first)
+            for t in pending:
+                t.cancel()
+            first.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            first.close()
+    return run
+
+
+def e2_two_loops_two_threads(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The object was made by the main loop and awaited by a loop a worker thread runs at the same time: the startup
+    records show the second thread starting its own loop while the main loop serves -> concurrency."""
+    logger = rng.choice(["src.monitoring.metrics_flusher", "src.daemon.session_hub", "src.utils.rate_limiter"])
+    thread = rng.choice(["metrics-flush", "usage-sync", "ws-pinger"])
+    box: dict[str, str] = {}
+
+    def in_thread() -> None:
+        box["e"] = _record(  # the thread's name in the record, as a %(threadName)s formatter or the message prints it
+            _bound_elsewhere(rng), logger, rng.choice(
+            [f"thread={thread} flush step failed", f"[thread {thread}] background step failed"]))
+    t = threading.Thread(target=in_thread, name=thread)
+    t.start()
+    t.join()
+    error = box["e"]
+    started = at(error, rng.choice([5, 40, 300]), rng.choice(["src.daemon.startup", "src.server"]),
+                 rng.choice([f"started thread {thread} running its own event loop (asyncio.run) beside the main loop",
+                             f"{thread}: new_event_loop() run_forever in a worker thread"]))
+    serving = at(error, 1, "src.daemon.ws_server", rng.choice(["[thread MainThread] serving on 0.0.0.0:8079",
+                                                               "thread=MainThread accepted a client"]))
+    return _excerpt(rng, [started, serving], error), "concurrency"
+
+
+def e2_twin_loop_recreated(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """One thread only: a module-level primitive created under an earlier asyncio.run, whose loop was closed, reused
+    by the next asyncio.run (a lifetime bug of ours) -> code."""
+    logger = rng.choice(["src.monitoring.metrics_flusher", "src.daemon.session_hub", "src.utils.rate_limiter"])
+    error = _record(_bound_elsewhere(rng), logger, rng.choice(["flush step failed", "background step failed",
+                                                               "rate limiter acquire failed"]))
+    closed = at(error, rng.choice([2, 20]), rng.choice(["src.daemon.main", "src.cli.backfill"]),
+                rng.choice(["warm-up finished: event loop closed, starting the serving loop",
+                            "asyncio.run(backfill) returned; asyncio.run(serve) starting"]))
+    return _excerpt(rng, [closed], error), "code"
+
+
+# ---- F8: a header value with an invisible character -----------------------------------------------------------------
+SECRETS = (("KIMI_API_KEY", "Authorization", "Bearer {v}"), ("SUPABASE_SERVICE_ROLE_KEY", "apikey", "{v}"),
+           ("GLM_API_KEY", "Authorization", "Bearer {v}"), ("ALERTS_WEBHOOK_TOKEN", "X-Webhook-Token", "{v}"))
+
+
+def _silent(c: socket.socket) -> None:
+    """A loopback peer that accepts and reads what arrives (nothing: the client refuses before writing)."""
+    c.settimeout(2)
+    with contextlib.suppress(OSError):
+        c.recv(65536)
+
+
+def _send_header(rng: random.Random, name: str, value: str) -> Callable[[], object]:
+    """Send a request carrying `name: value` to a listening loopback peer with httpx (h11/_headers.py validates field
+    values: CR/LF -> LocalProtocolError 'Illegal header value', mapped by httpx/_transports/default.py) or aiohttp
+    (_http_writer.pyx _safe_header / http_writer.py: 'Newline or carriage return character detected in HTTP status
+    message or header'). Both refuse after the TCP connect, before any byte is written."""
+    lib = rng.choice(["httpx", "aiohttp"])
+    path = rng.choice(["/v1/models", "/rest/v1/", "/hooks/alerts", "/api/paas/v4/models"])
+
+    def run() -> object:
+        with loopback_server(_silent) as port:
+            url = f"http://127.0.0.1:{port}{path}"
+            if lib == "httpx":
+                import httpx
+                with httpx.Client(timeout=2) as c:
+                    return c.get(url, headers={name: value})
+            import aiohttp
+
+            async def go() -> object:
+                async with aiohttp.ClientSession() as s, s.get(url, headers={name: value}) as r:
+                    return await r.read()
+            return asyncio.run(go())
+    return run
+
+
+def f8_secret_with_newline(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    var, header, form = rng.choice(SECRETS)
+    key = "sk-" + "".join(rng.choice("abcdef0123456789") for _ in range(rng.choice([24, 32])))
+    tail = rng.choice(["\n", "\r\n", "\r"])
+    logger = rng.choice(["src.providers.kimi_chat", "src.storage.supabase_http", "src.monitoring.alerts"])
+    error = _record(_send_header(rng, header, form.format(v=key + tail)), logger,
+                    rng.choice(["request failed", "health probe failed", "could not reach the API"]))
+    src = rng.choice([f"{var} loaded from /run/secrets/{var.lower()}", f"{var} read from env_file .env.production",
+                      f"secrets: {var} from file {var.lower()}.txt (docker secret)"])
+    return _excerpt(rng, [at(error, rng.choice([3, 60]), "src.core.env_config", src)], error), "config"
+
+
+def f8_twin_header_from_tool_argument(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same rejection, for a header a user put in a tool call's arguments (a custom header of a fetch) -> unknown."""
+    header = rng.choice(["X-Api-Key", "Authorization", "X-Custom-Trace"])
+    value = rng.choice(["abc", "Bearer t0k", "trace-1"]) + rng.choice(["\n", "\r\nX-Injected: 1"])
+    tool = rng.choice(["tools.web_fetch", "src.tools.http_request", "tools.url_preview"])
+    req = _req(rng)
+    error = _record(_send_header(rng, header, value), tool, rng.choice([f"[req:{req}] fetch failed",
+                                                                         f"[req:{req}] tool call failed"]))
+    shown = value.encode("unicode_escape").decode()
+    called = at(error, 0.2, "src.daemon.ws_server", f"[req:{req}] tools/call {tool.split('.')[-1]} "
+                                                    f"(arguments: {{\"headers\": {{\"{header}\": \"{shown}\"}}}})")
+    return _excerpt(rng, [called], error), "unknown"
+
+
+# ---- H3: a format sniffer giving up on a user's file ----------------------------------------------------------------
+def _user_text(rng: random.Random) -> str:
+    """A file csv.Sniffer cannot decide on: one column, free text or inconsistent quoting (Lib/csv.py _guess_delimiter
+    finds no delimiter consistent across rows -> csv.Error 'Could not determine delimiter')."""
+    shape = rng.choice(["one_column", "prose", "ragged"])
+    if shape == "one_column":
+        return "\n".join(str(rng.randrange(10**6)) for _ in range(rng.randrange(5, 20)))
+    if shape == "prose":
+        return rng.choice(["Quarterly notes\nwe met twice\nno numbers yet\n", "TODO\nfix the thing\nthen ship\n"])
+    return "a;b,c\n1,2;3;4\nx\n"
+
+
+def h3_user_file_sniff(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    text = _user_text(rng)
+    name = rng.choice(["export.csv", "data (3).csv", "ledger.txt", "q3.tsv"])
+    tool = rng.choice(["tools.smart_file_query", "tools.csv_analyze", "src.tools.smart_file_analyze"])
+    req = _req(rng)
+    run = _app_function(f"/app/{tool.replace('.', '/')}.py", "csv.Sniffer().sniff(sample)",
+                        {"csv": csv, "sample": text})
+    error = _record(run, tool, rng.choice([f"[req:{req}] parsing {name} failed", f"[req:{req}] tool call failed"]))
+    called = at(error, 0.4, "src.daemon.ws_server", f"[req:{req}] tools/call {tool.split('.')[-1]} "
+                                                    f"(arguments: {{\"file\": \"{name}\"}})")
+    return _excerpt(rng, [called], error), "unknown"
+
+
+def h3_twin_empty_sample(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our tool hands the sniffer nothing to decide on (the handle already read to its end by an earlier step: every
+    file fails the same way, two users' files in the window) -> code."""
+    tool = rng.choice(["tools.smart_file_query", "tools.csv_analyze", "src.tools.smart_file_analyze"])
+    size = rng.choice([1024, 2048, 4096])
+    good = rng.choice(["transaction_id,amount\n1,3.50\n", "conversation_uuid;tokens\nab;3\n",
+                       "provider_name\tcalls\nkimi\t3\n"])
+
+    def handle() -> io.StringIO:
+        fh = io.StringIO(good)
+        fh.read()  # the row count taken first
+        return fh
+    run = _app_function(f"/app/{tool.replace('.', '/')}.py", f"csv.Sniffer().sniff(fh().read({size}))",
+                        {"csv": csv, "fh": handle})
+    reqs = [_req(rng) for _ in range(2)]
+    first = _record(run, tool, f"[req:{reqs[0]}] parsing {rng.choice(['a.csv', 'orders.csv'])} failed")
+    error = _record(run, tool, f"[req:{reqs[1]}] parsing {rng.choice(['b.csv', 'users.csv'])} failed")
+    return _excerpt(rng, [first], error), "code"
+
+
+CLASSES10_EFH: dict[str, tuple[Gen, ...]] = {
+    "E2": (e2_two_loops_two_threads, e2_twin_loop_recreated),
+    "F8": (f8_secret_with_newline, f8_twin_header_from_tool_argument),
+    "H3": (h3_user_file_sniff, h3_twin_empty_sample),
+}
