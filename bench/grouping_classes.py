@@ -217,12 +217,22 @@ def _twin(r: random.Random, words: list[str], kind: str) -> list[str] | None:
         out.insert(i, r.choice(("not", "cannot", "without", "no")))
     elif kind == "T4_plural":
         out[i] = out[i] + "s"
+    elif kind == "T9_number":
+        # GROUPING_CLASSES2 T9: a %s-free family member that differs in one literal number (`phase 1` /
+        # `phase 2`): the number is part of each format string, so the twin's number is constant.
+        n = r.randint(1, 9)
+        words.insert(i, str(n))
+        out.insert(i, str(n % 9 + 1))
+    elif kind == "T12_longer":
+        # T12: the same text with an added clause (the `, retrying in %s` variant of an error)
+        out[-1] += ","
+        out += [r.choice(WORDS), r.choice(WORDS), "{}"]
     else:
         out.append(r.choice(("[preauth]", "(usable)", "(reserved)", "again")))
     return None if out == words else out
 
 
-def corpus(cls: str, seed: int, families: int = 25) -> tuple[list[str], list[str]]:
+def corpus(cls: str, seed: int, families: int = 25, twins: tuple[str, ...] = TWINS) -> tuple[list[str], list[str]]:
     """(lines, truth) for one class: families, twins, pools, Zipf counts, interleaved."""
     r = random.Random(f"{cls}:{seed}")
     spellings = VALUES[cls]
@@ -231,7 +241,7 @@ def corpus(cls: str, seed: int, families: int = 25) -> tuple[list[str], list[str
         base = _family(r, cls)
         formats.append((f"F{k}", base))
         if r.random() < 0.7:
-            twin = _twin(r, base, r.choice(TWINS))
+            twin = _twin(r, base, r.choice(twins))
             if twin is not None and all(twin != f for _, f in formats):
                 formats.append((f"F{k}t", twin))
     lines: list[str] = []
@@ -270,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2,3,4,5")
     parser.add_argument("--classes", default=",".join(VALUES))
     parser.add_argument("--no-drain", action="store_true")
+    parser.add_argument("--twins", default=",".join(TWINS),
+                        help="twin kinds drawn (default T1-T5; GROUPING_CLASSES2 adds T9_number, T12_longer)")
     args = parser.parse_args(argv)
     logging.getLogger("drain3").setLevel(logging.ERROR)
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -278,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     for cls in args.classes.split(","):
         ga_o, ga_d, apart, pairs = [], [], 0, 0
         for seed in seeds:
-            lines, truth = corpus(cls, seed)
+            lines, truth = corpus(cls, seed, twins=tuple(args.twins.split(",")))
             pred = ours(lines)
             ga_o.append(grouping_accuracy(truth, pred))
             a, p = twins_apart(truth, pred)
