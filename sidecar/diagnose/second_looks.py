@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..redaction import redact
 from .api_host import api_host_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
@@ -39,6 +40,7 @@ from .user_target import user_target_cause
 def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
                  diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
     """`d` after every second look (see the module docstring); `diagnose` reads an earlier record on its own."""
+    first = d
     d = reread(d, inp, sit)  # where the failing value came from (rereading.py)
     d = same_file_cause(preceding_cause(d, inp, diagnose), inp, diagnose)  # preceding.py
     d = blocked_loop_cause(wrapped_cause(d, inp, diagnose), inp)
@@ -52,4 +54,11 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
     d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
     d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
-    return dead_worker_cause(d, inp, diagnose)
+    d = dead_worker_cause(d, inp, diagnose)
+    # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
+    # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its
+    # evidence (rules.py redacts the evidence). Only a re-read answer: the first answer's texts were filled from
+    # redacted fields already (rules.py), and redaction's false positives on class names are not worth repeating
+    if d is first:
+        return d
+    return d.model_copy(update={"summary": redact(d.summary), "root_cause": redact(d.root_cause)})

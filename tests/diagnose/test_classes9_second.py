@@ -70,3 +70,21 @@ def test_server_side_copy(gen: Gen, seed: int, pg_ctx: Ctx) -> None:
         assert d.category != expected.removeprefix(NOT) and d.confidence < 0.6, (gen.__name__, d.category, d.rule)
     else:
         assert d.category == expected, (gen.__name__, d.category, d.confidence, d.rule, d.summary)
+
+
+def test_a_printed_proxy_credential_never_reaches_the_diagnosis_texts(ctx: Ctx) -> None:
+    """proxy_connect.py quotes the record that printed the proxy variable; log content is attacker-controlled and a
+    diagnosis is forwarded, so the credential in the proxy URL is redacted in every text (second_looks.py)."""
+    from tests.diagnose.classes8_base import _record
+    from tests.diagnose.classes9_second import _closed_port, _environment, _get, at
+
+    password = "Zq8-hunter2-proxy-pass"
+    proxy = f"http://svc-egress:{password}@127.0.0.1:{_closed_port()}"
+    with _environment({"HTTPS_PROXY": proxy}):
+        error = _record(lambda: _get("httpx", "https://api.moonshot.ai/v1/models"), "src.providers.kimi_chat",
+                        "Kimi chat failed")
+    excerpt = "\n".join([at(error, 30, "src.core.env_config", f"environment: HTTPS_PROXY={proxy}"), error])
+    d = diagnose(excerpt)
+    assert d.category == "config" and "proxy-connect" in (d.rule or ""), (d.category, d.rule)
+    for text in (d.summary, d.root_cause, *d.evidence, *d.suggested_fix):
+        assert password not in text, text
