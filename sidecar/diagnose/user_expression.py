@@ -1,0 +1,66 @@
+"""A text the database evaluated as an expression and refused (CLASSES10 H1): whose text was it.
+
+The class, from PostgreSQL's errcodes appendix and its sources: a value the server parses as a small language and
+refuses - a regular expression (2201B invalid_regular_expression, regc_*.c: "invalid regular expression: ..."), a LIKE
+pattern with its escape (22025 invalid_escape_sequence, like_match.c "LIKE pattern must not end with escape
+character"), a full-text query (42601 with tsquery.c's "syntax error in tsquery"). The same codes arrive through
+PostgREST's filters (postgrest base_request_builder.py `match`/`imatch`/`like`/`ilike`/`text_search` put the text
+into the query string unchanged). The class layer reads a data exception as a value our code sent (code). The ORIGIN
+of the text decides (doctrine): the same request's tools/call record carrying arguments -> the user's text (unknown,
+0.35); a setting printed before whose value holds the expression syntax -> config (0.45); neither -> unchanged.
+A general 42601 (our SQL's own syntax) is not this class: only tsquery's wording of it is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Diagnosis, DiagnosisInput
+from .setting_lines import CONTEXT, LINE
+
+USER_TEXT = 0.35
+SETTING_TEXT = 0.45
+_REFUSED = re.compile(r"invalid regular expression:|LIKE pattern must not end with escape character"
+                      r"|invalid escape string|syntax error in tsquery|(?:2201B|22025)\b")
+_TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b[^\n]{0,40}\(?\s*(?:arguments|args|params)?\W{0,4}\{")
+_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
+_EXPRESSION = re.compile(r"[()\[\]{}\\*+?|&!~^$<>]")
+# NAME=value with the value up to the line's next blank: setting_lines' value stops at parentheses, which an
+# expression setting starts with often
+_RAW_SETTING = re.compile(r"(?<![\w.])(?P<name>[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6})\s*=\s*(?P<value>\S{1,300})")
+
+
+def user_expression_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """`d`, or the refused expression's origin (module docstring)."""
+    text = f"{inp.exception_message or ''}\n{inp.traceback[-3000:]}"
+    if not _REFUSED.search(text) or d.category not in ("code", "unknown", "storage"):
+        return d
+    ours = _REQ.search(inp.message)
+    for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
+        call = _TOOL_CALL.search(line)
+        theirs = _REQ.search(line)
+        if call is None or (ours is not None and theirs is not None and ours.group("id") != theirs.group("id")):
+            continue
+        return _answer(d, "unknown", "low", USER_TEXT, line.strip(),
+                       f"The database refused a search expression a user gave the {call.group('tool')} tool",
+                       "The tool call's arguments carried the text; PostgreSQL parsed it as a pattern/query and "
+                       "refused its syntax. The user's input: nothing in the gateway is broken.",
+                       "Answer the user with the refusal; escape or validate user text before it becomes a pattern.")
+    setting = next(((m.group("name"), line.strip()) for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]])
+                    for m in _RAW_SETTING.finditer(line) if _EXPRESSION.search(m.group("value"))), None)
+    if setting is not None:
+        name, shown = setting
+        return _answer(d, "config", "medium", SETTING_TEXT, shown,
+                       f"The database refused the expression the setting {name} holds",
+                       f"{name} is printed with an expression PostgreSQL cannot parse; every query using it "
+                       "fails the same way.",
+                       f"Fix the syntax of {name} (test it with a SELECT against the database) and restart.")
+    return d
+
+
+def _answer(d: Diagnosis, category: str, severity: str, confidence: float, line: str, summary: str, root_cause: str,
+            fix: str) -> Diagnosis:
+    return d.model_copy(update={
+        "category": category, "severity": severity, "confidence": confidence,
+        "rule": f"{d.rule}+expression-origin", "summary": summary, "root_cause": root_cause, "suggested_fix": [fix],
+        "evidence": list(dict.fromkeys([line, *d.evidence]))})
