@@ -123,6 +123,12 @@ VALUES: dict[str, tuple[Maker, ...]] = {
                          lambda r: f"-{r.randint(1, 133)}", lambda r: f"ret=-{r.randint(1, 133)}",
                          lambda r: f"errno={r.randint(1, 133)}"),
     "S23_kv_list": (lambda r: " ".join(f"{k}={_kv_value(r)}" for k in r.sample(KV_KEYS, r.randint(1, 5))),),
+    # the two causes of S6/S23 apart: S6's fixed keys with every value set (no `k=`), S23's varying key
+    # sets without empty values
+    "S6_kv_set": (lambda r: " ".join(f"{k}={r.choice((_letters(r, 3, 8), str(r.randint(0, 999))))}"
+                                     for k in ("ruser", "rhost", "tty")),),
+    "S23_kv_set": (lambda r: " ".join(f"{k}={_kv_value(r) or _letters(r, 3, 8)}"
+                                      for k in r.sample(KV_KEYS, r.randint(1, 5))),),
     "S24_java_ident": (lambda r: f"{r.choice(JAVA_CLASSES)}@{r.getrandbits(r.choice((16, 24, 32))):x}",
                        lambda r: f"{r.choice(JAVA_CLASSES)}$Inner@{r.getrandbits(28):x}",
                        lambda r: f"{r.choice(JAVA_CLASSES)}$$Lambda${r.randint(1, 99)}/0x0000000800{r.getrandbits(24):06x}@{r.getrandbits(28):x}",
