@@ -7,7 +7,8 @@ grew before an OOM kill (oom_kills.py), a keep-alive reuse after idling (idle_re
 (pool_limit.py), a proxy the connect went to (proxy_connect.py), Postgres's COPY hint (server_file.py), a registry's
 second registration (registries.py), a user's URL (user_target.py), a web page from a host
 that is not the API's (api_host.py), a CR/LF header's origin (header_value.py), a second loop in a thread
-(loop_threads.py), a refused expression's origin (user_expression.py), a dead worker behind a wait (dead_worker.py).
+(loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
+check (jwt_claims.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -22,6 +23,7 @@ from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .header_value import header_value_cause
 from .idle_reuse import idle_reuse_cause
+from .jwt_claims import jwt_claims_cause
 from .loop_threads import loop_thread_cause
 from .model import Diagnosis, DiagnosisInput
 from .oom_kills import oom_cause
@@ -55,7 +57,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
     d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
     d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
-    d = user_expression_cause(d, inp)  # whose regex/LIKE/tsquery text the database refused
+    d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check
     d = dead_worker_cause(d, inp, diagnose)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
     # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its

@@ -227,3 +227,74 @@ CLASSES10_EFH: dict[str, tuple[Gen, ...]] = {
     "F8": (f8_secret_with_newline, f8_twin_header_from_tool_argument),
     "H3": (h3_user_file_sniff, h3_twin_empty_sample),
 }
+
+
+# ---- F7: a token's profile against the verifier's settings vs an expired token --------------------------------------
+def _verify(rng: random.Random, claims: dict[str, object], audience: str, issuer: str) -> Callable[[], object]:
+    """PyJWT's own claim checks (jwt/api_jwt.py _validate_claims: aud, iss, nbf/iat against now + leeway, exp),
+    verifying a token signed with the shared secret as the gateway verifies Supabase sessions."""
+    import jwt
+    secret = "s" * 32
+    alg = rng.choice(["HS256", "HS384", "HS512"])
+    token = jwt.encode(claims, secret, algorithm=alg)
+
+    def run() -> object:
+        return jwt.decode(token, secret, algorithms=[alg], audience=audience, issuer=issuer)
+    return run
+
+
+def f7_token_profile_mismatch(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Every token since the issuer's reissue carries another audience/issuer, or a not-before in the future by a
+    skewed issuer clock; the verifier's expected values are printed at startup -> config."""
+    import time
+    now = int(time.time())
+    aud, iss = rng.choice(["authenticated", "gateway"]), f"https://{rng.choice(['qzkv', 'abcd'])}.supabase.co/auth/v1"
+    shape = rng.choice(["aud", "iss", "nbf"])
+    claims: dict[str, object] = {"sub": f"u-{rng.randrange(10**6)}", "aud": aud, "iss": iss, "exp": now + 3600}
+    if shape == "aud":
+        claims["aud"] = rng.choice(["anon", "service_role", "api://exai"])
+    elif shape == "iss":
+        claims["iss"] = rng.choice(["https://auth.example.org", "supabase", "https://old-project.supabase.co/auth/v1"])
+    else:
+        claims["nbf"] = now + rng.choice([600, 3600])
+    logger = rng.choice(["src.auth.jwt_verifier", "src.daemon.auth", "src.storage.supabase_auth"])
+    req = f"{rng.randrange(16**8):08x}"
+    error = _record(_verify(rng, claims, aud, iss), logger, rng.choice([f"[req:{req}] token rejected",
+                                                                       "session verification failed"]))
+    printed = at(error, rng.choice([20, 600]), "src.core.env_config",
+                 rng.choice([f"environment: JWT_AUDIENCE={aud} JWT_ISSUER={iss}", f"auth: expecting aud={aud} iss={iss}"]))
+    return _excerpt(rng, [printed], error), "config"
+
+
+def f7_twin_token_expired(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same verifier refusing a token past its exp: a Supabase session not refreshed in time (runtime, storage)."""
+    import time
+    now = int(time.time())
+    aud, iss = "authenticated", f"https://{rng.choice(['qzkv', 'abcd'])}.supabase.co/auth/v1"
+    claims: dict[str, object] = {"sub": f"u-{rng.randrange(10**6)}", "aud": aud, "iss": iss,
+                                 "exp": now - rng.choice([5, 120, 3600])}
+    logger = rng.choice(["src.auth.jwt_verifier", "src.daemon.auth", "src.storage.supabase_auth"])
+    req = f"{rng.randrange(16**8):08x}"
+    error = _record(_verify(rng, claims, aud, iss), logger, rng.choice([f"[req:{req}] token rejected",
+                                                                       "session verification failed"]))
+    printed = at(error, rng.choice([20, 600]), "src.core.env_config", f"environment: JWT_AUDIENCE={aud} JWT_ISSUER={iss}")
+    return _excerpt(rng, [printed], error), "storage"
+
+
+def f7_our_call_omits_audience(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our decode passes no audience while the session token carries one (PyJWT's plain 'Invalid audience') -> code."""
+    import time
+
+    import jwt
+    secret = "k" * 32
+    alg = rng.choice(["HS256", "HS512"])
+    token = jwt.encode({"sub": f"u-{rng.randrange(10**6)}", "aud": rng.choice(["authenticated", "gateway"]),
+                        "exp": int(time.time()) + 600}, secret, algorithm=alg)
+    logger = rng.choice(["src.auth.jwt_verifier", "src.daemon.auth", "src.storage.supabase_auth"])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", "jwt.decode(token, secret, algorithms=[alg])",
+                        {"jwt": jwt, "token": token, "secret": secret, "alg": alg})
+    error = _record(run, logger, rng.choice(["token rejected", "session verification failed", "auth check failed"]))
+    return _excerpt(rng, [], error), "code"
+
+
+CLASSES10_EFH["F7"] = (f7_token_profile_mismatch, f7_our_call_omits_audience, f7_twin_token_expired)
