@@ -36,9 +36,13 @@ _URL = re.compile(r"\bhttps?://[^\s/\"'<>]+", re.I)
 # aiohttp/requests wrappers printing "GET https://..." - a request that used (and returned) a pooled connection
 _REQUEST = re.compile(r"\bHTTP Request: [A-Z]+ https?://|https?://[^\s]+ \"[A-Z]+ /|\b(?:GET|POST|PUT|PATCH|DELETE) "
                       r"https?://")
+# a record that THIS connection was reused after idling: a reuse of a kept-alive/pooled connection, a connection's own
+# idle time; "first <x> call since" only from the failing logger itself. Another component's idle session or worker
+# ("session ... idle 120 s", "worker idle for 5 min") says nothing about this connection (review r10)
 _REUSED = re.compile(r"\breus\w* (?:an? |the )?(?:kept[- ]alive|keep-?alive|pooled|idle|persistent) connection|"
-                     r"\bkept[- ]alive connection \(idle|\bconnection idle (?:for )?\d+|\bfirst \w+ (?:call|request) "
-                     r"since\b|\bidle (?:for )?\d+ ?(?:s|sec\w*|min\w*)\b", re.I)
+                     r"\bkept[- ]alive connection \(idle|\bconnection (?:was )?idle (?:for )?\d+", re.I)
+_FIRST_SINCE = re.compile(r"\bfirst \w+ (?:call|request) since\b", re.I)
+_HEADER = re.compile(r"^\S+[ T]\S+\s+[A-Z]+\s+(?P<logger>[\w.\-]+):")
 _ATTEMPT = re.compile(r"\battempt (?P<a>\d+)\s*(?:/|of)\s*(?P<n>\d+)", re.I)
 _FINAL = re.compile(r"\b(?:after|all) \d+ (?:attempts|tries|retries)|\bgiving up\b|\bretries exhausted\b|"
                     r"\bno (?:more )?retr(?:y|ies)\b", re.I)
@@ -84,7 +88,8 @@ def idle_reuse_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if final or any(NO_RESPONSE.search(c) for c in before):
         return d  # every attempt closed the same way: the remote or a limit on the path, not an idle race
     gap = _idle_gap(inp, before)
-    reused = next((c for c in reversed(before[-12:]) if _REUSED.search(c)), None)
+    reused = next((c for c in reversed(before[-12:]) if _REUSED.search(c) or (
+        _FIRST_SINCE.search(c) and (h := _HEADER.match(c)) is not None and h.group("logger") == inp.logger)), None)
     if reused is None and (gap is None or gap < IDLE_MIN):
         return d
     first = (attempt is not None and int(attempt.group("a")) < int(attempt.group("n"))) or bool(_RETRYING.search(inp.message))

@@ -126,9 +126,9 @@ _ERRNO_FAMILY = {
     # limit (RLIMIT_FSIZE: `ulimit -f`, compose `ulimits: fsize`) or the filesystem's largest file - the deployment's
     # limits, not a full disk (that is ENOSPC) and not the code
     "EFBIG": "config.file_size",
-    # round 10 (CLASSES10 F6, mount semantics): EBUSY from rename/replace/unlink/rmdir is the kernel refusing to move
+    # round 10 (CLASSES10 F6, mount semantics): EBUSY from rename/replace/rmdir is the kernel refusing to move
     # or remove a MOUNT POINT (a single-file bind mount, a volume's root): the deployment's mounts, not a race
-    "EBUSY": "config.mount_busy",
+    "EBUSY": "os.busy",
 }
 # errnos whose strerror is plain English that other messages use too ("File exists", "Bad file descriptor"): they
 # count only as an errno number or E-name, never by their words alone

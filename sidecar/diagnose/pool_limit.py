@@ -11,7 +11,10 @@ Two documented mechanisms make a local queue look like a slow remote:
   with no error in the pool itself.
 The deciding record is a figure of the pool at its bound, logged before the timeout by the same process: "N/N in
 use", "running=N" with max_workers=N, "limit=N" with N in use, together with work waiting (queued/waiting/pending >
-0). The near-miss twin (the pool far from its bound: a real connect timeout to an unreachable host) is unchanged.
+0). The figure must be the failing client's own: logged by the same logger as the timeout (the component that owns
+the pool reports it), and the latest such figure decides - another pool at its bound (the database pool before an
+HTTP connect timeout: review r10) or an older figure since relieved does not explain this wait. The near-miss twin
+(the pool far from its bound: a real connect timeout to an unreachable host) is unchanged.
 Only a timeout reading (network/storage/provider, or the catch-all) is re-read; 0.45 (a figure, not a stack).
 """
 
@@ -36,6 +39,7 @@ _USED = re.compile(r"\b(?:running|in[_ ]use|busy|acquired|active|checked[_ ]out|
                    r"\b(?P<m>\d{1,6}) (?:running|in use|busy|checked out)\b", re.I)
 _WAITING = re.compile(r"\b(?:queued|waiting|pending|backlog|qsize)\s*[=:]\s*(?P<n>\d{1,9})\b|\b(?P<m>\d{1,9}) "
                       r"(?:\w+ ){0,2}(?:queued|waiting|pending)\b", re.I)
+_HEADER = re.compile(r"^\S+[ T]\S+\s+[A-Z]+\s+(?P<logger>[\w.\-]+):")
 _POOLISH = re.compile(r"\b(?:pool|connector|executor|workers?|slots?|connections?|semaphore|threads?)\b", re.I)
 
 
@@ -59,10 +63,12 @@ def pool_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     if not any(_TIMEOUT.search(t) for t in inp.exception_types()):
         return d
-    full = next((c for c in reversed([c[:LINE] for c in inp.context[-LOOK:]])
-                 if _POOLISH.search(c) and _at_bound(c) and _waiting(c)), None)
-    if full is None:
+    own = next((c for c in reversed([c[:LINE] for c in inp.context[-LOOK:]])
+                if (h := _HEADER.match(c)) is not None and h.group("logger") == inp.logger and _POOLISH.search(c)
+                and (_FRACTION.search(c) or _BOUND.search(c))), None)
+    if own is None or not (_at_bound(own) and _waiting(own)):
         return d
+    full = own
     return d.model_copy(update={
         "category": "capacity", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+pool-at-limit",
         "summary": f"{inp.exception_type}: the call waited for a free slot in our own pool/executor, which was at its "

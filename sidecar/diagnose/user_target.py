@@ -4,8 +4,9 @@ The client's URL-level refusals are read as a setting's fault by their class (ta
 TooManyRedirects / InvalidURL / UnsupportedProtocol, aiohttp's InvalidURL / TooManyRedirects / NonHttpUrlClientError,
 httpx/_client.py `_send_handling_redirects` and `max_redirects`, aiohttp client.py `max_redirects`), which is right
 for the gateway's own endpoints. A web tool fetching the user's target is the other origin: the gateway logs the
-tool call with its arguments ("tools/call NAME (url=...)", research upstream-gateway.md), and when that record for the
-same request (or the tool's own logger's record) carries the URL the client refused, the site is a third party's: the
+tool call with its arguments ("tools/call NAME (url=...)", research upstream-gateway.md), and when that record is tied
+to the failing one - the same request id in both, or the URL's host in the failing record's own text - the site is
+a third party's: the
 honest answer is unknown (nothing of ours to change). A URL printed by a setting instead (NAME=https://...) is the
 twin and keeps config. 0.35 (the catch-all's neighbourhood: the record cannot say whether a check of ours should have
 refused it first).
@@ -25,22 +26,29 @@ _REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
 _SETTING_URL = re.compile(r"\b[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}\s*[=:]\s*['\"]?(?:https?|wss?)://")
 
 
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0].split("@")[-1].lower()
+
+
 def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or unknown when the URL the client refused came from a user's tool call (see the module docstring)."""
     if not (d.rule or "").startswith("class:config.url"):
         return d
     ours = _REQ.search(inp.message)
+    said = "\n".join([*inp.messages(), inp.traceback[-8192:]]).lower()
     before = [c[:LINE] for c in inp.context[-CONTEXT:]]
     for line in reversed(before):
         call = _TOOL_CALL.search(line)
         if call is None or _SETTING_URL.search(line):
             continue
         theirs = _REQ.search(line)
-        if ours is not None and theirs is not None and ours.group("id") != theirs.group("id"):
-            continue
         urls = _URL.findall(line)
         if not urls:
             continue
+        same_request = ours is not None and theirs is not None and ours.group("id") == theirs.group("id")
+        named_here = any((h := _host(u)) and h in said for u in urls)
+        if not same_request and not named_here:
+            continue  # another request's tool call: nothing ties its URL to this refusal (review r10)
         return d.model_copy(update={
             "category": "unknown", "severity": "low", "confidence": min(d.confidence, USER_TARGET),
             "rule": f"{d.rule}+user-target",

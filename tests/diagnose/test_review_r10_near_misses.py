@@ -1,4 +1,6 @@
-"""Round-10 review: near-miss twins of round-10 mechanisms that decide on weak evidence (strict xfails name the gap).
+"""Round-10 review: near-miss twins of round-10 mechanisms that decided on weak evidence (each fixed by the #17
+implementer: the tie is the same request / the refused host, the failing client's own pool figure, a mount-shaped
+call for EBUSY, a record about THIS connection for the idle reuse).
 
 H2 (user_target.py): the module's docstring and commit e214983 say the URL-level refusal is the user's when the SAME
 request's tools/call record carries THE URL the client refused. The code takes any tools/call line with any URL in
@@ -10,8 +12,6 @@ just before. Nothing ties the two; the answer must stay the twin's config.
 from __future__ import annotations
 
 import random
-
-import pytest
 
 from tests.diagnose.classes8_base import _record
 from tests.diagnose.classes9_second import (
@@ -42,8 +42,6 @@ def _our_endpoint_after_an_unrelated_tool_call(rng: random.Random) -> str:
     return _excerpt(rng, [printed, call], error)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="user_target.py takes any tools/call URL in the context, not the refused one "
-                   "(4 of seeds 0-5 answered unknown on 085f988)")
 def test_our_endpoint_loop_stays_config_beside_an_unrelated_tool_call() -> None:
     wrong = [(seed, d.category, d.rule) for seed in SEEDS
              for d in [diagnose(_our_endpoint_after_an_unrelated_tool_call(random.Random(seed)))] if d.category != "config"]
@@ -65,8 +63,6 @@ def _another_pool_full_before_a_connect_timeout(rng: random.Random) -> str:
     return _excerpt(rng, [ours, figure], error)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="pool_limit.py takes any pool at its bound in the context, not the failing "
-                   "client's (6 of seeds 0-5 answered capacity on 9aa4823; the same error after only our connector at 0/100 reads network)")
 def test_another_pool_at_its_bound_leaves_a_connect_timeout_as_the_twin_reads_it() -> None:
     wrong = [(seed, d.category, d.rule) for seed in SEEDS
              for d in [diagnose(_another_pool_full_before_a_connect_timeout(random.Random(seed)))] if d.category != "network"]
@@ -98,8 +94,6 @@ def _ebusy_not_a_mount_point(rng: random.Random) -> str:
             f"OSError: [Errno 16] Device or resource busy: '{target}'")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="message_texts maps every EBUSY to config.mount_busy (6 of seeds 0-5 on "
-                   "4f3cd0e), whatever the call: the NFS silly-rename file and a busy device read as a mount point")
 def test_ebusy_that_is_no_mount_point_is_not_called_one() -> None:
     wrong = [(seed, d.category, d.rule) for seed in SEEDS
              for d in [diagnose(_ebusy_not_a_mount_point(random.Random(seed)))] if "mount_busy" in (d.rule or "")]
@@ -121,8 +115,6 @@ def _busy_close_after_an_unrelated_idle_record(rng: random.Random) -> tuple[str,
     return _excerpt(rng, [idle, request], error), remote_side
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="idle_reuse.py reads any `idle N s` record in the last "
-                   "12 as the connection's reuse (6 of seeds 0-5 answered network on c5ce0f8)")
 def test_an_unrelated_idle_record_leaves_a_busy_close_to_the_remote() -> None:
     wrong = []
     for seed in SEEDS:
