@@ -54,6 +54,8 @@ from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .changes import HINTS as CHANGE_HINTS
 from .changes import changes_sub
+from .continued import HINTS as CONTINUED_HINTS
+from .continued import continued_sub
 from .directives import HINTS as IPSEC_HINTS
 from .directives import REDIS_HINTS, ipsec_sub, redis_sub
 from .encoded import (
@@ -265,6 +267,7 @@ _RULES: tuple[_Sub, ...] = (
     # (b) a secret wrapped onto the next line: judged joined, before the lines are judged apart
     _Sub("secret", joined_sub(_redact_decoded), None, ("\n", "\\n")),
     _Sub("secret", adjacent_literals_sub(_redact_decoded, _mark("secret")), None, ("'\n", '"\n')),
+    _Sub("secret", continued_sub(_mark("secret")), None, CONTINUED_HINTS, "name"),  # value on the next line
     # (b) structures
     _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
     _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),

@@ -124,7 +124,7 @@ _BREAK_THEN_TOKEN = re.compile(
 # a word's case shapes (lower, Title, UPPER) and length (<= 14 letters): random mixed case or a 20-letter run is a value
 _W = r"(?:[A-Z]?[a-z]{1,13}|[A-Z]{1,14})"
 # (one lowercase word alone stays a value: a short random lowercase password reads the same)
-_NOT_A_VALUE = re.compile(rf"[A-Z][a-z]{{1,13}}|[A-Z]{{2,14}}|{_W}(?:[-_.]{_W})+|[\w.\-]+=\S*|[a-z][a-z0-9+.\-]*://\S*")
+NOT_A_VALUE = re.compile(rf"[A-Z][a-z]{{1,13}}|[A-Z]{{2,14}}|{_W}(?:[-_.]{_W})+|[\w.\-]+=\S*|[a-z][a-z0-9+.\-]*://\S*")
 _LABEL = re.compile(r"(?:^|\n|\\n|[\"'])[ \t]*(?P<label>[A-Za-z][A-Za-z\- ]{0,60}?)[ \t]*:?[ \t]*$")
 
 
@@ -169,7 +169,7 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
                 words = ["password"]  # an interactive prompt and the answer echoed on the next line
             val = m.group("val")
             if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or \
-                    _reference(val) or _NOT_A_VALUE.fullmatch(val) or not _value_alone(val) or \
+                    _reference(val) or NOT_A_VALUE.fullmatch(val) or not _value_alone(val) or \
                     keeps_value(text, m.start("val"), val):
                 continue
             out.append(text[pos:m.start("val")])
