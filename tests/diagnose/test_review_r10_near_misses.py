@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from tests.diagnose.classes8_base import _record
 from tests.diagnose.classes9_second import (
     ALERTS,
