@@ -208,3 +208,36 @@ def test_a_death_sharing_only_a_role_word_leaves_the_wait_unchanged() -> None:
         if d.category != alone.category or "dead-worker" in (d.rule or ""):
             wrong.append((seed, alone.category, d.category, d.rule))
     assert not wrong, wrong
+
+
+def _invalid_audience_with_an_audience_passed(rng: random.Random) -> str:
+    """F7 near-miss (jwt_claims.py, 0e1a8dc): plain "Invalid audience" read as "our decode passed no audience" (true of
+    the installed PyJWT's api_jwt.py `_validate_aud`). Earlier PyJWT 2.x (jpadilla/pyjwt jwt/api_jwt.py at 0001ac6,
+    the RemovedInPyjwt3Warning era: `_validate_aud` ends `if all(aud not in audience_claims for aud in audience): raise
+    InvalidAudienceError("Invalid audience")`) raised the same words for a MISMATCH, and the traceback's own source
+    line shows the audience our call passed.
+    Text excerpt: the installed PyJWT cannot raise the older wording."""
+    logger = rng.choice(["src.auth.supabase_jwt", "src.daemon.ws_auth", "src.middleware.auth"])
+    aud = rng.choice(["authenticated", "gateway", "https://api.example.net", "service_role"])
+    call = rng.choice([f'jwt.decode(token, secret, algorithms=["HS256"], audience="{aud}")',
+                       f'jwt.decode(token, key=self.key, audience=settings.JWT_AUDIENCE, algorithms=["{rng.choice(["HS256", "RS256"])}"])',
+                       f'self._jwt.decode(raw, self._secret, algorithms=self._algs, audience=["{aud}"])'])
+    site = "/usr/local/lib/python3.11/site-packages/jwt/api_jwt.py"
+    return (f"2026-12-06 {rng.randrange(24):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d} ERROR {logger}: "
+            f"{rng.choice(['token verification failed', 'websocket auth rejected', 'invalid bearer token'])}\n"
+            "Traceback (most recent call last):\n"
+            f'  File "/app/{logger.replace(".", "/")}.py", line {rng.randrange(20, 300)}, in verify\n    return {call}\n'
+            f'  File "{site}", line {rng.randrange(180, 230)}, in decode\n    decoded = self.decode_complete(\n'
+            f'  File "{site}", line {rng.randrange(140, 170)}, in decode_complete\n    self._validate_claims(\n'
+            f'  File "{site}", line {rng.randrange(240, 300)}, in _validate_aud\n'
+            '    raise InvalidAudienceError("Invalid audience")\n'
+            "jwt.exceptions.InvalidAudienceError: Invalid audience")
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="jwt_claims.py says 'our call passes no audience' while "
+                   "the call in the traceback passes one (older PyJWT's mismatch wording): 6 of seeds 0-5 on 92dc719")
+def test_invalid_audience_with_an_audience_in_the_call_is_not_a_missing_audience() -> None:
+    wrong = [(seed, d.category, d.rule, d.summary) for seed in SEEDS
+             for d in [diagnose(_invalid_audience_with_an_audience_passed(random.Random(seed)))]
+             if "no audience" in d.summary]
+    assert not wrong, wrong
