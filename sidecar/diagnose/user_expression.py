@@ -35,14 +35,11 @@ def user_expression_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     text = f"{inp.exception_message or ''}\n{inp.traceback[-3000:]}"
     if not _REFUSED.search(text) or d.category not in ("code", "unknown", "storage"):
         return d
-    ours = _REQ.search(inp.message)
-    for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
-        call = _TOOL_CALL.search(line)
-        theirs = _REQ.search(line)
-        if call is None or (ours is not None and theirs is not None and ours.group("id") != theirs.group("id")):
-            continue
-        return _answer(d, "unknown", "low", USER_TEXT, line.strip(),
-                       f"The database refused a search expression a user gave the {call.group('tool')} tool",
+    found = tool_call_before(inp)
+    if found is not None:
+        line, tool = found
+        return _answer(d, "unknown", "low", USER_TEXT, line,
+                       f"The database refused a search expression a user gave the {tool} tool",
                        "The tool call's arguments carried the text; PostgreSQL parsed it as a pattern/query and "
                        "refused its syntax. The user's input: nothing in the gateway is broken.",
                        "Answer the user with the refusal; escape or validate user text before it becomes a pattern.")
@@ -56,6 +53,19 @@ def user_expression_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                        "fails the same way.",
                        f"Fix the syntax of {name} (test it with a SELECT against the database) and restart.")
     return d
+
+
+def tool_call_before(inp: DiagnosisInput) -> tuple[str, str] | None:
+    """(the record, the tool) of the nearest tools/call record with arguments before the error, of the same request
+    when both carry a request id (the gateway logs each tool call with its arguments: research upstream-gateway.md)."""
+    ours = _REQ.search(inp.message)
+    for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
+        call = _TOOL_CALL.search(line)
+        theirs = _REQ.search(line)
+        if call is None or (ours is not None and theirs is not None and ours.group("id") != theirs.group("id")):
+            continue
+        return line.strip(), call.group("tool")
+    return None
 
 
 def _answer(d: Diagnosis, category: str, severity: str, confidence: float, line: str, summary: str, root_cause: str,

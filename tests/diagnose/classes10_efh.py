@@ -234,7 +234,7 @@ def _verify(rng: random.Random, claims: dict[str, object], audience: str, issuer
     """PyJWT's own claim checks (jwt/api_jwt.py _validate_claims: aud, iss, nbf/iat against now + leeway, exp),
     verifying a token signed with the shared secret as the gateway verifies Supabase sessions."""
     import jwt
-    secret = "s" * 32
+    secret = "s" * 64
     alg = rng.choice(["HS256", "HS384", "HS512"])
     token = jwt.encode(claims, secret, algorithm=alg)
 
@@ -286,7 +286,7 @@ def f7_our_call_omits_audience(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     import time
 
     import jwt
-    secret = "k" * 32
+    secret = "k" * 64
     alg = rng.choice(["HS256", "HS512"])
     token = jwt.encode({"sub": f"u-{rng.randrange(10**6)}", "aud": rng.choice(["authenticated", "gateway"]),
                         "exp": int(time.time()) + 600}, secret, algorithm=alg)

@@ -136,3 +136,61 @@ CLASSES10_PG: dict[str, tuple[Gen, ...]] = {
     "H1": (h1_user_expression, h1_twin_setting_expression),
     "G3": (g3_statement_in_transaction, g3_twin_lock_timeout),
 }
+
+
+# ---- G5: our server-side function's control flow raising on data it should handle ----------------------------------
+FUNCTIONS = (
+    # bodies of a plpgsql function of one text argument that meet data they do not handle, whatever the argument
+    "DECLARE r int; BEGIN SELECT 1 INTO STRICT r FROM pg_class WHERE relname = 'no_such_' || arg; RETURN r; END",
+    "DECLARE r int; BEGIN SELECT 1 INTO STRICT r FROM pg_class WHERE relname LIKE 'pg_%' || arg; RETURN r; END",
+    "BEGIN ASSERT length(arg) > 1000, 'quota row missing for ' || arg; RETURN 1; END",
+    "DECLARE n int; BEGIN SELECT count(*) INTO n FROM pg_class WHERE relname = 'no_such_' || arg; RETURN 100 / n; END",
+)
+
+
+def _function_failure(rng: random.Random, ctx: Ctx, arg: str, logger: str, message: str) -> str:
+    body = rng.choice(FUNCTIONS)
+    name = rng.choice(["usage_rollup_step", "claim_next_job", "record_tool_quota"])
+    with psycopg.connect(ctx.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE OR REPLACE FUNCTION {name}(arg text) RETURNS int LANGUAGE plpgsql AS $f${body}$f$")
+    client = _pg_client(rng, ctx.dsn, f"SELECT {name}(%s)", [arg])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", "call_function()", {"call_function": client})
+    return _record(run, logger, message)
+
+
+def g5_function_control_flow(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our function meets data it should handle: a strict single-row select finding none (or several), an assertion,
+    a division by an empty count -> code (PL/pgSQL INTO STRICT / ASSERT docs; errcodes P0002, P0003, P0004, 22012)."""
+    arg = rng.choice(["", "tenant_" + str(rng.randrange(1000)), "job"])
+    logger = rng.choice(["src.storage.pg_direct", "src.storage.usage_ledger", "src.monitoring.usage_rollup"])
+    error = _function_failure(rng, ctx, arg, logger, rng.choice(["rollup failed", "database call failed",
+                                                                 "could not claim the next job"]))
+    return _excerpt(rng, [], error), "code"
+
+
+CLASSES10_PG["G5"] = (g5_function_control_flow,)
+
+
+def g5_twin_user_value(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our function refuses a value the USER gave a tool (its check quotes the value; the same request's tools/call
+    carries it) -> unknown (PL/pgSQL RAISE ... USING ERRCODE / ASSERT with the argument in the message)."""
+    value = rng.choice(["acme corp!", "../../etc", "tenant #" + str(rng.randrange(100)), "DROP;--"])
+    body = rng.choice([
+        "BEGIN ASSERT arg ~ '^[a-z_0-9]+$', 'invalid tenant name: ' || arg; RETURN 1; END",
+        "BEGIN RAISE EXCEPTION 'unknown plan %', arg USING ERRCODE = '22023'; END",
+        "BEGIN RAISE EXCEPTION 'no workspace named %', arg USING ERRCODE = 'P0002'; END"])
+    name = rng.choice(["resolve_tenant", "plan_limits", "workspace_id"])
+    with psycopg.connect(ctx.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE OR REPLACE FUNCTION {name}(arg text) RETURNS int LANGUAGE plpgsql AS $f${body}$f$")
+    tool = rng.choice(["tools.workspace_stats", "src.tools.usage_report", "tools.smart_file_query"])
+    req = f"{rng.randrange(16**8):08x}"
+    run = _app_function(f"/app/{tool.replace('.', '/')}.py", "call_function()",
+                        {"call_function": _pg_client(rng, ctx.dsn, f"SELECT {name}(%s)", [value])})
+    error = _record(run, tool, rng.choice([f"[req:{req}] tool call failed", f"[req:{req}] lookup failed"]))
+    called = at(error, 0.2, "src.daemon.ws_server", f"[req:{req}] tools/call {tool.split('.')[-1]} "
+                                                    f"(arguments: {{\"{rng.choice(['tenant', 'name', 'plan'])}\": "
+                                                    f"\"{value}\"}})")
+    return _excerpt(rng, [called], error), "unknown"
+
+
+CLASSES10_PG["G5"] = (g5_function_control_flow, g5_twin_user_value)
