@@ -22,13 +22,13 @@ import re
 
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
+from .user_expression import tool_call_before
 
 SECRET_FILE = 0.55
 USER_HEADER = 0.35
 _REFUSAL = re.compile(r"Illegal header value|Forbidden control character detected in headers"
                       r"|Newline or carriage return character detected in HTTP status message or header")
 _TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b[^\n]{0,400}\bheaders?\b", re.I)
-_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
 # a credential-looking setting read from a file (docker secret, env_file, /run/secrets, a key file)
 _SECRET_LOAD = re.compile(r"\b(?P<var>[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){0,6}_(?:KEY|TOKEN|SECRET|PASSWORD))\b"
                           r"[^\n]{0,120}(?:/run/secrets/|env_file|\.env\b|secret|from file|_FILE\b)", re.I)
@@ -38,18 +38,15 @@ def header_value_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or the header refusal's origin when the record is the clients' CR/LF refusal (module docstring)."""
     if not _REFUSAL.search(inp.exception_message or "") and not _REFUSAL.search(inp.traceback[-4000:]):
         return d
-    ours = _REQ.search(inp.message)
-    before = [c[:LINE] for c in inp.context[-CONTEXT:]]
-    for line in reversed(before):
-        call = _TOOL_CALL.search(line)
-        theirs = _REQ.search(line)
-        if call is None or (ours is not None and theirs is not None and ours.group("id") != theirs.group("id")):
-            continue
+    found = tool_call_before(inp, _TOOL_CALL)
+    if found is not None:
+        line, tool = found
         return _answer(d, inp, "unknown", "low", USER_HEADER, line,
-                       f"A header a user gave the {call.group('tool')} tool holds a line break",
+                       f"A header a user gave the {tool} tool holds a line break",
                        "The tool call's arguments carried the header; the HTTP client refuses a value with CR/LF "
                        "(header injection). The user's input, not a setting of ours.",
                        "Answer the user with the client's error; validate tool-supplied headers before the request.")
+    before = [c[:LINE] for c in inp.context[-CONTEXT:]]
     for line in reversed(before):
         m = _SECRET_LOAD.search(line)
         if m is not None:

@@ -55,16 +55,22 @@ def user_expression_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     return d
 
 
-def tool_call_before(inp: DiagnosisInput) -> tuple[str, str] | None:
-    """(the record, the tool) of the nearest tools/call record with arguments before the error, of the same request
-    when both carry a request id (the gateway logs each tool call with its arguments: research upstream-gateway.md)."""
+def tool_call_before(inp: DiagnosisInput, calls: re.Pattern[str] = _TOOL_CALL) -> tuple[str, str] | None:
+    """(the record, the tool) of the nearest tools/call record with arguments before the error that is tied to it:
+    the same request id in both, or the error logged by that tool's own module (its last dotted part is the tool's
+    name). The gateway logs each tool call with its arguments (research upstream-gateway.md); another request's call
+    logged nearby says nothing about this error (round-10 review of user_target.py)."""
     ours = _REQ.search(inp.message)
+    own = (inp.logger or "").rsplit(".", 1)[-1]
     for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
-        call = _TOOL_CALL.search(line)
-        theirs = _REQ.search(line)
-        if call is None or (ours is not None and theirs is not None and ours.group("id") != theirs.group("id")):
+        call = calls.search(line)
+        if call is None:
             continue
-        return line.strip(), call.group("tool")
+        theirs = _REQ.search(line)
+        same_request = ours is not None and theirs is not None and ours.group("id") == theirs.group("id")
+        by_the_tool = ours is None and own != "" and own == call.group("tool")
+        if same_request or by_the_tool:
+            return line.strip(), call.group("tool")
     return None
 
 

@@ -174,8 +174,6 @@ def _secret_newline_beside_an_unrelated_tool_header(rng: random.Random) -> str:
     return _excerpt(rng, [src, other], error)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="header_value.py takes any tools/call with headers in "
-                   "the context, not the failing request's (6 of seeds 0-5 unknown on bbcc58c; without that record config 6/6)")
 def test_a_secret_file_newline_stays_config_beside_another_requests_tool_call() -> None:
     wrong = [(seed, d.category, d.rule) for seed in SEEDS
              for d in [diagnose(_secret_newline_beside_an_unrelated_tool_header(random.Random(seed)))]
