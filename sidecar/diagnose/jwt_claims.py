@@ -3,7 +3,8 @@
 The class, from PyJWT 2.x `jwt/api_jwt.py` (`_validate_claims` and its helpers) and `jwt/api_jws.py`:
 - `_validate_aud` raises InvalidAudienceError("Invalid audience") exactly when OUR decode call passed no audience and
   the token carries one (Supabase's session tokens always carry aud=authenticated): our verification call omits a
-  parameter the issuer documents -> code;
+  parameter the issuer documents -> code - unless the traceback's source line of the decode call passes audience=
+  (earlier PyJWT 2.x used the same words for a mismatch): then a mismatch, config;
 - "Audience doesn't match" (and the strict variants), InvalidIssuerError, MissingRequiredClaimError, an algorithm not
   in our allowed list (api_jws.py "The specified alg value is not allowed"), InvalidSignatureError ("Signature
   verification failed": the secret/key we verify with is not the issuer's), ImmatureSignatureError (nbf/iat ahead of
@@ -27,6 +28,10 @@ _JWT = re.compile(r"(?:^|\.)(?:jwt\.exceptions\.|jwt\.)?(?P<cls>InvalidAudienceE
                   r"MissingRequiredClaimError|InvalidAlgorithmError|InvalidSignatureError|ImmatureSignatureError|"
                   r"ExpiredSignatureError)$")
 _FROM_PYJWT = re.compile(r"[/\\]jwt[/\\]api_jw[ts]\.py|\bjwt\.exceptions\.")
+# the traceback's source line of our decode call passing an audience: earlier PyJWT 2.x raised the same plain
+# "Invalid audience" for a MISMATCH (its _validate_aud ended with it; review r10), so the words alone do not say
+# the call omitted it
+_PASSES_AUDIENCE = re.compile(r"\bdecode(?:_complete)?\([^\n]{0,200}\baudience\s*=")
 _SUPABASE = re.compile(r"supabase\.(?:co|in)\b[^\s]{0,40}/auth|gotrue|supabase_auth", re.I)
 
 
@@ -44,7 +49,7 @@ def jwt_claims_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                        "refresh (a runtime state of the session, not a setting).",
                        "Refresh the session before use (supabase_auth refreshes when auto_refresh_token is on); "
                        "answer the caller with 401 so it signs in again.")
-    if cls == "InvalidAudienceError" and text == "Invalid audience":
+    if cls == "InvalidAudienceError" and text == "Invalid audience" and not _PASSES_AUDIENCE.search(inp.traceback):
         return _answer(d, "code", "high", PROFILE, "Our JWT verification call passes no audience",
                        "PyJWT raises 'Invalid audience' only when the decode call gives no audience and the token "
                        "carries one (api_jwt.py _validate_aud): our call omits the parameter the issuer documents.",

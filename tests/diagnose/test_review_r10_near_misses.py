@@ -232,8 +232,6 @@ def _invalid_audience_with_an_audience_passed(rng: random.Random) -> str:
             "jwt.exceptions.InvalidAudienceError: Invalid audience")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="jwt_claims.py says 'our call passes no audience' while "
-                   "the call in the traceback passes one (older PyJWT's mismatch wording): 6 of seeds 0-5 on 92dc719")
 def test_invalid_audience_with_an_audience_in_the_call_is_not_a_missing_audience() -> None:
     wrong = [(seed, d.category, d.rule, d.summary) for seed in SEEDS
              for d in [diagnose(_invalid_audience_with_an_audience_passed(random.Random(seed)))]
