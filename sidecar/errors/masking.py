@@ -74,9 +74,9 @@ _ERROR_TOKEN_FULL = re.compile(ERROR_TOKEN)
 APPLIED_MASK_RULES = (
     "quoted", "email", "ipv6", "dot_leaders", "number_token", "placeholder_chain", "mac_or_hex_pairs",
     "host_port", "unit_after_number", "domain", "path", "windows_path", "relative_path", "user",
-    "empty_value", "weekday_date", "null_pointer")
+    "empty_value", "weekday_date")
 (_QUOTED, _EMAIL, _IPV6, _DOTS, _NUMBER, _CHAIN, _MAC, _HOST_PORT, _UNIT, _DOMAIN, _PATH, _WINPATH, _RELPATH,
- _USER, _EMPTY, _WEEKDAY, _NULL) = (BY_NAME[n].regex for n in APPLIED_MASK_RULES)
+ _USER, _EMPTY, _WEEKDAY) = (BY_NAME[n].regex for n in APPLIED_MASK_RULES)
 _DOMAIN_HINT = re.compile(rf"\.(?:{TLDS})(?![\w-])")
 # The user rule, one literal-first regex per key (a literal start is a fast scan; the combined
 # rule's alternation is tried at every position). `(?<!\wKEY)` after the literal is the rule's
@@ -148,8 +148,6 @@ def _after_numbers(t: str) -> str:
         t = _EMAIL.sub(PLACEHOLDER, t)
     if "::" in t:
         t = _IPV6.sub(PLACEHOLDER, t)
-    if "(n" in t:
-        t = _NULL.sub(PLACEHOLDER, t)
     if "<*>" in t:
         if ":<*>:" in t:
             t = _MAC.sub(PLACEHOLDER, t)

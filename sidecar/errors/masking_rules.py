@@ -262,15 +262,6 @@ MASK_RULES: tuple[Rule, ...] = (
         "digit rule would cut it into pieces; IPv4 is covered by number_token.",
     ),
     _rule(
-        "null_pointer", "mask",
-        r"(?<![\w(])\((?:nil|null)\)(?![\w)])",
-        PLACEHOLDER, (),
-        (("freeing buffer at (nil) for slot 3", "freeing buffer at <*> for slot <*>"),),
-        "glibc's printf writes `(nil)` for a NULL `%p` and `(null)` for a NULL `%s` (stdio-common/"
-        "vfprintf-process-arg.c): the same slot prints `0x7ffd...` or a name otherwise, so the "
-        "NULL spelling is a value of that slot, not a word (GROUPING_CLASSES2 S18).",
-    ),
-    _rule(
         "mac_or_hex_pairs", "mask",
         r"(?<![\w:])(?:[0-9A-Fa-f]{2}|<\*>)(?::(?:[0-9A-Fa-f]{2}|<\*>)){3,}(?![\w:])",
         PLACEHOLDER, (),

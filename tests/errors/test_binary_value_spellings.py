@@ -6,7 +6,13 @@ Classes, each from the writer's own source:
   only one); the learner makes it a slot: pinned here, no change.
 - S18: glibc's printf writes `(nil)` for a NULL `%p` and `(null)` for a NULL `%s`
   (stdio-common/vfprintf-process-arg.c); the same slot prints an address or a name otherwise. On
-  main the learner kept `(nil)` apart from `0x7ff...` (2 of 5 seeds split); masking rule `null_pointer`.
+  the learner keeps `(nil)` apart from `0x7ff...` when the NULL spelling comes first (values are fed in
+  sorted order, so it does: 3 of 5 seeds split): strict xfail. A masking
+  rule (da3c94f) fixed it but was reverted: it moves every stored `(nil)` group's new events to another
+  fingerprint with no re-map from the old id (issue 15: a re-grouping needs FINGERPRINT_VERSION and old
+  groups kept reachable), and the lead's blind benches showed no gain from it (C/Python/ELF content
+  GA identical to 3 decimals). To land it: a legacy message form (the template without the rule) merged
+  into the new group, as `legacy_fingerprint` does for v1 tracebacks.
 - S20: GLib's `g_format_size` puts a NO-BREAK SPACE (U+00A0) between the number and a unit that changes
   with the magnitude (`B`, `kB`, `MB`, `GB`). Masking leaves the unit; the learner makes it a slot:
   pinned here, no change (masking it too cost twin pairs in bench/grouping_classes.py: see RESULTS.md).
@@ -56,14 +62,19 @@ def _glib_size(rng: random.Random) -> str:
 MAKERS = {"S16_mac_letters": _mac, "S18_null_pointer": _nil, "S20_nbsp_size": _glib_size}
 
 
-@pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("cls", sorted(MAKERS))
+_NIL_SPLIT = pytest.mark.xfail(strict=True, reason="the learner keeps (nil)/(null) apart from an address seen "
+                               "after it: no masking rule since the revert of da3c94f (see the docstring)")
+_CASES = [pytest.param(cls, seed, marks=_NIL_SPLIT) if cls == "S18_null_pointer" and seed in (0, 2, 3) else (cls, seed)
+          for cls in sorted(MAKERS) for seed in range(5)]
+
+
+@pytest.mark.parametrize(("cls", "seed"), _CASES)
 def test_values_of_the_class_make_one_event_per_template(cls: str, seed: int) -> None:
     rng = random.Random(f"{cls}-{seed}")
     for template in TEMPLATES:
         values = {MAKERS[cls](rng) for _ in range(6)}
         grouper = MessageGrouper()
-        fingerprints = {grouper.fingerprint(template.format(v=v), "svc") for v in values}
+        fingerprints = {grouper.fingerprint(template.format(v=v), "svc") for v in sorted(values)}
         assert len(fingerprints) == 1, (cls, sorted(values))
 
 
