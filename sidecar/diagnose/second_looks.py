@@ -8,7 +8,8 @@ grew before an OOM kill (oom_kills.py), a keep-alive reuse after idling (idle_re
 second registration (registries.py), a user's URL (user_target.py), a web page from a host
 that is not the API's (api_host.py), a CR/LF header's origin (header_value.py), a second loop in a thread
 (loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
-check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), a dead worker behind a wait (dead_worker.py).
+check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
+failure's side (stdio_encoding.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -36,6 +37,7 @@ from .rereading import reread
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
 from .situation import Situation
+from .stdio_encoding import stdio_encoding_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
 from .user_target import user_target_cause
@@ -59,7 +61,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
     d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
     d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check
-    d = user_db_value_cause(d, inp)  # our function's raise quoting a user's argument
+    d = stdio_encoding_cause(user_db_value_cause(d, inp), inp)  # a user's argument in our raise; an encode's side
     d = dead_worker_cause(d, inp, diagnose)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
     # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its

@@ -298,3 +298,49 @@ def f7_our_call_omits_audience(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 CLASSES10_EFH["F7"] = (f7_token_profile_mismatch, f7_our_call_omits_audience, f7_twin_token_expired)
+
+
+# ---- F3: the process's text-encoding environment vs our explicit codec ----------------------------------------------
+TEXTS = ("café latte order", "naïve résumé", "Grüße aus Köln", "東京 summary", "emoji ✅ done", "quote ’smart’")
+BEYOND_LATIN1 = ("東京 summary", "emoji ✅ done", "quote ’smart’", "Łódź office")
+
+
+def _text_for(rng: random.Random, codec: str) -> str:
+    return rng.choice(BEYOND_LATIN1 if codec == "latin-1" else TEXTS)
+
+
+def _ascii_stream(codec: str) -> io.TextIOWrapper:
+    """A text stream as Python opens stdout under a C/POSIX locale or PYTHONIOENCODING=ascii / latin-1 (PEP 538/540:
+    the locale decides the stdio encoding unless UTF-8 mode is on)."""
+    return io.TextIOWrapper(io.BytesIO(), encoding=codec, errors="strict")
+
+
+def f3_environment_encoding(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our code writes a non-ASCII text to its stdout opened with the locale's ASCII encoding -> config (every such
+    write fails; LANG/LC_ALL/PYTHONIOENCODING printed at startup)."""
+    codec = rng.choice(["ascii", "ascii", "latin-1"])
+    text = _text_for(rng, codec)
+    logger = rng.choice(["src.daemon.console", "src.cli.report", "scripts.run_ws_shim"])
+    stream = _ascii_stream(codec)
+    how = rng.choice(["print(text, file=stdout, flush=True)", "stdout.write(text + chr(10)) and stdout.flush()"])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", how, {"stdout": stream, "text": text})
+    error = _record(run, logger, rng.choice(["writing the status line failed", "console output failed"]))
+    env = at(error, rng.choice([5, 120]), "src.daemon.startup",
+             rng.choice(["locale: LANG=C LC_ALL=C (stdout encoding ascii)", "environment: PYTHONIOENCODING=ascii",
+                         "runtime: filesystem/stdio encoding ANSI_X3.4-1968, LANG unset"]))
+    return _excerpt(rng, [env], error), "config"
+
+
+def f3_twin_explicit_codec(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our code encodes with an explicit codec in its own frame while the environment is UTF-8 -> code."""
+    logger = rng.choice(["src.storage.file_registry", "src.tools.export_csv", "src.monitoring.alerts"])
+    codec = rng.choice(["ascii", "latin-1"])
+    text = _text_for(rng, codec)
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", f"text.encode({codec!r})", {"text": text})
+    error = _record(run, logger, rng.choice(["export failed", "payload encoding failed"]))
+    env = at(error, rng.choice([5, 120]), "src.daemon.startup",
+             rng.choice(["locale: LANG=C.UTF-8 (stdout encoding utf-8)", "environment: PYTHONIOENCODING=utf-8"]))
+    return _excerpt(rng, [env], error), "code"
+
+
+CLASSES10_EFH["F3"] = (f3_environment_encoding, f3_twin_explicit_codec)
