@@ -286,6 +286,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("bearer", c.BEARER, c.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
     _Sub("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
     _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
+    _Sub("cookie", c.cookie_obj_sub(_mark("cookie")), None, c.COOKIE_OBJ_HINTS),
     _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")),
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),

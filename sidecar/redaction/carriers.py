@@ -353,3 +353,27 @@ def cli(mark: str) -> Repl:
                 return m.group(pre) + mark
         return m.group(0)
     return repl
+
+
+# CLASSES12.md A31: stdlib http.cookies reprs: `BaseCookie.__repr__` is `<SimpleCookie: name='value' name2='value2'>`
+# (each value as repr()), `Morsel.__repr__` is `<Morsel: name=value; Path=/>` (OutputString). Every cookie value in
+# them goes (a cookie is a bearer credential: OWASP Session Management); the attributes (Path, Domain, ...) stay.
+_COOKIE_OBJ = re.compile(r"<(?:SimpleCookie|BaseCookie|Morsel): [^>\n]{0,4000}>")
+_COOKIE_OBJ_PAIR = re.compile(r"(?P<name>[^=;,\s'\"<>]+)=(?P<val>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^;\s>]*)")
+COOKIE_OBJ_HINTS = ("<simplecookie: ", "<basecookie: ", "<morsel: ")
+
+
+def cookie_obj_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        out, pos = [], 0
+        for obj in _COOKIE_OBJ.finditer(text):
+            for p in _COOKIE_OBJ_PAIR.finditer(text, obj.start() + 1, obj.end() - 1):
+                if p.group("name").lower() in _COOKIE_ATTRS or not p.group("val").strip("'\"") or \
+                        p.group("val").startswith("[REDACTED:"):
+                    continue
+                v = p.group("val")
+                q = v[0] if v[:1] in ("'", '"') else ""
+                out += [text[pos:p.start("val")], q + mark + q]
+                pos = p.end("val")
+        return "".join(out) + text[pos:] if out else text
+    return sub

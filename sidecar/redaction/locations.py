@@ -38,11 +38,14 @@ CREDENTIAL_PATH = re.compile(
     r"|api\.netlify\.com/build_hooks/"
     r"|api\.vercel\.com/v1/integrations/deploy/[\w-]+/"
     r"|\.tines\.(?:com|io)/webhook/[\w-]+/"
-    r"|script\.google\.com/macros/s/))"
+    r"|script\.google\.com/macros/s/"
+    # Grafana snapshot share URLs (Grafana docs "Snapshot API": the key in the URL is the access to the snapshot)
+    r"|/dashboard/snapshot/|/api/snapshots/))"
     r"(?!\[REDACTED:)(?P<val>" + _SEGMENT + r")")
 CREDENTIAL_PATH_HINTS = ("loggly.com", "sumologic.com", "datadoghq.", "hooks.zapier", "maker.ifttt", "hc-ping.com",
                          "/open-apis/bot/", "webexapis.com", "bitrix24.", "make.com", "integromat.com", "pabbly.com",
-                         "build_hooks", "integrations/deploy", "tines.", "script.google.com")
+                         "build_hooks", "integrations/deploy", "tines.", "script.google.com",
+                         "/dashboard/snapshot/", "/api/snapshots/")
 # Capability HOSTNAMES: the unguessable first label of the host is the credential (Pipedream HTTP sources
 # `<id>.m.pipedream.net` and RequestBin `<id>.x.pipedream.net`: anyone who knows the host can post to the workflow).
 CAPABILITY_HOST = re.compile(r"(?<![\w.-])(?!\[REDACTED:)(?P<val>[a-z0-9]{10,40})(?P<post>\.[mx]\.pipedream\.net\b)")
