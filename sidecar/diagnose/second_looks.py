@@ -9,7 +9,7 @@ second registration (registries.py), a user's URL (user_target.py), a web page f
 that is not the API's (api_host.py), a CR/LF header's origin (header_value.py), a second loop in a thread
 (loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
 check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
-failure's side (stdio_encoding.py), a dead worker behind a wait (dead_worker.py).
+failure's side (stdio_encoding.py), a refresh token rotated by another holder (refresh_race.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -31,6 +31,7 @@ from .oom_kills import oom_cause
 from .pool_limit import pool_limit_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .proxy_connect import proxy_connect_cause
+from .refresh_race import refresh_race_cause
 from .registries import registry_cause
 from .reply_schema import reply_schema_cause
 from .rereading import reread
@@ -62,6 +63,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
     d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check
     d = stdio_encoding_cause(user_db_value_cause(d, inp), inp)  # a user's argument in our raise; an encode's side
+    d = refresh_race_cause(d, inp)  # a refresh token rotated by another holder of the session
     d = dead_worker_cause(d, inp, diagnose)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
     # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its

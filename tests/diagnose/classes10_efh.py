@@ -344,3 +344,63 @@ def f3_twin_explicit_codec(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 CLASSES10_EFH["F3"] = (f3_environment_encoding, f3_twin_explicit_codec)
+
+
+# ---- E1: a single-use refresh token raced by two holders vs one holder's token past the session lifetime ----------
+def _refresh_refused(rng: random.Random, code: str, msg: str) -> Callable[[], object]:
+    """supabase_auth's own refresh (gotrue_client.py _refresh_access_token: POST /token?grant_type=refresh_token)
+    against a loopback Auth answering 400 with the documented error code (errors.py ErrorCode)."""
+    import json
+
+    from tests.diagnose.classes8_base import _http_answer
+    body = json.dumps({"code": 400, "error_code": code, "msg": msg}).encode()
+
+    def run() -> object:
+        from supabase_auth import SyncGoTrueClient
+        with loopback_server(_http_answer(400, body)) as port:
+            c = SyncGoTrueClient(url=f"http://127.0.0.1:{port}/auth/v1", auto_refresh_token=False,
+                                 persist_session=False)
+            return c.refresh_session(f"rt-{rng.randrange(16**6):06x}")
+    return run
+
+
+def e1_two_holders_refresh(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Another replica/task refreshed the same session moments before (its record names the session): the token was
+    rotated under us -> concurrency."""
+    session = f"{rng.randrange(16**8):08x}"
+    logger = rng.choice(["src.storage.supabase_auth", "src.daemon.session_store", "src.auth.session_keeper"])
+    error = _record(_refresh_refused(rng, "refresh_token_already_used", "Invalid Refresh Token: Already Used"),
+                    logger, rng.choice([f"refresh of session {session} failed", f"[session {session}] token refresh failed"]))
+    other = rng.choice([f"[replica gateway-{rng.randrange(2, 4)}] refreshed session {session} (new refresh token issued)",
+                        f"task token-keeper-{rng.randrange(2, 9)}: session {session} refreshed, rotating refresh token"])
+    return _excerpt(rng, [at(error, rng.uniform(0.05, 2), logger, other)], error), "concurrency"
+
+
+def e1_twin_session_lifetime(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """One holder; the session's age is past the project's session time-box printed at startup -> config (a setting)
+    - or at least not a race: never concurrency."""
+    session = f"{rng.randrange(16**8):08x}"
+    hours = rng.choice([8, 12, 24])
+    logger = rng.choice(["src.storage.supabase_auth", "src.daemon.session_store", "src.auth.session_keeper"])
+    error = _record(_refresh_refused(rng, rng.choice(["refresh_token_not_found", "session_expired"]),
+                                     rng.choice(["Invalid Refresh Token: Refresh Token Not Found", "Session Expired"])),
+                    logger, f"refresh of session {session} failed")
+    lifetime = at(error, 3600 * hours, "src.core.env_config",
+                  f"auth: SUPABASE_SESSION_TIMEBOX={hours}h (sessions end {hours} h after sign-in)")
+    signed = at(error, 3600 * hours + rng.randrange(60, 900), logger, f"session {session} signed in")
+    return _excerpt(rng, [lifetime, signed], error), "config"
+
+
+def e1_twin_other_session_refreshed(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same refusal; the refresh logged just before is ANOTHER session's: nothing ties it -> the Auth service's
+    refusal as the rules read it (storage), never concurrency."""
+    session, other_session = f"{rng.randrange(16**8):08x}", f"{rng.randrange(16**8):08x}"
+    logger = rng.choice(["src.storage.supabase_auth", "src.daemon.session_store", "src.auth.session_keeper"])
+    error = _record(_refresh_refused(rng, "refresh_token_already_used", "Invalid Refresh Token: Already Used"),
+                    logger, rng.choice([f"refresh of session {session} failed", f"[session {session}] token refresh failed"]))
+    other = at(error, rng.uniform(0.05, 2), logger, f"[replica gateway-{rng.randrange(2, 4)}] refreshed session "
+                                                    f"{other_session} (new refresh token issued)")
+    return _excerpt(rng, [other], error), "storage"
+
+
+CLASSES10_EFH["E1"] = (e1_two_holders_refresh, e1_twin_session_lifetime, e1_twin_other_session_refreshed)
