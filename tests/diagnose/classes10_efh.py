@@ -404,3 +404,57 @@ def e1_twin_other_session_refreshed(rng: random.Random, ctx: Ctx) -> tuple[str, 
 
 
 CLASSES10_EFH["E1"] = (e1_two_holders_refresh, e1_twin_session_lifetime, e1_twin_other_session_refreshed)
+
+
+# ---- F9: a server requiring a client certificate we do not send -----------------------------------------------------
+def f9_client_certificate_required(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A loopback TLS server with verify_mode CERT_REQUIRED (mutual TLS), our client sending no certificate: OpenSSL's
+    'certificate required' alert (TLS 1.3) / handshake failure reaches httpx, aiohttp or the ssl module -> config."""
+    import ssl
+
+    from tests.diagnose.test_tls_and_remotes import _cert, _write
+    cert, key = _cert("localhost", None)
+    chain = _write(ctx.tmp, f"f9-{rng.random()}", cert, key)
+    ca = _write(ctx.tmp, f"f9ca-{rng.random()}", cert)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(chain)
+    sctx.verify_mode = ssl.CERT_REQUIRED
+    sctx.load_verify_locations(cafile=str(ca))
+    if rng.random() < 0.5:
+        sctx.maximum_version = ssl.TLSVersion.TLSv1_2
+
+    def answer(c: socket.socket) -> None:
+        c.settimeout(5)
+        try:
+            tls = sctx.wrap_socket(c, server_side=True, do_handshake_on_connect=False)
+            tls.do_handshake()
+            tls.recv(65536)
+        except OSError:
+            # the server's alert is sent; close without a reset (drain what the client still sends), as a server
+            # that finishes its side of the handshake failure does
+            with contextlib.suppress(OSError):
+                c.shutdown(socket.SHUT_WR)
+                while c.recv(65536):
+                    pass
+    lib = rng.choice(["httpx", "aiohttp"])
+    path = rng.choice(["/v1/relay", "/rest/v1/", "/hooks/alerts"])
+    logger = rng.choice(["src.monitoring.alerts", "src.storage.supabase_http", "src.daemon.outbound_http"])
+    with loopback_server(answer) as port:
+        vctx = ssl.create_default_context(cafile=str(ca))
+        url = f"https://localhost:{port}{path}"
+
+        def run() -> object:
+            if lib == "httpx":
+                import httpx
+                return httpx.get(url, verify=vctx, timeout=5)
+            import aiohttp
+
+            async def go() -> object:
+                async with aiohttp.ClientSession() as s, s.get(url, ssl=vctx) as r:
+                    return await r.read()
+            return asyncio.run(go())
+        error = _record(run, logger, rng.choice(["request failed", "relay call failed", "health probe failed"]))
+    return _excerpt(rng, [], error), "config"
+
+
+CLASSES10_EFH["F9"] = (f9_client_certificate_required,)
