@@ -163,11 +163,12 @@ REFERENCE = re.compile(
 
 # CLASSES12.md D20, template placeholders and documented dummies: a value that only names a slot or is a documented
 # stand-in (gitleaks' global allowlist and provider docs): Azure Pipelines macros `$(API_KEY)`, Windows `%API_KEY%`,
-# Postman/Mustache `{{apiKey}}`, `<YOUR_API_KEY>`, `changeme`, an elided `sk-...`, AWS's example keys ending `EXAMPLE`
-# / `EXAMPLEKEY`. An unrendered template IS the diagnosis; redacting it hides the config mistake.
+# Postman/Mustache `{{apiKey}}`, `<YOUR_API_KEY>`, `changeme`, an elided `sk-...`. An unrendered template IS the
+# diagnosis; redacting it hides the config mistake. AWS's example keys (`...EXAMPLE`, `...EXAMPLEKEY`) are NOT kept:
+# people plant them as fake secrets (formats.py).
 _PLACEHOLDER = re.compile(r"\$\([A-Za-z_][\w.]*\)|%[A-Za-z_]\w*%|\{\{[^{}]{1,80}\}\}|<[A-Za-z_][\w -]{0,60}>"
                           r"|(?i:change[-_]?me|your[-_]?(?:api[-_]?)?(?:key|token|secret|password)(?:[-_]?here)?)"
-                          r"|[a-z]{2,4}[-_]\.{3}|[A-Za-z0-9/+]{8,}EXAMPLE(?:KEY)?")
+                          r"|[a-z]{2,4}[-_]\.{3}")
 
 
 # the same where a name rule cut the value at its closing bracket (`api_key=${API_KEY}` read as `${API_KEY`)

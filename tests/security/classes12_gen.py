@@ -334,7 +334,7 @@ def d19(r: random.Random) -> Planting:
 
 
 def d20(r: random.Random) -> Planting:
-    v = r.choice(["${API_KEY}", "{{apiKey}}", "<YOUR_API_KEY>", "changeme", "AKIAIOSFODNN7EXAMPLE", "$(API_KEY)", "%API_KEY%"])
+    v = r.choice(["${API_KEY}", "{{apiKey}}", "<YOUR_API_KEY>", "changeme", "$(API_KEY)", "%API_KEY%"])
     return shape(r, f"api_key={v} rejected: template not rendered"), v
 
 
