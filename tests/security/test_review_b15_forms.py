@@ -57,7 +57,11 @@ def _planting(form: str, words: list[str], r: random.Random) -> tuple[str, str]:
     return shape(r, text), v
 
 
-@pytest.mark.parametrize("form", [pytest.param(f, marks=pytest.mark.xfail(
+# folded since (redaction/__init__.py `_folded_more`: gated on the forms themselves, not FOLD_HINTS)
+FOLDED = {"circled", "small-capitals"}
+
+
+@pytest.mark.parametrize("form", [f if f in FOLDED else pytest.param(f, marks=pytest.mark.xfail(
     strict=True, raises=AssertionError, reason="B15 form not folded (round-10 review: the fold runs on FOLD_HINTS only)")) for f in FORMS])
 def test_b15_form_secret_goes(form: str) -> None:
     rngs = [random.Random(f"b15-review:{form}:{s}") for s in SEEDS]
