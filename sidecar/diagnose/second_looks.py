@@ -9,7 +9,8 @@ second registration (registries.py), a user's URL (user_target.py), a web page f
 that is not the API's (api_host.py), a CR/LF header's origin (header_value.py), a second loop in a thread
 (loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
 check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
-failure's side (stdio_encoding.py), a refresh token rotated by another holder (refresh_race.py), a dead worker behind a wait (dead_worker.py).
+failure's side (stdio_encoding.py), a refresh token rotated by another holder (refresh_race.py), the
+sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -38,6 +39,7 @@ from .rereading import reread
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
 from .situation import Situation
+from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
@@ -64,6 +66,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check
     d = stdio_encoding_cause(user_db_value_cause(d, inp), inp)  # a user's argument in our raise; an encode's side
     d = refresh_race_cause(d, inp)  # a refresh token rotated by another holder of the session
+    d = sniffed_every_file_cause(d, inp)  # the sniffer refusing another request's file too
     d = dead_worker_cause(d, inp, diagnose)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
     # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its

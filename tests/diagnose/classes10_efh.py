@@ -222,10 +222,22 @@ def h3_twin_empty_sample(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _excerpt(rng, [first], error), "code"
 
 
+def h3_user_file_retried(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same user's file refused twice (the tool retried it within the same request): one file, not every file ->
+    still the user's (unknown)."""
+    text = _user_text(rng)
+    tool = rng.choice(["tools.smart_file_query", "tools.csv_analyze", "src.tools.smart_file_analyze"])
+    req = _req(rng)
+    run = _app_function(f"/app/{tool.replace('.', '/')}.py", "csv.Sniffer().sniff(sample)", {"csv": csv, "sample": text})
+    first = _record(run, tool, f"[req:{req}] parsing {rng.choice(['notes.csv', 'q3.tsv'])} failed (attempt 1)")
+    error = _record(run, tool, f"[req:{req}] parsing the file failed (attempt 2)")
+    return _excerpt(rng, [first], error), "unknown"
+
+
 CLASSES10_EFH: dict[str, tuple[Gen, ...]] = {
     "E2": (e2_two_loops_two_threads, e2_twin_loop_recreated),
     "F8": (f8_secret_with_newline, f8_twin_header_from_tool_argument),
-    "H3": (h3_user_file_sniff, h3_twin_empty_sample),
+    "H3": (h3_user_file_sniff, h3_twin_empty_sample, h3_user_file_retried),
 }
 
 

@@ -17,10 +17,7 @@ from tests.diagnose.logged import diagnose
 from tests.diagnose.test_classes8 import _shape
 
 SEEDS = range(6)
-OPEN: dict[str, str] = {
-    "h3_twin_empty_sample": "an empty sample from our exhausted handle and a user's undecidable file raise the same "
-                            "csv.Error; only the repetition across users' files says ours - not read yet (unknown 0.30)",
-}
+OPEN: dict[str, str] = {}
 CASES = [(cid, g) for cid, gens in (CLASSES10 | CLASSES10_MORE | CLASSES10_EFH).items() for g in gens]
 
 
