@@ -313,11 +313,12 @@ def _zone_lookup(key: str, slim: bool) -> Callable[[], object]:
             del sys.modules[k]
         finder = _NoTzdata()
         sys.meta_path.insert(0, finder)
+        tzpath = zoneinfo.TZPATH  # restored as it was (a bare reset_tzpath() would drop a configured one)
         zoneinfo.reset_tzpath(to=[])
         try:
             return zoneinfo.ZoneInfo.no_cache(key)
         finally:
-            zoneinfo.reset_tzpath()
+            zoneinfo.reset_tzpath(to=tzpath)
             sys.meta_path.remove(finder)
             sys.modules.update(saved)
     return run
