@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.diagnose.class_checks import assert_class_answer, class_params
 from tests.diagnose.classes8_base import Ctx, Gen
 from tests.diagnose.classes10_efh import CLASSES10_EFH
 from tests.diagnose.classes10_gen import CLASSES10, CLASSES10_MORE
@@ -27,18 +28,11 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize(("cid", "gen"), [
-    pytest.param(cid, g, id=f"{cid}-{g.__name__}",
-                 marks=[pytest.mark.xfail(strict=True, reason=OPEN[g.__name__])] if g.__name__ in OPEN else [])
-    for cid, g in CASES])
+@pytest.mark.parametrize(("cid", "gen"),  class_params(CASES, OPEN))
 def test_class_of_the_spec(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
     excerpt, expected = gen(random.Random(seed), ctx)
     d = diagnose(excerpt)
-    assert d.category == expected, (cid, gen.__name__, d.category, d.confidence, d.rule, d.summary)
-    if expected == "unknown" or "twin" in gen.__name__:
-        assert d.confidence < 0.6, (cid, d.confidence)
-    if expected == "unknown":
-        assert d.confidence <= 0.4, (cid, d.confidence)
+    assert_class_answer(d, expected, cid, gen)
 
 
 @pytest.mark.parametrize(("cid", "gen"), [pytest.param(cid, g, id=f"{cid}-{g.__name__}") for cid, g in CASES])

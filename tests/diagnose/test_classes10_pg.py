@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.diagnose.class_checks import assert_class_answer, class_params, pg_class_ctx
 from tests.diagnose.classes8_base import Ctx, Gen
 from tests.diagnose.classes10_pg import CLASSES10_PG
 from tests.diagnose.logged import diagnose
@@ -23,26 +23,16 @@ CASES = [(cid, g) for cid, gens in CLASSES10_PG.items() for g in gens]
 
 @pytest.fixture(scope="module")
 def ctx(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
-    name = pg_cluster.create_database()
-    try:
-        yield Ctx(pg_cluster.dsn(name), Path(tmp_path_factory.mktemp("classes10_pg")))
-    finally:
-        pg_cluster.drop_database(name)
+    with pg_class_ctx(pg_cluster, tmp_path_factory, "classes10_pg") as ctx:
+        yield ctx
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize(("cid", "gen"), [
-    pytest.param(cid, g, id=f"{cid}-{g.__name__}",
-                 marks=[pytest.mark.xfail(strict=True, reason=OPEN[g.__name__])] if g.__name__ in OPEN else [])
-    for cid, g in CASES])
+@pytest.mark.parametrize(("cid", "gen"),  class_params(CASES, OPEN))
 def test_class_of_the_spec(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
     excerpt, expected = gen(random.Random(seed), ctx)
     d = diagnose(excerpt)
-    assert d.category == expected, (cid, gen.__name__, d.category, d.confidence, d.rule, d.summary)
-    if expected == "unknown" or "twin" in gen.__name__:
-        assert d.confidence < 0.6, (cid, d.confidence)
-    if expected == "unknown":
-        assert d.confidence <= 0.4, (cid, d.confidence)
+    assert_class_answer(d, expected, cid, gen)
 
 
 @pytest.mark.parametrize(("cid", "gen"), [pytest.param(cid, g, id=f"{cid}-{g.__name__}") for cid, g in CASES])

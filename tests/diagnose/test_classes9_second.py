@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.diagnose.class_checks import assert_class_answer, class_params, pg_class_ctx
 from tests.diagnose.classes8_base import Ctx, Gen
 from tests.diagnose.classes9_second import CLASSES9_SECOND, CLASSES_PG, NOT, UNCHANGED, without_deaths
 from tests.diagnose.logged import diagnose
@@ -27,10 +28,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize(("cid", "gen"), [
-    pytest.param(cid, g, id=f"{cid}-{g.__name__}",
-                 marks=[pytest.mark.xfail(strict=True, reason=OPEN[g.__name__])] if g.__name__ in OPEN else [])
-    for cid, g in CASES])
+@pytest.mark.parametrize(("cid", "gen"),  class_params(CASES, OPEN))
 def test_second_record_decides(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
     excerpt, expected = gen(random.Random(seed), ctx)
     d = diagnose(excerpt)
@@ -39,11 +37,7 @@ def test_second_record_decides(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
     if expected.startswith(NOT):
         assert d.category != expected.removeprefix(NOT) and d.confidence < 0.6, (cid, gen.__name__, d.category, d.rule)
         return
-    assert d.category == expected, (cid, gen.__name__, d.category, d.confidence, d.rule, d.summary)
-    if expected == "unknown" or "twin" in gen.__name__:
-        assert d.confidence < 0.6, (cid, d.confidence)
-    if expected == "unknown":
-        assert d.confidence <= 0.4, (cid, d.confidence)
+    assert_class_answer(d, expected, cid, gen)
 
 
 @pytest.mark.parametrize(("cid", "gen"), [pytest.param(cid, g, id=f"{cid}-{g.__name__}") for cid, g in CASES])
@@ -54,11 +48,8 @@ def test_generator_varies_with_its_seed(cid: str, gen: Gen, ctx: Ctx) -> None:
 
 @pytest.fixture(scope="module")
 def pg_ctx(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
-    name = pg_cluster.create_database()
-    try:
-        yield Ctx(pg_cluster.dsn(name), Path(tmp_path_factory.mktemp("classes9_pg")))
-    finally:
-        pg_cluster.drop_database(name)
+    with pg_class_ctx(pg_cluster, tmp_path_factory, "classes9_pg") as ctx:
+        yield ctx
 
 
 @pytest.mark.parametrize("seed", SEEDS)

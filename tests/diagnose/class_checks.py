@@ -1,0 +1,42 @@
+"""What every class-generator test of tests/diagnose checks, written once (classes 8, 9, 10; plain and PostgreSQL).
+
+A generator returns (excerpt, expected category); the diagnosis must have that category, an unknown answers at
+confidence <= 0.4, and a near-miss twin (a generator named `*twin*`) is never confident (< 0.6): a twin the rules
+cannot separate must answer low, not wrong-confident (issue 17)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.diagnose.classes8_base import Ctx, Gen
+
+
+def class_params(cases: Iterable[tuple[str, Gen]], open_: dict[str, str]) -> list[Any]:
+    """One pytest param per (class id, generator); a generator named in `open_` is a strict xfail with its reason."""
+    return [pytest.param(cid, g, id=f"{cid}-{g.__name__}",
+                         marks=[pytest.mark.xfail(strict=True, reason=open_[g.__name__])] if g.__name__ in open_ else [])
+            for cid, g in cases]
+
+
+def assert_class_answer(d: Any, expected: str, cid: str, gen: Gen, *, twin_low: bool = True) -> None:
+    """The diagnosis `d` answers the class: its category; unknowns <= 0.4; twins < 0.6 (when `twin_low`)."""
+    assert d.category == expected, (cid, gen.__name__, d.category, d.confidence, d.rule, d.summary)
+    if twin_low and (expected == "unknown" or "twin" in gen.__name__):
+        assert d.confidence < 0.6, (cid, d.confidence)
+    if expected == "unknown":
+        assert d.confidence <= 0.4, (cid, d.confidence)
+
+
+@contextmanager
+def pg_class_ctx(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory, label: str) -> Iterator[Ctx]:
+    """A Ctx on a fresh database of the test PostgreSQL cluster, dropped afterwards."""
+    name = pg_cluster.create_database()
+    try:
+        yield Ctx(pg_cluster.dsn(name), Path(tmp_path_factory.mktemp(label)))
+    finally:
+        pg_cluster.drop_database(name)
