@@ -22,11 +22,11 @@ from typing import NamedTuple
 
 from .deaths import FATAL, death_starts
 from .levels import is_error_level, normalize_level
-from .timestamps import parse_timestamp
+from .timestamps import ISO_TIME, parse_timestamp
 
 # --- text dialects ----------------------------------------------------------------------------------
 
-_TIME = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?"
+_TIME = ISO_TIME
 _ZONE = r"(?: [A-Z]{2,5}| [+-]\d\d:?\d\d)?"
 _LEVELS = r"DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTSET|Level \d+"
 _ERRORS = r"ERROR|CRITICAL|FATAL"

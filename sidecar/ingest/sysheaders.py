@@ -24,10 +24,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .timestamps import ISO_TIME
+
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 # RFC 3339 / ISO 8601 (RFC 5424 §6.2.3, journald short-iso, log4j %d{ISO8601} with its comma).
-_ISO = r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?"
+_ISO = ISO_TIME
 # RFC 3164 §4.1.2 TIMESTAMP `Mmm dd hh:mm:ss`, the day SPACE-padded (`Dec  6`); some writers do not
 # pad (`Nov 9`). journald short-precise adds `.uuuuuu` after the seconds.
 _BSD = rf"{_MON} {{1,2}}\d{{1,2}} \d\d:\d\d:\d\d(?:\.\d{{1,9}})?"

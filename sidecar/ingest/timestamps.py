@@ -11,6 +11,9 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 # Zone words printed by `%Z` in the gateway's MelbourneFormatter and common neighbours. An unknown
 # word leaves the time naive, which is then read as the sidecar's local time (same host or same TZ).
+# RFC 3339 / ISO 8601 date-time as log writers print it: `T` or a space, `.` or `,` before the fraction
+# (Python logging's asctime), an optional `Z` or numeric offset. One spelling for every parser of this package.
+ISO_TIME = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?"
 _ZONES = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "IST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
     "MSK": 3, "AEST": 10, "AEDT": 11, "ACST": 9.5, "ACDT": 10.5, "AWST": 8, "NZST": 12, "NZDT": 13,
