@@ -26,7 +26,7 @@ import xmlrpc.client
 from collections.abc import Callable
 
 from .classes11_gen import shape
-from .secret_gen import AN, HEX, class_plantings, class_report, leaked, password, rnd
+from .secret_gen import AN, HEX, class_failed, class_plantings, class_report, password, rnd
 
 Planting = tuple[str, str]
 L = string.ascii_lowercase
@@ -277,10 +277,7 @@ def plantings(cls: str, seed: int, n: int) -> list[Planting]:
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
-    out = fn(text)
-    if cls in SECRET_CLASSES:
-        return leaked(v, out)
-    return out != text and v not in out and json.dumps(v)[1:-1] not in out
+    return class_failed(SECRET_CLASSES, fn, cls, text, v)
 
 
 def main() -> None:

@@ -406,6 +406,14 @@ def class_plantings(tag: str, classes: tuple[dict[str, Callable[[random.Random],
     return [make(r) for _ in range(n)]
 
 
+def class_failed(secret_classes: dict[str, Callable[[random.Random], tuple[str, str]]], fn: Callable[[str], str],
+                 cls: str, text: str, v: str) -> bool:
+    """A secret class fails when its value survives (`leaked`); a must-keep twin fails when its text changes at all
+    (the twin shares the carrier and holds no secret: any change is a false redaction, value kept or not)."""
+    out = fn(text)
+    return leaked(v, out) if cls in secret_classes else out != text
+
+
 def class_report(classes: tuple[dict[str, Callable[[random.Random], tuple[str, str]]], ...],
                  plantings: Callable[[str, int, int], list[tuple[str, str]]],
                  failed: Callable[[Callable[[str], str], str, str, str], bool], default_seeds: str) -> None:
