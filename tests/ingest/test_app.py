@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import aiohttp
 
@@ -13,20 +14,25 @@ from sidecar.store.groups import RECEIPT_COUNT_SQL
 from .conftest import records
 
 
+def _sidecar(tmp_path: Path, port: int, log: Path, checkpoint_dir: Path) -> Sidecar:
+    """A Sidecar tailing one log into SQLite, open reads on loopback, no Kimi, no alerts, no rollouts."""
+    return Sidecar(Config.model_validate({
+        "server": {"read_access": "open", "host": "127.0.0.1", "port": port},
+        "store": {"path": str(tmp_path / "sidecar.db"), "spool_dir": str(tmp_path / "spool")},
+        "rollouts_file": None,
+        "diagnosis": {"kimi_enabled": False, "rules_file": "rules/diagnoses.yaml"},
+        "alerts": {"rules_file": None},
+        "ingest": {"checkpoint_dir": str(checkpoint_dir)},
+        "sources": [{"paths": [str(log)]}],
+    }))
+
+
 async def test_running_sidecar_stores_events_and_reports_unwritable_checkpoints(tmp_path, free_port):
     log = tmp_path / "ws_daemon.log"
     log.write_text("")
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a directory")
-    sidecar = Sidecar(Config.model_validate({
-        "server": {"read_access": "open", "host": "127.0.0.1", "port": free_port},
-        "store": {"path": str(tmp_path / "sidecar.db"), "spool_dir": str(tmp_path / "spool")},
-        "rollouts_file": None,
-        "diagnosis": {"kimi_enabled": False, "rules_file": "rules/diagnoses.yaml"},
-        "alerts": {"rules_file": None},
-        "ingest": {"checkpoint_dir": str(blocker / "checkpoints")},
-        "sources": [{"paths": [str(log)]}],
-    }))
+    sidecar = _sidecar(tmp_path, free_port, log, blocker / "checkpoints")
     await sidecar.start()
     try:
         body, errs = records(0, 30)
@@ -66,15 +72,7 @@ async def test_api_status_offsets_reach_the_file_size_only_once_the_store_has_ev
     a test, instead of a sleep) waits for offset == size on disk, and then every event is stored."""
     log = tmp_path / "ws_daemon.log"
     log.write_text("")
-    sidecar = Sidecar(Config.model_validate({
-        "server": {"read_access": "open", "host": "127.0.0.1", "port": free_port},
-        "store": {"path": str(tmp_path / "sidecar.db"), "spool_dir": str(tmp_path / "spool")},
-        "rollouts_file": None,
-        "diagnosis": {"kimi_enabled": False, "rules_file": "rules/diagnoses.yaml"},
-        "alerts": {"rules_file": None},
-        "ingest": {"checkpoint_dir": str(tmp_path / "ck")},
-        "sources": [{"paths": [str(log)]}],
-    }))
+    sidecar = _sidecar(tmp_path, free_port, log, tmp_path / "ck")
     await sidecar.start()
     try:
         async with aiohttp.ClientSession(base_url=f"http://127.0.0.1:{free_port}") as http:
