@@ -23,6 +23,9 @@ _PROVIDER_DOMAINS = re.compile(r"(?:^|\.)(?:moonshot\.(?:ai|cn)|z\.ai|bigmodel\.
                                re.I)
 _REQUEST = re.compile(r"HTTP Request: [A-Z]+ https?://(?P<host>[\w.-]{1,200})[^\s]* \"HTTP/[\d.]+ 2\d\d\b")
 _BASE_URL = re.compile(r"\b[A-Z][A-Z0-9_]{0,40}(?:BASE_URL|_URL|_ENDPOINT)\s*[=:]\s*['\"]?https?://(?P<host>[\w.-]{1,200})")
+# our egress path answering in the API's place: a filter/firewall/proxy component's own record (logger or words)
+_EGRESS = re.compile(r"\begress\b|\bfirewall\b|\bweb[ _-]?filter\b|\bforward[ _-]?proxy\b|\bsecure web gateway\b|"
+                     r"\bproxy polic(?:y|ies)\b|\ballow[ _-]?list\b", re.I)
 _DECODE = ("decode.json",)  # taxonomy: JSONDecodeError and aiohttp ContentTypeError alike
 
 
@@ -36,7 +39,7 @@ def api_host_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     host = request.group("host").lower()
     if _API_HOSTS.match(host):
-        return d
+        return _egress_page(d, host, request.group(0), before)
     printed = next((c.strip() for c in reversed(before) if (m := _BASE_URL.search(c)) is not None
                     and m.group("host").lower() == host), None)
     if printed is None and not _PROVIDER_DOMAINS.search(host):
@@ -52,3 +55,19 @@ def api_host_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         "suggested_fix": ["Set the base URL to the provider's documented API host (e.g. https://api.moonshot.ai/v1, "
                           "https://api.z.ai/api/paas/v4) and restart."],
         "evidence": list(dict.fromkeys([request.group(0), *([printed] if printed else []), *d.evidence]))})
+
+
+def _egress_page(d: Diagnosis, host: str, request: str, before: list[str]) -> Diagnosis:
+    """`d`, or config when a record of our egress filter/firewall/proxy precedes the API host's 2xx page."""
+    egress = next((c.strip() for c in reversed(before) if _EGRESS.search(c)), None)
+    if egress is None:
+        return d
+    return d.model_copy(update={
+        "category": "config", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+egress-page",
+        "summary": f"A 2xx page from our egress filter/proxy, not {host}'s JSON: the egress policy blocks {host}",
+        "root_cause": ("The call to the API host answered 2xx with a body that is not the API's JSON, and a record "
+                       "before names our egress filter / firewall / proxy: its block or login page answered in the "
+                       f"API's place, so its policy (allow-list, category) must let {host} through. "
+                       f"Record: \"{egress[:200]}\""),
+        "suggested_fix": [f"Allow {host} in the egress filter's policy (allow-list / category) and retry."],
+        "evidence": list(dict.fromkeys([request, egress, *d.evidence]))})

@@ -5,9 +5,9 @@ origin (rereading.py), an earlier record that explains a symptom (preceding.py),
 feature (context_causes.py), the provider's reply (reply_schema.py), who closed a transport (server_writes.py), what
 grew before an OOM kill (oom_kills.py), a keep-alive reuse after idling (idle_reuse.py), our pool at its bound
 (pool_limit.py), a proxy the connect went to (proxy_connect.py), Postgres's COPY hint (server_file.py), a registry's
-second registration (registries.py), a user's URL (user_target.py), a web page from a host
-that is not the API's (api_host.py), a CR/LF header's origin (header_value.py), a second loop in a thread
-(loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
+second registration (registries.py), a user's URL (user_target.py), a non-JSON 2xx the SDK returned as text
+(sdk_text_reply.py), a web page from a host that is not the API's or our egress filter's (api_host.py), a CR/LF
+header's origin (header_value.py), a second loop in a thread (loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
 check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
 failure's side (stdio_encoding.py), a refresh token rotated by another holder (refresh_race.py), the
 sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py).
@@ -36,6 +36,7 @@ from .refresh_race import refresh_race_cause
 from .registries import registry_cause
 from .reply_schema import reply_schema_cause
 from .rereading import reread
+from .sdk_text_reply import sdk_text_reply_cause
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
 from .situation import Situation
@@ -61,6 +62,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     # the second record decides: a reuse after idling, our pool at its bound, a proxy, a dead worker behind a wait
     d = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(d, inp), inp), inp)
     d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
+    d = sdk_text_reply_cause(d, inp)  # a non-JSON 2xx the openai SDK returned as text (a str's missing attribute)
     d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
     d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
     d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check

@@ -435,12 +435,17 @@ PAGES = (b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body>We'
          b"<!doctype html><html lang=en><title>Docs</title><main>API reference</main></html>")
 
 
-def _markup_200(rng: random.Random, logger: str, message: str) -> str:
-    """A 200 text/html answer decoded as JSON by httpx (Response.json -> JSONDecodeError) or aiohttp (json() ->
-    ContentTypeError, client_reqrep.py's content-type check)."""
+def _markup_200(rng: random.Random, logger: str, message: str) -> tuple[list[str], str]:
+    """A 200 text/html answer: decoded as JSON by httpx (Response.json -> JSONDecodeError) or aiohttp (json() ->
+    ContentTypeError, client_reqrep.py's content-type check), or handed back AS TEXT by the openai SDK
+    (openai/_response.py `_parse`: a non-json Content-Type without strict validation returns response.text, after a
+    DEBUG "Could not read JSON from response data" record) so our frame fails reading a reply field on a str. Returns
+    the SDK's own records (shown when the log keeps DEBUG) and the error record."""
     from tests.diagnose.classes8_base import _http_answer
+    from tests.diagnose.logged import KeepRecords
     from tests.diagnose.loopback import loopback_server
-    lib = rng.choice(["httpx", "aiohttp"])
+    lib = rng.choice(["httpx", "aiohttp", "openai", "openai"])
+    sdk = KeepRecords()
     with loopback_server(_http_answer(200, rng.choice(PAGES), "text/html; charset=utf-8")) as port:
         url = f"http://127.0.0.1:{port}/v1/chat/completions"
 
@@ -448,13 +453,29 @@ def _markup_200(rng: random.Random, logger: str, message: str) -> str:
             if lib == "httpx":
                 import httpx
                 return httpx.post(url, json={"model": "m"}, timeout=5).json()
+            if lib == "openai":
+                import openai
+                client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="sk-test", max_retries=0)
+                sdk_log = logging.getLogger("openai._response")
+                old = sdk_log.level
+                sdk_log.addHandler(sdk)
+                sdk_log.setLevel(logging.DEBUG)
+                try:
+                    resp = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+                finally:
+                    sdk_log.removeHandler(sdk)
+                    sdk_log.setLevel(old)
+                read = rng.choice(["choices", "usage", "model_dump", "id"])
+                return getattr(resp, read)  # our frame reading the reply model: the str has no such attribute
             import aiohttp
 
             async def go() -> object:
                 async with aiohttp.ClientSession() as s, s.post(url, json={"model": "m"}) as r:
                     return await r.json()
             return asyncio.run(go())
-        return _record(run, logger, message)
+        error = _record(run, logger, message)
+    shown = [r for r in sdk.records if "Could not read JSON" in r] if rng.random() < 0.5 else []
+    return shown, error
 
 
 API_HOSTS = (("src.providers.kimi_chat", "api.moonshot.ai/v1/chat/completions", "platform.moonshot.ai/docs/api/chat"),
@@ -464,20 +485,37 @@ API_HOSTS = (("src.providers.kimi_chat", "api.moonshot.ai/v1/chat/completions", 
 def a4_provider_maintenance_page(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     """The documented API host answered 200 with markup; an earlier call to it decoded fine -> provider."""
     logger, api, _ = rng.choice(API_HOSTS)
-    error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
+    sdk, error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
     ok = at(error, rng.randrange(20, 300), "httpx", f'HTTP Request: POST https://{api} "HTTP/1.1 200 OK"')
     now = at(error, 0.1, "httpx", f'HTTP Request: POST https://{api} "HTTP/1.1 200 OK"')
-    return _excerpt(rng, [ok, now], error), "provider"
+    return _excerpt(rng, [ok, now, *sdk], error), "provider"
 
 
 def a4_twin_base_url_web_host(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     """The same 200 markup, but the request went to the provider's web/docs host a setting names -> config."""
     logger, _, web = rng.choice(API_HOSTS)
     name = "KIMI_BASE_URL" if "kimi" in logger else "GLM_BASE_URL"
-    error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
+    sdk, error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
     printed = at(error, 60, "src.core.env_config", f"environment: {name}=https://{web.split('/')[0]}")
     now = at(error, 0.1, "httpx", f'HTTP Request: POST https://{web} "HTTP/1.1 200 OK"')
-    return _excerpt(rng, [printed, now], error), "config"
+    return _excerpt(rng, [printed, now, *sdk], error), "config"
 
 
-CLASSES10_MORE["A4"] = (a4_provider_maintenance_page, a4_twin_base_url_web_host)
+EGRESS = (("netops.egress", "policy {v} applied: uncategorised destinations -> block page"),
+          ("src.net.firewall", "outbound firewall rules reloaded (rev {v}); default action for new hosts: deny+page"),
+          ("infra.proxy", "forward proxy policy updated to {v}: hosts outside the allow-list get the login page"),
+          ("src.core.startup", "web filter profile {v} active for egress traffic"))
+
+
+def a4_twin_egress_filter_page(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same 200 markup from the documented API host's URL, after a record of OUR egress filter / firewall / proxy
+    changing its policy: its block page answered in the API's place -> config (CLASSES10 K, A4)."""
+    logger, api, _ = rng.choice(API_HOSTS)
+    sdk, error = _markup_200(rng, logger, rng.choice(["chat completion failed", "reply could not be parsed"]))
+    who, text = rng.choice(EGRESS)
+    policy = at(error, rng.randrange(60, 900), who, text.format(v=f"r{rng.randrange(100, 999)}"), "WARNING")
+    now = at(error, 0.1, "httpx", f'HTTP Request: POST https://{api} "HTTP/1.1 200 OK"')
+    return _excerpt(rng, [policy, now, *sdk], error), "config"
+
+
+CLASSES10_MORE["A4"] = (a4_provider_maintenance_page, a4_twin_base_url_web_host, a4_twin_egress_filter_page)
