@@ -261,8 +261,8 @@ class JsonlSource:
     def _after_previous(self, record: dict[str, Any], reason: str) -> bool:
         """A replayed record its own stamp cannot place: it waits for its writer's next placed record
         and goes where the previous one went, or is not placed (metrics/unstamped.py)."""
-        if not self._unstamped.wait(self._writer, record, reason):
-            return self._unplaced(reason)
+        for why in self._unstamped.wait(self._writer, record, reason):
+            self._unplaced(why)
         return False
 
     def _unplaced(self, reason: str) -> bool:
@@ -382,6 +382,10 @@ class JsonlSource:
                     if done % YIELD_EVERY == 0:
                         await asyncio.sleep(0)
                 self._replay_offset = None
+            if not read.more:
+                # The replay's last read (or a live one: nothing waits then). Not after each source of
+                # each read: a run the read budget cut waits for its successor in the next read
+                # (metrics/unstamped.py, #19).
                 for _record, reason in self._unstamped.leftover():
                     self._unplaced(reason)
         finally:

@@ -25,31 +25,46 @@ MAX_RUN = 8  # records in a row without a usable time that still read as a spike
 
 
 class Unstamped:
-    """Per writer: where its last replayed record was placed, and the run waiting since."""
+    """Per writer: where its last replayed record was placed, and the run waiting since.
+
+    A run waits across reads: a replay longer than one read (follow.READ_BUDGET) goes on in the next
+    poll, and the budget can end inside a run, whose placed successor is then in the next read (review
+    of round 10, #19: dropped after each read, a spike cut so was unplaced, and the tail of a run longer
+    than a spike, cut so, read as a spike and was placed). Bounded: a run is kept only while it can
+    still be a spike (MAX_RUN records per writer); past that it is decided (not placed) at once.
+    """
 
     def __init__(self) -> None:
         self.previous: dict[str, float] = {}
         self.waiting: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        self.spilled: set[str] = set()  # writers whose current run is longer than a spike
 
-    def wait(self, writer: str | None, record: dict[str, Any], reason: str) -> bool:
-        """Keep `record` for its writer's next placed record; False when it cannot wait (no record of
-        the writer was placed before it). A run longer than a spike is judged when it ends (placed)."""
-        if writer is None or writer not in self.previous:
-            return False
+    def wait(self, writer: str | None, record: dict[str, Any], reason: str) -> list[str]:
+        """Keep `record` for its writer's next placed record. Returns the reasons of the records now
+        known not to be placed: this one when it cannot wait (no record of the writer was placed before
+        it, or its run is already longer than a spike), the whole run when this record makes it longer."""
+        if writer is None or writer not in self.previous or writer in self.spilled:
+            return [reason]
         run = self.waiting.setdefault(writer, [])
         run.append((record, reason))
-        return True
+        if len(run) <= MAX_RUN:
+            return []
+        self.spilled.add(writer)
+        del self.waiting[writer]
+        return [why for _, why in run]
 
     def placed(self, writer: str, t: float) -> tuple[float | None, list[tuple[dict[str, Any], str]]]:
-        """A record of `writer` was placed at `t`: the run that waited before it, and where it goes
-        (the previous record's time; None: longer than a spike, not placed)."""
+        """A record of `writer` was placed at `t`: the spike that waited before it (empty when none, or
+        when the run was longer and already decided) and where it goes (the previous record's time)."""
         run = self.waiting.pop(writer, [])
-        where = self.previous.get(writer) if len(run) <= MAX_RUN else None
+        self.spilled.discard(writer)
+        where = self.previous.get(writer)
         self.previous[writer] = t
         return where, run
 
     def leftover(self) -> list[tuple[dict[str, Any], str]]:
-        """Runs no placed record followed (the end of a replayed read): not placed."""
+        """Runs no placed record followed (the end of the replay, its last read): not placed."""
         out = [item for run in self.waiting.values() for item in run]
         self.waiting.clear()
+        self.spilled.clear()
         return out
