@@ -57,7 +57,7 @@ from .changes import changes_sub
 from .continued import HINTS as CONTINUED_HINTS
 from .continued import continued_sub
 from .directives import HINTS as IPSEC_HINTS
-from .directives import REDIS_HINTS, ipsec_sub, redis_sub
+from .directives import IOS_HINTS, REDIS_HINTS, ios_sub, ipsec_sub, redis_sub
 from .encoded import (
     BYTES_HINTS,
     DECIMAL_HINTS,
@@ -339,6 +339,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", ds.LIBPQ_MISSING, ds.libpq_missing(_mark("password")), ds.LIBPQ_HINTS),
     _Sub("password", ipsec_sub(_mark("password")), None, IPSEC_HINTS),
     _Sub("password", redis_sub(_mark("password")), None, REDIS_HINTS),
+    _Sub("password", ios_sub(_mark("password")), None, IOS_HINTS),
     _Sub("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),

@@ -6,6 +6,14 @@ file or a config dump prints them; the name rule reads `PSK "<v>"` as a statemen
 generated, which a chosen passphrase does not.
 redis.conf's `requirepass <password>` and `masterauth <master-password>` (also as `CONFIG SET requirepass <pw>`):
 the directive's one argument is the password, a word (`foobared`, redis.conf's own example) as often as not.
+Cisco IOS configuration (Cisco IOS Security Command Reference; `show running-config`, RANCID/Oxidized backup diffs):
+`username <u> [privilege <n>] [algorithm-type <a>] secret|password [<type>] <v>`, `enable secret|password [level <n>]
+[<type>] <v>`, `snmp-server community <v>`, `tacacs-server|radius-server key [<type>] <v>`, `crypto isakmp key <v>`,
+`ip ospf authentication-key [<type>] <v>`, `ip ospf message-digest-key <n> md5 [<type>] <v>`, `neighbor <ip>
+password [<type>] <v>`, and indented `password|key|key-string <type> <v>` (line and key-chain modes). The type digit
+(0 clear text, 7 reversible Vigenere, 5/8/9 hashes) is what the name rule took for the value. A hash goes too (it can
+be cracked offline). Where the command alone does not say it (indented `password`/`key`), the type digit must be there:
+`key chain OSPF-KEYS` and `security passwords min-length 10` stay.
 """
 
 from __future__ import annotations
@@ -23,6 +31,21 @@ REDIS_DIRECTIVE = re.compile(
     r"""(?P<pre>(?<![\w-])(?i:requirepass|masterauth)[ \t]+(?P<q>(?:\\{0,3}["'])?))"""
     r"""(?!\[REDACTED:|\$\{|<|(?P=q)(?:[\s]|$))(?P<val>[^\s"'\\]{1,512})(?P=q)""")
 REDIS_HINTS = ("requirepass", "masterauth")
+_IOS_LINE = r"(?:^|(?<=\n)|(?<=\\n)|(?<=[\"']))[ \t]*"
+IOS_SECRET = re.compile(
+    r"(?P<pre>" + _IOS_LINE + r"(?:(?:username[ \t]+\S+(?:[ \t]+privilege[ \t]+\d+)?(?:[ \t]+algorithm-type[ \t]+\w+)?"
+    r"|enable)[ \t]+(?:secret|password)(?:[ \t]+level[ \t]+\d+)?(?:[ \t]+[05789](?=[ \t]))?"
+    r"|snmp-server[ \t]+community|(?:tacacs|radius)-server[ \t]+key(?:[ \t]+[07](?=[ \t]))?"
+    r"|crypto[ \t]+isakmp[ \t]+key(?:[ \t]+[06](?=[ \t]))?"
+    r"|ip[ \t]+ospf[ \t]+(?:authentication-key|message-digest-key[ \t]+\d+[ \t]+md5)(?:[ \t]+[07](?=[ \t]))?"
+    r"|neighbor[ \t]+\S+[ \t]+password(?:[ \t]+[07](?=[ \t]))?"
+    r"|(?:password|key|key-string)[ \t]+[05789](?=[ \t]))[ \t]+)"
+    r"(?!\[REDACTED:)(?P<val>[^\s\"'\\]{1,512})", re.MULTILINE)
+# Each hint is a necessary part of one branch as IOS prints it (one space between words): a bare `password ` or
+# `enable` would run the scan on every login-failure line.
+IOS_HINTS = ("username", "enable secret", "enable password", "snmp-server community", "server key", "isakmp key",
+             "ospf authentication-key", "message-digest-key", "neighbor",
+             *(f"{w} {t}" for w in ("password", "key", "string") for t in "05789"))
 
 
 def ipsec_sub(mark: str) -> Callable[[str], str]:
@@ -35,3 +58,11 @@ def redis_sub(mark: str) -> Callable[[str], str]:
             return m.group(0)  # `requirepass is not set`, `CONFIG GET requirepass =>`: prose or a prompt, no value
         return m.group("pre") + mark + m.group("q")
     return lambda text: REDIS_DIRECTIVE.sub(repl, text)
+
+
+def ios_sub(mark: str) -> Callable[[str], str]:
+    def repl(m: re.Match[str]) -> str:
+        if m.group("val").lower() in PROSE:
+            return m.group(0)  # `enable password is not set`: prose, no value
+        return m.group("pre") + mark
+    return lambda text: IOS_SECRET.sub(repl, text)

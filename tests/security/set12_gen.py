@@ -1,0 +1,170 @@
+"""Seeded plantings of the classes set 12 leaked (round 10, third wave), each drawn from its carrier's own grammar.
+
+Set 12 (tests/data/secrets/corpus_heldout12.yaml, spent) leaked 26 spec-out plantings in 7 kinds. Each kind is one
+instance of a class written down by the program that prints it; the generator varies what that grammar varies (the
+command, its optional words, the value's shape, the log shape: text record, json.dumps, Docker per line, as printed)
+and each class has a must-keep twin built from the same grammar without a secret in it.
+
+- IOS: Cisco IOS configuration lines (Cisco IOS Security Command Reference: `username`, `enable secret|password`,
+  `snmp-server community`, `tacacs-server|radius-server key`, `crypto isakmp key`, `ip ospf authentication-key`,
+  `ip ospf message-digest-key N md5`, `neighbor X password`, `key-string`, line `password`) with their encryption-type
+  digit (0 clear text, 7 reversible, 5/8/9 hashes) before the value.
+- CIMASK: CI logging commands that mark a value secret: Azure Pipelines `##vso[task.setvariable variable=N;
+  issecret=true]V` (docs "Logging commands"), GitHub Actions `::add-mask::V` (docs "Workflow commands").
+- WIFI: the Wi-Fi network config QR payload `WIFI:T:WPA;S:<ssid>;P:<password>;H:false;;` (ZXing wiki "Barcode
+  Contents"; fields in any order, `\\;` `\\,` `\\:` `\\\\` escaped).
+- CONDA: a conda channel URL holding an anaconda.org token as `/t/<token>/` (conda/gateways/connection and
+  conda.common.url.split_anaconda_token, which masks it: `/t/([a-zA-Z0-9-]*)`).
+- SASL: Postfix `sasl_passwd` map entries `[nexthop]:port user:password` (Postfix SASL_README, "Enabling SASL
+  authentication in the Postfix SMTP client"), as postmap's warnings and a `cat` print them.
+
+    PYTHONPATH=$PWD python -m tests.security.set12_gen --seeds 1300-1303 [--show IOS]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from collections.abc import Callable
+
+from .classes11_gen import key, pw, shape
+from .secret_gen import AN, HEX, class_plantings, class_report, leaked, rnd
+
+Planting = tuple[str, str]
+
+
+def _device_pw(r: random.Random) -> str:
+    return r.choice([lambda: pw(r), lambda: rnd(r, AN + "^~!@#%*_-", r.randrange(8, 20)),
+                     lambda: rnd(r, "0123456789ABCDEF", r.randrange(6, 13) * 2)])()
+
+
+def ios(r: random.Random) -> Planting:
+    v = _device_pw(r)
+    user = r.choice(["netops", "admin", "backup", "svc-rancid"])
+    t0 = r.choice(["0", "7"])
+    forms = [f"username {user} privilege {r.choice([1, 15])} secret 0 {v}", f"username {user} password {t0} {v}",
+             f"username {user} secret {v}", f"username {user} algorithm-type scrypt secret {v}",
+             f"enable secret 0 {v}", f"enable secret level 15 0 {v}", f"enable password {v}",
+             f"snmp-server community {v} {r.choice(['RO', 'RW', 'ro 10'])}", f"tacacs-server key {t0} {v}",
+             f"radius-server key {v}", f"crypto isakmp key {v} address 203.0.113.{r.randrange(1, 254)}",
+             f" ip ospf authentication-key {t0} {v}", f" ip ospf message-digest-key 1 md5 {t0} {v}",
+             f" neighbor 10.0.0.{r.randrange(1, 254)} password {t0} {v}", f"  key-string {t0} {v}",
+             f" password {t0} {v}", f" key {t0} {v}"]
+    head = f"hostname edge-rtr-{r.randrange(9)}\n!"
+    body = f"{head}\n{r.choice(forms)}\n!\ninterface GigabitEthernet0/{r.randrange(4)}\n description uplink\n!"
+    return shape(r, f"config backup diff for edge-rtr-{r.randrange(9)}\n{body}"), v
+
+
+def ios_twin(r: random.Random) -> Planting:
+    v = r.choice(["uplink-gw", "OSPF-KEYS", "min-length", "scrypt", "dc1-row4", "GigabitEthernet0/1"])
+    forms = {"uplink-gw": " description uplink-gw", "OSPF-KEYS": "key chain OSPF-KEYS",
+             "min-length": "security passwords min-length 10", "scrypt": "enable algorithm-type scrypt",
+             "dc1-row4": "snmp-server location dc1-row4", "GigabitEthernet0/1": "interface GigabitEthernet0/1"}
+    extra = r.choice(["service password-encryption", "no enable password", "aaa new-model", "login local"])
+    return shape(r, f"config backup diff\nhostname r{r.randrange(9)}\n!\n{extra}\n{forms[v]}\n!"), v
+
+
+def cimask(r: random.Random) -> Planting:
+    v = r.choice([lambda: rnd(r, HEX, 64), lambda: key(r), lambda: pw(r)])()
+    var = r.choice(["upstreamKey", "DB_PASSWORD", "token", "npmAuth"])
+    flag = r.choice(["issecret=true", "isSecret=true", "issecret=True"])
+    cmd = r.choice([f"##vso[task.setvariable variable={var};{flag}]{v}",
+                    f"##vso[task.setvariable variable={var};isOutput=true;{flag}]{v}",
+                    f"##vso[task.setvariable {flag};variable={var}]{v}", f"::add-mask::{v}",
+                    f"##vso[task.setsecret]{v}"])
+    line = r.choice([f"+ echo '{cmd}'", cmd, f'echo "{cmd}"'])
+    return shape(r, f"step 'export {var}' output\n{line}\n##[section]Finishing: export"), v
+
+
+def cimask_twin(r: random.Random) -> Planting:
+    v = r.choice(["1.4." + str(r.randrange(50)), "gw-" + rnd(r, string.ascii_lowercase, 6), "Release"])
+    cmd = r.choice([f"##vso[task.setvariable variable=buildVersion]{v}",
+                    f"##vso[task.setvariable variable=cfg;issecret=false]{v}", f"::set-output name=version::{v}",
+                    f"::notice title=build::{v}", f"##vso[build.updatebuildnumber]{v}"])
+    return shape(r, f"step output\n+ echo '{cmd}'"), v
+
+
+def _wifi_escape(s: str) -> str:
+    return "".join("\\" + c if c in "\\;,\":" else c for c in s)
+
+
+def wifi(r: random.Random) -> Planting:
+    v = rnd(r, AN + "%!#*-_", r.randrange(8, 24)) + r.choice(["", ";x", ":y", ","])
+    ssid = r.choice(["gw-ops-5G", "Kiosk Net", "guest;lab", "corp"])
+    fields = [f"T:{r.choice(['WPA', 'WEP', 'WPA2', 'SAE'])}", f"S:{_wifi_escape(ssid)}", f"P:{_wifi_escape(v)}"]
+    if r.random() < 0.5:
+        fields.append("H:" + r.choice(["false", "true"]))
+    r.shuffle(fields)
+    payload = "WIFI:" + ";".join(fields) + ";;"
+    lead = r.choice(["payload=", "qr data: ", "", "segno.make('"])
+    return shape(r, f"rendering provisioning QR for kiosk-{r.randrange(20)}\n{lead}{payload}\nversion=4"), \
+        _wifi_escape(v) if any(c in v for c in "\\;,\":") else v
+
+
+def wifi_twin(r: random.Random) -> Planting:
+    ssid = r.choice(["gw-ops-5G", "Kiosk", "guest-net"]) + str(r.randrange(9))
+    return shape(r, f"rendering guest QR\npayload=WIFI:T:nopass;S:{ssid};;"), ssid
+
+
+def conda(r: random.Random) -> Planting:
+    v = r.choice([lambda: rnd(r, string.ascii_lowercase, 2) + "-" + "-".join(rnd(r, "0123456789abcdef", n)
+                                                                             for n in (8, 4, 4, 4, 12)),
+                  lambda: rnd(r, AN, 30), lambda: rnd(r, AN + "-", 24) + "1"])()
+    host = r.choice(["conda.anaconda.org", "repo.anaconda.cloud", "repo.anaconda.com", "anaconda.org",
+                     "conda.internal.example.com"])
+    sub = r.choice(["linux-64/repodata.json", "noarch/current_repodata.json", "osx-arm64/repodata.json",
+                    "win-64/numpy-1.26.4-py311h.conda"])
+    url = f"https://{host}/t/{v}/gw-internal/{sub}"
+    msg = r.choice([f"CondaHTTPError: HTTP 403 FORBIDDEN for url <{url}>", f"Retrieving {url} failed",
+                    f"channel url {url}"])
+    return shape(r, f"conda env create failed\n{msg}\nElapsed: 00:00.412"), v
+
+
+def conda_twin(r: random.Random) -> Planting:
+    slug = r.choice(["conda-install-fails-on-linux", "how-to-pin-numpy", "release-2024-10"])
+    return shape(r, f"see https://discourse.example.org/t/{slug}/{r.randrange(10000)} for the workaround"), slug
+
+
+def sasl(r: random.Random) -> Planting:
+    v = r.choice([lambda: pw(r), lambda: rnd(r, AN + "_-", 16)])()
+    user = r.choice(["alerts@gw-ops.example.net", "relay-user", "apikey"])
+    host = r.choice(["[smtp.relay.example.net]:587", "[email-smtp.eu-west-1.amazonaws.com]:587",
+                     "[smtp.sendgrid.net]:2525", "smtp.example.org", "[mail.isp.example]"])
+    entry = f"{host} {user}:{v}"
+    line = r.choice([f"/etc/postfix/sasl_passwd:1: {entry}", entry,
+                     f"postmap: warning: /etc/postfix/sasl_passwd, line 1: {entry}"])
+    return shape(r, f"postmap failed for /etc/postfix/sasl_passwd\n{line}"), v
+
+
+def sasl_twin(r: random.Random) -> Planting:
+    v = f"[smtp.relay.example.net]:{r.choice([25, 587, 2525])}"
+    return shape(r, r.choice([f"relayhost = {v}", f"connect to {v}: Connection timed out",
+                              f"status=deferred (connect to {v} 10:11: timed out)"])), v
+
+
+SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
+    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl}
+KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
+    "IOS_TWIN": ios_twin, "CIMASK_TWIN": cimask_twin, "WIFI_TWIN": wifi_twin, "CONDA_TWIN": conda_twin,
+    "SASL_TWIN": sasl_twin}
+
+
+def plantings(cls: str, seed: int, n: int) -> list[Planting]:
+    return class_plantings("s12", (SECRET_CLASSES, KEEP_CLASSES), cls, seed, n)
+
+
+def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
+    out = fn(text)
+    if cls in SECRET_CLASSES:
+        return leaked(v, out)
+    docker = json.dumps(v)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return v not in out and json.dumps(v)[1:-1] not in out and docker not in out
+
+
+def main() -> None:
+    class_report((SECRET_CLASSES, KEEP_CLASSES), plantings, failed, "1300-1303")
+
+
+if __name__ == "__main__":
+    main()
