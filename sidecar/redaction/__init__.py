@@ -54,6 +54,8 @@ from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .changes import HINTS as CHANGE_HINTS
 from .changes import changes_sub
+from .cicommands import HINTS as CI_HINTS
+from .cicommands import ci_secret_sub
 from .continued import HINTS as CONTINUED_HINTS
 from .continued import continued_sub
 from .directives import HINTS as IPSEC_HINTS
@@ -340,6 +342,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", ipsec_sub(_mark("password")), None, IPSEC_HINTS),
     _Sub("password", redis_sub(_mark("password")), None, REDIS_HINTS),
     _Sub("password", ios_sub(_mark("password")), None, IOS_HINTS),
+    _Sub("secret", ci_secret_sub(_mark("secret")), None, CI_HINTS),
     _Sub("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
