@@ -14,6 +14,9 @@ password [<type>] <v>`, and indented `password|key|key-string <type> <v>` (line 
 (0 clear text, 7 reversible Vigenere, 5/8/9 hashes) is what the name rule took for the value. A hash goes too (it can
 be cracked offline). Where the command alone does not say it (indented `password`/`key`), the type digit must be there:
 `key chain OSPF-KEYS` and `security passwords min-length 10` stay.
+The Wi-Fi network config payload of a QR code (ZXing wiki "Barcode Contents", the form Android and iOS cameras read):
+`WIFI:T:<WPA|WEP|SAE|nopass>;S:<ssid>;P:<password>;H:<true|false>;;`, fields in any order, `\\;` `\\,` `\\:` `\\\\`
+escaped inside a value (one more backslash each inside a JSON string). `P:` is the network's password; the SSID stays.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ IOS_SECRET = re.compile(
     r"|neighbor[ \t]+\S+[ \t]+password(?:[ \t]+[07](?=[ \t]))?"
     r"|(?:password|key|key-string)[ \t]+[05789](?=[ \t]))[ \t]+)"
     r"(?!\[REDACTED:)(?P<val>[^\s\"'\\]{1,512})", re.MULTILINE)
+WIFI_PASSWORD = re.compile(
+    r"(?P<pre>WIFI:(?:[A-Za-z]{1,3}:(?:\\{1,3}[^\n]|[^;\\\n]){0,256};)*?P:)(?!\[REDACTED:)"
+    r"(?P<val>(?:\\{1,3}[^\n]|[^;\\\n]){1,256})")
+WIFI_HINTS = ("wifi:",)
 # Each hint is a necessary part of one branch as IOS prints it (one space between words): a bare `password ` or
 # `enable` would run the scan on every login-failure line.
 IOS_HINTS = ("username", "enable secret", "enable password", "snmp-server community", "server key", "isakmp key",
@@ -66,3 +73,7 @@ def ios_sub(mark: str) -> Callable[[str], str]:
             return m.group(0)  # `enable password is not set`: prose, no value
         return m.group("pre") + mark
     return lambda text: IOS_SECRET.sub(repl, text)
+
+
+def wifi_sub(mark: str) -> Callable[[str], str]:
+    return lambda text: WIFI_PASSWORD.sub(lambda m: m.group("pre") + mark, text)
