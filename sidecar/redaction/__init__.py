@@ -302,6 +302,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
     _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
     _Sub("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
+    _Sub("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
     _Sub("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
     _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     _Sub("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),

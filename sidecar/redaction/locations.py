@@ -5,7 +5,10 @@
   `/receiver/v1/http/<token>` (Sumo docs, "HTTP Logs and Metrics Source"), Datadog's legacy
   `http-intake.logs.<site>/v1/input/<api key>`, Zapier `hooks.zapier.com/hooks/catch/<id>/<key>/`, IFTTT
   `maker.ifttt.com/trigger/<event>/with/key/<key>`, Healthchecks.io `hc-ping.com/<uuid>` or `/<ping key>/<slug>`
-  (its docs: "keep the ping URL secret"), Feishu/Lark custom bots `open-apis/bot/v2/hook/<token>`, Webex incoming
+  (its docs: "keep the ping URL secret"), anaconda.org channel tokens `/t/<token>/<channel>/` (conda's
+  conda.common.url.split_anaconda_token: `/t/([a-zA-Z0-9-]*)`, which conda masks in its own output; any conda
+  server takes the token in that place, so beyond the Anaconda hosts it goes where a channel subdir or repodata
+  file follows: a Discourse topic `/t/<slug>/<id>` stays), Feishu/Lark custom bots `open-apis/bot/v2/hook/<token>`, Webex incoming
   webhooks `webexapis.com/v1/webhooks/incoming/<token>`, Bitrix24 inbound webhooks `/rest/<user id>/<code>/`.
   The host and the rest of the path stay.
 - The AUTHORITY of a URL without its scheme, as libraries print it: `urllib.parse.urlsplit(...)` reprs
@@ -40,12 +43,17 @@ CREDENTIAL_PATH = re.compile(
     r"|\.tines\.(?:com|io)/webhook/[\w-]+/"
     r"|script\.google\.com/macros/s/"
     # Grafana snapshot share URLs (Grafana docs "Snapshot API": the key in the URL is the access to the snapshot)
-    r"|/dashboard/snapshot/|/api/snapshots/))"
+    r"|/dashboard/snapshot/|/api/snapshots/"
+    r"|(?<![\w-])(?:conda\.|repo\.)?anaconda\.(?:org|com|cloud)/t/))"
     r"(?!\[REDACTED:)(?P<val>" + _SEGMENT + r")")
 CREDENTIAL_PATH_HINTS = ("loggly.com", "sumologic.com", "datadoghq.", "hooks.zapier", "maker.ifttt", "hc-ping.com",
                          "/open-apis/bot/", "webexapis.com", "bitrix24.", "make.com", "integromat.com", "pabbly.com",
                          "build_hooks", "integrations/deploy", "tines.", "script.google.com",
-                         "/dashboard/snapshot/", "/api/snapshots/")
+                         "/dashboard/snapshot/", "/api/snapshots/", "anaconda.")
+# A conda channel token on any host: the subdir or channel index after `<channel>/` says it is a conda channel URL.
+CONDA_TOKEN = re.compile(r"(?P<pre>/t/)(?!\[REDACTED:)(?P<val>[A-Za-z0-9-]{8,128})(?=/[\w.-]+/(?:noarch/|linux-|osx-"
+                         r"|win-|zos-|emscripten-|wasi-|(?:current_)?repodata\.json|channeldata\.json))")
+CONDA_HINTS = ("/t/",)
 # Capability HOSTNAMES: the unguessable first label of the host is the credential (Pipedream HTTP sources
 # `<id>.m.pipedream.net` and RequestBin `<id>.x.pipedream.net`: anyone who knows the host can post to the workflow).
 CAPABILITY_HOST = re.compile(r"(?<![\w.-])(?!\[REDACTED:)(?P<val>[a-z0-9]{10,40})(?P<post>\.[mx]\.pipedream\.net\b)")
