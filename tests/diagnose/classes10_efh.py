@@ -90,16 +90,20 @@ def e2_two_loops_two_threads(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     def in_thread() -> None:
         box["e"] = _record(  # the thread's name in the record, as a %(threadName)s formatter or the message prints it
             _bound_elsewhere(rng), logger, rng.choice(
-            [f"thread={thread} flush step failed", f"[thread {thread}] background step failed"]))
+            [f"thread={thread} flush step failed", f"[thread {thread}] background step failed",
+             f"[{thread}] background step failed"]))  # the last as a "[%(threadName)s]" format prints it
     t = threading.Thread(target=in_thread, name=thread)
     t.start()
     t.join()
     error = box["e"]
     started = at(error, rng.choice([5, 40, 300]), rng.choice(["src.daemon.startup", "src.server"]),
                  rng.choice([f"started thread {thread} running its own event loop (asyncio.run) beside the main loop",
-                             f"{thread}: new_event_loop() run_forever in a worker thread"]))
+                             f"{thread}: new_event_loop() run_forever in a worker thread",
+                             f"{thread.replace('-', ' ')} started in thread '{thread}' with a new event loop",
+                             f'spawned thread "{thread}" (loop.run_forever)']))
     serving = at(error, 1, "src.daemon.ws_server", rng.choice(["[thread MainThread] serving on 0.0.0.0:8079",
-                                                               "thread=MainThread accepted a client"]))
+                                                               "thread=MainThread accepted a client",
+                                                               "[MainThread] serving on 0.0.0.0:8079"]))
     return _excerpt(rng, [started, serving], error), "concurrency"
 
 
