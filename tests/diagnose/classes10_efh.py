@@ -313,7 +313,36 @@ def f7_our_call_omits_audience(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _excerpt(rng, [], error), "code"
 
 
-CLASSES10_EFH["F7"] = (f7_token_profile_mismatch, f7_our_call_omits_audience, f7_twin_token_expired)
+def f7_literal_in_our_call(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """Our decode call writes the refusing parameter as a literal (algorithms=["HS256"] after the issuer moved to
+    another algorithm; issuer="https://..." after it moved host): no setting controls it -> code (CLASSES10 F7's
+    "code when our verification call ..." side, read from the app frame's source line)."""
+    import time
+
+    import jwt
+    secret = "k" * 64
+    shape = rng.choice(["alg", "iss", "aud"])
+    ours = rng.choice(["HS256", "HS384"])
+    signed = {"HS256": "HS512", "HS384": "HS256"}[ours] if shape == "alg" else ours
+    iss = f"https://{rng.choice(['qzkv', 'abcd'])}.supabase.co/auth/v1"
+    claims = {"sub": f"u-{rng.randrange(10**6)}", "aud": "authenticated", "exp": int(time.time()) + 600,
+              "iss": rng.choice(["https://auth.example.org/auth/v1", "https://id.gw.example.dev"]) if shape == "iss"
+              else iss}
+    if shape == "aud":
+        claims["aud"] = rng.choice(["anon", "gateway-api"])
+    token = jwt.encode(claims, secret, algorithm=signed)
+    q = rng.choice(["'", '"'])
+    call = (f"jwt.decode(token, secret, algorithms=[{q}{ours}{q}], audience={q}authenticated{q}"
+            + (f", issuer={q}{iss}{q})" if rng.random() < 0.5 or shape == "iss" else ")"))
+    logger = rng.choice(["src.auth.jwt_verify", "src.daemon.auth", "src.storage.supabase_auth"])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", call, {"jwt": jwt, "token": token, "secret": secret})
+    error = _record(run, logger, rng.choice(["token rejected", "rejecting token for session 4f1a", "auth failed"]),)
+    before = [at(error, 300, "src.core.env_config", f"auth: SUPABASE_URL={iss.removesuffix('/auth/v1')}")]
+    return _excerpt(rng, before if rng.random() < 0.5 else [], error), "code"
+
+
+CLASSES10_EFH["F7"] = (f7_token_profile_mismatch, f7_our_call_omits_audience, f7_twin_token_expired,
+                       f7_literal_in_our_call)
 
 
 # ---- F3: the process's text-encoding environment vs our explicit codec ----------------------------------------------
