@@ -59,7 +59,17 @@ from .cicommands import ci_secret_sub
 from .continued import HINTS as CONTINUED_HINTS
 from .continued import continued_sub
 from .directives import HINTS as IPSEC_HINTS
-from .directives import IOS_HINTS, REDIS_HINTS, WIFI_HINTS, ios_sub, ipsec_sub, redis_sub, wifi_sub
+from .directives import (
+    IOS_HINTS,
+    REDIS_HINTS,
+    SASL_HINTS,
+    WIFI_HINTS,
+    ios_sub,
+    ipsec_sub,
+    redis_sub,
+    sasl_sub,
+    wifi_sub,
+)
 from .encoded import (
     BYTES_HINTS,
     DECIMAL_HINTS,
@@ -345,6 +355,7 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", ios_sub(_mark("password")), None, IOS_HINTS),
     _Sub("secret", ci_secret_sub(_mark("secret")), None, CI_HINTS),
     _Sub("password", wifi_sub(_mark("password")), None, WIFI_HINTS),
+    _Sub("password", sasl_sub(_mark("password")), None, SASL_HINTS),
     _Sub("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
     _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
     _Sub("password", c.ORACLE_LOGON, _pre_val("password"),

@@ -17,6 +17,10 @@ be cracked offline). Where the command alone does not say it (indented `password
 The Wi-Fi network config payload of a QR code (ZXing wiki "Barcode Contents", the form Android and iOS cameras read):
 `WIFI:T:<WPA|WEP|SAE|nopass>;S:<ssid>;P:<password>;H:<true|false>;;`, fields in any order, `\\;` `\\,` `\\:` `\\\\`
 escaped inside a value (one more backslash each inside a JSON string). `P:` is the network's password; the SSID stays.
+Postfix's `smtp_sasl_password_maps` source (SASL_README, "Enabling SASL authentication in the Postfix SMTP client"):
+`<nexthop> <username>:<password>`, the nexthop `[host]:port` (brackets: no MX lookup) as relayhost names it, or a
+bare host or sender address; postmap's warnings and a `cat` print the line. Read at a line's start (or after `: `, as
+postmap quotes it); a bare host only in a text naming `sasl` (`mail from [10.0.0.1] user:admin` stays).
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ WIFI_PASSWORD = re.compile(
     r"(?P<pre>WIFI:(?:[A-Za-z]{1,3}:(?:\\{1,3}[^\n]|[^;\\\n]){0,256};)*?P:)(?!\[REDACTED:)"
     r"(?P<val>(?:\\{1,3}[^\n]|[^;\\\n]){1,256})")
 WIFI_HINTS = ("wifi:",)
+_SASL_USER = r"[ \t]+(?P<user>[^\s:\[\]\"'\\]{0,127}[A-Za-z@][^\s:\[\]\"'\\]{0,127}):"
+SASL_ENTRY = re.compile(
+    r"(?P<pre>(?:^|(?<=\n)|(?<=\\n)|(?<=[\"'])|(?<=: ))[ \t]*(?:\[[A-Za-z0-9.:-]{1,253}\](?::\d{1,5})?"
+    r"|(?:[\w.+-]{1,64}@)?[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+(?::\d{1,5})?)" + _SASL_USER + r")"
+    r"(?!\[REDACTED:)(?P<val>[^\s\"'\\]{1,256})", re.MULTILINE)
+SASL_HINTS = ("sasl", "smtp", "mail", "relay")
 # Each hint is a necessary part of one branch as IOS prints it (one space between words): a bare `password ` or
 # `enable` would run the scan on every login-failure line.
 IOS_HINTS = ("username", "enable secret", "enable password", "snmp-server community", "server key", "isakmp key",
@@ -77,3 +87,13 @@ def ios_sub(mark: str) -> Callable[[str], str]:
 
 def wifi_sub(mark: str) -> Callable[[str], str]:
     return lambda text: WIFI_PASSWORD.sub(lambda m: m.group("pre") + mark, text)
+
+
+def sasl_sub(mark: str) -> Callable[[str], str]:
+    def repl(m: re.Match[str]) -> str:
+        if not m.group(0).lstrip(" \t\"'").startswith("[") and "sasl" not in m.string.lower():
+            return m.group(0)
+        if m.group("val").lower() in PROSE or m.group("val").endswith(":"):
+            return m.group(0)  # `... user:is`, a time `10:11:`: no value
+        return m.group("pre") + mark
+    return lambda text: SASL_ENTRY.sub(repl, text)

@@ -139,6 +139,10 @@ def sasl(r: random.Random) -> Planting:
 
 def sasl_twin(r: random.Random) -> Planting:
     v = f"[smtp.relay.example.net]:{r.choice([25, 587, 2525])}"
+    if r.random() < 0.3:  # a bracketed address inside a sentence, and a bare host in a text not about sasl
+        w = r.choice(["admin", "sent", "ok"])
+        return shape(r, r.choice([f"mail from [10.0.0.{r.randrange(9)}] user:{w} logged in",
+                                  f"relay: smtp.example.org status:{w}"])), ":" + w
     return shape(r, r.choice([f"relayhost = {v}", f"connect to {v}: Connection timed out",
                               f"status=deferred (connect to {v} 10:11: timed out)"])), v
 
