@@ -7,7 +7,8 @@ character"), a full-text query (42601 with tsquery.c's "syntax error in tsquery"
 PostgREST's filters (postgrest base_request_builder.py `match`/`imatch`/`like`/`ilike`/`text_search` put the text
 into the query string unchanged). The class layer reads a data exception as a value our code sent (code). The ORIGIN
 of the text decides (doctrine): the same request's tools/call record carrying arguments -> the user's text (unknown,
-0.35); a setting printed before whose value holds the expression syntax -> config (0.45); neither -> unchanged.
+0.35), as is an earlier record of the same request ([req:] id) quoting, verbatim, the text the refusal quotes
+(tsquery.c quotes it: the request's input logged by its tool); a setting printed before whose value holds the expression syntax -> config (0.45); neither -> unchanged.
 A general 42601 (our SQL's own syntax) is not this class: only tsquery's wording of it is read.
 """
 
@@ -22,6 +23,12 @@ USER_TEXT = 0.35
 SETTING_TEXT = 0.45
 _REFUSED = re.compile(r"invalid regular expression:|LIKE pattern must not end with escape character"
                       r"|invalid escape string|syntax error in tsquery|(?:2201B|22025)\b")
+# the language the server parsed the text as (named in the answer: the class's component)
+_KINDS = ((re.compile(r"tsquery"), "full-text query (tsquery)"),
+          (re.compile(r"regular expression|2201B"), "regular expression"),
+          (re.compile(r"LIKE pattern|escape|22025"), "LIKE pattern"))
+# the text a refusal quotes: tsquery.c's syntax error in tsquery: "TEXT" (the only one of the three that quotes it)
+_QUOTED = re.compile(r"syntax error in tsquery: \\?\"(?P<t>[^\"\\\n]{1,300})\\?\"")
 _TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b[^\n]{0,40}\(?\s*(?:arguments|args|params)?\W{0,4}\{")
 _REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
 _EXPRESSION = re.compile(r"[()\[\]{}\\*+?|&!~^$<>]")
@@ -35,14 +42,24 @@ def user_expression_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     text = f"{inp.exception_message or ''}\n{inp.traceback[-3000:]}"
     if not _REFUSED.search(text) or d.category not in ("code", "unknown", "storage"):
         return d
+    kind = next((k for pat, k in _KINDS if pat.search(text)), "search expression")
     found = tool_call_before(inp)
     if found is not None:
         line, tool = found
         return _answer(d, "unknown", "low", USER_TEXT, line,
-                       f"The database refused a search expression a user gave the {tool} tool",
-                       "The tool call's arguments carried the text; PostgreSQL parsed it as a pattern/query and "
+                       f"The database refused a {kind} a user gave the {tool} tool",
+                       f"The tool call's arguments carried the text; PostgreSQL parsed it as a {kind} and "
                        "refused its syntax. The user's input: nothing in the gateway is broken.",
                        "Answer the user with the refusal; escape or validate user text before it becomes a pattern.")
+    quoted = _request_record_quoting(inp, text)
+    if quoted is not None:
+        return _answer(d, "unknown", "low", USER_TEXT, quoted,
+                       f"The database refused a {kind} this request received",
+                       f"The refused text is quoted verbatim by an earlier record of the same request (not a "
+                       f"setting): the request's input, which PostgreSQL parsed as a {kind} and refused. The user's "
+                       "input: nothing in the gateway is broken.",
+                       "Answer the user with the refusal; escape or validate user text before it becomes a pattern "
+                       "(plainto_tsquery / websearch_to_tsquery for search text).")
     setting = next(((m.group("name"), line.strip()) for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]])
                     for m in _RAW_SETTING.finditer(line) if _EXPRESSION.search(m.group("value"))), None)
     if setting is not None:
@@ -53,6 +70,25 @@ def user_expression_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                        "fails the same way.",
                        f"Fix the syntax of {name} (test it with a SELECT against the database) and restart.")
     return d
+
+
+def _request_record_quoting(inp: DiagnosisInput, refused: str) -> str | None:
+    """The earlier record of the same request (its [req:] id; without ids, the failing logger's own) that quotes the
+    text the refusal quotes (tsquery.c: syntax error in tsquery: "TEXT"), when it is neither a client's request line
+    nor a NAME=value setting; else None."""
+    m = _QUOTED.search(refused)
+    if m is None or len(m.group("t").strip()) < 2:
+        return None
+    quoted, ours = m.group("t"), _REQ.search(inp.message)
+    for raw in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
+        if quoted not in raw or "HTTP Request:" in raw or _RAW_SETTING.search(raw):
+            continue
+        theirs = _REQ.search(raw)
+        if ours is not None and theirs is not None and ours.group("id") == theirs.group("id"):
+            return raw.strip()
+        if ours is None and theirs is None and inp.logger and f" {inp.logger}: " in raw:
+            return raw.strip()
+    return None
 
 
 def tool_call_before(inp: DiagnosisInput, calls: re.Pattern[str] = _TOOL_CALL) -> tuple[str, str] | None:

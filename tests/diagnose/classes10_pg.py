@@ -51,6 +51,31 @@ def h1_user_expression(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _excerpt(rng, [called], error), "unknown"
 
 
+def _tsquery_logged_by_the_tool(rng: random.Random, ctx: Ctx, same_request: bool) -> str:
+    """The full-text refusal (tsquery.c quotes the text: syntax error in tsquery: "TEXT") after the tool's own record
+    quoting the search text it received - of the same request, or (the twin) of another request."""
+    sql, texts = FILTERS[2]
+    text = rng.choice(texts)
+    tool = rng.choice(["tools.history_search", "src.tools.conversation_search", "tools.notes_lookup"])
+    req, other = (f"{rng.randrange(16**8):08x}" for _ in range(2))
+    error = _expression_failure(rng, ctx, text, sql, tool, rng.choice([f"[req:{req}] search failed",
+                                                                       f"[req:{req}] lookup error"]))
+    said = rng.choice([f'search text "{text}" (conversation {rng.randrange(999)})', f"query={text!r}",
+                       f"user asked for: {text}"])
+    logged = at(error, 0.2, tool, f"[req:{req if same_request else other}] {said}")
+    return _excerpt(rng, [logged], error)
+
+
+def h1_user_text_logged_by_the_tool(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The request's search text logged by the tool itself (no tools/call record), then refused -> unknown."""
+    return _tsquery_logged_by_the_tool(rng, ctx, same_request=True), "unknown"
+
+
+def h1_twin_other_request_quoted_it(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The same text logged for ANOTHER request: nothing ties it to this failure -> the class layer's code stays."""
+    return _tsquery_logged_by_the_tool(rng, ctx, same_request=False), "code"
+
+
 def h1_twin_setting_expression(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     """The same refusal for an expression a setting holds (printed at startup) -> config."""
     sql, texts = rng.choice(FILTERS)
@@ -133,7 +158,8 @@ def g3_twin_lock_timeout(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 CLASSES10_PG: dict[str, tuple[Gen, ...]] = {
-    "H1": (h1_user_expression, h1_twin_setting_expression),
+    "H1": (h1_user_expression, h1_twin_setting_expression, h1_user_text_logged_by_the_tool,
+           h1_twin_other_request_quoted_it),
     "G3": (g3_statement_in_transaction, g3_twin_lock_timeout),
 }
 
