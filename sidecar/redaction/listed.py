@@ -128,11 +128,17 @@ def listed_sub(mark: str) -> Callable[[str], str]:
     return sub
 
 
+# The label as wallet tools print it (round 10, set 12): Foundry's `cast wallet new-mnemonic` prints `Phrase:` and the
+# words on the next line, `solana-keygen new` `Save this seed phrase and your BIP39 passphrase to recover your new
+# keypair:`, Electrum `Your wallet generation seed is:` (the words quoted), ethers' Mnemonic repr `phrase: '<words>'`.
+# So: a name (a mnemonic's, or `seed`/`phrase`), up to 80 more characters of its sentence, the assignment, at most one
+# line break (raw, JSON-escaped, or the end of one Docker json-file record and the start of the next), then the words. The words' shape is the guard (12-24 runs of 3-8 lowercase
+# letters with nothing else between them): prose after such a label has short words and punctuation.
 _MNEMONIC = re.compile(
-    r"(?P<name>(?i:(?:[A-Za-z_][\w.\-]{0,40}[ _.\-])?(?:mnemonic|seed[ _.\-]?phrase|wallet[ _.\-]?seed"
-    r"|recovery[ _.\-]?phrase)))\\{0,3}[\"']?[ \t]*(?:=>|:=|[:=])[ \t]*\\{0,3}[\"']?"
+    r"(?P<name>(?i:(?:[A-Za-z_][\w.\-]{0,40}[ _.\-])?(?:mnemonic|seed|phrase)))[^\n:=\\\"']{0,80}?"
+    r"\\{0,3}[\"']?[ \t]*(?:=>|:=|[:=])[ \t]*(?:(?:\r?\n|\\n(?:\"[^\n]{0,160}\r?\n\{\"log\":\")?)[ \t]*)?\\{0,3}[\"']?"
     r"(?P<words>(?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})\b")
-MNEMONIC_HINTS = ("mnemonic", "seed", "recovery")
+MNEMONIC_HINTS = ("mnemonic", "seed", "phrase")
 
 
 def mnemonic_sub(mark: str) -> Callable[[str], str]:

@@ -15,6 +15,11 @@ and each class has a must-keep twin built from the same grammar without a secret
   Contents"; fields in any order, `\\;` `\\,` `\\:` `\\\\` escaped).
 - CONDA: a conda channel URL holding an anaconda.org token as `/t/<token>/` (conda/gateways/connection and
   conda.common.url.split_anaconda_token, which masks it: `/t/([a-zA-Z0-9-]*)`).
+- MNEMONIC: a BIP-39 phrase as wallet tools print it, under a label line: Foundry `cast wallet new-mnemonic`
+  (`Phrase:` then the words on the next line), `solana-keygen new` (`Save this seed phrase and your BIP39 passphrase
+  to recover your new keypair:` then the words), Electrum (`Your wallet generation seed is:` then the quoted words),
+  ethers' Mnemonic repr (`phrase: '<words>'`). The twin: prose after such a label (it has short words and punctuation). Not sampled: a
+  Docker record holding the words alone, its label in the record before (no mechanism without the word list).
 - SASL: Postfix `sasl_passwd` map entries `[nexthop]:port user:password` (Postfix SASL_README, "Enabling SASL
   authentication in the Postfix SMTP client"), as postmap's warnings and a `cat` print them.
 
@@ -147,11 +152,38 @@ def sasl_twin(r: random.Random) -> Planting:
                               f"status=deferred (connect to {v} 10:11: timed out)"])), v
 
 
+# Words of the BIP-39 English list's shape (3-8 lowercase letters); the mechanism does not read the list.
+_WORDS = ("abandon ability able about above absent absorb abstract absurd abuse access accident account accuse "
+          "achieve acid acoustic acquire across act action actor actress actual adapt add addict address adjust "
+          "admit adult advance advice aerobic affair afford afraid again age agent agree ahead aim air airport "
+          "aisle alarm album alcohol alert alien all alley allow almost alone alpha already also alter always "
+          "amateur amazing among amount amused analyst anchor ancient anger angle angry animal ankle announce "
+          "legal winner thank year wave sausage worth useful yellow zebra zero zone zoo").split()
+
+
+def mnemonic(r: random.Random) -> Planting:
+    words = [w for w in _WORDS if len(w) >= 3]
+    v = " ".join(r.choice(words) for _ in range(r.choice([12, 15, 18, 21, 24])))
+    form = r.choice([f"Successfully generated a new mnemonic.\nPhrase:\n{v}\n\nAccounts:\n- Account 0:",
+                     f"Save this seed phrase and your BIP39 passphrase to recover your new keypair:\n{v}\n=====",
+                     f'Your wallet generation seed is:\n"{v}"\nPlease save these words on paper',
+                     f"Mnemonic {{ phrase: '{v}', password: '', wordlist: LangEn {{ locale: 'en' }} }}",
+                     f"recovery phrase:\n  {v}"])
+    return shape(r, f"bootstrap relayer wallet\n{form}"), v
+
+
+def mnemonic_twin(r: random.Random) -> Planting:
+    v = r.choice(["the phrase is stored in the vault and never printed again",
+                  "seed phrase not set; run cast wallet new-mnemonic to create one",
+                  "invalid checksum, check the word order and retry"])
+    return shape(r, r.choice([f"Phrase:\n{v}", f"seed phrase: {v}", f"mnemonic: {v}"])), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl}
+    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl, "MNEMONIC": mnemonic}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "IOS_TWIN": ios_twin, "CIMASK_TWIN": cimask_twin, "WIFI_TWIN": wifi_twin, "CONDA_TWIN": conda_twin,
-    "SASL_TWIN": sasl_twin}
+    "SASL_TWIN": sasl_twin, "MNEMONIC_TWIN": mnemonic_twin}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
