@@ -12,7 +12,8 @@ from the models' own annotations, never a list of ours) says otherwise:
 - the error's own text quotes that value or its type name (the record is about THIS failure).
 A documented-Optional field (message.content, message.tool_calls, usage) shown as null is our code assuming it
 present: the answer stays code (the twin). A count of failures concentrated on the model the record names (N of M of
-that model, 0 of the other models) is the provider's too: only its replies break our parsing.
+that model, 0 of the other models) is the provider's too: only its replies break our parsing. CLASSES10 G4's twin: our
+strict encoder refusing NaN/Infinity after a record of the provider's reply carrying such a value (JSON has none).
 Pure and bounded (the last 40 context lines, 2 KB each).
 """
 
@@ -36,6 +37,12 @@ _JSON_TYPES = {dict: "dict", list: "list", str: "str", int: "int", float: "float
 # failures concentrated on one model: "<n> of <m> ... <model> ... 0 of <k> ... other models"
 _ONE_MODEL = re.compile(r"\b0\b[^\n]{0,40}\bother models?\b|\bother models?\b[^\n]{0,20}\b0\b", re.I)
 _MODEL_ID = re.compile(r"\b[a-z][a-z0-9]*(?:[-.][a-z0-9]+){1,6}\b")
+# G4's twin (CLASSES10): a non-finite number the provider's reply carried, copied into what our strict encoder writes.
+# A JSON key followed by a bare NaN/Infinity (what a reply's text holds; our own figures print Python's "nan"/"inf")
+# in a record of the reply (its words) - CLASSES9 P1 read for the one value JSON itself cannot carry.
+_NAN_REFUSED = re.compile(r"Out of range float values are not JSON compliant")
+_NON_FINITE = re.compile(r"\"[\w.-]{1,60}\"\s*:\s*-?(?:NaN|Infinity)\b")
+_REPLY_RECORD = re.compile(r"\b(?:repl(?:y|ies)|response|completion|chunk|choices)\b", re.I)
 _FAILED = re.compile(r"\bfail\w*|\berrors?\b|\bunparse?able\b|\bcould not (?:parse|read)\b", re.I)
 
 
@@ -110,10 +117,34 @@ def _broken_field(line: str, said: str) -> str | None:
     return None
 
 
+def _non_finite_reply(inp: DiagnosisInput) -> str | None:
+    """The earlier provider-reply record carrying a bare NaN/Infinity JSON value, when our strict encoder refused a
+    non-finite float (json/encoder.py, allow_nan=False: "Out of range float values are not JSON compliant")."""
+    if not _NAN_REFUSED.search(inp.exception_message or ""):
+        return None
+    for ln in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
+        if _NON_FINITE.search(ln) and _REPLY_RECORD.search(ln):
+            return ln.strip()
+    return None
+
+
 def reply_schema_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or the provider's broken reply an earlier record shows (see the module docstring)."""
     if inp.exception_type not in _READING or d.category not in ("code", "unknown"):
         return d
+    nan = _non_finite_reply(inp)
+    if nan is not None:
+        return d.model_copy(update={
+            "category": "provider", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+reply-non-finite",
+            "summary": "The provider's reply carried a NaN/Infinity number, which JSON does not allow; our strict "
+                       "encoder refused it when writing the copied value",
+            "root_cause": "A record before shows the provider's raw reply with a bare NaN/Infinity value. JSON (RFC "
+                          "8259) has no such numbers, so the reply breaks its schema; Python's json.loads accepts "
+                          "them by default (parse_constant) and the float reached our json.dumps(allow_nan=False), "
+                          "which refused it.",
+            "suggested_fix": ["Report the reply to the provider; meanwhile drop or clamp non-finite numbers when "
+                              "parsing replies (json.loads(parse_constant=...))."],
+            "evidence": [*d.evidence, nan]})
     said = f"{inp.exception_type}: {inp.exception_message}"
     message = " ".join(inp.messages())
     for ln in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):

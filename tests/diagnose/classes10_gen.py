@@ -254,6 +254,49 @@ def g4_our_serialisation(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
                                                                                 "cache entry not stored"]))), "code"
 
 
+def _reply_with_non_finite(rng: random.Random) -> tuple[str, str]:
+    """(the provider's raw reply text carrying a bare NaN/Infinity, the field's name): JSON has no such numbers, but
+    Python's json.loads accepts them (parse_constant), so the float reaches our strict encoder."""
+    field = rng.choice(["logprob", "score", "confidence", "temperature_used"])
+    value = rng.choice(["NaN", "Infinity", "-Infinity"])
+    reply = rng.choice([
+        f'{{"choices":[{{"index":0,"logprobs":{{"content":[{{"token":"a","{field}":{value}}}]}},"finish_reason":"stop"}}]}}',
+        f'{{"id":"chatcmpl-{rng.randrange(10**6)}","choices":[{{"message":{{"content":"ok"}},"{field}":{value}}}]}}',
+        f'{{"data":[{{"embedding":[0.1,0.2],"{field}":{value}}}],"model":"m"}}'])
+    return reply, field
+
+
+def g4_twin_provider_non_finite(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """The non-finite float came from the provider's reply (a raw reply record shows it) and our cache/export copied it
+    into a strict json.dumps -> provider (CLASSES10 G4's twin: the reply breaks its schema, CLASSES9 P1)."""
+    import json
+    reply, _ = _reply_with_non_finite(rng)
+    parsed = json.loads(reply)  # the real parse: NaN/Infinity accepted by default
+    logger = rng.choice(["src.cache.semantic_cache", "src.storage.turn_store", "src.monitoring.reply_audit"])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", "json.dumps(entry, allow_nan=False)",
+                        {"json": json, "entry": {"reply": parsed, "model": "kimi-k2"}})
+    error = _record(run, logger, rng.choice(["L2 write error", "cache entry not stored", "turn not persisted"]))
+    provider = rng.choice(["src.providers.kimi_chat", "src.providers.glm_chat", "openai._base_client"])
+    shown = at(error, 0.2, provider, rng.choice([f"raw reply: {reply}", f"response body {reply[:160]}",
+                                                 f"completion received ({len(reply)} bytes) {reply}"]), "DEBUG")
+    return _excerpt(rng, [shown], error), "provider"
+
+
+def g4_twin_our_nan_figure(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A near-miss: our own figure is NaN (printed as Python prints it) and a reply record before carries no
+    non-finite value -> our code stays."""
+    import json
+    logger = rng.choice(["src.monitoring.usage_rollup", "src.cache.semantic_cache"])
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", "json.dumps({'ratio': ok / total}, allow_nan=False)",
+                        {"json": json, "ok": float("inf"), "total": float("inf")})
+    error = _record(run, logger, rng.choice(["snapshot write failed", "metrics export failed"]))
+    reply = at(error, 0.5, rng.choice(["src.providers.kimi_chat", "src.providers.glm_chat"]),
+               f'raw reply: {{"choices":[{{"message":{{"content":"ok"}},"logprob":-0.{rng.randrange(10, 99)}}}]}}',
+               "DEBUG")
+    figure = at(error, 0.2, logger, f"window ratio={float('nan')} (0 of 0 requests)")
+    return _excerpt(rng, [reply, figure], error), "code"
+
+
 # ---- F4: a library's named constant spelt from the environment ----------------------------------------------------
 def _named_constant(rng: random.Random, value: str) -> Callable[[], object]:
     import hashlib
@@ -282,7 +325,7 @@ def f4_env_constant_rejected(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 CLASSES10_MORE: dict[str, tuple[Gen, ...]] = {
-    "G2": (g2_lifecycle_misuse,), "G4": (g4_our_serialisation,), "F4": (f4_env_constant_rejected,),
+    "G2": (g2_lifecycle_misuse,), "G4": (g4_our_serialisation, g4_twin_provider_non_finite, g4_twin_our_nan_figure), "F4": (f4_env_constant_rejected,),
 }
 
 
