@@ -100,7 +100,9 @@ SDK_HINTS = ("rollbar", "bugsnag", "github(", "webclient", "sendgrid", "bot(", "
 # also as an argv list (`"-c", "<v>"`, escaped once more in a JSON record).
 _SNMP_LINE = re.compile(r"\b" + _SNMP + r"\b[^\n]{0,2000}")
 _ESC_SEP = r"(?:\\{0,3}[\"']?[ \t]*,[ \t]*\\{0,3}[\"']?|[ \t]+\\{0,3}[\"']?|=\\{0,3}[\"']?)"
-_SNMP_FLAG = re.compile(r"(?<![\w-])(?:-c|-A|-X|-3[mxMK])" + _ESC_SEP + r"(?!\[REDACTED:)(?!\$[A-Za-z_{])"
+# (getopt(3) also takes the value glued to the letter: `-c<community>`, `-A<passphrase>`, review B16)
+_SNMP_FLAG = re.compile(r"(?<![\w-])(?:-c|-A|-X|-3[mxMK])(?:" + _ESC_SEP + r"|(?=[^\s'\",\]|\\-]))"
+                        r"(?!\[REDACTED:)(?!\$[A-Za-z_{])"
                         r"(?P<val>[^\s'\",\]|\\]+)")
 SNMP_HINTS = ("snmp",)
 
@@ -117,7 +119,7 @@ SWITCH_SECRET = re.compile(
     r"|" + _cmd("(?i:schtasks)") + r"(?<![\w-])/(?i:rp|p)" + _SEP
     # ipmitool(1) `-P <password>` (the BMC password; `-U` is the user), Cisco IOS type 7 (`password 7 <hex>`, `key 7
     # <hex>`: a reversible obfuscation with a published key, CLASSES12.md C19)
-    + r"|" + _cmd("ipmitool") + r"(?<![\w-])-P" + _SEP
+    + r"|" + _cmd("ipmitool") + r"(?<![\w-])-P(?:" + _SEP + r"|(?=[^\s'\",\]|-]))"  # getopt(3): `-P<pw>` glued too
     + r"|\b(?:password|key) 7 (?=[0-9A-Fa-f]{4,}\b)"
     + r"|\b(?i:net) (?i:use)[ \t]+(?:[A-Za-z]:[ \t]+)?(?:\\{2,8}[^\s\\'\"]+){2,}[ \t]+(?![/*])"
     r")(?!\[REDACTED:)(?!\$[A-Za-z_{])(?!-[ \t'\"]|-$)(?P<val>[^\s'\",\]|]+)")

@@ -187,7 +187,8 @@ CLI_SECRET = re.compile(
     # fd: and stdin name where the password is, they stay) and enc(1)'s `-k <password>`; wpa_passphrase(8)
     # `<ssid> <passphrase>`.
     r"|(?P<pre5>\b(?:ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)\b" + _until(_LDAP) + r"(?<![\w-])-w"
-    r"|ldappasswd\b" + _until(_LDAP) + r"(?<![\w-])-[as]|openssl\b" + _until(r"openssl\b") + r"(?<![\w-])-k)" + _ARGV_SEP
+    r"|ldappasswd\b" + _until(_LDAP) + r"(?<![\w-])-[as]|openssl\b" + _until(r"openssl\b") + r"(?<![\w-])-k)"
+    r"(?:" + _ARGV_SEP + r"|(?<=-w)(?=[^\s'\",\]|-]))"  # getopt(3) takes `-w<passwd>` glued as well (review B16)
     + r"|\bopenssl\b" + _until(r"openssl\b") + r"(?<![\w-])-(?:passin|passout|pass|password)" + _ARGV_SEP + r"pass:"
     r"|\bwpa_passphrase\b['\"]?(?:[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)[^\s'\",]+" + _ARGV_SEP
     # Archivers' password switches: 7-Zip `-p{Password}` and RAR `-p<pwd>` glued to the switch, Info-ZIP
