@@ -9,7 +9,7 @@ second registration (registries.py), a user's URL (user_target.py), a non-JSON 2
 (sdk_text_reply.py), a web page from a host that is not the API's or our egress filter's (api_host.py), a CR/LF
 header's origin (header_value.py), a second loop in a thread (loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
 check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
-failure's side (stdio_encoding.py), a refresh token rotated by another holder (refresh_race.py), the
+failure's side (stdio_encoding.py), a PEM text mangled by its loader (pem_text.py), a refresh token rotated by another holder (refresh_race.py), the
 sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
@@ -29,6 +29,7 @@ from .jwt_claims import jwt_claims_cause
 from .loop_threads import loop_thread_cause
 from .model import Diagnosis, DiagnosisInput
 from .oom_kills import oom_cause
+from .pem_text import pem_text_cause
 from .pool_limit import pool_limit_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .proxy_connect import proxy_connect_cause
@@ -67,6 +68,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
     d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check
     d = stdio_encoding_cause(user_db_value_cause(d, inp), inp)  # a user's argument in our raise; an encode's side
+    d = pem_text_cause(d, inp)  # a PEM key's text mangled by its loader (cryptography's refusal names the byte)
     d = refresh_race_cause(d, inp)  # a refresh token rotated by another holder of the session
     d = sniffed_every_file_cause(d, inp)  # the sniffer refusing another request's file too
     d = dead_worker_cause(d, inp, diagnose)

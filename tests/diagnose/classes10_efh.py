@@ -450,3 +450,34 @@ def e1_twin_other_session_refreshed(rng: random.Random, ctx: Ctx) -> tuple[str, 
 
 CLASSES10_EFH["E1"] = (e1_two_holders_refresh, e1_twin_session_lifetime, e1_twin_other_session_refreshed)
 
+
+
+# ---- F8: a PEM key whose text its loader mangled (cryptography's refusal names the byte) ----------------------------
+def f8_pem_text_mangled(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A real EC/RSA key put in a one-line env value with its newlines escaped ("\\n" text: cryptography's InvalidData
+    symbol 92) or cut at its first newline (MalformedFraming), loaded by PyJWT (algorithms.py prepare_key) or by
+    cryptography directly from a /app frame -> config (CLASSES10 F8)."""
+    import jwt
+    from cryptography.hazmat.primitives import serialization as ser
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    rsa_key = rng.random() < 0.5
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024) if rsa_key else \
+        ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()).decode()
+    mangled = pem.replace("\n", "\\n") if rng.random() < 0.7 else pem.split("\n")[0] + "\n"
+    name = rng.choice(["AUDITOR_SIGNING_KEY", "JWT_PRIVATE_KEY", "TLS_CLIENT_KEY_PEM", "SERVICE_ACCOUNT_KEY"])
+    logger = rng.choice(["src.monitoring.auditor_link", "src.auth.token_minter", "src.daemon.mtls"])
+    if rng.random() < 0.5:
+        body, names = (f"jwt.encode({{'sub': 'gw'}}, key_text, algorithm='{'RS256' if rsa_key else 'ES256'}')",
+                       {"jwt": jwt, "key_text": mangled})
+    else:
+        body, names = "ser.load_pem_private_key(key_text.encode(), password=None)", {"ser": ser, "key_text": mangled}
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", body, names)
+    error = _record(run, logger, rng.choice(["cannot mint token", "signing key unusable", "client key load failed"]))
+    printed = at(error, rng.choice([3, 60]), "src.core.env_config",
+                 rng.choice([f"{name}=<set, {len(mangled)} chars>", f"loaded {name} from /run/secrets/{name.lower()}",
+                             f"environment: LOG_LEVEL=INFO {name}=<redacted>"]))
+    return _excerpt(rng, [printed] if rng.random() < 0.8 else [], error), "config"
+
+
+CLASSES10_EFH["F8"] = (*CLASSES10_EFH["F8"], f8_pem_text_mangled)
