@@ -55,12 +55,13 @@ def expect_send_sub(mark: str) -> Callable[[str], str]:
 # IPython `In [3]:` / `Out[3]:`, gdb `(gdb) p cfg->password` then `$1 = "..."` (gdb manual, value history), the Node
 # REPL `> process.env.X`, Rails console `irb(main):001>` then `=> "..."`. The expression's last name decides
 # (is_secret_name); the value is the next line's literal, also in the next Docker record when both are in the text (a
-# Docker record alone shows the value alone: not read). `>` raw or as moby writes it (`\u003e`).
+# Docker record alone shows the value alone: not read). `>` raw or as moby writes it (`\u003e`); a quote in the
+# expression (`os.environ["X"]`) escaped once more inside a JSON record (`\"`, review A33).
 _GT = r"(?:>|\\u003[eE])"
 _REPL = re.compile(
     r"(?:^|(?<=\n)|(?<=\\n)|(?<=: )|(?<=\"))[ \t]*(?P<prompt>\((?:Pdb|ipdb|gdb)\)|ipdb>|>>>|In \[\d{1,5}\]:|" + _GT
     + r"|irb\([^)\n]{0,40}\):\d{1,5}(?::\d{1,3})?(?:[*]|" + _GT + r")|\[\d{1,5}\] pry\([^)\n]{0,40}\)" + _GT + r")[ \t]*"
-    r"(?:(?:p|pp|print|display|call|puts)[ \t]+)?(?P<expr>(?:[^\n\\]|\\u003[eE]){1,200}?)[ \t]*(?:\r?\n|(?:\\r)?\\n)(?:" + DOCKER_SEAM
+    r"(?:(?:p|pp|print|display|call|puts)[ \t]+)?(?P<expr>(?:[^\n\\]|\\u003[eE]|\\{1,3}[\"']){1,200}?)[ \t]*(?:\r?\n|(?:\\r)?\\n)(?:" + DOCKER_SEAM
     + r")?[ \t]*(?:Out\[\d{1,5}\]:[ \t]*|\$\d{1,5} = |=(?:>|\\u003[eE]) )?\\{0,3}[\"']?(?P<val>[^\s\"'\\]{4,512})")
 _LAST_NAME = re.compile(r"[A-Za-z_][\w-]*")
 REPL_HINTS = ("(pdb)", "(ipdb)", "ipdb>", ">>>", "in [", "(gdb)", "irb(", "pry(", "\n>", "\\n>", ": >", "\\u003e ", "> process",
