@@ -58,6 +58,8 @@ from .cicommands import HINTS as CI_HINTS
 from .cicommands import ci_secret_sub
 from .continued import HINTS as CONTINUED_HINTS
 from .continued import continued_sub
+from .cookiejar import HINTS as COOKIE_JAR_HINTS
+from .cookiejar import cookie_jar_sub
 from .directives import HINTS as IPSEC_HINTS
 from .directives import (
     IOS_HINTS,
@@ -301,6 +303,8 @@ _RULES: tuple[_Sub, ...] = (
     # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them
     _Sub("secret", conversion_sub(_mark("secret")), None, CONVERSION_HINTS),
     _Sub("secret", value_first_sub(_mark("secret")), None, VALUE_FIRST_HINTS, "name"),
+    # (b) a cookie file, one cookie a line (cookiejar.py): before the joining below takes a line's end for a wrap
+    _Sub("cookie", cookie_jar_sub(_mark("cookie")), None, COOKIE_JAR_HINTS),
     # (b) a secret wrapped onto the next line: judged joined, before the lines are judged apart
     _Sub("secret", joined_sub(_redact_decoded), None, ("\n", "\\n")),
     _Sub("secret", adjacent_literals_sub(_redact_decoded, _mark("secret")), None, ("'\n", '"\n')),

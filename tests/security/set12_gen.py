@@ -20,6 +20,8 @@ and each class has a must-keep twin built from the same grammar without a secret
   to recover your new keypair:` then the words), Electrum (`Your wallet generation seed is:` then the quoted words),
   ethers' Mnemonic repr (`phrase: '<words>'`). The twin: prose after such a label (it has short words and punctuation). Not sampled: a
   Docker record holding the words alone, its label in the record before (no mechanism without the word list).
+- COOKIEJAR: Netscape cookie files (curl `-c`, http.cookiejar.MozillaCookieJar.save): seven TAB-separated fields,
+  the value last; the twin is a TAB-separated table with TRUE/FALSE columns that is no cookie file.
 - SASL: Postfix `sasl_passwd` map entries `[nexthop]:port user:password` (Postfix SASL_README, "Enabling SASL
   authentication in the Postfix SMTP client"), as postmap's warnings and a `cat` print them.
 
@@ -28,9 +30,12 @@ and each class has a must-keep twin built from the same grammar without a secret
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
+import os
 import random
 import string
+import tempfile
 from collections.abc import Callable
 
 from .classes11_gen import key, pw, shape
@@ -152,6 +157,31 @@ def sasl_twin(r: random.Random) -> Planting:
                               f"status=deferred (connect to {v} 10:11: timed out)"])), v
 
 
+def cookiejar(r: random.Random) -> Planting:
+    jar = http.cookiejar.MozillaCookieJar()
+    vals = []
+    for i in range(r.randrange(1, 4)):
+        v = r.choice([lambda: rnd(r, AN + "_-", 48), lambda: key(r), lambda: rnd(r, HEX, 32)])()
+        vals.append(v)
+        dom = r.choice([".admin.gw.internal", "api.example.net", ".example.org"])
+        jar.set_cookie(http.cookiejar.Cookie(
+            0, r.choice(["__Host-gwsid", "sessionid", "JSESSIONID", "_gw_s", "connect.sid", "ak_bmsc", "SERVERID", "gw_u", "__cf_bm"]) + str(i), v, None, False,
+            dom, True, dom.startswith("."), "/", True, r.random() < 0.5, 2_000_000_000 + r.randrange(10**8), False, None, None,
+            {"HttpOnly": None} if r.random() < 0.5 else {}))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "jar.txt")
+        jar.save(path, ignore_discard=True)
+        with open(path) as f:
+            body = f.read().strip()
+    return shape(r, f"saved cookie jar for admin probe\n{body}"), r.choice(vals)
+
+
+def cookiejar_twin(r: random.Random) -> Planting:
+    v = r.choice(["beta-ui", "dark-mode", "fast-path"]) + str(r.randrange(9))
+    return shape(r, f"feature flags\nname\tenabled\tpath\tstable\tsince\towner\tnote\n{v}\tTRUE\tui\tFALSE\t"
+                    f"2024\tweb\tramp {r.randrange(100)}%"), v
+
+
 # Words of the BIP-39 English list's shape (3-8 lowercase letters); the mechanism does not read the list.
 _WORDS = ("abandon ability able about above absent absorb abstract absurd abuse access accident account accuse "
           "achieve acid acoustic acquire across act action actor actress actual adapt add addict address adjust "
@@ -180,10 +210,10 @@ def mnemonic_twin(r: random.Random) -> Planting:
 
 
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl, "MNEMONIC": mnemonic}
+    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl, "MNEMONIC": mnemonic, "COOKIEJAR": cookiejar}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "IOS_TWIN": ios_twin, "CIMASK_TWIN": cimask_twin, "WIFI_TWIN": wifi_twin, "CONDA_TWIN": conda_twin,
-    "SASL_TWIN": sasl_twin, "MNEMONIC_TWIN": mnemonic_twin}
+    "SASL_TWIN": sasl_twin, "MNEMONIC_TWIN": mnemonic_twin, "COOKIEJAR_TWIN": cookiejar_twin}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
