@@ -92,11 +92,11 @@ class CopySearch:
         found = False
         # Only siblings no longer than what we read (they hold nothing new), not tracked, not compressed.
         candidates = ((p, st) for p, st in siblings(name, f.src.cfg.rotated_dirs)
-                      if f.head_len <= st.st_size <= f.parser.offset and not p.endswith(COMPRESSED)
+                      if 0 < st.st_size <= f.parser.offset and not p.endswith(COMPRESSED)
                       and (ident := (st.st_dev, st.st_ino)) != f.ident and ident not in self.table.by_ident)
         for p, st, h, fst in _opened(candidates):
-            if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or is_known(h, fst, known) or not h.head_matches(
-                    fst.st_size, f.head_len, f.head_hash):
+            if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or is_known(h, fst, known) or not self._starts_like(
+                    f, h, fst.st_size):
                 continue
             hl, hh = h.head_identity(fst.st_size)
             key = file_key(fst.st_dev, fst.st_ino, hh)
@@ -105,6 +105,18 @@ class CopySearch:
                                          size=fst.st_size, updated=self.clock.time(), format=f.parser.format)
             found = True
         return found
+
+    @staticmethod
+    def _starts_like(f: Tracked, h: FileHandle, size: int) -> bool:
+        """Whether the file open as `h` (`size` bytes) starts with `f`'s first bytes: its identity
+        (head_len bytes), or - a copy SHORTER than that identity - all of it is the first bytes our
+        parser read from `f`. A copy shorter than the identity: logrotate copied the file, the writer
+        appended inside the slice before the truncation, and we took (or grew) the identity past the
+        copy's end; it was then read from 0 as a generation nobody saw (dev seed logrotate-326, #16)."""
+        if size >= f.head_len:
+            return f.head_len > 0 and h.head_matches(size, f.head_len, f.head_hash)
+        head = f.parser.receipts.head
+        return 0 < size <= len(head) and h.pread(size, 0) == bytes(head[:size])
 
     def _copy_of(self, f: Tracked) -> tuple[str, FileHandle, os.stat_result] | None:
         """A sibling (name.1, name-2026...) holding a copy of what we had not read yet (copytruncate).

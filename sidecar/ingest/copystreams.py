@@ -10,7 +10,7 @@ under the COPY's inode: every event counted twice (tests/ingest/test_writer_repl
 logrotate-501).
 
 Decision: the copy is named under its original's stream when all of these hold:
-- it is a rotated sibling of a family (recovery.family) whose live name is another inode, L;
+- it is a rotated sibling of a family (recovery.family; in an olddir, recovery.live_name) whose live name is another inode, L;
 - the store holds receipts of a stream `dev:L:<hash>/n` and the copy's first n bytes hash to it.
   Only the original's reader can have written that stream: it names L's content, and the copy
   starts with the same bytes (what copies.py calls a copy: another inode starting with a tailed
@@ -62,16 +62,16 @@ def copy_of(head: bytes, live: Ident, streams: dict[Ident, list[str]]) -> str | 
 
 
 def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], bytes | None], path: str,
-                st: os.stat_result, h: FileHandle) -> str | None:
+                st: os.stat_result, h: FileHandle, live: str) -> str | None:
     """The live file's stream prefix if the file at rotated name `path` (`st`, `h`) is a copy of
-    content read from it (the module's decision); None for a live name, its own inode, or no match.
+    content read from `live`, the live name it is a generation of (recovery.live_name: in an olddir
+    too) (the module's decision); None for a live name, its own inode, or no match.
 
     `held(ident)`: the first bytes THIS replica's parser read from that inode, if it tails it now -
     local evidence, fresher than the store's streams read at start (both replicas running across
     the copy: the one that opened the original while it was empty had no first bytes to match a
     copy by in copies.py, and read the copy as a new file; seeds logrotate-511/512)."""
-    live = family(path) if path else path
-    if live == path:
+    if not path or live == path:
         return None
     try:
         lst = os.stat(live)
@@ -124,10 +124,10 @@ def is_rotated_name(path: str) -> bool:
     return bool(path) and family(path) != path
 
 
-async def fresh_copy_stream(store: Any, path: str, ident: Ident, h: FileHandle) -> str | None:
-    """The live file's stream prefix if the store holds, NOW, a stream of the live name's inode that the
-    file at rotated name `path` (inode `ident`, open as `h`) starts with; None otherwise or on a store error."""
-    live = family(path)
+async def fresh_copy_stream(store: Any, live: str, ident: Ident, h: FileHandle) -> str | None:
+    """The live file's stream prefix if the store holds, NOW, a stream of the inode at `live` (the live
+    name a rotated file is a generation of, recovery.live_name) that the file (inode `ident`, open as `h`)
+    starts with; None otherwise or on a store error."""
     try:
         lst = os.stat(live)
     except OSError:

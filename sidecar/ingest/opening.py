@@ -18,6 +18,7 @@ from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
 from .receiptstream import alias_key
+from .recovery import live_name
 from .tracked import FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ class FileOpening:
                if cp is None or size < cp.offset else cp.key)
         stream_check = False
         if cp is None or size < cp.offset:
-            stream = copied_live(self.live_streams, self._held_head, path or origin, st, h)
+            name = path or origin
+            live = live_name(name, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs) if is_rotated_name(name) else name
+            stream = copied_live(self.live_streams, self._held_head, name, st, h, live)
             if stream is not None:
                 key = alias_key(key, stream)
             else:  # the start-up snapshot may be stale: the store is asked before the first read (tail.py)

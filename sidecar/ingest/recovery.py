@@ -18,6 +18,7 @@ from ..clock import Clock
 from .checkpoint import Checkpoint, file_key
 from .discovery import expand
 from .handle import FileHandle
+from .livecopy import copy_of_live
 from .receiptstream import ReceiptStream, alias_key
 from .tracked import FileTable, SourceState, Tracked
 
@@ -55,6 +56,30 @@ def live_families(paths: Iterable[str], exclude: Iterable[str] = ()) -> set[str]
         else:
             out.add(os.path.abspath(os.path.expanduser(pattern)))
     return out
+
+
+def live_name(path: str, paths: Iterable[str], exclude: Iterable[str] = (), rotated_dirs: Iterable[str] = ()) -> str:
+    """The live name whose generation `path` is, among the live names of a source's globs (`paths`).
+
+    `family(path)` when that is in the family's own directory. A generation in ANOTHER directory
+    keeps the family's name there (logrotate(8) olddir: `olddir/app.log.1`; a handler's namer), so
+    its family is `olddir/app.log`, a name nothing writes: its live name is the source's live name of
+    that base name whose rotation directories (`rotation_dirs`: the configured `rotated_dirs`) hold
+    `path`'s directory, or whose directory is `path`'s parent (an olddir nobody configured, as
+    `subdirs` looks). Without one, `family(path)`. A copytruncate copy taken into an olddir is then
+    matched to the live file it was copied from, as one in the log directory is (copystreams.py;
+    review of round 10, dev seed logrotate-326: a restart between the copy and the truncation read
+    the copy under its own inode AND the live file from 0 - one record stored twice)."""
+    fam = family(path)
+    lives = live_families(paths, exclude)
+    if fam in lives or not fam:
+        return fam
+    d, base = os.path.split(fam)
+    for live in sorted(lives):
+        if os.path.basename(live) == base and (d in rotation_dirs(live, rotated_dirs)[1:]
+                                               or os.path.dirname(d) == os.path.dirname(live)):
+            return live
+    return fam
 
 
 def rotation_dirs(path: str, rotated_dirs: Iterable[str] = ()) -> list[str]:
@@ -325,6 +350,7 @@ class StartupRecovery:
         """Generations of `fam` written after we last wrote a checkpoint that no checkpoint knows."""
         known = known_idents(self.fs.saved)
         heads = [cp for cp in self.fs.saved.values() if cp.head_len > 0 and cp.offset > 0]
+        live = live_name(fam, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs)  # the name the scan reads
         for p, st in siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]):
             ident = (st.st_dev, st.st_ino)
             if ident in self.fs.table.by_ident or st.st_mtime < alive - 1.0:
@@ -334,6 +360,13 @@ class StartupRecovery:
                             "are not read (counted in sidecar_rotations_total{kind=\"compressed_skipped\"})",
                             extra={"path": p})
                 self.fs.count_rotation(src, "compressed_skipped")
+                continue
+            if copy_of_live(p, ident, live):
+                # Copied from the live file's content no checkpoint knows yet (a restart between
+                # logrotate's copy and its truncation): the scan reads that content from the live
+                # file; the copy is its gap once the truncation is seen (copies.py), as while running.
+                log.debug("ingest: a copy of the live file's unread content, read from the live file",
+                          extra={"path": p, "live": live})
                 continue
             adopt_unseen(self.fs, src, p, ident, known, heads, resume_copies=True)
 

@@ -28,7 +28,7 @@ from .delivery import Delivery
 from .discovery import DirWatcher
 from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
-from .recovery import live_families
+from .recovery import live_families, live_name
 from .rotation import FileSet
 from .tracked import (
     READ_BUDGET,
@@ -237,7 +237,8 @@ class Ingest:
             # file has no first bytes to match: asked once it has some, still before its first read.)
             # Read on the next pass, from a fresh look: the file may have changed during the query.
             f.stream_check = False
-            stream = await fresh_copy_stream(self.store, f.origin, f.ident, f.handle) if self.store else None
+            live = live_name(f.origin, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs)
+            stream = await fresh_copy_stream(self.store, live, f.ident, f.handle) if self.store else None
             if stream is not None and f in self.fs.table:
                 self.fs.restream(f, stream)
             return True

@@ -504,8 +504,9 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
     now_gz = compress and not delay
     # olddir moves the generation out of the directory the sidecar watches: the source names it
     # (`rotated_dirs`, World.config), so the renamed file is found there (round 10; before, the test
-    # synced first). NOT generated yet: copytruncate into olddir unsynced - dev seed logrotate-326 (two
-    # writers, restarts) stores one record twice (not traced); synced first as before.
+    # synced first). Copytruncate into olddir unsynced: traced and fixed in round 10's third wave (dev
+    # seed logrotate-326; tests/ingest/test_olddir_copy_replicas.py runs it unsynced), still synced here
+    # by default: two replicas store a record twice on 1 of 24 dev seeds (442, bench/olddir_copy_scan.py).
     olddir_copy = opts["olddir"] and opts["mode"] == "copytruncate" and world.sync_olddir_copy
     await world.before_destroying([*doomed, *([base] if olddir_copy else [])])
     for p in doomed:
