@@ -58,6 +58,7 @@ SASL_ENTRY = re.compile(
     r"|(?:[\w.+-]{1,64}@)?[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+(?::\d{1,5})?)" + _SASL_USER + r")"
     r"(?!\[REDACTED:)(?P<val>[^\s\"'\\]{1,256})", re.MULTILINE)
 SASL_HINTS = ("sasl", "smtp", "mail", "relay")
+_SASL_QUICK = re.compile(r"\](?::\d{1,5})?[ \t]+[^\s:]{1,256}:")
 # Each hint is a necessary part of one branch as IOS prints it (one space between words): a bare `password ` or
 # `enable` would run the scan on every login-failure line.
 IOS_HINTS = ("username", "enable secret", "enable password", "snmp-server community", "server key", "isakmp key",
@@ -96,4 +97,10 @@ def sasl_sub(mark: str) -> Callable[[str], str]:
         if m.group("val").lower() in PROSE or m.group("val").endswith(":"):
             return m.group(0)  # `... user:is`, a time `10:11:`: no value
         return m.group("pre") + mark
-    return lambda text: SASL_ENTRY.sub(repl, text)
+    def sub(text: str) -> str:
+        # A bracketed nexthop then a blank and `user:` (a quick literal-led test: `smtp` lets every Postfix line in),
+        # or a text naming sasl; otherwise no entry can match.
+        if _SASL_QUICK.search(text) is None and "sasl" not in text.lower():
+            return text
+        return SASL_ENTRY.sub(repl, text)
+    return sub
