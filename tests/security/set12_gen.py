@@ -177,6 +177,13 @@ def cookiejar(r: random.Random) -> Planting:
 
 
 def cookiejar_twin(r: random.Random) -> Planting:
+    if r.random() < 0.5:  # a preference cookie in a cookie file (set 12's must-keep kept one in another carrier)
+        v = r.choice(["dark", "light", "en-US", "compact", "1", "de"])
+        body = (f"# Netscape HTTP Cookie File\n.admin.gw.internal\tTRUE\t/\tFALSE\t{2_000_000_000 + r.randrange(10**8)}"
+                f"\t{r.choice(['gw_theme', 'lang', 'consent', 'ui_density'])}\t{v}")
+        # (raw lines only: inside a JSON string the escaped TABs make the file one long token, which the wrapped-line
+        # join and the entropy rule take whole on main too - left, said in the round's report)
+        return f"2026-12-06 11:02:0{r.randrange(10)},412 DEBUG probe: saved cookie jar\n{body}", "\t" + v
     v = r.choice(["beta-ui", "dark-mode", "fast-path"]) + str(r.randrange(9))
     return shape(r, f"feature flags\nname\tenabled\tpath\tstable\tsince\towner\tnote\n{v}\tTRUE\tui\tFALSE\t"
                     f"2024\tweb\tramp {r.randrange(100)}%"), v
