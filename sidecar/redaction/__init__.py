@@ -123,7 +123,7 @@ from .serialized import HINTS as PHP_HINTS
 from .serialized import php_serialized_sub
 from .tables import table_sub
 from .transcripts import HINTS as TRANSCRIPT_HINTS
-from .transcripts import REPL_HINTS, expect_send_sub, repl_sub
+from .transcripts import NOT_FOUND_HINTS, REPL_HINTS, expect_send_sub, not_found_sub, repl_sub
 from .unlabelled import (
     DUMP_HINTS,
     HEADER_HINTS,
@@ -288,7 +288,8 @@ _RULES: tuple[_Sub, ...] = (
     _Sub("password", rpc_sub(_mark("password")), None, RPC_HINTS),  # by position in a documented signature (rpc.py)
     _Sub("secret", iac_sub(_mark("secret")), None, IAC_HINTS),  # marked sensitive by Terraform itself (iac.py)
     _Sub("password", expect_send_sub(_mark("password")), None, TRANSCRIPT_HINTS),  # an Expect answer (transcripts.py)
-    _Sub("secret", repl_sub(_mark("secret")), None, REPL_HINTS),  # a debugger/REPL value of a named expression
+    _Sub("secret", repl_sub(_mark("secret")), None, REPL_HINTS),
+    _Sub("password", not_found_sub(_mark("password")), None, NOT_FOUND_HINTS),  # typed at a shell (transcripts.py)  # a debugger/REPL value of a named expression
     _Sub("secret", php_serialized_sub(_mark("secret")), None, PHP_HINTS),  # PHP serialize()/session (serialized.py)
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     _Sub("encoded_secret", _PERCENT, None, ("%",)),

@@ -77,3 +77,34 @@ def repl_sub(mark: str) -> Callable[[str], str]:
                 spans.append(m.span("val"))
         return mark_spans(text, spans, mark)
     return sub
+
+
+# A password typed at a shell prompt instead of a password prompt (sudo's timed out or was never asked): the shell
+# echoes the word back in its error. bash's `bash: line 4: <word>: command not found` (execute_cmd.c, "command not
+# found"), zsh's `zsh: command not found: <word>`, dash's `sh: 1: <word>: not found`. A command's name is written with
+# `[A-Za-z0-9._+/-]` and rarely mixes both cases with a digit: a word with another character (`y6vHXez~45D1NE`), or 8+
+# characters with both cases and a digit, is taken for the password; `kubectl`, `python3.11`, `Docker` stay.
+_NOT_FOUND = re.compile(
+    r"(?:(?:\b|(?<=\\n))(?:ba|da|k|z)?sh: (?:line \d{1,6}: |\d{1,6}: )?(?P<val>[^\s:\\\"']{1,256}): (?:command )?not found"
+    r"|(?:\b|(?<=\\n))zsh: command not found: (?P<val2>[^\s\\\"']{1,256}))")
+NOT_FOUND_HINTS = ("not found",)
+_COMMAND_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+/-")
+
+
+def _typed_secret(v: str) -> bool:
+    if v.startswith("[REDACTED:"):
+        return False
+    if any(c not in _COMMAND_CHARS for c in v):
+        return True
+    return len(v) >= 8 and any(c.isupper() for c in v) and any(c.islower() for c in v) and any(c.isdigit() for c in v)
+
+
+def not_found_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans = []
+        for m in _NOT_FOUND.finditer(text):
+            g = "val" if m.group("val") is not None else "val2"
+            if _typed_secret(m.group(g)):
+                spans.append(m.span(g))
+        return mark_spans(text, spans, mark) if spans else text
+    return sub

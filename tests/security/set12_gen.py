@@ -22,6 +22,9 @@ and each class has a must-keep twin built from the same grammar without a secret
   Docker record holding the words alone, its label in the record before (no mechanism without the word list).
 - COOKIEJAR: Netscape cookie files (curl `-c`, http.cookiejar.MozillaCookieJar.save): seven TAB-separated fields,
   the value last; the twin is a TAB-separated table with TRUE/FALSE columns that is no cookie file.
+- SHELL: a password typed at a shell instead of a password prompt, echoed in the shell's error: bash `bash: line N:
+  <word>: command not found`, zsh `zsh: command not found: <word>`, dash `sh: 1: <word>: not found`; the twin: real
+  command names (`kubectl`, `python3.11`, `Docker`, `docker-compose`).
 - SASL: Postfix `sasl_passwd` map entries `[nexthop]:port user:password` (Postfix SASL_README, "Enabling SASL
   authentication in the Postfix SMTP client"), as postmap's warnings and a `cat` print them.
 
@@ -189,6 +192,22 @@ def cookiejar_twin(r: random.Random) -> Planting:
                     f"2024\tweb\tramp {r.randrange(100)}%"), v
 
 
+def _shell_error(r: random.Random, word: str) -> str:
+    return r.choice([f"bash: line {r.randrange(1, 40)}: {word}: command not found", f"bash: {word}: command not found",
+                     f"zsh: command not found: {word}", f"sh: {r.randrange(1, 9)}: {word}: not found"])
+
+
+def shell(r: random.Random) -> Planting:
+    v = r.choice([lambda: pw(r), lambda: rnd(r, AN + "~^!%#@", r.randrange(8, 20)) + "~"])()
+    return shape(r, f"step 'db migrate' failed\n[sudo] password for deploy: \nSorry, try again.\n"
+                    f"{_shell_error(r, v)}\n##[error]Process completed with exit code 127."), v
+
+
+def shell_twin(r: random.Random) -> Planting:
+    v = r.choice(["kubectl", "python3.11", "Docker", "docker-compose", "g++-12", "./deploy.sh", "terraform"])
+    return shape(r, f"step failed\n{_shell_error(r, v)}"), v
+
+
 # Words of the BIP-39 English list's shape (3-8 lowercase letters); the mechanism does not read the list.
 _WORDS = ("abandon ability able about above absent absorb abstract absurd abuse access accident account accuse "
           "achieve acid acoustic acquire across act action actor actress actual adapt add addict address adjust "
@@ -217,10 +236,10 @@ def mnemonic_twin(r: random.Random) -> Planting:
 
 
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl, "MNEMONIC": mnemonic, "COOKIEJAR": cookiejar}
+    "IOS": ios, "CIMASK": cimask, "WIFI": wifi, "CONDA": conda, "SASL": sasl, "MNEMONIC": mnemonic, "COOKIEJAR": cookiejar, "SHELL": shell}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "IOS_TWIN": ios_twin, "CIMASK_TWIN": cimask_twin, "WIFI_TWIN": wifi_twin, "CONDA_TWIN": conda_twin,
-    "SASL_TWIN": sasl_twin, "MNEMONIC_TWIN": mnemonic_twin, "COOKIEJAR_TWIN": cookiejar_twin}
+    "SASL_TWIN": sasl_twin, "MNEMONIC_TWIN": mnemonic_twin, "COOKIEJAR_TWIN": cookiejar_twin, "SHELL_TWIN": shell_twin}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
