@@ -145,6 +145,8 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
         name = judged.group("name") or judged.group("name2")
         if name and not _NOT_SETTING.search(name):
             return Origin("setting", name, _line_with(error, name), "named")
+    if inp.exception_type in _LOOKUP_REFUSALS and _literal_of_ours(inp.traceback, error):
+        return None  # CLASSES10 F4's twin: the refused name is a literal on our own frame's line, not a setting's
     for line in reversed(before):
         if not _LOADS.search(line):
             continue
@@ -189,6 +191,42 @@ def _explains(name: str | None, error: str, inp: DiagnosisInput) -> bool:
     words = {w for w in name.lower().split("_") if len(w) >= 3} - _NAME_WORDS_GENERIC
     text = (error + "\n" + inp.traceback[:65536]).lower()
     return bool(words) and any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+
+BY_LITERAL = 0.45
+# a lookup refusing a NAME (codecs "unknown encoding:", hashlib "unsupported hash type", logging "Unknown level:",
+# an enum's KeyError line): not a parse of a datum (strptime's "does not match format" refuses the datum)
+_NAME_REFUSED = re.compile(r"\b(?:unknown|unsupported|no such|not (?:a )?(?:valid|supported|found))\b|^KeyError:", re.I)
+_CHAINED = re.compile(r"direct cause of the following exception|During handling of the above exception")
+# a library's lookup table refusing a name (codecs.lookup LookupError, hashlib ValueError, an enum's KeyError): F4's
+# class; an OSError's missing file is the environment's (held-out 6's 6074: a gettext domain literal, the user's locale)
+_LOOKUP_REFUSALS = frozenset({"LookupError", "ValueError", "KeyError"})
+_SOURCE_LITERAL = re.compile(r"""(?<![\w])(?:'([^'\n]{3,80})'|"([^"\n]{3,80})")""")
+
+
+def _literal_of_ours(traceback: str, error: str) -> bool:
+    """Whether the error's refused value is a string literal of the failing app frame's source line: the line's last
+    word (`encoding="utf8mb4"` -> "unknown encoding: utf8mb4", hashlib's "unsupported hash type NAME"; never a URL's
+    "=value", which held-out 5's 5008 showed is a query string), and no other quoted value in that line that our
+    source does not hold (strptime's "time data 'X' does not match format '%Y-%m-%d'" refuses X, not our format).
+    The code wrote the value (CLASSES10 F4: "the name is a literal in our frame -> code")."""
+    source = app_source_line(traceback)
+    if not source:
+        return False
+    literals = {v for m in _SOURCE_LITERAL.finditer(source) if (v := m.group(1) or m.group(2))}
+
+    def refuses_ours(line: str) -> bool:
+        hit = _NAME_REFUSED.search(line) is not None and \
+            any(re.search(rf"[:\s]\s*['\"]?{re.escape(v)}['\"]?\s*$", line) for v in literals)
+        return hit and not ({m.group(1) or m.group(2) for m in _QUOTED.finditer(line)} - literals)
+    # no exception of a chain may quote another value: a cause quoting one ("Unable to configure handler 'file'"
+    # caused by a setting's missing path) holds the refused value; hashlib's chain (OpenSSL's bare "unsupported",
+    # then "unsupported hash type NAME") quotes none
+    chain = [ln.strip() for ln in traceback[-16384:].splitlines()[1:] if _CAUSE_LINE.match(ln)]
+    if _CHAINED.search(traceback[-16384:]):
+        quoted_other = any({m.group(1) or m.group(2) for m in _QUOTED.finditer(ln)} - literals for ln in chain)
+        return not quoted_other and any(refuses_ours(ln) for ln in chain)
+    return any(refuses_ours(line) for line in error.splitlines())
 
 
 def _shared(config_line: str, error: str) -> str | None:
@@ -255,7 +293,11 @@ def _line_with(text: str, needle: str) -> str:
 
 # a rule or family that already answered from where the value came from (the user's own file, a setting's
 # pydantic model) or from a code in its namespace keeps its answer
-_DECIDED = re.compile(r"^class:(?:input\.|config\.|code\.sqlstate|code\.pgrst|code\.zai|code\.moonshot)")
+# answers the origin of a value cannot change: a value family's own verdict, or (CLASSES10 G2) an object's own state
+# check refusing a lifecycle step (threading.py "cannot join thread before it is started", a generator re-entered):
+# no value failed, so a setting printed before (the flag that skipped the start) is not "the value that failed"
+_DECIDED = re.compile(r"^class:(?:input\.|config\.|code\.sqlstate|code\.pgrst|code\.zai|code\.moonshot"
+                      r"|server\.(?:thread|generator)-lifecycle)")
 def _data_exception(sit: Situation) -> bool:
     """SQLSTATE class 22 (data exception): the server refused a VALUE the gateway sent; where the value came from
     (a setting: DB_STATEMENT_TIMEOUT='30 secs', held-out 7's 7037) decides, not the code table."""
@@ -279,6 +321,16 @@ def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     if d.category in ("provider", "storage") and "404" in statuses and (wrong := misplaced_id(inp)) is not None:
         return _sent_as(d, wrong)
     origin = value_origin(inp, local)
+    if origin is None and d.rule == "catch-all" and inp.exception_type in _LOOKUP_REFUSALS and _literal_of_ours(inp.traceback, "\n".join(inp.messages())):
+        return d.model_copy(update={  # CLASSES10 F4's twin: a library refused a name our own line wrote
+            "category": "code", "confidence": BY_LITERAL, "rule": f"{d.rule}+origin:literal",
+            "summary": redact(f"Our code passes a value the library refuses ({inp.exception_type}: "
+                              f"{one_line(inp.exception_message or '', 120)})"),
+            "root_cause": redact("The refused value is a literal on the failing line of our own code ("
+                                 f"{(app_source_line(inp.traceback) or '').strip()[:160]}), not a setting or input: "
+                                 "the library's lookup has no such name, so every call fails until the code changes."),
+            "suggested_fix": ["Use a name the library documents (its lookup table: codecs, hash names, levels) or "
+                              "read it from a validated setting."]})
     if origin is None:
         return d
     if origin.kind == "input":

@@ -324,8 +324,38 @@ def f4_env_constant_rejected(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return _excerpt(rng, [printed], error), "config"
 
 
+def f4_twin_literal_in_our_frame(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """CLASSES10 F4's twin: the refused name is a literal on our own frame's line (a codec, hash or level name), while
+    a settings record of the same component is printed before (its label word shared with the failing record) ->
+    code, not the setting."""
+    import codecs
+    import hashlib
+    call, label = rng.choice([("codecs.lookup('utf8mb4')", "export"), ("'x'.encode('latin-9')", "export"),
+                              ("hashlib.new('sha3-1024')", "cache"), ("codecs.lookup('ucs-2le')", "report")])
+    logger = f"src.{label}.{rng.choice(['writer', 'worker', 'job'])}"
+    run = _app_function(f"/app/{logger.replace('.', '/')}.py", call, {"codecs": codecs, "hashlib": hashlib})
+    error = _record(run, logger, rng.choice([f"{label} failed for item {rng.randrange(999)}", f"{label} step failed"]))
+    name = f"{label.upper()}_{rng.choice(['DIR', 'FORMAT', 'TTL'])}"
+    printed = at(error, 600, "src.core.env_config", f"{label}: {name}={rng.choice(['/app/out', 'markdown', '300'])} (env)")
+    return _excerpt(rng, [printed], error), "code"
+
+
+def g2_twin_flag_skipped_the_start(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """A feature flag (printed before, its label the component's word) skipped a thread's start; our stop joins it
+    anyway: threading.py's own state check ("cannot join thread before it is started") -> code, not the flag."""
+    import threading
+    component = rng.choice(["metrics", "alerts", "usage"])
+    worker = threading.Thread(target=lambda: None, name=f"{component}-updater")
+    run = _app_function(f"/app/src/{component}/updater.py", "worker.join(timeout=5)", {"worker": worker})
+    error = _record(run, rng.choice(["ws_daemon", f"src.{component}.updater"]),
+                    rng.choice([f"shutdown step failed: {component} updater", f"stopping {component} failed"]))
+    flag = f"{component.upper()}_UPDATER_ENABLED"
+    printed = at(error, 3600, "src.core.env_config", rng.choice([f"{component}: {flag}=false", f"{flag}=0 (env)"]))
+    return _excerpt(rng, [printed], error), "code"
+
+
 CLASSES10_MORE: dict[str, tuple[Gen, ...]] = {
-    "G2": (g2_lifecycle_misuse,), "G4": (g4_our_serialisation, g4_twin_provider_non_finite, g4_twin_our_nan_figure), "F4": (f4_env_constant_rejected,),
+    "G2": (g2_lifecycle_misuse, g2_twin_flag_skipped_the_start), "G4": (g4_our_serialisation, g4_twin_provider_non_finite, g4_twin_our_nan_figure), "F4": (f4_env_constant_rejected, f4_twin_literal_in_our_frame),
 }
 
 
