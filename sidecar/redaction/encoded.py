@@ -40,6 +40,16 @@ def _printable(b: bytes) -> str | None:
     return text
 
 
+# A character outside the BMP as JSON writes it (json.dumps' ensure_ascii, RFC 8259 section 7): a UTF-16 surrogate pair
+# `\ud835\udc29`. Combined before the single escapes are read, so a name spelled in mathematical letters or with a
+# pictograph (review B15) reaches the NFKC fold as the characters it is.
+_PAIR = re.compile(r"\\{1,3}u([dD][89abAB][0-9a-fA-F]{2})\\{1,3}u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _pair(e: re.Match[str]) -> str:
+    return chr(0x10000 + ((int(e.group(1), 16) - 0xD800) << 10) + int(e.group(2), 16) - 0xDC00)
+
+
 def _char(e: re.Match[str]) -> str:
     code = int(e.group(1), 16)
     return e.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # a lone surrogate half stays escaped
@@ -134,7 +144,7 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
         return "".join(out)
 
     def wide(line: str) -> str:
-        decoded = _WIDE.sub(_char, line)
+        decoded = _WIDE.sub(_char, _PAIR.sub(_pair, line) if "\\ud" in line or "\\uD" in line else line)
         if decoded == line:
             return line  # only lone surrogate halves: nothing to decode
         out = redact(decoded)
