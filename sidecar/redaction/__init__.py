@@ -232,7 +232,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\ufe0f]")
 _KEY_EMOJI = re.compile("(?:[\U0001F511\U0001F510\U0001F512\U0001F5DD]|\\\\u[dD]83[dD]\\\\u[dD][dD](?:1[012]|[dD][dD]))"
                         "(?:\\\\u[fF][eE]0[fF])?[ \t]*")  # raw, or as JSON writes it (a surrogate pair)
 FOLD_HINTS = ("\\ud83d\\udd1", "\\ud83d\\uddd", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
-              "\U0001F511", "\U0001F510", "\U0001F5DD", "\uff1d", "ｐａｓ", "ｐｗ", "ｓｅｃ", "ｔｏｋ", "ｋｅｙ", "ａｐｉ", "ａｕｔ", "ｃｒｅ")
+              "\U0001F511", "\U0001F510", "\U0001F512", "\U0001F5DD", "\uff1d", "ｐａｓ", "ｐｗ", "ｓｅｃ", "ｔｏｋ", "ｋｅｙ", "ａｐｉ", "ａｕｔ", "ｃｒｅ")
 
 
 # Forms NFKC does not fold (review, test_review_b15_forms): small capitals (U+1D00 block), Cyrillic/Greek homoglyphs of
