@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable
 
 from .classes11_gen import key, pw, shape
-from .secret_gen import AN, HEX, URLSAFE, class_plantings, class_report, leaked, rnd
+from .secret_gen import AN, HEX, URLSAFE, class_plantings, class_report, class_value_failed, rnd
 
 Planting = tuple[str, str]
 B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -351,11 +351,7 @@ def plantings(cls: str, seed: int, n: int) -> list[Planting]:
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
-    out = fn(text)
-    if cls in SECRET_CLASSES:
-        return leaked(v, out)
-    docker = json.dumps(v)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return v not in out and json.dumps(v)[1:-1] not in out and docker not in out
+    return class_value_failed(SECRET_CLASSES, fn, cls, text, v)
 
 
 def main() -> None:

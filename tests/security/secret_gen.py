@@ -414,6 +414,17 @@ def class_failed(secret_classes: dict[str, Callable[[random.Random], tuple[str, 
     return leaked(v, out) if cls in secret_classes else out != text
 
 
+def class_value_failed(secret_classes: dict[str, Callable[[random.Random], tuple[str, str]]],
+                       fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
+    """As `class_failed`, but a must-keep twin fails only when its value is gone (raw, JSON-escaped, or as Docker's
+    json-file escapes `<`, `>`, `&`): for twins whose carrier may legitimately lose something else."""
+    out = fn(text)
+    if cls in secret_classes:
+        return leaked(v, out)
+    docker = json.dumps(v)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return v not in out and json.dumps(v)[1:-1] not in out and docker not in out
+
+
 def class_report(classes: tuple[dict[str, Callable[[random.Random], tuple[str, str]]], ...],
                  plantings: Callable[[str, int, int], list[tuple[str, str]]],
                  failed: Callable[[Callable[[str], str], str, str, str], bool], default_seeds: str) -> None:
