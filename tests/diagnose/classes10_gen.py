@@ -421,17 +421,12 @@ CLASSES10_MORE["F2"] = (f2_tz_database_missing, f2_twin_user_key_typo)
 
 
 # ---- F6: filesystem semantics of a mount (EBUSY on a mount point) ---------------------------------------------------
-MOUNTS = ("/proc", "/sys", "/dev/shm", "/dev")
-
-
 def f6_mount_point_busy(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
-    """rmdir(2) of a path that is a mount point answers EBUSY (the kernel's own refusal; a bind-mounted file replaced
-    by rename meets the same errno). Only mount points are tried (os.path.ismount), where rmdir cannot remove anything."""
-    import pytest
-    mounts = [m for m in MOUNTS if os.path.ismount(m)]
-    if not mounts:
-        pytest.skip("no mount point to read EBUSY from in this environment")
-    path = rng.choice(mounts)
+    """rmdir(2) of a mount point answers EBUSY (the kernel's own refusal; a bind-mounted file replaced by rename meets
+    the same errno). The path is `/`: Linux's do_rmdir answers EBUSY for the root (LAST_ROOT) before any permission
+    check, for any user, and can never remove it - a real EBUSY in every environment, with nothing at risk (the
+    earlier form tried /proc, /sys, /dev as root and skipped where none was mounted)."""
+    path = "/"
     logger = rng.choice(["src.core.env_writer", "src.cache.janitor", "src.monitoring.telemetry_rotate"])
     error = _record(lambda: os.rmdir(path), logger, rng.choice(["cleanup of the staging directory failed",
                                                                  "persisting override failed", "rotation failed"]))
