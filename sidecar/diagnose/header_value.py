@@ -22,7 +22,7 @@ import re
 
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
-from .user_expression import tool_call_before
+from .tool_calls import tool_call_before
 
 SECRET_FILE = 0.55
 USER_HEADER = 0.35

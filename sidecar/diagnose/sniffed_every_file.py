@@ -14,22 +14,22 @@ import re
 
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
+from .tool_calls import REQUEST_ID
 
 EVERY_FILE = 0.45
 _SNIFF = re.compile(r"Could not determine delimiter")
-_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
 
 
 def sniffed_every_file_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or code when the same sniffer refusal was logged for another request just before (module docstring)."""
     if d.category != "unknown" or not _SNIFF.search(inp.exception_message or ""):
         return d
-    ours = _REQ.search(inp.message)
+    ours = REQUEST_ID.search(inp.message)
     if ours is None or not inp.logger:
         return d
     before = [c[:LINE] for c in inp.context[-CONTEXT:]]
     for n, line in enumerate(before):
-        theirs = _REQ.search(line)
+        theirs = REQUEST_ID.search(line)
         if theirs is None or theirs.group("id") == ours.group("id") or f" {inp.logger}: " not in line:
             continue
         if not any(_SNIFF.search(later) for later in before[n + 1:n + 40]):

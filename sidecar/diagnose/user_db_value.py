@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .model import Diagnosis, DiagnosisInput
-from .user_expression import tool_call_before
+from .tool_calls import tool_call_before
 
 USER_VALUE = 0.35
 _SQLSTATE = re.compile(r"SQLSTATE\W{0,3}(?P<code>22[0-9A-Z]{3}|P000[1-4])\b|\b(?P<bare>22[0-9A-Z]{3}|P000[1-4])\b")

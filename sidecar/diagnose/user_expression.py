@@ -18,6 +18,7 @@ import re
 
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
+from .tool_calls import REQUEST_ID, tool_call_before
 
 USER_TEXT = 0.35
 SETTING_TEXT = 0.45
@@ -29,8 +30,6 @@ _KINDS = ((re.compile(r"tsquery"), "full-text query (tsquery)"),
           (re.compile(r"LIKE pattern|escape|22025"), "LIKE pattern"))
 # the text a refusal quotes: tsquery.c's syntax error in tsquery: "TEXT" (the only one of the three that quotes it)
 _QUOTED = re.compile(r"syntax error in tsquery: \\?\"(?P<t>[^\"\\\n]{1,300})\\?\"")
-_TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b[^\n]{0,40}\(?\s*(?:arguments|args|params)?\W{0,4}\{")
-_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
 _EXPRESSION = re.compile(r"[()\[\]{}\\*+?|&!~^$<>]")
 # NAME=value with the value up to the line's next blank: setting_lines' value stops at parentheses, which an
 # expression setting starts with often
@@ -79,34 +78,15 @@ def _request_record_quoting(inp: DiagnosisInput, refused: str) -> str | None:
     m = _QUOTED.search(refused)
     if m is None or len(m.group("t").strip()) < 2:
         return None
-    quoted, ours = m.group("t"), _REQ.search(inp.message)
+    quoted, ours = m.group("t"), REQUEST_ID.search(inp.message)
     for raw in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
         if quoted not in raw or "HTTP Request:" in raw or _RAW_SETTING.search(raw):
             continue
-        theirs = _REQ.search(raw)
+        theirs = REQUEST_ID.search(raw)
         if ours is not None and theirs is not None and ours.group("id") == theirs.group("id"):
             return raw.strip()
         if ours is None and theirs is None and inp.logger and f" {inp.logger}: " in raw:
             return raw.strip()
-    return None
-
-
-def tool_call_before(inp: DiagnosisInput, calls: re.Pattern[str] = _TOOL_CALL) -> tuple[str, str] | None:
-    """(the record, the tool) of the nearest tools/call record with arguments before the error that is tied to it:
-    the same request id in both, or the error logged by that tool's own module (its last dotted part is the tool's
-    name). The gateway logs each tool call with its arguments (research upstream-gateway.md); another request's call
-    logged nearby says nothing about this error (round-10 review of user_target.py)."""
-    ours = _REQ.search(inp.message)
-    own = (inp.logger or "").rsplit(".", 1)[-1]
-    for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
-        call = calls.search(line)
-        if call is None:
-            continue
-        theirs = _REQ.search(line)
-        same_request = ours is not None and theirs is not None and ours.group("id") == theirs.group("id")
-        by_the_tool = ours is None and own != "" and own == call.group("tool")
-        if same_request or by_the_tool:
-            return line.strip(), call.group("tool")
     return None
 
 

@@ -18,11 +18,11 @@ import re
 
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
+from .tool_calls import REQUEST_ID
 
 USER_TARGET = 0.35
 _TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b")
 _URL = re.compile(r"\b(?:https?|ftp|file|ws)s?://[^\s'\")<>,]{1,300}", re.I)
-_REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
 _SETTING_URL = re.compile(r"\b[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}\s*[=:]\s*['\"]?(?:https?|wss?)://")
 
 
@@ -34,14 +34,14 @@ def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or unknown when the URL the client refused came from a user's tool call (see the module docstring)."""
     if not (d.rule or "").startswith("class:config.url"):
         return d
-    ours = _REQ.search(inp.message)
+    ours = REQUEST_ID.search(inp.message)
     said = "\n".join([*inp.messages(), inp.traceback[-8192:]]).lower()
     before = [c[:LINE] for c in inp.context[-CONTEXT:]]
     for line in reversed(before):
         call = _TOOL_CALL.search(line)
         if call is None or _SETTING_URL.search(line):
             continue
-        theirs = _REQ.search(line)
+        theirs = REQUEST_ID.search(line)
         urls = _URL.findall(line)
         if not urls:
             continue
