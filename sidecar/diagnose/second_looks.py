@@ -47,6 +47,25 @@ from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
 from .user_target import user_target_cause
 
+# The steps that read only the error and the records around it, in the order they were measured in (module docstring):
+# a provider reply against its schema; who closed a transport; what grew before an OOM kill; the second record decides
+# (a reuse after idling, our pool at its bound, a proxy); COPY's own hint and a name registered twice; a non-JSON 2xx
+# the openai SDK returned as text; a user's URL and a web page from a host not the API's; a CR/LF header's origin and a
+# loop in another thread; a refused expression's origin and PyJWT's refusing check; a user's argument in our raise and
+# an encode's side; a PEM key mangled by its loader; a refresh token rotated by another holder; the sniffer refusing
+# another request's file too.
+_READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
+    reply_schema_cause, server_write_cause, oom_cause,
+    idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
+    server_file_cause, registry_cause,
+    sdk_text_reply_cause,
+    user_target_cause, api_host_cause,
+    header_value_cause, loop_thread_cause,
+    user_expression_cause, jwt_claims_cause,
+    user_db_value_cause, stdio_encoding_cause,
+    pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
+)
+
 
 def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
                  diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
@@ -57,20 +76,8 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = blocked_loop_cause(wrapped_cause(d, inp, diagnose), inp)
     d = repeated_cause(d, inp, diagnose)  # the same failure's earlier traceback (preceding.py)
     d = context_cause(d, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
-    d = reply_schema_cause(d, inp)  # a provider reply against its documented schema
-    d = server_write_cause(d, inp)  # who closed the transport a server wrote to
-    d = oom_cause(d, inp)  # what grew until the memory limit killed the process
-    # the second record decides: a reuse after idling, our pool at its bound, a proxy, a dead worker behind a wait
-    d = proxy_connect_cause(pool_limit_cause(idle_reuse_cause(d, inp), inp), inp)
-    d = registry_cause(server_file_cause(d, inp), inp)  # COPY's own hint; a name registered twice
-    d = sdk_text_reply_cause(d, inp)  # a non-JSON 2xx the openai SDK returned as text (a str's missing attribute)
-    d = api_host_cause(user_target_cause(d, inp), inp)  # a user's URL; a 2xx web page from a host not the API's
-    d = loop_thread_cause(header_value_cause(d, inp), inp)  # a CR/LF header's origin; a loop in another thread
-    d = jwt_claims_cause(user_expression_cause(d, inp), inp)  # a refused expression's origin; PyJWT's refusing check
-    d = stdio_encoding_cause(user_db_value_cause(d, inp), inp)  # a user's argument in our raise; an encode's side
-    d = pem_text_cause(d, inp)  # a PEM key's text mangled by its loader (cryptography's refusal names the byte)
-    d = refresh_race_cause(d, inp)  # a refresh token rotated by another holder of the session
-    d = sniffed_every_file_cause(d, inp)  # the sniffer refusing another request's file too
+    for step in _READS_OF_THE_RECORDS:
+        d = step(d, inp)
     d = dead_worker_cause(d, inp, diagnose)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
     # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its
