@@ -16,6 +16,7 @@ from .entities import entities_clause
 from .frames import raised_at
 from .model import Diagnosis, DiagnosisInput, one_line
 from .rulefile import BUILTIN_FIELDS, RuleDiagnosis
+from .setting_lines import settings_before
 from .situation import Situation
 from .verdict import Verdict
 
@@ -131,6 +132,47 @@ CATCH_ALL_CONFIDENCE = 0.3
 _LEVEL_SEVERITY = {"CRITICAL": "high", "FATAL": "high", "ERROR": "medium"}
 
 
+def _exception_says(inp: DiagnosisInput, shown: str) -> str:
+    """The exception's own message, quoted when the summary does not already show it.
+
+    Sentry titles an unknown issue `Type: value` because the value is usually what names the failing thing (the file,
+    the option, the uid, the host); the record's message (`cannot read packaging metadata`) rarely does. Quoted, not
+    interpreted, so the answer stays "not known" (held-out 10: 21 of 42 misses were the catch-all, and its text named
+    neither the exception's value nor anything the engineer could search for)."""
+    said = (inp.exception_message or "").strip()
+    if not said or not inp.exception_type:
+        return ""
+    line = one_line(redact(said.splitlines()[0]), 240)
+    if " ".join(line.split()) in " ".join(shown.split()):
+        return ""
+    return f" The exception says: {inp.exception_type}: {line}."
+
+
+_READS = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]{2,60})\b|(?:environ(?:\.get)?[\[(]|getenv\()\s*['\"]([A-Z][A-Z0-9_]{2,60})")
+
+
+def _settings_in_error(inp: DiagnosisInput) -> str:
+    """Settings printed before the error that the failing lines read, named (not judged).
+
+    A value the failing call was given usually came from a setting; when a startup record printed `NAME=value` and a
+    frame's source line reads that field (`settings.ca_file`, `os.environ["NAME"]`), the setting is where to look
+    first even though the error does not carry its value (`[Errno 2] No such file or directory`). Named as a lead,
+    not a cause: the answer stays "not known", so a coincidence costs a sentence, not a wrong verdict."""
+    # the frames' source lines name what they read: `settings.ca_file` (pydantic-settings maps a field to the
+    # environment variable of the same name, case-insensitively, after an optional env_prefix) or os.environ["X"]
+    source = [ln for ln in inp.traceback[-8192:].splitlines() if ln.startswith("    ") and not ln.lstrip().startswith('File "')]
+    read = {(a or b).lower() for ln in source for a, b in _READS.findall(ln)}
+    names: list[str] = []
+    for s in settings_before(inp):
+        lowered = s.name.lower()
+        # a setting whose VALUE the error carries is origin.py's (catch-all+origin:setting); here only the field read
+        if any(lowered == f or (len(f) >= 6 and lowered.endswith("_" + f)) for f in read) and s.name not in names:
+            names.append(s.name)
+    if not names:
+        return ""
+    return f" Its value comes from the setting {', '.join(names[:3])} printed before it (the failing line reads it)."
+
+
 def catch_all(inp: DiagnosisInput) -> Diagnosis:
     """The answer when no rule matches: honest about knowing little (category unknown, low confidence)."""
     what = inp.exception_type or f"{inp.level} log record"
@@ -149,6 +191,8 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
         summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
         root_cause=(
             "No built-in rule matches this error, so the cause is not known from the text alone."
+            + _exception_says(inp, first)
+            + _settings_in_error(inp)
             + redact(frames)
             + " Read the traceback's last application frame and the lines logged just before it."
         ),
