@@ -1,0 +1,8 @@
+"""The generators of evals/CLASSES10.md (round 10's third spec): importing this module registers its classes."""
+
+from __future__ import annotations
+
+from evals.gen import c10_first  # noqa: F401 - registers c10-A1, F4, G4, H4
+from evals.gen.registry import REGISTRY
+
+CLASSES = REGISTRY["10"]
