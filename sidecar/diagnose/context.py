@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..store.base import Store
+from .excerpt import AFTER_LINES
 from .model import DiagnosisInput
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,20 @@ def read_context(path: str, line: int, n: int) -> tuple[str, ...]:
             for text in itertools.islice(fh, line - 1):
                 window.append(text.rstrip("\n"))
             return tuple(window)
+    except OSError:
+        return ()
+
+
+def read_after(path: str, line: int, skip: int, n: int) -> tuple[str, ...]:
+    """Up to `n` lines of `path` after the record that starts at 1-based `line` and spans `skip` lines: the group's
+    later records as far as the file holds them when the group is diagnosed (following.py reads them: a retry that
+    succeeded, a "reconnected"). Read-only; empty when the file is gone or the record is past MAX_READ_LINES."""
+    first = line + max(skip, 1)  # 1-based number of the first line after the record
+    if n <= 0 or line < 1 or first > MAX_READ_LINES:
+        return ()
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return tuple(text.rstrip("\n") for text in itertools.islice(fh, first - 1, first - 1 + n))
     except OSError:
         return ()
 
@@ -58,7 +73,8 @@ def _chain_types(data: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-async def input_from_store(store: Store, fingerprint: str, *, context_lines: int = 20) -> DiagnosisInput | None:
+async def input_from_store(store: Store, fingerprint: str, *, context_lines: int = 20,
+                           after_lines: int = AFTER_LINES) -> DiagnosisInput | None:
     """The input for diagnosing a stored group, or None when the group is unknown."""
     repo = store.diagnoses
     group = await repo.group(fingerprint)
@@ -72,6 +88,9 @@ async def input_from_store(store: Store, fingerprint: str, *, context_lines: int
     line = sample.get("line") or data.get("line")
     if not context and file and line:
         context = await asyncio.to_thread(read_context, str(file), int(line), context_lines)
+    after: tuple[str, ...] = ()
+    if file and line:
+        after = await asyncio.to_thread(read_after, str(file), int(line), len(str(raw).splitlines()), after_lines)
     exception = _dict(data.get("exception"))
     first_seen = group.get("created_at")
     last_seen = group.get("last_occurrence_at")
@@ -85,6 +104,7 @@ async def input_from_store(store: Store, fingerprint: str, *, context_lines: int
         chain_types=_chain_types(data),
         traceback=str(raw),
         context=context[-context_lines:] if context_lines > 0 else (),
+        after=after,
         file=str(file) if file else None,
         line=int(line) if line else None,
         count=int(group.get("occurrence_count") or 1),

@@ -19,6 +19,9 @@ from .model import DiagnosisInput
 ERROR_LEVELS = ("ERROR", "CRITICAL")  # as normalised by the ingest dialect (FATAL -> CRITICAL)
 _DIALECT = TextDialect()
 _TRACEBACK = "Traceback (most recent call last):"
+# the lines after the record kept as its later records (model.DiagnosisInput.after): what the sidecar could have read
+# from the file by the time it diagnoses (context.read_after reads the same bound there)
+AFTER_LINES = 40
 _EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
 
 
@@ -72,6 +75,7 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
         chain_types=chain,
         traceback="\n".join(record),
         context=tuple(lines[:index]),
+        after=tuple(lines[end:end + AFTER_LINES]),
         line=index + 1,
     )
 

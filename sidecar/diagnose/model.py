@@ -108,7 +108,10 @@ class DiagnosisInput:
     exception_message: str | None = None
     chain_types: tuple[str, ...] = ()
     traceback: str = ""  # the raw text of the record (header line + traceback)
-    context: tuple[str, ...] = ()  # lines around the record in the same file
+    context: tuple[str, ...] = ()  # lines before the record in the same file
+    # lines AFTER the record in the same file (bounded: excerpt.AFTER_LINES / context.read_after), read by the second
+    # looks whose deciding record comes later (the retry that succeeded, the pool's "reconnected": following.py)
+    after: tuple[str, ...] = ()
     file: str | None = None
     line: int | None = None
     count: int = 1
@@ -156,17 +159,18 @@ class DiagnosisInput:
         """This input with lone surrogates (a JSON "\\udcff" escape from the Sentry/OTLP endpoints) replaced by U+FFFD:
         the Diagnosis model accepts only valid Unicode, and one bad character must not cost the group its diagnosis."""
         texts = (self.message, self.logger, self.exception_type, self.exception_message, self.traceback)
-        if all(_valid(t) for t in texts) and all(_valid(c) for c in self.context) and \
+        if all(_valid(t) for t in texts) and all(_valid(c) for c in (*self.context, *self.after)) and \
                 all(_valid(c) for c in self.chain_types):
             return self
         return replace(self, message=_fixed(self.message) or "", logger=_fixed(self.logger),
                        exception_type=_fixed(self.exception_type), exception_message=_fixed(self.exception_message),
                        traceback=_fixed(self.traceback) or "", context=tuple(_fixed(c) or "" for c in self.context),
+                       after=tuple(_fixed(c) or "" for c in self.after),
                        chain_types=tuple(_fixed(c) or "" for c in self.chain_types))
 
     def lines(self) -> list[str]:
-        """Every input line the evidence may quote, in order: message, traceback, context."""
+        """Every input line the evidence may quote, in order: message, traceback, context, the later lines."""
         out: list[str] = []
-        for chunk in (*self.messages(), self.traceback, *self.context):
+        for chunk in (*self.messages(), self.traceback, *self.context, *self.after):
             out.extend(ln for ln in chunk.splitlines() if ln.strip())
         return out

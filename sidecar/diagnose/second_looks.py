@@ -10,7 +10,8 @@ second registration (registries.py), a user's URL (user_target.py), a non-JSON 2
 header's origin (header_value.py), a second loop in a thread (loop_threads.py), a refused expression's origin (user_expression.py), PyJWT's refusing
 check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
 failure's side (stdio_encoding.py), a PEM text mangled by its loader (pem_text.py), a refresh token rotated by another holder (refresh_race.py), the
-sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py).
+sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py), the same operation
+succeeding in a LATER record (recovered.py, reading following.py's later records).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -33,6 +34,7 @@ from .pem_text import pem_text_cause
 from .pool_limit import pool_limit_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .proxy_connect import proxy_connect_cause
+from .recovered import recovered_cause
 from .refresh_race import refresh_race_cause
 from .registries import registry_cause
 from .reply_schema import reply_schema_cause
@@ -53,7 +55,7 @@ from .user_target import user_target_cause
 # the openai SDK returned as text; a user's URL and a web page from a host not the API's; a CR/LF header's origin and a
 # loop in another thread; a refused expression's origin and PyJWT's refusing check; a user's argument in our raise and
 # an encode's side; a PEM key mangled by its loader; a refresh token rotated by another holder; the sniffer refusing
-# another request's file too.
+# another request's file too; last, a later record showing the same operation succeeding unchanged (transient).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
     idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
@@ -64,6 +66,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_expression_cause, jwt_claims_cause,
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
+    recovered_cause,
 )
 
 
