@@ -26,6 +26,7 @@ from .multiline import TextScanner
 from .rawrecord import Limits, Piece, RawRecord
 from .receiptstream import ReceiptStream
 from .record import ContextLines, ErrorEvent
+from .sysdialect import SystemDialect, looks_system
 from .timestamps import timestamp_from_value
 from .tracebacks import looks_complete, parse_traceback_text
 
@@ -327,6 +328,10 @@ class FileParser:
         if fmt is None and not force and len(self.held) < _DETECT_MAX:
             return
         self.format = fmt or "text"
+        if self.format == "text" and not self.dialect.custom and looks_system(bytes(self.held), self.dialect):
+            # Another program's log (syslog, journald, klog, ...): its records by the header cut
+            # `sidecar fingerprint` uses (sysdialect.py). Only when the format was detected.
+            self.dialect = SystemDialect(self.dialect.tz)
         self.scanner = self._make_scanner(self.format)
         data, pieces = bytes(self.held), self.held_pieces
         self.held = bytearray()

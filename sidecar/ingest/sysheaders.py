@@ -12,7 +12,8 @@ under the Sandia/LANL supercomputer prefix) are cut layer by layer, at most `_MA
 Every grammar starts with something a message does not start with (a timestamp, `<PRI>`, a klog
 `Lmmdd`, logcat's `L/tag(pid):`, GLib's `(prg:pid):`), which is what keeps the twins intact.
 
-What is returned beside the message: the level when the grammar prints one (postgres's
+What is returned beside the message: the level when the grammar prints one (syslog's `<PRI>`
+as its number, RFC 5424 §6.2.1; postgres's
 DETAIL/HINT/CONTEXT/STATEMENT lines return that word, so each keeps its own template space), and
 no logger: a syslog tag or a Java class is a constant of the source, and keying groups on it would
 split one message printed by two programs (`sshd` and `sshd(pam_unix)`), so the message alone is
@@ -58,7 +59,7 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # H2 RFC 5424 §6: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]`, NILVALUE `-` anywhere;
     # SD-PARAM values escape `]`, `"` and `\` with a backslash (§6.3.3); MSG may start with a BOM.
     # Over TCP, RFC 6587 §3.4.1 octet counting puts `LEN ` first (GROUPING_CLASSES2 H20).
-    (r"<\d|\d\d", rf"(?:\d+ )?<\d{{1,3}}>1 (?:-|{_ISO}) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\\"]|\\.|\"(?:[^\"\\]|\\.)*\")*\])+)"
+    (r"<\d|\d\d", rf"(?:\d+ )?<(?P<level>\d{{1,3}})>1 (?:-|{_ISO}) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\\"]|\\.|\"(?:[^\"\\]|\\.)*\")*\])+)"
     r"(?: \ufeff?(?P<msg>.*)|$)"),
     # H4 PostgreSQL: whatever log_line_prefix prints, elog.c's send_message_to_server_log then
     # writes `SEVERITY:` and TWO blanks. The prefix is bounded and starts as a prefix does (a
@@ -88,7 +89,7 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # `[ SSSS.uuuuuu]` and short-unix `epoch.uuuuuu` times (H21: HOST always there, or a bare dmesg
     # stamp before `W: msg` would read `W` as a tag); Apple's system.log `proc[pid] <Level>:` (H16).
     (r"<\d|\d\d|Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|\[[ \d]",
-     rf"(?:<\d{{1,3}}>)?(?:(?:{_BSD}|{_ISO}) +(?:[^\s:\[\]]+ )?(?:{_BSD} [^\s:\[\]]+ )?|(?:\[ *\d+\.\d{{6}}\]|\d{{10}}\.\d{{6}}) +[^\s:\[\]]+ ){_TAG}"
+     rf"(?:<(?P<level>\d{{1,3}})>)?(?:(?:{_BSD}|{_ISO}) +(?:[^\s:\[\]]+ )?(?:{_BSD} [^\s:\[\]]+ )?|(?:\[ *\d+\.\d{{6}}\]|\d{{10}}\.\d{{6}}) +[^\s:\[\]]+ ){_TAG}"
      r"(?: \d+(?:\.\d+)+)?(?: <\w+>)?:(?: (?P<msg>.*)|$)"),
     # klog (k8s.io/klog `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`; glog >= 0.7 `Lyyyymmdd`).
     (r"[IWEF]\d", r"(?P<level>[IWEF])\d{4}(?:\d{4})? \d\d:\d\d:\d\d\.\d{6} +\d+ [^\s:\]]+:\d+\] (?P<msg>.*)"),

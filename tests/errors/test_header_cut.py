@@ -111,7 +111,8 @@ def test_python_gateway_lines_read_as_before(seed: int) -> None:
 def test_carried_layers_and_nil_fields() -> None:
     """Documented corner cases of the grammars, each from the writer's specification."""
     # RFC 5424 §6.5 example 2 shape with every NILVALUE and no MSG.
-    assert cut_header("<165>1 - - - - - -") == ("", None)
+    # The level is the PRI (RFC 5424 §6.2.1: severity = 165 mod 8 = 5, Notice; ingest.sysdialect maps it).
+    assert cut_header("<165>1 - - - - - -") == ("", "165")
     # journald short-precise: fraction on the seconds; day space-padded.
     assert cut_header("Dec  6 18:28:31.123456 host app[12]: W: low disk").message == "W: low disk"
     # postgres under syslog (H9): both layers cut; the inner one's level kept.
