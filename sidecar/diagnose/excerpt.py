@@ -29,6 +29,14 @@ def _header(line: str) -> Header | None:
     return _DIALECT.parse_header(line)
 
 
+def split_records(lines: list[str]) -> list[tuple[Header, list[str]]]:
+    """`lines` cut into records (the header's fields, the record's lines from its header to the next header), with
+    the same header parser; lines before the first header belong to no record and are dropped."""
+    starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
+    bounds = [*(i for i, _ in starts[1:]), len(lines)]
+    return [(m, lines[i:end]) for (i, m), end in zip(starts, bounds, strict=True)]
+
+
 def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
     tb = parse_traceback(lines)
     if tb is not None and tb.final is not None:

@@ -11,7 +11,8 @@ header's origin (header_value.py), a second loop in a thread (loop_threads.py), 
 check (jwt_claims.py), a user's argument quoted by our function's raise (user_db_value.py), an encode
 failure's side (stdio_encoding.py), a PEM text mangled by its loader (pem_text.py), a refresh token rotated by another holder (refresh_race.py), the
 sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py), the same operation
-succeeding in a LATER record (recovered.py, reading following.py's later records).
+succeeding in a LATER record (recovered.py, reading following.py's later records), the failures behind an aggregate
+"no provider could serve" (aggregate.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..redaction import redact
+from .aggregate import aggregate_cause
 from .api_host import api_host_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
@@ -55,7 +57,8 @@ from .user_target import user_target_cause
 # the openai SDK returned as text; a user's URL and a web page from a host not the API's; a CR/LF header's origin and a
 # loop in another thread; a refused expression's origin and PyJWT's refusing check; a user's argument in our raise and
 # an encode's side; a PEM key mangled by its loader; a refresh token rotated by another holder; the sniffer refusing
-# another request's file too; last, a later record showing the same operation succeeding unchanged (transient).
+# another request's file too; last, a later record showing the same operation succeeding unchanged (transient), and
+# the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
     idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
@@ -66,7 +69,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_expression_cause, jwt_claims_cause,
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
-    recovered_cause,
+    recovered_cause, aggregate_cause,
 )
 
 
