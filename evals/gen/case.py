@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from evals.gen import render as _render
-from evals.gen.frames import format_exc, format_only
+from evals.gen.frames import addresses, format_exc, format_only
 from evals.gen.render import Record, render, start_time
 
 CARRIERS = ("exception", "message", "block", "excepthook")
@@ -31,7 +31,7 @@ def carry(rng: Random, exc: BaseException, t: float, logger: str, header: str, c
           level: str = "ERROR") -> list[Record]:
     """The records that carry the real exception `exc` in one of `CARRIERS`."""
     tb = format_exc(exc, rng)
-    last = format_only(exc)
+    last = addresses(format_only(exc), rng)
     if carrier == "exception":
         return [Record(t, level, logger, header, exc=tb)]
     if carrier == "message":
@@ -59,7 +59,7 @@ _NOISE = (
     ("INFO", "tools.chat", "Using model: kimi-k2-0905-preview via kimi provider"),
     ("INFO", "src.daemon.ws_server", "[req:{rid}] tool call chat completed in {d}s"),
     ("INFO", "httpx", 'HTTP Request: GET https://{proj}.supabase.co/rest/v1/conversations?id=eq.{rid} "HTTP/2 200 OK"'),
-    ("DEBUG", "src.daemon.middleware.semaphores", "global semaphore acquired ({n}/8 in use)"),
+    ("DEBUG", "src.daemon.middleware.semaphores", "global semaphore acquired ({s}/8 in use)"),
     ("INFO", "openai._base_client", "Retrying request to /files in 0.{n}41 seconds"),
     ("INFO", "src.providers.glm", "[req:{rid}] GLM reply finish_reason=stop tokens={n}"),
 )
@@ -71,7 +71,7 @@ def noise(rng: Random, count: int, lo: float, hi: float, proj: str) -> list[Reco
     for _ in range(count):
         level, logger, fmt = rng.choice(_NOISE)
         out.append(Record(rng.uniform(lo, hi), level, logger,
-                          fmt.format(n=rng.randint(2, 99), rid=req_id(rng), d=f"{rng.uniform(0.1, 90):.2f}", proj=proj)))
+                          fmt.format(n=rng.randint(2, 99), s=rng.randint(1, 8), rid=req_id(rng), d=f"{rng.uniform(0.1, 90):.2f}", proj=proj)))
     return out
 
 

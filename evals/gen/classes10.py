@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from evals.gen import c10_first  # noqa: F401 - registers c10-A1, F4, G4, H4
+from evals.gen import (
+    c10_first,  # noqa: F401 - registers c10-A1, F4, G4, H4
+    c10_runtime,  # noqa: F401 - registers c10-E2, G2, G6, H3, F2
+    c10_storage,  # noqa: F401 - registers c10-H1, C1, D2, A4
+)
 from evals.gen.registry import REGISTRY
 
 CLASSES = REGISTRY["10"]

@@ -70,7 +70,8 @@ def _compile(frame: Frame, lineno: int, nxt: Callable[..., Any] | None) -> Calla
     stmt = frame.line.strip()
     env: dict[str, Any] = {"__name__": frame.path.rsplit("/", 1)[-1].removesuffix(".py"), "__builtins__": __builtins__}
     env.update(frame.env)
-    tree = ast.parse(stmt.replace("async with", "with", 1) if stmt.startswith("async with") else stmt)
+    parsed = stmt.removeprefix("async ") + ("\n    pass" if stmt.endswith(":") else "")
+    tree = ast.parse(parsed)
     if nxt is not None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
@@ -86,7 +87,7 @@ def _compile(frame: Frame, lineno: int, nxt: Callable[..., Any] | None) -> Calla
             env[node.id] = None
     kw = "async def" if frame.is_async else "def"
     body = f"{kw} {frame.func}(*_a, **_k):\n    {stmt}\n"
-    if stmt.startswith(("with ", "async with ")):
+    if stmt.endswith(":"):
         body += "        pass\n"
     src = "\n" * (lineno - 2) + body
     code = compile(src, frame.path, "exec")
@@ -118,7 +119,7 @@ def build_chain(frames: list[Frame], rng: Random) -> Callable[[], Any]:
     return nxt
 
 
-def _trim(exc: BaseException) -> BaseException:
+def trim(exc: BaseException) -> BaseException:
     """Drop the generator's own leading frames (and asyncio's runner) so the traceback starts in a gateway frame."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
@@ -154,7 +155,7 @@ def run_chain(frames: list[Frame], rng: Random) -> BaseException:
         if asyncio.iscoroutine(result):
             asyncio.run(result)
     except BaseException as exc:  # noqa: BLE001 - every exception is the product here
-        return _trim(exc)
+        return trim(exc)
     raise AssertionError(f"chain {[f.func for f in frames]} did not raise")
 
 
@@ -193,3 +194,88 @@ def format_exc(exc: BaseException, rng: Random) -> str:
 def format_only(exc: BaseException) -> str:
     """The exception's last line as CPython prints it (`module.Class: message`)."""
     return _paths("".join(traceback.format_exception_only(exc))).strip()
+
+
+def _compile_src(path: str, lineno: int, lines: list[str], env: dict[str, Any], name: str) -> Callable[..., Any]:
+    """Compile a multi-line gateway function starting at `lineno` of `path` and register its text in linecache."""
+    src = "\n" * (lineno - 1) + "\n".join(lines) + "\n"
+    glb: dict[str, Any] = {"__name__": path.rsplit("/", 1)[-1].removesuffix(".py"), **env}
+    exec(compile(src, path, "exec"), glb)
+    known = _SOURCES.setdefault(path, {})
+    for i, text in enumerate(lines):
+        known[lineno + i] = text + "\n"
+    shown = ["\n"] * (max(known) + 2)
+    for i, text in known.items():
+        shown[i - 1] = text
+    linecache.cache[path] = (len("".join(shown)), None, shown, path)
+    fn: Callable[..., Any] = glb[name]
+    return fn
+
+
+WRAPS = ("none", "from", "group")
+
+
+def run_wrapped(frames: list[Frame], rng: Random, wrap: str, path: str = "/app/src/daemon/ws_server.py",
+                err_name: str = "ToolExecutionError", err_msg: str = "tool call failed") -> BaseException:
+    """Run the chain under one of `WRAPS`: as is; caught and re-raised as our error `raise ... from exc`; or as a
+    task of a real `asyncio.TaskGroup` whose ExceptionGroup escapes (CPython 3.11 Lib/asyncio/taskgroups.py)."""
+    if wrap == "none":
+        return run_chain(frames, rng)
+    top = build_chain(frames, rng)
+    lineno = rng.randint(30, 700)
+    if wrap == "from":
+        err = type(err_name, (Exception,), {"__module__": path.removeprefix("/app/").removesuffix(".py")
+                                            .replace("/", ".")})
+        fn = _compile_src(path, lineno, [
+            "def execute_tool(*_a, **_k):",
+            "    try:",
+            "        return run_tool(request)",
+            "    except Exception as exc:",
+            f"        raise {err_name}(f\"{err_msg}: {{exc}}\") from exc",
+        ], {"run_tool": top, "request": None, err_name: err}, "execute_tool")
+        try:
+            fn()
+        except BaseException as exc:  # noqa: BLE001
+            return trim(exc)
+        raise AssertionError("wrapped chain did not raise")
+    if wrap == "group":
+        import asyncio as _asyncio
+        fn = _compile_src(path, lineno, [
+            "async def run_batch(*_a, **_k):",
+            "    async with asyncio.TaskGroup() as tg:",
+            "        tg.create_task(step())",
+        ], {"asyncio": _asyncio, "step": _as_coroutine(top)}, "run_batch")
+        try:
+            _asyncio.run(fn())
+        except BaseException as exc:  # noqa: BLE001
+            return trim(exc)
+        raise AssertionError("grouped chain did not raise")
+    raise ValueError(f"unknown wrap {wrap!r}")
+
+
+def _as_coroutine(top: Callable[..., Any]) -> Callable[..., Any]:
+    """`top` as a coroutine function: async chains as they are, sync ones run by a compiled async frame."""
+    if asyncio.iscoroutinefunction(top):
+        return top
+    return _compile_src("/app/src/daemon/ws_server.py", 990, ["async def step(*_a, **_k):", "    return call()"],
+                        {"call": top}, "step")
+
+
+def library_reraise(module: Any, func: str, statement: str, exc: BaseException) -> Callable[..., Any]:
+    """A stand-in for the installed library's own frame that re-raises a server's error, compiled at the REAL
+    file and line of `statement` inside `func` (so the traceback prints the library's own source line, read by
+    linecache from the installed file). Used where the library's frame cannot run without a server, e.g. psycopg
+    `AsyncCursor.execute` re-raising the server's error with `raise ex.with_traceback(None)`."""
+    import inspect
+
+    path = inspect.getsourcefile(module)
+    assert path is not None
+    lines = open(path, encoding="utf-8").read().splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip().startswith((f"def {func}(", f"async def {func}(")))
+    lineno = next(i for i in range(start, len(lines)) if lines[i].strip() == statement) + 1
+    is_async = lines[start].strip().startswith("async")
+    src = "\n" * (lineno - 2) + f"{'async ' if is_async else ''}def {func}(*_a, **_k):\n    {statement}\n"
+    env: dict[str, Any] = {"ex": exc, "__name__": module.__name__}
+    exec(compile(src, path, "exec"), env)
+    fn: Callable[..., Any] = env[func]
+    return fn
