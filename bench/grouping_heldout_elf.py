@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from statistics import mean
 
@@ -84,19 +84,25 @@ def sidecar_fingerprints(lines: Sequence[str]) -> list[str]:
 
 
 Row = dict[str, float]  # keys: content_ours, content_drain3, raw_ours, raw_drain3, time
+Generate = Callable[[str, int, int], tuple[list[str], list[str]]]
+Content = Callable[[str, str], str]
 
 
 def run(names: Sequence[str], seeds: Sequence[int], lines: int, modes: Sequence[str],
-        repeat: int = 1, show: int = 0) -> dict[str, list[Row]]:
-    """GA per system, seed and mode for ours and Drain3, and content mode's time ratio."""
+        repeat: int = 1, show: int = 0, generate: Generate = blind_elf_logs.generate,
+        content: Content = blind_elf_systems.content,
+        pool_size: Callable[[str], int] = lambda name: len(blind_elf_logs.system_templates(name)),
+        ) -> dict[str, list[Row]]:
+    """GA per system, seed and mode for ours and Drain3, and content mode's time ratio (also the blind language
+    benchmark's, bench/grouping_heldout_lang.py, with its own generator, cut and pool size)."""
     results: dict[str, list[Row]] = {name: [] for name in names}
     for name in names:
-        pool = len(blind_elf_logs.system_templates(name))
+        pool = pool_size(name)
         for seed in seeds:
-            raw, truth = blind_elf_logs.generate(name, seed, lines)
+            raw, truth = generate(name, seed, lines)
             row: Row = {}
             if "content" in modes:
-                messages = [blind_elf_systems.content(name, line) for line in raw]
+                messages = [content(name, line) for line in raw]
                 (pred_ours, t_ours), (pred_drain, t_drain) = grouping.timed_interleaved(
                     [grouping.ours, grouping.drain3], messages, repeat)
                 row.update(content_ours=grouping.grouping_accuracy(truth, pred_ours),
@@ -132,25 +138,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = MODES if args.mode == "both" else (args.mode,)
     start = time.perf_counter()
     results = run(args.systems, args.seeds, args.lines, modes, args.repeat, args.misses)
+    report(results, modes, args.seeds, start,
+           lambda name: (blind_elf_systems.SYSTEMS[name].kind, blind_elf_systems.SYSTEMS[name].grammar,
+                         len(blind_elf_logs.system_templates(name))))
+    return 0
+
+
+def report(results: dict[str, list[Row]], modes: Sequence[str], seeds: Sequence[int], start: float,
+           describe: Callable[[str], tuple[str, str, int]]) -> None:
+    """The table (GA per system and mode, min-max over seeds), the means and the per-seed lines; `describe`
+    gives a system's kind, grammar and usable template count (also bench/grouping_heldout_lang.py's)."""
     cols = [f"{m}_{w}" for m in modes for w in ("ours", "drain3")]
     print("\n| system | grammar | templates usable | " + " | ".join(f"GA {c}" for c in cols)
           + (" | time ours/Drain3 |" if "content" in modes else " |"))
     print("|---" * (3 + len(cols) + ("content" in modes)) + "|")
     for name, rows in results.items():
-        s = blind_elf_systems.SYSTEMS[name]
+        kind, grammar, usable = describe(name)
         cells = [f"{mean(r[c] for r in rows):.3f} ({min(r[c] for r in rows):.3f}-{max(r[c] for r in rows):.3f})"
                  for c in cols]
         timing = f" | {mean(r['time'] for r in rows):.2f} |" if "content" in modes else " |"
-        print(f"| {name} ({s.kind}) | {s.grammar} | {len(blind_elf_logs.system_templates(name))} | "
-              + " | ".join(cells) + timing)
+        print(f"| {name} ({kind}) | {grammar} | {usable} | " + " | ".join(cells) + timing)
     means = {c: mean(mean(r[c] for r in rows) for rows in results.values()) for c in cols}
     print(f"| **mean of {len(results)} systems** | | | " + " | ".join(f"**{means[c]:.3f}**" for c in cols) + " |")
     for m in modes:
         per_seed = [(mean(r[i][f"{m}_ours"] for r in results.values()),
-                     mean(r[i][f"{m}_drain3"] for r in results.values())) for i in range(len(args.seeds))]
+                     mean(r[i][f"{m}_drain3"] for r in results.values())) for i in range(len(seeds))]
         print(f"[{m}] ", end="")
-        grouping_heldout.seed_summary(args.seeds, per_seed, start)
-    return 0
+        grouping_heldout.seed_summary(seeds, per_seed, start)
 
 
 if __name__ == "__main__":
