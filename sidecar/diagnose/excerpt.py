@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..ingest.formats import Header, TextDialect
-from ..ingest.tracebacks import parse_traceback
+from ..ingest.tracebacks import TOOL_CALL_END, TOOL_CALL_START, parse_traceback
 from .model import DiagnosisInput
 
 # Record headers are the ingest stage's own (ingest/formats.py TextDialect: the gateway's format 1 and 2,
@@ -72,20 +72,46 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
     index, m = chosen
     end = next((i for i, _ in starts if i > index), len(lines))
     record = lines[index:end]
+    message, context = m.message, lines[:index]
+    if m.message.strip().startswith(TOOL_CALL_END) and (block := _tool_call_block(lines, starts, index, end)):
+        index, record, context, message = block
     exc_type, exc_msg, chain = _exception(record[1:])
     return DiagnosisInput(
         fingerprint=fingerprint,
-        message=m.message,
+        message=message,
         level=m.level,
         logger=m.logger,
         exception_type=exc_type,
         exception_message=exc_msg,
         chain_types=chain,
         traceback="\n".join(record),
-        context=tuple(lines[:index]),
+        context=tuple(context),
         after=tuple(lines[end:end + AFTER_LINES]),
         line=index + 1,
     )
+
+
+def _tool_call_block(lines: list[str], starts: list[tuple[int, Header]], index: int,
+                     end: int) -> tuple[int, list[str], list[str], str] | None:
+    """(start, record, context, message) of the `=== TOOL CALL FAILED ===` block an `=== END ===` record closes, joined
+    as the ingest stage joins it (ingest/blocks.py BlockMerger: the same logger's records from the opening one to the
+    END, other loggers' records interleaved set aside, the message `START <Error: line>`); None when no opening record
+    of that logger is in the excerpt. Without it `sidecar eval` diagnosed the bare END record (round 11: the generated
+    cases with a header on every block line)."""
+    logger = next(h.logger for i, h in starts if i == index)
+    bounds = {i: nxt for (i, _), nxt in zip(starts, [*(i for i, _ in starts[1:]), len(lines)], strict=True)}
+    opening = next((i for i, h in reversed(starts) if i < index and h.logger == logger
+                    and h.message.strip().startswith(TOOL_CALL_START)
+                    and not any(TOOL_CALL_END in ln for ln in lines[i:bounds[i]])), None)
+    if opening is None:
+        return None
+    record: list[str] = []
+    aside: list[str] = []
+    for i, h in starts:
+        if opening <= i <= index:
+            (record if h.logger == logger else aside).extend(lines[i:min(bounds[i], end)])
+    error = next((ln.split("Error:", 1)[1].strip() for ln in record if ": Error:" in ln or ln.startswith("Error:")), "")
+    return opening, record, [*lines[:opening], *aside], f"{TOOL_CALL_START} {error}".strip()
 
 
 def _uncaught(lines: list[str], index: int, fingerprint: str) -> DiagnosisInput:
