@@ -11,7 +11,8 @@ truncation, partial and oversized lines); records go into a `RecordWindow` (reco
 This module turns a line into a record: its time (timestamp, skew correction, lateness), the
 gateway's double-written failures and lines written twice dropped (dedupe.py), non-request
 records skipped. Malformed lines are counted and skipped; a line that is a torn write's fragment
-followed by a whole record keeps the record (`after_torn_write`). Memory is bounded by `max_records` per stream and by
+followed by a whole record keeps the record (`after_torn_write`; what a line's bytes alone say is in
+recordline.py). Memory is bounded by `max_records` per stream and by
 the retention window.
 """
 
@@ -21,9 +22,6 @@ import asyncio
 import json
 import logging
 import math
-import re
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ from .clockfile import ClockFile
 from .dedupe import RepeatedLines, WriterDoubleWrites
 from .follow import LineFollower
 from .held import HeldRecords
+from .recordline import after_torn_write, compact_record, sub_second
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
 from .unstamped import Unstamped
@@ -45,70 +44,15 @@ from .writerclocks import (
     writer_key,
 )
 
-__all__ = ["FUTURE_SLACK", "JsonlSource", "compact_record", "parse_timestamp"]
+__all__ = ["FUTURE_SLACK", "JsonlSource", "after_torn_write", "compact_record", "parse_timestamp"]
 
 log = logging.getLogger(__name__)
 
-MAX_STRING = 256
 # Lines ingested between two turns of the event loop: a start-up replay or a burst (up to
 # READ_BUDGET, ~30k records, at ~10-20 us each with the aggregates kept up) must not hold /healthz,
 # the API and the rollout evaluations for a whole poll.
 YIELD_EVERY = 1000
 RESTART_REACH = 2  # start_at: end keeps replayed records this many lateness bounds back (see poll)
-
-
-_FRACTION = re.compile(r"\d[T ]\d\d:\d\d:\d\d[.,](\d+)")
-
-
-def sub_second(value: Any) -> bool:
-    """True for a timestamp finer than a second (ISO with a fraction, epoch with decimals): two
-    records that repeat such a stamp and every other field byte for byte are one record written twice."""
-    if isinstance(value, str):
-        m = _FRACTION.search(value)
-        return m is not None and m.group(1).strip("0") != ""
-    if isinstance(value, float):
-        return math.isfinite(value) and not value.is_integer()
-    return False
-
-
-TORN_CANDIDATES = 8  # '{"' positions tried from the right: bounds the work on a hostile line
-
-
-def after_torn_write(text: bytes) -> tuple[dict[str, Any] | None, int]:
-    """The complete record that follows a torn write's fragment on the same line, and where it starts.
-
-    A writer killed (or out of disk) mid-line leaves a fragment without a newline; its next record
-    is appended right after it: `{"execution_type": "asy{"execution_type": "async", ...}`. The line
-    is not JSON, but its end is the next record, whole: the rightmost '{"' from which the rest of
-    the line is exactly one JSON object (an inner object fails on the closing braces after it).
-    """
-    end = len(text)
-    for _ in range(TORN_CANDIDATES):
-        i = text.rfind(b'{"', 0, end)
-        if i <= 0:
-            return None, 0
-        try:
-            record = json.loads(text[i:])
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            end = i
-            continue
-        return (record, i) if isinstance(record, dict) else (None, 0)
-    return None, 0
-
-
-def compact_record(record: Mapping[str, Any], drop: frozenset[str]) -> dict[str, Any]:
-    """Keep scalar fields only (nested objects such as a rollback's `metrics` are dropped),
-    minus `drop`; long strings are cut and short ones interned (label values repeat)."""
-    out: dict[str, Any] = {}
-    for k, v in record.items():
-        if k in drop:
-            continue
-        if isinstance(v, str):
-            v = sys.intern(v) if len(v) <= 64 else v[:MAX_STRING]
-        elif not (v is None or isinstance(v, bool | int | float)):
-            continue
-        out[sys.intern(k)] = v
-    return out
 
 
 class JsonlSource:
