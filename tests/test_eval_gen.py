@@ -71,7 +71,8 @@ def test_variants_of_a_class_differ_in_what_the_class_varies(seed7: list[dict]) 
 
 
 def _last_error_record(log: str) -> str:
-    marks = (" ERROR ", " CRITICAL ", '"level": "error"', '"level": "critical"', "ERROR: ", "Exception in thread")
+    marks = (" ERROR ", " CRITICAL ", " WARNING ", '"level": "error"', '"level": "critical"', '"level": "warning"',
+             "Exception in thread")
     return [ln for ln in log.splitlines() if any(m in ln for m in marks)][-1]
 
 
@@ -86,7 +87,9 @@ def test_twin_differs_only_in_the_deciding_evidence(seed7: list[dict]) -> None:
         # the visible error (the record an on-call engineer is paged for) reads the same in both, but for
         # bracketed tags and quoted values (a thread name or the key itself can be the deciding evidence) ...
         untag = re.compile(r"\[[^\]]*\] ?|'[^']*'|\"[^\"]*\"")
-        assert untag.sub("", _last_error_record(case["log"])) == untag.sub("", _last_error_record(twin["log"])), cid
+        seen, other = (untag.sub("", _last_error_record(c["log"])) for c in (case, twin))
+        if "deciding:error" not in twin["tags"]:  # else the class's twin is another error for the same operation
+            assert seen == other, cid
         # ... and the logs differ: the deciding record(s) were changed, added or removed
         assert case["log"] != twin["log"], cid
         assert [t for t in case["tags"] if t.startswith("axis:")] == [t for t in twin["tags"] if t.startswith("axis:")]

@@ -82,13 +82,18 @@ def project_ref(rng: Random) -> str:
 
 def make_case(rng: Random, *, cls: str, kind: str, description: str, records: list[Record], category: str,
               severity: str, must_mention: list[str], must_not: list[str], axes: dict[str, str],
-              shape: str | None = None) -> dict[str, Any]:
-    """One case dict with the eval keys; `axes` (what this variant chose) become `axis:` tags for reviewers."""
+              shape: str | None = None, deciding: str = "records") -> dict[str, Any]:
+    """One case dict with the eval keys; `axes` (what this variant chose) become `axis:` tags for reviewers.
+
+    `deciding` says where a twin differs from its case: `records` (the records around the same visible error) or
+    `error` (the visible error record itself differs: another error text for the same operation, e.g. a lock timeout
+    for the same DDL, or another caller of the same failing call).
+    """
     shape = shape or rng.choice(_render.ACTIVE)
     t0 = start_time(rng)
     log = render(sorted(records, key=lambda r: r.t), shape, t0)
     tags = [kind, "generated", f"spec-in{cls[1:cls.index('-')]}", cls] + \
-        [f"axis:{k}={v}" for k, v in sorted({**axes, "shape": shape}.items())]
+        [f"axis:{k}={v}" for k, v in sorted({**axes, "shape": shape}.items())] + [f"deciding:{deciding}"]
     return {"id": "", "description": description, "tags": tags, "log": log,
             "expected": {"category": category, "severity": {"value": severity, "tolerance": 1},
                          "must_mention": must_mention, "must_not": must_not}}

@@ -47,6 +47,20 @@ class Frame:
 _SOURCES: dict[str, dict[int, str]] = {}
 
 
+class _Anything:
+    """The value of a name a shown statement reads but the case does not care about (`step.sql`, `args`): any
+    attribute is itself, so reading it never raises (and never adds a frame: the lookup returns)."""
+
+    def __getattr__(self, name: str) -> _Anything:
+        return self
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+_ANY = _Anything()
+
+
 def _bind_chain(expr: ast.expr, target: Any, env: dict[str, Any]) -> None:
     """Bind the name (or attribute chain `a.b.c`) of a call's callee so that evaluating it yields `target`."""
     chain: list[str] = []
@@ -84,7 +98,7 @@ def _compile(frame: Frame, lineno: int, nxt: Callable[..., Any] | None) -> Calla
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in env \
                 and not hasattr(builtins, node.id):
-            env[node.id] = None
+            env[node.id] = _ANY
     kw = "async def" if frame.is_async else "def"
     body = f"{kw} {frame.func}(*_a, **_k):\n    {stmt}\n"
     if stmt.endswith(":"):
@@ -261,7 +275,8 @@ def _as_coroutine(top: Callable[..., Any]) -> Callable[..., Any]:
                         {"call": top}, "step")
 
 
-def library_reraise(module: Any, func: str, statement: str, exc: BaseException) -> Callable[..., Any]:
+def library_reraise(module: Any, func: str, statement: str, exc: BaseException,
+                    env: dict[str, Any] | None = None) -> Callable[..., Any]:
     """A stand-in for the installed library's own frame that re-raises a server's error, compiled at the REAL
     file and line of `statement` inside `func` (so the traceback prints the library's own source line, read by
     linecache from the installed file). Used where the library's frame cannot run without a server, e.g. psycopg
@@ -275,7 +290,7 @@ def library_reraise(module: Any, func: str, statement: str, exc: BaseException) 
     lineno = next(i for i in range(start, len(lines)) if lines[i].strip() == statement) + 1
     is_async = lines[start].strip().startswith("async")
     src = "\n" * (lineno - 2) + f"{'async ' if is_async else ''}def {func}(*_a, **_k):\n    {statement}\n"
-    env: dict[str, Any] = {"ex": exc, "__name__": module.__name__}
-    exec(compile(src, path, "exec"), env)
-    fn: Callable[..., Any] = env[func]
+    glb: dict[str, Any] = {"ex": exc, "__name__": module.__name__, **(env or {})}
+    exec(compile(src, path, "exec"), glb)
+    fn: Callable[..., Any] = glb[func]
     return fn
