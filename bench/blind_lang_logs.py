@@ -33,7 +33,7 @@ import blind_lang_scripts as scripts
 import blind_lang_values as values
 from blind_c_catalog import Conv, Template
 from blind_c_logs import choose_from, slot_source, twin_index
-from blind_lang_systems import SYSTEMS, go_json, jetty_condensed, logback_abbrev, logfmt
+from blind_lang_systems import SYSTEMS, go_json, header, logfmt
 from heldout_logs import _zipf_pick
 
 MIN_TEMPLATES, MAX_TEMPLATES = 30, 100
@@ -175,7 +175,7 @@ def _meta(name: str, t: Template, r: Random) -> Meta:
     if name == "npm":
         m.level = _levels(name).get(t.msgid, "verbose")
     if name in JAVA_GROUPS:
-        m.logger = t.domain
+        m.logger = t.domain.split("$")[0]  # inner classes log through the outer class's static LOG
         kind = r.choice(("main", "pool", "pool", "sched"))
         if name == "jetty":
             qtp = r.randint(10**8, 2 * 10**9)
@@ -195,7 +195,7 @@ def _ts(t: dt.datetime, fmt: str) -> str:
     return t.strftime(fmt)
 
 
-def _structured(name: str, t: Template, vals: list[str], m: Meta, t0: dt.datetime) -> tuple[str, str]:
+def _structured(name: str, t: Template, vals: list[str], m: Meta, t0: dt.datetime, layout: int) -> tuple[str, str]:
     """A go-kit line and its truth (the content with `<*>` per value)."""
     msg = t.parts[0]
     assert isinstance(msg, str)
@@ -213,8 +213,10 @@ def _structured(name: str, t: Template, vals: list[str], m: Meta, t0: dt.datetim
             truth_obj[c.spec] = f"\x00{'n' if c.conv in NUMERIC + ('gslice',) else 's'}"
         truth = go_json(truth_obj).replace('"\\u0000n"', "<*>").replace('"\\u0000s"', '"<*>"')
         return go_json(obj), truth
-    head = (f"ts={t0.strftime('%Y-%m-%dT%H:%M:%S.')}{t0.microsecond // 1000:03d}Z caller={m.site} level={m.level} "
-            + (f"component={logfmt(m.logger)} " if m.logger else ""))
+    stamp = f"ts={t0.strftime('%Y-%m-%dT%H:%M:%S.')}{t0.microsecond // 1000:03d}Z caller={m.site} "
+    # promlog wrote `level=` first in older releases (go-kit `level.Info` is a WithPrefix), after `caller=` later
+    head = (f"level={m.level} {stamp}" if layout else f"{stamp}level={m.level} ") + \
+        (f"component={logfmt(m.logger)} " if m.logger else "")
     body = f"msg={logfmt(msg)}" + "".join(f" {c.spec}={logfmt(v)}" for c, v in zip(convs, vals, strict=True))
     truth = f"msg={logfmt(msg)}" + "".join(f" {c.spec}=<*>" for c in convs)
     return head + body, truth
@@ -251,26 +253,12 @@ def _trace(name: str, r: Random) -> list[tuple[str, str]]:
 
 
 def _line(name: str, t: Template, vals: list[str], m: Meta, t0: dt.datetime, r: Random, counter: int,
-          pid: int, host: str) -> list[tuple[str, str]]:
+          pid: int, host: str, layout: int) -> list[tuple[str, str]]:
     """The physical line(s) of one event and their true templates."""
     if name in ("prometheus", "alertmanager"):
-        return [_structured(name, t, vals, m, t0)]
-    msg = _fill(t, vals)
-    if name == "k8s-sd":
-        head = f"{ {'error': 'E', 'warn': 'W'}.get(m.level, 'I')}{t0:%m%d %H:%M:%S}.{t0.microsecond:06d} {pid:>7} {m.site}] "
-    elif name == "memberlist":
-        head = f"{t0:%Y/%m/%d %H:%M:%S} "
-    elif name == "npm":
-        head = f"{counter} {m.level} "
-    elif name == "jetty":
-        head = (f"{t0:%Y-%m-%d %H:%M:%S}.{t0.microsecond // 1000:03d}:{m.level.upper():<5}:"
-                f"{jetty_condensed(m.logger)}:{r.choice(m.threads)}: ")
-    elif name == "java-app":
-        head = (f"{t0:%H:%M:%S}.{t0.microsecond // 1000:03d} [{r.choice(m.threads)}] {m.level.upper():<5} "
-                f"{logback_abbrev(m.logger)} - ")
-    else:
-        head = f"{t0:%Y-%m-%dT%H:%M:%S}+0000 {host} {m.logger}[{pid}]: "
-    out = [(head + msg, t.text)]
+        return [_structured(name, t, vals, m, t0, layout)]
+    thread = r.choice(m.threads) if m.threads else ""
+    out = [(header(name, layout, t0, m.level, m.site, m.logger, thread, pid, host, counter) + _fill(t, vals), t.text)]
     if m.throws and r.random() < m.throws:
         out += _trace(name, r)
     return out
@@ -295,6 +283,7 @@ def generate(name: str, seed: int, n: int = 2000) -> tuple[list[str], list[str]]
     pids = [r.randint(300, 4_000_000) for _ in range(r.randint(1, 6))]
     host = r.choice(HOSTS)
     t0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=r.randint(0, 86400 * 20))
+    layout = r.randrange(SYSTEMS[name].layouts)
     lines: list[str] = []
     truth: list[str] = []
     while len(lines) < n:
@@ -303,7 +292,7 @@ def generate(name: str, seed: int, n: int = 2000) -> tuple[list[str], list[str]]
             sources[i] = [slot_source(c, r, singular=False, draw=values.draw) for c in chosen[i].convs]
         t0 += dt.timedelta(milliseconds=r.expovariate(1 / 900))
         for line, label in _line(name, chosen[i], [s() for s in sources[i]], metas[i], t0, r, len(lines),
-                                 r.choice(pids), host):
+                                 r.choice(pids), host, layout):
             lines.append(line)
             truth.append(label)
     return lines[:n], truth[:n]

@@ -22,6 +22,7 @@ content mode measures grouping of messages and raw mode the whole lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -36,22 +37,28 @@ class System:
     kind: str
     grammar: str
     cut: re.Pattern[str] | None
+    layouts: int  # documented variants of the layout; one per log, drawn by the seed
 
 
+_LEVEL = r"(?:TRACE|DEBUG|INFO|WARN|ERROR)"
 SYSTEMS: dict[str, System] = {
-    "prometheus": System("Go go-kit", "go-kit JSON (keys sorted)", None),
-    "alertmanager": System("Go go-kit", "go-kit logfmt ts/caller/level/component",
-                           re.compile(r'ts=\S+ caller=\S+ level=\w+ (?:component=(?:"[^"]*"|\S+) )?')),
-    "k8s-sd": System("Go klog", "klog `Lmmdd hh:mm:ss.uuuuuu tid file:line]`",
-                     re.compile(r"[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] ")),
-    "memberlist": System("Go log", "Go log LstdFlags", re.compile(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d ")),
-    "npm": System("Node npm", "npm debug log `N level `",
-                  re.compile(r"\d+ (?:error|warn|notice|http|info|verbose|silly|timing) ")),
+    "prometheus": System("Go go-kit", "go-kit JSON (keys sorted)", None, 1),
+    "alertmanager": System("Go go-kit", "go-kit logfmt, ts/caller/level or level/ts/caller",
+                           re.compile(r'(?:level=\w+ )?ts=\S+ caller=\S+ (?:level=\w+ )?(?:component=(?:"[^"]*"|\S+) )?'),
+                           2),
+    "k8s-sd": System("Go klog", "klog `Lmmdd hh:mm:ss.uuuuuu tid file:line]`, bare or in a CRI container log",
+                     re.compile(r"(?:\S+ (?:stdout|stderr) [FP] )?[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+:\d+\] "), 2),
+    "memberlist": System("Go log", "Go log LstdFlags (+Lmicroseconds, +Lshortfile)",
+                         re.compile(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d{6})? (?:[\w.-]+\.go:\d+: )?"), 3),
+    "npm": System("Node npm", "npm debug log `N level ` or terminal `npm level `",
+                  re.compile(r"(?:\d+|npm) (?:error|warn|notice|http|info|verbose|silly|timing) "), 2),
     "jetty": System("Java slf4j", "jetty StdErr `date:LEVEL:logger:thread: `",
-                    re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:(?:TRACE|DEBUG|INFO |WARN |ERROR):[\w.$]+:[^:]+: ")),
-    "java-app": System("Java slf4j", "logback `HH:mm:ss.SSS [thread] LEVEL logger -`",
-                       re.compile(r"\d\d:\d\d:\d\d\.\d{3} \[[^\]]+\] (?:TRACE|DEBUG|INFO |WARN |ERROR) \S+ - ")),
-    "perl": System("Perl", "journald short-iso `time host prog[pid]: `", re.compile(r"\S+ \S+ [\w.-]+\[\d+\]: ")),
+                    re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:(?:TRACE|DEBUG|INFO |WARN |ERROR):[\w.$]+:[^:]+: "), 1),
+    "java-app": System("Java slf4j", "logback `HH:mm:ss.SSS [thread] LEVEL logger -` or Spring Boot's default",
+                       re.compile(r"\d\d:\d\d:\d\d\.\d{3} \[[^\]]+\] (?:TRACE|DEBUG|INFO |WARN |ERROR) \S+ - |"
+                                  r"\d{4}-\d\d-\d\dT\S+ +" + _LEVEL + r" \d+ --- (?:\[[^\]]*\] )?\[[^\]]{15}\] \S+ *: "), 2),
+    "perl": System("Perl", "journald short-iso or BSD syslog `time host prog[pid]: `",
+                   re.compile(r"(?:\S+|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ [\w.-]+\[\d+\]: "), 2),
 }
 
 
@@ -99,3 +106,36 @@ def jetty_condensed(logger: str) -> str:
     """jetty-slf4j-impl `condensed` logger names: package initials glued, then `.Class` (`oejs.Server`)."""
     *pkg, cls = logger.split(".")
     return "".join(p[:1] for p in pkg) + "." + cls
+
+
+def spring_boot(t: dt.datetime, level: str, pid: int, app: str, thread: str, logger: str) -> str:
+    """Spring Boot 3's default console layout (docs "Logging", "Log Format"): `%5p`, `[%15.15t]` (truncated
+    from the left, right-aligned), `%-40.40logger{39}` (abbreviated, padded)."""
+    name = logback_abbrev(logger, 39)[-40:]
+    return (f"{t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}Z {level.upper():>5} {pid} --- "
+            + (f"[{app}] " if app else "") + f"[{thread[-15:]:>15}] {name:<40} : ")
+
+
+def header(name: str, layout: int, t: dt.datetime, level: str, site: str, logger: str, thread: str, pid: int,
+           host: str, counter: int) -> str:
+    """The header system `name` writes before a message, in layout variant `layout` (SYSTEMS' grammar)."""
+    ms = f"{t.microsecond // 1000:03d}"
+    if name == "k8s-sd":
+        klog = f"{ {'error': 'E', 'warn': 'W'}.get(level, 'I')}{t:%m%d %H:%M:%S}.{t.microsecond:06d} {pid:>7} {site}] "
+        nano = f"{t.microsecond * 1000 + pid % 1000:09d}".rstrip("0")  # RFC3339Nano trims trailing zeros
+        return (f"{t:%Y-%m-%dT%H:%M:%S}" + (f".{nano}" if nano else "") + "Z stderr F " if layout else "") + klog
+    if name == "memberlist":
+        return f"{t:%Y/%m/%d %H:%M:%S}" + (f".{t.microsecond:06d}" if layout == 1 else "") + \
+            (f" {site}: " if layout == 2 else " ")
+    if name == "npm":
+        return f"{counter if layout == 0 else 'npm'} {level} "
+    if name == "jetty":
+        return f"{t:%Y-%m-%d %H:%M:%S}.{ms}:{level.upper():<5}:{jetty_condensed(logger)}:{thread}: "
+    if name == "java-app":
+        if layout:
+            return spring_boot(t, level, pid, "orders" if pid % 2 else "", thread, logger)
+        return f"{t:%H:%M:%S}.{ms} [{thread}] {level.upper():<5} {logback_abbrev(logger)} - "
+    if name == "perl":
+        stamp = f"{t:%Y-%m-%dT%H:%M:%S}+0000" if layout == 0 else f"{t:%b} {t.day:>2} {t:%H:%M:%S}"
+        return f"{stamp} {host} {logger}[{pid}]: "
+    raise ValueError(f"{name}: structured system, no text header")
