@@ -12,7 +12,7 @@ check (jwt_claims.py), a user's argument quoted by our function's raise (user_db
 failure's side (stdio_encoding.py), a PEM text mangled by its loader (pem_text.py), a refresh token rotated by another holder (refresh_race.py), the
 sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py), the same operation
 succeeding in a LATER record (recovered.py, reading following.py's later records), the failures behind an aggregate
-"no provider could serve" (aggregate.py).
+"no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -39,6 +39,7 @@ from .proxy_connect import proxy_connect_cause
 from .recovered import recovered_cause
 from .refresh_race import refresh_race_cause
 from .registries import registry_cause
+from .reparse import reparse_cause
 from .reply_schema import reply_schema_cause
 from .rereading import reread
 from .sdk_text_reply import sdk_text_reply_cause
@@ -58,7 +59,8 @@ from .user_target import user_target_cause
 # loop in another thread; a refused expression's origin and PyJWT's refusing check; a user's argument in our raise and
 # an encode's side; a PEM key mangled by its loader; a refresh token rotated by another holder; the sniffer refusing
 # another request's file too; last, a later record showing the same operation succeeding unchanged (transient), and
-# the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py).
+# the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py), whose value a strict
+# parser refused, by giving it each candidate (reparse.py).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
     idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
@@ -69,7 +71,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_expression_cause, jwt_claims_cause,
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
-    recovered_cause, aggregate_cause,
+    recovered_cause, aggregate_cause, reparse_cause,
 )
 
 
