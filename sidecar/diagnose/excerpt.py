@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..ingest.formats import Header, TextDialect
+from ..ingest.sysdialect import SystemDialect
 from ..ingest.tracebacks import TOOL_CALL_END, TOOL_CALL_START, parse_traceback
 from .model import DiagnosisInput
 
@@ -18,6 +19,7 @@ from .model import DiagnosisInput
 # no header here, so the case got no diagnosis at all).
 ERROR_LEVELS = ("ERROR", "CRITICAL")  # as normalised by the ingest dialect (FATAL -> CRITICAL)
 _DIALECT = TextDialect()
+_SYSTEM = SystemDialect()
 _TRACEBACK = "Traceback (most recent call last):"
 # the lines after the record kept as its later records (model.DiagnosisInput.after): what the sidecar could have read
 # from the file by the time it diagnoses (context.read_after reads the same bound there)
@@ -33,6 +35,8 @@ def split_records(lines: list[str]) -> list[tuple[Header, list[str]]]:
     """`lines` cut into records (the header's fields, the record's lines from its header to the next header), with
     the same header parser; lines before the first header belong to no record and are dropped."""
     starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
+    if not starts:  # no record at all (context of an uncaught traceback, another program's lines)
+        return []
     bounds = [*(i for i, _ in starts[1:]), len(lines)]
     return [(m, lines[i:end]) for (i, m), end in zip(starts, bounds, strict=True)]
 
@@ -52,6 +56,11 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
     """The error record of a log excerpt as the diagnosis stage would see it."""
     lines = log.splitlines()
     starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
+    if not starts:
+        # Not the gateway's log at all (a database server's, syslog, journald, klog...): its records by the header
+        # cut `sidecar run` reads such a file with (ingest/sysdialect.py), rather than no diagnosis (round 11: a
+        # postgres server log excerpt answered "the excerpt has no log header line").
+        starts = [(i, m) for i, ln in enumerate(lines) if (m := _SYSTEM.parse_header(ln)) is not None]
     if not starts and record_line is None and (tb := next((i for i, ln in enumerate(lines) if ln == _TRACEBACK), None)) \
             is not None:
         return _uncaught(lines, tb, fingerprint)
