@@ -28,19 +28,18 @@ def req_id(rng: Random) -> str:
 
 
 def carry(rng: Random, exc: BaseException, t: float, logger: str, header: str, carrier: str,
-          level: str = "ERROR") -> list[Record]:
-    """The records that carry the real exception `exc` in one of `CARRIERS`."""
+          level: str = "ERROR", tool: str | None = None, duration: float | None = None) -> list[Record]:
+    """The records that carry the real exception `exc` in one of `CARRIERS` (`tool`/`duration`: the block's)."""
     tb = format_exc(exc, rng)
     last = addresses(format_only(exc), rng)
     if carrier == "exception":
         return [Record(t, level, logger, header, exc=tb)]
-    if carrier == "message":
-        text = last.split(": ", 1)[-1] if ": " in last else last
-        return [Record(t, level, logger, f"{header}: {type(exc).__name__}: {text}")]
+    if carrier == "message":  # the gateway's f"{type(e).__name__}: {e}" (str() of some errors is empty)
+        return [Record(t, level, logger, f"{header}: {type(exc).__name__}: {addresses(str(exc), rng)}")]
     if carrier == "block":
-        dur = rng.uniform(0.5, 40.0)
-        body = "\n".join([f"Tool: {rng.choice(('chat', 'kimi_chat', 'analyze', 'smart_file_query', 'kimi_upload'))}",
-                          f"Duration: {dur:.2f}s", f"Request ID: {req_id(rng)}{req_id(rng)}",
+        dur, name = rng.uniform(0.5, 40.0), rng.choice(("chat", "kimi_chat", "analyze", "smart_file_query"))
+        body = "\n".join([f"Tool: {tool or name}",
+                          f"Duration: {dur if duration is None else duration:.2f}s", f"Request ID: {req_id(rng)}{req_id(rng)}",
                           f"Error: {last}", "Full traceback:"])
         return [Record(t, "ERROR", "ws_daemon", "=== TOOL CALL FAILED ===\n" + header + "\n" + body, exc=tb),
                 Record(t + 0.001, "ERROR", "ws_daemon", "=== END ===")]

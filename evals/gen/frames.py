@@ -176,7 +176,7 @@ def run_chain(frames: list[Frame], rng: Random) -> BaseException:
 _PREFIXES = sorted({p for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])} , key=len,
                    reverse=True)
 _STD = sorted({sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}, key=len, reverse=True)
-_ADDR = re.compile(r"0x[0-9a-f]{8,16}")
+_ADDR = re.compile(r"0x[0-9a-f]{8,16}|\b7f[0-9a-f]{10}\b")  # repr addresses; anyio prints ids without 0x
 
 
 def _paths(text: str) -> str:
@@ -188,12 +188,16 @@ def _paths(text: str) -> str:
 
 
 def addresses(text: str, rng: Random) -> str:
-    """Replace every object address by one drawn from `rng` (the same address maps to the same new one)."""
+    """Replace every object address by one drawn from `rng` (the same address maps to the same new one).
+
+    Exactly one draw from `rng` whatever the text holds, so a case and its twin stay in step."""
     seen: dict[str, str] = {}
+    rng = Random(rng.getrandbits(64))
 
     def sub(m: re.Match[str]) -> str:
         if m.group(0) not in seen:
-            seen[m.group(0)] = f"0x7f{rng.getrandbits(40):010x}"
+            prefix = "0x" if m.group(0).startswith("0x") else ""
+            seen[m.group(0)] = f"{prefix}7f{rng.getrandbits(40):010x}"
         return seen[m.group(0)]
 
     return _ADDR.sub(sub, text)

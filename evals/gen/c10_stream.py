@@ -1,0 +1,211 @@
+"""CLASSES10 A3 (a stream that stalls vs a stream cut by our total deadline) and B1 (a cancellation whose
+canceller is the peer vs our timeout setting), from a REAL streamed reply.
+
+A3: the installed openai SDK streams a chat completion from a loopback server speaking the API's SSE framing
+(https://platform.openai.com/docs/api-reference/chat-streaming: `data: {chunk}` events). When the server stops
+sending while the connection stays open, httpx2's per-read timeout fires and openai re-raises it as
+`APITimeoutError` (openai/_streaming.py; httpx2 `Timeout.read` is per read, CLASSES10 A3 source); when chunks keep
+flowing, only our `asyncio.timeout(total)` can cut the stream (Lib/asyncio/timeouts.py: `TimeoutError` from the
+`CancelledError`). Either way the real traceback comes out of the real libraries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from random import Random
+from typing import Any
+
+import httpx2
+import openai
+
+from evals.gen.case import carry, make_case, noise, project_ref, req_id
+from evals.gen.frames import _compile_src, trim
+from evals.gen.registry import klass
+from evals.gen.render import Record
+
+_MODELS = {"kimi": ("kimi-k2-0905-preview", "KIMI_STREAM_TIMEOUT", "src.providers.kimi_chat"),
+           "glm": ("glm-4.6", "GLM_STREAM_TIMEOUT", "src.providers.glm_chat")}
+
+
+async def _serve_and_stream(stall: bool, model: str, fn: Any, silent: bool = False,
+                            cancel_after: float | None = None, deadline: float | None = None) -> BaseException:
+    chunk = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": model,
+             "choices": [{"index": 0, "delta": {"content": "tok"}, "finish_reason": None}]}
+    data = f"data: {json.dumps(chunk)}\n\n".encode()
+
+    handlers: list[asyncio.Task[Any]] = []
+    received = asyncio.Event()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        handlers.append(task)
+        try:
+            while (await reader.readline()) not in (b"\r\n", b""):
+                pass
+            received.set()
+            if silent:  # the provider takes the request and answers nothing yet
+                await asyncio.sleep(5)
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
+            for _ in range(30 if stall else 100_000):
+                writer.write(b"%x\r\n%s\r\n" % (len(data), data))
+                await writer.drain()
+                # flowing chunks 20 ms apart: the client spends nearly all its time awaiting the next read, so a
+                # total deadline cuts it at the same await every run (byte-identical output)
+                await asyncio.sleep(0.001 if stall else 0.02)
+            await asyncio.sleep(5)
+        except (asyncio.CancelledError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    # a stall must trip the per-read timeout; a flowing stream only our total deadline (never the read timeout,
+    # even on a loaded machine)
+    http = httpx2.AsyncClient(timeout=httpx2.Timeout(5.0, read=0.08 if stall and not silent else 5.0))
+    client = openai.AsyncOpenAI(api_key="sk-local", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0,
+                                http_client=http)
+    try:
+        if silent:
+            task = asyncio.ensure_future(fn(client, model, [{"role": "user", "content": "hi"}], deadline))
+            if cancel_after is not None:
+                await received.wait()  # the request is out: the call waits for the reply's headers
+                await asyncio.sleep(cancel_after)
+                task.cancel()  # what the daemon does when the tool's client goes away
+            await task
+        else:
+            await fn(client, model, [{"role": "user", "content": "hi"}], None if stall else 0.12)
+    except BaseException as exc:  # noqa: BLE001 - the product
+        caught: BaseException = exc
+    else:  # pragma: no cover
+        raise AssertionError("stream did not fail")
+    finally:
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        await http.aclose()
+        server.close()
+        await server.wait_closed()
+    return trim(caught)
+
+
+def stream_failure(rng: Random, stall: bool, provider: str) -> BaseException:
+    """The real exception of a streamed reply that stalls (`stall`) or is cut by our total deadline."""
+    model, _, logger = _MODELS[provider]
+    path = "/app/" + logger.replace(".", "/") + ".py"
+    fn = _compile_src(path, rng.randint(120, 600), [
+        "async def stream_reply(client, model, messages, deadline):",
+        "    stream = await client.chat.completions.create(model=model, messages=messages, stream=True)",
+        "    async with asyncio.timeout(deadline):",
+        "        async for chunk in stream:",
+        "            on_chunk(chunk)",
+    ], {"asyncio": asyncio, "on_chunk": id}, "stream_reply")
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda _loop, _ctx: None)  # the server's own teardown is not the case
+    try:
+        return loop.run_until_complete(_serve_and_stream(stall, model, fn))
+    finally:
+        loop.close()
+
+
+@klass("10", "c10-A3")
+def a3(rng: Random, twin: bool) -> dict[str, Any]:
+    """A stream fails: no chunk for a read timeout (provider) vs chunks flowing until our total deadline (config)."""
+    provider = rng.choice(sorted(_MODELS))
+    model, setting, logger = _MODELS[provider]
+    exc = stream_failure(rng, stall=not twin, provider=provider)
+    rid, read_timeout = req_id(rng), rng.choice((30, 45, 60, 90))
+    deadline = rng.choice((60, 120, 300))
+    chunks = rng.randint(120, 900)
+    rate = rng.randint(8, 40)
+    records = noise(rng, rng.randint(2, 5), 0, 30, project_ref(rng))
+    records.append(Record(0.5, "INFO", logger.rsplit("_", 1)[0],
+                          f"{provider.upper()} provider using SDK, timeout=read {read_timeout}s, "
+                          f"{setting}={deadline}"))
+    records.append(Record(10.0, "INFO", logger, f"[req:{rid}] {provider} stream started model={model}"))
+    t = 10.0
+    for i in range(1, 5):
+        if twin:  # chunks keep rising until the deadline
+            t = 10.0 + deadline * i / 4.0
+            records.append(Record(t - 0.5, "DEBUG", logger, f"[req:{rid}] stream progress chunks={rate * int(t - 10)} "
+                                                           "last_chunk_age=0.1s"))
+        else:  # frozen count, the age of the last chunk grows to the read timeout
+            t = 10.0 + chunks / rate + read_timeout * i / 4.0
+            records.append(Record(t - 0.5, "DEBUG", logger, f"[req:{rid}] stream progress chunks={chunks} "
+                                                           f"last_chunk_age={read_timeout * i / 4.0:.1f}s"))
+    carrier = rng.choice(("exception", "message", "block"))
+    header = f"[req:{rid}] {provider} stream aborted after {t - 10.0:.1f}s (chunks=" + \
+        (f"{rate * int(t - 10)})" if twin else f"{chunks})")
+    records += carry(rng, exc, t, logger, header, carrier)
+    axes = {"provider": provider, "carrier": carrier}
+    if twin:
+        return make_case(rng, cls="c10-A3", kind="near-miss", records=records, category="config", severity="medium",
+                         description=f"Chunks flowed until our total deadline {setting} cut a long generation: "
+                                     "config.", must_mention=[setting], must_not=[], axes=axes, deciding="error")
+    return make_case(rng, cls="c10-A3", kind="known", records=records, category="provider", severity="high",
+                     description="The provider's stream stalled (no chunk for the read timeout, connection open): "
+                                 "provider.", must_mention=[], must_not=[setting], axes=axes, deciding="error")
+
+
+# --- B1 -------------------------------------------------------------------------------------------------------
+# Source: Lib/asyncio/tasks.py (`Task.cancel`, `wait_for` cancels the inner task and raises TimeoutError),
+# research upstream-gateway.md §1.3 (toolcalls.jsonl `cancelled`), §1.4 (the TOOL CALL FAILED block). Network when
+# the peer's disconnect precedes the cancel; twin: our timeout setting fires (the elapsed time equals it) -> config.
+def cancelled_call(rng: Random, by_timeout: bool, provider: str) -> BaseException:
+    """The real exception of a provider call cancelled by the daemon (peer gone) or by our `wait_for` timeout."""
+    model, _, logger = _MODELS[provider]
+    path = rng.choice(("/app/tools/chat.py", "/app/tools/kimi_upload.py", "/app/src/daemon/tool_runner.py"))
+    fn = _compile_src(path, rng.randint(60, 400), [
+        "async def run_tool(client, model, messages, timeout):",
+        "    return await asyncio.wait_for(client.chat.completions.create(model=model, messages=messages), timeout)",
+    ], {"asyncio": asyncio}, "run_tool")
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda _loop, _ctx: None)
+    try:
+        return loop.run_until_complete(_serve_and_stream(
+            False, model, fn, silent=True, cancel_after=None if by_timeout else 0.02,
+            deadline=0.25 if by_timeout else None))
+    finally:
+        loop.close()
+
+
+@klass("10", "c10-B1")
+def b1(rng: Random, twin: bool) -> dict[str, Any]:
+    """An in-flight call cancelled: the tool's client disconnected first (network) vs our timeout setting (config)."""
+    provider = rng.choice(sorted(_MODELS))
+    exc = cancelled_call(rng, by_timeout=twin, provider=provider)
+    setting = rng.choice(("KIMI_CHAT_TOOL_TIMEOUT_SECS", "WORKFLOW_TOOL_TIMEOUT_SECS", "KIMI_TIMEOUT_SECS"))
+    value = rng.choice((18, 12, 30, 9))
+    rid, session = req_id(rng), req_id(rng)
+    port = rng.randint(40000, 60999)
+    late = rng.uniform(value + 2, value + 40)
+    elapsed = value if twin else late
+    records = noise(rng, rng.randint(2, 5), 0, 60, project_ref(rng))
+    records.append(Record(0.5, "INFO", "src.core.env_config", f"{setting}={value}"))
+    records.append(Record(10.0, "INFO", "ws_daemon", f"[req:{rid}] tool call chat started (session {session})"))
+    how = rng.choice(("ping", "close", "reset"))
+    if not twin:
+        peer = {"ping": f"Connection closed for 172.18.0.1:{port}: sent 1011 (internal error) keepalive ping "
+                        "timeout; no close frame received",
+                "close": f"Connection closed for 172.18.0.1:{port}: no close frame received or sent",
+                "reset": f"client 172.18.0.1:{port} went away (ConnectionResetError); cancelling session "
+                         f"{session}"}[how]
+        records.append(Record(10.0 + elapsed - 0.3, "INFO", "src.monitoring.resilient_websocket", peer))
+        records.append(Record(10.0 + elapsed - 0.2, "INFO", "src.daemon.connection_manager",
+                              f"Connection unregistered: {session} from 172.18.0.1 (duration: {elapsed:.2f}s, "
+                              "remaining: 0)"))
+    carrier = rng.choice(("block", "exception", "block"))
+    header = f"[req:{rid}] tool chat " + (f"timed out after {elapsed:.1f}s" if twin else
+                                           f"cancelled after {elapsed:.1f}s")
+    records += carry(rng, exc, 10.0 + elapsed, "ws_daemon", header, carrier, tool="chat", duration=elapsed)
+    axes = {"provider": provider, "peer": how, "carrier": carrier}
+    if twin:
+        return make_case(rng, cls="c10-B1", kind="near-miss", records=records, category="config", severity="medium",
+                         description=f"Our wait_for timeout ({setting}) cancelled the call at exactly the setting's "
+                                     "value, no peer left: config.", must_mention=[setting], must_not=[], axes=axes,
+                         deciding="error")
+    return make_case(rng, cls="c10-B1", kind="known", records=records, category="network", severity="low",
+                     description="The tool call's client disconnected; the daemon cancelled the in-flight call: "
+                                 "network.", must_mention=[], must_not=[], axes=axes, deciding="error")
