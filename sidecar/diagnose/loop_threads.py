@@ -25,8 +25,11 @@ from .setting_lines import CONTEXT, LINE
 TWO_LOOPS = 0.5
 _DIFFERENT_LOOP = re.compile(r"is bound to a different event loop|attached to a different loop")
 _LOOP = r"(?:event[ _-]?loop|asyncio\.run\b|new_event_loop|run_forever|run_until_complete)"
+# (the third form: "starting exporter with its own event loop (thread=exporter)" - the thread named after the loop)
 _THREAD_LOOP = re.compile(rf"\bthread\b[^\n]{{0,120}}{_LOOP}|{_LOOP}[^\n]{{0,120}}\b(?:in|on) (?:a |the )?"
-                          rf"(?:worker |background |separate |another |its own )?thread\b", re.I)
+                          rf"(?:worker |background |separate |another |its own )?thread\b"
+                          rf"|\b(?:its own|own|separate|second|another|worker|background)\b[^\n]{{0,30}}{_LOOP}"
+                          rf"[^\n]{{0,80}}\bthread\b", re.I)
 # A thread's name as the records print it. threading.Thread(name=...) is free text; logging's %(threadName)s prints
 # it bare wherever the format puts it ("[%(threadName)s]"), and the defaults are MainThread, "Thread-N (target)"
 # (threading._newname) and "<prefix>_N" for executors (concurrent/futures/thread.py: "ThreadPoolExecutor-N_M",

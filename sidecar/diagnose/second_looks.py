@@ -12,7 +12,8 @@ check (jwt_claims.py), a user's argument quoted by our function's raise (user_db
 failure's side (stdio_encoding.py), a PEM text mangled by its loader (pem_text.py), a refresh token rotated by another holder (refresh_race.py), the
 sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py), the same operation
 succeeding in a LATER record (recovered.py, reading following.py's later records), the failures behind an aggregate
-"no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py).
+"no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py), the exception inside the
+runtime's own report of an unawaited task (runtime_carrier.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -42,6 +43,7 @@ from .registries import registry_cause
 from .reparse import reparse_cause
 from .reply_schema import reply_schema_cause
 from .rereading import reread
+from .runtime_carrier import runtime_carrier_cause
 from .sdk_text_reply import sdk_text_reply_cause
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
@@ -87,6 +89,7 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     for step in _READS_OF_THE_RECORDS:
         d = step(d, inp)
     d = dead_worker_cause(d, inp, diagnose)
+    d = runtime_carrier_cause(d, inp, diagnose)  # the exception inside asyncio's "never retrieved" (runtime_carrier.py)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
     # log content is attacker-controlled and a diagnosis is shown and forwarded, so its texts are redacted like its
     # evidence (rules.py redacts the evidence). Only a re-read answer: the first answer's texts were filled from

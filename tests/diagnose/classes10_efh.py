@@ -100,7 +100,9 @@ def e2_two_loops_two_threads(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
                  rng.choice([f"started thread {thread} running its own event loop (asyncio.run) beside the main loop",
                              f"{thread}: new_event_loop() run_forever in a worker thread",
                              f"{thread.replace('-', ' ')} started in thread '{thread}' with a new event loop",
-                             f'spawned thread "{thread}" (loop.run_forever)']))
+                             f'spawned thread "{thread}" (loop.run_forever)',
+                             # the thread named after the loop (round 11's generated cases)
+                             f"starting {thread.split('-')[0]} with its own event loop (thread={thread})"]))
     serving = at(error, 1, "src.daemon.ws_server", rng.choice(["[thread MainThread] serving on 0.0.0.0:8079",
                                                                "thread=MainThread accepted a client",
                                                                "[MainThread] serving on 0.0.0.0:8079"]))
