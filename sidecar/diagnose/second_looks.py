@@ -13,7 +13,8 @@ failure's side (stdio_encoding.py), a PEM text mangled by its loader (pem_text.p
 sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait (dead_worker.py), the same operation
 succeeding in a LATER record (recovered.py, reading following.py's later records), the failures behind an aggregate
 "no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py), the exception inside the
-runtime's own report of an unawaited task (runtime_carrier.py).
+runtime's own report of an unawaited task (runtime_carrier.py), a refused value the provider's reply carried
+(reply_value.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -42,6 +43,7 @@ from .refresh_race import refresh_race_cause
 from .registries import registry_cause
 from .reparse import reparse_cause
 from .reply_schema import reply_schema_cause
+from .reply_value import reply_value_cause
 from .rereading import reread
 from .runtime_carrier import runtime_carrier_cause
 from .sdk_text_reply import sdk_text_reply_cause
@@ -62,7 +64,8 @@ from .user_target import user_target_cause
 # an encode's side; a PEM key mangled by its loader; a refresh token rotated by another holder; the sniffer refusing
 # another request's file too; last, a later record showing the same operation succeeding unchanged (transient), and
 # the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py), whose value a strict
-# parser refused, by giving it each candidate (reparse.py).
+# parser refused, by giving it each candidate (reparse.py); a value our serialiser refused shown in the provider's
+# reply (reply_value.py).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
     idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
@@ -73,7 +76,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_expression_cause, jwt_claims_cause,
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
-    recovered_cause, aggregate_cause, reparse_cause,
+    recovered_cause, aggregate_cause, reparse_cause, reply_value_cause,
 )
 
 
