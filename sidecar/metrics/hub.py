@@ -95,7 +95,9 @@ class MetricsHub:
                          for t in config.targets}
         self.jsonl = {s.name: JsonlSource(s, clock, telemetry, retention=config.window + margin,
                                           clock_file=(Path(config.clock_dir) / f"{s.name}.clocks.json"
-                                                      if config.clock_dir else None))
+                                                      if config.clock_dir else None),
+                                          journal_file=(Path(config.clock_dir) / f"{s.name}.journal.jsonl"
+                                                        if config.clock_dir else None))
                       for s in config.jsonl}
         # Fed by the collect stage (app.py wires CollectService's on_stored to sdk_errors.add).
         self.sdk_errors = SdkErrors(retention=config.window + margin)

@@ -32,6 +32,7 @@ from .clockfile import ClockFile
 from .dedupe import RepeatedLines, WriterDoubleWrites
 from .follow import LineFollower
 from .held import HeldRecords
+from .journal import ReadJournal, digest
 from .recordline import after_torn_write, compact_record, sub_second
 from .recordwindow import RecordWindow
 from .skew import SkewEstimator
@@ -53,13 +54,16 @@ log = logging.getLogger(__name__)
 # the API and the rollout evaluations for a whole poll.
 YIELD_EVERY = 1000
 RESTART_REACH = 2  # start_at: end keeps replayed records this many lateness bounds back (see poll)
+# Where a line's journal digest rides with its record until the record is placed (held and unstamped
+# records are placed polls later): a key no JSON object can have, taken off before anything reads fields.
+JOURNAL_KEY = ("journal",)
 
 
 class JsonlSource:
     """Follows the files of one `JsonlStream` and feeds its `RecordWindow`."""
 
     def __init__(self, config: JsonlStream, clock: Clock, telemetry: Telemetry | None,
-                 retention: float, clock_file: Path | None = None) -> None:
+                 retention: float, clock_file: Path | None = None, journal_file: Path | None = None) -> None:
         self.config = config
         self.name = config.name
         self.clock = clock
@@ -82,6 +86,8 @@ class JsonlSource:
         self.skew = SkewEstimator()  # the clock of the writer whose lines are being read
         self.clocks = WriterClocks(self.skew)
         self.clockfile = ClockFile(clock_file)  # the writers' offsets learned live, across restarts
+        # What was placed, across a crash whatever happens to the files (metrics/journal.py).
+        self.journal = ReadJournal(journal_file, RESTART_REACH * config.max_lateness, config.max_records)
         self._writer: str | None = None  # writer_key of the file whose lines are being read (poll)
         self._stamps: dict[str, float] = {}  # writer -> stamp of the last stamped record read live (clockfile)
         self._unstamped = Unstamped()  # replayed records without a usable time, placed after their predecessor
@@ -179,6 +185,7 @@ class JsonlSource:
                stamp: float | None = None) -> bool:
         """Put `record` in the window at `t`; `writer` and `stamp`: its writer's clock and its own stamp
         (a double-written failure is recognised on the writer's clock: dedupe.WriterDoubleWrites)."""
+        key = record.pop(JOURNAL_KEY, None)  # type: ignore[call-overload]
         if not self._live and self._writer is not None and not self._flushing:
             where, run = self._unstamped.placed(self._writer, t)
             self._flushing = True
@@ -198,8 +205,11 @@ class JsonlSource:
             self.late += 1
             if self.telemetry is not None:
                 self.telemetry.metric_records_dropped.labels(self.name, "late").inc()
-        self.window.add(t, compact_record(record, self._drop))
+        compact = compact_record(record, self._drop)
+        self.window.add(t, compact)
         self.records += 1
+        if key is not None:
+            self.journal.add(t, key, compact)
         return True
 
     def _after_previous(self, record: dict[str, Any], reason: str) -> bool:
@@ -241,10 +251,16 @@ class JsonlSource:
                 return
             self.torn += 1
             text = text[start:]
+        if self.journal.path is not None and isinstance(record, dict):
+            key = digest(text)
+            if self._replaying:
+                self.journal.read_again(key)  # this line is the replay's to place, not the journal's
         if (isinstance(record, dict) and sub_second(record.get(self.config.timestamp_field))
                 and self._repeats.is_repeat(text)):
             self._duplicate()
             return
+        if self.journal.path is not None and isinstance(record, dict):
+            record[JOURNAL_KEY] = key
         self.ingest(record)
 
     def _duplicate(self) -> None:
@@ -332,6 +348,8 @@ class JsonlSource:
                 # (metrics/unstamped.py, #19).
                 for _record, reason in self._unstamped.leftover():
                     self._unplaced(reason)
+                if self._replaying:
+                    self._restore()
         finally:
             self._read_no = math.nan
             self._replay_offset = None
@@ -340,11 +358,24 @@ class JsonlSource:
         self._replaying = self._replaying and read.more
         if not self._replaying:
             self.clockfile.update(self.clocks.offsets(), self.clock.time(), self._stamps)
+        self.journal.flush(self.clock.time())
         self.window.prune(self.clock.time())
         return self.records - before
 
+    def _restore(self) -> None:
+        """The end of the replay: what the previous process placed from lines no file holds any more
+        goes back where it placed them (metrics/journal.py); what a restart's replay leaves out as
+        history (`_history_before`) stays out here too."""
+        for t, key, record in self.journal.leftover():
+            if t < self._history_before:
+                continue
+            self.window.add(t, record)
+            self.records += 1
+            self.journal.add(t, key, record)
+
     def close(self) -> None:
         self.follower.close()
+        self.journal.close()
 
     def status(self) -> dict[str, Any]:
         return {
@@ -362,6 +393,7 @@ class JsonlSource:
             "torn": self.torn,
             "future_in_history": self.unplaced,
             "late": self.late,
+            "restored": self.journal.restored,  # placed by a previous process from lines gone since
             "held": len(self._held.records),  # waiting for their writer's clock (metrics/held.py)
             "missing": sorted(self.missing),
             "in_window": len(self.window.records),

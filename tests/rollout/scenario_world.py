@@ -112,6 +112,7 @@ class World:
         self.window_reset = self.t0
         self.boundary_moved = 0.0
         self.last_tick = self.t0
+        self.unread: list[TrueCall] = []  # appended to file A since the last poll of a live replica
 
     # -- sidecar replicas
 
@@ -275,12 +276,15 @@ class World:
                 self.dup_left -= 1
                 self._append(data)  # an exact duplicate write
             written.append(truth)
+            self.unread.append(truth)
         return written
 
     def _episode(self, kind: str, arg: float, what: str, written_now: list[TrueCall]) -> None:
         now = self.clock.time()
         if kind in ("delete", "rename", "copytruncate", "symlink") and not self.path.exists():
             return
+        if kind in ("delete", "rename", "copytruncate", "symlink") and not self.live():
+            self._gone_unread(kind)
         if kind == "delete":
             self.path.unlink()
         elif kind == "rename":
@@ -340,6 +344,18 @@ class World:
         elif kind == "burst":
             self._burst(int(arg), now - 1.0, now + 1.0)
 
+    def _gone_unread(self, kind: str) -> None:
+        """No sidecar is running and the file leaves its path: what was appended to it since the last
+        read (by any replica) is read by no process ever, unless the sidecar follows the path's glob and
+        the file stays under it (a rename or copytruncate to `metrics.jsonl.N`). A live reader keeps its
+        descriptor and reads the rest (follow.py); a dead one has none. Contract C2: lost, not demanded
+        (round 11: the model demanded them; generated scenario 12003, 4 uploads appended after a SIGKILL
+        to a file deleted 5 s later)."""
+        if self.sc.glob and kind in ("rename", "copytruncate"):
+            return
+        for truth in self.unread:
+            truth.readable = False
+
     def _burst(self, n: int, t0: float, t1: float) -> None:
         """`n` canary uploads made in [t0, t1] (healthy or regressed as the time says), written as made."""
         bad = self.regressed(t0)
@@ -366,6 +382,8 @@ class World:
                 self._episode(e.kind, e.arg, e.what, written)
         self._write_until(t0 + 1.0)
         self.clock.advance(1.0)
+        if self.live():
+            self.unread = []
         for r in self.live():
             try:
                 await r.hub.jsonl[STREAM].poll()

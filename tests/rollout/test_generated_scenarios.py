@@ -112,7 +112,11 @@ FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137,
          # 5072 (dev 5000-5079, open since round 9's first wave): a replay placed the history from before
          # a writer's clock step (+180 s -> +45 s) with the last offset: 135 s late, 17 counted twice
          # (metrics/writerclocks.step_offsets)
-         12023, 5072]
+         12023, 5072,
+         # round 11: 12003 and 10121 (dev): records read after the last evaluation, then a SIGKILL, then the
+         # file deleted or copytruncated while down: gone from every file (metrics/journal.py); 12003 also
+         # needed the model to stop demanding what was appended while no replica ran and deleted unread
+         12003, 10121]
 SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 5), *FOUND]
 
 

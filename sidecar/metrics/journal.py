@@ -1,0 +1,189 @@
+"""The records a metrics stream placed recently, kept on disk so a restart can count them without the file.
+
+Why (issue 19, generated scenarios 12003 and 10121): a record read from the gateway's file and placed in
+the window is counted by the stage at the NEXT evaluation. A process killed between the two (SIGKILL,
+OOM, a node lost) forgets it; a new process reads it back from the file's end (follow.LOOKBACK), unless
+the file is gone by then: deleted, renamed away (logrotate `create` without a glob that follows the
+copy), truncated by `copytruncate`, replaced by a symlink swap. Those records were read, and lost. The
+stage totals remember only what the last evaluation saw (stagetotals `seen`, the carry), not what came
+after it. The class: every record this stream read counts once, whatever instant the process dies at.
+
+So each poll appends the records it placed - their place in time (`t`, our clock, after every clock
+correction), their compact form (what the window holds) and a digest of the line they came from - to
+a journal beside the writers' clock file (`<stream>.journal.jsonl` in `metrics.clock_dir`, the
+ingest checkpoint directory by default). A new process replays the files as before; every line the
+replay reads takes one entry with its digest off the old journal (a multiset: a line written twice
+is two entries, matched twice). At the end of the replay what is left was read by the previous
+process and is in no file this one follows: it goes back into the window at the very time the
+previous process placed it. A line the replay reads again is the replay's to place (as before this
+journal existed), never the journal's: nothing is counted twice, and when every file is still there
+nothing changes.
+
+Bounded: entries older than `keep` seconds before now (the span a restart's replay keeps, jsonl.py
+RESTART_REACH lateness bounds) are dropped, and at most `limit` are kept (the stream's max_records);
+the file is rewritten (temporary file + os.replace) when it holds more than twice what is live.
+Written with one append per poll, not fsynced: a killed PROCESS loses nothing the kernel accepted
+(write(2) completed before the signal), a power cut may lose the last second; a torn last line is
+skipped when read. One process per journal: a second process opening the same directory (two
+replicas sharing a checkpoint volume) finds it locked (flock) and runs without one, said once in the
+log, rather than restoring the other's records as its own.
+
+Not covered: a double-written failure whose two records straddle the deletion of the file while the
+sidecar is down (the first restored from here, the second read from the new file, unpaired: counted
+twice; the gateway writes the two microseconds apart); records still waiting for their writer's
+clock (metrics/held.py, up to 30 s) when the process died, if their file is gone too.
+"""
+
+from __future__ import annotations
+
+import collections
+import fcntl
+import hashlib
+import json
+import logging
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+REWRITE_SLACK = 1024  # stale lines tolerated in the file beyond twice the live ones before a rewrite
+
+
+def digest(line: bytes) -> str:
+    """A line's identity across processes (Python's hash() is salted per process)."""
+    return hashlib.blake2b(line, digest_size=10).hexdigest()
+
+
+class ReadJournal:
+    """One stream's journal: what the previous process placed (to restore) and what this one places."""
+
+    def __init__(self, path: Path | None, keep: float, limit: int) -> None:
+        self.path = path
+        self.keep = keep
+        self.limit = limit
+        self.previous: list[tuple[float, str, dict[str, Any]]] = []  # the last process's entries, file order
+        self._unread: collections.Counter[str] = collections.Counter()  # their digests the replay has not read
+        self._live: collections.deque[tuple[float, bytes]] = collections.deque()  # (t, line) in the file
+        self._buffer: list[bytes] = []
+        self._in_file = 0
+        self._fd: int | None = None
+        self._lock: int | None = None
+        self._failed = False
+        self._settled = True  # False while the file still holds the previous process's entries
+        self.restored = 0
+        if path is not None:
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            log.warning("metrics journal not used (held by another process, or not writable): records read "
+                        "before a crash are recounted from the files only",
+                        extra={"path": str(path), "error": str(exc)})
+            if self._lock is not None:
+                os.close(self._lock)
+                self._lock = None
+            self.path = None
+            return
+        self.previous = list(self._load(path))
+        self._unread = collections.Counter(key for _, key, _ in self.previous)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        # The file keeps the previous process's entries until the replay has decided them (`leftover`):
+        # a crash during the replay leaves them for the next process. Then it is rewritten with this
+        # process's own (the replay's placements and the restored entries, journaled again when placed).
+        self._settled = False
+
+    @staticmethod
+    def _load(path: Path) -> list[tuple[float, str, dict[str, Any]]]:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            log.warning("metrics journal unreadable", extra={"path": str(path), "error": str(exc)})
+            return []
+        out = []
+        for line in raw.splitlines():
+            try:
+                entry = json.loads(line)
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                continue  # a torn last line (killed mid-append) or damage: that entry only
+            if not isinstance(entry, dict) or entry.get("v") != VERSION:
+                continue
+            t, key, record = entry.get("t"), entry.get("k"), entry.get("r")
+            if (isinstance(t, int | float) and not isinstance(t, bool) and math.isfinite(t)
+                    and isinstance(key, str) and isinstance(record, dict)):
+                out.append((float(t), key, record))
+        return out
+
+    def read_again(self, key: str) -> None:
+        """The replay read the line with this digest: its entry, if any, is the replay's to place."""
+        if self._unread.get(key):
+            self._unread[key] -= 1
+
+    def leftover(self) -> list[tuple[float, str, dict[str, Any]]]:
+        """The previous process's entries the replay did not read again (their files are gone), once."""
+        out = []
+        for t, key, record in self.previous:
+            if self._unread.get(key):
+                self._unread[key] -= 1
+                out.append((t, key, record))
+        self.previous = []
+        self._unread.clear()
+        self.restored += len(out)
+        self._settled = self._fd is None
+        return out
+
+    def add(self, t: float, key: str, record: Mapping[str, Any]) -> None:
+        """A record placed at `t` from the line with digest `key` (written at the next `flush`)."""
+        if self._fd is None:
+            return
+        line = (json.dumps({"v": VERSION, "t": t, "k": key, "r": record}, separators=(",", ":")) + "\n").encode()
+        self._buffer.append(line)
+        self._live.append((t, line))
+
+    def flush(self, now: float) -> None:
+        """Append what this poll placed; forget entries older than `keep`; rewrite when mostly stale."""
+        if self._fd is None:
+            return
+        cut = now - self.keep
+        while self._live and (self._live[0][0] < cut or len(self._live) > self.limit):
+            self._live.popleft()
+        if self.previous:
+            self._buffer = []  # written by the rewrite that follows the replay (`_live` holds them)
+            return  # the replay is not over: the file still holds the previous process's entries
+        try:
+            if not self._settled or self._in_file + len(self._buffer) > 2 * len(self._live) + REWRITE_SLACK:
+                self._rewrite()
+                self._settled = True
+            elif self._buffer:
+                os.write(self._fd, b"".join(self._buffer))
+                self._in_file += len(self._buffer)
+        except OSError as exc:
+            if not self._failed:
+                self._failed = True
+                log.warning("metrics journal not written; records read before a crash are recounted from "
+                            "the files only", extra={"path": str(self.path), "error": str(exc)})
+        self._buffer = []
+
+    def _rewrite(self) -> None:
+        assert self.path is not None and self._fd is not None
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_bytes(b"".join(line for _, line in self._live))
+        os.replace(tmp, self.path)
+        os.close(self._fd)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._in_file = len(self._live)
+
+    def close(self) -> None:
+        for fd in (self._fd, self._lock):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._lock = None

@@ -1,0 +1,91 @@
+"""The read journal's own promises (metrics/journal.py): bounded, a torn line costs one entry, one
+process per file, and the previous process's entries survive a crash during the replay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sidecar.metrics.journal import REWRITE_SLACK, ReadJournal, digest
+
+
+def entries(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_entries_older_than_keep_or_beyond_limit_leave_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.journal.jsonl"
+    j = ReadJournal(path, keep=100.0, limit=50)
+    j.leftover()
+    for i in range(3 * REWRITE_SLACK):
+        j.add(float(i), digest(f"line {i}".encode()), {"n": i})
+        j.flush(float(i))
+    j.close()
+    kept = entries(path)
+    assert len(kept) <= 2 * 50 + REWRITE_SLACK  # rewritten when mostly stale
+    assert kept[-1]["r"] == {"n": 3 * REWRITE_SLACK - 1}
+    fresh = ReadJournal(path, keep=100.0, limit=50)
+    assert len(fresh.leftover()) == len(kept)
+    fresh.close()
+
+
+def test_a_torn_last_line_costs_that_entry_only(tmp_path: Path) -> None:
+    path = tmp_path / "s.journal.jsonl"
+    j = ReadJournal(path, keep=100.0, limit=50)
+    j.leftover()
+    for i in range(3):
+        j.add(10.0 + i, digest(b"%d" % i), {"n": i})
+    j.flush(12.0)
+    j.close()
+    with path.open("ab") as f:
+        f.write(b'{"v":1,"t":13.0,"k":"ab')  # killed mid-append
+    again = ReadJournal(path, keep=100.0, limit=50)
+    assert [r["n"] for _, _, r in again.leftover()] == [0, 1, 2]
+    again.close()
+
+
+def test_lines_the_replay_reads_again_are_not_restored_a_line_written_twice_twice(tmp_path: Path) -> None:
+    path = tmp_path / "s.journal.jsonl"
+    j = ReadJournal(path, keep=100.0, limit=50)
+    j.leftover()
+    for i, line in enumerate([b"a", b"b", b"b", b"c"]):
+        j.add(float(i), digest(line), {"i": i})
+    j.flush(3.0)
+    j.close()
+    again = ReadJournal(path, keep=100.0, limit=50)
+    again.read_again(digest(b"b"))  # the replay read one copy of "b" and "c" (the file still holds them)
+    again.read_again(digest(b"c"))
+    again.read_again(digest(b"z"))  # a line the previous process never placed
+    # One "b" is left: the earlier copy (a file still followed holds the later lines; the gone one the
+    # earlier), where the previous process placed it.
+    assert [r["i"] for _, _, r in again.leftover()] == [0, 1]
+    again.close()
+
+
+def test_a_crash_during_the_replay_leaves_the_previous_entries(tmp_path: Path) -> None:
+    path = tmp_path / "s.journal.jsonl"
+    j = ReadJournal(path, keep=100.0, limit=50)
+    j.leftover()
+    j.add(1.0, digest(b"a"), {"i": 1})
+    j.flush(1.0)
+    j.close()
+    replaying = ReadJournal(path, keep=100.0, limit=50)
+    replaying.add(2.0, digest(b"b"), {"i": 2})  # placed by the replay, which has not ended
+    replaying.flush(2.0)
+    replaying.close()  # killed
+    third = ReadJournal(path, keep=100.0, limit=50)
+    assert [r["i"] for _, _, r in third.leftover()] == [1]
+    third.flush(3.0)
+    assert entries(path) == []  # rewritten with this process's own (none placed yet)
+    third.close()
+
+
+def test_a_second_process_on_the_same_journal_runs_without_one(tmp_path: Path) -> None:
+    path = tmp_path / "s.journal.jsonl"
+    first = ReadJournal(path, keep=100.0, limit=50)
+    second = ReadJournal(path, keep=100.0, limit=50)  # flock: per open file description, as another process
+    assert first.path == path and second.path is None
+    second.add(1.0, "k", {"i": 1})
+    second.flush(1.0)
+    first.close()
+    second.close()
