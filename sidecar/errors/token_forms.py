@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .errno_texts import errno_tail
 from .masking_rules import ERROR_TOKEN, PLACEHOLDER
 
 __all__ = ["variable_like", "names_failure", "same_key", "tokenize", "MAX_VALUE_TOKENS"]
@@ -137,8 +138,13 @@ def tokenize(text: str) -> list[str]:
     (`tag="View Lock",`), and a bracketed group opened in one token and closed in a later one (a list
     `['<*>', '<*>']`, a tuple, a call repr `Foo(a=<*>, b='x')`, `<app.Foo object at <*>>`, `(TID <*>)`).
     A value of varying length must not put one event into several token-count buckets, nor line up
-    its pieces with another event's slots."""
+    its pieces with another event's slots. A trailing errno text (`...: No space left on device`,
+    `errno_texts.py`) is one token too: the value of `%m`."""
     tokens = text.split(" ")
+    if ": " in text:
+        n = errno_tail(text)
+        if n:
+            tokens[-n:] = [" ".join(tokens[-n:])]
     quoted = '="' in text or "='" in text or ':"' in text or ":'" in text
     if not quoted and _ANGLE_SPANNING.search(text) is None and not (
             ("(" in text or "[" in text or "{" in text) and _SPANNING.search(text) is not None):
