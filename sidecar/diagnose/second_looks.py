@@ -14,7 +14,7 @@ sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait
 succeeding in a LATER record (recovered.py, reading following.py's later records), the failures behind an aggregate
 "no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py), the exception inside the
 runtime's own report of an unawaited task (runtime_carrier.py), a refused value the provider's reply carried
-(reply_value.py).
+(reply_value.py), a pool at its bound under a flat request rate (pool_trend.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -36,6 +36,7 @@ from .model import Diagnosis, DiagnosisInput
 from .oom_kills import oom_cause
 from .pem_text import pem_text_cause
 from .pool_limit import pool_limit_cause
+from .pool_trend import pool_trend_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
 from .proxy_connect import proxy_connect_cause
 from .recovered import recovered_cause
@@ -65,7 +66,7 @@ from .user_target import user_target_cause
 # another request's file too; last, a later record showing the same operation succeeding unchanged (transient), and
 # the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py), whose value a strict
 # parser refused, by giving it each candidate (reparse.py); a value our serialiser refused shown in the provider's
-# reply (reply_value.py).
+# reply (reply_value.py); a pool at its bound under a flat request rate (pool_trend.py).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
     idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
@@ -76,7 +77,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_expression_cause, jwt_claims_cause,
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
-    recovered_cause, aggregate_cause, reparse_cause, reply_value_cause,
+    recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
 )
 
 
