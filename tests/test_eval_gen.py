@@ -72,7 +72,7 @@ def test_variants_of_a_class_differ_in_what_the_class_varies(seed7: list[dict]) 
 
 def _last_error_record(log: str) -> str:
     marks = (" ERROR ", " CRITICAL ", " WARNING ", '"level": "error"', '"level": "critical"', '"level": "warning"',
-             "Exception in thread")
+             "Exception in thread", "--- Logging error ---")
     return [ln for ln in log.splitlines() if any(m in ln for m in marks)][-1]
 
 

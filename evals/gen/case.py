@@ -16,6 +16,7 @@ import yaml
 
 from evals.gen import render as _render
 from evals.gen.frames import addresses, format_exc, format_only
+from evals.gen.registry import LAYOUT
 from evals.gen.render import Record, render, start_time
 
 CARRIERS = ("exception", "message", "block", "excepthook")
@@ -88,8 +89,9 @@ def make_case(rng: Random, *, cls: str, kind: str, description: str, records: li
     `error` (the visible error record itself differs: another error text for the same operation, e.g. a lock timeout
     for the same DDL, or another caller of the same failing call).
     """
-    shape = shape or rng.choice(_render.ACTIVE)
-    t0 = start_time(rng)
+    layout = LAYOUT.get() or rng
+    shape = shape or layout.choice(_render.ACTIVE)
+    t0 = start_time(layout)
     log = render(sorted(records, key=lambda r: r.t), shape, t0)
     tags = [kind, "generated", f"spec-in{cls[1:cls.index('-')]}", cls] + \
         [f"axis:{k}={v}" for k, v in sorted({**axes, "shape": shape}.items())] + [f"deciding:{deciding}"]

@@ -179,7 +179,8 @@ _STD = sorted({sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdli
 _ADDR = re.compile(r"0x[0-9a-f]{8,16}|\b7f[0-9a-f]{10}\b")  # repr addresses; anyio prints ids without 0x
 
 
-def _paths(text: str) -> str:
+def paths(text: str) -> str:
+    """`text` with the venv's and the interpreter's prefixes rewritten to the gateway image's."""
     for p in _PREFIXES:
         text = text.replace(p.rstrip("/") + "/", SITE)
     for p in _STD:
@@ -206,12 +207,12 @@ def addresses(text: str, rng: Random) -> str:
 def format_exc(exc: BaseException, rng: Random) -> str:
     """`traceback.format_exception` of the real exception with the image's paths; no trailing newline."""
     text = "".join(traceback.format_exception(exc))
-    return addresses(_paths(text), rng).rstrip("\n")
+    return addresses(paths(text), rng).rstrip("\n")
 
 
 def format_only(exc: BaseException) -> str:
     """The exception's last line as CPython prints it (`module.Class: message`)."""
-    return _paths("".join(traceback.format_exception_only(exc))).strip()
+    return paths("".join(traceback.format_exception_only(exc))).strip()
 
 
 def _compile_src(path: str, lineno: int, lines: list[str], env: dict[str, Any], name: str) -> Callable[..., Any]:
