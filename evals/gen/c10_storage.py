@@ -198,7 +198,10 @@ def _pool_refusal(rng: Random, name: str, waiting: int, path: str) -> BaseExcept
                                                 max_waiting=waiting, name=name, open=False, timeout=5)
         await pool.open(wait=False)
         tasks = [asyncio.create_task(pool.getconn()) for _ in range(waiting)]
-        await asyncio.sleep(0.005)
+        for _ in range(2000):  # until every waiter is queued (psycopg_pool's own stats), whatever the load
+            if pool.get_stats().get("requests_waiting", 0) >= waiting:
+                break
+            await asyncio.sleep(0.001)
         from evals.gen.frames import build_chain, trim
         top = build_chain([Frame(path, "write", "async with self._pool.connection() as conn:",
                                  {"self": type("S", (), {"_pool": pool})()}, is_async=True)], rng)
