@@ -346,8 +346,7 @@ class JsonlSource:
                 # The replay's last read (or a live one: nothing waits then). Not after each source of
                 # each read: a run the read budget cut waits for its successor in the next read
                 # (metrics/unstamped.py, #19).
-                for _record, reason in self._unstamped.leftover():
-                    self._unplaced(reason)
+                self._place_ends()
                 if self._replaying:
                     self._restore()
         finally:
@@ -361,6 +360,17 @@ class JsonlSource:
         self.journal.flush(self.clock.time())
         self.window.prune(self.clock.time())
         return self.records - before
+
+    def _place_ends(self) -> None:
+        """The spikes the replay's files end with, where their writers' previous records went
+        (metrics/unstamped.py `ends`)."""
+        self._flushing = True  # placed here, not as the predecessor of a waiting run
+        try:
+            for where, run in self._unstamped.ends():
+                for waiting, _reason in run:
+                    self._place(waiting, where, self.clock.time())
+        finally:
+            self._flushing = False
 
     def _restore(self) -> None:
         """The end of the replay: what the previous process placed from lines no file holds any more

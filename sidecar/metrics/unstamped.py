@@ -11,10 +11,20 @@ put it - never in a span after the one that counted it, the only move that count
 (tests/rollout/test_replaced_counts.py) - and never fresher than a record that has a time.
 
 Only a SPIKE is placed so: at most MAX_RUN such records in a row, with a placed record of the same
-writer before AND after them. A longer run, or one the file ends with, is a clock the replay does
-not know (history from before a clock step in a rotated copy; a writer whose clock runs ahead):
-its records stay out, as before (dev seed 13013: 434 records of copies replayed 900 s ahead; placed
-at their predecessor they counted 134 uploads of 53). A file that starts with them leaves them out.
+writer before them. A longer run is a clock the replay does not know (history from before a clock
+step in a rotated copy; a writer whose clock runs ahead): its records stay out, as before (dev seed
+13013: 434 records of copies replayed 900 s ahead; placed at their predecessor they counted 134
+uploads of 53). A file that starts with them leaves them out (no predecessor).
+
+A spike the file ENDS with (no placed record after it) is placed too, at the end of the replay
+(`ends`; round 11, generated scenario 14026: a record without a timestamp appended while the sidecar
+was down, the last line when it came back: left out, one upload short). Until round 10 a run had to
+be followed by a placed record; what that guarded against is a run longer than a spike, which the
+length bound decides alone. The same rule holds: the predecessor's time is no later than the live
+read placed the record (it was appended, and read, after its predecessor), so it is never counted in
+a span after the one that counted it; a record that no process read live is placed in the past it
+belongs to. The file's modification time is not used: a line appended after the run (a gateway event
+line, junk) moves it past the live placement.
 """
 
 from __future__ import annotations
@@ -62,9 +72,11 @@ class Unstamped:
         self.previous[writer] = t
         return where, run
 
-    def leftover(self) -> list[tuple[dict[str, Any], str]]:
-        """Runs no placed record followed (the end of the replay, its last read): not placed."""
-        out = [item for run in self.waiting.values() for item in run]
+    def ends(self) -> list[tuple[float, list[tuple[dict[str, Any], str]]]]:
+        """The end of the replay (its last read): each spike no placed record followed, with where it
+        goes (its writer's previous record's time). Every waiting run is a spike with a predecessor
+        (`wait` keeps no other)."""
+        out = [(self.previous[writer], run) for writer, run in self.waiting.items() if writer in self.previous]
         self.waiting.clear()
         self.spilled.clear()
         return out

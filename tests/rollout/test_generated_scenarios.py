@@ -116,7 +116,11 @@ FOUND = [9, 11, 12, 16, 28, 29, 56, 112, 137,
          # round 11: 12003 and 10121 (dev): records read after the last evaluation, then a SIGKILL, then the
          # file deleted or copytruncated while down: gone from every file (metrics/journal.py); 12003 also
          # needed the model to stop demanding what was appended while no replica ran and deleted unread
-         12003, 10121]
+         12003, 10121,
+         # 14026 (round 10's fresh set, spent): a record without a timestamp appended while the sidecar was
+         # down was the file's last line when it came back: a spike no placed record followed, left out
+         # (metrics/unstamped.py `ends`)
+         14026]
 SEEDS = [int(s) for s in os.environ.get("SCENARIO_SEEDS", "").split(",") if s] or [*range(1, 5), *FOUND]
 
 
