@@ -39,12 +39,9 @@ import base64
 import functools
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
-
-import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
 from . import arguments as args
 from . import carriers as c
@@ -81,7 +78,9 @@ from .encoded import (
     encoded_word_sub,
     make_rules,
 )
+from .engine import Rule, compile_rules
 from .entropy import redact_tokens
+from .folds import FOLD_HINTS, SGR_HINTS, make_folds
 from .formats import FORMATS
 from .iac import HINTS as IAC_HINTS
 from .iac import iac_sub
@@ -183,93 +182,15 @@ def _email(m: re.Match[str]) -> str:
     return _mark("email")
 
 
-class _Sub:
-    """One rule: a pattern, its replacement, and the lowercase hints without which it cannot match."""
-
-    __slots__ = ("kind", "sub", "hints", "needs")
-
-    def __init__(self, kind: str, pattern: re.Pattern[str] | Callable[[str], str],
-                 repl: Callable[[re.Match[str]], str] | None, hints: tuple[str, ...], needs: str = "") -> None:
-        self.kind = kind
-        self.hints = hints
-        self.needs = needs  # a second necessary condition (a gate below): "name" or "hex32"
-        if isinstance(pattern, re.Pattern):
-            compiled: re.Pattern[str] = pattern
-            assert repl is not None
-            self.sub: Callable[[str], str] = lambda text: compiled.sub(repl, text)
-        else:
-            self.sub = pattern
-
-
 def _redact_decoded(text: str) -> str:
     return _apply(text, None)
 
 
-# ECMA-48 SGR sequences (`ESC[36m`), raw or as JSON writes ESC (`\u001b[`): coloured console renderers (structlog's
-# ConsoleRenderer, uvicorn's ColourizedFormatter) put them between a name and its value (CLASSES10.md A7). The text is
-# judged without them; when that finds a secret, the text without colours is what is kept (the colours are
-# presentation; a mark cannot be put back between them reliably).
-_SGR = re.compile(r"(?:\x1b|\\u001[bB]|\\x1[bB]|\\033)\[[0-9;]*m")
-
-
-def _uncoloured(text: str) -> str:
-    plain = _SGR.sub("", text)
-    if plain == text:
-        return text
-    judged = _apply(plain, None)
-    return judged if judged != plain else text
-
-
-# CLASSES12.md B15, names spelled with compatibility or invisible characters or a pictograph: full-width `ｐａｓｓｗｏｒｄ＝`
-# (U+FF01-FF5E), zero-width and soft-hyphen Cf characters inside a name (`pass\u200bword`), the KEY emoji labels
-# (U+1F511, U+1F510, U+1F5DD, with or without the U+FE0F variation selector). Judged after NFKC (UAX #15 folds the
-# compatibility forms), with the Cf characters removed and a key emoji read as the word `secret` (a bare `key=` is too
-# common a name to judge by); when that finds a secret,
-# the folded text is what is kept (a mark cannot be put back between the original characters reliably).
-# (Not gated on the full-width colon `：`: CJK prose writes it everywhere, languages.py reads its names, and a folded
-# text would come back with ASCII punctuation: bench/redaction_identity.py showed it on set 5-10 Japanese/Chinese lines.)
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\ufe0f]")
-_KEY_EMOJI = re.compile("(?:[\U0001F511\U0001F510\U0001F512\U0001F5DD]|\\\\u[dD]83[dD]\\\\u[dD][dD](?:1[012]|[dD][dD]))"
-                        "(?:\\\\u[fF][eE]0[fF])?[ \t]*")  # raw, or as JSON writes it (a surrogate pair)
-FOLD_HINTS = ("\\ud83d\\udd1", "\\ud83d\\uddd", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
-              "\U0001F511", "\U0001F510", "\U0001F512", "\U0001F5DD", "\uff1d", "ｐａｓ", "ｐｗ", "ｓｅｃ", "ｔｏｋ", "ｋｅｙ", "ａｐｉ", "ａｕｔ", "ｃｒｅ")
-
-
-# Forms NFKC does not fold (review, test_review_b15_forms): small capitals (U+1D00 block), Cyrillic/Greek homoglyphs of
-# Latin letters (UTS #39 confusables, the common ones), combining marks (dropped after NFD). Read only in a text that
-# holds one of them next to a letter, or a mathematical/circled letter (NFKC folds those): `not isascii()` first.
-_SMALL_CAPS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz")
-_HOMOGLYPHS = str.maketrans("\u0430\u0435\u043e\u0440\u0441\u03ba\u0456\u0445\u0443\u03bf\u03b1",
-                            "aeopckixyoa")
-_FOLDABLE = re.compile("[\U0001D400-\U0001D7FF\u24b6-\u24e9\u1d00-\u1d22\ua730\U0001F512]|[A-Za-z][\u0300-\u036f]"
-                       "|[A-Za-z][\u0430\u0435\u043e\u0440\u0441\u03ba\u0456\u0445\u0443\u03bf\u03b1]"
-                       "|[\u0430\u0435\u043e\u0440\u0441\u03ba\u0456\u0445\u0443\u03bf\u03b1][A-Za-z]")
-
-
-def _folded_more(text: str) -> str:
-    if text.isascii() or _FOLDABLE.search(text) is None:
-        return text
-    plain = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).translate(_SMALL_CAPS).translate(_HOMOGLYPHS))
-    plain = unicodedata.normalize("NFC", "".join(ch for ch in plain if unicodedata.category(ch) != "Mn"))
-    if plain == text:
-        return text
-    judged = _apply(plain, None)
-    return judged if judged != plain else text
-
-
-def _folded(text: str) -> str:
-    plain = _KEY_EMOJI.sub("secret", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
-    if plain == text:
-        return text
-    judged = _apply(plain, None)
-    return judged if judged != plain else text
-
-
+_uncoloured, _folded, _folded_more = make_folds(_redact_decoded)
 _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"))
 # Formats whose only hint is common (`.`, `:`, `/`, `sk`) but which hold 32 hex digits: one search for the run
 # decides for all of them (a mark cannot make such a run: `[`/`]` are not hex).
 _HEX32_KINDS = frozenset({"zai_key", "fal_key", "asana_token", "mailchimp_key"})
-_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 # Formats with a case-sensitive two-letter start whose lowercase hint is common (`ap` in app/api, `sk`, `ac` in
 # access): the letters as written must occur (a substring test on the text the rule sees).
 _CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"\bAC[a-z0-9]{32}": "AC", r"(?:(?<=[\s=:\"'])|^)AP[": "AP",
@@ -281,195 +202,136 @@ def _format_gate(kind: str, rx: str) -> str:
         return "hex32"
     return next(("cased:" + lit for start, lit in _CASED_STARTS.items() if rx.startswith(start)), "")
 
-_RULES: tuple[_Sub, ...] = (
+_RULES: tuple[Rule, ...] = (
     # (c) a value bound to its name by reference (bound.py), before any rule rewrites the template that names the slot
-    _Sub("password", bound_sub(_mark("password")), None, BOUND_HINTS, "name"),
-    _Sub("secret", record_args_sub(_redact_decoded, _mark("secret")), None, RECORD_HINTS),
-    _Sub("password", rpc_sub(_mark("password")), None, RPC_HINTS),  # by position in a documented signature (rpc.py)
-    _Sub("secret", iac_sub(_mark("secret")), None, IAC_HINTS),  # marked sensitive by Terraform itself (iac.py)
-    _Sub("password", expect_send_sub(_mark("password")), None, TRANSCRIPT_HINTS),  # an Expect answer (transcripts.py)
-    _Sub("secret", repl_sub(_mark("secret")), None, REPL_HINTS),
-    _Sub("password", not_found_sub(_mark("password")), None, NOT_FOUND_HINTS),  # typed at a shell (transcripts.py)  # a debugger/REPL value of a named expression
-    _Sub("secret", php_serialized_sub(_mark("secret")), None, PHP_HINTS),  # PHP serialize()/session (serialized.py)
+    Rule("password", bound_sub(_mark("password")), None, BOUND_HINTS, "name"),
+    Rule("secret", record_args_sub(_redact_decoded, _mark("secret")), None, RECORD_HINTS),
+    Rule("password", rpc_sub(_mark("password")), None, RPC_HINTS),  # by position in a documented signature (rpc.py)
+    Rule("secret", iac_sub(_mark("secret")), None, IAC_HINTS),  # marked sensitive by Terraform itself (iac.py)
+    Rule("password", expect_send_sub(_mark("password")), None, TRANSCRIPT_HINTS),  # an Expect answer (transcripts.py)
+    Rule("secret", repl_sub(_mark("secret")), None, REPL_HINTS),
+    Rule("password", not_found_sub(_mark("password")), None, NOT_FOUND_HINTS),  # typed at a shell (transcripts.py)  # a debugger/REPL value of a named expression
+    Rule("secret", php_serialized_sub(_mark("secret")), None, PHP_HINTS),  # PHP serialize()/session (serialized.py)
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
-    _Sub("encoded_secret", _PERCENT, None, ("%",)),
-    _Sub("encoded_secret", _UNICODE, None, ("\\u",)),
-    _Sub("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
-    _Sub("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
-    _Sub("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
-    _Sub("secret", _uncoloured, None, ("\x1b[", "\\u001b[", "\\x1b[", "\\033[")),
-    _Sub("secret", _folded, None, FOLD_HINTS),
-    _Sub("secret", _folded_more, None, ()),
-    _Sub("secret", table_sub(_mark("secret")), None, ("\n",), "name"),
+    Rule("encoded_secret", _PERCENT, None, ("%",)),
+    Rule("encoded_secret", _UNICODE, None, ("\\u",)),
+    Rule("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
+    Rule("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
+    Rule("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
+    Rule("secret", _uncoloured, None, SGR_HINTS),
+    Rule("secret", _folded, None, FOLD_HINTS),
+    Rule("secret", _folded_more, None, ()),
+    Rule("secret", table_sub(_mark("secret")), None, ("\n",), "name"),
     # (c) values named only after them, or not at all (unnamed.py): before a rule takes the words that name them
-    _Sub("secret", conversion_sub(_mark("secret")), None, CONVERSION_HINTS),
-    _Sub("secret", value_first_sub(_mark("secret")), None, VALUE_FIRST_HINTS, "name"),
+    Rule("secret", conversion_sub(_mark("secret")), None, CONVERSION_HINTS),
+    Rule("secret", value_first_sub(_mark("secret")), None, VALUE_FIRST_HINTS, "name"),
     # (b) a cookie file, one cookie a line (cookiejar.py): before the joining below takes a line's end for a wrap
-    _Sub("cookie", cookie_jar_sub(_mark("cookie")), None, COOKIE_JAR_HINTS),
+    Rule("cookie", cookie_jar_sub(_mark("cookie")), None, COOKIE_JAR_HINTS),
     # (b) a secret wrapped onto the next line: judged joined, before the lines are judged apart
-    _Sub("secret", joined_sub(_redact_decoded), None, ("\n", "\\n")),
-    _Sub("secret", adjacent_literals_sub(_redact_decoded, _mark("secret")), None, ("'\n", '"\n')),
-    _Sub("secret", continued_sub(_mark("secret")), None, CONTINUED_HINTS, "name"),  # value on the next line
+    Rule("secret", joined_sub(_redact_decoded), None, ("\n", "\\n")),
+    Rule("secret", adjacent_literals_sub(_redact_decoded, _mark("secret")), None, ("'\n", '"\n')),
+    Rule("secret", continued_sub(_mark("secret")), None, CONTINUED_HINTS, "name"),  # value on the next line
     # (b) structures
-    _Sub("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
-    _Sub("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
-    _Sub("discord_webhook", c.DISCORD_WEBHOOK, c.webhook(_mark("discord_webhook")), ("/webhooks/",)),
-    _Sub("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
-    _Sub("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
-    _Sub("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
-    _Sub("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
-    _Sub("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
-    _Sub("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
-    _Sub("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),
-    _Sub("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
-    _Sub("private_key", private_sub(_mark("private_key")), None, JWK_HINTS),
-    _Sub("jwt", c.JWT, lambda m: m.group(0) if jwt_role(m.group(0)) == "anon" else _mark(_jwt_kind(m.group(0))),
+    Rule("private_key", c.PEM, _const("private_key"), ("private key", "putty-user-key")),
+    Rule("slack_webhook", c.SLACK_WEBHOOK, c.webhook(_mark("slack_webhook")), ("hooks.slack",)),
+    Rule("discord_webhook", c.DISCORD_WEBHOOK, c.webhook(_mark("discord_webhook")), ("/webhooks/",)),
+    Rule("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
+    Rule("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
+    Rule("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
+    Rule("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
+    Rule("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
+    Rule("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
+    Rule("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),
+    Rule("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),
+    Rule("private_key", private_sub(_mark("private_key")), None, JWK_HINTS),
+    Rule("jwt", c.JWT, lambda m: m.group(0) if jwt_role(m.group(0)) == "anon" else _mark(_jwt_kind(m.group(0))),
          ("eyj",)),
-    _Sub("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),
-    _Sub("bearer", c.BEARER, c.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
-    _Sub("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
-    _Sub("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
-    _Sub("cookie", c.cookie_obj_sub(_mark("cookie")), None, c.COOKIE_OBJ_HINTS),
-    _Sub("cli_password", c.CLI_SECRET, c.cli(_mark("password")),
+    Rule("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),
+    Rule("bearer", c.BEARER, c.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
+    Rule("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
+    Rule("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
+    Rule("cookie", c.cookie_obj_sub(_mark("cookie")), None, c.COOKIE_OBJ_HINTS),
+    Rule("cli_password", c.CLI_SECRET, c.cli(_mark("password")),
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
-    _Sub("password", args.COMMAND_SECRET, args.command_secret(_mark("password")), args.COMMAND_HINTS),
-    _Sub("password", args.snmp_sub(_mark("password")), None, args.SNMP_HINTS),
-    _Sub("password", args.SWITCH_SECRET, args.command_secret(_mark("password")), args.SWITCH_HINTS),
-    _Sub("password", wire_sub(_mark("password")), None, WIRE_HINTS),
-    _Sub("secret", args.SDK_CALL, args.sdk_call(_mark("secret")), args.SDK_HINTS),
-    _Sub("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
-    _Sub("secret", c.PIN, _pre_val("secret"), ("pin",)),
-    _Sub("recovery_code", c.recovery_codes(_mark("recovery_code")), None,
+    Rule("password", args.COMMAND_SECRET, args.command_secret(_mark("password")), args.COMMAND_HINTS),
+    Rule("password", args.snmp_sub(_mark("password")), None, args.SNMP_HINTS),
+    Rule("password", args.SWITCH_SECRET, args.command_secret(_mark("password")), args.SWITCH_HINTS),
+    Rule("password", wire_sub(_mark("password")), None, WIRE_HINTS),
+    Rule("secret", args.SDK_CALL, args.sdk_call(_mark("secret")), args.SDK_HINTS),
+    Rule("password", c.IMAP_LOGIN, c.imap_login(_mark("password")), ("login ", "login\t")),
+    Rule("secret", c.PIN, _pre_val("secret"), ("pin",)),
+    Rule("recovery_code", c.recovery_codes(_mark("recovery_code")), None,
          ("recovery", "backup", "scratch", "mfa", "2fa", "otp")),
-    _Sub("url_password", c.GO_DSN, _pre_val("password"), ("@tcp(", "@unix(", "@udp(")),
-    _Sub("password", c.AUTH_PAIR, lambda m: m.group("pre") + _mark("password") + m.group("q2"),
+    Rule("url_password", c.GO_DSN, _pre_val("password"), ("@tcp(", "@unix(", "@udp(")),
+    Rule("password", c.AUTH_PAIR, lambda m: m.group("pre") + _mark("password") + m.group("q2"),
          ("auth", "login", "credential")),
-    _Sub("password", c.SQL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("q"),
+    Rule("password", c.SQL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("q"),
          ("password", "identified")),
-    _Sub("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
-    _Sub("secret", label_line_sub(_mark("secret")), None, ("\n", "\\n"), "name"),
-    _Sub("authorization", c.SIGNATURE_LINE, _pre_val("authorization"), ("signature:",)),
-    _Sub("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
-    _Sub("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
-    _Sub("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
-    _Sub("password", ds.USERLIST, ds.userlist(_mark("password")), ds.USERLIST_HINTS),
-    _Sub("password", ds.LIBPQ_MISSING, ds.libpq_missing(_mark("password")), ds.LIBPQ_HINTS),
-    _Sub("password", ipsec_sub(_mark("password")), None, IPSEC_HINTS),
-    _Sub("password", redis_sub(_mark("password")), None, REDIS_HINTS),
-    _Sub("password", ios_sub(_mark("password")), None, IOS_HINTS),
-    _Sub("secret", ci_secret_sub(_mark("secret")), None, CI_HINTS),
-    _Sub("password", wifi_sub(_mark("password")), None, WIFI_HINTS),
-    _Sub("password", sasl_sub(_mark("password")), None, SASL_HINTS),
-    _Sub("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
-    _Sub("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
-    _Sub("password", c.ORACLE_LOGON, _pre_val("password"),
+    Rule("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
+    Rule("secret", label_line_sub(_mark("secret")), None, ("\n", "\\n"), "name"),
+    Rule("authorization", c.SIGNATURE_LINE, _pre_val("authorization"), ("signature:",)),
+    Rule("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
+    Rule("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
+    Rule("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
+    Rule("password", ds.USERLIST, ds.userlist(_mark("password")), ds.USERLIST_HINTS),
+    Rule("password", ds.LIBPQ_MISSING, ds.libpq_missing(_mark("password")), ds.LIBPQ_HINTS),
+    Rule("password", ipsec_sub(_mark("password")), None, IPSEC_HINTS),
+    Rule("password", redis_sub(_mark("password")), None, REDIS_HINTS),
+    Rule("password", ios_sub(_mark("password")), None, IOS_HINTS),
+    Rule("secret", ci_secret_sub(_mark("secret")), None, CI_HINTS),
+    Rule("password", wifi_sub(_mark("password")), None, WIFI_HINTS),
+    Rule("password", sasl_sub(_mark("password")), None, SASL_HINTS),
+    Rule("password", ds.SENTINEL_AUTH, ds.sentinel_auth(_mark("password")), ds.SENTINEL_HINTS),
+    Rule("password", c.FTP_ARGS, _pre_val("password"), ("ftp",)),
+    Rule("password", c.ORACLE_LOGON, _pre_val("password"),
          ("jdbc:oracle", "sqlplus", "rman", "expdp", "impdp", "exp ", "exp\t", "imp ", "imp\t", "sqlldr", "dgmgrl",
           "conn ", "conn\t", "connect ", "connect\t", "userid")),  # ORACLE_LOGON takes a space or a tab after each
-    _Sub("secret", c.YAML_ARGV, c.yaml_argv(_mark("secret")), ("--",)),
-    _Sub("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
-    _Sub("pgpass_password", _pgpass, None, (":",)),
-    _Sub("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
+    Rule("secret", c.YAML_ARGV, c.yaml_argv(_mark("secret")), ("--",)),
+    Rule("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
+    Rule("pgpass_password", _pgpass, None, (":",)),
+    Rule("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
-    *(_Sub(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),
+    *(Rule(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),
     # (c) names
-    _Sub("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
-    _Sub("secret", spring_value_sub(_mark("secret")), None, ("    value: ",)),
-    _Sub("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS, "name"),
-    _Sub("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!="), "name"),
-    _Sub("secret", qualified_sub(_mark("secret")), None, QUALIFIED_HINTS, "name"),
-    _Sub("secret", VERDICT, qualified_repl(_mark("secret")), VERDICT_HINTS, "name"),
-    _Sub("secret", input_sub(_mark("secret")), None, REPORT_HINTS, "name"),
-    _Sub("secret", cut_sub(_mark("secret")), None, ("input_value=", "...", "'+", '"+')),
-    _Sub("secret", parenthesised_sub(_mark("secret")), None, ("(",), "name"),
-    _Sub("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
-    _Sub("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
-    _Sub("secret", mnemonic_sub(_mark("secret")), None, MNEMONIC_HINTS),
+    Rule("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
+    Rule("secret", spring_value_sub(_mark("secret")), None, ("    value: ",)),
+    Rule("secret", SETTER, setter_repl(_mark("secret")), SETTER_HINTS, "name"),
+    Rule("secret", COMPARED, compared_repl(_mark("secret")), ("==", "!="), "name"),
+    Rule("secret", qualified_sub(_mark("secret")), None, QUALIFIED_HINTS, "name"),
+    Rule("secret", VERDICT, qualified_repl(_mark("secret")), VERDICT_HINTS, "name"),
+    Rule("secret", input_sub(_mark("secret")), None, REPORT_HINTS, "name"),
+    Rule("secret", cut_sub(_mark("secret")), None, ("input_value=", "...", "'+", '"+')),
+    Rule("secret", parenthesised_sub(_mark("secret")), None, ("(",), "name"),
+    Rule("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
+    Rule("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
+    Rule("secret", mnemonic_sub(_mark("secret")), None, MNEMONIC_HINTS),
     # (hints: the automaton's loop costs per occurrence, so the list openings as written, never a bare `(`/`,`/`[`)
-    _Sub("secret", listed_sub(_mark("secret")), None, ("=[", "= [", ":[", ": [", "=(", "= (", "=>[", "=> [", "\n-",
+    Rule("secret", listed_sub(_mark("secret")), None, ("=[", "= [", ":[", ": [", "=(", "= (", "=>[", "=> [", "\n-",
                                                          "\n -", "\n  -", "\\n-", "\\n  -", "s=", "s\"=", "s'="),
          "name"),
-    _Sub("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
-    _Sub("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
-    _Sub("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
+    Rule("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
+    Rule("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
+    Rule("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
     # (c) names that say nothing, in carriers that hold credentials (unlabelled.py)
-    _Sub("secret", labels_sub(_mark("secret")), None, LABEL_HINTS),
-    _Sub("secret", frame_vars_sub(_mark("secret")), None, VARS_HINTS),
-    _Sub("secret", header_map_sub(_mark("secret")), None, HEADER_HINTS),
-    _Sub("secret", debug_dump_sub(_mark("secret")), None, DUMP_HINTS),
-    _Sub("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
-    _Sub("email", re.compile(
+    Rule("secret", labels_sub(_mark("secret")), None, LABEL_HINTS),
+    Rule("secret", frame_vars_sub(_mark("secret")), None, VARS_HINTS),
+    Rule("secret", header_map_sub(_mark("secret")), None, HEADER_HINTS),
+    Rule("secret", debug_dump_sub(_mark("secret")), None, DUMP_HINTS),
+    Rule("secret", open_quote_sub(_mark("secret")), None, ("'\n", '"\n', "│", "┃", "║")),
+    Rule("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),
-    _Sub("secret", changes_sub(_mark("secret")), None, CHANGE_HINTS),  # a redacted old value's new one (changes.py)
+    Rule("secret", changes_sub(_mark("secret")), None, CHANGE_HINTS),  # a redacted old value's new one (changes.py)
     # (d) entropy
-    _Sub("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),
+    Rule("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),
 )
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in _RULES))
-# A rule runs only when one of its hints occurs in the lowered text. The hints (~160) are found in one
-# pass by an Aho-Corasick automaton (pyahocorasick): 7x cheaper than a substring test per hint, which
-# was most of the cost of a line without secrets.
-_AUTOMATON = ahocorasick.Automaton()
-for _i, _r in enumerate(_RULES):
-    for _h in _r.hints:
-        _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _i)  # a bit per rule: OR-ed per line, read in order
 # The rules marked "name" change a text only where their name is a secret name (is_secret_name) or a provider's
 # (providers.provider_of), and every such name holds one of these (the name rule's hints, `pat` bare, the
-# providers' keywords): without one the rules cannot change the line.
-_NAME_BIT = len(_RULES)
-# (`tok`/`tkn`, token's abbreviations, open the gate only: as a name-rule scan hint `tok` would fire on every `token` twice)
-for _h in (*NAME_HINTS, "pat", "tok", "tkn", *PROVIDER_HINTS):
-    _AUTOMATON.add_word(_h, _AUTOMATON.get(_h, 0) | 1 << _NAME_BIT)
-_AUTOMATON.make_automaton()
-_NEEDS_NAME = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "name")
-_NEEDS_HEX32 = sum(1 << i for i, r in enumerate(_RULES) if r.needs == "hex32")
-_NEEDS_CASED = sum(1 << i for i, r in enumerate(_RULES) if r.needs.startswith("cased:"))
-_RULE_BITS = (1 << _NAME_BIT) - 1
-_ALWAYS = sum(1 << i for i, r in enumerate(_RULES) if not r.hints)
+# providers' keywords). (`tok`/`tkn`, token's abbreviations, open the gate only: as a name-rule scan hint `tok` would
+# fire on every `token` twice.)
+_apply = compile_rules(_RULES, (*NAME_HINTS, "pat", "tok", "tkn", *PROVIDER_HINTS))
 _CACHE_MAX_LEN = 256
-
-
-def _rules_for(lower: str) -> int:
-    """The rules whose hints occur in `lower`, as a bit mask (bit i: _RULES[i])."""
-    mask = _ALWAYS
-    for _, bits in _AUTOMATON.iter(lower):
-        mask |= bits
-    if not mask >> _NAME_BIT & 1:
-        mask &= ~_NEEDS_NAME
-    return mask & _RULE_BITS
-
-
-_MARKS = re.compile(r"\[REDACTED:([a-z0-9_]+)\]")
-_ESCAPED_SLASH = re.compile(r"(?<!\\)((?:\\\\)*)\\/")  # an odd run of backslashes before '/': the last escapes it
-
-
-def _apply(text: str, counts: Counter[str] | None) -> str:
-    """Run the rules in order; `counts` gets the new marks by kind."""
-    before = Counter(_MARKS.findall(text)) if counts is not None else None
-    original = plain = ""
-    if "\\/" in text:  # JSON with escaped slashes (`https:\/\/u:p@h`, PHP/.NET encoders): `/` is the same JSON
-        # Only an escaping backslash: in `\\/` the backslash is itself escaped (a literal one before a
-        # slash); unescaping it would change what the text says and not be idempotent. Judged unescaped; a text
-        # with no secret is returned as written (set 10's must-keep `"uri":"\/rest\/v1\/provider"` was rewritten).
-        original, text = text, _ESCAPED_SLASH.sub(r"\1/", text)
-        plain = text
-    mask = _rules_for(text.lower())
-    while mask:  # rule order (lowest bit first); only the hinted ones (a few of ~190)
-        low = mask & -mask
-        if low & _NEEDS_HEX32 and _HEX32.search(text) is None:
-            mask &= ~_NEEDS_HEX32  # judged on the text as the first of them sees it; the rest see no new run
-            continue
-        rule = _RULES[low.bit_length() - 1]
-        mask ^= low
-        if low & _NEEDS_CASED and rule.needs[6:] not in text:
-            continue
-        text = rule.sub(text)
-    if original and text == plain:
-        text = original
-    if counts is not None and before is not None:
-        for kind, n in Counter(_MARKS.findall(text)).items():
-            if n > before[kind]:
-                counts[kind] += n - before[kind]
-    return text
 
 
 def redact_counts(text: str) -> tuple[str, Counter[str]]:
