@@ -78,7 +78,7 @@ from .encoded import (
     encoded_word_sub,
     make_rules,
 )
-from .engine import Rule, compile_rules
+from .engine import Rule, RuleSet
 from .entropy import redact_tokens
 from .folds import FOLD_HINTS, SGR_HINTS, make_folds
 from .formats import FORMATS
@@ -89,7 +89,7 @@ from .jwk import private_sub
 from .keep import jwt_role
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
-from .listed import MNEMONIC_HINTS, listed_sub, mnemonic_sub
+from .listed import LONE_MNEMONIC_HINTS, MNEMONIC_HINTS, listed_sub, lone_mnemonic_sub, mnemonic_sub
 from .logrecords import HINTS as RECORD_HINTS
 from .logrecords import record_args_sub
 from .names import PROSE, kv_sub
@@ -120,6 +120,16 @@ from .separated import (
 )
 from .serialized import HINTS as PHP_HINTS
 from .serialized import php_serialized_sub
+from .spelled import (
+    A85_HINTS,
+    COLON_HEX_HINTS,
+    HTML_HINTS,
+    UU_HINTS,
+    ascii85_sub,
+    colon_hex_sub,
+    html_refs_sub,
+    uuencode_sub,
+)
 from .tables import table_sub
 from .transcripts import HINTS as TRANSCRIPT_HINTS
 from .transcripts import NOT_FOUND_HINTS, REPL_HINTS, expect_send_sub, not_found_sub, repl_sub
@@ -170,7 +180,14 @@ def _pre_val(kind: str) -> Callable[[re.Match[str]], str]:
 
 
 _PGPASS_PORT = re.compile(r":(?:\d{2,5}|\*):")
-_PGPASS_REPL = _pre_val("password")
+_PGPASS_PRE_VAL = _pre_val("password")
+# colon-separated hex bytes (`de:69:e2:10:5c`, the last line of an OpenSSL key or certificate block) hold a 2-digit
+# "port" and read as `host:port:db:user:password`; no pgpass line is made of five hex pairs (spelled.py judges them).
+_HEX_PAIRS = re.compile(r"(?:[0-9a-fA-F]{2}:)+[0-9a-fA-F]{2}")
+
+
+def _PGPASS_REPL(m: re.Match[str]) -> str:  # noqa: N802  (a replacement, named as the rule's other parts)
+    return m.group(0) if _HEX_PAIRS.fullmatch(m.group(0)) else _PGPASS_PRE_VAL(m)
 
 
 def _pgpass(text: str) -> str:
@@ -217,6 +234,11 @@ _RULES: tuple[Rule, ...] = (
     Rule("encoded_secret", _UNICODE, None, ("\\u",)),
     Rule("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
     Rule("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
+    # (b) encoders that keep no visible shape (spelled.py, CLASSES12.md C24)
+    Rule("encoded_secret", html_refs_sub(_redact_decoded), None, HTML_HINTS),
+    Rule("encoded_secret", ascii85_sub(_redact_decoded, _mark("encoded_secret")), None, A85_HINTS),
+    Rule("encoded_secret", uuencode_sub(_redact_decoded, _mark("encoded_secret")), None, UU_HINTS),
+    Rule("encoded_secret", colon_hex_sub(_redact_decoded, _mark("encoded_secret")), None, COLON_HEX_HINTS),
     Rule("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
     Rule("secret", _uncoloured, None, SGR_HINTS),
     Rule("secret", _folded, None, FOLD_HINTS),
@@ -306,6 +328,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", XML_ELEMENT, xml_repl(_mark("secret")), ("</",), "name"),
     Rule("secret", XML_KEY_VALUE, xml_repl(_mark("secret")), ("value",), "name"),
     Rule("secret", mnemonic_sub(_mark("secret")), None, MNEMONIC_HINTS),
+    Rule("secret", lone_mnemonic_sub(_mark("secret")), None, LONE_MNEMONIC_HINTS),
     # (hints: the automaton's loop costs per occurrence, so the list openings as written, never a bare `(`/`,`/`[`)
     Rule("secret", listed_sub(_mark("secret")), None, ("=[", "= [", ":[", ": [", "=(", "= (", "=>[", "=> [", "\n-",
                                                          "\n -", "\n  -", "\\n-", "\\n  -", "s=", "s\"=", "s'="),
@@ -330,7 +353,8 @@ KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in _RULES))
 # (providers.provider_of), and every such name holds one of these (the name rule's hints, `pat` bare, the
 # providers' keywords). (`tok`/`tkn`, token's abbreviations, open the gate only: as a name-rule scan hint `tok` would
 # fire on every `token` twice.)
-_apply = compile_rules(_RULES, (*NAME_HINTS, "pat", "tok", "tkn", *PROVIDER_HINTS))
+RULESET = RuleSet(_RULES, (*NAME_HINTS, "pat", "tok", "tkn", *PROVIDER_HINTS))
+_apply = RULESET.apply
 _CACHE_MAX_LEN = 256
 
 

@@ -324,10 +324,16 @@ def auth_header(mark: Callable[[str], str], prose: frozenset[str]) -> Repl:
     return repl
 
 
+# `Basic Constraints:` (X.509 v3 extension as `openssl x509 -text` prints it), `Bearer token:`: the scheme word begins a
+# heading, and a word ending in `:` is no credential (RFC 7617 Basic credentials are base64; a bearer token has no `:`).
+_HEADING_WORD = re.compile(r"[A-Za-z][a-z]+:")
+
+
 def bearer(mark_bearer: str, mark_basic: str, prose: frozenset[str]) -> Repl:
     def repl(m: re.Match[str]) -> str:
         val = m.group("val")
-        if val.lower() in prose or PLACEHOLDER.match(val) or is_masked(val) or introduced_name(val) >= 0:
+        if val.lower() in prose or PLACEHOLDER.match(val) or is_masked(val) or introduced_name(val) >= 0 or \
+                _HEADING_WORD.fullmatch(val):
             return m.group(0)  # ... `basic password=<v>`: a label before an assignment, for the name rule
         scheme = m.group("pre").split()[0].lower()
         return m.group("pre") + (mark_basic if scheme == "basic" else mark_bearer)

@@ -7,7 +7,7 @@ of the cost of a line without secrets. A rule with no hints always runs.
 
 Gates (`Rule.needs`), second necessary conditions read only when the hints let a rule through:
 - "name": the rule changes a text only where a name is a secret name or a provider's, and every such name holds one
-  of the gate hints given to `compile_rules`; without one, no "name" rule runs.
+  of the gate hints given to `RuleSet`; without one, no "name" rule runs.
 - "hex32": the rule's format holds 32 hex digits; one search for the run decides for all of them.
 - "cased:XY": the format starts with case-sensitive letters whose lowercase hint is common (`sk`, `ap`).
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
 
@@ -46,8 +47,21 @@ _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 Apply = Callable[[str, "Counter[str] | None"], str]
 
 
-def compile_rules(rules: tuple[Rule, ...], name_gate_hints: Iterable[str]) -> Apply:
-    """`apply(text, counts)`: `rules` run in order on `text`; `counts` (when given) gets the new marks by kind."""
+class RuleSet:
+    """`rules` in order behind their hints and gates; `apply` is the redactor."""
+
+    def __init__(self, rules: tuple[Rule, ...], name_gate_hints: Iterable[str]) -> None:
+        self.rules = rules
+        self._automaton, self._name_bit, self.apply = _compile(rules, name_gate_hints)
+
+    def opens_name_gate(self, text: str) -> bool:
+        """True when `text` holds a hint of the "name" gate (tests: every secret name must open it)."""
+        return any(bits >> self._name_bit & 1 for _, bits in self._automaton.iter(text.lower()))
+
+
+def _compile(rules: tuple[Rule, ...], name_gate_hints: Iterable[str]) -> tuple[Any, int, Apply]:
+    """(automaton, name bit, `apply(text, counts)`): `rules` run in order on `text`; `counts` (when given) gets the new
+    marks by kind."""
     automaton = ahocorasick.Automaton()
     for i, r in enumerate(rules):
         for h in r.hints:
@@ -97,4 +111,4 @@ def compile_rules(rules: tuple[Rule, ...], name_gate_hints: Iterable[str]) -> Ap
                     counts[kind] += n - before[kind]
         return text
 
-    return apply
+    return automaton, name_bit, apply

@@ -25,7 +25,8 @@ random-looking ids an engineer follows, so this fallback is narrower, and each n
   prefix (`chatcmpl-`, `file-`, `msg_`, `req_`, `cus_`: ids, never credentials), and keys that are public
   by design (Stripe `pk_live_`, Supabase `sb_publishable_`), and key fingerprints (`SHA256:<base64>`), and
   base64 of a media file (its decoded bytes open with a JPEG/PNG/GIF/PDF/... magic number), and base64 of an
-  embedding (its bytes read as float32 values of an embedding's magnitudes).
+  embedding (its bytes read as float32 values of an embedding's magnitudes), and an elliptic-curve public key
+  (a SEC 1 uncompressed point on P-256 or secp256k1: Web Push `p256dh`, VAPID keys; points.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import struct
 from collections.abc import Callable
 
 from .keep import announced_identifier, is_public, public_spans
+from .points import ec_public_point
 from .textstats import shannon, switch_rate, wordlike
 
 # `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart. A run before an INNER `==` (two
@@ -59,7 +61,10 @@ _TWILIO_SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
 _CUT_ID_HEAD = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{3,30})\.\.\.$")
 # `SHA256:<b64>` (an SSH/TLS key fingerprint), and RFC 9530's `Content-Digest: sha-256=:<b64>:` (a structured
 # field byte sequence after the algorithm): a digest or a public key's name, it grants nothing.
-_FINGERPRINT = re.compile(r"(?i)(?:sha-?(?:1|224|256|384|512)|md5)=?:$")
+# Go's module checksums (golang.org/x/mod/sumdb/dirhash: `h1:` + base64 SHA-256, in go.sum and `go mod download
+# -json`) and Terraform's provider lock hashes (`.terraform.lock.hcl`: `h1:`, `zh:`): digests published with the artifact
+# (CLASSES13.md D22).
+_FINGERPRINT = re.compile(r"(?i)(?:sha-?(?:1|224|256|384|512)|md5)=?:$|(?<![\w-])(?:h1|zh):$")
 # RFC 2397 data URLs of media (`data:image/png;base64,<b64>`): content, not a credential. A text or JSON payload
 # is not kept here: the encoded rule decodes it first and judges what it holds.
 _MEDIA_DATA_URL = re.compile(r"(?i)data:(?:image|audio|video|font)/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,$")
@@ -129,6 +134,13 @@ def _random(core: str) -> bool:
     return shannon(core) >= bar
 
 
+# Base64 of a PEM certificate or public key (kubeconfig `certificate-authority-data` / `client-certificate-data`, a
+# Kubernetes Secret's `tls.crt`, `ca.crt`): the encoded `-----BEGIN CERTIFICATE-----` / `-----BEGIN PUBLIC KEY-----`
+# (RFC 7468 labels; with an optional `X509 ` / `TRUSTED ` before CERTIFICATE). Public by design (CLASSES13.md D24);
+# `client-key-data`, the same shape, encodes `-----BEGIN ... PRIVATE KEY-----` and stays judged.
+_PUBLIC_PEM_B64 = tuple(base64.b64encode(f"-----BEGIN {label}-----".encode()).decode()[:32] for label in (
+    "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE REQUEST",
+    "X509 CRL"))
 _TOKEN_PARTS = re.compile(r"[-_/]+")
 
 
@@ -136,7 +148,8 @@ _TOKEN_PARTS = re.compile(r"[-_/]+")
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
-    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core):
+    if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core) or \
+            core.startswith(_PUBLIC_PEM_B64):
         return False
     parts = [p for p in _TOKEN_PARTS.split(core) if p]
     if len(parts) > 1 and all(wordlike(p) for p in parts):
@@ -144,7 +157,8 @@ def is_high_entropy(tok: str) -> bool:
     if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
         # a path or URL tail with a random segment: judge the segments, not the whole path
         return any(len(p) >= 16 and _random(p) for p in core.split("/")) and not float_vector_base64(tok)
-    return _random(core) and not float_vector_base64(tok)  # decoded last: only a token that reads as random
+    # decoded last: only a token that reads as random; an EC public point (points.py) is public by design
+    return _random(core) and not float_vector_base64(tok) and not ec_public_point(tok)
 
 
 _ESCAPE_HEAD = re.compile(r"u[0-9A-Fa-f]{4}|[nrtbf](?=[A-Z0-9])")

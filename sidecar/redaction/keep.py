@@ -58,6 +58,7 @@ import functools
 import json
 import re
 
+from .points import ec_public_point
 from .secret_names import announces_nonce, is_secret_name, name_words
 from .textstats import wordlike
 
@@ -66,6 +67,8 @@ MASK_LITERALS = frozenset({
     "[secure]", "[redacted]", "<redacted>", "(redacted)", "[filtered]", "[masked]", "<masked>", "[hidden]",
     "<hidden>", "(hidden)", "(sensitive value)", "(sensitive)", "<sensitive>", "[sensitive]", "<secret>",
     "[secret]", "<not shown>", "[omitted]", "<omitted>",
+    # Ansible's no_log replacement of a module argument (module_utils/basic.py, remove_values); CLASSES13.md D25
+    "value_specified_in_no_log_parameter",
 })
 # A wrapper a library prints instead of the value: pydantic's SecretStr/SecretBytes (also with an empty value),
 # terraform's `(sensitive value)`, a quoted mask.
@@ -85,6 +88,8 @@ _X_RUN = re.compile(r"x{6,}|X{6,}")
 def is_masked(value: str) -> bool:
     """True for a value a library or filter already masked (`***`, `sk-proj-****Ab12`, `[secure]`)."""
     v = value.strip().strip("\"'`")
+    if v.endswith(("\\n", "\\r")):  # a Docker record's escaped line end read with the value
+        v = v[:-2].rstrip("\\").strip("\"'`")
     if v.lower() in MASK_LITERALS or MASKED_AT.fullmatch(v) or v and v.strip("*") == "":
         # only stars: kombu/Celery's `redis://:**@host` (maybe_sanitize_url's mask='**'), any `*` run
         return True
@@ -114,10 +119,11 @@ PUBLIC_PEM = re.compile(
 
 
 def is_public(value: str) -> bool:
-    """True for a key its provider documents as public, or an SSH public key blob."""
+    """True for a key its provider documents as public, an SSH public key blob, or an EC public point (points.py:
+    a private key is a scalar, never a point on the curve, whatever name it is printed under)."""
     v = value.strip().strip("\"'`")
     return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None or (
-        v.startswith("eyJ") and jwt_role(v) == "anon")
+        v.startswith("eyJ") and jwt_role(v) == "anon") or ec_public_point(v)
 
 
 # A public key whose prefix or body holds a '.', which the entropy fallback's tokens split at: Mapbox's public
@@ -140,6 +146,13 @@ def jwt_role(token: str) -> str | None:
     return role if isinstance(role, str) else None
 
 
+# SCRAM (RFC 5802 section 5.1, used by PostgreSQL, MongoDB, Kafka, XMPP): the server-first message `r=<nonce>,s=<salt>,
+# i=<count>` and the client-final `c=<binding>,r=<nonce>,p=<proof>` carry the nonce and the salt in the clear by design
+# (CLASSES13.md D21); the proof `p=` stays judged.
+_SCRAM = re.compile(r"(?<![\w])r=(?P<r>[!-+\--~]{8,}?),s=(?P<s>[A-Za-z0-9+/]+={0,2}),i=\d+"
+                    r"|(?<![\w])c=[A-Za-z0-9+/=]+,r=(?P<r2>[!-+\--~]{8,}?),p=")
+
+
 def public_spans(text: str) -> list[tuple[int, int]]:
     """Where certificate and public-key PEM blocks, dotted public tokens and anon JWTs are (random and public), and
     ciphertext at rest (encrypted_spans)."""
@@ -147,6 +160,8 @@ def public_spans(text: str) -> list[tuple[int, int]]:
     spans += encrypted_spans(text)
     if "eyJ" in text:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
+    if ",i=" in text or ",p=" in text:
+        spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
     if "-----BEGIN" not in text:
         return spans
     return spans + [m.span() for m in PUBLIC_PEM.finditer(text)]
@@ -185,8 +200,16 @@ def is_reference(value: str) -> bool:
 # Ansible Vault payloads (`$ANSIBLE_VAULT;1.1;AES256` then hex lines, Ansible docs "Vault format"), Bitnami
 # sealed-secrets `encryptedData` values (documented as safe to commit; the v1 format opens with bytes 02 00 -> `Ag`),
 # age-encrypted files. The contrast (C12): a sealed BEARER token (Fernet, PASETO, iron) is used as-is and stays secret.
+# CLASSES13.md D27, ciphertext in config grammars whose key is held elsewhere: hiera-eyaml `ENC[PKCS7,<b64>]`, Jasypt
+# `ENC(<b64>)`, Spring Cloud Config `{cipher}<hex|b64>`, WebLogic `{AES256}` / `{AES}<b64>` (key in the domain's
+# SerializedSystemIni.dat), Jenkins `{AQAAABAAAA...}` (the controller's master key), Pulumi `secure: v1:<b64>:<b64>`,
+# Mule secure properties `![<b64>]`. Random by design and useless without the key: kept, as SOPS/Vault/age are.
+_ENC_STARTS = ("ENC[", "ENC(", "{cipher}", "{AES", "{AQAAAB", "secure: v1:", "![")
 _ENCRYPTED = re.compile(
-    r"ENC\[(?:AES256_GCM|AES256_CBC),data:[^\]\s]*\]"
+    r"ENC\[PKCS7,[A-Za-z0-9+/=\s]{16,}\]|ENC\([A-Za-z0-9+/=]{16,}\)|\{cipher\}[A-Za-z0-9+/=]{16,}"
+    r"|\{AES(?:256)?\}[A-Za-z0-9+/=]{16,}|\{AQAAAB[A-Za-z0-9+/=]{16,}\}|secure: v1:[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{16,}"
+    r"|!\[[A-Za-z0-9+/=]{16,}\]"
+    r"|ENC\[(?:AES256_GCM|AES256_CBC),data:[^\]\s]*\]"
     r"|\$ANSIBLE_VAULT;\d\.\d;AES256(?:;[\w-]+)?(?:(?:\r?\n|\\{1,3}[rn])+[ \t]*[0-9a-f]{20,})+"
     r"|-----BEGIN AGE ENCRYPTED FILE-----[\s\S]*?-----END AGE ENCRYPTED FILE-----")
 _SEALED = re.compile(r"encryptedData\\{0,3}[\"']?[ \t]*:")
@@ -197,7 +220,7 @@ def encrypted_spans(text: str) -> list[tuple[int, int]]:
     """Where SOPS/Ansible Vault/age ciphertext is (judged by nothing: random by design, useless without its key)."""
     spans = [m.span() for m in _SEALED_VALUE.finditer(text) if _sealed_at(text, m.start(), "")] if \
         "encryptedData" in text else []
-    if "ENC[" not in text and "$ANSIBLE_VAULT" not in text and "AGE ENCRYPTED" not in text:
+    if "$ANSIBLE_VAULT" not in text and "AGE ENCRYPTED" not in text and not any(e in text for e in _ENC_STARTS):
         return spans
     return spans + [m.span() for m in _ENCRYPTED.finditer(text)]
 
@@ -232,7 +255,7 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value)
-            or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith("ENC[", pos) and _ENCRYPTED.match(text, pos)
+            or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
             is not None or _sealed_at(text, pos, value))
 
 
@@ -274,6 +297,11 @@ def is_identifier_name(name: str) -> bool:
     last = words[-1]
     if last == "pubkey" or last == "key" and len(words) > 1 and words[-2] in ("public", "pub"):
         return True  # WireGuard `PublicKey = <b64>` (wg(8)), `server_public_key`: public by design
+    if name.lower().endswith("p256dh") or words[-3:] == ["application", "server", "key"]:
+        # Web Push: a subscription's `keys.p256dh` is the user agent's P-256 PUBLIC key (RFC 8291 section 3.1; its
+        # `keys.auth` is the shared authentication secret and stays judged), `applicationServerKey` the server's VAPID
+        # public key (W3C Push API, RFC 8292 section 3.2). Public by design; points.py keeps real points by shape.
+        return True
     if last == "sitekey" or last == "key" and len(words) > 1 and words[-2] == "site":
         # a CAPTCHA widget's site key (reCAPTCHA `data-sitekey`, hCaptcha, Turnstile `sitekey`): served in the page's
         # HTML by design (Google reCAPTCHA docs: "Use the site key to invoke reCAPTCHA on your site"); the

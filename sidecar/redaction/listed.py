@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from .keep import is_masked, keeps_value
 from .names import looks_like_value
@@ -146,3 +147,36 @@ def mnemonic_sub(mark: str) -> Callable[[str], str]:
     def repl(m: re.Match[str]) -> str:
         return m.group(0)[:m.start("words") - m.start()] + mark
     return lambda text: _MNEMONIC.sub(repl, text)
+
+
+# A BIP-39 phrase with no label in view (round 10, set 12: Foundry prints `Phrase:` and the words on the next line, and
+# a Docker json-file record per line leaves the words' record alone). The words themselves are the evidence: 12, 15,
+# 18, 21 or 24 consecutive words of the BIP-39 English list (bitcoin/bips bip-0039/english.txt, 2048 words, its
+# SHA-256 2f5eed53...24dbda as BIP-39 states; data/bip39_english.txt). The list leaves out the words prose is made of
+# (`the`, `a`, `of`, `to`, `is`, `and`, `for`), so twelve list words in a row is a phrase, not a sentence. A longer
+# run (a label word that is itself in the list, `seed`, `secret`) keeps its last 24/21/18/15/12 words: labels come
+# before. Read only in a per-line carrier (its hints, below); a phrase after its label is mnemonic_sub's.
+_BIP39 = frozenset((Path(__file__).parent / "data" / "bip39_english.txt").read_text(encoding="ascii").split())
+_WORD_RUN = re.compile(r"(?<![\w\-'])(?:[a-z]{3,8}+(?![\w\-'])[ \t]*+){12,}+")  # possessive: linear on any text
+# Docker json-file (`{"log":"...`) and the CRI log format of Kubernetes nodes (`<time> stdout F <line>`): the carriers
+# that put each printed line in its own record. In a raw or JSON text of several lines the label is in view
+# (mnemonic_sub); scanning every traceback for twelve words cost 0.4% of the redactor (bench/redaction_callgrind.py).
+LONE_MNEMONIC_HINTS = ('"log":', " stdout f ", " stderr f ", " stdout p ", " stderr p ")
+
+
+def lone_mnemonic_sub(mark: str) -> Callable[[str], str]:
+    """A BIP-39 phrase with no name in view (see above)."""
+    def sub(text: str) -> str:
+        edits: list[tuple[int, int]] = []
+        for m in _WORD_RUN.finditer(text):
+            run: list[re.Match[str]] = []
+            for w in [*re.finditer(r"[a-z]+", m.group(0)), None]:
+                if w is not None and w.group(0) in _BIP39:
+                    run.append(w)
+                    continue
+                if len(run) >= 12:
+                    n = min(24, len(run) // 3 * 3)
+                    edits.append((m.start() + run[-n].start(), m.start() + run[-1].end()))
+                run = []
+        return mark_spans(text, edits, mark) if edits else text
+    return sub

@@ -52,6 +52,21 @@ _MARK = "[REDACTED:"
 MARK = _MARK
 
 
+# Column output (Go's text/tabwriter as `docker node ls`, `docker ps`, `kubectl get` print tables: cells padded with
+# spaces, padding 3; psql's aligned output; `column -t`): a header or row line that ends at its last cell is followed
+# by the next row, not by its own continuation. Two lines that each hold column gaps (two or more spaces between
+# cells; two such gaps on the line before) are rows of one table, and are never joined (round 10, set 12: `MANAGER
+# STATUS` + a swarm node id `w3akb...` read as one mixed-case token).
+_GAP = re.compile(r"\S(?: {2,}|\t)(?=\S)")
+
+
+def _table_rows(text: str, line_start: int, a: int, b: int) -> bool:
+    if len(_GAP.findall(text, line_start, a)) < 2:
+        return False
+    ends = [e for e in (text.find("\n", b), text.find("\\n", b)) if e >= 0]
+    return _GAP.search(text, b, min(ends) if ends else len(text)) is not None
+
+
 def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
     """Redact secrets whose token continues on the next line (see the module doc)."""
     def sub(text: str) -> str:
@@ -77,7 +92,7 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
                     continue
                 line_start = cut + 1
             run = _RUN.match(text, b)
-            if run is None or _NEW_RECORD.match(run.group(0)):
+            if run is None or _NEW_RECORD.match(run.group(0)) or _table_rows(text, line_start, a, b):
                 continue
             joined = redact(text[line_start:a] + run.group(0))
             if not joined.endswith("]") or _MARK not in joined:
@@ -169,7 +184,7 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
                 words = ["password"]  # an interactive prompt and the answer echoed on the next line
             val = m.group("val")
             if not 1 <= len(words) <= 6 or not is_secret_name("_".join(words)) or val.lower() in PROSE or \
-                    _reference(val) or NOT_A_VALUE.fullmatch(val) or not _value_alone(val) or \
+                    _reference(val) or NOT_A_VALUE.fullmatch(val) or not _value_alone(val) or COLON_HEX.fullmatch(val) or \
                     keeps_value(text, m.start("val"), val):
                 continue
             out.append(text[pos:m.start("val")])
@@ -182,6 +197,8 @@ def label_line_sub(mark: str) -> Callable[[str], str]:
     return sub
 
 
+# A line of colon-separated hex (OpenSSL's key and certificate printers): spelled.py judges the block under its label.
+COLON_HEX = re.compile(r"(?:[0-9a-fA-F]{2}:)+[0-9a-fA-F]{0,2}")
 _LIT = r"""(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
 _ADJACENT = re.compile(_LIT + r"(?:[ \t]*\r?\n[ \t]*" + _LIT + r")+")
 _ONE_LIT = re.compile(_LIT)
