@@ -13,7 +13,9 @@ returns it on this machine), frozen here so every replica, on any libc, tokenize
 case-insensitively, since Go's `syscall.Errno.Error()` prints the same table in lower case (`no such file or
 directory`, zerrors_linux_*.go) and Node's `ENOENT: no such file or directory` too. glibc prints an
 unknown number as `Unknown error N` (masked: `Unknown error <*>`); Rust's `io::Error` Display appends
-` (os error N)` (library/std/src/io/error.rs), which is part of the value.
+` (os error N)` (library/std/src/io/error.rs), which is part of the value. Two carriers put something after
+the text: Perl's `die "...: $!"` appends ` at FILE line N.` (perlfunc `die`; GROUPING_CLASSES3 H37), and
+nginx's `ngx_log_errno` writes ` (%d: %s)` before the context its HTTP module appends (H18).
 
 What stays the event (twins): an errno text that is NOT the message's last part (`wait returned No child
 processes for the reaper`), a trailing phrase not in the set (`failed: disk quota reached`), an errno NAME
@@ -27,7 +29,7 @@ import re
 
 from .masking_rules import PLACEHOLDER
 
-__all__ = ["ERRNO_TEXTS", "errno_tail"]
+__all__ = ["ERRNO_TEXTS", "errno_tail", "bracketed_errno"]
 
 ERRNO_TEXTS: frozenset[str] = frozenset(t.lower() for t in (
     '.lib section in a.out corrupted', 'Accessing a corrupted shared library', 'Address already in use',
@@ -70,22 +72,49 @@ ERRNO_TEXTS: frozenset[str] = frozenset(t.lower() for t in (
 # masking writes a number as `<*>` (`Level 2 halted` -> `Level <*> halted`): the masked spellings too
 ERRNO_TEXTS |= frozenset(re.sub(r"\d+", PLACEHOLDER, t) for t in ERRNO_TEXTS)
 _OS_ERROR = " (os error <*>)"
+# Perl's `die`/`warn` without a final newline append the location (perlfunc `die`: ` at FILE line N.`, and
+# `, <FH> line M.` after a read): `die "Cannot open $f: $!"` puts the errno text BEFORE it.
+_PERL_AT = re.compile(r" at \S+ line <\*>(?:, <[^>\s]*> (?:line|chunk) <\*>)?\.?$")
 
 
-def errno_tail(text: str) -> int:
-    """How many space-separated tokens at the end of `text` (a masked message) are one errno text after
-    `: `: 0 when the message does not end so, or the text is one word (nothing to join). The text itself
-    may hold `: ` (`Too many references: cannot splice`): the last two colons are tried."""
+def errno_tail(text: str) -> tuple[int, int]:
+    """(tokens of the errno text, tokens after it) when `text` (a masked message) ends with one errno text
+    after `: ` (then only a Perl location may follow); (0, 0) when it does not, or the text is one word
+    (nothing to join). The text itself may hold `: ` (`Too many references: cannot splice`): the last two
+    colons are tried."""
+    after = 0
+    perl = _PERL_AT.search(text) if " line <" in text else None
+    if perl is not None:
+        after = text.count(" ", perl.start())
+        text = text[: perl.start()]
     end = len(text)
     for _ in range(2):
         cut = text.rfind(": ", 0, end)
         if cut <= 0:
-            return 0
+            return 0, 0
         tail = text[cut + 2:]
         if tail.endswith(_OS_ERROR):
             tail = tail[: -len(_OS_ERROR)]
         core = tail.rstrip(".")
         if " " in core and core.lower() in ERRNO_TEXTS and text[:cut].strip():
-            return text.count(" ", cut + 2) + 1
+            return text.count(" ", cut + 2) + 1, after
         end = cut
-    return 0
+    return 0, 0
+
+
+# nginx's `ngx_log_errno` writes ` (%d: %s)` (src/core/ngx_log.c) and its HTTP module appends `, client: ...`
+# after it (GROUPING_CLASSES2 H18): the text is inside the message, between the masked number and `)`.
+_NGINX = re.compile(r"\(<\*>: ([^()]*)\)")
+
+
+def bracketed_errno(text: str) -> tuple[int, int]:
+    """(index of the first token, tokens) of an nginx `(<errno>: <text>)` whose text is an errno text of
+    several words, or (0, 0)."""
+    found = _NGINX.search(text)
+    if found is None:
+        return 0, 0
+    inner = found.group(1)
+    if " " not in inner or inner.rstrip(".").lower() not in ERRNO_TEXTS:
+        return 0, 0
+    first = text.count(" ", 0, found.start())
+    return first, text.count(" ", found.start(), found.end()) + 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .errno_texts import errno_tail
+from .errno_texts import bracketed_errno, errno_tail
 from .masking_rules import ERROR_TOKEN, PLACEHOLDER
 
 __all__ = ["variable_like", "names_failure", "same_key", "tokenize", "MAX_VALUE_TOKENS"]
@@ -139,12 +139,17 @@ def tokenize(text: str) -> list[str]:
     `['<*>', '<*>']`, a tuple, a call repr `Foo(a=<*>, b='x')`, `<app.Foo object at <*>>`, `(TID <*>)`).
     A value of varying length must not put one event into several token-count buckets, nor line up
     its pieces with another event's slots. A trailing errno text (`...: No space left on device`,
-    `errno_texts.py`) is one token too: the value of `%m`."""
+    `errno_texts.py`; nginx's `(13: Permission denied)`) is one token too: the value of `%m`."""
     tokens = text.split(" ")
+    if "(<*>: " in text:
+        first, count = bracketed_errno(text)
+        if count:
+            tokens[first:first + count] = [" ".join(tokens[first:first + count])]
     if ": " in text:
-        n = errno_tail(text)
-        if n:
-            tokens[-n:] = [" ".join(tokens[-n:])]
+        count, after = errno_tail(text)
+        if count:
+            stop = len(tokens) - after
+            tokens[stop - count:stop] = [" ".join(tokens[stop - count:stop])]
     quoted = '="' in text or "='" in text or ':"' in text or ":'" in text
     if not quoted and _ANGLE_SPANNING.search(text) is None and not (
             ("(" in text or "[" in text or "{" in text) and _SPANNING.search(text) is not None):

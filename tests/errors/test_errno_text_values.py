@@ -3,7 +3,8 @@
 The class (sidecar/errors/errno_texts.py): printf's `%m` and a trailing `: %s` filled by `strerror(errno)` print
 one phrase of a closed set (glibc's table, 1-7 words) at the END of the message; one call site prints any of
 them. Spellings varied here: glibc's own (the real `os.strerror` and the `strerror` of an OSError the real
-`open` raised), Go's lower case (`syscall.Errno.Error()`), Rust's `... (os error N)`, a final period; frames
+`open` raised), Go's lower case (`syscall.Errno.Error()`), Rust's `... (os error N)`, a final period, Perl's
+`die "...: $!"` location after it; places: `: %m` at the end, nginx's ` (%d: %s)`, Java's `path (text)`; frames
 vary by seed (stdlib docstring words, an optional `unit:` subject, a number or path inside), and the values
 are drawn in random order so the first member of a group holds any text.
 
@@ -39,36 +40,48 @@ def _real_strerror() -> str:
     raise AssertionError("open of a missing path succeeded")
 
 
-def _spell(rng: random.Random, text: str, n: int) -> str:
-    kind = rng.randrange(4)
+def _spell(kind: int, rng: random.Random, text: str, n: int) -> str:
+    """The text as one program (one call site's language) prints it."""
     if kind == 1:
         return text.lower()  # Go's syscall table
     if kind == 2:
         return f"{text} (os error {n})"  # Rust's io::Error Display
     if kind == 3:
         return text + "."
+    if kind in (4, 5):  # Perl: `die "...: $!"` without a newline appends the location (perlfunc `die`)
+        where = f" at /usr/share/perl5/App/{rng.choice(WORDS)}.pm line {rng.randint(1, 900)}"
+        return text + where + (f", <STDIN> line {rng.randint(1, 99)}." if kind == 5 else ".")
     return text
 
 
-def _frame(rng: random.Random) -> str:
-    """A format string ending in `: %m`: 3-8 constant words, maybe a `%s:` subject and a number inside."""
+# Where the text sits: `: %m` at the end (glibc, systemd, Go, Rust, Perl), nginx's ngx_log_errno ` (%d: %s)`
+# before its appended context, Java's FileNotFoundException `path (text)`.
+ENDINGS = (": {errno}", ": {errno}", ": {errno}", " ({n}: {errno}), client: 10.0.{n}.7", " {path} ({errno})")
+
+
+def _frame(rng: random.Random) -> tuple[str, int]:
+    """A format string with one errno text (3-8 constant words, maybe a `%s:` subject and a number inside)
+    and the spelling of its program (`_spell`'s kind; only `: %m` endings vary it)."""
     words = [rng.choice(WORDS) for _ in range(rng.randint(3, 8))]
     if rng.random() < 0.5:
         words.insert(rng.randint(1, len(words)), "{num}")
     head = "{subject}: " if rng.random() < 0.4 else ""
-    return head + " ".join(words) + ": {errno}"
+    ending = rng.choice(ENDINGS)
+    return head + " ".join(words) + ending, rng.randrange(6) if ending == ": {errno}" else 0
 
 
 def _messages(seed: int) -> tuple[list[str], list[int]]:
     rng = random.Random(f"errno-text-{seed}")
-    frames = list(dict.fromkeys(_frame(rng) for _ in range(6)))
+    frames = list(dict(_frame(rng) for _ in range(6)).items())
     lines, truth = [], []
     for _ in range(60):
         k = rng.randrange(len(frames))
+        frame, kind = frames[k]
         n = rng.randint(1, 133)
-        text = rng.choice(TEXTS + [_real_strerror()])
-        lines.append(frames[k].format(subject=rng.choice(SUBJECTS).format(n=rng.randint(0, 99)),
-                                      num=rng.randint(0, 9999), errno=_spell(rng, text, n)))
+        text = _spell(kind, rng, rng.choice(TEXTS + [_real_strerror()]), n)
+        lines.append(frame.format(subject=rng.choice(SUBJECTS).format(n=rng.randint(0, 99)),
+                                  num=rng.randint(0, 9999), errno=text, n=n,
+                                  path=f"/srv/{rng.choice(WORDS)}/{rng.randint(0, 99)}.dat"))
         truth.append(k)
     return lines, truth
 
@@ -111,7 +124,8 @@ def test_an_errno_text_that_is_not_the_last_part_stays_the_event(seed: int) -> N
 @pytest.mark.parametrize("seed", range(4))
 def test_a_trailing_phrase_not_in_the_table_stays_the_event(seed: int) -> None:
     rng = random.Random(f"errno-phrase-{seed}")
-    frame = " ".join(rng.choice(WORDS) for _ in range(5)) + ": {}"
+    perl = f" at /usr/share/perl5/{rng.choice(WORDS)}.pm line {rng.randint(1, 99)}." if seed % 2 else ""
+    frame = " ".join(rng.choice(WORDS) for _ in range(5)) + ": {}" + perl
     a, b = (" ".join(rng.sample(WORDS, rng.randint(2, 4))) for _ in range(2))
     assert a.lower() not in ERRNO_TEXTS and b.lower() not in ERRNO_TEXTS
     grouper = MessageGrouper()
