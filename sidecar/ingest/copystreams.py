@@ -61,16 +61,18 @@ def copy_of(head: bytes, live: Ident, streams: dict[Ident, list[str]]) -> str | 
     return None
 
 
-def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], bytes | None], path: str,
+def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], Iterable[bytes]], path: str,
                 st: os.stat_result, h: FileHandle, live: str) -> str | None:
     """The live file's stream prefix if the file at rotated name `path` (`st`, `h`) is a copy of
     content read from `live`, the live name it is a generation of (recovery.live_name: in an olddir
     too) (the module's decision); None for a live name, its own inode, or no match.
 
-    `held(ident)`: the first bytes THIS replica's parser read from that inode, if it tails it now -
-    local evidence, fresher than the store's streams read at start (both replicas running across
-    the copy: the one that opened the original while it was empty had no first bytes to match a
-    copy by in copies.py, and read the copy as a new file; seeds logrotate-511/512)."""
+    `held(ident)`: first bytes THIS replica saw that inode hold, if it tails it now (what its parser
+    read, and what the file held when it was opened: either is content of the live inode, which a
+    replica reading it there names under `dev:L`) - local evidence, fresher than the store's streams
+    read at start (both replicas running across the copy: the one that opened the original while it
+    was empty had no first bytes to match a copy by in copies.py, and read the copy as a new file;
+    seeds logrotate-511/512)."""
     if not path or live == path:
         return None
     try:
@@ -81,10 +83,10 @@ def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], bytes |
     if ident == (st.st_dev, st.st_ino):
         return None
     head = h.pread(HEAD_BYTES, 0)
-    ours = held(ident)
-    n = min(len(head), len(ours or b""))
-    if ours and n > 0 and head[:n] == ours[:n]:
-        return f"{ident[0]}:{ident[1]}"
+    for ours in held(ident):
+        n = min(len(head), len(ours))
+        if n > 0 and head[:n] == ours[:n]:
+            return f"{ident[0]}:{ident[1]}"
     return copy_of(head, ident, streams)
 
 

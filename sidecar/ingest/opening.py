@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .checkpoint import Checkpoint, file_key
+from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .copystreams import copied_live, is_rotated_name
 from .encoding import sniff
 from .handle import FileHandle
@@ -76,10 +76,11 @@ class FileOpening:
                 key = alias_key(key, stream)
             else:  # the start-up snapshot may be stale: the store is asked before the first read (tail.py)
                 stream_check = is_rotated_name(path or origin)
+        at_open = h.pread(SNIFF_HEAD, 0)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
-                            head=h.pread(SNIFF_HEAD, 0))
+                            head=at_open)
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
-                    head_hash=head_hash, parser=parser, acked=(offset, line), size=size,
+                    head_hash=head_hash, parser=parser, acked=(offset, line), size=size, head_at_open=at_open[:HEAD_BYTES],
                     last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns,
                     opened_scan=self.scans, stream_check=stream_check)
         if path is None:
@@ -102,10 +103,12 @@ class FileOpening:
         self.on_dirty()
         log.debug("ingest: copy read under the live file's stream", extra={"origin": f.origin, "key": f.key})
 
-    def _held_head(self, ident: tuple[int, int]) -> bytes | None:
-        """The first bytes our parser read from the file we tail on `ident` (copystreams.copied_live)."""
+    def _held_head(self, ident: tuple[int, int]) -> list[bytes]:
+        """First bytes the file we tail on `ident` was seen holding (copystreams.copied_live): what our
+        parser read, and what it held at open (another generation if it was replaced in place since:
+        still content of that inode; the parser's receipt head no longer includes it, parser.py)."""
         f = self.table.by_ident.get(ident)
-        return bytes(f.parser.receipts.head) if f is not None else None
+        return [] if f is None else [h for h in (bytes(f.parser.receipts.head), f.head_at_open) if h]
 
     def _fresh_key(self, dev: int, ino: int, head_hash: str, empty_ctime: int | None = None) -> str:
         """A key for new content on (dev, ino) that no other file's checkpoint holds.

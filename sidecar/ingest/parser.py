@@ -56,7 +56,14 @@ class FileParser:
         self.source = source
         self.path = path
         self.file_key = file_key
-        self.receipts = ReceiptStream(ReceiptStream.prefix_of(file_key, f"{source}:{path}"), head or b"")
+        # The receipt stream names events by the bytes BEFORE `offset` (read by whoever read them to
+        # the checkpoint) and then only by what `feed` gets: `head` is read at open, and the file can be
+        # replaced in place before the first read (copytruncate or truncate, then writes past our
+        # offset: at offset 0, or behind an empty identity, nothing looks truncated). Its bytes past
+        # `offset` would name the NEW generation's events by the old one's first bytes, another name
+        # than a replica that opened the file later gives them: stored twice (dev seed logrotate-442,
+        # two replicas; tests/ingest/test_receipt_stream.py "another generation").
+        self.receipts = ReceiptStream(ReceiptStream.prefix_of(file_key, f"{source}:{path}"), (head or b"")[:offset])
         self.options = options
         self.dialect = dialect or TextDialect(options.pattern, zone(options.timezone))
         self.limit = options.max_line_bytes

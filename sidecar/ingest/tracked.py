@@ -63,6 +63,7 @@ class Tracked:
     empty_mtime: int = 0  # st_mtime_ns when last seen while nothing identified it (head_len 0)
     opened_scan: int = 0  # the look (FileSet.scans) that opened it
     stream_check: bool = False  # a rotated name read under its own inode: ask the store before reading (copystreams)
+    head_at_open: bytes = b""  # the first bytes it held when opened (copystreams' local evidence, opening._held_head)
     counted: dict[str, int] = field(default_factory=lambda: {"lines": 0, "trunc": 0, "bad": 0})
 
     @property
