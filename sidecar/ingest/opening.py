@@ -17,7 +17,7 @@ from .copystreams import copied_live, is_rotated_name
 from .encoding import sniff
 from .handle import FileHandle
 from .parser import FileParser
-from .receiptstream import alias_key
+from .receiptstream import ALIAS, alias_key
 from .recovery import live_name
 from .tracked import FileTable, SourceState, Tracked
 
@@ -68,7 +68,14 @@ class FileOpening:
         key = (self._fresh_key(dev, ino, head_hash, st.st_ctime_ns if head_len == 0 else None)
                if cp is None or size < cp.offset else cp.key)
         stream_check = False
-        if cp is None or size < cp.offset:
+        # Which receipt stream a rotated name's events belong to is decided before its first read
+        # (copystreams.py). A checkpoint at offset 0 under the file's own inode records no decision:
+        # nothing was read under that key (the replica stopped between opening the copy and asking
+        # the store), so it is decided now as for a new file - else the resumed key names the copy's
+        # events by its own inode while the twin stored them under the original's (dev seed
+        # logrotate-442, two replicas, under load: 3 records twice).
+        undecided = cp is not None and cp.offset == 0 and ALIAS not in cp.key
+        if cp is None or size < cp.offset or undecided:
             name = path or origin
             live = live_name(name, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs) if is_rotated_name(name) else name
             stream = copied_live(self.live_streams, self._held_head, name, st, h, live)
