@@ -36,11 +36,36 @@ _ROTATION_SUFFIX = re.compile(
     r"(?:\.(?:gz|bz2|xz|zst|zip))?$")
 
 
+# The same tokens INSIDE the name, before its extension: a handler's `namer` (CPython 3.11
+# Lib/logging/handlers.py: `BaseRotatingHandler.rotation_filename` passes the default name
+# `app.log.1` / `app.log.2026-12-05` to `namer` and renames to whatever it returns; the docs'
+# and `TimedRotatingFileHandler.getFilesToDelete`'s expected shapes are `foo.log.SUFFIX` and
+# `foo.SUFFIX.log` - bpo-45628), and logrotate(8) `extension .log` ("mylog.foo ... rotate it to
+# mylog.1.foo.gz"; with dateext `mylog-20261205.foo`). The separator may be `.`, `-` or `_`
+# (namers written as `name.replace(...)`); the extension is kept: `app.1.log` -> `app.log`.
+_ROTATION_INFIX = re.compile(
+    r"^(?P<stem>.+?)[._-](?:\d{1,6}|\d{4}-?\d{2}-?\d{2}(?:[_T-]?\d{2}(?:-?\d{2}){0,2})?(?:[.-]\d+)?)"
+    r"(?P<ext>\.[A-Za-z][A-Za-z0-9]{0,7})(?:\.(?:gz|bz2|xz|zst|zip))?$")
+
+
 def family(path: str) -> str:
-    """The live name a rotated file came from: `app.log.2` / `app.log.2026-12-05_10-00-00.gz` -> `app.log`."""
+    """The live name a rotated file came from: `app.log.2` / `app.log.2026-12-05_10-00-00.gz` -> `app.log`;
+    a token before the extension too (`_ROTATION_INFIX`): `app.2.log`, `app.2026-12-05.log`,
+    `app-20261205.log.gz` -> `app.log`.
+
+    Decided by the name alone: a live file whose name has that shape (`worker.1.log` beside
+    `worker.2.log`) is taken for a generation of `worker.log`. What that changes is bounded: such
+    files are still each read once by their own identity (inode and first bytes), and a family
+    whose live name does not exist has no live file to mistake a copy for (copystreams.copied_live
+    stats it) - tests/ingest/test_rotation_namer.py's twin."""
     d, base = os.path.split(path)
     while True:
         stripped = _ROTATION_SUFFIX.sub("", base)
+        if stripped == base:
+            m = _ROTATION_INFIX.match(base)
+            # A stem without a letter is a date-named log's own name (`2026-12-06.log`), not a family.
+            stripped = m.group("stem") + m.group("ext") if m and not m.group("stem").isdigit() and any(
+                c.isalpha() for c in m.group("stem")) else base
         if stripped == base or not stripped:
             return os.path.join(d, base)
         base = stripped
@@ -129,7 +154,8 @@ def siblings(path: str, rotated_dirs: Iterable[str] = ()) -> Iterator[tuple[str,
     """(path, stat) of the rotated generations of `path`'s family (`app.log.1`, `app.log-2026...`), by name.
 
     `path` may itself be a rotated name (a glob that matches `app.log*` tracks `app.log.1`): the
-    search is over its family (`family(path)` + suffix), minus `path` and the live name. Searched:
+    search is over its family (`family(path)` + suffix, or a token before the extension: a namer's
+    `app.1.log`), minus `path` and the live name. Searched:
     the family's directory, then `rotated_dirs` (`rotation_dirs`); a generation keeps the family's
     name there (logrotate's olddir renames to `olddir/app.log.1`, the cookbook's namers add `.gz`).
 
@@ -141,7 +167,8 @@ def siblings(path: str, rotated_dirs: Iterable[str] = ()) -> Iterator[tuple[str,
     base = os.path.basename(fam)
     for d in rotation_dirs(path, rotated_dirs):
         try:
-            names = sorted(n for n in os.listdir(d or ".") if n.startswith(base) and n != base)
+            names = sorted(n for n in os.listdir(d or ".")
+                           if n != base and (n.startswith(base) or os.path.basename(family(n)) == base))
         except OSError:
             continue
         for n in names:
