@@ -242,19 +242,16 @@ class TextScanner(OversizeRecords):
             before = self.hist[-(CONTEXT_BYTES - s):] + buf[:s]
             lines = before.split(b"\n")
             return b"\n".join(lines[-n - 1:-1]) if len(lines) > 1 else b""
-        # The same lines found with a few rfind calls in place: no copy of the window, no split
-        # into its ~50 lines (this ran for every event).
+        # The same lines, from the window's right end: rsplit with maxsplit n splits off only the
+        # last n lines (no split of the window's ~50), and replaced n + 1 rfind calls whose argument
+        # parsing cost more than their search (bench/ingest_callgrind.py, bench/RESULTS.md round 11).
         lo = max(0, s - CONTEXT_BYTES)
         end = buf.rfind(b"\n", lo, s)
         if end < 0:
             return b""
-        start = end
-        for _ in range(n):
-            start = buf.rfind(b"\n", lo, start)
-            if start < 0:
-                start = lo - 1
-                break
-        return buf[start + 1:end]
+        window = buf[lo:end]
+        parts = window.rsplit(b"\n", n)
+        return window if len(parts) <= n else window[len(parts[0]) + 1:]
 
     def _advance(self, buf: bytes, cut: int) -> None:
         """Drop buf[:cut] (closed records) and rebase the pieces onto the new start."""
