@@ -93,7 +93,8 @@ def make_case(rng: Random, *, cls: str, kind: str, description: str, records: li
     shape = shape or layout.choice(_render.ACTIVE)
     t0 = start_time(layout)
     log = render(sorted(records, key=lambda r: r.t), shape, t0)
-    tags = [kind, "generated", f"spec-in{cls[1:cls.index('-')]}", cls] + \
+    spec = f"spec-in{cls[1:cls.index('-')]}" if cls.startswith("c") else "spec-out"
+    tags = [kind, "generated", spec, cls] + \
         [f"axis:{k}={v}" for k, v in sorted({**axes, "shape": shape}.items())] + [f"deciding:{deciding}"]
     return {"id": "", "description": description, "tags": tags, "log": log,
             "expected": {"category": category, "severity": {"value": severity, "tolerance": 1},
