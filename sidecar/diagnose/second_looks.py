@@ -14,7 +14,8 @@ sniffer refusing every file (sniffed_every_file.py), a dead worker behind a wait
 succeeding in a LATER record (recovered.py, reading following.py's later records), the failures behind an aggregate
 "no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py), the exception inside the
 runtime's own report of an unawaited task (runtime_carrier.py), a refused value the provider's reply carried
-(reply_value.py), a pool at its bound under a flat request rate (pool_trend.py).
+(reply_value.py), a pool at its bound under a flat request rate (pool_trend.py), a value the same request's tool
+call carried named by the refusal (user_value.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -56,6 +57,7 @@ from .stdio_encoding import stdio_encoding_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
 from .user_target import user_target_cause
+from .user_value import user_value_cause
 
 # The steps that read only the error and the records around it, in the order they were measured in (module docstring):
 # a provider reply against its schema; who closed a transport; what grew before an OOM kill; the second record decides
@@ -78,6 +80,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
+    user_value_cause,
 )
 
 
