@@ -15,9 +15,12 @@ ingest checkpoint directory by default). A new process replays the files as befo
 replay reads takes one entry with its digest off the old journal (a multiset: a line written twice
 is two entries, matched twice). At the end of the replay what is left was read by the previous
 process and is in no file this one follows: it goes back into the window at the very time the
-previous process placed it. A line the replay reads again is the replay's to place (as before this
-journal existed), never the journal's: nothing is counted twice, and when every file is still there
-nothing changes.
+previous process placed it. A line the replay reads again is placed by the replay, at the time the
+journal says the previous process placed it (round 11): the stage totals counted it there, and the
+replay's own reading of the writer's clock can be off for recent history - a writer clock that
+stepped FORWARD reads exactly like a pause, and the pre-step history was placed early by the step
+(round 10, not fixed then). Beyond the journal's span (older history) the replay reads the clocks as
+before. Nothing is counted twice: a line is restored from here or read again, never both.
 
 Bounded: entries older than `keep` seconds before now (the span a restart's replay keeps, jsonl.py
 RESTART_REACH lateness bounds) are dropped, and at most `limit` are kept (the stream's max_records);
@@ -66,7 +69,7 @@ class ReadJournal:
         self.keep = keep
         self.limit = limit
         self.previous: list[tuple[float, str, dict[str, Any]]] = []  # the last process's entries, file order
-        self._unread: collections.Counter[str] = collections.Counter()  # their digests the replay has not read
+        self._unread: dict[str, collections.deque[int]] = {}  # digest -> indexes into `previous` not read again
         self._live: collections.deque[tuple[float, bytes]] = collections.deque()  # (t, line) in the file
         self._buffer: list[bytes] = []
         self._in_file = 0
@@ -93,7 +96,8 @@ class ReadJournal:
             self.path = None
             return
         self.previous = list(self._load(path))
-        self._unread = collections.Counter(key for _, key, _ in self.previous)
+        for i, (_, key, _) in enumerate(self.previous):
+            self._unread.setdefault(key, collections.deque()).append(i)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         # The file keeps the previous process's entries until the replay has decided them (`leftover`):
         # a crash during the replay leaves them for the next process. Then it is rewritten with this
@@ -123,18 +127,18 @@ class ReadJournal:
                 out.append((float(t), key, record))
         return out
 
-    def read_again(self, key: str) -> None:
-        """The replay read the line with this digest: its entry, if any, is the replay's to place."""
-        if self._unread.get(key):
-            self._unread[key] -= 1
+    def read_again(self, key: str) -> float | None:
+        """The replay read the line with this digest again: where the previous process placed it (its
+        earliest entry not yet read again), None when it placed no such line."""
+        left = self._unread.get(key)
+        if not left:
+            return None
+        return self.previous[left.popleft()][0]
 
     def leftover(self) -> list[tuple[float, str, dict[str, Any]]]:
         """The previous process's entries the replay did not read again (their files are gone), once."""
-        out = []
-        for t, key, record in self.previous:
-            if self._unread.get(key):
-                self._unread[key] -= 1
-                out.append((t, key, record))
+        left = sorted(i for indexes in self._unread.values() for i in indexes)
+        out = [self.previous[i] for i in left]
         self.previous = []
         self._unread.clear()
         self.restored += len(out)

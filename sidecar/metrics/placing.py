@@ -223,17 +223,27 @@ class RecordPlacer:
                 return
             self.torn += 1
             text = text[start:]
+        again = None
         if self.journal.path is not None and isinstance(record, dict):
             key = digest(text)
             if self._replaying:
-                self.journal.read_again(key)  # this line is the replay's to place, not the journal's
+                again = self.journal.read_again(key)  # where the previous process placed this line
         if (isinstance(record, dict) and sub_second(record.get(self.config.timestamp_field))
                 and self._repeats.is_repeat(text)):
             self._duplicate()
             return
         if self.journal.path is not None and isinstance(record, dict):
             record[JOURNAL_KEY] = key
+            if again is not None and not self._live:
+                self._place_again(record, again)
+                return
         self.ingest(record)
+
+    def _place_again(self, record: dict[str, Any], t: float) -> bool:
+        """A replayed line the previous process placed at `t` (metrics/journal.py): placed there again,
+        through the same checks (history cut, double writes on its writer's stamps, the window)."""
+        stamp = parse_timestamp(record.get(self.config.timestamp_field))
+        return self._place(record, t, self.clock.time(), self.skew if stamp is not None else None, stamp)
 
     def _duplicate(self) -> None:
         self.duplicates += 1

@@ -53,12 +53,12 @@ def test_lines_the_replay_reads_again_are_not_restored_a_line_written_twice_twic
     j.flush(3.0)
     j.close()
     again = ReadJournal(path, keep=100.0, limit=50)
-    again.read_again(digest(b"b"))  # the replay read one copy of "b" and "c" (the file still holds them)
-    again.read_again(digest(b"c"))
-    again.read_again(digest(b"z"))  # a line the previous process never placed
-    # One "b" is left: the earlier copy (a file still followed holds the later lines; the gone one the
-    # earlier), where the previous process placed it.
-    assert [r["i"] for _, _, r in again.leftover()] == [0, 1]
+    assert again.read_again(digest(b"b")) == 1.0  # the replay read one "b" and "c": where they were placed
+    assert again.read_again(digest(b"c")) == 3.0
+    assert again.read_again(digest(b"z")) is None  # a line the previous process never placed
+    # One "b" is left. The read takes the earliest entry (its placement) and the later one is restored:
+    # both copies placed, at the two times the previous process placed them.
+    assert [r["i"] for _, _, r in again.leftover()] == [0, 2]
     again.close()
 
 
