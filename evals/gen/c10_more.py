@@ -3,6 +3,7 @@ flow and transaction rules, a moved remote, a path of the wrong kind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -288,3 +289,49 @@ def f5(rng: Random, twin: bool) -> dict[str, Any]:
     return make_case(rng, cls="c10-F5", kind="known", records=records, category="config", severity="high",
                      description=f"The path setting {setting} names the wrong kind of file: config.",
                      must_mention=[setting], must_not=[], axes=axes)
+
+
+# --- F6 -------------------------------------------------------------------------------------------------------
+# Source: errno EXDEV (rename(2) across two filesystems), Lib/os.py `replace`/`rename` (no copy fallback, unlike
+# Lib/shutil.py `move`). The kernel's own error on this machine's two real mounts (a tmpfs and the disk). Config
+# (the deployment's mounts: staging and destination on different filesystems); twin: another writer moved the
+# same file first (its record in the window) -> concurrency.
+@klass("10", "c10-F6")
+def f6(rng: Random, twin: bool) -> dict[str, Any]:
+    """A rename fails: across two mounts (config) vs the file already moved by another writer (concurrency)."""
+    name = f"upload-{rng.randint(100, 999)}"
+    # the twin's directories share one filesystem (else the kernel answers EXDEV before it looks for the source)
+    staging, final = "/dev/shm/exai-staging", "/dev/shm/exai-uploads" if twin else "/tmp/exai-uploads"
+    src, dst = f"{staging}/{name}.part", f"{final}/{name}.bin"
+    op = rng.choice(("os.replace(tmp_path, final_path)", "os.rename(tmp_path, final_path)"))
+    path = rng.choice(("/app/src/file_management/manager.py", "/app/tools/kimi_upload.py",
+                       "/app/src/utils/atomic_write.py"))
+    os.makedirs(staging, exist_ok=True)
+    os.makedirs(final, exist_ok=True)
+    try:
+        if not twin:
+            open(src, "w").close()
+        exc = run_chain([Frame(path, "commit", "self._publish(tmp_path, final_path)"),
+                         Frame(path, "_publish", op, {"os": os, "tmp_path": src, "final_path": dst})], rng)
+    finally:
+        for p in (src, dst):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(p)
+        for d in (staging, final):
+            with contextlib.suppress(OSError):
+                os.rmdir(d)
+    rid, other, carrier = req_id(rng), rng.choice(("gw-b", "exai-mcp-daemon-2", "cleanup-cron")), \
+        rng.choice(("exception", "message", "block"))
+    records = noise(rng, rng.randint(2, 5), 0, 40, project_ref(rng))
+    records.append(Record(0.4, "INFO", "src.core.env_config", f"UPLOAD_STAGING_DIR={staging} UPLOAD_DIR={final}"))
+    if twin:
+        records.append(Record(29.7, "INFO", _logger(path), f"[{other}] moved {src} -> {dst}"))
+    records += carry(rng, exc, 30.0, _logger(path), f"[req:{rid}] cannot publish {name}", carrier)
+    axes = {"op": op.split("(")[0], "carrier": carrier}
+    if twin:
+        return make_case(rng, cls="c10-F6", kind="near-miss", records=records, category="concurrency",
+                         severity="medium", description="Another writer moved the same staged file first: "
+                         "concurrency.", must_mention=[], must_not=[], axes=axes, deciding="error")
+    return make_case(rng, cls="c10-F6", kind="known", records=records, category="config", severity="high",
+                     description="Staging and upload directories sit on two filesystems; rename cannot cross them: "
+                                 "config (the mounts).", must_mention=[], must_not=[], axes=axes, deciding="error")
