@@ -407,9 +407,17 @@ class FileParser:
             else:
                 message = f"{final.type}: {final.message}" if final.message else final.type
         context = ContextLines(r.context) if r.context else ()
+        if tb is not None:
+            return ErrorEvent(
+                source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
+                timestamp=ts, level=level, logger=logger, message=message, raw=text,
+                truncated=r.truncated, context=context, file_key=self.file_key, stream=self.receipts.at(r.offset),
+                **tb.event_fields(),
+            )
+        # Without a traceback (most events) a plain keyword call: `**{}` made every call build and
+        # merge a dict of all the keywords (CALL_FUNCTION_EX) instead of the vectorcall with names.
         return ErrorEvent(
             source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
             timestamp=ts, level=level, logger=logger, message=message, raw=text,
             truncated=r.truncated, context=context, file_key=self.file_key, stream=self.receipts.at(r.offset),
-            **(tb.event_fields() if tb else {}),
         )
