@@ -303,8 +303,9 @@ class Writer:
 class World:
     """The running sidecar (or none), the writers and the model of what they wrote."""
 
-    # False: copytruncate into olddir generated unsynced too (tests/ingest/test_olddir_copy_unsynced.py)
-    sync_olddir_copy: ClassVar[bool] = True
+    # True: the sidecar is synced before a copytruncate into an olddir (the default until round 11;
+    # tests/ingest/test_olddir_copy_unsynced.py and test_olddir_copy_replicas.py run it unsynced too)
+    sync_olddir_copy: ClassVar[bool] = False
     d: Path
     sc: Scenario
     rng: random.Random
@@ -505,8 +506,8 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
     # olddir moves the generation out of the directory the sidecar watches: the source names it
     # (`rotated_dirs`, World.config), so the renamed file is found there (round 10; before, the test
     # synced first). Copytruncate into olddir unsynced: traced and fixed in round 10's third wave (dev
-    # seed logrotate-326; tests/ingest/test_olddir_copy_replicas.py runs it unsynced), still synced here
-    # by default: two replicas store a record twice on 1 of 24 dev seeds (442, bench/olddir_copy_scan.py).
+    # seed logrotate-326) and round 11 (442, two replicas: parser.py's receipt head, opening.py's
+    # undecided checkpoint); generated unsynced by default since (World.sync_olddir_copy).
     olddir_copy = opts["olddir"] and opts["mode"] == "copytruncate" and world.sync_olddir_copy
     await world.before_destroying([*doomed, *([base] if olddir_copy else [])])
     for p in doomed:
