@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from .model import Diagnosis, DiagnosisInput
-from .setting_lines import CONTEXT, LINE
+from .setting_lines import CONTEXT, LINE, settings_before
+from .tool_args import tool_call_of
 from .tool_calls import REQUEST_ID
 
 USER_TARGET = 0.35
@@ -60,4 +61,27 @@ def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             "suggested_fix": ["Answer the user with the client's error; nothing to change in the gateway unless such "
                               "URLs should be validated before the fetch."],
             "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
-    return d
+    return _by_arguments(d, inp, said)
+
+
+def _by_arguments(d: Diagnosis, inp: DiagnosisInput, said: str) -> Diagnosis:
+    """The same answer from the tool call's ARGUMENTS in any carrier (tool_args.py: `tool call NAME args={...}`, a
+    toolcalls.jsonl record, a Docker json-file line), tied by the same request id; a setting's URL whose host the
+    failure names is the twin (our endpoint: config stays)."""
+    call = tool_call_of(inp)
+    if call is None:
+        return d
+    urls = [v for v in call.values() if _URL.match(v)]
+    ours = [_host(m.group(0)) for s in settings_before(inp) if (m := _URL.search(s.value))]
+    if not urls or any(h and h in said for h in ours):
+        return d
+    return d.model_copy(update={
+        "category": "unknown", "severity": "low", "confidence": min(d.confidence, USER_TARGET),
+        "rule": f"{d.rule}+user-target",
+        "summary": f"The URL a user gave the {call.tool} tool was refused by the HTTP client ({inp.exception_type})",
+        "root_cause": (f"This request's tool call carried the target ({urls[0][:160]}); the client refused it or what "
+                       "it answered (a redirect loop, an invalid URL or scheme). A third party's site or the user's "
+                       "typo: the gateway's own endpoints and settings are not involved."),
+        "suggested_fix": ["Answer the user with the client's error; nothing to change in the gateway unless such "
+                          "URLs should be validated before the fetch."],
+        "evidence": list(dict.fromkeys([call.line[:300], *d.evidence]))})

@@ -1,7 +1,8 @@
 """A failure that names a value the same request's tool call carried is the user's input: unknown <= 0.4, whatever
 library raised it (user_value.py, tool_args.py; CLASSES10 H1/F5-twin, CLASSES11 H1/H3, the brief's point 3).
 
-Real failures raised by the real code: os.makedirs / os.listdir / open on a path of the wrong kind (FileExistsError,
+Real failures raised by the real code: httpx following a loopback site that redirects to itself
+(TooManyRedirects, user_target.py), os.makedirs / os.listdir / open on a path of the wrong kind (FileExistsError,
 NotADirectoryError, IsADirectoryError), and the real postgrest client against a loopback PostgREST answering 400 with
 SQLSTATE 2201B for the user's regex (httpx logs the refused request, the operand percent-encoded in it). What varies
 by seed: the value, the tool and logger, the tool-call carrier (`tools/call NAME (k=v)`, `tool call NAME args={...}`,
@@ -13,9 +14,11 @@ category; the same request's call carrying a different value while a setting pri
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from tests.diagnose.classes8_base import _captured, _http_answer
 from tests.diagnose.logged import diagnose, logged
 from tests.diagnose.loopback import loopback_server
 
-SEEDS = range(1, 7)
+SEEDS = range(1, 9)
 TOOLS = ("read_path", "file_inspect", "project_scan", "find_messages", "search_history")
 LOGGERS = ("tools.{tool}", "src.tools.{tool}", "src.core.paths", "src.storage.supabase_client")
 NEUTRAL = ("src.monitoring.health: health check ok (uptime {n} s)", "src.metrics.exporter: scraped {n} series",
@@ -37,9 +40,8 @@ def _stamp(s: int) -> str:
     return f"2026-12-06 09:{s // 60:02d}:{s % 60:02d}"
 
 
-def _call_record(rng: random.Random, req: str, tool: str, key: str, value: str, s: int) -> str:
+def _call_record(shape: int, req: str, tool: str, key: str, value: str, s: int) -> str:
     """The tool call in one of the gateway's carriers (tool_args.py's module docstring)."""
-    shape = rng.randrange(4)
     if shape == 0:
         return f"{_stamp(s)} INFO src.daemon.ws_server: [req:{req}] tools/call {tool} ({key}={value!r}, timeout=30)"
     if shape == 1:
@@ -86,31 +88,62 @@ def _regex_failure(rng: random.Random) -> tuple[str, Callable[[], object], list[
     return pattern, run, records
 
 
+def _redirect_failure(rng: random.Random) -> tuple[str, Callable[[], object], list[str]]:
+    """The user's URL fetched by a real httpx client from a loopback site that redirects to itself (TooManyRedirects:
+    the message names no host; only the same request's call ties the URL)."""
+    import httpx
+
+    path = f"/{rng.choice(['cart', 'post', 'login'])}/{rng.randrange(99)}"
+    site = contextlib.ExitStack()
+    port = site.enter_context(loopback_server(lambda c: _redirect_to(c, path)))
+    url = f"http://127.0.0.1:{port}{path}"
+
+    def run() -> object:
+        with site, httpx.Client(follow_redirects=True, max_redirects=rng.choice([3, 5])) as client:
+            return client.get(url)
+    return url, run, []
+
+
+def _redirect_to(c: socket.socket, path: str) -> None:
+    c.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += c.recv(65536)
+    c.sendall(b"HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+              % path.encode())
+
+
 def _excerpt(rng: random.Random, tmp: Path, *, tie: str) -> str:
     """tie: 'same' (the call of this request carries the value), 'other' (another request's call carries it),
     'setting' (this request's call carries another value; a setting prints the failing one), 'none'."""
+    # every draw happens whatever the tie, so the twins of one seed differ only by the tie
+    kind, shape, one_line = rng.random(), rng.randrange(4), rng.random() < 0.4
     req, other = f"{rng.randrange(16**8):08x}", f"{rng.randrange(16**8):08x}"
     tool = rng.choice(TOOLS)
     http: list[str] = []
-    if rng.random() < 0.5:
+    if kind < 0.4:
         value, run = _path_failure(rng, tmp)
         key = rng.choice(["path", "file", "target"])
+    elif kind < 0.7:
+        value, run, http = _redirect_failure(rng)
+        key = rng.choice(["url", "link", "target"])
     else:
         value, run, http = _regex_failure(rng)
         key = rng.choice(["query", "pattern"])
     lines: list[str] = []
     if tie == "setting":
         lines.append(f"{_stamp(1)} INFO src.core.env_config: EXAI_SEARCH_DEFAULT={value!r} (from environment)")
+    alt = "readme_" + str(rng.randrange(99))
     lines += [f"{_stamp(2 + i)} INFO " + rng.choice(NEUTRAL).format(n=rng.randrange(999)) for i in range(rng.randrange(3))]
     if tie in ("same", "other", "setting"):
-        shown = value if tie != "setting" else "readme_" + str(rng.randrange(99))
-        lines.append(_call_record(rng, req if tie != "other" else other, tool, key, shown, 8))
+        shown = value if tie != "setting" else alt
+        lines.append(_call_record(shape, req if tie != "other" else other, tool, key, shown, 8))
     lines += [f"{_stamp(9)} INFO " + rng.choice(NEUTRAL).format(n=rng.randrange(999)) for _ in range(rng.randrange(2))]
     logger = rng.choice(LOGGERS).format(tool=tool)
     try:
         run()
     except Exception as exc:  # noqa: BLE001 - the real library's refusal, logged as the gateway logs it
-        if rng.random() < 0.6:
+        if not one_line:
             record = logged(logger, f"[req:{req}] {tool} failed")
         else:
             record = logged(logger, f"[req:{req}] {tool} failed: {type(exc).__module__}.{type(exc).__name__}: {exc}")
@@ -141,7 +174,7 @@ def test_the_users_value_named_by_the_refusal_is_unknown(seed: int, tmp_path: Pa
 def test_twins_keep_the_first_answer(seed: int, tie: str, tmp_path: Path) -> None:
     first = _first(seed, tmp_path / "a")
     d = diagnose(_excerpt(random.Random(seed), tmp_path / "b", tie=tie))
-    assert "+user-value" not in (d.rule or ""), (tie, d.rule, d.summary)
+    assert "+user-value" not in (d.rule or "") and "+user-target" not in (d.rule or ""), (tie, d.rule, d.summary)
     if tie == "other":  # another request's call says nothing about this error: the first category
         assert d.category == first.category, (d.rule, d.summary)
     elif first.category in ("code", "config"):  # the value is the setting's: never the user's unknown
