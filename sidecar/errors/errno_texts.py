@@ -29,7 +29,7 @@ import re
 
 from .masking_rules import PLACEHOLDER
 
-__all__ = ["ERRNO_TEXTS", "errno_tail", "bracketed_errno"]
+__all__ = ["ERRNO_TEXTS", "errno_tail", "bracketed_errno", "is_errno_token"]
 
 ERRNO_TEXTS: frozenset[str] = frozenset(t.lower() for t in (
     '.lib section in a.out corrupted', 'Accessing a corrupted shared library', 'Address already in use',
@@ -118,3 +118,10 @@ def bracketed_errno(text: str) -> tuple[int, int]:
         return 0, 0
     first = text.count(" ", 0, found.start())
     return first, text.count(" ", found.start(), found.end()) + 1
+
+
+def is_errno_token(token: str) -> bool:
+    """Whether one learner token is an errno text (as `errno_tail` joins it: Rust's suffix, a period)."""
+    if token.endswith(_OS_ERROR):
+        token = token[: -len(_OS_ERROR)]
+    return token.rstrip(".").lower() in ERRNO_TEXTS

@@ -8,7 +8,8 @@ host name in one slot) is learned here, online, the way Drain does (He et al., I
   or levels. Tokens are split on spaces, except that a quoted value after `key=`/`key:` and a
   bracket group spanning spaces (a list, a repr) are one token (`tokenize`). A form that joins no
   template of its count is aligned with the templates of its logger, level and first word across
-  counts (`spans.py`: a quoted phrase, a path with spaces, a number and its unit in one slot). The
+  counts (`spans.py`: a quoted phrase, a path with spaces, a number and its unit in one slot), and
+  a `%m` / `: %s` call site, once it printed an errno text, takes any other tail (`tail_slot.py`). The
   classes of values and which step handles each are in TAXONOMY.md.
 * A masked message new to the bucket is compared with the bucket's templates position by position
   (`slots.py` decides which differing tokens may be a slot: announced, typed, positional).
@@ -62,6 +63,7 @@ from .slots import (
     similarity,
 )
 from .spans import MAX_SPAN, align, may_span, widen
+from .tail_slot import TailIndex
 from .template_model import Learned, Template, merge_tokens
 from .token_forms import tokenize, variable_like
 from .veto_index import message_codes, veto_positions, vetoed
@@ -100,6 +102,8 @@ class TemplateLearner:
     # tail, and the distinct first words of templates with it (at most `FIRST_VALUES`): where a
     # message with another first word and the same rest finds it (`_place_first`)
     _tails: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
+    # `%m` / `: %s` call sites by the prefix before their tail (`tail_slot.py`): any other tail joins them
+    _errno_sites: TailIndex = field(default_factory=TailIndex)
 
     @staticmethod
     def bucket(logger: str, level_cls: str, n_tokens: int) -> str:
@@ -255,6 +259,11 @@ class TemplateLearner:
                 if first is not None:
                     self._remember_new(form_fp, first[0].fingerprint)
                     return first
+                site = self._errno_sites.find(bucket.rpartition("\x1f")[0], tokens, self._by_id) \
+                    if ": " in masked else None
+                if site is not None:
+                    self._remember_new(form_fp, site.fingerprint)
+                    return site, self._widen_tail(site)
                 spans = may_span(masked)
                 spanned = self._place_span(head_of(shelf), tokens, spans)
                 if spanned is not None:
@@ -269,14 +278,23 @@ class TemplateLearner:
                 self._index(tpl, spans, head_of(shelf))
                 if tail:
                     self._add_tail(tpl, tail)
+                self._errno_sites.note(bucket.rpartition("\x1f")[0], tpl, tokens)
             self._remember_new(form_fp, form_fp)
             return None, False
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
         if widened:
             self._retokened(best, merged)
+        self._errno_sites.note(bucket.rpartition("\x1f")[0], best, tokens)
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
+
+    def _widen_tail(self, tpl: Template) -> bool:
+        """A `%m` call site took another tail (`tail_slot.py`): its last token becomes `<*>`."""
+        if tpl.tokens[-1] == PLACEHOLDER:
+            return False
+        self._retokened(tpl, [*tpl.tokens[:-1], PLACEHOLDER])
+        return True
 
     def _place_first(self, bucket: str, tokens: list[str], key: str) -> tuple[Template, bool] | None:
         """Join a template of the bucket whose first token is a value (`<*>`) or, with the same rest,
