@@ -9,6 +9,7 @@ from evals.gen import (
     c10_runtime,  # noqa: F401 - registers c10-E2, G2, G6, H3, F2
     c10_storage,  # noqa: F401 - registers c10-H1, C1, D2, A4
     c10_stream,  # noqa: F401 - registers c10-A3, B1
+    c10_ws,  # noqa: F401 - registers c10-F1
 )
 from evals.gen.registry import REGISTRY
 

@@ -57,7 +57,9 @@ def start_time(rng: Random) -> datetime:
 def _physical(rec: Record, when: datetime, shape: str) -> list[str]:
     if rec.service is not None:  # the service's own prefix; `{pg_ts}` is Postgres' default `%m` (ms, zone)
         utc = when - timedelta(hours=11)
-        return [rec.message.replace("{pg_ts}", utc.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc.microsecond // 1000:03d} UTC")]
+        # `{nginx_ts}`: nginx's `$time_local` in the access log's default `combined` format
+        return [rec.message.replace("{pg_ts}", utc.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc.microsecond // 1000:03d} UTC")
+                .replace("{nginx_ts}", utc.strftime("%d/%b/%Y:%H:%M:%S +0000"))]
     if rec.raw:
         return rec.message.splitlines()
     stamp = when.strftime("%Y-%m-%d %H:%M:%S") + (" AEDT" if shape == "zoned" else "")
