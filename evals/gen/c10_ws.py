@@ -62,6 +62,7 @@ def f1(rng: Random, twin: bool) -> dict[str, Any]:
     """The handshake answered by the proxy (config) vs refused by the daemon for its session limit (capacity)."""
     status, reason = rng.choice(((400, "Bad Request"), (502, "Bad Gateway"), (426, "Upgrade Required")))
     server = rng.choice(("nginx/1.25.3", "nginx", "envoy"))
+    axes_status = f"{status}/{server}"  # what the case varies (the twin overrides both with the daemon's own)
     if twin:  # the daemon's own refusal (websockets' server header)
         status, reason, server = 503, "Service Unavailable", "Python/3.11 websockets/15.0.1"
     exc = rejected_handshake(rng, status, reason, server)
@@ -78,7 +79,7 @@ def f1(rng: Random, twin: bool) -> dict[str, Any]:
         records.append(Record(25.0, "INFO", "ws_shim", f"direct connect ws://{client_ip}:8079 ok (bypassing the "
                                                        "proxy)"))
     records += carry(rng, exc, 30.0, "ws_shim", f"cannot open daemon WebSocket via {host}", carrier)
-    axes = {"status": str(status), "carrier": carrier}
+    axes = {"proxy": axes_status, "carrier": carrier}
     if twin:
         return make_case(rng, cls="c10-F1", kind="near-miss", records=records, category="capacity",
                          severity="high", description="The daemon itself refused the upgrade at its session limit "
