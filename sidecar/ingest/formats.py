@@ -304,7 +304,7 @@ class TextDialect:
                 ts = self._asctime(time)
             else:
                 ts = parse_timestamp(time, zone, self.tz)
-            return Header(level, logger or None, message, ts)
+            return _new_header(Header, (level, logger or None, message, ts))  # Header(...) without its Python __new__
         return None
 
     def _asctime(self, time: str) -> datetime | None:
@@ -328,6 +328,7 @@ class TextDialect:
         return None if base is None else base + _MILLIS[int(time[20:])]
 
 
+_new_header = tuple.__new__  # a NamedTuple's generated __new__ is a Python function doing just this
 _MILLIS = tuple(timedelta(milliseconds=i) for i in range(1000))  # _asctime's fractions, made once
 
 # The level words a header pattern matches, normalised once (parse_header runs for every event).

@@ -31,6 +31,8 @@ from .timestamps import timestamp_from_value
 from .tracebacks import looks_complete, parse_traceback_text
 
 UNCAUGHT_LOGGER = "uncaught"
+_NEW_EVENT = object.__new__  # see _text_event: construction without a keyword dict
+_INIT_EVENT = ErrorEvent.__init__
 _TB_LINE = "Traceback (most recent call last):"
 PREFIX_WAIT = 4096  # bytes of a first line to wait for before deciding how to read the file
 TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
@@ -414,10 +416,13 @@ class FileParser:
                 truncated=r.truncated, context=context, file_key=self.file_key, stream=self.receipts.at(r.offset),
                 **tb.event_fields(),
             )
-        # Without a traceback (most events) a plain keyword call: `**{}` made every call build and
-        # merge a dict of all the keywords (CALL_FUNCTION_EX) instead of the vectorcall with names.
-        return ErrorEvent(
-            source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
-            timestamp=ts, level=level, logger=logger, message=message, raw=text,
-            truncated=r.truncated, context=context, file_key=self.file_key, stream=self.receipts.at(r.offset),
-        )
+        # Without a traceback (most events): the dataclass's own __init__ called with keywords on a
+        # bare instance (_NEW_EVENT). `**{}` made every call build and merge a dict of all the
+        # keywords, and so does calling the class with keywords (type_call hands a Python __init__ its
+        # keywords as a dict); a function called with keywords binds them without one. Same fields and
+        # defaults: nothing but __init__ runs on construction (no __new__, no __post_init__).
+        ev = _NEW_EVENT(ErrorEvent)
+        _INIT_EVENT(ev, source=self.source, file=self.path, line=r.line, offset=r.offset, end_offset=r.end_offset,
+                    timestamp=ts, level=level, logger=logger, message=message, raw=text,
+                    truncated=r.truncated, context=context, file_key=self.file_key, stream=self.receipts.at(r.offset))
+        return ev
