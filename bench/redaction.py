@@ -32,14 +32,15 @@ def old_redactor(rev: str) -> Callable[[str, None], str]:
     """The redactor at git revision `rev`: the module sidecar/redaction.py (round 1) or the package
     sidecar/redaction/ (round 2 on), loaded under another name beside this tree's."""
     tmp = Path(tempfile.mkdtemp())
-    listing = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", f"{rev}:sidecar/redaction"],
+    listing = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", f"{rev}:sidecar/redaction"],
                              capture_output=True, text=True)
     name = f"old_redaction_{rev[:10]}"
     if listing.returncode == 0:  # a package
         pkg = tmp / name
         pkg.mkdir()
-        for fname in listing.stdout.split():
-            if fname.endswith(".py"):
+        for fname in listing.stdout.split():  # the modules and their data files (data/bip39_english.txt, round 11)
+            if fname.endswith((".py", ".txt")):
+                (pkg / fname).parent.mkdir(parents=True, exist_ok=True)
                 (pkg / fname).write_text(subprocess.run(
                     ["git", "-C", str(ROOT), "show", f"{rev}:sidecar/redaction/{fname}"],
                     check=True, capture_output=True, text=True).stdout)

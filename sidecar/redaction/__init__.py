@@ -93,6 +93,7 @@ from .listed import LONE_MNEMONIC_HINTS, MNEMONIC_HINTS, listed_sub, lone_mnemon
 from .logrecords import HINTS as RECORD_HINTS
 from .logrecords import record_args_sub
 from .names import PROSE, kv_sub
+from .positions import POSITIONAL_HINTS, ROW_HINTS, named_row_sub, positional_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .reports import HINTS as REPORT_HINTS
 from .reports import cut_sub, input_sub
@@ -227,7 +228,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", iac_sub(_mark("secret")), None, IAC_HINTS),  # marked sensitive by Terraform itself (iac.py)
     Rule("password", expect_send_sub(_mark("password")), None, TRANSCRIPT_HINTS),  # an Expect answer (transcripts.py)
     Rule("secret", repl_sub(_mark("secret")), None, REPL_HINTS),
-    Rule("password", not_found_sub(_mark("password")), None, NOT_FOUND_HINTS),  # typed at a shell (transcripts.py)  # a debugger/REPL value of a named expression
+    Rule("password", not_found_sub(_mark("password")), None, NOT_FOUND_HINTS),
+    Rule("password", positional_sub(_mark("password")), None, POSITIONAL_HINTS),  # by its slot (positions.py)
+    Rule("secret", named_row_sub(_mark("secret")), None, ROW_HINTS, "name"),  # typed at a shell (transcripts.py)  # a debugger/REPL value of a named expression
     Rule("secret", php_serialized_sub(_mark("secret")), None, PHP_HINTS),  # PHP serialize()/session (serialized.py)
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
     Rule("encoded_secret", _PERCENT, None, ("%",)),

@@ -77,6 +77,13 @@ def b64_text(tok: str) -> str | None:
         raw = base64.urlsafe_b64decode(padded) if ("-" in core or "_" in core) else base64.b64decode(padded)
     except (binascii.Error, ValueError):
         return None
+    if len(raw) >= 8 and raw[1::2].count(0) * 10 >= len(raw) * 4:
+        # UTF-16LE (every other byte 0 for ASCII text): PowerShell `-EncodedCommand` (about_pwsh), unattend.xml's
+        # encoded passwords, `.reg` strings (CLASSES13.md C26)
+        try:
+            return _printable(raw[:len(raw) // 2 * 2].decode("utf-16-le").encode())
+        except UnicodeDecodeError:
+            return None
     return _printable(raw)
 
 

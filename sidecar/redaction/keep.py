@@ -243,6 +243,8 @@ def _file_path(value: str) -> bool:
 
 
 # kubectl describe secret: `password:  16 bytes` (the size, never the value; kubectl reference `describe`)
+# `reg query` columns (`Name    REG_SZ    value`): the type column is no value (positions.py reads the value after it)
+_REG_TYPE = re.compile(r"REG_(?:SZ|EXPAND_SZ|MULTI_SZ|DWORD|QWORD|BINARY|NONE|LINK)")
 _BYTE_COUNT = re.compile(r"\d{1,6}[ \t]+bytes\b")
 
 
@@ -254,7 +256,8 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
         # kubectl describe in a Docker record): a raw `<` never starts a value the name rules read
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
-    return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value)
+    return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
+            is not None
             or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
             is not None or _sealed_at(text, pos, value))
 

@@ -56,6 +56,9 @@ def table_sub(mark: str) -> Callable[[str], str]:
                 i += 1
                 continue
             cells = _split(header, csv)
+            if csv and ": " in header and not all(_HEADER_CELL.fullmatch(header[a:b]) for a, b in cells):
+                header = header[header.rfind(": ") + 2:]  # the header after a logging prefix (`%(name)s: name,url,...`)
+                cells = _split(header, csv)
             if len(cells) < 2 or not all(_HEADER_CELL.fullmatch(header[a:b]) for a, b in cells):
                 i += 1
                 continue  # a header row holds column names only (a code line with commas is no CSV header)

@@ -84,14 +84,29 @@ def repl_sub(mark: str) -> Callable[[str], str]:
 # found"), zsh's `zsh: command not found: <word>`, dash's `sh: 1: <word>: not found`. A command's name is written with
 # `[A-Za-z0-9._+/-]` and rarely mixes both cases with a digit: a word with another character (`y6vHXez~45D1NE`), or 8+
 # characters with both cases and a digit, is taken for the password; `kubectl`, `python3.11`, `Docker` stay.
+# CLASSES13.md A45, the same word echoed as the NAME another program did not know: fish `fish: Unknown command: <w>`,
+# PowerShell `The term '<w>' is not recognized as ...` (CommandNotFoundException), cmd `'<w>' is not recognized as an
+# internal or external command`; OpenSSH's auth log (auth2.c / auth.c) `Invalid user <w> from <ip>`, `Failed password
+# for invalid user <w> from`, `Connection closed by invalid user <w>`; shadow-utils login(1) `FAILED LOGIN 1 FROM tty1
+# FOR <w>,`; su `user <w> does not exist`; sudo `<w> : user NOT in sudoers`; Linux-PAM pam_unix `authentication
+# failure; ... user=<w>`. Same judgement of the word: a user name has a user name's characters.
 _NOT_FOUND = re.compile(
     r"(?:(?:\b|(?<=\\n))(?:ba|da|k|z)?sh: (?:line \d{1,6}: |\d{1,6}: )?(?P<val>[^\s:\\\"']{1,256}): (?:command )?not found"
-    r"|(?:\b|(?<=\\n))zsh: command not found: (?P<val2>[^\s\\\"']{1,256}))")
-NOT_FOUND_HINTS = ("not found",)
+    r"|(?:\b|(?<=\\n))zsh: command not found: (?P<val2>[^\s\\\"']{1,256})"
+    r"|\bfish: Unknown command: (?P<val3>[^\s\\\"']{1,256})"
+    r"|\\{0,3}['\u2018](?P<val4>[^\s'\u2019\\]{1,256})\\{0,3}['\u2019] is not recognized as (?:the name of |a name of |an internal)"
+    r"|\b(?:Invalid|invalid|Illegal|illegal) user (?P<val5>[^\s\\\"']{1,256}) from "
+    r"|\bclosed by (?:invalid|authenticating) user (?P<val6>[^\s\\\"']{1,256}) "
+    r"|\bFAILED LOGIN \d+ FROM \S+ FOR (?P<val7>[^\s,\\\"']{1,256}),"
+    r"|\bsu: user (?P<val8>[^\s\\\"']{1,256}) does not exist"
+    r"|\bsudo:[ \t]+(?P<val9>[^\s\\\"']{1,256}) : user NOT in sudoers"
+    r"|\bauthentication failure;[^\n]{0,300}? user=(?P<val10>[^\s\\\"']{1,256}))")
+NOT_FOUND_HINTS = ("not found", "unknown command", "not recognized", "invalid user", "illegal user", "failed login",
+                   "does not exist", "not in sudoers", "authentication failure")
 _COMMAND_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+/-")
 
 
-def _typed_secret(v: str) -> bool:
+def typed_secret(v: str) -> bool:
     if v.startswith("[REDACTED:"):
         return False
     if any(c not in _COMMAND_CHARS for c in v):
@@ -103,8 +118,8 @@ def not_found_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         spans = []
         for m in _NOT_FOUND.finditer(text):
-            g = "val" if m.group("val") is not None else "val2"
-            if _typed_secret(m.group(g)):
+            g = next(k for k, v in m.groupdict().items() if v is not None)
+            if typed_secret(m.group(g)):
                 spans.append(m.span(g))
         return mark_spans(text, spans, mark) if spans else text
     return sub

@@ -72,7 +72,8 @@ def a43(r: random.Random) -> Planting:
         return shape(r, f"::set-output name={name.lower()}::{v}"), v
     if k == 3:
         return shape(r, f"$ buildkite-agent env set {name}={v}"), v
-    return shape(r, f"{name}<<EOF_{rnd(r, HEX, 6)}\n{v}\nEOF"), v
+    delim = r.choice(["EOF", "ghadelimiter_" + rnd(r, HEX, 8), "__VALUE__"])  # GitHub docs: any delimiter
+    return shape(r, f"{name}<<{delim}\n{v}\n{delim}"), v
 
 
 def a44(r: random.Random) -> Planting:

@@ -1,0 +1,139 @@
+"""Values whose only name is their POSITION in a tool's documented grammar (CLASSES13.md A45, A52, A54, A62-A65, B20,
+C27; taxonomy class c: the grammar names the slot, no key word precedes the value).
+
+Each entry is the grammar as its source writes it; the value in the password slot goes unless keep.py keeps it
+(a mask, a placeholder, a `$VAR` reference, a file path):
+- radtest(1): `radtest [options] user password server[:port] nas-port secret ...` (the password AND the shared secret).
+- DB2 / Informix `CONNECT TO <db> USER <user> USING <password>` (DB2 SQL reference, CONNECT statement).
+- IRC: `PRIVMSG NickServ :IDENTIFY [account] <password>` (Atheme/Anope NickServ help), RFC 2812 3.1.1 `PASS
+  <password>`; NNTP RFC 4643 2.3 `AUTHINFO PASS <password>`.
+- Fedora kickstart `rootpw [--plaintext] <password>` and `user ... --password=<password>` (not with `--iscrypted`:
+  a crypt hash); Debian preseed / debconf `<owner> <question> password <value>` (the third field is the debconf type).
+- sendmail `authinfo` map entries `AuthInfo:<host> "U:<user>" "P:<password>"` (cf/README: the one-letter prefix
+  inside the quotes names the field); Exim plaintext authenticator `client_send = ^<user>^<password>` (`^` is NUL).
+- JAAS `KafkaServer` PlainLoginModule `user_<username>="<password>"` (Kafka docs, SASL/PLAIN: the NAME is `user_`
+  + the username); JDK `jmxremote.password` lines `<role> <password>` for the template's roles.
+- NSS key log (SSLKEYLOGFILE: `<label> <client random hex> <secret hex>`: the SECOND hex field is the secret, the
+  first public), OpenSSL `SSL_SESSION_print` `Master-Key: <hex>`.
+- A key's name in one display row, its value in the next or in the same row's other cell: psql `\\x` expanded rows
+  (`password | <v>`), redis-cli numbered replies (`1) "requirepass"` then `2) "<v>"`: CONFIG GET / HGETALL pairs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .keep import keeps_value
+from .names import DOCKER_SEAM
+from .secret_names import is_secret_name
+from .spans import mark_spans
+from .transcripts import typed_secret
+
+_V = r"(?!\[REDACTED:)(?!\$[A-Za-z_{])"
+_TOK = r"[^\s\"'\\]+"
+_Q = r"\\{0,3}[\"']"
+# (every alternative names its value group v<n>; the groups are read in order)
+_POSITIONAL = re.compile(
+    r"\bradtest[ \t]+(?:-\S+[ \t]+)*" + _TOK + r"[ \t]+" + _V + r"(?P<v1>" + _TOK + r")[ \t]+" + _TOK + r"[ \t]+"
+    + _TOK + r"[ \t]+" + _V + r"(?P<v2>" + _TOK + r")"
+    + r"|(?i:\bCONNECT[ \t]+TO[ \t]+\S+[ \t]+USER[ \t]+\S+[ \t]+USING[ \t]+)" + _V + r"(?P<v3>" + _TOK + r")"
+    + r"|(?i:NickServ[ \t]+:?|/ns[ \t]+)(?i:IDENTIFY)[ \t]+(?:" + _TOK + r"[ \t]+)?" + _V + r"(?P<v4>" + _TOK
+    + r")(?=[ \t]*(?:$|[\r\n\\\"]))"
+    + r"|(?:^|(?<=[\n:])|(?<=\\n)|(?<=: ))[ \t]*PASS[ \t]+:?" + _V + r"(?P<v5>" + _TOK + r")"
+    + r"|\bAUTHINFO[ \t]+PASS[ \t]+" + _V + r"(?P<v6>" + _TOK + r")"
+    + r"|\brootpw[ \t]+(?:--(?:plaintext|lock|allow-ssh)[ \t]+)*(?!--)" + _V + r"(?P<v7>" + _TOK + r")"
+    + r"|\buser[ \t][^\n]{0,200}?--password[= \t]" + _V + r"(?P<v8>" + _TOK + r")"
+    + r"|(?<![\w/-])[\w.-]{1,40}[ \t]+[\w.-]+/[\w/.-]+[ \t]+password[ \t]+" + _V + r"(?P<v9>" + _TOK + r")"
+    + r"|\bAuthInfo:[^\n]{0,300}?" + _Q + r"P[:=]" + _V + r"(?P<v10>[^\"\\\n]+)" + _Q
+    + r"|\bclient_send[ \t]*=[ \t]*:?[ \t]*\^[^\s^\"\\]*\^" + _V + r"(?P<v11>[^\s^\"\\]+)"
+    + r"|(?<![\w.-])user_(?!(?:agent|id|ids|name|names|email|type|role|roles|group|groups|data|info|count|ip|host|home"
+      r"|dir|uid|gid|login|input|message|prompt|content|query|settings|config|profile|url|avatar|locale|lang)\b)"
+      r"[\w.-]{1,64}[ \t]*=[ \t]*" + _Q + _V + r"(?P<v12>[^\s\"'\\]+)" + _Q
+    + r"|(?<![\w-])(?:monitorRole|controlRole)[ \t]+" + _V + r"(?P<v13>" + _TOK + r")"
+    + r"|\b(?:CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET"
+      r"|CLIENT_TRAFFIC_SECRET_\d+|SERVER_TRAFFIC_SECRET_\d+|EARLY_EXPORTER_SECRET|EXPORTER_SECRET)[ \t]+[0-9a-fA-F]{16,}"
+      r"[ \t]+(?P<v14>[0-9a-fA-F]{32,})"
+    + r"|\bMaster-Key:[ \t]*(?P<v15>[0-9A-Fa-f]{32,})"
+    + r"|\$USER\d{1,3}\$[ \t]*=[ \t]*" + _V + r"(?P<v16>" + _TOK + r")"
+    + r"|\bKey Content[ \t]*:[ \t]*" + _V + r"(?P<v17>[^\s\\\"]+)"
+    # squid.conf `cache_peer ... login=user:password` (also `login=PASSTHRU` / `PASS`: no colon, no value)
+    + r"|(?<![\w-])login=[^\s:,'\"\\]+:" + _V + r"(?P<v18>[^\s,'\"\\]+)"
+    # WordPress wp-config.php `define( 'AUTH_KEY', '...' )`: the eight keys and salts (wp-config-sample.php)
+    # pppd chap-secrets / pap-secrets `client server secret addresses`, the server written as the `*` wildcard (pppd(8)
+    # "Authentication": the third field is the secret)
+    + r"|(?:^|(?<=\n)|(?<=\\n)|(?<=: ))" + _Q + r"?[\w.@-]{1,64}" + _Q + r"?(?:[ \t]|\\t)+\*"
+    + r"(?:[ \t]|\\t)+" + _Q + r"?" + _V + r"(?P<v21>[^\s\\\"']+)" + _Q + r"?(?:[ \t]|\\t)+(?:\*|\d{1,3}(?:\.\d{1,3}){3})"
+    + r"|\bdefine\([ \t]*" + _Q + r"(?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)" + _Q + r"[ \t]*,[ \t]*" + _Q + _V
+    + r"(?P<v19>[^'\"\\\n]+)" + _Q)
+POSITIONAL_HINTS = ("radtest", "using", "identify", "pass ", "pass\t", "rootpw", "--password", " password ",
+                    " password\t", "\tpassword ", "authinfo:", "client_send", "user_", "monitorrole", "controlrole",
+                    "_random", "_secret", "master-key", "$user", "key content", "login=", "define(", " *", "\t*", "\\t*", "openvpn static key")
+_NL = r"(?:\r?\n|\\{1,3}n(?:" + DOCKER_SEAM + r")?)"
+# psql `\x` (`name | value`), redis-cli's numbered pairs (`1) "name"` newline `2) "value"`)
+_NAMED_ROW = re.compile(r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))[ \t]*(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]*\|[ \t]*"
+                        + _V + r"(?P<v>[^\s|\"\\]+)[ \t]*(?=$|\r?\n|\\[rn]|\")")
+_REPLY_PAIR = re.compile(r"\b\d{1,4}\) " + _Q + r"(?P<name>[A-Za-z_][\w.-]{0,60})" + _Q + _NL + r"[ \t]*\d{1,4}\) "
+                         + _Q + _V + r"(?P<v>[^\"\\\n]+)" + _Q)
+# OpenVPN static keys (`--secret`, `<tls-auth>`, `<tls-crypt>`; openvpn(8) "Static key"): 16 lines of 32 hex digits
+_OPENVPN_KEY = re.compile(r"-----BEGIN OpenVPN Static key V1-----(?P<body>(?:[ \t]*" + _NL + r"[ \t]*[0-9a-fA-F]{32})+)")
+_HEX32_LINE = re.compile(r"[0-9a-fA-F]{32}")
+_JUDGED = frozenset({"v5", "v12"})
+_LT, _GT = r"(?:<|\\u003[cC])", r"(?:>|\\u003[eE])"
+# Windows `reg query` (`    Name    REG_SZ    value`, four-space columns), an element named as a secret holding a
+# `<Value>` (unattend.xml `<Password><Value>`), a name element then its value element (KeePass `<Key>Password</Key>
+# <Value>`, Apple plist `<key>password</key>` then `<string>`), GitHub Actions' multiline environment-file form
+# (`NAME<<DELIM` / value / `DELIM`), a TOML/INI triple-quoted string (Grafana `password = \"\"\"...\"\"\"`).
+_REG_ROW = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]{2,}REG_(?:SZ|EXPAND_SZ|MULTI_SZ)[ \t]{2,}" + _V
+                      + r"(?P<v>[^\s\\\"]+)")
+_XML_CHILD = re.compile(_LT + r"(?P<name>[A-Za-z][\w.-]{0,60})" + _GT + r"(?:[ \t]*" + _NL + r")?[ \t]*" + _LT
+                        + r"(?:Value|value)(?:[ \t][^<>\n]{0,80})?" + _GT + _V + r"(?P<v>[^<\\\n]+)" + _LT + "/")
+_XML_PAIR = re.compile(_LT + r"(?P<tag>key|Key|name|Name)" + _GT + r"(?P<name>[A-Za-z][\w .-]{0,60})" + _LT
+                       + r"/(?P=tag)" + _GT + r"(?:[ \t]*" + _NL + r")?[ \t]*" + _LT
+                       + r"(?:string|Value|value|data)(?:[ \t][^<>\n]{0,80})?" + _GT + _V + r"(?P<v>[^<\\\n]+)" + _LT + "/")
+_HEREDOC_ENV = re.compile(r"(?P<name>[A-Za-z_][\w]{0,60})(?:<<|\\u003[cC]\\u003[cC])(?P<d>[\w-]{1,40})[ \t]*" + _NL
+                          + _V + r"(?P<v>[^\s\\\"]+)[ \t]*" + _NL + r"(?P=d)")
+# a generic `key` one level below a parent that names what it keys (Magento env.php `'crypt' => ['key' => ...]`,
+# `"crypt": {"key": ...}`; the parent quoted, as PHP and JSON write it): judged as `<parent>_key`.
+_NESTED_KEY = re.compile(_Q + r"(?P<name>[A-Za-z_]\w{0,40})" + _Q + r"[ \t]*(?:=>|=\\u003[eE]|:)[ \t]*[\[{(][ \t]*" + _Q
+                         + r"?key" + _Q + r"?[ \t]*(?:=>|=\\u003[eE]|:|=)[ \t]*" + _Q + _V + r"(?P<v>[^'\"\\\n]+)" + _Q)
+# cloud-init `chpasswd: {list: | ...}` (and `chpasswd -e`-free input): `user:password` lines under it
+_CHPASSWD = re.compile(r"\bchpasswd:(?:[^\n]*" + _NL + r"){1,3}?[ \t]*list:[ \t]*\|?[ \t]*(?P<lines>(?:" + _NL
+                       + r"[ \t]+[a-z_][\w.-]{0,31}:[^\s:\\\"]+)+)")
+_CHPASSWD_LINE = re.compile(r"[a-z_][\w.-]{0,31}:(?P<v>[^\s:\\\"]+)")
+_TRIPLE = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]*=[ \t]*(?:\\?\"){3}" + _V + r"(?P<v>[^\"\\\n]+)(?:\\?\"){3}")
+ROW_HINTS = ("chpasswd", "key", "|", ") \"", ") \\\"", "reg_", "value", "</key>", "</name>", "<<", "\\u003c\\u003c", '"""', '\\"\\"\\"')
+
+
+def positional_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans = []
+        for m in _POSITIONAL.finditer(text):
+            for g, v in m.groupdict().items():
+                if v is None or keeps_value(text, m.start(g), v) or g in _JUDGED and not typed_secret(v):
+                    continue  # PASS (also a test runner's verdict), `user_<x>=` (also an agent or an id): judged
+                if g == "v8" and "--iscrypted" in text[m.start():m.end()]:
+                    continue  # a crypt hash, not the password
+                spans.append(m.span(g))
+        if "OpenVPN Static key" in text:
+            for m in _OPENVPN_KEY.finditer(text):
+                spans += [(m.start("body") + h.start(), m.start("body") + h.end())
+                          for h in _HEX32_LINE.finditer(m.group("body"))]
+        return mark_spans(text, spans, mark) if spans else text
+    return sub
+
+
+def named_row_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans = []
+        for rx in (_NAMED_ROW, _REPLY_PAIR, _REG_ROW, _XML_CHILD, _XML_PAIR, _HEREDOC_ENV, _TRIPLE, _NESTED_KEY):
+            for m in rx.finditer(text):
+                name = m.group("name") + ("_key" if rx is _NESTED_KEY else "")
+                if is_secret_name(name) and not keeps_value(text, m.start("v"), m.group("v")):
+                    spans.append(m.span("v"))
+        if "chpasswd" in text:
+            for m in _CHPASSWD.finditer(text):
+                spans += [(m.start("lines") + c.start("v"), m.start("lines") + c.end("v"))
+                          for c in _CHPASSWD_LINE.finditer(m.group("lines")) if not keeps_value(text, 0, c.group("v"))]
+        return mark_spans(text, spans, mark) if spans else text
+    return sub
