@@ -47,6 +47,7 @@ from . import arguments as args
 from . import carriers as c
 from . import datastores as ds
 from . import locations as loc
+from . import spelled as sp
 from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .changes import HINTS as CHANGE_HINTS
@@ -121,16 +122,6 @@ from .separated import (
 )
 from .serialized import HINTS as PHP_HINTS
 from .serialized import php_serialized_sub
-from .spelled import (
-    A85_HINTS,
-    COLON_HEX_HINTS,
-    HTML_HINTS,
-    UU_HINTS,
-    ascii85_sub,
-    colon_hex_sub,
-    html_refs_sub,
-    uuencode_sub,
-)
 from .tables import table_sub
 from .transcripts import HINTS as TRANSCRIPT_HINTS
 from .transcripts import NOT_FOUND_HINTS, REPL_HINTS, expect_send_sub, not_found_sub, repl_sub
@@ -238,10 +229,10 @@ _RULES: tuple[Rule, ...] = (
     Rule("encoded_secret", decimal_sub(_redact_decoded, _mark("encoded_secret")), None, DECIMAL_HINTS),
     Rule("encoded_secret", encoded_word_sub(_redact_decoded, _mark("encoded_secret")), None, ENCODED_WORD_HINTS),
     # (b) encoders that keep no visible shape (spelled.py, CLASSES12.md C24)
-    Rule("encoded_secret", html_refs_sub(_redact_decoded), None, HTML_HINTS),
-    Rule("encoded_secret", ascii85_sub(_redact_decoded, _mark("encoded_secret")), None, A85_HINTS),
-    Rule("encoded_secret", uuencode_sub(_redact_decoded, _mark("encoded_secret")), None, UU_HINTS),
-    Rule("encoded_secret", colon_hex_sub(_redact_decoded, _mark("encoded_secret")), None, COLON_HEX_HINTS),
+    Rule("encoded_secret", sp.html_refs_sub(_redact_decoded), None, sp.HTML_HINTS),
+    Rule("encoded_secret", sp.ascii85_sub(_redact_decoded, _mark("encoded_secret")), None, sp.A85_HINTS),
+    Rule("encoded_secret", sp.uuencode_sub(_redact_decoded, _mark("encoded_secret")), None, sp.UU_HINTS),
+    Rule("encoded_secret", sp.colon_hex_sub(_redact_decoded, _mark("encoded_secret")), None, sp.COLON_HEX_HINTS),
     Rule("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
     Rule("secret", _uncoloured, None, SGR_HINTS),
     Rule("secret", _folded, None, FOLD_HINTS),
