@@ -15,7 +15,7 @@ succeeding in a LATER record (recovered.py, reading following.py's later records
 "no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py), the exception inside the
 runtime's own report of an unawaited task (runtime_carrier.py), a refused value the provider's reply carried
 (reply_value.py), a pool at its bound under a flat request rate (pool_trend.py), a value the same request's tool
-call carried named by the refusal (user_value.py).
+call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -54,6 +54,7 @@ from .server_writes import server_write_cause
 from .situation import Situation
 from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
+from .user_data import user_data_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
 from .user_target import user_target_cause
@@ -80,7 +81,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
-    user_value_cause,
+    user_value_cause, user_data_cause,
 )
 
 

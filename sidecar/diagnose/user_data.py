@@ -1,0 +1,108 @@
+"""A parser refusing the USER's data (an upload, an attachment, a file of the user's project): unknown, and said so.
+
+CLASSES11 H1 (a number or date in a locale notation that a locale-neutral parser refuses), H2 (a user's source refused
+by the language's own lexer/parser) and the archive-integrity class of CLASSES10 (a user's compressed file failing its
+checksum) share one situation: the tool reads an object the user supplied and a strict reader refuses its CONTENT.
+The catch-all already answers unknown, but says nothing of whose data it is, and a code/config answer blames us. The
+failure kinds come from the readers' own raise sites:
+- source: `SyntaxError`/`IndentationError`/`TabError` (CPython's parser, `LIB/ast.py` `parse`), `tokenize.TokenError`,
+  `LIB/tokenize.py` `detect_encoding` ("encoding problem", "invalid or missing encoding declaration"), compile()'s
+  "source code string cannot contain null bytes";
+- archive integrity: `gzip.BadGzipFile` ("CRC check failed", "Not a gzipped file"), `zlib.error`, `zipfile.BadZipFile`,
+  `tarfile.ReadError`, `lzma.LZMAError`, `EOFError` "Compressed file ended before the end-of-stream marker";
+- notation: `float()`/`int()` ("could not convert string to float", "invalid literal for int()"), `decimal`'s
+  `ConversionSyntax`, `LIB/_strptime.py` ("time data ... does not match format");
+- text: `UnicodeDecodeError`.
+Whose data: a record before the error TIED to it (the same request id; with none, the same logger) that says the
+object is the user's - an upload or attachment, "user request/file/input", a path of the user's project
+(user_files.USER_PROJECT_ROOT) - or the same request's tool call (tool_args.py). Negative conditions (the twins): the
+file the failure names is of the gateway's own tree (/app, site-packages: our module -> code stays), a printed
+setting names the object (config stays). 0.35: the record cannot say whether the tool should have accepted it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .following import request_id
+from .model import Diagnosis, DiagnosisInput, one_line
+from .tool_args import tool_call_of
+from .user_files import USER_PROJECT_ROOT
+
+BY_USER_DATA = 0.35
+_KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("source", re.compile(r"\b(?:SyntaxError|IndentationError|TabError|TokenError)\b|encoding problem|"
+                          r"invalid or missing encoding declaration|source code (?:string )?cannot contain null bytes"),
+     "its source does not parse with the language's own parser (a grammar, indentation, encoding or NUL-byte "
+     "problem in the user's file)"),
+    ("archive", re.compile(r"\b(?:BadGzipFile|BadZipFile|BadZipfile|LZMAError|zlib\.error|tarfile\.ReadError)\b|"
+                           r"CRC check failed|Not a gzipped file|Compressed file ended before|Bad CRC-32|"
+                           r"Error -3 while decompressing"),
+     "the archive is corrupt or truncated (its own integrity check failed)"),
+    ("notation", re.compile(r"could not convert string to float|invalid literal for int\(\)|ConversionSyntax|"
+                            r"time data .{1,80} does not match format|unconverted data remains"),
+     "a value is written in a notation the locale-neutral parser refuses (a decimal comma, thousands separators, a "
+     "day-first date or a local zone name)"),
+    ("text", re.compile(r"\bUnicodeDecodeError\b|codec can't decode byte"),
+     "its bytes are not in the encoding the tool reads it with"),
+)
+_USERS = re.compile(r"\buser(?:'s)?\s+(?:upload|file|input|request|document|archive|source|data|attachment|project)"
+                    r"|\buploaded\b|\bupload(?:ed)?\s+by\b|\battachment\b|" + re.escape(USER_PROJECT_ROOT), re.I)
+_OUR_FILE = re.compile(r'(?:File "|(?<![\w/.]))(?:/app/|/usr/|/opt/venv/)[^\s"]*|site-packages')
+_DISPLAY = re.compile(r'^\s*File "(?P<f>[^"]+)", line \d+\s*$', re.M)
+_LOCALE_DECIMAL = re.compile(r"'\s*[-+]?\d[\d .\u00a0']*,\d+\s*'")
+
+
+def _kind(inp: DiagnosisInput) -> tuple[str, str] | None:
+    text = " ".join([*inp.exception_types(), *inp.messages(), inp.traceback[-3000:]])
+    for name, rx, says in _KINDS:
+        if rx.search(text):
+            return name, says
+    return None
+
+
+def _users_record(inp: DiagnosisInput) -> str | None:
+    """The tied record before the error that names the user's object, or None."""
+    ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:4096])
+    for line in reversed(inp.context[-40:]):
+        if not _USERS.search(line[:2048]):
+            continue
+        theirs = request_id(line[:2048])
+        same_logger = inp.logger is not None and f" {inp.logger}" in line[:200]
+        if (ours is not None and theirs == ours) or (ours is None and theirs is None and same_logger):
+            return line.strip()[:2048]
+    call = tool_call_of(inp)
+    return call.line if call is not None and call.values() else None
+
+
+def _ours(inp: DiagnosisInput, kind: str) -> bool:
+    """Does the failure name a file of the gateway's own tree (a SyntaxError's display of our module)?"""
+    if kind == "source":
+        shown = _DISPLAY.findall(inp.traceback[-3000:])
+        return bool(shown) and _OUR_FILE.search(shown[-1]) is not None
+    return any(_OUR_FILE.search(m) for m in inp.messages())
+
+
+def user_data_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """`d`, or unknown naming the user's object when a reader refused its content (module docstring)."""
+    if not (d.category in ("code", "config") or d.rule == "catch-all"):
+        return d
+    found = _kind(inp)
+    if found is None:
+        return d
+    kind, says = found
+    record = _users_record(inp)
+    if record is None or _ours(inp, kind) or _OUR_FILE.search(record.split(": ", 1)[-1]):
+        return d
+    if kind == "notation" and _LOCALE_DECIMAL.search(" ".join(inp.messages()) + inp.traceback[-600:]):
+        says = "a number is written with a decimal comma (a locale notation) that the locale-neutral parser refuses"
+    return d.model_copy(update={
+        "category": "unknown", "severity": "low", "confidence": min(d.confidence, BY_USER_DATA),
+        "rule": f"{d.rule}+user-data:{kind}",
+        "summary": f"The user's data could not be read: {says.split(' (')[0]}",
+        "root_cause": (f"The object read is the user's (\"{one_line(record, 200)}\") and {says}. Nothing in the "
+                       "settings or the gateway is shown to be at fault; the record cannot say whether the tool "
+                       "should have accepted or reported it more clearly."),
+        "suggested_fix": ["Tell the user which file and what the reader refused; nothing to change on the server.",
+                          "If such input is common, make the tool report it as an input error."],
+        "evidence": list(dict.fromkeys([record[:300], *d.evidence[:2]]))})
