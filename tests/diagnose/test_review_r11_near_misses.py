@@ -113,3 +113,51 @@ async def test_a_same_logger_success_elsewhere_is_not_this_name_resolving(seed: 
                           f"health check ok (uptime {rng.randrange(999)} s)"))
     d = diagnose("\n".join([excerpt, f"{stamp} INFO {logger}: {success}"]))
     assert d.category == "config" and "+recovered" not in (d.rule or ""), (seed, success, d.rule)
+
+
+# pool_trend.py compares the rate figures as bare numbers: `requests/min=40` and `req/s=44` read as flat (ratio 1.1),
+# though the second is 66 times the first. (tests/diagnose/test_pool_trend.py's _sample draws the unit PER SAMPLE, so
+# its "flat" series mixes units too: its leak case is flat only if units are ignored.) And a flat rate is not yet a
+# leak: by Little's law in-use = rate x time held, so a flat rate with the query time rising (a slow database) fills
+# the pool too - capacity/storage, not code. Real psycopg_pool TooManyRequests from the test PostgreSQL.
+def _pool_excerpt(error: str, samples: list[str]) -> str:
+    return "\n".join([*samples, "2026-12-06 10:30:00" + error[19:]])
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="pool_trend.py ignores the rate's unit: a rise from "
+                                                              "N/min to N/s reads as flat (review r11)")
+@pytest.mark.parametrize("seed", range(1, 5))
+async def test_a_rate_that_rose_from_per_minute_to_per_second_is_no_leak(pg_dsn: str, seed: int) -> None:
+    from tests.diagnose.test_pool_trend import _refused
+
+    rng = random.Random(seed)
+    name, bound = rng.choice(("audit", "uploads", "sessions")), rng.choice((5, 10, 20))
+    error = await _refused(pg_dsn, name)
+    n = rng.randrange(3, 6)
+    figures = [rng.randrange(40, 48) for _ in range(n)]
+    samples = [f"2026-12-06 10:{i:02d}:00 INFO src.monitoring.metrics: pool {name} in_use={bound if i else bound // 2}"
+               f"/{bound} waiting=0 " + (f"requests/min={r}" if i < n - 2 else f"req/s={r}")
+               for i, r in enumerate(figures)]
+    d = diagnose(_pool_excerpt(error, samples))
+    assert d.category == "capacity", (seed, d.rule)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="pool_trend.py: a flat rate with the time each "
+                                                              "connection is held rising (slow queries) is read as a "
+                                                              "leak (review r11)")
+@pytest.mark.parametrize("seed", range(1, 5))
+async def test_a_flat_rate_with_slower_queries_is_no_leak(pg_dsn: str, seed: int) -> None:
+    from tests.diagnose.test_pool_trend import _refused
+
+    rng = random.Random(seed)
+    name, bound = rng.choice(("audit", "uploads", "sessions")), rng.choice((5, 10, 20))
+    error = await _refused(pg_dsn, name)
+    n = rng.randrange(3, 6)
+    unit = rng.choice(("requests/min", "req/s"))
+    held = rng.choice(("query_p95_ms", "hold_ms", "db_p95_ms"))
+    samples = [f"2026-12-06 10:{i:02d}:00 INFO src.monitoring.metrics: pool {name} in_use={bound if i else bound // 2}"
+               f"/{bound} waiting=0 {unit}={rng.randrange(40, 48)} {held}={40 * 4 ** i}" for i in range(n)]
+    samples.insert(rng.randrange(1, n), f"2026-12-06 10:0{n}:30 WARNING src.storage.db: slow query took "
+                                        f"{rng.randrange(2, 9)}.{rng.randrange(10)} s (autovacuum running)")
+    d = diagnose(_pool_excerpt(error, samples))
+    assert d.category != "code", (seed, d.rule)
