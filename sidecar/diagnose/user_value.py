@@ -66,7 +66,16 @@ def _refused_urls(inp: DiagnosisInput, call: ToolCall) -> str:
 
 
 def _named(value: str, text: str) -> bool:
-    return re.search(r"(?<![\w])" + re.escape(value) + r"(?![\w])", text) is not None
+    """`value` stands WHOLE in `text`: not the tail of a longer path (a bare `config.yaml` argument against our
+    `/srv/gateway/config.yaml`) and not a part of a dotted name (a `json` argument against the exception type
+    `json.decoder.JSONDecodeError`) - review r11's near-misses."""
+    return re.search(r"(?<![\w/\\.])" + re.escape(value) + r"(?![\w/]|\.\w)", text) is not None
+
+
+def _an_operand(value: str, urls: str) -> bool:
+    """`value` is a whole query operand of a refused request URL: after `=` or PostgREST's `op.` / `in.(` and up to
+    the next `&`, `,`, `)` or the end (PostgREST docs "Horizontal Filtering": column=operator.value)."""
+    return re.search(r"[=.,(]" + re.escape(value) + r"(?=[&,)\s\"]|$)", urls, re.M) is not None
 
 
 def _user_value(inp: DiagnosisInput, call: ToolCall) -> str | None:
@@ -77,7 +86,7 @@ def _user_value(inp: DiagnosisInput, call: ToolCall) -> str | None:
         value = value.strip()
         if len(value) < MIN_VALUE or _OURS.search(value) or any(value == s or value in s for s in settings if s):
             continue
-        if _named(value, said) or _named(value, requests):
+        if _named(value, said) or _an_operand(value, requests):
             return value
         url = _URL.match(value)
         if url is not None and "." in url.group("host") and _named(url.group("host").lower(), said.lower()):

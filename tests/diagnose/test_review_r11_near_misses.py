@@ -1,5 +1,6 @@
 """Round-11 review: near-misses of user_value.py where a tool-call argument's text occurs in the failure but is NOT
-the refused value (strict xfails: each fails the run once the mechanism tells them apart).
+the refused value (were strict xfails; user_value._named now requires the value to stand whole: not a longer path's
+tail, not a part of a dotted name).
 
 user_value.py downgrades a code/config answer to unknown when `_named(value, said)`: the argument's text as a whole
 word anywhere in what the failure says. Two near-miss shapes, each with real errors raised by the real library:
@@ -38,8 +39,6 @@ def _missing_setting_file(tmp: Path, name: str, req: str) -> str:
     raise AssertionError("no FileNotFoundError")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="user_value._named: a bare file name argument matches the tail of a longer "
-                                       "path of ours in the refusal (review r11)")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_bare_name_argument_is_not_our_longer_path(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
@@ -63,9 +62,6 @@ def test_twin_the_argument_is_the_refused_path(tmp_path: Path, seed: int) -> Non
     assert d.category == "unknown" and "+user-value" in (d.rule or ""), (seed, d.rule)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="user_value._named: an argument word that is a module name in the exception's "
-                                       "dotted type (json.decoder.JSONDecodeError) reads as the refused value "
-                                       "(review r11)")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_an_argument_word_in_the_exception_type_is_no_user_value(seed: int) -> None:
     rng = random.Random(seed)
