@@ -187,3 +187,29 @@ def test_another_services_breaker_is_no_provider_path(seed: int) -> None:
     alone = diagnose("\n".join([*lines, last]))
     d = diagnose("\n".join([*lines[:1], other, *lines[1:], last]))
     assert d.category == alone.category and "+aggregate:ours" not in (d.rule or ""), (seed, alone.rule, d.rule)
+
+
+# reparse.py gives the same request's tool-call arguments to the parser WITHOUT the guard its settings branch has:
+# a refusal that does not quote the value ("badly formed hexadecimal UUID string") is reproduced by ANY string of the
+# wrong shape, so a free-text argument (a search query) "refuses the same way", and the user branch runs first: a
+# malformed SETTING printed before the failure loses to the user's unrelated query (config -> unknown).
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="reparse.py: a free-text argument reproduces a refusal "
+                                                              "that quotes no value; the user branch wins over the "
+                                                              "malformed setting (review r11)")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_free_text_argument_does_not_take_a_malformed_settings_refusal(seed: int) -> None:
+    import uuid
+
+    from tests.diagnose.test_reparse import CASES
+    from tests.diagnose.test_reparse import _excerpt as reparse_excerpt
+
+    rng = random.Random(seed)
+    parser, bads, _, fields, names = CASES[1]
+    assert parser is uuid.UUID
+    bad, field, name = rng.choice(bads), rng.choice(fields), rng.choice(names)
+    query = rng.choice(("my notes from monday", "summarise the last call", "invoices 2026", "what did we decide"))
+    kw = {"parser": parser, "bad": bad, "field": field}
+    setting_only = diagnose(reparse_excerpt(random.Random(seed), user=None, setting=(name, bad), **kw))
+    assert setting_only.category == "config", (seed, setting_only.rule)
+    both = diagnose(reparse_excerpt(random.Random(seed), user=query, setting=(name, bad), **kw))
+    assert both.category == "config" and "+reparse:input" not in (both.rule or ""), (seed, query, both.rule)
