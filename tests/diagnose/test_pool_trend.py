@@ -40,9 +40,9 @@ async def _refused(dsn: str, name: str) -> str:
     return text
 
 
-def _sample(rng: random.Random, t: int, pool: str, used: int, bound: int, rate: int) -> str:
+def _sample(rng: random.Random, t: int, pool: str, used: int, bound: int, rate: int, unit: str) -> str:
     figure = rng.choice((f"in_use={used}/{bound}", f"size={bound} in_use={used}"))
-    spelt = rng.choice((f"requests/min={rate}", f"req/s={rate}"))
+    spelt = f"{unit}={rate}"  # one unit per series: 40 req/min beside 44 req/s is a 66x rise, not a flat rate
     return f"2026-12-06 10:{t:02d}:00 INFO src.monitoring.metrics: pool {pool} {figure} waiting=0 {spelt}"
 
 
@@ -57,9 +57,10 @@ async def test_a_pool_full_under_a_flat_rate_is_a_leak_and_a_rising_one_capacity
     flat = [rng.randrange(40, 48) for _ in range(n)]
     rising = [40 * (i + 1) ** 2 for i in range(n)]
     later = rng.random() < 0.5  # the last sample after the error
+    unit = rng.choice(("requests/min", "req/s"))
 
     def excerpt(rates: list[int], pool: str = name) -> str:
-        samples = [_sample(rng, i, pool, bound if i else bound // 2, bound, r) for i, r in enumerate(rates)]
+        samples = [_sample(rng, i, pool, bound if i else bound // 2, bound, r, unit) for i, r in enumerate(rates)]
         stamped = "2026-12-06 10:30:00" + error[19:]
         return "\n".join([*samples[:-1], stamped, samples[-1]] if later else [*samples, stamped])
 
