@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from .kvlists import KV_SLOT, kv_lists
 from .masking_rules import PLACEHOLDER
 from .slots import _slot
 from .token_forms import _UNIT, names_failure, variable_like
@@ -220,6 +221,9 @@ def align(template: list[str], tokens: list[str]) -> list[tuple[int, int, int, i
     spanning = False
     for a, b, c, d in found:
         ts, ms = template[a:b], tokens[c:d]
+        if kv_lists(ts, ms):
+            spanning = True  # a list of pairs whose key set varies (kvlists.py): one value
+            continue
         if len(ts) == 1 and len(ms) == 1:
             if _slot(ts[0], ms[0]) != 0.5:
                 return None  # one token each: the per-position judgement (`slots._slot`) decides
@@ -249,13 +253,17 @@ def _enough(template: list[str], found: list[tuple[int, int, int, int]]) -> bool
     return literal >= 2 and 2 * literal >= len(agree)
 
 
-def widen(template: list[str], found: list[tuple[int, int, int, int]]) -> list[str]:
-    """The template with each differing stretch one `<*>` (a key both sides keep stays: `uid=<*>`)."""
+def widen(template: list[str], found: list[tuple[int, int, int, int]], tokens: list[str] | None = None) -> list[str]:
+    """The template with each differing stretch one `<*>` (a key both sides keep stays: `uid=<*>`;
+    a list of pairs of `tokens`' stretch is `<*>=<*>`, kvlists.py)."""
     out: list[str] = []
     prev = 0
-    for a, b, _, _ in found:
+    for a, b, c, d in found:
         out.extend(template[prev:a])
-        out.append(_key_of(template[a]) + PLACEHOLDER)
+        if tokens is not None and kv_lists(template[a:b], tokens[c:d]):
+            out.append(KV_SLOT)
+        else:
+            out.append(_key_of(template[a]) + PLACEHOLDER)
         prev = b
     out.extend(template[prev:])
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .kvlists import KV_SLOT, pair_slot
 from .masking_rules import PLACEHOLDER
 from .token_forms import same_key
 
@@ -21,6 +22,8 @@ class Template:
     bucket: str
     # `spans.may_span(text)`: whether the template is in its head's `_span_heads` list
     spans: bool = False
+    # `kvlists.may_hold_kv_list(text)`: whether it is in its head's `_kv_heads` list
+    kv: bool = field(default=False, compare=False)
     # `veto_index.veto_positions(tokens)` (None: not computed, the template was scanned once) and the
     # tokens list it is for: the learner replaces `tokens` (never edits it in place) when the template
     # widens, which makes both stale. Not part of equality (`tpl in shelf` compares templates).
@@ -53,6 +56,8 @@ def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
         k = same_key(t, m)
         if k is not None:
             out.append(k + PLACEHOLDER)
+        elif pair_slot(t, m):
+            out.append(KV_SLOT)  # pairs of different keys: a list of pairs (kvlists.py)
         else:
             out.append(PLACEHOLDER)
     return out

@@ -49,8 +49,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key
+from .kvlists import may_hold_kv_list
 from .masking_rules import PLACEHOLDER
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
 from .slots import (
@@ -93,6 +95,11 @@ class TemplateLearner:
     # ... only those whose text may hold a multi-token value (`spans.may_span`): what a message that
     # holds none is compared with
     _span_heads: dict[str, list[Template]] = field(default_factory=dict)
+    # ... those whose text holds a list of pairs (`kvlists.may_hold_kv_list`): what a message that holds
+    # a `=` and no other multi-token value is compared with besides `_span_heads`. A separate list, so
+    # a line without pairs never pays for them: putting them in `_span_heads` cost +5% instructions a
+    # pass over the shared-8 distinct lines (bench/grouping_callgrind.py), this list +3.9% in all.
+    _kv_heads: dict[str, list[Template]] = field(default_factory=dict)
     # masked-form fingerprint -> group id: exact repeats skip the comparison (bounded LRU).
     _resolved: OrderedDict[str, str] = field(default_factory=OrderedDict)
     # template ids folded into another replica's template (`absorb`): merges read later that point
@@ -265,7 +272,7 @@ class TemplateLearner:
                     self._remember_new(form_fp, site.fingerprint)
                     return site, self._widen_tail(site)
                 spans = may_span(masked)
-                spanned = self._place_span(head_of(shelf), tokens, spans)
+                spanned = self._place_span(head_of(shelf), tokens, spans, "=" in masked)
                 if spanned is not None:
                     self._remember_new(form_fp, spanned[0].fingerprint)
                     return spanned
@@ -337,7 +344,7 @@ class TemplateLearner:
         if len(words) < FIRST_VALUES:
             words.add(tpl.tokens[0])
 
-    def _place_span(self, head: str, tokens: list[str], spans: bool) -> tuple[Template, bool] | None:
+    def _place_span(self, head: str, tokens: list[str], spans: bool, pairs: bool = False) -> tuple[Template, bool] | None:
         """Join a template of the same logger, level class and first word whose values span other
         token counts here (`spans.align`), or None. The one with the most tokens agreeing wins
         (then the oldest of those tried); each differing stretch of it becomes one `<*>`, which may change its
@@ -347,12 +354,16 @@ class TemplateLearner:
         # Only where one side may hold a multi-token value (`may_span`) can `align` find one: a
         # message that holds none is compared with the templates that may (`_span_heads`, few).
         index = self._heads if spans else self._span_heads
+        candidates: Iterable[Template] = reversed(index.get(head, ()))
+        if pairs and not spans and head in self._kv_heads:
+            # a message with `=`: also the templates holding pairs (kvlists.py) not tried already
+            candidates = chain(candidates, (t for t in reversed(self._kv_heads[head]) if not t.spans))
         # Bounded: the `SPAN_CANDIDATES` newest templates within reach of its count, so a flood of
         # distinct lines that all may span costs a constant per line (measured: 6,000 such lines 6.1 s
         # CPU, 3.7 s without spans, 43 s unbounded). An older template of the head is missed only when
         # more than that many newer ones of nearby counts were created since.
         tried = 0
-        for tpl in reversed(index.get(head, ())):
+        for tpl in candidates:
             if abs(len(tpl.tokens) - n) > MAX_SPAN:
                 continue
             tried += 1
@@ -367,7 +378,7 @@ class TemplateLearner:
         if best is None:
             return None
         _, tpl, found = best
-        merged = widen(tpl.tokens, found)
+        merged = widen(tpl.tokens, found, tokens)
         if merged == tpl.tokens:
             return tpl, False
         if len(merged) != len(tpl.tokens):
@@ -387,10 +398,13 @@ class TemplateLearner:
         tpl.spans = may_span(tpl.text) if spans is None else spans
         if tpl.spans:
             self._span_heads.setdefault(head, []).append(tpl)
+        tpl.kv = may_hold_kv_list(tpl.text)
+        if tpl.kv:
+            self._kv_heads.setdefault(head, []).append(tpl)
 
     def _unindex(self, tpl: Template) -> None:
         head = head_of_tokens(tpl.bucket, tpl.tokens)
-        for index in (self._heads, self._span_heads):
+        for index in (self._heads, self._span_heads, self._kv_heads):
             found = index.get(head)
             if found is not None and tpl in found:
                 found.remove(tpl)
@@ -407,6 +421,14 @@ class TemplateLearner:
             elif tpl in head:
                 head.remove(tpl)
             tpl.spans = spans
+        kv = may_hold_kv_list(tpl.text)
+        if kv != tpl.kv:
+            pairs = self._kv_heads.setdefault(head_of_tokens(tpl.bucket, tokens), [])
+            if kv:
+                pairs.append(tpl)
+            elif tpl in pairs:
+                pairs.remove(tpl)
+            tpl.kv = kv
 
     def _remember_new(self, form_fp: str, group_fp: str) -> None:
         # `_remember` for a form not in the LRU (`_place` runs after `known` said so): a new key
