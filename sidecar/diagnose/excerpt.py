@@ -10,6 +10,7 @@ import re
 from ..ingest.formats import Header, TextDialect
 from ..ingest.sysdialect import SystemDialect
 from ..ingest.tracebacks import TOOL_CALL_END, TOOL_CALL_START, parse_traceback
+from .excerpt_shapes import as_text_lines
 from .model import DiagnosisInput
 
 # Record headers are the ingest stage's own (ingest/formats.py TextDialect: the gateway's format 1 and 2,
@@ -55,6 +56,8 @@ def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...
 def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str = "") -> DiagnosisInput:
     """The error record of a log excerpt as the diagnosis stage would see it."""
     lines = log.splitlines()
+    if record_line is None:  # a line number is the text's own: another shape is not renumbered
+        lines = as_text_lines(lines)
     starts = [(i, m) for i, ln in enumerate(lines) if (m := _header(ln)) is not None]
     if not starts:
         # Not the gateway's log at all (a database server's, syslog, journald, klog...): its records by the header

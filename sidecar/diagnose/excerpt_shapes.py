@@ -1,0 +1,95 @@
+"""An excerpt in the other shapes the sidecar reads, as the text records `excerpt.py` cuts.
+
+`sidecar run` reads the gateway's log as text, as JSON lines (ingest/jsonl.py), inside Docker's json-file
+(ingest/docker.py), and in exported captures with a prefix before every line (ingest/exportprefix.py). An excerpt
+handed to `sidecar eval` (or to a wrapper) in any of those shapes is turned back into the gateway's text format,
+`<time> <LEVEL> <logger>: <message>` with the traceback under it, with the ingest stage's own key lists and prefix
+rules, so a record is diagnosed the same whatever shape carried it (round 11: JSON lines and Docker json-file
+excerpts answered "the excerpt has no log header line" and got no diagnosis at all).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from typing import Any
+
+from ..ingest.exportprefix import line_prefix, strip_export_prefix
+from ..ingest.jsonl import EXC_KEYS, LEVEL_KEYS, LOGGER_KEYS, MESSAGE_KEYS, TIME_KEYS
+from ..ingest.levels import normalize_level
+from ..ingest.timestamps import timestamp_from_value
+
+_NO_TIME = "1970-01-01 00:00:00"
+
+
+def _object(line: str) -> dict[str, Any] | None:
+    text = line.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
+
+
+def _docker(lines: list[str]) -> list[str]:
+    """The container's own lines out of Docker's json-file records (`{"log": "...\\n", "stream": ..., "time": ...}`:
+    a record per write, a long line split over several records without a newline); other lines kept."""
+    logs = [_docker_log(ln) for ln in lines]
+    found = sum(log is not None for log in logs)
+    if not found or found * 2 < sum(1 for ln in lines if ln.strip()):
+        return lines
+    return "".join(ln + "\n" if log is None else log for log, ln in zip(logs, lines, strict=True)).splitlines()
+
+
+def _docker_log(line: str) -> str | None:
+    obj = _object(line)
+    if obj is None or not isinstance(obj.get("log"), str) or not ("stream" in obj or "time" in obj):
+        return None
+    return str(obj["log"])
+
+
+def _exported(lines: list[str]) -> list[str]:
+    """Lines without the prefix an export put before each (`service-1  | `, `docker logs -t`, Docker Desktop)."""
+    prefix = line_prefix("\n".join(lines[:16]).encode("utf-8", "replace") + b"\n")
+    if prefix is None:
+        return lines
+    return [strip_export_prefix(ln.encode("utf-8", "replace"), prefix).decode("utf-8", "replace") for ln in lines]
+
+
+def _json_record(obj: dict[str, Any]) -> list[str] | None:
+    """A JSON-lines log record as the gateway's text lines, or None when the object is not a log record."""
+    message = _first(obj, MESSAGE_KEYS)
+    raw_level = _first(obj, LEVEL_KEYS)
+    if message is None or raw_level is None:
+        return None
+    message = message if isinstance(message, str) else json.dumps(message)
+    when = timestamp_from_value(_first(obj, TIME_KEYS), UTC)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S") if when is not None else _NO_TIME
+    logger = _first(obj, LOGGER_KEYS)
+    out = [f"{stamp} {normalize_level(raw_level)} {logger if logger is not None else 'root'}: {message}"]
+    exc = _first(obj, EXC_KEYS)
+    if isinstance(exc, str) and exc.strip() not in ("", "True", "true", "None"):
+        out.extend(exc.replace("\r\n", "\n").rstrip("\n").splitlines())
+    return out
+
+
+def as_text_lines(lines: list[str]) -> list[str]:
+    """`lines` of any shape the sidecar reads, as the gateway's text log lines (text lines pass unchanged)."""
+    lines = _exported(_docker(lines))
+    out: list[str] = []
+    changed = False
+    for ln in lines:
+        obj = _object(ln)
+        record = _json_record(obj) if obj is not None else None
+        if record is None:
+            out.append(ln)
+        else:
+            out.extend(record)
+            changed = True
+    return out if changed else lines
