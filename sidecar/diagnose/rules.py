@@ -44,6 +44,7 @@ from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
 from .model import Diagnosis, DiagnosisInput, one_line
+from .named_exception import named_in_message
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -224,7 +225,8 @@ class RuleSet:
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
         start = time.perf_counter()
         # valid Unicode first (model.py), then an exception group / tenacity RetryError answers for its cause
-        inp = unwrap(inp.well_formed())
+        # and an exception named only in the message (named_exception.py) is the record's exception
+        inp = unwrap(named_in_message(inp.well_formed()))
         sit = situation(inp)
         found = self._match(inp, sit)
         verdict = classify(inp, sit)

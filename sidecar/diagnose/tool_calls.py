@@ -11,7 +11,10 @@ from .model import DiagnosisInput
 from .setting_lines import CONTEXT, LINE
 
 REQUEST_ID = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]")
-_TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b[^\n]{0,40}\(?\s*(?:arguments|args|params)?\W{0,4}\{")
+# a tool call's record names the tool after the MCP method ("tools/call NAME") or in words ("tool call NAME args=",
+# "tool_call NAME", "calling tool NAME"); lower case only: the failure block's "=== TOOL CALL FAILED ===" is no call
+TOOL_CALL_NAME = r"(?:\btools/call|\btool[ _-]call(?:ed)?|\bcalling tool)\s+['\"]?(?P<tool>[\w.-]{1,60})\b"
+_TOOL_CALL = re.compile(TOOL_CALL_NAME + r"[^\n]{0,40}\(?\s*(?:arguments|args|params)?\W{0,4}\{")
 
 
 def tool_call_before(inp: DiagnosisInput, calls: re.Pattern[str] = _TOOL_CALL) -> tuple[str, str] | None:
