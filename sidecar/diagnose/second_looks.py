@@ -15,7 +15,8 @@ succeeding in a LATER record (recovered.py, reading following.py's later records
 "no provider could serve" (aggregate.py), whose value a strict parser refused (reparse.py), the exception inside the
 runtime's own report of an unawaited task (runtime_carrier.py), a refused value the provider's reply carried
 (reply_value.py), a pool at its bound under a flat request rate (pool_trend.py), a value the same request's tool
-call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py).
+call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py), a
+connect at a pinned or moved address (moved_address.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -34,6 +35,7 @@ from .idle_reuse import idle_reuse_cause
 from .jwt_claims import jwt_claims_cause
 from .loop_threads import loop_thread_cause
 from .model import Diagnosis, DiagnosisInput
+from .moved_address import moved_address_cause
 from .oom_kills import oom_cause
 from .pem_text import pem_text_cause
 from .pool_limit import pool_limit_cause
@@ -69,7 +71,8 @@ from .user_value import user_value_cause
 # another request's file too; last, a later record showing the same operation succeeding unchanged (transient), and
 # the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py), whose value a strict
 # parser refused, by giving it each candidate (reparse.py); a value our serialiser refused shown in the provider's
-# reply (reply_value.py); a pool at its bound under a flat request rate (pool_trend.py).
+# reply (reply_value.py); a pool at its bound under a flat request rate (pool_trend.py); a connect at an address
+# pinned by a setting or no longer the host's (moved_address.py).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
     idle_reuse_cause, pool_limit_cause, proxy_connect_cause,
@@ -81,7 +84,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
-    user_value_cause, user_data_cause,
+    user_value_cause, user_data_cause, moved_address_cause,
 )
 
 
