@@ -86,6 +86,18 @@ def _strings(value: object) -> list[str]:
     return []
 
 
+def reproduces(inp: DiagnosisInput, value: str) -> bool | None:
+    """Whether the parser that refused `inp`'s value refuses `value` with the same message; None when the refusal is
+    not one of these parsers' (a redirect loop, a scheme the client does not speak): user_target.py asks it of the
+    tool call's URLs, so a well-formed URL the user gave is not taken for the one our code failed to parse."""
+    message = _refusal(inp)
+    found = None if message is None else next(
+        (p for rx, p, _ in _PARSERS if rx.search(message) or rx.search(inp.exception_type or "")), None)
+    if message is None or found is None:
+        return None
+    return len(value) <= MAX_VALUE and any(_refuses(p, value, message) for p in found)
+
+
 def _user_values(inp: DiagnosisInput) -> tuple[str, list[str]] | None:
     """(the record, its string arguments) of the same request's tool-call record before the error."""
     ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:4096])

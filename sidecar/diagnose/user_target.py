@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .model import Diagnosis, DiagnosisInput
+from .reparse import reproduces
 from .setting_lines import CONTEXT, LINE, settings_before
 from .tool_args import tool_call_of
 from .tool_calls import REQUEST_ID
@@ -44,7 +45,7 @@ def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             continue
         theirs = REQUEST_ID.search(line)
         urls = _URL.findall(line)
-        if not urls:
+        if not urls or _not_the_refused(inp, urls):
             continue
         same_request = ours is not None and theirs is not None and ours.group("id") == theirs.group("id")
         named_here = any((h := _host(u)) and h in said for u in urls)
@@ -64,6 +65,14 @@ def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     return _by_arguments(d, inp, said)
 
 
+def _not_the_refused(inp: DiagnosisInput, urls: list[str]) -> bool:
+    """A URL PARSE refusal (httpx's InvalidURL: a bad port, an invalid IPv6 host) that none of the call's URLs
+    reproduces when given to the same parser (reparse.reproduces): the refused URL is not the user's (test_reparse's
+    well-formed twin). Redirect loops and other non-parse refusals are not asked."""
+    verdicts = [reproduces(inp, u) for u in urls]
+    return any(v is False for v in verdicts) and not any(verdicts)
+
+
 def _by_arguments(d: Diagnosis, inp: DiagnosisInput, said: str) -> Diagnosis:
     """The same answer from the tool call's ARGUMENTS in any carrier (tool_args.py: `tool call NAME args={...}`, a
     toolcalls.jsonl record, a Docker json-file line), tied by the same request id; a setting's URL whose host the
@@ -73,7 +82,7 @@ def _by_arguments(d: Diagnosis, inp: DiagnosisInput, said: str) -> Diagnosis:
         return d
     urls = [v for v in call.values() if _URL.match(v)]
     ours = [_host(m.group(0)) for s in settings_before(inp) if (m := _URL.search(s.value))]
-    if not urls or any(h and h in said for h in ours):
+    if not urls or any(h and h in said for h in ours) or _not_the_refused(inp, urls):
         return d
     return d.model_copy(update={
         "category": "unknown", "severity": "low", "confidence": min(d.confidence, USER_TARGET),
