@@ -132,7 +132,13 @@ def reparse_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     parsers, kind = found
     quotes_value = not all(any(_refuses(p, probe, message) for p in parsers) for probe in _PROBES)
     user = _user_values(inp)
-    if user is not None and any(_refuses(p, v, message) for v in user[1] for p in parsers):
+    # a refusal that quotes no value is reproduced by ANY malformed text - a free-text query too: then a setting
+    # whose name says it holds this kind of value and reproduces it is read first (review r11's near-miss)
+    kind_setting = not quotes_value and any(
+        kind.search(s.name) and len(v := s.value.strip("'\"")) <= MAX_VALUE and any(_refuses(p, v, message)
+                                                                                 for p in parsers)
+        for s in settings_before(inp))
+    if user is not None and not kind_setting and any(_refuses(p, v, message) for v in user[1] for p in parsers):
         if d.category == "unknown" and "+origin:input" in (d.rule or ""):
             return d
         return d.model_copy(update={

@@ -26,6 +26,7 @@ import re
 
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
+from .reparse import reproduces
 from .tool_args import tool_call_of
 from .user_files import USER_PROJECT_ROOT
 
@@ -94,6 +95,13 @@ def user_data_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     record = _users_record(inp)
     if record is None or _ours(inp, kind) or _OUR_FILE.search(record.split(": ", 1)[-1]):
         return d
+    call = tool_call_of(inp)
+    verdicts = [reproduces(inp, v) for v in (call.values() if call is not None else [])]
+    if any(v is False for v in verdicts) and not any(verdicts):
+        return d  # a strict parser's refusal (an int() inside httpx's port check) no argument of the call reproduces
+    quoted = set(re.findall(r"'([^'\n]{4,200})'$", " ".join(inp.messages()).strip()))
+    if call is not None and quoted and not any(q in v for q in quoted for v in call.values()):
+        return d  # the refused value the message quotes is none of the call's arguments (test_reparse's twin)
     if kind == "notation" and _LOCALE_DECIMAL.search(" ".join(inp.messages()) + inp.traceback[-600:]):
         says = "a number is written with a decimal comma (a locale notation) that the locale-neutral parser refuses"
     return d.model_copy(update={

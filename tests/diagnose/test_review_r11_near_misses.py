@@ -193,9 +193,7 @@ def test_another_services_breaker_is_no_provider_path(seed: int) -> None:
 # a refusal that does not quote the value ("badly formed hexadecimal UUID string") is reproduced by ANY string of the
 # wrong shape, so a free-text argument (a search query) "refuses the same way", and the user branch runs first: a
 # malformed SETTING printed before the failure loses to the user's unrelated query (config -> unknown).
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="reparse.py: a free-text argument reproduces a refusal "
-                                                              "that quotes no value; the user branch wins over the "
-                                                              "malformed setting (review r11)")
+# (fixed in round 11 by i17: a value-free refusal reads a kind-named setting that reproduces it before the user branch)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_free_text_argument_does_not_take_a_malformed_settings_refusal(seed: int) -> None:
     import uuid
