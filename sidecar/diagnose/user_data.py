@@ -51,6 +51,8 @@ _USERS = re.compile(r"\buser(?:'s)?\s+(?:upload|file|input|request|document|arch
                     r"|\buploaded\b|\bupload(?:ed)?\s+by\b|\battachment\b|" + re.escape(USER_PROJECT_ROOT), re.I)
 _OUR_FILE = re.compile(r'(?:File "|(?<![\w/.]))(?:/app/|/usr/|/opt/venv/)[^\s"]*|site-packages')
 _DISPLAY = re.compile(r'^\s*File "(?P<f>[^"]+)", line \d+\s*$', re.M)
+# a well-formed id, date or search query argument says nothing about whose content was refused (review r11)
+_A_FILE = re.compile(r"/|^[\w .()-]{1,200}\.[A-Za-z0-9]{1,5}$")
 _LOCALE_DECIMAL = re.compile(r"'\s*[-+]?\d[\d .\u00a0']*,\d+\s*'")
 
 
@@ -72,8 +74,9 @@ def _users_record(inp: DiagnosisInput) -> str | None:
         same_logger = inp.logger is not None and f" {inp.logger}" in line[:200]
         if (ours is not None and theirs == ours) or (ours is None and theirs is None and same_logger):
             return line.strip()[:2048]
-    call = tool_call_of(inp)
-    return call.line if call is not None and call.values() else None
+    call = tool_call_of(inp)  # a call whose argument NAMES a file (a path or a name with an extension): the tool reads it
+    files = [v for v in call.values() if _A_FILE.search(v) and "://" not in v] if call is not None else []
+    return call.line if call is not None and files else None
 
 
 def _ours(inp: DiagnosisInput, kind: str) -> bool:

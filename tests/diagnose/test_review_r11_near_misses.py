@@ -250,13 +250,9 @@ async def test_the_request_completing_is_not_the_failed_call_recovering(seed: in
 # not in the code - _users_record takes ANY tool call of the same request with any argument as "the user's object",
 # so a setting written in a notation int()/float() refuses (origin:setting, config) turns unknown as soon as the
 # request carried a tool call, whatever its arguments (a search query). Real int()/float() refusals.
-# (i17's guard - the value the message quotes must be one of the call's arguments - fixes the seeds whose refusal
-# quotes the value; the others stay a strict xfail)
-_NOTATION_OPEN = pytest.mark.xfail(strict=True, raises=AssertionError, reason="user_data.py: the same request's "
-                                   "unrelated tool call makes a setting's refused notation the user's data (review r11)")
-
-
-@pytest.mark.parametrize("seed", [s if s == 6 else pytest.param(s, marks=_NOTATION_OPEN) for s in SEEDS])
+# (i17's guard fixed the seeds whose refusal quotes the value; b17's tie - a tool call counts only when an argument
+# names a file, a path or a name with an extension - fixes the rest: the markers are gone)
+@pytest.mark.parametrize("seed", SEEDS)
 def test_a_settings_notation_stays_config_beside_an_unrelated_tool_call(seed: int) -> None:
     from tests.diagnose.test_user_value import _call_record
 
