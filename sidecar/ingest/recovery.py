@@ -48,6 +48,18 @@ _ROTATION_INFIX = re.compile(
     r"(?P<ext>\.[A-Za-z][A-Za-z0-9]{0,7})(?:\.(?:gz|bz2|xz|zst|zip))?$")
 
 
+def infix_shape(path: str, fam: str) -> str | None:
+    """The extension of a generation named with its token before it (`app.2.log`, `app-20261206.log` of
+    `app.log`: '.log'); None for a name that keeps the family's name as its start (`app.log.1`, the handlers'
+    default and logrotate's), or one of another family. One writer may use several such shapes (logrotate's
+    `extension` with and without `dateext`), so the proof below is per extension, not per separator."""
+    base = os.path.basename(path)
+    if base.startswith(os.path.basename(fam)):
+        return None
+    m = _ROTATION_INFIX.match(base)
+    return m.group("ext") if m is not None else None
+
+
 def family(path: str) -> str:
     """The live name a rotated file came from: `app.log.2` / `app.log.2026-12-05_10-00-00.gz` -> `app.log`;
     a token before the extension too (`_ROTATION_INFIX`): `app.2.log`, `app.2026-12-05.log`,
@@ -378,9 +390,19 @@ class StartupRecovery:
         known = known_idents(self.fs.saved)
         heads = [cp for cp in self.fs.saved.values() if cp.head_len > 0 and cp.offset > 0]
         live = live_name(fam, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs)  # the name the scan reads
-        for p, st in siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]):
+        found = list(siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]))
+        ours = known.keys() | self.fs.table.by_ident.keys()  # a checkpoint's file, or one already claimed by inode
+        proven = {shape for p, st in found if (st.st_dev, st.st_ino) in ours and (shape := infix_shape(p, fam))}
+        for p, st in found:
             ident = (st.st_dev, st.st_ino)
             if ident in self.fs.table.by_ident or st.st_mtime < alive - 1.0:
+                continue
+            shape = infix_shape(p, fam)
+            if shape is not None and shape not in proven:
+                # A name with the token INSIDE (`app-2.log`) is also how a second writer's own live log is named
+                # beside ours (review r11: another instance's app-2.log, a per-port app.8443.log). Such a name is
+                # a generation only once a file we read (a checkpoint's inode) was found under that same shape:
+                # the configured writer's namer then makes it (`app.1.log` proves `app.2.log`, not `app-2.log`).
                 continue
             if p.endswith(COMPRESSED):
                 log.warning("ingest: a file was rotated and compressed while the sidecar was down; compressed files "
