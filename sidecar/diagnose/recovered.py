@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from .classes import family_of, http_status_of
-from .following import Later, between, later_records
+from .following import Later, _hosts, between, later_records
 from .model import SEVERITIES, Category, Diagnosis, DiagnosisInput, one_line
 from .situation import situation
 
@@ -41,6 +41,7 @@ _NAMES = re.compile(r"\S+://\S+|\b[\w-]+(?:\.[\w-]+)+\b")
 _CHANGE = re.compile(r"\b(?:reload\w*|deploy\w*|redeploy\w*|restart\w*|roll(?:ed)? ?back|rollback|rotated|switched|"
                      r"changed|updated|set to|now using|overrid\w*|patched|reconfigur\w*|migrat\w*)\b", re.I)
 _LEVELS = ("DEBUG", "INFO")
+_RETRY = re.compile(r"\b(?:attempt|retr(?:y|ied|ies)|try)\b", re.I)
 _PATH = ("connection.dropped", "connect.dns", "connect.tls", "connect", "connect.refused", "timeout.connect")
 _SLOW = ("timeout", "timeout.read", "timeout.write")
 _PERSISTENT = ("config", "code", "unknown")
@@ -70,7 +71,7 @@ def _transient(inp: DiagnosisInput, d: Diagnosis, remote: str | None) -> tuple[C
     return None
 
 
-def _success(rec: Later, remote: str | None) -> bool:
+def _success(rec: Later, remote: str | None, hosts: set[str]) -> bool:
     status = _STATUS.search(rec.message)
     words = _NAMES.sub(" ", _STATUS.sub(" ", rec.message))
     said_ok = (status is not None and (status.group("s") or status.group("s2")).startswith("2")) or \
@@ -82,7 +83,20 @@ def _success(rec: Later, remote: str | None) -> bool:
     theirs = situation(DiagnosisInput(fingerprint="", message=rec.message, logger=rec.logger,
                                       traceback=rec.line)).remote
     # a success naming ANOTHER remote is the fallback answering, not this remote recovering
-    return not (remote is not None and theirs is not None and theirs != remote)
+    if remote is not None and theirs is not None and theirs != remote:
+        return False
+    if not (remote is not None or hosts):
+        return True
+    # The error names where it went (a known remote, a host): only a success that names the same place is that call
+    # succeeding. Another host's 200, a "health check ok", the whole request "completed status=200" (a fallback or a
+    # cache served it) say nothing about this call (review r11: a never-resolving name read as transient); a retry
+    # of the same request that says it is one ("attempt 2/3 ok") is the call itself.
+    named = _hosts(rec.line)
+    if hosts and named:  # both name hosts: the host decides (a logger's remote is where it usually goes, not here)
+        return bool(hosts & named)
+    if (remote is not None and theirs == remote and (named or not hosts)) or hosts & named:
+        return True
+    return rec.tie == "request" and _RETRY.search(rec.message) is not None and not _hosts(rec.line)
 
 
 def recovered_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
@@ -93,6 +107,7 @@ def recovered_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     gains the later record as evidence, one severity step lower; only a connection that broke mid-transfer with no
     server code moves to network (the bytes stopped on the path, not at the service)."""
     remote = situation(inp).remote
+    hosts = _hosts("\n".join((*inp.messages(), inp.traceback[-4096:])))
     reading = _transient(inp, d, remote)
     if reading is None:
         return d
@@ -103,7 +118,7 @@ def recovered_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if not replace and d.severity == "low":
         return d
     for rec in later_records(inp):
-        if not _success(rec, remote):
+        if not _success(rec, remote, hosts):
             continue
         if any(_CHANGE.search(line) for line in between(inp, rec)):
             return d  # a change came first: the success is the fix's, the persistent reading stands

@@ -84,8 +84,6 @@ def test_an_argument_word_in_the_exception_type_is_no_user_value(seed: int) -> N
 LOGGERS = ("src.storage.file_download", "tools.repo_fetch", "src.export.archive", "app.workers.fetcher")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="recovered.py: a same-logger success of another host or another operation "
-                                       "makes a never-resolving name transient (review r11)")
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_a_same_logger_success_elsewhere_is_not_this_name_resolving(seed: int) -> None:
     import asyncio
@@ -217,9 +215,6 @@ def test_a_free_text_argument_does_not_take_a_malformed_settings_refusal(seed: i
 # ("request completed status=200", "served from cache", "response delivered") follows a fallback or a cache hit as
 # well as a retry; it names no remote, so the "another remote" check cannot fire, and a Kimi host that never resolves
 # (a wrong KIMI_BASE_URL: config) reads as a transient DNS failure.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="recovered.py: a request-level completion of the same "
-                                                              "request (fallback/cache) reads as the failed call "
-                                                              "recovering (review r11)")
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_the_request_completing_is_not_the_failed_call_recovering(seed: int) -> None:
     import asyncio
