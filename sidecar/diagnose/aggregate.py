@@ -41,6 +41,7 @@ _PROVIDER_SIDE = re.compile(r"(?<![\w.])(?:openai\.)?(?:InternalServerError|Rate
 _NAMED_STATUS = re.compile(r"(?<![\w.])(?:openai\.)?(?P<c>AuthenticationError|PermissionDeniedError|NotFoundError)\b")
 _LEVEL = ("ERROR", "CRITICAL", "WARNING")
 _BREAKER = re.compile(r"circuit|breaker", re.I)
+_PROVIDER_NAME = re.compile(r"\b(?:kimi|moonshot|glm|zhipu(?:ai)?|z\.ai|bigmodel)\b", re.I)
 
 
 def _paths(inp: DiagnosisInput) -> list[tuple[str, str]]:
@@ -51,11 +52,14 @@ def _paths(inp: DiagnosisInput) -> list[tuple[str, str]]:
             continue
         # the message and the traceback, without the header's time stamp (a ",522 -" of milliseconds is no status)
         text = "\n".join([header.message, *record[1:]])[:8192]
-        if _BREAKER.search(header.logger or "") or _BREAKER.search(header.message[:200]):
-            out.append((text, "breaker"))
-            continue
         remote = situation(DiagnosisInput(fingerprint="", message=header.message, logger=header.logger,
                                           traceback=text)).remote
+        if _BREAKER.search(header.logger or "") or _BREAKER.search(header.message[:200]):
+            # only a PROVIDER's breaker is a provider path (review r11: a Supabase breaker opened by our own
+            # AttributeError beside the providers' read as "our code closed every provider path")
+            if remote in ("kimi", "glm") or _PROVIDER_NAME.search(header.message[:200]):
+                out.append((text, "breaker"))
+            continue
         if remote in ("kimi", "glm"):
             out.append((text, remote))
     return out

@@ -161,9 +161,6 @@ async def test_a_flat_rate_with_slower_queries_is_no_leak(pg_dsn: str, seed: int
 # of another service (Supabase, Redis, a cache) opened by our exception makes "no provider could serve" code, though
 # the provider breakers' own records name no cause. test_aggregate's twin puts our TypeError in an unrelated
 # component's plain record, not in another service's breaker record.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="aggregate.py reads another service's breaker (not a "
-                                                              "provider path) as a path closed by our exception "
-                                                              "(review r11)")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_another_services_breaker_is_no_provider_path(seed: int) -> None:
     from tests.diagnose.test_aggregate import AGGREGATES
