@@ -24,7 +24,8 @@ LEAK = 0.45
 FLAT = 1.5  # the highest rate at most this many times the lowest: flat
 _IN_USE = re.compile(r"\bin[_ ]use[=: ]+(?P<u>\d+)(?:\s*/\s*(?P<m>\d+))?", re.I)
 _SIZE = re.compile(r"\b(?:size|max_size|max)[=: ]+(?P<s>\d+)\b", re.I)
-_RATE = re.compile(r"\b(?:requests?|reqs?)\s*/\s*(?:min|minute|s|sec)\s*[=: ]+(?P<r>\d+(?:\.\d+)?)", re.I)
+_RATE = re.compile(r"\b(?:requests?|reqs?)\s*/\s*(?P<u>min|minute|s|sec)\s*[=: ]+(?P<r>\d+(?:\.\d+)?)", re.I)
+_PER_SECOND = {"min": 1 / 60, "minute": 1 / 60, "s": 1.0, "sec": 1.0}  # a rate compared in one unit (review r11)
 _POOL_NAME = re.compile(r"\bpool '?(?P<n>[\w-]{2,40})'?")
 _POOL_RULE = re.compile(r"pool")
 
@@ -46,7 +47,7 @@ def pool_trend_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         if named is not None and other is not None and other.group("n") != named.group("n"):
             continue
         bound = use.group("m") or ((s := _SIZE.search(line)) and s.group("s"))
-        rates.append(float(rate.group("r")))
+        rates.append(float(rate.group("r")) * _PER_SECOND[rate.group("u").lower()])
         if bound and int(use.group("u")) >= int(bound):
             full += 1
             lines.append(line.strip())
@@ -56,7 +57,7 @@ def pool_trend_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         "category": "code", "severity": "high", "confidence": LEAK, "rule": f"{d.rule}+pool-leak",
         "summary": "The pool is exhausted by connections that are never returned (a leak), not by load",
         "root_cause": (f"Every connection of the pool stayed in use in {full} samples before the refusal while the "
-                       f"request rate stayed flat ({min(rates):g}-{max(rates):g}): the load did not grow, so "
+                       f"request rate stayed flat ({min(rates):.3g}-{max(rates):.3g} requests/s): the load did not grow, so "
                        "connections are taken and not given back - a getconn() without putconn() on some path, or "
                        "a connection held outside its context manager."),
         "suggested_fix": ["Find the path that takes a connection and does not return it (use `async with "

@@ -118,8 +118,6 @@ def _pool_excerpt(error: str, samples: list[str]) -> str:
     return "\n".join([*samples, "2026-12-06 10:30:00" + error[19:]])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="pool_trend.py ignores the rate's unit: a rise from "
-                                                              "N/min to N/s reads as flat (review r11)")
 @pytest.mark.parametrize("seed", range(1, 5))
 async def test_a_rate_that_rose_from_per_minute_to_per_second_is_no_leak(pg_dsn: str, seed: int) -> None:
     from tests.diagnose.test_pool_trend import _refused
