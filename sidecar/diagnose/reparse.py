@@ -32,6 +32,7 @@ import httpx
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
 from .setting_lines import settings_before
+from .users_input import the_users
 
 MAX_VALUE = 512
 MAX_ARGS = 4096
@@ -141,9 +142,7 @@ def reparse_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if user is not None and not kind_setting and any(_refuses(p, v, message) for v in user[1] for p in parsers):
         if d.category == "unknown" and "+origin:input" in (d.rule or ""):
             return d
-        return d.model_copy(update={
-            "category": "unknown", "severity": "low", "confidence": min(d.confidence, BY_INPUT),
-            "rule": f"{d.rule}+reparse:input",
+        return the_users(d, BY_INPUT, "reparse:input", {
             "summary": f"A value the user passed in the tool call was refused by a strict parser ({one_line(message, 120)})",
             "root_cause": (f"The parser refuses the argument of this request's tool call the same way "
                            f"(\"{one_line(user[0], 200)}\"): the user's input, not a setting or our code. The record "

@@ -29,6 +29,7 @@ from .model import Diagnosis, DiagnosisInput, one_line
 from .reparse import reproduces
 from .tool_args import tool_call_of
 from .user_files import USER_PROJECT_ROOT
+from .users_input import the_users
 
 BY_USER_DATA = 0.35
 _KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
@@ -107,9 +108,7 @@ def user_data_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d  # the refused value the message quotes is none of the call's arguments (test_reparse's twin)
     if kind == "notation" and _LOCALE_DECIMAL.search(" ".join(inp.messages()) + inp.traceback[-600:]):
         says = "a number is written with a decimal comma (a locale notation) that the locale-neutral parser refuses"
-    return d.model_copy(update={
-        "category": "unknown", "severity": "low", "confidence": min(d.confidence, BY_USER_DATA),
-        "rule": f"{d.rule}+user-data:{kind}",
+    return the_users(d, BY_USER_DATA, f"user-data:{kind}", {
         "summary": f"The user's data could not be read: {says.split(' (')[0]}",
         "root_cause": (f"The object read is the user's (\"{one_line(record, 200)}\") and {says}. Nothing in the "
                        "settings or the gateway is shown to be at fault; the record cannot say whether the tool "

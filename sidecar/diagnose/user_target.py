@@ -21,6 +21,7 @@ from .reparse import reproduces
 from .setting_lines import CONTEXT, LINE, settings_before
 from .tool_args import tool_call_of
 from .tool_calls import REQUEST_ID
+from .users_input import the_users
 
 USER_TARGET = 0.35
 _TOOL_CALL = re.compile(r"\btools/call\s+(?P<tool>[\w.-]{1,60})\b")
@@ -51,9 +52,7 @@ def user_target_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         named_here = any((h := _host(u)) and h in said for u in urls)
         if not same_request and not named_here:
             continue  # another request's tool call: nothing ties its URL to this refusal (review r10)
-        return d.model_copy(update={
-            "category": "unknown", "severity": "low", "confidence": min(d.confidence, USER_TARGET),
-            "rule": f"{d.rule}+user-target",
+        return the_users(d, USER_TARGET, "user-target", {
             "summary": f"The URL a user gave the {call.group('tool')} tool was refused by the HTTP client "
                        f"({inp.exception_type})",
             "root_cause": (f"The tool call carried the target ({urls[0][:160]}); the client refused it or what it "
@@ -84,9 +83,7 @@ def _by_arguments(d: Diagnosis, inp: DiagnosisInput, said: str) -> Diagnosis:
     ours = [_host(m.group(0)) for s in settings_before(inp) if (m := _URL.search(s.value))]
     if not urls or any(h and h in said for h in ours) or _not_the_refused(inp, urls):
         return d
-    return d.model_copy(update={
-        "category": "unknown", "severity": "low", "confidence": min(d.confidence, USER_TARGET),
-        "rule": f"{d.rule}+user-target",
+    return the_users(d, USER_TARGET, "user-target", {
         "summary": f"The URL a user gave the {call.tool} tool was refused by the HTTP client ({inp.exception_type})",
         "root_cause": (f"This request's tool call carried the target ({urls[0][:160]}); the client refused it or what "
                        "it answered (a redirect loop, an invalid URL or scheme). A third party's site or the user's "

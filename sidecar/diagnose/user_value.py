@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus
 from .model import Diagnosis, DiagnosisInput, one_line
 from .setting_lines import settings_before
 from .tool_args import LINE, ToolCall, tool_call_of
+from .users_input import the_users
 
 BY_USER_VALUE = 0.35
 MIN_VALUE = 3
@@ -104,9 +105,7 @@ def user_value_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     value = _user_value(inp, call)
     if value is None:
         return d
-    return d.model_copy(update={
-        "category": "unknown", "severity": "low", "confidence": min(d.confidence, BY_USER_VALUE),
-        "rule": f"{d.rule}+user-value",
+    return the_users(d, BY_USER_VALUE, "user-value", {
         "summary": f"The {call.tool} tool failed on a value the user passed it ({one_line(value, 80)})",
         "root_cause": (f"The failure names {one_line(value, 120)!r}, an argument of this request's {call.tool} tool "
                        f"call (\"{one_line(call.line, 200)}\"): the user's input or the third party it points at, "
