@@ -29,7 +29,7 @@ from sidecar.clock import SystemClock
 from tests.conftest import find_free_port
 from tests.helpers import stop_process
 from tests.rollout.test_gateway_records import Gateway
-from tests.rollout.test_real_writer_process import epoch
+from tests.rollout.test_real_writer_process import epoch, rollout_of, start_rollout
 from tests.store.test_two_processes import TOKEN, log_tail, start_sidecar, wait_for
 
 NAME = "async-upload"
@@ -88,13 +88,7 @@ async def test_records_read_before_a_sigkill_count_once_after_the_file_is_gone(
     try:
         async with aiohttp.ClientSession() as http:
             async def api() -> dict[str, Any] | None:
-                if sidecar.poll() is not None:
-                    raise AssertionError(f"sidecar exited {sidecar.returncode}: {log_tail(config)}")
-                try:
-                    async with http.get(f"{base}/api/rollouts/{NAME}") as resp:
-                        return await resp.json() if resp.status == 200 else None
-                except aiohttp.ClientError:
-                    return None
+                return await rollout_of(http, base, sidecar, config)
 
             async def lines_read() -> float:
                 async with http.get(f"{base}/metrics") as resp:
@@ -107,9 +101,7 @@ async def test_records_read_before_a_sigkill_count_once_after_the_file_is_gone(
                 return await api() is not None
 
             await wait_for(up, 60, "the sidecar serving")
-            async with http.post(f"{base}/api/rollouts/{NAME}/start",
-                                 headers={"Authorization": f"Bearer {TOKEN}"}) as resp:
-                assert resp.status == 200, await resp.text()
+            await start_rollout(http, base)
             s = await api()
             assert s is not None
             stage = epoch(s["stage_started_at"])

@@ -61,6 +61,24 @@ def epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
+async def rollout_of(http: aiohttp.ClientSession, base: str, sidecar: subprocess.Popen[bytes],
+                     config: Path) -> dict[str, Any] | None:
+    """The rollout's API state; None while the sidecar does not answer. A sidecar that exited fails with its log."""
+    if sidecar.poll() is not None:
+        raise AssertionError(f"sidecar exited {sidecar.returncode}: {log_tail(config)}")
+    try:
+        async with http.get(f"{base}/api/rollouts/{NAME}") as resp:
+            return await resp.json() if resp.status == 200 else None
+    except aiohttp.ClientError:
+        return None
+
+
+async def start_rollout(http: aiohttp.ClientSession, base: str) -> None:
+    """POST the rollout's start with the API token (a state-changing call)."""
+    async with http.post(f"{base}/api/rollouts/{NAME}/start", headers={"Authorization": f"Bearer {TOKEN}"}) as resp:
+        assert resp.status == 200, await resp.text()
+
+
 @pytest.mark.slow
 async def test_a_sigkilled_sidecar_counts_a_real_writers_stage_once(tmp_path: Path) -> None:
     metrics, ledger = tmp_path / "metrics.jsonl", tmp_path / "ledger.jsonl"
@@ -72,21 +90,13 @@ async def test_a_sigkilled_sidecar_counts_a_real_writers_stage_once(tmp_path: Pa
     try:
         async with aiohttp.ClientSession() as http:
             async def api() -> dict[str, Any] | None:
-                if sidecar.poll() is not None:
-                    raise AssertionError(f"sidecar exited {sidecar.returncode}: {log_tail(config)}")
-                try:
-                    async with http.get(f"{base}/api/rollouts/{NAME}") as resp:
-                        return await resp.json() if resp.status == 200 else None
-                except aiohttp.ClientError:
-                    return None
+                return await rollout_of(http, base, sidecar, config)
 
             async def up() -> bool:
                 return await api() is not None
 
             await wait_for(up, 60, "the sidecar serving")
-            async with http.post(f"{base}/api/rollouts/{NAME}/start",
-                                 headers={"Authorization": f"Bearer {TOKEN}"}) as resp:
-                assert resp.status == 200, await resp.text()
+            await start_rollout(http, base)
 
             async def counting() -> bool:
                 return ((await api()) or {}).get("samples", 0) > 10
