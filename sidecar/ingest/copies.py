@@ -14,9 +14,10 @@ from contextlib import closing
 from typing import TYPE_CHECKING
 
 from .checkpoint import Checkpoint, file_key
+from .generations import COMPRESSED, siblings
 from .handle import FileHandle
 from .record import ErrorEvent
-from .recovery import COMPRESSED, is_known, known_idents, siblings
+from .recovery import is_known, known_idents
 from .tracked import READ_CHUNK, ROTATE_WAIT, FileTable, Tracked
 
 if TYPE_CHECKING:

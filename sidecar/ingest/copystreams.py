@@ -42,9 +42,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .checkpoint import HEAD_BYTES
+from .generations import family
 from .handle import FileHandle
 from .receiptstream import stream_name
-from .recovery import family
 
 log = logging.getLogger(__name__)
 

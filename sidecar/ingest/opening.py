@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .copystreams import copied_live, is_rotated_name
 from .encoding import sniff
+from .generations import live_name
 from .handle import FileHandle
 from .parser import FileParser
 from .receiptstream import ALIAS, alias_key
-from .recovery import live_name
 from .tracked import FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:

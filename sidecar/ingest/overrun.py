@@ -21,7 +21,7 @@ import gzip
 import hashlib
 import zlib
 
-from .recovery import family, siblings
+from .generations import family, siblings
 from .tracked import FileTable, Tracked
 
 

@@ -61,20 +61,13 @@ from typing import TYPE_CHECKING, Any
 from .checkpoint import Checkpoint
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
+from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
 from .opening import FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import (
-    COMPRESSED,
-    StartupRecovery,
-    adopt_unseen,
-    family,
-    known_idents,
-    proven_subdirs,
-    siblings,
-)
+from .recovery import StartupRecovery, adopt_unseen, known_idents
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")

@@ -26,9 +26,9 @@ from .checkpointing import CheckpointWriter
 from .copystreams import fresh_copy_stream, load_streams
 from .delivery import Delivery
 from .discovery import DirWatcher
+from .generations import live_families, live_name
 from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
-from .recovery import live_families, live_name
 from .rotation import FileSet
 from .tracked import (
     READ_BUDGET,
