@@ -25,6 +25,10 @@ FLAT = 1.5  # the highest rate at most this many times the lowest: flat
 _IN_USE = re.compile(r"\bin[_ ]use[=: ]+(?P<u>\d+)(?:\s*/\s*(?P<m>\d+))?", re.I)
 _SIZE = re.compile(r"\b(?:size|max_size|max)[=: ]+(?P<s>\d+)\b", re.I)
 _RATE = re.compile(r"\b(?:requests?|reqs?)\s*/\s*(?P<u>min|minute|s|sec)\s*[=: ]+(?P<r>\d+(?:\.\d+)?)", re.I)
+# how long a connection is held, as metric lines print it: query_p95_ms=40, hold_ms=..., db_p95_s=...
+_HOLD = re.compile(r"\b[a-z]*_?(?:p\d\d|hold|held|latency|duration|query)[a-z0-9_]*?_(?P<u>ms|s)\s*[=:]\s*(?P<v>\d+(?:\.\d+)?)",
+                   re.I)
+_SLOW = re.compile(r"\bslow (?:query|queries|statement)\b", re.I)
 _PER_SECOND = {"min": 1 / 60, "minute": 1 / 60, "s": 1.0, "sec": 1.0}  # a rate compared in one unit (review r11)
 _POOL_NAME = re.compile(r"\bpool '?(?P<n>[\w-]{2,40})'?")
 _POOL_RULE = re.compile(r"pool")
@@ -36,6 +40,7 @@ def pool_trend_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     named = _POOL_NAME.search("\n".join(inp.messages()))
     full, rates, lines = 0, [], []
+    holds: list[float] = []
     # the samples after the refusal count too (following.py's note: the figure that decides often comes later)
     for raw in (*inp.context[-LOOK_BACK:], *inp.after[:AFTER]):
         line = raw[:2048]
@@ -48,10 +53,16 @@ def pool_trend_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             continue
         bound = use.group("m") or ((s := _SIZE.search(line)) and s.group("s"))
         rates.append(float(rate.group("r")) * _PER_SECOND[rate.group("u").lower()])
+        holds.extend(float(h.group("v")) * (1.0 if h.group("u").lower() == "ms" else 1000.0) for h in _HOLD.finditer(line))
         if bound and int(use.group("u")) >= int(bound):
             full += 1
             lines.append(line.strip())
     if full < 2 or len(rates) < 3 or min(rates) <= 0 or max(rates) / min(rates) > FLAT:
+        return d
+    # Little's law: connections in use = arrival rate x time each is held. A flat rate fills the pool just as well when
+    # the hold time grows (slow queries, a vacuum, a lock): then the database is slow, not our code leaking (review r11)
+    window = "\n".join((*inp.context[-LOOK_BACK:], *inp.after[:AFTER]))[:65536]
+    if (holds and min(holds) > 0 and max(holds) / min(holds) > FLAT) or _SLOW.search(window):
         return d
     return d.model_copy(update={
         "category": "code", "severity": "high", "confidence": LEAK, "rule": f"{d.rule}+pool-leak",

@@ -134,9 +134,6 @@ async def test_a_rate_that_rose_from_per_minute_to_per_second_is_no_leak(pg_dsn:
     assert d.category == "capacity", (seed, d.rule)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="pool_trend.py: a flat rate with the time each "
-                                                              "connection is held rising (slow queries) is read as a "
-                                                              "leak (review r11)")
 @pytest.mark.parametrize("seed", range(1, 5))
 async def test_a_flat_rate_with_slower_queries_is_no_leak(pg_dsn: str, seed: int) -> None:
     from tests.diagnose.test_pool_trend import _refused
