@@ -282,6 +282,10 @@ class Alerts:
                 self._problem = None
                 due = await self._next_due()
             except StoreError as exc:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    # the store call was cancelled (stop) and came back as a StoreError: stop, do not retry
+                    raise asyncio.CancelledError from exc
                 # The store went away: keep the in-memory state and try again shortly.
                 if self._problem is None:
                     log.warning("alerts: store unavailable, retrying", extra={"error": str(exc)})
