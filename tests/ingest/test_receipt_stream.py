@@ -112,15 +112,15 @@ def test_the_same_bytes_again_on_the_same_inode_are_the_same_events() -> None:
 def generations(seed: int) -> tuple[bytes, bytes]:
     """Two generations of one file: independent records (other first bytes), same encoding style."""
     g1, _ = generate(seed)
-    g2, _ = generate(seed + 1000)
+    # the next seed whose generation starts otherwise: two generations alike in their first bytes are the documented
+    # limit of naming by a head hash, not this class
+    g2 = next(g for k in range(1000, 1100) if (g := generate(seed + k)[0])[:64] != g1[:64])
     return g1, g2
 
 
 @pytest.mark.parametrize("seed", range(10))
 def test_a_head_read_before_the_file_was_replaced_does_not_name_the_new_generation(seed: int) -> None:
     g1, g2 = generations(seed)
-    if g1[:64] == g2[:64]:
-        pytest.skip("the two generations start alike: the documented limit, not this class")
     rng = random.Random(f"replaced-{seed}")
     # Reader A opened the file while it held any prefix of G1 (also nothing, or past its first KiB);
     # before its first read the file was replaced by G2, which then grew (A's offset: 0).

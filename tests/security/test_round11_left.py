@@ -43,7 +43,8 @@ def _kept(out: str, piece: str) -> bool:
 
 def _openssl(*args: str, stdin: bytes | None = None) -> str:
     if shutil.which("openssl") is None:
-        pytest.skip("openssl(1) is not installed: the key printer's output cannot be produced")
+        pytest.fail("openssl(1) is not installed (scripts/system-deps.sh installs it): the key printer's output "
+                    "cannot be produced")
     return subprocess.run(["openssl", *args], input=stdin, capture_output=True, check=True).stdout.decode()
 
 
