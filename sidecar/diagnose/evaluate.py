@@ -27,6 +27,7 @@ from pydantic import Field, ValidationError
 from ..config import Config, ConfigError, read_yaml, validation_problems
 from ..configfile import StrictModel
 from .calibration import Outcome, calibrate, format_calibration
+from .confusion import format_category_figures
 from .excerpt import excerpt_to_input
 from .model import Category, Diagnosis, DiagnosisInput, Severity, severity_distance
 from .prompt import build_prompt
@@ -170,7 +171,7 @@ async def run_kimi(cases: list[EvalCase], rules: RuleSet, client: Any) -> list[S
 CHECKS = ("category", "severity", "mentions", "must_not", "rule", "evidence", "secrets")
 
 
-def format_table(scores: list[Score]) -> str:
+def format_table(scores: list[Score], cases: dict[str, EvalCase] | None = None) -> str:
     head = f"{'case':<40} {'engine':<6} " + " ".join(f"{c[:8]:<8}" for c in CHECKS) + f" {'result':<6} notes"
     out = [head, "-" * len(head)]
     for s in scores:
@@ -179,7 +180,7 @@ def format_table(scores: list[Score]) -> str:
             continue
         cells = " ".join(f"{('ok' if s.checks[c] else 'FAIL') if c in s.checks else '-':<8}" for c in CHECKS)
         out.append(f"{s.case:<40} {s.engine:<6} {cells} {'pass' if s.passed else 'FAIL':<6} {'; '.join(s.notes)}")
-    out.append(format_summary(scores))
+    out.append(format_summary(scores, cases))
     return "\n".join(out)
 
 
@@ -205,6 +206,8 @@ def format_summary(scores: list[Score], cases: dict[str, EvalCase] | None = None
         else:
             outs = outcomes(mine, known)
         line = format_calibration(engine, calibrate(outs))
+        if known:
+            line += "\n" + format_category_figures(mine, known)
         tokens = sum((s.diagnosis.tokens.input + s.diagnosis.tokens.output) for s in mine if s.diagnosis)
         out.append(line + (f"\n  {tokens} tokens" if tokens else ""))
     return "\n".join(out)
@@ -246,7 +249,7 @@ def main_eval(args: argparse.Namespace) -> int:
     elif getattr(args, "summary_only", False):
         print(format_summary(scores, {c.id: c for c in cases}))
     else:
-        print(format_table(scores))
+        print(format_table(scores, {c.id: c for c in cases}))
     return 0 if all(s.passed for s in scores if s.engine == "rules") else 1
 
 
