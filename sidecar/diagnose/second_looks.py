@@ -16,7 +16,8 @@ succeeding in a LATER record (recovered.py, reading following.py's later records
 runtime's own report of an unawaited task (runtime_carrier.py), a refused value the provider's reply carried
 (reply_value.py), a pool at its bound under a flat request rate (pool_trend.py), a value the same request's tool
 call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py), a
-connect at a pinned or moved address (moved_address.py).
+connect at a pinned or moved address (moved_address.py), a schema-cache miss of an object a record shows exists
+(schema_reload.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -50,6 +51,7 @@ from .reply_schema import reply_schema_cause
 from .reply_value import reply_value_cause
 from .rereading import reread
 from .runtime_carrier import runtime_carrier_cause
+from .schema_reload import schema_reload_cause
 from .sdk_text_reply import sdk_text_reply_cause
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
@@ -85,6 +87,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
+    schema_reload_cause,
 )
 
 
