@@ -17,7 +17,7 @@ runtime's own report of an unawaited task (runtime_carrier.py), a refused value 
 (reply_value.py), a pool at its bound under a flat request rate (pool_trend.py), a value the same request's tool
 call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py), a
 connect at a pinned or moved address (moved_address.py), a schema-cache miss of an object a record shows exists
-(schema_reload.py).
+(schema_reload.py), a service's own host out of disk or memory (service_host.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -55,6 +55,7 @@ from .schema_reload import schema_reload_cause
 from .sdk_text_reply import sdk_text_reply_cause
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
+from .service_host import service_host_cause
 from .situation import Situation
 from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
@@ -87,7 +88,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
-    schema_reload_cause,
+    schema_reload_cause, service_host_cause,
 )
 
 
