@@ -123,3 +123,15 @@ def test_container_shapes_are_opt_in_and_well_formed(tmp_path: Path) -> None:
             assert all(re.match(r"^[\w.-]+  \|( |$)", line) for line in lines)
     assert shapes & {"json", "docker", "compose"}
     render.ACTIVE[:] = list(render.TEXT_SHAPES)
+
+
+def test_spec_11_writes_every_classes11_class_it_registers(tmp_path: Path) -> None:
+    """`--spec 11` writes only CLASSES11 cases; each registered id is a class that evals/CLASSES11.md defines."""
+    assert main(["--seed", "2", "--out", str(tmp_path), "--spec", "11"]) == 0
+    names = sorted(p.stem for p in tmp_path.glob("*.yaml"))
+    classes = sorted(REGISTRY["11"])
+    assert names and all(n.startswith("g2-c11-") for n in names)
+    assert len(names) == 2 * VARIANTS * len(classes)
+    doc = (ROOT / "evals" / "CLASSES11.md").read_text(encoding="utf-8")
+    for cls in classes:
+        assert re.search(rf"^{cls.removeprefix('c11-')}\. \*\*", doc, re.M), cls

@@ -20,12 +20,12 @@ from evals.gen.case import dump
 from evals.gen.registry import REGISTRY
 
 VARIANTS = 3
-SPECS = ("10", "h10")
+SPECS = ("10", "h10", "11")
 
 
 def load_specs() -> None:
     """Import every spec module (each registers its classes)."""
-    from evals.gen import classes10, classes_h10  # noqa: F401
+    from evals.gen import classes10, classes11, classes_h10  # noqa: F401
 
 
 def case_rng(seed: int, cls: str, k: int, attempt: int) -> Random:

@@ -59,7 +59,9 @@ def _physical(rec: Record, when: datetime, shape: str) -> list[str]:
         utc = when - timedelta(hours=11)
         # `{nginx_ts}`: nginx's `$time_local` in the access log's default `combined` format
         return [rec.message.replace("{pg_ts}", utc.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc.microsecond // 1000:03d} UTC")
-                .replace("{nginx_ts}", utc.strftime("%d/%b/%Y:%H:%M:%S +0000"))]
+                .replace("{nginx_ts}", utc.strftime("%d/%b/%Y:%H:%M:%S +0000"))
+                # `{redis_ts}`: Redis' serverLogRaw "%d %b %Y %H:%M:%S." + ms (server.c)
+                .replace("{redis_ts}", utc.strftime("%d %b %Y %H:%M:%S.") + f"{utc.microsecond // 1000:03d}")]
     if rec.raw:
         return rec.message.splitlines()
     stamp = when.strftime("%Y-%m-%d %H:%M:%S") + (" AEDT" if shape == "zoned" else "")

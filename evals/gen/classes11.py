@@ -1,0 +1,14 @@
+"""The generators of evals/CLASSES11.md (round 11's fourth spec, written in round 12): importing this module
+registers its classes (spec "11", ids `c11-<class>`)."""
+
+from __future__ import annotations
+
+from evals.gen import (
+    c11_capacity,  # noqa: F401 - registers c11-D1, D2
+    c11_conc,  # noqa: F401 - registers c11-E1, E2, E3, E4
+    c11_provider,  # noqa: F401 - registers c11-A1, A2, A3
+    c11_storage,  # noqa: F401 - registers c11-C1, C2, C3, C4
+)
+from evals.gen.registry import REGISTRY
+
+CLASSES = REGISTRY["11"]
