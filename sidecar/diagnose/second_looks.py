@@ -17,7 +17,8 @@ runtime's own report of an unawaited task (runtime_carrier.py), a refused value 
 (reply_value.py), a pool at its bound under a flat request rate (pool_trend.py), a value the same request's tool
 call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py), a
 connect at a pinned or moved address (moved_address.py), a schema-cache miss of an object a record shows exists
-(schema_reload.py), a service's own host out of disk or memory (service_host.py).
+(schema_reload.py), a service's own host out of disk or memory (service_host.py), a key
+the cache evicted under its memory policy (cache_eviction.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from ..redaction import redact
 from .aggregate import aggregate_cause
 from .api_host import api_host_cause
+from .cache_eviction import cache_eviction_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .header_value import header_value_cause
@@ -88,7 +90,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
-    schema_reload_cause, service_host_cause,
+    schema_reload_cause, service_host_cause, cache_eviction_cause,
 )
 
 

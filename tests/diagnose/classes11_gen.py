@@ -80,6 +80,81 @@ def c3_twin_never_added(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return "\n".join([*before, *neutral(rng), _postgrest(rng, 400, body), *after]), "code"
 
 
+
+
+def _redis_symptom(rng: random.Random) -> str:
+    """A key our code wrote, found gone through the real redis-py asyncio client against a loopback RESP server:
+    a lock whose release/extend script finds another token (LockNotOwnedError), or a GET answering null that our
+    code then refuses."""
+    import asyncio
+
+    import redis.asyncio as aredis
+
+    from tests.diagnose.logged import logged
+    from tests.diagnose.test_redis_families import resp_server
+
+    key = f"{rng.choice(('upload', 'session', 'job'))}:{rng.randrange(16**6):06x}"
+    kind = rng.choice(("release", "extend", "get"))
+
+    async def go() -> str:
+        answer = (lambda c: b":0\r\n" if c == "EVALSHA" else b"+OK\r\n") if kind != "get" else (lambda c: b"_\r\n")
+        async with resp_server(answer) as port:
+            client = aredis.Redis(host="127.0.0.1", port=port)
+            try:
+                if kind == "get":
+                    if await client.get(f"{key}:state") is None:
+                        raise KeyError(f"session state for {key} not found in cache")
+                lock = client.lock(f"lock:{key}", timeout=rng.choice((60, 120, 300)))
+                await lock.acquire()
+                await (lock.release() if kind == "release" else lock.extend(60))
+            except Exception:  # noqa: BLE001 - the real client's error, logged as the gateway logs it
+                who = rng.choice(("src.file_management.dedup", "src.daemon.session_lock", "utils.infrastructure.cache"))
+                return logged(who, rng.choice((f"[req:{rng.randrange(16**4):04x}] {kind} of {key} failed",
+                                               f"cache {kind} failed for {key}", f"lost {key}")))
+            finally:
+                await client.aclose()
+        raise AssertionError("no error")
+    return asyncio.run(go())
+
+
+def _cache_info(rng: random.Random, evicting: bool) -> list[str]:
+    """The cache's own figures, in one of three shapes; `evicting` False gives zero/flat evictions or noeviction."""
+    who = rng.choice(("src.monitoring.cache_metrics", "src.metrics.redis_exporter", "utils.infrastructure.cache"))
+    top = rng.choice((268435456, 536870912, 1073741824))
+    n = rng.randrange(1000, 90000)
+    shape = rng.choice(("delta", "two", "info"))
+    if shape == "delta":
+        d = rng.randrange(500, 9000) if evicting else 0
+        return [_stamped(10, 30, "INFO", who, f"redis INFO used_memory={top - rng.randrange(10, 900)} maxmemory={top} "
+                         f"maxmemory_policy=allkeys-lru evicted_keys={n} (+{d} in 60s)")]
+    if shape == "two":
+        later = n + rng.randrange(300, 5000) if evicting else n
+        return [_stamped(10, 0, "INFO", who, f"cache stats evicted_keys={n} used_memory={top - 50}"),
+                _stamped(11, 0, "INFO", who, f"cache stats evicted_keys={later} used_memory={top - 80}")]
+    policy = rng.choice(("allkeys-lru", "volatile-lfu", "allkeys-random")) if evicting else "noeviction"
+    return [_stamped(10, 30, "INFO", who, f"INFO memory: used_memory:{top - 5} maxmemory:{top} "
+                     f"maxmemory_policy:{policy} evicted_keys:{n if evicting else 0}")]
+
+
+def c4_cache_evicting(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """C4: a key or lock our code wrote is gone and the cache's figures show evictions at its memory limit
+    (before or after the error) -> storage."""
+    err, info = _redis_symptom(rng), _cache_info(rng, True)
+    before, after = (info, []) if rng.random() < 0.4 else ([], info)
+    return "\n".join([*neutral(rng), *before, err, *after, *neutral(rng, 1)]), "storage"
+
+
+def c4_twin_no_evictions(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """C4 twin: the same symptom with evictions zero, flat or a noeviction policy: the cache kept every key, so our
+    own TTL or code lost it - never storage (a lost lock keeps the doctrine's concurrency: its TTL ran out during
+    the work, library_causes.py; a missing key our code refuses is the catch-all's honest unknown at <= 0.4: nothing
+    in the log says why the key is gone)."""
+    err, info = _redis_symptom(rng), _cache_info(rng, False)
+    expected = "concurrency" if "LockNotOwnedError" in err else "unknown"
+    return "\n".join([*neutral(rng), *info, err, *neutral(rng, 1)]), expected
+
+
 CLASSES11: dict[str, tuple[Gen, ...]] = {
     "C3": (c3_schema_cache_stale, c3_twin_never_added),
+    "C4": (c4_cache_evicting, c4_twin_no_evictions),
 }
