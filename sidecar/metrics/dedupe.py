@@ -22,28 +22,45 @@ a new start: it counts. Each first record absorbs at most one duplicate (a third
 failure counts again). What can still be merged wrongly: two concurrent id-less failures with
 equal size, provider and error that started within 50 ms or were written within 0.2 s.
 Memory is bounded: entries older than the longest window are evicted, and at most `max_keys` kept.
+
+A stall between the two writes (round 12): the second record is BUILT when it is written, so a writer
+paused between them (a frozen container, a process swapped out or stopped, a GC pause) writes a second
+record whose `timestamp` and `duration_ms` both grew by the pause; its implied start does not move.
+That is also the only way a double-written failure can straddle the sidecar's death and the file
+leaving its path (the two writes are otherwise microseconds apart): the first read and journaled by a
+process that died, the second written into the new file (metrics/journal.py). So the same-start rule
+remembers an unpaired failure for `stall_window` (60 s) of its writer's clock, not the short pair
+window; the order of the two does not matter (a journal's record is restored after the replay read
+its partner). Found through an index on the implied start (buckets of `start_tolerance`), so a flood
+of unpaired failures (a sync outage: they are written once) costs O(1) per record, not a scan.
+What this can merge wrongly besides the above: two id-less calls of one function with equal size,
+provider and error that STARTED within 50 ms of each other and failed up to a minute apart.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from collections import OrderedDict, deque
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from .recordline import MAX_STRING
 
 VARIABLE_FIELDS = frozenset({"timestamp", "duration_ms"})
 
 
-def _failed(record: Mapping[str, Any]) -> bool:
+def failed(record: Mapping[str, Any]) -> bool:
+    """The record reports a failed call (`success` false, or a string saying so)."""
     v = record.get("success")
     return v is False or (isinstance(v, str) and v.strip().lower() in ("false", "0", "failed", "error"))
 
 
 def signature(record: Mapping[str, Any], timestamp_field: str = "timestamp") -> tuple[Any, ...]:
-    """What the two records of one double-written failure share (request_id included)."""
+    """What the two records of one double-written failure share (request_id included). Strings as the
+    window keeps them (cut at MAX_STRING): a record restored from the journal is in that form."""
     skip = VARIABLE_FIELDS | {timestamp_field}
-    return tuple(sorted((k, v) for k, v in record.items()
+    return tuple(sorted((k, v[:MAX_STRING] if isinstance(v, str) else v) for k, v in record.items()
                         if k not in skip and (v is None or isinstance(v, str | int | float | bool))))
 
 
@@ -60,17 +77,32 @@ def _has_id(record: Mapping[str, Any]) -> bool:
     return isinstance(rid, str | int) and not isinstance(rid, bool) and str(rid) != ""
 
 
+class _First:
+    """An unpaired failure: its time, its implied start, whether a duplicate took it already."""
+
+    __slots__ = ("t", "start", "used")
+
+    def __init__(self, t: float, start: float | None) -> None:
+        self.t, self.start, self.used = t, start, False
+
+
+Index = dict[tuple[tuple[Any, ...], int], list[_First]]
+
+
 class DoubleWriteFilter:
     """Recognises the second record of a double-written failure (see the module docstring)."""
 
     def __init__(self, pair_window: float = 0.2, id_pair_window: float = 1.0, start_tolerance: float = 0.05,
-                 max_keys: int = 10_000) -> None:
+                 max_keys: int = 10_000, stall_window: float = 60.0) -> None:
         self.pair_window = pair_window
         self.id_pair_window = id_pair_window
         self.start_tolerance = start_tolerance
+        self.stall_window = stall_window
         self.max_keys = max_keys
-        # signature -> unpaired first records (time, implied start), oldest first
-        self._seen: OrderedDict[tuple[Any, ...], list[tuple[float, float | None]]] = OrderedDict()
+        self._width = max(pair_window, id_pair_window)  # the time index's buckets: a window spans 3 at most
+        self._order: deque[tuple[tuple[Any, ...], _First]] = deque()  # every stored first, in arrival order
+        self._times: Index = {}  # (signature, time bucket) -> unpaired firsts
+        self._starts: Index = {}  # (signature, implied-start bucket) -> unpaired firsts
         self._size = 0
         self.duplicates = 0
 
@@ -80,45 +112,71 @@ class DoubleWriteFilter:
     @property
     def horizon(self) -> float:
         """How long an unpaired failure is remembered (seconds of event time)."""
-        return max(self.pair_window, self.id_pair_window) + self.start_tolerance
+        return max(self.pair_window, self.id_pair_window, self.stall_window) + self.start_tolerance
 
-    def is_duplicate(self, record: Mapping[str, Any], t: float, timestamp_field: str = "timestamp") -> bool:
-        """True when `record` (at event time `t`) repeats a failure already counted."""
-        if not _failed(record):
+    def is_duplicate(self, record: Mapping[str, Any], t: float, timestamp_field: str = "timestamp",
+                     restored: bool = False) -> bool:
+        """True when `record` (at event time `t`) repeats a failure already counted.
+
+        `restored`: a record a previous process counted (metrics/journal.py), judged after the replay.
+        Only its own call's other record can take it (the same start), and it is not remembered: the
+        journal holds what survived that process's filter, so two restored records, or one and a
+        distinct call written 0.1 s later, are not to be judged again by the pair window."""
+        if not failed(record):
             return False
         self._evict(t)
         key = signature(record, timestamp_field)
         start = implied_start(record, t)
         window = self.id_pair_window if _has_id(record) else self.pair_window
-        firsts = self._seen.get(key)
-        if firsts:
-            for i, (t0, s0) in enumerate(firsts):
-                same_call = start is not None and s0 is not None and abs(start - s0) <= self.start_tolerance
-                if same_call or abs(t - t0) <= window:
-                    del firsts[i]  # one duplicate per first record
-                    self._size -= 1
-                    if not firsts:
-                        del self._seen[key]
-                    self.duplicates += 1
-                    return True
-        self._seen.setdefault(key, []).append((t, start))
-        self._seen.move_to_end(key)
+        match = None
+        if start is not None:  # the same call, however long the writer stalled between its two writes
+            match = self._find(self._starts, key, start, self.start_tolerance,
+                               lambda f: f.start is not None and abs(start - f.start) <= self.start_tolerance
+                               and abs(t - f.t) <= self.stall_window)
+        if match is None and not restored:  # written within the pair window of an earlier one
+            match = self._find(self._times, key, t, self._width, lambda f: abs(t - f.t) <= window)
+        if match is not None:
+            self._unindex(key, match)  # one duplicate per first record
+            self.duplicates += 1
+            return True
+        if restored:
+            return False
+        first = _First(t, start)
+        self._order.append((key, first))
+        self._times.setdefault((key, math.floor(t / self._width)), []).append(first)
+        if start is not None:
+            self._starts.setdefault((key, math.floor(start / self.start_tolerance)), []).append(first)
         self._size += 1
-        while self._size > self.max_keys:
-            _, dropped = self._seen.popitem(last=False)
-            self._size -= len(dropped)
+        while len(self._order) > self.max_keys:
+            self._unindex(*self._order.popleft())
         return False
+
+    @staticmethod
+    def _find(index: Index, key: tuple[Any, ...], value: float, width: float,
+              fits: Callable[[_First], bool]) -> _First | None:
+        """The oldest unpaired first in the buckets around `value` that `fits`."""
+        b = math.floor(value / width)
+        found = [f for k in (b - 1, b, b + 1) for f in index.get((key, k), ()) if fits(f)]
+        return min(found, key=lambda f: f.t) if found else None
+
+    def _unindex(self, key: tuple[Any, ...], f: _First) -> None:
+        if f.used:
+            return
+        f.used = True
+        self._size -= 1
+        for index, value, width in ((self._times, f.t, self._width), (self._starts, f.start, self.start_tolerance)):
+            if value is None:
+                continue
+            bucket = (key, math.floor(value / width))
+            same = index[bucket]
+            same.remove(f)
+            if not same:
+                del index[bucket]
 
     def _evict(self, now: float) -> None:
         horizon = now - self.horizon
-        while self._seen:
-            key, firsts = next(iter(self._seen.items()))
-            while firsts and firsts[0][0] < horizon:
-                firsts.pop(0)
-                self._size -= 1
-            if firsts:
-                break
-            del self._seen[key]
+        while self._order and (self._order[0][1].used or self._order[0][1].t < horizon):
+            self._unindex(*self._order.popleft())
 
 
 class WriterDoubleWrites:
@@ -146,15 +204,15 @@ class WriterDoubleWrites:
         return self._untimed.duplicates + sum(f.duplicates for f in self._by.values())
 
     def is_duplicate(self, record: Mapping[str, Any], t: float, writer: object | None, stamp: float | None,
-                     timestamp_field: str = "timestamp") -> bool:
+                     timestamp_field: str = "timestamp", restored: bool = False) -> bool:
         """True when `record` repeats a failure its writer already wrote: by `stamp` (the writer's
         clock) when it has one and its writer is known, else by `t` (where it was placed)."""
         if writer is None or stamp is None:
-            return self._untimed.is_duplicate(record, t, timestamp_field)
+            return self._untimed.is_duplicate(record, t, timestamp_field, restored)
         f = self._by.get(writer)
         if f is None:
             f = self._by[writer] = DoubleWriteFilter()
-        return f.is_duplicate(record, stamp, timestamp_field)
+        return f.is_duplicate(record, stamp, timestamp_field, restored)
 
 
 class RepeatedLines:

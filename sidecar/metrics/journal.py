@@ -31,10 +31,21 @@ skipped when read. One process per journal: a second process opening the same di
 replicas sharing a checkpoint volume) finds it locked (flock) and runs without one, said once in the
 log, rather than restoring the other's records as its own.
 
-Not covered: a double-written failure whose two records straddle the deletion of the file while the
-sidecar is down (the first restored from here, the second read from the new file, unpaired: counted
-twice; the gateway writes the two microseconds apart); records still waiting for their writer's
-clock (metrics/held.py, up to 30 s) when the process died, if their file is gone too.
+A double-written failure whose two records straddle the file leaving its path while the sidecar is
+down (round 12; only a writer stalled between its two writes fits a kill and a rotation between them,
+metrics/dedupe.py): the first is restored from here, the second read from the new file. A restored
+record goes through the stream's double-write filter like any placed record, after the replay, on
+its writer's clock: each failure entry keeps its writer's stamp (`s`), its writer (`w`) and the fields
+the window does not keep but the pair's signature includes (`x`: `request_id` by default).
+
+Records waiting for their writer's clock (metrics/held.py, up to 30 s; round 12) are journaled when
+they start waiting, marked held (`h`), at the time their wait would end with if nothing changed (their
+stamp on the writer's clock estimate of that moment). Placed, the record is journaled again and its held
+entry is dropped (in memory, and when the file is read: a later placed entry of the same line cancels
+it). A held entry left at a restart is restored at that time when its line is gone; when the replay
+reads the line again, the replay places it by its own reading (no process placed it: nothing to keep).
+A held record its wait ends without placing (a double write's second record, history) is cancelled by
+a tombstone entry (`c`), so a restart does not restore what the live process dropped.
 """
 
 from __future__ import annotations
@@ -48,12 +59,39 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
 
 VERSION = 1
 REWRITE_SLACK = 1024  # stale lines tolerated in the file beyond twice the live ones before a rewrite
+
+
+class Entry(NamedTuple):
+    """One placed record: where (our clock), its line's digest, its compact form; for a failure, its
+    writer's stamp and writer and the fields its pair signature needs that the compact form lacks."""
+
+    t: float
+    key: str
+    record: dict[str, Any]
+    stamp: float | None = None
+    writer: str | None = None
+    extra: dict[str, Any] | None = None
+    held: bool = False  # waiting for its writer's clock when written (metrics/held.py); `t` is tentative
+
+
+class _Line:
+    """One entry as written, in this process's live span; `dead` once a held entry was placed."""
+
+    __slots__ = ("dead", "line", "t")
+
+    def __init__(self, t: float, line: bytes) -> None:
+        self.t, self.line, self.dead = t, line, False
+
+
+def _number(value: Any) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
 
 
 def digest(line: bytes) -> str:
@@ -68,9 +106,10 @@ class ReadJournal:
         self.path = path
         self.keep = keep
         self.limit = limit
-        self.previous: list[tuple[float, str, dict[str, Any]]] = []  # the last process's entries, file order
+        self.previous: list[Entry] = []  # the last process's entries, file order
         self._unread: dict[str, collections.deque[int]] = {}  # digest -> indexes into `previous` not read again
-        self._live: collections.deque[tuple[float, bytes]] = collections.deque()  # (t, line) in the file
+        self._live: collections.deque[_Line] = collections.deque()  # this process's entries in the file
+        self._waiting: dict[str, collections.deque[_Line]] = {}  # digest -> its held entries not placed yet
         self._buffer: list[bytes] = []
         self._in_file = 0
         self._fd: int | None = None
@@ -96,7 +135,7 @@ class ReadJournal:
             self.path = None
             return
         self.previous = list(self._load(path))
-        for i, (_, key, _) in enumerate(self.previous):
+        for i, (_, key, *_) in enumerate(self.previous):
             self._unread.setdefault(key, collections.deque()).append(i)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         # The file keeps the previous process's entries until the replay has decided them (`leftover`):
@@ -105,7 +144,7 @@ class ReadJournal:
         self._settled = False
 
     @staticmethod
-    def _load(path: Path) -> list[tuple[float, str, dict[str, Any]]]:
+    def _load(path: Path) -> list[Entry]:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -113,7 +152,8 @@ class ReadJournal:
         except OSError as exc:
             log.warning("metrics journal unreadable", extra={"path": str(path), "error": str(exc)})
             return []
-        out = []
+        out: list[Entry | None] = []
+        waiting: dict[str, list[int]] = {}  # digest -> held entries no placed entry cancelled yet
         for line in raw.splitlines():
             try:
                 entry = json.loads(line)
@@ -121,11 +161,22 @@ class ReadJournal:
                 continue  # a torn last line (killed mid-append) or damage: that entry only
             if not isinstance(entry, dict) or entry.get("v") != VERSION:
                 continue
-            t, key, record = entry.get("t"), entry.get("k"), entry.get("r")
-            if (isinstance(t, int | float) and not isinstance(t, bool) and math.isfinite(t)
-                    and isinstance(key, str) and isinstance(record, dict)):
-                out.append((float(t), key, record))
-        return out
+            t, key, record, writer, extra = (entry.get(k) for k in ("t", "k", "r", "w", "x"))
+            t = _number(t)
+            if t is None or not isinstance(key, str) or not isinstance(record, dict):
+                continue
+            held = entry.get("h") is True
+            if entry.get("c") is True:  # a held record that was not placed after all
+                if waiting.get(key):
+                    out[waiting[key].pop(0)] = None
+                continue
+            if not held and waiting.get(key):
+                out[waiting[key].pop(0)] = None  # the held record was placed since: its placed entry counts
+            if held:
+                waiting.setdefault(key, []).append(len(out))
+            out.append(Entry(t, key, record, _number(entry.get("s")), writer if isinstance(writer, str) else None,
+                             extra if isinstance(extra, dict) else None, held))
+        return [e for e in out if e is not None]
 
     def read_again(self, key: str) -> float | None:
         """The replay read the line with this digest again: where the previous process placed it (its
@@ -133,9 +184,10 @@ class ReadJournal:
         left = self._unread.get(key)
         if not left:
             return None
-        return self.previous[left.popleft()][0]
+        entry = self.previous[left.popleft()]
+        return None if entry.held else entry.t  # a held one was placed by no process: the replay places it
 
-    def leftover(self) -> list[tuple[float, str, dict[str, Any]]]:
+    def leftover(self) -> list[Entry]:
         """The previous process's entries the replay did not read again (their files are gone), once."""
         left = sorted(i for indexes in self._unread.values() for i in indexes)
         out = [self.previous[i] for i in left]
@@ -145,20 +197,48 @@ class ReadJournal:
         self._settled = self._fd is None
         return out
 
-    def add(self, t: float, key: str, record: Mapping[str, Any]) -> None:
-        """A record placed at `t` from the line with digest `key` (written at the next `flush`)."""
+    def add(self, t: float, key: str, record: Mapping[str, Any], stamp: float | None = None,
+            writer: str | None = None, extra: Mapping[str, Any] | None = None, held: bool = False) -> None:
+        """A record placed at `t` from the line with digest `key` (written at the next `flush`); a
+        failure's `stamp`, `writer` and `extra` fields (see the module docstring) when it has them.
+        `held`: not placed yet, waiting for its writer's clock; `t` is where its wait would put it."""
         if self._fd is None:
             return
-        line = (json.dumps({"v": VERSION, "t": t, "k": key, "r": record}, separators=(",", ":")) + "\n").encode()
-        self._buffer.append(line)
-        self._live.append((t, line))
+        entry: dict[str, Any] = {"v": VERSION, "t": t, "k": key, "r": record}
+        for name, value in (("s", stamp), ("w", writer), ("x", extra), ("h", held or None)):
+            if value is not None:
+                entry[name] = value
+        line = _Line(t, (json.dumps(entry, separators=(",", ":")) + "\n").encode())
+        if held:
+            self._waiting.setdefault(key, collections.deque()).append(line)
+        elif self._waiting.get(key):
+            waited = self._waiting[key].popleft()  # placed now: its held entry goes at the next rewrite
+            waited.dead = True
+            if not self._waiting[key]:
+                del self._waiting[key]
+        self._buffer.append(line.line)
+        self._live.append(line)
+
+    def forget(self, key: str) -> None:
+        """The held record with this digest ended its wait without being placed (see the docstring)."""
+        if self._fd is None or not self._waiting.get(key):
+            return
+        waited = self._waiting[key].popleft()
+        waited.dead = True
+        if not self._waiting[key]:
+            del self._waiting[key]
+        tombstone = _Line(waited.t, (json.dumps({"v": VERSION, "t": waited.t, "k": key, "r": {}, "c": True},
+                                                separators=(",", ":")) + "\n").encode())
+        tombstone.dead = True  # in the file until the next rewrite, which drops the held entry too
+        self._buffer.append(tombstone.line)
+        self._live.append(tombstone)
 
     def flush(self, now: float) -> None:
         """Append what this poll placed; forget entries older than `keep`; rewrite when mostly stale."""
         if self._fd is None:
             return
         cut = now - self.keep
-        while self._live and (self._live[0][0] < cut or len(self._live) > self.limit):
+        while self._live and (self._live[0].t < cut or self._live[0].dead or len(self._live) > self.limit):
             self._live.popleft()
         if self.previous:
             self._buffer = []  # written by the rewrite that follows the replay (`_live` holds them)
@@ -180,7 +260,8 @@ class ReadJournal:
     def _rewrite(self) -> None:
         assert self.path is not None and self._fd is not None
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_bytes(b"".join(line for _, line in self._live))
+        self._live = collections.deque(line for line in self._live if not line.dead)
+        tmp.write_bytes(b"".join(line.line for line in self._live))
         os.replace(tmp, self.path)
         os.close(self._fd)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

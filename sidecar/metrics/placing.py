@@ -20,7 +20,7 @@ from ..clock import Clock
 from ..config import JsonlStream
 from ..telemetry import Telemetry
 from .clockfile import ClockFile
-from .dedupe import RepeatedLines, WriterDoubleWrites
+from .dedupe import RepeatedLines, WriterDoubleWrites, failed
 from .held import HeldRecords
 from .journal import ReadJournal, digest
 from .recordline import after_torn_write, compact_record, sub_second
@@ -117,6 +117,11 @@ class RecordPlacer:
             self.skew.observe(now - stamp, self._read_no)
             if not math.isnan(self._read_no) and self._held.wants(self.skew, stamp, now):
                 self._held.add(record, stamp, now, self.skew)  # placed by _release (metrics/held.py)
+                key = record.get(JOURNAL_KEY)
+                if key is not None:  # journaled while it waits (metrics/journal.py, round 12)
+                    plain = {k: v for k, v in record.items() if k != JOURNAL_KEY}
+                    self._journal(stamp + self.skew.offset(), key, plain, compact_record(plain, self._drop),
+                                  self.skew, stamp, held=True)
                 return True
         return self._place_stamped(record, stamp, now, self.skew)
 
@@ -167,8 +172,12 @@ class RecordPlacer:
             finally:
                 self._flushing = False
         if not self._live and t < self._history_before:
+            if key is not None:
+                self.journal.forget(key)
             return False  # start_at: end: history before the lateness bound (not counted as anything)
         if self._dedupe is not None and self._dedupe.is_duplicate(record, t, writer, stamp, self.config.timestamp_field):
+            if key is not None:
+                self.journal.forget(key)  # a held record found to be a double write's second: not restored
             self._duplicate()
             return False
         if arrived - t > self.config.max_lateness:
@@ -181,8 +190,20 @@ class RecordPlacer:
         self.window.add(t, compact)
         self.records += 1
         if key is not None:
-            self.journal.add(t, key, compact)
+            self._journal(t, key, record, compact, writer, stamp)
         return True
+
+    def _journal(self, t: float, key: str, record: dict[str, Any], compact: dict[str, Any],
+                 writer: SkewEstimator | None, stamp: float | None, held: bool = False) -> None:
+        """Journal a record placed (or `held`) at `t`, in its `compact` form; a failure with what its
+        pair needs after a restart: its writer, its stamp, the fields the window drops (journal.py)."""
+        if self._dedupe is None or not failed(record):
+            self.journal.add(t, key, compact, held=held)
+            return
+        name = self.clocks.name_of(writer) if writer is not None and stamp is not None else None
+        extra = {k: v for k, v in record.items() if k in self._drop and k != self.config.timestamp_field
+                 and (v is None or isinstance(v, str | int | float | bool))}
+        self.journal.add(t, key, compact, stamp if name is not None else None, name, extra or None, held)
 
     def _after_previous(self, record: dict[str, Any], reason: str) -> bool:
         """A replayed record its own stamp cannot place: it waits for its writer's next placed record

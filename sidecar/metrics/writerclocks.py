@@ -78,6 +78,10 @@ class WriterClocks:
         return est
 
 
+    def name_of(self, est: SkewEstimator) -> str | None:
+        """The writer whose clock `est` is (None when it was dropped: bounded)."""
+        return next((key for key, e in self._skews.items() if e is est), None)
+
     def offsets(self) -> dict[str, float]:
         return {path: est.offset() for path, est in self._skews.items()}
 

@@ -40,7 +40,7 @@ def test_a_torn_last_line_costs_that_entry_only(tmp_path: Path) -> None:
     with path.open("ab") as f:
         f.write(b'{"v":1,"t":13.0,"k":"ab')  # killed mid-append
     again = ReadJournal(path, keep=100.0, limit=50)
-    assert [r["n"] for _, _, r in again.leftover()] == [0, 1, 2]
+    assert [r["n"] for _, _, r, *_ in again.leftover()] == [0, 1, 2]
     again.close()
 
 
@@ -58,7 +58,7 @@ def test_lines_the_replay_reads_again_are_not_restored_a_line_written_twice_twic
     assert again.read_again(digest(b"z")) is None  # a line the previous process never placed
     # One "b" is left. The read takes the earliest entry (its placement) and the later one is restored:
     # both copies placed, at the two times the previous process placed them.
-    assert [r["i"] for _, _, r in again.leftover()] == [0, 2]
+    assert [r["i"] for _, _, r, *_ in again.leftover()] == [0, 2]
     again.close()
 
 
@@ -74,7 +74,7 @@ def test_a_crash_during_the_replay_leaves_the_previous_entries(tmp_path: Path) -
     replaying.flush(2.0)
     replaying.close()  # killed
     third = ReadJournal(path, keep=100.0, limit=50)
-    assert [r["i"] for _, _, r in third.leftover()] == [1]
+    assert [r["i"] for _, _, r, *_ in third.leftover()] == [1]
     third.flush(3.0)
     assert entries(path) == []  # rewritten with this process's own (none placed yet)
     third.close()
@@ -89,3 +89,20 @@ def test_a_second_process_on_the_same_journal_runs_without_one(tmp_path: Path) -
     second.flush(1.0)
     first.close()
     second.close()
+
+
+def test_a_held_entry_is_restored_unless_placed_or_dropped_since_and_a_replay_places_it_itself(tmp_path: Path) -> None:
+    path = tmp_path / "s.journal.jsonl"
+    j = ReadJournal(path, keep=100.0, limit=50)
+    j.leftover()
+    for i, line in enumerate([b"placed", b"dropped", b"waiting", b"again"]):
+        j.add(10.0 + i, digest(line), {"i": i}, held=True)
+    j.flush(14.0)
+    j.add(20.0, digest(b"placed"), {"i": 0})  # its wait ended: placed on the writer's new clock
+    j.forget(digest(b"dropped"))  # its wait ended: a double write's second record, not placed
+    j.flush(20.0)
+    j.close()
+    again = ReadJournal(path, keep=100.0, limit=50)
+    assert again.read_again(digest(b"again")) is None  # placed by no process: the replay places it
+    assert [(t, r["i"], held) for t, _, r, *_, held in again.leftover()] == [(12.0, 2, True), (20.0, 0, False)]
+    again.close()

@@ -9,7 +9,11 @@ fallback on, or off with double-written failures) in three batches: A (counted b
 B (written right after an evaluation and read - the /metrics line counter says so - then SIGKILL
 before the next evaluation), C (appended after the file's fate, while the sidecar is down). The
 fate varies: deleted, copied and truncated, or kept (the twin: the replay reads B again; it must
-count once, not twice). Judged by the API's stage count after the restarted process evaluated.
+count once, not twice). `straddle` (round 12): B ends with the inner handler's record of a failed
+async upload (fallback off), the writer stalls, the file is deleted while the sidecar is down, and the
+outer `except`'s record of the same call (built after the stall: later timestamp, longer duration,
+same start) opens C in the new file: one call, counted once (metrics/dedupe.py, journal.py).
+Judged by the API's stage count after the restarted process evaluated.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from tests.conftest import find_free_port
 from tests.helpers import stop_process
 from tests.rollout.test_gateway_records import Gateway
 from tests.rollout.test_real_writer_process import epoch, rollout_of, start_rollout
+from tests.rollout.upstream_writer import UploadMetrics, utc_iso
 from tests.store.test_two_processes import TOKEN, log_tail, start_sidecar, wait_for
 
 NAME = "async-upload"
@@ -74,7 +79,7 @@ def batch(gw: Gateway, rng: random.Random, n: int, not_before: float) -> tuple[i
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed, fate", [(1, "delete"), (2, "copytruncate"), (3, "kept")])
+@pytest.mark.parametrize("seed, fate", [(1, "delete"), (2, "copytruncate"), (3, "kept"), (4, "straddle")])
 async def test_records_read_before_a_sigkill_count_once_after_the_file_is_gone(
         tmp_path: Path, seed: int, fate: str) -> None:
     rng = random.Random(seed)
@@ -119,6 +124,12 @@ async def test_records_read_before_a_sigkill_count_once_after_the_file_is_gone(
             await wait_for(just_evaluated, 2 * INTERVAL, "the next evaluation")
             last = ((await api()) or {})["last_evaluated_at"]
             b, b_lines = batch(gw, rng, rng.randrange(20, 40), stage)
+            if fate == "straddle":  # the inner handler's record; the outer one comes after the stall
+                began = time.time() - rng.uniform(0.5, 3.0)
+                failure = {"file_size_mb": round(rng.uniform(0.1, 30), 2), "provider": "kimi",
+                           "error_type": rng.choice(["TimeoutError", "ValueError"]), "request_id": None}
+                gw.write(UploadMetrics("async", False, (time.time() - began) * 1000, utc_iso(time.time()), **failure))
+                b, b_lines = b + 1, b_lines + 1
 
             async def read_b() -> bool:
                 return await lines_read() >= a_lines + b_lines
@@ -129,12 +140,14 @@ async def test_records_read_before_a_sigkill_count_once_after_the_file_is_gone(
             assert s["samples"] == a  # B is read, not evaluated
             sidecar.send_signal(signal.SIGKILL)
             sidecar.wait(timeout=10)
-            if fate == "delete":
+            if fate in ("delete", "straddle"):
                 metrics.unlink()
             elif fate == "copytruncate":
                 shutil.copyfile(metrics, tmp_path / "metrics.jsonl.1")  # not followed: the path only
                 with metrics.open("r+b") as f:
                     f.truncate(0)
+            if fate == "straddle":  # the same call's second record, into the re-created file
+                gw.write(UploadMetrics("async", False, (time.time() - began) * 1000, utc_iso(time.time()), **failure))
             c, _ = batch(gw, rng, rng.randrange(5, 15), stage)  # the writer goes on (re-creating the file)
             sidecar = start_sidecar(config)
             await wait_for(up, 60, "the restarted sidecar serving")
