@@ -61,7 +61,9 @@ def _physical(rec: Record, when: datetime, shape: str) -> list[str]:
         return [rec.message.replace("{pg_ts}", utc.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc.microsecond // 1000:03d} UTC")
                 .replace("{nginx_ts}", utc.strftime("%d/%b/%Y:%H:%M:%S +0000"))
                 # `{redis_ts}`: Redis' serverLogRaw "%d %b %Y %H:%M:%S." + ms (server.c)
-                .replace("{redis_ts}", utc.strftime("%d %b %Y %H:%M:%S.") + f"{utc.microsecond // 1000:03d}")]
+                .replace("{redis_ts}", utc.strftime("%d %b %Y %H:%M:%S.") + f"{utc.microsecond // 1000:03d}")
+                # `{syslog_ts}`: the host's syslog (RFC 3164) stamp, as journald prints it in its short format
+                .replace("{syslog_ts}", utc.strftime("%b %d %H:%M:%S"))]
     if rec.raw:
         return rec.message.splitlines()
     stamp = when.strftime("%Y-%m-%d %H:%M:%S") + (" AEDT" if shape == "zoned" else "")
