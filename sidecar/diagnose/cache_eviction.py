@@ -10,7 +10,9 @@ found", "missing", a None where a value was stored), a counter that reset. Read 
 own figures in the window (a metrics or INFO record around the error): evicted keys RISING (a "+N" delta above 0,
 or two readings that grow), or used memory at its maximum under an evicting policy with evictions counted. Then the
 cache service's memory size or policy must change: storage. Twins (CLASSES11 K, C4): evictions zero or flat, or the
-policy noeviction (our own TTL shorter than the use, or a write refused with OOM: another class) - unchanged.
+policy noeviction, leave the answer - except when the record that wrote the key gave it a TTL (`ex=`, `px=`, a
+lock's `timeout=`) shorter than the time the error says it was used (`gone after 61s`, or the two records' time
+stamps): the key expired by our own TTL, code (0.5).
 Confidence 0.55: the figure and the symptom are tied by time and component, not by the key's name.
 """
 
@@ -18,19 +20,33 @@ from __future__ import annotations
 
 import re
 
+from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
 from .situation import situation
 
 _EVICTED = re.compile(r"\bevicted[_ ]keys\W{0,3}(?P<n>\d+)(?:\s*\(?\s*\+\s*(?P<d>\d+))?", re.I)
-_USED = re.compile(r"\bused_memory\W{0,3}(?P<u>\d+)\b", re.I)
-_MAX = re.compile(r"\bmaxmemory\W{0,3}(?P<m>\d+)\b", re.I)
+# a figure in bytes or with Redis's INFO *_human unit (K, M, G)
+_SIZE = r"(?P<v>\d+(?:\.\d+)?)\s*(?P<u>[KMGT](?:i?B)?\b)?"
+_USED = re.compile(r"\bused_memory(?:_human)?\W{0,3}" + _SIZE, re.I)
+_MAX = re.compile(r"\bmaxmemory(?:_human)?\W{0,3}" + _SIZE, re.I)
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _POLICY = re.compile(r"\bmaxmemory[-_]policy\W{0,3}(?P<p>[a-z-]+)", re.I)
 # the symptom: a lock or key our code wrote is gone
+_GONE = r"\b(?:not found|missing|vanished|gone|disappeared|was None|is None|expired)\b"
 _LOST = re.compile(r"no longer owned|LockNotOwnedError|\b(?:key|lock|session|token|counter|entry|value)\b[^\n]{0,80}?"
-                   r"\b(?:not found|missing|vanished|gone|disappeared|was None|is None|expired)\b|KeyError|cache miss",
-                   re.I)
+                   + _GONE + r"|(?P<key>\b[\w-]{1,40}(?::[\w.-]{1,80}){1,4})\s+" + _GONE +
+                   # json.loads given the None a GET returned for a vanished key (json/__init__.py loads)
+                   r"|KeyError|cache miss|JSON object must be str, bytes or bytearray, not NoneType", re.I)
+_TTL = re.compile(r"\b(?P<k>ex|px|ttl|timeout|expire(?:s|_in)?)\s*[=:]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ms|s)?\b", re.I)
+_HELD = re.compile(r"\b(?:after|held(?: for)?|took|elapsed)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ms|s)\b")
+_KEY = re.compile(r"\b[\w-]{1,40}(?::[\w.-]{1,80}){1,4}")
+_DIALECT = TextDialect()
 _CACHE = re.compile(r"\b(?:redis|cache|lock|session|rate[ _-]?limit)", re.I)
+
+
+def _bytes(m: re.Match[str] | None) -> float | None:
+    return None if m is None else float(m.group("v")) * _UNITS[(m.group("u") or "")[:1].upper()]
 
 
 def _evicting(lines: list[str]) -> tuple[str | None, bool]:
@@ -55,14 +71,43 @@ def _evicting(lines: list[str]) -> tuple[str | None, bool]:
             return line, False
         if readings and n == readings[-1][0]:
             flat = True
-        used, top = _USED.search(line), _MAX.search(line)
-        if n > 0 and used is not None and top is not None and int(top.group("m")) > 0 and \
-                int(used.group("u")) >= 0.95 * int(top.group("m")):
+        used, top = _bytes(_USED.search(line)), _bytes(_MAX.search(line))
+        if n > 0 and used is not None and top and used >= 0.95 * top:
             return line, False
         if n == 0:
             flat = True
         readings.append((n, line))
     return None, flat
+
+
+def _seconds(n: str, unit: str | None, key: str = "") -> float:
+    return float(n) / (1000 if (unit or "").lower() == "ms" or key.lower() == "px" else 1)
+
+
+def _own_ttl(inp: DiagnosisInput, said: str) -> tuple[str, float, float] | None:
+    """(the record that set the key with its TTL, the TTL, the time used) when that TTL is shorter than the use."""
+    keys = [k for k in _KEY.findall(said[:2048]) if not k.startswith(("http", "File"))]
+    if not keys:
+        return None
+    error_at = _DIALECT.parse_header(inp.traceback.lstrip().split("\n", 1)[0][:LINE])
+    for raw in reversed(inp.context[-CONTEXT:]):
+        line = raw[:LINE]
+        ttl = _TTL.search(line)
+        if ttl is None or not any(k in line for k in keys):
+            continue
+        held = _HELD.search(said[:2048])
+        if held is not None:
+            used = _seconds(held.group("n"), held.group("u"))
+        else:
+            set_at = _DIALECT.parse_header(line)
+            if set_at is None or error_at is None or set_at.timestamp is None or error_at.timestamp is None:
+                return None
+            used = (error_at.timestamp - set_at.timestamp).total_seconds()
+            if not 0 < used < 3600:
+                return None
+        limit = _seconds(ttl.group("n"), ttl.group("u"), ttl.group("k"))
+        return (line, limit, used) if limit < used else None
+    return None
 
 
 def cache_eviction_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
@@ -76,7 +121,19 @@ def cache_eviction_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     lines = [raw[:LINE] for raw in (*inp.context[-CONTEXT:], *inp.after[:CONTEXT])]
     shown, flat = _evicting(lines)
     if shown is None or flat:
-        return d
+        own = _own_ttl(inp, said)
+        if own is None or d.category == "code":
+            return d
+        line, limit, used = own
+        return d.model_copy(update={
+            "category": "code", "severity": "medium", "confidence": 0.5, "rule": f"{d.rule}+own-ttl",
+            "summary": f"The key expired by the TTL our own call gave it ({limit:g} s), shorter than its use "
+                       f"({used:g} s): {symptom.group(0)}",
+            "root_cause": ("The record that wrote the key (or took the lock) set its expiry shorter than the time the "
+                           "code kept using it, so the cache expired it as told; the cache evicted nothing."),
+            "suggested_fix": ["Give the key or lock a TTL longer than its longest use, or extend/refresh it while "
+                              "working (lock.extend, a watchdog)."],
+            "evidence": list(dict.fromkeys([symptom.group(0), line, *d.evidence]))})
     policy = _POLICY.search(shown)
     how = f" (maxmemory-policy {policy.group('p')})" if policy is not None else ""
     return d.model_copy(update={

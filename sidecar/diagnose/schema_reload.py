@@ -10,15 +10,16 @@ find, in fixed grammar:
   function")
 - PGRST200 "Could not find a relationship between '<a>' and '<b>' in the schema cache"
 Read alone they are code (the query names what the schema lacks: postgrest_codes.py group 2). What decides is a
-SECOND record that says the object IS in the database:
-- before the error, a schema change naming that very object (ALTER TABLE ... ADD COLUMN <col>, CREATE TABLE/VIEW/
-  FUNCTION <name>, a migration runner's "applied <file>: <DDL>") that did not fail; or
-- after the error, a reload of PostgREST's cache (the notification, a SIGUSR1, a restart of the REST service)
-  followed by the same table's request succeeding.
-Then the REST service's runtime state is what must change (reload it): storage. Twins (CLASSES11 K, C3): no schema
-change names the object, or the one that does failed/rolled back (the object is not there: code, unchanged); the DDL
-created the object in ANOTHER schema than the one the error names (not exposed: PostgREST's `db-schemas`) -> config.
-Confidence 0.55 on one deciding record, 0.6 when both the change before and the reload-with-success after are there.
+SECOND record that says the object IS in the database: before the error, a schema change naming that very object
+(ALTER TABLE ... ADD COLUMN <col>, CREATE TABLE/VIEW/FUNCTION <name>, a migration runner's "applied <file>: <DDL>" or
+"applied migration <file> (<object>)") that did not fail. Then the REST service's runtime state is what must change
+(reload it): storage. A reload of PostgREST's cache after the error (the notification, a SIGUSR1, a restart of the
+REST service) followed by the same table's request succeeding corroborates it, but is not enough alone: the class's
+twin (CLASSES11 K, C3) has the same reload and success where no migration names the object (it was created by hand,
+out of the migrations: code). Twins: no schema change names the object, or the one that does failed/rolled back (the
+object is not in the schema the code was shipped with: code, unchanged); the DDL created the object in ANOTHER
+schema than the one the error names (not exposed: PostgREST's `db-schemas`) -> config.
+Confidence 0.55 on the change before, 0.6 when the reload-with-success after is there too.
 """
 
 from __future__ import annotations
@@ -105,10 +106,10 @@ def schema_reload_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     change, created_in = _change_before(inp, obj)
     if change is None and _failed_change(inp, obj):
         return d  # the migration that would add it failed: the object is not there (the twin, code)
-    reload = _reload_after(inp, table)
-    if change is None and reload is None:
+    if change is None:
         return d
-    if change is not None and created_in and schema and created_in != schema:
+    reload = _reload_after(inp, table)
+    if created_in and schema and created_in != schema:
         return d.model_copy(update={
             "category": "config", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+schema-not-exposed",
             "summary": f"'{obj}' exists in schema {created_in}, but PostgREST looked in {schema}: that schema is not "
@@ -118,9 +119,9 @@ def schema_reload_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             "suggested_fix": [f"Add {created_in} to PostgREST's exposed schemas (db-schemas / PGRST_DB_SCHEMAS, "
                               "Supabase: API settings > exposed schemas) or create the object in an exposed schema."],
             "evidence": list(dict.fromkeys([m.group(0), change, *d.evidence]))})
-    deciding = [x for x in (change, reload) if x is not None]
-    what = (f"a schema change before the error adds '{obj}'" if change is not None else
-            f"after a reload of the schema cache the same request on '{table}' succeeds")
+    deciding = [change] + ([reload] if reload is not None else [])
+    what = f"a schema change before the error adds '{obj}'" + (
+        f" and after a reload of the schema cache the same request on '{table}' succeeds" if reload else "")
     return d.model_copy(update={
         "category": "storage", "severity": "medium", "confidence": 0.6 if len(deciding) == 2 else 0.55,
         "rule": f"{d.rule}+schema-cache-stale",

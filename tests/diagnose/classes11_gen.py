@@ -58,22 +58,25 @@ def _reload_then_ok(rng: random.Random, table: str) -> list[str]:
 
 
 def c3_schema_cache_stale(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
-    """C3: the object IS in the database (a schema change naming it before, or a reload then success after, or
-    both); PostgREST answers from its stale cache -> storage."""
+    """C3: the object IS in the database (a schema change naming it before the error, with or without a reload then
+    success after); PostgREST answers from its stale cache -> storage."""
     _, obj, table, body, ddl = _schema_miss(rng)
-    where = rng.choice(("before", "after", "both"))
-    before = [_migration(rng, ddl)] if where != "after" else []
-    after = _reload_then_ok(rng, table) if where != "before" else neutral(rng, 2)
+    before = [_migration(rng, ddl)]
+    after = _reload_then_ok(rng, table) if rng.random() < 0.5 else neutral(rng, 2)
     return "\n".join([*before, *neutral(rng), _postgrest(rng, 400, body), *after]), "storage"
 
 
 def c3_twin_never_added(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
-    """C3 twin: no schema change names the object, or the one that does failed, or a reload after which the same
-    request still fails -> the schema lacks it: code."""
+    """C3 twin: no schema change names the object (another object's migration, or none), or the one that does
+    failed; after it a reload with the request still failing, or even succeeding (the object made by hand, outside
+    the migrations) -> the schema the code was shipped with lacks it: code."""
     _, obj, table, body, ddl = _schema_miss(rng)
-    before = [_migration(rng, ddl, failed=True)] if rng.random() < 0.5 else []
+    other = f"ALTER TABLE {rng.choice(_TABLES)} ADD COLUMN {rng.choice(('note', 'flags', 'owner_hint'))} text"
+    before = [rng.choice((_migration(rng, ddl, failed=True), _migration(rng, other)))] if rng.random() < 0.7 else []
     after = neutral(rng, 2)
-    if rng.random() < 0.5:
+    if rng.random() < 0.3:
+        after = _reload_then_ok(rng, table)
+    elif rng.random() < 0.5:
         after = [*_reload_then_ok(rng, table)[:1], _stamped(15, rng.randrange(0, 59), "INFO", "httpx",
                                                              f"HTTP Request: POST https://qzkv.supabase.co/rest/v1/"
                                                              f"{table} \"HTTP/2 400 Bad Request\"")]
@@ -82,10 +85,10 @@ def c3_twin_never_added(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
 
 
 
-def _redis_symptom(rng: random.Random) -> str:
+def _redis_symptom(rng: random.Random, held: int | None = None) -> tuple[str, str]:
     """A key our code wrote, found gone through the real redis-py asyncio client against a loopback RESP server:
     a lock whose release/extend script finds another token (LockNotOwnedError), or a GET answering null that our
-    code then refuses."""
+    code then refuses. Returns (excerpt, the key); `held` adds the time the key was used to the record."""
     import asyncio
 
     import redis.asyncio as aredis
@@ -109,12 +112,13 @@ def _redis_symptom(rng: random.Random) -> str:
                 await (lock.release() if kind == "release" else lock.extend(60))
             except Exception:  # noqa: BLE001 - the real client's error, logged as the gateway logs it
                 who = rng.choice(("src.file_management.dedup", "src.daemon.session_lock", "utils.infrastructure.cache"))
-                return logged(who, rng.choice((f"[req:{rng.randrange(16**4):04x}] {kind} of {key} failed",
-                                               f"cache {kind} failed for {key}", f"lost {key}")))
+                said = rng.choice((f"[req:{rng.randrange(16**4):04x}] {kind} of {key} failed",
+                                   f"cache {kind} failed for {key}", f"lost {key}"))
+                return logged(who, said + (f" after {held}s" if held is not None else ""))
             finally:
                 await client.aclose()
         raise AssertionError("no error")
-    return asyncio.run(go())
+    return asyncio.run(go()), key
 
 
 def _cache_info(rng: random.Random, evicting: bool) -> list[str]:
@@ -139,19 +143,26 @@ def _cache_info(rng: random.Random, evicting: bool) -> list[str]:
 def c4_cache_evicting(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     """C4: a key or lock our code wrote is gone and the cache's figures show evictions at its memory limit
     (before or after the error) -> storage."""
-    err, info = _redis_symptom(rng), _cache_info(rng, True)
+    (err, _), info = _redis_symptom(rng, rng.choice((None, 20, 45))), _cache_info(rng, True)
     before, after = (info, []) if rng.random() < 0.4 else ([], info)
     return "\n".join([*neutral(rng), *before, err, *after, *neutral(rng, 1)]), "storage"
 
 
 def c4_twin_no_evictions(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     """C4 twin: the same symptom with evictions zero, flat or a noeviction policy: the cache kept every key, so our
-    own TTL or code lost it - never storage (a lost lock keeps the doctrine's concurrency: its TTL ran out during
+    own TTL or code lost it - never storage; the record that wrote the key with a TTL shorter than the use -> code (a lost lock keeps the doctrine's concurrency: its TTL ran out during
     the work, library_causes.py; a missing key our code refuses is the catch-all's honest unknown at <= 0.4: nothing
     in the log says why the key is gone)."""
-    err, info = _redis_symptom(rng), _cache_info(rng, False)
+    if rng.random() < 0.5:  # the record that wrote the key gave it a TTL shorter than its use: our TTL, code
+        ttl = rng.choice((5, 10, 15))
+        err, key = _redis_symptom(rng, ttl + rng.randrange(5, 60))
+        wrote = _stamped(9, rng.randrange(0, 59), "DEBUG", rng.choice(("src.cache.sessions", "src.daemon.job_runner")),
+                         rng.choice((f"acquired lock:{key} ex={ttl}s", f"set {key}:state ex={ttl}",
+                                     f"lock lock:{key} taken (timeout={ttl}s)")))
+        return "\n".join([*neutral(rng), wrote, *_cache_info(rng, False), err, *neutral(rng, 1)]), "code"
+    err, _ = _redis_symptom(rng)
     expected = "concurrency" if "LockNotOwnedError" in err else "unknown"
-    return "\n".join([*neutral(rng), *info, err, *neutral(rng, 1)]), expected
+    return "\n".join([*neutral(rng), *_cache_info(rng, False), err, *neutral(rng, 1)]), expected
 
 
 CLASSES11: dict[str, tuple[Gen, ...]] = {
