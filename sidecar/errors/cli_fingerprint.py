@@ -36,6 +36,7 @@ from .fingerprint import (
 )
 from .grouper import MessageGrouper
 from .masking import CACHEABLE
+from .records import RECORD_STARTS, read_record
 
 _DIALECT = TextDialect()
 # logging.basicConfig's `LEVEL:name:msg` (formats._F3): the first two letters of its level names.
@@ -58,6 +59,10 @@ def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tu
     if key == '{"' and text.startswith(_DOCKER):
         text = _docker_log(text)
         key = text[:2]
+    if key in RECORD_STARTS:
+        record = read_record(text)
+        if record is not None:
+            return record.message, _record_logger(logger, record.logger), level
     # Every header format starts with a date or a level name: skip the header parser for anything
     # else (cheap).
     if text[:4].isdigit() or (key in _BASIC_STARTS and ":" in text[:10]):
@@ -70,10 +75,18 @@ def split_line(line: str, level: str = "ERROR", logger: str | None = None) -> tu
         # keyed on, and these grammars' levels (BGL FAILURE, logcat V, postgres LOG) are not
         # Python's: one template printed at two RAS levels split BGL (whole-line GA 0.951 with
         # the header's level, 0.972 without, = its Content column; bench/grouping_headers.py).
+        record = read_record(cut.message) if cut.message[:2] in RECORD_STARTS else None
+        if record is not None:
+            return record.message, _record_logger(logger, record.logger), level
         return cut.message, logger, level
-    if key in NO_HEADER and key not in _BASIC_STARTS and key != '{"' and key.isascii():
+    if key in NO_HEADER and key not in _BASIC_STARTS and key not in RECORD_STARTS and key.isascii():
         _PLAIN.add(key)
     return text, logger, level
+
+
+def _record_logger(logger: str | None, statement: str) -> str:
+    """A structured record's statement identity (`records.py`) under the command's logger, if any."""
+    return f"{logger}/{statement}" if logger else statement
 
 
 def _docker_log(text: str) -> str:

@@ -27,7 +27,7 @@ Shorter tails (`cupsd startup succeeded` / `hcid startup succeeded`, `maxSession
 stay apart: two literal words after a subject are too little to say the subject is a value (the
 labeled shared datasets keep them as events; bench/grouping.py). The template keeps its id; its
 first token becomes `<*>` and it moves to the `<*>` shelf of its bucket, where later messages whose
-own shelf offers nothing find it (`TemplateLearner._place_first`).
+own shelf offers nothing find it (`across_counts.place_first`).
 """
 
 from __future__ import annotations

@@ -49,11 +49,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 
-from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key
+from .across_counts import add_tail, place_first, place_span, widen_tail
+from .first_slot import plain_subject, tail_key
 from .kvlists import may_hold_kv_list
-from .masking_rules import PLACEHOLDER
+from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
 from .slots import (
     MIN_AGREE,
@@ -64,7 +64,7 @@ from .slots import (
     fixed_veto,
     similarity,
 )
-from .spans import MAX_SPAN, align, may_span, widen
+from .spans import may_span
 from .tail_slot import TailIndex
 from .template_model import Learned, Template, merge_tokens
 from .token_forms import tokenize, variable_like
@@ -73,7 +73,6 @@ from .veto_index import message_codes, veto_positions, vetoed
 __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
 
 
-SPAN_CANDIDATES = 32  # templates one new form is aligned with across counts (`_place_span`), newest first
 
 
 @dataclass
@@ -148,6 +147,8 @@ class TemplateLearner:
         shelf = shelf_of(bucket, tokens)
         if shelf != shelf_of(tpl.bucket, tpl.tokens) or not learnable(tokens, shelf):
             return False
+        if constant_message(bucket) and words_differ(tpl.tokens, tokens):
+            return False
         return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
                    similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
 
@@ -187,7 +188,7 @@ class TemplateLearner:
             self._buckets.setdefault(shelf_of(tpl.bucket, tpl.tokens), []).append(tpl)
             self._index(tpl)
             if tokens and plain_subject(tokens[0]):
-                self._add_tail(tpl, tail_key(tpl.bucket, tokens))
+                add_tail(self, tpl, tail_key(tpl.bucket, tokens))
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -237,6 +238,7 @@ class TemplateLearner:
         if len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf):
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
+            record = constant_message(logger)  # a structured record's `msg`: no word-for-word slot (records.py)
             codes: list[int] | None = None  # `message_codes(tokens)`, made at the first template kept halves ask
             for tpl in candidates:
                 # `fixed_veto(tpl.tokens, tokens, word_from)`, from its halves (veto_index.py) once a
@@ -256,13 +258,15 @@ class TemplateLearner:
                             codes = message_codes(tokens)
                         if vetoed(veto, tokens, codes, word_from):
                             continue
+                if record and words_differ(tpl.tokens, tokens):
+                    continue
                 score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
             if best is None:
-                if plain_subject(tokens[0]):
+                if plain_subject(tokens[0]) and not record:
                     tail = tail_key(bucket, tokens)
-                first = self._place_first(bucket, tokens, tail) if tail else None
+                first = place_first(self, bucket, tokens, tail) if tail else None
                 if first is not None:
                     self._remember_new(form_fp, first[0].fingerprint)
                     return first
@@ -270,9 +274,9 @@ class TemplateLearner:
                     if ": " in masked else None
                 if site is not None:
                     self._remember_new(form_fp, site.fingerprint)
-                    return site, self._widen_tail(site)
+                    return site, widen_tail(self, site)
                 spans = may_span(masked)
-                spanned = self._place_span(head_of(shelf), tokens, spans, "=" in masked)
+                spanned = place_span(self, head_of(shelf), tokens, spans, "=" in masked)
                 if spanned is not None:
                     self._remember_new(form_fp, spanned[0].fingerprint)
                     return spanned
@@ -284,7 +288,7 @@ class TemplateLearner:
                 self._by_id[form_fp] = tpl
                 self._index(tpl, spans, head_of(shelf))
                 if tail:
-                    self._add_tail(tpl, tail)
+                    add_tail(self, tpl, tail)
                 self._errno_sites.note(bucket.rpartition("\x1f")[0], tpl, tokens)
             self._remember_new(form_fp, form_fp)
             return None, False
@@ -295,100 +299,6 @@ class TemplateLearner:
         self._errno_sites.note(bucket.rpartition("\x1f")[0], best, tokens)
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
-
-    def _widen_tail(self, tpl: Template) -> bool:
-        """A `%m` call site took another tail (`tail_slot.py`): its last token becomes `<*>`."""
-        if tpl.tokens[-1] == PLACEHOLDER:
-            return False
-        self._retokened(tpl, [*tpl.tokens[:-1], PLACEHOLDER])
-        return True
-
-    def _place_first(self, bucket: str, tokens: list[str], key: str) -> tuple[Template, bool] | None:
-        """Join a template of the bucket whose first token is a value (`<*>`) or, with the same rest,
-        another plain word (`first_slot.py`), or None. Its first token becomes `<*>`: it moves to
-        the bucket's `<*>` shelf, keeping its id."""
-        first = tokens[0]  # a `plain_subject`; `key` is its `tail_key`
-        star = self._buckets.get(bucket + "\x1f" + PLACEHOLDER)
-        tail = self._tails.get(key)
-        if (not star and tail is None) or not subjects_may_vary(first, None):
-            return None  # nothing to join (most new forms): the guards are not asked
-        tried = 0
-        for tpl in reversed(star or ()):
-            if tpl.tokens[0] != PLACEHOLDER:
-                continue
-            tried += 1
-            if tried > SPAN_CANDIDATES:
-                break
-            if tail_agrees(tpl.tokens, tokens):
-                return tpl, False
-        if tail is None:
-            return None
-        found, words = tail
-        if (self._by_id.get(found.fingerprint) is not found or found.bucket != bucket  # a logger may hold `\x1e`
-                or not plain_subject(found.tokens[0])
-                or not subjects_may_vary(first, found.tokens[0]) or not tail_agrees(found.tokens, tokens)
-                or len(words | {first}) < FIRST_VALUES):
-            return None  # the caller starts its template (`_add_tail` counts its word)
-        shelf = self._buckets.get(shelf_of(found.bucket, found.tokens))
-        if shelf is not None and found in shelf:
-            shelf.remove(found)
-        self._unindex(found)
-        found.tokens = [PLACEHOLDER, *found.tokens[1:]]
-        self._buckets.setdefault(shelf_of(found.bucket, found.tokens), []).append(found)
-        self._index(found)
-        return found, True
-
-    def _add_tail(self, tpl: Template, key: str) -> None:
-        """Count a new template's plain first word under its tail (`_tails`; `key` is its `tail_key`)."""
-        _, words = self._tails.setdefault(key, (tpl, set()))
-        if len(words) < FIRST_VALUES:
-            words.add(tpl.tokens[0])
-
-    def _place_span(self, head: str, tokens: list[str], spans: bool, pairs: bool = False) -> tuple[Template, bool] | None:
-        """Join a template of the same logger, level class and first word whose values span other
-        token counts here (`spans.align`), or None. The one with the most tokens agreeing wins
-        (then the oldest of those tried); each differing stretch of it becomes one `<*>`, which may change its
-        count: it moves to that shelf, keeping its id."""
-        best: tuple[int, Template, list[tuple[int, int, int, int]]] | None = None
-        n = len(tokens)
-        # Only where one side may hold a multi-token value (`may_span`) can `align` find one: a
-        # message that holds none is compared with the templates that may (`_span_heads`, few).
-        index = self._heads if spans else self._span_heads
-        candidates: Iterable[Template] = reversed(index.get(head, ()))
-        if pairs and not spans and head in self._kv_heads:
-            # a message with `=`: also the templates holding pairs (kvlists.py) not tried already
-            candidates = chain(candidates, (t for t in reversed(self._kv_heads[head]) if not t.spans))
-        # Bounded: the `SPAN_CANDIDATES` newest templates within reach of its count, so a flood of
-        # distinct lines that all may span costs a constant per line (measured: 6,000 such lines 6.1 s
-        # CPU, 3.7 s without spans, 43 s unbounded). An older template of the head is missed only when
-        # more than that many newer ones of nearby counts were created since.
-        tried = 0
-        for tpl in candidates:
-            if abs(len(tpl.tokens) - n) > MAX_SPAN:
-                continue
-            tried += 1
-            if tried > SPAN_CANDIDATES:
-                break
-            found = align(tpl.tokens, tokens)
-            if found is None:
-                continue
-            agree = len(tpl.tokens) - sum(b - a for a, b, _, _ in found)
-            if best is None or agree >= best[0]:
-                best = (agree, tpl, found)
-        if best is None:
-            return None
-        _, tpl, found = best
-        merged = widen(tpl.tokens, found, tokens)
-        if merged == tpl.tokens:
-            return tpl, False
-        if len(merged) != len(tpl.tokens):
-            shelf = self._buckets.get(shelf_of(tpl.bucket, tpl.tokens))
-            if shelf is not None and tpl in shelf:
-                shelf.remove(tpl)
-            tpl.bucket = rebucket(tpl.bucket, merged)
-            self._buckets.setdefault(shelf_of(tpl.bucket, merged), []).append(tpl)
-        self._retokened(tpl, merged)
-        return tpl, True
 
     def _index(self, tpl: Template, spans: bool | None = None, head: str | None = None) -> None:
         """Add a template to its head's lists (`_heads`, and `_span_heads` when its text may span)."""
