@@ -43,6 +43,7 @@ from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
+from .honest_unknown import rated_catch_all
 from .model import Diagnosis, DiagnosisInput, one_line
 from .named_exception import named_in_message
 from .render import (
@@ -223,6 +224,11 @@ class RuleSet:
         return None
 
     def diagnose(self, inp: DiagnosisInput) -> Diagnosis:
+        """The rules' answer for `inp`: the first matching rule, the class layer, the second looks, or the catch-all
+        (re-rated by what the record names: honest_unknown.py)."""
+        return self._diagnose(inp, outermost=True)
+
+    def _diagnose(self, inp: DiagnosisInput, outermost: bool = False) -> Diagnosis:
         start = time.perf_counter()
         # valid Unicode first (model.py), then an exception group / tenacity RetryError answers for its cause
         # and an exception named only in the message (named_exception.py) is the record's exception
@@ -287,7 +293,9 @@ class RuleSet:
                 model="rules",
                 rule=rule.id,
             )
-        diagnosis = second_looks(diagnosis, inp, sit, self.diagnose)  # the records around it (second_looks.py)
+        diagnosis = second_looks(diagnosis, inp, sit, self._diagnose)  # the records around it (second_looks.py)
+        if outermost:  # a second look compares a recursive answer with the catch-all's constant (honest_unknown.py)
+            diagnosis = rated_catch_all(diagnosis, sit)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -1,0 +1,53 @@
+"""How sure the catch-all's "unknown" is: a record that says nothing vs a record no rule could read.
+
+The doctrine's `unknown` is "the record does not say" (evals/TAXONOMY.md, category doctrine). The catch-all answers
+unknown for two different situations, and they are not equally right:
+- the record names none of the facts the doctrine decides by - no error code in a namespace (SQLSTATE, PGRST,
+  HTTP status, a provider's code: situation.py), no remote named by a host, package, logger or model of the record
+  itself, no exception class or frame of a known library (`situation.KNOWN_PACKAGES`). Then "unknown" is usually the
+  honest answer: it is what the issue asks for (an unknown at <= 0.4), and blind it was right 61 of 125 times;
+- the record names one of them and still no rule or family answered: the record DOES say who raised, which remote or
+  which code - the rules only cannot read it yet. Blind, unknown was right there 7 of 63 times (an expected code 20,
+  config 13: the on-call engineer does have something to change), so the answer stays unknown (no rule guesses a
+  category it did not read) but says so, at 0.15.
+Measured on the engines' BLIND answers (each held-out set 2-11 run with the tree of the commit that added it, before
+anyone read it: `git archive <commit> sidecar rules`, `sidecar eval --cases evals/heldoutN --jsonl`; 535 answers, 188
+catch-alls) and validated leave-one-set-out: fitted on 8 sets, scored on the 9th, the said-rate was 0.07-0.14 and the
+plain rate 0.49-0.58 (capped at the unknown ceiling 0.4) in every fold; Brier of the blind answers 0.243 -> 0.233
+(all checks) and 0.253 -> 0.238 (category alone), better on 7 of 9 sets (evals/RESULTS.md, round 12, b17).
+Only the outermost answer is re-rated (rules.py): second looks compare a recursive answer's confidence with their own
+thresholds (dead_worker.py: "surer than the catch-all"), so they see the catch-all's constant.
+"""
+
+from __future__ import annotations
+
+from .calibration import UNKNOWN_CEILING
+from .model import Diagnosis
+from .render import REMOTE_NAMES
+from .situation import KNOWN_PACKAGES, Situation
+
+RECORD_SAYS_NOTHING = UNKNOWN_CEILING  # blind 61/125 right (0.49); the issue's ceiling for an unknown binds
+RECORD_SAYS_UNREAD = 0.15  # blind 7/63 right (0.11)
+
+
+def what_the_record_names(sit: Situation) -> list[str]:
+    """The doctrine's deciding facts the record carries: codes by namespace, the remote, known raising packages."""
+    said = [f"{ns} code {', '.join(codes[:2])}" for ns, codes in sorted(sit.codes.items()) if codes]
+    if sit.remote is not None and sit.remote_named_by_record:
+        said.append(f"the remote {REMOTE_NAMES.get(sit.remote, sit.remote)}")
+    packages = sorted(sit.components & KNOWN_PACKAGES)
+    if packages:
+        said.append(f"the package{'s' if len(packages) > 1 else ''} {', '.join(packages[:3])}")
+    return said
+
+
+def rated_catch_all(d: Diagnosis, sit: Situation) -> Diagnosis:
+    """`d` re-rated when it is the plain catch-all (module docstring); any other answer unchanged."""
+    if d.rule != "catch-all":
+        return d
+    said = what_the_record_names(sit)
+    if not said:
+        return d.model_copy(update={"confidence": RECORD_SAYS_NOTHING})
+    note = (f" The record names {'; '.join(said)}, so it does say where this failed: it is unrecognised by the rules "
+            "rather than undecidable - read that component's failure before treating it as unknown.")
+    return d.model_copy(update={"confidence": RECORD_SAYS_UNREAD, "root_cause": d.root_cause + note})
