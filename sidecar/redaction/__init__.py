@@ -48,6 +48,7 @@ from . import carriers as c
 from . import datastores as ds
 from . import locations as loc
 from . import spelled as sp
+from .announced import PADDED_HINTS, lone_record_sub, lone_sub, padded_label_sub
 from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .changes import HINTS as CHANGE_HINTS
@@ -88,6 +89,7 @@ from .iac import iac_sub
 from .jwk import HINTS as JWK_HINTS
 from .jwk import private_sub
 from .keep import jwt_role
+from .keyfiles import GRAMMAR_HINTS, grammar_sub
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
 from .listed import LONE_MNEMONIC_HINTS, MNEMONIC_HINTS, listed_sub, lone_mnemonic_sub, mnemonic_sub
@@ -171,22 +173,6 @@ def _pre_val(kind: str) -> Callable[[re.Match[str]], str]:
     return lambda m: m.group("pre") + _mark(kind)
 
 
-_PGPASS_PORT = re.compile(r":(?:\d{2,5}|\*):")
-_PGPASS_PRE_VAL = _pre_val("password")
-# colon-separated hex bytes (`de:69:e2:10:5c`, the last line of an OpenSSL key or certificate block) hold a 2-digit
-# "port" and read as `host:port:db:user:password`; no pgpass line is made of five hex pairs (spelled.py judges them).
-_HEX_PAIRS = re.compile(r"(?:[0-9a-fA-F]{2}:)+[0-9a-fA-F]{2}")
-
-
-def _PGPASS_REPL(m: re.Match[str]) -> str:  # noqa: N802  (a replacement, named as the rule's other parts)
-    return m.group(0) if _HEX_PAIRS.fullmatch(m.group(0)) else _PGPASS_PRE_VAL(m)
-
-
-def _pgpass(text: str) -> str:
-    """`.pgpass` lines only where a `:port:` field occurs (a cheap test first: ':' is in every log line)."""
-    return c.PGPASS.sub(_PGPASS_REPL, text) if _PGPASS_PORT.search(text) else text
-
-
 def _email(m: re.Match[str]) -> str:
     return _mark("email")
 
@@ -221,6 +207,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", repl_sub(_mark("secret")), None, REPL_HINTS),
     Rule("password", not_found_sub(_mark("password")), None, NOT_FOUND_HINTS),
     Rule("password", positional_sub(_mark("password")), None, POSITIONAL_HINTS),  # by its slot (positions.py)
+    Rule("secret", grammar_sub(_mark("secret")), None, GRAMMAR_HINTS),  # a key file's secret field (keyfiles.py)
     Rule("secret", named_row_sub(_mark("secret")), None, ROW_HINTS, "name"),  # typed at a shell (transcripts.py)  # a debugger/REPL value of a named expression
     Rule("secret", php_serialized_sub(_mark("secret")), None, PHP_HINTS),  # PHP serialize()/session (serialized.py)
     # (b) encoded carriers first: decoded, judged by every class, replaced when they hold a secret
@@ -305,10 +292,11 @@ _RULES: tuple[Rule, ...] = (
           "conn ", "conn\t", "connect ", "connect\t", "userid")),  # ORACLE_LOGON takes a space or a tab after each
     Rule("secret", c.YAML_ARGV, c.yaml_argv(_mark("secret")), ("--",)),
     Rule("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
-    Rule("pgpass_password", _pgpass, None, (":",)),
+    Rule("pgpass_password", ds.pgpass_sub(_mark("password")), None, (":",)),
     Rule("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
     *(Rule(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),
+    Rule("secret", padded_label_sub(_mark("secret")), None, PADDED_HINTS),  # `Secret ID    = <v>` (announced.py)
     # (c) names
     Rule("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
     Rule("secret", spring_value_sub(_mark("secret")), None, ("    value: ",)),
@@ -339,6 +327,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("email", re.compile(
         r"(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), _email, ("@",)),
     Rule("secret", changes_sub(_mark("secret")), None, CHANGE_HINTS),  # a redacted old value's new one (changes.py)
+    # (c) a lone value under its banner, or random alone; a multi-word label's value (announced.py): what no rule above named
+    Rule("secret", lone_sub(_mark("secret")), None, ("\n", "\\n")),  # alone under its banner, or random alone
+    Rule("secret", lone_record_sub(_mark("secret")), None, ()),  # a record that is one random token
     # (d) entropy
     Rule("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),
 )

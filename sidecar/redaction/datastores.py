@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .carriers import PGPASS
 from .textstats import password_like
 
 # The rule tokens after `ACL SETUSER <user>` or a users.acl `user <name>` line that reads as ACL rules.
@@ -110,3 +111,22 @@ def sentinel_auth(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # `${REDIS_PASSWORD}`, `{{ .Values.auth }}`, `<password>`: a reference, a placeholder
         return m.group("pre") + mark
     return repl
+
+
+# libpq's password file (PostgreSQL docs, "The Password File"): `host:port:database:username:password`.
+_PGPASS_PORT = re.compile(r":(?:\d{2,5}|\*):")
+# colon-separated hex bytes (`de:69:e2:10:5c`, the last line of an OpenSSL key or certificate block) hold a 2-digit
+# "port" and read as `host:port:db:user:password`; no pgpass line is made of five hex pairs (spelled.py judges them).
+_HEX_PAIRS = re.compile(r"(?:[0-9a-fA-F]{2}:)+[0-9a-fA-F]{2}")
+
+
+def pgpass_sub(mark: str) -> Callable[[str], str]:
+    """`.pgpass` lines only where a `:port:` field occurs (a cheap test first: ':' is in every log line)."""
+    def repl(m: re.Match[str]) -> str:
+        if _HEX_PAIRS.fullmatch(m.group(0)) or "[REDACTED:" in m.group(0):
+            return m.group(0)  # hex bytes, or a line whose field a rule before already marked (smbpasswd's NT hash)
+        return m.group("pre") + mark
+
+    def sub(text: str) -> str:
+        return PGPASS.sub(repl, text) if _PGPASS_PORT.search(text) else text
+    return sub

@@ -120,7 +120,9 @@ def camel_identifier(core: str) -> bool:
             and all(any(v in w for v in "aeiouy") for w in words if len(w) >= 3))
 
 
-def _random(core: str) -> bool:
+def reads_random(core: str) -> bool:
+    """A token that reads as generated: not a CamelCase identifier; upper and lower case and a digit (or 24+
+    characters); class switches; the Shannon bar for its length (module doc)."""
     if camel_identifier(core):
         return False
     has_upper = any(c.isupper() for c in core)
@@ -142,12 +144,23 @@ _PUBLIC_PEM_B64 = tuple(base64.b64encode(f"-----BEGIN {label}-----".encode()).de
     "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE REQUEST",
     "X509 CRL"))
 _TOKEN_PARTS = re.compile(r"[-_/]+")
+# A BitLocker recovery (numerical) password: 48 digits in 8 groups of 6, each group a multiple of 11 whose quotient is
+# below 2^16 (libbde's "BitLocker Drive Encryption (BDE) format", recovery password; manage-bde -protectors -get). The
+# check is the class's own: a random run of 8 such groups passes with p = 11^-8, so no id, date or phone number does.
+_BITLOCKER = re.compile(r"\d{6}(?:-\d{6}){7}")
+
+
+def bitlocker_recovery(core: str) -> bool:
+    return _BITLOCKER.fullmatch(core) is not None and all(int(g) % 11 == 0 and int(g) // 11 < 65536
+                                                           for g in core.split("-"))
 
 
 @functools.lru_cache(maxsize=4096)  # pure; ids, model names and paths repeat across lines
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
+    if len(core) == 55 and bitlocker_recovery(core):
+        return True
     if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core) or \
             core.startswith(_PUBLIC_PEM_B64):
         return False
@@ -156,9 +169,9 @@ def is_high_entropy(tok: str) -> bool:
         return False
     if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
         # a path or URL tail with a random segment: judge the segments, not the whole path
-        return any(len(p) >= 16 and _random(p) for p in core.split("/")) and not float_vector_base64(tok)
+        return any(len(p) >= 16 and reads_random(p) for p in core.split("/")) and not float_vector_base64(tok)
     # decoded last: only a token that reads as random; an EC public point (points.py) is public by design
-    return _random(core) and not float_vector_base64(tok) and not ec_public_point(tok)
+    return reads_random(core) and not float_vector_base64(tok) and not ec_public_point(tok)
 
 
 _ESCAPE_HEAD = re.compile(r"u[0-9A-Fa-f]{4}|[nrtbf](?=[A-Z0-9])")
@@ -201,7 +214,7 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             return tok
         core = tok.strip("-_=/+")
         if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
-            return "/".join(mark if len(p) >= 16 and _random(p) else p for p in tok.split("/"))
+            return "/".join(mark if len(p) >= 16 and reads_random(p) else p for p in tok.split("/"))
         return mark
 
     def repl(m: re.Match[str]) -> str:

@@ -1,0 +1,168 @@
+"""A value alone on its line, named by the line before it or by nothing at all (issue 18, round 12 mechanisms 1 and 2).
+
+Mechanism 1, context that spans lines. A tool that generates a credential prints it alone on a line under a line that
+announces it, in one of two forms, and the carrier keeps the two lines apart (a text record with embedded newlines, a
+traceback's message, a JSON `output` field with `\\n`, or two Docker json-file records whose boundary sits between
+them, `\\n","stream":...,"time":...}` then `{"log":"`):
+- a BANNER: a sentence that names a password, passphrase, token, key or secret and ends with `:` or says the value
+  follows ("Please use the following password to proceed to installation:" - Jenkins' setup wizard, hudson
+  `SetupWizard`; "Your recovery key is:", "Here is your API token", "Password:" then an indented value - manage-bde
+  `-protectors -get`), up to two blank lines between;
+- a COMMAND whose name asks for a secret, typed at a shell prompt (`$ `, `# `, `PS C:\\> `) and its stdout line
+  (`argocd admin initial-password`, `gcloud auth print-access-token`, `aws ecr get-login-password`, `gh auth token`,
+  `kubectl get secret ... -o jsonpath='{.data.password}' | base64 -d`, `cat .../initialAdminPassword`, `echo $API_KEY`).
+The value under either is a credential whatever its shape (hex, a UUID, digits in groups): only a lone token of 6+
+characters that is not words, a path, a URL, a number under 6 digits or `key=value` is taken. A banner naming an id
+(`key id`, `token name`, `fingerprint`, `public key`) announces no secret.
+
+Mechanism 1b, a multi-word label padded to a column (Go CLIs' `columnize` key/value output: Nomad `Secret ID    =
+<uuid>`, Consul `SecretID:`, Vault `Unseal Key 1:`, Boundary `Auth Token:`): the words joined are the name.
+
+Mechanism 2, a line or record whose whole content is one random-looking token (a Docker json-file record of one output
+line, a line of an output dump): the entropy fallback takes 20+ characters anywhere (entropy.py); a token ALONE on its
+line is a value by its position, so from 12 characters, with the same class tests (upper, lower and a digit, class
+switches, Shannon bar, not a CamelCase identifier, not words joined). Kept by class: bare hex (digests, commit ids,
+trace ids), UUIDs, lowercase ids (pod names), provider object ids: they fail the tests by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .entropy import ID_PREFIXES, camel_identifier, reads_random
+from .keep import is_masked, is_public
+from .names import PROSE
+from .secret_names import is_secret_name
+from .spans import mark_spans
+from .textstats import wordlike
+from .wrapped import COLON_HEX, NOT_A_VALUE
+
+# a lone token on its own line, after up to two blank lines, in each carrier (raw; JSON-escaped; a Docker record's
+# `{"log":"` opening, its previous line being the record before it)
+_LONE_RAW = re.compile(r"\n(?:[ \t]*\r?\n){0,2}[ \t]*(?P<v>[^\s\"'\\]{6,512})[ \t]*(?=\r?\n|$)")
+_LONE_ESC = re.compile(r"\\n(?:(?:[ \t]|\\t)*(?:\\r)?\\n){0,2}(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{6,512})(?:[ \t]|\\t)*"
+                       r"(?=\\[rn]|\"|$)")
+_LONE_DOCKER = re.compile(r"\{\"log\":\"(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{6,512})(?:[ \t]|\\t)*\\n\"")
+# a record whose whole message is one token: the text itself, a `%(asctime)s %(levelname)s %(name)s: %(message)s`
+# record, a JSON log field (json.dumps, `ensure_ascii`)
+_LONE_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d[ T][\d:,.]+Z? +[A-Z]+ +[\w.-]+: +"
+                          r"|\{.*\"(?:msg|message|output|log|text)\": \")?(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{12,19})(?:[ \t]|\\t)*(?:\\n)?(?:\"[,}].*)?$")
+_DOCKER_TAIL = re.compile(r"\\n\",\"stream\":\"\w+\",\"time\":\"[^\"]*\"\}\s*$")
+_SECRET_NOUN = re.compile(r"(?i)(?<![\w-])(?:password|passwort|passphrase|passcode|pass phrase|secret|token|api[ _-]?key"
+                          r"|key|pin|credential|recovery[ _-]?code)s?(?![\w-])")
+_NOT_SECRET_AFTER = re.compile(r"(?i)(?:key|token|secret|password)s?[ _-]*(?:id|ids|name|names|fingerprint|file|path|"
+                               r"hash|type|size|length|count|format|policy|expir\w*|usage|ttl|location|identifier|digest|checksum|thumbprint"
+                               r"|signature|algorithm)\b|public[ _-]key|"
+                               r"key[ _-]?(?:server|ring|store)|(?:id|fingerprint|hash)\b[^:]*:$")
+_NOT_A_SECRET_LABEL = re.compile(r"(?i)\b(?:name|fingerprint|file|path|hash|type|size|length|count|format|policy|usage|ttl"
+                                 r"|expir\w*|location|accessor|public|polic(?:y|ies)|roles?)\b")
+_FOLLOWS = re.compile(r"(?i):\s*$|\bfollowing\b|\bbelow\b|\bhere (?:is|are)\b|\bis:")
+_PROMPT = re.compile(r"(?:^|(?<=[\s\"':]))(?:\([\w.-]+\)[ \t]*)?(?:[\w.@~:/\[\]-]{0,64}[$#%]|PS [^>\n]{0,80}>)[ \t]+"
+                     r"(?P<cmd>[\w./~-][^\n]*)$")
+_CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|\$\{?\w*(?:key|pass|pwd)\w*\}?")
+_NUMBER = re.compile(r"\d{1,5}|\d+(?:\.\d+)+|[\d:.TZ+-]{8,}")
+# `expires_at=...` is a field and its value; `Xk9p=Q2m...` (a generated password with a `=`) is a value
+_FIELD_KEY = re.compile(r"[a-z_]+(?:[_.-][a-z0-9]+)*|(?:[A-Z][a-z]+)+|[A-Z][A-Z_]*[0-9]*")
+_SEPS = re.compile(r"[-_.]+")
+_LINE_BREAKS = re.compile(r"(?:[ \t]|\\t|\r?\n|\\r|\\n)+$")
+
+
+def _previous_line(text: str, start: int) -> str:
+    """The nearest non-blank line before `start` (raw or JSON-escaped breaks; a Docker record's previous record), up to
+    three blank lines or records back."""
+    head = text[max(0, start - 800):start]
+    for _ in range(4):
+        if head.endswith('{"log":"'):
+            head = _DOCKER_TAIL.sub("", head[:-8])
+        head = _LINE_BREAKS.sub("", head)
+        raw, esc, rec = head.rfind("\n"), head.rfind("\\n"), head.rfind('{"log":"')
+        line = head[max(raw + 1, esc + 2 if esc >= 0 else 0, rec + 8 if rec >= 0 else 0):].strip()
+        line = line.replace("\\t", " ").replace('\\"', '"')
+        if line or not head.endswith('{"log":"'):
+            return line
+    return ""
+
+
+def _announces(line: str) -> bool:
+    """True when `line` announces a secret on the next line (a banner) or is a command that prints one."""
+    if len(line) > 240:
+        return False
+    prompt = _PROMPT.search(line)
+    if prompt is not None:
+        return _CMD_SECRET.search(prompt.group("cmd")) is not None and "=" not in prompt.group("cmd").split("|")[-1]
+    return (_SECRET_NOUN.search(line) is not None and _FOLLOWS.search(line) is not None
+            and _NOT_SECRET_AFTER.search(line) is None and len(line.split()) <= 20)
+
+
+def _value(val: str) -> bool:
+    """A lone token that can be a credential: not words, a path, a URL, `k=v`, a short number or a mark."""
+    v = val.rstrip(".,;")
+    if len(v) < 6 or "(" in v or v.lower() in PROSE or v.startswith(("/", "~", "./", "[REDACTED", "$", "<")) or \
+            is_masked(v) or COLON_HEX.fullmatch(v):  # masked by its printer; OpenSSL's colon-hex (spelled.py's)
+        return False
+    if NOT_A_VALUE.fullmatch(v) and ("=" not in v or _FIELD_KEY.fullmatch(v.split("=", 1)[0])):
+        return False
+    return not (_NUMBER.fullmatch(v) or v.endswith(":") or all(wordlike(p) and p.isalpha() for p in _SEPS.split(v) if p))
+
+
+def _random_alone(v: str) -> bool:
+    """Mechanism 2: a token of 12+ characters alone on its line that reads as generated (module doc)."""
+    core = v.strip("-_=/+.")
+    if "=" in core or ":" in core or not 12 <= len(core) < 20 or ID_PREFIXES.match(core) or camel_identifier(core) or is_public(core):
+        return False
+    if not core.isascii() or not any(c.isdigit() for c in core):  # (the \\u decoder judges a run's letters alone)
+        return False
+    parts = [p for p in re.split(r"[-_/.]+", core) if p]
+    if len(parts) > 1 and all(p.isdigit() or len(p) <= 2 or p.isalpha() and (p.islower() or p.isupper() or p.istitle())
+                              for p in parts):  # words (`Python-3.11.4`), not wordlike(): its 8-letter pass takes `JfMELG`
+        return False
+    return reads_random(core)  # entropy.py's tests: upper and lower case, class switches, the Shannon bar for its length
+
+
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
+
+
+def lone_sub(mark: str) -> Callable[[str], str]:
+    """Mark a lone value announced by its previous line (mechanism 1) or random-looking alone (mechanism 2); never a
+    line of a PEM block (the PEM rule and keep.py judge those: a certificate's body is public)."""
+    def sub(text: str) -> str:
+        spans: list[tuple[int, int]] = []
+        pem = [m.span() for m in _PEM.finditer(text)] if "-----BEGIN" in text else []
+        for rx in (_LONE_RAW, _LONE_ESC, _LONE_DOCKER):
+            if rx is _LONE_RAW and "\n" not in text or rx is not _LONE_RAW and "\\n" not in text:
+                continue
+            for m in rx.finditer(text):
+                val = m.group("v")
+                if (_random_alone(val) or _value(val) and _announces(_previous_line(text, m.start("v")))) and \
+                        not any(a <= m.start("v") < b for a, b in pem):
+                    spans.append(m.span("v"))
+        return mark_spans(text, spans, mark)
+    return sub
+
+
+def lone_record_sub(mark: str) -> Callable[[str], str]:
+    """Mechanism 2 for a record whose whole message is one token (no line break to anchor on: runs on every text,
+    so a length test first)."""
+    def sub(text: str) -> str:
+        if len(text) > 400 or (m := _LONE_RECORD.match(text)) is None or not _random_alone(m.group("v")):
+            return text
+        return text[:m.start("v")] + mark + text[m.end("v"):]
+    return sub
+
+
+# Mechanism 1b: `Secret ID    = <v>` / `Client Secret:   <v>` at a line's start (raw, escaped, Docker record)
+_PADDED = re.compile(r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))(?:[ \t]|\\t)*(?P<name>[A-Za-z][A-Za-z]*(?: [A-Za-z][A-Za-z]*){0,3}"
+                     r"(?: \d{1,2})?)(?:[ \t]|\\t)*[=:](?:[ \t]|\\t)+(?P<v>[^\s\"'\\]{6,512})(?=(?:[ \t]|\\t)*(?:\r?\n|\\[rn]|\"|$))")
+PADDED_HINTS = ("secret", "token", "password", "passphrase", "key")
+
+
+def padded_label_sub(mark: str) -> Callable[[str], str]:
+    """Mark the value of a multi-word secret label in a Go CLI's key/value output (mechanism 1b)."""
+    def sub(text: str) -> str:
+        spans = [m.span("v") for m in _PADDED.finditer(text)
+                 if (" " in m.group("name") or not m.group("name")[1:].islower())  # one lowercase word: kv_sub's
+                 and is_secret_name("_".join(w for w in m.group("name").split() if not w.isdigit()))
+                 and _value(m.group("v")) and not is_public(m.group("v")) and not _NOT_A_SECRET_LABEL.search(m.group("name"))]
+        return mark_spans(text, spans, mark)
+    return sub

@@ -1,0 +1,105 @@
+"""Key files and config languages read by their grammar: the secret is a positional field that the tool's own manual
+documents as the secret, with no secret-named key beside it (issue 18, round 12 mechanism 3).
+
+One table, one row per grammar: the literal hints that must occur, a pattern whose named groups `v*` are the secret
+fields, and the manual that defines them. A row lists the tool family's grammar, not one tool's example: every
+digest name a key file accepts, both quoting styles, every carrier's line break (raw, JSON-escaped `\\n`, a Docker
+json-file record's `{"log":"` opening).
+
+| grammar | secret fields | source |
+|---|---|---|
+| snmpd.conf `createUser [-e E] user AUTH authpass [PRIV [privpass]]` | authpass, privpass | snmpd.conf(5) "SNMPv3 Users" |
+| snmp.conf `defPassphrase` / `defAuthPassphrase` / `defPrivPassphrase` / `def*MasterKey` / `def*LocalizedKey` | value | snmp.conf(5) |
+| snmpd.conf `trapcommunity` / `trapsink` / `trap2sink` / `informsink host [community]` | community | snmpd.conf(5) "Trap destinations" |
+| NTP key files `keyno type key` (ntpd `ntp.keys`, chrony `chrony.keys` `ID [HASH] [ASCII:|HEX:]KEY`, NTPsec) | key | ntp.keys(5), chrony.conf(5) `keyfile`, ntpsec ntp.keys(5) |
+| libp2p private-network key `/key/swarm/psk/1.0.0/` then `/base16/` (or `/base64/`) then the key | key | go-libp2p `core/pnet/codec.go` (IPFS `swarm.key`) |
+| Subversion hash dump `K n` / name / `V n` / value, the name a secret name | value | libsvn_subr/hash.c `svn_hash_write2` (`~/.subversion/auth/svn.simple/*`) |
+| cryptsetup `luksDump --dump-volume-key` / `--dump-master-key`: `MK dump:` / `Volume key:` then hex bytes, 16 a line | the bytes | cryptsetup(8), lib/utils_crypt / `crypt_log_hex` |
+| dm-crypt table `start len crypt cipher KEY iv_offset dev offset` (`dmsetup table --showkeys`) | KEY (hex; a `:size:type:desc` keyring reference stays) | kernel Documentation/admin-guide/device-mapper/dm-crypt.rst |
+| `openssl enc ... -K <hex>` (the raw key; `-iv` is not secret) | the key | openssl-enc(1) `-K` |
+| Samba `smbpasswd` file / `pdbedit -Lw`: `name:uid:LM:NT:[flags]:LCT-...` (an NT hash logs in: pass-the-hash) | LM (unless `X`s), NT | smbpasswd(5) |
+| Tor client authorization `<onion>:descriptor:x25519:<base32 private key>` (`.auth_private`) | the key | tor(1) "CLIENT AUTHORIZATION" |
+| Xray/V2Ray/sing-box inbound users: `"id"` / `"uuid"` of a client beside `"flow"`, `"alterId"`, `"level"`, a VLESS/VMess/TUIC protocol | the UUID | Xray docs "VLESS"/"VMess" inbound `clients[].id`, sing-box docs `users[].uuid` |
+
+A UUID, a hex run or a word in these slots is a credential by the grammar, whatever its shape: the entropy fallback keeps
+bare hex and UUIDs on purpose (entropy.py), so only the grammar can name them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .names import DOCKER_SEAM
+from .secret_names import is_secret_name
+from .spans import mark_spans
+
+# a line's start in each carrier: the text's start, a raw break, a JSON-escaped break, a Docker json-file record
+_SOL = r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))(?:[ \t]|\\t)*"
+_NL = r"(?:\r?\n|\\r\\n|\\n)(?:" + DOCKER_SEAM + r")?"  # a break, or the seam between two Docker records
+_EOL = r"(?=[ \t]*(?:#|\r?\n|\\[rn]|\"|$))"
+# a value as a config line quotes it: "...", \"...\" (inside a JSON string), '...' or bare
+_Q = r"(?:\\{0,3}[\"']?)"
+_VAL = r"[^\s\"'\\]{1,256}"
+_AUTH = r"(?:MD5|SHA(?:-?(?:1|224|256|384|512))?)"
+_PRIV = r"(?:DES|AES(?:-?(?:128|192|256))?C?)"
+_DIGEST = (r"(?:M|MD4|MD5|MDC2|SHA|SHA1|SHA-?(?:224|256|384|512)|SHA3-(?:224|256|384|512)|RMD160|RIPEMD160|TIGER|WHIRLPOOL"
+           r"|SM3|SHAKE(?:128|256)|AES128|AES256|AES-128-CMAC|AES-256-CMAC|CMAC)")
+_HEX_BYTES = r"[0-9a-fA-F]{2}(?:(?:[ \t]|" + _NL + r"(?:[ \t]|\\t)*)[0-9a-fA-F]{2}){7,}"
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_KQ = r"\\{0,3}\""  # a JSON key's quote, raw or escaped once or more
+
+GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("createuser",), re.compile(
+        r"(?i:createUser)[ \t]+(?:-e[ \t]+\S+[ \t]+)?(?:-[alm][ \t]+)?\S+[ \t]+(?i:" + _AUTH + r")[ \t]+"
+        + _Q + r"(?P<v1>" + _VAL + r")" + _Q
+        + r"(?:[ \t]+(?i:" + _PRIV + r")(?:[ \t]+" + _Q + r"(?P<v2>" + _VAL + r")" + _Q + r")?)?")),
+    (("defpassphrase", "defauthpassphrase", "defprivpassphrase", "masterkey", "localizedkey"), re.compile(
+        _SOL + r"(?i:def(?:Auth|Priv)?Passphrase|def(?:Auth|Priv)(?:MasterKey|LocalizedKey))[ \t]+" + _Q
+        + r"(?P<v>" + _VAL + r")")),
+    (("trapcommunity", "trapsink", "trap2sink", "informsink"), re.compile(
+        _SOL + r"(?:trapcommunity[ \t]+|(?:trapsink|trap2sink|informsink)[ \t]+\S+[ \t]+)" + _Q + r"(?P<v>" + _VAL
+        + r")")),
+    (("md5", "sha", "rmd160", "ripemd", "tiger", "whirlpool", "aes", "cmac", "sm3", "ascii:", "hex:"), re.compile(
+        _SOL + r"\d{1,5}[ \t]+(?:" + _DIGEST + r"[ \t]+(?P<v>(?:ASCII:|HEX:)?[!-~]{1,128}?)|(?P<v2>(?:ASCII:|HEX:)[!-~]{1,128}?))"
+        + r"(?=[ \t]+#|[ \t]*(?:\r?\n|\\[rn]|\"|$))")),
+    (("/key/swarm/psk",), re.compile(
+        r"/key/swarm/psk/1\.0\.0/" + _NL + r"/(?:base16|base64|bin)/" + _NL + r"(?P<v>[^\s\"\\]{16,256})")),
+    (("\nv ", "\\nv "), re.compile(
+        r"K[ \t]\d{1,4}" + _NL + r"(?P<name>[^\r\n\\]{1,64})" + _NL + r"V[ \t]\d{1,5}" + _NL
+        + r"(?P<v>[^\r\n\\]{1,512})")),
+    (("mk dump", "volume key", "master key"), re.compile(
+        r"(?i:MK dump|Volume key|Master key)[ \t]*:(?:[ \t]|\\t)*(?:" + _NL + r"(?:[ \t]|\\t)*)?(?P<v>" + _HEX_BYTES
+        + r")")),
+    ((" crypt ",), re.compile(
+        r"\b\d+[ \t]+\d+[ \t]+crypt[ \t]+[\w:-]+(?:-[\w:]+)*[ \t]+(?P<v>[0-9a-fA-F]{32,256})[ \t]+\d+[ \t]")),
+    (("vless", "vmess", "tuic", "flow", "alterid", "alter_id"), re.compile(
+        r"(?:" + _KQ + r"(?:id|uuid)" + _KQ + r"|(?<![\w\"'-])uuid)[ \t]*:[ \t]*(?:" + _KQ + r"|')?(?P<v>" + _UUID + r")")),
+    (("openssl",), re.compile(r"\bopenssl[ \t]+(?:enc\b|-?aes|-?des|-?chacha|-?camellia|-?bf\b)[^\n]*?[ \t]-K[ \t]+(?P<v>[0-9a-fA-F]{16,128})")),
+    ((":[u", ":[n", ":[w", ":[d", ":[x", ":[l", ":[h", ":[i", ":[m", ":[s", ":[t"), re.compile(
+        _SOL + r"[\w.$ -]{1,64}:\d{1,10}:(?:X{32}|(?P<v1>[0-9A-F]{32})):(?P<v2>[0-9A-F]{32}):\[[UNWDXLHIMST ]{1,11}\]")),
+    ((":descriptor:x25519:",), re.compile(r"[a-z2-7]{56}:descriptor:x25519:(?P<v>[A-Z2-7]{52})\b")),
+    (("vless://", "vmess://", "trojan://", "tuic://", "hysteria://", "hysteria2://", "hy2://"), re.compile(
+        r"(?i:vless|vmess|trojan|tuic|hysteria2?|hy2)://(?P<v>[^@\s/\"'\\]{6,256})@")),
+)
+GRAMMAR_HINTS = tuple(dict.fromkeys(h for hints, _ in GRAMMARS for h in hints))
+_PROXY_CONTEXT = re.compile(r"(?i)vless|vmess|tuic|xtls|\\{0,3}\"(?:flow|alterId|alter_id)\\{0,3}\"")
+
+
+def grammar_sub(mark: str) -> Callable[[str], str]:
+    """Mark each grammar's secret fields (the table above) in every row whose hints occur in `text`."""
+    def sub(text: str) -> str:
+        low = text.lower()
+        spans: list[tuple[int, int]] = []
+        for hints, rx in GRAMMARS:
+            if not any(h in low for h in hints):
+                continue
+            for m in rx.finditer(text):
+                groups = m.groupdict()
+                if "name" in groups and not is_secret_name(groups["name"].strip()):
+                    continue  # svn's `passtype`/`username`/`svn:realmstring` fields are not secrets
+                if "flow" in hints and _PROXY_CONTEXT.search(text) is None:
+                    continue  # an `"id": "<uuid>"` is an id unless the record is a proxy's user list
+                spans += [m.span(g) for g, v in groups.items() if g.startswith("v") and v]
+        return mark_spans(text, spans, mark)
+    return sub
