@@ -7,6 +7,16 @@ BOM-less UTF-16 LE (BE), since such bytes are never a text log in UTF-8. UTF-8 k
 path of the parser (no decoding until an event is built); any other encoding goes through
 `LineTranscoder`, which re-encodes each complete line to UTF-8 and reports its byte range in the
 file, so checkpoints and event offsets stay file offsets.
+
+A BOM is also found at a LINE START past offset 0, where it is no text (U+FEFF as a "zero width
+no-break space" opening a log line is never meant): CPython's TextIOWrapper writes the encoding's BOM
+whenever the stream's position at open is 0 (Lib/_pyio.py `TextIOWrapper.__init__`: `if position != 0:
+self._encoder.setstate(0)`, else the encoder emits it), so two processes whose handlers opened one
+empty file (gunicorn workers, utf-16 or utf-8-sig) each write one, the second mid-file; so does a
+capture appended to another (`cat a.log b.log`). Such a line lost its header (the BOM before the
+timestamp): the record was glued to the one before it. It is dropped from the line's text (the
+line's bytes, and so every offset, stay the file's); a UTF-8 file that holds one takes the per-line
+path from that read on (parser.py).
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+UTF8_BOM = codecs.BOM_UTF8
 SNIFF_BYTES = 4  # enough for every BOM; fewer only at the end of a tiny file
 _NUL_SAMPLE = 256
 
@@ -91,7 +102,10 @@ class LineTranscoder:
                 i = data.find(nl, i + 1)
                 continue
             end = i + len(nl)
-            out.append((data[pos:end].decode(self.codec, "replace").encode("utf-8"), pos, end - pos))
+            text = data[pos:end].decode(self.codec, "replace").encode("utf-8")
+            if text[:3] == UTF8_BOM:  # a BOM at a line start past offset 0: see the module docstring
+                text = text[3:]
+            out.append((text, pos, end - pos))
             pos = end
             shift = 0
             i = data.find(nl, pos)

@@ -16,7 +16,7 @@ from .blocks import BlockMerger
 from .deaths import death_report
 from .detect import detect_format
 from .docker import DockerScanner
-from .encoding import SNIFF_BYTES, FileEncoding, LineTranscoder, sniff
+from .encoding import SNIFF_BYTES, UTF8_BOM, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
 from .exportprefix import EXPORT_PREFIX, line_prefix, strip_export_prefix
 from .formats import TextDialect
@@ -109,6 +109,9 @@ class FileParser:
             if len(self._pre) < SNIFF_BYTES or (b"\n" not in self._pre and len(self._pre) < PREFIX_WAIT):
                 return out
             chunk = self._start_encoding()
+        if self._tc is None and not self.discarding and (UTF8_BOM in chunk or (
+                self.partial and UTF8_BOM in bytes(self.partial[-2:]) + chunk[:2])):
+            self._to_line_path()  # a BOM past offset 0 (encoding.py): cut from its line's text
         if self._tc is not None:
             self._feed_transcoded(chunk, out)
             return self.blocks.push(out) if out or self.blocks.block is not None else out
@@ -261,6 +264,12 @@ class FileParser:
             self.partial_off = self.offset
             data = data[bom:]
         return data
+
+    def _to_line_path(self) -> None:
+        """Read the rest of a UTF-8 file line by line (LineTranscoder), keeping the partial line."""
+        self._tc = LineTranscoder(FileEncoding("utf-8", 0))
+        self._raw = bytearray(self.partial)
+        self.partial.clear()
 
     def _feed_transcoded(self, chunk: bytes, out: list[ErrorEvent]) -> None:
         """Non-UTF-8 input: each complete line re-encoded to UTF-8, an inexact piece mapping to its bytes."""
