@@ -58,13 +58,17 @@ _NOT_SECRET_AFTER = re.compile(r"(?i)(?:key|token|secret|password)s?[ _-]*(?:id|
 _NOT_A_SECRET_LABEL = re.compile(r"(?i)\b(?:name|fingerprint|file|path|hash|type|size|length|count|format|policy|usage|ttl"
                                  r"|expir\w*|location|accessor|public|polic(?:y|ies)|roles?)\b")
 _FOLLOWS = re.compile(r"(?i):\s*$|\bfollowing\b|\bbelow\b|\bhere (?:is|are)\b|\bis:")
-_PROMPT = re.compile(r"(?:^|(?<=[\s\"':]))(?:\([\w.-]+\)[ \t]*)?(?:[\w.@~:/\[\]-]{0,64}[$#%]|PS [^>\n]{0,80}>)[ \t]+"
+# a shell prompt at the line's start or after a log prefix (`logger: `, `"msg": "`): `$ `, `# `, `user@host:~$ `, `(venv) $ `,
+# `PS C:\\> `; the lookbehinds fail fast where no prompt can start (a free position scan cost 0.2 ms a line)
+_PROMPT = re.compile(r"(?:^|(?<=: )|(?<=\"))(?:\([\w.-]+\)[ \t]*)?(?:[\w.@~:/\[\]-]{0,64}[$#%]|PS [^>\n]{0,80}>)[ \t]+"
                      r"(?P<cmd>[\w./~-][^\n]*)$")
 _CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|\$\{?\w*(?:key|pass|pwd)\w*\}?")
 _NUMBER = re.compile(r"\d{1,5}|\d+(?:\.\d+)+|[\d:.TZ+-]{8,}")
 # `expires_at=...` is a field and its value; `Xk9p=Q2m...` (a generated password with a `=`) is a value
 _FIELD_KEY = re.compile(r"[a-z_]+(?:[_.-][a-z0-9]+)*|(?:[A-Z][a-z]+)+|[A-Z][A-Z_]*[0-9]*")
 _SEPS = re.compile(r"[-_.]+")
+_PARTS = re.compile(r"[-_/.]+")
+_DIGIT = re.compile(r"\d")
 _LINE_BREAKS = re.compile(r"(?:[ \t]|\\t|\r?\n|\\r|\\n)+$")
 
 
@@ -88,7 +92,7 @@ def _announces(line: str) -> bool:
     """True when `line` announces a secret on the next line (a banner) or is a command that prints one."""
     if len(line) > 240:
         return False
-    prompt = _PROMPT.search(line)
+    prompt = _PROMPT.search(line) if "$ " in line or "# " in line or "% " in line or "> " in line else None
     if prompt is not None:
         return _CMD_SECRET.search(prompt.group("cmd")) is not None and "=" not in prompt.group("cmd").split("|")[-1]
     return (_SECRET_NOUN.search(line) is not None and _FOLLOWS.search(line) is not None
@@ -96,28 +100,35 @@ def _announces(line: str) -> bool:
 
 
 def _value(val: str) -> bool:
-    """A lone token that can be a credential: not words, a path, a URL, `k=v`, a short number or a mark."""
+    """A lone token that can be a credential: not words, a path, a URL, `k=v`, a short number or a mark (the cheap
+    tests; _kept_value the rest, once a line announced it)."""
     v = val.rstrip(".,;")
-    if len(v) < 6 or "(" in v or v.lower() in PROSE or v.startswith(("/", "~", "./", "[REDACTED", "$", "<")) or \
-            is_masked(v) or COLON_HEX.fullmatch(v):  # masked by its printer; OpenSSL's colon-hex (spelled.py's)
+    if len(v) < 6 or "(" in v or v.lower() in PROSE or v.startswith(("/", "~", "./", "[REDACTED", "$", "<")):
         return False
     if NOT_A_VALUE.fullmatch(v) and ("=" not in v or _FIELD_KEY.fullmatch(v.split("=", 1)[0])):
         return False
     return not (_NUMBER.fullmatch(v) or v.endswith(":") or all(wordlike(p) and p.isalpha() for p in _SEPS.split(v) if p))
 
 
+def _kept_value(val: str) -> bool:
+    """Masked by its printer (`sk-proj-****abcd`), or OpenSSL's colon-hex under a label (spelled.py judges those)."""
+    return is_masked(val) or COLON_HEX.fullmatch(val) is not None
+
+
 def _random_alone(v: str) -> bool:
-    """Mechanism 2: a token of 12+ characters alone on its line that reads as generated (module doc)."""
+    """Mechanism 2: a token of 12-19 characters alone on its line that reads as generated (module doc); the cheap
+    tests first, is_public (a dozen prefix and point tests) last."""
     core = v.strip("-_=/+.")
-    if "=" in core or ":" in core or not 12 <= len(core) < 20 or ID_PREFIXES.match(core) or camel_identifier(core) or is_public(core):
+    if not 12 <= len(core) < 20 or "=" in core or ":" in core or not core.isascii() or \
+            _DIGIT.search(core) is None:  # (ASCII: the \\u decoder judges a run's letters alone)
         return False
-    if not core.isascii() or not any(c.isdigit() for c in core):  # (the \\u decoder judges a run's letters alone)
+    if ID_PREFIXES.match(core) or camel_identifier(core):
         return False
-    parts = [p for p in re.split(r"[-_/.]+", core) if p]
+    parts = [p for p in _PARTS.split(core) if p]
     if len(parts) > 1 and all(p.isdigit() or len(p) <= 2 or p.isalpha() and (p.islower() or p.isupper() or p.istitle())
                               for p in parts):  # words (`Python-3.11.4`), not wordlike(): its 8-letter pass takes `JfMELG`
         return False
-    return reads_random(core)  # entropy.py's tests: upper and lower case, class switches, the Shannon bar for its length
+    return reads_random(core) and not is_public(core)  # entropy.py's tests: both cases, class switches, Shannon bar
 
 
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
@@ -134,7 +145,8 @@ def lone_sub(mark: str) -> Callable[[str], str]:
                 continue
             for m in rx.finditer(text):
                 val = m.group("v")
-                if (_random_alone(val) or _value(val) and _announces(_previous_line(text, m.start("v")))) and \
+                if (_random_alone(val) or _value(val) and _announces(_previous_line(text, m.start("v")))
+                        and not _kept_value(val)) and \
                         not any(a <= m.start("v") < b for a, b in pem):
                     spans.append(m.span("v"))
         return mark_spans(text, spans, mark)
@@ -145,7 +157,7 @@ def lone_record_sub(mark: str) -> Callable[[str], str]:
     """Mechanism 2 for a record whose whole message is one token (no line break to anchor on: runs on every text,
     so a length test first)."""
     def sub(text: str) -> str:
-        if len(text) > 400 or (m := _LONE_RECORD.match(text)) is None or not _random_alone(m.group("v")):
+        if len(text) > 400 or text.count(" ") > 12 or (m := _LONE_RECORD.match(text)) is None or not _random_alone(m.group("v")):
             return text
         return text[:m.start("v")] + mark + text[m.end("v"):]
     return sub
@@ -154,15 +166,19 @@ def lone_record_sub(mark: str) -> Callable[[str], str]:
 # Mechanism 1b: `Secret ID    = <v>` / `Client Secret:   <v>` at a line's start (raw, escaped, Docker record)
 _PADDED = re.compile(r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))(?:[ \t]|\\t)*(?P<name>[A-Za-z][A-Za-z]*(?: [A-Za-z][A-Za-z]*){0,3}"
                      r"(?: \d{1,2})?)(?:[ \t]|\\t)*[=:](?:[ \t]|\\t)+(?P<v>[^\s\"'\\]{6,512})(?=(?:[ \t]|\\t)*(?:\r?\n|\\[rn]|\"|$))")
+_PADDING = ("  =", "  :", ":  ", "=  ", "\t", "\\t")  # a column: two blanks or a tab on one side of the sign
 PADDED_HINTS = ("secret", "token", "password", "passphrase", "key")
 
 
 def padded_label_sub(mark: str) -> Callable[[str], str]:
     """Mark the value of a multi-word secret label in a Go CLI's key/value output (mechanism 1b)."""
     def sub(text: str) -> str:
+        if not any(p in text for p in _PADDING):
+            return text  # (C-level substring tests first: the pattern below tries every position)
         spans = [m.span("v") for m in _PADDED.finditer(text)
                  if (" " in m.group("name") or not m.group("name")[1:].islower())  # one lowercase word: kv_sub's
                  and is_secret_name("_".join(w for w in m.group("name").split() if not w.isdigit()))
-                 and _value(m.group("v")) and not is_public(m.group("v")) and not _NOT_A_SECRET_LABEL.search(m.group("name"))]
+                 and _value(m.group("v")) and not _kept_value(m.group("v")) and not is_public(m.group("v"))
+                 and not _NOT_A_SECRET_LABEL.search(m.group("name"))]
         return mark_spans(text, spans, mark)
     return sub

@@ -60,7 +60,11 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("trapcommunity", "trapsink", "trap2sink", "informsink"), re.compile(
         _SOL + r"(?:trapcommunity[ \t]+|(?:trapsink|trap2sink|informsink)[ \t]+\S+[ \t]+)" + _Q + r"(?P<v>" + _VAL
         + r")")),
-    (("md5", "sha", "rmd160", "ripemd", "tiger", "whirlpool", "aes", "cmac", "sm3", "ascii:", "hex:"), re.compile(
+    # hints: the digest name between blanks, as a key line writes it (`sha` alone is in every digest a log prints)
+    (tuple(f"{a}{d}{b}" for d in ("md5", "md4", "sha", "sha1", "sha224", "sha256", "sha384", "sha512", "rmd160",
+                                  "ripemd160", "tiger", "whirlpool", "aes128", "aes256", "cmac", "sm3", "mdc2")
+           for a, b in ((" ", " "), ("\t", "\t"), (" ", "\t"), ("\t", " "))) + (" sha3-", " ascii:", " hex:", " m ", "\tm\t"),
+     re.compile(
         _SOL + r"\d{1,5}[ \t]+(?:" + _DIGEST + r"[ \t]+(?P<v>(?:ASCII:|HEX:)?[!-~]{1,128}?)|(?P<v2>(?:ASCII:|HEX:)[!-~]{1,128}?))"
         + r"(?=[ \t]+#|[ \t]*(?:\r?\n|\\[rn]|\"|$))")),
     (("/key/swarm/psk",), re.compile(
@@ -73,7 +77,7 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         + r")")),
     ((" crypt ",), re.compile(
         r"\b\d+[ \t]+\d+[ \t]+crypt[ \t]+[\w:-]+(?:-[\w:]+)*[ \t]+(?P<v>[0-9a-fA-F]{32,256})[ \t]+\d+[ \t]")),
-    (("vless", "vmess", "tuic", "flow", "alterid", "alter_id"), re.compile(
+    (("vless", "vmess", "tuic", "xtls", "alterid", "alter_id"), re.compile(
         r"(?:" + _KQ + r"(?:id|uuid)" + _KQ + r"|(?<![\w\"'-])uuid)[ \t]*:[ \t]*(?:" + _KQ + r"|')?(?P<v>" + _UUID + r")")),
     (("openssl",), re.compile(r"\bopenssl[ \t]+(?:enc\b|-?aes|-?des|-?chacha|-?camellia|-?bf\b)[^\n]*?[ \t]-K[ \t]+(?P<v>[0-9a-fA-F]{16,128})")),
     ((":[u", ":[n", ":[w", ":[d", ":[x", ":[l", ":[h", ":[i", ":[m", ":[s", ":[t"), re.compile(
@@ -98,7 +102,7 @@ def grammar_sub(mark: str) -> Callable[[str], str]:
                 groups = m.groupdict()
                 if "name" in groups and not is_secret_name(groups["name"].strip()):
                     continue  # svn's `passtype`/`username`/`svn:realmstring` fields are not secrets
-                if "flow" in hints and _PROXY_CONTEXT.search(text) is None:
+                if "xtls" in hints and _PROXY_CONTEXT.search(text) is None:
                     continue  # an `"id": "<uuid>"` is an id unless the record is a proxy's user list
                 spans += [m.span(g) for g, v in groups.items() if g.startswith("v") and v]
         return mark_spans(text, spans, mark)
