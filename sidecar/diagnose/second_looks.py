@@ -18,7 +18,8 @@ runtime's own report of an unawaited task (runtime_carrier.py), a refused value 
 call carried named by the refusal (user_value.py), a reader refusing the user's upload or file (user_data.py), a
 connect at a pinned or moved address (moved_address.py), a schema-cache miss of an object a record shows exists
 (schema_reload.py), a service's own host out of disk or memory (service_host.py), a key
-the cache evicted under its memory policy (cache_eviction.py).
+the cache evicted under its memory policy (cache_eviction.py), the container's user, home or temp dir
+(runtime_identity.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -53,6 +54,7 @@ from .reply_schema import reply_schema_cause
 from .reply_value import reply_value_cause
 from .rereading import reread
 from .runtime_carrier import runtime_carrier_cause
+from .runtime_identity import runtime_identity_cause
 from .schema_reload import schema_reload_cause
 from .sdk_text_reply import sdk_text_reply_cause
 from .server_file import server_file_cause
@@ -90,7 +92,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
-    schema_reload_cause, service_host_cause, cache_eviction_cause,
+    schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
 )
 
 

@@ -165,7 +165,71 @@ def c4_twin_no_evictions(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return "\n".join([*neutral(rng), *_cache_info(rng, False), err, *neutral(rng, 1)]), expected
 
 
+def _raised(rng: random.Random, call: object, family: str) -> str:
+    from tests.diagnose.classes8_base import _record
+    from tests.diagnose.classes8_vary import worded
+    return _record(call, logger_of(rng, family), worded(rng, family, rng.choice(("report.xlsx", "session", "audit"))))
+
+
+def _unused_uid(rng: random.Random) -> int:
+    import pwd
+    while True:
+        uid = rng.randrange(10000, 65000)
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+
+
+def f1_runtime_identity(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """F1: the container's user has no account entry (the real pwd.getpwuid of the uid a start-up record says the
+    process runs as), no usable temp directory (tempfile's own search over directories that do not exist) or no home
+    (pathlib's expanduser) -> config."""
+    import pathlib
+    import pwd
+    import tempfile
+    from unittest import mock
+
+    kind = rng.choice(("uid", "temp", "home"))
+    start = logger_of(rng, "startup")
+    if kind == "uid":
+        uid = _unused_uid(rng)
+        record = _stamped(0, 1, "INFO", start, rng.choice((f"running as uid={uid} gid={uid} HOME=/nonexistent",
+                                                           f"container user: {uid}:{uid} (compose user: setting)",
+                                                           f"starting with uid={uid}")))
+        err = _raised(rng, lambda: pwd.getpwuid(uid), "tool")
+    elif kind == "temp":
+        record = _stamped(0, 1, "INFO", start, rng.choice(("compose: read_only: true, cap_drop: ALL",
+                                                           "writable mounts: /app/logs (bind)", "TMPDIR unset")))
+        dirs = [f"/nonexistent-{rng.randrange(99)}/{d}" for d in ("tmp", "var/tmp", "app")]
+
+        def spool() -> object:
+            with mock.patch.object(tempfile, "_candidate_tempdir_list", lambda: list(dirs)):
+                return tempfile._get_default_tempdir()  # type: ignore[attr-defined]
+        err = _raised(rng, spool, "tool")
+    else:
+        record = _stamped(0, 1, "INFO", start, "HOME unset for the service account")
+        err = _raised(rng, lambda: pathlib.Path(f"~svc{rng.randrange(999)}/.cache").expanduser(), "tool")
+    return "\n".join([*neutral(rng, 1), record, *neutral(rng), err]), "config"
+
+
+def f1_twin_getlogin(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """F1 twins: our code calls os.getlogin() (the real call: no controlling terminal here either) -> code; the same
+    getpwuid KeyError for an archive member's owner with no record saying it is our uid -> the user's data, unknown."""
+    import os
+    import pwd
+
+    if rng.random() < 0.6:
+        err = _raised(rng, lambda: os.getlogin(), rng.choice(("tool", "daemon")))  # the call site names it
+        return "\n".join([*neutral(rng), err]), "code"
+    uid = _unused_uid(rng)
+    call = _stamped(0, 2, "INFO", "ws_daemon", f"[req:{rng.randrange(16**6):06x}] tool call archive_inspect "
+                    f"args={{'file': '{rng.choice(('backup.tar', 'site.tgz', 'export.tar.gz'))}'}}")
+    return "\n".join([*neutral(rng), call, _raised(rng, lambda: pwd.getpwuid(uid), "tool")]), "unknown"
+
+
 CLASSES11: dict[str, tuple[Gen, ...]] = {
     "C3": (c3_schema_cache_stale, c3_twin_never_added),
     "C4": (c4_cache_evicting, c4_twin_no_evictions),
+    "F1": (f1_runtime_identity, f1_twin_getlogin),
 }
