@@ -24,12 +24,14 @@ from evals.gen.render import Record
 
 
 # --- E1 -------------------------------------------------------------------------------------------------------
+def claim_lost(path: str) -> type[Exception]:
+    """Our worker's own error when a try-lock answers False, defined in the worker's module."""
+    return type("ClaimLost", (Exception,), {"__module__": logger_of(path)})
+
+
+
 # Source: PostgreSQL `SELECT ... FOR UPDATE NOWAIT` docs, errcodes 55P03; advisory locks (`pg_try_advisory_lock`);
 # redis/lock.py `acquire(blocking=False)`.
-class _ClaimedLock(Exception):
-    """Our worker's error when a try-lock answers False (the gateway raises its own on a lost claim)."""
-
-
 @klass("11", "c11-E1")
 def e1(rng: Random, twin: bool) -> dict[str, Any]:
     """Two consumers claim the same job: the other worker's claim of the same item within milliseconds (concurrency)
@@ -47,7 +49,7 @@ def e1(rng: Random, twin: bool) -> dict[str, Any]:
     else:
         exc, wrap = raise_through([Frame(path, "run_once", "job = self._claim(job_id)"),
                                    Frame(path, "_claim", "raise ClaimLost(f'job {job_id} already claimed')",
-                                         {"ClaimLost": _ClaimedLock, "job_id": job})], rng, ("none", "group"))
+                                         {"ClaimLost": claim_lost(path), "job_id": job})], rng, ("none", "group"))
     logger = logger_of(path)
     err_t = rng.uniform(100, 300)
     records = noise(rng, rng.randint(2, 5), 0, err_t + 30, project_ref(rng))

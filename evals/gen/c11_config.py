@@ -26,7 +26,7 @@ from cryptography.fernet import Fernet
 
 from evals.gen.c11_common import logger_of, pick_carrier, raise_through, service_line
 from evals.gen.case import carry, make_case, noise, project_ref, req_id
-from evals.gen.frames import Frame
+from evals.gen.frames import Frame, build_chain
 from evals.gen.registry import klass
 from evals.gen.render import Record
 
@@ -153,8 +153,11 @@ def _f4_error(rng: Random, pair: str, path: str, lo: int, hi: int) -> tuple[Base
                                     {"psycopg_pool": psycopg_pool, "dsn": "",
                                      "cfg": types.SimpleNamespace(pool_min=hi, pool_max=lo)})], rng)
 
-    async def provider_call() -> None:
-        await asyncio.sleep(1)
+    provider = rng.choice(("kimi", "glm"))
+    provider_call = build_chain([Frame(f"/app/src/providers/{provider}_chat.py", "chat_completion",
+                                       "await self._first_token.wait()",
+                                       {"self": types.SimpleNamespace(_first_token=asyncio.Event())}, is_async=True)],
+                                rng)
 
     return raise_through([Frame(path, "run_tool", "return await asyncio.wait_for(call(), timeout=cfg.tool_timeout)",
                                 {"asyncio": asyncio, "call": provider_call,
