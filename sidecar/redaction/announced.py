@@ -57,12 +57,21 @@ _NOT_SECRET_AFTER = re.compile(r"(?i)(?:key|token|secret|password)s?[ _-]*(?:id|
                                r"key[ _-]?(?:server|ring|store)|(?:id|fingerprint|hash)\b[^:]*:$")
 _NOT_A_SECRET_LABEL = re.compile(r"(?i)\b(?:name|fingerprint|file|path|hash|type|size|length|count|format|policy|usage|ttl"
                                  r"|expir\w*|location|accessor|public|polic(?:y|ies)|roles?)\b")
-_FOLLOWS = re.compile(r"(?i):\s*$|\bfollowing\b|\bbelow\b|\bhere (?:is|are)\b|\bis:")
+# what says the value follows: a closing colon, "following"/"below"/"here is", or the shown-once warning of a generator
+# ("it will not be shown again", "copy it now": GitHub/GitLab/Grafana token pages and their CLIs)
+_FOLLOWS = re.compile(r"(?i):\s*$|\bfollowing\b|\bbelow\b|\bhere (?:is|are)\b|\bis:|\bshown (?:again|only once|once)\b"
+                      r"|\b(?:won'?t|will not|cannot|can'?t) be (?:shown|displayed|retrieved|viewed)\b|\bcopy (?:it|this) now\b"
+                      r"|\b(?:save|store|keep|write down) (?:it|this)(?: now)? (?:somewhere |in a )?(?:safe|secure)")
 # a shell prompt at the line's start or after a log prefix (`logger: `, `"msg": "`): `$ `, `# `, `user@host:~$ `, `(venv) $ `,
 # `PS C:\\> `; the lookbehinds fail fast where no prompt can start (a free position scan cost 0.2 ms a line)
 _PROMPT = re.compile(r"(?:^|(?<=: )|(?<=\"))(?:\([\w.-]+\)[ \t]*)?(?:[\w.@~:/\[\]-]{0,64}[$#%]|PS [^>\n]{0,80}>)[ \t]+"
                      r"(?P<cmd>[\w./~-][^\n]*)$")
-_CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|\$\{?\w*(?:key|pass|pwd)\w*\}?")
+# a command whose stdout is a secret: it names one, reads a secret file (`.psk`), or generates key material
+# (openssl-rand(1), /dev/urandom, pwgen(1), apg(1), mkpasswd(1), gpg --gen-random, Python secrets.token_*, wg(8)
+# genkey/genpsk, age-keygen); `wg pubkey`, `uuidgen`, `git rev-parse` print no secret
+_CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|\$\{?\w*(?:key|pass|pwd)\w*\}?|\bpsk\b|\.psk\b"
+                         r"|openssl\s+rand\b|/dev/u?random|\bpwgen\b|\bapg\b|\bmkpasswd\b|gen-random|\bwg\s+gen(?:key|psk)"
+                         r"|age-keygen|\bgenkey\b")
 _NUMBER = re.compile(r"\d{1,5}|\d+(?:\.\d+)+|[\d:.TZ+-]{8,}")
 # `expires_at=...` is a field and its value; `Xk9p=Q2m...` (a generated password with a `=`) is a value
 _FIELD_KEY = re.compile(r"[a-z_]+(?:[_.-][a-z0-9]+)*|(?:[A-Z][a-z]+)+|[A-Z][A-Z_]*[0-9]*")
@@ -83,9 +92,25 @@ def _previous_line(text: str, start: int) -> str:
         raw, esc, rec = head.rfind("\n"), head.rfind("\\n"), head.rfind('{"log":"')
         line = head[max(raw + 1, esc + 2 if esc >= 0 else 0, rec + 8 if rec >= 0 else 0):].strip()
         line = line.replace("\\t", " ").replace('\\"', '"')
+        if "\\u00" in line:  # moby's json-file escapes of `<`, `>`, `&` (a PowerShell prompt's `>`)
+            line = line.replace("\\u003e", ">").replace("\\u003c", "<").replace("\\u0026", "&")
         if line or not head.endswith('{"log":"'):
             return line
     return ""
+
+
+# Mechanism 1c: a note on the line after the value that names it ("This password must be only used for first time
+# login" - argocd admin initial-password; "The token above expires in 24h"; "Use it to log in")
+_NOTE = re.compile(r"(?i)^\W{0,4}(?:(?:this|that|the above|above|the)\b[^.\n]{0,40}?\b(?:password|passphrase|passcode|token"
+                   r"|key|secret|credential)s?\b(?![ _-]*(?:id|ids|name|fingerprint|file|path|hash)\b)"
+                   r"|(?:use|keep|store|save|copy|change)\s+(?:this|it)\b)")
+_SEAM_OR_BREAK = re.compile(r"\\n\",\"stream\":\"\w+\",\"time\":\"[^\"]*\"\}\r?\n\{\"log\":\"|\\r\\n|\\n|\r\n")
+
+
+def _next_line(text: str, end: int) -> str:
+    """The nearest non-blank line after `end` (raw, JSON-escaped, the next Docker record), two blank lines at most."""
+    lines = _SEAM_OR_BREAK.sub("\n", text[end:end + 600]).split("\n")[1:4]
+    return next((line.strip().replace("\\t", " ") for line in lines if line.strip()), "")
 
 
 def _announces(line: str) -> bool:
@@ -145,7 +170,8 @@ def lone_sub(mark: str) -> Callable[[str], str]:
                 continue
             for m in rx.finditer(text):
                 val = m.group("v")
-                if (_random_alone(val) or _value(val) and _announces(_previous_line(text, m.start("v")))
+                if (_random_alone(val) or _value(val) and (_announces(_previous_line(text, m.start("v")))
+                                                           or _NOTE.match(_next_line(text, m.end("v"))) is not None)
                         and not _kept_value(val)) and \
                         not any(a <= m.start("v") < b for a, b in pem):
                     spans.append(m.span("v"))

@@ -44,13 +44,16 @@ _BANNERS = ["Please use the following password to proceed to installation:", "Yo
             "The initial root password is:", "Here is your personal access token", "Admin password:",
             "Use this one-time passcode to log in:", "Your service account secret follows below",
             "Bootstrap token:", "Save this encryption key, it will not be shown again:",
-            "Grafana admin password generated:", "The webhook signing secret is:", "Setup key:"]
+            "Grafana admin password generated:", "The webhook signing secret is:", "Setup key:",
+            "New deploy token created (it will not be shown again)", "Personal access token - copy it now",
+            "Store this recovery passphrase somewhere safe"]
 _COMMANDS = ["$ argocd admin initial-password -n argocd", "$ gcloud auth print-access-token",
              "$ aws ecr get-login-password --region eu-west-1", "$ gh auth token", "# cat /var/lib/app/secrets/adminPassword",
              "PS C:\\> Get-Secret -Name gw-db -AsPlainText", "$ echo $DB_PASSWORD",
              "$ kubectl get secret gw-env -o jsonpath='{.data.password}' | base64 -d",
              "root@gw-1:~# vault print token", "$ heroku auth:token", "$ az account get-access-token --query accessToken -o tsv",
-             "$ pass show infra/gw-api-key"]
+             "$ pass show infra/gw-api-key", "$ openssl rand -hex 32", "$ head -c 24 /dev/urandom | base64",
+             "$ pwgen -s 20 1", "# cat /etc/zabbix/zabbix_agentd.psk", "$ wg genpsk"]
 
 
 def banner(r: random.Random) -> Planting:
@@ -62,6 +65,17 @@ def banner(r: random.Random) -> Planting:
 def command(r: random.Random) -> Planting:
     v = secret_value(r)
     return shape(r, r.choice(_COMMANDS) + "\n" + v + r.choice(["", "\n$ ", "\n\n Change it after first login."])), v
+
+
+_NOTES = ["This password must be only used for first time login.", "The token above expires in 24 hours.",
+          "Use it to log in as admin.", "This key will not be shown again.", "Keep this secret safe.",
+          "  This recovery key unlocks the volume."]
+
+
+def note_after(r: random.Random) -> Planting:
+    v = secret_value(r)
+    head = r.choice(["bootstrap finished", "$ ./init.sh", "==> output"])
+    return shape(r, head + "\n" + v + r.choice(["\n", "\n\n"]) + r.choice(_NOTES)), v
 
 
 # -- mechanism 2: one random-looking token alone in its record ------------------------------------------------------
@@ -208,6 +222,13 @@ def keep_command(r: random.Random) -> Planting:
     return shape(r, r.choice(_KEEP_COMMANDS) + "\n" + v), v
 
 
+def keep_note(r: random.Random) -> Planting:
+    v = _keep_value(r)
+    note = r.choice(["The key id above is public.", "the build finished", "This commit is signed.",
+                     "That request id identifies the trace.", "Use the digest above to pull the image."])
+    return shape(r, "result\n" + v + "\n" + note), v
+
+
 def keep_lone(r: random.Random) -> Planting:
     v = r.choice([rnd(r, HEX, r.choice([12, 16, 32, 40, 64])), _uuid(r), "gw-api-7f9c8d6b5-x2x9k", "RetryUpToMaximumCount",
                    "HTTPConnectionPool", "v1.28.3-eks-4f4795d", "Python-3.11.4", "node_exporter-1.7.0", "2026-12-07",
@@ -248,11 +269,11 @@ def keep_grammar(r: random.Random) -> Planting:
 
 
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "BANNER": banner, "COMMAND": command, "LONE": lone, "PADDED": padded, "SNMP": snmp, "NTPKEYS": ntp_keys,
+    "BANNER": banner, "COMMAND": command, "NOTE": note_after, "LONE": lone, "PADDED": padded, "SNMP": snmp, "NTPKEYS": ntp_keys,
     "SWARM": swarm_key, "SVNKV": svn_kv, "LUKS": luks, "DMCRYPT": dmcrypt, "PROXYID": proxy_id, "BITLOCKER": bitlocker,
     "OPENSSLK": openssl_k, "SMBPASSWD": smbpasswd, "TORAUTH": tor_auth}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "KEEP_BANNER": keep_banner, "KEEP_COMMAND": keep_command, "KEEP_LONE": keep_lone, "KEEP_PADDED": keep_padded,
+    "KEEP_BANNER": keep_banner, "KEEP_COMMAND": keep_command, "KEEP_NOTE": keep_note, "KEEP_LONE": keep_lone, "KEEP_PADDED": keep_padded,
     "KEEP_GRAMMAR": keep_grammar}
 
 
