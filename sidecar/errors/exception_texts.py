@@ -1,0 +1,29 @@
+"""A raised exception's printed form: the type before its message.
+
+Class (Python's own grammar, CPython 3.11):
+* `traceback.format_exception_only` prints `f"{qualname}: {str(exc)}"` (Lib/traceback.py,
+  `TracebackException.format_exception_only`); Java's `Throwable.toString()` is `getClass().getName() + ": "
+  + getLocalizedMessage()`. The type is a class name: CapWords (PEP 8, "Class Names"), with the suffix
+  `Error` PEP 8 asks for ("Exception Names") or without it in libraries (`InvalidState`,
+  `UnsupportedWheel`), optionally qualified by its module (`psycopg.OperationalError`, `java.io.IOException`).
+
+Who uses it: `slots.py`: the words after a type that OPENS a message are its subject, no `key:` value
+(`SecurityError: chunk too large` / `SecurityError: body too large` are two raise sites).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["exception_prefix"]
+
+_NAME = (r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*"
+         r"(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*"  # CapWords, 2+ humps
+         r"|[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration))")  # or a standard suffix
+_TYPE = re.compile(_NAME + ":")
+
+
+def exception_prefix(token: str) -> bool:
+    """Whether `token` is an exception type before its message (`ValueError:`, `InvalidState:`,
+    `psycopg.OperationalError:`, `java.io.IOException:`). One-word keys (`Channel:`, `Status:`) are not."""
+    return _TYPE.fullmatch(token) is not None

@@ -1,0 +1,116 @@
+"""An exception type that opens a message is no `key:` announcing a value: the words after it are the
+subject of the exception's own message (errors/slots.py `exception_prefix`, `_subject`).
+
+Class: Python prints a raised exception as `f"{qualname}: {str(exc)}"` (Lib/traceback.py,
+`TracebackException.format_exception_only`), Java as `getClass().getName() + ": " + message`
+(`Throwable.toString()`); library types are CapWords class names, with the `Error` suffix PEP 8 asks
+for or without it (`InvalidState`, `UnsupportedWheel`), optionally module-qualified. Two raise sites of
+one type whose messages differ in their first word (`<Type>: chunk too large: <n> bytes` / `<Type>: body
+too large: <n> bytes`) are two events; before round 12 the colon after the type announced the word as
+a value and merged them.
+
+Generated per seed (no package's text): a CapWords type in one of the spellings above, a statement of
+3-6 lowercase words with a value at a random later position (a number, a path, a quoted name), and:
+- twins: the same statement with another lowercase subject word (or snake_case identifier): two groups;
+- the class's own values still vary: one statement with many values is one group;
+- a value by its form first (`name()`, a quoted name) after the type is still a slot: one group;
+- a one-word key (`Channel: x`, capitalised, not a class name) still announces its value: one group.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from sidecar.errors.exception_texts import exception_prefix
+from sidecar.errors.grouper import MessageGrouper
+
+SEEDS = range(1200, 1206)
+
+
+def _w(r: random.Random, lo: int = 3, hi: int = 9) -> str:
+    return "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(lo, hi)))
+
+
+def _type(r: random.Random) -> str:
+    humps = "".join(_w(r, 3, 7).title() for _ in range(r.randint(1, 3)))
+    name = humps + r.choice(("Error", "Exception", "Warning", "")) if humps[1:] != humps[1:].lower() \
+        else humps + r.choice(("Error", "Exception"))
+    if r.random() < 0.3:
+        name = ".".join(_w(r, 2, 6) for _ in range(r.randint(1, 2))) + "." + name
+    return name
+
+
+def _value(r: random.Random, kind: int) -> str:
+    return (str(r.randint(0, 10**6)), f"/{_w(r)}/{_w(r)}.{_w(r, 2, 3)}", f"'{_w(r)}'")[kind]
+
+
+def _subject(r: random.Random) -> str:
+    return _w(r) if r.random() < 0.7 else f"{_w(r, 3, 6)}_{_w(r, 3, 6)}"
+
+
+def _statement(r: random.Random) -> tuple[list[str], int, int]:
+    words = [_w(r) for _ in range(r.randint(3, 6))]
+    return words, r.randint(2, len(words)), r.randrange(3)
+
+
+def _render(exc: str, subject: str, words: list[str], at: int, value: str) -> str:
+    body = [subject, *words[:at], value, *words[at:]]
+    return f"{exc}: " + " ".join(body)
+
+
+def _groups(lines: list[tuple[int, str]]) -> dict[int, set[str]]:
+    grouper = MessageGrouper()
+    out: dict[int, set[str]] = {}
+    for key, line in lines:
+        out.setdefault(key, set()).add(grouper.fingerprint(line, "app.client", "ERROR"))
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_first_word_after_exception_type_names_the_event(seed):
+    r = random.Random(seed)
+    exc = _type(r)
+    assert exception_prefix(exc + ":"), exc
+    words, at, kind = _statement(r)
+    subjects = []
+    while len(subjects) < 2:
+        s = _subject(r)
+        if s not in subjects:
+            subjects.append(s)
+    lines = [(k, _render(exc, subjects[k], words, at, _value(r, kind))) for k in (0, 1) for _ in range(6)]
+    r.shuffle(lines)
+    groups = _groups(lines)
+    assert all(len(g) == 1 for g in groups.values()), lines
+    assert groups[0] != groups[1], lines  # twins: `<Type>: chunk ...` / `<Type>: body ...`
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_values_of_one_raise_site_are_one_group(seed):
+    r = random.Random(seed)
+    exc, subject = _type(r), _subject(r)
+    words, at, kind = _statement(r)
+    lines = [(0, _render(exc, subject, words, at, _value(r, kind))) for _ in range(15)]
+    assert len(_groups(lines)[0]) == 1, lines
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_value_by_its_form_after_the_type_is_still_a_slot(seed):
+    r = random.Random(seed)
+    exc = _type(r)
+    words = [_w(r) for _ in range(r.randint(3, 6))]
+    form = r.choice((lambda: f"{_w(r)}()", lambda: f"'{_w(r)}'"))
+    lines = [(0, f"{exc}: {form()} " + " ".join(words)) for _ in range(12)]
+    assert len(_groups(lines)[0]) == 1, lines
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_one_word_key_still_announces_its_value(seed):
+    r = random.Random(seed)
+    key = _w(r).title()
+    assert not exception_prefix(key + ":")
+    words = [_w(r) for _ in range(r.randint(2, 4))]
+    lines = [(0, f"{key}: {_w(r)} " + " ".join(words)) for _ in range(12)]
+    assert len(_groups(lines)[0]) == 1, lines
