@@ -61,6 +61,11 @@ after `-t`) and the docker logs reference (`--since`/`--until` cut a capture any
 Round 9 (class `round9`, gen_round9): json-file partial messages (lines over 16 KiB cut into 16 KiB
 records, moby's copier; a line of the other stream, no event, between two parts), `docker logs -n` starting inside a logged error's traceback, faulthandler's
 all-threads dump, header-less crash reports (SyntaxError, faulthandler) right after an ERROR record.
+Round 12 (class `timed_x2`, gen_timed_x2): 2-3 processes each with its own TimedRotatingFileHandler on one
+file, one shared wall clock (CPython 3.11 doRollover: the second worker into a period's name removes the
+first's generation and renames the first's fresh file to it; a worker idle for intervals names its
+rollover by its stale period, which retention then deletes at once; every worker that opened the empty
+file wrote its own BOM, the second mid-file).
 NOT generated yet (listed so nobody reads the taxonomy as complete): `faulthandler.dump_traceback_later`
 (watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
 header: a logged record); a `print` without newline flushed at exit AFTER the traceback (glued before
@@ -255,9 +260,27 @@ def gen_round9(rng: random.Random) -> Scenario:
                     [w], "r.log")
 
 
+def gen_timed_x2(rng: random.Random) -> Scenario:
+    """Round 12: several processes, each with its OWN TimedRotatingFileHandler on one file (gunicorn
+    workers configured alike; the logging cookbook says unsupported, the gateway's workers do it).
+    CPython 3.11 `TimedRotatingFileHandler.doRollover`: `dfn = base + "." + strftime(suffix, rolloverAt -
+    interval)`; `if os.path.exists(dfn): os.remove(dfn)`; `rotate(base, dfn)`. So the second worker to roll
+    over into the same period's name DELETES the first's rotated generation (records of both workers)
+    and renames the first's fresh live file to it; each worker keeps writing into the file it opened
+    (renamed under it) until its own rollover. The workers share one wall clock (`shared_clock`: each
+    emit starts no earlier than the latest time any worker reached), as processes on one host do."""
+    when = rng.choice(("S", "S", "M", "H"))
+    w = {"kind": "timed", "when": when, "backups": rng.choice((0, 0, 2, 5)), "encoding": rng.choice(("utf-8", "utf-16")),
+         "delay": rng.random() < 0.4, "utc": rng.random() < 0.3, "step": _step(when), "shared_clock": True}
+    n = rng.choice((2, 2, 3))
+    writers = [{**w, "seq0": i * SECOND_WRITER} for i in range(n)]
+    return Scenario(f"timed_x2 {when} b{w['backups']} {w['encoding']} x{n}{' utc' if w['utc'] else ''}"
+                    f"{' delay' if w['delay'] else ''}", writers, "r.log*")
+
+
 # Round 8 classes: run on their own seeds (SIDECAR_TAXONOMY_NEW_SEED_BASE), never the ones fixed on first
 NEW_CLASSES: dict[str, Callable[[random.Random], Scenario]] = {"crashes": gen_crashes, "options": gen_options,
-                                                               "round9": gen_round9}
+                                                               "round9": gen_round9, "timed_x2": gen_timed_x2}
 ALL_CLASSES = {**CLASSES, **NEW_CLASSES}
 
 
@@ -324,6 +347,7 @@ class World:
     keep: float = float("inf")  # generations the family keeps (a rollover past them deletes one)
     since_look: int = 0  # rollovers since the sidecar last had a chance to look
     may_overrun: bool = False  # the writers rotated past `keep` between two looks: a loss was possible
+    wall: float = 0.0  # the latest time a writer reached (writers with `shared_clock` start each emit there)
 
     def config(self) -> Config:
         return Config.model_validate({
@@ -424,9 +448,10 @@ class World:
         n = min(n, self.sc.cap - w.written)
         if n <= 0:
             return
-        w.send({"op": "emit", "n": n})
+        w.send({"op": "emit", "n": n, **({"now": self.wall} if w.spec.get("shared_clock") else {})})
         while True:
             out = w.reply()
+            self.wall = max(self.wall, out.get("now", 0.0))
             self._note(out)
             if out.get("roll"):
                 self.rotations += 1

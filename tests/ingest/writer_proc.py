@@ -95,7 +95,36 @@ def destroys(h: logging.Handler) -> list[str]:
     if isinstance(h, logging.handlers.TimedRotatingFileHandler) and h.backupCount > 0:
         d = os.path.dirname(h.baseFilename)
         out.extend(os.path.join(d, f) for f in os.listdir(d) if f.startswith(os.path.basename(h.baseFilename) + "."))
+    if isinstance(h, logging.handlers.TimedRotatingFileHandler):
+        target = timed_target(h)
+        out.append(target)  # doRollover removes it if it exists (another process rolled over first)
+        if h.backupCount > 0 and target in timed_deleted(h, target):
+            # A worker idle for several intervals names its rollover by its stale period, older than the
+            # other workers' generations: getFilesToDelete then removes the file it just renamed (the live one).
+            out.append(h.baseFilename)
     return [p for p in out if os.path.exists(p)]
+
+
+def timed_deleted(h: logging.handlers.TimedRotatingFileHandler, target: str) -> list[str]:
+    """What getFilesToDelete (CPython 3.11, no namer) removes once the live file is renamed to `target`."""
+    d, base = os.path.split(h.baseFilename)
+    names = {os.path.join(d, f) for f in os.listdir(d) if f.startswith(base + ".")
+             and any(h.extMatch.match(part) for part in f[len(os.path.splitext(base)[0]) + 1:].split("."))}
+    names.add(target)
+    return [] if len(names) < h.backupCount else sorted(names)[:len(names) - h.backupCount]
+
+
+def timed_target(h: logging.handlers.TimedRotatingFileHandler) -> str:
+    """The name TimedRotatingFileHandler.doRollover (CPython 3.11) renames the live file to, computed as it does."""
+    t = h.rolloverAt - h.interval
+    if h.utc:
+        tt = time.gmtime(t)
+    else:
+        tt = time.localtime(t)
+        dst_now = time.localtime(int(time.time()))[-1]
+        if dst_now != tt[-1]:
+            tt = time.localtime(t + (3600 if dst_now else -3600))
+    return h.rotation_filename(h.baseFilename + "." + time.strftime(h.suffix, tt))
 
 
 def traceback_lines(msg: str) -> list[str]:
@@ -358,6 +387,7 @@ def main() -> None:
     for raw in sys.stdin:
         cmd = json.loads(raw)
         if cmd["op"] == "emit":
+            NOW[0] = max(NOW[0], float(cmd.get("now") or 0.0))  # a clock shared with the other writers
             out = w.emit(int(cmd["n"]))
         elif cmd["op"] == "restart" and isinstance(w, Handlers):  # the writer process restarts (mode 'w' truncates)
             w.h.close()
@@ -375,7 +405,7 @@ def main() -> None:
             out = {"errors": [], "crashes": []}
         else:
             break
-        print(json.dumps({**out, "done": True}), flush=True)
+        print(json.dumps({**out, "done": True, "now": NOW[0]}), flush=True)
 
 
 main()
