@@ -69,7 +69,7 @@ _PROMPT = re.compile(r"(?:^|(?<=: )|(?<=\"))(?:\([\w.-]+\)[ \t]*)?(?:[\w.@~:/\[\
 # a command whose stdout is a secret: it names one, reads a secret file (`.psk`), or generates key material
 # (openssl-rand(1), /dev/urandom, pwgen(1), apg(1), mkpasswd(1), gpg --gen-random, Python secrets.token_*, wg(8)
 # genkey/genpsk, age-keygen); `wg pubkey`, `uuidgen`, `git rev-parse` print no secret
-_CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|\$\{?\w*(?:key|pass|pwd)\w*\}?|\bpsk\b|\.psk\b"
+_CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|cookie|\$\{?\w*(?:key|pass|pwd)\w*\}?|\bpsk\b|\.psk\b"
                          r"|openssl\s+rand\b|/dev/u?random|\bpwgen\b|\bapg\b|\bmkpasswd\b|gen-random|\bwg\s+gen(?:key|psk)"
                          r"|age-keygen|\bgenkey\b")
 _NUMBER = re.compile(r"\d{1,5}|\d+(?:\.\d+)+|[\d:.TZ+-]{8,}")
@@ -132,7 +132,7 @@ def _value(val: str) -> bool:
         return False
     if NOT_A_VALUE.fullmatch(v) and ("=" not in v or _FIELD_KEY.fullmatch(v.split("=", 1)[0])):
         return False
-    return not (_NUMBER.fullmatch(v) or v.endswith(":") or all(wordlike(p) and p.isalpha() for p in _SEPS.split(v) if p))
+    return not (_NUMBER.fullmatch(v) or v.endswith(":") or all(wordlike(p) and p.isalpha() and len(p) <= 16 for p in _SEPS.split(v) if p))
 
 
 def _kept_value(val: str) -> bool:

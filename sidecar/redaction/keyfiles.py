@@ -19,6 +19,11 @@ json-file record's `{"log":"` opening).
 | `openssl enc ... -K <hex>` (the raw key; `-iv` is not secret) | the key | openssl-enc(1) `-K` |
 | Samba `smbpasswd` file / `pdbedit -Lw`: `name:uid:LM:NT:[flags]:LCT-...` (an NT hash logs in: pass-the-hash) | LM (unless `X`s), NT | smbpasswd(5) |
 | Tor client authorization `<onion>:descriptor:x25519:<base32 private key>` (`.auth_private`) | the key | tor(1) "CLIENT AUTHORIZATION" |
+| `ip xfrm state` output and `ip xfrm state add`: `auth|auth-trunc|enc|aead|comp ALGO 0x<key>` | the key | ip-xfrm(8) |
+| `setkey -D` output (`E:`/`A:` then 8-hex groups) and setkey.conf `-E alg 0x<key>` / `-A alg "<key>"` | the key | setkey(8) |
+| Erlang `-setcookie <cookie>` (RabbitMQ, CouchDB, ejabberd nodes) | the cookie | erl(1) |
+| `rclone obscure <password>`; a here-string into a password reader (`vncpasswd -f <<< pw`, `--password-stdin <<<`) | the value | rclone docs, bash(1) "Here Strings" |
+| `ipmitool user set password <id> <password>` | the password | ipmitool(1) |
 | Xray/V2Ray/sing-box inbound users: `"id"` / `"uuid"` of a client beside `"flow"`, `"alterId"`, `"level"`, a VLESS/VMess/TUIC protocol | the UUID | Xray docs "VLESS"/"VMess" inbound `clients[].id`, sing-box docs `users[].uuid` |
 
 A UUID, a hex run or a word in these slots is a credential by the grammar, whatever its shape: the entropy fallback keeps
@@ -83,6 +88,19 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     ((":[u", ":[n", ":[w", ":[d", ":[x", ":[l", ":[h", ":[i", ":[m", ":[s", ":[t"), re.compile(
         _SOL + r"[\w.$ -]{1,64}:\d{1,10}:(?:X{32}|(?P<v1>[0-9A-F]{32})):(?P<v2>[0-9A-F]{32}):\[[UNWDXLHIMST ]{1,11}\]")),
     ((":descriptor:x25519:",), re.compile(r"[a-z2-7]{56}:descriptor:x25519:(?P<v>[A-Z2-7]{52})\b")),
+    (("xfrm", "auth-trunc", "aead", "proto esp", "proto ah", "auth hmac(", "enc cbc(", "enc ctr(", "enc ecb(", "enc rfc",
+      "comp deflate"), re.compile(
+        r"(?:(?<![\w-])|(?<=\\t))(?:auth-trunc|auth|enc|aead|comp)[ \t]+[^\s]{2,64}[ \t]+(?P<v>0x[0-9a-fA-F]{8,512})")),
+    (("esp mode=", "ah mode=", "setkey", "spdadd", " esp 0x", " ah 0x", "\te: ", "\ta: ", "\\te: ", "\\ta: "), re.compile(
+        r"(?:(?:^|\n|\\n|(?<=\{\"log\":\"))(?:[ \t]|\\t)+[EA]:[ \t]+[\w-]+[ \t]+(?P<v>[0-9a-fA-F]{8}(?:[ \t][0-9a-fA-F]{8})+)"
+        r"|(?<![\w-])-[EA][ \t]+[\w-]+[ \t]+(?P<v2>0x[0-9a-fA-F]{8,512}|\\?\"[^\"\\\n]{1,256}\\?\"))")),
+    (("-setcookie",), re.compile(r"-setcookie[ \t]+(?:\\?[\"'])?(?P<v>[^\s\"'\\]{1,256})")),
+    (("rclone obscure",), re.compile(r"rclone[ \t]+obscure[ \t]+(?:\\?[\"'])?(?P<v>(?!-(?:\s|$))[^\s\"'\\]{1,256})")),
+    (("<<<",), re.compile(
+        r"(?i:passw|vncpasswd|chpasswd|password-stdin|-stdin|passphrase|secret|token|obscure)[^\n|;]{0,80}<<<[ \t]*(?:\\?[\"'])?"
+        r"(?P<v>[^\s\"'\\]{1,256})")),
+    (("ipmitool",), re.compile(r"ipmitool\b[^\n]{0,160}?\buser[ \t]+set[ \t]+password[ \t]+\d{1,3}[ \t]+(?:\\?[\"'])?"
+                               r"(?P<v>[^\s\"'\\]{1,64})")),
     (("vless://", "vmess://", "trojan://", "tuic://", "hysteria://", "hysteria2://", "hy2://"), re.compile(
         r"(?i:vless|vmess|trojan|tuic|hysteria2?|hy2)://(?P<v>[^@\s/\"'\\]{6,256})@")),
 )

@@ -185,6 +185,49 @@ def tor_auth(r: random.Random) -> Planting:
     return shape(r, f"# {rnd(r, 'abcdefghij', 6)}.auth_private\n{rnd(r, 'abcdefghijklmnopqrstuvwxyz234567', 56)}:descriptor:x25519:{v}"), v
 
 
+def _hex(r: random.Random, n: int) -> str:
+    return rnd(r, "0123456789abcdef", n)
+
+
+def xfrm(r: random.Random) -> Planting:
+    v = "0x" + _hex(r, r.choice([32, 40, 64]))
+    if r.random() < 0.5:
+        line = f"\t{r.choice(['auth-trunc hmac(sha256)', 'auth hmac(sha1)', 'enc cbc(aes)', 'aead rfc4106(gcm(aes))'])} {v} 128"
+        return shape(r, f"$ ip xfrm state\nsrc 10.0.0.1 dst 10.0.0.2\n\tproto esp spi 0x{_hex(r, 8)} reqid 1 mode tunnel\n{line}"), v
+    return shape(r, f"+ ip xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x{_hex(r, 4)} mode tunnel "
+                    f"{r.choice(['enc cbc(aes)', 'auth-trunc hmac(sha256)'])} {v} 128"), v
+
+
+def setkey(r: random.Random) -> Planting:
+    groups = " ".join(_hex(r, 8) for _ in range(r.choice([4, 5, 8])))
+    if r.random() < 0.5:
+        return shape(r, f"10.0.0.1 10.0.0.2\n\tesp mode=tunnel spi=3221225473(0xc0000001)\n\t"
+                        f"{r.choice(['E: aes-cbc', 'A: hmac-sha1', 'E: 3des-cbc', 'A: hmac-sha256'])}  {groups}"), groups
+    v = "0x" + _hex(r, 32)
+    return shape(r, f"add 10.0.0.1 10.0.0.2 esp 0x{_hex(r, 5)} -{r.choice('EA')} {r.choice(['aes-cbc', 'hmac-sha1'])} {v};"), v
+
+
+def erl_cookie(r: random.Random) -> Planting:
+    v = rnd(r, string.ascii_uppercase, 20)
+    if r.random() < 0.5:
+        return shape(r, f"exec erl -sname gw@{r.choice(['node1', 'mq-0'])} -setcookie {v} -noshell"), v
+    return shape(r, f"{r.choice(['$', '#'])} cat {r.choice(['~/.erlang.cookie', '/var/lib/rabbitmq/.erlang.cookie'])}\n{v}"), v
+
+
+def here_string(r: random.Random) -> Planting:
+    v = pw(r)
+    cmd = r.choice(["vncpasswd -f", "docker login -u gw --password-stdin", "chpasswd", "openssl passwd -6 -stdin",
+                    "rclone obscure -"])
+    q = r.choice(["", '"', "'"])
+    arg = f"gw:{v}" if cmd == "chpasswd" else v
+    return shape(r, f"+ {cmd} <<< {q}{arg}{q}"), v
+
+
+def ipmi(r: random.Random) -> Planting:
+    v = pw(r)
+    return shape(r, f"ipmitool -I lanplus -H 10.0.0.{r.randrange(2, 250)} -U admin -E user set password {r.randrange(2, 12)} {v}"), v
+
+
 def _bitlocker(r: random.Random) -> str:
     return "-".join(f"{11 * r.randrange(65536):06d}" for _ in range(8))
 
@@ -245,7 +288,11 @@ def keep_padded(r: random.Random) -> Planting:
 
 def keep_grammar(r: random.Random) -> Planting:
     v = r.choice([_uuid(r), rnd(r, HEX, 32), "gwmon", "1 2 3"])
-    k = r.randrange(9)
+    k = r.randrange(11)
+    if k == 9:
+        return shape(r, f"ip xfrm policy add src 10.0.0.0/24 dst 10.1.0.0/24 dir out tmpl proto esp reqid {v} mode tunnel"), v
+    if k == 10:
+        return shape(r, f'cat <<< "{v}"'), v
     if k == 7:
         iv = rnd(r, "0123456789abcdef", 32)
         return shape(r, f"+ openssl enc -aes-256-cbc -pbkdf2 -iv {iv} -in a -out b"), iv
@@ -271,7 +318,8 @@ def keep_grammar(r: random.Random) -> Planting:
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "BANNER": banner, "COMMAND": command, "NOTE": note_after, "LONE": lone, "PADDED": padded, "SNMP": snmp, "NTPKEYS": ntp_keys,
     "SWARM": swarm_key, "SVNKV": svn_kv, "LUKS": luks, "DMCRYPT": dmcrypt, "PROXYID": proxy_id, "BITLOCKER": bitlocker,
-    "OPENSSLK": openssl_k, "SMBPASSWD": smbpasswd, "TORAUTH": tor_auth}
+    "OPENSSLK": openssl_k, "SMBPASSWD": smbpasswd, "TORAUTH": tor_auth, "XFRM": xfrm, "SETKEY": setkey,
+    "ERLCOOKIE": erl_cookie, "HERESTRING": here_string, "IPMI": ipmi}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_BANNER": keep_banner, "KEEP_COMMAND": keep_command, "KEEP_NOTE": keep_note, "KEEP_LONE": keep_lone, "KEEP_PADDED": keep_padded,
     "KEEP_GRAMMAR": keep_grammar}
