@@ -168,6 +168,7 @@ def _unpicklable(rng: Random, path: str) -> BaseException:
 def _broken_pool(rng: Random, path: str) -> BaseException:
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         future = pool.submit(os._exit, 137)
+        concurrent.futures.wait([future])  # done before result(): the same raise line whatever the timing
         exc, _ = raise_through([Frame(path, "index", "self._spawn(batch)"),
                                 Frame(path, "_spawn", "return future.result()", {"future": future})], rng,
                                ("none", "from"))

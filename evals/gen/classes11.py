@@ -8,6 +8,7 @@ from evals.gen import (
     c11_code,  # noqa: F401 - registers c11-G1, G2, G3, G6, G7, G9, G10
     c11_conc,  # noqa: F401 - registers c11-E1, E2, E3, E4
     c11_config,  # noqa: F401 - registers c11-F1, F2, F4, F7, F8
+    c11_crypto,  # noqa: F401 - registers c11-F9
     c11_late,  # noqa: F401 - registers c11-B1, B2, F3, F5
     c11_provider,  # noqa: F401 - registers c11-A1, A2, A3
     c11_runtime,  # noqa: F401 - registers c11-F6, G4, G5, G8
