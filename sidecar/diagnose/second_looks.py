@@ -19,7 +19,7 @@ call carried named by the refusal (user_value.py), a reader refusing the user's 
 connect at a pinned or moved address (moved_address.py), a schema-cache miss of an object a record shows exists
 (schema_reload.py), a service's own host out of disk or memory (service_host.py), a key
 the cache evicted under its memory policy (cache_eviction.py), the container's user, home or temp dir
-(runtime_identity.py).
+(runtime_identity.py), an id sequence at its maximum or a computed value overflowing a column (id_space.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -35,6 +35,7 @@ from .cache_eviction import cache_eviction_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .header_value import header_value_cause
+from .id_space import id_space_cause
 from .idle_reuse import idle_reuse_cause
 from .jwt_claims import jwt_claims_cause
 from .loop_threads import loop_thread_cause
@@ -93,6 +94,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
+    id_space_cause,
 )
 
 

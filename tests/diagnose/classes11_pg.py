@@ -85,6 +85,48 @@ def c1_twin_our_own_errno(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
                       *neutral(rng, 1)]), "capacity"
 
 
+
+
+def _pg_setup(ctx: Ctx, sql: str) -> None:
+    with psycopg.connect(ctx.dsn, autocommit=True) as conn:
+        conn.execute(sql.encode())
+
+
+def c2_id_space_exhausted(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """C2: an identity/serial column's sequence at its declared maximum (the real server's nextval refusing), every
+    insert of that table failing while other tables' writes succeed -> storage."""
+    table = f"{rng.choice(('tool_events', 'provider_file_uploads', 'audit_rows'))}_{rng.randrange(10**6)}"
+    kind = rng.choice(("smallint", "integer"))
+    top = {"smallint": 32767, "integer": 2147483647}[kind]
+    _pg_setup(ctx, f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (id {kind} GENERATED ALWAYS AS IDENTITY, v text); "
+                   f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})")
+    who = logger_of(rng, "pg")
+    seen = [f"{STAMP}{i} DEBUG {who}: inserted {table} id={top - 3 + i}" for i in range(rng.randrange(1, 4))]
+    err = _record(lambda: psycopg.connect(ctx.dsn, autocommit=True).execute(
+        f"INSERT INTO {table} (v) VALUES ('x')".encode()), who, f"insert into {table} failed")
+    other = f"{STAMP}8 INFO httpx: HTTP Request: POST https://qzkv.supabase.co/rest/v1/messages \"HTTP/2 201 Created\""
+    return "\n".join([*seen, *neutral(rng, 1), err, other]), "storage"
+
+
+def c2_twin_computed_overflow(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """C2 twin: only the rows carrying a value our code computed (a duration in ns/us written to a narrow column)
+    fail - our record shows the field's value beyond the type, or the same table's inserts succeed between the
+    failures -> code."""
+    table = f"tool_calls_{rng.randrange(10**6)}"
+    kind = rng.choice(("smallint", "integer"))
+    field = rng.choice(("latency_ns", "duration_us", "elapsed_ms", "bytes_sent"))
+    _pg_setup(ctx, f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (id bigint GENERATED ALWAYS AS IDENTITY, {field} {kind})")
+    big = {"smallint": 32767, "integer": 2147483647}[kind] + rng.randrange(10, 10**6)
+    who = logger_of(rng, "pg")
+    ok = f"{STAMP}2 DEBUG {who}: inserted {table} id={rng.randrange(100, 9000)} {field}={rng.randrange(1, 999)}"
+    row = f"{STAMP}3 DEBUG {who}: row {{\"{field}\": {big}, \"ok\": true}}"
+    err = _record(lambda: psycopg.connect(ctx.dsn, autocommit=True).execute(
+        f"INSERT INTO {table} ({field}) VALUES (%s)".encode(), [big]), who, f"insert into {table} failed")
+    before = rng.choice(([ok, row], [row], [ok, f"{STAMP}3 ERROR {who}: insert into {table} failed", ok]))
+    return "\n".join([*before, *neutral(rng, 1), err]), "code"
+
+
 CLASSES11_PG: dict[str, tuple[Gen, ...]] = {
     "C1": (c1_service_host_exhausted, c1_twin_our_own_errno),
+    "C2": (c2_id_space_exhausted, c2_twin_computed_overflow),
 }
