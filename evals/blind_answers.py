@@ -3,8 +3,8 @@
 Every spent set was tuned on, so its figures today say little about a fresh set. The answers the engine gave before
 anyone read a set still exist: the commit that added `evals/heldoutN` holds the tree that had never seen it. This
 extracts that tree (`git archive <commit> sidecar rules`) and runs it on today's case files (today's doctrine labels),
-one `--jsonl` file per set. `--loso` then rates the catch-all by what the record names (diagnose/honest_unknown.py),
-fitted on all sets but one and scored on that one, against the engines' own confidences.
+one `--jsonl` file per set. `--loso` then rates the catch-all by what the record names (diagnose/honest_unknown.py): the rate of a
+record naming a deciding fact fitted on all sets but one and scored on that one, against the engines' own confidences.
 
     python evals/blind_answers.py /tmp/blind             # write /tmp/blind/heldoutN.jsonl (skips sets already there)
     python evals/blind_answers.py /tmp/blind --loso      # the leave-one-set-out table
@@ -73,7 +73,7 @@ def _rows(out: Path) -> list[dict[str, object]]:
 
 def loso(out: Path) -> str:
     """Brier per left-out set: the engines' own confidences vs the catch-all rated by a split fitted on the others."""
-    from sidecar.diagnose.calibration import UNKNOWN_CEILING
+    from sidecar.diagnose.honest_unknown import RECORD_SAYS_NOTHING
 
     rows = _rows(out)
     lines = ["set        answers  catch-alls  fitted(says, plain)  Brier all checks  Brier category"]
@@ -82,7 +82,7 @@ def loso(out: Path) -> str:
         train = [r for r in rows if r["set"] != name and r["rule"] == "catch-all"]
         rate = {s: sum(bool(r["category"]) for r in train if r["says"] == s) / max(1, sum(r["says"] == s for r in train))
                 for s in (True, False)}
-        rate[False] = min(rate[False], UNKNOWN_CEILING)
+        rate[False] = RECORD_SAYS_NOTHING  # fixed, not fitted (honest_unknown.py: primary.py compares it with Kimi's)
         test = [r for r in rows if r["set"] == name]
         rated = [rate[bool(r["says"])] if r["rule"] == "catch-all" else float(r["confidence"]) for r in test]  # type: ignore[arg-type]
         figs = [sum((c - bool(r[k])) ** 2 for c, r in zip(confs, test, strict=True))
