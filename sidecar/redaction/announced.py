@@ -71,7 +71,7 @@ _PROMPT = re.compile(r"(?:^|(?<=: )|(?<=\"))(?:\([\w.-]+\)[ \t]*)?(?:[\w.@~:/\[\
 # genkey/genpsk, age-keygen); `wg pubkey`, `uuidgen`, `git rev-parse` print no secret
 _CMD_SECRET = re.compile(r"(?i)passw|secret|token|api[_-]?key|credential|cookie|\$\{?\w*(?:key|pass|pwd)\w*\}?|\bpsk\b|\.psk\b"
                          r"|openssl\s+rand\b|/dev/u?random|\bpwgen\b|\bapg\b|\bmkpasswd\b|gen-random|\bwg\s+gen(?:key|psk)"
-                         r"|age-keygen|\bgenkey\b")
+                         r"|age-keygen|\bgenkey\b|\.key\b|\bkeyfile\b|/keys/")
 _NUMBER = re.compile(r"\d{1,5}|\d+(?:\.\d+)+|[\d:.TZ+-]{8,}")
 # `expires_at=...` is a field and its value; `Xk9p=Q2m...` (a generated password with a `=`) is a value
 _FIELD_KEY = re.compile(r"[a-z_]+(?:[_.-][a-z0-9]+)*|(?:[A-Z][a-z]+)+|[A-Z][A-Z_]*[0-9]*")

@@ -150,6 +150,11 @@ _TOKEN_PARTS = re.compile(r"[-_/]+")
 _BITLOCKER = re.compile(r"\d{6}(?:-\d{6}){7}")
 
 
+# A systemd-cryptenroll(1) recovery key: 8 groups of 8 "modhex" characters (the YubiKey alphabet cbdefghijklnrtuv), 256
+# bits; no word, id or path is made of that alphabet in that shape.
+_MODHEX_KEY = re.compile(r"[cbdefghijklnrtuv]{8}(?:-[cbdefghijklnrtuv]{8}){7}")
+
+
 def bitlocker_recovery(core: str) -> bool:
     return _BITLOCKER.fullmatch(core) is not None and all(int(g) % 11 == 0 and int(g) // 11 < 65536
                                                            for g in core.split("-"))
@@ -159,7 +164,7 @@ def bitlocker_recovery(core: str) -> bool:
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
-    if len(core) == 55 and bitlocker_recovery(core):
+    if len(core) == 55 and bitlocker_recovery(core) or len(core) == 71 and _MODHEX_KEY.fullmatch(core):
         return True
     if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core) or \
             core.startswith(_PUBLIC_PEM_B64):

@@ -24,6 +24,8 @@ json-file record's `{"log":"` opening).
 | Erlang `-setcookie <cookie>` (RabbitMQ, CouchDB, ejabberd nodes) | the cookie | erl(1) |
 | `rclone obscure <password>`; a here-string into a password reader (`vncpasswd -f <<< pw`, `--password-stdin <<<`) | the value | rclone docs, bash(1) "Here Strings" |
 | `ipmitool user set password <id> <password>` | the password | ipmitool(1) |
+| CVS `~/.cvspass`: `/1 :pserver:user@host:port/root A<scrambled>` (the scramble is a fixed byte table) | the value | CVS manual "Password authentication client" |
+| ZeroTier `identity.secret`: `<address>:0:<public hex>:<private hex>` | the private half | ZeroTier docs (identity.secret) |
 | Xray/V2Ray/sing-box inbound users: `"id"` / `"uuid"` of a client beside `"flow"`, `"alterId"`, `"level"`, a VLESS/VMess/TUIC protocol | the UUID | Xray docs "VLESS"/"VMess" inbound `clients[].id`, sing-box docs `users[].uuid` |
 
 A UUID, a hex run or a word in these slots is a credential by the grammar, whatever its shape: the entropy fallback keeps
@@ -101,6 +103,9 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         r"(?P<v>[^\s\"'\\]{1,256})")),
     (("ipmitool",), re.compile(r"ipmitool\b[^\n]{0,160}?\buser[ \t]+set[ \t]+password[ \t]+\d{1,3}[ \t]+(?:\\?[\"'])?"
                                r"(?P<v>[^\s\"'\\]{1,64})")),
+    ((":pserver:", ":ext:", ":gserver:"), re.compile(
+        r"(?:/1[ \t]+)?:(?:pserver|gserver|ext):\S+[ \t]+(?P<v>A[^\s\"\\]{1,256})(?=[ \t]*(?:\r?\n|\\[rn]|\"|$))")),
+    ((":0:",), re.compile(r"\b[0-9a-f]{10}:0:[0-9a-f]{128}:(?P<v>[0-9a-f]{128})\b")),
     (("vless://", "vmess://", "trojan://", "tuic://", "hysteria://", "hysteria2://", "hy2://"), re.compile(
         r"(?i:vless|vmess|trojan|tuic|hysteria2?|hy2)://(?P<v>[^@\s/\"'\\]{6,256})@")),
 )

@@ -228,6 +228,26 @@ def ipmi(r: random.Random) -> Planting:
     return shape(r, f"ipmitool -I lanplus -H 10.0.0.{r.randrange(2, 250)} -U admin -E user set password {r.randrange(2, 12)} {v}"), v
 
 
+def cvspass(r: random.Random) -> Planting:
+    v = "A" + rnd(r, AN + "!%&=<>?_", r.randrange(6, 14))
+    return shape(r, f"/1 :pserver:{r.choice(['gw', 'ci'])}@cvs.example.com:2401/{r.choice(['cvsroot', 'srv/cvs'])} {v}"), v
+
+
+def zerotier(r: random.Random) -> Planting:
+    v = _hex(r, 128)
+    return shape(r, f"# /var/lib/zerotier-one/identity.secret\n{_hex(r, 10)}:0:{_hex(r, 128)}:{v}"), v
+
+
+def recovery_key(r: random.Random) -> Planting:
+    v = "-".join(rnd(r, "cbdefghijklnrtuv", 8) for _ in range(8))
+    return shape(r, f"A secret recovery key has been generated for this volume:\n\n    {v}\n\nPlease save it."), v
+
+
+def key_file(r: random.Random) -> Planting:
+    v = _hex(r, 64)
+    return shape(r, f"$ cat {r.choice(['/etc/zfs/keys/tank.key', '/etc/keys/disk.key', '/root/vault.keyfile'])}\n{v}"), v
+
+
 def _bitlocker(r: random.Random) -> str:
     return "-".join(f"{11 * r.randrange(65536):06d}" for _ in range(8))
 
@@ -319,7 +339,8 @@ SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "BANNER": banner, "COMMAND": command, "NOTE": note_after, "LONE": lone, "PADDED": padded, "SNMP": snmp, "NTPKEYS": ntp_keys,
     "SWARM": swarm_key, "SVNKV": svn_kv, "LUKS": luks, "DMCRYPT": dmcrypt, "PROXYID": proxy_id, "BITLOCKER": bitlocker,
     "OPENSSLK": openssl_k, "SMBPASSWD": smbpasswd, "TORAUTH": tor_auth, "XFRM": xfrm, "SETKEY": setkey,
-    "ERLCOOKIE": erl_cookie, "HERESTRING": here_string, "IPMI": ipmi}
+    "ERLCOOKIE": erl_cookie, "HERESTRING": here_string, "IPMI": ipmi, "CVSPASS": cvspass, "ZEROTIER": zerotier,
+    "RECOVERYKEY": recovery_key, "KEYFILE": key_file}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_BANNER": keep_banner, "KEEP_COMMAND": keep_command, "KEEP_NOTE": keep_note, "KEEP_LONE": keep_lone, "KEEP_PADDED": keep_padded,
     "KEEP_GRAMMAR": keep_grammar}
