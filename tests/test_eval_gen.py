@@ -135,3 +135,28 @@ def test_spec_11_writes_every_classes11_class_it_registers(tmp_path: Path) -> No
     doc = (ROOT / "evals" / "CLASSES11.md").read_text(encoding="utf-8")
     for cls in classes:
         assert re.search(rf"^{cls.removeprefix('c11-')}\. \*\*", doc, re.M), cls
+
+
+def test_spec_11_tracebacks_show_only_the_image_paths() -> None:
+    """A generated traceback shows the gateway's and the image's files, never the generator's own (its module,
+    this checkout, a scratch directory): the reader must not be able to tell a generated case by its paths."""
+    cases = generate(9, ("11",))
+    frames = re.compile(r'File "([^"]+)"')
+    for case in cases:
+        for path in frames.findall(case["log"]):
+            # the user's project (a SyntaxError names the user's file) is the third place a traceback may name
+            assert path.startswith(("/app/", "/usr/local/lib/python3.11/", "/workspace/")), (case["id"], path)
+        assert "evals.gen" not in case["log"] and str(ROOT) not in case["log"], case["id"]
+
+
+def test_spec_11_twin_keeps_the_case_noise() -> None:
+    """A twin is drawn from the case's rng state: the benign records around the evidence are the same lines."""
+    marks = ("[METRICS] flushed", "Connection unregistered", "global semaphore acquired", "GLM reply finish_reason")
+
+    def benign(log: str) -> list[str]:
+        return sorted(line for line in log.splitlines() if any(m in line for m in marks))
+
+    by_id = {c["id"]: c for c in generate(9, ("11",))}
+    for cid, case in by_id.items():
+        if not cid.endswith("t"):
+            assert benign(case["log"]) == benign(by_id[cid + "t"]["log"]), cid
