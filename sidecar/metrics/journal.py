@@ -9,7 +9,7 @@ stage totals remember only what the last evaluation saw (stagetotals `seen`, the
 after it. The class: every record this stream read counts once, whatever instant the process dies at.
 
 So each poll appends the records it placed - their place in time (`t`, our clock, after every clock
-correction), their compact form (what the window holds) and a digest of the line they came from - to
+correction), the line they came from as read (`l`, the window keeps its compact form) and its digest - to
 a journal beside the writers' clock file (`<stream>.journal.jsonl` in `metrics.clock_dir`, the
 ingest checkpoint directory by default). A new process replays the files as before; every line the
 replay reads takes one entry with its digest off the old journal (a multiset: a line written twice
@@ -35,8 +35,10 @@ A double-written failure whose two records straddle the file leaving its path wh
 down (round 12; only a writer stalled between its two writes fits a kill and a rotation between them,
 metrics/dedupe.py): the first is restored from here, the second read from the new file. A restored
 record goes through the stream's double-write filter like any placed record, after the replay, on
-its writer's clock: each failure entry keeps its writer's stamp (`s`), its writer (`w`) and the fields
-the window does not keep but the pair's signature includes (`x`: `request_id` by default).
+its writer's clock: each failure entry keeps its writer's stamp (`s`) and its writer (`w`); the entry
+holds the line as read (`l`), so every field the pair's signature includes (`request_id`, which the
+window drops by default) is there. (`r` and `x`: a record and its dropped fields, as round 12's first
+form wrote them; still read.)
 
 Records waiting for their writer's clock (metrics/held.py, up to 30 s; round 12) are journaled when
 they start waiting, marked held (`h`), at the time their wait would end with if nothing changed (their
@@ -68,8 +70,9 @@ REWRITE_SLACK = 1024  # stale lines tolerated in the file beyond twice the live 
 
 
 class Entry(NamedTuple):
-    """One placed record: where (our clock), its line's digest, its compact form; for a failure, its
-    writer's stamp and writer and the fields its pair signature needs that the compact form lacks."""
+    """One placed record: where (our clock), its line's digest, the record (the line as read, or an older
+    entry's compact form); for a failure, its writer's stamp and writer (and, in older entries, the
+    fields its pair signature needs that the compact form lacks)."""
 
     t: float
     key: str
@@ -161,7 +164,8 @@ class ReadJournal:
                 continue  # a torn last line (killed mid-append) or damage: that entry only
             if not isinstance(entry, dict) or entry.get("v") != VERSION:
                 continue
-            t, key, record, writer, extra = (entry.get(k) for k in ("t", "k", "r", "w", "x"))
+            t, key, writer, extra = (entry.get(k) for k in ("t", "k", "w", "x"))
+            record = entry.get("l", entry.get("r"))  # the line as read, or (older entries) the record
             t = _number(t)
             if t is None or not isinstance(key, str) or not isinstance(record, dict):
                 continue
@@ -197,18 +201,26 @@ class ReadJournal:
         self._settled = self._fd is None
         return out
 
-    def add(self, t: float, key: str, record: Mapping[str, Any], stamp: float | None = None,
+    def add(self, t: float, key: str, record: Mapping[str, Any] | bytes, stamp: float | None = None,
             writer: str | None = None, extra: Mapping[str, Any] | None = None, held: bool = False) -> None:
         """A record placed at `t` from the line with digest `key` (written at the next `flush`); a
         failure's `stamp`, `writer` and `extra` fields (see the module docstring) when it has them.
-        `held`: not placed yet, waiting for its writer's clock; `t` is where its wait would put it."""
-        if self._fd is None:
+        `held`: not placed yet, waiting for its writer's clock; `t` is where its wait would put it.
+
+        `record` is the line itself (one JSON object, as read: `l`) or a record (`r`). The line is
+        spliced into the entry as it is, not serialised again: json.dumps per placed record was most of
+        the journal's cost (bench/journal_cost.py); the restart parses it and keeps what the window keeps."""
+        if self._fd is None or not math.isfinite(t):
             return
-        entry: dict[str, Any] = {"v": VERSION, "t": t, "k": key, "r": record}
-        for name, value in (("s", stamp), ("w", writer), ("x", extra), ("h", held or None)):
+        if isinstance(record, bytes):
+            head = b'{"v":%d,"t":%r,"k":%s,"l":%s' % (VERSION, float(t), json.dumps(key).encode(), record)
+        else:
+            head = json.dumps({"v": VERSION, "t": t, "k": key, "r": record}, separators=(",", ":")).encode()[:-1]
+        tail = b"" if stamp is None or not math.isfinite(stamp) else b',"s":%r' % float(stamp)
+        for name, value in ((b"w", writer), (b"x", extra), (b"h", held or None)):
             if value is not None:
-                entry[name] = value
-        line = _Line(t, (json.dumps(entry, separators=(",", ":")) + "\n").encode())
+                tail += b',"%s":%s' % (name, json.dumps(value, separators=(",", ":")).encode())
+        line = _Line(t, head + tail + b"}\n")
         if held:
             self._waiting.setdefault(key, collections.deque()).append(line)
         elif self._waiting.get(key):

@@ -175,7 +175,7 @@ class JsonlSource(RecordPlacer):
                                              self.config.timestamp_field, restored=not e.held):
                     self._duplicate()
                     continue
-            self.window.add(e.t, e.record)
+            self.window.add(e.t, compact_record(e.record, self._drop))  # the line as read, or already compact
             self.records += 1
             self.journal.add(e.t, e.key, e.record, e.stamp, e.writer, e.extra)
 

@@ -35,6 +35,7 @@ RESTART_REACH = 2  # start_at: end keeps replayed records this many lateness bou
 # Where a line's journal digest rides with its record until the record is placed (held and unstamped
 # records are placed polls later): a key no JSON object can have, taken off before anything reads fields.
 JOURNAL_KEY = ("journal",)
+JOURNAL_LINE = 2048  # bytes: a longer line is journaled in its compact form (see _journal)
 
 
 class RecordPlacer:
@@ -117,11 +118,10 @@ class RecordPlacer:
             self.skew.observe(now - stamp, self._read_no)
             if not math.isnan(self._read_no) and self._held.wants(self.skew, stamp, now):
                 self._held.add(record, stamp, now, self.skew)  # placed by _release (metrics/held.py)
-                key = record.get(JOURNAL_KEY)
-                if key is not None:  # journaled while it waits (metrics/journal.py, round 12)
-                    plain = {k: v for k, v in record.items() if k != JOURNAL_KEY}
-                    self._journal(stamp + self.skew.offset(), key, plain, compact_record(plain, self._drop),
-                                  self.skew, stamp, held=True)
+                carried = record.get(JOURNAL_KEY)
+                if carried is not None:  # journaled while it waits (metrics/journal.py, round 12)
+                    self._journal(stamp + self.skew.offset(), carried[0], carried[1], record, self.skew, stamp,
+                                  held=True)
                 return True
         return self._place_stamped(record, stamp, now, self.skew)
 
@@ -162,7 +162,8 @@ class RecordPlacer:
                stamp: float | None = None) -> bool:
         """Put `record` in the window at `t`; `writer` and `stamp`: its writer's clock and its own stamp
         (a double-written failure is recognised on the writer's clock: dedupe.WriterDoubleWrites)."""
-        key = record.pop(JOURNAL_KEY, None)  # type: ignore[call-overload]
+        carried = record.pop(JOURNAL_KEY, None)  # type: ignore[call-overload]
+        key = None if carried is None else carried[0]
         if not self._live and self._writer is not None and not self._flushing:
             where, run = self._unstamped.placed(self._writer, t)
             self._flushing = True
@@ -189,21 +190,27 @@ class RecordPlacer:
         compact = compact_record(record, self._drop)
         self.window.add(t, compact)
         self.records += 1
-        if key is not None:
-            self._journal(t, key, record, compact, writer, stamp)
+        if carried is not None:
+            self._journal(t, carried[0], carried[1], record, writer, stamp)
         return True
 
-    def _journal(self, t: float, key: str, record: dict[str, Any], compact: dict[str, Any],
-                 writer: SkewEstimator | None, stamp: float | None, held: bool = False) -> None:
-        """Journal a record placed (or `held`) at `t`, in its `compact` form; a failure with what its
-        pair needs after a restart: its writer, its stamp, the fields the window drops (journal.py)."""
+    def _journal(self, t: float, key: str, line: bytes, record: dict[str, Any], writer: SkewEstimator | None,
+                 stamp: float | None, held: bool = False) -> None:
+        """Journal the `line` of a record placed (or `held`) at `t`; a failure with what its pair needs
+        after a restart: its writer and its stamp (metrics/journal.py). A line longer than JOURNAL_LINE
+        (log content is the writer's: a hostile one would double its bytes on our disk) goes as the
+        window's compact form, plus the dropped scalar fields a failure's pair signature includes."""
+        entry: dict[str, Any] | bytes = line
+        extra = None
+        if len(line) > JOURNAL_LINE:
+            entry = compact_record({k: v for k, v in record.items() if isinstance(k, str)}, self._drop)  # not JOURNAL_KEY
+            extra = {k: v for k, v in record.items() if k in self._drop and k != self.config.timestamp_field
+                     and (v is None or isinstance(v, str | int | float | bool))} or None
         if self._dedupe is None or not failed(record):
-            self.journal.add(t, key, compact, held=held)
+            self.journal.add(t, key, entry, held=held)
             return
         name = self.clocks.name_of(writer) if writer is not None and stamp is not None else None
-        extra = {k: v for k, v in record.items() if k in self._drop and k != self.config.timestamp_field
-                 and (v is None or isinstance(v, str | int | float | bool))}
-        self.journal.add(t, key, compact, stamp if name is not None else None, name, extra or None, held)
+        self.journal.add(t, key, entry, stamp if name is not None else None, name, extra, held)
 
     def _after_previous(self, record: dict[str, Any], reason: str) -> bool:
         """A replayed record its own stamp cannot place: it waits for its writer's next placed record
@@ -254,7 +261,7 @@ class RecordPlacer:
             self._duplicate()
             return
         if self.journal.path is not None and isinstance(record, dict):
-            record[JOURNAL_KEY] = key
+            record[JOURNAL_KEY] = (key, text)
             if again is not None and not self._live:
                 self._place_again(record, again)
                 return

@@ -12,7 +12,8 @@ line is in no file it follows - and reads the second from the file: one failure,
 
 Generated per seed (what the class varies): the file's fate, request ids (none - the documented
 decorator usage -, one fixed id per wrapped function, one per request), the writer's clock (on ours
-or ahead), `start_at`, the traffic rate, the error class, how many calls straddle, the downtime.
+or ahead), `start_at`, the traffic rate, the error class, how many calls straddle, the downtime, and
+whether the records carry a long field (the journal then keeps the compact form: placing.JOURNAL_LINE).
 Judged as a gate reads it: the stream's error rate (count, failures) over the stage equals the truth.
 Twins that must NOT change: the file stays (`kept`: the replay reads the first record again), and a
 near miss - two genuine failures of one wrapped function (same signature) on either side of the
@@ -54,13 +55,14 @@ class Case:
     before: int
     down: int
     straddling: int
+    long: bool  # the records carry a field long enough that the journal keeps their compact form
 
     @classmethod
     def draw(cls, seed: int, fate: str, genuine: bool) -> Case:
         rng = random.Random(seed * 4241 + FATES.index(fate) * 2 + genuine)
         return cls(seed, fate, genuine, rng.choice(["none", "fixed", "unique"]), rng.choice([0.0, 3.0, 45.0, 200.0]),
                    rng.choice(["end", "beginning"]), rng.choice([0.5, 1.0, 3.0]), rng.randrange(20, 90),
-                   rng.choice([2, 5, 15, 40]), rng.randrange(1, 4))
+                   rng.choice([2, 5, 15, 40]), rng.randrange(1, 4), rng.random() < 0.3)
 
 
 CASES = [Case.draw(seed, fate, genuine) for seed in SEEDS for fate in FATES for genuine in (False, True)]
@@ -108,9 +110,11 @@ def straddlers(rng: random.Random, case: Case, kill: float) -> list[tuple[str, s
         first_at = kill - rng.uniform(0.05, 0.9) - 0.01 * k
         start = first_at - rng.uniform(0.5, 4.0)
 
+        detail = {"detail": f"upload {k}: " + "provider said no; " * 150} if case.long else {}
+
         def record(at: float, began: float, **common: Any) -> str:
-            return json.dumps(asdict(UploadMetrics("async", False, (at - began) * 1000.0,
-                                                   utc_iso(at + case.offset + 4e-6), **common)))
+            return json.dumps({**asdict(UploadMetrics("async", False, (at - began) * 1000.0,
+                                                      utc_iso(at + case.offset + 4e-6), **common)), **detail})
 
         again = start + rng.uniform(1.2, min(2.5, second_at - start - 0.1)) if case.genuine else start
         out.append((record(first_at, start, **common), record(second_at, again, **common)))
