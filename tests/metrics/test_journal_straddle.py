@@ -112,7 +112,7 @@ def straddlers(rng: random.Random, case: Case, kill: float) -> list[tuple[str, s
 
         detail = {"detail": f"upload {k}: " + "provider said no; " * 150} if case.long else {}
 
-        def record(at: float, began: float, **common: Any) -> str:
+        def record(at: float, began: float, detail: dict[str, str] = detail, **common: Any) -> str:
             return json.dumps({**asdict(UploadMetrics("async", False, (at - began) * 1000.0,
                                                       utc_iso(at + case.offset + 4e-6), **common)), **detail})
 
