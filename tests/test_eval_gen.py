@@ -160,3 +160,14 @@ def test_spec_11_twin_keeps_the_case_noise() -> None:
     for cid, case in by_id.items():
         if not cid.endswith("t"):
             assert benign(case["log"]) == benign(by_id[cid + "t"]["log"]), cid
+
+
+def test_spec_11_draws_container_shapes_by_default_and_spec_10_keeps_text(seed7: list[dict]) -> None:
+    """By default spec 11 cases come in every log shape (JSON lines, Docker json-file, compose among them) while
+    spec 10's stay in the text shapes its spent seeds were written with."""
+    def shapes(prefix: str) -> set[str]:
+        return {t.split("=", 1)[1] for c in seed7 if c["id"].split("-")[1] == prefix
+                for t in c["tags"] if t.startswith("axis:shape=")}
+
+    assert shapes("c11") & set(render.CONTAINER_SHAPES)
+    assert shapes("c10") <= set(render.TEXT_SHAPES)

@@ -24,9 +24,9 @@ from random import Random
 TEXT_SHAPES = ("text", "zoned", "dash")
 CONTAINER_SHAPES = ("json", "docker", "compose")
 SHAPES = TEXT_SHAPES + CONTAINER_SHAPES
-# `sidecar eval` reads a case's log as a text excerpt: with the container shapes it answers "the excerpt has no log
-# header line" (measured on this branch, 2026-12-06). DESIGN.md says the sidecar reads Docker json-file and JSON
-# lines, so they are a real axis, but opt-in (`--shapes all`) until the eval's excerpt reader takes them.
+# Round 11: `sidecar eval` answered "the excerpt has no log header line" for the container shapes, so they were
+# opt-in. Round 12 (2026-12-07): it loads them (no load error on 228 cases of every shape); `__main__.generate` sets
+# ACTIVE per spec (spec 11 draws every shape by default, 10/h10 keep the text shapes their seeds were written with).
 ACTIVE: list[str] = list(TEXT_SHAPES)
 CONTAINER = "exai-mcp-daemon"
 
