@@ -98,6 +98,7 @@ from .logrecords import record_args_sub
 from .names import PROSE, kv_sub
 from .positions import POSITIONAL_HINTS, ROW_HINTS, named_row_sub, positional_sub
 from .providers import HINTS as PROVIDER_HINTS
+from .recoded import AUDIT_HINTS, VIS_HINTS, audit_sub, vis_sub
 from .reports import HINTS as REPORT_HINTS
 from .reports import cut_sub, input_sub
 from .rpc import HINTS as RPC_HINTS
@@ -220,6 +221,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("encoded_secret", sp.ascii85_sub(_redact_decoded, _mark("encoded_secret")), None, sp.A85_HINTS),
     Rule("encoded_secret", sp.uuencode_sub(_redact_decoded, _mark("encoded_secret")), None, sp.UU_HINTS),
     Rule("encoded_secret", sp.colon_hex_sub(_redact_decoded, _mark("encoded_secret")), None, sp.COLON_HEX_HINTS),
+    Rule("secret", vis_sub(_redact_decoded), None, VIS_HINTS),  # libedit's \040, auditd's hex argv (recoded.py)
+    Rule("secret", audit_sub(_redact_decoded, _mark("secret")), None, AUDIT_HINTS),
     Rule("secret", bytes_key_sub(_mark("secret")), None, BYTES_HINTS),
     Rule("secret", _uncoloured, None, SGR_HINTS),
     Rule("secret", _folded, None, FOLD_HINTS),

@@ -248,6 +248,32 @@ def key_file(r: random.Random) -> Planting:
     return shape(r, f"$ cat {r.choice(['/etc/zfs/keys/tank.key', '/etc/keys/disk.key', '/root/vault.keyfile'])}\n{v}"), v
 
 
+def vis_history(r: random.Random) -> Planting:
+    v = pw(r)
+    stmt = r.choice([f"ALTER USER 'gw_app'@'%' IDENTIFIED BY '{v}';", f"CREATE USER ops IDENTIFIED BY '{v}';",
+                     f"SET PASSWORD FOR 'gw'@'localhost' = '{v}';", f"ALTER USER gw WITH PASSWORD '{v}';"])
+    vis = stmt.replace(" ", "\\040")
+    return shape(r, f"{r.choice(['/root/.mysql_history', '~/.sqlite_history'])}\n_HiStOrY_V2_\nshow\\040tables;\n{vis}\nexit"), v
+
+
+def audit_hex(r: random.Random) -> Planting:
+    v = pw(r)
+    k = r.randrange(3)
+    if k == 0:
+        args = ["mysql", "-ugw", f"-p{v} x"]  # a blank in the argument: the kernel writes it as hex
+    elif k == 1:
+        args = ["psql", f"password='{v}' host=db", "-c", "select 1"]
+    else:
+        args = ["redis-cli", "-a", f'"{v}"', "ping"]
+    enc = " ".join(f'a{i}="{a}"' if a.isalnum() or a.startswith("-") and " " not in a and '"' not in a
+                   else f"a{i}={a.encode().hex().upper()}" for i, a in enumerate(args))
+    if r.random() < 0.3:
+        title = chr(0).join(args).encode().hex().upper()
+        return shape(r, f"type=PROCTITLE msg=audit(1765012345.120:88231): proctitle={title}"), title
+    held = next(a for a in args if v in a)  # the secret as the record writes it: the hex of its argument
+    return shape(r, f"type=EXECVE msg=audit(1765012345.120:88231): argc={len(args)} {enc}"), held.encode().hex().upper()
+
+
 def _bitlocker(r: random.Random) -> str:
     return "-".join(f"{11 * r.randrange(65536):06d}" for _ in range(8))
 
@@ -308,7 +334,13 @@ def keep_padded(r: random.Random) -> Planting:
 
 def keep_grammar(r: random.Random) -> Planting:
     v = r.choice([_uuid(r), rnd(r, HEX, 32), "gwmon", "1 2 3"])
-    k = r.randrange(11)
+    k = r.randrange(13)
+    if k == 11:
+        return shape(r, f"_HiStOrY_V2_\nshow\\040databases;\nuse\\040{v.replace(' ', '_')};"), "show\\040databases;"
+    if k == 12:
+        args = ["/usr/bin/python3", "app.py", "--config", "/etc/gw/conf d.yaml"]
+        hexarg = args[3].encode().hex().upper()
+        return shape(r, f'type=EXECVE msg=audit(1.1:2): argc=4 a0="{args[0]}" a1="app.py" a2="--config" a3={hexarg}'), hexarg
     if k == 9:
         return shape(r, f"ip xfrm policy add src 10.0.0.0/24 dst 10.1.0.0/24 dir out tmpl proto esp reqid {v} mode tunnel"), v
     if k == 10:
@@ -340,7 +372,7 @@ SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "SWARM": swarm_key, "SVNKV": svn_kv, "LUKS": luks, "DMCRYPT": dmcrypt, "PROXYID": proxy_id, "BITLOCKER": bitlocker,
     "OPENSSLK": openssl_k, "SMBPASSWD": smbpasswd, "TORAUTH": tor_auth, "XFRM": xfrm, "SETKEY": setkey,
     "ERLCOOKIE": erl_cookie, "HERESTRING": here_string, "IPMI": ipmi, "CVSPASS": cvspass, "ZEROTIER": zerotier,
-    "RECOVERYKEY": recovery_key, "KEYFILE": key_file}
+    "RECOVERYKEY": recovery_key, "KEYFILE": key_file, "VISHIST": vis_history, "AUDITHEX": audit_hex}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_BANNER": keep_banner, "KEEP_COMMAND": keep_command, "KEEP_NOTE": keep_note, "KEEP_LONE": keep_lone, "KEEP_PADDED": keep_padded,
     "KEEP_GRAMMAR": keep_grammar}
