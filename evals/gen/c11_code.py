@@ -19,7 +19,7 @@ import time
 from random import Random
 from typing import Any, Literal
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import jwt
 import prometheus_client
 import pydantic
@@ -300,7 +300,7 @@ def _g9_case(rng: Random, path: str) -> BaseException:
 
 
 def _g9_twin(rng: Random, path: str, directory: str) -> BaseException:
-    value_cls = prom_values.MultiProcessValue(process_identifier=lambda: 41)
+    value_cls = prom_values.MultiProcessValue(process_identifier=lambda: 41)  # type: ignore[no-untyped-call]
     saved = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     try:

@@ -60,11 +60,11 @@ def f1(rng: Random, twin: bool) -> dict[str, Any]:
     try:
         if via == "getpass":  # getpass.getuser falls back to pwd.getpwuid(os.getuid()): our uid has no entry
             env["getpass"] = getpass
-            os.getuid = lambda: uid  # type: ignore[assignment] - the container's uid, only for this call
+            os.getuid = lambda: uid  # the container's uid, only for this call
         case_exc, wrap = raise_through([Frame(path, "resolve", "name = self._who()"), Frame(path, "_who", stmt, env)],
                                        rng)
     finally:
-        os.getuid = real_getuid  # type: ignore[assignment]
+        os.getuid = real_getuid
         os.environ.update(saved)
     exc = case_exc
     if twin:  # compiled after the case's chain (same file): only when it is the one printed

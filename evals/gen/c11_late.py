@@ -42,14 +42,12 @@ class _Answer(AbstractResolver):
     async def close(self) -> None:
         return None
 
-
-_Answer.resolve = _compile_src("/app/src/net/dns_cache.py", 41, [  # type: ignore[method-assign]
-    "async def resolve(self, host, port=0, family=0):",
-    "    if isinstance(self.answer, BaseException):",
-    "        raise self._failed.setdefault(host, self.answer)",
-    "    return [{**a, 'hostname': host, 'port': port} for a in self.answer]",
-], {}, "resolve")
-_Answer.__abstractmethods__ = frozenset()
+    resolve = _compile_src("/app/src/net/dns_cache.py", 41, [
+        "async def resolve(self, host, port=0, family=0):",
+        "    if isinstance(self.answer, BaseException):",
+        "        raise self._failed.setdefault(host, self.answer)",
+        "    return [{**a, 'hostname': host, 'port': port} for a in self.answer]",
+    ], {}, "resolve")
 
 
 def aiohttp_connect_error(rng: Random, path: str, url: str, answer: Any) -> BaseException:

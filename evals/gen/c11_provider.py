@@ -123,7 +123,7 @@ def a1(rng: Random, twin: bool) -> dict[str, Any]:
 # --- A2 -------------------------------------------------------------------------------------------------------
 # Source: openai/resources/chat/completions/completions.py (`create`: tools, response_format, n, temperature),
 # openai/_exceptions.py (BadRequestError), Moonshot and Z.ai model tables (features per model).
-_A2_FEATURES = (
+_A2_FEATURES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("tools", "tool calls are not supported by model {m}", {"tools": [{"type": "function", "function": {
         "name": "read_file", "parameters": {"type": "object", "properties": {}}}}]}),
     ("response_format", "response_format json_schema is not supported for model {m}",

@@ -147,7 +147,7 @@ def f6(rng: Random, twin: bool) -> dict[str, Any]:
 def _daemonic(rng: Random, path: str) -> BaseException:
     me = multiprocessing.current_process()
     saved = me._config.get("daemon")  # type: ignore[attr-defined]
-    me._config["daemon"] = True  # type: ignore[attr-defined] - we run inside a daemonic worker
+    me._config["daemon"] = True  # type: ignore[attr-defined]  # we run inside a daemonic worker
     try:
         exc, _ = raise_through([Frame(path, "index", "self._spawn(batch)"),
                                 Frame(path, "_spawn", "worker.start()",

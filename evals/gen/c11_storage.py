@@ -38,7 +38,7 @@ from evals.gen.render import Record
 # ("could not extend file ... : %m", HINT "Check free disk space."), xlog.c (pg_wal temp file), mcxt.c ("out of
 # memory", DETAIL "Failed on request of size ..."); Redis `stop-writes-on-bgsave-error` (MISCONF reply) and its log
 # lines (rdb.c: "Can't save in background: fork: %s", "Write error saving DB on disk: %s").
-_C1_PG = (
+_C1_PG: tuple[tuple[str, str, dict[str, str], str], ...] = (
     ("53100", 'could not extend file "base/16384/{oid}": No space left on device', {"hint": "Check free disk space."},
      "disk"),
     ("53100", 'could not write to file "pg_wal/xlogtemp.{pid}": No space left on device', {}, "disk"),
@@ -97,7 +97,7 @@ def c1(rng: Random, twin: bool) -> dict[str, Any]:
             own.append("{pg_ts} [61] LOG:  archive command failed with exit code 1")
     else:
         line, kind = rng.choice(_C1_REDIS)
-        server = BaseParser.parse_error(_MISCONF)
+        server = BaseParser.parse_error(_MISCONF)  # type: ignore[no-untyped-call]
         key = rng.choice(("session:", "ratelimit:", "semcache:"))
         frames = [Frame(path, "store", "await self._set(key, value)", is_async=True),
                   Frame(path, "_set", "raise reply", {"reply": server, "key": key}, is_async=True)]
