@@ -198,6 +198,10 @@ def _depth(token: str) -> int:
     if "<" in token:
         plain = token.replace(PLACEHOLDER, "")
         d += len(_ANGLE_OPEN.findall(plain)) - plain.count(">")
+    elif ">" in token:
+        close = _ANGLE_CLOSE.search(token)  # `pending>` closes `<Task pending>` (round 12)
+        if close is not None:
+            d -= close.end() - close.start()
     return d
 
 
@@ -206,6 +210,13 @@ def _depth(token: str) -> int:
 _SPANNING = re.compile(r"[(\[{][^)\]}]* ")
 _ANGLE_SPANNING = re.compile(r"<[A-Za-z][^>]* ")
 _ANGLE_OPEN = re.compile(r"<[A-Za-z]")
+# The `>` that closes a `<Name ...>` repr in a token without a `<`: after a word character, a bracket or a
+# quote, at the token's end (punctuation may follow). Python's `object.__repr__` convention: "a string of
+# the form <...some useful description...>" (Python Language Reference 3.3.1, `object.__repr__`), e.g.
+# asyncio's `<Task pending name='Task-1' coro=<main() running>>`, `<_SelectorSocketTransport fd=6
+# read=polling>`; before round 12 only a last token holding `<*>` (`<Foo object at <*>>`) closed one.
+# Not an arrow (`->`, `=>`) nor a comparison (`a > b`).
+_ANGLE_CLOSE = re.compile(r"(?<=[\w)\]'\"])>+(?=[,.;:)\]]*$)")
 
 
 # A token that opens a quoted value and does not close it (`tag="View`).
