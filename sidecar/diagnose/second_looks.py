@@ -19,7 +19,8 @@ call carried named by the refusal (user_value.py), a reader refusing the user's 
 connect at a pinned or moved address (moved_address.py), a schema-cache miss of an object a record shows exists
 (schema_reload.py), a service's own host out of disk or memory (service_host.py), a key
 the cache evicted under its memory policy (cache_eviction.py), the container's user, home or temp dir
-(runtime_identity.py), an id sequence at its maximum or a computed value overflowing a column (id_space.py).
+(runtime_identity.py), an id sequence at its maximum or a computed value overflowing a column (id_space.py), a strict
+reply model refusing a provider's addition (strict_reply.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -64,6 +65,7 @@ from .service_host import service_host_cause
 from .situation import Situation
 from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
+from .strict_reply import strict_reply_cause
 from .user_data import user_data_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
@@ -94,7 +96,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
-    id_space_cause,
+    id_space_cause, strict_reply_cause,
 )
 
 

@@ -228,8 +228,48 @@ def f1_twin_getlogin(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return "\n".join([*neutral(rng), call, _raised(rng, lambda: pwd.getpwuid(uid), "tool")]), "unknown"
 
 
+def _strict_reply(rng: random.Random, raw: dict[str, object]) -> str:
+    """Our strict reply model (extra fields forbidden, a closed finish reason) validating `raw` with the real pydantic,
+    logged by a provider module of ours."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict
+
+    class Choice(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        index: int
+        finish_reason: Literal["stop", "length", "tool_calls"]
+        content: str
+
+    model = rng.choice(("kimi-k2-0905-preview", "moonshot-v1-32k", "kimi-latest"))
+    return _raised(rng, lambda: Choice.model_validate(raw), "kimi").replace(
+        "\n", f" (model {model})\n", 1)
+
+
+def g10_strict_reply(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """G10: the provider adds a documented-extensible field or value (reasoning_content, a new finish reason); our
+    strict model refuses every reply carrying it -> code."""
+    raw: dict[str, object] = {"index": 0, "finish_reason": "stop", "content": "ok"}
+    if rng.random() < 0.5:
+        raw[rng.choice(("reasoning_content", "logprobs_v2", "refusal", "annotations"))] = rng.choice(("...", [], None))
+    else:
+        raw["finish_reason"] = rng.choice(("content_filter", "insufficient_system_resource", "sensitive"))
+    return "\n".join([*neutral(rng), _strict_reply(rng, raw)]), "code"
+
+
+def g10_twin_null(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """G10 twins: the provider sends null where its documented type is a value (a completion's finish_reason, the
+    choice's index) -> provider; null where the API documents the field as nullable (a tool-call reply's content)
+    is our model's fault -> code."""
+    raw: dict[str, object] = {"index": 0, "finish_reason": "stop", "content": "ok"}
+    field = rng.choice(("finish_reason", "index", "content"))
+    raw[field] = None
+    return "\n".join([*neutral(rng), _strict_reply(rng, raw)]), "code" if field == "content" else "provider"
+
+
 CLASSES11: dict[str, tuple[Gen, ...]] = {
     "C3": (c3_schema_cache_stale, c3_twin_never_added),
     "C4": (c4_cache_evicting, c4_twin_no_evictions),
     "F1": (f1_runtime_identity, f1_twin_getlogin),
+    "G10": (g10_strict_reply, g10_twin_null),
 }
