@@ -327,6 +327,18 @@ SQLSTATE_BY_MESSAGE: tuple[tuple[str, re.Pattern[str], Text], ...] = (
      _t("storage", "medium", "The read replica cancelled the query: conflict with recovery (SQLSTATE {code}) on {who}",
         "A hot-standby read replica cancelled the statement to let WAL replay proceed (a buffer pin held too long).",
         "Retry the read; route long reads to the primary.")),
+    # miscinit.c InitializeSessionUserId / postinit.c InitPostgres: 53300 "too many connections for role|database"
+    # is the role's (ALTER ROLE ... CONNECTION LIMIT, pg_roles.rolconnlimit) or the database's (datconnlimit) own
+    # limit, a setting someone made - config, as 53400's configured limits; "sorry, too many clients already" and the
+    # reserved-slots messages (max_connections for the whole server) stay capacity (the code's own entry)
+    ("53300", re.compile(r"too many connections for (?:role|database)", re.I),
+     _t("config", "high", "A connection limit set on a role or database is reached (SQLSTATE {code}) on {who}",
+        "Postgres refused the connection because the role's or the database's own CONNECTION LIMIT "
+        "(pg_roles.rolconnlimit / pg_database.datconnlimit) is reached - a per-role/per-database setting, not the "
+        "server's max_connections: the server still has free slots for other roles.",
+        "Compare the limit (SELECT rolname, rolconnlimit FROM pg_roles; ALTER ROLE ... CONNECTION LIMIT n) with the "
+        "connections every pool and replica of that role opens (pool max x replicas + jobs), and raise the limit or "
+        "shrink the pools.")),
     # plancache.c RevalidateCachedQuery: a prepared statement whose result columns changed under it (a migration)
     ("0A000", re.compile(r"cached plan must not change result type", re.I),
      _t("code", "medium", "A prepared statement's result type changed under it (SQLSTATE {code}, cached plan) on {who}",

@@ -81,6 +81,8 @@ _PSYCOPG_CLASS = re.compile(r"\bpsycopg2?\.errors\.(?P<cls>[A-Z]\w+)")
 # failed" text; these are their codes (PostgreSQL errcodes appendix; libpq's message for a dropped socket).
 _SERVER_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"sorry, too many clients already|remaining connection slots are reserved", re.I), "53300"),
+    # miscinit.c / postinit.c: a role's or a database's own CONNECTION LIMIT reached (53300, database_codes.py)
+    (re.compile(r'too many connections for (?:role|database) "[^"\n]{1,63}"', re.I), "53300"),
     # auth.c: a refused password is 28P01; pg_hba.conf refusing the host/user/database ("no pg_hba.conf entry",
     # "pg_hba.conf rejects connection") is 28000 (ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
     (re.compile(r"password authentication failed for user", re.I), "28P01"),

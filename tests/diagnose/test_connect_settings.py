@@ -95,7 +95,14 @@ SETTINGS = {
     "starting-up": (_fatal("57P03", "the database system is starting up"), "sslmode=disable", "storage", ["57P03"],
                     ["password", "pg_hba", "sslmode"]),
     "too-many-clients": (_fatal("53300", "sorry, too many clients already"), "sslmode=disable", "capacity", ["53300"],
-                         ["password", "pg_hba", "sslmode"]),
+                         ["password", "pg_hba", "sslmode", "CONNECTION LIMIT"]),
+    "reserved-slots": (_fatal("53300", "remaining connection slots are reserved for roles with the SUPERUSER "
+                                       "attribute"), "sslmode=disable", "capacity", ["53300"], ["CONNECTION LIMIT"]),
+    # the same code, a limit set on the role or database (round 12): the setting, not the server's slots
+    "role-connection-limit": (_fatal("53300", 'too many connections for role "gateway_ro"'), "sslmode=disable",
+                              "config", ["CONNECTION LIMIT", "53300"], ["password", "pg_hba", "sslmode"]),
+    "database-connection-limit": (_fatal("53300", 'too many connections for database "exai"'), "sslmode=disable",
+                                  "config", ["CONNECTION LIMIT"], ["password", "pg_hba", "max_connections is"]),
 }
 
 
@@ -117,6 +124,33 @@ def test_a_dsn_libpq_refuses_before_connecting() -> None:
     except psycopg.OperationalError:
         d = diagnose(logged("src.storage.pg_direct", "connect failed"))
     assert d.category == "config" and "invalid" in text_of(d), (d.rule, d.summary)
+
+
+@pytest.mark.parametrize("scope", ["ROLE", "DATABASE"])
+def test_a_real_servers_connection_limit_on_a_role_or_database_is_the_setting(pg_dsn: str, scope: str) -> None:
+    """PostgreSQL's own refusal when a role's / database's CONNECTION LIMIT is reached (a non-superuser: the limits
+    do not bind superusers), as psycopg raises it; the twin is the server-wide 'too many clients' (table above)."""
+    role = f"gw_limited_{scope.lower()}"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        dbname = admin.info.dbname
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN" + (" CONNECTION LIMIT 1" if scope == "ROLE" else ""))
+        if scope == "DATABASE":
+            admin.execute(f'ALTER DATABASE "{dbname}" CONNECTION LIMIT 2')  # this admin session counts too
+        try:
+            limited = pg_dsn.replace("user=postgres", f"user={role}")
+            with psycopg.connect(limited):
+                try:
+                    psycopg.connect(limited).close()
+                except psycopg.OperationalError:
+                    excerpt = logged("src.storage.pg_pool", "new connection failed")
+                else:
+                    raise AssertionError(f"the {scope} connection limit did not refuse a second connection")
+        finally:
+            admin.execute(f'ALTER DATABASE "{dbname}" CONNECTION LIMIT -1')
+    d = diagnose(excerpt)
+    assert d.category == "config" and "CONNECTION LIMIT" in text_of(d), (d.rule, d.summary)
+    assert d.confidence < 0.6
 
 
 def test_a_closed_connection_object_reused_is_code(pg_dsn: str) -> None:
