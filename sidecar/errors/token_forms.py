@@ -150,6 +150,10 @@ def tokenize(text: str) -> list[str]:
         if count:
             stop = len(tokens) - after
             tokens[stop - count:stop] = [" ".join(tokens[stop - count:stop])]
+        elif ", " in text:
+            start = _joined_list(tokens)
+            if start is not None:
+                tokens[start:] = [" ".join(tokens[start:])]
     quoted = '="' in text or "='" in text or ':"' in text or ":'" in text
     if not quoted and _ANGLE_SPANNING.search(text) is None and not (
             ("(" in text or "[" in text or "{" in text) and _SPANNING.search(text) is not None):
@@ -168,6 +172,29 @@ def tokenize(text: str) -> list[str]:
         out.append(tok)
         i += 1
     return out
+
+
+# One item of a `", ".join(names)` list: a single token, no quote or bracket (those are joined already).
+_ITEM = re.compile(r"[\w.\-/@+=:<>*]+")
+
+
+def _joined_list(tokens: list[str]) -> int | None:
+    """Where a message's tail is a list joined with `", "` after a `key:` (`collected packages: a, b, c`,
+    `Ignoring indexes: x, y`): every token after the last token ending in `:` is one item, each but the last
+    ending in `,`, 2+ items, none naming a failure (`error: timeout, retrying` stays words). The index of the
+    first item, or None. Class: Python's `", ".join(...)`, Go's `strings.Join(xs, ", ")`: one call site
+    prints any number of items, one value (round 12)."""
+    n = len(tokens)
+    j = n - 2
+    while j >= 0 and not tokens[j].endswith(":"):
+        j -= 1
+    if j < 1 or n - j - 1 < 2 or n - j - 1 > 4 * MAX_VALUE_TOKENS:
+        return None
+    for k in range(j + 1, n):
+        item = tokens[k][:-1] if k < n - 1 else tokens[k].rstrip(".")
+        if (k < n - 1) != tokens[k].endswith(",") or not item or not _ITEM.fullmatch(item) or names_failure(item):
+            return None
+    return j + 1
 
 
 def _quote_end(tokens: list[str], i: int) -> int | None:
