@@ -107,7 +107,7 @@ class FileParser(RecordEvents):
             if len(self._pre) < SNIFF_BYTES or (b"\n" not in self._pre and len(self._pre) < PREFIX_WAIT):
                 return out
             chunk = self._start_encoding()
-        if self._tc is None and not self.discarding and (UTF8_BOM in chunk or (
+        if self._tc is None and not self.discarding and (self._bom_in(chunk) or (
                 self.partial and UTF8_BOM in bytes(self.partial[-2:]) + chunk[:2])):
             self._to_line_path()  # a BOM past offset 0 (encoding.py): cut from its line's text
         if self._tc is not None:
@@ -262,6 +262,13 @@ class FileParser(RecordEvents):
             self.partial_off = self.offset
             data = data[bom:]
         return data
+
+    @staticmethod
+    def _bom_in(chunk: bytes) -> bool:
+        """Whether `chunk` holds a UTF-8 BOM: memchr for its first byte (rare in logs), then the search.
+        (`UTF8_BOM in chunk` alone is a substring search over every byte: +0.5% of the parse's instructions.)"""
+        i = chunk.find(0xEF)
+        return i >= 0 and chunk.find(UTF8_BOM, i) >= 0
 
     def _to_line_path(self) -> None:
         """Read the rest of a UTF-8 file line by line (LineTranscoder), keeping the partial line."""
