@@ -181,9 +181,11 @@ def lone_sub(mark: str) -> Callable[[str], str]:
 
 def lone_record_sub(mark: str) -> Callable[[str], str]:
     """Mechanism 2 for a record whose whole message is one token (no line break to anchor on: runs on every text,
-    so a length test first)."""
+    so C-level tests first: the text's length, its last blank-separated chunk's (the token, or `"<token>"}` in a
+    json.dumps line: 12-26 characters), its blanks)."""
     def sub(text: str) -> str:
-        if len(text) > 400 or text.count(" ") > 12 or (m := _LONE_RECORD.match(text)) is None or not _random_alone(m.group("v")):
+        if len(text) > 400 or not 12 <= len(text) - text.rfind(" ") - 1 <= 26 or text.count(" ") > 12 or \
+                (m := _LONE_RECORD.match(text)) is None or not _random_alone(m.group("v")):
             return text
         return text[:m.start("v")] + mark + text[m.end("v"):]
     return sub
