@@ -247,7 +247,8 @@ def _g7_error(rng: Random, path: str, shape: str, table: str, col: str) -> BaseE
               "multi": pg_exc("42601", "cannot insert multiple commands into a prepared statement"),
               "ident": pg_exc("42601", 'syntax error at or near "$1"'),
               "schema": pg_exc("42703", f'column "{col}" does not exist')}[shape]
-    exc, _ = raise_through(pg_frames(path, "apply", "SET_TIMEOUT" if shape == "utility" else "QUERY", server), rng,
+    const = {"utility": "SET_TIMEOUT", "multi": "PURGE_EXPIRED", "ident": "COUNT_TABLE", "schema": "LOAD_ROW"}[shape]
+    exc, _ = raise_through(pg_frames(path, "apply", const, server), rng,
                            ("none", "from"))
     return exc
 

@@ -35,10 +35,13 @@ def pg_exc(sqlstate: str, message: str, **diag: str) -> BaseException:
 
 
 def pg_frames(path: str, caller: str, stmt: str, exc: BaseException) -> list[Frame]:
-    """Our caller frame, our statement on an async cursor whose `execute` is psycopg's real re-raise line."""
-    return [Frame(path, caller, f"await self.{stmt.split('(')[0].split('.')[-1]}_row(row)", is_async=True),
-            Frame(path, f"{stmt.split('(')[0].split('.')[-1]}_row", f"await cur.execute({stmt}, row)",
-                  {"cur": _cursor(exc), "row": ()}, is_async=True)]
+    """Our caller frame, our statement on an async cursor whose `execute` is psycopg's real re-raise line.
+
+    `stmt` names our SQL constant (`INSERT_TOOL_EVENTS`); the helper that runs it is named after it
+    (`_insert_tool_events`), as the gateway names its storage helpers."""
+    func = "_" + stmt.lower()
+    return [Frame(path, caller, f"await self.{func}(row)", is_async=True),
+            Frame(path, func, f"await cur.execute({stmt}, row)", {"cur": _cursor(exc), "row": ()}, is_async=True)]
 
 
 def pick_carrier(rng: Random, wrap: str, carriers: tuple[str, ...] = ("exception", "exception", "message", "block",

@@ -244,7 +244,7 @@ def c3(rng: Random, twin: bool) -> dict[str, Any]:
     logger = logger_of(path)
     err_t = rng.uniform(120, 300)
     records = noise(rng, rng.randint(2, 6), 0, err_t + 120, proj)
-    stamp = f"2026{rng.randint(10, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 235959):06d}"
+    stamp = f"{rng.randint(20, 180):04d}"  # a numbered migration (no date that could postdate the log)
     name = ddl.split()[-1] if kind != "function" else ddl.split()[2].split("(")[0]
     other_obj = rng.choice(("idx_tool_events_created", "conversations_owner_fk", "provider_usage_day"))
     mig_where = rng.choice(("long-before", "before"))
