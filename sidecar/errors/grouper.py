@@ -17,8 +17,8 @@ from .fingerprint import (
     level_class,
     register_cache,
 )
+from .fixed_veto import fixed_word
 from .shapes import ZERO_DIGITS, normalize_shaped
-from .slots import fixed_word
 from .templates import Learned, TemplateLearner, variable_like
 from .token_forms import names_failure
 

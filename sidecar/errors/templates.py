@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 from .across_counts import add_tail, place_first, place_span, widen_tail
 from .first_slot import plain_subject, tail_key
+from .fixed_veto import fixed_veto
 from .kvlists import may_hold_kv_list
 from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
@@ -61,7 +62,6 @@ from .slots import (
     OTHER_WORDS,
     SIMILARITY,
     WORD_FROM,
-    fixed_veto,
     similarity,
 )
 from .spans import may_span

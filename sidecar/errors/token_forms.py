@@ -81,6 +81,21 @@ _CAMEL_WORD = re.compile(r"(?:[A-Z][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
 _STRIP = "()[]{}<>'\",;!?:.`\u2018\u2019\u201c\u201d\u00ab\u00bb"
 
 
+def _printed_collection(token: str) -> bool:
+    """A struct, map or record as a language prints it, in one token (GROUPING_CLASSES3 S30, S33, V2):
+    Go's `%v` of a pointer to a struct `&{a b}` and of a map `map[k:v]` (go doc `fmt`: the `&` and
+    `map[` spellings are fmt's own), and a bracket group holding pairs, `{Name:a}` (Go `%+v`),
+    `{k=v}` (Java `AbstractMap.toString`), `Endpoint[host=a]` (a Java record's `toString`). Its twin: a
+    bracket group of plain words (`[preauth]`, `{name}`), which stays a word of the statement."""
+    end = token.rstrip(",;.")
+    if end[-1:] not in ("]", "}"):
+        return False
+    if end.startswith(("&{", "map[")):
+        return True
+    opened = end.find("{" if end[-1] == "}" else "[")
+    return opened >= 0 and ("=" in end[opened:] or ":" in end[opened:])
+
+
 @lru_cache(maxsize=16384)  # pure; tokens repeat far more than messages
 def variable_like(token: str) -> bool:
     """Whether a token's form alone says it is a value, not a word that names the event.
@@ -98,6 +113,8 @@ def variable_like(token: str) -> bool:
         return True  # masked already (`<*>:`, `'<*>'`, `id=<*>`): a value whatever surrounds it
     if " " in token:
         return True  # a bracket group or quoted value `tokenize` joined: a value written with spaces
+    if _printed_collection(token):
+        return True
     inner = token.strip(_STRIP)
     if not inner:
         # the IPv6 unspecified address (RFC 4291 s.2.5.2), e.g. `listening on ::`; an empty list, tuple
@@ -208,15 +225,34 @@ def _quote_end(tokens: list[str], i: int) -> int | None:
 
 def _bracket_end(tokens: list[str], i: int) -> int | None:
     """The token where a bracket group opened (and left open) in token i closes, within
-    `MAX_VALUE_TOKENS` tokens; None when token i leaves nothing open or the group never closes."""
+    `MAX_VALUE_TOKENS` tokens, or within `MAX_LIST_TOKENS` when every token past the first
+    `MAX_VALUE_TOKENS` is an item of a printed collection (`_listed`); None when token i leaves nothing
+    open or the group never closes.
+
+    Why a collection may be longer (GROUPING_CLASSES3 V1/V2, S30/S33/S36): a list, a map or an object
+    printed by the language is ONE value whose item count varies per line (0 to tens of items), and
+    its items are spelled as items: Java `AbstractCollection.toString` and `AbstractMap.toString` end
+    each but the last with `, ` (`[a, b, c]`, `{k=v, k2=v2}`), Node's `util.inspect` writes `{ k: v,
+    ... }`, `[ 1, 'x' ]` and `Map(2) { 'k' => 1 }`, Go's `%v` of a map or a `%+v` struct glues each
+    pair (`map[k:v k2:v2]`, `{Name:a Count:3}`). A parenthesised clause of plain words is not spelled
+    so, and keeps the short reach (its words stay the statement's)."""
     depth = _depth(tokens[i])
     if depth <= 0:
         return None
-    for j in range(i + 1, min(len(tokens), i + MAX_VALUE_TOKENS)):
+    n = len(tokens)
+    for j in range(i + 1, min(n, i + MAX_LIST_TOKENS)):
         depth += _depth(tokens[j])
         if depth <= 0:
             return j if depth == 0 else None
+        if j - i >= MAX_VALUE_TOKENS - 1 and not _listed(tokens[j]) and not (
+                j + 1 < n and (depth + _depth(tokens[j + 1]) <= 0 or tokens[j + 1] == "=>")):
+            return None  # past the short reach, only a collection's items (or its last one) go on
     return None
+
+
+def _listed(token: str) -> bool:
+    """An item of a printed collection by its spelling: `a,` `k:` `=>` `k=v` `k:v` (see `_bracket_end`)."""
+    return token.endswith((",", ":")) or token == "=>" or ("=" in token or ":" in token.strip(":"))
 
 
 def _depth(token: str) -> int:
@@ -249,3 +285,4 @@ _ANGLE_CLOSE = re.compile(r"(?<=[\w)\]'\"])>+(?=[,.;:)\]]*$)")
 # A token that opens a quoted value and does not close it (`tag="View`).
 _OPEN_VALUE = re.compile(r"""^[^"'\s]*[=:](["'])[^"']*$""")
 MAX_VALUE_TOKENS = 8
+MAX_LIST_TOKENS = 64  # a printed collection's reach (`_bracket_end`): up to ~30 items

@@ -27,7 +27,8 @@ every `word_from`), so no grouping changes.
 
 from __future__ import annotations
 
-from .slots import _VERB_FORM, EVENT, UPPER, WORD_FROM, _may_introduce, fixed_word
+from .fixed_veto import EVENT, UPPER, _may_introduce, fixed_word
+from .slots import _VERB_FORM, WORD_FROM
 from .token_forms import _WORDS, names_failure
 
 __all__ = ["veto_positions", "message_codes", "token_code", "vetoed"]

@@ -16,7 +16,8 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sidecar.errors.slots import fixed_veto, fixed_word, similarity
+from sidecar.errors.fixed_veto import fixed_veto, fixed_word
+from sidecar.errors.slots import similarity
 
 _CONTEXT = (
     "for", "user", "from", "by", "ending", "host", "tenant", "key:", "state=", "code=", "status:", "to", "as",

@@ -13,7 +13,7 @@ import random
 import pytest
 from hypothesis import given, settings
 
-from sidecar.errors.slots import fixed_veto
+from sidecar.errors.fixed_veto import fixed_veto
 from sidecar.errors.templates import TemplateLearner
 from sidecar.errors.veto_index import message_codes, veto_positions, vetoed
 from tests.errors.test_fixed_veto import _pairs
