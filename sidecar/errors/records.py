@@ -42,6 +42,8 @@ import re
 from typing import Any, NamedTuple
 
 from ..ingest.jsonl import LEVEL_KEYS, LOGGER_KEYS, MESSAGE_KEYS, TIME_KEYS
+from .console_records import console_pairs
+from .logfmt import PAIR, unquote
 from .masking_rules import PLACEHOLDER
 from .token_forms import variable_like
 
@@ -71,31 +73,13 @@ _MESSAGE = frozenset(MESSAGE_KEYS) - {"log", "event"}
 # `With` order of the program; logrus and slog: `time`; a header cut: `msg`).
 _FIRST_KEYS = frozenset({*TIME_KEYS, "level", "lvl", "caller", "source", "msg", "message", "component"})
 # First two characters of a line that may be a record: a caller tests `line[:2] in RECORD_STARTS`.
-RECORD_STARTS = frozenset({k[:2] for k in _FIRST_KEYS} | {"{\""})
+# ... and the console layouts (`console_records.py`): logrus's level word, an ANSI colour, zap's time.
+_CONSOLE_STARTS = frozenset({"PA", "FA", "ER", "WA", "IN", "DE", "TR", "\x1b["})
+RECORD_STARTS = frozenset({k[:2] for k in _FIRST_KEYS} | {"{\""} | _CONSOLE_STARTS | {"19", "20"})
 
-# One logfmt pair: a key (logfmt ident: no blank, `=` or `"`), `=`, and a quoted value with Go escapes
-# or a bare one (no blank or `"`; `=` allowed for producers that do not quote it).
-_PAIR = r'([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)'
-_LINE = re.compile(rf"{_PAIR}(?: +{_PAIR})*\s*")
-_PAIRS = re.compile(_PAIR)
+_LINE = re.compile(rf"{PAIR}(?: +{PAIR})*\s*")
+_PAIRS = re.compile(PAIR)
 _LINE_NO = re.compile(r":\d+$")
-_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)')
-_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if len(code) > 1:
-        return chr(int(code[1:], 16))
-    return _SIMPLE.get(code, "\\" + code)
-
-
-def _unquote(value: str) -> str:
-    """A logfmt value as written: a Go-quoted string (strconv.Quote escapes) decoded, a bare one as is."""
-    if len(value) >= 2 and value[0] == '"':
-        inner = value[1:-1]
-        return _ESCAPE.sub(_unescape, inner) if "\\" in inner else inner
-    return value
 
 
 def _caller_file(value: Any) -> str:
@@ -153,8 +137,9 @@ def read_record(text: str) -> Record | None:
     if text[:2] == '{"':
         return _json_record(text)
     if "=" not in text[:12] or _LINE.fullmatch(text) is None:
-        return None
-    pairs = [(k, _unquote(v)) for k, v in _PAIRS.findall(text)]
+        console = console_pairs(text) if text[:2] in _CONSOLE_STARTS or "\t" in text else None
+        return _identity(console) if console is not None else None
+    pairs = [(k, unquote(v)) for k, v in _PAIRS.findall(text)]
     if len(pairs) < 2 and not (pairs and pairs[0][0] in _MESSAGE):
         return None
     if pairs[0][0] not in _FIRST_KEYS:

@@ -29,7 +29,8 @@ import string
 import urllib.request
 from dataclasses import dataclass
 
-LIBRARIES = ("gokit", "logrus", "slogtext", "zapjson", "slogjson", "pino", "bunyan")
+LIBRARIES = ("gokit", "logrus", "slogtext", "zapjson", "slogjson", "pino", "bunyan", "logrus_tty", "logrus_color",
+             "zapdev")
 _LOGRUS_BARE = frozenset(string.ascii_letters + string.digits + "-._/@^+")
 
 
@@ -139,6 +140,22 @@ def _render(r: random.Random, st: Statement, library: str, content: bool) -> str
         body = [("msg", _message(r, st)), *pairs]
         shown = body if content else [*head, *body]
         return " ".join(f"{k}={_logfmt_value(v, library)}" for k, v in shown)
+    if library in ("logrus_tty", "logrus_color"):
+        # logrus TextFormatter on a TTY: `LEVL[%04d] %-44s` then ` k=v` sorted; colours wrap level and keys
+        level = {"error": "ERRO", "warn": "WARN", "info": "INFO"}[st.level]
+        color = library == "logrus_color"
+        head = f"\x1b[31m{level}\x1b[0m" if color else level
+        fields = "".join(f" \x1b[31m{k}\x1b[0m={_logfmt_value(v, 'logrus')}" if color
+                         else f" {k}={_logfmt_value(v, 'logrus')}" for k, v in sorted(pairs))
+        return f"{head}[{r.randint(0, 9999):04d}] {_message(r, st):<44}{fields}"
+    if library == "zapdev":
+        cols = [f"{stamp}.{r.randint(0, 999):03d}Z", st.level.upper()]
+        if st.component:
+            cols.append(st.component)
+        cols += [f"{st.file}:{st.line}", _message(r, st)]
+        if pairs:
+            cols.append(json.dumps(dict(pairs), ensure_ascii=False))
+        return "\t".join(cols)
     obj: dict[str, object]
     if library == "zapjson":
         obj = {"level": st.level, "ts": epoch + r.random(), "caller": f"{st.file}:{st.line}",

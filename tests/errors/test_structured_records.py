@@ -1,7 +1,7 @@
 """Structured records (logfmt lines, JSON objects) group by statement: the message plus its key set
 (bench/GROUPING_CLASSES3.md H28-H31, H36, T16, V1/V2/V4; errors/records.py).
 
-Generated per seed by tests/errors/record_gen.py: seven library layouts, message words, key names and
+Generated per seed by tests/errors/record_gen.py: ten library layouts (logrus and zap console ones too), message words, key names and
 value kinds (lists and maps of 0-5 items, structs, error chains of 1-4 links, quoted phrases) drawn per
 seed. Every statement whose message is a constant (most: T16) must be ONE group whatever its values'
 lengths; its twins must stay apart: the same message with another key set (another call site) and the
@@ -96,6 +96,10 @@ def test_levels_and_components_are_statements() -> None:
     '{"log":"plain text\\n","stream":"stderr","time":"2026-12-07T00:00:00Z"}',
     '{"no_message": 1, "level": "error"}',
     "[1, 2, 3]",
+    "INFO:root:logging.basicConfig's layout",                    # Python's `LEVEL:name:msg` (H23)
+    "ERROR[main] not logrus: no 4-letter level and counter",
+    "2025-11-03 17:00:04 ERROR src.x: a gateway line",
+    "2026-12-07T00:00:01Z\tERROR\tno caller column\tmessage",   # TABs without zap's `file:line` column
 ])
 def test_near_misses_are_not_records(line: str) -> None:
     assert read_record(line) is None
