@@ -138,7 +138,7 @@ def d2(rng: Random, twin: bool) -> dict[str, Any]:
         used = cgroup - rss0 if not twin else alt.randint(1, 9)
         records.append(Record(t, "INFO", "src.monitoring.metrics",
                               f"[METRICS] process_rss_mb={rss} container_memory_mb={cgroup}/{limit} "
-                              f"{mount}_used_mb={used} cache_entries={cache0 + (i * 4000 if twin else alt.randint(0, 9))}"))
+                              f"mount_used_mb{{path=\"{mount}\"}}={used} cache_entries={cache0 + (i * 4000 if twin else alt.randint(0, 9))}"))
         if not twin:
             records.append(Record(t + 1, "DEBUG", "src.file_management.extract",
                                   f"wrote {mount}/extract-{alt.getrandbits(32):08x}.bin ({alt.randint(40, 160)} MB)"))
