@@ -313,6 +313,13 @@ SQLSTATE_CODES: dict[str, Text] = {
 
 
 # One SQLSTATE, two causes told apart by Postgres' own message (src/backend/tcop/postgres.c, utils/cache/plancache.c)
+_EXTENSION_MISSING = _t(
+    "config", "high", "An extension's files are not installed on the database server (SQLSTATE {code}) on {who}",
+    "Postgres could not find the shared library or control file of an extension the schema uses: the server's image or "
+    "installation lacks the extension (a base image switched, a package not installed, a version without it) - a "
+    "dependency of the deployment, not the disk failing.",
+    "Install the extension's package on the database server (or use an image that ships it: e.g. pgvector for "
+    "'vector'), then CREATE/ALTER EXTENSION; check SELECT * FROM pg_available_extensions.")
 SQLSTATE_BY_MESSAGE: tuple[tuple[str, re.Pattern[str], Text], ...] = (
     # ProcessInterrupts: a hot standby cancels a query whose snapshot WAL replay must remove (RECOVERY_CONFLICT_*),
     # reported as 40001 (or 40P01 for a buffer-pin deadlock): the read replica's state, no two writers racing
@@ -339,6 +346,13 @@ SQLSTATE_BY_MESSAGE: tuple[tuple[str, re.Pattern[str], Text], ...] = (
         "Compare the limit (SELECT rolname, rolconnlimit FROM pg_roles; ALTER ROLE ... CONNECTION LIMIT n) with the "
         "connections every pool and replica of that role opens (pool max x replicas + jobs), and raise the limit or "
         "shrink the pools.")),
+    # dfmgr.c (load_external_function: "could not access file \"$libdir/...\"", "could not load library") raises
+    # 58P01 (undefined_file), extension.c 0A000 ("extension \"X\" is not available", its control file missing), for an
+    # extension's files not installed in the SERVER's image: an installed dependency, config by the doctrine - not
+    # the server's disk failing (class 58's own reading, kept for any other file: pg_read_file, a data file)
+    ("58P01", re.compile(r'could not access file "\$libdir/|could not load library "', re.I), _EXTENSION_MISSING),
+    ("0A000", re.compile(r'extension "[^"\n]{1,63}" is not available|could not open extension control file', re.I),
+     _EXTENSION_MISSING),
     # plancache.c RevalidateCachedQuery: a prepared statement whose result columns changed under it (a migration)
     ("0A000", re.compile(r"cached plan must not change result type", re.I),
      _t("code", "medium", "A prepared statement's result type changed under it (SQLSTATE {code}, cached plan) on {who}",

@@ -131,6 +131,11 @@ REAL_ERRORS = [
     ("", "SELEC 1", "42601", "code"),
     ("", "SELECT no_such_function(1)", "42883", "code"),
     ("SET statement_timeout = '50ms'", "SELECT pg_sleep(2)", "57014", "storage"),
+    # 58P01/0A000 by message (round 12): an extension's files missing from the server's installation is config; any
+    # other file the server cannot find stays class 58 (storage)
+    ("", "CREATE EXTENSION no_such_ext_b17", "0A000", "config"),  # extension.c: the control file is missing
+    ("", "CREATE FUNCTION b17_f() RETURNS int AS '$libdir/no_such_lib_b17', 'f' LANGUAGE C", "58P01", "config"),
+    ("", "SELECT pg_read_file('/no/such/dir/b17.txt')", "58P01", "storage"),
     ("CREATE TABLE t (id int, v int); INSERT INTO t VALUES (1, 1)",
      "INSERT INTO t SELECT id, v FROM t ON CONFLICT (id) DO NOTHING", "42P10", "code"),
 ]
