@@ -317,7 +317,7 @@ _EXTENSION_MISSING = _t(
     "config", "high", "An extension's files are not installed on the database server (SQLSTATE {code}) on {who}",
     "Postgres could not find the shared library or control file of an extension the schema uses: the server's image or "
     "installation lacks the extension (a base image switched, a package not installed, a version without it) - a "
-    "dependency of the deployment, not the disk failing.",
+    "dependency of the deployment: the server itself is healthy.",
     "Install the extension's package on the database server (or use an image that ships it: e.g. pgvector for "
     "'vector'), then CREATE/ALTER EXTENSION; check SELECT * FROM pg_available_extensions.")
 SQLSTATE_BY_MESSAGE: tuple[tuple[str, re.Pattern[str], Text], ...] = (
