@@ -20,7 +20,8 @@ connect at a pinned or moved address (moved_address.py), a schema-cache miss of 
 (schema_reload.py), a service's own host out of disk or memory (service_host.py), a key
 the cache evicted under its memory policy (cache_eviction.py), the container's user, home or temp dir
 (runtime_identity.py), an id sequence at its maximum or a computed value overflowing a column (id_space.py), a strict
-reply model refusing a provider's addition (strict_reply.py).
+reply model refusing a provider's addition (strict_reply.py), an OOM kill by memory outside the heap
+(cgroup_memory.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -33,6 +34,7 @@ from ..redaction import redact
 from .aggregate import aggregate_cause
 from .api_host import api_host_cause
 from .cache_eviction import cache_eviction_cause
+from .cgroup_memory import cgroup_memory_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .header_value import header_value_cause
@@ -96,7 +98,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
-    id_space_cause, strict_reply_cause,
+    id_space_cause, strict_reply_cause, cgroup_memory_cause,
 )
 
 

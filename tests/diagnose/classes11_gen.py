@@ -267,9 +267,56 @@ def g10_twin_null(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return "\n".join([*neutral(rng), _strict_reply(rng, raw)]), "code" if field == "content" else "provider"
 
 
+def _daemon_gone(rng: random.Random) -> str:
+    """The shim's real websockets client failing against a daemon that closes the connection unanswered."""
+    from tests.diagnose.classes8_base import _ws_open
+
+    def closes(c: object) -> None:
+        c.close()  # type: ignore[attr-defined]
+    return _ws_open(rng, closes, "exai-daemon")
+
+
+def _memory_series(rng: random.Random, heap: bool) -> list[str]:
+    """Three metric records before the kill: the container's memory rising; the RSS flat (memory outside the heap)
+    or rising with a cache's entry count (`heap`)."""
+    who = rng.choice(("src.monitoring.metrics", "src.daemon.health_monitor"))
+    limit = rng.choice((1024, 2048))
+    start = rng.randrange(limit // 4, limit // 2)
+    rss0, entries = rng.randrange(180, 300), rng.randrange(500, 2000)
+    where = rng.choice(("/app/scratch", "/dev/shm", "/tmp"))
+    out = []
+    for i in range(3):
+        box = start + i * (limit - start) // 3
+        rss = box if heap else rss0 + rng.randrange(-5, 6)
+        out.append(_stamped(20 + i, 5, "INFO", who, f"[METRICS] process_rss_mb={rss} container_memory_mb={box}/{limit} "
+                            f"cache_entries={entries * (1 + 3 * i) if heap else entries + i}"))
+        if not heap:
+            out.append(_stamped(20 + i, 6, "DEBUG", rng.choice(("src.file_management.extract", "tools.kimi_upload")),
+                                f"wrote {where}/part-{rng.randrange(16**6):06x}.bin ({rng.randrange(50, 200)} MB)"))
+    return out
+
+
+def _oom_kill(rng: random.Random) -> str:
+    return rng.choice((_stamped(23, 1, "INFO", "dockerd", "container exai-mcp-daemon died: exitCode=137 "
+                                "OOMKilled=true (memory limit)"),
+                       f"{STAMP[:-4]}23:01 kernel: Memory cgroup out of memory: Killed process "
+                       f"{rng.randrange(100, 9999)} (python3) total-vm:2097152kB"))
+
+
+def d2_memory_outside_heap(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """D2: the container OOM-killed while the process RSS stays flat and its memory-backed mount fills -> capacity."""
+    return "\n".join([*_memory_series(rng, False), *neutral(rng, 1), _oom_kill(rng), _daemon_gone(rng)]), "capacity"
+
+
+def d2_twin_heap_grows(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """D2 twin: the RSS rises with the container's memory and a cache's entry count: our unbounded structure -> code."""
+    return "\n".join([*_memory_series(rng, True), *neutral(rng, 1), _oom_kill(rng), _daemon_gone(rng)]), "code"
+
+
 CLASSES11: dict[str, tuple[Gen, ...]] = {
     "C3": (c3_schema_cache_stale, c3_twin_never_added),
     "C4": (c4_cache_evicting, c4_twin_no_evictions),
     "F1": (f1_runtime_identity, f1_twin_getlogin),
     "G10": (g10_strict_reply, g10_twin_null),
+    "D2": (d2_memory_outside_heap, d2_twin_heap_grows),
 }
