@@ -65,13 +65,14 @@ Round 12 (class `timed_x2`, gen_timed_x2): 2-3 processes each with its own Timed
 file, one shared wall clock (CPython 3.11 doRollover: the second worker into a period's name removes the
 first's generation and renames the first's fresh file to it; a worker idle for intervals names its
 rollover by its stale period, which retention then deletes at once; every worker that opened the empty
-file wrote its own BOM, the second mid-file).
+file wrote its own BOM, the second mid-file). Class `logrotate_copy`: logrotate's `copy` (a snapshot, the
+original untouched: each copy repeats a prefix of the live file; nothing may count twice).
 NOT generated yet (listed so nobody reads the taxonomy as complete): `faulthandler.dump_traceback_later`
 (watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
 header: a logged record); a `print` without newline flushed at exit AFTER the traceback (glued before
 the next start's first header); `--details` attributes changing within one capture; TimedRotatingFileHandler
 `atTime`, `interval` > 1; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);
-logrotate `copy`, `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver.
+logrotate `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver.
 
 The sidecar's life: stopped and started at any point - between records, before a rollover the
 writer is about to do, between logrotate's steps, while writers write and rotate.
@@ -278,9 +279,26 @@ def gen_timed_x2(rng: random.Random) -> Scenario:
                     f"{' delay' if w['delay'] else ''}", writers, "r.log*")
 
 
+def gen_logrotate_copy(rng: random.Random) -> Scenario:
+    """Round 12: logrotate `copy` (logrotate(8): "Make a copy of the log file, but don't change the original at
+    all" - a snapshot; the live file keeps every record, each copy repeats a prefix of it). Nothing may count
+    twice: the copies a glob matches (`r.log*`), or found at a restart in the olddir, hold only records the
+    live file holds too."""
+    opts = {"mode": "copy", "rotate": rng.choice((1, 2, 4)), "compress": rng.random() < 0.35,
+            "delaycompress": rng.random() < 0.5, "dateext": rng.random() < 0.35, "olddir": rng.random() < 0.25,
+            "missingok": True}
+    two = rng.random() < 0.4
+    w = {"kind": "plain", "encoding": "utf-8", "delay": rng.random() < 0.3, "step": 1.0}
+    writers = [w, {**w, "seq0": SECOND_WRITER}] if two else [w]
+    flags = " ".join(k for k in ("compress", "delaycompress", "dateext", "olddir") if opts[k])
+    return Scenario(f"logrotate copy rotate {opts['rotate']} {flags}{' x2' if two else ''}", writers,
+                    rng.choice(("r.log", "r.log*")), logrotate=opts)
+
+
 # Round 8 classes: run on their own seeds (SIDECAR_TAXONOMY_NEW_SEED_BASE), never the ones fixed on first
 NEW_CLASSES: dict[str, Callable[[random.Random], Scenario]] = {"crashes": gen_crashes, "options": gen_options,
-                                                               "round9": gen_round9, "timed_x2": gen_timed_x2}
+                                                               "round9": gen_round9, "timed_x2": gen_timed_x2,
+                                                               "logrotate_copy": gen_logrotate_copy}
 ALL_CLASSES = {**CLASSES, **NEW_CLASSES}
 
 
@@ -542,7 +560,9 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
         if src.exists():
             src.rename(dst)
     world.rolled()  # the rotation happens now, after any look the syncs above gave the sidecar
-    if opts["mode"] == "copytruncate":
+    if opts["mode"] == "copy":  # logrotate(8) `copy`: a snapshot, "don't change the original at all"
+        shutil.copyfile(base, rotated)
+    elif opts["mode"] == "copytruncate":
         shutil.copyfile(base, rotated)
         await world.maybe_restart(0.2)  # between the copy and the truncation (the writer is paused)
         with base.open("r+b") as f:
@@ -556,7 +576,7 @@ async def logrotate(world: World, base: Path, opts: dict[str, Any], writers: lis
     # reopen (HUP), sometimes after one more batch written into the renamed file (not into olddir:
     # a sidecar restarted since the rename cannot know where that file went)
     for w in writers:
-        if w.spec["kind"] == "plain" and opts["mode"] != "copytruncate":
+        if w.spec["kind"] == "plain" and opts["mode"] not in ("copytruncate", "copy"):
             if not opts["olddir"] and world.rng.random() < 0.5:
                 await world.emit(w, world.rng.randint(1, 4))
             w.send({"op": "reopen"})
@@ -575,6 +595,8 @@ def keeps(sc: Scenario) -> float:
     can delete one the sidecar never saw); a compressed one moved where the glob cannot see: none."""
     w = sc.writers[0]
     if sc.logrotate is not None:
+        if sc.logrotate["mode"] == "copy":
+            return float("inf")  # the live file keeps every record: no rotation can lose one
         return 0 if sc.logrotate["olddir"] and sc.logrotate["compress"] else sc.logrotate["rotate"]
     if w["kind"] == "docker":
         return w["max_file"] - 1
