@@ -47,6 +47,11 @@ def test_one_group_per_statement_whatever_the_item_count(seed: int, shape: str) 
     assert all(len(g) == 1 for g in several.values()), f"{shape} seed {seed}: {dict(several)}"
     split = {t: len(g) for t, g in groups.items() if len(g) > 2 or (len(g) == 2 and len(several[t]) != 1)}
     assert not split, f"{shape} seed {seed}: statements split {split}"
+    # and the statements stay apart: a grouper that merged everything would pass the checks above
+    owner: dict[str, str] = {}
+    for t, gs in groups.items():
+        for g in gs:
+            assert owner.setdefault(g, t) == t, f"{shape} seed {seed}: {t} and {owner[g]} share a group"
 
 
 @pytest.mark.parametrize("token", ["&{abc def}", "map[]", "map[a:1 b:2]", "{Name:abc}", "{k=v, k2=w}",
