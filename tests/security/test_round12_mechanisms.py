@@ -61,3 +61,20 @@ def test_grammar_twins_stay(text: str) -> None:
 ])
 def test_context_decides(text: str, secret: str) -> None:
     assert secret not in redact(text)
+
+
+@pytest.mark.xfail(strict=True, reason="reviewer r12: announced._NOTE takes any next line opening with `use/keep/"
+                   "change/copy it|this` or `the ... key` as naming the lone value above it a secret, whatever the "
+                   "value and the line before say (a context, region, build id, node, hostname, pod: all kept at "
+                   "9ded182). The note should name a secret noun, or the line before should announce one")
+@pytest.mark.parametrize("text", [
+    "Current context:\nprod-cluster-01\nChange it with: kubectl config use-context NAME",
+    "Default region:\neu-west-1a\nUse this region for new buckets",
+    "Build id:\nrelease-2024-11-3b\nUse it to fetch the artifacts",
+    "Selected node:\nworker-node-07\nThe node key was rotated yesterday",
+    "Assigned hostname:\ngw-edge-eu2\nKeep it in the inventory",
+    "$ kubectl config current-context\nprod-cluster-01\nUse it for deploys",
+    "Pod:\napi-7f9c8d6b5-x2k4q\nChange it in values.yaml",
+])
+def test_a_note_naming_no_secret_keeps_the_value_above(text: str) -> None:
+    assert redact(text) == text
