@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .slots import _VERB_FORM, NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
+from .slots import _VERB_FORM, HTTP_METHODS, NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
 from .token_forms import _UNIT, _WORDS, names_failure, variable_like
 
 __all__ = ["EVENT", "FIXED", "UPPER", "fixed_veto", "fixed_word"]
@@ -42,7 +42,7 @@ def fixed_word(token: str) -> int:
     if not _WORDS.fullmatch(token) or _UNIT.fullmatch(token) or variable_like(token):
         return 0
     flags = FIXED
-    if token.isupper():
+    if token.isupper() and token not in HTTP_METHODS:
         flags |= UPPER
     if names_failure(token) or _VERB_FORM.search(token):
         flags |= EVENT

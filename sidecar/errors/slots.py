@@ -156,8 +156,14 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
     # (bench/grouping_heldout.py seeds 51-60 0.727 -> 0.723, grouping_heldout_c.py seeds 21-30 0.771 -> 0.768)
     # and the reviewer's errno twins (`open gave EACCES` / `open gave ENOENT` merged) said worse. An announced
     # value (`state=RUNNING`, `mode: GET`) is still a slot through `_introduces`.
-    return not (a.isupper() and b.isupper()) and not _inflected(a, b)
+    return (not (a.isupper() and b.isupper()) or (a in HTTP_METHODS and b in HTTP_METHODS)) and not _inflected(a, b)
 
+
+# HTTP request methods (RFC 9110 s.9 and the IANA HTTP Method Registry's common ones): in capitals, but the
+# request's attribute, a value like the path, never what happened (`method GET is already registered` /
+# `method DELETE ...`, `expected GET; got PATCH`). The only capitals the ALL-CAPS guard lets be a positional
+# slot, and only against each other (round 12); errno names, states and codes stay apart.
+HTTP_METHODS = frozenset("GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH".split())
 
 # Negations and aspect adverbs (English closed-class words): they qualify the verb, so a message that
 # differs in one of them says another thing (`is not registered` / `is already registered`, `was never
