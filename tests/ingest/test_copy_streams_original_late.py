@@ -67,7 +67,9 @@ def test_original_paused_before_reading_follows_the_copy_readers_stream(tmp_path
         wait_ready(pb, procs[1])
         _wait(lambda: _stored_all(pb, [live, copy]), "B stored the copy")
         procs[0].send_signal(signal.SIGCONT)
-        _wait(lambda: _stored_all(pa, [live]), "A caught up")
+        # A had stored the empty live file before its stop, so `[live]` alone held at once: wait for A to
+        # have read the copy too, or a second count by A lands after the count below (reviewer r12)
+        _wait(lambda: _stored_all(pa, [live, copy]), "A caught up with the live file and the copy")
         got = _count_sync(store)
     finally:
         for p in procs:
