@@ -28,7 +28,8 @@ from pathlib import Path
 import pytest
 
 from sidecar.clock import ManualClock
-from tests.metrics.test_journal_straddle import FATES, MAX_LATENESS, fate, hub
+from tests.metrics.test_journal_straddle import FATES, MAX_LATENESS, hub
+from tests.rollout.test_crash_points import fate
 from tests.rollout.test_gateway_records import STREAM, spec
 from tests.rollout.upstream_writer import plan, records
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ import pytest
 from sidecar.clock import ManualClock
 from sidecar.config import JsonlStream, MetricsConfig
 from sidecar.metrics.hub import MetricsHub
+from tests.rollout.test_crash_points import fate  # what happens to the file while no sidecar runs
 from tests.rollout.test_gateway_records import STREAM, spec
 from tests.rollout.upstream_writer import FATAL, RETRYABLE, UploadMetrics, plan, records, utc_iso
 
@@ -72,23 +72,6 @@ def hub(path: Path, clock: ManualClock, start_at: str, clock_dir: Path) -> Metri
     stream = JsonlStream(name=STREAM, paths=[str(path)], start_at=start_at, poll_interval=1.0,  # type: ignore[arg-type]
                          max_lateness=MAX_LATENESS)
     return MetricsHub(MetricsConfig(jsonl=[stream], clock_dir=str(clock_dir)), clock)
-
-
-def fate(path: Path, kind: str, tmp: Path) -> None:
-    """What happens to the file while no sidecar runs (the writer re-creates the path on its next record)."""
-    if kind == "delete":
-        path.unlink()
-    elif kind == "rename":
-        os.replace(path, tmp / "metrics.jsonl.1")
-    elif kind == "copytruncate":
-        shutil.copyfile(path, tmp / "metrics.jsonl.1")
-        with path.open("r+b") as f:
-            f.truncate(0)
-    elif kind == "symlink":
-        target = tmp / "real-2.jsonl"
-        os.replace(path, tmp / "moved-1.jsonl")
-        target.write_text("")
-        os.symlink(target, path)
 
 
 def straddlers(rng: random.Random, case: Case, kill: float) -> list[tuple[str, str]]:
