@@ -21,7 +21,8 @@ connect at a pinned or moved address (moved_address.py), a schema-cache miss of 
 the cache evicted under its memory policy (cache_eviction.py), the container's user, home or temp dir
 (runtime_identity.py), an id sequence at its maximum or a computed value overflowing a column (id_space.py), a strict
 reply model refusing a provider's addition (strict_reply.py), an OOM kill by memory outside the heap
-(cgroup_memory.py).
+(cgroup_memory.py), a
+conditional write refused after another writer's (precondition.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -49,6 +50,7 @@ from .pem_text import pem_text_cause
 from .pool_limit import pool_limit_cause
 from .pool_trend import pool_trend_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
+from .precondition import precondition_cause
 from .proxy_connect import proxy_connect_cause
 from .recovered import recovered_cause
 from .refresh_race import refresh_race_cause
@@ -98,7 +100,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
-    id_space_cause, strict_reply_cause, cgroup_memory_cause,
+    id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause,
 )
 
 

@@ -313,10 +313,46 @@ def d2_twin_heap_grows(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     return "\n".join([*_memory_series(rng, True), *neutral(rng, 1), _oom_kill(rng), _daemon_gone(rng)]), "code"
 
 
+def _refused_write(rng: random.Random, obj: str, rid: str) -> str:
+    """httpx's own raise_for_status on the storage API's 412 for our conditional write of `obj`."""
+    import httpx
+
+    url = f"https://qzkv.supabase.co/{rng.choice(('storage/v1/object/conversations', 'rest/v1/metadata'))}/{obj}"
+
+    def put() -> object:
+        response = httpx.Response(412, request=httpx.Request("PUT", url, headers={"If-Match": 'W/"x"'}))
+        return response.raise_for_status()
+    from tests.diagnose.classes8_base import _record
+    return _record(put, rng.choice(("src.storage.conversations", "src.file_management.metadata")),
+                   rng.choice((f"[req:{rid}] update of {obj} rejected", f"[req:{rid}] conditional write of {obj} failed")))
+
+
+def e3_lost_update(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """E3: another request (another id) wrote the object between our read and our conditional write -> concurrency."""
+    obj, ours, theirs = f"{rng.randrange(16**12):012x}", f"{rng.randrange(16**6):06x}", f"{rng.randrange(16**8):08x}"
+    who = rng.choice(("src.storage.conversations", "src.file_management.metadata"))
+    read = _stamped(3, 1, "DEBUG", who, f"[req:{ours}] read {obj} etag=W/\"{rng.randrange(16**8):08x}\"")
+    wrote = _stamped(3, 2, "INFO", who, f"[req:{theirs}] {rng.choice(('wrote', 'updated', 'saved'))} {obj} new "
+                     f"etag=W/\"{rng.randrange(16**8):08x}\"")
+    return "\n".join([read, *neutral(rng, 2), wrote, _refused_write(rng, obj, ours)]), "concurrency"
+
+
+def e3_twin_constant_tag(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
+    """E3 twin: no other writer; our code sends the same entity tag every time and is refused every time -> code."""
+    obj, tag = f"{rng.randrange(16**12):012x}", rng.choice(('W/"1"', '"0"', 'W/"v1"'))
+    who = rng.choice(("src.storage.conversations", "src.file_management.metadata"))
+    tries = [_stamped(2, i, "WARNING", who, f"[req:{rng.randrange(16**6):06x}] write {obj} If-Match: {tag} -> 412")
+             for i in range(rng.randrange(2, 4))]
+    rid = f"{rng.randrange(16**6):06x}"
+    read = _stamped(3, 1, "DEBUG", who, f"[req:{rid}] read {obj} etag={tag}")
+    return "\n".join([*tries, *neutral(rng, 1), read, _refused_write(rng, obj, rid)]), "code"
+
+
 CLASSES11: dict[str, tuple[Gen, ...]] = {
     "C3": (c3_schema_cache_stale, c3_twin_never_added),
     "C4": (c4_cache_evicting, c4_twin_no_evictions),
     "F1": (f1_runtime_identity, f1_twin_getlogin),
     "G10": (g10_strict_reply, g10_twin_null),
     "D2": (d2_memory_outside_heap, d2_twin_heap_grows),
+    "E3": (e3_lost_update, e3_twin_constant_tag),
 }
