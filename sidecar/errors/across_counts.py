@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees
+from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key
 from .masking_rules import PLACEHOLDER
 from .shelves import rebucket, shelf_of
 from .spans import MAX_SPAN, align, widen
@@ -25,7 +25,7 @@ from .template_model import Template
 if TYPE_CHECKING:
     from .templates import TemplateLearner
 
-__all__ = ["SPAN_CANDIDATES", "add_tail", "place_first", "place_span", "widen_tail"]
+__all__ = ["SPAN_CANDIDATES", "add_tail", "place_first", "place_span", "place_value_first", "widen_tail"]
 
 SPAN_CANDIDATES = 32  # templates one new form is aligned with across counts (`place_span`), newest first
 
@@ -64,6 +64,35 @@ def place_first(learner: TemplateLearner, bucket: str, tokens: list[str], key: s
             or not subjects_may_vary(first, found.tokens[0]) or not tail_agrees(found.tokens, tokens)
             or len(words | {first}) < FIRST_VALUES):
         return None  # the caller starts its template (`add_tail` counts its word)
+    return _first_to_value(learner, found), True
+
+
+def place_value_first(learner: TemplateLearner, bucket: str, tokens: list[str]) -> tuple[Template, bool] | None:
+    """The converse of `place_first`: a form whose first token is a masked value (`<*>`) joins the
+    bucket's template that has a plain first word and the same rest (`tail_agrees`), whose first token
+    becomes `<*>`. Without it the order of arrival decided: `root W W W` then `<*> W W W` made two groups,
+    the other order one (GROUPING_CLASSES S2: one slot prints a name on one line and a number on the next;
+    issue 15: replicas fed one stream in two orders must end with the same groups).
+
+    Not for a prefix with its colon (`<*>:` against `name:`): that is also a masked identifier against a
+    literal one, and real C programs write function names into their format strings (CLASSES2 T11's twin;
+    the ELF dev bench merged iproute2's `rta_addattr32: ...` and `rta_addattr_l: ...` with it, ip 0.795 ->
+    0.787, and a colon prefix taking a value at its second name cost ssh 0.754 -> 0.750)."""
+    if tokens[0] != PLACEHOLDER:
+        return None
+    entry = learner._tails.get(tail_key(bucket, tokens))
+    if entry is None:
+        return None
+    found = entry[0]
+    if (learner._by_id.get(found.fingerprint) is not found or found.bucket != bucket
+            or not plain_subject(found.tokens[0]) or found.tokens[0].endswith(":")
+            or not subjects_may_vary(found.tokens[0], None) or not tail_agrees(found.tokens, tokens)):
+        return None
+    return _first_to_value(learner, found), True
+
+
+def _first_to_value(learner: TemplateLearner, found: Template) -> Template:
+    """A template's first token becomes `<*>`: it moves to its bucket's `<*>` shelf, keeping its id."""
     shelf = learner._buckets.get(shelf_of(found.bucket, found.tokens))
     if shelf is not None and found in shelf:
         shelf.remove(found)
@@ -71,7 +100,7 @@ def place_first(learner: TemplateLearner, bucket: str, tokens: list[str], key: s
     found.tokens = [PLACEHOLDER, *found.tokens[1:]]
     learner._buckets.setdefault(shelf_of(found.bucket, found.tokens), []).append(found)
     learner._index(found)
-    return found, True
+    return found
 
 
 def add_tail(learner: TemplateLearner, tpl: Template, key: str) -> None:

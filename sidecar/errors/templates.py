@@ -50,7 +50,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .across_counts import add_tail, place_first, place_span, widen_tail
+from .across_counts import add_tail, place_first, place_span, place_value_first, widen_tail
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
 from .kvlists import may_hold_kv_list
@@ -266,7 +266,8 @@ class TemplateLearner:
             if best is None:
                 if plain_subject(tokens[0]) and not record:
                     tail = tail_key(bucket, tokens)
-                first = place_first(self, bucket, tokens, tail) if tail else None
+                first = place_first(self, bucket, tokens, tail) if tail else (
+                    place_value_first(self, bucket, tokens) if not record else None)
                 if first is not None:
                     self._remember_new(form_fp, first[0].fingerprint)
                     return first
