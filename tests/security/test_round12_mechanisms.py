@@ -93,3 +93,18 @@ def test_a_note_naming_no_secret_keeps_the_value_above(text: str) -> None:
 ])
 def test_a_count_and_a_unit_at_a_line_start_is_no_ntp_key(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.xfail(strict=True, reason="reviewer r12: announced._announces reads `<qualifier> key:` as a banner "
+                   "announcing a secret (_SECRET_NOUN takes the bare noun `key`), so the data key under a cache, "
+                   "partition, idempotency, sort or lookup key label is redacted (all 5 kept at 9ded182). The "
+                   "label's name should be judged whole (is_secret_name), as padded_label_sub does")
+@pytest.mark.parametrize("text", [
+    "Cache key:\nuser-profile-1234",
+    "Partition key:\ntenant-0042",
+    "Idempotency key:\nord-2024-11-07-0042",
+    "Sort key:\ncreated_at_2",
+    "Lookup key:\nsku-77812-XL",
+])
+def test_a_data_keys_label_announces_no_secret(text: str) -> None:
+    assert redact(text) == text
