@@ -108,3 +108,16 @@ def test_a_count_and_a_unit_at_a_line_start_is_no_ntp_key(text: str) -> None:
 ])
 def test_a_data_keys_label_announces_no_secret(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.xfail(strict=True, reason="reviewer r12: announced._announces takes any prompt command naming a secret "
+                   "(_CMD_SECRET: `secret`, `token`) as printing one, even when its output selector prints a NAME "
+                   "(`-o name`, `--query ...Name`, `| grep Account`), so the name is redacted (all 3 kept at "
+                   "9ded182). The command's last selector should decide, not a word anywhere in it")
+@pytest.mark.parametrize("text", [
+    "$ kubectl get secret db-creds -o name\nsecret/db-creds",
+    "$ gh auth status --show-token | grep Account\nci-bot-42",
+    "$ aws secretsmanager list-secrets --query 'SecretList[0].Name' --output text\nprod/db/credentials-v3",
+])
+def test_a_secret_command_printing_a_name_keeps_it(text: str) -> None:
+    assert redact(text) == text
