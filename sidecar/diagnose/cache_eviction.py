@@ -118,6 +118,11 @@ def cache_eviction_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     if situation(inp).remote != "redis" and "redis" not in said.lower() and _CACHE.search(said) is None:
         return d
+    # a bare KeyError or a json.loads of None says nothing about a cache by itself (review r12: a reply-parsing
+    # KeyError): it counts only with a cache-shaped key (a:b) or a redis frame in the record
+    if symptom.group(0).startswith(("KeyError", "JSON object")) and _KEY.search(said[:2048]) is None and \
+            "redis" not in said.lower():
+        return d
     lines = [raw[:LINE] for raw in (*inp.context[-CONTEXT:], *inp.after[:CONTEXT])]
     shown, flat = _evicting(lines)
     if shown is None or flat:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from .following import request_id
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
 from .situation import situation
@@ -56,9 +57,14 @@ def _succeeds_after_failure(inp: DiagnosisInput, table: str) -> str | None:
                  _SUCCEEDED.search(raw[:LINE]) and not _FAILED.search(raw[:LINE])), None)
 
 
-def _computed_overflow(inp: DiagnosisInput, said: str, limit: int) -> tuple[str, str] | None:
-    """(field, record) of our own record carrying a non-id value beyond `limit`; None when only ids overflow."""
-    for line in [said[:4096], *(raw[:LINE] for raw in reversed(inp.context[-CONTEXT:]))]:
+def _computed_overflow(inp: DiagnosisInput, said: str, limit: int, table: str | None) -> tuple[str, str] | None:
+    """(field, record) of our own record of the failing row carrying a non-id value beyond `limit` - the error's
+    record, or one of the same request or naming the same table (review r12: an unrelated flush's ts_ms is not the
+    row's value); None when only ids overflow."""
+    rid = request_id(said)
+    tied = [raw[:LINE] for raw in reversed(inp.context[-CONTEXT:])
+            if (rid is not None and request_id(raw[:LINE]) == rid) or (table and _table(raw[:LINE]) == table)]
+    for line in [said[:4096], *tied]:
         for m in _FIELD.finditer(line):
             if abs(int(m.group("v"))) > limit:
                 if _ID.search(m.group("k").split(".")[-1]):
@@ -102,7 +108,7 @@ def id_space_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     limit = _LIMITS[r.group("t") or r.group("t2")]
     table = _table(said)
     again = _succeeds_after_failure(inp, table) if table else None
-    computed = _computed_overflow(inp, said, limit)
+    computed = _computed_overflow(inp, said, limit, table)
     if again is None and computed is None:
         return d
     field = computed[0] if computed else None

@@ -3,8 +3,8 @@ the object between our read and our write; code when our code sends a stale or c
 
 The refusals, by their own grammar: HTTP 412 Precondition Failed for a conditional request (RFC 9110 §13.1.1
 `If-Match`; httpx's raise_for_status "Client error '412 Precondition Failed' for url ..."), redis-py's WatchError
-("Watched variable changed.", `SP/redis/client.py` Pipeline.execute after WATCH), an entity tag or version mismatch
-named by our own code. What decides is the second record, linked by the OBJECT's id and the request id, not by
+("Watched variable changed.", `SP/redis/client.py` Pipeline.execute after WATCH), an entity tag mismatch named by
+our own code (not a bare "version mismatch": a protocol/schema version skew is worded so too, review r12). What decides is the second record, linked by the OBJECT's id and the request id, not by
 adjacency (CLASSES11 J2):
 - a record of ANOTHER request (a different request id) writing the same object before our refused write -> the
   writers raced: concurrency (0.55);
@@ -22,7 +22,7 @@ from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
 
 _REFUSED = re.compile(r"\b412 Precondition Failed\b|\bPrecondition Failed\b|\bWatchError\b|Watched variable changed|"
-                      r"\b(?:etag|entity tag|version) (?:mismatch|conflict)\b|\bIf-Match\b[^\n]{0,60}\b412\b", re.I)
+                      r"\b(?:etag|entity tag) (?:mismatch|conflict)\b|\bIf-Match\b[^\n]{0,60}\b412\b", re.I)
 _OBJECT = re.compile(r"(?<![\w:-])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{10,40})"
                      r"(?![\w-])", re.I)
 _WROTE = re.compile(r"\b(?:wrote|written|updated|saved|put|stored|replaced|modified|new etag)\b", re.I)

@@ -30,6 +30,7 @@ _ERROR = re.compile(r"(?P<loc>[\w.\[\]-]{1,80})\n\s{0,12}(?:\|\s*)?\s{0,6}(?P<ms
                     r"input_value=(?P<val>[^\n]{0,200}?), input_type=(?P<itype>\w+)\]")
 _FOR = re.compile(r"validation errors? for (?P<model>\w+)")
 _REPLY = re.compile(r"\b(?:repl(?:y|ies)|response|completion|choice|delta|chunk|usage|message)\b", re.I)
+_REPLY_MODEL = re.compile(r"repl(?:y|ies)|response|completion|choice|delta|chunk|usage|message", re.I)
 _ADDITION = frozenset({"extra_forbidden", "literal_error", "enum"})
 _TYPES = re.compile(r"^(?:string|int|float|bool|list|dict|model)_type$|^(?:literal_error|enum)$")
 
@@ -52,6 +53,24 @@ def _nullable_fields(stream: bool) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def _reply_fields() -> frozenset[str]:
+    """Every field name of the openai SDK's chat reply models (a completion's and a chunk's)."""
+    try:
+        from openai.types import CompletionUsage
+        from openai.types.chat import (
+            ChatCompletion,
+            ChatCompletionMessage,
+            chat_completion,
+            chat_completion_chunk,
+        )
+    except ImportError:  # pragma: no cover - openai is a runtime dependency
+        return frozenset()
+    models = (ChatCompletion, chat_completion.Choice, ChatCompletionMessage, chat_completion_chunk.Choice,
+              chat_completion_chunk.ChoiceDelta, CompletionUsage)
+    return frozenset(name for m in models for name in getattr(m, "model_fields", {}))
+
+
 def strict_reply_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or code/provider for a strict model's refusal of a provider reply (module docstring)."""
     said = "\n".join([*inp.messages(), inp.traceback[-16384:]])
@@ -61,9 +80,11 @@ def strict_reply_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     sit = situation(inp)
     model = _FOR.search(said)
     provider = sit.remote in {"kimi", "glm"}
-    if not provider and not (model and _REPLY.search(model.group("model"))):
-        return d
-    if not _REPLY.search(said) and not (model and _REPLY.search(model.group("model"))):
+    # the refused model must be a reply's: its name (AssistantReply, Choice, ChunkDelta...) or the refused field one
+    # of the chat reply's own (review r12: a settings model's extra key in a Kimi module is not a reply)
+    reply_model = model is not None and _REPLY_MODEL.search(model.group("model")) is not None
+    reply_field = any(e.group("loc").split(".")[0] in _reply_fields() for e in errors)
+    if not (reply_model or (provider and reply_field and model is None)):
         return d
     who = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)"}.get(sit.remote or "", "the provider")
     first = errors[0]

@@ -118,10 +118,11 @@ def c2_twin_computed_overflow(rng: random.Random, ctx: Ctx) -> tuple[str, str]:
     _pg_setup(ctx, f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (id bigint GENERATED ALWAYS AS IDENTITY, {field} {kind})")
     big = {"smallint": 32767, "integer": 2147483647}[kind] + rng.randrange(10, 10**6)
     who = logger_of(rng, "pg")
+    rid = f"{rng.randrange(16**6):06x}"
     ok = f"{STAMP}2 DEBUG {who}: inserted {table} id={rng.randrange(100, 9000)} {field}={rng.randrange(1, 999)}"
-    row = f"{STAMP}3 DEBUG {who}: row {{\"{field}\": {big}, \"ok\": true}}"
+    row = f"{STAMP}3 DEBUG {who}: [req:{rid}] row {{\"{field}\": {big}, \"ok\": true}}"
     err = _record(lambda: psycopg.connect(ctx.dsn, autocommit=True).execute(
-        f"INSERT INTO {table} ({field}) VALUES (%s)".encode(), [big]), who, f"insert into {table} failed")
+        f"INSERT INTO {table} ({field}) VALUES (%s)".encode(), [big]), who, f"[req:{rid}] insert into {table} failed")
     before = rng.choice(([ok, row], [row], [ok, f"{STAMP}3 ERROR {who}: insert into {table} failed", ok]))
     return "\n".join([*before, *neutral(rng, 1), err]), "code"
 

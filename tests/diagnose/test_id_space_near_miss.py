@@ -26,9 +26,6 @@ def _insert(table: str) -> None:
     raise NumericValueOutOfRange("integer out of range")
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: id_space._computed_overflow takes a `key=<n>` beyond the range "
-                   "from ANY context record (a flush's ts_ms, an upload's bytes) as the failing row's computed value "
-                   "and answers code 0.5; without that unrelated record the same error is storage 0.55")
 @pytest.mark.parametrize("seed", range(6))
 def test_an_unrelated_large_number_before_does_not_make_it_computed(seed: int) -> None:
     r = random.Random(seed)

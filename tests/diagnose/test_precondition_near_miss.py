@@ -19,9 +19,6 @@ class HandshakeError(Exception):
     """Our worker protocol's refusal (raised for real; the class name varies nothing the mechanism reads)."""
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: precondition._REFUSED takes `version mismatch` anywhere for a "
-                   "refused conditional write, and two repeats for one hex id answer code 0.45 'stale-precondition' "
-                   "for a protocol/schema version skew between deployed components")
 @pytest.mark.parametrize("seed", range(6))
 def test_a_repeated_protocol_version_mismatch_is_no_stale_precondition(seed: int) -> None:
     r = random.Random(seed)

@@ -38,10 +38,6 @@ _WORDS = ("no completion possible", "every reply will fail", "chat completion di
           "message handling stopped")
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: strict_reply_cause accepts a reply word anywhere in the "
-                   "messages (_REPLY.search(said)) once the logger names Kimi/GLM, so a settings model's extra key "
-                   "becomes 'Our strict reply model refuses a new field ... that Kimi now sends' (code 0.5) over "
-                   "config.settings. The model name or the error's loc should be a reply's")
 @pytest.mark.parametrize("seed", range(6))
 def test_a_settings_models_extra_key_is_no_strict_reply(seed: int) -> None:
     r = random.Random(seed)
