@@ -65,10 +65,17 @@ def _names(line: str, obj: str) -> bool:
     return re.search(rf"(?<![\w$]){re.escape(obj)}(?![\w$])", line) is not None
 
 
-def _change_before(inp: DiagnosisInput, obj: str) -> tuple[str | None, str | None]:
-    """(the last schema-change record naming `obj` that did not fail, the schema it qualifies `obj` with)."""
+_ALTERED = re.compile(r"\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?:\"?\w{1,63}\"?\.)?\"?(?P<t>\w{1,63})", re.I)
+
+
+def _change_before(inp: DiagnosisInput, obj: str, table: str | None = None) -> tuple[str | None, str | None]:
+    """(the last schema-change record naming `obj` that did not fail, the schema it qualifies `obj` with). For a
+    column, an ALTER TABLE of ANOTHER table adding a column of that name is not the change (review r12)."""
     for raw in reversed(inp.context[-CONTEXT:]):
         line = raw[:LINE]
+        altered = _ALTERED.search(line)
+        if table is not None and altered is not None and altered.group("t") != table:
+            continue
         if _names(line, obj) and _DDL.search(line) and not _FAILED.search(line):
             q = re.search(r"(?P<s>\w{1,63})\.\"?" + re.escape(obj) + r"(?![\w$])", line)
             return line, (q.group("s") if q is not None else None)
@@ -103,7 +110,7 @@ def schema_reload_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     table = (m.groupdict().get("table") or obj)
     # a column's or relationship's qualifier is its table, not a schema: only a table or function is compared
     schema = m.groupdict().get("schema") if m.re in (_MISSES[1], _MISSES[2], _MISSES[3]) else None
-    change, created_in = _change_before(inp, obj)
+    change, created_in = _change_before(inp, obj, m.groupdict().get("table") if m.re is _MISSES[0] else None)
     if change is None and _failed_change(inp, obj):
         return d  # the migration that would add it failed: the object is not there (the twin, code)
     if change is None:

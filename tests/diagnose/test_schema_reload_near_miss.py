@@ -22,9 +22,6 @@ class APIError(Exception):
 APIError.__module__ = "postgrest.exceptions"
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: schema_reload._change_before matches the column's name in any "
-                   "DDL record, so a migration adding that column to another table makes the miss 'a stale schema "
-                   "cache' (storage 0.55) instead of the missing column (code)")
 @pytest.mark.parametrize("seed", range(6))
 def test_a_same_named_column_added_to_another_table_is_no_stale_cache(seed: int) -> None:
     r = random.Random(seed)
