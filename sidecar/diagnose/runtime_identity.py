@@ -42,6 +42,8 @@ _DEPLOY = re.compile(r"\b(?:read_only|read-only|readonly|tmpfs|TMPDIR|HOME=|uid[
                      r"container user|compose user|runAsUser|USER \d+)", re.I)
 
 
+_FULL_DISK = re.compile(r"\[Errno (?:28|122)\]|No space left on device|Disk quota exceeded|"
+                        r"\bdisk\b[^\n]{0,40}\b100(?:\.0)?\s*%", re.I)
 _FRAGMENT = re.compile(r"\b(?:read_only|read-only|readonly)\b\W{0,3}\w*|\btmpfs\b[^,;)\n]{0,40}|\bTMPDIR=\S+", re.I)
 
 
@@ -76,6 +78,10 @@ def runtime_identity_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                        "Use getpass.getuser() or pwd.getpwuid(os.getuid()).pw_name (with a fallback) instead of "
                        "os.getlogin().", [t.group(0)])
     if (m := _TEMP.search(said)) is not None:
+        # tempfile moves to the next candidate on ANY OSError of its probe write: beside a full disk (errno 28/122, a
+        # usage figure at 100 %) every candidate fails for that reason, not for the deployment's layout (review r12)
+        if any(_FULL_DISK.search(raw[:LINE]) for raw in (*inp.context[-CONTEXT:], *inp.after[:CONTEXT])):
+            return d
         record = _deployment_record(inp)
         fragment = _FRAGMENT.search(record) if record else None
         quoted = f" (the deployment: {fragment.group(0)})" if fragment else ""
