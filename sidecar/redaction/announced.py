@@ -101,9 +101,14 @@ def _previous_line(text: str, start: int) -> str:
 
 # Mechanism 1c: a note on the line after the value that names it ("This password must be only used for first time
 # login" - argocd admin initial-password; "The token above expires in 24h"; "Use it to log in")
-_NOTE = re.compile(r"(?i)^\W{0,4}(?:(?:this|that|the above|above|the)\b[^.\n]{0,40}?\b(?:password|passphrase|passcode|token"
-                   r"|key|secret|credential)s?\b(?![ _-]*(?:id|ids|name|fingerprint|file|path|hash)\b)"
-                   r"|(?:use|keep|store|save|copy|change)\s+(?:this|it)\b)")
+# The note must NAME the secret (review r12: "Change it with: kubectl config use-context", "Use this region", "The node
+# key was rotated" follow a context, a region, a node): `this/that/above ... <noun>`, `the <noun> above/below/shown`, or
+# `use/keep it ...` naming the secret or what it does ("Keep this secret safe", "Use it to log in").
+_NOTE = re.compile(r"(?i)^\W{0,4}(?:this|that|the above|above|the(?=[^.\n]{0,40}?\b(?:above|below|shown|printed)\b))\b"
+                   r"[^.\n]{0,40}?\b(?:password|passphrase|passcode|token|key|secret|credential)s?\b"
+                   r"(?![ _-]*(?:id|ids|name|fingerprint|file|path|hash)\b)"
+                   r"|^\W{0,4}(?:use|keep|store|save|copy)\s+(?:this|it)\b[^.\n]{0,40}?\b(?:password|passphrase|passcode|token|key"
+                   r"|secret|credential|log ?in|sign ?in|authenticat\w*|unlock\w*)s?\b")
 _SEAM_OR_BREAK = re.compile(r"\\n\",\"stream\":\"\w+\",\"time\":\"[^\"]*\"\}\r?\n\{\"log\":\"|\\r\\n|\\n|\r\n")
 
 
@@ -119,9 +124,29 @@ def _announces(line: str) -> bool:
         return False
     prompt = _PROMPT.search(line) if "$ " in line or "# " in line or "% " in line or "> " in line else None
     if prompt is not None:
-        return _CMD_SECRET.search(prompt.group("cmd")) is not None and "=" not in prompt.group("cmd").split("|")[-1]
-    return (_SECRET_NOUN.search(line) is not None and _FOLLOWS.search(line) is not None
-            and _NOT_SECRET_AFTER.search(line) is None and len(line.split()) <= 20)
+        cmd = prompt.group("cmd")
+        return _CMD_SECRET.search(cmd) is not None and "=" not in cmd.split("|")[-1] and _NAME_SELECTOR.search(cmd) is None
+    noun = _SECRET_NOUN.search(line)
+    return (noun is not None and _FOLLOWS.search(line) is not None and _NOT_SECRET_AFTER.search(line) is None
+            and len(line.split()) <= 20 and _qualified_key_is_secret(line, noun))
+
+
+# A command that names a secret but prints its NAME (review r12): `kubectl get secret X -o name`, `aws secretsmanager
+# list-secrets --query 'SecretList[0].Name'`, `gh auth status --show-token | grep Account`.
+_NAME_SELECTOR = re.compile(r"(?i)(?:-o|--output)[ =]?name\b|--query\b[^|]*\.Name\b|\|\s*grep\b[^|]*\b(?:Account|Name|User(?:name)?)\b")
+_DETERMINERS = frozenset({"a", "an", "the", "your", "my", "our", "this", "that", "new", "following", "generated", "its",
+                          "their", "his", "her", "initial", "one-time", "temporary"})
+
+
+def _qualified_key_is_secret(line: str, noun: re.Match[str]) -> bool:
+    """A bare `key` is a secret only as much as its qualifier says: `Cache key:`, `Partition key:`, `Sort key:` label a
+    data key (review r12), `Recovery key:`, `License key:` a secret - judged whole by is_secret_name."""
+    if noun.group(0).lower() not in ("key", "keys"):
+        return True
+    before = line[:noun.start()].split()
+    if not before or before[-1].lower().strip("'\"(") in _DETERMINERS:
+        return True
+    return is_secret_name(before[-1].lower().strip("'\"(") + "_key")
 
 
 def _value(val: str) -> bool:

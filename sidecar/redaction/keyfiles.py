@@ -56,6 +56,20 @@ _HEX_BYTES = r"[0-9a-fA-F]{2}(?:(?:[ \t]|" + _NL + r"(?:[ \t]|\\t)*)[0-9a-fA-F]{
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _KQ = r"\\{0,3}\""  # a JSON key's quote, raw or escaped once or more
 
+# ntp.keys(5) / chrony.conf(5) `keyfile`: `keyno type key`. A key is an `ASCII:`/`HEX:` string or up to 20 (ASCII) or
+# 40 (hex) printable characters; `<n> M <word>` is also how a size or a count reads (`12 M requests`, `40 M /var/log`,
+# `1 SHA256 mismatch`: review r12), so a bare key must not be a word, a path or a number (_ntp_key).
+_NTP_KEY_LINE = re.compile(
+        _SOL + r"\d{1,5}[ \t]+(?:" + _DIGEST + r"[ \t]+(?P<v>(?:ASCII:|HEX:)?[!-~]{1,128}?)|(?P<v2>(?:ASCII:|HEX:)[!-~]{1,128}?))"
+        + r"(?=[ \t]+#|[ \t]*(?:\r?\n|\\[rn]|\"|$))")
+_WORD_OR_PATH = re.compile(r"[A-Za-z]+|[./~][^\s]*|\d+(?:[.,]\d+)*[A-Za-z%]{0,3}")
+
+
+def _ntp_key(value: str) -> bool:
+    """A key field of a key line: prefixed (`ASCII:`/`HEX:`), or 6+ characters that are not a word, path or number."""
+    return value.startswith(("ASCII:", "HEX:")) or len(value) >= 6 and _WORD_OR_PATH.fullmatch(value) is None
+
+
 GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("createuser",), re.compile(
         r"(?i:createUser)[ \t]+(?:-e[ \t]+\S+[ \t]+)?(?:-[alm][ \t]+)?\S+[ \t]+(?i:" + _AUTH + r")[ \t]+"
@@ -71,9 +85,7 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (tuple(f"{a}{d}{b}" for d in ("md5", "md4", "sha", "sha1", "sha224", "sha256", "sha384", "sha512", "rmd160",
                                   "ripemd160", "tiger", "whirlpool", "aes128", "aes256", "cmac", "sm3", "mdc2")
            for a, b in ((" ", " "), ("\t", "\t"), (" ", "\t"), ("\t", " "))) + (" sha3-", " ascii:", " hex:", " m ", "\tm\t"),
-     re.compile(
-        _SOL + r"\d{1,5}[ \t]+(?:" + _DIGEST + r"[ \t]+(?P<v>(?:ASCII:|HEX:)?[!-~]{1,128}?)|(?P<v2>(?:ASCII:|HEX:)[!-~]{1,128}?))"
-        + r"(?=[ \t]+#|[ \t]*(?:\r?\n|\\[rn]|\"|$))")),
+     _NTP_KEY_LINE),
     (("/key/swarm/psk",), re.compile(
         r"/key/swarm/psk/1\.0\.0/" + _NL + r"/(?:base16|base64|bin)/" + _NL + r"(?P<v>[^\s\"\\]{16,256})")),
     (("\nv ", "\\nv "), re.compile(
@@ -125,6 +137,8 @@ def grammar_sub(mark: str) -> Callable[[str], str]:
                 groups = m.groupdict()
                 if "name" in groups and not is_secret_name(groups["name"].strip()):
                     continue  # svn's `passtype`/`username`/`svn:realmstring` fields are not secrets
+                if rx is _NTP_KEY_LINE and not _ntp_key(m.group("v") or m.group("v2")):
+                    continue  # a size or a count after `12 M`, not a key (review r12)
                 if "xtls" in hints and _PROXY_CONTEXT.search(text) is None:
                     continue  # an `"id": "<uuid>"` is an id unless the record is a proxy's user list
                 spans += [m.span(g) for g, v in groups.items() if g.startswith("v") and v]

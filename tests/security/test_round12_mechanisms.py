@@ -63,10 +63,6 @@ def test_context_decides(text: str, secret: str) -> None:
     assert secret not in redact(text)
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: announced._NOTE takes any next line opening with `use/keep/"
-                   "change/copy it|this` or `the ... key` as naming the lone value above it a secret, whatever the "
-                   "value and the line before say (a context, region, build id, node, hostname, pod: all kept at "
-                   "9ded182). The note should name a secret noun, or the line before should announce one")
 @pytest.mark.parametrize("text", [
     "Current context:\nprod-cluster-01\nChange it with: kubectl config use-context NAME",
     "Default region:\neu-west-1a\nUse this region for new buckets",
@@ -80,10 +76,6 @@ def test_a_note_naming_no_secret_keeps_the_value_above(text: str) -> None:
     assert redact(text) == text
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: keyfiles.GRAMMARS' NTP row takes any line `<number> <digest name> "
-                   "<last token>` for a key line (`M` is ntp.keys' MD5 letter), so a size, a count or a path after "
-                   "`12 M` / `1 SHA256` is redacted (all kept at 9ded182). A key line needs a key file's context "
-                   "(`keyfile`, several numbered key lines) or a key's shape (ASCII:/HEX:, 10+ non-word characters)")
 @pytest.mark.parametrize("text", [
     "memory:\n512 M free",
     "12 M requests",
@@ -95,10 +87,6 @@ def test_a_count_and_a_unit_at_a_line_start_is_no_ntp_key(text: str) -> None:
     assert redact(text) == text
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: announced._announces reads `<qualifier> key:` as a banner "
-                   "announcing a secret (_SECRET_NOUN takes the bare noun `key`), so the data key under a cache, "
-                   "partition, idempotency, sort or lookup key label is redacted (all 5 kept at 9ded182). The "
-                   "label's name should be judged whole (is_secret_name), as padded_label_sub does")
 @pytest.mark.parametrize("text", [
     "Cache key:\nuser-profile-1234",
     "Partition key:\ntenant-0042",
@@ -110,10 +98,6 @@ def test_a_data_keys_label_announces_no_secret(text: str) -> None:
     assert redact(text) == text
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: announced._announces takes any prompt command naming a secret "
-                   "(_CMD_SECRET: `secret`, `token`) as printing one, even when its output selector prints a NAME "
-                   "(`-o name`, `--query ...Name`, `| grep Account`), so the name is redacted (all 3 kept at "
-                   "9ded182). The command's last selector should decide, not a word anywhere in it")
 @pytest.mark.parametrize("text", [
     "$ kubectl get secret db-creds -o name\nsecret/db-creds",
     "$ gh auth status --show-token | grep Account\nci-bot-42",
