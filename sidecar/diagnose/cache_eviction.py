@@ -42,6 +42,8 @@ _TTL = re.compile(r"\b(?P<k>ex|px|ttl|timeout|expire(?:s|_in)?)\s*[=:]?\s*(?P<n>
 _HELD = re.compile(r"\b(?:after|held(?: for)?|took|elapsed)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ms|s)\b")
 _KEY = re.compile(r"\b[\w-]{1,40}(?::[\w.-]{1,80}){1,4}")
 _DIALECT = TextDialect()
+_NAMED_KEY = re.compile(r"(?<![\w:])[A-Za-z][\w-]{0,39}(?::[\w.-]{1,80}){1,4}")  # conv:state:<id>, not 01:32:39
+_REDIS_FRAME = re.compile(r'File "[^"\n]*[/\\]redis[/\\]')
 _CACHE = re.compile(r"\b(?:redis|cache|lock|session|rate[ _-]?limit)", re.I)
 
 
@@ -120,8 +122,10 @@ def cache_eviction_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     # a bare KeyError or a json.loads of None says nothing about a cache by itself (review r12: a reply-parsing
     # KeyError): it counts only with a cache-shaped key (a:b) or a redis frame in the record
-    if symptom.group(0).startswith(("KeyError", "JSON object")) and _KEY.search(said[:2048]) is None and \
-            "redis" not in said.lower():
+    # (a key starts with a letter - a record header's `01:32:39` is no key - and the frame must be redis-py's own, not
+    # the word in a stats line before: review r12)
+    if symptom.group(0).lower().startswith(("keyerror", "json object")) and \
+            _NAMED_KEY.search(said[:2048]) is None and _REDIS_FRAME.search(inp.traceback) is None:
         return d
     lines = [raw[:LINE] for raw in (*inp.context[-CONTEXT:], *inp.after[:CONTEXT])]
     shown, flat = _evicting(lines)

@@ -28,11 +28,6 @@ def _read_reply(session: object, reply: dict[str, object], key: str) -> object:
     return reply[key]
 
 
-@pytest.mark.xfail(strict=True, reason="reviewer r12: cache_eviction._LOST takes any `KeyError` in the record as a "
-                   "key the cache lost and the gate passes on `session`/`lock`/`redis` anywhere in the said text, so "
-                   "a reply-parsing KeyError next to the cache's stats line answers storage 0.55 (unknown 0.3 at "
-                   "9ded182). The symptom must be tied to the cache: a cache-shaped key (`a:b`), a redis/cache frame "
-                   "or a lock error")
 @pytest.mark.parametrize("seed", range(6))
 def test_a_reply_keyerror_beside_the_caches_stats_is_not_eviction(seed: int) -> None:
     r = random.Random(seed)
