@@ -14,20 +14,44 @@ Pure functions over scores and cases, so the CLI and the tests compute the same 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, get_args
+from collections.abc import Mapping, Sequence
+from typing import Protocol, get_args
 
 from .calibration import Outcome, calibrate
-from .model import Category
+from .model import Category, Diagnosis
 
-if TYPE_CHECKING:
-    from .evaluate import EvalCase, Score
+
+# What these figures read of evaluate.Score and evaluate.EvalCase, as protocols: evaluate imports this module, so
+# importing it back (even for types) would close an import cycle (tests/foundation/test_import_graph).
+class _Expected(Protocol):
+    @property
+    def category(self) -> str: ...
+
+
+class LabelledCase(Protocol):
+    @property
+    def expected(self) -> _Expected: ...
+
+    @property
+    def tags(self) -> list[str]: ...
+
+
+class ScoredCase(Protocol):
+    @property
+    def case(self) -> str: ...
+
+    @property
+    def diagnosis(self) -> Diagnosis | None: ...
+
+    @property
+    def checks(self) -> dict[str, bool]: ...
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 KINDS = ("known", "near-miss", "unknown")
 NO_ANSWER = "-"  # a case whose excerpt did not parse
 
 
-def confusion(scores: list[Score], cases: dict[str, EvalCase]) -> Counter[tuple[str, str]]:
+def confusion(scores: Sequence[ScoredCase], cases: Mapping[str, LabelledCase]) -> Counter[tuple[str, str]]:
     """(expected category, answered category) -> count, over the scores whose case is known."""
     table: Counter[tuple[str, str]] = Counter()
     for s in scores:
@@ -49,18 +73,18 @@ def format_confusion(table: Counter[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def kind_of_case(case: EvalCase) -> str | None:
+def kind_of_case(case: LabelledCase) -> str | None:
     """known | near-miss | unknown from the case's tags (the held-out writers' convention), else None."""
     return next((k for k in KINDS if k in case.tags), None)
 
 
-def category_outcomes(scores: list[Score], cases: dict[str, EvalCase]) -> list[Outcome]:
+def category_outcomes(scores: Sequence[ScoredCase], cases: Mapping[str, LabelledCase]) -> list[Outcome]:
     """One outcome per score, right when the CATEGORY is (the check the doctrine decides)."""
     return [Outcome(s.diagnosis.confidence if s.diagnosis else 0.0, bool(s.checks.get("category")),
                     s.case in cases and cases[s.case].expected.category == "unknown") for s in scores]
 
 
-def format_category_figures(scores: list[Score], cases: dict[str, EvalCase]) -> str:
+def format_category_figures(scores: Sequence[ScoredCase], cases: Mapping[str, LabelledCase]) -> str:
     """Per kind right categories, the category's reliability table and Brier, then the confusion table."""
     mine = [s for s in scores if s.case in cases]
     lines: list[str] = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key
 from .masking_rules import PLACEHOLDER
@@ -22,8 +22,23 @@ from .shelves import rebucket, shelf_of
 from .spans import MAX_SPAN, align, widen
 from .template_model import Template
 
-if TYPE_CHECKING:
-    from .templates import TemplateLearner
+
+class TemplateLearner(Protocol):
+    """What these placements read and change of a templates.TemplateLearner, as a protocol: templates imports this
+    module, so importing it back (even for types) would close an import cycle (tests/foundation/test_import_graph)."""
+
+    _buckets: dict[str, list[Template]]
+    _by_id: dict[str, Template]
+    _heads: dict[str, list[Template]]
+    _span_heads: dict[str, list[Template]]
+    _kv_heads: dict[str, list[Template]]
+    _tails: dict[str, tuple[Template, set[str]]]
+
+    def _retokened(self, tpl: Template, tokens: list[str]) -> None: ...
+
+    def _index(self, tpl: Template, spans: bool | None = None, head: str | None = None) -> None: ...
+
+    def _unindex(self, tpl: Template) -> None: ...
 
 __all__ = ["SPAN_CANDIDATES", "add_tail", "place_first", "place_span", "place_value_first", "widen_tail"]
 
