@@ -6,6 +6,7 @@ cannot separate must answer low, not wrong-confident (issue 17)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,3 +41,22 @@ def pg_class_ctx(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory, labe
         yield Ctx(pg_cluster.dsn(name), Path(tmp_path_factory.mktemp(label)))
     finally:
         pg_cluster.drop_database(name)
+
+
+SEEDS = range(6)
+
+
+def check_spec_case(cid: str, gen: Gen, seed: int, ctx: Ctx) -> None:
+    """The generator's excerpt for `seed` is answered as its class (assert_class_answer)."""
+    from tests.diagnose.logged import diagnose
+
+    excerpt, expected = gen(random.Random(seed), ctx)
+    assert_class_answer(diagnose(excerpt), expected, cid, gen)
+
+
+def check_generator_varies(cid: str, gen: Gen, ctx: Ctx) -> None:
+    """A generator ignoring its seed is a bug: at least 4 shapes over the 6 seeds."""
+    from tests.diagnose.test_classes8 import _shape
+
+    shapes = {_shape(gen(random.Random(seed), ctx)[0]) for seed in SEEDS}
+    assert len(shapes) >= 4, (cid, gen.__name__, len(shapes))
