@@ -3,8 +3,12 @@ traceback unprefixed) and turn the excerpt into what the diagnosis stage sees.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
 from collections.abc import Callable
+
+import pytest
 
 from sidecar.diagnose.excerpt import excerpt_to_input
 from sidecar.diagnose.model import Diagnosis
@@ -61,3 +65,13 @@ def diagnose(excerpt: str) -> Diagnosis:
 
 def text_of(d: Diagnosis) -> str:
     return " ".join([d.summary, d.root_cause, *d.suggested_fix])
+
+
+async def logged_lookup_failure(host: str, logger: str, message: str) -> str:
+    """`logged(logger, message)` of the real socket.gaierror this machine's resolver gives for `host` (a name under
+    RFC 6761's `.invalid`, which never resolves); fails with the reason when the resolver answers for it."""
+    try:
+        await asyncio.get_running_loop().getaddrinfo(host, 443)
+    except socket.gaierror:
+        return logged(logger, message)
+    pytest.fail(f"this host's resolver answered for {host}: RFC 6761 reserves .invalid, fix the resolver")
