@@ -94,9 +94,9 @@ def _success(rec: Later, remote: str | None, hosts: set[str]) -> bool:
     named = _hosts(rec.line)
     if hosts and named:  # both name hosts: the host decides (a logger's remote is where it usually goes, not here)
         return bool(hosts & named)
-    if (remote is not None and theirs == remote and (named or not hosts)) or hosts & named:
+    if remote is not None and theirs == remote and not hosts:  # (here at most one side names a host)
         return True
-    return rec.tie == "request" and _RETRY.search(rec.message) is not None and not _hosts(rec.line)
+    return rec.tie == "request" and _RETRY.search(rec.message) is not None and not named
 
 
 def recovered_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
