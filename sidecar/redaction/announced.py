@@ -36,7 +36,7 @@ from .names import PROSE
 from .secret_names import is_secret_name
 from .spans import mark_spans
 from .textstats import wordlike
-from .wrapped import COLON_HEX, NOT_A_VALUE
+from .wrapped import COLON_HEX, NOT_A_VALUE, PEM_BLOCK
 
 # a lone token on its own line, after up to two blank lines, in each carrier (raw; JSON-escaped; a Docker record's
 # `{"log":"` opening, its previous line being the record before it)
@@ -181,7 +181,6 @@ def _random_alone(v: str) -> bool:
     return reads_random(core) and not is_public(core)  # entropy.py's tests: both cases, class switches, Shannon bar
 
 
-_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
 
 
 def lone_sub(mark: str) -> Callable[[str], str]:
@@ -189,7 +188,7 @@ def lone_sub(mark: str) -> Callable[[str], str]:
     line of a PEM block (the PEM rule and keep.py judge those: a certificate's body is public)."""
     def sub(text: str) -> str:
         spans: list[tuple[int, int]] = []
-        pem = [m.span() for m in _PEM.finditer(text)] if "-----BEGIN" in text else []
+        pem = [m.span() for m in PEM_BLOCK.finditer(text)] if "-----BEGIN" in text else []
         for rx in (_LONE_RAW, _LONE_ESC, _LONE_DOCKER):
             if rx is _LONE_RAW and "\n" not in text or rx is not _LONE_RAW and "\\n" not in text:
                 continue

@@ -130,6 +130,7 @@ def grammar_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         low = text.lower()
         spans: list[tuple[int, int]] = []
+        proxy: bool | None = None  # is the record a proxy's user list? (asked once per text, on the first uuid)
         for hints, rx in GRAMMARS:
             if not any(h in low for h in hints):
                 continue
@@ -139,8 +140,11 @@ def grammar_sub(mark: str) -> Callable[[str], str]:
                     continue  # svn's `passtype`/`username`/`svn:realmstring` fields are not secrets
                 if rx is _NTP_KEY_LINE and not _ntp_key(m.group("v") or m.group("v2")):
                     continue  # a size or a count after `12 M`, not a key (review r12)
-                if "xtls" in hints and _PROXY_CONTEXT.search(text) is None:
-                    continue  # an `"id": "<uuid>"` is an id unless the record is a proxy's user list
+                if "xtls" in hints:
+                    if proxy is None:
+                        proxy = _PROXY_CONTEXT.search(text) is not None
+                    if not proxy:
+                        continue  # an `"id": "<uuid>"` is an id unless the record is a proxy's user list
                 spans += [m.span(g) for g, v in groups.items() if g.startswith("v") and v]
         return mark_spans(text, spans, mark)
     return sub

@@ -46,7 +46,7 @@ _RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 _NEW_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d\d:\d\d|\d{4}/\d\d/\d\d|[A-Z]{3,}\b|Traceback\b|File\b|During\b|The\b"
                          r"|at\b|Caused\b|[IWEFD]\d{4}\b|[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b"
                          r"|[a-z]+$)")
-_PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
+PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)")
 MIN_WIDTH = 60
 _MARK = "[REDACTED:"
 MARK = _MARK
@@ -72,7 +72,7 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
     def sub(text: str) -> str:
         out: list[str] = []
         pos = 0
-        blocks = [m.span() for m in _PEM_BLOCK.finditer(text)] if "-----BEGIN" in text else []
+        blocks = [m.span() for m in PEM_BLOCK.finditer(text)] if "-----BEGIN" in text else []
         blocks += encrypted_spans(text)  # Ansible Vault's hex lines are wrapped by design too (keep.py)
         for br in _BREAK.finditer(text):
             a, b = br.start(), br.end()
