@@ -125,7 +125,9 @@ def words_differ(template: list[str], tokens: list[str]) -> bool:
     such a pair names two statements, never a value (the learner's positional-unannounced slot,
     `slots.py` class 3, is for printf messages, which put their values in the text). A word against a
     value by its form (`W abc W` / `W <*> W`: a `msg` built with `Sprintf` or logrus `Errorf`) and typed
-    or announced values stay slots, as `similarity` judges them."""
+    values (`variable_like`: numbers, ids, paths) stay slots. A plain word after a key-like word does NOT
+    (`user root` / `user bob` are two statements here): a record puts its values in pairs, so a
+    letters-only value formatted into `msg` splits - the accepted cost of T16 (bench/RESULTS.md, round 12)."""
     for t, m in zip(template, tokens, strict=False):
         if t != m and PLACEHOLDER not in t and PLACEHOLDER not in m and not variable_like(t) and not variable_like(m):
             return True

@@ -324,21 +324,12 @@ class TemplateLearner:
         """A template's tokens changed (widened, or re-read from the store): re-file its span flag.
         The head (first token's class) never changes: widening keeps a value a value."""
         tpl.tokens = tokens
-        spans = may_span(tpl.text)
+        spans, kv = may_span(tpl.text), may_hold_kv_list(tpl.text)
         if spans != tpl.spans:
-            head = self._span_heads.setdefault(head_of_tokens(tpl.bucket, tokens), [])
-            if spans:
-                head.append(tpl)
-            elif tpl in head:
-                head.remove(tpl)
+            _refile(self._span_heads.setdefault(head_of_tokens(tpl.bucket, tokens), []), tpl, spans)
             tpl.spans = spans
-        kv = may_hold_kv_list(tpl.text)
         if kv != tpl.kv:
-            pairs = self._kv_heads.setdefault(head_of_tokens(tpl.bucket, tokens), [])
-            if kv:
-                pairs.append(tpl)
-            elif tpl in pairs:
-                pairs.remove(tpl)
+            _refile(self._kv_heads.setdefault(head_of_tokens(tpl.bucket, tokens), []), tpl, kv)
             tpl.kv = kv
 
     def _remember_new(self, form_fp: str, group_fp: str) -> None:
@@ -348,3 +339,11 @@ class TemplateLearner:
         resolved[form_fp] = group_fp
         if len(resolved) > self.cache_size:
             resolved.popitem(last=False)
+
+
+def _refile(index: list[Template], tpl: Template, member: bool) -> None:
+    """Put `tpl` in or take it out of one of the learner's per-head indexes (span heads, key=value heads)."""
+    if member:
+        index.append(tpl)
+    elif tpl in index:
+        index.remove(tpl)
