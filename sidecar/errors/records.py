@@ -75,7 +75,7 @@ _FIRST_KEYS = frozenset({*TIME_KEYS, "level", "lvl", "caller", "source", "msg", 
 # First two characters of a line that may be a record: a caller tests `line[:2] in RECORD_STARTS`.
 # ... and the console layouts (`console_records.py`): logrus's level word, an ANSI colour, zap's time.
 _CONSOLE_STARTS = frozenset({"PA", "FA", "ER", "WA", "IN", "DE", "TR", "\x1b["})
-RECORD_STARTS = frozenset({k[:2] for k in _FIRST_KEYS} | {"{\""} | _CONSOLE_STARTS | {"19", "20"})
+RECORD_STARTS = frozenset({(k + "=")[:2] for k in _FIRST_KEYS} | {"{\""} | _CONSOLE_STARTS | {"19", "20"})
 
 _LINE = re.compile(rf"{PAIR}(?: +{PAIR})*\s*")
 _PAIRS = re.compile(PAIR)

@@ -113,3 +113,15 @@ def test_a_record_carried_in_docker_json_file_and_syslog_is_read() -> None:
     assert expect is not None and expect.message == "Error loading config"
     assert split_line(docker)[:2] == (expect.message, expect.logger)
     assert split_line(syslog)[:2] == (expect.message, expect.logger)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_documented_first_key_is_read_through_split_line(seed: int) -> None:
+    """A record whose first key is any of the time keys (`t=` included: a one-letter key, whose two-character line
+    start is `t=`) reaches read_record from split_line, as `ts=` does (review of round 12: `t=` lines were raw)."""
+    rng = random.Random(seed)
+    msg = rng.choice(("db down", "upstream closed", "cache miss"))
+    for key in ("t", "ts", "time", "timestamp"):
+        line = f'{key}=2026-12-07T01:0{rng.randrange(10)}:00Z level=error msg="{msg}" err=x{rng.randrange(99)}'
+        assert read_record(line) is not None, line
+        assert split_line(line)[0] == msg, (line, split_line(line))
