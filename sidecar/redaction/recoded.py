@@ -22,7 +22,7 @@ from .spans import mark_spans
 _OCTAL = re.compile(r"\\{1,2}([0-3][0-7]{2})")
 # a line holding vis(3)'s blank or tab; anchored at line starts (where every match began anyway): unanchored, the
 # leading [^\n]* was retried at every character, quadratic on a long line without the escape (1.2 s at 20,000)
-_VIS_LINE = re.compile(r"(?m)^[^\n]*\\{1,2}0[14]0[^\n]*")
+_VIS_LINE = re.compile(r"(?m)^[^\n]*\\{1,2}0(?:40|11)[^\n]*")
 VIS_HINTS = ("\\040", "\\011")
 
 

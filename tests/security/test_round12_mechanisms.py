@@ -6,6 +6,8 @@ secret class and must keep its value."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from sidecar.redaction import redact
@@ -105,3 +107,14 @@ def test_a_data_keys_label_announces_no_secret(text: str) -> None:
 ])
 def test_a_secret_command_printing_a_name_keeps_it(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_vis_history_line_whose_blanks_are_tabs_is_judged_decoded(seed: int) -> None:
+    """vis(3) with VIS_WHITE writes a tab `\\011` as it writes a blank `\\040` (recoded.py); a statement typed with tabs
+    was left encoded (review of round 12: the line pattern took `\\040` and `\\010`, never `\\011`)."""
+    r = random.Random(seed)
+    v = "".join(r.choice("abcdefghkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(14))
+    stmt = r.choice([f"ALTER USER 'gw_app'@'%' IDENTIFIED BY '{v}';", f"CREATE USER ops IDENTIFIED BY '{v}';"])
+    text = f"/root/.mysql_history\n_HiStOrY_V2_\n{stmt.replace(' ', chr(92) + '011')}\nexit"
+    assert v not in redact(text), redact(text)
