@@ -22,10 +22,11 @@ system-deps:
 
 # -n auto: one pytest worker per CPU, at most 4, serial on one CPU (tests/conftest.py says why); --dist loadfile
 # keeps a file on one worker, so its module fixtures (Prometheus) start once. `pytest -q` alone still runs serially.
+# HYPOTHESIS_PROFILE=ci: property tests draw the same examples every run (tests/conftest.py says why).
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy sidecar
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
