@@ -33,39 +33,45 @@ from .transcripts import typed_secret
 _V = r"(?!\[REDACTED:)(?!\$[A-Za-z_{])"
 _TOK = r"[^\s\"'\\]+"
 _Q = r"\\{0,3}[\"']"
-# (every alternative names its value group v<n>; the groups are read in order)
-_POSITIONAL = re.compile(
-    r"\bradtest[ \t]+(?:-\S+[ \t]+)*" + _TOK + r"[ \t]+" + _V + r"(?P<v1>" + _TOK + r")[ \t]+" + _TOK + r"[ \t]+"
-    + _TOK + r"[ \t]+" + _V + r"(?P<v2>" + _TOK + r")"
-    + r"|(?i:\bCONNECT[ \t]TO[ \t]+\S+[ \t]+USER[ \t]+\S+[ \t]+USING[ \t]+)" + _V + r"(?P<v3>" + _TOK + r")"
-    + r"|(?i:NickServ[ \t]+:?|/ns[ \t]+)(?i:IDENTIFY)[ \t]+(?:" + _TOK + r"[ \t]+)?" + _V + r"(?P<v4>" + _TOK
-    + r")(?=[ \t]*(?:$|[\r\n\\\"]))"
-    + r"|(?:^|(?<=[\n:])|(?<=\\n)|(?<=: ))[ \t]*PASS[ \t]+:?" + _V + r"(?P<v5>" + _TOK + r")"
-    + r"|\bAUTHINFO[ \t]+PASS[ \t]+" + _V + r"(?P<v6>" + _TOK + r")"
-    + r"|\brootpw[ \t]+(?:--(?:plaintext|lock|allow-ssh)[ \t]+)*(?!--)" + _V + r"(?P<v7>" + _TOK + r")"
-    + r"|\buser[ \t][^\n]{0,200}?--password[= \t]" + _V + r"(?P<v8>" + _TOK + r")"
-    + r"|(?<![\w/-])[\w.-]{1,40}[ \t]+[\w.-]+/[\w/.-]+[ \t]+password[ \t]+" + _V + r"(?P<v9>" + _TOK + r")"
-    + r"|\bAuthInfo:[^\n]{0,300}?" + _Q + r"P[:=]" + _V + r"(?P<v10>[^\"\\\n]+)" + _Q
-    + r"|\bclient_send[ \t]*=[ \t]*:?[ \t]*\^[^\s^\"\\]*\^" + _V + r"(?P<v11>[^\s^\"\\]+)"
-    + r"|(?<![\w.-])user_(?!(?:agent|id|ids|name|names|email|type|role|roles|group|groups|data|info|count|ip|host|home"
-      r"|dir|uid|gid|login|input|message|prompt|content|query|settings|config|profile|url|avatar|locale|lang)\b)"
-      r"[\w.-]{1,64}[ \t]*=[ \t]*" + _Q + _V + r"(?P<v12>[^\s\"'\\]+)" + _Q
-    + r"|(?<![\w-])(?:monitorRole|controlRole)[ \t]+" + _V + r"(?P<v13>" + _TOK + r")"
-    + r"|\b(?:CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET"
-      r"|CLIENT_TRAFFIC_SECRET_\d+|SERVER_TRAFFIC_SECRET_\d+|EARLY_EXPORTER_SECRET|EXPORTER_SECRET)[ \t]+[0-9a-fA-F]{16,}"
-      r"[ \t]+(?P<v14>[0-9a-fA-F]{32,})"
-    + r"|\bMaster-Key:[ \t]*(?P<v15>[0-9A-Fa-f]{32,})"
-    + r"|\$USER\d{1,3}\$[ \t]*=[ \t]*" + _V + r"(?P<v16>" + _TOK + r")"
-    + r"|\bKey Content[ \t]*:[ \t]*" + _V + r"(?P<v17>[^\s\\\"]+)"
+# One grammar a pattern, each behind a literal it cannot match without (`_needs`: tested on the text as written, or
+# lowered for a case-insensitive grammar). One 19-way alternation cost 37-48 us a line on every line holding a common
+# hint (` *`, `user_`, ` password `): sre tries every branch at every position (Modules/_sre/sre_lib.h, BRANCH); split,
+# a line pays only for the grammars whose literal it holds (as _ROW_RULES below). Every pattern names its value
+# group(s) v<n>; the matches are taken leftmost-first across the grammars, as the one alternation took them.
+_GRAMMARS: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = tuple((re.compile(rx), needs, lowered) for rx, needs, lowered in (
+    (r"\bradtest[ \t]+(?:-\S+[ \t]+)*" + _TOK + r"[ \t]+" + _V + r"(?P<v1>" + _TOK + r")[ \t]+" + _TOK + r"[ \t]+"
+     + _TOK + r"[ \t]+" + _V + r"(?P<v2>" + _TOK + r")", ("radtest",), False),
+    (r"(?i:\bCONNECT[ \t]TO[ \t]+\S+[ \t]+USER[ \t]+\S+[ \t]+USING[ \t]+)" + _V + r"(?P<v3>" + _TOK + r")", ("using",), True),
+    (r"(?i:NickServ[ \t]+:?|/ns[ \t]+)(?i:IDENTIFY)[ \t]+(?:" + _TOK + r"[ \t]+)?" + _V + r"(?P<v4>" + _TOK
+     + r")(?=[ \t]*(?:$|[\r\n\\\"]))", ("identify",), True),
+    (r"(?:^|(?<=[\n:])|(?<=\\n)|(?<=: ))[ \t]*PASS[ \t]+:?" + _V + r"(?P<v5>" + _TOK + r")", ("PASS",), False),
+    (r"\bAUTHINFO[ \t]+PASS[ \t]+" + _V + r"(?P<v6>" + _TOK + r")", ("AUTHINFO",), False),
+    (r"\brootpw[ \t]+(?:--(?:plaintext|lock|allow-ssh)[ \t]+)*(?!--)" + _V + r"(?P<v7>" + _TOK + r")", ("rootpw",), False),
+    (r"\buser[ \t][^\n]{0,200}?--password[= \t]" + _V + r"(?P<v8>" + _TOK + r")", ("--password",), False),
+    (r"(?<![\w/-])[\w.-]{1,40}[ \t]+[\w.-]+/[\w/.-]+[ \t]+password[ \t]+" + _V + r"(?P<v9>" + _TOK + r")", ("password",),
+     False),
+    (r"\bAuthInfo:[^\n]{0,300}?" + _Q + r"P[:=]" + _V + r"(?P<v10>[^\"\\\n]+)" + _Q, ("AuthInfo:",), False),
+    (r"\bclient_send[ \t]*=[ \t]*:?[ \t]*\^[^\s^\"\\]*\^" + _V + r"(?P<v11>[^\s^\"\\]+)", ("client_send",), False),
+    (r"(?<![\w.-])user_(?!(?:agent|id|ids|name|names|email|type|role|roles|group|groups|data|info|count|ip|host|home"
+     r"|dir|uid|gid|login|input|message|prompt|content|query|settings|config|profile|url|avatar|locale|lang)\b)"
+     r"[\w.-]{1,64}[ \t]*=[ \t]*" + _Q + _V + r"(?P<v12>[^\s\"'\\]+)" + _Q, ("user_",), False),
+    (r"(?<![\w-])(?:monitorRole|controlRole)[ \t]+" + _V + r"(?P<v13>" + _TOK + r")", ("Role",), False),
+    (r"\b(?:CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET"
+     r"|CLIENT_TRAFFIC_SECRET_\d+|SERVER_TRAFFIC_SECRET_\d+|EARLY_EXPORTER_SECRET|EXPORTER_SECRET)[ \t]+[0-9a-fA-F]{16,}"
+     r"[ \t]+(?P<v14>[0-9a-fA-F]{32,})", ("_SECRET", "CLIENT_RANDOM"), False),
+    (r"\bMaster-Key:[ \t]*(?P<v15>[0-9A-Fa-f]{32,})", ("Master-Key:",), False),
+    (r"\$USER\d{1,3}\$[ \t]*=[ \t]*" + _V + r"(?P<v16>" + _TOK + r")", ("$USER",), False),
+    (r"\bKey Content[ \t]*:[ \t]*" + _V + r"(?P<v17>[^\s\\\"]+)", ("Key Content",), False),
     # squid.conf `cache_peer ... login=user:password` (also `login=PASSTHRU` / `PASS`: no colon, no value)
-    + r"|(?<![\w-])login=[^\s:,'\"\\]+:" + _V + r"(?P<v18>[^\s,'\"\\]+)"
-    # WordPress wp-config.php `define( 'AUTH_KEY', '...' )`: the eight keys and salts (wp-config-sample.php)
+    (r"(?<![\w-])login=[^\s:,'\"\\]+:" + _V + r"(?P<v18>[^\s,'\"\\]+)", ("login=",), False),
     # pppd chap-secrets / pap-secrets `client server secret addresses`, the server written as the `*` wildcard (pppd(8)
     # "Authentication": the third field is the secret)
-    + r"|(?:^|(?<=\n)|(?<=\\n)|(?<=: ))" + _Q + r"?[\w.@-]{1,64}" + _Q + r"?(?:[ \t]|\\t)+\*"
-    + r"(?:[ \t]|\\t)+" + _Q + r"?" + _V + r"(?P<v21>[^\s\\\"']+)" + _Q + r"?(?:[ \t]|\\t)+(?:\*|\d{1,3}(?:\.\d{1,3}){3})"
-    + r"|\bdefine\([ \t]*" + _Q + r"(?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)" + _Q + r"[ \t]*,[ \t]*" + _Q + _V
-    + r"(?P<v19>[^'\"\\\n]+)" + _Q)
+    (r"(?:^|(?<=\n)|(?<=\\n)|(?<=: ))" + _Q + r"?[\w.@-]{1,64}" + _Q + r"?(?:[ \t]|\\t)+\*"
+     + r"(?:[ \t]|\\t)+" + _Q + r"?" + _V + r"(?P<v21>[^\s\\\"']+)" + _Q + r"?(?:[ \t]|\\t)+(?:\*|\d{1,3}(?:\.\d{1,3}){3})",
+     ("*",), False),
+    # WordPress wp-config.php `define( 'AUTH_KEY', '...' )`: the eight keys and salts (wp-config-sample.php)
+    (r"\bdefine\([ \t]*" + _Q + r"(?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)" + _Q + r"[ \t]*,[ \t]*" + _Q + _V
+     + r"(?P<v19>[^'\"\\\n]+)" + _Q, ("define(",), False)))
 POSITIONAL_HINTS = ("radtest", "connect to", "connect\tto", "identify", "pass ", "pass\t", "rootpw", "--password", " password ",
                     " password\t", "\tpassword ", "authinfo:", "client_send", "user_", "monitorrole", "controlrole",
                     "_random", "traffic_secret", "exporter_secret", "master-key", "$user", "key content", "login=", "define(", " *", "\t*", "\\t*", "openvpn static key")
@@ -105,10 +111,32 @@ _TRIPLE = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]*=[ \t]*(?:\\?\"){3}"
 ROW_HINTS = ("chpasswd", "key", "|", ") \"", ") \\\"", "reg_", "value", "</key>", "</name>", "<<", "\\u003c\\u003c", '"""', '\\"\\"\\"')
 
 
+def _grammar_matches(text: str) -> list[re.Match[str]]:
+    """The matches of the grammars whose literal `text` holds, leftmost first and not overlapping (ties: the grammar
+    listed first), as finditer over their alternation gives them."""
+    lower = ""
+    found: list[tuple[int, int, re.Match[str]]] = []
+    for rank, (rx, needs, lowered) in enumerate(_GRAMMARS):
+        if lowered:
+            lower = lower or text.lower()
+        hay = lower if lowered else text
+        if any(n in hay for n in needs):
+            found += [(m.start(), rank, m) for m in rx.finditer(text)]
+    if len(found) < 2:
+        return [f[2] for f in found]
+    out: list[re.Match[str]] = []
+    resume = 0
+    for start, _, m in sorted(found, key=lambda f: (f[0], f[1])):
+        if start >= resume:
+            out.append(m)
+            resume = max(m.end(), start + 1)
+    return out
+
+
 def positional_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         spans = []
-        for m in _POSITIONAL.finditer(text):
+        for m in _grammar_matches(text):
             for g, v in m.groupdict().items():
                 if v is None or keeps_value(text, m.start(g), v) or g in _JUDGED and not typed_secret(v):
                     continue  # PASS (also a test runner's verdict), `user_<x>=` (also an agent or an id): judged
