@@ -126,6 +126,7 @@ def _occurrence(event: ErrorEvent, fingerprint: str, seen_at: datetime, title: s
         data=data,
         stream=clean_text(event.stream or _identity(event)) if _from_file(event) else None,
         offset=event.offset if _from_file(event) else None,
+        twin=clean_text(event.twin_stream) if event.twin_stream and _from_file(event) else None,
     )
 
 

@@ -24,6 +24,12 @@ What does NOT become one stream:
   original (its own inode, which every reader used), and the new live inode's streams hash other
   first bytes. A reused live inode whose earlier content began with the same bytes is the case
   receiptstream.py already leaves open.
+Both orders: the choice is made once, before the copy's first read, from what the store holds then.
+The original's reader may already hold that content read from the live file (it opened it regrown)
+but not stored (dev seed logrotate-343, round 12): no `dev:L` stream yet, the copy is read under its
+own inode, and the original's reader then stores the same events under `dev:L`. So a copy read under
+its own inode names `dev:L` as its TWIN (`twin_prefix`): each event carries both names and the receipt
+transaction counts it once under either, in whichever order the replicas commit (receipt_ranges.claim).
 Why the store and not the file system: after the truncation nothing on disk says which inode the
 copy came from (the live file holds new bytes; Linux birth times are not in os.stat on 3.11), and a
 content-only name (no inode) would merge the twins above. Why a name in the file key: a copy resumed
@@ -124,6 +130,24 @@ async def load_streams(store: Any, paths: Iterable[str]) -> dict[Ident, list[str
 def is_rotated_name(path: str) -> bool:
     """Whether `path` is a rotated generation's name (`app.log.1`, ...), not its family's live name."""
     return bool(path) and family(path) != path
+
+
+def twin_prefix(live: str, ident: Ident) -> str:
+    """`dev:ino` of the file at `live` if that is another inode than `ident`, else "": the twin of a
+    rotated name read under its own inode (the module's "Both orders").
+
+    Why a twin and not a choice: the choice above is made before the copy's first read from what the
+    store holds THEN, and the original's reader may have read that content from the live file without
+    having stored it yet (dev seed logrotate-343, two replicas: it then stored it under `dev:L`, the
+    copy's reader under the copy's inode, 17 records twice). Nothing this replica can see tells the
+    orders apart, so its events carry both names and the store's receipt transaction counts each
+    once under either (store/receipt_ranges.claim), whichever replica commits first. A rename
+    rotation's generation gets a twin too, harmlessly: the live inode's streams hash other first bytes."""
+    try:
+        lst = os.stat(live)
+    except OSError:
+        return ""
+    return "" if (lst.st_dev, lst.st_ino) == ident else f"{lst.st_dev}:{lst.st_ino}"
 
 
 async def fresh_copy_stream(store: Any, live: str, ident: Ident, h: FileHandle) -> str | None:

@@ -37,7 +37,7 @@ ALIAS = "@"  # file key suffix `@dev:ino`: the stream prefix of the original thi
 class ReceiptStream:
     """The first HEAD_BYTES bytes of one file as its parser reads them, and the streams they name."""
 
-    __slots__ = ("prefix", "head", "_full")
+    __slots__ = ("prefix", "head", "_full", "twin")
 
     def __init__(self, prefix: str, head: bytes = b"") -> None:
         """`prefix`: device:inode (or the event's source:path when there is no file identity);
@@ -45,6 +45,9 @@ class ReceiptStream:
         self.prefix = prefix
         self.head = bytearray(head[:HEAD_BYTES])
         self._full: str | None = None
+        # device:inode of the live file this one may be a copytruncate copy of, or "" (copystreams.py):
+        # every event then also names the stream it has under that inode, from the same bytes.
+        self.twin = ""
 
     @staticmethod
     def prefix_of(file_key: str, fallback: str) -> str:
@@ -72,6 +75,11 @@ class ReceiptStream:
             return self._full
         nl = self.head.find(b"\n", offset)
         return self._name(nl + 1 if nl >= 0 else len(self.head))
+
+    def twin_at(self, offset: int) -> str:
+        """The event's stream under the `twin` prefix: the name `at` gives it, with the twin's inode."""
+        name = self.at(offset)
+        return f"{self.twin}:{name[len(self.prefix) + 1:]}"
 
     def _name(self, n: int) -> str:
         return stream_name(self.prefix, bytes(self.head[:n]))

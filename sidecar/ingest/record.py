@@ -135,6 +135,9 @@ class ErrorEvent:
     # The receipt stream (ingest/receiptstream.py): like file_key, but the same for every replica that
     # reads this event, whenever it opened the file. "" for events not read from a file.
     stream: str = ""
+    # The same event's stream under another file identity, or "": a copytruncate copy read under its
+    # own inode also names its original's (copystreams.py); the store counts it once under either.
+    twin_stream: str = ""
     # What an SDK sent beyond the traceback (collect/: Sentry events, OTLP logs): release,
     # environment, tags, request, breadcrumbs, local variables, trace ids. Redacted before it is
     # stored; None for events read from log files.

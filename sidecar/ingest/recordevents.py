@@ -43,9 +43,12 @@ class RecordEvents:
 
     def _build(self, records: list[RawRecord] | list[JsonRecord] | list[RawRecord | JsonRecord],
                out: list[ErrorEvent]) -> None:
+        twin = self.receipts.twin
         for r in records:
             ev = self._json_event(r) if isinstance(r, JsonRecord) else self._text_event(r)
             if ev is not None:
+                if twin:  # a copy read under its own inode: also names its original's stream (copystreams.py)
+                    ev.twin_stream = self.receipts.twin_at(ev.offset)
                 out.append(ev)
 
     def _json_event(self, r: JsonRecord) -> ErrorEvent:

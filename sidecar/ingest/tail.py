@@ -23,7 +23,7 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
-from .copystreams import fresh_copy_stream, load_streams
+from .copystreams import fresh_copy_stream, load_streams, twin_prefix
 from .delivery import Delivery
 from .discovery import DirWatcher
 from .generations import live_families, live_name
@@ -241,6 +241,10 @@ class Ingest:
             stream = await fresh_copy_stream(self.store, live, f.ident, f.handle) if self.store else None
             if stream is not None and f in self.fs.table:
                 self.fs.restream(f, stream)
+            elif self.store is not None:
+                # Read under its own inode; the original's reader may hold its content unstored: the
+                # store counts each event once under either name (copystreams.twin_prefix)
+                f.parser.receipts.twin = twin_prefix(live, f.ident)
             return True
         if st.st_nlink == 0 and f.path is not None:
             self.fs.detach(f, "deleted")

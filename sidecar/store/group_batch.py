@@ -40,6 +40,9 @@ class Occurrence:
     # receipt is a range row (store/receipt_ranges.py); None for SDK events (their key is an id).
     stream: str | None = None
     offset: int | None = None
+    # Another name of the same bytes at `offset` (a copytruncate copy read under its own inode names
+    # its original's stream): counted once under either (receipt_ranges.claim, ingest/copystreams.py).
+    twin: str | None = None
 
 
 @dataclass(slots=True)

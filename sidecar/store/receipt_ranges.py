@@ -102,12 +102,21 @@ def streams_under(prefix: str) -> tuple[str, tuple[str, str]]:
             (prefix, prefix[:-1] + ";"))
 
 
-def _lookup(streams: dict[str, dict[int, Occurrence]], names: list[str]) -> Statement:
+def twins_of(streams: dict[str, dict[int, Occurrence]]) -> dict[str, str]:
+    """{stream: its twin} for the streams whose occurrences name one (Occurrence.twin; see `claim`)."""
+    out: dict[str, str] = {}
+    for name, offs in streams.items():
+        twin = next((occ.twin for occ in offs.values() if occ.twin), None)
+        if twin is not None and twin != name:
+            out[name] = twin
+    return out
+
+
+def _lookup(spans: dict[str, tuple[int, int]], names: list[str]) -> Statement:
     where = " OR ".join("(stream_key = ? AND hi >= ? AND lo <= ?)" for _ in names)
     params: list[Any] = []
     for name in names:
-        offs = streams[name]
-        params.extend((name, min(offs), max(offs)))
+        params.extend((name, *spans[name]))
     return Statement(f"SELECT stream_key, lo, offsets FROM receipt_ranges WHERE {where} OR stream_key = ?",
                      (*params, LEGACY), returning=True)
 
@@ -117,18 +126,36 @@ async def claim(tx: Executor, dialect: str, occs: Sequence[Occurrence], at: date
 
     Must run inside the batch's write transaction; the caller inserts `rows` in the same
     transaction (`insert_statement`), so the receipts and the counts commit or roll back together.
+
+    Twins (ingest/copystreams.py, dev seed logrotate-343): a copytruncate copy read under its OWN
+    inode's stream because the store held nothing of its original when it was opened may hold events
+    that another replica read from the original - before the truncation, not stored yet - and stores
+    under the original's stream. Such occurrences name that stream as `twin`. An offset counted under
+    the twin counts as done, and a fresh one is recorded under BOTH names, in this transaction: so
+    whichever replica commits second sees the other's row, in either order, and the original's reader
+    needs to know nothing of the copy. The twin row has n = 0: it counts no event of its own (the
+    receipts' count, RECEIPT_COUNT_SQL, stays the number of distinct events). Locks (PostgreSQL)
+    are taken over both names in one sorted order, as for the batch's own streams.
     """
     streams = by_stream(occs)
     names = sorted(streams)
     if not names:
         return Claim([], [])
+    twins = twins_of(streams)
+    spans: dict[str, tuple[int, int]] = {}
+    for name in names:
+        for key in (name, twins.get(name)):
+            if key is not None:
+                lo, hi = spans.get(key, (min(streams[name]), max(streams[name])))
+                spans[key] = (min(lo, min(streams[name])), max(hi, max(streams[name])))
+    every = sorted(spans)
     pre: list[Statement] = []
     if dialect == "postgres":
         # The class is a literal: a Python int parameter may be sent as int8, and there is no
         # pg_advisory_xact_lock(int8, int4). hashtext is PostgreSQL's own text hash (int4).
         pre.extend(Statement(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, hashtext(?))", (name,), returning=True)
-                   for name in names)
-    lookups = [_lookup(streams, names[i:i + _LOOKUP_CHUNK]) for i in range(0, len(names), _LOOKUP_CHUNK)]
+                   for name in every)
+    lookups = [_lookup(spans, every[i:i + _LOOKUP_CHUNK]) for i in range(0, len(every), _LOOKUP_CHUNK)]
     results = await run_statements(tx, [*pre, *lookups])
     seen: dict[str, set[int]] = {}
     legacy = False
@@ -141,14 +168,26 @@ async def claim(tx: Executor, dialect: str, occs: Sequence[Occurrence], at: date
     if legacy:
         await _drop_legacy(tx, streams)
     fresh_ids: set[int] = set()
-    out_rows: list[tuple[Any, ...]] = []
+    counted: dict[str, list[int]] = {}  # stream -> offsets this batch counts under it
+    echoed: dict[str, list[int]] = {}  # twin -> offsets counted under another name (rows with n = 0)
     for name in names:
-        done = seen.get(name, set())
-        new = sorted(off for off in streams[name] if off not in done)
+        twin = twins.get(name)
+        done = seen.setdefault(name, set())
+        other = seen.setdefault(twin, set()) if twin is not None else set()
+        new = sorted(off for off in streams[name] if off not in done and off not in other)
         if not new:
             continue
         fresh_ids.update(id(streams[name][off]) for off in new)
-        out_rows.append((name, new[0], new[-1], len(new), encode(new), at))
+        done.update(new)
+        counted.setdefault(name, []).extend(new)
+        if twin is not None:
+            other.update(new)
+            echoed.setdefault(twin, []).extend(new)
+    out_rows: list[tuple[Any, ...]] = []
+    for rows_of, counts in ((counted, True), (echoed, False)):
+        for name, offs in sorted(rows_of.items()):
+            new = sorted(set(offs))
+            out_rows.append((name, new[0], new[-1], len(new) if counts else 0, encode(new), at))
     # In the batch's order (first/last occurrence and samples depend on it).
     return Claim([occ for occ in occs if id(occ) in fresh_ids], out_rows)
 

@@ -12,8 +12,13 @@ The class (what the receipts must survive), from the writers' and the reader's o
 - Two replicas reading the same files (a shared volume) concurrently, plus SDK events (Sentry/OTLP
   ids, per-event receipts) re-sent by both.
 - Several files (rotations give new identities) with offsets that collide across files.
+- A copytruncate copy read by one replica under its own inode's stream, naming its original's stream as
+  its twin (ingest/copystreams.twin_prefix), while the other replica reads the original under that
+  stream (dev seed logrotate-343): either replica may commit first.
 Near-miss twins that MUST count: the same offset in another file; an offset inside another batch's
-range but not in its set. Twins that must NOT count: the same event again, from either replica.
+range but not in its set; a copy whose twin names the same inode with OTHER first bytes (another
+generation's content). Twins that must NOT count: the same event again, from either replica, under
+either name.
 
 Checked (exact): every group's occurrence_count, the per-minute totals, and the receipts' count
 equal the distinct events; nothing else. Seeds: SIDECAR_RECEIPT_SEEDS (default 3) from
@@ -23,6 +28,7 @@ SIDECAR_RECEIPT_SEED_BASE (default 0).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import random
 from dataclasses import dataclass, field
@@ -47,8 +53,15 @@ def _occ(stream: str | None, offset: int, key: str, fp: str, minute: int) -> Occ
                       stream=stream, offset=offset)
 
 
-def file_event(stream: str, offset: int, fp: str = "fp0", minute: int = 0) -> Occurrence:
-    return _occ(stream, offset, f"{stream}@{offset}", fp, minute)
+def file_event(stream: str, offset: int, fp: str = "fp0", minute: int = 0, twin: str | None = None) -> Occurrence:
+    occ = _occ(stream, offset, f"{stream}@{offset}", fp, minute)
+    occ.twin = twin
+    return occ
+
+
+def as_read(occ: Occurrence, stream: str, twin: str) -> Occurrence:
+    """`occ` as read from another file under `stream`, naming `twin` (same time, group and offset)."""
+    return dataclasses.replace(occ, stream=stream, event_key=f"{stream}@{occ.offset}", twin=twin)
 
 
 @dataclass
@@ -57,6 +70,15 @@ class World:
 
     files: dict[str, list[Occurrence]] = field(default_factory=dict)
     sdk: list[Occurrence] = field(default_factory=list)
+    # file -> (stream, twin) of its copytruncate copy: how a replica that found only the copy names it
+    copies: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def read_by(self, name: str, rng: random.Random) -> list[Occurrence]:
+        """The file's events as one replica names them: the original's stream, or its copy's with a twin."""
+        if name not in self.copies or rng.random() < 0.5:
+            return self.files[name]
+        stream, twin = self.copies[name]
+        return [as_read(o, stream, twin) for o in self.files[name]]
 
     def distinct(self) -> dict[str, Occurrence]:
         out = {o.event_key: o for evs in self.files.values() for o in evs}
@@ -87,6 +109,13 @@ def generate(seed: int) -> World:
             if rng.random() < 0.6:
                 emitted.append(file_event(name, start, rng.choice(fps), rng.randrange(5)))
         world.files[name] = emitted
+        dev, ino, head = name.split(":")
+        if rng.random() < 0.5:  # copytruncated: the copy is another inode; its twin the original's stream
+            world.copies[name] = (f"{dev}:{rng.randrange(10**6)}:{head}", name)
+        elif rng.random() < 0.5:  # near miss: a copy of ANOTHER generation (other first bytes) on that inode
+            other = f"{dev}:{ino}:{rng.getrandbits(48):012x}#{f}"
+            copy = f"{dev}:{rng.randrange(10**6)}:{other.split(':')[2]}"
+            world.files[copy] = [as_read(o, copy, other) for o in emitted]
     world.sdk = [_occ(None, 0, f"sentry:1:{rng.getrandbits(64):016x}", rng.choice(fps), rng.randrange(5))
                  for _ in range(rng.randint(0, 30))]
     return world
@@ -95,7 +124,8 @@ def generate(seed: int) -> World:
 def deliveries(world: World, rng: random.Random) -> list[list[Occurrence]]:
     """One replica's batches: each file read in order, cut anywhere, with crashes that re-deliver."""
     batches: list[list[Occurrence]] = []
-    for evs in world.files.values():
+    for name in world.files:
+        evs = world.read_by(name, rng)
         stored = 0  # how far this reader got; a crash restarts it somewhere before
         while stored < len(evs):
             size = rng.choice([1, 2, 7, 50, 300, 1000])
