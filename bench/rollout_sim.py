@@ -23,7 +23,9 @@ Scenarios:
       checks reach N (Flagger's `threshold`; 1 is Flagger's default, 5 its docs' example). For (a)
       its count starts at the regression (the most favourable reading for it).
 
-Usage: .venv/bin/python bench/rollout_sim.py [--stages 1000] [--trials 100] [--rates R,R] [--seed 7]
+Usage: .venv/bin/python bench/rollout_sim.py [--stages 1000] [--trials 100] [--rates R,R] [--seed 7] [--jobs 4]
+(b) also counts the healthy stages the progress deadline paused (false holds to the deadline; --deadline,
+default 19 x hold after the hold); --jobs N runs (b) in N processes per stage level, same traces and figures.
 Runtime: 1,000 healthy 1% stages ~20-40 min of one busy shared vCPU (mostly SQLite round trips of the
 real store); `--stages 20 --trials 5 --rates 3.33333` about 35 s.
 """
@@ -32,7 +34,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
+import logging
 import math
+import multiprocessing
 import random
 import statistics
 import sys
@@ -69,10 +74,12 @@ def flagger_check(gw: SimGateway, interval: float) -> bool:
     return (n - e) / n >= FLAGGER_MIN_SUCCESS
 
 
-def rollout_for_bench(url: str, hold: float | None) -> RolloutConfig:
+def rollout_for_bench(url: str, hold: float | None, deadline: float | None = None) -> RolloutConfig:
     """The shipped rollout with holds replaced, and the change trigger in dry-run: the controller
     then acts as the policy before this issue ("current") while the change trigger's would-be
-    firings are recorded; "new" = current + that trigger = the earlier of the two."""
+    firings are recorded; "new" = current + that trigger = the earlier of the two. `deadline`
+    replaces the progress deadline (seconds after the hold; the shipped 24 h is scaled down as the
+    holds are), keeping the shipped `on_progress_deadline`."""
     parsed = RolloutsFile.model_validate(read_yaml(ROOT / "rules" / "rollouts.yaml"))
     base = next(r for r in parsed.rollouts if r.name == "async-upload")
     stages = [s.model_copy(update={"hold": hold if hold is not None else 1e12}) for s in base.stages]
@@ -81,7 +88,10 @@ def rollout_for_bench(url: str, hold: float | None) -> RolloutConfig:
     assert change is not None, "rules/rollouts.yaml lost the change trigger"
     triggers.append(change.model_copy(update={"name": PREVIOUS_TRIGGER, **PREVIOUS_SETTINGS}))
     hooks = [HookConfig(kind="rollback", name="rollback", url=url, secret=SECRET, timeout=5, retries=3)]
-    return base.model_copy(update={"stages": stages, "hooks": hooks, "triggers": triggers})
+    update = {"stages": stages, "hooks": hooks, "triggers": triggers}
+    if deadline is not None:
+        update["progress_deadline"] = deadline
+    return base.model_copy(update=update)
 
 
 def change_fired(c: RolloutController, name: str, trigger: str = CHANGE_TRIGGER) -> bool:
@@ -204,17 +214,19 @@ async def run_detection(c, ref, rx, clock, cfg, percent, trials, rate, seed, war
     return {**res, "misses": misses, "warm_false": warm_false}
 
 
-async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> dict:
+async def run_false(c, ref, rx, clock, cfg, stage_index, stages: range, rate, seed) -> dict:
+    """Healthy stages number `stages` (each its own seeded trace) until promoted, rolled back, paused
+    by the progress deadline (a false hold to the deadline: `deadline`), or 1 interval past it."""
     interval = cfg.interval
     hold = cfg.stages[stage_index].hold
-    max_ticks = int(hold / interval) * 20
+    max_ticks = int((hold + (cfg.progress_deadline or 19 * hold)) / interval) + 2
     out = {"current": 0, "previous": 0, "new": 0, "current_rb": 0, "new_rb": 0, "promotions": 0, "timeouts": 0,
-           "flagger1": 0, "flagger5": 0, "flagger10": 0}
+           "deadline": 0, "flagger1": 0, "flagger5": 0, "flagger10": 0}
     durations = []
     causes: dict[str, int] = {}
     causes_rb: dict[str, int] = {}  # what rolled back the round-4 policy (stage gates roll back)
     holding: dict[str, int] = {}
-    for t in range(stages):
+    for t in stages:
         await reset(c, cfg.name)
         gw = SimGateway(clock, rate, cfg.stages[stage_index].percent, seed * 7_919 + t, HISTORY,
                         healthy_err=HEALTHY_ERR, base_err=BASELINE_ERR)
@@ -246,6 +258,9 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
             if snap.stage_index > stage_index:
                 outcome = "promoted"
                 break
+            if snap.state == "paused":  # the progress deadline (on_progress_deadline: pause)
+                outcome = "deadline"
+                break
         durations.append(clock.time() - started)
         while clock.time() - started < hold:  # Flagger over the same trace for at least the hold
             clock.advance(interval)
@@ -270,7 +285,7 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
         elif outcome == "promoted":
             out["promotions"] += 1
         else:
-            out["timeouts"] += 1
+            out[outcome if outcome == "deadline" else "timeouts"] += 1
             snap = await c._load(cfg.name)
             for v in snap.data.get("verdicts", []):
                 if v["role"] == "gate" and v["verdict"] != "pass":
@@ -286,6 +301,65 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages, rate, seed) -> 
         for gate in firsts:
             causes_rb[gate] = causes_rb.get(gate, 0) + 1
     return {**out, "durations": durations, "causes": causes, "causes_rb": causes_rb, "holding": holding}
+
+
+async def false_world(idx: int, first: int, last: int, args: argparse.Namespace) -> dict:
+    """Healthy stages first..last-1 at stage `idx` in a world of their own: clock, store, hook receiver."""
+    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err,
+                     HISTORY=args.history)
+    clock = ManualClock(start=1_763_900_000.0)
+    rx = Receiver(clock)
+    url = await rx.start()
+    tmp = tempfile.TemporaryDirectory()
+    store = await open_sqlite(str(Path(tmp.name) / "bench.db"))
+    ref = GatewayRef()
+    try:
+        cfg = rollout_for_bench(url, args.hold, args.deadline).model_copy(update={"name": "async-upload-healthy"})
+        c = RolloutController([cfg], store, ref, clock=clock, replica="bench")
+        fb = await run_false(c, ref, rx, clock, cfg, idx, range(first, last), args.rate, args.seed + idx)
+        await c.stop()
+    finally:
+        await store.close()
+        await rx.stop()
+        tmp.cleanup()
+    keys = [call["key"] for call in rx.calls]
+    return {**fb, "hook_calls": len(rx.calls), "unsigned": sum(not call["signed"] for call in rx.calls),
+            "dup_keys": len(keys) - len(set(keys))}
+
+
+def _false_world_process(idx: int, first: int, last: int, args: argparse.Namespace) -> dict:
+    logging.disable(logging.CRITICAL)
+    return asyncio.run(false_world(idx, first, last, args))
+
+
+def merge(parts: list[dict]) -> dict:
+    """Sum the shards' counts, join their durations, add up their per-gate tallies."""
+    out: dict = {}
+    for part in parts:
+        for k, v in part.items():
+            if isinstance(v, dict):
+                tally = out.setdefault(k, {})
+                for gate, n in v.items():
+                    tally[gate] = tally.get(gate, 0) + n
+            elif isinstance(v, list):
+                out.setdefault(k, []).extend(v)
+            else:
+                out[k] = out.get(k, 0) + v
+    return out
+
+
+async def healthy_stages(idx: int, args: argparse.Namespace) -> dict:
+    """(b) at stage `idx`: stage numbers 0..stages-1 split in `--jobs` contiguous shares (the stage levels
+    run side by side, so --jobs 4 with 1% and 10% is 8 processes; mostly waiting on thread handoffs)."""
+    jobs = max(1, min(args.jobs, args.stages))
+    cuts = [args.stages * j // jobs for j in range(jobs + 1)]
+    if jobs == 1 and args.jobs <= 1:
+        return await false_world(idx, 0, args.stages, args)
+    loop = asyncio.get_running_loop()
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process with threads and a running loop
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+        futs = [loop.run_in_executor(pool, _false_world_process, idx, cuts[j], cuts[j + 1], args) for j in range(jobs)]
+        return merge(list(await asyncio.gather(*futs)))
 
 
 def fmt_delays(values: list[float], interval: float) -> str:
@@ -317,7 +391,15 @@ async def main() -> int:
     ap.add_argument("--history", type=float, default=0.0,
                     help="seconds of sync traffic before each stage starts (the hub's window holds 1800 in "
                          "production; 0 = every stage starts with an empty baseline, as before round 4)")
+    ap.add_argument("--deadline", type=float, default=None,
+                    help="progress deadline for (b), seconds after the hold (default 19 x hold: a healthy stage "
+                         "not promoted within 20 x hold is paused, a false hold to the deadline)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="(b) in this many processes, each a share of the stage numbers in its own world "
+                         "(clock, store, receiver); the same seeded traces and figures as --jobs 1")
     args = ap.parse_args()
+    if args.deadline is None:
+        args.deadline = 19 * args.hold
     globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err,
                      HISTORY=args.history)
 
@@ -329,6 +411,7 @@ async def main() -> int:
     ref = GatewayRef()
     wall = time.perf_counter()
     base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
+    calls = {"n": 0, "unsigned": 0, "dup": 0}  # hook calls of every world (the shards' included)
     try:
         det_cfg = rollout_for_bench(url, None)
         c = RolloutController([det_cfg], store, ref, clock=clock, replica="bench")
@@ -351,29 +434,34 @@ async def main() -> int:
         await c.stop()
 
         if args.stages:
-            false_cfg = rollout_for_bench(url, args.hold).model_copy(update={"name": "async-upload-healthy"})
-            c2 = RolloutController([false_cfg], store, ref, clock=clock, replica="bench")
-            for idx in [int(i) for i in args.healthy_stages.split(",")]:
-                fb = await run_false(c2, ref, rx, clock, false_cfg, idx, args.stages, args.rate, args.seed + idx)
+            false_cfg = rollout_for_bench(url, args.hold, args.deadline)
+            idxs = [int(i) for i in args.healthy_stages.split(",")]
+            for idx, fb in zip(idxs, await asyncio.gather(*(healthy_stages(i, args) for i in idxs)), strict=True):
                 d = fb["durations"]
                 pct = false_cfg.stages[idx].percent
                 print(f"\n(b) {args.stages} healthy stages at {pct:g}% ({args.rate * 60 * pct / 100:.1f} async/min), "
                       f"canary = baseline errors {HEALTHY_ERR:.1%} vs {base_err:.1%}, hold {args.hold:g}s, "
+                      f"progress deadline {false_cfg.progress_deadline:g}s after it, "
                       f"min samples {false_cfg.stages[idx].min_samples}")
                 print(f"    rollbacks: current {fb['current_rb']} (r4) / {fb['current']} (r5), r7 trigger "
                       f"{fb['previous']}, new {fb['new_rb']} (r4) / {fb['new']} (shipped), Flagger-style N=1 {fb['flagger1']}, "
                       f"N=5 {fb['flagger5']}, N=10 {fb['flagger10']}")
-                print(f"    current: {fb['promotions']} promoted, {fb['timeouts']} still holding after 20x hold; "
+                print(f"    current: {fb['promotions']} promoted, {fb['deadline']} paused at the progress deadline "
+                      f"(false holds to the deadline), {fb['timeouts']} neither; "
                       f"stage length median {statistics.median(d):.0f}s, max {max(d):.0f}s")
                 if fb["holding"]:
-                    print(f"    gates holding the timed-out stages: {fb['holding']}")
+                    print(f"    gates not passing when the stage stopped: {fb['holding']}")
                 print(f"    rollback causes, r4 (gates roll back): {fb['causes_rb']}")
                 print(f"    rollback causes, r5 (success floors hold): {fb['causes']}")
-            await c2.stop()
-        signed = all(call["signed"] for call in rx.calls)
+                calls["n"] += fb["hook_calls"]
+                calls["unsigned"] += fb["unsigned"]
+                calls["dup"] += fb["dup_keys"]
         keys = [call["key"] for call in rx.calls]
-        print(f"\nrollback hook calls received: {len(rx.calls)}, all signatures valid: {signed}, "
-              f"duplicate idempotency keys: {len(keys) - len(set(keys))}")
+        calls["n"] += len(rx.calls)
+        calls["unsigned"] += sum(not call["signed"] for call in rx.calls)
+        calls["dup"] += len(keys) - len(set(keys))
+        print(f"\nrollback hook calls received: {calls['n']}, all signatures valid: {calls['unsigned'] == 0}, "
+              f"duplicate idempotency keys: {calls['dup']}")
         print(f"wall time {time.perf_counter() - wall:.1f}s")
     finally:
         await store.close()
