@@ -74,9 +74,9 @@ _ERROR_TOKEN_FULL = re.compile(ERROR_TOKEN)
 APPLIED_MASK_RULES = (
     "quoted", "email", "ipv6", "dot_leaders", "number_token", "placeholder_chain", "mac_or_hex_pairs",
     "host_port", "unit_after_number", "domain", "path", "windows_path", "relative_path", "user",
-    "empty_value", "weekday_date")
+    "empty_value", "weekday_date", "clock_12h", "month_date")
 (_QUOTED, _EMAIL, _IPV6, _DOTS, _NUMBER, _CHAIN, _MAC, _HOST_PORT, _UNIT, _DOMAIN, _PATH, _WINPATH, _RELPATH,
- _USER, _EMPTY, _WEEKDAY) = (BY_NAME[n].regex for n in APPLIED_MASK_RULES)
+ _USER, _EMPTY, _WEEKDAY, _CLOCK12, _MONTH_DATE) = (BY_NAME[n].regex for n in APPLIED_MASK_RULES)
 _DOMAIN_HINT = re.compile(rf"\.(?:{TLDS})(?![\w-])")
 # The user rule, one literal-first regex per key (a literal start is a fast scan; the combined
 # rule's alternation is tried at every position). `(?<!\wKEY)` after the literal is the rule's
@@ -155,10 +155,14 @@ def _after_numbers(t: str) -> str:
             t = _HOST_PORT.sub(PLACEHOLDER, t)
         if "<*>:<*>" in t or "<*>.<*>" in t:
             t = _CHAIN.sub(PLACEHOLDER, t)
+        if "AM" in t or "PM" in t:
+            t = _CLOCK12.sub(PLACEHOLDER, t)
         if "<*> " in t:
             t = _UNIT.sub(PLACEHOLDER, t)
             if "Mon" in t or "Tue" in t or "Wed" in t or "Thu" in t or "Fri" in t or "Sat" in t or "Sun" in t:
                 t = _WEEKDAY.sub(PLACEHOLDER, t)
+        if ", <*>" in t:
+            t = _MONTH_DATE.sub(PLACEHOLDER, t)
     if "." in t and _DOMAIN_HINT.search(t):
         t = _DOMAIN.sub(PLACEHOLDER, t)
     if "/" in t:

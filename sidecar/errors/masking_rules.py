@@ -220,7 +220,10 @@ MASK_RULES: tuple[Rule, ...] = (
         # one that starts at every token); the letters glued before the digit are erased by
         # `_GLUED_PREFIX` in the memoised second stage. The lookbehinds exempt error codes:
         # two uppercase letters (and an optional - or _) before a run of 2+ digits ending the token.
-        r"\d(?<!\d\d)(?:(?<![A-Z][A-Z]\d)(?<![A-Z][A-Z][-_]\d)|(?!\d+[A-Z]?(?![\w.+-])))[\w.+-]*+",
+        # A java.time.Duration (`PT30S`, `PT10M`: JDK API docs `Duration.toString`, ISO 8601) has the
+        # error-code shape but is a value: `(?<=PT\d)` before an H/M/S unit lifts the exemption.
+        r"\d(?<!\d\d)(?:(?<![A-Z][A-Z]\d)(?<![A-Z][A-Z][-_]\d)|(?<=PT\d)(?=[\d.]*[HMS])|(?!\d+[A-Z]?(?![\w.+-])))"
+        r"[\w.+-]*+",
         PLACEHOLDER, (),
         (("Semaphore leak: expected 5, got 4 (req-8f3a1c)", "Semaphore leak: expected <*>, got <*> (<*>)"),
          ("Connection unregistered: 7f3a from 172.18.0.1 (duration: 331.14s)",
@@ -228,11 +231,12 @@ MASK_RULES: tuple[Rule, ...] = (
          ("Session 3f1c2a9e-7b6d-4c1e-9a0f-2b3c4d5e6f70 expired", "Session <*> expired"),
          ("<Task pending coro=<run()> at 0x7f3a2c1d9e40>", "<Task pending coro=<run()> at <*>>"),
          ("Using model: kimi-k2-0905-preview via kimi provider", "Using model: <*> via kimi provider"),
-         ("PGRST205 Could not find the table 'tmp_jobs_2'", "PGRST205 Could not find the table '<*>'")),
+         ("PGRST205 Could not find the table 'tmp_jobs_2'", "PGRST205 Could not find the table '<*>'"),
+         ("Retrying in PT30S after PT1M30.5S", "Retrying in <*> after <*>")),
         "A token (letters, digits, `_.+-`) with a digit is a counter, size, duration, id, UUID, "
         "version, hash, memory address or IPv4 address: variable. Vendor error codes (PGRST204 "
         "missing column vs PGRST205 missing table, ORA-00942) are exempt: uppercase letters then "
-        "two or more digits name the error although they contain digits.",
+        "two or more digits name the error although they contain digits; a Java Duration `PT30S` is not one.",
     ),
     _rule(
         "quoted", "mask",
@@ -294,6 +298,33 @@ MASK_RULES: tuple[Rule, ...] = (
          ("stored in memory (estimated size 384.0 B, free 3.6 GB)", "stored in memory (estimated size <*>, free <*>)")),
         "Durations and sizes: the unit goes with the number (attached units already are part of the "
         "token), so `2 s` and `900ms` give one template.",
+    ),
+    _rule(
+        "clock_12h", "mask",
+        # The 12-hour clock: java.text.DateFormat SHORT/MEDIUM time and MessageFormat's `{0}` of a Date
+        # (`12/7/26, 2:15 AM`; JDK 20+ CLDR 42 puts U+202F NARROW NO-BREAK SPACE before the marker),
+        # java.util.logging.SimpleFormatter's `%1$tl:%1$tM:%1$tS %1$Tp` (`2:15:03 AM`), C `%r` / `%p` (upper
+        # case in every one of them; glibc's lower-case `%P` is left out: two more scans of every text).
+        # The AM/PM marker is part of the time (digit-masked by then: `<*> AM`), and a short numeric
+        # date written before it (`M/d/yy, `) too.
+        r"<\*>(?:/<\*>/<\*>,? <\*>)?[ \u202f\u00a0]?(?:AM|PM)\b",  # literal-first: a fast scan
+        PLACEHOLDER, (),
+        (("scheduled at 12/7/26, 2:15 AM by cron", "scheduled at <*> by cron"),
+         ("lease ends at 11:15:04 PM today", "lease ends at <*> today")),
+        "The same time is printed `2:15 AM` and `11:15 PM`: without this rule the marker splits one "
+        "statement into an AM and a PM template (and the short date's slashes into pieces).",
+    ),
+    _rule(
+        "month_date", "mask",
+        # A US-style date with the year after a comma (`Mmm d, yyyy`): java.util.logging.SimpleFormatter's
+        # default `%1$tb %1$td, %1$tY` (JDK API docs), DateFormat MEDIUM/LONG in en_US (`Dec 7, 2026, 2:15:03
+        # AM`, `December 7, 2026 at ...`). Digits and the clock are masked by then; the comma is what a
+        # syslog `Mmm dd hh:mm:ss` (whose month the learner reads as a calendar word) never has.
+        r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? <\*>, <\*>(?:,? <\*>)?",
+        PLACEHOLDER, (),
+        (("Dec 07, 2026 11:15:04 PM org.example.Foo start", "<*> org.example.Foo start"),
+         ("built on June 3, 2026, 9:05:00 AM from trunk", "built on <*> from trunk")),
+        "The month name changes with the date; left in the template it splits one statement per month.",
     ),
     _rule(
         "weekday_date", "mask",

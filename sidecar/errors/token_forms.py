@@ -86,13 +86,29 @@ def _printed_collection(token: str) -> bool:
     Go's `%v` of a pointer to a struct `&{a b}` and of a map `map[k:v]` (go doc `fmt`: the `&` and
     `map[` spellings are fmt's own), and a bracket group holding pairs, `{Name:a}` (Go `%+v`),
     `{k=v}` (Java `AbstractMap.toString`), `Endpoint[host=a]` (a Java record's `toString`). Its twin: a
-    bracket group of plain words (`[preauth]`, `{name}`), which stays a word of the statement."""
+    bracket group of plain words (`[preauth]`, `{name}`), which stays a word of the statement.
+
+    A TYPE NAME glued to the bracket group is a printed object too, whatever its items (JDK API docs:
+    `Optional.toString` `Optional[v]`, `OptionalInt[5]`; `Thread.toString` `Thread[name,5,main]`;
+    `AbstractMap.SimpleEntry`/records `Name[...]`; Jetty's `QueuedThreadPool[qtp12]@hash{...}`): a
+    Java class name starts with a capital (JLS naming conventions, 6.1), and a statement does not glue
+    a word to a bracket. Its twin keeps no capitalised type before the bracket (`[preauth]`, `sshd[pid]`).
+    Lombok's parenthesised form counts only with a `field=` inside."""
     end = token.rstrip(",;.")
-    if end[-1:] not in ("]", "}"):
+    if end[-1:] not in ("]", "}", ")"):
         return False
+    if end[-1] == ")":
+        # Lombok `@ToString` (projectlombok.org, "@ToString"): `Name(field=value, ...)`; a call `Foo(x)`
+        # or a clause `(spawning)` has no `field=` and stays
+        if "=" not in end:
+            return False
+        opened = end.find("(")
+        return opened > 1 and end[0].isupper() and end[1:opened].isalnum() and "=" in end[opened:]
     if end.startswith(("&{", "map[")):
         return True
     opened = end.find("{" if end[-1] == "}" else "[")
+    if opened > 1 and end[0].isupper() and end[1:opened].isalnum():
+        return True
     return opened >= 0 and ("=" in end[opened:] or ":" in end[opened:])
 
 

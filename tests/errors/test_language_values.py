@@ -55,12 +55,13 @@ def test_one_group_per_statement_whatever_the_item_count(seed: int, shape: str) 
 
 
 @pytest.mark.parametrize("token", ["&{abc def}", "map[]", "map[a:1 b:2]", "{Name:abc}", "{k=v, k2=w}",
-                                   "Endpoint[host=abc, port=x]", "[a, b],"])
+                                   "Endpoint[host=abc, port=x]", "[a, b],", "Optional[abc]", "Thread[main,5,main]",
+                                   "OptionalInt[<*>]"])
 def test_printed_collections_are_values(token: str) -> None:
     assert variable_like(token)
 
 
-@pytest.mark.parametrize("token", ["[preauth]", "{name}", "(spawning)", "[main]"])
+@pytest.mark.parametrize("token", ["[preauth]", "{name}", "(spawning)", "[main]", "session[main]", "[Main]"])
 def test_bracketed_words_are_not(token: str) -> None:
     assert not variable_like(token)
 

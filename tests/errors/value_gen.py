@@ -1,6 +1,7 @@
 """Generated messages whose one slot holds a value in another language's notation (bench/GROUPING_CLASSES3.md
 S30, S33, S34, S36, S37, V1, V2; GROUPING_CLASSES2.md S24, S25): one statement, a token count that varies
-per line. Shared by tests/errors/test_language_values.py and bench/grouping_values_lang.py.
+per line; JVM values (round 13: `Duration`, `Optional`/`Thread`, `MessageFormat` dates, Jetty and Lombok
+`toString`). Shared by tests/errors/test_language_values.py and bench/grouping_values_lang.py.
 
 Each notation is written from its language's documented formatting (go doc `fmt` "The default format
 for %v": structs `{a b}`, `%+v` `{Name:a}`, pointers `&{...}`, slices `[a b]`, maps `map[k:v]` sorted;
@@ -96,10 +97,54 @@ def perl_ref(r: random.Random) -> str:
     return f"{blessed}{kind}(0x{_hex(r, 12)})"
 
 
+def java_duration(r: random.Random) -> str:
+    """`java.time.Duration.toString` (JDK API docs): `PT` then hours, minutes, seconds with a fraction, each
+    omitted when zero (`PT8H6M12.345S`, `PT30S`, `PT0S`)."""
+    h, m = r.choice((0, 0, r.randint(1, 48))), r.choice((0, r.randint(1, 59)))
+    sec = r.choice((0, r.randint(1, 59), r.randint(10, 59), f"{r.randint(0, 59)}.{r.randint(1, 999):03d}".rstrip("0")))
+    text = (f"{h}H" if h else "") + (f"{m}M" if m else "") + (f"{sec}S" if sec or not (h or m) else "")
+    return "PT" + text
+
+
+def java_optional(r: random.Random) -> str:
+    """`Optional.toString` `Optional[v]` / `Optional.empty`, `OptionalInt[5]`, and `Thread.toString`
+    `Thread[name,prio,group]` (JDK API docs): a type name glued to its printed items."""
+    return r.choice(("Optional.empty", f"Optional[{_item(r)}]", f"OptionalInt[{r.randint(0, 999)}]",
+                     f"Thread[{r.choice(('main', f'pool-{r.randint(1, 9)}-thread-{r.randint(1, 99)}'))},5,main]"))
+
+
+def java_date(r: random.Random) -> str:
+    """A Date through `MessageFormat`'s `{0}` / `DateFormat` SHORT (`12/7/26, 2:15 AM`; JDK 20+ puts U+202F
+    before the marker) or MEDIUM (`Dec 7, 2026, 2:15:03 AM`), the 12-hour clock of en_US."""
+    hm = f"{r.randint(1, 12)}:{r.randint(0, 59):02d}"
+    mark = r.choice((" ", "\u202f")) + r.choice(("AM", "PM"))
+    if r.random() < 0.5:
+        return f"{r.randint(1, 12)}/{r.randint(1, 28)}/{r.randint(20, 29)}, {hm}{mark}"
+    return f"{r.choice(('Jan', 'Jun', 'Dec'))} {r.randint(1, 28)}, 20{r.randint(20, 29)}, {hm}:{r.randint(0, 59):02d}{mark}"
+
+
+def jetty_object(r: random.Random) -> str:
+    """Jetty's `ContainerLifeCycle`/`ContextHandler` toString: `Name@hash{state,...}` with more groups after."""
+    h = _hex(r, r.randint(6, 8))
+    return r.choice((
+        f"ServerConnector@{h}{{HTTP/1.1, (http/1.1)}}{{0.0.0.0:{r.randint(1000, 9999)}}}",
+        f"o.e.j.s.ServletContextHandler@{h}{{/{_w(r)},file:///tmp/{_w(r)}/,{r.choice(('AVAILABLE', 'STARTED'))}}}",
+        f"QueuedThreadPool[qtp{r.randint(10**5, 10**7)}]@{h}{{STARTED,8<={r.randint(8, 200)}<=200,i={r.randint(0, 9)},q=0}}"))
+
+
+def lombok(r: random.Random) -> str:
+    """Lombok `@ToString` `Name(a=1, b=x)` and an IDE-generated `Name{a=1, b='x'}`."""
+    fields = [f"{k}={r.choice((_item(r), repr(_w(r))))}" for k in ("id", "name", "status", "owner")[: r.randint(1, 4)]]
+    opened, closed = r.choice((("Order(", ")"), ("User{", "}")))
+    return opened + ", ".join(fields) + closed
+
+
 SHAPES: dict[str, Callable[[random.Random], str]] = {
     "go_struct": go_struct, "go_struct_plus": go_struct_plus, "go_slice": go_slice, "go_map": go_map,
     "java_list": java_list, "java_map": java_map, "java_record": java_record, "java_identity": java_identity,
     "node_object": node_object, "node_array": node_array, "node_map": node_map, "perl_ref": perl_ref,
+    "java_duration": java_duration, "java_optional": java_optional, "java_date": java_date,
+    "jetty_object": jetty_object, "lombok": lombok,
 }
 
 
