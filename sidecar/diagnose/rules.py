@@ -43,6 +43,7 @@ from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .base_family import base_verdict
 from .classes import code_meaning, warm
+from .deciding_facts import with_facts
 from .honest_unknown import rated_catch_all
 from .model import Diagnosis, DiagnosisInput, one_line
 from .named_exception import named_in_message
@@ -296,6 +297,7 @@ class RuleSet:
         diagnosis = second_looks(diagnosis, inp, sit, self._diagnose)  # the records around it (second_looks.py)
         if outermost:  # a second look compares a recursive answer with the catch-all's constant (honest_unknown.py)
             diagnosis = rated_catch_all(diagnosis, sit)
+            diagnosis = with_facts(diagnosis, inp, sit)  # the records around it that bear on it, quoted (deciding_facts.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))

@@ -21,6 +21,8 @@ _NAME = r"(?:[A-Z][A-Z0-9]{1,30}(?:_[A-Z0-9]{1,30}){1,6}|PG[A-Z]{2,20}(?![\w]))"
 _VALUE = r"'[^'\n]{0,300}'|\"[^\"\n]{0,300}\"|[^\s,;()]{1,300}"
 # NAME=value, NAME: value, and a key printed with its setting after it ("base_url=http://... (KIMI_BASE_URL)")
 _SET = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\s*[=:]\s*(?P<value>{_VALUE})")
+SETTING_PAIR = _SET  # public: deciding_facts.py reads a printed setting with the same grammar
+SETTING_NAME = re.compile(rf"(?<![\w.\[]){_NAME}(?![\w\]])")  # a setting named anywhere ('SENTRY_DSN not set'; a [TAG] is none)
 _KEYED = re.compile(rf"(?<![\w.])(?P<key>[a-z][\w.]{{1,40}})\s*=\s*(?P<value>{_VALUE})\s*\((?:env\s+|from\s+)?(?P<name>{_NAME})\b")
 
 

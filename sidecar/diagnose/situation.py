@@ -161,6 +161,23 @@ def _first_remote(texts: list[str], table: tuple[tuple[str, re.Pattern[str]], ..
     return [name for _, _, name in sorted(hits)]
 
 
+# a setting of one remote's client, by the gateway's env names (GLM_TIMEOUT_SECS, KIMI_BASE_URL, SUPABASE_URL, REDIS_URL),
+# and the provider's name as a key in lower case ('provider limits: kimi=5 glm=10': _NAMED's GLM is upper case only)
+_SETTING_PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("glm", re.compile(r"\b(?:GLM|ZAI|ZHIPUAI?)_[A-Z]|\bglm\b")), ("kimi", re.compile(r"\b(?:KIMI|MOONSHOT)_[A-Z]")),
+    ("supabase", re.compile(r"\bSUPABASE_[A-Z]")), ("redis", re.compile(r"\bREDIS_[A-Z]")),
+)
+
+
+def remotes_named(text: str, logger: str | None = None) -> set[str]:
+    """The remotes one line names by host, model name, its own words or its logger (the tables above): for a record
+    other than the error's (deciding_facts.py asks whether a record concerns another remote than the error)."""
+    texts = [text[:MAX_SCAN]]
+    found = [*_first_remote(texts, _HOSTS), *_first_remote(texts, _MODELS), *_first_remote(texts, _NAMED),
+             *_first_remote(texts, _SETTING_PREFIX)]
+    return set(found + (_first_remote([logger], _LOGGERS) if logger else []))
+
+
 def _components(inp: DiagnosisInput, record: str) -> list[str]:
     out: list[str] = []
     for t in inp.exception_types():

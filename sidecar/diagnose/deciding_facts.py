@@ -1,0 +1,316 @@
+"""The records of the excerpt that bear on the error, quoted in the answer: "the log around it".
+
+Round 12's measure (evals/RESULTS.md, round 13): in 28 of held-out 12's 40 `mentions` failures the deciding word was
+IN the excerpt, mostly in a record other than the error - a config/ops/startup record, a second logger, a kernel line,
+a setting echoed at start. The on-call engineer reading at 3 a.m. needs that record quoted. This module finds the
+records near the error that bear on it and names them after the answer's root cause, bounded (MAX_FACTS quotes of at
+most QUOTE_CHARS each) and redacted by the caller like every quote of the log. It QUOTES, it never judges: the
+category, the confidence and the cause text the rules decided stay as they are.
+
+Which records bear on an error is a question about the record's relation to it, not about its words (no list of the
+cases' words here). The classes, strongest first (`_score`, the weights next to each):
+1. LINKED: the record names a distinctive token the error record names too - the same request/task/upload id, host or
+   address, table, key, path (or a directory holding the error's path), function (a frame's name), setting. A token is
+   distinctive by its shape (it carries a digit, `_`, `.`, `-`, an inner capital, or is an UPPER_CASE name: a plain
+   lower-case word recurs in unrelated records) and by its rarity in the excerpt (its weight divides by the number of
+   records naming it: a token every record carries - the service's name - ties nothing).
+2. ANOTHER PROGRAM: a record only a system grammar reads (syslog/journald/klog/postgres server lines:
+   ingest/sysheaders.py) - the kernel, the clock daemon, cron, the orchestrator - the layer under the process.
+3. A CHANGE: a record announcing a deploy, upgrade, migration, restore, rollback, maintenance, failover, restart or
+   reload (what changed is the first question of an incident review).
+4. A LEVEL: a WARNING/ERROR record of the excerpt other than a repeat of the error itself.
+5. A VALUE ECHOED: a setting printed as NAME=value (setting_lines.py's grammar), a version, a size, a percentage, a
+   limit/max/quota value - what a limit or a mismatch is read from.
+Never quoted: a record carrying another request's id than the error's (another request's: following.py's rule); a
+record naming a remote (provider, database, cache: situation.py's tables) the error does not concern - it bears on
+another component, and its name in the answer reads as a cause the rules did not decide (entities.py's rule for its
+hosts; measured on the spent sets: such quotes were most of the must_not words the quotes added); a line of a
+traceback (the error's own, or an earlier one's frames); a repeat of the error's own message; a record naming a
+setting (NAME=value, 'SENTRY_DSN not set': setting_lines.py's names) unless the answer's category is config - a quoted setting reads as "this setting is the cause", which an
+answer of another category denies (measured: on gen-dev, the near-miss twins whose setting is NOT the cause were most
+of the must_not words the quotes added, 24 of 52). A quote leaves out a
+URL's query and a credential's key=value (neither is a fact to read; the redaction would mask the second anyway),
+and its source is the logger's last part (the package path's words - `providers`, `files` - are no fact either).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..ingest.formats import TextDialect
+from ..ingest.sysdialect import system_header
+from ..redaction import redact
+from .excerpt_shapes import as_text_lines
+from .following import request_id
+from .model import Diagnosis, DiagnosisInput, one_line
+from .setting_lines import SETTING_NAME
+from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
+from .situation import Situation, remotes_named
+
+MAX_FACTS = 3
+QUOTE_CHARS = 170
+LINE = 2048
+BEFORE = 60  # context lines read (nearest last)
+AFTER = 20  # later lines read
+MIN_SCORE = 0.6  # a record must bear on the error by at least one class's full weight (module docstring)
+
+_DIALECT = TextDialect()
+
+# tokens: word characters joined by . and - (a host, a dotted module, db-1, 0042_link_files_batch_fn.sql); ':' and '/'
+# split them (an id inside upload:5d2f:state, a table at the end of a URL), paths are read on their own (_PATH)
+_TOKEN = re.compile(r"[A-Za-z0-9_](?:[\w.\-]*\w)?")
+_PATH = re.compile(r"(?<![\w.:/])/(?:[\w.\-]+/)*[\w.\-]+")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d(?:T[\d.]+Z?)?$|^\d{1,2}-\d{1,2}$")
+_FLOAT = re.compile(r"^\d+\.\d+$")
+_NUMERIC_DOTS = re.compile(r"^[\d.]+$")  # an address or a version: one token, its parts are no names
+_MARK = re.compile(r"\d|_|\w[.\-]\w|[a-z][A-Z]")
+# words every log shape prints that name no thing: levels, HTTP methods and versions, SQL verbs, units
+_COMMON = frozenset("""ERROR WARNING WARN INFO DEBUG CRITICAL FATAL TRACE NOTICE HTTP HTTPS GET POST PUT PATCH DELETE HEAD
+OPTIONS SELECT UPDATE INSERT WHERE FROM INTO VALUES SET RETURNING NULL TRUE FALSE NONE UTC GMT JSON TCP UDP TLS SSL EOF
+URL API OK""".split())
+# a traceback's own lines and the runtime's banners: the error's (or an earlier error's) frames, never a fact
+_TRACEBACK_LINE = re.compile(r"^(?:\s|Traceback \(most recent call last\)|During handling of the above|The above "
+                             r"exception was|--- Logging error ---|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)\b)")
+_FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+, in (?P<fn>[\w.<>]+)', re.M)
+_STAMP = re.compile(r"\b(\d\d:\d\d:\d\d)\b")
+_PROGRAM = re.compile(r"(?P<p>[A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?[:\]]\s*$")
+
+# class 3, a change: the words operators and tools log a change of the running system with
+_CHANGE = re.compile(r"\b(?:deploy\w*|upgrad\w*|downgrad\w*|migrat\w*|restor\w*|roll(?:ed|ing)?[ -]?back|rollout|"
+                     r"maintenance|fail(?:ed)?[ -]?over|restart\w*|reload\w*|re-?configur\w*|rotat(?:ed|ing)|"
+                     r"previously|changed? from|scaled?|patch(?:ed|ing))\b", re.I)
+# httpx/_client.py logs each response at INFO: 'HTTP Request: %s %s "%s %d %s"' (method, url, http_version, status,
+# reason); urllib3 at DEBUG '"%s %s %s" %s %s' - the status of the reply the error may be about
+_HTTP_REPLY = re.compile(r'"HTTP/\d(?:\.\d)? \d{3}\b|"\s\d{3}\s\d+$')
+# warnings.formatwarning: "%s:%s: %s: %s\n" (filename, lineno, category, message) - a warning printed to stderr
+_PY_WARNING = re.compile(r"^(?P<file>\S+\.py):\d+: (?P<cat>[A-Z]\w*Warning): (?P<msg>.+)$")
+# class 5, a value: a version, a size, a percentage, a limit
+_VERSION = re.compile(r"\b[A-Za-z][\w-]*[ :/v]v?\d+\.\d+(?:\.\d+)?\b")
+_SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:[KMGTP]i?B?|bytes|[kKmM]?s|ms|%)(?![\w])")
+_LIMIT = re.compile(r"\b(?:limit|max(?:imum)?|min(?:imum)?|quota|cap(?:acity)?|threshold|ttl|timeout)\w*\b", re.I)
+
+W_LINK = 1.0  # a distinctive token named by both (divided by the number of records naming it)
+W_LINK_CAP = 1.6
+W_SYSTEM = 0.6  # another program's record (class 2)
+W_CHANGE = 0.6  # a change of the running system (class 3)
+W_LEVEL = {"WARNING": 0.45, "ERROR": 0.6, "CRITICAL": 0.6}  # class 4, within NEAR lines of the error (half further)
+NEAR = 5
+W_SETTING = 0.5  # NAME=value (class 5)
+W_VALUE = 0.2  # a version, a size or a limit word (class 5), each
+W_LOGGER = 0.3  # the error's own logger: the component logs its own steps before it fails
+W_REPLY = 0.45  # the HTTP client's record of the reply, next to the error (class 4's "what happened just then")
+W_NEAR = 0.15  # one of the three records next to the error: what happened just then
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One record quoted: its words, who wrote it, when, and how far from the error (negative: before it)."""
+
+    text: str
+    source: str | None
+    at: str | None
+    offset: int
+    score: float
+
+
+@dataclass(slots=True)
+class _Record:
+    line: str
+    message: str
+    level: str | None
+    source: str | None
+    system: bool
+    offset: int
+    tokens: frozenset[str]
+
+
+def _tokens(text: str) -> set[str]:
+    """The distinctive tokens of `text` (module docstring, class 1), lower-cased (SEMANTIC_CACHE in a tag is the
+    semantic_cache of a file name), with the distinctive parts of a dotted one (the semantic_cache of
+    utils.infrastructure.semantic_cache and of semantic_cache.db) and every directory of the paths it names."""
+    out: set[str] = set()
+    for t in _TOKEN.findall(text):
+        if _distinctive(t):
+            out.add(t.lower())
+            if "." in t and not _NUMERIC_DOTS.match(t):
+                out.update(p.lower() for p in t.split(".") if _distinctive(p))
+    for p in _PATH.findall(text):
+        parts = [s for s in p.split("/") if s]
+        out.update("/" + "/".join(parts[:i]).lower() for i in range(2, len(parts) + 1))
+    return out
+
+
+def _distinctive(tok: str) -> bool:
+    if len(tok) < 3 or _DATE.match(tok) or _FLOAT.match(tok) or tok.upper() in _COMMON:
+        return False
+    if tok.isdigit():  # a number names a thing when it is long (an id, a port is a value); a year does not
+        return len(tok) >= 4 and not re.fullmatch(r"(?:19|20)\d\d", tok)
+    return bool(_MARK.search(tok)) or (tok.isupper() and len(tok) >= 4)
+
+
+def _record(raw: str, offset: int) -> _Record | None:
+    """A candidate record of one line (any shape: the gateway's text, JSON lines, Docker json-file, another program's
+    grammar, a bare line), or None for a traceback line or an empty one."""
+    line = raw[:LINE]
+    if line.lstrip().startswith("{"):
+        line = " ".join(as_text_lines([line]))[:LINE]  # JSON lines / Docker json-file, as the gateway's text
+    if not line.strip() or _TRACEBACK_LINE.match(line):
+        return None
+    header = _DIALECT.parse_header(line)
+    if header is not None:
+        return _Record(line, header.message, header.level, header.logger or None, False, offset,
+                       frozenset(_tokens(header.message)))
+    warned = _PY_WARNING.match(line)
+    if warned is not None:
+        return _Record(line, warned.group("msg"), "WARNING", warned.group("cat"), False, offset,
+                       frozenset(_tokens(warned.group("msg"))))
+    system = system_header(line)
+    if system is not None:
+        cut, level = system
+        head = line[:max(0, len(line) - len(cut.message))]
+        prog = _PROGRAM.search(head.rstrip())
+        return _Record(line, cut.message, level, prog.group("p") if prog else None, True, offset,
+                       frozenset(_tokens(cut.message)))
+    return _Record(line, line.strip(), None, None, False, offset, frozenset(_tokens(line)))
+
+
+def _error_tokens(inp: DiagnosisInput) -> set[str]:
+    """What the error record names: its messages, its record's own lines (not the frames' source) and the frames'
+    function names."""
+    tail = inp.traceback[-8192:]
+    kept = [ln for ln in tail.splitlines() if not ln.startswith("    ") and not ln.lstrip().startswith('File "')]
+    out = _tokens(" ".join([*inp.messages(), *kept]))
+    out.update(fn for fn in _FRAME.findall(tail) if "_" in fn and not fn.startswith("<"))
+    return out
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()))[:200]
+
+
+def _score(rec: _Record, linked: float, inp: DiagnosisInput) -> float:
+    """How much `rec` bears on the error: the classes of the module docstring, summed."""
+    score = min(W_LINK_CAP, linked)
+    if rec.system:
+        score += W_SYSTEM
+    if _CHANGE.search(rec.message):
+        score += W_CHANGE
+    # a warning next to the error is what happened just then; one an hour of records away is tied by its level alone
+    score += W_LEVEL.get(rec.level or "", 0.0) * (1.0 if abs(rec.offset) <= NEAR else 0.5)
+    if SETTING.search(rec.message):
+        score += W_SETTING
+    score += W_VALUE * sum(1 for rx in (_VERSION, _SIZE, _LIMIT) if rx.search(rec.message))
+    if inp.logger and rec.source == inp.logger:
+        score += W_LOGGER
+    if abs(rec.offset) <= 3:
+        score += W_NEAR + (W_REPLY if _HTTP_REPLY.search(rec.message) else 0.0)
+    return score
+
+
+def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown") -> list[Fact]:
+    """The records around `inp`'s error (in situation `sit`) that bear on it (module docstring), best first, at most
+    MAX_FACTS; a printed setting only when the answer's `category` is config (module docstring)."""
+    before = [(r, -(len(inp.context[-BEFORE:]) - i)) for i, r in enumerate(inp.context[-BEFORE:])]
+    after = [(r, i + 1) for i, r in enumerate(inp.after[:AFTER])]
+    records = [rec for raw, off in (*before, *after) if (rec := _record(raw, off)) is not None]
+    # another program's stamped lines interleaved in the file after the error's header are cut into the error's record
+    # (only the gateway's headers start a record there: excerpt.py); they are that program's records, not the error's
+    records += [rec for i, raw in enumerate(inp.traceback.splitlines()[1:AFTER])
+                if _STAMP.search(raw[:40]) and (rec := _record(raw, i + 1)) is not None and rec.system]
+    if not records:
+        return []
+    ours = _error_tokens(inp)
+    # the remotes the error's OWN record names (situation.py also reads the nearest context line: a Kimi prompt being
+    # built before a template error does not make the template error Kimi's)
+    record = " ".join([*inp.messages(), inp.traceback[-8192:]])
+    own_remotes = remotes_named(record, inp.logger) | ({sit.remote} if sit.remote and sit.remote_named_by_record else set())
+    own_request = request_id("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
+    own_shape = {_shape(m) for m in inp.messages()}
+    df: dict[str, int] = {}
+    for rec in records:
+        for t in rec.tokens & ours:
+            df[t] = df.get(t, 0) + 1
+    scored: list[tuple[float, Fact]] = []
+    seen: set[str] = set()
+    for rec in records:
+        theirs = request_id(rec.line)
+        if theirs is not None and own_request is not None and theirs != own_request:
+            continue  # another request's record (following.py)
+        if _shape(rec.message) in own_shape or _shape(rec.message) in seen:
+            continue  # the error itself logged again, or a record already kept
+        text = rec.message
+        if SETTING_NAME.search(text):
+            if category != "config":
+                continue  # a named setting reads as the cause: only where the rules decided a setting is (docstring)
+        if SETTING.search(text):
+            cut = _own_settings(text, own_remotes)
+            if cut is None:
+                continue
+            text = cut
+        if not remotes_named(SETTING.sub("", text), rec.source).issubset(own_remotes):
+            continue  # a record of another remote (module docstring)
+        shared = rec.tokens & ours
+        linked = sum(W_LINK / df[t] for t in shared)
+        score = _score(rec, linked, inp)
+        if score < MIN_SCORE:
+            continue
+        seen.add(_shape(rec.message))
+        at = _STAMP.search(rec.line[:40])
+        source = rec.source.rsplit(".", 1)[-1] if rec.source else None
+        scored.append((score, Fact(_quote(text, shared), source, at.group(1) if at else None,
+                                   rec.offset, round(score, 2))))
+    scored.sort(key=lambda sf: (-sf[0], abs(sf[1].offset)))
+    return [f for _, f in scored[:MAX_FACTS]]
+
+
+def _own_settings(message: str, own_remotes: set[str]) -> str | None:
+    """A settings line cut to the settings that are not another remote's client's (`capacity settings:
+    EXAI_WS_GLOBAL_CAPACITY=-1` out of `..., KIMI_MAX_INFLIGHT=4, GLM_MAX_INFLIGHT=4` for an error of no remote): the
+    words before the first setting and the kept NAME=value pairs; None when every setting is another remote's."""
+    pairs = list(SETTING.finditer(message))
+    kept = [m.group(0) for m in pairs if remotes_named(m.group("name")).issubset(own_remotes)]
+    if not kept:
+        return None
+    if len(kept) == len(pairs):
+        return message
+    head = message[:pairs[0].start()].strip()
+    return (head + " " if head else "") + ", ".join(kept)
+
+
+_URL_QUERY = re.compile(r"(\b(?:https?|wss?)://[^\s?\"']+)\?[^\s\"']*")
+_CREDENTIAL = re.compile(r"\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key)\s*[=:]\s*\S+", re.I)
+
+
+def _quote(message: str, shared: frozenset[str]) -> str:
+    """The record's words, one line, without a URL's query or a credential pair (module docstring); a long one cut
+    around the first token it shares with the error."""
+    flat = " ".join(_CREDENTIAL.sub("", _URL_QUERY.sub(r"\1", message)).split())
+    low = flat.lower()
+    if len(flat) <= QUOTE_CHARS:
+        return flat
+    at = min((low.find(t) for t in shared if t in low), default=-1)
+    if at < 0:
+        return one_line(flat, QUOTE_CHARS)
+    start = max(0, min(at - QUOTE_CHARS // 3, len(flat) - QUOTE_CHARS))
+    cut = flat[start:start + QUOTE_CHARS]
+    return ("…" if start > 0 else "") + cut + ("…" if start + QUOTE_CHARS < len(flat) else "")
+
+
+def facts_clause(inp: DiagnosisInput, sit: Situation, already: str, category: str = "unknown") -> str:
+    """' The log around it: "<words>" (<source>, <time>); ...' for the facts `already` does not quote ('' if none),
+    redacted like every quote of the log."""
+    said = " ".join(already.split())
+    parts = []
+    for f in deciding_facts(inp, sit, category):
+        if f.text in said:
+            continue
+        where = ", ".join(x for x in (f.source, f.at, "after it" if f.offset > 0 else None) if x)
+        parts.append(f'"{f.text}"' + (f" ({where})" if where else ""))
+    return redact(" The log around it: " + "; ".join(parts) + ".") if parts else ""
+
+
+def with_facts(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
+    """`d` with the records that bear on its error named after its root cause (its verdict unchanged)."""
+    clause = facts_clause(inp, sit, d.root_cause, d.category)
+    return d if not clause else d.model_copy(update={"root_cause": d.root_cause + clause})

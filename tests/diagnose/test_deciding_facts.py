@@ -1,0 +1,108 @@
+"""The records around an error that bear on it are quoted in the answer (diagnose/deciding_facts.py), whatever their
+logger, position (before or after the error), shape (text, JSON lines, Docker json-file) and value; a lookalike record
+NOT tied to the error (another request's id, another directory, a warning far from it) is not quoted, nor is a filler
+record. Generated: each seed draws the loggers, ids, values, wordings, position and shape."""
+
+from __future__ import annotations
+
+import json
+import random
+import traceback
+from typing import Any
+
+import pytest
+
+from sidecar.diagnose.excerpt import excerpt_to_input
+from tests.diagnose.logged import RULES
+from tests.diagnose.test_excerpt_shapes import _failures, _json_lines, _text
+
+LOGGERS = ("src.providers.files", "src.daemon.ws_server", "tools.import_table", "utils.cache_cleanup", "src.core.jobs",
+           "app.storage.writer", "worker.sync")
+FILLERS = ("heartbeat: {n} sessions open", "scheduler tick {n} done", "metrics flushed ({n} series)")
+KINDS = ("request", "path", "kernel", "warning", "change")
+
+
+def _value(rng: random.Random) -> str:
+    """The deciding fact's value, in one of the shapes such values are printed in."""
+    return rng.choice([f"EX {rng.randint(30, 900)}", f"{rng.randint(2, 90)}.{rng.randint(0, 9)}G",
+                       f"max_chunks={rng.randint(100, 9000)}", f"queue limit {rng.randint(8, 512)}",
+                       f"v{rng.randint(1, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"])
+
+
+def _case(seed: int, kind: str, twin: bool) -> tuple[list[dict[str, Any]], str, str]:
+    """(records, the deciding value, the shape's name): an error, fillers, and one record that bears on it (or, as a
+    twin, its lookalike that does not)."""
+    rng = random.Random(f"{seed}-{kind}")  # the twin draws what its case draws: only the tie differs
+    exc = _failures(rng)
+    own, other = rng.sample(LOGGERS, 2)
+    rid, rid2 = f"{rng.getrandbits(32):08x}", f"{rng.getrandbits(32):08x}"
+    folder = f"/app/{rng.choice(['cache', 'data', 'uploads'])}/{rng.choice(['l2', 'batch', 'incoming'])}{rng.randint(1, 99)}"
+    value = _value(rng)
+    message = (f"[req:{rid}] saving the upload failed" if kind == "request"
+               else f"writing {folder}/part-{rng.randint(1, 999)}.bin failed" if kind == "path" else "job step failed")
+    error = {"level": "ERROR", "logger": own, "message": message, "exc": "".join(traceback.format_exception(exc)).rstrip()}
+    if kind == "request":
+        fact = {"level": rng.choice(["DEBUG", "INFO"]), "logger": other,
+                "message": f"[req:{rid2 if twin else rid}] {rng.choice(['SET upload state', 'stored resume state'])} {value}"}
+    elif kind == "path":
+        where = f"/srv/{rng.choice(['other', 'spare'])}{rng.randint(1, 9)}" if twin else folder
+        fact = {"level": "INFO", "logger": other, "message": f"volume {where} ({value}): 100% used"}
+    elif kind == "kernel":
+        fact = {"raw": f"Dec 06 14:00:0{rng.randint(1, 9)} host-{rng.randint(1, 99)} kernel: "
+                       f"{rng.choice(['TCP: out of memory', 'nf_conntrack: table full'])} -- limit {value}"}
+    elif kind == "warning":
+        fact = {"level": "WARNING", "logger": other, "message": f"{rng.choice(['queue backlog', 'slow consumer'])} at {value}"}
+    else:
+        fact = {"level": "INFO", "logger": other,
+                "message": f"{rng.choice(['deploy', 'upgraded to', 'config reloaded:'])} {value} by {rng.choice(['ci', 'ops'])}"}
+    fillers = [{"level": "INFO", "logger": rng.choice(LOGGERS), "message": rng.choice(FILLERS).format(n=rng.randint(2, 99))}
+               for _ in range(rng.randint(2, 4))]
+    after = rng.random() < 0.5
+    if kind == "warning" and twin:  # the warning far from the error (six records away), tied to it by nothing
+        fillers += [{"level": "INFO", "logger": rng.choice(LOGGERS), "message": f"scheduler tick {i} done"} for i in range(6)]
+        records = [fact, *fillers, error]
+    else:
+        records = [*fillers, error, fact] if after else [*fillers, fact, error]
+    for t, r in enumerate(records):
+        r["t"] = t
+    shapes = ["text", "docker"] if kind == "kernel" else ["text", "json", "docker"]
+    return records, value, rng.choice(shapes)
+
+
+def _excerpt(records: list[dict[str, Any]], shape: str) -> str:
+    if shape == "json":
+        return "\n".join(_json_lines(records))
+    text = [ln for r in records for ln in ([r["raw"]] if "raw" in r else _text([r]))]
+    return "\n".join(_docker_lines(text) if shape == "docker" else text)
+
+
+def _docker_lines(text: list[str]) -> list[str]:
+    """Docker's json-file driver around each line (test_excerpt_shapes._docker does it for records; a kernel line is
+    no record of the gateway's)."""
+    return [json.dumps({"log": ln + "\n", "stream": "stderr", "time": "2026-12-06T14:00:06.123456789Z"}) for ln in text]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_record_that_bears_on_the_error_is_quoted(seed: int, kind: str) -> None:
+    records, value, shape = _case(seed, kind, twin=False)
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, shape)))
+    assert value in d.root_cause, (kind, shape, d.root_cause)
+    quoted = d.root_cause.split("The log around it:", 1)[-1]
+    fillers = [r["message"] for r in records if r.get("message", "").split(" ")[0] in ("heartbeat:", "scheduler", "metrics")]
+    assert not any(f in quoted for f in fillers), quoted
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["request", "path", "warning"])
+def test_a_lookalike_record_not_tied_to_the_error_is_not_quoted(seed: int, kind: str) -> None:
+    records, value, shape = _case(seed, kind, twin=True)
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, shape)))
+    assert value not in d.root_cause, (kind, shape, d.root_cause)
+    case = RULES.diagnose(excerpt_to_input(_excerpt(_case(seed, kind, twin=False)[0], shape)))
+    assert (case.category, case.rule) == (d.category, d.rule)  # the quotes never move the verdict
+
+
+def test_every_seed_draws_other_values_and_shapes() -> None:
+    drawn = {(_case(seed, kind, False)[1], _case(seed, kind, False)[2]) for seed in range(1, 7) for kind in KINDS}
+    assert len({v for v, _ in drawn}) >= 20 and {s for _, s in drawn} == {"text", "json", "docker"}
