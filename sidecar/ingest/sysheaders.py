@@ -76,12 +76,23 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # or `... [-] `; the request context is header, `%(instance)s` (`[instance: uuid] `) is left.
     (r"\d\d", rf"{_ISO} \d+ (?P<level>TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) [\w.]+ \[(?:-|req-[^\]]*)\] "
      r"(?P<msg>.*)"),
+    # Jetty's own loggers: 9.x StdErrLog.tag (`yyyy-MM-dd HH:mm:ss.SSS` glued to `:INFO:`/`:WARN:`/`:DBUG:`,
+    # the abbreviated logger `oejs.Server`, `:`, the thread name, `: `) and 10+ StdErrAppender.emit (the
+    # level padded to 5: `:INFO :`). A thread name may hold blanks, `@`, braces and colons (an acceptor's
+    # `qtp1-17-acceptor-0@1b6d-ServerConnector@7a81{HTTP/1.1, (http/1.1)}{0.0.0.0:8080}`), never `: `.
+    (r"\d\d", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:(?P<level>INFO|WARN|DBUG|DEBUG|ERROR|TRACE|IGNORED) ?"
+     r":[^\s:]++:[^\n]*?: (?P<msg>.*)"),
+    # Tomcat JULI OneLineFormatter (Tomcat docs, "Logging in Tomcat"): `dd-MMM-yyyy HH:mm:ss.SSS LEVEL [thread]
+    # class.method MSG`, java.util.logging's level names; the class and method are the call site's.
+    (r"\d\d", rf"\d\d-{_MON}-\d{{4}} \d\d:\d\d:\d\d\.\d{{3}} (?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST) "
+     rf"{_BRACKET} [\w.$<>]++ (?P<msg>.*)"),
     # H5 log4j/logback PatternLayout: a time, then level, thread `[%t]`, pid fields in the pattern's
     # order (at least the level), then `%c: ` / `%c - ` or a bare ` - ` separator. log4j 1.x TTCC
     # starts with `%r` (millis since start) before `[%t]`; Spring Boot (H13) right-aligns the level,
     # prints `PID --- [app] [  thread]` and pads the logger before ` : ` (GROUPING_CLASSES2 H12/H13).
+    # logback >= 1.3's BasicConfigurator pattern `%logger{36} -%kvp- %msg` prints ` -- ` when no pairs.
     (r"\d[\d ]", rf"(?:{_JTIME}|\d+(?= \[)),?(?: -)?(?: +(?:{_BRACKET}|\d+|---))* +(?P<level>{_JLEVEL})"
-    rf"(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| -)| +-)?(?: +|$)(?P<msg>.*)"),
+    rf"(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| --?)| +-)?(?: +|$)(?P<msg>.*)"),
     # H1/H3 BSD syslog (RFC 3164 §4.1), rsyslog's file format, journalctl -o short/short-iso/
     # short-precise: `[<PRI>]TIMESTAMP [HOST ]TAG: MSG` (a relayed line may lack HOST, or carry a second
     # `TIMESTAMP HOST` pair when a relay re-stamps it, GROUPING_CLASSES2 H24). sysklogd

@@ -104,6 +104,8 @@ def _log4j(rng: random.Random) -> str:  # H5 PatternLayout / logback defaults, l
         f"{rng.randint(0, 235959):06d} {rng.randint(1, 9999)} {pad} {_logger(rng)}: ",  # HDFS
         f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d} "
         f"{_thread(rng)} {pad} {_logger(rng)} - ",                                      # logback default
+        f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d} "
+        f"{_thread(rng)} {pad} {_logger(rng)} -- ",                     # logback >= 1.3 `-%kvp- ` with no pairs
     ])
 
 
@@ -225,9 +227,37 @@ def _carrier(rng: random.Random) -> str:  # H9: postgres under syslog, log4j und
     return outer + rng.choice([_postgres, _log4j, _klog])(rng)
 
 
+def _jetty(rng: random.Random) -> str:
+    """Jetty's own loggers (GROUPING_CLASSES3 H32's neighbours): 9.x `StdErrLog` (`yyyy-MM-dd HH:mm:ss.SSS`
+    glued to `:LEVEL:` with `DBUG` for debug, the abbreviated logger `oejs.Server`, the thread name, `: `)
+    and 10+ `StdErrAppender` (the level padded to 5 before its colon: `:INFO :`); thread names of the
+    pool, its acceptors (blanks, `@`, braces and colons inside) and the scheduler."""
+    t = _iso(rng, " ", "", False) + f".{rng.randint(0, 999):03d}"
+    lvl = rng.choice(["INFO", "WARN", "DBUG"]) if rng.random() < 0.5 else rng.choice(["INFO ", "WARN ", "DEBUG", "ERROR"])
+    logger = rng.choice(["oejs.Server", "oejsh.ContextHandler", "oejus.SslContextFactory", "org.eclipse.jetty.server.Server",
+                         f"{_word(rng, 1, 2)}.{_word(rng).title()}"])
+    thread = rng.choice(["main", f"qtp{rng.randint(10**5, 10**9)}-{rng.randint(1, 99)}", f"Scheduler-{rng.randint(1, 10**9)}",
+                         f"qtp{rng.randint(10**5, 10**9)}-{rng.randint(1, 99)}-acceptor-0@{rng.randint(0, 2**31):x}-"
+                         f"ServerConnector@{rng.randint(0, 2**31):x}{{HTTP/1.1, (http/1.1)}}{{0.0.0.0:{rng.randint(1, 65535)}}}"])
+    return f"{t}:{lvl}:{logger}:{thread}: "
+
+
+def _tomcat(rng: random.Random) -> str:
+    """Tomcat's `OneLineFormatter` (Tomcat docs "Logging in Tomcat"; JULI): `dd-MMM-yyyy HH:mm:ss.SSS LEVEL
+    [thread] class.method ` with java.util.logging's level names."""
+    t = (f"{rng.randint(1, 28):02d}-{rng.choice(MONTHS)}-{rng.randint(2000, 2030)} {rng.randint(0, 23):02d}:"
+         f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}")
+    lvl = rng.choice(["SEVERE", "WARNING", "INFO", "CONFIG", "FINE"])
+    thread = rng.choice(["main", f"http-nio-{rng.randint(1, 65535)}-exec-{rng.randint(1, 200)}", "localhost-startStop-1",
+                         f"Catalina-utility-{rng.randint(1, 9)}"])
+    where = f"{_logger(rng)}.{rng.choice(['start', 'init', 'startInternal', '<init>', 'lambda$0'])}"
+    return f"{t} {lvl} [{thread}] {where} "
+
+
 FAMILIES: dict[str, Callable[[random.Random], str]] = {
     "syslog": _syslog, "journald_iso": _journald_iso, "rfc5424": _rfc5424, "postgres": _postgres,
     "log4j": _log4j, "klog": _klog, "logcat": _logcat, "glib": _glib, "apache": _apache, "nginx": _nginx,
     "bgl": _bgl, "carrier": _carrier, "spring": _spring, "golog": _golog, "cri": _cri, "cbs": _cbs,
-    "kernel": _kernel, "oslo": _oslo, "jvm": _jvm, "curl": _curl, "relayed": _relayed,
+    "kernel": _kernel, "oslo": _oslo, "jvm": _jvm, "curl": _curl, "relayed": _relayed, "jetty": _jetty,
+    "tomcat": _tomcat,
 }

@@ -180,3 +180,7 @@ def test_hostile_runs_cut_in_one_pass(run: int) -> None:
     assert cut_header("2026-01-01 00:00:00 INFO Ab" + "C" * run + "!") == ("Ab" + "C" * run + "!", "INFO")
     assert cut_header("2026-01-01 00:00:00 INFO Ab" + "C" * run + ": x") == ("x", "INFO")
     assert cut_header("2026-01-01 00:00:00 WARN a.B" + "$" * run + "!") == ("a.B" + "$" * run + "!", "WARN")
+    # Jetty's thread name runs to the first `: `: a line without one is no Jetty line, found in one scan
+    jetty = "2026-01-01 00:00:00.000:INFO:oejs.Server:" + "a:" * run
+    assert cut_header(jetty) is None
+    assert cut_header(jetty + ": x") == ("x", "INFO")
