@@ -1,23 +1,23 @@
-"""The classes of evals/CLASSES9.md generated so far (classes9_gen.py) and their near-miss twins, 6 seeds each: the
-diagnosis has the class's category (an unknown at confidence <= 0.4), and every generator varies with its seed.
+"""The classes of evals/CLASSES9.md generated so far (classes9_gen.py) and their near-miss twins: the diagnosis has the
+class's category (an unknown at confidence <= 0.4) on 3 seeds each in the suite (SIDECAR_CLASS_SEEDS;
+bench/class_seed_sweep.py runs 6), and every generator varies with its seed (6 seeds).
 Classes still answered wrongly are strict xfails naming why (evals/RESULTS.md, round 9, lists before/after)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.diagnose.class_checks import SEEDS, SUITE_SEEDS, generated
 from tests.diagnose.classes8_base import Ctx, Gen
 from tests.diagnose.classes9_gen import CLASSES9
 from tests.diagnose.classes9_more import CLASSES9_MORE
 from tests.diagnose.logged import diagnose
 from tests.diagnose.test_classes8 import _shape
 
-SEEDS = range(6)
 # generator -> why it still fails (evals/RESULTS.md, round 9)
 OPEN: dict[str, str] = {
     "g3_cancelled_outcome": "CancelledError (a BaseException) read from a cancelled future's exception(): no family",
@@ -41,7 +41,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
     yield Ctx("", Path(tmp_path_factory.mktemp("classes9")))
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", SUITE_SEEDS)
 @pytest.mark.parametrize(("cid", "gen"), [
     pytest.param(cid, g, id=f"{cid}-{g.__name__}",
                  marks=[pytest.mark.xfail(strict=True, reason=OPEN[g.__name__])] if g.__name__ in OPEN else [])
@@ -49,7 +49,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ctx]:
 def test_class_of_the_spec(cid: str, gen: Gen, seed: int, ctx: Ctx, request: pytest.FixtureRequest) -> None:
     if seed in OPEN_SEEDS.get(gen.__name__, (frozenset(), ""))[0]:
         request.applymarker(pytest.mark.xfail(strict=True, reason=OPEN_SEEDS[gen.__name__][1]))
-    excerpt, expected = gen(random.Random(seed), ctx)
+    excerpt, expected = generated(gen, seed, ctx)
     d = diagnose(excerpt)
     assert d.category == expected, (cid, gen.__name__, d.category, d.confidence, d.rule, d.summary)
     if expected == "unknown":
@@ -66,5 +66,5 @@ THIN: dict[str, str] = {
                  marks=[pytest.mark.xfail(strict=True, reason=THIN[g.__name__])] if g.__name__ in THIN else [])
     for cid, g in CASES])
 def test_generator_varies_with_its_seed(cid: str, gen: Gen, ctx: Ctx, _: Any = None) -> None:
-    shapes = {_shape(gen(random.Random(seed), ctx)[0]) for seed in SEEDS}
+    shapes = {_shape(generated(gen, seed, ctx)[0]) for seed in SEEDS}
     assert len(shapes) >= 4, (cid, gen.__name__, len(shapes))
