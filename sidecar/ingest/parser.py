@@ -136,6 +136,35 @@ class FileParser(RecordEvents):
             self._build(self.scanner.flush(), out)
         return self.blocks.push(out) + self.blocks.flush()
 
+    def end(self) -> list[ErrorEvent]:
+        """No more bytes will come to this content: close the open record, and a partial last line too.
+
+        For a generation that is over: a rotated file let go after ROTATE_WAIT quiet (rotation.finish),
+        the old content at a truncation, read to its end from the live file or the copy (restart). A
+        process that printed without a newline (`print(..., end="")`, a handler's `terminator=""`) and
+        was then rotated: with copytruncate its rest goes to the truncated live file (the copy is a
+        snapshot), with a rename after ROTATE_WAIT it is never read; the written part was lost with the
+        line (round 13: an ERROR header held as the partial line, never an event). Its text is what the
+        file holds; its offsets stay the file's (the newline is not in it: `offset` and the events'
+        `end_offset` are the file's end, the receipt stream its bytes read so far)."""
+        out: list[ErrorEvent] = []
+        if self.encoding is None and self._pre:
+            chunk = self._start_encoding()
+            if self._tc is not None:
+                self._feed_transcoded(chunk, out)
+            else:
+                self._feed(chunk, out)
+        end = self.offset
+        if self.encoding is not None and end > self.partial_off:
+            held = len(self.receipts.head)
+            out += self.feed("\n".encode(self.encoding.codec))
+            del self.receipts.head[held:]
+            self.offset = self.partial_off = end
+        out += self.flush()
+        for ev in out:
+            ev.end_offset = min(ev.end_offset, end)
+        return out
+
     def settle(self) -> list[ErrorEvent]:
         """Flush early if the open record already looks complete (low latency on quiet files)."""
         # JSON lines are complete records as read: that scanner never holds an open one.
