@@ -48,7 +48,14 @@ from . import carriers as c
 from . import datastores as ds
 from . import locations as loc
 from . import spelled as sp
-from .announced import PADDED_HINTS, lone_record_sub, lone_sub, padded_label_sub
+from .announced import (
+    INLINE_HINTS,
+    PADDED_HINTS,
+    inline_banner_sub,
+    lone_record_sub,
+    lone_sub,
+    padded_label_sub,
+)
 from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .changes import HINTS as CHANGE_HINTS
@@ -332,6 +339,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", changes_sub(_mark("secret")), None, CHANGE_HINTS),  # a redacted old value's new one (changes.py)
     # (c) a lone value under its banner, or random alone; a multi-word label's value (announced.py): what no rule above named
     Rule("secret", lone_sub(_mark("secret")), None, ("\n", "\\n")),  # alone under its banner, or random alone
+    Rule("secret", inline_banner_sub(_mark("secret")), None, INLINE_HINTS),  # the banner's sentence, then `: <v>`
     Rule("secret", lone_record_sub(_mark("secret")), None, ()),  # a record that is one random token
     # (d) entropy
     Rule("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),

@@ -234,3 +234,53 @@ def padded_label_sub(mark: str) -> Callable[[str], str]:
                  and not _NOT_A_SECRET_LABEL.search(m.group("name"))]
         return mark_spans(text, spans, mark)
     return sub
+
+
+# Mechanism 1d (CLASSES14.md B25, A74, A76): the banner and its value on ONE line, the value closing it after a colon.
+# A generator's sentence that hands over what it made: "A temporary password is generated for root@localhost: <v>"
+# (mysqld --initialize, MySQL manual "Initializing the Data Directory"), "GENERATED ROOT PASSWORD: <v>" (the MySQL and
+# MariaDB images' entrypoints), "Your new API token is: <v>", "Wormhole code is: <nameplate>-<word>-<word>"
+# (magic-wormhole: the code IS the PAKE password), "Pairing code: <v>". The sentence names a secret (or a code that
+# grants: pairing, transfer, one-time, verification, activation, invite, enrolment, join) and says it was made or
+# handed over (generated, created, set, reset, new, temporary, initial, default, random, "is:"); a sentence that
+# reports a failure ("password authentication failed for user: <name>", "token expired for account: <id>", "invalid
+# key for user: <name>") names a WHO, not the secret, and is kept.
+_INLINE = re.compile(r":(?:[ \t]|\\t)+(?P<v>[^\s\"'\\]{6,512})(?:[ \t]|\\t)*(?=\r?\n|\\[rn]|\"|$)")
+_CODE_NOUN = re.compile(r"(?i)\b(?:wormhole|pairing|transfer|one[ -]time|verification|activation|invit(?:e|ation)"
+                        r"|enrol(?:l?ment)?|join|setup|login|access|recovery|backup) codes?\b")
+_HANDED = re.compile(r"(?i)\b(?:generated|created|set|reset|new|temporary|initial|default|random|is|are)\b")
+_FAILURE = re.compile(r"(?i)\b(?:fail\w*|invalid|incorrect|wrong|expired?|missing|denied|error|mismatch\w*|reject\w*|"
+                      r"required|unable|cannot|can't|could not|not|no|bad|unknown|revoked|locked|too)\b")
+# "... for user: <v>", "... for account: <v>": the value names the role the sentence ends on, not the secret
+_FOR_WHOM = re.compile(r"(?i)\bfor (?:the |this )?(?:user|account|tenant|client|host|service|project|org|organi[sz]ation|team"
+                       r"|app|application|role|customer|member|node|server|instance|database|db|realm|domain|namespace|id)$")
+INLINE_HINTS = ("password", "passphrase", "passcode", "token", "secret", " code", "pin")
+
+
+def _line_head(text: str, colon: int) -> str:
+    """The text of the line that ends at `colon` (raw or JSON-escaped break, a Docker record, a JSON string's start)."""
+    head = text[max(0, colon - 400):colon]
+    cut = max(head.rfind("\n") + 1, head.rfind("\\n") + 2 if "\\n" in head else 0, head.rfind('"') + 1)
+    return head[cut:].strip()
+
+
+def inline_banner_sub(mark: str) -> Callable[[str], str]:
+    """Mark the value that closes a line whose sentence hands over a secret (mechanism 1d)."""
+    def sub(text: str) -> str:
+        if ": " not in text and ":\\t" not in text:
+            return text
+        spans = []
+        for m in _INLINE.finditer(text):
+            head = _line_head(text, m.start())
+            noun = _SECRET_NOUN.search(head) or _CODE_NOUN.search(head)
+            if noun is None or len(head.split()) > 24 or _FAILURE.search(head) or _NOT_SECRET_AFTER.search(head + ":") \
+                    or _FOR_WHOM.search(head) or _HANDED.search(head) is None and not (
+                        noun.re is _CODE_NOUN and noun.end() == len(head)):  # `Pairing code: <v>`: the label alone
+                continue
+            val = m.group("v")
+            if "://" in val or not _value(val) or _kept_value(val) or is_public(val) or \
+                    not _qualified_key_is_secret(head, noun):
+                continue
+            spans.append(m.span("v"))
+        return mark_spans(text, spans, mark) if spans else text
+    return sub

@@ -111,6 +111,25 @@ def _text_of(raw: bytes) -> str | None:
     return _printable(_SGR_BYTES.sub("", text).encode())
 
 
+# Windows unattend.xml / sysprep obscure a password as base64(UTF-16LE(<password> + <element name>)) with
+# `<PlainText>false</PlainText>` (Microsoft docs, "Hide sensitive data in an answer file": the names are `Password`
+# for AutoLogon, LocalAccount and DomainAccount passwords, `AdministratorPassword` for the built-in administrator):
+# decoded, the text ends with the element's name, glued to the password. Nothing else names the value, and the
+# element may be in another record (a Docker json-file record holds the `<Value>` line alone; set 13).
+_UNATTEND_NAMES = ("Password", "AdministratorPassword")
+
+
+def _unattend_password(tok: str, decoded: str) -> bool:
+    """True when `tok` is base64 of UTF-16LE text that is a password followed by its unattend element's name."""
+    if not decoded.endswith(_UNATTEND_NAMES) or len(decoded) <= len("Password") or any(c.isspace() for c in decoded):
+        return False
+    try:
+        raw = base64.b64decode(tok + "=" * (-len(tok) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) >= 18 and raw[1::2].count(0) == len(raw) // 2
+
+
 def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str], str], Callable[[str], str],
                                                                    Callable[[str], str | None]]:
     """(percent, unicode) substitutions using `redact` on the decoded text, and the base64 judge for one
@@ -162,6 +181,8 @@ def make_rules(redact: Callable[[str], str], mark: str) -> tuple[Callable[[str],
         decoded = _text_of(bytes.fromhex(hexed.group(1))) if hexed is not None else b64_text(tok)
         if decoded is None:
             return None
+        if hexed is None and _unattend_password(tok, decoded):
+            return mark
         out = redact(decoded)
         if _MARK in out and out != decoded:
             return mark

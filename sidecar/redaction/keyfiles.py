@@ -26,6 +26,14 @@ json-file record's `{"log":"` opening).
 | `ipmitool user set password <id> <password>` | the password | ipmitool(1) |
 | CVS `~/.cvspass`: `/1 :pserver:user@host:port/root A<scrambled>` (the scramble is a fixed byte table) | the value | CVS manual "Password authentication client" |
 | ZeroTier `identity.secret`: `<address>:0:<public hex>:<private hex>` | the private half | ZeroTier docs (identity.secret) |
+| tgt `targets.conf` `incominguser <user> <secret>` / `outgoinguser <user> <secret>` (CHAP) | secret | tgt targets.conf.example, tgt-admin(8) |
+| snmptrapd.conf `authCommunity TYPES COMMUNITY [SOURCE [OID]]` (TYPES: `log`, `execute`, `net`, comma-joined) | community | snmptrapd.conf(5) "Access Control" |
+| NUT upsmon.conf `MONITOR <system> <powervalue> <username> <password> <primary, secondary, master or slave>` | password | upsmon.conf(5) |
+| An auth file of `user:password:level` lines (Deluge `auth`: levels 0-10; the daemon writes `localclient:<sha1>:10`) | password | Deluge docs "Authentication" (core/authmanager.py) |
+| A cracked-hash listing `[user:]<hash>:<plain>` (hashcat `--show` / potfile, `--username`; hex digests of 32-128) | plain | hashcat wiki "--show", "potfile" |
+| 3GPP TS 27.007 `AT+CGAUTH=<cid>,<auth_prot>,<userid>,<password>`; vendor PDP auth: Quectel `AT+QICSGP=<id>,<type>,<apn>,<user>,<password>`, SIMCom `AT+CSTT=<apn>,<user>,<password>`, Qualcomm `AT$QCPDPP=<cid>,<type>,<password>`, Huawei `AT^AUTHDATA=<cid>,<type>,<plmn>,<password>` | password | 3GPP TS 27.007 10.1.31, the vendors' AT manuals |
+| Jetty `realm.properties` (HashLoginService) `<user>: [OBF:]<password>[,<role> ...]` (`MD5:`/`CRYPT:` digests stay) | password | Jetty docs "HashLoginService" |
+| Grandstream provisioning P-values `P<n> = <v>` / `<P<n>>v</P<n>>` for the password parameters (P2 admin, P196 end user, P34/P406/P506/P606 accounts 1-4 SIP authentication) | value | Grandstream configuration template (cfg.txt / cfg.xml) |
 | Xray/V2Ray/sing-box inbound users: `"id"` / `"uuid"` of a client beside `"flow"`, `"alterId"`, `"level"`, a VLESS/VMess/TUIC protocol | the UUID | Xray docs "VLESS"/"VMess" inbound `clients[].id`, sing-box docs `users[].uuid` |
 
 A UUID, a hex run or a word in these slots is a credential by the grammar, whatever its shape: the entropy fallback keeps
@@ -40,6 +48,7 @@ from collections.abc import Callable
 from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
 from .spans import mark_spans
+from .transcripts import typed_secret
 
 # a line's start in each carrier: the text's start, a raw break, a JSON-escaped break, a Docker json-file record
 _SOL = r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))(?:[ \t]|\\t)*"
@@ -68,6 +77,19 @@ _WORD_OR_PATH = re.compile(r"[A-Za-z]+|[./~][^\s]*|\d+(?:[.,]\d+)*[A-Za-z%]{0,3}
 def _ntp_key(value: str) -> bool:
     """A key field of a key line: prefixed (`ASCII:`/`HEX:`), or 6+ characters that are not a word, path or number."""
     return value.startswith(("ASCII:", "HEX:")) or len(value) >= 6 and _WORD_OR_PATH.fullmatch(value) is None
+
+
+# An auth file of `user:password:level` lines (Deluge): the level (0-10) closes the line, raw, escaped or at a JSON
+# string's end; the hints are the level and that close. `stage:compile:3`, `db:5432:1`, `cache:/var/cache:5` are a
+# word, a number, a path in the middle field (_WORD_OR_PATH), not a password.
+_LEVEL_AUTH = re.compile(r"(?:" + _SOL + r"|(?<=\": \")|(?<=: ))[A-Za-z][\w.@-]{0,63}:(?P<v>[^\s:\"'\\]{6,256}):(?:10|\d)"
+                         r"(?=\r?\n|\\[rn]|\"|$)")
+# Jetty realm.properties: the roles after the value are what marks the line (a password alone after `name:` is any
+# YAML pair); judged by typed_secret (`hosts: node1,node2` is a word list) unless OBF: (Jetty's reversible obfuscation).
+_REALM_LINE = re.compile(r"(?:" + _SOL + r"|(?<=\": \"))[\w.@-]{1,64}:[ \t]*(?!MD5:|CRYPT:)(?P<v>(?:OBF:)?[^\s,:\"'\\]{4,128})"
+                         r"(?:,[ \t]*[A-Za-z][\w-]{0,40})+(?=[ \t]*(?:\r?\n|\\[rn]|\"|$))")
+REALM_HINTS = ("realm", ",admin", ",user", ", admin", ", user", ",manager", ",viewer", ",guest", ",operator", ",developer")
+LEVEL_HINTS = tuple(f":{n}{e}" for n in range(11) for e in ("\n", "\\n", "\"", "\r"))
 
 
 GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
@@ -117,6 +139,27 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
                                r"(?P<v>[^\s\"'\\]{1,64})")),
     ((":pserver:", ":ext:", ":gserver:"), re.compile(
         r"(?:/1[ \t]+)?:(?:pserver|gserver|ext):\S+[ \t]+(?P<v>A[^\s\"\\]{1,256})(?=[ \t]*(?:\r?\n|\\[rn]|\"|$))")),
+    (("incominguser", "outgoinguser"), re.compile(
+        r"(?<![\w-])(?:incoming|outgoing)user[ \t]+[^\s\"'\\]+[ \t]+" + _Q + r"(?P<v>" + _VAL + r")" + _Q + _EOL)),
+    (("authcommunity",), re.compile(
+        r"(?i:authCommunity)[ \t]+(?:log|execute|net)(?:,(?:log|execute|net))*[ \t]+" + _Q + r"(?P<v>" + _VAL + r")")),
+    (("monitor",), re.compile(
+        r"(?<![\w-])MONITOR[ \t]+[^\s\"\\]+[ \t]+\d{1,3}[ \t]+[^\s\"\\]+[ \t]+" + _Q + r"(?!\$)(?P<v>" + _VAL + r")" + _Q
+        + r"[ \t]+(?:primary|secondary|master|slave)\b")),
+    (LEVEL_HINTS, _LEVEL_AUTH),
+    (REALM_HINTS, _REALM_LINE),
+    (("hashcat", "potfile", ".pot", "--show"), re.compile(
+        _SOL + r"(?:[\w.@-]{1,64}:)?(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}"
+        r"|[0-9a-fA-F]{128}):(?P<v>[^\s\"\\]{1,128})" + _EOL)),
+    (("at+cgauth", "at+qicsgp", "at+cstt", "at$qcpdpp", "at^authdata"), re.compile(
+        r"(?i:AT)(?:\+(?i:CGAUTH)=\d{1,2},\d," + _Q + r"[^\"'\\\n]*" + _Q + r","
+        r"|\+(?i:QICSGP)=\d{1,2},\d," + _Q + r"[^\"'\\\n]*" + _Q + r"," + _Q + r"[^\"'\\\n]*" + _Q + r","
+        r"|\+(?i:CSTT)=" + _Q + r"[^\"'\\\n]*" + _Q + r"," + _Q + r"[^\"'\\\n]*" + _Q + r","
+        r"|\$(?i:QCPDPP)=\d{1,2},\d,"
+        r"|\^(?i:AUTHDATA)=\d{1,2},\d," + _Q + r"[^\"'\\\n]*" + _Q + r",)" + _Q + r"(?P<v>[^\"'\\\s,]{1,128})")),
+    (("p2 ", "p2=", "p2\t", "<p2>", "p34", "p196", "p406", "p506", "p606"), re.compile(
+        r"(?:(?<![\w.-])|(?<=\\n))P(?P<n>2|34|196|406|506|606)(?:[ \t]*=[ \t]*(?P<v>[^\s\"\\<]{1,128})(?=[ \t]*(?:#|\r?\n|\\[rn]|\"|$))"
+        r"|(?:>|\\u003[eE])(?P<v2>[^<\\\n]{1,128})(?:<|\\u003[cC])/P(?P=n)\b)")),
     ((":0:",), re.compile(r"\b[0-9a-f]{10}:0:[0-9a-f]{128}:(?P<v>[0-9a-f]{128})\b")),
     (("vless://", "vmess://", "trojan://", "tuic://", "hysteria://", "hysteria2://", "hy2://"), re.compile(
         r"(?i:vless|vmess|trojan|tuic|hysteria2?|hy2)://(?P<v>[^@\s/\"'\\]{6,256})@")),
@@ -140,6 +183,10 @@ def grammar_sub(mark: str) -> Callable[[str], str]:
                     continue  # svn's `passtype`/`username`/`svn:realmstring` fields are not secrets
                 if rx is _NTP_KEY_LINE and not _ntp_key(m.group("v") or m.group("v2")):
                     continue  # a size or a count after `12 M`, not a key (review r12)
+                if rx is _LEVEL_AUTH and _WORD_OR_PATH.fullmatch(m.group("v")):
+                    continue
+                if rx is _REALM_LINE and not (m.group("v").startswith("OBF:") or typed_secret(m.group("v"))):
+                    continue
                 if "xtls" in hints:
                     if proxy is None:
                         proxy = _PROXY_CONTEXT.search(text) is not None

@@ -33,35 +33,38 @@ from .transcripts import typed_secret
 _V = r"(?!\[REDACTED:)(?!\$[A-Za-z_{])"
 _TOK = r"[^\s\"'\\]+"
 _Q = r"\\{0,3}[\"']"
+# a word's start as every carrier writes it: `\b`, or after a JSON-escaped break or tab (`\nAuthInfo:`, `\nCLIENT_RANDOM`
+# in a json.dumps `output` field: the `n` of the escape is a word character, so `\b` alone never matched there; set 13)
+_B = r"(?:\b|(?<=\\[nrt]))"
 # One grammar a pattern, each behind a literal it cannot match without (`_needs`: tested on the text as written, or
 # lowered for a case-insensitive grammar). One 19-way alternation cost 37-48 us a line on every line holding a common
 # hint (` *`, `user_`, ` password `): sre tries every branch at every position (Modules/_sre/sre_lib.h, BRANCH); split,
 # a line pays only for the grammars whose literal it holds (as _ROW_RULES below). Every pattern names its value
 # group(s) v<n>; the matches are taken leftmost-first across the grammars, as the one alternation took them.
 _GRAMMARS: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = tuple((re.compile(rx), needs, lowered) for rx, needs, lowered in (
-    (r"\bradtest[ \t]+(?:-\S+[ \t]+)*" + _TOK + r"[ \t]+" + _V + r"(?P<v1>" + _TOK + r")[ \t]+" + _TOK + r"[ \t]+"
+    (_B + r"radtest[ \t]+(?:-\S+[ \t]+)*" + _TOK + r"[ \t]+" + _V + r"(?P<v1>" + _TOK + r")[ \t]+" + _TOK + r"[ \t]+"
      + _TOK + r"[ \t]+" + _V + r"(?P<v2>" + _TOK + r")", ("radtest",), False),
-    (r"(?i:\bCONNECT[ \t]TO[ \t]+\S+[ \t]+USER[ \t]+\S+[ \t]+USING[ \t]+)" + _V + r"(?P<v3>" + _TOK + r")", ("using",), True),
+    (_B + r"(?i:CONNECT[ \t]TO[ \t]+\S+[ \t]+USER[ \t]+\S+[ \t]+USING[ \t]+)" + _V + r"(?P<v3>" + _TOK + r")", ("using",), True),
     (r"(?i:NickServ[ \t]+:?|/ns[ \t]+)(?i:IDENTIFY)[ \t]+(?:" + _TOK + r"[ \t]+)?" + _V + r"(?P<v4>" + _TOK
      + r")(?=[ \t]*(?:$|[\r\n\\\"]))", ("identify",), True),
     (r"(?:^|(?<=[\n:])|(?<=\\n)|(?<=: ))[ \t]*PASS[ \t]+:?" + _V + r"(?P<v5>" + _TOK + r")", ("PASS",), False),
-    (r"\bAUTHINFO[ \t]+PASS[ \t]+" + _V + r"(?P<v6>" + _TOK + r")", ("AUTHINFO",), False),
-    (r"\brootpw[ \t]+(?:--(?:plaintext|lock|allow-ssh)[ \t]+)*(?!--)" + _V + r"(?P<v7>" + _TOK + r")", ("rootpw",), False),
-    (r"\buser[ \t][^\n]{0,200}?--password[= \t]" + _V + r"(?P<v8>" + _TOK + r")", ("--password",), False),
+    (_B + r"AUTHINFO[ \t]+PASS[ \t]+" + _V + r"(?P<v6>" + _TOK + r")", ("AUTHINFO",), False),
+    (_B + r"rootpw[ \t]+(?:--(?:plaintext|lock|allow-ssh)[ \t]+)*(?!--)" + _V + r"(?P<v7>" + _TOK + r")", ("rootpw",), False),
+    (_B + r"user[ \t][^\n]{0,200}?--password[= \t]" + _V + r"(?P<v8>" + _TOK + r")", ("--password",), False),
     (r"(?<![\w/-])[\w.-]{1,40}[ \t]+[\w.-]+/[\w/.-]+[ \t]+password[ \t]+" + _V + r"(?P<v9>" + _TOK + r")", ("password",),
      False),
-    (r"\bAuthInfo:[^\n]{0,300}?" + _Q + r"P[:=]" + _V + r"(?P<v10>[^\"\\\n]+)" + _Q, ("AuthInfo:",), False),
-    (r"\bclient_send[ \t]*=[ \t]*:?[ \t]*\^[^\s^\"\\]*\^" + _V + r"(?P<v11>[^\s^\"\\]+)", ("client_send",), False),
+    (_B + r"AuthInfo:[^\n]{0,300}?" + _Q + r"P[:=]" + _V + r"(?P<v10>[^\"\\\n]+)" + _Q, ("AuthInfo:",), False),
+    (_B + r"client_send[ \t]*=[ \t]*:?[ \t]*\^[^\s^\"\\]*\^" + _V + r"(?P<v11>[^\s^\"\\]+)", ("client_send",), False),
     (r"(?<![\w.-])user_(?!(?:agent|id|ids|name|names|email|type|role|roles|group|groups|data|info|count|ip|host|home"
      r"|dir|uid|gid|login|input|message|prompt|content|query|settings|config|profile|url|avatar|locale|lang)\b)"
      r"[\w.-]{1,64}[ \t]*=[ \t]*" + _Q + _V + r"(?P<v12>[^\s\"'\\]+)" + _Q, ("user_",), False),
     (r"(?<![\w-])(?:monitorRole|controlRole)[ \t]+" + _V + r"(?P<v13>" + _TOK + r")", ("Role",), False),
-    (r"\b(?:CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET"
+    (_B + r"(?:CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET"
      r"|CLIENT_TRAFFIC_SECRET_\d+|SERVER_TRAFFIC_SECRET_\d+|EARLY_EXPORTER_SECRET|EXPORTER_SECRET)[ \t]+[0-9a-fA-F]{16,}"
      r"[ \t]+(?P<v14>[0-9a-fA-F]{32,})", ("_SECRET", "CLIENT_RANDOM"), False),
-    (r"\bMaster-Key:[ \t]*(?P<v15>[0-9A-Fa-f]{32,})", ("Master-Key:",), False),
+    (_B + r"Master-Key:[ \t]*(?P<v15>[0-9A-Fa-f]{32,})", ("Master-Key:",), False),
     (r"\$USER\d{1,3}\$[ \t]*=[ \t]*" + _V + r"(?P<v16>" + _TOK + r")", ("$USER",), False),
-    (r"\bKey Content[ \t]*:[ \t]*" + _V + r"(?P<v17>[^\s\\\"]+)", ("Key Content",), False),
+    (_B + r"Key Content[ \t]*:[ \t]*" + _V + r"(?P<v17>[^\s\\\"]+)", ("Key Content",), False),
     # squid.conf `cache_peer ... login=user:password` (also `login=PASSTHRU` / `PASS`: no colon, no value)
     (r"(?<![\w-])login=[^\s:,'\"\\]+:" + _V + r"(?P<v18>[^\s,'\"\\]+)", ("login=",), False),
     # pppd chap-secrets / pap-secrets `client server secret addresses`, the server written as the `*` wildcard (pppd(8)
@@ -69,16 +72,27 @@ _GRAMMARS: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = tuple((re
     (r"(?:^|(?<=\n)|(?<=\\n)|(?<=: ))" + _Q + r"?[\w.@-]{1,64}" + _Q + r"?(?:[ \t]|\\t)+\*"
      + r"(?:[ \t]|\\t)+" + _Q + r"?" + _V + r"(?P<v21>[^\s\\\"']+)" + _Q + r"?(?:[ \t]|\\t)+(?:\*|\d{1,3}(?:\.\d{1,3}){3})",
      ("*",), False),
+    # a PAKE transfer code typed to receive (magic-wormhole `wormhole receive|rx [CODE]`, `wormhole send --code CODE`,
+    # wormhole-william `recv`, croc `croc [--code] CODE`): `<nameplate>-<word>-<word>`, the code is the password
+    # (magic-wormhole docs "Welcome"; croc README)
+    (_B + r"(?:wormhole(?:-william)?[ \t]+(?:receive|recv|rx)\b|(?:wormhole(?:-william)?[ \t]+(?:send|tx)|croc)\b[^\n]{0,200}?"
+     r"--code[= \t]|croc\b)(?:[ \t]+--?[\w-]+(?:=[^\s\"\\]+)?)*[ \t]*" + _Q + r"?(?P<v22>\d{1,6}(?:-[A-Za-z]{2,20}){1,6})\b",
+     ("wormhole", "croc"), False),
+    # a live-streaming ingest URL `rtmp[s]://host[:port]/<app>/<stream key>` (RTMP's `app/playpath`: for an ingest
+    # service the playpath IS the key - YouTube `live2/<key>`, Twitch `app/live_<id>_<key>`, Facebook `rtmp/FB-<id>-...`;
+    # ffmpeg `-f flv <url>`, OBS `service.json`): judged by _stream_key (a word, a file name stays)
+    (r"rtmps?://[^\s/\"'\\]+(?:/[^\s/\"'\\]+)+/(?P<v23>[^\s/\"'\\?&#]{12,256})", ("rtmp",), True),
     # WordPress wp-config.php `define( 'AUTH_KEY', '...' )`: the eight keys and salts (wp-config-sample.php)
-    (r"\bdefine\([ \t]*" + _Q + r"(?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)" + _Q + r"[ \t]*,[ \t]*" + _Q + _V
+    (_B + r"define\([ \t]*" + _Q + r"(?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)" + _Q + r"[ \t]*,[ \t]*" + _Q + _V
      + r"(?P<v19>[^'\"\\\n]+)" + _Q, ("define(",), False)))
 POSITIONAL_HINTS = ("radtest", "connect to", "connect\tto", "identify", "pass ", "pass\t", "rootpw", "--password", " password ",
                     " password\t", "\tpassword ", "authinfo:", "client_send", "user_", "monitorrole", "controlrole",
-                    "_random", "traffic_secret", "exporter_secret", "master-key", "$user", "key content", "login=", "define(", " *", "\t*", "\\t*", "openvpn static key")
+                    "_random", "traffic_secret", "exporter_secret", "master-key", "$user", "key content", "login=", "define(", " *", "\t*", "\\t*", "openvpn static key", "wormhole", "croc", "rtmp")
 _NL = r"(?:\r?\n|\\{1,3}n(?:" + DOCKER_SEAM + r")?)"
 # psql `\x` (`name | value`), redis-cli's numbered pairs (`1) "name"` newline `2) "value"`)
+# (not a PHP session's `<name>|<serialized value>` (session.serialize_handler `php`): serialized.py reads its entries)
 _NAMED_ROW = re.compile(r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))[ \t]*(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]*\|[ \t]*"
-                        + _V + r"(?P<v>[^\s|\"\\]+)[ \t]*(?=$|\r?\n|\\[rn]|\")")
+                        + _V + r"(?![aOCs]:\d{1,9}:)(?P<v>[^\s|\"\\]+)[ \t]*(?=$|\r?\n|\\[rn]|\")")
 _REPLY_PAIR = re.compile(r"\b\d{1,4}\) " + _Q + r"(?P<name>[A-Za-z_][\w.-]{0,60})" + _Q + _NL + r"[ \t]*\d{1,4}\) "
                          + _Q + _V + r"(?P<v>[^\"\\\n]+)" + _Q)
 # OpenVPN static keys (`--secret`, `<tls-auth>`, `<tls-crypt>`; openvpn(8) "Static key"): 16 lines of 32 hex digits
@@ -109,6 +123,14 @@ _CHPASSWD = re.compile(r"\bchpasswd:(?:[^\n]*" + _NL + r"){1,3}?[ \t]*list:[ \t]
 _CHPASSWD_LINE = re.compile(r"[a-z_][\w.-]{0,31}:(?P<v>[^\s:\\\"]+)")
 _TRIPLE = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]*=[ \t]*(?:\\?\"){3}" + _V + r"(?P<v>[^\"\\\n]+)(?:\\?\"){3}")
 ROW_HINTS = ("chpasswd", "key", "|", ") \"", ") \\\"", "reg_", "value", "</key>", "</name>", "<<", "\\u003c\\u003c", '"""', '\\"\\"\\"')
+
+
+_FILE_NAME = re.compile(r".*\.[A-Za-z0-9]{2,5}")
+
+
+def _stream_key(v: str) -> bool:
+    """A stream key (module doc): 12+ characters with a digit, not a file name (`movie-2024.mp4`) or a mark."""
+    return any(c.isdigit() for c in v) and not _FILE_NAME.fullmatch(v) and not v.startswith("[REDACTED")
 
 
 def _grammar_matches(text: str) -> list[re.Match[str]]:
@@ -142,6 +164,8 @@ def positional_sub(mark: str) -> Callable[[str], str]:
                     continue  # PASS (also a test runner's verdict), `user_<x>=` (also an agent or an id): judged
                 if g == "v8" and "--iscrypted" in text[m.start():m.end()]:
                     continue  # a crypt hash, not the password
+                if g == "v23" and not _stream_key(v):
+                    continue
                 spans.append(m.span(g))
         if "OpenVPN Static key" in text:
             for m in _OPENVPN_KEY.finditer(text):
