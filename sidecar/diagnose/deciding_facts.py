@@ -24,13 +24,14 @@ cases' words here). The classes, strongest first (`_score`, the weights next to 
 Never quoted: a record carrying another request's id than the error's (another request's: following.py's rule); a
 record naming a remote (provider, database, cache: situation.py's tables) the error does not concern - it bears on
 another component, and its name in the answer reads as a cause the rules did not decide (entities.py's rule for its
-hosts; measured on the spent sets: such quotes were most of the must_not words the quotes added); a line of a
-traceback (the error's own, or an earlier one's frames); a repeat of the error's own message; a record naming a
-setting (NAME=value, 'SENTRY_DSN not set': setting_lines.py's names) unless the answer's category is config - a quoted setting reads as "this setting is the cause", which an
-answer of another category denies (measured: on gen-dev, the near-miss twins whose setting is NOT the cause were most
-of the must_not words the quotes added, 24 of 52). A quote leaves out a
-URL's query and a credential's key=value (neither is a fact to read; the redaction would mask the second anyway),
-and its source is the logger's last part (the package path's words - `providers`, `files` - are no fact either).
+hosts; also when it names the error's remote too: allowing those lost 2 spent cases and gained none; measured on the
+spent sets: such quotes were most of the must_not words the quotes added); a line of a traceback (the error's own, or
+an earlier one's frames); a repeat of the error's own message; a record naming a setting (NAME=value, 'SENTRY_DSN not
+set': setting_lines.py's names) unless the answer's category is config - a quoted setting reads as "this setting is the
+cause", which an answer of another category denies (measured: on gen-dev, the near-miss twins whose setting is NOT the
+cause were most of the must_not words the quotes added, 24 of 52). A quote leaves out a URL's query and a credential's
+key=value (neither is a fact to read; the redaction would mask the second anyway), and its source is the logger's last
+part (the package path's words - `providers`, `files` - are no fact either).
 """
 
 from __future__ import annotations
@@ -175,6 +176,34 @@ def _record(raw: str, offset: int) -> _Record | None:
     return _Record(line, line.strip(), None, None, False, offset, frozenset(_tokens(line)))
 
 
+# a request id carried as a JSON field ('"request_id": "e71c"': a JSON-lines record's fields, excerpt_shapes.py);
+# following.request_id reads the text spellings
+_JSON_REQUEST = re.compile(r'"(?:request|req)[_-]?id"\s*:\s*"(?P<id>[\w-]{4,64})"', re.I)
+
+
+def _request(text: str) -> str | None:
+    m = _JSON_REQUEST.search(text[:LINE * 2])
+    return request_id(text) or (m.group("id") if m else None)
+
+
+def _records(lines: list[tuple[str, int]]) -> list[_Record]:
+    """The candidate records of `lines` (each with its offset from the error); a JSON object line under a record's
+    header is that record's other fields (excerpt_shapes.py writes a JSON-lines record's fields there) and joins it."""
+    out: list[_Record] = []
+    for raw, off in lines:
+        last = out[-1] if out else None
+        if last is not None and last.offset == off - 1 and raw.lstrip().startswith("{") and as_text_lines([raw]) == [raw]:
+            fields = raw.strip()[:LINE]
+            last.message, last.line = f"{last.message} {fields}", f"{last.line} {fields}"
+            last.tokens = frozenset(last.tokens | _tokens(fields))
+            last.offset = off
+            continue
+        rec = _record(raw, off)
+        if rec is not None:
+            out.append(rec)
+    return out
+
+
 def _error_tokens(inp: DiagnosisInput) -> set[str]:
     """What the error record names: its messages, its record's own lines (not the frames' source) and the frames'
     function names."""
@@ -213,7 +242,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     MAX_FACTS; a printed setting only when the answer's `category` is config (module docstring)."""
     before = [(r, -(len(inp.context[-BEFORE:]) - i)) for i, r in enumerate(inp.context[-BEFORE:])]
     after = [(r, i + 1) for i, r in enumerate(inp.after[:AFTER])]
-    records = [rec for raw, off in (*before, *after) if (rec := _record(raw, off)) is not None]
+    records = _records([*before, *after])
     # another program's stamped lines interleaved in the file after the error's header are cut into the error's record
     # (only the gateway's headers start a record there: excerpt.py); they are that program's records, not the error's
     records += [rec for i, raw in enumerate(inp.traceback.splitlines()[1:AFTER])
@@ -225,7 +254,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     # built before a template error does not make the template error Kimi's)
     record = " ".join([*inp.messages(), inp.traceback[-8192:]])
     own_remotes = remotes_named(record, inp.logger) | ({sit.remote} if sit.remote and sit.remote_named_by_record else set())
-    own_request = request_id("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
+    own_request = _request("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
     own_shape = {_shape(m) for m in inp.messages()}
     df: dict[str, int] = {}
     for rec in records:
@@ -234,7 +263,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     scored: list[tuple[float, Fact]] = []
     seen: set[str] = set()
     for rec in records:
-        theirs = request_id(rec.line)
+        theirs = _request(rec.line)
         if theirs is not None and own_request is not None and theirs != own_request:
             continue  # another request's record (following.py)
         if _shape(rec.message) in own_shape or _shape(rec.message) in seen:

@@ -37,6 +37,10 @@ def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
 
 
+def _first_key(obj: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    return next((k for k in keys if obj.get(k) not in (None, "")), None)
+
+
 def _docker(lines: list[str]) -> list[str]:
     """The container's own lines out of Docker's json-file records (`{"log": "...\\n", "stream": ..., "time": ...}`:
     a record per write, a long line split over several records without a newline); other lines kept."""
@@ -73,6 +77,13 @@ def _json_record(obj: dict[str, Any]) -> list[str] | None:
     stamp = when.strftime("%Y-%m-%d %H:%M:%S") if when is not None else _NO_TIME
     logger = _first(obj, LOGGER_KEYS)
     out = [f"{stamp} {normalize_level(raw_level)} {logger if logger is not None else 'root'}: {message}"]
+    # the record's other fields (request_id, response, channel, file...) stay in the record, on the line under its
+    # header: `sidecar run` keeps the whole JSON line as the record's raw text (ingest/jsonl.py), so the rules and the
+    # records around an error read them there too (held-out 12: a Slack reply's "channel_is_archived" was dropped here)
+    used = {_first_key(obj, keys) for keys in (MESSAGE_KEYS, LEVEL_KEYS, TIME_KEYS, LOGGER_KEYS, EXC_KEYS)}
+    extra = {k: v for k, v in obj.items() if k not in used}
+    if extra:
+        out.append(json.dumps(extra, ensure_ascii=False, default=str))
     exc = _first(obj, EXC_KEYS)
     if isinstance(exc, str) and exc.strip() not in ("", "True", "true", "None"):
         out.extend(exc.replace("\r\n", "\n").rstrip("\n").splitlines())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import traceback
 from typing import Any
 
@@ -70,10 +71,17 @@ def _case(seed: int, kind: str, twin: bool) -> tuple[list[dict[str, Any]], str, 
 
 
 def _excerpt(records: list[dict[str, Any]], shape: str) -> str:
-    if shape == "json":
-        return "\n".join(_json_lines(records))
+    if shape == "json":  # a request id is a field of its own in JSON lines (structlog's bound request_id)
+        fielded = [_field_id(r) for r in records]
+        return "\n".join(json.dumps({**json.loads(ln), **({"request_id": r["request_id"]} if "request_id" in r else {})})
+                         for ln, r in zip(_json_lines(fielded), fielded, strict=True))
     text = [ln for r in records for ln in ([r["raw"]] if "raw" in r else _text([r]))]
     return "\n".join(_docker_lines(text) if shape == "docker" else text)
+
+
+def _field_id(record: dict[str, Any]) -> dict[str, Any]:
+    m = re.match(r"\[req:(?P<id>\w+)\] ", record.get("message", ""))
+    return record if m is None else {**record, "message": record["message"][m.end():], "request_id": m.group("id")}
 
 
 def _docker_lines(text: list[str]) -> list[str]:
