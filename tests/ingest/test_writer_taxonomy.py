@@ -17,7 +17,8 @@ RotatingFileHandler (rfh)
 - namer/rotator (the logging cookbook's gzip): the generation is read, written as `.N.gz` and
   REMOVED: its uncompressed bytes exist only through a descriptor the tailer already holds.
 TimedRotatingFileHandler (timed)
-- `when` S / M / H / MIDNIGHT / W0: base -> `base.<suffix>` with suffixes `%Y-%m-%d_%H-%M-%S`,
+- `when` S / M / H / MIDNIGHT / W0 (round 13: `atTime` for MIDNIGHT/W0, `interval` 2-5 for S/M/H): base ->
+  `base.<suffix>` with suffixes `%Y-%m-%d_%H-%M-%S`,
   `%Y-%m-%d_%H-%M`, `%Y-%m-%d_%H`, `%Y-%m-%d`, `%Y-%m-%d`; utc True/False (local time, the
   writer runs with TZ=Australia/Melbourne); backupCount deletes the oldest by sorted name; with a
   namer, `base.<suffix>.gz`; delay and encodings as above. Rollover times come from time.time().
@@ -70,8 +71,7 @@ original untouched: each copy repeats a prefix of the live file; nothing may cou
 NOT generated yet (listed so nobody reads the taxonomy as complete): `faulthandler.dump_traceback_later`
 (watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
 header: a logged record); a `print` without newline flushed at exit AFTER the traceback (glued before
-the next start's first header); `--details` attributes changing within one capture; TimedRotatingFileHandler
-`atTime`, `interval` > 1; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);
+the next start's first header); `--details` attributes changing within one capture; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);
 logrotate `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver.
 
 The sidecar's life: stopped and started at any point - between records, before a rollover the
@@ -168,8 +168,16 @@ def gen_timed(rng: random.Random) -> Scenario:
     enc = rng.choice(("utf-8", "utf-8", "utf-16"))
     w = {"kind": "timed", "when": when, "backups": rng.choice((0, 2, 5)), "encoding": enc,
          "delay": rng.random() < 0.4, "gzip": rng.random() < 0.25, "utc": rng.random() < 0.3, "step": _step(when)}
-    return Scenario(f"timed {when} b{w['backups']} {enc}{' utc' if w['utc'] else ''}{' delay' if w['delay'] else ''}"
-                    f"{' gzip' if w['gzip'] else ''}", [w], rng.choice(("r.log", "r.log*")))
+    # Round 13: atTime (MIDNIGHT/W0 roll over at that time of day; with utc=True in UTC, CPython 3.11
+    # computeRollover) and interval > 1 (S/M/H: every N units; the suffix stays the unit's).
+    if when in ("MIDNIGHT", "W0") and rng.random() < 0.5:
+        w["at"] = [rng.randrange(24), rng.randrange(60), rng.randrange(60)]
+        w["utc"] = rng.random() < 0.5
+    elif when in ("S", "M", "H") and rng.random() < 0.4:
+        w["interval"] = rng.choice((2, 3, 5))
+    extra = (f" at {':'.join(map(str, w['at']))}" if "at" in w else "") + (f" x{w['interval']}" if "interval" in w else "")
+    return Scenario(f"timed {when}{extra} b{w['backups']} {enc}{' utc' if w['utc'] else ''}"
+                    f"{' delay' if w['delay'] else ''}{' gzip' if w['gzip'] else ''}", [w], rng.choice(("r.log", "r.log*")))
 
 
 def gen_logrotate(rng: random.Random) -> Scenario:

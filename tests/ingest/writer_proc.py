@@ -31,6 +31,7 @@ import sys
 import time
 import traceback
 from datetime import UTC, datetime
+from datetime import time as dtime
 from typing import Any
 
 from crash_programs import MARK, NOISE, crash_text  # beside this script
@@ -72,8 +73,11 @@ def make_handler() -> logging.Handler:
         h: logging.Handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=spec["max_bytes"], backupCount=spec["backups"], encoding=enc, delay=delay)
     elif kind == "timed":
+        at = spec.get("at")  # atTime: MIDNIGHT/W<n> roll over at this time of day (UTC with utc=True)
         h = logging.handlers.TimedRotatingFileHandler(path, when=spec["when"], backupCount=spec["backups"],
-                                                      encoding=enc, delay=delay, utc=bool(spec.get("utc")))
+                                                      encoding=enc, delay=delay, utc=bool(spec.get("utc")),
+                                                      interval=int(spec.get("interval", 1)),
+                                                      atTime=dtime(*at) if at else None)
     elif kind == "watched":
         h = logging.handlers.WatchedFileHandler(path, mode=mode, encoding=enc, delay=delay, errors=errors)
     else:
