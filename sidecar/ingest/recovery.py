@@ -226,12 +226,13 @@ class StartupRecovery:
         live = live_name(fam, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs)  # the name the scan reads
         found = list(siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]))
         ours = known.keys() | self.fs.table.by_ident.keys()  # a checkpoint's file, or one already claimed by inode
-        proven = {shape for p, st in found if (st.st_dev, st.st_ino) in ours and (shape := infix_shape(p, fam))}
+        shapes = {p: infix_shape(p, fam) for p, _ in found}  # once per sibling (a regex each)
+        proven = {shape for p, st in found if (st.st_dev, st.st_ino) in ours and (shape := shapes[p])}
         for p, st in found:
             ident = (st.st_dev, st.st_ino)
             if ident in self.fs.table.by_ident or st.st_mtime < alive - 1.0:
                 continue
-            shape = infix_shape(p, fam)
+            shape = shapes[p]
             if shape is not None and shape not in proven:
                 # A name with the token INSIDE (`app-2.log`) is also how a second writer's own live log is named
                 # beside ours (review r11: another instance's app-2.log, a per-port app.8443.log). Such a name is
