@@ -95,7 +95,8 @@ W_LINK = 1.0  # a distinctive token named by both (divided by the number of reco
 W_LINK_CAP = 1.6
 W_SYSTEM = 0.6  # another program's record (class 2)
 W_CHANGE = 0.6  # a change of the running system (class 3)
-W_LEVEL = {"WARNING": 0.45, "ERROR": 0.6, "CRITICAL": 0.6}  # class 4, within NEAR lines of the error (half further)
+W_LEVEL = {"WARNING": 0.45, "ERROR": 0.6, "CRITICAL": 0.6}  # class 4
+# classes 2-4 weigh fully within NEAR lines of the error, half further (`_score`)
 NEAR = 5
 W_SETTING = 0.5  # NAME=value (class 5)
 W_VALUE = 0.2  # a version, a size or a limit word (class 5), each
@@ -221,12 +222,14 @@ def _shape(text: str) -> str:
 def _score(rec: _Record, linked: float, inp: DiagnosisInput) -> float:
     """How much `rec` bears on the error: the classes of the module docstring, summed."""
     score = min(W_LINK_CAP, linked)
+    # another program's line, a change or a warning next to the error is what happened just then; one many records
+    # away is tied by its class alone (an hourly cron run, a log rotated, a timer's job: review r13), so half of it
+    near = 1.0 if abs(rec.offset) <= NEAR else 0.5
     if rec.system:
-        score += W_SYSTEM
+        score += W_SYSTEM * near
     if _CHANGE.search(rec.message):
-        score += W_CHANGE
-    # a warning next to the error is what happened just then; one an hour of records away is tied by its level alone
-    score += W_LEVEL.get(rec.level or "", 0.0) * (1.0 if abs(rec.offset) <= NEAR else 0.5)
+        score += W_CHANGE * near
+    score += W_LEVEL.get(rec.level or "", 0.0) * near
     if SETTING.search(rec.message):
         score += W_SETTING
     score += W_VALUE * sum(1 for rx in (_VERSION, _SIZE, _LIMIT) if rx.search(rec.message))
@@ -314,7 +317,9 @@ _CREDENTIAL = re.compile(r"\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key
 def _quote(message: str, shared: frozenset[str]) -> str:
     """The record's words, one line, without a URL's query or a credential pair (module docstring); a long one cut
     around the first token it shares with the error."""
-    flat = " ".join(_CREDENTIAL.sub("", _URL_QUERY.sub(r"\1", message)).split())
+    # redacted WHOLE, then cut: a window cut first can start inside a secret's value and leave its name behind, so
+    # the redactor no longer sees a name=value (review r13; redaction.redacted_cut's reason, for a window)
+    flat = " ".join(redact(_CREDENTIAL.sub("", _URL_QUERY.sub(r"\1", message))).split())
     low = flat.lower()
     if len(flat) <= QUOTE_CHARS:
         return flat

@@ -1,4 +1,5 @@
-"""Reviewer round 13: two gaps of the quoted "log around it" (sidecar/diagnose/deciding_facts.py), as strict xfails.
+"""Reviewer round 13: two gaps of the quoted "log around it" (sidecar/diagnose/deciding_facts.py), written as strict
+xfails and closed by i17 (the record redacted whole before its window is cut; classes 2-4 halved beyond NEAR).
 
 1. A quote is CUT before it is redacted (`_quote` windows a record longer than QUOTE_CHARS around the token it shares
    with the error, `facts_clause` redacts the cut text). A secret whose name falls before the window's start keeps
@@ -58,8 +59,6 @@ def _long_record_with_secret(seed: int) -> tuple[list[dict[str, Any]], str]:
     return [{"t": 0, "level": "INFO", "logger": rng.choice(LOGGERS), "message": message}, _error(rng, rid)], secret
 
 
-@pytest.mark.xfail(strict=True, reason="deciding_facts._quote cuts before redacting: a secret's value leaves without "
-                                       "its name (reviewer r13; fix: redact the record, then cut)")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_quote_cut_inside_a_secret_leaves_none_of_it(seed: int) -> None:
     records, secret = _long_record_with_secret(seed)
@@ -82,8 +81,6 @@ ROUTINE = (
 ROUTINE_RECORDS = ("log file rotated", "translations reloaded ({n} locales)", "restarting idle worker {n} after 1000 tasks")
 
 
-@pytest.mark.xfail(strict=True, reason="deciding_facts: W_SYSTEM / W_CHANGE alone reach MIN_SCORE at any distance: a "
-                                       "routine untied record far before the error is quoted (reviewer r13)")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_routine_record_far_before_the_error_and_tied_to_nothing_is_not_quoted(seed: int) -> None:
     rng = random.Random(f"r13-far-{seed}")
