@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 from .entropy import ID_PREFIXES, camel_identifier, reads_random
 from .keep import is_masked, is_public
-from .names import PROSE
+from .names import DOCKER_OPEN, DOCKER_SEAM, DOCKER_TAIL, PROSE
 from .secret_names import is_secret_name
 from .spans import mark_spans
 from .textstats import wordlike
@@ -43,12 +43,15 @@ from .wrapped import COLON_HEX, NOT_A_VALUE, PEM_BLOCK
 _LONE_RAW = re.compile(r"\n(?:[ \t]*\r?\n){0,2}[ \t]*(?P<v>[^\s\"'\\]{6,512})[ \t]*(?=\r?\n|$)")
 _LONE_ESC = re.compile(r"\\n(?:(?:[ \t]|\\t)*(?:\\r)?\\n){0,2}(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{6,512})(?:[ \t]|\\t)*"
                        r"(?=\\[rn]|\"|$)")
-_LONE_DOCKER = re.compile(r"\{\"log\":\"(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{6,512})(?:[ \t]|\\t)*\\n\"")
+_LONE_DOCKER = re.compile(DOCKER_OPEN + r"(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{6,512})(?:[ \t]|\\t)*\\n\\{0,2}\"")
 # a record whose whole message is one token: the text itself, a `%(asctime)s %(levelname)s %(name)s: %(message)s`
 # record, a JSON log field (json.dumps, `ensure_ascii`)
 _LONE_RECORD = re.compile(r"^(?:\d{4}-\d\d-\d\d[ T][\d:,.]+Z? +[A-Z]+ +[\w.-]+: +"
                           r"|\{.*\"(?:msg|message|output|log|text)\": \")?(?:[ \t]|\\t)*(?P<v>[^\s\"'\\]{12,19})(?:[ \t]|\\t)*(?:\\n)?(?:\"[,}].*)?$")
-_DOCKER_TAIL = re.compile(r"\\n\",\"stream\":\"\w+\",\"time\":\"[^\"]*\"\}\s*$")
+# a Docker json-file record's opening and the previous record's tail, in every spacing names.DOCKER_SEAM reads
+_DOCKER_TAIL = re.compile(r"\\n" + DOCKER_TAIL + r"\s*$")
+_OPENING = re.compile(DOCKER_OPEN)
+_OPENS = re.compile(DOCKER_OPEN + r"$")
 _SECRET_NOUN = re.compile(r"(?i)(?<![\w-])(?:password|passwort|passphrase|passcode|pass phrase|secret|token|api[ _-]?key"
                           r"|key|pin|credential|recovery[ _-]?code)s?(?![\w-])")
 _NOT_SECRET_AFTER = re.compile(r"(?i)(?:key|token|secret|password)s?[ _-]*(?:id|ids|name|names|fingerprint|file|path|"
@@ -86,15 +89,16 @@ def _previous_line(text: str, start: int) -> str:
     three blank lines or records back."""
     head = text[max(0, start - 800):start]
     for _ in range(4):
-        if head.endswith('{"log":"'):
-            head = _DOCKER_TAIL.sub("", head[:-8])
+        if (opening := _OPENS.search(head)) is not None:
+            head = _DOCKER_TAIL.sub("", head[:opening.start()])
         head = _LINE_BREAKS.sub("", head)
-        raw, esc, rec = head.rfind("\n"), head.rfind("\\n"), head.rfind('{"log":"')
-        line = head[max(raw + 1, esc + 2 if esc >= 0 else 0, rec + 8 if rec >= 0 else 0):].strip()
+        raw, esc = head.rfind("\n"), head.rfind("\\n")
+        rec = max((m.end() for m in _OPENING.finditer(head, max(0, raw, esc))), default=0) if "log" in head else 0
+        line = head[max(raw + 1, esc + 2 if esc >= 0 else 0, rec):].strip()
         line = line.replace("\\t", " ").replace('\\"', '"')
         if "\\u00" in line:  # moby's json-file escapes of `<`, `>`, `&` (a PowerShell prompt's `>`)
             line = line.replace("\\u003e", ">").replace("\\u003c", "<").replace("\\u0026", "&")
-        if line or not head.endswith('{"log":"'):
+        if line or _OPENS.search(head) is None:
             return line
     return ""
 
@@ -109,7 +113,7 @@ _NOTE = re.compile(r"(?i)^\W{0,4}(?:this|that|the above|above|the(?=[^.\n]{0,40}
                    r"(?![ _-]*(?:id|ids|name|fingerprint|file|path|hash)\b)"
                    r"|^\W{0,4}(?:use|keep|store|save|copy)\s+(?:this|it)\b[^.\n]{0,40}?\b(?:password|passphrase|passcode|token|key"
                    r"|secret|credential|log ?in|sign ?in|authenticat\w*|unlock\w*)s?\b")
-_SEAM_OR_BREAK = re.compile(r"\\n\",\"stream\":\"\w+\",\"time\":\"[^\"]*\"\}\r?\n\{\"log\":\"|\\r\\n|\\n|\r\n")
+_SEAM_OR_BREAK = re.compile(r"\\n" + DOCKER_SEAM + r"|\\r\\n|\\n|\r\n")
 
 
 def _next_line(text: str, end: int) -> str:
@@ -257,6 +261,18 @@ _FOR_WHOM = re.compile(r"(?i)\bfor (?:the |this )?(?:user|account|tenant|client|
 INLINE_HINTS = ("password", "passphrase", "passcode", "token", "secret", " code", "pin")
 
 
+# The noun must HEAD its phrase: the word after it hands the value over ("password is", "secret created for",
+# "password set to", "code:"), never another noun the secret modifies ("token model is:", "token limit (default) is:",
+# "password hashing scheme is:", "secret store backend is:": an attribute's value, review r13).
+_AFTER_NOUN = frozenset({"is", "was", "are", "has", "have", "set", "generated", "created", "reset", "for", "to", "now",
+                         "default", "follows", "below", "here", "of", "changed", "updated", "issued", "assigned"})
+
+
+def _heads_phrase(head: str, noun: re.Match[str]) -> bool:
+    after = head[noun.end():].split()
+    return not after or after[0].lower().strip("():,") in _AFTER_NOUN
+
+
 def _line_head(text: str, colon: int) -> str:
     """The text of the line that ends at `colon` (raw or JSON-escaped break, a Docker record, a JSON string's start)."""
     head = text[max(0, colon - 400):colon]
@@ -273,6 +289,8 @@ def inline_banner_sub(mark: str) -> Callable[[str], str]:
         for m in _INLINE.finditer(text):
             head = _line_head(text, m.start())
             noun = _SECRET_NOUN.search(head) or _CODE_NOUN.search(head)
+            if noun is not None and not _heads_phrase(head, noun):
+                continue  # `token model is: kimi-k2`, `password hashing scheme is: argon2id` (review r13)
             if noun is None or len(head.split()) > 24 or _FAILURE.search(head) or _NOT_SECRET_AFTER.search(head + ":") \
                     or _FOR_WHOM.search(head) or _HANDED.search(head) is None and not (
                         noun.re is _CODE_NOUN and noun.end() == len(head)):  # `Pairing code: <v>`: the label alone

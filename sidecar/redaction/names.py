@@ -62,8 +62,12 @@ PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "pas
                         "apikey"})
 # Between two Docker json-file records (after the first one's `\n`): `", "stream": "stderr", "time": "..."}` newline
 # `{"log": "`; a value on the line after its name (a YAML block scalar) is in the next record.
-DOCKER_SEAM = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*\\{0,2}\"time\\{0,2}\":"
-               r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}\r?\n\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\"")
+# DOCKER_TAIL closes a record after its `\n` (moby writes it compact; a re-serialiser adds blanks, an outer JSON
+# escapes the quotes), DOCKER_OPEN opens the next one.
+DOCKER_TAIL = (r"\\{0,2}\",[ \t]*\\{0,2}\"stream\\{0,2}\":[ \t]*\\{0,2}\"\w+\\{0,2}\",[ \t]*\\{0,2}\"time\\{0,2}\":"
+               r"[ \t]*\\{0,2}\"[^\"\\]*\\{0,2}\"\}")
+DOCKER_OPEN = r"\{\\{0,2}\"log\\{0,2}\":[ \t]*\\{0,2}\""
+DOCKER_SEAM = DOCKER_TAIL + r"\r?\n" + DOCKER_OPEN
 QUOTE = r"(?:\\{0,7}[\"'`]|&quot;|&#0?34;|&#0?39;|&#x2[27];|%22|%27|\\{1,7}u0022|\\{1,7}u0027|\\{1,3}x2[27])"
 # Rust's derived Debug of an Option (`password: Some("<v>")`, pretty-printed `{:#?}` over lines) is read as the
 # value after `Some(`.

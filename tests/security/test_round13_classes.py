@@ -37,3 +37,13 @@ def test_round13_twin_stays(cls: str) -> None:
 ])
 def test_round13_near_misses_stay(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("sep", [(",", ":"), (", ", ": ")])
+def test_banner_in_docker_records_of_any_spacing(sep: tuple[str, str]) -> None:
+    # announced.py reads the record seam as names.DOCKER_SEAM does: moby's compact form and a re-serialiser's spaced one
+    import json
+
+    lines = ["Please use the following password to proceed to installation:", "", "0529133bab83207e74e5ef799ff6187b"]
+    text = "\n".join(json.dumps({"log": line + "\n", "stream": "stdout", "time": "t"}, separators=sep) for line in lines)
+    assert "0529133bab83207e74e5ef799ff6187b" not in redact(text)
