@@ -52,6 +52,11 @@ _JLOGGER = (r"(?:[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)++|[A-Z][a-z0-9]++[A-Z]
 # `yyMMdd HHmmss`, %d{ABSOLUTE} and logback's default `HH:mm:ss.SSS`, %d{DATE} `dd MMM yyyy HH:mm:ss,SSS`.
 _JTIME = (rf"(?:{_ISO}|\d\d/\d\d/\d\d \d\d:\d\d:\d\d|\d{{6}} \d{{6}}|\d\d:\d\d:\d\d[.,]\d{{3}}"
           rf"|\d\d {_MON} \d{{4}} \d\d:\d\d:\d\d,\d{{3}})")
+# JBoss LogManager's `[%c] (%t)` after the level: the category is a dotted logger name or the captured
+# `stdout`/`stderr`; the thread name holds blanks and parentheses of its own (`(Controller Boot Thread)`,
+# `(ServerService Thread Pool -- 67)`, `(MSC service thread 1-2)`). Its twin: log4j's `[%t] %m` whose
+# message starts with a parenthesis (`[main] (spawning) child`): a thread name there is no dotted name.
+_JBOSS = r" +\[(?:[\w$-]++\.[\w.$-]++|stdout|stderr)\] \((?:[^()\n]|\([^()\n]*\))*+\)"
 _PG_LEVEL = r"DEBUG[1-5]|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION"
 
 # (the first two characters a line of the grammar can start with, as a regex; the grammar): `_BY_START`.
@@ -91,8 +96,10 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # starts with `%r` (millis since start) before `[%t]`; Spring Boot (H13) right-aligns the level,
     # prints `PID --- [app] [  thread]` and pads the logger before ` : ` (GROUPING_CLASSES2 H12/H13).
     # logback >= 1.3's BasicConfigurator pattern `%logger{36} -%kvp- %msg` prints ` -- ` when no pairs.
+    # JBoss LogManager (WildFly / JBoss EAP's default `%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] (%t) %s%e%n`):
+    # the thread in parentheses after the bracketed category (`_JBOSS`).
     (r"\d[\d ]", rf"(?:{_JTIME}|\d+(?= \[)),?(?: -)?(?: +(?:{_BRACKET}|\d+|---))* +(?P<level>{_JLEVEL})"
-    rf"(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| --?)| +-)?(?: +|$)(?P<msg>.*)"),
+    rf"(?:{_JBOSS}|(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| --?)| +-)?)(?: +|$)(?P<msg>.*)"),
     # H1/H3 BSD syslog (RFC 3164 §4.1), rsyslog's file format, journalctl -o short/short-iso/
     # short-precise: `[<PRI>]TIMESTAMP [HOST ]TAG: MSG` (a relayed line may lack HOST, or carry a second
     # `TIMESTAMP HOST` pair when a relay re-stamps it, GROUPING_CLASSES2 H24). sysklogd

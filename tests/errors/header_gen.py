@@ -106,6 +106,7 @@ def _log4j(rng: random.Random) -> str:  # H5 PatternLayout / logback defaults, l
         f"{_thread(rng)} {pad} {_logger(rng)} - ",                                      # logback default
         f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d} "
         f"{_thread(rng)} {pad} {_logger(rng)} -- ",                     # logback >= 1.3 `-%kvp- ` with no pairs
+        f"{_iso(rng, ' ', ',', False)} {pad} [{_logger(rng)}] ({rng.choice(['main', 'Controller Boot Thread', 'default task-' + str(rng.randint(1, 99)), 'MSC service thread 1-' + str(rng.randint(1, 8)), 'ServerService Thread Pool -- ' + str(rng.randint(1, 99))])}) ",  # JBoss LogManager
     ])
 
 

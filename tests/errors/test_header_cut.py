@@ -108,6 +108,14 @@ def test_python_gateway_lines_read_as_before(seed: int) -> None:
         assert split_line(f"{level}:{logger}:{message}") == (message, logger, level)
 
 
+def test_a_log4j_message_opening_with_a_parenthesis_keeps_it() -> None:
+    # JBoss LogManager's `[%c] (%t)` takes a parenthesis after a dotted category only (header_gen's log4j family
+    # draws the JBoss layout); after log4j's `[%t]` it is the message's own text
+    assert cut_header("2016-03-18 15:49:32,075 INFO  [main] (spawning) child 3") == ("(spawning) child 3", "INFO")
+    assert cut_header("2016-03-18 15:49:32,075 INFO  [org.jboss.as] (main) (spawning) child") == ("(spawning) child", "INFO")
+    assert cut_header("15:49:32,075 INFO  [stdout] (default task-1) hello") == ("hello", "INFO")
+
+
 def test_carried_layers_and_nil_fields() -> None:
     """Documented corner cases of the grammars, each from the writer's specification."""
     # RFC 5424 §6.5 example 2 shape with every NILVALUE and no MSG.
