@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, get_args
 
 from .calibration import Outcome, calibrate
+from .category_model import RULE as GUESS_RULE
 from .model import Category, Diagnosis
 
 
@@ -95,6 +96,12 @@ def format_category_figures(scores: Sequence[ScoredCase], cases: Mapping[str, La
     c = calibrate(category_outcomes(mine, cases))
     lines.append(f"  category alone: right {c.right}/{c.total}, confident-wrong category {c.confident_wrong}, "
                  f"Brier {c.brier:.3f}")
+    guesses = [s for s in mine if s.diagnosis is not None and s.diagnosis.rule == GUESS_RULE]
+    if guesses:  # the situation model's own calibration: its constant against how often its category was right
+        g = calibrate(category_outcomes(guesses, cases))
+        lines.append(f"  the situation model's guesses ({GUESS_RULE}, category_model.py): right {g.right}/{g.total} "
+                     f"at confidence {guesses[0].diagnosis.confidence if guesses[0].diagnosis else 0:.2f}, "
+                     f"Brier {g.brier:.3f}")
     lines += [f"    [{b.low:.1f}, {b.high:.1f}{']' if b.high == 1.0 else ')'}  n={b.count:<4} "
               f"conf={b.mean_confidence:.2f}  category acc={b.accuracy:.2f}" for b in c.bins]
     lines.append(format_confusion(confusion(mine, cases)))

@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from ..config import ConfigError, read_config_yaml, validation_problems
 from ..redaction import redact
 from .base_family import base_verdict
+from .category_model import guessed
 from .classes import code_meaning, warm
 from .deciding_facts import with_facts
 from .honest_unknown import rated_catch_all
@@ -296,7 +297,8 @@ class RuleSet:
             )
         diagnosis = second_looks(diagnosis, inp, sit, self._diagnose)  # the records around it (second_looks.py)
         if outermost:  # a second look compares a recursive answer with the catch-all's constant (honest_unknown.py)
-            diagnosis = rated_catch_all(diagnosis, sit)
+            # then, on a record that names a deciding fact, the situation model's low guess (category_model.py)
+            diagnosis = guessed(rated_catch_all(diagnosis, sit), inp, sit)
             diagnosis = with_facts(diagnosis, inp, sit)  # the records around it that bear on it, quoted (deciding_facts.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.

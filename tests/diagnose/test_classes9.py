@@ -20,7 +20,6 @@ from tests.diagnose.test_classes8 import _shape
 
 # generator -> why it still fails (evals/RESULTS.md, round 9)
 OPEN: dict[str, str] = {
-    "g3_cancelled_outcome": "CancelledError (a BaseException) read from a cancelled future's exception(): no family",
     "n1_twin_every_attempt": "the deciding record (every attempt, only large bodies) comes AFTER the error; the "
                              "diagnosis reads only the records before it (excerpt.py context)",
     "g1_twin_invalid_value": "enum's \"'x' is not a valid Mode\" after a record printing NAME=x: no reading ties an "
