@@ -102,6 +102,8 @@ FAMILIES: dict[str, str] = {
     "aiohttp.ClientConnectorSSLError": "connect.tls", "aiohttp.ClientPayloadError": "connection.dropped",
     "aiohttp.ClientConnectionResetError": "connection.dropped", "aiohttp.ClientOSError": "connect",
     "aiohttp.ClientConnectionError": "connect", "aiohttp.InvalidURL": "config.url",
+    # client.py _request raises TooManyRedirects past max_redirects: httpx.TooManyRedirects' twin (user_target.py names both)
+    "aiohttp.TooManyRedirects": "config.url",
     "aiohttp.NonHttpUrlClientError": "config.url",
     # websockets/exceptions.py: two coroutines reading one connection (asyncio/connection.py recv)
     "websockets.ConcurrencyError": "code.concurrent_recv",
@@ -234,7 +236,7 @@ BARE_FAMILIES: dict[str, str] = {
     "SecurityError": "ws.handshake", "ServerConnectionError": "connect",
     "ServerDisconnectedError": "connection.dropped", "ServerFingerprintMismatch": "connect",
     "ServerTimeoutError": "timeout.read", "SocketTimeoutError": "timeout.read", "StorageApiError": "supabase.storage",
-    "StorageException": "supabase.storage", "TimeoutException": "timeout", "TooManyRequests": "pool.queue",
+    "StorageException": "supabase.storage", "TimeoutException": "timeout", "TooManyRedirects": "config.url", "TooManyRequests": "pool.queue",
     "TransportError": "connect", "UnixClientConnectorError": "connect", "UnprocessableEntityError": "http.status",
     "UserDoesntExist": "supabase.auth", "WSServerHandshakeError": "ws.rejected", "WriteError": "connection.dropped",
     "WriteTimeout": "timeout.write", "DecodingError": "provider.invalid_response", "RequestNotRead": "code.stream",
