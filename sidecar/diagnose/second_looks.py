@@ -22,7 +22,8 @@ the cache evicted under its memory policy (cache_eviction.py), the container's u
 (runtime_identity.py), an id sequence at its maximum or a computed value overflowing a column (id_space.py), a strict
 reply model refusing a provider's addition (strict_reply.py), an OOM kill by memory outside the heap
 (cgroup_memory.py), a
-conditional write refused after another writer's (precondition.py).
+conditional write refused after another writer's (precondition.py), a miss of an object written moments before
+(unseen_write.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -70,6 +71,7 @@ from .situation import Situation
 from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
 from .strict_reply import strict_reply_cause
+from .unseen_write import unseen_write_cause
 from .user_data import user_data_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
@@ -100,7 +102,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
-    id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause,
+    id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
 )
 
 
