@@ -57,3 +57,28 @@ def test_a_handed_over_secret_closing_its_line_is_masked(seed: int) -> None:
     line = rng.choice(["Your new API token is: {v}", "GENERATED ROOT PASSWORD: {v}",
                        "A temporary password is generated for root@localhost: {v}"]).format(v=value)
     assert value not in redact(line), line
+
+
+# A lead-in clause that uses a secret noun as a MODIFIER ("Token rotation", "Secret manager") before the sentence that
+# hands the secret over: inline_banner_sub looks only at the FIRST secret noun of the line (`_SECRET_NOUN.search`),
+# `_heads_phrase` rejects it, and the hand-over noun after it is never considered. Reviewer: 48 of 48 generated lines
+# leak a letters-only value on 631d8c88, 0 of 48 on 631d8c88^; taking the last noun that heads its phrase: 0 of 48, and
+# the attribute test above still passes.
+LEAD_INS = ("Token rotation finished, ", "Secret manager sync: ", "Token service restarted; ", "Password vault unlocked, ",
+            "Secret store ready. ", "Key rotation job done, ")
+HAND_OVERS = ("the new token is:", "generated secret is:", "temporary password is:", "new password set to:",
+              "your API token is:", "the new secret is:")
+
+
+@pytest.mark.xfail(strict=True, reason="announced.inline_banner_sub judges only the line's first secret noun: a modifier "
+                                       "noun before the hand-over hides it (reviewer r13, after 631d8c88)")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_hand_over_after_a_modifier_noun_is_masked(seed: int) -> None:
+    rng = random.Random(f"r13-inline-lead-{seed}")
+    leaked = []
+    for _ in range(6):
+        value = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(18, 26)))  # no entropy to catch
+        line = f"{rng.choice(LEAD_INS)}{rng.choice(HAND_OVERS)} {value}"
+        if value in redact(line):
+            leaked.append(line)
+    assert not leaked, leaked
