@@ -133,6 +133,8 @@ def _tokens(text: str) -> set[str]:
     utils.infrastructure.semantic_cache and of semantic_cache.db) and every directory of the paths it names."""
     out: set[str] = set()
     for t in _TOKEN.findall(text):
+        if t.isalpha() and (t.islower() or t[1:].islower()):
+            continue  # a plain or capitalised word (most tokens): never distinctive, decided without the regexes
         if _distinctive(t):
             out.add(t.lower())
             if "." in t and not _NUMERIC_DOTS.match(t):
@@ -253,28 +255,30 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     if not records:
         return []
     ours = _error_tokens(inp)
-    # the remotes the error's OWN record names (situation.py also reads the nearest context line: a Kimi prompt being
-    # built before a template error does not make the template error Kimi's)
-    record = " ".join([*inp.messages(), inp.traceback[-8192:]])
-    own_remotes = remotes_named(record, inp.logger) | ({sit.remote} if sit.remote and sit.remote_named_by_record else set())
     own_request = _request("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
     own_shape = {_shape(m) for m in inp.messages()}
     df: dict[str, int] = {}
     for rec in records:
         for t in rec.tokens & ours:
             df[t] = df.get(t, 0) + 1
-    scored: list[tuple[float, Fact]] = []
+    kept: list[tuple[float, _Record, str, frozenset[str]]] = []
     seen: set[str] = set()
-    for rec in records:
+    own_remotes: set[str] | None = None
+    for rec in records:  # the score first (cheap); the tests that read the record again only for the records it keeps
+        shared = rec.tokens & ours
+        score = _score(rec, sum(W_LINK / df[t] for t in shared), inp)
+        if score < MIN_SCORE:
+            continue
         theirs = _request(rec.line)
         if theirs is not None and own_request is not None and theirs != own_request:
             continue  # another request's record (following.py)
         if _shape(rec.message) in own_shape or _shape(rec.message) in seen:
             continue  # the error itself logged again, or a record already kept
         text = rec.message
-        if SETTING_NAME.search(text):
-            if category != "config":
-                continue  # a named setting reads as the cause: only where the rules decided a setting is (docstring)
+        if SETTING_NAME.search(text) and category != "config":
+            continue  # a named setting reads as the cause: only where the rules decided a setting is (docstring)
+        if own_remotes is None:
+            own_remotes = _own_remotes(inp, sit)
         if SETTING.search(text):
             cut = _own_settings(text, own_remotes)
             if cut is None:
@@ -282,18 +286,23 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
             text = cut
         if not remotes_named(SETTING.sub("", text), rec.source).issubset(own_remotes):
             continue  # a record of another remote (module docstring)
-        shared = rec.tokens & ours
-        linked = sum(W_LINK / df[t] for t in shared)
-        score = _score(rec, linked, inp)
-        if score < MIN_SCORE:
-            continue
         seen.add(_shape(rec.message))
+        kept.append((score, rec, text, shared))
+    kept.sort(key=lambda k: (-k[0], abs(k[1].offset)))
+    out = []
+    for score, rec, text, shared in kept[:MAX_FACTS]:
         at = _STAMP.search(rec.line[:40])
         source = rec.source.rsplit(".", 1)[-1] if rec.source else None
-        scored.append((score, Fact(_quote(text, shared), source, at.group(1) if at else None,
-                                   rec.offset, round(score, 2))))
-    scored.sort(key=lambda sf: (-sf[0], abs(sf[1].offset)))
-    return [f for _, f in scored[:MAX_FACTS]]
+        out.append(Fact(_quote(text, shared), source, at.group(1) if at else None, rec.offset, round(score, 2)))
+    return out
+
+
+def _own_remotes(inp: DiagnosisInput, sit: Situation) -> set[str]:
+    """The remotes the error's OWN record names (situation.py also reads the nearest context line: a Kimi prompt being
+    built before a template error does not make the template error Kimi's): its words, not its frames (a package in a
+    frame is situation's `remote_named_by_record`)."""
+    said = [ln for ln in inp.traceback[-8192:].splitlines() if not ln.startswith("    ") and not ln.lstrip().startswith('File "')]
+    return remotes_named(" ".join([*inp.messages(), *said]), inp.logger) | ({sit.remote} if sit.remote and sit.remote_named_by_record else set())
 
 
 def _own_settings(message: str, own_remotes: set[str]) -> str | None:
