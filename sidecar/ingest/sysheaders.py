@@ -91,6 +91,11 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # class.method MSG`, java.util.logging's level names; the class and method are the call site's.
     (r"\d\d", rf"\d\d-{_MON}-\d{{4}} \d\d:\d\d:\d\d\.\d{{3}} (?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST) "
      rf"{_BRACKET} [\w.$<>]++ (?P<msg>.*)"),
+    # A PatternLayout that starts with the level: Apache Cassandra's default logback.xml `%-5level [%thread]
+    # %date{ISO8601} %F:%L - %msg%n` (the file and line of the call site, or a logger `%c` there). The ` - `
+    # separator is required: a message that merely opens with a level word keeps it.
+    (r"IN|WA|ER|DE|TR|FA", rf"(?P<level>{_JLEVEL}) +{_BRACKET} {_JTIME}(?: (?:[\w$]++\.java:\d+|{_JLOGGER}))? - "
+     r"(?P<msg>.*)"),
     # H5 log4j/logback PatternLayout: a time, then level, thread `[%t]`, pid fields in the pattern's
     # order (at least the level), then `%c: ` / `%c - ` or a bare ` - ` separator. log4j 1.x TTCC
     # starts with `%r` (millis since start) before `[%t]`; Spring Boot (H13) right-aligns the level,

@@ -255,10 +255,19 @@ def _tomcat(rng: random.Random) -> str:
     return f"{t} {lvl} [{thread}] {where} "
 
 
+def _level_first(rng: random.Random) -> str:
+    """Cassandra's logback.xml `%-5level [%thread] %date{ISO8601} %F:%L - ` (a logger `%c` in place of the file)."""
+    lvl = rng.choice(["INFO", "WARN", "ERROR", "DEBUG", "TRACE"])
+    thread = rng.choice(["main", f"CompactionExecutor:{rng.randint(1, 99)}", f"Native-Transport-Requests-{rng.randint(1, 99)}",
+                         "GossipStage:1", f"ScheduledTasks:{rng.randint(1, 9)}"])
+    where = rng.choice([f"{_word(rng).title()}{_word(rng).title()}.java:{rng.randint(1, 2000)}", _logger(rng)])
+    return f"{lvl:<5} [{thread}] {_iso(rng, ' ', ',', False)} {where} - "
+
+
 FAMILIES: dict[str, Callable[[random.Random], str]] = {
     "syslog": _syslog, "journald_iso": _journald_iso, "rfc5424": _rfc5424, "postgres": _postgres,
     "log4j": _log4j, "klog": _klog, "logcat": _logcat, "glib": _glib, "apache": _apache, "nginx": _nginx,
     "bgl": _bgl, "carrier": _carrier, "spring": _spring, "golog": _golog, "cri": _cri, "cbs": _cbs,
     "kernel": _kernel, "oslo": _oslo, "jvm": _jvm, "curl": _curl, "relayed": _relayed, "jetty": _jetty,
-    "tomcat": _tomcat,
+    "tomcat": _tomcat, "level_first": _level_first,
 }
