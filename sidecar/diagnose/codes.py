@@ -320,6 +320,26 @@ REDIS_REPLIES: dict[str, Text] = {
                       "Some hash slots are not served by any node.", "Check the cluster's nodes (CLUSTER INFO)."),
     "TRYAGAIN": _t("storage", "low", "Redis asked the client to retry during a slot migration ({code})",
                    "A multi-key command met keys in the middle of a resharding.", "Retry the command."),
+    # the rest of the server's own error prefixes (redis/src/server.c createSharedObjects, t_stream.c, script.c,
+    # cluster.c), read by the doctrine: the server's replication state refusing writes is the service (storage); a
+    # command the code sent against an object that exists / does not exist is the code's use of the API
+    "NOREPLICAS": _t("storage", "high", "Redis refused the write: not enough good replicas ({code})",
+                     "The primary has min-replicas-to-write set and fewer replicas than that are connected and "
+                     "in sync, so it refuses every write until they return (reads still work).",
+                     "Check the replicas' replication links (INFO replication: master_link_status); the write can "
+                     "succeed once enough replicas are back."),
+    "BUSYGROUP": _t("code", "low", "Redis refused to create a consumer group that already exists ({code})",
+                    "XGROUP CREATE was sent for a group that exists: the code creates it on every start.",
+                    "Treat BUSYGROUP as 'already created' (catch it) or check with XINFO GROUPS first."),
+    "NOGROUP": _t("code", "medium", "Redis has no such stream or consumer group ({code})",
+                  "XREADGROUP/XACK named a consumer group (or stream) that was never created on this server.",
+                  "Create the group (XGROUP CREATE ... MKSTREAM) before reading, at start-up."),
+    "BUSYKEY": _t("code", "low", "Redis refused to overwrite an existing key ({code})",
+                  "RESTORE/COPY/MIGRATE target a key that exists and the code did not pass REPLACE.",
+                  "Pass REPLACE, or delete the target first when overwriting is intended."),
+    "NOTBUSY": _t("code", "low", "Redis had no running script to kill ({code})",
+                  "SCRIPT KILL/FUNCTION KILL was sent while no script was running.",
+                  "Send the kill only after a BUSY reply."),
 }
 _REDIS_REPLY = re.compile(r"\b(" + "|".join(sorted(REDIS_REPLIES, key=len, reverse=True)) + r")\b(?=[ :])")
 

@@ -69,6 +69,13 @@ CASES = [
     ("readonly", _only("SET", b"-READONLY You can't write against a read only replica.\r\n"), True, "set", "storage",
      "replica"),
     ("loading", _only("GET", b"-LOADING Redis is loading the dataset in memory\r\n"), True, "get", "storage", "loading"),
+    # server.c's shared replies: min-replicas-to-write refusing writes (the service's replication state) vs a
+    # command against an object that exists / does not (the code's use: t_stream.c's BUSYGROUP/NOGROUP)
+    ("noreplicas", _only("SET", b"-NOREPLICAS Not enough good replicas to write.\r\n"), True, "set", "storage",
+     "replicas"),
+    ("busygroup", _only("SET", b"-BUSYGROUP Consumer Group name already exists\r\n"), True, "set", "code", "group"),
+    ("nogroup", _only("GET", b"-NOGROUP No such key 'semcache:k' or consumer group 'g1'\r\n"), True, "get", "code",
+     "group"),
     # redis-py strips an "ERR " reply's first word: the server refused the command the code sent (code), a command
     # the server does not have is a module that is not loaded (config), maxclients is its connection limit (capacity)
     ("err-syntax", _only("SET", b"-ERR value is not an integer or out of range\r\n"), True, "set", "code", "ERR"),
