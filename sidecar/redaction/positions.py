@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
+
 from .keep import keeps_value
 from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
@@ -125,6 +127,15 @@ _TRIPLE = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,60})[ \t]*=[ \t]*(?:\\?\"){3}"
 ROW_HINTS = ("chpasswd", "key", "|", ") \"", ") \\\"", "reg_", "value", "</key>", "</name>", "<<", "\\u003c\\u003c", '"""', '\\"\\"\\"')
 
 
+# each grammar's literals, found in one Aho-Corasick pass over the text as written and one over it lowered (a bit per
+# grammar): an `in` test per literal of 21 grammars cost more than the patterns it spared (keyfiles.py's _ROW_SCAN)
+_AS_WRITTEN, _LOWERED = ahocorasick.Automaton(), ahocorasick.Automaton()
+for _rank, (_, _needs, _lowered) in enumerate(_GRAMMARS):
+    _scan = _LOWERED if _lowered else _AS_WRITTEN
+    for _n in _needs:
+        _scan.add_word(_n, _scan.get(_n, 0) | 1 << _rank)
+_AS_WRITTEN.make_automaton()
+_LOWERED.make_automaton()
 _FILE_NAME = re.compile(r".*\.[A-Za-z0-9]{2,5}")
 
 
@@ -136,13 +147,14 @@ def _stream_key(v: str) -> bool:
 def _grammar_matches(text: str) -> list[re.Match[str]]:
     """The matches of the grammars whose literal `text` holds, leftmost first and not overlapping (ties: the grammar
     listed first), as finditer over their alternation gives them."""
-    lower = ""
+    ranks = 0
+    for _, bits in _AS_WRITTEN.iter(text):
+        ranks |= bits
+    for _, bits in _LOWERED.iter(text.lower()):
+        ranks |= bits
     found: list[tuple[int, int, re.Match[str]]] = []
-    for rank, (rx, needs, lowered) in enumerate(_GRAMMARS):
-        if lowered:
-            lower = lower or text.lower()
-        hay = lower if lowered else text
-        if any(n in hay for n in needs):
+    for rank, (rx, _, _) in enumerate(_GRAMMARS):
+        if ranks >> rank & 1:
             found += [(m.start(), rank, m) for m in rx.finditer(text)]
     if len(found) < 2:
         return [f[2] for f in found]
