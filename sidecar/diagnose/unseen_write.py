@@ -11,7 +11,8 @@ the miss, far inside any TTL the message names. Then the object existed and the 
 - otherwise the read ran before the write was visible - a transaction still open, a commit after the miss, another
   connection: a race between the writer and the reader: concurrency (held-out 11's 11010).
 Twins that must NOT change: the id created longer ago than FRESH (the TTL's reading stands), no record of the id
-being written (nothing says it existed), another id written moments before (the write was of something else).
+being written (nothing says it existed), another id written moments before (the write was of something else), a
+record of that write FAILING (a WARNING/ERROR record or a failure word: the object never existed - review r13).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from datetime import datetime
 
 from .model import Diagnosis, DiagnosisInput, one_line
+from .recovered import _FAILURE as FAILURE_WORDS
 
 CONFIDENCE = 0.45  # an inference from two records of one excerpt, never confident
 FRESH_SECONDS = 60.0  # a write this recent is inside every TTL a store names (minutes to hours)
@@ -29,6 +31,8 @@ _ID = re.compile(r"""['"](?P<q>[0-9a-f][0-9a-f-]{5,63})['"]|\b(?P<u>[0-9a-f]{8}-
                  r"""[0-9a-f]{12})\b""", re.I)
 _WRITE = re.compile(r"\b(?:creat(?:ed|ing)|insert(?:ed|ing)|sav(?:ed|ing)|stor(?:ed|ing)|wr(?:ote|itten|iting)|"
                     r"persist(?:ed|ing)|upsert(?:ed|ing))\b", re.I)
+# the writing record's own level (the gateway's header): a WARNING/ERROR record of the write is its failure
+_FAILED_LEVEL = re.compile(r"^\S+ \S+ (?:WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")
 _TIME = re.compile(r"^(?P<t>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,6})?)")
 # a setting record routing reads to a replica: READ_URL/REPLICA names, or a replica host in a key=value setting
 _READ_ROUTE = re.compile(r"\b[A-Z][A-Z0-9_]*(?:READ|REPLICA)[A-Z0-9_]*(?:URL|HOST|DSN)\s*=|"
@@ -45,6 +49,12 @@ def _time(line: str) -> datetime | None:
         return None
 
 
+def _wrote(line: str) -> bool:
+    """A record of a write that happened: a write verb, and neither a failure level nor a failure word (recovered.py's:
+    'error creating X', 'failed saving X', 'gave up writing X' show the object never existed - review r13)."""
+    return bool(_WRITE.search(line)) and not _FAILED_LEVEL.match(line) and not FAILURE_WORDS.search(line)
+
+
 def _object_id(text: str) -> str | None:
     m = _ID.search(text)
     return None if m is None else (m["q"] or m["u"])
@@ -59,7 +69,7 @@ def unseen_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if oid is None or when is None:
         return d
     written = next((line for line in reversed(inp.context)
-                    if oid in line and _WRITE.search(line.replace(oid, "")) and (t := _time(line)) is not None
+                    if oid in line and _wrote(line.replace(oid, "")) and (t := _time(line)) is not None
                     and 0 <= (when - t).total_seconds() <= FRESH_SECONDS), None)
     if written is None:
         return d
