@@ -201,7 +201,7 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
                 start -= 1
             while start < hint and not (text[start].isalpha() or text[start] == "_"):
                 start += 1
-            if start > 0 and text[start - 1] == "\\" and text[start] in "nrt" and start + 1 < hint:
+            if start > 0 and text[start - 1] == "\\" and text[start] in "nrt" and start < hint:
                 start += 1  # `\r\nX-Api-Key:` in a bytes repr: the name starts after the escape
             elif start > floor + 1 and text[start - 1] in " \t" and _SECOND_HALF.match(text, start) and (
                     w := _FIRST_HALF.search(text, max(floor, start - 16), start)) is not None:

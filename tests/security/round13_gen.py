@@ -129,8 +129,12 @@ def json_break(r: random.Random) -> Planting:
     """Slot grammars whose first word follows a line break that json.dumps wrote as `\\n` (set 13 spec-in)."""
     import json
 
-    k = r.randrange(3)
-    if k == 0:
+    k = r.randrange(4)
+    if k == 3:  # a name that starts with its secret word, right after the escaped break (names.kv_sub's walk back)
+        v = _secret(r)
+        name = r.choice(["auth", "psk", "totp_seed", "cookie", "pat", "mnemonic"])
+        body = f"[{r.choice(['pyrogram', 'client', 'smtp'])}]\napi_id = {r.randrange(10**6, 10**7)}\n{name} = {v}"
+    elif k == 0:
         v = _secret(r).replace('"', "")
         body = f'# /etc/mail/authinfo\nAuthInfo:smtp.example.net "U:alerts" "I:alerts@gw" "P:{v}" "M:PLAIN"'
     elif k == 1:
