@@ -23,7 +23,7 @@ the cache evicted under its memory policy (cache_eviction.py), the container's u
 reply model refusing a provider's addition (strict_reply.py), an OOM kill by memory outside the heap
 (cgroup_memory.py), a
 conditional write refused after another writer's (precondition.py), a miss of an object written moments before
-(unseen_write.py).
+(unseen_write.py), a Redis BUSY while our own script runs (own_script.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -47,6 +47,7 @@ from .loop_threads import loop_thread_cause
 from .model import Diagnosis, DiagnosisInput
 from .moved_address import moved_address_cause
 from .oom_kills import oom_cause
+from .own_script import own_script_cause
 from .pem_text import pem_text_cause
 from .pool_limit import pool_limit_cause
 from .pool_trend import pool_trend_cause
@@ -103,6 +104,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
+    own_script_cause,
 )
 
 

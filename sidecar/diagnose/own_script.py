@@ -1,0 +1,67 @@
+"""A Redis BUSY reply while OUR script runs: the script the gateway sent blocks the server (code), not the service.
+
+Redis answers `BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.` to every
+other command while a Lua script (EVAL/EVALSHA) or a function (FCALL) runs past busy-reply-threshold (redis
+server.c, script.c scriptIsTimedout; redis.io "EVAL": scripts are atomic and block the server). The code table reads
+BUSY as the cache service limiting at runtime (storage). Whose script it is decides: a record of OUR process
+(the gateway's packages: src., utils., tools. loggers) running a script - EVAL/EVALSHA/FCALL or a .lua file - in the
+window around the error (before it, or its end logged after it) is the gateway's own long script: code - keep scripts
+short (SCAN in batches instead of KEYS, bounded work per call). Twins that must NOT change: no script record of ours
+(another client's script, an operator's), a script record of another program (a redis-cli/ops logger), a script of
+ours outside WINDOW seconds of the error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from .codes import redis_reply_entry
+from .model import Diagnosis, DiagnosisInput, one_line
+
+CONFIDENCE = 0.5  # two records tied by time and the script call, never confident
+WINDOW_SECONDS = 300.0
+_HEADER = re.compile(r"^(?P<t>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(?:[.,]\d{1,6})? +[A-Z]+ +(?P<logger>[\w.\-]+):")
+_OURS = re.compile(r"^(?:src|utils|tools)\.")
+_SCRIPT = re.compile(r"\b(?:EVAL(?:SHA)?(?:_RO)?|FCALL(?:_RO)?|register_script|SCRIPT LOAD)\b|[\w\-]+\.lua\b")
+
+
+def _at(line: str) -> tuple[datetime, str] | None:
+    m = _HEADER.match(line)
+    if m is None:
+        return None
+    try:
+        return datetime.fromisoformat(m["t"].replace(" ", "T")), m["logger"]
+    except ValueError:
+        return None
+
+
+def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """`d`, or code when a Redis BUSY reply meets a script run by the gateway's own process (module docstring)."""
+    if d.category != "storage":
+        return d
+    entry = redis_reply_entry(inp.exception_message or inp.message)
+    here = _at(inp.traceback)
+    if entry is None or entry[0] != "BUSY" or here is None:
+        return d
+    script = None
+    for line in (*inp.context, *inp.after):
+        head = _at(line)
+        if head is not None and _OURS.match(head[1]) and _SCRIPT.search(line) \
+                and abs((here[0] - head[0]).total_seconds()) <= WINDOW_SECONDS:
+            script = line
+            break
+    if script is None:
+        return d
+    name = _SCRIPT.search(script)
+    return d.model_copy(update={
+        "category": "code", "confidence": CONFIDENCE, "rule": f"{d.rule}+own-script",
+        "summary": one_line(f"Redis is blocked by the gateway's own script ({name.group(0) if name else 'a script'}): "
+                            "every other command gets BUSY"),
+        "root_cause": (f"Redis runs one script at a time and answers BUSY to everything else until it ends; the script "
+                       f"running is ours: {one_line(script, 200)!r}. A script that walks the keyspace (KEYS, a loop over "
+                       "every key) or does unbounded work blocks the server for its whole run."),
+        "suggested_fix": ["Make the script do bounded work per call (SCAN in batches from the client instead of KEYS "
+                          "inside Lua), or move the sweep out of Lua.",
+                          "Check SLOWLOG for the script's duration against busy-reply-threshold."],
+        "evidence": [*d.evidence, script]})

@@ -1,0 +1,64 @@
+"""A Redis BUSY reply while the gateway's own script runs is that script (own_script.py), not the cache service.
+
+The BUSY reply comes from the real redis-py asyncio client against the loopback RESP server (test_redis_families);
+generated per seed: the logger that failed, the command, our script record's logger, its call (EVAL, EVALSHA, FCALL,
+a .lua file), its position (before the error, or its end logged after) and seconds away. Twins that keep the code
+table's storage: no script record, a script record of another program (an operator's redis-cli), ours hours away.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+import redis
+import redis.asyncio as aredis
+
+from tests.diagnose.logged import diagnose, logged
+from tests.diagnose.test_redis_families import _only, resp_server
+
+_BUSY = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.\r\n"
+_FAILING = ("src.session.store", "utils.infrastructure.semantic_cache", "src.conversation.cache")
+_SCRIPTS = ("utils.cache_cleanup", "src.maintenance.sweeper", "tools.cache_admin")
+_CALLS = ("EVALSHA 9c1e0f2a (cleanup.lua: KEYS semcache:* then DEL expired) keys=0", "EVAL <sweep script> 0",
+          "FCALL expire_sessions 0", "running sweep_sessions.lua over conv:* keys")
+
+
+async def _busy_excerpt(rnd: random.Random) -> str:
+    async with resp_server(_only("GET", _BUSY)) as port:
+        client = aredis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
+        try:
+            await client.get(f"conv:state:{rnd.getrandbits(24):06x}")
+        except redis.RedisError:
+            return logged(rnd.choice(_FAILING), f"[req:{rnd.getrandbits(16):04x}] state load failed")
+        finally:
+            await client.aclose()
+    raise AssertionError("the BUSY reply did not raise")
+
+
+def _record(logger: str, text: str, seconds: float) -> str:
+    return f"{(datetime.now() + timedelta(seconds=seconds)).strftime('%Y-%m-%d %H:%M:%S')} INFO {logger}: {text}"
+
+
+@pytest.mark.parametrize("seed", range(1, 4))
+async def test_busy_while_our_script_runs_is_our_script(seed: int) -> None:
+    rnd = random.Random(seed)
+    error = await _busy_excerpt(rnd)
+    script = _record(rnd.choice(_SCRIPTS), rnd.choice(_CALLS), rnd.uniform(-60, -1))
+    ended = _record(rnd.choice(_SCRIPTS), f"{rnd.choice(('cleanup.lua', 'sweep.lua'))} done in 40.8s", rnd.uniform(5, 60))
+    excerpt = f"{script}\n{error}" if rnd.random() < 0.5 else f"{error}\n{ended}"
+    d = diagnose(excerpt)
+    assert (d.category, d.rule) == ("code", "class:redis.response+own-script"), (d.rule, d.root_cause)
+    assert d.confidence < 0.6 and "ours" in d.root_cause
+
+
+@pytest.mark.parametrize("seed", range(1, 4))
+async def test_twins_no_script_of_ours_near_it_keep_the_service_reading(seed: int) -> None:
+    rnd = random.Random(seed)
+    error = await _busy_excerpt(rnd)
+    for excerpt in (error,
+                    f"{_record('ops.redis_cli', rnd.choice(_CALLS), -5)}\n{error}",
+                    f"{_record(rnd.choice(_SCRIPTS), rnd.choice(_CALLS), -7200)}\n{error}"):
+        d = diagnose(excerpt)
+        assert (d.category, d.rule) == ("storage", "class:redis.response"), (d.rule, d.root_cause)
