@@ -7,7 +7,8 @@ after a few reads (`step_observations` over `step_reads`, or `min_observations` 
 a record placed before that lands minutes off its stage (the generated rollout scenarios: up to 8
 canary uploads lost per clock step, per restart with a skewed writer, per writer appearing). So such a
 record waits, at most `hold` seconds, and is placed when its writer's estimate explains it (the
-clock changed: placed on the new one) or when the wait ends (late after all: placed at its stamp).
+clock changed: placed on the new one) or when the wait ends (late after all: placed at its stamp;
+or on the clock its writer's few records agree on, when the writer went quiet before showing more).
 A record stamped in the future does not wait: its arrival is where it belongs, whatever the clock did.
 
 What the wait may not do is make a record late that was not: one that, where it stands now, would
@@ -29,6 +30,7 @@ class Held:
     stamp: float  # the writer's timestamp, on the writer's clock
     arrived: float  # our clock, at the read that brought it
     skew: SkewEstimator  # its writer's clock estimate
+    offset: float | None = None  # set when the wait ended: the writer's provisional clock explains it
 
 
 class HeldRecords:
@@ -40,6 +42,7 @@ class HeldRecords:
         self.records: list[Held] = []
         self.confirmed = 0  # placed on a clock learned while they waited
         self.expired = 0  # placed at their stamps after the wait
+        self.provisional = 0  # placed after the wait on a clock its writer's few records agree on
 
     def wants(self, skew: SkewEstimator, stamp: float, now: float) -> bool:
         """Should a live record with this stamp wait for its writer's clock?"""
@@ -65,7 +68,14 @@ class HeldRecords:
                 self.confirmed += 1
                 out.append(h)
             elif now - h.arrived >= self.hold:
-                self.expired += 1
+                # A writer that went quiet before its clock could be estimated: if the few delays it
+                # showed agree (SkewEstimator.provisional) and explain this one, that clock places it.
+                p = h.skew.provisional()
+                if p is not None and abs((h.arrived - h.stamp) - p) <= h.skew.tolerance:
+                    h.offset = p
+                    self.provisional += 1
+                else:
+                    self.expired += 1
                 out.append(h)
             else:
                 keep.append(h)

@@ -125,10 +125,13 @@ class RecordPlacer:
                 return True
         return self._place_stamped(record, stamp, now, self.skew)
 
-    def _place_stamped(self, record: dict[str, Any], stamp: float, arrived: float, skew: SkewEstimator) -> bool:
-        """Place a record by its writer's stamp, put on our clock by the writer's estimated offset."""
+    def _place_stamped(self, record: dict[str, Any], stamp: float, arrived: float, skew: SkewEstimator,
+                       offset: float | None = None) -> bool:
+        """Place a record by its writer's stamp, put on our clock by the writer's estimated offset
+        (`offset`: a provisional one, for a held record whose wait ended: metrics/held.py)."""
         t = stamp
-        offset = skew.offset()
+        if offset is None:
+            offset = skew.offset()
         if not self._live and self._replay_offset is not None:
             offset = self._replay_offset  # replayed history: its span's clock (see poll)
         if offset:
@@ -156,7 +159,7 @@ class RecordPlacer:
     def _release(self) -> None:
         """Place the held records their writers' clocks now explain, or that waited enough."""
         for h in self._held.due(self.clock.time()):
-            self._place_stamped(h.record, h.stamp, h.arrived, h.skew)
+            self._place_stamped(h.record, h.stamp, h.arrived, h.skew, h.offset)
 
     def _place(self, record: dict[str, Any], t: float, arrived: float, writer: SkewEstimator | None = None,
                stamp: float | None = None) -> bool:

@@ -109,6 +109,25 @@ class SkewEstimator:
                 reads.add(at)
         return len(reads)
 
+    def provisional(self) -> float | None:
+        """The offset a writer shows before `min_observations` delays: every delay kept so far bunched
+        within `tolerance`, brought by at least `step_reads` reads (a backlog comes in one; one that
+        spreads its ages over reads does not bunch). None when they do not agree or are too few, or
+        once the estimate proper decides (`offset()`).
+
+        Only for placing a record whose wait for its writer's clock ended (metrics/held.py): a writer
+        whose clock is behind and that goes quiet after a few records (W8 after W9: generated scenario
+        16027, a second gateway process 300 s behind wrote 6 records over 6 reads and paused 200 s)
+        never reaches `min_observations`; its records were put at their stamps, minutes before the
+        stage, and the stage counted 5 of 7 readable uploads. The quantile's robustness is moot when
+        no delay disagrees; the read count keeps round 8's rule (7035: no clock from a backlog)."""
+        if len(self._delays) >= self.min_observations or self._reads() < self.step_reads:
+            return None
+        low, high = min(self._delays), max(self._delays)
+        if high - low > self.tolerance:
+            return None
+        return low if abs(low) > self.tolerance else 0.0
+
     def seed(self, offset: float) -> None:
         """Start from `offset` (measured otherwise, e.g. at a replay) until enough delays are observed."""
         if len(self._delays) < self.min_observations:

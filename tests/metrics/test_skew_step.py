@@ -163,3 +163,43 @@ async def test_a_replay_longer_than_one_read_takes_the_writer_clock_from_the_fil
     placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
     assert len(placed) == 100
     assert all(abs(t - (now - 100 + k)) < 2 for k, t in placed.items()), placed  # before: the first 50 ~50 s late
+
+
+@pytest.mark.parametrize("shape", ["live", "one_read", "ages_spread", "two_reads"])
+@pytest.mark.parametrize(("behind", "k"), [(-300.0, 3), (-900.0, 5), (-180.0, 7)])
+async def test_a_writer_behind_that_goes_quiet_after_a_few_records(
+        tmp_path: Path, shape: str, behind: float, k: int) -> None:
+    """A writer whose clock is behind writes `k` (< 8) records and goes quiet (W8 after W9): too few for
+    the clock estimate proper (8 over 3 reads), so each record waited 30 s (metrics/held.py) and was
+    put at its stamp, minutes before its stage (generated scenario 16027: a second gateway process
+    300 s behind, 6 records over 6 reads, then a 200 s pause; 5 of 7 readable uploads counted).
+    `live`: one record per read, delays agreeing: placed on that clock. Twins that must stay at their
+    stamps: the same records in one read (a backlog flushed at once), one per read with ages growing
+    by a minute each (a backlog read slowly), or in only two reads (no clock from fewer than 3)."""
+    clock = ManualClock(start=1_763_900_000.0)
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=3600)
+    await src.poll()
+    made: dict[int, float] = {}  # record number -> when it was written (our clock)
+    for i in range(k):
+        clock.advance(0.5)
+        extra = 60.0 * i if shape == "ages_spread" else 0.0
+        made[i] = clock.time()
+        with path.open("a") as f:
+            f.write(record(clock.time(), behind - extra, i))
+        clock.advance(0.5)
+        if shape == "live" or shape == "ages_spread" or (shape == "two_reads" and i in (0, k - 1)):
+            await src.poll()
+    for _ in range(40):  # quiet: the writer paused; reads go on, the waits end
+        clock.advance(1.0)
+        await src.poll()
+    placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
+    assert sorted(placed) == list(range(k))
+    off_by = {i: round(placed[i] - made[i]) for i in placed}
+    if shape == "live":
+        assert all(abs(d) <= 2 for d in off_by.values()), off_by  # before: each at its stamp, `behind` off
+    else:
+        assert all(abs(d - (behind - (60.0 * i if shape == "ages_spread" else 0.0))) <= 2
+                   for i, d in off_by.items()), off_by
+    assert src.status()["clock_offset"] == 0.0  # the estimate proper is untouched: too few records
