@@ -213,6 +213,10 @@ class JsonlStream(Strict):
     drop_fields: list[str] = Field(default_factory=lambda: ["request_id"])  # not kept in memory
     # Count a failure the gateway's wrapper writes twice once (sidecar/metrics/dedupe.py).
     dedupe_failures: bool = True
+    # Field values of the records the writer may write twice: the wrapper writes only an async failure
+    # twice (fallback off); `sync` and `sync_fallback` failures are one record per call. {}: every failure.
+    double_written_where: dict[str, str] = Field(
+        default_factory=lambda: {"execution_type": "async"})
     # A record arriving more than this after its timestamp is counted in
     # sidecar_metric_records_dropped_total{reason="late"}: rollout stage totals settle at this bound.
     max_lateness: float = Field(default=120.0, gt=0)

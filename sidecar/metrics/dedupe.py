@@ -35,6 +35,15 @@ its partner). Found through an index on the implied start (buckets of `start_tol
 of unpaired failures (a sync outage: they are written once) costs O(1) per record, not a scan.
 What this can merge wrongly besides the above: two id-less calls of one function with equal size,
 provider and error that STARTED within 50 ms of each other and failed up to a minute apart.
+
+Only a record the writer CAN write twice is judged (round 13): the wrapper's double write is its async
+path with fallback off (`execution_type: async`, `success: false`); a `sync` call's failure and a
+`sync_fallback` whose sync call failed too are each ONE record per call (research/upstream-gateway.md
+4.1; tests/rollout/upstream_writer.records). Two such calls started within 50 ms and failing up to a
+minute apart (a sync outage: concurrent uploads timing out, id-less, same provider and size) are two
+failures; judged as a pair they counted once, and the baseline the relative gates compare the canary
+with lost half of them. `double_written` (the stream's `double_written_where`) is the field values a
+record the writer may write twice carries; empty: every failure (a writer whose shape is unknown).
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from typing import Any
 from .recordline import MAX_STRING
 
 VARIABLE_FIELDS = frozenset({"timestamp", "duration_ms"})
+DOUBLE_WRITTEN: Mapping[str, Any] = {"execution_type": "async"}  # the only records the wrapper writes twice
 
 
 def failed(record: Mapping[str, Any]) -> bool:
@@ -93,7 +103,9 @@ class DoubleWriteFilter:
     """Recognises the second record of a double-written failure (see the module docstring)."""
 
     def __init__(self, pair_window: float = 0.2, id_pair_window: float = 1.0, start_tolerance: float = 0.05,
-                 max_keys: int = 10_000, stall_window: float = 60.0) -> None:
+                 max_keys: int = 10_000, stall_window: float = 60.0,
+                 double_written: Mapping[str, Any] | None = None) -> None:
+        self.double_written = dict(DOUBLE_WRITTEN if double_written is None else double_written)
         self.pair_window = pair_window
         self.id_pair_window = id_pair_window
         self.start_tolerance = start_tolerance
@@ -122,8 +134,8 @@ class DoubleWriteFilter:
         Only its own call's other record can take it (the same start), and it is not remembered: the
         journal holds what survived that process's filter, so two restored records, or one and a
         distinct call written 0.1 s later, are not to be judged again by the pair window."""
-        if not failed(record):
-            return False
+        if not failed(record) or any(record.get(k) != v for k, v in self.double_written.items()):
+            return False  # not a failure, or one its writer writes once (see the module docstring)
         self._evict(t)
         key = signature(record, timestamp_field)
         start = implied_start(record, t)
@@ -195,9 +207,10 @@ class WriterDoubleWrites:
     Writers are the stream's clock estimates (writerclocks.WriterClocks, bounded): a filter goes
     with its writer's estimate."""
 
-    def __init__(self) -> None:
+    def __init__(self, double_written: Mapping[str, Any] | None = None) -> None:
+        self.double_written = double_written
         self._by: weakref.WeakKeyDictionary[object, DoubleWriteFilter] = weakref.WeakKeyDictionary()
-        self._untimed = DoubleWriteFilter()
+        self._untimed = DoubleWriteFilter(double_written=double_written)
 
     @property
     def duplicates(self) -> int:
@@ -211,7 +224,7 @@ class WriterDoubleWrites:
             return self._untimed.is_duplicate(record, t, timestamp_field, restored)
         f = self._by.get(writer)
         if f is None:
-            f = self._by[writer] = DoubleWriteFilter()
+            f = self._by[writer] = DoubleWriteFilter(double_written=self.double_written)
         return f.is_duplicate(record, stamp, timestamp_field, restored)
 
 

@@ -55,7 +55,7 @@ class RecordPlacer:
         self.skewed = 0
         self.duplicates = 0
         self.late = 0
-        self._dedupe = WriterDoubleWrites() if config.dedupe_failures else None
+        self._dedupe = WriterDoubleWrites(config.double_written_where) if config.dedupe_failures else None
         self._repeats = RepeatedLines()
         self.torn = 0
         self.unplaced = 0  # replayed history stamped in the future: not placed in the window

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import random
 
-from sidecar.metrics.dedupe import DoubleWriteFilter
+import pytest
+
+from sidecar.config import JsonlStream
+from sidecar.metrics.dedupe import DoubleWriteFilter, WriterDoubleWrites
+from sidecar.metrics.skew import SkewEstimator
 
 
 def failure(**kw: object) -> dict[str, object]:
@@ -35,3 +39,36 @@ def test_memory_stays_bounded_under_a_flood_of_distinct_failures() -> None:
         f.is_duplicate(failure(request_id=f"r{i}", file_size_mb=rng.random()), 1000.0 + i * 0.001)
         assert len(f) <= 1000
     assert f.duplicates == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_failures_written_once_are_never_taken_for_a_double_write(seed: int) -> None:
+    """The wrapper writes an async failure twice (fallback off) and everything else once: a `sync` call's
+    failure, a `sync_fallback` whose sync call failed too (research/upstream-gateway.md 4.1). Two such
+    calls, id-less or one fixed id, equal fields, started within 50 ms and failing up to a minute apart
+    (concurrent uploads in a sync outage) are two failures; the same-start rule took the second for the
+    first's pair (round 12 left it open). Twin: an async failure written twice, the two writes up to a
+    minute apart (a stall), still counts once. The stream's default says which records may repeat."""
+    rng = random.Random(seed)
+    f = WriterDoubleWrites(JsonlStream(name="s", paths=["x"]).double_written_where)
+    writer = SkewEstimator()  # the writer a filter goes with (its clock estimate)
+    t = 1_000.0
+    for _ in range(40):
+        t += rng.uniform(70.0, 200.0)  # past the filter's memory: cases do not meet
+        common = {"error_type": rng.choice(["TimeoutError", "RuntimeError", "ConnectionError"]),
+                  "file_size_mb": rng.choice([0.0, round(rng.uniform(0.01, 40), 2)]),
+                  "provider": rng.choice(["kimi", "glm", "unknown"]),
+                  "request_id": rng.choice([None, "upload-fn-7"])}
+        start = t - rng.uniform(0.05, 30.0)
+        kind = rng.choice(["sync", "sync_fallback"])
+        second_start = start + rng.uniform(-0.05, 0.05)
+        second_at = t + rng.uniform(0.0, 60.0)
+        once = [failure(execution_type=kind, fallback_used=kind == "sync_fallback", duration_ms=(at - s) * 1000.0,
+                        **common) for s, at in ((start, t), (second_start, second_at))]
+        assert not f.is_duplicate(once[0], t, writer, t)
+        assert not f.is_duplicate(once[1], second_at, writer, second_at), (kind, second_at - t)  # before: merged
+        stall = rng.choice([0.00004, rng.uniform(0.1, 59.0)])
+        twice = [failure(duration_ms=(at - start) * 1000.0, **common) for at in (t + 100.0, t + 100.0 + stall)]
+        assert not f.is_duplicate(twice[0], t + 100.0, writer, t + 100.0)
+        assert f.is_duplicate(twice[1], t + 100.0 + stall, writer, t + 100.0 + stall)
+        t += 100.0 + stall
