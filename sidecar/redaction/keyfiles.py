@@ -91,6 +91,15 @@ _LEVEL_AUTH = re.compile(r"(?:" + _SOL + r"|(?<=\": \")|(?<=: ))[A-Za-z][\w.@-]{
 _REALM_LINE = re.compile(r"(?:" + _SOL + r"|(?<=\": \"))[\w.@-]{1,64}:[ \t]*(?!MD5:|CRYPT:)(?P<v>(?:OBF:)?[^\s,:\"'\\]{4,128})"
                          r"(?:,[ \t]*[A-Za-z][\w-]{0,40})+(?=[ \t]*(?:\r?\n|\\[rn]|\"|$))")
 REALM_HINTS = ("realm", ",admin", ",user", ", admin", ", user", ",manager", ",viewer", ",guest", ",operator", ",developer")
+_PLAIN_FIELD = re.compile(r"[A-Za-z]+|(?:/|~/|\.{1,2}/)[^\s]*|\d+(?:[.,]\d+)*[A-Za-z%]{0,3}")
+
+
+def _plain_field(value: str) -> bool:
+    """A word, a path (`/`, `~/`, `./`, `../`) or a number: the middle field of `stage:compile:3`, `cache:/var/cache:5`,
+    `db:5432:1`, not a password (a password may start with a dot: `.hbHs...`)."""
+    return _PLAIN_FIELD.fullmatch(value) is not None
+
+
 LEVEL_HINTS = tuple(f":{n}{e}" for n in range(11) for e in ("\n", "\\n", "\"", "\r"))
 
 
@@ -194,7 +203,7 @@ def grammar_sub(mark: str) -> Callable[[str], str]:
                     continue  # svn's `passtype`/`username`/`svn:realmstring` fields are not secrets
                 if rx is _NTP_KEY_LINE and not _ntp_key(m.group("v") or m.group("v2")):
                     continue  # a size or a count after `12 M`, not a key (review r12)
-                if rx is _LEVEL_AUTH and _WORD_OR_PATH.fullmatch(m.group("v")):
+                if rx is _LEVEL_AUTH and _plain_field(m.group("v")):
                     continue
                 if rx is _REALM_LINE and not (m.group("v").startswith("OBF:") or typed_secret(m.group("v"))):
                     continue
