@@ -23,7 +23,8 @@ the cache evicted under its memory policy (cache_eviction.py), the container's u
 reply model refusing a provider's addition (strict_reply.py), an OOM kill by memory outside the heap
 (cgroup_memory.py), a
 conditional write refused after another writer's (precondition.py), a miss of an object written moments before
-(unseen_write.py), a Redis BUSY while our own script runs (own_script.py).
+(unseen_write.py), a Redis BUSY while our own script runs (own_script.py), an
+account's file store full while we delete (file_store.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -39,6 +40,7 @@ from .cache_eviction import cache_eviction_cause
 from .cgroup_memory import cgroup_memory_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
+from .file_store import file_store_cause
 from .header_value import header_value_cause
 from .id_space import id_space_cause
 from .idle_reuse import idle_reuse_cause
@@ -104,7 +106,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
-    own_script_cause,
+    own_script_cause, file_store_cause,
 )
 
 
