@@ -21,7 +21,8 @@ fixed per decorated function, so two genuine failures of one function share it; 
 a new start: it counts. Each first record absorbs at most one duplicate (a third identical
 failure counts again). What can still be merged wrongly: two concurrent id-less failures with
 equal size, provider and error that started within 50 ms or were written within 0.2 s.
-Memory is bounded: entries older than the longest window are evicted, and at most `max_keys` kept.
+Memory is bounded: entries older than the longest window are evicted, at most `max_keys` unpaired
+ones kept (and at most as many paired ones waiting to be dropped).
 
 A stall between the two writes (round 12): the second record is BUILT when it is written, so a writer
 paused between them (a frozen container, a process swapped out or stopped, a GC pause) writes a second
@@ -159,8 +160,14 @@ class DoubleWriteFilter:
         if start is not None:
             self._starts.setdefault((key, math.floor(start / self.start_tolerance)), []).append(first)
         self._size += 1
-        while len(self._order) > self.max_keys:
+        # The bound is on unpaired firsts (what a later record can still match). Counting the paired
+        # entries that wait in `_order` for their horizon (as before round 13) evicted an unpaired
+        # failure early under a run of pairs: its stalled second then counted again. The paired
+        # ones are dropped in one pass when they are as many as the bound (amortised O(1)).
+        while self._size > self.max_keys:
             self._unindex(*self._order.popleft())
+        if len(self._order) > 2 * self.max_keys:
+            self._order = deque(e for e in self._order if not e[1].used)
         return False
 
     @staticmethod

@@ -72,3 +72,23 @@ def test_failures_written_once_are_never_taken_for_a_double_write(seed: int) -> 
         assert not f.is_duplicate(twice[0], t + 100.0, writer, t + 100.0)
         assert f.is_duplicate(twice[1], t + 100.0 + stall, writer, t + 100.0 + stall)
         t += 100.0 + stall
+
+
+@pytest.mark.parametrize("between", ["pairs", "unpaired"])
+def test_the_memory_bound_counts_unpaired_failures_only(between: str) -> None:
+    """`max_keys` bounds the failures still waiting for their pair. Paired entries wait in the arrival
+    order for their horizon; counted in the bound, a run of 150 pairs within a minute evicted an
+    unpaired failure (bound 100) and its second record, written after a 40 s stall, counted again.
+    Twin: 150 unpaired failures in between do evict it (the bound is real): its second counts."""
+    f = DoubleWriteFilter(max_keys=100)
+    first = failure(duration_ms=5_000.0, provider="glm")
+    assert not f.is_duplicate(first, 100.0)
+    for i in range(150):
+        t = 100.5 + i * 0.2
+        one = failure(file_size_mb=float(i + 1), duration_ms=1_000.0)
+        assert not f.is_duplicate(one, t)
+        if between == "pairs":
+            assert f.is_duplicate(failure(file_size_mb=float(i + 1), duration_ms=1_000.04), t + 0.00004)
+        assert len(f) <= 100 and len(f._order) <= 200
+    stalled = failure(duration_ms=45_000.0, provider="glm")  # same start, written 40 s later
+    assert f.is_duplicate(stalled, 140.0) is (between == "pairs")  # before: False for both
