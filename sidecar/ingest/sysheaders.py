@@ -81,16 +81,6 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # or `... [-] `; the request context is header, `%(instance)s` (`[instance: uuid] `) is left.
     (r"\d\d", rf"{_ISO} \d+ (?P<level>TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) [\w.]+ \[(?:-|req-[^\]]*)\] "
      r"(?P<msg>.*)"),
-    # Jetty's own loggers: 9.x StdErrLog.tag (`yyyy-MM-dd HH:mm:ss.SSS` glued to `:INFO:`/`:WARN:`/`:DBUG:`,
-    # the abbreviated logger `oejs.Server`, `:`, the thread name, `: `) and 10+ StdErrAppender.emit (the
-    # level padded to 5: `:INFO :`). A thread name may hold blanks, `@`, braces and colons (an acceptor's
-    # `qtp1-17-acceptor-0@1b6d-ServerConnector@7a81{HTTP/1.1, (http/1.1)}{0.0.0.0:8080}`), never `: `.
-    (r"\d\d", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:(?P<level>INFO|WARN|DBUG|DEBUG|ERROR|TRACE|IGNORED) ?"
-     r":[^\s:]++:[^\n]*?: (?P<msg>.*)"),
-    # Tomcat JULI OneLineFormatter (Tomcat docs, "Logging in Tomcat"): `dd-MMM-yyyy HH:mm:ss.SSS LEVEL [thread]
-    # class.method MSG`, java.util.logging's level names; the class and method are the call site's.
-    (r"\d\d", rf"\d\d-{_MON}-\d{{4}} \d\d:\d\d:\d\d\.\d{{3}} (?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST) "
-     rf"{_BRACKET} [\w.$<>]++ (?P<msg>.*)"),
     # A PatternLayout that starts with the level: Apache Cassandra's default logback.xml `%-5level [%thread]
     # %date{ISO8601} %F:%L - %msg%n` (the file and line of the call site, or a logger `%c` there). The ` - `
     # separator is required: a message that merely opens with a level word keeps it.
@@ -105,6 +95,17 @@ _GRAMMARS: tuple[tuple[str, str], ...] = (
     # the thread in parentheses after the bracketed category (`_JBOSS`).
     (r"\d[\d ]", rf"(?:{_JTIME}|\d+(?= \[)),?(?: -)?(?: +(?:{_BRACKET}|\d+|---))* +(?P<level>{_JLEVEL})"
     rf"(?:{_JBOSS}|(?: +(?:{_BRACKET}|\d+|---))*(?: +(?:{_JLOGGER}) *(?::| --?)| +-)?)(?: +|$)(?P<msg>.*)"),
+    # Jetty's own loggers, after log4j's grammar (which cannot match them: its level follows a blank), so
+    # that a log4j line does not try them first. 9.x StdErrLog.tag (`yyyy-MM-dd HH:mm:ss.SSS` glued to `:INFO:`/`:WARN:`/`:DBUG:`,
+    # the abbreviated logger `oejs.Server`, `:`, the thread name, `: `) and 10+ StdErrAppender.emit (the
+    # level padded to 5: `:INFO :`). A thread name may hold blanks, `@`, braces and colons (an acceptor's
+    # `qtp1-17-acceptor-0@1b6d-ServerConnector@7a81{HTTP/1.1, (http/1.1)}{0.0.0.0:8080}`), never `: `.
+    (r"\d\d", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:(?P<level>INFO|WARN|DBUG|DEBUG|ERROR|TRACE|IGNORED) ?"
+     r":[^\s:]++:[^\n]*?: (?P<msg>.*)"),
+    # Tomcat JULI OneLineFormatter (Tomcat docs, "Logging in Tomcat"): `dd-MMM-yyyy HH:mm:ss.SSS LEVEL [thread]
+    # class.method MSG`, java.util.logging's level names; the class and method are the call site's.
+    (r"\d\d", rf"\d\d-{_MON}-\d{{4}} \d\d:\d\d:\d\d\.\d{{3}} (?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST) "
+     rf"{_BRACKET} [\w.$<>]++ (?P<msg>.*)"),
     # H1/H3 BSD syslog (RFC 3164 §4.1), rsyslog's file format, journalctl -o short/short-iso/
     # short-precise: `[<PRI>]TIMESTAMP [HOST ]TAG: MSG` (a relayed line may lack HOST, or carry a second
     # `TIMESTAMP HOST` pair when a relay re-stamps it, GROUPING_CLASSES2 H24). sysklogd
