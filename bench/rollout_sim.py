@@ -436,7 +436,13 @@ async def main() -> int:
         if args.stages:
             false_cfg = rollout_for_bench(url, args.hold, args.deadline)
             idxs = [int(i) for i in args.healthy_stages.split(",")]
-            for idx, fb in zip(idxs, await asyncio.gather(*(healthy_stages(i, args) for i in idxs)), strict=True):
+
+            async def level(i: int) -> tuple[int, dict]:
+                return i, await healthy_stages(i, args)
+            # Each level printed as soon as it is done: a 1% level takes hours on a loaded machine and
+            # the 10% one's figures were held until it ended (round 13: lost at the deadline).
+            for done in asyncio.as_completed([level(i) for i in idxs]):
+                idx, fb = await done
                 d = fb["durations"]
                 pct = false_cfg.stages[idx].percent
                 print(f"\n(b) {args.stages} healthy stages at {pct:g}% ({args.rate * 60 * pct / 100:.1f} async/min), "
@@ -452,7 +458,7 @@ async def main() -> int:
                 if fb["holding"]:
                     print(f"    gates not passing when the stage stopped: {fb['holding']}")
                 print(f"    rollback causes, r4 (gates roll back): {fb['causes_rb']}")
-                print(f"    rollback causes, r5 (success floors hold): {fb['causes']}")
+                print(f"    rollback causes, r5 (success floors hold): {fb['causes']}", flush=True)
                 calls["n"] += fb["hook_calls"]
                 calls["unsigned"] += fb["unsigned"]
                 calls["dup"] += fb["dup_keys"]
