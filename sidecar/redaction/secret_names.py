@@ -191,6 +191,9 @@ def is_secret_name(name: str) -> bool:
         return True  # Vault AppRole `secret_id`, an S3 `access_key_id`: the half of a credential pair, not an id
     if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
         return False
+    if words[-2:] == ["api", "hash"]:
+        return True  # MTProto's application secret (my.telegram.org; Telethon, Pyrogram, TDLib `api_hash`, gramjs
+        # `apiHash`): named a hash, used as a credential beside the public `api_id` (set 14 spec-out)
     if not _HASHED.isdisjoint(words) and _PASSWORD_WORDS.isdisjoint(words):
         return False  # LiteLLM `key_hash`, `hashed_token`: a digest that names a key (CLASSES10.md D2)
     if announces_nonce(words):

@@ -34,6 +34,7 @@ def test_round13_twin_stays(cls: str) -> None:
     "Verification code sent to: +49-151-5550",
     "Key ID is: 3f9a1c7e0b2d",
     "wormhole send report.tgz",
+    "key_hash = 9f86d081884c7d659a2feaa0c55ad015",  # a digest that names a key (LiteLLM), unlike MTProto's api_hash
 ])
 def test_round13_near_misses_stay(text: str) -> None:
     assert redact(text) == text
@@ -47,3 +48,9 @@ def test_banner_in_docker_records_of_any_spacing(sep: tuple[str, str]) -> None:
     lines = ["Please use the following password to proceed to installation:", "", "0529133bab83207e74e5ef799ff6187b"]
     text = "\n".join(json.dumps({"log": line + "\n", "stream": "stdout", "time": "t"}, separators=sep) for line in lines)
     assert "0529133bab83207e74e5ef799ff6187b" not in redact(text)
+
+
+@pytest.mark.parametrize("name", ["api_hash", "apiHash", "API_HASH"])
+def test_mtproto_api_hash_is_a_credential(name: str) -> None:
+    text = f'{{"output": "[pyrogram]\\napi_id = 2840137\\n{name} = caea9d9f9e1ff90f93dd5c401808c637"}}'
+    assert "caea9d9f9e1ff90f93dd5c401808c637" not in redact(text)
