@@ -139,14 +139,13 @@ class FileParser(RecordEvents):
     def end(self) -> list[ErrorEvent]:
         """No more bytes will come to this content: close the open record, and a partial last line too.
 
-        For a generation that is over: a rotated file let go after ROTATE_WAIT quiet (rotation.finish),
-        the old content at a truncation, read to its end from the live file or the copy (restart). A
-        process that printed without a newline (`print(..., end="")`, a handler's `terminator=""`) and
-        was then rotated: with copytruncate its rest goes to the truncated live file (the copy is a
-        snapshot), with a rename after ROTATE_WAIT it is never read; the written part was lost with the
-        line (round 13: an ERROR header held as the partial line, never an event). Its text is what the
-        file holds; its offsets stay the file's (the newline is not in it: `offset` and the events'
-        `end_offset` are the file's end, the receipt stream its bytes read so far)."""
+        For the old content at a truncation, read to its end from the live file or the copy
+        (rotation.restart): a process that printed without a newline (`print(..., end="")`, a handler's
+        `terminator=""`) and was then copytruncated writes the rest into the truncated live file (the copy
+        is a snapshot); the written part was lost with the line (round 13: an ERROR header held as the
+        partial line, never an event). Its text is what the file holds; its offsets stay the file's (the
+        newline is not in it: `offset` and the events' `end_offset` are the file's end, the receipt stream
+        its bytes read so far). Not used when a renamed generation is let go (see rotation.finish)."""
         out: list[ErrorEvent] = []
         if self.encoding is None and self._pre:
             chunk = self._start_encoding()

@@ -96,9 +96,12 @@ def streams_under(prefix: str) -> tuple[str, tuple[str, str]]:
     """SQL and parameters for the distinct streams whose name starts with `prefix` (ingest/copystreams.py).
 
     A range on the (stream_key, hi) index, not LIKE: no escaping, and both backends use the index.
-    `prefix` ends with ':' and the next character in byte order is ';'."""
+    `prefix` ends with ':' and the next character in byte order is ';'. Twin rows (n = 0, `claim`) are not
+    streams anyone read: listed, they made a renamed generation read under its own inode look like a copy of
+    the live inode at the next start (copystreams.copied_live -> read under `dev:L`: counted twice, writer
+    replicas timed-500, round 13)."""
     assert prefix.endswith(":"), prefix
-    return ("SELECT DISTINCT stream_key FROM receipt_ranges WHERE stream_key >= ? AND stream_key < ?",
+    return ("SELECT DISTINCT stream_key FROM receipt_ranges WHERE stream_key >= ? AND stream_key < ? AND n > 0",
             (prefix, prefix[:-1] + ";"))
 
 
