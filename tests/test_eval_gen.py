@@ -30,12 +30,25 @@ def seed7() -> list[dict]:
     return generate(7)
 
 
-def test_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
-    for out in ("a", "b"):
-        assert main(["--seed", "5", "--out", str(tmp_path / out)]) == 0
-    a = sorted((tmp_path / "a").iterdir())
-    assert [p.name for p in a] == [p.name for p in sorted((tmp_path / "b").iterdir())]
-    assert all(p.read_bytes() == (tmp_path / "b" / p.name).read_bytes() for p in a)
+@pytest.fixture(scope="module")
+def seed5_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`python -m evals.gen --seed 5` written once: compared byte for byte with a second run, and loaded by
+    `sidecar eval` (one generation of every spec's cases instead of two)."""
+    out = tmp_path_factory.mktemp("seed5")
+    assert main(["--seed", "5", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def spec11_seed9() -> list[dict]:
+    return generate(9, ("11",))
+
+
+def test_same_seed_writes_byte_identical_files(seed5_dir: Path, tmp_path: Path) -> None:
+    assert main(["--seed", "5", "--out", str(tmp_path)]) == 0
+    a = sorted(seed5_dir.iterdir())
+    assert a and [p.name for p in a] == [p.name for p in sorted(tmp_path.iterdir())]
+    assert all(p.read_bytes() == (tmp_path / p.name).read_bytes() for p in a)
 
 
 def test_another_seed_writes_other_cases(seed7: list[dict]) -> None:
@@ -95,13 +108,13 @@ def test_twin_differs_only_in_the_deciding_evidence(seed7: list[dict]) -> None:
         assert [t for t in case["tags"] if t.startswith("axis:")] == [t for t in twin["tags"] if t.startswith("axis:")]
 
 
-def test_yaml_round_trips_and_sidecar_eval_loads_every_case(tmp_path: Path) -> None:
-    main(["--seed", "3", "--out", str(tmp_path)])
-    files = sorted(tmp_path.glob("*.yaml"))
+def test_yaml_round_trips_and_sidecar_eval_loads_every_case(seed5_dir: Path) -> None:
+    files = sorted(seed5_dir.glob("*.yaml"))
+    assert files
     for f in files:
         data = yaml.safe_load(f.read_text(encoding="utf-8"))
         assert list(data) == KEYS and data["id"] == f.stem
-    run = subprocess.run([sys.executable, "-m", "sidecar", "eval", "--cases", str(tmp_path), "--jsonl"],
+    run = subprocess.run([sys.executable, "-m", "sidecar", "eval", "--cases", str(seed5_dir), "--jsonl"],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     rows = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     assert sorted(r["id"] for r in rows) == sorted(f.stem for f in files), run.stderr[-2000:]
@@ -137,10 +150,10 @@ def test_spec_11_writes_every_classes11_class_it_registers(tmp_path: Path) -> No
         assert re.search(rf"^{cls.removeprefix('c11-')}\. \*\*", doc, re.M), cls
 
 
-def test_spec_11_tracebacks_show_only_the_image_paths() -> None:
+def test_spec_11_tracebacks_show_only_the_image_paths(spec11_seed9: list[dict]) -> None:
     """A generated traceback shows the gateway's and the image's files, never the generator's own (its module,
     this checkout, a scratch directory): the reader must not be able to tell a generated case by its paths."""
-    cases = generate(9, ("11",))
+    cases = spec11_seed9
     frames = re.compile(r'File "([^"]+)"')
     for case in cases:
         for path in frames.findall(case["log"]):
@@ -149,14 +162,14 @@ def test_spec_11_tracebacks_show_only_the_image_paths() -> None:
         assert "evals.gen" not in case["log"] and str(ROOT) not in case["log"], case["id"]
 
 
-def test_spec_11_twin_keeps_the_case_noise() -> None:
+def test_spec_11_twin_keeps_the_case_noise(spec11_seed9: list[dict]) -> None:
     """A twin is drawn from the case's rng state: the benign records around the evidence are the same lines."""
     marks = ("[METRICS] flushed", "Connection unregistered", "global semaphore acquired", "GLM reply finish_reason")
 
     def benign(log: str) -> list[str]:
         return sorted(line for line in log.splitlines() if any(m in line for m in marks))
 
-    by_id = {c["id"]: c for c in generate(9, ("11",))}
+    by_id = {c["id"]: c for c in spec11_seed9}
     for cid, case in by_id.items():
         if not cid.endswith("t"):
             assert benign(case["log"]) == benign(by_id[cid + "t"]["log"]), cid
