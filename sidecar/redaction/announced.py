@@ -288,7 +288,10 @@ def inline_banner_sub(mark: str) -> Callable[[str], str]:
         spans = []
         for m in _INLINE.finditer(text):
             head = _line_head(text, m.start())
-            noun = _SECRET_NOUN.search(head) or _CODE_NOUN.search(head)
+            # The LAST secret noun that heads its phrase introduces the value: `Token rotation finished, the new
+            # token is: <v>` opens with a noun that describes something else (review r13, finding 2).
+            heading = [n for n in _SECRET_NOUN.finditer(head) if _heads_phrase(head, n)]
+            noun = heading[-1] if heading else _CODE_NOUN.search(head)
             if noun is not None and not _heads_phrase(head, noun):
                 continue  # `token model is: kimi-k2`, `password hashing scheme is: argon2id` (review r13)
             if noun is None or len(head.split()) > 24 or _FAILURE.search(head) or _NOT_SECRET_AFTER.search(head + ":") \

@@ -21,6 +21,7 @@ Each entry is the grammar as its source writes it; the value in the password slo
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
 
@@ -152,18 +153,26 @@ def _grammar_matches(text: str) -> list[re.Match[str]]:
         ranks |= bits
     for _, bits in _LOWERED.iter(text.lower()):
         ranks |= bits
-    found: list[tuple[int, int, re.Match[str]]] = []
+    # One candidate per grammar: its first match at or after the scan's position. Candidates are taken leftmost
+    # first (ties: the grammar listed first); after each step a grammar searches again from the new position, so a
+    # match that overlapped a taken one does not hide that grammar's next match (review r13: finditer's own next
+    # match started after the dropped one's end, where the alternation would have resumed earlier).
+    heap: list[tuple[int, int, re.Match[str]]] = []
     for rank, (rx, _, _) in enumerate(_GRAMMARS):
-        if ranks >> rank & 1:
-            found += [(m.start(), rank, m) for m in rx.finditer(text)]
-    if len(found) < 2:
-        return [f[2] for f in found]
+        if ranks >> rank & 1 and (m := rx.search(text)) is not None:
+            heap.append((m.start(), rank, m))
+    if len(heap) < 2:  # one grammar: its own scan, from its first match
+        return list(_GRAMMARS[heap[0][1]][0].finditer(text, heap[0][0])) if heap else []
+    heapq.heapify(heap)
     out: list[re.Match[str]] = []
     resume = 0
-    for start, _, m in sorted(found, key=lambda f: (f[0], f[1])):
+    while heap:
+        start, rank, m = heapq.heappop(heap)
         if start >= resume:
             out.append(m)
             resume = max(m.end(), start + 1)
+        if resume <= len(text) and (m := _GRAMMARS[rank][0].search(text, resume)) is not None:
+            heapq.heappush(heap, (m.start(), rank, m))
     return out
 
 

@@ -70,8 +70,6 @@ HAND_OVERS = ("the new token is:", "generated secret is:", "temporary password i
               "your API token is:", "the new secret is:")
 
 
-@pytest.mark.xfail(strict=True, reason="announced.inline_banner_sub judges only the line's first secret noun: a modifier "
-                                       "noun before the hand-over hides it (reviewer r13, after 631d8c88)")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_hand_over_after_a_modifier_noun_is_masked(seed: int) -> None:
     rng = random.Random(f"r13-inline-lead-{seed}")
