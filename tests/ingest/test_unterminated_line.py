@@ -141,7 +141,9 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
             w.h = w._handler()
         w.records(rnd.randint(1, 6))
         await _settle(h, ROTATE_WAIT + 4)
-        await h.wait_events(len(w.errors), within=20, step=0.1)
+        # The strict-xfail rotations (rfh, timed) lose the line today: waiting 20 s for it cost ~80 worker-seconds a
+        # suite run (round 13 trim); 5 s is more than any passing case needs on a quiet machine.
+        await h.wait_events(len(w.errors), within=5 if rotation in ("rfh", "timed") else 20, step=0.1)
         await _settle(h, 1.0)  # a second count would land meanwhile
         if rotation == "copy" and glob:
             # Without a store a snapshot the glob matches is read again whole (its records twice: the
