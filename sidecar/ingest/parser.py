@@ -121,15 +121,19 @@ class FileParser(RecordEvents):
                 self._feed(chunk[i:i + step], out)
         return self.blocks.push(out) if out or self.blocks.block is not None else out
 
-    def flush(self) -> list[ErrorEvent]:
-        """Close the open record (multiline timeout, or end of input). A partial line stays."""
-        out: list[ErrorEvent] = []
+    def _feed_held(self, out: list[ErrorEvent]) -> None:
+        """Bytes held while the encoding was undecided (too few to sniff a BOM): decided now, and fed."""
         if self.encoding is None and self._pre:
             chunk = self._start_encoding()
             if self._tc is not None:
                 self._feed_transcoded(chunk, out)
             else:
                 self._feed(chunk, out)
+
+    def flush(self) -> list[ErrorEvent]:
+        """Close the open record (multiline timeout, or end of input). A partial line stays."""
+        out: list[ErrorEvent] = []
+        self._feed_held(out)
         if self.scanner is None and self.held:
             self._decide(force=True, out=out)
         if self.scanner is not None:
@@ -147,12 +151,7 @@ class FileParser(RecordEvents):
         newline is not in it: `offset` and the events' `end_offset` are the file's end, the receipt stream
         its bytes read so far). Not used when a renamed generation is let go (see rotation.finish)."""
         out: list[ErrorEvent] = []
-        if self.encoding is None and self._pre:
-            chunk = self._start_encoding()
-            if self._tc is not None:
-                self._feed_transcoded(chunk, out)
-            else:
-                self._feed(chunk, out)
+        self._feed_held(out)
         end = self.offset
         if self.encoding is not None and end > self.partial_off:
             held = len(self.receipts.head)
