@@ -174,11 +174,16 @@ async def test_the_component_loop_watches_between_its_evaluations(
     await c.start()  # evaluates at once (t0), then every 30 s
     rolled_back = None
     while clock.time() < t0 + 1200 and rolled_back is None:
-        clock.advance(5)
+        # The records due are in the hub BEFORE the clock reaches the tasks' wake time: poll reads in a thread, and
+        # tasks woken by advance() ran during that read on the previous step's data (CI of a401fa10: the watch fired
+        # 5 s late, at an evaluation's time). So stop a millisecond short, read, then wake them.
+        wake = clock.time() + 5  # the tasks' deadlines are computed the same way (now + interval)
+        clock.advance(5 - 0.001)
         while i < len(text) and text[i][0] <= clock.time():
             writer.append(text[i][1])
             i += 1
         await hub.jsonl[STREAM].poll()
+        clock.set(wake)  # exactly `wake` (Sterbenz: wake - now is exact), so every task due at it wakes now
         # Let the controller's two tasks (the loop, the claims heartbeat) run what is due at this
         # time: each is done when it sleeps on the clock again (real seconds only bound the wait).
         for _ in range(1000):
