@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -43,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +54,7 @@ from bench.rollout_traffic import SECRET, GatewayRef, Receiver, SimGateway  # no
 from sidecar.clock import ManualClock  # noqa: E402
 from sidecar.config import HookConfig, RolloutConfig, RolloutsFile, read_yaml  # noqa: E402
 from sidecar.rollout.controller import RolloutController  # noqa: E402
+from sidecar.store.base import Store  # noqa: E402
 from sidecar.store.sqlite import open_sqlite  # noqa: E402
 
 HEALTHY_ERR = 0.005
@@ -303,8 +306,10 @@ async def run_false(c, ref, rx, clock, cfg, stage_index, stages: range, rate, se
     return {**out, "durations": durations, "causes": causes, "causes_rb": causes_rb, "holding": holding}
 
 
-async def false_world(idx: int, first: int, last: int, args: argparse.Namespace) -> dict:
-    """Healthy stages first..last-1 at stage `idx` in a world of their own: clock, store, hook receiver."""
+@contextlib.asynccontextmanager
+async def world(args: argparse.Namespace) -> AsyncIterator[tuple[ManualClock, Receiver, str, Store, GatewayRef]]:
+    """A world of its own - the simulated clock, the hook receiver (and its URL), a throwaway SQLite store, the gateway
+    ref - with the module's rates set from `args` (a --jobs process starts with the module's defaults)."""
     globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err,
                      HISTORY=args.history)
     clock = ManualClock(start=1_763_900_000.0)
@@ -312,19 +317,29 @@ async def false_world(idx: int, first: int, last: int, args: argparse.Namespace)
     url = await rx.start()
     tmp = tempfile.TemporaryDirectory()
     store = await open_sqlite(str(Path(tmp.name) / "bench.db"))
-    ref = GatewayRef()
     try:
-        cfg = rollout_for_bench(url, args.hold, args.deadline).model_copy(update={"name": "async-upload-healthy"})
-        c = RolloutController([cfg], store, ref, clock=clock, replica="bench")
-        fb = await run_false(c, ref, rx, clock, cfg, idx, range(first, last), args.rate, args.seed + idx)
-        await c.stop()
+        yield clock, rx, url, store, GatewayRef()
     finally:
         await store.close()
         await rx.stop()
         tmp.cleanup()
+
+
+def hook_figures(rx: Receiver) -> dict:
+    """The rollback hook calls a world's receiver got: how many, unsigned, repeated idempotency keys."""
     keys = [call["key"] for call in rx.calls]
-    return {**fb, "hook_calls": len(rx.calls), "unsigned": sum(not call["signed"] for call in rx.calls),
+    return {"hook_calls": len(rx.calls), "unsigned": sum(not call["signed"] for call in rx.calls),
             "dup_keys": len(keys) - len(set(keys))}
+
+
+async def false_world(idx: int, first: int, last: int, args: argparse.Namespace) -> dict:
+    """Healthy stages first..last-1 at stage `idx` in a world of their own: clock, store, hook receiver."""
+    async with world(args) as (clock, rx, url, store, ref):
+        cfg = rollout_for_bench(url, args.hold, args.deadline).model_copy(update={"name": "async-upload-healthy"})
+        c = RolloutController([cfg], store, ref, clock=clock, replica="bench")
+        fb = await run_false(c, ref, rx, clock, cfg, idx, range(first, last), args.rate, args.seed + idx)
+        await c.stop()
+    return {**fb, **hook_figures(rx)}
 
 
 def _false_world_process(idx: int, first: int, last: int, args: argparse.Namespace) -> dict:
@@ -400,19 +415,10 @@ async def main() -> int:
     args = ap.parse_args()
     if args.deadline is None:
         args.deadline = 19 * args.hold
-    globals().update(HEALTHY_ERR=args.healthy_err, REGRESSED_ERR=args.regressed_err, BASELINE_ERR=args.baseline_err,
-                     HISTORY=args.history)
-
-    clock = ManualClock(start=1_763_900_000.0)
-    rx = Receiver(clock)
-    url = await rx.start()
-    tmp = tempfile.TemporaryDirectory()
-    store = await open_sqlite(str(Path(tmp.name) / "bench.db"))
-    ref = GatewayRef()
     wall = time.perf_counter()
-    base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
-    calls = {"n": 0, "unsigned": 0, "dup": 0}  # hook calls of every world (the shards' included)
-    try:
+    calls = {"hook_calls": 0, "unsigned": 0, "dup_keys": 0}  # hook calls of every world (the shards' included)
+    async with world(args) as (clock, rx, url, store, ref):
+        base_err = HEALTHY_ERR if BASELINE_ERR is None else BASELINE_ERR
         det_cfg = rollout_for_bench(url, None)
         c = RolloutController([det_cfg], store, ref, clock=clock, replica="bench")
         iv = det_cfg.interval
@@ -459,20 +465,13 @@ async def main() -> int:
                     print(f"    gates not passing when the stage stopped: {fb['holding']}")
                 print(f"    rollback causes, r4 (gates roll back): {fb['causes_rb']}")
                 print(f"    rollback causes, r5 (success floors hold): {fb['causes']}", flush=True)
-                calls["n"] += fb["hook_calls"]
-                calls["unsigned"] += fb["unsigned"]
-                calls["dup"] += fb["dup_keys"]
-        keys = [call["key"] for call in rx.calls]
-        calls["n"] += len(rx.calls)
-        calls["unsigned"] += sum(not call["signed"] for call in rx.calls)
-        calls["dup"] += len(keys) - len(set(keys))
-        print(f"\nrollback hook calls received: {calls['n']}, all signatures valid: {calls['unsigned'] == 0}, "
-              f"duplicate idempotency keys: {calls['dup']}")
+                for k in calls:
+                    calls[k] += fb[k]
+        for k, v in hook_figures(rx).items():
+            calls[k] += v
+        print(f"\nrollback hook calls received: {calls['hook_calls']}, all signatures valid: {calls['unsigned'] == 0}, "
+              f"duplicate idempotency keys: {calls['dup_keys']}")
         print(f"wall time {time.perf_counter() - wall:.1f}s")
-    finally:
-        await store.close()
-        await rx.stop()
-        tmp.cleanup()
     return 0
 
 
