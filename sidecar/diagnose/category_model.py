@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .model import CATEGORIES, Diagnosis, DiagnosisInput, one_line
 from .situation import KNOWN_PACKAGES, Situation
-from .situation_features import features
+from .situation_features import features_of
 
 MODEL_PATH = Path(__file__).with_name("data") / "category_model.json"
 ALPHA = 0.5  # LOSO model-alone: 0.1 -> 337, 0.5 -> 349, 1 -> 344 of 641
@@ -121,7 +121,7 @@ def guessed(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     if d.rule != "catch-all" or not decidable(inp, sit):
         return d
     counts, size, totals = _trained()
-    feats = features(inp)
+    feats = features_of(inp, sit)
     # Its posterior is not shown: naive Bayes is over-confident (p >= 0.9 was right 61% of the time, leave-one-set-
     # out), and next to the measured rate it would mislead the on-call reader (review r13).
     cat, _ = _posterior(_log_likelihoods(counts, feats, size, totals))

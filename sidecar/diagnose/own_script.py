@@ -44,19 +44,18 @@ def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     here = _at(inp.traceback)
     if entry is None or entry[0] != "BUSY" or here is None:
         return d
-    script = None
+    script = name = None
     for line in (*inp.context, *inp.after):
         head = _at(line)
-        if head is not None and _OURS.match(head[1]) and _SCRIPT.search(line) \
+        if head is not None and _OURS.match(head[1]) and (name := _SCRIPT.search(line)) is not None \
                 and abs((here[0] - head[0]).total_seconds()) <= WINDOW_SECONDS:
             script = line
             break
-    if script is None:
+    if script is None or name is None:
         return d
-    name = _SCRIPT.search(script)
     return d.model_copy(update={
         "category": "code", "confidence": CONFIDENCE, "rule": f"{d.rule}+own-script",
-        "summary": one_line(f"Redis is blocked by the gateway's own script ({name.group(0) if name else 'a script'}): "
+        "summary": one_line(f"Redis is blocked by the gateway's own script ({name.group(0)}): "
                             "every other command gets BUSY"),
         "root_cause": (f"Redis runs one script at a time and answers BUSY to everything else until it ends; the script "
                        f"running is ours: {one_line(script, 200)!r}. A script that walks the keyspace (KEYS, a loop over "

@@ -29,7 +29,6 @@ from .situation import situation
 _ERROR = re.compile(r"(?P<loc>[\w.\[\]-]{1,80})\n\s{0,12}(?:\|\s*)?\s{0,6}(?P<msg>[^\n\[]{1,200}?) \[type=(?P<type>\w+), "
                     r"input_value=(?P<val>[^\n]{0,200}?), input_type=(?P<itype>\w+)\]")
 _FOR = re.compile(r"validation errors? for (?P<model>\w+)")
-_REPLY = re.compile(r"\b(?:repl(?:y|ies)|response|completion|choice|delta|chunk|usage|message)\b", re.I)
 _REPLY_MODEL = re.compile(r"repl(?:y|ies)|response|completion|choice|delta|chunk|usage|message", re.I)
 _ADDITION = frozenset({"extra_forbidden", "literal_error", "enum"})
 _TYPES = re.compile(r"^(?:string|int|float|bool|list|dict|model)_type$|^(?:literal_error|enum)$")

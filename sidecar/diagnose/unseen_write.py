@@ -68,12 +68,13 @@ def unseen_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     when = _time(inp.traceback)
     if oid is None or when is None:
         return d
-    written = next((line for line in reversed(inp.context)
-                    if oid in line and _wrote(line.replace(oid, "")) and (t := _time(line)) is not None
-                    and 0 <= (when - t).total_seconds() <= FRESH_SECONDS), None)
-    if written is None:
+    found = next(((line, t) for line in reversed(inp.context)
+                  if oid in line and _wrote(line.replace(oid, "")) and (t := _time(line)) is not None
+                  and 0 <= (when - t).total_seconds() <= FRESH_SECONDS), None)
+    if found is None:
         return d
-    ago = (when - (_time(written) or when)).total_seconds()
+    written, at = found
+    ago = (when - at).total_seconds()
     route = next((line for line in inp.context if _READ_ROUTE.search(line) and "=" in line), None)
     seen = f"'{oid}' was written {ago:.1f} s before this miss ({one_line(written, 160)})"
     if route is not None:
