@@ -9,6 +9,10 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 
 from .base import Port, Strict
 
+# The only records the gateway's upload wrapper writes twice: an async failure with fallback off (research note
+# upstream-gateway.md 4.1); the stream config's default and metrics/dedupe.py's read this one value.
+DOUBLE_WRITTEN: dict[str, str] = {"execution_type": "async"}
+
 
 class ServerConfig(Strict):
     host: str = "0.0.0.0"
@@ -215,8 +219,7 @@ class JsonlStream(Strict):
     dedupe_failures: bool = True
     # Field values of the records the writer may write twice: the wrapper writes only an async failure
     # twice (fallback off); `sync` and `sync_fallback` failures are one record per call. {}: every failure.
-    double_written_where: dict[str, str] = Field(
-        default_factory=lambda: {"execution_type": "async"})
+    double_written_where: dict[str, str] = Field(default_factory=lambda: dict(DOUBLE_WRITTEN))
     # A record arriving more than this after its timestamp is counted in
     # sidecar_metric_records_dropped_total{reason="late"}: rollout stage totals settle at this bound.
     max_lateness: float = Field(default=120.0, gt=0)

@@ -19,7 +19,6 @@ holds the whole entry, the trailing size equal to the leading one. A text log ca
 from __future__ import annotations
 
 MAX_ENTRY = 1 << 24  # a generous bound: moby's copier cuts lines at 16 KiB, attrs are small
-SNIFF = 4096  # first bytes read to decide (a first entry longer than this is checked by its head alone)
 _SOURCES = (b"\x0a\x06stdout", b"\x0a\x06stderr")
 
 

@@ -65,10 +65,10 @@ from typing import TYPE_CHECKING, Any
 from .checkpoint import Checkpoint
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
-from .dockerlocal import SNIFF, looks_docker_local, unreadable_message
+from .dockerlocal import looks_docker_local, unreadable_message
 from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
-from .opening import FileOpening
+from .opening import SNIFF_HEAD, FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
@@ -215,7 +215,7 @@ class FileSet(CopySearch, FileOpening):
         if (fst.st_dev, fst.st_ino) != ident:
             h.close()  # replaced between stat and open: the next scan sees the new one
             return
-        if looks_docker_local(h.pread(SNIFF, 0)):  # binary (dockerlocal.py): said on the source, never read
+        if looks_docker_local(h.pread(SNIFF_HEAD, 0)):  # binary (dockerlocal.py): said on the source, never read
             h.close()
             self.source_error(src, unreadable_message(path))
             return

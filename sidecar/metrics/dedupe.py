@@ -55,10 +55,10 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..config.sections import DOUBLE_WRITTEN
 from .recordline import MAX_STRING
 
 VARIABLE_FIELDS = frozenset({"timestamp", "duration_ms"})
-DOUBLE_WRITTEN: Mapping[str, Any] = {"execution_type": "async"}  # the only records the wrapper writes twice
 
 
 def failed(record: Mapping[str, Any]) -> bool:
