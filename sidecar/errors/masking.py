@@ -161,7 +161,7 @@ def _after_numbers(t: str) -> str:
             t = _UNIT.sub(PLACEHOLDER, t)
             if "Mon" in t or "Tue" in t or "Wed" in t or "Thu" in t or "Fri" in t or "Sat" in t or "Sun" in t:
                 t = _WEEKDAY.sub(PLACEHOLDER, t)
-        if ", <*>" in t:
+        if " <*>, <*>" in t:  # the least _MONTH_DATE holds (`Mmm <*>, <*>`)
             t = _MONTH_DATE.sub(PLACEHOLDER, t)
     if "." in t and _DOMAIN_HINT.search(t):
         t = _DOMAIN.sub(PLACEHOLDER, t)

@@ -268,7 +268,7 @@ def _bracket_end(tokens: list[str], i: int) -> int | None:
 
 def _listed(token: str) -> bool:
     """An item of a printed collection by its spelling: `a,` `k:` `=>` `k=v` `k:v` (see `_bracket_end`)."""
-    return token.endswith((",", ":")) or token == "=>" or ("=" in token or ":" in token.strip(":"))
+    return token.endswith((",", ":")) or ("=" in token or ":" in token.strip(":"))
 
 
 def _depth(token: str) -> int:

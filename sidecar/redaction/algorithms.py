@@ -17,4 +17,4 @@ ALGORITHMS = frozenset({a.lower().replace("-", "").replace("_", "") for a in has
 def is_algorithm(value: str) -> bool:
     """True for a hash, MAC or signature algorithm's registered name (`sha256`, `SHA-256`, `hmac-sha1`, `HS256`)."""
     v = value.strip().strip("\"'`").lower().replace("-", "").replace("_", "")
-    return v.removeprefix("hmac") in ALGORITHMS or v in ALGORITHMS
+    return v.removeprefix("hmac") in ALGORITHMS

@@ -185,8 +185,6 @@ def _random_alone(v: str) -> bool:
     return reads_random(core) and not is_public(core)  # entropy.py's tests: both cases, class switches, Shannon bar
 
 
-
-
 def lone_sub(mark: str) -> Callable[[str], str]:
     """Mark a lone value announced by its previous line (mechanism 1) or random-looking alone (mechanism 2); never a
     line of a PEM block (the PEM rule and keep.py judge those: a certificate's body is public)."""
@@ -292,7 +290,7 @@ def inline_banner_sub(mark: str) -> Callable[[str], str]:
             # token is: <v>` opens with a noun that describes something else (review r13, finding 2).
             heading = [n for n in _SECRET_NOUN.finditer(head) if _heads_phrase(head, n)]
             noun = heading[-1] if heading else _CODE_NOUN.search(head)
-            if noun is not None and not _heads_phrase(head, noun):
+            if not heading and noun is not None and not _heads_phrase(head, noun):  # a heading noun passed it
                 continue  # `token model is: kimi-k2`, `password hashing scheme is: argon2id` (review r13)
             if noun is None or len(head.split()) > 24 or _FAILURE.search(head) or _NOT_SECRET_AFTER.search(head + ":") \
                     or _FOR_WHOM.search(head) or _HANDED.search(head) is None and not (
