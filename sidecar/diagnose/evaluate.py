@@ -138,7 +138,7 @@ def _inputs(cases: list[EvalCase], engine: str, scores: list[Score]) -> Iterator
     """Each case with its input; a case whose excerpt does not parse is scored as an error instead."""
     for case in cases:
         try:
-            inp = excerpt_to_input(case.log, case.record_line, fingerprint=case.id)
+            inp = excerpt_to_input(case.log, case.record_line, fingerprint=case.id, bare=True)
         except ValueError as exc:
             scores.append(Score(case=case.id, engine=engine, error=str(exc)))
             continue

@@ -10,6 +10,7 @@ import re
 from ..ingest.formats import Header, TextDialect
 from ..ingest.sysdialect import SystemDialect
 from ..ingest.tracebacks import TOOL_CALL_END, TOOL_CALL_START, parse_traceback
+from .bare_excerpt import bare_input
 from .excerpt_shapes import as_text_lines
 from .model import DiagnosisInput
 
@@ -53,8 +54,11 @@ def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...
     return None, None, ()
 
 
-def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str = "") -> DiagnosisInput:
-    """The error record of a log excerpt as the diagnosis stage would see it."""
+def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str = "",
+                     bare: bool = False) -> DiagnosisInput:
+    """The error record of a log excerpt as the diagnosis stage would see it. `bare`: an excerpt with no record of any
+    grammar is read by its failure line (bare_excerpt.py: an orchestrator's or container runtime's output) - the
+    eval's whole excerpts; the second looks that read ONE earlier line keep refusing a line with no header."""
     lines = log.splitlines()
     if record_line is None:  # a line number is the text's own: another shape is not renumbered
         lines = as_text_lines(lines)
@@ -67,6 +71,8 @@ def excerpt_to_input(log: str, record_line: int | None = None, fingerprint: str 
     if not starts and record_line is None and (tb := next((i for i, ln in enumerate(lines) if ln == _TRACEBACK), None)) \
             is not None:
         return _uncaught(lines, tb, fingerprint)
+    if not starts and bare and record_line is None and (found := bare_input(lines, fingerprint)) is not None:
+        return found
     if not starts:
         raise ValueError("the excerpt has no log header line")
     if record_line is not None:

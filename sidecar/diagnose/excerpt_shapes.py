@@ -44,14 +44,15 @@ def _first_key(obj: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 def _docker(lines: list[str]) -> list[str]:
     """The container's own lines out of Docker's json-file records (`{"log": "...\\n", "stream": ..., "time": ...}`:
     a record per write, a long line split over several records without a newline); other lines kept."""
-    logs = [_docker_log(ln) for ln in lines]
+    logs = [docker_log(ln) for ln in lines]
     found = sum(log is not None for log in logs)
     if not found or found * 2 < sum(1 for ln in lines if ln.strip()):
         return lines
     return "".join(ln + "\n" if log is None else log for log, ln in zip(logs, lines, strict=True)).splitlines()
 
 
-def _docker_log(line: str) -> str | None:
+def docker_log(line: str) -> str | None:
+    """The container's own text of one Docker json-file record, or None for another line."""
     obj = _object(line)
     if obj is None or not isinstance(obj.get("log"), str) or not ("stream" in obj or "time" in obj):
         return None

@@ -32,3 +32,47 @@ def test_a_postgres_server_log_excerpt_is_diagnosed_from_its_error_record(pg_clu
 def test_an_excerpt_with_no_record_of_any_known_grammar_is_still_refused() -> None:
     with pytest.raises(ValueError, match="no log header line"):
         excerpt_to_input("just some words\nand more words")
+
+
+# The platform's own output, as kubelet (pkg/kubelet/events, kubelet_pods.go), the scheduler, Docker's CLI/daemon,
+# compose and runc print it (bare_excerpt.py's class): one failure line among normal rows and the operator's commands.
+_FAILURES = [
+    "{ns}  {age}s  Warning  Failed  pod/{pod}  Error: couldn't find key {key} in Secret {ns}/{secret}",
+    "{ns}  {age}s  Warning  FailedScheduling  pod/{pod}  0/{n} nodes are available: {n} Insufficient memory.",
+    "  Warning  BackOff  {age}s (x{n} over 2m)  kubelet  Back-off restarting failed container {app} in pod {pod}",
+    "Error response from daemon: driver failed programming external connectivity on endpoint {app}-1: Bind for "
+    "0.0.0.0:{port} failed: port is already allocated",
+    ' ✘ Container {app}-1  Error response from daemon: failed to create task for container: error mounting "/srv/{app}"',
+    '{{"log":"exec /app/{app}.sh: no such file or directory\\n","stream":"stderr","time":"2026-12-06T08:30:{age}.004Z"}}',
+]
+_NORMAL = [
+    "{ns}  {age}s  Normal  Pulled  pod/{pod}  Container image \"ghcr.io/acme/{app}:4.{n}.0\" already present on machine",
+    " ✔ Container {app}-redis-1  Started    0.{n}s",
+    "{ns}  {age}s  Normal  Scheduled  pod/{pod}  Successfully assigned {ns}/{pod} to node-{n}",
+]
+_COMMANDS = ["$ kubectl -n {ns} get events --field-selector type=Warning | grep -i error",
+             "$ docker compose up -d {app}", "# docker ps --filter name={app} --format '{{{{.Status}}}}'"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_excerpt_of_platform_output_is_read_by_its_first_failure_line(seed: int) -> None:
+    rng = random.Random(seed)
+    for failure in _FAILURES:
+        fill = {"ns": rng.choice(["gateway", "prod", "gw-eu"]), "age": rng.randint(10, 59), "n": rng.randint(2, 9),
+                "pod": f"gw-{rng.randrange(16**6):06x}-q{rng.randint(1, 9)}", "key": rng.choice(["GLM_API_KEY", "DB_URL"]),
+                "secret": rng.choice(["providers", "gw-env"]), "app": rng.choice(["gw", "exai-daemon"]),
+                "port": rng.choice([8079, 8443, 9000])}
+        before = [rng.choice(_COMMANDS).format(**fill)] + [t.format(**fill) for t in rng.sample(_NORMAL, rng.randint(0, 2))]
+        line = failure.format(**fill)
+        after = [rng.choice(_COMMANDS).format(**fill), "NAME  STATUS", f"{fill['app']}  exited with code 1"]
+        inp = excerpt_to_input("\n".join([*before, line, *after]), bare=True)
+        assert inp.line == len(before) + 1 and inp.level == "ERROR" and inp.logger is None
+        assert inp.context == tuple(before) and inp.after == tuple(after)  # the later failure is a consequence
+        assert ("exec /app/" in inp.message) == line.startswith("{")  # a json-file record's container text
+        assert not inp.message.startswith("{")
+        assert RULES.diagnose(inp).category is not None
+        # twin: the commands and the normal rows alone hold no failure - still refused, as is any excerpt without bare
+        with pytest.raises(ValueError, match="no log header line"):
+            excerpt_to_input("\n".join([*before, *after[:2]]), bare=True)
+        with pytest.raises(ValueError, match="no log header line"):
+            excerpt_to_input("\n".join([*before, line, *after]))
