@@ -14,7 +14,8 @@ from contextlib import closing
 from typing import TYPE_CHECKING
 
 from .checkpoint import Checkpoint, file_key
-from .generations import COMPRESSED, siblings
+from .copystreams import is_rotated_name, twin_prefix
+from .generations import COMPRESSED, live_name, siblings
 from .handle import FileHandle
 from .record import ErrorEvent
 from .recovery import is_known, known_idents
@@ -167,6 +168,35 @@ class CopySearch:
                 if h.pread(len(data), offset) == data:
                     return True
         return False
+
+    @staticmethod
+    def live_goes_on(f: Tracked) -> bool:
+        """Whether the live name of rotated file `f`'s family holds `f`'s partial last line (the bytes
+        after its last newline) at the same offset, and more after it: `f` is a snapshot of a live file
+        that finished that line (logrotate `copy`), not a generation that ended (rename, copytruncate)."""
+        start, end = f.parser.partial_off, f.parser.offset
+        if end <= start or not f.origin:
+            return False
+        live = live_name(f.origin, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs)
+        try:
+            other = FileHandle.open(live)
+        except OSError:
+            return False
+        with closing(other):
+            if (other.fstat().st_dev, other.fstat().st_ino) == f.ident:
+                return False
+            theirs = other.pread(end - start + 1, start)
+        return len(theirs) > end - start and theirs[:end - start] == f.handle.pread(end - start, start)
+
+    def ended_generation(self, f: Tracked) -> bool:
+        """Whether `f`, tailed under a rotated name its glob matches (`app.log.1`, `app.log.<date>`), is a
+        generation that ended: its family's live name is another file, and that file does not go on
+        with `f`'s partial last line (`live_goes_on`). Such a file is tailed for as long as it exists,
+        never finished: its partial last line is read as a line once it stayed quiet (tail._timeouts)."""
+        if f.path is None or not is_rotated_name(f.path):
+            return False
+        live = live_name(f.path, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs)
+        return live != f.path and twin_prefix(live, f.ident) != "" and not self.live_goes_on(f)
 
     def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:
         path, h, st = copy

@@ -1,5 +1,7 @@
 """Docker json-file logs: `{"log": "...\\n", "stream": "stderr", "time": "..."}`, one record per line.
 
+The `local` driver's entries come here too, decoded (dockerlocal.py, `feed_entries`): the same messages.
+
 Each stream (stdout/stderr) is reassembled separately: a record whose `log` has no trailing
 newline is the first part of a longer line (Docker splits at 16 KiB), and the inner lines then go
 through the same scanners as a plain file (text or JSON, detected per stream from its first
@@ -14,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 
 from .detect import detect_format
+from .dockerlocal import LocalEntry
 from .formats import TextDialect
 from .jsonl import JsonRecord, JsonScanner
 from .multiline import TextScanner
@@ -67,6 +70,9 @@ class DockerScanner:
                 pos += n
                 off += n
                 line += 1
+        return self._feed_batches(batches)
+
+    def _feed_batches(self, batches: dict[str, list[tuple[bytes, Piece]]]) -> list[RawRecord | JsonRecord]:
         out: list[RawRecord | JsonRecord] = []
         for name, lines in batches.items():
             out.extend(self._feed_stream(self._stream(name), lines))
@@ -85,13 +91,27 @@ class DockerScanner:
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             self.bad_lines += 1
             return
+        time = rec.get("time")
+        self._message(log, name, time if isinstance(time, str) else None, off, line, end, batches)
+
+    def feed_entries(self, entries: list[LocalEntry], first_line: int, end_off: int) -> list[RawRecord | JsonRecord]:
+        """Docker `local` driver entries (dockerlocal.py), the k-th numbered as line first_line + k."""
+        self.end_off, self.end_line = end_off, first_line + len(entries)
+        batches: dict[str, list[tuple[bytes, Piece]]] = {}
+        for k, e in enumerate(entries):
+            self._message(e.log, e.stream, e.time, e.off, first_line + k, e.end, batches)
+        return self._feed_batches(batches)
+
+    def _message(self, log: str, name: str, time: str | None, off: int, line: int, end: int,
+                 batches: dict[str, list[tuple[bytes, Piece]]]) -> None:
+        """One message of a stream (json-file's record, or a `local` entry): a line, or a part of one."""
         st = self._stream(name)
         if st.partial_off < 0:
             st.partial_off, st.partial_line = off, line
-            if log.startswith(_TB_START) and isinstance(rec.get("time"), str):
+            if log.startswith(_TB_START) and time is not None:
                 if len(self._tb_times) >= _MAX_TB_TIMES:
                     del self._tb_times[next(iter(self._tb_times))]
-                self._tb_times[off] = rec["time"]
+                self._tb_times[off] = time
         if log.endswith("\n"):
             st.partial.append(log)
             text = "".join(st.partial)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .blocks import BlockMerger
 from .detect import detect_format
 from .docker import DockerScanner
+from .dockerlocal import LOOK_BYTES, LocalDecoder, looks_docker_local
 from .encoding import SNIFF_BYTES, UTF8_BOM, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
 from .exportprefix import EXPORT_PREFIX, line_prefix, strip_export_prefix
@@ -92,6 +93,7 @@ class FileParser(RecordEvents):
         self._prefix = EXPORT_PREFIX  # what is cut before each line on the per-line path
         self._raw = bytearray()  # non-UTF-8: the kept start of the partial line (raw bytes)
         self._raw_skip = 0  # non-UTF-8: bytes dropped from an over-long partial line after `_raw`
+        self._local: LocalDecoder | None = None  # a Docker `local` driver file: entries, not lines
         if offset > 0:  # at offset 0 the stream itself is the head (a BOM is then skipped)
             self._decide_encoding(head or b"")
 
@@ -104,9 +106,13 @@ class FileParser(RecordEvents):
             self._pre += chunk
             self.offset += len(chunk)
             # The encoding needs the first bytes; whether lines carry an export prefix, the first line.
-            if len(self._pre) < SNIFF_BYTES or (b"\n" not in self._pre and len(self._pre) < PREFIX_WAIT):
+            if len(self._pre) < SNIFF_BYTES or (b"\n" not in self._pre and len(self._pre) < PREFIX_WAIT) or (
+                    len(self._pre) < LOOK_BYTES and self._pre[4:5] == b"\n"):  # maybe a Docker `local` entry
                 return out
             chunk = self._start_encoding()
+        if self._local is not None:
+            self._feed_local(chunk, out)
+            return self.blocks.push(out) if out or self.blocks.block is not None else out
         if self._tc is None and not self.discarding and (self._bom_in(chunk) or (
                 self.partial and UTF8_BOM in bytes(self.partial[-2:]) + chunk[:2])):
             self._to_line_path()  # a BOM past offset 0 (encoding.py): cut from its line's text
@@ -125,7 +131,9 @@ class FileParser(RecordEvents):
         """Bytes held while the encoding was undecided (too few to sniff a BOM): decided now, and fed."""
         if self.encoding is None and self._pre:
             chunk = self._start_encoding()
-            if self._tc is not None:
+            if self._local is not None:
+                self._feed_local(chunk, out)
+            elif self._tc is not None:
                 self._feed_transcoded(chunk, out)
             else:
                 self._feed(chunk, out)
@@ -143,17 +151,20 @@ class FileParser(RecordEvents):
     def end(self) -> list[ErrorEvent]:
         """No more bytes will come to this content: close the open record, and a partial last line too.
 
-        For the old content at a truncation, read to its end from the live file or the copy
-        (rotation.restart): a process that printed without a newline (`print(..., end="")`, a handler's
-        `terminator=""`) and was then copytruncated writes the rest into the truncated live file (the copy
-        is a snapshot); the written part was lost with the line (round 13: an ERROR header held as the
-        partial line, never an event). Its text is what the file holds; its offsets stay the file's (the
-        newline is not in it: `offset` and the events' `end_offset` are the file's end, the receipt stream
-        its bytes read so far). Not used when a renamed generation is let go (see rotation.finish)."""
+        For a generation that is over: the old content at a truncation, read to its end from the live
+        file or the copy (rotation.restart); a rotated file let go after ROTATE_WAIT quiet
+        (rotation.finish); a rotated name a glob keeps whose generation ended (copies.ended_generation). A
+        process that printed without a newline (`print(..., end="")`, a handler's `terminator=""`) and was
+        then rotated writes the rest elsewhere (copytruncate: the truncated live file; a handler's rollover:
+        the new file) or after nobody reads (a rename, after ROTATE_WAIT); the written part was lost with
+        the line (round 13: an ERROR header held as the partial line, never an event). Its text is what the
+        file holds; its offsets stay the file's (the newline is not in it: `offset` and the events'
+        `end_offset` are the file's end, the receipt stream its bytes read so far). A Docker `local`
+        file's cut entry is not a line: it stays unread (dockerlocal.py)."""
         out: list[ErrorEvent] = []
         self._feed_held(out)
         end = self.offset
-        if self.encoding is not None and end > self.partial_off:
+        if self.encoding is not None and end > self.partial_off and self._local is None:
             held = len(self.receipts.head)
             out += self.feed("\n".encode(self.encoding.codec))
             del self.receipts.head[held:]
@@ -193,7 +204,7 @@ class FileParser(RecordEvents):
 
     @property
     def bad_lines(self) -> int:
-        return getattr(self.scanner, "bad_lines", 0)
+        return getattr(self.scanner, "bad_lines", 0) + self.bad_entries
 
     @property
     def truncated_lines(self) -> int:
@@ -264,6 +275,14 @@ class FileParser(RecordEvents):
 
     # -- encodings ----------------------------------------------------------------------------------
     def _decide_encoding(self, head: bytes) -> None:
+        if self.options.format in ("auto", "docker") and looks_docker_local(head):
+            # Binary entries (dockerlocal.py), decoded into the json-file path: before `sniff`, whose NUL
+            # pattern would take the sizes' zero bytes for UTF-16.
+            self.encoding = FileEncoding("utf-8", 0)
+            self._local = LocalDecoder(self.partial_off)  # nothing fed yet: where reading starts
+            self.format = "docker"
+            self.scanner = self._make_scanner("docker")
+            return
         self.encoding = sniff(head, self.options.encoding)
         # A UTF-8 capture whose lines carry an export prefix takes the per-line path (where the
         # prefix is cut, exportprefix.strip_export_prefix) instead of the byte fast path.
@@ -289,6 +308,24 @@ class FileParser(RecordEvents):
             self.partial_off = self.offset
             data = data[bom:]
         return data
+
+    def _feed_local(self, chunk: bytes, out: list[ErrorEvent]) -> None:
+        """A Docker `local` file: whole entries to the docker scanner, a cut one kept (its start is
+        `partial_off`, the resume point); the k-th entry of the file is its line k + 1."""
+        dec = self._local
+        assert dec is not None and isinstance(self.scanner, DockerScanner)
+        entries = dec.feed(chunk)
+        self.offset += len(chunk)
+        self.partial_off = dec.start
+        if entries:
+            first = self.line
+            self.line += len(entries)
+            self.lines += len(entries)
+            self._build(self.scanner.feed_entries(entries, first, dec.start), out)
+
+    @property
+    def bad_entries(self) -> int:
+        return self._local.bad if self._local is not None else 0
 
     @staticmethod
     def _bom_in(chunk: bytes) -> bool:

@@ -6,10 +6,9 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - append: same inode, size > O, head unchanged -> read [O, size). Decidable.
 - partial line at the cut: the parser keeps it and the checkpoint stays before it; writers (logging
   handlers, logrotate) rotate between records, so its rest lands in the same file. Decidable. A
-  process that printed without a newline and was then copytruncated (the rest goes to the live
-  file): the partial line is the old content's last line, read as such at the truncation
-  (FileParser.end in `restart`). After a rename (the rest after ROTATE_WAIT, or into the new file)
-  it is still lost (see `finish`).
+  process that printed without a newline and was then rotated (copytruncate: the rest goes to the
+  live file; a rename: after ROTATE_WAIT nobody reads it): the partial line is the generation's last
+  line, read as such when the generation ends (FileParser.end, at `restart` and `finish`).
 - rename (RotatingFileHandler, TimedRotatingFileHandler, logrotate create): the name holds another
   inode -> the old descriptor is drained to its end (and kept ROTATE_WAIT for late writes), the new
   file read from 0. Decidable by inode.
@@ -65,10 +64,9 @@ from typing import TYPE_CHECKING, Any
 from .checkpoint import Checkpoint
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
-from .dockerlocal import looks_docker_local, unreadable_message
 from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
-from .opening import SNIFF_HEAD, FileOpening
+from .opening import FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
@@ -215,10 +213,6 @@ class FileSet(CopySearch, FileOpening):
         if (fst.st_dev, fst.st_ino) != ident:
             h.close()  # replaced between stat and open: the next scan sees the new one
             return
-        if looks_docker_local(h.pread(SNIFF_HEAD, 0)):  # binary (dockerlocal.py): said on the source, never read
-            h.close()
-            self.source_error(src, unreadable_message(path))
-            return
         if not startup and self._copy_candidate(path, h, fst.st_size):
             h.close()  # looked at again on the next scan
             return
@@ -359,10 +353,10 @@ class FileSet(CopySearch, FileOpening):
 
     async def finish(self, f: Tracked) -> None:
         """A rotated/deleted file was read to its end and stayed quiet: close its open record and it."""
-        # Not parser.end (its partial last line kept, as before): round 13 ended it here too, and took that
-        # out while chasing a double count that turned out to be the twin rows (receipt_ranges.streams_under);
-        # not re-verified since. A line cut by a rename rotation is still lost (test_unterminated_line xfails).
-        events = f.parser.flush()
+        # Its partial last line too (parser.end): nothing more will be read from this file - unless the
+        # live file holds that line's bytes at the same place and goes on (a snapshot, logrotate `copy`):
+        # the live file's reader reads it whole.
+        events = f.parser.flush() if self.live_goes_on(f) else f.parser.end()
         if events:
             await self.deliver(f, events, f.parser.resume_point())
         if f.inflight == 0:  # everything read from it was stored: its final position is its checkpoint

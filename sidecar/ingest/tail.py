@@ -275,6 +275,13 @@ class Ingest:
             f.behind_since = None
             if f.draining_since is not None and now - f.last_data >= ROTATE_WAIT:
                 await self.fs.finish(f)
+            elif (f.parser.offset > f.parser.partial_off and now - f.last_data >= ROTATE_WAIT
+                  and f.ended_look != f.last_data):
+                # A partial last line, quiet: under a rotated name the glob matches, its generation may
+                # have ended (copies.ended_generation; asked once per quiet spell, on a scan's pass).
+                f.ended_look = f.last_data
+                if self.fs.ended_generation(f):
+                    await self._deliver(f, f.parser.end(), f.parser.resume_point())
             return False
         if f.behind_since is None:
             f.behind_since = now

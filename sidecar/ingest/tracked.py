@@ -59,6 +59,7 @@ class Tracked:
     inflight: int = 0  # reads queued for the sink, not yet accepted (delivery.Delivery)
     gen: int = 0  # bumped when the file is truncated/replaced in place: older reads no longer move `acked`
     draining_since: float | None = None
+    ended_look: float = -1.0  # last_data when tail asked whether its partial last line's generation ended
     origin: str = ""  # the last name it had (kept after it lost it: where to look for it after a restart)
     empty_mtime: int = 0  # st_mtime_ns when last seen while nothing identified it (head_len 0)
     opened_scan: int = 0  # the look (FileSet.scans) that opened it

@@ -1,32 +1,39 @@
-"""Docker's `local` log driver: not text, said on the source, nothing read from it (listed as not generated until round 13).
+"""Docker's `local` log driver: its entries read, every error once, the same events as json-file's.
 
 The file is written as moby writes it (daemon/logger/local/local.go `marshal`: a 4-byte big-endian size,
 the protobuf LogEntry - api/types/plugins/logdriver/entry.proto: 1 source, 2 time_nano, 3 line without its
-newline, 4 partial, 6 attrs - and the size again), the entries generated: stdout records and stderr
-crashes, partial entries (lines over 16 KiB), attrs (`--log-opt labels=`), several seeds. Field 1's tag
-byte is a newline, so a text reader split each entry into lines no header parses: nothing was stored and
-nothing was said. Now the source says so (its last_error, /readyz, one warning), no event comes from it
-and no descriptor stays on it. Near-miss twin that must NOT change: the same records written by the
-json-file driver beside it are read, every error once.
+newline, 4 partial, 5 partial_log_metadata {1 last, 2 id, 3 ordinal}; the daemon's copy adds 6 attrs - and
+the size again). Two independent encoders: a hand-written one (the wire format) and the `protobuf`
+package's serializer of a message built from entry.proto's descriptor; they must decode alike. Generated
+per seed: stdout records and stderr crashes (tracebacks with no header), lines over 16 KiB cut into
+partial entries (the last part with `last` set, as moby's copier writes them), attrs (`--log-opt
+labels=`), negative and zero times, entries cut between two reads, a damaged entry. Near-miss twin that
+must NOT change: the same messages through the json-file driver give the same events.
+Round 12: split into lines no header parses (nothing stored, nothing said); round 13: said, not read.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import random
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
-from sidecar.ingest.dockerlocal import looks_docker_local
+from sidecar.ingest.dockerlocal import LocalDecoder, looks_docker_local
+from sidecar.ingest.parser import FileParser, ParserOptions
 
-from .conftest import Harness, make_config, open_in, wait_for
+from .conftest import Harness, make_config
+
+Msg = tuple[str, int, bytes, bool, bool]  # source, time_nano, line, partial, last
 
 
 def _varint(n: int) -> bytes:
+    n &= (1 << 64) - 1  # int64 in two's complement, as protobuf writes a negative varint
     out = bytearray()
     while True:
         b, n = n & 0x7F, n >> 7
@@ -39,63 +46,157 @@ def _field(num: int, payload: bytes) -> bytes:  # wire type 2: length-delimited
     return _varint(num << 3 | 2) + _varint(len(payload)) + payload
 
 
-def local_entry(source: str, t_ns: int, line: bytes, partial: bool, attrs: dict[str, str]) -> bytes:
-    """One entry as moby's local driver writes it."""
-    msg = _field(1, source.encode()) + _varint(2 << 3) + _varint(t_ns) + _field(3, line)
+def hand_entry(m: Msg, attrs: dict[str, str]) -> bytes:
+    """Encoder 1: the wire format written out by hand (proto3: default values omitted)."""
+    source, t, line, partial, last = m
+    msg = _field(1, source.encode()) + (_varint(2 << 3) + _varint(t) if t else b"") + (_field(3, line) if line else b"")
     if partial:
-        msg += _varint(4 << 3) + b"\x01" + _field(5, _varint(1 << 3) + b"\x00" + _field(2, b"id1"))
+        meta = (b"\x08\x01" if last else b"") + _field(2, b"a1b2")
+        msg += _varint(4 << 3) + b"\x01" + _field(5, meta)
     for k, v in sorted(attrs.items()):
         msg += _field(6, _field(1, k.encode()) + _field(2, v.encode()))
     size = len(msg).to_bytes(4, "big")
     return size + msg + size
 
 
-def _records(rnd: random.Random) -> tuple[list[tuple[str, bytes, bool]], int]:
-    out: list[tuple[str, bytes, bool]] = []
-    errors = 0
-    for seq in range(rnd.randint(10, 40)):
-        level = rnd.choice(("INFO", "ERROR", "WARNING", "CRITICAL"))
-        errors += level in ("ERROR", "CRITICAL")
-        text = f"2026-12-07 03:0{seq % 10}:00,123 {level} gw.api: event seq={seq}"
-        if rnd.random() < 0.1:  # over 16 KiB: moby's copier writes it as partial entries
-            text += " " + "x" * 17000
-            out.append(("stdout", text[:16384].encode(), True))
-            out.append(("stdout", text[16384:].encode(), False))
+def _proto_class() -> Any:
+    """Encoder 2: the protobuf package's LogEntry, built from entry.proto's fields (plus the daemon's attrs)."""
+    fd = descriptor_pb2.FileDescriptorProto(name="entry_test.proto", package="logdriver", syntax="proto3")
+    F = descriptor_pb2.FieldDescriptorProto
+    meta = fd.message_type.add(name="PartialLogEntryMetadata")
+    meta.field.add(name="last", number=1, type=F.TYPE_BOOL, label=F.LABEL_OPTIONAL)
+    meta.field.add(name="id", number=2, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    meta.field.add(name="ordinal", number=3, type=F.TYPE_INT32, label=F.LABEL_OPTIONAL)
+    attr = fd.message_type.add(name="LogAttr")
+    attr.field.add(name="key", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    attr.field.add(name="value", number=2, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    e = fd.message_type.add(name="LogEntry")
+    e.field.add(name="source", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    e.field.add(name="time_nano", number=2, type=F.TYPE_INT64, label=F.LABEL_OPTIONAL)
+    e.field.add(name="line", number=3, type=F.TYPE_BYTES, label=F.LABEL_OPTIONAL)
+    e.field.add(name="partial", number=4, type=F.TYPE_BOOL, label=F.LABEL_OPTIONAL)
+    e.field.add(name="partial_log_metadata", number=5, type=F.TYPE_MESSAGE, label=F.LABEL_OPTIONAL,
+                type_name=".logdriver.PartialLogEntryMetadata")
+    e.field.add(name="attrs", number=6, type=F.TYPE_MESSAGE, label=F.LABEL_REPEATED, type_name=".logdriver.LogAttr")
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(fd)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("logdriver.LogEntry"))
+
+
+LogEntry = _proto_class()
+
+
+def proto_entry(m: Msg, attrs: dict[str, str]) -> bytes:
+    source, t, line, partial, last = m
+    e = LogEntry(source=source, time_nano=t, line=line, partial=partial)
+    if partial:
+        e.partial_log_metadata.last = last
+        e.partial_log_metadata.id = "a1b2"
+    for k, v in sorted(attrs.items()):
+        e.attrs.add(key=k, value=v)
+    body = e.SerializeToString()
+    size = len(body).to_bytes(4, "big")
+    return size + body + size
+
+
+def messages(rnd: random.Random) -> tuple[list[Msg], list[int]]:
+    """Generated container output: records (INFO/WARNING/ERROR/CRITICAL) on stdout, crashes on stderr,
+    lines over 16 KiB cut into partial entries; returns the entries and the seqs of the errors."""
+    out: list[Msg] = []
+    errors: list[int] = []
+    t = rnd.choice((0, -5_000_000_123, 1_796_000_000 * 10**9 + rnd.randrange(10**9)))
+    for seq in range(rnd.randint(8, 30)):
+        t += rnd.randrange(1, 3 * 10**9)
+        if rnd.random() < 0.15:  # an uncaught exception: Python's excepthook on stderr, no header
+            errors.append(seq)
+            for line in ("Traceback (most recent call last):", '  File "/app/main.py", line 3, in <module>',
+                         f"ValueError: bad seq={seq}"):
+                out.append(("stderr", t, line.encode(), False, False))
+            continue
+        level = rnd.choice(("INFO", "ERROR", "WARNING", "CRITICAL", "DEBUG"))
+        if level in ("ERROR", "CRITICAL"):
+            errors.append(seq)
+        text = f"2026-12-07 03:0{seq % 10}:0{seq % 6},123 {level} gw.{rnd.choice(('api', 'ws'))}: event seq={seq} é"
+        if rnd.random() < 0.12:  # over 16 KiB: moby's copier writes partial entries, the last one marked
+            data = (text + " " + "x" * rnd.randint(16400, 40000)).encode()
+            parts = [data[i:i + 16384] for i in range(0, len(data), 16384)]
+            for i, p in enumerate(parts):
+                out.append(("stdout", t, p, True, i == len(parts) - 1))
         else:
-            out.append(("stdout", text.encode(), False))
+            out.append(("stdout", t, text.encode(), False, False))
     return out, errors
 
 
-@pytest.mark.parametrize("seed", range(3))
-async def test_a_local_driver_log_is_said_and_not_read(tmp_path: Path, harness: Harness, seed: int,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING)
+def json_file(msgs: list[Msg]) -> bytes:
+    """The twin: what the json-file driver writes for the same messages."""
+    lines = []
+    for source, t, line, partial, last in msgs:
+        sec, ns = divmod(t, 10**9)
+        stamp = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{ns:09d}Z"
+        nl = "\n" if not partial or last else ""
+        lines.append(json.dumps({"log": line.decode() + nl, "stream": source, "time": stamp}) + "\n")
+    return "".join(lines).encode()
+
+
+def parse(data: bytes, rnd: random.Random | None = None) -> list[tuple[str, str, str | None]]:
+    """(level, message, exception type) of every event, the bytes fed in random splits when `rnd`."""
+    p = FileParser("s", "f", ParserOptions())
+    evs = []
+    i = 0
+    while i < len(data):
+        n = rnd.randint(1, 9000) if rnd else len(data)
+        evs += p.feed(data[i:i + n])
+        i += n
+    evs += p.end()
+    return [(e.level, e.message, e.exception_type) for e in evs]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_both_encoders_decode_to_the_json_file_twin_in_any_split(seed: int) -> None:
     rnd = random.Random(f"docker-local-{seed}")
-    recs, errors = _records(rnd)
-    attrs = {"com.example.svc": "gateway"} if rnd.random() < 0.5 else {}
-    t0 = 1_796_000_000 * 10**9
+    msgs, errors = messages(rnd)
+    attrs = {"com.example.svc": "gateway", "tag": "gw"} if rnd.random() < 0.5 else {}
+    hand = b"".join(hand_entry(m, attrs) for m in msgs)
+    proto = b"".join(proto_entry(m, attrs) for m in msgs)
+    assert looks_docker_local(hand[:4096]) and looks_docker_local(proto[:4096])
+    d1, d2 = LocalDecoder(0), LocalDecoder(0)
+    assert d1.feed(hand) == d2.feed(proto) and d1.bad == d2.bad == 0
+    twin = parse(json_file(msgs))
+    assert sorted(int(re.search(r"seq=(\d+)", " ".join(map(str, t)))[1]) for t in twin) == errors, twin
+    assert parse(hand) == twin
+    assert parse(proto, rnd) == twin  # cut anywhere between reads, entries and UTF-8 characters included
+    # A damaged entry (its trailing size overwritten) is skipped and counted; the rest reads on.
+    k = rnd.randrange(len(msgs))
+    if msgs[k][3]:  # not a part of a long line (the twin would lose the whole line, not the part)
+        return
+    cut = sum(len(hand_entry(m, attrs)) for m in msgs[:k + 1])
+    bad = hand[:cut - 4] + b"\xff\xff\xff\xff" + hand[cut:]
+    d = LocalDecoder(0)
+    assert len(d.feed(bad)) == len(msgs) - 1 and d.bad == 1
+    assert parse(bad) == parse(json_file(msgs[:k] + msgs[k + 1:]))
+
+
+@pytest.mark.parametrize("seed", range(2))
+async def test_a_local_driver_log_is_tailed_every_error_once(tmp_path: Path, harness: Harness, seed: int) -> None:
+    rnd = random.Random(f"docker-local-tail-{seed}")
+    msgs, errors = messages(rnd)
+    data = b"".join(proto_entry(m, {}) for m in msgs)
     local = tmp_path / "container.log"  # the local driver's name, in local-logs/
-    local.write_bytes(b"".join(local_entry(src, t0 + i, line, part, attrs) for i, (src, line, part) in enumerate(recs)))
-    assert looks_docker_local(local.read_bytes()[:4096])
-    jsonf = tmp_path / "abc-json.log"  # the twin: the same records through the json-file driver
-    with jsonf.open("w") as w:
-        for i, (src, line, part) in enumerate(recs):
-            t = datetime.fromtimestamp((t0 + i) / 1e9, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
-            w.write(json.dumps({"log": line.decode() + ("" if part else "\n"), "stream": src, "time": t}) + "\n")
-    paths = [str(tmp_path / "*.log")] if rnd.random() < 0.5 else [str(local), str(jsonf)]
-    ing = await harness.start(make_config(tmp_path, paths))
-    await harness.wait_events(errors)
-    await wait_for(lambda: ing.status()["sources"][0]["last_error"] is not None, 5, harness.clock)
-    src = ing.status()["sources"][0]
-    assert "Docker's `local` log driver" in src["last_error"] and str(local) in src["last_error"]
-    assert any("local" in p for p in ing.problems()), ing.problems()
-    with local.open("ab") as w:  # it grows: still nothing read from it
-        w.write(local_entry("stderr", t0 + 10**9, b"2026-12-07 03:09:00,000 ERROR gw.api: event seq=999", False, attrs))
-    for _ in range(20):  # ten scans
+    half = rnd.randrange(12, len(data))  # the file as the first scan finds it: cut inside an entry
+    local.write_bytes(data[:half])
+    (tmp_path / "abc-json.log").write_bytes(json_file(msgs))
+    ing = await harness.start(make_config(tmp_path, [str(tmp_path / "*.log")]))
+    for _ in range(6):
         harness.clock.advance(0.5)
-        await asyncio.sleep(0.01)
-    assert {e.file for e in harness.sink.events} == {str(jsonf)}
-    assert len(harness.sink.events) == errors
-    assert str(local) not in open_in(tmp_path)
-    said = [r for r in caplog.records if "local" in str(getattr(r, "error", ""))]
-    assert len(said) == 1 and said[0].levelno == logging.WARNING, [r.getMessage() for r in caplog.records]
+        await harness.wait_events(0)
+    with local.open("ab") as w:
+        w.write(data[half:])
+    await harness.wait_events(2 * len(errors))
+    for _ in range(10):  # a second count would land meanwhile
+        harness.clock.advance(0.5)
+        await harness.wait_events(0)
+    by_file: dict[str, list[tuple[str, str]]] = {}
+    for e in sorted(harness.sink.events, key=lambda e: e.offset):
+        by_file.setdefault(Path(e.file).name, []).append((e.level, e.message))
+    assert by_file["container.log"] == by_file["abc-json.log"] and len(by_file["container.log"]) == len(errors)
+    assert ing.status()["sources"][0]["last_error"] is None
