@@ -15,15 +15,30 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["exception_prefix"]
+__all__ = ["exception_prefix", "exception_types"]
 
 _NAME = (r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*"
          r"(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*"  # CapWords, 2+ humps
          r"|[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration))")  # or a standard suffix
 _TYPE = re.compile(_NAME + ":")
+# A type that names itself one (the JDK's and PEP 8's suffixes), printed with or without its message's
+# colon: `java.io.IOException:`, `java.lang.NullPointerException`, `ValueError:`, `java.lang.OutOfMemoryError`.
+_NAMED_TYPE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)*[A-Z][A-Za-z0-9_$]*(?:Exception|Error|Throwable):?")
 
 
 def exception_prefix(token: str) -> bool:
     """Whether `token` is an exception type before its message (`ValueError:`, `InvalidState:`,
     `psycopg.OperationalError:`, `java.io.IOException:`). One-word keys (`Channel:`, `Status:`) are not."""
     return _TYPE.fullmatch(token) is not None
+
+
+def exception_types(t: str, m: str) -> bool:
+    """Whether two different tokens are both exception types that name themselves one (`...Exception`,
+    `...Error`, `...Throwable`, qualified or not, with or without the colon). Which exception was
+    raised is the event, never a value in its slot: `Caused by: java.net.ConnectException: ...` /
+    `Caused by: java.io.IOException: ...` (Throwable.printStackTrace's CAUSE_CAPTION then `toString()`),
+    `Exception in thread "main" java.lang.NullPointerException` (ThreadGroup.uncaughtException), logback's
+    `Suppressed:` / `Wrapped by:`, and a message that prints its exception (`failed: KeyError: 'x'`).
+    Loghub's labels keep them apart too (Hadoop E101 names `java.net.NoRouteToHostException`)."""
+    return ("Exception" in t or "Error" in t or "Throwable" in t) and _NAMED_TYPE.fullmatch(t) is not None \
+        and _NAMED_TYPE.fullmatch(m) is not None

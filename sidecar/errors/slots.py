@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import re
 
-from .exception_texts import exception_prefix
+from .exception_texts import exception_prefix, exception_types
 from .masking_rules import PLACEHOLDER
 from .token_forms import (
     _DIGIT,
@@ -385,6 +385,8 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
             s = 0.5 if t == PLACEHOLDER else 1.0  # `_slot` of equal tokens, without the call
         elif _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
             return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`)
+        elif exception_types(t, m):
+            return -1.0  # two exception types: two events (exception_texts.exception_types)
         else:
             s = _slot(t, m)
         if s < -1:

@@ -15,15 +15,20 @@ Generated per seed (no package's text): a CapWords type in one of the spellings 
 - the class's own values still vary: one statement with many values is one group;
 - a value by its form first (`name()`, a quoted name) after the type is still a slot: one group;
 - a one-word key (`Channel: x`, capitalised, not a class name) still announces its value: one group.
+- a type in a later place (`Caused by: T: m`, `Suppressed:`, logback's `Wrapped by:`, `Exception in thread "x" T`:
+  JDK Throwable.printStackTrace/ThreadGroup.uncaughtException, printed as separate lines): another type with the
+  same message is another event (`exception_texts.exception_types`, round 14).
 """
 
 from __future__ import annotations
 
 import random
 import string
+from collections import defaultdict
 
 import pytest
 
+from sidecar.errors.cli_fingerprint import split_line
 from sidecar.errors.exception_texts import exception_prefix
 from sidecar.errors.grouper import MessageGrouper
 
@@ -131,3 +136,26 @@ def test_a_capwords_key_still_announces_a_name(seed):
     # are few, a key's values many: the first two names may split before a third shows the position is a value),
     # since by form alone `UserName:` and `InvalidState:` (test_first_word_after_exception_type) are one spelling
     assert len(_groups(lines)[0]) <= 2, lines
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_exception_lines_keep_the_type(seed: int) -> None:
+    rng = random.Random(f"jvm-causes-{seed}")
+    types = rng.sample(("java.io.IOException", "java.net.ConnectException", "java.sql.SQLException",
+                        "org.postgresql.util.PSQLException", "java.lang.IllegalStateException",
+                        "java.util.concurrent.TimeoutException", "java.lang.OutOfMemoryError",
+                        "com.zaxxer.hikari.pool.HikariPool$PoolInitializationException"), 4)
+    message = rng.choice(("Connection is not available, request timed out after {n}ms",
+                          "Failed to obtain JDBC Connection within {n} ms", "Read timed out after {n} ms"))
+    captions = ("Caused by: {t}: {m}", "\tSuppressed: {t}: {m}", "Wrapped by: {t}: {m}",
+                'Exception in thread "worker-{n}" {t}')
+    lines = [((c, t), c.format(t=t, m=message.format(n=rng.randint(100, 90000)), n=rng.randint(1, 64)))
+             for c in captions for t in types for _ in range(3)]
+    rng.shuffle(lines)
+    grouper = MessageGrouper()
+    by_kind: dict[object, set[str]] = defaultdict(set)
+    for kind, line in lines:
+        by_kind[kind].add(grouper.fingerprint(*split_line(line)))
+    assert all(len(f) == 1 for f in by_kind.values()), {str(k): len(f) for k, f in by_kind.items()}
+    groups = [next(iter(f)) for f in by_kind.values()]
+    assert len(set(groups)) == len(groups), "two exception types share a group"
