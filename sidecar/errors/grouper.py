@@ -18,6 +18,7 @@ from .fingerprint import (
     register_cache,
 )
 from .fixed_veto import fixed_word
+from .frame_lines import frame_form
 from .shapes import ZERO_DIGITS, normalize_shaped
 from .templates import Learned, TemplateLearner, variable_like
 from .token_forms import names_failure
@@ -79,7 +80,13 @@ class MessageGrouper:
                 return found
         name = logger.strip() if logger else ""
         cls = level_class(level)
-        masked, shared = normalize_shaped(message)
+        frame = frame_form(message)
+        if frame is not None:
+            # A JVM frame line: its call site (frame_lines.py). Memoised by its exact text only: the
+            # form is not proved equal for every message of its digit shape.
+            masked, shared = frame, False
+        else:
+            masked, shared = normalize_shaped(message)
         found = (form_fingerprint(name, cls, masked), name, cls, masked)
         if shape is not None:
             memo[shape if shared else exact] = found

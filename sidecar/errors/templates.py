@@ -16,6 +16,9 @@ host name in one slot) is learned here, online, the way Drain does (He et al., I
   When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
   position where they disagree becomes `<*>` (a `key=value` token keeps its key: `state=<*>`).
   Otherwise it starts a template of its own.
+* A JVM stack frame line (`frame_lines.py`: `\tat Class.method(File.java:12)`)
+  arrives as its call site's form `\tat Class.method(<*>)` and is never compared: a frame is one
+  statement per call site, and every frame differs from another only in that one token.
 * The group id of a template is the pure message fingerprint of the *first* masked message that
   created it (`fingerprint.fingerprint_message`). It never changes: later members only widen the
   template text; they map to the id that already exists.
@@ -53,6 +56,7 @@ from dataclasses import dataclass, field
 from .across_counts import add_tail, place_first, place_span, place_value_first, widen_tail
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
+from .frame_lines import FRAME_HEAD, is_frame_tokens
 from .kvlists import may_hold_kv_list
 from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
@@ -147,8 +151,8 @@ class TemplateLearner:
         shelf = shelf_of(bucket, tokens)
         if shelf != shelf_of(tpl.bucket, tpl.tokens) or not learnable(tokens, shelf):
             return False
-        if constant_message(bucket) and words_differ(tpl.tokens, tokens):
-            return False
+        if (constant_message(bucket) and words_differ(tpl.tokens, tokens)) or is_frame_tokens(tokens):
+            return False  # (same tokens: same form, never two templates) a frame is its call site
         return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
                    similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
 
@@ -235,7 +239,8 @@ class TemplateLearner:
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
         tail = ""  # `tail_key`, computed once, where the first word may be a value
-        if len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf):
+        if (len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf)) and tokens[0] != FRAME_HEAD:
+            # (a JVM frame line is its call site, never compared: frame_lines.py)
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             record = constant_message(logger)  # a structured record's `msg`: no word-for-word slot (records.py)

@@ -1,0 +1,83 @@
+"""A JVM stack frame line as the learner's form: one template per call site.
+
+Class (the printers' own source, not bench templates):
+* `Throwable.printStackTrace` prints every frame as `"\\tat " + StackTraceElement.toString()` (JDK 25
+  java/lang/Throwable.java `printStackTrace`/`printEnclosedStackTrace`), and a frame is
+  `[loader/][module[@version]/]declaring.Class.method(location)` where the location is `File.java:123`,
+  `File.java` (no line), `Unknown Source` or `Native Method` (java/lang/StackTraceElement.java
+  `toString`; Android prints `Unknown Source:12`, generated code `<generated>`).
+* logback's extended throwable converter (`%xEx`, the default with packaging data) and log4j2's
+  `%xEx` add the jar after the frame: ` ~[spring-webmvc-5.3.20.jar:5.3.20]` (`~` when the jar was
+  guessed), ` [tomcat-embed-core.jar!/:9.0.63]`, ` ~[?:?]`, ` [?:1.8.0_121]`, `na` for unknown.
+* Runtime-generated classes carry counters and addresses that differ per run: lambdas
+  `Outer$$Lambda$14/0x0000000800c0b040` (JDK 15-20), `Outer$$Lambda/0x...` (JDK 21+,
+  InnerClassLambdaMetafactory: `targetClass + "$$Lambda"` as a hidden class), `Outer$$Lambda$14/1234`
+  (JDK 8); proxies `$Proxy12` in `com.sun.proxy` or module/package `jdk.proxy2` (java/lang/reflect/
+  Proxy.java: `"$Proxy" + num`, `"jdk.proxy" + counter`); reflection accessors `GeneratedMethodAccessor12`,
+  `GeneratedConstructorAccessor3`, `GeneratedSerializationConstructorAccessor7` (jdk.internal.reflect.
+  MethodAccessorGenerator, JDK <= 17); byte-code generators' ids `$$EnhancerBySpringCGLIB$$a1b2c3d4`,
+  `$$SpringCGLIB$$0`, `$HibernateProxy$AbC12xYz`, `$ByteBuddy$k3Jd9a`, `$MockitoMock$123456`.
+
+Decision: a frame line is a statement per CALL SITE. Its identity is the declaring class and method
+(compiler-given names such as `Foo$1` and `lambda$run$0` stay: they name code of the build); the
+location (line number, file, native/unknown), the packaging suffix, the class loader and module@version
+prefix, and the generated classes' counters/addresses are values. The form starts with the JDK's own
+`\\t` (`\\tat ...`): masking never leaves a leading tab, so frames get their own shelf in the learner
+(never compared with `at <word>` messages) and forms that no earlier version produced (a stored merge of
+the old, merged frame form cannot capture them; the old groups stay in the store as they were). The
+learner never compares a frame form with another (`is_frame_tokens`): two call sites are two statements
+whatever their names share.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FRAME_HEAD", "frame_form", "is_frame_tokens"]
+
+FRAME_HEAD = "\tat"
+
+# `at` + frame + optional packaging suffix, the whole line (leading whitespace: the JDK's tab, or spaces
+# when a handler re-indents). The body holds no space or parenthesis; the location no parenthesis.
+_FRAME = re.compile(r"[ \t]*at (?P<body>[^\s()]+)\((?P<loc>[^()\n]{0,200})\)(?: +~?\[[^\]\s]*\])?[ \t]*")
+
+# Generated-class counters and addresses (see the module docstring), replaced by the placeholder.
+_LAMBDA = re.compile(r"\$\$Lambda(?:\$\d+)?(?:/(?:0x[0-9a-fA-F]+|\d+))?")
+_COUNTED = re.compile(r"(?<=\$Proxy)\d+|(?<=\bjdk\.proxy)\d+|(?<=Accessor)\d+(?=\.|$)")
+_GENERATOR_ID = re.compile(
+    r"(?<=\$\$)(?:EnhancerBy\w*?CGLIB|FastClassBy\w*?CGLIB|SpringCGLIB)\$\$[0-9A-Za-z]+"
+    r"|(?<=\$)(?:HibernateProxy|ByteBuddy|MockitoMock)\$[0-9A-Za-z]+")
+
+
+# A binary class name (JLS 13.1: dotted identifiers, `$` for nested and generated classes; Kotlin/Scala
+# add `-` in file-level classes) and a method name (identifiers, `<init>`, `<clinit>`, `lambda$run$0`).
+_NAME = re.compile(r"[A-Za-z_$][\w$<>*-]*(?:\.[A-Za-z_$<][\w$<>*-]*)*")
+_METHOD = re.compile(r"[A-Za-z_$<][\w$<>-]*")
+
+
+def _generated_id(m: re.Match[str]) -> str:
+    return m.group(0).rpartition("$")[0] + "$<*>"
+
+def frame_form(line: str) -> str | None:
+    """The learner's masked form of a JVM frame line (`\\tat Class.method(<*>)`), or None when the line
+    is not one. Pure; the same call site always gives the same form whatever its location."""
+    if "at " not in line[:64]:
+        return None
+    m = _FRAME.fullmatch(line)
+    if m is None:
+        return None
+    body = m.group("body")
+    if "$$Lambda" in body:
+        body = _LAMBDA.sub("$$$$Lambda", body)
+    site, _, method = body.rpartition(".")
+    site = site.rpartition("/")[2]  # drop `loader/` and `module@version/` (deployment values)
+    if _NAME.fullmatch(site) is None or _METHOD.fullmatch(method) is None:
+        return None
+    if "$" in site or "Accessor" in site or "jdk.proxy" in site:
+        site = _GENERATOR_ID.sub(_generated_id, _COUNTED.sub("<*>", site))
+    return f"{FRAME_HEAD} {site}.{method}(<*>)"
+
+
+def is_frame_tokens(tokens: list[str]) -> bool:
+    """Whether the learner's tokens are a frame form (`frame_form`): never compared with a template."""
+    return bool(tokens) and tokens[0] == FRAME_HEAD

@@ -1,0 +1,120 @@
+"""JVM stack-trace lines fed one by one (as a line-oriented reader and the grouping benches see them).
+
+Class, from the printers' source (sidecar.errors.frame_lines.py cites each): a frame line is
+`\\tat [loader/][module[@version]/]Class.method(location)` with an optional packaging suffix (logback/log4j2
+`%xEx`); runtime-generated classes carry counters and addresses. One group per CALL SITE (class + method):
+the location, the suffix, the prefix and the generated counters vary within it. Near-miss twins that must
+stay apart: the same method in another class, another method of the same class, a compiler-named lambda or
+anonymous class of another number, and a `Caused by:` / `Suppressed:` / `Exception in thread` line naming
+another exception type with the same message (exception_texts.exception_types). Lines of all sites are
+shuffled together; 3 seeds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from sidecar.errors.cli_fingerprint import split_line
+from sidecar.errors.frame_lines import frame_form
+from sidecar.errors.grouper import MessageGrouper
+
+_WORDS = ("order", "billing", "cache", "session", "ledger", "invoice", "gateway", "queue", "token", "payment")
+_VERBS = ("place", "cancel", "run", "invoke", "doFilter", "service", "handle", "apply", "get", "lambda$run$0",
+          "<init>", "invoke0", "call", "accept")
+_JARS = ("spring-webmvc", "tomcat-embed-core", "HikariCP", "jackson-databind", "netty-handler")
+
+
+def _cls(rng: random.Random) -> str:
+    pkg = ".".join(rng.sample(_WORDS, rng.randint(1, 3)))
+    name = rng.choice(_WORDS).capitalize() + rng.choice(("Service", "Impl", "Handler", "Filter", "Repository"))
+    return f"{rng.choice(('com', 'org', 'io'))}.{pkg}.{name}"
+
+
+def _generated(rng: random.Random, base: str) -> tuple[str, str]:
+    """(class as printed with a fresh counter/address, the class's kind) for a generated class of `base`."""
+    kind = rng.choice(("lambda17", "lambda21", "lambda8", "proxy", "accessor", "cglib", "hibernate"))
+    n = rng.randint(1, 9999)
+    printed = {
+        "lambda17": f"{base}$$Lambda${n}/0x{rng.getrandbits(40):016x}",
+        "lambda21": f"{base}$$Lambda/0x{rng.getrandbits(40):016x}",
+        "lambda8": f"{base}$$Lambda${n}/{rng.randint(10**6, 10**9)}",
+        "proxy": f"jdk.proxy{rng.randint(1, 9)}/jdk.proxy{rng.randint(1, 9)}.$Proxy{n}",
+        "accessor": f"jdk.internal.reflect.GeneratedMethodAccessor{n}",
+        "cglib": f"{base}$$EnhancerBySpringCGLIB$${rng.getrandbits(32):08x}",
+        "hibernate": f"{base}$HibernateProxy${''.join(rng.choices('abcdefghXYZ0123456789', k=8))}",
+    }[kind]
+    return printed, kind
+
+
+def _location(rng: random.Random, cls: str) -> str:
+    file = cls.rpartition(".")[2].split("$")[0] + rng.choice((".java", ".kt"))
+    return rng.choice((f"{file}:{rng.randint(1, 2000)}", file, "Unknown Source", "Native Method",
+                       f"Unknown Source:{rng.randint(1, 99)}", "<generated>"))
+
+
+def _prefix(rng: random.Random) -> str:
+    v = f"{rng.randint(11, 25)}.0.{rng.randint(1, 9)}"
+    return rng.choice(("", "", "java.base/", f"java.base@{v}/", "app//", f"com.x.loader/app@{v}/"))
+
+
+def _suffix(rng: random.Random) -> str:
+    jar = f"{rng.choice(_JARS)}-{rng.randint(1, 6)}.{rng.randint(0, 9)}.{rng.randint(0, 30)}"
+    return rng.choice(("", "", f" ~[{jar}.jar:{jar.rpartition('-')[2]}]", f" [{jar}.jar!/:{rng.randint(1, 9)}.0]",
+                       " ~[?:?]", f" [?:1.8.0_{rng.randint(100, 400)}]", " ~[na:na]"))
+
+
+def _frame(rng: random.Random, site: tuple[str, str, str | None]) -> str:
+    cls, method, gen = site
+    printed = cls
+    if gen is not None:  # a fresh counter/address for every line of this generated-class site
+        while True:
+            printed, kind = _generated(rng, cls)
+            if kind == gen:
+                break
+    indent = rng.choice(("\t", "\t", "    ", "\t\t"))
+    return f"{indent}at {_prefix(rng) if gen is None else ''}{printed}.{method}({_location(rng, cls)}){_suffix(rng)}"
+
+
+def _sites(rng: random.Random) -> list[tuple[str, str, str | None]]:
+    sites: set[tuple[str, str, str | None]] = set()
+    while len(sites) < 8:
+        cls, method = _cls(rng), rng.choice(_VERBS)
+        sites.add((cls, method, None))
+        sites.add((cls, rng.choice([v for v in _VERBS if v != method]), None))  # twin: another method
+        sites.add((_cls(rng), method, None))  # twin: the same method in another class
+    sites.add((f"{_cls(rng)}$1", "call", None))
+    sites.add((f"{_cls(rng)}$2", "call", None))  # anonymous classes: compiler-named, two classes
+    for gen in ("lambda17", "lambda21", "lambda8", "proxy", "accessor", "cglib", "hibernate"):
+        sites.add((_cls(rng) if gen not in ("proxy", "accessor") else "", "invoke" if gen == "accessor" else "apply", gen))
+    return sorted(sites, key=str)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_one_group_per_call_site_whatever_location_suffix_prefix_or_counter(seed: int) -> None:
+    rng = random.Random(f"jvm-frames-{seed}")
+    sites = _sites(rng)
+    lines = [(site, _frame(rng, site)) for site in sites for _ in range(rng.randint(3, 6))]
+    lines += [(("more",), f"\t... {rng.randint(1, 300)} more") for _ in range(4)]
+    lines += [(("omitted",), f"\t... {rng.randint(1, 300)} common frames omitted") for _ in range(4)]
+    rng.shuffle(lines)
+    grouper = MessageGrouper()
+    by_site: dict[object, set[str]] = defaultdict(set)
+    for site, line in lines:
+        by_site[site].add(grouper.fingerprint(*split_line(line)))
+    split = {str(s): len(f) for s, f in by_site.items() if len(f) != 1}
+    assert not split, split
+    groups = [next(iter(f)) for f in by_site.values()]
+    assert len(set(groups)) == len(groups), "two call sites share a group"
+
+
+@pytest.mark.parametrize("line", [
+    "at the gateway: upstream closed",  # prose that starts with `at`
+    "at 10.0.0.1(eth0)",
+    "Error at com.example.Foo.run(Foo.java:12)",  # a message that quotes a frame is not a frame line
+    "\tat Foo.bar(x) extra words",
+])
+def test_not_a_frame_line(line: str) -> None:
+    assert frame_form(line) is None
