@@ -1,6 +1,6 @@
-"""A JVM stack frame line as the learner's form: one template per call site.
+"""A stack frame line (JVM, V8) as the learner's form: one template per call site.
 
-Class (the printers' own source, not bench templates):
+Class (the printers' own source, not bench templates). JVM:
 * `Throwable.printStackTrace` prints every frame as `"\\tat " + StackTraceElement.toString()` (JDK 25
   java/lang/Throwable.java `printStackTrace`/`printEnclosedStackTrace`), and a frame is
   `[loader/][module[@version]/]declaring.Class.method(location)` where the location is `File.java:123`,
@@ -17,6 +17,12 @@ Class (the printers' own source, not bench templates):
   `GeneratedConstructorAccessor3`, `GeneratedSerializationConstructorAccessor7` (jdk.internal.reflect.
   MethodAccessorGenerator, JDK <= 17); byte-code generators' ids `$$EnhancerBySpringCGLIB$$a1b2c3d4`,
   `$$SpringCGLIB$$0`, `$HibernateProxy$AbC12xYz`, `$ByteBuddy$k3Jd9a`, `$MockitoMock$123456`.
+
+V8 (Node.js, Chrome; https://v8.dev/docs/stack-trace-api "Stack trace format", v8 src/objects/
+call-site-info.cc `SerializeJSStackFrame`): `    at [async ][new ]Type.function [as method] (location)`,
+where the location is `file:line:column`, `node:internal/...:line:column`, `native`, `<anonymous>`,
+`index N` (Promise.all) or `eval at f (location), <anonymous>:1:1`; a frame without a function name is
+`    at location`: its call site is then its file (the line and column are values).
 
 Decision: a frame line is a statement per CALL SITE. Its identity is the declaring class and method
 (compiler-given names such as `Foo$1` and `lambda$run$0` stay: they name code of the build); the
@@ -58,14 +64,23 @@ _METHOD = re.compile(r"[A-Za-z_$<][\w$<>-]*")
 def _generated_id(m: re.Match[str]) -> str:
     return m.group(0).rpartition("$")[0] + "$<*>"
 
+
+# V8: `at [async ][new ]name[ [as method]] (location)`, or `at location` for an unnamed function.
+_V8_NAMED = re.compile(r"[ \t]*at (?P<site>(?:async )?(?:new )?[^\s()\[\]]+(?: \[as [^\s\]]+\])?) \((?P<loc>.{1,400})\)[ \t]*")
+_V8_ANONYMOUS = re.compile(r"[ \t]*at (?:async )?(?P<file>[^\s()]+?):\d+:\d+[ \t]*")
+
+_LINE_COLUMN = re.compile(r"(?::\d+)+$")
+
+
 def frame_form(line: str) -> str | None:
-    """The learner's masked form of a JVM frame line (`\\tat Class.method(<*>)`), or None when the line
-    is not one. Pure; the same call site always gives the same form whatever its location."""
+    """The learner's masked form of a frame line (`\\tat Class.method(<*>)`, `\\tat fn (<*>)`,
+    `\\tat /app/x.js:<*>`), or None when the line is not one. Pure; the same call site always gives the
+    same form whatever its location."""
     if "at " not in line[:64]:
         return None
     m = _FRAME.fullmatch(line)
     if m is None:
-        return None
+        return _v8_form(line)
     body = m.group("body")
     if "$$Lambda" in body:
         body = _LAMBDA.sub("$$$$Lambda", body)
@@ -76,6 +91,18 @@ def frame_form(line: str) -> str | None:
     if "$" in site or "Accessor" in site or "jdk.proxy" in site:
         site = _GENERATOR_ID.sub(_generated_id, _COUNTED.sub("<*>", site))
     return f"{FRAME_HEAD} {site}.{method}(<*>)"
+
+
+def _v8_form(line: str) -> str | None:
+    m = _V8_NAMED.fullmatch(line)
+    if m is not None:
+        site = m.group("site")
+        if site.endswith("<anonymous>"):  # CommonJS module code, `Object.<anonymous>`: the file names it
+            file = _LINE_COLUMN.sub("", m.group("loc"))
+            return f"{FRAME_HEAD} {site} ({file}:<*>)"
+        return f"{FRAME_HEAD} {site} (<*>)"
+    m = _V8_ANONYMOUS.fullmatch(line)
+    return None if m is None else f"{FRAME_HEAD} {m.group('file')}:<*>"
 
 
 def is_frame_tokens(tokens: list[str]) -> bool:

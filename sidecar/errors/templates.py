@@ -16,7 +16,7 @@ host name in one slot) is learned here, online, the way Drain does (He et al., I
   When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
   position where they disagree becomes `<*>` (a `key=value` token keeps its key: `state=<*>`).
   Otherwise it starts a template of its own.
-* A JVM stack frame line (`frame_lines.py`: `\tat Class.method(File.java:12)`)
+* A stack frame line (`frame_lines.py`: JVM `\tat Class.method(File.java:12)`, V8 `at fn (file:1:2)`)
   arrives as its call site's form `\tat Class.method(<*>)` and is never compared: a frame is one
   statement per call site, and every frame differs from another only in that one token.
 * The group id of a template is the pure message fingerprint of the *first* masked message that

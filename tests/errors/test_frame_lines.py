@@ -1,4 +1,4 @@
-"""JVM stack-trace lines fed one by one (as a line-oriented reader and the grouping benches see them).
+"""JVM and V8 stack-trace lines fed one by one (as a line-oriented reader and the grouping benches see them).
 
 Class, from the printers' source (sidecar.errors.frame_lines.py cites each): a frame line is
 `\\tat [loader/][module[@version]/]Class.method(location)` with an optional packaging suffix (logback/log4j2
@@ -7,7 +7,8 @@ the location, the suffix, the prefix and the generated counters vary within it. 
 stay apart: the same method in another class, another method of the same class, a compiler-named lambda or
 anonymous class of another number, and a `Caused by:` / `Suppressed:` / `Exception in thread` line naming
 another exception type with the same message (exception_texts.exception_types). Lines of all sites are
-shuffled together; 3 seeds.
+shuffled together; 3 seeds. V8 (Node): `    at [async ][new ]Type.fn [as m] (location)` and `    at file:line:col`,
+one group per function (per file for an unnamed one), whatever the location.
 """
 
 from __future__ import annotations
@@ -108,6 +109,36 @@ def test_one_group_per_call_site_whatever_location_suffix_prefix_or_counter(seed
     assert not split, split
     groups = [next(iter(f)) for f in by_site.values()]
     assert len(set(groups)) == len(groups), "two call sites share a group"
+
+
+def _v8_location(rng: random.Random, file: str) -> str:
+    return rng.choice((f"{file}:{rng.randint(1, 900)}:{rng.randint(1, 80)}", "native", "<anonymous>",
+                       f"index {rng.randint(0, 9)}", f"eval at run ({file}:{rng.randint(1, 99)}:3), <anonymous>:1:1"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_v8_one_group_per_function(seed: int) -> None:
+    rng = random.Random(f"v8-frames-{seed}")
+    files = [f"/srv/{rng.choice(_WORDS)}/src/{w}.js" for w in rng.sample(_WORDS, 4)] + ["node:internal/process/task_queues"]
+    names = set()
+    while len(names) < 10:
+        typ = rng.choice(_WORDS).capitalize() + rng.choice(("Service", "Router", ""))
+        fn = rng.choice(_VERBS[:9])
+        names.add(rng.choice(("", "", "async ", "new ")) + (f"{typ}.{fn}" if typ else fn)
+                  + rng.choice(("", "", f" [as {rng.choice(_VERBS[:9])}]")))
+        names.add(f"{typ or 'Object'}.{rng.choice([v for v in _VERBS[:9] if v != fn])}")  # twin: another method
+    lines = [((n,), f"    at {n} ({_v8_location(rng, rng.choice(files))})") for n in sorted(names) for _ in range(4)]
+    lines += [(("anon", f), f"    at {f}:{rng.randint(1, 900)}:{rng.randint(1, 80)}") for f in files[:3] for _ in range(3)]
+    lines += [(("module", f), f"    at Object.<anonymous> ({f}:{rng.randint(1, 900)}:{rng.randint(1, 80)})")
+              for f in files[:3] for _ in range(3)]
+    rng.shuffle(lines)
+    grouper = MessageGrouper()
+    by_site: dict[object, set[str]] = defaultdict(set)
+    for site, line in lines:
+        by_site[site].add(grouper.fingerprint(*split_line(line)))
+    assert all(len(f) == 1 for f in by_site.values()), {str(k): len(f) for k, f in by_site.items() if len(f) > 1}
+    groups = [next(iter(f)) for f in by_site.values()]
+    assert len(set(groups)) == len(groups), "two functions share a group"
 
 
 @pytest.mark.parametrize("line", [
