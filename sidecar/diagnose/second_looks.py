@@ -24,7 +24,8 @@ reply model refusing a provider's addition (strict_reply.py), an OOM kill by mem
 (cgroup_memory.py), a
 conditional write refused after another writer's (precondition.py), a miss of an object written moments before
 (unseen_write.py), a Redis BUSY while our own script runs (own_script.py), an
-account's file store full while we delete (file_store.py).
+account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
+(limit_reached.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -45,6 +46,7 @@ from .header_value import header_value_cause
 from .id_space import id_space_cause
 from .idle_reuse import idle_reuse_cause
 from .jwt_claims import jwt_claims_cause
+from .limit_reached import limit_reached_cause
 from .loop_threads import loop_thread_cause
 from .model import Diagnosis, DiagnosisInput
 from .moved_address import moved_address_cause
@@ -106,7 +108,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
-    own_script_cause, file_store_cause,
+    own_script_cause, file_store_cause, limit_reached_cause,
 )
 
 
