@@ -45,6 +45,7 @@ from ..redaction import redact
 from .excerpt_shapes import as_text_lines
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
+from .own_record import own_record_clause
 from .setting_lines import SETTING_NAME
 from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
 from .situation import Situation, remotes_named
@@ -354,6 +355,8 @@ def facts_clause(inp: DiagnosisInput, sit: Situation, already: str, category: st
 
 
 def with_facts(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
-    """`d` with the records that bear on its error named after its root cause (its verdict unchanged)."""
-    clause = facts_clause(inp, sit, d.root_cause, d.category)
+    """`d` with its error record's own facts (own_record.py) and the records that bear on its error named after its
+    root cause (its verdict unchanged)."""
+    own = redact(own_record_clause(inp, " ".join([d.summary, d.root_cause]), d.category))
+    clause = own + facts_clause(inp, sit, d.root_cause + own, d.category)
     return d if not clause else d.model_copy(update={"root_cause": d.root_cause + clause})

@@ -56,7 +56,7 @@ def logged(inp: DiagnosisInput) -> str:
         return ""
     if len(said) == 2 and said[1].strip() in said[0]:
         said = said[:1]
-    said += [m for m in _unsaid(inp) if not any(m in s for s in said)]
+    said += [m for m in unsaid(inp) if not any(m in s for s in said)]
     quoted = " / ".join(redact(one_line(m[:4096], LOGGED_CHARS)) for m in said)
     return f' Logged: "{quoted}"'
 
@@ -69,7 +69,7 @@ _CHAIN_CAUSE = re.compile(r"^(?P<t>[A-Za-z_][\w.]{0,120}): (?P<m>[^\n]{1,400})\n
 _FURTHER = re.compile(r"^\s*(?:For further information|Traceback \(most recent call last\)|File \")")
 
 
-def _unsaid(inp: DiagnosisInput) -> list[str]:
+def unsaid(inp: DiagnosisInput) -> list[str]:
     """What the exception says beyond its first lines: its indented continuation lines and its innermost cause."""
     tail = inp.traceback[-16384:]
     out: list[str] = []
