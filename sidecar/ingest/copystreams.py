@@ -151,16 +151,11 @@ def twin_prefix(live: str, ident: Ident) -> str:
 
 
 async def fresh_copy_stream(store: Any, live: str, ident: Ident, h: FileHandle) -> str | None:
-    """The live file's stream prefix if the store holds, NOW, a stream of the inode at `live` (the live
-    name a rotated file is a generation of, recovery.live_name) that the file (inode `ident`, open as `h`)
-    starts with; None otherwise or on a store error."""
-    try:
-        lst = os.stat(live)
-    except OSError:
-        return None
-    live_ident = (lst.st_dev, lst.st_ino)
-    if live_ident == ident:
-        return None
+    """The live file's stream prefix if the store holds, NOW, a stream of the live inode `live` (`dev:ino`,
+    twin_prefix of the live name a rotated file is a generation of, recovery.live_name: another inode
+    than `ident`) that the file (inode `ident`, open as `h`) starts with; None otherwise or on a store error."""
+    dev, ino = live.split(":")
+    live_ident = (int(dev), int(ino))
     head = h.pread(HEAD_BYTES, 0)
     try:
         # The first choice stored wins: a replica that already counted this very file under its own

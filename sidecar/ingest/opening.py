@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .checkpoint import HEAD_BYTES, Checkpoint, file_key
-from .copystreams import copied_live, is_rotated_name
+from .copystreams import copied_live, is_rotated_name, twin_prefix
 from .encoding import sniff
 from .generations import live_name
 from .handle import FileHandle
@@ -68,6 +68,7 @@ class FileOpening:
         key = (self._fresh_key(dev, ino, head_hash, st.st_ctime_ns if head_len == 0 else None)
                if cp is None or size < cp.offset else cp.key)
         stream_check = False
+        twin = ""
         # Which receipt stream a rotated name's events belong to is decided before its first read
         # (copystreams.py). A checkpoint at offset 0 under the file's own inode records no decision:
         # nothing was read under that key (the replica stopped between opening the copy and asking
@@ -83,9 +84,17 @@ class FileOpening:
                 key = alias_key(key, stream)
             else:  # the start-up snapshot may be stale: the store is asked before the first read (tail.py)
                 stream_check = is_rotated_name(path or origin)
+        elif ALIAS not in key and is_rotated_name(path or origin):
+            # Resumed under its own inode: before the restart it was read with the live inode as its twin
+            # (tail.py, copystreams.twin_prefix), which the key does not keep. Without it again, the rest
+            # of a copy another replica reads under the live file's stream counted twice (writer replicas
+            # logrotate_copy-42100: two writers, two replicas, a restart while reading a `copy` snapshot).
+            name = path or origin
+            twin = twin_prefix(live_name(name, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs), (dev, ino))
         at_open = h.pread(SNIFF_HEAD, 0)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
                             head=at_open)
+        parser.receipts.twin = twin
         f = Tracked(src=src, path=path, handle=h, dev=dev, ino=ino, key=key, head_len=head_len,
                     head_hash=head_hash, parser=parser, acked=(offset, line), size=size, head_at_open=at_open[:HEAD_BYTES],
                     last_data=self.clock.monotonic(), origin=path or origin, empty_mtime=st.st_mtime_ns,

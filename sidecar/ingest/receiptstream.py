@@ -76,9 +76,8 @@ class ReceiptStream:
         nl = self.head.find(b"\n", offset)
         return self._name(nl + 1 if nl >= 0 else len(self.head))
 
-    def twin_at(self, offset: int) -> str:
-        """The event's stream under the `twin` prefix: the name `at` gives it, with the twin's inode."""
-        name = self.at(offset)
+    def twin_of(self, name: str) -> str:
+        """The stream `name` (what `at` gave an event) under the `twin` prefix: the twin's inode, the same bytes."""
         return f"{self.twin}:{name[len(self.prefix) + 1:]}"
 
     def _name(self, n: int) -> str:

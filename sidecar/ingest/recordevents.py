@@ -48,7 +48,7 @@ class RecordEvents:
             ev = self._json_event(r) if isinstance(r, JsonRecord) else self._text_event(r)
             if ev is not None:
                 if twin:  # a copy read under its own inode: also names its original's stream (copystreams.py)
-                    ev.twin_stream = self.receipts.twin_at(ev.offset)
+                    ev.twin_stream = self.receipts.twin_of(ev.stream)
                 out.append(ev)
 
     def _json_event(self, r: JsonRecord) -> ErrorEvent:

@@ -237,14 +237,15 @@ class Ingest:
             # file has no first bytes to match: asked once it has some, still before its first read.)
             # Read on the next pass, from a fresh look: the file may have changed during the query.
             f.stream_check = False
-            live = live_name(f.origin, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs)
-            stream = await fresh_copy_stream(self.store, live, f.ident, f.handle) if self.store else None
+            # One look at the live name: its inode if another than f's (twin_prefix), asked of the store.
+            live = twin_prefix(live_name(f.origin, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs), f.ident)
+            stream = await fresh_copy_stream(self.store, live, f.ident, f.handle) if self.store and live else None
             if stream is not None and f in self.fs.table:
                 self.fs.restream(f, stream)
             elif self.store is not None:
                 # Read under its own inode; the original's reader may hold its content unstored: the
                 # store counts each event once under either name (copystreams.twin_prefix)
-                f.parser.receipts.twin = twin_prefix(live, f.ident)
+                f.parser.receipts.twin = live
             return True
         if st.st_nlink == 0 and f.path is not None:
             self.fs.detach(f, "deleted")

@@ -21,6 +21,7 @@ Near-miss twins that must NOT change:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import shutil
@@ -97,3 +98,56 @@ async def test_a_copy_opened_but_never_read_is_decided_again_at_restart(
     expected = before + older + after
     got = await _count(store)
     assert got == expected, f"{got} stored, {expected} written; copy {copy.name}"
+
+
+def _resumed(path: Path, source: str, now: float, rnd: random.Random) -> tuple[Checkpoint, int]:
+    """The checkpoint a replica leaves for a file it read part of under its own inode: at a line start past 0;
+    and the number of error records before it (read then: this test's store never saw them from that replica)."""
+    data = path.read_bytes()
+    starts = [i + 1 for i, b in enumerate(data) if b == 0x0A][:-1]
+    k = rnd.choice(starts)
+    cp = _undecided(path, source, now)
+    before = sum(1 for ln in data[:k].decode().splitlines() if " ERROR " in ln or " CRITICAL " in ln)
+    return dataclasses.replace(cp, offset=k, line=data[:k].count(b"\n") + 1), before
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_a_copy_resumed_under_its_own_inode_keeps_the_live_file_as_its_twin(tmp_path: Path, seed: int) -> None:
+    """Round 14 (writer replicas logrotate_copy-42100, two writers, two replicas, 3 of 3 runs: records stored
+    twice): replica B read part of a copy under the copy's own inode, the live inode as its twin (tail.py), and
+    stopped; the key its checkpoint keeps does not say twin, so the rest of the copy, resumed, was named by the
+    copy's inode alone, while A had stored the same records under the live file's stream. Now a rotated name
+    resumed under its own inode is read with the live inode as its twin again (opening.py). Near miss: an older
+    generation with its own first bytes, resumed the same way, is counted (its rest once)."""
+    store: dict[str, Any] = {"backend": "sqlite", "path": str(tmp_path / "shared.db")}
+    rnd = random.Random(f"copy-resumed-twin-{seed}")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    live = logs / "app.log"
+    copy = logs / ("app.log" + rnd.choice(SUFFIXES))
+    other = logs / "app.log.9"
+    glob = str(logs / "app.log*")
+    a = _config(tmp_path, "a", store, [glob])
+    b = _config(tmp_path, "b", store, [glob])
+    clock = ManualClock(1_800_000_000.0)
+    seq = rnd.randint(0, 5000)
+    for path, n in ((live, rnd.randint(20, 40)), (other, rnd.randint(5, 12))):
+        with path.open("a") as w:
+            for _ in range(n):
+                w.write(line(seq, rnd.choice(("ERROR", "INFO", "CRITICAL")), rnd.choice(LOGGERS)))
+                seq += 1
+            w.write(line(seq, "INFO", "app.mod", " flushed"))
+            seq += 1
+    written = sum(1 for p in (live, other) for ln in p.read_text().splitlines() if " INFO " not in ln)
+    shutil.copyfile(live, copy)  # the copy: logrotate `copy` (a snapshot) or copytruncate's first step
+    other_cp, other_before = _resumed(other, glob, clock.time(), rnd)
+    other.rename(logs / "hold.tmp")  # A reads the live file only (the older generation is B's alone)
+    await _run_until_read(a, clock)  # A stores the original's records under dev:<live inode>
+    (logs / "hold.tmp").rename(other)
+    copy_cp, _ = _resumed(copy, glob, clock.time(), rnd)
+    CheckpointFile(tmp_path / "b" / "ck").save([copy_cp, other_cp], {glob: clock.time()})
+    await _run_until_read(b, clock)
+    expected = written - other_before  # B's earlier read of the older generation's head is not in this store
+    got = await _count(store)
+    assert got == expected, f"{got} stored, {expected} expected; copy {copy.name}"
