@@ -25,7 +25,7 @@ reply model refusing a provider's addition (strict_reply.py), an OOM kill by mem
 conditional write refused after another writer's (precondition.py), a miss of an object written moments before
 (unseen_write.py), a Redis BUSY while our own script runs (own_script.py), an
 account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
-(limit_reached.py).
+(limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -53,6 +53,7 @@ from .moved_address import moved_address_cause
 from .oom_kills import oom_cause
 from .own_script import own_script_cause
 from .pem_text import pem_text_cause
+from .platform_causes import platform_cause
 from .pool_limit import pool_limit_cause
 from .pool_trend import pool_trend_cause
 from .preceding import blocked_loop_cause, preceding_cause, repeated_cause, same_file_cause, wrapped_cause
@@ -108,7 +109,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
-    own_script_cause, file_store_cause, limit_reached_cause,
+    own_script_cause, file_store_cause, limit_reached_cause, platform_cause,
 )
 
 

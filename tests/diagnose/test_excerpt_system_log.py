@@ -76,3 +76,35 @@ def test_an_excerpt_of_platform_output_is_read_by_its_first_failure_line(seed: i
             excerpt_to_input("\n".join([*before, *after[:2]]), bare=True)
         with pytest.raises(ValueError, match="no log header line"):
             excerpt_to_input("\n".join([*before, line, *after]))
+
+
+# platform_causes.py: the platform's own message read by the doctrine (kubelet_pods.go, image_manager.go, Docker's
+# port allocator, the scheduler's noderesources fit), each with the category it must get; the pull's twin on the path
+_READ = [
+    ("{ns}  {age}s  Warning  Failed  pod/{pod}  Error: couldn't find key {key} in Secret {ns}/{secret}", "config"),
+    ("  Warning  Failed  {age}s  kubelet  Error: configmap \"{secret}\" not found", "config"),
+    ("{ns}  {age}s  Warning  FailedScheduling  pod/{pod}  0/{n} nodes are available: {n} Insufficient memory.", "capacity"),
+    ("{ns}  {age}s  Warning  FailedScheduling  pod/{pod}  0/{n} nodes are available: {n} node(s) didn't match Pod's "
+     "node affinity/selector.", "config"),
+    ("Error response from daemon: driver failed programming external connectivity on endpoint {app}-1: Bind for "
+     "0.0.0.0:{port} failed: port is already allocated", "config"),
+    ('{ns}  {age}s  Warning  Failed  pod/{pod}  Failed to pull image "ghcr.io/acme/{app}:4.{n}.1": rpc error: code = '
+     'NotFound desc = failed to resolve reference "ghcr.io/acme/{app}:4.{n}.1": not found', "config"),
+    ('{ns}  {age}s  Warning  Failed  pod/{pod}  Failed to pull image "ghcr.io/acme/{app}:4.{n}.1": rpc error: code = '
+     'Unknown desc = failed to do request: Head "https://ghcr.io/v2/acme/{app}/manifests/4.{n}.1": dial tcp '
+     '140.82.1{n}.34:443: i/o timeout', "network"),
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_platforms_own_failure_message_gets_the_doctrines_category(seed: int) -> None:
+    rng = random.Random(seed)
+    for failure, category in _READ:
+        fill = {"ns": rng.choice(["gateway", "prod"]), "age": rng.randint(10, 59), "n": rng.randint(2, 9),
+                "pod": f"gw-{rng.randrange(16**6):06x}-q{rng.randint(1, 9)}", "key": rng.choice(["GLM_API_KEY", "DB_URL"]),
+                "secret": rng.choice(["providers", "gw-env"]), "app": rng.choice(["gw", "exai-daemon"]),
+                "port": rng.choice([8079, 8443, 9000])}
+        before = [t.format(**fill) for t in rng.sample(_NORMAL, rng.randint(0, 2))]
+        after = [rng.choice(_COMMANDS).format(**fill)]
+        d = RULES.diagnose(excerpt_to_input("\n".join([*before, failure.format(**fill), *after]), bare=True))
+        assert d.category == category and d.confidence <= 0.5, (failure, d.rule, d.summary)
