@@ -24,7 +24,7 @@ from ..bus import (
 )
 from ..clock import Clock, utc
 from ..config import RolloutConfig
-from ..store.rollouts import Decision, Event, HookCallRow, RolloutRepo
+from ..store.rollouts import Decision, Event, HookCallRow, RolloutRepo, decoded_data
 from ..telemetry import Telemetry
 from .evaluate import Evaluation, reason_of
 from .hooks import CLAIM_LEASE, HookRunner, hook_name
@@ -64,17 +64,34 @@ class Transitions:
         self.seen: dict[str, Snapshot] = {}
         self.announced: dict[str, tuple[int, str]] = {}
         self.hooks_hint = True
+        self._rows: dict[str, dict[str, Any]] = {}  # the row last read per rollout (see load)
 
     async def load(self, name: str) -> Snapshot:
-        """The stored state of rollout `name` (its row is created idle on first use)."""
+        """The stored state of rollout `name` (its row is created idle on first use).
+
+        The row's data is decoded only when the row changed since this replica last read it (same
+        version and `updated_at`: the data kept; store/rollouts.py `get_unless`). The watch reads the
+        row every `check_every` seconds, and decoding its data (the page's series included) on each
+        read was most of a healthy stage's cost in bench/rollout_sim.py. The snapshot's `data` is a
+        copy at its top level; its nested values are shared with the kept row: never change them in
+        place (copy, as the evaluator and views.detail do).
+        """
         if name not in self.configs:
             raise UnknownRollout(name)
-        row = await self.repo.get(name)
+        kept = self._rows.get(name)
+        row = await (self.repo.get(name) if kept is None else
+                     self.repo.get_unless(name, kept["version"], kept["updated_at"]))
         if row is None:
             await self.repo.ensure(name, utc(self.clock.time()))
             row = await self.repo.get(name)
         assert row is not None
-        snap = Snapshot.from_row(row)
+        if kept is not None and row["data"] is None and (row["version"], row["updated_at"]) == (
+                kept["version"], kept["updated_at"]):
+            row = {**row, "data": kept["data"]}  # unchanged since the last read: its data, not decoded again
+        else:
+            row = {**row, "data": decoded_data(row["data"])}
+        self._rows[name] = row
+        snap = Snapshot.from_row(row)  # a copy of `data` (callers add keys to theirs)
         self.seen[name] = snap
         return snap
 

@@ -64,7 +64,9 @@ async def detail(controller: RolloutController, name: str, history: int = 200) -
     cfg = controller.configs[name]
     snap = await controller._load(name)
     out = await summary(controller, name)
-    verdicts = snap.data.get("verdicts") or []
+    # Copies: a snapshot's nested data is shared with the row the controller keeps (transitions.load),
+    # and the page adds keys to these.
+    verdicts = [dict(v) for v in snap.data.get("verdicts") or []]
     counters = snap.data.get("counters") or {}
     for v in verdicts:
         v["counters"] = counters.get(f"{v.get('role')}:{v.get('name')}")

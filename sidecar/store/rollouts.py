@@ -12,6 +12,7 @@ Concurrency model (several replicas may share one store):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,14 @@ STATE_COLUMNS = (
     "state", "stage_index", "percent", "started_at", "stage_started_at", "stage_elapsed",
     "running_since", "incident", "data",
 )
+
+
+def decoded_data(value: Any) -> dict[str, Any]:
+    """A state row's `data` as read: a dict (a JSONB column), JSON text (an expression column in
+    SQLite, see `get_unless`) or NULL."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return dict(value or {})
 
 
 class LostRace(SidecarError):
@@ -76,6 +85,23 @@ class RolloutRepo:
 
     async def get(self, name: str) -> Row | None:
         return await self.db.fetchone("SELECT * FROM rollout_state WHERE name = ?", (name,))
+
+    async def get_unless(self, name: str, version: int, updated_at: datetime) -> Row | None:
+        """The row, with `data` None when the row still has this `version` and `updated_at`.
+
+        Every write of the row moves its version (the optimistic lock above) and stamps `updated_at`,
+        so an unchanged pair means the data read before is still the data: the caller keeps it instead
+        of decoding the whole JSON again (the watch reads the row every few seconds, and the data holds
+        the rollout page's series, up to 600 points). Both are compared, not the version alone: a
+        database replaced under the store starts versions over. The CASE column has no declared
+        type, so SQLite hands its JSON over as text (`decoded_data` reads it); PostgreSQL's is jsonb.
+        """
+        cols = ", ".join(c for c in ("name", "version", "updated_at", *STATE_COLUMNS) if c != "data")
+        return await self.db.fetchone(
+            f"SELECT {cols}, CASE WHEN version = ? AND updated_at = ? THEN NULL ELSE data END AS data "
+            "FROM rollout_state WHERE name = ?",
+            (version, updated_at, name),
+        )
 
     async def save_data(self, name: str, version: int, data: dict[str, Any], at: datetime) -> bool:
         """Store evaluation bookkeeping; False when another replica wrote first."""
