@@ -238,6 +238,17 @@ def service_text(family: str, cls: str, status: int | None, said: str, logged: s
                     "writes", f"The Redis (cache) server reached its maxmemory limit and refuses writes.{quote}",
                     ("Check INFO memory and maxmemory-policy (an eviction policy such as allkeys-lru for a cache) and "
                      "the keys without TTL; raise maxmemory if the working set is legitimate.",))
+        elif cls.endswith(("MovedError", "AskError")):
+            # Redis Cluster's redirections (cluster spec, "Redirection and resharding": MOVED <slot> <host:port> /
+            # ASK): a cluster-aware client (redis-py's RedisCluster) follows them and never raises; redis-py's plain
+            # client raises them (redis/_parsers/base.py EXCEPTION_CLASSES), so the client talks to a Redis Cluster
+            # (or a cluster-mode endpoint) as if it were one server - the URL or the client mode, fails every time
+            return ("config", "high", f"A non-cluster Redis client got a Redis Cluster redirection ({cls})",
+                    "The Redis endpoint the client uses is a Redis Cluster (or a cluster-mode endpoint) and the client "
+                    "is a single-server one: keys whose slot lives on another node are answered with a redirection "
+                    f"it does not follow.{quote}",
+                    ("Point the Redis URL at a non-cluster endpoint, or use the cluster client (RedisCluster / the "
+                     "cluster mode setting) for this endpoint.",))
         elif cls.endswith((".ResponseError", ".DataError")) and "unknown command" in low:
             # redis-py strips the reply's "ERR " (redis/_parsers/base.py parse_error): a command the server does not
             # have is a module that is not loaded (RedisJSON, RediSearch) or an older server: an installed dependency

@@ -86,6 +86,9 @@ CASES = [
     ("err-unknown-command-room", _only("GET", b"-ERR unknown command 'GET', with args beginning with: 'room:42'\r\n"),
      True, "get", "config", "module"),
     ("err-syntax-chatroom", _only("SET", b"-ERR syntax error in key chatroom:1\r\n"), True, "set", "code", "ERR"),
+    # a cluster's redirections reaching a single-server client: the endpoint/client mode (config), not the service
+    ("moved", _only("SET", b"-MOVED 12182 10.0.4.7:6379\r\n"), True, "set", "config", "cluster"),
+    ("ask", _only("GET", b"-ASK 3999 10.0.4.9:6380\r\n"), True, "get", "config", "cluster"),
 ]
 
 
