@@ -24,6 +24,13 @@ where the location is `file:line:column`, `node:internal/...:line:column`, `nati
 `index N` (Promise.all) or `eval at f (location), <anonymous>:1:1`; a frame without a function name is
 `    at location`: its call site is then its file (the line and column are values).
 
+JUL (java.util.logging.SimpleFormatter, JDK 25 jdk/internal/logger/SimpleConsoleLogger DEFAULT_FORMAT
+`%1$tb %1$td, %1$tY %1$tl:%1$tM:%1$tS %1$Tp %2$s%n%4$s: %5$s%6$s%n`): a record's FIRST line is its date
+and its source, `getSourceClassName() + " " + getSourceMethodName()` (the logger name when no caller is
+known); the level and message follow on the next line. The source line is a call site as a frame is:
+`Dec 07, 2026 2:15:03 AM org.x.Cls start` (JDK 20+ put U+202F before AM/PM) has the form `\t<*> org.x.Cls
+start`, never compared (another class with the same method name is another call site).
+
 Decision: a frame line is a statement per CALL SITE. Its identity is the declaring class and method
 (compiler-given names such as `Foo$1` and `lambda$run$0` stay: they name code of the build); the
 location (line number, file, native/unknown), the packaging suffix, the class loader and module@version
@@ -39,9 +46,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FRAME_HEAD", "frame_form", "is_frame_tokens"]
+__all__ = ["CALL_SITE_HEADS", "FRAME_HEAD", "SOURCE_HEAD", "frame_form", "is_frame_tokens"]
 
 FRAME_HEAD = "\tat"
+SOURCE_HEAD = "\t<*>"  # a JUL record's first line: its date, then the source
+CALL_SITE_HEADS = frozenset((FRAME_HEAD, SOURCE_HEAD))  # first tokens masking never produces
 
 # `at` + frame + optional packaging suffix, the whole line (leading whitespace: the JDK's tab, or spaces
 # when a handler re-indents). The body holds no space or parenthesis; the location no parenthesis.
@@ -69,6 +78,9 @@ def _generated_id(m: re.Match[str]) -> str:
 _V8_NAMED = re.compile(r"[ \t]*at (?P<site>(?:async )?(?:new )?[^\s()\[\]]+(?: \[as [^\s\]]+\])?) \((?P<loc>.{1,400})\)[ \t]*")
 _V8_ANONYMOUS = re.compile(r"[ \t]*at (?:async )?(?P<file>[^\s()]+?):\d+:\d+[ \t]*")
 
+# SimpleFormatter's first line, English month abbreviations (`%1$tb` in the default locale of servers).
+_JUL_SOURCE = re.compile(r"[A-Z][a-z]{2} \d{2}, \d{4} \d{1,2}:\d{2}:\d{2}[ \u202f\u00a0][AP]M "
+                         r"(?P<source>[A-Za-z_$][\w$.-]*(?: [A-Za-z_$<][\w$<>-]*)?)[ \t\r]*")
 _LINE_COLUMN = re.compile(r"(?::\d+)+$")
 
 
@@ -76,7 +88,11 @@ def frame_form(line: str) -> str | None:
     """The learner's masked form of a frame line (`\\tat Class.method(<*>)`, `\\tat fn (<*>)`,
     `\\tat /app/x.js:<*>`), or None when the line is not one. Pure; the same call site always gives the
     same form whatever its location."""
-    if "at " not in line[:64]:
+    if line.startswith(", ", 6):  # `Dec 07, ...`: a JUL first line?
+        m = _JUL_SOURCE.fullmatch(line)
+        if m is not None:
+            return f"{SOURCE_HEAD} {m.group('source')}"
+    if line.find("at ", 0, 64) < 0:
         return None
     m = _FRAME.fullmatch(line)
     if m is None:
@@ -106,5 +122,5 @@ def _v8_form(line: str) -> str | None:
 
 
 def is_frame_tokens(tokens: list[str]) -> bool:
-    """Whether the learner's tokens are a frame form (`frame_form`): never compared with a template."""
-    return bool(tokens) and tokens[0] == FRAME_HEAD
+    """Whether the learner's tokens are a frame or source form (`frame_form`): never compared with a template."""
+    return bool(tokens) and tokens[0] in CALL_SITE_HEADS

@@ -8,7 +8,8 @@ stay apart: the same method in another class, another method of the same class, 
 anonymous class of another number, and a `Caused by:` / `Suppressed:` / `Exception in thread` line naming
 another exception type with the same message (exception_texts.exception_types). Lines of all sites are
 shuffled together; 3 seeds. V8 (Node): `    at [async ][new ]Type.fn [as m] (location)` and `    at file:line:col`,
-one group per function (per file for an unnamed one), whatever the location.
+one group per function (per file for an unnamed one), whatever the location. JUL SimpleFormatter's first line
+(`Dec 07, 2026 2:15:03 AM org.x.Cls method`): one group per source (class + method, or the logger alone).
 """
 
 from __future__ import annotations
@@ -141,11 +142,43 @@ def test_v8_one_group_per_function(seed: int) -> None:
     assert len(set(groups)) == len(groups), "two functions share a group"
 
 
+_AMPM_SEPS = (" ", "\u202f")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _jul_date(rng: random.Random) -> str:
+    """SimpleFormatter's `%1$tb %1$td, %1$tY %1$tl:%1$tM:%1$tS %1$Tp` (JDK 20+: U+202F before AM/PM)."""
+    return (f"{rng.choice(_MONTHS)} {rng.randint(1, 28):02d}, {rng.randint(2019, 2027)} {rng.randint(1, 12)}:"
+            f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}{rng.choice(_AMPM_SEPS)}{rng.choice(('AM', 'PM'))}")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_jul_source_line_one_group_per_call_site(seed: int) -> None:
+    rng = random.Random(f"jul-source-{seed}")
+    sources: set[str] = set()
+    while len(sources) < 12:
+        cls, method = _cls(rng), rng.choice(_VERBS)
+        sources.add(f"{cls} {method}")
+        sources.add(f"{cls} {rng.choice([v for v in _VERBS if v != method])}")  # twin: another method
+        sources.add(f"{_cls(rng)} {method}")  # twin: the same method in another class
+        sources.add(cls)  # no caller known: the logger name alone
+    lines = [((src,), f"{_jul_date(rng)} {src}") for src in sorted(sources) for _ in range(3)]
+    rng.shuffle(lines)
+    grouper = MessageGrouper()
+    by_site: dict[object, set[str]] = defaultdict(set)
+    for site, line in lines:
+        by_site[site].add(grouper.fingerprint(*split_line(line)))
+    assert all(len(f) == 1 for f in by_site.values()), {str(k): len(f) for k, f in by_site.items() if len(f) > 1}
+    groups = [next(iter(f)) for f in by_site.values()]
+    assert len(set(groups)) == len(groups), "two sources share a group"
+
+
 @pytest.mark.parametrize("line", [
     "at the gateway: upstream closed",  # prose that starts with `at`
     "at 10.0.0.1(eth0)",
     "Error at com.example.Foo.run(Foo.java:12)",  # a message that quotes a frame is not a frame line
     "\tat Foo.bar(x) extra words",
+    "Dec 07, 2026 2:15:03 AM the gateway restarted twice",  # a JUL-like date before prose
 ])
 def test_not_a_frame_line(line: str) -> None:
     assert frame_form(line) is None
