@@ -23,6 +23,7 @@ _NAME = (r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*"
 _TYPE = re.compile(_NAME + ":")
 # A type that names itself one (the JDK's and PEP 8's suffixes), printed with or without its message's
 # colon: `java.io.IOException:`, `java.lang.NullPointerException`, `ValueError:`, `java.lang.OutOfMemoryError`.
+_SUFFIXES = ("Exception", "Error", "Throwable", "Exception:", "Error:", "Throwable:")
 _NAMED_TYPE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)*[A-Z][A-Za-z0-9_$]*(?:Exception|Error|Throwable):?")
 
 
@@ -40,5 +41,6 @@ def exception_types(t: str, m: str) -> bool:
     `Exception in thread "main" java.lang.NullPointerException` (ThreadGroup.uncaughtException), logback's
     `Suppressed:` / `Wrapped by:`, and a message that prints its exception (`failed: KeyError: 'x'`).
     Loghub's labels keep them apart too (Hadoop E101 names `java.net.NoRouteToHostException`)."""
-    return ("Exception" in t or "Error" in t or "Throwable" in t) and _NAMED_TYPE.fullmatch(t) is not None \
+    # (the suffix test first: `similarity` asks this of every pair of differing tokens)
+    return t.endswith(_SUFFIXES) and m.endswith(_SUFFIXES) and _NAMED_TYPE.fullmatch(t) is not None \
         and _NAMED_TYPE.fullmatch(m) is not None

@@ -80,9 +80,10 @@ class MessageGrouper:
                 return found
         name = logger.strip() if logger else ""
         cls = level_class(level)
-        frame = frame_form(message)
+        # (`frame_form`'s own first tests, without the call, for the many lines that are neither)
+        frame = frame_form(message) if message.find("at ", 0, 64) >= 0 or message.startswith(", ", 6) else None
         if frame is not None:
-            # A JVM frame line: its call site (frame_lines.py). Memoised by its exact text only: the
+            # A stack frame or JUL source line: its call site (frame_lines.py). Memoised by its exact text only: the
             # form is not proved equal for every message of its digit shape.
             masked, shared = frame, False
         else:
