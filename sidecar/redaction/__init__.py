@@ -100,12 +100,16 @@ from .keyfiles import GRAMMAR_HINTS, grammar_sub
 from .languages import HINTS as FOREIGN_HINTS
 from .languages import foreign_sub
 from .listed import LONE_MNEMONIC_HINTS, MNEMONIC_HINTS, listed_sub, lone_mnemonic_sub, mnemonic_sub
+from .logins import HINTS as LOGIN_HINTS
+from .logins import login_argument_sub
 from .logrecords import HINTS as RECORD_HINTS
 from .logrecords import record_args_sub
 from .names import PROSE, kv_sub
 from .positions import POSITIONAL_HINTS, ROW_HINTS, named_row_sub, positional_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .recoded import AUDIT_HINTS, VIS_HINTS, audit_sub, vis_sub
+from .rediscommands import HINTS as REDIS_COMMAND_HINTS
+from .rediscommands import redis_command_sub
 from .reports import HINTS as REPORT_HINTS
 from .reports import cut_sub, input_sub
 from .rpc import HINTS as RPC_HINTS
@@ -146,6 +150,7 @@ from .unlabelled import (
     labels_sub,
 )
 from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
+from .verifiers import verifier_sub
 from .wire import HINTS as WIRE_HINTS
 from .wire import wire_sub
 from .wrapped import adjacent_literals_sub, joined_sub, label_line_sub, open_quote_sub
@@ -181,8 +186,13 @@ def _pre_val(kind: str) -> Callable[[re.Match[str]], str]:
     return lambda m: m.group("pre") + _mark(kind)
 
 
+# systemd.unit(5): a template's instance is named `<prefix>@<instance>.<type>` (`getty@tty1.service`,
+# `openvpn-client@office.service`, `systemd-fsck@dev-sda1.service`): no address; no TLD is a unit type.
+_UNIT_TYPES = (".service", ".socket", ".timer", ".mount", ".automount", ".path", ".slice", ".scope", ".swap", ".device")
+
+
 def _email(m: re.Match[str]) -> str:
-    return _mark("email")
+    return m.group(0) if m.group(0).endswith(_UNIT_TYPES) else _mark("email")
 
 
 def _redact_decoded(text: str) -> str:
@@ -269,6 +279,7 @@ _RULES: tuple[Rule, ...] = (
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
     Rule("password", args.COMMAND_SECRET, args.command_secret(_mark("password")), args.COMMAND_HINTS),
     Rule("password", args.snmp_sub(_mark("password")), None, args.SNMP_HINTS),
+    Rule("secret", login_argument_sub(_mark("secret")), None, LOGIN_HINTS),  # `zrok enable <t>` (logins.py)
     Rule("password", args.SWITCH_SECRET, args.command_secret(_mark("password")), args.SWITCH_HINTS),
     Rule("password", wire_sub(_mark("password")), None, WIRE_HINTS),
     Rule("secret", args.SDK_CALL, args.sdk_call(_mark("secret")), args.SDK_HINTS),
@@ -285,6 +296,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", label_line_sub(_mark("secret")), None, ("\n", "\\n"), "name"),
     Rule("authorization", c.SIGNATURE_LINE, _pre_val("authorization"), ("signature:",)),
     Rule("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
+    Rule("password", redis_command_sub(_mark("password")), None, REDIS_COMMAND_HINTS),  # (rediscommands.py)
     Rule("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
     Rule("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
     Rule("password", ds.USERLIST, ds.userlist(_mark("password")), ds.USERLIST_HINTS),
@@ -303,6 +315,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", c.YAML_ARGV, c.yaml_argv(_mark("secret")), ("--",)),
     Rule("netrc_password", c.NETRC, _pre_val("password"), ("machine", "default")),
     Rule("pgpass_password", ds.pgpass_sub(_mark("password")), None, (":",)),
+    Rule("password", verifier_sub(_mark("password")), None, ("=", ":"), "hex32"),  # HA1 lines (verifiers.py)
     Rule("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
     *(Rule(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),

@@ -271,11 +271,19 @@ def _heads_phrase(head: str, noun: re.Match[str]) -> bool:
     return not after or after[0].lower().strip("():,") in _AFTER_NOUN
 
 
+# A sentence's end inside the line: `.`/`!`/`?` then blanks, then a capital (qBittorrent-nox's "The WebUI administrator
+# password was not set. A temporary password is provided for this session: <v>": the failure word of the sentence
+# before is no failure of the one that hands the value over; a dotted name `v2.1` or `e.g. x` is no sentence end).
+_SENTENCE_END = re.compile(r"[.!?](?:[ \t]|\\t)+(?=[A-Z])")
+
+
 def _line_head(text: str, colon: int) -> str:
-    """The text of the line that ends at `colon` (raw or JSON-escaped break, a Docker record, a JSON string's start)."""
+    """The last sentence of the line that ends at `colon` (raw or JSON-escaped break, a Docker record, a JSON string's
+    start)."""
     head = text[max(0, colon - 400):colon]
     cut = max(head.rfind("\n") + 1, head.rfind("\\n") + 2 if "\\n" in head else 0, head.rfind('"') + 1)
-    return head[cut:].strip()
+    ends = [m.end() for m in _SENTENCE_END.finditer(head, cut)] if "." in head or "!" in head or "?" in head else []
+    return head[ends[-1] if ends else cut:].strip()
 
 
 def inline_banner_sub(mark: str) -> Callable[[str], str]:

@@ -160,11 +160,26 @@ def bitlocker_recovery(core: str) -> bool:
                                                            for g in core.split("-"))
 
 
+# RFC 4648 base32 in upper case, 32+ characters with digits among the letters (TOTP/HOTP shared secrets of otpauth
+# URIs and authenticator exports, NATS nkey seeds `S[UAONCX]` + 56, Tor v3 `ED25519-V3:` keys' base32 kin): one case
+# only, so reads_random's both-cases test never passes it. The alphabet has no 0, 1, 8 or 9, so an upper-case hex digest
+# of 32+ characters (nearly always holding one) is not read as it. A NATS PUBLIC key (56 characters opening U, A, N, O,
+# C, X: nkeys strkey.go) is an identity and stays.
+_BASE32 = re.compile(r"[A-Z2-7]{32,}")
+
+
+def _base32_secret(core: str) -> bool:
+    return _BASE32.fullmatch(core) is not None and sum(c.isdigit() for c in core) >= 3 and \
+        not (len(core) == 56 and core[0] in "UANOCX") and any("G" <= c <= "Z" for c in core) and shannon(core) >= 3.5
+
+
 @functools.lru_cache(maxsize=4096)  # pure; ids, model names and paths repeat across lines
 def is_high_entropy(tok: str) -> bool:
     """True for a token (already matched by TOKEN) that is a random credential by the rules above."""
     core = tok.strip("-_=/+")
     if len(core) == 55 and bitlocker_recovery(core) or len(core) == 71 and _MODHEX_KEY.fullmatch(core):
+        return True
+    if len(core) >= 32 and core.isupper() and _base32_secret(core):
         return True
     if len(core) < 20 or ID_PREFIXES.match(core) or media_base64(tok) or _TWILIO_SID.fullmatch(core) or \
             core.startswith(_PUBLIC_PEM_B64):

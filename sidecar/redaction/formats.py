@@ -105,6 +105,10 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("infracost_token", r"\bico-[A-Za-z0-9]{32}\b", ("ico-",)),
     ("frameio_token", r"\bfio-u-[\w=-]{64}", ("fio-u-",)),
     ("typeform_token", r"\btfp_[\w.=-]{59}", ("tfp_",)),
+    # macaroons in hex (lnd `xxd -ps -u -c 1000 admin.macaroon`, `lncli bakemacaroon`, the REST `Grpc-Metadata-macaroon`
+    # header): the v2 binary form opens with version 02 then field 01 (location, lnd's `036c6e64`) or 02 (identifier)
+    # (go-macaroon `MarshalBinary`, libmacaroons v2 format); longer than any hex digest (SHA-512 is 128)
+    ("macaroon", r"(?:\b|(?<=\\[nrt]))020[12][0-9a-fA-F]{136,}\b", ("0201", "0202")),  # (also after a JSON `\n`)
     ("age_key", r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b", ("age-secret-key-",)),
     # CLASSES12.md C21/C22: Nostr secret keys (NIP-19 bech32 `nsec1`), BIP-32 extended private keys (`xprv`/`tprv`/
     # `yprv`/`zprv`, base58check, 111 characters), WIF private keys (Bitcoin wiki "Wallet import format": base58check,

@@ -49,6 +49,10 @@ SECRET_WORDS = frozenset({
     # and of token (`api_tok`, `auth_tkn`: set 11 had `s:7:"api_tok"` in a PHP session); `toks` (a count) is not. No hint
     # of their own (a `tok` hint would fire on every `token` twice): such names hold `api`/`auth`/`access`, hints already
     "tok", "tkn",
+    # bearer credentials named after their construction (CLASSES15 A91): a macaroon (lnd `Grpc-Metadata-macaroon`,
+    # `--macaroonpath` aside; Loop/Pool/Taproot Assets the same header) and a Core Lightning rune (`lightning-createrune`
+    # JSON `"rune"`, clnrest `Rune:` header)
+    "macaroon", "rune",
 })
 # The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
 _SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pswd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",
@@ -85,7 +89,7 @@ META_WORDS = frozenset({
 NAME_HINTS = ("pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "sig", "cookie", "session", "pin", "api",
               "access", "sessid", "connect.sid",
               "jwt", "bearer", "sas", "contrase", "otp", "hmac", "wort", "senha", "wachtwoord", "parol",
-              "haslo", "geheim", "salasana", "psk", "pswd", "pssw", "mnemonic", "phrase", "walletseed",
+              "haslo", "geheim", "salasana", "psk", "pswd", "pssw", "mnemonic", "phrase", "walletseed", "macaroon", "rune",
               # `pat` only before a separator: as a bare hint it would run the rule on every `path` and `pattern`
               "pat=", "pat:", "pat ", "pat\t", "pat'", 'pat"', "pat\\", "pat%")
 # A word before `key` that makes it a key OF something (gitleaks' generic-api-key allowlist: bucket, foreign,

@@ -82,8 +82,10 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
                 continue  # PEM bodies are wrapped at 64 by design; the PEM rules judge the block whole
             nl = max(text.rfind("\n", 0, a) + 1, pos)  # the other searches stay inside this line (a 10 MB line)
             esc = text.rfind("\\n", nl, a)
-            rec = text.rfind('"log": "', nl, a)
-            line_start = max(nl, esc + 2 if esc >= 0 else 0, rec + 8 if rec >= 0 else 0, pos)
+            # a JSON string's opening quote starts what the console printed (`"msg": "artifact check\n<id>`: a short
+            # first line is no console wrap; judged from the record's start, the keys before it made it look wide)
+            rec = max(text.rfind('": "', nl, a) + 4, text.rfind('":"', nl, a) + 3)
+            line_start = max(nl, esc + 2 if esc >= 0 else 0, rec if rec >= 3 else 0, pos)
             if a - line_start < MIN_WIDTH:
                 continue
             if a - line_start > 512:  # judge the line's tail only, cut at a space (a name and its value are near)

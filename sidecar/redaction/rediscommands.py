@@ -1,0 +1,57 @@
+"""A Redis AUTH as client libraries and the server print the COMMAND, not a shell line (taxonomy class b, CLASSES13 B18).
+
+The grammar is the command's own (redis.io commands: `AUTH [username] password`, `HELLO protover [AUTH username
+password] [SETNAME clientname]`, `MIGRATE ... [AUTH password | AUTH2 username password]`): the password is the LAST
+argument of AUTH (one or two of them), both arguments after HELLO's/AUTH2's keyword. carriers.REDIS_AUTH reads the
+plain `AUTH a b` line and wire.py the RESP framing (`$4\\r\\nAUTH\\r\\n...`); here the same arguments as they are
+logged element by element:
+- a Python sequence of the arguments (redis-py `Connection.send_command(*args)`/`pack_command`, its exceptions and
+  debug logs: `args=(b'AUTH', b'<user>', b'<pw>')`, `['HELLO', '3', 'AUTH', '<user>', '<pw>']`), a JS array
+  (node-redis `[ 'AUTH', '<pw>' ]`), MONITOR's echo (`"AUTH" "<user>" "<pw>"`), escaped once more in a JSON record;
+- ioredis' `Command { name: 'auth', args: [ '<user>', '<pw>' ] }`.
+A second argument that is an upper-case keyword (`SETNAME`, `KEYS`) ends the arguments: the first was the password.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .spans import mark_spans
+
+_Q = r"\\{0,3}[\"']"
+
+
+def _elem(group: str) -> str:
+    return r"[bB]?" + _Q + r"(?!\[REDACTED:)(?P<" + group + r">[^\"'\\\n]{1,256})" + _Q + r"(?![ \t]*:)"
+
+
+_SEP = r"[ \t]*,?[ \t]*"
+# (an element followed by `:` is a JSON/dict KEY, one preceded by `:` a key's value: `{"type": "auth", "user": ...}`)
+_KEYWORD = r"(?<!:)(?<!: )[bB]?" + _Q + r"(?P<kw>(?i:AUTH2?))" + _Q + r"(?![ \t]*:)"
+_LISTED = re.compile(_KEYWORD + _SEP + _elem("a") + r"(?:" + _SEP + _elem("b") + r")?")
+_IOREDIS = re.compile(r"name:[ \t]*" + _Q + r"(?P<kw>(?i:auth2?))" + _Q + r",[ \t]*args:[ \t]*\[[ \t]*" + _elem("a")
+                      + r"(?:" + _SEP + _elem("b") + r")?")
+_ENDS_ARGUMENTS = re.compile(r"[A-Z]{4,12}")
+HINTS = ("auth'", 'auth"', "auth\\", "auth2")
+
+
+def _password(m: re.Match[str], hello: bool) -> tuple[int, int]:
+    b = m.group("b")
+    if b is None or _ENDS_ARGUMENTS.fullmatch(b) and not hello:
+        return m.span("a")
+    return m.span("b")
+
+
+def redis_command_sub(mark: str) -> Callable[[str], str]:
+    def sub(text: str) -> str:
+        spans = []
+        for rx in (_LISTED, _IOREDIS):
+            for m in rx.finditer(text):
+                # after HELLO (or AUTH2) AUTH's two arguments are always user and password
+                if rx is _LISTED and not m.group("kw").isupper() and "," in m.group(0):
+                    continue  # `["login", "auth", "logout"]`: a list of words; MONITOR echoes `"auth" "<pw>"` blank-separated
+                hello = m.group("kw").endswith("2") or "HELLO" in text[max(0, m.start() - 40):m.start()].upper()
+                spans.append(_password(m, hello))
+        return mark_spans(text, spans, mark) if spans else text
+    return sub
