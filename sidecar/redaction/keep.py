@@ -61,6 +61,7 @@ import re
 from .algorithms import is_algorithm
 from .points import ec_public_point
 from .secret_names import announces_nonce, is_secret_name, name_words
+from .standins import VERIFIER, is_sequence_dummy, is_verifier
 from .textstats import wordlike
 
 # -- 1. masked --------------------------------------------------------------------------------------
@@ -163,6 +164,8 @@ def public_spans(text: str) -> list[tuple[int, int]]:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
     if ",i=" in text or ",p=" in text:
         spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
+    if "$" in text or "{" in text or "@ByteArray(" in text:  # a verifier that cannot replay (standins.py)
+        spans += [m.span() for m in VERIFIER.finditer(text)]
     if "-----BEGIN" not in text:
         return spans
     return spans + [m.span() for m in PUBLIC_PEM.finditer(text)]
@@ -193,7 +196,10 @@ _PLACEHOLDER_AT = re.compile(r"(?:\$\{[A-Za-z_][\w.]*\}|" + _PLACEHOLDER.pattern
 
 def is_reference(value: str) -> bool:
     v = value.strip().strip("\"'`")
-    return REFERENCE.fullmatch(v) is not None or _PLACEHOLDER.fullmatch(v) is not None
+    if v.endswith(("\\n", "\\r")):  # a Docker record's escaped line end read with the value
+        v = v[:-2].rstrip("\\").strip("\"'`")
+    return REFERENCE.fullmatch(v) is not None or _PLACEHOLDER.fullmatch(v) is not None or is_sequence_dummy(v) \
+        or is_verifier(v)
 
 
 # -- 4. encrypted at rest (CLASSES11.md D14): ciphertext usable only with a key held elsewhere -----------------------
@@ -259,7 +265,7 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_algorithm(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
             is not None
-            or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
+            or VERIFIER.match(text, pos) is not None or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
             is not None or _sealed_at(text, pos, value))
 
 

@@ -355,6 +355,9 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
             return m.group(0)
         if keeps_value(m.string, m.start("qval" if quoted else "val"), val):
             return m.group(0)  # masked by the library that printed it, public by design, or a resource name
+        if not quoted and val.isdigit() and len(val) <= 2:
+            return m.group(0)  # a flag, an index or a count (`auth: 1`, a modem's `+CGAUTH: 1,1,"<user>"` read reply, CLASSES15
+            # D36): a PIN holds 4+ digits (C35), and nothing shorter than 3 characters grants anything
         if HEX_NUMBER.match(val) or _ENUM.match(val) and not any(w in PASSWORDS for w in words):
             return m.group(0)  # `sessionid 0x14ed93111f20005` (a number), `auth:SIMPLE`, `token_type=BEARER` (an enum)
         start = m.start("qval" if quoted else "val") - m.start(0)

@@ -75,16 +75,21 @@ def redis_args(r: random.Random) -> Planting:
     return shape(r, f"redis connect failed\n{body}\nredis.exceptions.AuthenticationError: invalid password"), v
 
 
+def _with_digits(r: random.Random, v: str, start: int) -> str:
+    """`v` with three of its characters after `start` made base32 digits (the class's mark: digits among the letters)."""
+    chars = list(v)
+    for i in r.sample(range(start, len(v)), 3):
+        chars[i] = r.choice("234567")
+    return "".join(chars)
+
+
 def base32_secret(r: random.Random) -> Planting:
     if r.random() < 0.5:
-        v = "S" + r.choice("UAONCX") + rnd(r, _B32, 56)  # nkeys strkey.go seed
+        v = _with_digits(r, "S" + r.choice("UAONCX") + rnd(r, _B32, 56), 2)  # nkeys strkey.go seed
         body = r.choice([f"-----BEGIN USER NKEY SEED-----\n{v}\n------END USER NKEY SEED------", f"seed: {v}", v])
     else:
-        v = rnd(r, _B32, r.choice([32, 52, 64]))  # an otpauth shared secret
+        v = _with_digits(r, rnd(r, _B32, r.choice([32, 52, 64])), 0)  # an otpauth shared secret
         body = r.choice([f"totp enrolment: {v}", f"authenticator export {v}", v])
-    while sum(c.isdigit() for c in v) < 3:  # (the class's mark: digits among the letters)
-        v = v[:-1] + r.choice("234567")
-        body = body[:body.rfind(v[:-1])] + v + body[body.rfind(v[:-1]) + len(v):]
     return shape(r, body), v
 
 
@@ -154,11 +159,50 @@ def keep_sentence(r: random.Random) -> Planting:
     return shape(r, f"Setup finished. Password authentication failed for user: {v}"), v
 
 
+def _b64(r: random.Random, n: int) -> str:
+    return rnd(r, AN + "+/", n)
+
+
+def keep_verifier(r: random.Random) -> Planting:
+    """D35: a salted one-way verifier in the password's slot (sidecar/redaction/standins.py cites the formats)."""
+    salt = rnd(r, AN + "./", 22)
+    k = r.randrange(5)
+    if k == 0:
+        v = f"${r.choice(['2y', '2b', '2a'])}${r.choice(['05', '10', '12'])}${salt}{rnd(r, AN + './', 31)}"
+        return shape(r, f"htpasswd entry rotated: {r.choice(['gw-admin', 'ops'])}:{v}"), v
+    if k == 1:
+        v = "{" + rnd(r, HEX, 40) + rnd(r, AN + "./", 8)
+        return shape(r, f'settings.json "rpc-password": "{v}"'), v
+    if k == 2:
+        v = f"@ByteArray({_b64(r, 22)}==:{_b64(r, 86)}==)"
+        return shape(r, f'qBittorrent.conf [Preferences] WebUI\\Password_PBKDF2="{v}"'), v
+    if k == 3:
+        v = f"${r.choice(['6', '5', 'y'])}${rnd(r, AN + './', 16)}${rnd(r, AN + './', 43)}"
+        return shape(r, f"shadow entry for deploy: deploy:{v}:19700:0:99999:7:::"), v
+    v = f"$argon2id$v=19$m=65536,t=3,p=4${_b64(r, 22)}${_b64(r, 43)}"
+    return shape(r, f"password_hash: {v}"), v
+
+
+def keep_dummy(r: random.Random) -> Planting:
+    """D20: the sequence stand-ins docs print for a key."""
+    v = r.choice(["token-abc123", "abcdef.0123456789abcdef", "sk-abc123", "key-123456", "abc123"])
+    return shape(r, r.choice([f"test server started with --api-key {v} (docs example)", f"api_key={v}",
+                              f'"token": "{v}"'])), v
+
+
+def plain_in_verifier_slot(r: random.Random) -> Planting:
+    """The secret twin of keep_verifier: the same slots holding the plain password (before the daemon salts it)."""
+    v = rnd(r, AN, r.randrange(10, 16)) + r.choice(string.digits)
+    return shape(r, r.choice([f'settings.json "rpc-password": "{v}"', f"htpasswd -b .htpasswd gw-admin {v}",
+                              f'WebUI\\Password="{v}"'])), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "LOGIN": login, "MULLVAD": mullvad, "REDISARGS": redis_args, "BASE32": base32_secret, "MACAROON": macaroon,
-    "HA1": ha1, "BANNER": banner}
+    "HA1": ha1, "BANNER": banner, "PLAIN_SLOT": plain_in_verifier_slot}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "KEEP_LOGIN": keep_login, "KEEP_REDIS": keep_redis, "KEEP_DIGEST": keep_digest, "KEEP_SENTENCE": keep_sentence}
+    "KEEP_LOGIN": keep_login, "KEEP_REDIS": keep_redis, "KEEP_DIGEST": keep_digest, "KEEP_SENTENCE": keep_sentence,
+    "KEEP_VERIFIER": keep_verifier, "KEEP_DUMMY": keep_dummy}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:

@@ -1,0 +1,50 @@
+"""Values that sit in a secret's slot and are not the secret (what must survive, keep.py's taxonomy; CLASSES15 D35, D20).
+
+- One-way VERIFIERS that cannot be replayed as the password: the salted, iterated hashes a server stores to check one
+  (the password has to be cracked out of them). The Modular Crypt Format of crypt(3) and passlib (`$2a$`/`$2b$`/`$2y$`
+  bcrypt in htpasswd and Syncthing, `$apr1$` Apache MD5, `$1$`/`$5$`/`$6$` md5/sha-crypt, `$y$` yescrypt, `$argon2id$`,
+  `$scrypt$`, `$pbkdf2-sha256$`), Transmission's `rpc-password` once the daemon salts it (libtransmission
+  crypto-utils `tr_ssha1`: `{` + 40 hex SHA-1(password + salt) + an 8-character salt), qBittorrent's
+  `WebUI\\Password_PBKDF2="@ByteArray(<base64 salt>:<base64 PBKDF2-SHA512>)"` (qBittorrent wiki). The
+  password-EQUIVALENT verifiers (Digest HA1, NT hashes, PgBouncer's `md5<hex>`, SCRAM secrets: they log in as they are)
+  are not here and stay secrets (verifiers.py, formats.py).
+- Documented SEQUENCE dummies: the stand-ins docs print for a key (vLLM's `--api-key token-abc123`, kubeadm's
+  `abcdef.0123456789abcdef`, `123456`): after an optional word prefix, every part is one or two ascending runs of
+  three or more letters or digits. No generated credential is made of ascending runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+VERIFIER = re.compile(
+    r"\$(?:2[abxy]?|apr1|1|5|6|y|gy|7|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha(?:1|256|512))?)\$[./A-Za-z0-9$=,+-]{16,}"
+    r"|\{[0-9a-f]{40}[A-Za-z0-9./]{8}(?![A-Za-z0-9./])"
+    r"|@ByteArray\([A-Za-z0-9+/]{16,}={0,2}:[A-Za-z0-9+/]{40,}={0,2}\)")
+_WORD_PREFIX = re.compile(r"[A-Za-z]{2,12}[-_]")
+_PARTS = re.compile(r"[-_.]")
+
+
+def is_verifier(value: str) -> bool:
+    """A one-way verifier that cannot be replayed (module doc), the whole value."""
+    return VERIFIER.fullmatch(value.strip("\"'")) is not None
+
+
+def _ascending_runs(part: str) -> int:
+    """How many ascending runs (`abc`, `0123`) `part` is made of, or 0 when a run is shorter than three."""
+    runs, length = 1, 1
+    for a, b in zip(part, part[1:], strict=False):
+        if ord(b) == ord(a) + 1 and a.isalnum():
+            length += 1
+            continue
+        if length < 3:
+            return 0
+        runs, length = runs + 1, 1
+    return runs if length >= 3 else 0
+
+
+def is_sequence_dummy(value: str) -> bool:
+    """A documented stand-in made of ascending runs (module doc): `token-abc123`, `abcdef.0123456789abcdef`."""
+    core = _WORD_PREFIX.sub("", value.strip("\"'"), count=1)
+    parts = [p for p in _PARTS.split(core) if p]
+    return len(core) >= 6 and bool(parts) and all(0 < _ascending_runs(p) <= 2 for p in parts)
