@@ -59,7 +59,13 @@ class FileOpening:
         if cp is not None:
             if size >= cp.offset:
                 offset, line = cp.offset, cp.line
-                head_len, head_hash = cp.head_len, cp.head_hash
+                if cp.head_len > 0 or size == 0:
+                    head_len, head_hash = cp.head_len, cp.head_hash
+                # else: checkpointed while empty, it has content now: that identity vouches for nothing read
+                # (recovery.is_known), and kept empty, a truncation before our first read looked like no change
+                # (size 0 is not below offset 0 nor head_len 0): the copy a copytruncate made of the unread
+                # content was never read (writer taxonomy logrotate-0 under load: stopped and started between
+                # logrotate's copy and its truncate, 4 records lost). Its first bytes now let restart() find it.
             else:
                 self.count_rotation(src, "truncate")
             self.saved.pop(cp.key, None)
