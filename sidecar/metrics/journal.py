@@ -23,8 +23,17 @@ stepped FORWARD reads exactly like a pause, and the pre-step history was placed 
 before. Nothing is counted twice: a line is restored from here or read again, never both.
 
 Bounded: entries older than `keep` seconds before now (the span a restart's replay keeps, jsonl.py
-RESTART_REACH lateness bounds) are dropped, and at most `limit` are kept (the stream's max_records);
-the file is rewritten (temporary file + os.replace) when it holds more than twice what is live.
+RESTART_REACH lateness bounds) are dropped, and at most `limit` are kept (the stream's max_records).
+Append-only segments (round 14; before, one file rewritten whenever it held twice what was live: about one
+byte rewritten per byte appended, bench/journal_cost.py): `<name>.g<generation>.<n>`, entries appended to
+the newest; a new segment starts once the newest holds max(SEGMENT_MIN, live entries) lines, and a segment
+is deleted (one unlink) once every entry in it was dropped. Entries are dropped oldest first, so segments
+go in order and the files hold at most the live entries plus one segment: each entry is written once.
+Each process writes a generation of its own: when its replay is over it writes its live entries as the
+generation's first segment (temporary file + os.replace) and only then deletes the older generations' files;
+a reader takes the highest generation present, so a crash between the two counts nothing twice (the
+previous generation is ignored) and a crash before it loses nothing (there is no new generation yet).
+A journal in the single file of rounds 11-13 (`<name>` itself) is read when no segment exists.
 Written with one append per poll, not fsynced: a killed PROCESS loses nothing the kernel accepted
 (write(2) completed before the signal), a power cut may lose the last second; a torn last line is
 skipped when read. One process per journal: a second process opening the same directory (two
@@ -53,6 +62,7 @@ a tombstone entry (`c`), so a restart does not restore what the live process dro
 from __future__ import annotations
 
 import collections
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -66,7 +76,7 @@ from typing import Any, NamedTuple
 log = logging.getLogger(__name__)
 
 VERSION = 1
-REWRITE_SLACK = 1024  # stale lines tolerated in the file beyond twice the live ones before a rewrite
+SEGMENT_MIN = 1024  # lines in a segment before the next one starts (at least; see the docstring)
 
 
 class Entry(NamedTuple):
@@ -84,12 +94,44 @@ class Entry(NamedTuple):
 
 
 class _Line:
-    """One entry as written, in this process's live span; `dead` once a held entry was placed."""
+    """One entry as written, in this process's live span; `dead` once a held entry was placed; `seg`:
+    the segment it is in (-1 until written)."""
 
-    __slots__ = ("dead", "line", "t")
+    __slots__ = ("dead", "line", "seg", "t")
 
     def __init__(self, t: float, line: bytes) -> None:
-        self.t, self.line, self.dead = t, line, False
+        self.t, self.line, self.dead, self.seg = t, line, False, -1
+
+
+def _segment_name(path: Path, gen: int, n: int) -> Path:
+    return path.with_name(f"{path.name}.g{gen}.{n}")
+
+
+def _segments(path: Path) -> dict[int, list[tuple[int, Path]]]:
+    """Every segment file of the journal at `path`: generation -> [(n, file)], in order."""
+    out: dict[int, list[tuple[int, Path]]] = {}
+    prefix = path.name + ".g"
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return out
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        gen, _, n = name[len(prefix):].partition(".")
+        if gen.isdigit() and n.isdigit():
+            out.setdefault(int(gen), []).append((int(n), path.parent / name))
+    for files in out.values():
+        files.sort()
+    return out
+
+
+def journal_files(path: Path) -> list[Path]:
+    """The files a restart reads, in order: the highest generation's segments, else the older single file."""
+    gens = _segments(path)
+    if gens:
+        return [f for _, f in gens[max(gens)]]
+    return [path] if path.exists() else []
 
 
 def _number(value: Any) -> float | None:
@@ -113,9 +155,12 @@ class ReadJournal:
         self._unread: dict[str, collections.deque[int]] = {}  # digest -> indexes into `previous` not read again
         self._live: collections.deque[_Line] = collections.deque()  # this process's entries in the file
         self._waiting: dict[str, collections.deque[_Line]] = {}  # digest -> its held entries not placed yet
-        self._buffer: list[bytes] = []
-        self._in_file = 0
+        self._buffer: list[_Line] = []
         self._fd: int | None = None
+        self._gen = 0  # this process's generation (see the module docstring)
+        self._seg = 0  # the segment appended to
+        self._in_seg: dict[int, int] = {}  # segment -> its entries still in `_live`
+        self._written = 0  # lines written to the segment appended to
         self._lock: int | None = None
         self._failed = False
         self._settled = True  # False while the file still holds the previous process's entries
@@ -140,21 +185,25 @@ class ReadJournal:
         self.previous = list(self._load(path))
         for i, (_, key, *_) in enumerate(self.previous):
             self._unread.setdefault(key, collections.deque()).append(i)
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        # The file keeps the previous process's entries until the replay has decided them (`leftover`):
-        # a crash during the replay leaves them for the next process. Then it is rewritten with this
-        # process's own (the replay's placements and the restored entries, journaled again when placed).
+        self._gen = max(_segments(path), default=-1) + 1
+        # The files keep the previous process's entries until the replay has decided them (`leftover`):
+        # a crash during the replay leaves them for the next process. Then this process's generation
+        # starts with its own (the replay's placements and the restored entries, journaled again when placed).
+        self._fd = -1  # open, no segment yet (the first is written by `_settle`)
         self._settled = False
 
     @staticmethod
     def _load(path: Path) -> list[Entry]:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            log.warning("metrics journal unreadable", extra={"path": str(path), "error": str(exc)})
-            return []
+        raw = b""
+        for file in journal_files(path):
+            try:
+                data = file.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                log.warning("metrics journal unreadable", extra={"path": str(file), "error": str(exc)})
+                continue
+            raw += data if data.endswith(b"\n") or not data else data + b"\n"  # a torn end stays one bad line
         out: list[Entry | None] = []
         waiting: dict[str, list[int]] = {}  # digest -> held entries no placed entry cancelled yet
         for line in raw.splitlines():
@@ -228,7 +277,7 @@ class ReadJournal:
             waited.dead = True
             if not self._waiting[key]:
                 del self._waiting[key]
-        self._buffer.append(line.line)
+        self._buffer.append(line)
         self._live.append(line)
 
     def forget(self, key: str) -> None:
@@ -241,46 +290,83 @@ class ReadJournal:
             del self._waiting[key]
         tombstone = _Line(waited.t, (json.dumps({"v": VERSION, "t": waited.t, "k": key, "r": {}, "c": True},
                                                 separators=(",", ":")) + "\n").encode())
-        tombstone.dead = True  # in the file until the next rewrite, which drops the held entry too
-        self._buffer.append(tombstone.line)
+        tombstone.dead = True  # in its segment until that is deleted (after the held entry's, which is older)
+        self._buffer.append(tombstone)
         self._live.append(tombstone)
 
     def flush(self, now: float) -> None:
-        """Append what this poll placed; forget entries older than `keep`; rewrite when mostly stale."""
+        """Append what this poll placed; forget entries older than `keep`; delete segments left empty."""
         if self._fd is None:
             return
-        cut = now - self.keep
-        while self._live and (self._live[0].t < cut or self._live[0].dead or len(self._live) > self.limit):
-            self._live.popleft()
-        if self.previous:
-            self._buffer = []  # written by the rewrite that follows the replay (`_live` holds them)
-            return  # the replay is not over: the file still holds the previous process's entries
         try:
-            if not self._settled or self._in_file + len(self._buffer) > 2 * len(self._live) + REWRITE_SLACK:
-                self._rewrite()
+            if self.previous:
+                pass  # the replay is not over: the files still hold the previous process's entries; this
+                # poll's are written when it is (`_live` holds them)
+            elif not self._settled:
+                self._settle()
                 self._settled = True
             elif self._buffer:
-                os.write(self._fd, b"".join(self._buffer))
-                self._in_file += len(self._buffer)
+                self._append(self._buffer)
         except OSError as exc:
             if not self._failed:
                 self._failed = True
                 log.warning("metrics journal not written; records read before a crash are recounted from "
                             "the files only", extra={"path": str(self.path), "error": str(exc)})
         self._buffer = []
+        cut = now - self.keep  # after the write: every entry dropped here is in a segment (or in none)
+        while self._live and (self._live[0].t < cut or self._live[0].dead or len(self._live) > self.limit):
+            self._drop(self._live.popleft())
 
-    def _rewrite(self) -> None:
+    def _drop(self, line: _Line) -> None:
+        """`line` left the live span: its segment goes once nothing in it is live (not the one appended to)."""
+        left = self._in_seg.get(line.seg)
+        if left is None:
+            return
+        if left > 1:
+            self._in_seg[line.seg] = left - 1
+            return
+        del self._in_seg[line.seg]
+        if line.seg != self._seg and self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(_segment_name(self.path, self._gen, line.seg))
+
+    def _append(self, lines: list[_Line]) -> None:
         assert self.path is not None and self._fd is not None
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        if self._written >= max(SEGMENT_MIN, len(self._live)):
+            os.close(self._fd)
+            if not self._in_seg.get(self._seg):  # nothing in it is live any more (`_drop` kept it while appended to)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(_segment_name(self.path, self._gen, self._seg))
+            self._seg += 1
+            self._written = 0
+            self._fd = os.open(_segment_name(self.path, self._gen, self._seg), os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                               0o600)
+        os.write(self._fd, b"".join(line.line for line in lines))
+        self._written += len(lines)
+        for line in lines:
+            line.seg = self._seg
+        self._in_seg[self._seg] = self._in_seg.get(self._seg, 0) + len(lines)
+
+    def _settle(self) -> None:
+        """This generation's first segment (the live entries, written whole), then the older files go."""
+        assert self.path is not None
         self._live = collections.deque(line for line in self._live if not line.dead)
+        first = _segment_name(self.path, self._gen, 0)
+        tmp = first.with_name(first.name + ".tmp")
         tmp.write_bytes(b"".join(line.line for line in self._live))
-        os.replace(tmp, self.path)
-        os.close(self._fd)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        self._in_file = len(self._live)
+        os.replace(tmp, first)
+        for line in self._live:
+            line.seg = 0
+        self._in_seg = {0: len(self._live)}
+        self._written = len(self._live)
+        self._fd = os.open(first, os.O_WRONLY | os.O_APPEND, 0o600)
+        old = [f for gen, files in _segments(self.path).items() if gen != self._gen for _, f in files]
+        for file in [*old, self.path]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(file)
 
     def close(self) -> None:
         for fd in (self._fd, self._lock):
-            if fd is not None:
+            if fd is not None and fd >= 0:
                 os.close(fd)
         self._fd = self._lock = None
