@@ -180,16 +180,6 @@ def _record(raw: str, offset: int) -> _Record | None:
     return _Record(line, line.strip(), None, None, False, offset, frozenset(_tokens(line)))
 
 
-# a request id carried as a JSON field ('"request_id": "e71c"': a JSON-lines record's fields, excerpt_shapes.py);
-# following.request_id reads the text spellings
-_JSON_REQUEST = re.compile(r'"(?:request|req)[_-]?id"\s*:\s*"(?P<id>[\w-]{4,64})"', re.I)
-
-
-def _request(text: str) -> str | None:
-    m = _JSON_REQUEST.search(text[:LINE * 2])
-    return request_id(text) or (m.group("id") if m else None)
-
-
 def _records(lines: list[tuple[str, int]]) -> list[_Record]:
     """The candidate records of `lines` (each with its offset from the error); a JSON object line under a record's
     header is that record's other fields (excerpt_shapes.py writes a JSON-lines record's fields there) and joins it."""
@@ -256,7 +246,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     if not records:
         return []
     ours = _error_tokens(inp)
-    own_request = _request("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
+    own_request = request_id("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
     own_shape = {_shape(m) for m in inp.messages()}
     df: dict[str, int] = {}
     for rec in records:
@@ -270,7 +260,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
         score = _score(rec, sum(W_LINK / df[t] for t in shared), inp)
         if score < MIN_SCORE:
             continue
-        theirs = _request(rec.line)
+        theirs = request_id(rec.line)
         if theirs is not None and own_request is not None and theirs != own_request:
             continue  # another request's record (following.py)
         if _shape(rec.message) in own_shape or _shape(rec.message) in seen:

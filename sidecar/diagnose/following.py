@@ -31,9 +31,10 @@ MAX_RECORDS = 12
 WINDOW = timedelta(minutes=10)
 
 _DIALECT = TextDialect()
-# the request-id spellings: the gateway's "[req:<id>]" (research upstream-gateway.md 1.2), key=value forms, and the
-# tool-call block's "Request ID: <id>" line (research 1.4)
-_REQUEST = re.compile(r"\[req:(?P<a>[\w-]{4,64})\]|\b(?:request|req)[_ -]?id\s*[=:]\s*['\"]?(?P<b>[\w-]{4,64})", re.I)
+# the request-id spellings: the gateway's "[req:<id>]" (research upstream-gateway.md 1.2), key=value forms, the
+# tool-call block's "Request ID: <id>" line (research 1.4) and a JSON-lines record's field ('"request_id": "e71c"':
+# structlog's bound request_id, excerpt_shapes.py keeps the fields on the record's line)
+_REQUEST = re.compile(r"\[req:(?P<a>[\w-]{4,64})\]|\b(?:request|req)[_ -]?id['\"]?\s*[=:]\s*['\"]?(?P<b>[\w-]{4,64})", re.I)
 _URL_HOST = re.compile(r"\b(?:https?|wss?)://(?P<h>[\w.-]{3,200})", re.I)
 
 
