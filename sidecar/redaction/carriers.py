@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 
 from .entropy import is_high_entropy
+from .hashed import VERIFIER
 from .keep import is_masked
 from .names import DOCKER_SEAM, PROSE, looks_like_value
 from .secret_names import introduced_name, is_secret_name
@@ -227,10 +228,16 @@ def userinfo(mark: str) -> Repl:
 ODBC_BRACED = re.compile(r"(?P<pre>(?<![\w])(?P<name>[A-Za-z][\w .-]{0,40}?)[ \t]*=[ \t]*\{)(?!\{)(?P<val>(?:[^}\n]|\}\})+)\}(?!\})")
 
 
+_JSON_MEMBER = re.compile(r"[ \t]*\\{0,3}\"[\w.-]{1,40}\\{0,3}\"[ \t]*:")
+
+
 def odbc_braced(mark: str) -> Repl:
     def repl(m: re.Match[str]) -> str:
-        if not is_secret_name(m.group("name")):
-            return m.group(0)
+        if not is_secret_name(m.group("name")) or VERIFIER.match(m.string, m.end("pre") - 1) is not None or \
+                _JSON_MEMBER.match(m.group("val")) is not None:
+            return m.group(0)  # not a secret's name, a braced verifier scheme (`{SSHA}<b64>`: hashed.py), or a JSON
+            # object whose members the name rules judge one by one (Hasura `HASURA_GRAPHQL_JWT_SECRET={"jwk_url": ..}`:
+            # a URL, CLASSES16 D41; `{"type": "HS256", "key": "<secret>"}`: the key goes)
         return m.group("pre") + mark + "}"
     return repl
 

@@ -238,7 +238,7 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
                 return hidden
         if not is_high_entropy(tok) or is_public(tok) or in_public(start):
             return tok
-        if announced_identifier(text, start):
+        if announced_identifier(text, start, tok):
             return tok
         core = tok.strip("-_=/+")
         if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):

@@ -248,8 +248,17 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # CLASSES11.md C14, password-equivalent verifiers: pwdump/secretsdump lines `user:rid:<LM>:<NT>:::` (MS-NLMP
     # NTOWFv1; the NT hash passes the hash), wpa_supplicant.conf `psk=` as 64 hex (the PMK itself) or its passphrase,
     # MIT klist -k -K keys `(0x<hex>)` after the enctype (a keytab key authenticates as the principal).
-    ("nt_hash", r"(?m)(?<=:)(?:[0-9a-fA-F]{32}:)?[0-9a-fA-F]{32}(?=:::)", (":::",)),
+    # `user:rid:LM:NT:::`; the empty password's LM and NT hashes are public constants (verifiers.py, CLASSES14 D32)
+    ("nt_hash", r"(?m)(?<=:)(?!(?i:aad3b435b51404eeaad3b435b51404ee|31d6cfe0d16ae931b73c59d7e0c089c0):)"
+                r"[0-9a-fA-F]{32}(?=(?::[0-9a-fA-F]{32})?:::)", (":::",)),
     ("wifi_psk", r"(?:(?<![\w-])|(?<=\\[nrt]))(?:psk|sae_password|wpa_passphrase)=\\?\"?(?![\[$])[^\s\"\\]{8,64}", ("psk=", "sae_password=",
                                                                                             "wpa_passphrase=")),
     ("kerberos_key", r"(?<=\(0x)[0-9a-fA-F]{32,64}(?=\))", ("(0x",)),  # (a pointer is <= 16 hex digits)
+    # Dovecot passwd-file / RFC 2307 schemes that store the password or its equivalent (doc.dovecot.org "Password
+    # schemes": PLAIN, CLEARTEXT, PLAIN-TRUNC are the password; CRAM-MD5's HMAC context, DIGEST-MD5's HA1, NTLM and
+    # LANMAN log in without it). The hashed schemes (`{SSHA}`, `{BLF-CRYPT}`, ...) are verifiers (verifiers.py).
+    ("password", "(?:" + "|".join(f"(?<={{{s}}})" for s in (
+        "PLAIN", "CLEARTEXT", "PLAIN-TRUNC", "CRAM-MD5", "DIGEST-MD5", "NTLM", "LANMAN", "plain", "cleartext"))
+     + r")[^\s:\"'<>\\]{1,256}", ("{plain}", "{cleartext}", "{plain-trunc}", "{cram-md5}", "{digest-md5}", "{ntlm}",
+                                    "{lanman}")),
 )

@@ -59,9 +59,12 @@ import json
 import re
 
 from .algorithms import is_algorithm
+from .clientkeys import public_by_name, public_client_key
+from .hashed import verifier_spans
 from .points import ec_public_point
+from .references import public_in_slot, reference_spans
 from .secret_names import announces_nonce, is_secret_name, name_words
-from .standins import VERIFIER, is_sequence_dummy, is_verifier
+from .standins import is_sequence_dummy, is_verifier
 from .textstats import wordlike
 
 # -- 1. masked --------------------------------------------------------------------------------------
@@ -115,7 +118,8 @@ PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "pk.eyJ", "pk-lf-"
 SSH_PUBLIC_BLOBS = ("AAAAB3NzaC1yc2E", "AAAAC3NzaC1lZDI1NTE5", "AAAAE2VjZHNhLXNoYTItbmlzdHA", "AAAAB3NzaC1kc3M",
                     "AAAAGnNrLXNzaC1lZDI1NTE5", "AAAAInNrLWVjZHNhLXNoYTItbmlzdHAyNTZ")
 PUBLIC_PEM = re.compile(
-    r"-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE REQUEST|NEW CERTIFICATE"
+    # a vendor's own label that ends so (Nebula's `NEBULA CERTIFICATE`, `NEBULA ED25519 PUBLIC KEY`: nebula-cert docs)
+    r"-----BEGIN (?:(?:[A-Z0-9]{2,12} ){0,3}(?:CERTIFICATE|PUBLIC KEY)|CERTIFICATE REQUEST|NEW CERTIFICATE"
     r" REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|SSH2 PUBLIC KEY|PKCS7|CMS)-----"
     r"(?:[\s\S]*?-----END [A-Z0-9 ]+-----|[A-Za-z0-9+/=\s\\]*)")
 
@@ -125,7 +129,7 @@ def is_public(value: str) -> bool:
     a private key is a scalar, never a point on the curve, whatever name it is printed under)."""
     v = value.strip().strip("\"'`")
     return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None or (
-        v.startswith("eyJ") and jwt_role(v) == "anon") or ec_public_point(v)
+        v.startswith("eyJ") and jwt_role(v) == "anon") or ec_public_point(v) or public_client_key(v)
 
 
 # A public key whose prefix or body holds a '.', which the entropy fallback's tokens split at: Mapbox's public
@@ -159,13 +163,11 @@ def public_spans(text: str) -> list[tuple[int, int]]:
     """Where certificate and public-key PEM blocks, dotted public tokens and anon JWTs are (random and public), and
     ciphertext at rest (encrypted_spans)."""
     spans = [m.span() for m in _DOTTED_PUBLIC.finditer(text)] if "pk.eyJ" in text else []
-    spans += encrypted_spans(text)
+    spans += encrypted_spans(text) + verifier_spans(text) + reference_spans(text)  # hashed.py, references.py
     if "eyJ" in text:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
     if ",i=" in text or ",p=" in text:
         spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
-    if "$" in text or "{" in text or "@ByteArray(" in text:  # a verifier that cannot replay (standins.py)
-        spans += [m.span() for m in VERIFIER.finditer(text)]
     if "-----BEGIN" not in text:
         return spans
     return spans + [m.span() for m in PUBLIC_PEM.finditer(text)]
@@ -210,11 +212,12 @@ def is_reference(value: str) -> bool:
 # CLASSES13.md D27, ciphertext in config grammars whose key is held elsewhere: hiera-eyaml `ENC[PKCS7,<b64>]`, Jasypt
 # `ENC(<b64>)`, Spring Cloud Config `{cipher}<hex|b64>`, WebLogic `{AES256}` / `{AES}<b64>` (key in the domain's
 # SerializedSystemIni.dat), Jenkins `{AQAAABAAAA...}` (the controller's master key), Pulumi `secure: v1:<b64>:<b64>`,
-# Mule secure properties `![<b64>]`. Random by design and useless without the key: kept, as SOPS/Vault/age are.
-_ENC_STARTS = ("ENC[", "ENC(", "{cipher}", "{AES", "{AQAAAB", "secure: v1:", "![")
+# Mule secure properties `![<b64>]`. Pulumi Cloud's own secrets provider writes `secure: AAABA<b64>` (a versioned
+# envelope; the key is held by the service). Random by design and useless without the key: kept, as SOPS/Vault/age are.
+_ENC_STARTS = ("ENC[", "ENC(", "{cipher}", "{AES", "{AQAAAB", "secure: v1:", "secure: AAABA", "![")
 _ENCRYPTED = re.compile(
     r"ENC\[PKCS7,[A-Za-z0-9+/=\s]{16,}\]|ENC\([A-Za-z0-9+/=]{16,}\)|\{cipher\}[A-Za-z0-9+/=]{16,}"
-    r"|\{AES(?:256)?\}[A-Za-z0-9+/=]{16,}|\{AQAAAB[A-Za-z0-9+/=]{16,}\}|secure: v1:[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{16,}"
+    r"|\{AES(?:256)?\}[A-Za-z0-9+/=]{16,}|\{AQAAAB[A-Za-z0-9+/=]{16,}\}|secure: v1:[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{16,}|secure: AAABA[A-Za-z0-9+/]{16,}={0,2}"
     r"|!\[[A-Za-z0-9+/=]{16,}\]"
     r"|ENC\[(?:AES256_GCM|AES256_CBC),data:[^\]\s]*\]"
     r"|\$ANSIBLE_VAULT;\d\.\d;AES256(?:;[\w-]+)?(?:(?:\r?\n|\\{1,3}[rn])+[ \t]*[0-9a-f]{20,})+"
@@ -253,6 +256,7 @@ def _file_path(value: str) -> bool:
 # `reg query` columns (`Name    REG_SZ    value`): the type column is no value (positions.py reads the value after it)
 _REG_TYPE = re.compile(r"REG_(?:SZ|EXPAND_SZ|MULTI_SZ|DWORD|QWORD|BINARY|NONE|LINK)")
 _BYTE_COUNT = re.compile(r"\d{1,6}[ \t]+bytes\b")
+_ESCAPED_END = re.compile(r"(?:\\[nrt])+$")
 
 
 def keeps_value(text: str, pos: int, value: str) -> bool:
@@ -261,12 +265,13 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     if value.startswith(("\\u003c", "\\u003C")):
         return True  # a placeholder opened by an escaped `<` (`\u003cset to the key 'password' in secret 'db'\u003e`,
         # kubectl describe in a Docker record): a raw `<` never starts a value the name rules read
+    value = _ESCAPED_END.sub("", value)  # a JSON-escaped line end a name rule read with the value (Docker `log` field)
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_algorithm(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
             is not None
-            or VERIFIER.match(text, pos) is not None or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
-            is not None or _sealed_at(text, pos, value))
+            or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
+            is not None or _sealed_at(text, pos, value) or public_in_slot(text, pos, value, announcer_name(text, pos)))
 
 
 # A last word that makes a name an identifier, digest, nonce or cursor.
@@ -283,6 +288,7 @@ IDENTIFIER_WORDS = frozenset({
     # OAuth `state` (RFC 6749 10.12: a CSRF binding echoed back in the redirect), SAML `RelayState`, OIDC `session_state`
     # (CLASSES12.md D18: public or bound to one flow; `code` and `code_verifier` are credentials and stay redacted)
     "state",
+    "peer",  # `wg show`'s `peer: <public key>` (wg(8): private and preshared keys print `(hidden)`), libp2p peer ids
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
 _BEARER_IDS = frozenset({"session", "sess", "sid", "csrf", "xsrf", "login", "auth", "oauth"})
@@ -349,6 +355,8 @@ def announcer_name(text: str, start: int) -> str | None:
                 p -= 1
             while p < q and not text[p].isascii() or p < q and not text[p].isalpha():
                 p += 1
+            if p > lo and text[p - 1] == "\\" and text[p] in "nrt":
+                p += 1  # `\npeer: <v>`: a JSON-escaped line end before the name is no part of it
             if p < q and (best is None or p <= best[0]):
                 best = (p, q)
         q -= 1
@@ -358,8 +366,9 @@ def announcer_name(text: str, start: int) -> str | None:
     return m.group("name") if m is not None and m.end() == start else None
 
 
-def announced_identifier(text: str, start: int) -> bool:
-    """True when the value at `start` is announced as an identifier, digest, nonce, cursor or public key."""
+def announced_identifier(text: str, start: int, value: str = "") -> bool:
+    """True when the value at `start` is announced as an identifier, digest, nonce, cursor or public key (and, given
+    the `value`, a client-side key its name marks public: clientkeys.py)."""
     if start == 0 or text[start - 1] not in _ANNOUNCER_ENDS:
         return False  # what ANNOUNCER can end with; the search below costs ~60 attempts per window position
     name = announcer_name(text, start)
@@ -369,7 +378,8 @@ def announced_identifier(text: str, start: int) -> bool:
         return False  # `private key file: '<base64 body line>'`: the file's content was printed, not its name
     if name == "S256" and _X5T_S256.search(text, max(0, start - 24), start) is not None:
         return in_jwk(text, start)  # `"x5t#S256": "<b64url>"` (the `#` ends the name the announcer reads)
-    return bool(_SSH_TYPES.match(name)) or is_identifier_name(name) or name in _JWK_PUBLIC and in_jwk(text, start)
+    return bool(_SSH_TYPES.match(name)) or is_identifier_name(name) or name in _JWK_PUBLIC and in_jwk(text, start) \
+        or bool(value) and public_by_name(name, value)
 
 
 # RFC 7517/7518/8037: a JSON Web Key's public members (RSA `n`, `e`; EC `x`, `y`; OKP `x`; `x5c` certificates)

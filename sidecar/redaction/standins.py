@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import re
 
-VERIFIER = re.compile(
-    r"\$(?:2[abxy]?|apr1|1|5|6|y|gy|7|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha(?:1|256|512))?)\$[./A-Za-z0-9$=,+-]{16,}"
-    r"|\{[0-9a-f]{40}[A-Za-z0-9./]{8}(?![A-Za-z0-9./])"
-    r"|@ByteArray\([A-Za-z0-9+/]{16,}={0,2}:[A-Za-z0-9+/]{40,}={0,2}\)")
+from .hashed import VERIFIER  # the verifier formats, each by its library's grammar (hashed.py)
+
 _WORD_PREFIX = re.compile(r"[A-Za-z]{2,12}[-_]")
 _PARTS = re.compile(r"[-_.]")
 

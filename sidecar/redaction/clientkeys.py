@@ -1,0 +1,48 @@
+"""Client-side keys of feature-flag and experimentation vendors: documented as safe in a browser or a mobile app
+(CLASSES16.md D38), issued beside a SERVER key of a similar shape that stays secret (A104, C36).
+
+Each vendor marks the public half its own way, so each is read by that mark, and the server twin by its own:
+- Statsig: client SDK keys start `client-`, server secrets `secret-` (Statsig docs "API keys").
+- GrowthBook: SDK connection client keys are `sdk-` + a short alphanumeric id (GrowthBook docs "SDK connections":
+  the client key is public); LaunchDarkly's SERVER SDK key is `sdk-<uuid>` (hyphens inside): not this shape.
+- LaunchDarkly: the client-side ID (24 hex) is "not secret" (LaunchDarkly docs "Keys"), named client-side ID
+  (`clientSideID`, `LD_CLIENT_SIDE_ID`); the `mob-` key is left judged.
+- Unleash: frontend tokens `<project>:<environment>.<hex>` are meant for browsers (Unleash docs "Frontend API");
+  backend and admin tokens have the same shape, so only a name that says frontend (`UNLEASH_FRONTEND_TOKEN`,
+  `frontendApiToken`) or the browser SDK's `clientKey` option (unleash-proxy-client, GrowthBook's JS SDK) keeps one.
+- Flagsmith: client-side environment keys are public; server-side keys start `ser.` (Flagsmith docs "SDK keys"): an
+  environment id or key without `ser.`, named so (`environmentID`, `FLAGSMITH_ENVIRONMENT_KEY`), is the public one.
+PostHog `phc_` is in keep.PUBLIC_PREFIXES already.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .secret_names import name_words
+
+_SHAPED = re.compile(r"client-[A-Za-z0-9]{20,64}|sdk-[A-Za-z0-9]{6,32}")
+_UNLEASH = re.compile(r"[\w*-]{1,64}:[\w*-]{1,64}\.[0-9a-f]{32,64}")
+_HEX24 = re.compile(r"[0-9a-f]{24}")
+_FLAGSMITH_CLIENT = re.compile(r"(?!ser\.)[A-Za-z0-9]{18,26}")
+
+
+def public_client_key(value: str) -> bool:
+    """A key whose own prefix says it is a vendor's client-side key (Statsig `client-`, GrowthBook `sdk-<id>`)."""
+    return _SHAPED.fullmatch(value) is not None
+
+
+def public_by_name(name: str | None, value: str) -> bool:
+    """A client-side key the NAME before it marks as the public half (LaunchDarkly client-side ID, Unleash frontend
+    token or browser `clientKey`, Flagsmith environment key without `ser.`)."""
+    if not name:
+        return False
+    v = value.strip("\"'")
+    words = name_words(name)
+    if "server" in words or "secret" in words or "admin" in words:
+        return False
+    if _HEX24.fullmatch(v) and "client" in words and "side" in words:
+        return True
+    if _UNLEASH.fullmatch(v):
+        return "frontend" in words or name.endswith("clientKey")
+    return "environment" in words and words[-1] in ("id", "key") and _FLAGSMITH_CLIENT.fullmatch(v) is not None

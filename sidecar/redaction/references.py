@@ -1,0 +1,88 @@
+"""Values in a secret's slot that say WHERE or WHICH a credential is, or hash a public value (CLASSES14.md D30-D31,
+CLASSES16.md D39, D41): each by its tool's documented grammar, so the slot's real value stays judged.
+
+- A `file://` URL to a local file (Pulsar `authParams=file:///path/token.jwt`, pulsar-client `client.conf` docs;
+  Kafka/NATS credential-file switches): the secret's location, like a plain path (keep._file_path).
+- An algorithm-prefixed digest of the length its algorithm makes (`sha256:<64 hex>`): Teleport `--ca-pin`, kubeadm
+  `--discovery-token-ca-cert-hash` (the SHA-256 of the cluster CA's PUBLIC key, kubeadm join docs), OCI digests. The
+  name may hold a secret word (`pin`); the value is a digest of something public. OpenShift's `sha256~<token>` is a
+  token (a `~`, not a `:`) and stays judged.
+- A Proxmox VE API token ID `USER@REALM!TOKENID` (pve docs "API Tokens": the ID names the token, the secret is the
+  UUID beside it; Terraform `pm_api_token_id`).
+- A JSON object of settings with no credential member in a secret's slot (Hasura's JWT secret given as `jwk_url`).
+- A WS-Security `#PasswordDigest` (OASIS UsernameToken Profile 1.1 s3.1: Base64(SHA-1(nonce + created + password)),
+  bound to a one-time nonce and a timestamp): the Password element says so in its Type attribute.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .clientkeys import public_by_name
+from .hashed import verifier_at
+from .secret_names import is_secret_name, name_words
+from .textstats import wordlike
+
+_FILE_URL = re.compile(r"file://(?:localhost)?(/(?:[A-Za-z0-9_.@-]+/)*[A-Za-z0-9_.@-]+)")
+_ALGO_DIGEST = re.compile(r"(?i:sha1:[0-9a-f]{40}|sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})"
+                          r"(?![0-9A-Za-z])")
+_PVE_TOKEN_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}@[a-z][a-z0-9-]{1,31}![A-Za-z][A-Za-z0-9_.-]{1,63}")
+_WORD = re.compile(r"[a-z]{2,}\d*|\d{1,6}|[A-Z][a-z]+\d*")
+_PASSWORD_DIGEST = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}>$")
+_PIECES = re.compile(r"[/_.@-]+")
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "pw", "passphrase", "passcode"})
+
+
+def public_in_slot(text: str, pos: int, value: str, name: str | None) -> bool:
+    """True when the value at `pos` after `name` (the announcer keep.py read) is not the secret its slot is for: a
+    stored verifier (hashed.py), a client-side key its name marks public (clientkeys.py), or a reference below."""
+    return verifier_at(text, pos, value, name) or public_by_name(name, value) or public_reference(text, pos, value) \
+        and (name is None or _PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
+
+
+def public_reference(text: str, pos: int, value: str) -> bool:
+    """True when the value at `pos` names a credential's file or id, or is a digest of a public value."""
+    v = value.strip("\"'")
+    f = _FILE_URL.fullmatch(v)
+    if f is not None:
+        return all(wordlike(p) for p in _PIECES.split(f.group(1)) if p)
+    if _ALGO_DIGEST.match(text, pos) is not None:
+        return True
+    pve = _PVE_TOKEN_ID.fullmatch(v)
+    if pve is not None and all(_WORD.fullmatch(w) for w in _PIECES.split(v.replace("!", ".")) if w):
+        return True  # every piece a word (`gw-sidecar@pve!metrics`), not a password with a `@` and a `!` in it
+    if v.startswith("{") and _plain_object(v):
+        return True
+    return text.startswith(">", pos - 1) and _PASSWORD_DIGEST.search(text, max(0, pos - 100), pos) is not None
+
+
+_URL = re.compile(r"https?://[\w.-]+(?::\d+)?(?:/[\w./%-]*)?(?:\?[\w=&.-]*)?")
+
+
+def _plain_object(v: str) -> bool:
+    """A JSON object of settings and no credential (Hasura `HASURA_GRAPHQL_JWT_SECRET='{"jwk_url": "https://..."}'`,
+    CLASSES16 D41): no member with a secret's name, and every value a URL, a number, a boolean or one word."""
+    try:
+        obj = json.loads(v.replace('\\"', '"'))
+    except ValueError:
+        return False
+    if not isinstance(obj, dict) or not obj:
+        return False
+    return all(isinstance(k, str) and not is_secret_name(k) and (
+        isinstance(x, bool | int | float) or isinstance(x, str) and (_URL.fullmatch(x) is not None or len(x) <= 32
+                                                                      and wordlike(x))) for k, x in obj.items())
+
+
+# the entropy fallback's view: the digest and the nonce beside it (the Nonce element, UsernameToken Profile s3.1)
+# (`<` and `>` as a Docker json-file record writes them: `\u003c`, `\u003e`)
+_WSSE_VALUE = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}?(?:>|\\u003e)(?P<d>[A-Za-z0-9+/=]{8,200})(?:<|\\u003c)"
+                         r"|(?:<|\\u003c)(?:\w{1,20}:)?Nonce(?:\s[^<>]{0,200}?)?(?:>|\\u003e)(?P<n>[A-Za-z0-9+/=]{8,200})"
+                         r"(?:<|\\u003c)")
+
+
+def reference_spans(text: str) -> list[tuple[int, int]]:
+    """Where a WS-Security password digest or its nonce is."""
+    if "PasswordDigest" not in text and "Nonce" not in text:
+        return []
+    return [m.span("d") if m.group("d") else m.span("n") for m in _WSSE_VALUE.finditer(text)]
