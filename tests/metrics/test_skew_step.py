@@ -203,3 +203,49 @@ async def test_a_writer_behind_that_goes_quiet_after_a_few_records(
         assert all(abs(d - (behind - (60.0 * i if shape == "ages_spread" else 0.0))) <= 2
                    for i, d in off_by.items()), off_by
     assert src.status()["clock_offset"] == 0.0  # the estimate proper is untouched: too few records
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("shape", ["live", "backlog"])
+async def test_a_writer_behind_near_the_lateness_bound_waits_what_is_left_of_it(
+        tmp_path: Path, seed: int, shape: str) -> None:
+    """A writer 80-105 s behind (120 s lateness bound): its records, as they stand, are within the old
+    40 s margin of the bound, so they were placed at once at their stamps - its first 7 records (before
+    the 8-record estimate) put 80-105 s early, before the stage they belong to. They now wait what is left
+    before the bound (metrics/held.py SAFETY) and the estimate places them. Twin: a backlog of records as
+    old, flushed in one read, is not a clock and stays at its stamps."""
+    import random
+
+    rng = random.Random(seed)
+    behind = round(rng.uniform(80.0, 105.0), 1)
+    clock = ManualClock(start=1_763_900_000.0)
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=3600)
+    await src.poll()
+    made: dict[int, float] = {}
+    if shape == "backlog":
+        with path.open("a") as f:
+            for i in range(10):
+                made[i] = clock.time() - behind + i * 2.0  # written long ago, flushed now
+                f.write(record(made[i], 0.0, i))
+        await src.poll()
+    else:
+        gap = rng.choice([1.0, 2.0, 3.0])  # 20-60 records a minute
+        for i in range(12):
+            clock.advance(gap / 2)
+            made[i] = clock.time()
+            with path.open("a") as f:
+                f.write(record(clock.time(), -behind, i))
+            clock.advance(gap / 2)
+            await src.poll()
+    for _ in range(40):  # the waits end
+        clock.advance(1.0)
+        await src.poll()
+    placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
+    assert sorted(placed) == sorted(made)
+    if shape == "live":
+        off = {i: round(placed[i] - made[i], 1) for i in made}
+        assert all(abs(d) <= 2 for d in off.values()), (behind, off)  # before: the first 7 at -behind
+    else:
+        assert all(abs(placed[i] - made[i]) <= 1 for i in made), placed  # at their stamps
