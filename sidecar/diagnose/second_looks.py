@@ -25,7 +25,8 @@ reply model refusing a provider's addition (strict_reply.py), an OOM kill by mem
 conditional write refused after another writer's (precondition.py), a miss of an object written moments before
 (unseen_write.py), a Redis BUSY while our own script runs (own_script.py), an
 account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
-(limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py).
+(limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py), connections
+lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -76,6 +77,7 @@ from .service_host import service_host_cause
 from .situation import Situation
 from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
+from .stop_grace import stop_grace_cause
 from .strict_reply import strict_reply_cause
 from .unseen_write import unseen_write_cause
 from .user_data import user_data_cause
@@ -109,7 +111,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_value_cause, user_data_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
-    own_script_cause, file_store_cause, limit_reached_cause, platform_cause,
+    own_script_cause, file_store_cause, limit_reached_cause, platform_cause, stop_grace_cause,
 )
 
 
