@@ -40,7 +40,7 @@ import base64
 import binascii
 import re
 
-from .secret_names import name_words
+from .secret_names import PASSWORD_WORDS, name_words
 
 # LMOWFv1("") and NTOWFv1("") (MS-NLMP 3.3.1), compared lowercase
 EMPTY_PASSWORD_HASHES = frozenset({"aad3b435b51404eeaad3b435b51404ee", "31d6cfe0d16ae931b73c59d7e0c089c0"})
@@ -64,7 +64,6 @@ VERIFIER = re.compile(
 _MARKS = ("$", "{", "@ByteArray")
 
 _HASH_WORDS = frozenset({"hash", "hashed", "pbkdf", "bcrypt", "crypt", "argon", "scrypt", "sha", "digest"})
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "pw", "passphrase"})
 _B64_DIGEST = re.compile(r"[A-Za-z0-9+/]{22,172}={0,2}|[0-9a-fA-F]{32,256}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
@@ -103,7 +102,7 @@ def verifier_at(text: str, pos: int, value: str, name: str | None) -> bool:
 
 def _hashed_password_name(name: str) -> bool:
     words = set(name_words(name))
-    return not _PASSWORD_WORDS.isdisjoint(words) and not _HASH_WORDS.isdisjoint(words)
+    return not PASSWORD_WORDS.isdisjoint(words) and not _HASH_WORDS.isdisjoint(words)
 
 
 def _digest(value: str) -> bool:

@@ -21,7 +21,7 @@ import re
 
 from .clientkeys import public_by_name
 from .hashed import verifier_at
-from .secret_names import is_secret_name, name_words
+from .secret_names import PASSWORD_WORDS, is_secret_name, name_words
 from .textstats import wordlike
 
 _FILE_URL = re.compile(r"file://(?:localhost)?(/(?:[A-Za-z0-9_.@-]+/)*[A-Za-z0-9_.@-]+)")
@@ -31,14 +31,13 @@ _PVE_TOKEN_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}@[a-z][a-z0-9-]{1,31}![A-Za-z][
 _WORD = re.compile(r"[a-z]{2,}\d*|\d{1,6}|[A-Z][a-z]+\d*")
 _PASSWORD_DIGEST = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}>$")
 _PIECES = re.compile(r"[/_.@-]+")
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "pw", "passphrase", "passcode"})
 
 
 def public_in_slot(text: str, pos: int, value: str, name: str | None) -> bool:
     """True when the value at `pos` after `name` (the announcer keep.py read) is not the secret its slot is for: a
     stored verifier (hashed.py), a client-side key its name marks public (clientkeys.py), or a reference below."""
     return verifier_at(text, pos, value, name) or public_by_name(name, value) or public_reference(text, pos, value) \
-        and (name is None or _PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
+        and (name is None or PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
 
 
 def public_reference(text: str, pos: int, value: str) -> bool:

@@ -178,7 +178,7 @@ _CAMEL_SECRET_ID = re.compile(r"SecretId|secretId")
 # A digest of a key or token names it and cannot be used (LiteLLM stores `hashed_token`); a password's hash is not
 # kept by this (an offline guess target).
 _HASHED = frozenset({"hash", "hashed", "digest", "sha256", "sha"})
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pw"})
+PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pw"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -198,7 +198,7 @@ def is_secret_name(name: str) -> bool:
     if words[-2:] == ["api", "hash"]:
         return True  # MTProto's application secret (my.telegram.org; Telethon, Pyrogram, TDLib `api_hash`, gramjs
         # `apiHash`): named a hash, used as a credential beside the public `api_id` (set 14 spec-out)
-    if not _HASHED.isdisjoint(words) and _PASSWORD_WORDS.isdisjoint(words):
+    if not _HASHED.isdisjoint(words) and PASSWORD_WORDS.isdisjoint(words):
         return False  # LiteLLM `key_hash`, `hashed_token`: a digest that names a key (CLASSES10.md D2)
     if announces_nonce(words):
         return False  # `Sec-WebSocket-Key`, `next_page_token`: a nonce or a cursor (keep.py)
