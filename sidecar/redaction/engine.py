@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
+from .hintscan import BitScan
 
 
 class Rule:
@@ -62,14 +62,8 @@ class RuleSet:
 def _compile(rules: tuple[Rule, ...], name_gate_hints: Iterable[str]) -> tuple[Any, int, Apply]:
     """(automaton, name bit, `apply(text, counts)`): `rules` run in order on `text`; `counts` (when given) gets the new
     marks by kind."""
-    automaton = ahocorasick.Automaton()
-    for i, r in enumerate(rules):
-        for h in r.hints:
-            automaton.add_word(h, automaton.get(h, 0) | 1 << i)  # a bit per rule: OR-ed per line, read in order
-    name_bit = len(rules)
-    for h in name_gate_hints:
-        automaton.add_word(h, automaton.get(h, 0) | 1 << name_bit)
-    automaton.make_automaton()
+    automaton = BitScan([*(r.hints for r in rules), name_gate_hints])  # a bit per rule: OR-ed per line, read in order
+    name_bit = len(rules)  # (the last group: the name gate's hints)
     needs_name = sum(1 << i for i, r in enumerate(rules) if r.needs == "name")
     needs_hex32 = sum(1 << i for i, r in enumerate(rules) if r.needs == "hex32")
     needs_cased = sum(1 << i for i, r in enumerate(rules) if r.needs.startswith("cased:"))

@@ -45,8 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
-
+from .hintscan import BitScan
 from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
 from .spans import mark_spans
@@ -178,20 +177,14 @@ GRAMMARS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
 GRAMMAR_HINTS = tuple(dict.fromkeys(h for hints, _ in GRAMMARS for h in hints))
 # Which rows a text's hints let through, in one Aho-Corasick pass (a bit per row): an `in` test per hint of ~35 rows
 # cost ~35 us a text, more than the rows' patterns on bench/redaction.py's lines (engine.py: the same automaton idea).
-_ROW_SCAN = ahocorasick.Automaton()
-for _row, (_hints, _) in enumerate(GRAMMARS):
-    for _h in _hints:
-        _ROW_SCAN.add_word(_h, _ROW_SCAN.get(_h, 0) | 1 << _row)
-_ROW_SCAN.make_automaton()
+_ROW_SCAN = BitScan(hints for hints, _ in GRAMMARS)
 _PROXY_CONTEXT = re.compile(r"(?i)vless|vmess|tuic|xtls|\\{0,3}\"(?:flow|alterId|alter_id)\\{0,3}\"")
 
 
 def grammar_sub(mark: str) -> Callable[[str], str]:
     """Mark each grammar's secret fields (the table above) in every row whose hints occur in `text`."""
     def sub(text: str) -> str:
-        rows = 0
-        for _, bits in _ROW_SCAN.iter(text.lower()):
-            rows |= bits
+        rows = _ROW_SCAN.bits(text.lower())
         spans: list[tuple[int, int]] = []
         proxy: bool | None = None  # is the record a proxy's user list? (asked once per text, on the first uuid)
         for i, (hints, rx) in enumerate(GRAMMARS):

@@ -25,8 +25,7 @@ import heapq
 import re
 from collections.abc import Callable
 
-import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
-
+from .hintscan import BitScan
 from .keep import keeps_value
 from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
@@ -130,13 +129,8 @@ ROW_HINTS = ("chpasswd", "key", "|", ") \"", ") \\\"", "reg_", "value", "</key>"
 
 # each grammar's literals, found in one Aho-Corasick pass over the text as written and one over it lowered (a bit per
 # grammar): an `in` test per literal of 21 grammars cost more than the patterns it spared (keyfiles.py's _ROW_SCAN)
-_AS_WRITTEN, _LOWERED = ahocorasick.Automaton(), ahocorasick.Automaton()
-for _rank, (_, _needs, _lowered) in enumerate(_GRAMMARS):
-    _scan = _LOWERED if _lowered else _AS_WRITTEN
-    for _n in _needs:
-        _scan.add_word(_n, _scan.get(_n, 0) | 1 << _rank)
-_AS_WRITTEN.make_automaton()
-_LOWERED.make_automaton()
+_AS_WRITTEN = BitScan(() if lowered else needs for _, needs, lowered in _GRAMMARS)
+_LOWERED = BitScan(needs if lowered else () for _, needs, lowered in _GRAMMARS)
 _FILE_NAME = re.compile(r".*\.[A-Za-z0-9]{2,5}")
 
 
@@ -148,11 +142,7 @@ def _stream_key(v: str) -> bool:
 def _grammar_matches(text: str) -> list[re.Match[str]]:
     """The matches of the grammars whose literal `text` holds, leftmost first and not overlapping (ties: the grammar
     listed first), as finditer over their alternation gives them."""
-    ranks = 0
-    for _, bits in _AS_WRITTEN.iter(text):
-        ranks |= bits
-    for _, bits in _LOWERED.iter(text.lower()):
-        ranks |= bits
+    ranks = _AS_WRITTEN.bits(text) | _LOWERED.bits(text.lower())
     # One candidate per grammar: its first match at or after the scan's position. Candidates are taken leftmost
     # first (ties: the grammar listed first); after each step a grammar searches again from the new position, so a
     # match that overlapped a taken one does not hide that grammar's next match (review r13: finditer's own next

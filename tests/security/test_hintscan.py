@@ -64,3 +64,18 @@ def test_no_hint_no_start() -> None:
 def test_empty_hint_refused() -> None:
     with pytest.raises(ValueError):
         HintScan(("key", ""))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bitscan_bits_are_the_groups_whose_literal_occurs(seed: int) -> None:
+    """BitScan (the engine's rules, positions.py's grammars, keyfiles.py's rows): bit i set exactly when a literal of
+    group i occurs, with literals shared between groups, nested in each other, and empty groups."""
+    from sidecar.redaction.hintscan import BitScan
+
+    r = random.Random(seed)
+    groups = [tuple(r.sample([*LISTS["overlapping"], *LISTS["prefix_short_first"], "user_", "rtmp"], r.randint(0, 4)))
+              for _ in range(12)]
+    scan = BitScan(groups)
+    for _ in range(200):
+        text = _text(r, LISTS["overlapping"] + LISTS["prefix_long_first"] + ("user_", "rtmp"))
+        assert scan.bits(text) == sum(1 << i for i, g in enumerate(groups) if any(w in text for w in g))
