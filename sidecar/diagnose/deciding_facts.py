@@ -100,6 +100,7 @@ W_LEVEL = {"WARNING": 0.45, "ERROR": 0.6, "CRITICAL": 0.6}  # class 4
 # classes 2-4 weigh fully within NEAR lines of the error, half further (`_score`)
 NEAR = 5
 W_SETTING = 0.5  # NAME=value (class 5)
+W_CONFIG_SETTING = 0.15  # NAME=value again when the answer is config: quoted by its class alone (_config_setting)
 W_VALUE = 0.2  # a version, a size or a limit word (class 5), each
 W_LOGGER = 0.3  # the error's own logger: the component logs its own steps before it fails
 W_REPLY = 0.45  # the HTTP client's record of the reply, next to the error (class 4's "what happened just then")
@@ -252,12 +253,15 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     for rec in records:
         for t in rec.tokens & ours:
             df[t] = df.get(t, 0) + 1
+    said = " ".join(inp.messages()).lower() if category == "config" else ""
     kept: list[tuple[float, _Record, str, frozenset[str]]] = []
     seen: set[str] = set()
     own_remotes: set[str] | None = None
     for rec in records:  # the score first (cheap); the tests that read the record again only for the records it keeps
         shared = rec.tokens & ours
         score = _score(rec, sum(W_LINK / df[t] for t in shared), inp)
+        if category == "config" and SETTING.search(rec.message):
+            score += _config_setting(rec.message, said)
         if score < MIN_SCORE:
             continue
         theirs = request_id(rec.line)
@@ -286,6 +290,17 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
         source = rec.source.rsplit(".", 1)[-1] if rec.source else None
         out.append(Fact(_quote(text, shared), source, at.group(1) if at else None, rec.offset, round(score, 2)))
     return out
+
+
+def _config_setting(message: str, error_words: str) -> float:
+    """What a printed setting adds when the answer is config: the setting is then what the answer rests on, so it is
+    quoted by its class alone (W_CONFIG_SETTING: a settings line printed at start-up, tens of records before the error,
+    scored W_SETTING and was left out - gen-dev CLASSES10 H2's relay URL); a setting whose VALUE the error names
+    (`EXAI_CA_BUNDLE=certs` beside `Is a directory: 'certs'`) is linked to it like a shared token, whatever the
+    value's shape (class 1 reads only distinctive shapes)."""
+    linked = any(len(v) >= 3 and re.search(rf"(?<![\w.]){re.escape(v.lower())}(?![\w])", error_words)
+                 for m in SETTING.finditer(message) if (v := m.group("value").strip("'\"")))
+    return W_CONFIG_SETTING + (W_LINK if linked else 0.0)
 
 
 def _own_remotes(inp: DiagnosisInput, sit: Situation) -> set[str]:

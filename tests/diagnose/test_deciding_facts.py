@@ -174,3 +174,34 @@ def test_a_change_tools_own_record_is_quoted(seed: int, twin: bool) -> None:
         r["t"] = t
     d = RULES.diagnose(excerpt_to_input(_excerpt(records, rng.choice(["text", "json"]))))
     assert (step in d.root_cause) is not twin, d.root_cause
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_config_answer_quotes_the_setting_printed_long_before(seed: int, tmp_path: Any, monkeypatch: Any) -> None:
+    """A config answer rests on a setting: its start-up line is quoted though many records stand between (a setting
+    alone scored under MIN_SCORE), the setting whose VALUE the error names first; a non-config answer never quotes it
+    (the config gate)."""
+    rng = random.Random(f"{seed}-config")
+    name = rng.choice(["certs", "bundle", "ca", "keys", "tls"]) + rng.choice(["", "_dir", "d"])
+    named, other = rng.sample(["EXAI_CA_BUNDLE", "SSL_CERT_FILE", "ALERT_CA_PATH", "UPLOAD_CERT_DIR"], 2)
+    (tmp_path / name).mkdir()
+    monkeypatch.chdir(tmp_path)
+    try:
+        open(name).close()  # noqa: SIM115 - the real IsADirectoryError is the point
+    except IsADirectoryError as exc:
+        failure: BaseException = exc
+    settings = [{"level": "INFO", "logger": "src.core.env_config", "message": f"{other}=/etc/ssl/{rng.randint(1, 99)}.pem"},
+                {"level": "INFO", "logger": "src.core.env_config", "message": f"{named}={name}"}]
+    rng.shuffle(settings)
+    fillers = [{"level": "INFO", "logger": rng.choice(LOGGERS), "message": f"scheduler tick {i} done"}
+               for i in range(rng.randint(6, 9))]
+    error = {"level": "ERROR", "logger": rng.choice(LOGGERS), "message": f"cannot load {rng.choice(['certs', 'the bundle'])}",
+             "exc": "".join(traceback.format_exception(failure)).rstrip()}
+    records = [*settings, *fillers, error]
+    for t, r in enumerate(records):
+        r["t"] = t
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, rng.choice(["text", "json"]))))
+    assert d.category == "config", d
+    quoted = d.root_cause.split("The log around it:", 1)[-1]
+    assert f"{named}={name}" in quoted, quoted
+    assert other not in quoted or quoted.index(named) < quoted.index(other), quoted
