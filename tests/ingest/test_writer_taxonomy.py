@@ -72,7 +72,8 @@ NOT generated yet (listed so nobody reads the taxonomy as complete): `faulthandl
 (watchdog) output; asyncio's `Task exception was never retrieved` (logged by asyncio's logger with a
 header: a logged record); a `print` without newline flushed at exit AFTER the traceback (glued before
 the next start's first header); `--details` attributes changing within one capture; RotatingFileHandler `mode='w'` (forced to 'a' when maxBytes > 0);
-logrotate `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver.
+logrotate `shred`, `maxsize`/`minsize`, `sharedscripts`, `su`; Docker `local` driver (read since round 14,
+generated in tests/ingest/test_docker_local.py, not here).
 
 The sidecar's life: stopped and started at any point - between records, before a rollover the
 writer is about to do, between logrotate's steps, while writers write and rotate.
