@@ -155,12 +155,14 @@ def _distinctive(tok: str) -> bool:
     return bool(_MARK.search(tok)) or (tok.isupper() and len(tok) >= 4)
 
 
-def _record(raw: str, offset: int) -> _Record | None:
+def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | None:
     """A candidate record of one line (any shape: the gateway's text, JSON lines, Docker json-file, another program's
-    grammar, a bare line), or None for a traceback line or an empty one."""
+    grammar, a bare line), or None for a traceback line or an empty one; `text` is the line already read by
+    as_text_lines when the caller did (read once)."""
     line = raw[:LINE]
     if line.lstrip().startswith("{"):
-        line = " ".join(as_text_lines([line]))[:LINE]  # JSON lines / Docker json-file, as the gateway's text
+        # JSON lines / Docker json-file, as the gateway's text
+        line = " ".join(text if text is not None else as_text_lines([line]))[:LINE]
     if not line.strip() or _TRACEBACK_LINE.match(line):
         return None
     header = _DIALECT.parse_header(line)
@@ -187,25 +189,29 @@ def _records(lines: list[tuple[str, int]]) -> list[_Record]:
     out: list[_Record] = []
     for raw, off in lines:
         last = out[-1] if out else None
-        if last is not None and last.offset == off - 1 and raw.lstrip().startswith("{") and as_text_lines([raw]) == [raw]:
+        text = as_text_lines([raw]) if raw.lstrip().startswith("{") else None
+        if last is not None and last.offset == off - 1 and text == [raw]:
             fields = raw.strip()[:LINE]
             last.message, last.line = f"{last.message} {fields}", f"{last.line} {fields}"
             last.tokens = frozenset(last.tokens | _tokens(fields))
             last.offset = off
             continue
-        rec = _record(raw, off)
+        rec = _record(raw, off, text if len(raw) <= LINE else None)  # a longer line is read cut (_record)
         if rec is not None:
             out.append(rec)
     return out
 
 
-def _error_tokens(inp: DiagnosisInput) -> set[str]:
-    """What the error record names: its messages, its record's own lines (not the frames' source) and the frames'
-    function names."""
-    tail = inp.traceback[-8192:]
-    kept = [ln for ln in tail.splitlines() if not ln.startswith("    ") and not ln.lstrip().startswith('File "')]
-    out = _tokens(" ".join([*inp.messages(), *kept]))
-    out.update(fn for fn in _FRAME.findall(tail) if "_" in fn and not fn.startswith("<"))
+def _said(inp: DiagnosisInput) -> str:
+    """The error record's own words: its messages and its lines that are not a frame or a frame's source."""
+    kept = [ln for ln in inp.traceback[-8192:].splitlines() if not ln.startswith("    ") and not ln.lstrip().startswith('File "')]
+    return " ".join([*inp.messages(), *kept])
+
+
+def _error_tokens(inp: DiagnosisInput, said: str) -> set[str]:
+    """What the error record names: its own words (`said`, _said) and the frames' function names."""
+    out = _tokens(said)
+    out.update(fn for fn in _FRAME.findall(inp.traceback[-8192:]) if "_" in fn and not fn.startswith("<"))
     return out
 
 
@@ -246,7 +252,8 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
                 if _STAMP.search(raw[:40]) and (rec := _record(raw, i + 1)) is not None and rec.system]
     if not records:
         return []
-    ours = _error_tokens(inp)
+    own_words = _said(inp)
+    ours = _error_tokens(inp, own_words)
     own_request = request_id("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
     own_shape = {_shape(m) for m in inp.messages()}
     df: dict[str, int] = {}
@@ -267,13 +274,14 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
         theirs = request_id(rec.line)
         if theirs is not None and own_request is not None and theirs != own_request:
             continue  # another request's record (following.py)
-        if _shape(rec.message) in own_shape or _shape(rec.message) in seen:
+        shape = _shape(rec.message)
+        if shape in own_shape or shape in seen:
             continue  # the error itself logged again, or a record already kept
         text = rec.message
         if SETTING_NAME.search(text) and category != "config":
             continue  # a named setting reads as the cause: only where the rules decided a setting is (docstring)
         if own_remotes is None:
-            own_remotes = _own_remotes(inp, sit)
+            own_remotes = _own_remotes(inp, sit, own_words)
         if SETTING.search(text):
             cut = _own_settings(text, own_remotes)
             if cut is None:
@@ -281,7 +289,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
             text = cut
         if not remotes_named(SETTING.sub("", text), rec.source).issubset(own_remotes):
             continue  # a record of another remote (module docstring)
-        seen.add(_shape(rec.message))
+        seen.add(shape)
         kept.append((score, rec, text, shared))
     kept.sort(key=lambda k: (-k[0], abs(k[1].offset)))
     out = []
@@ -303,12 +311,11 @@ def _config_setting(message: str, error_words: str) -> float:
     return W_CONFIG_SETTING + (W_LINK if linked else 0.0)
 
 
-def _own_remotes(inp: DiagnosisInput, sit: Situation) -> set[str]:
+def _own_remotes(inp: DiagnosisInput, sit: Situation, said: str) -> set[str]:
     """The remotes the error's OWN record names (situation.py also reads the nearest context line: a Kimi prompt being
     built before a template error does not make the template error Kimi's): its words, not its frames (a package in a
-    frame is situation's `remote_named_by_record`)."""
-    said = [ln for ln in inp.traceback[-8192:].splitlines() if not ln.startswith("    ") and not ln.lstrip().startswith('File "')]
-    return remotes_named(" ".join([*inp.messages(), *said]), inp.logger) | ({sit.remote} if sit.remote and sit.remote_named_by_record else set())
+    frame is situation's `remote_named_by_record`); `said` is the record's own words (_said)."""
+    return remotes_named(said, inp.logger) | ({sit.remote} if sit.remote and sit.remote_named_by_record else set())
 
 
 def _own_settings(message: str, own_remotes: set[str]) -> str | None:
