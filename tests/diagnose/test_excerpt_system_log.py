@@ -108,3 +108,19 @@ def test_the_platforms_own_failure_message_gets_the_doctrines_category(seed: int
         after = [rng.choice(_COMMANDS).format(**fill)]
         d = RULES.diagnose(excerpt_to_input("\n".join([*before, failure.format(**fill), *after]), bare=True))
         assert d.category == category and d.confidence <= 0.5, (failure, d.rule, d.summary)
+
+
+@pytest.mark.xfail(strict=True, reason="review r14: platform_causes.py:88-96 reads every image pull failure that is not "
+                   "one of _PATH_FAILS as config ('the reference or its credentials'); a registry answering 5xx is the "
+                   "registry's outage - the reference may be right - and must not read as config")
+@pytest.mark.parametrize("seed", range(3))
+def test_an_image_pull_refused_by_a_registry_outage_is_not_config(seed: int) -> None:
+    rng = random.Random(seed)
+    host = rng.choice(["ghcr.io", "registry.gitlab.com", "quay.io", "harbor.internal:8443"])
+    ref = f"{host}/acme/{rng.choice(['gw', 'exai-daemon'])}:4.{rng.randint(2, 9)}.1"
+    status = rng.choice(["500 Internal Server Error", "502 Bad Gateway", "503 Service Unavailable"])
+    failure = (f"prod  {rng.randint(10, 59)}s  Warning  Failed  pod/gw-{rng.randrange(16**6):06x}-q1  Failed to pull image "
+               f'"{ref}": rpc error: code = Unknown desc = failed to resolve reference "{ref}": unexpected status from '
+               f"HEAD request to https://{host}/v2/acme/gw/manifests/4.2.1: {status}")
+    d = RULES.diagnose(excerpt_to_input(failure, bare=True))
+    assert d.category != "config", (status, d.rule, d.summary)
