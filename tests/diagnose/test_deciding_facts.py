@@ -205,3 +205,25 @@ def test_a_config_answer_quotes_the_setting_printed_long_before(seed: int, tmp_p
     quoted = d.root_cause.split("The log around it:", 1)[-1]
     assert f"{named}={name}" in quoted, quoted
     assert other not in quoted or quoted.index(named) < quoted.index(other), quoted
+
+
+@pytest.mark.xfail(strict=True, reason="review r14: deciding_facts._score (line ~230) searches the LOGGER name for "
+                   "_CHANGE's words, so a logger of a resource or a report that only names deployments, migrations or "
+                   "restore points (src.api.deployments, app.migrations_report.reader) marks its record a change like "
+                   "alembic's: the query twin of test_a_change_tools_own_record_is_quoted, under such a logger, is quoted")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_logger_naming_a_change_resource_is_no_change_tool(seed: int) -> None:
+    rng = random.Random(f"{seed}-tool-resource")
+    exc = _failures(rng)
+    logger = rng.choice(["src.api.deployments", "app.migrations_report.reader", "billing.restore_points.query",
+                         "admin.deployments_view"])
+    table = rng.choice(["conversations", "usage_events", "uploads"])
+    step = f"{rng.randint(10, 99):04d}_{table}_{rng.choice(['meta', 'idx', 'jsonb'])}.sql"
+    fact = {"level": "INFO", "logger": logger, "message": f"running {step}: ALTER TABLE {table} ALTER COLUMN meta TYPE jsonb"}
+    error = {"level": "ERROR", "logger": rng.choice(LOGGERS), "message": "insert failed",
+             "exc": "".join(traceback.format_exception(exc)).rstrip()}
+    records = [{"level": "INFO", "logger": "src.core.jobs", "message": "scheduler tick 3 done"}, fact, error]
+    for t, r in enumerate(records):
+        r["t"] = t
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, rng.choice(["text", "json"]))))
+    assert step not in d.root_cause, (logger, d.root_cause)
