@@ -16,24 +16,22 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ..ingest.formats import TextDialect
 from .codes import redis_reply_entry
 from .model import Diagnosis, DiagnosisInput, one_line
 
 CONFIDENCE = 0.5  # two records tied by time and the script call, never confident
 WINDOW_SECONDS = 300.0
-_HEADER = re.compile(r"^(?P<t>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(?:[.,]\d{1,6})? +[A-Z]+ +(?P<logger>[\w.\-]+):")
+_DIALECT = TextDialect()  # the ingest stage's header grammar (every format it reads), not a regex of our own
 _OURS = re.compile(r"^(?:src|utils|tools)\.")
 _SCRIPT = re.compile(r"\b(?:EVAL(?:SHA)?(?:_RO)?|FCALL(?:_RO)?|register_script|SCRIPT LOAD)\b|[\w\-]+\.lua\b")
 
 
 def _at(line: str) -> tuple[datetime, str] | None:
-    m = _HEADER.match(line)
-    if m is None:
+    header = _DIALECT.parse_header(line[:2048])
+    if header is None or header.timestamp is None or not header.logger:
         return None
-    try:
-        return datetime.fromisoformat(m["t"].replace(" ", "T")), m["logger"]
-    except ValueError:
-        return None
+    return header.timestamp, header.logger
 
 
 def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput, one_line
 from .recovered import _FAILURE as FAILURE_WORDS
 
@@ -32,27 +33,29 @@ _ID = re.compile(r"""['"](?P<q>[0-9a-f][0-9a-f-]{5,63})['"]|\b(?P<u>[0-9a-f]{8}-
 _WRITE = re.compile(r"\b(?:creat(?:ed|ing)|insert(?:ed|ing)|sav(?:ed|ing)|stor(?:ed|ing)|wr(?:ote|itten|iting)|"
                     r"persist(?:ed|ing)|upsert(?:ed|ing))\b", re.I)
 # the writing record's own level (the gateway's header): a WARNING/ERROR record of the write is its failure
-_FAILED_LEVEL = re.compile(r"^\S+ \S+ (?:WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")
-_TIME = re.compile(r"^(?P<t>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,6})?)")
 # a setting record routing reads to a replica: READ_URL/REPLICA names, or a replica host in a key=value setting
 _READ_ROUTE = re.compile(r"\b[A-Z][A-Z0-9_]*(?:READ|REPLICA)[A-Z0-9_]*(?:URL|HOST|DSN)\s*=|"
                          r"\b\w*replica\w*\b[^\n]{0,80}\breads?\b|\breads?\b[^\n]{0,80}\breplica", re.I)
 
 
+_DIALECT = TextDialect()  # the ingest stage's header grammar (every format it reads), not a regex of our own
+_FAILED = frozenset({"WARNING", "ERROR", "CRITICAL", "FATAL"})
+
+
 def _time(line: str) -> datetime | None:
-    m = _TIME.match(line)
-    if m is None:
-        return None
-    try:
-        return datetime.fromisoformat(m["t"].replace(",", ".").replace(" ", "T"))
-    except ValueError:
-        return None
+    header = _DIALECT.parse_header(line[:2048])
+    return header.timestamp if header is not None else None
+
+
+def _failed_level(line: str) -> bool:
+    header = _DIALECT.parse_header(line[:2048])
+    return header is not None and header.level in _FAILED
 
 
 def _wrote(line: str) -> bool:
     """A record of a write that happened: a write verb, and neither a failure level nor a failure word (recovered.py's:
     'error creating X', 'failed saving X', 'gave up writing X' show the object never existed - review r13)."""
-    return bool(_WRITE.search(line)) and not _FAILED_LEVEL.match(line) and not FAILURE_WORDS.search(line)
+    return bool(_WRITE.search(line)) and not _failed_level(line) and not FAILURE_WORDS.search(line)
 
 
 def _object_id(text: str) -> str | None:
