@@ -227,3 +227,21 @@ def test_a_logger_naming_a_change_resource_is_no_change_tool(seed: int) -> None:
         r["t"] = t
     d = RULES.diagnose(excerpt_to_input(_excerpt(records, rng.choice(["text", "json"]))))
     assert step not in d.root_cause, (logger, d.root_cause)
+
+
+@pytest.mark.xfail(strict=True, reason="review r14: deciding_facts._DENIAL (line ~343) drops EVERY `key=0` / "
+                   "`\"key\": 0` from a quote, but a zero of what is LEFT (available=0, remaining=0, ready=0, "
+                   "free_bytes=0, healthy_upstreams=0) is exhaustion - the deciding fact of a pool/quota/disk/capacity "
+                   "error - not evidence against a cause; the denial class is a flag or a count of an event "
+                   "(OOMKilled=false, evicted=0, retried=None)")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_resource_left_at_zero_stays_in_the_quote(seed: int) -> None:
+    from sidecar.diagnose.deciding_facts import _quote
+
+    rng = random.Random(f"{seed}-exhausted")
+    key = rng.choice(["available", "remaining", "free_slots", "ready", "healthy_upstreams", "tokens_left", "idle"])
+    other = f"size={rng.randint(5, 50)}"
+    said = rng.choice([f"pool stats: {other} {key}=0 waiting={rng.randint(1, 30)}",
+                       f'{{"{key}": 0, "limit": {rng.randint(100, 900)}, "reset": {rng.randint(1, 60)}}}',
+                       f"upstream health: {key}={rng.choice(['0', '0.0'])}, {other}"])
+    assert key in _quote(said, frozenset()), said
