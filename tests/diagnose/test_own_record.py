@@ -109,3 +109,20 @@ def test_a_library_reraise_is_not_quoted(seed: int) -> None:
                f"    {reraise}\nRuntimeError: server closed the connection unexpectedly")
     d = RULES.diagnose(excerpt_to_input(excerpt))
     assert reraise not in d.root_cause, d.root_cause
+
+
+@pytest.mark.xfail(strict=True, reason="review r14: own_record.record_fields (own_record.py:99, _ABSENT) leaves out "
+                   "every field whose value is 0, so the error record's own `available: 0` / `remaining: 0` - the "
+                   "exhaustion that IS the failure - is never quoted, like a denial (oom_killed=0); the same class as "
+                   "deciding_facts._DENIAL's test_a_resource_left_at_zero_stays_in_the_quote")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_error_records_resource_left_at_zero_is_quoted(seed: int) -> None:
+    rng = random.Random(f"{seed}-left")
+    key = rng.choice(["available", "remaining", "free_slots", "tokens_left", "idle_connections"])
+    size = f"pool_{rng.choice(['db', 'kimi', 'uploads'])}"
+    extra = {"pool": size, key: 0} if rng.random() < 0.5 else {"response": {"pool": size, key: 0}}
+    excerpt = _logged(rng.choice(LOGGERS), rng.choice(["acquire failed", "request refused", "write refused"]),
+                      extra, None, docker=rng.random() < 0.5)
+    d = RULES.diagnose(excerpt_to_input(excerpt))
+    assert size in d.root_cause, d.root_cause  # the record's fields are quoted
+    assert key in d.root_cause, d.root_cause  # and the exhausted one among them
