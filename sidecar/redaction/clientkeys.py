@@ -32,6 +32,12 @@ def public_client_key(value: str) -> bool:
     return _SHAPED.fullmatch(value) is not None
 
 
+def named_shape(value: str) -> bool:
+    """The value has a shape `public_by_name` can keep (read first: the name costs a backward scan)."""
+    v = value.strip("\"'")
+    return bool(_HEX24.fullmatch(v) or _UNLEASH.fullmatch(v) or _FLAGSMITH_CLIENT.fullmatch(v))
+
+
 def public_by_name(name: str | None, value: str) -> bool:
     """A client-side key the NAME before it marks as the public half (LaunchDarkly client-side ID, Unleash frontend
     token or browser `clientKey`, Flagsmith environment key without `ser.`)."""

@@ -79,9 +79,9 @@ def verifier_spans(text: str) -> list[tuple[int, int]]:
     empty password's LM/NT hash."""
     spans = [m.span() for m in VERIFIER.finditer(text)] if any(k in text for k in _MARKS) else []
     low = text.lower()
-    if any(g in low for g in _NAMED_GATE):
+    if any(g in low for g in _NAMED_GATE) and any(p in low for p in ("pass", "pw")):
         spans += [m.span("v") for m in _NAMED.finditer(text)
-                  if _hashed_password_name(m.group("name")) and _digest(m.group("v"))]
+                  if _hashed_password_name(m.group("name")) and digest_shaped(m.group("v"))]
     for const in EMPTY_PASSWORD_HASHES:
         i = low.find(const)
         while i >= 0:
@@ -97,7 +97,7 @@ def verifier_at(text: str, pos: int, value: str, name: str | None) -> bool:
         return True
     if VERIFIER.match(text, pos) is not None:
         return True
-    return name is not None and _hashed_password_name(name) and _digest(value)
+    return name is not None and _hashed_password_name(name) and digest_shaped(value)
 
 
 def _hashed_password_name(name: str) -> bool:
@@ -105,7 +105,7 @@ def _hashed_password_name(name: str) -> bool:
     return not PASSWORD_WORDS.isdisjoint(words) and not _HASH_WORDS.isdisjoint(words)
 
 
-def _digest(value: str) -> bool:
+def digest_shaped(value: str) -> bool:
     """A hex or base64 digest of 16-128 bytes (MD5's to SHA-512's with a salt)."""
     if _B64_DIGEST.fullmatch(value) is None:
         return False

@@ -271,7 +271,7 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_algorithm(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
             is not None
             or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
-            is not None or _sealed_at(text, pos, value) or public_in_slot(text, pos, value, announcer_name(text, pos)))
+            is not None or _sealed_at(text, pos, value) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))
 
 
 # A last word that makes a name an identifier, digest, nonce or cursor.

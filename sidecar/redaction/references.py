@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
-from .clientkeys import public_by_name
-from .hashed import verifier_at
+from .clientkeys import named_shape, public_by_name
+from .hashed import digest_shaped, verifier_at
 from .secret_names import PASSWORD_WORDS, is_secret_name, name_words
 from .textstats import wordlike
 
@@ -33,11 +34,19 @@ _PASSWORD_DIGEST = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}>$")
 _PIECES = re.compile(r"[/_.@-]+")
 
 
-def public_in_slot(text: str, pos: int, value: str, name: str | None) -> bool:
-    """True when the value at `pos` after `name` (the announcer keep.py read) is not the secret its slot is for: a
-    stored verifier (hashed.py), a client-side key its name marks public (clientkeys.py), or a reference below."""
-    return verifier_at(text, pos, value, name) or public_by_name(name, value) or public_reference(text, pos, value) \
-        and (name is None or PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
+def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | None]) -> bool:
+    """True when the value at `pos` after the name `name_at()` reads (keep.announcer_name, asked only when the value's
+    shape needs it: a backward scan per value) is not the secret its slot is for: a stored verifier (hashed.py), a
+    client-side key its name marks public (clientkeys.py), or a reference below."""
+    if verifier_at(text, pos, value, None):
+        return True
+    named = digest_shaped(value) or named_shape(value)
+    ref = public_reference(text, pos, value)
+    if not named and not ref:
+        return False
+    name = name_at()
+    return named and (verifier_at(text, pos, value, name) or public_by_name(name, value)) or ref and (
+        name is None or PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
 
 
 def public_reference(text: str, pos: int, value: str) -> bool:
