@@ -63,7 +63,7 @@ from .clientkeys import public_by_name, public_client_key
 from .hashed import verifier_spans
 from .points import ec_public_point
 from .references import public_in_slot, reference_spans
-from .secret_names import announces_nonce, is_secret_name, name_words
+from .secret_names import PASSWORD_WORDS, announces_nonce, is_secret_name, name_words
 from .standins import is_sequence_dummy, is_verifier
 from .textstats import wordlike
 
@@ -259,6 +259,19 @@ _BYTE_COUNT = re.compile(r"\d{1,6}[ \t]+bytes\b")
 _ESCAPED_END = re.compile(r"(?:\\[nrt])+$")
 
 
+_SECRET_SLOT_WORDS = frozenset(("secret", "server", "admin")) | PASSWORD_WORDS
+
+
+def _client_key_in_secret_slot(text: str, pos: int, value: str) -> bool:
+    """A vendor's client-key prefix (`client-`, `sdk-<id>`) under a name that says secret, server, admin or password
+    (`STATSIG_SERVER_SECRET=client-...`, `password=sdk-...`): the prefix marks the public half only where the name
+    does not say otherwise (clientkeys.py); any value can be pasted into a password slot (review r14)."""
+    if not public_client_key(value.strip().strip("\"'`")):
+        return False
+    name = announcer_name(text, pos)
+    return name is not None and not _SECRET_SLOT_WORDS.isdisjoint(name_words(name))
+
+
 def keeps_value(text: str, pos: int, value: str) -> bool:
     """The value at `pos` after a secret name stays: masked, public by design, a secret store's resource name, a size
     (`16 bytes`), or ciphertext at rest."""
@@ -268,7 +281,8 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     value = _ESCAPED_END.sub("", value)  # a JSON-escaped line end a name rule read with the value (Docker `log` field)
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
-    return (masked_at(text, pos) or is_masked(value) or is_public(value) or is_algorithm(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
+    return (masked_at(text, pos) or is_masked(value) or is_public(value) and not _client_key_in_secret_slot(text, pos, value)
+            or is_algorithm(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
             is not None
             or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
             is not None or _sealed_at(text, pos, value) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))

@@ -9,8 +9,9 @@
   password-EQUIVALENT verifiers (Digest HA1, NT hashes, PgBouncer's `md5<hex>`, SCRAM secrets: they log in as they are)
   are not here and stay secrets (verifiers.py, formats.py).
 - Documented SEQUENCE dummies: the stand-ins docs print for a key (vLLM's `--api-key token-abc123`, kubeadm's
-  `abcdef.0123456789abcdef`, `123456`): after an optional word prefix, every part is 6+ characters of one or two
-  ascending runs of three or more letters or digits (`xyz-123-abc`, three short parts, is judged as usual). No generated credential is made of ascending runs.
+  `abcdef.0123456789abcdef`): a word prefix or two parts or more, and every part is 6+ characters of one or two
+  ascending runs of three or more letters or digits (`xyz-123-abc`, three short parts, is judged as usual). No generated credential is made of ascending runs; a bare
+  `123456` or `abc123` is a human's password (the top of every leaked-password list), judged as usual (review r14).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def _ascending_runs(part: str) -> int:
 
 def is_sequence_dummy(value: str) -> bool:
     """A documented stand-in made of ascending runs (module doc): `token-abc123`, `abcdef.0123456789abcdef`."""
-    core = _WORD_PREFIX.sub("", value.strip("\"'"), count=1)
+    whole = value.strip("\"'")
+    core = _WORD_PREFIX.sub("", whole, count=1)
     parts = [p for p in _PARTS.split(core) if p]
+    if core == whole and len(parts) < 2:
+        return False  # a bare run (`123456`, `abc123`) is the top of every leaked-password list, not a doc's stand-in
     return bool(parts) and all(len(p) >= 6 and 0 < _ascending_runs(p) <= 2 for p in parts)  # (`xyz-123-abc`: no)

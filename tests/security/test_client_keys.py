@@ -24,10 +24,6 @@ def test_client_keys_survive_and_server_keys_go(seed: int) -> None:
     assert len(twins) == 12 and not leaks, f"server keys leaked: {leaks.most_common()}"
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: keep.is_public -> clientkeys.public_client_key keeps any value "
-                   "shaped `client-<20+ alnum>` or `sdk-<6-32 alnum>` WHATEVER names it: under password=, *_SECRET=, client_secret, "
-                   "db_password or a STATSIG_SERVER_SECRET it now leaks (f26e84ea redacted all of these). The prefix is "
-                   "a vendor's public mark only where the name does not say secret/server/password")
 @pytest.mark.parametrize("seed", [1931, 1932, 1933])
 def test_a_client_shaped_value_under_a_secret_name_goes(seed: int) -> None:
     import random

@@ -36,12 +36,6 @@ def test_empty_password_constants_kept_beside_the_nt_hash() -> None:
     assert redact(empty) == empty
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: standins.is_sequence_dummy (2273d070) keeps any value of one or two "
-                   "ascending runs of 6+ characters, so the most common REAL passwords (123456, 12345678, 123456789, "
-                   "abc123, abcd1234, 123123: the top of every published leaked-password list) now survive under "
-                   "password=, DB_PASSWORD=, JSON \"password\" (f26e84ea redacted them). People choose them; a log "
-                   "line holding one in a password slot is the credential. A doc dummy needs more than its shape "
-                   "(a documented word prefix like vLLM's token-abc123, kubeadm's dotted form)")
 @pytest.mark.parametrize("seed", [1941, 1942, 1943])
 def test_the_most_common_human_passwords_go(seed: int) -> None:
     import random
