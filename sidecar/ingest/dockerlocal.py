@@ -108,6 +108,8 @@ def decode_entry(msg: bytes, off: int, end: int) -> LocalEntry:
     source, line, t = f.get(1, b""), f.get(3, b""), f.get(2, 0)
     if not isinstance(source, bytes) or not isinstance(line, bytes) or not isinstance(t, int):
         raise ProtoError("a field of the wrong type")
+    if t >= 1 << 64:  # a varint wider than int64: a damaged entry (review r14)
+        raise ProtoError("time_nano wider than int64")
     if t >= 1 << 63:  # int64 as a varint: two's complement
         t -= 1 << 64
     last = False
@@ -117,7 +119,10 @@ def decode_entry(msg: bytes, off: int, end: int) -> LocalEntry:
     complete = not f.get(4, 0) or last  # read.go: PLogMetaData == nil || Last
     text = line.decode("utf-8", "replace") + ("\n" if complete else "")
     sec, ns = divmod(t, 1_000_000_000)
-    stamp = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{ns:09d}Z"
+    try:
+        stamp = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{ns:09d}Z"
+    except (ValueError, OverflowError, OSError) as e:  # an int64 past datetime's years 1-9999: damaged too
+        raise ProtoError(f"time_nano out of range: {e}") from e
     return LocalEntry(off, end, text, source.decode("utf-8", "replace") or "stdout", stamp)
 
 

@@ -202,10 +202,6 @@ async def test_a_local_driver_log_is_tailed_every_error_once(tmp_path: Path, har
     assert ing.status()["sources"][0]["last_error"] is None
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: dockerlocal.decode_entry (dockerlocal.py:125-127) takes a time_nano "
-                   "varint wider than int64 (a damaged entry: 10 bytes, value past 2**64) and datetime.fromtimestamp "
-                   "raises ValueError/OverflowError, which LocalDecoder.feed does not catch (it catches ProtoError): "
-                   "the damaged entry is not skipped and counted, the feed raises")
 def test_a_time_wider_than_int64_is_a_damaged_entry() -> None:
     def entry(msg: bytes) -> bytes:
         size = len(msg).to_bytes(4, "big")
