@@ -45,7 +45,7 @@ from ..redaction import redact
 from .excerpt_shapes import as_text_lines
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
-from .own_record import own_record_clause
+from .own_record import LEFT_KEY, own_record_clause
 from .setting_lines import SETTING_NAME
 from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
 from .situation import Situation, remotes_named
@@ -96,6 +96,10 @@ W_LINK = 1.0  # a distinctive token named by both (divided by the number of reco
 W_LINK_CAP = 1.6
 W_SYSTEM = 0.6  # another program's record (class 2)
 W_CHANGE = 0.6  # a change of the running system (class 3)
+# a change TOOL's logger ends a segment with the tool (alembic.runtime.migration, app.schema_migrations); a
+# logger of a resource or a report that names changes (src.api.deployments, app.migrations_report) is no tool (review r14)
+_CHANGE_TOOL = frozenset(("alembic", "migration", "migrations", "migrate", "flyway", "liquibase", "deploy", "deployer",
+                          "rollout", "upgrade", "upgrades"))
 W_LEVEL = {"WARNING": 0.45, "ERROR": 0.6, "CRITICAL": 0.6}  # class 4
 # classes 2-4 weigh fully within NEAR lines of the error, half further (`_score`)
 NEAR = 5
@@ -227,7 +231,8 @@ def _score(rec: _Record, linked: float, inp: DiagnosisInput) -> float:
     near = 1.0 if abs(rec.offset) <= NEAR else 0.5
     if rec.system:
         score += W_SYSTEM * near
-    if _CHANGE.search(rec.message) or (rec.source is not None and _CHANGE.search(rec.source.replace("_", " "))):
+    if _CHANGE.search(rec.message) or (rec.source is not None and any(
+            seg.rsplit("_", 1)[-1] in _CHANGE_TOOL for seg in rec.source.split("."))):
         score += W_CHANGE * near  # a change tool's own logger (alembic.runtime.migration, src.storage.migrations)
     score += W_LEVEL.get(rec.level or "", 0.0) * near
     if SETTING.search(rec.message):
@@ -340,7 +345,9 @@ def _own_settings(message: str, own_remotes: set[str]) -> str | None:
 # fact itself (held-out 12's 'text layer: none' of a scanned PDF; 'refused by the pooler: no such user'). A setting (UPPER_SNAKE:
 # `STREAMING_UPLOADS=false`) is no such field: a setting's value is what a config answer rests on (the config gate
 # decides whether it is quoted); `off` is a mode, not an absence.
-_DENIAL = re.compile(r"""(?<![\w.\-])(?-i:(?![A-Z][A-Z0-9]*_[A-Z0-9_]*\b))(?:[A-Za-z_][\w.\-]{1,60}\s*=|"[A-Za-z_][\w.\-]{1,60}"\s*:)"""
+_DENIAL = re.compile(r"""(?<![\w.\-])(?-i:(?![A-Z][A-Z0-9]*_[A-Z0-9_]*\b))"""
+                     r"""(?!"?[\w.\-]*(?:""" + LEFT_KEY.pattern + r"""))"""  # what is LEFT at zero is a fact (own_record)
+                     r"""(?:[A-Za-z_][\w.\-]{1,60}\s*=|"[A-Za-z_][\w.\-]{1,60}"\s*:)"""
                      r"""\s*"?(?:false|no|none|null|nil|0+(?:\.0+)?)"?(?=[\s,;)}\]"']|\.(?!\d)|$)[,;]?""", re.I)
 _URL_QUERY = re.compile(r"(\b(?:https?|wss?)://[^\s?\"']+)\?[^\s\"']*")
 _CREDENTIAL = re.compile(r"\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key)\s*[=:]\s*\S+", re.I)

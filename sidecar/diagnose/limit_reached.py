@@ -41,8 +41,15 @@ _CUT = re.compile(r"\btim(?:ed|es)?[ _-]?out\b|\btimeout\b|\bcancel+(?:ed|ing)?\
 # a remote's answer: its status is the remote's (Moonshot's 'Error code: 429', an HTTP status line, status=503)
 _STATUS = re.compile(r"\b(?:Error code|HTTP/\d(?:\.\d)?|status(?:_code)?)\s*[:=]?\s*[45]\d\d\b|\bRetry-After\b", re.I)
 # a time limit's name: what the setting is for (a timeout, a deadline, a grace period...) or its unit suffix
-_LIMIT_NAME = re.compile(r"TIMEOUT|DEADLINE|GRACE|WAIT|LIMIT|DURATION|BUDGET|TTL|(?:_S|_SECS?|_SECONDS|_MS|_MIN|_MINS|"
+_LIMIT_NAME = re.compile(r"TIMEOUT|DEADLINE|GRACE|WAIT|LIMIT|DURATION|BUDGET|(?:_S|_SECS?|_SECONDS|_MS|_MIN|_MINS|"
                          r"_MINUTES)$", re.I)
+# durations that bound no call (review r14): a wait BETWEEN tries (RETRY_DELAY_S, BACKOFF_SECONDS, RECONNECT_DELAY_SECS,
+# POLL_INTERVAL_S) and a lifetime of stored data (CACHE_TTL_S, SESSION_TTL, TOKEN_EXPIRY_SECONDS): a cut at the same
+# round number is a coincidence, not this setting's doing
+_NOT_A_LIMIT = re.compile(r"DELAY|BACKOFF|INTERVAL|RETRY|RETRIES|PERIOD|TTL|LIFETIME|EXPIR|MAX_AGE|CACHE|SESSION", re.I)
+# 'retrying after 5s', 'reconnecting in 5 s', 'next attempt after 5s': a wait scheduled after the cut, not its time
+_SCHEDULED = re.compile(r"(?:retry|retrying|retries|reconnect\w*|backing off|back off|next attempt|again|sleep\w*|"
+                        r"scheduled|wait(?:ing)?)\W+(?:\w+\W+){0,2}$", re.I)
 _NAME_UNIT = re.compile(r"_(?P<unit>MS|S|SECS?|SECONDS|MIN|MINS|MINUTES)$")
 _VALUE = re.compile(rf"^['\"]?(?P<n>\d+(?:\.\d+)?)\s?(?:{_UNIT})?['\"]?$", re.I)
 # no progress for most of the limit: the remote stopped sending (module docstring, the stall twin)
@@ -58,7 +65,7 @@ def _seconds(number: str, unit: str | None) -> float:
 
 def _setting_seconds(s: Setting) -> float | None:
     """The duration a time-limit setting holds, in seconds, or None (not a time limit, not a number)."""
-    if not _LIMIT_NAME.search(s.name):
+    if not _LIMIT_NAME.search(s.name) or _NOT_A_LIMIT.search(s.name):
         return None
     m = _VALUE.match(s.value.strip())
     if m is None:
@@ -87,7 +94,7 @@ def limit_reached_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category not in _READS:
         return d
     error = " ".join(m[:2048] for m in inp.messages())
-    elapsed = list(_ELAPSED.finditer(error))
+    elapsed = [m for m in _ELAPSED.finditer(error) if not _SCHEDULED.search(error, max(0, m.start() - 40), m.start())]
     if not elapsed or not _CUT.search(error) or _STATUS.search(error):
         return d
     cut = [_seconds(m.group("n"), m.group("unit")) for m in elapsed]

@@ -300,9 +300,17 @@ def _changed_to(line: str, error: str) -> str | None:
     for rx in _CHANGES:
         for m in rx.finditer(line):
             value = m.group("value").strip("'\"").rstrip(".")
-            if len(value) >= 3 and not _TRIVIAL_VALUE.match(value) and value in error:
+            if len(value) < 3 or _TRIVIAL_VALUE.match(value) or _LIFECYCLE.search(m.group("key")):
+                continue
+            if re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", error):  # a whole token: 'fast' is not in 'breakfast'
                 return m.group("key")
     return None
+
+
+# An object's lifecycle field (`order.status`, `job.state`, `invoice.phase`): its transitions are the application's
+# data moving (pending -> shipped), not a setting the operator changed (review r14: a refusal naming the new state
+# read as config).
+_LIFECYCLE = re.compile(r"[._](?:status|state|phase|stage|step)$", re.I)
 
 
 def _without_changes(line: str) -> str:

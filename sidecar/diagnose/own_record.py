@@ -51,6 +51,10 @@ _SHOWN = frozenset(k.lower() for k in (*MESSAGE_KEYS, *LEVEL_KEYS, *LOGGER_KEYS,
 _DOCKER = frozenset({"log", "stream", "time", "attrs"})
 # a value reporting a thing absent: JSON false/null, a zero, an empty string, list or object
 _ABSENT: tuple[object, ...] = (None, False, 0, "", [], {})
+# ...except what is LEFT or READY (available, remaining, free, idle, healthy, quota, balance...): at zero or false it is
+# the exhaustion itself, the deciding fact of a pool/quota/disk/capacity error, not a denial (review r14)
+LEFT_KEY = re.compile(r"avail|remain|free|ready|idle|left|spare|healthy|capacity|quota|balance|credit|headroom|slots",
+                      re.I)
 # `raise Name(... obj.attr ...)`: an exception built from the state the library checked (module docstring, part 3)
 _RAISE_STATE = re.compile(r"^raise\s+[A-Z]\w*\((?=[^)]*\b[A-Za-z_]\w*\.[A-Za-z_]\w*)")
 # a statement reading a setting: an attribute of settings/config/options, os.environ / os.getenv, an UPPER_CASE name
@@ -96,7 +100,8 @@ def record_fields(inp: DiagnosisInput, category: str = "unknown") -> list[str]:
             continue
         for key, value in _flat(obj):
             top = key.split(".", 1)[0].lower()
-            if top in _SHOWN or top in _DOCKER or any(value == a and type(value) is type(a) for a in _ABSENT):
+            if top in _SHOWN or top in _DOCKER or any(value == a and type(value) is type(a) for a in _ABSENT) \
+                    and LEFT_KEY.search(key) is None:
                 continue
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
             pair = f"{key}={one_line(shown, FIELD_CHARS)}"

@@ -27,6 +27,9 @@ import re
 
 from .model import Diagnosis, DiagnosisInput, one_line
 
+# the registry answered with its own failure (distribution spec: 5xx, 429 TOOMANYREQUESTS): an outage or a pull limit
+_REGISTRY_DOWN = re.compile(r"\b(?:status(?: code)?|from [A-Z]+ request to \S+):?\s*(?:5\d\d|429)\b|\b5\d\d (?:Internal Server "
+                            r"Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b|TOOMANYREQUESTS|toomanyrequests")
 _PATH_FAILS = re.compile(r"i/o timeout|connection refused|TLS handshake timeout|connection reset|"
                          r"context deadline exceeded|temporary failure in name resolution", re.I)
 _IMAGE = re.compile(r"Failed to pull image \"(?P<image>[^\"]+)\"|\b(?:ErrImagePull|ImagePullBackOff|InvalidImageName)\b"
@@ -80,6 +83,12 @@ def platform_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     image = _IMAGE.search(text)
     if image is not None:
         ref = image.group("image") or image.group("repo") or "the image"
+        if _REGISTRY_DOWN.search(text):  # the registry's own failure: the reference may be right (review r14)
+            return _answer(d, inp, "network", 0.4, f"Pulling {ref} failed: the registry answered with its own error",
+                           f"The registry serving {ref} answered the pull with a server error or its pull limit "
+                           "(5xx, 429): the reference may be right; the registry (or the path to it) failed.",
+                           "Check the registry's status page and retry the pull; a mirror or a pre-pulled image "
+                           "keeps the pods starting meanwhile.")
         if _PATH_FAILS.search(text):
             return _answer(d, inp, "network", 0.45, f"Pulling {ref} failed on the way to the registry",
                            f"The container runtime could not reach the registry for {ref} (a timeout or a refused or "

@@ -53,8 +53,11 @@ def stop_grace_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     before = [ln[:2048] for ln in inp.context[-60:]]
     records = [*before, inp.traceback[:2048], *(ln[:2048] for ln in inp.after[:40])]
-    term = next((ln for ln in before if _TERM.search(ln)), None)
-    kill = next((ln for ln in records if _KILL.search(ln)), None)
+    at = next((i for i, ln in enumerate(before) if _TERM.search(ln)), None)
+    term = None if at is None else before[at]
+    # the kill that ends the stop comes AFTER the termination: an earlier SIGKILL (a tool's child past its budget)
+    # killed something else (review r14)
+    kill = None if at is None else next((ln for ln in records[at + 1:] if _KILL.search(ln)), None)
     if term is None or kill is None or any(_OOM.search(ln) for ln in records):
         return d
     if any(_DONE.search(ln) for ln in records):

@@ -207,10 +207,6 @@ def test_a_config_answer_quotes_the_setting_printed_long_before(seed: int, tmp_p
     assert other not in quoted or quoted.index(named) < quoted.index(other), quoted
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: deciding_facts._score (line ~230) searches the LOGGER name for "
-                   "_CHANGE's words, so a logger of a resource or a report that only names deployments, migrations or "
-                   "restore points (src.api.deployments, app.migrations_report.reader) marks its record a change like "
-                   "alembic's: the query twin of test_a_change_tools_own_record_is_quoted, under such a logger, is quoted")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_logger_naming_a_change_resource_is_no_change_tool(seed: int) -> None:
     rng = random.Random(f"{seed}-tool-resource")
@@ -229,11 +225,6 @@ def test_a_logger_naming_a_change_resource_is_no_change_tool(seed: int) -> None:
     assert step not in d.root_cause, (logger, d.root_cause)
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: deciding_facts._DENIAL (line ~343) drops EVERY `key=0` / "
-                   "`\"key\": 0` from a quote, but a zero of what is LEFT (available=0, remaining=0, ready=0, "
-                   "free_bytes=0, healthy_upstreams=0) is exhaustion - the deciding fact of a pool/quota/disk/capacity "
-                   "error - not evidence against a cause; the denial class is a flag or a count of an event "
-                   "(OOMKilled=false, evicted=0, retried=None)")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_resource_left_at_zero_stays_in_the_quote(seed: int) -> None:
     from sidecar.diagnose.deciding_facts import _quote

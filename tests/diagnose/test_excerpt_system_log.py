@@ -110,9 +110,6 @@ def test_the_platforms_own_failure_message_gets_the_doctrines_category(seed: int
         assert d.category == category and d.confidence <= 0.5, (failure, d.rule, d.summary)
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: platform_causes.py:88-96 reads every image pull failure that is not "
-                   "one of _PATH_FAILS as config ('the reference or its credentials'); a registry answering 5xx is the "
-                   "registry's outage - the reference may be right - and must not read as config")
 @pytest.mark.parametrize("seed", range(3))
 def test_an_image_pull_refused_by_a_registry_outage_is_not_config(seed: int) -> None:
     rng = random.Random(seed)

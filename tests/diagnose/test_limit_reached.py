@@ -73,10 +73,6 @@ def test_a_deadline_that_fired_at_its_setting_is_config_and_its_twins_keep_their
             assert "limit-reached" not in (got.rule or ""), (twin, got.rule, got.summary)
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: limit_reached.py _ELAPSED reads 'retrying after 5s' (a backoff "
-                   "scheduled AFTER the cut) as the elapsed time at the cut, and _LIMIT_NAME's bare _S/_SECONDS suffix "
-                   "makes a retry delay a time limit: a connect timeout then reads 'our own time limit RETRY_DELAY_S ended "
-                   "the work' (config)")
 @pytest.mark.parametrize("seed", range(3))
 def test_a_retry_delay_after_the_cut_is_not_the_limit_that_cut(seed: int) -> None:
     """Near-miss twin: the number after the cut is the WAIT before the next try, and the setting holding it is a retry
@@ -93,10 +89,6 @@ def test_a_retry_delay_after_the_cut_is_not_the_limit_that_cut(seed: int) -> Non
     assert "limit-reached" not in (got.rule or "") and got.category == plain, (name, said, got.rule, got.summary)
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: limit_reached._LIMIT_NAME takes TTL (and any _S/_SECONDS name) as a "
-                   "time limit on the work: a cache or session LIFETIME printed at start-up that holds the same round "
-                   "duration (60, 300 s) as the cut makes a provider timeout 'our own time limit CACHE_TTL_S'. A "
-                   "number shared by two records is the whole link; a lifetime of stored data cuts no call")
 @pytest.mark.parametrize("seed", range(3))
 def test_a_lifetime_setting_of_the_same_duration_is_not_the_limit(seed: int) -> None:
     rng = random.Random(seed)

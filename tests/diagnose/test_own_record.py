@@ -111,10 +111,6 @@ def test_a_library_reraise_is_not_quoted(seed: int) -> None:
     assert reraise not in d.root_cause, d.root_cause
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: own_record.record_fields (own_record.py:99, _ABSENT) leaves out "
-                   "every field whose value is 0, so the error record's own `available: 0` / `remaining: 0` - the "
-                   "exhaustion that IS the failure - is never quoted, like a denial (oom_killed=0); the same class as "
-                   "deciding_facts._DENIAL's test_a_resource_left_at_zero_stays_in_the_quote")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_error_records_resource_left_at_zero_is_quoted(seed: int) -> None:
     rng = random.Random(f"{seed}-left")

@@ -60,9 +60,6 @@ def test_connections_lost_to_a_kill_at_the_stop_timeout_mid_drain_are_config(see
             assert "stop-grace" not in (got.rule or "") and got.category != "config", (twin, got.rule, got.summary)
 
 
-@pytest.mark.xfail(strict=True, reason="review r14: stop_grace.py:52-54 takes ANY kill record in the excerpt (before the "
-                   "termination too, of any process): a tool child SIGKILLed before the stop, and a container that then "
-                   "exits 0 (no kill at the stop), still reads config - the kill must follow the termination")
 @pytest.mark.parametrize("seed", range(3))
 def test_a_kill_before_the_termination_is_not_the_stop_timeouts(seed: int) -> None:
     """Near-miss twin: the same stop with no kill (exitCode 0), but an earlier, unrelated SIGKILL of a tool's child
