@@ -184,8 +184,9 @@ def keep_verifier(r: random.Random) -> Planting:
 
 
 def keep_dummy(r: random.Random) -> Planting:
-    """D20: the sequence stand-ins docs print for a key."""
-    v = r.choice(["token-abc123", "abcdef.0123456789abcdef", "sk-abc123", "key-123456", "abc123"])
+    """D20: the sequence stand-ins docs print for a key, with a word prefix or in parts. A bare run (`abc123`,
+    `123456`) is not one: it tops the leaked-password lists and goes (review r14, standins.is_sequence_dummy)."""
+    v = r.choice(["token-abc123", "abcdef.0123456789abcdef", "sk-abc123", "key-123456"])
     return shape(r, r.choice([f"test server started with --api-key {v} (docs example)", f"api_key={v}",
                               f'"token": "{v}"'])), v
 
