@@ -34,6 +34,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..exceptions import SidecarError
+
 MAX_ENTRY = 1_000_000  # read.go maxMsgLen: moby refuses to decode a larger entry
 LOOK_BYTES = 12  # the size and field 1's tag, length and "stdout"/"stderr": enough to say yes
 _SOURCES = (b"\x0a\x06stdout", b"\x0a\x06stderr")
@@ -60,8 +62,8 @@ class LocalEntry:
     time: str  # RFC 3339 with nanoseconds, as json-file's `time`
 
 
-class ProtoError(ValueError):
-    pass
+class ProtoError(SidecarError, ValueError):
+    """A `local` driver entry that does not decode (entry.proto): the decoder skips and counts it."""
 
 
 def _varint(buf: bytes, i: int) -> tuple[int, int]:
