@@ -59,7 +59,8 @@ class DiagnosisRunner:
         self.rollout_state = rollout_state
         self.gateway_metrics = gateway_metrics
         self._provider_warned: set[str] = set()
-        self._rules_stored: OrderedDict[str, None] = OrderedDict()  # groups answered by the rules in this process
+        # groups answered by the rules in this process; a Future while that answer is being stored
+        self._rules_stored: OrderedDict[str, asyncio.Future[None] | None] = OrderedDict()
         self._paused_announced: float | None = None
 
     def cache_key(self, fingerprint: str) -> str:
@@ -71,12 +72,19 @@ class DiagnosisRunner:
     async def answer_with_rules(self, fp: str, inp: DiagnosisInput | None = None) -> Diagnosis | None:
         """Store the rules' diagnosis of a group now, whatever the LLM queue is doing (None: no group row yet)."""
         if fp in self._rules_stored:
-            return None
+            pending = self._rules_stored[fp]
+            if pending is not None:
+                # Another caller (the GROUP_NEW handler) is storing it now: a claim finished as `done` before that
+                # answer is in the store would show a settled group with no diagnosis (test_service, under load).
+                await asyncio.shield(pending)
+            if fp in self._rules_stored:  # stored (or being stored again); gone: that caller failed, store it here
+                return None
         if inp is None:
             inp = await input_from_store(self.store, fp, context_lines=self.config.context_lines)
             if inp is None:
                 return None
-        self._rules_stored[fp] = None
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._rules_stored[fp] = done
         while len(self._rules_stored) > 10_000:
             self._rules_stored.popitem(last=False)
         diag = self.rules.diagnose(inp)
@@ -85,6 +93,11 @@ class DiagnosisRunner:
         except BaseException:
             self._rules_stored.pop(fp, None)
             raise
+        else:
+            if self._rules_stored.get(fp) is done:
+                self._rules_stored[fp] = None
+        finally:
+            done.set_result(None)
         return diag
 
     def forget_rules(self, fp: str) -> None:
