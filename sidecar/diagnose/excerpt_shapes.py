@@ -22,7 +22,8 @@ from ..ingest.timestamps import timestamp_from_value
 _NO_TIME = "1970-01-01 00:00:00"
 
 
-def _object(line: str) -> dict[str, Any] | None:
+def json_object(line: str) -> dict[str, Any] | None:
+    """The JSON object a line holds whole, or None."""
     text = line.strip()
     if not (text.startswith("{") and text.endswith("}")):
         return None
@@ -53,7 +54,7 @@ def _docker(lines: list[str]) -> list[str]:
 
 def docker_log(line: str) -> str | None:
     """The container's own text of one Docker json-file record, or None for another line."""
-    obj = _object(line)
+    obj = json_object(line)
     if obj is None or not isinstance(obj.get("log"), str) or not ("stream" in obj or "time" in obj):
         return None
     return str(obj["log"])
@@ -97,7 +98,7 @@ def as_text_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     changed = False
     for ln in lines:
-        obj = _object(ln)
+        obj = json_object(ln)
         record = _json_record(obj) if obj is not None else None
         if record is None:
             out.append(ln)

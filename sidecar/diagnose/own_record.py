@@ -36,6 +36,7 @@ import re
 from typing import Any
 
 from ..ingest.jsonl import EXC_KEYS, LEVEL_KEYS, LOGGER_KEYS, MESSAGE_KEYS, TIME_KEYS
+from .excerpt_shapes import json_object
 from .frames import app_source_line, raised_at
 from .model import DiagnosisInput, one_line
 from .render import unsaid
@@ -67,16 +68,10 @@ _FRAME_SOURCE = re.compile(r'^\s*File "[^"\n]*", line \d+, in [^\n]*\n\s*(?P<src
 
 
 def _object(line: str) -> dict[str, Any] | None:
-    text = line.strip()
-    if not (text.startswith("{") and text.endswith("}")):
-        return None
-    try:
-        obj = json.loads(text)
-    except ValueError:
-        return None
-    if isinstance(obj, dict) and isinstance(obj.get("log"), str) and ("stream" in obj or "time" in obj):
+    obj = json_object(line)
+    if obj is not None and isinstance(obj.get("log"), str) and ("stream" in obj or "time" in obj):
         return _object(obj["log"])  # Docker json-file: the application's record is the `log` string
-    return obj if isinstance(obj, dict) else None
+    return obj
 
 
 def _flat(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
