@@ -87,8 +87,8 @@ class DiagnosisRunner:
         self._rules_stored[fp] = done
         while len(self._rules_stored) > 10_000:
             self._rules_stored.popitem(last=False)
-        diag = self.rules.diagnose(inp)
-        try:
+        try:  # the diagnosis inside: a rule that raises must still resolve `done`, or later callers wait forever
+            diag = self.rules.diagnose(inp)
             await self._store_result(fp, diag, replace_llm=False, cache_key=f"{fp}:rules", logger=inp.logger)
         except BaseException:
             self._rules_stored.pop(fp, None)
