@@ -272,6 +272,15 @@ def _client_key_in_secret_slot(text: str, pos: int, value: str) -> bool:
     return name is not None and not _SECRET_SLOT_WORDS.isdisjoint(name_words(name))
 
 
+def _dummy_in_password_slot(text: str, pos: int, value: str) -> bool:
+    """A documented stand-in's shape (`token-abc123`) under a PASSWORD name is a human's password built the same way
+    (`DB_PASSWORD=Summer-123456`, `Welcome_123456`): stand-ins are printed for keys and tokens (review re-read r14)."""
+    if not is_sequence_dummy(value.strip().strip("\"'`")):
+        return False
+    name = announcer_name(text, pos)
+    return name is not None and not PASSWORD_WORDS.isdisjoint(name_words(name))
+
+
 def keeps_value(text: str, pos: int, value: str) -> bool:
     """The value at `pos` after a secret name stays: masked, public by design, a secret store's resource name, a size
     (`16 bytes`), or ciphertext at rest."""
@@ -282,7 +291,8 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) and not _client_key_in_secret_slot(text, pos, value)
-            or is_algorithm(value) or is_reference(value) or _REG_TYPE.fullmatch(value)
+            or is_algorithm(value) or is_reference(value) and not _dummy_in_password_slot(text, pos, value)
+            or _REG_TYPE.fullmatch(value)
             is not None
             or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
             is not None or _sealed_at(text, pos, value) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))

@@ -49,3 +49,20 @@ def test_the_most_common_human_passwords_go(seed: int) -> None:
         if leaked(value, redact(text)):
             leaks.append(text)
     assert not leaks, leaks
+
+
+@pytest.mark.parametrize("seed", [1951, 1952, 1953])
+def test_a_stand_in_shaped_password_goes(seed: int) -> None:
+    """A word and an ascending run (`Summer-123456`, `Welcome_abcdef`) is a stand-in's shape under a key's name and a
+    human's password under a password's name (review re-read r14): the password slot wins."""
+    import random
+
+    rng = random.Random(seed)
+    leaks = []
+    for _ in range(6):
+        value = rng.choice(["Summer", "Welcome", "Admin", "Company", "Spring"]) + rng.choice("-_") + \
+            rng.choice(["123456", "12345678", "abcdef", "abc123"])
+        text = rng.choice(["DB_PASSWORD={v}", 'password: "{v}"', "--password={v}", '{{"passwd": "{v}"}}']).format(v=value)
+        if leaked(value, redact(text)):
+            leaks.append(text)
+    assert not leaks, leaks
