@@ -39,7 +39,7 @@ def test_a_torn_last_line_costs_that_entry_only(tmp_path: Path) -> None:
         j.add(10.0 + i, digest(b"%d" % i), {"n": i})
     j.flush(12.0)
     j.close()
-    with path.open("ab") as f:
+    with journal_files(path)[-1].open("ab") as f:  # the segment being appended to (the journal writes segments)
         f.write(b'{"v":1,"t":13.0,"k":"ab')  # killed mid-append
     again = ReadJournal(path, keep=100.0, limit=50)
     assert [r["n"] for _, _, r, *_ in again.leftover()] == [0, 1, 2]
