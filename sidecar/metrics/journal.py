@@ -333,14 +333,15 @@ class ReadJournal:
     def _append(self, lines: list[_Line]) -> None:
         assert self.path is not None and self._fd is not None
         if self._written >= max(SEGMENT_MIN, len(self._live)):
+            # the next segment opened FIRST: if that fails (ENOSPC, EMFILE) the journal keeps its open segment, never
+            # a closed descriptor number another file may get (review re-read r14)
+            fd = os.open(_segment_name(self.path, self._gen, self._seg + 1), os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                         0o600)
             os.close(self._fd)
             if not self._in_seg.get(self._seg):  # nothing in it is live any more (`_drop` kept it while appended to)
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(_segment_name(self.path, self._gen, self._seg))
-            self._seg += 1
-            self._written = 0
-            self._fd = os.open(_segment_name(self.path, self._gen, self._seg), os.O_WRONLY | os.O_APPEND | os.O_CREAT,
-                               0o600)
+            self._fd, self._seg, self._written = fd, self._seg + 1, 0
         os.write(self._fd, b"".join(line.line for line in lines))
         self._written += len(lines)
         for line in lines:
