@@ -33,8 +33,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from ..exceptions import SidecarError
+
+if TYPE_CHECKING:
+    from .jsonl import JsonRecord
+    from .rawrecord import RawRecord
 
 MAX_ENTRY = 1_000_000  # read.go maxMsgLen: moby refuses to decode a larger entry
 LOOK_BYTES = 12  # the size and field 1's tag, length and "stdout"/"stderr": enough to say yes
@@ -49,6 +54,12 @@ def looks_docker_local(first: bytes) -> bool:
     if len(first) < LOOK_BYTES or first[4:12] not in _SOURCES:
         return False
     return 8 <= int.from_bytes(first[:4], "big") < MAX_ENTRY
+
+
+def may_be_local(first: bytes | bytearray) -> bool:
+    """Whether the first bytes held are too few to say, and may still start a `local` entry (its
+    field 1 tag, a newline, at byte 4): the reader waits for LOOK_BYTES before deciding how to read."""
+    return len(first) < LOOK_BYTES and first[4:5] == b"\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +121,12 @@ def decode_entry(msg: bytes, off: int, end: int) -> LocalEntry:
     source, line, t = f.get(1, b""), f.get(3, b""), f.get(2, 0)
     if not isinstance(source, bytes) or not isinstance(line, bytes) or not isinstance(t, int):
         raise ProtoError("a field of the wrong type")
+    if not source:
+        # moby always writes field 1 (logger.Message.Source: the copier's "stdout"/"stderr"); proto3
+        # omits only an empty string. Without it the entry is damaged: eight NUL bytes are a size-0
+        # entry, so a zero-filled stretch (a crash after the file grew, before its data was written)
+        # read as empty stdout lines at 1970-01-01 (round 14's review).
+        raise ProtoError("no source (field 1)")
     if t >= 1 << 64:  # a varint wider than int64: a damaged entry (review r14)
         raise ProtoError("time_nano wider than int64")
     if t >= 1 << 63:  # int64 as a varint: two's complement
@@ -125,7 +142,7 @@ def decode_entry(msg: bytes, off: int, end: int) -> LocalEntry:
         stamp = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{ns:09d}Z"
     except (ValueError, OverflowError, OSError) as e:  # an int64 past datetime's years 1-9999: damaged too
         raise ProtoError(f"time_nano out of range: {e}") from e
-    return LocalEntry(off, end, text, source.decode("utf-8", "replace") or "stdout", stamp)
+    return LocalEntry(off, end, text, source.decode("utf-8", "replace"), stamp)
 
 
 class LocalDecoder:
@@ -172,3 +189,38 @@ class LocalDecoder:
         self._lost = m is None
         # None yet: all but the last bytes are dropped (an entry start may straddle the next read).
         return m.start() if m else max(i, len(self.buf) - LOOK_BYTES + 1)
+
+
+class EntryScanner(Protocol):
+    """docker.DockerScanner as seen from here (docker.py imports LocalEntry: no import back)."""
+
+    def feed_entries(self, entries: list[LocalEntry], first_line: int,
+                     end_off: int) -> list[RawRecord | JsonRecord]: ...
+
+
+class LocalReader:
+    """A `local` driver file as FileParser reads it: entries decoded (LocalDecoder) and handed to the
+    json-file scanner (docker.py), the k-th entry of the file numbered as its line k + 1.
+
+    A cut entry waits: `start` (the first byte not decoded) is the parser's partial line start, so
+    its resume point; at a generation's end it stays unread (it is not a line)."""
+
+    def __init__(self, offset: int, scanner: EntryScanner) -> None:
+        self.decoder = LocalDecoder(offset)  # nothing fed yet: where reading starts
+        self.scanner = scanner
+
+    def feed(self, chunk: bytes, first_line: int) -> tuple[list[RawRecord | JsonRecord], int]:
+        """(records that closed, entries decoded) for the next bytes of the file."""
+        entries = self.decoder.feed(chunk)
+        if not entries:
+            return [], 0
+        return self.scanner.feed_entries(entries, first_line, self.decoder.start), len(entries)
+
+    @property
+    def start(self) -> int:
+        return self.decoder.start
+
+    @property
+    def bad(self) -> int:
+        """Damaged entries skipped (counted with the parser's bad lines)."""
+        return self.decoder.bad

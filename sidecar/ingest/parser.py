@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from .blocks import BlockMerger
 from .detect import detect_format
 from .docker import DockerScanner
-from .dockerlocal import LOOK_BYTES, LocalDecoder, looks_docker_local
+from .dockerlocal import LocalReader, looks_docker_local, may_be_local
 from .encoding import SNIFF_BYTES, UTF8_BOM, FileEncoding, LineTranscoder, sniff
 from .eventtime import zone
-from .exportprefix import EXPORT_PREFIX, line_prefix, strip_export_prefix
+from .exportprefix import EXPORT_PREFIX, line_prefix
 from .formats import TextDialect
 from .jsonl import JsonScanner
 from .multiline import TextScanner
@@ -29,9 +29,9 @@ from .record import ErrorEvent
 from .recordevents import RecordEvents
 from .sysdialect import SystemDialect, looks_system
 from .tracebacks import looks_complete
+from .transcoded import TRUNCATION_MARK, TranscodedLines
 
 PREFIX_WAIT = 4096  # bytes of a first line to wait for before deciding how to read the file
-TRUNCATION_MARK = b" [line truncated by sidecar: %d bytes]\n"
 _DETECT_MAX = 64 * 1024
 
 
@@ -45,7 +45,7 @@ class ParserOptions:
     timezone: str | None = None  # of timestamps printed without a zone (eventtime.zone)
 
 
-class FileParser(RecordEvents):
+class FileParser(RecordEvents, TranscodedLines):
     """Parse one file incrementally from `offset` (which must be a line start; `line` its number).
 
     Bytes to lines (encodings, partial and over-long lines), lines to records (format detection and
@@ -93,7 +93,7 @@ class FileParser(RecordEvents):
         self._prefix = EXPORT_PREFIX  # what is cut before each line on the per-line path
         self._raw = bytearray()  # non-UTF-8: the kept start of the partial line (raw bytes)
         self._raw_skip = 0  # non-UTF-8: bytes dropped from an over-long partial line after `_raw`
-        self._local: LocalDecoder | None = None  # a Docker `local` driver file: entries, not lines
+        self._local: LocalReader | None = None  # a Docker `local` driver file: entries, not lines
         if offset > 0:  # at offset 0 the stream itself is the head (a BOM is then skipped)
             self._decide_encoding(head or b"")
 
@@ -107,7 +107,7 @@ class FileParser(RecordEvents):
             self.offset += len(chunk)
             # The encoding needs the first bytes; whether lines carry an export prefix, the first line.
             if len(self._pre) < SNIFF_BYTES or (b"\n" not in self._pre and len(self._pre) < PREFIX_WAIT) or (
-                    len(self._pre) < LOOK_BYTES and self._pre[4:5] == b"\n"):  # maybe a Docker `local` entry
+                    may_be_local(self._pre)):
                 return out
             chunk = self._start_encoding()
         if self._local is not None:
@@ -204,7 +204,7 @@ class FileParser(RecordEvents):
 
     @property
     def bad_lines(self) -> int:
-        return getattr(self.scanner, "bad_lines", 0) + self.bad_entries
+        return getattr(self.scanner, "bad_lines", 0) + (self._local.bad if self._local is not None else 0)
 
     @property
     def truncated_lines(self) -> int:
@@ -279,9 +279,10 @@ class FileParser(RecordEvents):
             # Binary entries (dockerlocal.py), decoded into the json-file path: before `sniff`, whose NUL
             # pattern would take the sizes' zero bytes for UTF-16.
             self.encoding = FileEncoding("utf-8", 0)
-            self._local = LocalDecoder(self.partial_off)  # nothing fed yet: where reading starts
             self.format = "docker"
             self.scanner = self._make_scanner("docker")
+            assert isinstance(self.scanner, DockerScanner)
+            self._local = LocalReader(self.partial_off, self.scanner)
             return
         self.encoding = sniff(head, self.options.encoding)
         # A UTF-8 capture whose lines carry an export prefix takes the per-line path (where the
@@ -310,85 +311,15 @@ class FileParser(RecordEvents):
         return data
 
     def _feed_local(self, chunk: bytes, out: list[ErrorEvent]) -> None:
-        """A Docker `local` file: whole entries to the docker scanner, a cut one kept (its start is
-        `partial_off`, the resume point); the k-th entry of the file is its line k + 1."""
-        dec = self._local
-        assert dec is not None and isinstance(self.scanner, DockerScanner)
-        entries = dec.feed(chunk)
+        """A Docker `local` file (dockerlocal.LocalReader): its entries are its lines."""
+        assert self._local is not None
+        records, n = self._local.feed(chunk, self.line)
         self.offset += len(chunk)
-        self.partial_off = dec.start
-        if entries:
-            first = self.line
-            self.line += len(entries)
-            self.lines += len(entries)
-            self._build(self.scanner.feed_entries(entries, first, dec.start), out)
-
-    @property
-    def bad_entries(self) -> int:
-        return self._local.bad if self._local is not None else 0
-
-    @staticmethod
-    def _bom_in(chunk: bytes) -> bool:
-        """Whether `chunk` holds a UTF-8 BOM: memchr for its first byte (rare in logs), then the search.
-        (`UTF8_BOM in chunk` alone is a substring search over every byte: +0.5% of the parse's instructions.)"""
-        i = chunk.find(0xEF)
-        return i >= 0 and chunk.find(UTF8_BOM, i) >= 0
-
-    def _to_line_path(self) -> None:
-        """Read the rest of a UTF-8 file line by line (LineTranscoder), keeping the partial line."""
-        self._tc = LineTranscoder(FileEncoding("utf-8", 0))
-        self._raw = bytearray(self.partial)
-        self.partial.clear()
-
-    def _feed_transcoded(self, chunk: bytes, out: list[ErrorEvent]) -> None:
-        """Non-UTF-8 input: each complete line re-encoded to UTF-8, an inexact piece mapping to its bytes."""
-        tc = self._tc
-        assert tc is not None
-        data = bytes(self._raw) + chunk if self._raw else chunk
-        lines, rest = tc.split(data, self._raw_skip % tc.unit)
-        self.offset += len(chunk)
-        cap = (self.limit + 1) * tc.unit
-        if not lines:
-            self._keep_partial(data, cap)
-            return
-        pieces: list[Piece] = []
-        parts: list[bytes] = []
-        v = 0
-        line = self.line
-        off = self.partial_off
-        for i, (text, _pos, n) in enumerate(lines):
-            text = strip_export_prefix(text, self._prefix)
-            raw_len = n + (self._raw_skip if i == 0 else 0)
-            if len(text) > self.limit + 1 or (i == 0 and self._raw_skip):
-                text = text[: self.limit].rstrip(b"\r\n") + TRUNCATION_MARK % raw_len
-                self._truncated += 1
-            pieces.append(Piece(v, v + len(text), off, line, off + raw_len, exact=False))
-            parts.append(text)
-            v += len(text)
-            off += raw_len
-            line += 1
-        self._raw_skip = 0
-        self._raw = bytearray()
-        self.lines += len(lines)
-        self.line = line
-        self.partial_off = off
-        self._keep_partial(data[rest:], cap)
-        self._lines(b"".join(parts), pieces, off, line, out)
-
-    def _keep_partial(self, data: bytes, cap: int) -> None:
-        """Hold a partial raw line, at most `cap` bytes of it (the rest is counted, not kept).
-
-        Only whole code units are dropped: the bytes of a unit the read cut in two stay, so the
-        newline that unit may begin (UTF-16 `\x00` + `\n`) is still found when the rest arrives.
-        Dropping them lost the line's end, and with it the line, when a read ended mid-unit.
-        """
-        if len(data) <= cap:
-            self._raw = bytearray(data)
-        else:
-            unit = self._tc.unit if self._tc is not None else 1
-            drop = (len(data) - cap) // unit * unit  # cap is whole units from the line's start
-            self._raw = bytearray(data[:cap] + data[cap + drop:])
-            self._raw_skip += drop
+        self.partial_off = self._local.start
+        self.line += n
+        self.lines += n
+        if records:
+            self._build(records, out)
 
     # -- format + scanner -----------------------------------------------------------------------
     def _make_scanner(self, fmt: str) -> TextScanner | JsonScanner | DockerScanner:

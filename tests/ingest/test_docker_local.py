@@ -165,6 +165,19 @@ def test_both_encoders_decode_to_the_json_file_twin_in_any_split(seed: int) -> N
     assert sorted(int(re.search(r"seq=(\d+)", " ".join(map(str, t)))[1]) for t in twin) == errors, twin
     assert parse(hand) == twin
     assert parse(proto, rnd) == twin  # cut anywhere between reads, entries and UTF-8 characters included
+    # Zero-filled bytes between two entries (a crash after the file grew but before its data was written:
+    # the filesystem shows the gap as NULs) are no entries: moby always writes field 1 (`source`), and
+    # eight NULs are a size-0 entry without it - they decoded as empty stdout lines at 1970-01-01.
+    # Counted as damaged, the next entry read; twin that must NOT change: an entry whose line is empty.
+    at = rnd.randrange(1, len(msgs))
+    if not msgs[at - 1][3]:  # between two whole lines, not inside a long line's parts
+        before = b"".join(hand_entry(m, attrs) for m in msgs[:at])
+        zeros = bytes(rnd.choice((8, 16, 24, 4096, rnd.randrange(8, 5000))))
+        empty = hand_entry(("stdout", msgs[at - 1][1], b"", False, False), attrs)
+        d = LocalDecoder(0)
+        got = d.feed(before + zeros + empty + hand[len(before):])
+        assert [e.log for e in got] == [e.log for e in LocalDecoder(0).feed(before + empty + hand[len(before):])]
+        assert d.bad == 1 and "1970-01-01T00:00:00.000000000Z" not in {e.time for e in got}
     # A damaged entry (its trailing size overwritten) is skipped and counted; the rest reads on.
     k = rnd.randrange(len(msgs))
     if msgs[k][3]:  # not a part of a long line (the twin would lose the whole line, not the part)
