@@ -26,7 +26,8 @@ conditional write refused after another writer's (precondition.py), a miss of an
 (unseen_write.py), a Redis BUSY while our own script runs (own_script.py), an
 account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
 (limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py), connections
-lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py).
+lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py), a refusal whose other
+actor the records show (contention.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -40,6 +41,7 @@ from .aggregate import aggregate_cause
 from .api_host import api_host_cause
 from .cache_eviction import cache_eviction_cause
 from .cgroup_memory import cgroup_memory_cause
+from .contention import contention_cause
 from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .file_store import file_store_cause
@@ -112,6 +114,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, platform_cause, stop_grace_cause,
+    contention_cause,
 )
 
 
