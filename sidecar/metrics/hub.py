@@ -72,6 +72,13 @@ _FUNCTIONS: dict[str, frozenset[str]] = {
                          "quantile", "gauge_last", "gauge_avg", "gauge_max", "value"}),
     "sdk": frozenset({"count", "rate"}),
 }
+_COUNTED = frozenset({"success_rate", "error_rate", "count", "rate"})
+
+
+def _also(spec: MetricSpec) -> dict[str, str] | None:
+    """The records a jsonl spec reads beside `where`: `failure_when` ones, for the counted functions
+    (a sync_fallback record is an async trial that failed)."""
+    return spec.failure_when if spec.function in _COUNTED else None
 
 
 class MetricsHub:
@@ -220,6 +227,7 @@ class MetricsHub:
                 out.append(f"{spec.function} over jsonl needs `field` (e.g. duration_ms)")
             if not out:
                 self._aggregate(spec)  # at start: kept up from the first record, never built from a full window
+                self._stream(spec.stream or "").window.newest_arrival(spec.where, _also(spec))  # tracked from now on
         elif spec.source == "scrape":
             if not spec.metric:
                 out.append("source scrape needs `metric`")
@@ -264,12 +272,12 @@ class MetricsHub:
         # pause, placed 0.14 s ahead by a 180 s offset estimated as 180.14 s, left its gate stale
         # at the evaluation that read it (generated scenario 9835: p95 gate stale, its sync
         # baseline 0.1 s old). Only `newest` changes; the value and counts are the window's.
-        counted = spec.function in ("success_rate", "error_rate", "count", "rate")
-        ahead = self._stream(spec.stream or "").window.newest_after(
-            end, end + FUTURE_SLACK, spec.where, spec.failure_when if counted else None)
+        window = self._stream(spec.stream or "").window
+        ahead = window.newest_after(end, end + FUTURE_SLACK, spec.where, _also(spec))
+        arrived = window.newest_arrival(spec.where, _also(spec))
         if ahead is not None and (m.newest is None or m.newest < end):
-            return replace(m, newest=end)
-        return m
+            return replace(m, newest=end, arrived=arrived)
+        return replace(m, arrived=arrived) if arrived is not None else m
 
     def _measure_jsonl_window(self, spec: MetricSpec, start: float, end: float) -> Measurement:
         source = self._stream(spec.stream or "")
@@ -277,11 +285,10 @@ class MetricsHub:
             raise HistoryReplaying(source.name)
         source.window.prune(end)
         fn = spec.function
-        counted = fn in ("success_rate", "error_rate", "count", "rate")
         agg = self._aggregate(spec)
         if agg is not None:
             return measure_aggregate(spec, source.name, agg, start, end)
-        records = source.window.select(start, end, spec.where, spec.failure_when if counted else None)
+        records = source.window.select(start, end, spec.where, _also(spec))
         if fn in ("success_rate", "error_rate"):
             n, ok, newest = success_flags(spec, records)  # failure_when (e.g. sync_fallback) forces a failure
             return flag_measurement(spec, fn, source.name, n, ok, newest)
@@ -307,10 +314,10 @@ class MetricsHub:
     def _aggregate(self, spec: MetricSpec) -> Aggregate | None:
         """The incremental aggregate a jsonl spec is measured from (None: measured by a walk)."""
         fn = spec.function
-        counted = fn in ("success_rate", "error_rate", "count", "rate")
+        counted = fn in _COUNTED
         if not self.incremental or not (counted or fn == "quantile"):
             return None
-        agg = self._stream(spec.stream or "").window.aggregate(spec.where, spec.failure_when if counted else None)
+        agg = self._stream(spec.stream or "").window.aggregate(spec.where, _also(spec))
         for kind in kinds(spec):
             agg.register(kind)
         return agg

@@ -61,6 +61,12 @@ class Measurement:
     # or when there was no sample. Rollout gates refuse to promote on data older than
     # `max_staleness`, so a source that stopped cannot pass on what it said before it stopped.
     newest: float | None = None
+    # When (our clock) the newest record matching the spec ARRIVED, read live; None when unknown
+    # (scraped and PromQL sources, a stream that only replayed history since the start). A writer
+    # that delivers in batches, each record stamped when it was made, leaves `newest` behind now
+    # between batches while it is alive: the gates read that as `late`, not `stale`
+    # (rollout/evaluate.StageEvaluator._freshness).
+    arrived: float | None = None
 
     @property
     def has_data(self) -> bool:

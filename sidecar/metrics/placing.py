@@ -191,7 +191,7 @@ class RecordPlacer:
             if self.telemetry is not None:
                 self.telemetry.metric_records_dropped.labels(self.name, "late").inc()
         compact = compact_record(record, self._drop)
-        self.window.add(t, compact)
+        self.window.add(t, compact, arrived if self._live else None)  # replayed history: arrival unknown
         self.records += 1
         if carried is not None:
             self._journal(t, carried[0], carried[1], record, writer, stamp)

@@ -37,6 +37,8 @@ class RecordWindow:
     _cache: dict[tuple[Any, ...], tuple[int, float, float, list[Record]]] = field(init=False, default_factory=dict)
 
     aggregates: dict[tuple[Any, ...], Aggregate] = field(init=False, default_factory=dict)
+    # filter key -> [matcher, newest arrival]: when a matching record last arrived live (see newest_arrival)
+    _arrivals: dict[tuple[Any, ...], list[Any]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.records = deque(maxlen=self.max_records)
@@ -44,9 +46,11 @@ class RecordWindow:
         self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
         self._cache = {}
         self.aggregates = {}
+        self._arrivals = {}
 
-    def add(self, t: float, record: Mapping[str, Any]) -> None:
-        """Hold `record` (scalar values only: see compact_record) at event time `t`."""
+    def add(self, t: float, record: Mapping[str, Any], arrived: float | None = None) -> None:
+        """Hold `record` (scalar values only: see compact_record) at event time `t`; `arrived`: when it
+        was read live (our clock; None for replayed history, whose arrival is unknown)."""
         self._version += 1
         if len(self.records) == self.max_records:
             self.evicted += 1
@@ -58,6 +62,10 @@ class RecordWindow:
         self.records.append(item)
         for agg in self.aggregates.values():
             agg.add(item)
+        if arrived is not None:
+            for mark in self._arrivals.values():
+                if (mark[1] is None or arrived > mark[1]) and mark[0](item):
+                    mark[1] = arrived
 
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
@@ -79,6 +87,18 @@ class RecordWindow:
             for item in self.records:
                 agg.add(item)
         return agg
+
+    def newest_arrival(self, where: Mapping[str, str], also: Mapping[str, str] | None = None) -> float | None:
+        """When a record matching `where` (or `also`) last arrived live: the source is alive while this
+        is recent, whatever its records' stamps say. Kept per filter from the first call on (the hub
+        asks at start, metrics.hub.check_spec); None until a matching record arrives after that.
+        Not pruned with the records: how long ago the source last delivered is what it answers."""
+        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        mark = self._arrivals.get(key)
+        if mark is None:
+            w, a = matcher(where), matcher(also) if also else None
+            mark = self._arrivals[key] = [lambda rec: w(rec) or (a is not None and a(rec)), None]
+        return mark[1]  # type: ignore[no-any-return]
 
     def newest_after(self, end: float, until: float, where: Mapping[str, str],
                      also: Mapping[str, str] | None = None) -> float | None:

@@ -306,6 +306,7 @@ class RolloutController:
             baselines=baselines, totals=ev.totals, counters=ev.counters, last_eval_at=now, samples=ev.samples,
             changes=ev.changes,
             verdicts=[v.to_dict() for v in ev.verdicts()], dry_trips=ev.dry_trips, holds=ev.holds, stale=ev.stale_gates(),
+            late=ev.late_gates(),
             stale_alerted=ev.stale_news,
             series=append_point(data.get("series"), now, snap.stage_index, snap.percent, ev.verdicts()),
         )
@@ -315,7 +316,7 @@ class RolloutController:
         if ev.trips:
             won = await self.transitions.rollback(snap, cfg, data, ev.trips, actor=self.actor)
         elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
-              and ev.all_gates_pass() and not ev.stale_gates()):
+              and ev.all_gates_pass() and not ev.stale_gates() and not ev.late_gates()):
             reasons = [reason_of(v) for v in ev.gates] + [
                 {"reason": f"held {elapsed:.0f}s >= {stage.hold:g}s with {ev.samples} >= {stage.min_samples} samples"}
             ]

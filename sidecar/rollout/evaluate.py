@@ -63,6 +63,10 @@ class Evaluation:
         """Gates (not dry-run) whose newest sample is too old to promote on."""
         return [v.name for v in self.gates if v.stale and not v.dry_run]
 
+    def late_gates(self) -> list[str]:
+        """Gates (not dry-run) whose data ends too long ago to promote on while their source delivers."""
+        return [v.name for v in self.gates if v.late and not v.dry_run]
+
     def verdicts(self) -> list[GateVerdict]:
         return [*self.triggers, *self.gates]
 
@@ -144,10 +148,11 @@ class StageEvaluator:
         x += int(tail.successes or 0) if tail is not None and tail.count else 0
         newest = tot.get("newest")
         newest = float(newest) if newest is not None else None
+        arrived = tail.arrived if tail is not None else None  # the stream's, not the stage's (_freshness)
         self._stage_n[key] = n
         if n == 0:
-            return Measurement(None, 0, 0, "no requests in the stage yet", newest=newest), error
-        return Measurement(x / n, n, x, newest=newest), error
+            return Measurement(None, 0, 0, "no requests in the stage yet", newest=newest, arrived=arrived), error
+        return Measurement(x / n, n, x, newest=newest, arrived=arrived), error
 
     async def _baseline(self, gate: GateConfig, key: str, window: float | None) -> tuple[Measurement | None, str | None]:
         assert gate.relative_to is not None
@@ -222,15 +227,30 @@ class StageEvaluator:
         return self._freshness(r.verdict, r.canary, None) if r.canary is not None else r.verdict
 
     def _freshness(self, v: GateVerdict, m: Measurement | None, b: Measurement | None) -> GateVerdict:
-        """`v` with the newest sample it used, and stale when that is older than max_staleness."""
+        """`v` with the newest sample it used: fresh when that is at most max_staleness old; else `late`
+        while the source still delivers (a record arrived within max_staleness, and the newest sample is
+        within max_lateness: a writer or shipper that appends in batches, each record stamped when it was
+        made), else `stale` (nothing arrived: the writer stopped, the file vanished; or what arrives is
+        older than the lateness bound). Both block promotion: the data ends before now. Only `stale`
+        alerts and makes the decision `stale` (round 14: a writer delivering every 80 s, or every 40-60 s
+        at 2 uploads/min, read stale at 11-32 of 50 evaluations while it was alive). The arrival is known
+        for jsonl streams only (Measurement.arrived); elsewhere the newest sample alone decides."""
         newest = m.newest if m is not None else None
+        arrived = m.arrived if m is not None else None
         if b is not None and newest is not None:
             newest = None if b.newest is None else min(newest, b.newest)
+        if b is not None and arrived is not None:
+            arrived = None if b.arrived is None else min(arrived, b.arrived)
         limit = self.cfg.staleness_limit
         age = self.now - newest if newest is not None else None
         stale = age is None or age > limit
         if not stale:
             return replace(v, newest=newest, age=age)
+        if (age is not None and age <= self.cfg.max_lateness and arrived is not None
+                and self.now - arrived <= limit):
+            why = (f"late: newest sample {age:.0f}s old > max_staleness {limit:g}s, but its source delivered "
+                   f"{self.now - arrived:.0f}s ago")
+            return replace(v, newest=newest, age=age, late=True, reason=f"{v.reason}; {why}")
         why = (f"stale: newest sample {age:.0f}s old > max_staleness {limit:g}s" if age is not None
                else "stale: no sample in the stage")
         return replace(v, newest=newest, age=age, stale=True, reason=f"{v.reason}; {why}")

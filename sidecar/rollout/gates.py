@@ -73,6 +73,9 @@ class GateVerdict:
     newest: float | None = None  # time of the newest sample used (canary or baseline, the older of the two)
     age: float | None = None  # seconds between that sample and the evaluation
     stale: bool = False  # no sample, or the newest older than the rollout's max_staleness: blocks promotion
+    # The newest sample is older than max_staleness but its source delivered within it (a writer that
+    # appends in batches): blocks promotion like `stale`, yet is no alert and no `stale` decision.
+    late: bool = False
 
     @property
     def fired(self) -> bool:

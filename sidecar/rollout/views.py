@@ -27,11 +27,13 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
     stage = cfg.stages[stage_index]
     verdicts = snap.data.get("verdicts") or []
     decision = pipeline_decision(snap.state)
-    stale = list(snap.data.get("stale") or []) if snap.state in (RUNNING, PAUSED, WAITING) else []
+    held = snap.state in (RUNNING, PAUSED, WAITING)
+    stale = list(snap.data.get("stale") or []) if held else []
+    late = list(snap.data.get("late") or []) if held else []
     decision_reason = None
     if decision == "hold":
         failing = any(v.get("verdict") == "fail" for v in verdicts)
-        decision_reason = "stale" if stale else ("failing" if failing else "collecting")
+        decision_reason = "stale" if stale else "late" if late else ("failing" if failing else "collecting")
     return {
         "name": name,
         "flag": cfg.flag,
@@ -39,9 +41,12 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
         "state": snap.state,
         "decision": decision,
         # Why `hold`: `stale` (a gate's newest sample is older than max_staleness: a source
-        # stopped or vanished), `failing`, or `collecting` (hold time, samples or evidence).
+        # stopped or vanished), `late` (so is its newest sample, but the source delivered within
+        # max_staleness: records arrive late, in batches), `failing`, or `collecting` (hold time,
+        # samples or evidence).
         "decision_reason": decision_reason,
         "stale": stale,
+        "late": late,
         "stage": snap.stage_index,
         "stages": len(cfg.stages),
         "percent": snap.percent,

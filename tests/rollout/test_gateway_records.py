@@ -5,8 +5,11 @@ double-written failures, late records, a file that vanishes and a writer that st
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import asdict
 from pathlib import Path
+
+import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.config import GateConfig, JsonlStream, MetricsConfig, RolloutConfig, StageConfig
@@ -213,3 +216,66 @@ async def test_the_shipped_rules_read_fallback_and_double_written_failures(tmp_p
     e = await hub.measure(errors, 600)
     n = await hub.measure(cfg.samples, 600)
     assert (s.count, s.successes, e.successes, n.count) == (100, 90, 10, 100)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_writer_that_delivers_in_batches_is_late_not_stale(
+        make, sqlite_store, clock, tmp_path: Path, seed: int) -> None:
+    """A writer (or a shipper in front of it) that appends its records in batches every F s, each stamped
+    when the upload was made: between batches its newest record is older than max_staleness (60 s) while
+    the source is alive. The gate then reads `late` (no promotion on data that ends before now, no stale
+    alert, decision_reason `late`), never `stale`; the stage promotes on a batch. Varied by seed: F (50-58 s,
+    below max_staleness), the uploads' spacing (22-30 s: the 1% stage's traffic) and the phases.
+    Twin (must not change): the same writer stops delivering - stale once nothing arrived for max_staleness."""
+    from sidecar.bus import ROLLOUT_GATE_FAILED, Bus
+
+    rng = random.Random(seed)
+    flush, gap = rng.uniform(50.0, 58.0), rng.uniform(22.0, 30.0)
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    hub = hub_for(gw.path, clock)
+    bus = Bus()
+    sub = bus.subscribe({ROLLOUT_GATE_FAILED})
+    twin = rollout(max_lateness=120)
+    twin = twin.model_copy(update={"name": "stops", "stages": [twin.stages[0].model_copy(update={"hold": 1e6})]})
+    cfgs = [rollout(max_lateness=120), twin]
+    c = make(cfgs, sqlite_store, hub, clock=clock, replica="r1", bus=bus)
+    for cfg in cfgs:
+        await c.act(cfg.name, "start")
+    t0 = clock.time()
+    made, next_upload, next_flush = [], t0 + rng.uniform(0, gap), t0 + rng.uniform(0, flush)
+    seen: list[tuple[str, bool, bool]] = []  # (decision_reason, stale, late) at each evaluation with old data
+    evaluated = None
+
+    async def step(deliver: bool) -> None:
+        nonlocal next_upload, next_flush, made, evaluated
+        clock.advance(1.0)
+        while next_upload <= clock.time():
+            made.append(next_upload)
+            next_upload += gap
+        if deliver and next_flush <= clock.time():
+            for t in made:
+                gw.upload(ok=True, at=t)
+            made, next_flush = [], next_flush + flush
+        await hub.jsonl[STREAM].poll()
+        await c.tick()
+        snap = await c._load(cfgs[0].name)
+        if snap.stage_index == 0 and snap.data.get("last_eval_at") != evaluated:
+            evaluated = snap.data.get("last_eval_at")
+            gate = snap.data["verdicts"][-1]
+            if gate["age"] is not None and gate["age"] > cfgs[0].staleness_limit:
+                seen.append(((await summary(c, cfgs[0].name))["decision_reason"], gate["stale"], gate.get("late", False)))
+
+    while clock.time() - t0 < 1500 and (await summary(c, cfgs[0].name))["stage"] == 0:
+        await step(deliver=True)
+    assert seen and all(s == ("late", False, True) for s in seen)  # held on late data, never called stale
+    assert (await summary(c, cfgs[0].name))["stage"] == 1  # promoted on a batch
+    assert not [e for e in (sub.queue.get_nowait() for _ in range(sub.queue.qsize())) if e.data.get("stale")]
+    # Twin: the writer stops. Late while its last batch is under max_staleness old, stale after.
+    s = await summary(c, "stops")
+    assert s["stage"] == 0 and s["stale"] == []
+    stopped = clock.time()
+    while clock.time() - stopped < 3 * cfgs[1].interval + flush:
+        await step(deliver=False)
+    s = await summary(c, "stops")
+    assert (s["stage"], s["decision_reason"], s["stale"]) == (0, "stale", ["success-rate"])

@@ -153,6 +153,7 @@ class RolloutSummary(Model):
     decision: Literal["promote", "hold", "rollback"] | None
     decision_reason: str | None
     stale: list[str]
+    late: list[str]
     stage: int
     stages: int
     percent: float

@@ -73,6 +73,7 @@ async def summaries(sidecar: Runtime) -> dict[str, Any]:
                 "decision": d["decision"],
                 "decision_reason": d.get("decision_reason"),
                 "stale": d.get("stale") or [],
+                "late": d.get("late") or [],
                 "worst": worst_verdict(d["gates"] + d["triggers"]),
                 "finished": d["state"] in FINISHED,
             })
