@@ -52,17 +52,19 @@ class HeldRecords:
         self.expired = 0  # placed at their stamps after the wait
         self.provisional = 0  # placed after the wait on a clock its writer's few records agree on
 
-    def wants(self, skew: SkewEstimator, stamp: float, now: float) -> bool:
-        """Should a live record with this stamp wait for its writer's clock?"""
+    def wait(self, skew: SkewEstimator, stamp: float, now: float) -> float | None:
+        """How long a live record with this stamp should wait for its writer's clock (None: not at all,
+        place it now). Computed once per record: `add` takes it."""
         if len(self.records) >= self.limit:
-            return False
+            return None
         offset = skew.offset()
         if abs((now - stamp) - offset) <= skew.tolerance:
-            return False  # the estimate explains it
+            return None  # the estimate explains it
         age = now - (stamp + offset)
         if age < 0:
-            return False  # from the future: put at its arrival, which is right whatever the clock did
-        return self._wait(age) > 0
+            return None  # from the future: put at its arrival, which is right whatever the clock did
+        wait = self._wait(age)
+        return wait if wait > 0 else None
 
     def _wait(self, age: float) -> float:
         """Seconds a record this old (where it stands now) may wait."""
@@ -70,8 +72,8 @@ class HeldRecords:
             return self.hold  # late already: waiting loses nothing
         return min(self.hold, self.max_lateness - SAFETY - age)
 
-    def add(self, record: dict[str, Any], stamp: float, now: float, skew: SkewEstimator) -> None:
-        wait = max(self._wait(now - (stamp + skew.offset())), 0.0)
+    def add(self, record: dict[str, Any], stamp: float, now: float, skew: SkewEstimator, wait: float) -> None:
+        """Hold `record` for `wait` seconds (what `wait()` said for it)."""
         self.records.append(Held(record, stamp, now, skew, until=now + wait))
 
     def due(self, now: float) -> list[Held]:

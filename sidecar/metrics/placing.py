@@ -116,8 +116,9 @@ class RecordPlacer:
             if self._writer is not None:
                 self._stamps[self._writer] = stamp
             self.skew.observe(now - stamp, self._read_no)
-            if not math.isnan(self._read_no) and self._held.wants(self.skew, stamp, now):
-                self._held.add(record, stamp, now, self.skew)  # placed by _release (metrics/held.py)
+            wait = None if math.isnan(self._read_no) else self._held.wait(self.skew, stamp, now)
+            if wait is not None:
+                self._held.add(record, stamp, now, self.skew, wait)  # placed by _release (metrics/held.py)
                 carried = record.get(JOURNAL_KEY)
                 if carried is not None:  # journaled while it waits (metrics/journal.py, round 12)
                     self._journal(stamp + self.skew.offset(), carried[0], carried[1], record, self.skew, stamp,
