@@ -63,6 +63,7 @@ from .render import (
 )
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .second_looks import second_looks
+from .several_causes import several_causes
 from .situation import Situation, situation
 from .taxonomy import classify
 from .wrappers import unwrap
@@ -299,6 +300,7 @@ class RuleSet:
         if outermost:  # a second look compares a recursive answer with the catch-all's constant (honest_unknown.py)
             # then, on a record that names a deciding fact, the situation model's low guess (category_model.py)
             diagnosis = guessed(rated_catch_all(diagnosis, sit), inp, sit)
+            diagnosis = several_causes(diagnosis, inp, sit)  # one failure of several documented causes, undecided
             diagnosis = with_facts(diagnosis, inp, sit)  # the records around it that bear on it, quoted (deciding_facts.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
