@@ -51,11 +51,16 @@ class Checkpoint:
     format: str | None = None
 
 
+def head_hash_of(data: bytes) -> str:
+    """The hash a checkpoint keeps of a file's first bytes (its identity with their length)."""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
 def head_identity(fd: int, size: int) -> tuple[int, str]:
     """(head_len, hash) of a file's first bytes, read through an open descriptor."""
     n = min(HEAD_BYTES, max(size, 0))
     data = os.pread(fd, n, 0) if n else b""
-    return len(data), hashlib.blake2b(data, digest_size=12).hexdigest()
+    return len(data), head_hash_of(data)
 
 
 def head_matches(fd: int, size: int, head_len: int, head_hash: str) -> bool:
@@ -63,7 +68,7 @@ def head_matches(fd: int, size: int, head_len: int, head_hash: str) -> bool:
     if size < head_len:
         return False
     data = os.pread(fd, head_len, 0) if head_len else b""
-    return len(data) == head_len and hashlib.blake2b(data, digest_size=12).hexdigest() == head_hash
+    return len(data) == head_len and head_hash_of(data) == head_hash
 
 
 def grown_identity(fd: int, size: int, head_len: int, head_hash: str) -> tuple[int, str] | None:
@@ -74,9 +79,9 @@ def grown_identity(fd: int, size: int, head_len: int, head_hash: str) -> tuple[i
     identity of its new content while our offset still points into the old."""
     n = min(HEAD_BYTES, max(size, 0))
     data = os.pread(fd, n, 0) if n else b""
-    if len(data) < head_len or hashlib.blake2b(data[:head_len], digest_size=12).hexdigest() != head_hash:
+    if len(data) < head_len or head_hash_of(data[:head_len]) != head_hash:
         return None
-    return len(data), hashlib.blake2b(data, digest_size=12).hexdigest()
+    return len(data), head_hash_of(data)
 
 
 def file_key(dev: int, ino: int, head_hash: str) -> str:

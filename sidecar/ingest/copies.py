@@ -14,7 +14,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING
 
 from .checkpoint import Checkpoint, file_key
-from .copystreams import is_rotated_name, twin_prefix
+from .copystreams import is_rotated_name, live_twin
 from .generations import COMPRESSED, live_name, siblings
 from .handle import FileHandle
 from .record import ErrorEvent
@@ -195,8 +195,8 @@ class CopySearch:
         never finished: its partial last line is read as a line once it stayed quiet (tail._timeouts)."""
         if f.path is None or not is_rotated_name(f.path):
             return False
-        live = live_name(f.path, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs)
-        return live != f.path and twin_prefix(live, f.ident) != "" and not self.live_goes_on(f)
+        return (live_name(f.path, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs) != f.path
+                and live_twin(f.path, f.src.cfg, f.ident) is not None and not self.live_goes_on(f))
 
     def _read_gap(self, f: Tracked, copy: tuple[str, FileHandle, os.stat_result]) -> list[ErrorEvent]:
         path, h, st = copy

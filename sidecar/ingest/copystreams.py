@@ -28,7 +28,7 @@ Both orders: the choice is made once, before the copy's first read, from what th
 The original's reader may already hold that content read from the live file (it opened it regrown)
 but not stored (dev seed logrotate-343, round 12): no `dev:L` stream yet, the copy is read under its
 own inode, and the original's reader then stores the same events under `dev:L`. So a copy read under
-its own inode names `dev:L` as its TWIN (`twin_prefix`): each event carries both names and the receipt
+its own inode names `dev:L` as its TWIN (`live_twin`): each event carries both names and the receipt
 transaction counts it once under either, in whichever order the replicas commit (receipt_ranges.claim).
 Why the store and not the file system: after the truncation nothing on disk says which inode the
 copy came from (the live file holds new bytes; Linux birth times are not in os.stat on 3.11), and a
@@ -45,12 +45,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checkpoint import HEAD_BYTES
-from .generations import family
+from .generations import family, live_name
 from .handle import FileHandle
 from .receiptstream import stream_name
+
+if TYPE_CHECKING:
+    from ..config import SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ Ident = tuple[int, int]
 
 def copy_of(head: bytes, live: Ident, streams: dict[Ident, list[str]]) -> str | None:
     """The stream prefix `dev:ino` of live inode `live` if one of its stored streams names `head`'s first bytes."""
-    prefix = f"{live[0]}:{live[1]}"
+    prefix = twin_prefix(live)
     for name in streams.get(live, ()):
         n = int(name.rsplit("/", 1)[1]) if "/" in name else -1
         if 0 < n <= min(len(head), HEAD_BYTES) and stream_name(prefix, head[:n]) == name:
@@ -92,7 +95,7 @@ def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], Iterabl
     for ours in held(ident):
         n = min(len(head), len(ours))
         if n > 0 and head[:n] == ours[:n]:
-            return f"{ident[0]}:{ident[1]}"
+            return twin_prefix(ident)
     return copy_of(head, ident, streams)
 
 
@@ -118,7 +121,7 @@ async def load_streams(store: Any, paths: Iterable[str]) -> dict[Ident, list[str
     out: dict[Ident, list[str]] = {}
     try:
         for ident in live_idents(paths):
-            names = await store.groups.receipt_streams(f"{ident[0]}:{ident[1]}:")
+            names = await store.groups.receipt_streams(twin_prefix(ident) + ":")
             if names:
                 out[ident] = names
     except Exception as exc:  # the store is optional here: ingest goes on
@@ -132,10 +135,12 @@ def is_rotated_name(path: str) -> bool:
     return bool(path) and family(path) != path
 
 
-def twin_prefix(live: str, ident: Ident) -> str:
-    """`dev:ino` of the file at `live` if that is another inode than `ident`, else "": the twin of a
-    rotated name read under its own inode (the module's "Both orders").
+def live_twin(name: str, cfg: SourceConfig, ident: Ident) -> Ident | None:
+    """The inode now at the live name rotated name `name` is a generation of (generations.live_name:
+    in an olddir too), if that is another inode than `ident` (the file read under `name`); else None.
+    One stat: the one place opening.py, tail.py and copies.py ask it.
 
+    That inode is the TWIN of a rotated name read under its own inode (the module's "Both orders").
     Why a twin and not a choice: the choice above is made before the copy's first read from what the
     store holds THEN, and the original's reader may have read that content from the live file without
     having stored it yet (dev seed logrotate-343, two replicas: it then stored it under `dev:L`, the
@@ -144,27 +149,30 @@ def twin_prefix(live: str, ident: Ident) -> str:
     once under either (store/receipt_ranges.claim), whichever replica commits first. A rename
     rotation's generation gets a twin too, harmlessly: the live inode's streams hash other first bytes."""
     try:
-        lst = os.stat(live)
+        lst = os.stat(live_name(name, cfg.paths, cfg.exclude, cfg.rotated_dirs))
     except OSError:
-        return ""
-    return "" if (lst.st_dev, lst.st_ino) == ident else f"{lst.st_dev}:{lst.st_ino}"
+        return None
+    return None if (lst.st_dev, lst.st_ino) == ident else (lst.st_dev, lst.st_ino)
 
 
-async def fresh_copy_stream(store: Any, live: str, ident: Ident, h: FileHandle) -> str | None:
-    """The live file's stream prefix if the store holds, NOW, a stream of the live inode `live` (`dev:ino`,
-    twin_prefix of the live name a rotated file is a generation of, recovery.live_name: another inode
-    than `ident`) that the file (inode `ident`, open as `h`) starts with; None otherwise or on a store error."""
-    dev, ino = live.split(":")
-    live_ident = (int(dev), int(ino))
+def twin_prefix(twin: Ident | None) -> str:
+    """The receipt stream prefix `dev:ino` of a twin inode (live_twin), "" for none."""
+    return f"{twin[0]}:{twin[1]}" if twin is not None else ""
+
+
+async def fresh_copy_stream(store: Any, live_ident: Ident, ident: Ident, h: FileHandle) -> str | None:
+    """The live file's stream prefix if the store holds, NOW, a stream of the live inode `live_ident`
+    (live_twin: the inode at the live name a rotated file is a generation of, another than `ident`) that
+    the file (inode `ident`, open as `h`) starts with; None otherwise or on a store error."""
     head = h.pread(HEAD_BYTES, 0)
     try:
         # The first choice stored wins: a replica that already counted this very file under its own
         # inode (it looked before the original's receipts existed) is followed, or the two names
         # would count it twice (tests/ingest/test_writer_replicas.py, copytruncate across replicas).
-        own = await store.groups.receipt_streams(f"{ident[0]}:{ident[1]}:")
+        own = await store.groups.receipt_streams(twin_prefix(ident) + ":")
         if copy_of(head, ident, {ident: own}) is not None:
             return None
-        names = await store.groups.receipt_streams(f"{live_ident[0]}:{live_ident[1]}:")
+        names = await store.groups.receipt_streams(twin_prefix(live_ident) + ":")
     except Exception as exc:  # the store is optional here: the copy keeps its own inode's name
         log.warning("ingest: receipt streams not read from the store (a copy keeps its own inode's name)",
                     extra={"error": str(exc)})

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .checkpoint import HEAD_BYTES, Checkpoint, file_key
-from .copystreams import copied_live, is_rotated_name, twin_prefix
+from .copystreams import copied_live, is_rotated_name, live_twin, twin_prefix
 from .encoding import sniff
 from .generations import live_name
 from .handle import FileHandle
@@ -92,11 +92,10 @@ class FileOpening:
                 stream_check = is_rotated_name(path or origin)
         elif ALIAS not in key and is_rotated_name(path or origin):
             # Resumed under its own inode: before the restart it was read with the live inode as its twin
-            # (tail.py, copystreams.twin_prefix), which the key does not keep. Without it again, the rest
+            # (tail.py, copystreams.live_twin), which the key does not keep. Without it again, the rest
             # of a copy another replica reads under the live file's stream counted twice (writer replicas
             # logrotate_copy-42100: two writers, two replicas, a restart while reading a `copy` snapshot).
-            name = path or origin
-            twin = twin_prefix(live_name(name, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs), (dev, ino))
+            twin = twin_prefix(live_twin(path or origin, src.cfg, (dev, ino)))
         at_open = h.pread(SNIFF_HEAD, 0)
         parser = FileParser(src.name, path or "", src.options, offset=offset, line=line, file_key=key,
                             head=at_open)

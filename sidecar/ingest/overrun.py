@@ -17,11 +17,8 @@ came and went between two looks is not on disk): said, as before.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import zlib
-
-from .generations import family, siblings
+from .compressed import Unreadable, decompressed_head, head_is
+from .generations import COMPRESSED, family, siblings
 from .tracked import FileTable, Tracked
 
 
@@ -44,19 +41,17 @@ def newer_one_was_open(f: Tracked, table: FileTable, scan: int) -> bool:
 
 
 def compressed_copy_beside(f: Tracked) -> bool:
-    """A gzip sibling of f's family whose first bytes are f's (its head hash, checkpoint.head_identity)."""
+    """A compressed sibling of f's family whose first bytes are f's (its head hash, checkpoint.head_identity)."""
     if f.head_len == 0:
         return False
     for p, _st in siblings(f.path or f.origin, f.src.cfg.rotated_dirs):
-        if not p.endswith(".gz"):
+        if not p.endswith(COMPRESSED):
             continue
         try:
-            with gzip.open(p, "rb") as z:
-                data = z.read(f.head_len)
-        except (OSError, EOFError, zlib.error):
+            if head_is(decompressed_head(p, f.head_len), f.head_len, f.head_hash):
+                return True
+        except Unreadable:
             continue
-        if len(data) == f.head_len and hashlib.blake2b(data, digest_size=12).hexdigest() == f.head_hash:
-            return True
     return False
 
 

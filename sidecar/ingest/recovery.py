@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ..clock import Clock
 from .checkpoint import Checkpoint, file_key
+from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .generations import (
     COMPRESSED,
     family,
@@ -28,6 +29,7 @@ from .receiptstream import ReceiptStream, alias_key
 from .tracked import FileTable, SourceState, Tracked
 
 log = logging.getLogger(__name__)
+MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
 
 def is_known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], list[Checkpoint]]) -> bool:
     """Whether a checkpoint describes this very file: same inode AND same first bytes.
@@ -66,6 +68,64 @@ def _open_in_place(cp: Checkpoint) -> FileHandle | None:
     return None
 
 
+def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool = True,
+                     of: Checkpoint | None = None) -> str:
+    """A compressed sibling (compressed.py: logrotate `compress`, a handler's gzip rotator, Docker's
+    `compress`): read past what a checkpoint of the same content read, or from 0 if none did; not
+    read if a file tailed now holds that content (its reader reads it). Each compressed file is decided
+    once (`fs.compressed_seen`). Returns the kind counted (`compressed_read`, `compressed_skipped`), ""
+    when there was nothing to read, or "wait": not `final` and not readable yet (a compressor may still
+    be writing it: asked again, and final once its size and mtime did not change between two asks).
+    `of`: only if its content is that checkpoint's (else "other", undecided): recovery's claim of a
+    checkpoint's file, which does not ask when it was written (an old archive nobody read is not ours)."""
+    ident, shape = (st.st_dev, st.st_ino), (st.st_size, st.st_mtime_ns)
+    before = fs.compressed_seen.get(ident, ())
+    if before is None:
+        return ""
+    kind = _adopt_compressed(fs, src, path, st, final or before == shape, of)
+    if kind == "other":
+        return kind
+    fs.compressed_seen[ident] = shape if kind == "wait" else None
+    if len(fs.compressed_seen) > MAX_COMPRESSED_SEEN:
+        del fs.compressed_seen[next(iter(fs.compressed_seen))]
+    return kind
+
+
+def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,
+                      of: Checkpoint | None) -> str:
+    try:
+        head = decompressed_head(path)
+        if of is not None and not head_is(head, of.head_len, of.head_hash):
+            return "other"
+        if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
+            return ""
+        # The same content read before: the plain generation's checkpoint (compressed after we read it,
+        # or after we stopped), or this compressed file's own (read in part before a restart); or a
+        # file read to its end whose checkpoint a reuse of its inode dropped since (`read_heads`).
+        cp = max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
+                 key=lambda c: c.offset, default=None)
+        data = decompress(path)
+    except Unreadable as e:
+        if not final:
+            return "wait"
+        log.warning("ingest: a compressed generation could not be read (counted in sidecar_rotations_total"
+                    "{kind=\"compressed_skipped\"})", extra={"path": path, "error": str(e)})
+        fs.count_rotation(src, "compressed_skipped")
+        return "compressed_skipped"
+    if cp is not None and len(data) <= cp.offset:
+        return ""
+    resume = None
+    if cp is not None:  # under the checkpoint's key: its receipt stream names the events as its reader did
+        resume = Checkpoint(key=cp.key, source=cp.source, path=path, dev=st.st_dev, ino=st.st_ino,
+                            head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset, line=cp.line,
+                            size=len(data), updated=cp.updated, format=cp.format)
+        fs.saved.pop(cp.key, None)
+    f = fs.open_file(src, None, MemoryHandle(data, st, path), len(data), startup=False, resume=resume, origin=path)
+    f.draining_since = fs.clock.monotonic()
+    fs.count_rotation(src, "compressed_read")
+    return "compressed_read"
+
+
 class RecoveryHost(Protocol):
     """What recovery needs from the file set (rotation.FileSet): its state and how to open a file.
 
@@ -76,6 +136,8 @@ class RecoveryHost(Protocol):
     saved: dict[str, Checkpoint]
     table: FileTable
     clock: Clock
+    compressed_seen: dict[tuple[int, int], tuple[int, int] | None]  # adopt_compressed's decisions
+    read_heads: dict[tuple[int, str], Checkpoint]  # content read, by its first bytes (rotation.FileSet)
 
     def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
                   resume: Checkpoint | None = None, origin: str = "") -> Tracked: ...
@@ -147,7 +209,8 @@ class StartupRecovery:
         - another inode, same first bytes, at least as long: a copy (logrotate copytruncate);
         Siblings written after the checkpoint that no checkpoint knows are generations that
         lived and rotated entirely while we were down: read from their start. Compressed ones
-        (`.gz`, ...) cannot be tailed: counted as `compressed_skipped` and named in a warning.
+        (`.gz`, `.bz2`, `.xz`) are read decompressed past what a checkpoint of the same content read
+        (adopt_compressed); one that cannot be read is counted `compressed_skipped` and named.
         """
         moved: list[tuple[SourceState, Checkpoint]] = []
         empty: list[tuple[SourceState, Checkpoint]] = []  # intact, but empty at our last look
@@ -240,10 +303,7 @@ class StartupRecovery:
                 # the configured writer's namer then makes it (`app.1.log` proves `app.2.log`, not `app-2.log`).
                 continue
             if p.endswith(COMPRESSED):
-                log.warning("ingest: a file was rotated and compressed while the sidecar was down; compressed files "
-                            "are not read (counted in sidecar_rotations_total{kind=\"compressed_skipped\"})",
-                            extra={"path": p})
-                self.fs.count_rotation(src, "compressed_skipped")
+                adopt_compressed(self.fs, src, p, st)
                 continue
             if copy_of_live(p, ident, live):
                 # Copied from the live file's content no checkpoint knows yet (a restart between
@@ -270,7 +330,13 @@ class StartupRecovery:
             if kind == "copytruncate_while_down" and not copyable:
                 break
             for p, st in candidates:
-                if p.endswith(COMPRESSED) or st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.fs.table.by_ident:
+                if p.endswith(COMPRESSED):
+                    # Compressed after the rotation (logrotate `compress`, a gzip rotator), or a compressed
+                    # generation we were reading at the stop: read past the checkpoint of its content.
+                    if adopt_compressed(self.fs, src, p, st, of=cp) == "compressed_read":
+                        return
+                    continue
+                if st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.fs.table.by_ident:
                     continue
                 try:
                     h = FileHandle.open(p)

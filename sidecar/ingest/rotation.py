@@ -70,10 +70,11 @@ from .opening import FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import StartupRecovery, adopt_unseen, known_idents
+from .recovery import StartupRecovery, adopt_compressed, adopt_unseen, known_idents
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")
+MAX_READ_HEADS = 4096  # FileSet.read_heads
 
 if TYPE_CHECKING:
 
@@ -113,6 +114,13 @@ class FileSet(CopySearch, FileOpening):
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
+        # Compressed files (recovery.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
+        self.compressed_seen: dict[tuple[int, int], tuple[int, int] | None] = {}
+        # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
+        # end since. A checkpoint in `saved` is dropped when its inode is reused (opening._checkpoint_for), and a
+        # compressed copy of that content (delaycompress: `.1` read, compressed into `.2.gz` at the next rotation
+        # while the new live file takes `.1`'s inode) would then look unread. Bounded: MAX_READ_HEADS newest.
+        self.read_heads: dict[tuple[int, str], Checkpoint] = {}
 
     @staticmethod
     def source_error(src: SourceState, message: str) -> None:
@@ -199,6 +207,9 @@ class FileSet(CopySearch, FileOpening):
             return
         if cur is not None:
             self.detach(cur, "rename")
+        if path.endswith(COMPRESSED):  # a glob matching `app.log*`: never tailed as text
+            self._compressed(src, path, st)
+            return
         known = self.table.by_ident.get(ident)
         if known is not None:  # a tracked file reappeared under another matching name (.1)
             self.table.rename(known, path)
@@ -238,6 +249,8 @@ class FileSet(CopySearch, FileOpening):
 
     def recover_rotated_while_down(self, alive: dict[str, float] | None = None) -> None:
         """Run before the first scan: see recovery.StartupRecovery (`alive`: source -> last watched)."""
+        for cp in self.saved.values():
+            self.remember_read(cp)
         StartupRecovery(self).run(alive or {})
 
     def detach(self, f: Tracked, kind: str) -> None:
@@ -299,7 +312,10 @@ class FileSet(CopySearch, FileOpening):
         # reused while we hold it open) is where the generations between our looks went too.
         held = proven_subdirs(family(path), lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
         for p, st in siblings(path, [*src.cfg.rotated_dirs, *sorted(held)]):
-            if p.endswith(COMPRESSED) or st.st_size == 0:  # nothing to read (and not written after a rename)
+            if p.endswith(COMPRESSED):
+                opened += self._compressed(src, p, st)
+                continue
+            if st.st_size == 0:  # nothing to read (and not written after a rename)
                 continue
             ident = (st.st_dev, st.st_ino)
             if ident in self.table.by_ident or st.st_mtime < self.started_wall:
@@ -310,9 +326,26 @@ class FileSet(CopySearch, FileOpening):
                                    resume_copies=False)
         return opened
 
+    def _compressed(self, src: SourceState, path: str, st: os.stat_result) -> int:
+        """A compressed generation met while running (compressed.py): read once through
+        recovery.adopt_compressed if written since we started (older ones were recovery's at start);
+        one a compressor may still be writing is asked again at the next look. 1 if it was opened."""
+        if (st.st_dev, st.st_ino) in self.table.by_ident or st.st_mtime < self.started_wall:
+            return 0
+        return int(adopt_compressed(self, src, path, st, final=False) == "compressed_read")
+
+    def remember_read(self, cp: Checkpoint) -> None:
+        """Content read up to `cp.offset` (see `read_heads`)."""
+        if cp.head_len > 0:
+            self.read_heads.pop((cp.head_len, cp.head_hash), None)
+            self.read_heads[(cp.head_len, cp.head_hash)] = cp
+            if len(self.read_heads) > MAX_READ_HEADS:
+                del self.read_heads[next(iter(self.read_heads))]
+
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
         self.saved[f.key] = self.entry(f)
+        self.remember_read(self.saved[f.key])
         log.debug("ingest: close", extra={"origin": f.origin, "ino": f.ino, "key": f.key, "offset": f.acked[0]})
         self.table.retire(f)
         self.on_dirty()

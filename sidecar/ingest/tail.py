@@ -23,10 +23,10 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
-from .copystreams import fresh_copy_stream, load_streams, twin_prefix
+from .copystreams import fresh_copy_stream, live_twin, load_streams, twin_prefix
 from .delivery import Delivery
 from .discovery import DirWatcher
-from .generations import live_families, live_name
+from .generations import live_families
 from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
 from .rotation import FileSet
@@ -237,15 +237,15 @@ class Ingest:
             # file has no first bytes to match: asked once it has some, still before its first read.)
             # Read on the next pass, from a fresh look: the file may have changed during the query.
             f.stream_check = False
-            # One look at the live name: its inode if another than f's (twin_prefix), asked of the store.
-            live = twin_prefix(live_name(f.origin, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs), f.ident)
+            # One look at the live name: its inode if another than f's (live_twin), asked of the store.
+            live = live_twin(f.origin, f.src.cfg, f.ident)
             stream = await fresh_copy_stream(self.store, live, f.ident, f.handle) if self.store and live else None
             if stream is not None and f in self.fs.table:
                 self.fs.restream(f, stream)
             elif self.store is not None:
                 # Read under its own inode; the original's reader may hold its content unstored: the
                 # store counts each event once under either name (copystreams.twin_prefix)
-                f.parser.receipts.twin = live
+                f.parser.receipts.twin = twin_prefix(live)
             return True
         if st.st_nlink == 0 and f.path is not None:
             self.fs.detach(f, "deleted")

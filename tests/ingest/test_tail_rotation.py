@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import bz2
+import gzip
 import logging
 import logging.handlers
+import lzma
 import os
+import random
 import shutil
 import threading
+from pathlib import Path
 
-from .conftest import Harness, line, make_config, records, wait_for
+import pytest
+
+from .conftest import Harness, line, make_config, records, wait_for, write_records
 
 
 def _writer_logger(path: str, max_bytes: int, backups: int) -> tuple[logging.Logger, logging.Handler]:
@@ -266,26 +273,131 @@ async def test_rotating_file_handler_cascade_while_stopped(tmp_path, harness: Ha
     assert harness.metric("sidecar_rotations_total", source=path, kind="unseen_generation") >= 2
 
 
-async def test_compressed_while_stopped_is_counted_as_skipped(tmp_path, harness: Harness):
-    """Rotated and gzipped while down: not readable as a tail; counted and named, never silent."""
-    import gzip
+COMPRESSORS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}  # logrotate compresscmd gzip / bzip2 / xz
+SEEDS = int(os.environ.get("SIDECAR_COMPRESSED_SEEDS", "1"))
+SEED_BASE = int(os.environ.get("SIDECAR_COMPRESSED_SEED_BASE", "0"))
 
-    path = tmp_path / "app.log"
-    cfg = make_config(tmp_path, [str(path)])
-    ing, errs = await harness.start_after(path, 20, cfg)
-    await harness.stop(ing)
+
+def _append(path: Path, start: int, n: int) -> list[int]:
+    body, errors = records(start, n)
     with path.open("a") as w:
-        w.write(records(20, 20)[0])
-    with path.open("rb") as r, gzip.open(tmp_path / "app.log.1.gz", "wb") as z:
-        z.write(r.read())
-    os.remove(path)
-    fresh, e = records(40, 20)
-    path.write_text(fresh)
-    errs += e
+        w.write(body)
+    return errors
+
+
+def _compress(plain: Path, dest: Path, cut: float | None = None) -> None:
+    """logrotate `compress` / the cookbook's rotator: `plain` compressed into `dest`, then removed;
+    `cut`: the compressor killed mid-write (the stream ends at that fraction of its bytes)."""
+    with plain.open("rb") as src, COMPRESSORS[dest.suffix](dest, "wb") as z:
+        shutil.copyfileobj(src, z)
+    if cut is not None:
+        data = dest.read_bytes()
+        dest.write_bytes(data[:int(len(data) * cut)])
+    plain.unlink()
+
+
+@pytest.mark.parametrize("seed", range(SEED_BASE, SEED_BASE + SEEDS))
+@pytest.mark.parametrize("mode", ["compress", "delaycompress", "unseen", "cut"])
+async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Harness, mode: str, seed: int) -> None:
+    """Rotated and compressed while the sidecar was down (compressed.py's class): read once, decompressed.
+
+    - compress: logrotate `compress` (no delay), the cookbook's gzip rotator: our file's unread rest is only in
+      `app.log.1.<ext>` - read from our checkpoint's offset (was: lost, counted `compressed_skipped`);
+    - delaycompress: `app.log.1` was read to its end, then compressed into `app.log.2.<ext>` - the same content:
+      NOT read again (near-miss twin: a compressed sibling that must not change the counts);
+    - unseen: a generation that lived and rotated while we were down, compressed: read from 0;
+    - cut: the compressor was killed mid-write: not readable, counted `compressed_skipped`, nothing else lost.
+    Varied by seed: the compressor (gzip, bzip2, xz), the records per step, and the glob (the live name, or
+    `app.log*`, which matches the compressed names too)."""
+    rnd = random.Random(f"compressed-{mode}-{seed}")
+    ext = rnd.choice(sorted(COMPRESSORS))
+    path = tmp_path / "app.log"
+    glob = str(path) if rnd.random() < 0.5 else str(tmp_path / "app.log*")
+    cfg = make_config(tmp_path, [glob])
+    ing, errs = await harness.start_after(path, rnd.randint(4, 30), cfg)
+    if mode == "delaycompress":
+        path.rename(tmp_path / "app.log.1")
+        errs += write_records(path, 1000, rnd.randint(2, 30))
+        await harness.wait_events(len(errs))
+    await harness.stop(ing)
+    lost: list[int] = []
+    unread = _append(path, 2000, rnd.randint(2, 40))  # written while down, after our checkpoint
+    if mode == "delaycompress":
+        _compress(tmp_path / "app.log.1", tmp_path / f"app.log.2{ext}")
+        path.rename(tmp_path / "app.log.1")
+    elif mode == "unseen":
+        path.rename(tmp_path / "app.log.2")
+        errs += write_records(path, 3000, rnd.randint(2, 40))  # a generation nobody read
+        _compress(path, tmp_path / f"app.log.1{ext}")
+    else:
+        path.rename(tmp_path / "app.log.1")
+        _compress(tmp_path / "app.log.1", tmp_path / f"app.log.1{ext}", rnd.uniform(0.2, 0.9) if mode == "cut" else None)
+    (lost if mode == "cut" else errs).extend(unread)
+    errs += write_records(path, 4000, rnd.randint(2, 30))
     await harness.start(cfg)
     await harness.wait_events(len(errs))
-    harness.sink.assert_exactly_once(errs)
-    assert harness.metric("sidecar_rotations_total", source=str(path), kind="compressed_skipped") == 1
+    for _ in range(10):  # a second read would land meanwhile
+        harness.clock.advance(0.5)
+        await harness.wait_events(0)
+    harness.sink.assert_exactly_once(errs, lost)
+    assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_read") == (mode in ("compress", "unseen"))
+    assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == (mode == "cut")
+
+
+def _compressed_names(d: Path, ext: str) -> int:
+    return len(list(d.glob(f"app.log.*{ext}")))
+
+
+@pytest.mark.parametrize("seed", range(SEED_BASE, SEED_BASE + 2 * SEEDS))
+async def test_compressing_rotator_between_two_looks_reads_each_generation_once(tmp_path: Path, harness: Harness,
+                                                                                seed: int) -> None:
+    """RotatingFileHandler with the logging cookbook's rotator and namer (CPython Lib/logging/handlers.py
+    BaseRotatingHandler.rotate: rotator(source, namer(default)) compresses the file and removes it), rolling
+    over several times between two looks of the tailer (the writes run without yielding to its loop): the
+    generations that lived only between the looks exist only compressed - read from 0 (they were lost); the
+    one the tailer held open is read through its descriptor and its compressed copy is NOT read again
+    (near-miss twin). Varied by seed: compressor, maxBytes, rollovers, glob (live name or `app.log*`)."""
+    rnd = random.Random(f"compressing-rotator-{seed}")
+    ext = rnd.choice(sorted(COMPRESSORS))
+    path = tmp_path / "app.log"
+    glob = str(path) if rnd.random() < 0.5 else str(tmp_path / "app.log*")
+    rollovers = rnd.randint(2, 5)
+    lg, h = _writer_logger(str(path), max_bytes=rnd.randint(800, 3000), backups=rollovers + 2)
+
+    def rotator(source: str, dest: str) -> None:
+        _compress(Path(source), Path(dest))
+
+    h.namer, h.rotator = (lambda name: name + ext), rotator
+    try:
+        errs: list[int] = []
+        seq = 0
+
+        def emit() -> None:
+            nonlocal seq
+            if seq % 2 == 0:
+                lg.error("event seq=%d", seq)
+                errs.append(seq)
+            else:
+                lg.info("event seq=%d", seq)
+            seq += 1
+
+        for _ in range(rnd.randint(1, 4)):  # no rollover yet: a first run reads the live file only
+            emit()
+        await harness.start(make_config(tmp_path, [glob]))
+        await harness.wait_events(len(errs))
+        while _compressed_names(tmp_path, ext) < rollovers:  # no await: the tailer cannot look meanwhile
+            emit()
+        for _ in range(rnd.randint(0, 6)):
+            emit()
+        await harness.wait_events(len(errs))
+        for _ in range(10):  # a second read would land meanwhile
+            harness.clock.advance(0.5)
+            await harness.wait_events(0)
+        harness.sink.assert_exactly_once(errs)
+        assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == 0
+    finally:
+        lg.removeHandler(h)
+        h.close()
 
 
 async def test_generation_on_a_reused_inode_is_read(tmp_path, harness: Harness):
