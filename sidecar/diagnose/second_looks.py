@@ -27,7 +27,7 @@ conditional write refused after another writer's (precondition.py), a miss of an
 account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
 (limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py), connections
 lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py), a refusal whose other
-actor the records show (contention.py).
+actor the records show (contention.py), a platform or kernel record of our resource at its size (at_its_size.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
 (a later step sees the earlier one's answer). Split from rules.py, which only matches the rules file.
 """
@@ -39,6 +39,7 @@ from collections.abc import Callable
 from ..redaction import redact
 from .aggregate import aggregate_cause
 from .api_host import api_host_cause
+from .at_its_size import at_its_size_cause
 from .cache_eviction import cache_eviction_cause
 from .cgroup_memory import cgroup_memory_cause
 from .contention import contention_cause
@@ -114,7 +115,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, platform_cause, stop_grace_cause,
-    contention_cause,
+    contention_cause, at_its_size_cause,
 )
 
 

@@ -1,0 +1,105 @@
+"""A record of the platform or the kernel reporting our resource at its size, beside a symptom no reading explained, is
+capacity (at_its_size.py); a setting changed before the fill, a mild throttle or a record of another episode is not.
+
+The symptoms are real: asyncio's TimeoutError from a connect that never completes, and logging's own "--- Logging
+error ---" report of a write to /dev/full (the kernel answers ENOSPC). Generated over seeds: the platform record
+(scheduler, autoscaler, ResourceQuota admission, kubelet eviction, cgroup cpu.stat, the kernel's neighbour/conntrack
+tables) with its figures and names, stamped or kubectl output, the symptom's logger and wording.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import random
+
+import pytest
+
+from .logged import diagnose, raised_and_logged
+
+STAMP = "2026-12-06 19:12:30"
+
+
+def _full_record(rng: random.Random, kind: str) -> str:
+    n = rng.randint(3, 9)
+    res = rng.choice(["cpu", "memory"])
+    return {
+        "scheduler": f"  Warning  FailedScheduling  38s  default-scheduler  0/{n} nodes are available: {n} Insufficient "
+                     f"{res}. preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod.",
+        "autoscaler": f"  Normal   NotTriggerScaleUp {rng.randint(5, 90)}s  cluster-autoscaler  pod didn't trigger "
+                      f"scale-up: {rng.randint(1, 3)} max node group size reached",
+        "quota": f"2m   Warning  FailedCreate  replicaset/gw-{rng.randrange(16**5):05x}  Error creating: pods \"gw-x\" is "
+                 f"forbidden: exceeded quota: {rng.choice(['compute-quota', 'team-quota'])}, requested: limits.{res}=2"
+                 f"{'Gi' if res == 'memory' else ''}, used: limits.{res}={n * 2}, limited: limits.{res}={n * 2 + 1}",
+        "eviction": f"{STAMP} Warning Evicted  pod/gateway-{rng.randrange(16**4):04x}  The node was low on resource: "
+                    f"{rng.choice(['ephemeral-storage', 'memory'])}. Threshold quantity: 10%.",
+        "cpu": f"{STAMP} INFO {rng.choice(['utils.observability', 'src.monitoring.host'])}: cgroup cpu.stat "
+               f"nr_periods={(p := rng.randint(300, 900))} nr_throttled={int(p * rng.uniform(0.5, 0.99))} "
+               f"throttled_usec={rng.randint(10**6, 10**8)}",
+        "table": rng.choice([f"Dec  6 19:12:2{n} gw-node-{n} kernel: [81244{n}.118201] neighbour: arp_cache: neighbor "
+                             f"table overflow!",
+                             f"Dec  6 19:12:2{n} gw-node-{n} kernel: nf_conntrack: nf_conntrack: table full, dropping "
+                             f"packet"]),
+    }[kind]
+
+
+async def _never_connects() -> None:
+    async with asyncio.timeout(0):
+        await asyncio.Event().wait()
+
+
+def _timeout(rng: random.Random) -> str:
+    logger = rng.choice(["src.storage.pg", "utils.infrastructure.semantic_cache", "src.providers.kimi"])
+    text = raised_and_logged(lambda: asyncio.run(_never_connects()), logger, "connect timed out")
+    return STAMP + text[len(STAMP):]
+
+
+def _log_write_failed(rng: random.Random) -> str:
+    """logging's own report of a handler whose stream the kernel refuses with ENOSPC (/dev/full)."""
+    full = open("/dev/full", "w")  # noqa: SIM115 - closed below; its close fails like the write (ENOSPC)
+    try:
+        record = logging.LogRecord("src.daemon.handlers", logging.INFO, __file__, 1, "[req:%s] chat done model=%s",
+                                   (f"{rng.randrange(16**4):04x}", "kimi-k2"), None)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            logging.StreamHandler(full).emit(record)  # Handler.handleError prints its report to stderr
+    finally:
+        with contextlib.suppress(OSError):
+            full.close()
+    return err.getvalue().rstrip("\n")
+
+
+def _code_error(rng: random.Random) -> str:
+    usage: dict[str, int] = {}
+    text = raised_and_logged(lambda: usage[rng.choice(["prompt_tokens", "total"])], "src.daemon.handlers",
+                             "usage accounting failed")
+    return STAMP + text[len(STAMP):]
+
+
+def _queue_wait(rng: random.Random) -> str:
+    return (f"{STAMP} WARNING {rng.choice(['src.daemon.middleware.semaphores', 'src.daemon.queue'])}: request queue "
+            f"wait p95 {rng.uniform(5, 20):.1f}s ({rng.randint(3, 9)} running pods)")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_platform_record_of_our_resource_at_its_size_is_capacity(seed: int) -> None:
+    rng = random.Random(seed)
+    cases = [[_full_record(rng, rng.choice(["scheduler", "autoscaler", "quota", "eviction"])), _queue_wait(rng)],
+             [_full_record(rng, rng.choice(["cpu", "table"])), _timeout(rng)],
+             [f"{STAMP} INFO utils.observability: df /var/log/gateway: 5.0G used of 5.0G", _log_write_failed(rng)]]
+    for lines in cases:
+        d = diagnose("\n".join(lines))
+        assert d.category == "capacity" and d.confidence < 0.6, (lines, d.rule, d.summary)
+    changed = rng.choice([f"{STAMP} INFO src.daemon.main: deploy 9a1c07e: env OPENAI_LOG=debug added",
+                          "+    memory: 512Gi"])
+    mild = f"{STAMP} INFO utils.observability: cgroup cpu.stat nr_periods=600 nr_throttled={rng.randint(0, 100)}"
+    far = _full_record(rng, "table").replace("19:12:2", "18:12:2").replace("Dec  6", "2026-12-06")
+    twins = [[changed, _full_record(rng, "scheduler"), _queue_wait(rng)],  # the setting changed decides
+             [mild, _timeout(rng)],  # few periods throttled: no quota reached
+             [far, _timeout(rng)],  # an hour before: another episode
+             [_full_record(rng, rng.choice(["cpu", "table"])), _code_error(rng)]]  # another reading answered: code
+    for lines in twins:
+        got = diagnose("\n".join(lines))
+        assert "at-its-size" not in got.rule, (lines, got.rule, got.summary)
