@@ -16,6 +16,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, cast
 
 from ..bus import (
@@ -329,6 +330,8 @@ class RolloutController:
             won = await self.transitions.deadline(snap, cfg, data, ev, elapsed)
         else:
             won = await self.repo.save_data(name, snap.version, data, utc(now))
+            if won:  # what this replica wrote (transitions.seen): diagnoses' context and benches read it
+                self.transitions.seen[name] = replace(snap, version=snap.version + 1, data=data)
         if not won:
             return None  # another replica evaluated or changed it first: its result stands
         self._record(cfg, snap, ev, now)

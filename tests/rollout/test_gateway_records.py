@@ -279,3 +279,25 @@ async def test_a_writer_that_delivers_in_batches_is_late_not_stale(
         await step(deliver=False)
     s = await summary(c, "stops")
     assert (s["stage"], s["decision_reason"], s["stale"]) == (0, "stale", ["success-rate"])
+
+
+async def test_what_a_replica_shows_diagnoses_is_its_last_evaluation(make, sqlite_store, clock, tmp_path: Path) -> None:
+    """`controller.snapshot()` (the rollout context of every diagnosis) is the evaluation this replica just
+    stored, not the row it read before it: a stage gate failing at this evaluation is in it at once (it showed
+    the previous evaluation's verdicts until the next read: one interval late, and the benches' readings of
+    dry-run firings one watch check late)."""
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    hub = hub_for(gw.path, clock)
+    cfg = rollout(interval=30)
+    held = cfg.stages[0].gates[0].model_copy(update={"on_fail": "hold"})  # no transition: the evaluation is stored
+    cfg = cfg.model_copy(update={"stages": [cfg.stages[0].model_copy(update={"gates": [held]}), *cfg.stages[1:]]})
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    for i in range(60):
+        clock.advance(0.5)
+        gw.upload(ok=i % 3 != 0)  # 33% failures: the success-rate gate (>= 90%) fails clearly
+    await hub.jsonl[STREAM].poll()
+    await c.tick()
+    shown = c.snapshot()[cfg.name]
+    assert len(shown["failing"]) == 1 and "40/60" in shown["failing"][0]  # 40 of 60 uploads succeeded
+    assert (shown["state"], shown["stage"]) == ("running", 0)
