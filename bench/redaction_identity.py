@@ -4,9 +4,10 @@
 
 For a speed change that must not change what is redacted (issue 18): both redactors (uncached `_apply`) judge
 bench/redaction.py's lines, 20,000 secret_gen lines (10 seeds, half with a secret), every class of the class
-generators (classes10/11, round9, set10_classes, blindspot: seeds 0-5, secrets and must-keep twins), the
-gitleaks/carrier/keep generators (seeds 0-4), and every text of sets 1-10 (corpora and must-keep; set 11 is blind
-and never read). Prints per source how many texts differ (and the first three); the figure to read is TOTAL.
+generators (classes10-13, round9/10/12/13/14, set10_classes, set12, blindspot: seeds 0-5, secrets and must-keep
+twins), the gitleaks/carrier/keep and verifier/reference/client-key generators (seeds 0-4), every text of sets
+1-16 (corpora and must-keep; set 17 is blind and never read), and texts at the edges of the rules' cheap gates
+(gate_edges). Prints per source how many texts differ (and the first three); the figure to read is TOTAL.
 Inputs are generated once and given to both (some carriers hold a fresh Fernet IV or uuid4 per run).
 """
 
@@ -28,17 +29,55 @@ from tests.security import (  # noqa: E402
     carrier_gen,
     classes10_gen,
     classes11_gen,
+    classes12_gen,
+    classes13_gen,
+    clientkey_gen,
     gitleaks_gen,
     keep_gen,
+    reference_gen,
     round9_gen,
+    round10_gen,
+    round12_gen,
+    round13_gen,
+    round14_gen,
     secret_gen,
     set10_classes_gen,
+    set12_gen,
+    verifier_gen,
 )
 from tests.security.corpus import case_writer_corpus, must_keep  # noqa: E402
 
-SETS = ["corpus_dev.yaml", "corpus_heldout.yaml", *(f"corpus_heldout{i}.yaml" for i in range(2, 11)),
+# every spent set (1-16, round 15); set 17 is blind and never read
+SETS = ["corpus_dev.yaml", "corpus_heldout.yaml", *(f"corpus_heldout{i}.yaml" for i in range(2, 17)),
         "corpus_heldout10x.yaml"]
-KEEPS = ["must_keep.yaml", *(f"must_keep_heldout{i}.yaml" for i in range(2, 11))]
+KEEPS = ["must_keep.yaml", *(f"must_keep_heldout{i}.yaml" for i in range(2, 17))]
+
+
+def gate_edges() -> list[str]:
+    """Texts at the edges of the rules' cheap gates (hints, literal tests before a search): what a gate that is not a
+    necessary condition would pass over. The login verbs and AUTH_PAIR's names in every spelling IGNORECASE matches
+    (`İ`, `ı`, `ſ`), each separator after them; verifiers in `{` lines with and without a `$`; a value with an escaped
+    line end before a real one."""
+    from sidecar.redaction.hintscan import ignorecase_hints
+    from sidecar.redaction.logins import _VERBS
+    out: list[str] = []
+    for hint in [n + after for end in ("auth", "login", "authenticate", "authentication", "credential", "credentials")
+                 for n in ignorecase_hints(end) for after in ('"', "'", " ", "\t", ":", "=", "(", "x")]:
+        for pre in ("", "basic", "HTTPBasic", "x."):
+            out.append(f'{pre}{hint}("svc-user", "Nlivv77+kMrsZ") failed')
+            out.append(f'{pre}{hint.upper()}= ("svc-user", "Nlivv77+kMrsZ")')
+    for verb in _VERBS:
+        for q in ("", '"', "'"):
+            for sep in (" ", "\t", ",", ""):
+                out.append(f"$ zrok {verb}{q}{sep}kbYEjTpTBPdD9x1")
+                out.append(f"['tool', '{verb}'{sep} 'kbYEjTpTBPdD9x1']")
+    for v in ("{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", "{ssha256}W6ph5Mm5Pz8GgiULbPgzG37mj9gabc",
+              "{" + "a3" * 20 + "Xy7.ab/Q", "@ByteArray(ARQ77eY1NUZaQsuDHbIMCA==:0WMRkYTUWVT9wVvdDtHAjU9b3b7uB8NR1Gur2hmQCvCDpm39Q+PsJRJPaCU51dEiz+dTzh8qbPsL8WkFljQYFQ==)",
+              "$2y$05$c3VwZXJzZWNyZXRzYWx0LnZlcnlsb25naGFzaGVzMTIzNDU2Nzg5MA", "pbkdf2_sha256$260000$c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2g="):
+        for shape in ('{"password": "%s"}', "password=%s\\n", "password_hash: %s", "{'x': 1} auth %s"):
+            out.append(shape % v)
+    out += ["password=Xy7qP0ssW0rdz\\n\n", "token: kbYEjTpTBPdD9x1\\r", "rpc-password: {" + "b4" * 20 + "salt1234"]
+    return out
 
 
 def inputs() -> dict[str, list[str]]:
@@ -48,7 +87,9 @@ def inputs() -> dict[str, list[str]]:
         gen += [t for _, t, _ in secret_gen.cases(seed, 250)] + secret_gen.benign_lines(seed, 1000)
     texts["secret_gen"] = gen
     for name, mod in (("classes10", classes10_gen), ("classes11", classes11_gen), ("round9", round9_gen),
-                      ("set10_classes", set10_classes_gen)):
+                      ("set10_classes", set10_classes_gen), ("classes12", classes12_gen), ("classes13", classes13_gen),
+                      ("set12", set12_gen), ("round10", round10_gen), ("round12", round12_gen),
+                      ("round13", round13_gen), ("round14", round14_gen)):
         texts[name] = [p[0] for cls in [*mod.SECRET_CLASSES, *mod.KEEP_CLASSES] for seed in range(6)
                        for p in mod.plantings(cls, seed, 20)]
     texts["blindspot"] = [p[0] for cls in blindspot_gen.CLASSES for seed in range(6) for keep in (False, True)
@@ -58,8 +99,15 @@ def inputs() -> dict[str, list[str]]:
         other += [c[1] for c in gitleaks_gen.cases(seed)] + [c[1] for c in gitleaks_gen.keep_cases(seed)]
         other += [c[1] for c in carrier_gen.offline_cases(seed)] + [c[1] for c in keep_gen.keep_cases(seed, 20)]
     texts["other_generators"] = other
-    texts["sets1-10"] = [t for n in SETS for _, t, _ in case_writer_corpus(n)] + [
+    kept: list[str] = []  # the round-14 lookalikes (verifiers, references, client keys) and their secret twins
+    for seed in range(5):
+        kept += [c[1] for c in verifier_gen.verifier_cases(seed, 10) + verifier_gen.twin_cases(seed, 10)]
+        kept += [c[1] for pair in reference_gen.reference_cases(seed) for c in pair]
+        kept += [c[1] for c in clientkey_gen.client_key_cases(seed, 10) + clientkey_gen.server_key_twins(seed, 10)]
+    texts["lookalike_generators"] = kept
+    texts["sets1-16"] = [t for n in SETS for _, t, _ in case_writer_corpus(n)] + [
         line for n in KEEPS for _, line in must_keep(n)]
+    texts["gate_edges"] = gate_edges()
     return texts
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from .entropy import is_high_entropy
 from .hashed import VERIFIER
+from .hintscan import ignorecase_hints
 from .keep import is_masked
 from .names import DOCKER_SEAM, PROSE, looks_like_value
 from .secret_names import introduced_name, is_secret_name
@@ -103,6 +104,13 @@ AUTH_PAIR = re.compile(
     r"|plaincredentials|credentials?|usernamepasswordcredentials|networkcredential|passwordauthentication))"
     r"[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>[\"']))"
     + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)")
+# Its hints: how each name ends (`auth`, `login`, `authenticate`, `authentication`, `credential(s)`, in the spellings
+# IGNORECASE matches), then what must follow it (a quote, a blank, `:`, `=` or `(`). A bare `auth` ran the pattern on
+# every `Authorization` and `oauth` line. Only the spellings that hold a former hint (`auth`, `login`, `credential`):
+# the rule runs on no text it skipped before (a speed change, output identical); `logın(` was and stays skipped.
+AUTH_PAIR_HINTS = tuple(n + after for end in ("auth", "login", "authenticate", "authentication", "credential", "credentials")
+                        for n in ignorecase_hints(end) if any(h in n for h in ("auth", "login", "credential"))
+                        for after in ("\"", "'", " ", "\t", ":", "=", "("))
 # SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
 SQL_PASSWORD = re.compile(
     r"(?P<pre>(?i:\b(?:with\s+(?:encrypted\s+|unencrypted\s+)?password|identified\s+(?:with\s+\w+\s+)?by"

@@ -29,7 +29,7 @@ _FLAGSMITH_CLIENT = re.compile(r"(?!ser\.)[A-Za-z0-9]{18,26}")
 
 def public_client_key(value: str) -> bool:
     """A key whose own prefix says it is a vendor's client-side key (Statsig `client-`, GrowthBook `sdk-<id>`)."""
-    return _SHAPED.fullmatch(value) is not None
+    return value.startswith(("client-", "sdk-")) and _SHAPED.fullmatch(value) is not None
 
 
 def named_shape(value: str) -> bool:

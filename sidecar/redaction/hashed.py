@@ -47,21 +47,24 @@ EMPTY_PASSWORD_HASHES = frozenset({"aad3b435b51404eeaad3b435b51404ee", "31d6cfe0
 
 _FIELD = r"[A-Za-z0-9./+=,-]{0,64}"
 _CHECKSUM = r"[./A-Za-z0-9+]{22,}={0,2}"
-VERIFIER = re.compile(
-    # MCF and PHC: a scheme marker the library writes, fields, then the checksum (>= 22 chars: md5-crypt's length)
-    r"\$(?:2[abxy]?|1|apr1|md5|sha1|5|6|7|y|gy|argon2(?:id|i|d)|scrypt|balloon(?:-[a-z0-9]+)?"
-    r"|pbkdf2(?:-sha(?:1|256|512))?|bcrypt-sha256)(?:\$" + _FIELD + r"){0,4}\$" + _CHECKSUM +
-    # Django: `<algorithm>$...$<hash>` (bcrypt_sha256's `$$2b$` has an empty field), also after a Docker record's `\u003e`
-    r"|(?:(?<![\w$])|(?<=\\u003e))(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt|sha1|md5)(?:\$" + _FIELD + r"){1,5}\$"
-    + _CHECKSUM +
-    # RFC 2307 schemes of hashes (not plaintext or password-equivalent ones)
-    r"|\{(?i:S?SHA(?:1|256|384|512)?|S?MD5|CRYPT|BLF-CRYPT|(?:SHA256|SHA512|MD5)-CRYPT|PBKDF2(?:-SHA(?:1|256|512))?"
-    r"|ARGON2I?D?|PKCS5S2|BCRYPT)\}[A-Za-z0-9+/.$=,-]{12,}"
-    # Transmission's salted SHA-1, qBittorrent's PBKDF2 pair
-    r"|\{[0-9a-f]{40}[./A-Za-z0-9]{8}(?![./A-Za-z0-9])"
-    r"|@ByteArray\([A-Za-z0-9+/]{16,}={0,2}:[A-Za-z0-9+/]{22,}={0,2}\)")
-# the literals one of the grammars needs (a cheap test before the search)
-_MARKS = ("$", "{", "@ByteArray")
+# MCF and PHC: a scheme marker the library writes, fields, then the checksum (>= 22 chars: md5-crypt's length)
+_MCF = (r"\$(?:2[abxy]?|1|apr1|md5|sha1|5|6|7|y|gy|argon2(?:id|i|d)|scrypt|balloon(?:-[a-z0-9]+)?"
+        r"|pbkdf2(?:-sha(?:1|256|512))?|bcrypt-sha256)(?:\$" + _FIELD + r"){0,4}\$" + _CHECKSUM)
+# Django: `<algorithm>$...$<hash>` (bcrypt_sha256's `$$2b$` has an empty field), also after a Docker record's `\u003e`
+_DJANGO = (r"(?:(?<![\w$])|(?<=\\u003e))(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt|sha1|md5)(?:\$"
+           + _FIELD + r"){1,5}\$" + _CHECKSUM)
+_DJANGO_NAME_MAX = len("pbkdf2_sha256")  # the longest algorithm name: its `$` is at most this far from its start
+# RFC 2307 schemes of hashes (not plaintext or password-equivalent ones); Transmission's salted SHA-1, qBittorrent's
+# PBKDF2 pair. None of them needs a `$`.
+_WITHOUT_DOLLAR = (r"\{(?i:S?SHA(?:1|256|384|512)?|S?MD5|CRYPT|BLF-CRYPT|(?:SHA256|SHA512|MD5)-CRYPT"
+                   r"|PBKDF2(?:-SHA(?:1|256|512))?|ARGON2I?D?|PKCS5S2|BCRYPT)\}[A-Za-z0-9+/.$=,-]{12,}"
+                   r"|\{[0-9a-f]{40}[./A-Za-z0-9]{8}(?![./A-Za-z0-9])"
+                   r"|@ByteArray\([A-Za-z0-9+/]{16,}={0,2}:[A-Za-z0-9+/]{22,}={0,2}\)")
+VERIFIER = re.compile(_MCF + "|" + _DJANGO + "|" + _WITHOUT_DOLLAR)
+# Searched where a text holds no `$` (most JSON lines hold a `{`): the same matches, since the MCF and Django
+# grammars need a `$`; and it starts with a literal (`{` or `@`), which sre skips to instead of trying the Django
+# branch's lookbehinds at every position (review re-read r14: a full scan of each `{` line).
+_VERIFIER_WITHOUT_DOLLAR = re.compile(_WITHOUT_DOLLAR)
 
 _HASH_WORDS = frozenset({"hash", "hashed", "pbkdf", "bcrypt", "crypt", "argon", "scrypt", "sha", "digest"})
 _B64_DIGEST = re.compile(r"[A-Za-z0-9+/]{22,172}={0,2}|[0-9a-fA-F]{32,256}")
@@ -77,7 +80,10 @@ _NAMED_GATE = ("hash", "pbkdf", "crypt", "digest", "argon", "sha")
 def verifier_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` holds a verifier of a documented format, a digest under a name that says password and hash, or the
     empty password's LM/NT hash."""
-    spans = [m.span() for m in VERIFIER.finditer(text)] if any(k in text for k in _MARKS) else []
+    if "$" in text:
+        spans = [m.span() for m in VERIFIER.finditer(text)]
+    else:
+        spans = [m.span() for m in _VERIFIER_WITHOUT_DOLLAR.finditer(text)] if "{" in text or "@ByteArray" in text else []
     low = text.lower()
     if any(g in low for g in _NAMED_GATE) and any(p in low for p in ("pass", "pw")):
         spans += [m.span("v") for m in _NAMED.finditer(text)
@@ -95,8 +101,21 @@ def verifier_at(text: str, pos: int, value: str, name: str | None) -> bool:
     a documented format there, an empty-password constant, or a digest under a name that says password AND hash."""
     if value.strip("\"'").lower() in EMPTY_PASSWORD_HASHES:
         return True
-    if VERIFIER.match(text, pos) is not None:
+    if verifier_starts(text, pos):
         return True
+    return named_digest(name, value)
+
+
+def verifier_starts(text: str, pos: int) -> bool:
+    """True when a documented verifier format starts at `pos` (VERIFIER.match), read only where one can: at a `$`, `{`
+    or `@`, or with a `$` close enough to end a Django algorithm's name."""
+    if text[pos:pos + 1] not in ("$", "{", "@") and text.find("$", pos, pos + _DJANGO_NAME_MAX + 1) < 0:
+        return False
+    return VERIFIER.match(text, pos) is not None
+
+
+def named_digest(name: str | None, value: str) -> bool:
+    """A hex or base64 digest under a name that says password AND hash (`password_hash`, RabbitMQ)."""
     return name is not None and _hashed_password_name(name) and digest_shaped(value)
 
 

@@ -73,3 +73,18 @@ class BitScan:
         for _, bits in self.iter(text):
             out |= bits
         return out
+
+
+# What `re.IGNORECASE` also matches for an ASCII letter, as the engine's `str.lower()` writes it: `i` matches `İ`
+# (U+0130, lowered to `i` + U+0307) and `ı` (U+0131), `s` matches `ſ` (U+017F), `k` the Kelvin sign (U+212A, lowered
+# to `k`). (Every non-ASCII character whose `re` case-insensitive match is an ASCII letter, checked over all of Unicode.)
+_FOLDS = {"i": ("i", "i\u0307", "\u0131"), "s": ("s", "\u017f")}
+
+
+def ignorecase_hints(word: str) -> tuple[str, ...]:
+    """Every lowered spelling of the texts an IGNORECASE pattern matches for the lowercase ASCII `word`: hints that
+    stay necessary for such a pattern however its letters are written."""
+    out = [""]
+    for ch in word:
+        out = [o + f for o in out for f in _FOLDS.get(ch, (ch,))]
+    return tuple(out)

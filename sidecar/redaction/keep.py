@@ -287,7 +287,8 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
     if value.startswith(("\\u003c", "\\u003C")):
         return True  # a placeholder opened by an escaped `<` (`\u003cset to the key 'password' in secret 'db'\u003e`,
         # kubectl describe in a Docker record): a raw `<` never starts a value the name rules read
-    value = _ESCAPED_END.sub("", value)  # a JSON-escaped line end a name rule read with the value (Docker `log` field)
+    if "\\" in value[-3:]:  # (only there can _ESCAPED_END match: `\n`, perhaps before a final line break)
+        value = _ESCAPED_END.sub("", value)  # a JSON-escaped line end a name rule read with the value (Docker `log` field)
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
     return (masked_at(text, pos) or is_masked(value) or is_public(value) and not _client_key_in_secret_slot(text, pos, value)

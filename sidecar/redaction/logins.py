@@ -32,7 +32,11 @@ _START = r"(?:^|(?<=[\n;&|`(\[\"'])|(?<=\\n)|(?<=\\t))[ \t]*(?:(?:[$#%>+]|>>>|\\
 _TOOL = r"[\"']?(?=[\w./@-]*[A-Za-z])[\w./@-]+[\"']?(?:[ \t]*,[ \t]*|[ \t]+)(?:[\"']?[\w./@-]+[\"']?(?:[ \t]*,[ \t]*|[ \t]+)){0,2}?"
 _VERB = r"(?:login|relogin|auth|authenticate|authtoken|add-authtoken|enable|activate|unlock|signin|sign-in|service[\"']?(?:[ \t]*,[ \t]*[\"']?|[ \t]+)install)"
 _COMMAND = re.compile(_START + r"(?P<tool>(?![-\"'])" + _TOOL + r")[\"']?" + _VERB + r"[\"']?(?=[ \t,])(?P<rest>[^\n;|&`]{1,1000})")
-HINTS = ("login", "auth", "enable", "activate", "unlock", "signin", "sign-in", "install")
+# The verb as _COMMAND needs it: followed by a blank, a comma or a closing quote (`["']?(?=[ \t,])`). A bare `auth`
+# or `enable` hint fired on `Authorization`, `oauth`, `enabled` - most of a gateway's lines - and ran the scan for
+# nothing (review re-read r14); these are necessary for a match, so the output is the same (bench/redaction_identity.py).
+_VERBS = ("login", "auth", "authenticate", "authtoken", "enable", "activate", "unlock", "signin", "sign-in", "install")
+HINTS = tuple(v + after for v in _VERBS for after in (" ", "\t", ",", '"', "'"))
 
 _ARG = re.compile(r"[^\s\"'`,;|&()\[\]\\]+")
 _IDENTITY_OPTIONS = frozenset({"-u", "--user", "--username", "-e", "--email", "--org", "--organization", "--team",

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 
 from .clientkeys import named_shape, public_by_name
-from .hashed import digest_shaped, verifier_at
+from .hashed import digest_shaped, named_digest, verifier_at
 from .secret_names import PASSWORD_WORDS, is_secret_name, name_words
 from .textstats import wordlike
 
@@ -34,30 +34,43 @@ _PASSWORD_DIGEST = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}>$")
 _PIECES = re.compile(r"[/_.@-]+")
 
 
+# What a name that `public_in_slot` can keep by holds (lowercased): a hash word (hashed.named_digest: `hash`, `hashed`,
+# `pbkdf`, `bcrypt`, `crypt`, `argon`, `scrypt`, `sha`, `digest`) or a client-side key's (clientkeys.public_by_name:
+# `client` + `side`, `frontend`, `clientKey`, `environment`). The name is read within 72 characters before the value
+# (keep.announcer_name's window); a value with none of them before it needs no name: the scan is skipped.
+_NAME_WORDS = ("hash", "pbkdf", "crypt", "argon", "sha", "digest", "side", "frontend", "clientkey", "environment")
+_NAME_WINDOW = 80
+
+
 def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | None]) -> bool:
     """True when the value at `pos` after the name `name_at()` reads (keep.announcer_name, asked only when the value's
     shape needs it: a backward scan per value) is not the secret its slot is for: a stored verifier (hashed.py), a
     client-side key its name marks public (clientkeys.py), or a reference below."""
     if verifier_at(text, pos, value, None):
         return True
-    named = digest_shaped(value) or named_shape(value)
     ref = public_reference(text, pos, value)
+    if not ref:
+        window = text[max(0, pos - _NAME_WINDOW):pos].lower()
+        if not any(w in window for w in _NAME_WORDS):
+            return False  # no name there can keep a digest or a client-side key (see _NAME_WORDS)
+    named = digest_shaped(value) or named_shape(value)
     if not named and not ref:
         return False
     name = name_at()
-    return named and (verifier_at(text, pos, value, name) or public_by_name(name, value)) or ref and (
+    return named and (named_digest(name, value) or public_by_name(name, value)) or ref and (
         name is None or PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
 
 
 def public_reference(text: str, pos: int, value: str) -> bool:
     """True when the value at `pos` names a credential's file or id, or is a digest of a public value."""
     v = value.strip("\"'")
-    f = _FILE_URL.fullmatch(v)
+    # (each grammar read only where its literal is: `file://`, `sha` (IGNORECASE: `ſ` too), `@` and `!`)
+    f = _FILE_URL.fullmatch(v) if v.startswith("file://") else None
     if f is not None:
         return all(wordlike(p) for p in _PIECES.split(f.group(1)) if p)
-    if _ALGO_DIGEST.match(text, pos) is not None:
+    if text.startswith(("s", "S", "\u017f"), pos) and _ALGO_DIGEST.match(text, pos) is not None:
         return True
-    pve = _PVE_TOKEN_ID.fullmatch(v)
+    pve = _PVE_TOKEN_ID.fullmatch(v) if "!" in v and "@" in v else None
     if pve is not None and all(_WORD.fullmatch(w) for w in _PIECES.split(v.replace("!", ".")) if w):
         return True  # every piece a word (`gw-sidecar@pve!metrics`), not a password with a `@` and a `!` in it
     if v.startswith("{") and _plain_object(v):

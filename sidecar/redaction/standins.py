@@ -26,11 +26,16 @@ _PARTS = re.compile(r"[-_.]")
 
 def is_verifier(value: str) -> bool:
     """A one-way verifier that cannot be replayed (module doc), the whole value."""
-    return VERIFIER.fullmatch(value.strip("\"'")) is not None
+    v = value.strip("\"'")
+    # every format holds a `$`, a `{` or a `@` (hashed.py): most values hold none, and skip the match
+    return ("$" in v or "{" in v or "@" in v) and VERIFIER.fullmatch(v) is not None
 
 
 def _ascending_runs(part: str) -> int:
     """How many ascending runs (`abc`, `0123`) `part` is made of, or 0 when a run is shorter than three."""
+    if len(part) < 3 or ord(part[1]) != ord(part[0]) + 1 or ord(part[2]) != ord(part[1]) + 1 or not (
+            part[0].isalnum() and part[1].isalnum()):
+        return 0  # the first run is shorter than three (what the loop below finds at its second or third character)
     runs, length = 1, 1
     for a, b in zip(part, part[1:], strict=False):
         if ord(b) == ord(a) + 1 and a.isalnum():
