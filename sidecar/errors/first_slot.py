@@ -36,7 +36,8 @@ import re
 from functools import lru_cache
 
 from .masking_rules import PLACEHOLDER
-from .slots import _VERB_FORM, _inflected
+from .slots import _inflected
+from .to_phrases import VERB_FORM as _VERB_FORM
 from .token_forms import _STRIP, _WORDS, names_failure, variable_like
 
 __all__ = ["FIRST_AGREE", "FIRST_VALUES", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key"]

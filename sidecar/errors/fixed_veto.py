@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .slots import _VERB_FORM, HTTP_METHODS, NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
+from .slots import HTTP_METHODS, NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
+from .to_phrases import VERB_FORM as _VERB_FORM
 from .token_forms import _UNIT, _WORDS, names_failure, variable_like
 
 __all__ = ["EVENT", "FIXED", "UPPER", "fixed_veto", "fixed_word"]

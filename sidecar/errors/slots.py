@@ -36,7 +36,8 @@ are in token_forms.py):
    * never right after `as` or an infinitive `to` (after a failure word, a verb form or a word
      taking an infinitive: `Failed to bind`, `trying to connect`, `unable to open`): what follows
      names the action or the resulting state (`stored as bytes`); a `to` opening a destination
-     (`channel to nobody`, `set to mallory`) is a slot; nor right after a value (`3 packets` /
+     (`channel to nobody`, `set to mallory`, after a verb of motion or transfer: `Connecting to redis`,
+     round 15, `to_phrases.py`) is a slot; nor right after a value (`3 packets` /
      `3 sessions`: what was counted);
    * never two inflections of one word (`failure;` / `failures;`): grammatical number is part
      of the template; never a verb form (`expired` / `revoked`, `-ed`, `-ing`): a verb names
@@ -66,6 +67,8 @@ import re
 
 from .exception_texts import exception_prefix, exception_types
 from .masking_rules import PLACEHOLDER
+from .to_phrases import VERB_FORM as _VERB_FORM
+from .to_phrases import infinitive as _infinitive
 from .token_forms import (
     _DIGIT,
     _NAMING_KEYS,
@@ -97,13 +100,7 @@ WORD_FROM = 2
 # Share of all tokens that must be agreeing literals when a positional word differs: a threshold
 # the learner's `similarity` threshold does not move (it counts slots half).
 WORD_AGREE = 0.5
-# Words after which `to` opens an infinitive (besides failure words and verb forms: `Failed to`,
-# `trying to`, `refused to`): the verb that follows names the action.
-_TAKES_INFINITIVE = frozenset(
-    "able unable about want wants need needs have has how what where when whether ought order going try tries "
-    "attempt attempts due".split())
-# English verb forms (`expired`, `revoked`, `starting`): a verb names what happened, not a value.
-_VERB_FORM = re.compile(r"[a-z]{2,}(?:ed|ing)\W*$")
+
 
 def _inflected(a: str, b: str) -> bool:
     """Two forms of one word (`failure`/`failures`, `warning`/`warnings`): letters-only words equal
@@ -114,16 +111,6 @@ def _inflected(a: str, b: str) -> bool:
     if len(a) > len(b):
         a, b = b, a
     return len(a) >= 3 and b.startswith(a) and len(b) - len(a) <= 2
-
-
-def _infinitive(before: str | None) -> bool:
-    """Whether `to` after `before` opens an infinitive (`Failed to bind`, `trying to connect`, `unable
-    to open`): the word before names a failure, is a verb form, or takes an infinitive. Otherwise
-    `to` opens a destination or a value (`channel to nobody`, `set to mallory`)."""
-    if before is None:
-        return True
-    word = before.strip(_STRIP).lower()
-    return word in _TAKES_INFINITIVE or bool(_VERB_FORM.search(word)) or names_failure(word)
 
 
 def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before: str | None = None) -> bool:

@@ -28,7 +28,8 @@ every `word_from`), so no grouping changes.
 from __future__ import annotations
 
 from .fixed_veto import EVENT, UPPER, _may_introduce, fixed_word
-from .slots import _VERB_FORM, WORD_FROM
+from .slots import WORD_FROM
+from .to_phrases import VERB_FORM as _VERB_FORM
 from .token_forms import _WORDS, names_failure
 
 __all__ = ["veto_positions", "message_codes", "token_code", "vetoed"]
