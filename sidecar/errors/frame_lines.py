@@ -16,13 +16,23 @@ Class (the printers' own source, not bench templates). JVM:
   Proxy.java: `"$Proxy" + num`, `"jdk.proxy" + counter`); reflection accessors `GeneratedMethodAccessor12`,
   `GeneratedConstructorAccessor3`, `GeneratedSerializationConstructorAccessor7` (jdk.internal.reflect.
   MethodAccessorGenerator, JDK <= 17); byte-code generators' ids `$$EnhancerBySpringCGLIB$$a1b2c3d4`,
-  `$$SpringCGLIB$$0`, `$HibernateProxy$AbC12xYz`, `$ByteBuddy$k3Jd9a`, `$MockitoMock$123456`.
+  `$$SpringCGLIB$$0`, `$HibernateProxy$AbC12xYz`, `$ByteBuddy$k3Jd9a`, `$MockitoMock$123456`; javassist
+  proxies (javassist.util.proxy.ProxyFactory's name generator: `classname + "_$$_jvst" +
+  Integer.toHexString(hashCode() & 0xFFF) + "_" + Integer.toHexString(counter++)` since 3.18, and
+  `classname + "_$$_javassist_" + counter++` before, as Hibernate 3/4 entities print: `Order_$$_jvst3a1_2f`,
+  `Order_$$_javassist_41`; round 15).
 
 V8 (Node.js, Chrome; https://v8.dev/docs/stack-trace-api "Stack trace format", v8 src/objects/
 call-site-info.cc `SerializeJSStackFrame`): `    at [async ][new ]Type.function [as method] (location)`,
 where the location is `file:line:column`, `node:internal/...:line:column`, `native`, `<anonymous>`,
 `index N` (Promise.all) or `eval at f (location), <anonymous>:1:1`; a frame without a function name is
-`    at location`: its call site is then its file (the line and column are values).
+`    at location`: its call site is then its file (the line and column are values). A file's per-build
+and per-run parts are values too (round 15): a bundler's content hash in the file name (webpack
+`output.filename` `[name].[contenthash].js` and `[chunkhash]`, hex, 8-20 characters by `hashDigestLength`;
+Vite/Rollup `[name]-[hash].js`, 8 base64url characters; Parcel `name.[hash].js`; Next.js
+`chunks/pages/index-[16 hex].js`) and the digits of a directory made per run or per deploy (Jest's and
+pytest's temporary directories `/tmp/jest-8123/`, `/tmp/pytest-of-ci/pytest-41/`, release directories
+`/srv/releases/20261207081500/`): the same function of the next deploy is the same call site.
 
 JUL (java.util.logging.SimpleFormatter, JDK 25 jdk/internal/logger/SimpleConsoleLogger DEFAULT_FORMAT
 `%1$tb %1$td, %1$tY %1$tl:%1$tM:%1$tS %1$Tp %2$s%n%4$s: %5$s%6$s%n`): a record's FIRST line is its date
@@ -59,6 +69,7 @@ _FRAME = re.compile(r"[ \t]*at (?P<body>[^\s()]+)\((?P<loc>[^()\n]{0,200})\)(?: 
 # Generated-class counters and addresses (see the module docstring), replaced by the placeholder.
 _LAMBDA = re.compile(r"\$\$Lambda(?:\$\d+)?(?:/(?:0x[0-9a-fA-F]+|\d+))?")
 _COUNTED = re.compile(r"(?<=\$Proxy)\d+|(?<=\bjdk\.proxy)\d+|(?<=Accessor)\d+(?=\.|$)")
+_JAVASSIST = re.compile(r"(?<=_\$\$_)(?:jvst[0-9a-f]{1,3}_[0-9a-f]+|javassist_\d+)")
 _GENERATOR_ID = re.compile(
     r"(?<=\$\$)(?:EnhancerBy\w*?CGLIB|FastClassBy\w*?CGLIB|SpringCGLIB)\$\$[0-9A-Za-z]+"
     r"|(?<=\$)(?:HibernateProxy|ByteBuddy|MockitoMock)\$[0-9A-Za-z]+")
@@ -82,6 +93,19 @@ _V8_ANONYMOUS = re.compile(r"[ \t]*at (?:async )?(?P<file>[^\s()]+?):\d+:\d+[ \t
 _JUL_SOURCE = re.compile(r"[A-Z][a-z]{2} \d{2}, \d{4} \d{1,2}:\d{2}:\d{2}[ \u202f\u00a0][AP]M "
                          r"(?P<source>[A-Za-z_$][\w$.-]*(?: [A-Za-z_$<][\w$<>-]*)?)[ \t\r]*")
 _LINE_COLUMN = re.compile(r"(?::\d+)+$")
+# A V8 frame's file: a content hash before the extension (a bundler's; a digit in it, so a word such as
+# `index.module.js` or `vendor-runtime.js` stays), and digit runs in its directories (per-run temporary and
+# per-deploy release directories). See the module docstring.
+_CONTENT_HASH = re.compile(r"(?<=[.-])(?=[0-9A-Za-z_]{0,31}\d)(?:[0-9a-f]{8,32}|[0-9A-Za-z_-]{8})(?=(?:\.chunk|\.bundle)?\.[cm]?js$)")
+_DIR_DIGITS = re.compile(r"\d+(?=[^/\\]*[/\\])")
+
+
+def _file_form(file: str) -> str:
+    """A V8 frame's file without its per-build and per-run values (`/tmp/jest-<*>/src/app.test.js`,
+    `/static/js/main.<*>.js`)."""
+    if not any(c.isdigit() for c in file):
+        return file
+    return _DIR_DIGITS.sub("<*>", _CONTENT_HASH.sub("<*>", file))
 
 
 def frame_form(line: str) -> str | None:
@@ -106,6 +130,8 @@ def frame_form(line: str) -> str | None:
         return None
     if "$" in site or "Accessor" in site or "jdk.proxy" in site:
         site = _GENERATOR_ID.sub(_generated_id, _COUNTED.sub("<*>", site))
+        if "_$$_" in site:
+            site = _JAVASSIST.sub("<*>", site)
     return f"{FRAME_HEAD} {site}.{method}(<*>)"
 
 
@@ -114,11 +140,11 @@ def _v8_form(line: str) -> str | None:
     if m is not None:
         site = m.group("site")
         if site.endswith("<anonymous>"):  # CommonJS module code, `Object.<anonymous>`: the file names it
-            file = _LINE_COLUMN.sub("", m.group("loc"))
+            file = _file_form(_LINE_COLUMN.sub("", m.group("loc")))
             return f"{FRAME_HEAD} {site} ({file}:<*>)"
         return f"{FRAME_HEAD} {site} (<*>)"
     m = _V8_ANONYMOUS.fullmatch(line)
-    return None if m is None else f"{FRAME_HEAD} {m.group('file')}:<*>"
+    return None if m is None else f"{FRAME_HEAD} {_file_form(m.group('file'))}:<*>"
 
 
 def is_frame_tokens(tokens: list[str]) -> bool:

@@ -35,9 +35,12 @@ def _cls(rng: random.Random) -> str:
     return f"{rng.choice(('com', 'org', 'io'))}.{pkg}.{name}"
 
 
+_GENERATED = ("lambda17", "lambda21", "lambda8", "proxy", "accessor", "cglib", "hibernate", "javassist", "jvst")
+
+
 def _generated(rng: random.Random, base: str) -> tuple[str, str]:
     """(class as printed with a fresh counter/address, the class's kind) for a generated class of `base`."""
-    kind = rng.choice(("lambda17", "lambda21", "lambda8", "proxy", "accessor", "cglib", "hibernate"))
+    kind = rng.choice(_GENERATED)
     n = rng.randint(1, 9999)
     printed = {
         "lambda17": f"{base}$$Lambda${n}/0x{rng.getrandbits(40):016x}",
@@ -47,6 +50,8 @@ def _generated(rng: random.Random, base: str) -> tuple[str, str]:
         "accessor": f"jdk.internal.reflect.GeneratedMethodAccessor{n}",
         "cglib": f"{base}$$EnhancerBySpringCGLIB$${rng.getrandbits(32):08x}",
         "hibernate": f"{base}$HibernateProxy${''.join(rng.choices('abcdefghXYZ0123456789', k=8))}",
+        "javassist": f"{base}_$$_javassist_{n}",  # javassist ProxyFactory before 3.18
+        "jvst": f"{base}_$$_jvst{rng.getrandbits(12):x}_{n:x}",  # since 3.18: hashCode & 0xFFF, counter in hex
     }[kind]
     return printed, kind
 
@@ -89,7 +94,7 @@ def _sites(rng: random.Random) -> list[tuple[str, str, str | None]]:
         sites.add((_cls(rng), method, None))  # twin: the same method in another class
     sites.add((f"{_cls(rng)}$1", "call", None))
     sites.add((f"{_cls(rng)}$2", "call", None))  # anonymous classes: compiler-named, two classes
-    for gen in ("lambda17", "lambda21", "lambda8", "proxy", "accessor", "cglib", "hibernate"):
+    for gen in _GENERATED:
         sites.add((_cls(rng) if gen not in ("proxy", "accessor") else "", "invoke" if gen == "accessor" else "apply", gen))
     return sorted(sites, key=str)
 
@@ -132,6 +137,17 @@ def test_v8_one_group_per_function(seed: int) -> None:
     lines += [(("anon", f), f"    at {f}:{rng.randint(1, 900)}:{rng.randint(1, 80)}") for f in files[:3] for _ in range(3)]
     lines += [(("module", f), f"    at Object.<anonymous> ({f}:{rng.randint(1, 900)}:{rng.randint(1, 80)})")
               for f in files[:3] for _ in range(3)]
+    # per-build and per-run parts of a file (frame_lines: bundlers' content hashes, temporary and release
+    # directories): every deploy's copy is one call site; two files stay two
+    builds = rng.sample(_WORDS, 3)
+    for b, (make, anon) in enumerate(((lambda w: f"/tmp/jest-{rng.randint(100, 99999)}/src/{w}.test.js", False),
+                                      (lambda w: f"https://cdn.{w}.io/static/js/{w}.{rng.getrandbits(32):08x}.js", True),
+                                      (lambda w: f"/srv/releases/2026{rng.randint(10**9, 10**10 - 1)}/dist/"
+                                                 f"{w}-{rng.getrandbits(64):016x}.js", True))):
+        for w in (builds[b], builds[(b + 1) % 3]):
+            for _ in range(3):
+                at = f"{make(w)}:{rng.randint(1, 900)}:{rng.randint(1, 80)}"
+                lines.append((("build", b, w), f"    at {at}" if anon else f"    at Object.<anonymous> ({at})"))
     rng.shuffle(lines)
     grouper = MessageGrouper()
     by_site: dict[object, set[str]] = defaultdict(set)
