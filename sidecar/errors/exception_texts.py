@@ -17,14 +17,17 @@ import re
 
 __all__ = ["exception_prefix", "exception_types"]
 
-_NAME = (r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*"
-         r"(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*"  # CapWords, 2+ humps
+# One grammar of a type's name, two uses. The qualifier: module or package names (`psycopg.`, `java.io.`;
+# a JVM binary name may hold `$` for a nested class, JLS 13.1).
+_QUALIFIER = r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)*"
+# An exception type before its message: CapWords of 2+ humps, or a standard suffix.
+_NAME = (_QUALIFIER + r"(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*"  # CapWords, 2+ humps
          r"|[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration))")  # or a standard suffix
 _TYPE = re.compile(_NAME + ":")
 # A type that names itself one (the JDK's and PEP 8's suffixes), printed with or without its message's
 # colon: `java.io.IOException:`, `java.lang.NullPointerException`, `ValueError:`, `java.lang.OutOfMemoryError`.
 _SUFFIXES = ("Exception", "Error", "Throwable", "Exception:", "Error:", "Throwable:")
-_NAMED_TYPE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)*[A-Z][A-Za-z0-9_$]*(?:Exception|Error|Throwable):?")
+_NAMED_TYPE = re.compile(_QUALIFIER + r"[A-Z][A-Za-z0-9_$]*(?:Exception|Error|Throwable):?")
 
 
 def exception_prefix(token: str) -> bool:

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from .across_counts import add_tail, place_first, place_span, place_value_first, widen_tail
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
-from .frame_lines import CALL_SITE_HEADS, is_frame_tokens
+from .frame_lines import is_frame_tokens
 from .kvlists import may_hold_kv_list
 from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
@@ -239,7 +239,7 @@ class TemplateLearner:
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
         tail = ""  # `tail_key`, computed once, where the first word may be a value
-        if (len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf)) and tokens[0] not in CALL_SITE_HEADS:
+        if (len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf)) and not is_frame_tokens(tokens):
             # (a frame line or JUL source line is its call site, never compared: frame_lines.py)
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
