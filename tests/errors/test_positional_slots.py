@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
+from sidecar.errors.slots import _negated
 from sidecar.errors.token_forms import names_failure
 
 _LOWER = string.ascii_lowercase
@@ -23,8 +24,10 @@ _plain = st.one_of(
 
 
 def _value(w: str) -> bool:
-    """Not one of the guarded classes: a verb form, a word naming a failure, a possible inflection."""
-    return not names_failure(w) and not any(g in w for g in ("ed", "ing")) and not w.endswith("s")
+    """Not one of the guarded classes: a verb form, a word naming a failure, a possible inflection, a negated
+    compound (`too-aa`, `not_ready`: slots._negated)."""
+    return not names_failure(w) and not any(g in w for g in ("ed", "ing")) and not w.endswith("s") \
+        and not _negated(w)
 
 
 # The slot is past the subject and verb and nothing before it announces a value.
