@@ -314,7 +314,7 @@ REDIS_REPLIES: dict[str, Text] = {
                   "of the Redis host is full or not writable.",
                   "Check the disk and permissions of the Redis data directory; the Redis log says why BGSAVE failed."),
     "MASTERDOWN": _t("storage", "high", "The Redis replica lost its primary ({code})",
-                     "The replica is not connected to its primary and is configured not to serve stale data.",
+                     "The replica is not connected to its primary and is set (replica-serve-stale-data no) not to serve stale data.",
                      "Check the primary and the replication link."),
     "CLUSTERDOWN": _t("storage", "high", "The Redis cluster is down ({code})",
                       "Some hash slots are not served by any node.", "Check the cluster's nodes (CLUSTER INFO)."),

@@ -25,6 +25,13 @@ _MODULES = ("builtins", "asyncio", "ssl", "socket", "json", "concurrent.futures"
             "storage3.exceptions", "supabase_auth.errors", "jinja2", "yaml")
 _NAMED = re.compile(r"(?:^|:\s|\s-\s|\]\s)(?P<type>(?:[a-z_][a-z0-9_]*\.){0,4}[A-Z][A-Za-z0-9]{2,60}): "
                     r"(?P<msg>[^\n]{1,800})$")
+# a package-QUALIFIED class named with no message of its own ("connect failed: httpx.ConnectTimeout (hooks.slack.com)",
+# `f"{type(exc).__module__}.{type(exc).__qualname__}"` of an exception whose str() is empty: httpx's timeouts): the
+# dotted name is no English word, so it counts without the ": message" a bare name needs; a parenthesised tail is
+# kept as its message (the host it names)
+_QUALIFIED = re.compile(r"(?:^|:\s|\s-\s|\]\s)(?P<type>(?:[a-z_][a-z0-9_]*\.){1,4}[A-Z][A-Za-z0-9]{2,60})"
+                        r"(?:\s\((?P<msg>[^()\n]{1,200})\))?\s*$")
+_TOPS = frozenset(m.partition(".")[0] for m in _MODULES)
 
 
 @lru_cache(maxsize=512)
@@ -54,8 +61,10 @@ def named_in_message(inp: DiagnosisInput) -> DiagnosisInput:
     for text in inp.messages():
         m = _NAMED.search(text[:4096])
         if m is None:
-            continue
+            m = _QUALIFIED.search(text[:4096])  # only a package of _MODULES: a log's words choose no import
+            if m is None or m.group("type").partition(".")[0] not in _TOPS:
+                continue
         qualified = resolve(m.group("type"))
         if qualified is not None:
-            return replace(inp, exception_type=qualified, exception_message=m.group("msg").strip())
+            return replace(inp, exception_type=qualified, exception_message=(m.group("msg") or "").strip())
     return inp

@@ -45,6 +45,7 @@ from .base_family import base_verdict
 from .category_model import guessed
 from .classes import code_meaning, warm
 from .deciding_facts import with_facts
+from .documented_meanings import documented_answer
 from .honest_unknown import rated_catch_all
 from .model import Diagnosis, DiagnosisInput, one_line
 from .named_exception import named_in_message
@@ -265,6 +266,8 @@ class RuleSet:
             found = None
         if found is None and verdict is None:
             verdict = base_verdict(inp)  # no family: the class's ancestors and the raising package (base_family.py)
+            # then a documented meaning of the raised class or of a quoted reply code (documented_meanings.py)
+            verdict = verdict or documented_answer(inp)
         if found is None:
             diagnosis = catch_all(inp) if verdict is None else from_verdict(verdict, inp)
         else:
