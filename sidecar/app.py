@@ -11,7 +11,9 @@ import asyncio
 import gc
 import logging
 import signal
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
 
 from aiohttp import web
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from .ingest.tracked import EventSink
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class StartupError(SidecarError):
@@ -89,6 +92,36 @@ def public_url(config: Config) -> str:
     return (server.public_url or f"http://{host}:{server.port}").rstrip("/")
 
 
+SLOW_START = 5.0  # seconds a start-up step may take before the log says what the process waits for
+
+
+async def _said_if_slow(step: Awaitable[_T], what: str, after: float = SLOW_START) -> _T:
+    """Await `step`; if it takes longer than `after` seconds, log what start-up is waiting for (and again
+    every `after` * 6 seconds), and how long it took once done.
+
+    /healthz answers only after every stage has started (Sidecar.start), so a start-up that waits on a
+    peer (a database another replica holds locked, a migration) looked like a dead process from outside;
+    the log line names the step (round 14: a replica "did not come up" and nothing said why).
+    """
+    task: asyncio.Future[_T] = asyncio.ensure_future(step)
+    began = time.monotonic()
+    wait = after
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if done:
+                break
+            log.warning("start-up: still waiting", extra={"step": what, "waited_s": round(time.monotonic() - began, 1)})
+            wait = after * 6
+    except BaseException:
+        task.cancel()
+        raise
+    took = time.monotonic() - began
+    if took > after:
+        log.warning("start-up: slow step ended", extra={"step": what, "took_s": round(took, 1)})
+    return task.result()
+
+
 class Sidecar:
     """The running process: configuration, shared services and the stages."""
 
@@ -118,12 +151,12 @@ class Sidecar:
         from .store.open import open_store
 
         try:
-            self._store = await open_store(self.config.store)
+            self._store = await _said_if_slow(open_store(self.config.store), "store (open and migrate)")
         except StoreError as exc:
             raise StartupError(f"store: {exc}") from None
         self.stages = build_stages(self.config, self._store, self.bus, self.clock, self.telemetry, self.url)
         for component in self.components:
-            await component.start()
+            await _said_if_slow(component.start(), f"stage {component.name}")
         if serve:
             await self._serve()
         self.started_at = self.clock.time()
@@ -194,7 +227,9 @@ async def run(config: Config) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         await sidecar.start()
-    except StartupError:
+    except BaseException:
+        # Any start-up failure, not only the ones worded for the CLI: what start() opened is closed,
+        # or the process never exits (the store's connection threads are non-daemon: sqlite.py).
         await sidecar.stop()
         raise
     # What start-up built (modules, config, rules, stages) lives as long as the process: moved out

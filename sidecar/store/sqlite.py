@@ -221,13 +221,26 @@ class SqliteDatabase:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreUnavailable(f"cannot create data directory {p.parent}: {exc.strerror}") from None
+        opened: list[aiosqlite.Connection] = []
         try:
-            writer = await cls._connect(path)
+            writer = await cls._connect(path, opened)
             await writer.execute("PRAGMA journal_mode=WAL")
             await writer.execute("PRAGMA synchronous=NORMAL")
-            reader = await cls._connect(path)
-        except sqlite3.OperationalError as exc:
-            raise StoreUnavailable(f"cannot open {path}: {exc}") from None
+            reader = await cls._connect(path, opened)
+        except BaseException as exc:
+            # Close what was opened: since aiosqlite 0.22 each connection's worker thread is
+            # non-daemon (its changelog), so one left open keeps the process from exiting. A
+            # `sidecar run` whose store could not be opened printed its one-line error and then
+            # never exited (reproduced: a database locked past busy_timeout, a file that is not a
+            # database), which looked like a hang to whoever waited for it (round 14's CI failure).
+            for conn in opened:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            if isinstance(exc, sqlite3.OperationalError):  # locked, unable to open, I/O: may pass
+                raise StoreUnavailable(f"cannot open {path}: {exc}") from None
+            if isinstance(exc, sqlite3.DatabaseError):  # "file is not a database": will not pass by itself
+                raise StoreError(f"cannot open {path}: {exc}") from None
+            raise
         return cls(writer, reader, path)
 
     # -- the file under the connections ---------------------------------------------------------
@@ -278,8 +291,11 @@ class SqliteDatabase:
             self._lost = None
 
     @staticmethod
-    async def _connect(path: str) -> aiosqlite.Connection:
+    async def _connect(path: str, opened: list[aiosqlite.Connection]) -> aiosqlite.Connection:
+        """A configured connection, appended to `opened` as soon as it exists (the caller closes
+        it if anything after fails, this function's own PRAGMAs included)."""
         conn = await aiosqlite.connect(path, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None)
+        opened.append(conn)
         # aiosqlite types row_factory as a class; sqlite3 takes any callable (cursor, row) -> row.
         conn.row_factory = _dict_row  # type: ignore[assignment]
         await conn.execute("PRAGMA busy_timeout=5000")

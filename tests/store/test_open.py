@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+
 import pytest
 
 from sidecar.config import ConfigError, load_config
@@ -33,3 +36,37 @@ async def test_open_store_postgres_from_environment(tmp_path, monkeypatch, pg_ds
     finally:
         await store.close()
     assert "SIDECAR_STORE__DSN" not in repr(config.store) and pg_dsn not in repr(config.store)
+
+
+def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    """Threads started since `before` that are still running 5 s later (a closed aiosqlite connection's
+    worker ends right after its close; an unclosed one never does)."""
+    new = [t for t in threading.enumerate() if t not in before]
+    for t in new:
+        t.join(5)
+    return [t for t in new if t.is_alive()]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_file_that_is_not_a_database_fails_start_up_in_one_line_and_leaves_no_thread(tmp_path, seed):
+    """`sidecar run` on it printed a traceback and then never exited: the writer connection opened before
+    `PRAGMA journal_mode` failed was left open, and aiosqlite >= 0.22 runs each connection in a
+    non-daemon thread (its changelog), which the interpreter waits for at exit. The same held for a
+    database locked past busy_timeout (reproduced by hand: 'database is locked', then no exit)."""
+    from sidecar.app import StartupError, run
+    from sidecar.config import load_config
+
+    rnd = random.Random(f"not-a-database-{seed}")
+    db = tmp_path / rnd.choice(["s.db", "sidecar.sqlite", "data.db"])
+    # Anything but SQLite's 16-byte magic: bytes at random, a text file, another format's header.
+    content = rnd.choice([rnd.randbytes(4096), b"not sqlite\n" * 400, b"PK\x03\x04" + rnd.randbytes(4092)])
+    db.write_bytes(content)
+    (tmp_path / "c.yaml").write_text(f"store: {{path: {db}, spool_dir: {tmp_path}/spool}}\n"
+                                     f"ingest: {{checkpoint_dir: {tmp_path}/ck}}\nrollouts_file: null\n")
+    config = load_config(tmp_path / "c.yaml")
+    before = set(threading.enumerate())
+    with pytest.raises(StartupError) as info:
+        await run(config)
+    assert str(info.value) == f"store: cannot open {db}: file is not a database"
+    assert _new_threads(before) == []
+    assert db.read_bytes() == content  # the operator's file is left as it was
