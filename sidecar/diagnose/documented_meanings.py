@@ -165,7 +165,7 @@ def documented_verdict(inp: DiagnosisInput) -> Verdict | None:
     return None
 
 
-# ---- error codes in a documented namespace, on a record with no raised class ----
+# ---- error codes in a documented namespace, quoted by the record ----
 # Redis error replies are a code followed by the server's fixed text (redis src/server.c createSharedObjects and
 # the replies of replication.c/cluster.c): the code AND the opening of its documented text decide, wherever the
 # record quotes them (a client that logged the reply as a message: "L2 read error: MASTERDOWN Link with ...").
@@ -252,9 +252,10 @@ def _redis_verdict(inp: DiagnosisInput) -> Verdict | None:
 
 
 def documented_reply(inp: DiagnosisInput) -> Verdict | None:
-    """A documented error code of a namespace quoted by a record with no raised class (Redis, Slack), or None."""
-    if inp.exception_type:
-        return None
+    """A documented error code of a namespace the record quotes (Redis, Slack), or None. A raised class does not stop
+    it: this runs only where no family or base class read the class, and an SDK's error class that no table knows
+    carries the service's code in its text (slack_sdk's SlackApiError: "The server responded with: {'ok': False,
+    'error': 'channel_not_found'}", slack_sdk/errors/__init__.py)."""
     return _redis_verdict(inp) or _slack_verdict(inp)
 
 

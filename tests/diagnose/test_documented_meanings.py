@@ -125,14 +125,23 @@ def test_a_documented_meaning_answers_code_and_its_twins_do_not(seed: int) -> No
         assert "documented." not in d.rule and d.confidence < 0.6, (make.__name__, case, d.rule, d.summary)
 
 
-def _slack(rng: random.Random, code: str) -> str:
+def _slack(rng: random.Random, code: str, carrier: int | None = None) -> str:
     logger = rng.choice(["src.monitoring.alerts", "src.alerts.slack", "src.notify"])
-    carrier = rng.choice([
+    carriers = [
         f'{{"level": "error", "logger": "{logger}", "event": "slack delivery failed", '
         f'"response": {{"ok": false, "error": "{code}"}}, "channel": "#gw-{rng.randrange(99)}"}}',
         f"{STAMP} ERROR {logger}: alert delivery to slack failed: {rng.choice(['404', '403', '400'])} {code}",
-        f"{STAMP} ERROR {logger}: slack chat.postMessage error={code} (alert {rng.randrange(999)})"])
-    return f"{STAMP} INFO httpx: HTTP Request: POST https://slack.com/api/chat.postMessage \"HTTP/1.1 200 OK\"\n{carrier}"
+        f"{STAMP} ERROR {logger}: slack chat.postMessage error={code} (alert {rng.randrange(999)})",
+        # slack_sdk/errors/__init__.py SlackApiError's text under its traceback (the SDK is not installed here)
+        f"{STAMP} ERROR {logger}: alert {rng.randrange(999)} failed\nTraceback (most recent call last):\n"
+        f'  File "/app/src/alerts/slack.py", line {rng.randrange(20, 90)}, in send\n'
+        f"    client.chat_postMessage(channel=channel, text=text)\n"
+        f'  File "/usr/local/lib/python3.11/site-packages/slack_sdk/web/base_client.py", line 240, in _perform\n'
+        f"    raise err.SlackApiError(message=msg, response=response)\n"
+        f"slack_sdk.errors.SlackApiError: The request to the Slack API failed. (url: "
+        f"https://www.slack.com/api/chat.postMessage)\nThe server responded with: {{'ok': False, 'error': '{code}'}}"]
+    return f"{STAMP} INFO httpx: HTTP Request: POST https://slack.com/api/chat.postMessage \"HTTP/1.1 200 OK\"\n" + \
+        carriers[rng.randrange(len(carriers)) if carrier is None else carrier]
 
 
 def _redis(rng: random.Random, reply: str) -> str:
@@ -143,9 +152,10 @@ def _redis(rng: random.Random, reply: str) -> str:
 @pytest.mark.parametrize("seed", range(3))
 def test_a_documented_reply_code_answers_its_category_and_lookalikes_do_not(seed: int) -> None:
     rng = random.Random(seed)
-    code = rng.choice(["channel_not_found", "is_archived", "no_service", "token_revoked", "missing_scope"])
-    d = diagnose(_slack(rng, code))
-    assert (d.rule, d.category, d.confidence) == ("class:documented.slack_setting", "config", 0.4), d.summary
+    for carrier in range(4):
+        code = rng.choice(["channel_not_found", "is_archived", "no_service", "token_revoked", "missing_scope"])
+        d = diagnose(_slack(rng, code, carrier))
+        assert (d.rule, d.category, d.confidence) == ("class:documented.slack_setting", "config", 0.4), d.summary
     d = diagnose(_slack(rng, rng.choice(["invalid_blocks", "msg_too_long", "no_text"])))
     assert (d.rule, d.category) == ("class:documented.slack_request", "code"), d.summary
     for twin in (_slack(rng, rng.choice(["ratelimited", "fatal_error", "service_unavailable"])),
