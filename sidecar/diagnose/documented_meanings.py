@@ -37,6 +37,10 @@ _LITERAL_PATTERN = re.compile(r"\bre\.(?:compile|match|search|fullmatch|sub|subn
 # utf-8 passes 0x1f (ASCII) and stops at 0x8b in position 1; pickle's first opcode is the first byte.
 _COMPRESSED_BYTES = re.compile(r"can't decode byte (?:0x8b in position 1|0xb5 in position 1|0xfd in position 3)\b|"
                                r"invalid load key, '\\x(?:1f|28)'")
+# a setting a record before loaded (`NAME=value`, `(NAME)`: origin.py's grammar of a load) ...
+_LOADED = re.compile(r"\b(?P<name>(?:[A-Z][A-Z0-9]{1,30}_){1,6}[A-Z0-9]{1,30})\s*(?:=|\))")
+# ... whose refused value our source line passes: the rows that refuse an ARGUMENT's value (not a shape or a state)
+_VALUE_ROWS = frozenset({"sleep.negative", "struct.pack"})
 _COMPRESSION_NAMED = re.compile(r"\b(?:gzip|zstd|zlib|deflate|brotli|compress(?:ed|es|ion)?)\b", re.I)
 
 
@@ -146,6 +150,20 @@ def _row_holds(row: Meaning, names: set[str], said: str, inp: DiagnosisInput) ->
     return row.said.search(said) is not None
 
 
+def _setting_fed(inp: DiagnosisInput) -> str | None:
+    """The setting whose value our raising line passes (the line names it: `settings.retry_delay_s`,
+    `os.environ["RETRY_DELAY_S"]`) when a record before loaded it, or None. Then the value is the setting's, and the
+    cause is config (the doctrine: what the engineer changes), origin.py's reading of a value's origin."""
+    source = (app_source_line(inp.traceback) or "").lower()
+    if not source:
+        return None
+    for line in reversed(inp.context[-40:]):
+        for m in _LOADED.finditer(line[:2048]):
+            if re.search(rf"(?<![\w]){re.escape(m.group('name').lower())}(?![\w])", source):
+                return m.group("name")
+    return None
+
+
 def documented_verdict(inp: DiagnosisInput) -> Verdict | None:
     """The first row of `MEANINGS` that holds for the record's raised class, or None."""
     cls = inp.exception_type
@@ -159,6 +177,14 @@ def documented_verdict(inp: DiagnosisInput) -> Verdict | None:
     for row in MEANINGS:
         if _row_holds(row, names, said, inp):
             shown = one_line(f"{cls}: {inp.exception_message}" if inp.exception_message else cls, 200)
+            setting = _setting_fed(inp) if row.family in _VALUE_ROWS else None
+            if setting is not None:  # the twin: the refused value is a loaded setting's, not one our code computed
+                return _verdict(f"documented.{row.family}+setting", cls, (
+                    "config", "medium", f"The setting {setting} holds a value the call refuses ({shown})",
+                    f"The failing line passes {setting}, which a record before loaded; {row.source} refuses the value "
+                    "it holds (Documented meaning: the call's own range check), so the setting is what to change.",
+                    (f"Set {setting} to a value inside the call's range and validate it when the settings load.",)),
+                    CONFIDENCE)
             return _verdict(f"documented.{row.family}", cls,
                             (row.category, "medium", f"{row.summary} ({shown})",
                              f"{row.cause} Documented meaning: {row.source}.", (row.fix,)), CONFIDENCE)

@@ -149,6 +149,28 @@ def _redis(rng: random.Random, reply: str) -> str:
     return f"{STAMP} WARNING {logger}: [{rng.choice(['L2', 'rl'])}] read error, treating as miss: {reply}"
 
 
+class _Settings:
+    retry_delay_s = -5.0
+    header_size_bytes = 70000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_refused_value_our_line_reads_from_a_loaded_setting_is_config(seed: int) -> None:
+    rng = random.Random(seed)
+    _Settings.retry_delay_s = -rng.uniform(0.5, 30)
+    _Settings.header_size_bytes = 65536 + rng.randrange(10**6)
+    calls = {"RETRY_DELAY_S": lambda: time.sleep(_Settings.retry_delay_s),
+             "HEADER_SIZE_BYTES": lambda: struct.pack(">H", _Settings.header_size_bytes)}
+    for name, call in calls.items():
+        error = raised_and_logged(call, rng.choice(LOGGERS), f"[req:{rng.randrange(999)}] step failed")
+        value = getattr(_Settings, name.lower())
+        loaded = f"{STAMP} INFO src.daemon.main: settings: {name}={value} (env), LOG_LEVEL=INFO"
+        d = diagnose(f"{loaded}\n{error}")
+        assert (d.category, d.confidence) == ("config", 0.4) and name in d.summary, (d.rule, d.summary)
+        other = loaded.replace(name, "UNRELATED_KNOB")  # a loaded setting the line does not read: still code
+        assert diagnose(f"{other}\n{error}").category == "code"
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_a_documented_reply_code_answers_its_category_and_lookalikes_do_not(seed: int) -> None:
     rng = random.Random(seed)
