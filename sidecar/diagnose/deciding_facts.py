@@ -45,10 +45,11 @@ from ..redaction import redact
 from .excerpt_shapes import as_text_lines
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
-from .own_record import LEFT_KEY, own_record_clause
+from .own_record import own_record_clause
 from .setting_lines import SETTING_NAME
 from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
 from .situation import Situation, remotes_named
+from .value_denials import without_denials
 
 MAX_FACTS = 3
 QUOTE_CHARS = 170
@@ -337,29 +338,18 @@ def _own_settings(message: str, own_remotes: set[str]) -> str | None:
     return (head + " " if head else "") + ", ".join(kept)
 
 
-# class 1 of round 14 (issue 17): a field reporting a thing ABSENT - `OOMKilled=false`, `"evicted": 0`, `retried: no`,
-# `throttled=None` (logfmt, Docker/Kubernetes state, JSON fields, Python reprs) - is evidence AGAINST a cause; quoted,
-# its name reads as the cause it denies (round 13: must_not rose with the quotes, gen-dev F7 'OOMKilled=false' beside a
-# health-check kill). The quote leaves such a pair out; the record's other words stay. Only the field grammars
-# (`key=value`, a JSON `"key": value`): prose's `key: none` is a sentence, and an absence said in words can be the
-# fact itself (held-out 12's 'text layer: none' of a scanned PDF; 'refused by the pooler: no such user'). A setting (UPPER_SNAKE:
-# `STREAMING_UPLOADS=false`) is no such field: a setting's value is what a config answer rests on (the config gate
-# decides whether it is quoted); `off` is a mode, not an absence.
-_DENIAL = re.compile(r"""(?<![\w.\-])(?-i:(?![A-Z][A-Z0-9]*_[A-Z0-9_]*\b))"""
-                     r"""(?!"?[\w.\-]*(?:""" + LEFT_KEY.pattern + r"""))"""  # what is LEFT at zero is a fact (own_record)
-                     r"""(?:[A-Za-z_][\w.\-]{1,60}\s*=|"[A-Za-z_][\w.\-]{1,60}"\s*:)"""
-                     r"""\s*"?(?:false|no|none|null|nil|0+(?:\.0+)?)"?(?=[\s,;)}\]"']|\.(?!\d)|$)[,;]?""", re.I)
+# a field reporting a thing absent and a measure well below its own limit deny a cause: left out (value_denials.py)
 _URL_QUERY = re.compile(r"(\b(?:https?|wss?)://[^\s?\"']+)\?[^\s\"']*")
 _CREDENTIAL = re.compile(r"\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key)\s*[=:]\s*\S+", re.I)
 
 
 def _quote(message: str, shared: frozenset[str]) -> str:
-    """The record's words, one line, without a URL's query, a credential pair (module docstring) or a pair reporting a
-    thing absent (_DENIAL); a long one cut
+    """The record's words, one line, without a URL's query, a credential pair (module docstring) or a part denying a
+    cause (value_denials.py: a thing reported absent, a measure well below its limit); a long one cut
     around the first token it shares with the error."""
     # redacted WHOLE, then cut: a window cut first can start inside a secret's value and leave its name behind, so
     # the redactor no longer sees a name=value (review r13; redaction.redacted_cut's reason, for a window)
-    flat = " ".join(redact(_CREDENTIAL.sub("", _DENIAL.sub("", _URL_QUERY.sub(r"\1", message)))).split())
+    flat = " ".join(redact(_CREDENTIAL.sub("", without_denials(_URL_QUERY.sub(r"\1", message)))).split())
     low = flat.lower()
     if len(flat) <= QUOTE_CHARS:
         return flat

@@ -119,15 +119,42 @@ def test_every_seed_draws_other_values_and_shapes() -> None:
 DENIED = ("OOMKilled", "oom_killed", "evicted", "throttled", "disk_full", "retried")
 
 
-def _denial_case(seed: int) -> tuple[list[dict[str, Any]], str, str, str]:
-    """An error and, next to it, a WARNING whose fields deny a cause (`OOMKilled=false`) beside the fact it shows."""
-    rng = random.Random(f"{seed}-denial")
+def _measure(rng: random.Random, below: bool) -> str:
+    """A measure with the limit it is read against in the same record (value_denials.py), well below it or at/over it."""
+    kind = rng.choice(["size", "in_use", "percent", "ready", "slo"])
+    if kind == "size":
+        limit = rng.choice([1, 2, 4])
+        v = rng.randint(50, int(0.6 * limit * 1024)) if below else rng.randint(int(0.95 * limit * 1024), limit * 1100)
+        key = rng.choice(["memory", "rss", "heap", "container_memory"])
+        return rng.choice([f"{key} {v}Mi of {limit}Gi", f"{key}={v}MiB/{limit}GiB"])
+    if kind == "in_use":
+        b = rng.choice([10, 20, 50])
+        a = rng.randint(0, int(0.6 * b)) if below else b
+        return rng.choice([f"{rng.choice(['pool', 'db_pool', 'pg pool'])} {a}/{b} in use", f"in_use={a}/{b}"])
+    if kind == "percent":
+        p = rng.randint(5, 70) if below else rng.randint(92, 100)
+        key = rng.choice(["disk", "volume", "memory"])
+        return rng.choice([f"{key} {p}% used", f"{key} usage: {p}%"])
+    if kind == "ready":
+        b = rng.randint(2, 6)
+        return f"{rng.choice(['replicas', 'pods', 'endpoints'])} {b if below else b - 1}/{b} ready"
+    limit = rng.choice([300, 500, 1000])
+    v = rng.randint(20, int(0.6 * limit)) if below else rng.randint(limit + 1, 3 * limit)
+    return f"latency p99 {v}ms (slo {limit}ms)"
+
+
+def _denial_case(seed: int, kind: str = "absent") -> tuple[list[dict[str, Any]], str, str, str]:
+    """An error and, next to it, a WARNING whose fields deny a cause (`OOMKilled=false`, or `memory 210Mi of 2Gi` when
+    `kind` is "below"; at or over its limit when "over") beside the fact it shows."""
+    rng = random.Random(f"{seed}-denial-{kind}")
     exc = _failures(rng)
     own, other = rng.sample(LOGGERS, 2)
     key = rng.choice(DENIED)
     absent = rng.choice(["false", "False", "0", "None", "null", "no"])
     shown = f"exitcode={rng.choice([1, 2, 137, 143])}"
     pair = rng.choice([f"{key}={absent}", f'"{key}": {absent.lower()}', f"{key}={absent} signal=9"])
+    if kind != "absent":
+        key = pair = _measure(rng, below=kind == "below")
     fact = {"level": "WARNING", "logger": other,
             "message": f"{rng.choice(['worker restarted', 'container exited', 'job aborted'])} ({shown}, {pair})"}
     error = {"level": "ERROR", "logger": own, "message": "job step failed",
@@ -139,11 +166,17 @@ def _denial_case(seed: int) -> tuple[list[dict[str, Any]], str, str, str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_field_denying_a_cause_is_left_out_of_the_quote(seed: int) -> None:
-    records, key, shown, shape = _denial_case(seed)
+@pytest.mark.parametrize("kind", ["absent", "below", "over"])
+def test_a_field_denying_a_cause_is_left_out_of_the_quote(seed: int, kind: str) -> None:
+    """A thing reported absent and a measure well below its own limit deny a cause: left out of the quote. The twin
+    ("over"): the same measure at or over its limit is the shortage itself, quoted whole."""
+    records, key, shown, shape = _denial_case(seed, kind)
     d = RULES.diagnose(excerpt_to_input(_excerpt(records, shape)))
     assert shown in d.root_cause, (shape, d.root_cause)  # the record is quoted, what it shows kept
-    assert key.lower() not in d.root_cause.lower(), (shape, d.root_cause)  # its denial never reads as the cause
+    if kind == "over":
+        assert key in d.root_cause, (shape, d.root_cause)
+    else:
+        assert key.lower() not in d.root_cause.lower(), (shape, d.root_cause)  # its denial never reads as the cause
 
 
 def test_an_absence_said_in_prose_stays_in_the_quote() -> None:
