@@ -47,6 +47,12 @@ _KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "day-first date or a local zone name)"),
     ("text", re.compile(r"\bUnicodeDecodeError\b|codec can't decode byte"),
      "its bytes are not in the encoding the tool reads it with"),
+    # open(2)'s refusals of a path, by errno(3): ENOENT 2 (a missing entry, a symbolic link to a target outside the
+    # tree: "dangling"), ENOTDIR 20, ENAMETOOLONG 36, ELOOP 40 - only for a path under the tree the same request
+    # named (_users_tree): a path of ours (/app, a setting's file) keeps its reading
+    ("path", re.compile(r"\[Errno (?:2|20|36|40)\]|\b(?:FileNotFoundError|NotADirectoryError)\b|File name too long|"
+                        r"Too many levels of symbolic links"),
+     "a path in it cannot be opened (a missing entry, a link to a target outside the tree, a name too long)"),
 )
 _USERS = re.compile(r"\buser(?:'s)?\s+(?:upload|file|input|request|document|archive|source|data|attachment|project)"
                     r"|\buploaded\b|\bupload(?:ed)?\s+by\b|\battachment\b|" + re.escape(USER_PROJECT_ROOT), re.I)
@@ -65,9 +71,48 @@ def _kind(inp: DiagnosisInput) -> tuple[str, str] | None:
     return None
 
 
+# a path the error names: a quoted one in its message, or a parser's display of the file it read ('File "<f>", line N'
+# with no function: CPython prints a SyntaxError's own location so)
+_ERROR_PATH = re.compile(r"'(?P<q>/[^'\n]{1,4096})'|^\s*File \"(?P<d>/[^\"\n]{1,400})\", line \d+\s*$", re.M)
+# a directory a record names: absolute (/workspace/u-77/shop-api) or relative with two parts at least (u-51/legacy)
+_A_DIR = re.compile(r"(?<![\w/.:-])(?P<p>/?[\w.-]{1,80}(?:/[\w.-]{1,80}){0,12})(?![\w/])")
+_SYSTEM_DIRS = ("/", "/app", "/usr", "/opt", "/tmp", "/etc", "/var", "/home", "/root", "/proc", "/sys", "/dev")
+
+
+def _under(path: str, root: str) -> bool:
+    """Whether `path` lies in the tree `root` names (absolute: its prefix; relative: a run of its parts)."""
+    root = root.rstrip("/")
+    if root.startswith("/"):
+        return root not in _SYSTEM_DIRS and path.startswith(root + "/")
+    return root.count("/") >= 1 and f"/{root}/" in path
+
+
+def _users_tree(inp: DiagnosisInput, ours: str | None) -> str | None:
+    """The same request's earlier record (a tool call's argument, "search ... in /workspace/u-77/shop-api", "review
+    project=u-51/legacy-billing") naming the tree a path of the error lies in - the tree the user's call handed the
+    tool - or None. Only with a request id: the tie must be this call's."""
+    if ours is None:
+        return None
+    paths = [m.group("q") or m.group("d") for m in _ERROR_PATH.finditer("\n".join([*inp.messages(),
+                                                                                    inp.traceback[-3000:]]))]
+    paths = [p for p in paths if not _OUR_FILE.search(p)]
+    if not paths:
+        return None
+    for line in reversed(inp.context[-40:]):
+        if request_id(line[:2048]) != ours:
+            continue
+        roots = [m.group("p") for m in _A_DIR.finditer(line[:2048].split(": ", 1)[-1])]
+        if any(_under(p, r) for p in paths for r in roots):
+            return line.strip()[:2048]
+    return None
+
+
 def _users_record(inp: DiagnosisInput) -> str | None:
     """The tied record before the error that names the user's object, or None."""
     ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:4096])
+    tree = _users_tree(inp, ours)
+    if tree is not None:
+        return tree
     for line in reversed(inp.context[-40:]):
         if not _USERS.search(line[:2048]):
             continue
@@ -97,9 +142,12 @@ def user_data_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     kind, says = found
     record = _users_record(inp)
+    if kind == "path" and (record is None or _users_tree(inp, request_id("\n".join(inp.messages()) + "\n" +
+                                                                         inp.traceback[:4096])) is None):
+        return d  # an unopenable path is the user's only inside the tree their call handed the tool
     if record is None or _ours(inp, kind) or _OUR_FILE.search(record.split(": ", 1)[-1]):
         return d
-    call = tool_call_of(inp)
+    call = tool_call_of(inp) if kind != "path" else None  # a path refused lies UNDER the argument, never equals it
     verdicts = [reproduces(inp, v) for v in (call.values() if call is not None else [])]
     if any(v is False for v in verdicts) and not any(verdicts):
         return d  # a strict parser's refusal (an int() inside httpx's port check) no argument of the call reproduces

@@ -7,7 +7,9 @@ Real refusals raised by the real readers: ast.parse / compile (TabError, SyntaxE
 seed: the reader and the content, the tool and its logger, the record that says whose object it is (an attachment
 upload, a path of the user's project, a tool call's arguments in two carriers), the request id, neutral records
 between, the error carrier (traceback or one line). Twins: the record belongs to ANOTHER request (first category
-kept); the source refused is OUR module (compile() of a file under /app: never the user's unknown).
+kept); the source refused is OUR module (compile() of a file under /app: never the user's unknown). A path of the tree
+the user's call named that open(2) refuses (a dangling link, a name too long) and its twins (a path outside it,
+another request's tree).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tokenize
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +124,46 @@ def test_our_own_module_that_does_not_compile_is_never_the_users(seed: int) -> N
 def test_the_seeds_draw_several_readers() -> None:
     drawn = {READERS[random.Random(s).randrange(len(READERS))][0] for s in SEEDS}
     assert len(drawn) >= 4, drawn
+
+
+def _unopenable(rng: random.Random, tree: Path) -> Callable[[], object]:
+    """A real open(2) refusal of a path inside `tree`: a link to a target outside it (ENOENT), a name too long."""
+    if rng.random() < 0.5:
+        link = tree / rng.choice(["config", "settings", "env"]) / f"local{rng.randrange(99)}.yaml"
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(f"/Users/{rng.choice(['dana', 'lee'])}/secrets/{link.name}")  # the user's laptop path
+        return lambda: open(link, "rb")
+    long = tree / "assets" / ("n" * rng.randint(256, 300))
+    return lambda: open(long, "rb")
+
+
+@pytest.mark.parametrize("seed", (1, 2, 3))
+def test_a_path_the_users_tree_cannot_open_is_the_users_data(seed: int, tmp_path: Path) -> None:
+    """open(2)'s refusal (ENOENT of a dangling link, ENAMETOOLONG) of a path under the tree the same request handed the
+    tool (its argument, "search ... in <root>", "project=<last parts>"): the user's tree. Twins: the same refusal of
+    a path outside that tree, and the tree named by ANOTHER request - the first answer stays."""
+    rng = random.Random(seed)
+    tree = tmp_path / "workspace" / f"u-{rng.randrange(10, 99)}" / rng.choice(["shop-api", "legacy-billing", "site"])
+    tree.mkdir(parents=True)
+    req, other, logger = f"{rng.randrange(16**4):04x}", f"{rng.randrange(16**4):04x}", rng.choice(TOOLS)
+    tool = logger.rsplit(".", 1)[-1]
+
+    def named(by: str) -> str:
+        return rng.choice([f"{_stamp(3)} INFO {logger}: [req:{by}] search 'DATABASE_URL' in {tree} (files=1,412)",
+                           f"{_stamp(3)} INFO ws_daemon: [req:{by}] tool call {tool} args={ {'root': str(tree)}!r}",
+                           f"{_stamp(3)} INFO {logger}: [req:{by}] review project={tree.parent.name}/{tree.name}"])
+
+    def excerpt(path_in: Path, by: str) -> str:
+        run = _unopenable(rng, path_in)
+        try:
+            run()
+        except OSError:
+            return "\n".join([named(by), logged(logger, f"[req:{req}] read failed")])
+        raise AssertionError("open did not raise")
+
+    d = diagnose(excerpt(tree, req))
+    assert d.category == "unknown" and d.confidence <= 0.4 and "+user-data:path" in (d.rule or ""), (d.rule, d.summary)
+    outside = tmp_path / "srv" / "gateway"
+    outside.mkdir(parents=True)
+    for twin in (excerpt(outside, req), excerpt(tree, other)):
+        assert "+user-data" not in (diagnose(twin).rule or ""), twin
