@@ -33,6 +33,9 @@ _CLASSES = re.compile(r"(?:^|\.)(?:ClientConnectionResetError|ConnectionResetErr
 _PEER_GONE = re.compile(r"\b(?:client|peer)\b[^\n]{0,80}?\b(?:disconnect\w*|closed|went away|gone|hung up|abort\w*|"
                         r"timed out|timeout|reset)\b|\bconnection (?:from|with) [^\n]{1,60}?\b(?:reset|closed|lost|"
                         r"aborted)\b", re.I)
+# a write to a CHILD process's stdin: asyncio's Process.stdin is a StreamWriter too (asyncio-subprocess docs), so its
+# drain fails in the same streams.py frames when the child has exited - our statement names the pipe
+_CHILD_STDIN = re.compile(r"\bstdin\.(?:write|writelines|drain)\b")
 _NEGATED = re.compile(r"\bno (?:client|peer)\b|\bnot (?:disconnect|closed)", re.I)
 
 
@@ -42,6 +45,8 @@ def server_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     if not inp.exception_type or not _CLASSES.search(inp.exception_type) or not _WRITE_FRAME.search(inp.traceback):
         return d
+    if _CHILD_STDIN.search(inp.traceback):
+        return d  # the closed end is a child process's stdin (it exited), not a client: no client-gone reading
     said = inp.exception_message or ""
     peer = next((c[:LINE] for c in reversed(inp.context[-8:]) if _PEER_GONE.search(c[:LINE])
                  and not _NEGATED.search(c[:LINE])), None)

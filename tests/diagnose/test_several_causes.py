@@ -136,3 +136,26 @@ async def test_one_failure_of_several_documented_causes_with_nothing_deciding_is
     assert capped >= 2, (seed, capped)  # the rules answered a cause for most of them before several_causes.py
     refused = await _raised("refused", rng.choice(LOGGERS), "connect failed")
     assert "several-causes" not in (diagnose(refused).rule or "")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_a_write_to_an_exited_childs_stdin_is_no_client_gone(seed: int) -> None:
+    """asyncio's Process.stdin is a StreamWriter: its drain fails in streams.py like a server's reply to a client who
+    left, but the closed end is the child (it exited). Not client-gone; the twin - a server's own write to a
+    transport the client reset (aiohttp-shaped frames) - keeps its client-gone reading."""
+    rng = random.Random(seed)
+    logger = rng.choice(("tools.format_code", "tools.lint", "src.tools.sandbox"))
+    proc = await asyncio.create_subprocess_exec("true", stdin=asyncio.subprocess.PIPE)
+    await proc.wait()
+    assert proc.stdin is not None
+    try:
+        for _ in range(64):  # the pipe's buffer fills only after the child is gone: EPIPE on a write or the drain
+            proc.stdin.write(b"x" * 65536)
+            await proc.stdin.drain()
+    except (BrokenPipeError, ConnectionResetError):
+        excerpt = logged(logger, f"[req:{rng.randrange(16**4):04x}] {rng.choice(('formatter', 'linter'))} failed")
+    else:
+        raise AssertionError("the write to the exited child did not fail")
+    d = diagnose(excerpt)
+    assert "client-gone" not in (d.rule or ""), (d.rule, d.summary)
+    assert d.category == "unknown" and d.confidence <= 0.4, (d.rule, d.category, d.confidence)
