@@ -37,8 +37,12 @@ class _TooEarly(Exception):
     """Our timeout cut the call before the request was out: the case would show the connect's frames."""
 
 
+CHUNKS = 30  # what the server sends before its pause
+
+
 async def _serve_and_stream(stall: bool, model: str, fn: Any, silent: bool = False,
-                            cancel_after: float | None = None, deadline: float | None = None) -> BaseException:
+                            cancel_after: float | None = None, deadline: float | None = None,
+                            read: float = 0.08, total: float = 1.0, got: list[object] | None = None) -> BaseException:
     chunk = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": model,
              "choices": [{"index": 0, "delta": {"content": "tok"}, "finish_reason": None}]}
     data = f"data: {json.dumps(chunk)}\n\n".encode()
@@ -57,26 +61,28 @@ async def _serve_and_stream(stall: bool, model: str, fn: Any, silent: bool = Fal
             received_at.append(asyncio.get_running_loop().time())
             received.set()
             if silent:  # the provider takes the request and answers nothing yet
-                await asyncio.sleep(5)
+                await asyncio.sleep(pause)
             writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
-            for _ in range(30):
+            for _ in range(CHUNKS):
                 writer.write(b"%x\r\n%s\r\n" % (len(data), data))
                 await writer.drain()
                 await asyncio.sleep(0.001)
             # then nothing: past the per-read timeout for a stall; for a flowing stream the pause sits inside the
             # read timeout and past our total deadline, so the deadline always cuts the same await (byte-identical
             # output even on a loaded machine; the records, not this run, show the chunk rate)
-            await asyncio.sleep(5)
+            await asyncio.sleep(pause)
         except (asyncio.CancelledError, ConnectionError):
             pass
         finally:
             writer.close()
 
+    # every pause outlasts the timeouts of this call, a retried longer one's too (stream_failure, cancelled_call)
+    pause = max(5.0, 3 * max(read, total, deadline or 0.0))
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     # a stall must trip the per-read timeout; a flowing stream only our total deadline (never the read timeout,
     # even on a loaded machine)
-    http = httpx2.AsyncClient(timeout=httpx2.Timeout(5.0, read=0.08 if stall and not silent else 5.0))
+    http = httpx2.AsyncClient(timeout=httpx2.Timeout(pause, read=read if stall and not silent else pause))
     client = openai.AsyncOpenAI(api_key="sk-local", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0,
                                 http_client=http)
     try:
@@ -88,13 +94,17 @@ async def _serve_and_stream(stall: bool, model: str, fn: Any, silent: bool = Fal
                 task.cancel()  # what the daemon does when the tool's client goes away
             await task
         else:
-            await fn(client, model, [{"role": "user", "content": "hi"}], None if stall else 1.0)
+            await fn(client, model, [{"role": "user", "content": "hi"}], None if stall else total)
     except BaseException as exc:  # noqa: BLE001 - the product
         caught: BaseException = exc
         if silent and deadline is not None and \
                 (not received_at or asyncio.get_running_loop().time() - received_at[0] < SETTLED):
             # our timeout fired while the request was still connecting or being sent (a loaded machine): another
             # await, another traceback. The caller retries with a longer deadline (see cancelled_call).
+            caught = _TooEarly()
+        if not silent and got is not None and len(got) < CHUNKS:
+            # cut before the pause (a loaded machine: a 1 ms sleep between two chunks took longer than the read
+            # timeout, or the headers came later than it): another await, another traceback; retried longer
             caught = _TooEarly()
     else:  # pragma: no cover
         raise AssertionError("stream did not fail")
@@ -119,12 +129,23 @@ def stream_failure(rng: Random, stall: bool, provider: str) -> BaseException:
         "        async for chunk in stream:",
         "            on_chunk(chunk)",
     ], {"asyncio": asyncio, "on_chunk": id}, "stream_reply")
-    loop = asyncio.new_event_loop()
-    loop.set_exception_handler(lambda _loop, _ctx: None)  # the server's own teardown is not the case
-    try:
-        return loop.run_until_complete(_serve_and_stream(stall, model, fn))
-    finally:
-        loop.close()
+    # Same seed, same bytes on every machine (tests/test_eval_gen.py): the cut must fall in the server's pause,
+    # after every chunk. Under load a 0.08 s read timeout (or a 1 s total deadline) could run out between two
+    # chunks or before the headers (round 14's note); such a run is retried with a longer timeout. Neither
+    # traceback carries the timeout's value, so a retried case reads exactly as a first-try one (checked by hand,
+    # round 15: read 0.08 vs 2 s and total 1 vs 4 s give the same traceback but for the cancel scope's address).
+    for read, total in ((0.08, 1.0), (0.5, 4.0), (2.0, 16.0)):
+        got: list[object] = []
+        fn.__globals__["on_chunk"] = got.append
+        loop = asyncio.new_event_loop()
+        loop.set_exception_handler(lambda _loop, _ctx: None)  # the server's own teardown is not the case
+        try:
+            caught = loop.run_until_complete(_serve_and_stream(stall, model, fn, read=read, total=total, got=got))
+        finally:
+            loop.close()
+        if not isinstance(caught, _TooEarly):
+            return caught
+    raise AssertionError("the stream was cut before its pause even with a 2 s read timeout / 16 s deadline")
 
 
 @klass("10", "c10-A3")
