@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from aiohttp import web
 
+from .backoff import Backoff
 from .bus import Bus
 from .clock import Clock, SystemClock
 from .config import Config
@@ -148,10 +149,8 @@ class Sidecar:
         return self.stages.components()
 
     async def start(self, serve: bool = True) -> None:
-        from .store.open import open_store
-
         try:
-            self._store = await _said_if_slow(open_store(self.config.store), "store (open and migrate)")
+            self._store = await self._open_store()
         except StoreError as exc:
             raise StartupError(f"store: {exc}") from None
         self.stages = build_stages(self.config, self._store, self.bus, self.clock, self.telemetry, self.url)
@@ -161,6 +160,34 @@ class Sidecar:
             await self._serve()
         self.started_at = self.clock.time()
         log.info("sidecar started", extra={"url": self.url, "stages": [c.name for c in self.components]})
+
+    async def _open_store(self) -> Store:
+        """Open and migrate the store, waiting out an unavailable one for `store.startup_wait` seconds.
+
+        StoreUnavailable is the failure that may pass by itself (store/base.py): a replica migrating one SQLite
+        file holds its write lock while another starts (round 14's CI: the second of two replicas started
+        together gave up after busy_timeout while the first ran its migrations at load ~25), a database server
+        that is still starting beside the pod. Retrying with backoff, said in the log each time, starts the
+        replica once its peer is done; a StoreError (a file that is not a database, a refused login) and a data
+        directory that cannot be created (StorePathUnusable) fail at once.
+        Real time, not self.clock: nothing runs yet that a test's clock could advance.
+        """
+        from .store.database import StorePathUnusable, StoreUnavailable
+        from .store.open import open_store
+
+        deadline = time.monotonic() + self.config.store.startup_wait
+        retry = Backoff(0.25, 5.0)
+        while True:
+            try:
+                return await _said_if_slow(open_store(self.config.store), "store (open and migrate)")
+            except StoreUnavailable as exc:
+                left = deadline - time.monotonic()
+                if left <= 0 or isinstance(exc, StorePathUnusable):
+                    raise
+                pause = min(retry.next(), left)
+                log.warning("store unavailable at start-up; retrying", extra={
+                    "error": str(exc), "retry_in_s": round(pause, 2), "gives_up_in_s": round(left, 1)})
+                await asyncio.sleep(pause)
 
     async def _serve(self) -> None:
         from .web.server import build_web_app

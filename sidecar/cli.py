@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import faulthandler
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -108,6 +110,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     for warning in source_warnings(config):  # said once at start: "0 files" is never silent
         logging.getLogger("sidecar.check").warning(warning)
+    # `kill -USR1 <pid>` writes every thread's stack to stderr (Python docs, faulthandler.register) and the
+    # process goes on: what a process that is alive but not answering is doing, without a debugger.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         return asyncio.run(run(config))
     except StartupError as exc:

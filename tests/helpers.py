@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
+import signal
 import subprocess
 import time
 import urllib.request
@@ -39,6 +41,67 @@ def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 2
             pass
         time.sleep(0.05)
     raise AssertionError(f"{what} did not answer {url} within {timeout:g} s: {tail()}")
+
+
+# A `sidecar run` start-up is seconds of imports and a migration: ~2 s at load 1, 13 s at load 11, 40-100 s
+# measured with 8 starts at once beside a CPU hog at load ~24 (round 15, /tmp pair runs). A slow start
+# still uses CPU; a stuck one does not (round 14's "did not come up": a failed start-up that never exited,
+# fixed in app.py/sqlite.py). So the wait fails early on a process that used no CPU for STUCK_AFTER
+# seconds, and otherwise allows START_WITHIN seconds, a bound a loaded machine meets.
+START_WITHIN = 240.0
+STUCK_AFTER = 20.0
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """utime + stime of `pid`, every thread (proc(5): /proc/pid/stat fields 14 and 15), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after "(comm)", which may hold spaces
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_serving(url: str, proc: subprocess.Popen[Any], what: str, log_path: Path | None,
+                 within: float = START_WITHIN, stuck_after: float = STUCK_AFTER) -> None:
+    """Poll `url` until it answers 200. Fail with the process's log tail at once if it exits; if it is
+    alive but used no CPU for `stuck_after` seconds (waiting on something that will not come) or
+    `within` passed, first ask it for its threads' stacks (SIGUSR1: `sidecar run` registers faulthandler
+    for it) so the failure shows where it stood, including the 'start-up: still waiting' step lines."""
+
+    def tail() -> str:
+        return log_path.read_text(errors="replace")[-4000:] if log_path and log_path.exists() else "(no log)"
+
+    began = time.monotonic()
+    ticks, moved = _cpu_ticks(proc.pid), began
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited with {proc.returncode} before answering {url}:\n{tail()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        now = time.monotonic()
+        current = _cpu_ticks(proc.pid)
+        if current != ticks:
+            ticks, moved = current, now
+        stuck = current is not None and now - moved > stuck_after
+        if stuck or now - began > within:
+            why = f"used no CPU for {now - moved:.0f} s" if stuck else f"still starting after {within:g} s"
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGUSR1)  # its stacks, into its log
+                time.sleep(1.0)
+            raise AssertionError(f"{what} did not answer {url} ({why}, {now - began:.0f} s since the wait "
+                                 f"began); its log, with its threads' stacks last:\n{tail()}")
+        time.sleep(0.1)
+
+
+async def wait_serving_async(url: str, proc: subprocess.Popen[Any], what: str, log_path: Path | None,
+                             within: float = START_WITHIN) -> None:
+    """`wait_serving` from a test's event loop, which goes on serving the test's own fake servers meanwhile."""
+    await asyncio.to_thread(wait_serving, url, proc, what, log_path, within)
 
 
 def stop_process(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:

@@ -110,6 +110,9 @@ class StoreConfig(Strict):
     spool_dir: str | None = None  # outage spool; default: "spool" next to `path` (./data/spool)
     spool_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     connect_timeout: float = Field(default=10.0, gt=0, le=300)  # postgres/supabase: wait for a connection
+    # Start-up retries a store that is unavailable (a replica migrating the same SQLite file, a database server
+    # still starting) for this many seconds before the process exits; 0: fail at once.
+    startup_wait: float = Field(default=60.0, ge=0, le=3600)
     spool_retry_max: float = Field(default=30.0, gt=0)  # seconds between store probes while spooling (max)
     # Samples are stored redacted (sidecar.redaction); true keeps the text exactly as logged, secrets
     # included, for operators who need it and accept that the database then holds credentials.

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import re
 
-from .excerpt_shapes import docker_log
+from .excerpt_shapes import AFTER_LINES, EXC_LINE, docker_log
 from .model import DiagnosisInput
 
-AFTER_LINES = 40  # excerpt.AFTER_LINES: the later records kept
 LINE = 2048
 
 # a shell prompt line: the operator's command, never the failure ('$ kubectl get events', '# docker ps', 'PS C:\> ...')
@@ -36,8 +35,6 @@ _FAILURE = re.compile(
     r"\b(?:error|fatal|panic|failed|failure|unable to|cannot|can't|couldn't|denied|refused|not found|no such file|"
     r"exec format error|exited with code [1-9]\d*|OOMKilled|Evicted|BackOff|CrashLoopBackOff|Insufficient \w+|"
     r"Unhealthy|Warning)\b", re.I)
-# a Go/Python exception line the runtime or a tool printed: its type and message (excerpt._EXC_LINE's shape)
-_EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception)): ?(?P<msg>.*)$")
 
 
 def failure_line(lines: list[str]) -> int | None:
@@ -58,7 +55,7 @@ def bare_input(lines: list[str], fingerprint: str = "") -> DiagnosisInput | None
     # one json-file record among the operator's lines (as_text_lines unwraps a json-file excerpt only when most of its
     # lines are records): its container text is the failure
     text = (docker_log(lines[index]) or lines[index]).strip()[:LINE]
-    m = _EXC_LINE.match(text)
+    m = EXC_LINE.match(text)  # a Go/Python exception line the runtime or a tool printed
     return DiagnosisInput(
         fingerprint=fingerprint, message=text, level="ERROR", logger=None,
         exception_type=m.group("type") if m else None, exception_message=m.group("msg") if m else None,

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 
 from .model import Diagnosis, DiagnosisInput
+from .oom_kills import OOM_KILLED
 from .setting_lines import CONTEXT, LINE
 
-_OOM = re.compile(r"OOMKilled=true|\boom_kill [1-9]|out of memory: Killed process|\bOOM[- ]?kill(?:ed)?\b|"
-                  r"exitCode=137|exit(?:ed with)? (?:code|status) 137", re.I)
+_OOM = re.compile(OOM_KILLED.pattern + r"|exitCode=137|exit(?:ed with)? (?:code|status) 137", re.I)
 # a figure with an optional unit (MB when none: the gateway's *_mb fields); the process's and the container's
 _SIZE = r"\s*[=:]\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>[KMG]i?B)?"
 _RSS = re.compile(r"\b(?:process_)?(?:rss|process_memory)(?:_mb)?" + _SIZE, re.I)

@@ -22,8 +22,9 @@ Refusal kinds and their sources (the meaning is the documented one, never the wo
 
 The LINK to the other actor (one is enough):
 - the refusal itself names another holder ("held by pid 48211", "locked by worker-3") that is not the failing actor;
-- a record of ANOTHER actor (a different id of the same kind: [req:..], pid, pod, run, job, worker, thread) acting
-  on a resource the refusal names (a quoted name, a path or its parent, a dotted/underscored identifier), within
+- a record of ANOTHER actor (a different id of the same kind: [req:..], pid, pod, run, job, worker, thread; where no
+  id tells them apart, another component's logger - a controller patching the object) acting on a resource the
+  refusal names (a quoted name, a path or its parent, a dotted/underscored identifier), within
   WINDOW (a held lock: any time before, unless that actor released it first);
 - the failing actor's own earlier record and another actor's record are the SAME step (same logger, same message
   once ids and figures are masked) within STEP_WINDOW of each other: both checked, both acted (check-then-act);
@@ -85,6 +86,7 @@ _PATH = re.compile(r"(?<![\w:/])(/[\w.@+-]+(?:/[\w.@+-]+)+)")
 _NAME = re.compile(r"(?<![\w./-])([A-Za-z][\w]*(?:[_./:-][\w]+)+)(?![\w/-])")
 # the name a lock refusal gives its lock ("could not obtain advisory lock usage_compaction", "lock 'jobs:nightly'")
 _LOCK_NAME = re.compile(r"\block\s+['\"]?([A-Za-z][\w.:/-]{2,127}?)['\"]?(?=[\s,;)]|$)")
+_THING = re.compile(r"[A-Za-z][\w]*(?:[-_./:][\w]+)+|[A-Za-z]+\d[\w]*")
 _STAMP = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d(?:[.,]\d{1,6})?)")
 _HEADER = re.compile(r"^\S+ \S+ (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) (?P<logger>[\w.-]+)")
 _FIGURE = re.compile(r"\S*\d\S*")
@@ -136,18 +138,22 @@ def _other(a: dict[str, str], b: dict[str, str]) -> str | None:
 
 
 def _resources(text: str) -> set[str]:
-    names = {q for q in _QUOTED.findall(text) if not q.isdigit()} | set(_PATH.findall(text))
+    # a quoted name counts when it looks like a thing's name (a separator or a digit in it: 'gateway-rollout',
+    # 'usage_compaction'), not a word of a JSON body ("message", "status") or of prose
+    names = {q for q in _QUOTED.findall(text) if _THING.fullmatch(q)} | set(_PATH.findall(text))
     names |= {n for n in _NAME.findall(text) if len(n) >= 5 and n not in _COMMON and not n[0].isupper()}
     names |= set(_LOCK_NAME.findall(text))
     return {n for n in names if len(n) >= 3}
 
 
 def _names(resources: set[str], line: str) -> str | None:
-    """The refused resource `line` names: the same name as a whole token, or a path under/over it."""
+    """The refused resource `line` names: the same name as a whole token, or a path inside it."""
     for r in sorted(resources, key=len, reverse=True):
         if re.search(rf"(?<![\w-]){re.escape(r)}(?![\w-])", line):
             return r
-        if r.startswith("/") and any(p.startswith(r + "/") or r.startswith(p + "/") for p in _PATH.findall(line)):
+        # a path INSIDE the refused one (the other actor wrote into the directory we failed to create); a parent
+        # (/tmp, /var/spool) names every path under it and links nothing
+        if r.startswith("/") and any(p.startswith(r + "/") for p in _PATH.findall(line)):
             return r
     return None
 
@@ -216,7 +222,12 @@ def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     released = {(k, v) for r in before for k, v in r.actors.items() if _RELEASE.search(r.line)}
     for r in [*reversed(before), *after]:
         theirs = _other(ours, r.actors) if ours else None
-        if theirs is None or (theirs, r.actors[theirs]) in released or not _ACT.search(r.line):
+        actor = r.actors.get(theirs, "") if theirs else ""
+        if theirs is None and r.logger and err.logger and r.logger != err.logger and not set(ours) & set(r.actors):
+            # no id tells the actors apart: another COMPONENT (a controller, an operator, another service's logger)
+            # acting on the same named object is the other actor (a Kubernetes controller's patch before our replace)
+            theirs, actor = "component", r.logger
+        if theirs is None or (theirs, actor) in released or not _ACT.search(r.line):
             continue
         gap = _seconds(r.at, err.at)
         if kind != "held" and (gap is None or gap > WINDOW):
@@ -224,8 +235,8 @@ def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         name = _names(resources, _HEADER.sub("", r.line))
         if name is not None:
             return _changed(d, kind, refusal, r.line,
-                            f"another {_NOUN.get(theirs, theirs)} ({r.actors[theirs]}) acted on {name} at the same "
-                            f"time as ours ({ours[theirs]})")
+                            f"another {_NOUN.get(theirs, theirs)} ({actor}) acted on {name} at the same "
+                            f"time as ours ({ours.get(theirs, err.logger)})")
     # the same step by two actors: the failing actor's own earlier record and another's, both before the refusal
     mine = [r for r in before if r.logger == err.logger and ours and all(r.actors.get(k) == v for k, v in ours.items())
             and _other(ours, r.actors) is None and r.actors]

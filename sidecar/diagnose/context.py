@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..store.base import Store
-from .excerpt import AFTER_LINES
+from .excerpt_shapes import AFTER_LINES
 from .model import DiagnosisInput
 
 log = logging.getLogger(__name__)

@@ -5,13 +5,11 @@ announcement."""
 
 from __future__ import annotations
 
-import re
-
 from ..ingest.formats import Header, TextDialect
 from ..ingest.sysdialect import SystemDialect
 from ..ingest.tracebacks import TOOL_CALL_END, TOOL_CALL_START, parse_traceback
 from .bare_excerpt import bare_input
-from .excerpt_shapes import as_text_lines
+from .excerpt_shapes import AFTER_LINES, EXC_LINE, as_text_lines
 from .model import DiagnosisInput
 
 # Record headers are the ingest stage's own (ingest/formats.py TextDialect: the gateway's format 1 and 2,
@@ -23,10 +21,6 @@ ERROR_LEVELS = ("ERROR", "CRITICAL")  # as normalised by the ingest dialect (FAT
 _DIALECT = TextDialect()
 _SYSTEM = SystemDialect()
 _TRACEBACK = "Traceback (most recent call last):"
-# the lines after the record kept as its later records (model.DiagnosisInput.after): what the sidecar could have read
-# from the file by the time it diagnoses (context.read_after reads the same bound there)
-AFTER_LINES = 40
-_EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
 
 
 def _header(line: str) -> Header | None:
@@ -48,7 +42,7 @@ def _exception(lines: list[str]) -> tuple[str | None, str | None, tuple[str, ...
     if tb is not None and tb.final is not None:
         return tb.final.type, tb.final.message, tuple(e.type for e in tb.chain)
     for line in reversed(lines):
-        m = _EXC_LINE.match(line.strip())
+        m = EXC_LINE.match(line.strip())
         if m:
             return m.group("type"), m.group("msg"), ()
     return None, None, ()

@@ -11,6 +11,7 @@ excerpts answered "the excerpt has no log header line" and got no diagnosis at a
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC
 from typing import Any
 
@@ -20,6 +21,12 @@ from ..ingest.levels import normalize_level
 from ..ingest.timestamps import timestamp_from_value
 
 _NO_TIME = "1970-01-01 00:00:00"
+# the lines after the record kept as its later records (model.DiagnosisInput.after): what the sidecar could have read
+# from the file by the time it diagnoses (context.read_after reads the same bound there); excerpt.py and
+# bare_excerpt.py cut with it (defined here, the leaf both import: excerpt.py imports bare_excerpt.py)
+AFTER_LINES = 40
+# an exception line printed without its traceback (the last line of a record, a runtime's or tool's own print)
+EXC_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)): ?(?P<msg>.*)$")
 
 
 def json_object(line: str) -> dict[str, Any] | None:

@@ -104,10 +104,12 @@ def limit_reached_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             continue
         if _stalled([error, *inp.context[-20:]], limit):
             return d
+        # the clock time AS PRINTED beside the quoted line: TextDialect.parse_header would read every header format but
+        # normalises the zone (a line stamped 19:06:52 AEDT showed "echoed at 08:06:52" beside it: gen-dev F4-3)
         when = s.line[11:19] if re.match(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", s.line) else None
         echoed = f" (echoed{' at ' + when if when else ''}: \"{one_line(s.line, 200)}\")"
         return d.model_copy(update={
-            "category": "config", "confidence": min(max(d.confidence, CONFIDENCE), CONFIDENCE),
+            "category": "config", "confidence": CONFIDENCE,
             "rule": f"{d.rule}+limit-reached",
             "summary": one_line(f"Our own time limit {s.name}={s.value} ended the work: {one_line(error, 140)}", 300),
             "root_cause": (f"The failure fired at the configured limit: {s.name}={s.value}{echoed}, and the error's "

@@ -18,7 +18,15 @@ import re
 from .model import Diagnosis, DiagnosisInput
 from .setting_lines import CONTEXT, LINE
 
-_OOM_NAMED = re.compile(r"OOMKilled=true|\boom_kill [1-9]|out of memory: Killed process|\bOOM[- ]?kill", re.I)
+# The kernel's or the runtime's record of an OOM kill, in each carrier - the ONE definition (stop_grace.py and
+# cgroup_memory.py import it): Docker's State.OOMKilled / dockerd's `oomKilled=` as a field that is TRUE (docker
+# inspect prints `"OOMKilled": false` for every other exit: a field stating false is no kill), Kubernetes'
+# terminated `reason: OOMKilled` (the word as a value, not a field name), cgroup v2 memory.events `oom_kill N` with
+# N >= 1, the kernel's oom_kill.c "Out of memory: Killed process" / "Memory cgroup out of memory: Killed process",
+# and an "OOM-kill"/"oom-killer" wording
+OOM_KILLED = re.compile(r"\boomKilled\"?\s*[=:]\s*\"?true\b|\bOOMKilled\b(?!\"?\s*[=:])|\boom_kill\s+[1-9]|"
+                        r"out of memory: Killed process|\bOOM[- ]kill(?:ed|ing|er)?\b|\boomkill(?:ed|ing|er)?\b(?!\"?\s*[=:])",
+                        re.I)
 _SIGKILL = re.compile(r"\b(?:exit(?:ed with)? (?:code|status) 137|terminated by SIGKILL|killed by signal 9)\b", re.I)
 _RSS = re.compile(r"\brss\s*=?\s*(?P<n>\d{2,6})\s*MB", re.I)
 _LOAD = re.compile(r"\b(?:in[_ ]flight\s*=?\s*(?P<a>\d+)|(?P<b>\d+) requests in flight)", re.I)
@@ -34,7 +42,7 @@ def _rising(values: list[int]) -> bool:
 def oom_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or what grew until the memory limit killed the process (see the module docstring)."""
     said = " ".join(inp.messages())
-    named = bool(_OOM_NAMED.search(said))
+    named = bool(OOM_KILLED.search(said))
     if not named and not _SIGKILL.search(said):
         return d
     before = [c[:LINE] for c in inp.context[-CONTEXT:]]

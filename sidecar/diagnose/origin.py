@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..redaction import redact
+from .change_records import SETTING as _SETTING
+from .change_records import TRIVIAL_VALUE as _TRIVIAL_VALUE
+from .change_records import changed_to, without_changes
 from .frames import app_source_line
 from .model import Diagnosis, DiagnosisInput, one_line
 from .render import EVIDENCE_CHARS
@@ -33,7 +36,6 @@ from .situation import Situation
 
 LINE = 2048
 # an environment-style setting name; gateway error codes share the shape, so their suffixes are excluded
-_SETTING = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,30}_){1,6}[A-Z0-9]{2,30}\b")
 _NOT_SETTING = re.compile(r"_(?:ERROR|FAILED|FAILURE|EXCEEDED|EXCEPTION|DENIED|INVALID|NOT_FOUND|UNAVAILABLE|"
                           r"TIMEOUT|REJECTED|MISMATCH|LIMIT_REACHED)$|^(?:HTTP|SQLSTATE|PGRST|UTF)_?")
 # the error says a setting's value is wrong or absent
@@ -74,7 +76,6 @@ _GENERIC_WORDS = frozenset({"size", "value", "count", "num", "number", "limit", 
 _FILE_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]{1,60}/){1,12}[\w-]{1,60}\.[A-Za-z]{2,8}\b")
 _CAUSE_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_TRIVIAL_VALUE = re.compile(r"^(?:true|false|none|null|yes|no|on|off|\d{1,2}|https?://[^/]+/?)$", re.I)
 
 
 # a REST resource path: its collection and the id the request named ("/v1/files/<id>/content", "/batches/<id>")
@@ -149,10 +150,10 @@ def value_origin(inp: DiagnosisInput, local: bool) -> Origin | None:
     if inp.exception_type in _LOOKUP_REFUSALS and _literal_of_ours(inp.traceback, error):
         return None  # CLASSES10 F4's twin: the refused name is a literal on our own frame's line, not a setting's
     for line in reversed(before):
-        changed = _changed_to(line, error)
+        changed = changed_to(line, error)
         if changed is not None:
             return Origin("setting", changed, line.strip(), "loaded")
-        rest = _without_changes(line)  # a change's OLD value is no longer the running one (the twin of _changed_to)
+        rest = without_changes(line)  # a change's OLD value is no longer the running one (the twin of changed_to)
         if not _LOADS.search(rest):
             continue
         shared = _shared(rest, error)
@@ -272,52 +273,6 @@ def _shared(config_line: str, error: str) -> str | None:
         if not _TRIVIAL_VALUE.match(value) and (f"'{value}'" in error or f'"{value}"' in error):
             return value
     return None
-
-
-# A record announcing that a setting CHANGED, in the shapes config reloaders, deploy tools and operators print: "KEY old
-# -> new" (also → and =>, with or without a ':' or '=' after the key), "KEY changed/switched/updated from old to new",
-# "set KEY to new", "KEY set to new". The key is a setting's name (UPPER_SNAKE) or a config file's key path
-# (providers.kimi.model, kimi_model: a '.' or '_' in it); a plain word before an arrow ("routing kimi -> glm", a
-# failover announced at run time) names no setting, and an arrow right after a name is a mapping, not a change (a
-# handler 'ws_daemon' -> its file: no OLD value). The NEW value is the one the running process uses.
-_KEY = rf"(?P<key>{_NAME}|[a-z][a-z0-9]*(?:[._][a-z0-9]+){{1,6}})"
-_VAL = r"'[^'\n]{1,200}'|\"[^\"\n]{1,200}\"|[^\s,;()]{1,200}"
-_CHANGES = (
-    re.compile(rf"(?<![\w./\-]){_KEY}(?:\s*[:=]\s*|\s+)(?!->|→|=>)(?:{_VAL})\s*(?:->|→|=>)\s*(?P<value>{_VAL})"),
-    re.compile(rf"(?<![\w./\-]){_KEY}\s+(?:was\s+)?(?:changed|switched|updated|moved)\s+from\s+(?:{_VAL})\s+to\s+"
-               rf"(?P<value>{_VAL})", re.I),
-    re.compile(rf"\bset\s+{_KEY}\s+to\s+(?P<value>{_VAL})", re.I),
-    re.compile(rf"(?<![\w./\-]){_KEY}\s+(?:was\s+)?(?:set|changed)\s+to\s+(?P<value>{_VAL})", re.I),
-)
-
-
-def _changed_to(line: str, error: str) -> str | None:
-    """The setting a change record (`_CHANGES`) set to a value the error names, or None: the error runs into the
-    value the change put in place (Moonshot's "image input is not supported by model moonshot-v1-32k" after
-    "KIMI_VISION_MODEL kimi-latest -> moonshot-v1-32k"). A value no longer than 2 characters or a trivial one (a flag,
-    a bare host) ties nothing; a change whose new value the error does not name is no link (the twin: the change of
-    another setting before the same refusal)."""
-    for rx in _CHANGES:
-        for m in rx.finditer(line):
-            value = m.group("value").strip("'\"").rstrip(".")
-            if len(value) < 3 or _TRIVIAL_VALUE.match(value) or _LIFECYCLE.search(m.group("key")):
-                continue
-            if re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", error):  # a whole token: 'fast' is not in 'breakfast'
-                return m.group("key")
-    return None
-
-
-# An object's lifecycle field (`order.status`, `job.state`, `invoice.phase`): its transitions are the application's
-# data moving (pending -> shipped), not a setting the operator changed (review r14: a refusal naming the new state
-# read as config).
-_LIFECYCLE = re.compile(r"[._](?:status|state|phase|stage|step)$", re.I)
-
-
-def _without_changes(line: str) -> str:
-    """`line` without its change announcements (`_CHANGES`): the other settings it prints still load values."""
-    for rx in _CHANGES:
-        line = rx.sub(" ", line)
-    return line
 
 
 def _related_settings(config_line: str, error: str) -> str | None:

@@ -36,7 +36,7 @@ import re
 from typing import Any
 
 from ..ingest.jsonl import EXC_KEYS, LEVEL_KEYS, LOGGER_KEYS, MESSAGE_KEYS, TIME_KEYS
-from .excerpt_shapes import json_object
+from .excerpt_shapes import docker_log, json_object
 from .frames import app_source_line, raised_at
 from .model import DiagnosisInput, one_line
 from .render import unsaid
@@ -68,10 +68,8 @@ _FRAME_SOURCE = re.compile(r'^\s*File "[^"\n]*", line \d+, in [^\n]*\n\s*(?P<src
 
 
 def _object(line: str) -> dict[str, Any] | None:
-    obj = json_object(line)
-    if obj is not None and isinstance(obj.get("log"), str) and ("stream" in obj or "time" in obj):
-        return _object(obj["log"])  # Docker json-file: the application's record is the `log` string
-    return obj
+    inner = docker_log(line)  # Docker json-file (excerpt_shapes' test): the application's record is the `log` string
+    return _object(inner) if inner is not None else json_object(line)
 
 
 def _flat(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

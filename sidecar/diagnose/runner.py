@@ -71,27 +71,33 @@ class DiagnosisRunner:
 
     async def answer_with_rules(self, fp: str, inp: DiagnosisInput | None = None) -> Diagnosis | None:
         """Store the rules' diagnosis of a group now, whatever the LLM queue is doing (None: no group row yet)."""
-        if fp in self._rules_stored:
+        while fp in self._rules_stored:
             pending = self._rules_stored[fp]
-            if pending is not None:
-                # Another caller (the GROUP_NEW handler) is storing it now: a claim finished as `done` before that
-                # answer is in the store would show a settled group with no diagnosis (test_service, under load).
-                await asyncio.shield(pending)
-            if fp in self._rules_stored:  # stored (or being stored again); gone: that caller failed, store it here
+            if pending is None:  # stored
                 return None
-        if inp is None:
-            inp = await input_from_store(self.store, fp, context_lines=self.config.context_lines)
-            if inp is None:
-                return None
+            # Another caller (the GROUP_NEW handler) is storing it now: a claim finished as `done` before that
+            # answer is in the store would show a settled group with no diagnosis (test_service, under load).
+            # Then look again: stored, or that caller failed (gone: store it here), or another waiter took it over.
+            await asyncio.shield(pending)
+        # Claimed before the first await: two callers that both find nothing stored (the GROUP_NEW handler and a
+        # claim, neither with an input yet) would each read the group and store it: a second `rules` row in the
+        # history (test_service's thousand events, under load in CI).
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._rules_stored[fp] = done
         while len(self._rules_stored) > 10_000:
             self._rules_stored.popitem(last=False)
         try:  # the diagnosis inside: a rule that raises must still resolve `done`, or later callers wait forever
+            if inp is None:
+                inp = await input_from_store(self.store, fp, context_lines=self.config.context_lines)
+                if inp is None:  # no group row yet: nothing stored, a later caller tries again
+                    if self._rules_stored.get(fp) is done:
+                        del self._rules_stored[fp]
+                    return None
             diag = self.rules.diagnose(inp)
             await self._store_result(fp, diag, replace_llm=False, cache_key=f"{fp}:rules", logger=inp.logger)
         except BaseException:
-            self._rules_stored.pop(fp, None)
+            if self._rules_stored.get(fp) is done:
+                del self._rules_stored[fp]
             raise
         else:
             if self._rules_stored.get(fp) is done:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from .model import Diagnosis, DiagnosisInput, one_line
+from .oom_kills import OOM_KILLED
 
 CONFIDENCE = 0.45
 _READS = frozenset({"network", "unknown"})
@@ -30,7 +31,6 @@ _TERM = re.compile(r"\bSIGTERM\b|\bsignal 15\b|\bStopping container\b|\bKilling\
                    r"\bgraceful(?:ly)? shut ?down\b|\bdraining\b", re.I)
 _KILL = re.compile(r"\bSIGKILL\b|\bsignal[= ]9\b|\bkill signal=9\b|\bexit ?code\W{0,3}137\b|\bexited with code 137\b|"
                    r"\"exitCode\"\s*:\s*137\b|\bstop timeout reached\b|\bexit status 137\b", re.I)
-_OOM = re.compile(r"\boomKilled[=:]\s*true\b|\bOOMKilled\b(?!\s*[=:]\s*false)|\bOut of memory: Killed\b", re.I)
 # the drain with work left: "29 streams still open", "drained 5/14", "draining 14 in-flight requests"
 _LEFT = re.compile(r"\b(?P<n>\d+)\s+(?:\w+\s+){0,2}still (?:open|running|in flight|pending)\b|\bdrained (?P<a>\d+)\s*/\s*"
                    r"(?P<b>\d+)\b", re.I)
@@ -58,7 +58,7 @@ def stop_grace_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     # the kill that ends the stop comes AFTER the termination: an earlier SIGKILL (a tool's child past its budget)
     # killed something else (review r14)
     kill = None if at is None else next((ln for ln in records[at + 1:] if _KILL.search(ln)), None)
-    if term is None or kill is None or any(_OOM.search(ln) for ln in records):
+    if term is None or kill is None or any(OOM_KILLED.search(ln) for ln in records):
         return d
     if any(_DONE.search(ln) for ln in records):
         return d

@@ -34,6 +34,14 @@ SNIFF_BYTES = 4  # enough for every BOM; fewer only at the end of a tiny file
 _NUL_SAMPLE = 256
 
 
+def strip_bom(head: bytes, codec: str) -> bytes:
+    """`head` without the BOM of `codec` it starts with (a handler opening a new UTF-16 stream writes one)."""
+    for bom, c in _BOMS:
+        if c == codec and head.startswith(bom):
+            return head[len(bom):]
+    return head
+
+
 @dataclass(frozen=True, slots=True)
 class FileEncoding:
     codec: str  # a Python codec name, normalised ("utf-8", "utf-16-le", "cp1252", ...)

@@ -148,7 +148,11 @@ class FileParser(RecordEvents, TranscodedLines):
             self._build(self.scanner.flush(), out)
         return self.blocks.push(out) + self.blocks.flush()
 
-    def end(self) -> list[ErrorEvent]:
+    def cut_line(self) -> bool:
+        """Whether bytes after the last newline are held: a line written without its newline (yet)."""
+        return self.encoding is not None and self._local is None and self.offset > self.partial_off
+
+    def end(self, continuation: bytes = b"") -> list[ErrorEvent]:
         """No more bytes will come to this content: close the open record, and a partial last line too.
 
         For a generation that is over: the old content at a truncation, read to its end from the live
@@ -160,13 +164,16 @@ class FileParser(RecordEvents, TranscodedLines):
         the line (round 13: an ERROR header held as the partial line, never an event). Its text is what the
         file holds; its offsets stay the file's (the newline is not in it: `offset` and the events'
         `end_offset` are the file's end, the receipt stream its bytes read so far). A Docker `local`
-        file's cut entry is not a line: it stays unread (dockerlocal.py)."""
+        file's cut entry is not a line: it stays unread (dockerlocal.py).
+        `continuation`: the rest of that line, where the writer went on (the next generation's first line,
+        with its newline: continued.py); the line's text is then whole, its offsets still this file's."""
         out: list[ErrorEvent] = []
         self._feed_held(out)
         end = self.offset
-        if self.encoding is not None and end > self.partial_off and self._local is None:
+        if self.cut_line():
             held = len(self.receipts.head)
-            out += self.feed("\n".encode(self.encoding.codec))
+            assert self.encoding is not None
+            out += self.feed(continuation or "\n".encode(self.encoding.codec))
             del self.receipts.head[held:]
             self.offset = self.partial_off = end
         out += self.flush()

@@ -62,6 +62,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint
+from .continued import continuation, continued_in_live
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
 from .generations import COMPRESSED, family, proven_subdirs, siblings
@@ -367,7 +368,9 @@ class FileSet(CopySearch, FileOpening):
             events += self._read_gap(f, copy)
         elif self._consume_read_copies(f):
             kind = "copytruncate"
-        events += f.parser.end()  # the old content is over: its last line too, if written without a newline
+        # The old content is over: its last line too, if written without a newline - with its rest when the
+        # writer went on at the start of the new content (continued.py)
+        events += f.parser.end(continuation(f.parser, f.handle))
         await self.deliver(f, events, f.parser.resume_point())
         self.count_rotation(f.src, kind)
         st = f.handle.fstat()
@@ -389,7 +392,7 @@ class FileSet(CopySearch, FileOpening):
         # Its partial last line too (parser.end): nothing more will be read from this file - unless the
         # live file holds that line's bytes at the same place and goes on (a snapshot, logrotate `copy`):
         # the live file's reader reads it whole.
-        events = f.parser.flush() if self.live_goes_on(f) else f.parser.end()
+        events = f.parser.flush() if self.live_goes_on(f) else f.parser.end(continued_in_live(f))
         if events:
             await self.deliver(f, events, f.parser.resume_point())
         if f.inflight == 0:  # everything read from it was stored: its final position is its checkpoint

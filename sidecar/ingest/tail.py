@@ -23,6 +23,7 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
+from .continued import continued_in_live
 from .copystreams import fresh_copy_stream, live_twin, load_streams, twin_prefix
 from .delivery import Delivery
 from .discovery import DirWatcher
@@ -282,7 +283,7 @@ class Ingest:
                 # have ended (copies.ended_generation; asked once per quiet spell, on a scan's pass).
                 f.ended_look = f.last_data
                 if self.fs.ended_generation(f):
-                    await self._deliver(f, f.parser.end(), f.parser.resume_point())
+                    await self._deliver(f, f.parser.end(continued_in_live(f)), f.parser.resume_point())
             return False
         if f.behind_since is None:
             f.behind_since = now

@@ -59,9 +59,13 @@ def acl_sub(mark: str) -> Callable[[str], str]:
     return sub
 
 
-# `"user" "password"` as the whole of a line or a quoted string (after a start, a blank, a quote, `[`, `(`, `:`).
+# `"user" "password"` as the whole of a line or a quoted string (after a start, a blank, a quote, `[`, `(`, `:`):
+# PgBouncer's auth_file (pgbouncer docs "Authentication file format": the FIRST two quoted fields of a line are the
+# user and the password). A pair after another quoted element on its line (`"HELLO" "3" "SETNAME" "gw-worker-7"`,
+# Redis MONITOR's echo of an argument vector, redis.io MONITOR) is the tail of that vector, not a row: a command's
+# own password is its grammar's (rediscommands.py `"AUTH" "<pw>"`, the name rules for `"requirepass" "<pw>"`).
 USERLIST = re.compile(
-    r"(?P<pre>(?:^|(?<=[\s'\"\[(:]))(?P<q>\\{0,3}\")[A-Za-z_][\w.@$-]{0,62}(?P=q)[ \t](?P=q))"
+    r"(?P<pre>(?:^|(?<=[\s'\"\[(:]))(?<!\"[ \t])(?P<q>\\{0,3}\")[A-Za-z_][\w.@$-]{0,62}(?P=q)[ \t](?P=q))"
     r"(?!\[REDACTED:)(?P<val>(?:(?!(?P=q))[^\n\"]|\"\"){1,256})(?P=q)"
     r"(?=[ \t]*(?:$|#|\\{1,3}[nr]|\\{0,3}[\"']|[,\])]|[ \t]+(?P=q)))", re.MULTILINE)
 _HASHED = re.compile(r"md5[0-9a-f]{32}|SCRAM-SHA-256\$")

@@ -26,6 +26,14 @@ class StoreUnavailable(StoreError):
     """The database cannot be reached or used right now; the work should be retried or spooled."""
 
 
+class StorePathUnusable(StoreUnavailable):
+    """The database's directory cannot be created (a file in the way, no permission).
+
+    Still unavailable to a running store (its writes wait in the spool while an operator mends the path),
+    but nothing that passes by itself: start-up fails at once instead of waiting (app.Sidecar._open_store).
+    """
+
+
 class MigrationError(StoreError):
     """A migration failed; the store refuses to start on a half-migrated schema."""
 

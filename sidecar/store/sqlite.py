@@ -34,7 +34,7 @@ from typing import Any, TypeVar, cast
 import aiosqlite
 
 from .base import Params, Row, Store, StoreError, StoreUnavailable, migrate, open_migrated
-from .database import Statement
+from .database import Statement, StorePathUnusable
 
 _TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 
@@ -220,7 +220,7 @@ class SqliteDatabase:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreUnavailable(f"cannot create data directory {p.parent}: {exc.strerror}") from None
+                raise StorePathUnusable(f"cannot create data directory {p.parent}: {exc.strerror}") from None
         opened: list[aiosqlite.Connection] = []
         try:
             writer = await cls._connect(path, opened)

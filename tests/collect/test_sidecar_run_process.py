@@ -14,7 +14,7 @@ from typing import IO
 
 import aiohttp
 
-from tests.helpers import stop_process
+from tests.helpers import stop_process, wait_serving_async
 
 from .conftest import ROOT, run_client
 from .test_sentry_sdk import CLIENT, GATEWAY_APP
@@ -74,11 +74,7 @@ async def test_sentry_sdk_against_a_sidecar_run_process(tmp_path: Path, free_por
     proc = _start(config, env, out)
     base = f"http://127.0.0.1:{free_port}"
     try:
-        async def healthy() -> bool:
-            async with aiohttp.ClientSession() as http:
-                async with http.get(f"{base}/healthz") as r:
-                    return r.status == 200
-        await _until(healthy, 60, "sidecar run to answer /healthz")
+        await wait_serving_async(f"{base}/healthz", proc, "sidecar run", tmp_path / "sidecar.out")
 
         result = await run_client(CLIENT, f"http://{KEY}@127.0.0.1:{free_port}/1", str(gateway), "-", "errors")
         assert result["failures"] == [], "the SDK's transport reported failed deliveries"

@@ -75,3 +75,15 @@ async def logged_lookup_failure(host: str, logger: str, message: str) -> str:
     except socket.gaierror:
         return logged(logger, message)
     pytest.fail(f"this host's resolver answered for {host}: RFC 6761 reserves .invalid, fix the resolver")
+
+
+async def _never_connects() -> None:
+    async with asyncio.timeout(0):
+        await asyncio.Event().wait()
+
+
+def logged_timeout(logger: str, message: str, stamp: str | None = None) -> str:
+    """`logged(logger, message)` of the real TimeoutError asyncio.timeout raises around a wait that never ends (a
+    connect that never completes), its record restamped at `stamp` (logging stamps it with the wall clock)."""
+    text = raised_and_logged(lambda: asyncio.run(_never_connects()), logger, message)
+    return text if stamp is None else stamp + text[len(stamp):]

@@ -9,7 +9,6 @@ tables) with its figures and names, stamped or kubectl output, the symptom's log
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import logging
@@ -17,7 +16,7 @@ import random
 
 import pytest
 
-from .logged import diagnose, raised_and_logged
+from .logged import diagnose, logged_timeout, raised_and_logged
 
 STAMP = "2026-12-06 19:12:30"
 
@@ -45,15 +44,9 @@ def _full_record(rng: random.Random, kind: str) -> str:
     }[kind]
 
 
-async def _never_connects() -> None:
-    async with asyncio.timeout(0):
-        await asyncio.Event().wait()
-
-
 def _timeout(rng: random.Random) -> str:
     logger = rng.choice(["src.storage.pg", "utils.infrastructure.semantic_cache", "src.providers.kimi"])
-    text = raised_and_logged(lambda: asyncio.run(_never_connects()), logger, "connect timed out")
-    return STAMP + text[len(STAMP):]
+    return logged_timeout(logger, "connect timed out", STAMP)
 
 
 def _log_write_failed(rng: random.Random) -> str:

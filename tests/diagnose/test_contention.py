@@ -106,3 +106,18 @@ def test_a_refusal_whose_other_actor_the_records_show_is_a_race(seed: int, tmp_p
             case = _case(rng, tmp_path / f"{i}{twin}", kind, twin)
             got = diagnose(case)
             assert "contention" not in got.rule and got.category != "concurrency", (twin, case, got.rule, got.summary)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_another_component_acting_on_the_named_object_is_the_other_actor(seed: int, tmp_path: Path) -> None:
+    """No id on either record: another component's logger (a controller, an installer) creating the object our create
+    was refused on is the other actor; the same component on another object is not."""
+    rng = random.Random(seed)
+    target = tmp_path / rng.choice(["rg-cache", "spool_dir", "models.d"]) / rng.choice(["c7", "bin"])
+    error = _stamped(raised_and_logged(lambda: _exists(target), rng.choice(["tools.code_search", "src.uploads"]),
+                                       "prepare failed"))
+    component = rng.choice(["argo-rollouts", "src.jobs.installer", "cache-warmer"])
+    for other, race in ((target, True), (tmp_path / "elsewhere", False)):
+        case = "\n".join([f"{_at(-0.3)} INFO {component}: created {other}", error])
+        got = diagnose(case)
+        assert (got.category == "concurrency") is race and ("contention" in got.rule) is race, (case, got.rule)

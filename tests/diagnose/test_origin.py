@@ -186,7 +186,10 @@ def test_a_setting_said_invalid_at_the_start_of_a_sentence_is_config(seed: int) 
 
 def _change(rng: random.Random, key: str, old: str, new: str) -> str:
     """A record announcing a setting's change, in the shapes config reloaders, deploy tools and operators print."""
-    said = rng.choice([f"{key} {old} -> {new}", f"{key}: '{old}' → '{new}'", f"{key}={old} => {new}",
+    # a config key path (lower case, dotted or snake) is a key only with its ':' or '=' (`providers.kimi.model: a -> b`);
+    # bare before a value it reads as a logger or a path (`src.providers.router kimi -> glm-4.6`: a run-time failover)
+    bare = f"{key} {old} -> {new}" if key.isupper() else f"{key}: {old} -> {new}"
+    said = rng.choice([bare, f"{key}: '{old}' → '{new}'", f"{key}={old} => {new}",
                        f"{key} changed from {old} to {new}", f"set {key} to {new}", f"{key} was switched from {old} to {new}"])
     return _line("INFO", rng.choice(["src.daemon.main", "src.core.env_config", "ops.reloader"]),
                  rng.choice(["config reloaded from /etc/gateway/gateway.yaml: {} (by ops-bot)", "deploy 4b8e2c7: {}",
@@ -202,8 +205,8 @@ CHANGE_ROUNDS = int(os.environ.get("SIDECAR_ORIGIN_CHANGE_ROUNDS", "2"))
 def test_a_change_record_that_set_the_failing_value_is_config_and_its_twins_are_not(seed: int) -> None:
     """origin._changed_to: the NEW value of a changed setting (UPPER_SNAKE or a config key path) that the error names is
     the value the running process got from configuration. Twins: the OLD value is the failing one (the change is not
-    what put it there), or the arrow follows a plain word or a path (a failover at run time, a copy: no setting), or
-    a name with no old value (a mapping: a handler -> its file)."""
+    what put it there), or the arrow follows a plain word, a path or a logger's dotted name with no ':'/'=' (a failover
+    at run time, a copy: no setting), or a name with no old value (a mapping: a handler -> its file)."""
     rng = random.Random(seed)
     for i in range(CHANGE_ROUNDS):
         key = rng.choice([_setting(rng), f"providers.{rng.choice(['kimi', 'glm'])}.{rng.choice(['model', 'mode'])}",
@@ -215,8 +218,9 @@ def test_a_change_record_that_set_the_failing_value_is_config_and_its_twins_are_
             assert d.category == "config" and d.confidence <= 0.5 and key in text_of(d), (key, d.rule, d.summary)
             d = diagnose(_excerpt(raise_it, [_change(rng, key, new, old), *filler]))  # the old value failed
             assert d.category != "config", (key, d.rule, d.summary)
+            logger = rng.choice(["src.providers.router", "gateway.failover", "app.routing.fallback_chain"])
             for said in (f"routing {old} -> {new}", f"[COPY] copy /mnt/{old}/{key}.md -> /mnt/{new}/{key}.md",
-                         f"handler '{key}' -> {new}", f"{key} -> {new}"):
+                         f"handler '{key}' -> {new}", f"{key} -> {new}", f"{logger} {old} -> {new}"):
                 d = diagnose(_excerpt(raise_it, [_line("INFO", "src.router", said), *filler]))  # no setting changed
                 assert d.category != "config", (said, d.rule, d.summary)
 

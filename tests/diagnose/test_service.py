@@ -109,6 +109,18 @@ async def test_thousand_events_of_one_group_make_one_request(sqlite_store, clock
     assert history[0]["cache_key"] == f"{FP}:kimi-k2-turbo-preview:diagnose-v4"
 
 
+async def test_callers_that_find_nothing_stored_store_the_rules_answer_once(sqlite_store, clock):
+    """The GROUP_NEW handler and a claim both ask for the rules' answer before either has read the group: the
+    history holds one `rules` row (CI, round 14: a second one whenever the second caller came in while the first
+    was still reading the group from the store)."""
+    await seed_group(sqlite_store, FP, PGRST)
+    svc = service(sqlite_store, clock)
+    answers = await asyncio.gather(*(svc.runner.answer_with_rules(FP) for _ in range(3)))
+    assert sum(a is not None for a in answers) == 1
+    history = await sqlite_store.diagnoses.history(FP)
+    assert [h["source"] for h in history] == ["rules"]
+
+
 async def test_two_replicas_sharing_a_store_make_one_request(tmp_path, clock, fake_llm):
     fake_llm.default = good()
     fake_llm.hold = asyncio.Event()  # keep the first call open while the other replica sees the events

@@ -24,7 +24,12 @@ def _lost() -> None:
 def _stop(rng: random.Random, oom: bool = False, killed: bool = True) -> tuple[list[str], list[str]]:
     """(the termination records, the kill records) of one platform, in its own shapes."""
     name, grace = rng.choice(["exai-mcp-daemon", "gw-gateway-1"]), rng.choice([10, 30])
-    if rng.random() < 0.5:  # dockerd (journald lines as `host dockerd:`), compose's default grace of 10 s
+    shape = rng.choice(("dockerd", "kubernetes", "inspect"))
+    if shape == "inspect":  # `docker inspect`'s State object after the stop (its field names, one of two separators)
+        term = [f"host dockerd: container {name}: stop (deploy 2026-12-06T14:00:00Z, timeout {grace}s)"]
+        kill = [json.dumps({"Status": "exited", "Running": False, "OOMKilled": oom, "Dead": False,
+                            "ExitCode": 137 if killed else 0}, separators=rng.choice([(",", ":"), (", ", ": ")]))]
+    elif shape == "dockerd":  # dockerd (journald lines as `host dockerd:`), compose's default grace of 10 s
         term = [f"host dockerd: container {name}: stop (deploy 2026-12-06T14:00:00Z, timeout {grace}s)"]
         kill = ([f"host dockerd: container {name}: kill signal=9 (stop timeout reached)"] if killed else []) + \
                [f"host dockerd: container {name}: die exitCode={137 if killed else 0} oomKilled={str(oom).lower()}"]

@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from sidecar.config import Config
+from tests.helpers import wait_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -162,15 +162,14 @@ def test_healthcheck_follows_the_configured_port(tmp_path, free_port):
                       f"store: {{path: {tmp_path / 'db.sqlite'}}}\ningest: {{checkpoint_dir: {tmp_path / 'ckpt'}}}\n")
     env = {**os.environ, "SIDECAR_CONFIG": str(config), "PYTHONPATH": str(ROOT)}
     check = [sys.executable, "-m", "sidecar", "healthcheck"]
-    assert subprocess.run(check, env=env, cwd=tmp_path, capture_output=True, timeout=30).returncode == 1
+    # Bounds a loaded machine meets: each of these processes imports the sidecar first (tests/helpers.py).
+    assert subprocess.run(check, env=env, cwd=tmp_path, capture_output=True, timeout=120).returncode == 1
     proc = subprocess.Popen([sys.executable, "-m", "sidecar", "run"], env=env, cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=(tmp_path / "sidecar.err").open("wb"))
     try:
-        deadline = time.monotonic() + 30
-        code = 1
-        while code != 0 and time.monotonic() < deadline:
-            code = subprocess.run(check, env=env, cwd=tmp_path, capture_output=True, timeout=30).returncode
-        assert code == 0, "healthcheck never saw the sidecar on its configured port"
+        wait_serving(f"http://127.0.0.1:{free_port}/healthz", proc, "sidecar run", tmp_path / "sidecar.err")
+        code = subprocess.run(check, env=env, cwd=tmp_path, capture_output=True, timeout=120).returncode
+        assert code == 0, "healthcheck did not see the sidecar serving on its configured port"
     finally:
         proc.terminate()
         proc.wait(timeout=15)

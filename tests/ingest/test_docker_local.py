@@ -14,9 +14,11 @@ Round 12: split into lines no header parses (nothing stored, nothing said); roun
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -213,6 +215,25 @@ async def test_a_local_driver_log_is_tailed_every_error_once(tmp_path: Path, har
         by_file.setdefault(Path(e.file).name, []).append((e.level, e.message))
     assert by_file["container.log"] == by_file["abc-json.log"] and len(by_file["container.log"]) == len(errors)
     assert ing.status()["sources"][0]["last_error"] is None
+    # Stopped; the container went on, and the daemon rotated its log with `compress` (moby pkg/loggerutils:
+    # container.log -> container.log.1, gzipped to container.log.1.gz, a new container.log): the rest of our
+    # file is read from the gzip, past our checkpoint, once (ingest/compressed.py); the new file from 0.
+    await harness.stop(ing)
+    before = len(harness.sink.events)
+    rest, new = messages(rnd)[0], messages(rnd)[0]
+    with local.open("ab") as w:
+        w.write(b"".join(proto_entry(m, {}) for m in rest))
+    with local.open("rb") as r, gzip.open(tmp_path / "container.log.1.gz", "wb") as z:
+        z.write(r.read())
+    local.unlink()
+    local.write_bytes(b"".join(proto_entry(m, {}) for m in new))
+    want = Counter((lv, msg) for lv, msg, _ in parse(json_file(rest)) + parse(json_file(new)))
+    await harness.start(make_config(tmp_path, [str(tmp_path / "*.log")]))
+    await harness.wait_events(before + sum(want.values()))
+    for _ in range(10):
+        harness.clock.advance(0.5)
+        await harness.wait_events(0)
+    assert Counter((e.level, e.message) for e in harness.sink.events[before:]) == want
 
 
 def test_a_time_wider_than_int64_is_a_damaged_entry() -> None:

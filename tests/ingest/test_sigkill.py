@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ import yaml
 from sidecar.store.groups import RECEIPT_COUNT_SQL
 
 from ..conftest import find_free_port
+from ..helpers import wait_serving
 from .conftest import line
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,22 +34,11 @@ def start(cfg: Path, workdir: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=open(workdir / "sidecar.err", "ab"))  # noqa: SIM115
 
 
-def wait_ready(port: int, proc: subprocess.Popen, within: float = 90.0) -> None:
-    """Poll /healthz until the process answers; fail at once, with its stderr, if it exits.
-
-    The bound is generous on purpose: a start-up is seconds of imports (~2 s at load 1, 13 s measured at load 11,
-    past 30 s at load 14 under `pytest -n 2`, where this failed), and a slow start that is still alive is not
-    the failure these tests look for; a crash is reported the moment it happens.
-    """
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, (Path(proc.args[-1]).parent / "sidecar.err").read_text()[-2000:]
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("sidecar did not come up")
+def wait_ready(port: int, proc: subprocess.Popen) -> None:
+    """Poll /healthz until the process answers (tests.helpers.wait_serving: fails at once with its stderr if it
+    exits; if it is stuck or past the start-up bound, with its stderr and its threads' stacks)."""
+    wait_serving(f"http://127.0.0.1:{port}/healthz", proc, f"sidecar run ({proc.args[-1]})",
+                 Path(proc.args[-1]).parent / "sidecar.err")
 
 
 def stored(db: Path) -> tuple[int, int]:

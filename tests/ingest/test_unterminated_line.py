@@ -16,9 +16,13 @@ rotation.restart), a renamed file let go after ROTATE_WAIT quiet (rotation.finis
 glob keeps tailing that stayed quiet while its family's live name is another file (copies.ended_generation).
 The record counts once, with the text its generation holds. The rest the writer writes elsewhere is a line
 with no header: no record of its own (a crash's restarted process starts the next generation with a header:
-its records count as theirs). Not joined across generations: a print(end="") continued after a handler's
-rollover (rfh, timed: CPython's doRollover closes the stream, renames, opens a new one) keeps its first part
-in the old file and its rest in the new one; RotatingFileHandler itself never cuts a record (emit writes
+its records count as theirs). Round 15: whole - joined across generations (sidecar/ingest/continued.py): a print(end="") continued
+after a handler's rollover (rfh, timed: CPython's doRollover closes the stream, renames, opens a new one) or
+a copytruncate, its rest at the start of the next generation, is one record with its whole text, cut
+anywhere (its header too); rename_late keeps the cut inside the message (the rest goes where nobody reads).
+Near-miss twin `crash`: the writer dies mid-line at a rollover, its restarted self starts the next generation
+with a header - the partial line is its record's whole text, never joined to the next record.
+RotatingFileHandler itself never cuts a record (emit writes
 record + terminator and flushes, and shouldRollover is asked before the write), so the writers that leave a
 partial last line are a print on the handler's stream, a crash mid-write and non-Python writers.
 Round 13 ended the line at finish too, and took it out while chasing a double count that was the copy
@@ -46,7 +50,7 @@ from sidecar.ingest.tracked import ROTATE_WAIT
 
 from .conftest import Harness, make_config
 
-ROTATIONS = ("copytruncate", "rename_soon", "rename_late", "rfh", "timed", "copy", "none")
+ROTATIONS = ("copytruncate", "rename_soon", "rename_late", "rfh", "timed", "copy", "none", "crash")
 SEEDS = int(os.environ.get("SIDECAR_UNTERMINATED_SEEDS", "2"))
 SEED_BASE = int(os.environ.get("SIDECAR_UNTERMINATED_SEED_BASE", "0"))
 
@@ -85,12 +89,13 @@ class Writer:
         self.h.stream.write(text)
         self.h.stream.flush()
 
-    def split_error(self) -> str:
-        """Write an ERROR line up to a point inside its message (after `seq=N `); return the rest."""
+    def split_error(self, anywhere: bool) -> tuple[str, str]:
+        """Write an ERROR line up to a point inside it - `anywhere` (its header too), else inside its message
+        after `seq=N ` - and return (the rest, the whole message)."""
         text = self._text(logging.ERROR)
-        cut = text.index(" while ") + self.rnd.randrange(1, 20)
+        cut = self.rnd.randrange(1, len(text) - 1) if anywhere else text.index(" while ") + self.rnd.randrange(1, 20)
         self.write(text[:cut])
-        return text[cut:]
+        return text[cut:], text[text.index("event seq="):].rstrip("\n")
 
 
 async def _settle(h: Harness, seconds: float) -> None:
@@ -107,7 +112,7 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
     rnd = random.Random(f"unterminated-{rotation}-{seed}")
     enc = rnd.choice(("utf-8", "utf-16"))
     live = tmp_path / "app.log"
-    kind = rotation if rotation in ("rfh", "timed") else "plain"
+    kind = "rfh" if rotation == "crash" else rotation if rotation in ("rfh", "timed") else "plain"
     w = Writer(live, kind, enc, rnd)
     w.records(rnd.randint(1, 6))
     h = Harness(ManualClock(1_800_000_000.0))
@@ -115,7 +120,9 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
     ing = await h.start(make_config(tmp_path, [str(live) + glob]))
     try:
         await _settle(h, 1.0)
-        rest = w.split_error()
+        # Cut anywhere, header included, except where the rest goes to a file nobody reads any more
+        # (rename_late): the part written is then the record's text, which needs its header.
+        rest, whole = w.split_error(anywhere=rotation not in ("rename_late", "crash"))
         split = w.errors[-1]
         await _settle(h, rnd.choice((0.2, 1.0, 3.0)))  # read (held as a partial line) or not yet
         if rotation == "copytruncate":
@@ -128,13 +135,14 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
             os.rename(live, tmp_path / "app.log.1")
             if rotation == "rename_late":
                 await _settle(h, ROTATE_WAIT + 2)  # the tailer let the renamed file go
-        elif rotation in ("rfh", "timed"):
+        elif rotation in ("rfh", "timed", "crash"):
             assert isinstance(w.h, logging.handlers.BaseRotatingHandler)
             w.h.doRollover()
         if rotation == "none":
             await _settle(h, ROTATE_WAIT + 2)
             assert w.errors[-1] not in h.sink.seqs(), "an unterminated line on a live file is no event yet"
-        w.write(rest)  # the rest, where the descriptor points now
+        if rotation != "crash":  # crash: the writer died mid-line; its restarted self writes whole records
+            w.write(rest)  # the rest, where the descriptor points now
         if rotation.startswith("rename"):  # postrotate HUP: the writer reopens its log by name
             w.h.close()
             w.h = w._handler()
@@ -150,6 +158,11 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
             assert seqs.count(split) == 1 and set(w.errors) <= set(seqs), (split, seqs)
         else:
             h.sink.assert_exactly_once(w.errors)
+        got = [e.message for e in h.sink.events if f"seq={split} " in e.message or e.message.endswith(f"seq={split}")]
+        if rotation == "crash":  # near-miss twin: the next generation starts with a header - not joined
+            assert got and not any(f"seq={split + 1}" in m for m in got), got
+        elif rotation != "rename_late":  # whole: joined with its rest where the writer went on (continued.py)
+            assert got and all(whole in m for m in got), (whole, got)
     finally:
         w.h.close()
         await h.stop(ing)

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from tests.conftest import find_free_port
-from tests.helpers import stop_process
+from tests.helpers import stop_process, wait_serving_async
 from tests.store.test_two_processes import TOKEN, log_tail, start_sidecar, wait_for
 
 NAME = "async-upload"
@@ -95,6 +95,7 @@ async def test_a_sigkilled_sidecar_counts_a_real_writers_stage_once(tmp_path: Pa
             async def up() -> bool:
                 return await api() is not None
 
+            await wait_serving_async(f"{base}/healthz", sidecar, "sidecar run", config.parent / "sidecar.log")
             await wait_for(up, 60, "the sidecar serving")
             await start_rollout(http, base)
 
@@ -106,6 +107,7 @@ async def test_a_sigkilled_sidecar_counts_a_real_writers_stage_once(tmp_path: Pa
             sidecar.wait(timeout=10)
             await asyncio.sleep(3.0)  # the writer goes on while the sidecar is down
             sidecar = start_sidecar(config)
+            await wait_serving_async(f"{base}/healthz", sidecar, "restarted sidecar run", config.parent / "sidecar.log")
             await wait_for(up, 60, "the restarted sidecar serving")
             await asyncio.sleep(3.0)
             writer.send_signal(signal.SIGTERM)

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from sidecar.config import ConfigError, load_config
+from sidecar.store.base import migration_files
 from sidecar.store.open import open_store
 
 
@@ -70,3 +71,43 @@ async def test_a_file_that_is_not_a_database_fails_start_up_in_one_line_and_leav
     assert str(info.value) == f"store: cannot open {db}: file is not a database"
     assert _new_threads(before) == []
     assert db.read_bytes() == content  # the operator's file is left as it was
+
+
+async def test_a_database_a_peer_holds_locked_at_start_up_is_waited_for(tmp_path, caplog):
+    """Two replicas started together on one SQLite file: the second waited past busy_timeout while the first ran its
+    migrations, gave up and (then) never exited - round 14's CI ('sidecar did not come up'). Start-up now retries an
+    unavailable store, says so in the log, and starts once the peer lets go."""
+    import asyncio
+    import logging
+    import sqlite3
+
+    from sidecar.app import Sidecar
+
+    db = tmp_path / "shared.db"
+    peer = sqlite3.connect(db, isolation_level=None)
+    peer.execute("PRAGMA journal_mode=WAL")
+    peer.execute("BEGIN EXCLUSIVE")  # the peer's migration transaction
+    (tmp_path / "c.yaml").write_text(f"store: {{path: {db}, spool_dir: {tmp_path}/spool, startup_wait: 120}}\n"
+                                     f"ingest: {{checkpoint_dir: {tmp_path}/ck}}\nrollouts_file: null\n")
+    sidecar = Sidecar(load_config(tmp_path / "c.yaml"))
+    caplog.set_level(logging.WARNING, logger="sidecar.app")
+    starting = asyncio.create_task(sidecar.start(serve=False))
+    try:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 100
+        while not [r for r in caplog.records if r.getMessage().startswith("store unavailable at start-up")]:
+            assert not starting.done(), starting.exception()
+            assert loop.time() < end, "start-up neither retried nor failed"
+            await asyncio.sleep(0.05)
+        retried = [r for r in caplog.records if r.getMessage().startswith("store unavailable at start-up")][0]
+        assert "database is locked" in retried.error  # type: ignore[attr-defined]
+        assert not starting.done()
+        peer.execute("ROLLBACK")  # the peer is done
+        await asyncio.wait_for(starting, 100)
+        rows = await sidecar.store.db.fetchall("SELECT version FROM schema_migrations")
+        assert len(rows) == len(migration_files())
+    finally:
+        peer.close()
+        if not starting.done():
+            starting.cancel()
+        await sidecar.stop()

@@ -27,6 +27,7 @@ import yaml
 from aiohttp import web
 
 from tests.conftest import find_free_port
+from tests.helpers import wait_serving_async
 
 ANSWER = {
     "summary": "The provider call failed",
@@ -181,6 +182,9 @@ async def test_two_sidecar_processes_share_one_postgres(tmp_path, pg_migrated_ds
     procs = [start_sidecar(c) for c in configs]
     expected = 2 * REPEAT * len(ERRORS)
     try:
+        for p, c, port in zip(procs, configs, ports, strict=True):
+            await wait_serving_async(f"http://127.0.0.1:{port}/healthz", p, f"replica {c.parent.name}",
+                                     c.parent / "sidecar.log")
         async with await psycopg.AsyncConnection.connect(pg_migrated_dsn, autocommit=True) as db:
             async def counted() -> bool:
                 for p, c in zip(procs, configs, strict=True):
