@@ -12,9 +12,10 @@ from functools import lru_cache
 
 from .slots import HTTP_METHODS, NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
 from .to_phrases import VERB_FORM as _VERB_FORM
+from .to_phrases import goal_to
 from .token_forms import _UNIT, _WORDS, names_failure, variable_like
 
-__all__ = ["EVENT", "FIXED", "UPPER", "fixed_veto", "fixed_word"]
+__all__ = ["EVENT", "FIXED", "UPPER", "fixed_veto", "fixed_word", "rescued"]
 
 
 # A cheap, SOUND subset of `similarity`'s vetoes: the learner asks it before `similarity` and skips a
@@ -57,6 +58,14 @@ def _may_introduce(prev: str) -> bool:
     return prev.endswith((":", "=")) or low in SLOT_INTRODUCERS or low in NAME_NOUNS or low in STATE_NOUNS
 
 
+def rescued(template: list[str], i: int, flags: int) -> bool:
+    """Whether the context before position `i` may make a differing `fixed_word` (its `flags`) there a slot:
+    a token that can introduce a value, or, for a word not in capitals, a destination's `to` (`Connecting to
+    billing`: `to_phrases.goal_to`, where even a word with a verb's suffix is a name)."""
+    return bool(i) and (_may_introduce(template[i - 1])
+                        or (i > 1 and not flags & UPPER and goal_to(template[i - 1], template[i - 2])))
+
+
 def fixed_veto(template: list[str], tokens: list[str], word_from: int = WORD_FROM) -> bool:
     """True only when `similarity(template, tokens, ..., word_from=word_from)` is -1, whatever the other
     settings: at some position the template holds a `fixed_word` and the message another `_WORDS`
@@ -67,7 +76,7 @@ def fixed_veto(template: list[str], tokens: list[str], word_from: int = WORD_FRO
     for i, (t, m) in enumerate(zip(template, tokens, strict=True)):
         if t != m:
             flags = fixed_word(t)
-            if (flags and not (i and _may_introduce(template[i - 1]))
+            if (flags and not rescued(template, i, flags)
                     and not (i < last and template[i + 1] == "...") and _WORDS.fullmatch(m)
                     and (i < word_from or flags & EVENT or (flags & UPPER and m.isupper())
                          or names_failure(m) or _VERB_FORM.search(m))):

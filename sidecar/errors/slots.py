@@ -68,6 +68,7 @@ import re
 from .exception_texts import exception_prefix, exception_types
 from .masking_rules import PLACEHOLDER
 from .to_phrases import VERB_FORM as _VERB_FORM
+from .to_phrases import goal_to
 from .to_phrases import infinitive as _infinitive
 from .token_forms import (
     _DIGIT,
@@ -132,9 +133,9 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
         # verb form or names a failure; the value's own letters, `pluggy._tracing`, say nothing).
         word, value = (a, m) if word_a else (b, t)
         return ((word_a or word_b) and variable_like(value) and not names_failure(word)
-                and _VERB_FORM.search(word) is None)
-    if _VERB_FORM.search(t) or _VERB_FORM.search(m):
-        return False
+                and (_VERB_FORM.search(word) is None or (not word.isupper() and goal_to(prev, before))))
+    if (_VERB_FORM.search(t) or _VERB_FORM.search(m)) and (t.isupper() or m.isupper() or not goal_to(prev, before)):
+        return False  # a verb names what happened, unless it is a destination's name (`to billing`, not `to RUNNING`)
     if names_failure(a) or names_failure(b) or _negated(a) or _negated(b):
         return False
     if a.lower() in _POLARITY or b.lower() in _POLARITY:

@@ -18,6 +18,12 @@ destination there as a value: a host, a peer, a topic, a queue, a node, a channe
 verb's `-ing` and `-ed` forms are listed (the forms the old rule caught); a base form before `to` was never
 an infinitive opener here (`send to` / `connect to` were already slots).
 
+A destination is a name, so after a `to` that is no infinitive (a goal verb's, or one after a noun or a value:
+`request <*> to billing`) a word with a verb's suffix is a name too, not the verb
+naming what happened: a gerund used as a service, queue or stage name (`Forwarding request to billing
+backend` / `to shipping backend`, `published to pending`, `Switching to staging`); elsewhere `-ing`/`-ed`
+words stay event words (`is running` / `is stopping`). A word naming a failure stays apart there as anywhere.
+
 Left out on purpose (they stay infinitive-like, the word after them names a state or an action):
 `changed to` / `set to` / `reset to` / `converted to` (the resulting state: a state in capitals stays apart
 anyway), `stored to` / `saved to` (tests/errors/test_positional_slots.py keeps `stored to <medium>` two
@@ -30,7 +36,7 @@ import re
 
 from .token_forms import _STRIP, names_failure
 
-__all__ = ["VERB_FORM", "infinitive"]
+__all__ = ["VERB_FORM", "goal_to", "infinitive"]
 
 # Words after which `to` opens an infinitive (besides failure words and verb forms: `Failed to`,
 # `trying to`, `refused to`): the verb that follows names the action.
@@ -74,3 +80,10 @@ def infinitive(before: str | None) -> bool:
     if word in GOAL_FORMS:
         return False
     return word in _TAKES_INFINITIVE or bool(VERB_FORM.search(word)) or names_failure(word)
+
+
+def goal_to(prev: str | None, before: str | None) -> bool:
+    """Whether `prev` is a `to` that opens a destination, not an infinitive (`Connecting to`, `published
+    to`, `request <*> to`, `channel to`): the word after it is a name even with a verb's suffix (`billing`,
+    `staging`)."""
+    return prev is not None and prev.lower() == "to" and not infinitive(before)

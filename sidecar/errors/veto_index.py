@@ -27,7 +27,7 @@ every `word_from`), so no grouping changes.
 
 from __future__ import annotations
 
-from .fixed_veto import EVENT, UPPER, _may_introduce, fixed_word
+from .fixed_veto import EVENT, UPPER, fixed_word, rescued
 from .slots import WORD_FROM
 from .to_phrases import VERB_FORM as _VERB_FORM
 from .token_forms import _WORDS, names_failure
@@ -50,7 +50,7 @@ def veto_positions(template: list[str]) -> Positions:
     out = []
     for i, t in enumerate(template):
         flags = fixed_word(t)
-        if not flags or (i and _may_introduce(template[i - 1])) or (i < last and template[i + 1] == "..."):
+        if not flags or rescued(template, i, flags) or (i < last and template[i + 1] == "..."):
             continue
         # EVENT: any `_WORDS` token vetoes; UPPER: a STRONG or an ALL-CAPS one; otherwise a STRONG one.
         need = WORD if flags & EVENT else (STRONG | CAPS) if flags & UPPER else STRONG
