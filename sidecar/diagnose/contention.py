@@ -31,7 +31,8 @@ The LINK to the other actor (one is enough):
 - mutated: the refusal runs on a named thread (threading's name in the record) and another component's record sits
   within a second before it: the dict was changed from the other thread (a single-threaded loop mutating its own
   dict names no thread: code stands).
-Twins that must NOT change: the same actor only (one request retrying its own insert), another actor on another
+Twins that must NOT change: a holder 'idle in transaction' (stuck, no competitor: our code never ends its
+transaction), the same actor only (one request retrying its own insert), another actor on another
 resource doing another step, a refusal already read as config or provider (a setting or an outage decided it).
 0.45: two records tied by a name or a step, never confident.
 """
@@ -64,22 +65,26 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"the object has been modified", re.I)),
 )
 # an actor's id in a record: the gateway's [req:..] and request_id=, a process (pid=, logger[pid=N]), a pod, a job run,
-# a worker, a thread; "by pid N" names ANOTHER holder, not the record's actor (read by _HOLDER)
+# a worker, a thread, a bracketed instance name ([worker-1], [gateway-2]); "by pid N" names ANOTHER holder, not the record's actor (read by _HOLDER)
 _ACTOR = re.compile(
     r"\[req:(?P<req>[\w-]{3,64})\]|\b(?:request|req)[_ -]?id['\"]?\s*[=:]\s*['\"]?(?P<req2>[\w-]{4,64})|"
     r"(?<!by )\bpid['\"]?\s*[=:]\s*(?P<pid>\d{1,8})\b|\[(?P<pid2>\d{1,8})\]:|"
     r"\[(?P<k>pod|run|job|worker|task|thread|replica|instance)[: =](?P<v>[\w.:-]{1,64})\]|"
     r"\((?P<k2>thread|worker|pod) (?P<v2>[\w.:-]{1,64})\)|"
-    r"(?<![\w.])(?P<k3>pod|worker|thread|replica|run|job)[=:](?P<v3>[\w.:-]{1,64})", re.I)
+    r"(?<![\w.])(?P<k3>pod|worker|thread|replica|run|job)[=:](?P<v3>[\w.:-]{1,64})|"
+    r"\[(?P<inst>[A-Za-z][\w.]*(?:-[A-Za-z0-9.]+)*-\d{1,4})\]", re.I)
 _HOLDER = re.compile(r"\b(?:held|owned|locked|taken|obtained) by (?:(?P<k>pid|pod|worker|run|job|thread|process|"
                      r"request|req) )?['\"]?(?P<v>[\w.:-]{1,64})", re.I)
 _THREAD = re.compile(r"\bthread[ =:]+['\"]?(?P<t>[\w.:-]{2,64})|\b(?P<n>Thread-\d+)\b|\bthreadName\W+(?P<j>[\w.-]+)",
                      re.I)
 # acting on a resource: the verbs of a holder or a writer (a record that only mentions the name is no act)
-_ACT = re.compile(r"\b(?:took|taken|acquired?|holds?|holding|locked|created?|creating|wrote|writ(?:e|ing)|written|"
+_ACT = re.compile(r"\b(?:took|taken|acquired?|holds?|holding|locked|claim(?:ed|ing|s)?|created?|creating|wrote|writ(?:e|ing)|written|"
                   r"insert(?:ed|ing)?|updat(?:ed|ing)|patch(?:ed|ing)|replac(?:ed|ing)|modif(?:ied|ying)|stored|"
                   r"upload(?:ed|ing)|install(?:ed|ing)|mov(?:ed|ing)|renam(?:ed|ing)|spool(?:ed|ing)|start(?:ed|ing)?|"
                   r"running|deleted?|deleting)\b", re.I)
+# pg_stat_activity's state for a backend inside a transaction but running no query (PostgreSQL "Monitoring Database
+# Activity"): a holder that is stuck, not a competitor - the transaction our code never ends (CLASSES11 E1's twin)
+_STUCK = re.compile(r"\bidle in transaction\b", re.I)
 _RELEASE = re.compile(r"\b(?:releas(?:ed|ing)|unlock(?:ed|ing)|dropped) (?:the )?(?:\w+ )?lock\b", re.I)
 _QUOTED = re.compile(r"""['"]([^'"\n]{3,200})['"]""")
 _PATH = re.compile(r"(?<![\w:/])(/[\w.@+-]+(?:/[\w.@+-]+)+)")
@@ -109,6 +114,8 @@ def _actors(text: str) -> dict[str, str]:
             kind, value = "req", g["req"] or g["req2"]
         elif g["pid"] or g["pid2"]:
             kind, value = "pid", g["pid"] or g["pid2"]
+        elif g["inst"]:  # a bracketed instance name ending in its ordinal: [worker-1], [exai-mcp-daemon-2]
+            kind, value = "instance", g["inst"]
         else:
             kind = (g["k"] or g["k2"] or g["k3"] or "").lower()
             value = g["v"] or g["v2"] or g["v3"] or ""
@@ -228,6 +235,8 @@ def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             # acting on the same named object is the other actor (a Kubernetes controller's patch before our replace)
             theirs, actor = "component", r.logger
         if theirs is None or (theirs, actor) in released or not _ACT.search(r.line):
+            continue
+        if kind == "held" and _STUCK.search(r.line):  # the holder does no work: a transaction never ended (code)
             continue
         gap = _seconds(r.at, err.at)
         if kind != "held" and (gap is None or gap > WINDOW):

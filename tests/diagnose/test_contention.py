@@ -24,7 +24,7 @@ from .logged import diagnose, raised_and_logged
 
 T0 = datetime(2026, 12, 6, 10, 15, 2)
 _ACTORS = [("[req:{}]", "{:04x}"), ("[pod gateway-6b7f-{}]", "{:05x}"), ("[worker:{}]", "{}"),
-           ("[run:{}]", "284312{:02d}"), ("pid={}", "{}")]
+           ("[run:{}]", "284312{:02d}"), ("pid={}", "{}"), ("[gateway-worker-{}]", "{}")]
 
 
 def _at(seconds: float) -> str:
