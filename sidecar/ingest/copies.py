@@ -171,9 +171,10 @@ class CopySearch:
 
     @staticmethod
     def live_goes_on(f: Tracked) -> bool:
-        """Whether the live name of rotated file `f`'s family holds `f`'s partial last line (the bytes
-        after its last newline) at the same offset, and more after it: `f` is a snapshot of a live file
-        that finished that line (logrotate `copy`), not a generation that ended (rename, copytruncate)."""
+        """Whether the live name of rotated file `f`'s family starts with `f`'s first bytes and holds `f`'s
+        partial last line (the bytes after its last newline) at the same offset, and more after it: `f` is a
+        snapshot of a live file that finished that line (logrotate `copy`), not a generation that ended
+        (rename, copytruncate, a handler's rollover)."""
         start, end = f.parser.partial_off, f.parser.offset
         if end <= start or not f.origin:
             return False
@@ -183,7 +184,11 @@ class CopySearch:
         except OSError:
             return False
         with closing(other):
-            if (other.fstat().st_dev, other.fstat().st_ino) == f.ident:
+            st = other.fstat()
+            # A snapshot starts with the live file's first bytes too (f's identity): a new generation whose
+            # byte at that offset happens to equal a short cut line ("2" of "2026-...", fresh seed 61502 of
+            # round 15: a rollover's cut line never ended, its record lost) is not one.
+            if (st.st_dev, st.st_ino) == f.ident or not other.head_matches(st.st_size, f.head_len, f.head_hash):
                 return False
             theirs = other.pread(end - start + 1, start)
         return len(theirs) > end - start and theirs[:end - start] == f.handle.pread(end - start, start)

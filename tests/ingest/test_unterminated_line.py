@@ -20,7 +20,7 @@ its records count as theirs). Round 15: whole - joined across generations (sidec
 after a handler's rollover (rfh, timed: CPython's doRollover closes the stream, renames, opens a new one) or
 a copytruncate, its rest at the start of the next generation, is one record with its whole text, cut
 anywhere (its header too); rename_late keeps the cut inside the message (the rest goes where nobody reads).
-Near-miss twin `crash`: the writer dies mid-line at a rollover, its restarted self starts the next generation
+Near-miss twin `crash` (the rfh case of odd seeds): the writer dies mid-line at a rollover, its restarted self starts the next generation
 with a header - the partial line is its record's whole text, never joined to the next record.
 RotatingFileHandler itself never cuts a record (emit writes
 record + terminator and flushes, and shouldRollover is asked before the write), so the writers that leave a
@@ -50,7 +50,7 @@ from sidecar.ingest.tracked import ROTATE_WAIT
 
 from .conftest import Harness, make_config
 
-ROTATIONS = ("copytruncate", "rename_soon", "rename_late", "rfh", "timed", "copy", "none", "crash")
+ROTATIONS = ("copytruncate", "rename_soon", "rename_late", "rfh", "timed", "copy", "none")
 SEEDS = int(os.environ.get("SIDECAR_UNTERMINATED_SEEDS", "2"))
 SEED_BASE = int(os.environ.get("SIDECAR_UNTERMINATED_SEED_BASE", "0"))
 
@@ -110,6 +110,8 @@ async def _settle(h: Harness, seconds: float) -> None:
 @pytest.mark.parametrize("seed", range(SEED_BASE, SEED_BASE + SEEDS))
 async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: str, seed: int) -> None:
     rnd = random.Random(f"unterminated-{rotation}-{seed}")
+    if rotation == "rfh" and seed % 2:  # every other seed (a case of its own cost 1 s a seed: suite time)
+        rotation = "crash"
     enc = rnd.choice(("utf-8", "utf-16"))
     live = tmp_path / "app.log"
     kind = "rfh" if rotation == "crash" else rotation if rotation in ("rfh", "timed") else "plain"
