@@ -144,6 +144,14 @@ class Harness:
     async def wait_events(self, n: int, within: float = 10.0, step: float = 0.05) -> None:
         await wait_for(lambda: len(self.sink.events) >= n, within, self.clock, step)
 
+    async def idle(self, rounds: int = 10, step: float = 0.5) -> None:
+        """Move the clock `step` forward `rounds` times, letting the tailer's tasks run after each move, so that
+        anything read twice lands before the caller asserts. (`wait_events(0)` / `wait_for(lambda: True)` return
+        without awaiting anything: the loop never ran the tailer, and a second read could not show.)"""
+        for _ in range(rounds):
+            self.clock.advance(step)
+            await asyncio.sleep(0.005)  # one poll of wait_for's: the tailer looks at the moved time
+
     def metric(self, name: str, **labels: str) -> float:
         v = self.telemetry.registry.get_sample_value(name, labels)
         return v or 0.0

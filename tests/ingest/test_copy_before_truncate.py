@@ -62,9 +62,7 @@ async def settle(harness: Harness, errs: list[int]) -> None:
     """Until every error written is stored, then long enough (drained files close after ROTATE_WAIT)
     for anything read twice to show."""
     await wait_for(lambda: set(stored(harness.sink)) >= set(errs), clock=harness.clock)
-    for _ in range(40):
-        harness.clock.advance(0.5)
-        await wait_for(lambda: True)
+    await harness.idle(40)
 
 
 def assert_stored_once(sink: Recorder, errs: list[int]) -> None:

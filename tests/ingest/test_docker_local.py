@@ -201,15 +201,11 @@ async def test_a_local_driver_log_is_tailed_every_error_once(tmp_path: Path, har
     local.write_bytes(data[:half])
     (tmp_path / "abc-json.log").write_bytes(json_file(msgs))
     ing = await harness.start(make_config(tmp_path, [str(tmp_path / "*.log")]))
-    for _ in range(6):
-        harness.clock.advance(0.5)
-        await harness.wait_events(0)
+    await harness.idle(6)
     with local.open("ab") as w:
         w.write(data[half:])
     await harness.wait_events(2 * len(errors))
-    for _ in range(10):  # a second count would land meanwhile
-        harness.clock.advance(0.5)
-        await harness.wait_events(0)
+    await harness.idle(10)  # a second count would land meanwhile
     by_file: dict[str, list[tuple[str, str]]] = {}
     for e in sorted(harness.sink.events, key=lambda e: e.offset):
         by_file.setdefault(Path(e.file).name, []).append((e.level, e.message))

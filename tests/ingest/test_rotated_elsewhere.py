@@ -196,9 +196,7 @@ async def _run(tmp_path: Path, harness: Harness, kind: str, named: bool, seed: i
             await rotate()
         w.lg.info("done")
         await sync()
-        for _ in range(40):  # drained generations close after ROTATE_WAIT: anything read twice shows by then
-            harness.clock.advance(0.5)
-            await wait_for(lambda: True)
+        await harness.idle(40)  # drained generations close after ROTATE_WAIT: anything read twice shows by then
         harness.sink.assert_exactly_once(errs)
     finally:
         w.close()

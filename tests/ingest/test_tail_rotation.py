@@ -336,9 +336,7 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
     errs += write_records(path, 4000, rnd.randint(2, 30))
     await harness.start(cfg)
     await harness.wait_events(len(errs))
-    for _ in range(10):  # a second read would land meanwhile
-        harness.clock.advance(0.5)
-        await harness.wait_events(0)
+    await harness.idle(10)  # a second read would land meanwhile
     harness.sink.assert_exactly_once(errs, lost)
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_read") == (mode in ("compress", "unseen"))
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == (mode == "cut")
@@ -390,9 +388,7 @@ async def test_compressing_rotator_between_two_looks_reads_each_generation_once(
         for _ in range(rnd.randint(0, 6)):
             emit()
         await harness.wait_events(len(errs))
-        for _ in range(10):  # a second read would land meanwhile
-            harness.clock.advance(0.5)
-            await harness.wait_events(0)
+        await harness.idle(10)  # a second read would land meanwhile
         harness.sink.assert_exactly_once(errs)
         assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == 0
     finally:
