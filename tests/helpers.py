@@ -72,8 +72,12 @@ def wait_serving(url: str, proc: subprocess.Popen[Any], what: str, log_path: Pat
     def tail() -> str:
         return log_path.read_text(errors="replace")[-4000:] if log_path and log_path.exists() else "(no log)"
 
+    def logged() -> int:
+        return log_path.stat().st_size if log_path and log_path.exists() else 0
+
     began = time.monotonic()
     ticks, moved = _cpu_ticks(proc.pid), began
+    said = logged()
     while True:
         if proc.poll() is not None:
             raise AssertionError(f"{what} exited with {proc.returncode} before answering {url}:\n{tail()}")
@@ -85,8 +89,10 @@ def wait_serving(url: str, proc: subprocess.Popen[Any], what: str, log_path: Pat
             pass
         now = time.monotonic()
         current = _cpu_ticks(proc.pid)
-        if current != ticks:
-            ticks, moved = current, now
+        # progress is CPU used or a line logged: a start-up that waits out a peer's lock on the store sleeps between
+        # its tries (app._open_store, up to store.startup_wait) and says each one in the log (review r15)
+        if current != ticks or logged() != said:
+            ticks, moved, said = current, now, logged()
         stuck = current is not None and now - moved > stuck_after
         if stuck or now - began > within:
             why = f"used no CPU for {now - moved:.0f} s" if stuck else f"still starting after {within:g} s"
