@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -152,3 +153,17 @@ def test_three_differing_words_are_two_events(words: list[str]) -> None:
     a, b, c, d, e, f = words
     assert _groups(f"worker pool moved {a} {b} {c} into the spare queue overnight",
                    f"worker pool moved {d} {e} {f} into the spare queue overnight") == 2
+
+
+@pytest.mark.xfail(strict=True, reason="review r15: to_phrases.GOAL_FORMS lists state-changing verbs (add, move, "
+                                       "switch, assign, join, report, write, append) beside the motion verbs, so the "
+                                       "word after their `to` is a slot: two constant statements of opposite "
+                                       "meaning become one group")
+@pytest.mark.parametrize(("a", "b"), [
+    ("api key added to blocklist after abuse report", "api key added to allowlist after abuse report"),
+    ("message moved to quarantine after scan", "message moved to archive after scan")])
+def test_a_constant_list_or_state_after_a_state_changing_verb_stays_apart(a: str, b: str) -> None:
+    """Near-miss of the goal `to`: `log.warning("api key added to blocklist ...")` and `... added to allowlist`
+    are two statements in the code (the list is the statement's meaning, not a value it prints); before round 15
+    they were two groups."""
+    assert _groups(a, b) == 2
