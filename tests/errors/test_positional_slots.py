@@ -155,10 +155,6 @@ def test_three_differing_words_are_two_events(words: list[str]) -> None:
                    f"worker pool moved {d} {e} {f} into the spare queue overnight") == 2
 
 
-@pytest.mark.xfail(strict=True, reason="review r15: to_phrases.GOAL_FORMS lists state-changing verbs (add, move, "
-                                       "switch, assign, join, report, write, append) beside the motion verbs, so the "
-                                       "word after their `to` is a slot: two constant statements of opposite "
-                                       "meaning become one group")
 @pytest.mark.parametrize(("a", "b"), [
     ("api key added to blocklist after abuse report", "api key added to allowlist after abuse report"),
     ("message moved to quarantine after scan", "message moved to archive after scan")])
