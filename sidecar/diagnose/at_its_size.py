@@ -17,8 +17,10 @@ or the kernel's own report, in its closed grammar, that one of ours is full. Wha
 - kernel tables: `neighbour: arp_cache: neighbor table overflow!` (net/core/neighbour.c, gc_thresh3),
   `nf_conntrack: table full, dropping packet` (net/netfilter/nf_conntrack_core.c, nf_conntrack_max);
 - errno: ENOSPC 28 "No space left on device", EDQUOT 122 "Disk quota exceeded", EMFILE 24 "Too many open files",
-  ENFILE 23 "Too many open files in system" (errno(3)) anywhere in the excerpt - a block the record parser did not
-  take as the error (logging's own `--- Logging error ---` report, Lib/logging/__init__.py Handler.handleError).
+  ENFILE 23 "Too many open files in system" (errno(3)) of the error's OWN: in its record or traceback, a record of
+  its logger or process, or a block the record parser did not take as the error (logging's own `--- Logging error ---`
+  report, Lib/logging/__init__.py Handler.handleError); another program's (a backup agent's full volume, a CI
+  runner's descriptor table) is not our resource (review r15).
 
 Read where no reading answered (the catch-all's unknown), and - for the host's own tables and CPU quota, which make
 connects and pings fail on the way out - over a network, storage or provider timeout's reading. Twins that must NOT change:
@@ -31,9 +33,9 @@ report with few periods throttled; a capacity record in another episode (more th
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from .model import Diagnosis, DiagnosisInput, one_line
+from .onset_change import _at
 
 CONFIDENCE = 0.45
 WINDOW = 600.0  # seconds between the capacity record and the error (both stamped)
@@ -69,15 +71,11 @@ _CHANGED = re.compile(r"\b(?:deploy\w*|commit|added|raised|lowered|increased|dec
                       r"enabled|bumped)\b", re.I)
 _SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\s*=|\b[a-z][\w.]*:\s*\d+\s*[KMGT]i\b")
 _DIFF = re.compile(r"^\s*[+-]\s+[\w.-]+:\s*\S")  # a unified diff's added or removed key (git show of a values file)
-_STAMP = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)")
-
-
-def _at(line: str) -> datetime | None:
-    m = _STAMP.search(line[:80])
-    try:
-        return None if m is None else datetime.fromisoformat(f"{m.group(1)} {m.group(2)}")
-    except ValueError:  # log content is attacker-controlled: a stamp of month 13 is no time
-        return None
+# whose record a line heads: a logging header's logger (`STAMP LEVEL name:`) or a syslog line's process
+# (`Mon dd hh:mm:ss host proc[pid]:`); a continuation line (indented, a traceback's tail) is its header's
+_OWNER = re.compile(r"^(?:\d{4}-\d\d-\d\d[T ][\d:.,]+\S*\s+(?:[A-Z]+\s+)?|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ )"
+                    r"(?P<who>[\w.\-/]+?)(?:\[\d+\])?:\s")
+_LOGGING_ERROR = "--- Logging error ---"  # Python logging's own report of OUR handler's failed write
 
 
 def _full(line: str) -> tuple[str, str] | None:
@@ -100,14 +98,26 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or capacity when a record reports our resource at its size beside the symptom (module docstring)."""
     if d.category not in ("unknown", "network", "storage", "provider"):
         return d
-    lines = [ln[:4096] for ln in (*inp.context, inp.traceback or inp.message, *inp.after) for ln in ln.splitlines()]
+    error = (inp.traceback or inp.message).splitlines()
+    tagged = [(ln[:4096], own) for block, own in ((inp.context, False), (error, True), (inp.after, False))
+              for raw in block for ln in raw.splitlines()]
+    lines = [ln for ln, _ in tagged]
     error_at = _at(inp.traceback or inp.message)
+    head = _OWNER.match(error[0]) if error else None
+    ours = {w for w in (inp.logger, head.group("who") if head else None) if w}  # the failing record's logger, process
     found: list[tuple[str, str, str]] = []  # every capacity record in the error's window
-    for ln in lines:
+    owner: str | None = None  # whose record the line belongs to (None: no header tells)
+    for ln, own in tagged:
+        if ln.strip() == _LOGGING_ERROR:
+            owner = _LOGGING_ERROR
+        elif (h := _OWNER.match(ln)) is not None:
+            owner = h.group("who")
         got = _full(ln)
         at = _at(ln)
         if got is None or (at is not None and error_at is not None and abs((at - error_at).total_seconds()) > WINDOW):
             continue
+        if got[0] == "errno" and not own and owner not in (None, _LOGGING_ERROR, *ours):
+            continue  # another program's volume or descriptor table (a backup job's, a CI runner's): not ours
         found.append((got[0], got[1], ln.strip()))
     if not found:
         return d

@@ -165,6 +165,13 @@ def _names(resources: set[str], line: str) -> str | None:
     return None
 
 
+def _objects(step: str) -> set[str]:
+    """The specific things a step's record names (a key, a path, a file, a day=...): when the refusal names none of
+    them, two actors' steps naming the SAME one are on one resource (the equivalent of naming the refused one)."""
+    text = _STAMP.sub(" ", step)
+    return set(_THING.findall(text)) | set(_PATH.findall(text)) | {t for t in _FIGURE.findall(text) if len(t) >= 6}
+
+
 def _step(rec: _Record) -> str:
     text = _ACTOR.sub(" ", rec.line)
     stamp = _STAMP.search(text)
@@ -250,8 +257,13 @@ def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     mine = [r for r in before if r.logger == err.logger and ours and all(r.actors.get(k) == v for k, v in ours.items())
             and _other(ours, r.actors) is None and r.actors]
     for own in mine:
+        step = _ACTOR.sub(" ", _HEADER.sub("", own.line))
+        named = _names(resources, step) is not None
+        objects = set() if named else _objects(step)
+        if not named and not objects:
+            continue  # a generic step ("handling upload") two requests log every busy second links nothing (r15)
         twin = next((r for r in before if r is not own and r.logger == err.logger and _other(ours, r.actors)
-                     and _step(r) == _step(own) and (s := _seconds(r.at, own.at)) is not None and s <= STEP_WINDOW
+                     and _step(r) == _step(own) and (named or objects <= _objects(_ACTOR.sub(" ", r.line))) and (s := _seconds(r.at, own.at)) is not None and s <= STEP_WINDOW
                      and (g := _seconds(r.at, err.at)) is not None and g <= WINDOW), None)
         if twin is not None:
             k = _other(ours, twin.actors) or "actor"

@@ -17,7 +17,10 @@ A deploy of our code alone (an image or a commit, no setting named) is not this 
 Twins that must NOT change: the same failure before the change too (it did not begin there); a change more than
 ONSET before the first failure (another episode); a change of no setting (an image deploy, a scale event); an answer
 that is not a transient reading (a provider's reply, our code, a setting already decided).
-0.4: a change and an onset tied by time alone, never confident.
+The change must bear on the failing path (review r15): a platform kind by its kind, a setting by its NAME - a word of
+the network path (PROXY, SSL, TIMEOUT, POOL, ENDPOINT...) or a part of the failing record's logger or host; a reload of
+DASHBOARD_THEME or LOG_LEVEL before a connect timeout is no cause of it.
+0.4: a change and an onset tied by time and name, never confident.
 """
 
 from __future__ import annotations
@@ -44,6 +47,16 @@ _CHANGE = re.compile(
     r"(?P<env>\benv [A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+=\S* (?:added|changed|set)\b)|"
     r"(?P<flag>\bfeature flag [\w.-]+ (?:turned |switched )?(?:on|off|enabled|disabled)\b)")
 _STAMP = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)")
+# the words of a setting's name that govern a network path (a part of a NAME starting with one - SSLMODE, HTTPS_PROXY's
+# PROXY - bears on a connect; DASHBOARD_THEME, ALERT_CHANNEL, LOG_LEVEL do not)
+_PATH_WORDS = ("PROXY", "SSL", "TLS", "MTLS", "CERT", "CA", "HOST", "URL", "URI", "ENDPOINT", "PORT", "TIMEOUT", "DNS",
+               "EGRESS", "INGRESS", "POOL", "KEEPALIVE", "RETRY", "RETRIES", "BACKOFF", "CONNECT", "CONN", "SOCKET",
+               "ADDR", "NETWORK", "UPSTREAM", "ROUTE", "MESH", "HTTP", "GRPC", "TCP", "IP")  # 2 letters: the whole part
+# the failing path's own names: a host of the record (`host:port`, `scheme://host`)
+_HOSTS = re.compile(r"://(?P<u>[\w.-]+)|\b(?P<h>[a-z][\w-]*(?:\.[\w-]+)*):\d{2,5}\b")
+_NAME = re.compile(r"\b(?:feature flag )?(?:env )?(?P<n>[\w.-]+)")
+_GENERIC = frozenset({"src", "utils", "lib", "app", "main", "daemon", "core", "common", "infrastructure", "service",
+                      "services", "middleware", "handlers", "api", "server", "client"})
 _FAILURE = re.compile(r"\b(?:WARNING|WARN|ERROR|CRITICAL|FATAL)\b|\"level\":\s*\"(?:warn|warning|error)\"", re.I)
 
 
@@ -53,6 +66,22 @@ def _at(line: str) -> datetime | None:
         return None if m is None else datetime.fromisoformat(f"{m.group(1)} {m.group(2)}")
     except ValueError:  # log content is attacker-controlled: a stamp of month 13 is no time
         return None
+
+
+def _bears(m: re.Match[str], inp: DiagnosisInput, error: str) -> bool:
+    """Whether the changed setting's NAME bears on the failing path: a network word of it, or a part of the failing
+    record's logger / host / component name (a platform kind - NetworkPolicy, Ingress... - bears by kind)."""
+    if m.lastgroup in ("k8s", "k8s2"):
+        return True
+    name = _NAME.match(m.group(0))
+    parts = [p for p in re.split(r"[_.\-]+", (name.group("n") if name else "").upper()) if p]
+    if any(p == w or (len(w) > 2 and p.startswith(w)) or (len(w) >= 5 and p.endswith(w))
+           for p in parts for w in _PATH_WORDS):
+        return True
+    hosts = " ".join(h.group("u") or h.group("h") for h in _HOSTS.finditer(error[:600]))
+    theirs = {w for w in re.split(r"[^a-z0-9]+", f"{inp.logger or ''} {hosts}".lower())
+              if len(w) >= 2 and w not in _GENERIC and not w.isdigit()}
+    return any(p.lower() in theirs for p in parts)
 
 
 def onset_change_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
@@ -67,7 +96,7 @@ def onset_change_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     change = None
     for i, (ln, at) in enumerate(records):
         m = _CHANGE.search(ln)
-        if m is None or at is None or at > error_at:
+        if m is None or at is None or at > error_at or not _bears(m, inp, error):
             continue
         failures = [(r, t) for r, t in records[i + 1:] if _FAILURE.search(r) and not _CHANGE.search(r)]
         earlier = [r for r, _ in records[:i] if _FAILURE.search(r)]

@@ -98,8 +98,6 @@ def test_a_platform_record_of_our_resource_at_its_size_is_capacity(seed: int) ->
         assert "at-its-size" not in got.rule, (lines, got.rule, got.summary)
 
 
-@pytest.mark.xfail(strict=True, reason="review r15: an errno record of ANY process counts as our resource at its size - "
-                                       "the module never asks whose volume or descriptor table is full")
 @pytest.mark.parametrize("seed", range(3))
 def test_another_process_out_of_its_own_resource_is_not_our_capacity(seed: int) -> None:
     """Near-miss of the errno kind: a backup job's volume or a CI runner's descriptor table full, logged by that

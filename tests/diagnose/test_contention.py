@@ -123,9 +123,6 @@ def test_another_component_acting_on_the_named_object_is_the_other_actor(seed: i
         assert (got.category == "concurrency") is race and ("contention" in got.rule) is race, (case, got.rule)
 
 
-@pytest.mark.xfail(strict=True, reason="review r15: the same-step link does not ask that the step names the refused "
-                                       "resource - two requests logging a generic step in the same second (every "
-                                       "busy minute of a gateway) make any EEXIST a race")
 @pytest.mark.parametrize("seed", range(2))
 def test_two_requests_at_one_generic_step_do_not_make_a_create_of_an_old_directory_a_race(seed: int,
                                                                                           tmp_path: Path) -> None:
