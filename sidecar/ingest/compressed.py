@@ -22,6 +22,8 @@ The format is told by its magic bytes, not its name (a namer may call a gzip any
 
 Read whole into memory, then tailed through `MemoryHandle` like any drained generation: a rotated
 generation is bounded by the writer's own size limit (maxBytes, logrotate `size`, max-size).
+Decompressed off the event loop and one generation at a time (recovery.read_pending): at most
+MAX_DECOMPRESSED bytes of them are held at once, however many unread ones a start finds.
 """
 
 from __future__ import annotations
@@ -99,6 +101,10 @@ class MemoryHandle(FileHandle):
         self._st = os.stat_result(seq, {k: v for k, v in fields.items() if k not in _SEQ_FIELDS})
         self.phase = Phase.OPEN
         self.path_opened = path
+
+    def held(self) -> int:
+        """Bytes held in memory (0 once closed)."""
+        return len(self._data)
 
     def _fd(self) -> int:
         if self.phase is Phase.CLOSED:

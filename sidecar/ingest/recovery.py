@@ -6,12 +6,14 @@ generations are by name is generations.py's.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..clock import Clock
-from .checkpoint import Checkpoint, file_key
+from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .generations import (
     COMPRESSED,
@@ -73,45 +75,105 @@ def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
     """A compressed sibling (compressed.py: logrotate `compress`, a handler's gzip rotator, Docker's
     `compress`): read past what a checkpoint of the same content read, or from 0 if none did; not
     read if a file tailed now holds that content (its reader reads it). Each compressed file is decided
-    once (`fs.compressed_seen`). Returns the kind counted (`compressed_read`, `compressed_skipped`), ""
-    when there was nothing to read, or "wait": not `final` and not readable yet (a compressor may still
-    be writing it: asked again, and final once its size and mtime did not change between two asks).
+    once (`fs.compressed_seen`). Returns "pending" when its first bytes make it one to read: queued in
+    `fs.compressed_pending`, decompressed off the event loop by `read_pending` (which counts it
+    `compressed_read`, or `compressed_skipped`); "compressed_skipped" if its first bytes cannot be had, ""
+    when there is nothing to read, or "wait": not `final` and not readable yet (a compressor may still be
+    writing it: asked again, and final once its size and mtime did not change between two asks).
     `of`: only if its content is that checkpoint's (else "other", undecided): recovery's claim of a
     checkpoint's file, which does not ask when it was written (an old archive nobody read is not ours)."""
     ident, shape = (st.st_dev, st.st_ino), (st.st_size, st.st_mtime_ns)
+    if ident in fs.compressed_pending:
+        return "pending"
     before = fs.compressed_seen.get(ident, ())
     if before is None:
         return ""
-    kind = _adopt_compressed(fs, src, path, st, final or before == shape, of)
-    if kind == "other":
-        return kind
+    final = final or before == shape
+    kind = _adopt_compressed(fs, src, path, st, final, of)
+    if kind == "pending":
+        fs.compressed_pending[ident] = PendingCompressed(src, path, st, final)
+    if kind not in ("other", "pending"):
+        _decided(fs, ident, shape, kind)
+    return kind
+
+
+def _decided(fs: RecoveryHost, ident: tuple[int, int], shape: tuple[int, int], kind: str) -> None:
     fs.compressed_seen[ident] = shape if kind == "wait" else None
     if len(fs.compressed_seen) > MAX_COMPRESSED_SEEN:
         del fs.compressed_seen[next(iter(fs.compressed_seen))]
-    return kind
+
+
+def _unreadable(fs: RecoveryHost, src: SourceState, path: str, final: bool, e: Unreadable) -> str:
+    if not final:
+        return "wait"
+    log.warning("ingest: a compressed generation could not be read (counted in sidecar_rotations_total"
+                "{kind=\"compressed_skipped\"})", extra={"path": path, "error": str(e)})
+    fs.count_rotation(src, "compressed_skipped")
+    return "compressed_skipped"
 
 
 def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,
                       of: Checkpoint | None) -> str:
     try:
-        head = decompressed_head(path)
-        if of is not None and not head_is(head, of.head_len, of.head_hash):
-            return "other"
-        if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
-            return ""
-        # The same content read before: the plain generation's checkpoint (compressed after we read it,
-        # or after we stopped), or this compressed file's own (read in part before a restart); or a
-        # file read to its end whose checkpoint a reuse of its inode dropped since (`read_heads`).
-        cp = max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
-                 key=lambda c: c.offset, default=None)
-        data = decompress(path)
+        head = decompressed_head(path)  # HEAD_BYTES only: cheap enough on the loop
     except Unreadable as e:
-        if not final:
-            return "wait"
-        log.warning("ingest: a compressed generation could not be read (counted in sidecar_rotations_total"
-                    "{kind=\"compressed_skipped\"})", extra={"path": path, "error": str(e)})
-        fs.count_rotation(src, "compressed_skipped")
-        return "compressed_skipped"
+        return _unreadable(fs, src, path, final, e)
+    if of is not None and not head_is(head, of.head_len, of.head_hash):
+        return "other"
+    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
+        return ""
+    return "pending"
+
+
+@dataclass(frozen=True)
+class PendingCompressed:
+    """A compressed generation to read (adopt_compressed), waiting for `read_pending`."""
+
+    src: SourceState
+    path: str
+    st: os.stat_result
+    final: bool
+
+
+def decompressed_held(fs: RecoveryHost) -> int:
+    """Bytes of decompressed generations held in memory now (open MemoryHandles)."""
+    return sum(f.handle.held() for f in fs.table if isinstance(f.handle, MemoryHandle))
+
+
+async def read_pending(fs: RecoveryHost) -> bool:
+    """Decompress ONE queued compressed generation and open it; True if one was taken.
+
+    Off the event loop (`asyncio.to_thread`): decompressing up to MAX_DECOMPRESSED takes seconds
+    for xz, and the loop also serves the API and the delivery. And one at a time: none is taken
+    while a decompressed generation is still held (read, then closed), so at most MAX_DECOMPRESSED
+    bytes of them are held at once, however many unread `.gz` generations a start finds (N of them
+    opened together held N x 64 MiB). The next one waits until the previous one is read."""
+    if not fs.compressed_pending or decompressed_held(fs) > 0:
+        return False
+    ident, job = next(iter(fs.compressed_pending.items()))
+    try:
+        got: bytes | Unreadable = await asyncio.to_thread(decompress, job.path)
+    except Unreadable as e:
+        got = e
+    fs.compressed_pending.pop(ident, None)
+    kind = _read_compressed(fs, job, got)
+    _decided(fs, ident, (job.st.st_size, job.st.st_mtime_ns), kind)
+    return True
+
+
+def _read_compressed(fs: RecoveryHost, job: PendingCompressed, got: bytes | Unreadable) -> str:
+    src, path, st = job.src, job.path, job.st
+    if isinstance(got, Unreadable):
+        return _unreadable(fs, src, path, job.final, got)
+    data = got
+    head = data[:HEAD_BYTES]
+    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
+        return ""  # a file tailed now holds it (opened while this one waited): its reader reads it
+    # The same content read before: the plain generation's checkpoint (compressed after we read it,
+    # or after we stopped), or this compressed file's own (read in part before a restart); or a
+    # file read to its end whose checkpoint a reuse of its inode dropped since (`read_heads`).
+    cp = max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
+             key=lambda c: c.offset, default=None)
     if cp is not None and len(data) <= cp.offset:
         return ""
     resume = None
@@ -137,6 +199,7 @@ class RecoveryHost(Protocol):
     table: FileTable
     clock: Clock
     compressed_seen: dict[tuple[int, int], tuple[int, int] | None]  # adopt_compressed's decisions
+    compressed_pending: dict[tuple[int, int], PendingCompressed]  # to read, one at a time (read_pending)
     read_heads: dict[tuple[int, str], Checkpoint]  # content read, by its first bytes (rotation.FileSet)
 
     def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
@@ -333,7 +396,7 @@ class StartupRecovery:
                 if p.endswith(COMPRESSED):
                     # Compressed after the rotation (logrotate `compress`, a gzip rotator), or a compressed
                     # generation we were reading at the stop: read past the checkpoint of its content.
-                    if adopt_compressed(self.fs, src, p, st, of=cp) == "compressed_read":
+                    if adopt_compressed(self.fs, src, p, st, of=cp) == "pending":  # its content: read (queued)
                         return
                     continue
                 if st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.fs.table.by_ident:

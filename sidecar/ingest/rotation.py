@@ -71,7 +71,7 @@ from .opening import FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import StartupRecovery, adopt_compressed, adopt_unseen, known_idents
+from .recovery import PendingCompressed, StartupRecovery, adopt_compressed, adopt_unseen, known_idents
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")
@@ -117,6 +117,8 @@ class FileSet(CopySearch, FileOpening):
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
         # Compressed files (recovery.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
         self.compressed_seen: dict[tuple[int, int], tuple[int, int] | None] = {}
+        # Compressed generations to read, decompressed off the loop one at a time (recovery.read_pending).
+        self.compressed_pending: dict[tuple[int, int], PendingCompressed] = {}
         # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
         # end since. A checkpoint in `saved` is dropped when its inode is reused (opening._checkpoint_for), and a
         # compressed copy of that content (delaycompress: `.1` read, compressed into `.2.gz` at the next rotation
@@ -333,7 +335,7 @@ class FileSet(CopySearch, FileOpening):
         one a compressor may still be writing is asked again at the next look. 1 if it was opened."""
         if (st.st_dev, st.st_ino) in self.table.by_ident or st.st_mtime < self.started_wall:
             return 0
-        return int(adopt_compressed(self, src, path, st, final=False) == "compressed_read")
+        return int(adopt_compressed(self, src, path, st, final=False) == "pending")
 
     def remember_read(self, cp: Checkpoint) -> None:
         """Content read up to `cp.offset` (see `read_heads`)."""

@@ -30,6 +30,7 @@ from .discovery import DirWatcher
 from .generations import live_families
 from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
+from .recovery import decompressed_held, read_pending
 from .rotation import FileSet
 from .tracked import (
     READ_BUDGET,
@@ -179,6 +180,9 @@ class Ingest:
                         check.append(t)
             progressed = False
             try:
+                # A queued compressed generation (recovery.read_pending): decompressed off the loop, one at a
+                # time; opened, it is active and read from the next pass.
+                progressed = await read_pending(self.fs)
                 for f in check:
                     if self._stopping:
                         break
@@ -196,6 +200,8 @@ class Ingest:
             if self.ckpt.due():
                 self._write_checkpoints()
                 await self.ckpt.mirror(self.files)
+            if self.fs.compressed_pending and not decompressed_held(self.fs):
+                progressed = True  # the next queued one can be taken now
             if not progressed and not self._stopping:
                 await self._idle(self._next_deadline())
 

@@ -342,6 +342,43 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == (mode == "cut")
 
 
+async def test_compressed_generations_are_decompressed_off_the_loop_one_at_a_time(
+        tmp_path: Path, harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review r15: a generation was decompressed on the event loop (up to MAX_DECOMPRESSED, seconds for xz), and
+    every unread one found at start was held decompressed at once (N x 64 MiB). Two unseen compressed generations:
+    both read, each decompressed in a worker thread, and the second only once the first is read and closed."""
+    from sidecar.ingest import recovery
+    from sidecar.ingest.compressed import MAX_DECOMPRESSED, MemoryHandle
+
+    calls: list[tuple[bool, int]] = []  # (on the loop's thread, decompressed generations held at that moment)
+    loop_thread = threading.get_ident()
+    real = recovery.decompress
+
+    def watched(p: str, limit: int = MAX_DECOMPRESSED) -> bytes:
+        held = sum(isinstance(f.handle, MemoryHandle) and f.handle.held() > 0 for f in ing.fs.table)
+        calls.append((threading.get_ident() == loop_thread, held))
+        return real(p, limit)
+
+    monkeypatch.setattr(recovery, "decompress", watched)
+    path = tmp_path / "app.log"
+    cfg = make_config(tmp_path, [str(path)])
+    ing, errs = await harness.start_after(path, 5, cfg)
+    await harness.stop(ing)
+    errs += _append(path, 2000, 5)
+    path.rename(tmp_path / "app.log.3")
+    errs += write_records(path, 3000, 20)
+    _compress(path, tmp_path / "app.log.2.gz")
+    errs += write_records(path, 5000, 20)
+    _compress(path, tmp_path / "app.log.1.gz")
+    errs += write_records(path, 4000, 5)
+    ing = await harness.start(cfg)
+    await harness.wait_events(len(errs))
+    await harness.idle(10)
+    harness.sink.assert_exactly_once(errs)
+    assert harness.metric("sidecar_rotations_total", source=str(path), kind="compressed_read") == 2
+    assert calls == [(False, 0), (False, 0)]
+
+
 def _compressed_names(d: Path, ext: str) -> int:
     return len(list(d.glob(f"app.log.*{ext}")))
 
