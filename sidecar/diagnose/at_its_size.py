@@ -122,7 +122,7 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if not found:
         return d
     symptom = " ".join([inp.message, inp.exception_type or "", inp.exception_message or ""])
-    if not _SYMPTOM.search(symptom) and not (inp.exception_type is None and "--- Logging error ---" in "\n".join(lines)):
+    if not _SYMPTOM.search(symptom) and not (inp.exception_type is None and _LOGGING_ERROR in "\n".join(lines)):
         return d
     if d.category != "unknown" and not any(k in _PATH_KINDS for k, _, _ in found):
         return d

@@ -234,6 +234,7 @@ def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     loggers = {r.logger for r in (err, *before, *after)} | {inp.logger}
     resources = _resources("\n".join(inp.messages())) - loggers
     released = {(k, v) for r in before for k, v in r.actors.items() if _RELEASE.search(r.line)}
+    later = {id(r) for r in after}
     for r in [*reversed(before), *after]:
         theirs = _other(ours, r.actors) if ours else None
         actor = r.actors.get(theirs, "") if theirs else ""
@@ -246,7 +247,9 @@ def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         if kind == "held" and _STUCK.search(r.line):  # the holder does no work: a transaction never ended (code)
             continue
         gap = _seconds(r.at, err.at)
-        if kind != "held" and (gap is None or gap > WINDOW):
+        # a held lock: its holder took it any time BEFORE our refusal; after it, only within WINDOW (a worker that takes
+        # the lock hours later did not hold it against us)
+        if (kind != "held" or id(r) in later) and (gap is None or gap > WINDOW):
             continue
         name = _names(resources, _HEADER.sub("", r.line))
         if name is not None:

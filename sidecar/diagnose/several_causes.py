@@ -184,8 +184,8 @@ def several_causes(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
     if kind is None:
         return d
     failed = inp.exception_type or "the failure"
-    said = (inp.exception_message or inp.message or "").strip().splitlines()[0][:160] if (
-        inp.exception_message or inp.message) else ""
+    # a blank message (whitespace only) has no first line: "" rather than an IndexError that loses the group's answer
+    said = next(iter((inp.exception_message or inp.message or "").strip().splitlines()), "")[:160]
     return d.model_copy(update={
         "category": "unknown", "severity": "low", "confidence": CONFIDENCE, "rule": f"{d.rule}+several-causes",
         "summary": f"One {failed} ({said}) and no record saying why: not enough to say",

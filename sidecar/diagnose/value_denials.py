@@ -31,7 +31,7 @@ _DENIAL = re.compile(r"""(?<![\w.\-])(?-i:(?![A-Z][A-Z0-9]*_[A-Z0-9_]*\b))"""
 
 _NUM = r"\d+(?:\.\d+)?"
 _SIZE_UNIT = r"(?:[KMGT]i?B?|B|bytes)"
-_TIME_UNIT = r"(?:ms|s|sec|seconds|min)"
+_TIME_UNIT = r"(?:ms|seconds|sec|min|s)\b"  # longest first: "2 seconds" is not "2 s" + "econds"
 # the measure's name before it (memory, pool, disk_used=) - never the tail of a path ("/app/.cache: 1% used" keeps
 # its path: held-out 8's 8048)
 _KEY = r"(?:(?<![\w./\-])[A-Za-z_][\w.\-]{0,40}\s*[=:]?\s*)?"
@@ -51,7 +51,7 @@ _READY = re.compile(r"(?:\b[A-Za-z_][\w.\-]{0,40}\s+)?(?P<a>\d+)\s*/\s*(?P<b>\d+
                     r"running)\b|\b(?:ready|healthy|available|up)\s*[=:]?\s*(?P<a2>\d+)\s*/\s*(?P<b2>\d+)\b", re.I)
 # a measure beside the limit it names: "p99 80ms (slo 500ms)", "latency 120ms, threshold 2s", "210Mi (limit 2Gi)"
 _UNDER = re.compile(rf"{_KEY}(?P<a>{_NUM})\s?(?P<ua>{_TIME_UNIT}|{_SIZE_UNIT})\s*[(,;]?\s*(?:limit|max|maximum|"
-                    rf"threshold|slo|budget)\s*[=:]?\s*(?P<b>{_NUM})\s?(?P<ub>{_TIME_UNIT}|{_SIZE_UNIT})\)?", re.I)
+                    rf"threshold|slo|budget)\s*[=:]?\s*(?P<b>{_NUM})\s?(?P<ub>{_TIME_UNIT}|{_SIZE_UNIT}\b)\)?", re.I)
 
 _SEPARATORS = re.compile(r"([,;:])(?:\s*[,;])+")  # the separators a removed part leaves behind
 _TIME_FACTORS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "seconds": 1.0, "min": 60.0}

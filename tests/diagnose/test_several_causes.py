@@ -159,3 +159,20 @@ async def test_a_write_to_an_exited_childs_stdin_is_no_client_gone(seed: int) ->
     d = diagnose(excerpt)
     assert "client-gone" not in (d.rule or ""), (d.rule, d.summary)
     assert d.category == "unknown" and d.confidence <= 0.4, (d.rule, d.category, d.confidence)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_a_blank_message_is_capped_not_a_crash(seed: int) -> None:
+    """An exception logged with a message of blanks only (`logger.exception("  ")`, a `TimeoutError(" ")`): the
+    cap's quote of the first line raised IndexError and the group lost its rules answer (re-read r15)."""
+    from sidecar.diagnose.excerpt import excerpt_to_input
+    from tests.diagnose.logged import RULES
+
+    rng = random.Random(seed)
+    logger = rng.choice(LOGGERS)
+    excerpt = await _raised("timeout", logger, "req failed")
+    stamp = " ".join(excerpt.split(" ", 2)[:2])
+    inp = excerpt_to_input("\n".join([excerpt, _line(stamp, "INFO", "utils.observability", "errors since 10:00: 1")]))
+    inp.message, inp.exception_message = " " * rng.randint(1, 4), " \t" * rng.randint(1, 3)
+    d = RULES.diagnose(inp)
+    assert d.category == "unknown" and d.confidence <= 0.4, (seed, d.rule, d.category)
