@@ -60,12 +60,14 @@ def acl_sub(mark: str) -> Callable[[str], str]:
 
 
 # `"user" "password"` as the whole of a line or a quoted string (after a start, a blank, a quote, `[`, `(`, `:`):
-# PgBouncer's auth_file (pgbouncer docs "Authentication file format": the FIRST two quoted fields of a line are the
-# user and the password). A pair after another quoted element on its line (`"HELLO" "3" "SETNAME" "gw-worker-7"`,
-# Redis MONITOR's echo of an argument vector, redis.io MONITOR) is the tail of that vector, not a row: a command's
-# own password is its grammar's (rediscommands.py `"AUTH" "<pw>"`, the name rules for `"requirepass" "<pw>"`).
+# PgBouncer's auth_file (pgbouncer docs "Authentication file format": user and password as quoted pairs). A pair in
+# Redis MONITOR's echo of an argument vector (`<unix time> [<db> <addr>] "HELLO" "3" "SETNAME" "gw-worker-7"`,
+# redis.io MONITOR) is the tail of that vector, not a row: a command's own password is its grammar's
+# (rediscommands.py `"AUTH" "<pw>"`, the name rules for `"requirepass" "<pw>"`). Only the MONITOR prefix tells them
+# apart: a pair after another quoted pair elsewhere (`"bob" "pw1" "carol" "pw2"`) is still a row (re-read r15).
+_MONITOR = re.compile(r"\d{9,10}\.\d{6} \[\d+ [^\]\s]*\] \\{0,3}\"")
 USERLIST = re.compile(
-    r"(?P<pre>(?:^|(?<=[\s'\"\[(:]))(?<!\"[ \t])(?P<q>\\{0,3}\")[A-Za-z_][\w.@$-]{0,62}(?P=q)[ \t](?P=q))"
+    r"(?P<pre>(?:^|(?<=[\s'\"\[(:]))(?P<q>\\{0,3}\")[A-Za-z_][\w.@$-]{0,62}(?P=q)[ \t](?P=q))"
     r"(?!\[REDACTED:)(?P<val>(?:(?!(?P=q))[^\n\"]|\"\"){1,256})(?P=q)"
     r"(?=[ \t]*(?:$|#|\\{1,3}[nr]|\\{0,3}[\"']|[,\])]|[ \t]+(?P=q)))", re.MULTILINE)
 _HASHED = re.compile(r"md5[0-9a-f]{32}|SCRAM-SHA-256\$")
@@ -75,6 +77,8 @@ def userlist(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         val = m.group("val")
         if _HASHED.match(val) or not password_like(val):
+            return m.group(0)
+        if _MONITOR.search(m.string, m.string.rfind("\n", 0, m.start()) + 1, m.start()):
             return m.group(0)
         return m.group("pre") + mark + m.group("q")
     return repl

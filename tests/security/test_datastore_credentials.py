@@ -112,3 +112,26 @@ def test_redis_masterauth_goes_prose_and_placeholders_stay(seed: int) -> None:
                 assert pw not in out and json.dumps(pw)[1:-1] not in out, text
     for kept in ("masterauth is not set", "# masterauth <master-password>", "masterauth ${REDIS_PASSWORD}"):
         assert redact(kept) == kept
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_pair_of_a_userlist_line_is_redacted(seed: int) -> None:
+    """PgBouncer userlist pairs written on one line (`"bob" "pw1" "carol" "pw2"`): round 15's MONITOR twin skipped
+    every pair after the first quoted element, keeping the second password (re-read r15); a Redis MONITOR echo
+    (`<time> [<db> <addr>] "HELLO" "3" "SETNAME" "<name>"`) keeps its names."""
+    import random
+    import string
+
+    from sidecar.redaction import redact
+
+    rnd = random.Random(f"userlist-pairs-{seed}")
+    users = [rnd.choice(["bob", "carol", "svc_reader", "app.writer", "pgbouncer"]) + str(i) for i in range(rnd.randint(2, 4))]
+    # generated credentials (letters, digits in them): what password_like keeps apart from a plain word
+    pws = ["".join(rnd.choice(string.ascii_letters) for _ in range(rnd.randint(5, 9))) + str(rnd.randint(10, 9999))
+           + "".join(rnd.choice(string.ascii_letters + string.digits) for _ in range(rnd.randint(4, 8))) for _ in users]
+    line = rnd.choice(["", "userlist: ", "auth_file line: "]) + " ".join(f'"{u}" "{p}"' for u, p in zip(users, pws, strict=True))
+    out = redact(line)
+    assert not [p for p in pws if p in out], out
+    name = f"gw-worker-{rnd.randint(1, 99)}"
+    monitor = f'{rnd.randint(1_600_000_000, 1_900_000_000)}.{rnd.randint(0, 999_999):06d} [0 10.0.0.{rnd.randint(2, 250)}:6379] "HELLO" "3" "SETNAME" "{name}"'
+    assert name in redact(monitor)
