@@ -32,6 +32,7 @@ import bz2
 import gzip
 import lzma
 import os
+import zlib
 from collections.abc import Callable
 from io import BufferedIOBase
 
@@ -51,6 +52,10 @@ class Unreadable(SidecarError, ValueError):
     """A compressed file that cannot be read (truncated, corrupt, unknown format, too large)."""
 
 
+# What a damaged compressed file raises while read: gzip's broken deflate body is zlib.error (flipped bytes, a
+# compressor killed after the file grew and was zero-filled), not OSError (re-read r15: it escaped into start-up).
+_DAMAGED = (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError)
+
 def _opener(path: str) -> Callable[[str], BufferedIOBase]:
     with open(path, "rb") as f:
         magic = f.read(6)
@@ -65,7 +70,7 @@ def decompressed_head(path: str, n: int = HEAD_BYTES) -> bytes:
     try:
         with _opener(path)(path) as z:
             return z.read(n)
-    except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
+    except _DAMAGED as e:
         raise Unreadable(str(e)) from e
 
 
@@ -74,7 +79,7 @@ def decompress(path: str, limit: int = MAX_DECOMPRESSED) -> bytes:
     try:
         with _opener(path)(path) as z:
             data = z.read(limit + 1)
-    except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
+    except _DAMAGED as e:
         raise Unreadable(str(e)) from e
     if len(data) > limit:
         raise Unreadable(f"more than {limit} bytes decompressed")
