@@ -151,11 +151,16 @@ async def read_pending(fs: RecoveryHost) -> bool:
     if not fs.compressed_pending or decompressed_held(fs) > 0:
         return False
     ident, job = next(iter(fs.compressed_pending.items()))
+    # Taken off the queue before the await: a job whose decompression raised stayed first in it, and every pass of
+    # the tail loop raised again before reaching the files (re-read r15). What else it raises (MemoryError, a
+    # decompressor's own error class) is this generation's damage: skipped and counted like Unreadable.
+    fs.compressed_pending.pop(ident, None)
     try:
         got: bytes | Unreadable = await asyncio.to_thread(decompress, job.path)
     except Unreadable as e:
         got = e
-    fs.compressed_pending.pop(ident, None)
+    except Exception as e:  # noqa: BLE001 - see above: never retried forever
+        got = Unreadable(f"{type(e).__name__}: {e}")
     kind = _read_compressed(fs, job, got)
     _decided(fs, ident, (job.st.st_size, job.st.st_mtime_ns), kind)
     return True
