@@ -181,9 +181,12 @@ class Transitions:
         why = (f"progress deadline: {elapsed:.0f}s in the stage >= hold {stage.hold:g}s + "
                f"progress_deadline {cfg.progress_deadline:g}s without a promotion "
                f"({ev.samples}/{stage.min_samples} samples"
-               + (f"; stale: {', '.join(ev.stale_gates())}" if ev.stale_gates() else "") + ")")
+               + (f"; stale: {', '.join(ev.stale_gates())}" if ev.stale_gates() else "")
+               + (f"; late: {', '.join(ev.late_gates())}" if ev.late_gates() else "") + ")")
+        # a late gate blocks promotion as a stale one does (controller.py): name it, or a stage held only by late
+        # data is paused with no gate named (re-read r15)
         reasons = [{"reason": why, "progress_deadline": True}] + [
-            reason_of(v) for v in ev.gates if v.verdict != "pass" or v.stale]
+            reason_of(v) for v in ev.gates if v.verdict != "pass" or v.stale or v.late]
         now = self.clock.time()
         if cfg.on_progress_deadline == "rollback":
             return await self.rollback(snap, cfg, data, reasons, actor=self.actor)
