@@ -85,10 +85,12 @@ def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
     ident, shape = (st.st_dev, st.st_ino), (st.st_size, st.st_mtime_ns)
     if ident in fs.compressed_pending:
         return "pending"
-    before = fs.compressed_seen.get(ident, ())
-    if before is None:
+    # Decided for this inode AND this size and mtime: logrotate `rotate N` deletes `.N.gz` and may write the next
+    # `.gz` into the same inode number; a reused inode is a new file, asked again (re-read r15).
+    seen = fs.compressed_seen.get(ident)
+    if seen is not None and seen == (shape, True):
         return ""
-    final = final or before == shape
+    final = final or seen == (shape, False)
     kind = _adopt_compressed(fs, src, path, st, final, of)
     if kind == "pending":
         fs.compressed_pending[ident] = PendingCompressed(src, path, st, final)
@@ -98,7 +100,7 @@ def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
 
 
 def _decided(fs: RecoveryHost, ident: tuple[int, int], shape: tuple[int, int], kind: str) -> None:
-    fs.compressed_seen[ident] = shape if kind == "wait" else None
+    fs.compressed_seen[ident] = (shape, kind != "wait")
     if len(fs.compressed_seen) > MAX_COMPRESSED_SEEN:
         del fs.compressed_seen[next(iter(fs.compressed_seen))]
 
@@ -203,7 +205,7 @@ class RecoveryHost(Protocol):
     saved: dict[str, Checkpoint]
     table: FileTable
     clock: Clock
-    compressed_seen: dict[tuple[int, int], tuple[int, int] | None]  # adopt_compressed's decisions
+    compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]]  # adopt_compressed's (shape, decided)
     compressed_pending: dict[tuple[int, int], PendingCompressed]  # to read, one at a time (read_pending)
     read_heads: dict[tuple[int, str], Checkpoint]  # content read, by its first bytes (rotation.FileSet)
 

@@ -116,7 +116,7 @@ class FileSet(CopySearch, FileOpening):
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
         # Compressed files (recovery.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
-        self.compressed_seen: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self.compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]] = {}
         # Compressed generations to read, decompressed off the loop one at a time (recovery.read_pending).
         self.compressed_pending: dict[tuple[int, int], PendingCompressed] = {}
         # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
