@@ -97,6 +97,9 @@ class MemoryHandle(FileHandle):
     content's. No descriptor is held: the bytes are read at open, released at close."""
 
     __slots__ = ("_data", "_st")
+    # No descriptor: the compressed file may be deleted (the writer's backupCount) while its content
+    # is read, and its inode reused by the NEW live file; FileTable.by_ident must not name it then.
+    holds_inode = False
 
     def __init__(self, data: bytes, st: os.stat_result, path: str) -> None:  # noqa: D107 - no FileIO
         self._data = data

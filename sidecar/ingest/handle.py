@@ -44,6 +44,9 @@ class FileHandle:
     """A read-only descriptor on one file, addressed by offset (pread), never by a shared position."""
 
     __slots__ = ("_io", "phase", "path_opened")
+    # A descriptor on the file: its inode cannot be reused while the handle is open, so the inode
+    # names this file for as long as it is tailed (FileTable.by_ident). Not so for a MemoryHandle.
+    holds_inode = True
 
     def __init__(self, raw: io.FileIO, path: str) -> None:
         self._io = raw

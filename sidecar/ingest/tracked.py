@@ -87,7 +87,7 @@ class FileTable:
 
     def __init__(self) -> None:
         self._files: dict[Tracked, None] = {}  # insertion-ordered set
-        self.by_ident: dict[tuple[int, int], Tracked] = {}
+        self.by_ident: dict[tuple[int, int], Tracked] = {}  # files whose inode we hold open (add)
         self.by_path: dict[str, Tracked] = {}
         self.active: set[Tracked] = set()
 
@@ -102,7 +102,12 @@ class FileTable:
 
     def add(self, f: Tracked) -> None:
         self._files[f] = None
-        self.by_ident[f.ident] = f
+        if f.handle.holds_inode:
+            # Only files whose inode we hold open: an inode another file may take while we read (a
+            # decompressed generation, compressed.MemoryHandle, whose `.gz` the writer deleted) would
+            # make the file that reuses it look like ours (rotation._visit renamed the decompressed
+            # generation to the new live name, and the live file was never opened: its records lost).
+            self.by_ident[f.ident] = f
         if f.path is not None:
             self.by_path[f.path] = f
         self.active.add(f)  # checked on the next pass
