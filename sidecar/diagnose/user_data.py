@@ -107,10 +107,8 @@ def _users_tree(inp: DiagnosisInput, ours: str | None) -> str | None:
     return None
 
 
-def _users_record(inp: DiagnosisInput) -> str | None:
-    """The tied record before the error that names the user's object, or None."""
-    ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:4096])
-    tree = _users_tree(inp, ours)
+def _users_record(inp: DiagnosisInput, ours: str | None, tree: str | None) -> str | None:
+    """The tied record before the error that names the user's object, or None (`tree`: _users_tree's record)."""
     if tree is not None:
         return tree
     for line in reversed(inp.context[-40:]):
@@ -141,9 +139,10 @@ def user_data_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if found is None:
         return d
     kind, says = found
-    record = _users_record(inp)
-    if kind == "path" and (record is None or _users_tree(inp, request_id("\n".join(inp.messages()) + "\n" +
-                                                                         inp.traceback[:4096])) is None):
+    ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:4096])
+    tree = _users_tree(inp, ours)
+    record = _users_record(inp, ours, tree)
+    if kind == "path" and tree is None:
         return d  # an unopenable path is the user's only inside the tree their call handed the tool
     if record is None or _ours(inp, kind) or _OUR_FILE.search(record.split(": ", 1)[-1]):
         return d
