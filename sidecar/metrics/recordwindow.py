@@ -8,12 +8,23 @@ records arrive and leave, so an evaluation costs O(gates), not O(records).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .aggregate import Aggregate
 from .records import Record, items, matcher, matches, pack
+
+
+def _filter_key(where: Mapping[str, str], also: Mapping[str, str] | None) -> tuple[Any, ...]:
+    """One key per filter (`where`, or `also`): what aggregates, arrival marks and cached selections are kept under."""
+    return (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+
+
+def _either(where: Mapping[str, str], also: Mapping[str, str] | None) -> Callable[[Any], bool]:
+    """A record matches `where` or, when given, `also`."""
+    w, a = matcher(where), matcher(also) if also else None
+    return lambda rec: w(rec) or (a is not None and a(rec))
 
 
 @dataclass(slots=True)
@@ -79,11 +90,10 @@ class RecordWindow:
     def aggregate(self, where: Mapping[str, str], also: Mapping[str, str] | None = None) -> Aggregate:
         """The incremental aggregate of the records matching `where` (or `also`), built from the
         records held now on first use and kept up to date by `add` and `prune` from then on."""
-        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        key = _filter_key(where, also)
         agg = self.aggregates.get(key)
         if agg is None:
-            w, a = matcher(where), matcher(also) if also else None
-            agg = self.aggregates[key] = Aggregate(lambda rec: w(rec) or (a is not None and a(rec)))
+            agg = self.aggregates[key] = Aggregate(_either(where, also))
             for item in self.records:
                 agg.add(item)
         return agg
@@ -93,11 +103,10 @@ class RecordWindow:
         is recent, whatever its records' stamps say. Kept per filter from the first call on (the hub
         asks at start, metrics.hub.check_spec); None until a matching record arrives after that.
         Not pruned with the records: how long ago the source last delivered is what it answers."""
-        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        key = _filter_key(where, also)
         mark = self._arrivals.get(key)
         if mark is None:
-            w, a = matcher(where), matcher(also) if also else None
-            mark = self._arrivals[key] = [lambda rec: w(rec) or (a is not None and a(rec)), None]
+            mark = self._arrivals[key] = [_either(where, also), None]
         return mark[1]  # type: ignore[no-any-return]
 
     def newest_after(self, end: float, until: float, where: Mapping[str, str],
@@ -115,7 +124,7 @@ class RecordWindow:
         shorter scan windows) with the same filter: a shorter window is cut from the last longer
         selection while no record was added or pruned since, instead of matching the records again.
         """
-        key = (tuple(sorted(where.items())), tuple(sorted(also.items())) if also else ())
+        key = _filter_key(where, also)
         hit = self._cache.get(key)
         if hit is not None and hit[0] == self._version and hit[2] == end and hit[1] <= start:
             return [item for item in hit[3] if item[0] > start]
