@@ -24,7 +24,6 @@ from __future__ import annotations
 from contextlib import closing
 from typing import TYPE_CHECKING
 
-from .copystreams import live_twin
 from .encoding import strip_bom
 from .generations import live_name
 from .handle import FileHandle
@@ -61,13 +60,14 @@ def continuation(parser: FileParser, nxt: FileHandle) -> bytes:
 def continued_in_live(f: Tracked) -> bytes:
     """The continuation (above) of a rotated file's cut last line at the start of its family's live
     file, when that is another file (the rollover's new generation); b"" otherwise."""
-    if not f.origin or live_twin(f.origin, f.src.cfg, f.ident) is None:
+    if not f.origin:
         return b""
-    try:
+    try:  # the open file's own inode, not a stat of the name before it (one look, no race between two)
         h = FileHandle.open(live_name(f.origin, f.src.cfg.paths, f.src.cfg.exclude, f.src.cfg.rotated_dirs))
     except OSError:
         return b""
     with closing(h):
-        if (h.fstat().st_dev, h.fstat().st_ino) == f.ident:
+        st = h.fstat()
+        if (st.st_dev, st.st_ino) == f.ident:
             return b""
         return continuation(f.parser, h)
