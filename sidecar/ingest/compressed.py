@@ -22,7 +22,7 @@ The format is told by its magic bytes, not its name (a namer may call a gzip any
 
 Read whole into memory, then tailed through `MemoryHandle` like any drained generation: a rotated
 generation is bounded by the writer's own size limit (maxBytes, logrotate `size`, max-size).
-Decompressed off the event loop and one generation at a time (recovery.read_pending): at most
+Decompressed off the event loop and one generation at a time (compressedgens.read_pending): at most
 MAX_DECOMPRESSED bytes of them are held at once, however many unread ones a start finds.
 """
 

@@ -62,6 +62,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint
+from .compressedgens import PendingCompressed, adopt_compressed
 from .continued import continuation, continued_in_live
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
@@ -71,7 +72,7 @@ from .opening import FileOpening
 from .overrun import loss_possible
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import PendingCompressed, StartupRecovery, adopt_compressed, adopt_unseen, known_idents
+from .recovery import StartupRecovery, adopt_unseen, known_idents
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")
@@ -115,9 +116,9 @@ class FileSet(CopySearch, FileOpening):
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
-        # Compressed files (recovery.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
+        # Compressed files (compressedgens.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
         self.compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]] = {}
-        # Compressed generations to read, decompressed off the loop one at a time (recovery.read_pending).
+        # Compressed generations to read, decompressed off the loop one at a time (compressedgens.read_pending).
         self.compressed_pending: dict[tuple[int, int], PendingCompressed] = {}
         # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
         # end since. A checkpoint in `saved` is dropped when its inode is reused (opening._checkpoint_for), and a
@@ -331,7 +332,7 @@ class FileSet(CopySearch, FileOpening):
 
     def _compressed(self, src: SourceState, path: str, st: os.stat_result) -> int:
         """A compressed generation met while running (compressed.py): read once through
-        recovery.adopt_compressed if written since we started (older ones were recovery's at start);
+        compressedgens.adopt_compressed if written since we started (older ones were recovery's at start);
         one a compressor may still be writing is asked again at the next look. 1 if it was opened."""
         if (st.st_dev, st.st_ino) in self.table.by_ident or st.st_mtime < self.started_wall:
             return 0

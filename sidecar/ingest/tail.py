@@ -23,6 +23,7 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
+from .compressedgens import decompressed_held, read_pending
 from .continued import continued_in_live
 from .copystreams import fresh_copy_stream, live_twin, load_streams, twin_prefix
 from .delivery import Delivery
@@ -30,7 +31,6 @@ from .discovery import DirWatcher
 from .generations import live_families
 from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
-from .recovery import decompressed_held, read_pending
 from .rotation import FileSet
 from .tracked import (
     READ_BUDGET,
@@ -180,7 +180,7 @@ class Ingest:
                         check.append(t)
             progressed = False
             try:
-                # A queued compressed generation (recovery.read_pending): decompressed off the loop, one at a
+                # A queued compressed generation (compressedgens.read_pending): decompressed off the loop, one at a
                 # time; opened, it is active and read from the next pass.
                 progressed = await read_pending(self.fs)
                 for f in check:

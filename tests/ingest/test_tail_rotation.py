@@ -347,19 +347,19 @@ async def test_compressed_generations_are_decompressed_off_the_loop_one_at_a_tim
     """Review r15: a generation was decompressed on the event loop (up to MAX_DECOMPRESSED, seconds for xz), and
     every unread one found at start was held decompressed at once (N x 64 MiB). Two unseen compressed generations:
     both read, each decompressed in a worker thread, and the second only once the first is read and closed."""
-    from sidecar.ingest import recovery
+    from sidecar.ingest import compressedgens
     from sidecar.ingest.compressed import MAX_DECOMPRESSED, MemoryHandle
 
     calls: list[tuple[bool, int]] = []  # (on the loop's thread, decompressed generations held at that moment)
     loop_thread = threading.get_ident()
-    real = recovery.decompress
+    real = compressedgens.decompress
 
     def watched(p: str, limit: int = MAX_DECOMPRESSED) -> bytes:
         held = sum(isinstance(f.handle, MemoryHandle) and f.handle.held() > 0 for f in ing.fs.table)
         calls.append((threading.get_ident() == loop_thread, held))
         return real(p, limit)
 
-    monkeypatch.setattr(recovery, "decompress", watched)
+    monkeypatch.setattr(compressedgens, "decompress", watched)
     path = tmp_path / "app.log"
     cfg = make_config(tmp_path, [str(path)])
     ing, errs = await harness.start_after(path, 5, cfg)

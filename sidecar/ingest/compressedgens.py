@@ -1,0 +1,152 @@
+"""Compressed generations found beside a log (`.gz`/`.bz2`/`.xz`): decided once, read decompressed once.
+
+A rotated generation compressed after the rotation (logrotate `compress`/`delaycompress`, the logging
+cookbook's gzip rotator, Docker `local`'s `compress`) holds content a checkpoint may already have read
+under the plain name. `adopt_compressed` decides from its decompressed first bytes (compressed.py) whether
+it is ours to read and from where; `read_pending` decompresses the queued ones off the event loop, one at a
+time, and opens them as in-memory generations (compressed.MemoryHandle) that drain and close like any
+rotated file. Moved out of recovery.py (round 16): recovery at start and the running scan both adopt
+compressed files through here; recovery.py keeps the decisions about plain files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .checkpoint import HEAD_BYTES, Checkpoint
+from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
+from .tracked import SourceState
+
+if TYPE_CHECKING:  # recovery.py imports this module: its host protocol is named for the type checker only
+    from .recovery import RecoveryHost
+
+log = logging.getLogger(__name__)
+MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
+
+def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool = True,
+                     of: Checkpoint | None = None) -> str:
+    """A compressed sibling (compressed.py: logrotate `compress`, a handler's gzip rotator, Docker's
+    `compress`): read past what a checkpoint of the same content read, or from 0 if none did; not
+    read if a file tailed now holds that content (its reader reads it). Each compressed file is decided
+    once (`fs.compressed_seen`). Returns "pending" when its first bytes make it one to read: queued in
+    `fs.compressed_pending`, decompressed off the event loop by `read_pending` (which counts it
+    `compressed_read`, or `compressed_skipped`); "compressed_skipped" if its first bytes cannot be had, ""
+    when there is nothing to read, or "wait": not `final` and not readable yet (a compressor may still be
+    writing it: asked again, and final once its size and mtime did not change between two asks).
+    `of`: only if its content is that checkpoint's (else "other", undecided): recovery's claim of a
+    checkpoint's file, which does not ask when it was written (an old archive nobody read is not ours)."""
+    ident, shape = (st.st_dev, st.st_ino), (st.st_size, st.st_mtime_ns)
+    if ident in fs.compressed_pending:
+        return "pending"
+    # Decided for this inode AND this size and mtime: logrotate `rotate N` deletes `.N.gz` and may write the next
+    # `.gz` into the same inode number; a reused inode is a new file, asked again (re-read r15).
+    seen = fs.compressed_seen.get(ident)
+    if seen is not None and seen == (shape, True):
+        return ""
+    final = final or seen == (shape, False)
+    kind = _adopt_compressed(fs, src, path, st, final, of)
+    if kind == "pending":
+        fs.compressed_pending[ident] = PendingCompressed(src, path, st, final)
+    if kind not in ("other", "pending"):
+        _decided(fs, ident, shape, kind)
+    return kind
+
+
+def _decided(fs: RecoveryHost, ident: tuple[int, int], shape: tuple[int, int], kind: str) -> None:
+    fs.compressed_seen[ident] = (shape, kind != "wait")
+    if len(fs.compressed_seen) > MAX_COMPRESSED_SEEN:
+        del fs.compressed_seen[next(iter(fs.compressed_seen))]
+
+
+def _unreadable(fs: RecoveryHost, src: SourceState, path: str, final: bool, e: Unreadable) -> str:
+    if not final:
+        return "wait"
+    log.warning("ingest: a compressed generation could not be read (counted in sidecar_rotations_total"
+                "{kind=\"compressed_skipped\"})", extra={"path": path, "error": str(e)})
+    fs.count_rotation(src, "compressed_skipped")
+    return "compressed_skipped"
+
+
+def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,
+                      of: Checkpoint | None) -> str:
+    try:
+        head = decompressed_head(path)  # HEAD_BYTES only: cheap enough on the loop
+    except Unreadable as e:
+        return _unreadable(fs, src, path, final, e)
+    if of is not None and not head_is(head, of.head_len, of.head_hash):
+        return "other"
+    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
+        return ""
+    return "pending"
+
+
+@dataclass(frozen=True)
+class PendingCompressed:
+    """A compressed generation to read (adopt_compressed), waiting for `read_pending`."""
+
+    src: SourceState
+    path: str
+    st: os.stat_result
+    final: bool
+
+
+def decompressed_held(fs: RecoveryHost) -> int:
+    """Bytes of decompressed generations held in memory now (open MemoryHandles)."""
+    return sum(f.handle.held() for f in fs.table if isinstance(f.handle, MemoryHandle))
+
+
+async def read_pending(fs: RecoveryHost) -> bool:
+    """Decompress ONE queued compressed generation and open it; True if one was taken.
+
+    Off the event loop (`asyncio.to_thread`): decompressing up to MAX_DECOMPRESSED takes seconds
+    for xz, and the loop also serves the API and the delivery. And one at a time: none is taken
+    while a decompressed generation is still held (read, then closed), so at most MAX_DECOMPRESSED
+    bytes of them are held at once, however many unread `.gz` generations a start finds (N of them
+    opened together held N x 64 MiB). The next one waits until the previous one is read."""
+    if not fs.compressed_pending or decompressed_held(fs) > 0:
+        return False
+    ident, job = next(iter(fs.compressed_pending.items()))
+    # Taken off the queue before the await: a job whose decompression raised stayed first in it, and every pass of
+    # the tail loop raised again before reaching the files (re-read r15). What else it raises (MemoryError, a
+    # decompressor's own error class) is this generation's damage: skipped and counted like Unreadable.
+    fs.compressed_pending.pop(ident, None)
+    try:
+        got: bytes | Unreadable = await asyncio.to_thread(decompress, job.path)
+    except Unreadable as e:
+        got = e
+    except Exception as e:  # noqa: BLE001 - see above: never retried forever
+        got = Unreadable(f"{type(e).__name__}: {e}")
+    kind = _read_compressed(fs, job, got)
+    _decided(fs, ident, (job.st.st_size, job.st.st_mtime_ns), kind)
+    return True
+
+
+def _read_compressed(fs: RecoveryHost, job: PendingCompressed, got: bytes | Unreadable) -> str:
+    src, path, st = job.src, job.path, job.st
+    if isinstance(got, Unreadable):
+        return _unreadable(fs, src, path, job.final, got)
+    data = got
+    head = data[:HEAD_BYTES]
+    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
+        return ""  # a file tailed now holds it (opened while this one waited): its reader reads it
+    # The same content read before: the plain generation's checkpoint (compressed after we read it,
+    # or after we stopped), or this compressed file's own (read in part before a restart); or a
+    # file read to its end whose checkpoint a reuse of its inode dropped since (`read_heads`).
+    cp = max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
+             key=lambda c: c.offset, default=None)
+    if cp is not None and len(data) <= cp.offset:
+        return ""
+    resume = None
+    if cp is not None:  # under the checkpoint's key: its receipt stream names the events as its reader did
+        resume = Checkpoint(key=cp.key, source=cp.source, path=path, dev=st.st_dev, ino=st.st_ino,
+                            head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset, line=cp.line,
+                            size=len(data), updated=cp.updated, format=cp.format)
+        fs.saved.pop(cp.key, None)
+    f = fs.open_file(src, None, MemoryHandle(data, st, path), len(data), startup=False, resume=resume, origin=path)
+    f.draining_since = fs.clock.monotonic()
+    fs.count_rotation(src, "compressed_read")
+    return "compressed_read"
