@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .checkpoint import HEAD_BYTES, Checkpoint
+from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .tracked import SourceState
 
@@ -79,9 +79,35 @@ def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat
         return _unreadable(fs, src, path, final, e)
     if of is not None and not head_is(head, of.head_len, of.head_hash):
         return "other"
-    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
+    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table) or read_to_end(fs, st, head):
         return ""
     return "pending"
+
+
+def read_to_end(fs: RecoveryHost, st: os.stat_result, head: bytes) -> bool:
+    """This very compressed file (its inode) with this content (its decompressed first bytes) has a checkpoint
+    read to its end (`remember_covered`, or its own read closed): nothing to read, nothing to decompress again.
+
+    Exactly once for a compressed generation means: its content - named by its decompressed first bytes, as
+    every plain generation is by its own - is read once, over every run of the sidecar, and a later start knows
+    that from the checkpoint file alone (round 16: a `.gz` of content read as the plain `.1` was read again
+    after a restart once the `.1`'s checkpoint had been dropped with a reuse of its inode, and only the
+    in-memory `read_heads` knew it). A compressed file is written once and then only renamed (logrotate
+    `compress`/`delaycompress`, the cookbook's rotator, Docker `local`): a new one in a reused inode has other
+    first bytes, or is longer than the checkpoint's `size` (then read past it like any resumed file)."""
+    return any((c.dev, c.ino) == (st.st_dev, st.st_ino) and c.offset >= c.size > 0
+               and head_is(head, c.head_len, c.head_hash) for c in fs.saved.values())
+
+
+def remember_covered(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, cp: Checkpoint,
+                     size: int) -> None:
+    """The compressed file at `path` holds `size` bytes of content `cp` (another file's checkpoint, or its own)
+    read to their end: a checkpoint of its own, under its own inode (see `read_to_end`)."""
+    key = file_key(st.st_dev, st.st_ino, cp.head_hash)
+    fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino,
+                               head_len=cp.head_len, head_hash=cp.head_hash, offset=size, line=cp.line, size=size,
+                               updated=fs.clock.time(), format=cp.format)
+    fs.on_dirty()
 
 
 @dataclass(frozen=True)
@@ -139,6 +165,7 @@ def _read_compressed(fs: RecoveryHost, job: PendingCompressed, got: bytes | Unre
     cp = max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
              key=lambda c: c.offset, default=None)
     if cp is not None and len(data) <= cp.offset:
+        remember_covered(fs, src, path, st, cp, len(data))
         return ""
     resume = None
     if cp is not None:  # under the checkpoint's key: its receipt stream names the events as its reader did

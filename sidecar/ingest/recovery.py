@@ -82,6 +82,8 @@ class RecoveryHost(Protocol):
     compressed_pending: dict[tuple[int, int], PendingCompressed]  # to read, one at a time (read_pending)
     read_heads: dict[tuple[int, str], Checkpoint]  # content read, by its first bytes (rotation.FileSet)
 
+    def on_dirty(self) -> None: ...
+
     def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
                   resume: Checkpoint | None = None, origin: str = "") -> Tracked: ...
 
@@ -276,8 +278,9 @@ class StartupRecovery:
                 if p.endswith(COMPRESSED):
                     # Compressed after the rotation (logrotate `compress`, a gzip rotator), or a compressed
                     # generation we were reading at the stop: read past the checkpoint of its content.
-                    if adopt_compressed(self.fs, src, p, st, of=cp) == "pending":  # its content: read (queued)
-                        return
+                    got = adopt_compressed(self.fs, src, p, st, of=cp)
+                    if got == "pending" or got == "" and kind == "rotated_while_down":
+                        return  # its content: read (queued); or this checkpoint's own file, read to its end
                     continue
                 if st.st_size < cp.offset or (st.st_dev, st.st_ino) in self.fs.table.by_ident:
                     continue

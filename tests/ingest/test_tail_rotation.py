@@ -12,9 +12,12 @@ import os
 import random
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
+
+from sidecar.ingest import compressedgens
 
 from .conftest import Harness, line, make_config, records, wait_for, write_records
 
@@ -285,6 +288,13 @@ def _append(path: Path, start: int, n: int) -> list[int]:
     return errors
 
 
+def _touch(d: Path, pattern: str) -> None:
+    """mtimes of now: as if written within the second before the sidecar's stop."""
+    now = time.time()
+    for p in d.glob(pattern):
+        os.utime(p, (now, now))
+
+
 def _compress(plain: Path, dest: Path, cut: float | None = None) -> None:
     """logrotate `compress` / the cookbook's rotator: `plain` compressed into `dest`, then removed;
     `cut`: the compressor killed mid-write (the stream ends at that fraction of its bytes)."""
@@ -298,7 +308,8 @@ def _compress(plain: Path, dest: Path, cut: float | None = None) -> None:
 
 @pytest.mark.parametrize("seed", range(SEED_BASE, SEED_BASE + SEEDS))
 @pytest.mark.parametrize("mode", ["compress", "delaycompress", "unseen", "cut"])
-async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Harness, mode: str, seed: int) -> None:
+async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Harness, mode: str, seed: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Rotated and compressed while the sidecar was down (compressed.py's class): read once, decompressed.
 
     - compress: logrotate `compress` (no delay), the cookbook's gzip rotator: our file's unread rest is only in
@@ -334,12 +345,27 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
         _compress(tmp_path / "app.log.1", tmp_path / f"app.log.1{ext}", rnd.uniform(0.2, 0.9) if mode == "cut" else None)
     (lost if mode == "cut" else errs).extend(unread)
     errs += write_records(path, 4000, rnd.randint(2, 30))
-    await harness.start(cfg)
+    ing = await harness.start(cfg)
     await harness.wait_events(len(errs))
     await harness.idle(10)  # a second read would land meanwhile
     harness.sink.assert_exactly_once(errs, lost)
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_read") == (mode in ("compress", "unseen"))
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == (mode == "cut")
+    # A restart of the tail (a new Ingest on the same checkpoint directory) right after, with the compressed
+    # files' mtimes as if written within the last second before the stop (recovery reads a sibling whose mtime is
+    # not older than its last look): every compressed content read or decided before is known from the
+    # checkpoint file alone - not read again, not even decompressed again. delaycompress read its `.2` content
+    # again (the `.1`'s checkpoint was dropped when the new live file reused its inode; round 16).
+    await harness.stop(ing)
+    _touch(tmp_path, f"app.log.*{ext}")
+    decompressed: list[str] = []
+    real = compressedgens.decompress
+    monkeypatch.setattr(compressedgens, "decompress", lambda p, *a: decompressed.append(p) or real(p, *a))
+    await harness.start(cfg)
+    await harness.idle(10)
+    harness.sink.assert_exactly_once(errs, lost)
+    assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_read") == (mode in ("compress", "unseen"))
+    assert decompressed == [] or mode == "cut", decompressed  # an unreadable one is asked again (nothing is read)
 
 
 async def test_compressed_generations_are_decompressed_off_the_loop_one_at_a_time(
@@ -347,7 +373,6 @@ async def test_compressed_generations_are_decompressed_off_the_loop_one_at_a_tim
     """Review r15: a generation was decompressed on the event loop (up to MAX_DECOMPRESSED, seconds for xz), and
     every unread one found at start was held decompressed at once (N x 64 MiB). Two unseen compressed generations:
     both read, each decompressed in a worker thread, and the second only once the first is read and closed."""
-    from sidecar.ingest import compressedgens
     from sidecar.ingest.compressed import MAX_DECOMPRESSED, MemoryHandle
 
     calls: list[tuple[bool, int]] = []  # (on the loop's thread, decompressed generations held at that moment)
