@@ -37,6 +37,17 @@ class RecordWindow:
     running latest time is not after the window's start: every record before it is older still.
     A 30 s window over 50,000 records reads the last few hundred, not all of them.
     Records are held packed (metrics/records.py: tuples of atoms, which the cyclic GC untracks).
+
+    Filters (aggregates, arrival marks, cached selections) are kept while someone asks for them: a
+    filter not asked for during one whole sweep period (`retention` seconds of the clock `prune` is
+    given) is dropped at the sweep, so a filter asked once or for a while (a rollout_start baseline,
+    the gates of a rollout that ended, any caller's ad-hoc spec) costs nothing, neither memory nor a
+    match per arriving record, one to two retentions later. Dropping changes no answer: an aggregate is a function of the held records (rebuilt
+    from them on the next ask), and an arrival mark is re-seeded from the held records' arrivals
+    (`_arrived`). The one thing a re-seeded mark cannot know is an arrival whose records were all
+    pruned; a live record arrives at most max_lateness after its time (metrics/placing.py counts later
+    ones as late but keeps them), so that arrival is older than retention - max_lateness: older than any
+    freshness limit a gate uses with the default window (rollout/evaluate.py `_freshness`).
     """
 
     retention: float
@@ -50,14 +61,21 @@ class RecordWindow:
     aggregates: dict[tuple[Any, ...], Aggregate] = field(init=False, default_factory=dict)
     # filter key -> [matcher, newest arrival]: when a matching record last arrived live (see newest_arrival)
     _arrivals: dict[tuple[Any, ...], list[Any]] = field(init=False, default_factory=dict)
+    # beside each held record, when it arrived live (None: replayed history): re-seeds a dropped mark
+    _arrived: deque[float | None] = field(init=False)
+    _asked: set[tuple[Any, ...]] = field(init=False, default_factory=set)  # filters asked since the last sweep
+    _swept: float | None = field(init=False, default=None)  # the clock at the last sweep (see the class docstring)
 
     def __post_init__(self) -> None:
         self.records = deque(maxlen=self.max_records)
         self._highs = deque(maxlen=self.max_records)
+        self._arrived = deque(maxlen=self.max_records)
         self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
         self._cache = {}
         self.aggregates = {}
         self._arrivals = {}
+        self._asked = set()
+        self._swept = None
 
     def add(self, t: float, record: Mapping[str, Any], arrived: float | None = None) -> None:
         """Hold `record` (scalar values only: see compact_record) at event time `t`; `arrived`: when it
@@ -71,6 +89,7 @@ class RecordWindow:
         self._highs.append(max(t, self._highs[-1]) if self._highs else t)
         item = pack(t, record)
         self.records.append(item)
+        self._arrived.append(arrived)
         for agg in self.aggregates.values():
             agg.add(item)
         if arrived is not None:
@@ -84,13 +103,32 @@ class RecordWindow:
             self._version += 1
             gone = self.records.popleft()
             self._highs.popleft()
+            self._arrived.popleft()
             for agg in self.aggregates.values():
                 agg.discard(gone)
+        if self._swept is None or now < self._swept:
+            self._swept = now
+        elif now - self._swept >= self.retention:
+            self._swept = now
+            self._drop_unasked()
+
+    def _drop_unasked(self) -> None:
+        """Forget the filters nobody asked for since the last sweep (see the class docstring)."""
+        asked = self._asked
+        for table in (self.aggregates, self._arrivals, self._cache):
+            for key in [k for k in table if k not in asked]:
+                del table[key]
+        self._asked = set()
+
+    def filters(self) -> int:
+        """How many filters the window keeps up to date as records arrive (aggregates and arrival marks)."""
+        return len(self.aggregates.keys() | self._arrivals.keys())
 
     def aggregate(self, where: Mapping[str, str], also: Mapping[str, str] | None = None) -> Aggregate:
         """The incremental aggregate of the records matching `where` (or `also`), built from the
         records held now on first use and kept up to date by `add` and `prune` from then on."""
         key = _filter_key(where, also)
+        self._asked.add(key)
         agg = self.aggregates.get(key)
         if agg is None:
             agg = self.aggregates[key] = Aggregate(_either(where, also))
@@ -102,11 +140,16 @@ class RecordWindow:
         """When a record matching `where` (or `also`) last arrived live: the source is alive while this
         is recent, whatever its records' stamps say. Kept per filter from the first call on (the hub
         asks at start, metrics.hub.check_spec); None until a matching record arrives after that.
-        Not pruned with the records: how long ago the source last delivered is what it answers."""
+        Not pruned with the records: how long ago the source last delivered is what it answers. A mark
+        made after records arrived (a first ask later, or one dropped as unasked) starts from the
+        newest arrival among the held records it matches."""
         key = _filter_key(where, also)
+        self._asked.add(key)
         mark = self._arrivals.get(key)
         if mark is None:
-            mark = self._arrivals[key] = [_either(where, also), None]
+            match = _either(where, also)
+            seen = (a for item, a in zip(self.records, self._arrived) if a is not None and match(item))  # noqa: B905
+            mark = self._arrivals[key] = [match, max(seen, default=None)]
         return mark[1]  # type: ignore[no-any-return]
 
     def newest_after(self, end: float, until: float, where: Mapping[str, str],
@@ -125,6 +168,7 @@ class RecordWindow:
         selection while no record was added or pruned since, instead of matching the records again.
         """
         key = _filter_key(where, also)
+        self._asked.add(key)
         hit = self._cache.get(key)
         if hit is not None and hit[0] == self._version and hit[2] == end and hit[1] <= start:
             return [item for item in hit[3] if item[0] > start]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 
@@ -162,3 +163,54 @@ async def test_nan_samples_are_no_data(hub: MetricsHub) -> None:
         hub.add_sample("mcp_memory_usage_bytes", math.nan if i == 4 else 1.0, NOW - 20 + 5 * i, target="gw")
     m = await hub.measure(MetricSpec(source="scrape", function="gauge_last", metric="mcp_memory_usage_bytes"), 60)
     assert m.value is None and "NaN" in m.reason
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_filter_nobody_asks_for_is_dropped_and_answers_the_same_when_asked_again(
+        seed: int, clock: ManualClock, tmp_path) -> None:
+    """A filter asked once (a rollout_start baseline, the gates of a rollout that ended) must not be kept up
+    forever (recordwindow.py: one sweep per retention drops the unasked ones); asked again, it answers what
+    it would have answered kept: the walk's value and the arrival of the last matching record. Twins: a
+    filter asked every step, and one asked every 0.9 retention, are kept (the same aggregate, never rebuilt)."""
+    rng = random.Random(seed)
+    window = rng.choice([300.0, 600.0, 900.0])
+    cfg = MetricsConfig(window=window, jsonl=[JsonlStream(name="rollout", paths=[str(tmp_path / "m.jsonl")])])
+    hub, walk = MetricsHub(cfg, clock), MetricsHub(cfg, clock, incremental=False)
+    retention = hub.jsonl["rollout"].window.retention
+    providers = [f"p{rng.randrange(100)}-{i}" for i in range(rng.randint(3, 6))]
+
+    def spec(fn: str, **where: str) -> MetricSpec:
+        return MetricSpec(function=fn, stream="rollout", where=where, field="duration_ms",
+                          quantile=0.9 if fn == "quantile" else None)
+
+    every = spec("success_rate", execution_type="async")
+    sometimes = spec(rng.choice(["count", "quantile"]), execution_type="sync")
+    once = [spec(rng.choice(["success_rate", "error_rate", "count", "rate", "quantile"]), provider=p)
+            for p in providers]
+    arrived: dict[str, float] = {}
+    kept = {}
+    last_sometimes = clock.time()
+    for step in range(int(2.5 * retention / 10)):
+        clock.advance(rng.uniform(5, 15))
+        for _ in range(rng.randint(0, 4)):
+            rec = {"execution_type": rng.choice(["async", "sync"]), "provider": rng.choice(providers),
+                   "success": rng.random() > 0.2, "duration_ms": float(rng.randint(1, 900))}
+            t = clock.time() - rng.uniform(0, 3)
+            hub.ingest_record("rollout", rec, t)
+            walk.ingest_record("rollout", rec, t)
+            arrived[rec["provider"]] = clock.time()
+        await hub.measure(every, 60)
+        if step == 0 or clock.time() - last_sometimes >= 0.9 * retention:
+            await hub.measure(sometimes, 120)
+            last_sometimes = clock.time()
+        if step == 0:
+            for s in once:
+                await hub.measure(s, 60)
+            kept = dict(hub.jsonl["rollout"].window.aggregates)
+    win = hub.jsonl["rollout"].window
+    assert win.filters() == 2  # `every` and `sometimes`; none of `once`
+    assert all(win.aggregates[k] is kept[k] for k in win.aggregates if k in kept)
+    for s in once:
+        got, want = await hub.measure(s, window), await walk.measure(s, window)
+        assert (got.value, got.count, got.newest) == pytest.approx((want.value, want.count, want.newest))
+        assert got.arrived == arrived.get(s.where["provider"])
