@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Protocol
 
-from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key
+from .first_slot import FIRST_VALUES, plain_subject, subjects_may_vary, tail_agrees, tail_key, values_needed
 from .masking_rules import PLACEHOLDER
 from .shelves import rebucket, shelf_of
 from .spans import MAX_SPAN, align, widen
@@ -77,7 +77,7 @@ def place_first(learner: TemplateLearner, bucket: str, tokens: list[str], key: s
     if (learner._by_id.get(found.fingerprint) is not found or found.bucket != bucket  # a logger may hold `\x1e`
             or not plain_subject(found.tokens[0])
             or not subjects_may_vary(first, found.tokens[0]) or not tail_agrees(found.tokens, tokens)
-            or len(words | {first}) < FIRST_VALUES):
+            or len(words | {first}) < values_needed(first, found.tokens[0])):
         return None  # the caller starts its template (`add_tail` counts its word)
     return _first_to_value(learner, found), True
 

@@ -16,7 +16,9 @@ slot-swap benchmark). The class, whatever the value's characters:
   value;
 * not a word that names a failure or is a verb form on either side (a verb or an error type in
   front is the event: `Accepted` / `Failed`, `creating` / `removing`), nor two ALL-CAPS words (in front, a
-  code or a state names the event: `ATTEMPT_START` / `JOB_CREATE`; past the first tokens
+  code or a state names the event: `ATTEMPT_START` / `JOB_CREATE`; two HTTP methods are the request's
+  attribute, as `slots.HTTP_METHODS` says past the first token: `GET <*> completed in <*>` / `POST ...`,
+  a request record's method leads it, `access_records.py`; past the first tokens
   `slots._positional` takes capitals as words since round 9), nor a capitalised word (round 9: `Start`,
   `Reset`, `Normal`: the first word of a sentence the writer began; a base verb has no `-ed`/`-ing`
   to show it is one, its capital does; names and ids printed first keep their own case, `root`,
@@ -35,12 +37,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .access_records import HTTP_METHODS
 from .masking_rules import PLACEHOLDER
 from .slots import _inflected
 from .to_phrases import VERB_FORM as _VERB_FORM
 from .token_forms import _STRIP, _WORDS, names_failure, variable_like
 
-__all__ = ["FIRST_AGREE", "FIRST_VALUES", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key"]
+__all__ = ["FIRST_AGREE", "FIRST_VALUES", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key",
+           "values_needed"]
 
 # Literal tokens after the first that must agree for a differing first word to be a value: chosen on
 # the shared datasets' labels (2 would merge `<prog> startup succeeded` events, which they keep apart).
@@ -80,9 +84,18 @@ def subjects_may_vary(a: str, b: str | None) -> bool:
     if b is None:
         return True
     wb = b.strip(_STRIP)
-    if _event_word(wb) or _sentence_word(wb) or (wa.isupper() and wb.isupper()) or _inflected(wa, wb):
+    if _event_word(wb) or _sentence_word(wb) or _inflected(wa, wb):
+        return False
+    if wa.isupper() and wb.isupper() and not (wa in HTTP_METHODS and wb in HTTP_METHODS):
         return False
     return True
+
+
+def values_needed(a: str, b: str) -> int:
+    """How many distinct first words before one tail make the first token a value: `FIRST_VALUES`, or
+    2 when both are HTTP methods - a method is the request's attribute by its kind (RFC 9110 s.9), not
+    by how many were seen (`GET <*> completed in <*>` / `POST <*> completed in <*>`: one request record)."""
+    return 2 if a.strip(_STRIP) in HTTP_METHODS and b.strip(_STRIP) in HTTP_METHODS else FIRST_VALUES
 
 
 def tail_key(bucket: str, tokens: list[str]) -> str:

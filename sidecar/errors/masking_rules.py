@@ -352,12 +352,16 @@ MASK_RULES: tuple[Rule, ...] = (
     _rule(
         "path", "mask",
         # Starts with the literal `/` (a fast scan); the lookbehind then checks the character before it.
-        r"/(?<![\w.:/~<>*\\-]/)[\w.@%+~,=<>*-]+(?:/[\w.@%+~,=<>*-]*)+",
+        r"/(?<![\w.:/~<>*\\-]/)[\w.@%+~,=<>*-]+(?:/[\w.@%+~,=<>*-]*)+(?:\?[\w.@%+~,=<>*&;-]+)?",
         PLACEHOLDER, (),
         (("Path escapes repository root: /mnt/project/EX-AI-MCP-Server/docs/a.md",
-          "Path escapes repository root: <*>"),),
+          "Path escapes repository root: <*>"),
+         ("GET /api/v1/orders?page=3&sort=id completed in 12 ms", "GET <*> completed in <*>")),
         "Any segment of a path can vary (release dirs, user dirs, file names); the words around the "
-        "path name the failure. Paths inside URLs are handled by the url rule.",
+        "path name the failure. A request target's query string is part of it (RFC 3986 s.3.4, the "
+        "request-target of RFC 9112 s.3.2: origin-form = absolute-path [ \"?\" query ]): masking the path "
+        "but keeping `?page=<*>` split one request log statement by whether a query was sent. Paths "
+        "inside URLs are handled by the url rule (it keeps the query's keys of an absolute URL).",
     ),
     _rule(
         "relative_path", "mask",

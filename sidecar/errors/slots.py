@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import re
 
+from .access_records import HTTP_METHODS as _HTTP_METHODS
 from .exception_texts import exception_prefix, exception_types
 from .masking_rules import PLACEHOLDER
 from .to_phrases import VERB_FORM as _VERB_FORM
@@ -151,7 +152,7 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
 # request's attribute, a value like the path, never what happened (`method GET is already registered` /
 # `method DELETE ...`, `expected GET; got PATCH`). The only capitals the ALL-CAPS guard lets be a positional
 # slot, and only against each other (round 12); errno names, states and codes stay apart.
-HTTP_METHODS = frozenset("GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH".split())
+HTTP_METHODS = _HTTP_METHODS
 
 # Negations and aspect adverbs (English closed-class words): they qualify the verb, so a message that
 # differs in one of them says another thing (`is not registered` / `is already registered`, `was never
