@@ -14,7 +14,11 @@ only add to the upper tail, and a few bogus future stamps (< 10%) cannot move it
 that arrives a constant time late is indistinguishable from a skewed clock and is treated as one
 (its records keep their order and spacing, only the stage boundary moves by that much).
 The delays must also bunch (median - 10th percentile within `tolerance`): a backlog of old
-records flushed at once spreads its delays over its age and is not a skew.
+records flushed at once spreads its delays over its age and is not a skew. Delays that do not bunch
+show no clock, so the offset in use stands (round 16; before, it fell to 0): a backlog bigger than
+the kept delays, or a step's first records among the old clock's, put a writer learned 600 s behind
+on "no offset", its next live records waited 30 s for an estimate and a live source read stale
+(generated scenario 19027: a step of 300 s, 4 records, a 90 s pause; tests/metrics/test_skew_step.py).
 Records replayed from history at start (start_at: beginning) are not observed: their delay is
 their age, not a clock offset.
 
@@ -149,7 +153,9 @@ class SkewEstimator:
                 mid = ordered[(len(ordered) - 1) // 2]
                 steady = mid - low <= self.tolerance  # a skewed clock: delays bunch; a backlog: they spread
                 clock = abs(low) > self.tolerance and steady and self._support(low) >= self.step_reads
-                new = low if clock else 0.0
+                # Delays that do not bunch (a backlog, or a step's first records among the old clock's)
+                # show no clock: the one in use stands until a step is taken (see "A clock that steps").
+                new = low if clock else 0.0 if steady else self._offset
                 if abs(new - self._offset) > JITTER or (new == 0.0) != (self._offset == 0.0):
                     self._offset = new
         return self._offset

@@ -249,3 +249,60 @@ async def test_a_writer_behind_near_the_lateness_bound_waits_what_is_left_of_it(
         assert all(abs(d) <= 2 for d in off.values()), (behind, off)  # before: the first 7 at -behind
     else:
         assert all(abs(placed[i] - made[i]) <= 1 for i in made), placed  # at their stamps
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("shape", ["step_then_pause", "backlog"])
+async def test_delays_that_do_not_bunch_leave_the_writer_clock_in_use(tmp_path: Path, seed: int, shape: str) -> None:
+    """Generated scenario 19027: a writer 600 s behind (learned from ~25 records after a restart) steps
+    300 s forward (NTP), writes a few records and pauses 90 s (W9 then W8). Its kept delays now held
+    two clocks; the median minus the 10th percentile spread past the tolerance, which was read as "no
+    clock" (offset 0): every record after the pause waited 30 s for an estimate and the live source was
+    called stale. A spread shows no clock, so the one in use stands until a step is taken (skew.py).
+    `backlog`: the same writer flushes a backlog bigger than its kept delays (the other spread): before,
+    also offset 0, and its live records then went minutes back to their stamps.
+    Varied by seed: the learned clock (180-900 s behind), the step (toward ours, 90 s to all of it
+    but 60), the records learned (10-40), before the pause (2-7), the pause (60-150 s)."""
+    import random
+
+    rng = random.Random(seed * 7919 + 19027)
+    behind = rng.choice([-900.0, -600.0, -300.0, -180.0])
+    step = rng.uniform(90.0, -behind - 60.0) if shape == "step_then_pause" else 0.0
+    learned, before_pause, pause = rng.randrange(10, 41), rng.randrange(2, 8), rng.uniform(60.0, 150.0)
+    clock = ManualClock(start=1_763_900_000.0)
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=3600)
+    await src.poll()
+    made: dict[int, float] = {}  # record number -> when it was written (our clock)
+
+    async def live(n: int, writer_offset: float) -> None:
+        for _ in range(n):
+            clock.advance(0.5)
+            made[len(made)] = clock.time()
+            with path.open("a") as f:
+                f.write(record(clock.time(), writer_offset, len(made) - 1))
+            clock.advance(0.5)
+            await src.poll()
+
+    await live(learned, behind)
+    assert src.status()["clock_offset"] == pytest.approx(-behind, abs=2)
+    if shape == "backlog":  # calls made 400-1000 s ago, flushed in one write: more than the live delays kept
+        with path.open("a") as f:
+            for i in range(learned + 10):
+                f.write(record(clock.time() - rng.uniform(400.0, 1000.0), behind, 10_000 + i))
+        await live(before_pause, behind)
+    else:
+        await live(before_pause, behind + step)
+    clock.advance(pause)  # the writer pauses; the sidecar's reads find nothing
+    await src.poll()
+    resumed = len(made)
+    await live(12, behind + step)
+    placed = {k: t for k, t in ((round((r["duration_ms"] - 800.0) / 0.37), t) for t, r in src.window.items())
+              if k < 10_000}
+    assert sorted(placed) == sorted(made)
+    off = {i: round(placed[i] - made[i], 1) for i in made if i >= learned}
+    assert all(abs(d) <= 2 for d in off.values()), (behind, step, off)  # before: 30 s held, then -behind - step off
+    newest_after_resume = max(placed[i] for i in range(resumed, resumed + 3))
+    assert newest_after_resume >= made[resumed + 2] - 2  # fresh within 3 records of the resume, not after 30 s
+    assert src.status()["clock_offset"] == pytest.approx(-(behind + step), abs=2)
