@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    # `kill -USR1 <pid>` writes every thread's stack to stderr (Python docs, faulthandler.register) and the
+    # process goes on: what a process that is alive but not answering is doing, without a debugger. First,
+    # before the seconds of imports and config below: a start-up stuck there can be asked too, and until
+    # this line SIGUSR1's default action (signal(7): terminate) kills the process that was asked.
+    # tests/helpers.wait_serving signals only once /proc says the handler is there (SigCgt).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     from .app import StartupError, run
     from .logsetup import setup_logging
 
@@ -110,9 +116,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     for warning in source_warnings(config):  # said once at start: "0 files" is never silent
         logging.getLogger("sidecar.check").warning(warning)
-    # `kill -USR1 <pid>` writes every thread's stack to stderr (Python docs, faulthandler.register) and the
-    # process goes on: what a process that is alive but not answering is doing, without a debugger.
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         return asyncio.run(run(config))
     except StartupError as exc:

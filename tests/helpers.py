@@ -62,12 +62,27 @@ def _cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
+def catches(pid: int, sig: signal.Signals) -> bool:
+    """Whether `pid` has a handler for `sig` now (proc(5): /proc/pid/status `SigCgt`, the hexadecimal mask of
+    the signals being caught, bit sig-1). A signal it does not catch gets its default action (signal(7)):
+    SIGUSR1's is to terminate, so asking a process for its stacks before it registered faulthandler kills it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    for line in status.splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    return False
+
+
 def wait_serving(url: str, proc: subprocess.Popen[Any], what: str, log_path: Path | None,
                  within: float = START_WITHIN, stuck_after: float = STUCK_AFTER) -> None:
     """Poll `url` until it answers 200. Fail with the process's log tail at once if it exits; if it is
     alive but used no CPU for `stuck_after` seconds (waiting on something that will not come) or
     `within` passed, first ask it for its threads' stacks (SIGUSR1: `sidecar run` registers faulthandler
-    for it) so the failure shows where it stood, including the 'start-up: still waiting' step lines."""
+    for it) so the failure shows where it stood, including the 'start-up: still waiting' step lines; only
+    once it catches SIGUSR1 (`catches`), since before that the signal kills it."""
 
     def tail() -> str:
         return log_path.read_text(errors="replace")[-4000:] if log_path and log_path.exists() else "(no log)"
@@ -96,11 +111,14 @@ def wait_serving(url: str, proc: subprocess.Popen[Any], what: str, log_path: Pat
         stuck = current is not None and now - moved > stuck_after
         if stuck or now - began > within:
             why = f"used no CPU for {now - moved:.0f} s" if stuck else f"still starting after {within:g} s"
-            if proc.poll() is None:
+            stacks = "with its threads' stacks last"
+            if proc.poll() is None and catches(proc.pid, signal.SIGUSR1):
                 proc.send_signal(signal.SIGUSR1)  # its stacks, into its log
                 time.sleep(1.0)
+            else:  # not registered yet (interpreter start, imports): the default action would kill the evidence
+                stacks = "no stacks: it had no SIGUSR1 handler yet, so it was left running"
             raise AssertionError(f"{what} did not answer {url} ({why}, {now - began:.0f} s since the wait "
-                                 f"began); its log, with its threads' stacks last:\n{tail()}")
+                                 f"began); its log, {stacks}:\n{tail()}")
         time.sleep(0.1)
 
 

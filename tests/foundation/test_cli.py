@@ -8,12 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from sidecar import __version__
-from tests.helpers import wait_serving
+from tests.helpers import catches, wait_serving
 
 SIDECAR = [sys.executable, "-m", "sidecar"]
 
@@ -57,6 +58,15 @@ def test_signal_stops_run_within_5s_with_exit_0(tmp_path, free_port, sig):
     proc = start_run(tmp_path, free_port)
     try:
         wait_healthy(free_port, proc, tmp_path)
+        # the stack dump wait_serving asks a stuck start for: registered, written, and the process goes on
+        assert catches(proc.pid, signal.SIGUSR1)
+        proc.send_signal(signal.SIGUSR1)
+        err, until = tmp_path / "sidecar.err", time.monotonic() + 30
+        while "(most recent call first)" not in err.read_text(errors="replace") and time.monotonic() < until:
+            time.sleep(0.05)
+        assert "(most recent call first)" in err.read_text(errors="replace")  # faulthandler's thread header
+        with urllib.request.urlopen(f"http://127.0.0.1:{free_port}/healthz", timeout=10) as resp:
+            assert resp.status == 200
         started = time.monotonic()
         proc.send_signal(sig)
         assert proc.wait(timeout=5) == 0
@@ -65,6 +75,27 @@ def test_signal_stops_run_within_5s_with_exit_0(tmp_path, free_port, sig):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_stuck_start_is_asked_for_its_stacks_only_once_it_can_answer(tmp_path):
+    """wait_serving's SIGUSR1 to a process that has no handler yet (interpreter start, imports) would kill it
+    (signal(7): SIGUSR1's default is terminate) and with it the evidence. `sleep` catches no signal: the wait
+    fails saying so and leaves it running. The twin (a `sidecar run` that registered faulthandler, dumped and
+    still serving) is in test_signal_stops_run_within_5s_with_exit_0."""
+    log = tmp_path / "child.err"
+    log.write_text("start-up: still waiting\n")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: every connect is refused at once
+        child = subprocess.Popen(["sleep", "120"])
+        try:
+            with pytest.raises(AssertionError, match="no stacks: it had no SIGUSR1 handler yet") as failed:
+                wait_serving(f"http://127.0.0.1:{closed.getsockname()[1]}/healthz", child, "child", log,
+                             stuck_after=0.5)
+            assert "used no CPU" in str(failed.value) and "still waiting" in str(failed.value)
+            assert child.poll() is None  # alive: its state can still be looked at
+        finally:
+            child.kill()
+            child.wait()
 
 
 def one_line_error(r: subprocess.CompletedProcess) -> str:
