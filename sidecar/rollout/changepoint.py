@@ -51,6 +51,32 @@ mSPRT's "always valid" argument, Johari et al. 2017: monitoring continuously cos
 the bound). What it buys is the look latency: an alarm waits for the check after the evidence
 (<= 5 s), not for the end of a 30 s interval (bench/changepoint_watch.py: 4-16 s off the median
 at 20 uploads/min at equal false alarms, which it raises: peaks inside a look are seen).
+
+Spending over a stage's BOUNDED horizon: measured, not adopted (round 16, the lead's plan decision
+that the false-alarm guarantee is per stage and a stage is bounded by its plan: hold + progress
+deadline, then paused). The alternative to `log_threshold`'s growth is a truncated test whose budget
+alpha is spent evenly over the stage's maximum looks N (Lan & DeMets 1983, Biometrika 70(3), with the
+uniform spending function alpha k / N): a constant log A* with N h(A*) = alpha, h the per-look hazard
+of a healthy canary at that threshold (growing as log A* + log(k / N) past N, as a paused stage still
+watches). For onsets spread uniformly over the stage that is the optimal spending (minimise the mean
+log A_k subject to sum h(A_k) = alpha with h ~ c / A: A_k constant). bench/changepoint_horizon.py
+(16 dev seeds 3001-3016, the stand-in on this module's own statistic; h fitted as log h = 0.29 - 1.40
+log A on the levels measured, extrapolated above 8.75) at 20 async/min, 1% -> 8%, onsets uniform over
+the horizon, mean of the per-seed medians:
+  horizon (looks)          growing (shipped): share / median   bounded alpha 1e-4: log A* / median
+  50 (25 min)              2.2e-4 / 307 s                      9.60 / 325 s
+  400 (the bench's 3.3 h)  5.3e-4 / 352 s                      11.08 / 389 s
+  8640 (10% stage: 48 h hold + 24 h deadline)  7.0e-4 / 475 s  13.28 / 485 s
+So a bounded horizon does not beat 300 s as a class at any stage length (even a fixed log A 9.0 is
+299 s, 7 of 16 seeds above 300 s: the information in ~10 canary uploads per look is the limit). At the
+growth's OWN share it is faster over long horizons (72 h: log A 11.89, 421 s vs 475 s), because the
+growth spends more than the goal's 1e-4 per stage: 2.2e-4 in the first 25 minutes and ~7e-4 over a
+full-length 10% stage (by the extrapolated hazard); the 1,000-stage bench meets 0 false rollbacks on
+stages with 10-minute holds only. At alpha 1e-4 the bounded test is slower at every horizon (above).
+Kept: the growing threshold - onsets in the first 25 minutes of a stage (the bench's, and a regression
+that shows once the new share of traffic arrives) are judged at log A 9.03 (~300 s); the bounded test
+at alpha 1e-4 over the 10% stage judges every onset at 13.28 (~485 s) for ~7x fewer false rollbacks
+over a full-length stage. The trade is the plan's to make (rules/rollouts.yaml `grace_looks`).
 """
 
 from __future__ import annotations
