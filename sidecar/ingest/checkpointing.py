@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -45,8 +44,10 @@ class CheckpointWriter:
     def due(self) -> bool:
         return self.clock.monotonic() >= self.next_at
 
-    def write(self, saved: dict[str, Checkpoint], current: Callable[[], list[Checkpoint]], force: bool = False) -> None:
-        """Save the open files' checkpoints (`current()`) plus the still retained ones of `saved`."""
+    def write(self, saved: dict[str, Checkpoint], current: Callable[[], list[Checkpoint]], alive: float,
+              force: bool = False) -> None:
+        """Save the open files' checkpoints (`current()`) plus the still retained ones of `saved`, and `alive`
+        for every source: a time of the kernel's clock (file mtimes) before which every file was looked at."""
         self.next_at = self.clock.monotonic() + self.interval
         if not self.dirty and not force:
             return
@@ -59,7 +60,7 @@ class CheckpointWriter:
         entries += [cp for k, cp in saved.items() if k not in live]
         try:
             # `alive` is compared with file mtimes at the next start: the kernel's clock, not ours
-            self.file.save(entries, dict.fromkeys(self.sources, time.time()))
+            self.file.save(entries, dict.fromkeys(self.sources, alive))
         except CheckpointError as exc:
             self.telemetry.checkpoint_errors.inc()
             if self.error != str(exc):

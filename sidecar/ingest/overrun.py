@@ -17,9 +17,30 @@ came and went between two looks is not on disk): said, as before.
 
 from __future__ import annotations
 
+import logging
+
 from .compressed import Unreadable, decompressed_head, head_is
 from .generations import COMPRESSED, family, siblings
 from .tracked import FileTable, Tracked
+
+log = logging.getLogger(__name__)
+SAID_EVERY = 60.0  # the overrun warning, at most this often per source (seconds)
+
+
+def say_overrun(f: Tracked, said: dict[str, float], now: float) -> None:
+    """The file was renamed AND deleted before we saw it under its next name: the writer's
+    rotation (backupCount exceeded) outran us. Ours is read through the descriptor we hold;
+    generations created and deleted between two of our looks can have been lost unread, and
+    no name is left to count them by: counted on the source (the caller counts the rotation
+    kind `overrun`) and said (a warning a minute; `said`: source -> when last said)."""
+    f.src.overruns += 1
+    f.src.last_overrun = now
+    if now >= said.get(f.src.name, -1e18) + SAID_EVERY:
+        said[f.src.name] = now
+        log.warning("ingest: rotation outran the tailer: a file was rotated away and deleted before "
+                    "it was seen under another name; generations rotated in between may have been deleted "
+                    "unread (sidecar_rotations_total{kind=\"overrun\"}; raise backupCount or maxBytes)",
+                    extra={"source": f.src.name, "path": str(f.path)})
 
 
 def newer_one_was_open(f: Tracked, table: FileTable, scan: int) -> bool:

@@ -69,7 +69,7 @@ from .discovery import base_dir, expand, matches
 from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
 from .opening import FileOpening
-from .overrun import loss_possible
+from .overrun import loss_possible, say_overrun
 from .parser import FileParser
 from .record import ErrorEvent
 from .recovery import StartupRecovery, adopt_unseen, known_idents
@@ -106,7 +106,9 @@ class FileSet(CopySearch, FileOpening):
         self.table = FileTable()
         self.saved: dict[str, Checkpoint] = {}  # checkpoints of files not open (closed or not seen yet)
         # File mtimes come from the kernel's real clock: generations written after this are "new".
-        self.started_wall = time.time() - 1.0
+        self.wall: Callable[[], float] = time.time  # that clock (tail.Ingest's `wall`)
+        self.started_wall = self.wall() - 1.0
+        self.looked_wall = self.started_wall  # when the last look (scan) began, on that clock
         self.watched_dirs: set[str] = set()  # what the directory watcher should watch (set by scan)
         self.watch_recursive = False
         self._deferred: dict[str, float] = {}  # possible copytruncate copies: first seen
@@ -159,6 +161,7 @@ class FileSet(CopySearch, FileOpening):
         """Glob every source; open new files, notice renamed/deleted ones."""
         self._unseen_families = set()
         self.scans += 1
+        self.looked_wall = self.wall()  # before the glob: a file written after this may be one this look missed
         seen: set[str] = set()
         dirs: set[str] = set()
         recursive = False
@@ -269,28 +272,13 @@ class FileSet(CopySearch, FileOpening):
             # name may be missing for a moment mid-rollover), not a delete-and-recreate.
             if ((kind == "rename" or unseen) and f.handle.fstat().st_nlink == 0
                     and loss_possible(f, self.table, self.scans)):
-                self._overrun(f)
+                self.count_rotation(f.src, "overrun")
+                say_overrun(f, self._overrun_said, self.clock.monotonic())
         self.table.rename(f, None)
         if f.draining_since is None:
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
             self.count_rotation(f.src, kind)
-
-    def _overrun(self, f: Tracked) -> None:
-        """The file was renamed AND deleted before we saw it under its next name: the writer's
-        rotation (backupCount exceeded) outran us. Ours is read through the descriptor we hold;
-        generations created and deleted between two of our looks can have been lost unread, and
-        no name is left to count them by: counted as `overrun` and said (a warning a minute)."""
-        self.count_rotation(f.src, "overrun")
-        now = self.clock.monotonic()
-        f.src.overruns += 1
-        f.src.last_overrun = now
-        if now >= self._overrun_said.get(f.src.name, -1e18) + 60.0:
-            self._overrun_said[f.src.name] = now
-            log.warning("ingest: rotation outran the tailer: a file was rotated away and deleted before "
-                        "it was seen under another name; generations rotated in between may have been deleted "
-                        "unread (sidecar_rotations_total{kind=\"overrun\"}; raise backupCount or maxBytes)",
-                        extra={"source": f.src.name, "path": str(f.path)})
 
     def look_behind(self, f: Tracked) -> None:
         """Read generations of a live file that came and went before we knew what it held.
@@ -337,6 +325,15 @@ class FileSet(CopySearch, FileOpening):
         if (st.st_dev, st.st_ino) in self.table.by_ident or st.st_mtime < self.started_wall:
             return 0
         return int(adopt_compressed(self, src, path, st, final=False) == "pending")
+
+    def looked_until(self) -> float:
+        """The sources' `alive` (kernel clock, compared with mtimes by recovery at the next start): when the last
+        look began - a generation created and rotated away after it was seen by no one (with `alive` = the stop,
+        recovery skipped it as older than that, and it was lost: a fast writer, a loaded machine) - or earlier,
+        while a compressed generation found is not read yet (queued, or not yet readable)."""
+        waiting = [job.st.st_mtime for job in self.compressed_pending.values()]
+        waiting += [shape[1] / 1e9 for shape, decided in self.compressed_seen.values() if not decided]
+        return min([self.looked_wall, *waiting])
 
     def remember_read(self, cp: Checkpoint) -> None:
         """Content read up to `cp.offset` (see `read_heads`)."""

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..clock import Clock
@@ -56,7 +57,9 @@ class Ingest:
 
     name = "ingest"
 
-    def __init__(self, config: Config, sink: EventSink, clock: Clock, telemetry: Any, store: Any = None) -> None:
+    def __init__(self, config: Config, sink: EventSink, clock: Clock, telemetry: Any, store: Any = None,
+                 wall: Callable[[], float] = time.time) -> None:
+        """`wall`: the kernel's clock, compared with file mtimes (a test moves it like the sidecar's `clock`)."""
         self.config = config
         self.sink = sink
         self.clock = clock
@@ -76,12 +79,13 @@ class Ingest:
         self._next_scan = 0.0
         self.delivery = Delivery(sink, clock, config.ingest.queue_size, self.ckpt.mark_dirty)
         self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self.ckpt.mark_dirty)
+        self.fs.wall = wall
         self._next_gauges = 0.0
         self._next_keep_up = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
-        self.fs.started_wall = time.time() - 1.0  # the kernel's clock: compared with file mtimes
+        self.fs.started_wall = self.fs.wall() - 1.0  # the kernel's clock: compared with file mtimes
         alive: dict[str, float] = {}
         try:
             self.fs.saved, alive = self.ckpt.file.load_all()
@@ -393,7 +397,7 @@ class Ingest:
 
     # -- checkpoints ----------------------------------------------------------------------------
     def _write_checkpoints(self, force: bool = False) -> None:
-        self.ckpt.write(self.saved, lambda: [self.fs.entry(f) for f in self.files], force)
+        self.ckpt.write(self.saved, lambda: [self.fs.entry(f) for f in self.files], self.fs.looked_until(), force)
 
     def _update_gauges(self) -> None:
         tailreport.update_gauges(self.telemetry, self.sources, self.files, self.clock.monotonic())

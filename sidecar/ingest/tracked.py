@@ -162,5 +162,5 @@ class SourceState:
     events: int = 0
     missing: list[str] = field(default_factory=list)  # base directories that do not exist
     errors_said: set[str] = field(default_factory=set)  # file errors already logged (once each)
-    overruns: int = 0  # rotations that outran the tailer (rotation.FileSet._overrun): records may be lost
+    overruns: int = 0  # rotations that outran the tailer (overrun.say_overrun): records may be lost
     last_overrun: float | None = None  # clock.monotonic() of the last one

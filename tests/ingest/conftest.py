@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
@@ -123,9 +124,13 @@ class Harness:
         self.sink = Recorder()
         self.telemetry = Telemetry()
         self.running: list[Ingest] = []
+        self.wall_ahead = 0.0  # seconds the tailers' kernel clock (Ingest `wall`, compared with mtimes) is ahead
+
+    def wall(self) -> float:
+        return time.time() + self.wall_ahead
 
     async def start(self, config: Config, store: Any = None) -> Ingest:
-        ing = Ingest(config, self.sink, self.clock, self.telemetry, store)
+        ing = Ingest(config, self.sink, self.clock, self.telemetry, store, wall=self.wall)
         await ing.start()
         self.running.append(ing)
         return ing
