@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 
 from .model import Diagnosis, DiagnosisInput, one_line
-from .onset_change import _at
+from .record_time import record_time
 
 CONFIDENCE = 0.45
 WINDOW = 600.0  # seconds between the capacity record and the error (both stamped)
@@ -102,7 +102,7 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     tagged = [(ln[:4096], own) for block, own in ((inp.context, False), (error, True), (inp.after, False))
               for raw in block for ln in raw.splitlines()]
     lines = [ln for ln, _ in tagged]
-    error_at = _at(inp.traceback or inp.message)
+    error_at = record_time(inp.traceback or inp.message)
     head = _OWNER.match(error[0]) if error else None
     ours = {w for w in (inp.logger, head.group("who") if head else None) if w}  # the failing record's logger, process
     found: list[tuple[str, str, str]] = []  # every capacity record in the error's window
@@ -113,7 +113,7 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         elif (h := _OWNER.match(ln)) is not None:
             owner = h.group("who")
         got = _full(ln)
-        at = _at(ln)
+        at = record_time(ln)
         if got is None or (at is not None and error_at is not None and abs((at - error_at).total_seconds()) > WINDOW):
             continue
         if got[0] == "errno" and not own and owner not in (None, _LOGGING_ERROR, *ours):

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
-from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput
+from .record_time import record_time
 from .setting_lines import CONTEXT, LINE
 from .situation import situation
 
@@ -41,7 +41,6 @@ _LOST = re.compile(r"no longer owned|LockNotOwnedError|\b(?:key|lock|session|tok
 _TTL = re.compile(r"\b(?P<k>ex|px|ttl|timeout|expire(?:s|_in)?)\s*[=:]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ms|s)?\b", re.I)
 _HELD = re.compile(r"\b(?:after|held(?: for)?|took|elapsed)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ms|s)\b")
 _KEY = re.compile(r"\b[\w-]{1,40}(?::[\w.-]{1,80}){1,4}")
-_DIALECT = TextDialect()
 _NAMED_KEY = re.compile(r"(?<![\w:])[A-Za-z][\w-]{0,39}(?::[\w.-]{1,80}){1,4}")  # conv:state:<id>, not 01:32:39
 _REDIS_FRAME = re.compile(r'File "[^"\n]*[/\\]redis[/\\]')
 _CACHE = re.compile(r"\b(?:redis|cache|lock|session|rate[ _-]?limit)", re.I)
@@ -91,7 +90,7 @@ def _own_ttl(inp: DiagnosisInput, said: str) -> tuple[str, float, float] | None:
     keys = [k for k in _KEY.findall(said[:2048]) if not k.startswith(("http", "File"))]
     if not keys:
         return None
-    error_at = _DIALECT.parse_header(inp.traceback.lstrip().split("\n", 1)[0][:LINE])
+    error_at = record_time(inp.traceback.lstrip().split("\n", 1)[0][:LINE])
     for raw in reversed(inp.context[-CONTEXT:]):
         line = raw[:LINE]
         ttl = _TTL.search(line)
@@ -101,10 +100,10 @@ def _own_ttl(inp: DiagnosisInput, said: str) -> tuple[str, float, float] | None:
         if held is not None:
             used = _seconds(held.group("n"), held.group("u"))
         else:
-            set_at = _DIALECT.parse_header(line)
-            if set_at is None or error_at is None or set_at.timestamp is None or error_at.timestamp is None:
+            set_at = record_time(line)
+            if set_at is None or error_at is None:
                 return None
-            used = (error_at.timestamp - set_at.timestamp).total_seconds()
+            used = (error_at - set_at).total_seconds()
             if not 0 < used < 3600:
                 return None
         limit = _seconds(ttl.group("n"), ttl.group("u"), ttl.group("k"))

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .model import Diagnosis, DiagnosisInput
+from .record_time import STAMP, record_time
 from .setting_lines import CONTEXT, LINE
 
 CONFIDENCE = 0.45
@@ -92,7 +93,6 @@ _NAME = re.compile(r"(?<![\w./-])([A-Za-z][\w]*(?:[_./:-][\w]+)+)(?![\w/-])")
 # the name a lock refusal gives its lock ("could not obtain advisory lock usage_compaction", "lock 'jobs:nightly'")
 _LOCK_NAME = re.compile(r"\block\s+['\"]?([A-Za-z][\w.:/-]{2,127}?)['\"]?(?=[\s,;)]|$)")
 _THING = re.compile(r"[A-Za-z][\w]*(?:[-_./:][\w]+)+|[A-Za-z]+\d[\w]*")
-_STAMP = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d(?:[.,]\d{1,6})?)")
 _HEADER = re.compile(r"^\S+ \S+ (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) (?P<logger>[\w.-]+)")
 _FIGURE = re.compile(r"\S*\d\S*")
 _COMMON = frozenset({"utf-8", "http://", "site-packages", "asyncio.tasks", "Traceback"})
@@ -124,15 +124,8 @@ def _actors(text: str) -> dict[str, str]:
 
 
 def _record(line: str) -> _Record:
-    s = _STAMP.search(line[:80])
-    at = None
-    if s is not None:
-        try:
-            at = datetime.fromisoformat(f"{s.group(1)} {s.group(2).replace(',', '.')}")
-        except ValueError:
-            at = None
     h = _HEADER.match(line)
-    return _Record(line[:LINE], _actors(line), at, None if h is None else h.group("logger"))
+    return _Record(line[:LINE], _actors(line), record_time(line), None if h is None else h.group("logger"))
 
 
 _NOUN = {"req": "request", "pid": "process", "pod": "replica", "run": "run", "job": "job", "worker": "worker",
@@ -168,13 +161,13 @@ def _names(resources: set[str], line: str) -> str | None:
 def _objects(step: str) -> set[str]:
     """The specific things a step's record names (a key, a path, a file, a day=...): when the refusal names none of
     them, two actors' steps naming the SAME one are on one resource (the equivalent of naming the refused one)."""
-    text = _STAMP.sub(" ", step)
+    text = STAMP.sub(" ", step)
     return set(_THING.findall(text)) | set(_PATH.findall(text)) | {t for t in _FIGURE.findall(text) if len(t) >= 6}
 
 
 def _step(rec: _Record) -> str:
     text = _ACTOR.sub(" ", rec.line)
-    stamp = _STAMP.search(text)
+    stamp = STAMP.search(text)
     text = text if stamp is None else text[stamp.end():]
     return " ".join(_FIGURE.sub("#", text).split())
 

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from ..ingest.formats import TextDialect
 from .model import DiagnosisInput
+from .record_time import record_time
 from .situation import situation
 
 LINE = 2048
@@ -56,12 +57,6 @@ class Later:
     tie: str  # "request" | "logger" | "remote"
 
 
-def _stamp(inp: DiagnosisInput) -> datetime | None:
-    first = inp.traceback.lstrip().split("\n", 1)[0][:LINE]
-    header = _DIALECT.parse_header(first) if first else None
-    return header.timestamp if header is not None else None
-
-
 def _remote(text: str, logger: str | None) -> str | None:
     return situation(DiagnosisInput(fingerprint="", message=text, logger=logger, traceback=text)).remote
 
@@ -77,7 +72,8 @@ def later_records(inp: DiagnosisInput) -> list[Later]:
     ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:LINE * 4])
     own_remote = situation(inp).remote
     own_hosts = _hosts("\n".join((*inp.messages(), inp.traceback[:LINE * 4], *inp.context[-3:])))
-    then = _stamp(inp)
+    first = inp.traceback.lstrip().split("\n", 1)[0][:LINE]
+    then = record_time(first) if first else None
     out: list[Later] = []
     seen = 0
     for raw in inp.after:
@@ -87,7 +83,8 @@ def later_records(inp: DiagnosisInput) -> list[Later]:
         seen += 1
         if seen > MAX_RECORDS:
             break
-        if then is not None and header.timestamp is not None and header.timestamp - then > WINDOW:
+        at = record_time(raw[:LINE])
+        if then is not None and at is not None and at - then > WINDOW:
             break
         line = raw[:LINE]
         theirs = request_id(line)
@@ -103,7 +100,7 @@ def later_records(inp: DiagnosisInput) -> list[Later]:
             tie = None
         if tie is not None:
             out.append(Later(line=line, level=header.level, logger=header.logger, message=header.message[:LINE],
-                             at=header.timestamp, tie=tie))
+                             at=at, tie=tie))
     return out
 
 

@@ -26,8 +26,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from .model import Diagnosis, DiagnosisInput
-from .preceding import _stamp
 from .protocol_causes import NO_RESPONSE
+from .record_time import record_time
 from .setting_lines import CONTEXT, LINE
 
 IDLE_MIN = timedelta(seconds=5)  # uvicorn's default timeout_keep_alive: the shortest common server idle timeout
@@ -63,13 +63,13 @@ def _hosts(text: str) -> set[str]:
 def _idle_gap(inp: DiagnosisInput, before: list[str]) -> timedelta | None:
     """How long the previous request to the same host (or, with no host in the record, the previous request line of
     an HTTP client) is older than this record."""
-    now = _stamp(inp.traceback.lstrip()[:40] or inp.message)
+    now = record_time(inp.traceback.lstrip()[:40] or inp.message)
     if now is None:
         return None
     hosts = _hosts(f"{inp.message}\n{inp.traceback[-16384:]}")
     for c in reversed(before):
         if (hosts and _hosts(c) & hosts) or (not hosts and _REQUEST.search(c)):
-            then = _stamp(c)
+            then = record_time(c)
             return None if then is None else now - then
     return None
 

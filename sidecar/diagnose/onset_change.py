@@ -26,9 +26,9 @@ DASHBOARD_THEME or LOG_LEVEL before a connect timeout is no cause of it.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from .model import Diagnosis, DiagnosisInput, one_line
+from .record_time import record_time
 
 CONFIDENCE = 0.4
 ONSET = 300.0  # seconds from the change to the first failure after it
@@ -46,7 +46,6 @@ _CHANGE = re.compile(
     r"(?P<from>\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+ changed from \S+ to \S+)|"
     r"(?P<env>\benv [A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+=\S* (?:added|changed|set)\b)|"
     r"(?P<flag>\bfeature flag [\w.-]+ (?:turned |switched )?(?:on|off|enabled|disabled)\b)")
-_STAMP = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)")
 # the words of a setting's name that govern a network path (a part of a NAME starting with one - SSLMODE, HTTPS_PROXY's
 # PROXY - bears on a connect; DASHBOARD_THEME, ALERT_CHANNEL, LOG_LEVEL do not)
 _PATH_WORDS = ("PROXY", "SSL", "TLS", "MTLS", "CERT", "CA", "HOST", "URL", "URI", "ENDPOINT", "PORT", "TIMEOUT", "DNS",
@@ -58,14 +57,6 @@ _NAME = re.compile(r"\b(?:feature flag )?(?:env )?(?P<n>[\w.-]+)")
 _GENERIC = frozenset({"src", "utils", "lib", "app", "main", "daemon", "core", "common", "infrastructure", "service",
                       "services", "middleware", "handlers", "api", "server", "client"})
 _FAILURE = re.compile(r"\b(?:WARNING|WARN|ERROR|CRITICAL|FATAL)\b|\"level\":\s*\"(?:warn|warning|error)\"", re.I)
-
-
-def _at(line: str) -> datetime | None:
-    m = _STAMP.search(line[:120])
-    try:
-        return None if m is None else datetime.fromisoformat(f"{m.group(1)} {m.group(2)}")
-    except ValueError:  # log content is attacker-controlled: a stamp of month 13 is no time
-        return None
 
 
 def _bears(m: re.Match[str], inp: DiagnosisInput, error: str) -> bool:
@@ -89,10 +80,10 @@ def onset_change_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category not in _READS or not _TRANSIENT.search(" ".join([d.summary, inp.message, inp.exception_type or ""])):
         return d
     error = inp.traceback.lstrip().split("\n", 1)[0] if inp.traceback.strip() else inp.message
-    error_at = _at(error)
+    error_at = record_time(error)
     if error_at is None:
         return d
-    records = [(ln[:2048], _at(ln)) for ln in (*inp.context, error) if ln.strip() and ln[:1] not in " \t"]
+    records = [(ln[:2048], record_time(ln)) for ln in (*inp.context, error) if ln.strip() and ln[:1] not in " \t"]
     change = None
     for i, (ln, at) in enumerate(records):
         m = _CHANGE.search(ln)

@@ -19,6 +19,7 @@ from datetime import datetime
 from ..ingest.formats import TextDialect
 from .codes import redis_reply_entry
 from .model import Diagnosis, DiagnosisInput, one_line
+from .record_time import record_time
 
 CONFIDENCE = 0.5  # two records tied by time and the script call, never confident
 WINDOW_SECONDS = 300.0
@@ -29,9 +30,10 @@ _SCRIPT = re.compile(r"\b(?:EVAL(?:SHA)?(?:_RO)?|FCALL(?:_RO)?|register_script|S
 
 def _at(line: str) -> tuple[datetime, str] | None:
     header = _DIALECT.parse_header(line[:2048])
-    if header is None or header.timestamp is None or not header.logger:
+    at = record_time(line)
+    if header is None or at is None or not header.logger:
         return None
-    return header.timestamp, header.logger
+    return at, header.logger
 
 
 def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:

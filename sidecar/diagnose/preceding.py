@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from .excerpt import excerpt_to_input
 from .model import Diagnosis, DiagnosisInput, one_line
+from .record_time import record_time
 from .situation import situation
 
 LINE = 2048
@@ -117,13 +118,8 @@ def same_file_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
 
 # the gateway's "[req:ID]" and the common key=value spellings of a request id
 _REQ = re.compile(r"\[req:(?P<id>[\w-]{4,64})\]|\b(?:request|req)[_-]?id[=:]\s*['\"]?(?P<kv>[\w-]{4,64})", re.I)
-_STAMP = re.compile(r"^(?P<d>\d{4}-\d\d-\d\d)[ T](?P<t>\d\d:\d\d:\d\d)")
 WRAPPED_WITHIN = timedelta(seconds=60)  # a wrapper reports the failure it just caught: seconds, not an hour
 
-
-def _stamp(line: str) -> datetime | None:
-    m = _STAMP.match(line)
-    return datetime.fromisoformat(f"{m.group('d')}T{m.group('t')}") if m is not None else None
 
 
 def _req_id(m: re.Match[str] | None) -> str | None:
@@ -148,7 +144,7 @@ def wrapped_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagnos
         # a one-line earlier record (preceding_cause reads those), or other records logged between it and the
         # wrapper: the error is not the one the wrapper reports (review r8: a Redis refusal an hour earlier)
         return d
-    then, now = _stamp(block[0]), _stamp(inp.traceback.lstrip()[:40] or inp.message)
+    then, now = record_time(block[0]), record_time(inp.traceback.lstrip()[:40] or inp.message)
     if then is not None and now is not None and now - then > WRAPPED_WITHIN:
         return d  # (a wrapper stamped before its error is two clocks in one excerpt, not evidence against it)
     ours, theirs = _REQ.search(inp.message), _REQ.search("\n".join(block[:1] + [c for c in lines[:start][-6:]]))

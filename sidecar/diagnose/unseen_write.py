@@ -18,10 +18,10 @@ record of that write FAILING (a WARNING/ERROR record or a failure word: the obje
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput, one_line
+from .record_time import record_time
 from .recovered import _FAILURE as FAILURE_WORDS
 
 CONFIDENCE = 0.45  # an inference from two records of one excerpt, never confident
@@ -40,11 +40,6 @@ _READ_ROUTE = re.compile(r"\b[A-Z][A-Z0-9_]*(?:READ|REPLICA)[A-Z0-9_]*(?:URL|HOS
 
 _DIALECT = TextDialect()  # the ingest stage's header grammar (every format it reads), not a regex of our own
 _FAILED = frozenset({"WARNING", "ERROR", "CRITICAL", "FATAL"})
-
-
-def _time(line: str) -> datetime | None:
-    header = _DIALECT.parse_header(line[:2048])
-    return header.timestamp if header is not None else None
 
 
 def _failed_level(line: str) -> bool:
@@ -68,11 +63,11 @@ def unseen_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category != "storage" or not _MISS.search(inp.message):
         return d
     oid = _object_id(inp.message)
-    when = _time(inp.traceback)
+    when = record_time(inp.traceback)
     if oid is None or when is None:
         return d
     found = next(((line, t) for line in reversed(inp.context)
-                  if oid in line and _wrote(line.replace(oid, "")) and (t := _time(line)) is not None
+                  if oid in line and _wrote(line.replace(oid, "")) and (t := record_time(line)) is not None
                   and 0 <= (when - t).total_seconds() <= FRESH_SECONDS), None)
     if found is None:
         return d
