@@ -14,6 +14,9 @@ cases' words here). The classes, strongest first (`_score`, the weights next to 
    distinctive by its shape (it carries a digit, `_`, `.`, `-`, an inner capital, or is an UPPER_CASE name: a plain
    lower-case word recurs in unrelated records) and by its rarity in the excerpt (its weight divides by the number of
    records naming it: a token every record carries - the service's name - ties nothing).
+   The error's SUBJECT ties too, though its shape is plain (subjects.py): the word its exception's message format puts
+   in a slot (KeyError's key, a column, a host), the names its traceback's statements use, and the one remote it
+   concerns when another component's record names that remote.
 2. ANOTHER PROGRAM: a record only a system grammar reads (syslog/journald/klog/postgres server lines:
    ingest/sysheaders.py) - the kernel, the clock daemon, cron, the orchestrator - the layer under the process.
 3. A CHANGE: a record announcing a deploy, upgrade, migration, restore, rollback, maintenance, failover, restart or
@@ -49,6 +52,7 @@ from .own_record import own_record_clause
 from .setting_lines import SETTING_NAME
 from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
 from .situation import Situation, remotes_named
+from .subjects import another_witness, error_subjects, named, statements
 from .value_denials import without_denials
 
 MAX_FACTS = 3
@@ -259,7 +263,13 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     if not records:
         return []
     own_words = _said(inp)
-    ours = _error_tokens(inp, own_words)
+    own_remotes = _own_remotes(inp, sit, own_words)
+    # what the error names as its subject links a record naming it too, a plain word or a remote (subjects.py)
+    subjects = error_subjects(inp, own_remotes)
+    for rec in records:
+        witnessed = remotes_named(rec.message, rec.source) if another_witness(rec.source, inp.logger) else set()
+        rec.tokens = rec.tokens | named(rec.message, witnessed, subjects)
+    ours = _error_tokens(inp, own_words) | subjects | _tokens(" ".join(statements(inp.traceback)))
     own_request = request_id("\n".join([*inp.messages(), inp.traceback[:LINE * 2]]))
     own_shape = {_shape(m) for m in inp.messages()}
     df: dict[str, int] = {}
@@ -269,7 +279,6 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
     said = " ".join(inp.messages()).lower() if category == "config" else ""
     kept: list[tuple[float, _Record, str, frozenset[str]]] = []
     seen: set[str] = set()
-    own_remotes: set[str] | None = None
     for rec in records:  # the score first (cheap); the tests that read the record again only for the records it keeps
         shared = rec.tokens & ours
         score = _score(rec, sum(W_LINK / df[t] for t in shared), inp)
@@ -286,8 +295,6 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
         text = rec.message
         if SETTING_NAME.search(text) and category != "config":
             continue  # a named setting reads as the cause: only where the rules decided a setting is (docstring)
-        if own_remotes is None:
-            own_remotes = _own_remotes(inp, sit, own_words)
         if SETTING.search(text):
             cut = _own_settings(text, own_remotes)
             if cut is None:

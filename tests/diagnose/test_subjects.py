@@ -1,0 +1,142 @@
+"""What an error names as its subject (diagnose/subjects.py) ties the record that names it too, and that record is
+quoted: the value in the slot of a real library's message format (CPython, httpx, PostgreSQL), the callee of the
+statement that raised, the one remote it concerns witnessed by another component. Generated: each seed draws the
+word, the loggers, the wording, the position and the shape; the twins (a word in no slot, another word, the error's
+own component, another remote) must not be quoted."""
+
+from __future__ import annotations
+
+import importlib
+import random
+import traceback
+import types
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sidecar.diagnose.excerpt import excerpt_to_input
+from sidecar.diagnose.subjects import slot_values
+from tests.diagnose.logged import RULES
+from tests.diagnose.test_deciding_facts import _excerpt
+
+WORDS = ("messages", "tenant", "region", "owner", "channel", "quota", "ledger", "profile", "segment", "locale")
+OTHERS = ("src.workers.cleanup", "ops.netcheck", "utils.observability", "app.audit")
+
+
+def _raised(call: Any) -> BaseException:
+    try:
+        call()
+    except Exception as e:  # noqa: BLE001 - the raised exception is what the test reads
+        return e
+    raise AssertionError("nothing raised")
+
+
+def _no_kwargs() -> None:
+    return None
+
+
+def _cpython(word: str, tmp: Path) -> list[tuple[BaseException, str]]:
+    """Real exceptions whose message format puts `word` (or a path holding it) in its slot."""
+    missing = tmp / word / "state.json"
+    return [
+        (_raised(lambda: {}[word]), word),
+        (_raised(lambda: getattr(types.SimpleNamespace(), word)), word),
+        (_raised(lambda: eval(word, {})), word),  # noqa: S307 - a NameError of a generated name
+        (_raised(lambda: _no_kwargs(**{word: 1})), word),
+        (_raised(lambda: importlib.import_module(f"no_such_{word}")), f"no_such_{word}"),
+        (_raised(lambda: open(missing)), str(missing).lower()),  # noqa: SIM115 - the open fails
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_slot_of_a_raised_exceptions_own_format_is_read(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    word = rng.choice(WORDS) + rng.choice(["", "s", "_v2"])
+    for exc, value in _cpython(word, tmp_path):
+        assert value in slot_values(f"{type(exc).__name__}: {exc}"), (type(exc).__name__, str(exc))
+    host = f"{rng.choice(['files', 'billing', 'auth'])}-{rng.randint(1, 99)}.{rng.choice(['internal', 'example.net'])}"
+    reply = httpx.Response(rng.choice([404, 409, 503]), request=httpx.Request("GET", f"https://{host}/v1/{word}"))
+    assert host in slot_values(str(_raised(reply.raise_for_status)))
+    # the twin: a quoted VALUE in no name's slot (int()'s literal, json's document) is data, no subject
+    assert slot_values(str(_raised(lambda: int(f"'{word}'")))) == []
+
+
+def test_postgresqls_quoted_identifier_is_read(pg_dsn: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        for seed in (1, 2, 3):
+            rng = random.Random(seed)
+            col, table = rng.choice(WORDS), f"{rng.choice(WORDS)}_{rng.randint(1, 9)}"
+            assert table in slot_values(str(_raised(lambda t=table: conn.execute(f"SELECT 1 FROM {t}"))))
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (id int)")
+            assert col in slot_values(str(_raised(lambda c=col, t=table: conn.execute(f"SELECT {c} FROM {t}"))))
+
+
+def _keyed_case(seed: int, twin: bool) -> tuple[list[dict[str, Any]], str, str]:
+    """A KeyError of a plain word and, after it, another component's record naming that word (the twin: another
+    word); returns (records, the record's words, shape)."""
+    rng = random.Random(f"{seed}-key")
+    word, other_word = rng.sample(WORDS, 2)
+    exc = _raised(lambda: {"id": 1}[word])
+    own, other = rng.choice(["src.daemon.resume", "tools.import_rows", "app.sessions"]), rng.choice(OTHERS)
+    error = {"level": "ERROR", "logger": own, "message": rng.choice(["resume failed", "import step failed"]),
+             "exc": "".join(traceback.format_exception(exc)).rstrip()}
+    said = (f"{rng.choice(['cache evicted', 'schema dropped', 'export left out'])} "
+            f"{other_word if twin else word} {rng.choice(['at the last sweep', 'in the nightly export', 'for tenant t-' + str(rng.randint(1, 99))])}")
+    fact = {"level": "INFO", "logger": other, "message": said}
+    fillers = [{"level": "INFO", "logger": rng.choice(OTHERS), "message": f"scheduler tick {rng.randint(2, 99)} done"}
+               for _ in range(rng.randint(1, 3))]
+    records = [*fillers, error, fact] if rng.random() < 0.5 else [*fillers, fact, error]
+    for t, r in enumerate(records):
+        r["t"] = t
+    return records, said, rng.choice(["text", "json", "docker"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("twin", [False, True])
+def test_a_record_naming_the_errors_key_is_quoted(seed: int, twin: bool) -> None:
+    records, said, shape = _keyed_case(seed, twin)
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, shape)))
+    assert (said in d.root_cause) is not twin, (shape, d.root_cause)
+    plain = RULES.diagnose(excerpt_to_input(_excerpt(_keyed_case(seed, not twin)[0], shape)))
+    assert (plain.category, plain.rule) == (d.category, d.rule)  # the quote never moves the verdict
+
+
+REMOTES = (("glm", "open.bigmodel.cn", "glm chat failed"), ("kimi", "api.moonshot.ai", "kimi chat failed"),
+           ("supabase", "qwertyuiopasdfgh.supabase.co", "select messages failed"))
+
+
+def _remote_case(seed: int, twin: str) -> tuple[list[dict[str, Any]], str, str]:
+    """An error of one remote and another component's record about that remote's host (twins: the record comes
+    from the error's own component, or names another remote's host)."""
+    rng = random.Random(f"{seed}-remote")
+    (name, host, failed), (_, elsewhere, _) = rng.sample(REMOTES, 2)
+    own = f"src.providers.{name}"
+    other = f"src.providers.{name}_pool" if twin == "own_component" else rng.choice(OTHERS)
+    target = elsewhere if twin == "another_remote" else host
+    said = rng.choice([f"mtr {target} from node-{rng.randint(1, 9)}: hop {rng.randint(3, 12)} loss {rng.randint(5, 30)}%",
+                       f"status mail: {target} degraded since {rng.randint(10, 23)}:{rng.randint(10, 59)}"])
+    error = {"level": "ERROR", "logger": own, "message": f"[req:{rng.getrandbits(24):06x}] {failed}: "
+                                                        f"{rng.choice(['The read operation timed out', 'Server disconnected'])}"}
+    fact = {"level": "INFO", "logger": other, "message": said}
+    records = [error, fact] if rng.random() < 0.6 else [fact, error]
+    for t, r in enumerate(records):
+        r["t"] = t
+    return records, said, rng.choice(["text", "json"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("twin", ["", "own_component", "another_remote"])
+def test_another_components_record_of_the_errors_remote_is_quoted(seed: int, twin: str) -> None:
+    records, said, shape = _remote_case(seed, twin)
+    d = RULES.diagnose(excerpt_to_input(_excerpt(records, shape)))
+    assert (said in d.root_cause) is (twin == ""), (shape, d.root_cause)
+
+
+def test_every_seed_draws_other_words_and_shapes() -> None:
+    drawn = {(_keyed_case(s, False)[1], _keyed_case(s, False)[2], _remote_case(s, "")[1]) for s in range(1, 7)}
+    assert len({k for k, _, _ in drawn}) >= 5 and len({r for _, _, r in drawn}) >= 5
+    assert len({sh for _, sh, _ in drawn}) >= 2
