@@ -30,7 +30,7 @@ from .dedupe import failed
 from .follow import LineFollower
 from .placing import RESTART_REACH, RecordPlacer
 from .recordline import after_torn_write, compact_record
-from .writerclocks import FUTURE_SLACK, parse_timestamp, replay_clock, writer_key
+from .writerclocks import FUTURE_SLACK, parse_timestamp, replay_clock, tail_stamps, writer_key
 
 __all__ = ["FUTURE_SLACK", "YIELD_EVERY", "JsonlSource", "after_torn_write", "compact_record", "parse_timestamp"]
 
@@ -50,6 +50,7 @@ class JsonlSource(RecordPlacer):
         super().__init__(config, clock, telemetry, retention, clock_file, journal_file)
         self.follower = LineFollower(config)
         self._first_poll = True
+        self._replay_tails: dict[str, list[float]] = {}  # path -> stamps ending its last replay read (writerclocks.tail_stamps)
         self.lines = 0
         self._polls = 0
         self.missing: dict[str, float] = {}  # path -> since when it is gone (a vanished file is news)
@@ -108,7 +109,10 @@ class JsonlSource(RecordPlacer):
                 # writer's last record (the write that set the mtime) is read from the file's end.
                 last = read.lines[start:end] if not read.more else await asyncio.to_thread(self.follower.tail, path)
                 ahead, steps = replay_clock(last, read.lines[start:end], mtime, read.more, self.config,
-                                            self.clocks.of(path).tolerance, self.clockfile, writer_key(path))
+                                            self.clocks.of(path).tolerance, self.clockfile, writer_key(path),
+                                            self._replay_tails.get(path, ()))
+                if read.more:  # cut by the budget: the next read's steps see where these stamps were
+                    self._replay_tails[path] = tail_stamps(read.lines[start:end], self.config)
                 if steps is not None:
                     spans[path] = [(start + i, offset) for i, offset in steps]
                 if ahead:
@@ -142,6 +146,8 @@ class JsonlSource(RecordPlacer):
         self._live = True
         self._release()
         self._replaying = self._replaying and read.more
+        if not self._replaying:
+            self._replay_tails.clear()
         if not self._replaying:
             self.clockfile.update(self.clocks.offsets(), self.clock.time(), self._stamps)
         self.journal.flush(self.clock.time())

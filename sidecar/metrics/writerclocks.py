@@ -125,8 +125,15 @@ def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: f
     return known
 
 
+def tail_stamps(lines: list[bytes], config: JsonlStream, tail: int = 64) -> list[float]:
+    """The stamps of the request records among the last `tail` lines, in file order: what a replay read
+    the budget cut leaves step_offsets of the next one (see `before` there)."""
+    return [s for line in lines[-tail:] if (s := last_stamp([line], config, 1)) is not None]
+
+
 def replay_clock(last: list[bytes], lines: list[bytes], mtime: float | None, more: bool, config: JsonlStream,
-                 tolerance: float, clockfile: ClockFile, key: str) -> tuple[float, list[tuple[int, float]] | None]:
+                 tolerance: float, clockfile: ClockFile, key: str,
+                 before: Sequence[float] = ()) -> tuple[float, list[tuple[int, float]] | None]:
     """The clock of one replayed file: (offset of the writer's last records, per-span offsets of
     `lines` by step_offsets, or None when the last records' clock is not known). `last`: the file's
     last lines (the write that set `mtime`); `more`: the replay has not reached the file's end yet
@@ -146,14 +153,14 @@ def replay_clock(last: list[bytes], lines: list[bytes], mtime: float | None, mor
         return ahead, None
     # The last records' clock is known (saved, or the mtime says it): older history may predate a
     # step of the writer's clock; each span between steps is placed on its own (dev seeds 6002, 5072).
-    return ahead, step_offsets(lines, config, tolerance, ahead, clockfile.candidates(key))
+    return ahead, step_offsets(lines, config, tolerance, ahead, clockfile.candidates(key), before)
 
 
 MAX_STEPS = 8  # clock steps looked for in a replayed read, from its end (bounds the work on hostile stamps)
 
 
 def step_offsets(lines: list[bytes], config: JsonlStream, tolerance: float, last: float,
-                 seen: Sequence[float] = ()) -> list[tuple[int, float]]:
+                 seen: Sequence[float] = (), before: Sequence[float] = ()) -> list[tuple[int, float]]:
     """The writer's clock offset for each span of replayed `lines`, as [(first line index, offset)] in
     file order, given `last`, the offset of the writer's last records (saved live, or from the mtime).
 
@@ -167,11 +174,16 @@ def step_offsets(lines: list[bytes], config: JsonlStream, tolerance: float, last
     up at once from where they drop back to: records stamped far ahead by a bad clock read). A step FORWARD is invisible here: it reads exactly
     like a pause. A step is measured to within the gap between two records: the offset the writer
     was `seen` with live (metrics/clockfile.py: the exact floats the live read used) nearest to the
-    estimate, within `tolerance`, is taken instead. At most MAX_STEPS steps from the end (4 x MAX_STEPS drops looked at, one forward scan each): O(lines)."""
-    stamps = [(i, s) for i, line in enumerate(lines) if (s := last_stamp([line], config, 1)) is not None]
+    estimate, within `tolerance`, is taken instead. At most MAX_STEPS steps from the end (4 x MAX_STEPS drops looked at, one forward scan each): O(lines).
+    `before`: the stamps the writer's file showed at the end of the previous replay read, when the read
+    budget (follow.READ_BUDGET) cut the replay: context only (no span starts there), so a read that
+    STARTS inside a spike of far-ahead stamps sees where they jumped up from (round 10 left it: their
+    drop back was taken as a clock step and the spike placed at its successor's time)."""
+    stamps = [(i - len(before), s) for i, s in enumerate(before)]
+    stamps += [(i, s) for i, line in enumerate(lines) if (s := last_stamp([line], config, 1)) is not None]
     steps: list[tuple[int, float]] = []  # (line index where the new clock starts, drop)
     k, looked = len(stamps) - 1, 0
-    while k > 0 and looked < 4 * MAX_STEPS and len(steps) < MAX_STEPS:
+    while k > 0 and stamps[k][0] >= 0 and looked < 4 * MAX_STEPS and len(steps) < MAX_STEPS:
         drop = stamps[k - 1][1] - stamps[k][1]
         if drop > tolerance:
             looked += 1

@@ -8,7 +8,9 @@ NEXT read. jsonl.poll dropped the waiting run after each source of each read, so
 unplaced (`future_in_history`) where the same run one read earlier or later was placed. Varied per
 seed: the run's length (1..MAX_RUN), where the budget cuts it, the kinds of its records, the writer's
 clock (right, ahead, behind), the record size (the request id's length, as the gateway's vary).
-The records after the cut are untimed (a read starting with far-ahead stamps is step_offsets' case).
+The records after the cut are untimed, or (even seeds, round 16) stamped far ahead: the next read then
+STARTS with far-ahead stamps, and writerclocks.step_offsets must see that the stamps had jumped up in
+the read before (a spike, not a clock that stepped back).
 Asserted: every odd record is in the window at its predecessor's replayed time, nothing unplaced, and
 the read really was cut inside the run (the first poll read the records before the cut only).
 Near-miss twin that must NOT change: a run longer than MAX_RUN cut the same way stays out. A spike the
@@ -42,9 +44,11 @@ def line(n: int, stamp: float | None, pad: int) -> bytes:
 
 
 def build(path: Path, rng: random.Random, run: int, cut: int, offset: float, t_end: float, after: int,
-          ahead: bool = True) -> list[int]:
+          ahead: bool = True, stamped_after_cut: bool = False) -> list[int]:
     """A file past READ_BUDGET whose `run` odd records straddle the budget (`cut` of them before it),
-    then `after` stamped records; the writer stamps `offset` s off our clock. Returns the odd ones."""
+    then `after` stamped records; the writer stamps `offset` s off our clock. Returns the odd ones.
+    `stamped_after_cut`: the odd records after the cut are stamped far ahead too (the next read STARTS
+    with far-ahead stamps), else untimed."""
     pad = rng.randrange(1500, 3000)
     size = len(line(99_999, T0 + 0.123456, pad))  # the longest a record of this pad gets
     n_before = (READ_BUDGET - (run + 2) * (size + 64)) // size  # room left for the filler and the run
@@ -58,9 +62,11 @@ def build(path: Path, rng: random.Random, run: int, cut: int, offset: float, t_e
     odd = []
     odd_lines = []
     for i in range(run):
-        # Before the cut: untimed or stamped far ahead. After it untimed only: a read that STARTS with
-        # far-ahead stamps is judged by writerclocks.step_offsets (a clock step back), not here (left).
-        spike = rng.choice([None, rng.uniform(600, 6 * 3600)]) if i < cut and ahead else None
+        # Before the cut: untimed or stamped far ahead. After it: untimed, or (stamped_after_cut) far
+        # ahead, where the next read starts with them (writerclocks.step_offsets must not take the
+        # drop back from them as a clock step: round 16).
+        spike = (rng.choice([None, rng.uniform(600, 6 * 3600)]) if i < cut and ahead
+                 else rng.uniform(600, 6 * 3600) if i >= cut and stamped_after_cut else None)
         odd_lines.append(line(n + 1 + len(odd), None if spike is None else t + offset + spike, pad))
         odd.append(n + 1 + len(odd))
     before = sum(len(x) for x in odd_lines[:cut])
@@ -81,14 +87,14 @@ def build(path: Path, rng: random.Random, run: int, cut: int, offset: float, t_e
     return odd
 
 
-async def replay(tmp_path: Path, seed: int, run: int, after: int,
-                 ahead: bool = True) -> tuple[dict[int, float], list[int], int, int]:
+async def replay(tmp_path: Path, seed: int, run: int, after: int, ahead: bool = True,
+                 stamped_after_cut: bool = False) -> tuple[dict[int, float], list[int], int, int]:
     rng = random.Random(seed)
     clock = ManualClock(start=T0)
     offset = rng.choice([0.0, 1.0, -1.0]) * rng.choice([45.0, 120.0, 600.0])
     cut = rng.randrange(1, run)
     path = tmp_path / "metrics.jsonl"
-    odd = build(path, rng, run, cut, offset, clock.time(), after, ahead)
+    odd = build(path, rng, run, cut, offset, clock.time(), after, ahead, stamped_after_cut)
     src = source(path, clock, None, "beginning")
     await src.poll()
     first = src.lines
@@ -103,8 +109,12 @@ async def replay(tmp_path: Path, seed: int, run: int, after: int,
 
 @pytest.mark.parametrize("seed", range(1, 9))
 async def test_a_spike_cut_by_the_read_budget_is_placed_after_its_predecessor(tmp_path: Path, seed: int) -> None:
+    """Even seeds: the records after the cut are stamped far ahead (round 16: the replay's last read
+    started with them, step_offsets took their drop back to the writer's clock as a clock step and put
+    them at their successor's time, one record gap late)."""
     run = random.Random(seed * 7919).randrange(2, MAX_RUN + 1)
-    got, odd, in_first, unplaced = await replay(tmp_path, seed, run, after=random.Random(seed).randrange(1, 30))
+    got, odd, in_first, unplaced = await replay(tmp_path, seed, run, after=random.Random(seed).randrange(1, 30),
+                                                stamped_after_cut=seed % 2 == 0)
     assert 0 < in_first < len(odd), (seed, in_first, len(odd))  # the run really was cut
     assert unplaced == 0 and all(k in got for k in odd), (seed, unplaced, [k for k in odd if k not in got])
     predecessor = odd[0] - 1
