@@ -7,6 +7,7 @@ StdErrLog, log4j2) go to `grouping.ours` (masking + a fresh online learner, what
 prints) and Drain3 in the same run. `--misses` lists the call sites split or merged.
 
     PYTHONPATH=TREE .venv/bin/python bench/grouping_dev_java.py [--seeds 1,2,3] [--lines 2000] [--misses]
+        [--program DevLogs|DevLogs2]
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ sys.path.insert(0, str(HERE))
 
 from grouping import drain3, grouping_accuracy, ours  # noqa: E402
 
-SOURCE = HERE / "dev_java" / "DevLogs.java"
+SOURCES = sorted((HERE / "dev_java").glob("*.java"))
+PROGRAMS = ("DevLogs", "DevLogs2")  # DevLogs2: client libraries' call sites (round 16), shares DevLogs' helpers
 
 
-def corpus(classes: Path, seed: int, lines: int) -> tuple[list[str], list[str], list[str]]:
-    """(labels, whole lines, messages) of one seed's run of the Java program."""
-    out = subprocess.run(["java", "-cp", str(classes), "DevLogs", str(seed), str(lines)], capture_output=True,
+def corpus(classes: Path, seed: int, lines: int, program: str = "DevLogs") -> tuple[list[str], list[str], list[str]]:
+    """(labels, whole lines, messages) of one seed's run of one Java program."""
+    out = subprocess.run(["java", "-cp", str(classes), program, str(seed), str(lines)], capture_output=True,
                          text=True, check=True).stdout
     rows = [r.split("\t") for r in out.splitlines()]
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
@@ -55,13 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--lines", type=int, default=2000)
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--program", choices=PROGRAMS, default="DevLogs")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["javac", "-d", tmp, str(SOURCE)], check=True)
+        subprocess.run(["javac", "-d", tmp, *map(str, SOURCES)], check=True)
         rows = []
-        print(f"{'seed':>5} {'msg ours':>9} {'drain3':>7} {'line ours':>10} {'drain3':>7}")
+        print(f"{args.program}\n{'seed':>5} {'msg ours':>9} {'drain3':>7} {'line ours':>10} {'drain3':>7}")
         for seed in (int(s) for s in args.seeds.split(",")):
-            truth, whole, msgs = corpus(Path(tmp), seed, args.lines)
+            truth, whole, msgs = corpus(Path(tmp), seed, args.lines, args.program)
             pm, pl = ours(msgs), ours(whole)
             row = (grouping_accuracy(truth, pm), grouping_accuracy(truth, drain3(msgs)),
                    grouping_accuracy(truth, pl), grouping_accuracy(truth, drain3(whole)))

@@ -17,6 +17,7 @@ import re
 
 from .access_records import is_request_record, is_status_keep
 from .masking_rules import BY_NAME, ERROR_TOKEN, MAX_CHARS
+from .throwable_tails import throwable_span
 from .token_forms import variable_like
 
 __all__ = ["keep_spans", "may_keep", "error_codes", "keyed_start", "keyed_matches"]
@@ -95,12 +96,13 @@ def keyed_matches(text: str, low: str) -> list[re.Match[str]]:
             pos = key + 1
 
 
-def keep_spans(text: str, records: bool = True) -> list[tuple[int, int, str]]:
+def keep_spans(text: str, call_site: bool = True) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, replacement) spans that the mask rules must not touch.
 
-    With `records`, a request record's HTTP statuses are no spans (`access_records.py`: a line every
-    request writes holds its status as a field); `error_codes` (a traceback's identity, pinned by
-    FINGERPRINT_VERSION v2) reads every status."""
+    With `call_site`, what a call site filled in as a value holds no span: a request record's HTTP
+    statuses (`access_records.py`: a line every request writes holds its status as a field) and
+    anything inside a JVM Throwable the statement printed (`throwable_tails.py`). `error_codes` (a
+    traceback's identity, pinned by FINGERPRINT_VERSION v2) reads every span."""
     found: list[re.Match[str]] = []
     if "://" in text:
         found.extend(_URL.finditer(text))
@@ -117,9 +119,13 @@ def keep_spans(text: str, records: bool = True) -> list[tuple[int, int, str]]:
         found.extend(_WS_CLOSE.finditer(text))
     if ("'" in text or '"' in text) and any(k in text for k in _FAILURE_TRIGGERS):
         found.extend(m for m in _FAILURE.finditer(text) if _failure_name(m))
-    if records and found and is_request_record(text):
-        found = [m for m in found if not ((m.re is _HTTP or m.re is _KEYED)
-                                          and is_status_keep(m.group(), m.re is _HTTP))]
+    if call_site and found:
+        if is_request_record(text):
+            found = [m for m in found if not ((m.re is _HTTP or m.re is _KEYED)
+                                              and is_status_keep(m.group(), m.re is _HTTP))]
+        thrown = throwable_span(text)
+        if thrown is not None:
+            found = [m for m in found if not thrown[0] <= m.start() < thrown[1]]
     if not found:
         return []
     found.sort(key=lambda m: (m.start(), -m.end()))
@@ -156,7 +162,7 @@ def error_codes(message: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     # Verbatim keeps, not URLs; not the failure names either: a traceback's identity takes those
     # through `fingerprint.failure_names` (pinned v2 ids must not change).
-    spans = [(s, e) for s, e, rep in keep_spans(text, records=False) if text[s:e] == rep and not _FAILURE.fullmatch(rep)]
+    spans = [(s, e) for s, e, rep in keep_spans(text, call_site=False) if text[s:e] == rep and not _FAILURE.fullmatch(rep)]
     for s, e in spans:
         found.append((s, " ".join(text[s:e].split()).strip("'\" ")))
     for m in _ERROR_TOKEN_SCAN.finditer(text):

@@ -47,6 +47,7 @@ from .masking_rules import (
     USER_TAIL,
     Rule,
 )
+from .throwable_tails import mask_throwable_tail
 
 __all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
            "MASK_RULES", "clear_cache"]
@@ -140,6 +141,7 @@ _HOST_PORT_HINT = re.compile(r">\*<:(?:[\w-]+\.|tsohlacol)")
 
 
 def _after_numbers(t: str) -> str:
+    t = mask_throwable_tail(t)  # a JVM Throwable printed into the text: one value (throwable_tails.py)
     if "<*>" in t:
         t = _GLUED_PREFIX_REVERSED.sub(">*<", t[::-1])[::-1]
     if "'" in t or '"' in t:
