@@ -24,8 +24,9 @@ or the kernel's own report, in its closed grammar, that one of ours is full. Wha
 
 Read where no reading answered (the catch-all's unknown), and - for the host's own tables and CPU quota, which make
 connects and pings fail on the way out - over a network, storage or provider timeout's reading. Twins that must NOT change:
-the same full resource with a record of a SETTING changed before it (a deploy adding OPENAI_LOG=debug, a values diff
-raising a request to 512Gi): that setting is what the engineer changes (config), so the answer stands; a throttle
+the same full resource with a record of a SETTING changed before it, within WINDOW (a deploy adding OPENAI_LOG=debug,
+a values diff raising a request to 512Gi): that setting is what the engineer changes (config), so the answer stands
+(one changed after the error or in another episode is no twin); a throttle
 report with few periods throttled; a capacity record in another episode (more than WINDOW away from the error).
 0.45: one record of the platform beside a symptom, never confident.
 """
@@ -33,6 +34,7 @@ report with few periods throttled; a capacity record in another episode (more th
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import record_time
@@ -94,6 +96,12 @@ def _full(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _near(line: str, error_at: datetime | None) -> bool:
+    """`line` is of the error's episode: within WINDOW of it, or a time on one side or the other is not known."""
+    at = record_time(line)
+    return at is None or error_at is None or abs((at - error_at).total_seconds()) <= WINDOW
+
+
 def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or capacity when a record reports our resource at its size beside the symptom (module docstring)."""
     if d.category not in ("unknown", "network", "storage", "provider"):
@@ -113,8 +121,7 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         elif (h := _OWNER.match(ln)) is not None:
             owner = h.group("who")
         got = _full(ln)
-        at = record_time(ln)
-        if got is None or (at is not None and error_at is not None and abs((at - error_at).total_seconds()) > WINDOW):
+        if got is None or not _near(ln, error_at):
             continue
         if got[0] == "errno" and not own and owner not in (None, _LOGGING_ERROR, *ours):
             continue  # another program's volume or descriptor table (a backup job's, a CI runner's): not ours
@@ -130,8 +137,13 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     records = list(dict.fromkeys(one_line(r, 300) for _, _, r in found))[:3]
     whats = "; ".join(dict.fromkeys(w for _, w, _ in found))
-    change = next((ln for ln in lines if (_CHANGED.search(ln) and _SETTING.search(ln)) or _DIFF.match(ln)), None)
-    if change is not None:  # a setting changed before the fill decides (the config twin): another reading's
+    # the config twin: a setting changed BEFORE the error (the records up to and including its own), in the same
+    # episode as the capacity records (WINDOW); one changed after it (the fix being rolled out) or an hour before
+    # (another episode) does not decide this one (re-read r15: the whole excerpt was read, after and far before)
+    before = lines[:len(lines) - sum(len(raw.splitlines()) for raw in inp.after)]
+    change = next((ln for ln in before if ((_CHANGED.search(ln) and _SETTING.search(ln)) or _DIFF.match(ln))
+                   and _near(ln, error_at)), None)
+    if change is not None:  # a setting changed before the fill decides: another reading's (config)
         return d
     return d.model_copy(update={
         "category": "capacity", "confidence": CONFIDENCE, "rule": f"{d.rule}+at-its-size",

@@ -82,11 +82,17 @@ def test_a_platform_record_of_our_resource_at_its_size_is_capacity(seed: int) ->
     cases = [[_full_record(rng, rng.choice(["scheduler", "autoscaler", "quota", "eviction"])), _queue_wait(rng)],
              [_full_record(rng, rng.choice(["cpu", "table"])), _timeout(rng)],
              [f"{STAMP} INFO utils.observability: df /var/log/gateway: 5.0G used of 5.0G", _log_write_failed(rng)]]
+    # a setting changed AFTER the error (the fix rolling out) or an hour before it (another episode) is not the twin
+    setting = rng.choice(["env OPENAI_LOG=debug added", "raised GATEWAY_MAX_WORKERS=16", "memory: 8 Gi changed"])
+    later = f"2026-12-06 19:1{rng.randint(3, 9)}:0{rng.randint(0, 9)} INFO src.daemon.main: deploy 4b2e91d: {setting}"
+    earlier = f"2026-12-06 1{rng.choice([5, 6, 7])}:{rng.randint(10, 59)}:07 INFO src.daemon.main: deploy 4b2e91d: {setting}"
+    cases += [[_full_record(rng, rng.choice(["scheduler", "quota"])), _queue_wait(rng), later],
+              [earlier, _full_record(rng, rng.choice(["cpu", "table"])), _timeout(rng)]]
     for lines in cases:
         d = diagnose("\n".join(lines))
         assert d.category == "capacity" and d.confidence < 0.6, (lines, d.rule, d.summary)
     changed = rng.choice([f"{STAMP} INFO src.daemon.main: deploy 9a1c07e: env OPENAI_LOG=debug added",
-                          "+    memory: 512Gi"])
+                          "+    memory: 512Gi", f"2026-12-06 19:0{rng.randint(3, 9)}:41 INFO src.daemon.main: {setting}"])
     mild = f"{STAMP} INFO utils.observability: cgroup cpu.stat nr_periods=600 nr_throttled={rng.randint(0, 100)}"
     far = _full_record(rng, "table").replace("19:12:2", "18:12:2").replace("Dec  6", "2026-12-06")
     twins = [[changed, _full_record(rng, "scheduler"), _queue_wait(rng)],  # the setting changed decides
