@@ -78,6 +78,11 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= max(0.5, 0.01 * b)
 
 
+# public: shorter_limit.py reads durations with the same units and the same tolerance
+seconds_of = _seconds
+same_duration = _same
+
+
 def _stalled(texts: list[str], limit: float) -> bool:
     for text in texts:
         if _STALLED.search(text):
