@@ -36,11 +36,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from .limit_reached import same_duration, seconds_of
 from .model import Diagnosis, DiagnosisInput, one_line
-from .onset_change import _at
+from .record_time import REACH, record_time
 from .setting_lines import SETTING_PAIR
 
 CONFIDENCE = 0.45
@@ -106,16 +105,21 @@ def _durations(lines: list[str]) -> list[_Duration]:
     return out
 
 
-def _measures(inp: DiagnosisInput, error: str, at: datetime | None) -> list[float]:
-    """How long the failure waited, by its own text or its own stamp (module docstring)."""
+def _day_seconds(m: re.Match[str]) -> int:
+    return int(m.group("h")) * 3600 + int(m.group("m")) * 60 + int(m.group("s"))
+
+
+def _measures(inp: DiagnosisInput, error: str) -> list[float]:
+    """How long the failure waited, by its own text or its own stamp (module docstring). A clock time the text quotes
+    is read against the clock its header PRINTS (the same writer's clock and zone), not the normalised record time."""
     texts = " ".join(m[:_LINE] for m in inp.messages())
     out = [seconds_of(m.group("n"), (m.group("unit") or "s").lower()) for rx in _ELAPSED for m in rx.finditer(texts)]
-    if at is not None:
+    printed = _CLOCK.search(error[:REACH])
+    if printed is not None:
         for m in _CLOCK.finditer(texts):
-            quoted = at.replace(hour=int(m.group("h")), minute=int(m.group("m")), second=int(m.group("s")))
-            gap = (at - quoted).total_seconds()
+            gap = (_day_seconds(printed) - _day_seconds(m)) % 86400
             if 0 < gap <= 6 * 3600:
-                out.append(gap)
+                out.append(float(gap))
     return out
 
 
@@ -123,7 +127,7 @@ def _period(inp: DiagnosisInput, error: str) -> float | None:
     """The one gap each failure of the error's shape keeps from the previous record of its logger, or None."""
     if not inp.logger:
         return None
-    own = [(ln[:_LINE], _at(ln)) for ln in (*inp.context, error) if inp.logger in ln[:200] and ln[:1] not in " \t"]
+    own = [(ln[:_LINE], record_time(ln)) for ln in (*inp.context, error) if inp.logger in ln[:200] and ln[:1] not in " \t"]
     shape = _SHAPE.sub("#", inp.message[:300])
     gaps: list[float] = []
     for (_, before), (ln, t) in zip(own, own[1:], strict=False):
@@ -152,8 +156,7 @@ def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category not in _READS:
         return d
     error = inp.traceback.lstrip().split("\n", 1)[0] if inp.traceback.strip() else inp.message
-    at = _at(error)
-    measured = _measures(inp, error, at)
+    measured = _measures(inp, error)
     period = _period(inp, error)
     if period is not None:
         measured.append(period)
