@@ -333,11 +333,14 @@ MASK_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "weekday_date", "mask",
-        rf"\b{_WEEKDAY},?\s+{_MONTH}\s+<\*>",
+        rf"\b{_WEEKDAY},?\s+{_MONTH}\s+<\*>(?:\s+<\*>\s+(?:[A-Z]{{2,4}}T|UTC|MSK)(?=\s+<\*>))?",
         PLACEHOLDER, (),
-        (("connection from 10.0.0.5 () at Sun Jul 10 03:04:05 2005", "connection from <*> (<*>) at <*>"),),
+        (("connection from 10.0.0.5 () at Sun Jul 10 03:04:05 2005", "connection from <*> (<*>) at <*>"),
+         ("run 7 started at Mon Dec 10 10:49:14 CET 2026", "run <*> started at <*>")),
         "A date spelled with day and month names changes every day; the digit rule alone would leave "
-        "`Sun Jul` in the template.",
+        "`Sun Jul` in the template. Its zone is part of it (java.util.Date.toString `EEE MMM dd HH:mm:ss zzz "
+        "yyyy`, date(1)'s `%a %b %e %H:%M:%S %Z %Y`: the host's zone, CET/CEST across DST; tz abbreviations "
+        "end in T, or are UTC/MSK).",
     ),
     _rule(
         "domain", "mask",

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
+from sidecar.errors.masking import normalize_message
 
 _HEX = "0123456789abcdef"
 _LOWER = string.ascii_lowercase
@@ -118,12 +119,21 @@ def test_statuses_and_codes_in_one_slot_stay_apart() -> None:
         "query failed: PGRST205 on table jobs")
 
 
+_ZONES = ("UTC", "GMT", "CET", "CEST", "EET", "EST", "EDT", "CST", "PST", "PDT", "JST", "IST", "MSK", "AEDT", "NZST")
+
+
 @settings(max_examples=40, deadline=None)
-@given(a=st.datetimes(), b=st.datetimes())
-def test_dates_spelled_with_month_and_day_names_are_one_group(a, b) -> None:  # type: ignore[no-untyped-def]
-    """syslog (`Jul 10 03:04:05`) and asctime (`Sun Jul 10 03:04:05 2005`) dates inside a message."""
+@given(a=st.datetimes(), b=st.datetimes(), za=st.sampled_from(_ZONES), zb=st.sampled_from(_ZONES))
+def test_dates_spelled_with_month_and_day_names_are_one_group(a, b, za, zb) -> None:  # type: ignore[no-untyped-def]
+    """syslog (`Jul 10 03:04:05`) and asctime (`Sun Jul 10 03:04:05 2005`) dates inside a message, and
+    java.util.Date.toString / date(1) with the host's zone (`Mon Dec 10 10:49:14 CET 2026`)."""
     for fmt in ("%b %d %H:%M:%S", "%a %b %d %H:%M:%S %Y", "%d %B %Y"):
         assert _one_group("lease renewal scheduled at {} was skipped by the agent", a.strftime(fmt), b.strftime(fmt))
+    zoned = "%a %b %d %H:%M:%S {} %Y"
+    assert _one_group("lease renewal scheduled at {} was skipped by the agent", a.strftime(zoned.format(za)),
+                      b.strftime(zoned.format(zb)))
+    # Twin: capitals that are no zone abbreviation after the time stay words of the statement.
+    assert "FAILED" in normalize_message(a.strftime("job at %a %b %d %H:%M:%S FAILED %Y retrying"))
 
 
 _UNIT_FAMILIES = (("B", "KB", "MiB", "GB", "bytes"), ("Hz", "kHz", "MHz", "GHz"), ("bps", "kbps", "Mbps", "Gbps"),
