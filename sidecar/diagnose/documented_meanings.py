@@ -133,7 +133,7 @@ MEANINGS: tuple[Meaning, ...] = (
        "or a call in the code, not the data, is wrong.",
        "Fix the model or the call pydantic names (its error code links the documentation).",
        "pydantic/errors.py PydanticUserError"),
-    _m("compressed.raw", "UnicodeDecodeError UnpicklingError", r"", _compressed_read_raw, "code",
+    _m("compressed.raw", "UnicodeDecodeError UnpicklingError", _COMPRESSED_BYTES.pattern, _compressed_read_raw, "code",
        "The code decoded a compressed stream as plain bytes",
        "The decoder stopped at a compression format's magic byte (gzip 1f 8b, zstd 28 b5 2f fd) and a record around "
        "it names that compression: the code read the bytes raw where it had to decompress them first.",
@@ -143,11 +143,7 @@ MEANINGS: tuple[Meaning, ...] = (
 
 
 def _row_holds(row: Meaning, names: set[str], said: str, inp: DiagnosisInput) -> bool:
-    if not row.classes & names or not row.holds(inp):
-        return False
-    if row.family == "compressed.raw":
-        return _COMPRESSED_BYTES.search(said) is not None
-    return row.said.search(said) is not None
+    return bool(row.classes & names) and row.holds(inp) and row.said.search(said) is not None
 
 
 def _setting_fed(inp: DiagnosisInput) -> str | None:
@@ -226,11 +222,25 @@ _SLACK_NAMES = {
         "no_permission", "access_denied", "not_allowed_token_type", "team_access_not_granted", "ekm_access_denied",
         "org_login_required", "enterprise_is_restricted", "two_factor_setup_required", "user_not_found"),
 }
-_SLACK_CONFIG = {code: what for what, codes in _SLACK_NAMES.items() for code in codes}
-_SLACK_CODE = frozenset({
+_SLACK_REQUEST = (  # codes the documentation gives for the request body itself
     "invalid_blocks", "invalid_payload", "no_text", "msg_too_long", "too_many_attachments", "invalid_arguments",
     "invalid_arg_name", "invalid_array_arg", "invalid_charset", "invalid_form_data", "invalid_post_type",
-    "missing_post_type", "invalid_metadata_format", "metadata_too_large", "as_user_not_supported"})
+    "missing_post_type", "invalid_metadata_format", "metadata_too_large", "as_user_not_supported")
+# code -> (reading, what the documentation gives it for): one table for both readings
+_SLACK_CODES = {**{code: ("setting", what) for what, codes in _SLACK_NAMES.items() for code in codes},
+                **{code: ("request", "") for code in _SLACK_REQUEST}}
+# reading -> (category, summary, what the code means for us, fix); {code} and {what} are the code's
+_SLACK_READINGS: dict[str, tuple[Category, str, str, str]] = {
+    "setting": ("config", "Slack refused the alert destination our setting names ({code})",
+                "Slack answered '{code}': its API documentation gives it for {what} - a setting of ours to change, "
+                "every delivery fails the same way until it is",
+                "Point the alert setting at a live destination (channel, webhook URL, credential) and re-test it."),
+    "request": ("code", "Slack refused the message our code built ({code})",
+                "Slack answered '{code}', which its API documentation gives for the request body itself (its blocks, "
+                "text, attachments or form): the code that builds the alert payload is wrong",
+                "Fix the payload the alert code sends (validate it against the method's arguments)."),
+}
+_SLACK_DOCUMENTED = "api.slack.com chat.postMessage errors / incoming webhooks 'Handling errors'"
 _SLACK_TOKEN = re.compile(r"(?<![\w/.-])(?P<code>[a-z]+(?:_[a-z]+)+)(?![\w/.-])")
 _SLACK = re.compile(r"\bslack\b|slack\.com\b", re.I)
 
@@ -245,21 +255,13 @@ def _slack_verdict(inp: DiagnosisInput) -> Verdict | None:
         return None
     for m in _SLACK_TOKEN.finditer(text):
         code = m.group("code")
-        if code in _SLACK_CONFIG:
-            return _verdict("documented.slack_setting", code, (
-                "config", "medium", f"Slack refused the alert destination our setting names ({code})",
-                f"Slack answered '{code}': its API documentation gives it for {_SLACK_CONFIG[code]} - a setting of "
-                "ours to change, every delivery fails the same way until it is (Documented meaning: api.slack.com "
-                "chat.postMessage errors / incoming webhooks 'Handling errors').",
-                ("Point the alert setting at a live destination (channel, webhook URL, credential) and re-test it.",)),
-                CONFIDENCE)
-        if code in _SLACK_CODE:
-            return _verdict("documented.slack_request", code, (
-                "code", "medium", f"Slack refused the message our code built ({code})",
-                f"Slack answered '{code}', which its API documentation gives for the request body itself (its "
-                "blocks, text, attachments or form): the code that builds the alert payload is wrong "
-                "(Documented meaning: api.slack.com chat.postMessage errors / incoming webhooks 'Handling errors').",
-                ("Fix the payload the alert code sends (validate it against the method's arguments).",)), CONFIDENCE)
+        if code not in _SLACK_CODES:
+            continue
+        reading, what = _SLACK_CODES[code]
+        category, summary, cause, fix = _SLACK_READINGS[reading]
+        return _verdict(f"documented.slack_{reading}", code, (
+            category, "medium", summary.format(code=code),
+            f"{cause.format(code=code, what=what)} (Documented meaning: {_SLACK_DOCUMENTED}).", (fix,)), CONFIDENCE)
     return None
 
 
