@@ -78,7 +78,9 @@ only. At alpha 1e-4 the bounded test is slower at every horizon (above). Kept: t
 onsets in the first 25 minutes of a stage (the bench's, and a regression that shows once the new share
 of traffic arrives) are judged at log A 9.03 (~300 s); the bounded test at alpha 1e-4 over the 10%
 stage judges every onset at 13.3-15.1 (~485-550 s) for 7-15x fewer false rollbacks over a full-length
-stage. The trade is the plan's to make (rules/rollouts.yaml `grace_looks`).
+stage. The trade is the plan's to make, with no code: `log_threshold` with `grace` = the stage's
+maximum looks and `confidence` = 1 - e^-log A* IS the bounded test (A* fixed for N looks, growing after);
+rules/rollouts.yaml `grace_looks` says the values.
 """
 
 from __future__ import annotations
