@@ -47,6 +47,7 @@ from .masking_rules import (
     USER_TAIL,
     Rule,
 )
+from .object_states import mask_object_states
 from .throwable_tails import mask_throwable_tail
 
 __all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
@@ -144,6 +145,8 @@ def _after_numbers(t: str) -> str:
     t = mask_throwable_tail(t)  # a JVM Throwable printed into the text: one value (throwable_tails.py)
     if "<*>" in t:
         t = _GLUED_PREFIX_REVERSED.sub(">*<", t[::-1])[::-1]
+        if "@<*>" in t:
+            t = mask_object_states(t)  # `Name@<*>[state]`: the state is the instance's value (object_states.py)
     if "'" in t or '"' in t:
         t = _QUOTED.sub(_quoted, t)
     if "@" in t and _EMAIL_HINT.search(t):
