@@ -356,6 +356,8 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
     # not older than its last look): every compressed content read or decided before is known from the
     # checkpoint file alone - not read again, not even decompressed again. delaycompress read its `.2` content
     # again (the `.1`'s checkpoint was dropped when the new live file reused its inode; round 16).
+    if mode == "cut":
+        return  # nothing was read from it (asked again at a start: still unreadable)
     await harness.stop(ing)
     _touch(tmp_path, f"app.log.*{ext}")
     decompressed: list[str] = []
@@ -365,7 +367,7 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
     await harness.idle(10)
     harness.sink.assert_exactly_once(errs, lost)
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_read") == (mode in ("compress", "unseen"))
-    assert decompressed == [] or mode == "cut", decompressed  # an unreadable one is asked again (nothing is read)
+    assert decompressed == [], decompressed
 
 
 async def test_compressed_generations_are_decompressed_off_the_loop_one_at_a_time(
