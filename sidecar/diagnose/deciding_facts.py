@@ -52,7 +52,7 @@ from .own_record import own_record_clause
 from .setting_lines import SETTING_NAME
 from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
 from .situation import Situation, remotes_named
-from .subjects import another_witness, error_subjects, named, statements
+from .subjects import another_witness, error_subjects, named, named_clause, statements
 from .value_denials import without_denials
 
 MAX_FACTS = 3
@@ -385,5 +385,6 @@ def with_facts(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     """`d` with its error record's own facts (own_record.py) and the records that bear on its error named after its
     root cause (its verdict unchanged)."""
     own = redact(own_record_clause(inp, " ".join([d.summary, d.root_cause]), d.category))
+    own = named_clause(inp, " ".join([d.summary, d.root_cause, own])) + own  # what it rests on, named (subjects.py)
     clause = own + facts_clause(inp, sit, d.root_cause + own, d.category)
     return d if not clause else d.model_copy(update={"root_cause": d.root_cause + clause})

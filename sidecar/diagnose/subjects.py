@@ -36,41 +36,61 @@ from __future__ import annotations
 
 import re
 
-from .model import DiagnosisInput
+from ..redaction import redact
+from .model import DiagnosisInput, one_line
 
 REMOTE = "remote:"  # a remote's mark among the tokens (no token of a log line carries a ':' - deciding_facts._TOKEN)
 SCAN = 8192  # the message and the traceback's tail: a 10 MB record is not scanned whole
+MAX_NAMED = 3  # slot values named in the answer's text
+NAMED_CHARS = 120
+# an id or a time says nothing an engineer searches for (a request's uuid in a KeyError, a stamp in a path): not named
+_ID_LIKE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-|\d{6,}|[0-9a-f]{16,}|\d{4}-\d\d-\d\d", re.I)
 
 _V = r"(?P<v>[^'\"\s]{1,80})"  # a key, not a sentence: KeyError('conversation state missing: conv:6d1a') is none
-_SLOTS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
-    rf"^KeyError: (['\"]){_V}\1\s*$",  # KeyError_str: the whole message is repr(key)
-    r"\bhas no attribute '(?P<v>\w+)'",
-    r"\bname '(?P<v>\w+)' is not defined",
-    r"\bNo module named '(?P<v>[\w.]+)'",
-    r"\bcannot import name '(?P<v>\w+)'",
-    r"\bunexpected keyword argument '(?P<v>\w+)'",
-    r"\brequired (?:positional|keyword-only) arguments?: '(?P<v>\w+)'",
-    r"\[Errno -?\d+\] [^:\n]{1,80}: '(?P<v>[^'\n]{1,200})'",
-    r'\b(?:column|relation|table|constraint|index|schema|function|type|role|database|sequence|view|trigger|'
-    r'extension|publication|channel) "(?P<v>[\w.$]{1,80})"',
-    r"\bCould not find the '(?P<v>\w+)' column of '(?P<w>[\w.]+)'",
-    r"\bCould not find the (?:table|relation|function) '(?P<v>[\w.]+)'",
-    r"\b(?:https?|wss?|rediss?|postgres(?:ql)?|amqps?)://(?:[^@/\s'\"]+@)?(?P<v>[\w.\-]+)",
-    r"\bCannot connect to host (?P<v>[\w.\-]+):\d+",
-    r"\bconnecting to (?P<v>[\w.\-]+):\d+",
+# (what the slot holds, its grammar): the kind names the value in the answer's text (named_clause)
+_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in (
+    ("key", rf"^KeyError: (['\"]){_V}\1\s*$"),  # KeyError_str: the whole message is repr(key)
+    ("attribute", r"\bhas no attribute '(?P<v>\w+)'"),
+    ("name", r"\bname '(?P<v>\w+)' is not defined"),
+    ("module", r"\bNo module named '(?P<v>[\w.]+)'"),
+    ("name", r"\bcannot import name '(?P<v>\w+)'"),
+    ("argument", r"\bunexpected keyword argument '(?P<v>\w+)'"),
+    ("argument", r"\brequired (?:positional|keyword-only) arguments?: '(?P<v>\w+)'"),
+    ("path", r"\[Errno -?\d+\] [^:\n]{1,80}: '(?P<v>[^'\n]{1,200})'"),
+    ("", r'\b(?P<k>column|relation|table|constraint|index|schema|function|type|role|database|sequence|view|trigger|'
+         r'extension|publication|channel) "(?P<v>[\w.$]{1,80})"'),
+    ("column", r"\bCould not find the '(?P<v>\w+)' column of '(?P<w>[\w.]+)'"),
+    ("table", r"\bCould not find the (?:table|relation|function) '(?P<v>[\w.]+)'"),
+    ("host", r"\b(?:https?|wss?|rediss?|postgres(?:ql)?|amqps?)://(?:[^@/\s'\"]+@)?(?P<v>[\w.\-]+)"),
+    ("host", r"\bCannot connect to host (?P<v>[\w.\-]+):\d+"),
+    ("host", r"\bconnecting to (?P<v>[\w.\-]+):\d+"),
 ))
+# a library's pointer to its documentation (httpx's "For more information check: https://developer.mozilla.org/...",
+# pydantic's "For further information visit https://errors.pydantic.dev/..."): no subject of the failure
+_FURTHER = re.compile(r"^\s*For (?:more|further) information\b")
 _FRAME_SOURCE = re.compile(r'^\s*File "[^"\n]*", line \d+, in [^\n]*\n[ \t]*(?P<src>[^\s][^\n]*)$', re.M)
 _CALLEE = re.compile(r"^(?:\w+ = )?(?:await )?[a-z_]\w*\.(?P<fn>[a-z_]\w*)\(")  # `fcntl.flock(fd, ...)`
 
 
-def slot_values(text: str) -> list[str]:
-    """The values the library grammars above put in their slots in `text` (part 1), in order, lower-cased."""
-    out: list[str] = []
+def slots(text: str) -> list[tuple[str, str]]:
+    """(kind, value) of each slot the library grammars above fill in `text` (part 1), in order; PostgREST's column
+    slot names its table too."""
+    out: list[tuple[str, str]] = []
     for line in text[:SCAN].splitlines():
-        for rx in _SLOTS:
+        if _FURTHER.match(line):
+            continue
+        for kind, rx in _SLOTS:
             for m in rx.finditer(line):
-                out += [v.lower() for v in m.groupdict().values() if v]  # each slot bounds its length
+                found = m.groupdict()
+                out.append((found.get("k") or kind, found["v"]))  # each slot bounds its length
+                if found.get("w"):
+                    out.append(("table", found["w"]))
     return list(dict.fromkeys(out))
+
+
+def slot_values(text: str) -> list[str]:
+    """The values of `text`'s slots (slots), in order."""
+    return list(dict.fromkeys(v.lower() for _, v in slots(text)))
 
 
 def statements(traceback: str) -> list[str]:
@@ -113,3 +133,16 @@ def named(text: str, remotes: set[str], subjects: frozenset[str]) -> set[str]:
         if not s.startswith(REMOTE) and s in low and re.search(rf"(?<![\w.\-]){re.escape(s)}(?![\w\-])", low):
             out.add(s)
     return out
+
+
+def named_clause(inp: DiagnosisInput, already: str) -> str:
+    """' It names the key "x" and the path "/y".': the values the error's own message puts in its slots (part 1) that
+    `already` (the answer's text) does not carry - the answer names what it rests on (issue 17, round 16); at most
+    MAX_NAMED, each cut to NAMED_CHARS, redacted; an id-like value is not named; '' when nothing is left."""
+    said = "\n".join([*inp.messages(), *(f"{t.rsplit('.', 1)[-1]}: {inp.exception_message or ''}"
+                                         for t in inp.exception_types()[:1])])
+    low = already.lower()
+    left = [(k, v) for k, v in slots(said) if v.lower() not in low and not _ID_LIKE.search(v)][:MAX_NAMED]
+    if not left:
+        return ""
+    return redact(" It names " + " and ".join(f'the {k} "{one_line(v, NAMED_CHARS)}"' for k, v in left) + ".")

@@ -140,3 +140,40 @@ def test_every_seed_draws_other_words_and_shapes() -> None:
     drawn = {(_keyed_case(s, False)[1], _keyed_case(s, False)[2], _remote_case(s, "")[1]) for s in range(1, 7)}
     assert len({k for k, _, _ in drawn}) >= 5 and len({r for _, _, r in drawn}) >= 5
     assert len({sh for _, sh, _ in drawn}) >= 2
+
+
+def _violation_excerpt(conn: Any, rng: random.Random) -> tuple[str, str]:
+    """A real unique violation of a generated constraint, logged as the gateway logs it; (excerpt, constraint)."""
+    import psycopg
+
+    table = f"{rng.choice(WORDS)}_{rng.randint(10, 99)}"
+    constraint = f"{table}_{rng.choice(['day', 'org', 'slot'])}_key"
+    conn.execute(f"CREATE TABLE {table} (k int, CONSTRAINT {constraint} UNIQUE (k))")
+    conn.execute(f"INSERT INTO {table} VALUES (1)")
+    exc = _raised(lambda: conn.execute(f"INSERT INTO {table} VALUES (1)"))
+    assert isinstance(exc, psycopg.errors.UniqueViolation)
+    head = f"2026-12-06 14:00:0{rng.randint(0, 9)} ERROR {rng.choice(['src.jobs.rollup', 'app.billing'])}: " \
+           f"{rng.choice(['rollup failed', 'insert failed'])}"
+    return "\n".join([head, *"".join(traceback.format_exception(exc)).rstrip().splitlines()]), constraint
+
+
+def test_the_answer_names_the_constraint_its_violation_names(pg_dsn: str) -> None:
+    """The answer names what it rests on: a unique violation's constraint (PostgreSQL's `violates unique constraint
+    "%s"`) unless its text names it already, over 3 seeds; an id-like slot value (a uuid key) is never named."""
+    import psycopg
+
+    from sidecar.diagnose.subjects import named_clause
+
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        for seed in (1, 2, 3):
+            excerpt, constraint = _violation_excerpt(conn, random.Random(seed))
+            inp = excerpt_to_input(excerpt)
+            assert f'the constraint "{constraint}"' in named_clause(inp, "a unique violation"), excerpt
+            assert named_clause(inp, f"violates {constraint} (quoted)") == ""  # named once: never repeated
+            d = RULES.diagnose(inp)
+            assert constraint in d.summary + d.root_cause, d.root_cause
+    key = f"{random.Random(4).getrandbits(128):032x}"
+    record = f"2026-12-06 14:00:00 ERROR app.sessions: resume failed\nKeyError: '{key[:8]}-{key[8:12]}-{key[12:16]}'"
+    assert named_clause(excerpt_to_input(record), "") == ""
+    plain = "2026-12-06 14:00:00 ERROR app.sessions: resume failed\nKeyError: 'ledger'"
+    assert named_clause(excerpt_to_input(plain), "") == ' It names the key "ledger".'
