@@ -98,18 +98,19 @@ _COOKIE_ATTRS = frozenset({"path", "domain", "expires", "max-age", "samesite", "
 # The password may hold `@`: the driver splits at the LAST `@` before the address.
 GO_DSN = re.compile(r"(?P<pre>(?<![\w/])[\w.-]{1,64}:)" + NOT_REDACTED + r"(?P<val>[^\s\"'/]{1,256}?)(?=@(?:tcp|udp|unix)\()")
 # Basic-auth pairs in code: requests' auth=('u', 'p'), HTTPBasicAuth/BasicAuth/DigestAuth('u', 'p'),
-# smtplib/ftplib login('u', 'p'): the second string is the password.
+# smtplib/ftplib login('u', 'p'): the second string is the password. One tuple of names builds pattern and hints.
+_AUTH_PAIR_NAMES = ("auth", "basicauth", "httpbasicauth", "httpdigestauth", "digestauth", "proxyauth", "login",
+                    "authenticate", "plaincredentials", "credentials", "credential", "usernamepasswordcredentials",
+                    "networkcredential", "passwordauthentication")
 AUTH_PAIR = re.compile(
-    r"(?P<pre>(?i:\b(?:auth|basicauth|httpbasicauth|httpdigestauth|digestauth|proxyauth|login|authenticate"
-    r"|plaincredentials|credentials?|usernamepasswordcredentials|networkcredential|passwordauthentication))"
+    r"(?P<pre>(?i:\b(?:" + "|".join(_AUTH_PAIR_NAMES) + r"))"
     r"[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>[\"']))"
     + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)")
-# Its hints: how each name ends (`auth`, `login`, `authenticate`, `authentication`, `credential(s)`, in the spellings
-# IGNORECASE matches), then what must follow it (a quote, a blank, `:`, `=` or `(`). A bare `auth` ran the pattern on
-# every `Authorization` and `oauth` line. Only the spellings that hold a former hint (`auth`, `login`, `credential`):
-# the rule runs on no text it skipped before (a speed change, output identical); `logın(` was and stays skipped.
-AUTH_PAIR_HINTS = tuple(n + after for end in ("auth", "login", "authenticate", "authentication", "credential", "credentials")
-                        for n in ignorecase_hints(end) if any(h in n for h in ("auth", "login", "credential"))
+# Hints: each name's ending (`auth` covers `basicauth`) in EVERY spelling IGNORECASE matches (ignorecase_hints: `İ`/`ı`
+# for i, `ſ` for s), then a quote, blank, `:`, `=` or `(` (a bare `auth` hit every `Authorization`/`oauth` line). Never
+# narrower than the pattern: `logİn('u', '<pw>')` is the pattern's and is redacted (ASCII-only hints let it escape, r15).
+_AUTH_PAIR_ENDS = tuple(n for n in _AUTH_PAIR_NAMES if not any(n != m and n.endswith(m) for m in _AUTH_PAIR_NAMES))
+AUTH_PAIR_HINTS = tuple(n + after for end in _AUTH_PAIR_ENDS for n in ignorecase_hints(end)
                         for after in ("\"", "'", " ", "\t", ":", "=", "("))
 # SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
 SQL_PASSWORD = re.compile(

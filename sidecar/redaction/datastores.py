@@ -78,7 +78,7 @@ def userlist(mark: str) -> Callable[[re.Match[str]], str]:
         val = m.group("val")
         if _HASHED.match(val) or not password_like(val):
             return m.group(0)
-        if _MONITOR.search(m.string, m.string.rfind("\n", 0, m.start()) + 1, m.start()):
+        if _MONITOR.search(m.string, m.string.rfind("\n", 0, m.start()) + 1, m.end("q")):  # its quote: the first pair too
             return m.group(0)
         return m.group("pre") + mark + m.group("q")
     return repl

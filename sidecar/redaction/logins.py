@@ -30,12 +30,17 @@ _START = r"(?:^|(?<=[\n;&|`(\[\"'])|(?<=\\n)|(?<=\\t))[ \t]*(?:(?:[$#%>+]|>>>|\\
 # the tool (a lookahead for its letter, not `[..]*[A-Za-z][..]*`: that backtracked quadratically on a long path -
 # 4.2 s for a 16 KB JSON value, review r14), and a group word or two (`mullvad account login`, `cloudflared service install`), never an option first
 _TOOL = r"[\"']?(?=[\w./@-]*[A-Za-z])[\w./@-]+[\"']?(?:[ \t]*,[ \t]*|[ \t]+)(?:[\"']?[\w./@-]+[\"']?(?:[ \t]*,[ \t]*|[ \t]+)){0,2}?"
-_VERB = r"(?:login|relogin|auth|authenticate|authtoken|add-authtoken|enable|activate|unlock|signin|sign-in|service[\"']?(?:[ \t]*,[ \t]*[\"']?|[ \t]+)install)"
+# the subcommand words (one tuple: the pattern and its hints are both built from it), and `service install`
+_VERB_WORDS = ("login", "relogin", "auth", "authenticate", "authtoken", "add-authtoken", "enable", "activate", "unlock",
+               "signin", "sign-in")
+_VERB = (r"(?:" + "|".join(map(re.escape, _VERB_WORDS))
+         + r"|service[\"']?(?:[ \t]*,[ \t]*[\"']?|[ \t]+)install)")
 _COMMAND = re.compile(_START + r"(?P<tool>(?![-\"'])" + _TOOL + r")[\"']?" + _VERB + r"[\"']?(?=[ \t,])(?P<rest>[^\n;|&`]{1,1000})")
 # The verb as _COMMAND needs it: followed by a blank, a comma or a closing quote (`["']?(?=[ \t,])`). A bare `auth`
 # or `enable` hint fired on `Authorization`, `oauth`, `enabled` - most of a gateway's lines - and ran the scan for
 # nothing (review re-read r14); these are necessary for a match, so the output is the same (bench/redaction_identity.py).
-_VERBS = ("login", "auth", "authenticate", "authtoken", "enable", "activate", "unlock", "signin", "sign-in", "install")
+# _COMMAND is case-sensitive and the hints are looked for in the lowered text: the lowercase words are necessary.
+_VERBS = (*_VERB_WORDS, "install")
 HINTS = tuple(v + after for v in _VERBS for after in (" ", "\t", ",", '"', "'"))
 
 _ARG = re.compile(r"[^\s\"'`,;|&()\[\]\\]+")

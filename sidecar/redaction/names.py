@@ -24,6 +24,7 @@ from collections.abc import Callable
 from .hintscan import HintScan
 from .keep import keeps_value
 from .providers import generated, provider_secret
+from .rediscommands import names_user
 from .secret_names import (
     NAME_HINTS,
     introduced_name,
@@ -213,6 +214,9 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
                 continue
             m = KV.match(text, start)
             if m is None or m.end("name") <= hint:
+                continue
+            if names_user(text, m.start("name")):
+                seen = m.end()  # Redis `"AUTH" "<user>" "<pw>"`: the user, not a value (rediscommands.py)
                 continue
             inner = _nested_secret_name(m)
             if inner >= 0:

@@ -22,16 +22,22 @@ from .spans import mark_spans
 _Q = r"\\{0,3}[\"']"
 
 
-def _elem(group: str) -> str:
-    return r"[bB]?" + _Q + r"(?!\[REDACTED:)(?P<" + group + r">[^\"'\\\n]{1,256})" + _Q + r"(?![ \t]*:)"
+def _elem(group: str, marked: bool = False) -> str:
+    """One quoted element; `marked`: also one an earlier rule replaced (`"[REDACTED:password]"`)."""
+    unmarked = "" if marked else r"(?!\[REDACTED:)"
+    return r"[bB]?" + _Q + unmarked + r"(?P<" + group + r">[^\"'\\\n]{1,256})" + _Q + r"(?![ \t]*:)"
 
 
 _SEP = r"[ \t]*,?[ \t]*"
 # (an element followed by `:` is a JSON/dict KEY, one preceded by `:` a key's value: `{"type": "auth", "user": ...}`)
 _KEYWORD = r"(?<!:)(?<!: )[bB]?" + _Q + r"(?P<kw>(?i:AUTH2?))" + _Q + r"(?![ \t]*:)"
-_LISTED = re.compile(_KEYWORD + _SEP + _elem("a") + r"(?:" + _SEP + _elem("b") + r")?")
+# the second argument may be marked already (logins.py reads `"auth" "<user>" "<pw>"` as a CLI's `auth <key>` and marks
+# the password first): it is still the second argument, so the first is the user
+_LISTED = re.compile(_KEYWORD + _SEP + _elem("a") + r"(?:" + _SEP + _elem("b", True) + r")?")
 _IOREDIS = re.compile(r"name:[ \t]*" + _Q + r"(?P<kw>(?i:auth2?))" + _Q + r",[ \t]*args:[ \t]*\[[ \t]*" + _elem("a")
-                      + r"(?:" + _SEP + _elem("b") + r")?")
+                      + r"(?:" + _SEP + _elem("b", True) + r")?")
+# the same vector after this rule ran (its password marked): what `names_user` reads
+_LISTED_MARKED = re.compile(_KEYWORD + _SEP + _elem("a", True) + _SEP + _elem("b", True))
 _ENDS_ARGUMENTS = re.compile(r"[A-Z]{4,12}")
 HINTS = ("auth'", 'auth"', "auth\\", "auth2")
 
@@ -43,15 +49,34 @@ def _password(m: re.Match[str], hello: bool) -> tuple[int, int]:
     return m.span("b")
 
 
+def _hello(text: str, m: re.Match[str]) -> bool:
+    """After HELLO (or AUTH2) AUTH's two arguments are always user and password."""
+    return m.group("kw").endswith("2") or "HELLO" in text[max(0, m.start() - 40):m.start()].upper()
+
+
+def names_user(text: str, start: int) -> bool:
+    """Whether the word at `start` is the AUTH keyword of a vector whose next element is the USERNAME (two arguments
+    follow: `"HELLO" "3" "AUTH" "default" "<pw>"`, `"AUTH" "gw-svc" "<pw>"`). The name rule (names.kv_sub) reads
+    `"AUTH" "default"` as a secret's name and its value; the grammar says the value is who logs in, kept (redis.io
+    ACL: the user `default`; AUTH/HELLO: `AUTH username password`)."""
+    m = _LISTED_MARKED.search(text, max(0, start - 6), start + 600)
+    return m is not None and m.start("kw") == start and not _words(m) and _password(m, _hello(text, m)) == m.span("b")
+
+
+def _words(m: re.Match[str]) -> bool:
+    """`["login", "auth", "logout"]`: a list of words; MONITOR echoes `"auth" "<pw>"` blank-separated."""
+    return not m.group("kw").isupper() and "," in m.group(0)
+
+
 def redis_command_sub(mark: str) -> Callable[[str], str]:
     def sub(text: str) -> str:
         spans = []
         for rx in (_LISTED, _IOREDIS):
             for m in rx.finditer(text):
-                # after HELLO (or AUTH2) AUTH's two arguments are always user and password
-                if rx is _LISTED and not m.group("kw").isupper() and "," in m.group(0):
-                    continue  # `["login", "auth", "logout"]`: a list of words; MONITOR echoes `"auth" "<pw>"` blank-separated
-                hello = m.group("kw").endswith("2") or "HELLO" in text[max(0, m.start() - 40):m.start()].upper()
-                spans.append(_password(m, hello))
+                if rx is _LISTED and _words(m):
+                    continue
+                span = _password(m, _hello(text, m))
+                if not text.startswith("[REDACTED:", span[0]):
+                    spans.append(span)
         return mark_spans(text, spans, mark) if spans else text
     return sub

@@ -10,6 +10,7 @@ import random
 import pytest
 
 from sidecar.redaction import redact
+from sidecar.redaction.carriers import AUTH_PAIR, AUTH_PAIR_HINTS
 
 from .secret_gen import password
 
@@ -184,3 +185,33 @@ def test_archiver_gpg_bundler_and_net_use_passwords_go(seed: int) -> None:
 ])
 def test_archiver_and_net_use_lines_without_a_password_stay(line: str) -> None:
     assert redact(line) == line
+
+
+def _spelled(r: random.Random, name: str) -> str:
+    """`name` in a spelling re.IGNORECASE reads as it: any case, and the non-ASCII letters that fold to an ASCII one
+    (`İ` U+0130 and `ı` U+0131 to i, `ſ` U+017F to s: hintscan._FOLDS)."""
+    folds = {"i": ("İ", "ı"), "s": ("ſ",)}
+    return "".join(r.choice(folds[c]) if c in folds and r.random() < 0.4 else r.choice([c, c.upper()]) for c in name)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_user_password_pair_call_goes_in_every_spelling_the_pattern_reads(seed: int) -> None:
+    """carriers.AUTH_PAIR (`smtp.login('u', '<pw>')`, `HTTPBasicAuth('u', '<pw>')`, `auth=('u', '<pw>')`): its hints
+    are derived from its names in every spelling its IGNORECASE pattern matches; `logİn('u', '<pw>')` escaped the
+    hand-kept ASCII hints (re-read r15). Twins: a name inside a longer word (`blogin(`), one argument only."""
+    r = random.Random(f"auth-pair-{seed}")
+    names = ["login", "auth", "HTTPBasicAuth", "BasicAuth", "DigestAuth", "authenticate", "credentials",
+             "NetworkCredential", "PlainCredentials", "UsernamePasswordCredentials", "PasswordAuthentication"]
+    for _ in range(20):
+        name, user, pw = _spelled(r, r.choice(names)), r.choice(["svc-user", "alice", "gw_mail"]), password(r) + "7"
+        name = name.lower() if name.isupper() else name  # `AUTH = (...)` is also Redis AUTH's line grammar (left over)
+        pw = pw.replace("'", "").replace('"', "")
+        q = r.choice(["'", '"'])
+        call = r.choice([f"{name}({q}{user}{q}, {q}{pw}{q})", f"{name}=({q}{user}{q}, {q}{pw}{q})",
+                         f"{name} = ({q}{user}{q}, {q}{pw}{q})"])
+        line = r.choice(["smtp.", "client.", "requests.get(url, ", ""]) + call + r.choice(["", " failed", ")"])
+        out = redact(line)
+        assert pw not in out and user in out, (line, out)
+        assert any(h in line.lower() for h in AUTH_PAIR_HINTS), line  # the hints: a necessary condition, never narrower
+        for twin in (f"b{name}({q}{user}{q}, {q}{pw}{q})", f"{name}({q}{pw}{q})"):  # not the pair's grammar
+            assert AUTH_PAIR.search(twin) is None, twin

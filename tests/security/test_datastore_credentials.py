@@ -135,3 +135,30 @@ def test_every_pair_of_a_userlist_line_is_redacted(seed: int) -> None:
     name = f"gw-worker-{rnd.randint(1, 99)}"
     monitor = f'{rnd.randint(1_600_000_000, 1_900_000_000)}.{rnd.randint(0, 999_999):06d} [0 10.0.0.{rnd.randint(2, 250)}:6379] "HELLO" "3" "SETNAME" "{name}"'
     assert name in redact(monitor)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_redis_auth_keeps_its_user_and_loses_its_password(seed: int) -> None:
+    """redis.io AUTH/HELLO/MIGRATE: `AUTH [username] password`, `HELLO protover [AUTH username password] [SETNAME
+    name]`, `AUTH2 username password`: of two arguments the first is WHO logs in. The name rule read MONITOR's
+    `"AUTH" "default"` as a secret's name and value and redacted the user too (re-read r15); logins.py's `auth <key>`
+    marking the password first made the Redis rule take the user for the password. Generated: MONITOR echoes (upper
+    and lower case, HELLO with and without SETNAME), redis-py argument tuples, AUTH2; carried as JSON and a
+    traceback. Twin: AUTH with ONE argument - that argument is the password and goes."""
+    r = random.Random(f"redis-auth-user-{seed}")
+    for _ in range(12):
+        user = _user(r) + r.choice(["", "-" + str(r.randint(1, 99)), "_ro"])
+        pw = password(r) + str(r.randint(10, 99))  # a digit in it: a credential, whatever else password() drew
+        stamp = f"{r.randint(1_600_000_000, 1_900_000_000)}.{r.randint(0, 999_999):06d} [0 10.0.0.{r.randint(2, 250)}:6379]"
+        auth = r.choice(["AUTH", "auth"])
+        hello = f'"{"HELLO" if auth.isupper() else "hello"}" "3" '
+        tail = r.choice(["", f' "SETNAME" "gw-worker-{r.randint(1, 9)}"'])
+        b = r.choice(["b", ""])
+        vector = r.choice([f'{stamp} "{auth}" "{user}" "{pw}"', f'{stamp} {hello}"{auth}" "{user}" "{pw}"{tail}',
+                           f"args=({b}'AUTH', {b}'{user}', {b}'{pw}')",
+                           f'{stamp} "MIGRATE" "10.0.0.9" "6379" "" "0" "5000" "AUTH2" "{user}" "{pw}" "KEYS" "k1"'])
+        for line in _carried(r, vector):
+            out = redact(line)
+            assert pw not in out and user in out, (line, out)
+        single = f'{stamp} "{auth}" "{pw}"'
+        assert pw not in redact(single), single
