@@ -13,6 +13,12 @@ Each vendor marks the public half its own way, so each is read by that mark, and
 - Flagsmith: client-side environment keys are public; server-side keys start `ser.` (Flagsmith docs "SDK keys"): an
   environment id or key without `ser.`, named so (`environmentID`, `FLAGSMITH_ENVIRONMENT_KEY`), is the public one.
 PostHog `phc_` is in keep.PUBLIC_PREFIXES already.
+
+The same holds for the id half of a vendor's key PAIR whose own format marks it (CLASSES17.md D42):
+- LiveKit: an API key is `API` + 12 characters (livekit/protocol utils/guid/id.go: `APIKeyPrefix = "API"`, `Size = 12`,
+  shortuuid's base57 alphabet; read as base62, as keys are also written by hand) and names the key: it is the `iss` of
+  every access token the server hands to clients; the API secret (32 random bytes in base62, utils/secret.go) signs.
+  A value of that shape under a secret, server, admin or password name stays judged (keep._client_key_in_secret_slot).
 """
 
 from __future__ import annotations
@@ -24,11 +30,15 @@ from .secret_names import name_words
 _SHAPED = re.compile(r"client-[A-Za-z0-9]{20,64}|sdk-[A-Za-z0-9]{6,32}")
 _UNLEASH = re.compile(r"[\w*-]{1,64}:[\w*-]{1,64}\.[0-9a-f]{32,64}")
 _HEX24 = re.compile(r"[0-9a-f]{24}")
+_LIVEKIT_KEY = re.compile(r"API[A-Za-z0-9]{12}")
 _FLAGSMITH_CLIENT = re.compile(r"(?!ser\.)[A-Za-z0-9]{18,26}")
 
 
 def public_client_key(value: str) -> bool:
-    """A key whose own prefix says it is a vendor's client-side key (Statsig `client-`, GrowthBook `sdk-<id>`)."""
+    """A key whose own prefix says it is a vendor's client-side key (Statsig `client-`, GrowthBook `sdk-<id>`) or the id
+    half of its key pair (LiveKit `API<12>`)."""
+    if value.startswith("API"):
+        return _LIVEKIT_KEY.fullmatch(value) is not None
     return value.startswith(("client-", "sdk-")) and _SHAPED.fullmatch(value) is not None
 
 

@@ -144,6 +144,20 @@ _PUBLIC_PEM_B64 = tuple(base64.b64encode(f"-----BEGIN {label}-----".encode()).de
     "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE REQUEST",
     "X509 CRL"))
 _TOKEN_PARTS = re.compile(r"[-_/]+")
+# A resource path alternates collection and resource id (Google AIP-122 "Resource names": `projects/<id>/topics/<id>`;
+# REST APIs alike: Fastly `/service/<service_id>/purge_all`, Cloudflare `/zones/<zone_id>`, Heroku `/apps/<id>`): the
+# segment after one of these collections names a resource an engineer follows (CLASSES17.md D42/D45, set 17's Fastly
+# service id). Only nouns of administered resources: never a carrier of capabilities (`hooks`, `webhooks`, `bot`,
+# `file`, `invite`, `share`, `reset`, `token`, `keys`, `stream`), whose next segment stays judged.
+COLLECTIONS = frozenset({
+    "service", "services", "project", "projects", "account", "accounts", "org", "orgs", "organization",
+    "organizations", "team", "teams", "workspace", "workspaces", "zone", "zones", "site", "sites", "app", "apps",
+    "application", "applications", "deployment", "deployments", "cluster", "clusters", "instance", "instances",
+    "database", "databases", "bucket", "buckets", "repo", "repos", "repository", "repositories", "environment",
+    "environments", "dataset", "datasets", "pipeline", "pipelines", "build", "builds", "region", "regions",
+    "distribution", "distributions", "dashboard", "dashboards", "namespace", "namespaces", "tenant", "tenants",
+    "customer", "customers", "subscription", "subscriptions", "folder", "folders", "location", "locations",
+})
 # A BitLocker recovery (numerical) password: 48 digits in 8 groups of 6, each group a multiple of 11 whose quotient is
 # below 2^16 (libbde's "BitLocker Drive Encryption (BDE) format", recovery password; manage-bde -protectors -get). The
 # check is the class's own: a random run of 8 such groups passes with p = 11^-8, so no id, date or phone number does.
@@ -242,7 +256,9 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             return tok
         core = tok.strip("-_=/+")
         if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
-            return "/".join(mark if len(p) >= 16 and reads_random(p) else p for p in tok.split("/"))
+            parts = tok.split("/")
+            return "/".join(mark if len(p) >= 16 and reads_random(p) and (i == 0 or parts[i - 1] not in COLLECTIONS)
+                            else p for i, p in enumerate(parts))
         return mark
 
     def repl(m: re.Match[str]) -> str:

@@ -230,3 +230,28 @@ def introduced_name(token: str) -> int:
     # splits into one (`cq-b_24fd=m3o...`: base64url with a `=` inside, `fd` from `24fd`)
     meta = bool(words) and words[-1] in META_WORDS and _SPLIT.split(n.group(1))[-1].isalpha()
     return n.start(1) if is_secret_name(n.group(1)) or meta else -1
+
+
+# A secret's NAME written where its value would be (CLASSES17.md D43, a reference that holds no secret):
+# - an environment variable's name (POSIX.1-2017 section 8.1: upper-case letters, digits and `_`; `ANTHROPIC_API_KEY`);
+# - a key of a secret map: a Kubernetes `secretKeyRef.key` / `configMapKeyRef.key` (the Kubernetes API reference,
+#   SecretKeySelector: "The key of the secret to select from"; Secret data keys are `[-._a-zA-Z0-9]+`:
+#   `openai-api-key`, `db.password`), Helm charts' `existingSecretPasswordKey: redis-password`.
+# Words joined by `_`, `-` or `.`, at least two of them, and a secret name by
+# is_secret_name, each word in one case (or capitalised): a generated value is no such run of words, so it stays judged.
+# A version number is an upper-case word's (`KEY_V2`) or a part of its own (`api-key-2`): `hunter2-db-password`, a
+# lower-case word with a digit glued on, reads as a human's password (tests/diagnose/test_redact.py).
+_NAMED = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
+_WORD = re.compile(r"[a-z]+|[A-Z]+\d{0,3}|[A-Z][a-z]+|\d{1,3}")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def names_a_secret(val: str) -> bool:
+    """`ANTHROPIC_API_KEY`, `openai-api-key`, `db.password`: the value is a secret's name (see above)."""
+    return _NAMED.fullmatch(val) is not None and all(_WORD.fullmatch(p) for p in re.split(r"[-_.]", val)) and \
+        is_secret_name(val)
+
+
+def env_var_name(val: str) -> bool:
+    """An UPPER_SNAKE environment variable's name that names a secret (`AZURE_OPENAI_API_KEY`)."""
+    return _ENV_NAME.fullmatch(val) is not None and names_a_secret(val)
