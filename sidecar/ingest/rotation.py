@@ -118,6 +118,7 @@ class FileSet(CopySearch, FileOpening):
         self._overrun_said: dict[str, float] = {}  # source -> when an overrun was last logged
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
+        self._olddirs: dict[str, set[str]] = {}  # family -> subdirectories a file of it we held was seen in
         # Compressed files (compressedgens.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
         self.compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]] = {}
         # Compressed generations to read, decompressed off the loop one at a time (compressedgens.read_pending).
@@ -300,9 +301,11 @@ class FileSet(CopySearch, FileOpening):
         """
         known = known_idents(self.saved)
         opened = 0
-        # An olddir nobody configured: a subdirectory where a file we hold went (its inode cannot be
-        # reused while we hold it open) is where the generations between our looks went too.
-        held = proven_subdirs(family(path), lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
+        # An olddir nobody configured: a subdirectory where a file we hold went (its inode cannot be reused while we
+        # hold it open) is where the generations between our looks went too, also once that file is closed or
+        # deleted by the cascade (remembered per family: fresh seed 73902, round 16).
+        held = self._olddirs.setdefault(family(path), set())
+        held |= proven_subdirs(family(path), lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
         for p, st in siblings(path, [*src.cfg.rotated_dirs, *sorted(held)]):
             if p.endswith(COMPRESSED):
                 opened += self._compressed(src, p, st)

@@ -210,3 +210,43 @@ async def test_generations_in_another_directory_are_read_exactly_once(tmp_path: 
     got = await _run(tmp_path, harness, kind, named, seed)
     assert got["errors"] > 5 and got["rollovers"] > 0, got  # the scenario did write and rotate
     assert any(got["olddir"].iterdir()), got  # the generations did go there
+
+
+async def test_an_olddir_seen_once_is_searched_after_its_files_are_gone(tmp_path: Path, harness: Harness) -> None:
+    """logrotate `olddir archive`, `rotate 2`, not configured (no `rotated_dirs`): the tailer saw the family's file
+    go to archive/ once (a file it held), then two generations were created and rotated there between two looks
+    while the cascade deleted every file it held. Those two are found only in archive/, which no held file proves
+    any more: found through the directory the family's own files were seen going to (fresh seed
+    logrotate-False-73902 of the generator above, round 16: 7 records lost)."""
+    logs = tmp_path / "logs"
+    archive = logs / "archive"
+    archive.mkdir(parents=True)
+    path = logs / "app.log"
+    errs: list[int] = []
+
+    def write(start: int, n: int) -> None:
+        with path.open("a") as w:
+            for s in range(start, start + n):
+                w.write(line(s))
+                errs.append(s)
+
+    def rotate() -> None:  # logrotate olddir, rotate 2, create
+        (archive / "app.log.2").unlink(missing_ok=True)
+        if (archive / "app.log.1").exists():
+            os.rename(archive / "app.log.1", archive / "app.log.2")
+        os.rename(path, archive / "app.log.1")
+        path.touch()
+
+    write(0, 5)
+    await harness.start(make_config(tmp_path, [str(path)]))
+    await harness.wait_events(len(errs))
+    rotate()  # A -> archive/app.log.1, held: archive/ is the family's olddir
+    write(100, 5)
+    await harness.wait_events(len(errs))
+    await harness.idle(20)  # A drained and closed
+    for gen in (200, 300, 400):  # no look meanwhile: B (held) and A deleted by the cascade; C and D never seen
+        rotate()
+        write(gen, 5)
+    await harness.wait_events(len(errs))
+    await harness.idle(20)
+    harness.sink.assert_exactly_once(errs)
