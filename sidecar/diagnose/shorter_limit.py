@@ -9,8 +9,9 @@ two settings, not by the failure's words: the thing to change is a setting - con
 
 The longer wait is one of the documented kinds that ASK the work to wait or be silent (not another limit: a connect
 timeout of 10 s beside a read timeout of 5 s asks nothing of the read):
-- a blocking command's own timeout: Redis BLPOP/BRPOP/BLMOVE/BZPOPMIN/XREAD BLOCK wait server-side up to their
-  timeout when nothing is queued (redis.io/commands/blpop: "blocks the connection until ... the timeout"); redis-py's
+- a blocking command's own timeout, as a setting or as the call's own argument (`blpop(keys, timeout=30)`, XREAD
+  `BLOCK 30000`): Redis BLPOP/BRPOP/BLMOVE/BZPOPMIN/XREAD BLOCK wait server-side up to their timeout when nothing is
+  queued (redis.io/commands/blpop: "blocks the connection until ... the timeout"); redis-py's
   `socket_timeout` bounds every read of the socket, the blocked one too (redis/connection.py `_read_from_socket` raises
   TimeoutError("Timeout reading from ...")): below the block time it fires on an idle queue while Redis is healthy;
 - a keepalive / ping / heartbeat interval (websockets `ping_interval`: a ping every N s keeps an idle connection
@@ -71,6 +72,14 @@ _ELAPSED = (re.compile(rf"\b(?:after|exceeded|idle(?: for)?|waited|silent(?: for
             re.compile(rf"(?<![\w.]){_NUMBER}\s+ago\b", re.I))
 _CLOCK = re.compile(r"(?<![\d:])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:])")
 _SHAPE = re.compile(r"\d+")
+# the wait a blocking command is GIVEN in the call itself (a frame's statement or the logged command): redis-py's
+# `blpop(keys, timeout=30)` (seconds; redis.io BLPOP "key [key ...] timeout"), `xread(..., block=30000)` and XREAD's
+# `BLOCK 30000` (milliseconds: redis.io XREAD "[BLOCK milliseconds]")
+_CALL_WAITS = (
+    (re.compile(r"\b(?P<cmd>blpop|brpop|blmove|brpoplpush|bzpopmin|bzpopmax|blmpop)\b[^\n]{0,120}?\btimeout\s*=\s*"
+                r"(?P<n>\d+(?:\.\d+)?)\b", re.I), 1.0),
+    (re.compile(r"\b(?P<cmd>xread(?:group)?)\b[^\n]{0,160}?\bblock\s*(?:=\s*|\s)(?P<n>\d+)\b", re.I), 0.001),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +116,17 @@ def _durations(lines: list[str]) -> list[_Duration]:
 
 def _day_seconds(m: re.Match[str]) -> int:
     return int(m.group("h")) * 3600 + int(m.group("m")) * 60 + int(m.group("s"))
+
+
+def _call_waits(texts: list[str]) -> list[_Duration]:
+    """The waits blocking commands are given in the calls the failing record shows (`_CALL_WAITS`)."""
+    out: list[_Duration] = []
+    for text in texts:
+        for rx, unit in _CALL_WAITS:
+            for m in rx.finditer(text[:8192]):
+                n = float(m.group("n")) * unit  # 0 blocks without end (redis.io BLPOP, XREAD: "0 ... indefinitely")
+                out.append(_Duration(f"{m.group('cmd').upper()} timeout", n or float("inf"), one_line(m.group(0), 200)))
+    return out
 
 
 def _measures(inp: DiagnosisInput, error: str) -> list[float]:
@@ -150,6 +170,10 @@ def _asks_longer(d: _Duration, words: set[str], cut: bool) -> bool:
     return False
 
 
+def _said(seconds: float) -> str:
+    return "no end (0: block until an item comes)" if seconds == float("inf") else f"{seconds:g}s"
+
+
 def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or config when the failure fired at a limit of ours shorter than the wait another setting asks of the same
     work (module docstring)."""
@@ -162,9 +186,10 @@ def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         measured.append(period)
     if not measured:
         return d
-    durations = _durations([*inp.context[-40:], *inp.after[:20]])
-    texts = " ".join([*inp.messages(), inp.logger or ""])
-    words = {w.upper() for w in re.findall(r"[A-Za-z0-9]+", texts)}
+    durations = _durations([*inp.context[-40:], *inp.after[:20]]) + _call_waits([*(m[:_LINE] for m in inp.messages()), inp.traceback])
+    texts = " ".join([*(m[:_LINE] for m in inp.messages()), inp.logger or ""])  # bounded: log content is hostile
+    # the work's words: the record's message and logger, and its frames' statements (a `blpop(...)` call)
+    words = {w.upper() for w in re.findall(r"[A-Za-z0-9]+", f"{texts} {inp.traceback[:8192]}")}
     cut = bool(_CUT.search(texts))
     for limit in durations:
         if not limit.parts() & _LIMIT or limit.parts() & _BLOCKING or \
@@ -179,10 +204,10 @@ def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             "rule": f"{d.rule}+shorter-limit",
             "severity": d.severity if d.severity in ("medium", "high", "critical") else "low",
             "summary": one_line(f"Our limit {limit.name}={limit.seconds:g}s is shorter than the wait {longer.name}="
-                                f"{longer.seconds:g}s asks of the same work: it fires by design", 300),
+                                f"{_said(longer.seconds)} asks of the same work: it fires by design", 300),
             "root_cause": (f"The failure ({one_line(inp.message, 160)}) came after {limit.seconds:g} s, the value of "
                            f"{limit.name} (\"{one_line(limit.line, 200)}\"), while {longer.name} asks the same work "
-                           f"to wait or stay silent for {longer.seconds:g} s (\"{one_line(longer.line, 200)}\"). "
+                           f"to wait or stay silent for {_said(longer.seconds)} (\"{one_line(longer.line, 200)}\"). "
                            f"The two settings contradict each other: the limit cuts the work every time it does what "
                            f"the other setting asks, whatever the remote does - the reading \"{one_line(d.summary, 120)}"
                            f"\" blames the remote for our own configuration."),

@@ -1,8 +1,8 @@
 """A time limit of ours shorter than the wait another setting asks of the same work (shorter_limit.py): config; its
 twins keep their answer.
 
-Generated over seeds, three carriers of the class with their libraries' own words: a blocking queue command under a
-socket timeout (redis-py's "Timeout reading from host:port"), an idle timeout on the path below a keepalive interval
+Generated over seeds, three carriers of the class with their libraries' own words: a blocking queue command (its wait
+a setting or the call's own argument) under a socket timeout (redis-py's "Timeout reading from host:port"), an idle timeout on the path below a keepalive interval
 (websockets' own ConnectionClosedError text, "no close frame received or sent"), a staleness threshold below a periodic
 writer's interval. What varies: the names and units of both settings, the shape that prints them (NAME=value, key=value
 (NAME), a lower-case key=value, a manifest's `key: "60"` printed AFTER the failure), the loggers, the durations, the
@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosedError
 from .logged import diagnose, text_of
 
 _T0 = datetime(2026, 12, 6, 9, 0, 0)
-Case = tuple[str, list[str]]  # (the excerpt, its twins)
+Case = tuple[list[str], list[str]]  # (the excerpts of the class, their twins)
 
 
 def _at(seconds: float) -> str:
@@ -50,9 +50,9 @@ def _queue(rng: random.Random) -> Case:
     host = rng.choice(["redis:6379", "cache.internal:6380", "10.0.4.12:6379"])
     sock = rng.choice(["REDIS_SOCKET_TIMEOUT", "CACHE_READ_TIMEOUT", "QUEUE_REDIS_TIMEOUT_S"])
     wait = f"QUEUE_{command}_TIMEOUT"
-    failure = f"{command.lower()} failed: Timeout reading from {host}"
 
-    def excerpt(settings: str, step: int = limit) -> str:
+    def excerpt(settings: str, step: int = limit, call: str = "") -> str:
+        failure = f"{call or command.lower()} failed: Timeout reading from {host}"
         t, lines = 0.0, [_line(0, "INFO", logger, f"settings REDIS_URL=redis://{host}/2 {settings}")]
         for _ in range(rng.randint(2, 3)):
             t += step
@@ -63,7 +63,13 @@ def _queue(rng: random.Random) -> Case:
         lines.append(_line(t, "ERROR", logger, failure))
         return "\n".join(lines)
 
-    return excerpt(f"{sock}={limit} {wait}={block}"), [
+    # the wait given in the call itself (redis-py's keyword in seconds, XREAD's BLOCK in milliseconds; 0: no end)
+    given = [f"{command.lower()}(['jobs'], timeout={block})", f"XREAD BLOCK {block * 1000} STREAMS jobs $",
+             f"{command.lower()}(['jobs'], timeout=0)"]
+    short = f"{command.lower()}(['jobs'], timeout={max(1, limit // 3)})"
+    return [excerpt(f"{sock}={limit} {wait}={block}"), *(excerpt(f"{sock}={limit}", call=c) for c in given)], [
+        excerpt(f"{sock}={limit}", call=short),  # the call waits less than the limit
+        excerpt(f"{sock}={limit}", call=rng.choice(given), step=limit + 2),  # the failures do not come at the limit
         excerpt(f"{sock}={limit}"),  # no longer wait: a slow Redis at our limit
         excerpt(f"{sock}={limit} KIMI_TIMEOUT_SECS={block}"),  # a longer setting of another work
         excerpt(f"{sock}={limit} {wait}={max(1, limit // 3)}"),  # the blocking wait is shorter
@@ -92,7 +98,7 @@ def _idle(rng: random.Random) -> Case:
         lines.append(_line(t + 5, "INFO", "utils.observability", f"kubectl get ingress -o yaml | grep timeout -> {proxy}"))
         return "\n".join(lines)
 
-    return excerpt(f"ping_interval={ping} ping_timeout=20", annotation), [
+    return [excerpt(f"ping_interval={ping} ping_timeout=20", annotation)], [
         excerpt("ping_timeout=20", annotation),  # no keepalive interval printed
         excerpt(f"ping_interval={max(5, limit // 3)} ping_timeout=20", annotation),  # our pings come in time
         excerpt(f"ping_interval={ping} ping_timeout=20", annotation, gap=limit + 17),  # cut after another idle time
@@ -115,7 +121,7 @@ def _stale(rng: random.Random) -> Case:
             _line(80, "WARNING", logger, f"daemon {word} stale: last write {age:.1f}s ago")])
 
     age = limit + rng.choice([0.1, 0.3, 0.4])
-    return excerpt(f"{word} writer interval={every}s ({thing}_WRITE_INTERVAL)", age), [
+    return [excerpt(f"{word} writer interval={every}s ({thing}_WRITE_INTERVAL)", age)], [
         excerpt(f"{word} writer interval={limit // 2}s ({thing}_WRITE_INTERVAL)", age),  # writes come in time
         excerpt(f"metrics flush interval={every}s (METRICS_FLUSH_INTERVAL)", age),  # another work's interval
         excerpt(f"{word} writer interval={every}s ({thing}_WRITE_INTERVAL)", limit + 7.5),  # not the limit's age
@@ -126,10 +132,11 @@ def _stale(rng: random.Random) -> Case:
 @pytest.mark.parametrize("carrier", [_queue, _idle, _stale])
 def test_a_limit_shorter_than_the_wait_another_setting_asks_is_config_and_twins_keep(
         carrier: Callable[[random.Random], Case], seed: int) -> None:
-    excerpt, twins = carrier(random.Random(seed * 31 + len(carrier.__name__)))
-    d = diagnose(excerpt)
-    assert "shorter-limit" in d.rule and d.category == "config" and d.confidence <= 0.45, (excerpt, d.rule, d.summary)
-    assert "contradict" in text_of(d)
+    excerpts, twins = carrier(random.Random(seed * 31 + len(carrier.__name__)))
+    for excerpt in excerpts:
+        d = diagnose(excerpt)
+        assert "shorter-limit" in d.rule and d.category == "config" and d.confidence <= 0.45, (excerpt, d.rule)
+        assert "contradict" in text_of(d)
     for twin in twins:
         got = diagnose(twin)
         assert "shorter-limit" not in got.rule, (twin, got.rule, got.summary)
