@@ -93,8 +93,12 @@ def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], Iterabl
         return None
     head = h.pread(HEAD_BYTES, 0)
     for ours in held(ident):
+        # A whole line at least (the raw byte 0x0A, as receiptstream.py names streams): a shorter prefix is what
+        # every generation of one writer shares - its BOM, the date of its first timestamp - and a resumed
+        # parser holds only the bytes before its offset (2 for a UTF-16 live file whose BOM alone was read:
+        # writer replicas timed_x2, round 16, a rename generation read under the live inode's stream).
         n = min(len(head), len(ours))
-        if n > 0 and head[:n] == ours[:n]:
+        if n > 0 and b"\n" in ours[:n] and head[:n] == ours[:n]:
             return twin_prefix(ident)
     return copy_of(head, ident, streams)
 
