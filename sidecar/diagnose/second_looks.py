@@ -37,6 +37,7 @@ Each step returns its input unchanged unless its own evidence is present; the or
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..redaction import redact
 from .aggregate import aggregate_cause
@@ -123,6 +124,26 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
 )
 
 
+# The steps that read the records each search the error's message and traceback with their own patterns: a hostile
+# 10 MiB message cost ~20 s across them (tests/diagnose/test_generated.py's hostile records, near pytest-timeout's
+# 120 s under load). What they decide on is the error's head and its last lines (a traceback ends with the raised class
+# and its message), so a longer message is read to MESSAGE_READ characters and a longer traceback as its first and last
+# TRACEBACK_READ // 2 - log content is attacker-controlled and must not buy CPU time.
+MESSAGE_READ = 64 * 1024
+TRACEBACK_READ = 256 * 1024
+
+
+def _bounded(inp: DiagnosisInput) -> DiagnosisInput:
+    """`inp` with its message and traceback bounded for the steps (above); itself when they are within the bounds."""
+    if len(inp.message) <= MESSAGE_READ and len(inp.exception_message or "") <= MESSAGE_READ and \
+            len(inp.traceback) <= TRACEBACK_READ:
+        return inp
+    tb, half = inp.traceback, TRACEBACK_READ // 2
+    return replace(inp, message=inp.message[:MESSAGE_READ], traceback=tb if len(tb) <= TRACEBACK_READ else
+                   f"{tb[:half]}\n{tb[-half:]}",
+                   exception_message=None if inp.exception_message is None else inp.exception_message[:MESSAGE_READ])
+
+
 def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
                  diagnose: Callable[[DiagnosisInput], Diagnosis]) -> Diagnosis:
     """`d` after every second look (see the module docstring); `diagnose` reads an earlier record on its own."""
@@ -132,8 +153,9 @@ def second_looks(d: Diagnosis, inp: DiagnosisInput, sit: Situation,
     d = blocked_loop_cause(wrapped_cause(d, inp, diagnose), inp)
     d = repeated_cause(d, inp, diagnose)  # the same failure's earlier traceback (preceding.py)
     d = context_cause(d, inp, sit)  # our canceller, a switched-off feature, one task (context_causes.py)
+    read = _bounded(inp)
     for step in _READS_OF_THE_RECORDS:
-        d = step(d, inp)
+        d = step(d, read)
     d = dead_worker_cause(d, inp, diagnose)
     d = runtime_carrier_cause(d, inp, diagnose)  # the exception inside asyncio's "never retrieved" (runtime_carrier.py)
     # the steps quote records of the log (a printed proxy URL with its credentials, a pool figure, an earlier error):
