@@ -128,6 +128,28 @@ async def test_copy_found_by_the_replica_that_never_held_the_original_counts_onc
                              f"copy {copy.name}, by_glob={by_glob}, order={'BA' if order[0] is b else 'AB'}")
 
 
+async def _generation_beside_a_resumed_live_file(tmp_path: Path, harness: Harness, read: bytes, rest: bytes,
+                                                gen_bytes: bytes, expected: list[int]) -> None:
+    """The live file holding `read` is read to its end and the tail stopped; then `rest` is appended to it and a
+    rotated generation holding `gen_bytes` (records of logger gw.other) is put beside it: at the restart every
+    record of `expected` is read once and the generation's are named under its OWN inode's stream."""
+    live, gen = tmp_path / "r.log", tmp_path / "r.log.1"
+    live.write_bytes(read)
+    cfg = make_config(tmp_path, [str(tmp_path / "r.log*")])
+    ing = await harness.start(cfg)
+    await harness.idle(10)
+    await harness.stop(ing)  # its checkpoint: the live file read to the end of `read`
+    live.write_bytes(read + rest)
+    gen.write_bytes(gen_bytes)
+    gen_ident = f"{gen.stat().st_dev}:{gen.stat().st_ino}:"
+    await harness.start(cfg)
+    await harness.wait_events(len(expected))
+    await harness.idle(10)
+    harness.sink.assert_exactly_once(expected)
+    named = {e.logger: e.stream for e in harness.sink.events}
+    assert named["gw.other"].startswith(gen_ident), named
+
+
 @pytest.mark.parametrize("bom,enc", [(b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"), (b"", "utf-8")])
 async def test_a_generation_sharing_only_a_first_partial_line_with_the_live_file_is_no_copy(
         tmp_path: Path, harness: Harness, bom: bytes, enc: str) -> None:
@@ -138,30 +160,14 @@ async def test_a_generation_sharing_only_a_first_partial_line_with_the_live_file
     with them, so a renamed generation was read under the live inode's stream, the other replica read it under its
     own: each event named twice, counted once only while the other's twin was that same live inode. Varied: a
     UTF-16 BOM, a UTF-8 BOM, and no BOM with the checkpoint inside the first line (a partial line read)."""
-    live, gen = tmp_path / "r.log", tmp_path / "r.log.1"
     first = line(0, "INFO", "gw.boot").encode(enc)
-    cut = len(bom) + (0 if bom else len(first) // 2)
-    live.write_bytes(bom + first[:cut - len(bom)])
-    cfg = make_config(tmp_path, [str(tmp_path / "r.log*")])
-    ing = await harness.start(cfg)
-    await harness.idle(10)
-    await harness.stop(ing)  # its checkpoint: the live file read to `cut`, no whole line yet
-    expected: list[int] = []
-    body = first[cut - len(bom):]
-    for s in range(1, 6):
-        body += line(s).encode(enc)
-        expected.append(s)
-    live.write_bytes(live.read_bytes() + body)
+    cut = len(bom) + (0 if bom else len(first) // 2)  # no whole line read yet
+    expected = list(range(1, 6))
+    rest = first[cut - len(bom):] + b"".join(line(s).encode(enc) for s in expected)
     # Another generation of the same writer (a rename rollover of another worker): the same BOM and format
-    gen.write_bytes(bom + b"".join(line(s, logger="gw.other").encode(enc) for s in range(100, 106)))
-    expected += list(range(100, 106))
-    gen_ident = f"{gen.stat().st_dev}:{gen.stat().st_ino}:"
-    await harness.start(cfg)
-    await harness.wait_events(len(expected))
-    await harness.idle(10)
-    harness.sink.assert_exactly_once(expected)
-    named = {e.logger: e.stream for e in harness.sink.events}
-    assert named["gw.other"].startswith(gen_ident), named
+    gen = bom + b"".join(line(s, logger="gw.other").encode(enc) for s in range(100, 106))
+    await _generation_beside_a_resumed_live_file(tmp_path, harness, bom + first[:cut - len(bom)], rest, gen,
+                                                 expected + list(range(100, 106)))
 
 
 @pytest.mark.xfail(strict=True, reason="review r16: copystreams.copied_live takes one whole line in common as copy "
@@ -171,22 +177,10 @@ async def test_a_generation_sharing_only_a_first_partial_line_with_the_live_file
                    "file's stream (the timed_x2 class with a header instead of a BOM)")
 async def test_a_generation_sharing_only_the_writers_header_line_with_the_live_file_is_no_copy(
         tmp_path: Path, harness: Harness) -> None:
-    live, gen = tmp_path / "r.log", tmp_path / "r.log.1"
     header = b"#Software: gateway access log 2.1 (PatternLayout header)\n"
-    live.write_bytes(header)
-    cfg = make_config(tmp_path, [str(tmp_path / "r.log*")])
-    ing = await harness.start(cfg)
-    await harness.idle(10)
-    await harness.stop(ing)  # its checkpoint: the live file read to the end of its header
     expected = list(range(1, 6))
-    live.write_bytes(live.read_bytes() + b"".join(line(s).encode() for s in expected))
-    # Another generation of the same writer (a rename rollover of another worker): the same header, other records
-    gen.write_bytes(header + b"".join(line(s, logger="gw.other").encode() for s in range(100, 106)))
-    expected += list(range(100, 106))
-    gen_ident = f"{gen.stat().st_dev}:{gen.stat().st_ino}:"
-    await harness.start(cfg)
-    await harness.wait_events(len(expected))
-    await harness.idle(10)
-    harness.sink.assert_exactly_once(expected)
-    named = {e.logger: e.stream for e in harness.sink.events}
-    assert named["gw.other"].startswith(gen_ident), named
+    # the live file read to the end of its header; another generation of the same writer with the same header
+    gen = header + b"".join(line(s, logger="gw.other").encode() for s in range(100, 106))
+    await _generation_beside_a_resumed_live_file(tmp_path, harness, header,
+                                                 b"".join(line(s).encode() for s in expected), gen,
+                                                 expected + list(range(100, 106)))
