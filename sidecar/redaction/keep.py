@@ -98,6 +98,8 @@ def is_masked(value: str) -> bool:
     if v.lower() in MASK_LITERALS or MASKED_AT.fullmatch(v) or v and v.strip("*") == "":
         # only stars: kombu/Celery's `redis://:**@host` (maybe_sanitize_url's mask='**'), any `*` run
         return True
+    if v.isalnum() and "xxxxxx" not in v and "XXXXXX" not in v:
+        return False  # every mask run holds a symbol (`*`, `•`, `●`, `·`, `…`, `.`) or six x's (_MASK_RUN)
     core = _PREFIX.sub("", v, count=1)
     if not _MASK_RUN.search(core):
         return False

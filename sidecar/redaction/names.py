@@ -116,6 +116,7 @@ _ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "
 
 
 _VALUE_PARTS = re.compile(r"[/.\-_]+")
+_DIGIT = re.compile(r"[0-9]")
 _SHELL_VAR = re.compile(r"\$\{?[A-Za-z_]")
 
 
@@ -134,12 +135,12 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
         val[0] in "+/=" and len(val) >= 16 and generated(val))
     if val.lower() in PROSE or not starts or "(" in val or not val.isascii():
         return False
-    has_digit = any(c.isdigit() for c in val)
+    has_digit = _DIGIT.search(val) is not None  # (ASCII here: str tests in C, not a generator per character)
     parts = [p for p in _VALUE_PARTS.split(val) if p]
     if not identifier and len(parts) > 1 and all(p.isalpha() and (p.islower() or p.istitle()) for p in parts):
         return False  # "found with key Australia/Melborne": words joined by a path or a dot are a name
-    has_symbol = any(not c.isalnum() for c in val)
-    mixed = any(c.isupper() for c in val) and any(c.islower() for c in val) and not val[1:].islower()
+    has_symbol = not val.isalnum()
+    mixed = val.lower() != val and val.upper() != val and not val[1:].islower()  # an upper and a lower letter
     if has_digit or has_symbol or mixed or len(val) >= 16:
         return True
     # a lone lowercase word: an English one ("password complexity requirements", "SECRET_KEY configured")

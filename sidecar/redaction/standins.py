@@ -50,6 +50,10 @@ def _ascending_runs(part: str) -> int:
 def is_sequence_dummy(value: str) -> bool:
     """A documented stand-in made of ascending runs (module doc): `token-abc123`, `abcdef.0123456789abcdef`."""
     whole = value.strip("\"'")
+    last = whole[max(whole.rfind("-"), whole.rfind("_"), whole.rfind(".")) + 1:]
+    if len(last) >= 3 and (ord(last[-1]) != ord(last[-2]) + 1 or ord(last[-2]) != ord(last[-3]) + 1):
+        return False  # every part ENDS with an ascending run of three (_ascending_runs), the last part too; it ends
+        # with the value's last segment (the word prefix taken below may join it to the one before, never cut it)
     core = _WORD_PREFIX.sub("", whole, count=1)
     parts = [p for p in _PARTS.split(core) if p]
     if core == whole and len(parts) < 2:
