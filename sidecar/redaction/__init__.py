@@ -210,6 +210,12 @@ _CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"\bAC[a-z0-9]{32}": "AC", r"(?:(
                   r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))SEC": "SEC"}
 
 
+# A format whose hint is a common character (`.`) and whose pattern opens with no literal (sre tries it at every
+# position): a literal-led piece every match holds is searched first (Discord bot tokens: `.<6 chars>.` between the
+# user id and the HMAC, discord.py's token layout).
+_FORMAT_SEAMS = {"discord_bot_token": re.compile(r"\.[A-Za-z\d_-]{6}\.")}
+
+
 def _format_gate(kind: str, rx: str) -> str:
     if kind in _HEX32_KINDS:
         return "hex32"
@@ -288,7 +294,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("recovery_code", c.recovery_codes(_mark("recovery_code")), None,
          ("recovery", "backup", "scratch", "mfa", "2fa", "otp")),
     Rule("url_password", c.GO_DSN, _pre_val("password"), ("@tcp(", "@unix(", "@udp(")),
-    Rule("password", c.AUTH_PAIR, lambda m: m.group("pre") + _mark("password") + m.group("q2"), c.AUTH_PAIR_HINTS),
+    Rule("password", c.AUTH_PAIR, lambda m: m.group("pre") + _mark("password") + m.group("q2"), c.AUTH_PAIR_HINTS,
+         seam=c.AUTH_PAIR_SEAM),
     Rule("password", c.SQL_PASSWORD, lambda m: m.group("pre") + _mark("password") + m.group("q"),
          ("password", "identified")),
     Rule("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
@@ -317,7 +324,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("password", verifier_sub(_mark("password")), None, ("=", ":"), "hex32"),  # HA1 lines (verifiers.py)
     Rule("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
     # (a) provider formats
-    *(Rule(kind, re.compile(rx), _const(kind), hints, _format_gate(kind, rx)) for kind, rx, hints in FORMATS),
+    *(Rule(kind, re.compile(rx), _mark(kind), hints, _format_gate(kind, rx), _FORMAT_SEAMS.get(kind))
+      for kind, rx, hints in FORMATS),
     Rule("secret", padded_label_sub(_mark("secret")), None, PADDED_HINTS),  # `Secret ID    = <v>` (announced.py)
     # (c) names
     Rule("secret", NAME_VALUE, name_value_repl(_mark("secret")), ("value",), "name"),
@@ -354,7 +362,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", inline_banner_sub(_mark("secret")), None, INLINE_HINTS),  # the banner's sentence, then `: <v>`
     Rule("secret", lone_record_sub(_mark("secret")), None, ()),  # a record that is one random token
     # (d) entropy
-    Rule("high_entropy", lambda text: redact_tokens(text, _mark("high_entropy"), _BASE64), None, ()),
+    Rule("high_entropy", functools.partial(redact_tokens, mark=_mark("high_entropy"), encoded=_BASE64), None, ()),
 )
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in _RULES))
 # The rules marked "name" change a text only where their name is a secret name (is_secret_name) or a provider's

@@ -112,6 +112,9 @@ AUTH_PAIR = re.compile(
 _AUTH_PAIR_ENDS = tuple(n for n in _AUTH_PAIR_NAMES if not any(n != m and n.endswith(m) for m in _AUTH_PAIR_NAMES))
 AUTH_PAIR_HINTS = tuple(n + after for end in _AUTH_PAIR_ENDS for n in ignorecase_hints(end)
                         for after in ("\"", "'", " ", "\t", ":", "=", "("))
+# What AUTH_PAIR reads past its name, searched first (engine.Rule's seam): a quoted user's closing quote, `,`, the
+# value's opening quote (its IGNORECASE name alternation has no literal start: sre tries it at every position).
+AUTH_PAIR_SEAM = re.compile(r"[\"'][ \t]*,[ \t]*[\"']")
 # SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
 SQL_PASSWORD = re.compile(
     r"(?P<pre>(?i:\b(?:with\s+(?:encrypted\s+|unencrypted\s+)?password|identified\s+(?:with\s+\w+\s+)?by"

@@ -122,7 +122,8 @@ def sentinel_auth(mark: str) -> Callable[[re.Match[str]], str]:
 
 
 # libpq's password file (PostgreSQL docs, "The Password File"): `host:port:database:username:password`.
-_PGPASS_PORT = re.compile(r":(?:\d{2,5}|\*):")
+# (with the two fields after it that PGPASS reads: a log line's `09:29:14,594` holds a `:port:` and is no such line)
+_PGPASS_PORT = re.compile(r":(?:\d{2,5}|\*):[^:\s\"']+:[^:\s\"']+:")
 # colon-separated hex bytes (`de:69:e2:10:5c`, the last line of an OpenSSL key or certificate block) hold a 2-digit
 # "port" and read as `host:port:db:user:password`; no pgpass line is made of five hex pairs (spelled.py judges them).
 _HEX_PAIRS = re.compile(r"(?:[0-9a-fA-F]{2}:)+[0-9a-fA-F]{2}")

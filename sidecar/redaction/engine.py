@@ -28,14 +28,19 @@ class Rule:
     __slots__ = ("kind", "sub", "hints", "needs")
 
     def __init__(self, kind: str, pattern: re.Pattern[str] | Callable[[str], str],
-                 repl: Callable[[re.Match[str]], str] | None, hints: tuple[str, ...], needs: str = "") -> None:
+                 repl: Callable[[re.Match[str]], str] | str | None, hints: tuple[str, ...], needs: str = "",
+                 seam: re.Pattern[str] | None = None) -> None:
         self.kind = kind
         self.hints = hints
         self.needs = needs  # a second necessary condition (module docstring): "name", "hex32" or "cased:<letters>"
         if isinstance(pattern, re.Pattern):
             compiled: re.Pattern[str] = pattern
-            assert repl is not None
-            self.sub: Callable[[str], str] = lambda text: compiled.sub(repl, text)
+            assert repl is not None  # (a str: a replacement without `\` or groups, no Python call per match)
+            if seam is None:
+                self.sub: Callable[[str], str] = lambda text: compiled.sub(repl, text)
+            else:  # a literal-led piece every match holds, searched first: `pattern` opens with none, and sre tries it
+                # at every position of a hinted text
+                self.sub = lambda text: text if seam.search(text) is None else compiled.sub(repl, text)
         else:
             self.sub = pattern
 

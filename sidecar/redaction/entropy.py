@@ -217,6 +217,10 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
     `encoded(tok)` first: a mark when the token is an encoding of a text that holds a secret, the token
     itself when it encodes data without one (a base64 JSON cursor). What keep.py says stays is never judged:
     a token announced as an identifier, digest, nonce or cursor, a public key, a certificate body."""
+    first = TOKEN.search(text)
+    if first is None:
+        return text  # most texts hold no 20-character token: one scan, none of the judging below is built
+    at = first.start()  # the replacing scan starts there (TOKEN's lookbehind passes at a slice's start as it did there)
     spans: list[list[tuple[int, int]]] = []  # public_spans(text), found when a token first needs it: most lines have
     # no token that reads as random, and the spans' searches (JWTs, PEM blocks, ciphertext) cost a pass each
 
@@ -262,5 +266,5 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
         return mark
 
     def repl(m: re.Match[str]) -> str:
-        return judge(m.start(), m.group(0))
-    return TOKEN.sub(repl, text)
+        return judge(m.start() + at, m.group(0))
+    return text[:at] + TOKEN.sub(repl, text[at:])

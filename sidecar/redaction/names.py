@@ -353,8 +353,9 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
             return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key or names one
         bridge = m.group("bridge") is not None
         only_space = (sep.strip() == "" or bridge) and not m.group("q1")
-        if only_space and not quoted and m.string.startswith((" ", "\t"), m.end()) and not any(
-                c.isdigit() for c in val) and is_secret_name(val):
+        if only_space and not quoted and m.string.startswith((" ", "\t"), m.end()) and not (
+                _DIGIT.search(val) is not None if val.isascii() else any(c.isdigit() for c in val)) and \
+                is_secret_name(val):
             return m.group(0)  # `wpa-psk wifi-sec.psk <v>` (nmcli): the next name, whose value comes after it
         if only_space and quoted and not bridge and not m.string.startswith(";", m.end()) and not _statement(name, val) \
                 and not ((password_like(val) or random_value(val)) and not any(c.isspace() for c in val)
