@@ -8,7 +8,8 @@ BUSY as the cache service limiting at runtime (storage). Whose script it is deci
 window around the error (before it, or its end logged after it) is the gateway's own long script: code - keep scripts
 short (SCAN in batches instead of KEYS, bounded work per call). Twins that must NOT change: no script record of ours
 (another client's script, an operator's), a script record of another program (a redis-cli/ops logger), a script of
-ours outside WINDOW seconds of the error.
+ours outside WINDOW seconds of the error, our logger printing the server's SLOWLOG / CLIENT LIST (another client's
+command, by the client that entry names).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ WINDOW_SECONDS = 300.0
 _DIALECT = TextDialect()  # the ingest stage's header grammar (every format it reads), not a regex of our own
 _OURS = re.compile(r"^(?:src|utils|tools)\.")
 _SCRIPT = re.compile(r"\b(?:EVAL(?:SHA)?(?:_RO)?|FCALL(?:_RO)?|register_script|SCRIPT LOAD)\b|[\w\-]+\.lua\b")
+# a record REPORTING the server's view of every client's commands is no run of ours, whoever prints it: a SLOWLOG entry
+# names the client that ran the command ("client IP address and port", "client name if set via CLIENT SETNAME":
+# redis.io SLOWLOG GET), CLIENT LIST one line per connected client (round 16, c17: 15053's analytics-export script
+# printed by our observability logger was read as ours)
+_SERVER_REPORT = re.compile(r"\bSLOWLOG\b|\bCLIENT LIST\b", re.I)
+# a script call named under a negation in its clause ("no EVAL/EVALSHA calls in src/") is a statement that we run none
+_NEGATED = re.compile(r"\b(?:no|not|never|without|none of)\b[^.;,:]{0,24}$", re.I)
 
 
 def _at(line: str) -> tuple[datetime, str] | None:
@@ -47,7 +55,8 @@ def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     script = name = None
     for line in (*inp.context, *inp.after):
         head = _at(line)
-        if head is not None and _OURS.match(head[1]) and (name := _SCRIPT.search(line)) is not None \
+        if head is not None and _OURS.match(head[1]) and not _SERVER_REPORT.search(line[:2048]) \
+                and (name := _SCRIPT.search(line)) is not None and not _NEGATED.search(line[:name.start()]) \
                 and abs((here[0] - head[0]).total_seconds()) <= WINDOW_SECONDS:
             script = line
             break

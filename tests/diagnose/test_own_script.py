@@ -59,6 +59,16 @@ async def test_twins_no_script_of_ours_near_it_keep_the_service_reading(seed: in
     error = await _busy_excerpt(rnd)
     for excerpt in (error,
                     f"{_record('ops.redis_cli', rnd.choice(_CALLS), -5)}\n{error}",
-                    f"{_record(rnd.choice(_SCRIPTS), rnd.choice(_CALLS), -7200)}\n{error}"):
+                    f"{_record(rnd.choice(_SCRIPTS), rnd.choice(_CALLS), -7200)}\n{error}",
+                    # our logger printing the server's SLOWLOG entry: the command is the client's that entry names
+                    f"{error}\n" + _record(rnd.choice(("utils.observability", "src.monitoring.redis_stats")),
+                                           f"redis-cli SLOWLOG GET 1 -> id {rnd.randint(100, 9999)}, "
+                                           f"{rnd.randint(2, 12) * 10**6} us, {rnd.choice(('EVALSHA 4f1e 0', 'FCALL export 0'))}"
+                                           f", client 10.42.3.{rnd.randint(2, 250)}:51722 name="
+                                           f"{rnd.choice(('analytics-export', 'billing-worker'))}", rnd.uniform(2, 40)),
+                    # a record saying our code runs NO script
+                    f"{error}\n" + _record("utils.observability", rnd.choice(("gateway code: no EVAL/EVALSHA calls "
+                                                                               "(grep of src/)", "we never call FCALL")),
+                                           rnd.uniform(2, 40))):
         d = diagnose(excerpt)
         assert (d.category, d.rule) == ("storage", "class:redis.response"), (d.rule, d.root_cause)
