@@ -95,3 +95,26 @@ def test_failure_reports_codes_and_other_capitals_stay_apart(seed):
     tail = f"{_target(r)} {words} in {_measure(r)} with status {r.choice(STATUSES)}"
     firsts = {grouper.fingerprint(f"{w} {tail}", "app.jobs", "INFO") for w in ("GET", "FAILED", "QUEUED")}
     assert len(firsts) == 3
+
+
+_FAILURE_REPORTS = (
+    lambda m, t, d, s: f"{m} {t} failed after {d} with status {s}",
+    lambda m, t, d, s: f"Retrying {m} {t} in {d} after status {s}",
+    lambda m, t, d, s: f"upstream {m} {t} gave up after {d}: status {s}",
+)
+
+
+@pytest.mark.xfail(strict=True, reason="review r16: access_records.is_request_record reads ANY method + path + measure "
+                   "as a line written for every request, so a failure report that carries its elapsed time (`POST "
+                   "/v1/x failed after 30.2s with status 504` / `429`; a retry loop's `Retrying ... in 2.0s after "
+                   "status 429`) loses its status: rate limiting and a gateway timeout become one group (3f49049a: "
+                   "two). The module's own rule: a line written BECAUSE a request failed names its failure")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_failure_report_with_its_elapsed_time_keeps_its_status(seed):
+    r = random.Random(seed)
+    for report in _FAILURE_REPORTS:
+        grouper = MessageGrouper()
+        method, target, took = r.choice(METHODS), _target(r), _measure(r)
+        a, b = r.sample(["409", "413", "429", "500", "502", "503", "504"], 2)
+        got = {grouper.fingerprint(report(method, target, took, s), "app.client", "ERROR") for s in (a, b)}
+        assert len(got) == 2, report(method, target, took, a)
