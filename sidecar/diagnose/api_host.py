@@ -44,17 +44,17 @@ def api_host_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                     and m.group("host").lower() == host), None)
     if printed is None and not _PROVIDER_DOMAINS.search(host):
         return d
-    return d.model_copy(update={
-        "category": "config", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+not-api-host",
-        "summary": f"The request went to {host}, which is not the provider's API host: a web page came back with 200 "
+    return d.reanswered(
+        category="config", severity="high", confidence=0.45, rule=f"{d.rule}+not-api-host",
+        summary=f"The request went to {host}, which is not the provider's API host: a web page came back with 200 "
                    f"({inp.exception_type})",
-        "root_cause": (f"The client's request line shows the call went to {host} and got a 2xx web page, not the API's "
+        root_cause=(f"The client's request line shows the call went to {host} and got a 2xx web page, not the API's "
                        "JSON: the base URL points at the provider's website/docs (or another host) instead of its API "
                        "host, so every call answers with markup until the setting changes."
                        + (f" The setting: \"{printed[:200]}\"." if printed else "")),
-        "suggested_fix": ["Set the base URL to the provider's documented API host (e.g. https://api.moonshot.ai/v1, "
+        suggested_fix=["Set the base URL to the provider's documented API host (e.g. https://api.moonshot.ai/v1, "
                           "https://api.z.ai/api/paas/v4) and restart."],
-        "evidence": list(dict.fromkeys([request.group(0), *([printed] if printed else []), *d.evidence]))})
+        evidence=[request.group(0), *([printed] if printed else [])])
 
 
 def _egress_page(d: Diagnosis, host: str, request: str, before: list[str]) -> Diagnosis:
@@ -62,12 +62,12 @@ def _egress_page(d: Diagnosis, host: str, request: str, before: list[str]) -> Di
     egress = next((c.strip() for c in reversed(before) if _EGRESS.search(c)), None)
     if egress is None:
         return d
-    return d.model_copy(update={
-        "category": "config", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+egress-page",
-        "summary": f"A 2xx page from our egress filter/proxy, not {host}'s JSON: the egress policy blocks {host}",
-        "root_cause": ("The call to the API host answered 2xx with a body that is not the API's JSON, and a record "
+    return d.reanswered(
+        category="config", severity="high", confidence=0.45, rule=f"{d.rule}+egress-page",
+        summary=f"A 2xx page from our egress filter/proxy, not {host}'s JSON: the egress policy blocks {host}",
+        root_cause=("The call to the API host answered 2xx with a body that is not the API's JSON, and a record "
                        "before names our egress filter / firewall / proxy: its block or login page answered in the "
                        f"API's place, so its policy (allow-list, category) must let {host} through. "
                        f"Record: \"{egress[:200]}\""),
-        "suggested_fix": [f"Allow {host} in the egress filter's policy (allow-list / category) and retry."],
-        "evidence": list(dict.fromkeys([request, egress, *d.evidence]))})
+        suggested_fix=[f"Allow {host} in the egress filter's policy (allow-list / category) and retry."],
+        evidence=[request, egress])

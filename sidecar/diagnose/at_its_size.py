@@ -145,15 +145,15 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                    and _near(ln, error_at)), None)
     if change is not None:  # a setting changed before the fill decides: another reading's (config)
         return d
-    return d.model_copy(update={
-        "category": "capacity", "confidence": CONFIDENCE, "rule": f"{d.rule}+at-its-size",
-        "severity": d.severity if d.severity in ("high", "critical") else "medium",
-        "summary": one_line(f"Our resource at its size: {whats} - the symptom is what running out of it looks like",
+    return d.reanswered(
+        category="capacity", confidence=CONFIDENCE, rule=f"{d.rule}+at-its-size",
+        severity=d.severity if d.severity in ("high", "critical") else "medium",
+        summary=one_line(f"Our resource at its size: {whats} - the symptom is what running out of it looks like",
                             300),
-        "root_cause": ("The platform's own records report our resources full: " + " / ".join(f'"{r}"' for r in records)
+        root_cause=("The platform's own records report our resources full: " + " / ".join(f'"{r}"' for r in records)
                        + f". The error logged is the symptom of that limit ({whats}), not a fault of the remote or of the "
                        f"code; no record shows a setting changed before it, so the load outgrew the resource."),
-        "suggested_fix": ["Add capacity where the record says it is exhausted (node group maximum, namespace quota, "
+        suggested_fix=["Add capacity where the record says it is exhausted (node group maximum, namespace quota, "
                           "volume size, CPU limit, the kernel table's limit) or cut the load that fills it, and alert "
                           "on that resource's usage before it is full."],
-        "evidence": list(dict.fromkeys([*records, *d.evidence]))})
+        evidence=[*records])

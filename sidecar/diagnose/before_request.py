@@ -47,14 +47,14 @@ def before_request(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
             or _ANSWERED.search(at.frame) or _ANSWERED.search(inp.traceback[-65536:]):
         return d
     said = f"{cls}: {inp.exception_message}" if inp.exception_message else cls
-    return d.model_copy(update={
-        "category": "code", "confidence": min(d.confidence, BEFORE_REQUEST), "rule": f"{d.rule}+before-request",
-        "summary": f"The {at.library} client refused the call before sending any request ({said[:160]})",
-        "root_cause": (f"{cls} was raised by the {at.library} library's own check ({at.frame[:160]}), called from "
+    return d.reanswered(
+        category="code", confidence=min(d.confidence, BEFORE_REQUEST), rule=f"{d.rule}+before-request",
+        summary=f"The {at.library} client refused the call before sending any request ({said[:160]})",
+        root_cause=(f"{cls} was raised by the {at.library} library's own check ({at.frame[:160]}), called from "
                        f"{at.app_frame[:160]}, with no transport frame and no status in the record: the service never "
                        f"saw a request. The code called the client in a state or with arguments it refuses "
                        f"({_WHAT.get(at.library, _WHAT_ANY)})."),
-        "suggested_fix": [f"Fix the call at the last application frame: {_GIVE.get(at.library, _GIVE_ANY)}"]})
+        suggested_fix=[f"Fix the call at the last application frame: {_GIVE.get(at.library, _GIVE_ANY)}"])
 
 
 # what each client checks before it sends (its own raise sites); supabase_auth's checks are about the session

@@ -133,26 +133,26 @@ def cache_eviction_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         if own is None or d.category == "code":
             return d
         line, limit, used = own
-        return d.model_copy(update={
-            "category": "code", "severity": "medium", "confidence": 0.5, "rule": f"{d.rule}+own-ttl",
-            "summary": f"The key expired by the TTL our own call gave it ({limit:g} s), shorter than its use "
+        return d.reanswered(
+            category="code", severity="medium", confidence=0.5, rule=f"{d.rule}+own-ttl",
+            summary=f"The key expired by the TTL our own call gave it ({limit:g} s), shorter than its use "
                        f"({used:g} s): {symptom.group(0)}",
-            "root_cause": ("The record that wrote the key (or took the lock) set its expiry shorter than the time the "
+            root_cause=("The record that wrote the key (or took the lock) set its expiry shorter than the time the "
                            "code kept using it, so the cache expired it as told; the cache evicted nothing."),
-            "suggested_fix": ["Give the key or lock a TTL longer than its longest use, or extend/refresh it while "
+            suggested_fix=["Give the key or lock a TTL longer than its longest use, or extend/refresh it while "
                               "working (lock.extend, a watchdog)."],
-            "evidence": list(dict.fromkeys([symptom.group(0), line, *d.evidence]))})
+            evidence=[symptom.group(0), line])
     policy = _POLICY.search(shown)
     how = f" (maxmemory-policy {policy.group('p')})" if policy is not None else ""
-    return d.model_copy(update={
-        "category": "storage", "severity": "medium", "confidence": 0.55, "rule": f"{d.rule}+cache-eviction",
-        "summary": f"The cache is evicting keys at its memory limit{how}: a key our code wrote was evicted before its "
+    return d.reanswered(
+        category="storage", severity="medium", confidence=0.55, rule=f"{d.rule}+cache-eviction",
+        summary=f"The cache is evicting keys at its memory limit{how}: a key our code wrote was evicted before its "
                    f"TTL ({symptom.group(0)})",
-        "root_cause": ("The cache's own figures around the error show evicted keys rising while it sits at its "
+        root_cause=("The cache's own figures around the error show evicted keys rising while it sits at its "
                        "maxmemory: under an evicting policy Redis removes keys (locks, sessions, counters) before they "
                        "expire, so the code later finds its key gone. The cache service's memory limit or policy, "
                        "not the code's lock or TTL, has to change."),
-        "suggested_fix": ["Give the cache more memory (maxmemory) or keep locks and state in a separate Redis/db with "
+        suggested_fix=["Give the cache more memory (maxmemory) or keep locks and state in a separate Redis/db with "
                           "maxmemory-policy noeviction (or volatile-* with TTLs only on cache entries); find what "
                           "filled it (a bulk warm-up, keys without TTL)."],
-        "evidence": list(dict.fromkeys([symptom.group(0), shown, *d.evidence]))})
+        evidence=[symptom.group(0), shown])

@@ -131,7 +131,7 @@ def guessed(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     note = (f"No specific mechanism matched this record; by its situation alone ({basis}), errors like it in the "
             f"reviewed cases were most often a {cat} problem (a statistical guess, right about half the time on "
             f"cases it was not trained on): check that first. ")
-    return d.model_copy(update={
-        "category": cat, "confidence": CONFIDENCE, "rule": RULE,
-        "summary": one_line(f"{d.summary} (likely {cat}, by its situation)"),
-        "root_cause": note + d.root_cause})
+    return d.reanswered(
+        category=cat, confidence=CONFIDENCE, rule=RULE,
+        summary=one_line(f"{d.summary} (likely {cat}, by its situation)"),
+        root_cause=note + d.root_cause)

@@ -61,26 +61,26 @@ def cgroup_memory_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         path = next((m.group(0) for ln in lines if re.search(r"\b(?:wr(?:ote|iting)|extract\w*|spool\w*)\b", ln, re.I)
                      for m in [_MEMORY_PATH.search(ln)] if m is not None), None)
         where = f" (files written to {path})" if path else ""
-        return d.model_copy(update={
-            "category": "capacity", "severity": "high", "confidence": 0.55, "rule": f"{d.rule}+cgroup-memory",
-            "summary": f"The container was killed at its memory limit by memory the process does not hold itself"
+        return d.reanswered(
+            category="capacity", severity="high", confidence=0.55, rule=f"{d.rule}+cgroup-memory",
+            summary=f"The container was killed at its memory limit by memory the process does not hold itself"
                        f"{where}: its RSS stayed flat ({rss[0]:.0f} -> {rss[-1]:.0f} MB) while the container's memory "
                        f"rose ({box[0]:.0f} -> {box[-1]:.0f} MB)",
-            "root_cause": ("The cgroup charges the container for more than the process's resident set: files on a "
+            root_cause=("The cgroup charges the container for more than the process's resident set: files on a "
                            "memory-backed mount (tmpfs scratch, /dev/shm) and page cache count against its limit. "
                            "The process's own memory was flat, so the container's memory limit against what the "
                            "memory-backed mount holds is what must change."),
-            "suggested_fix": ["Move the scratch files to a disk-backed volume (or cap the tmpfs size and clean it "
+            suggested_fix=["Move the scratch files to a disk-backed volume (or cap the tmpfs size and clean it "
                               "after each use), or raise the container's memory limit to cover the mount."],
-            "evidence": list(dict.fromkeys([kill, figures[0], figures[-1], *d.evidence]))})
+            evidence=[kill, figures[0], figures[-1]])
     structure = [float(m.group("n")) for ln in figures for m in [_STRUCTURE.search(ln)] if m is not None]
     if len(structure) >= 2 and structure[-1] > structure[0] * 1.5 and rss[-1] > rss[0] * 1.2:
-        return d.model_copy(update={
-            "category": "code", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+heap-structure",
-            "summary": f"The process's own memory grew with an in-process structure until the container was killed "
+        return d.reanswered(
+            category="code", severity="high", confidence=0.45, rule=f"{d.rule}+heap-structure",
+            summary=f"The process's own memory grew with an in-process structure until the container was killed "
                        f"(RSS {rss[0]:g} -> {rss[-1]:g}, entries {structure[0]:g} -> {structure[-1]:g})",
-            "root_cause": ("The RSS rose with the container's memory and with a structure's entry count: our code "
+            root_cause=("The RSS rose with the container's memory and with a structure's entry count: our code "
                            "keeps adding to a cache/queue it never bounds, so the heap reached the limit."),
-            "suggested_fix": ["Bound the structure (max entries / LRU eviction / TTL) and export its size."],
-            "evidence": list(dict.fromkeys([kill, figures[0], figures[-1], *d.evidence]))})
+            suggested_fix=["Bound the structure (max entries / LRU eviction / TTL) and export its size."],
+            evidence=[kill, figures[0], figures[-1]])
     return d

@@ -185,17 +185,17 @@ def _changed(d: Diagnosis, kind: str, refusal: str, other: str, how: str) -> Dia
                    "the loser wait/skip on purpose; check why the holder runs longer than the interval.",
            "mutated": "Iterate over a snapshot taken under a lock (list(d.items()) inside the lock the writer takes), "
                       "or hand the update to the thread that reads."}[kind]
-    return d.model_copy(update={
-        "category": "concurrency", "severity": d.severity if d.severity in ("low", "medium") else "medium",
-        "confidence": CONFIDENCE, "rule": f"{d.rule}+contention",
-        "summary": f"A race: {how}, so '{refusal}' is the loser of two actors on one resource, not a fault of the "
+    return d.reanswered(
+        category="concurrency", severity=d.severity if d.severity in ("low", "medium") else "medium",
+        confidence=CONFIDENCE, rule=f"{d.rule}+contention",
+        summary=f"A race: {how}, so '{refusal}' is the loser of two actors on one resource, not a fault of the "
                    f"resource",
-        "root_cause": (f"The refusal's documented meaning is that another holder changed or holds the resource "
+        root_cause=(f"The refusal's documented meaning is that another holder changed or holds the resource "
                        f"({kind}); the records show that other actor: \"{other[:300]}\". Two actors checked and acted "
                        f"on the same resource at the same moment (check-then-act without an atomic step or a lock): "
                        f"a race, not a broken resource or a wrong setting."),
-        "suggested_fix": [fix],
-        "evidence": list(dict.fromkeys([refusal, other[:LINE], *d.evidence]))})
+        suggested_fix=[fix],
+        evidence=[refusal, other[:LINE]])
 
 
 def contention_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:

@@ -135,13 +135,13 @@ def _single_task(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     started = any(_STARTUP.search(ln) for ln in before) or _STARTUP.search(f"{inp.logger} {inp.message}")
     if not started or any(_CONCURRENT.search(_NEGATED.sub("", _SINGLE.sub("", ln))) for ln in before):
         return d
-    return d.model_copy(update={
-        "category": "code", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+single-task",
-        "summary": "An asyncio Condition/Lock is used without holding its lock, at start-up "
+    return d.reanswered(
+        category="code", severity="medium", confidence=0.45, rule=f"{d.rule}+single-task",
+        summary="An asyncio Condition/Lock is used without holding its lock, at start-up "
                    f"({inp.exception_message or 'RuntimeError'})",
-        "root_cause": "asyncio's usage check fired during start-up with no other task in the log: no other task took "
+        root_cause="asyncio's usage check fired during start-up with no other task in the log: no other task took "
                       "part; the code calls wait()/notify() (or release()) without holding the lock.",
-        "suggested_fix": ["Hold the condition's lock around wait()/notify() ('async with cond: cond.notify()')."]})
+        suggested_fix=["Hold the condition's lock around wait()/notify() ('async with cond: cond.notify()')."])
 
 
 _QUOTED = re.compile(r'"(?P<v>[^"\n]{2,80})"')

@@ -80,17 +80,17 @@ def by_credential_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> D
     if wiring is None:
         return d
     who, other = REMOTE_NAMES.get(wiring.remote, wiring.remote), REMOTE_NAMES.get(wiring.owner, wiring.owner)
-    return d.model_copy(update={
-        "category": "code", "confidence": BY_WIRING, "rule": f"{d.rule}+origin:credential",
-        "severity": d.severity if d.severity in ("high", "critical") else "high",
-        "summary": redact(f"{who} refused the key because the gateway's code built its client from {wiring.name} "
+    return d.reanswered(
+        category="code", confidence=BY_WIRING, rule=f"{d.rule}+origin:credential",
+        severity=d.severity if d.severity in ("high", "critical") else "high",
+        summary=redact(f"{who} refused the key because the gateway's code built its client from {wiring.name} "
                           f"({other}'s key)"),
-        "root_cause": redact(
+        root_cause=redact(
             f"{who} answered with an authentication refusal ({one_line(inp.exception_message or inp.message, 160)}), "
             f"and a record before it shows the {who} client built from {wiring.name}, the key setting of {other}: the "
             f"code passes another provider's credential, so the key {who} receives is not its own. The {who} key "
             "setting itself is not shown wrong."),
-        "suggested_fix": [redact(f"Fix the code that builds the {who} client so it reads {who}'s own key setting, "
+        suggested_fix=[redact(f"Fix the code that builds the {who} client so it reads {who}'s own key setting, "
                                  f"not {wiring.name}."),
                           "Add a test that builds each provider's client and checks which setting its key came from."],
-        "evidence": list(dict.fromkeys([redact(wiring.line[:EVIDENCE_CHARS]), *d.evidence]))})
+        evidence=[redact(wiring.line[:EVIDENCE_CHARS])])

@@ -62,7 +62,7 @@ def header_value_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
 def _answer(d: Diagnosis, inp: DiagnosisInput, category: str, severity: str, confidence: float, line: str | None,
             summary: str, root_cause: str, fix: str) -> Diagnosis:
     evidence = [line.strip()] if line else []
-    return d.model_copy(update={
-        "category": category, "severity": severity, "confidence": confidence, "rule": "header-value-crlf",
-        "summary": f"{summary} ({inp.exception_type})", "root_cause": root_cause, "suggested_fix": [fix],
-        "evidence": list(dict.fromkeys([*evidence, *d.evidence]))})
+    return d.reanswered(
+        category=category, severity=severity, confidence=confidence, rule="header-value-crlf",
+        summary=f"{summary} ({inp.exception_type})", root_cause=root_cause, suggested_fix=[fix],
+        evidence=[*evidence])

@@ -81,26 +81,26 @@ def id_space_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         ours = next((raw[:LINE] for raw in inp.context[-CONTEXT:] if seq in raw[:LINE] and
                      re.search(r"\bMAXVALUE\b", raw[:LINE], re.I)), None)
         if ours is not None:
-            return d.model_copy(update={
-                "category": "code", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+sequence-maxvalue",
-                "summary": f"Our migration gave the sequence {seq} an explicit maximum ({m.group('max')}), now reached",
-                "root_cause": ("nextval() refuses every new id once the sequence reaches its MAXVALUE; the record "
+            return d.reanswered(
+                category="code", severity="high", confidence=0.45, rule=f"{d.rule}+sequence-maxvalue",
+                summary=f"Our migration gave the sequence {seq} an explicit maximum ({m.group('max')}), now reached",
+                root_cause=("nextval() refuses every new id once the sequence reaches its MAXVALUE; the record "
                                "before shows our migration declaring that small maximum."),
-                "suggested_fix": [f"ALTER SEQUENCE {seq} MAXVALUE <larger> (or AS bigint) in a migration, and widen "
+                suggested_fix=[f"ALTER SEQUENCE {seq} MAXVALUE <larger> (or AS bigint) in a migration, and widen "
                                   "the id column to bigint."],
-                "evidence": list(dict.fromkeys([m.group(0), ours, *d.evidence]))})
+                evidence=[m.group(0), ours])
         if d.category == "storage":
             return d
-        return d.model_copy(update={
-            "category": "storage", "severity": "critical", "confidence": 0.55, "rule": f"{d.rule}+id-space",
-            "summary": f"The id sequence {seq} reached its declared maximum ({m.group('max')}): every insert into "
+        return d.reanswered(
+            category="storage", severity="critical", confidence=0.55, rule=f"{d.rule}+id-space",
+            summary=f"The id sequence {seq} reached its declared maximum ({m.group('max')}): every insert into "
                        "its table fails",
-            "root_cause": (f"nextval() on {seq} has no value left: the sequence (a serial or identity column of a "
+            root_cause=(f"nextval() on {seq} has no value left: the sequence (a serial or identity column of a "
                            "narrow integer type) reached its maximum, so every new row of that table is refused "
                            "while other tables still take writes."),
-            "suggested_fix": [f"Widen the id column and its sequence to bigint (ALTER TABLE ... ALTER COLUMN id TYPE "
+            suggested_fix=[f"Widen the id column and its sequence to bigint (ALTER TABLE ... ALTER COLUMN id TYPE "
                               f"bigint; ALTER SEQUENCE {seq} AS bigint MAXVALUE 9223372036854775807)."],
-            "evidence": list(dict.fromkeys([m.group(0), *d.evidence]))})
+            evidence=[m.group(0)])
     r = _OUT_OF_RANGE.search(said)
     # (situation() last: it scans the whole record, ~10 ms, and most records stop at the cheaper tests)
     if r is None or ("NumericValueOutOfRange" not in said and "22003" not in said
@@ -114,15 +114,14 @@ def id_space_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     field = computed[0] if computed else None
     what = f"the value of {field}" if field else "a value our code computed"
-    return d.model_copy(update={
-        "category": "code", "severity": "medium", "confidence": 0.5, "rule": f"{d.rule}+computed-overflow",
-        "summary": f"{what[0].upper()}{what[1:]} overflows its column ({r.group(0)}); only the rows carrying it fail",
-        "root_cause": (f"Only some rows of {table or 'the table'} fail: "
+    return d.reanswered(
+        category="code", severity="medium", confidence=0.5, rule=f"{d.rule}+computed-overflow",
+        summary=f"{what[0].upper()}{what[1:]} overflows its column ({r.group(0)}); only the rows carrying it fail",
+        root_cause=(f"Only some rows of {table or 'the table'} fail: "
                        + (f"our own record shows {field} beyond the {r.group('t') or r.group('t2')} range"
                           if field else "the same table's inserts go on succeeding between the failures")
                        + ". The column is sized for the values it was meant to hold; the code computes a larger one "
                        "(a unit such as nanoseconds or microseconds where milliseconds were meant, a byte count)."),
-        "suggested_fix": ["Fix the computation (convert to the column's unit) or, if the range is intended, widen "
+        suggested_fix=["Fix the computation (convert to the column's unit) or, if the range is intended, widen "
                           "that column to bigint in a migration."],
-        "evidence": list(dict.fromkeys([r.group(0), *[x for x in (again, computed[1] if computed else None) if x],
-                                        *d.evidence]))})
+        evidence=[r.group(0), *[x for x in (again, computed[1] if computed else None) if x]])

@@ -96,16 +96,16 @@ def idle_reuse_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     signals = (reused is not None) + (gap is not None and gap >= IDLE_MIN) + first
     idle = f" after {int(gap.total_seconds())} s without a request to it" if gap is not None and gap >= IDLE_MIN else ""
     evidence = [reused.strip()] if reused is not None else []
-    return d.model_copy(update={
-        "category": "network", "severity": "low", "confidence": 0.5 if signals >= 3 else 0.45,
-        "rule": f"{d.rule}+idle-reuse",
-        "summary": f"A pooled keep-alive connection the server had already closed was reused{idle} "
+    return d.reanswered(
+        category="network", severity="low", confidence=0.5 if signals >= 3 else 0.45,
+        rule=f"{d.rule}+idle-reuse",
+        summary=f"A pooled keep-alive connection the server had already closed was reused{idle} "
                    f"({inp.exception_type or 'disconnected'}: no response)",
-        "root_cause": (f"The request went out on a kept-alive connection{idle}; the server (or a load balancer in "
+        root_cause=(f"The request went out on a kept-alive connection{idle}; the server (or a load balancer in "
                        "front of it) had closed it after its own idle timeout, shorter than the client's keep-alive "
                        "expiry, so it closed the connection before any status line. A race on the path: the same "
                        "request on a new connection succeeds; the remote is not shown failing."),
-        "suggested_fix": ["Retry idempotent requests once on a new connection (most clients do for this error).",
+        suggested_fix=["Retry idempotent requests once on a new connection (most clients do for this error).",
                           "Expire pooled connections sooner than the server's idle timeout (httpx Limits "
                           "keepalive_expiry, aiohttp TCPConnector keepalive_timeout)."],
-        "evidence": list(dict.fromkeys([*evidence, *d.evidence]))})
+        evidence=[*evidence])

@@ -108,6 +108,6 @@ def jwt_claims_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
 
 def _answer(d: Diagnosis, category: str, severity: str, confidence: float, summary: str, root_cause: str,
             fix: str) -> Diagnosis:
-    return d.model_copy(update={"category": category, "severity": severity, "confidence": confidence,
-                                "rule": "jwt-claims", "summary": summary, "root_cause": root_cause,
-                                "suggested_fix": [fix]})
+    return d.reanswered(category=category, severity=severity, confidence=confidence,
+                                rule="jwt-claims", summary=summary, root_cause=root_cause,
+                                suggested_fix=[fix])

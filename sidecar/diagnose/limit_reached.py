@@ -113,16 +113,16 @@ def limit_reached_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         # normalises the zone (a line stamped 19:06:52 AEDT showed "echoed at 08:06:52" beside it: gen-dev F4-3)
         when = s.line[11:19] if re.match(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", s.line) else None
         echoed = f" (echoed{' at ' + when if when else ''}: \"{one_line(s.line, 200)}\")"
-        return d.model_copy(update={
-            "category": "config", "confidence": CONFIDENCE,
-            "rule": f"{d.rule}+limit-reached",
-            "summary": one_line(f"Our own time limit {s.name}={s.value} ended the work: {one_line(error, 140)}", 300),
-            "root_cause": (f"The failure fired at the configured limit: {s.name}={s.value}{echoed}, and the error's "
+        return d.reanswered(
+            category="config", confidence=CONFIDENCE,
+            rule=f"{d.rule}+limit-reached",
+            summary=one_line(f"Our own time limit {s.name}={s.value} ended the work: {one_line(error, 140)}", 300),
+            root_cause=(f"The failure fired at the configured limit: {s.name}={s.value}{echoed}, and the error's "
                            f"elapsed time is the same {limit:g} s. The limit the gateway set cut the work while it "
                            "was still going - the remote did not fail and did not stall."),
-            "suggested_fix": [f"Raise {s.name} above what the work needs (the durations of the calls that completed), "
+            suggested_fix=[f"Raise {s.name} above what the work needs (the durations of the calls that completed), "
                               "or bound the work (max_tokens, smaller batches) so it fits the limit.",
                               "Keep every inner timeout below the outer deadline that wraps it, so the inner one "
                               "reports the real cause."],
-            "evidence": list(dict.fromkeys([one_line(s.line, 300), *d.evidence]))})
+            evidence=[one_line(s.line, 300)])
     return d

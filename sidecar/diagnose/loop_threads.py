@@ -59,11 +59,11 @@ def loop_thread_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         names |= {b for b in _BRACKETED.findall("\n".join([*before, inp.message])) if b in line}
     if line is None or len(names) < 2:
         return d
-    return d.model_copy(update={
-        "category": "concurrency", "severity": "high", "confidence": TWO_LOOPS, "rule": "asyncio-loop-in-thread",
-        "summary": f"An asyncio object of one event loop was awaited by a loop another thread runs ({inp.exception_type})",
-        "root_cause": ("A thread runs its own event loop beside the main one and awaits an object (lock, queue, event, "
+    return d.reanswered(
+        category="concurrency", severity="high", confidence=TWO_LOOPS, rule="asyncio-loop-in-thread",
+        summary=f"An asyncio object of one event loop was awaited by a loop another thread runs ({inp.exception_type})",
+        root_cause=("A thread runs its own event loop beside the main one and awaits an object (lock, queue, event, "
                        "future) bound to the other loop; asyncio objects are not shared across loops or threads."),
-        "suggested_fix": ["Hand the work to the owning loop (run_coroutine_threadsafe(coro, owner_loop) / "
+        suggested_fix=["Hand the work to the owning loop (run_coroutine_threadsafe(coro, owner_loop) / "
                           "owner_loop.call_soon_threadsafe) or give each loop its own object."],
-        "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
+        evidence=[line.strip()])

@@ -98,15 +98,15 @@ def onset_change_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if change is None:
         return d
     line, what, gap = change
-    return d.model_copy(update={
-        "category": "config", "confidence": CONFIDENCE, "rule": f"{d.rule}+onset-change",
-        "severity": d.severity if d.severity in ("high", "critical") else "medium",  # it persists: no blip
-        "summary": one_line(f"The failures began {gap:.0f} s after a change ({what}): the change, not a transient "
+    return d.reanswered(
+        category="config", confidence=CONFIDENCE, rule=f"{d.rule}+onset-change",
+        severity=d.severity if d.severity in ("high", "critical") else "medium",  # it persists: no blip
+        summary=one_line(f"The failures began {gap:.0f} s after a change ({what}): the change, not a transient "
                             f"fault of the path", 300),
-        "root_cause": (f"No failure is logged before \"{one_line(line, 300)}\"; the first comes {gap:.0f} s after it. "
+        root_cause=(f"No failure is logged before \"{one_line(line, 300)}\"; the first comes {gap:.0f} s after it. "
                        f"The symptom ({one_line(d.summary, 160)}) reads as a transient failure of the path or the "
                        f"remote, but its onset is this change of a setting or a platform policy, which keeps failing "
                        f"the same way until a person changes it back or corrects it."),
-        "suggested_fix": [f"Revert or correct the change ({what}) and check that the failures stop; if it must stay, "
+        suggested_fix=[f"Revert or correct the change ({what}) and check that the failures stop; if it must stay, "
                           "adjust what it broke (an egress rule, a timeout, a log level, a proxy setting)."],
-        "evidence": list(dict.fromkeys([one_line(line, 300), *d.evidence]))})
+        evidence=[one_line(line, 300)])

@@ -57,20 +57,20 @@ def oom_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                 counts.setdefault(m.group("name").lower().removesuffix("_size"), []).append(int(m.group("n")))
     flat = not load or max(load) - min(load) <= max(3, min(load))
     if _rising(rss) and flat and any(_rising(v) for v in counts.values()):
-        return d.model_copy(update={
-            "category": "code", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+oom-unbounded",
-            "summary": "Killed by its memory limit: an internal structure our code never bounds kept growing",
-            "root_cause": "The process was killed for memory (no Python traceback: the kernel/container killed it) "
+        return d.reanswered(
+            category="code", severity="high", confidence=0.45, rule=f"{d.rule}+oom-unbounded",
+            summary="Killed by its memory limit: an internal structure our code never bounds kept growing",
+            root_cause="The process was killed for memory (no Python traceback: the kernel/container killed it) "
                           "while the records before show memory rising with an internal structure's entries, "
                           "evictions at 0, and the load flat: a cache/history/queue without a bound.",
-            "suggested_fix": ["Bound the structure (max entries/bytes with eviction, a TTL), and alert on its size."]})
+            suggested_fix=["Bound the structure (max entries/bytes with eviction, a TTL), and alert on its size."])
     if _rising(rss) and _rising(load) and not flat:
-        return d.model_copy(update={
-            "category": "capacity", "severity": "high", "confidence": 0.45, "rule": f"{d.rule}+oom-load",
-            "summary": "Killed by its memory limit under rising load",
-            "root_cause": "The process was killed for memory (no Python traceback: the kernel/container killed it) "
+        return d.reanswered(
+            category="capacity", severity="high", confidence=0.45, rule=f"{d.rule}+oom-load",
+            summary="Killed by its memory limit under rising load",
+            root_cause="The process was killed for memory (no Python traceback: the kernel/container killed it) "
                           "while the records before show memory rising with the requests in flight / payload sizes: "
                           "the memory limit is below what this load needs.",
-            "suggested_fix": ["Raise the container's memory limit or cap concurrent requests and in-memory payload "
-                              "sizes (stream large attachments)."]})
+            suggested_fix=["Raise the container's memory limit or cap concurrent requests and in-memory payload "
+                              "sizes (stream large attachments)."])
     return d

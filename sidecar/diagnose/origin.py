@@ -332,15 +332,15 @@ def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
         return _sent_as(d, wrong)
     origin = value_origin(inp, local)
     if origin is None and d.rule == "catch-all" and inp.exception_type in _LOOKUP_REFUSALS and _literal_of_ours(inp.traceback, "\n".join(inp.messages())):
-        return d.model_copy(update={  # CLASSES10 F4's twin: a library refused a name our own line wrote
-            "category": "code", "confidence": BY_LITERAL, "rule": f"{d.rule}+origin:literal",
-            "summary": redact(f"Our code passes a value the library refuses ({inp.exception_type}: "
+        return d.reanswered(  # CLASSES10 F4's twin: a library refused a name our own line wrote
+            category="code", confidence=BY_LITERAL, rule=f"{d.rule}+origin:literal",
+            summary=redact(f"Our code passes a value the library refuses ({inp.exception_type}: "
                               f"{one_line(inp.exception_message or '', 120)})"),
-            "root_cause": redact("The refused value is a literal on the failing line of our own code ("
+            root_cause=redact("The refused value is a literal on the failing line of our own code ("
                                  f"{(app_source_line(inp.traceback) or '').strip()[:160]}), not a setting or input: "
                                  "the library's lookup has no such name, so every call fails until the code changes."),
-            "suggested_fix": ["Use a name the library documents (its lookup table: codecs, hash names, levels) or "
-                              "read it from a validated setting."]})
+            suggested_fix=["Use a name the library documents (its lookup table: codecs, hash names, levels) or "
+                              "read it from a validated setting."])
     if origin is None:
         return d
     if origin.kind == "input":
@@ -372,28 +372,28 @@ def by_origin(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     how = "did not arrive (a preceding record says so)" if from_warning else "holds the value that failed"
     cause = (f"The offending value came from configuration, not from the code: the setting {origin.name}{url} - "
              f"\"{origin.line[:300]}\". The failure: {failure}")
-    return d.model_copy(update={
-        "category": "config", "confidence": BY_WARNING if from_warning else BY_SETTING, "rule": f"{d.rule}+origin:setting",
-        "severity": d.severity if d.severity in ("high", "critical") else "medium",
-        "summary": redact(f"The setting {origin.name}{url} {how}: {failure}"),
-        "root_cause": redact(cause),
-        "suggested_fix": [redact(f"Correct {origin.name} where the deployment sets it (environment, compose file, .env, "
+    return d.reanswered(
+        category="config", confidence=BY_WARNING if from_warning else BY_SETTING, rule=f"{d.rule}+origin:setting",
+        severity=d.severity if d.severity in ("high", "critical") else "medium",
+        summary=redact(f"The setting {origin.name}{url} {how}: {failure}"),
+        root_cause=redact(cause),
+        suggested_fix=[redact(f"Correct {origin.name} where the deployment sets it (environment, compose file, .env, "
                                  "config file) and restart; check that the new value reached the container."),
                           "Validate the setting where it is loaded, so a bad value fails at startup with its name."],
-        "evidence": list(dict.fromkeys([redact(origin.line[:EVIDENCE_CHARS]), *d.evidence]))})
+        evidence=[redact(origin.line[:EVIDENCE_CHARS])])
 
 
 def _sent_as(d: Diagnosis, wrong: MisplacedId) -> Diagnosis:
     """A 404 for an id our code took from a field of another kind: the code, not the remote's state."""
-    return d.model_copy(update={
-        "category": "code", "confidence": BY_SETTING, "rule": f"{d.rule}+origin:field",
-        "severity": d.severity if d.severity in ("high", "critical") else "medium",
-        "summary": redact(f"The request used the value of {wrong.key} as a {wrong.kind} id, and the remote does not "
+    return d.reanswered(
+        category="code", confidence=BY_SETTING, rule=f"{d.rule}+origin:field",
+        severity=d.severity if d.severity in ("high", "critical") else "medium",
+        summary=redact(f"The request used the value of {wrong.key} as a {wrong.kind} id, and the remote does not "
                           f"know it (404)"),
-        "root_cause": redact(f"The {wrong.kind} id in the failing request ({wrong.value[:80]}) is the value a record "
+        root_cause=redact(f"The {wrong.kind} id in the failing request ({wrong.value[:80]}) is the value a record "
                              f"before it gives for {wrong.key} - a field of another kind - so the gateway's code passed "
                              f"the wrong field: \"{wrong.line[:240]}\". The remote's 404 is the consequence."),
-        "suggested_fix": [redact(f"Fix the call that builds the {wrong.kind} request so it passes the {wrong.kind} id, "
+        suggested_fix=[redact(f"Fix the call that builds the {wrong.kind} request so it passes the {wrong.kind} id, "
                                  f"not {wrong.key}."),
                           "Add a test that runs the call with both ids present and checks which one is sent."],
-        "evidence": list(dict.fromkeys([redact(wrong.line[:EVIDENCE_CHARS]), *d.evidence]))})
+        evidence=[redact(wrong.line[:EVIDENCE_CHARS])])

@@ -105,8 +105,8 @@ def platform_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
 
 def _answer(d: Diagnosis, inp: DiagnosisInput, category: str, confidence: float, summary: str, cause: str,
             fix: str) -> Diagnosis:
-    return d.model_copy(update={
-        "category": category, "confidence": confidence, "rule": f"{d.rule}+platform",
-        "severity": d.severity if d.severity in ("high", "critical") else "high",
-        "summary": one_line(summary, 300), "root_cause": cause, "suggested_fix": [fix],
-        "evidence": list(dict.fromkeys([one_line(inp.message, 300), *d.evidence]))})
+    return d.reanswered(
+        category=category, confidence=confidence, rule=f"{d.rule}+platform",
+        severity=d.severity if d.severity in ("high", "critical") else "high",
+        summary=one_line(summary, 300), root_cause=cause, suggested_fix=[fix],
+        evidence=[one_line(inp.message, 300)])

@@ -69,15 +69,15 @@ def pool_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if own is None or not (_at_bound(own) and _waiting(own)):
         return d
     full = own
-    return d.model_copy(update={
-        "category": "capacity", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+pool-at-limit",
-        "summary": f"{inp.exception_type}: the call waited for a free slot in our own pool/executor, which was at its "
+    return d.reanswered(
+        category="capacity", severity="medium", confidence=0.45, rule=f"{d.rule}+pool-at-limit",
+        summary=f"{inp.exception_type}: the call waited for a free slot in our own pool/executor, which was at its "
                    "limit rather than on the remote",
-        "root_cause": ("Just before the timeout our own client pool or executor was at its limit with work queued "
+        root_cause=("Just before the timeout our own client pool or executor was at its limit with work queued "
                        f"(\"{full.strip()[:200]}\"): the call spent its timeout waiting for a free connection or worker "
                        "(aiohttp's connect timeout includes acquiring a connection from the connector's pool; "
                        "run_in_executor(None, ...) queues on the default thread pool), not talking to the remote."),
-        "suggested_fix": ["Size the pool/executor for the concurrent work (aiohttp TCPConnector limit, a dedicated "
+        suggested_fix=["Size the pool/executor for the concurrent work (aiohttp TCPConnector limit, a dedicated "
                           "ThreadPoolExecutor for blocking work) or bound the work submitted to it.",
                           "Give the wait for a slot its own timeout, apart from the remote's connect/read timeout."],
-        "evidence": list(dict.fromkeys([full.strip(), *d.evidence]))})
+        evidence=[full.strip()])

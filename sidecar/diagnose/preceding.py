@@ -62,14 +62,14 @@ def preceding_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
         if not same_remote and (seen[_LEVEL.sub("", line)] < 2 or not _component(inp) & _component(earlier_input)):
             continue
         times = seen[_LEVEL.sub("", line)]
-        return d.model_copy(update={
-            "category": "config", "confidence": min(earlier.confidence, 0.5), "rule": f"{d.rule}+preceding:{earlier.rule}",
-            "severity": earlier.severity, "summary": f"{earlier.summary} - behind {inp.exception_type or 'this failure'}",
-            "root_cause": (f"This record is the symptom ({one_line(d.summary, 140)}); the record before it "
+        return d.reanswered(
+            category="config", confidence=min(earlier.confidence, 0.5), rule=f"{d.rule}+preceding:{earlier.rule}",
+            severity=earlier.severity, summary=f"{earlier.summary} - behind {inp.exception_type or 'this failure'}",
+            root_cause=(f"This record is the symptom ({one_line(d.summary, 140)}); the record before it "
                            f"{'repeated ' + str(times) + ' times ' if times > 1 else ''}shows the cause: "
                            f"\"{one_line(earlier_input.message, 240)}\". {earlier.root_cause}"),
-            "suggested_fix": earlier.suggested_fix,
-            "evidence": list(dict.fromkeys([*earlier.evidence[:2], *d.evidence]))})
+            suggested_fix=earlier.suggested_fix,
+            evidence=[*earlier.evidence[:2]])
     return d
 
 
@@ -104,15 +104,15 @@ def same_file_cause(d: Diagnosis, inp: DiagnosisInput, diagnose: Callable[[Diagn
             continue
         if earlier.category not in ("capacity", "storage", "config", *(("network",) if fetched else ())):
             continue
-        return d.model_copy(update={
-            "category": earlier.category, "severity": earlier.severity, "confidence": min(earlier.confidence, 0.45),
-            "rule": f"{d.rule}+preceding-write:{earlier.rule}",
-            "summary": f"{earlier.summary} - the file {'fetched' if fetched else 'written'} then is the one that fails now",
-            "root_cause": (f"This record is the consequence ({one_line(d.summary, 140)}): an earlier "
+        return d.reanswered(
+            category=earlier.category, severity=earlier.severity, confidence=min(earlier.confidence, 0.45),
+            rule=f"{d.rule}+preceding-write:{earlier.rule}",
+            summary=f"{earlier.summary} - the file {'fetched' if fetched else 'written'} then is the one that fails now",
+            root_cause=(f"This record is the consequence ({one_line(d.summary, 140)}): an earlier "
                            f"{'download' if fetched else 'write'} of the same file failed (\"{one_line(line, 240)}\"), "
                            f"leaving it incomplete. {earlier.root_cause}"),
-            "suggested_fix": [*earlier.suggested_fix, "Delete or rebuild the incomplete file once the cause is fixed."],
-            "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
+            suggested_fix=[*earlier.suggested_fix, "Delete or rebuild the incomplete file once the cause is fixed."],
+            evidence=[line.strip()])
     return d
 
 
@@ -178,16 +178,16 @@ def blocked_loop_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     worst = max(slow, key=lambda m: float(m.group("s")), default=None)
     if worst is None or float(worst.group("s")) < BLOCKED_MIN_SECONDS:
         return d
-    return d.model_copy(update={
-        "category": "code", "confidence": min(d.confidence, 0.45), "rule": f"{d.rule}+blocked-loop",
-        "summary": f"The event loop was blocked for {worst.group('s')} s by one of our callbacks, then the call timed out",
-        "root_cause": (f"asyncio reported a callback of ours holding the event loop for {worst.group('s')} seconds "
+    return d.reanswered(
+        category="code", confidence=min(d.confidence, 0.45), rule=f"{d.rule}+blocked-loop",
+        summary=f"The event loop was blocked for {worst.group('s')} s by one of our callbacks, then the call timed out",
+        root_cause=(f"asyncio reported a callback of ours holding the event loop for {worst.group('s')} seconds "
                        f"(\"{one_line(worst.group(0), 200)}\") just before this timeout: while it ran, no I/O was "
                        "processed, so the answer could not be read in time. A synchronous call on the loop (file I/O, "
                        "a blocking client, CPU work) in the gateway's code, not the remote being slow."),
-        "suggested_fix": ["Move the blocking work the warning names off the loop (asyncio.to_thread / run_in_executor) "
+        suggested_fix=["Move the blocking work the warning names off the loop (asyncio.to_thread / run_in_executor) "
                           "or make it async.", "Keep asyncio debug's slow-callback warnings on to find the next one."],
-        "evidence": list(dict.fromkeys([worst.group(0)[:240], *d.evidence]))})
+        evidence=[worst.group(0)[:240]])
 
 
 # a traceback's last line: a (dotted) class name, then its message (psycopg.errors.UndefinedFile, ssl.SSLEOFError...)

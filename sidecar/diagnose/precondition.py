@@ -47,28 +47,28 @@ def precondition_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     other = next((ln for ln in reversed(lines) if _WROTE.search(ln) and objects & _objects(ln, request_id(ln))
                   and (theirs := request_id(ln)) is not None and theirs != ours), None)
     if other is not None:
-        return d.model_copy(update={
-            "category": "concurrency", "severity": "medium", "confidence": 0.55, "rule": f"{d.rule}+lost-update",
-            "summary": f"Another request ({request_id(other)}) wrote the object between our read and our conditional "
+        return d.reanswered(
+            category="concurrency", severity="medium", confidence=0.55, rule=f"{d.rule}+lost-update",
+            summary=f"Another request ({request_id(other)}) wrote the object between our read and our conditional "
                        f"write, so the precondition failed ({refused.group(0)})",
-            "root_cause": ("The write was conditional on the version read before (an entity tag, a WATCHed key, a "
+            root_cause=("The write was conditional on the version read before (an entity tag, a WATCHed key, a "
                            "version column); another writer changed the object in between, so the server refused ours "
                            "as it should: two writers of one object raced."),
-            "suggested_fix": ["On a precondition failure re-read the object, re-apply the change and retry (bounded), "
+            suggested_fix=["On a precondition failure re-read the object, re-apply the change and retry (bounded), "
                               "or serialise the writers of one object."],
-            "evidence": list(dict.fromkeys([refused.group(0), other, *d.evidence]))})
+            evidence=[refused.group(0), other])
     tags = [m.group("t") for ln in [*lines, said[:2048]] if objects & _objects(ln, request_id(ln))
             for m in _TAG.finditer(ln)]
     repeated = [ln for ln in lines if objects & _objects(ln, request_id(ln)) and (_REFUSED.search(ln) or "412" in ln)]
     if (len(tags) >= 2 and len(set(tags)) == 1) or len(repeated) >= 2:
-        return d.model_copy(update={
-            "category": "code", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+stale-precondition",
-            "summary": f"Our conditional write is refused every time with no other writer of the object "
+        return d.reanswered(
+            category="code", severity="medium", confidence=0.45, rule=f"{d.rule}+stale-precondition",
+            summary=f"Our conditional write is refused every time with no other writer of the object "
                        f"({refused.group(0)}): the code sends a stale or constant version",
-            "root_cause": ("No other request wrote the object in the window, yet the precondition fails repeatedly "
+            root_cause=("No other request wrote the object in the window, yet the precondition fails repeatedly "
                            "with the same entity tag/version: the code does not send the version it read (a constant "
                            "or cached tag), so every conditional write is refused."),
-            "suggested_fix": ["Send the entity tag/version returned by the latest read (If-Match: <etag>) and refresh "
+            suggested_fix=["Send the entity tag/version returned by the latest read (If-Match: <etag>) and refresh "
                               "it after each write."],
-            "evidence": list(dict.fromkeys([refused.group(0), *(repeated[:1] or []), *d.evidence]))})
+            evidence=[refused.group(0), *(repeated[:1] or [])])
     return d

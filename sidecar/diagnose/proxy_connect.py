@@ -55,17 +55,17 @@ def proxy_connect_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     printed = next((c.strip() for c in reversed(before) if _PROXY_SET.search(c)), None)
     how = "refused the connection" if _REFUSED.search(said) else "could not be reached"
-    return d.model_copy(update={
-        "category": "config", "severity": "high", "confidence": 0.5 if printed else 0.45,
-        "rule": f"{d.rule}+proxy-connect",
-        "summary": f"The outbound proxy this client is configured to use {how} - the request never reached the remote "
+    return d.reanswered(
+        category="config", severity="high", confidence=0.5 if printed else 0.45,
+        rule=f"{d.rule}+proxy-connect",
+        summary=f"The outbound proxy this client is configured to use {how} - the request never reached the remote "
                    f"({inp.exception_type})",
-        "root_cause": ("The client connects to the remote through an HTTP proxy (named by a setting or taken from the "
+        root_cause=("The client connects to the remote through an HTTP proxy (named by a setting or taken from the "
                        "environment's HTTP(S)_PROXY/ALL_PROXY variables, which httpx, requests and aiohttp honour by "
                        f"default), and the TCP connect to that proxy failed: the proxy {how}. The remote itself is not "
                        "shown failing; the proxy setting, or the environment it was inherited from, is wrong."
                        + (f" Printed before: \"{printed[:200]}\"." if printed else "")),
-        "suggested_fix": ["Remove the proxy variable from the service's environment (or add the remote to NO_PROXY), "
+        suggested_fix=["Remove the proxy variable from the service's environment (or add the remote to NO_PROXY), "
                           "or create the client with trust_env=False if no proxy is intended.",
                           "If the proxy is intended, start it / fix its host and port in the setting."],
-        "evidence": list(dict.fromkeys([*([printed] if printed else []), *d.evidence]))})
+        evidence=[*([printed] if printed else [])])

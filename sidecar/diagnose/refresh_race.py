@@ -34,14 +34,14 @@ def refresh_race_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     for line in reversed([c[:LINE] for c in inp.context[-CONTEXT:]]):
         if not _REFRESHED.search(line) or _FAILED.search(line) or not any(i in line for i in idents):
             continue
-        return d.model_copy(update={
-            "category": "concurrency", "severity": "high", "confidence": RACE, "rule": f"{d.rule}+refresh-race",
-            "summary": "Two holders refreshed the same Supabase session: the single-use refresh token was already "
+        return d.reanswered(
+            category="concurrency", severity="high", confidence=RACE, rule=f"{d.rule}+refresh-race",
+            summary="Two holders refreshed the same Supabase session: the single-use refresh token was already "
                        "rotated by the other",
-            "root_cause": "A record just before shows the same session refreshed by another replica/task; Supabase "
+            root_cause="A record just before shows the same session refreshed by another replica/task; Supabase "
                           "Auth rotates the refresh token on each refresh, so the second holder's old token is "
                           "refused as already used.",
-            "suggested_fix": ["Refresh each session in one place (one owner, or a lock/lease across replicas) and "
+            suggested_fix=["Refresh each session in one place (one owner, or a lock/lease across replicas) and "
                               "share the new tokens; retry with the stored new token instead of signing out."],
-            "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
+            evidence=[line.strip()])
     return d

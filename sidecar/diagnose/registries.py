@@ -33,14 +33,14 @@ def registry_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     what = ("a Prometheus metric name" if m.group("prom") else "a command-line option" if m.group("arg")
             else "an HTTP route")
-    return d.model_copy(update={
-        "category": "code", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+registered-twice",
-        "summary": f"{what[0].upper()}{what[1:]} was registered twice in a process-wide registry ({inp.exception_type})",
-        "root_cause": (f"The library's registry refused a second registration of {what} ({m.group(0)[:160]}): our code "
+    return d.reanswered(
+        category="code", severity="medium", confidence=0.45, rule=f"{d.rule}+registered-twice",
+        summary=f"{what[0].upper()}{what[1:]} was registered twice in a process-wide registry ({inp.exception_type})",
+        root_cause=(f"The library's registry refused a second registration of {what} ({m.group(0)[:160]}): our code "
                        "registers on module load or on every call what must be registered once per process - a module "
                        "loaded twice under two names (run as a script and also as a package module, or by a reloader), "
                        "or a constructor inside a function that runs more than once."),
-        "suggested_fix": ["Create the metric/option/route once at module level and reuse it; guard factories "
+        suggested_fix=["Create the metric/option/route once at module level and reuse it; guard factories "
                           "(or pass a dedicated registry per instance, e.g. CollectorRegistry() in tests).",
                           "Run the entry point as a module (python -m pkg.mod) so it is not loaded twice."],
-        "evidence": list(dict.fromkeys([m.group(0)[:240], *d.evidence]))})
+        evidence=[m.group(0)[:240]])

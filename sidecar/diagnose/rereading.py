@@ -26,7 +26,7 @@ def reread(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     if d.category not in ("unknown",) and "+origin" not in (d.rule or "") and (path := user_data_refused(inp)):
         cat, sev, summary, cause, fixes = user_file_text(inp.exception_type or "error", path,
                                                          inp.exception_message or inp.message)
-        return d.model_copy(update={"category": cat, "severity": sev, "summary": summary, "root_cause": cause,
-                                    "suggested_fix": list(fixes), "confidence": min(d.confidence, BY_USER_FILE),
-                                    "rule": f"{d.rule}+input:user_file"})
+        return d.reanswered(category=cat, severity=sev, summary=summary, root_cause=cause,
+                                    suggested_fix=list(fixes), confidence=min(d.confidence, BY_USER_FILE),
+                                    rule=f"{d.rule}+input:user_file")
     return d

@@ -57,10 +57,10 @@ def _deployment_record(inp: DiagnosisInput, uid: str | None = None) -> str | Non
 
 def _answer(d: Diagnosis, category: str, confidence: float, tag: str, summary: str, root: str, fix: str,
             evidence: list[str]) -> Diagnosis:
-    return d.model_copy(update={
-        "category": category, "severity": "high" if category == "config" else "medium", "confidence": confidence,
-        "rule": f"{d.rule}+{tag}", "summary": summary, "root_cause": root, "suggested_fix": [fix],
-        "evidence": list(dict.fromkeys([*evidence, *d.evidence]))})
+    return d.reanswered(
+        category=category, severity="high" if category == "config" else "medium", confidence=confidence,
+        rule=f"{d.rule}+{tag}", summary=summary, root_cause=root, suggested_fix=[fix],
+        evidence=[*evidence])
 
 
 def runtime_identity_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:

@@ -117,26 +117,26 @@ def schema_reload_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     reload = _reload_after(inp, table)
     if created_in and schema and created_in != schema:
-        return d.model_copy(update={
-            "category": "config", "severity": "medium", "confidence": 0.45, "rule": f"{d.rule}+schema-not-exposed",
-            "summary": f"'{obj}' exists in schema {created_in}, but PostgREST looked in {schema}: that schema is not "
+        return d.reanswered(
+            category="config", severity="medium", confidence=0.45, rule=f"{d.rule}+schema-not-exposed",
+            summary=f"'{obj}' exists in schema {created_in}, but PostgREST looked in {schema}: that schema is not "
                        "among the ones the REST API exposes",
-            "root_cause": (f"A schema change created '{obj}' in the schema {created_in}; PostgREST's schema cache only "
+            root_cause=(f"A schema change created '{obj}' in the schema {created_in}; PostgREST's schema cache only "
                            f"holds the schemas it is configured to expose, and the request resolved it in {schema}."),
-            "suggested_fix": [f"Add {created_in} to PostgREST's exposed schemas (db-schemas / PGRST_DB_SCHEMAS, "
+            suggested_fix=[f"Add {created_in} to PostgREST's exposed schemas (db-schemas / PGRST_DB_SCHEMAS, "
                               "Supabase: API settings > exposed schemas) or create the object in an exposed schema."],
-            "evidence": list(dict.fromkeys([m.group(0), change, *d.evidence]))})
+            evidence=[m.group(0), change])
     deciding = [change] + ([reload] if reload is not None else [])
     what = f"a schema change before the error adds '{obj}'" + (
         f" and after a reload of the schema cache the same request on '{table}' succeeds" if reload else "")
-    return d.model_copy(update={
-        "category": "storage", "severity": "medium", "confidence": 0.6 if len(deciding) == 2 else 0.55,
-        "rule": f"{d.rule}+schema-cache-stale",
-        "summary": f"PostgREST's schema cache is stale: '{obj}' exists in the database but the REST API has not "
+    return d.reanswered(
+        category="storage", severity="medium", confidence=0.6 if len(deciding) == 2 else 0.55,
+        rule=f"{d.rule}+schema-cache-stale",
+        summary=f"PostgREST's schema cache is stale: '{obj}' exists in the database but the REST API has not "
                    "reloaded its schema cache since it was added",
-        "root_cause": (f"PostgREST answered from its cached schema that '{obj}' does not exist, yet {what}: the object "
+        root_cause=(f"PostgREST answered from its cached schema that '{obj}' does not exist, yet {what}: the object "
                        "is in the database and only the REST service's schema cache is behind (it reloads on a NOTIFY "
                        "on its pgrst channel or a restart, not by itself after DDL)."),
-        "suggested_fix": ["Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema'; (or restart the REST "
+        suggested_fix=["Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema'; (or restart the REST "
                           "service), and end every migration with that notification."],
-        "evidence": list(dict.fromkeys([m.group(0), *deciding, *d.evidence]))})
+        evidence=[m.group(0), *deciding])

@@ -55,15 +55,15 @@ def sdk_text_reply_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     host = request.group("host") if request else "the provider"
     seen = [x for x in (request.group(0) if request else None, shown) if x]
-    return d.model_copy(update={
-        "category": "provider", "severity": "high", "confidence": 0.5, "rule": f"{d.rule}+sdk-text:decode.json",
-        "summary": f"{host} answered 2xx with a page that is not the API's JSON (a maintenance or error page); the "
+    return d.reanswered(
+        category="provider", severity="high", confidence=0.5, rule=f"{d.rule}+sdk-text:decode.json",
+        summary=f"{host} answered 2xx with a page that is not the API's JSON (a maintenance or error page); the "
                    f"SDK returned it as text ({inp.exception_type}: {m.group(0)})",
-        "root_cause": ("The request succeeded at the HTTP level but the body was not JSON (an HTML maintenance / error "
+        root_cause=("The request succeeded at the HTTP level but the body was not JSON (an HTML maintenance / error "
                        "page): the openai SDK without strict response validation returns the raw text instead of a "
                        "reply model (openai/_response.py), so our frame failed reading a reply field on a str. The "
                        "provider's side when the host is its API host and other calls decode fine."),
-        "suggested_fix": ["Check the provider's status page (scheduled maintenance); retry or fail over.",
+        suggested_fix=["Check the provider's status page (scheduled maintenance); retry or fail over.",
                           "Build the client with strict response validation (or check isinstance) so a non-JSON 2xx "
                           "fails at the call as a provider error."],
-        "evidence": list(dict.fromkeys([*seen, *d.evidence]))})
+        evidence=[*seen])

@@ -38,14 +38,14 @@ def server_file_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     ours = path is not None and any(path.group("path") in c[:LINE] for c in inp.context[-CONTEXT:])
     stdio = "FROM STDIN" if direction == "FROM" else "TO STDOUT"
     where = f" ({path.group('path')})" if path is not None else ""
-    return d.model_copy(update={
-        "category": "code", "severity": "medium", "confidence": 0.45 if ours else 0.4, "rule": f"{d.rule}+server-copy",
-        "summary": f"A server-side COPY {direction} was given a file path the database server cannot "
+    return d.reanswered(
+        category="code", severity="medium", confidence=0.45 if ours else 0.4, rule=f"{d.rule}+server-copy",
+        summary=f"A server-side COPY {direction} was given a file path the database server cannot "
                    f"open{where}",
-        "root_cause": (f"The statement is COPY ... {direction} '<file>', which makes the PostgreSQL server "
+        root_cause=(f"The statement is COPY ... {direction} '<file>', which makes the PostgreSQL server "
                        "process open the file on the database host (Postgres says so in its hint); the path is one "
                        "on the gateway's side" + (", printed by a record before" if ours else "") + ". The database "
                        "server does not have it: the code must stream the data over the connection instead."),
-        "suggested_fix": [f"Use a client-side COPY ... {stdio} (psycopg: `with cur.copy(\"COPY t FROM STDIN ...\") "
+        suggested_fix=[f"Use a client-side COPY ... {stdio} (psycopg: `with cur.copy(\"COPY t FROM STDIN ...\") "
                           "as copy: copy.write(...)`) or batched INSERTs."],
-        "evidence": list(dict.fromkeys([hint.group(0).splitlines()[0], *d.evidence]))})
+        evidence=[hint.group(0).splitlines()[0]])

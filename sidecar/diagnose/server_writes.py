@@ -62,11 +62,11 @@ def server_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             "evidence": [*d.evidence, *([peer.strip()] if peer else [])]})
     if not any(c in said for c in _CLOSED):
         return d
-    return d.model_copy(update={
-        "category": "code", "severity": "medium", "confidence": 0.4, "rule": f"{d.rule}+closed-by-us",
-        "summary": f"Our server wrote to a transport that was already closed ({inp.exception_type}: {said[:80]})",
-        "root_cause": "The reply was written after the connection's transport closed, and no record shows the client "
+    return d.reanswered(
+        category="code", severity="medium", confidence=0.4, rule=f"{d.rule}+closed-by-us",
+        summary=f"Our server wrote to a transport that was already closed ({inp.exception_type}: {said[:80]})",
+        root_cause="The reply was written after the connection's transport closed, and no record shows the client "
                       "leaving: our own code closed it first (a shutdown closing transports before the handlers "
                       "finish, a handler closing the connection and writing on).",
-        "suggested_fix": ["Let handlers finish (or cancel them) before closing transports on shutdown; check "
-                          "transport.is_closing() / request.transport before writing."]})
+        suggested_fix=["Let handlers finish (or cancel them) before closing transports on shutdown; check "
+                          "transport.is_closing() / request.transport before writing."])

@@ -103,15 +103,15 @@ def service_host_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         why.append("the service's own log shows the same failure")
     if normal is not None:
         why.append(f"the gateway's own {'disk' if disk else 'memory'} figure in the same window is normal")
-    return d.model_copy(update={
-        "category": "storage", "severity": "high", "confidence": 0.6 if len(deciding) == 2 else 0.55,
-        "rule": f"{d.rule}+service-host",
-        "summary": f"{service[0].upper()}{service[1:]}'s own host ran out of {resource}: "
+    return d.reanswered(
+        category="storage", severity="high", confidence=0.6 if len(deciding) == 2 else 0.55,
+        rule=f"{d.rule}+service-host",
+        summary=f"{service[0].upper()}{service[1:]}'s own host ran out of {resource}: "
                    f"{words.group(0)} came back inside its error",
-        "root_cause": (f"The message is {service}'s, delivered through its protocol (a server error, not an errno of "
+        root_cause=(f"The message is {service}'s, delivered through its protocol (a server error, not an errno of "
                        f"the gateway's own calls), and {' and '.join(why)}: the service's host is out of {resource}, "
                        "so every write or new connection to it fails until that host gets room."),
-        "suggested_fix": [f"Free or grow {service}'s {'volume' if disk else 'memory'} (its container or instance), "
+        suggested_fix=[f"Free or grow {service}'s {'volume' if disk else 'memory'} (its container or instance), "
                           "find what filled it (WAL/archive, a large table, a heavy job) and alert on the service's "
                           "own figures, not only the gateway's."],
-        "evidence": list(dict.fromkeys([words.group(0), *deciding, *d.evidence]))})
+        evidence=[words.group(0), *deciding])

@@ -186,12 +186,12 @@ def several_causes(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
     failed = inp.exception_type or "the failure"
     # a blank message (whitespace only) has no first line: "" rather than an IndexError that loses the group's answer
     said = next(iter((inp.exception_message or inp.message or "").strip().splitlines()), "")[:160]
-    return d.model_copy(update={
-        "category": "unknown", "severity": "low", "confidence": CONFIDENCE, "rule": f"{d.rule}+several-causes",
-        "summary": f"One {failed} ({said}) and no record saying why: not enough to say",
-        "root_cause": (f"{failed} ('{said}'): {_MEANING[kind]}. No record in the excerpt bears on which - the other "
+    return d.reanswered(
+        category="unknown", severity="low", confidence=CONFIDENCE, rule=f"{d.rule}+several-causes",
+        summary=f"One {failed} ({said}) and no record saying why: not enough to say",
+        root_cause=(f"{failed} ('{said}'): {_MEANING[kind]}. No record in the excerpt bears on which - the other "
                        f"records are this operation's own start, retry or success. What would decide: "
                        f"{_WOULD_DECIDE[kind]}."),
-        "suggested_fix": ["Nothing to change on one occurrence; if it repeats, read what would decide (above) for "
+        suggested_fix=["Nothing to change on one occurrence; if it repeats, read what would decide (above) for "
                           "the next one before changing a setting."],
-    })
+    )

@@ -34,12 +34,12 @@ def sniffed_every_file_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             continue
         if not any(_SNIFF.search(later) for later in before[n + 1:n + 40]):
             continue
-        return d.model_copy(update={
-            "category": "code", "severity": "medium", "confidence": EVERY_FILE, "rule": "sniff-every-file",
-            "summary": "The delimiter sniffer fails for every file the tool reads, not one user's file",
-            "root_cause": "Another request's file failed with the same refusal just before: the sample our tool hands "
+        return d.reanswered(
+            category="code", severity="medium", confidence=EVERY_FILE, rule="sniff-every-file",
+            summary="The delimiter sniffer fails for every file the tool reads, not one user's file",
+            root_cause="Another request's file failed with the same refusal just before: the sample our tool hands "
                           "csv.Sniffer (an empty or too short read) cannot decide, whatever the file.",
-            "suggested_fix": ["Pass the sniffer a real sample (read from the start, a few KiB; rewind the handle) and "
+            suggested_fix=["Pass the sniffer a real sample (read from the start, a few KiB; rewind the handle) and "
                               "fall back to a default dialect when it cannot decide."],
-            "evidence": list(dict.fromkeys([line.strip(), *d.evidence]))})
+            evidence=[line.strip()])
     return d

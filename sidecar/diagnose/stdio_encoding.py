@@ -60,7 +60,7 @@ def stdio_encoding_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
 
 def _answer(d: Diagnosis, category: str, confidence: float, summary: str, root_cause: str, fix: str,
             line: str | None = None) -> Diagnosis:
-    return d.model_copy(update={
-        "category": category, "severity": "medium", "confidence": confidence, "rule": "unicode-encode-side",
-        "summary": summary, "root_cause": root_cause, "suggested_fix": [fix],
-        "evidence": list(dict.fromkeys([*([line] if line else []), *d.evidence]))})
+    return d.reanswered(
+        category=category, severity="medium", confidence=confidence, rule="unicode-encode-side",
+        summary=summary, root_cause=root_cause, suggested_fix=[fix],
+        evidence=[*([line] if line else [])])

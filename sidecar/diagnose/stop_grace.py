@@ -65,16 +65,16 @@ def stop_grace_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     drain = next((ln for ln in reversed(before) if _left(ln)), None)
     if drain is None:
         return d
-    return d.model_copy(update={
-        "category": "config", "confidence": CONFIDENCE, "rule": f"{d.rule}+stop-grace",
-        "severity": d.severity if d.severity in ("high", "critical") else "medium",
-        "summary": "The platform killed the process at its stop timeout while the drain was still running: the stop "
+    return d.reanswered(
+        category="config", confidence=CONFIDENCE, rule=f"{d.rule}+stop-grace",
+        severity=d.severity if d.severity in ("high", "critical") else "medium",
+        summary="The platform killed the process at its stop timeout while the drain was still running: the stop "
                    "grace period is shorter than the drain",
-        "root_cause": ("A termination began (" + one_line(term.strip(), 160) + "), the drain still had work (" +
+        root_cause=("A termination began (" + one_line(term.strip(), 160) + "), the drain still had work (" +
                        one_line(drain.strip(), 160) + ") and the platform then killed the process with signal 9 (" +
                        one_line(kill.strip(), 160) + "): the requests in flight were cut when the grace period ended, "
                        "so their connections closed without a close frame. The network did not fail."),
-        "suggested_fix": ["Set the stop grace period (docker stop -t / compose stop_grace_period / Kubernetes "
+        suggested_fix=["Set the stop grace period (docker stop -t / compose stop_grace_period / Kubernetes "
                           "terminationGracePeriodSeconds) above the drain timeout, or shorten the drain to fit it.",
                           "Stop taking new work on SIGTERM (readiness off first) so the drain ends within the grace."],
-        "evidence": list(dict.fromkeys([one_line(kill.strip(), 300), one_line(drain.strip(), 300), *d.evidence]))})
+        evidence=[one_line(kill.strip(), 300), one_line(drain.strip(), 300)])

@@ -99,40 +99,40 @@ def strict_reply_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     documented = [e for e in nulls if e.group("loc").split(".")[-1] in _nullable_fields(stream)]
     if documented and not additions:
         e = documented[0]
-        return d.model_copy(update={
-            "category": "code", "severity": "medium", "confidence": 0.5, "rule": f"{d.rule}+nullable-field",
-            "summary": f"Our reply model requires {e.group('loc')}, which the API documents as nullable "
+        return d.reanswered(
+            category="code", severity="medium", confidence=0.5, rule=f"{d.rule}+nullable-field",
+            summary=f"Our reply model requires {e.group('loc')}, which the API documents as nullable "
                        f"({who} sent null)",
-            "root_cause": (f"pydantic refused {e.group('loc')}=None, but the chat API declares that field optional "
+            root_cause=(f"pydantic refused {e.group('loc')}=None, but the chat API declares that field optional "
                            "(the openai SDK's own model types it Optional: null on a tool-call reply, a refusal, "
                            "a chunk without a finish): the provider's reply is valid, our model is too strict."),
-            "suggested_fix": [f"Declare {e.group('loc')} Optional in our reply model and handle the null case "
+            suggested_fix=[f"Declare {e.group('loc')} Optional in our reply model and handle the null case "
                               "(e.g. a tool-call reply has no content)."],
-            "evidence": list(dict.fromkeys([e.group(0).strip(), *d.evidence]))})
+            evidence=[e.group(0).strip()])
     if nulls and not additions:
         e = nulls[0]
-        return d.model_copy(update={
-            "category": "provider", "severity": "medium", "confidence": 0.5, "rule": f"{d.rule}+reply-null",
-            "summary": f"{who} sent null for {e.group('loc')}, where its documented type is a value ({e.group('type')})",
-            "root_cause": (f"Our reply model refused {e.group('loc')}=None: the provider's reply broke its documented "
+        return d.reanswered(
+            category="provider", severity="medium", confidence=0.5, rule=f"{d.rule}+reply-null",
+            summary=f"{who} sent null for {e.group('loc')}, where its documented type is a value ({e.group('type')})",
+            root_cause=(f"Our reply model refused {e.group('loc')}=None: the provider's reply broke its documented "
                            "type (a field that is always a value arrived as null), not an addition our parser should "
                            "accept."),
-            "suggested_fix": ["Treat a null there as a provider fault (retry or fall back) and report it; keep the "
+            suggested_fix=["Treat a null there as a provider fault (retry or fall back) and report it; keep the "
                               "parser strict on types."],
-            "evidence": list(dict.fromkeys([e.group(0).strip(), *d.evidence]))})
+            evidence=[e.group(0).strip()])
     if not additions:
         return d
     e = additions[0]
     what = (f"a new field '{e.group('loc')}'" if e.group("type") == "extra_forbidden" else
             f"a new value {e.group('val')} of {e.group('loc')}")
-    return d.model_copy(update={
-        "category": "code", "severity": "high", "confidence": 0.5, "rule": f"{d.rule}+strict-reply",
-        "summary": f"Our strict reply model refuses {what} that {who} now sends ({e.group('type')})",
-        "root_cause": (f"pydantic refused {what} in {model.group('model') if model else 'our reply model'}: the "
+    return d.reanswered(
+        category="code", severity="high", confidence=0.5, rule=f"{d.rule}+strict-reply",
+        summary=f"Our strict reply model refuses {what} that {who} now sends ({e.group('type')})",
+        root_cause=(f"pydantic refused {what} in {model.group('model') if model else 'our reply model'}: the "
                        "provider's API is extensible (new fields, finish reasons, roles and content types are added "
                        "over time and the openai SDK's own models accept them), but our model forbids extra fields "
                        "or maps the value through a closed set, so every reply carrying it fails."),
-        "suggested_fix": ["Let the reply model accept additions (extra='allow' or 'ignore'; an open str for "
+        suggested_fix=["Let the reply model accept additions (extra='allow' or 'ignore'; an open str for "
                           "finish_reason/role with known values handled), and log unknown values instead of "
                           "failing."],
-        "evidence": list(dict.fromkeys([first.group(0).strip(), *d.evidence]))})
+        evidence=[first.group(0).strip()])

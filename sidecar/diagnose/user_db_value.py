@@ -33,11 +33,11 @@ def user_db_value_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     value = next((m.group("v") for m in _ARG_VALUE.finditer(line) if m.group("v") in refusal), None)
     if value is None:
         return d
-    return d.model_copy(update={
-        "category": "unknown", "severity": "low", "confidence": USER_VALUE, "rule": f"{d.rule}+user-value",
-        "summary": f"A database function refused the value a user gave the {tool} tool",
-        "root_cause": "The function's own check raised on the argument the tool call carried (quoted in the refusal): "
+    return d.reanswered(
+        category="unknown", severity="low", confidence=USER_VALUE, rule=f"{d.rule}+user-value",
+        summary=f"A database function refused the value a user gave the {tool} tool",
+        root_cause="The function's own check raised on the argument the tool call carried (quoted in the refusal): "
                       "the user's input, not a fault of the function or the gateway.",
-        "suggested_fix": ["Answer the user with the refusal; validate the argument before the call if it should "
+        suggested_fix=["Answer the user with the refusal; validate the argument before the call if it should "
                           "never reach the database."],
-        "evidence": list(dict.fromkeys([line, *d.evidence]))})
+        evidence=[line])

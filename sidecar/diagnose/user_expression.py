@@ -96,7 +96,7 @@ def _request_record_quoting(inp: DiagnosisInput, refused: str) -> str | None:
 
 def _answer(d: Diagnosis, category: str, severity: str, confidence: float, line: str, summary: str, root_cause: str,
             fix: str) -> Diagnosis:
-    return d.model_copy(update={
-        "category": category, "severity": severity, "confidence": confidence,
-        "rule": f"{d.rule}+expression-origin", "summary": summary, "root_cause": root_cause, "suggested_fix": [fix],
-        "evidence": list(dict.fromkeys([line, *d.evidence]))})
+    return d.reanswered(
+        category=category, severity=severity, confidence=confidence,
+        rule=f"{d.rule}+expression-origin", summary=summary, root_cause=root_cause, suggested_fix=[fix],
+        evidence=[line])
