@@ -68,6 +68,21 @@ _SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k
 # a library's pointer to its documentation (httpx's "For more information check: https://developer.mozilla.org/...",
 # pydantic's "For further information visit https://errors.pydantic.dev/..."): no subject of the failure
 _FURTHER = re.compile(r"^\s*For (?:more|further) information\b")
+# ...and one inside a sentence: a pointer phrase before the URL (OpenAI's "read the docs: https://platform.openai.com/
+# docs/...", SQLAlchemy's "(Background on this error at: https://sqlalche.me/e/20/f405)" - sqlalchemy/exc.py, a
+# vendor's "see https://<docs>", "visit ...") or a URL that is a documentation page by its own host or path (docs.,
+# errors., developer. hosts; a /docs/ or /errors/ path): no subject of the failure either (review r16)
+_POINTER = re.compile(r"(?:\bsee|\bvisit|\bdocs?|\bdocumentation|\binformation|\berror at|\bmore at|\bdetails at)\W{0,4}$",
+                      re.I)
+_DOC_URL = re.compile(r"\w+://(?:docs|errors?|developers?|help|support)\.|\w+://[^/\s'\"]+/(?:[\w.-]+/)?(?:docs?|errors?|"
+                      r"error-codes)(?:/|\b)", re.I)
+
+
+def _documentation(line: str, at: int) -> bool:
+    """Whether the URL at `at` of `line` points to documentation (the pointer phrase before it, or its host/path)."""
+    return bool(_POINTER.search(line[max(0, at - 40):at]) or _DOC_URL.match(line, at))
+
+
 _FRAME_SOURCE = re.compile(r'^\s*File "[^"\n]*", line \d+, in [^\n]*\n[ \t]*(?P<src>[^\s][^\n]*)$', re.M)
 _CALLEE = re.compile(r"^(?:\w+ = )?(?:await )?[a-z_]\w*\.(?P<fn>[a-z_]\w*)\(")  # `fcntl.flock(fd, ...)`
 
@@ -81,6 +96,8 @@ def slots(text: str) -> list[tuple[str, str]]:
             continue
         for kind, rx in _SLOTS:
             for m in rx.finditer(line):
+                if kind == "host" and _documentation(line, m.start()):
+                    continue
                 found = m.groupdict()
                 out.append((found.get("k") or kind, found["v"]))  # each slot bounds its length
                 if found.get("w"):
@@ -142,7 +159,14 @@ def named_clause(inp: DiagnosisInput, already: str) -> str:
     said = "\n".join([*inp.messages(), *(f"{t.rsplit('.', 1)[-1]}: {inp.exception_message or ''}"
                                          for t in inp.exception_types()[:1])])
     low = already.lower()
-    left = [(k, v) for k, v in slots(said) if v.lower() not in low and not _ID_LIKE.search(v)][:MAX_NAMED]
+    # a value the redactor masks (a random session key, a token) would read '[REDACTED:...]': it names nothing (review r16)
+    left = [(k, v) for k, v in slots(said)
+            if v.lower() not in low and not _ID_LIKE.search(v) and redact(_said(k, v)) == _said(k, v)][:MAX_NAMED]
     if not left:
         return ""
-    return redact(" It names " + " and ".join(f'the {k} "{one_line(v, NAMED_CHARS)}"' for k, v in left) + ".")
+    return redact(" It names " + " and ".join(_said(k, v) for k, v in left) + ".")
+
+
+def _said(kind: str, value: str) -> str:
+    """How the clause names one slot value: its kind and the value quoted, bounded."""
+    return f'the {kind} "{one_line(value, NAMED_CHARS)}"'

@@ -201,10 +201,6 @@ def _doc_link_messages(rng: random.Random) -> list[str]:
             f"ValueError: invalid {word} payload, see https://{docs} for the accepted shape"]
 
 
-@pytest.mark.xfail(strict=True, reason="review r16: subjects._SLOTS' URL host slot reads a documentation link that "
-                   "does not open its line (OpenAI's 'read the docs: https://platform.openai.com/...', SQLAlchemy's "
-                   "'(Background on this error at: https://sqlalche.me/...)'): the answer says 'It names the host "
-                   "\"platform.openai.com\"', which the commit (1d2b9172) says it never does")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_documentation_link_in_the_message_is_not_named(seed: int) -> None:
     from sidecar.diagnose.subjects import named_clause
@@ -217,9 +213,6 @@ def test_a_documentation_link_in_the_message_is_not_named(seed: int) -> None:
                                              "pydantic.dev")), (said, clause)
 
 
-@pytest.mark.xfail(strict=True, reason="review r16: subjects.named_clause names a slot value that redaction then "
-                   "replaces: a random session key in a KeyError reads 'It names the key \"[REDACTED:secret]\"' - "
-                   "noise that names nothing an engineer can search for (_ID_LIKE knows hex and digits only)")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_key_that_redaction_removes_is_not_named(seed: int) -> None:
     import string
