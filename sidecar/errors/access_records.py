@@ -22,13 +22,16 @@ RFC 5789) in capitals and a path or URL, and (b) a measure of that request: its 
 masked like any value. Near misses that keep their status (tests/errors/test_request_records.py):
 a failure report without the request's measures (`POST https://.../files failed with status 409`,
 httpx's `HTTP Request: POST <url> "HTTP/2 409 Conflict"`, pinned by tests/errors/test_fingerprint.py),
-a measure without a request (`upstream returned status 503 after 1.2s`), and every non-status keep
+a measure without a request (`upstream returned status 503 after 1.2s`), a request that failed, is
+retried or was given up on (`POST /x failed after 30.2s with status 504`), and every non-status keep
 (`code=23505`, errno, close codes) even inside a request record.
 """
 
 from __future__ import annotations
 
 import re
+
+from .token_forms import names_failure
 
 __all__ = ["HTTP_METHODS", "is_request_record", "is_status_keep"]
 
@@ -50,11 +53,20 @@ _MEASURE = re.compile(
 _STATUS_KEYED = re.compile(r"""(?i)^['"]?(?:http[ _]?)?status(?:[ _]?code)?['"]?(?:\s*[:=]\s*|\s+is\s+|\s+)['"]?[1-5]\d\d['"]?$""")
 
 
+# A line that says the request failed, is retried or was given up on is written BECAUSE it failed (review
+# r16: `POST /x failed after 30.2s with status 504`, `Retrying GET /x in 2.0s after status 429`): its status
+# names the failure even when it carries the elapsed time.
+_RETRY = re.compile(r"(?i)\b(?:retr(?:y|ies|ying|ied)|g(?:ave|iving|ive) up|back(?:ing)? off|backoff)\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
+
+
 def is_request_record(text: str) -> bool:
     """Whether `text` is a request record (module docstring): an HTTP method, a request target and a
-    measure of the request. Cheap on the common message: the method test is a literal-led scan."""
+    measure of the request, and no word saying it failed or is retried (`names_failure`, `_RETRY`).
+    Cheap on the common message: the method test is a literal-led scan."""
     return (_METHOD.search(text) is not None and _TARGET.search(text) is not None
-            and _MEASURE.search(text) is not None)
+            and _MEASURE.search(text) is not None and _RETRY.search(text) is None
+            and not any(names_failure(w) for w in _WORD.findall(text)))
 
 
 def is_status_keep(kept: str, from_http_rule: bool) -> bool:

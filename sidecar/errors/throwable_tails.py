@@ -10,8 +10,8 @@ the exception's own: `Read timed out`, `Idle timeout expired: 25508/30000 ms`). 
 Throwable name to the end of the message, or to the bracket that closes one opened before it, is one `<*>`
 (the title keeps the real text: the sample).
 
-Which names: a binary class name whose package follows the JLS 6.1 naming convention (its first component
-a top-level domain or the platform's own: `java.`, `javax.`, `jakarta.`, `org.`, `com.`, `io.`, `net.`,
+Which names (and where it ends: the name alone when no `": "` follows it) - a binary class name whose package follows the JLS 6.1 naming convention (its first component
+a top-level domain or the platform's own: `java.`, `javax.`, `jakarta.`, `org.`, `com.`, `net.`,
 `kotlin.`, `scala.`, ...) and whose class ends in `Exception`, `Error` or `Throwable` (the JDK's names and
 JLS 11.1.1's convention), a nested one after it (`HttpServerErrorException$BadGateway`, JLS 13.1). Python's qualified names (`requests.exceptions.ConnectionError`, `openai.X`)
 are not JVM packages: untouched (the gateway's own errors keep their types and codes).
@@ -32,7 +32,10 @@ from .masking_rules import PLACEHOLDER
 
 __all__ = ["mask_throwable_tail", "throwable_span"]
 
-_PACKAGE_ROOTS = ("java|javax|jakarta|jdk|sun|com|org|net|io|edu|gov|mil|dev|app|kotlin|kotlinx|scala|akka"
+# Not `app`, `dev`, `io` (review r16): Python services name their own packages so (`app.errors.RateLimitError`,
+# FastAPI's layout, this gateway's `app.*`), and a Python qualified name must stay; the cost is the JVM's
+# `io.netty.`/`io.grpc.` Throwables, which keep their text.
+_PACKAGE_ROOTS = ("java|javax|jakarta|jdk|sun|com|org|net|edu|gov|mil|kotlin|kotlinx|scala|akka"
                   "|reactor|software|ch|de|fr|nl|uk|eu|ru|cn|jp|br|it|es|se|no|fi|pl|cz|at|be|dk|au|ca|in|kr")
 _THROWABLE = re.compile(
     rf"(?<![\w.$])(?:{_PACKAGE_ROOTS})\.(?:[a-z_][\w]*\.)*[A-Z][\w$]*(?:Exception|Error|Throwable)(?:\$[\w$]+)?(?![\w$])")
@@ -78,6 +81,8 @@ def throwable_span(t: str) -> tuple[int, int] | None:
         before = t[:m.start()]
         if _WORD.search(before.replace(PLACEHOLDER, " ")) is None or _CAPTION.search(before):
             continue
+        if t[m.end():m.end() + 2] != ": ":
+            return m.start(), m.end()  # no `": " + message` (Throwable.toString): what follows is the statement's
         return m.start(), _value_end(t, m.start())
     return None
 

@@ -104,11 +104,6 @@ _FAILURE_REPORTS = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="review r16: access_records.is_request_record reads ANY method + path + measure "
-                   "as a line written for every request, so a failure report that carries its elapsed time (`POST "
-                   "/v1/x failed after 30.2s with status 504` / `429`; a retry loop's `Retrying ... in 2.0s after "
-                   "status 429`) loses its status: rate limiting and a gateway timeout become one group (3f49049a: "
-                   "two). The module's own rule: a line written BECAUSE a request failed names its failure")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_failure_report_with_its_elapsed_time_keeps_its_status(seed):
     r = random.Random(seed)
