@@ -147,7 +147,14 @@ def named(text: str, remotes: set[str], subjects: frozenset[str]) -> set[str]:
     low = text.lower()
     out = {REMOTE + r for r in remotes if REMOTE + r in subjects}
     for s in subjects:
-        if not s.startswith(REMOTE) and s in low and re.search(rf"(?<![\w.\-]){re.escape(s)}(?![\w\-])", low):
+        if s.startswith(REMOTE) or s not in low:
+            continue
+        # a plain word (a key `status`, a callee `flock`) ties only where the record too holds it as a NAME - quoted
+        # or a field's key; a plain word in prose ('healthcheck status ok') is no evidence (review r16)
+        word = re.escape(s)
+        shape = (rf"(['\"`]){word}\1|(?<![\w.\-]){word}\s?[=:]" if s.isalpha() else
+                 rf"(?<![\w.\-]){word}(?![\w\-])")
+        if re.search(shape, low):
             out.add(s)
     return out
 
