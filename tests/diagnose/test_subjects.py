@@ -254,11 +254,6 @@ def test_a_generic_field_name_as_the_key_links_no_unrelated_record(seed: int) ->
     assert said not in d.root_cause, d.root_cause
 
 
-@pytest.mark.xfail(strict=True, reason="review r16: f05d1ed2's _DOC_URL calls a URL documentation by its host or path "
-                   "alone (docs./errors./developers./help./support. hosts, a /docs/ or /errors/ path), so a failing "
-                   "call to a real API of that spelling (Google Docs' docs.googleapis.com, a Zendesk support.<co> "
-                   "API, a document service's /v2/docs/<id>) no longer names its host: the pointer phrase decides, "
-                   "the spelling does not")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_failing_api_call_whose_url_looks_like_documentation_still_names_its_host(seed: int) -> None:
     from sidecar.diagnose.subjects import named_clause
