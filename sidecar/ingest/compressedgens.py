@@ -14,15 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
+from .filesethost import PendingCompressed, RecoveryHost
 from .tracked import SourceState
-
-if TYPE_CHECKING:  # recovery.py imports this module: its host protocol is named for the type checker only
-    from .recovery import RecoveryHost
 
 log = logging.getLogger(__name__)
 MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
@@ -108,16 +104,6 @@ def remember_covered(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
                                head_len=cp.head_len, head_hash=cp.head_hash, offset=size, line=cp.line, size=size,
                                updated=fs.clock.time(), format=cp.format)
     fs.on_dirty()
-
-
-@dataclass(frozen=True)
-class PendingCompressed:
-    """A compressed generation to read (adopt_compressed), waiting for `read_pending`."""
-
-    src: SourceState
-    path: str
-    st: os.stat_result
-    final: bool
 
 
 def decompressed_held(fs: RecoveryHost) -> int:

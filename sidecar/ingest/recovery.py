@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Protocol
 
-from ..clock import Clock
 from .checkpoint import Checkpoint, file_key
-from .compressedgens import PendingCompressed, adopt_compressed
+from .compressedgens import adopt_compressed
+from .filesethost import RecoveryHost
 from .generations import (
     COMPRESSED,
     family,
@@ -26,7 +25,7 @@ from .generations import (
 from .handle import FileHandle
 from .livecopy import copy_of_live
 from .receiptstream import ReceiptStream, alias_key
-from .tracked import FileTable, SourceState, Tracked
+from .tracked import SourceState
 
 log = logging.getLogger(__name__)
 
@@ -66,30 +65,6 @@ def _open_in_place(cp: Checkpoint) -> FileHandle | None:
         return h
     h.close()
     return None
-
-
-class RecoveryHost(Protocol):
-    """What recovery needs from the file set (rotation.FileSet): its state and how to open a file.
-
-    A protocol, not an import of FileSet: rotation uses this module, so naming FileSet here
-    would close an import circle."""
-
-    sources: list[SourceState]
-    saved: dict[str, Checkpoint]
-    table: FileTable
-    clock: Clock
-    compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]]  # adopt_compressed's (shape, decided)
-    compressed_pending: dict[tuple[int, int], PendingCompressed]  # to read, one at a time (read_pending)
-    read_heads: dict[tuple[int, str], Checkpoint]  # content read, by its first bytes (rotation.FileSet)
-
-    def on_dirty(self) -> None: ...
-
-    def open_file(self, src: SourceState, path: str | None, h: FileHandle, size: int, startup: bool,
-                  resume: Checkpoint | None = None, origin: str = "") -> Tracked: ...
-
-    def count_rotation(self, src: SourceState, kind: str) -> None: ...
-
-    def wanted(self, path: str) -> bool: ...
 
 
 def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int, int],

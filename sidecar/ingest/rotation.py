@@ -62,10 +62,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint
-from .compressedgens import PendingCompressed, adopt_compressed
+from .compressedgens import adopt_compressed
 from .continued import continuation, continued_in_live
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
+from .filesethost import PendingCompressed
 from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
 from .opening import FileOpening
