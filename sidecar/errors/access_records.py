@@ -42,9 +42,10 @@ _METHOD = re.compile(r"(?<![\w-])(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRA
 # A request target: an absolute path (`/api/v1/x`, `/`) or an absolute URL.
 _TARGET = re.compile(r"(?:^|[\s\"'=:\[(])/(?!/)|\w://")
 # A measure of the request: a time or size field by name, a number with a time or size unit, an ISO-8601
-# duration (java.time.Duration.toString).
+# duration (java.time.Duration.toString). A field named inside the query string (`?size=20`, `&time=5`) is an
+# argument of the request, no measure of it (review r16: `GET /api/items?size=20 returned status 500`).
 _MEASURE = re.compile(
-    r"(?i:\b(?:len|length|bytes(?:_in|_out|_sent|_received)?|size|body_length|time|duration|elapsed|took|latency"
+    r"(?i:(?<![?&])\b(?:len|length|bytes(?:_in|_out|_sent|_received)?|size|body_length|time|duration|elapsed|took|latency"
     r"|response_time|request_time)\b['\"]?\s*[:=]?\s*['\"]?\d)"
     r"|\b\d+(?:\.\d+)?\s?(?:ms|us|µs|ns|s|B|[kKMG]i?B|bytes)\b"
     r"|\bPT(?:\d+[HM])*\d+(?:\.\d+)?S\b|\bPT\d+[HM]\b"
