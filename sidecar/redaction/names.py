@@ -319,7 +319,9 @@ def _names_where(name: str, val: str) -> bool:
     if words[-1] == "key":
         return (len(words) == 1 or words[-2:-1] in _STORED_UNDER) and (
             names_a_secret(v) or v.isalpha() and is_secret_name(v))
-    return words[0] == "existing" and _OBJECT_NAME.fullmatch(v) is not None
+    # an RFC 1123 name is also any lowercase-and-digits string: a random one (`q8wz3kf9x2mv7bt4nc6pl1`, 32 hex) is the
+    # secret itself, not the name of the object holding it (review r16)
+    return words[0] == "existing" and _OBJECT_NAME.fullmatch(v) is not None and not random_value(v)
 
 
 def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]], str]:
