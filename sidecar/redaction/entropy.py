@@ -148,7 +148,8 @@ _TOKEN_PARTS = re.compile(r"[-_/]+")
 # REST APIs alike: Fastly `/service/<service_id>/purge_all`, Cloudflare `/zones/<zone_id>`, Heroku `/apps/<id>`): the
 # segment after one of these collections names a resource an engineer follows (CLASSES17.md D42/D45, set 17's Fastly
 # service id). Only nouns of administered resources: never a carrier of capabilities (`hooks`, `webhooks`, `bot`,
-# `file`, `invite`, `share`, `reset`, `token`, `keys`, `stream`), whose next segment stays judged.
+# `file`, `invite`, `share`, `reset`, `token`, `keys`, `stream`, `folders`: a Google Drive share link's
+# `drive/folders/<id>` opens the folder to anyone holding it), whose next segment stays judged.
 COLLECTIONS = frozenset({
     "service", "services", "project", "projects", "account", "accounts", "org", "orgs", "organization",
     "organizations", "team", "teams", "workspace", "workspaces", "zone", "zones", "site", "sites", "app", "apps",
@@ -156,7 +157,7 @@ COLLECTIONS = frozenset({
     "database", "databases", "bucket", "buckets", "repo", "repos", "repository", "repositories", "environment",
     "environments", "dataset", "datasets", "pipeline", "pipelines", "build", "builds", "region", "regions",
     "distribution", "distributions", "dashboard", "dashboards", "namespace", "namespaces", "tenant", "tenants",
-    "customer", "customers", "subscription", "subscriptions", "folder", "folders", "location", "locations",
+    "customer", "customers", "subscription", "subscriptions", "location", "locations",
 })
 # A BitLocker recovery (numerical) password: 48 digits in 8 groups of 6, each group a multiple of 11 whose quotient is
 # below 2^16 (libbde's "BitLocker Drive Encryption (BDE) format", recovery password; manage-bde -protectors -get). The
