@@ -32,8 +32,16 @@ _SCRIPT = re.compile(r"\b(?:EVAL(?:SHA)?(?:_RO)?|FCALL(?:_RO)?|register_script|S
 # redis.io SLOWLOG GET), CLIENT LIST one line per connected client (round 16, c17: 15053's analytics-export script
 # printed by our observability logger was read as ours)
 _SERVER_REPORT = re.compile(r"\bSLOWLOG\b|\bCLIENT LIST\b", re.I)
-# a script call named under a negation in its clause ("no EVAL/EVALSHA calls in src/") is a statement that we run none
-_NEGATED = re.compile(r"\b(?:no|not|never|without|none of)\b[^.;,:]{0,24}$", re.I)
+# a script call named under a negation in its clause ("no EVAL/EVALSHA calls in src/", "could not load dedupe.lua") is
+# a statement that we run none; a `not` of an unfinished run ("script did not finish EVALSHA", "has not yet returned")
+# is the opposite - the long run itself - so it negates nothing
+_NEGATED = re.compile(r"\b(?:no|never|without|none of|not(?!\s+(?:yet\s+)?(?:finish|complet|end|return|terminat|stop|exit"
+                      r"|done)))\b[^.;,:]{0,24}$", re.I)
+
+
+def _script_call(line: str) -> re.Match[str] | None:
+    """The first script call in `line` that no negation in its clause comes before (a line may name several)."""
+    return next((m for m in _SCRIPT.finditer(line) if not _NEGATED.search(line[:m.start()])), None)
 
 
 def _at(line: str) -> tuple[datetime, str] | None:
@@ -56,7 +64,7 @@ def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     for line in (*inp.context, *inp.after):
         head = _at(line)
         if head is not None and _OURS.match(head[1]) and not _SERVER_REPORT.search(line[:2048]) \
-                and (name := _SCRIPT.search(line)) is not None and not _NEGATED.search(line[:name.start()]) \
+                and (name := _script_call(line)) is not None \
                 and abs((here[0] - head[0]).total_seconds()) <= WINDOW_SECONDS:
             script = line
             break

@@ -72,3 +72,26 @@ async def test_twins_no_script_of_ours_near_it_keep_the_service_reading(seed: in
                                            rnd.uniform(2, 40))):
         d = diagnose(excerpt)
         assert (d.category, d.rule) == ("storage", "class:redis.response"), (d.rule, d.root_cause)
+
+
+@pytest.mark.parametrize("seed", range(1, 4))
+async def test_an_unfinished_run_or_a_later_unnegated_call_is_our_script(seed: int) -> None:
+    # round 16 re-read: a `not` of an unfinished run ("did not finish") was read as "we run none", and only the FIRST
+    # call of the line was tried, so a negated mention before the real call hid it
+    rnd = random.Random(seed)
+    error = await _busy_excerpt(rnd)
+    text = rnd.choice((f"cleanup script did not finish EVALSHA {rnd.getrandbits(32):08x} after {rnd.randint(6, 60)}s",
+                       f"sweep has not yet returned: FCALL expire_sessions {rnd.randint(0, 3)}",
+                       f"no EVAL in the request path; running sweep_{rnd.randint(1, 9)}.lua over conv:* keys"))
+    d = diagnose(f"{_record(rnd.choice(_SCRIPTS), text, rnd.uniform(-60, -1))}\n{error}")
+    assert (d.category, d.rule) == ("code", "class:redis.response+own-script"), (text, d.rule, d.root_cause)
+
+
+@pytest.mark.parametrize("seed", range(1, 4))
+async def test_twins_a_script_we_could_not_load_or_do_not_call_stay_the_service(seed: int) -> None:
+    rnd = random.Random(seed)
+    error = await _busy_excerpt(rnd)
+    text = rnd.choice(("could not load dedupe.lua: file missing", f"we do not call EVAL (grep of src/, {rnd.randint(2, 9)} "
+                       "modules)", "no EVALSHA, no FCALL in the gateway"))
+    d = diagnose(f"{_record(rnd.choice(_SCRIPTS), text, rnd.uniform(-60, -1))}\n{error}")
+    assert (d.category, d.rule) == ("storage", "class:redis.response"), (text, d.rule, d.root_cause)
