@@ -59,6 +59,8 @@ def names_user(text: str, start: int) -> bool:
     follow: `"HELLO" "3" "AUTH" "default" "<pw>"`, `"AUTH" "gw-svc" "<pw>"`). The name rule (names.kv_sub) reads
     `"AUTH" "default"` as a secret's name and its value; the grammar says the value is who logs in, kept (redis.io
     ACL: the user `default`; AUTH/HELLO: `AUTH username password`)."""
+    if text[start:start + 4].lower() != "auth":
+        return False  # the keyword must start at `start` (below): no search over 600 characters for every other name
     m = _LISTED_MARKED.search(text, max(0, start - 6), start + 600)
     return m is not None and m.start("kw") == start and not _words(m) and _password(m, _hello(text, m)) == m.span("b")
 
