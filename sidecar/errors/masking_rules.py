@@ -83,6 +83,20 @@ _DIGIT = re.compile(r"\d")
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _WEEKDAY = r"(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)"
+# A time zone abbreviation as java.util.Date.toString (`zzz`) and date(1) (`%Z`) print it: every alphabetic
+# abbreviation of the tz database (tzdata 2025b, /usr/share/zoneinfo) and the JRE's own short names of zones the
+# tz database writes numerically (`SGT`, `BRT`, `IRST`). A closed list, not a shape: `[A-Z]{2,4}T` also took START,
+# ALERT, RESET, EXIT, POST, HOST (review r16), and any `[A-Z]{1,3}[SD]?T` still takes POST, HOST, LAST, TEST.
+_TZ_ABBREVIATIONS = (
+    "ACDT ACST ADDT ADMT ADT AEDT AEST AHDT AHST AKDT AKST AMT APT AST AWDT AWST AWT BDST BDT BMT BST CAST "
+    "CAT CDT CEMT CEST CET CMT CPT CST CWT ChST DMT EAST EAT EDT EEST EET EMT EPT EST EWT FFMT FMT GDT GMT "
+    "GST HDT HKST HKT HKWT HMT HPT HST HWT IDDT IDT IMT IST JDT JMT JST KDT KMT KST LMT LST MDST MDT MEST MET "
+    "MMT MPT MSD MSK MST MWT NDDT NDT NPT NST NWT NZDT NZMT NZST PDT PKST PKT PLMT PMT PPMT PPT PST PWT QMT "
+    "RMT SAST SDMT SJMT SMT SST TBMT TMT UTC WAST WAT WEMT WEST WET WIB WIT WITA WMT YDDT YDT YPT YST YWT ZMT "
+    "ART BRST BRT CHADT CHAST CLST CLT COT ICT IRDT IRKT IRST KRAT MAGT MYT NOVT OMST PET PHT SAMT SGT TRT "
+    "VET VLAT YAKT YEKT"
+).split()
+_ZONE = "(?:" + "|".join(sorted(_TZ_ABBREVIATIONS, key=len, reverse=True)) + ")"
 _URL_PARTS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$")
 _VARIABLE_SEGMENT = re.compile(r"\d|^[A-Za-z0-9_-]{24,}$")
 
@@ -333,14 +347,14 @@ MASK_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "weekday_date", "mask",
-        rf"\b{_WEEKDAY},?\s+{_MONTH}\s+<\*>(?:\s+<\*>\s+(?:[A-Z]{{2,4}}T|UTC|MSK)(?=\s+<\*>))?",
+        rf"\b{_WEEKDAY},?\s+{_MONTH}\s+<\*>(?:\s+<\*>\s+{_ZONE}(?=\s+<\*>))?",
         PLACEHOLDER, (),
         (("connection from 10.0.0.5 () at Sun Jul 10 03:04:05 2005", "connection from <*> (<*>) at <*>"),
          ("run 7 started at Mon Dec 10 10:49:14 CET 2026", "run <*> started at <*>")),
         "A date spelled with day and month names changes every day; the digit rule alone would leave "
         "`Sun Jul` in the template. Its zone is part of it (java.util.Date.toString `EEE MMM dd HH:mm:ss zzz "
-        "yyyy`, date(1)'s `%a %b %e %H:%M:%S %Z %Y`: the host's zone, CET/CEST across DST; tz abbreviations "
-        "end in T, or are UTC/MSK).",
+        "yyyy`, date(1)'s `%a %b %e %H:%M:%S %Z %Y`: the host's zone, CET/CEST across DST; a closed list of "
+        "the tz database's abbreviations, `_TZ_ABBREVIATIONS`, so `START`/`POST` there stay words).",
     ),
     _rule(
         "domain", "mask",

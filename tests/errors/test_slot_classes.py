@@ -3,13 +3,16 @@ two errors sharing their wording are two (hypothesis; the templates are not from
 
 from __future__ import annotations
 
+import random
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
 from sidecar.errors.masking import normalize_message
+from sidecar.errors.masking_rules import _TZ_ABBREVIATIONS
 
 _HEX = "0123456789abcdef"
 _LOWER = string.ascii_lowercase
@@ -194,3 +197,24 @@ def test_a_bracketed_thread_or_component_name_leading_the_message_is_a_value(a: 
     first = grouper.fingerprint((lead + " Starting the flush of the write-ahead log").format(a))
     assert grouper.fingerprint((lead + " Starting the flush of the write-ahead log").format(b)) == first
     assert grouper.fingerprint((lead + " Finished the flush of the write-ahead log").format(b)) != first
+
+
+_NON_ZONE_CAPITALS = ("START", "ALERT", "RESET", "EXIT", "POST", "HOST", "LAST", "TEST", "ABORT", "REJECT")
+
+
+@pytest.mark.parametrize("seed", range(1620, 1623))
+def test_a_capital_word_after_a_spelled_date_is_a_zone_only_when_it_names_one(seed: int) -> None:
+    """Review r16: `[A-Z]{2,4}T` took START, ALERT, POST, HOST for a zone, so `alarm Mon Dec 10 10:49:14 START
+    2026 ok` became `alarm <*> ok`. A tz abbreviation goes with the date (twin); any other capital stays."""
+    r = random.Random(seed)
+    for _ in range(6):
+        word = r.choice(_NON_ZONE_CAPITALS + tuple(
+            "".join(r.choice(string.ascii_uppercase) for _ in range(r.randint(1, 3))) + "ET" for _ in range(2)))
+        lead, tail = "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(4, 8))), r.choice(["ok", "done"])
+        stamp = (f"{r.choice(['Mon', 'Tue', 'Sun'])} {r.choice(['Dec', 'Jul'])} {r.randint(1, 28)} "
+                 f"{r.randint(10, 23)}:{r.randint(10, 59)}:{r.randint(10, 59)}")
+        year = r.randint(2000, 2030)
+        if word not in _TZ_ABBREVIATIONS:
+            assert word in normalize_message(f"{lead} {stamp} {word} {year} {tail}").split(), word
+        zone = r.choice(_ZONES + ("WEST", "SGT", "ChST"))
+        assert normalize_message(f"{lead} {stamp} {zone} {year} {tail}") == f"{lead} <*> {tail}", zone
