@@ -122,6 +122,9 @@ class FileSet(CopySearch, FileOpening):
         self._olddirs: dict[str, set[str]] = {}  # family -> subdirectories a file of it we held was seen in
         # Compressed files (compressedgens.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
         self.compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]] = {}
+        # The undecided ("wait") ones met while running: where to ask again; and the ones met in the current look.
+        self._compressed_waiting: dict[tuple[int, int], tuple[SourceState, str]] = {}
+        self._compressed_met: set[tuple[int, int]] = set()
         # Compressed generations to read, decompressed off the loop one at a time (compressedgens.read_pending).
         self.compressed_pending: dict[tuple[int, int], PendingCompressed] = {}
         # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
@@ -162,6 +165,7 @@ class FileSet(CopySearch, FileOpening):
     def scan(self, startup: bool = False) -> None:
         """Glob every source; open new files, notice renamed/deleted ones."""
         self._unseen_families = set()
+        self._compressed_met = set()
         self.scans += 1
         self.looked_wall = self.wall()  # before the glob: a file written after this may be one this look missed
         seen: set[str] = set()
@@ -197,7 +201,29 @@ class FileSet(CopySearch, FileOpening):
                 except OSError:
                     gone = True
                 self.detach(f, "deleted" if gone else "rename")
+        self._ask_waiting_again()
         self.watched_dirs, self.watch_recursive = dirs, recursive
+
+    def _ask_waiting_again(self) -> None:
+        """Compressed files undecided at an earlier look ("wait": a compressor may still be writing them) and not
+        met in this one are asked again under the name they were met by; one no longer there (deleted by `rotate N`,
+        moved) is forgotten. Kept, its mtime held `alive` (looked_until) at that time in every checkpoint, and the
+        next start read again every generation since (re-read r16)."""
+        for ident, (src, path) in list(self._compressed_waiting.items()):
+            seen = self.compressed_seen.get(ident)
+            if seen is None or seen[1] or ident in self._compressed_met:
+                if seen is None or seen[1]:
+                    del self._compressed_waiting[ident]  # decided (or forgotten by the cap)
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is None or (st.st_dev, st.st_ino) != ident:
+                del self._compressed_waiting[ident]
+                del self.compressed_seen[ident]
+                continue
+            self._compressed(src, path, st)
 
     def _visit(self, src: SourceState, path: str, startup: bool) -> None:
         try:
@@ -326,9 +352,16 @@ class FileSet(CopySearch, FileOpening):
         """A compressed generation met while running (compressed.py): read once through
         compressedgens.adopt_compressed if written since we started (older ones were recovery's at start);
         one a compressor may still be writing is asked again at the next look. 1 if it was opened."""
-        if (st.st_dev, st.st_ino) in self.table.by_ident or st.st_mtime < self.started_wall:
+        ident = (st.st_dev, st.st_ino)
+        if ident in self.table.by_ident or st.st_mtime < self.started_wall:
             return 0
-        return int(adopt_compressed(self, src, path, st, final=False) == "pending")
+        self._compressed_met.add(ident)
+        kind = adopt_compressed(self, src, path, st, final=False)
+        if kind == "wait":
+            self._compressed_waiting[ident] = (src, path)
+        else:
+            self._compressed_waiting.pop(ident, None)
+        return int(kind == "pending")
 
     def looked_until(self) -> float:
         """The sources' `alive` (kernel clock, compared with mtimes by recovery at the next start): when the last

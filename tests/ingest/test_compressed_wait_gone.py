@@ -1,0 +1,57 @@
+"""A compressed generation undecided at a look ("wait": being written) that is gone by the next look (deleted by
+logrotate `rotate N`, moved away) no longer holds the sources' `alive` at its mtime (re-read r16): kept, every
+checkpoint saved that old time and the next start read again every generation since. Its twin, still there and
+still being written, holds it (the next start must not skip it as older than `alive`)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from sidecar.clock import ManualClock
+from sidecar.ingest.tail import Ingest
+from sidecar.telemetry import Telemetry
+
+from .conftest import Recorder, make_config, records
+
+
+def _partial(path: Path, seed: int) -> None:
+    """The first part of a gzip stream: a compressor still writing it (not readable yet)."""
+    body, _ = records(seed * 100, 40)
+    whole = gzip.compress(body.encode())
+    path.write_bytes(whole[: len(whole) // 2 + seed])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("fate", ["deleted", "moved", "still_written"])
+def test_wait_entry_gone_does_not_hold_alive(tmp_path: Path, seed: int, fate: str) -> None:
+    now = [time.time() + 1000.0 * seed]
+    ing = Ingest(make_config(tmp_path, [str(tmp_path / "app.log*")]), Recorder(), ManualClock(), Telemetry(),
+                 wall=lambda: now[0])
+    ing.fs.started_wall = now[0] - 1.0
+    gz = tmp_path / f"app.log.{seed}.gz"
+    _partial(gz, seed)
+    written = now[0] - 0.5
+    os.utime(gz, (written, written))
+    ing.fs.scan()
+    assert ing.fs.looked_until() == pytest.approx(written)  # undecided: holds alive
+    now[0] += 30.0 * seed
+    if fate == "deleted":
+        gz.unlink()
+    elif fate == "moved":
+        (tmp_path / "old").mkdir()
+        gz.rename(tmp_path / "old" / gz.name)
+    else:
+        with gz.open("ab") as f:
+            f.write(b"\0" * seed)
+        os.utime(gz, (written + 0.1, written + 0.1))
+    ing.fs.scan()
+    if fate == "still_written":
+        assert ing.fs.looked_until() == pytest.approx(written + 0.1)
+    else:
+        assert ing.fs.looked_until() == now[0]
+        assert not ing.fs.compressed_seen
