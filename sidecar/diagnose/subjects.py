@@ -113,12 +113,22 @@ def statements(traceback: str) -> list[str]:
     return [m.group("src").strip() for m in _FRAME_SOURCE.finditer(traceback[-SCAN:])]
 
 
+def _said_parts(inp: DiagnosisInput) -> list[str]:
+    """What the error says of itself: its messages and its exception line (`Type: message`)."""
+    return [*inp.messages(), *(f"{t.rsplit('.', 1)[-1]}: {inp.exception_message or ''}"
+                               for t in inp.exception_types()[:1])]
+
+
+def _parts_slots(parts: list[str]) -> list[tuple[str, str]]:
+    """slots of each part, each read to its own SCAN (in order, distinct): a joined text cut to SCAN lost every part
+    after a message of SCAN characters - the traceback's tail with it (re-read r16)."""
+    return list(dict.fromkeys(kv for part in parts for kv in slots(part)))
+
+
 def error_subjects(inp: DiagnosisInput, remotes: set[str]) -> frozenset[str]:
     """The error's subjects (module docstring): its slot values, the callee of its last frame's statement, and a
     mark for each remote of `remotes` (the ones its own record names); lower-cased words, matched whole."""
-    text = "\n".join([*inp.messages(), *(f"{t.rsplit('.', 1)[-1]}: {inp.exception_message or ''}"
-                                         for t in inp.exception_types()[:1]), inp.traceback[-SCAN:]])
-    out = set(slot_values(text))
+    out = {v.lower() for _, v in _parts_slots([*_said_parts(inp), inp.traceback[-SCAN:]])}
     stmts = statements(inp.traceback)
     if stmts and not stmts[-1].startswith("raise") and (m := _CALLEE.match(stmts[-1])) is not None:
         out.add(m.group("fn"))
@@ -161,11 +171,9 @@ def named_clause(inp: DiagnosisInput, already: str) -> str:
     """' It names the key "x" and the path "/y".': the values the error's own message puts in its slots (part 1) that
     `already` (the answer's text) does not carry - the answer names what it rests on (issue 17, round 16); at most
     MAX_NAMED, each cut to NAMED_CHARS, redacted; an id-like value is not named; '' when nothing is left."""
-    said = "\n".join([*inp.messages(), *(f"{t.rsplit('.', 1)[-1]}: {inp.exception_message or ''}"
-                                         for t in inp.exception_types()[:1])])
     low = already.lower()
     # a value the redactor masks (a random session key, a token) would read '[REDACTED:...]': it names nothing (review r16)
-    left = [(k, v) for k, v in slots(said)
+    left = [(k, v) for k, v in _parts_slots(_said_parts(inp))
             if v.lower() not in low and not _ID_LIKE.search(v) and redact(_said(k, v)) == _said(k, v)][:MAX_NAMED]
     if not left:
         return ""

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from sidecar.diagnose.excerpt import excerpt_to_input
-from sidecar.diagnose.subjects import slot_values
+from sidecar.diagnose.model import DiagnosisInput
+from sidecar.diagnose.subjects import SCAN, error_subjects, slot_values
 from tests.diagnose.logged import RULES
 from tests.diagnose.test_deciding_facts import _excerpt
 
@@ -267,3 +268,21 @@ def test_a_failing_api_call_whose_url_looks_like_documentation_still_names_its_h
         said = f"httpx.HTTPStatusError: {_raised(reply.raise_for_status)}"
         excerpt = f"2026-12-06 14:00:0{rng.randint(0, 9)} ERROR {rng.choice(OTHERS)}: sync failed\n{said}"
         assert f'the host "{host}"' in named_clause(excerpt_to_input(excerpt), ""), said
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_long_message_does_not_push_the_traceback_tail_out(seed: int) -> None:
+    # re-read r16: the message, the exception line and the traceback tail were joined and cut to SCAN, so a message of
+    # SCAN characters or more lost the key of the tail; each part is read to its own bound (twin: a short message)
+    rng = random.Random(f"{seed}-long")
+    word = rng.choice(WORDS)
+    tb = ("Traceback (most recent call last):\n"
+          f'  File "/app/src/{rng.choice(["state", "store", "locks"])}.py", line {rng.randint(10, 300)}, in load\n'
+          f"    fcntl.flock(fd, fcntl.LOCK_EX)\n"
+          f"KeyError: '{word}'\n")
+    typed = rng.random() < 0.5  # the key in the exception line too, or in the traceback's tail only
+    for size, twin in ((rng.randint(SCAN, SCAN + 4000), False), (rng.randint(40, 400), True)):
+        message = "state load failed: " + "".join(rng.choice("abcdef ") for _ in range(size))
+        inp = DiagnosisInput(fingerprint="f", message=message, exception_type="KeyError" if typed else None,
+                             exception_message=f"'{word}'" if typed else None, traceback=f"{message}\n{tb}")
+        assert {word, "flock"} <= error_subjects(inp, set()), (twin, typed, len(message))
