@@ -331,8 +331,11 @@ class FileSet(CopySearch, FileOpening):
         # An olddir nobody configured: a subdirectory where a file we hold went (its inode cannot be reused while we
         # hold it open) is where the generations between our looks went too, also once that file is closed or
         # deleted by the cascade (remembered per family: fresh seed 73902, round 16).
-        held = self._olddirs.setdefault(family(path), set())
-        held |= proven_subdirs(family(path), lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
+        fam = family(path)
+        held = self._olddirs.get(fam, set()) | proven_subdirs(
+            fam, lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
+        if held:  # only non-empty: a family a day (date-named live files) grew the dict without bound (re-read r16)
+            self._olddirs[fam] = held
         for p, st in siblings(path, [*src.cfg.rotated_dirs, *sorted(held)]):
             if p.endswith(COMPRESSED):
                 opened += self._compressed(src, p, st)
