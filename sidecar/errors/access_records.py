@@ -38,7 +38,7 @@ __all__ = ["HTTP_METHODS", "is_request_record", "is_status_keep"]
 # HTTP request methods (RFC 9110 s.9 and PATCH, RFC 5789), written in capitals by every server and client.
 HTTP_METHODS = frozenset("GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH".split())
 
-_METHOD = re.compile(r"(?<![\w-])(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)(?![\w-])")
+_METHOD = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(HTTP_METHODS)) + r")(?![\w-])")
 # A request target: an absolute path (`/api/v1/x`, `/`) or an absolute URL.
 _TARGET = re.compile(r"(?:^|[\s\"'=:\[(])/(?!/)|\w://")
 # A measure of the request: a time or size field by name, a number with a time or size unit, an ISO-8601

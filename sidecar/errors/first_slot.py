@@ -17,7 +17,7 @@ slot-swap benchmark). The class, whatever the value's characters:
 * not a word that names a failure or is a verb form on either side (a verb or an error type in
   front is the event: `Accepted` / `Failed`, `creating` / `removing`), nor two ALL-CAPS words (in front, a
   code or a state names the event: `ATTEMPT_START` / `JOB_CREATE`; two HTTP methods are the request's
-  attribute, as `slots.HTTP_METHODS` says past the first token: `GET <*> completed in <*>` / `POST ...`,
+  attribute, as `access_records.HTTP_METHODS` says past the first token: `GET <*> completed in <*>` / `POST ...`,
   a request record's method leads it, `access_records.py`; past the first tokens
   `slots._positional` takes capitals as words since round 9), nor a capitalised word (round 9: `Start`,
   `Reset`, `Normal`: the first word of a sentence the writer began; a base verb has no `-ed`/`-ing`

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .slots import HTTP_METHODS, NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
+from .access_records import HTTP_METHODS
+from .slots import NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS, WORD_FROM
 from .to_phrases import VERB_FORM as _VERB_FORM
 from .to_phrases import goal_to
 from .token_forms import _UNIT, _WORDS, names_failure, variable_like

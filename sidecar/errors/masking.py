@@ -142,7 +142,7 @@ _HOST_PORT_HINT = re.compile(r">\*<:(?:[\w-]+\.|tsohlacol)")
 
 
 def _after_numbers(t: str) -> str:
-    if "." in t and ("Exception" in t or "Error" in t or "Throwable" in t):  # throwable_span's own gate, inline:
+    if "." in t and ("Exception" in t or "Error" in t or "Throwable" in t):  # throwable_span's own gate, inline (keep in step with it):
         t = mask_throwable_tail(t)  # a JVM Throwable printed into the text: one value (throwable_tails.py)
     if "<*>" in t:
         t = _GLUED_PREFIX_REVERSED.sub(">*<", t[::-1])[::-1]

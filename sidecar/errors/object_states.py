@@ -18,26 +18,19 @@ hash (`user@host`, e-mail addresses are masked by their own rule).
 
 from __future__ import annotations
 
+from .brackets import close_at
 from .masking_rules import PLACEHOLDER
 
 __all__ = ["mask_object_states"]
 
 _IDENTITY = "@" + PLACEHOLDER
-_CLOSE = {"[": "]", "{": "}"}
+_GLUED = "[{"  # the brackets a state opens with right after the identity
 
 
 def _group_end(t: str, i: int) -> int:
     """The index after the bracket group opening at `t[i]` (nested brackets balanced), or -1 if unclosed."""
-    depth = 0
-    for j in range(i, len(t)):
-        c = t[j]
-        if c in "[{(":
-            depth += 1
-        elif c in "]})":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return -1
+    j = close_at(t, i + 1)
+    return j + 1 if j >= 0 else -1
 
 
 def mask_object_states(t: str) -> str:
@@ -46,7 +39,7 @@ def mask_object_states(t: str) -> str:
     pos = t.find(_IDENTITY)
     while pos >= 0:
         start = end = pos + len(_IDENTITY)
-        while end < len(t) and t[end] in _CLOSE:
+        while end < len(t) and t[end] in _GLUED:
             after = _group_end(t, end)
             if after < 0:
                 break

@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import re
 
-from .access_records import HTTP_METHODS as _HTTP_METHODS
+from .access_records import HTTP_METHODS
 from .exception_texts import exception_prefix, exception_types
 from .masking_rules import PLACEHOLDER
 from .to_phrases import VERB_FORM as _VERB_FORM
@@ -145,14 +145,12 @@ def _positional(t: str, m: str, i: int, prev: str | None, word_from: int, before
     # (bench/grouping_heldout.py seeds 51-60 0.727 -> 0.723, grouping_heldout_c.py seeds 21-30 0.771 -> 0.768)
     # and the reviewer's errno twins (`open gave EACCES` / `open gave ENOENT` merged) said worse. An announced
     # value (`state=RUNNING`, `mode: GET`) is still a slot through `_introduces`.
+    # HTTP request methods (access_records.HTTP_METHODS) are in capitals but the request's attribute, a value
+    # like the path, never what happened (`method GET is already registered` / `method DELETE ...`, `expected
+    # GET; got PATCH`): the only capitals this guard lets be a positional slot, and only against each other
+    # (round 12); errno names, states and codes stay apart.
     return (not (a.isupper() and b.isupper()) or (a in HTTP_METHODS and b in HTTP_METHODS)) and not _inflected(a, b)
 
-
-# HTTP request methods (RFC 9110 s.9 and the IANA HTTP Method Registry's common ones): in capitals, but the
-# request's attribute, a value like the path, never what happened (`method GET is already registered` /
-# `method DELETE ...`, `expected GET; got PATCH`). The only capitals the ALL-CAPS guard lets be a positional
-# slot, and only against each other (round 12); errno names, states and codes stay apart.
-HTTP_METHODS = _HTTP_METHODS
 
 # Negations and aspect adverbs (English closed-class words): they qualify the verb, so a message that
 # differs in one of them says another thing (`is not registered` / `is already registered`, `was never

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from .brackets import BRACKETS, close_at
 from .masking_rules import PLACEHOLDER
 
 __all__ = ["mask_throwable_tail", "throwable_span"]
@@ -45,31 +46,20 @@ _CAPTION = re.compile(r"""(?:Caused by:|Suppressed:|Wrapped by:|Exception in thr
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-_CLOSE = {"[": "]", "(": ")", "{": "}"}
-
-
 def _value_end(t: str, start: int) -> int:
     """Where the Throwable's text that starts at `start` ends: at the bracket closing the innermost one
     still open before it (`Resolved [<ex>]`, `CompletableFuture@h[Completed exceptionally: <ex>]`: the
     printer's own bracket), else at the end of the message."""
     opened: list[str] = []
     for c in t[:start]:
-        if c in _CLOSE:
-            opened.append(_CLOSE[c])
+        if c in BRACKETS:
+            opened.append(BRACKETS[c])
         elif opened and c == opened[-1]:
             opened.pop()
     if not opened:
         return len(t)
-    want, depth = opened[-1], 0
-    for i in range(start, len(t)):
-        c = t[i]
-        if c in _CLOSE:
-            depth += 1
-        elif c in _CLOSE.values():
-            if depth == 0:
-                return i if c == want else len(t)
-            depth -= 1
-    return len(t)
+    i = close_at(t, start)
+    return i if i >= 0 and t[i] == opened[-1] else len(t)
 
 
 def throwable_span(t: str) -> tuple[int, int] | None:

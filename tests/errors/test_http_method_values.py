@@ -1,5 +1,5 @@
 """An HTTP request method in a slot nothing announces is a value (`method GET is already registered` /
-`method DELETE ...`), the only capitals the ALL-CAPS guard lets vary (errors/slots.py `HTTP_METHODS`).
+`method DELETE ...`), the only capitals the ALL-CAPS guard lets vary (errors/access_records.py `HTTP_METHODS`).
 
 Class: RFC 9110 s.9 methods (GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE) and PATCH (RFC 5789), the
 IANA HTTP Method Registry's common entries: the request's attribute, like its path. Twins that must stay
