@@ -32,7 +32,7 @@ from .secret_names import (
     is_secret_name,
     is_weak_secret_name,
     name_words,
-    names_a_secret,
+    names_where,
     random_value,
 )
 from .textstats import password_like
@@ -266,9 +266,6 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 HEX_NUMBER = re.compile(r"^0[xX][0-9a-fA-F]{1,16}$")
 _ENUM = re.compile(r"^[A-Z][A-Z_]{1,15}$")
-# `<password|token|...> key` names the key of a secret map a value is stored under (Helm charts' `passwordKey`,
-# `existingSecretPasswordKey`); not `secret key`, which is a secret itself (Flask/Django `SECRET_KEY`).
-_STORED_UNDER = (["password"], ["passwd"], ["pwd"], ["passphrase"], ["token"], ["credential"], ["credentials"])
 # What precedes a config key: the start of a line and its indentation (a YAML list dash too), or a flow mapping.
 _CONFIG_KEY = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?$|[{,][ \t]*$")
 
@@ -303,27 +300,6 @@ def only_space_sep(m: re.Match[str]) -> bool:
     return m.group("sep").strip() == "" and not m.group("q1")
 
 
-# Kubernetes object names (RFC 1123 DNS subdomain, the API reference's "Object Names and IDs"): a Secret's name.
-_OBJECT_NAME = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
-
-
-def _names_where(name: str, val: str) -> bool:
-    """The value says where a secret is, not what it is (CLASSES17.md D43): a secret's name as a map key
-    (`secretKeyRef: {name: gw-keys, key: ANTHROPIC_API_KEY}`, `existingSecretPasswordKey: redis-password`:
-    secret_names.names_a_secret) or a Helm chart's `existingSecret: <Secret object name>` (Bitnami charts' convention:
-    "name of an existing secret" holding the credentials)."""
-    words = name_words(name)
-    if not words or words[-1] not in ("key", "secret", "secrets"):
-        return False
-    v = _ESCAPED_END.sub("", val) if "\\" in val[-2:] else val  # a JSON-escaped line end in a Docker record
-    if words[-1] == "key":
-        return (len(words) == 1 or words[-2:-1] in _STORED_UNDER) and (
-            names_a_secret(v) or v.isalpha() and is_secret_name(v))
-    # an RFC 1123 name is also any lowercase-and-digits string: a random one (`q8wz3kf9x2mv7bt4nc6pl1`, 32 hex) is the
-    # secret itself, not the name of the object holding it (review r16)
-    return words[0] == "existing" and _OBJECT_NAME.fullmatch(v) is not None and not random_value(v)
-
-
 def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]], str]:
     """`providers_only`: judge only a provider's name (providers.py); a secret name was the first pass's."""
     def repl(m: re.Match[str]) -> str:
@@ -351,7 +327,7 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
         if not quoted and val.lower() in AUTH_SCHEMES and _CREDENTIAL.match(m.string, m.end()):
             return m.group(0)  # `X-Auth: Bot <credential>`: the scheme stays, kv_sub takes the credential
         if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val or (
-                val.isalpha() and is_secret_name(val)))) or _names_where(name, val):
+                val.isalpha() and is_secret_name(val)))) or names_where(name, val):
             return m.group(0)  # `auth=auth` in a code line; a bare `key=` is usually a cache or dict key or names one
         bridge = m.group("bridge") is not None
         only_space = (sep.strip() == "" or bridge) and not m.group("q1")

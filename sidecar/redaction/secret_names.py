@@ -5,6 +5,7 @@ The name vocabulary on its own: keep.py (announced identifiers) and names.py (th
 both ask it, so it lives below them and the package has no import cycle. The rules are names.py's
 docstring's: words split at separators and camelCase, a secret word or a joined pair or an ALLCAPS run's
 end, unless the last word says the value is metadata about a secret.
+Also a value that is a secret's NAME or says where one is (`names_a_secret`, `names_where`: CLASSES17 D43).
 """
 
 from __future__ import annotations
@@ -255,3 +256,29 @@ def names_a_secret(val: str) -> bool:
 def env_var_name(val: str) -> bool:
     """An UPPER_SNAKE environment variable's name that names a secret (`AZURE_OPENAI_API_KEY`)."""
     return _ENV_NAME.fullmatch(val) is not None and names_a_secret(val)
+
+
+# `<password|token|...> key` names the key of a secret map a value is stored under (Helm charts' `passwordKey`,
+# `existingSecretPasswordKey`); not `secret key`, which is a secret itself (Flask/Django `SECRET_KEY`).
+_STORED_UNDER = (["password"], ["passwd"], ["pwd"], ["passphrase"], ["token"], ["credential"], ["credentials"])
+_ESCAPED_END = re.compile(r"(?:\\[rn])+$")
+
+# Kubernetes object names (RFC 1123 DNS subdomain, the API reference's "Object Names and IDs"): a Secret's name.
+_OBJECT_NAME = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
+
+
+def names_where(name: str, val: str) -> bool:
+    """The value says where a secret is, not what it is (CLASSES17.md D43): a secret's name as a map key
+    (`secretKeyRef: {name: gw-keys, key: ANTHROPIC_API_KEY}`, `existingSecretPasswordKey: redis-password`:
+    names_a_secret) or a Helm chart's `existingSecret: <Secret object name>` (Bitnami charts' convention:
+    "name of an existing secret" holding the credentials)."""
+    words = name_words(name)
+    if not words or words[-1] not in ("key", "secret", "secrets"):
+        return False
+    v = _ESCAPED_END.sub("", val) if "\\" in val[-2:] else val  # a JSON-escaped line end in a Docker record
+    if words[-1] == "key":
+        return (len(words) == 1 or words[-2:-1] in _STORED_UNDER) and (
+            names_a_secret(v) or v.isalpha() and is_secret_name(v))
+    # an RFC 1123 name is also any lowercase-and-digits string: a random one (`q8wz3kf9x2mv7bt4nc6pl1`, 32 hex) is the
+    # secret itself, not the name of the object holding it (review r16)
+    return words[0] == "existing" and _OBJECT_NAME.fullmatch(v) is not None and not random_value(v)

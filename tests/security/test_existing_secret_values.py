@@ -1,6 +1,6 @@
 """Review r16 finding 1: a Helm `existingSecret` value is kept only when it reads as a Secret's NAME (CLASSES17 D43:
 `existingSecret: my-db-secret`); a random lowercase/hex value under an `existing*` + `secret` name is a secret and
-goes (names._names_where kept any RFC 1123 name, and a random lowercase-and-digits string is one). Names, values,
+goes (secret_names.names_where kept any RFC 1123 name, and a random lowercase-and-digits string is one). Names, values,
 assignment shapes and carriers vary with the seed."""
 
 from __future__ import annotations
