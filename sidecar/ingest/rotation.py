@@ -97,7 +97,8 @@ class FileSet(CopySearch, FileOpening):
     """
 
     def __init__(self, sources: list[SourceState], clock: Clock, telemetry: Any, deliver: Deliver,
-                 count_read: Callable[[Tracked, int], None], on_dirty: Callable[[], None]) -> None:
+                 count_read: Callable[[Tracked, int], None], on_dirty: Callable[[], None],
+                 wall: Callable[[], float] = time.time) -> None:
         self.sources = sources
         self.clock = clock
         self.telemetry = telemetry
@@ -107,7 +108,7 @@ class FileSet(CopySearch, FileOpening):
         self.table = FileTable()
         self.saved: dict[str, Checkpoint] = {}  # checkpoints of files not open (closed or not seen yet)
         # File mtimes come from the kernel's real clock: generations written after this are "new".
-        self.wall: Callable[[], float] = time.time  # that clock (tail.Ingest's `wall`)
+        self.wall = wall  # that clock (tail.Ingest's `wall`): before started_wall and looked_wall are taken from it
         self.started_wall = self.wall() - 1.0
         self.looked_wall = self.started_wall  # when the last look (scan) began, on that clock
         self.watched_dirs: set[str] = set()  # what the directory watcher should watch (set by scan)

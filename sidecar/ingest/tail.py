@@ -78,14 +78,15 @@ class Ingest:
         self._watcher = DirWatcher(self._on_change)
         self._next_scan = 0.0
         self.delivery = Delivery(sink, clock, config.ingest.queue_size, self.ckpt.mark_dirty)
-        self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self.ckpt.mark_dirty)
-        self.fs.wall = wall
+        self.fs = FileSet(self.sources, clock, telemetry, self._deliver, self._count_read, self.ckpt.mark_dirty,
+                          wall)
         self._next_gauges = 0.0
         self._next_keep_up = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
         self.fs.started_wall = self.fs.wall() - 1.0  # the kernel's clock: compared with file mtimes
+        self.fs.looked_wall = self.fs.started_wall  # no look yet (alive if a checkpoint is written before one)
         alive: dict[str, float] = {}
         try:
             self.fs.saved, alive = self.ckpt.file.load_all()
