@@ -42,6 +42,7 @@ from .limit_reached import same_duration, seconds_of
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import REACH, record_time
 from .setting_lines import SETTING_PAIR
+from .subjects import statements
 
 CONFIDENCE = 0.45
 _READS = frozenset({"storage", "network", "provider", "capacity", "unknown"})
@@ -186,10 +187,14 @@ def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         measured.append(period)
     if not measured:
         return d
-    durations = _durations([*inp.context[-40:], *inp.after[:20]]) + _call_waits([*(m[:_LINE] for m in inp.messages()), inp.traceback])
+    # the frames' statements are read at the traceback's TAIL (statements): the call that waited is the last frame's,
+    # which a deep traceback puts past any head we would read (re-read r16)
+    stmts = statements(inp.traceback)
+    durations = _durations([*inp.context[-40:], *inp.after[:20]]) + _call_waits([*(m[:_LINE] for m in inp.messages()),
+                                                                                 *stmts])
     texts = " ".join([*(m[:_LINE] for m in inp.messages()), inp.logger or ""])  # bounded: log content is hostile
     # the work's words: the record's message and logger, and its frames' statements (a `blpop(...)` call)
-    words = {w.upper() for w in re.findall(r"[A-Za-z0-9]+", f"{texts} {inp.traceback[:8192]}")}
+    words = {w.upper() for w in re.findall(r"[A-Za-z0-9]+", f"{texts} {' '.join(stmts)}")}
     cut = bool(_CUT.search(texts))
     for limit in durations:
         if not limit.parts() & _LIMIT or limit.parts() & _BLOCKING or \

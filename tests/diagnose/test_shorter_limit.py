@@ -140,3 +140,36 @@ def test_a_limit_shorter_than_the_wait_another_setting_asks_is_config_and_twins_
     for twin in twins:
         got = diagnose(twin)
         assert "shorter-limit" not in got.rule, (twin, got.rule, got.summary)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_wait_given_in_the_last_frame_of_a_deep_traceback_is_read(seed: int) -> None:
+    # re-read r16: the call's wait and the work's words were read in the traceback's first 8 KiB, but its last frame
+    # (the blocking call) is at the tail; twin: the same deep traceback whose call waits less than the limit
+    rng = random.Random(f"deep-{seed}")
+    limit = rng.choice([3, 5, 10])
+    block = limit * rng.choice([3, 6, 12])
+    command = rng.choice(["blpop", "brpop", "bzpopmin"])
+    logger = rng.choice(["src.workers.queue", "jobs.consumer", "app.embedding_worker"])
+    frames = "".join(f'  File "/app/src/middleware/layer_{i}.py", line {rng.randint(10, 400)}, in __call__\n'
+                     f"    return await self.app(scope, receive, send)\n" for i in range(rng.randint(120, 160)))
+
+    def excerpt(wait: int) -> str:
+        failure = "job pop failed: Timeout reading from redis:6379"  # a loop's failure every `limit` seconds (_period)
+        return "\n".join([
+            _line(0, "INFO", logger, f"settings REDIS_URL=redis://redis:6379/2 REDIS_SOCKET_TIMEOUT={limit}"),
+            *(_line(limit * i, "ERROR", logger, failure) for i in (1, 2)),
+            _line(limit * 2 + 1, "INFO", logger, f"job q-{rng.randint(1000, 9999)} done"),
+            _line(limit * 3 + 1, "ERROR", logger, failure),
+            "Traceback (most recent call last):\n" + frames +
+            f'  File "/app/src/workers/consumer.py", line {rng.randint(20, 90)}, in pop\n'
+            f"    item = await self.redis.{command}(['jobs'], timeout={wait})\n"
+            '  File "/usr/lib/python3.12/site-packages/redis/asyncio/connection.py", line 569, in read_response\n'
+            "    raise TimeoutError(f\"Timeout reading from {host_error}\")\n"
+            "redis.exceptions.TimeoutError: Timeout reading from redis:6379"])
+
+    deep = excerpt(block)
+    assert len(deep) > 12000
+    d = diagnose(deep)
+    assert "shorter-limit" in d.rule and d.category == "config", (d.rule, d.summary)
+    assert "shorter-limit" not in diagnose(excerpt(max(1, limit // 3))).rule
