@@ -98,7 +98,7 @@ def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], Iterabl
         # parser holds only the bytes before its offset (2 for a UTF-16 live file whose BOM alone was read:
         # writer replicas timed_x2, round 16, a rename generation read under the live inode's stream).
         n = min(len(head), len(ours))
-        if n > 0 and b"\n" in ours[:n] and head[:n] == ours[:n]:
+        if b"\n" in ours[:n] and head[:n] == ours[:n]:
             return twin_prefix(ident)
     return copy_of(head, ident, streams)
 

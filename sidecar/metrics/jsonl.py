@@ -148,7 +148,6 @@ class JsonlSource(RecordPlacer):
         self._replaying = self._replaying and read.more
         if not self._replaying:
             self._replay_tails.clear()
-        if not self._replaying:
             self.clockfile.update(self.clocks.offsets(), self.clock.time(), self._stamps)
         self.journal.flush(self.clock.time())
         self.window.prune(self.clock.time())

@@ -127,7 +127,13 @@ def replay_saved(lines: list[bytes], mtime: float, config: JsonlStream, known: f
 
 def tail_stamps(lines: list[bytes], config: JsonlStream, tail: int = 64) -> list[float]:
     """The stamps of the request records among the last `tail` lines, in file order: what a replay read
-    the budget cut leaves step_offsets of the next one (see `before` there)."""
+    the budget cut leaves step_offsets of the next one (see `before` there).
+
+    Why 64 is enough: `before` is context for `_spike` only, which must see where a spike of far-ahead stamps
+    straddling the cut jumped up from. The spikes met are a few records (bad clock reads: dev seed 9950, three);
+    64 lines hold one with room for the non-request lines between, and keep what is held per replayed file small.
+    NOT enough: a spike longer than 64 lines across a budget cut is still misread (its drop back taken as a clock
+    step, the spike placed at its successor's time)."""
     return [s for line in lines[-tail:] if (s := last_stamp([line], config, 1)) is not None]
 
 
