@@ -92,15 +92,47 @@ def copied_live(streams: dict[Ident, list[str]], held: Callable[[Ident], Iterabl
     if ident == (st.st_dev, st.st_ino):
         return None
     head = h.pread(HEAD_BYTES, 0)
-    for ours in held(ident):
-        # A whole line at least (the raw byte 0x0A, as receiptstream.py names streams): a shorter prefix is what
-        # every generation of one writer shares - its BOM, the date of its first timestamp - and a resumed
-        # parser holds only the bytes before its offset (2 for a UTF-16 live file whose BOM alone was read:
-        # writer replicas timed_x2, round 16, a rename generation read under the live inode's stream).
+    for ours in longest_views(held(ident)):
         n = min(len(head), len(ours))
-        if b"\n" in ours[:n] and head[:n] == ours[:n]:
+        if head[:n] == ours[:n] and past_first_line(ours[:n]):
             return twin_prefix(ident)
     return copy_of(head, ident, streams)
+
+
+def past_first_line(common: bytes) -> bool:
+    """Whether bytes a rotated file and the live file both start with are evidence of a copy: the first
+    line and a whole line after it (the raw byte 0x0A, as receiptstream.py names streams).
+
+    What a copy guarantees: logrotate `copy`/`copytruncate` copies the whole file, so the copy starts
+    with EVERY byte the original held when copied - all this replica read there, not only its start
+    (longest_views: compared with the most this replica knows the live inode held).
+    What it does not: that nothing else starts that way. Every generation of one writer shares a
+    prefix that is no copy: a BOM or the date of the first timestamp (shorter than a line: writer
+    replicas timed_x2, round 16, a UTF-16 live file resumed at offset 2), and a header line every file
+    of the writer opens with (log4j2 PatternLayout `header`, W3C/IIS `#Software:`, a CSV header: a live
+    file read to the end of its header, review r16). So the first line is no evidence, even whole; the
+    next line is a record, which no other generation holds at that place. A copy that shares one line
+    only (the original held one line when copied, or this replica read one) is left to the twin
+    (live_twin: each event named under both inodes, counted once); so is a writer whose header is
+    several lines while the live file holds no more than it (longest_views: what it held at open, when
+    more, tells a generation of the same writer from a copy)."""
+    first = common.find(b"\n")
+    return first >= 0 and common.find(b"\n", first + 1) >= 0
+
+
+def longest_views(held: Iterable[bytes]) -> list[bytes]:
+    """The first bytes of the live inode this replica saw (copied_live's `held`), a view that another one
+    starts with dropped: both are the same content of that inode, the longer knows more of it, and a copy
+    of it must agree with all of it. The header case (review r16): a parser resumed at the end of a header
+    holds the header, the file at open held the header AND records - a generation of the same writer agrees
+    with the first and not with the second, and is no copy of it. A view that does not start the same
+    (the inode was emptied and written again since) is a content of its own, compared on its own."""
+    views = sorted((v[:HEAD_BYTES] for v in held if v), key=len, reverse=True)
+    out: list[bytes] = []
+    for v in views:
+        if not any(o.startswith(v) for o in out):
+            out.append(v)
+    return out
 
 
 def live_idents(paths: Iterable[str]) -> dict[Ident, str]:

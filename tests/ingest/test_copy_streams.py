@@ -170,17 +170,47 @@ async def test_a_generation_sharing_only_a_first_partial_line_with_the_live_file
                                                  expected + list(range(100, 106)))
 
 
-@pytest.mark.xfail(strict=True, reason="review r16: copystreams.copied_live takes one whole line in common as copy "
-                   "evidence, but a writer that opens every generation with the same header line (log4j2 "
-                   "PatternLayout `header`, W3C/IIS `#Software:` / `#Fields:` directives, a CSV header) shares a "
-                   "whole line between generations that are no copies: a rename generation is read under the live "
-                   "file's stream (the timed_x2 class with a header instead of a BOM)")
-async def test_a_generation_sharing_only_the_writers_header_line_with_the_live_file_is_no_copy(
-        tmp_path: Path, harness: Harness) -> None:
-    header = b"#Software: gateway access log 2.1 (PatternLayout header)\n"
+HEADERS = (
+    b"#Software: gateway access log 2.1 (PatternLayout header)\n",  # W3C/IIS, one line
+    b"#Software: gw-edge 7.4\n#Version: 1.0\n#Fields: date time s-ip cs-method cs-uri-stem sc-status\n",  # several
+    b"ts,level,logger,message\n",  # a CSV header
+)
+
+
+@pytest.mark.parametrize("header", HEADERS, ids=("w3c", "w3c-lines", "csv"))
+async def test_a_generation_sharing_only_the_writers_header_with_the_live_file_is_no_copy(
+        tmp_path: Path, harness: Harness, header: bytes) -> None:
+    """Review r16: copied_live took the first whole line in common as copy evidence, but a writer that opens every
+    generation with the same header (log4j2 PatternLayout `header`, W3C/IIS `#Software:` / `#Fields:` directives, a
+    CSV header) shares it between generations that are no copies: the live file read exactly to its header, the
+    tail stopped, a rename generation with the same header beside it was read under the live inode's stream (the
+    timed_x2 class with a header instead of a BOM). Varied: a one-line header, a header of several lines, a CSV
+    header; twin below (a real copy of it past the header keeps the live file's stream)."""
     expected = list(range(1, 6))
-    # the live file read to the end of its header; another generation of the same writer with the same header
     gen = header + b"".join(line(s, logger="gw.other").encode() for s in range(100, 106))
     await _generation_beside_a_resumed_live_file(tmp_path, harness, header,
                                                  b"".join(line(s).encode() for s in expected), gen,
                                                  expected + list(range(100, 106)))
+
+
+@pytest.mark.parametrize("header", HEADERS, ids=("w3c", "w3c-lines", "csv"))
+async def test_a_copy_of_the_live_file_past_its_header_keeps_the_live_files_stream(
+        tmp_path: Path, harness: Harness, header: bytes) -> None:
+    """Twin of the above: the live file read past its header (two records), stopped, two more records written,
+    then a logrotate `copy` of it - the copy holds all the live file held, and is read under the live inode's
+    stream (the store counts its records once with the live file's)."""
+    live, copy = tmp_path / "r.log", tmp_path / "r.log.1"
+    live.write_bytes(header + line(1).encode() + line(2).encode())
+    cfg = make_config(tmp_path, [str(tmp_path / "r.log*")])
+    ing = await harness.start(cfg)
+    await harness.wait_events(2)
+    await harness.idle(10)
+    await harness.stop(ing)
+    live.write_bytes(live.read_bytes() + line(3).encode() + line(4).encode())
+    shutil.copyfile(live, copy)
+    live_ident = f"{live.stat().st_dev}:{live.stat().st_ino}:"
+    await harness.start(cfg)
+    await harness.wait_events(2 + 2 + 4)
+    await harness.idle(10)
+    from_copy = [e.stream for e in harness.sink.events if e.file == str(copy)]
+    assert from_copy and all(s.startswith(live_ident) for s in from_copy), from_copy
