@@ -159,6 +159,25 @@ COLLECTIONS = frozenset({
     "distribution", "distributions", "dashboard", "dashboards", "namespace", "namespaces", "tenant", "tenants",
     "customer", "customers", "subscription", "subscriptions", "location", "locations",
 })
+# ...but a path that names a capability makes the id in it the credential: the link IS the access (W3C TAG "Good
+# Practices for Capability URLs": invitations, shared or public views, password resets, unsubscribe and confirm links,
+# downloads and exports). `/teams/<id>/join`, `/dashboards/<id>/public`, `/public/dashboards/<id>`,
+# `/workspaces/<id>/accept-invite`: a word of these anywhere in the path (its segments split at `-` and `_`, the judged
+# id aside) keeps the id after a collection judged (review r16: set-17 COLLECTIONS kept them).
+CAPABILITY_WORDS = frozenset({
+    "invite", "invites", "invitation", "invitations", "join", "share", "shared", "sharing", "shares", "public",
+    "accept", "confirm", "confirmation", "verify", "verification", "reset", "unsubscribe", "download", "downloads",
+    "export", "exports", "magic", "activate", "activation", "claim", "redeem", "approve", "unlock", "recover",
+    "recovery", "login", "signin", "signup", "register", "auth", "token", "tokens", "secret", "secrets", "key", "keys",
+    "password", "passwords", "hook", "hooks", "webhook", "webhooks", "embed", "link", "links", "access", "guest",
+    "anonymous", "ticket", "tickets", "opt", "optout", "optin", "preview", "view", "feed", "calendar", "ical", "rss",
+})
+_WORD_SPLIT = re.compile(r"[-_.]+")
+
+
+def _capability_path(parts: list[str], skip: int) -> bool:
+    """A segment of the path other than `parts[skip]` holds a capability word (CAPABILITY_WORDS)."""
+    return any(w.lower() in CAPABILITY_WORDS for j, p in enumerate(parts) if j != skip for w in _WORD_SPLIT.split(p))
 # A BitLocker recovery (numerical) password: 48 digits in 8 groups of 6, each group a multiple of 11 whose quotient is
 # below 2^16 (libbde's "BitLocker Drive Encryption (BDE) format", recovery password; manage-bde -protectors -get). The
 # check is the class's own: a random run of 8 such groups passes with p = 11^-8, so no id, date or phone number does.
@@ -262,8 +281,8 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
         core = tok.strip("-_=/+")
         if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
             parts = tok.split("/")
-            return "/".join(mark if len(p) >= 16 and reads_random(p) and (i == 0 or parts[i - 1] not in COLLECTIONS)
-                            else p for i, p in enumerate(parts))
+            return "/".join(mark if len(p) >= 16 and reads_random(p) and (
+                i == 0 or parts[i - 1] not in COLLECTIONS or _capability_path(parts, i)) else p for i, p in enumerate(parts))
         return mark
 
     def repl(m: re.Match[str]) -> str:
