@@ -107,8 +107,9 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category not in ("unknown", "network", "storage", "provider"):
         return d
     error = (inp.traceback or inp.message).splitlines()
-    tagged = [(ln[:4096], own) for block, own in ((inp.context, False), (error, True), (inp.after, False))
-              for raw in block for ln in raw.splitlines()]
+    after = [ln for raw in inp.after for ln in raw.splitlines()]  # split once: `before` below leaves them out
+    tagged = [*((ln[:4096], own) for block, own in ((inp.context, False), (error, True))
+                for raw in block for ln in raw.splitlines()), *((ln[:4096], False) for ln in after)]
     lines = [ln for ln, _ in tagged]
     error_at = record_time(inp.traceback or inp.message)
     head = _OWNER.match(error[0]) if error else None
@@ -140,7 +141,7 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     # the config twin: a setting changed BEFORE the error (the records up to and including its own), in the same
     # episode as the capacity records (WINDOW); one changed after it (the fix being rolled out) or an hour before
     # (another episode) does not decide this one (re-read r15: the whole excerpt was read, after and far before)
-    before = lines[:len(lines) - sum(len(raw.splitlines()) for raw in inp.after)]
+    before = lines[:len(lines) - len(after)]
     change = next((ln for ln in before if ((_CHANGED.search(ln) and _SETTING.search(ln)) or _DIFF.match(ln))
                    and _near(ln, error_at)), None)
     if change is not None:  # a setting changed before the fill decides: another reading's (config)

@@ -35,8 +35,8 @@ _LITERAL_PATTERN = re.compile(r"\bre\.(?:compile|match|search|fullmatch|sub|subn
 # RFC 1952 s2.3.1 gzip ID1 0x1f ID2 0x8b; RFC 8878 s3.1.1 zstd magic 0xFD2FB528 (bytes 28 b5 2f fd, little-endian):
 # a decoder refusing THE magic byte at its place was handed a compressed stream as plain bytes.
 # utf-8 passes 0x1f (ASCII) and stops at 0x8b in position 1; pickle's first opcode is the first byte.
-_COMPRESSED_BYTES = re.compile(r"can't decode byte (?:0x8b in position 1|0xb5 in position 1|0xfd in position 3)\b|"
-                               r"invalid load key, '\\x(?:1f|28)'")
+_COMPRESSED_BYTES = (r"can't decode byte (?:0x8b in position 1|0xb5 in position 1|0xfd in position 3)\b|"
+                     r"invalid load key, '\\x(?:1f|28)'")  # a row's pattern (_m compiles it)
 # a setting a record before loaded (`NAME=value`, `(NAME)`: origin.py's grammar of a load) ...
 _LOADED = re.compile(r"\b(?P<name>(?:[A-Z][A-Z0-9]{1,30}_){1,6}[A-Z0-9]{1,30})\s*(?:=|\))")
 # ... whose refused value our source line passes: the rows that refuse an ARGUMENT's value (not a shape or a state)
@@ -133,7 +133,7 @@ MEANINGS: tuple[Meaning, ...] = (
        "or a call in the code, not the data, is wrong.",
        "Fix the model or the call pydantic names (its error code links the documentation).",
        "pydantic/errors.py PydanticUserError"),
-    _m("compressed.raw", "UnicodeDecodeError UnpicklingError", _COMPRESSED_BYTES.pattern, _compressed_read_raw, "code",
+    _m("compressed.raw", "UnicodeDecodeError UnpicklingError", _COMPRESSED_BYTES, _compressed_read_raw, "code",
        "The code decoded a compressed stream as plain bytes",
        "The decoder stopped at a compression format's magic byte (gzip 1f 8b, zstd 28 b5 2f fd) and a record around "
        "it names that compression: the code read the bytes raw where it had to decompress them first.",

@@ -33,7 +33,8 @@ CONFIDENCE = 0.45
 _READS = frozenset({"provider", "network", "storage", "unknown", "capacity"})
 _UNITS = {"ms": 0.001, "msec": 0.001, "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
           "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0}
-_UNIT = r"(?P<unit>ms|msec|s|secs?|seconds?|m|mins?|minutes?)"
+UNIT = r"(?:ms|msec|s|secs?|seconds?|m|mins?|minutes?)"  # a duration's unit word (shorter_limit reads the same)
+_UNIT = rf"(?P<unit>{UNIT})"
 # the elapsed time at the cut, in the error's own words
 _ELAPSED = re.compile(rf"\b(?:after|exceeded|exceeding|reached|past|over|at)\s+(?P<n>\d+(?:\.\d+)?)\s?{_UNIT}\b", re.I)
 _CUT = re.compile(r"\btim(?:ed|es)?[ _-]?out\b|\btimeout\b|\bcancel+(?:ed|ing)?\b|\babort(?:ed|ing)?\b|\bdeadline\b|"

@@ -72,12 +72,13 @@ class Diagnosis(StrictModel):
     def _steps(cls, v: list[str]) -> list[str]:
         return [s.strip() for s in v if s and s.strip()]
 
-    def reanswered(self, *, rule: str | None, category: str, confidence: float, summary: str, root_cause: str,
+    def reanswered(self, *, rule: str, category: str, confidence: float, summary: str, root_cause: str,
                    suggested_fix: list[str] | None = None, severity: str | None = None,
                    evidence: list[str] | None = None) -> Diagnosis:
         """A second look's own answer in place of this one (round 15's leftover: 53 second looks copied the answer by
-        hand): the fields given replace this answer's, `evidence` goes BEFORE this answer's lines (distinct, the first
-        kept); a field not given (None) stays. Like model_copy, no validator runs (category and severity are the
+        hand): rule, category, confidence, summary and root_cause are always replaced; suggested_fix and severity
+        replace this answer's when given (None: this answer's stay); `evidence`, when given, goes BEFORE this
+        answer's lines (distinct, the first kept). Like model_copy, no validator runs (category and severity are the
         looks' own strings, as they were): the look bounds its own text."""
         update: dict[str, Any] = {"rule": rule, "category": category, "confidence": confidence, "summary": summary,
                                   "root_cause": root_cause}

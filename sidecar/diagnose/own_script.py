@@ -46,10 +46,10 @@ def _script_call(line: str) -> re.Match[str] | None:
 
 def _at(line: str) -> tuple[datetime, str] | None:
     header = _DIALECT.parse_header(line[:2048])
-    at = record_time(line)
-    if header is None or at is None or not header.logger:
+    if header is None or not header.logger:
         return None
-    return at, header.logger
+    at = header.timestamp or record_time(line)  # the header parsed once; record_time's own fallback when it has none
+    return None if at is None else (at, header.logger)
 
 
 def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .limit_reached import same_duration, seconds_of
+from .limit_reached import UNIT, same_duration, seconds_of
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import REACH, record_time
 from .setting_lines import SETTING_PAIR
@@ -47,13 +47,13 @@ from .subjects import statements
 CONFIDENCE = 0.45
 _READS = frozenset({"storage", "network", "provider", "capacity", "unknown"})
 _LINE = 2048
-_UNIT = r"(?:ms|msec|s|secs?|seconds?|m|mins?|minutes?)"
-_NUMBER = rf"['\"]?(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>{_UNIT})?['\"]?(?![\w.:/])"
+_NUMBER = rf"['\"]?(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>{UNIT})?['\"]?(?![\w.:/])"
 # the shapes a duration setting is printed in: NAME=value (setting_lines' grammar), key=value (NAME), a lower-case
 # key path with '_', '.' or '-' (`ping_interval=90`), and a manifest's or an annotation's `key: "60"` / `timeoutSeconds: 1`
 _KEYED = re.compile(rf"(?<![\w.])[a-z][\w.]{{1,40}}\s*=\s*{_NUMBER}\s*\((?:env\s+|from\s+)?(?P<name>[A-Z][A-Z0-9_]{{2,60}})\)")
 _LOWER = re.compile(rf"(?<![\w.])(?P<name>[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+)\s*=\s*{_NUMBER}")
 _MANIFEST = re.compile(rf"(?<![\w])(?P<name>[\w./-]*?(?:[Tt]imeout|[Ii]nterval|[Pp]eriod)[\w-]*)\s*:\s*{_NUMBER}")
+# wider than limit_reached's: a manifest's camelCase key carries its unit too (`timeoutSeconds: 1`, `periodMs`)
 _NAME_UNIT = re.compile(r"(?:_|(?<=[a-z]))(?P<unit>MS|S|SECS?|SECONDS|MIN|MINS|MINUTES|Seconds|Ms|Minutes)$")
 _PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 # the limit's kind: what bounds a wait
@@ -204,19 +204,19 @@ def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                        and _asks_longer(o, words, cut)), None)
         if longer is None:
             continue
-        return d.model_copy(update={
-            "category": "config", "confidence": min(CONFIDENCE, d.confidence) if d.category != "unknown" else CONFIDENCE,
-            "rule": f"{d.rule}+shorter-limit",
-            "severity": d.severity if d.severity in ("medium", "high", "critical") else "low",
-            "summary": one_line(f"Our limit {limit.name}={limit.seconds:g}s is shorter than the wait {longer.name}="
-                                f"{_said(longer.seconds)} asks of the same work: it fires by design", 300),
-            "root_cause": (f"The failure ({one_line(inp.message, 160)}) came after {limit.seconds:g} s, the value of "
-                           f"{limit.name} (\"{one_line(limit.line, 200)}\"), while {longer.name} asks the same work "
-                           f"to wait or stay silent for {_said(longer.seconds)} (\"{one_line(longer.line, 200)}\"). "
-                           f"The two settings contradict each other: the limit cuts the work every time it does what "
-                           f"the other setting asks, whatever the remote does - the reading \"{one_line(d.summary, 120)}"
-                           f"\" blames the remote for our own configuration."),
-            "suggested_fix": [f"Make {limit.name} longer than {longer.name} (with a margin), or shorten {longer.name} "
-                              f"below {limit.name}; keep every limit on a path above the waits the work is asked to do."],
-            "evidence": list(dict.fromkeys([one_line(limit.line, 300), one_line(longer.line, 300), *d.evidence]))})
+        return d.reanswered(
+            category="config", confidence=min(CONFIDENCE, d.confidence) if d.category != "unknown" else CONFIDENCE,
+            rule=f"{d.rule}+shorter-limit",
+            severity=d.severity if d.severity in ("medium", "high", "critical") else "low",
+            summary=one_line(f"Our limit {limit.name}={limit.seconds:g}s is shorter than the wait {longer.name}="
+                             f"{_said(longer.seconds)} asks of the same work: it fires by design", 300),
+            root_cause=(f"The failure ({one_line(inp.message, 160)}) came after {limit.seconds:g} s, the value of "
+                        f"{limit.name} (\"{one_line(limit.line, 200)}\"), while {longer.name} asks the same work "
+                        f"to wait or stay silent for {_said(longer.seconds)} (\"{one_line(longer.line, 200)}\"). "
+                        f"The two settings contradict each other: the limit cuts the work every time it does what "
+                        f"the other setting asks, whatever the remote does - the reading \"{one_line(d.summary, 120)}"
+                        f"\" blames the remote for our own configuration."),
+            suggested_fix=[f"Make {limit.name} longer than {longer.name} (with a margin), or shorten {longer.name} "
+                           f"below {limit.name}; keep every limit on a path above the waits the work is asked to do."],
+            evidence=[one_line(limit.line, 300), one_line(longer.line, 300)])
     return d
