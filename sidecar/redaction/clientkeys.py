@@ -18,14 +18,17 @@ The same holds for the id half of a vendor's key PAIR whose own format marks it 
 - LiveKit: an API key is `API` + 12 characters (livekit/protocol utils/guid/id.go: `APIKeyPrefix = "API"`, `Size = 12`,
   shortuuid's base57 alphabet; read as base62, as keys are also written by hand) and names the key: it is the `iss` of
   every access token the server hands to clients; the API secret (32 random bytes in base62, utils/secret.go) signs.
-  A value of that shape under a secret, server, admin or password name stays judged (keep._client_key_in_secret_slot).
+  The shape alone does not make it public (any value can be pasted anywhere, and `signing_key=API...` is what a
+  secret under a signing name looks like): it is kept only where the words before it name the key's id - `api key`
+  (`LIVEKIT_API_KEY`, `apiKey`, LiveKit's own `API Key:` output), `key id`, `iss`/`issuer`/`kid` - and never when a
+  secret, signing, private, server, admin or password word is among the last three (livekit_judged; review r16).
 """
 
 from __future__ import annotations
 
 import re
 
-from .secret_names import name_words
+from .secret_names import PASSWORD_WORDS, name_words
 
 _SHAPED = re.compile(r"client-[A-Za-z0-9]{20,64}|sdk-[A-Za-z0-9]{6,32}")
 _UNLEASH = re.compile(r"[\w*-]{1,64}:[\w*-]{1,64}\.[0-9a-f]{32,64}")
@@ -40,6 +43,31 @@ def public_client_key(value: str) -> bool:
     if value.startswith("API"):
         return _LIVEKIT_KEY.fullmatch(value) is not None
     return value.startswith(("client-", "sdk-")) and _SHAPED.fullmatch(value) is not None
+
+
+_PHRASE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_NOT_ID_WORDS = frozenset({"secret", "secrets", "signing", "sign", "signer", "signature", "private", "priv", "server",
+                           "admin", "hmac", "encryption", "master", "root"}) | PASSWORD_WORDS
+_ID_NAMES = (["api", "key"], ["api", "keys"], ["key", "id"], ["keys", "id"])
+
+
+def livekit_named_id(before: str) -> bool:
+    """The words just before a LiveKit `API<12>` value (at most 48 characters, its own line) name the key's id."""
+    line = re.split(r"\n|\\n", before[-48:])[-1]
+    words = [w for tok in _PHRASE_WORD.findall(line) for w in name_words(tok)]
+    while words and words[-1] in ("is", "was", "set", "to"):  # `the new api key is: API...`
+        words.pop()
+    last = words[-3:]
+    return _NOT_ID_WORDS.isdisjoint(last) and (last[-2:] in _ID_NAMES or last[-1:] in (
+        ["iss"], ["issuer"], ["kid"], ["apikey"], ["keyid"]))
+
+
+def livekit_judged(text: str, pos: int, value: str) -> bool:
+    """A LiveKit key-id shape (public_client_key keeps it) that the name before it does not mark as the key's id: the
+    value stays judged like any other (module doc)."""
+    v = value.strip().strip("\"'`")
+    return v.startswith("API") and _LIVEKIT_KEY.fullmatch(v) is not None and \
+        not livekit_named_id(text[max(0, pos - 48):pos])
 
 
 def named_shape(value: str) -> bool:

@@ -59,7 +59,7 @@ import json
 import re
 
 from .algorithms import is_algorithm
-from .clientkeys import public_by_name, public_client_key
+from .clientkeys import livekit_judged, public_by_name, public_client_key
 from .hashed import verifier_spans
 from .points import ec_public_point
 from .references import public_in_slot, reference_spans
@@ -270,6 +270,8 @@ def _client_key_in_secret_slot(text: str, pos: int, value: str) -> bool:
     does not say otherwise (clientkeys.py); any value can be pasted into a password slot (review r14)."""
     if not public_client_key(value.strip().strip("\"'`")):
         return False
+    if livekit_judged(text, pos, value):  # LiveKit's key id is kept under a key-id name only (clientkeys.py)
+        return True
     name = announcer_name(text, pos)
     return name is not None and not _SECRET_SLOT_WORDS.isdisjoint(name_words(name))
 
