@@ -89,6 +89,19 @@ class Model:
                    and (not readable_only or (c.readable and not c.late and not c.restart_loss
                                               and (c.shown or c.t) <= until)))
 
+    def stage_uploads(self, since: float, now: float) -> int:
+        """True canary uploads of the stage that started at `since` (our clock), by `now`: the one
+        count both the promotion's floor (min_samples) and the stage count's ceiling are judged on.
+        C1: 2 s at the boundary. C5: a writer whose clock is off beyond the skew tolerance and that
+        appends a constant lag shows offset + lag only (the file holds `timestamp = utcnow()` and
+        nothing else, no arrival time: research/upstream-gateway.md 4.1, upstream_writer.py), so
+        the sidecar places its records where they were appended and the stage's start moves back
+        by the lag (the lag at the stage's start or now, whichever is more). Until round 16 only the
+        ceiling moved it: fresh seed 20021 (a writer 600 s ahead lagging 8 s, 34 uploads made 6 s
+        before the promotion and appended 2 s after it) was judged "promoted with 52 true canary
+        uploads < 60" when the sidecar's 80 were the uploads the ceiling itself granted."""
+        return self.count(since - 2 - max(self.lag_as_clock(), self.boundary_moved), now)
+
     def regressed(self, now: float) -> bool:
         return self.sc.regression_at is not None and now - self.t0 >= self.sc.regression_at
 
@@ -112,7 +125,7 @@ class Model:
                 if newest is None or newest < now - limit - 1.5:
                     self.fail(f"promoted stage {self.stage_index} on stale data (newest true canary record "
                               f"{'none' if newest is None else f'{now - newest:.0f}s old'})")
-                true_n = self.count(old_start - 2, now)
+                true_n = self.stage_uploads(old_start, now)  # C5, as the ceiling below
                 if true_n < MIN_SAMPLES:
                     self.fail(f"promoted stage {self.stage_index} with {true_n} true canary uploads < {MIN_SAMPLES}")
                 if self.bad_since_regression(now) >= 40:
@@ -138,7 +151,6 @@ class Model:
         since_stage = now - self.stage_started
         quiet = now - self.unsettled_since > 60
         truth_newest = self.newest(True, self.stage_started, now)
-        moved = self.lag_as_clock()  # C5 (below): a skewed writer's lag reads as its clock
         shown_newest = self.newest(True, self.stage_started, now, c5=True)
         if since_stage > limit + 2 and (shown_newest is None or shown_newest < now - limit - 2):
             # Old data: `stale` when nothing arrived for max_staleness (or what did is older than the
@@ -163,8 +175,8 @@ class Model:
             self.fail(f"live source called stale: {wrongly} (true canary {now - (truth_newest or 0):.0f}s old)")
         slack = 0  # round 6 allowed 25 more for 60 s after a restart or clock change: removed (C3)
         # C5: a writer whose clock is off (beyond the 30 s tolerance) and who also appends a constant
-        # `lag` late shows offset + lag only: its stage boundary moves by the lag (metrics/skew.py).
-        upper = self.count(self.stage_started - 2 - max(moved, self.boundary_moved), now) + slack
+        # `lag` late shows offset + lag only: its stage boundary moves by the lag (metrics/skew.py, stage_uploads).
+        upper = self.stage_uploads(self.stage_started, now) + slack
         if s["samples"] > upper:
             self.fail(f"counted {s['samples']} canary uploads in the stage, the writer made {upper - slack}")
         if self.lossy_since < self.stage_started and quiet and now - self.t0 > 5:

@@ -76,14 +76,17 @@ What the model grants, and where that comes from:
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import random
 from pathlib import Path
 
 import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.store.base import Store
-from tests.rollout.scenario_gen import generate
+from tests.rollout.scenario_gen import TrueCall, generate
+from tests.rollout.scenario_model import Model
 from tests.rollout.scenario_world import play
 
 # Seeds 1-4, plus the seeds that found a class wrong on the round-6 start tree (bench/RESULTS.md, round 6):
@@ -136,3 +139,28 @@ async def test_generated_scenario(seed: int, tmp_path: Path, sqlite_store: Store
     sc = generate(seed)
     world = await play(sc, tmp_path, sqlite_store, clock)
     assert not world.findings, sc.describe() + "\n" + "\n".join(f"{f.at:.0f}s: {f.what}" for f in world.findings)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("offset", [600.0, -180.0, 0.0, 20.0])  # beyond the 30 s skew tolerance, and twins within
+def test_stage_count_floor_and_ceiling_move_by_a_skewed_writers_lag(seed: int, offset: float) -> None:
+    """The judge's promotion floor (min_samples true uploads) and the stage count's ceiling are one
+    count (scenario_model.Model.stage_uploads): uploads made up to `lag` s before the stage's start
+    by a writer whose clock is off beyond the tolerance count in the stage (C5: it shows offset + lag
+    only, so the sidecar places them where they were appended). A writer within the tolerance shows
+    its lag as lateness: the same uploads stay in the stage before (fresh seed 20021, round 16)."""
+    rng = random.Random(seed)
+    lag = rng.choice([2.0, 5.0, 8.0])
+    clock = ManualClock(start=1_763_900_000.0)
+    start = clock.time() + 240.0
+    model = Model()
+    model.sc = dataclasses.replace(generate(seed), writers=1, offset_b=0.0)
+    model.offset, model.lag, model.boundary_moved = offset, lag, lag if abs(offset) > 30 else 0.0
+    in_lag = [start - 2 - rng.uniform(0.1, lag - 0.1) for _ in range(rng.randint(5, 40))]
+    before = [start - 2 - lag - rng.uniform(0.1, 100) for _ in range(rng.randint(5, 40))]
+    inside = [start - 2 + rng.uniform(0, 200) for _ in range(rng.randint(5, 40))]
+    model.truth = [TrueCall(t, canary=True, failed=False, shown=t + lag) for t in [*in_lag, *before, *inside]]
+    model.truth += [TrueCall(t, canary=False, failed=False) for t in inside]  # baseline: never counted
+    clock.advance(240.0 + 201.0)
+    skewed = abs(offset) > 30
+    assert model.stage_uploads(start, clock.time()) == len(inside) + (len(in_lag) if skewed else 0)
