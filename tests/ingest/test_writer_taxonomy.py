@@ -104,6 +104,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -327,9 +328,15 @@ class Writer:
 
     def __init__(self, spec: dict[str, Any], env: dict[str, str]) -> None:
         self.spec = spec
+        self.stderr = tempfile.TemporaryFile("w+")  # handleError's "--- Logging error ---" reports (stderr_tail)
         self.proc = subprocess.Popen([sys.executable, str(WRITER), json.dumps(spec)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env)
         self.written = 0
+        self.failed: set[int] = set()  # records its handler could not write (writer_proc.FAILED)
+
+    def stderr_tail(self, chars: int = 1500) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read()[-chars:]
 
     def send(self, cmd: dict[str, Any] | str) -> None:
         assert self.proc.stdin is not None
@@ -341,12 +348,33 @@ class Writer:
         line = self.proc.stdout.readline()
         assert line, f"writer died: {self.proc.wait()}"
         out: dict[str, Any] = json.loads(line)
+        self.failed.update(out.get("failed", ()))
         return out
 
     def close(self) -> None:
         if self.proc.poll() is None:
             self.send({"op": "quit"})
             self.proc.wait(10)
+
+
+# Records a writer's handler could not write, as a share of those it was asked to write, when several
+# writers share one family (two RotatingFileHandlers renaming each other's files: a rollover's rename can
+# find its source gone - handleError). With one writer there is no such race: every failure is a bug of the
+# writer model (timed-61611, rounds 15-16: the cookbook rotator raised on a missing file and every later
+# record failed) or of the harness, and excusing it (writer_proc puts failed errors in `unlinked`) would
+# let a harness that writes nothing pass.
+FAILED_SHARE = 0.1
+
+
+def assert_few_failed_writes(name: str, writers: list[Writer]) -> None:
+    failed = sum(len(w.failed) for w in writers)
+    written = sum(w.written for w in writers)
+    tails = "\n".join(w.stderr_tail() for w in writers if w.failed)
+    if len(writers) == 1:
+        assert failed == 0, f"{name}: {failed} of {written} records not written (handleError):\n{tails}"
+    else:
+        assert failed <= FAILED_SHARE * written, (
+            f"{name}: {failed} of {written} records not written by {len(writers)} writers:\n{tails}")
 
 
 @dataclass
@@ -662,6 +690,7 @@ async def run_scenario(tmp_path: Path, cls: str, seed: int, world_cls: type[Worl
                 w.send({"op": "cut"})
                 world._note(w.reply())
             w.close()
+        assert_few_failed_writes(sc.name, writers)
         await world.sync()
         assert world.sidecar is not None
         await world.settle()
@@ -721,3 +750,27 @@ async def test_generated_writers(tmp_path: Path, cls: str, seed: int, caplog: py
     assert not errors, f"{world.sc.name}: {errors[:3]} after {world.log[-15:]}"
     # the scenario did write (a `tiny` one writes 20 records, a handful of them errors: fresh seed rfh-700 wrote 5)
     assert len(world.errors) > (5 if world.sc.cap > 20 else 0), world.sc.name
+
+
+@pytest.mark.parametrize("seed", (1, 2, 3))
+def test_a_writer_whose_every_write_fails_is_no_pass(tmp_path: Path, seed: int) -> None:
+    """writer_proc excuses a record its handler could not write (`unlinked`), so a harness bug failing every
+    write made a scenario pass with nothing to check (assert_few_failed_writes). Here every record is one the
+    handler's encoding cannot write (ascii, non-ASCII text: handleError). Twin: the same writer in UTF-8."""
+    n = 5 + seed
+    broken, fine = (Writer({"kind": "plain", "encoding": enc, "non_ascii": True, "step": 1.0, "seed": seed,
+                            "path": str(tmp_path / f"{enc}.log"), "t0": time.time() - 600}, dict(os.environ))
+                     for enc in ("ascii", "utf-8"))  # both started at once: one Python start-up of wall time
+    for w in (broken, fine):
+        w.send({"op": "emit", "n": n})
+    for w in (broken, fine):
+        w.reply()
+        w.close()
+        w.written = n
+    assert len(broken.failed) == n
+    with pytest.raises(AssertionError, match="Logging error"):
+        assert_few_failed_writes(f"seed {seed}", [broken])
+    with pytest.raises(AssertionError, match="2 writers"):
+        assert_few_failed_writes(f"seed {seed}", [broken, broken])
+    assert not fine.failed
+    assert_few_failed_writes(f"seed {seed}", [fine])
