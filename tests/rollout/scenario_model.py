@@ -99,8 +99,12 @@ class Model:
         by the lag (the lag at the stage's start or now, whichever is more). Until round 16 only the
         ceiling moved it: fresh seed 20021 (a writer 600 s ahead lagging 8 s, 34 uploads made 6 s
         before the promotion and appended 2 s after it) was judged "promoted with 52 true canary
-        uploads < 60" when the sidecar's 80 were the uploads the ceiling itself granted."""
-        return self.count(since - 2 - max(self.lag_as_clock(), self.boundary_moved), now)
+        uploads < 60" when the sidecar's 80 were the uploads the ceiling itself granted.
+        Only uploads appended by `now` (C1: within 1.5 s): a lagging writer's last uploads are made but
+        not yet in the file, so neither count can stand on them (before, the ceiling granted a lag's
+        worth of uploads no reader could have seen: room for that many counted twice)."""
+        since -= 2 + max(self.lag_as_clock(), self.boundary_moved)
+        return sum(1 for c in self.truth if c.canary and since <= c.t <= now and (c.shown or c.t) <= now + 1.5)
 
     def regressed(self, now: float) -> bool:
         return self.sc.regression_at is not None and now - self.t0 >= self.sc.regression_at

@@ -148,7 +148,8 @@ def test_stage_count_floor_and_ceiling_move_by_a_skewed_writers_lag(seed: int, o
     count (scenario_model.Model.stage_uploads): uploads made up to `lag` s before the stage's start
     by a writer whose clock is off beyond the tolerance count in the stage (C5: it shows offset + lag
     only, so the sidecar places them where they were appended). A writer within the tolerance shows
-    its lag as lateness: the same uploads stay in the stage before (fresh seed 20021, round 16)."""
+    its lag as lateness: the same uploads stay in the stage before (fresh seed 20021, round 16). Uploads
+    made but not yet appended count in neither, until appended."""
     rng = random.Random(seed)
     lag = rng.choice([2.0, 5.0, 8.0])
     clock = ManualClock(start=1_763_900_000.0)
@@ -158,9 +159,15 @@ def test_stage_count_floor_and_ceiling_move_by_a_skewed_writers_lag(seed: int, o
     model.offset, model.lag, model.boundary_moved = offset, lag, lag if abs(offset) > 30 else 0.0
     in_lag = [start - 2 - rng.uniform(0.1, lag - 0.1) for _ in range(rng.randint(5, 40))]
     before = [start - 2 - lag - rng.uniform(0.1, 100) for _ in range(rng.randint(5, 40))]
-    inside = [start - 2 + rng.uniform(0, 200) for _ in range(rng.randint(5, 40))]
+    inside = [start - 2 + rng.uniform(0, 190) for _ in range(rng.randint(5, 40))]
     model.truth = [TrueCall(t, canary=True, failed=False, shown=t + lag) for t in [*in_lag, *before, *inside]]
     model.truth += [TrueCall(t, canary=False, failed=False) for t in inside]  # baseline: never counted
     clock.advance(240.0 + 201.0)
     skewed = abs(offset) > 30
     assert model.stage_uploads(start, clock.time()) == len(inside) + (len(in_lag) if skewed else 0)
+    # Made in the stage but not yet appended (the writer's lag): no reader has them, neither count does.
+    made = [clock.time() - rng.uniform(0.1, lag - 1.6) for _ in range(rng.randint(1, 10))]
+    model.truth += [TrueCall(t, canary=True, failed=False, shown=t + lag) for t in made]
+    assert model.stage_uploads(start, clock.time()) == len(inside) + (len(in_lag) if skewed else 0)
+    clock.advance(lag)
+    assert model.stage_uploads(start, clock.time()) == len(inside) + len(made) + (len(in_lag) if skewed else 0)
