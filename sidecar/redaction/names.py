@@ -190,6 +190,10 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
         out: list[str] = []
         pos = 0
         lower = text.lower()
+        # names_user is True only where the text at the name reads `auth` in any case; str.lower maps character by
+        # character (only a capital sigma looks at its neighbours), so the lowered text then holds `auth` (one `in`
+        # per text instead of a call per name: 3,327 calls a bench pass, 589 on texts with `auth`)
+        maybe_auth = "auth" in lower
         found = scan.starts(lower) if len(lower) == len(text) else [h.start() for h in hint_rx_i.finditer(text)]
         seen = 0  # the end of the last name=value looked at: its value is not a name
         for hint in found:
@@ -218,7 +222,7 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             m = KV.match(text, start)
             if m is None or m.end("name") <= hint:
                 continue
-            if names_user(text, m.start("name")):
+            if maybe_auth and names_user(text, m.start("name")):
                 seen = m.end()  # Redis `"AUTH" "<user>" "<pw>"`: the user, not a value (rediscommands.py)
                 continue
             inner = _nested_secret_name(m)

@@ -59,8 +59,12 @@ def names_user(text: str, start: int) -> bool:
     follow: `"HELLO" "3" "AUTH" "default" "<pw>"`, `"AUTH" "gw-svc" "<pw>"`). The name rule (names.kv_sub) reads
     `"AUTH" "default"` as a secret's name and its value; the grammar says the value is who logs in, kept (redis.io
     ACL: the user `default`; AUTH/HELLO: `AUTH username password`)."""
-    if text[start:start + 4].lower() != "auth":
-        return False  # the keyword must start at `start` (below): no search over 600 characters for every other name
+    if text[start:start + 4].lower() != "auth" or text[start - 1:start] not in ("\"", "'") or \
+            text[start + 4:start + 5] not in ("\"", "'", "\\", "2"):
+        # the keyword must start at `start` (below): no search over 600 characters for every other name. Each test is
+        # necessary for _LISTED_MARKED's match there: its `kw` (?i:AUTH2?) follows a quote (_Q ends with ["']), and is
+        # followed by `2` or by _Q, which starts with `\` or a quote (`Authorization`, `auth_token` go at once)
+        return False
     m = _LISTED_MARKED.search(text, max(0, start - 6), start + 600)
     return m is not None and m.start("kw") == start and not _words(m) and _password(m, _hello(text, m)) == m.span("b")
 
