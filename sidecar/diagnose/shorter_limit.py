@@ -189,7 +189,9 @@ def shorter_limit_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     # the frames' statements are read at the traceback's TAIL (statements): the call that waited is the last frame's,
     # which a deep traceback puts past any head we would read (re-read r16)
-    stmts = statements(inp.traceback)
+    # ...and its HEAD still, bounded: a Java or Node traceback has no statement lines, its frames' function names and
+    # paths name the work (re-read r16 of 58b43ff8)
+    stmts = [inp.traceback[:8192], *statements(inp.traceback)]
     durations = _durations([*inp.context[-40:], *inp.after[:20]]) + _call_waits([*(m[:_LINE] for m in inp.messages()),
                                                                                  *stmts])
     texts = " ".join([*(m[:_LINE] for m in inp.messages()), inp.logger or ""])  # bounded: log content is hostile

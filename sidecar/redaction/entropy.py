@@ -161,16 +161,20 @@ COLLECTIONS = frozenset({
 })
 # ...but a path that names a capability makes the id in it the credential: the link IS the access (W3C TAG "Good
 # Practices for Capability URLs": invitations, shared or public views, password resets, unsubscribe and confirm links,
-# downloads and exports). `/teams/<id>/join`, `/dashboards/<id>/public`, `/public/dashboards/<id>`,
-# `/workspaces/<id>/accept-invite`: a word of these anywhere in the path (its segments split at `-` and `_`, the judged
-# id aside) keeps the id after a collection judged (review r16: set-17 COLLECTIONS kept them).
+# downloads and exports).
+# `/teams/<id>/join`, `/dashboards/<id>/public`, `/public/dashboards/<id>`, `/workspaces/<id>/accept-invite`: a word of
+# these anywhere in the path (its segments split at `-` and `_`, the judged id aside) keeps the id after a collection
+# judged (review r16: set-17 COLLECTIONS kept them). NOT the words of an administered API's own endpoints, which a
+# caller reaches with its credential in a header (Fastly `/service/<id>/version/3/activate`, `/apps/<id>/links`,
+# `/accounts/<id>/view`: re-read r16) - activate, link, access, view and feed are left
+# out; download and export stay (a signed download/export link is the credential: erring toward redacting).
 CAPABILITY_WORDS = frozenset({
     "invite", "invites", "invitation", "invitations", "join", "share", "shared", "sharing", "shares", "public",
     "accept", "confirm", "confirmation", "verify", "verification", "reset", "unsubscribe", "download", "downloads",
-    "export", "exports", "magic", "activate", "activation", "claim", "redeem", "approve", "unlock", "recover",
-    "recovery", "login", "signin", "signup", "register", "auth", "token", "tokens", "secret", "secrets", "key", "keys",
-    "password", "passwords", "hook", "hooks", "webhook", "webhooks", "embed", "link", "links", "access", "guest",
-    "anonymous", "ticket", "tickets", "opt", "optout", "optin", "preview", "view", "feed", "calendar", "ical", "rss",
+    "export", "exports", "magic", "claim", "redeem",
+    "approve", "unlock", "recover", "recovery", "login", "signin", "signup", "register", "auth", "token", "tokens",
+    "secret", "secrets", "key", "keys", "password", "passwords", "hook", "hooks", "webhook", "webhooks", "embed",
+    "guest", "anonymous", "ticket", "tickets", "opt", "optout", "optin", "preview", "calendar", "ical", "rss",
 })
 _WORD_SPLIT = re.compile(r"[-_.]+")
 

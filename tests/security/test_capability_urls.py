@@ -60,6 +60,8 @@ def test_resource_ids_in_plain_paths_stay(seed: int) -> None:
         rid = _id(r)
         path = r.choice([f"/projects/{rid}/zones/{r.choice(['us-east1-b', 'europe-west4-a'])}/instances",
                          f"/service/{rid}/version/{r.randrange(1, 9)}", f"/service/{rid}/purge_all",
+                         f"/service/{rid}/version/{r.randrange(1, 9)}/activate", f"/apps/{rid}/links",
+                         f"/accounts/{rid}/view",
                          f"/{r.choice(_NOUNS)}/{rid}/{r.choice(['members', 'settings', 'status', 'billing'])}"])
         cases.append((rid, shape(r, _line(r, path))))
     lost = [text for rid, text in cases if rid not in redact(text)]
