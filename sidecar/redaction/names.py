@@ -26,6 +26,7 @@ from .keep import keeps_value
 from .providers import generated, provider_secret
 from .rediscommands import names_user
 from .secret_names import (
+    ESCAPED_END,
     NAME_HINTS,
     env_var_name,
     introduced_name,
@@ -119,8 +120,6 @@ _VALUE_PARTS = re.compile(r"[/.\-_]+")
 _DIGIT = re.compile(r"[0-9]")
 _SHELL_VAR = re.compile(r"\$\{?[A-Za-z_]")
 
-
-_ESCAPED_END = re.compile(r"(?:\\[rn])+$")
 
 
 def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
@@ -362,7 +361,7 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
                 m.string, max(0, m.start() - 120), m.start()):
             identifier = True  # `  token: abc` alone on its line, `{user: x, token: abc}`: YAML/INI, not prose
         # a bytes repr's escaped line end is not part of the word (`b'535 Authentication credentials invalid\r\n'`)
-        bare = _ESCAPED_END.sub("", val) if loose and not quoted and val.endswith(("\\n", "\\r")) else val
+        bare = ESCAPED_END.sub("", val) if loose and not quoted and val.endswith(("\\n", "\\r")) else val
         if loose and not quoted and not looks_like_value(bare, identifier or words[-1] in PASSWORDS, bare != val or rest in ("", "\n", "\r", ",", ";", ")", "}", "'", '"', "\\")):
             return m.group(0)
         if keeps_value(m.string, m.start("qval" if quoted else "val"), val):

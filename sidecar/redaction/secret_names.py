@@ -261,7 +261,7 @@ def env_var_name(val: str) -> bool:
 # `<password|token|...> key` names the key of a secret map a value is stored under (Helm charts' `passwordKey`,
 # `existingSecretPasswordKey`); not `secret key`, which is a secret itself (Flask/Django `SECRET_KEY`).
 _STORED_UNDER = (["password"], ["passwd"], ["pwd"], ["passphrase"], ["token"], ["credential"], ["credentials"])
-_ESCAPED_END = re.compile(r"(?:\\[rn])+$")
+ESCAPED_END = re.compile(r"(?:\\[rn])+$")  # JSON-escaped line ends closing a value (a Docker json-file record)
 
 # Kubernetes object names (RFC 1123 DNS subdomain, the API reference's "Object Names and IDs"): a Secret's name.
 _OBJECT_NAME = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
@@ -275,7 +275,7 @@ def names_where(name: str, val: str) -> bool:
     words = name_words(name)
     if not words or words[-1] not in ("key", "secret", "secrets"):
         return False
-    v = _ESCAPED_END.sub("", val) if "\\" in val[-2:] else val  # a JSON-escaped line end in a Docker record
+    v = ESCAPED_END.sub("", val) if "\\" in val[-2:] else val  # a JSON-escaped line end in a Docker record
     if words[-1] == "key":
         return (len(words) == 1 or words[-2:-1] in _STORED_UNDER) and (
             names_a_secret(v) or v.isalpha() and is_secret_name(v))
