@@ -22,6 +22,15 @@ from standardwebhooks import Webhook
 from sidecar.signing import receiver_secret
 
 
+def _answers_200(url: str, timeout: float) -> bool:
+    """One GET of `url`: True if it answered 200 (a refused or failed connection is "not yet")."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
 def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 20.0,
                  log_path: Path | None = None) -> None:
     """Poll `url` until it answers 200; fail early, with the process's log tail, if it exits."""
@@ -33,12 +42,8 @@ def wait_http_ok(url: str, proc: subprocess.Popen, what: str, timeout: float = 2
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"{what} exited with {proc.returncode}: {tail()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
+        if _answers_200(url, timeout=1):
+            return
         time.sleep(0.05)
     raise AssertionError(f"{what} did not answer {url} within {timeout:g} s: {tail()}")
 
@@ -96,12 +101,8 @@ def wait_serving(url: str, proc: subprocess.Popen[Any], what: str, log_path: Pat
     while True:
         if proc.poll() is not None:
             raise AssertionError(f"{what} exited with {proc.returncode} before answering {url}:\n{tail()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
+        if _answers_200(url, timeout=2):
+            return
         now = time.monotonic()
         current = _cpu_ticks(proc.pid)
         # progress is CPU used or a line logged: a start-up that waits out a peer's lock on the store sleeps between
