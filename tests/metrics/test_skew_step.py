@@ -20,17 +20,23 @@ from sidecar.metrics.skew import SkewEstimator
 from tests.rollout.upstream_writer import UploadMetrics, utc_iso
 
 
+async def _empty_source(tmp_path: Path, retention: float) -> tuple[ManualClock, Path, JsonlSource]:
+    """A JSONL source on an empty metrics file, polled once, on a manual clock."""
+    clock = ManualClock(start=1_763_900_000.0)
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("")
+    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=retention)
+    await src.poll()
+    return clock, path, src
+
+
 def record(t: float, writer_offset: float, n: int) -> str:
     return json.dumps(asdict(UploadMetrics("async", True, 800.0 + n * 0.37, utc_iso(t + writer_offset)))) + "\n"
 
 
 @pytest.mark.parametrize("step", [-900.0, 900.0, -300.0])
 async def test_a_writer_clock_step_is_followed_within_a_few_reads(tmp_path: Path, step: float) -> None:
-    clock = ManualClock(start=1_763_900_000.0)
-    path = tmp_path / "metrics.jsonl"
-    path.write_text("")
-    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=1800)
-    await src.poll()
+    clock, path, src = await _empty_source(tmp_path, retention=1800)
     n = 0
     for offset in (0.0, step):
         for _ in range(60):  # a record a second (0.5 s before each read), read every second
@@ -176,11 +182,7 @@ async def test_a_writer_behind_that_goes_quiet_after_a_few_records(
     `live`: one record per read, delays agreeing: placed on that clock. Twins that must stay at their
     stamps: the same records in one read (a backlog flushed at once), one per read with ages growing
     by a minute each (a backlog read slowly), or in only two reads (no clock from fewer than 3)."""
-    clock = ManualClock(start=1_763_900_000.0)
-    path = tmp_path / "metrics.jsonl"
-    path.write_text("")
-    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=3600)
-    await src.poll()
+    clock, path, src = await _empty_source(tmp_path, retention=3600)
     made: dict[int, float] = {}  # record number -> when it was written (our clock)
     for i in range(k):
         clock.advance(0.5)
@@ -218,11 +220,7 @@ async def test_a_writer_behind_near_the_lateness_bound_waits_what_is_left_of_it(
 
     rng = random.Random(seed)
     behind = round(rng.uniform(80.0, 105.0), 1)
-    clock = ManualClock(start=1_763_900_000.0)
-    path = tmp_path / "metrics.jsonl"
-    path.write_text("")
-    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=3600)
-    await src.poll()
+    clock, path, src = await _empty_source(tmp_path, retention=3600)
     made: dict[int, float] = {}
     if shape == "backlog":
         with path.open("a") as f:
@@ -269,11 +267,7 @@ async def test_delays_that_do_not_bunch_leave_the_writer_clock_in_use(tmp_path: 
     behind = rng.choice([-900.0, -600.0, -300.0, -180.0])
     step = rng.uniform(90.0, -behind - 60.0) if shape == "step_then_pause" else 0.0
     learned, before_pause, pause = rng.randrange(10, 41), rng.randrange(2, 8), rng.uniform(60.0, 150.0)
-    clock = ManualClock(start=1_763_900_000.0)
-    path = tmp_path / "metrics.jsonl"
-    path.write_text("")
-    src = JsonlSource(JsonlStream(name="s", paths=[str(path)]), clock, None, retention=3600)
-    await src.poll()
+    clock, path, src = await _empty_source(tmp_path, retention=3600)
     made: dict[int, float] = {}  # record number -> when it was written (our clock)
 
     async def live(n: int, writer_offset: float) -> None:
