@@ -73,13 +73,15 @@ def _rows(out: Path) -> list[dict[str, object]]:
 
 def loso(out: Path) -> str:
     """Brier per left-out set: the engines' own confidences vs the catch-all rated by a split fitted on the others."""
+    from evals.category_model import folds
     from sidecar.diagnose.honest_unknown import RECORD_SAYS_NOTHING
 
     rows = _rows(out)
     lines = ["set        answers  catch-alls  fitted(says, plain)  Brier all checks  Brier category"]
     totals = [0.0, 0.0, 0.0, 0.0]
-    for name in sorted({str(r["set"]) for r in rows}, key=lambda n: (len(n), n)):
-        train = [r for r in rows if r["set"] != name and r["rule"] == "catch-all"]
+    sets = tuple(sorted({str(r["set"]) for r in rows}, key=lambda n: (len(n), n)))
+    for name, rest in folds(sets, sets):
+        train = [r for r in rows if r["set"] in rest and r["rule"] == "catch-all"]
         rate = {s: sum(bool(r["category"]) for r in train if r["says"] == s) / max(1, sum(r["says"] == s for r in train))
                 for s in (True, False)}
         rate[False] = RECORD_SAYS_NOTHING  # fixed, not fitted (honest_unknown.py: primary.py compares it with Kimi's)
