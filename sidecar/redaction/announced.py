@@ -30,9 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .clientkeys import livekit_judged
 from .entropy import ID_PREFIXES, camel_identifier, reads_random
-from .keep import is_masked, is_public
+from .keep import is_masked, is_public, public_at
 from .names import DOCKER_OPEN, DOCKER_SEAM, DOCKER_TAIL, PROSE
 from .secret_names import is_secret_name
 from .spans import mark_spans
@@ -234,7 +233,7 @@ def padded_label_sub(mark: str) -> Callable[[str], str]:
                  if (" " in m.group("name") or not m.group("name")[1:].islower())  # one lowercase word: kv_sub's
                  and is_secret_name("_".join(w for w in m.group("name").split() if not w.isdigit()))
                  and _value(m.group("v")) and not _kept_value(m.group("v"))
-                 and not (is_public(m.group("v")) and not livekit_judged(text, m.start("v"), m.group("v")))
+                 and not public_at(text, m.start("v"), m.group("v"))
                  and not _NOT_A_SECRET_LABEL.search(m.group("name"))]
         return mark_spans(text, spans, mark)
     return sub
@@ -307,7 +306,7 @@ def inline_banner_sub(mark: str) -> Callable[[str], str]:
                         noun.re is _CODE_NOUN and noun.end() == len(head)):  # `Pairing code: <v>`: the label alone
                 continue
             val = m.group("v")
-            if "://" in val or not _value(val) or _kept_value(val) or is_public(val) and not livekit_judged(text, m.start("v"), val) or \
+            if "://" in val or not _value(val) or _kept_value(val) or public_at(text, m.start("v"), val) or \
                     not _qualified_key_is_secret(head, noun):
                 continue
             spans.append(m.span("v"))

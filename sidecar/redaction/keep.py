@@ -134,6 +134,13 @@ def is_public(value: str) -> bool:
         v.startswith("eyJ") and jwt_role(v) == "anon") or ec_public_point(v) or public_client_key(v)
 
 
+def public_at(text: str, pos: int, value: str) -> bool:
+    """is_public for the value at `pos` of `text`: a LiveKit key-id shape (`API<12>`) is public only under a name that
+    marks it as the key's id (clientkeys.livekit_judged); every other public shape needs no context. The one spelling
+    of "public unless judged" for the name rules (announced.py, keeps_value)."""
+    return is_public(value) and not livekit_judged(text, pos, value)
+
+
 # A public key whose prefix or body holds a '.', which the entropy fallback's tokens split at: Mapbox's public
 # token `pk.<base64url>.<base64url>` (Mapbox docs, "Access tokens": `pk.` public, `sk.` secret, `tk.` temporary),
 # judged whole here so neither part is read as a random token.
@@ -270,8 +277,6 @@ def _client_key_in_secret_slot(text: str, pos: int, value: str) -> bool:
     does not say otherwise (clientkeys.py); any value can be pasted into a password slot (review r14)."""
     if not public_client_key(value.strip().strip("\"'`")):
         return False
-    if livekit_judged(text, pos, value):  # LiveKit's key id is kept under a key-id name only (clientkeys.py)
-        return True
     name = announcer_name(text, pos)
     return name is not None and not _SECRET_SLOT_WORDS.isdisjoint(name_words(name))
 
@@ -295,7 +300,7 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
         value = _ESCAPED_END.sub("", value)  # a JSON-escaped line end a name rule read with the value (Docker `log` field)
     if "\\u003" in value:  # a Docker record writes `<>` as \u003c \u003e: `\u003credacted\u003e` is a mask
         value = value.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003C", "<").replace("\\u003E", ">")
-    return (masked_at(text, pos) or is_masked(value) or is_public(value) and not _client_key_in_secret_slot(text, pos, value)
+    return (masked_at(text, pos) or is_masked(value) or public_at(text, pos, value) and not _client_key_in_secret_slot(text, pos, value)
             or is_algorithm(value) or is_reference(value) and not _dummy_in_password_slot(text, pos, value)
             or _REG_TYPE.fullmatch(value)
             is not None
