@@ -47,6 +47,7 @@ from .classes import code_meaning, warm
 from .deciding_facts import with_facts
 from .documented_meanings import documented_answer
 from .honest_unknown import rated_catch_all
+from .missing_record import with_missing
 from .model import Diagnosis, DiagnosisInput, one_line
 from .named_exception import named_in_message
 from .render import (
@@ -304,6 +305,7 @@ class RuleSet:
             # then, on a record that names a deciding fact, the situation model's low guess (category_model.py)
             diagnosis = guessed(rated_catch_all(diagnosis, sit), inp, sit)
             diagnosis = several_causes(diagnosis, inp, sit)  # one failure of several documented causes, undecided
+            diagnosis = with_missing(diagnosis, inp)  # an honest unknown names what it lacks (missing_record.py)
             diagnosis = with_facts(diagnosis, inp, sit)  # the records around it that bear on it, quoted (deciding_facts.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.

@@ -1,0 +1,121 @@
+"""An honest unknown names what the excerpt lacks, and whose input was refused (missing_record.py).
+
+Generated per seed: the refused value (a real pydantic model refusing it), the signal (by name, by number, by a
+container's exit status 128+N), the proxy's documented upstream text, the loggers and the times vary. Each class has
+near-miss twins that must NOT get the sentence: the same model refusing a field it does not declare (the shape two
+programs disagree on), a settings model, a fault signal (SIGSEGV), the sender's own record in the excerpt, the
+application's own failure record beside the proxy's report.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .logged import diagnose, text_of
+
+SEEDS = (1, 2, 3)
+_LOGGERS = ("ws_daemon", "src.daemon.tools", "src.api.chat", "tools.intake")
+_FIELDS = ("prompt", "title", "query", "note")
+
+
+def _refused(seed: int, *, extra: bool = False, settings: bool = False) -> str:
+    """A real pydantic refusal of a generated request value, logged as the gateway logs it."""
+    rnd = random.Random(seed)
+    field, limit = rnd.choice(_FIELDS), rnd.randrange(8, 40)
+    name = rnd.choice(("Chat", "Search", "Upload", "Summary")) + ("Settings" if settings else "Request")
+    model = type(name, (BaseModel,), {"__annotations__": {field: str}, field: Field(max_length=limit),
+                                      "model_config": ConfigDict(extra="forbid")})
+    body = {field: "x" * (limit + rnd.randrange(1, 500))}
+    if extra:
+        body = {field: "ok", rnd.choice(("mode", "stream_opts", "beta")): True}
+    logger = rnd.choice(_LOGGERS)
+    try:
+        model.model_validate(body)
+    except ValidationError as e:
+        # the handler logs the refusal's text, no traceback (as FastAPI's and a tool router's handlers do)
+        return f"2026-12-06 15:12:04 ERROR {logger}: {rnd.choice(('tool', 'request'))} {field} rejected: {e}"
+    raise AssertionError("pydantic accepted the value")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_refused_request_value_is_named_the_users_input(seed):
+    d = diagnose(_refused(seed))
+    assert d.category == "unknown" and d.confidence <= 0.4
+    assert "the caller's input" in d.root_cause and "user" in d.root_cause
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("twin", ["extra", "settings"])
+def test_a_field_not_declared_or_a_settings_model_is_not_called_the_users(seed, twin):
+    d = diagnose(_refused(seed, extra=twin == "extra", settings=twin == "settings"))
+    assert "the caller's input" not in text_of(d)
+
+
+def _stop_record(rnd: random.Random, sig: signal.Signals) -> str:
+    return rnd.choice((f"Received {sig.name}, shutting down", f"got signal {int(sig)}, stopping workers",
+                       f"worker exited with code {128 + int(sig)}", f"caught {sig.name}; draining connections"))
+
+
+def _signalled(seed: int, sig: signal.Signals, sender: bool) -> str:
+    rnd = random.Random(seed)
+    logger = rnd.choice(_LOGGERS)
+    minute = rnd.randrange(10, 59)
+    lines = [f"2026-12-06 03:{minute}:01 INFO {logger}: {_stop_record(rnd, sig)}"]
+    if sender:
+        lines.insert(0, rnd.choice((
+            f'2026-12-06 03:{minute}:00 INFO kubelet: Killing container with id docker://gw-{seed}',
+            f"2026-12-06 03:{minute}:00 INFO deployer: rollout restart deployment/gateway by ci",
+            f"2026-12-06 03:{minute}:00 INFO src.ops: systemctl stop gateway.service (operator)")))
+    lines.append(f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
+                 "or no active listener; removing it")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_received_stop_signal_with_no_senders_record_names_the_missing_sender(seed):
+    sig = random.Random(seed).choice((signal.SIGTERM, signal.SIGKILL, signal.SIGINT))
+    d = diagnose(_signalled(seed, sig, sender=False))
+    assert d.category == "unknown"
+    assert f"got {sig.name}" in d.root_cause and "signal's sender" in d.root_cause
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("twin", ["sender", "fault"])
+def test_a_senders_record_or_a_fault_signal_gets_no_missing_sender(seed, twin):
+    sig = signal.SIGSEGV if twin == "fault" else signal.SIGTERM
+    d = diagnose(_signalled(seed, sig, sender=twin == "sender"))
+    assert "signal's sender" not in text_of(d)
+
+
+_UPSTREAM = ("upstream prematurely closed connection while reading response header from upstream",
+             "upstream timed out (110: Connection timed out) while reading response header from upstream",
+             "connect() failed (111: Connection refused) while connecting to upstream")
+
+
+def _proxied(seed: int, app_failed: bool) -> str:
+    rnd = random.Random(seed)
+    sec, path = rnd.randrange(10, 50), rnd.choice(("/v1/chat", "/v1/files", "/v1/search"))
+    lines = [f"2026-12-05 11:12:{sec - 1:02d} INFO uvicorn.access: 10.0.1.9:{rnd.randrange(40000, 41000)} - "
+             f'"POST {path} HTTP/1.1" 200',
+             f"2026/12/05 11:12:{sec:02d} [error] 29#29: *{rnd.randrange(1000, 99999)} {rnd.choice(_UPSTREAM)}, "
+             f'client: 10.1.7.3, server: gw.example.com, request: "POST {path} HTTP/1.1", '
+             f'upstream: "http://10.0.2.14:8079{path}", host: "gw.example.com"']
+    if app_failed:
+        lines.insert(1, f"2026-12-05 11:12:{sec:02d} ERROR src.api.chat: handler crashed for POST {path}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_proxys_upstream_report_with_no_application_record_says_so(seed):
+    d = diagnose(_proxied(seed, app_failed=False))
+    assert "no application record" in d.root_cause
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_applications_own_failure_record_beside_the_proxys_gets_no_such_sentence(seed):
+    d = diagnose(_proxied(seed, app_failed=True))
+    assert "no application record" not in text_of(d)
