@@ -40,12 +40,12 @@ def file_store_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     deletes = next((line for line in around if _DELETES.search(line) and _PROVIDER_FILES.search(line)), None)
     if deletes is None or any(_NO_DELETES.search(line) for line in around):
         return d
-    return d.model_copy(update={
-        "category": "provider", "confidence": CONFIDENCE, "rule": f"{d.rule}+deletes-running",
-        "summary": one_line("The provider account's file store reached its plan limit while the gateway deletes files"),
-        "root_cause": ("The account's stored files are at the provider's limit (the plan's file quota), but the gateway is deleting "
-                       f"its files ({one_line(deletes, 200)!r}): the store filled by the account's use. "
-                       "Every upload fails until usage drops below the limit or the limit is raised."),
-        "suggested_fix": ["Raise the account's file-storage limit with the provider (a plan change), or keep uploaded "
-                          "files for a shorter time.", "Watch stored bytes/count against the limit (files.list)."],
-        "evidence": [*d.evidence, deletes]})
+    return d.reanswered(
+        category="provider", confidence=CONFIDENCE, rule=f"{d.rule}+deletes-running",
+        summary=one_line("The provider account's file store reached its plan limit while the gateway deletes files"),
+        root_cause=("The account's stored files are at the provider's limit (the plan's file quota), but the gateway is deleting "
+                    f"its files ({one_line(deletes, 200)!r}): the store filled by the account's use. "
+                    "Every upload fails until usage drops below the limit or the limit is raised."),
+        suggested_fix=["Raise the account's file-storage limit with the provider (a plan change), or keep uploaded "
+                       "files for a shorter time.", "Watch stored bytes/count against the limit (files.list)."],
+        evidence=[deletes])

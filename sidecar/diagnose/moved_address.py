@@ -51,25 +51,25 @@ def moved_address_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     named = [ln for ln in around if re.search(rf"(?<![\w.-]){re.escape(host)}(?![\w-])", ln, re.I)]
     pin = next((ln for ln in named if _PIN.search(ln) and ip in _IP.findall(ln)), None)
     if pin is not None:
-        return d.model_copy(update={
-            "category": "config", "severity": "high", "confidence": CONFIDENCE, "rule": f"{d.rule}+pinned-address",
-            "summary": f"{host} is pinned to {ip} by a setting, and nothing listens there any more",
-            "root_cause": (f"The connect to {host} failed at {ip}, the address a hosts/extra_hosts-style setting pins "
-                           f"(\"{one_line(pin, 200)}\"): the pin outlives any move of the remote, so every connect "
-                           "fails until the setting changes."),
-            "suggested_fix": [f"Remove the pin for {host} (or update it to the remote's current address) and "
-                              "recreate the container.", "Prefer DNS names over pinned addresses for remotes that move."],
-            "evidence": list(dict.fromkeys([pin.strip()[:300], *d.evidence[:2]]))})
+        return d.reanswered(
+            category="config", severity="high", confidence=CONFIDENCE, rule=f"{d.rule}+pinned-address",
+            summary=f"{host} is pinned to {ip} by a setting, and nothing listens there any more",
+            root_cause=(f"The connect to {host} failed at {ip}, the address a hosts/extra_hosts-style setting pins "
+                        f"(\"{one_line(pin, 200)}\"): the pin outlives any move of the remote, so every connect "
+                        "fails until the setting changes."),
+            suggested_fix=[f"Remove the pin for {host} (or update it to the remote's current address) and "
+                           "recreate the container.", "Prefer DNS names over pinned addresses for remotes that move."],
+            evidence=[pin.strip()[:300]])
     fresh = next((ln for ln in named if _RESOLVED.search(ln) and (ips := _IP.findall(ln)) and ip not in ips), None)
     if fresh is None or d.category == "network":
         return d
-    return d.model_copy(update={
-        "category": "network", "severity": "medium", "confidence": CONFIDENCE, "rule": f"{d.rule}+moved-address",
-        "summary": f"{host} moved: connects went to its old address {ip}, a fresh lookup gives another",
-        "root_cause": (f"The connect failed at {ip}, while a resolution of {host} around the failure gives another "
-                       f"address (\"{one_line(fresh, 200)}\"): the remote moved (a failover or re-deploy) and this "
-                       "process kept the old address in its DNS cache or pooled connection. Transient: it recovers "
-                       "when the cached address expires."),
-        "suggested_fix": ["Shorten the client's DNS cache (aiohttp ttl_dns_cache) or reconnect on connect failures so "
-                          "a moved remote is re-resolved.", "If it persists, restart the process to drop the cache."],
-        "evidence": list(dict.fromkeys([fresh.strip()[:300], *d.evidence[:2]]))})
+    return d.reanswered(
+        category="network", severity="medium", confidence=CONFIDENCE, rule=f"{d.rule}+moved-address",
+        summary=f"{host} moved: connects went to its old address {ip}, a fresh lookup gives another",
+        root_cause=(f"The connect failed at {ip}, while a resolution of {host} around the failure gives another "
+                    f"address (\"{one_line(fresh, 200)}\"): the remote moved (a failover or re-deploy) and this "
+                    "process kept the old address in its DNS cache or pooled connection. Transient: it recovers "
+                    "when the cached address expires."),
+        suggested_fix=["Shorten the client's DNS cache (aiohttp ttl_dns_cache) or reconnect on connect failures so "
+                       "a moved remote is re-resolved.", "If it persists, restart the process to drop the cache."],
+        evidence=[fresh.strip()[:300]])

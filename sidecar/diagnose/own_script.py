@@ -70,14 +70,14 @@ def own_script_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             break
     if script is None or name is None:
         return d
-    return d.model_copy(update={
-        "category": "code", "confidence": CONFIDENCE, "rule": f"{d.rule}+own-script",
-        "summary": one_line(f"Redis is blocked by the gateway's own script ({name.group(0)}): "
-                            "every other command gets BUSY"),
-        "root_cause": (f"Redis runs one script at a time and answers BUSY to everything else until it ends; the script "
-                       f"running is ours: {one_line(script, 200)!r}. A script that walks the keyspace (KEYS, a loop over "
-                       "every key) or does unbounded work blocks the server for its whole run."),
-        "suggested_fix": ["Make the script do bounded work per call (SCAN in batches from the client instead of KEYS "
-                          "inside Lua), or move the sweep out of Lua.",
-                          "Check SLOWLOG for the script's duration against busy-reply-threshold."],
-        "evidence": [*d.evidence, script]})
+    return d.reanswered(
+        category="code", confidence=CONFIDENCE, rule=f"{d.rule}+own-script",
+        summary=one_line(f"Redis is blocked by the gateway's own script ({name.group(0)}): "
+                         "every other command gets BUSY"),
+        root_cause=(f"Redis runs one script at a time and answers BUSY to everything else until it ends; the script "
+                    f"running is ours: {one_line(script, 200)!r}. A script that walks the keyspace (KEYS, a loop over "
+                    "every key) or does unbounded work blocks the server for its whole run."),
+        suggested_fix=["Make the script do bounded work per call (SCAN in batches from the client instead of KEYS "
+                       "inside Lua), or move the sweep out of Lua.",
+                       "Check SLOWLOG for the script's duration against busy-reply-threshold."],
+        evidence=[script])

@@ -52,14 +52,14 @@ def server_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                  and not _NEGATED.search(c[:LINE])), None)
     if peer is not None or _PEER_RESET.search(said):
         shown = f"; before it: {peer.strip()[:200]}" if peer else ""
-        return d.model_copy(update={
-            "category": "network", "severity": "low", "confidence": 0.45, "rule": f"{d.rule}+client-gone",
-            "summary": f"A client went away before our server finished writing its reply ({inp.exception_type})",
-            "root_cause": f"The server's write path met a connection the client had already closed or reset "
-                          f"({said[:120]}){shown}. A client timing out or hanging up mid-reply: nothing of ours failed.",
-            "suggested_fix": ["Nothing to change if rare; log it below ERROR. If frequent, compare the clients' "
-                              "timeout with how long this reply takes to produce."],
-            "evidence": [*d.evidence, *([peer.strip()] if peer else [])]})
+        return d.reanswered(
+            category="network", severity="low", confidence=0.45, rule=f"{d.rule}+client-gone",
+            summary=f"A client went away before our server finished writing its reply ({inp.exception_type})",
+            root_cause=f"The server's write path met a connection the client had already closed or reset "
+                       f"({said[:120]}){shown}. A client timing out or hanging up mid-reply: nothing of ours failed.",
+            suggested_fix=["Nothing to change if rare; log it below ERROR. If frequent, compare the clients' "
+                           "timeout with how long this reply takes to produce."],
+            evidence=[peer.strip()] if peer else None)
     if not any(c in said for c in _CLOSED):
         return d
     return d.reanswered(

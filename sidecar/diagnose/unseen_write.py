@@ -76,20 +76,20 @@ def unseen_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     route = next((line for line in inp.context if _READ_ROUTE.search(line) and "=" in line), None)
     seen = f"'{oid}' was written {ago:.1f} s before this miss ({one_line(written, 160)})"
     if route is not None:
-        return d.model_copy(update={
-            "category": "config", "confidence": CONFIDENCE, "rule": f"{d.rule}+unseen-write",
-            "summary": one_line(f"A read missed an object written {ago:.1f} s before: reads are routed to a replica"),
-            "root_cause": (f"Not an expiry: {seen}. The reads go to another server than the write - the setting "
-                           f"{one_line(route, 200)!r} routes them to a replica, which had not replayed the write yet."),
-            "suggested_fix": ["Read what a request just wrote from the primary (read-your-writes), or route that data's "
-                              "reads to the primary in the read-URL setting.",
-                              "Watch the replica's replay lag against the time between a write and its first read."],
-            "evidence": [*d.evidence, written, route]})
-    return d.model_copy(update={
-        "category": "concurrency", "confidence": CONFIDENCE, "rule": f"{d.rule}+unseen-write",
-        "summary": one_line(f"A read missed an object written {ago:.1f} s before: it ran before the write was visible"),
-        "root_cause": (f"Not an expiry: {seen}. The read ran before the write was visible to it (a transaction not yet "
-                       "committed, another connection): a race between the writer and the reader."),
-        "suggested_fix": ["Read after the write has committed (await the commit, or read in the writer's transaction).",
-                          "Pass the created object to the next step instead of looking it up again."],
-        "evidence": [*d.evidence, written]})
+        return d.reanswered(
+            category="config", confidence=CONFIDENCE, rule=f"{d.rule}+unseen-write",
+            summary=one_line(f"A read missed an object written {ago:.1f} s before: reads are routed to a replica"),
+            root_cause=(f"Not an expiry: {seen}. The reads go to another server than the write - the setting "
+                        f"{one_line(route, 200)!r} routes them to a replica, which had not replayed the write yet."),
+            suggested_fix=["Read what a request just wrote from the primary (read-your-writes), or route that data's "
+                           "reads to the primary in the read-URL setting.",
+                           "Watch the replica's replay lag against the time between a write and its first read."],
+            evidence=[written, route])
+    return d.reanswered(
+        category="concurrency", confidence=CONFIDENCE, rule=f"{d.rule}+unseen-write",
+        summary=one_line(f"A read missed an object written {ago:.1f} s before: it ran before the write was visible"),
+        root_cause=(f"Not an expiry: {seen}. The read ran before the write was visible to it (a transaction not yet "
+                    "committed, another connection): a race between the writer and the reader."),
+        suggested_fix=["Read after the write has committed (await the commit, or read in the writer's transaction).",
+                       "Pass the created object to the next step instead of looking it up again."],
+        evidence=[written])

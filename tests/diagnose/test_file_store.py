@@ -47,6 +47,7 @@ def test_a_full_file_store_while_we_delete_is_the_plans_limit(seed: int) -> None
     d = diagnose(f"{deletes}\n{error}" if rnd.random() < 0.5 else f"{error}\n{deletes}")
     assert (d.category, d.rule.endswith("+deletes-running")) == ("provider", True), (d.rule, d.root_cause)
     assert d.confidence < 0.6 and "plan" in d.root_cause
+    assert d.evidence[0] == deletes, d.evidence  # the record the answer rests on comes first
 
 
 @pytest.mark.parametrize("seed", range(1, 4))

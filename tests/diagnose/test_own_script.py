@@ -47,10 +47,11 @@ async def test_busy_while_our_script_runs_is_our_script(seed: int) -> None:
     error = await _busy_excerpt(rnd)
     script = _record(rnd.choice(_SCRIPTS), rnd.choice(_CALLS), rnd.uniform(-60, -1))
     ended = _record(rnd.choice(_SCRIPTS), f"{rnd.choice(('cleanup.lua', 'sweep.lua'))} done in 40.8s", rnd.uniform(5, 60))
-    excerpt = f"{script}\n{error}" if rnd.random() < 0.5 else f"{error}\n{ended}"
-    d = diagnose(excerpt)
+    before = rnd.random() < 0.5
+    d = diagnose(f"{script}\n{error}" if before else f"{error}\n{ended}")
     assert (d.category, d.rule) == ("code", "class:redis.response+own-script"), (d.rule, d.root_cause)
     assert d.confidence < 0.6 and "ours" in d.root_cause
+    assert d.evidence[0] == (script if before else ended), d.evidence  # the record the answer rests on comes first
 
 
 @pytest.mark.parametrize("seed", range(1, 4))

@@ -56,12 +56,15 @@ def _excerpt(seed: int, *, routed: bool, ago: float, same_id: bool = True) -> st
 def test_a_miss_of_a_fresh_write_is_the_read_not_the_ttl(seed):
     rnd = random.Random(seed * 7)
     ago = rnd.uniform(0.2, 30.0)
-    routed = RULES.diagnose(excerpt_to_input(_excerpt(seed, routed=True, ago=ago)))
+    setting, write, _ = (excerpt := _excerpt(seed, routed=True, ago=ago)).splitlines()
+    routed = RULES.diagnose(excerpt_to_input(excerpt))
     assert (routed.category, routed.rule) == ("config", "conversation-expired+unseen-write"), routed.root_cause
     assert routed.confidence < 0.6 and "replica" in routed.root_cause
-    raced = RULES.diagnose(excerpt_to_input(_excerpt(seed, routed=False, ago=ago)))
+    assert routed.evidence[:2] == [write, setting], routed.evidence  # the records the answer rests on come first
+    write, _ = (excerpt := _excerpt(seed, routed=False, ago=ago)).splitlines()
+    raced = RULES.diagnose(excerpt_to_input(excerpt))
     assert (raced.category, raced.rule) == ("concurrency", "conversation-expired+unseen-write"), raced.root_cause
-    assert "Not an expiry" in raced.root_cause
+    assert "Not an expiry" in raced.root_cause and raced.evidence[0] == write, raced.evidence
 
 
 @pytest.mark.parametrize("seed", range(1, 4))
