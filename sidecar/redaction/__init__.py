@@ -56,6 +56,8 @@ from .announced import (
     lone_sub,
     padded_label_sub,
 )
+from .basicuser import HINTS as BASIC_USER_HINTS
+from .basicuser import basic_user_sub
 from .bound import HINTS as BOUND_HINTS
 from .bound import bound_sub
 from .changes import HINTS as CHANGE_HINTS
@@ -204,9 +206,9 @@ _PERCENT, _UNICODE, _BASE64 = make_rules(_redact_decoded, _mark("encoded_secret"
 # Formats whose only hint is common (`.`, `:`, `/`, `sk`) but which hold 32 hex digits: one search for the run
 # decides for all of them (a mark cannot make such a run: `[`/`]` are not hex).
 _HEX32_KINDS = frozenset({"zai_key", "fal_key", "asana_token", "mailchimp_key"})
-# Formats with a case-sensitive two-letter start whose lowercase hint is common (`ap` in app/api, `sk`, `ac` in
-# access): the letters as written must occur (a substring test on the text the rule sees).
-_CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"\bAC[a-z0-9]{32}": "AC", r"(?:(?<=[\s=:\"'])|^)AP[": "AP",
+# Formats with a case-sensitive two-letter start whose lowercase hint is common (`ap` in app/api, `sk`): the
+# letters as written must occur (a substring test on the text the rule sees).
+_CASED_STARTS = {r"\bSK[0-9a-fA-F]{32}": "SK", r"(?:(?<=[\s=:\"'])|^)AP[": "AP",
                   r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))SEC": "SEC"}
 
 
@@ -269,6 +271,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
     Rule("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
     Rule("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
+    Rule("basic_auth", basic_user_sub(_mark("basic_auth")), None, BASIC_USER_HINTS),  # the key as the user (basicuser.py)
     Rule("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     Rule("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",)),
     Rule("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",)),

@@ -227,7 +227,8 @@ def is_high_entropy(tok: str) -> bool:
         return False
     if "/" in core and any(len(p) >= 3 and p.isalpha() and p.islower() for p in core.split("/")):
         # a path or URL tail with a random segment: judge the segments, not the whole path
-        return any(len(p) >= 16 and reads_random(p) for p in core.split("/")) and not float_vector_base64(tok)
+        return any(len(p) >= 16 and reads_random(p) and not _TWILIO_SID.fullmatch(p) for p in core.split("/")) and \
+            not float_vector_base64(tok)  # (a SID is an id in a path too: `/Accounts/AC<32 hex>/Messages.json`)
     # decoded last: only a token that reads as random; an EC public point (points.py) is public by design
     return reads_random(core) and not float_vector_base64(tok) and not ec_public_point(tok)
 

@@ -210,8 +210,10 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("deepl_key", r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:fx\b", (":fx",)),
     # NuGet.org API keys (GitHub secret scanning patterns, "nuget_api_key"): oy2 then 43 lowercase alnum.
     ("nuget_key", r"\boy2[a-z0-9]{43}\b", ("oy2",)),
-    # detect-secrets twilio.py flags account SIDs too; artifactory.py `AP[\dA-F]...` passwords
-    ("twilio_key", r"\bAC[a-z0-9]{32}\b", ("ac",)),
+    # (detect-secrets twilio.py also flags `AC[a-z0-9]{32}`, the Account SID; not here: Twilio's docs name the Account
+    # SID the public half, "like a username", beside the Auth Token, "like a password" - an id an engineer follows,
+    # CLASSES18.md D46, set 18's `account_sid=AC<32 hex>` twin; entropy.py keeps every `<2 letters><32 hex>` SID.
+    # The auth token after it is taken by the pair, URL-userinfo and name rules.) artifactory.py `AP[\dA-F]...` passwords
     ("artifactory_key", r"(?:(?<=[\s=:\"'])|^)AP[\dA-F][A-Za-z0-9]{8,}\b", ("ap",)),
     ("mapbox_token", r"\bsk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}", ("sk.eyj",)),
     # Airtable personal access tokens (gitleaks airtable-personalaccesstoken): pat<14 alnum>.<64 hex>

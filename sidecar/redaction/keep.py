@@ -66,6 +66,7 @@ from .references import public_in_slot, reference_spans
 from .secret_names import PASSWORD_WORDS, announces_nonce, is_secret_name, name_words
 from .standins import is_sequence_dummy, is_verifier
 from .textstats import wordlike
+from .webhooksigs import signature_at, signature_spans
 
 # -- 1. masked --------------------------------------------------------------------------------------
 MASK_LITERALS = frozenset({
@@ -175,6 +176,8 @@ def public_spans(text: str) -> list[tuple[int, int]]:
     spans += encrypted_spans(text) + verifier_spans(text) + reference_spans(text)  # hashed.py, references.py
     if "eyJ" in text:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
+    if "ignature" in text or "IGNATURE" in text:
+        spans += signature_spans(text)  # one delivery's webhook MACs (webhooksigs.py)
     if ",i=" in text or ",p=" in text:
         spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
     if "-----BEGIN" not in text:
@@ -305,7 +308,7 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
             or _REG_TYPE.fullmatch(value)
             is not None
             or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
-            is not None or _sealed_at(text, pos, value) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))
+            is not None or _sealed_at(text, pos, value) or signature_at(text, pos) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))
 
 
 # A last word that makes a name an identifier, digest, nonce or cursor.
@@ -322,6 +325,11 @@ IDENTIFIER_WORDS = frozenset({
     # OAuth `state` (RFC 6749 10.12: a CSRF binding echoed back in the redirect), SAML `RelayState`, OIDC `session_state`
     # (CLASSES12.md D18: public or bound to one flow; `code` and `code_verifier` are credentials and stay redacted)
     "state",
+    # HashiCorp Vault's token and mount accessors (Vault docs, "Tokens" > "Token accessors": "a reference to the
+    # token that can only be used to look it up, renew it, revoke it or list its capabilities", never to
+    # authenticate; `vault token lookup` prints `accessor`, `vault login` `token_accessor`; auth and secret mounts
+    # carry `accessor`/`mount_accessor` too): an id, CLASSES19 set-18 twin
+    "accessor",
     "peer",  # `wg show`'s `peer: <public key>` (wg(8): private and preshared keys print `(hidden)`), libp2p peer ids
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.

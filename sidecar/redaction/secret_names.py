@@ -76,6 +76,7 @@ META_WORDS = frozenset({
     "stroke", "strokes", "press", "code", "codes", "ring", "chain", "space", "spaces", "frame", "vault",
     "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
     "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
+    "accessor",  # Vault `token_accessor`: a reference to the token, never usable to authenticate (keep.py)
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
     "spend", "spent", "cost", "costs",  # LiteLLM `x-litellm-key-spend: 0.02`: what a key spent, not the key
     "days", "day", "hours", "hour", "minutes", "mins", "seconds", "secs", "ms", "weeks", "months",  # durations

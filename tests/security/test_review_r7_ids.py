@@ -25,7 +25,7 @@ def rnd(r: random.Random, chars: str, n: int) -> str:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_twilio_sids_and_sentry_releases_stay_their_secrets_go(seed: int) -> None:
     r = random.Random(seed)
-    sid = r.choice(["SM", "MM", "CA", "RE", "PN", "MG"]) + rnd(r, HEX, 32)
+    sid = r.choice(["SM", "MM", "CA", "RE", "PN", "MG", "AC"]) + rnd(r, HEX, 32)  # AC: the Account SID (Twilio docs)
     release = r.choice(["backend@2026.12.06+", "web-frontend-", "gw@1.4.2-"]) + rnd(r, HEX, 12)
     for text in (f"twilio_sid={sid} status=sent", f"TWILIO_MESSAGE_SID={sid}", f'{{"twilio_sid": "{sid}"}}',
                  f"SENTRY_RELEASE={release}", f"sentry_release: {release}"):
