@@ -108,6 +108,36 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
 
 
 
+def resume_grown(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, cps: list[Checkpoint]) -> bool:
+    """A generation we read to its end and let go (ROTATE_WAIT quiet after its rename) that was written again
+    since: a late write through the descriptor the writer still held (logrotate `create` with a late or no
+    postrotate reopen, a writer whose unflushed buffer or cut line's rest went out after the rename). Read
+    from where its checkpoint ended, as recovery at start resumes such a file (`run`: "a rotated generation we
+    were draining at shutdown"); while running it was never looked at again, and the records lost (round 17).
+    Only past the size it had when let go (`cp.size`): a snapshot's partial line left for the live file to read
+    (copies.live_goes_on) ends its checkpoint before its end and is not read again. A cut line's rest there has
+    no header: no record of its own (multiline), so a record ended at the let-go is never stored in two halves.
+    True if it was opened."""
+    grown = [cp for cp in cps if cp.head_len > 0 and st.st_size > max(cp.size, cp.offset)]
+    if not grown:
+        return False
+    try:
+        h = FileHandle.open(path)
+    except OSError:
+        return False
+    fst = h.fstat()
+    cp = next((cp for cp in grown if (fst.st_dev, fst.st_ino) == (cp.dev, cp.ino)
+               and h.head_matches(fst.st_size, cp.head_len, cp.head_hash)), None)
+    if cp is None:
+        h.close()
+        return False
+    f = fs.open_file(src, None, h, fst.st_size, startup=False, resume=cp, origin=path)
+    f.draining_since = fs.clock.monotonic()
+    fs.count_rotation(src, "late_write")
+    log.debug("ingest: a generation let go was written again", extra={"path": path, "offset": cp.offset})
+    return True
+
+
 class StartupRecovery:
     """One pass over the checkpoints at start, before the first scan (see `run`)."""
 

@@ -7,8 +7,10 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - partial line at the cut: the parser keeps it and the checkpoint stays before it; writers (logging
   handlers, logrotate) rotate between records, so its rest lands in the same file. Decidable. A
   process that printed without a newline and was then rotated (copytruncate: the rest goes to the
-  live file; a rename: after ROTATE_WAIT nobody reads it): the partial line is the generation's last
-  line, read as such when the generation ends (FileParser.end, at `restart` and `finish`).
+  live file; a rename: after ROTATE_WAIT, when the file was let go): the partial line is the generation's
+  last line, read as such when the generation ends (FileParser.end, at `restart` and `finish`). A write
+  into a generation after we let it go is read when its family is looked at again (recovery.resume_grown);
+  a cut line's rest there starts no record: the line is stored once, never in two halves.
 - rename (RotatingFileHandler, TimedRotatingFileHandler, logrotate create): the name holds another
   inode -> the old descriptor is drained to its end (and kept ROTATE_WAIT for late writes), the new
   file read from 0. Decidable by inode.
@@ -73,7 +75,7 @@ from .opening import FileOpening
 from .overrun import loss_possible, say_overrun
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import StartupRecovery, adopt_unseen, known_idents
+from .recovery import StartupRecovery, adopt_unseen, known_idents, resume_grown
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")
@@ -348,6 +350,9 @@ class FileSet(CopySearch, FileOpening):
                 continue
             if p in self.table.by_path:
                 continue
+            if ident in known and resume_grown(self, src, p, st, known[ident]):
+                opened += 1
+                continue
             opened += adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table],
                                    resume_copies=False)
         return opened
@@ -357,7 +362,15 @@ class FileSet(CopySearch, FileOpening):
         compressedgens.adopt_compressed if written since we started (older ones were recovery's at start);
         one a compressor may still be writing is asked again at the next look. 1 if it was opened."""
         ident = (st.st_dev, st.st_ino)
-        if ident in self.table.by_ident or st.st_mtime < self.started_wall:
+        if ident in self.table.by_ident:  # a file we tail holds this inode (a hard link, compressed in place)
+            seen = self.compressed_seen.get(ident)
+            if self._compressed_waiting.pop(ident, None) is not None and seen is not None and not seen[1]:
+                del self.compressed_seen[ident]  # its reader reads that inode: nothing to decide
+            return 0
+        # Older than our start: recovery's at start - unless met undecided since (gzip, xz and zstd give what they
+        # wrote its source's mtime when they finish: a generation last written before our start, compressed after
+        # it). Skipped, a waiting entry stayed waiting for ever, holding `alive` at its old mtime (round 17).
+        if st.st_mtime < self.started_wall and ident not in self._compressed_waiting:
             return 0
         self._compressed_met.add(ident)
         kind = adopt_compressed(self, src, path, st, final=False)

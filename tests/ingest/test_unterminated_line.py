@@ -19,7 +19,10 @@ with no header: no record of its own (a crash's restarted process starts the nex
 its records count as theirs). Round 15: whole - joined across generations (sidecar/ingest/continued.py): a print(end="") continued
 after a handler's rollover (rfh, timed: CPython's doRollover closes the stream, renames, opens a new one) or
 a copytruncate, its rest at the start of the next generation, is one record with its whole text, cut
-anywhere (its header too); rename_late keeps the cut inside the message (the rest goes where nobody reads).
+anywhere (its header too); rename_late keeps the cut inside the message: the rest goes to the renamed file after
+the tailer let it go, with whole records after it (a late write, read when the family is looked at again: lost
+while running until round 17, read only at a restart), and is no record of its own - the line is stored once,
+with the text read before the let-go, never in two halves.
 Near-miss twin `crash` (the rfh case of odd seeds): the writer dies mid-line at a rollover, its restarted self starts the next generation
 with a header - the partial line is its record's whole text, never joined to the next record.
 RotatingFileHandler itself never cuts a record (emit writes
@@ -135,8 +138,8 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
             shutil.copyfile(live, tmp_path / "app.log.1")
         elif rotation.startswith("rename"):
             os.rename(live, tmp_path / "app.log.1")
-            if rotation == "rename_late":
-                await _settle(h, ROTATE_WAIT + 2)  # the tailer let the renamed file go
+            if rotation == "rename_late":  # the tailer let the renamed file go; then still probing its family, or not
+                await _settle(h, ROTATE_WAIT + 2 + rnd.choice((0.0, 2 * ROTATE_WAIT)))
         elif rotation in ("rfh", "timed", "crash"):
             assert isinstance(w.h, logging.handlers.BaseRotatingHandler)
             w.h.doRollover()
@@ -145,6 +148,11 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
             assert w.errors[-1] not in h.sink.seqs(), "an unterminated line on a live file is no event yet"
         if rotation != "crash":  # crash: the writer died mid-line; its restarted self writes whole records
             w.write(rest)  # the rest, where the descriptor points now
+        if rotation == "rename_late":
+            # A late write: a whole record through the same descriptor, after the renamed file was let go. Read
+            # when the family is looked at again (the reopen by name below creates the live file); the rest above
+            # is a line with no header in front of it - no record of its own (never a second half).
+            w.records(rnd.randint(1, 3))
         if rotation.startswith("rename"):  # postrotate HUP: the writer reopens its log by name
             w.h.close()
             w.h = w._handler()
@@ -160,6 +168,8 @@ async def test_a_line_cut_by_a_rotation_counts_once(tmp_path: Path, rotation: st
             assert seqs.count(split) == 1 and set(w.errors) <= set(seqs), (split, seqs)
         else:
             h.sink.assert_exactly_once(w.errors)
+        # Never two halves: the rest read on its own (a late rename's, above) would be an event naming no seq.
+        assert len(h.sink.seqs()) == len(h.sink.events), [e.message for e in h.sink.events]
         got = [e.message for e in h.sink.events if f"seq={split} " in e.message or e.message.endswith(f"seq={split}")]
         if rotation == "crash":  # near-miss twin: the next generation starts with a header - not joined
             assert got and not any(f"seq={split + 1}" in m for m in got), got
