@@ -14,14 +14,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from contextlib import closing
 
 from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .filesethost import PendingCompressed, RecoveryHost
+from .handle import FileHandle
 from .tracked import SourceState
 
 log = logging.getLogger(__name__)
 MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
+UNREADABLE = "compressed-unreadable"  # Checkpoint.format of a damaged compressed file's verdict (remember_unreadable)
 
 def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool = True,
                      of: Checkpoint | None = None) -> str:
@@ -44,6 +47,9 @@ def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
     if seen is not None and seen == (shape, True):
         return ""
     final = final or seen == (shape, False)
+    if known_unreadable(fs, st, path):
+        _decided(fs, ident, shape, "compressed_skipped")
+        return ""  # counted and said when it was found unreadable
     kind = _adopt_compressed(fs, src, path, st, final, of)
     if kind == "pending":
         fs.compressed_pending[ident] = PendingCompressed(src, path, st, final)
@@ -58,13 +64,54 @@ def _decided(fs: RecoveryHost, ident: tuple[int, int], shape: tuple[int, int], k
         del fs.compressed_seen[next(iter(fs.compressed_seen))]
 
 
-def _unreadable(fs: RecoveryHost, src: SourceState, path: str, final: bool, e: Unreadable) -> str:
+def _unreadable(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,
+                e: Unreadable) -> str:
     if not final:
         return "wait"
     log.warning("ingest: a compressed generation could not be read (counted in sidecar_rotations_total"
-                "{kind=\"compressed_skipped\"})", extra={"path": path, "error": str(e)})
+                "{kind=\"compressed_skipped\"} once; not decompressed again while it is this file)",
+                extra={"path": path, "error": str(e)})
     fs.count_rotation(src, "compressed_skipped")
+    remember_unreadable(fs, src, path, st)
     return "compressed_skipped"
+
+
+def remember_unreadable(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result) -> None:
+    """Keep the verdict on a damaged compressed file (truncated: a compressor killed mid-write; corrupt; too
+    large) in the checkpoint file, by the identity every file is known by - its inode and first bytes, here the
+    compressed bytes as they are (nothing decompresses) - and its size: a compressed file is written once, then
+    only renamed (logrotate's `.1.gz` -> `.2.gz` keeps the inode). Every start asked it again before (a moved
+    checkpoint whose content it holds, a glob matching it): decompressed in full, counted `compressed_skipped`
+    again (round 17). Written like a file read to its end (offset = size): recovery at start leaves it alone."""
+    try:
+        h = FileHandle.open(path)
+    except OSError:
+        return
+    with closing(h):
+        fst = h.fstat()
+        if (fst.st_dev, fst.st_ino, fst.st_size) != (st.st_dev, st.st_ino, st.st_size):
+            return  # replaced or still growing since it was judged: judged again when met
+        hl, hh = h.head_identity(fst.st_size)
+    key = file_key(st.st_dev, st.st_ino, hh)
+    fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino, head_len=hl,
+                               head_hash=hh, offset=st.st_size, line=1, size=st.st_size, updated=fs.clock.time(),
+                               format=UNREADABLE)
+    fs.on_dirty()
+
+
+def known_unreadable(fs: RecoveryHost, st: os.stat_result, path: str) -> bool:
+    """This very file (inode, size, first compressed bytes) was found unreadable before (`remember_unreadable`).
+    A reused inode holds another file: other first bytes or another size, asked again."""
+    verdicts = [c for c in fs.saved.values() if c.format == UNREADABLE and (c.dev, c.ino) == (st.st_dev, st.st_ino)
+                and c.size == st.st_size]
+    if not verdicts:
+        return False
+    try:
+        h = FileHandle.open(path)
+    except OSError:
+        return False
+    with closing(h):
+        return any(h.head_matches(st.st_size, c.head_len, c.head_hash) for c in verdicts)
 
 
 def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,
@@ -72,7 +119,7 @@ def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat
     try:
         head = decompressed_head(path)  # HEAD_BYTES only: cheap enough on the loop
     except Unreadable as e:
-        return _unreadable(fs, src, path, final, e)
+        return _unreadable(fs, src, path, st, final, e)
     if of is not None and not head_is(head, of.head_len, of.head_hash):
         return "other"
     if any(head_is(head, f.head_len, f.head_hash) for f in fs.table) or read_to_end(fs, st, head):
@@ -144,7 +191,7 @@ async def read_pending(fs: RecoveryHost) -> bool:
 def _read_compressed(fs: RecoveryHost, job: PendingCompressed, got: bytes | Unreadable) -> str:
     src, path, st = job.src, job.path, job.st
     if isinstance(got, Unreadable):
-        return _unreadable(fs, src, path, job.final, got)
+        return _unreadable(fs, src, path, st, job.final, got)
     data = got
     head = data[:HEAD_BYTES]
     if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):

@@ -27,3 +27,54 @@ def test_a_gzip_with_a_broken_deflate_body_is_unreadable(tmp_path: Path, seed: i
         decompress(str(path))
     path.write_bytes(gzip.compress(text.encode()))  # the twin: an intact generation reads whole
     assert decompress(str(path)).decode() == text
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_damaged_generation_is_judged_once_until_it_is_another_file(tmp_path: Path, seed: int) -> None:
+    """The verdict on a damaged `.gz` is kept by its identity in the checkpoints (round 17: decompressed again and
+    counted `compressed_skipped` again at every start): a new FileSet holding those checkpoints (a restart) neither
+    decompresses nor counts it. Near-miss twin: the same inode written again in place with an intact stream (another
+    size and first bytes) is another file: read."""
+    import os
+    import time
+
+    from sidecar.clock import ManualClock
+    from sidecar.ingest import compressedgens
+    from sidecar.ingest.tail import Ingest
+    from sidecar.telemetry import Telemetry
+
+    from .conftest import Recorder, make_config
+
+    rnd = random.Random(f"judged-once-{seed}")
+    text = "".join(f"2026-12-07 10:00:{i % 60:02d} ERROR app.mod: event seq={i}\n" for i in range(rnd.randint(200, 900)))
+    whole = gzip.compress(text.encode())
+    gz = tmp_path / rnd.choice(["app.log.1.gz", "app.log.2.gz"])
+    gz.write_bytes(whole[: int(len(whole) * rnd.uniform(0.3, 0.9))])  # the compressor killed mid-write
+    saved: dict = {}
+
+    async def start() -> tuple[float, float]:
+        """A FileSet on `saved`, three looks and the reads they queued: (skipped, read) counts."""
+        telemetry = Telemetry()
+        ing = Ingest(make_config(tmp_path, [str(tmp_path / "app.log*")]), Recorder(), ManualClock(), telemetry)
+        ing.fs.started_wall = time.time() - 60.0
+        ing.fs.saved = dict(saved)
+        for _ in range(3):  # looks, each followed by the reads it queued (undecided at the first: asked again)
+            ing.fs.scan()
+            while await compressedgens.read_pending(ing.fs):
+                for f in list(ing.fs.table):
+                    ing.fs.table.retire(f)  # its reader's job (not under test here): let the next one be taken
+        saved.clear()
+        saved.update(ing.fs.saved)
+        sample = telemetry.registry.get_sample_value
+        labels = {"source": str(tmp_path / "app.log*")}
+        return (sample("sidecar_rotations_total", {**labels, "kind": "compressed_skipped"}) or 0.0,
+                sample("sidecar_rotations_total", {**labels, "kind": "compressed_read"}) or 0.0)
+
+    assert await start() == (1.0, 0.0)
+    assert await start() == (0.0, 0.0), "judged again at a restart"
+    ino = gz.stat().st_ino
+    with gz.open("r+b") as f:  # rewritten in place: the same inode, an intact stream
+        f.write(whole)
+    os.utime(gz)
+    assert gz.stat().st_ino == ino
+    assert await start() == (0.0, 1.0)

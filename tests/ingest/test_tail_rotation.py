@@ -355,9 +355,9 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
     # files' mtimes as if written within the last second before the stop (recovery reads a sibling whose mtime is
     # not older than its last look): every compressed content read or decided before is known from the
     # checkpoint file alone - not read again, not even decompressed again. delaycompress read its `.2` content
-    # again (the `.1`'s checkpoint was dropped when the new live file reused its inode; round 16).
-    if mode == "cut":
-        return  # nothing was read from it (asked again at a start: still unreadable)
+    # again (the `.1`'s checkpoint was dropped when the new live file reused its inode; round 16). cut: the verdict
+    # "unreadable" is kept by the file's identity - not decompressed again, not counted again (round 17: it was,
+    # at every start).
     await harness.stop(ing)
     _touch(tmp_path, f"app.log.*{ext}")
     decompressed: list[str] = []
@@ -367,6 +367,7 @@ async def test_compressed_generations_are_read_once(tmp_path: Path, harness: Har
     await harness.idle(10)
     harness.sink.assert_exactly_once(errs, lost)
     assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_read") == (mode in ("compress", "unseen"))
+    assert harness.metric("sidecar_rotations_total", source=glob, kind="compressed_skipped") == (mode == "cut")
     assert decompressed == [], decompressed
 
 
