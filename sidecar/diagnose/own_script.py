@@ -20,7 +20,7 @@ from datetime import datetime
 from ..ingest.formats import TextDialect
 from .codes import redis_reply_entry
 from .model import Diagnosis, DiagnosisInput, one_line
-from .record_time import record_time
+from .record_time import printed_time
 
 CONFIDENCE = 0.5  # two records tied by time and the script call, never confident
 WINDOW_SECONDS = 300.0
@@ -48,7 +48,7 @@ def _at(line: str) -> tuple[datetime, str] | None:
     header = _DIALECT.parse_header(line[:2048])
     if header is None or not header.logger:
         return None
-    at = header.timestamp or record_time(line)  # the header parsed once; record_time's own fallback when it has none
+    at = header.timestamp or printed_time(line)  # the header parsed once; record_time's fallback when it has none
     return None if at is None else (at, header.logger)
 
 

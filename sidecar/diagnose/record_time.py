@@ -26,9 +26,14 @@ _DIALECT = TextDialect()
 
 def record_time(line: str) -> datetime | None:
     """The time `line`'s record was logged (aware, UTC), or None when it prints none near its start."""
-    head = line[:2048]
-    header = _DIALECT.parse_header(head)
+    header = _DIALECT.parse_header(line[:2048])
     if header is not None and header.timestamp is not None:
         return header.timestamp
-    m = STAMP.search(head[:REACH])
+    return printed_time(line)
+
+
+def printed_time(line: str) -> datetime | None:
+    """record_time's fallback alone: the first ISO 8601 date-time printed near the line's start (for a reader that
+    parsed the header itself and found no time in it: own_script)."""
+    m = STAMP.search(line[:REACH])
     return None if m is None else parse_timestamp(m.group(0))
