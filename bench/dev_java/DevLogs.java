@@ -219,8 +219,13 @@ public class DevLogs {
         int layout = (int) (seed % 4);
         PID = n(1000, 99999);
         APP = pick("Application", "OrderServiceApplication", "GatewayApplication");
-        // Each seed uses a random subset of call sites with a Zipf-like weight (an app's few chatty statements).
-        List<T> ts = new ArrayList<>(TEMPLATES);
+        System.out.print(emit(TEMPLATES, count, layout));
+    }
+
+    // `count` lines `label \t whole line \t message` drawn with R from `templates` (DevLogs2 prints its own through
+    // it). Each seed uses a random subset of call sites with a Zipf-like weight (an app's few chatty statements).
+    static String emit(List<T> templates, int count, int layout) {
+        List<T> ts = new ArrayList<>(templates);
         Collections.shuffle(ts, R);
         ts = ts.subList(0, n(ts.size() * 2 / 3, ts.size()));
         double[] w = new double[ts.size()];
@@ -235,6 +240,6 @@ public class DevLogs {
             String msg = format(t.pattern(), t.args().get());
             out.append(t.label()).append('\t').append(line(layout, t, thread(), msg, k)).append('\t').append(msg).append('\n');
         }
-        System.out.print(out);
+        return out.toString();
     }
 }

@@ -100,25 +100,9 @@ public class DevLogs2 {
         long seed = Long.parseLong(argv[0]);
         int count = Integer.parseInt(argv[1]);
         DevLogs.R = new Random(seed * 7919 + 17);
-        Random r = DevLogs.R;
         int layout = (int) (seed % 4);
         DevLogs.PID = n(1000, 99999);
         DevLogs.APP = pick("Application", "InventoryApplication", "BillingApplication");
-        List<DevLogs.T> ts = new ArrayList<>(TEMPLATES);
-        Collections.shuffle(ts, r);
-        ts = ts.subList(0, n(ts.size() * 2 / 3, ts.size()));
-        double[] w = new double[ts.size()];
-        double sum = 0;
-        for (int i = 0; i < w.length; i++) { w[i] = 1.0 / (i + 1) + 0.02; sum += w[i]; }
-        StringBuilder out = new StringBuilder();
-        for (int k = 0; k < count; k++) {
-            double x = r.nextDouble() * sum;
-            int i = 0;
-            while (i < w.length - 1 && (x -= w[i]) > 0) i++;
-            DevLogs.T t = ts.get(i);
-            String msg = DevLogs.format(t.pattern(), t.args().get());
-            out.append(t.label()).append('\t').append(DevLogs.line(layout, t, DevLogs.thread(), msg, k)).append('\t').append(msg).append('\n');
-        }
-        System.out.print(out);
+        System.out.print(DevLogs.emit(TEMPLATES, count, layout));
     }
 }
