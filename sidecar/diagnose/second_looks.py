@@ -27,7 +27,8 @@ conditional write refused after another writer's (precondition.py), a miss of an
 account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
 (limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py), connections
 lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py), a refusal whose other
-actor the records show (contention.py), a platform or kernel record of our resource at its size (at_its_size.py),
+actor the records show (contention.py), another actor's write of the same object overlapping the
+failure (overlapping_write.py), a platform or kernel record of our resource at its size (at_its_size.py),
 failures that began right after a setting or a policy changed (onset_change.py), a limit of ours shorter than the wait
 another setting asks of the same work (shorter_limit.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
@@ -59,6 +60,7 @@ from .model import Diagnosis, DiagnosisInput
 from .moved_address import moved_address_cause
 from .onset_change import onset_change_cause
 from .oom_kills import oom_cause
+from .overlapping_write import overlapping_write_cause
 from .own_script import own_script_cause
 from .pem_text import pem_text_cause
 from .platform_causes import platform_cause
@@ -120,7 +122,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, shorter_limit_cause, platform_cause, stop_grace_cause,
-    contention_cause, at_its_size_cause, onset_change_cause,
+    contention_cause, overlapping_write_cause, at_its_size_cause, onset_change_cause,
 )
 
 

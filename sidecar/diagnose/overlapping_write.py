@@ -1,0 +1,195 @@
+"""A failure inside another actor's write of the same object: the two operations overlapped in time (round 17).
+
+The near-miss class (evals/RESULTS.md "Round 17", c17 step 1): the error's words read as a broken object or a
+library misuse - a select that returned 0 rows (PostgREST PGRST116), a JSON file that does not parse ("Expecting
+value: line 1 column 1"), a provider refusing a message history whose order is wrong, a cursor with no result - and
+the rules answer code or storage. A record of ANOTHER actor of ours (another request, handler, worker, process, or
+another component's logger) shows that actor WRITING the same object while the failing actor worked on it. That
+record's kind has a documented meaning that contradicts the object-is-broken reading:
+- an open transaction: rows it wrote are invisible to every other session until its COMMIT (PostgreSQL "Transaction
+  Isolation": Read Committed "sees only data committed before the query began");
+- open(path, 'w'): "open for writing, truncating the file first" (Python's open()): a reader in between reads an
+  empty or partial file;
+- an append, insert, update, save or rewrite of a shared object (a message history, a file, a row) by one actor,
+  interleaved with another's use of it: neither sees the state it assumed.
+The relation that decides is the OVERLAP of the two operations on one object, by the records' own times: the other
+actor's records of that object span [first, last], the failing actor's own [its earliest record of the object within
+WINDOW, the error]; the two intervals intersect. The object ties them: an id-like token (a digit and a letter, a
+separator or hex: `f-20931`, `s-44`, `0x7f61c2a3d9c0`, a path) that a record of each actor names.
+Then the answer (code, storage, unknown, capacity, network or provider read from the error's words) is redirected to
+concurrency at CONFIDENCE, naming the other actor's records (the documented meaning of the write's kind is said).
+
+Twins that must NOT change (tests/diagnose/test_overlapping_write.py): the other actor's write ENDED before the failing
+operation began (sequential, no race: the object's state stands); the same actor's own write (one actor, our code);
+another actor's overlapping write of ANOTHER object; another actor only READING the object (two readers do not race);
+the other actor's write record is itself a failure (a WARNING/ERROR record or a failure word: it wrote nothing); an
+answer already config (a setting decided) or concurrency. A service endpoint (host:port) or a URL is no object: every
+actor of ours talks to it, which ties nothing. Never confident: two records tied by one token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .model import Diagnosis, DiagnosisInput, one_line
+from .record_time import STAMP, record_time
+from .recovered import _FAILURE as FAILURE_WORDS
+from .setting_lines import CONTEXT, LINE
+from .unseen_write import _failed_level
+
+CONFIDENCE = 0.45  # an inference from two actors' records tied by one token, never confident
+WINDOW = 60.0  # seconds around the error in which the two operations' records are read
+_AFTER = 12  # later records read (the other actor's commit / "saved" comes just after the failure)
+_READS = frozenset({"code", "storage", "unknown", "capacity", "network", "provider"})
+
+# an actor's tag: the bracketed tag at the message's start ([c-12], [s-44 m-7], [req:4a10], [job extract:91c3],
+# [w-1]) or contention's actor ids (request_id=, pid=, pod=, worker=...)
+_TAG = re.compile(r"\[(?P<t>(?:[\w.:-]+ ){0,3}[\w.:-]+)\]")
+_ID_WORD = re.compile(r"[A-Za-z][\w]*[-:][\w]*\d|\d[\w]*[-:][\w]*[A-Za-z]")  # c-12, req:4a10, extract:91c3
+_HEADER = re.compile(r"^\S+ \S+ (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) (?P<logger>[\w.-]+):?\s*")
+_KV_ACTOR = re.compile(r"""["']?\b(?P<k>request_id|req_id|pid|pod|worker|thread|task|replica|instance|logger)["']?"""
+                       r"""\s*[=:]\s*["']?(?P<v>[\w.:-]{1,64})""", re.I)
+# an object's id: a name with a separator and a digit (f-20931, s-8a1, extract:91c3, j-771), hex with a digit
+# (0x7f61c2a3d9c0, 91c3e0d2), or a path
+_TOKEN = re.compile(r"(?<![\w/.:-])(?:0x[0-9a-f]{6,}|/[\w.@+-]+(?:/[\w.@+-]+)+|[A-Za-z][\w]*(?:[-_.:][\w]+)+|"
+                    r"[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*)(?![\w/-])", re.I)
+_ENDPOINT = re.compile(r"^[\w.-]+:\d{2,5}$|^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+)*$|^[\w-]+\.(?:com|net|org|io|ai|cn|co)$",
+                       re.I)
+_COMMON = frozenset({"utf-8", "site-packages", "json.decoder", "asyncio.tasks"})
+# the kinds of write record and their documented meanings (module docstring)
+_OPEN_TXN = re.compile(r"\b(?:txn|tx|transaction) (?:open|opened|begun|started)\b|\bBEGIN\b|\bopen (?:txn|tx|"
+                       r"transaction)\b", re.I)
+_TRUNCATE = re.compile(r"""\bopen(?:ed|ing)?\b\W{0,3}['"]?w\+?b?['"]|\bmode\W{0,3}['"]w|\btruncat\w*""", re.I)
+_WRITE = re.compile(r"\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ing|ed)|insert(?:s|ed|ing)?|updat(?:e|es|ed|ing)|"
+                    r"append(?:s|ed|ing)?|rewrit\w*|delet(?:e|es|ed|ing)|renam(?:e|es|ed|ing)|replac(?:e|es|ed|ing)|"
+                    r"upsert\w*|commit(?:s|ted|ting)?|modif(?:y|ies|ied|ying)|flush(?:es|ed|ing)?)\b", re.I)
+_NOUN = re.compile(r"\b(?P<n>[a-z][a-z_]{2,30})\s+['\"]?$")
+_NOT_NOUNS = frozenset({"the", "for", "and", "with", "from", "into", "row", "key", "file", "failed", "load", "loading",
+                        "saving", "saved", "read", "reading", "of", "to", "at", "on", "in", "id", "by", "as", "ok",
+                        "job", "call", "calls", "result", "cursor"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    line: str  # the record's first line, bounded
+    at: tuple[datetime, int]  # its time, then its place in the log (records printed in the same second stay ordered)
+    actor: tuple[str, ...]  # its tag's words, or its actor ids, or its logger
+    logger: str
+    tokens: frozenset[str]
+
+
+def _actor(line: str) -> tuple[tuple[str, ...], str]:
+    h = _HEADER.match(line)
+    logger = "" if h is None else h.group("logger")
+    body = line if h is None else line[h.end():]
+    # the first bracketed tag of the first line whose words name an id ([Errno 111] and gunicorn's [1] name none)
+    tag = next((m for m in _TAG.finditer(body[:300]) if _ID_WORD.search(m.group("t"))), None)
+    if tag is not None:
+        return tuple(tag.group("t").split()), logger
+    ids = tuple(f"{m['k'].lower()}={m['v']}" for m in _KV_ACTOR.finditer(line[:LINE]) if m["k"].lower() != "logger")
+    return (ids or (logger,)), logger
+
+
+def _tokens(line: str) -> frozenset[str]:
+    text = STAMP.sub(" ", line[:LINE])
+    out = set()
+    for t in _TOKEN.findall(text):
+        t = t.rstrip(".:")
+        if len(t) >= 4 and any(c.isdigit() for c in t) and not _ENDPOINT.match(t) and t.lower() not in _COMMON \
+                and "://" not in t:
+            out.add(t)
+            out.update(p for p in re.split(r"[/]", t) if len(p) >= 4 and any(c.isdigit() for c in p))
+    return frozenset(out)
+
+
+def _record(line: str, place: int) -> _Record | None:
+    at = record_time(line)
+    if at is None:
+        return None
+    actor, logger = _actor(line)
+    return _Record(line[:LINE], (at, place), actor, logger, _tokens(line))
+
+
+def _same_actor(a: _Record, b: _Record) -> bool:
+    return a.actor == b.actor and (a.logger == b.logger or a.actor != (a.logger,))
+
+
+def _wrote(line: str) -> bool:
+    """A record of a write in progress or done: a write verb or kind, neither a failure level nor a failure word."""
+    return bool(_WRITE.search(line) or _OPEN_TXN.search(line) or _TRUNCATE.search(line)) \
+        and not _failed_level(line) and not FAILURE_WORDS.search(line)
+
+
+def _meaning(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    if _OPEN_TXN.search(text):
+        return ("a row written inside an open transaction is invisible to every other session until its COMMIT "
+                "(PostgreSQL Read Committed sees only data committed before the query began)")
+    if _TRUNCATE.search(text):
+        return ("open(path, 'w') truncates the file first (Python's open()): a reader before the writer's close "
+                "reads an empty or partial file")
+    return "one actor changed the shared object while the other used it, so neither saw the state it assumed"
+
+
+def _noun(obj: str, lines: list[str]) -> str:
+    for line in lines:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(obj)}(?![\w-])", line):
+            n = _NOUN.search(line[:m.start()])
+            if n is not None and n.group("n").lower() not in _NOT_NOUNS:
+                return n.group("n").lower()
+    return "object"
+
+
+def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
+    """`d`, or concurrency when another actor's write of the same object overlaps the failing operation."""
+    if d.category not in _READS:
+        return d
+    head = inp.traceback.lstrip().split("\n", 1)[0] if inp.traceback.strip() else inp.message
+    err = _record(head, 0)
+    if err is None or not any(err.actor):
+        return d
+    said = _tokens("\n".join([head, *inp.messages()]))
+    before, after = inp.context[-CONTEXT:], inp.after[:_AFTER]
+    lines = [(ln, i - len(before)) for i, ln in enumerate(before)] + [(ln, i + 1) for i, ln in enumerate(after)]
+    records = [r for ln, place in lines if ln.strip() and ln[:1] not in " \t" and (r := _record(ln, place)) is not None
+               and abs((r.at[0] - err.at[0]).total_seconds()) <= WINDOW]
+    own = [r for r in records if _same_actor(r, err) and r.at <= err.at]
+    objects = set(said).union(*(r.tokens for r in own)) - {err.logger}
+    others: dict[tuple[str, ...], list[_Record]] = {}
+    for r in records:
+        if not _same_actor(r, err) and any(r.actor):  # a record with neither tag nor logger is nobody's
+            others.setdefault(r.actor, []).append(r)
+    for recs in others.values():
+        named = [(r, o) for r in recs for o in sorted(r.tokens & objects)]
+        if not named or not any(_wrote(r.line) for r, _ in named):
+            continue
+        obj = named[0][1]
+        # a tagged actor's records are one operation (its request, handler, job): all of them span it; a logger's
+        # records are many operations, so only those naming the object count
+        theirs = sorted(recs if recs[0].actor != (recs[0].logger,) else [r for r, o in named if o == obj],
+                        key=lambda r: r.at)
+        mine = [*(own if err.actor != (err.logger,) else [r for r in own if obj in r.tokens]), err]
+        start, end = min(r.at for r in mine), err.at
+        if theirs[0].at > end or theirs[-1].at < start:
+            continue  # no overlap: their write ended before ours began, or began after our failure
+        if not any(_wrote(r.line) for r in theirs):
+            continue
+        said_by = [r.line for r in theirs]
+        noun = _noun(obj, [*before, head, *after])
+        who = " ".join(theirs[0].actor)
+        quoted = "; ".join(f'"{one_line(ln, 200)}"' for ln in dict.fromkeys((said_by[0], said_by[-1])))
+        return d.reanswered(
+            category="concurrency", severity=d.severity if d.severity in ("low", "medium") else "medium",
+            confidence=CONFIDENCE, rule=f"{d.rule}+overlapping-write",
+            summary=f"A race on the same {noun} ({obj}): another actor ({who}) was writing it while this operation "
+                    f"used it - the failure is the overlap of two actors, not a broken {noun}",
+            root_cause=(f"Another actor's records of the same {noun} ({obj}) overlap this failure in time: {quoted}. "
+                        f"By that record's kind, {_meaning(said_by)}. The two operations on one {noun} ran at once "
+                        f"without a lock or an ordering between them (a check or read, then the other's write)."),
+            suggested_fix=[f"Serialise the operations on one {noun} (a per-{noun} lock or queue), or make the reader "
+                           f"wait for the writer's end (read after commit, write to a temporary name and rename "
+                           f"atomically, publish the job after the commit)."],
+            evidence=list(dict.fromkeys((said_by[0], said_by[-1]))))
+    return d
