@@ -41,7 +41,9 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - create: a new name the glob matches -> read from 0 (from its end on a first run, start_at: end).
 - inode reuse: a checkpoint's (device, inode) with other first bytes is a new file (read from 0);
   a checkpoint of an empty file identifies nothing and is used only when nothing better matches.
-- compressed generations (`.gz`, ...) cannot be tailed: counted as `compressed_skipped`.
+- compressed generations (`.gz`, ...): read decompressed, once, past what a checkpoint of the same content
+  read (compressed.py, compressedgens.py; met by the running scan: compressedwatch.py); a damaged one is
+  counted `compressed_skipped` once, its verdict kept by its identity.
 - generations moved to another directory (logrotate `olddir`, a handler `namer` returning another
   directory's path): while we hold the file, its descriptor drains it as after a rename; the
   generations between looks (and, at start, the checkpointed file) are searched in the source's
@@ -51,7 +53,8 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 - any of these while the sidecar is down: the same decisions, by checkpoint (recovery.py).
 
 `FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
-closed files; copies.py holds its copytruncate half, opening.py where an opened file is read from); `Ingest` (tail.py) owns reading, delivery and
+closed files; copies.py holds its copytruncate half, opening.py where an opened file is read from,
+compressedwatch.py the compressed files its scan meets); `Ingest` (tail.py) owns reading, delivery and
 writing checkpoints.
 """
 
@@ -64,11 +67,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from .checkpoint import Checkpoint
-from .compressedgens import adopt_compressed
+from .compressedwatch import CompressedWatch
 from .continued import continuation, continued_in_live
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
-from .filesethost import PendingCompressed
 from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
 from .opening import FileOpening
@@ -89,7 +91,7 @@ Deliver = Callable[[Tracked, list[ErrorEvent], tuple[int, int]], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
-class FileSet(CopySearch, FileOpening):
+class FileSet(CopySearch, FileOpening, CompressedWatch):
     """Which files are tailed, from where: discovery, identity, rotation, recovery at start.
 
     A collaborator of the tailer (tail.Ingest), owning its state: the file table, the checkpoints
@@ -123,13 +125,7 @@ class FileSet(CopySearch, FileOpening):
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
         self._olddirs: dict[str, set[str]] = {}  # family -> subdirectories a file of it we held was seen in
-        # Compressed files (compressedgens.adopt_compressed): ident -> (size, mtime) while unreadable, None once decided.
-        self.compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]] = {}
-        # The undecided ("wait") ones met while running: where to ask again; and the ones met in the current look.
-        self._compressed_waiting: dict[tuple[int, int], tuple[SourceState, str]] = {}
-        self._compressed_met: set[tuple[int, int]] = set()
-        # Compressed generations to read, decompressed off the loop one at a time (compressedgens.read_pending).
-        self.compressed_pending: dict[tuple[int, int], PendingCompressed] = {}
+        CompressedWatch.__init__(self)
         # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
         # end since. A checkpoint in `saved` is dropped when its inode is reused (opening._checkpoint_for), and a
         # compressed copy of that content (delaycompress: `.1` read, compressed into `.2.gz` at the next rotation
@@ -206,27 +202,6 @@ class FileSet(CopySearch, FileOpening):
                 self.detach(f, "deleted" if gone else "rename")
         self._ask_waiting_again()
         self.watched_dirs, self.watch_recursive = dirs, recursive
-
-    def _ask_waiting_again(self) -> None:
-        """Compressed files undecided at an earlier look ("wait": a compressor may still be writing them) and not
-        met in this one are asked again under the name they were met by; one no longer there (deleted by `rotate N`,
-        moved) is forgotten. Kept, its mtime held `alive` (looked_until) at that time in every checkpoint, and the
-        next start read again every generation since (re-read r16)."""
-        for ident, (src, path) in list(self._compressed_waiting.items()):
-            seen = self.compressed_seen.get(ident)
-            if seen is None or seen[1] or ident in self._compressed_met:
-                if seen is None or seen[1]:
-                    del self._compressed_waiting[ident]  # decided (or forgotten by the cap)
-                continue
-            try:
-                st = os.stat(path)
-            except OSError:
-                st = None
-            if st is None or (st.st_dev, st.st_ino) != ident:
-                del self._compressed_waiting[ident]
-                del self.compressed_seen[ident]
-                continue
-            self._compressed(src, path, st)
 
     def _visit(self, src: SourceState, path: str, startup: bool) -> None:
         try:
@@ -356,38 +331,6 @@ class FileSet(CopySearch, FileOpening):
             opened += adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table],
                                    resume_copies=False)
         return opened
-
-    def _compressed(self, src: SourceState, path: str, st: os.stat_result) -> int:
-        """A compressed generation met while running (compressed.py): read once through
-        compressedgens.adopt_compressed if written since we started (older ones were recovery's at start);
-        one a compressor may still be writing is asked again at the next look. 1 if it was opened."""
-        ident = (st.st_dev, st.st_ino)
-        if ident in self.table.by_ident:  # a file we tail holds this inode (a hard link, compressed in place)
-            seen = self.compressed_seen.get(ident)
-            if self._compressed_waiting.pop(ident, None) is not None and seen is not None and not seen[1]:
-                del self.compressed_seen[ident]  # its reader reads that inode: nothing to decide
-            return 0
-        # Older than our start: recovery's at start - unless met undecided since (gzip, xz and zstd give what they
-        # wrote its source's mtime when they finish: a generation last written before our start, compressed after
-        # it). Skipped, a waiting entry stayed waiting for ever, holding `alive` at its old mtime (round 17).
-        if st.st_mtime < self.started_wall and ident not in self._compressed_waiting:
-            return 0
-        self._compressed_met.add(ident)
-        kind = adopt_compressed(self, src, path, st, final=False)
-        if kind == "wait":
-            self._compressed_waiting[ident] = (src, path)
-        else:
-            self._compressed_waiting.pop(ident, None)
-        return int(kind == "pending")
-
-    def looked_until(self) -> float:
-        """The sources' `alive` (kernel clock, compared with mtimes by recovery at the next start): when the last
-        look began - a generation created and rotated away after it was seen by no one (with `alive` = the stop,
-        recovery skipped it as older than that, and it was lost: a fast writer, a loaded machine) - or earlier,
-        while a compressed generation found is not read yet (queued, or not yet readable)."""
-        waiting = [job.st.st_mtime for job in self.compressed_pending.values()]
-        waiting += [shape[1] / 1e9 for shape, decided in self.compressed_seen.values() if not decided]
-        return min([self.looked_wall, *waiting])
 
     def remember_read(self, cp: Checkpoint) -> None:
         """Content read up to `cp.offset` (see `read_heads`)."""
