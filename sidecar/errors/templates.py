@@ -57,6 +57,9 @@ from .across_counts import add_tail, place_first, place_span, place_value_first,
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
 from .frame_lines import is_frame_tokens
+from .key_subjects import note as note_subject
+from .key_subjects import place as place_subject
+from .key_subjects import subject_key
 from .kvlists import may_hold_kv_list
 from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
@@ -112,6 +115,9 @@ class TemplateLearner:
     # tail, and the distinct first words of templates with it (at most `FIRST_VALUES`): where a
     # message with another first word and the same rest finds it (`_place_first`)
     _tails: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
+    # bucket + CapWords key + rest (`key_subjects.subject_key`) -> the oldest template of that rest and the
+    # distinct words after its key (at most `FIRST_VALUES`): a key's value, not a raise site's subject
+    _subjects: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
     # `%m` / `: %s` call sites by the prefix before their tail (`tail_slot.py`): any other tail joins them
     _errno_sites: TailIndex = field(default_factory=TailIndex)
 
@@ -140,6 +146,9 @@ class TemplateLearner:
                 entry = self._tails.get(key)
                 if entry is not None and entry[0] is tpl:
                     del self._tails[key]  # a refused group keeps nothing (bounded under a flood)
+            subject = subject_key(tpl.bucket, tpl.tokens)
+            if subject is not None and self._subjects.get(subject, (None,))[0] is tpl:
+                del self._subjects[subject]
         self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
@@ -193,6 +202,9 @@ class TemplateLearner:
             self._index(tpl)
             if tokens and plain_subject(tokens[0]):
                 add_tail(self, tpl, tail_key(tpl.bucket, tokens))
+            subject = subject_key(tpl.bucket, tokens)
+            if subject is not None:
+                note_subject(self._subjects, subject, tpl)
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -239,6 +251,7 @@ class TemplateLearner:
         best: Template | None = None
         spans: bool | None = None  # `may_span(masked)`, asked once, when no same-count template took it
         tail = ""  # `tail_key`, computed once, where the first word may be a value
+        subject: str | None = None  # `subject_key`: a CapWords key opens the message (key_subjects.py)
         if (len(tokens) >= MIN_TOKENS_TO_LEARN or learnable(tokens, shelf)) and not is_frame_tokens(tokens):
             # (a frame line or JUL source line is its call site, never compared: frame_lines.py)
             best_score = self.threshold
@@ -268,6 +281,10 @@ class TemplateLearner:
                 score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
+            if best is None and tokens[0][-1:] == ":" and not record:
+                subject = subject_key(bucket, tokens)
+                if subject is not None:
+                    best = place_subject(self._subjects, self._by_id, subject, tokens)
             if best is None:
                 if plain_subject(tokens[0]) and not record:
                     tail = tail_key(bucket, tokens)
@@ -295,6 +312,8 @@ class TemplateLearner:
                 self._index(tpl, spans, head_of(shelf))
                 if tail:
                     add_tail(self, tpl, tail)
+                if subject is not None:
+                    note_subject(self._subjects, subject, tpl)
                 self._errno_sites.note(bucket.rpartition("\x1f")[0], tpl, tokens)
             self._remember_new(form_fp, form_fp)
             return None, False
