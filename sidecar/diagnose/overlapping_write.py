@@ -16,12 +16,13 @@ The relation that decides is the OVERLAP of the two operations on one object, by
 actor's records of that object span [first, last], the failing actor's own [its earliest record of the object within
 WINDOW, the error]; the two intervals intersect. The object ties them: an id-like token (a digit and a letter, a
 separator or hex: `f-20931`, `s-44`, `0x7f61c2a3d9c0`, a path) that a record of each actor names.
-Then the answer (code, storage, unknown, capacity, network or provider read from the error's words) is redirected to
+Then the answer (code, storage or unknown: a reading of the object's state; a transport's failure or a remote's
+refusal to admit - a timeout, a reset, a 429/502/503/504 - says nothing about the object and is left) is redirected to
 concurrency at CONFIDENCE, naming the other actor's records (the documented meaning of the write's kind is said).
 
 Twins that must NOT change (tests/diagnose/test_overlapping_write.py): the other actor's write ENDED before the failing
 operation began (sequential, no race: the object's state stands); the same actor's own write (one actor, our code);
-another actor's overlapping write of ANOTHER object; another actor only READING the object (two readers do not race);
+another actor's overlapping write of ANOTHER object; a timeout or a rate limit while the other actor writes; another actor only READING the object (two readers do not race);
 the other actor's write record is itself a failure (a WARNING/ERROR record or a failure word: it wrote nothing); an
 answer already config (a setting decided) or concurrency. A service endpoint (host:port) or a URL is no object: every
 actor of ours talks to it, which ties nothing. Never confident: two records tied by one token.
@@ -42,7 +43,12 @@ from .unseen_write import _failed_level
 CONFIDENCE = 0.45  # an inference from two actors' records tied by one token, never confident
 WINDOW = 60.0  # seconds around the error in which the two operations' records are read
 _AFTER = 12  # later records read (the other actor's commit / "saved" comes just after the failure)
-_READS = frozenset({"code", "storage", "unknown", "capacity", "network", "provider"})
+_READS = frozenset({"code", "storage", "unknown"})  # readings of the object's state; a remote's or a capacity reading
+# is about the path, not the object (a 429 or a timeout while another request saves the same session is no race)
+# a failure of the transport or of a remote's admission says nothing about the object's state: the overlap is no cause
+_TRANSPORT = re.compile(r"\btimed? ?out\b|\btimeout\b|\bconnection (?:refused|reset|closed|aborted|error)|"
+                        r"\bECONN\w+|\b(?:429|502|503|504)\b|rate.?limit|name resolution|Name or service not known",
+                        re.I)
 
 # an actor's tag: the bracketed tag at the message's start ([c-12], [s-44 m-7], [req:4a10], [job extract:91c3],
 # [w-1]) or contention's actor ids (request_id=, pid=, pod=, worker=...)
@@ -149,6 +155,8 @@ def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     head = inp.traceback.lstrip().split("\n", 1)[0] if inp.traceback.strip() else inp.message
     err = _record(head, 0)
     if err is None or not any(err.actor):
+        return d
+    if any(_TRANSPORT.search(m[:LINE]) for m in (head, *inp.messages())):
         return d
     said = _tokens("\n".join([head, *inp.messages()]))
     before, after = inp.context[-CONTEXT:], inp.after[:_AFTER]

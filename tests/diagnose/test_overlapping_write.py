@@ -146,3 +146,22 @@ def test_a_failure_inside_another_actors_write_of_the_same_object_is_a_race_and_
     for twin in twins:
         got = diagnose(twin)
         assert "overlapping-write" not in got.rule, (twin, got.rule, got.summary)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_transport_or_admission_failure_during_another_actors_write_keeps_its_answer(seed: int) -> None:
+    """A provider's 429 or a Redis timeout says nothing about the shared object: the overlap is no cause."""
+    rng = random.Random(f"transport-{seed}")
+    ours, theirs = _tags(rng)
+    session = f"s-{rng.randint(10, 99)}"
+    logger = rng.choice(["src.providers.kimi", "app.llm.client", "src.storage.redis_cache"])
+    failure = rng.choice([
+        "Error code: 429 - {'error': {'message': 'Your account request reached organization max RPM: 200', "
+        "'type': 'rate_limit_reached_error'}}",
+        "Timeout reading from redis:6379", "Error while reading from redis:6379 : (104, 'Connection reset by peer')"])
+    excerpt = "\n".join([
+        f"{_at(0.0, True)} INFO tools.chat: {theirs} session {session} tool result appended",
+        f"{_at(0.2, True)} ERROR {logger}: call failed {ours} session {session}: {failure}",
+        f"{_at(0.4, True)} INFO tools.chat: {theirs} session {session} history saved"])
+    got = diagnose(excerpt)
+    assert "overlapping-write" not in got.rule, (excerpt, got.rule, got.summary)
