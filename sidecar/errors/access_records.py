@@ -42,14 +42,18 @@ _METHOD = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(HTTP_METHODS)) + r")(?![
 # A request target: an absolute path (`/api/v1/x`, `/`) or an absolute URL.
 _TARGET = re.compile(r"(?:^|[\s\"'=:\[(])/(?!/)|\w://")
 # A measure of the request: a time or size field by name, a number with a time or size unit, an ISO-8601
-# duration (java.time.Duration.toString). A field named inside the query string (`?size=20`, `&time=5`) is an
-# argument of the request, no measure of it (review r16: `GET /api/items?size=20 returned status 500`).
+# duration (java.time.Duration.toString). Looked for outside the query string (`_QUERY`).
 _MEASURE = re.compile(
-    r"(?i:(?<![?&])\b(?:len|length|bytes(?:_in|_out|_sent|_received)?|size|body_length|time|duration|elapsed|took|latency"
+    r"(?i:\b(?:len|length|bytes(?:_in|_out|_sent|_received)?|size|body_length|time|duration|elapsed|took|latency"
     r"|response_time|request_time)\b['\"]?\s*[:=]?\s*['\"]?\d)"
     r"|\b\d+(?:\.\d+)?\s?(?:ms|us|µs|ns|s|B|[kKMG]i?B|bytes)\b"
     r"|\bPT(?:\d+[HM])*\d+(?:\.\d+)?S\b|\bPT\d+[HM]\b"
 )
+# A request target's query (RFC 3986 s.3.4: from `?` to the end of the target, `#` or whitespace): its fields
+# are the request's ARGUMENTS, set before it was sent, never a measure of it - a field named like one
+# (`?size=20`, `&time=5`: review r16) or a value with a unit (`?timeout=30s`, `?wait=500ms`: client-go's
+# rest.Request puts its timeout in the query as `timeout=` + time.Duration.String(), `32s`) alike.
+_QUERY = re.compile(r"\?[^\s\"'#]*")
 # The status keeps: `http_status` spans and the `status` forms of `keyed_code` holding a 1xx-5xx number.
 _STATUS_KEYED = re.compile(r"""(?i)^['"]?(?:http[ _]?)?status(?:[ _]?code)?['"]?(?:\s*[:=]\s*|\s+is\s+|\s+)['"]?[1-5]\d\d['"]?$""")
 
@@ -66,7 +70,7 @@ def is_request_record(text: str) -> bool:
     measure of the request, and no word saying it failed or is retried (`names_failure`, `_RETRY`).
     Cheap on the common message: the method test is a literal-led scan."""
     return (_METHOD.search(text) is not None and _TARGET.search(text) is not None
-            and _MEASURE.search(text) is not None and _RETRY.search(text) is None
+            and _MEASURE.search(_QUERY.sub(" ", text) if "?" in text else text) is not None and _RETRY.search(text) is None
             and not any(names_failure(w) for w in _WORD.findall(text)))
 
 
