@@ -104,8 +104,8 @@ class Writer:
 async def _settle(h: Harness, seconds: float) -> None:
     import asyncio
 
-    for _ in range(int(seconds / 0.25)):  # the scan interval is 0.5 s
-        h.clock.advance(0.25)
+    for _ in range(int(seconds / 0.5)):  # one look a step (the scan interval is 0.5 s; 0.25 steps waited twice as often)
+        h.clock.advance(0.5)
         await asyncio.sleep(0.004)
 
 
