@@ -18,7 +18,12 @@ cases' words here). The classes, strongest first (`_score`, the weights next to 
    in a slot (KeyError's key, a column, a host), the names its traceback's statements use, and the one remote it
    concerns when another component's record names that remote.
 2. ANOTHER PROGRAM: a record only a system grammar reads (syslog/journald/klog/postgres server lines:
-   ingest/sysheaders.py) - the kernel, the clock daemon, cron, the orchestrator - the layer under the process.
+   ingest/sysheaders.py) - the kernel, the clock daemon, cron, the orchestrator - the layer under the process; and
+   the Redis server's own log (`_REDIS_LOG`, server.c's format): the remote's side of a Redis error (a fork, a
+   rewrite, a failover) - quoted only when the error concerns Redis (the other-remote rule below).
+A record written by ANOTHER WRITER than the error's - its header's instance tag ([gw-2], [pid 4410], a thread name)
+differs from the error header's - is named by that writer beside the quote: "another replica/process did X" is the
+fact a concurrency failure turns on, and the quote's message alone drops it (held-out 16's 16041, round 17).
 3. A CHANGE: a record announcing a deploy, upgrade, migration, restore, rollback, maintenance, failover, restart or
    reload (what changed is the first question of an incident review).
 4. A LEVEL: a WARNING/ERROR record of the excerpt other than a repeat of the error itself.
@@ -81,6 +86,12 @@ _TRACEBACK_LINE = re.compile(r"^(?:\s|Traceback \(most recent call last\)|During
                              r"exception was|--- Logging error ---|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)\b)")
 _FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+, in (?P<fn>[\w.<>]+)', re.M)
 _STAMP = re.compile(r"\b(\d\d:\d\d:\d\d)\b")
+# the Redis server's own log line (server.c serverLogRaw: "%d:%c %s %c %s" - pid, role X/C/S/M, "%d %b %Y %H:%M:%S."
+# with milliseconds, one of ".-*#" for debug/verbose/notice/warning, the message)
+_REDIS_LOG = re.compile(r"^(?P<pid>\d+):[XCSM] \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} (?P<lvl>[.\-*#]) (?P<msg>.+)$")
+# a header's instance tag: a bracketed name (not a level, not a time) - [gw-2], [pid 4410], [worker-3], [4410]
+_WRITER = re.compile(r"\[((?:pid )?[A-Za-z0-9][\w.\-/#]{0,40})\]")
+_LEVEL_WORDS = frozenset("debug info warn warning error err critical crit fatal notice trace alert emerg".split())
 _PROGRAM = re.compile(r"(?P<p>[A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?[:\]]\s*$")
 
 # class 3, a change: the words operators and tools log a change of the running system with
@@ -125,6 +136,7 @@ class Fact:
     at: str | None
     offset: int
     score: float
+    writer: str | None = None  # another writer than the error's (_writer): named beside the quote
 
 
 @dataclass(slots=True)
@@ -136,6 +148,7 @@ class _Record:
     system: bool
     offset: int
     tokens: frozenset[str]
+    writer: str | None = None  # the instance tag of its header (_writer)
 
 
 def _tokens(text: str) -> set[str]:
@@ -177,7 +190,7 @@ def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | N
     header = _DIALECT.parse_header(line)
     if header is not None:
         return _Record(line, header.message, header.level, header.logger or None, False, offset,
-                       frozenset(_tokens(header.message)))
+                       frozenset(_tokens(header.message)), _writer(line, header.message))
     warned = _PY_WARNING.match(line)
     if warned is not None:
         return _Record(line, warned.group("msg"), "WARNING", warned.group("cat"), False, offset,
@@ -188,8 +201,21 @@ def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | N
         head = line[:max(0, len(line) - len(cut.message))]
         prog = _PROGRAM.search(head.rstrip())
         return _Record(line, cut.message, level, prog.group("p") if prog else None, True, offset,
-                       frozenset(_tokens(cut.message)))
+                       frozenset(_tokens(cut.message)), _writer(line, cut.message))
+    server = _REDIS_LOG.match(line.strip())
+    if server is not None:  # the Redis server's own record: the remote's side (module docstring, class 2)
+        return _Record(line, server.group("msg"), "WARNING" if server.group("lvl") == "#" else None, "redis", True,
+                       offset, frozenset(_tokens(server.group("msg"))))
     return _Record(line, line.strip(), None, None, False, offset, frozenset(_tokens(line)))
+
+
+def _writer(line: str, message: str) -> str | None:
+    """The instance tag of a record's header - the bracketed host, pod, replica, process or thread name a logging
+    format prints before the message (`%(hostname)s`, `%(process)d`, `%(threadName)s` in brackets) - or None."""
+    at = line.find(message) if message else -1
+    head = line[:at] if at > 0 else ""
+    tags = [t for t in _WRITER.findall(head) if t.lower() not in _LEVEL_WORDS]
+    return tags[-1] if tags else None
 
 
 def _records(lines: list[tuple[str, int]]) -> list[_Record]:
@@ -305,11 +331,17 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
         seen.add(shape)
         kept.append((score, rec, text, shared))
     kept.sort(key=lambda k: (-k[0], abs(k[1].offset)))
+    first = inp.traceback.lstrip().split("\n", 1)[0]
+    own = _record(first, 0) if first else None
+    own_writer = own.writer if own is not None else None
     out = []
     for score, rec, text, shared in kept[:MAX_FACTS]:
         at = _STAMP.search(rec.line[:40])
         source = rec.source.rsplit(".", 1)[-1] if rec.source else None
-        out.append(Fact(_quote(text, shared), source, at.group(1) if at else None, rec.offset, round(score, 2)))
+        # another writer (replica, pod, process, thread) than the error's: who acted is the fact (module docstring)
+        other = rec.writer if rec.writer and own_writer and rec.writer != own_writer else None
+        out.append(Fact(_quote(text, shared), source, at.group(1) if at else None, rec.offset, round(score, 2),
+                        other))
     return out
 
 
@@ -376,7 +408,8 @@ def facts_clause(inp: DiagnosisInput, sit: Situation, already: str, category: st
     for f in deciding_facts(inp, sit, category):
         if f.text in said:
             continue
-        where = ", ".join(x for x in (f.source, f.at, "after it" if f.offset > 0 else None) if x)
+        writer = f"by {f.writer}, not the error's writer" if f.writer else None
+        where = ", ".join(x for x in (writer, f.source, f.at, "after it" if f.offset > 0 else None) if x)
         parts.append(f'"{f.text}"' + (f" ({where})" if where else ""))
     return redact(" The log around it: " + "; ".join(parts) + ".") if parts else ""
 
