@@ -19,6 +19,18 @@ shipped 120 s bound) was placed at once, at its stamp, although it could wait mo
 whose clock is 80 s behind had its first 7 records put 80 s early, before its estimate (8 records) came
 (tests/metrics/test_skew_step.py `near_the_lateness_bound`). It now waits what is left before the bound.
 Bounded: at most `limit` records wait (beyond: placed at once).
+
+A slow writer (round 17): the wait is `hold`, or longer while its writer has not yet brought records
+in `step_reads` reads since it, up to what the lateness bound allows (a record beyond the bound at its
+stamp: `max_lateness - SAFETY` after its arrival, where one placed at its arrival still counts). The
+writer's reads since it decide (SkewEstimator.agreed_since): all agreeing on a clock -> placed on it;
+disagreeing -> late after all (its stamp). Before, a writer whose clock stepped BACK and that wrote a
+record every 10-40 s had 4-7 records put at their stamps, the step early (lost to the stage beyond the
+bound) and its live source read stale for up to 3.6 minutes: the step proper needs 8 delays
+(tests/metrics/test_skew_step.py `test_a_slow_writer_clock_step`). A record stamped ahead of its
+writer's clock (a step forward) never waited (placed at its arrival), whatever the traffic.
+While records wait, their arrival is the source's sign of life (placing.py: RecordWindow.arrived),
+so the gates read `late`, not `stale`.
 """
 
 from __future__ import annotations
@@ -39,7 +51,9 @@ class Held:
     arrived: float  # our clock, at the read that brought it
     skew: SkewEstimator  # its writer's clock estimate
     offset: float | None = None  # set when the wait ended: the writer's provisional clock explains it
-    until: float = math.inf  # our clock: when its wait ends
+    until: float = math.inf  # our clock: when its wait ends (`hold`), unless its writer is slow
+    last: float = math.inf  # our clock: when its wait ends whatever its writer shows (the lateness bound)
+    seq: int = 0  # its delay's observation number in its writer's estimate (SkewEstimator.agreed_since)
 
 
 class HeldRecords:
@@ -51,6 +65,7 @@ class HeldRecords:
         self.confirmed = 0  # placed on a clock learned while they waited
         self.expired = 0  # placed at their stamps after the wait
         self.provisional = 0  # placed after the wait on a clock its writer's few records agree on
+        self.agreed = 0  # placed on the clock its writer's reads since it agree on (a slow writer's step)
 
     def wait(self, skew: SkewEstimator, stamp: float, now: float) -> float | None:
         """How long a live record with this stamp should wait for its writer's clock (None: not at all,
@@ -68,23 +83,36 @@ class HeldRecords:
 
     def _wait(self, age: float) -> float:
         """Seconds a record this old (where it stands now) may wait."""
+        return min(self.hold, self._longest(age))
+
+    def _longest(self, age: float) -> float:
+        """Seconds a record this old may wait while its writer is slow (see the module docstring): until
+        placing it at its stamp, or (beyond the bound already) at its arrival, would make it late."""
         if age >= self.max_lateness:
-            return self.hold  # late already: waiting loses nothing
-        return min(self.hold, self.max_lateness - SAFETY - age)
+            return self.max_lateness - SAFETY
+        return self.max_lateness - SAFETY - age
 
     def add(self, record: dict[str, Any], stamp: float, now: float, skew: SkewEstimator, wait: float) -> None:
-        """Hold `record` for `wait` seconds (what `wait()` said for it)."""
-        self.records.append(Held(record, stamp, now, skew, until=now + wait))
+        """Hold `record` for `wait` seconds (what `wait()` said for it), longer while its writer is slow.
+        Call right after observing its delay: it remembers its place in its writer's estimate."""
+        age = now - (stamp + skew.offset())
+        self.records.append(Held(record, stamp, now, skew, until=now + wait,
+                                 last=now + max(wait, self._longest(age)), seq=skew.observed - 1))
 
     def due(self, now: float) -> list[Held]:
         """The held records to place now, oldest first: explained by their writer's clock, or waited enough."""
         out: list[Held] = []
         keep: list[Held] = []
         for h in self.records:
+            reads, agreed = h.skew.agreed_since(h.seq)
             if abs((h.arrived - h.stamp) - h.skew.offset()) <= h.skew.tolerance:
                 self.confirmed += 1
                 out.append(h)
-            elif now >= h.until:
+            elif agreed is not None:
+                h.offset = agreed  # its writer's reads since it show one new clock (a slow writer's step)
+                self.agreed += 1
+                out.append(h)
+            elif now >= h.until and (reads >= h.skew.step_reads or now >= h.last):
                 # A writer that went quiet before its clock could be estimated: if the few delays it
                 # showed agree (SkewEstimator.provisional) and explain this one, that clock places it.
                 p = h.skew.provisional()

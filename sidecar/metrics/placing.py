@@ -119,6 +119,8 @@ class RecordPlacer:
             wait = None if math.isnan(self._read_no) else self._held.wait(self.skew, stamp, now)
             if wait is not None:
                 self._held.add(record, stamp, now, self.skew, wait)  # placed by _release (metrics/held.py)
+                self.window.arrived(compact_record({k: v for k, v in record.items() if isinstance(k, str)},
+                                                   self._drop), now)  # the source is alive meanwhile
                 carried = record.get(JOURNAL_KEY)
                 if carried is not None:  # journaled while it waits (metrics/journal.py, round 12)
                     self._journal(stamp + self.skew.offset(), carried[0], carried[1], record, self.skew, stamp,

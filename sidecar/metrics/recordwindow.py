@@ -97,6 +97,18 @@ class RecordWindow:
                 if (mark[1] is None or arrived > mark[1]) and mark[0](item):
                     mark[1] = arrived
 
+    def arrived(self, record: Mapping[str, Any], at: float) -> None:
+        """A record arrived live at `at` but is not placed yet (held for its writer's clock:
+        metrics/held.py): the source delivered, so the arrival marks move (newest_arrival); the record
+        itself is added when placed. Without this a slow writer whose clock stepped back read `stale`
+        while its records waited (round 16's left item; rollout/evaluate.py `_freshness`)."""
+        item = None
+        for mark in self._arrivals.values():
+            if mark[1] is None or at > mark[1]:
+                item = pack(at, record) if item is None else item
+                if mark[0](item):
+                    mark[1] = at
+
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
         while self.records and self.records[0][0] < cutoff:

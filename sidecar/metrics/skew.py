@@ -45,6 +45,7 @@ piecewise-constant offset the live read and the replay use the same float
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 
@@ -63,11 +64,13 @@ class SkewEstimator:
         self._arrivals: deque[float] = deque(maxlen=keep)  # which read brought each delay (nan: unknown)
         self._offset = 0.0
         self._dirty = False
+        self.observed = 0  # delays observed so far: a held record remembers where it stood (agreed_since)
 
     def observe(self, delay: float, at: float = math.nan) -> None:
         """One record's arrival time minus its timestamp (seconds); `at`: which read brought it."""
         self._delays.append(delay)
         self._arrivals.append(at)
+        self.observed += 1
         self._dirty = True
 
     def _step(self) -> int:
@@ -131,6 +134,43 @@ class SkewEstimator:
         if high - low > self.tolerance:
             return None
         return low if abs(low) > self.tolerance else 0.0
+
+    def agreed_since(self, seq: int) -> tuple[int, float | None]:
+        """How many reads brought this writer's delays from observation number `seq` on (a held record's
+        own and those after it), and the clock they agree on (None: none yet): the lowest delay of the
+        newest run of delays that bunch within `tolerance` away from the offset in use, when that run
+        holds observation `seq` and spans `step_reads` reads.
+
+        For a record held for its writer's clock (metrics/held.py): a clock that stepped BACK makes its
+        records look late by the step, and the step proper waits for `step_observations` (8) delays; a
+        writer writing a record every 10-40 s shows 8 only after minutes, so each record's 30 s wait
+        ended first and it was put at its stamp, the step early (beyond the lateness bound: lost to its
+        stage; the live source read stale meanwhile). The reads are what tell a clock from a backlog (a
+        backlog comes in one read: round 8's rule), so a run over `step_reads` reads places the record
+        on its clock, and the records after it at once (the run reaches back to the step); reads after
+        it that do not agree say it was late. (0, None) when unknown (fed directly, or its delay is no
+        longer kept)."""
+        k = self.observed - seq
+        if k <= 0 or k > len(self._delays):
+            return 0, None
+        offset = self.offset()
+        since = set(itertools.islice(reversed(self._arrivals), k))  # the reads that brought `seq` and after
+        if any(math.isnan(at) for at in since):
+            return 0, None
+        run: set[float] = set()  # the reads of the newest run of agreeing delays
+        low = high = math.nan
+        n = 0  # the run's length
+        for at, delay in zip(reversed(self._arrivals), reversed(self._delays), strict=True):
+            if math.isnan(at):
+                break
+            if abs(delay - offset) <= self.tolerance or (n and max(high, delay) - min(low, delay) > self.tolerance):
+                break
+            low, high = (delay, delay) if n == 0 else (min(low, delay), max(high, delay))
+            run.add(at)
+            n += 1
+        if n < k or len(run) < self.step_reads:
+            return len(since), None
+        return len(since), low
 
     def seed(self, offset: float) -> None:
         """Start from `offset` (measured otherwise, e.g. at a replay) until enough delays are observed."""

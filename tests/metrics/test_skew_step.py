@@ -7,6 +7,7 @@ is still not a step."""
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -193,7 +194,7 @@ async def test_a_writer_behind_that_goes_quiet_after_a_few_records(
         clock.advance(0.5)
         if shape == "live" or shape == "ages_spread" or (shape == "two_reads" and i in (0, k - 1)):
             await src.poll()
-    for _ in range(40):  # quiet: the writer paused; reads go on, the waits end
+    for _ in range(120):  # quiet: the writer paused; reads go on, the waits end (a slow writer's: 110 s, held.py)
         clock.advance(1.0)
         await src.poll()
     placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
@@ -237,7 +238,7 @@ async def test_a_writer_behind_near_the_lateness_bound_waits_what_is_left_of_it(
                 f.write(record(clock.time(), -behind, i))
             clock.advance(gap / 2)
             await src.poll()
-    for _ in range(40):  # the waits end
+    for _ in range(110):  # the waits end (no read after a backlog decides it: up to the bound's, held.py)
         clock.advance(1.0)
         await src.poll()
     placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
@@ -300,3 +301,64 @@ async def test_delays_that_do_not_bunch_leave_the_writer_clock_in_use(tmp_path: 
     newest_after_resume = max(placed[i] for i in range(resumed, resumed + 3))
     assert newest_after_resume >= made[resumed + 2] - 2  # fresh within 3 records of the resume, not after 30 s
     assert src.status()["clock_offset"] == pytest.approx(-(behind + step), abs=2)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("shape", ["back_beyond_bound", "back_within_bound", "forward", "backlog"])
+async def test_a_slow_writer_clock_step(tmp_path: Path, seed: int, shape: str) -> None:
+    """A writer whose clock steps BACK and that writes a record every 10-40 s (the gateway's quiet hours:
+    1.5-6 uploads a minute in all): each record looked late by the step and waited 30 s for its writer's
+    clock, but the step proper needs 8 delays (minutes at this pace), so each was put at its stamp, the
+    step early - beyond the lateness bound lost to its stage - and the live source read `stale` while they
+    waited (round 16's left item; up to 3.6 minutes at a record per 40 s). Now a held record is placed on
+    the clock its writer's reads since it agree on (3 reads, metrics/held.py), waits longer while its
+    writer is slow, and its arrival keeps the source alive meanwhile (never `stale`: the freshness rule of
+    rollout/evaluate.py `_freshness` - stale unless the newest sample is within max_staleness 60 s, or a
+    record arrived within it and the newest is within max_lateness 120 s).
+    Varied by seed: the step (back 130-900 s beyond the bound, back 35-100 s within it, forward 35-600 s),
+    the pace (a record every 10-40 s). `back_within_bound`: the first record(s) wait only what is left
+    before the bound (SAFETY) and go at their stamps, counted (the doctrine's trade, held.py); the rest
+    are placed on the new clock. Twin `backlog`: the same slow writer flushes records 200-600 s old in one
+    write, then goes on on its clock: they stay at their stamps (a backlog comes in one read)."""
+    import random
+
+    rng = random.Random(seed * 1_000_003 + 17)
+    gap = rng.uniform(10.0, 40.0)
+    step = {"back_beyond_bound": -rng.uniform(130.0, 900.0), "back_within_bound": -rng.uniform(35.0, 100.0),
+            "forward": rng.uniform(35.0, 600.0), "backlog": 0.0}[shape]
+    clock, path, src = await _empty_source(tmp_path, retention=3600)
+    made: dict[int, float] = {}  # record number -> when it was written (our clock)
+    offset, due, stepped_at = 0.0, clock.time() + 0.5, math.inf
+    stale_at: list[float] = []
+    while len(made) < 24 or clock.time() < due:  # 12 records on the right clock, 12 after the step
+        if len(made) == 12 and stepped_at == math.inf:  # 12 records on the right clock, then the step
+            stepped_at = clock.time()
+            offset = step
+            if shape == "backlog":
+                with path.open("a") as f:
+                    for i in range(rng.randrange(3, 9)):
+                        f.write(record(clock.time() - rng.uniform(200.0, 600.0), 0.0, 10_000 + i))
+        if clock.time() >= due:
+            made[len(made)] = due
+            with path.open("a") as f:
+                f.write(record(due, offset, len(made) - 1))
+            due += gap
+        await src.poll()
+        now = clock.time()
+        placed_times = [t for t, _ in src.window.items() if t <= now + 5]
+        newest = max(placed_times) - now if placed_times else -math.inf
+        arrived = src.window.newest_arrival({})
+        alive = arrived is not None and now - arrived <= 60.0
+        if now > stepped_at and not (newest >= -60.0 or (newest >= -120.0 and alive)):
+            stale_at.append(round(now - stepped_at))
+        clock.advance(1.0)
+    placed = {round((r["duration_ms"] - 800.0) / 0.37): t for t, r in src.window.items()}
+    assert sorted(k for k in placed if k < 10_000) == sorted(made)
+    assert not stale_at, (gap, step, stale_at)  # before: stale 40-220 s after the step at these paces
+    off = {i: round(placed[i] - made[i], 1) for i in made if i >= 12}
+    first = 2 if shape == "back_within_bound" else 0
+    assert all(abs(off[i]) <= 2 for i in off if i >= 12 + first), (gap, step, off)  # before: 4-7 off by the step
+    backlog = [t for t, r in src.window.items() if round((r["duration_ms"] - 800.0) / 0.37) >= 10_000]
+    assert all(stepped_at - t >= 199 for t in backlog)  # at their stamps, not placed on a clock
+    # Every live record within its stage's bound (before: 4-7 beyond it, lost to the stage); the backlog's late.
+    assert src.late == len(backlog)
