@@ -6,6 +6,27 @@ the last `max_lateness` seconds are re-measured at every evaluation, so a record
 (but within the bound) still counts. What the unsettled span held at the last evaluation is
 remembered too (`seen`): requests the metrics window no longer holds after a restart (rotated-away
 file, `start_at: end`) or an eviction stay counted.
+
+Which stage a record belongs to (round 17's decision) when its event time and its arrival (when the
+live tail read it, our clock: RecordWindow's arrivals) disagree around a stage boundary. The gateway
+builds its record when the upload ENDS (`timestamp` = utcnow() after the call, `duration_ms` its
+length) and appends it at once (research/upstream-gateway.md 4.1); it reads ASYNC_UPLOAD_ROLLOUT once
+per process (get_config caches it), so an upload runs under the percentage its process started with.
+- Made before the boundary, read after it (a lagging writer or shipper, our next poll): the previous
+  stage's, by its event time, up to `max_lateness` - it ran under that stage's percentage; the arrival
+  says only when the file showed it (tests/rollout/test_gateway_records.py `..._is_the_previous_stages`).
+- Placed after the boundary, read before it: a record cannot be made after it was read, so it is the
+  previous stage's; it happens only through the clock estimate's slack (a writer ahead within the 30 s
+  tolerance: placed up to FUTURE_SLACK 5 s after its arrival; a skewed writer's piecewise-constant
+  offset: up to skew.JITTER 2 s). Kept on its event time: a replay after a restart must place a line
+  where the live read did and does not know the arrival (skew.py, generated seed 12023); < 2 uploads
+  per promotion at 20 async uploads/min, counted in the new stage.
+- Made before, placed after, read after: a writer skewed beyond the tolerance that also appends L s
+  late is estimated at skew + L (contract C5 of the generated scenarios), so uploads made in the last
+  L s before the boundary count toward the new stage's min_samples (generated scenario 20021: a burst
+  of 34 at L = 8 s). Neither the file nor the arrival can tell (it arrives after the boundary too):
+  left, bounded by the uploads of the writer's smallest lag.
+So the event time decides the stage; the arrival decides freshness (rollout/evaluate.py `_freshness`).
 """
 
 from __future__ import annotations

@@ -301,3 +301,34 @@ async def test_what_a_replica_shows_diagnoses_is_its_last_evaluation(make, sqlit
     shown = c.snapshot()[cfg.name]
     assert len(shown["failing"]) == 1 and "40/60" in shown["failing"][0]  # 40 of 60 uploads succeeded
     assert (shown["state"], shown["stage"]) == ("running", 0)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_record_made_before_a_promotion_and_read_after_it_is_the_previous_stages(
+        make, sqlite_store, clock, tmp_path: Path, seed: int) -> None:
+    """Which stage a record belongs to when its event time and its arrival disagree around a stage
+    boundary (the decision: rollout/stagetotals.py "Which stage a record belongs to"). The gateway
+    builds its record when the upload ENDS and appends it at once (upstream-gateway.md 4.1); a
+    lagging writer or shipper, or our poll, delivers it after the promotion: it ran under the previous
+    stage's percentage, so it counts there (event time), not toward the new stage's min_samples.
+    Varied by seed: how many such records (3-12), how late before the promotion they were made (1-100 s:
+    within the 120 s lateness bound), the traffic before and after."""
+    rng = random.Random(seed)
+    gw = Gateway(tmp_path / "metrics.jsonl", clock)
+    gw.path.write_text("")
+    hub = hub_for(gw.path, clock)
+    cfg = rollout(interval=10, max_lateness=120)
+    c = make([cfg], sqlite_store, hub, clock=clock, replica="r1")
+    await c.act(cfg.name, "start")
+    await drive(c, hub, gw, clock, 60, rate=rng.choice([0.2, 0.4]))
+    await c.act(cfg.name, "promote")
+    promoted = clock.time()
+    assert (await c._load(cfg.name)).stage_index == 1
+    made_before = rng.randrange(3, 13)
+    for _ in range(made_before):  # made before the promotion, appended (read) after it
+        gw.upload(ok=True, at=promoted - rng.uniform(1.0, 100.0))
+    rate = rng.choice([0.2, 0.4])
+    await drive(c, hub, gw, clock, 200, rate=rate)
+    await drive(c, hub, gw, clock, 20, rate=0.0)  # an evaluation after the last upload
+    after = int(200 / 5) * int(rate * 5)  # drive's uploads, every one made after the promotion
+    assert (await c._load(cfg.name)).data["samples"] == after  # not after + made_before
