@@ -19,7 +19,7 @@ cases' words here). The classes, strongest first (`_score`, the weights next to 
    concerns when another component's record names that remote.
 2. ANOTHER PROGRAM: a record only a system grammar reads (syslog/journald/klog/postgres server lines:
    ingest/sysheaders.py) - the kernel, the clock daemon, cron, the orchestrator - the layer under the process; and
-   the Redis server's own log (`_REDIS_LOG`, server.c's format): the remote's side of a Redis error (a fork, a
+   the Redis server's own log (record_writers.py, server.c's format): the remote's side of a Redis error (a fork, a
    rewrite, a failover) - quoted only when the error concerns Redis (the other-remote rule below).
 A record written by ANOTHER WRITER than the error's - its header's instance tag ([gw-2], [pid 4410], a thread name)
 differs from the error header's - is named by that writer beside the quote: "another replica/process did X" is the
@@ -54,6 +54,7 @@ from .excerpt_shapes import as_text_lines
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
 from .own_record import own_record_clause
+from .record_writers import redis_server_line, writer
 from .setting_lines import SETTING_NAME
 from .setting_lines import SETTING_PAIR as SETTING  # the one NAME=value grammar
 from .situation import Situation, remotes_named
@@ -86,12 +87,6 @@ _TRACEBACK_LINE = re.compile(r"^(?:\s|Traceback \(most recent call last\)|During
                              r"exception was|--- Logging error ---|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)\b)")
 _FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+, in (?P<fn>[\w.<>]+)', re.M)
 _STAMP = re.compile(r"\b(\d\d:\d\d:\d\d)\b")
-# the Redis server's own log line (server.c serverLogRaw: "%d:%c %s %c %s" - pid, role X/C/S/M, "%d %b %Y %H:%M:%S."
-# with milliseconds, one of ".-*#" for debug/verbose/notice/warning, the message)
-_REDIS_LOG = re.compile(r"^(?P<pid>\d+):[XCSM] \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} (?P<lvl>[.\-*#]) (?P<msg>.+)$")
-# a header's instance tag: a bracketed name (not a level, not a time) - [gw-2], [pid 4410], [worker-3], [4410]
-_WRITER = re.compile(r"\[((?:pid )?[A-Za-z0-9][\w.\-/#]{0,40})\]")
-_LEVEL_WORDS = frozenset("debug info warn warning error err critical crit fatal notice trace alert emerg".split())
 _PROGRAM = re.compile(r"(?P<p>[A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?[:\]]\s*$")
 
 # class 3, a change: the words operators and tools log a change of the running system with
@@ -136,7 +131,7 @@ class Fact:
     at: str | None
     offset: int
     score: float
-    writer: str | None = None  # another writer than the error's (_writer): named beside the quote
+    writer: str | None = None  # another writer than the error's (record_writers.py): named beside the quote
 
 
 @dataclass(slots=True)
@@ -148,7 +143,7 @@ class _Record:
     system: bool
     offset: int
     tokens: frozenset[str]
-    writer: str | None = None  # the instance tag of its header (_writer)
+    writer: str | None = None  # the instance tag of its header (record_writers.py)
 
 
 def _tokens(text: str) -> set[str]:
@@ -190,7 +185,7 @@ def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | N
     header = _DIALECT.parse_header(line)
     if header is not None:
         return _Record(line, header.message, header.level, header.logger or None, False, offset,
-                       frozenset(_tokens(header.message)), _writer(line, header.message))
+                       frozenset(_tokens(header.message)), writer(line, header.message))
     warned = _PY_WARNING.match(line)
     if warned is not None:
         return _Record(line, warned.group("msg"), "WARNING", warned.group("cat"), False, offset,
@@ -201,21 +196,11 @@ def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | N
         head = line[:max(0, len(line) - len(cut.message))]
         prog = _PROGRAM.search(head.rstrip())
         return _Record(line, cut.message, level, prog.group("p") if prog else None, True, offset,
-                       frozenset(_tokens(cut.message)), _writer(line, cut.message))
-    server = _REDIS_LOG.match(line.strip())
+                       frozenset(_tokens(cut.message)), writer(line, cut.message))
+    server = redis_server_line(line)
     if server is not None:  # the Redis server's own record: the remote's side (module docstring, class 2)
-        return _Record(line, server.group("msg"), "WARNING" if server.group("lvl") == "#" else None, "redis", True,
-                       offset, frozenset(_tokens(server.group("msg"))))
+        return _Record(line, server[0], server[1], "redis", True, offset, frozenset(_tokens(server[0])))
     return _Record(line, line.strip(), None, None, False, offset, frozenset(_tokens(line)))
-
-
-def _writer(line: str, message: str) -> str | None:
-    """The instance tag of a record's header - the bracketed host, pod, replica, process or thread name a logging
-    format prints before the message (`%(hostname)s`, `%(process)d`, `%(threadName)s` in brackets) - or None."""
-    at = line.find(message) if message else -1
-    head = line[:at] if at > 0 else ""
-    tags = [t for t in _WRITER.findall(head) if t.lower() not in _LEVEL_WORDS]
-    return tags[-1] if tags else None
 
 
 def _records(lines: list[tuple[str, int]]) -> list[_Record]:
