@@ -165,3 +165,42 @@ def test_a_transport_or_admission_failure_during_another_actors_write_keeps_its_
         f"{_at(0.4, True)} INFO tools.chat: {theirs} session {session} history saved"])
     got = diagnose(excerpt)
     assert "overlapping-write" not in got.rule, (excerpt, got.rule, got.summary)
+
+
+# review r17: the other actor's record says it did NOT write (a skipped or refused save): the write verb is there, its
+# meaning is the opposite - the object's state stood, so no race. Fails on main: `_wrote` takes the verb anywhere.
+_NOT_WRITTEN = ("session {o} unchanged, save skipped", "session {o} up to date: nothing to write",
+                "session {o} is read-only, not saving", "dry run: would save session {o}")
+
+
+@pytest.mark.xfail(strict=True, reason="review r17: overlapping_write._wrote reads a negated write ('save skipped', "
+                                       "'nothing to write') as a write")
+@pytest.mark.parametrize("seed", range(3))
+def test_another_actors_record_that_it_did_not_write_is_no_race(seed: int) -> None:
+    rng = random.Random(f"not-written-{seed}")
+    ours, theirs = _tags(rng)
+    obj = f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}"
+    logger = rng.choice(["ws_daemon", "src.daemon.sessions", "app.state_store"])
+    ms = rng.random() < 0.5
+    excerpt = "\n".join([
+        f"{_at(0.0, ms)} INFO {logger}: {theirs} {rng.choice(_NOT_WRITTEN).format(o=obj)}",
+        f"{_at(0.002, ms)} ERROR {logger}: {ours} load session {obj} failed", _raised(lambda: json.loads("")),
+        f"{_at(0.032, ms)} INFO {logger}: {theirs} session {obj} done"])
+    got = diagnose(excerpt)
+    assert "overlapping-write" not in got.rule, (excerpt, got.rule, got.summary)
+
+
+@pytest.mark.xfail(strict=True, reason="review r17: overlapping_write answers CONFIDENCE (0.45) whatever the answer it "
+                                       "redirects had - an `unknown` at 0.3 goes UP on two records tied by one token")
+@pytest.mark.parametrize("seed", range(3))
+def test_a_redirect_never_raises_the_answers_confidence(seed: int) -> None:
+    rng = random.Random(f"no-raise-{seed}")
+    ours, theirs = _tags(rng)
+    obj = f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}"
+    logger = rng.choice(["ws_daemon", "src.daemon.sessions", "app.state_store"])
+    error = f"{_at(0.002, True)} ERROR {logger}: {ours} load session {obj} failed"
+    alone = diagnose(error)
+    raced = diagnose("\n".join([f"{_at(0.0, True)} INFO {logger}: {theirs} saving session {obj} state (open 'w')",
+                                error, f"{_at(0.032, True)} INFO {logger}: {theirs} session {obj} saved"]))
+    assert "overlapping-write" in raced.rule  # the redirect fired (the precondition of the check below)
+    assert raced.confidence <= alone.confidence, (alone.rule, alone.confidence, raced.confidence)
