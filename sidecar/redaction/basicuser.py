@@ -39,9 +39,12 @@ _USER_FIELD = re.compile(
 _PAIR = re.compile(
     r"(?i:(?<![\w])(?:\w*auth|credentials?))\\{0,3}[\"']?[ \t]*[:=(][ \t]*[(\[]?[ \t]*(?P<q>\\{0,3}[\"'])"
     r"(?P<user>[A-Za-z0-9._~+/=-]{16,256})(?P=q)[ \t]*,[ \t]*" + _EMPTY_VALUE + r"[ \t]*[)\]]")
-# curl(1) `-u/--user`, HTTPie `-a/--auth`: `<k>:` or `<k>:X`, quoted or not
+# What every _PAIR match holds, searched first (its name alternation has no literal start: sre would try it at every
+# position of a line with `auth` in it): the user's closing quote, `,`, the empty or dummy password, the closing bracket.
+_PAIR_SEAM = re.compile(r"[\"'][ \t]*,[ \t]*" + _EMPTY_VALUE + r"[ \t]*[)\]]")
+# curl(1) `-u/--user`, HTTPie `-a/--auth`: `<k>:` or `<k>:X`, quoted or not (led by the literal `-`: sre's prefix scan)
 _SWITCH = re.compile(
-    r"(?<![\w-])(?:-u|--user|-a|--auth)(?:=|[ \t]+)(?P<q>\\{0,3}[\"']?)(?P<user>[A-Za-z0-9._~+/=-]{16,256})(?P<rest>:"
+    r"-(?<![\w-]-)(?:u|-user|a|-auth)(?:=|[ \t]+)(?P<q>\\{0,3}[\"']?)(?P<user>[A-Za-z0-9._~+/=-]{16,256})(?P<rest>:"
     + _DUMMY + r")(?P=q)(?=\s|\\|$)")
 # URL userinfo with an empty or dummy password (RFC 3986 3.2.1)
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://(?P<user>[A-Za-z0-9._~%+-]{16,256})(?P<rest>:" + _DUMMY + r")@")
@@ -83,7 +86,7 @@ def basic_user_sub(mark: str) -> Callable[[str], str]:
                     if key_shaped(m.group("user")) and any(_same_record(text, m.start(), e) for e in empties):
                         spans.append(m.span("user"))
         # each carrier behind a literal it holds (the hints let a line through for any of them)
-        for rx, present in ((_PAIR, "auth" in lower or "credential" in lower),
+        for rx, present in ((_PAIR, ("auth" in lower or "credential" in lower) and _PAIR_SEAM.search(text) is not None),
                             (_SWITCH, "-u" in text or "-a" in text), (_URL, "://" in text and ":@" in text
                                                                        or ":x@" in lower or ":any@" in lower)):
             if present:  # the pair's `:` and dummy go with the user (the password rules would read `[REDACTED:` as a user)
