@@ -6,7 +6,7 @@ For a speed change that must not change what is redacted (issue 18): both redact
 bench/redaction.py's lines, 20,000 secret_gen lines (10 seeds, half with a secret), every class of the class
 generators (classes10-13, round9/10/12/13/14, set10_classes, set12, blindspot: seeds 0-5, secrets and must-keep
 twins), the gitleaks/carrier/keep and verifier/reference/client-key generators (seeds 0-4), every text of sets
-1-17 (corpora and must-keep; set 18 is blind and never read), and texts at the edges of the rules' cheap gates
+1-18 (corpora and must-keep; set 19 is blind and never read), and texts at the edges of the rules' cheap gates
 (gate_edges). Prints per source how many texts differ (and the first three); the figure to read is TOTAL.
 Inputs are generated once and given to both (some carriers hold a fresh Fernet IV or uuid4 per run).
 """
@@ -41,6 +41,7 @@ from tests.security import (  # noqa: E402
     round12_gen,
     round13_gen,
     round14_gen,
+    round17_gen,
     secret_gen,
     set10_classes_gen,
     set12_gen,
@@ -48,10 +49,10 @@ from tests.security import (  # noqa: E402
 )
 from tests.security.corpus import case_writer_corpus, must_keep  # noqa: E402
 
-# every spent set (1-16, round 15); set 17 is blind and never read
-SETS = ["corpus_dev.yaml", "corpus_heldout.yaml", *(f"corpus_heldout{i}.yaml" for i in range(2, 18)),
+# every spent set (1-18, round 17); set 19 is blind and never read
+SETS = ["corpus_dev.yaml", "corpus_heldout.yaml", *(f"corpus_heldout{i}.yaml" for i in range(2, 19)),
         "corpus_heldout10x.yaml"]
-KEEPS = ["must_keep.yaml", *(f"must_keep_heldout{i}.yaml" for i in range(2, 18))]
+KEEPS = ["must_keep.yaml", *(f"must_keep_heldout{i}.yaml" for i in range(2, 19))]
 
 
 def gate_edges() -> list[str]:
@@ -90,7 +91,7 @@ def inputs() -> dict[str, list[str]]:
     for name, mod in (("classes10", classes10_gen), ("classes11", classes11_gen), ("round9", round9_gen),
                       ("set10_classes", set10_classes_gen), ("classes12", classes12_gen), ("classes13", classes13_gen),
                       ("set12", set12_gen), ("round10", round10_gen), ("round12", round12_gen),
-                      ("round13", round13_gen), ("round14", round14_gen)):
+                      ("round13", round13_gen), ("round14", round14_gen), ("round17", round17_gen)):
         texts[name] = [p[0] for cls in [*mod.SECRET_CLASSES, *mod.KEEP_CLASSES] for seed in range(6)
                        for p in mod.plantings(cls, seed, 20)]
     texts["blindspot"] = [p[0] for cls in blindspot_gen.CLASSES for seed in range(6) for keep in (False, True)
@@ -107,7 +108,7 @@ def inputs() -> dict[str, list[str]]:
         kept += [c[1] for c in clientkey_gen.client_key_cases(seed, 10) + clientkey_gen.server_key_twins(seed, 10)]
         kept += [c[1] for c in named_refs_gen.kept_cases(seed, 10) + named_refs_gen.secret_twins(seed, 10)]
     texts["lookalike_generators"] = kept
-    texts["sets1-17"] = [t for n in SETS for _, t, _ in case_writer_corpus(n)] + [
+    texts["sets1-18"] = [t for n in SETS for _, t, _ in case_writer_corpus(n)] + [
         line for n in KEEPS for _, line in must_keep(n)]
     texts["gate_edges"] = gate_edges()
     return texts

@@ -10,6 +10,11 @@ CLASSES16.md D39, D41): each by its tool's documented grammar, so the slot's rea
 - A Proxmox VE API token ID `USER@REALM!TOKENID` (pve docs "API Tokens": the ID names the token, the secret is the
   UUID beside it; Terraform `pm_api_token_id`).
 - A JSON object of settings with no credential member in a secret's slot (Hasura's JWT secret given as `jwk_url`).
+- A Kubernetes Secret's NAME as kustomize's secretGenerator writes it, in the kind's slot (`secret "<name>" not
+  found`, `kubectl get secret <name>`): kustomize appends `-` and 10 characters of the SHA-256 hex of the object
+  with 0, 1, 3, a, e mapped to g, h, k, m, t (kustomize api/hasher/hasher.go `encode`, copied from kubectl's
+  hash.go), so the suffix alphabet is `2456789bcdfghkmt`. A value outside that grammar, or in a password's or a
+  token's slot, stays judged.
 - A WS-Security `#PasswordDigest` (OASIS UsernameToken Profile 1.1 s3.1: Base64(SHA-1(nonce + created + password)),
   bound to a one-time nonce and a timestamp): the Password element says so in its Type attribute.
 """
@@ -32,6 +37,9 @@ _PVE_TOKEN_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}@[a-z][a-z0-9-]{1,31}![A-Za-z][
 _WORD = re.compile(r"[a-z]{2,}\d*|\d{1,6}|[A-Z][a-z]+\d*")
 _PASSWORD_DIGEST = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}>$")
 _PIECES = re.compile(r"[/_.@-]+")
+# an RFC 1123 name (Kubernetes object names), then kustomize's suffix (module doc)
+_KUSTOMIZE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,240}[a-z0-9])?-[2456789bcdfghkmt]{10}")
+_SECRET_KIND = re.compile(r"(?<![\w-])(?i:secrets?)[ \t]+\\{0,3}[\"']?$")  # the kind, a blank, perhaps a quote
 
 
 # What a name that `public_in_slot` can keep by holds (lowercased): a hash word (hashed.named_digest: `hash`, `hashed`,
@@ -47,7 +55,7 @@ def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | 
     """True when the value at `pos` after the name `name_at()` reads (keep.announcer_name, asked only when the value's
     shape needs it: a backward scan per value) is not the secret its slot is for: a stored verifier (hashed.py), a
     client-side key its name marks public (clientkeys.py), or a reference below."""
-    if verifier_at(text, pos, value, None):
+    if verifier_at(text, pos, value, None) or kustomize_secret_name(text, pos, value):
         return True
     ref = public_reference(text, pos, value)
     if not ref:
@@ -60,6 +68,13 @@ def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | 
     name = name_at()
     return named and (named_digest(name, value) or public_by_name(name, value)) or ref and (
         name is None or PASSWORD_WORDS.isdisjoint(name_words(name)))  # a password slot holds a password
+
+
+def kustomize_secret_name(text: str, pos: int, value: str) -> bool:
+    """True when the value at `pos` is a kustomize hash-suffixed name after the Secret kind word (module doc)."""
+    v = value.strip("\"'")
+    return len(v) >= 12 and v[-11] == "-" and _KUSTOMIZE_NAME.fullmatch(v) is not None and \
+        _SECRET_KIND.search(text, max(0, pos - 16), pos) is not None
 
 
 def public_reference(text: str, pos: int, value: str) -> bool:

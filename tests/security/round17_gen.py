@@ -1,7 +1,7 @@
 """Seeded plantings of round 17's classes (issue 18): set 18's spent spec-out leak and must-keep losses widened to
 their classes, with twins that share each carrier. Sources are cited next to each mechanism
 (sidecar/redaction/basicuser.py: CLASSES19.md B37; webhooksigs.py: the senders' signature grammars; keep.py's Vault
-`accessor`; formats.py's Twilio Account SID note).
+`accessor`; formats.py's Twilio Account SID note; references.py's kustomize secretGenerator names).
 
 Each class varies the vendor's key shape, the carrier, the field spelling, the dummy password and the log shape
 (classes11_gen.shape: a text record, json.dumps, a Docker json-file record a line, the bare text).
@@ -12,6 +12,7 @@ Each class varies the vendor's key shape, the carrier, the field spelling, the d
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 import uuid
 from collections.abc import Callable
@@ -146,11 +147,49 @@ def keep_twilio_account_sid(r: random.Random) -> Planting:
                               f"POST https://api.twilio.com/2010-04-01/Accounts/{v}/Messages.json -> 201"])), v
 
 
+_KUSTOMIZE_MAP = str.maketrans("013ae", "ghkmt")  # kustomize api/hasher/hasher.go `encode`
+
+
+def _kustomize_name(r: random.Random) -> str:
+    base = r.choice(["db-creds", "gateway-secrets", "api-token", "openai-key", "tls-cert", "app.env", "redis-auth"])
+    return f"{base}-{hashlib.sha256(r.randbytes(16)).hexdigest()[:10].translate(_KUSTOMIZE_MAP)}"
+
+
+def _secret_kind_slot(r: random.Random, name: str) -> str:
+    """The Secret kind word before a name, as kubelet, the API server and kubectl print it."""
+    return r.choice([f'MountVolume.SetUp failed for volume "creds" : secret "{name}" not found',
+                     f'Error from server (NotFound): secrets "{name}" not found',
+                     f"+ kubectl get secret {name} -n gateway -o yaml", f"$ kubectl describe secret {name}",
+                     f'Error: secret "{name}" not found'])
+
+
+def keep_kustomize_name(r: random.Random) -> Planting:
+    """A kustomize secretGenerator name in the Secret kind's slot: a name, kept (references.py)."""
+    v = _kustomize_name(r)
+    return shape(r, _secret_kind_slot(r, v)), v
+
+
+def outside_kustomize_grammar(r: random.Random) -> Planting:
+    """The same slots around a value outside kustomize's grammar (a generated password, a suffix with a vowel or of
+    another length), or a kustomize-shaped value in a password's slot: still redacted."""
+    k = r.randrange(3)
+    if k == 0:
+        v = rnd(r, AN, 14) + "9#"
+        return shape(r, _secret_kind_slot(r, v)), v
+    if k == 1:
+        v = r.choice(["db-creds-", "api-token-"]) + rnd(r, AN, r.choice([9, 11, 12])) + "A1"
+        return shape(r, _secret_kind_slot(r, v)), v
+    v = _kustomize_name(r)
+    return shape(r, r.choice([f"password: {v}", f"DB_PASSWORD={v}", f'{{"token": "{v}"}}'])), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "BASIC_USER": basic_user, "SIGNING_SECRET_BESIDE": signing_secret_beside}
+    "BASIC_USER": basic_user, "SIGNING_SECRET_BESIDE": signing_secret_beside,
+    "OUTSIDE_KUSTOMIZE_GRAMMAR": outside_kustomize_grammar}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_BASIC_LOGIN": keep_basic_login, "KEEP_WEBHOOK_SIGNATURE": keep_webhook_signature,
-    "KEEP_VAULT_ACCESSOR": keep_vault_accessor, "KEEP_TWILIO_ACCOUNT_SID": keep_twilio_account_sid}
+    "KEEP_VAULT_ACCESSOR": keep_vault_accessor, "KEEP_TWILIO_ACCOUNT_SID": keep_twilio_account_sid,
+    "KEEP_KUSTOMIZE_NAME": keep_kustomize_name}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:

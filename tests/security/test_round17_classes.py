@@ -1,5 +1,6 @@
 """Round 17's classes (issue 18): set 18's spent spec-out leak (a Dropbox Sign key as the Basic user-id) and its
 must-keep losses (a Svix and a Stripe signature header, a Vault token accessor, a Twilio Account SID) as classes,
+and kustomize's hash-suffixed Secret names in the kind's slot (kept) beside values outside its grammar (redacted),
 generated over their families by tests/security/round17_gen.py (vendors' key shapes, carriers, field spellings,
 dummy passwords, the four log shapes), with twins sharing each carrier. Fixed on seeds 1700-1709; these (1720-1722)
 were looked at only to run them."""
