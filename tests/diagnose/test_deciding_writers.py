@@ -86,3 +86,24 @@ def test_the_redis_servers_own_record_is_quoted_for_a_redis_error(seed):
 def test_the_redis_servers_record_is_not_quoted_for_another_remotes_error(seed):
     excerpt, said = _redis_beside(seed, "kimi")
     assert said.split(" took ")[0] not in diagnose(excerpt).root_cause
+
+
+# review r17: a format that brackets the LOGGER (`%(asctime)s %(levelname)s [%(name)s] %(message)s`) prints a module's
+# name where record_writers._WRITER looks for an instance tag: a record of another module of the same process is
+# named "by src.core.quota, not the error's writer" - a wrong "who acted" (one process, two modules).
+@pytest.mark.xfail(strict=True, reason="review r17: record_writers.writer takes a bracketed logger name for an "
+                                       "instance tag (it should skip the header's own logger)")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_bracketed_logger_name_is_no_writer(seed):
+    rnd = random.Random(seed)
+    mine, theirs = rnd.sample(("src.monitoring.budget", "src.core.quota", "tools.counter", "app.billing"), 2)
+    key = f"{rnd.choice(('budget', 'quota', 'credit'))}:conv-{rnd.randrange(1000, 9999)}"
+    sec = rnd.randrange(10, 50)
+    excerpt = "\n".join([
+        f"2026-12-05 13:22:{sec}.101 INFO [{mine}] read {key} remaining={rnd.randrange(100, 900)}",
+        f"2026-12-05 13:22:{sec}.108 INFO [{theirs}] wrote {key} remaining={rnd.randrange(10, 99)}",
+        f"2026-12-05 13:22:{sec}.125 ERROR [{mine}] update of {key} gave up: "
+        "redis.exceptions.WatchError: Watched variable changed."])
+    d = diagnose(excerpt)
+    assert f"wrote {key}" in d.root_cause  # the other module's record is quoted (the check below is about its label)
+    assert "not the error's writer" not in d.root_cause, d.root_cause
