@@ -144,3 +144,29 @@ def test_every_wording_of_a_received_stop_signal_names_the_missing_sender(wordin
                  f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
                  "or no active listener; removing it")
     assert d.category == "unknown" and "signal's sender" in d.root_cause, (own, d.rule, d.root_cause)
+
+
+@pytest.mark.xfail(strict=True, reason="review r17: missing_record._input_clause quotes pydantic's message (_LOC_MSG "
+                                       "'msg') without redact(): a validator's 'Value error, ...' holding the value "
+                                       "leaks it into root_cause (origin.py / deciding_facts.py redact their quotes)")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_refused_values_quote_is_redacted(seed):
+    from pydantic import field_validator
+
+    rnd = random.Random(seed)
+    secret = rnd.choice(("sk-proj-", "sk_live_", "ghp_")) + "".join(rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+                                                                     for _ in range(36))
+    field = rnd.choice(("api_key", "token", "credential"))
+
+    def refuse(cls, v):  # a custom validator that names the refused value, as they often do
+        raise ValueError(f"{rnd.choice(('unknown', 'revoked', 'malformed'))} key {v}")
+
+    model = type(rnd.choice(("Chat", "Search")) + "Request", (BaseModel,), {
+        "__annotations__": {field: str}, "check": field_validator(field)(classmethod(refuse))})
+    try:
+        model.model_validate({field: secret})
+    except ValidationError as e:
+        line = f"2026-12-06 15:12:04 ERROR {rnd.choice(_LOGGERS)}: request {field} rejected: {e}"
+    d = diagnose(line)
+    assert "the caller's input" in d.root_cause  # the clause fired (the check below is about what it quotes)
+    assert secret not in d.root_cause, d.root_cause
