@@ -173,14 +173,19 @@ _NOT_WRITTEN = ("session {o} unchanged, save skipped", "session {o} up to date: 
                 "session {o} is read-only, not saving", "dry run: would save session {o}")
 
 
+def _two_actors(rng: random.Random) -> tuple[str, str, str, str]:
+    """Our actor's tag, the other actor's, a session id and the logger both write with."""
+    ours, theirs = _tags(rng)
+    return (ours, theirs, f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}",
+            rng.choice(["ws_daemon", "src.daemon.sessions", "app.state_store"]))
+
+
 @pytest.mark.xfail(strict=True, reason="review r17: overlapping_write._wrote reads a negated write ('save skipped', "
                                        "'nothing to write') as a write")
 @pytest.mark.parametrize("seed", range(3))
 def test_another_actors_record_that_it_did_not_write_is_no_race(seed: int) -> None:
     rng = random.Random(f"not-written-{seed}")
-    ours, theirs = _tags(rng)
-    obj = f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}"
-    logger = rng.choice(["ws_daemon", "src.daemon.sessions", "app.state_store"])
+    ours, theirs, obj, logger = _two_actors(rng)
     ms = rng.random() < 0.5
     excerpt = "\n".join([
         f"{_at(0.0, ms)} INFO {logger}: {theirs} {rng.choice(_NOT_WRITTEN).format(o=obj)}",
@@ -195,9 +200,7 @@ def test_another_actors_record_that_it_did_not_write_is_no_race(seed: int) -> No
 @pytest.mark.parametrize("seed", range(3))
 def test_a_redirect_never_raises_the_answers_confidence(seed: int) -> None:
     rng = random.Random(f"no-raise-{seed}")
-    ours, theirs = _tags(rng)
-    obj = f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}"
-    logger = rng.choice(["ws_daemon", "src.daemon.sessions", "app.state_store"])
+    ours, theirs, obj, logger = _two_actors(rng)
     error = f"{_at(0.002, True)} ERROR {logger}: {ours} load session {obj} failed"
     alone = diagnose(error)
     raced = diagnose("\n".join([f"{_at(0.0, True)} INFO {logger}: {theirs} saving session {obj} state (open 'w')",
