@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 import signal
 
+from ..redaction import redact
 from .model import Diagnosis, DiagnosisInput
 from .strict_reply import _FOR as _VALIDATION_FOR
 
@@ -41,13 +42,14 @@ from .strict_reply import _FOR as _VALIDATION_FOR
 _SIGNAL = re.compile(r"\b(?:receiv\w*|got|caught|handl\w*|trapp\w*|on)\s+(?:signal\s+)?(?P<name>(?-i:SIG[A-Z]{2,6}))\b|"
                      r"\b(?:receiv\w*|got|caught|handl\w*)\s+signal\s+(?P<num>\d{1,2})\b|"
                      r"\b(?:killed|terminated)\s+by\s+signal\s+(?P<num2>\d{1,2})\b|"
-                     r"\bexit(?:ed)?\s*(?:code|status)?[\s:=(]+(?P<code>1[2-5]\d)\b", re.I)
+                     r"\bexit(?:ed)?(?:\s+with)?\s*(?:code|status)?[\s:=(]+(?P<code>1[2-5]\d)\b", re.I)
 # the termination signals whose sender is the question (signal(7): the default action Term/Core of an outside
 # request to stop); SIGSEGV/SIGBUS/SIGABRT are the process's own faults, SIGPIPE its write to a closed pipe
 _STOP = frozenset({"SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"})
 # a record of a sender: the platform's or a supervisor's event, an operator's action, a change of the running system
+# (a node drained/cordoned - kubectl drain's own words -, never a process draining its own connections)
 _SENDER = re.compile(r"\b(?:kill(?:ed|ing)?\b(?!\s+by\s+signal)|oom\w*|evict\w*|preempt\w*|probe|liveness|"
-                     r"unhealthy|scal(?:ed|ing)\s+(?:down|in)\b|scaledown|drain\w*|deploy\w*|rollout|roll(?:ed|ing)\s+"
+                     r"unhealthy|scal(?:ed|ing)\s+(?:down|in)\b|scaledown|cordon\w*|drain(?:ed|ing)?\s+(?:node|host)|deploy\w*|rollout|roll(?:ed|ing)\s+"
                      r"(?:out|back|restart)|restart(?:ed|ing)\s+by|stop(?:ped|ping)\s+(?:container|service|unit|by)|"
                      r"systemctl|docker\s+(?:stop|kill|restart)|kubectl\s+(?:delete|drain|rollout|scale)|"
                      r"shutdown\s+requested|preStop|terminationGracePeriod|node\s+(?:shutdown|not\s?ready))", re.I)
@@ -134,5 +136,6 @@ def with_missing(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     rule = d.rule or ""
     if not ((rule.startswith("catch-all") and d.category == "unknown") or rule == "situation-model"):
         return d
-    clause = missing_clause(inp)
+    # the clause quotes the log (the signal's words, a field's name and pydantic's message): redacted like every quote
+    clause = redact(missing_clause(inp))
     return d.model_copy(update={"root_cause": d.root_cause + clause}) if clause else d

@@ -122,19 +122,13 @@ def test_the_applications_own_failure_record_beside_the_proxys_gets_no_such_sent
 
 
 # review r17: the test above draws one of _stop_record's four wordings by seed, and seeds 1-3 draw only the first two
-# (SIGTERM each time). Every wording, every stop signal: the exit status 128+N ("worker exited with code 143": the
-# `_SIGNAL` exit branch needs the status word right after "exit"), and the process's own "draining connections"
-# (`_SENDER`'s drain\w* reads the receiver's own shutdown as the sender's record) get no sentence on main.
+# (SIGTERM each time). Every wording, every stop signal: the exit status 128+N ("worker exited with code 143") and the
+# process's own "draining connections" (its own shutdown, not a sender's record) got no sentence before b17's fix.
 _OWN_STOP = {"received": "Received {name}, shutting down", "signal number": "got signal {num}, stopping workers",
              "exit status": "worker exited with code {code}", "draining": "caught {name}; draining connections"}
 
 
-@pytest.mark.parametrize("wording", [
-    "received", "signal number",
-    pytest.param("exit status", marks=pytest.mark.xfail(strict=True, reason="review r17: 'exited with code 128+N' "
-                                                                               "not read by missing_record._SIGNAL")),
-    pytest.param("draining", marks=pytest.mark.xfail(strict=True, reason="review r17: the receiver's own 'draining' "
-                                                                            "read as the sender's record (_SENDER)"))])
+@pytest.mark.parametrize("wording", ["received", "signal number", "exit status", "draining"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT])
 def test_every_wording_of_a_received_stop_signal_names_the_missing_sender(wording, sig):
     rnd = random.Random(f"{wording}-{sig.name}")
@@ -146,9 +140,6 @@ def test_every_wording_of_a_received_stop_signal_names_the_missing_sender(wordin
     assert d.category == "unknown" and "signal's sender" in d.root_cause, (own, d.rule, d.root_cause)
 
 
-@pytest.mark.xfail(strict=True, reason="review r17: missing_record._input_clause quotes pydantic's message (_LOC_MSG "
-                                       "'msg') without redact(): a validator's 'Value error, ...' holding the value "
-                                       "leaks it into root_cause (origin.py / deciding_facts.py redact their quotes)")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_refused_values_quote_is_redacted(seed):
     from pydantic import field_validator
