@@ -161,3 +161,19 @@ def test_the_refused_values_quote_is_redacted(seed):
     d = diagnose(line)
     assert "the caller's input" in d.root_cause  # the clause fired (the check below is about what it quotes)
     assert secret not in d.root_cause, d.root_cause
+
+
+@pytest.mark.xfail(strict=True, reason="review r17: missing_record._APP_FAILURE reads ERROR/CRITICAL/Traceback/... "
+                                       "only: the application's own WARNING record of the same request timing out or "
+                                       "cancelled is in the excerpt, and the sentence says there is none")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_applications_own_warning_of_that_request_gets_no_such_sentence(seed):
+    rnd = random.Random(f"own-warning-{seed}")
+    access, proxy = _proxied(seed, app_failed=False).splitlines()
+    path = proxy.split('request: "POST ', 1)[1].split(" ", 1)[0]  # the request the proxy reports
+    sec = int(proxy[17:19])
+    said = rnd.choice((f"POST {path} timed out after {rnd.randrange(30, 120)}.0s waiting for the provider",
+                       f"POST {path} failed: upstream call aborted", f"POST {path} gave up after 3 retries"))
+    own = f"2026-12-05 11:12:{sec:02d} WARNING {rnd.choice(_LOGGERS)}: {said}"
+    d = diagnose("\n".join([access, own, proxy]))
+    assert "no application record" not in text_of(d), (said, d.root_cause)
