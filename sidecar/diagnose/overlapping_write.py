@@ -71,6 +71,8 @@ _TRUNCATE = re.compile(r"""\bopen(?:ed|ing)?\b\W{0,3}['"]?w\+?b?['"]|\bmode\W{0,
 _WRITE = re.compile(r"\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ing|ed)|insert(?:s|ed|ing)?|updat(?:e|es|ed|ing)|"
                     r"append(?:s|ed|ing)?|rewrit\w*|delet(?:e|es|ed|ing)|renam(?:e|es|ed|ing)|replac(?:e|es|ed|ing)|"
                     r"upsert\w*|commit(?:s|ted|ting)?|modif(?:y|ies|ied|ying)|flush(?:es|ed|ing)?)\b", re.I)
+_BLOCK = 8  # lines of a multi-line record read as its own text
+_TRACEBACK = re.compile(r"\s|Traceback \(most recent call last\)|Full traceback|Stack trace|Caused by")
 _NOUN = re.compile(r"\b(?P<n>[a-z][a-z_]{2,30})\s+['\"]?$")
 _NOT_NOUNS = frozenset({"the", "for", "and", "with", "from", "into", "row", "key", "file", "failed", "load", "loading",
                         "saving", "saved", "read", "reading", "of", "to", "at", "on", "in", "id", "by", "as", "ok",
@@ -118,6 +120,19 @@ def _record(line: str, place: int) -> _Record | None:
     return _Record(line[:LINE], (at, place), actor, logger, _tokens(line))
 
 
+def _block(inp: DiagnosisInput, head: str) -> str:
+    """The error record's own text before its traceback: its header line and, for a multi-line record, the lines
+    after it - the gateway's tool-failure block prints a banner, then "[req:..] <what failed>", Tool:, Request ID:,
+    Error: (research upstream-gateway.md 1.4, as DiagnosisInput.messages reads it): the actor's tag and the object
+    are on those lines, not on the banner."""
+    lines = [head]
+    for line in inp.traceback.lstrip().split("\n")[1:_BLOCK]:
+        if _TRACEBACK.match(line):
+            break
+        lines.append(line[:LINE])
+    return "\n".join(lines)
+
+
 def _same_actor(a: _Record, b: _Record) -> bool:
     return a.actor == b.actor and (a.logger == b.logger or a.actor != (a.logger,))
 
@@ -153,12 +168,13 @@ def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category not in _READS:
         return d
     head = inp.traceback.lstrip().split("\n", 1)[0] if inp.traceback.strip() else inp.message
-    err = _record(head, 0)
+    block = _block(inp, head)
+    err = _record(block, 0)
     if err is None or not any(err.actor):
         return d
     if any(_TRANSPORT.search(m[:LINE]) for m in (head, *inp.messages())):
         return d
-    said = _tokens("\n".join([head, *inp.messages()]))
+    said = _tokens("\n".join([block, *inp.messages()]))
     before, after = inp.context[-CONTEXT:], inp.after[:_AFTER]
     lines = [(ln, i - len(before)) for i, ln in enumerate(before)] + [(ln, i + 1) for i, ln in enumerate(after)]
     records = [r for ln, place in lines if ln.strip() and ln[:1] not in " \t" and (r := _record(ln, place)) is not None

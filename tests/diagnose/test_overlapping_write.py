@@ -4,6 +4,7 @@ Generated over seeds: three carriers of the class with the raising library's own
 handler opened with 'w' (json.JSONDecodeError, raised by the real json module), a PostgREST .single() select of a row
 another request inserted inside a still-open transaction (postgrest.exceptions.APIError PGRST116, the real class), a
 psycopg-style shared cursor another request ran an INSERT on (the failure text only). What varies: the loggers, the
+record's shape (one header line, or the gateway's tool-failure block whose banner carries no tag),
 actor's tag ([c-12], [req:4a10], [job extract:91c3]; or another component's logger with no tag), the object's id,
 the record clock (whole seconds with the log's order deciding, or milliseconds), whether the other actor's end comes
 after the failure or our own earlier record opens our operation. Twins that must NOT change: the other actor's write
@@ -82,6 +83,7 @@ def _row(rng: random.Random) -> tuple[Callable[..., str], str]:
     tb = _raised(lambda: (_ for _ in ()).throw(APIError({
         "message": "JSON object requested, multiple (or no) rows returned", "code": "PGRST116", "hint": None,
         "details": "The result contains 0 rows"})))
+    block = int(obj[-1]) % 2 == 0  # the record's shape: one header line, or the gateway's multi-line block
 
     def excerpt(ours: str, theirs: str | None, t: Callable[[float], str], act: str, other: str = obj,
                 shift: float = 0.0) -> str:
@@ -92,8 +94,11 @@ def _row(rng: random.Random) -> tuple[Callable[..., str], str]:
                  FAILED: f"insert upload {other} failed: connection lost"}[act]
         end = {WRITE: f"committed upload {other}", READ: f"fetched upload {other} again",
                FAILED: f"rollback upload {other} after error"}[act]
-        lines = [f"{t(shift)} {level} {w}: {theirs or ''} {begin}",
-                 f"{t(0.013)} ERROR {reader}: {ours} load upload {obj} failed", tb,
+        failed = f"{t(0.013)} ERROR {reader}: {ours} load upload {obj} failed"
+        if block:  # the gateway's tool-failure block: a banner, then what failed, the tool, the Error: line
+            failed = (f"{t(0.013)} ERROR {reader}: === TOOL CALL FAILED ===\n{ours} load upload {obj} failed\n".replace("\n ", "\n")
+                      + f"Tool: smart_file_query\nError: {tb.splitlines()[-1]}\nFull traceback:")
+        lines = [f"{t(shift)} {level} {w}: {theirs or ''} {begin}", failed, tb,
                  f"{t(1.0)} INFO {reader}: {ours} load upload {obj} ok (retry 1)"]
         lines.insert(1 if shift else 3, f"{t(shift + 0.045)} {level} {w}: {theirs or ''} {end}")
         return "\n".join(" ".join(ln.split(" ")).replace(":  ", ": ") for ln in lines)
