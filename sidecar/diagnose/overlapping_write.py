@@ -18,7 +18,7 @@ WINDOW, the error]; the two intervals intersect. The object ties them: an id-lik
 separator or hex: `f-20931`, `s-44`, `0x7f61c2a3d9c0`, a path) that a record of each actor names.
 Then the answer (code, storage or unknown: a reading of the object's state; a transport's failure or a remote's
 refusal to admit - a timeout, a reset, a 429/502/503/504 - says nothing about the object and is left) is redirected to
-concurrency at CONFIDENCE, naming the other actor's records (the documented meaning of the write's kind is said).
+concurrency at CONFIDENCE or the answer's own if lower, naming the other actor's records (the documented meaning of the write's kind is said).
 
 Twins that must NOT change (tests/diagnose/test_overlapping_write.py): the other actor's write ENDED before the failing
 operation began (sequential, no race: the object's state stands); the same actor's own write (one actor, our code);
@@ -40,7 +40,9 @@ from .recovered import _FAILURE as FAILURE_WORDS
 from .setting_lines import CONTEXT, LINE
 from .unseen_write import _failed_level
 
-CONFIDENCE = 0.45  # an inference from two actors' records tied by one token, never confident
+# an inference from two actors' records tied by one token, never confident; never above the answer it redirects
+# (an `unknown` at 0.3 stays 0.3: review r17)
+CONFIDENCE = 0.45
 WINDOW = 60.0  # seconds around the error in which the two operations' records are read
 _AFTER = 12  # later records read (the other actor's commit / "saved" comes just after the failure)
 _READS = frozenset({"code", "storage", "unknown"})  # readings of the object's state; a remote's or a capacity reading
@@ -73,6 +75,11 @@ _WRITE = re.compile(r"\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ing|ed)|insert(
                     r"upsert\w*|commit(?:s|ted|ting)?|modif(?:y|ies|ied|ying)|flush(?:es|ed|ing)?)\b", re.I)
 _BLOCK = 8  # lines of a multi-line record read as its own text
 _TRACEBACK = re.compile(r"\s|Traceback \(most recent call last\)|Full traceback|Stack trace|Caused by")
+# a write the record says did not happen: a negation or a skip next to the verb, a dry run's conditional
+_NOT_DONE = re.compile(r"\b(?:not|no|nothing|never|without|would|skip(?:s|ped|ping)?|dry[ -]?run|unchanged)\b"
+                       r"(?:\W+\w+){0,2}?\W+(?:to )?(?:writ|sav|insert|updat|append|commit|delet|renam|flush)\w*|"
+                       r"\b(?:writ|sav|insert|updat|append|commit|delet|renam|flush)\w*\W+(?:skipped|not needed|"
+                       r"suppressed)\b", re.I)
 _NOUN = re.compile(r"\b(?P<n>[a-z][a-z_]{2,30})\s+['\"]?$")
 _NOT_NOUNS = frozenset({"the", "for", "and", "with", "from", "into", "row", "key", "file", "failed", "load", "loading",
                         "saving", "saved", "read", "reading", "of", "to", "at", "on", "in", "id", "by", "as", "ok",
@@ -138,9 +145,10 @@ def _same_actor(a: _Record, b: _Record) -> bool:
 
 
 def _wrote(line: str) -> bool:
-    """A record of a write in progress or done: a write verb or kind, neither a failure level nor a failure word."""
+    """A record of a write in progress or done: a write verb or kind, neither a failure level nor a failure word, nor
+    a write it says did NOT happen ('save skipped', 'nothing to write', 'not saving', 'would save' - review r17)."""
     return bool(_WRITE.search(line) or _OPEN_TXN.search(line) or _TRUNCATE.search(line)) \
-        and not _failed_level(line) and not FAILURE_WORDS.search(line)
+        and not _failed_level(line) and not FAILURE_WORDS.search(line) and not _NOT_DONE.search(line)
 
 
 def _meaning(lines: list[str]) -> str:
@@ -206,7 +214,7 @@ def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         quoted = "; ".join(f'"{one_line(ln, 200)}"' for ln in dict.fromkeys((said_by[0], said_by[-1])))
         return d.reanswered(
             category="concurrency", severity=d.severity if d.severity in ("low", "medium") else "medium",
-            confidence=CONFIDENCE, rule=f"{d.rule}+overlapping-write",
+            confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+overlapping-write",
             summary=f"A race on the same {noun} ({obj}): another actor ({who}) was writing it while this operation "
                     f"used it - the failure is the overlap of two actors, not a broken {noun}",
             root_cause=(f"Another actor's records of the same {noun} ({obj}) overlap this failure in time: {quoted}. "

@@ -185,8 +185,6 @@ def _two_actors(rng: random.Random) -> tuple[str, str, str, str]:
             rng.choice(["ws_daemon", "src.daemon.sessions", "app.state_store"]))
 
 
-@pytest.mark.xfail(strict=True, reason="review r17: overlapping_write._wrote reads a negated write ('save skipped', "
-                                       "'nothing to write') as a write")
 @pytest.mark.parametrize("seed", range(3))
 def test_another_actors_record_that_it_did_not_write_is_no_race(seed: int) -> None:
     rng = random.Random(f"not-written-{seed}")
@@ -200,8 +198,6 @@ def test_another_actors_record_that_it_did_not_write_is_no_race(seed: int) -> No
     assert "overlapping-write" not in got.rule, (excerpt, got.rule, got.summary)
 
 
-@pytest.mark.xfail(strict=True, reason="review r17: overlapping_write answers CONFIDENCE (0.45) whatever the answer it "
-                                       "redirects had - an `unknown` at 0.3 goes UP on two records tied by one token")
 @pytest.mark.parametrize("seed", range(3))
 def test_a_redirect_never_raises_the_answers_confidence(seed: int) -> None:
     rng = random.Random(f"no-raise-{seed}")
