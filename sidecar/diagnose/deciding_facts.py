@@ -185,7 +185,7 @@ def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | N
     header = _DIALECT.parse_header(line)
     if header is not None:
         return _Record(line, header.message, header.level, header.logger or None, False, offset,
-                       frozenset(_tokens(header.message)), writer(line, header.message))
+                       frozenset(_tokens(header.message)), writer(line, header.message, header.logger))
     warned = _PY_WARNING.match(line)
     if warned is not None:
         return _Record(line, warned.group("msg"), "WARNING", warned.group("cat"), False, offset,
@@ -195,8 +195,9 @@ def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | N
         cut, level = system
         head = line[:max(0, len(line) - len(cut.message))]
         prog = _PROGRAM.search(head.rstrip())
-        return _Record(line, cut.message, level, prog.group("p") if prog else None, True, offset,
-                       frozenset(_tokens(cut.message)), writer(line, cut.message))
+        source = prog.group("p") if prog else None
+        return _Record(line, cut.message, level, source, True, offset, frozenset(_tokens(cut.message)),
+                       writer(line, cut.message, source))
     server = redis_server_line(line)
     if server is not None:  # the Redis server's own record: the remote's side (module docstring, class 2)
         return _Record(line, server[0], server[1], "redis", True, offset, frozenset(_tokens(server[0])))

@@ -16,14 +16,19 @@ _REDIS_LOG = re.compile(r"^(?P<pid>\d+):[XCSM] \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:
                         r"(?P<msg>.+)$")
 # a header's instance tag: a bracketed name (not a level, not a time) - [gw-2], [pid 4410], [worker-3], [4410]
 _WRITER = re.compile(r"\[((?:pid )?[A-Za-z0-9][\w.\-/#]{0,40})\]")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_][A-Za-z_]*)+$")
 _LEVEL_WORDS = frozenset("debug info warn warning error err critical crit fatal notice trace alert emerg".split())
 
 
-def writer(line: str, message: str) -> str | None:
-    """The instance tag of the header of `line` (the part before `message`), or None (module docstring)."""
+def writer(line: str, message: str, logger: str | None = None) -> str | None:
+    """The instance tag of the header of `line` (the part before `message`), or None (module docstring). A format
+    that brackets the LOGGER (`[%(name)s]`) prints a module's name there: the header's own `logger` and a dotted
+    module path (identifiers joined by dots, no digit: `src.core.quota`) are no instance - two modules of one
+    process are one writer (review r17)."""
     at = line.find(message) if message else -1
     head = line[:at] if at > 0 else ""
-    tags = [t for t in _WRITER.findall(head) if t.lower() not in _LEVEL_WORDS]
+    tags = [t for t in _WRITER.findall(head) if t.lower() not in _LEVEL_WORDS and t != logger
+            and not _MODULE.match(t)]
     return tags[-1] if tags else None
 
 

@@ -91,8 +91,6 @@ def test_the_redis_servers_record_is_not_quoted_for_another_remotes_error(seed):
 # review r17: a format that brackets the LOGGER (`%(asctime)s %(levelname)s [%(name)s] %(message)s`) prints a module's
 # name where record_writers._WRITER looks for an instance tag: a record of another module of the same process is
 # named "by src.core.quota, not the error's writer" - a wrong "who acted" (one process, two modules).
-@pytest.mark.xfail(strict=True, reason="review r17: record_writers.writer takes a bracketed logger name for an "
-                                       "instance tag (it should skip the header's own logger)")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_bracketed_logger_name_is_no_writer(seed):
     rnd = random.Random(seed)
