@@ -334,7 +334,10 @@ def _delimited(t: str, m: str) -> bool:
     while post and post[0].isalnum():
         post = post[1:]
     a, b = t[len(pre):len(t) - len(post)], m[len(pre):len(m) - len(post)]
-    if not a or not b or _DELIMITER.search(a) or _DELIMITER.search(b):
+    # A masked value is one item, not a delimiter (`[main]` / `[<*>]`, `chdir(pwd)` / `chdir(<*>)`: the writer's
+    # `[%s]` printed a name on one line and a number on the next); `<*>/<*>` against a word stays refused (CLASSES
+    # S28's twin `[preauth]` / `[<*>/<*>]`: a constant suffix against a ratio).
+    if not a or not b or (a != PLACEHOLDER and _DELIMITER.search(a)) or (b != PLACEHOLDER and _DELIMITER.search(b)):
         return False
     # `errors(s)` / `error(s)`: the differing text is before the brackets, not inside them
     return (pre != "" and pre[-1] in _OPENERS) or (post != "" and post[0] in _CLOSERS)
