@@ -57,8 +57,11 @@ _SENDER = re.compile(r"\b(?:kill(?:ed|ing)?\b(?!\s+by\s+signal)|oom\w*|evict\w*|
 _PROXY = re.compile(r"upstream prematurely closed connection|upstream timed out|while connecting to upstream|"
                     r"no live upstreams|while reading response header from upstream|"
                     r"upstream connect error or disconnect/reset before headers|upstream request timeout", re.I)
-_APP_FAILURE = re.compile(r"\b(?:ERROR|CRITICAL|FATAL|Traceback|exception|worker (?:timeout|exited|died)|"
-                          r"killed|restart\w*|shutting down|out of memory)\b", re.I)
+# the application's own record of a failure: a WARNING or worse, or a failure's words (a request that timed out, was
+# cancelled, gave up: review r17 - a WARNING of the same request is the application's record too)
+_APP_FAILURE = re.compile(r"(?-i:\b(?:WARN(?:ING)?|ERROR|CRITICAL|FATAL|Traceback)\b)|\b(?:exception|fail(?:ed|ure|s)?|"
+                          r"timed? ?out|gave up|giving up|abort\w*|cancel\w*|worker (?:timeout|exited|died)|killed|"
+                          r"restart\w*|shutting down|out of memory)\b", re.I)
 # nginx's error log line (ngx_log.c: "YYYY/MM/DD HH:MM:SS [level] pid#tid: "): the proxy's own, never the app's
 _NGINX_ERROR_LOG = re.compile(r"^\s*\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+:")
 # the value refusals of pydantic's documented error types (docs "Validation Errors"): the field is declared and the
@@ -106,7 +109,7 @@ def _signal_clause(lines: list[str]) -> str:
 def _proxy_clause(lines: list[str]) -> str:
     if not any(_PROXY.search(ln) for ln in lines):
         return ""
-    if any(_APP_FAILURE.search(ln) and not _NGINX_ERROR_LOG.match(ln) for ln in lines):
+    if any(_APP_FAILURE.search(ln) and not _NGINX_ERROR_LOG.match(ln) and not _PROXY.search(ln) for ln in lines):
         return ""  # an application's own failure record is in the excerpt: deciding_facts quotes it
     return (" A proxy reports that its upstream failed this request; the excerpt holds no application record of"
             " that request failing - the upstream's own record of it at that time is what would decide why.")

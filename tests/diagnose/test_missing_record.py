@@ -163,9 +163,6 @@ def test_the_refused_values_quote_is_redacted(seed):
     assert secret not in d.root_cause, d.root_cause
 
 
-@pytest.mark.xfail(strict=True, reason="review r17: missing_record._APP_FAILURE reads ERROR/CRITICAL/Traceback/... "
-                                       "only: the application's own WARNING record of the same request timing out or "
-                                       "cancelled is in the excerpt, and the sentence says there is none")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_applications_own_warning_of_that_request_gets_no_such_sentence(seed):
     rnd = random.Random(f"own-warning-{seed}")
