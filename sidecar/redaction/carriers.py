@@ -56,8 +56,10 @@ TEAMS_WEBHOOK = re.compile(
     r"|(?P<pre2>[a-z0-9.-]*\.logic\.azure\.com(?::\d+)?/)workflows/[^\s\"'<>]*sig=[^\s\"'<>&]+",
     re.IGNORECASE)
 # user:password@ (lazy up to the @ that is followed by a host), any scheme, `//` without a scheme too.
+# A whole mark may be the user (`//[REDACTED:basic_auth]:<pw>@`: text that already holds marks); a bare
+# `[REDACTED` is never a user (the password rule must not cut into a mark).
 URL_USERINFO = re.compile(
-    r"(?P<pre>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^:/@\s'\"<>]*(?<!\[REDACTED):)" + NOT_REDACTED
+    r"(?P<pre>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:\[REDACTED:[a-z0-9_]+\]|[^:/@\s'\"<>]*(?<!\[REDACTED)):)" + NOT_REDACTED
     + r"(?P<pw>[^\s'\"<>]+?)(?P<at>@)(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_%]+)(?::\w*)?(?:[/?#\s'\",;)<>\\]|$))")
 URL_USER_TOKEN = re.compile(
     r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://)" + NOT_REDACTED + r"(?P<user>[A-Za-z0-9._~%+-]{16,})(?P<at>@)")
@@ -187,8 +189,9 @@ _LDAP = r"ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop|url)
 _ARGV_SEP = r"(?:[\"']?[ \t]*,[ \t]*[\"']?|[ \t]+[\"']?)"
 # (pre3) Go CLIs parse flags with spf13/pflag, whose shorthand takes `-p=<v>` as well as `-p <v>` (pflag's
 # parseSingleShortArg: a `=` after the letter starts the value): `docker login -u=x -p=<v>`, also as an argv list.
+# (pre) curl -u's user may be a whole mark, as in URL_USERINFO; `\"` is a JSON-escaped quote around the pair.
 CLI_SECRET = re.compile(
-    r"(?P<pre>\bcurl\b" + _until(r"curl\b") + r"\s(?:-u|--user)(?:=|[ \t]+)['\"]?[^\s:'\"]*(?<!\[REDACTED):)" + NOT_REDACTED + r"(?P<val>[^\s'\"]+)"
+    r"(?P<pre>\bcurl\b" + _until(r"curl\b") + r"\s(?:-u|--user)(?:=|[ \t]+)(?:\\?['\"])?(?:\[REDACTED:[a-z0-9_]+\]|(?:[^\s:'\"\\]|\\(?!['\"]))*(?<!\[REDACTED)):)" + NOT_REDACTED + r"(?P<val>(?:[^\s'\"\\]|\\(?!['\"]))+)"
     r"|(?P<pre2>\bmysql(?:dump|admin|sh)?\b" + _until(r"mysql(?:dump|admin|sh)?\b") + r"\s-p)(?P<val2>[^\s'\"]{2,}|'[^'\n]+'|\"[^\"\n]+\")"
     r"|(?P<pre3>\b(?:redis-cli\b" + _until(r"redis-cli\b") + r"\s-a|sshpass\b" + _until(r"sshpass\b") + r"\s-p|docker(?:\s+|" + _ARGV_SEP + r")login\b" + _until(r"docker\b") + r"[\s\"']-p|sqlcmd\b" + _until(r"sqlcmd\b") + r"\s-P"
     r"|mongo(?:sh)?\b" + _until(r"mongo(?:sh)?\b") + r"\s-p|htpasswd\s+-\w*b\w*\s+\S+\s+\S+)(?:[ \t]+|(?<=-[pPa])=))(?P<val3>[^\s'\"]+|'[^'\n]+'|\"[^\"\n]+\")"
