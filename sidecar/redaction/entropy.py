@@ -52,10 +52,15 @@ ID_PREFIXES = re.compile(
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
     r"|vs|modr|img|sess|conv|item|sha256|sha1|sha224|sha384|sha512|md5|pk_live|pk_test|sb_publishable)[-_]",
     re.IGNORECASE)  # sha256-/sha384-/sha512-: W3C Subresource Integrity metadata (`integrity="sha384-<b64>"`)
-# Twilio's SIDs: two capital letters naming the object type and 32 hex (Twilio docs, "What is a SID?": SM a message,
-# CA a call, RE a recording, ...); ids, followed by an engineer. The account's `AC` and the API key's `SK` SIDs are
-# formats.py's (gitleaks flags them) and are marked before this runs.
-_TWILIO_SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
+# Twilio's SIDs: a two-letter prefix naming the resource type and 32 hex; ids, followed by an engineer. Only the
+# prefixes Twilio documents (docs glossary "What is a String Identifier (SID)?", its table of common prefixes, and
+# the TaskRouter resources' `^WS`/`^WK`/`^WT`/`^WW` SID patterns): any two capitals before 32 hex is no SID
+# (`/reset/AB<32 hex>/confirm` is a reset token). The API key's `SK` SID is formats.py's (gitleaks flags it) and is
+# marked before this runs.
+_TWILIO_SID = re.compile(
+    r"(?:AC|AD|AI|AL|AP|BN|BU|CA|CF|CH|CL|CN|CP|CR|DG|DN|ES|EY|FJ|FN|FT|FW|GA|GT|HH|HJ|HS|HX|IG|IM|IP|IS|IT|KC|KD|KP"
+    r"|KS|MB|ME|MG|MM|NO|PA|PN|QE|QU|RD|RE|RL|RM|RN|RT|SC|SD|SK|SM|TR|UO|US|UT|VA|VE|VL|VT|WA|WK|WQ|WS|WT|WW|YC)"
+    r"[0-9a-f]{32}")
 # The tail of an id pydantic cut in the middle (`input_value='chatcmpl-<head>...<tail>'`): the head shows the object
 # prefix, so the tail is the same id (review r7).
 _CUT_ID_HEAD = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{3,30})\.\.\.$")

@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 
 from .classes11_gen import shape
-from .secret_gen import AN, class_failed, class_plantings, class_report, password, rnd
+from .secret_gen import AN, HEX, class_failed, class_plantings, class_report, password, rnd
 
 Planting = tuple[str, str]
 
@@ -58,10 +58,47 @@ def plain_user_password(r: random.Random) -> Planting:
     return shape(r, f"+ curl -sS -u {u}:{v} https://{_host(r)}/account"), v
 
 
+# Twilio's documented SID prefixes (sidecar/redaction/entropy.py `_TWILIO_SID`).
+_TWILIO_PREFIXES = ("AC", "AD", "AI", "AL", "AP", "BN", "BU", "CA", "CF", "CH", "CL", "CN", "CP", "CR", "DG", "DN",
+                    "ES", "EY", "FJ", "FN", "FT", "FW", "GA", "GT", "HH", "HJ", "HS", "HX", "IG", "IM", "IP", "IS",
+                    "IT", "KC", "KD", "KP", "KS", "MB", "ME", "MG", "MM", "NO", "PA", "PN", "QE", "QU", "RD", "RE",
+                    "RL", "RM", "RN", "RT", "SC", "SD", "SK", "SM", "TR", "UO", "US", "UT", "VA", "VE", "VL", "VT",
+                    "WA", "WK", "WQ", "WS", "WT", "WW", "YC")
+
+
+def _hex32(r: random.Random) -> str:
+    """32 hex that read as random to the entropy rule (two copies of the 16 digits, shuffled: 4 bits a character). A
+    uniform draw of 32 hex mostly falls below its Shannon bar and is kept with or without a SID keep (left as is)."""
+    digits = list(HEX * 2)
+    r.shuffle(digits)
+    return "".join(digits)
+
+
+def path_token_two_caps(r: random.Random) -> Planting:
+    """A reset/confirm token of two capitals (no Twilio prefix) and 32 hex in a URL path: redacted."""
+    while (p := rnd(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 2)) in _TWILIO_PREFIXES:
+        pass
+    v = p + _hex32(r)
+    path = r.choice([f"/v1/reset/{v}/confirm", f"/reset_password/{v}/", f"/api/invite/accept/{v}",
+                     f"/account/verify/{v}/done"])
+    return shape(r, f"{r.choice(['GET', 'POST'])} {path} {r.choice(['200', '302', '410'])} 12ms"), v
+
+
+def keep_twilio_path_sid(r: random.Random) -> Planting:
+    """Twilio resource SIDs with a documented prefix in Twilio's own API paths: ids, kept."""
+    acct = "AC" + _hex32(r)
+    p = r.choice(["SM", "MM", "CA", "RE", "CF", "PN", "QU"])
+    v = p + _hex32(r)
+    sub = {"SM": "Messages", "MM": "Messages", "CA": "Calls", "RE": "Recordings", "CF": "Conferences",
+           "PN": "IncomingPhoneNumbers", "QU": "Queues"}[p]
+    return shape(r, f"GET https://api.twilio.com/2010-04-01/Accounts/{acct}/{sub}/{v}.json -> 200"), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password}
+    "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password,
+    "PATH_TOKEN_TWO_CAPS": path_token_two_caps}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "KEEP_MARKED_PAIR": keep_marked_pair}
+    "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
