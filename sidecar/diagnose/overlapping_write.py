@@ -34,11 +34,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput, one_line
-from .record_time import STAMP, record_time
+from .record_time import STAMP, printed_time
 from .recovered import _FAILURE as FAILURE_WORDS
 from .setting_lines import CONTEXT, LINE
-from .unseen_write import _failed_level
+from .unseen_write import FAILED_LEVELS
 
 # an inference from two actors' records tied by one token, never confident; never above the answer it redirects
 # (an `unknown` at 0.3 stays 0.3: review r17)
@@ -56,7 +57,10 @@ _TRANSPORT = re.compile(r"\btimed? ?out\b|\btimeout\b|\bconnection (?:refused|re
 # [w-1]) or contention's actor ids (request_id=, pid=, pod=, worker=...)
 _TAG = re.compile(r"\[(?P<t>(?:[\w.:-]+ ){0,3}[\w.:-]+)\]")
 _ID_WORD = re.compile(r"[A-Za-z][\w]*[-:][\w]*\d|\d[\w]*[-:][\w]*[A-Za-z]")  # c-12, req:4a10, extract:91c3
-_HEADER = re.compile(r"^\S+ \S+ (?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) (?P<logger>[\w.-]+):?\s*")
+# a record's header (time, level, logger) is read by the ingest stage's grammar, once per record (`_record`): a
+# `T`-format time (`2026-12-07T10:00:00Z ERROR src.x: ...`) is one token, and a shape it does not read as a header
+# (`[ts] ERROR src.x - ...`) has no logger here either (review r17: a regex of our own read both otherwise)
+_DIALECT = TextDialect()
 _KV_ACTOR = re.compile(r"""["']?\b(?P<k>request_id|req_id|pid|pod|worker|thread|task|replica|instance|logger)["']?"""
                        r"""\s*[=:]\s*["']?(?P<v>[\w.:-]{1,64})""", re.I)
 # an object's id: a name with a separator and a digit (f-20931, s-8a1, extract:91c3, j-771), hex with a digit
@@ -93,18 +97,16 @@ class _Record:
     actor: tuple[str, ...]  # its tag's words, or its actor ids, or its logger
     logger: str
     tokens: frozenset[str]
+    failed: bool  # its header's level is a failure's (WARNING/ERROR/CRITICAL/FATAL)
 
 
-def _actor(line: str) -> tuple[tuple[str, ...], str]:
-    h = _HEADER.match(line)
-    logger = "" if h is None else h.group("logger")
-    body = line if h is None else line[h.end():]
+def _actor(line: str, body: str, logger: str) -> tuple[str, ...]:
     # the first bracketed tag of the first line whose words name an id ([Errno 111] and gunicorn's [1] name none)
     tag = next((m for m in _TAG.finditer(body[:300]) if _ID_WORD.search(m.group("t"))), None)
     if tag is not None:
-        return tuple(tag.group("t").split()), logger
+        return tuple(tag.group("t").split())
     ids = tuple(f"{m['k'].lower()}={m['v']}" for m in _KV_ACTOR.finditer(line[:LINE]) if m["k"].lower() != "logger")
-    return (ids or (logger,)), logger
+    return ids or (logger,)
 
 
 def _tokens(line: str) -> frozenset[str]:
@@ -120,11 +122,17 @@ def _tokens(line: str) -> frozenset[str]:
 
 
 def _record(line: str, place: int) -> _Record | None:
-    at = record_time(line)
+    """`line`'s record (a multi-line block's lines after the first are its message's): its time, actor, logger and
+    level from ONE parse of its header (record_time's grammar and fallback: a printed ISO time near the start)."""
+    first, nl, rest = line.partition("\n")
+    header = _DIALECT.parse_header(first[:2048])
+    at = header.timestamp if header is not None and header.timestamp is not None else printed_time(line)
     if at is None:
         return None
-    actor, logger = _actor(line)
-    return _Record(line[:LINE], (at, place), actor, logger, _tokens(line))
+    logger = "" if header is None else header.logger or ""
+    body = line if header is None else header.message + nl + rest
+    return _Record(line[:LINE], (at, place), _actor(line, body, logger), logger, _tokens(line),
+                   header is not None and header.level in FAILED_LEVELS)
 
 
 def _block(inp: DiagnosisInput, head: str) -> str:
@@ -144,11 +152,12 @@ def _same_actor(a: _Record, b: _Record) -> bool:
     return a.actor == b.actor and (a.logger == b.logger or a.actor != (a.logger,))
 
 
-def _wrote(line: str) -> bool:
+def _wrote(r: _Record) -> bool:
     """A record of a write in progress or done: a write verb or kind, neither a failure level nor a failure word, nor
     a write it says did NOT happen ('save skipped', 'nothing to write', 'not saving', 'would save' - review r17)."""
+    line = r.line
     return bool(_WRITE.search(line) or _OPEN_TXN.search(line) or _TRUNCATE.search(line)) \
-        and not _failed_level(line) and not FAILURE_WORDS.search(line) and not _NOT_DONE.search(line)
+        and not r.failed and not FAILURE_WORDS.search(line) and not _NOT_DONE.search(line)
 
 
 def _meaning(lines: list[str]) -> str:
@@ -195,7 +204,7 @@ def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
             others.setdefault(r.actor, []).append(r)
     for recs in others.values():
         named = [(r, o) for r in recs for o in sorted(r.tokens & objects)]
-        if not named or not any(_wrote(r.line) for r, _ in named):
+        if not named or not any(_wrote(r) for r, _ in named):
             continue
         obj = named[0][1]
         # a tagged actor's records are one operation (its request, handler, job): all of them span it; a logger's
@@ -206,7 +215,7 @@ def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         start, end = min(r.at for r in mine), err.at
         if theirs[0].at > end or theirs[-1].at < start:
             continue  # no overlap: their write ended before ours began, or began after our failure
-        if not any(_wrote(r.line) for r in theirs):
+        if not any(_wrote(r) for r in theirs):
             continue
         said_by = [r.line for r in theirs]
         noun = _noun(obj, [*before, head, *after])

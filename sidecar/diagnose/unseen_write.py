@@ -39,12 +39,12 @@ _READ_ROUTE = re.compile(r"\b[A-Z][A-Z0-9_]*(?:READ|REPLICA)[A-Z0-9_]*(?:URL|HOS
 
 
 _DIALECT = TextDialect()  # the ingest stage's header grammar (every format it reads), not a regex of our own
-_FAILED = frozenset({"WARNING", "ERROR", "CRITICAL", "FATAL"})
+FAILED_LEVELS = frozenset({"WARNING", "ERROR", "CRITICAL", "FATAL"})
 
 
 def _failed_level(line: str) -> bool:
     header = _DIALECT.parse_header(line[:2048])
-    return header is not None and header.level in _FAILED
+    return header is not None and header.level in FAILED_LEVELS
 
 
 def _wrote(line: str) -> bool:

@@ -208,3 +208,33 @@ def test_a_redirect_never_raises_the_answers_confidence(seed: int) -> None:
                                 error, f"{_at(0.032, True)} INFO {logger}: {theirs} session {obj} saved"]))
     assert "overlapping-write" in raced.rule  # the redirect fired (the precondition of the check below)
     assert raced.confidence <= alone.confidence, (alone.rule, alone.confidence, raced.confidence)
+
+
+# review r17: the record's header is the ingest stage's (TextDialect), read once. A `T`-format time is one token: the
+# look's own header regex wanted two, found no logger and returned early (fails on main); a `[ts] LEVEL name - msg`
+# line is no header the ingest stage reads, so its name is no actor here either (a twin: no race, as on main).
+def _loggers_excerpt(rng: random.Random, stamp: Callable[[float], str], sep: str, shift: float = 0.0) -> str:
+    obj = f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}"
+    writer = rng.choice(["ws_daemon", "app.state_store", "src.daemon.sessions"])
+    reader = rng.choice(["src.api.sessions", "app.handlers.load", "jobs.loader"])
+    return "\n".join([
+        f"{stamp(shift)} INFO {writer}{sep}saving session {obj} state to /srv/state/{obj}.json (open 'w')",
+        f"{stamp(0.002)} ERROR {reader}{sep}load session {obj} failed", _raised(lambda: json.loads("")),
+        f"{stamp(shift + 0.032)} INFO {writer}{sep}session {obj} saved"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_records_header_is_the_ingest_grammars_in_both_shapes(seed: int) -> None:
+    rng = random.Random(f"header-shape-{seed}")
+
+    def iso(s: float) -> str:  # `2026-12-06T09:00:00.002Z`: one token
+        t = _T0 + timedelta(seconds=s)
+        return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{t.microsecond // 1000:03d}Z"
+
+    raced = _loggers_excerpt(rng, iso, ": ")
+    got = diagnose(raced)
+    assert "overlapping-write" in got.rule and got.category == "concurrency", (raced, got.rule)
+    sequential = _loggers_excerpt(rng, iso, ": ", shift=-30.0)  # twin: their write ended before ours began
+    assert "overlapping-write" not in diagnose(sequential).rule, sequential
+    bracketed = _loggers_excerpt(rng, lambda s: f"[{_at(s, True)}]", " - ")  # no header by the ingest grammar
+    assert "overlapping-write" not in diagnose(bracketed).rule, bracketed
