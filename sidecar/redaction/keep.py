@@ -63,7 +63,7 @@ from .clientkeys import livekit_judged, public_by_name, public_client_key
 from .hashed import verifier_spans
 from .points import ec_public_point
 from .references import public_in_slot, reference_spans
-from .secret_names import PASSWORD_WORDS, announces_nonce, is_secret_name, name_words
+from .secret_names import PASSWORD_WORDS, announces_nonce, is_secret_name, name_words, vault_accessor_name
 from .standins import is_sequence_dummy, is_verifier
 from .textstats import wordlike
 from .webhooksigs import signature_at, signature_spans
@@ -325,11 +325,6 @@ IDENTIFIER_WORDS = frozenset({
     # OAuth `state` (RFC 6749 10.12: a CSRF binding echoed back in the redirect), SAML `RelayState`, OIDC `session_state`
     # (CLASSES12.md D18: public or bound to one flow; `code` and `code_verifier` are credentials and stay redacted)
     "state",
-    # HashiCorp Vault's token and mount accessors (Vault docs, "Tokens" > "Token accessors": "a reference to the
-    # token that can only be used to look it up, renew it, revoke it or list its capabilities", never to
-    # authenticate; `vault token lookup` prints `accessor`, `vault login` `token_accessor`; auth and secret mounts
-    # carry `accessor`/`mount_accessor` too): an id, CLASSES19 set-18 twin
-    "accessor",
     "peer",  # `wg show`'s `peer: <public key>` (wg(8): private and preshared keys print `(hidden)`), libp2p peer ids
 })
 # `<x>_token` / `<x>_key` that are cursors or nonces, not credentials.
@@ -350,6 +345,8 @@ def is_identifier_name(name: str) -> bool:
         return False
     if announces_nonce(words):
         return True
+    if vault_accessor_name(words):
+        return True  # Vault's token/mount accessors (secret_names.py): an id, CLASSES19 set-18 twin
     if any(w in _BEARER_IDS or "sess" in w or "auth" in w or "srf" in w for w in words):
         return False  # a session id is a bearer credential (OWASP Session Management Cheat Sheet)
     last = words[-1]

@@ -76,7 +76,6 @@ META_WORDS = frozenset({
     "stroke", "strokes", "press", "code", "codes", "ring", "chain", "space", "spaces", "frame", "vault",
     "alias", "pair", "attempts", "attempt", "retries", "reset", "resets", "expire", "lifetime",
     "duration", "interval", "window", "quota", "flow", "flows", "urls", "host", "port",
-    "accessor",  # Vault `token_accessor`: a reference to the token, never usable to authenticate (keep.py)
     "user", "username", "login", "account", "issuer", "audience", "subject", "claims", "claim",
     "spend", "spent", "cost", "costs",  # LiteLLM `x-litellm-key-spend: 0.02`: what a key spent, not the key
     "days", "day", "hours", "hour", "minutes", "mins", "seconds", "secs", "ms", "weeks", "months",  # durations
@@ -183,6 +182,21 @@ _HASHED = frozenset({"hash", "hashed", "digest", "sha256", "sha"})
 PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pw"})
 
 
+# HashiCorp Vault's own accessor names (Vault docs, "Tokens" > "Token accessors": a reference to the token that can
+# only look it up, renew, revoke or list its capabilities, never authenticate; `vault token lookup` prints `accessor`,
+# `vault login`/`vault token create` `token_accessor`, auth and secret mounts `accessor`/`mount_accessor`, AppRole's
+# `secret-id` `secret_id_accessor`), whole, with at most a leading `vault`/`auth`: any other name ENDING in `accessor`
+# (`AWS_SECRET_ACCESSOR`, `storage_accessor`) is judged by its words (review r17).
+_VAULT_ACCESSORS = frozenset({("accessor",), ("token", "accessor"), ("mount", "accessor"),
+                              ("secret", "id", "accessor")})
+
+
+def vault_accessor_name(words: list[str]) -> bool:
+    """`words` (name_words) are one of Vault's accessor names."""
+    return tuple(words) in _VAULT_ACCESSORS or len(words) > 1 and words[0] in ("vault", "auth") and \
+        tuple(words[1:]) in _VAULT_ACCESSORS
+
+
 @functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """True when a field/variable name says its value is a secret (`DB_PASS`, `clientSecret`, `x-api-key`)."""
@@ -195,7 +209,8 @@ def is_secret_name(name: str) -> bool:
     if words[-1] == "id" and (words[-2:] == ["secret", "id"] and (len(words) == 2 or words[-3] in _PAIR_HALF) or
                               words[-3:] == ["access", "key", "id"]) and not _CAMEL_SECRET_ID.search(name):
         return True  # Vault AppRole `secret_id`, an S3 `access_key_id`: the half of a credential pair, not an id
-    if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED):
+    if words[-1] in META_WORDS and not (len(words) >= 2 and words[-2] + words[-1] in _JOINED) or \
+            vault_accessor_name(words):
         return False
     if words[-2:] == ["api", "hash"]:
         return True  # MTProto's application secret (my.telegram.org; Telethon, Pyrogram, TDLib `api_hash`, gramjs
@@ -230,7 +245,8 @@ def introduced_name(token: str) -> int:
     words = name_words(n.group(1))
     # metadata only when its last part is that word as written (`token_count=`), not a random value's tail that
     # splits into one (`cq-b_24fd=m3o...`: base64url with a `=` inside, `fd` from `24fd`)
-    meta = bool(words) and words[-1] in META_WORDS and _SPLIT.split(n.group(1))[-1].isalpha()
+    meta = bool(words) and (words[-1] in META_WORDS or vault_accessor_name(words)) and \
+        _SPLIT.split(n.group(1))[-1].isalpha()
     return n.start(1) if is_secret_name(n.group(1)) or meta else -1
 
 

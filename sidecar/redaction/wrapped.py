@@ -60,11 +60,16 @@ MARK = _MARK
 _GAP = re.compile(r"\S(?: {2,}|\t)(?=\S)")
 
 
+# A two-column table (`vault token create`/`vault login`'s Key/Value table, tabwriter padding): one gap on each line,
+# the second column starting at the same offset on both (`token   hvs.<token>` over `token_accessor   <accessor>`):
+# the next row's name is no continuation of the token.
 def _table_rows(text: str, line_start: int, a: int, b: int) -> bool:
-    if len(_GAP.findall(text, line_start, a)) < 2:
+    gaps = list(_GAP.finditer(text, line_start, a))
+    if not gaps:
         return False
     ends = [e for e in (text.find("\n", b), text.find("\\n", b)) if e >= 0]
-    return _GAP.search(text, b, min(ends) if ends else len(text)) is not None
+    nxt = _GAP.search(text, b, min(ends) if ends else len(text))
+    return nxt is not None and (len(gaps) >= 2 or gaps[0].end() - line_start == nxt.end() - b)
 
 
 def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
@@ -84,8 +89,9 @@ def joined_sub(redact: Callable[[str], str]) -> Callable[[str], str]:
             esc = text.rfind("\\n", nl, a)
             # a JSON string's opening quote starts what the console printed (`"msg": "artifact check\n<id>`: a short
             # first line is no console wrap; judged from the record's start, the keys before it made it look wide)
-            rec = max(text.rfind('": "', nl, a) + 4, text.rfind('":"', nl, a) + 3)
-            line_start = max(nl, esc + 2 if esc >= 0 else 0, rec if rec >= 3 else 0, pos)
+            r4, r3 = text.rfind('": "', nl, a), text.rfind('":"', nl, a)  # (neither found: the line's own start)
+            rec = max(r4 + 4 if r4 >= 0 else 0, r3 + 3 if r3 >= 0 else 0)
+            line_start = max(nl, esc + 2 if esc >= 0 else 0, rec, pos)
             if a - line_start < MIN_WIDTH:
                 continue
             if a - line_start > 512:  # judge the line's tail only, cut at a space (a name and its value are near)

@@ -10,7 +10,16 @@ import random
 from collections.abc import Callable
 
 from .classes11_gen import shape
-from .secret_gen import AN, HEX, class_failed, class_plantings, class_report, password, rnd
+from .secret_gen import (
+    AN,
+    HEX,
+    class_failed,
+    class_plantings,
+    class_report,
+    class_value_failed,
+    password,
+    rnd,
+)
 
 Planting = tuple[str, str]
 
@@ -94,11 +103,59 @@ def keep_twilio_path_sid(r: random.Random) -> Planting:
     return shape(r, f"GET https://api.twilio.com/2010-04-01/Accounts/{acct}/{sub}/{v}.json -> 200"), v
 
 
+
+def secret_named_accessor(r: random.Random) -> Planting:
+    """A name that ENDS in `accessor` but is no Vault name: a secret word in it (or none, a random value) is judged,
+    not kept as Vault's id."""
+    v = rnd(r, AN, r.choice([32, 40])) + "7"
+    name = r.choice(["AWS_SECRET_ACCESSOR", "api_key_accessor", "db_password_accessor", "STRIPE_SECRET_KEY_ACCESSOR",
+                     "storage_accessor", "blobAccessor", "S3_ACCESSOR"])
+    return shape(r, r.choice([f"{name}={v}", f'{{"{name}": "{v}"}}', f"loaded {name}: {v}"])), v
+
+
+def _vault_token(r: random.Random) -> str:
+    return "hvs.CAESI" + rnd(r, AN + "_-", r.randrange(80, 95))
+
+
+def _vault_table(r: random.Random, token: str, accessor: str) -> str:
+    """`vault token create` / `vault login`'s Key/Value table (Go tabwriter, the value column aligned)."""
+    rows = [("Key", "Value"), ("---", "-----"), ("token", token), ("token_accessor", accessor),
+            ("token_duration", f"{r.choice([1, 24, 768])}h"), ("token_renewable", "true"),
+            ("token_policies", '["default" "gateway"]'), ("identity_policies", "[]"), ("policies", '["default"]')]
+    return "\n".join(f"{k:<21}{v}" for k, v in rows)
+
+
+def vault_table_token(r: random.Random) -> Planting:
+    """The token in Vault's Key/Value table: redacted."""
+    v = _vault_token(r)
+    return shape(r, _vault_table(r, v, rnd(r, AN, 24))), v
+
+
+def keep_vault_table_accessor(r: random.Random) -> Planting:
+    """The next row of the same table: the `token_accessor` name and its value (an id, Vault docs) stay."""
+    acc = rnd(r, AN, 24)
+    return shape(r, _vault_table(r, _vault_token(r), acc)), f"{'token_accessor':<21}{acc}"
+
+
+def keep_vault_accessor_names(r: random.Random) -> Planting:
+    """Vault's own accessor names, whole: kept (the set-18 twin, with `secret_id_accessor` and a `vault`/`auth`
+    prefix)."""
+    v = rnd(r, AN, 24)
+    name = r.choice(["accessor", "token_accessor", "mount_accessor", "secret_id_accessor", "vault_token_accessor",
+                     "auth.accessor", "tokenAccessor"])
+    return shape(r, r.choice([f"renewed {name}={v} ttl=768h", f'{{"{name}": "{v}", "renewable": true}}',
+                              f"revoke {name}: {v}"])), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password,
-    "PATH_TOKEN_TWO_CAPS": path_token_two_caps}
+    "PATH_TOKEN_TWO_CAPS": path_token_two_caps, "SECRET_NAMED_ACCESSOR": secret_named_accessor,
+    "VAULT_TABLE_TOKEN": vault_table_token}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid}
+    "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid,
+    "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names}
+# twins whose text holds a secret too (the table's token): they fail only when their value is gone
+_VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR"})
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
@@ -106,7 +163,10 @@ def plantings(cls: str, seed: int, n: int) -> list[Planting]:
 
 
 def failed(fn: Callable[[str], str], cls: str, text: str, v: str) -> bool:
-    """A secret class fails when its value survives; a twin when its text changes at all."""
+    """A secret class fails when its value survives; a twin when its text changes at all (or, for _VALUE_KEEPS,
+    when its value is gone)."""
+    if cls in _VALUE_KEEPS:
+        return class_value_failed(SECRET_CLASSES, fn, cls, text, v)
     return class_failed(SECRET_CLASSES, fn, cls, text, v)
 
 
