@@ -67,8 +67,16 @@ _KV_ACTOR = re.compile(r"""["']?\b(?P<k>request_id|req_id|pid|pod|worker|thread|
 # (0x7f61c2a3d9c0, 91c3e0d2), or a path
 _TOKEN = re.compile(r"(?<![\w/.:-])(?:0x[0-9a-f]{6,}|/[\w.@+-]+(?:/[\w.@+-]+)+|[A-Za-z][\w]*(?:[-_.:][\w]+)+|"
                     r"[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*)(?![\w/-])", re.I)
-_ENDPOINT = re.compile(r"^[\w.-]+:\d{2,5}$|^\d+(?:\.\d+)+$|^v?\d+(?:\.\d+)*$|^[\w-]+\.(?:com|net|org|io|ai|cn|co)$",
+_VERSION = r"v?\d+(?:\.\d+)*"  # a release: 3, v1, 4.5, v2.1.0
+_ENDPOINT = re.compile(rf"^[\w.-]+:\d{{2,5}}$|^\d+(?:\.\d+)+$|^{_VERSION}$|^[\w-]+\.(?:com|net|org|io|ai|cn|co)$",
                        re.I)
+# a model's or a release's name is no object (review r17: two requests naming `kimi-k2-0905-preview` tie nothing, every
+# request of ours names it): a family word of three letters or more beside a part that is a version - the release
+# grammar above in its marked forms (`v1`, `4.5`) or a generation of one letter and one digit (`k2`, `r1`, `4o`, `8k`):
+# kimi-k2-0905-preview, moonshot-v1-8k, glm-4.5, gpt-4o-mini, deepseek-r1. The object ids this module reads (f-20931,
+# s-44, s-8a1, doc-12345, extract:91c3) have no such part.
+_MARKED_VERSION = re.compile(rf"(?=v\d|\d+\.\d){_VERSION}|[a-z]\d|\d[a-z]", re.I)
+_FAMILY = re.compile(r"[a-z]{3,}", re.I)
 _COMMON = frozenset({"utf-8", "site-packages", "json.decoder", "asyncio.tasks"})
 # the kinds of write record and their documented meanings (module docstring)
 _OPEN_TXN = re.compile(r"\b(?:txn|tx|transaction) (?:open|opened|begun|started)\b|\bBEGIN\b|\bopen (?:txn|tx|"
@@ -109,13 +117,18 @@ def _actor(line: str, body: str, logger: str) -> tuple[str, ...]:
     return ids or (logger,)
 
 
+def _model_name(token: str) -> bool:
+    parts = re.split(r"[-_:]", token)
+    return any(_FAMILY.fullmatch(p) for p in parts) and any(_MARKED_VERSION.fullmatch(p) for p in parts)
+
+
 def _tokens(line: str) -> frozenset[str]:
     text = STAMP.sub(" ", line[:LINE])
     out = set()
     for t in _TOKEN.findall(text):
         t = t.rstrip(".:")
         if len(t) >= 4 and any(c.isdigit() for c in t) and not _ENDPOINT.match(t) and t.lower() not in _COMMON \
-                and "://" not in t:
+                and "://" not in t and not _model_name(t):
             out.add(t)
             out.update(p for p in re.split(r"[/]", t) if len(p) >= 4 and any(c.isdigit() for c in p))
     return frozenset(out)

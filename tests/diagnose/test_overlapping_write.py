@@ -238,3 +238,30 @@ def test_the_records_header_is_the_ingest_grammars_in_both_shapes(seed: int) -> 
     assert "overlapping-write" not in diagnose(sequential).rule, sequential
     bracketed = _loggers_excerpt(rng, lambda s: f"[{_at(s, True)}]", " - ")  # no header by the ingest grammar
     assert "overlapping-write" not in diagnose(bracketed).rule, bracketed
+
+
+# review r17: a model's name is no object - every request of ours names it. Two requests naming the same model with a
+# write between them read as a race on main (`kimi-k2-0905-preview` qualified as an id-like token). Twin: the same two
+# requests naming one session id still race.
+_MODELS = ("kimi-k2-0905-preview", "moonshot-v1-8k", "glm-4.5", "gpt-4o-mini", "deepseek-r1", "kimi-k2-turbo-preview")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_two_requests_naming_the_same_model_are_no_race_and_a_shared_session_twin_is(seed: int) -> None:
+    rng = random.Random(f"model-name-{seed}")
+    ours, theirs = _tags(rng)
+    model = rng.choice(_MODELS)
+    session = f"s-{rng.randint(10, 99)}{rng.choice('abcdef')}{rng.randint(1, 9)}"
+    logger = rng.choice(["src.providers.kimi", "app.llm.client", "src.daemon.sessions"])
+
+    def excerpt(shared: str) -> str:
+        return "\n".join([
+            f"{_at(0.0, True)} INFO {logger}: {ours} calling {model} for session s-{rng.randint(100, 999)}x",
+            f"{_at(0.004, True)} INFO {logger}: {theirs} saving history of {shared} (open 'w')",
+            f"{_at(0.009, True)} ERROR {logger}: {ours} parse reply of {shared} failed", _raised(lambda: json.loads("")),
+            f"{_at(0.030, True)} INFO {logger}: {theirs} history of {shared} saved"])
+
+    named = excerpt(model)
+    assert "overlapping-write" not in diagnose(named).rule, named
+    raced = excerpt(session)
+    assert "overlapping-write" in diagnose(raced).rule, raced
