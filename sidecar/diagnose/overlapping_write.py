@@ -37,7 +37,7 @@ from datetime import datetime
 from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import STAMP, printed_time
-from .recovered import _FAILURE as FAILURE_WORDS
+from .recovered import FAILURE_WORDS
 from .setting_lines import CONTEXT, LINE
 from .unseen_write import FAILED_LEVELS
 
@@ -167,7 +167,13 @@ def _same_actor(a: _Record, b: _Record) -> bool:
 
 def _wrote(r: _Record) -> bool:
     """A record of a write in progress or done: a write verb or kind, neither a failure level nor a failure word, nor
-    a write it says did NOT happen ('save skipped', 'nothing to write', 'not saving', 'would save' - review r17)."""
+    a write it says did NOT happen ('save skipped', 'nothing to write', 'not saving', 'would save' - review r17).
+
+    Not unseen_write._wrote, on purpose: that one asks whether an object was CREATED before a miss (created, stored,
+    persisted: done); this one whether another actor CHANGED the object while ours used it - a write still in progress
+    counts (saving, an open transaction, open 'w'), and so do the verbs that change an existing object (update, append,
+    delete, rename, replace, flush, commit). The failure tests are the same (FAILURE_WORDS, a failed level), read here
+    from the record's one header parse."""
     line = r.line
     return bool(_WRITE.search(line) or _OPEN_TXN.search(line) or _TRUNCATE.search(line)) \
         and not r.failed and not FAILURE_WORDS.search(line) and not _NOT_DONE.search(line)

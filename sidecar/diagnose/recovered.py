@@ -32,9 +32,10 @@ CONFIDENCE = 0.5  # an inference from two records, not a documented code: below 
 # failure word; the status line is read on the whole message)
 _SUCCESS = re.compile(r"\b(?:ok|succeeded|success(?:ful(?:ly)?)?|recovered|reconnected|re-?established|restored|"
                       r"resumed|completed?|downloaded|uploaded|delivered|cached|back (?:up|online))\b", re.I)
-_FAILURE = re.compile(r"\b(?:fail\w*|errors?|exception|refused|timed? ?out|timeout|denied|invalid|unable|cannot|"
-                      r"can't|could not|couldn't|not ok|giving up|gave up|exhausted|abort\w*|cancel\w*|unreachable|"
-                      r"retrying|will retry|disconnect\w*|lost)\b|\bok\s*[=:]\s*false\b", re.I)
+# public: unseen_write and overlapping_write read a write record's failure by these same words
+FAILURE_WORDS = re.compile(r"\b(?:fail\w*|errors?|exception|refused|timed? ?out|timeout|denied|invalid|unable|"
+                           r"cannot|can't|could not|couldn't|not ok|giving up|gave up|exhausted|abort\w*|cancel\w*|"
+                           r"unreachable|retrying|will retry|disconnect\w*|lost)\b|\bok\s*[=:]\s*false\b", re.I)
 _STATUS = re.compile(r"HTTP/\d(?:\.\d)?\"? (?P<s>[1-5]\d\d)\b|\bstatus(?:_code)?[=: ]+(?P<s2>[1-5]\d\d)\b", re.I)
 _NAMES = re.compile(r"\S+://\S+|\b[\w-]+(?:\.[\w-]+)+\b")
 # a person's or the platform's change between the failure and the success: the success came after a fix
@@ -77,7 +78,7 @@ def _success(rec: Later, remote: str | None, hosts: set[str]) -> bool:
     said_ok = (status is not None and (status.group("s") or status.group("s2")).startswith("2")) or \
         _SUCCESS.search(words) is not None
     failed = (status is not None and (status.group("s") or status.group("s2"))[0] in "45") or \
-        _FAILURE.search(words) is not None
+        FAILURE_WORDS.search(words) is not None
     if rec.level not in _LEVELS or not said_ok or failed:
         return False
     theirs = situation(DiagnosisInput(fingerprint="", message=rec.message, logger=rec.logger,

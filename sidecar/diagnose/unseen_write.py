@@ -22,7 +22,7 @@ import re
 from ..ingest.formats import TextDialect
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import record_time
-from .recovered import _FAILURE as FAILURE_WORDS
+from .recovered import FAILURE_WORDS
 
 CONFIDENCE = 0.45  # an inference from two records of one excerpt, never confident
 FRESH_SECONDS = 60.0  # a write this recent is inside every TTL a store names (minutes to hours)
