@@ -14,7 +14,8 @@ CLASSES16.md D39, D41): each by its tool's documented grammar, so the slot's rea
   found`, `kubectl get secret <name>`): kustomize appends `-` and 10 characters of the SHA-256 hex of the object
   with 0, 1, 3, a, e mapped to g, h, k, m, t (kustomize api/hasher/hasher.go `encode`, copied from kubectl's
   hash.go), so the suffix alphabet is `2456789bcdfghkmt`. A value outside that grammar, or in a password's or a
-  token's slot, stays judged.
+  token's slot (the value's own name, or the name before the kind: `token: secrets "<v>"`), stays judged; unquoted,
+  the kind word is kubectl's/oc's argument only on their command line (`echo secret <v>` is a label).
 - A WS-Security `#PasswordDigest` (OASIS UsernameToken Profile 1.1 s3.1: Base64(SHA-1(nonce + created + password)),
   bound to a one-time nonce and a timestamp): the Password element says so in its Type attribute.
 """
@@ -39,7 +40,13 @@ _PASSWORD_DIGEST = re.compile(r"#PasswordDigest\\{0,3}[\"'][^<>]{0,80}>$")
 _PIECES = re.compile(r"[/_.@-]+")
 # an RFC 1123 name (Kubernetes object names), then kustomize's suffix (module doc)
 _KUSTOMIZE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,240}[a-z0-9])?-[2456789bcdfghkmt]{10}")
-_SECRET_KIND = re.compile(r"(?<![\w-])(?i:secrets?)[ \t]+\\{0,3}[\"']?$")  # the kind, a blank, perhaps a quote
+_SECRET_KIND = re.compile(r"(?<![\w-])(?i:secrets?)[ \t]+(?P<q>\\{0,3}[\"'])?$")  # the kind, a blank, perhaps a quote
+# An unquoted name after the kind is kubectl's/oc's argument (`kubectl get secret <name>`); elsewhere (`echo secret
+# <v>`, `my secret <v>`) the word is a label and its value stays judged.
+_KUBECTL = re.compile(r"(?<![\w-])(?:kubectl|oc)(?![\w-])")
+# The name before the kind (`token: secrets "<v>"`, `password=secret <v>`): a password's or a token's slot stays judged.
+_NAME_BEFORE_KIND = re.compile(r"(?P<name>[A-Za-z_][\w.-]{0,60})\\{0,3}[\"']?[ \t]*(?:[:=][ \t]*)?\\{0,3}[\"']?$")
+_SLOT_WORDS = PASSWORD_WORDS | {"token", "tokens"}
 
 
 # What a name that `public_in_slot` can keep by holds (lowercased): a hash word (hashed.named_digest: `hash`, `hashed`,
@@ -73,8 +80,16 @@ def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | 
 def kustomize_secret_name(text: str, pos: int, value: str) -> bool:
     """True when the value at `pos` is a kustomize hash-suffixed name after the Secret kind word (module doc)."""
     v = value.strip("\"'")
-    return len(v) >= 12 and v[-11] == "-" and _KUSTOMIZE_NAME.fullmatch(v) is not None and \
-        _SECRET_KIND.search(text, max(0, pos - 16), pos) is not None
+    if not (len(v) >= 12 and v[-11] == "-" and _KUSTOMIZE_NAME.fullmatch(v) is not None):
+        return False
+    kind = _SECRET_KIND.search(text, max(0, pos - 16), pos)
+    if kind is None:
+        return False
+    line = text.rfind("\n", 0, kind.start()) + 1
+    if kind.group("q") is None and _KUBECTL.search(text, line, kind.start()) is None:
+        return False
+    name = _NAME_BEFORE_KIND.search(text, max(line, kind.start() - 80), kind.start())
+    return name is None or _SLOT_WORDS.isdisjoint(name_words(name.group("name")))
 
 
 def public_reference(text: str, pos: int, value: str) -> bool:

@@ -147,10 +147,23 @@ def keep_vault_accessor_names(r: random.Random) -> Planting:
                               f"revoke {name}: {v}"])), v
 
 
+
+_KUSTOMIZE_SUFFIX = "2456789bcdfghkmt"  # kustomize api/hasher/hasher.go `encode`'s alphabet (references.py)
+
+
+def kustomize_shape_in_secret_slot(r: random.Random) -> Planting:
+    """A generated value with a kustomize-shaped suffix after the Secret kind word, where the slot is a token's or a
+    password's by the name before the kind (`token: secrets "<v>"`) or the kind word is a label outside kubectl (`echo secret <v>`): judged."""
+    v = rnd(r, "abcdefghijklmnopqrstuvwxyz0123456789", r.randrange(9, 14)) + "-" + rnd(r, _KUSTOMIZE_SUFFIX, 10)
+    q = r.choice(['"', "'"])
+    return shape(r, r.choice([f"token: secrets {q}{v}{q}", f"token: secrets {q}{v}{q} (rotated)", f"echo secret {v}",
+                              f"+ echo secret {v} | base64 -d", f"rotated the secret {v} at 02:00"])), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password,
     "PATH_TOKEN_TWO_CAPS": path_token_two_caps, "SECRET_NAMED_ACCESSOR": secret_named_accessor,
-    "VAULT_TABLE_TOKEN": vault_table_token}
+    "VAULT_TABLE_TOKEN": vault_table_token, "KUSTOMIZE_SHAPE_IN_SECRET_SLOT": kustomize_shape_in_secret_slot}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid,
     "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names}
