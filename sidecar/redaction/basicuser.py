@@ -24,13 +24,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .spans import mark_spans
 from .textstats import shannon, wordlike
 
 # An empty or dummy password: `None`/`null`/`nil`, `''`/`""` (JSON-escaped quotes too), `'X'`/`'x'`/`'any'`.
 _DUMMY = r"(?:[xX]|any)?"
 _EMPTY_VALUE = r"(?:None|null|nil|(?P<pq>\\{0,3}[\"'])" + _DUMMY + r"(?P=pq))"
 _EMPTY_PASSWORD = re.compile(
-    r"(?<![\w-])(?i:pass(?:word|wd)?)\\{0,3}[\"']?[ \t]*[=:][ \t]*" + _EMPTY_VALUE + r"(?=[\s,;)}\]]|\\|$)")
+    r"(?<![\w-])(?i:pass(?:word|wd)?)\\{0,3}[\"']?[ \t]*[=:][ \t]*" + _EMPTY_VALUE + r"(?=[\s,;)}\]\"]|\\|$)")  # (`"`: a JSON string's end)
+# any password field (its start is an _EMPTY_PASSWORD match's start) and any user field (its start is a _USER_FIELD
+# match's): a user field pairs with its own password field only (_paired_password), not any empty one nearby
+_PASSWORD_FIELD = re.compile(r"(?<![\w-])(?i:pass(?:word|wd)?)\\{0,3}[\"']?[ \t]*[=:]")
+_ANY_USER_FIELD = re.compile(r"(?<![\w-])(?i:user(?:_?name)?|login)\\{0,3}[\"']?[ \t]*[=:]")
 # the user field: `username=`, `user_name:`, `"user": `, `login=` (aiohttp BasicAuth), then one quoted token
 _USER_FIELD = re.compile(
     r"(?<![\w-])(?i:user(?:_?name)?|login)\\{0,3}[\"']?[ \t]*[=:][ \t]*(?P<q>\\{0,3}[\"'])"
@@ -73,6 +78,19 @@ def _same_record(text: str, a: int, b: int) -> bool:
     return hi - lo <= _WINDOW and _LINE_END.search(text, lo, hi) is None
 
 
+def _paired_password(text: str, user: int, users: list[int], fields: list[int]) -> int:
+    """The start of the password field the user field at `user` pairs with, or -1: the first one after it before the
+    next user field, else the last one before it after the previous user field, in the same record.
+    `username='svc', password=''; login='<k>' pass='<real>'` pairs the login with `pass`, not the empty one."""
+    nxt = min((u for u in users if u > user), default=len(text))
+    prev = max((u for u in users if u < user), default=-1)
+    after = [f for f in fields if user < f < nxt and _same_record(text, user, f)]
+    if after:
+        return after[0]
+    before = [f for f in fields if prev < f < user and _same_record(text, user, f)]
+    return before[-1] if before else -1
+
+
 def basic_user_sub(mark: str) -> Callable[[str], str]:
     """Mark the user-id of a Basic pair whose password is empty or a dummy, when it reads as a key (module doc)."""
 
@@ -80,10 +98,12 @@ def basic_user_sub(mark: str) -> Callable[[str], str]:
         spans: list[tuple[int, int]] = []
         lower = text.lower()
         if ("user" in lower or "login" in lower) and "pass" in lower:
-            empties = [m.start() for m in _EMPTY_PASSWORD.finditer(text)]
+            empties = {m.start() for m in _EMPTY_PASSWORD.finditer(text)}
             if empties:
+                fields = [m.start() for m in _PASSWORD_FIELD.finditer(text)]
+                users = [m.start() for m in _ANY_USER_FIELD.finditer(text)]
                 for m in _USER_FIELD.finditer(text):
-                    if key_shaped(m.group("user")) and any(_same_record(text, m.start(), e) for e in empties):
+                    if key_shaped(m.group("user")) and _paired_password(text, m.start(), users, fields) in empties:
                         spans.append(m.span("user"))
         # each carrier behind a literal it holds (the hints let a line through for any of them)
         for rx, present in ((_PAIR, ("auth" in lower or "credential" in lower) and _PAIR_SEAM.search(text) is not None),
@@ -92,14 +112,6 @@ def basic_user_sub(mark: str) -> Callable[[str], str]:
             if present:  # the pair's `:` and dummy go with the user (the password rules would read `[REDACTED:` as a user)
                 spans += [(m.start("user"), m.end("rest") if rx is not _PAIR else m.end("user"))
                           for m in rx.finditer(text) if key_shaped(m.group("user"))]
-        if not spans:
-            return text
-        out, pos = [], 0
-        for a, b in sorted(set(spans)):
-            if a < pos:
-                continue
-            out += [text[pos:a], mark]
-            pos = b
-        return "".join(out) + text[pos:]
+        return mark_spans(text, spans, mark)
 
     return sub

@@ -160,15 +160,55 @@ def kustomize_shape_in_secret_slot(r: random.Random) -> Planting:
                               f"+ echo secret {v} | base64 -d", f"rotated the secret {v} at 02:00"])), v
 
 
+
+def _key_user(r: random.Random) -> str:
+    """A key-shaped user-id the entropy fallback keeps alone (hex, as Dropbox Sign's and Recurly's keys are)."""
+    return rnd(r, HEX, r.choice([20, 32, 40]))
+
+
+def _field_pair(r: random.Random, user: str, pw: str | None) -> str:
+    """One user/password pair as named fields (an SDK repr, keyword arguments, a JSON object); `pw` None: empty."""
+    uf, pf = r.choice([("username", "password"), ("login", "pass"), ("user", "passwd"), ("user_name", "password")])
+    if r.random() < 0.5:
+        p = r.choice(["None", "''", "'X'"]) if pw is None else repr(pw)
+        return f"{uf}='{user}', {pf}={p}"
+    p = '""' if pw is None else f'"{pw}"'
+    return f'{{"{uf}": "{user}", "{pf}": {p}}}'
+
+
+def _real_password(r: random.Random) -> str:
+    return rnd(r, AN, r.randrange(12, 20)) + "#9"
+
+
+def keep_user_beside_own_password(r: random.Random) -> Planting:
+    """A key-shaped user-id with its OWN real password, in a record that also holds another pair with an empty
+    password: the user-id is an id (grammar 4), kept; the empty pair is someone else's."""
+    v = _key_user(r)
+    pairs = [_field_pair(r, r.choice(["svc", "admin", "deploy-bot"]), None), _field_pair(r, v, _real_password(r))]
+    r.shuffle(pairs)
+    return shape(r, f"upstream pools: {pairs[0]}; {pairs[1]}"), v
+
+
+def basic_user_beside_other_pair(r: random.Random) -> Planting:
+    """The secret the pairing exists for: a key-shaped user-id whose own password is empty, beside another pair with
+    a real password: redacted."""
+    v = _key_user(r)
+    pairs = [_field_pair(r, r.choice(["svc", "admin", "deploy-bot"]), _real_password(r)), _field_pair(r, v, None)]
+    r.shuffle(pairs)
+    return shape(r, f"upstream pools: {pairs[0]}; {pairs[1]}"), v
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password,
     "PATH_TOKEN_TWO_CAPS": path_token_two_caps, "SECRET_NAMED_ACCESSOR": secret_named_accessor,
-    "VAULT_TABLE_TOKEN": vault_table_token, "KUSTOMIZE_SHAPE_IN_SECRET_SLOT": kustomize_shape_in_secret_slot}
+    "VAULT_TABLE_TOKEN": vault_table_token, "KUSTOMIZE_SHAPE_IN_SECRET_SLOT": kustomize_shape_in_secret_slot,
+    "BASIC_USER_BESIDE_OTHER_PAIR": basic_user_beside_other_pair}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid,
-    "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names}
+    "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names,
+    "KEEP_USER_BESIDE_OWN_PASSWORD": keep_user_beside_own_password}
 # twins whose text holds a secret too (the table's token): they fail only when their value is gone
-_VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR"})
+_VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR", "KEEP_USER_BESIDE_OWN_PASSWORD"})
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
