@@ -20,6 +20,7 @@ from .checkpoint import HEAD_BYTES, Checkpoint, file_key
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .filesethost import PendingCompressed, RecoveryHost
 from .handle import FileHandle
+from .receiptstream import ALIAS, ReceiptStream, alias_key
 from .tracked import SourceState
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,42 @@ def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat
         return "other"
     if any(head_is(head, f.head_len, f.head_hash) for f in fs.table) or read_to_end(fs, st, head):
         return ""
+    remember_as_read(fs, src, path, st, head)
     return "pending"
+
+
+def _read_of(fs: RecoveryHost, head: bytes, st: os.stat_result) -> Checkpoint | None:
+    """The furthest checkpoint of the content whose first bytes are `head` (saved, or read and dropped since:
+    `read_heads`); on a tie the content's reader's, not the compressed file `st`'s copy of it (`remember_as_read`)."""
+    ident = (st.st_dev, st.st_ino)
+    return max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
+               key=lambda c: (c.offset, (c.dev, c.ino) != ident or ALIAS not in c.key), default=None)
+
+
+def copy_key(st: os.stat_result, cp: Checkpoint) -> str:
+    """The key of `cp`'s content read as far under the compressed file `st` (`remember_as_read`): that file's own
+    identity, read under the stream of `cp`'s reader (receiptstream.alias_key, as a resumed copy is)."""
+    return alias_key(file_key(st.st_dev, st.st_ino, cp.head_hash), ReceiptStream.prefix_of(cp.key, ""))
+
+
+def remember_as_read(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, head: bytes) -> None:
+    """A compressed file queued to read holds content a checkpoint read up to N (its decompressed first bytes are
+    that checkpoint's): kept at once as a checkpoint of the compressed file's own identity, read up to N.
+
+    Until it is decompressed, that content was known read only by the plain generation's checkpoint, under an
+    inode the compression freed (moby's json-file and logrotate `compress`: rename to `.1`, gzip to `.1.gz`,
+    remove `.1`). A new file in that inode - the next live log, often - drops such a checkpoint as dead
+    (opening._checkpoint_for), `read_heads` keeps it in memory only, and a stop before the queued file was read
+    left no record of it: the next start read the `.gz` from 0, its records stored twice (round 17, taxonomy
+    docker-78612). Kept under the compressed file's inode, it is dropped only with that file (its inode reused)."""
+    cp = _read_of(fs, head, st)
+    if cp is None or cp.offset <= 0 or (cp.dev, cp.ino) == (st.st_dev, st.st_ino):
+        return  # nothing read of it; or this file's own checkpoint (read in part before, or covered)
+    key = copy_key(st, cp)
+    fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino,
+                               head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset, line=cp.line,
+                               size=cp.size, updated=fs.clock.time(), format=cp.format)
+    fs.on_dirty()
 
 
 def read_to_end(fs: RecoveryHost, st: os.stat_result, head: bytes) -> bool:
@@ -199,8 +235,9 @@ def _read_compressed(fs: RecoveryHost, job: PendingCompressed, got: bytes | Unre
     # The same content read before: the plain generation's checkpoint (compressed after we read it,
     # or after we stopped), or this compressed file's own (read in part before a restart); or a
     # file read to its end whose checkpoint a reuse of its inode dropped since (`read_heads`).
-    cp = max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
-             key=lambda c: c.offset, default=None)
+    cp = _read_of(fs, head, st)
+    if cp is not None:
+        fs.saved.pop(copy_key(st, cp), None)  # remember_as_read's, replaced by what this read decides
     if cp is not None and len(data) <= cp.offset:
         remember_covered(fs, src, path, st, cp, len(data))
         return ""
