@@ -106,8 +106,9 @@ _AUTH_PAIR_NAMES = ("auth", "basicauth", "httpbasicauth", "httpdigestauth", "dig
                     "networkcredential", "passwordauthentication")
 AUTH_PAIR = re.compile(
     r"(?P<pre>(?i:\b(?:" + "|".join(_AUTH_PAIR_NAMES) + r"))"
-    r"[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>[\"']))"
-    + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)")
+    r"\\{0,3}[\"']?[ \t]*[:=(][ \t]*\(?[ \t]*(?P<q>\\{0,3}[\"'])[^\"'\n]{0,120}(?P=q)[ \t]*,[ \t]*(?P<q2>\\{0,3}[\"']))"
+    + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)(?![ \t]*:)")  # (a string before `:` is the next KEY of a
+# JSON object or dict: `{"login": "bob", "password": "<pw>"}` is no pair, its password is the name rules')
 # Hints: each name's ending (`auth` covers `basicauth`) in EVERY spelling IGNORECASE matches (ignorecase_hints: `İ`/`ı`
 # for i, `ſ` for s), then a quote, blank, `:`, `=` or `(` (a bare `auth` hit every `Authorization`/`oauth` line). Never
 # narrower than the pattern: `logİn('u', '<pw>')` is the pattern's and is redacted (ASCII-only hints let it escape, r15).
@@ -116,7 +117,7 @@ AUTH_PAIR_HINTS = tuple(n + after for end in _AUTH_PAIR_ENDS for n in ignorecase
                         for after in ("\"", "'", " ", "\t", ":", "=", "("))
 # What AUTH_PAIR reads past its name, searched first (engine.Rule's seam): a quoted user's closing quote, `,`, the
 # value's opening quote (its IGNORECASE name alternation has no literal start: sre tries it at every position).
-AUTH_PAIR_SEAM = re.compile(r"[\"'][ \t]*,[ \t]*[\"']")
+AUTH_PAIR_SEAM = re.compile(r"[\"'][ \t]*,[ \t]*\\{0,3}[\"']")  # (quotes JSON-escaped too: `(\"u\", \"p\")`)
 # SQL that sets a password: ALTER/CREATE USER ... WITH PASSWORD 'x', IDENTIFIED BY 'x', PASSWORD('x').
 SQL_PASSWORD = re.compile(
     r"(?P<pre>(?i:\b(?:with\s+(?:encrypted\s+|unencrypted\s+)?password|identified\s+(?:with\s+\w+\s+)?by"

@@ -198,15 +198,37 @@ def basic_user_beside_other_pair(r: random.Random) -> Planting:
     return shape(r, f"upstream pools: {pairs[0]}; {pairs[1]}"), v
 
 
+
+def json_login_object_password(r: random.Random) -> Planting:
+    """A login/auth object whose NEXT key is the password (`{"login": "<u>", "password": "<pw>"}`, a Python dict):
+    the password goes (carriers.AUTH_PAIR read the key as the pair's password and left the value), and a code pair
+    (`smtp.login('<u>', '<pw>')`) still goes."""
+    v = _real_password(r)
+    u = r.choice(["bob", "deploy", "svc-gw", "ops@example.com"])
+    k, pk = r.choice([("login", "password"), ("login", "pass"), ("credentials", "password"), ("auth", "passwd")])
+    return shape(r, r.choice([f'{{"{k}": "{u}", "{pk}": "{v}", "retries": 3}}', f"{{'{k}': '{u}', '{pk}': '{v}'}}",
+                              f"smtp.login('{u}', '{v}')", f'HTTPBasicAuth("{u}", "{v}")'])), v
+
+
+def keep_json_login_object(r: random.Random) -> Planting:
+    """GitHub's user object (REST API "Get a user": `login`, then `name`, `company`, ...): no password in it, kept."""
+    user = r.choice(["octocat", "hubot", "dependabot[bot]", "jdoe-dev", "mona"])
+    name = r.choice(["The Octocat", "Hubot", "Jane Doe", "Mona Lisa"])
+    company = r.choice(["GitHub", "@acme", "Example Corp"])
+    return shape(r, r.choice([f'{{"login": "{user}", "name": "{name}", "company": "{company}"}}',
+                              f"{{'login': '{user}', 'type': 'User', 'site_admin': False}}",
+                              f'fetched user {{"login": "{user}", "location": "San Francisco"}}'])), user
+
+
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password,
     "PATH_TOKEN_TWO_CAPS": path_token_two_caps, "SECRET_NAMED_ACCESSOR": secret_named_accessor,
     "VAULT_TABLE_TOKEN": vault_table_token, "KUSTOMIZE_SHAPE_IN_SECRET_SLOT": kustomize_shape_in_secret_slot,
-    "BASIC_USER_BESIDE_OTHER_PAIR": basic_user_beside_other_pair}
+    "BASIC_USER_BESIDE_OTHER_PAIR": basic_user_beside_other_pair, "JSON_LOGIN_OBJECT_PASSWORD": json_login_object_password}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid,
     "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names,
-    "KEEP_USER_BESIDE_OWN_PASSWORD": keep_user_beside_own_password}
+    "KEEP_USER_BESIDE_OWN_PASSWORD": keep_user_beside_own_password, "KEEP_JSON_LOGIN_OBJECT": keep_json_login_object}
 # twins whose text holds a secret too (the table's token): they fail only when their value is gone
 _VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR", "KEEP_USER_BESIDE_OWN_PASSWORD"})
 
