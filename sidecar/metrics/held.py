@@ -30,7 +30,11 @@ bound) and its live source read stale for up to 3.6 minutes: the step proper nee
 (tests/metrics/test_skew_step.py `test_a_slow_writer_clock_step`). A record stamped ahead of its
 writer's clock (a step forward) never waited (placed at its arrival), whatever the traffic.
 While records wait, their arrival is the source's sign of life (placing.py: RecordWindow.arrived),
-so the gates read `late`, not `stale`.
+so the gates read `late`, not `stale`, however old the newest placed sample (RecordPlacer.holding ->
+Measurement.held; rollout/evaluate.py `_freshness`): it is ~3 of the writer's gaps old until 3 reads
+agree, past max_lateness at a record every 45 s or more (round 17). The wait is bounded by the lateness
+bound, not by 3 reads: at a record every ~55 s or more the step's first record cannot see 3 reads in
+`max_lateness - SAFETY` and goes at its stamp (beyond the bound: counted late).
 """
 
 from __future__ import annotations

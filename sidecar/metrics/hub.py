@@ -272,12 +272,13 @@ class MetricsHub:
         # pause, placed 0.14 s ahead by a 180 s offset estimated as 180.14 s, left its gate stale
         # at the evaluation that read it (generated scenario 9835: p95 gate stale, its sync
         # baseline 0.1 s old). Only `newest` changes; the value and counts are the window's.
-        window = self._stream(spec.stream or "").window
+        source = self._stream(spec.stream or "")
+        window = source.window
         ahead = window.newest_after(end, end + FUTURE_SLACK, spec.where, _also(spec))
         arrived = window.newest_arrival(spec.where, _also(spec))
         if ahead is not None and (m.newest is None or m.newest < end):
-            return replace(m, newest=end, arrived=arrived)
-        return replace(m, arrived=arrived) if arrived is not None else m
+            return replace(m, newest=end, arrived=arrived, held=source.holding)
+        return replace(m, arrived=arrived, held=source.holding) if arrived is not None else m
 
     def _measure_jsonl_window(self, spec: MetricSpec, start: float, end: float) -> Measurement:
         source = self._stream(spec.stream or "")

@@ -67,6 +67,9 @@ class Measurement:
     # between batches while it is alive: the gates read that as `late`, not `stale`
     # (rollout/evaluate.StageEvaluator._freshness).
     arrived: float | None = None
+    # The stream had records held for their writer's clock when measured (metrics/held.py): the newest
+    # placed sample may then be up to 3 of a slow writer's gaps old while its source delivers (`late`).
+    held: bool = False
 
     @property
     def has_data(self) -> bool:

@@ -83,6 +83,11 @@ class RecordPlacer:
         return self._replaying
 
     @property
+    def holding(self) -> bool:
+        """Records wait for their writer's clock now (metrics/held.py; rollout/evaluate.py `_freshness`)."""
+        return bool(self._held.records)
+
+    @property
     def _label(self) -> str:
         return f"metrics:{self.name}"
 

@@ -149,10 +149,12 @@ class StageEvaluator:
         newest = tot.get("newest")
         newest = float(newest) if newest is not None else None
         arrived = tail.arrived if tail is not None else None  # the stream's, not the stage's (_freshness)
+        held = tail is not None and tail.held
         self._stage_n[key] = n
         if n == 0:
-            return Measurement(None, 0, 0, "no requests in the stage yet", newest=newest, arrived=arrived), error
-        return Measurement(x / n, n, x, newest=newest, arrived=arrived), error
+            return (Measurement(None, 0, 0, "no requests in the stage yet", newest=newest, arrived=arrived, held=held),
+                    error)
+        return Measurement(x / n, n, x, newest=newest, arrived=arrived, held=held), error
 
     async def _baseline(self, gate: GateConfig, key: str, window: float | None) -> tuple[Measurement | None, str | None]:
         assert gate.relative_to is not None
@@ -234,9 +236,18 @@ class StageEvaluator:
         older than the lateness bound). Both block promotion: the data ends before now. Only `stale`
         alerts and makes the decision `stale` (round 14: a writer delivering every 80 s, or every 40-60 s
         at 2 uploads/min, read stale at 11-32 of 50 evaluations while it was alive). The arrival is known
-        for jsonl streams only (Measurement.arrived); elsewhere the newest sample alone decides."""
+        for jsonl streams only (Measurement.arrived); elsewhere the newest sample alone decides.
+        Round 17, a slow writer whose clock stepped back (metrics/held.py): its records are placed on the
+        new clock only after 3 reads agree, so while they wait its newest placed sample is ~3 of its gaps
+        old, and past max_lateness at a record every 45 s or more (`stale` for minutes while it delivered).
+        So a stream holding records for its writer's clock (Measurement.held) reads `late` whenever a
+        record arrived within max_staleness, however old its newest placed sample. And "what arrives is
+        older than the bound" is measured at the arrival (newest arrival - newest sample), not now: the
+        step's first records, placed at their stamps 35-100 s back, and a record every 50-60 s read
+        `stale` between two arrivals (newest sample 100 + 60 s old while the writer delivered on time)."""
         newest = m.newest if m is not None else None
         arrived = m.arrived if m is not None else None
+        held = m is not None and m.held
         if b is not None and newest is not None:
             newest = None if b.newest is None else min(newest, b.newest)
         if b is not None and arrived is not None:
@@ -246,14 +257,27 @@ class StageEvaluator:
         stale = age is None or age > limit
         if not stale:
             return replace(v, newest=newest, age=age)
-        if (age is not None and age <= self.cfg.max_lateness and arrived is not None
-                and self.now - arrived <= limit):
-            why = (f"late: newest sample {age:.0f}s old > max_staleness {limit:g}s, but its source delivered "
-                   f"{self.now - arrived:.0f}s ago")
+        if m is not None and arrived is not None and not self._behind(m, limit) and not self._behind(b, limit):
+            old = f"newest sample {age:.0f}s old" if age is not None else "no sample placed yet"
+            why = f"late: {old} > max_staleness {limit:g}s, but its source delivered {self.now - arrived:.0f}s ago"
+            if held or (b is not None and b.held):
+                why += " (records wait for their writer's clock)"
             return replace(v, newest=newest, age=age, late=True, reason=f"{v.reason}; {why}")
         why = (f"stale: newest sample {age:.0f}s old > max_staleness {limit:g}s" if age is not None
                else "stale: no sample in the stage")
         return replace(v, newest=newest, age=age, stale=True, reason=f"{v.reason}; {why}")
+
+    def _behind(self, m: Measurement | None, limit: float) -> bool:
+        """`m`'s source did not deliver within `limit` (nothing arrived), or what it delivered was older
+        than the lateness bound when it arrived and none of its records wait for their writer's clock
+        (_freshness)."""
+        if m is None:
+            return False
+        if m.arrived is None or self.now - m.arrived > limit:
+            return True
+        if m.held:
+            return False
+        return m.newest is None or m.arrived - m.newest > self.cfg.max_lateness
 
     async def _quantile_bounds(self, gate: GateConfig, role: Role, window: float, m: Measurement | None,
                                b: Measurement | None) -> tuple[Measurement | None, Measurement | None]:
