@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from .aggregate import Aggregate
@@ -25,6 +26,9 @@ def _either(where: Mapping[str, str], also: Mapping[str, str] | None) -> Callabl
     """A record matches `where` or, when given, `also`."""
     w, a = matcher(where), matcher(also) if also else None
     return lambda rec: w(rec) or (a is not None and a(rec))
+
+
+HELD_ARRIVALS = 1024  # held records' arrivals remembered for new marks (arrived); placed ones are in `records`
 
 
 @dataclass(slots=True)
@@ -63,6 +67,9 @@ class RecordWindow:
     _arrivals: dict[tuple[Any, ...], list[Any]] = field(init=False, default_factory=dict)
     # beside each held record, when it arrived live (None: replayed history): re-seeds a dropped mark
     _arrived: deque[float | None] = field(init=False)
+    # the records that arrived live but wait for their writer's clock (arrived()), newest last, with when
+    # they arrived: a mark made while they wait is seeded from them too (newest_arrival)
+    _held: deque[tuple[Record, float]] = field(init=False)
     _asked: set[tuple[Any, ...]] = field(init=False, default_factory=set)  # filters asked since the last sweep
     _swept: float | None = field(init=False, default=None)  # the clock at the last sweep (see the class docstring)
 
@@ -70,6 +77,7 @@ class RecordWindow:
         self.records = deque(maxlen=self.max_records)
         self._highs = deque(maxlen=self.max_records)
         self._arrived = deque(maxlen=self.max_records)
+        self._held = deque(maxlen=HELD_ARRIVALS)
         self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
         self._cache = {}
         self.aggregates = {}
@@ -101,13 +109,14 @@ class RecordWindow:
         """A record arrived live at `at` but is not placed yet (held for its writer's clock:
         metrics/held.py): the source delivered, so the arrival marks move (newest_arrival); the record
         itself is added when placed. Without this a slow writer whose clock stepped back read `stale`
-        while its records waited (round 16's left item; rollout/evaluate.py `_freshness`)."""
-        item = None
+        while its records waited (round 16's left item; rollout/evaluate.py `_freshness`). Remembered
+        for the marks made while it waits (newest_arrival; round 17: a filter asked first then found
+        no arrival, None, and its gate read `stale`)."""
+        item = pack(at, record)
+        self._held.append((item, at))
         for mark in self._arrivals.values():
-            if mark[1] is None or at > mark[1]:
-                item = pack(at, record) if item is None else item
-                if mark[0](item):
-                    mark[1] = at
+            if (mark[1] is None or at > mark[1]) and mark[0](item):
+                mark[1] = at
 
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
@@ -154,14 +163,15 @@ class RecordWindow:
         asks at start, metrics.hub.check_spec); None until a matching record arrives after that.
         Not pruned with the records: how long ago the source last delivered is what it answers. A mark
         made after records arrived (a first ask later, or one dropped as unasked) starts from the
-        newest arrival among the held records it matches."""
+        newest arrival among the held records it matches, and those waiting for their writer's clock."""
         key = _filter_key(where, also)
         self._asked.add(key)
         mark = self._arrivals.get(key)
         if mark is None:
             match = _either(where, also)
-            seen = (a for item, a in zip(self.records, self._arrived) if a is not None and match(item))  # noqa: B905
-            mark = self._arrivals[key] = [match, max(seen, default=None)]
+            placed = (a for item, a in zip(self.records, self._arrived) if a is not None and match(item))  # noqa: B905
+            waiting = (a for item, a in self._held if match(item))  # for their writer's clock (arrived)
+            mark = self._arrivals[key] = [match, max(chain(placed, waiting), default=None)]
         return mark[1]  # type: ignore[no-any-return]
 
     def newest_after(self, end: float, until: float, where: Mapping[str, str],
