@@ -102,7 +102,10 @@ def remember_unreadable(fs: RecoveryHost, src: SourceState, path: str, st: os.st
 
 def known_unreadable(fs: RecoveryHost, st: os.stat_result, path: str) -> bool:
     """This very file (inode, size, first compressed bytes) was found unreadable before (`remember_unreadable`).
-    A reused inode holds another file: other first bytes or another size, asked again."""
+    A reused inode holds another file: other first bytes or another size, asked again. A verdict met again is
+    saved again as of now: kept by `updated` like any closed file's checkpoint (checkpointing.py, RETAIN_CLOSED
+    7 days), one stored once was dropped after a week and a `rotate 14` generation decompressed and counted
+    again (round 17)."""
     verdicts = [c for c in fs.saved.values() if c.format == UNREADABLE and (c.dev, c.ino) == (st.st_dev, st.st_ino)
                 and c.size == st.st_size]
     if not verdicts:
@@ -112,7 +115,12 @@ def known_unreadable(fs: RecoveryHost, st: os.stat_result, path: str) -> bool:
     except OSError:
         return False
     with closing(h):
-        return any(h.head_matches(st.st_size, c.head_len, c.head_hash) for c in verdicts)
+        matched = [c for c in verdicts if h.head_matches(st.st_size, c.head_len, c.head_hash)]
+    for c in matched:
+        c.updated = fs.clock.time()
+    if matched:
+        fs.on_dirty()
+    return bool(matched)
 
 
 def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,

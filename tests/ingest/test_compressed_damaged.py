@@ -78,3 +78,55 @@ async def test_a_damaged_generation_is_judged_once_until_it_is_another_file(tmp_
     os.utime(gz)
     assert gz.stat().st_ino == ino
     assert await start() == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_damaged_generation_verdict_outlives_the_checkpoint_retention_while_it_is_met(
+        tmp_path: Path, seed: int) -> None:
+    """A verdict met again at a start is saved again as of then (round 17: stored once with `updated` = when
+    judged, dropped after RETAIN_CLOSED 7 days, and a `rotate 14` `.gz` decompressed and counted again): starts
+    every 3-6 days keep it past two weeks. Twin: one not met for more than RETAIN_CLOSED is dropped like any closed
+    checkpoint (the file is judged again, once)."""
+    import time
+
+    from sidecar.clock import ManualClock
+    from sidecar.ingest import compressedgens
+    from sidecar.ingest.tail import Ingest
+    from sidecar.ingest.tracked import RETAIN_CLOSED
+    from sidecar.telemetry import Telemetry
+
+    from .conftest import Recorder, make_config
+
+    rnd = random.Random(f"verdict-kept-{seed}")
+    text = "".join(f"2026-12-07 10:00:{i % 60:02d} ERROR app.mod: event seq={i}\n" for i in range(rnd.randint(200, 900)))
+    whole = gzip.compress(text.encode())
+    gz = tmp_path / rnd.choice(["app.log.1.gz", "app.log.9.gz"])
+    gz.write_bytes(whole[: int(len(whole) * rnd.uniform(0.3, 0.9))])  # the compressor killed mid-write
+    clock = ManualClock(start=1_765_000_000.0)
+    saved: dict = {}
+
+    async def start() -> float:
+        """A FileSet on `saved` (pruned as checkpointing.py writes them), three looks: `compressed_skipped`."""
+        for k in [k for k, c in saved.items() if clock.time() - c.updated > RETAIN_CLOSED]:
+            del saved[k]
+        telemetry = Telemetry()
+        ing = Ingest(make_config(tmp_path, [str(tmp_path / "app.log*")]), Recorder(), clock, telemetry)
+        ing.fs.started_wall = time.time() - 60.0
+        ing.fs.saved = dict(saved)
+        for _ in range(3):
+            ing.fs.scan()
+            while await compressedgens.read_pending(ing.fs):
+                for f in list(ing.fs.table):
+                    ing.fs.table.retire(f)
+        saved.clear()
+        saved.update(ing.fs.saved)
+        return telemetry.registry.get_sample_value(
+            "sidecar_rotations_total", {"source": str(tmp_path / "app.log*"), "kind": "compressed_skipped"}) or 0.0
+
+    day = 86_400.0
+    assert await start() == 1.0
+    for _ in range(4):  # 12-24 days in all
+        clock.advance(rnd.uniform(3.0, 6.0) * day)
+        assert await start() == 0.0, "judged again after the checkpoint retention"  # before: at the third start
+    clock.advance(RETAIN_CLOSED + rnd.uniform(1.0, 3.0) * day)  # the twin: not met for longer than the retention
+    assert await start() == 1.0
