@@ -114,11 +114,12 @@ def resume_grown(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_resu
     postrotate reopen, a writer whose unflushed buffer or cut line's rest went out after the rename). Read
     from where its checkpoint ended, as recovery at start resumes such a file (`run`: "a rotated generation we
     were draining at shutdown"); while running it was never looked at again, and the records lost (round 17).
-    Only past the size it had when let go (`cp.size`): a snapshot's partial line left for the live file to read
-    (copies.live_goes_on) ends its checkpoint before its end and is not read again. A cut line's rest there has
-    no header: no record of its own (multiline), so a record ended at the let-go is never stored in two halves.
-    True if it was opened."""
-    grown = [cp for cp in cps if cp.head_len > 0 and st.st_size > max(cp.size, cp.offset)]
+    Only a generation read to its end (`cp.offset >= cp.size`), and only past it: a snapshot's partial line left
+    for the live file to read (copies.live_goes_on) ends its checkpoint before its end, and what a snapshot gains
+    (a copy still being written) is the live file's, read there; resumed from `cp.offset`, its partial line was
+    read a second time (round 17). A cut line's rest past the end has no header: no record of its own
+    (multiline), so a record ended at the let-go is never stored in two halves. True if it was opened."""
+    grown = [cp for cp in cps if cp.head_len > 0 and cp.offset >= cp.size and st.st_size > cp.offset]
     if not grown:
         return False
     try:
