@@ -25,7 +25,12 @@ from .tracked import SourceState
 
 log = logging.getLogger(__name__)
 MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
-UNREADABLE = "compressed-unreadable"  # Checkpoint.format of a damaged compressed file's verdict (remember_unreadable)
+# Checkpoint.format of a damaged compressed file's verdict (remember_unreadable). Safe in a field that means the
+# log's format: nothing reads Checkpoint.format back into a parser (a resumed file's parser takes its source's
+# format: tracked.py), it is only carried into the checkpoints made from this one (recovery's claim of a moved file
+# keeps the marker); the verdict's head hash is of the compressed bytes, which no decompressed head matches
+# (`_read_of`); and it is written read to its end (offset = size), so recovery at start leaves it alone.
+UNREADABLE = "compressed-unreadable"
 
 def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool = True,
                      of: Checkpoint | None = None) -> str:
