@@ -58,6 +58,7 @@ class Held:
     until: float = math.inf  # our clock: when its wait ends (`hold`), unless its writer is slow
     last: float = math.inf  # our clock: when its wait ends whatever its writer shows (the lateness bound)
     seq: int = 0  # its delay's observation number in its writer's estimate (SkewEstimator.agreed_since)
+    compact: dict[str, Any] | None = None  # its window form (recordline.compact_record), made when it arrived
 
 
 class HeldRecords:
@@ -71,9 +72,10 @@ class HeldRecords:
         self.provisional = 0  # placed after the wait on a clock its writer's few records agree on
         self.agreed = 0  # placed on the clock its writer's reads since it agree on (a slow writer's step)
 
-    def wait(self, skew: SkewEstimator, stamp: float, now: float) -> float | None:
+    def wait(self, skew: SkewEstimator, stamp: float, now: float) -> tuple[float, float] | None:
         """How long a live record with this stamp should wait for its writer's clock (None: not at all,
-        place it now). Computed once per record: `add` takes it."""
+        place it now): its wait, and its longest while its writer is slow. Computed once per record: `add`
+        takes it."""
         if len(self.records) >= self.limit:
             return None
         offset = skew.offset()
@@ -83,7 +85,7 @@ class HeldRecords:
         if age < 0:
             return None  # from the future: put at its arrival, which is right whatever the clock did
         wait = self._wait(age)
-        return wait if wait > 0 else None
+        return (wait, max(wait, self._longest(age))) if wait > 0 else None
 
     def _wait(self, age: float) -> float:
         """Seconds a record this old (where it stands now) may wait."""
@@ -96,23 +98,25 @@ class HeldRecords:
             return self.max_lateness - SAFETY
         return self.max_lateness - SAFETY - age
 
-    def add(self, record: dict[str, Any], stamp: float, now: float, skew: SkewEstimator, wait: float) -> None:
-        """Hold `record` for `wait` seconds (what `wait()` said for it), longer while its writer is slow.
-        Call right after observing its delay: it remembers its place in its writer's estimate."""
-        age = now - (stamp + skew.offset())
-        self.records.append(Held(record, stamp, now, skew, until=now + wait,
-                                 last=now + max(wait, self._longest(age)), seq=skew.observed - 1))
+    def add(self, record: dict[str, Any], stamp: float, now: float, skew: SkewEstimator,
+            wait: tuple[float, float], compact: dict[str, Any] | None = None) -> None:
+        """Hold `record` for the wait `wait()` said for it, longer while its writer is slow (`compact`: its
+        window form, made once: placing.py). Call right after observing its delay: it remembers its place
+        in its writer's estimate."""
+        self.records.append(Held(record, stamp, now, skew, until=now + wait[0], last=now + wait[1],
+                                 seq=skew.observed - 1, compact=compact))
 
     def due(self, now: float) -> list[Held]:
         """The held records to place now, oldest first: explained by their writer's clock, or waited enough."""
         out: list[Held] = []
         keep: list[Held] = []
         for h in self.records:
-            reads, agreed = h.skew.agreed_since(h.seq)
             if abs((h.arrived - h.stamp) - h.skew.offset()) <= h.skew.tolerance:
                 self.confirmed += 1
                 out.append(h)
-            elif agreed is not None:
+                continue
+            reads, agreed = h.skew.agreed_since(h.seq)
+            if agreed is not None:
                 h.offset = agreed  # its writer's reads since it show one new clock (a slow writer's step)
                 self.agreed += 1
                 out.append(h)

@@ -123,9 +123,9 @@ class RecordPlacer:
             self.skew.observe(now - stamp, self._read_no)
             wait = None if math.isnan(self._read_no) else self._held.wait(self.skew, stamp, now)
             if wait is not None:
-                self._held.add(record, stamp, now, self.skew, wait)  # placed by _release (metrics/held.py)
-                self.window.arrived(compact_record({k: v for k, v in record.items() if isinstance(k, str)},
-                                                   self._drop), now)  # the source is alive meanwhile
+                compact = compact_record({k: v for k, v in record.items() if isinstance(k, str)}, self._drop)
+                self._held.add(record, stamp, now, self.skew, wait, compact)  # placed by _release (metrics/held.py)
+                self.window.arrived(compact, now)  # the source is alive meanwhile
                 carried = record.get(JOURNAL_KEY)
                 if carried is not None:  # journaled while it waits (metrics/journal.py, round 12)
                     self._journal(stamp + self.skew.offset(), carried[0], carried[1], record, self.skew, stamp,
@@ -134,9 +134,10 @@ class RecordPlacer:
         return self._place_stamped(record, stamp, now, self.skew)
 
     def _place_stamped(self, record: dict[str, Any], stamp: float, arrived: float, skew: SkewEstimator,
-                       offset: float | None = None) -> bool:
+                       offset: float | None = None, compact: dict[str, Any] | None = None) -> bool:
         """Place a record by its writer's stamp, put on our clock by the writer's estimated offset
-        (`offset`: a provisional one, for a held record whose wait ended: metrics/held.py)."""
+        (`offset`: a provisional one, for a held record whose wait ended: metrics/held.py; `compact`: its
+        window form made when it was held)."""
         t = stamp
         if offset is None:
             offset = skew.offset()
@@ -162,17 +163,18 @@ class RecordPlacer:
             # Live: not (yet) explained by a steady offset. A future stamp would keep the
             # record out of every window, so it gets arrival time.
             t = arrived
-        return self._place(record, t, arrived, skew, stamp)
+        return self._place(record, t, arrived, skew, stamp, compact)
 
     def _release(self) -> None:
         """Place the held records their writers' clocks now explain, or that waited enough."""
         for h in self._held.due(self.clock.time()):
-            self._place_stamped(h.record, h.stamp, h.arrived, h.skew, h.offset)
+            self._place_stamped(h.record, h.stamp, h.arrived, h.skew, h.offset, h.compact)
 
     def _place(self, record: dict[str, Any], t: float, arrived: float, writer: SkewEstimator | None = None,
-               stamp: float | None = None) -> bool:
+               stamp: float | None = None, compact: dict[str, Any] | None = None) -> bool:
         """Put `record` in the window at `t`; `writer` and `stamp`: its writer's clock and its own stamp
-        (a double-written failure is recognised on the writer's clock: dedupe.WriterDoubleWrites)."""
+        (a double-written failure is recognised on the writer's clock: dedupe.WriterDoubleWrites);
+        `compact`: its window form if made already (a held record)."""
         carried = record.pop(JOURNAL_KEY, None)  # type: ignore[call-overload]
         key = None if carried is None else carried[0]
         if not self._live and self._writer is not None and not self._flushing:
@@ -198,7 +200,8 @@ class RecordPlacer:
             self.late += 1
             if self.telemetry is not None:
                 self.telemetry.metric_records_dropped.labels(self.name, "late").inc()
-        compact = compact_record(record, self._drop)
+        if compact is None:
+            compact = compact_record(record, self._drop)
         self.window.add(t, compact, arrived if self._live else None)  # replayed history: arrival unknown
         self.records += 1
         if carried is not None:

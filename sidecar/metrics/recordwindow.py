@@ -101,9 +101,13 @@ class RecordWindow:
         for agg in self.aggregates.values():
             agg.add(item)
         if arrived is not None:
-            for mark in self._arrivals.values():
-                if (mark[1] is None or arrived > mark[1]) and mark[0](item):
-                    mark[1] = arrived
+            self._mark(item, arrived)
+
+    def _mark(self, item: Record, at: float) -> None:
+        """Move the arrival marks `item` (arrived live at `at`) matches (newest_arrival)."""
+        for mark in self._arrivals.values():
+            if (mark[1] is None or at > mark[1]) and mark[0](item):
+                mark[1] = at
 
     def arrived(self, record: Mapping[str, Any], at: float) -> None:
         """A record arrived live at `at` but is not placed yet (held for its writer's clock:
@@ -114,9 +118,7 @@ class RecordWindow:
         no arrival, None, and its gate read `stale`)."""
         item = pack(at, record)
         self._held.append((item, at))
-        for mark in self._arrivals.values():
-            if (mark[1] is None or at > mark[1]) and mark[0](item):
-                mark[1] = at
+        self._mark(item, at)
 
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
