@@ -89,15 +89,11 @@ def remember_unreadable(fs: RecoveryHost, src: SourceState, path: str, st: os.st
     only renamed (logrotate's `.1.gz` -> `.2.gz` keeps the inode). Every start asked it again before (a moved
     checkpoint whose content it holds, a glob matching it): decompressed in full, counted `compressed_skipped`
     again (round 17). Written like a file read to its end (offset = size): recovery at start leaves it alone."""
-    try:
-        h = FileHandle.open(path)
-    except OSError:
-        return
-    with closing(h):
-        fst = h.fstat()
-        if (fst.st_dev, fst.st_ino, fst.st_size) != (st.st_dev, st.st_ino, st.st_size):
-            return  # replaced or still growing since it was judged: judged again when met
-        hl, hh = h.head_identity(fst.st_size)
+    got = FileHandle.open_as(path, (st.st_dev, st.st_ino), st.st_size)
+    if got is None:
+        return  # gone, replaced or still growing since it was judged: judged again when met
+    with closing(got[0]) as h:
+        hl, hh = h.head_identity(st.st_size)
     key = file_key(st.st_dev, st.st_ino, hh)
     fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino, head_len=hl,
                                head_hash=hh, offset=st.st_size, line=1, size=st.st_size, updated=fs.clock.time(),
@@ -115,12 +111,11 @@ def known_unreadable(fs: RecoveryHost, st: os.stat_result, path: str) -> bool:
                 and c.size == st.st_size]
     if not verdicts:
         return False
-    try:
-        h = FileHandle.open(path)
-    except OSError:
+    got = FileHandle.open_as(path, (st.st_dev, st.st_ino), st.st_size, verdicts)
+    if got is None:
         return False
-    with closing(h):
-        matched = [c for c in verdicts if h.head_matches(st.st_size, c.head_len, c.head_hash)]
+    got[0].close()
+    matched = got[2]
     for c in matched:
         c.updated = fs.clock.time()
     if matched:

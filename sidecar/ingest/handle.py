@@ -20,9 +20,14 @@ import errno
 import io
 import os
 import stat
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..exceptions import SidecarError
 from .checkpoint import grown_identity, head_identity, head_matches
+
+if TYPE_CHECKING:
+    from .checkpoint import Checkpoint
 
 
 class FileClosedError(SidecarError, RuntimeError):
@@ -66,6 +71,22 @@ class FileHandle:
             raise OSError(errno.EINVAL, "not a regular file (directory, FIFO, socket or device)", path)
         # From here on the FileIO owns the number: closefd=True makes its close the only close.
         return cls(io.FileIO(fd, "rb", closefd=True), path)
+
+    @classmethod
+    def open_as(cls, path: str, ident: tuple[int, int], size: int | None = None,
+                cps: Iterable[Checkpoint] = ()) -> tuple[FileHandle, os.stat_result, list[Checkpoint]] | None:
+        """Open `path` if it is still the file (device, inode) `ident` (and `size` bytes long, if given): the
+        handle, its fstat and those of `cps` whose first bytes it starts with; None if it cannot be opened or is
+        another file now. The caller closes the handle."""
+        try:
+            h = cls.open(path)
+        except OSError:
+            return None
+        fst = h.fstat()
+        if (fst.st_dev, fst.st_ino) != ident or (size is not None and fst.st_size != size):
+            h.close()
+            return None
+        return h, fst, [c for c in cps if h.head_matches(fst.st_size, c.head_len, c.head_hash)]
 
     def _fd(self) -> int:
         if self.phase is Phase.CLOSED:

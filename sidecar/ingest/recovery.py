@@ -122,13 +122,11 @@ def resume_grown(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_resu
     grown = [cp for cp in cps if cp.head_len > 0 and cp.offset >= cp.size and st.st_size > cp.offset]
     if not grown:
         return False
-    try:
-        h = FileHandle.open(path)
-    except OSError:
+    got = FileHandle.open_as(path, (st.st_dev, st.st_ino), cps=grown)  # `cps`: this inode's checkpoints
+    if got is None:
         return False
-    fst = h.fstat()
-    cp = next((cp for cp in grown if (fst.st_dev, fst.st_ino) == (cp.dev, cp.ino)
-               and h.head_matches(fst.st_size, cp.head_len, cp.head_hash)), None)
+    h, fst, matched = got
+    cp = next(iter(matched), None)
     if cp is None:
         h.close()
         return False
