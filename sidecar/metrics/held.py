@@ -32,7 +32,8 @@ writer's clock (a step forward) never waited (placed at its arrival), whatever t
 While records wait, their arrival is the source's sign of life (placing.py: RecordWindow.arrived),
 so the gates read `late`, not `stale`, however old the newest placed sample (RecordPlacer.holding ->
 Measurement.held; rollout/evaluate.py `_freshness`): it is ~3 of the writer's gaps old until 3 reads
-agree, past max_lateness at a record every 45 s or more (round 17). The wait is bounded by the lateness
+agree, past max_lateness at a record every 45 s or more (round 17). Not for a backlog flushed after the
+source went quiet (its newest sample beyond the bound when the first of them arrived): that stays `stale`. The wait is bounded by the lateness
 bound, not by 3 reads: at a record every ~55 s or more the step's first record cannot see 3 reads in
 `max_lateness - SAFETY` and goes at its stamp (beyond the bound: counted late).
 """

@@ -67,9 +67,10 @@ class Measurement:
     # between batches while it is alive: the gates read that as `late`, not `stale`
     # (rollout/evaluate.StageEvaluator._freshness).
     arrived: float | None = None
-    # The stream had records held for their writer's clock when measured (metrics/held.py): the newest
-    # placed sample may then be up to 3 of a slow writer's gaps old while its source delivers (`late`).
-    held: bool = False
+    # When (our clock) the oldest record the stream holds for its writer's clock arrived (metrics/held.py);
+    # None: none held. A slow writer's newest placed sample may then be ~3 of its gaps old while its source
+    # delivers (`late`, rollout/evaluate.StageEvaluator._freshness).
+    held: float | None = None
 
     @property
     def has_data(self) -> bool:

@@ -83,9 +83,10 @@ class RecordPlacer:
         return self._replaying
 
     @property
-    def holding(self) -> bool:
-        """Records wait for their writer's clock now (metrics/held.py; rollout/evaluate.py `_freshness`)."""
-        return bool(self._held.records)
+    def holding(self) -> float | None:
+        """When the oldest record waiting for its writer's clock arrived (metrics/held.py); None: none waits
+        (rollout/evaluate.py `_freshness`)."""
+        return min((h.arrived for h in self._held.records), default=None)
 
     @property
     def _label(self) -> str:

@@ -149,7 +149,7 @@ class StageEvaluator:
         newest = tot.get("newest")
         newest = float(newest) if newest is not None else None
         arrived = tail.arrived if tail is not None else None  # the stream's, not the stage's (_freshness)
-        held = tail is not None and tail.held
+        held = tail.held if tail is not None else None
         self._stage_n[key] = n
         if n == 0:
             return (Measurement(None, 0, 0, "no requests in the stage yet", newest=newest, arrived=arrived, held=held),
@@ -241,13 +241,15 @@ class StageEvaluator:
         new clock only after 3 reads agree, so while they wait its newest placed sample is ~3 of its gaps
         old, and past max_lateness at a record every 45 s or more (`stale` for minutes while it delivered).
         So a stream holding records for its writer's clock (Measurement.held) reads `late` whenever a
-        record arrived within max_staleness, however old its newest placed sample. And "what arrives is
+        record arrived within max_staleness, however old its newest placed sample, if that sample was
+        within max_lateness when the oldest of them arrived (the source was live when they began to wait;
+        a backlog flushed after a pause waits too, but its source had gone quiet: generated scenarios
+        7035, 10121). And "what arrives is
         older than the bound" is measured at the arrival (newest arrival - newest sample), not now: the
         step's first records, placed at their stamps 35-100 s back, and a record every 50-60 s read
         `stale` between two arrivals (newest sample 100 + 60 s old while the writer delivered on time)."""
         newest = m.newest if m is not None else None
         arrived = m.arrived if m is not None else None
-        held = m is not None and m.held
         if b is not None and newest is not None:
             newest = None if b.newest is None else min(newest, b.newest)
         if b is not None and arrived is not None:
@@ -260,7 +262,7 @@ class StageEvaluator:
         if m is not None and arrived is not None and not self._behind(m, limit) and not self._behind(b, limit):
             old = f"newest sample {age:.0f}s old" if age is not None else "no sample placed yet"
             why = f"late: {old} > max_staleness {limit:g}s, but its source delivered {self.now - arrived:.0f}s ago"
-            if held or (b is not None and b.held):
+            if m.held is not None or (b is not None and b.held is not None):
                 why += " (records wait for their writer's clock)"
             return replace(v, newest=newest, age=age, late=True, reason=f"{v.reason}; {why}")
         why = (f"stale: newest sample {age:.0f}s old > max_staleness {limit:g}s" if age is not None
@@ -275,9 +277,11 @@ class StageEvaluator:
             return False
         if m.arrived is None or self.now - m.arrived > limit:
             return True
-        if m.held:
+        if m.newest is None:
+            return m.held is None
+        if m.held is not None and m.held - m.newest <= self.cfg.max_lateness:
             return False
-        return m.newest is None or m.arrived - m.newest > self.cfg.max_lateness
+        return m.arrived - m.newest > self.cfg.max_lateness
 
     async def _quantile_bounds(self, gate: GateConfig, role: Role, window: float, m: Measurement | None,
                                b: Measurement | None) -> tuple[Measurement | None, Measurement | None]:

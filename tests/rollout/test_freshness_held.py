@@ -1,5 +1,6 @@
 """`_freshness` for a slow writer whose records wait for its clock (round 17, metrics/held.py): a live
-source reads `late`, never `stale`, however old its newest placed sample while records are held, and
+source reads `late`, never `stale`, however old its newest placed sample while records are held (if it was
+live when they began to wait), and
 "older than the lateness bound" is judged at the arrival. Twins that must stay `stale`: nothing arrived
 within max_staleness (held or not), and what arrives is beyond the bound with nothing held."""
 
@@ -32,8 +33,12 @@ def test_a_slow_writer_holding_records_reads_late_not_stale(seed: int) -> None:
     gap = rng.uniform(45.0, 60.0)  # 3 gaps past max_lateness (before: stale)
     arrived = NOW - rng.uniform(0.0, 59.0)
     newest = arrived - 3 * gap
-    assert reads(Measurement(1.0, 5, 5, newest=newest, arrived=arrived, held=True)) == "late"
-    assert reads(Measurement(None, 0, 0, newest=None, arrived=arrived, held=True)) == "late"  # none placed yet
+    held = newest + gap  # the first waiting record arrived a gap after the newest placed one
+    assert reads(Measurement(1.0, 5, 5, newest=newest, arrived=arrived, held=held)) == "late"
+    assert reads(Measurement(None, 0, 0, newest=None, arrived=arrived, held=held)) == "late"  # none placed yet
+    # Twin: a backlog flushed after a pause waits too, but the source was quiet when it began to (scenario 7035).
+    pause = newest + 121 + rng.uniform(0, 10)  # before the newest arrival (3 gaps >= 135 s after newest)
+    assert reads(Measurement(1.0, 5, 5, newest=newest, arrived=max(arrived, pause), held=pause)) == "stale"
     # The step's first record placed at its stamp 35-100 s back, the next one due: on time at its arrival.
     back = rng.uniform(65.0, 100.0)
     since = rng.uniform(120.0 - back + 1, 59.0)
@@ -43,7 +48,7 @@ def test_a_slow_writer_holding_records_reads_late_not_stale(seed: int) -> None:
     assert reads(m, Measurement(1.0, 5, 5, newest=NOW - 5, arrived=NOW - 5)) == "late"
     assert reads(m, Measurement(1.0, 5, 5, newest=NOW - 90, arrived=NOW - 90)) == "stale"
     # Twins: stopped (held or not), and records arriving older than the bound with nothing held.
-    assert reads(Measurement(1.0, 5, 5, newest=newest, arrived=NOW - 61 - rng.uniform(0, 60), held=True)) == "stale"
+    assert reads(Measurement(1.0, 5, 5, newest=newest, arrived=NOW - 61 - rng.uniform(0, 60), held=held)) == "stale"
     assert reads(Measurement(1.0, 5, 5, newest=arrived - 121 - rng.uniform(0, 300), arrived=arrived)) == "stale"
     assert reads(Measurement(1.0, 5, 5, newest=None, arrived=arrived)) == "stale"
     assert reads(None) == "stale"
