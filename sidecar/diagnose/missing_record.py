@@ -38,14 +38,20 @@ from ..redaction import redact
 from .model import Diagnosis, DiagnosisInput
 from .strict_reply import _FOR as _VALIDATION_FOR
 
-# a received termination signal, by name or number (Python: signal.Signals), in the records of the excerpt
-_SIGNAL = re.compile(r"\b(?:receiv\w*|got|caught|handl\w*|trapp\w*|on)\s+(?:signal\s+)?(?P<name>(?-i:SIG[A-Z]{2,6}))\b|"
+# a received termination signal, by name or number (Python: signal.Signals), in the records of the excerpt. Not `on
+# SIGTERM`: a setup record's words ("graceful shutdown on SIGTERM enabled", "installed handler on SIGINT" - review r17)
+_SIGNAL = re.compile(r"\b(?:receiv\w*|got|caught|handl\w*|trapp\w*)\s+(?:signal\s+)?(?P<name>(?-i:SIG[A-Z]{2,6}))\b|"
                      r"\b(?:receiv\w*|got|caught|handl\w*)\s+signal\s+(?P<num>\d{1,2})\b|"
                      r"\b(?:killed|terminated)\s+by\s+signal\s+(?P<num2>\d{1,2})\b|"
                      r"\bexit(?:ed)?(?:\s+with)?\s*(?:code|status)?[\s:=(]+(?P<code>1[2-5]\d)\b", re.I)
 # the termination signals whose sender is the question (signal(7): the default action Term/Core of an outside
 # request to stop); SIGSEGV/SIGBUS/SIGABRT are the process's own faults, SIGPIPE its write to a closed pipe
-_STOP = frozenset({"SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"})
+_STOP = frozenset({"SIGTERM", "SIGKILL", "SIGINT", "SIGQUIT"})
+# SIGHUP, SIGUSR1, SIGUSR2 are what a program HANDLES to reload its configuration, reopen its log files or upgrade
+# (gunicorn's and nginx's documented signals): a record of one received or caught is no stop. Only the process that
+# DIED of one - "killed by signal N", an exit status 128+N: the default action (signal(7) Term) ended it - was stopped
+# by its sender (review r17)
+_STOP_WHEN_DIED = frozenset({"SIGHUP", "SIGUSR1", "SIGUSR2"})
 # a record of a sender: the platform's or a supervisor's event, an operator's action, a change of the running system
 # (a node drained/cordoned - kubectl drain's own words -, never a process draining its own connections)
 _SENDER = re.compile(r"\b(?:kill(?:ed|ing)?\b(?!\s+by\s+signal)|oom\w*|evict\w*|preempt\w*|probe|liveness|"
@@ -96,7 +102,7 @@ def _signal_clause(lines: list[str]) -> str:
     for ln in lines:
         for m in _SIGNAL.finditer(ln):
             name = _signal_name(m)
-            if name in _STOP:
+            if name in _STOP or (name in _STOP_WHEN_DIED and (m.group("num2") or m.group("code"))):
                 received = received or (name, m.group(0).strip())
     if received is None or any(_SENDER.search(ln) for ln in lines):
         return ""
