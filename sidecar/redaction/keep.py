@@ -89,6 +89,8 @@ _PREFIX = re.compile(r"^[A-Za-z]{2,8}[-_](?:[A-Za-z0-9]{2,8}[-_]){0,2}")  # `sk-
 
 
 _X_RUN = re.compile(r"x{6,}|X{6,}")
+# The first characters a MASK_LITERALS entry (lowered), a MASKED_AT wrapper (IGNORECASE) or a star run can start with.
+_MASK_FIRSTS = frozenset("([<SsſVv*")
 
 
 def is_masked(value: str) -> bool:
@@ -96,11 +98,15 @@ def is_masked(value: str) -> bool:
     v = value.strip().strip("\"'`")
     if v.endswith(("\\n", "\\r")):  # a Docker record's escaped line end read with the value
         v = v[:-2].rstrip("\\").strip("\"'`")
+    if v.isalnum() and "xxxxxx" not in v and "XXXXXX" not in v:
+        return False  # every mask run holds a symbol (`*`, `•`, `●`, `·`, `…`, `.`) or six x's (_MASK_RUN); every
+        # literal, every MASKED_AT wrapper a bracket or `_`, and a star run a `*` (so none is tested here: same answer)
+    if v[:1] not in _MASK_FIRSTS and _MASK_RUN.search(v) is None:
+        return False  # no literal or wrapper can start with v's first character (lowered / IGNORECASE: `ſ` reads `s`),
+        # no star run either, and the masked core below is a suffix of v, so it holds no mask run: same answer
     if v.lower() in MASK_LITERALS or MASKED_AT.fullmatch(v) or v and v.strip("*") == "":
         # only stars: kombu/Celery's `redis://:**@host` (maybe_sanitize_url's mask='**'), any `*` run
         return True
-    if v.isalnum() and "xxxxxx" not in v and "XXXXXX" not in v:
-        return False  # every mask run holds a symbol (`*`, `•`, `●`, `·`, `…`, `.`) or six x's (_MASK_RUN)
     core = _PREFIX.sub("", v, count=1)
     if not _MASK_RUN.search(core):
         return False
@@ -131,6 +137,8 @@ def is_public(value: str) -> bool:
     """True for a key its provider documents as public, an SSH public key blob, or an EC public point (points.py:
     a private key is a scalar, never a point on the curve, whatever name it is printed under)."""
     v = value.strip().strip("\"'`")
+    if v.isalnum():  # every public prefix and SSH key type holds a `_`, `.` or `-`, a JWT its `.`s: same answer
+        return v.startswith(SSH_PUBLIC_BLOBS) or ec_public_point(v) or public_client_key(v)
     return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None or (
         v.startswith("eyJ") and jwt_role(v) == "anon") or ec_public_point(v) or public_client_key(v)
 
@@ -212,6 +220,8 @@ def is_reference(value: str) -> bool:
     v = value.strip().strip("\"'`")
     if v.endswith(("\\n", "\\r")):  # a Docker record's escaped line end read with the value
         v = v[:-2].rstrip("\\").strip("\"'`")
+    if v.isalnum():  # REFERENCE needs a `/` or `:`, a verifier a `$`, `{` or `@`, a sequence dummy two parts: same answer
+        return _PLACEHOLDER.fullmatch(v) is not None
     return REFERENCE.fullmatch(v) is not None or _PLACEHOLDER.fullmatch(v) is not None or is_sequence_dummy(v) \
         or is_verifier(v)
 

@@ -55,7 +55,6 @@ _SLOT_WORDS = PASSWORD_WORDS | {"token", "tokens"}
 # (keep.announcer_name's window); a value with none of them before it needs no name: the scan is skipped.
 _NAME_WORDS = ("hash", "pbkdf", "crypt", "argon", "sha", "digest", "side", "frontend", "clientkey", "environment")
 _NAME_WINDOW = 80
-_NAME_WORDS_RX = re.compile("|".join(_NAME_WORDS))  # one search in C, not a Python test per word
 
 
 def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | None]) -> bool:
@@ -66,8 +65,9 @@ def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | 
         return True
     ref = public_reference(text, pos, value)
     if not ref:
-        window = text[max(0, pos - _NAME_WINDOW):pos].lower()
-        if _NAME_WORDS_RX.search(window) is None:
+        w = text[max(0, pos - _NAME_WINDOW):pos].lower()  # (ten `in`s in C: half the cost of one regex search)
+        if not ("hash" in w or "pbkdf" in w or "crypt" in w or "argon" in w or "sha" in w or "digest" in w
+                or "side" in w or "frontend" in w or "clientkey" in w or "environment" in w):
             return False  # no name there can keep a digest or a client-side key (see _NAME_WORDS)
     named = digest_shaped(value) or named_shape(value)
     if not named and not ref:
