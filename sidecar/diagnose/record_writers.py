@@ -17,6 +17,10 @@ _REDIS_LOG = re.compile(r"^(?P<pid>\d+):[XCSM] \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:
 # a header's instance tag: a bracketed name (not a level, not a time) - [gw-2], [pid 4410], [worker-3], [4410]
 _WRITER = re.compile(r"\[((?:pid )?[A-Za-z0-9][\w.\-/#]{0,40})\]")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_][A-Za-z_]*)+$")
+# a bracketed date or request id is no instance (review r17): `[2026-12-07]` is the record's day (a format that
+# brackets the date), `[req-9a1]` one request of the many one process serves - two requests are not two writers
+_NOT_INSTANCE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}|"
+                           r"(?:req(?:uest)?|rid|trace|corr(?:elation)?)(?:[-_.]?id)?[-_.:#]?[0-9a-f]*\d[0-9a-f]*", re.I)
 _LEVEL_WORDS = frozenset("debug info warn warning error err critical crit fatal notice trace alert emerg".split())
 
 
@@ -24,11 +28,11 @@ def writer(line: str, message: str, logger: str | None = None) -> str | None:
     """The instance tag of the header of `line` (the part before `message`), or None (module docstring). A format
     that brackets the LOGGER (`[%(name)s]`) prints a module's name there: the header's own `logger` and a dotted
     module path (identifiers joined by dots, no digit: `src.core.quota`) are no instance - two modules of one
-    process are one writer (review r17)."""
+    process are one writer (review r17). Nor is a bracketed date or request id (`_NOT_INSTANCE`)."""
     at = line.find(message) if message else -1
     head = line[:at] if at > 0 else ""
     tags = [t for t in _WRITER.findall(head) if t.lower() not in _LEVEL_WORDS and t != logger
-            and not _MODULE.match(t)]
+            and not _MODULE.match(t) and not _NOT_INSTANCE.fullmatch(t)]
     return tags[-1] if tags else None
 
 

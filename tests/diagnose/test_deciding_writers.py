@@ -13,6 +13,8 @@ import random
 
 import pytest
 
+from sidecar.diagnose.record_writers import writer
+
 from .logged import diagnose
 
 SEEDS = (1, 2, 3)
@@ -105,3 +107,34 @@ def test_a_bracketed_logger_name_is_no_writer(seed):
     d = diagnose(excerpt)
     assert f"wrote {key}" in d.root_cause  # the other module's record is quoted (the check below is about its label)
     assert "not the error's writer" not in d.root_cause, d.root_cause
+
+
+# review r17: record_writers._WRITER took any bracketed name for the instance: a request id ([req-9a1]: one request of
+# the many one process serves) was quoted "by req-3f2, not the error's writer", and a bracketed date ([2026-12-07]) is
+# the record's day (fails on main). Twin: an instance tag in the same place ([gw-2], [worker-3]) is still the writer.
+_REQUEST_IDS = ("req-{}", "req_{}", "request-{}", "rid-{}", "trace-{}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_request_id_or_a_date_in_brackets_is_no_writer(seed):
+    rnd = random.Random(f"req-tag-{seed}")
+    shape = rnd.choice(_REQUEST_IDS)
+    mine, theirs = (shape.format(f"{rnd.randrange(16, 4095):x}{rnd.randrange(1, 9)}") for _ in range(2))
+    logger = rnd.choice(("src.monitoring.budget", "src.core.quota", "tools.counter"))
+    key = f"{rnd.choice(('budget', 'quota', 'credit'))}:conv-{rnd.randrange(1000, 9999)}"
+    sec = rnd.randrange(10, 50)
+
+    def excerpt(a: str, b: str) -> str:
+        return "\n".join([
+            f"2026-12-05 13:22:{sec}.101 INFO [{a}] {logger}: read {key} remaining={rnd.randrange(100, 900)}",
+            f"2026-12-05 13:22:{sec}.108 INFO [{b}] {logger}: wrote {key} remaining={rnd.randrange(10, 99)}",
+            f"2026-12-05 13:22:{sec}.125 ERROR [{a}] {logger}: update of {key} gave up: "
+            "redis.exceptions.WatchError: Watched variable changed."])
+
+    requests = diagnose(excerpt(mine, theirs))
+    assert f"wrote {key}" in requests.root_cause and "not the error's writer" not in requests.root_cause, \
+        requests.root_cause
+    day = f"2026-12-{rnd.randrange(1, 28):02d}"
+    assert writer(f"2026-12-05 13:22:{sec}.108 INFO [{day}] {logger}: wrote {key}", f"wrote {key}", logger) is None
+    gw = rnd.sample(range(1, 99), 2)  # twin: two instances
+    assert f"by gw-{gw[1]}, not the error's writer" in diagnose(excerpt(f"gw-{gw[0]}", f"gw-{gw[1]}")).root_cause
