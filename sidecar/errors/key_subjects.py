@@ -77,14 +77,15 @@ def _rest_agrees(template: list[str], tokens: list[str]) -> bool:
 
 
 def place(index: dict[str, tuple[Template, set[str]]], by_id: dict[str, Template], key: str,
-          tokens: list[str]) -> Template | None:
+          tokens: list[str], bucket: str) -> Template | None:
     """The template a form `Key: word rest` joins as the `FIRST_VALUES`-th distinct word of its rest, or None.
     The caller widens it (`merge_tokens`: its second token becomes `<*>`)."""
     entry = index.get(key)
     if entry is None:
         return None
     found, words = entry
-    if (by_id.get(found.fingerprint) is not found or found.tokens[0] != tokens[0]
+    if (by_id.get(found.fingerprint) is not found or found.bucket != bucket  # a logger may hold `\x1e` (the key's join)
+            or found.tokens[0] != tokens[0]
             or len(found.tokens) != len(tokens) or not _rest_agrees(found.tokens, tokens)
             or len(words | {tokens[1]}) < FIRST_VALUES):
         return None

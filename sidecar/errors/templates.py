@@ -284,7 +284,7 @@ class TemplateLearner:
             if best is None and tokens[0][-1:] == ":" and not record:
                 subject = subject_key(bucket, tokens)
                 if subject is not None:
-                    best = place_subject(self._subjects, self._by_id, subject, tokens)
+                    best = place_subject(self._subjects, self._by_id, subject, tokens, bucket)
             if best is None:
                 if plain_subject(tokens[0]) and not record:
                     tail = tail_key(bucket, tokens)
