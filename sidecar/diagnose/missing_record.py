@@ -36,7 +36,7 @@ import signal
 
 from ..redaction import redact
 from .model import Diagnosis, DiagnosisInput
-from .strict_reply import _FOR as _VALIDATION_FOR
+from .strict_reply import VALIDATION_FOR
 
 # a received termination signal, by name or number (Python: signal.Signals), in the records of the excerpt. Not `on
 # SIGTERM`: a setup record's words ("graceful shutdown on SIGTERM enabled", "installed handler on SIGINT" - review r17)
@@ -123,7 +123,7 @@ def _proxy_clause(lines: list[str]) -> str:
 
 def _input_clause(inp: DiagnosisInput) -> str:
     said = "\n".join([*inp.messages(), inp.traceback])
-    model = _VALIDATION_FOR.search(said)
+    model = VALIDATION_FOR.search(said)
     if model is None or not _VALUE_REFUSAL.search(said) or _NOT_INPUT_MODEL.search(model.group("model")):
         return ""
     where = _LOC_MSG.search(said)

@@ -28,7 +28,7 @@ from .situation import situation
 
 _ERROR = re.compile(r"(?P<loc>[\w.\[\]-]{1,80})\n\s{0,12}(?:\|\s*)?\s{0,6}(?P<msg>[^\n\[]{1,200}?) \[type=(?P<type>\w+), "
                     r"input_value=(?P<val>[^\n]{0,200}?), input_type=(?P<itype>\w+)\]")
-_FOR = re.compile(r"validation errors? for (?P<model>\w+)")
+VALIDATION_FOR = re.compile(r"validation errors? for (?P<model>\w+)")  # public: missing_record reads the model too
 _REPLY_MODEL = re.compile(r"repl(?:y|ies)|response|completion|choice|delta|chunk|usage|message", re.I)
 _ADDITION = frozenset({"extra_forbidden", "literal_error", "enum"})
 _TYPES = re.compile(r"^(?:string|int|float|bool|list|dict|model)_type$|^(?:literal_error|enum)$")
@@ -81,7 +81,7 @@ def strict_reply_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if not errors:
         return d
     sit = situation(inp)
-    model = _FOR.search(said)
+    model = VALIDATION_FOR.search(said)
     provider = sit.remote in {"kimi", "glm"}
     # the refused model must be a reply's: its name (AssistantReply, Choice, ChunkDelta...) or the refused field one
     # of the chat reply's own (review r12: a settings model's extra key in a Kimi module is not a reply)
