@@ -26,9 +26,8 @@ def _partial(path: Path, seed: int) -> None:
     path.write_bytes(whole[: len(whole) // 2 + seed])
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("fate", ["deleted", "moved", "still_written"])
-def test_wait_entry_gone_does_not_hold_alive(tmp_path: Path, seed: int, fate: str) -> None:
+def _waiting(tmp_path: Path, seed: int) -> tuple[Ingest, Path, list[float], float]:
+    """An Ingest on a wall clock it can move (`now[0]`) that met one half-written `.gz` at its first look."""
     now = [time.time() + 1000.0 * seed]
     ing = Ingest(make_config(tmp_path, [str(tmp_path / "app.log*")]), Recorder(), ManualClock(), Telemetry(),
                  wall=lambda: now[0])
@@ -38,6 +37,13 @@ def test_wait_entry_gone_does_not_hold_alive(tmp_path: Path, seed: int, fate: st
     written = now[0] - 0.5
     os.utime(gz, (written, written))
     ing.fs.scan()
+    return ing, gz, now, written
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("fate", ["deleted", "moved", "still_written"])
+def test_wait_entry_gone_does_not_hold_alive(tmp_path: Path, seed: int, fate: str) -> None:
+    ing, gz, now, written = _waiting(tmp_path, seed)
     assert ing.fs.looked_until() == pytest.approx(written)  # undecided: holds alive
     now[0] += 30.0 * seed
     if fate == "deleted":
@@ -69,15 +75,7 @@ def test_a_waiting_entry_the_early_return_skips_is_decided_or_forgotten(tmp_path
       (met as new), and read (queued here) - not skipped as recovery's;
     - held_under_a_tailed_name: its inode is a file the table holds (a hard link under a name the glob tails,
       a rotator compressing in place): its reader reads that inode, the waiting entry is forgotten."""
-    now = [time.time() + 1000.0 * seed]
-    ing = Ingest(make_config(tmp_path, [str(tmp_path / "app.log*")]), Recorder(), ManualClock(), Telemetry(),
-                 wall=lambda: now[0])
-    ing.fs.started_wall = now[0] - 1.0
-    gz = tmp_path / f"app.log.{seed}.gz"
-    _partial(gz, seed)
-    written = now[0] - 0.5
-    os.utime(gz, (written, written))
-    ing.fs.scan()
+    ing, gz, now, written = _waiting(tmp_path, seed)
     ident = (gz.stat().st_dev, gz.stat().st_ino)
     assert ing.fs.looked_until() == pytest.approx(written)  # undecided: holds alive
     now[0] += 30.0 * seed
