@@ -106,12 +106,13 @@ def basic_user_sub(mark: str) -> Callable[[str], str]:
                     if key_shaped(m.group("user")) and _paired_password(text, m.start(), users, fields) in empties:
                         spans.append(m.span("user"))
         # each carrier behind a literal it holds (the hints let a line through for any of them)
-        for rx, present in ((_PAIR, ("auth" in lower or "credential" in lower) and _PAIR_SEAM.search(text) is not None),
-                            (_SWITCH, "-u" in text or "-a" in text), (_URL, "://" in text and ":@" in text
-                                                                       or ":x@" in lower or ":any@" in lower)):
+        for rx, present in ((_PAIR, ("auth" in lower or "credential" in lower) and "," in text
+                             and _PAIR_SEAM.search(text) is not None),  # (every seam holds a `,`)
+                            (_SWITCH, "-u" in text or "-a" in text), (_URL, "://" in text and (
+                                ":@" in text or ":x@" in lower or ":any@" in lower))):  # (every _URL match holds `://`)
             if present:  # the pair's `:` and dummy go with the user (the password rules would read `[REDACTED:` as a user)
                 spans += [(m.start("user"), m.end("rest") if rx is not _PAIR else m.end("user"))
                           for m in rx.finditer(text) if key_shaped(m.group("user"))]
-        return mark_spans(text, spans, mark)
+        return mark_spans(text, spans, mark) if spans else text  # (the same text: nothing to mark)
 
     return sub
