@@ -175,6 +175,22 @@ def _nested_secret_name(m: re.Match[str]) -> int:
     return at if at < 0 else m.start("val") + at
 
 
+# The Secret kind word before a quoted value (kubectl's `secrets "<name>"`), as the whole of a secret name's slot:
+# unquoted (`api_token: secrets "<v>"`) or inside a quoted value whose inner quotes are escaped (`"secrets \\"<v>\\""`).
+_KIND_VALUE = re.compile(r"(?i:secrets?)$")
+_KIND_QUOTE = re.compile(r"[ \t]+\\{0,3}[\"']")
+_KIND_QVALUE = re.compile(r"(?i:secrets?)[ \t]+\\{1,3}$")
+
+
+def _kind_phrase(m: re.Match[str]) -> int:
+    """Where the kind word starts when the match's value is the Secret kind word before a quoted value, else -1."""
+    val = m.group("val")
+    if val is not None:
+        return m.start("val") if _KIND_VALUE.match(val) and _KIND_QUOTE.match(m.string, m.end()) else -1
+    qval = m.group("qval")
+    return m.start("qval") if qval is not None and _KIND_QVALUE.match(qval) else -1
+
+
 def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], str]:
     """The name rule, anchored at the hints: from each hint back to the start of its name, then `KV.match`.
 
@@ -234,6 +250,10 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             if inner >= 0:
                 seen = inner  # `auth: token: <v>`, `authorization=api_key='<v>'`: the inner assignment is the one
                 continue
+            kind = _kind_phrase(m)
+            if kind >= 0:
+                seen = kind  # `api_token: secrets "<v>"`: the slot holds the kind word and its quoted value, read as
+                continue  # `secrets "<v>"` (the value judged there, a kustomize name kept by references.py)
             replaced = repl(m)
             tail = ""
             end = m.end()

@@ -161,6 +161,24 @@ def kustomize_shape_in_secret_slot(r: random.Random) -> Planting:
 
 
 
+def kind_phrase_in_secret_slot(r: random.Random) -> Planting:
+    """A kubectl-style `secrets "<v>"` phrase as the whole value of a secret NAME (JSON, YAML, key=value, an escaped
+    JSON string): the slot holds the phrase, the value after the kind word is judged and goes (was: `secrets` read as
+    the value, `<v>` left)."""
+    v = rnd(r, AN, r.randrange(14, 22)) + r.choice(["7", "x9", "Q2"])
+    name = r.choice(["api_token", "password", "client_secret"])
+    kind = r.choice(["secrets", "secret"])
+    return shape(r, r.choice([f'{{"{name}": {kind} "{v}"}}', f"{name}: {kind} '{v}'", f'{name}={kind} "{v}"',
+                              f'{{"{name}": "{kind} \\"{v}\\""}}'])), v
+
+
+def keep_kind_phrase_no_name(r: random.Random) -> Planting:
+    """The twin: the kind word and a kustomize name in an error message, no secret name before it: kept, whole."""
+    v = rnd(r, "abcdefghijklmnopqrstuvwxyz", r.randrange(3, 8)) + "-creds-" + rnd(r, _KUSTOMIZE_SUFFIX, 10)
+    return shape(r, r.choice([f'secret "{v}" not found', f'Error: secret "{v}" not found',
+                              f'Error from server (NotFound): secrets "{v}" not found'])), v
+
+
 def _key_user(r: random.Random) -> str:
     """A key-shaped user-id the entropy fallback keeps alone (hex, as Dropbox Sign's and Recurly's keys are)."""
     return rnd(r, HEX, r.choice([20, 32, 40]))
@@ -224,11 +242,13 @@ SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "MARK_USER_PASSWORD": mark_user_password, "PLAIN_USER_PASSWORD": plain_user_password,
     "PATH_TOKEN_TWO_CAPS": path_token_two_caps, "SECRET_NAMED_ACCESSOR": secret_named_accessor,
     "VAULT_TABLE_TOKEN": vault_table_token, "KUSTOMIZE_SHAPE_IN_SECRET_SLOT": kustomize_shape_in_secret_slot,
-    "BASIC_USER_BESIDE_OTHER_PAIR": basic_user_beside_other_pair, "JSON_LOGIN_OBJECT_PASSWORD": json_login_object_password}
+    "BASIC_USER_BESIDE_OTHER_PAIR": basic_user_beside_other_pair, "JSON_LOGIN_OBJECT_PASSWORD": json_login_object_password,
+    "KIND_PHRASE_IN_SECRET_SLOT": kind_phrase_in_secret_slot}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid,
     "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names,
-    "KEEP_USER_BESIDE_OWN_PASSWORD": keep_user_beside_own_password, "KEEP_JSON_LOGIN_OBJECT": keep_json_login_object}
+    "KEEP_USER_BESIDE_OWN_PASSWORD": keep_user_beside_own_password, "KEEP_JSON_LOGIN_OBJECT": keep_json_login_object,
+    "KEEP_KIND_PHRASE_NO_NAME": keep_kind_phrase_no_name}
 # twins whose text holds a secret too (the table's token): they fail only when their value is gone
 _VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR", "KEEP_USER_BESIDE_OWN_PASSWORD"})
 
