@@ -131,6 +131,8 @@ class MessageGrouper:
         group = resolved.get(found[0])
         if group is not None:
             resolved.move_to_end(found[0])
+            if learner._undecided and group in learner._undecided:
+                learner.came_back(group)  # a `Key: word` template's word again (key_subjects.repeat)
             return group
         return learner.learn_group(*found)
 

@@ -13,10 +13,15 @@ By its spelling the two are one form (`exception_texts.exception_prefix` takes b
 What tells them apart is how many different words one rest of the message takes there: a raise site
 writes its words into its source, so one type and one rest carry few first words (the twins of
 tests/errors/test_exception_subject.py: two); a key's values are as many as its users, tasks or
-resources. So, as `first_slot.FIRST_VALUES` does for a message's first token (the same count: a third
-distinct word names a position that varies), the `FIRST_VALUES`-th distinct lowercase word after one such
-key with one rest (every other token equal, `first_slot.FIRST_AGREE` literal words among them, the key's) joins the
-first template of that rest, whose second token becomes `<*>`.
+resources. And a raise site's subject is a constant of its source: each time the site fires it writes the
+same word again, where a key's `%s` brings a new value. So, as `first_slot.FIRST_VALUES` does for a
+message's first token (the same count: a third distinct word names a position that varies), the
+`FIRST_VALUES`-th distinct lowercase word after one such key with one rest (every other token equal,
+`first_slot.FIRST_AGREE` literal words among them, the key's) joins the first template of that rest, whose
+second token becomes `<*>` - while every word so far came once. Once a template of that rest met its own
+word again (`repeat`: a subject written twice, as a raise site does; review r17), the rest needs `KEY_VALUES`
+distinct words: three raise sites of one type sharing a rest (`InvalidState: chunk/body/frame too large`)
+stay apart, a key's values (as many as its users) reach five quickly.
 
 Only where the spelling is ambiguous: a type that names itself one (`ValueError:`, `...Exception:`,
 `...Warning:`; `exception_texts._NAMED_TYPE` and the suffixes of `_TYPE`) or a module-qualified one
@@ -34,7 +39,7 @@ from .first_slot import FIRST_AGREE, FIRST_VALUES
 from .masking_rules import PLACEHOLDER
 from .template_model import Template
 
-__all__ = ["capwords_key", "note", "place", "subject_key"]
+__all__ = ["KEY_VALUES", "capwords_key", "note", "place", "repeat", "subject_key"]
 
 # Two humps or more, letters and digits only, unqualified, not ending in an exception suffix, then the colon.
 _KEY = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+:")
@@ -42,6 +47,10 @@ _SUFFIXES = ("Error:", "Exception:", "Warning:", "Exit:", "Interrupt:", "Iterati
              "Failure:")
 _SUBJECT = re.compile(r"[a-z][a-z_]*")  # slots._LOWER_WORD: what `slots._subject` holds apart
 _LETTER = re.compile("[A-Za-z]")
+# Distinct words a rest needs once a word came back (`repeat`): a raise site rarely has five subjects
+# with one identical rest, a key reaches five values quickly.
+KEY_VALUES = 5
+_REPEATED = ""  # in a rest's words (never a word: `_SUBJECT` takes one letter at least): a word came back
 
 
 def capwords_key(token: str) -> bool:
@@ -59,8 +68,16 @@ def subject_key(bucket: str, tokens: list[str]) -> str | None:
 def note(index: dict[str, tuple[Template, set[str]]], key: str, tpl: Template) -> None:
     """Count a new template's word after its key under `key` (the oldest template of the rest is kept)."""
     _, words = index.setdefault(key, (tpl, set()))
-    if len(words) < FIRST_VALUES:
+    if len(words) <= KEY_VALUES:  # (`_REPEATED` may be one of them)
         words.add(tpl.tokens[1])
+
+
+def repeat(index: dict[str, tuple[Template, set[str]]], key: str) -> None:
+    """A template of the rest `key` met its own word again (a constant of a raise site, written each time it
+    fires): the rest needs `KEY_VALUES` distinct words from now on."""
+    entry = index.get(key)
+    if entry is not None:
+        entry[1].add(_REPEATED)
 
 
 def _rest_agrees(template: list[str], tokens: list[str]) -> bool:
@@ -78,15 +95,21 @@ def _rest_agrees(template: list[str], tokens: list[str]) -> bool:
 
 def place(index: dict[str, tuple[Template, set[str]]], by_id: dict[str, Template], key: str,
           tokens: list[str], bucket: str) -> Template | None:
-    """The template a form `Key: word rest` joins as the `FIRST_VALUES`-th distinct word of its rest, or None.
-    The caller widens it (`merge_tokens`: its second token becomes `<*>`)."""
+    """The template a form `Key: word rest` joins as the `FIRST_VALUES`-th distinct word of its rest (the
+    `KEY_VALUES`-th once a word came back, `repeat`), or None. The caller widens it (`merge_tokens`: its
+    second token becomes `<*>`)."""
     entry = index.get(key)
     if entry is None:
         return None
     found, words = entry
+    seen = words | {tokens[1]}
+    needed = FIRST_VALUES
+    if _REPEATED in seen:
+        seen.discard(_REPEATED)
+        needed = KEY_VALUES
     if (by_id.get(found.fingerprint) is not found or found.bucket != bucket  # a logger may hold `\x1e` (the key's join)
             or found.tokens[0] != tokens[0]
             or len(found.tokens) != len(tokens) or not _rest_agrees(found.tokens, tokens)
-            or len(words | {tokens[1]}) < FIRST_VALUES):
+            or len(seen) < needed):
         return None
     return found

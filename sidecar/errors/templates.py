@@ -59,6 +59,7 @@ from .fixed_veto import fixed_veto
 from .frame_lines import is_frame_tokens
 from .key_subjects import note as note_subject
 from .key_subjects import place as place_subject
+from .key_subjects import repeat as repeat_subject
 from .key_subjects import subject_key
 from .kvlists import may_hold_kv_list
 from .records import constant_message, words_differ
@@ -118,6 +119,9 @@ class TemplateLearner:
     # bucket + CapWords key + rest (`key_subjects.subject_key`) -> the oldest template of that rest and the
     # distinct words after its key (at most `FIRST_VALUES`): a key's value, not a raise site's subject
     _subjects: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
+    # id of a template noted in `_subjects` -> its key, until a form of it comes back (`key_subjects.repeat`:
+    # its word is a raise site's constant, the rest needs `KEY_VALUES` words). One entry per such template.
+    _undecided: dict[str, str] = field(default_factory=dict)
     # `%m` / `: %s` call sites by the prefix before their tail (`tail_slot.py`): any other tail joins them
     _errno_sites: TailIndex = field(default_factory=TailIndex)
 
@@ -149,6 +153,7 @@ class TemplateLearner:
             subject = subject_key(tpl.bucket, tpl.tokens)
             if subject is not None and self._subjects.get(subject, (None,))[0] is tpl:
                 del self._subjects[subject]
+            self._undecided.pop(fingerprint, None)
         self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
@@ -205,6 +210,7 @@ class TemplateLearner:
             subject = subject_key(tpl.bucket, tokens)
             if subject is not None:
                 note_subject(self._subjects, subject, tpl)
+                self._undecided[fp] = subject
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -219,7 +225,13 @@ class TemplateLearner:
         group = self._resolved.get(form_fp)
         if group is not None:
             self._resolved.move_to_end(form_fp)
+            if self._undecided and group in self._undecided:
+                self.came_back(group)
         return group
+
+    def came_back(self, group: str) -> None:
+        """A form of a `_subjects` template met again: its word is written twice (`key_subjects.repeat`)."""
+        repeat_subject(self._subjects, self._undecided.pop(group))
 
     def learn(self, form_fp: str, logger: str, level_cls: str, masked: str) -> Learned:
         """Map a masked message (whose own pure fingerprint is `form_fp`) to its group."""
@@ -314,9 +326,12 @@ class TemplateLearner:
                     add_tail(self, tpl, tail)
                 if subject is not None:
                     note_subject(self._subjects, subject, tpl)
+                    self._undecided[form_fp] = subject
                 self._errno_sites.note(bucket.rpartition("\x1f")[0], tpl, tokens)
             self._remember_new(form_fp, form_fp)
             return None, False
+        if self._undecided and best.fingerprint in self._undecided and best.tokens[1:2] == tokens[1:2]:
+            self.came_back(best.fingerprint)  # its own word again, with another value elsewhere
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
         if widened:
