@@ -20,7 +20,8 @@ cases' words here). The classes, strongest first (`_score`, the weights next to 
 2. ANOTHER PROGRAM: a record only a system grammar reads (syslog/journald/klog/postgres server lines:
    ingest/sysheaders.py) - the kernel, the clock daemon, cron, the orchestrator - the layer under the process; and
    the Redis server's own log (record_writers.py, server.c's format): the remote's side of a Redis error (a fork, a
-   rewrite, a failover) - quoted only when the error concerns Redis (the other-remote rule below).
+   rewrite, a failover) - quoted only when the error concerns Redis (the other-remote rule below); and a row of
+   `kubectl describe`'s Conditions/Events tables (indented like a traceback line, read by the table's own layout).
 A record written by ANOTHER WRITER than the error's - its header's instance tag ([gw-2], [pid 4410], a thread name)
 differs from the error header's - is named by that writer beside the quote: "another replica/process did X" is the
 fact a concurrency failure turns on, and the quote's message alone drops it (held-out 16's 16041, round 17).
@@ -86,6 +87,16 @@ URL API OK""".split())
 _TRACEBACK_LINE = re.compile(r"^(?:\s|Traceback \(most recent call last\)|During handling of the above|The above "
                              r"exception was|--- Logging error ---|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)\b)")
 _FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+, in (?P<fn>[\w.<>]+)', re.M)
+# `kubectl describe`'s tables (its tabwriter layout: an indented row, columns apart by 2+ spaces) under its section
+# headers: a row is the platform's record, not a traceback line (held-out 16's 16009, round 17). A table starts at a
+# `Conditions:`/`Events:` header or a `kubectl describe` command line and ends at the next unindented line.
+_DESCRIBE_START = re.compile(r"^\s*(?:Conditions|Events):\s*$|^\S*[$#]\s*kubectl\s+describe\b")
+_COLUMNS = re.compile(r"\s{2,}|\t+")
+# a Conditions row: Type, Status (True/False/Unknown), ...; an Events row: Type (Normal/Warning), Reason, ...
+_CONDITION_ROW = re.compile(r"^[A-Z][A-Za-z]+$")
+# a node's or pod's condition in its healthy state reports nothing wrong (a thing reported absent: not quoted)
+_HEALTHY = {"Ready": "True", "ContainersReady": "True", "Initialized": "True", "PodScheduled": "True",
+            "PodReadyToStartContainers": "True"}
 _STAMP = re.compile(r"\b(\d\d:\d\d:\d\d)\b")
 _PROGRAM = re.compile(r"(?P<p>[A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?[:\]]\s*$")
 
@@ -172,6 +183,26 @@ def _distinctive(tok: str) -> bool:
     return bool(_MARK.search(tok)) or (tok.isupper() and len(tok) >= 4)
 
 
+def _describe_row(line: str, offset: int) -> _Record | None:
+    """A row of a `kubectl describe` table (Conditions, Events) as the platform's record, or None for the table's
+    column header, its dashes, a healthy condition, or a line of no such layout."""
+    if not line[:1].isspace():
+        return None
+    cols = _COLUMNS.split(line.strip())
+    if len(cols) < 2:
+        return None
+    if cols[0] in ("Normal", "Warning") and _CONDITION_ROW.match(cols[1]):  # an event: Type Reason Age From Message
+        level = "WARNING" if cols[0] == "Warning" else None
+    elif _CONDITION_ROW.match(cols[0]) and cols[1] in ("True", "False", "Unknown"):  # a condition: Type Status ...
+        if cols[1] == _HEALTHY.get(cols[0], "False"):
+            return None
+        level = "WARNING"
+    else:
+        return None
+    message = " ".join(cols)
+    return _Record(line, message, level, "kubectl", True, offset, frozenset(_tokens(message)))
+
+
 def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | None:
     """A candidate record of one line (any shape: the gateway's text, JSON lines, Docker json-file, another program's
     grammar, a bare line), or None for a traceback line or an empty one; `text` is the line already read by
@@ -208,9 +239,19 @@ def _records(lines: list[tuple[str, int]]) -> list[_Record]:
     """The candidate records of `lines` (each with its offset from the error); a JSON object line under a record's
     header is that record's other fields (excerpt_shapes.py writes a JSON-lines record's fields there) and joins it."""
     out: list[_Record] = []
+    table = False  # inside a `kubectl describe` table (_DESCRIBE_START)
     for raw, off in lines:
         last = out[-1] if out else None
         text = as_text_lines([raw]) if raw.lstrip().startswith("{") else None
+        flat = (" ".join(text) if text is not None else raw)[:LINE]
+        if _DESCRIBE_START.match(flat):
+            table = True
+        elif table and flat[:1].isspace():
+            if (row := _describe_row(flat, off)) is not None:
+                out.append(row)
+            continue  # the table's header, dashes or a healthy condition: no record (nor a traceback's)
+        elif flat.strip():
+            table = False
         if last is not None and last.offset == off - 1 and text == [raw]:
             fields = raw.strip()[:LINE]
             last.message, last.line = f"{last.message} {fields}", f"{last.line} {fields}"

@@ -1,0 +1,85 @@
+"""`kubectl describe`'s tables read as the platform's records, not traceback lines (deciding_facts.py, round 17).
+
+Held-out 16's 16009: `  DiskPressure   True ...` under `kubectl describe node` is indented, so it was read as a
+traceback line and dropped; the node's condition is the fact. Generated per seed: the table (Conditions or Events),
+the condition or event, the times, plain or Docker json-file. Twin that must NOT change: a real Python / Java
+traceback's indented lines (frames, the source line, `at pkg.Class.method(File.java:N)`) stay the traceback's.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from .logged import diagnose
+
+SEEDS = (1, 2, 3)
+_STAMP = "Sun, 06 Dec 2026 04:12:10 +0000"
+
+
+def _table(rnd: random.Random, kind: str) -> tuple[list[str], str]:
+    """The lines of a `kubectl describe node` table and the word of its row that is the fact."""
+    if kind == "Conditions":
+        cond, reason, said = rnd.choice((("DiskPressure", "KubeletHasDiskPressure", "kubelet has disk pressure"),
+                                         ("PIDPressure", "KubeletHasInsufficientPID", "kubelet has insufficient PID"),
+                                         ("MemoryPressure", "KubeletHasInsufficientMemory",
+                                          "kubelet has insufficient memory available")))
+        rows = ["  Type             Status  LastHeartbeatTime                 Reason                       Message",
+                "  ----             ------  -----------------                 ------                       -------",
+                f"  {cond:<16} True    {_STAMP}   {reason:<28} {said}",
+                f"  {'Ready':<16} True    {_STAMP}   {'KubeletReady':<28} kubelet is posting ready status"]
+        return ["Conditions:", *rows], cond
+    reason = rnd.choice(("EvictionThresholdMet", "FreeDiskSpaceFailed", "ImageGCFailed"))
+    rows = ["  Type     Reason                 Age   From     Message",
+            "  ----     ------                 ----  ----     -------",
+            f"  Warning  {reason:<22} {rnd.randrange(2, 9)}m    kubelet  Attempting to reclaim ephemeral-storage"]
+    return ["Events:", *rows], reason
+
+
+def _excerpt(seed: int, kind: str, docker: bool) -> tuple[str, str]:
+    rnd = random.Random(f"describe-{seed}-{kind}-{docker}")
+    node = f"node-{rnd.randrange(1, 40)}"
+    table, fact = _table(rnd, kind)
+    lines = [f"$ kubectl describe node {node}", f"Name:               {node}", *table]
+    if docker:
+        lines = [json.dumps({"log": ln + "\n", "stream": "stdout", "time": "2026-12-06T04:12:10.000Z"})
+                 for ln in lines]
+    error = (f"2026-12-06 04:12:{rnd.randrange(11, 59)} ERROR src.storage.files: write failed: [Errno 28] "
+             f"No space left on device: '/tmp/up-{rnd.randrange(100, 999)}'")
+    return "\n".join([*lines, error]), fact
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("kind", ["Conditions", "Events"])
+@pytest.mark.parametrize("docker", [False, True], ids=["plain", "json-file"])
+def test_a_describe_tables_row_is_the_platforms_record(seed, kind, docker):
+    excerpt, fact = _excerpt(seed, kind, docker)
+    root = diagnose(excerpt).root_cause
+    assert fact in root, root
+    assert "KubeletReady" not in root  # a healthy condition reports nothing wrong
+
+
+def _traceback(rnd: random.Random, lang: str) -> tuple[list[str], str]:
+    fn = rnd.choice(("load_batch", "flush_rows", "read_chunk"))
+    if lang == "python":
+        return ["Traceback (most recent call last):",
+                f'  File "/app/src/jobs/{fn}.py", line {rnd.randrange(10, 300)}, in {fn}',
+                f"    rows = fetch_rows(cursor,  limit={rnd.randrange(10, 99)})",
+                "KeyError: 'rows'"], "fetch_rows(cursor"
+    return [f"java.lang.IllegalStateException: {fn} failed",
+            f"\tat com.acme.jobs.Loader.{fn}(Loader.java:{rnd.randrange(10, 300)})",
+            "    at com.acme.jobs.Runner.run(Runner.java:42)"], f"Loader.{fn}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("lang", ["python", "java"])
+def test_a_tracebacks_indented_lines_stay_the_traceback(seed, lang):
+    rnd = random.Random(f"tb-{seed}-{lang}")
+    lines, word = _traceback(rnd, lang)
+    error = (f"2026-12-06 04:12:{rnd.randrange(11, 59)} ERROR src.storage.files: write failed: [Errno 28] "
+             f"No space left on device: '/tmp/up-{rnd.randrange(100, 999)}'")
+    for head in ([], ["$ kubectl describe node node-5", "Events:"]):  # after a describe table too: a new record ends it
+        root = diagnose("\n".join([*head, *lines, error])).root_cause
+        assert word not in root, root
