@@ -10,8 +10,8 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
   live file; a rename: after ROTATE_WAIT, when the file was let go): the partial line is the generation's
   last line, read as such when the generation ends (FileParser.end, at `restart` and `finish`). A write
   into a generation after we let it go is read when its family is looked at again (recovery.resume_grown),
-  and by the scan's look at let-go generations (LETGO_WATCH after the let-go, look_at_let_go) within a
-  rescan interval; a cut line's rest there starts no record: the line is stored once, never in two halves.
+  and by the scan's look at let-go generations (letgowatch.py) within a rescan interval; a cut line's rest
+  there starts no record: the line is stored once, never in two halves.
 - rename (RotatingFileHandler, TimedRotatingFileHandler, logrotate create): the name holds another
   inode -> the old descriptor is drained to its end (and kept ROTATE_WAIT for late writes), the new
   file read from 0. Decidable by inode.
@@ -74,6 +74,7 @@ from .copies import CopySearch
 from .discovery import base_dir, expand, matches
 from .generations import COMPRESSED, family, proven_subdirs, siblings
 from .handle import FileHandle
+from .letgowatch import LetGoWatch
 from .opening import FileOpening
 from .overrun import loss_possible, say_overrun
 from .parser import FileParser
@@ -83,17 +84,6 @@ from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
 
 _WILDCARDS = frozenset("*?[")
 MAX_READ_HEADS = 4096  # FileSet.read_heads
-# Let-go generations looked at on every scan (FileSet.look_at_let_go): for how long after the let-go, how many.
-# Vector's file source keeps a renamed file's reader (and its descriptor) until `rotate_wait`; we let a renamed
-# generation go after ROTATE_WAIT quiet and must hold no descriptor on it (a deleted generation's space is freed,
-# descriptors stay bounded), so a late write through the writer's old descriptor (logrotate `create` with a late or
-# no reopen, a writer paused longer than ROTATE_WAIT) is found by a look: a stat of its family's siblings per scan,
-# no open or read unless it grew past where we let it go. 5 minutes covers a postrotate reopen that comes late and
-# a writer's pause between bursts; later writes are read at the family's next rotation or at a restart (recovery).
-# 64: the newest let-go generations (a rotation every few seconds across many families still keeps the last
-# minute's); the cost per scan is one directory listing per family watched, nothing per generation that is quiet.
-LETGO_WATCH = 300.0
-MAX_LETGO = 64
 
 if TYPE_CHECKING:
 
@@ -103,7 +93,7 @@ Deliver = Callable[[Tracked, list[ErrorEvent], tuple[int, int]], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
-class FileSet(CopySearch, FileOpening, CompressedWatch):
+class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
     """Which files are tailed, from where: discovery, identity, rotation, recovery at start.
 
     A collaborator of the tailer (tail.Ingest), owning its state: the file table, the checkpoints
@@ -137,9 +127,8 @@ class FileSet(CopySearch, FileOpening, CompressedWatch):
         self.scans = 0  # looks so far (a file opened at an earlier look: overrun.newer_one_was_open)
         self._unseen_families: set[str] = set()  # live names whose never-seen generations the last scan opened
         self._olddirs: dict[str, set[str]] = {}  # family -> subdirectories a file of it we held was seen in
-        # Let-go generations (renamed, read to their end, closed): ident -> (source, last name, size read, when let go)
-        self._let_go: dict[tuple[int, int], tuple[SourceState, str, int, float]] = {}
         CompressedWatch.__init__(self)
+        LetGoWatch.__init__(self)
         # Content read, by its first bytes (head_len, hash): the checkpoints at start and every file read to its
         # end since. A checkpoint in `saved` is dropped when its inode is reused (opening._checkpoint_for), and a
         # compressed copy of that content (delaycompress: `.1` read, compressed into `.2.gz` at the next rotation
@@ -347,33 +336,6 @@ class FileSet(CopySearch, FileOpening, CompressedWatch):
                                    resume_copies=False)
         return opened
 
-    def look_at_let_go(self, now: float) -> int:
-        """Let-go generations written again since (recovery.resume_grown), looked at on every scan for LETGO_WATCH
-        after their let-go: read from where their checkpoint ended within one rescan interval, not only at the
-        family's next look (a reopen by name, a rotation, the probe window, a restart: round 17). A stat per
-        sibling of the watched families; a generation that did not grow is never opened. Returns how many opened."""
-        for ident, (_src, _name, _size, at) in list(self._let_go.items()):
-            if now - at > LETGO_WATCH or ident in self.table.by_ident:
-                del self._let_go[ident]
-        families: dict[str, tuple[SourceState, str]] = {}
-        for src, name, _size, _at in self._let_go.values():
-            families.setdefault(family(name), (src, name))
-        known: dict[tuple[int, int], list[Checkpoint]] | None = None
-        opened = 0
-        for fam, (src, name) in families.items():
-            dirs = [*src.cfg.rotated_dirs, *sorted(self._olddirs.get(fam, ()))]
-            for p, st in siblings(name, dirs):
-                ident = (st.st_dev, st.st_ino)
-                watched = self._let_go.get(ident)
-                if watched is None or st.st_size <= watched[2] or ident in self.table.by_ident or p in self.table.by_path:
-                    continue
-                if known is None:
-                    known = known_idents(self.saved)
-                if ident in known and resume_grown(self, src, p, st, known[ident]):
-                    del self._let_go[ident]
-                    opened += 1
-        return opened
-
     def remember_read(self, cp: Checkpoint) -> None:
         """Content read up to `cp.offset` (see `read_heads`)."""
         if cp.head_len > 0:
@@ -386,16 +348,7 @@ class FileSet(CopySearch, FileOpening, CompressedWatch):
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
         self.saved[f.key] = self.entry(f)
         self.remember_read(self.saved[f.key])
-        if f.path is None and f.origin and f.handle.holds_inode:  # let go after a rename: watched (look_at_let_go)
-            try:
-                renamed = f.handle.fstat().st_nlink > 0
-            except OSError:
-                renamed = False
-            if renamed:
-                self._let_go.pop(f.ident, None)
-                self._let_go[f.ident] = (f.src, f.origin, f.parser.offset, self.clock.monotonic())
-                if len(self._let_go) > MAX_LETGO:
-                    del self._let_go[next(iter(self._let_go))]
+        self.watch_let_go(f)
         log.debug("ingest: close", extra={"origin": f.origin, "ino": f.ino, "key": f.key, "offset": f.acked[0]})
         self.table.retire(f)
         self.on_dirty()

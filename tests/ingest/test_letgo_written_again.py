@@ -5,7 +5,7 @@ never comes): the file is renamed, a new live file is created, and the writer ke
 holds on the renamed one. The tail drains the renamed file and lets it go after ROTATE_WAIT of quiet (it holds no
 descriptor on it). A writer that pauses longer than that and then writes: round 17 read it only at the family's next
 look (a reopen by name, a rotation, the 2 x ROTATE_WAIT probe window after the rename, a restart) - for a writer that
-never reopens, at the next rotation or restart. Now (rotation.FileSet.look_at_let_go) a let-go generation is looked
+never reopens, at the next rotation or restart. Now (letgowatch.LetGoWatch.look_at_let_go) a let-go generation is looked
 at on every scan for LETGO_WATCH after its let-go: what grew is read within one rescan interval.
 Varied by seed: the pause after the let-go (past the probe window, within LETGO_WATCH), records before and after, a
 second rename of the let-go generation (`.1` -> `.2`) before it is written, records in the new live file.
@@ -25,7 +25,7 @@ import pytest
 
 from sidecar.clock import ManualClock
 from sidecar.ingest import recovery
-from sidecar.ingest.rotation import LETGO_WATCH
+from sidecar.ingest.letgowatch import LETGO_WATCH
 from sidecar.ingest.tracked import ROTATE_WAIT
 
 from .conftest import Harness, make_config, records, write_records
