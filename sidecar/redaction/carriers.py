@@ -110,11 +110,12 @@ AUTH_PAIR = re.compile(
     + NOT_REDACTED + r"(?P<val>[^\"'\n]{1,256})(?P=q2)(?![ \t]*:)")  # (a string before `:` is the next KEY of a
 # JSON object or dict: `{"login": "bob", "password": "<pw>"}` is no pair, its password is the name rules')
 # Hints: each name's ending (`auth` covers `basicauth`) in EVERY spelling IGNORECASE matches (ignorecase_hints: `İ`/`ı`
-# for i, `ſ` for s), then a quote, blank, `:`, `=` or `(` (a bare `auth` hit every `Authorization`/`oauth` line). Never
+# for i, `ſ` for s), then a quote, blank, `:`, `=`, `(` or `\` (a JSON-escaped quote after the name, as the pattern's
+# `\\{0,3}` reads it since 1ba0ace2) - a bare `auth` hit every `Authorization`/`oauth` line. Never
 # narrower than the pattern: `logİn('u', '<pw>')` is the pattern's and is redacted (ASCII-only hints let it escape, r15).
 _AUTH_PAIR_ENDS = tuple(n for n in _AUTH_PAIR_NAMES if not any(n != m and n.endswith(m) for m in _AUTH_PAIR_NAMES))
 AUTH_PAIR_HINTS = tuple(n + after for end in _AUTH_PAIR_ENDS for n in ignorecase_hints(end)
-                        for after in ("\"", "'", " ", "\t", ":", "=", "("))
+                        for after in ("\"", "'", " ", "\t", ":", "=", "(", "\\"))
 # What AUTH_PAIR reads past its name, searched first (engine.Rule's seam): a quoted user's closing quote, `,`, the
 # value's opening quote (its IGNORECASE name alternation has no literal start: sre tries it at every position).
 AUTH_PAIR_SEAM = re.compile(r"[\"'][ \t]*,[ \t]*\\{0,3}[\"']")  # (quotes JSON-escaped too: `(\"u\", \"p\")`)
