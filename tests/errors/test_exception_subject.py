@@ -138,24 +138,31 @@ def test_a_capwords_key_still_announces_a_name(seed):
     assert len(_groups(lines)[0]) <= 2, lines
 
 
+def _two_then_restart(r: random.Random, most_rest: int) -> tuple[str, str, list[str], str, str, MessageGrouper]:
+    """A two-hump word, a rest, three distinct first words; the first two fingerprinted, then a grouper restarted
+    from the stored templates (`TemplateLearner.load`): (word, rest, words, first, second, restarted grouper)."""
+    head = "".join(_w(r, 3, 7).title() for _ in range(2))
+    rest = " ".join(_w(r) for _ in range(r.randint(2, most_rest)))
+    words: list[str] = []
+    while len(words) < 3:
+        w = _w(r)
+        if w not in words:
+            words.append(w)
+    before = MessageGrouper()
+    first, second = (before.fingerprint(f"{head}: {w} {rest} {r.randint(1, 999)}", "app.client", "ERROR")
+                     for w in words[:2])
+    after = MessageGrouper()
+    after.learner.load([(t.fingerprint, t.bucket, t.text) for t in before.learner.templates()],
+                       before.learner.merges())
+    return head, rest, words, first, second, after
+
+
 @pytest.mark.parametrize("seed", [1200, 1201, 1202])
 def test_a_capwords_key_s_third_word_joins_after_a_restart(seed):
     """The count of a key's words is rebuilt from the stored templates (`TemplateLearner.load`): two names
     before a restart and a third after it make at most two groups, the third in the first name's."""
     r = random.Random(seed)
-    key = "".join(_w(r, 3, 7).title() for _ in range(2))
-    rest = " ".join(_w(r) for _ in range(r.randint(2, 4)))
-    names = []
-    while len(names) < 3:
-        name = _w(r)
-        if name not in names:
-            names.append(name)
-    before = MessageGrouper()
-    first, second = (before.fingerprint(f"{key}: {n} {rest} {r.randint(1, 999)}", "app.client", "ERROR")
-                     for n in names[:2])
-    after = MessageGrouper()
-    after.learner.load([(t.fingerprint, t.bucket, t.text) for t in before.learner.templates()],
-                       before.learner.merges())
+    key, rest, names, first, second, after = _two_then_restart(r, 4)
     assert after.fingerprint(f"{key}: {names[2]} {rest} {r.randint(1, 999)}", "app.client", "ERROR") == first
     assert first != second  # the second name opened its own group before the third showed a value
 
@@ -231,19 +238,7 @@ def test_a_raise_site_s_subject_written_again_after_a_restart_keeps_a_third_apar
     apart. Twin (test_a_capwords_key_s_third_word_joins_after_a_restart): a third word with none written
     again joins."""
     r = random.Random(seed)
-    exc = "".join(_w(r, 3, 7).title() for _ in range(2))
-    rest = " ".join(_w(r) for _ in range(r.randint(2, 3)))
-    subjects: list[str] = []
-    while len(subjects) < 3:
-        s = _w(r)
-        if s not in subjects:
-            subjects.append(s)
-    before = MessageGrouper()
-    first, second = (before.fingerprint(f"{exc}: {s} {rest} {r.randint(1, 999)}", "app.client", "ERROR")
-                     for s in subjects[:2])
-    after = MessageGrouper()
-    after.learner.load([(t.fingerprint, t.bucket, t.text) for t in before.learner.templates()],
-                       before.learner.merges())
+    exc, rest, subjects, first, second, after = _two_then_restart(r, 3)
     assert after.fingerprint(f"{exc}: {subjects[0]} {rest} {r.randint(1, 999)}", "app.client", "ERROR") == first
     third = after.fingerprint(f"{exc}: {subjects[2]} {rest} {r.randint(1, 999)}", "app.client", "ERROR")
     assert len({first, second, third}) == 3
