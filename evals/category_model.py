@@ -142,16 +142,20 @@ def loso(dirs: list[Path]) -> str:
                 hybrid = guess if swap else ruled
                 # the brief's other variant: the model wherever the rules say unknown or answer below 0.6
                 below = guess if ruled == "unknown" or float(a["confidence"] or 0.0) < 0.6 else ruled  # type: ignore[arg-type]
-                fig = [x + y for x, y in zip(fig, [1, ruled == cat, guess == cat, hybrid == cat, swap,
-                                                   swap and guess == cat, swap and cat == "unknown", below == cat],
-                                             strict=True)]
+                fig = tally(fig, [1, ruled == cat, guess == cat, hybrid == cat, swap, swap and guess == cat,
+                                  swap and cat == "unknown", below == cat])
             if fig[0]:
                 lines.append(f"  {name:<10} {fig[0]:>4} {fig[1]:>6} {fig[2]:>6} {fig[7]:>12} {fig[3]:>12}   "
                              f"{fig[4]} ({fig[5]} / {fig[6]})")
-            tot = [x + y for x, y in zip(tot, fig, strict=True)]
+            tot = tally(tot, fig)
         lines.append(f"  {'all':<10} {tot[0]:>4} {tot[1]:>6} {tot[2]:>6} {tot[7]:>12} {tot[3]:>12}   "
                      f"{tot[4]} ({tot[5]} / {tot[6]})")
     return "\n".join(lines)
+
+
+def tally(counts: list[int], row: list[bool] | list[int]) -> list[int]:
+    """One case's (or one set's) row added to the running counts of a LOSO figures table, column by column."""
+    return [x + int(y) for x, y in zip(counts, row, strict=True)]
 
 
 def main() -> int:

@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from evals.category_model import _answers, folds  # noqa: E402
+from evals.category_model import _answers, folds, tally  # noqa: E402
 from evals.category_model import train as count  # noqa: E402
 from evals.record_kinds import BEARING, record_kinds  # noqa: E402
 from sidecar.diagnose.category_model import RULE, Counts, decidable, predict  # noqa: E402
@@ -175,12 +175,11 @@ def table(answers_dir: Path, opts: Options) -> str:
             else:
                 first = this = ruled
             swap = this != ruled
-            fig = [x + y for x, y in zip(fig, [1, ruled == r.category, first == r.category, this == r.category,
-                                               swap and this == r.category, swap and r.category == "unknown",
-                                               shipped == r.category], strict=True)]
+            fig = tally(fig, [1, ruled == r.category, first == r.category, this == r.category,
+                              swap and this == r.category, swap and r.category == "unknown", shipped == r.category])
         lines.append(f"{name:<10} {fig[0]:>5} {fig[6]:>8} {fig[1]:>8} {fig[2]:>4} {fig[3]:>5} {fig[3] - fig[2]:>+8}"
                      f"  {gate:.2f}   {fig[4]} / {fig[5]}")
-        tot = [x + y for x, y in zip(tot, fig, strict=True)]
+        tot = tally(tot, fig)
     lines.append(f"{'all':<10} {tot[0]:>5} {tot[6]:>8} {tot[1]:>8} {tot[2]:>4} {tot[3]:>5} {tot[3] - tot[2]:>+8}"
                  f"        {tot[4]} / {tot[5]}")
     return "\n".join(lines)

@@ -60,6 +60,12 @@ def _stop_record(rnd: random.Random, sig: signal.Signals) -> str:
                        f"worker exited with code {128 + int(sig)}", f"caught {sig.name}; draining connections"))
 
 
+def _pid_tail(rnd: random.Random, logger: str, minute: int) -> str:
+    """The daemon's next start a minute later finding the stopped process's pid file (no record of who stopped it)."""
+    return (f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
+            "or no active listener; removing it")
+
+
 def _signalled(seed: int, sig: signal.Signals, sender: bool) -> str:
     rnd = random.Random(seed)
     logger = rnd.choice(_LOGGERS)
@@ -70,8 +76,7 @@ def _signalled(seed: int, sig: signal.Signals, sender: bool) -> str:
             f'2026-12-06 03:{minute}:00 INFO kubelet: Killing container with id docker://gw-{seed}',
             f"2026-12-06 03:{minute}:00 INFO deployer: rollout restart deployment/gateway by ci",
             f"2026-12-06 03:{minute}:00 INFO src.ops: systemctl stop gateway.service (operator)")))
-    lines.append(f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
-                 "or no active listener; removing it")
+    lines.append(_pid_tail(rnd, logger, minute))
     return "\n".join(lines)
 
 
@@ -134,9 +139,7 @@ def test_every_wording_of_a_received_stop_signal_names_the_missing_sender(wordin
     rnd = random.Random(f"{wording}-{sig.name}")
     logger, minute = rnd.choice(_LOGGERS), rnd.randrange(10, 58)
     own = _OWN_STOP[wording].format(name=sig.name, num=int(sig), code=128 + int(sig))
-    d = diagnose(f"2026-12-06 03:{minute}:01 INFO {logger}: {own}\n"
-                 f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
-                 "or no active listener; removing it")
+    d = diagnose(f"2026-12-06 03:{minute}:01 INFO {logger}: {own}\n{_pid_tail(rnd, logger, minute)}")
     assert d.category == "unknown" and "signal's sender" in d.root_cause, (own, d.rule, d.root_cause)
 
 
@@ -187,8 +190,7 @@ def test_a_handler_set_up_on_a_stop_signal_is_no_signal_received(seed):
     rnd = random.Random(f"setup-{seed}")
     logger, minute = rnd.choice(_LOGGERS), rnd.randrange(10, 58)
     sig = rnd.choice((signal.SIGTERM, signal.SIGINT, signal.SIGQUIT))
-    tail = (f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
-            "or no active listener; removing it")
+    tail = _pid_tail(rnd, logger, minute)
     setup = f"2026-12-06 03:{minute}:01 INFO {logger}: {rnd.choice(_SETUP).format(name=sig.name)}\n{tail}"
     assert "signal's sender" not in text_of(diagnose(setup)), setup
     received = f"2026-12-06 03:{minute}:01 INFO {logger}: Received {sig.name}, shutting down\n{tail}"
@@ -209,8 +211,7 @@ def test_a_reload_signal_handled_is_no_stop_but_a_death_by_one_is(seed):
     rnd = random.Random(f"reload-{seed}")
     logger, minute = rnd.choice(_LOGGERS), rnd.randrange(10, 58)
     sig = rnd.choice((signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2))
-    tail = (f"2026-12-06 03:{minute + 1}:11 WARNING {logger}: stale pid file {rnd.randrange(100, 999)}.pid "
-            "or no active listener; removing it")
+    tail = _pid_tail(rnd, logger, minute)
     said = rnd.choice(_RELOADS).format(name=sig.name if sig == signal.SIGHUP else f"signal {int(sig)}")
     reload = f"2026-12-06 03:{minute}:01 INFO {logger}: {said}\n{tail}"
     assert "signal's sender" not in text_of(diagnose(reload)), reload
