@@ -124,7 +124,7 @@ class MessageGrouper:
                 raw = message.encode("utf-8", "surrogatepass")
             shape = (raw.translate(ZERO_DIGITS), logger, level)
             found = self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
-        # `learner.known(found[0])` written out (the form's LRU entry refreshed the same way): one
+        # `learner.met(found[0])` written out (the form's LRU entry refreshed the same way): one
         # call less on the path of every line.
         learner = self.learner
         resolved = learner._resolved

@@ -221,12 +221,19 @@ class TemplateLearner:
             self._resolved.popitem(last=False)
 
     def known(self, form_fp: str) -> str | None:
-        """The group of a masked form seen before (None when it is new here)."""
+        """The group of a masked form seen before (None when it is new here). A lookup: it marks nothing (callers
+        that only ask - grouper.unknown_forms, learning's adopted merges - must not count a word as written again)."""
         group = self._resolved.get(form_fp)
         if group is not None:
             self._resolved.move_to_end(form_fp)
-            if self._undecided and group in self._undecided:
-                self.came_back(group)
+        return group
+
+    def met(self, form_fp: str) -> str | None:
+        """`known`, for a form MET again in the stream: a `_subjects` template's word written twice is marked
+        (`came_back`). MessageGrouper.fingerprint writes this out on its path of every line."""
+        group = self.known(form_fp)
+        if group is not None and self._undecided and group in self._undecided:
+            self.came_back(group)
         return group
 
     def came_back(self, group: str) -> None:
@@ -235,7 +242,7 @@ class TemplateLearner:
 
     def learn(self, form_fp: str, logger: str, level_cls: str, masked: str) -> Learned:
         """Map a masked message (whose own pure fingerprint is `form_fp`) to its group."""
-        group = self.known(form_fp)
+        group = self.met(form_fp)
         if group is not None:
             tpl = self._by_id.get(group)
             return Learned(group, tpl.text if tpl else masked, False, False, form_fp)
@@ -247,7 +254,7 @@ class TemplateLearner:
     def learn_group(self, form_fp: str, logger: str, level_cls: str, masked: str) -> str:
         """`learn(...).fingerprint` without building the `Learned` (the path of `sidecar fingerprint`
         for every new form)."""
-        group = self.known(form_fp)
+        group = self.met(form_fp)
         if group is not None:
             return group
         joined, _ = self._place(form_fp, logger, level_cls, masked)
