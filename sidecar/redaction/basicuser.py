@@ -116,24 +116,3 @@ def basic_user_sub(mark: str) -> Callable[[str], str]:
         return mark_spans(text, spans, mark) if spans else text  # (the same text: nothing to mark)
 
     return sub
-
-
-def login_spans(text: str) -> list[tuple[int, int]]:
-    """Where a user field's value is when its OWN password field (_paired_password) holds a real password, not an
-    empty one or a dummy: a login beside its password, kept from the entropy fallback however random it reads (the
-    password is the secret; the password rules take it). A documented key shape in the slot (`sk_live_`, `ghp_`,
-    `AKIA`) is formats.py's, which runs before the fallback and marks it anyway."""
-    lower = text.lower()
-    if not (("user" in lower or "login" in lower) and "pass" in lower):
-        return []
-    fields = [m.start() for m in _PASSWORD_FIELD.finditer(text)]
-    if not fields:
-        return []
-    empties = {m.start() for m in _EMPTY_PASSWORD.finditer(text)}
-    users = [m.start() for m in _ANY_USER_FIELD.finditer(text)]
-    spans = []
-    for m in _USER_FIELD.finditer(text):
-        paired = _paired_password(text, m.start(), users, fields)
-        if paired >= 0 and paired not in empties:
-            spans.append(m.span("user"))
-    return spans

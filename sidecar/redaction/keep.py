@@ -59,7 +59,6 @@ import json
 import re
 
 from .algorithms import is_algorithm
-from .basicuser import login_spans
 from .clientkeys import livekit_judged, public_by_name, public_client_key
 from .hashed import verifier_spans
 from .points import ec_public_point
@@ -189,7 +188,6 @@ def public_spans(text: str) -> list[tuple[int, int]]:
         spans += signature_spans(text)  # one delivery's webhook MACs (webhooksigs.py)
     if ",i=" in text or ",p=" in text:
         spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
-    spans += login_spans(text)  # a Basic user beside its own real password: a login (basicuser.py)
     if "-----BEGIN" not in text:
         return spans
     return spans + [m.span() for m in PUBLIC_PEM.finditer(text)]

@@ -207,21 +207,6 @@ def keep_user_beside_own_password(r: random.Random) -> Planting:
     return shape(r, f"upstream pools: {pairs[0]}; {pairs[1]}"), v
 
 
-def keep_random_login_beside_password(r: random.Random) -> Planting:
-    """A random mixed-case user-id (one the entropy fallback reads as random alone) with its OWN real password, as
-    named fields (SDK repr, kwargs, JSON): a login, kept (the password is the secret and goes)."""
-    v = rnd(r, AN, r.randrange(20, 40)) + "7"
-    return shape(r, f"connecting with {_field_pair(r, v, _real_password(r))}"), v
-
-
-def documented_key_user_beside_password(r: random.Random) -> Planting:
-    """The twin: a user slot holding a documented key shape (Stripe `sk_live_`, GitHub `ghp_`, AWS `AKIA`) beside a
-    real password: still redacted (formats.py)."""
-    v = r.choice(["sk_live_" + rnd(r, AN, 24), "ghp_" + rnd(r, AN, 36),
-                  "AKIA" + rnd(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)])
-    return shape(r, f"connecting with {_field_pair(r, v, _real_password(r))}"), v
-
-
 def basic_user_beside_other_pair(r: random.Random) -> Planting:
     """The secret the pairing exists for: a key-shaped user-id whose own password is empty, beside another pair with
     a real password: redacted."""
@@ -258,17 +243,14 @@ SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "PATH_TOKEN_TWO_CAPS": path_token_two_caps, "SECRET_NAMED_ACCESSOR": secret_named_accessor,
     "VAULT_TABLE_TOKEN": vault_table_token, "KUSTOMIZE_SHAPE_IN_SECRET_SLOT": kustomize_shape_in_secret_slot,
     "BASIC_USER_BESIDE_OTHER_PAIR": basic_user_beside_other_pair, "JSON_LOGIN_OBJECT_PASSWORD": json_login_object_password,
-    "KIND_PHRASE_IN_SECRET_SLOT": kind_phrase_in_secret_slot,
-    "DOCUMENTED_KEY_USER_BESIDE_PASSWORD": documented_key_user_beside_password}
+    "KIND_PHRASE_IN_SECRET_SLOT": kind_phrase_in_secret_slot}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "KEEP_MARKED_PAIR": keep_marked_pair, "KEEP_TWILIO_PATH_SID": keep_twilio_path_sid,
     "KEEP_VAULT_TABLE_ACCESSOR": keep_vault_table_accessor, "KEEP_VAULT_ACCESSOR_NAMES": keep_vault_accessor_names,
     "KEEP_USER_BESIDE_OWN_PASSWORD": keep_user_beside_own_password, "KEEP_JSON_LOGIN_OBJECT": keep_json_login_object,
-    "KEEP_KIND_PHRASE_NO_NAME": keep_kind_phrase_no_name,
-    "KEEP_RANDOM_LOGIN_BESIDE_PASSWORD": keep_random_login_beside_password}
+    "KEEP_KIND_PHRASE_NO_NAME": keep_kind_phrase_no_name}
 # twins whose text holds a secret too (the table's token): they fail only when their value is gone
-_VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR", "KEEP_USER_BESIDE_OWN_PASSWORD",
-                          "KEEP_RANDOM_LOGIN_BESIDE_PASSWORD"})
+_VALUE_KEEPS = frozenset({"KEEP_VAULT_TABLE_ACCESSOR", "KEEP_USER_BESIDE_OWN_PASSWORD"})
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
