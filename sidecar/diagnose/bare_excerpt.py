@@ -28,7 +28,7 @@ from .model import DiagnosisInput
 LINE = 2048
 
 # a shell prompt line: the operator's command, never the failure ('$ kubectl get events', '# docker ps', 'PS C:\> ...')
-_COMMAND = re.compile(r"^\s*(?:[\w@.\-:~/]*[$#>]|PS [^>]{0,80}>)\s+\S")
+COMMAND = re.compile(r"^\s*(?:[\w@.\-:~/]*[$#>]|PS [^>]{0,80}>)\s+\S")
 # the platform's failure vocabulary (module docstring): Go error strings ('Error:', 'failed to ...', 'error during',
 # 'unable to'), kubelet's event type and failure reasons, the runtime's errno texts, an exit status that is not 0
 _FAILURE = re.compile(
@@ -41,7 +41,7 @@ def failure_line(lines: list[str]) -> int | None:
     """The index of the excerpt's failure line (module docstring), or None when no line is one."""
     for i, raw in enumerate(lines):
         line = raw[:LINE]
-        if line.strip() and not _COMMAND.match(line) and _FAILURE.search(line):
+        if line.strip() and not COMMAND.match(line) and _FAILURE.search(line):
             return i
     return None
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from ..ingest.formats import TextDialect
 from ..ingest.sysdialect import system_header
 from ..redaction import redact
+from .bare_excerpt import COMMAND
 from .excerpt_shapes import as_text_lines
 from .following import request_id
 from .model import Diagnosis, DiagnosisInput, one_line
@@ -89,8 +90,10 @@ _TRACEBACK_LINE = re.compile(r"^(?:\s|Traceback \(most recent call last\)|During
 _FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+, in (?P<fn>[\w.<>]+)', re.M)
 # `kubectl describe`'s tables (its tabwriter layout: an indented row, columns apart by 2+ spaces) under its section
 # headers: a row is the platform's record, not a traceback line (held-out 16's 16009, round 17). A table starts at a
-# `Conditions:`/`Events:` header or a `kubectl describe` command line and ends at the next unindented line.
-_DESCRIBE_START = re.compile(r"^\s*(?:Conditions|Events):\s*$|^\S*[$#]\s*kubectl\s+describe\b")
+# `Conditions:`/`Events:` header or a `kubectl describe` command line (a shell prompt's line: bare_excerpt.COMMAND)
+# and ends at the next unindented line.
+_DESCRIBE_HEADER = re.compile(r"^\s*(?:Conditions|Events):\s*$")
+_DESCRIBE = re.compile(r"\bkubectl\s+describe\b")
 _COLUMNS = re.compile(r"\s{2,}|\t+")
 # a Conditions row: Type, Status (True/False/Unknown), ...; an Events row: Type (Normal/Warning), Reason, ...
 _CONDITION_ROW = re.compile(r"^[A-Z][A-Za-z]+$")
@@ -239,12 +242,12 @@ def _records(lines: list[tuple[str, int]]) -> list[_Record]:
     """The candidate records of `lines` (each with its offset from the error); a JSON object line under a record's
     header is that record's other fields (excerpt_shapes.py writes a JSON-lines record's fields there) and joins it."""
     out: list[_Record] = []
-    table = False  # inside a `kubectl describe` table (_DESCRIBE_START)
+    table = False  # inside a `kubectl describe` table (_DESCRIBE_HEADER, _DESCRIBE)
     for raw, off in lines:
         last = out[-1] if out else None
         text = as_text_lines([raw]) if raw.lstrip().startswith("{") else None
         flat = (" ".join(text) if text is not None else raw)[:LINE]
-        if _DESCRIBE_START.match(flat):
+        if _DESCRIBE_HEADER.match(flat) or (COMMAND.match(flat) and _DESCRIBE.search(flat)):
             table = True
         elif table and flat[:1].isspace():
             if (row := _describe_row(flat, off)) is not None:

@@ -83,3 +83,33 @@ def test_a_tracebacks_indented_lines_stay_the_traceback(seed, lang):
     for head in ([], ["$ kubectl describe node node-5", "Events:"]):  # after a describe table too: a new record ends it
         root = diagnose("\n".join([*head, *lines, error])).root_cause
         assert word not in root, root
+
+
+# The table's command line is a shell prompt's line as bare_excerpt.COMMAND reads one: an indented prompt (pasted into
+# a ticket) or PowerShell's `PS C:\...>` opens the table too, as `user@host:~$` does (re-read r17). Under
+# `kubectl describe node N | grep Pressure` the rows come with no `Conditions:` header: only the command opens it.
+_PROMPTS = ("  $ ", "PS C:\\Users\\ops> ", "  ops@bastion:~$ ")
+
+
+def _grepped(seed: int, command: str) -> tuple[str, str]:
+    rnd = random.Random(f"grepped-{seed}")
+    prompt = _PROMPTS[seed % len(_PROMPTS)]
+    table, fact = _table(rnd, "Conditions")
+    rows = [r for r in table if "Pressure" in r]
+    error = (f"2026-12-06 04:12:{rnd.randrange(11, 59)} ERROR src.storage.files: write failed: [Errno 28] "
+             f"No space left on device: '/tmp/up-{rnd.randrange(100, 999)}'")
+    return "\n".join([prompt + command.format(node=f"node-{rnd.randrange(1, 40)}"), *rows, error]), fact
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_any_prompts_describe_command_opens_the_table(seed):
+    excerpt, fact = _grepped(seed, "kubectl describe node {node} | grep Pressure")
+    root = diagnose(excerpt).root_cause
+    assert fact in root, root
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_another_command_opens_no_table(seed):  # twin: the same rows under `kubectl get` stay unread
+    excerpt, fact = _grepped(seed, "kubectl get node {node} -o wide | grep Pressure")
+    root = diagnose(excerpt).root_cause
+    assert fact not in root, root
