@@ -148,11 +148,15 @@ class SkewEstimator:
         stage; the live source read stale meanwhile). The reads are what tell a clock from a backlog (a
         backlog comes in one read: round 8's rule), so a run over `step_reads` reads places the record
         on its clock, and the records after it at once (the run reaches back to the step); reads after
-        it that do not agree say it was late. (0, None) when unknown (fed directly, or its delay is no
-        longer kept)."""
+        it that do not agree say it was late. (0, None) when unknown (fed directly). Once its delay is no
+        longer kept, every kept delay came after it: the reads that brought them (a lower bound) and None
+        (a busy writer's one late record is placed when its `hold` ends, as before round 17's slow-writer
+        wait: it had read 0 and waited until its longest)."""
         k = self.observed - seq
-        if k <= 0 or k > len(self._delays):
+        if k <= 0:
             return 0, None
+        if k > len(self._delays):
+            return len({at for at in self._arrivals if not math.isnan(at)}), None
         offset = self.offset()
         since = set(itertools.islice(reversed(self._arrivals), k))  # the reads that brought `seq` and after
         if any(math.isnan(at) for at in since):
