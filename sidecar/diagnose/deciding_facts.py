@@ -206,14 +206,20 @@ def _describe_row(line: str, offset: int) -> _Record | None:
     return _Record(line, message, level, "kubectl", True, offset, frozenset(_tokens(message)))
 
 
-def _record(raw: str, offset: int, text: list[str] | None = None) -> _Record | None:
-    """A candidate record of one line (any shape: the gateway's text, JSON lines, Docker json-file, another program's
-    grammar, a bare line), or None for a traceback line or an empty one; `text` is the line already read by
-    as_text_lines when the caller did (read once)."""
+def _flat(raw: str, text: list[str] | None = None) -> str:
+    """`raw` as one gateway text line (JSON lines / Docker json-file read by as_text_lines), cut at LINE: a line longer
+    than LINE is read cut; `text` is the whole line already read by as_text_lines when the caller did (read once)."""
     line = raw[:LINE]
     if line.lstrip().startswith("{"):
-        # JSON lines / Docker json-file, as the gateway's text
-        line = " ".join(text if text is not None else as_text_lines([line]))[:LINE]
+        line = " ".join(text if text is not None and len(raw) <= LINE else as_text_lines([line]))[:LINE]
+    return line
+
+
+def _record(raw: str, offset: int, line: str | None = None) -> _Record | None:
+    """A candidate record of one line (any shape: the gateway's text, JSON lines, Docker json-file, another program's
+    grammar, a bare line), or None for a traceback line or an empty one; `line` is `raw` already flattened (_flat)
+    when the caller did (read once)."""
+    line = _flat(raw) if line is None else line
     if not line.strip() or _TRACEBACK_LINE.match(line):
         return None
     header = _DIALECT.parse_header(line)
@@ -246,7 +252,7 @@ def _records(lines: list[tuple[str, int]]) -> list[_Record]:
     for raw, off in lines:
         last = out[-1] if out else None
         text = as_text_lines([raw]) if raw.lstrip().startswith("{") else None
-        flat = (" ".join(text) if text is not None else raw)[:LINE]
+        flat = _flat(raw, text)
         if _DESCRIBE_HEADER.match(flat) or (COMMAND.match(flat) and _DESCRIBE.search(flat)):
             table = True
         elif table and flat[:1].isspace():
@@ -261,7 +267,7 @@ def _records(lines: list[tuple[str, int]]) -> list[_Record]:
             last.tokens = frozenset(last.tokens | _tokens(fields))
             last.offset = off
             continue
-        rec = _record(raw, off, text if len(raw) <= LINE else None)  # a longer line is read cut (_record)
+        rec = _record(raw, off, line=flat)
         if rec is not None:
             out.append(rec)
     return out
