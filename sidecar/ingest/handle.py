@@ -77,16 +77,21 @@ class FileHandle:
                 cps: Iterable[Checkpoint] = ()) -> tuple[FileHandle, os.stat_result, list[Checkpoint]] | None:
         """Open `path` if it is still the file (device, inode) `ident` (and `size` bytes long, if given): the
         handle, its fstat and those of `cps` whose first bytes it starts with; None if it cannot be opened or is
-        another file now. The caller closes the handle."""
+        another file now, or if reading it fails (OSError: EIO on a failing disk; the handle is closed, never
+        leaked, and the error stays out of the scan). The caller closes the handle."""
         try:
             h = cls.open(path)
         except OSError:
             return None
-        fst = h.fstat()
-        if (fst.st_dev, fst.st_ino) != ident or (size is not None and fst.st_size != size):
+        try:
+            fst = h.fstat()
+            if (fst.st_dev, fst.st_ino) != ident or (size is not None and fst.st_size != size):
+                h.close()
+                return None
+            return h, fst, [c for c in cps if h.head_matches(fst.st_size, c.head_len, c.head_hash)]
+        except OSError:
             h.close()
             return None
-        return h, fst, [c for c in cps if h.head_matches(fst.st_size, c.head_len, c.head_hash)]
 
     def _fd(self) -> int:
         if self.phase is Phase.CLOSED:
