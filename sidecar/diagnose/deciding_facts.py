@@ -95,8 +95,9 @@ _FRAME = re.compile(r'^\s*File "[^"\n]*", line \d+, in (?P<fn>[\w.<>]+)', re.M)
 _DESCRIBE_HEADER = re.compile(r"^\s*(?:Conditions|Events):\s*$")
 _DESCRIBE = re.compile(r"\bkubectl\s+describe\b")
 _COLUMNS = re.compile(r"\s{2,}|\t+")
-# a Conditions row: Type, Status (True/False/Unknown), ...; an Events row: Type (Normal/Warning), Reason, ...
-_CONDITION_ROW = re.compile(r"^[A-Z][A-Za-z]+$")
+# a Conditions row: Type, Status (True/False/Unknown), ...; an Events row: Type (Normal/Warning), Reason, ...; a
+# condition's Type and an event's Reason are one capitalised CamelCase word (DiskPressure, FailedScheduling)
+_CAPWORD = re.compile(r"^[A-Z][A-Za-z]+$")
 # a node's or pod's condition in its healthy state reports nothing wrong (a thing reported absent: not quoted)
 _HEALTHY = {"Ready": "True", "ContainersReady": "True", "Initialized": "True", "PodScheduled": "True",
             "PodReadyToStartContainers": "True"}
@@ -194,9 +195,9 @@ def _describe_row(line: str, offset: int) -> _Record | None:
     cols = _COLUMNS.split(line.strip())
     if len(cols) < 2:
         return None
-    if cols[0] in ("Normal", "Warning") and _CONDITION_ROW.match(cols[1]):  # an event: Type Reason Age From Message
+    if cols[0] in ("Normal", "Warning") and _CAPWORD.match(cols[1]):  # an event: Type Reason Age From Message
         level = "WARNING" if cols[0] == "Warning" else None
-    elif _CONDITION_ROW.match(cols[0]) and cols[1] in ("True", "False", "Unknown"):  # a condition: Type Status ...
+    elif _CAPWORD.match(cols[0]) and cols[1] in ("True", "False", "Unknown"):  # a condition: Type Status ...
         if cols[1] == _HEALTHY.get(cols[0], "False"):
             return None
         level = "WARNING"
