@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from sidecar.clock import ManualClock
-from sidecar.ingest import recovery
+from sidecar.ingest import letgowatch, recovery
 from sidecar.ingest.letgowatch import LETGO_WATCH
 from sidecar.ingest.tracked import ROTATE_WAIT
 
@@ -95,11 +95,20 @@ async def test_a_let_go_generation_that_never_grows_costs_no_read(tmp_path: Path
         return real(path, *a, **k)  # type: ignore[arg-type]
 
     monkeypatch.setattr(recovery.FileHandle, "open_as", classmethod(counting))
+    listed: list[str] = []
+    real_siblings = letgowatch.siblings
+
+    def listing(path: str, dirs: Any = ()) -> Any:
+        listed.append(path)
+        return real_siblings(path, dirs)
+
+    monkeypatch.setattr(letgowatch, "siblings", listing)
     rnd = random.Random("letgo-never-grows")
     h, ing, live, old, errs = await _let_go(tmp_path, rnd)
     try:
         read = h.metric("sidecar_bytes_read_total", source=str(live))
         await _advance(h, LETGO_WATCH / 4, step=5.0)
+        assert len(listed) <= 1, listed  # its first look finds its new name, stat'ed alone after (before: every scan)
         assert h.metric("sidecar_bytes_read_total", source=str(live)) == read
         assert not [p for p in opened if ".log.1" in p], opened
         assert not _held(ing, tmp_path / "app.log.1")
