@@ -45,15 +45,17 @@ class CheckpointWriter:
         return self.clock.monotonic() >= self.next_at
 
     def write(self, saved: dict[str, Checkpoint], current: Callable[[], list[Checkpoint]], alive: float,
-              force: bool = False) -> None:
+              force: bool = False, known: Callable[[Checkpoint], bool] = lambda cp: False) -> None:
         """Save the open files' checkpoints (`current()`) plus the still retained ones of `saved`, and `alive`
-        for every source: a time of the kernel's clock (file mtimes) before which every file was looked at."""
+        for every source: a time of the kernel's clock (file mtimes) before which every file was looked at.
+        `known`: a closed file's checkpoint this run still needs past RETAIN_CLOSED (compressedgens.still_known: a
+        damaged generation's verdict, refreshed only when asked at a start - a sidecar up > 7 days lost it here)."""
         self.next_at = self.clock.monotonic() + self.interval
         if not self.dirty and not force:
             return
         wall = self.clock.time()
         for k, cp in list(saved.items()):
-            if wall - cp.updated > RETAIN_CLOSED:
+            if wall - cp.updated > RETAIN_CLOSED and not known(cp):
                 del saved[k]
         entries = current()
         live = {e.key for e in entries}

@@ -101,6 +101,17 @@ def remember_unreadable(fs: RecoveryHost, src: SourceState, path: str, st: os.st
     fs.on_dirty()
 
 
+def still_known(fs: RecoveryHost, cp: Checkpoint) -> bool:
+    """`cp` is an unreadable verdict (`remember_unreadable`) on a file this run still knows (`fs.compressed_seen`:
+    that inode at that size): kept past RETAIN_CLOSED by the prune (checkpointing.py), which otherwise drops it a
+    week after it was last asked at a start, and a sidecar up longer would judge (and count) the file again at its
+    next start."""
+    if cp.format != UNREADABLE:
+        return False
+    seen = fs.compressed_seen.get((cp.dev, cp.ino))
+    return seen is not None and seen[0][0] == cp.size
+
+
 def known_unreadable(fs: RecoveryHost, st: os.stat_result, path: str) -> bool:
     """This very file (inode, size, first compressed bytes) was found unreadable before (`remember_unreadable`).
     A reused inode holds another file: other first bytes or another size, asked again. A verdict met again is

@@ -24,7 +24,7 @@ from ..config import Config
 from . import tailreport
 from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
-from .compressedgens import decompressed_held, read_pending
+from .compressedgens import decompressed_held, read_pending, still_known
 from .continued import continued_in_live
 from .copystreams import fresh_copy_stream, live_twin, load_streams, twin_prefix
 from .delivery import Delivery
@@ -398,7 +398,8 @@ class Ingest:
 
     # -- checkpoints ----------------------------------------------------------------------------
     def _write_checkpoints(self, force: bool = False) -> None:
-        self.ckpt.write(self.saved, lambda: [self.fs.entry(f) for f in self.files], self.fs.looked_until(), force)
+        self.ckpt.write(self.saved, lambda: [self.fs.entry(f) for f in self.files], self.fs.looked_until(), force,
+                        lambda cp: still_known(self.fs, cp))
 
     def _update_gauges(self) -> None:
         tailreport.update_gauges(self.telemetry, self.sources, self.files, self.clock.monotonic())
