@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from ..clock import Clock
@@ -23,19 +24,39 @@ from .tracked import FileTable, SourceState, Tracked
 if TYPE_CHECKING:
     from .filesethost import RecoveryHost
 
-# Let-go generations looked at on every scan (FileSet.look_at_let_go): for how long after the let-go, how many.
-# Vector's file source keeps a renamed file's reader (and its descriptor) until `rotate_wait`; we let a renamed
-# generation go after ROTATE_WAIT quiet and must hold no descriptor on it (a deleted generation's space is freed,
-# descriptors stay bounded), so a late write through the writer's old descriptor (logrotate `create` with a late or
-# no reopen, a writer paused longer than ROTATE_WAIT) is found by a look: a stat of the name it was last seen under per
-# scan, no open or read unless it grew past where we let it go. 5 minutes covers a postrotate reopen that comes late and
-# a writer's pause between bursts; later writes are read at the family's next rotation or at a restart (recovery).
+# Let-go generations looked at (FileSet.look_at_let_go): how often, how many, for how long.
+# Vector's file source keeps a renamed file's reader (and its descriptor) until `rotate_wait` (default: unlimited) and
+# polls a file quiet for 10 s only every 10 s; Fluent Bit's tail keeps it `rotate_wait` = 5 s. We let a renamed
+# generation go after ROTATE_WAIT quiet and hold no descriptor on it (a deleted generation's space is freed, descriptors
+# stay bounded), so a late write through the writer's old descriptor is found by a look: a stat of the name it was last
+# seen under, no open or read unless it grew past where we let it go.
+# Who writes into a renamed file, and for how long (the class, round 18): a postrotate reopen that comes late or a
+# writer's pause between bursts (seconds to minutes); logrotate `create` with no reopen signal, or `nocreate`, and a
+# second process logging to the same file through its own RotatingFileHandler (the other process renamed the file
+# under it: this one writes into `.1` until its OWN size check rolls it over, or until it exits) - hours, for the
+# writer's whole life. No time bound is right for that class, so none is set: a generation is watched until it is
+# gone (deleted by retention, compressed - its plain name gone; compressedwatch.py reads the compressed file) or
+# until MAX_LETGO newer ones push it out. LETGO_WATCH after its let-go it is stat'ed every scan (a late reopen, a
+# pause); after that every QUIET_LOOK (Vector's quiet-file poll): a write hours later is read within QUIET_LOOK.
 # 64: the newest let-go generations (a rotation every few seconds across many families still keeps the last
-# minute's); the cost per scan is one stat per generation watched, and a directory listing plus a stat per sibling
-# for a family only when a generation's name now holds another file (its first look after the let-go: it lost the name
-# it was read under; a rename cascade since): the listing finds its new name, stat'ed alone on the next scans.
+# minute's). The cost: one stat per watched generation per scan (per QUIET_LOOK once quiet LETGO_WATCH), and a
+# directory listing plus a stat per sibling for a family only when a generation's name now holds another file (a
+# rename cascade): the listing finds its new name, stat'ed alone on the next scans, or finds it gone (forgotten).
 LETGO_WATCH = 300.0
+QUIET_LOOK = 10.0
 MAX_LETGO = 64
+
+
+@dataclass(slots=True)
+class LetGo:
+    """A let-go generation watched for late writes."""
+
+    src: SourceState
+    name: str  # the name it was read under (its family's)
+    size: int  # where we let it go (read to)
+    at: float  # when let go (monotonic)
+    where: str = ""  # the name a look last found it under ("" before the first look: stat'ed under `name`)
+    due: float = 0.0  # next look once quiet past LETGO_WATCH
 
 
 class LetGoWatch:
@@ -47,9 +68,8 @@ class LetGoWatch:
     _olddirs: dict[str, set[str]]
 
     def __init__(self) -> None:
-        # Let-go generations (renamed, read to their end, closed): ident -> (source, last name, size read, when let go,
-        # the name a look last found it under, "" before the first: stat'ed first)
-        self._let_go: dict[tuple[int, int], tuple[SourceState, str, int, float, str]] = {}
+        # Let-go generations (renamed, read to their end, closed), oldest first: ident -> what the look needs
+        self._let_go: dict[tuple[int, int], LetGo] = {}
 
     def watch_let_go(self, f: Tracked) -> None:
         """A drained file being closed: watched (look_at_let_go) when it was let go after a rename and still has a
@@ -61,43 +81,59 @@ class LetGoWatch:
         except OSError:
             renamed = False
         if renamed:
-            self._let_go.pop(f.ident, None)
-            self._let_go[f.ident] = (f.src, f.origin, f.parser.offset, self.clock.monotonic(), "")
-            if len(self._let_go) > MAX_LETGO:
-                del self._let_go[next(iter(self._let_go))]
+            self._watch(f.ident, LetGo(f.src, f.origin, f.parser.offset, self.clock.monotonic()))
+
+    def _watch(self, ident: tuple[int, int], g: LetGo) -> None:
+        self._let_go.pop(ident, None)
+        self._let_go[ident] = g
+        if len(self._let_go) > MAX_LETGO:
+            del self._let_go[next(iter(self._let_go))]
 
     def look_at_let_go(self, now: float) -> int:
-        """Let-go generations written again since (recovery.resume_grown), looked at on every scan for LETGO_WATCH
-        after their let-go: read from where their checkpoint ended within one rescan interval, not only at the
-        family's next look (a reopen by name, a rotation, the probe window, a restart: round 17). A stat of the
+        """Let-go generations written again since (recovery.resume_grown): read from where their checkpoint ended
+        within one rescan interval for LETGO_WATCH after their let-go, within QUIET_LOOK after that, not only at the
+        family's next look (a reopen by name, a rotation, the probe window, a restart: rounds 17-18). A stat of the
         name each generation was last found under; the family's siblings listed and stat'ed only when that name holds
-        another file now (the new name remembered); a generation that did not grow is never opened. Returns how many
-        opened."""
-        for ident, (_src, _name, _size, at, _where) in list(self._let_go.items()):
-            if now - at > LETGO_WATCH or ident in self.table.by_ident:
-                del self._let_go[ident]
+        another file now (the new name remembered; not found: gone, forgotten); a generation that did not grow is
+        never opened. Returns how many opened."""
+        for ident in [i for i in self._let_go if i in self.table.by_ident]:
+            del self._let_go[ident]  # read again (reopened by a rename back, a scan, a resume): watched when let go
         grown: list[tuple[SourceState, str, os.stat_result]] = []
         families: dict[str, tuple[SourceState, str]] = {}
-        for ident, (src, name, size, _at, where) in self._let_go.items():
+        looked: list[tuple[int, int]] = []  # not under the name it was last found under
+        for ident, g in self._let_go.items():
+            if now - g.at > LETGO_WATCH:
+                if now < g.due:
+                    continue
+                g.due = now + QUIET_LOOK
             try:
-                st: os.stat_result | None = os.stat(where)
+                st: os.stat_result | None = os.stat(g.where or g.name)
             except OSError:
                 st = None
             if st is not None and (st.st_dev, st.st_ino) == ident and stat.S_ISREG(st.st_mode):
-                if st.st_size > size:
-                    grown.append((src, where, st))
-            else:  # moved on (a rename cascade) or its first look since it lost the name it was read under
-                families.setdefault(family(name), (src, name))
+                g.where = g.where or g.name
+                if st.st_size > g.size:
+                    grown.append((g.src, g.where, st))
+            else:  # moved on (a rename cascade) or gone
+                looked.append(ident)
+                families.setdefault(family(g.name), (g.src, g.name))
+        found: set[tuple[int, int]] = set()
         for fam, (src, name) in families.items():
             dirs = [*src.cfg.rotated_dirs, *sorted(self._olddirs.get(fam, ()))]
             for p, st in siblings(name, dirs):
-                ident = (st.st_dev, st.st_ino)
-                watched = self._let_go.get(ident)
-                if watched is None or watched[4] == p:  # not watched, or already looked at under this name
+                watched = self._let_go.get((st.st_dev, st.st_ino))
+                if watched is None:
                     continue
-                self._let_go[ident] = (*watched[:4], p)
-                if st.st_size > watched[2]:
+                found.add((st.st_dev, st.st_ino))
+                if watched.where == p:  # looked at under this name already
+                    continue
+                watched.where = p
+                if st.st_size > watched.size:
                     grown.append((src, p, st))
+        for ident in set(looked) - found:
+            # Under no name of its family: deleted (retention), compressed (its compressed file is compressedwatch's),
+            # or moved where nothing of ours points - nobody can find what is written into it, nor can we.
+            del self._let_go[ident]
         known: dict[tuple[int, int], list[Checkpoint]] | None = None
         opened = 0
         for src, p, st in grown:
