@@ -9,11 +9,16 @@ Keys are strings joined by `\x1f`, so a stored bucket is re-counted by string su
 
 from __future__ import annotations
 
+import re
+
 from .masking_rules import PLACEHOLDER
 from .slots import MIN_TOKENS_TO_LEARN
 from .token_forms import variable_like
 
 __all__ = ["rebucket", "shelf_of", "head_of_tokens", "head_of", "learnable"]
+
+# A word of letters (sentence punctuation after it allowed: `started.`, `exiting:`): what names an event.
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z_'-]*[.:!,;]?")
 
 
 def rebucket(bucket: str, tokens: list[str]) -> str:
@@ -46,9 +51,22 @@ def learnable(tokens: list[str], shelf: str) -> bool:
     """Whether a form is compared with templates at all: `MIN_TOKENS_TO_LEARN` tokens, or two whose
     first is a plain word (its own shelf): `generating core.<id>`, where only the second token can
     vary, and only as a value by its form (a positional word needs `WORD_FROM`). Two tokens that
-    both may vary (`mapResourceRequest:<..>` / `reduceResourceRequest:<..>`) are too little text."""
+    both may vary (`mapResourceRequest:<..>` / `reduceResourceRequest:<..>`) are too little text.
+
+    Except a whole bracketed first token before one plain word (`[worker-3] started`, `[main] started`,
+    `(12345) exiting`): the writer's `[%s] started` delimits its value itself (a thread, process or task
+    name), so only that token may vary and the word after it, equal on both sides, names the event
+    (`slots._delimited` still decides whether two bracketed items are one slot: `[preauth]` / `[<*>/<*>]`
+    and `(main)` / `[main]` stay apart). A second token that is a value by its form is still too little."""
     n = len(tokens)
-    return n >= MIN_TOKENS_TO_LEARN or (n == 2 and not shelf.endswith("\x1f" + PLACEHOLDER))
+    if n >= MIN_TOKENS_TO_LEARN:
+        return True
+    if n != 2:
+        return False
+    if not shelf.endswith("\x1f" + PLACEHOLDER):
+        return True
+    second = tokens[1]
+    return _bracketed(tokens[0]) and _PLAIN_WORD.fullmatch(second) is not None and not variable_like(second)
 
 
 def _bracketed(token: str) -> bool:
