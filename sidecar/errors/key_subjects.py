@@ -34,12 +34,13 @@ calls `note`), and a widened template is stored with its `<*>`, which later form
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .first_slot import FIRST_AGREE, FIRST_VALUES
 from .masking_rules import PLACEHOLDER
 from .template_model import Template
 
-__all__ = ["KEY_VALUES", "capwords_key", "note", "place", "repeat", "subject_key"]
+__all__ = ["KEY_VALUES", "Rest", "capwords_key", "note", "place", "repeat", "subject_key"]
 
 # Two humps or more, letters and digits only, unqualified, not ending in an exception suffix, then the colon.
 _KEY = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+:")
@@ -50,7 +51,18 @@ _LETTER = re.compile("[A-Za-z]")
 # Distinct words a rest needs once a word came back (`repeat`): a raise site rarely has five subjects
 # with one identical rest, a key reaches five values quickly.
 KEY_VALUES = 5
-_REPEATED = ""  # in a rest's words (never a word: `_SUBJECT` takes one letter at least): a word came back
+
+
+@dataclass(slots=True)
+class Rest:
+    """One rest's entry: the oldest template of the rest, the distinct words seen after its key (at most
+    `KEY_VALUES`: no join needs more), and whether a template of the rest met its own word again (`repeat`).
+    A flag of its own, not a sentinel among the words (round 17 kept an empty string there, which every
+    count of the words had to step around)."""
+
+    template: Template
+    words: set[str] = field(default_factory=set)
+    repeated: bool = False
 
 
 def capwords_key(token: str) -> bool:
@@ -65,19 +77,21 @@ def subject_key(bucket: str, tokens: list[str]) -> str | None:
     return bucket + "\x1e" + tokens[0] + "\x1e" + " ".join(tokens[2:])
 
 
-def note(index: dict[str, tuple[Template, set[str]]], key: str, tpl: Template) -> None:
+def note(index: dict[str, Rest], key: str, tpl: Template) -> None:
     """Count a new template's word after its key under `key` (the oldest template of the rest is kept)."""
-    _, words = index.setdefault(key, (tpl, set()))
-    if len(words) <= KEY_VALUES:  # (`_REPEATED` may be one of them)
-        words.add(tpl.tokens[1])
+    entry = index.get(key)
+    if entry is None:
+        index[key] = entry = Rest(tpl)
+    if len(entry.words) < KEY_VALUES:
+        entry.words.add(tpl.tokens[1])
 
 
-def repeat(index: dict[str, tuple[Template, set[str]]], key: str) -> None:
+def repeat(index: dict[str, Rest], key: str) -> None:
     """A template of the rest `key` met its own word again (a constant of a raise site, written each time it
     fires): the rest needs `KEY_VALUES` distinct words from now on."""
     entry = index.get(key)
     if entry is not None:
-        entry[1].add(_REPEATED)
+        entry.repeated = True
 
 
 def _rest_agrees(template: list[str], tokens: list[str]) -> bool:
@@ -93,7 +107,7 @@ def _rest_agrees(template: list[str], tokens: list[str]) -> bool:
     return literal >= FIRST_AGREE
 
 
-def place(index: dict[str, tuple[Template, set[str]]], by_id: dict[str, Template], key: str,
+def place(index: dict[str, Rest], by_id: dict[str, Template], key: str,
           tokens: list[str], bucket: str) -> Template | None:
     """The template a form `Key: word rest` joins as the `FIRST_VALUES`-th distinct word of its rest (the
     `KEY_VALUES`-th once a word came back, `repeat`), or None. The caller widens it (`merge_tokens`: its
@@ -101,15 +115,11 @@ def place(index: dict[str, tuple[Template, set[str]]], by_id: dict[str, Template
     entry = index.get(key)
     if entry is None:
         return None
-    found, words = entry
-    seen = words | {tokens[1]}
-    needed = FIRST_VALUES
-    if _REPEATED in seen:
-        seen.discard(_REPEATED)
-        needed = KEY_VALUES
+    found = entry.template
+    needed = KEY_VALUES if entry.repeated else FIRST_VALUES
     if (by_id.get(found.fingerprint) is not found or found.bucket != bucket  # a logger may hold `\x1e` (the key's join)
             or found.tokens[0] != tokens[0]
             or len(found.tokens) != len(tokens) or not _rest_agrees(found.tokens, tokens)
-            or len(seen) < needed):
+            or len(entry.words | {tokens[1]}) < needed):
         return None
     return found

@@ -57,10 +57,10 @@ from .across_counts import add_tail, place_first, place_span, place_value_first,
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
 from .frame_lines import is_frame_tokens
+from .key_subjects import Rest, subject_key
 from .key_subjects import note as note_subject
 from .key_subjects import place as place_subject
 from .key_subjects import repeat as repeat_subject
-from .key_subjects import subject_key
 from .kvlists import may_hold_kv_list
 from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
@@ -118,7 +118,7 @@ class TemplateLearner:
     _tails: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
     # bucket + CapWords key + rest (`key_subjects.subject_key`) -> the oldest template of that rest and the
     # distinct words after its key (at most `FIRST_VALUES`): a key's value, not a raise site's subject
-    _subjects: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
+    _subjects: dict[str, Rest] = field(default_factory=dict)
     # id of a template noted in `_subjects` -> its key, until a form of it comes back (`key_subjects.repeat`:
     # its word is a raise site's constant, the rest needs `KEY_VALUES` words). One entry per such template.
     _undecided: dict[str, str] = field(default_factory=dict)
@@ -151,8 +151,10 @@ class TemplateLearner:
                 if entry is not None and entry[0] is tpl:
                     del self._tails[key]  # a refused group keeps nothing (bounded under a flood)
             subject = subject_key(tpl.bucket, tpl.tokens)
-            if subject is not None and self._subjects.get(subject, (None,))[0] is tpl:
-                del self._subjects[subject]
+            if subject is not None:
+                rest = self._subjects.get(subject)
+                if rest is not None and rest.template is tpl:
+                    del self._subjects[subject]
             self._undecided.pop(fingerprint, None)
         self._resolved.pop(fingerprint, None)
 
@@ -304,6 +306,9 @@ class TemplateLearner:
                 subject = subject_key(bucket, tokens)
                 if subject is not None:
                     best = place_subject(self._subjects, self._by_id, subject, tokens, bucket)
+                    if best is not None:
+                        # its word becomes `<*>`: a value met again is no raise site's subject written twice
+                        self._undecided.pop(best.fingerprint, None)
             if best is None:
                 if plain_subject(tokens[0]) and not record:
                     tail = tail_key(bucket, tokens)
