@@ -41,86 +41,79 @@ known); the level and message follow on the next line. The source line is a call
 `Dec 07, 2026 2:15:03 AM org.x.Cls start` (JDK 20+ put U+202F before AM/PM) has the form `\t<*> org.x.Cls
 start`, never compared (another class with the same method name is another call site).
 
-Decision: a frame line is a statement per CALL SITE. Its identity is the declaring class and method
-(compiler-given names such as `Foo$1` and `lambda$run$0` stay: they name code of the build); the
-location (line number, file, native/unknown), the packaging suffix, the class loader and module@version
-prefix, and the generated classes' counters/addresses are values. The form starts with the JDK's own
-`\\t` (`\\tat ...`): masking never leaves a leading tab, so frames get their own shelf in the learner
-(never compared with `at <word>` messages) and forms that no earlier version produced (a stored merge of
-the old, merged frame form cannot capture them; the old groups stay in the store as they were). The
-learner never compares a frame form with another (`is_frame_tokens`): two call sites are two statements
-whatever their names share.
+CPython (Lib/traceback.py `StackSummary.format_frame_summary`): `  File "path", line N, in name`, the
+frame's source line on the next line (that one is the program's own text: not a frame line).
+
+Decision (round 18, replacing round 14's "one template per call site"): a frame line met alone is ONE
+statement of the runtime's frame PRINTER, whatever place it names - its template is the printer's form,
+and the declaring class, method, function, file, line, loader and module are its values (the class spec
+bench/GROUPING_CLASSES3.md H33: "its template is the frame/section shape, its values the class, method,
+file, line, count"; Loghub's labelling does the same). Why not per call site: a trace the ingest could not
+join arrives as 20-60 frame lines, every one a different call site, so each trace made dozens of groups -
+each a Kimi call and an alert (issue 15's over-splitting); the blind JVM benches measured it (jetty: one
+true template split 100-700 ways per seed). A frame is context of its trace's event; the event's identity
+is the exception line (`Caused by:`, exception_texts.py), which keeps its type.
+What stays in the form is what the printer itself branches on (its own constant text): the JDK's `Native
+Method` / `Unknown Source` locations, the presence of a `loader/` and `module[@version]/` prefix (one `<*>/`
+per segment, `//` for the unnamed module), a packaging suffix (logback/log4j2 print it on every frame or
+none), V8's `async ` / `new ` / ` [as <*>]` and the named / unnamed shape; so a native frame and a Java
+frame, a JDK-module frame and an application frame, stay the printer's different lines.
+The form starts with the JDK's own `\\t` (`\\tat ...`, `\\tFile ...`): masking never leaves a leading tab,
+so frames get their own shelf in the learner (never compared with `at <word>` messages: `is_frame_tokens`).
+A JUL first line (below) stays its source's call site: it is a record's header, one per log statement.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["CALL_SITE_HEADS", "FRAME_HEAD", "SOURCE_HEAD", "frame_form", "is_frame_tokens"]
+__all__ = ["CALL_SITE_HEADS", "FRAME_HEAD", "PY_FRAME_HEAD", "SOURCE_HEAD", "frame_form", "is_frame_tokens"]
 
 FRAME_HEAD = "\tat"
+PY_FRAME_HEAD = "\tFile"  # CPython's `  File "path", line N, in name`
 SOURCE_HEAD = "\t<*>"  # a JUL record's first line: its date, then the source
-CALL_SITE_HEADS = frozenset((FRAME_HEAD, SOURCE_HEAD))  # first tokens masking never produces
+CALL_SITE_HEADS = frozenset((FRAME_HEAD, PY_FRAME_HEAD, SOURCE_HEAD))  # first tokens masking never produces
 
 # `at` + frame + optional packaging suffix, the whole line (leading whitespace: the JDK's tab, or spaces
 # when a handler re-indents). The body holds no space or parenthesis; the location no parenthesis.
 _FRAME = re.compile(r"[ \t]*at (?P<body>[^\s()]+)\((?P<loc>[^()\n]{0,200})\)(?: +~?\[[^\]\s]*\])?[ \t]*")
 
-# Generated-class counters and addresses (see the module docstring), replaced by the placeholder.
+# A hidden class's address inside the declaring class (`Outer$$Lambda$14/0x...`, `$$Lambda/0x...`, JDK 8's
+# `$$Lambda$14/1234`): its `/` is not a loader or module separator.
 _LAMBDA = re.compile(r"\$\$Lambda(?:\$\d+)?(?:/(?:0x[0-9a-fA-F]+|\d+))?")
-_COUNTED = re.compile(r"(?<=\$Proxy)\d+|(?<=\bjdk\.proxy)\d+|(?<=Accessor)\d+(?=\.|$)")
-_JAVASSIST = re.compile(r"(?<=_\$\$_)(?:jvst[0-9a-f]{1,3}_[0-9a-f]+|javassist_\d+)")
-_GENERATOR_ID = re.compile(
-    r"(?<=\$\$)(?:EnhancerBy\w*?CGLIB|FastClassBy\w*?CGLIB|SpringCGLIB)\$\$[0-9A-Za-z]+"
-    r"|(?<=\$)(?:HibernateProxy|ByteBuddy|MockitoMock)\$[0-9A-Za-z]+")
-
 
 # A binary class name (JLS 13.1: dotted identifiers, `$` for nested and generated classes; Kotlin/Scala
-# add `-` in file-level classes) and a method name (identifiers, `<init>`, `<clinit>`, `lambda$run$0`).
+# add `-` in file-level classes) and a method name (identifiers, `<init>`, `<clinit>`, `lambda$run$0`):
+# what makes `at X(Y)` a frame and not prose (`at 10.0.0.1(eth0)`).
 _NAME = re.compile(r"[A-Za-z_$][\w$<>*-]*(?:\.[A-Za-z_$<][\w$<>*-]*)*")
 _METHOD = re.compile(r"[A-Za-z_$<][\w$<>-]*")
 
-
-def _generated_id(m: re.Match[str]) -> str:
-    return m.group(0).rpartition("$")[0] + "$<*>"
-
-
 # V8: `at [async ][new ]name[ [as method]] (location)`, or `at location` for an unnamed function.
-_V8_NAMED = re.compile(r"[ \t]*at (?P<site>(?:async )?(?:new )?[^\s()\[\]]+(?: \[as [^\s\]]+\])?) \((?P<loc>.{1,400})\)[ \t]*")
-_V8_ANONYMOUS = re.compile(r"[ \t]*at (?:async )?(?P<file>[^\s()]+?):\d+:\d+[ \t]*")
+_V8_NAMED = re.compile(r"[ \t]*at (?P<async>async )?(?P<new>new )?[^\s()\[\]]+(?P<alias> \[as [^\s\]]+\])?"
+                       r" \((?:.{1,400}:\d+:\d+|native|<anonymous>|index \d+)\)[ \t]*")  # V8's locations only: not prose
+_V8_ANONYMOUS = re.compile(r"[ \t]*at (?P<async>async )?[^\s()]+?:\d+:\d+[ \t]*")
 
 # SimpleFormatter's first line, English month abbreviations (`%1$tb` in the default locale of servers).
 _JUL_SOURCE = re.compile(r"[A-Z][a-z]{2} \d{2}, \d{4} \d{1,2}:\d{2}:\d{2}[ \u202f\u00a0][AP]M "
                          r"(?P<source>[A-Za-z_$][\w$.-]*(?: [A-Za-z_$<][\w$<>-]*)?)[ \t\r]*")
-_LINE_COLUMN = re.compile(r"(?::\d+)+$")
-# A V8 frame's file: a content hash before the extension (a bundler's; a digit in it, so a word such as
-# `index.module.js` or `vendor-runtime.js` stays), and digit runs in its directories (per-run temporary and
-# per-deploy release directories). EVERY directory's digits, not only tmp/jest-/releases ones: the names of per-run
-# directories are the tool's choice and no list covers them; the cost is that `/api/v1/handler.js` and
-# `/api/v2/handler.js` frames of one function name are one frame template - a frame line is context of the trace's
-# event, whose identity is its exception and message (re-read r15 asked for this decision to be written here).
-# The file's own name keeps its digits (`handler2.js`). See the module docstring.
-_CONTENT_HASH = re.compile(r"(?<=[.-])(?=[0-9A-Za-z_]{0,31}\d)(?:[0-9a-f]{8,32}|[0-9A-Za-z_-]{8})(?=(?:\.chunk|\.bundle)?\.[cm]?js$)")
-_DIR_DIGITS = re.compile(r"\d+(?=[^/\\]*[/\\])")
-
-
-def _file_form(file: str) -> str:
-    """A V8 frame's file without its per-build and per-run values (`/tmp/jest-<*>/src/app.test.js`,
-    `/static/js/main.<*>.js`)."""
-    if not any(c.isdigit() for c in file):
-        return file
-    return _DIR_DIGITS.sub("<*>", _CONTENT_HASH.sub("<*>", file))
+# CPython's frame line (traceback.StackSummary.format_frame_summary).
+_PYTHON = re.compile(r'[ \t]*File "[^"\n]+", line \d+, in \S+[ \t\r]*')
+# StackTraceElement.toString's own words in the location (Android appends `:N` to `Unknown Source`).
+_JDK_LOCATIONS = ("Native Method", "Unknown Source")
 
 
 def frame_form(line: str) -> str | None:
-    """The learner's masked form of a frame line (`\\tat Class.method(<*>)`, `\\tat fn (<*>)`,
-    `\\tat /app/x.js:<*>`), or None when the line is not one. Pure; the same call site always gives the
-    same form whatever its location."""
+    """The learner's masked form of a frame line - its printer's form (`\\tat <*>(<*>)`,
+    `\\tat <*>/<*>(Native Method)`, `\\tat <*> (<*>)`, `\\tat <*>`, `\\tFile "<*>", line <*>, in <*>`) - or a JUL
+    first line's source (`\\t<*> org.x.Cls method`), or None when the line is neither. Pure; every frame of
+    one printer form gives the same form whatever place it names (module docstring)."""
     if line.startswith(", ", 6):  # `Dec 07, ...`: a JUL first line?
         m = _JUL_SOURCE.fullmatch(line)
         if m is not None:
             return f"{SOURCE_HEAD} {m.group('source')}"
     if line.find("at ", 0, 64) < 0:
+        if line.find('File "', 0, 64) >= 0 and _PYTHON.fullmatch(line):
+            return f'{PY_FRAME_HEAD} "<*>", line <*>, in <*>'
         return None
     m = _FRAME.fullmatch(line)
     if m is None:
@@ -129,26 +122,24 @@ def frame_form(line: str) -> str | None:
     if "$$Lambda" in body:
         body = _LAMBDA.sub("$$$$Lambda", body)
     site, _, method = body.rpartition(".")
-    site = site.rpartition("/")[2]  # drop `loader/` and `module@version/` (deployment values)
+    prefix, _, site = site.rpartition("/")
     if _NAME.fullmatch(site) is None or _METHOD.fullmatch(method) is None:
         return None
-    if "$" in site or "Accessor" in site or "jdk.proxy" in site:
-        site = _GENERATOR_ID.sub(_generated_id, _COUNTED.sub("<*>", site))
-        if "_$$_" in site:
-            site = _JAVASSIST.sub("<*>", site)
-    return f"{FRAME_HEAD} {site}.{method}(<*>)"
+    # One `<*>/` per loader / module segment, `/` for an empty one (`loader//`: the unnamed module).
+    shape = "".join("<*>/" if seg else "/" for seg in prefix.split("/")) if prefix or body.startswith("/") else ""
+    loc = m.group("loc")
+    where = next((w for w in _JDK_LOCATIONS if loc.startswith(w)), "<*>")
+    suffix = " [<*>]" if line.rstrip().endswith("]") else ""
+    return f"{FRAME_HEAD} {shape}<*>({where}){suffix}"
 
 
 def _v8_form(line: str) -> str | None:
     m = _V8_NAMED.fullmatch(line)
     if m is not None:
-        site = m.group("site")
-        if site.endswith("<anonymous>"):  # CommonJS module code, `Object.<anonymous>`: the file names it
-            file = _file_form(_LINE_COLUMN.sub("", m.group("loc")))
-            return f"{FRAME_HEAD} {site} ({file}:<*>)"
-        return f"{FRAME_HEAD} {site} (<*>)"
+        return (f"{FRAME_HEAD} {m.group('async') or ''}{m.group('new') or ''}<*>"
+                f"{' [as <*>]' if m.group('alias') else ''} (<*>)")
     m = _V8_ANONYMOUS.fullmatch(line)
-    return None if m is None else f"{FRAME_HEAD} {_file_form(m.group('file'))}:<*>"
+    return None if m is None else f"{FRAME_HEAD} {m.group('async') or ''}<*>"
 
 
 def is_frame_tokens(tokens: list[str]) -> bool:

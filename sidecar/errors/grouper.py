@@ -85,8 +85,9 @@ class MessageGrouper:
         # Masking leaves a frame's leading word `at` and makes a JUL first line's date (`Dec 07, ...`) one
         # value: only such lines may be what `frame_form` answers. Slices, not `startswith` (its argument
         # parsing cost more than the slices on a never-seen pass, callgrind).
-        if (first == "a" or first == "<") and (masked[:3] == "at " or (message[6:8] == ", " and masked[:4] == "<*> ")):
-            # Maybe a stack frame or JUL source line: its call site (frame_lines.py), memoised by its exact
+        if ((first == "a" or first == "<") and (masked[:3] == "at " or (message[6:8] == ", " and masked[:4] == "<*> "))
+                or (first == "F" and masked[:6] == 'File "')):  # or CPython's frame line
+            # Maybe a stack frame (its printer's form) or JUL source line (its call site: frame_lines.py), memoised by its exact
             # text only (the form is not proved equal for every message of its digit shape). Asked of the
             # masked text's first character first: one cheap test for the many lines that are neither
             # (callgrind, a never-seen pass: the raw line's `find` and `startswith` cost +2.5%

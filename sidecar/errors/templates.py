@@ -16,9 +16,10 @@ host name in one slot) is learned here, online, the way Drain does (He et al., I
   When enough positions agree (`SIMILARITY`), it joins the most similar template, and every
   position where they disagree becomes `<*>` (a `key=value` token keeps its key: `state=<*>`).
   Otherwise it starts a template of its own.
-* A stack frame line (`frame_lines.py`: JVM `\tat Class.method(File.java:12)`, V8 `at fn (file:1:2)`)
-  arrives as its call site's form `\tat Class.method(<*>)` and is never compared: a frame is one
-  statement per call site, and every frame differs from another only in that one token.
+* A stack frame line (`frame_lines.py`: JVM `\tat Class.method(File.java:12)`, V8 `at fn (file:1:2)`, CPython
+  `File "p", line 1, in f`) arrives as its printer's form (`\tat <*>(<*>)`, `\tat <*>/<*>(Native Method)`)
+  and is never compared: the printer's forms are its own branches, never one statement's slots. A JUL first
+  line arrives as its source's call site (`\t<*> org.x.Cls method`), never compared either.
 * The group id of a template is the pure message fingerprint of the *first* masked message that
   created it (`fingerprint.fingerprint_message`). It never changes: later members only widen the
   template text; they map to the id that already exists.
@@ -168,7 +169,7 @@ class TemplateLearner:
         if shelf != shelf_of(tpl.bucket, tpl.tokens) or not learnable(tokens, shelf):
             return False
         if (constant_message(bucket) and words_differ(tpl.tokens, tokens)) or is_frame_tokens(tokens):
-            return False  # (same tokens: same form, never two templates) a frame is its call site
+            return False  # (same tokens: same form, never two templates) a frame is its printer's form
         return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
                    similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
 

@@ -1,20 +1,23 @@
-"""JVM and V8 stack-trace lines fed one by one (as a line-oriented reader and the grouping benches see them).
+"""JVM, V8 and CPython stack-trace lines fed one by one (as a line-oriented reader and the grouping benches see them).
 
 Class, from the printers' source (sidecar.errors.frame_lines.py cites each): a frame line is
 `\\tat [loader/][module[@version]/]Class.method(location)` with an optional packaging suffix (logback/log4j2
-`%xEx`); runtime-generated classes carry counters and addresses. One group per CALL SITE (class + method):
-the location, the suffix, the prefix and the generated counters vary within it. Near-miss twins that must
-stay apart: the same method in another class, another method of the same class, a compiler-named lambda or
-anonymous class of another number, and a `Caused by:` / `Suppressed:` / `Exception in thread` line naming
-another exception type with the same message (exception_texts.exception_types). Lines of all sites are
-shuffled together; 3 seeds. V8 (Node): `    at [async ][new ]Type.fn [as m] (location)` and `    at file:line:col`,
-one group per function (per file for an unnamed one), whatever the location. JUL SimpleFormatter's first line
-(`Dec 07, 2026 2:15:03 AM org.x.Cls method`): one group per source (class + method, or the logger alone).
+`%xEx`); runtime-generated classes carry counters and addresses. Decision (round 18, the class spec
+bench/GROUPING_CLASSES3.md H33): one group per PRINTER FORM - the class, method, file, line, loader, module and
+generated counters are values; what the printer itself branches on stays (a `loader/`/`module/` prefix or
+none, `Native Method` / `Unknown Source`, a packaging suffix or none). Lines of many call sites (other methods,
+other classes, compiler-named and generated classes) are shuffled together; 3 seeds. Twins that must stay
+apart: the printer's forms, `... N more` / `... N common frames omitted`, and a `Caused by:` line (the
+exception is the event). V8 (Node): `    at [async ][new ]Type.fn [as m] (location)` and `    at file:line:col`,
+one group per form whatever the function and file; prose `at X (words)` is no frame. CPython: the real
+`traceback` printer's `  File "p", line N, in f`, one group. JUL SimpleFormatter's first line (`Dec 07, 2026
+2:15:03 AM org.x.Cls method`): one group per source (class + method, or the logger alone): a record's header.
 """
 
 from __future__ import annotations
 
 import random
+import traceback
 from collections import defaultdict
 
 import pytest
@@ -56,24 +59,20 @@ def _generated(rng: random.Random, base: str) -> tuple[str, str]:
     return printed, kind
 
 
-def _location(rng: random.Random, cls: str) -> str:
-    file = cls.rpartition(".")[2].split("$")[0] + rng.choice((".java", ".kt"))
-    return rng.choice((f"{file}:{rng.randint(1, 2000)}", file, "Unknown Source", "Native Method",
-                       f"Unknown Source:{rng.randint(1, 99)}", "<generated>"))
+# The printer's forms: (loader/module prefixes, locations, suffixes) whose lines must share one group.
+_FORMS = {
+    "plain": (("",), ("file:line", "file"), ("",)),
+    "module": (("java.base/", "java.base@17.0.2/", "jdk.internal.vm.ci/"), ("file:line", "file", "<generated>"), ("",)),
+    "loader+module": (("com.x.loader/app@2.1/", "platform/java.sql/"), ("file:line",), ("",)),
+    "loader, unnamed module": (("app//", "com.x.loader//"), ("file:line", "file"), ("",)),
+    "native": (("",), ("Native Method",), ("",)),
+    "module native": (("java.base/",), ("Native Method",), ("",)),
+    "unknown": (("",), ("Unknown Source", "Unknown Source:N"), ("",)),
+    "packaged": (("",), ("file:line", "file"), ("jar", "~jar", "na", "?")),
+}
 
 
-def _prefix(rng: random.Random) -> str:
-    v = f"{rng.randint(11, 25)}.0.{rng.randint(1, 9)}"
-    return rng.choice(("", "", "java.base/", f"java.base@{v}/", "app//", f"com.x.loader/app@{v}/"))
-
-
-def _suffix(rng: random.Random) -> str:
-    jar = f"{rng.choice(_JARS)}-{rng.randint(1, 6)}.{rng.randint(0, 9)}.{rng.randint(0, 30)}"
-    return rng.choice(("", "", f" ~[{jar}.jar:{jar.rpartition('-')[2]}]", f" [{jar}.jar!/:{rng.randint(1, 9)}.0]",
-                       " ~[?:?]", f" [?:1.8.0_{rng.randint(100, 400)}]", " ~[na:na]"))
-
-
-def _frame(rng: random.Random, site: tuple[str, str, str | None]) -> str:
+def _frame(rng: random.Random, site: tuple[str, str, str | None], form: str) -> str:
     cls, method, gen = site
     printed = cls
     if gen is not None:  # a fresh counter/address for every line of this generated-class site
@@ -81,8 +80,15 @@ def _frame(rng: random.Random, site: tuple[str, str, str | None]) -> str:
             printed, kind = _generated(rng, cls)
             if kind == gen:
                 break
+    prefixes, locations, suffixes = _FORMS[form]
+    file = cls.rpartition(".")[2].split("$")[0] + rng.choice((".java", ".kt"))
+    loc = {"file:line": f"{file}:{rng.randint(1, 2000)}", "file": file, "Unknown Source:N": f"Unknown Source:{rng.randint(1, 99)}"
+           }.get(where := rng.choice(locations), where)
+    jar = f"{rng.choice(_JARS)}-{rng.randint(1, 6)}.{rng.randint(0, 9)}.{rng.randint(0, 30)}"
+    suffix = {"": "", "jar": f" [{jar}.jar!/:{rng.randint(1, 9)}.0]", "~jar": f" ~[{jar}.jar:{jar.rpartition('-')[2]}]",
+              "na": " ~[na:na]", "?": f" [?:1.8.0_{rng.randint(100, 400)}]"}[rng.choice(suffixes)]
     indent = rng.choice(("\t", "\t", "    ", "\t\t"))
-    return f"{indent}at {_prefix(rng) if gen is None else ''}{printed}.{method}({_location(rng, cls)}){_suffix(rng)}"
+    return f"{indent}at {rng.choice(prefixes)}{printed}.{method}({loc}){suffix}"
 
 
 def _sites(rng: random.Random) -> list[tuple[str, str, str | None]]:
@@ -90,31 +96,36 @@ def _sites(rng: random.Random) -> list[tuple[str, str, str | None]]:
     while len(sites) < 8:
         cls, method = _cls(rng), rng.choice(_VERBS)
         sites.add((cls, method, None))
-        sites.add((cls, rng.choice([v for v in _VERBS if v != method]), None))  # twin: another method
-        sites.add((_cls(rng), method, None))  # twin: the same method in another class
+        sites.add((cls, rng.choice([v for v in _VERBS if v != method]), None))  # another method
+        sites.add((_cls(rng), method, None))  # the same method in another class
     sites.add((f"{_cls(rng)}$1", "call", None))
     sites.add((f"{_cls(rng)}$2", "call", None))  # anonymous classes: compiler-named, two classes
     for gen in _GENERATED:
-        sites.add((_cls(rng) if gen not in ("proxy", "accessor") else "", "invoke" if gen == "accessor" else "apply", gen))
+        if gen != "proxy":  # jdk.proxyN/ is a module prefix: the proxy's frames are the module form
+            sites.add((_cls(rng) if gen != "accessor" else "", "invoke" if gen == "accessor" else "apply", gen))
     return sorted(sites, key=str)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_one_group_per_call_site_whatever_location_suffix_prefix_or_counter(seed: int) -> None:
+def test_one_group_per_printer_form_whatever_class_method_location_or_counter(seed: int) -> None:
     rng = random.Random(f"jvm-frames-{seed}")
     sites = _sites(rng)
-    lines = [(site, _frame(rng, site)) for site in sites for _ in range(rng.randint(3, 6))]
+    lines = [((form,), _frame(rng, site, form)) for form in _FORMS for site in sites for _ in range(rng.randint(1, 3))]
+    lines += [(("module",), f"\tat jdk.proxy{rng.randint(1, 9)}/jdk.proxy{rng.randint(1, 9)}.$Proxy{rng.randint(1, 999)}"
+                            ".invoke(Proxy.java)") for _ in range(3)]  # Proxy.java: `jdk.proxyN` is a module
     lines += [(("more",), f"\t... {rng.randint(1, 300)} more") for _ in range(4)]
     lines += [(("omitted",), f"\t... {rng.randint(1, 300)} common frames omitted") for _ in range(4)]
+    lines += [(("caused", t), f"Caused by: {t}: connection reset") for t in
+              ("java.io.IOException", "java.util.concurrent.TimeoutException") for _ in range(2)]
     rng.shuffle(lines)
     grouper = MessageGrouper()
-    by_site: dict[object, set[str]] = defaultdict(set)
-    for site, line in lines:
-        by_site[site].add(grouper.fingerprint(*split_line(line)))
-    split = {str(s): len(f) for s, f in by_site.items() if len(f) != 1}
+    by_form: dict[object, set[str]] = defaultdict(set)
+    for form, line in lines:
+        by_form[form].add(grouper.fingerprint(*split_line(line)))
+    split = {str(s): len(f) for s, f in by_form.items() if len(f) != 1}
     assert not split, split
-    groups = [next(iter(f)) for f in by_site.values()]
-    assert len(set(groups)) == len(groups), "two call sites share a group"
+    groups = [next(iter(f)) for f in by_form.values()]
+    assert len(set(groups)) == len(groups), "two printer forms share a group"
 
 
 def _v8_location(rng: random.Random, file: str) -> str:
@@ -122,40 +133,49 @@ def _v8_location(rng: random.Random, file: str) -> str:
                        f"index {rng.randint(0, 9)}", f"eval at run ({file}:{rng.randint(1, 99)}:3), <anonymous>:1:1"))
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_v8_one_group_per_function(seed: int) -> None:
-    rng = random.Random(f"v8-frames-{seed}")
+def _v8_lines(rng: random.Random) -> list[tuple[tuple[str, ...], str]]:
     files = [f"/srv/{rng.choice(_WORDS)}/src/{w}.js" for w in rng.sample(_WORDS, 4)] + ["node:internal/process/task_queues"]
-    names = set()
-    while len(names) < 10:
+    files += [f"/tmp/jest-{rng.randint(100, 99999)}/src/a.test.js", f"https://cdn.x.io/js/main.{rng.getrandbits(32):08x}.js"]
+    lines: list[tuple[tuple[str, ...], str]] = []
+    for _ in range(12):
         typ = rng.choice(_WORDS).capitalize() + rng.choice(("Service", "Router", ""))
-        fn = rng.choice(_VERBS[:9])
-        names.add(rng.choice(("", "", "async ", "new ")) + (f"{typ}.{fn}" if typ else fn)
-                  + rng.choice(("", "", f" [as {rng.choice(_VERBS[:9])}]")))
-        names.add(f"{typ or 'Object'}.{rng.choice([v for v in _VERBS[:9] if v != fn])}")  # twin: another method
-    lines = [((n,), f"    at {n} ({_v8_location(rng, rng.choice(files))})") for n in sorted(names) for _ in range(4)]
-    lines += [(("anon", f), f"    at {f}:{rng.randint(1, 900)}:{rng.randint(1, 80)}") for f in files[:3] for _ in range(3)]
-    lines += [(("module", f), f"    at Object.<anonymous> ({f}:{rng.randint(1, 900)}:{rng.randint(1, 80)})")
-              for f in files[:3] for _ in range(3)]
-    # per-build and per-run parts of a file (frame_lines: bundlers' content hashes, temporary and release
-    # directories): every deploy's copy is one call site; two files stay two
-    builds = rng.sample(_WORDS, 3)
-    for b, (make, anon) in enumerate(((lambda w: f"/tmp/jest-{rng.randint(100, 99999)}/src/{w}.test.js", False),
-                                      (lambda w: f"https://cdn.{w}.io/static/js/{w}.{rng.getrandbits(32):08x}.js", True),
-                                      (lambda w: f"/srv/releases/2026{rng.randint(10**9, 10**10 - 1)}/dist/"
-                                                 f"{w}-{rng.getrandbits(64):016x}.js", True))):
-        for w in (builds[b], builds[(b + 1) % 3]):
-            for _ in range(3):
-                at = f"{make(w)}:{rng.randint(1, 900)}:{rng.randint(1, 80)}"
-                lines.append((("build", b, w), f"    at {at}" if anon else f"    at Object.<anonymous> ({at})"))
+        fn = f"{typ}.{rng.choice(_VERBS[:9])}" if typ else rng.choice(_VERBS[:9])
+        fn = rng.choice((fn, fn, "Object.<anonymous>"))
+        for kind in ("", "async ", "new "):
+            lines.append(((kind,), f"    at {kind}{fn} ({_v8_location(rng, rng.choice(files))})"))
+        lines.append((("as",), f"    at {fn} [as {rng.choice(_VERBS[:9])}] ({_v8_location(rng, rng.choice(files))})"))
+        lines.append((("anon",), f"    at {rng.choice(files)}:{rng.randint(1, 900)}:{rng.randint(1, 80)}"))
+        lines.append((("async anon",), f"    at async {rng.choice(files)}:{rng.randint(1, 900)}:{rng.randint(1, 80)}"))
+    return lines
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_v8_one_group_per_printer_form(seed: int) -> None:
+    rng = random.Random(f"v8-frames-{seed}")
+    lines = _v8_lines(rng)
     rng.shuffle(lines)
     grouper = MessageGrouper()
-    by_site: dict[object, set[str]] = defaultdict(set)
-    for site, line in lines:
-        by_site[site].add(grouper.fingerprint(*split_line(line)))
-    assert all(len(f) == 1 for f in by_site.values()), {str(k): len(f) for k, f in by_site.items() if len(f) > 1}
-    groups = [next(iter(f)) for f in by_site.values()]
-    assert len(set(groups)) == len(groups), "two functions share a group"
+    by_form: dict[object, set[str]] = defaultdict(set)
+    for form, line in lines:
+        by_form[form].add(grouper.fingerprint(*split_line(line)))
+    assert all(len(f) == 1 for f in by_form.values()), {str(k): len(f) for k, f in by_form.items() if len(f) > 1}
+    groups = [next(iter(f)) for f in by_form.values()]
+    assert len(set(groups)) == len(groups), "two printer forms share a group"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cpython_frame_lines_are_one_group(seed: int) -> None:
+    """CPython's own printer (traceback.format_list), any file, line and function; its source line (the next
+    physical line: the program's own code) is not a frame line."""
+    rng = random.Random(f"py-frames-{seed}")
+    summary = traceback.StackSummary.from_list(
+        [(f"/{rng.choice(_WORDS)}/{rng.choice(_WORDS)}/{rng.choice(_WORDS)}.py", rng.randint(1, 3000),
+          rng.choice((*_VERBS[:9], "<module>", "<lambda>", "<listcomp>")), None) for _ in range(30)])
+    lines = [entry.splitlines()[0] for entry in traceback.format_list(summary)]
+    grouper = MessageGrouper()
+    assert len({grouper.fingerprint(*split_line(x)) for x in lines}) == 1, lines[:3]
+    assert frame_form("    return self.cache.get(key)") is None
+    assert frame_form('File "/app/x.py", line 12, in run: failed') is None  # words after it: not a frame alone
 
 
 _AMPM_SEPS = (" ", "\u202f")
@@ -195,6 +215,9 @@ def test_jul_source_line_one_group_per_call_site(seed: int) -> None:
     "Error at com.example.Foo.run(Foo.java:12)",  # a message that quotes a frame is not a frame line
     "\tat Foo.bar(x) extra words",
     "Dec 07, 2026 2:15:03 AM the gateway restarted twice",  # a JUL-like date before prose
+    "at capacity (queue full)",  # prose shaped like a V8 frame: no V8 location
+    "    at startup (phase two)",
+    "at Foo.bar(Foo.java:1) failed",  # a frame followed by the statement's own words
 ])
 def test_not_a_frame_line(line: str) -> None:
     assert frame_form(line) is None
