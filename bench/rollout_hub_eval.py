@@ -24,7 +24,9 @@ in its own child process (PYTHONPATH = the tree; the tree's own rules/rollouts.y
 against main (the walk is left out: it was the baseline of round 2).
 
 Usage: .venv/bin/python bench/rollout_hub_eval.py [--repeat 5] [--sizes 10000,50000,200000]
-       [--baseline-tree /work/main [--rounds 2]]
+       [--baseline-tree /work/main [--rounds 2]] [--held N]
+`--held N`: N live records wait for their writer's clock (metrics/held.py) through the evaluations (round 18: the
+wait's bookkeeping per measurement, RecordPlacer.holding).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import argparse
 import asyncio
 import gc
 import json
+import math
 import os
 import random
 import statistics
@@ -137,6 +140,23 @@ FREEZE = False
 FREEZE_AT_START = False
 
 
+def hold(hub: MetricsHub, n: int, rng: random.Random, now: float) -> None:
+    """`n` live records that wait for their writer's clock (metrics/held.py) during the evaluations: read
+    live (a read number, as a poll sets it), stamped 40-45 or 85-90 s before now in turn (delays that do not
+    bunch: no clock explains them), never released (no poll runs here). Each measurement of the stream asks
+    when the oldest of them arrived (RecordPlacer.holding)."""
+    src = hub.jsonl["async_upload"]
+    for i in range(n):
+        src._read_no = float(i)  # noqa: SLF001 - what a poll sets for the lines it reads
+        delay = rng.uniform(40.0, 45.0) + 45.0 * (i % 2)
+        src.ingest({"execution_type": "async", "success": True, "duration_ms": 700.0,
+                    "timestamp": utc(now - delay).replace(tzinfo=None).isoformat()})
+    src._read_no = math.nan  # noqa: SLF001
+
+
+HELD = 0  # --held
+
+
 async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str, float]:
     if FREEZE_AT_START:
         gc.freeze()  # as `sidecar run` does once started (app.run): start-up objects leave the GC's reach
@@ -162,6 +182,9 @@ async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str,
         hub.ingest_record("async_upload", {"execution_type": kind, "success": rng.random() > 0.01,
                                            "duration_ms": rng.lognormvariate(6.5, 0.4), "provider": "kimi",
                                            "file_size_mb": 1.0, "fallback_used": kind == "sync_fallback"}, t=t)
+    if HELD:
+        hold(hub, HELD, rng, now)
+        out_held = hub.jsonl["async_upload"].status()["held"]
     if FREEZE:
         gc.freeze()  # diagnostic: the records loaded so far leave the collector's generations
     app = web.Application()
@@ -171,7 +194,7 @@ async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str,
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    out: dict[str, float] = {}
+    out: dict[str, float] = {"held": float(out_held) if HELD else 0.0}
     with tmp:
         await c.repo.ensure(cfg.name, utc(clock.time()))
         await c.act(cfg.name, "start")
@@ -223,7 +246,8 @@ async def one(size: int, repeat: int, seed: int, incremental: bool) -> dict[str,
 def child(tree: str, size: int, repeat: int, seed: int, freeze_at_start: bool = False) -> dict[str, float]:
     """One incremental run of `size` records in a fresh process importing `tree`."""
     env = {**os.environ, "PYTHONPATH": tree}
-    cmd = [sys.executable, __file__, "--child", "--sizes", str(size), "--repeat", str(repeat), "--seed", str(seed)]
+    cmd = [sys.executable, __file__, "--child", "--sizes", str(size), "--repeat", str(repeat), "--seed", str(seed),
+           "--held", str(HELD)]
     if FREEZE:
         cmd.append("--gc-freeze")
     if FREEZE_AT_START or freeze_at_start:
@@ -237,7 +261,7 @@ def fmt(r: dict[str, float]) -> str:
     return (f"{r['cpu'] * 1000:7.1f} ms CPU/evaluation (first {r['first'] * 1000:6.1f} ms); /healthz p50 "
             f"{r['p50']:6.1f} ms p99 {r['p99']:7.1f} ms max {r['max']:7.1f} ms ({r['probes']:.0f} probes; "
             f"p99 outside evaluations {r['idle_p99']:.1f} ms); longest loop step {r['step_max']:.1f} ms CPU; "
-            f"one full GC {r['full_gc']:.1f} ms")
+            f"one full GC {r['full_gc']:.1f} ms; {r['held']:.0f} held")
 
 
 def compare(args: argparse.Namespace, sizes: list[int]) -> int:
@@ -274,10 +298,13 @@ async def main() -> int:
                     help="with --baseline-tree: this tree's child freezes start-up objects, as its `sidecar run` "
                          "does (a baseline from before round 3 of #19 does not)")
     ap.add_argument("--rounds", type=int, default=1, help="with --baseline-tree: alternating runs per size")
+    ap.add_argument("--held", type=int, default=0,
+                    help="live records waiting for their writer's clock during the evaluations (metrics/held.py)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     globals()["FREEZE"] = args.gc_freeze
     globals()["FREEZE_AT_START"] = args.freeze_at_start
+    globals()["HELD"] = args.held
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.child:
         print(json.dumps(await one(sizes[0], args.repeat, args.seed, incremental=True)))

@@ -41,6 +41,7 @@ bound, not by 3 reads: at a record every ~55 s or more the step's first record c
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,11 @@ class HeldRecords:
         self.hold = hold
         self.limit = limit
         self.records: list[Held] = []
+        # When the oldest waiting record arrived, kept as records come and go (due() walks them anyway):
+        # `oldest_arrival` is read at every measurement of the stream (14 an evaluation, up to `limit`
+        # waiting), so it is O(1), not a min over the records (round 17 took one per measurement).
+        # A min, not the first record's: our wall clock may step back, so arrival order is not time order.
+        self._oldest: float | None = None
         self.confirmed = 0  # placed on a clock learned while they waited
         self.expired = 0  # placed at their stamps after the wait
         self.provisional = 0  # placed after the wait on a clock its writer's few records agree on
@@ -106,11 +112,23 @@ class HeldRecords:
         in its writer's estimate."""
         self.records.append(Held(record, stamp, now, skew, until=now + wait[0], last=now + wait[1],
                                  seq=skew.observed - 1, compact=compact))
+        self._oldest = now if self._oldest is None else min(self._oldest, now)
+
+    @property
+    def oldest_arrival(self) -> float | None:
+        """When the oldest record waiting now arrived (our clock); None: none waits."""
+        return self._oldest
+
+    def waiting(self) -> Iterator[tuple[dict[str, Any], float]]:
+        """(window form, arrival) of every record waiting now: what RecordWindow seeds a new arrival mark
+        from (its `waiting`), read from here rather than copied there."""
+        return ((h.compact if h.compact is not None else h.record, h.arrived) for h in self.records)
 
     def due(self, now: float) -> list[Held]:
         """The held records to place now, oldest first: explained by their writer's clock, or waited enough."""
         out: list[Held] = []
         keep: list[Held] = []
+        oldest: float | None = None
         for h in self.records:
             if abs((h.arrived - h.stamp) - h.skew.offset()) <= h.skew.tolerance:
                 self.confirmed += 1
@@ -133,5 +151,7 @@ class HeldRecords:
                 out.append(h)
             else:
                 keep.append(h)
+                oldest = h.arrived if oldest is None else min(oldest, h.arrived)
         self.records = keep
+        self._oldest = oldest
         return out

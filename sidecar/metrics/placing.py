@@ -70,6 +70,7 @@ class RecordPlacer:
         self._flushing = False
         self._replay_offset: float | None = None  # the replayed line's writer clock, by span (see poll)
         self._held = HeldRecords(config.max_lateness)
+        self.window.waiting = self._held.waiting  # new arrival marks see the waiting records (one copy: here)
         self._live = True  # False while a poll replays history (delays there are ages, not skew)
         self._replaying = False  # the first read, until a read reaches the end of the history
         self._history_before = -math.inf  # start_at: end: replayed records placed before this are history
@@ -86,7 +87,7 @@ class RecordPlacer:
     def holding(self) -> float | None:
         """When the oldest record waiting for its writer's clock arrived (metrics/held.py); None: none waits
         (rollout/evaluate.py `_freshness`)."""
-        return min((h.arrived for h in self._held.records), default=None)
+        return self._held.oldest_arrival
 
     @property
     def _label(self) -> str:

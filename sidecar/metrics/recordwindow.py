@@ -8,7 +8,7 @@ records arrive and leave, so an evaluation costs O(gates), not O(records).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -28,7 +28,8 @@ def _either(where: Mapping[str, str], also: Mapping[str, str] | None) -> Callabl
     return lambda rec: w(rec) or (a is not None and a(rec))
 
 
-HELD_ARRIVALS = 1024  # held records' arrivals remembered for new marks (arrived); placed ones are in `records`
+def _none_waiting() -> Iterable[tuple[Mapping[str, Any], float]]:
+    return ()
 
 
 @dataclass(slots=True)
@@ -67,9 +68,10 @@ class RecordWindow:
     _arrivals: dict[tuple[Any, ...], list[Any]] = field(init=False, default_factory=dict)
     # beside each held record, when it arrived live (None: replayed history): re-seeds a dropped mark
     _arrived: deque[float | None] = field(init=False)
-    # the records that arrived live but wait for their writer's clock (arrived()), newest last, with when
-    # they arrived: a mark made while they wait is seeded from them too (newest_arrival)
-    _held: deque[tuple[Record, float]] = field(init=False)
+    # (fields, arrival) of the records that arrived live but wait for their writer's clock (arrived()): a mark
+    # made while they wait is seeded from them too (newest_arrival). Read from their holder (metrics/held.py,
+    # set by metrics/placing.py), not copied here (round 17 kept a second, bounded copy of every held record).
+    waiting: Callable[[], Iterable[tuple[Mapping[str, Any], float]]] = field(default=_none_waiting)
     _asked: set[tuple[Any, ...]] = field(init=False, default_factory=set)  # filters asked since the last sweep
     _swept: float | None = field(init=False, default=None)  # the clock at the last sweep (see the class docstring)
 
@@ -77,7 +79,6 @@ class RecordWindow:
         self.records = deque(maxlen=self.max_records)
         self._highs = deque(maxlen=self.max_records)
         self._arrived = deque(maxlen=self.max_records)
-        self._held = deque(maxlen=HELD_ARRIVALS)
         self._version = 0  # bumped by every add and prune: a cached selection is valid while equal
         self._cache = {}
         self.aggregates = {}
@@ -113,12 +114,10 @@ class RecordWindow:
         """A record arrived live at `at` but is not placed yet (held for its writer's clock:
         metrics/held.py): the source delivered, so the arrival marks move (newest_arrival); the record
         itself is added when placed. Without this a slow writer whose clock stepped back read `stale`
-        while its records waited (round 16's left item; rollout/evaluate.py `_freshness`). Remembered
-        for the marks made while it waits (newest_arrival; round 17: a filter asked first then found
-        no arrival, None, and its gate read `stale`)."""
-        item = pack(at, record)
-        self._held.append((item, at))
-        self._mark(item, at)
+        while its records waited (round 16's left item; rollout/evaluate.py `_freshness`). A mark made
+        while it waits finds it through `waiting` (round 17: a filter asked first then found no arrival,
+        None, and its gate read `stale`)."""
+        self._mark(pack(at, record), at)
 
     def prune(self, now: float) -> None:
         cutoff = now - self.retention
@@ -172,7 +171,7 @@ class RecordWindow:
         if mark is None:
             match = _either(where, also)
             placed = (a for item, a in zip(self.records, self._arrived) if a is not None and match(item))  # noqa: B905
-            waiting = (a for item, a in self._held if match(item))  # for their writer's clock (arrived)
+            waiting = (a for fields, a in self.waiting() if match(pack(a, fields)))  # for their writer's clock
             mark = self._arrivals[key] = [match, max(chain(placed, waiting), default=None)]
         return mark[1]  # type: ignore[no-any-return]
 
