@@ -48,6 +48,7 @@ from .masking_rules import (
     Rule,
 )
 from .object_states import mask_object_states
+from .sysprops import mask_system_properties
 from .throwable_tails import mask_throwable_tail
 
 __all__ = ["RULES", "Rule", "normalize_message", "error_codes", "MAX_CHARS", "PLACEHOLDER", "KEEP_RULES",
@@ -142,6 +143,8 @@ _HOST_PORT_HINT = re.compile(r">\*<:(?:[\w-]+\.|tsohlacol)")
 
 
 def _after_numbers(t: str) -> str:
+    if "-D" in t:
+        t = mask_system_properties(t)  # a JVM system property's value (sysprops.py)
     if "." in t and ("Exception" in t or "Error" in t or "Throwable" in t):  # throwable_span's own gate, inline (keep in step with it):
         t = mask_throwable_tail(t)  # a JVM Throwable printed into the text: one value (throwable_tails.py)
     if "<*>" in t:
