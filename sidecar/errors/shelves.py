@@ -65,8 +65,11 @@ def learnable(tokens: list[str], shelf: str) -> bool:
         return False
     if not shelf.endswith("\x1f" + PLACEHOLDER):
         return True
-    second = tokens[1]
-    return _bracketed(tokens[0]) and _PLAIN_WORD.fullmatch(second) is not None and not variable_like(second)
+    # The placeholder itself (`<*> read`: masking took a whole value, `113 bytes`) is no writer's bracket:
+    # counted as one, it made every masked-value-then-word form comparable with any two-token template.
+    first, second = tokens
+    return (first != PLACEHOLDER and _bracketed(first) and _PLAIN_WORD.fullmatch(second) is not None
+            and not variable_like(second))
 
 
 def _bracketed(token: str) -> bool:
