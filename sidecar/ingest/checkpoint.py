@@ -56,6 +56,22 @@ def head_hash_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
+# Byte-order marks (UTF-8, UTF-16 LE, UTF-16 BE: the ones encoding.py honours) and their first parts: they say how a
+# file is encoded, not what it holds - every file of its writer starts with one (.NET's preamble and PowerShell's
+# Out-File write it when the file is created, CPython's TextIOWrapper with the first write).
+_BOM_HEADS = frozenset(head_hash_of(bom[:k]) for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+                       for k in range(1, len(bom) + 1))
+
+
+def identifies_content(head_len: int, head_hash: str) -> bool:
+    """Whether an identity's first bytes say anything about the file's CONTENT: not when there are none (an empty
+    file) nor when they are only a BOM (or a first part of one: the writer's BOM written, no record yet). Such an
+    identity still tells its own file (same inode, still starting with those bytes: a truncation that removed the BOM
+    shows), but matches every file of that encoding: a copy (copytruncate) or a generation is never recognised by it
+    - an OLDER copy starting with the same BOM was read as a lone-BOM file's gap (round 18, copies.py)."""
+    return head_len > 3 or (head_len > 0 and head_hash not in _BOM_HEADS)
+
+
 def head_identity(fd: int, size: int) -> tuple[int, str]:
     """(head_len, hash) of a file's first bytes, read through an open descriptor."""
     n = min(HEAD_BYTES, max(size, 0))

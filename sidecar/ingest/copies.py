@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from typing import TYPE_CHECKING
 
-from .checkpoint import Checkpoint, file_key
+from .checkpoint import Checkpoint, file_key, identifies_content
 from .copystreams import is_rotated_name, live_twin
 from .generations import COMPRESSED, live_name, siblings
 from .handle import FileHandle
@@ -65,7 +65,7 @@ class CopySearch:
         for f in self.table:
             # A draining original counts too: renamed or deleted after its copy was taken, it still
             # reads the copy's gap when it sees its truncation (restart), so the copy must wait.
-            if f.head_len == 0 or size < f.head_len:
+            if not identifies_content(f.head_len, f.head_hash) or size < f.head_len:
                 continue
             digest = hashes.get(f.head_len)
             if digest is None:
@@ -88,7 +88,7 @@ class CopySearch:
         window, read from the original in time). Such a copy is a sibling no checkpoint knows; once
         `f` has new first bytes nothing would tell it from an unseen generation, read from 0."""
         name = f.path or f.origin
-        if not name or f.head_len == 0:
+        if not name or not identifies_content(f.head_len, f.head_hash):
             return False
         known = known_idents(self.saved)
         found = False
@@ -116,7 +116,7 @@ class CopySearch:
         appended inside the slice before the truncation, and we took (or grew) the identity past the
         copy's end; it was then read from 0 as a generation nobody saw (dev seed logrotate-326, #16)."""
         if size >= f.head_len:
-            return f.head_len > 0 and h.head_matches(size, f.head_len, f.head_hash)
+            return identifies_content(f.head_len, f.head_hash) and h.head_matches(size, f.head_len, f.head_hash)
         head = f.parser.receipts.head
         return 0 < size <= len(head) and h.pread(size, 0) == bytes(head[:size])
 
@@ -125,8 +125,8 @@ class CopySearch:
 
         The returned handle belongs to the caller (`_read_gap` closes it)."""
         name = f.path or f.origin  # a file renamed after its copytruncate still has its copy
-        if not name or f.head_len == 0:
-            return None  # no first bytes to recognise a copy by (opened while empty)
+        if not name or not identifies_content(f.head_len, f.head_hash):
+            return None  # no first bytes to recognise a copy by (opened while empty, or holding only its BOM)
         for p, st in siblings(name, f.src.cfg.rotated_dirs):
             if st.st_size < f.parser.offset or (st.st_dev, st.st_ino) == f.ident:
                 continue
@@ -163,7 +163,7 @@ class CopySearch:
                       and not p.endswith(COMPRESSED))
         with closing(_opened(candidates)) as opened:
             for _, _, h, fst in opened:
-                if f.head_len > 0 and h.head_matches(fst.st_size, f.head_len, f.head_hash):
+                if identifies_content(f.head_len, f.head_hash) and h.head_matches(fst.st_size, f.head_len, f.head_hash):
                     continue  # a copy of our own content
                 if h.pread(len(data), offset) == data:
                     return True

@@ -5,6 +5,7 @@ One decision, used by recovery (startup) to leave such a copy to the live file's
 
 from __future__ import annotations
 
+from .checkpoint import identifies_content
 from .handle import FileHandle
 
 COPY_TAIL = 4096  # bytes at a copy's end compared with the live file at the same offset (copy_of_live)
@@ -37,7 +38,7 @@ def copy_of_live(path: str, ident: tuple[int, int], live: str) -> bool:
         if (st.st_dev, st.st_ino) != ident or (lst.st_dev, lst.st_ino) == ident or not 0 < size <= lst.st_size:
             return False
         head_len, head_hash = h.head_identity(size)
-        if head_len == 0 or not lh.head_matches(lst.st_size, head_len, head_hash):
+        if not identifies_content(head_len, head_hash) or not lh.head_matches(lst.st_size, head_len, head_hash):
             return False
         at = max(0, size - COPY_TAIL)
         return h.pread(size - at, at) == lh.pread(size - at, at)

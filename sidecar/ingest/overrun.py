@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 
+from .checkpoint import identifies_content
 from .compressed import Unreadable, decompressed_head, head_is
 from .generations import COMPRESSED, family, siblings
 from .tracked import FileTable, Tracked
@@ -63,7 +64,7 @@ def newer_one_was_open(f: Tracked, table: FileTable, scan: int) -> bool:
 
 def compressed_copy_beside(f: Tracked) -> bool:
     """A compressed sibling of f's family whose first bytes are f's (its head hash, checkpoint.head_identity)."""
-    if f.head_len == 0:
+    if not identifies_content(f.head_len, f.head_hash):
         return False
     for p, _st in siblings(f.path or f.origin, f.src.cfg.rotated_dirs):
         if not p.endswith(COMPRESSED):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .checkpoint import Checkpoint, file_key
+from .checkpoint import Checkpoint, file_key, identifies_content
 from .compressedgens import adopt_compressed
 from .filesethost import RecoveryHost
 from .generations import (
@@ -86,7 +86,7 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
         # renamed again between stat and open (found under its new name), or read already
         h.close()
         return False
-    copied = next((cp for cp in heads if cp.head_len > 0 and fst.st_size >= cp.head_len
+    copied = next((cp for cp in heads if identifies_content(cp.head_len, cp.head_hash) and fst.st_size >= cp.head_len
                    and h.head_matches(fst.st_size, cp.head_len, cp.head_hash)), None)
     if copied is not None and (not resume_copies or fst.st_size <= copied.offset):
         h.close()
@@ -234,7 +234,7 @@ class StartupRecovery:
     def _read_unseen(self, src: SourceState, fam: str, alive: float) -> None:
         """Generations of `fam` written after we last wrote a checkpoint that no checkpoint knows."""
         known = known_idents(self.fs.saved)
-        heads = [cp for cp in self.fs.saved.values() if cp.head_len > 0 and cp.offset > 0]
+        heads = [cp for cp in self.fs.saved.values() if identifies_content(cp.head_len, cp.head_hash) and cp.offset > 0]
         live = live_name(fam, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs)  # the name the scan reads
         found = list(siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]))
         ours = known.keys() | self.fs.table.by_ident.keys()  # a checkpoint's file, or one already claimed by inode
@@ -270,7 +270,7 @@ class StartupRecovery:
         others = [(p, st) for p, st in found if (st.st_dev, st.st_ino) != (cp.dev, cp.ino)]
         # A copy is recognised by the original's first bytes: there must be some (an empty file's
         # identity matches every file), and something read that a copy would have to resume after.
-        copyable = cp.head_len > 0 and cp.offset > 0
+        copyable = identifies_content(cp.head_len, cp.head_hash) and cp.offset > 0
         known = known_idents(self.fs.saved)
         log.debug("ingest: recovery candidates", extra={
             "path": cp.path, "ino": cp.ino, "offset": cp.offset, "same_inode": [p for p, _ in by_inode],

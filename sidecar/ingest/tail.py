@@ -22,7 +22,7 @@ from typing import Any
 from ..clock import Clock
 from ..config import Config
 from . import tailreport
-from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError
+from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, identifies_content
 from .checkpointing import CheckpointWriter
 from .compressedgens import decompressed_held, read_pending, still_known
 from .continued import continued_in_live
@@ -274,7 +274,7 @@ class Ingest:
                 return True
             if f.head_len < HEAD_BYTES and f.size > f.head_len:
                 # first seen nearly empty: strengthen the identity now that there is more to hash
-                was_empty = f.head_len == 0
+                was_empty = not identifies_content(f.head_len, f.head_hash)  # empty, or only its BOM
                 grown = f.handle.grown_identity(f.size, f.head_len, f.head_hash)
                 if grown is None:  # copytruncated and rewritten since the check just above
                     await self.fs.restart(f, "regrown")
