@@ -21,7 +21,7 @@ from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head,
 from .filesethost import PendingCompressed, RecoveryHost
 from .handle import FileHandle
 from .receiptstream import ALIAS, ReceiptStream, alias_key
-from .tracked import SourceState
+from .tracked import SourceState, Tracked
 
 log = logging.getLogger(__name__)
 MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
@@ -142,10 +142,50 @@ def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat
         return _unreadable(fs, src, path, st, final, e)
     if of is not None and not head_is(head, of.head_len, of.head_hash):
         return "other"
-    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table) or read_to_end(fs, st, head):
+    holder = _held_by(fs, head)
+    if holder is not None:
+        hold(fs, holder, src, path, st)
+        return ""
+    if read_to_end(fs, st, head):
         return ""
     remember_as_read(fs, src, path, st, head)
     return "pending"
+
+
+def _held_by(fs: RecoveryHost, head: bytes) -> Tracked | None:
+    """A file tailed now whose first bytes are the compressed file's content's: its reader reads that content."""
+    return next((f for f in fs.table if head_is(head, f.head_len, f.head_hash)), None)
+
+
+def hold(fs: RecoveryHost, holder: Tracked, src: SourceState, path: str, st: os.stat_result) -> None:
+    """A compressed file judged "nothing to read" because `holder`, tailed now, holds its content (the plain file
+    still open: a rename then `compress` with the plain generation not yet drained, the logging cookbook's rotator
+    compressing the live file itself). The verdict lived in memory only (compressed_seen): once the holder was closed,
+    its checkpoint was the only record of that content, and a reuse of its inode (the next live log) dropped it as a
+    dead one - a start that met the compressed file then read it from 0, every record stored twice (round 18). Kept
+    with the holder until it is closed (`held_read`), then written under the compressed file's own identity."""
+    fs.compressed_held.pop((st.st_dev, st.st_ino), None)
+    fs.compressed_held[(st.st_dev, st.st_ino)] = (PendingCompressed(src, path, st, True), holder)
+    if len(fs.compressed_held) > MAX_COMPRESSED_SEEN:
+        del fs.compressed_held[next(iter(fs.compressed_held))]
+
+
+def held_read(fs: RecoveryHost, f: Tracked, cp: Checkpoint | None) -> None:
+    """`f` is closed with its content read to `cp` (None: its content ended unread - truncated in place): each
+    compressed file judged held by it (`hold`) gets a checkpoint of its own identity - its inode, its size as
+    judged, the content's first bytes - read as far as `f` was (`_remember_read_under`). A start that meets it then
+    decides as this run did: read to its end, nothing to read (read_to_end); else read past `cp`. One gone, or
+    another file now (other inode or size), is left alone."""
+    for ident, (job, holder) in list(fs.compressed_held.items()):
+        if holder is not f:
+            continue
+        del fs.compressed_held[ident]
+        try:
+            st = os.stat(job.path)
+        except OSError:
+            continue
+        if cp is not None and (st.st_dev, st.st_ino) == ident and st.st_size == job.st.st_size:
+            _remember_read_under(fs, job.src, job.path, st, cp)
 
 
 def _read_of(fs: RecoveryHost, head: bytes, st: os.stat_result) -> Checkpoint | None:
@@ -175,6 +215,11 @@ def remember_as_read(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
     cp = _read_of(fs, head, st)
     if cp is None or cp.offset <= 0 or (cp.dev, cp.ino) == (st.st_dev, st.st_ino):
         return  # nothing read of it; or this file's own checkpoint (read in part before, or covered)
+    _remember_read_under(fs, src, path, st, cp)
+
+
+def _remember_read_under(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, cp: Checkpoint) -> None:
+    """A checkpoint of the compressed file `st`'s own identity for content `cp` read (remember_as_read, held_read)."""
     key = copy_key(st, cp)
     fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino,
                                head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset, line=cp.line,
@@ -249,8 +294,10 @@ def _read_compressed(fs: RecoveryHost, job: PendingCompressed, got: bytes | Unre
         return _unreadable(fs, src, path, st, job.final, got)
     data = got
     head = data[:HEAD_BYTES]
-    if any(head_is(head, f.head_len, f.head_hash) for f in fs.table):
-        return ""  # a file tailed now holds it (opened while this one waited): its reader reads it
+    holder = _held_by(fs, head)
+    if holder is not None:  # a file tailed now holds it (opened while this one waited): its reader reads it
+        hold(fs, holder, src, path, st)
+        return ""
     # The same content read before: the plain generation's checkpoint (compressed after we read it,
     # or after we stopped), or this compressed file's own (read in part before a restart); or a
     # file read to its end whose checkpoint a reuse of its inode dropped since (`read_heads`).

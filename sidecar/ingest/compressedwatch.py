@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, cast
 
-from .compressedgens import adopt_compressed
+from .checkpoint import Checkpoint
+from .compressedgens import adopt_compressed, held_read
 from .filesethost import PendingCompressed
-from .tracked import FileTable, SourceState
+from .tracked import FileTable, SourceState, Tracked
 
 if TYPE_CHECKING:
     from .filesethost import RecoveryHost
@@ -35,6 +36,9 @@ class CompressedWatch:
         self._compressed_met: set[tuple[int, int]] = set()
         # Compressed generations to read, decompressed off the loop one at a time (compressedgens.read_pending).
         self.compressed_pending: dict[tuple[int, int], PendingCompressed] = {}
+        # Compressed files judged "nothing to read" because a file tailed now holds their content: until that file is
+        # closed, when its checkpoint is written under their own identity too (compressedgens.hold, held_read).
+        self.compressed_held: dict[tuple[int, int], tuple[PendingCompressed, Tracked]] = {}
 
     def _ask_waiting_again(self) -> None:
         """Compressed files undecided at an earlier look ("wait": a compressor may still be writing them) and not
@@ -79,6 +83,12 @@ class CompressedWatch:
         else:
             self._compressed_waiting.pop(ident, None)
         return int(kind == "pending")
+
+    def held_closed(self, f: Tracked, cp: Checkpoint | None) -> None:
+        """`f` closed (read to `cp`) or truncated (None): the compressed files judged held by it are told
+        (compressedgens.held_read)."""
+        if self.compressed_held:
+            held_read(cast("RecoveryHost", self), f, cp)
 
     def looked_until(self) -> float:
         """The sources' `alive` (kernel clock, compared with mtimes by recovery at the next start): when the last

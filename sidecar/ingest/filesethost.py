@@ -39,6 +39,7 @@ class RecoveryHost(Protocol):
     clock: Clock
     compressed_seen: dict[tuple[int, int], tuple[tuple[int, int], bool]]  # adopt_compressed's (shape, decided)
     compressed_pending: dict[tuple[int, int], PendingCompressed]  # to read, one at a time (read_pending)
+    compressed_held: dict[tuple[int, int], tuple[PendingCompressed, Tracked]]  # judged held by a tailed file (hold)
     read_heads: dict[tuple[int, str], Checkpoint]  # content read, by its first bytes (rotation.FileSet)
 
     def on_dirty(self) -> None: ...

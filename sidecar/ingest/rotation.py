@@ -348,6 +348,7 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
         self.saved[f.key] = self.entry(f)
         self.remember_read(self.saved[f.key])
+        self.held_closed(f, self.saved[f.key])
         self.watch_let_go(f)
         log.debug("ingest: close", extra={"origin": f.origin, "ino": f.ino, "key": f.key, "offset": f.acked[0]})
         self.table.retire(f)
@@ -378,6 +379,7 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
         st = f.handle.fstat()
         f.head_len, f.head_hash = f.handle.head_identity(st.st_size)
         old_key = f.key
+        self.held_closed(f, None)  # the content compressed files were judged held by is gone: their verdicts too
         f.key = self._fresh_key(f.dev, f.ino, f.head_hash)
         self.saved.pop(old_key, None)
         f.parser = FileParser(f.src.name, f.path or "", f.src.options, 0, 1, file_key=f.key)
