@@ -10,8 +10,8 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
   live file; a rename: after ROTATE_WAIT, when the file was let go): the partial line is the generation's
   last line, read as such when the generation ends (FileParser.end, at `restart` and `finish`). A write
   into a generation after we let it go is read when its family is looked at again (recovery.resume_grown),
-  and by the scan's look at let-go generations (letgowatch.py) within a rescan interval; a cut line's rest
-  there starts no record: the line is stored once, never in two halves.
+  and by the scan's look at let-go generations (letgowatch.py: within a rescan interval, QUIET_LOOK once quiet
+  5 minutes, while it has a name); a cut line's rest there starts no record: stored once, never in two halves.
 - rename (RotatingFileHandler, TimedRotatingFileHandler, logrotate create): the name holds another
   inode -> the old descriptor is drained to its end (and kept ROTATE_WAIT for late writes), the new
   file read from 0. Decidable by inode.
