@@ -100,6 +100,12 @@ class RolloutConfig(Strict):
     # Late records (event time before the last evaluation) still count in their stage up to this
     # bound; keep it equal to the metrics stream's max_lateness.
     max_lateness: float = Field(default=120.0, ge=0)
+    # A stage's first `settle` seconds are not counted toward its totals (samples, whole-stage gates): a
+    # record placed there may be the previous stage's (a writer whose clock is off and that appends late; a
+    # gateway process on the old percentage until it restarts). Argo Rollouts' analysis `initialDelay`. See
+    # rollout/stagetotals.py "The settling span after a boundary". 0 here (a config built in code counts
+    # from the boundary, as before round 18); the shipped rules set it to their max_lateness.
+    settle: float = Field(default=0.0, ge=0)
     # Argo's progressDeadlineSeconds: a stage still not promoted this many seconds after its hold
     # ended (gates inconclusive, samples short, data stale) is paused (or rolled back) and alerted.
     progress_deadline: float | None = Field(default=None, gt=0)

@@ -152,8 +152,10 @@ class StageEvaluator:
         held = tail.held if tail is not None else None
         self._stage_n[key] = n
         if n == 0:
-            return (Measurement(None, 0, 0, "no requests in the stage yet", newest=newest, arrived=arrived, held=held),
-                    error)
+            settling = self.now <= self.stage_start + self.cfg.settle  # rollout/stagetotals.py: not counted yet
+            reason = (f"the stage's first {self.cfg.settle:.0f} s are not counted (records of the previous stage)"
+                      if settling else "no requests in the stage yet")
+            return Measurement(None, 0, 0, reason, newest=newest, arrived=arrived, held=held), error
         return Measurement(x / n, n, x, newest=newest, arrived=arrived, held=held), error
 
     async def _baseline(self, gate: GateConfig, key: str, window: float | None) -> tuple[Measurement | None, str | None]:

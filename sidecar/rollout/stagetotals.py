@@ -22,11 +22,32 @@ per process (get_config caches it), so an upload runs under the percentage its p
   where the live read did and does not know the arrival (skew.py, generated seed 12023); < 2 uploads
   per promotion at 20 async uploads/min, counted in the new stage.
 - Made before, placed after, read after: a writer skewed beyond the tolerance that also appends L s
-  late is estimated at skew + L (contract C5 of the generated scenarios), so uploads made in the last
-  L s before the boundary count toward the new stage's min_samples (generated scenario 20021: a burst
-  of 34 at L = 8 s). Neither the file nor the arrival can tell (it arrives after the boundary too):
-  left, bounded by the uploads of the writer's smallest lag.
+  late is estimated at skew + L (contract C5 of the generated scenarios), so its records are placed L s
+  after they were made (generated scenario 20021: a burst of 34 at L = 8 s). Neither the file nor the
+  arrival can tell (it arrives after the boundary too). Covered by the settling span (below).
 So the event time decides the stage; the arrival decides freshness (rollout/evaluate.py `_freshness`).
+
+The settling span after a boundary (round 18): a stage's first `settle` seconds (RolloutConfig.settle;
+the shipped rules: max_lateness, 120 s; 0 in a config built in code) are not counted in its totals (samples, whole-stage gates); the stream's freshness is
+still read there. The class it closes: a record is placed `e` s after it was made, where (metrics/skew.py,
+writerclocks.FUTURE_SLACK) e = the lag's low quantile for a writer whose clock is corrected (off beyond the
+30 s tolerance), min(skew, lag + 5 s) for a clock ahead within the tolerance, <= 0 for one behind within it;
+a constant lag reads exactly as clock, so e is unknowable from the file and the arrivals, but the lag is
+bounded by contract (max_lateness: later records are counted late anyway). So records placed in the first
+max_lateness seconds after a boundary may be the previous stage's: uploads that ended under its percentage,
+its good records (a promotion on them) and its failures (blamed on the new stage). Also the gateway itself:
+it reads ASYNC_UPLOAD_ROLLOUT once per process, so until the stage-change hook's redeploy restarts it, its
+uploads run under the old percentage. The boundaries: a promotion, a start after a rollback or abort (the
+rolled-back stage's late failures), a sidecar restarted at one (the replay places by the file's clock). Not
+a boundary: pause/resume (the stage goes on). Measured (tests/rollout/test_boundary_skew_lag.py, 24 cells:
+skew behind/ahead x within/beyond the tolerance x constant lag 5-60 s / batches every 10-60 s x the three
+boundaries, the old stage's last minute failing): without the span 20 of 24 cells failed (the new stage
+counted up to 31 of the old stage's failures, or more uploads than were made after the boundary); with it 0. The price: the new stage's own uploads
+of its first max_lateness seconds (at 20 async uploads/min 40 of a 500-upload, 48 h stage; 4 at the 1%
+stage's 2/min); the sliding-window triggers still see them (they roll back on what happens, not per stage).
+Argo Rollouts delays a metric's analysis the same way (AnalysisTemplate `initialDelay`).
+Not counted in stage N either: its records placed after the boundary stay out of both stages (N's totals
+are closed when it ends; nothing reads them after a promotion).
 """
 
 from __future__ import annotations
@@ -83,8 +104,11 @@ class StageTotals:
         A record later than the bound is counted by the metrics stream
         (sidecar_metric_records_dropped_total{reason="late"}).
         """
-        tot = self.totals.get(key) or {"count": 0, "successes": 0, "until": self.stage_start, "newest": None}
+        tot = self.totals.get(key) or {"count": 0, "successes": 0, "newest": None,
+                                       "until": self.stage_start + self.cfg.settle}
         until = float(tot["until"])
+        if self.now <= until:
+            return await self._settling(key, spec, tot)
         lateness = self.cfg.max_lateness
         # After a long outage only what the metrics backend still holds can be counted.
         span = min(self.now - until, self.cfg.max_window)
@@ -120,6 +144,18 @@ class StageTotals:
             tot.pop("carry_replica", None)
         self.totals[key] = self._remember(tot, tail)
         return tot, tail, None
+
+    async def _settling(self, key: str, spec: MetricSpec,
+                        tot: dict[str, Any]) -> tuple[dict[str, Any], Measurement | None, str | None]:
+        """Within the stage's settling span nothing is counted; the stream's freshness is still read (a
+        gate is not stale because its stage has not begun counting)."""
+        self.totals[key] = tot
+        seen, error = await self._measure(spec, max(self.now - self.stage_start, 0.0))
+        if error is not None or seen is None:
+            return tot, None, error
+        if seen.newest is not None and (tot.get("newest") is None or seen.newest > float(tot["newest"])):
+            tot["newest"] = seen.newest
+        return tot, Measurement(None, 0, 0, newest=seen.newest, arrived=seen.arrived, held=seen.held), None
 
     def _remember(self, tot: dict[str, Any], provisional: Measurement) -> dict[str, Any]:
         """`tot` remembering what the unsettled span (until, now] held at this evaluation."""
