@@ -61,8 +61,13 @@ TEAMS_WEBHOOK = re.compile(
 URL_USERINFO = re.compile(
     r"(?P<pre>(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:\[REDACTED:[a-z0-9_]+\]|[^:/@\s'\"<>]*(?<!\[REDACTED)):)" + NOT_REDACTED
     + r"(?P<pw>[^\s'\"<>]+?)(?P<at>@)(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_%]+)(?::\w*)?(?:[/?#\s'\",;)<>\\]|$))")
+# What every URL_USERINFO match holds from its `//` on, searched first (engine.Rule's seam): the pattern opens with an
+# optional scheme, so sre has no literal to look for and tries it at every position of a text with `//` (a mark as the
+# user holds its `:` inside the brackets: `//[REDACTED:` then `x]:pw@` - still this piece).
+URL_USERINFO_SEAM = re.compile(r"//[^:/@\s'\"<>]*:[^\s'\"<>]*@")
 URL_USER_TOKEN = re.compile(
     r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.-]*://)" + NOT_REDACTED + r"(?P<user>[A-Za-z0-9._~%+-]{16,})(?P<at>@)")
+URL_USER_TOKEN_SEAM = re.compile(r"://[A-Za-z0-9._~%+-]{16,}@")  # (its scheme has no literal either)
 # `appid` is OpenWeatherMap's API key parameter (its docs: "appid - your unique API key"; trufflehog's openweather
 # detector: 32 lowercase hex); elsewhere an app id is public (WeChat `wx` + 16 hex, Baidu digits, Facebook digits),
 # so only its documented key shape goes. `\u0026` is `&` as JSON encoders escape it inside a logged URL.

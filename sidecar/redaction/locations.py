@@ -68,6 +68,9 @@ def capability_host(mark: str) -> Callable[[re.Match[str]], str]:
 SCHEMELESS_USERINFO = re.compile(
     r"(?:(?<=[\s='\"(,])|^)(?P<user>[A-Za-z0-9._~!$&*+;%\\-]{0,64}):(?!\[REDACTED:)(?P<pw>[^\s:@/'\"<>]{1,128})"
     r"@(?=(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::\d{1,5})?(?:[/?#\s'\",;)\]\\]|$))")
+# every match's `:password@`, searched first (engine.Rule's seam): the pattern opens with a lookbehind alternation and an
+# optional user, so sre tries it at every position of a text with an `@`
+SCHEMELESS_SEAM = re.compile(r":[^\s:@/'\"<>]+@")
 _URI_SCHEMES = frozenset({"mailto", "sip", "sips", "xmpp", "im", "pres", "tel", "acct", "cid", "mid", "urn", "tag",
                           "news", "nntp", "git", "ssh", "scp"})
 
