@@ -25,6 +25,7 @@ from .hintscan import HintScan
 from .keep import keeps_value
 from .providers import generated, provider_secret
 from .rediscommands import names_user
+from .references import KIND_BLANK, KIND_QUOTE, KIND_WORD
 from .secret_names import (
     ESCAPED_END,
     NAME_HINTS,
@@ -177,9 +178,10 @@ def _nested_secret_name(m: re.Match[str]) -> int:
 
 # The Secret kind word before a quoted value (kubectl's `secrets "<name>"`), as the whole of a secret name's slot:
 # unquoted (`api_token: secrets "<v>"`) or inside a quoted value whose inner quotes are escaped (`"secrets \\"<v>\\""`).
-_KIND_VALUE = re.compile(r"(?i:secrets?)$")
-_KIND_QUOTE = re.compile(r"[ \t]+\\{0,3}[\"']")
-_KIND_QVALUE = re.compile(r"(?i:secrets?)[ \t]+\\{1,3}$")
+# (references.py spells the kind word, its blank and the quote: one grammar for both readers)
+_KIND_VALUE = re.compile(KIND_WORD + "$")
+_KIND_QUOTE = re.compile(KIND_BLANK + KIND_QUOTE)
+_KIND_QVALUE = re.compile(KIND_WORD + KIND_BLANK + r"\\{1,3}$")  # the quote's escaping backslashes end the value
 
 
 def _kind_phrase(m: re.Match[str]) -> int:
