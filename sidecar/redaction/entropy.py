@@ -238,6 +238,8 @@ def is_high_entropy(tok: str) -> bool:
     return reads_random(core) and not float_vector_base64(tok) and not ec_public_point(tok)
 
 
+# the end of a URI scheme before `:` (RFC 3986 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), up to 32 characters
+_SCHEME_END = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:$")
 _ESCAPE_HEAD = re.compile(r"u[0-9A-Fa-f]{4}|[nrtbf](?=[A-Z0-9])")
 
 
@@ -293,6 +295,9 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             parts = tok.split("/")
             return "/".join(mark if len(p) >= 16 and reads_random(p) and (
                 i == 0 or parts[i - 1] not in COLLECTIONS or _capability_path(parts, i)) else p for i, p in enumerate(parts))
+        if before == ":" and tok.startswith("//") and _SCHEME_END.search(text, max(0, start - 33), start) is not None:
+            return "//" + mark  # `redis://<random user>:[REDACTED]@h`: the `//` opens the authority (RFC 3986 3), it is
+            # no part of the user the token judged (its core is the same without it: is_high_entropy strips `/`)
         return mark
 
     def repl(m: re.Match[str]) -> str:
