@@ -31,6 +31,7 @@ from .codes import Text
 from .model import DiagnosisInput, one_line
 from .os_causes import os_text
 from .os_causes import said as _said
+from .refusal_owner import refusal_reason, refusal_text
 from .server_messages import framework_text
 from .template_causes import template_text
 from .tz_keys import is_iana_key
@@ -243,6 +244,9 @@ def _status_text(cls: str, inp: DiagnosisInput, host: str) -> Text | None:
     if m is None:
         return None
     status = int(m.group("s") or m.group("s2"))
+    if (refusal := refusal_reason(status, _said(inp))) is not None and refusal.kind != "route":
+        # the reason's owner first (refusal_owner.py); a bare 404 of a third party stays unanswered (see above)
+        return (refusal.category, refusal.severity, *refusal_text(refusal, _who(host), status, cls))
     if status in (401, 403):
         return ("config", "medium", f"{_who(host)} refused the credentials (HTTP {status}, {cls})",
                 f"{host} answered {status}: the token, key or webhook secret the gateway sends for it is missing, "

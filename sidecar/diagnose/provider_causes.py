@@ -12,6 +12,7 @@ import re
 
 from .codes import MOONSHOT_INVALID_REQUEST, Text
 from .model import DiagnosisInput
+from .refusal_owner import refusal_reason, refusal_text
 
 PROVIDERS = {"kimi": "Kimi (Moonshot)", "glm": "GLM (Z.ai)"}
 # openai's `insufficient_quota`, Moonshot's `exceeded_current_quota_error`, "insufficient balance" (Z.ai
@@ -150,6 +151,9 @@ def provider_text(family: str, who: str, cls: str, status: int | None, inp: Diag
 
 
 def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Text | None:
+    # the reason's owner first (refusal_owner.py): a key, region or route the remote names outranks its status class
+    if (refusal := refusal_reason(status, "\n".join(inp.messages()))) is not None:
+        return (refusal.category, refusal.severity, *refusal_text(refusal, who, status, cls))
     if status == 401:
         return ("config", "critical", f"{who} rejected the API key (HTTP 401, {cls})",
                 f"{who} answered 401: the API key the gateway sends (its Authorization header) is missing, invalid, "

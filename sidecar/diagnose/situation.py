@@ -71,6 +71,20 @@ _DOTTED = re.compile(r"^(?P<pkg>[A-Za-z_]\w*)\.")
 # a package-qualified exception class named in a log message ("... failed: psycopg_pool.PoolTimeout: ...")
 _NAMED_CLASS = re.compile(r"\b(?P<pkg>openai|httpx|httpcore|postgrest|storage3|supabase_auth|gotrue|psycopg|psycopg_pool|"
                           r"websockets|aiohttp|zhipuai|zai|redis|asyncio)\.(?:[a-z_]+\.)*[A-Z]\w+")
+# openai/_base_client.py `_make_status_error_from_response` writes "Error code: <status>" and, when the body is JSON
+# with error.message, " - <message>" (openai < 1.60 " - <body>"): that text names the SDK even where the gateway's
+# wrapper logs it without the class ("OpenAI Compatible API error ...: Error code: 400 - ..."). zhipuai's own form
+# ("Error code: 400, with error text {...}") is not matched: its package names it. Read by taxonomy.py only, not
+# added to Situation.components: the components are the situation model's features (situation_features.py) and
+# every other reader's, and a text is weaker than a raised class or a frame.
+_SDK_STATUS_TEXT = re.compile(r"\bError code: [45]\d\d(?: - |[ \t]*$)", re.M)
+
+
+def sdk_status_text(inp: DiagnosisInput, sit: Situation) -> bool:
+    """The record holds the openai SDK's status-error text and names no other LLM SDK's package."""
+    if {"zhipuai", "zai"} & sit.components:
+        return False
+    return any(_SDK_STATUS_TEXT.search(m[:MAX_SCAN]) for m in inp.messages())
 
 # Code namespaces.
 _QUOTED_CODE = re.compile(r"""["']?\bcode["']?\s*[:=]\s*["']?(?P<code>[0-9A-Z]{4,5}|PGRST\d{3})["']?""")

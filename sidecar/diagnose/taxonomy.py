@@ -48,9 +48,10 @@ from .local_causes import local_text
 from .model import Category, DiagnosisInput, Severity, one_line
 from .protocol_causes import ProtocolCause, protocol_cause
 from .provider_causes import PROVIDERS, provider_text
+from .refusal_owner import refusal_reason
 from .remote_causes import CACHES, DATABASES, path_reset_text, service_text, storage_text, transport_text
 from .server_messages import server_message
-from .situation import Situation
+from .situation import Situation, sdk_status_text
 from .user_files import (
     DATA_FAMILIES,
     PATH_FAMILIES,
@@ -171,8 +172,10 @@ def _gateway_message_verdict(inp: DiagnosisInput) -> Verdict | None:
 def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     found = _family(inp)
     errors = [c for c in sit.code("http") if c.isdigit() and int(c) >= 400]
-    if found is None and errors and sit.remote:
-        # no class, but an HTTP error status from a known remote (a logged response, "Error code: 413")
+    sdk_text = sit.remote is None and "openai" not in sit.components and sdk_status_text(inp, sit)
+    if found is None and errors and (sit.remote or "openai" in sit.components or sdk_text):
+        # no class, but an HTTP error status from a known remote (a logged response, "Error code: 413") or in the
+        # openai SDK's own status text (situation._SDK_STATUS_TEXT: an OpenAI-compatible endpoint of any host)
         found = ("http.status", f"HTTP {errors[-1]}", False)
     if found is None:
         closed = close_text(sit, "\n".join([*inp.messages(), inp.traceback[-16384:]]))
@@ -203,6 +206,8 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family == "os.permission" and _SIGNAL_CALL.search(inp.traceback[-2048:]):
         family = "os.permission.signal"  # EPERM from a signal to a pid, not from a path (local_causes.py)
     kind, who = _remote_kind(sit)
+    if kind == "none" and sdk_text:
+        kind, who = "provider", "the LLM provider (openai SDK)"  # an OpenAI-compatible host no table names
     if kind in ("database", "cache") and cls.startswith(("openai.", "zhipuai.", "zai.")):
         # the class's own package is an LLM client: the database/cache remote came from the logger or a nearby line
         # (a Supabase-layer module that also calls a model); the component fall-back does not decide (doctrine.py)
@@ -261,6 +266,9 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
         confidence -= 0.1
     # a status or an OS error read from a message (no class raised it) only answers where no rule does
     words_only = cls.startswith("HTTP ") or (cls.isupper() and cls.startswith("E"))
+    if family == "http.status" and status is not None and (refusal := refusal_reason(status, "\n".join(inp.messages()))) \
+            and (kind == "provider" or refusal.kind != "route"):
+        words_only = False  # the refusal's own reason named its owner (refusal_owner.py): not a status read from words
     return _verdict(family, cls, text, confidence, fallback_only=words_only)
 
 
