@@ -26,7 +26,7 @@ import pytest
 from sidecar.clock import ManualClock
 from sidecar.ingest.tracked import ROTATE_WAIT
 
-from .conftest import TS, Harness, line, make_config, records
+from .conftest import TS, Harness, line, make_config, records, wait_for
 
 MIB = 1024 * 1024
 
@@ -67,6 +67,7 @@ async def test_a_ten_mib_line_cut_by_a_rename(tmp_path: Path, restart: bool) -> 
         ing = await h.start(cfg)
     try:
         await _idle(h)
+        await wait_for(lambda: len(h.sink.events) >= len(errs + [50] + more + after), within=10.0)
         h.sink.assert_exactly_once(errs + [50] + more + after)
         (ev,) = [e for e in h.sink.events if "huge seq=50" in e.message]
         assert "line truncated by sidecar" in ev.raw and len(ev.raw) < 300 * 1024
@@ -94,6 +95,7 @@ async def test_invalid_utf8_across_a_copytruncate(tmp_path: Path) -> None:
             os.truncate(live, 0)
             w.write(b"".join(rec(s) for s in range(9, 12)))
         await _idle(h)
+        await wait_for(lambda: len(h.sink.events) >= len(list(range(12))), within=10.0)
         h.sink.assert_exactly_once(list(range(12)))
         assert all("\ufffd" in e.message for e in h.sink.events)
         assert h.metric("sidecar_rotations_total", source=str(live), kind="copytruncate") == 1
@@ -137,6 +139,7 @@ async def test_a_utf16_capture_whose_bom_stays_behind(tmp_path: Path, enc: str, 
         finally:
             w.close()
         await _idle(h)
+        await wait_for(lambda: len(h.sink.events) >= len(errs), within=10.0)
         h.sink.assert_exactly_once(errs)
         assert all(e.level == "ERROR" and e.logger == "app.mod" for e in h.sink.events)
     finally:

@@ -30,7 +30,7 @@ from sidecar.clock import ManualClock
 from sidecar.ingest.checkpoint import CheckpointFile
 from sidecar.ingest.tracked import ROTATE_WAIT
 
-from .conftest import Harness, make_config, records, write_records
+from .conftest import Harness, make_config, records, wait_for, write_records
 
 
 def _gzip_to(src: Path, dest: Path) -> None:
@@ -58,7 +58,10 @@ async def test_a_compressed_file_held_by_its_open_plain_file_stays_read_after_a_
         os.rename(live, tmp_path / "app.log.1")
         _gzip_to(tmp_path / "app.log.1", tmp_path / "app.log.1.gz")
     errs += write_records(live, 100, rnd.randint(2, 10))  # the new live log
-    await h.idle(int(4 * ROTATE_WAIT / 0.5))  # the plain file drained (through our descriptor) and closed
+    # the plain file drained (through our descriptor) and closed
+    await wait_for(lambda: all(f.ident != (plain.st_dev, plain.st_ino) for f in ing.fs.table), clock=h.clock, step=0.5)
+    await h.idle(4)
+    await wait_for(lambda: len(h.sink.events) >= len(errs), within=10.0)
     h.sink.assert_exactly_once(errs)
     assert h.metric("sidecar_rotations_total", source=str(live), kind="compressed_read") == 0
     await h.stop(ing)
@@ -83,6 +86,8 @@ async def test_a_compressed_file_held_by_its_open_plain_file_stays_read_after_a_
     ing = await h.start(cfg)
     try:
         await h.idle(int(4 * ROTATE_WAIT / 0.5))
+        await wait_for(lambda: len(h.sink.events) >= len(errs), within=10.0)  # the clock stands still meanwhile
+        await h.idle(4)  # a second read of the `.2.gz` (before: from 0) lands before the assert
         h.sink.assert_exactly_once(errs)  # before: the `.2.gz` read from 0, records 0.. stored twice
     finally:
         await h.stop(ing)

@@ -28,7 +28,7 @@ from sidecar.ingest import letgowatch, recovery
 from sidecar.ingest.letgowatch import LETGO_WATCH, QUIET_LOOK
 from sidecar.ingest.tracked import ROTATE_WAIT
 
-from .conftest import Harness, line, make_config, open_in
+from .conftest import Harness, line, make_config, open_in, wait_for
 
 RESCAN = 0.5  # make_config's rescan_interval
 
@@ -37,6 +37,11 @@ async def _advance(h: Harness, seconds: float, step: float) -> None:
     for _ in range(max(1, round(seconds / step))):
         h.clock.advance(step)
         await asyncio.sleep(0.003)  # the tailer's loop takes its turn at the moved clock
+
+
+async def _stored(h: Harness, n: int) -> None:
+    """Let the tailer finish what its clock already allowed (the clock stands still: no later look can count)."""
+    await wait_for(lambda: len(h.sink.events) >= n, within=10.0)
 
 
 class Writers:
@@ -109,6 +114,7 @@ async def test_a_generation_written_hours_after_its_let_go_is_read_within_a_quie
             assert late
             errs += late
             await _advance(h, QUIET_LOOK + 2 * RESCAN, step=RESCAN)  # within QUIET_LOOK (+ the scan's turn)
+            await _stored(h, len(errs))
             h.sink.assert_exactly_once(errs)
         await _advance(h, 3 * ROTATE_WAIT, step=0.5)  # let go again; never read twice
         h.sink.assert_exactly_once(errs)

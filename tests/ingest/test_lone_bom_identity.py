@@ -27,7 +27,7 @@ import pytest
 from sidecar.clock import ManualClock
 from sidecar.ingest.checkpoint import HEAD_BYTES, head_hash_of, identifies_content
 
-from .conftest import Harness, line, make_config
+from .conftest import Harness, line, make_config, wait_for
 
 BOMS = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
 OLD = 1_700_000_000  # mtime of the older copy: before the tailer started
@@ -76,6 +76,7 @@ async def test_a_lone_bom_files_copy_is_not_another_bom_file(tmp_path: Path, enc
         if stopped:
             ing = await h.start(cfg)
         await _advance(h)
+        await wait_for(lambda: len(h.sink.events) >= len(errs), within=10.0)  # the clock stands still meanwhile
         h.sink.assert_exactly_once(errs)  # before: the older copy's 900.. read as the gap, 0.. lost
     finally:
         await h.stop(ing)
@@ -101,6 +102,7 @@ async def test_a_bom_and_content_still_identify_the_copy_among_older_ones(tmp_pa
             b, after = _records(enc, 100, rnd.randint(2, 8))
             w.write(b)
         await _advance(h)
+        await wait_for(lambda: len(h.sink.events) >= len(errs + more + after), within=10.0)
         h.sink.assert_exactly_once(errs + more + after)
         assert h.metric("sidecar_rotations_total", source=str(live), kind="copytruncate") == 1  # the gap: the copy
     finally:
@@ -122,6 +124,7 @@ async def test_a_lone_bom_file_appended_to_is_read_once(tmp_path: Path, enc: str
                 w.write(body)
             errs += e
             await _advance(h, 4)
+        await wait_for(lambda: len(h.sink.events) >= len(errs), within=10.0)
         h.sink.assert_exactly_once(errs)
     finally:
         await h.stop(ing)
