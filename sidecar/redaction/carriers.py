@@ -70,9 +70,10 @@ URL_USER_TOKEN = re.compile(
 URL_USER_TOKEN_SEAM = re.compile(r"://[A-Za-z0-9._~%+-]{16,}@")  # (its scheme has no literal either)
 # `appid` is OpenWeatherMap's API key parameter (its docs: "appid - your unique API key"; trufflehog's openweather
 # detector: 32 lowercase hex); elsewhere an app id is public (WeChat `wx` + 16 hex, Baidu digits, Facebook digits),
-# so only its documented key shape goes. `\u0026` is `&` as JSON encoders escape it inside a logged URL.
+# so only its documented key shape goes. Jobvite's `sc` is its secret key (Jobvite API docs: `api=<key>&sc=<secret>`);
+# elsewhere `sc` is a short code (`sc=en`, `sc=1`), so only a generated run of 16+ letters and digits goes. `\u0026` is `&` as JSON encoders escape it inside a logged URL.
 SECRET_QUERY = re.compile(
-    r"(?P<pre>(?:[?&;]|\\u0026)(?:appid(?==[0-9a-f]{32}(?![0-9A-Za-z]))|sig|signature|x-amz-signature"
+    r"(?P<pre>(?:[?&;]|\\u0026)(?:appid(?==[0-9a-f]{32}(?![0-9A-Za-z]))|sc(?==(?=[A-Za-z]{0,63}\d)[A-Za-z0-9]{16,64}(?![\w-]))|sig|signature|x-amz-signature"
     r"|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|code|access_token|refresh_token"
     r"|id_token|client_secret|api[_-]?key|key|token|auth"
     r"|password|passwd|pwd|sv_sig|se?ssion(?:id)?|oauth_token|oauth_verifier|private_token|jwt|assertion"

@@ -50,8 +50,10 @@ TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}(?:={0,3}(?![A-Za-z
 ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
     r"|cus|pi|pm|seti|sub|in|ii|txn|po|tr|acct|price|prod|cs|src|tok|card|ba|re|py|trace|span|span_id|trace_id"
-    r"|vs|modr|img|sess|conv|item|sha256|sha1|sha224|sha384|sha512|md5|pk_live|pk_test|sb_publishable)[-_]",
+    r"|vs|modr|img|sess|conv|item|inq|ver|itmpl|sha256|sha1|sha224|sha384|sha512|md5|pk_live|pk_test|sb_publishable)[-_]",
     re.IGNORECASE)  # sha256-/sha384-/sha512-: W3C Subresource Integrity metadata (`integrity="sha384-<b64>"`)
+# (inq/ver/itmpl: Persona's inquiry, verification and inquiry-template ids, `inq_<base58>`: objects an engineer follows
+# through the KYC flow, CLASSES20 D53; the API key is `persona_production_`/`persona_sandbox_`, formats.py's)
 # Twilio's SIDs: a two-letter prefix naming the resource type and 32 hex; ids, followed by an engineer. Only the
 # prefixes Twilio documents (docs glossary "What is a String Identifier (SID)?", its table of common prefixes, and
 # the TaskRouter resources' `^WS`/`^WK`/`^WT`/`^WW` SID patterns): any two capitals before 32 hex is no SID

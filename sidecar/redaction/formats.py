@@ -176,6 +176,9 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("shippo_token", r"\bshippo_(?:live|test)_[a-fA-F0-9]{40}\b", ("shippo_",)),
     ("duffel_token", r"\bduffel_(?:test|live)_[\w=-]{43}", ("duffel_",)),
     ("easypost_token", r"\bEZ[AT]K[A-Za-z0-9]{54}\b", ("ezak", "eztk")),
+    # Zoho OAuth access and refresh tokens (Zoho API docs, "OAuth 2.0": `1000.<32 hex>.<32 hex>`; the scheme word is
+    # `Zoho-oauthtoken`, but a token set or a config dump carries the token with no name in view; CLASSES20 C41)
+    ("zoho_token", r"\b1000\.[0-9a-f]{32}\.[0-9a-f]{32}\b", ("1000.",)),
     # flutterwave-secret-key; the FLWPUBK- public key is public by design (keep.py)
     ("flutterwave_key", r"\bFLWSECK(?:_TEST)?-[A-Za-z0-9]{12,}(?:-X)?", ("flwseck",)),
     ("adobe_secret", r"\bp8e-[A-Za-z0-9]{32}\b", ("p8e-",)),

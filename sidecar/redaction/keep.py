@@ -66,7 +66,7 @@ from .references import public_in_slot, reference_spans
 from .secret_names import PASSWORD_WORDS, announces_nonce, is_secret_name, name_words, vault_accessor_name
 from .standins import is_sequence_dummy, is_verifier
 from .textstats import wordlike
-from .webhooksigs import signature_at, signature_spans
+from .webhooksigs import bound_signature_at, signature_at, signature_spans
 
 # -- 1. masked --------------------------------------------------------------------------------------
 MASK_LITERALS = frozenset({
@@ -184,8 +184,8 @@ def public_spans(text: str) -> list[tuple[int, int]]:
     spans += encrypted_spans(text) + verifier_spans(text) + reference_spans(text)  # hashed.py, references.py
     if "eyJ" in text:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
-    if "ignature" in text or "IGNATURE" in text:
-        spans += signature_spans(text)  # one delivery's webhook MACs (webhooksigs.py)
+    if "sig" in text.lower():  # (`signature`, and a bound MAC's `..._sig`/`-Sig` name)
+        spans += signature_spans(text)  # one delivery's webhook MACs, one request's bound MACs (webhooksigs.py)
     if ",i=" in text or ",p=" in text:
         spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
     if "-----BEGIN" not in text:
@@ -318,7 +318,8 @@ def keeps_value(text: str, pos: int, value: str) -> bool:
             or _REG_TYPE.fullmatch(value)
             is not None
             or _BYTE_COUNT.match(text, pos) is not None or _PLACEHOLDER_AT.match(text, pos) is not None or _file_path(value) or text.startswith(_ENC_STARTS, pos) and _ENCRYPTED.match(text, pos)
-            is not None or _sealed_at(text, pos, value) or signature_at(text, pos) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))
+            is not None or _sealed_at(text, pos, value) or signature_at(text, pos)
+            or bound_signature_at(text, pos) or public_in_slot(text, pos, value, lambda: announcer_name(text, pos)))
 
 
 # A last word that makes a name an identifier, digest, nonce or cursor.

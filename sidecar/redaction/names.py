@@ -24,6 +24,7 @@ from collections.abc import Callable
 from .hintscan import HintScan
 from .keep import keeps_value
 from .providers import generated, provider_secret
+from .quoting import escaped_close
 from .rediscommands import names_user
 from .references import KIND_BLANK, KIND_QUOTE, KIND_WORD
 from .secret_names import (
@@ -167,6 +168,15 @@ _ESCAPED_BREAK = re.compile(r"\\[nr]")
 AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "apikey", "api-key", "jwt", "key", "oauth", "digest",
                           "negotiate", "ntlm", "mac", "hoba", "ssws", "splunk", "geniekey", "dsn", "bot", "sso"})
 _CREDENTIAL = re.compile(r"([ \t]+)(?!\[REDACTED:)([^\s\"',;<>(){}\[\]][^\s\"',;<>)}\]]{3,})")
+# An auth-param with a quoted value after the scheme (RFC 9110 11.2: `auth-param = token BWS "=" BWS ( token /
+# quoted-string )`): `Token token="<v>"` (Rails' token scheme: TaxJar, Onfido), `Digest username="u", ...`. _CREDENTIAL's
+# run stops at the quote: taken as the credential, the mark ate `token=` and left the value. Not taken, the name rule
+# reads the param itself (`token="<v>"`) and the scheme stays.
+# a value cut at an auth-param's escaped quote (`Digest username=\\"u\\", realm=...` in a JSON string): the param list
+# goes on past the string's end only when the param is a secret's (`Token token=\\"<v>\\"`); a Digest list is the
+# Authorization rule's and its own params' (nonce, realm: public)
+_SCHEME_PARAM_CUT = re.compile(r"[A-Za-z][\w-]*[ \t]+([A-Za-z][\w-]*)[ \t]*=[ \t]*\\+$")
+_QUOTED_PARAM = re.compile(r"[ \t]+[A-Za-z][\w-]*[ \t]*=[ \t]*\\{0,3}[\"']")
 
 
 def _nested_secret_name(m: re.Match[str]) -> int:
@@ -262,7 +272,7 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             val = m.group("val")
             if val is not None and val.lower() in AUTH_SCHEMES and is_secret_name(m.group("name")):
                 cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
-                if cred is not None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not _SHELL_VAR.match(cred.group(2)):
+                if cred is not None and _QUOTED_PARAM.match(text, end) is None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not _SHELL_VAR.match(cred.group(2)):
                     tail = cred.group(1) + mark
                     end = cred.end()
             if replaced == m.group(0) and not tail:
@@ -283,6 +293,13 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
                             text, m.start("val"), m.end() + 1):
                         seen = m.start("val")  # `src.crypto.keys: api key: <v>`: the value starts a two-word name
                 continue
+            if not tail and replaced != m.group(0) and (qv := m.group("qval")) is not None and qv.endswith("\\") and \
+                    ((cut := _SCHEME_PARAM_CUT.match(qv)) is None or is_secret_name(cut.group(1))) and \
+                    (close := escaped_close(text, m.group("q"), qv, m.end())) >= 0:
+                # The closing quote it read was ESCAPED (`"Token token=\"<v>\""` as json.dumps writes a header value with
+                # an RFC 9110 quoted auth-param; a password holding `"`; the same one JSON level deeper): the string
+                # goes on to its real end, and the mark covers it whole - before, the value's tail was left after it.
+                replaced, end = replaced[:-len(m.group("q"))], close
             out.append(text[pos:start])
             out.append(replaced + tail)
             pos = end

@@ -15,6 +15,13 @@ The grammar, from each sender's docs - a list of VERSIONED or TIMESTAMPED MACs, 
 - GitHub ("Validating webhook deliveries"): `X-Hub-Signature-256: sha256=<hex>` (legacy `X-Hub-Signature: sha1=`).
 A bare base64 value after a `Signature` name (Twilio's `X-Twilio-Signature`, botocore's SigV4 line) carries no
 version tag and stays judged as before: the grammar, not the word `signature`, decides.
+
+A bare MAC is kept too when its record binds it to ONE request by a timestamp or a nonce sent beside it (CLASSES20 D55):
+Sumsub `X-App-Access-Sig` + `X-App-Access-Ts` (HMAC-SHA256 of ts + method + path + body, Sumsub API "Authentication"),
+OAuth 1.0a `oauth_signature` + `oauth_timestamp`/`oauth_nonce` (RFC 5849 3.3-3.4), Expedia Rapid `EAN APIKey=..,
+Signature=..,timestamp=..`. The binding field must be in the same line; a signature with none beside it (Twilio,
+Veriff's `X-HMAC-SIGNATURE` alone) stays judged. A presigned URL's `X-Amz-Signature`/`sig` is a capability, not one
+request's MAC: the query rule marks it before any name rule reads it (carriers.SECRET_QUERY).
 """
 
 from __future__ import annotations
@@ -39,11 +46,43 @@ def signature_at(text: str, pos: int) -> bool:
     return any(n.end() == pos for n in _SIGNED.finditer(text, max(0, pos - 40), pos + 1))
 
 
+_BOUND_MAC = re.compile(r"(?:[0-9a-fA-F]{32,128}|[A-Za-z0-9+/_-]{20,}(?:={0,2}|(?:%3[dD]){1,2}))(?![A-Za-z0-9+/=%_-])")
+# a name ending in `sig` / `signature` (`X-App-Access-Sig`, `oauth_signature`, `Signature`), its separator, perhaps a quote
+_SIG_NAME = re.compile(r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?$")
+_SIG_NAME_START = re.compile(r"[\w-]+$")
+# the request's binding in the same line: a timestamp or nonce field (`X-App-Access-Ts: 1700000000`, `oauth_nonce=`)
+_BINDING = re.compile(r"(?i)(?<![A-Za-z0-9])(?:[\w-]*[-_])?(?:timestamp|ts|nonce)\\{0,3}[\"']?[ \t]*[:=]")
+_LINE = 400
+
+
+def bound_signature_at(text: str, pos: int) -> bool:
+    """True when the value at `pos` is a bare MAC after a `...sig`/`...signature` name whose line holds a timestamp or
+    nonce field (module doc)."""
+    if _BOUND_MAC.match(text, pos) is None or (sig := _SIG_NAME.search(text, max(0, pos - 12), pos)) is None:
+        return False
+    head = _SIG_NAME_START.search(text, max(0, pos - 60), sig.start())
+    name = (head.group(0) if head else "").lower()
+    if any(w in name for w in ("secret", "key", "token", "pass")):
+        return False  # `signing_secret`, `signature_key`: the signing secret itself
+    lo = max(text.rfind("\n", 0, pos) + 1, pos - _LINE)
+    hi = text.find("\n", pos)
+    hi = min(len(text) if hi < 0 else hi, pos + _LINE)
+    return _BINDING.search(text, lo, hi) is not None
+
+
+_SIG_FIELD = re.compile(r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?")
+
+
 def signature_spans(text: str) -> list[tuple[int, int]]:
-    """Where versioned webhook signature lists are (the entropy fallback leaves them)."""
+    """Where versioned webhook signature lists and bound MACs are (the entropy fallback leaves them)."""
     out = []
     for n in _SIGNED.finditer(text):
         m = SIGNATURE_VALUE.match(text, n.end())
         if m is not None:
             out.append(m.span())
+    low = text.lower()
+    if "ts" in low or "nonce" in low or "timestamp" in low:  # (every binding holds one)
+        for n in _SIG_FIELD.finditer(text):
+            if bound_signature_at(text, n.end()):
+                out.append(_BOUND_MAC.match(text, n.end()).span())  # type: ignore[union-attr]
     return out
