@@ -8,6 +8,12 @@ or the kernel's own report, in its closed grammar, that one of ours is full. Wha
   pkg/scheduler/framework/plugins/noderesources/fit.go: "Insufficient %v"): the cluster has no room for our pods;
 - cluster-autoscaler: `max node group size reached`, `max cluster cpu|memory limit reached` (its NotTriggerScaleUp
   reasons, cluster-autoscaler/processors/status): the node group at its configured maximum;
+- HorizontalPodAutoscaler at its maximum: the ScalingLimited condition with reason `TooManyReplicas`, message "the
+  desired replica count is more than the maximum replica count" (kube-controller-manager
+  pkg/controller/podautoscaler/horizontal.go, convertDesiredReplicasWithBehaviorRate / normalizeDesiredReplicas): the
+  load asks for more replicas than maxReplicas lets it run. Its neighbours are no capacity record: `TooFewReplicas`
+  ("less than the minimum replica count") is the floor, `ScaleUpLimit` ("increasing faster than the maximum scale
+  rate") is the scaling policy's pace, not a resource at its size;
 - ResourceQuota admission: `exceeded quota: NAME, requested: R, used: U, limited: L` (kube-apiserver
   plugin/pkg/admission/resourcequota/controller.go): our namespace at its quota;
 - kubelet eviction: `The node was low on resource: R`, `exceeds the total limit of containers`, `exceeded its local
@@ -26,7 +32,9 @@ Read where no reading answered (the catch-all's unknown), and - for the host's o
 connects and pings fail on the way out - over a network, storage or provider timeout's reading. Twins that must NOT change:
 the same full resource with a record of a SETTING changed before it, within WINDOW (a deploy adding OPENAI_LOG=debug,
 a values diff raising a request to 512Gi): that setting is what the engineer changes (config), so the answer stands
-(one changed after the error or in another episode is no twin); a throttle
+(one changed after the error or in another episode is no twin) - and when that setting is the very limit a record
+reports reached (maxReplicas before TooManyReplicas, a memory request before `Insufficient memory`, nofile before
+EMFILE), this look answers config itself (`+limit-setting`, round 18: the limit was set below the load); a throttle
 report with few periods throttled; a capacity record in another episode (more than WINDOW away from the error).
 0.45: one record of the platform beside a symptom, never confident.
 """
@@ -57,6 +65,8 @@ _FULL: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "no node has free {r} for our pods"),
     ("autoscaler", re.compile(r"\bmax (?P<r>node group size|cluster (?:cpu|memory|cores) limit) reached\b", re.I),
      "the cluster autoscaler reached its max {r}"),
+    ("replicas", re.compile(r"\bthe desired replica count is more than the maximum replica count\b|\bTooManyReplicas\b"),
+     "the HorizontalPodAutoscaler is at its maxReplicas (the load wants more replicas than it may run)"),
     ("quota", re.compile(r"\bexceeded quota: (?P<r>[\w.-]+), requested: [^\n]{0,120}?used: [^\n]{0,120}?limited: "),
      "our namespace is at its ResourceQuota {r}"),
     ("eviction", re.compile(r"\bThe node was low on resource: (?P<r>[\w.-]+)|(?P<r2>ephemeral[- ]storage) (?:usage )?"
@@ -67,6 +77,17 @@ _FULL: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("errno", re.compile(r"\[Errno (?:28|122|24|23)\][^\n]{0,80}|No space left on device|Disk quota exceeded|"
                          r"Too many open files(?: in system)?"), "{r}"),
 )
+# the setting that IS each kind's limit (a replicas ceiling, a resource amount, a descriptor limit): the config twin
+# names it; for a named resource (cpu, memory, ephemeral-storage, pods) the changed line must name the record's resource
+_LIMIT_KEYS: dict[str, re.Pattern[str]] = {
+    "replicas": re.compile(r"max_?replicas\b", re.I),  # maxReplicas, HPA_MAX_REPLICAS
+    "scheduler": re.compile(r"\b(?:cpu|memory|ephemeral-storage|pods)\b", re.I),
+    "quota": re.compile(r"\b(?:cpu|memory|ephemeral-storage|pods)\b", re.I),
+    "eviction": re.compile(r"\b(?:memory|ephemeral-storage)\b", re.I),
+    "cpu": re.compile(r"\bcpu\b|\bcpu[_.](?:limit|quota|max)\b", re.I),
+    "errno": re.compile(r"nofile|ulimit", re.I),  # LimitNOFILE, RLIMIT_NOFILE, ULIMIT_NOFILE, `ulimit -n`
+}
+_DESCRIPTORS = re.compile(r"\[Errno 2[34]\]|Too many open files")
 _THROTTLE = re.compile(r"\bnr_periods\D{0,4}(?P<p>\d[\d,]*)\b[^\n]{0,80}?\bnr_throttled\D{0,4}(?P<t>\d[\d,]*)")
 # a setting changed before the fill: a deploy/commit/diff that adds or raises a setting (the config twin)
 _CHANGED = re.compile(r"\b(?:deploy\w*|commit|added|raised|lowered|increased|decreased|changed|switched|set to|"
@@ -96,6 +117,41 @@ def _full(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _changed_before(before: list[str], error_at: datetime | None) -> str | None:
+    """The first record before the error, in its episode, that changes a setting (a deploy's NAME=value, a diff's
+    key), or None."""
+    return next((ln for ln in before if ((_CHANGED.search(ln) and _SETTING.search(ln)) or _DIFF.match(ln))
+                 and _near(ln, error_at)), None)
+
+
+def _limit_setting(d: Diagnosis, change: str, found: list[tuple[str, str, str]]) -> Diagnosis | None:
+    """config when the setting changed before the fill is the very LIMIT a record reports reached (a deploy lowering
+    maxReplicas before TooManyReplicas, a quota's hard value before `exceeded quota`, the memory request before
+    `Insufficient memory`): the limit was set where the load already was, so the setting is what to change. A changed
+    setting of another resource (OPENAI_LOG beside a full scheduler) leaves the answer to the other readings (None)."""
+    for kind, what, record in found:
+        key = _LIMIT_KEYS.get(kind)
+        if key is None:
+            continue
+        m = key.search(change)
+        if m is None or (kind in ("scheduler", "quota", "eviction") and m.group(0).lower() not in record.lower()):
+            continue
+        if kind == "errno" and not _DESCRIPTORS.search(record):  # a nofile change says nothing of a full disk
+            continue
+        setting = one_line(change.strip(), 200)
+        return d.reanswered(
+            category="config", confidence=CONFIDENCE, rule=f"{d.rule}+limit-setting",
+            severity=d.severity if d.severity in ("high", "critical") else "medium",
+            summary=one_line(f"A limit set just before was reached: {what} after `{setting}`", 300),
+            root_cause=(f'The record "{one_line(record, 300)}" reports a limit reached, and the setting of that same '
+                        f'limit changed just before it: "{setting}". The load did not grow past the resource; the '
+                        "limit was set below it."),
+            suggested_fix=["Restore or raise the setting the change lowered (or roll the change back), then check "
+                           "that the limit sits above the load the service carries."],
+            evidence=[change.strip()[:300], record])
+    return None
+
+
 def _near(line: str, error_at: datetime | None) -> bool:
     """`line` is of the error's episode: within WINDOW of it, or a time on one side or the other is not known."""
     at = record_time(line)
@@ -104,7 +160,7 @@ def _near(line: str, error_at: datetime | None) -> bool:
 
 def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or capacity when a record reports our resource at its size beside the symptom (module docstring)."""
-    if d.category not in ("unknown", "network", "storage", "provider"):
+    if d.category not in ("unknown", "network", "storage", "provider", "capacity"):  # capacity: the config twin only
         return d
     error = (inp.traceback or inp.message).splitlines()
     after = [ln for raw in inp.after for ln in raw.splitlines()]  # split once: `before` below leaves them out
@@ -129,6 +185,9 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         found.append((got[0], got[1], ln.strip()))
     if not found:
         return d
+    if d.category == "capacity":  # already capacity: only the limit's own setting changed just before re-reads it
+        change = _changed_before(lines[:len(lines) - len(after)], error_at)
+        return d if change is None else _limit_setting(d, change, found) or d
     symptom = " ".join([inp.message, inp.exception_type or "", inp.exception_message or ""])
     if not _SYMPTOM.search(symptom) and not (inp.exception_type is None and _LOGGING_ERROR in "\n".join(lines)):
         return d
@@ -141,11 +200,9 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     # the config twin: a setting changed BEFORE the error (the records up to and including its own), in the same
     # episode as the capacity records (WINDOW); one changed after it (the fix being rolled out) or an hour before
     # (another episode) does not decide this one (re-read r15: the whole excerpt was read, after and far before)
-    before = lines[:len(lines) - len(after)]
-    change = next((ln for ln in before if ((_CHANGED.search(ln) and _SETTING.search(ln)) or _DIFF.match(ln))
-                   and _near(ln, error_at)), None)
+    change = _changed_before(lines[:len(lines) - len(after)], error_at)
     if change is not None:  # a setting changed before the fill decides: another reading's (config)
-        return d
+        return _limit_setting(d, change, found) or d
     return d.reanswered(
         category="capacity", confidence=CONFIDENCE, rule=f"{d.rule}+at-its-size",
         severity=d.severity if d.severity in ("high", "critical") else "medium",

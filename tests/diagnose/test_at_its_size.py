@@ -10,8 +10,10 @@ tables) with its figures and names, stamped or kubectl output, the symptom's log
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
+import os
 import random
 
 import pytest
@@ -120,3 +122,70 @@ def test_another_process_out_of_its_own_resource_is_not_our_capacity(seed: int) 
                       f"{rng.randint(20, 60)}s in the queue, giving up"])
     got = diagnose(case)
     assert got.category != "capacity", (case, got.rule, got.summary)
+
+
+def _hpa_condition(rng: random.Random, reason: str) -> str:
+    """The HorizontalPodAutoscaler's ScalingLimited condition as `kubectl describe hpa` prints it, or as a
+    controller's event line (horizontal.go's reasons and messages)."""
+    message = {"TooManyReplicas": "the desired replica count is more than the maximum replica count",
+               "TooFewReplicas": "the desired replica count is less than the minimum replica count",
+               "ScaleUpLimit": "the desired replica count is increasing faster than the maximum scale rate"}[reason]
+    return rng.choice([f"  ScalingLimited  True    {reason}   {message}",
+                       f"{STAMP} WARNING kube.events: HorizontalPodAutoscaler/gateway ScalingLimited {reason}: "
+                       f"{message}"])
+
+
+def _busy_symptom(rng: random.Random) -> str:
+    rid = f"{rng.randrange(16**6):06x}"
+    return rng.choice([_queue_wait(rng),
+                       f"{STAMP} ERROR src.daemon.ws_server: [req:{rid}] request waited {rng.randint(20, 60)}.0s in "
+                       "the queue for a worker, giving up"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_autoscaler_at_its_max_replicas_is_capacity(seed: int) -> None:
+    """The HPA asks for more replicas than maxReplicas lets it run (TooManyReplicas) beside a symptom no reading
+    explained: the load outgrew the replicas we may run - capacity. Twins that must NOT change: the floor
+    (TooFewReplicas) and the scaling policy's pace (ScaleUpLimit) are no resource at its size; maxReplicas lowered by
+    a deploy just before (a values diff) is the setting's (config), as every other at-its-size kind."""
+    rng = random.Random(seed)
+    d = diagnose("\n".join([_hpa_condition(rng, "TooManyReplicas"), _busy_symptom(rng)]))
+    assert d.category == "capacity" and "at-its-size" in d.rule and "maxReplicas" in d.summary, (d.rule, d.summary)
+    assert d.confidence < 0.6
+    for lines in ([_hpa_condition(rng, "TooFewReplicas"), _busy_symptom(rng)],
+                  [_hpa_condition(rng, "ScaleUpLimit"), _busy_symptom(rng)]):
+        got = diagnose("\n".join(lines))
+        assert "at-its-size" not in got.rule and got.category != "capacity", (lines, got.rule, got.summary)
+    # the ceiling itself lowered by a deploy just before: the setting reached at ordinary load is what to change
+    lowered = rng.choice(["+  maxReplicas: 2", "-  maxReplicas: 12",
+                          f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 4b2e91d: set to HPA_MAX_REPLICAS=2"])
+    got = diagnose("\n".join([lowered, _hpa_condition(rng, "TooManyReplicas"), _busy_symptom(rng)]))
+    assert got.category == "config" and got.rule.endswith("+limit-setting") and got.confidence < 0.6, got.rule
+    # another setting changed before the same ceiling (a log level) is not the limit: no config from this look
+    other = f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 9a1c07e: env OPENAI_LOG=debug added"
+    got = diagnose("\n".join([other, _hpa_condition(rng, "TooManyReplicas"), _busy_symptom(rng)]))
+    assert "limit-setting" not in got.rule and "at-its-size" not in got.rule, got.rule
+
+
+def _os_error(code: int) -> str:
+    def fail() -> None:
+        raise OSError(code, os.strerror(code))
+    return STAMP + raised_and_logged(fail, "src.daemon.ws_server", "accept failed")[len(STAMP):]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_descriptor_limit_lowered_just_before_emfile_is_config(seed: int) -> None:
+    """EMFILE answered capacity by the rules: when the descriptor limit itself was set just before (a deploy's
+    ULIMIT_NOFILE / LimitNOFILE, a diff of nofile), the limit was set below the load - config. Twins: another
+    setting changed (a log level), or a nofile change before a FULL DISK (ENOSPC is not the descriptor limit): the
+    capacity answer stands."""
+    rng = random.Random(seed)
+    n = rng.choice([256, 512, 1024])
+    lowered = rng.choice([f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 4b2e91d: set to ULIMIT_NOFILE={n}",
+                          f"+      LimitNOFILE: {n}", f"{STAMP[:-2]}05 INFO src.daemon.main: changed RLIMIT_NOFILE={n}"])
+    got = diagnose("\n".join([lowered, _os_error(errno.EMFILE)]))
+    assert got.category == "config" and got.rule.endswith("+limit-setting"), (lowered, got.rule)
+    other = f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 4b2e91d: set to LOG_LEVEL=DEBUG"
+    for lines in ([other, _os_error(errno.EMFILE)], [lowered, _os_error(errno.ENOSPC)], [_os_error(errno.EMFILE)]):
+        got = diagnose("\n".join(lines))
+        assert "limit-setting" not in got.rule and got.category == "capacity", (lines, got.rule)
