@@ -28,7 +28,8 @@ account's file store full while we delete (file_store.py), a time limit of ours 
 (limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py), connections
 lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py), a refusal whose other
 actor the records show (contention.py), another actor's write of the same object overlapping the
-failure (overlapping_write.py), a platform or kernel record of our resource at its size (at_its_size.py),
+failure (overlapping_write.py), two live processes appending to the file whose record did not parse
+(shared_append.py), a platform or kernel record of our resource at its size (at_its_size.py),
 failures that began right after a setting or a policy changed (onset_change.py), a limit of ours shorter than the wait
 another setting asks of the same work (shorter_limit.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
@@ -83,6 +84,7 @@ from .sdk_text_reply import sdk_text_reply_cause
 from .server_file import server_file_cause
 from .server_writes import server_write_cause
 from .service_host import service_host_cause
+from .shared_append import shared_append_cause
 from .shorter_limit import shorter_limit_cause
 from .situation import Situation
 from .sniffed_every_file import sniffed_every_file_cause
@@ -122,7 +124,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, shorter_limit_cause, platform_cause, stop_grace_cause,
-    contention_cause, overlapping_write_cause, at_its_size_cause, onset_change_cause,
+    contention_cause, overlapping_write_cause, shared_append_cause, at_its_size_cause, onset_change_cause,
 )
 
 
