@@ -29,7 +29,8 @@ account's file store full while we delete (file_store.py), a time limit of ours 
 lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py), a refusal whose other
 actor the records show (contention.py), another actor's write of the same object overlapping the
 failure (overlapping_write.py), two live processes appending to the file whose record did not parse
-(shared_append.py), a platform or kernel record of our resource at its size (at_its_size.py),
+(shared_append.py), a platform or kernel record of our resource at its size (at_its_size.py), a wait for a slot
+of ours read by the primitive's own figure - load or a leak (held_slots.py),
 failures that began right after a setting or a policy changed (onset_change.py), a limit of ours shorter than the wait
 another setting asks of the same work (shorter_limit.py).
 Each step returns its input unchanged unless its own evidence is present; the order is the order they were measured in
@@ -52,6 +53,7 @@ from .context_causes import context_cause
 from .dead_worker import dead_worker_cause
 from .file_store import file_store_cause
 from .header_value import header_value_cause
+from .held_slots import held_slots_cause
 from .id_space import id_space_cause
 from .idle_reuse import idle_reuse_cause
 from .jwt_claims import jwt_claims_cause
@@ -124,7 +126,8 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, shorter_limit_cause, platform_cause, stop_grace_cause,
-    contention_cause, overlapping_write_cause, shared_append_cause, at_its_size_cause, onset_change_cause,
+    contention_cause, overlapping_write_cause, shared_append_cause, at_its_size_cause, held_slots_cause,
+    onset_change_cause,
 )
 
 
