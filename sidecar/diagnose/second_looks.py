@@ -27,7 +27,8 @@ conditional write refused after another writer's (precondition.py), a miss of an
 account's file store full while we delete (file_store.py), a time limit of ours that fired at its configured value
 (limit_reached.py), the orchestrator's or container runtime's own failure message (platform_causes.py), connections
 lost when the platform killed the process at its stop timeout mid-drain (stop_grace.py), a refusal whose other
-actor the records show (contention.py), another actor's write of the same object overlapping the
+actor the records show (contention.py), a lock held by a session idle in transaction for minutes
+(stuck_holder.py), another actor's write of the same object overlapping the
 failure (overlapping_write.py), two live processes appending to the file whose record did not parse
 (shared_append.py), a platform or kernel record of our resource at its size (at_its_size.py), a wait for a slot
 of ours read by the primitive's own figure - load or a leak (held_slots.py),
@@ -93,6 +94,7 @@ from .sniffed_every_file import sniffed_every_file_cause
 from .stdio_encoding import stdio_encoding_cause
 from .stop_grace import stop_grace_cause
 from .strict_reply import strict_reply_cause
+from .stuck_holder import stuck_holder_cause
 from .unseen_write import unseen_write_cause
 from .user_data import user_data_cause
 from .user_db_value import user_db_value_cause
@@ -126,8 +128,8 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, shorter_limit_cause, platform_cause, stop_grace_cause,
-    contention_cause, overlapping_write_cause, shared_append_cause, at_its_size_cause, held_slots_cause,
-    onset_change_cause,
+    contention_cause, stuck_holder_cause, overlapping_write_cause, shared_append_cause, at_its_size_cause,
+    held_slots_cause, onset_change_cause,
 )
 
 
