@@ -160,7 +160,8 @@ async def test_a_quiet_let_go_generation_costs_a_stat_per_quiet_look_and_no_desc
         stats.count, scans = 0, ing.fs.scans
         quiet = 1800.0
         await _advance(h, quiet, step=5.0)  # a scan per step; a look per QUIET_LOOK
-        assert ing.fs.scans - scans >= quiet / 5.0
+        # Most steps scanned (a loaded loop may miss a turn): far more scans than the looks allowed below
+        assert ing.fs.scans - scans >= 0.75 * quiet / 5.0
         assert 0 < stats.count <= quiet / QUIET_LOOK + 1, stats.count  # still watched, at the quiet cadence
         assert h.metric("sidecar_bytes_read_total", source=str(tmp_path / "app.log")) == read
         assert not [p for p in opened if p == gen], opened
