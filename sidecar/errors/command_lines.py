@@ -1,0 +1,148 @@
+"""A command line printed after a word that announces it: the whole argument vector is ONE value.
+
+Class (GROUPING_MISSES_R18 M3), from the printers' own format strings: a library that runs or sends a command
+prints its argument vector joined by blanks (`" ".join(args)`, `shlex.join`, pip's `format_command_args`,
+redis-py's `command_text(args)`) into a statement whose words announce the slot:
+* pip `utils/subprocess.py`: `Running command %s`, `Error %s while executing command %s`;
+* redis-py `cluster.py`: `{Error} received for command {args}, on node {name}`, `Invalid args in command: {args}`,
+  `No targets were found to execute {args} command on`, `Command {name} not found in commands`;
+* distutils `spawn.py` / `bdist_rpm.py`: `command {!r} failed with exit code {}`, `Failed to execute: %s`.
+The vector's length varies with the call (`git fetch --depth 1`, `gcc -c /src/a.c -o /tmp/a.o`), so the same
+statement printed 2-, 4- and 7-token commands, each count its own group, and the online learner (which compares
+equal token counts, or one stretch of values across counts: spans.py) cannot join a stretch of plain words.
+
+The rule: after an ANCHOR - the word `command` / `cmd` / `subcommand` or `execute` / `executing` / `exec`
+(optionally `command line` or `... command`, then an optional `:` / `=`) - a run of shell tokens (bare or
+shlex-quoted) up to the statement's own delimiter (`,` / `;` then a blank, or the end) is a command line when it
+holds, after its first token, an OPTION (`-x`, `--name`, `--name=value`), a PATH (`/a/b`, `./a`, `~/a`) or a
+shlex-quoted argument (`'a b'`: `shlex.quote` quotes only what holds a blank or a metacharacter); then
+the tokens from its first to its last option or path (and the one argument right after a last `--option`)
+become one `<*>`. What comes after stays the statement's text (`not found in commands`, `command on`).
+
+Twins kept (tests/errors/test_command_lines.py): a plain-word phrase after the anchor (`Unknown command: help`,
+`command failed with exit code 2` - no option nor path: the words may name the failure, so they stay to the
+learner), an option named outside any anchor (`Use --force-reinstall to force`), a phrase whose first word is
+no program (`command line option --foo is deprecated`, `execute on /srv/x`: a function word or the noun
+`line`/`name`/`option` is the statement's), the anchor inside a longer word (`recommend --x`), and the words
+after the command (two statements that differ there stay two).
+
+Why it holds across restarts and replicas: a pure function of the message text, applied before learning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .masking_rules import PLACEHOLDER
+
+__all__ = ["mask_command_lines", "may_hold_command"]
+
+# The anchor, at a word start; `subcommand` too (redis-py `Subcommand {} not found in command {}`).
+_ANCHOR = re.compile(
+    r"(?<![\w-])(?:(?:[Ee]xecut(?:e|ing)|[Ee]xec)(?: (?:the )?command)?|(?:[Ss]ub)?[Cc]ommand(?: line)?|[Cc]md)"
+    r"[:=]? +")
+_ANCHOR_WORD = re.compile(r"(?:[Ee]xecut(?:e|ing)|[Ee]xec|(?:[Ss]ub)?[Cc]ommands?|[Cc]md)[:=]?")
+# One shell token: bare characters, or a shlex-quoted piece glued to them ('a b', "a b"); a `,`/`;` inside
+# a token (`--only=a,b`) when no blank follows it.
+_TOKEN = re.compile(r"""(?:'[^']*'|"[^"]*"|[,;](?=[^\s,;])|[^\s'",;])+""")
+_OPTION = re.compile(r"--?[A-Za-z][\w.-]*(?:=.*)?")
+_PATH = re.compile(r"(?:\.{1,2}|~)?/[^\s]*|'(?:\.{1,2}|~)?/[^']*'")
+# A first word that is no program: the statement's own words (a function word, or the nouns of
+# `command line option ...`, `command name ...`).
+_NOT_A_PROGRAM = frozenset({
+    "a", "an", "the", "on", "in", "at", "to", "for", "from", "with", "of", "by", "is", "was", "not", "and",
+    "or", "failed", "line", "name", "option", "options", "argument", "arguments", "are", "be", "been", "has",
+    "have", "had", "did", "does", "do", "as", "but", "if", "when", "while", "after", "before", "into", "via",
+})
+
+
+def may_hold_command(t: str) -> bool:
+    """Cheap gate: an anchor word and an option dash or a slash somewhere."""
+    return ("ommand" in t or "xec" in t or "md" in t) and ("-" in t or "/" in t or "'" in t or '"' in t)
+
+
+def _is_arg(tok: str) -> bool:
+    # an option, a path, or a shlex-quoted argument (`shlex.quote` quotes only what holds a blank or a shell
+    # metacharacter: a quoted piece among a vector's tokens is an argument the caller passed)
+    return (_OPTION.fullmatch(tok) is not None or _PATH.fullmatch(tok) is not None
+            or (tok[:1] in "'\"" and not tok[1:-1].isidentifier()))
+
+
+def _command_end(t: str, start: int) -> int:
+    """The end of the command line starting at `start`, or `start` when none starts there."""
+    tokens: list[str] = []
+    ends: list[int] = []
+    pos = start
+    closed = False  # whether the run met the statement's delimiter, the text's end or another anchor word
+    while True:
+        m = _TOKEN.match(t, pos)
+        if m is None:
+            closed = pos >= len(t) or t[pos] in ",;"
+            break
+        if _ANCHOR_WORD.fullmatch(m.group()) is not None:
+            closed = True
+            break  # another anchor: the next command line's (`Subcommand {} not found in command {}`)
+        tokens.append(m.group())
+        ends.append(m.end())
+        pos = m.end()
+        if pos < len(t) and t[pos] != " ":
+            closed = t[pos] in ",;"
+            break  # a delimiter (`,` / `;` / `)` ...): the statement goes on
+        while pos < len(t) and t[pos] == " ":
+            pos += 1
+    if not tokens:
+        return start
+    first = tokens[0]
+    if first[:1] in "'\"" and len(first) > 1 and first[-1] == first[0]:
+        # a quoted whole (distutils `command {!r} failed`): the quotes close it, so a command line inside
+        # (a program, then an option, path or quoted argument) is masked whole, inside its quotes
+        inner = _TOKEN.findall(first[1:-1])
+        return ends[0] if _is_command(inner) else start
+    if not _is_command(tokens):
+        return start
+    last = max(i for i, tok in enumerate(tokens) if i > 0 and _is_arg(tok))
+    rest = tokens[last + 1:]
+    words = next((i for i, tok in enumerate(rest) if not _is_word_arg(tok)), len(rest))
+    if words <= _TRAILING_WORDS and ((words == len(rest) and closed)
+                                     or (words < len(rest) and rest[words].lower() in _NOT_A_PROGRAM)):
+        # positional arguments up to where the statement's own text starts again: its delimiter, the
+        # text's end, another anchor word, or a function word (`... origin main not found in commands`)
+        return ends[last + words]
+    if rest and tokens[last].startswith("-") and "=" not in tokens[last] and _is_word_arg(rest[0]):
+        last += 1  # the argument of a last `--option`
+    return ends[last]
+
+
+# The most bare words a command line ends in that are taken as its positional arguments (`git fetch --depth
+# <*> origin main`); a longer run of words before the delimiter reads as the statement's own clause.
+_TRAILING_WORDS = 3
+_WORD_ARG = re.compile(r"[\w.+@:-]+")
+
+
+def _is_word_arg(tok: str) -> bool:
+    return _WORD_ARG.fullmatch(tok) is not None and tok.lower() not in _NOT_A_PROGRAM and "<*>" not in tok
+
+
+def _is_command(tokens: list[str]) -> bool:
+    """A program first (no function word), then at least one option, path or quoted argument."""
+    return (len(tokens) >= 2 and tokens[0].lower() not in _NOT_A_PROGRAM
+            and any(_is_arg(tok) for tok in tokens[1:]))
+
+
+def mask_command_lines(t: str) -> str:
+    """`t` with each anchored command line (see the module docstring) written as one `<*>`."""
+    out: list[str] = []
+    pos = 0
+    for m in _ANCHOR.finditer(t):
+        if m.start() < pos:
+            continue
+        end = _command_end(t, m.end())
+        if end > m.end():
+            out.append(t[pos:m.end()])
+            quote = t[m.end()] if t[m.end()] in "'\"" and end - m.end() > 1 and t[end - 1] == t[m.end()] else ""
+            out.append(quote + PLACEHOLDER + quote)
+            pos = end
+    if not out:
+        return t
+    out.append(t[pos:])
+    return "".join(out)
