@@ -187,7 +187,9 @@ class Model:
             # No tolerance for writer clock steps (round 6 granted 8 records per step, a figure taken
             # from the code): records the writer's clock estimate cannot yet explain wait for it
             # (metrics/held.py), so a step, a new writer or a restart misplaces none.
-            lower = self.count(self.stage_started + 2, now - 2, readable_only=True)
+            # The stage's settling span is not counted (rollout/stagetotals.py: its records may be the
+            # previous stage's); every readable upload after it is.
+            lower = self.count(self.stage_started + 2 + self.cfg.settle, now - 2, readable_only=True)
             if s["samples"] < lower:
                 self.fail(f"counted {s['samples']} canary uploads in the stage, {lower} were readable")
         if self.regressed(now) and self.bad_since_regression(now) >= 100 and \
@@ -196,7 +198,7 @@ class Model:
                       f"({self.bad_since_regression(now)} canary uploads since)")
         if (not self.regressed(now) and since_stage >= HOLD + 120 and quiet and self.lossy_since < now - 120
                 and all(self.newest(True, now - k, now - k + limit) for k in range(limit_int(limit), 120, 10))
-                and self.count(self.stage_started, now, readable_only=True) >= MIN_SAMPLES + 30
+                and self.count(self.stage_started + self.cfg.settle, now, readable_only=True) >= MIN_SAMPLES + 30
                 and self.count(self.window_reset, now, readable_only=True) >= 50 + 30):  # the p95 gate's 50
             self.fail(f"healthy, fresh and {since_stage:.0f}s into stage {self.stage_index} but not promoted "
                       f"({s['decision_reason']}, failing {s['failing']})")

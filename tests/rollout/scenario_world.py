@@ -38,7 +38,7 @@ RULES = Path(__file__).parents[2] / "rules" / "rollouts.yaml"
 
 
 def rollout_config() -> RolloutConfig:
-    """The shipped rules (record semantics, triggers, gates) with short holds and no memory gates
+    """The shipped rules (record semantics, triggers, gates, the settling span) with short holds and no memory gates
     (no scrape target here): 10% -> 50% -> 100%, 200 s each, 60 canary uploads."""
     shipped = yaml.safe_load(RULES.read_text())["rollouts"][0]
     shipped_cfg = RolloutConfig.model_validate(shipped)
@@ -46,7 +46,7 @@ def rollout_config() -> RolloutConfig:
     gates = [success.model_copy(update={"threshold": 0.95, "min_samples": MIN_SAMPLES}), latency]
     return RolloutConfig(
         name=NAME, flag="ASYNC_UPLOAD_ROLLOUT", interval=INTERVAL, samples=shipped_cfg.samples,
-        max_lateness=shipped_cfg.max_lateness,
+        max_lateness=shipped_cfg.max_lateness, settle=shipped_cfg.settle,
         stages=[StageConfig(percent=p, hold=HOLD, min_samples=MIN_SAMPLES, gates=list(gates)) for p in (10, 50, 100)],
         triggers=[t for t in shipped_cfg.triggers if t.metric.source == "jsonl"],
     )
