@@ -184,6 +184,18 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("adobe_secret", r"\bp8e-[A-Za-z0-9]{32}\b", ("p8e-",)),
     ("supabase_key", r"\bsb_secret_[A-Za-z0-9_-]{16,}|\bsbp_[a-f0-9]{40}\b", ("sb_secret_", "sbp_")),
     ("maxmind_key", r"\b[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk\b", ("_mmk",)),
+    # CLASSES19 C40, the MODE-MARKED key grammar: `<vendor>_<live|test|prod|sandbox>_[sk_]<random>` (Cal.com
+    # `cal_live_`, Radar `prj_live_sk_`, Shippo, Duffel, Browserbase `bb_live_`; Stripe's own is stripe_key above). The
+    # live/test word says "a key of this account in this mode"; a publishable key says so with `pk`/`pub` (Stripe,
+    # Paystack, Radar `prj_live_pk_`: public by design, D51) and stays, and a snake_case name has no 24-char random run.
+    ("mode_marked_key", r"\b(?!pk_|pub_|public_)[a-z][a-z0-9]{1,11}_(?:live|test|prod|sandbox)_(?!pk_|pub_|public_)"
+                        r"(?:sk_|secret_)?(?=[A-Za-z0-9]{0,80}\d)(?=[A-Za-z0-9]{0,80}[a-z])[A-Za-z0-9]{24,}\b",
+     ("_live_", "_test_", "_prod_", "_sandbox_")),
+    ("calcom_key", r"\bcal_[0-9a-f]{32}\b", ("cal_",)),  # Cal.com v1 keys without the mode word (Cal.com API v1 docs)
+    # WooCommerce REST API keys (WooCommerce docs, "REST API authentication"): consumer key ck_ and secret cs_ + 40 hex
+    ("woocommerce_key", r"\bc[ks]_[0-9a-f]{40}\b", ("ck_", "cs_")),
+    # Mercado Pago access tokens (Mercado Pago developers, "Credentials"): APP_USR- / TEST- <app id>-<date>-<hex>-<user>
+    ("mercadopago_token", r"\b(?:APP_USR|TEST)-\d{6,20}-\d{6}-[0-9a-f]{32}-\d{6,12}\b", ("app_usr-", "test-")),
     ("intra42_secret", r"\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b", ("s-s4t2",)),
     ("plaid_token", r"\baccess-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f-]{27}\b", ("access-",)),
     ("gocardless_token", r"\blive_(?=[\w=-]{0,40}\d)(?=[\w=-]{0,40}[A-Z])[A-Za-z0-9_=-]{40}\b", ("live_",)),

@@ -123,6 +123,10 @@ def masked_at(text: str, pos: int) -> bool:
 _SSH_TYPES = re.compile(r"^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)"
                         r"(?:@openssh\.com)?|(?:ssh|ecdsa|rsa)-[\w.@-]*-cert-v01(?:@openssh\.com)?)$")
 PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "sb_publishable_", "pk.eyJ", "pk-lf-", "phc_", "FLWPUBK-", "FLWPUBK_TEST-")
+# The mode-marked key grammar's publishable half, `<vendor>_<live|test>_pk_` (Radar docs "Authentication":
+# `prj_live_pk_` publishable keys go into apps, the `prj_live_sk_` secret ones stay on servers; CLASSES19 D51): the
+# `pk` after the mode word marks it as the vendor's own `pk_live_` does (formats.py mode_marked_key's twin).
+MODE_PUBLISHABLE = re.compile(r"[a-z][a-z0-9]{1,11}_(?:live|test)_(?:pk|pub)_[A-Za-z0-9]{16,}$")
 # RFC 4253 6.6: the blob starts with the length-prefixed key type (base64 of "\0\0\0\x07ssh-rsa" etc.)
 SSH_PUBLIC_BLOBS = ("AAAAB3NzaC1yc2E", "AAAAC3NzaC1lZDI1NTE5", "AAAAE2VjZHNhLXNoYTItbmlzdHA", "AAAAB3NzaC1kc3M",
                     "AAAAGnNrLXNzaC1lZDI1NTE5", "AAAAInNrLWVjZHNhLXNoYTItbmlzdHAyNTZ")
@@ -140,6 +144,7 @@ def is_public(value: str) -> bool:
     if v.isalnum():  # every public prefix and SSH key type holds a `_`, `.` or `-`, a JWT its `.`s: same answer
         return v.startswith(SSH_PUBLIC_BLOBS) or ec_public_point(v) or public_client_key(v)
     return v.startswith(PUBLIC_PREFIXES) or v.startswith(SSH_PUBLIC_BLOBS) or _SSH_TYPES.match(v) is not None or (
+        MODE_PUBLISHABLE.match(v) is not None) or (
         v.startswith("eyJ") and jwt_role(v) == "anon") or ec_public_point(v) or public_client_key(v)
 
 
