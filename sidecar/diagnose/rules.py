@@ -66,6 +66,7 @@ from .render import (
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .second_looks import second_looks
 from .several_causes import several_causes
+from .single_occurrence import once_unknown
 from .situation import Situation, situation
 from .taxonomy import classify
 from .wrappers import unwrap
@@ -303,7 +304,8 @@ class RuleSet:
         diagnosis = second_looks(diagnosis, inp, sit, self._diagnose)  # the records around it (second_looks.py)
         if outermost:  # a second look compares a recursive answer with the catch-all's constant (honest_unknown.py)
             # then, on a record that names a deciding fact, the situation model's low guess (category_model.py)
-            diagnosis = guessed(rated_catch_all(diagnosis, sit), inp, sit)
+            # a single failure whose record says nothing is said so before any guess (single_occurrence.py)
+            diagnosis = guessed(rated_catch_all(once_unknown(diagnosis, inp, sit), sit), inp, sit)
             diagnosis = several_causes(diagnosis, inp, sit)  # one failure of several documented causes, undecided
             diagnosis = with_missing(diagnosis, inp)  # an honest unknown names what it lacks (missing_record.py)
             diagnosis = with_facts(diagnosis, inp, sit)  # the records around it that bear on it, quoted (deciding_facts.py)

@@ -96,6 +96,7 @@ from .stop_grace import stop_grace_cause
 from .strict_reply import strict_reply_cause
 from .stuck_holder import stuck_holder_cause
 from .unseen_write import unseen_write_cause
+from .user_content import user_content_cause
 from .user_data import user_data_cause
 from .user_db_value import user_db_value_cause
 from .user_expression import user_expression_cause
@@ -111,7 +112,7 @@ from .user_value import user_value_cause
 # another request's file too; last, a later record showing the same operation succeeding unchanged (transient), and
 # the per-provider failures behind the gateway's aggregate "no provider" error (aggregate.py), whose value a strict
 # parser refused, by giving it each candidate (reparse.py); a value our serialiser refused shown in the provider's
-# reply (reply_value.py); a pool at its bound under a flat request rate (pool_trend.py); a connect at an address
+# reply (reply_value.py); a provider's 400 refusing a user's own content (user_content.py); a pool at its bound under a flat request rate (pool_trend.py); a connect at an address
 # pinned by a setting or no longer the host's (moved_address.py).
 _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], ...] = (
     reply_schema_cause, server_write_cause, oom_cause,
@@ -124,7 +125,7 @@ _READS_OF_THE_RECORDS: tuple[Callable[[Diagnosis, DiagnosisInput], Diagnosis], .
     user_db_value_cause, stdio_encoding_cause,
     pem_text_cause, refresh_race_cause, sniffed_every_file_cause,
     recovered_cause, aggregate_cause, reparse_cause, reply_value_cause, pool_trend_cause,
-    user_value_cause, user_data_cause, moved_address_cause,
+    user_value_cause, user_data_cause, user_content_cause, moved_address_cause,
     schema_reload_cause, service_host_cause, cache_eviction_cause, runtime_identity_cause,
     id_space_cause, strict_reply_cause, cgroup_memory_cause, precondition_cause, unseen_write_cause,
     own_script_cause, file_store_cause, limit_reached_cause, shorter_limit_cause, platform_cause, stop_grace_cause,

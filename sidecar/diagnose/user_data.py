@@ -45,6 +45,13 @@ _KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
                             r"time data .{1,80} does not match format|unconverted data remains"),
      "a value is written in a notation the locale-neutral parser refuses (a decimal comma, thousands separators, a "
      "day-first date or a local zone name)"),
+    # a document or image reader refusing the file it was given: pypdf's errors.py (PdfReadError and its subclasses
+    # PdfStreamError, FileNotDecryptedError "a PDF file that has been encrypted ... has not been successfully
+    # decrypted", WrongPasswordError, EmptyFileError) and Pillow's Image.open ("cannot identify image file":
+    # UnidentifiedImageError). Its content is the file's: an encrypted or damaged upload is the user's document
+    ("document", re.compile(r"\b(?:PdfReadError|PdfStreamError|FileNotDecryptedError|WrongPasswordError|"
+                            r"EmptyFileError|UnidentifiedImageError)\b|cannot identify image file"),
+     "the document reader refused it (it is encrypted, damaged, empty or not the format it claims)"),
     ("text", re.compile(r"\bUnicodeDecodeError\b|codec can't decode byte"),
      "its bytes are not in the encoding the tool reads it with"),
     # open(2)'s refusals of a path, by errno(3): ENOENT 2 (a missing entry, a symbolic link to a target outside the
@@ -55,7 +62,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "a path in it cannot be opened (a missing entry, a link to a target outside the tree, a name too long)"),
 )
 _USERS = re.compile(r"\buser(?:'s)?\s+(?:upload|file|input|request|document|archive|source|data|attachment|project)"
-                    r"|\buploaded\b|\bupload(?:ed)?\s+by\b|\battachment\b|" + re.escape(USER_PROJECT_ROOT), re.I)
+                    r"|\buploaded\b|\bupload(?:ed)?\s+by\b|\battachment\b|"
+                    # an upload's own record naming its user ("upload received file_id=f-31 ... user=u-8")
+                    r"\bupload\w*\b[^\n]{0,160}?\buser(?:_?id)?=|" + re.escape(USER_PROJECT_ROOT), re.I)
 _OUR_FILE = re.compile(r'(?:File "|(?<![\w/.]))(?:/app/|/usr/|/opt/venv/)[^\s"]*|site-packages')
 _DISPLAY = re.compile(r'^\s*File "(?P<f>[^"]+)", line \d+\s*$', re.M)
 # a well-formed id, date or search query argument says nothing about whose content was refused (review r11)
