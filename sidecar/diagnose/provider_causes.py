@@ -150,6 +150,14 @@ def provider_text(family: str, who: str, cls: str, status: int | None, inp: Diag
     return None
 
 
+def _quota(who: str, status: int, cls: str) -> Text:
+    return ("provider", "critical", f"{who} account quota or balance exhausted (HTTP {status}, {cls})",
+            f"{who} refused the call because the account's quota, balance or billing limit is used up (not a "
+            f"per-minute rate limit): every call to {who} fails until the account is topped up.",
+            (f"Top up or raise the quota of the {who} account in its console; route traffic away from {who} "
+             "until then.", "Do not retry these calls: a retry fails the same way until the account is fixed."))
+
+
 def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Text | None:
     # the reason's owner first (refusal_owner.py): a key, region or route the remote names outranks its status class
     if (refusal := refusal_reason(status, "\n".join(inp.messages()))) is not None:
@@ -161,6 +169,11 @@ def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Te
                 f"region/account. Every call to it fails until the key is fixed.",
                 (f"Check the API key variable for {who} in the container's environment and rotate it in the provider's "
                  "console; restart after fixing.",))
+    said = " ".join(inp.messages()).lower()
+    if status == 403 and _QUOTA.search(said):
+        # Moonshot documents exceeded_current_quota_error under 403 as well as 429 (an account not active for its
+        # balance, evals/TAXONOMY.md Providers): the account with the provider, not a permission of the key
+        return _quota(who, status, cls)
     if status == 403:
         return ("config", "medium", f"{who} denied permission (HTTP 403, {cls})",
                 f"{who} answered 403: the key's account may not use this endpoint or model (permission), "
@@ -175,13 +188,8 @@ def _provider_status(who: str, cls: str, status: int, inp: DiagnosisInput) -> Te
         return ("provider", "low", f"{who} refused a request body over its size limit (HTTP 413, {cls})",
                 f"The request (often a file upload) is larger than {who} accepts.",
                 ("Check the size before sending; split or compress large files and tell the user the limit.",))
-    said = " ".join(inp.messages()).lower()
     if status in (402, 429) and _QUOTA.search(said):
-        return ("provider", "critical", f"{who} account quota or balance exhausted (HTTP {status}, {cls})",
-                f"{who} refused the call because the account's quota, balance or billing limit is used up (not a "
-                f"per-minute rate limit): every call to {who} fails until the account is topped up.",
-                (f"Top up or raise the quota of the {who} account in its console; route traffic away from {who} "
-                 "until then.", "Do not retry these calls: a retry fails the same way until the account is fixed."))
+        return _quota(who, status, cls)
     if status == 400 and _FILTERED.search(said):
         return ("provider", "low", f"{who}'s content filter refused the request (HTTP 400, {cls})",
                 f"{who} rejected the input as unsafe or high risk (its moderation, e.g. Moonshot's content_filter type "

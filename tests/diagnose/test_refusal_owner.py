@@ -149,3 +149,17 @@ def test_a_third_partys_key_reason_under_400_is_its_credential() -> None:
     shape = RULES.diagnose(excerpt_to_input(raise_it('{"error": "max_results must be <= 20"}')))
     assert key.category == "config" and "key" in key.summary.lower(), (key.rule, key.summary)
     assert shape.category == "code", (shape.rule, shape.summary)
+
+
+@pytest.mark.parametrize(("reason", "owner"), [
+    ("Your account org-1<ak-2> is not active, current state: suspended, you may check whether your account balance is "
+     "sufficient", "provider"),
+    ("The API you are accessing is not open", "config"),  # the twin: the same 403 about the key's permission
+])
+async def test_a_403_about_the_accounts_balance_is_the_account_not_a_permission(provider: tuple[str, dict[str, Any]],
+                                                                             reason: str, owner: str) -> None:
+    """Moonshot documents exceeded_current_quota_error under 403 as well as 429 (evals/TAXONOMY.md Providers)."""
+    url, state = provider
+    state["answer"] = _body(403, reason)
+    for d in await _both(url, "some-model"):
+        assert d.category == owner, (reason, d.rule, d.summary)
