@@ -59,7 +59,11 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("held", re.compile(r"could not obtain (?:an? )?(?:advisory |exclusive |shared |row |table )?lock|"
                         r"\block not available\b|LockNotAvailable|\b55P03\b|Unable to acquire lock|"
                         r"could not be acquired|AlreadyLocked|\block(?:ed)? (?:is )?held by\b|"
-                        r"\[Errno 11\] Resource temporarily unavailable", re.I)),
+                        r"\[Errno 11\] Resource temporarily unavailable|"
+                        # a try-lock's False reported in our own words (redis-py Lock.acquire(blocking=False),
+                        # pg_try_advisory_lock): the holder is another claimer - round 18, gen c11-E1's advisory form
+                        r"\balready (?:claimed|locked) by\b|\b(?:job|task|lock|row|item) [\w.:-]+ already (?:claimed|locked)\b",
+                        re.I)),
     ("busy", re.compile(r"\[Errno 26\]|Text file busy|\bETXTBSY\b|\[Errno 16\]|Device or resource busy|\bEBUSY\b")),
     ("exists", re.compile(r"FileExistsError|\[Errno 17\]|\bEEXIST\b|UniqueViolation|\b23505\b|duplicate key value|"
                           r"\balready exists\b|\b409\b[^\n]{0,200}\b(?:Duplicate|Conflict)\b|"

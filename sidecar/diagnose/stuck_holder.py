@@ -49,7 +49,7 @@ def _names(text: str) -> set[str]:
 
 def stuck_holder_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or code when the lock's holder is a session idle in transaction for minutes (module docstring)."""
-    if d.category != "concurrency":
+    if d.category not in ("concurrency", "unknown"):  # unknown: a try-lock's refusal in our words no rule read
         return d
     said = "\n".join([*inp.messages(), inp.traceback[-8192:]])
     if not _HELD.search(said):

@@ -55,3 +55,30 @@ def test_a_live_holder_another_relation_or_another_claimer_stays_concurrency(see
                   [claimed, _refusal(rng, table)]):  # another worker's claim: the race
         got = diagnose("\n".join(lines))
         assert got.category == "concurrency" and "stuck-holder" not in got.rule, (lines, got.rule, got.summary)
+
+
+class ClaimLost(Exception):
+    """A worker's own error when its try-lock answers False (pg_try_advisory_lock / redis Lock.acquire(blocking=False))."""
+
+
+def _claim_lost(rng: random.Random, table: str, job: int) -> str:
+    def claim() -> None:
+        raise ClaimLost(f"job {job} already claimed")
+    text = raised_and_logged(claim, "src.workers.job_runner", f"[worker-1] claim of {table} id={job} failed")
+    return STAMP + text[len(STAMP):]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_try_lock_refused_in_our_words_is_read_by_its_holder(seed: int) -> None:
+    """The try-lock's False in our own words ('job N already claimed'): another worker's claim of the same job is the
+    race (concurrency); a session idle in transaction for minutes holding the table is our unended transaction
+    (code); with neither record the answer is not a race (no second actor shown)."""
+    rng = random.Random(seed)
+    table, job = rng.choice(["upload_jobs", "alert_outbox"]), rng.randint(1000, 99999)
+    claimed = f"2026-12-06 19:12:29 INFO src.workers.job_runner: [worker-2] claimed {table} id={job}"
+    got = diagnose("\n".join([claimed, _claim_lost(rng, table, job)]))
+    assert got.category == "concurrency" and "contention" in got.rule, (got.rule, got.summary)
+    got = diagnose("\n".join([_holder(rng, table, rng.randint(120, 3000)), _claim_lost(rng, table, job)]))
+    assert got.category == "code" and "stuck-holder" in got.rule, (got.rule, got.summary)
+    got = diagnose(_claim_lost(rng, table, job))
+    assert got.category != "concurrency" and "stuck-holder" not in got.rule, (got.rule, got.summary)
