@@ -31,8 +31,6 @@ from sidecar.errors import fingerprint as fp
 from sidecar.errors.cli_fingerprint import fingerprint_line, split_line
 from sidecar.errors.fingerprint import normalize_message
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.keep_spans import may_keep_names
-from sidecar.errors.quoted_words import restore
 from sidecar.errors.slots import MIN_AGREE, OTHER_WORDS, SIMILARITY
 from sidecar.errors.templates import TemplateLearner
 
@@ -85,10 +83,8 @@ def ours_uncached(messages: Sequence[str]) -> list[str]:
         message, logger, level = split_line(m)
         name, cls = (logger or "").strip(), fp.level_class(level)
         masked = normalize_message(message, cached=False)
-        if ("'<*>'" in masked or '"<*>"' in masked) and not may_keep_names(masked):
-            masked = restore(message, masked)  # as MessageGrouper._masked does (quoted_words.py)
         learner._resolved.clear()
-        out.append(learner.learn(digest(name, cls, masked), name, cls, masked, message).fingerprint)
+        out.append(learner.learn(digest(name, cls, masked), name, cls, masked).fingerprint)
     return out
 
 

@@ -19,8 +19,6 @@ from .fingerprint import (
 )
 from .fixed_veto import fixed_word
 from .frame_lines import frame_form
-from .keep_spans import may_keep_names
-from .quoted_words import restore
 from .shapes import ZERO_DIGITS, normalize_shaped
 from .templates import Learned, TemplateLearner, variable_like
 from .token_forms import names_failure
@@ -83,10 +81,6 @@ class MessageGrouper:
         name = logger.strip() if logger else ""
         cls = level_class(level)
         masked, shared = normalize_shaped(message)
-        if ("'<*>'" in masked or '"<*>"' in masked) and not may_keep_names(masked):
-            # a quoted plain word is the learner's to judge (quoted_words.py) - not where a keep rule may have kept a
-            # name: there the learner keeps quoted words apart, so they stay masked as before
-            masked = restore(message, masked)
         first = masked[:1]
         # Masking leaves a frame's leading word `at` and makes a JUL first line's date (`Dec 07, ...`) one
         # value: only such lines may be what `frame_form` answers. Slices, not `startswith` (its argument
@@ -115,7 +109,7 @@ class MessageGrouper:
     def group(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> Learned:
         """The group of a message, learning from it (see templates.py for why ids are stable)."""
         form, name, cls, masked = self._form(message, logger, level)
-        return self.learner.learn(form, name, cls, masked, message)
+        return self.learner.learn(form, name, cls, masked)
 
     def fingerprint(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
         """`group(...).fingerprint`, without building a `Learned` when the form is known: the path
@@ -140,10 +134,8 @@ class MessageGrouper:
             resolved.move_to_end(found[0])
             if learner._undecided and group in learner._undecided:
                 learner.came_back(group)  # a `Key: word` template's word again (key_subjects.repeat)
-            if learner._quoted and group in learner._quoted:
-                learner.sighted(group, message)  # a quoted word written again (quoted_words.sighted)
             return group
-        return learner.learn_group(*found, message)
+        return learner.learn_group(*found)
 
 
 class EventGrouper:

@@ -20,7 +20,7 @@ from .masking_rules import BY_NAME, ERROR_TOKEN, MAX_CHARS
 from .throwable_tails import throwable_span
 from .token_forms import variable_like
 
-__all__ = ["keep_spans", "may_keep", "may_keep_names", "error_codes", "keyed_start", "keyed_matches"]
+__all__ = ["keep_spans", "may_keep", "error_codes", "keyed_start", "keyed_matches"]
 
 _URL_REPLACEMENT = BY_NAME["url"].replacement  # a function: masks the URL's variable parts
 assert callable(_URL_REPLACEMENT)
@@ -135,12 +135,6 @@ def keep_spans(text: str, call_site: bool = True) -> list[tuple[int, int, str]]:
             continue
         spans.append((m.start(), m.end(), _url(m) if m.re is _URL and callable(_url) else m.group()))
     return spans
-
-
-def may_keep_names(t: str) -> bool:
-    """Whether `failure_name` may have kept a quoted name in `t` (its own trigger test, as `may_keep` asks it):
-    where a quoted word may be a name kept on purpose, not a word `quoted_words.restore` put back."""
-    return ("'" in t or '"' in t) and any(k in t for k in _FAILURE_TRIGGERS)
 
 
 def may_keep(t: str) -> bool:

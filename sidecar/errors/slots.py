@@ -68,7 +68,6 @@ import re
 from .access_records import HTTP_METHODS
 from .exception_texts import exception_prefix, exception_types
 from .masking_rules import PLACEHOLDER
-from .quoted_words import PLAIN_QUOTED
 from .to_phrases import VERB_FORM as _VERB_FORM
 from .to_phrases import goal_to
 from .to_phrases import infinitive as _infinitive
@@ -358,15 +357,13 @@ _UNCAUGHT = ["Exception", "in", "thread"]  # ThreadGroup.uncaughtException
 
 
 def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
-               min_agree: int = MIN_AGREE, delimited: bool = True, word_from: int = WORD_FROM,
-               constants: frozenset[int] | None = None) -> float:
+               min_agree: int = MIN_AGREE, delimited: bool = True, word_from: int = WORD_FROM) -> float:
     """Share of the template's positions the message repeats, or -1 when they are two events.
 
     Positions already generalised count half: a template that is mostly `<*>` must not attract
     every message of its length. A plain word that differs is a slot (half) when a
     name-introducing word opens it (`for user root` / `for user test`) or an ellipsis cuts it
-    short (`token pwbzwvfh ...`), or two quoted plain words masking left to the learner (`constants` not None:
-    quoted_words.py) at a position not in `constants`. Any other differing word (a name or a process in a slot nothing
+    short (`token pwbzwvfh ...`). Any other differing word (a name or a process in a slot nothing
     announces) counts zero: at most `other_words` of them, each where `_positional` allows one
     (position, the word before, form), and only when at least `min_agree` literal tokens agree
     around them: a long message that differs in a word past its subject and verb is one event
@@ -381,9 +378,7 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
         if t == m:
             s = 0.5 if t == PLACEHOLDER else 1.0  # `_slot` of equal tokens, without the call
         elif _QUOTED_NAME.fullmatch(t) and _QUOTED_NAME.fullmatch(m):
-            if constants is None or i in constants or not (PLAIN_QUOTED.fullmatch(t) and PLAIN_QUOTED.fullmatch(m)):
-                return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`), or constants
-            s = 0.5  # a quoted word the call filled in, until its recurrence says constant (quoted_words.py)
+            return -1.0  # two names masking kept on purpose (keep rules: `no attribute 'get'`)
         elif exception_types(t, m) and (prev in _CAPTIONS or template[:3] == _UNCAUGHT):
             # Two exception types where the printer puts the one raised: before its message (`X: msg`,
             # Throwable.toString), after a stack-trace caption (`Caused by:`, `Suppressed:`, `Wrapped by:`) or

@@ -29,10 +29,6 @@ class Template:
     # widens, which makes both stale. Not part of equality (`tpl in shelf` compares templates).
     veto: tuple[tuple[int, str, int], ...] | None = field(default=None, compare=False, repr=False)
     veto_of: list[str] | None = field(default=None, compare=False, repr=False)
-    # quoted_words.py: the distinct raw messages each undecided quoted plain word position was seen in (at most
-    # CONSTANT_SIGHTINGS), and the positions whose word is a constant of the call site
-    sightings: dict[int, set[str]] | None = field(default=None, compare=False, repr=False)
-    constants: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -58,13 +58,11 @@ from .across_counts import add_tail, place_first, place_span, place_value_first,
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
 from .frame_lines import is_frame_tokens
-from .keep_spans import may_keep_names
 from .key_subjects import Rest, subject_key
 from .key_subjects import note as note_subject
 from .key_subjects import place as place_subject
 from .key_subjects import repeat as repeat_subject
 from .kvlists import may_hold_kv_list
-from .quoted_words import note_new, sighted
 from .records import constant_message, words_differ
 from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
 from .slots import (
@@ -125,8 +123,6 @@ class TemplateLearner:
     # id of a template noted in `_subjects` -> its key, until a form of it comes back (`key_subjects.repeat`:
     # its word is a raise site's constant, the rest needs `KEY_VALUES` words). One entry per such template.
     _undecided: dict[str, str] = field(default_factory=dict)
-    # id -> template whose quoted plain words are not decided yet (quoted_words.py: counted as its forms come back)
-    _quoted: dict[str, Template] = field(default_factory=dict)
     # `%m` / `: %s` call sites by the prefix before their tail (`tail_slot.py`): any other tail joins them
     _errno_sites: TailIndex = field(default_factory=TailIndex)
 
@@ -161,7 +157,6 @@ class TemplateLearner:
                 if rest is not None and rest.template is tpl:
                     del self._subjects[subject]
             self._undecided.pop(fingerprint, None)
-            self._quoted.pop(fingerprint, None)
         self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
@@ -219,8 +214,6 @@ class TemplateLearner:
             if subject is not None:
                 note_subject(self._subjects, subject, tpl)
                 self._undecided[fp] = subject
-            if note_new(tpl, text, None):
-                self._quoted[fp] = tpl
         for src, dst in merges:
             self._remember(src, self._redirect.get(dst, dst))
 
@@ -238,48 +231,39 @@ class TemplateLearner:
             self._resolved.move_to_end(form_fp)
         return group
 
-    def met(self, form_fp: str, raw: str | None = None) -> str | None:
+    def met(self, form_fp: str) -> str | None:
         """`known`, for a form MET again in the stream: a `_subjects` template's word written twice is marked
         (`came_back`). MessageGrouper.fingerprint writes this out on its path of every line."""
         group = self.known(form_fp)
-        if group is not None:
-            if self._undecided and group in self._undecided:
-                self.came_back(group)
-            if raw is not None and self._quoted and group in self._quoted:
-                self.sighted(group, raw)
+        if group is not None and self._undecided and group in self._undecided:
+            self.came_back(group)
         return group
-
-    def sighted(self, group: str, raw: str) -> None:
-        """A form of a template with undecided quoted words met again in message `raw` (quoted_words.sighted)."""
-        if not sighted(self._quoted[group], raw):
-            del self._quoted[group]
 
     def came_back(self, group: str) -> None:
         """A form of a `_subjects` template met again: its word is written twice (`key_subjects.repeat`)."""
         repeat_subject(self._subjects, self._undecided.pop(group))
 
-    def learn(self, form_fp: str, logger: str, level_cls: str, masked: str, raw: str | None = None) -> Learned:
+    def learn(self, form_fp: str, logger: str, level_cls: str, masked: str) -> Learned:
         """Map a masked message (whose own pure fingerprint is `form_fp`) to its group."""
-        group = self.met(form_fp, raw)
+        group = self.met(form_fp)
         if group is not None:
             tpl = self._by_id.get(group)
             return Learned(group, tpl.text if tpl else masked, False, False, form_fp)
-        joined, widened = self._place(form_fp, logger, level_cls, masked, raw)
+        joined, widened = self._place(form_fp, logger, level_cls, masked)
         if joined is None:
             return Learned(form_fp, masked, True, False, form_fp)
         return Learned(joined.fingerprint, joined.text, False, widened, form_fp)
 
-    def learn_group(self, form_fp: str, logger: str, level_cls: str, masked: str, raw: str | None = None) -> str:
+    def learn_group(self, form_fp: str, logger: str, level_cls: str, masked: str) -> str:
         """`learn(...).fingerprint` without building the `Learned` (the path of `sidecar fingerprint`
         for every new form)."""
-        group = self.met(form_fp, raw)
+        group = self.met(form_fp)
         if group is not None:
             return group
-        joined, _ = self._place(form_fp, logger, level_cls, masked, raw)
+        joined, _ = self._place(form_fp, logger, level_cls, masked)
         return form_fp if joined is None else joined.fingerprint
 
-    def _place(self, form_fp: str, logger: str, level_cls: str, masked: str,
-               raw: str | None = None) -> tuple[Template | None, bool]:
+    def _place(self, form_fp: str, logger: str, level_cls: str, masked: str) -> tuple[Template | None, bool]:
         """Learn a form not resolved yet: (the template it joined, whether that widened), or
         (None, False) when it started a group of its own."""
         tokens = tokenize(masked)
@@ -295,8 +279,6 @@ class TemplateLearner:
             best_score = self.threshold
             other_words, min_agree, delimited, word_from = self.other_words, self.min_agree, self.delimited, self.word_from
             record = constant_message(logger)  # a structured record's `msg`: no word-for-word slot (records.py)
-            # quoted plain words may be values unless a keep rule may have kept a name here (quoted_words.py)
-            quoted = ("'" in masked or '"' in masked) and not may_keep_names(masked)
             codes: list[int] | None = None  # `message_codes(tokens)`, made at the first template kept halves ask
             for tpl in candidates:
                 # `fixed_veto(tpl.tokens, tokens, word_from)`, from its halves (veto_index.py) once a
@@ -318,8 +300,7 @@ class TemplateLearner:
                             continue
                 if record and words_differ(tpl.tokens, tokens):
                     continue
-                score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from,
-                                   tpl.constants if quoted else None)
+                score = similarity(tpl.tokens, tokens, other_words, min_agree, delimited, word_from)
                 if score > best_score:
                     best, best_score = tpl, score
             if best is None and tokens[0][-1:] == ":" and not record:
@@ -360,14 +341,10 @@ class TemplateLearner:
                     note_subject(self._subjects, subject, tpl)
                     self._undecided[form_fp] = subject
                 self._errno_sites.note(bucket.rpartition("\x1f")[0], tpl, tokens)
-                if ("'" in masked or '"' in masked) and note_new(tpl, masked, raw):
-                    self._quoted[form_fp] = tpl
             self._remember_new(form_fp, form_fp)
             return None, False
         if self._undecided and best.fingerprint in self._undecided and best.tokens[1:2] == tokens[1:2]:
             self.came_back(best.fingerprint)  # its own word again, with another value elsewhere
-        if best.sightings is not None and not sighted(best, masked if raw is None else raw, tokens):
-            self._quoted.pop(best.fingerprint, None)
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
         if widened:
