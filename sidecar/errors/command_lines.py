@@ -23,7 +23,7 @@ Twins kept (tests/errors/test_command_lines.py): a plain-word phrase after the a
 `command failed with exit code 2` - no option nor path: the words may name the failure, so they stay to the
 learner), an option named outside any anchor (`Use --force-reinstall to force`), a phrase whose first word is
 no program (`command line option --foo is deprecated`, `execute on /srv/x`: a function word or the noun
-`line`/`name`/`option` is the statement's), the anchor inside a longer word (`recommend --x`), and the words
+`line`/`name`/`option` is the statement's; `executing request: <value>`: a word ending in `:` keys its own value), the anchor inside a longer word (`recommend --x`), and the words
 after the command (two statements that differ there stay two).
 
 Why it holds across restarts and replicas: a pure function of the message text, applied before learning.
@@ -125,7 +125,8 @@ def _is_word_arg(tok: str) -> bool:
 
 def _is_command(tokens: list[str]) -> bool:
     """A program first (no function word), then at least one option, path or quoted argument."""
-    return (len(tokens) >= 2 and tokens[0].lower() not in _NOT_A_PROGRAM
+    # a first token ending in `:` is a key announcing its own value (`got error executing request: <err>`)
+    return (len(tokens) >= 2 and tokens[0].lower() not in _NOT_A_PROGRAM and not tokens[0].endswith(":")
             and any(_is_arg(tok) for tok in tokens[1:]))
 
 
