@@ -152,7 +152,7 @@ class StageEvaluator:
         held = tail.held if tail is not None else None
         self._stage_n[key] = n
         if n == 0:
-            settling = self.now <= self.stage_start + self.cfg.settle  # rollout/stagetotals.py: not counted yet
+            settling = self.now <= self.stage_start + self.stage_totals.span(key)  # stagetotals.py: not counted yet
             reason = (f"the stage's first {self.cfg.settle:.0f} s are not counted (records of the previous stage)"
                       if settling else "no requests in the stage yet")
             return Measurement(None, 0, 0, reason, newest=newest, arrived=arrived, held=held), error

@@ -44,7 +44,7 @@ skew behind/ahead x within/beyond the tolerance x constant lag 5-60 s / batches 
 boundaries, the old stage's last minute failing): without the span 20 of 24 cells failed (the new stage
 counted up to 31 of the old stage's failures, or more uploads than were made after the boundary); with it 0. The price: the new stage's own uploads
 of its first max_lateness seconds (at 20 async uploads/min 40 of a 500-upload, 48 h stage; 4 at the 1%
-stage's 2/min); the sliding-window triggers still see them (they roll back on what happens, not per stage).
+stage's 2/min); every trigger still counts them (`span`: they roll back on what happens; a whole-stage one too).
 Argo Rollouts delays a metric's analysis the same way (AnalysisTemplate `initialDelay`).
 Not counted in stage N either: its records placed after the boundary stay out of both stages (N's totals
 are closed when it ends; nothing reads them after a promotion).
@@ -105,7 +105,7 @@ class StageTotals:
         (sidecar_metric_records_dropped_total{reason="late"}).
         """
         tot = self.totals.get(key) or {"count": 0, "successes": 0, "newest": None,
-                                       "until": self.stage_start + self.cfg.settle}
+                                       "until": self.stage_start + self.span(key)}
         until = float(tot["until"])
         if self.now <= until:
             return await self._settling(key, spec, tot)
@@ -144,6 +144,15 @@ class StageTotals:
             tot.pop("carry_replica", None)
         self.totals[key] = self._remember(tot, tail)
         return tot, tail, None
+
+    def span(self, key: str) -> float:
+        """The settling span of one accumulated key: `settle` for the promotion direction (gates, samples),
+        0 for a trigger (a rollback condition; its baseline too, so both read one span). The span keeps the
+        previous stage's records from PROMOTING this one or holding it; a whole-stage trigger read after it
+        would leave a canary failing from its stage's first second running for the whole span (round 18
+        review: rolled back at 130 s with settle 120, 310 s with 300, 20-40 s without; tests/rollout/
+        test_settle_triggers.py) - and the windowed triggers read records whatever the stage start anyway."""
+        return 0.0 if key.startswith("trigger:") else self.cfg.settle
 
     async def _settling(self, key: str, spec: MetricSpec,
                         tot: dict[str, Any]) -> tuple[dict[str, Any], Measurement | None, str | None]:
