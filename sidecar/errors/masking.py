@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .announced_lists import mask_announced_lists, may_hold_list
 from .command_lines import mask_command_lines, may_hold_command
 from .keep_spans import error_codes, keep_spans, may_keep
 from .masking_rules import (
@@ -148,6 +149,8 @@ def _after_numbers(t: str) -> str:
         t = mask_system_properties(t)  # a JVM system property's value (sysprops.py)
     if may_hold_command(t):
         t = mask_command_lines(t)  # an announced command line: one value (command_lines.py)
+    if may_hold_list(t):
+        t = mask_announced_lists(t)  # `one of a, b, c`: an announced list, one value (announced_lists.py)
     if "." in t and ("Exception" in t or "Error" in t or "Throwable" in t):  # throwable_span's own gate, inline (keep in step with it):
         t = mask_throwable_tail(t)  # a JVM Throwable printed into the text: one value (throwable_tails.py)
     if "<*>" in t:

@@ -1,0 +1,79 @@
+"""An announced list of names is one value (errors/announced_lists.py): `", ".join(names)` after `one of`, `choose
+from`, or `changes in` (pip / distutils `must be one of %s`, argparse `(choose from %s)`, uvicorn `%s detected changes
+in %s. Reloading...`). Lists are generated per seed: 1-6 items of names, paths, quoted names,
+numbered names. Twins: a comma between two clauses, a singular key and a colon, an anchor followed by a phrase,
+and the statement's words after the list stay.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from sidecar.errors.grouper import MessageGrouper
+from sidecar.errors.masking import normalize_message
+
+SEEDS = range(1830, 1835)
+
+
+def _w(r: random.Random, lo: int = 3, hi: int = 9) -> str:
+    return "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(lo, hi)))
+
+
+def _item(r: random.Random) -> str:
+    return r.choice([_w(r), f"{_w(r)}-{_w(r)}", f"{_w(r)}_{_w(r)}", f"{_w(r)}.py", f"{_w(r)}/{_w(r)}.py",
+                     f"{_w(r)}{r.randint(1, 9)}", _w(r).upper()])
+
+
+def _items(r: random.Random, quoted: bool = False) -> list[str]:
+    items = [_item(r) for _ in range(r.randint(1, 6))]
+    return [repr(x) for x in items] if quoted else items
+
+
+STATEMENTS = [
+    ("Got invalid value for {key} - should be one of {list}", "pip._internal.configuration"),
+    ("--plat-name must be one of {list}", "distutils.command.build"),
+    ("argument --{key}: invalid choice: {word!r} (choose from {qlist})", "argparse"),
+    ("WatchFiles detected changes in {list}. Reloading...", "uvicorn.error"),
+]
+
+
+def _fill(r: random.Random, statement: str, key: str) -> str:
+    return statement.format(list=", ".join(_items(r)), qlist=", ".join(_items(r, quoted=True)), key=key,
+                            word=_w(r))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_one_statement_whatever_the_list(seed):
+    r = random.Random(seed)
+    grouper = MessageGrouper()
+    groups = []
+    for statement, logger in STATEMENTS:
+        key = _w(r)
+        # the list's first lengths are two or more: a one-item list alone is a one-token value (the learner's)
+        first = [statement.replace("{list}", ", ".join([_item(r), _item(r)])).replace("{qlist}", "'a', 'b'")]
+        fps = {grouper.fingerprint(_fill(r, s, key), logger, "ERROR") for s in first + [statement] * 20}
+        assert len(fps) == 1, statement
+        groups.append(fps.pop())
+    assert len(set(groups)) == len(STATEMENTS)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_statement_words_around_the_list_stay(seed):
+    r = random.Random(seed)
+    items = ", ".join(f"{_w(r)}/{_w(r)}.py" for _ in range(3))  # no digit: `9.` is number_token's whole
+    assert normalize_message(f"worker detected changes in {items}. Reloading...") == \
+        "worker detected changes in <*>. Reloading ..."  # dot leaders are spaced by masking
+    assert normalize_message(f"Value must be one of {items} (got {_w(r)!r})") == "Value must be one of <*> (got '<*>')"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_clauses_and_singular_keys_stay(seed):
+    r = random.Random(seed)
+    a, b = _w(r), _w(r)
+    for text in (f"Connection failed in {a}, retrying", f"status: {a}, {b}", f"address: {a}, {b}",
+                 f"one of the {a}, retrying later", "none of them, giving up", "one of them, retrying",
+                 f"changes in {a}, skipping", f"one of {a}, {b} later", f"{a}, {b}, {a}: not allowed", f"one of {a}"):
+        assert normalize_message(text) == text
