@@ -1,4 +1,5 @@
-"""A stack frame line (JVM, V8) as the learner's form: one template per call site.
+"""A stack frame line (JVM, V8, CPython) or a JUL record's source line as the learner's form: one template per
+frame PRINTER shape (the Decision below), the place it names being values.
 
 Class (the printers' own source, not bench templates). JVM:
 * `Throwable.printStackTrace` prints every frame as `"\\tat " + StackTraceElement.toString()` (JDK 25
@@ -20,7 +21,9 @@ Class (the printers' own source, not bench templates). JVM:
   proxies (javassist.util.proxy.ProxyFactory's name generator: `classname + "_$$_jvst" +
   Integer.toHexString(hashCode() & 0xFFF) + "_" + Integer.toHexString(counter++)` since 3.18, and
   `classname + "_$$_javassist_" + counter++` before, as Hibernate 3/4 entities print: `Order_$$_jvst3a1_2f`,
-  `Order_$$_javassist_41`; round 15).
+  `Order_$$_javassist_41`; round 15). Since round 18 the whole declaring class is a value (Decision below),
+  so these ids need no rule of their own any more (round 15's `_GENERATOR_ID` and `_file_form` are gone);
+  only the lambda's `/0x...` address is still read, so that its `/` is not taken for a module separator.
 
 V8 (Node.js, Chrome; https://v8.dev/docs/stack-trace-api "Stack trace format", v8 src/objects/
 call-site-info.cc `SerializeJSStackFrame`): `    at [async ][new ]Type.function [as method] (location)`,
@@ -32,7 +35,8 @@ and per-run parts are values too (round 15): a bundler's content hash in the fil
 Vite/Rollup `[name]-[hash].js`, 8 base64url characters; Parcel `name.[hash].js`; Next.js
 `chunks/pages/index-[16 hex].js`) and the digits of a directory made per run or per deploy (Jest's and
 pytest's temporary directories `/tmp/jest-8123/`, `/tmp/pytest-of-ci/pytest-41/`, release directories
-`/srv/releases/20261207081500/`): the same function of the next deploy is the same call site.
+`/srv/releases/20261207081500/`): the same function of the next deploy is the same call site. (Since round
+18 the whole location is a value, so these need no rule of their own either.)
 
 JUL (java.util.logging.SimpleFormatter, JDK 25 jdk/internal/logger/SimpleConsoleLogger DEFAULT_FORMAT
 `%1$tb %1$td, %1$tY %1$tl:%1$tM:%1$tS %1$Tp %2$s%n%4$s: %5$s%6$s%n`): a record's FIRST line is its date
