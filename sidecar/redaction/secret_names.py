@@ -54,6 +54,9 @@ SECRET_WORDS = frozenset({
     # `--macaroonpath` aside; Loop/Pool/Taproot Assets the same header) and a Core Lightning rune (`lightning-createrune`
     # JSON `"rune"`, clnrest `Rune:` header)
     "macaroon", "rune",
+    # Etsy Open API v3's own word for its API key (`x-api-key: <keystring>:<shared secret>`; CLASSES19 B38: a vendor's
+    # config word with no secret word in it); `key_string_length` ends in a metadata word and stays
+    "keystring",
 })
 # The end of an ALLCAPS or lowercase run like PGPASSWORD, dbpass, MYSQLROOTPWD, apikey.
 _SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "pswd", "pw", "secret", "token", "apikey", "accesskey", "secretkey",

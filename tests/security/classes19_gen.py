@@ -214,7 +214,7 @@ def d52_numbers(r: random.Random) -> Planting:
 
 
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "C40_LABELLED": c40_labelled, "C40_PREFIXED_BARE": c40_prefixed_bare}
+    "C40_LABELLED": c40_labelled, "C40_PREFIXED_BARE": c40_prefixed_bare, "B38_FIELDS": b38_fields}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "D50_IDS": d50_ids, "D51_PUBLIC": d51_public, "D52_NUMBERS": d52_numbers}
 

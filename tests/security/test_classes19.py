@@ -44,3 +44,10 @@ def test_mode_marked_and_prefixed_twins_stay(text: str) -> None:
 def test_mode_marked_and_prefixed_keys_go_bare(value: str) -> None:
     out = redact(f"sync failed using {value} for workspace 42")
     assert value[-12:] not in out and "for workspace 42" in out
+
+
+def test_b38_vendor_word_goes_and_its_metadata_stays() -> None:
+    """Etsy's `keystring` is the key (B38); the same word before a metadata word names a count or a length."""
+    assert "8b0861e8b399afe5" not in redact("keystring 8b0861e8b399afe5e013ed524dfca895")
+    for twin in ("key_string_length=32", "keystring_count: 4"):
+        assert redact(twin) == twin
