@@ -44,12 +44,21 @@ CREDENTIAL_PATH = re.compile(
     r"|script\.google\.com/macros/s/"
     # Grafana snapshot share URLs (Grafana docs "Snapshot API": the key in the URL is the access to the snapshot)
     r"|/dashboard/snapshot/|/api/snapshots/"
+    # blockchain node RPC providers, whose key IS the endpoint's path (CLASSES19 A146; Alchemy docs "API key":
+    # `<network>.g.alchemy.com/v2/<key>` and the NFT API's `/nft/v2/<key>/`; Infura `<network>.infura.io/v3/<API key>`
+    # and `/ws/v3/`; QuickNode `<name>.<network>.quiknode.pro/<token>/`; Ankr premium `rpc.ankr.com/<chain>/<key>`),
+    # and IPQualityScore, whose lookups take the key before the looked-up value (`/api/json/ip/<key>/<ip>`: A143).
+    # Alchemy's public `/v2/demo` is shorter than a segment and stays, as does Ankr's keyless `rpc.ankr.com/eth`.
+    r"|\.g\.alchemy\.com/(?:nft/)?v\d/|\.infura\.io/(?:ws/)?v3/|\.quiknode\.pro/"
+    r"|(?<![\w.-])rpc\.ankr\.com/(?:premium-http/)?[a-z0-9_]+/"
+    r"|ipqualityscore\.com/api/json/(?:ip|email|phone|url|leaked|ips|requests)/"
     r"|(?<![\w-])(?:conda\.|repo\.)?anaconda\.(?:org|com|cloud)/t/))"
     r"(?!\[REDACTED:)(?P<val>" + _SEGMENT + r")")
 CREDENTIAL_PATH_HINTS = ("loggly.com", "sumologic.com", "datadoghq.", "hooks.zapier", "maker.ifttt", "hc-ping.com",
                          "/open-apis/bot/", "webexapis.com", "bitrix24.", "make.com", "integromat.com", "pabbly.com",
                          "build_hooks", "integrations/deploy", "tines.", "script.google.com",
-                         "/dashboard/snapshot/", "/api/snapshots/", "anaconda.")
+                         "/dashboard/snapshot/", "/api/snapshots/", "anaconda.", "alchemy.com", "infura.io",
+                         "quiknode.pro", "rpc.ankr.com", "ipqualityscore.com")
 # A conda channel token on any host: the subdir or channel index after `<channel>/` says it is a conda channel URL.
 CONDA_TOKEN = re.compile(r"(?P<pre>/t/)(?!\[REDACTED:)(?P<val>[A-Za-z0-9-]{8,128})(?=/[\w.-]+/(?:noarch/|linux-|osx-"
                          r"|win-|zos-|emscripten-|wasi-|(?:current_)?repodata\.json|channeldata\.json))")

@@ -17,7 +17,7 @@ Secret classes (the value must be gone, and its last 16 characters too: a tail l
   `MATCH_PASSWORD`, `security_token`, `consumer_secret`, `private_key` short), case style (camel, Pascal, snake,
   kebab, UPPER), separator (`=`, `: `, space as in GeoIP.conf, `=>`), quoted or not.
 - A_PATH_KEYS: the key as a URL path segment (IPQualityScore `/api/json/ip/<key>/<ip>`, Alchemy `/v2/<key>`, Infura
-  `/v3/<project id>`) in a requests / urllib3 / aiohttp error text.
+  `/v3/<project id>`, QuickNode, Ankr) in a requests / urllib3 / aiohttp error text.
 
 Keep classes (the value must stay):
 - D50_IDS: Razorpay `rzp_live_` key ids, Asana gids, Salesforce org ids `00D`, Contentful space ids, App Store
@@ -167,7 +167,10 @@ def a_path_keys(r: random.Random) -> Planting:
     v = r.choice((lambda: _s(r, 32), lambda: _s(r, 32, _HEX), lambda: _s(r, 32, _B64U)))()
     url = r.choice((f"https://ipqualityscore.com/api/json/ip/{v}/203.0.113.7?strictness=1",
                     f"https://eth-mainnet.g.alchemy.com/v2/{v}", f"https://polygon-mainnet.g.alchemy.com/v2/{v}",
-                    f"https://mainnet.infura.io/v3/{v}"))
+                    f"https://mainnet.infura.io/v3/{v}", f"wss://sepolia.infura.io/ws/v3/{v}",
+                    f"https://eth-mainnet.g.alchemy.com/nft/v2/{v}/getNFTs?owner=0xabc",
+                    f"https://young-dawn-1234.quiknode.pro/{v}/", f"https://rpc.ankr.com/eth/{v}",
+                    f"https://ipqualityscore.com/api/json/email/{v}/ops@example.com"))
     text = r.choice((
         "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='x', port=443): Max retries exceeded with url: {u}",
         "aiohttp.client_exceptions.ClientResponseError: 429, message='Too Many Requests', url=URL('{u}')",
@@ -214,7 +217,8 @@ def d52_numbers(r: random.Random) -> Planting:
 
 
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
-    "C40_LABELLED": c40_labelled, "C40_PREFIXED_BARE": c40_prefixed_bare, "B38_FIELDS": b38_fields}
+    "C40_LABELLED": c40_labelled, "C40_PREFIXED_BARE": c40_prefixed_bare, "B38_FIELDS": b38_fields,
+    "A_PATH_KEYS": a_path_keys}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "D50_IDS": d50_ids, "D51_PUBLIC": d51_public, "D52_NUMBERS": d52_numbers}
 

@@ -51,3 +51,19 @@ def test_b38_vendor_word_goes_and_its_metadata_stays() -> None:
     assert "8b0861e8b399afe5" not in redact("keystring 8b0861e8b399afe5e013ed524dfca895")
     for twin in ("key_string_length=32", "keystring_count: 4"):
         assert redact(twin) == twin
+
+
+@pytest.mark.parametrize("url", [
+    "https://eth-mainnet.g.alchemy.com/v2/demo",                 # Alchemy's documented public demo key
+    "https://rpc.ankr.com/eth",                                  # Ankr's keyless public endpoint
+    "https://mainnet.infura.io/v3/",                             # no key in it
+    "https://ipqualityscore.com/api/json/ip/",                   # the endpoint named in docs, no key
+])
+def test_rpc_path_twins_stay(url: str) -> None:
+    text = f"aiohttp.client_exceptions.ClientResponseError: 429, message='Too Many Requests', url=URL('{url}')"
+    assert redact(text) == text
+
+
+def test_rpc_path_key_goes_and_the_host_stays() -> None:
+    out = redact("Max retries exceeded with url: https://polygon-mainnet.g.alchemy.com/v2/0885e26f42044fb2082524ca1ca42e8b")
+    assert "0885e26f42044fb2" not in out and "https://polygon-mainnet.g.alchemy.com/v2/" in out
