@@ -15,6 +15,8 @@ Secret classes (the value must be gone):
   `shippo_live_`/`shippo_test_`, Onfido `api_live.`/`api_sandbox.`, Persona `persona_production_`/`persona_sandbox_`,
   Zoho `1000.<32 hex>.<32 hex>`, Tally `tly-`, Dub `dub_`).
 - B39_JOBVITE: Jobvite's `sc=` secret beside its `api=` key name in a query.
+- B39_SCHEME_OTHER_HEADER: a vendor scheme word in a secret-named header that is not `Authorization` (`X-Auth:
+  SocureApiKey <uuid or hex>`), raw, dict repr or JSON (round 18 i18b).
 - QUOTED_PASSWORD: a secret holding its string's own quote, escaped (json.dumps `\\"`, a repr's `\\'`): the value
   went on past the escaped quote and its tail was left after the mark (B39_SCHEME's json.dumps of `Token token="<v>"`
   is the same class).
@@ -27,6 +29,8 @@ Keep classes (the value must stay):
   its twin SIGNATURE_NOT_BOUND (secret): a presigned S3 / Azure SAS signature beside its dates, a signing key beside a
   timestamp, a bare `X-Twilio-Signature`.
 - D55_SIBLINGS: token-response siblings (`expires_in`, `token_type`, `scope`), coordinates, tickers.
+- SCHEME_WORD_METADATA: B39_SCHEME_OTHER_HEADER's twins - a scheme word under a metadata name (`X-Auth-Method`),
+  a secret-named header's plain-word value before prose.
 - NEAR_FORMATS: the new mechanisms' neighbours - a number or version after `1000.` (not Zoho's two 32-hex parts), a
   short or wordy `sc=` query value (`sc=en`, `sc=1`, `sc=desktopview`: a short code, not Jobvite's secret), a Digest
   scheme before its public `username="..."` param (B39_SCHEME's `Token token="<v>"` twin).
@@ -131,6 +135,28 @@ def b39_scheme(r: random.Random) -> Planting:
                        "headers=" + json.dumps({name: f"{scheme} {v}", "Accept": "application/json"})))
     secret = v.split("=", 1)[1].strip("\"'") if v.startswith("token=") else v
     return _shape(r, "upstream 401: " + header), secret
+
+
+def b39_scheme_other_header(r: random.Random) -> Planting:
+    """A vendor scheme word in a secret-named header that is not `Authorization` (`X-Auth: SocureApiKey <key>`): the
+    value of a UUID or hex shape, which no entropy rule takes on its own (left by i18; RFC 9110 11.1 auth-scheme)."""
+    scheme = r.choice(("ShippoToken", "SocureApiKey", "Zoho-oauthtoken", "AcmeToken", "PartnerApiKey", "VendorAuthToken"))
+    v = r.choice((_uuid(r), _s(r, 32, _HEX), _s(r, 40, _HEX)))
+    name = _case(r, r.choice(("X-Auth", "X-Api-Auth", "X-Authorization", "X-Auth-Token", "Api-Authorization")))
+    header = r.choice((f"{name}: {scheme} {v}", "headers={" + repr(name) + ": " + repr(f"{scheme} {v}") + "}",
+                       "headers=" + json.dumps({name: f"{scheme} {v}", "Accept": "application/json"})))
+    return _shape(r, "upstream 401: " + header), v
+
+
+def scheme_word_not_header_value(r: random.Random) -> Planting:
+    """The twins: a scheme word under a name that says it is metadata (`X-Auth-Method`, `auth_scheme_type`) before a
+    word or a parenthesis, and a secret-named header whose value is a plain word before prose (`X-Auth: missing ...`):
+    no credential follows, nothing goes. (`<SecretWord> v2` is the space-separated name rule's: a value, redacted.)"""
+    scheme = r.choice(("ShippoToken", "SocureApiKey", "Zoho-oauthtoken"))
+    text, v = r.choice(((f"X-Auth-Method: {scheme} required", scheme), (f"auth_scheme_type={scheme} (partner API)", scheme),
+                        (f"{_case(r, 'X-Auth')}: missing for tenant acme-{r.randrange(10, 99)}", "missing for tenant"),
+                        ("x-api-auth: none (anonymous access)", "none (anonymous access)")))
+    return _shape(r, text), v
 
 
 def quoted_password(r: random.Random) -> Planting:
@@ -250,10 +276,10 @@ def unbound_or_capability_signature(r: random.Random) -> Planting:
 SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "B39_QUERY": b39_query, "B39_HEADER": b39_header, "B39_SCHEME": b39_scheme, "B40_TOKEN_SET": b40_token_set,
     "C41_BARE": c41_bare, "B39_JOBVITE": b39_jobvite, "QUOTED_PASSWORD": quoted_password,
-    "SIGNATURE_NOT_BOUND": unbound_or_capability_signature}
+    "SIGNATURE_NOT_BOUND": unbound_or_capability_signature, "B39_SCHEME_OTHER_HEADER": b39_scheme_other_header}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {
     "D53_IDS": d53_ids, "D55_SIBLINGS": d55_siblings, "NEAR_FORMATS": near_formats,
-    "D55_BOUND_SIGNATURE": bound_signature}
+    "D55_BOUND_SIGNATURE": bound_signature, "SCHEME_WORD_METADATA": scheme_word_not_header_value}
 
 
 def plantings(cls: str, seed: int, n: int) -> list[Planting]:
