@@ -16,10 +16,10 @@ import logging
 import os
 from contextlib import closing
 
-from .checkpoint import HEAD_BYTES, Checkpoint, file_key
+from .checkpoint import HEAD_BYTES, Checkpoint, file_key, identifies_content
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .filesethost import PendingCompressed, RecoveryHost
-from .handle import FileHandle
+from .handle import FileClosedError, FileHandle
 from .receiptstream import ALIAS, ReceiptStream, alias_key
 from .tracked import SourceState, Tracked
 
@@ -154,7 +154,29 @@ def _adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat
 
 def _held_by(fs: RecoveryHost, head: bytes) -> Tracked | None:
     """A file tailed now whose first bytes are the compressed file's content's: its reader reads that content."""
-    return next((f for f in fs.table if head_is(head, f.head_len, f.head_hash)), None)
+    return next((f for f in fs.table if _holds(f, head)), None)
+
+
+def _holds(f: Tracked, head: bytes) -> bool:
+    """Whether `f` holds the content starting with `head` (up to HEAD_BYTES of it: all of it when shorter).
+
+    Its identity's first bytes matching is not enough: a file first seen holding only what every file of its writer
+    starts with - a BOM (.NET, PowerShell), a fixed header (W3C/IIS `#Software:`/`#Fields:` lines, a log4j/logback
+    header) - matches EVERY generation that writer left, and the new live log (rotated, created, nothing but its
+    header written yet) was taken to hold an older `.gz`: never read, its records lost (re-read r18). A holder of a
+    compressed copy is its source, never shorter than it: it holds the content when its identity says something
+    about content and covers the content's whole head - or, its identity shorter (only a BOM or header when taken,
+    not grown yet: tail.py grows it on the next read), when the bytes it holds NOW start with the whole head.
+    UNDECIDABLE from first bytes: a header of HEAD_BYTES or more makes every generation look alike here, as in
+    every identity of this package."""
+    if not head_is(head, f.head_len, f.head_hash):
+        return False
+    if f.head_len >= len(head) and identifies_content(f.head_len, f.head_hash):
+        return True
+    try:
+        return f.handle.pread(len(head), 0) == head
+    except (OSError, FileClosedError):
+        return False  # gone from under us: it holds nothing we can read
 
 
 def hold(fs: RecoveryHost, holder: Tracked, src: SourceState, path: str, st: os.stat_result) -> None:
