@@ -10,6 +10,7 @@ every generation since - so every waiting entry is decided or forgotten (e039972
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from .checkpoint import Checkpoint
@@ -27,6 +28,7 @@ class CompressedWatch:
     table: FileTable
     started_wall: float  # mtimes before this are recovery's at start
     looked_wall: float  # when the last look began
+    entry: Callable[[Tracked], Checkpoint]  # a tailed file's checkpoint now (FileSet.entry)
 
     def __init__(self) -> None:
         # Compressed files (compressedgens.adopt_compressed): ident -> ((size, mtime), decided).
@@ -89,6 +91,15 @@ class CompressedWatch:
         (compressedgens.held_read)."""
         if self.compressed_held:
             held_read(cast("RecoveryHost", self), f, cp)
+
+    def held_at_stop(self) -> None:
+        """The sidecar stops: each open file's life ends here as a close ends it (FileSet._close), so the compressed
+        files judged held by one (its plain file still draining when the `.gz` appeared) get their verdict as of
+        its position now, written with the stop's checkpoints. Kept in memory only, a stop within ROTATE_WAIT of
+        the compression lost it, and once the plain file's checkpoint was dropped (its inode reused by a later live
+        log) the next start read the `.gz` from 0: its records stored twice (re-read r18)."""
+        for f in list(self.table):
+            self.held_closed(f, self.entry(f))
 
     def looked_until(self) -> float:
         """The sources' `alive` (kernel clock, compared with mtimes by recovery at the next start): when the last

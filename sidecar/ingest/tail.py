@@ -126,6 +126,7 @@ class Ingest:
             with contextlib.suppress(TimeoutError):  # what was read gets stored, and its position saved
                 await asyncio.wait_for(self.delivery.drain(), timeout=5)
         await self.delivery.close()
+        self.fs.held_at_stop()  # before the checkpoints are written: the verdicts go with them
         if self.sources:  # the files' positions, and until when each source was watched
             self._write_checkpoints(force=True)
         await self.ckpt.mirror(self.files)
