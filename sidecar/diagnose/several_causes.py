@@ -23,9 +23,7 @@ setting, a gauge, another error. The failure's own text decides too when it plac
 it went to (a named remote outside our system: whatever the cause among the documented ones, the path and the
 remote are not ours), a transfer under way (bytes received/sent before the break: the stream broke mid-transfer),
 an elapsed time or a limit (the value the timeout is read against). A record counting the failure as the only one
-("errors last 15m: 1") denies a systemic cause and decides nothing among the rest: no bearing. What shows it SINGLE
-(requirement (2), rules.py's cap): a later success of the same operation, such a count record, or - round 18 - the
-error ALONE in the excerpt with the grouping stage's count at one (DiagnosisInput.count): one occurrence, no record.
+("errors last 15m: 1") denies a systemic cause and decides nothing among the rest: no bearing.
 Near-miss twins that must NOT change: any of those deciding records or texts present; a failure that is not one of
 these classes (a refused connect, a DNS answer, a code in a namespace); 57014 due to statement timeout.
 """
@@ -146,28 +144,20 @@ def undecided(inp: DiagnosisInput, sit: Situation) -> str | None:
     ours = request_id("\n".join(inp.messages()) + "\n" + inp.traceback[:8192])
     first = inp.traceback.lstrip().split("\n", 1)[0]
     single = False
-    others = 0  # records other than the error's own in the excerpt
     for header, _ in split_records(list(inp.context)):
         if header.message and header.message in first:
             continue
-        others += 1
         if _ONLY_ONE.search(header.message):
             single = True
         elif _bears(header.logger, header.message, inp, ours):
             return None
     for header, _ in split_records(list(inp.after)):
-        others += 1
         if _ONLY_ONE.search(header.message) or _succeeded(header.level, header.logger, header.message, inp, ours):
             single = True
         elif _bears(header.logger, header.message, inp, ours):
             return None
     # a failure not shown to be single may be persistent: the family's reading (the remote, the service) stands
-    # ALONE: no record but the error's own, and the grouping stage counted it once (issue 17, round 18 item 1: "an
-    # error that happened once with no record saying why"): nothing shows it persistent either - the count is what
-    # shows it single. A record of the same operation (its start) keeps the round-16 reading: the excerpt was cut
-    # around a run of records, which may have held more of it (test_several_causes's twin)
-    alone = others == 0 and inp.count == 1
-    return kind if single or alone else None
+    return kind if single else None
 
 
 _MEANING = {
@@ -201,8 +191,7 @@ def several_causes(d: Diagnosis, inp: DiagnosisInput, sit: Situation) -> Diagnos
         summary=f"One {failed} ({said}) and no record saying why: not enough to say",
         root_cause=(f"{failed} ('{said}'): {_MEANING[kind]}. No record in the excerpt bears on which - the other "
                        f"records are this operation's own start, retry or success. What would decide: "
-                       f"{_WOULD_DECIDE[kind]}. It happened once here (a single occurrence): on one, nothing shows "
-                       "it persistent."),
+                       f"{_WOULD_DECIDE[kind]}."),
         suggested_fix=["Nothing to change on one occurrence; if it repeats, read what would decide (above) for "
                           "the next one before changing a setting."],
     )
