@@ -32,10 +32,13 @@ from .conftest import Harness, make_config, records, wait_for
 PREFIXES = {
     "none": b"",
     "utf8-bom": b"\xef\xbb\xbf",
+    "utf16le-bom": b"\xff\xfe",  # PowerShell's `>`: the records UTF-16 LE too (ENCODINGS)
     "w3c": b"#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n"
            b"#Fields: date time s-ip cs-method cs-uri-stem sc-status\n",
     "layout-header": b"=== orders-service 4.2.1 (logback) log started ===\n",
 }
+
+ENCODINGS = {"utf16le-bom": "utf-16-le"}  # the others' records UTF-8
 
 
 def _gzip_to(src: Path, dest: Path) -> None:
@@ -46,10 +49,10 @@ def _gzip_to(src: Path, dest: Path) -> None:
     os.remove(src)
 
 
-def _append(path: Path, start: int, n: int) -> list[int]:
+def _append(path: Path, start: int, n: int, prefix: str = "none") -> list[int]:
     body, errs = records(start, n)
     with path.open("ab") as f:
-        f.write(body.encode())
+        f.write(body.encode(ENCODINGS.get(prefix, "utf-8")))
     return errs
 
 
@@ -67,14 +70,14 @@ async def test_a_gz_written_while_down_is_read_when_the_new_live_log_holds_only_
     pre = PREFIXES[prefix]
     live = tmp_path / "app.log"
     live.write_bytes(pre)
-    errs = _append(live, 0, rnd.randint(4, 40))
+    errs = _append(live, 0, rnd.randint(4, 40), prefix)
     h = Harness(ManualClock(1_800_000_000.0))
     cfg = make_config(tmp_path, [str(live)])
     ing = await h.start(cfg)
     await h.wait_events(len(errs))
     await h.stop(ing)
     # While down: more records, then logrotate `compress` and `create`, the writer's prefix in the new file.
-    errs += _append(live, 100, rnd.randint(2, 40))
+    errs += _append(live, 100, rnd.randint(2, 40), prefix)
     os.rename(live, tmp_path / "app.log.1")
     _gzip_to(tmp_path / "app.log.1", tmp_path / "app.log.1.gz")
     live.write_bytes(pre)
@@ -93,15 +96,15 @@ async def test_the_live_log_compressed_while_tailed_still_holds_its_gz(tmp_path:
     pre = PREFIXES[prefix]
     live = tmp_path / "app.log"
     live.write_bytes(pre)
-    errs = _append(live, 0, 30)
+    errs = _append(live, 0, 30, prefix)
     h = Harness(ManualClock(1_800_000_000.0))
     ing = await h.start(make_config(tmp_path, [str(live)]))
     try:
         await h.wait_events(len(errs))
-        errs += _append(live, 100, 10)  # written just before the rollover: read through the open descriptor
+        errs += _append(live, 100, 10, prefix)  # written just before the rollover: read through the open descriptor
         _gzip_to(live, tmp_path / "app.log.1.gz")
         live.write_bytes(pre)
-        errs += _append(live, 200, 6)
+        errs += _append(live, 200, 6, prefix)
         await _settle(h, len(errs))
         h.sink.assert_exactly_once(errs)
         assert h.metric("sidecar_rotations_total", source=str(live), kind="compressed_read") == 0
@@ -121,7 +124,7 @@ async def test_a_holder_first_seen_with_only_its_prefix_holds_what_it_was_writte
     ing = await h.start(make_config(tmp_path, [str(live)]))
     try:
         await wait_for(lambda: any(f.head_len == len(pre) for f in ing.fs.table), clock=h.clock, step=0.5)
-        errs = _append(live, 0, 12)  # no await from here to the new live log: the tailer has not looked
+        errs = _append(live, 0, 12, prefix)  # no await from here to the new live log: the tailer has not looked
         _gzip_to(live, tmp_path / "app.log.1.gz")
         live.write_bytes(pre)
         await _settle(h, len(errs))
