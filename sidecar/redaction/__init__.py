@@ -269,6 +269,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("mattermost_webhook", c.MATTERMOST_WEBHOOK, c.webhook(_mark("mattermost_webhook")), ("/hooks/",)),
     Rule("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
     Rule("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
+    Rule("secret", loc.PCT_QUERY_NAME, loc.pct_query_name(_mark("secret"), lambda name, val: is_secret_name(name) or (
+        c.SECRET_QUERY.match(f"?{name}={val}") is not None)), loc.PCT_QUERY_NAME_HINTS, seam=loc.PCT_QUERY_NAME_SEAM),
     Rule("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
     Rule("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
     Rule("basic_auth", basic_user_sub(_mark("basic_auth")), None, BASIC_USER_HINTS),  # the key as the user (basicuser.py)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import unquote
 
 _SEGMENT = r"[A-Za-z0-9_=+.~%-]{8,}"
 CREDENTIAL_PATH = re.compile(
@@ -97,3 +98,19 @@ def schemeless_userinfo(mark: str) -> Callable[[re.Match[str]], str]:
             return m.group(0)  # a reference or a mask
         return user + ":" + mark
     return repl
+
+
+# A query NAME with a percent-encoded character (RFC 3986 2.1 / 2.3: an unreserved character may be percent-encoded,
+# and a server decodes it: `api%5Fkey` IS `api_key` to the application). The name rules read `%5Fkey` and miss it;
+# decoded, the name decides as everywhere else (`unit%73=metric`, a cursor's `next%5Fpage%5Ftoken` stay).
+PCT_QUERY_NAME = re.compile(r"(?<=[?&;])(?P<name>[A-Za-z0-9_.~-]*%[0-9A-Fa-f]{2}[A-Za-z0-9_.~%-]*)="
+                            r"(?!\[REDACTED:)(?P<val>[^&#\s'\"<>]{1,512})")
+PCT_QUERY_NAME_HINTS = ("%",)
+# every match's encoded name piece and `=`, searched first (engine.Rule's seam): the pattern opens with a lookbehind,
+# and `%` is in every text with a percentage
+PCT_QUERY_NAME_SEAM = re.compile(r"%[0-9A-Fa-f]{2}[A-Za-z0-9_.~%-]*=")
+
+
+def pct_query_name(mark: str, secret_pair: Callable[[str, str], bool]) -> Callable[[re.Match[str]], str]:
+    """`secret_pair(decoded name, value)`: the query rules' own judgement of the decoded pair (__init__.py)."""
+    return lambda m: m.group("name") + "=" + mark if secret_pair(unquote(m.group("name")), m.group("val")) else m.group(0)
