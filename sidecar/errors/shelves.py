@@ -15,7 +15,7 @@ from .masking_rules import PLACEHOLDER
 from .slots import MIN_TOKENS_TO_LEARN
 from .token_forms import variable_like
 
-__all__ = ["rebucket", "shelf_of", "head_of_tokens", "head_of", "learnable"]
+__all__ = ["rebucket", "shelf_of", "head_of_tokens", "head_of", "learnable", "bracketed_slot"]
 
 # A word of letters (sentence punctuation after it allowed: `started.`, `exiting:`): what names an event.
 _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z_'-]*[.:!,;]?")
@@ -32,6 +32,12 @@ def shelf_of(bucket: str, tokens: list[str]) -> str:
     words at the start are never one template (`similarity`), so only templates starting with the
     same word, or both with a value, need comparing. Keeps a flood of distinct lines linear."""
     first = tokens[0] if tokens else ""
+    if len(tokens) == 2 and first != PLACEHOLDER and _bracketed(first):
+        # `[%s] started` (`learnable`'s two-token case) has a shelf per bracket pair, `[<*>]`: compared only with
+        # forms the same writer's brackets open. On the `<*>` shelf, `(main) ready` joined `276 ready`'s `<*> ready`
+        # when that came first and not when it came later (grouping by arrival order; a restart reloaded the two
+        # identical `<*> ready` templates in another order and moved forms between them).
+        return bucket + "\x1f" + first[0] + PLACEHOLDER + first[-1]
     return bucket + "\x1f" + ("<*>" if variable_like(first) or _bracketed(first) else first)
 
 
@@ -57,22 +63,32 @@ def learnable(tokens: list[str], shelf: str) -> bool:
     `(12345) exiting`): the writer's `[%s] started` delimits its value itself (a thread, process or task
     name), so only that token may vary and the word after it, equal on both sides, names the event
     (`slots._delimited` still decides whether two bracketed items are one slot: `[preauth]` / `[<*>/<*>]`
-    and `(main)` / `[main]` stay apart). A second token that is a value by its form is still too little."""
+    and `(main)` / `[main]` stay apart). A second token that is a value by its form is still too little.
+    Such a form sits on its bracket pair's shelf (`shelf_of`) and widens keeping them (`bracketed_slot`), so it
+    meets neither a bare value's `<*> started` nor another bracket style, whichever came first."""
     n = len(tokens)
     if n >= MIN_TOKENS_TO_LEARN:
         return True
     if n != 2:
         return False
-    if not shelf.endswith("\x1f" + PLACEHOLDER):
-        return True
     # The placeholder itself (`<*> read`: masking took a whole value, `113 bytes`) is no writer's bracket:
     # counted as one, it made every masked-value-then-word form comparable with any two-token template.
     first, second = tokens
-    return (first != PLACEHOLDER and _bracketed(first) and _PLAIN_WORD.fullmatch(second) is not None
-            and not variable_like(second))
+    if first != PLACEHOLDER and _bracketed(first):
+        return _PLAIN_WORD.fullmatch(second) is not None and not variable_like(second)
+    return not shelf.endswith("\x1f" + PLACEHOLDER)
 
 
 def _bracketed(token: str) -> bool:
     """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
     name that leads the message is a value, so messages that differ only there are compared."""
     return len(token) > 2 and token[0] in "[(<" and token[-1] == {"[": "]", "(": ")", "<": ">"}[token[0]]
+
+
+def bracketed_slot(t: str, m: str) -> str | None:
+    """What the first token of a two-token `[%s] started` template widens to: the writer's brackets around
+    the slot (`(main)` / `(db)` -> `(<*>)`), so the widened template stays on its brackets' shelf (`shelf_of`)
+    and takes no other bracket style or bare value later. None when the two are not one bracket pair."""
+    if t[:1] == m[:1] and t[-1:] == m[-1:] and t != PLACEHOLDER and m != PLACEHOLDER and _bracketed(t) and _bracketed(m):
+        return t[0] + PLACEHOLDER + t[-1]
+    return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .kvlists import KV_SLOT, pair_slot
 from .masking_rules import PLACEHOLDER
+from .shelves import bracketed_slot
 from .token_forms import same_key
 
 __all__ = ["Template", "Learned", "merge_tokens"]
@@ -53,6 +54,11 @@ def merge_tokens(template: list[str], tokens: list[str]) -> list[str]:
         if t == m:
             out.append(t)
             continue
+        if not out and len(template) == 2:
+            slot = bracketed_slot(t, m)  # `(main) ready` / `(db) ready` -> `(<*>) ready` (shelves.shelf_of)
+            if slot is not None:
+                out.append(slot)
+                continue
         k = same_key(t, m)
         if k is not None:
             out.append(k + PLACEHOLDER)
