@@ -24,7 +24,12 @@ Twins kept (tests/errors/test_command_lines.py): a plain-word phrase after the a
 learner), an option named outside any anchor (`Use --force-reinstall to force`), a phrase whose first word is
 no program (`command line option --foo is deprecated`, `execute on /srv/x`: a function word or the noun
 `line`/`name`/`option` is the statement's; `executing request: <value>`: a word ending in `:` keys its own value), the anchor inside a longer word (`recommend --x`), and the words
-after the command (two statements that differ there stay two).
+after the command (two statements that differ there stay two). Re-reader r18 D1: the statement's verdict is
+never an argument - a failure word (`token_forms.names_failure`) ends the run (`Exec format error /usr/bin/foo`
+is no command), a verb form or outcome word after the command stays (`cmd: git push -f crashed` /
+`succeeded`), and a `:` glued to the last argument ends the command (`failed to exec runc init
+/proc/self/exe: no such file`, Go's `%s: %v`). The cost: a positional argument that is a verb form
+(`git checkout testing`) stays text.
 
 Why it holds across restarts and replicas: a pure function of the message text, applied before learning.
 """
@@ -34,6 +39,8 @@ from __future__ import annotations
 import re
 
 from .masking_rules import PLACEHOLDER
+from .to_phrases import VERB_FORM
+from .token_forms import names_failure
 
 __all__ = ["mask_command_lines", "may_hold_command"]
 
@@ -73,16 +80,30 @@ def _command_end(t: str, start: int) -> int:
     tokens: list[str] = []
     ends: list[int] = []
     pos = start
-    closed = False  # whether the run met the statement's delimiter, the text's end or another anchor word
+    # Whether the run met the statement's delimiter (`,` / `;`, a token's closing `:`), another anchor word or
+    # the text's end. At the end, a statement may print its own verdict after the command (`cmd: git push -f
+    # crashed`): `_is_word_arg` refuses such words (event and outcome words), so they stay the statement's.
+    closed = False
     while True:
         m = _TOKEN.match(t, pos)
         if m is None:
             closed = pos >= len(t) or t[pos] in ",;"
             break
-        if _ANCHOR_WORD.fullmatch(m.group()) is not None:
+        tok = m.group()
+        if _ANCHOR_WORD.fullmatch(tok) is not None:
             closed = True
             break  # another anchor: the next command line's (`Subcommand {} not found in command {}`)
-        tokens.append(m.group())
+        if tokens and _WORD_ARG.fullmatch(tok) is not None and names_failure(tok):
+            closed = True  # a failure word is the statement's text again, never an argument (`Exec format
+            break  # error /usr/bin/foo`: no command; `cmd: git push origin main aborted`: ends before it)
+        if tokens and tok.endswith(":") and len(tok) > 1:
+            # the statement's own `:` glued to the last argument (`failed to exec runc init /proc/self/exe:
+            # no such file`, Go's `%s: %v`): the command ends before it, what follows is the statement's
+            tokens.append(tok[:-1])
+            ends.append(m.end() - 1)
+            closed = True
+            break
+        tokens.append(tok)
         ends.append(m.end())
         pos = m.end()
         if pos < len(t) and t[pos] != " ":
@@ -104,9 +125,11 @@ def _command_end(t: str, start: int) -> int:
     rest = tokens[last + 1:]
     words = next((i for i, tok in enumerate(rest) if not _is_word_arg(tok)), len(rest))
     if words <= _TRAILING_WORDS and ((words == len(rest) and closed)
-                                     or (words < len(rest) and rest[words].lower() in _NOT_A_PROGRAM)):
+                                     or (words < len(rest) and (rest[words].lower() in _NOT_A_PROGRAM
+                                                                or _is_event_word(rest[words])))):
         # positional arguments up to where the statement's own text starts again: its delimiter, the
-        # text's end, another anchor word, or a function word (`... origin main not found in commands`)
+        # text's end, another anchor word, a function word (`... origin main not found in commands`) or
+        # its verdict (`... origin main crashed`)
         return ends[last + words]
     if rest and tokens[last].startswith("-") and "=" not in tokens[last] and _is_word_arg(rest[0]):
         last += 1  # the argument of a last `--option`
@@ -117,10 +140,21 @@ def _command_end(t: str, start: int) -> int:
 # <*> origin main`); a longer run of words before the delimiter reads as the statement's own clause.
 _TRAILING_WORDS = 3
 _WORD_ARG = re.compile(r"[\w.+@:-]+")
+# The verdicts a statement prints after the command it ran (`... ok`, `... done`) that are no verb form
+# (`to_phrases.VERB_FORM`: `passed`, `killed`, `crashed`, `succeeded`) nor failure word (`names_failure`).
+_OUTCOME_WORDS = frozenset({"ok", "done", "success", "successful", "successfully", "fine", "complete"})
+
+
+def _is_event_word(tok: str) -> bool:
+    """A failure word, a verb form or an outcome word: it names what happened to the command (`... -f crashed`
+    and `... -f succeeded` are two statements), so it is never an argument."""
+    return names_failure(tok) or VERB_FORM.search(tok) is not None or tok.lower() in _OUTCOME_WORDS
 
 
 def _is_word_arg(tok: str) -> bool:
-    return _WORD_ARG.fullmatch(tok) is not None and tok.lower() not in _NOT_A_PROGRAM and "<*>" not in tok
+    """A bare word that may be a positional argument: not a function word, not an event word."""
+    return (_WORD_ARG.fullmatch(tok) is not None and tok.lower() not in _NOT_A_PROGRAM and "<*>" not in tok
+            and not _is_event_word(tok))
 
 
 def _is_command(tokens: list[str]) -> bool:

@@ -18,13 +18,20 @@ import pytest
 
 from sidecar.errors.grouper import MessageGrouper
 from sidecar.errors.masking import normalize_message
+from sidecar.errors.to_phrases import VERB_FORM
+from sidecar.errors.token_forms import names_failure
 
 SEEDS = range(1820, 1825)
 PROGRAMS = ["git", "pip", "gcc", "python3", "pg_ctl", "make", "/usr/bin/env", "./configure", "hg", "svn"]
 
 
 def _w(r: random.Random, lo: int = 3, hi: int = 9) -> str:
-    return "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(lo, hi)))
+    """A random plain word that is no event word: a word ending `-ed`/`-ing` or starting a failure stem (`err`,
+    `fail`...) reads as the statement's verdict after a command (`cmd: git push -f crashed`), by design."""
+    while True:
+        w = "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(lo, hi)))
+        if not (VERB_FORM.search(w) or names_failure(w)):
+            return w
 
 
 def _arg(r: random.Random) -> str:
@@ -100,3 +107,29 @@ def test_plain_words_and_unanchored_options_stay(seed):
     # path inside that value is masked as a path, the key stays.
     assert normalize_message(f"got error executing request: open /srv/{word}/{other}.log: too many open files") == \
         "got error executing request: open <*>: too many open files"
+
+
+# The statement's verdict after the command (re-reader r18 D1): a failure word or phrase, a verb form or an
+# outcome word is never an argument, and a `:` glued to the last argument (Go's `%s: %v`) ends the command.
+VERDICTS = ["crashed", "succeeded", "killed", "passed", "aborted", "done", "ok", "timeout", "denied", "refused"]
+REASONS = ["no such file or directory", "permission denied", "exit status 1", "signal killed", "exec format error"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_verdict_after_the_command_stays(seed):
+    r = random.Random(seed)
+    for statement, outcomes in (("cmd: {cmd} {v}", VERDICTS), ("Running command {cmd} {v}", VERDICTS),
+                                ("failed to exec {cmd}: {v}", REASONS), ("Command {cmd}: {v}", REASONS)):
+        forms = {}
+        for v in outcomes:
+            # twin: the same verdict after three different commands is one form
+            seen = {normalize_message(statement.format(cmd=_command(r), v=v)) for _ in range(3)}
+            assert len(seen) == 1, (statement, v, seen)
+            forms[v] = seen.pop()
+            assert forms[v].endswith(v) or forms[v].endswith("<*>"), forms[v]
+        assert len(set(forms.values())) == len(outcomes), (statement, forms)
+    # a failure phrase BEFORE a path is no program and its arguments (`Exec format error /usr/bin/foo`)
+    path = f"/usr/{_w(r)}/{_w(r)}"
+    assert normalize_message(f"Exec format error {path}") == "Exec format error <*>"
+    assert normalize_message(f"Exec permission denied {path}") == "Exec permission denied <*>"
+    assert normalize_message(f"failed to exec runc init {path}: no such file") == "failed to exec <*>: no such file"
