@@ -109,7 +109,7 @@ def keep_spans(text: str, call_site: bool = True) -> list[tuple[int, int, str]]:
     low = text.lower()
     if ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
             or "sqlstate" in low):
-        found.extend(keyed_matches(text, low))
+        found.extend(m for m in keyed_matches(text, low) if not _in_property_name(text, m.start()))
     # A bare reason phrase (`500 Internal Server Error`) needs no protection: the phrase itself
     # survives masking and tells the statuses apart. Only `HTTP` and the `...Request(s)` phrases
     # (whose status the phrase alone leaves ambiguous: 400 vs 429) run the regex.
@@ -135,6 +135,18 @@ def keep_spans(text: str, call_site: bool = True) -> list[tuple[int, int, str]]:
             continue
         spans.append((m.start(), m.end(), _url(m) if m.re is _URL and callable(_url) else m.group()))
     return spans
+
+
+# A JVM system property's name up to a key (`-Dio.netty.allocator.type: pooled`, `-Dapp.status=prod`): the key
+# is the last part of the property's NAME, not a failure key - its value is the property's (sysprops.py). Only
+# after `-D` at an option's start (the `java` launcher's syntax): a dotted key elsewhere (OpenTelemetry's
+# `error.type=TimeoutError`, `http.status_code`) names the failure and stays kept.
+_PROPERTY_HEAD = re.compile(r"""(?:(?<=^)|(?<=[\s\[,("'=]))-D[A-Za-z_][\w.-]*\.""")
+
+
+def _in_property_name(text: str, start: int) -> bool:
+    i = text.rfind("-D", max(0, start - 200), start)
+    return i >= 0 and _PROPERTY_HEAD.fullmatch(text, i, start) is not None
 
 
 def may_keep(t: str) -> bool:

@@ -15,12 +15,17 @@ import pytest
 
 from sidecar.errors.grouper import MessageGrouper
 from sidecar.errors.masking import normalize_message
+from sidecar.errors.token_forms import names_failure
 
 SEEDS = range(1810, 1814)
 
 
 def _w(r: random.Random, lo: int = 3, hi: int = 9) -> str:
-    return "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(lo, hi)))
+    """A random plain word that names no failure (`err...`, `fail...`: an echoed one-word failure stays, by design)."""
+    while True:
+        w = "".join(r.choice(string.ascii_lowercase) for _ in range(r.randint(lo, hi)))
+        if not names_failure(w):
+            return w
 
 
 def _name(r: random.Random) -> str:
@@ -70,3 +75,35 @@ def test_bracketed_words_plain_keys_and_non_options_stay(seed):
     # `-D` inside a word or an option with no `=`: no property.
     assert normalize_message(f"re-Deploy={word} done") == f"re-Deploy={word} done"
     assert normalize_message(f"-Dry-run {word}") == f"-Dry-run {word}"
+
+
+# Re-reader r18 D3/R2: a failure key (`type`, `code`, `status`, `reason`) that is the LAST PART of the property's
+# name is the name, not a failure key; an assignment after `=` (`JAVA_OPTS=-D...`) is an option; the echo of a
+# failure phrase (several words, or one failure word) is the statement's.
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_key_word_ending_the_property_name_is_the_name(seed):
+    r = random.Random(seed)
+    for key in ("type", "code", "status", "reason", "errno"):
+        name = f"{_w(r)}.{_w(r)}.{key}"
+        echoes = {normalize_message(f"-D{name}: {_value(r)}") for _ in range(8)}
+        assert echoes == {f"-D{name}: <*>"}
+        assigned = {normalize_message(f"-D{name}={_value(r)}") for _ in range(8)}
+        assert assigned == {f"-D{name}=<*>"}
+    env, name = _w(r).upper(), _name(r)
+    assert {normalize_message(f"{env}_OPTS=-D{name}={_value(r)}") for _ in range(8)} == {f"{env}_OPTS=-D{name}=<*>"}
+    # twins: a failure key outside a property name keeps its value (`error type: timeout`, OTel `error.type=`)
+    for text in ("error type: timeout", "error type: refused", "error.type=TimeoutError", "status: degraded"):
+        assert normalize_message(text) == text
+    assert normalize_message(f"re-Deploy={_w(r)}=x").startswith("re-Deploy=")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_echoed_failure_phrase_stays(seed):
+    r = random.Random(seed)
+    name = _name(r)
+    phrases = ["No such file or directory", "Permission denied", "not writable", "missing", "invalid",
+               "access denied by policy"]
+    forms = [normalize_message(f"-D{name}: {p}") for p in phrases]
+    assert forms == [f"-D{name}: {p}" for p in phrases]
+    # twin: a one-token value is still masked, whatever it is
+    assert normalize_message(f"-D{name}: {_value(r)}") == f"-D{name}: <*>"
