@@ -27,6 +27,8 @@ from .providers import generated, provider_secret
 from .quoting import escaped_close
 from .rediscommands import names_user
 from .references import KIND_BLANK, KIND_QUOTE, KIND_WORD
+from .schemes import CREDENTIAL as _CREDENTIAL
+from .schemes import is_scheme_word
 from .secret_names import (
     ESCAPED_END,
     NAME_HINTS,
@@ -163,22 +165,6 @@ _NAME_RUN = re.compile(r"[A-Za-z0-9_.\-]*")  # the characters a name holds (matc
 _ESCAPED_BREAK = re.compile(r"\\[nr]")
 
 
-# HTTP authentication schemes (IANA registry + common API ones): after a secret-like name they are the
-# scheme, and the credential is the word after them.
-AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "apikey", "api-key", "jwt", "key", "oauth", "digest",
-                          "negotiate", "ntlm", "mac", "hoba", "ssws", "splunk", "geniekey", "dsn", "bot", "sso"})
-# A vendor's own scheme word (RFC 9110 11.1: `auth-scheme = token`, any token): `ShippoToken`, `SocureApiKey`,
-# `Zoho-oauthtoken` before the credential in a secret-named header (`X-Auth: SocureApiKey <key>`; CLASSES20 B39 beyond
-# `Authorization`). Read as a scheme when it is letters and hyphens only (a random key has digits) and names a
-# credential kind itself; a plain word (`X-Auth: enabled ...`) is the header's value as before.
-_VENDOR_SCHEME = re.compile(r"[A-Za-z][A-Za-z-]{3,30}")
-
-
-def is_scheme_word(val: str) -> bool:
-    return val.lower() in AUTH_SCHEMES or _VENDOR_SCHEME.fullmatch(val) is not None and is_secret_name(val)
-
-
-_CREDENTIAL = re.compile(r"([ \t]+)(?!\[REDACTED:)([^\s\"',;<>(){}\[\]][^\s\"',;<>)}\]]{3,})")
 # An auth-param with a quoted value after the scheme (RFC 9110 11.2: `auth-param = token BWS "=" BWS ( token /
 # quoted-string )`): `Token token="<v>"` (Rails' token scheme: TaxJar, Onfido), `Digest username="u", ...`. _CREDENTIAL's
 # run stops at the quote: taken as the credential, the mark ate `token=` and left the value. Not taken, the name rule
@@ -281,7 +267,7 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             tail = ""
             end = m.end()
             val = m.group("val")
-            if val is not None and is_scheme_word(val) and is_secret_name(m.group("name")):
+            if val is not None and is_secret_name(m.group("name")) and is_scheme_word(m.group("name"), val, text, end):
                 cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
                 if cred is not None and _QUOTED_PARAM.match(text, end) is None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not _SHELL_VAR.match(cred.group(2)):
                     tail = cred.group(1) + mark
@@ -383,7 +369,7 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
             return m.group(0)  # a word cut at its apostrophe: `doesn't`, `isn't`, Italian `dell'utente`, French `d'accès`
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
-        if not quoted and is_scheme_word(val) and _CREDENTIAL.match(m.string, m.end()):
+        if not quoted and is_scheme_word(name, val, m.string, m.end()) and _CREDENTIAL.match(m.string, m.end()):
             return m.group(0)  # `X-Auth: Bot <credential>`: the scheme stays, kv_sub takes the credential
         if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val or (
                 val.isalpha() and is_secret_name(val)))) or names_where(name, val):
