@@ -33,7 +33,7 @@ from .gates import (
     quantile_levels,
 )
 from .limits import GateCounters, count, tripped
-from .stagetotals import StageTotals, counted, sample_size
+from .stagetotals import FROM_BOUNDARY, StageTotals, counted, sample_size
 from .state import Snapshot
 
 log = logging.getLogger(__name__)
@@ -152,9 +152,11 @@ class StageEvaluator:
         held = tail.held if tail is not None else None
         self._stage_n[key] = n
         if n == 0:
-            settling = self.now <= self.stage_start + self.stage_totals.span(key)  # stagetotals.py: not counted yet
-            reason = (f"the stage's first {self.cfg.settle:.0f} s are not counted (records of the previous stage)"
-                      if settling else "no requests in the stage yet")
+            # Not "the previous stage's": the first stage has none, a restart or a start after a rollback
+            # is a boundary too (rollout/stagetotals.py "The settling span after a boundary").
+            reason = (f"the stage's first {self.cfg.settle:.0f} s are not counted toward promotion (settling: "
+                      "records placed there may have been made before the stage began)"
+                      if self.stage_totals.settling(key) else "no requests in the stage yet")
             return Measurement(None, 0, 0, reason, newest=newest, arrived=arrived, held=held), error
         return Measurement(x / n, n, x, newest=newest, arrived=arrived, held=held), error
 
@@ -173,6 +175,20 @@ class StageEvaluator:
         key = f"{role}:{gate.name}"
         if gate.method == "changepoint":
             return await self._change(gate, role, key)
+        whole_stage = gate.window is None and gate.metric.function in PROPORTIONS
+        promotion = await self._reading(gate, role, key)
+        if role == "trigger" or gate.on_fail == "hold" or not whole_stage or self.cfg.settle == 0:
+            return promotion  # one reading: a trigger's counts from the boundary (StageTotals.span)
+        # `on_fail: rollback`: its pass promotes (after the span), its fail rolls back (from the
+        # boundary: a canary failing from its first second is not left running through the span).
+        rollback = await self._reading(gate, role, key + FROM_BOUNDARY)
+        if rollback.verdict == "fail" and promotion.verdict != "fail":
+            return replace(rollback, reason=f"{rollback.reason} (counted from the stage's start: a rollback "
+                                            "does not wait for the settling span)")
+        return promotion
+
+    async def _reading(self, gate: GateConfig, role: Role, key: str) -> GateVerdict:
+        """`gate`'s verdict, its whole-stage proportion accumulated under `key` (StageTotals.span)."""
         proportion = gate.metric.function in PROPORTIONS
         stage_span = max(self.now - self.stage_start, 0.0)
         rows: list[tuple[float, Measurement | None, Measurement | None]] = []
@@ -317,7 +333,8 @@ class StageEvaluator:
         if self.cfg.samples is not None:
             tot, tail, _ = await self.stage_totals.settle("samples", self.cfg.samples)
             return counted(tot)[0] + (sample_size(tail) if tail is not None else 0)
-        counts = [n for k, n in self._stage_n.items() if k.startswith("gate:") and ":baseline" not in k]
+        counts = [n for k, n in self._stage_n.items()
+                  if k.startswith("gate:") and ":baseline" not in k and FROM_BOUNDARY not in k]
         return max(counts, default=0)
 
 

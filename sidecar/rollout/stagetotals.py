@@ -44,7 +44,8 @@ skew behind/ahead x within/beyond the tolerance x constant lag 5-60 s / batches 
 boundaries, the old stage's last minute failing): without the span 20 of 24 cells failed (the new stage
 counted up to 31 of the old stage's failures, or more uploads than were made after the boundary); with it 0. The price: the new stage's own uploads
 of its first max_lateness seconds (at 20 async uploads/min 40 of a 500-upload, 48 h stage; 4 at the 1%
-stage's 2/min); every trigger still counts them (`span`: they roll back on what happens; a whole-stage one too).
+stage's 2/min); every trigger still counts them (`span`: they roll back on what happens; a whole-stage one too),
+and so does the fail side of an `on_fail: rollback` stage gate.
 Argo Rollouts delays a metric's analysis the same way (AnalysisTemplate `initialDelay`).
 Not counted in stage N either: its records placed after the boundary stay out of both stages (N's totals
 are closed when it ends; nothing reads them after a promotion).
@@ -62,6 +63,7 @@ from .gates import describe
 
 log = logging.getLogger(__name__)
 
+FROM_BOUNDARY = "@boundary"  # the totals key of a rollback gate's reading counted from the stage's start
 MeasureOnce = Callable[[MetricSpec, float], Awaitable[tuple[Measurement | None, str | None]]]
 
 
@@ -151,8 +153,16 @@ class StageTotals:
         previous stage's records from PROMOTING this one or holding it; a whole-stage trigger read after it
         would leave a canary failing from its stage's first second running for the whole span (round 18
         review: rolled back at 130 s with settle 120, 310 s with 300, 20-40 s without; tests/rollout/
-        test_settle_triggers.py) - and the windowed triggers read records whatever the stage start anyway."""
-        return 0.0 if key.startswith("trigger:") else self.cfg.settle
+        test_settle_triggers.py) - and the windowed triggers read records whatever the stage start anyway.
+        With `on_fail: rollback` a stage gate is both: its pass promotes, its fail rolls back. The evaluator
+        reads it twice (rollout/evaluate.py StageEvaluator._verdict), the rollback side under a key ending in
+        FROM_BOUNDARY (its baseline's too), span 0: before, such a gate on a canary failing from its first
+        second rolled it back 130 s after the start with settle 120, not 10 s (re-read r18)."""
+        return 0.0 if key.startswith("trigger:") or FROM_BOUNDARY in key else self.cfg.settle
+
+    def settling(self, key: str) -> bool:
+        """Whether `key`'s totals are still within its settling span (nothing counted yet)."""
+        return self.span(key) > 0 and self.now <= self.stage_start + self.span(key)
 
     async def _settling(self, key: str, spec: MetricSpec,
                         tot: dict[str, Any]) -> tuple[dict[str, Any], Measurement | None, str | None]:
