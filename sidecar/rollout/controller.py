@@ -37,6 +37,7 @@ from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, 
 from .gates import GateVerdict
 from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner
 from .series import append_point
+from .stagetotals import samples_since
 from .state import (
     EVALUATED,
     ROLLED_BACK,
@@ -319,7 +320,8 @@ class RolloutController:
         elif (snap.state == RUNNING and elapsed >= stage.hold and ev.samples >= stage.min_samples
               and ev.all_gates_pass() and not ev.stale_gates() and not ev.late_gates()):
             reasons = [reason_of(v) for v in ev.gates] + [
-                {"reason": f"held {elapsed:.0f}s >= {stage.hold:g}s with {ev.samples} >= {stage.min_samples} samples"}
+                {"reason": f"held {elapsed:.0f}s >= {stage.hold:g}s with {ev.samples} >= {stage.min_samples} samples"
+                           + samples_since(cfg)}
             ]
             if needs_approval(cfg, snap.stage_index):
                 won = await self.transitions.simple(snap, cfg, "wait", WAITING, data, reasons, self.actor)

@@ -67,6 +67,16 @@ FROM_BOUNDARY = "@boundary"  # the totals key of a rollback gate's reading count
 MeasureOnce = Callable[[MetricSpec, float], Awaitable[tuple[Measurement | None, str | None]]]
 
 
+def counted_from(cfg: RolloutConfig, stage_start: float) -> float:
+    """Where a stage's promotion totals (samples, whole-stage gates) start (StageTotals.span)."""
+    return stage_start + cfg.settle
+
+
+def samples_since(cfg: RolloutConfig) -> str:
+    """What a message quoting a stage's samples adds: they are counted after its settling span."""
+    return f" counted after the stage's first {cfg.settle:g} s" if cfg.settle > 0 else ""
+
+
 def counted(tot: dict[str, Any]) -> tuple[int, int]:
     """(requests, successes) a stage's settled totals stand for: settled plus carried (see
     StageTotals._keep_forgotten); the unsettled tail is measured on top."""

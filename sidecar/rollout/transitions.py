@@ -28,6 +28,7 @@ from ..store.rollouts import Decision, Event, HookCallRow, RolloutRepo, decoded_
 from ..telemetry import Telemetry
 from .evaluate import Evaluation, reason_of
 from .hooks import CLAIM_LEASE, HookRunner, hook_name
+from .stagetotals import samples_since
 from .state import (
     COMPLETE,
     HOOK_KINDS,
@@ -180,7 +181,7 @@ class Transitions:
         assert cfg.progress_deadline is not None
         why = (f"progress deadline: {elapsed:.0f}s in the stage >= hold {stage.hold:g}s + "
                f"progress_deadline {cfg.progress_deadline:g}s without a promotion "
-               f"({ev.samples}/{stage.min_samples} samples"
+               f"({ev.samples}/{stage.min_samples} samples{samples_since(cfg)}"
                + (f"; stale: {', '.join(ev.stale_gates())}" if ev.stale_gates() else "")
                + (f"; late: {', '.join(ev.late_gates())}" if ev.late_gates() else "") + ")")
         # a late gate blocks promotion as a stale one does (controller.py): name it, or a stage held only by late

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..jsonvalue import jsonable
 from .controller import RolloutController
+from .stagetotals import counted_from
 from .state import PAUSED, RUNNING, WAITING, Snapshot, needs_approval, pipeline_decision
 
 
@@ -58,6 +59,12 @@ async def summary(controller: RolloutController, name: str) -> dict[str, Any]:
         "hold": stage.hold,
         "samples": snap.data.get("samples", 0),
         "min_samples": stage.min_samples,
+        # `samples` counts from here, not from stage_started_at: the stage's first `settle` s are not
+        # counted toward promotion (rollout/stagetotals.py "The settling span after a boundary"), so a
+        # user counting the stage's records from its start finds `settle` s of them more.
+        "counted_from": _epoch_iso(counted_from(cfg, snap.stage_started_at)
+                                   if snap.stage_started_at is not None else None),
+        "settle": cfg.settle,
         "approval_required": needs_approval(cfg, stage_index),
         "last_evaluated_at": _epoch_iso(snap.data.get("last_eval_at")),
         "failing": sorted({v["name"] for v in verdicts if v.get("verdict") == "fail"}),

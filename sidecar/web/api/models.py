@@ -163,6 +163,10 @@ class RolloutSummary(Model):
     elapsed: float
     samples: int | float
     min_samples: int
+    # `samples` counts from here (stage_started_at + settle: the stage's first `settle` s are not counted
+    # toward promotion, rollout/stagetotals.py); added in round 18, so optional for older readers' fixtures.
+    counted_from: str | None = None
+    settle: float = 0.0
     approval_required: bool
     last_evaluated_at: str | None
     failing: list[str]
