@@ -105,6 +105,8 @@ class RolloutConfig(Strict):
     # gateway process on the old percentage until it restarts). Argo Rollouts' analysis `initialDelay`. See
     # rollout/stagetotals.py "The settling span after a boundary". 0 here (a config built in code counts
     # from the boundary, as before round 18); the shipped rules set it to their max_lateness.
+    # 0 < settle < max_lateness is refused (_consistent): not a default of max_lateness, which would
+    # change the counts of every config built without it (tests and benches that count exact samples).
     settle: float = Field(default=0.0, ge=0)
     # Argo's progressDeadlineSeconds: a stage still not promoted this many seconds after its hold
     # ended (gates inconclusive, samples short, data stale) is paused (or rolled back) and alerted.
@@ -128,6 +130,12 @@ class RolloutConfig(Strict):
         held = [t.name for t in self.triggers if t.on_fail == "hold"]
         if held:
             raise ValueError(f"a trigger rolls back when it fires; `on_fail: hold` is for stage gates: {held}")
+        if 0 < self.settle < self.max_lateness:
+            # The span must cover the lateness bound: a record placed up to max_lateness s after it was
+            # made (rollout/stagetotals.py) is the previous stage's for that long. A shorter span still
+            # counts some of them and reads as if it did not; 0 says plainly "count from the boundary".
+            raise ValueError(f"settle {self.settle:g} is shorter than max_lateness {self.max_lateness:g}: "
+                             "set it to at least max_lateness, or 0 to count from each stage's start")
         hook_names = [h.name or f"{h.kind}-{i}" for i, h in enumerate(self.hooks)]
         if len(set(hook_names)) != len(hook_names):
             raise ValueError("hook names must be unique")
