@@ -274,7 +274,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
     Rule("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
     Rule("basic_auth", basic_user_sub(_mark("basic_auth")), None, BASIC_USER_HINTS),  # the key as the user (basicuser.py)
-    Rule("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",), seam=c.URL_USERINFO_SEAM),
+    Rule("url_password", c.URL_USERINFO, c.userinfo(_mark("password")), ("//",)),
     Rule("url_password", loc.SCHEMELESS_USERINFO, loc.schemeless_userinfo(_mark("password")), ("@",),
          seam=loc.SCHEMELESS_SEAM),
     Rule("url_token", c.URL_USER_TOKEN, c.user_token(_mark("url_token")), ("://",), seam=c.URL_USER_TOKEN_SEAM),
