@@ -82,3 +82,52 @@ def test_a_try_lock_refused_in_our_words_is_read_by_its_holder(seed: int) -> Non
     assert got.category == "code" and "stuck-holder" in got.rule, (got.rule, got.summary)
     got = diagnose(_claim_lost(rng, table, job))
     assert got.category != "concurrency" and "stuck-holder" not in got.rule, (got.rule, got.summary)
+
+
+# Every spelling of a unit the class writes (Go durations, PostgreSQL's interval styles, words), with its seconds.
+_UNITS = {"h": 3600, "hr": 3600, "hours": 3600, "m": 60, "min": 60, "mins": 60, "minutes": 60, "s": 1, "sec": 1,
+          "secs": 1, "seconds": 1, "ms": 1e-3, "msec": 1e-3, "milliseconds": 1e-3, "us": 1e-6, "\u00b5s": 1e-6,
+          "microseconds": 1e-6}
+
+
+def _spelled(rng: random.Random, seconds: float) -> str:
+    """`seconds` written as the class writes an age: number+unit (any spelling, spaced or not), HH:MM:SS(.f), ISO."""
+    form = rng.randrange(4)
+    if form == 0:
+        whole, frac = divmod(seconds, 1)
+        return f"{int(whole) // 3600:02d}:{int(whole) % 3600 // 60:02d}:{int(whole) % 60:02d}" + \
+            (f".{int(round(frac * 1000)):03d}" if frac else "")
+    if form == 1 and seconds == int(seconds):
+        return f"PT{int(seconds) // 60}M{int(seconds) % 60}S"
+    units = [u for u, f in _UNITS.items() if f <= max(seconds, 1e-6) and seconds / f < 1e9]
+    unit = rng.choice(units)
+    return f"{seconds / _UNITS[unit]:.6f}".rstrip("0").rstrip(".") + rng.choice(["", " "]) + unit
+
+
+def _holder_aged(rng: random.Random, table: str, age: str) -> str:
+    key = rng.choice([f"xact_age={age}", f"idle in transaction {age}", f"state='idle in transaction' for {age}"])
+    lead = "" if "idle in transaction" in key else "state='idle in transaction' "
+    return (f"2026-12-06 19:12:0{rng.randint(0, 9)} WARNING src.monitoring.db_health: blocking session "
+            f"pid={rng.randint(100, 9999)} {lead}{key} query='claim_next_job' holds locks on {table}")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_holders_age_is_read_in_its_own_unit(seed: int) -> None:
+    """Milliseconds and microseconds are not minutes: a holder idle 250 ms is a live transaction (the race stands), the
+    same holder idle for minutes - in any unit, clock or ISO form - is our unended transaction."""
+    rng = random.Random(seed)
+    table = rng.choice(["upload_jobs", "alert_outbox", "embedding_jobs"])
+    live = rng.choice([rng.randint(1, 900) / 1000, rng.randint(1, 50), rng.randint(1, 999) / 1e6])
+    got = diagnose("\n".join([_holder_aged(rng, table, _spelled(rng, live)), _refusal(rng, table)]))
+    assert got.category == "concurrency" and "stuck-holder" not in got.rule, (live, got.rule, got.summary)
+    stuck = float(rng.randint(90, 5000))
+    got = diagnose("\n".join([_holder_aged(rng, table, _spelled(rng, stuck)), _refusal(rng, table)]))
+    assert got.category == "code" and "stuck-holder" in got.rule, (stuck, got.rule, got.summary)
+
+
+def test_a_number_beside_no_unit_or_another_quantity_is_no_age() -> None:
+    """'2 mb', 'pool min 5', a bare xact_age=600 (unit unknown) and a negative interval say nothing of minutes idle."""
+    rng = random.Random(7)
+    for age in ("45 s after 2 mb", "30s (pool min 5)", "600", "-00:10:00", "3 mb"):
+        got = diagnose("\n".join([_holder_aged(rng, "upload_jobs", age), _refusal(rng, "upload_jobs")]))
+        assert got.category == "concurrency" and "stuck-holder" not in got.rule, (age, got.rule)
