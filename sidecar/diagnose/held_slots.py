@@ -40,8 +40,23 @@ _FIGURE = re.compile(rf"(?:(?P<name>[\w.-]+) )?(?P<kind>{_KIND})\b[^\n]{{0,60}}?
                      rf"[^\n]{{0,40}}?\b(?:max|limit|size|max_size)\s*[=:]\s*(?P<d>\d{{1,6}}))", re.I)
 _ACTIVE = re.compile(r"\b(?:active(?:_requests)?|inflight|in_flight|running(?:_requests)?)\s*[=:]\s*(?P<n>\d{1,6})\b|"
                      r"\b(?P<m>\d{1,6}) (?:active|in flight|running)\b", re.I)
+# Another primitive named on the same line ("db pool", "tools semaphore") ends this one's clause, as do ";" and "|":
+# an "active"/"waiting" count is the figure's own only inside its clause (before, "0 active" of the db pool beside a
+# full kimi semaphore read as the semaphore's leak). A function word before the kind ("waiting for slots") is no name.
+_OTHER = re.compile(rf"[;|]|\b(?P<name>[\w.-]+) (?:{_KIND})\b", re.I)
+_NO_NAME = frozenset({"for", "the", "a", "an", "of", "free", "in", "no", "its", "our", "same", "per", "each", "every"})
 _WAITING = re.compile(r"\b(?P<n>\d{1,6}) waiting\b|\b(?:waiting|queued|requests_waiting)\s*[=:]\s*(?P<m>\d{1,6})\b",
                       re.I)
+
+
+def _clause(line: str, m: re.Match[str]) -> str:
+    """The figure's own clause: from its start to the next other primitive's mention or separator."""
+    own = (m.group("name") or "").lower()
+    for o in _OTHER.finditer(line, m.end()):
+        name = (o.group("name") or "").lower()
+        if o.group("name") is None or (name not in _NO_NAME and name != own):
+            return line[m.start():o.start()]
+    return line[m.start():]
 
 
 def _near(line: str, error_at: datetime | None) -> bool:
@@ -59,28 +74,31 @@ def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         return d
     want = (named.group("name") or "").strip().lower() if named else ""
     error_at = record_time(inp.traceback or inp.message)
-    figure: tuple[str, int, int] | None = None
+    figure: tuple[str, str, int, int] | None = None
     for raw in inp.context:
         for ln in raw.splitlines():
-            m = _FIGURE.search(ln)
-            if m is None or not _near(ln, error_at):
+            if not _near(ln, error_at):
                 continue
-            if want and want not in ln.lower():
-                continue  # another primitive's figure (the db pool beside a kimi semaphore wait)
-            used, bound = (int(m.group("a")), int(m.group("b"))) if m.group("a") else (int(m.group("c")),
-                                                                                       int(m.group("d")))
-            figure = (ln.strip(), used, bound)
+            for m in _FIGURE.finditer(ln):
+                clause = _clause(ln, m)
+                if want and want not in clause.lower() and (m.group("name") or "").lower() != want:
+                    continue  # another primitive's figure (the db pool beside a kimi semaphore wait)
+                used, bound = (int(m.group("a")), int(m.group("b"))) if m.group("a") else (int(m.group("c")),
+                                                                                           int(m.group("d")))
+                figure = (ln.strip(), clause, used, bound)
+                break  # a line's first figure of the wanted primitive is its subject; a later line supersedes it
     if figure is None:
         return d
-    line, used, bound = figure
+    line, clause, used, bound = figure
     if bound <= 0 or used < bound:
         return d  # free slots: the wait was not for one
-    act = _ACTIVE.search(line)
+    act = _ACTIVE.search(clause)
     active = None if act is None else int(act.group("n") or act.group("m"))
     quoted = one_line(line, 240)
     if active == 0:
         return d.reanswered(
-            category="code", confidence=min(CONFIDENCE, max(d.confidence, 0.3)), rule=f"{d.rule}+held-slots",
+            # never above the answer it re-reads: one figure line does not make an unknown 0.2 surer
+            category="code", confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+held-slots",
             severity="high",
             summary=one_line(f"Every slot is held with no work running ({used}/{bound} in use, 0 active): slots "
                              "acquired and never released", 300),
@@ -91,11 +109,11 @@ def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                            "cancellation; log acquires and releases per request to find the path that skips it.",
                            "Restart to recover the slots now; alert when in-use stays at the bound with 0 active."],
             evidence=[line[:300]])
-    waiting = _WAITING.search(line)
+    waiting = _WAITING.search(clause)
     if d.category == "capacity" or (active is None and waiting is None):
         return d  # already capacity, or nothing in the figure says work holds the slots
     return d.reanswered(
-        category="capacity", confidence=min(CONFIDENCE, max(d.confidence, 0.3)), rule=f"{d.rule}+held-slots",
+        category="capacity", confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+held-slots",
         severity=d.severity if d.severity in ("high", "critical") else "medium",
         summary=one_line(f"The wait was for one of our own slots, all {bound} in use under load - not the remote", 300),
         root_cause=(f'The call waited for a slot of our bounded primitive, and its figure shows it full with work '

@@ -64,3 +64,22 @@ def test_a_figure_below_its_bound_or_of_another_primitive_leaves_the_answer(seed
                                       f"waited 30s for {name} semaphore")[len(STAMP):]
     got = diagnose("\n".join([_figure(rng, other, bound, bound, 0, 1), named]))
     assert "held-slots" not in got.rule, (got.rule, got.summary)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_count_of_another_primitive_on_the_same_line_is_not_this_ones(seed: int) -> None:
+    """'0 active' or 'N waiting' of the db pool beside a full kimi semaphore says nothing of the semaphore's work; the
+    same count inside the semaphore's own clause still decides (the twin)."""
+    rng = random.Random(seed)
+    name, bound = rng.choice(["kimi", "glm", "tools"]), rng.randint(2, 32)
+    other = rng.choice(["db pool", "redis pool", "embed semaphore"])
+    sep = rng.choice(["; ", " | ", ", "])
+    stamp = f"2026-12-06 19:1{rng.randint(0, 1)}:0{rng.randint(0, 9)} INFO src.daemon.semaphores: "
+    foreign = stamp + f"{name} semaphore {bound}/{bound} in use{sep}{other} {rng.randint(1, 9)}/20 in use, 0 active"
+    got = diagnose("\n".join([foreign, _wait_error(rng, name)]))
+    assert got.category != "code" and "held-slots" not in got.rule, (foreign, got.rule, got.summary)
+    own = stamp + f"{name} semaphore {bound}/{bound} in use, 0 active{sep}{other} {rng.randint(1, 9)}/20 in use, " \
+        f"{rng.randint(1, 9)} active"
+    got = diagnose("\n".join([own, _wait_error(rng, name)]))
+    assert got.category == "code" and "held-slots" in got.rule, (own, got.rule, got.summary)
+
