@@ -50,24 +50,39 @@ _BOUND_MAC = re.compile(r"(?:[0-9a-fA-F]{32,128}|[A-Za-z0-9+/_-]{20,}(?:={0,2}|(
 # a name ending in `sig` / `signature` (`X-App-Access-Sig`, `oauth_signature`, `Signature`), its separator, perhaps a quote
 _SIG_NAME = re.compile(r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?$")
 _SIG_NAME_START = re.compile(r"[\w-]+$")
-# the request's binding in the same line: a timestamp or nonce field (`X-App-Access-Ts: 1700000000`, `oauth_nonce=`)
-_BINDING = re.compile(r"(?i)(?<![A-Za-z0-9])(?:[\w-]*[-_])?(?:timestamp|ts|nonce)\\{0,3}[\"']?[ \t]*[:=]")
+# The request's binding (review r18): a timestamp or nonce field that is the SAME header or parameter family as the
+# signature - its name is the signature's name with `ts`/`timestamp`/`nonce` in place of `sig`/`signature`
+# (`X-App-Access-Sig` + `X-App-Access-Ts`, `oauth_signature` + `oauth_nonce`/`oauth_timestamp`), anywhere in the line -
+# or, for a bare `sig`/`Signature` name, the very next field of its own `,`/`;` list (Expedia Rapid's `EAN
+# APIKey=..,Signature=<sig>,timestamp=<ts>`, a JSON object's `"sig": .., "ts": ..`). Any `ts`/`timestamp` elsewhere in
+# the line binds nothing: a structured log's own leading `timestamp`/`ts=` field is on nearly every record, and a
+# `X-Twilio-Signature: <v> ts=1` or a logfmt `ts=... sig=<v>` is no bound pair. The prefix is a literal (no `[\w-]*`
+# run to backtrack over `____`), and the list check is anchored at the value's end.
+_BINDING_WORD = r"(?:timestamp|ts|nonce)\\{0,3}[\"']?[ \t]*[:=]"
+_NEXT_BINDING = re.compile(r"\\{0,3}[\"']?[ \t]*[,;][ \t]*\\{0,3}[\"']?(?i:" + _BINDING_WORD + ")")
+_PREFIX_CHAR = re.compile(r"[A-Za-z0-9]")
 _LINE = 400
+# `signature\\": \\"` (a JSON string inside a JSON string) is 15 characters before the value: the window holds it
+_SIG_NAME_WINDOW = 24
 
 
 def bound_signature_at(text: str, pos: int) -> bool:
-    """True when the value at `pos` is a bare MAC after a `...sig`/`...signature` name whose line holds a timestamp or
-    nonce field (module doc)."""
-    if _BOUND_MAC.match(text, pos) is None or (sig := _SIG_NAME.search(text, max(0, pos - 12), pos)) is None:
+    """True when the value at `pos` is a bare MAC after a `...sig`/`...signature` name bound to one request by its own
+    timestamp or nonce field (module doc, _NEXT_BINDING)."""
+    mac = _BOUND_MAC.match(text, pos)
+    if mac is None or (sig := _SIG_NAME.search(text, max(0, pos - _SIG_NAME_WINDOW), pos)) is None:
         return False
     head = _SIG_NAME_START.search(text, max(0, pos - 60), sig.start())
-    name = (head.group(0) if head else "").lower()
-    if any(w in name for w in ("secret", "key", "token", "pass")):
+    prefix = head.group(0) if head else ""
+    if any(w in prefix.lower() for w in ("secret", "key", "token", "pass")):
         return False  # `signing_secret`, `signature_key`: the signing secret itself
+    if _PREFIX_CHAR.search(prefix) is None:  # a bare `sig` / `Signature`: only the next field of its list binds it
+        return _NEXT_BINDING.match(text, mac.end()) is not None
     lo = max(text.rfind("\n", 0, pos) + 1, pos - _LINE)
     hi = text.find("\n", pos)
     hi = min(len(text) if hi < 0 else hi, pos + _LINE)
-    return _BINDING.search(text, lo, hi) is not None
+    binding = re.compile(r"(?i)(?<![A-Za-z0-9])" + re.escape(prefix) + _BINDING_WORD)
+    return binding.search(text, lo, hi) is not None
 
 
 _SIG_FIELD = re.compile(r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?")
