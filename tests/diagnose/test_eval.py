@@ -154,3 +154,15 @@ def test_summary_reports_confident_wrong_and_unknowns_above_the_ceiling(tmp_path
     out = capsys.readouterr().out
     assert "accuracy 1/2 (50%), confident-wrong (>= 0.6) 1, unknowns above 0.4: 0/1" in out
     assert "a " not in out.split("\n")[0]  # no per-case rows with --summary-only
+
+
+@pytest.mark.parametrize("directory", ["evals/cases-owner", "evals/cases-r18"])
+def test_the_taxonomy_written_case_sets_pass_on_rules(directory: str) -> None:
+    """Round 18's cases written from the TAXONOMY sections (the owner of a remote's refusal; concurrency and capacity as
+    situations; honest unknowns and the user's own input) all pass on the rules. They live beside evals/cases, not in it,
+    because the situation model trains on evals/cases: these sets are a few classes each, and counted in they moved the
+    model's guesses elsewhere (spent held-out 11 27 -> 26; CLASSES9 G3's CancelledError outcome answered capacity)."""
+    cases = load_cases(directory)
+    assert len(cases) >= 40
+    scores = run_rules(cases, load_rules("rules/diagnoses.yaml"))
+    assert [(s.case, s.notes) for s in scores if not s.passed] == []
