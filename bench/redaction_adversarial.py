@@ -26,17 +26,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from redaction import old_redactor  # noqa: E402
 
 from sidecar.redaction import _apply  # noqa: E402
+from tests.security.test_url_userinfo_linear import ADVERSARIAL  # noqa: E402
+from tests.security.test_url_userinfo_linear import SECRET as URL_SECRET  # noqa: E402
 
-SHAPES = {
-    "finding": "//a:" * 5 + "@",
-    "slashes_colon": "//a:",
-    "at_no_host": "//a:b@",
-    "at_then_slash": "//u:p@/",
-    "scheme_run": "a.",
-    "double_colon": "x://:",
-}
+# The class's shapes are defined once, by the test that pins their output (tests/security/test_url_userinfo_linear.py).
+SHAPES = ADVERSARIAL
 BENIGN = '10.0.0.7 - - "GET /v1/chat/completions?model=gpt-4o HTTP/1.1" 200 512 https://example.com:8080/a/b '
-SECRET = " https://svc:Zq8vN3kR7tW2pL5x@db.internal:5432/app"
+SECRET = " " + URL_SECRET
 
 
 def _fill(unit: str, size: int) -> str:
