@@ -84,7 +84,9 @@ class ManualActions:
                 actor=actor, changes={
                     "incident": incident, "stage_index": 0, "percent": cfg.stages[0].percent,
                     "started_at": utc(now), "stage_started_at": utc(now), "stage_elapsed": 0.0,
-                    "running_since": utc(now), "data": {"baselines": baselines},
+                    "running_since": utc(now),
+                    # a stage that ended shortly before (a rollback) still closes: rollout/closing.py
+                    "data": {"baselines": baselines, **{k: data[k] for k in ("closing", "finished") if k in data}},
                 },
             )
         if action in ("promote", "approve"):

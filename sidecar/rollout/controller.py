@@ -33,6 +33,7 @@ from ..store.base import Store, StoreError
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .actions import ManualActions
+from .closing import close_due
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
 from .gates import GateVerdict
 from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner
@@ -222,6 +223,10 @@ class RolloutController:
                 await self._evaluate(snap)
                 if self.transitions.seen[name].state == ROLLING_BACK:  # this evaluation decided a rollback
                     rolling.append(name)
+            if snap.state not in EVALUATED and snap.data.get("closing"):  # not evaluated: close here
+                data = dict(snap.data)
+                if await close_due(self.configs[name], data, self.measure, self.clock.time()):
+                    await self.repo.save_data(name, snap.version, data, utc(self.clock.time()))
         # Hook calls are swept when this replica made some, or once every SWEEP_TICKS ticks (calls
         # left by a restart or by another replica whose claim expired); not on every tick.
         self._ticks += 1
@@ -297,6 +302,7 @@ class RolloutController:
         if not force and last is not None and now - float(last) < RECENT_FRACTION * cfg.interval:
             return None
         data = dict(snap.data)
+        await close_due(cfg, data, self.measure, now)  # the previous stage's final figures (rollout/closing.py)
         baselines = await capture_baselines(cfg, self.measure, data.get("baselines") or {}, now)
         snap.data["baselines"] = baselines
         ev = await StageEvaluator(cfg, snap, self.measure, now, self.replica).run()

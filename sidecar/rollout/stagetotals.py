@@ -47,8 +47,18 @@ of its first max_lateness seconds (at 20 async uploads/min 40 of a 500-upload, 4
 stage's 2/min); every trigger still counts them (`span`: they roll back on what happens; a whole-stage one too),
 and so does the fail side of an `on_fail: rollback` stage gate.
 Argo Rollouts delays a metric's analysis the same way (AnalysisTemplate `initialDelay`).
-Not counted in stage N either: its records placed after the boundary stay out of both stages (N's totals
-are closed when it ends; nothing reads them after a promotion).
+Stage N's own records that arrive after its boundary (made before it, within max_lateness): counted in
+stage N, in its final figures once they have all arrived (rollout/closing.py, round 19); before, they were
+in neither stage. They do not undo the decision: a promotion or rollback stands.
+
+Why two accumulators (`key` after the span, `key@boundary` from the boundary, for an `on_fail: rollback`
+whole-stage gate) and not one from the boundary with a snapshot of it at counted_from (considered in
+round 19): the snapshot is exact only once counted_from has settled (counted_from + max_lateness, the
+records placed up to it have arrived); before that the promotion side would still need the span split
+at counted_from measured at every evaluation - a second pair of windows, as now - and the restart
+bookkeeping (`seen`, the carry of _keep_forgotten) would have to be split at counted_from too, where
+today each key keeps its own. The second accumulator exists only for such gates with settle > 0, and
+reuses `settle` as it is.
 """
 
 from __future__ import annotations

@@ -26,11 +26,13 @@ from ..clock import Clock, utc
 from ..config import RolloutConfig
 from ..store.rollouts import Decision, Event, HookCallRow, RolloutRepo, decoded_data
 from ..telemetry import Telemetry
+from .closing import closing_stage, with_closing
 from .evaluate import Evaluation, reason_of
 from .hooks import CLAIM_LEASE, HookRunner, hook_name
 from .stagetotals import samples_since
 from .state import (
     COMPLETE,
+    EVALUATED,
     HOOK_KINDS,
     PAUSED,
     ROLLING_BACK,
@@ -162,17 +164,28 @@ class Transitions:
         """Promote to the next stage, or complete after the last one."""
         now = self.clock.time()
         step, to = next_step(cfg, snap.stage_index)
+        data = self._closing(snap, data, now, step)
         if step == "complete":
             return await self.commit(
                 snap, cfg, action="complete", to_state=COMPLETE, decision="complete", reasons=reasons, actor=actor,
                 changes={"data": data, "running_since": None, "stage_elapsed": snap.elapsed(now)},
             )
-        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at", "series") if k in data}
+        fresh = {k: data[k] for k in ("baselines", "verdicts", "last_eval_at", "series", "closing", "finished")
+                 if k in data}
         return await self.commit(
             snap, cfg, action="promote", to_state=RUNNING, decision=f"promote:{to}", reasons=reasons, actor=actor,
             changes={"stage_index": to, "percent": cfg.stages[to].percent, "stage_started_at": utc(now),
                      "stage_elapsed": 0.0, "running_since": utc(now), "data": fresh},
         )
+
+    @staticmethod
+    def _closing(snap: Snapshot, data: dict[str, Any], now: float, decision: str) -> dict[str, Any]:
+        """`data` with the ending stage kept until its late records have arrived (rollout/closing.py): a
+        stage ends when it is decided while evaluated (a rollback of a completed rollout ends no stage)."""
+        if snap.state not in EVALUATED:
+            return data
+        entry = closing_stage(snap.stage_index, snap.percent, snap.incident, snap.stage_started_at, now, decision, data)
+        return {**data, "closing": with_closing(data, entry)}
 
     async def deadline(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any], ev: Evaluation,
                         elapsed: float) -> bool:
@@ -203,7 +216,8 @@ class Transitions:
     async def rollback(self, snap: Snapshot, cfg: RolloutConfig, data: dict[str, Any],
                         reasons: list[dict[str, Any]], actor: str) -> bool:
         now = self.clock.time()
-        data = {**data, "rollback_key": f"{cfg.name}:{snap.incident}:rollback", "rolled_back_from": snap.percent}
+        data = {**self._closing(snap, data, now, "rollback"), "rollback_key": f"{cfg.name}:{snap.incident}:rollback",
+                "rolled_back_from": snap.percent}
         return await self.commit(
             snap, cfg, action="rollback", to_state=ROLLING_BACK, decision="rollback", reasons=reasons, actor=actor,
             changes={"percent": 0.0, "running_since": None, "stage_elapsed": snap.elapsed(now), "data": data},

@@ -96,5 +96,9 @@ async def detail(controller: RolloutController, name: str, history: int = 200) -
         decisions=jsonable(await repo.decisions(name)),
         hook_calls=jsonable(await repo.hook_calls(name, history)),
         problems=[p for p in controller.degraded() if name in p],
+        # Decided stages with their late records counted (final figures; rollout/closing.py), and those
+        # whose records may still arrive (for max_lateness after their boundary).
+        finished_stages=snap.data.get("finished") or [],
+        closing_stages=[{k: v for k, v in c.items() if k != "totals"} for c in snap.data.get("closing") or []],
     )
     return out

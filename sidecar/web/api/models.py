@@ -188,6 +188,10 @@ class RolloutDetail(RolloutSummary):
     decisions: list[dict[str, Any]]
     hook_calls: list[dict[str, Any]]
     problems: list[str]
+    # Decided stages with their late records counted (final figures), and those still closing (their
+    # records may arrive for max_lateness after the boundary): rollout/closing.py. Added in round 19.
+    finished_stages: list[dict[str, Any]] = []
+    closing_stages: list[dict[str, Any]] = []
 
 
 class RolloutActionBody(Model):
