@@ -53,14 +53,22 @@ __all__ = [
     "has_traceback_identity",
     "legacy_fingerprint",
     "failure_names",
+    "MESSAGE_VERSION",
+    "digest_parts",
+    "exception_line",
 ]
 
 # v2 (issue 15): a traceback's identity adds each in-app frame's source line and the names its
-# exception message gives (attribute, key, column). Only tracebacks changed: message forms still
-# hash with "v1" (`_MESSAGE_VERSION`), so every message group keeps its id. A v1 traceback group
-# stays reachable: the recorder stores a merge from its v1 id to the v2 group (`legacy_fingerprint`).
+# exception message gives (attribute, key, column). A v1 traceback group stays reachable: the recorder
+# stores a merge from its v1 id to the v2 group (`legacy_fingerprint`).
 FINGERPRINT_VERSION = "v2"
-_MESSAGE_VERSION = "v1"
+# Message forms (and exception lines without frames, whose template is a message form):
+# v1 until round 18; v2 since round 19: round 18 changed the forms of frame lines, JVM system
+# properties, command lines and announced lists without a version change (legacy_forms.py). An event
+# whose v1 group the store holds is counted there (errors/learning.py, `legacy_forms`).
+# A frames traceback's identity did not change: `error_codes` keeps v2's spans (keep_spans.py).
+_MESSAGE_VERSION = "v2"
+MESSAGE_VERSION = _MESSAGE_VERSION
 # 16 bytes -> 32 hex characters: collisions are out of reach for any realistic number of groups.
 _DIGEST_SIZE = 16
 # Deep recursion prints the same frame hundreds of times; the group is the same bug however deep
@@ -115,6 +123,9 @@ def _digest(parts: Iterable[str]) -> str:
     # Length-prefix every part so ("ab", "c") and ("a", "bc") never hash alike.
     canonical = "".join(f"{len(p)}:{p};" for p in parts)
     return hashlib.blake2b(canonical.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_SIZE).hexdigest()
+
+
+digest_parts = _digest  # the hash of every id (legacy_forms.py rebuilds v1's ids with it)
 
 
 # `_digest`'s canonical text of the two constant parts of a message fingerprint.
@@ -345,10 +356,18 @@ def fingerprint_event(event: ErrorEvent, grouping: GroupingConfig | None = None)
         # An exception line without frames (a logged `repr(exc)`, a truncated record): the type
         # names the error, the message template tells call sites apart as well as text can.
         text = exc.message or event.message
-        # Unchanged since v1 (no frames, no source lines): hashed with "v1" so these ids stay.
+        # A message form's version: no frames, no source lines (`legacy_forms.legacy_event_id` gives v1's).
         return _digest((_MESSAGE_VERSION, "exc-noframes", exc.type.strip(), (event.logger or "").strip(),
                         level_class(event.level), normalize_message(text)))
     return fingerprint_message(event.message, event.logger, event.level)
+
+
+def exception_line(event: ErrorEvent) -> tuple[str, str] | None:
+    """(type, message text) of an event grouped as an exception line without frames, else None."""
+    exc = _final_exception(event)
+    if exc is None or exc.frames or not exc.type:
+        return None
+    return exc.type.strip(), exc.message or event.message
 
 
 def has_traceback_identity(event: ErrorEvent) -> bool:

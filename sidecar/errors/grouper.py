@@ -102,6 +102,10 @@ class MessageGrouper:
                 self._memo_old, self._memo = memo, {}
         return found
 
+    def masked_form(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> tuple[str, str, str, str]:
+        """(form fingerprint, logger name, level class, masked text) of a message (memoised)."""
+        return self._form(message, logger, level)
+
     def form(self, message: str, logger: str | None = None, level: str | None = "ERROR") -> str:
         """The masked form's fingerprint of a message (memoised for the `group` that follows)."""
         return self._form(message, logger, level)[0]
@@ -158,7 +162,10 @@ class EventGrouper:
         """The group of one event (`created`/`widened` say whether a template changed)."""
         if has_traceback_identity(event):
             fp = fingerprint_event(event, self.grouping)
-            return Learned(fp, event_title(event), False, False, fp)
+            # A stored merge re-maps an exception line's id to its group of the previous message-form
+            # version (errors/learning.py, legacy_forms.py); otherwise the id is the group.
+            group = self.learner.known(fp) or fp
+            return Learned(group, event_title(event), False, False, fp)
         return self.messages.group(event.message, event.logger, event.level)
 
     def unknown_forms(self, events: list[ErrorEvent]) -> list[str]:

@@ -96,20 +96,22 @@ def keyed_matches(text: str, low: str) -> list[re.Match[str]]:
             pos = key + 1
 
 
-def keep_spans(text: str, call_site: bool = True) -> list[tuple[int, int, str]]:
+def keep_spans(text: str, call_site: bool = True, legacy: bool = False) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, replacement) spans that the mask rules must not touch.
 
     With `call_site`, what a call site filled in as a value holds no span: a request record's HTTP
     statuses (`access_records.py`: a line every request writes holds its status as a field) and
     anything inside a JVM Throwable the statement printed (`throwable_tails.py`). `error_codes` (a
-    traceback's identity, pinned by FINGERPRINT_VERSION v2) reads every span."""
+    traceback's identity, pinned by FINGERPRINT_VERSION v2) reads every span. `legacy`: the spans
+    before round 18's JVM property-name rule (`_in_property_name`): the message forms of
+    `_MESSAGE_VERSION` v1 (legacy_forms.py) and every traceback identity (see `error_codes`)."""
     found: list[re.Match[str]] = []
     if "://" in text:
         found.extend(_URL.finditer(text))
     low = text.lower()
     if ("code" in low or "status" in low or "type" in low or "errno" in low or "reason" in low
             or "sqlstate" in low):
-        found.extend(m for m in keyed_matches(text, low) if not _in_property_name(text, m.start()))
+        found.extend(m for m in keyed_matches(text, low) if legacy or not _in_property_name(text, m.start()))
     # A bare reason phrase (`500 Internal Server Error`) needs no protection: the phrase itself
     # survives masking and tells the statuses apart. Only `HTTP` and the `...Request(s)` phrases
     # (whose status the phrase alone leaves ambiguous: 400 vs 429) run the regex.
@@ -173,8 +175,11 @@ def error_codes(message: str) -> tuple[str, ...]:
     text = message[:MAX_CHARS]
     found: list[tuple[int, str]] = []
     # Verbatim keeps, not URLs; not the failure names either: a traceback's identity takes those
-    # through `fingerprint.failure_names` (pinned v2 ids must not change).
-    spans = [(s, e) for s, e, rep in keep_spans(text, call_site=False) if text[s:e] == rep and not _FAILURE.fullmatch(rep)]
+    # through `fingerprint.failure_names` (pinned v2 ids must not change). `legacy`: round 18's
+    # property-name rule (0f512a0f, written for message forms) is not applied here - it would have
+    # moved the v2 id of every traceback whose message names `-D<name>.type: <value>` without a
+    # FINGERPRINT_VERSION bump; keeping the v2 spans keeps every traceback group's id (issue 15).
+    spans = [(s, e) for s, e, rep in keep_spans(text, call_site=False, legacy=True) if text[s:e] == rep and not _FAILURE.fullmatch(rep)]
     for s, e in spans:
         found.append((s, " ".join(text[s:e].split()).strip("'\" ")))
     for m in _ERROR_TOKEN_SCAN.finditer(text):

@@ -10,12 +10,19 @@
 4. store new/widened templates and merges (first writer wins) and adopt the stored answer when
    another replica merged a form first; store v1 -> v2 merges for re-mapped traceback ids.
 Why this keeps ids stable across restarts and replicas: see `templates.py`.
+
+Groups of the previous message-form version (_MESSAGE_VERSION v1, before round 18's form changes) stay
+reached (`_legacy`, step 1): an event whose v1 id the store holds (a group row, or a merge of that form
+into an old template) is counted in that old group. Per event when round 18's rules may have changed its
+text (`legacy_forms.may_differ`: one new form may hold several old groups), else per form, stored as a
+merge `new form -> old group`. Why this holds across restarts and replicas: legacy_forms.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from typing import Any
 
 from ..clock import Clock, utc
 from ..config import GroupingConfig
@@ -23,9 +30,16 @@ from ..ingest.record import ErrorEvent
 from ..store.base import Row, Store
 from ..telemetry import Telemetry
 from .cleantext import clean_text
-from .fingerprint import legacy_fingerprint
+from .fingerprint import (
+    event_title,
+    exception_line,
+    fingerprint_event,
+    has_traceback_identity,
+    legacy_fingerprint,
+)
 from .floodcap import NewGroupCap, overflow_fingerprint, overflow_title
-from .grouper import EventGrouper
+from .grouper import MEMO_CHARS, EventGrouper
+from .legacy_forms import legacy_event_id, legacy_form_id, may_differ
 from .templates import Learned
 
 _clean = clean_text  # one cleaning rule for every stored text (errors/cleantext.py)
@@ -50,12 +64,72 @@ class StoredLearning:
         self._legacy_saved: OrderedDict[str, None] = OrderedDict()
         # Templates of other replicas our new templates were folded into during the last save.
         self._winners: dict[str, tuple[str, str]] = {}
+        # v1 id -> its old group ("" when the store has none), and a text's v1 id (bounded LRUs), and
+        # this batch's events counted in an old group by their own v1 id (index -> group).
+        self._legacy_groups: OrderedDict[str, str] = OrderedDict()
+        self._legacy_ids: OrderedDict[tuple[str, str | None, str | None, str], str | None] = OrderedDict()
+        self._legacy_events: dict[int, str] = {}
 
-    def _remember(self, lru: OrderedDict[str, None], key: str) -> None:
-        lru[key] = None
+    def _remember(self, lru: OrderedDict[Any, Any], key: Any, value: Any = None) -> None:
+        lru[key] = value
         lru.move_to_end(key)
         while len(lru) > self.grouping.cache_size:
             lru.popitem(last=False)
+
+    def _event_legacy_id(self, event: ErrorEvent) -> str | None:
+        """`legacy_event_id`, memoised per text (an error storm repeats one line)."""
+        line = exception_line(event)
+        text = event.message if line is None else line[1]
+        if len(text) > MEMO_CHARS:
+            return legacy_event_id(event)
+        key = (text, event.logger, event.level, "" if line is None else line[0])
+        if key in self._legacy_ids:
+            self._legacy_ids.move_to_end(key)
+            return self._legacy_ids[key]
+        found = legacy_event_id(event)
+        self._remember(self._legacy_ids, key, found)
+        return found
+
+    async def _legacy(self, events: list[ErrorEvent]) -> None:
+        """Step 1's last part: reach the groups of message-form version v1 (module docstring)."""
+        self._legacy_events = {}
+        learner = self.grouper.learner
+        per_event: dict[int, str] = {}
+        per_form: dict[str, str] = {}  # the new form (or exception line id) -> its v1 id
+        for i, event in enumerate(events):
+            line = exception_line(event)
+            if line is None and has_traceback_identity(event):
+                continue  # a traceback with frames: its identity did not change
+            text = event.message if line is None else line[1]
+            if may_differ(text):
+                old = self._event_legacy_id(event)
+                if old is not None:
+                    per_event[i] = old
+                continue
+            if line is not None:
+                form = fingerprint_event(event, self.grouping)
+                if learner.known(form) is None and form not in per_form:
+                    per_form[form] = self._event_legacy_id(event) or ""
+                continue
+            form, name, cls, masked = self.grouper.messages.masked_form(event.message, event.logger, event.level)
+            if learner.known(form) is None and form not in per_form:
+                per_form[form] = legacy_form_id(name, cls, masked)  # v1's masked text is this one
+        wanted = sorted({*per_event.values(), *per_form.values()} - {""} - self._legacy_groups.keys())
+        if wanted:
+            merged = await self.store.groups.resolve_merges(wanted)
+            rows = await self.store.groups.existing([w for w in wanted if w not in merged])
+            for old in wanted:
+                self._remember(self._legacy_groups, old, merged.get(old) or (old if old in rows else ""))
+        for i, old in per_event.items():
+            group = self._legacy_groups.get(old)
+            if group:
+                self._legacy_events[i] = group
+        found = [(form, self._legacy_groups.get(old, "")) for form, old in per_form.items() if old]
+        found = [(form, group) for form, group in found if group]
+        if found:  # every text of these forms had this v1 form: the form's group is the old one, stored
+            learner.load((), found)
+            for form, group in found:
+                self._unsaved_merges.setdefault(form, group)
 
     async def _sync(self, events: list[ErrorEvent]) -> None:
         repo = self.store.groups
@@ -69,6 +143,7 @@ class StoredLearning:
         unknown = self.grouper.unknown_forms(events)
         if unknown:
             self.grouper.learner.load((), (await repo.resolve_merges(sorted(set(unknown)))).items())
+        await self._legacy(events)
 
     async def _apply_cap(self, events: list[ErrorEvent], learned: list[Learned]) -> list[Learned]:
         """Events of new groups over their logger's cap go to the logger's overflow group."""
@@ -107,7 +182,15 @@ class StoredLearning:
     async def prepare(self, events: list[ErrorEvent]) -> list[Learned]:
         """Steps 1-3: read what others stored, group each event, apply the new-group cap."""
         await self._sync(events)
-        return await self._apply_cap(events, [self.grouper.group(e) for e in events])
+        return await self._apply_cap(events, [self._group(i, e) for i, e in enumerate(events)])
+
+    def _group(self, i: int, event: ErrorEvent) -> Learned:
+        group = self._legacy_events.get(i)
+        if group is None:
+            return self.grouper.group(event)
+        # Counted in its v1 group; nothing is learned or stored for it (form ""): its v1 id says it again.
+        tpl = self.grouper.learner.template(group)
+        return Learned(group, tpl.text if tpl is not None else event_title(event), False, False, "")
 
     def _same_event(self, new: tuple[str, str, str], others: list[Row]) -> str | None:
         """The oldest template another replica stored (since our last read) that is the same
