@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import record_time
 
@@ -98,7 +99,7 @@ def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if active == 0:
         return d.reanswered(
             # never above the answer it re-reads: one figure line does not make an unknown 0.2 surer
-            category="code", confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+held-slots",
+            category="code", confidence=min(CONFIDENCE, lent(d, inp)), rule=f"{d.rule}+held-slots",
             severity="high",
             summary=one_line(f"Every slot is held with no work running ({used}/{bound} in use, 0 active): slots "
                              "acquired and never released", 300),
@@ -113,7 +114,7 @@ def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category == "capacity" or (active is None and waiting is None):
         return d  # already capacity, or nothing in the figure says work holds the slots
     return d.reanswered(
-        category="capacity", confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+held-slots",
+        category="capacity", confidence=min(CONFIDENCE, lent(d, inp)), rule=f"{d.rule}+held-slots",
         severity=d.severity if d.severity in ("high", "critical") else "medium",
         summary=one_line(f"The wait was for one of our own slots, all {bound} in use under load - not the remote", 300),
         root_cause=(f'The call waited for a slot of our bounded primitive, and its figure shows it full with work '

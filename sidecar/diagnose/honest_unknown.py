@@ -21,9 +21,9 @@ thresholds (dead_worker.py: "surer than the catch-all"), so they see the catch-a
 
 from __future__ import annotations
 
-from .model import Diagnosis
+from .model import Diagnosis, DiagnosisInput
 from .render import REMOTE_NAMES
-from .situation import KNOWN_PACKAGES, Situation
+from .situation import KNOWN_PACKAGES, Situation, situation
 
 # blind 61/125 right (0.49): the Brier-best value would be the issue's ceiling (0.4), but the catch-all's 0.3 stays -
 # primary.py shows a grounded Kimi answer first only when it is at least as confident as the rules', and "no rule
@@ -53,3 +53,18 @@ def rated_catch_all(d: Diagnosis, sit: Situation) -> Diagnosis:
     note = (f" The record names {'; '.join(said)}, so it does say where this failed: it is unrecognised by the rules "
             "rather than undecidable - read that component's failure before treating it as unknown.")
     return d.model_copy(update={"confidence": RECORD_SAYS_UNREAD, "root_cause": d.root_cause + note})
+
+
+def lent(d: Diagnosis, inp: DiagnosisInput) -> float:
+    """The confidence `d` lends a second look that re-reads it and is "never above the answer it re-reads".
+
+    Such a look (held_slots, stuck_holder, overlapping_write, shared_append) ties the error to ONE other record - a
+    figure line, a holder's record - and its author judged that record alone no surer than the first reading: its
+    answer is capped by the first answer's confidence. When the first answer is the plain catch-all, no rule supported
+    any reading of the record; its 0.3 is the catch-all's constant, not a measure (re-rated only at the end, above).
+    Capped by that constant, a code answer re-read from the catch-all ended at 0.3 where the honest unknown of the
+    same record is 0.15 (a record naming a code, a remote or a package): an answer no rule supported outranked the
+    honest unknown (review r18; issue 17: "never confidently wrong"). So the catch-all lends what it would be rated."""
+    if d.rule != "catch-all":
+        return d.confidence
+    return rated_catch_all(d, situation(inp)).confidence

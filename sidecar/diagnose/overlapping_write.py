@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..ingest.formats import TextDialect
+from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import STAMP, printed_time
 from .recovered import FAILURE_WORDS
@@ -242,7 +243,7 @@ def overlapping_write_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         quoted = "; ".join(f'"{one_line(ln, 200)}"' for ln in dict.fromkeys((said_by[0], said_by[-1])))
         return d.reanswered(
             category="concurrency", severity=d.severity if d.severity in ("low", "medium") else "medium",
-            confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+overlapping-write",
+            confidence=min(CONFIDENCE, lent(d, inp)), rule=f"{d.rule}+overlapping-write",
             summary=f"A race on the same {noun} ({obj}): another actor ({who}) was writing it while this operation "
                     f"used it - the failure is the overlap of two actors, not a broken {noun}",
             root_cause=(f"Another actor's records of the same {noun} ({obj}) overlap this failure in time: {quoted}. "

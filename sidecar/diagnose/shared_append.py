@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
 
 CONFIDENCE = 0.45
@@ -93,7 +94,7 @@ def shared_append_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         lines = list(dict.fromkeys(one_line(ln.strip(), 240) for ln in who.values()))[:3]
         ids = ", ".join(sorted(who)[:4])
         return d.reanswered(
-            category="concurrency", confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+shared-append",
+            category="concurrency", confidence=min(CONFIDENCE, lent(d, inp)), rule=f"{d.rule}+shared-append",
             severity=d.severity if d.severity in ("high", "critical") else "medium",
             summary=one_line(f"Two processes append to {p} at once ({ids}): a record torn between their writes does "
                              "not parse", 300),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
 
 CONFIDENCE = 0.45
@@ -97,7 +98,7 @@ def stuck_holder_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                 continue
             quoted = one_line(ln.strip(), 240)
             return d.reanswered(
-                category="code", confidence=min(CONFIDENCE, d.confidence), rule=f"{d.rule}+stuck-holder",
+                category="code", confidence=min(CONFIDENCE, lent(d, inp)), rule=f"{d.rule}+stuck-holder",
                 severity="high",
                 summary=one_line(f"The lock on {sorted(shared)[0]} is held by a session idle in transaction for "
                                  "minutes: a transaction our code never ended, not a race", 300),
