@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -39,6 +40,9 @@ class Unless(StrictModel):
     text: str | None = None  # searched in the record and the context
     message: str | None = None
     exception_type: str | None = None
+    # the refusal's own reason names its owner (refusal_owner.refusal_reason) as one of these kinds: key, region,
+    # route - read by that module, the one place the reason grammar lives (a rule never re-spells it as a regex)
+    refusal: list[Literal["key", "region", "route"]] | None = None
 
     _check = field_validator("text", "message", "exception_type")(_compiles)
 

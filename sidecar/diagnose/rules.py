@@ -13,7 +13,8 @@ wins. Matchers are regular expressions (case-insensitive unless `case_sensitive:
 - `component`: a python package that raised or is in the traceback (postgrest, psycopg_pool, httpx...)
 - `code`: namespace -> regex on the codes found in the record (sqlstate, pgrst, glm, moonshot, http,
   ws_close); a 4-digit `code` is a Z.ai business code only where the record concerns GLM
-- `unless`: negative conditions (remote, component, code, text, message, exception_type): the
+- `unless`: negative conditions (remote, component, code, text, message, exception_type, refusal: the kinds of
+  refusal_owner.py whose reason the record gives - key, region, route): the
   near-miss situations that share the words but have another cause
 
 Confidence is computed per match from the kinds of evidence it used (`specificity`) minus what it
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,7 @@ from .honest_unknown import rated_catch_all
 from .missing_record import with_missing
 from .model import Diagnosis, DiagnosisInput, one_line
 from .named_exception import named_in_message
+from .refusal_owner import refusal_reason
 from .render import (
     EVIDENCE_CHARS,
     MAX_EVIDENCE,
@@ -121,7 +124,16 @@ class _Compiled:
             return True
         if any(any(rx.match(c) for c in sit.code(ns)) for ns, rx in self.unless_codes):
             return True
+        if u.refusal is not None and _refused_as(sit, targets["message"], u.refusal):
+            return True
         return any(_search(rx, targets[k]) is not None for k, rx in self.unless_res)
+
+
+def _refused_as(sit: Situation, messages: list[str], kinds: Collection[str]) -> bool:
+    """Whether an HTTP status of the record has a reason naming its owner as one of `kinds` (refusal_owner.py)."""
+    said = "\n".join(messages)
+    return any((r := refusal_reason(int(c), said)) is not None and r.kind in kinds
+               for c in sit.code("http") if c.isdigit())
 
 
 _Found = tuple[Rule, dict[str, str], list[str], float, frozenset[str]]

@@ -163,3 +163,27 @@ async def test_a_403_about_the_accounts_balance_is_the_account_not_a_permission(
     state["answer"] = _body(403, reason)
     for d in await _both(url, "some-model"):
         assert d.category == owner, (reason, d.rule, d.summary)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_route_reading_is_the_refusals_own_body_not_another_records(seed: int) -> None:
+    """The 404 rule's negative condition is refusal_owner's route reason (rules file `unless: {refusal: [route]}`),
+    read in the record's own messages: another component's earlier bare "Error code: 404" (a page fetch) does not
+    turn a 404 that carries the API's own message into something else; a bare 404 is the route whatever came before.
+    Before, the rules file re-spelled the reason as a text regex over the context too (and for 404 only)."""
+    import random
+    rng = random.Random(seed)
+    who = rng.choice(["src.providers.kimi: Kimi chat failed for model kimi-k2-0905-preview",
+                      "src.providers.glm: GLM call to https://open.bigmodel.cn/api/paas/v4 failed for model glm-4.6"])
+    other = rng.choice(["src.tools.fetch: page fetch failed", "src.rag.loader: sitemap read failed"])
+    before = f"2026-12-07 09:5{rng.randint(0, 9)}:00 WARNING {other}: Error code: 404{rng.choice(['', ' ', chr(9)])}\n"
+    body = rng.choice(["'model not found'", "'The requested resource was not found'"])
+    said = inp_of(before + f"2026-12-07 10:00:01 ERROR {who}: Error code: 404 - {{'error': {{'message': {body}, "
+                           f"'type': 'resource_not_found_error'}}}}")
+    assert said.rule == "provider-not-found-404", (said.rule, said.summary)
+    bare = inp_of(before + f"2026-12-07 10:00:01 ERROR {who}: Error code: {rng.choice([404, 405])}")
+    assert bare.category == "config" and "route" in bare.summary, (bare.rule, bare.summary)
+
+
+def inp_of(excerpt: str) -> Diagnosis:
+    return RULES.diagnose(excerpt_to_input(excerpt))
