@@ -98,9 +98,17 @@ _COLUMNS = re.compile(r"\s{2,}|\t+")
 # a Conditions row: Type, Status (True/False/Unknown), ...; an Events row: Type (Normal/Warning), Reason, ...; a
 # condition's Type and an event's Reason are one capitalised CamelCase word (DiskPressure, FailedScheduling)
 _CAPWORD = re.compile(r"^[A-Z][A-Za-z]+$")
-# a node's or pod's condition in its healthy state reports nothing wrong (a thing reported absent: not quoted)
-_HEALTHY = {"Ready": "True", "ContainersReady": "True", "Initialized": "True", "PodScheduled": "True",
-            "PodReadyToStartContainers": "True"}
+# A condition in its healthy state reports nothing wrong (not quoted). The condition types whose healthy status is
+# True, from the Kubernetes API reference (Go constants of each kind's ...ConditionType): Pod - PodScheduled,
+# PodReadyToStartContainers, Initialized, ContainersReady, Ready; Node - Ready; Deployment (apps/v1) - Available,
+# Progressing (False is ProgressDeadlineExceeded); APIService - Available; HorizontalPodAutoscaler (autoscaling/v2) -
+# AbleToScale, ScalingActive; Job (batch/v1) - Complete, SuccessCriteriaMet; CustomResourceDefinition - Established,
+# NamesAccepted; ComponentStatus - Healthy. Every other type is healthy when False: a problem reported present is True
+# (Node MemoryPressure/DiskPressure/PIDPressure/NetworkUnavailable, Deployment/ReplicaSet ReplicaFailure, HPA
+# ScalingLimited - capped at its min/max, Job Failed/FailureTarget/Suspended, Pod DisruptionTarget, CRD Terminating).
+_HEALTHY = {t: "True" for t in ("PodScheduled", "PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready",
+                                "Available", "Progressing", "AbleToScale", "ScalingActive", "Complete",
+                                "SuccessCriteriaMet", "Established", "NamesAccepted", "Healthy")}
 _STAMP = re.compile(r"\b(\d\d:\d\d:\d\d)\b")
 _PROGRAM = re.compile(r"(?P<p>[A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?[:\]]\s*$")
 

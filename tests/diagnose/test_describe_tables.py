@@ -113,3 +113,40 @@ def test_another_command_opens_no_table(seed):  # twin: the same rows under `kub
     excerpt, fact = _grepped(seed, "kubectl get node {node} -o wide | grep Pressure")
     root = diagnose(excerpt).root_cause
     assert fact not in root, root
+
+
+# Each kind's Conditions rows (the Kubernetes API reference's condition types): the healthy ones (True for these types,
+# False for problems reported present) report nothing; the unhealthy row is the fact. Before, only the Pod's and Node's
+# Ready-type conditions were known healthy: a Deployment's `Available True MinimumReplicasAvailable` and `Progressing
+# True NewReplicaSetAvailable`, an HPA's `AbleToScale True` were quoted as the platform's facts.
+_KINDS = {
+    "deployment": ([("Available", "True", "MinimumReplicasAvailable"), ("Progressing", "True", "NewReplicaSetAvailable"),
+                    ("ReplicaFailure", "False", "")],
+                   [("ReplicaFailure", "True", "FailedCreate"), ("Progressing", "False", "ProgressDeadlineExceeded"),
+                    ("Available", "False", "MinimumReplicasUnavailable")]),
+    "hpa": ([("AbleToScale", "True", "ReadyForNewScale"), ("ScalingActive", "True", "ValidMetricFound")],
+            [("ScalingLimited", "True", "TooManyReplicas"), ("ScalingActive", "False", "FailedGetResourceMetric")]),
+    "job": ([("Complete", "True", "CompletionsReached"), ("SuccessCriteriaMet", "True", "CompletionsReached")],
+            [("Failed", "True", "BackoffLimitExceeded")]),
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("kind", sorted(_KINDS))
+def test_each_kinds_healthy_conditions_report_nothing(seed, kind):
+    rnd = random.Random(f"kinds-{seed}-{kind}")
+    healthy, unhealthy = _KINDS[kind]
+    bad = rnd.choice(unhealthy)
+    healthy = [h for h in healthy if h[0] != bad[0]]  # one row per condition type
+    rows = [*healthy, bad]
+    rnd.shuffle(rows)
+    name = f"gateway-{rnd.randrange(1, 40)}"
+    table = ["Conditions:", "  Type             Status  Reason", "  ----             ------  ------",
+             *(f"  {t:<16} {st:<7} {r}".rstrip() for t, st, r in rows)]
+    error = (f"2026-12-06 04:12:{rnd.randrange(11, 59)} ERROR src.storage.files: write failed: [Errno 28] "
+             f"No space left on device: '/tmp/up-{rnd.randrange(100, 999)}'")
+    root = diagnose("\n".join([f"$ kubectl describe {kind} {name}", f"Name:               {name}", *table,
+                               error])).root_cause
+    assert bad[0] in root, root
+    for t, _, reason in healthy:
+        assert not reason or reason not in root, (t, root)
