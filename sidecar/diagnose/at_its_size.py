@@ -77,22 +77,56 @@ _FULL: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("errno", re.compile(r"\[Errno (?:28|122|24|23)\][^\n]{0,80}|No space left on device|Disk quota exceeded|"
                          r"Too many open files(?: in system)?"), "{r}"),
 )
-# the setting that IS each kind's limit (a replicas ceiling, a resource amount, a descriptor limit): the config twin
-# names it; for a named resource (cpu, memory, ephemeral-storage, pods) the changed line must name the record's resource
-_LIMIT_KEYS: dict[str, re.Pattern[str]] = {
-    "replicas": re.compile(r"max_?replicas\b", re.I),  # maxReplicas, HPA_MAX_REPLICAS
-    "scheduler": re.compile(r"\b(?:cpu|memory|ephemeral-storage|pods)\b", re.I),
-    "quota": re.compile(r"\b(?:cpu|memory|ephemeral-storage|pods)\b", re.I),
-    "eviction": re.compile(r"\b(?:memory|ephemeral-storage)\b", re.I),
-    "cpu": re.compile(r"\bcpu\b|\bcpu[_.](?:limit|quota|max)\b", re.I),
-    "errno": re.compile(r"nofile|ulimit", re.I),  # LimitNOFILE, RLIMIT_NOFILE, ULIMIT_NOFILE, `ulimit -n`
-}
+# The config twin: the setting changed before the fill IS the limit the record reports reached. Which limit, by the
+# record (each a key in the Kubernetes API reference or the kernel's):
+# - a compute resource R - the scheduler's "Insufficient R", the quota's "requested: R=..", the kubelet's "low on
+#   resource: R", cgroup CPU throttling (R = cpu): the container's resources.limits.R / resources.requests.R (core/v1
+#   ResourceRequirements) or a ResourceQuota's spec.hard R / requests.R / limits.R (core/v1 ResourceQuotaSpec). R is
+#   a resource name (cpu, memory, ephemeral-storage, pods, nvidia.com/gpu, hugepages-2Mi); a setting names it as one
+#   whole segment of its key, whatever the spelling: `memory: 512Mi` under limits, `resources.limits.memory`,
+#   `requests.cpu`, an env var MEMORY_LIMIT / CPU_QUOTA / EPHEMERAL_STORAGE_REQUEST (segments split by . _ - / and
+#   case; '-' inside a name may be '_');
+# - the HPA's ceiling (TooManyReplicas): autoscaling/v2 HorizontalPodAutoscalerSpec.maxReplicas (maxReplicas,
+#   max_replicas, HPA_MAX_REPLICAS);
+# - the descriptor table (EMFILE 24 / ENFILE 23): RLIMIT_NOFILE (setrlimit(2)), systemd LimitNOFILE=, `ulimit -n`,
+#   docker --ulimit nofile= (nofile or ulimit in the key). A full disk (ENOSPC, EDQUOT) and the kernel's tables have
+#   no setting of ours read here; the autoscaler's node-group maximum lives in the cloud's node group (not read).
+_RESOURCE = re.compile(r"(?<![A-Za-z0-9])(cpu|memory|ephemeral[- ]storage|pods|nvidia\.com/gpu|hugepages-\w+)"
+                       r"(?![A-Za-z0-9])", re.I)
+_REPLICAS_KEY = re.compile(r"(?<![A-Za-z0-9])max[_-]?replicas(?![A-Za-z0-9])", re.I)
+_NOFILE_KEY = re.compile(r"nofile|\bulimit\b", re.I)
+_QUOTA_ASKED = re.compile(r"\brequested: (?P<asked>[^\n]{0,200}?),? used: ")
+
+
+def _segment(resource: str) -> re.Pattern[str]:
+    """A setting key naming `resource` as one whole segment (see above)."""
+    name = re.escape(resource.lower()).replace(r"\-", "[-_]").replace(r"\ ", "[-_]")
+    return re.compile(rf"(?<![A-Za-z0-9]){name}(?![A-Za-z0-9])", re.I)
+
+
+def _limits(kind: str, record: str) -> list[re.Pattern[str]]:
+    """The grammars of the settings that are the limit `record` (a capacity record of `kind`) reports reached."""
+    if kind == "replicas":
+        return [_REPLICAS_KEY]
+    if kind == "errno":
+        return [_NOFILE_KEY] if _DESCRIPTORS.search(record) else []
+    if kind == "cpu":
+        return [_segment("cpu")]
+    if kind == "quota":  # the quota's own name is no resource: what it refused is what was requested
+        asked = _QUOTA_ASKED.search(record)
+        record = asked.group("asked") if asked else ""
+    if kind in ("scheduler", "quota", "eviction"):
+        return [_segment(r.replace(" ", "-")) for r in dict.fromkeys(m.lower() for m in _RESOURCE.findall(record))]
+    return []
+
+
 _DESCRIPTORS = re.compile(r"\[Errno 2[34]\]|Too many open files")
 _THROTTLE = re.compile(r"\bnr_periods\D{0,4}(?P<p>\d[\d,]*)\b[^\n]{0,80}?\bnr_throttled\D{0,4}(?P<t>\d[\d,]*)")
 # a setting changed before the fill: a deploy/commit/diff that adds or raises a setting (the config twin)
 _CHANGED = re.compile(r"\b(?:deploy\w*|commit|added|raised|lowered|increased|decreased|changed|switched|set to|"
                       r"enabled|bumped)\b", re.I)
-_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\s*=|\b[a-z][\w.]*:\s*\d+\s*[KMGT]i\b")
+# a setting: NAME=value, or a key with a Kubernetes quantity (resource.Quantity: 512Mi, 2G, 500m - milli-cpu)
+_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\s*=|\b[a-z][\w.]*:\s*\d+(?:\.\d+)?\s*(?:[KMGTPE]i?|m)\b")
 _DIFF = re.compile(r"^\s*[+-]\s+[\w.-]+:\s*\S")  # a unified diff's added or removed key (git show of a values file)
 # whose record a line heads: a logging header's logger (`STAMP LEVEL name:`) or a syslog line's process
 # (`Mon dd hh:mm:ss host proc[pid]:`); a continuation line (indented, a traceback's tail) is its header's
@@ -130,14 +164,8 @@ def _limit_setting(d: Diagnosis, change: str, found: list[tuple[str, str, str]])
     `Insufficient memory`): the limit was set where the load already was, so the setting is what to change. A changed
     setting of another resource (OPENAI_LOG beside a full scheduler) leaves the answer to the other readings (None)."""
     for kind, what, record in found:
-        key = _LIMIT_KEYS.get(kind)
-        if key is None:
-            continue
-        m = key.search(change)
-        if m is None or (kind in ("scheduler", "quota", "eviction") and m.group(0).lower() not in record.lower()):
-            continue
-        if kind == "errno" and not _DESCRIPTORS.search(record):  # a nofile change says nothing of a full disk
-            continue
+        if not any(key.search(change) for key in _limits(kind, record)):
+            continue  # another resource's setting (a nofile change before a full disk), or no limit of ours
         setting = one_line(change.strip(), 200)
         return d.reanswered(
             category="config", confidence=CONFIDENCE, rule=f"{d.rule}+limit-setting",

@@ -189,3 +189,46 @@ def test_a_descriptor_limit_lowered_just_before_emfile_is_config(seed: int) -> N
     for lines in ([other, _os_error(errno.EMFILE)], [lowered, _os_error(errno.ENOSPC)], [_os_error(errno.EMFILE)]):
         got = diagnose("\n".join(lines))
         assert "limit-setting" not in got.rule and got.category == "capacity", (lines, got.rule)
+
+
+def _resource_setting(rng: random.Random, res: str, n: int) -> str:
+    """A deploy's change of `res`'s limit, in one of the spellings a setting names a Kubernetes resource with."""
+    env = res.upper().replace("-", "_").replace(".", "_").replace("/", "_")
+    amount = f"{n}Gi" if res != "cpu" else f"{n * 100}m"
+    return rng.choice([f"+        {res}: {amount}", f"-          {res}: {amount}",
+                       f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 4b2e91d: set to {env}_{rng.choice(['LIMIT', 'REQUEST', 'QUOTA'])}={amount}",
+                       f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 4b2e91d: changed resources.{rng.choice(['limits', 'requests'])}.{res}: {amount}",
+                       f"+  requests.{res}: {amount}"])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_limit_setting_is_the_reached_resources_own_key(seed: int) -> None:
+    """The config twin (`+limit-setting`) reads the changed setting by one grammar: its key names the resource the
+    record reports reached as a whole segment (resources.limits.R, requests.R, R_LIMIT=, `R:` in a values diff) - for
+    the scheduler's, the quota's, the kubelet's and the CPU throttle's records alike. Twins: the OTHER resource's key
+    (a memory change before `Insufficient cpu`), a key that only contains the name (cpus_per_task, MEMORYSTORE_HOST)
+    leave the capacity answer. Before, an env var (CPU_LIMIT=, MEMORY_REQUEST=) was no limit of the scheduler's,
+    quota's or eviction's record (`\\bmemory\\b` does not match inside MEMORY_REQUEST), and the quota's check read its
+    own quota NAME as a resource."""
+    rng = random.Random(seed)
+    n = rng.randint(1, 8)
+    res = rng.choice(["cpu", "memory"])
+    other = "memory" if res == "cpu" else "cpu"
+    records = {
+        "scheduler": f"  Warning  FailedScheduling  38s  default-scheduler  0/{n} nodes are available: {n} Insufficient "
+                     f"{res}.",
+        "quota": f"2m   Warning  FailedCreate  replicaset/gw-{rng.randrange(16**5):05x}  Error creating: pods \"gw-x\" is "
+                 f"forbidden: exceeded quota: compute-{other}, requested: limits.{res}=2, used: limits.{res}={n * 2}, "
+                 f"limited: limits.{res}={n * 2 + 1}",
+        "cpu": f"{STAMP} INFO utils.observability: cgroup cpu.stat nr_periods=600 nr_throttled={rng.randint(400, 590)}",
+    }
+    kind = rng.choice(sorted(records))
+    reached = "cpu" if kind == "cpu" else res
+    symptom = _queue_wait(rng) if kind != "cpu" else _timeout(rng)
+    got = diagnose("\n".join([_resource_setting(rng, reached, n), records[kind], symptom]))
+    assert got.category == "config" and got.rule.endswith("+limit-setting"), (kind, got.rule, got.summary)
+    wrong = "memory" if reached == "cpu" else "cpu"
+    for changed in (_resource_setting(rng, wrong, n),
+                    f"{STAMP[:-2]}05 INFO src.daemon.main: deploy 4b2e91d: set to {reached.upper()}STORE_HOST=10.0.0.{n}"):
+        got = diagnose("\n".join([changed, records[kind], symptom]))
+        assert "limit-setting" not in got.rule, (kind, changed, got.rule)
