@@ -53,6 +53,13 @@ def changed_to(line: str, error: str) -> str | None:
     return None
 
 
+def changed_settings(line: str) -> list[tuple[str, str]]:
+    """Every (setting, new value) a change record (`_CHANGES`) announces, in order; an object's lifecycle field
+    (`_LIFECYCLE`) is data moving, not a setting."""
+    return [(m.group("key"), m.group("value").strip("'\"")) for rx in _CHANGES for m in rx.finditer(line)
+            if not _LIFECYCLE.search(m.group("key"))]
+
+
 # An object's lifecycle field (`order.status`, `job.state`, `invoice.phase`): its transitions are the application's
 # data moving (pending -> shipped), not a setting the operator changed (review r14: a refusal naming the new state
 # read as config).

@@ -68,6 +68,7 @@ from .render import (
 )
 from .rulefile import BUILTIN_FIELDS, CODE_NAMESPACES, Match, Rule, RuleDiagnosis, RulesFile, Unless
 from .second_looks import second_looks
+from .setting_named import setting_named
 from .several_causes import several_causes
 from .single_occurrence import once_unknown
 from .situation import Situation, situation
@@ -321,6 +322,7 @@ class RuleSet:
             diagnosis = several_causes(diagnosis, inp, sit)  # one failure of several documented causes, undecided
             diagnosis = with_missing(diagnosis, inp)  # an honest unknown names what it lacks (missing_record.py)
             diagnosis = with_facts(diagnosis, inp, sit)  # the records around it that bear on it, quoted (deciding_facts.py)
+            diagnosis = setting_named(diagnosis, inp)  # a config answer names its deciding record's setting (setting_named.py)
         # Evidence and the values filled into templates quote the log: they are redacted, so a
         # diagnosis can be shown or forwarded (dashboard, chat alerts) without carrying a secret.
         diagnosis.evidence = list(dict.fromkeys(redact(e[:EVIDENCE_CHARS]) for e in diagnosis.evidence))
