@@ -175,7 +175,7 @@ class StageEvaluator:
         key = f"{role}:{gate.name}"
         if gate.method == "changepoint":
             return await self._change(gate, role, key)
-        whole_stage = gate.window is None and gate.metric.function in PROPORTIONS
+        whole_stage = gate.window is None  # proportions accumulated, other functions one window (_reading)
         promotion = await self._reading(gate, role, key)
         if role == "trigger" or gate.on_fail == "hold" or not whole_stage or self.cfg.settle == 0:
             return promotion  # one reading: a trigger's counts from the boundary (StageTotals.span)
@@ -190,14 +190,22 @@ class StageEvaluator:
     async def _reading(self, gate: GateConfig, role: Role, key: str) -> GateVerdict:
         """`gate`'s verdict, its whole-stage proportion accumulated under `key` (StageTotals.span)."""
         proportion = gate.metric.function in PROPORTIONS
-        stage_span = max(self.now - self.stage_start, 0.0)
+        # A whole-stage gate reads what its key counts: from the stage's start + its settling span
+        # (StageTotals.span: `settle` for the promotion side, 0 for a trigger and a rollback side). Before
+        # round 19 only the accumulated proportions honoured it: a whole-stage p95 (or mean, count) read the
+        # span's records - the previous stage's, placed after the boundary - and so did the shorter scan
+        # windows of a whole-stage proportion (they were cut at the stage's start, not at counted_from).
+        counting = max(self.now - self.stage_start - self.stage_totals.span(key), 0.0)
         rows: list[tuple[float, Measurement | None, Measurement | None]] = []
         errors: dict[float, str] = {}
         if gate.window is None and proportion:
-            main_window = stage_span
+            main_window = counting
             m, err = await self._accumulate(key, gate.metric)
+        elif gate.window is None and self.stage_totals.settling(key):
+            main_window = 0.0
+            m, err = await self._settling_reading(gate.metric)
         else:
-            main_window = gate.window if gate.window is not None else min(stage_span, self.cfg.max_window)
+            main_window = gate.window if gate.window is not None else min(counting, self.cfg.max_window)
             m, err = await self._measure(gate.metric, main_window)
         b, berr = (await self._baseline(gate, key, None if gate.window is None and proportion else main_window)
                    if gate.relative_to is not None else (None, None))
@@ -221,6 +229,18 @@ class StageEvaluator:
                     bounds[w] = await self._quantile_bounds(gate, role, w, qm, qb)
         verdict = evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
         return self._freshness(verdict, m, b if gate.baseline == "concurrent" else None)
+
+    async def _settling_reading(self, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
+        """A whole-stage gate (not a proportion) in its settling span: nothing counted yet (its no-data
+        policy decides), the stream's freshness read as the accumulated gates read it (StageTotals._settling)."""
+        # Measured directly, not through StageTotals.settle: a key settled there would persist in the stage's
+        # totals though nothing accumulates it after the span (and be measured again when the stage closes).
+        seen, error = await self._measure(spec, max(self.now - self.stage_start, 0.0))
+        reason = (f"the stage's first {self.cfg.settle:.0f} s are not counted toward promotion (settling: "
+                  "records placed there may have been made before the stage began)")
+        if seen is None:
+            return Measurement(None, 0, 0, reason), error
+        return Measurement(None, 0, 0, reason, newest=seen.newest, arrived=seen.arrived, held=seen.held), error
 
     async def peek(self) -> list[GateVerdict]:
         """The changepoint triggers with `check_every`, checked now WITHOUT ending their look.

@@ -1,0 +1,104 @@
+"""A whole-stage gate that is not a proportion (p95, mean) honours the settling span too (r18 finding 2).
+
+With `settle` a stage's first `settle` s are not counted toward promotion: records placed there may be
+the previous stage's (rollout/stagetotals.py "The settling span after a boundary"). The accumulated
+proportions honoured it; a whole-stage p95 (`window: null`) measured from the stage's start and read
+the span's records anyway - the previous stage's slow uploads failed (or its fast ones passed) the new
+stage - and so did a whole-stage proportion's scan windows longer than the counted part.
+Hand-made records (event time, variant, ok, duration) on an injected clock; the real StageEvaluator.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from sidecar.clock import ManualClock
+from sidecar.config import GateConfig, RolloutConfig, StageConfig
+from sidecar.rollout.evaluate import StageEvaluator
+from sidecar.rollout.state import RUNNING, Snapshot
+from tests.rollout.conftest import P95, SUCCESS, Traffic
+
+
+def _cfg(settle: float, gate: GateConfig) -> RolloutConfig:
+    return RolloutConfig(name="r", flag="F", interval=10, max_lateness=120, settle=settle, max_staleness=600,
+                         stages=[StageConfig(percent=10, hold=60, gates=[gate]), StageConfig(percent=50)])
+
+
+def _snap(start: float) -> Snapshot:
+    return Snapshot(name="r", state=RUNNING, stage_index=0, percent=10, started_at=start, stage_started_at=start,
+                    stage_elapsed=0.0, running_since=start, incident=1, version=1, data={})
+
+
+def _put(traffic: Traffic, start: float, end: float, n: int, rng: random.Random, *, duration: tuple[float, float],
+         ok: float = 1.0) -> None:
+    for _ in range(n):
+        traffic.records.append((rng.uniform(start, end), "async", rng.random() < ok, rng.uniform(*duration)))
+
+
+P95_GATE = GateConfig(name="p95", metric=P95, op="<=", threshold=1000.0, on_fail="hold")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+async def test_a_whole_stage_p95_does_not_read_the_settling_span(seed: int) -> None:
+    rng = random.Random(seed)
+    clock = ManualClock(start=1_763_900_000.0)
+    s = clock.time()
+    traffic = Traffic(clock)
+    # The previous stage's slow uploads, placed in the new stage's first 120 s; the new stage is fast after it.
+    _put(traffic, s + 0.5, s + 119.5, rng.randrange(20, 60), rng, duration=(4000, 9000))
+    _put(traffic, s + 120.5, s + 300, rng.randrange(60, 200), rng, duration=(200, 700))
+    clock.advance(300)
+    v = (await StageEvaluator(_cfg(120, P95_GATE), _snap(s), traffic.measure, clock.time()).run()).gates[0]
+    assert v.verdict == "pass", v.reason
+    assert v.window == pytest.approx(180)
+    # Twin: settle 0 counts from the boundary, by contract: the same records fail it.
+    v0 = (await StageEvaluator(_cfg(0, P95_GATE), _snap(s), traffic.measure, clock.time()).run()).gates[0]
+    assert v0.verdict == "fail", v0.reason
+    # Twin: the stage's OWN slow uploads, after the span, fail it.
+    _put(traffic, s + 300.5, s + 400, 200, rng, duration=(4000, 9000))
+    clock.advance(100)
+    v1 = (await StageEvaluator(_cfg(120, P95_GATE), _snap(s), traffic.measure, clock.time()).run()).gates[0]
+    assert v1.verdict == "fail", v1.reason
+
+
+async def test_within_the_span_a_whole_stage_p95_counts_nothing_yet_and_reads_freshness() -> None:
+    clock = ManualClock(start=1_763_900_000.0)
+    s = clock.time()
+    traffic = Traffic(clock)
+    _put(traffic, s + 1, s + 90, 40, random.Random(5), duration=(4000, 9000))
+    clock.advance(90)
+    v = (await StageEvaluator(_cfg(120, P95_GATE), _snap(s), traffic.measure, clock.time()).run()).gates[0]
+    assert v.verdict == "inconclusive" and "not counted toward promotion" in v.reason, v.reason
+    assert not v.stale and v.newest is not None
+
+
+async def test_a_rollback_p95_gate_fails_from_the_boundary() -> None:
+    """`on_fail: rollback`: its fail side counts from the stage's start, as the proportions' (a678c317): a
+    canary slow from its first second is not left running through the span."""
+    clock = ManualClock(start=1_763_900_000.0)
+    s = clock.time()
+    traffic = Traffic(clock)
+    _put(traffic, s + 1, s + 60, 100, random.Random(6), duration=(4000, 9000))
+    clock.advance(60)
+    gate = P95_GATE.model_copy(update={"on_fail": "rollback"})
+    v = (await StageEvaluator(_cfg(120, gate), _snap(s), traffic.measure, clock.time()).run()).gates[0]
+    assert v.verdict == "fail" and "counted from the stage's start" in v.reason, v.reason
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_whole_stage_proportions_scan_windows_end_at_the_span(seed: int) -> None:
+    """A whole-stage success-rate gate with scan windows: a scan window longer than the counted part
+    reached into the span (it was cut at the stage's start)."""
+    rng = random.Random(seed)
+    clock = ManualClock(start=1_763_900_000.0)
+    s = clock.time()
+    traffic = Traffic(clock)
+    _put(traffic, s + 0.5, s + 119.5, rng.randrange(60, 100), rng, duration=(100, 200), ok=0.5)  # the old stage's
+    _put(traffic, s + 120.5, s + 180, rng.randrange(150, 250), rng, duration=(100, 200), ok=1.0)
+    clock.advance(180)
+    gate = GateConfig(name="ok", metric=SUCCESS, op=">=", threshold=0.95, scan_windows=[150], on_fail="hold",
+                      confidence=0.99)
+    v = (await StageEvaluator(_cfg(120, gate), _snap(s), traffic.measure, clock.time()).run()).gates[0]
+    assert v.verdict == "pass", v.reason
