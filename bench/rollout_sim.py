@@ -391,7 +391,7 @@ def fmt_delays(values: list[float], interval: float) -> str:
 
 async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--stages", type=int, default=1000, help="healthy stages for (b), at each of 1% and 10%")
+    ap.add_argument("--stages", type=int, default=1000, help="healthy stages for (b), at each of 1%% and 10%%")
     ap.add_argument("--trials", type=int, default=100, help="regression trials per traffic level for (a)")
     ap.add_argument("--rates", default="0.33333,3.33333,50", help="gateway requests/s (all variants) for (a)")
     ap.add_argument("--rate", type=float, default=3.33333, help="gateway requests/s for (b) (20 async/min at 10%%)")
