@@ -77,3 +77,60 @@ def test_clauses_and_singular_keys_stay(seed):
                  f"one of the {a}, retrying later", "none of them, giving up", "one of them, retrying",
                  f"changes in {a}, skipping", f"one of {a}, {b} later", f"{a}, {b}, {a}: not allowed", f"one of {a}"):
         assert normalize_message(text) == text
+
+
+# Round 19 (I15B item 1): an item may end in -ed/-ing (`string`, `shared`, `red`, `started`): a list of such
+# items is a list. Statements from the installed printers' format strings, items generated per seed with
+# participle-shaped names mixed in; twins: a pronoun or ONE item then a participle is a clause, a bare list
+# after a value word (`must be either json or yaml`) is words.
+def _participle(r: random.Random) -> str:
+    return _w(r, 2, 6) + r.choice(["ed", "ing"])
+
+
+def _pitem(r: random.Random) -> str:
+    return r.choice([_participle, _participle, _item])(r)
+
+
+def _pydantic(names: list[str]) -> str:
+    quoted = [repr(x) for x in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+CHOICE_STATEMENTS = [  # (statement, logger, how the list is joined)
+    ("Got invalid value for {key} - should be one of {list}", "pip._internal.configuration", ", ".join),
+    ("--plat-name must be one of {list}", "distutils.command.build", ", ".join),
+    ("{key}: expected one of {list}", "app.config", ", ".join),
+    ("argument --{key}: invalid choice: 'x' (choose from {list})", "argparse", lambda n: ", ".join(map(repr, n))),
+    ("Invalid value for '--{key}': 'x' is not one of {list}.", "click", lambda n: ", ".join(map(repr, n))),
+    ("{key}\n  Input should be {list} [type=literal_error, input_value='x', input_type=str]", "pydantic", _pydantic),
+    ("{key}: expected {list}, got 'x'", "app.schema", _pydantic),
+]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_participle_items_are_a_list(seed):
+    r = random.Random(seed)
+    grouper = MessageGrouper()
+    groups = []
+    for statement, logger, join in CHOICE_STATEMENTS:
+        key = _w(r)
+        lists = [[_pitem(r) for _ in range(n)] for n in (2, 3, 4, 5, 6, 2, 3)]
+        for names in lists:
+            names[0] = _participle(r)  # the first item always participle-shaped (the old miss)
+        fps = {grouper.fingerprint(statement.format(key=key, list=join(names)), logger, "ERROR") for names in lists}
+        assert len(fps) == 1, (statement, [join(n) for n in lists])
+        groups.append(fps.pop())
+    assert len(set(groups)) == len(CHOICE_STATEMENTS)
+    # every item a participle (a list of states) is a list too, two items or more
+    states = ", ".join(_participle(r) for _ in range(2))
+    assert normalize_message(f"state must be one of {states}") == "state must be one of <*>"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_clauses_after_one_item_stay(seed):
+    r = random.Random(seed)
+    a, verb = _w(r), _participle(r)
+    for text in (f"changes in {a}, {verb}", f"none of them, {verb}", f"one of us, {verb}", f"any of these or {a}",
+                 f"must be either {a} or {_w(r)}", f"expected {a}, {_w(r)} or {_w(r)}",
+                 f"one of {a}, {verb} later"):
+        assert normalize_message(text) == text
