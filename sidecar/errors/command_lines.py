@@ -11,12 +11,22 @@ The vector's length varies with the call (`git fetch --depth 1`, `gcc -c /src/a.
 statement printed 2-, 4- and 7-token commands, each count its own group, and the online learner (which compares
 equal token counts, or one stretch of values across counts: spans.py) cannot join a stretch of plain words.
 
+* CPython `subprocess.py`: `Command '%s' returned non-zero exit status %d.`, `Command '%s' died with %r.`,
+  `Command '%s' timed out after %s seconds` - `%s` of `self.cmd`, a shell string or an argument LIST's repr
+  (`Command '['ls']' ...`, `Command '['git', 'fetch', 'origin']' ...`);
+* logfmt / key=value lines (go-logfmt, logfmter, Go's `cmd=%s`): the value glued to its key, `cmd=/bin/ls -la`,
+  or in the writer's quotes, `command="git fetch origin main"`.
+
 The rule: after an ANCHOR - the word `command` / `cmd` / `subcommand` or `execute` / `executing` / `exec`
-(optionally `command line` or `... command`, then an optional `:` / `=`) - a run of shell tokens (bare or
+(optionally `command line` or `... command`, then an optional `:` and a blank, or `=` with or without one;
+round 19: `cmd=/bin/ls -la` was missed) - a Python list repr (bare or inside its printer's quotes) is one value
+whatever its length; a quoted whole (`'...'`, `"..."`) that opens with a program is one value inside its
+quotes (the quotes, not the arguments' forms, delimit it: `command="git status"`); else a run of shell tokens (bare or
 shlex-quoted) up to the statement's own delimiter (`,` / `;` then a blank, or the end) is a command line when it
 holds, after its first token, an OPTION (`-x`, `--name`, `--name=value`), a PATH (`/a/b`, `./a`, `~/a`) or a
 shlex-quoted argument (`'a b'`: `shlex.quote` quotes only what holds a blank or a metacharacter); then
-the tokens from its first to its last option or path (and the one argument right after a last `--option`)
+the tokens from its first to its last option or path (and the one argument right after a last `--option`,
+or up to three positional words before the statement's own text, a function word, verdict or `key=` field)
 become one `<*>`. What comes after stays the statement's text (`not found in commands`, `command on`).
 
 Twins kept (tests/errors/test_command_lines.py): a plain-word phrase after the anchor (`Unknown command: help`,
@@ -29,7 +39,8 @@ never an argument - a failure word (`token_forms.names_failure`) ends the run (`
 is no command), a verb form or outcome word after the command stays (`cmd: git push -f crashed` /
 `succeeded`), and a `:` glued to the last argument ends the command (`failed to exec runc init
 /proc/self/exe: no such file`, Go's `%s: %v`). The cost: a positional argument that is a verb form
-(`git checkout testing`) stays text.
+(`git checkout testing`) stays text; a shell string that holds quotes inside the printer's own `'%s'`
+(`Command 'pip install 'a b'' returned ...`) has no closing quote of its own and stays as masking leaves it.
 
 Why it holds across restarts and replicas: a pure function of the message text, applied before learning.
 """
@@ -47,8 +58,12 @@ __all__ = ["mask_command_lines", "may_hold_command"]
 # The anchor, at a word start; `subcommand` too (redis-py `Subcommand {} not found in command {}`).
 _ANCHOR = re.compile(
     r"(?<![\w-])(?:(?:[Ee]xecut(?:e|ing)|[Ee]xec)(?: (?:the )?command)?|(?:[Ss]ub)?[Cc]ommand(?: line)?|[Cc]md)"
-    r"[:=]? +")
+    r"(?::? +|= *)")  # `cmd: x`, `command x`, and a key's value glued to its `=` (logfmt `cmd=/bin/ls -la`)
 _ANCHOR_WORD = re.compile(r"(?:[Ee]xecut(?:e|ing)|[Ee]xec|(?:[Ss]ub)?[Cc]ommands?|[Cc]md)[:=]?")
+# A Python list repr (`subprocess`'s `Command '%s' returned non-zero exit status %d.` of an argument list, a
+# `cmd=%r` of one): its items are quoted strings, bytes or path reprs (`PosixPath('/usr/bin/git')`), joined by `, `.
+_REPR_ITEM = r"""(?:[bB]?'[^'\n]*'|[bB]?"[^"\n]*"|\w+\((?:'[^'\n]*'|"[^"\n]*")\))"""
+_LIST_REPR = re.compile(r"\[" + _REPR_ITEM + r"(?:, " + _REPR_ITEM + r")*\]")
 # One shell token: bare characters, or a shlex-quoted piece glued to them ('a b', "a b"); a `,`/`;` inside
 # a token (`--only=a,b`) when no blank follows it.
 _TOKEN = re.compile(r"""(?:'[^']*'|"[^"]*"|[,;](?=[^\s,;])|[^\s'",;])+""")
@@ -77,6 +92,13 @@ def _is_arg(tok: str) -> bool:
 
 def _command_end(t: str, start: int) -> int:
     """The end of the command line starting at `start`, or `start` when none starts there."""
+    if t[start:start + 1] == "[" or t[start + 1:start + 2] == "[":
+        # a whole list repr, bare or inside its printer's quotes (`Command '['ls']' returned ...`), is ONE value:
+        # the vector with one item and with five are one statement
+        quote = t[start] if t[start] in "'\"" else ""
+        m = _LIST_REPR.match(t, start + len(quote))
+        if m is not None and t[m.end():m.end() + len(quote)] == quote:
+            return m.end() + len(quote)
     tokens: list[str] = []
     ends: list[int] = []
     pos = start
@@ -115,10 +137,12 @@ def _command_end(t: str, start: int) -> int:
         return start
     first = tokens[0]
     if first[:1] in "'\"" and len(first) > 1 and first[-1] == first[0]:
-        # a quoted whole (distutils `command {!r} failed`): the quotes close it, so a command line inside
-        # (a program, then an option, path or quoted argument) is masked whole, inside its quotes
+        # a quoted whole (distutils `command {!r} failed`, subprocess `Command '%s' returned ...` of a shell
+        # string, logfmt `command="git fetch origin main"`): the quotes delimit the value, so what is inside is
+        # masked whole, inside its quotes, when it opens with a program (not `command "not found"`) - with no
+        # option or path needed: the printer's quotes, not the arguments' forms, say where it ends
         inner = _TOKEN.findall(first[1:-1])
-        return ends[0] if _is_command(inner) else start
+        return ends[0] if inner and _is_program(inner[0]) else start
     if not _is_command(tokens):
         return start
     last = max(i for i, tok in enumerate(tokens) if i > 0 and _is_arg(tok))
@@ -126,10 +150,11 @@ def _command_end(t: str, start: int) -> int:
     words = next((i for i, tok in enumerate(rest) if not _is_word_arg(tok)), len(rest))
     if words <= _TRAILING_WORDS and ((words == len(rest) and closed)
                                      or (words < len(rest) and (rest[words].lower() in _NOT_A_PROGRAM
-                                                                or _is_event_word(rest[words])))):
+                                                                or _is_event_word(rest[words])
+                                                                or _PAIR.match(rest[words]) is not None))):
         # positional arguments up to where the statement's own text starts again: its delimiter, the
-        # text's end, another anchor word, a function word (`... origin main not found in commands`) or
-        # its verdict (`... origin main crashed`)
+        # text's end, another anchor word, a function word (`... origin main not found in commands`), its
+        # verdict (`... origin main crashed`) or its next field (logfmt `cmd=... main exit=2`)
         return ends[last + words]
     if rest and tokens[last].startswith("-") and "=" not in tokens[last] and _is_word_arg(rest[0]):
         last += 1  # the argument of a last `--option`
@@ -140,6 +165,7 @@ def _command_end(t: str, start: int) -> int:
 # <*> origin main`); a longer run of words before the delimiter reads as the statement's own clause.
 _TRAILING_WORDS = 3
 _WORD_ARG = re.compile(r"[\w.+@:-]+")
+_PAIR = re.compile(r"[A-Za-z_][\w.-]*=")  # a key=value field of the statement (logfmt), never an argument
 # The verdicts a statement prints after the command it ran (`... ok`, `... done`) that are no verb form
 # (`to_phrases.VERB_FORM`: `passed`, `killed`, `crashed`, `succeeded`) nor failure word (`names_failure`).
 _OUTCOME_WORDS = frozenset({"ok", "done", "success", "successful", "successfully", "fine", "complete"})
@@ -155,6 +181,14 @@ def _is_word_arg(tok: str) -> bool:
     """A bare word that may be a positional argument: not a function word, not an event word."""
     return (_WORD_ARG.fullmatch(tok) is not None and tok.lower() not in _NOT_A_PROGRAM and "<*>" not in tok
             and not _is_event_word(tok))
+
+
+def _is_program(tok: str) -> bool:
+    """A token that may name the program a command line runs: a path, or a bare word that is neither a function
+    word nor an event word (`failed`, `error`, `done`), nor a key announcing its own value (`request:`); or one
+    masking made a value (`python3`, `gcc-12`: `<*>`)."""
+    return (_PATH.fullmatch(tok) is not None or "<*>" in tok
+            or (_is_word_arg(tok) and not tok.endswith(":")))
 
 
 def _is_command(tokens: list[str]) -> bool:

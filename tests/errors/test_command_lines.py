@@ -133,3 +133,66 @@ def test_the_verdict_after_the_command_stays(seed):
     assert normalize_message(f"Exec format error {path}") == "Exec format error <*>"
     assert normalize_message(f"Exec permission denied {path}") == "Exec permission denied <*>"
     assert normalize_message(f"failed to exec runc init {path}: no such file") == "failed to exec <*>: no such file"
+
+
+# Round 19 (I15B item 2): the argument vector as its printer delimits it. subprocess prints `self.cmd` with
+# `'%s'`: a list's repr (`Command '['ls']' returned ...`) is ONE value whatever its length, as is a shell string;
+# logfmt / key=value lines glue the value to its `=` (`cmd=/bin/ls -la`, `command="git fetch origin"`).
+def _argv(r: random.Random, n: int) -> list[object]:
+    import pathlib
+    items: list[object] = [r.choice(PROGRAMS)]
+    for _ in range(n - 1):
+        items.append(r.choice([_w(r), f"--{_w(r)}", f"/{_w(r)}/{_w(r)}", f"{_w(r)} {_w(r)}", f"it's-{_w(r)}",
+                               pathlib.PurePosixPath(f"/srv/{_w(r)}")]))
+    return items
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_subprocess_errors_one_group_whatever_the_vector(seed):
+    import subprocess
+    r = random.Random(seed)
+    grouper = MessageGrouper()
+    kinds = {
+        # the exit status names the failure (a keep rule holds it): one status per statement here
+        "returned": lambda cmd: str(subprocess.CalledProcessError(128, cmd)),
+        "died": lambda cmd: str(subprocess.CalledProcessError(-9, cmd)),
+        "timed out": lambda cmd: str(subprocess.TimeoutExpired(cmd, r.randint(1, 99))),
+    }
+    groups = []
+    for name, text in kinds.items():
+        lines = [text(_argv(r, n)) for n in (1, 2, 3, 5, 7, 1)]
+        # shell=True: the command is a string (of plain arguments: a shell string that holds quotes inside the
+        # printer's `'%s'` has no closing quote of its own - command_lines' known cost)
+        lines.append(text(" ".join(r.choice(PROGRAMS) if i == 0 else r.choice([_w(r), f"-{_w(r, 1, 1)}", f"/{_w(r)}"])
+                                   for i in range(r.randint(2, 5)))))
+        fps = {grouper.fingerprint(line, "app.jobs", "ERROR") for line in lines}
+        assert len(fps) == 1, (name, lines)
+        groups.append(fps.pop())
+    assert len(set(groups)) == len(kinds)  # twin: the printer's words after the command tell them apart
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_key_value_commands_one_group(seed):
+    r = random.Random(seed)
+    grouper = MessageGrouper()
+    statements = [
+        'level=error msg="job failed" cmd={cmd} exit={n}',
+        'level=error msg="build step aborted" command={qcmd} status=128 dur={n}ms',
+        "ts={n} exec={cmd} result=crashed",
+        "time={n} job={word} cmd={qcmd}",
+    ]
+    groups = []
+    for statement in statements:
+        lines = []
+        for _ in range(8):
+            cmd = _command(r)
+            # logfmt quotes a value with `"` (go-logfmt, logfmter); the shlex pieces inside keep their `'`
+            lines.append(statement.format(cmd=cmd, qcmd=f'"{cmd}"', n=r.randint(1, 300), word=_w(r)))
+        fps = {grouper.fingerprint(line, "app.runner", "ERROR") for line in lines}
+        assert len(fps) == 1, (statement, lines)
+        groups.append(fps.pop())
+    assert len(set(groups)) == len(statements)
+    # twins: a quoted value opening with no program is the statement's words; a plain `key=word` stays
+    word = _w(r)
+    for text in ('msg="command failed" reason="not found"', f'command="not {word}"', f"cmd={word} status=ok"):
+        assert normalize_message(text) == text
