@@ -129,17 +129,9 @@ class MessageGrouper:
                 raw = message.encode("utf-8", "surrogatepass")
             shape = (raw.translate(ZERO_DIGITS), logger, level)
             found = self._memo.get(shape) or self._memo_old.get(shape) or self._masked(message, logger, level, shape)
-        # `learner.met(found[0])` written out (the form's LRU entry refreshed the same way): one
-        # call less on the path of every line.
-        learner = self.learner
-        resolved = learner._resolved
-        group = resolved.get(found[0])
-        if group is not None:
-            resolved.move_to_end(found[0])
-            if learner._undecided and group in learner._undecided:
-                learner.came_back(group)  # a `Key: word` template's word again (key_subjects.repeat)
-            return group
-        return learner.learn_group(*found)
+        # The learner owns what a form met again means (`TemplateLearner.met`: the LRU refresh, a `Key: word`
+        # template's word written twice); `learn_group` asks it before learning anything.
+        return self.learner.learn_group(*found)
 
 
 class EventGrouper:

@@ -32,7 +32,7 @@ def shelf_of(bucket: str, tokens: list[str]) -> str:
     words at the start are never one template (`similarity`), so only templates starting with the
     same word, or both with a value, need comparing. Keeps a flood of distinct lines linear."""
     first = tokens[0] if tokens else ""
-    if len(tokens) == 2 and first != PLACEHOLDER and _bracketed(first):
+    if len(tokens) == 2 and _bracketed(first):
         # `[%s] started` (`learnable`'s two-token case) has a shelf per bracket pair, `[<*>]`: compared only with
         # forms the same writer's brackets open. On the `<*>` shelf, `(main) ready` joined `276 ready`'s `<*> ready`
         # when that came first and not when it came later (grouping by arrival order; a restart reloaded the two
@@ -71,24 +71,27 @@ def learnable(tokens: list[str], shelf: str) -> bool:
         return True
     if n != 2:
         return False
-    # The placeholder itself (`<*> read`: masking took a whole value, `113 bytes`) is no writer's bracket:
-    # counted as one, it made every masked-value-then-word form comparable with any two-token template.
     first, second = tokens
-    if first != PLACEHOLDER and _bracketed(first):
+    if _bracketed(first):
         return _PLAIN_WORD.fullmatch(second) is not None and not variable_like(second)
     return not shelf.endswith("\x1f" + PLACEHOLDER)
 
 
 def _bracketed(token: str) -> bool:
     """A whole token in brackets (`[main]`, `(worker-3)`, `<svc>`): a thread, process or component
-    name that leads the message is a value, so messages that differ only there are compared."""
-    return len(token) > 2 and token[0] in "[(<" and token[-1] == {"[": "]", "(": ")", "<": ">"}[token[0]]
+    name that leads the message is a value, so messages that differ only there are compared.
+
+    The placeholder itself (`<*> read`: masking took a whole value, `113 bytes`) is no writer's bracket:
+    counted as one, it made every masked-value-then-word form comparable with any two-token template (`learnable`),
+    filed it on a `<<*>>` shelf (`shelf_of`) and widened it as a bracket pair (`bracketed_slot`)."""
+    return (len(token) > 2 and token != PLACEHOLDER and token[0] in "[(<"
+            and token[-1] == {"[": "]", "(": ")", "<": ">"}[token[0]])
 
 
 def bracketed_slot(t: str, m: str) -> str | None:
     """What the first token of a two-token `[%s] started` template widens to: the writer's brackets around
     the slot (`(main)` / `(db)` -> `(<*>)`), so the widened template stays on its brackets' shelf (`shelf_of`)
     and takes no other bracket style or bare value later. None when the two are not one bracket pair."""
-    if t[:1] == m[:1] and t[-1:] == m[-1:] and t != PLACEHOLDER and m != PLACEHOLDER and _bracketed(t) and _bracketed(m):
+    if t[:1] == m[:1] and t[-1:] == m[-1:] and _bracketed(t) and _bracketed(m):
         return t[0] + PLACEHOLDER + t[-1]
     return None

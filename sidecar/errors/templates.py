@@ -233,15 +233,18 @@ class TemplateLearner:
 
     def met(self, form_fp: str) -> str | None:
         """`known`, for a form MET again in the stream: a `_subjects` template's word written twice is marked
-        (`came_back`). MessageGrouper.fingerprint writes this out on its path of every line."""
+        (`came_back`). The one owner of that rule: `learn`, `learn_group` and MessageGrouper.fingerprint ask it."""
         group = self.known(form_fp)
-        if group is not None and self._undecided and group in self._undecided:
+        if group is not None and self._undecided:
             self.came_back(group)
         return group
 
     def came_back(self, group: str) -> None:
-        """A form of a `_subjects` template met again: its word is written twice (`key_subjects.repeat`)."""
-        repeat_subject(self._subjects, self._undecided.pop(group))
+        """A form of `group` met again, or its own word with another value elsewhere: when it is an undecided
+        `_subjects` template, its word is written twice (`key_subjects.repeat`); else nothing."""
+        key = self._undecided.pop(group, None)
+        if key is not None:
+            repeat_subject(self._subjects, key)
 
     def learn(self, form_fp: str, logger: str, level_cls: str, masked: str) -> Learned:
         """Map a masked message (whose own pure fingerprint is `form_fp`) to its group."""
@@ -343,7 +346,7 @@ class TemplateLearner:
                 self._errno_sites.note(bucket.rpartition("\x1f")[0], tpl, tokens)
             self._remember_new(form_fp, form_fp)
             return None, False
-        if self._undecided and best.fingerprint in self._undecided and best.tokens[1:2] == tokens[1:2]:
+        if self._undecided and best.tokens[1:2] == tokens[1:2]:
             self.came_back(best.fingerprint)  # its own word again, with another value elsewhere
         merged = merge_tokens(best.tokens, tokens)
         widened = merged != best.tokens
