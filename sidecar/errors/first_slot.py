@@ -19,7 +19,7 @@ slot-swap benchmark). The class, whatever the value's characters:
   code or a state names the event: `ATTEMPT_START` / `JOB_CREATE`; two HTTP methods are the request's
   attribute, as `access_records.HTTP_METHODS` says past the first token: `GET <*> completed in <*>` / `POST ...`,
   a request record's method leads it, `access_records.py`; past the first tokens
-  `slots._positional` takes capitals as words since round 9), nor a capitalised word (round 9: `Start`,
+  `word_slots.positional_word` takes capitals as words since round 9), nor a capitalised word (round 9: `Start`,
   `Reset`, `Normal`: the first word of a sentence the writer began; a base verb has no `-ed`/`-ing`
   to show it is one, its capital does; names and ids printed first keep their own case, `root`,
   `jlzwkrxgpcz`; a random mixed-case id that happens to be capitalised only, `Qwhrtkzp`, is the
@@ -39,9 +39,9 @@ from functools import lru_cache
 
 from .access_records import HTTP_METHODS
 from .masking_rules import PLACEHOLDER
-from .slots import _inflected
 from .to_phrases import VERB_FORM as _VERB_FORM
 from .token_forms import _STRIP, _WORDS, names_failure, variable_like
+from .word_slots import inflected
 
 __all__ = ["FIRST_AGREE", "FIRST_VALUES", "plain_subject", "subjects_may_vary", "tail_agrees", "tail_key",
            "values_needed"]
@@ -84,7 +84,7 @@ def subjects_may_vary(a: str, b: str | None) -> bool:
     if b is None:
         return True
     wb = b.strip(_STRIP)
-    if _event_word(wb) or _sentence_word(wb) or _inflected(wa, wb):
+    if _event_word(wb) or _sentence_word(wb) or inflected(wa, wb):
         return False
     if wa.isupper() and wb.isupper() and not (wa in HTTP_METHODS and wb in HTTP_METHODS):
         return False

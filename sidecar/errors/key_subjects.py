@@ -7,7 +7,7 @@ exception suffix (`UserName:`, `ResourceName:`, `TaskOwner:`, `ApplicableState:`
 * an exception type and its message, `raise InvalidState("chunk too large")` printed by
   `traceback.format_exception_only` as `f"{qualname}: {str(exc)}"` (Lib/traceback.py) - library types may
   leave PEP 8's `Error` suffix off (packaging's `InvalidVersion`, pip's `UnsupportedWheel`); the first
-  words after it are the raise site's own text (`slots._subject`: `chunk too large` / `body too large`
+  words after it are the raise site's own text (`announced_slots.exception_subject`: `chunk too large` / `body too large`
   are two raise sites).
 By its spelling the two are one form (`exception_texts.exception_prefix` takes both; round 12 review).
 What tells them apart is how many different words one rest of the message takes there: a raise site
@@ -46,7 +46,7 @@ __all__ = ["KEY_VALUES", "Rest", "capwords_key", "note", "place", "repeat", "sub
 _KEY = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+:")
 _SUFFIXES = ("Error:", "Exception:", "Warning:", "Exit:", "Interrupt:", "Iteration:", "Throwable:", "Fault:",
              "Failure:")
-_SUBJECT = re.compile(r"[a-z][a-z_]*")  # slots._LOWER_WORD: what `slots._subject` holds apart
+_SUBJECT = re.compile(r"[a-z][a-z_]*")  # announced_slots._LOWER_WORD: what `announced_slots.exception_subject` holds apart
 _LETTER = re.compile("[A-Za-z]")
 # Distinct words a rest needs once a word came back (`repeat`): a raise site rarely has five subjects
 # with one identical rest, a key reaches five values quickly.

@@ -62,7 +62,7 @@ def learnable(tokens: list[str], shelf: str) -> bool:
     Except a whole bracketed first token before one plain word (`[worker-3] started`, `[main] started`,
     `(12345) exiting`): the writer's `[%s] started` delimits its value itself (a thread, process or task
     name), so only that token may vary and the word after it, equal on both sides, names the event
-    (`slots._delimited` still decides whether two bracketed items are one slot: `[preauth]` / `[<*>/<*>]`
+    (`announced_slots.same_delimiters` still decides whether two bracketed items are one slot: `[preauth]` / `[<*>/<*>]`
     and `(main)` / `[main]` stay apart). A second token that is a value by its form is still too little.
     Such a form sits on its bracket pair's shelf (`shelf_of`) and widens keeping them (`bracketed_slot`), so it
     meets neither a bare value's `<*> started` nor another bracket style, whichever came first."""

@@ -35,7 +35,7 @@ __all__ = ["align", "may_span", "span_value", "widen", "MAX_SPAN"]
 MAX_SPAN = 12  # tokens one value may span (a long repr or list); longer stretches are text
 _MAX_STRETCHES = 4
 _PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", "'": "'", '"': '"',
-          # the other quoting styles (slots._OPENERS): GNU `...', typographic ‘...’ “...”, guillemets
+          # the other quoting styles (announced_slots._OPENERS): GNU `...', typographic ‘...’ “...”, guillemets
           "`": "'", "\u2018": "\u2019", "\u201c": "\u201d", "\u00ab": "\u00bb"}
 _QUOTES = "'\"`\u2018\u201c\u00ab"  # the openers of a quoted phrase
 _TRAIL = ",;.:"

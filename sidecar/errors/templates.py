@@ -43,6 +43,10 @@ Why this holds across restarts and replicas:
 * `sidecar fingerprint` runs one learner over stdin, so each line's answer is what `run` would
   have assigned at that point of the stream (no look-ahead).
 
+The templates, their indexes and the LRU of resolved forms are `template_index.py`'s (`TemplateIndex`, this
+learner's base class); this module is the search: where a new form belongs, and whether another replica's template
+is the same event.
+
 Memory is bounded: at most `max_templates` templates per bucket (beyond that a new form is its own
 group, without comparison) and an LRU of `cache_size` masked forms already resolved.
 """
@@ -50,21 +54,17 @@ group, without comparison) and an LRU of `cache_size` masked forms already resol
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .across_counts import add_tail, place_first, place_span, place_value_first, widen_tail
 from .first_slot import plain_subject, tail_key
 from .fixed_veto import fixed_veto
 from .frame_lines import is_frame_tokens
-from .key_subjects import Rest, subject_key
 from .key_subjects import note as note_subject
 from .key_subjects import place as place_subject
-from .key_subjects import repeat as repeat_subject
-from .kvlists import may_hold_kv_list
+from .key_subjects import subject_key
 from .records import constant_message, words_differ
-from .shelves import head_of, head_of_tokens, learnable, rebucket, shelf_of
+from .shelves import head_of, learnable, rebucket, shelf_of
 from .slots import (
     MIN_AGREE,
     MIN_TOKENS_TO_LEARN,
@@ -74,7 +74,7 @@ from .slots import (
     similarity,
 )
 from .spans import may_span
-from .tail_slot import TailIndex
+from .template_index import TemplateIndex
 from .template_model import Learned, Template, merge_tokens
 from .token_forms import tokenize, variable_like
 from .veto_index import message_codes, veto_positions, vetoed
@@ -82,11 +82,10 @@ from .veto_index import message_codes, veto_positions, vetoed
 __all__ = ["SIMILARITY", "Template", "TemplateLearner", "Learned", "merge_tokens", "similarity", "variable_like"]
 
 
-
-
 @dataclass
-class TemplateLearner:
-    """The online learner of one process (pure given its inputs; the store persists its results)."""
+class TemplateLearner(TemplateIndex):
+    """The online learner of one process (pure given its inputs; the store persists its results): where a new
+    masked form belongs (`_place`), on the templates and indexes of its `TemplateIndex`."""
 
     threshold: float = SIMILARITY
     other_words: int = OTHER_WORDS
@@ -95,69 +94,10 @@ class TemplateLearner:
     word_from: int = WORD_FROM
     max_templates: int = 500  # per shelf (bucket + first word)
     max_total: int = 50_000
-    cache_size: int = 100_000
-    _buckets: dict[str, list[Template]] = field(default_factory=dict)
-    _by_id: dict[str, Template] = field(default_factory=dict)
-    # the shelves without the token count (`shelves.head_of_tokens`): templates a multi-token value may join
-    _heads: dict[str, list[Template]] = field(default_factory=dict)
-    # ... only those whose text may hold a multi-token value (`spans.may_span`): what a message that
-    # holds none is compared with
-    _span_heads: dict[str, list[Template]] = field(default_factory=dict)
-    # ... those whose text holds a list of pairs (`kvlists.may_hold_kv_list`): what a message that holds
-    # a `=` and no other multi-token value is compared with besides `_span_heads`. A separate list, so
-    # a line without pairs never pays for them: putting them in `_span_heads` cost +5% instructions a
-    # pass over the shared-8 distinct lines (bench/grouping_callgrind.py), this list +3.9% in all.
-    _kv_heads: dict[str, list[Template]] = field(default_factory=dict)
-    # masked-form fingerprint -> group id: exact repeats skip the comparison (bounded LRU).
-    _resolved: OrderedDict[str, str] = field(default_factory=OrderedDict)
-    # template ids folded into another replica's template (`absorb`): merges read later that point
-    # at them point at the winner instead. Grows only by such races.
-    _redirect: dict[str, str] = field(default_factory=dict)
-    # bucket + tail (`first_slot.tail_key`) -> the oldest template with a plain first word and that
-    # tail, and the distinct first words of templates with it (at most `FIRST_VALUES`): where a
-    # message with another first word and the same rest finds it (`_place_first`)
-    _tails: dict[str, tuple[Template, set[str]]] = field(default_factory=dict)
-    # bucket + CapWords key + rest (`key_subjects.subject_key`) -> the oldest template of that rest and the
-    # distinct words after its key (at most `FIRST_VALUES`): a key's value, not a raise site's subject
-    _subjects: dict[str, Rest] = field(default_factory=dict)
-    # id of a template noted in `_subjects` -> its key, until a form of it comes back (`key_subjects.repeat`:
-    # its word is a raise site's constant, the rest needs `KEY_VALUES` words). One entry per such template.
-    _undecided: dict[str, str] = field(default_factory=dict)
-    # `%m` / `: %s` call sites by the prefix before their tail (`tail_slot.py`): any other tail joins them
-    _errno_sites: TailIndex = field(default_factory=TailIndex)
 
     @staticmethod
     def bucket(logger: str, level_cls: str, n_tokens: int) -> str:
         return f"{level_cls}\x1f{logger}\x1f{n_tokens}"
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-    def template(self, fingerprint: str) -> Template | None:
-        return self._by_id.get(fingerprint)
-
-    def forget(self, fingerprint: str) -> None:
-        """Drop a template (a group the new-group cap refused: nothing is kept for it)."""
-        tpl = self._by_id.pop(fingerprint, None)
-        if tpl is not None:
-            shelf = self._buckets.get(shelf_of(tpl.bucket, tpl.tokens))
-            if shelf is not None and tpl in shelf:
-                shelf.remove(tpl)
-                if not shelf:
-                    del self._buckets[shelf_of(tpl.bucket, tpl.tokens)]
-            self._unindex(tpl)
-            if tpl.tokens and plain_subject(tpl.tokens[0]):
-                key = tail_key(tpl.bucket, tpl.tokens)
-                entry = self._tails.get(key)
-                if entry is not None and entry[0] is tpl:
-                    del self._tails[key]  # a refused group keeps nothing (bounded under a flood)
-            subject = subject_key(tpl.bucket, tpl.tokens)
-            if subject is not None:
-                rest = self._subjects.get(subject)
-                if rest is not None and rest.template is tpl:
-                    del self._subjects[subject]
-            self._undecided.pop(fingerprint, None)
-        self._resolved.pop(fingerprint, None)
 
     def same_event(self, tpl: Template, bucket: str, text: str) -> bool:
         """Whether a template another replica stored (`bucket`, `text`) is the event `tpl` is."""
@@ -172,79 +112,6 @@ class TemplateLearner:
             return False  # (same tokens: same form, never two templates) a frame is its printer's form
         return max(similarity(tokens, tpl.tokens, self.other_words, self.min_agree, self.delimited, self.word_from),
                    similarity(tpl.tokens, tokens, self.other_words, self.min_agree, self.delimited, self.word_from)) > self.threshold
-
-    def absorb(self, loser: str, winner: str, bucket: str, text: str) -> None:
-        """Fold template `loser` into `winner`, which another replica stored first: every form of
-        the loser now maps to the winner, whose text widens by the loser's."""
-        lost = self._by_id.get(loser)
-        self.forget(loser)
-        if winner not in self._by_id:
-            self.load([(winner, bucket, text)])
-        win = self._by_id[winner]
-        if lost is not None and len(lost.tokens) == len(win.tokens):
-            self._retokened(win, merge_tokens(win.tokens, lost.tokens))
-        self._redirect[loser] = winner
-        for form in [f for f, g in self._resolved.items() if g == loser]:
-            self._resolved[form] = winner
-        self._remember(loser, winner)
-
-    def templates(self) -> list[Template]:
-        """Every template learned or loaded (for the store and for tests)."""
-        return list(self._by_id.values())
-
-    def merges(self) -> list[tuple[str, str]]:
-        """(form fingerprint, group id) for the forms that joined another form's group."""
-        return [(src, dst) for src, dst in self._resolved.items() if src != dst]
-
-    def load(self, templates: Iterable[tuple[str, str, str]], merges: Iterable[tuple[str, str]] = ()) -> None:
-        """Seed from the store: (fingerprint, bucket, template text) rows and (from, into) merges."""
-        for fp, bucket, text in templates:
-            tokens = tokenize(text)
-            if fp in self._by_id:
-                if len(tokens) == len(self._by_id[fp].tokens):
-                    self._retokened(self._by_id[fp], tokens)
-                continue
-            tpl = Template(fp, tokens, rebucket(bucket, tokens))
-            self._by_id[fp] = tpl
-            self._buckets.setdefault(shelf_of(tpl.bucket, tpl.tokens), []).append(tpl)
-            self._index(tpl)
-            if tokens and plain_subject(tokens[0]):
-                add_tail(self, tpl, tail_key(tpl.bucket, tokens))
-            subject = subject_key(tpl.bucket, tokens)
-            if subject is not None:
-                note_subject(self._subjects, subject, tpl)
-                self._undecided[fp] = subject
-        for src, dst in merges:
-            self._remember(src, self._redirect.get(dst, dst))
-
-    def _remember(self, form_fp: str, group_fp: str) -> None:
-        self._resolved[form_fp] = group_fp
-        self._resolved.move_to_end(form_fp)
-        if len(self._resolved) > self.cache_size:
-            self._resolved.popitem(last=False)
-
-    def known(self, form_fp: str) -> str | None:
-        """The group of a masked form seen before (None when it is new here). A lookup: it marks nothing (callers
-        that only ask - grouper.unknown_forms, learning's adopted merges - must not count a word as written again)."""
-        group = self._resolved.get(form_fp)
-        if group is not None:
-            self._resolved.move_to_end(form_fp)
-        return group
-
-    def met(self, form_fp: str) -> str | None:
-        """`known`, for a form MET again in the stream: a `_subjects` template's word written twice is marked
-        (`came_back`). The one owner of that rule: `learn`, `learn_group` and MessageGrouper.fingerprint ask it."""
-        group = self.known(form_fp)
-        if group is not None and self._undecided:
-            self.came_back(group)
-        return group
-
-    def came_back(self, group: str) -> None:
-        """A form of `group` met again, or its own word with another value elsewhere: when it is an undecided
-        `_subjects` template, its word is written twice (`key_subjects.repeat`); else nothing."""
-        key = self._undecided.pop(group, None)
-        if key is not None:
-            repeat_subject(self._subjects, key)
 
     def learn(self, form_fp: str, logger: str, level_cls: str, masked: str) -> Learned:
         """Map a masked message (whose own pure fingerprint is `form_fp`) to its group."""
@@ -355,50 +222,3 @@ class TemplateLearner:
         self._errno_sites.note(bucket.rpartition("\x1f")[0], best, tokens)
         self._remember_new(form_fp, best.fingerprint)
         return best, widened
-
-    def _index(self, tpl: Template, spans: bool | None = None, head: str | None = None) -> None:
-        """Add a template to its head's lists (`_heads`, and `_span_heads` when its text may span)."""
-        if head is None:
-            head = head_of_tokens(tpl.bucket, tpl.tokens)
-        self._heads.setdefault(head, []).append(tpl)
-        tpl.spans = may_span(tpl.text) if spans is None else spans
-        if tpl.spans:
-            self._span_heads.setdefault(head, []).append(tpl)
-        tpl.kv = may_hold_kv_list(tpl.text)
-        if tpl.kv:
-            self._kv_heads.setdefault(head, []).append(tpl)
-
-    def _unindex(self, tpl: Template) -> None:
-        head = head_of_tokens(tpl.bucket, tpl.tokens)
-        for index in (self._heads, self._span_heads, self._kv_heads):
-            found = index.get(head)
-            if found is not None and tpl in found:
-                found.remove(tpl)
-
-    def _retokened(self, tpl: Template, tokens: list[str]) -> None:
-        """A template's tokens changed (widened, or re-read from the store): re-file its span flag.
-        The head (first token's class) never changes: widening keeps a value a value."""
-        tpl.tokens = tokens
-        spans, kv = may_span(tpl.text), may_hold_kv_list(tpl.text)
-        if spans != tpl.spans:
-            _refile(self._span_heads.setdefault(head_of_tokens(tpl.bucket, tokens), []), tpl, spans)
-            tpl.spans = spans
-        if kv != tpl.kv:
-            _refile(self._kv_heads.setdefault(head_of_tokens(tpl.bucket, tokens), []), tpl, kv)
-            tpl.kv = kv
-
-    def _remember_new(self, form_fp: str, group_fp: str) -> None:
-        # `_remember` for a form not in the LRU (`_place` runs after `known` said so): a new key
-        # goes to the end already.
-        resolved = self._resolved
-        resolved[form_fp] = group_fp
-        if len(resolved) > self.cache_size:
-            resolved.popitem(last=False)
-
-
-def _refile(index: list[Template], tpl: Template, member: bool) -> None:
-    """Put `tpl` in or take it out of one of the learner's per-head indexes (span heads, key=value heads)."""
-    if member:
-        index.append(tpl)
-    elif tpl in index:
-        index.remove(tpl)

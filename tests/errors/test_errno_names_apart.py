@@ -11,7 +11,7 @@ On 9faacec (two ALL-CAPS words were never a slot) every pair here stays apart.
 The class: every letters-only name of errno.errorcode (the C library's own closed set, as the
 interpreter has it) that is not a verb form (those, `ETIMEDOUT`/`ECONNREFUSED`, are kept by the verb
 guard), in templates whose word before the slot names no failure; seeds vary the pair, the template and
-the verb. Was a strict xfail (f369ea5) until the lead restored the ALL-CAPS guard in slots._positional; was: until an errno name counts as a failure's name (e.g. `names_failure` or
+the verb. Was a strict xfail (f369ea5) until the lead restored the ALL-CAPS guard in word_slots.positional_word; was: until an errno name counts as a failure's name (e.g. `names_failure` or
 `_failure_slot` reading `errno.errorcode`).
 """
 

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from sidecar.errors.fingerprint import normalize_message
 from sidecar.errors.grouper import MessageGrouper
-from sidecar.errors.slots import _POLARITY, _negated
 from sidecar.errors.token_forms import names_failure
+from sidecar.errors.word_slots import POLARITY as _POLARITY
+from sidecar.errors.word_slots import negated as _negated
 
 _LOWER = string.ascii_lowercase
 _word = st.text(_LOWER, min_size=3, max_size=10)
@@ -27,7 +28,7 @@ _plain = st.one_of(
 
 def _value(w: str) -> bool:
     """Not one of the guarded classes: a verb form, a word naming a failure, a possible inflection, a negated
-    compound (`too-aa`, `not_ready`: slots._negated), a negation or aspect adverb (`none`, `never`)."""
+    compound (`too-aa`, `not_ready`: word_slots.negated), a negation or aspect adverb (`none`, `never`)."""
     return not names_failure(w) and not any(g in w for g in ("ed", "ing")) and not w.endswith("s") \
         and not _negated(w) and w not in _POLARITY
 

@@ -65,7 +65,7 @@ def _layouts(r: random.Random) -> list:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_request_record_is_one_group_whatever_its_target_status_and_leading_method(seed):
     """A method that LEADS the record is a value (first_slot.values_needed); one after a value (the client
-    address, a time) is left as it was (slots._positional: after a value, what was counted), so those
+    address, a time) is left as it was (word_slots.positional_word: after a value, what was counted), so those
     layouts are one group per method."""
     r = random.Random(seed)
     for k, layout in enumerate(_layouts(r)):
