@@ -154,10 +154,15 @@ class TemplateIndex:
 
     def met(self, form_fp: str) -> str | None:
         """`known`, for a form MET again in the stream: a `_subjects` template's word written twice is marked
-        (`came_back`). The one owner of that rule: `learn`, `learn_group` and MessageGrouper.fingerprint ask it."""
-        group = self.known(form_fp)
-        if group is not None and self._undecided:
-            self.came_back(group)
+        (`came_back`). The one owner of that rule: `learn`, `learn_group` and MessageGrouper.fingerprint ask it.
+        `known`'s two lines written out, and `came_back` asked only for an undecided group: this is the path of
+        every line (callgrind, shared-8 never-seen: a `known` call and a `came_back` per hit cost +2% a pass)."""
+        resolved = self._resolved
+        group = resolved.get(form_fp)
+        if group is not None:
+            resolved.move_to_end(form_fp)
+            if self._undecided and group in self._undecided:
+                self.came_back(group)
         return group
 
     def came_back(self, group: str) -> None:

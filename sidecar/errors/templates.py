@@ -130,6 +130,11 @@ class TemplateLearner(TemplateIndex):
         group = self.met(form_fp)
         if group is not None:
             return group
+        return self.place_new(form_fp, logger, level_cls, masked)
+
+    def place_new(self, form_fp: str, logger: str, level_cls: str, masked: str) -> str:
+        """The group of a form `met` just answered None for (learning from it): `learn_group`'s second half, for
+        MessageGrouper.fingerprint, which asks `met` itself."""
         joined, _ = self._place(form_fp, logger, level_cls, masked)
         return form_fp if joined is None else joined.fingerprint
 
