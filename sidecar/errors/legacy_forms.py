@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 
 from ..ingest.record import ErrorEvent
+from .announced_lists import ANCHOR_LITERALS
 from .fingerprint import digest_parts, exception_line, has_traceback_identity, level_class
 from .masking import normalize_message
 
@@ -135,7 +136,7 @@ def may_differ(message: str) -> bool:
     """Whether round 18's form changes may give `message` another masked text than v1 (False proves they
     do not). The gates of each changed rule, read on the raw text, where they hold at least as often as on
     the digit-masked text the rules see (masking only replaces with `<*>` or ` ... `, which create none of
-    these substrings - except ` ... `'s spaces, hence `of`/`in`/`from`/`be` without them): `-D` (sysprops and
+    these substrings - except ` ... `'s spaces, hence the joiners `or`/`and` without them): `-D` (sysprops and
     keep_spans' property names), command_lines.may_hold_command, announced_lists.may_hold_list, and a line
     that v1 or now may read as a frame (`at ...`, CPython's `File "`, a JUL date `Mmm dd, ...`)."""
     if "-D" in message:
@@ -143,9 +144,11 @@ def may_differ(message: str) -> bool:
     if ("ommand" in message or "xec" in message or "md" in message) and (
             "-" in message or "/" in message or "'" in message or '"' in message):
         return True
-    if ("," in message or " or " in message or " and " in message) and (
-            "of" in message or "from" in message or "in" in message or "be" in message or "xpected" in message):
-        return True  # announced_lists.may_hold_list (round 19: `'a' or 'b'` lists, `should be`/`expected` anchors)
+    if ("," in message or "or" in message or "and" in message) and any(lit in message for lit in ANCHOR_LITERALS):
+        # announced_lists.may_hold_list on the raw text (round 19: `'a' or 'b'` lists, `should be` / `expected`
+        # anchors); its joiners without their blanks (` ... ` may make `x...or` ` or `), its anchors' literals as
+        # they are (masking makes none of them). A plain `, ` / ` and ` sentence is no longer looked up per event.
+        return True
     head = message.lstrip()[:6]
     return head[:3] == "at " or head == 'File "' or message[6:8] == ", "
 
