@@ -46,6 +46,7 @@ from typing import Any
 from . import arguments as args
 from . import carriers as c
 from . import datastores as ds
+from . import idslots as ids
 from . import locations as loc
 from . import spelled as sp
 from .announced import (
@@ -271,6 +272,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
     Rule("secret", loc.PCT_QUERY_NAME, loc.pct_query_name(_mark("secret"), lambda name, val: is_secret_name(name) or (
         c.SECRET_QUERY.match(f"?{name}={val}") is not None)), loc.PCT_QUERY_NAME_HINTS, seam=loc.PCT_QUERY_NAME_SEAM),
+    Rule("url_token", ids.PATH_KEY, ids.path_key(_mark("url_token")), ids.PATH_KEY_HINTS, seam=ids.PATH_KEY_SEAM),
+    Rule("secret", ids.APP_ID, ids.app_id(_mark("secret")), ids.APP_ID_HINTS),  # B42 (idslots.py)
     Rule("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
     Rule("url_token", loc.CAPABILITY_HOST, loc.capability_host(_mark("url_token")), loc.CAPABILITY_HOST_HINTS),
     Rule("basic_auth", basic_user_sub(_mark("basic_auth")), None, BASIC_USER_HINTS),  # the key as the user (basicuser.py)

@@ -191,7 +191,13 @@ FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("mode_marked_key", r"\b(?!pk_|pub_|public_)[a-z][a-z0-9]{1,11}_(?:live|test|prod|sandbox)_(?!pk_|pub_|public_)"
                         r"(?:sk_|secret_)?(?=[A-Za-z0-9]{0,80}\d)(?=[A-Za-z0-9]{0,80}[a-z])[A-Za-z0-9]{24,}\b",
      ("_live_", "_test_", "_prod_", "_sandbox_")),
-    ("calcom_key", r"\bcal_[0-9a-f]{32}\b", ("cal_",)),  # Cal.com v1 keys without the mode word (Cal.com API v1 docs)
+    ("calcom_key", r"\bcal_[0-9a-f]{32}\b", ("cal_",)),
+    # CLASSES21 C42: Kickbox `live_`/`test_` + hex (its docs: test keys are keys too), Porkbun v3 `pk1_`/`sk1_` + 64 hex
+    # (both halves of the pair in every request body), NeverBounce `private_` + 32 hex (its `public_` widget key stays)
+    ("mode_hex_key", r"\b(?:live|test)_[0-9a-f]{32,64}\b", ("live_", "test_")),
+    ("porkbun_key", r"\b[ps]k1_[0-9a-f]{64}\b", ("pk1_", "sk1_")),
+    ("neverbounce_key", r"\bprivate_[0-9a-f]{32}\b", ("private_",)),
+    ("riot_key", r"\bRGAPI-[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b", ("rgapi-",)),  # Riot Games API keys  # Cal.com v1 keys without the mode word (Cal.com API v1 docs)
     # WooCommerce REST API keys (WooCommerce docs, "REST API authentication"): consumer key ck_ and secret cs_ + 40 hex
     ("woocommerce_key", r"\bc[ks]_[0-9a-f]{40}\b", ("ck_", "cs_")),
     # Mercado Pago access tokens (Mercado Pago developers, "Credentials"): APP_USR- / TEST- <app id>-<date>-<hex>-<user>

@@ -52,14 +52,15 @@ CREDENTIAL_PATH = re.compile(
     # Alchemy's public `/v2/demo` is shorter than a segment and stays, as does Ankr's keyless `rpc.ankr.com/eth`.
     r"|\.g\.alchemy\.com/(?:nft/)?v\d/|\.infura\.io/(?:ws/)?v3/|\.quiknode\.pro/"
     r"|(?<![\w.-])rpc\.ankr\.com/(?:premium-http/)?[a-z0-9_]+/"
-    r"|ipqualityscore\.com/api/json/(?:ip|email|phone|url|leaked|ips|requests)/"
+    # (its route on ANY host: a urllib3 MaxRetryError prints the path alone, `host='...'` apart; a proxy fronts it)
+    r"|/api/json/(?:ip|email|phone|url|leaked|ips|requests)/"
     r"|(?<![\w-])(?:conda\.|repo\.)?anaconda\.(?:org|com|cloud)/t/))"
     r"(?!\[REDACTED:)(?P<val>" + _SEGMENT + r")")
 CREDENTIAL_PATH_HINTS = ("loggly.com", "sumologic.com", "datadoghq.", "hooks.zapier", "maker.ifttt", "hc-ping.com",
                          "/open-apis/bot/", "webexapis.com", "bitrix24.", "make.com", "integromat.com", "pabbly.com",
                          "build_hooks", "integrations/deploy", "tines.", "script.google.com",
                          "/dashboard/snapshot/", "/api/snapshots/", "anaconda.", "alchemy.com", "infura.io",
-                         "quiknode.pro", "rpc.ankr.com", "ipqualityscore.com")
+                         "quiknode.pro", "rpc.ankr.com", "/api/json/")
 # A conda channel token on any host: the subdir or channel index after `<channel>/` says it is a conda channel URL.
 CONDA_TOKEN = re.compile(r"(?P<pre>/t/)(?!\[REDACTED:)(?P<val>[A-Za-z0-9-]{8,128})(?=/[\w.-]+/(?:noarch/|linux-|osx-"
                          r"|win-|zos-|emscripten-|wasi-|(?:current_)?repodata\.json|channeldata\.json))")

@@ -33,6 +33,7 @@ from .secret_names import (
     ESCAPED_END,
     NAME_HINTS,
     env_var_name,
+    glued_key_name,
     introduced_name,
     is_secret_name,
     is_weak_secret_name,
@@ -353,8 +354,8 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
         val = m.group("qval") if quoted else m.group("val")
         if providers_only and (is_secret_name(name) or not val or not provider_secret(name, val)):
             return m.group(0)
-        if not is_secret_name(name) and not (val and (is_weak_secret_name(name) and random_value(val)
-                                                      or provider_secret(name, val))):
+        if not is_secret_name(name) and not (val and ((is_weak_secret_name(name) or glued_key_name(
+                name) and not only_space_sep(m)) and random_value(val) or provider_secret(name, val))):
             return m.group(0)
         sep = m.group("sep")
         if val is None or "[REDACTED:" in val or val.strip().lower().lstrip("[") in PROSE or ENV_REF.match(val.strip()):

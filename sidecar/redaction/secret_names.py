@@ -141,10 +141,29 @@ def _secret_word(w: str, upper: bool = False) -> bool:
 _WEAK_WORDS = frozenset({"access", "api"})
 
 
+# A lowercase run ending in `key` (`registrationkey`: BLS v2's JSON body, `licensekey`, `subscriptionkey`; CLASSES21
+# A172): a word of its own is no secret word (`monkey`, `hotkey`, `primarykey`, `routingkey`), so such a run is weak
+# like `api` - its value must also look generated, and it must be assigned - unless the part before `key` is short
+# (`monkey`, `turkey`) or a "key of" word.
+_GLUED_KEY_OF = KEY_OF | _KEY_OF | {"routing", "search", "shortcut", "pass", "whis", "jockey"}
+
+
+def _glued_key(w: str) -> bool:
+    return len(w) >= 8 and w.endswith("key") and w[:-3] not in _GLUED_KEY_OF and w not in _NOT_SECRET_RUNS
+
+
 @functools.lru_cache(maxsize=4096)
 def is_weak_secret_name(name: str) -> bool:
     words = name_words(name)
     return bool(words) and words[-1] not in META_WORDS and any(w in _WEAK_WORDS for w in words)
+
+
+@functools.lru_cache(maxsize=4096)
+def glued_key_name(name: str) -> bool:
+    """`registrationkey`, `licensekey` (see _GLUED_KEY_OF): weak, and only in an assignment (the caller's: `name=`,
+    JSON, kwargs - not `NAME value`, where `trustedkey 1 2 3` is chrony's list of key ids)."""
+    words = name_words(name)
+    return bool(words) and name.islower() and _glued_key(words[-1])
 
 
 _RANDOM_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]+")
