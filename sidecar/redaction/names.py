@@ -24,7 +24,7 @@ from collections.abc import Callable
 from .hintscan import HintScan
 from .keep import keeps_value
 from .providers import generated, provider_secret
-from .quoting import escaped_close
+from .quoting import escaped_close, quote_was_escaped
 from .rediscommands import names_user
 from .references import KIND_BLANK, KIND_QUOTE, KIND_WORD
 from .schemes import CREDENTIAL as _CREDENTIAL
@@ -178,6 +178,8 @@ _ESCAPED_BREAK = re.compile(r"\\[nr]")
 # goes on past the string's end only when the param is a secret's (`Token token=\\"<v>\\"`); a Digest list is the
 # Authorization rule's and its own params' (nonce, realm: public)
 _SCHEME_PARAM_CUT = re.compile(r"[A-Za-z][\w-]*[ \t]+([A-Za-z][\w-]*)[ \t]*=[ \t]*\\+$")
+_STRING_OPEN_REACH = 4096  # how far back the string holding a value opens (bounded: no quadratic scan)
+_TAIL_RUN = re.compile(r"[^\s\"'\\,;}\])]*")  # the rest of a value's run after an escaped quote inside it
 _QUOTED_PARAM = re.compile(r"[ \t]+[A-Za-z][\w-]*[ \t]*=[ \t]*\\{0,3}[\"']")
 
 
@@ -302,6 +304,28 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
                 # an RFC 9110 quoted auth-param; a password holding `"`; the same one JSON level deeper): the string
                 # goes on to its real end, and the mark covers it whole - before, the value's tail was left after it.
                 replaced, end = replaced[:-len(m.group("q"))], close
+            elif not tail and replaced != m.group(0) and (qv := m.group("qval")) is not None and qv.endswith("\\") and \
+                    ((cut := _SCHEME_PARAM_CUT.match(qv)) is None or is_secret_name(cut.group(1))) and \
+                    quote_was_escaped(m.group("q"), qv):
+                # ... and the string has NO closing quote on its line (a value cut by a line limit, a truncated
+                # record): the value goes on to the end of its run, not to the escaped quote (review r18: its tail
+                # was left after the mark)
+                replaced, end = replaced[:-len(m.group("q"))], _TAIL_RUN.match(text, m.end()).end()  # type: ignore[union-attr]
+            elif not tail and val is not None and replaced != m.group(0) and val.endswith("\\") and \
+                    text[end:end + 1] in ("\"", "'"):
+                # an unquoted value before a backslash-quote inside a JSON string (`password=Ab3\"dEf...`): the quote
+                # is INSIDE the value (review r18: its tail was left after the mark) or closes the string that holds the
+                # value; the string's own opening quote gives the nesting level (quoting.quote_was_escaped). Before,
+                # the mark also ate the closing quote's backslashes and the JSON string ended early.
+                ch = text[end]
+                opening = text.rfind(ch, max(0, m.start() - _STRING_OPEN_REACH), m.start())
+                lvl = 0
+                while opening - lvl > 0 and text[opening - lvl - 1] == "\\":
+                    lvl += 1
+                if lvl <= len(val) and quote_was_escaped("\\" * lvl + ch, val[:len(val) - lvl]):
+                    end = _TAIL_RUN.match(text, end + 1).end()  # type: ignore[union-attr]
+                elif 0 < lvl <= len(val) - len(val.rstrip("\\")):
+                    replaced += "\\" * lvl  # the closing quote's escape is the string's, not the value's
             out.append(text[pos:start])
             out.append(replaced + tail)
             pos = end

@@ -14,6 +14,16 @@ _ESCAPED_QUOTE = re.compile(r"\\{0,7}[\"']")
 _STRING_REACH = 1024  # how far a string's real end is looked for (bounded: the text is attacker-controlled)
 
 
+def quote_was_escaped(q: str, qval: str) -> bool:
+    """The quote `q` read after `qval` escapes a quote inside the string (at `q`'s own nesting level, escaped_close's
+    rule), so the string goes on past it."""
+    if _ESCAPED_QUOTE.fullmatch(q) is None:
+        return False
+    k = len(q) - 1
+    t = len(qval) - len(qval.rstrip("\\"))
+    return t > 0 and t % (k + 1) == 0 and t // (k + 1) % 2 == 1
+
+
 def escaped_close(text: str, q: str, qval: str, after: int) -> int:
     """Where a backslash-escaped string really ends (the start of its closing quote) when the quote `q` read after
     `qval` was an escaped one, else -1. At nesting level L (json.dumps of json.dumps..., `q` = k = 2**L - 1 backslashes
