@@ -30,7 +30,7 @@ from .providers import generated
 
 APP_ID_HINTS = ("appid", "app_id", "app-id")  # (hints are matched on the lowered text: `appId`, `APP_ID` included)
 APP_ID = re.compile(
-    r"(?<![A-Za-z0-9])(?P<name>(?:[A-Za-z0-9]+[_-])*(?i:app[_-]?id))(?:" + QUOTE + r")?[ \t]*(?:[:=]|%3[dD]"
+    r"(?<![A-Za-z0-9])(?P<name>(?:[A-Za-z0-9]{1,40}[_-]){0,4}(?i:app[_-]?id))(?:" + QUOTE + r")?[ \t]*(?:[:=]|%3[dD]"
     r"|\\{1,3}u003[dD])[ \t]*(?:" + QUOTE + r")?(?!\[REDACTED:)(?P<val>[0-9A-Za-z_-]{32,128})(?![0-9A-Za-z_-])")
 _APP_SIBLING = re.compile(r"(?i)app[_-]?(?:key|secret)")
 _HEX = re.compile(r"[0-9a-fA-F]+")
