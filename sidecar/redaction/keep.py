@@ -189,8 +189,9 @@ def public_spans(text: str) -> list[tuple[int, int]]:
     spans += encrypted_spans(text) + verifier_spans(text) + reference_spans(text)  # hashed.py, references.py
     if "eyJ" in text:
         spans += [m.span() for m in _JWT.finditer(text) if jwt_role(m.group(0)) == "anon"]
-    if "sig" in text.lower():  # (`signature`, and a bound MAC's `..._sig`/`-Sig` name)
-        spans += signature_spans(text)  # one delivery's webhook MACs, one request's bound MACs (webhooksigs.py)
+    low = text.lower()  # (once: webhooksigs reads it too)
+    if "sig" in low:  # (`signature`, and a bound MAC's `..._sig`/`-Sig` name)
+        spans += signature_spans(text, low)  # one delivery's webhook MACs, one request's bound MACs (webhooksigs.py)
     if ",i=" in text or ",p=" in text:
         spans += [m.span(g) for m in _SCRAM.finditer(text) for g in ("r", "s", "r2") if m.start(g) >= 0]
     if "-----BEGIN" not in text:

@@ -47,8 +47,11 @@ def signature_at(text: str, pos: int) -> bool:
 
 
 _BOUND_MAC = re.compile(r"(?:[0-9a-fA-F]{32,128}|[A-Za-z0-9+/_-]{20,}(?:={0,2}|(?:%3[dD]){1,2}))(?![A-Za-z0-9+/=%_-])")
-# a name ending in `sig` / `signature` (`X-App-Access-Sig`, `oauth_signature`, `Signature`), its separator, perhaps a quote
-_SIG_NAME = re.compile(r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?$")
+# a name ending in `sig` / `signature` (`X-App-Access-Sig`, `oauth_signature`, `Signature`), its separator, perhaps a
+# quote: _SIG_FIELD finds every one in a text, _SIG_NAME the one ending where a value starts (one source, two anchors)
+_SIG_FIELD_RX = r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?"
+_SIG_FIELD = re.compile(_SIG_FIELD_RX)
+_SIG_NAME = re.compile(_SIG_FIELD_RX + "$")
 _SIG_NAME_START = re.compile(r"[\w-]+$")
 # The request's binding (review r18): a timestamp or nonce field that is the SAME header or parameter family as the
 # signature - its name is the signature's name with `ts`/`timestamp`/`nonce` in place of `sig`/`signature`
@@ -66,38 +69,54 @@ _LINE = 400
 _SIG_NAME_WINDOW = 24
 
 
-def bound_signature_at(text: str, pos: int) -> bool:
-    """True when the value at `pos` is a bare MAC after a `...sig`/`...signature` name bound to one request by its own
-    timestamp or nonce field (module doc, _NEXT_BINDING)."""
+_BINDING = re.compile(r"(?i)" + _BINDING_WORD)
+
+
+def _prefixed_binding(text: str, prefix: str, lo: int, hi: int) -> bool:
+    """A binding word in [lo, hi) right after `prefix` (any case) that starts a name: the signature's own family.
+    (One compiled pattern for every prefix; before, a pattern was compiled per call with the prefix in it.)"""
+    want = prefix.lower()
+    for b in _BINDING.finditer(text, lo, hi):
+        start = b.start() - len(prefix)
+        if start >= lo and text[start:b.start()].lower() == want and (
+                start == 0 or _PREFIX_CHAR.match(text, start - 1) is None):
+            return True
+    return False
+
+
+def _bound_mac(text: str, pos: int) -> re.Match[str] | None:
+    """The bare MAC at `pos` after a `...sig`/`...signature` name bound to one request by its own timestamp or nonce
+    field (module doc, _NEXT_BINDING), else None."""
     mac = _BOUND_MAC.match(text, pos)
     if mac is None or (sig := _SIG_NAME.search(text, max(0, pos - _SIG_NAME_WINDOW), pos)) is None:
-        return False
+        return None
     head = _SIG_NAME_START.search(text, max(0, pos - 60), sig.start())
     prefix = head.group(0) if head else ""
     if any(w in prefix.lower() for w in ("secret", "key", "token", "pass")):
-        return False  # `signing_secret`, `signature_key`: the signing secret itself
+        return None  # `signing_secret`, `signature_key`: the signing secret itself
     if _PREFIX_CHAR.search(prefix) is None:  # a bare `sig` / `Signature`: only the next field of its list binds it
-        return _NEXT_BINDING.match(text, mac.end()) is not None
+        return mac if _NEXT_BINDING.match(text, mac.end()) is not None else None
     lo = max(text.rfind("\n", 0, pos) + 1, pos - _LINE)
     hi = text.find("\n", pos)
     hi = min(len(text) if hi < 0 else hi, pos + _LINE)
-    binding = re.compile(r"(?i)(?<![A-Za-z0-9])" + re.escape(prefix) + _BINDING_WORD)
-    return binding.search(text, lo, hi) is not None
+    return mac if _prefixed_binding(text, prefix, lo, hi) else None
 
 
-_SIG_FIELD = re.compile(r"(?i:sig(?:nature)?)\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?")
+def bound_signature_at(text: str, pos: int) -> bool:
+    """True when the value at `pos` is a bare MAC bound to one request (_bound_mac)."""
+    return _bound_mac(text, pos) is not None
 
 
-def signature_spans(text: str) -> list[tuple[int, int]]:
-    """Where versioned webhook signature lists and bound MACs are (the entropy fallback leaves them)."""
+def signature_spans(text: str, low: str) -> list[tuple[int, int]]:
+    """Where versioned webhook signature lists and bound MACs are (the entropy fallback leaves them). `low`: the
+    caller's `text.lower()` (keep.public_spans lowers the text once for both)."""
     out = []
     for n in _SIGNED.finditer(text):
         m = SIGNATURE_VALUE.match(text, n.end())
         if m is not None:
             out.append(m.span())
-    low = text.lower()
     if "ts" in low or "nonce" in low or "timestamp" in low:  # (every binding holds one)
         for n in _SIG_FIELD.finditer(text):
-            if bound_signature_at(text, n.end()):
-                out.append(_BOUND_MAC.match(text, n.end()).span())  # type: ignore[union-attr]
+            if (mac := _bound_mac(text, n.end())) is not None:
+                out.append(mac.span())
     return out
