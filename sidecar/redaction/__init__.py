@@ -271,7 +271,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("teams_webhook", c.TEAMS_WEBHOOK, c.webhook(_mark("teams_webhook")), ("webhook.office", "logic.azure")),
     Rule("url_token", loc.CREDENTIAL_PATH, loc.credential_path(_mark("url_token")), loc.CREDENTIAL_PATH_HINTS),
     Rule("secret", loc.PCT_QUERY_NAME, loc.pct_query_name(_mark("secret"), lambda name, val: is_secret_name(name) or (
-        c.SECRET_QUERY.match(f"?{name}={val}") is not None)), loc.PCT_QUERY_NAME_HINTS, seam=loc.PCT_QUERY_NAME_SEAM),
+        c.SECRET_QUERY.match(f"?{name}={val}") is not None or c.JOBVITE_SC.match(f"?{name}={val}") is not None)),
+        loc.PCT_QUERY_NAME_HINTS, seam=loc.PCT_QUERY_NAME_SEAM),
     Rule("url_token", ids.PATH_KEY, ids.path_key(_mark("url_token")), ids.PATH_KEY_HINTS, seam=ids.PATH_KEY_SEAM),
     Rule("secret", ids.APP_ID, ids.app_id(_mark("secret")), ids.APP_ID_HINTS),  # B42 (idslots.py)
     Rule("url_token", loc.CONDA_TOKEN, loc.credential_path(_mark("url_token")), loc.CONDA_HINTS),
@@ -332,6 +333,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("pgpass_password", ds.pgpass_sub(_mark("password")), None, (":",)),
     Rule("password", verifier_sub(_mark("password")), None, ("=", ":"), "hex32"),  # HA1 lines (verifiers.py)
     Rule("query_secret", c.SECRET_QUERY, _pre_val("secret"), ("=",)),
+    Rule("query_secret", c.JOBVITE_SC, _pre_val("secret"), ("sc=",)),
     # (a) provider formats
     *(Rule(kind, re.compile(rx), _mark(kind), hints, _format_gate(kind, rx), _FORMAT_SEAMS.get(kind))
       for kind, rx, hints in FORMATS),
