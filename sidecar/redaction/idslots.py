@@ -6,8 +6,9 @@ half beside an `app_key` (8 hex). The name alone cannot decide; the class text g
 - the VALUE's shape: 32+ hex digits (a 128-bit random key; an application id is short: Edamam/Nutritionix 8 hex,
   Facebook 15-16 digits, Algolia 10 upper) or 32+ characters that read as generated. A UUID stays an id (Azure AD
   `appId`, OneSignal `app_id`: dashed UUIDs are the identifiers of their directories).
-- the SIBLING: an `app_key` / `app_secret` / `app-key` (any case and separator) on the same line makes this `app_id`
-  the public half of a pair, kept whatever its shape.
+- the SIBLING: an `app_key` / `app_secret` / `app_token` / `appCertificate` (any case and separator) on the same line
+  makes this `app_id` the public half of a pair, kept whatever its shape (Agora's 32-hex `appId` beside its
+  `appCertificate`: CLASSES18 D46).
 Only the spellings of `app id` (`app_id`, `appId`, `APP_ID`, `x-app-id`, `appid`, with any prefix words:
 `OXR_APP_ID`); `application_id` (AWS Pinpoint's 32-hex ApplicationId is an identifier) and `client_id` are not read.
 
@@ -32,7 +33,7 @@ APP_ID_HINTS = ("appid", "app_id", "app-id")  # (hints are matched on the lowere
 APP_ID = re.compile(
     r"(?<![A-Za-z0-9])(?P<name>(?:[A-Za-z0-9]{1,40}[_-]){0,4}(?i:app[_-]?id))(?:" + QUOTE + r")?[ \t]*(?:[:=]|%3[dD]"
     r"|\\{1,3}u003[dD])[ \t]*(?:" + QUOTE + r")?(?!\[REDACTED:)(?P<val>[0-9A-Za-z_-]{32,128})(?![0-9A-Za-z_-])")
-_APP_SIBLING = re.compile(r"(?i)app[_-]?(?:key|secret)")
+_APP_SIBLING = re.compile(r"(?i)app[_-]?(?:key|secret|cert(?:ificate)?|token)")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 

@@ -344,6 +344,7 @@ def d56_public(r: random.Random) -> Planting:
         (a := _hex(8)(r), f"GET https://api.edamam.com/api/recipes/v2?type=public&q=chicken&app_id={a}&app_key={_hex(32)(r)} -> 401"),
         (a := _hex(8)(r), f"headers={{'x-app-id': '{a}', 'x-app-key': '{_hex(32)(r)}'}}"),
         (a := _hex(32)(r), json.dumps({"app_id": a, "app_key": _hex(32)(r)})),  # a 32-hex id beside its secret
+        (a := _hex(32)(r), f"AgoraClient(appId='{a}', appCertificate='{_hex(32)(r)}')"),  # CLASSES18 D46
         (a := _uuid(r), json.dumps({"appId": a, "displayName": "gw-sp", "password": _an(34)(r), "tenant": _uuid(r)})),
         (a := _pre("public_", 32, _HEX)(r), f"NeverBounce widget public key {a}"),
         (a := _s(r, 30, _LOW), f"Client-Id: {a}"),
