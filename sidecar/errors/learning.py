@@ -96,24 +96,24 @@ class StoredLearning:
         learner = self.grouper.learner
         per_event: dict[int, str] = {}
         per_form: dict[str, str] = {}  # the new form (or exception line id) -> its v1 id
+        known = learner.known
+        form_of = self.grouper.messages.masked_form
         for i, event in enumerate(events):
-            line = exception_line(event)
+            line = exception_line(event) if (event.chain or event.exception_type or event.frames) else None
             if line is None and has_traceback_identity(event):
                 continue  # a traceback with frames: its identity did not change
-            text = event.message if line is None else line[1]
-            if may_differ(text):
+            if may_differ(event.message if line is None else line[1]):
                 old = self._event_legacy_id(event)
                 if old is not None:
                     per_event[i] = old
-                continue
-            if line is not None:
+            elif line is not None:  # an exception line without frames
                 form = fingerprint_event(event, self.grouping)
-                if learner.known(form) is None and form not in per_form:
+                if known(form) is None and form not in per_form:
                     per_form[form] = self._event_legacy_id(event) or ""
-                continue
-            form, name, cls, masked = self.grouper.messages.masked_form(event.message, event.logger, event.level)
-            if learner.known(form) is None and form not in per_form:
-                per_form[form] = legacy_form_id(name, cls, masked)  # v1's masked text is this one
+            else:  # a message (the common event): v1's masked text is its current one
+                form, name, cls, masked = form_of(event.message, event.logger, event.level)
+                if known(form) is None and form not in per_form:
+                    per_form[form] = legacy_form_id(name, cls, masked)
         wanted = sorted({*per_event.values(), *per_form.values()} - {""} - self._legacy_groups.keys())
         if wanted:
             merged = await self.store.groups.resolve_merges(wanted)
