@@ -69,6 +69,7 @@ class StoredLearning:
         self._legacy_groups: OrderedDict[str, str] = OrderedDict()
         self._legacy_ids: OrderedDict[tuple[str, str | None, str | None, str], str | None] = OrderedDict()
         self._legacy_events: dict[int, str] = {}
+        self._legacy_possible = True
 
     def _remember(self, lru: OrderedDict[Any, Any], key: Any, value: Any = None) -> None:
         lru[key] = value
@@ -139,11 +140,16 @@ class StoredLearning:
             self._templates_after = max(int(r["id"]) for r in rows)
         if not self._loaded:
             self.grouper.learner.load((), await repo.merges(limit=self.grouper.learner.cache_size))
+            # A store without any group at this process's first look holds no group of message-form v1:
+            # every row written after it is written by v2 code, which never writes a v1 id (legacy_forms.py).
+            # Then `_legacy` is skipped for good (a fresh install pays nothing for it).
+            self._legacy_possible = await repo.has_groups()
             self._loaded = True
         unknown = self.grouper.unknown_forms(events)
         if unknown:
             self.grouper.learner.load((), (await repo.resolve_merges(sorted(set(unknown)))).items())
-        await self._legacy(events)
+        if self._legacy_possible:
+            await self._legacy(events)
 
     async def _apply_cap(self, events: list[ErrorEvent], learned: list[Learned]) -> list[Learned]:
         """Events of new groups over their logger's cap go to the logger's overflow group."""

@@ -30,6 +30,8 @@ Why old groups stay reached, across restarts and replicas (issue 15):
 * Every other event's v1 masked text IS its current one (the gates prove no changed rule can fire), so its
   v1 id is a function of its form: the recorder stores a merge `new form -> old group` (first writer
   wins, as every merge), and a restart or another replica resolves the form through it directly.
+* Cost: a store that holds no group at all when a process first reads it holds no v1 group, and never will
+  (only v2 code writes to it from then on): that process skips the look-ups for good (learning.py).
 * A rolling upgrade (old replicas still writing v1 ids beside new ones): a v1 group an old replica opens
   after a new replica looked its id up is found once the lookup's bounded memo forgets it or the replica
   restarts; meanwhile the new replica counts those events in the new form's group.

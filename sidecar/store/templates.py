@@ -51,6 +51,10 @@ class TemplateStore:
                 out[row["from_hash"]] = row["into_hash"]
         return out
 
+    async def has_groups(self) -> bool:
+        """Whether any group row exists (errors/learning.py: a store without one holds no old-version group)."""
+        return await self.db.fetchone("SELECT 1 AS one FROM error_investigations LIMIT 1") is not None
+
     async def existing(self, fingerprints: Sequence[str]) -> set[str]:
         """Which of `fingerprints` already have a group row."""
         out: set[str] = set()

@@ -72,7 +72,7 @@ async def _counts(store) -> dict[str, int]:
 async def _open(backend: str, target: str):
     if backend == "sqlite":
         return await open_sqlite(target)
-    from sidecar.store.postgres import open_postgres
+    from sidecar.store.postgres import open_postgres  # the suite's PostgreSQL (tests/conftest.py pg_dsn)
 
     return await open_postgres(target, pool_size=2)
 
@@ -129,11 +129,12 @@ async def test_groups_written_by_the_old_code_are_reached(backend, old_tree, tmp
         await store.close()
 
 
-async def test_two_replicas_in_reversed_orders_reach_the_same_groups(old_tree, tmp_path):
-    target = str(tmp_path / "old.db")
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_two_replicas_in_reversed_orders_reach_the_same_groups(backend, old_tree, tmp_path, request):
+    target = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("pg_dsn")
     write_old(old_tree, target, SEED, PER_CLASS, 0)
     dicts = form_classes.events(SEED, PER_CLASS) + form_classes.events(SEED + 2, PER_CLASS)
-    a_store, b_store = await open_sqlite(target), await open_sqlite(target)
+    a_store, b_store = await _open(backend, target), await _open(backend, target)
     try:
         a = GroupRecorder(a_store, Bus(), ManualClock(start=T0 + 3600), Telemetry())
         b = GroupRecorder(b_store, Bus(), ManualClock(start=T0 + 3600), Telemetry())
