@@ -45,7 +45,7 @@ import re
 from datetime import datetime
 
 from .model import Diagnosis, DiagnosisInput, one_line
-from .record_time import record_time
+from .record_time import of_episode, record_time
 
 CONFIDENCE = 0.45
 WINDOW = 600.0  # seconds between the capacity record and the error (both stamped)
@@ -155,7 +155,7 @@ def _changed_before(before: list[str], error_at: datetime | None) -> str | None:
     """The first record before the error, in its episode, that changes a setting (a deploy's NAME=value, a diff's
     key), or None."""
     return next((ln for ln in before if ((_CHANGED.search(ln) and _SETTING.search(ln)) or _DIFF.match(ln))
-                 and _near(ln, error_at)), None)
+                 and of_episode(ln, error_at, WINDOW)), None)
 
 
 def _limit_setting(d: Diagnosis, change: str, found: list[tuple[str, str, str]]) -> Diagnosis | None:
@@ -180,12 +180,6 @@ def _limit_setting(d: Diagnosis, change: str, found: list[tuple[str, str, str]])
     return None
 
 
-def _near(line: str, error_at: datetime | None) -> bool:
-    """`line` is of the error's episode: within WINDOW of it, or a time on one side or the other is not known."""
-    at = record_time(line)
-    return at is None or error_at is None or abs((at - error_at).total_seconds()) <= WINDOW
-
-
 def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or capacity when a record reports our resource at its size beside the symptom (module docstring)."""
     if d.category not in ("unknown", "network", "storage", "provider", "capacity"):  # capacity: the config twin only
@@ -206,7 +200,7 @@ def at_its_size_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
         elif (h := _OWNER.match(ln)) is not None:
             owner = h.group("who")
         got = _full(ln)
-        if got is None or not _near(ln, error_at):
+        if got is None or not of_episode(ln, error_at, WINDOW):
             continue
         if got[0] == "errno" and not own and owner not in (None, _LOGGING_ERROR, *ours):
             continue  # another program's volume or descriptor table (a backup job's, a CI runner's): not ours

@@ -22,11 +22,10 @@ already config or concurrency. 0.45: a figure beside an error, never confident.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
-from .record_time import record_time
+from .record_time import of_episode, record_time
 
 CONFIDENCE = 0.45
 WINDOW = 600.0  # seconds between the primitive's figure and the error
@@ -60,11 +59,6 @@ def _clause(line: str, m: re.Match[str]) -> str:
     return line[m.start():]
 
 
-def _near(line: str, error_at: datetime | None) -> bool:
-    at = record_time(line)
-    return at is None or error_at is None or 0 <= (error_at - at).total_seconds() <= WINDOW
-
-
 def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     """`d`, or capacity / code from the waited primitive's own figure (module docstring)."""
     if d.category not in _READS:
@@ -78,7 +72,7 @@ def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     figure: tuple[str, str, int, int] | None = None
     for raw in inp.context:
         for ln in raw.splitlines():
-            if not _near(ln, error_at):
+            if not of_episode(ln, error_at, WINDOW, before_only=True):
                 continue
             for m in _FIGURE.finditer(ln):
                 clause = _clause(ln, m)

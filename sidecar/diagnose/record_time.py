@@ -37,3 +37,14 @@ def printed_time(line: str) -> datetime | None:
     parsed the header itself and found no time in it: own_script)."""
     m = STAMP.search(line[:REACH])
     return None if m is None else parse_timestamp(m.group(0))
+
+
+def of_episode(line: str, error_at: datetime | None, window: float, *, before_only: bool = False) -> bool:
+    """`line`'s record is of the error's episode: logged within `window` seconds of `error_at` (only before it when
+    `before_only`: a figure read as the state the error met), or a time on one side or the other is not known - an
+    unstamped record is kept, as the readers before this one did (held_slots, at_its_size: review r18, one owner)."""
+    at = record_time(line)
+    if at is None or error_at is None:
+        return True
+    gap = (error_at - at).total_seconds()
+    return 0 <= gap <= window if before_only else abs(gap) <= window
