@@ -53,17 +53,21 @@ STEP_WINDOW = 5.0  # seconds between the two actors' same step
 _AFTER = 12  # later records read for the other actor's act (the race's winner logs its success just after)
 _READS = frozenset({"code", "storage", "unknown", "capacity", "network"})
 
+# The 'held' refusal: a lock another holder has. ONE grammar, read here (who holds it: another actor - a race) and by
+# stuck_holder.py (a holder idle in transaction - our unended transaction): PostgreSQL 55P03 lock_not_available
+# (heapam.c "could not obtain lock on row in relation", lmgr's NOWAIT, postgres.c "canceling statement due to lock
+# timeout"), pg_try_advisory_lock's false, redis-py LockError "Unable to acquire lock", filelock's Timeout "could not
+# be acquired", python-redis-lock AlreadyLocked, EAGAIN from flock(LOCK_NB), and a try-lock's False reported in our
+# own words (redis-py Lock.acquire(blocking=False), pg_try_advisory_lock: "job N already claimed", "already locked by
+# worker-2" - round 18, gen c11-E1's advisory form)
+HELD = re.compile(r"could not obtain (?:an? )?(?:advisory |exclusive |shared |row |table )?lock|"
+                  r"\block not available\b|LockNotAvailable|\b55P03\b|Unable to acquire lock|"
+                  r"could not be acquired|AlreadyLocked|\block(?:ed)? (?:is )?held by\b|\block timeout|"
+                  r"\[Errno 11\] Resource temporarily unavailable|\balready (?:claimed|locked)\b", re.I)
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mutated", re.compile(r"\b(?:dictionary|set|OrderedDict|dictionary keys) changed size during iteration|"
                            r"\b(?:deque|OrderedDict) mutated during iteration", re.I)),
-    ("held", re.compile(r"could not obtain (?:an? )?(?:advisory |exclusive |shared |row |table )?lock|"
-                        r"\block not available\b|LockNotAvailable|\b55P03\b|Unable to acquire lock|"
-                        r"could not be acquired|AlreadyLocked|\block(?:ed)? (?:is )?held by\b|"
-                        r"\[Errno 11\] Resource temporarily unavailable|"
-                        # a try-lock's False reported in our own words (redis-py Lock.acquire(blocking=False),
-                        # pg_try_advisory_lock): the holder is another claimer - round 18, gen c11-E1's advisory form
-                        r"\balready (?:claimed|locked) by\b|\b(?:job|task|lock|row|item) [\w.:-]+ already (?:claimed|locked)\b",
-                        re.I)),
+    ("held", HELD),
     ("busy", re.compile(r"\[Errno 26\]|Text file busy|\bETXTBSY\b|\[Errno 16\]|Device or resource busy|\bEBUSY\b")),
     ("exists", re.compile(r"FileExistsError|\[Errno 17\]|\bEEXIST\b|UniqueViolation|\b23505\b|duplicate key value|"
                           r"\balready exists\b|\b409\b[^\n]{0,200}\b(?:Duplicate|Conflict)\b|"

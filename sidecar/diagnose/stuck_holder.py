@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import re
 
+from .contention import HELD
 from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
 
 CONFIDENCE = 0.45
 STUCK = 60.0  # seconds idle in transaction that are no longer a live transaction between two statements
-_HELD = re.compile(r"could not obtain (?:an? )?(?:advisory |exclusive |shared |row |table )?lock|\block not "
-                   r"available\b|LockNotAvailable|\b55P03\b|\balready (?:claimed|locked)\b|lock timeout", re.I)
 _IDLE = re.compile(r"idle in transaction", re.I)
 # An age is read only right after a word that names one (xact_age=, idle, for, transaction, duration), as a run of
 # number+unit parts (Go's "23m10.5s", "14 min", PostgreSQL's postgres_verbose "@ 5 mins 12.345 secs"), a clock
@@ -86,7 +85,7 @@ def stuck_holder_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     if d.category not in ("concurrency", "unknown"):  # unknown: a try-lock's refusal in our words no rule read
         return d
     said = "\n".join([*inp.messages(), inp.traceback[-8192:]])
-    if not _HELD.search(said):
+    if not HELD.search(said):  # the held refusal's one grammar (contention.py)
         return d
     objects = _names("\n".join(inp.messages()))
     for raw in reversed(inp.context):
