@@ -26,6 +26,7 @@ import re
 from .honest_unknown import lent
 from .model import Diagnosis, DiagnosisInput, one_line
 from .record_time import of_episode, record_time
+from .slot_figures import IN_USE_OF_BOUND, used_and_bound
 
 CONFIDENCE = 0.45
 WINDOW = 600.0  # seconds between the primitive's figure and the error
@@ -35,9 +36,7 @@ _KIND = r"semaphore|pool|slots?"
 _ACQUIRE = re.compile(r"asyncio/locks\.py\", line \d+, in acquire|\bPoolTimeout\b|couldn't get a connection after")
 _NAMED_WAIT = re.compile(rf"\bwait(?:ed|ing)?\b[^\n]{{0,40}}?\bfor (?:an? |the )?(?:free )?(?P<name>[\w.-]+ )?"
                          rf"(?P<kind>{_KIND})\b", re.I)
-_FIGURE = re.compile(rf"(?:(?P<name>[\w.-]+) )?(?P<kind>{_KIND})\b[^\n]{{0,60}}?(?:\b(?P<a>\d{{1,6}})\s*/\s*"
-                     rf"(?P<b>\d{{1,6}})\s*(?:in use|busy|acquired|held|taken)|\bin[_ ]use\s*[=:]\s*(?P<c>\d{{1,6}})"
-                     rf"[^\n]{{0,40}}?\b(?:max|limit|size|max_size)\s*[=:]\s*(?P<d>\d{{1,6}}))", re.I)
+_FIGURE = re.compile(rf"(?:(?P<name>[\w.-]+) )?(?P<kind>{_KIND})\b[^\n]{{0,60}}?(?:\b{IN_USE_OF_BOUND})", re.I)
 _ACTIVE = re.compile(r"\b(?:active(?:_requests)?|inflight|in_flight|running(?:_requests)?)\s*[=:]\s*(?P<n>\d{1,6})\b|"
                      r"\b(?P<m>\d{1,6}) (?:active|in flight|running)\b", re.I)
 # Another primitive named on the same line ("db pool", "tools semaphore") ends this one's clause, as do ";" and "|":
@@ -78,8 +77,7 @@ def held_slots_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
                 clause = _clause(ln, m)
                 if want and want not in clause.lower() and (m.group("name") or "").lower() != want:
                     continue  # another primitive's figure (the db pool beside a kimi semaphore wait)
-                used, bound = (int(m.group("a")), int(m.group("b"))) if m.group("a") else (int(m.group("c")),
-                                                                                           int(m.group("d")))
+                used, bound = used_and_bound(m)
                 figure = (ln.strip(), clause, used, bound)
                 break  # a line's first figure of the wanted primitive is its subject; a later line supersedes it
     if figure is None:

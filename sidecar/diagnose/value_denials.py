@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 
 from .own_record import LEFT_KEY
+from .slot_figures import IN_USE_OF_BOUND, used_and_bound
 
 BELOW = 0.8  # a share of the limit under which a measure denies running out (a reading above it may be on its way)
 
@@ -38,10 +39,8 @@ _KEY = r"(?:(?<![\w./\-])[A-Za-z_][\w.\-]{0,40}\s*[=:]?\s*)?"
 # a size of a size: "memory 210Mi of 2Gi", "rss=300MB/2GB"
 _SIZES = re.compile(rf"{_KEY}(?P<a>{_NUM})\s?(?P<ua>{_SIZE_UNIT})\s*(?:of|/)\s*(?P<b>{_NUM})\s?(?P<ub>{_SIZE_UNIT})\b"
                     r"(?:\s+(?:used|in use))?", re.I)
-# a count of its bound in use: "pool 3/20 in use", "in_use=3/20", "connections: 3 of 20 busy"
-_IN_USE = re.compile(rf"{_KEY}(?P<a>\d+)\s*(?:/|of)\s*(?P<b>\d+)\s+(?:in use|used|busy|active|checked out|"
-                     r"connections?(?: in use)?)\b|\b(?:in[_ ]use|used|busy|active|checked[_ ]out)\s*[=:]?\s*"
-                     r"(?P<a2>\d+)\s*(?:/|of)\s*(?P<b2>\d+)\b", re.I)
+# a count of its bound in use: "pool 3/20 in use", "in_use=3/20", "connections: 3 of 20 busy" (slot_figures.py's grammar)
+_IN_USE = re.compile(rf"{_KEY}(?:{IN_USE_OF_BOUND})", re.I)
 # a share of 100%: "disk 41% used", "memory usage: 41%", "cpu=12%"
 _PERCENT = re.compile(rf"{_KEY}(?P<p>{_NUM})\s?%\s*(?:used|full|utili[sz]ed|in use|busy)\b|"
                       rf"\b(?:usage|used|utili[sz]ation|cpu|mem(?:ory)?|disk|load)\w*\s*[=:]?\s*(?P<p2>{_NUM})\s?%",
@@ -82,8 +81,7 @@ def _sizes_deny(m: re.Match[str]) -> bool:
 
 
 def _in_use_denies(m: re.Match[str]) -> bool:
-    a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
-    return _below(float(a), float(b))
+    return _below(*map(float, used_and_bound(m)))
 
 
 def _percent_denies(m: re.Match[str]) -> bool:
