@@ -60,14 +60,19 @@ _READS = frozenset({"code", "storage", "unknown", "capacity", "network"})
 # be acquired", python-redis-lock AlreadyLocked, EAGAIN from flock(LOCK_NB), and a try-lock's False reported in our
 # own words (redis-py Lock.acquire(blocking=False), pg_try_advisory_lock: "job N already claimed", "already locked by
 # worker-2" - round 18, gen c11-E1's advisory form)
-HELD = re.compile(r"could not obtain (?:an? )?(?:advisory |exclusive |shared |row |table )?lock|"
-                  r"\block not available\b|LockNotAvailable|\b55P03\b|Unable to acquire lock|"
-                  r"could not be acquired|AlreadyLocked|\block(?:ed)? (?:is )?held by\b|\block timeout|"
-                  r"\[Errno 11\] Resource temporarily unavailable|\balready (?:claimed|locked)\b", re.I)
+# contention's own reading quotes the refusal where it names the claimed thing or its holder ('job 5521 already
+# claimed', 'already locked by worker-2'); stuck_holder's also takes the bare words and a lock timeout, since its
+# deciding fact is the holder's record, not the refusal's words
+HELD_BY_ANOTHER = re.compile(r"could not obtain (?:an? )?(?:advisory |exclusive |shared |row |table )?lock|"
+                             r"\block not available\b|LockNotAvailable|\b55P03\b|Unable to acquire lock|"
+                             r"could not be acquired|AlreadyLocked|\block(?:ed)? (?:is )?held by\b|"
+                             r"\[Errno 11\] Resource temporarily unavailable|\balready (?:claimed|locked) by\b|"
+                             r"\b(?:job|task|lock|row|item) [\w.:-]+ already (?:claimed|locked)\b", re.I)
+HELD = re.compile(rf"{HELD_BY_ANOTHER.pattern}|\balready (?:claimed|locked)\b|\block timeout", re.I)
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mutated", re.compile(r"\b(?:dictionary|set|OrderedDict|dictionary keys) changed size during iteration|"
                            r"\b(?:deque|OrderedDict) mutated during iteration", re.I)),
-    ("held", HELD),
+    ("held", HELD_BY_ANOTHER),
     ("busy", re.compile(r"\[Errno 26\]|Text file busy|\bETXTBSY\b|\[Errno 16\]|Device or resource busy|\bEBUSY\b")),
     ("exists", re.compile(r"FileExistsError|\[Errno 17\]|\bEEXIST\b|UniqueViolation|\b23505\b|duplicate key value|"
                           r"\balready exists\b|\b409\b[^\n]{0,200}\b(?:Duplicate|Conflict)\b|"
