@@ -250,22 +250,34 @@ def _remember_read_under(fs: RecoveryHost, src: SourceState, path: str, st: os.s
 
 
 def read_to_end(fs: RecoveryHost, st: os.stat_result, head: bytes) -> bool:
-    """This very compressed file (its inode) with this content (its decompressed first bytes) has a checkpoint
-    read to its end (`remember_covered`, or its own read closed): nothing to read, nothing to decompress again.
+    """This very compressed file (its inode, its size and mtime: `same_compressed_file`) with this content (its
+    decompressed first bytes) has a checkpoint read to its end (`remember_covered`, or its own read closed): nothing
+    to read, nothing to decompress again.
 
     Exactly once for a compressed generation means: its content - named by its decompressed first bytes, as
     every plain generation is by its own - is read once, over every run of the sidecar, and a later start knows
     that from the checkpoint file alone (round 16: a `.gz` of content read as the plain `.1` was read again
     after a restart once the `.1`'s checkpoint had been dropped with a reuse of its inode, and only the
-    in-memory `read_heads` knew it). A compressed file is written once and then only renamed (logrotate
-    `compress`/`delaycompress`, the cookbook's rotator, Docker `local`): a new one in a reused inode has other
-    first bytes, or is longer than the checkpoint's `size` (then read past it like any resumed file). Longer is
-    known here from the first bytes only (`head`, up to HEAD_BYTES: nothing is decompressed for it), so only for a
-    checkpoint shorter than HEAD_BYTES (re-read r16: the length was never compared). UNDECIDABLE without
-    decompressing: a new file in a reused inode with the same first HEAD_BYTES as a longer checkpoint's content
-    and longer than it is taken as read."""
+    in-memory `read_heads` knew it). Any doubt costs one decompression, never a record: the content then decides
+    (`_read_compressed`: read past the furthest checkpoint of those first bytes)."""
     return any((c.dev, c.ino) == (st.st_dev, st.st_ino) and c.offset >= c.size > 0 and len(head) <= c.size
-               and head_is(head, c.head_len, c.head_hash) for c in fs.saved.values())
+               and same_compressed_file(c, st) and head_is(head, c.head_len, c.head_hash) for c in fs.saved.values())
+
+
+def same_compressed_file(cp: Checkpoint, st: os.stat_result) -> bool:
+    """Whether the compressed file `st` is still the one `cp` judged: same size and mtime as then.
+
+    Why these two. Every writer of the class writes a compressed generation once, whole, and then only renames it:
+    logrotate `compress` (`.1.gz` -> `.2.gz` ... rename keeps size and mtime); CPython's logging cookbook rotator
+    (`gzip.open(dest, "wb")` + `shutil.copyfileobj`, then `os.remove(source)`); moby's json-file/local `compress`
+    (pkg/loggerutils: `.1.gz` opened O_CREATE|O_TRUNC). The last two TRUNCATE an existing destination in place: the
+    same inode then holds another file, and so does an inode number `rotate N` freed and the next `.gz` took. Its
+    decompressed first bytes alone (what a checkpoint names content by) do not tell it from the one judged when they
+    are the same HEAD_BYTES - a header, a recompression at another level, a truncation (re-read r18: taken as read,
+    the rest never read). Any write changes the mtime, and a truncation, recompression or longer content the size;
+    a rename changes neither. A false doubt (a copy without -p, a `touch`) costs one decompression: the content then
+    decides, never read twice. A checkpoint written before round 19 has neither: decided again, once."""
+    return cp.csize == st.st_size and cp.cmtime == st.st_mtime_ns
 
 
 def remember_covered(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, cp: Checkpoint,
@@ -275,7 +287,7 @@ def remember_covered(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
     key = file_key(st.st_dev, st.st_ino, cp.head_hash)
     fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino,
                                head_len=cp.head_len, head_hash=cp.head_hash, offset=size, line=cp.line, size=size,
-                               updated=fs.clock.time(), format=cp.format)
+                               updated=fs.clock.time(), format=cp.format, csize=st.st_size, cmtime=st.st_mtime_ns)
     fs.on_dirty()
 
 
