@@ -16,6 +16,7 @@ import logging
 import os
 from contextlib import closing
 
+from .bounded import put_bounded
 from .checkpoint import HEAD_BYTES, Checkpoint, file_key, identifies_content
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .filesethost import PendingCompressed, RecoveryHost
@@ -65,9 +66,7 @@ def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
 
 
 def _decided(fs: RecoveryHost, ident: tuple[int, int], shape: tuple[int, int], kind: str) -> None:
-    fs.compressed_seen[ident] = (shape, kind != "wait")
-    if len(fs.compressed_seen) > MAX_COMPRESSED_SEEN:
-        del fs.compressed_seen[next(iter(fs.compressed_seen))]
+    put_bounded(fs.compressed_seen, ident, (shape, kind != "wait"), MAX_COMPRESSED_SEEN)
 
 
 def _unreadable(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool,
@@ -186,10 +185,8 @@ def hold(fs: RecoveryHost, holder: Tracked, src: SourceState, path: str, st: os.
     its checkpoint was the only record of that content, and a reuse of its inode (the next live log) dropped it as a
     dead one - a start that met the compressed file then read it from 0, every record stored twice (round 18). Kept
     with the holder until it is closed (`held_read`), then written under the compressed file's own identity."""
-    fs.compressed_held.pop((st.st_dev, st.st_ino), None)
-    fs.compressed_held[(st.st_dev, st.st_ino)] = (PendingCompressed(src, path, st, True), holder)
-    if len(fs.compressed_held) > MAX_COMPRESSED_SEEN:
-        del fs.compressed_held[next(iter(fs.compressed_held))]
+    put_bounded(fs.compressed_held, (st.st_dev, st.st_ino), (PendingCompressed(src, path, st, True), holder),
+                MAX_COMPRESSED_SEEN)
 
 
 def held_read(fs: RecoveryHost, f: Tracked, cp: Checkpoint | None) -> None:

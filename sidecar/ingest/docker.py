@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .bounded import put_bounded
 from .detect import detect_format
 from .dockerlocal import LocalEntry
 from .formats import TextDialect
@@ -109,9 +110,7 @@ class DockerScanner:
         if st.partial_off < 0:
             st.partial_off, st.partial_line = off, line
             if log.startswith(_TB_START) and time is not None:
-                if len(self._tb_times) >= _MAX_TB_TIMES:
-                    del self._tb_times[next(iter(self._tb_times))]
-                self._tb_times[off] = time
+                put_bounded(self._tb_times, off, time, _MAX_TB_TIMES)
         if log.endswith("\n"):
             st.partial.append(log)
             text = "".join(st.partial)

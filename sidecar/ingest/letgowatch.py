@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from ..clock import Clock
+from .bounded import put_bounded
 from .checkpoint import Checkpoint
 from .generations import family, siblings
 from .recovery import known_idents, resume_grown
@@ -84,10 +85,7 @@ class LetGoWatch:
             self._watch(f.ident, LetGo(f.src, f.origin, f.parser.offset, self.clock.monotonic()))
 
     def _watch(self, ident: tuple[int, int], g: LetGo) -> None:
-        self._let_go.pop(ident, None)
-        self._let_go[ident] = g
-        if len(self._let_go) > MAX_LETGO:
-            del self._let_go[next(iter(self._let_go))]
+        put_bounded(self._let_go, ident, g, MAX_LETGO)
 
     def look_at_let_go(self, now: float) -> int:
         """Let-go generations written again since (recovery.resume_grown): read from where their checkpoint ended

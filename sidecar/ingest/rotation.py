@@ -67,6 +67,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from .bounded import put_bounded
 from .checkpoint import Checkpoint
 from .compressedwatch import CompressedWatch
 from .continued import continuation, continued_in_live
@@ -341,10 +342,7 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
     def remember_read(self, cp: Checkpoint) -> None:
         """Content read up to `cp.offset` (see `read_heads`)."""
         if cp.head_len > 0:
-            self.read_heads.pop((cp.head_len, cp.head_hash), None)
-            self.read_heads[(cp.head_len, cp.head_hash)] = cp
-            if len(self.read_heads) > MAX_READ_HEADS:
-                del self.read_heads[next(iter(self.read_heads))]
+            put_bounded(self.read_heads, (cp.head_len, cp.head_hash), cp, MAX_READ_HEADS)
 
     def _close(self, f: Tracked) -> None:
         """Done with a drained file: remember where it ended, then retire it (closes the handle)."""
