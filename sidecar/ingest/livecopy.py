@@ -23,19 +23,19 @@ def copy_of_live(path: str, ident: tuple[int, int], live: str) -> bool:
     and holding the same bytes at its end (COPY_TAIL) at the same offset: the live file holds all
     of it. Not a copy: a generation the live file was truncated BEFORE (the live file starts with
     other bytes, or is shorter), an empty file (an empty identity matches every file)."""
-    try:
-        h = FileHandle.open(path)
-    except OSError:
+    got = FileHandle.open_as(path, ident)  # None: gone, or another file under that name now
+    if got is None:
         return False
+    h, st = got[0], got[1]
     try:
         lh = FileHandle.open(live)
     except OSError:
         h.close()
         return False
     try:
-        st, lst = h.fstat(), lh.fstat()
+        lst = lh.fstat()
         size = st.st_size
-        if (st.st_dev, st.st_ino) != ident or (lst.st_dev, lst.st_ino) == ident or not 0 < size <= lst.st_size:
+        if (lst.st_dev, lst.st_ino) == ident or not 0 < size <= lst.st_size:
             return False
         head_len, head_hash = h.head_identity(size)
         if not identifies_content(head_len, head_hash) or not lh.head_matches(lst.st_size, head_len, head_hash):
