@@ -98,7 +98,8 @@ class CompressedWatch:
         its position now, written with the stop's checkpoints. Kept in memory only, a stop within ROTATE_WAIT of
         the compression lost it, and once the plain file's checkpoint was dropped (its inode reused by a later live
         log) the next start read the `.gz` from 0: its records stored twice (re-read r18)."""
-        for f in list(self.table):
+        holders = {id(holder): holder for _job, holder in self.compressed_held.values()}
+        for f in holders.values():  # only the files some compressed file is judged held by: their checkpoint now
             self.held_closed(f, self.entry(f))
 
     def looked_until(self) -> float:
