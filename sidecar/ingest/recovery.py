@@ -77,11 +77,13 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
     that file is not new. At start (`resume_copies`) such a copy is read from that file's offset;
     while running it is skipped, since the tailed original reads its unread gap from the copy
     when it sees the truncation. True if it was opened (a generation, or a copy resumed)."""
-    got = FileHandle.open_as(path, ident)  # None: renamed again between stat and open (found under its new name)
-    if got is None:
+    try:
+        h = FileHandle.open(path)
+    except OSError:
         return False
-    h, fst = got[0], got[1]
-    if is_known(h, fst, known):  # read already
+    fst = h.fstat()
+    if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
+        # renamed again between stat and open (found under its new name), or read already
         h.close()
         return False
     copied = next((cp for cp in heads if identifies_content(cp.head_len, cp.head_hash) and fst.st_size >= cp.head_len
