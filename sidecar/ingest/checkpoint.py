@@ -49,10 +49,9 @@ class Checkpoint:
     size: int
     updated: float
     format: str | None = None
-    # A compressed generation's own checkpoint: the compressed file's size and mtime (ns) when its content was
-    # judged (compressedgens.same_compressed_file). None: a plain file, or written before round 19.
+    # A compressed generation's own checkpoint: the compressed file's size when its content was judged
+    # (compressedgens.same_compressed_file). None: a plain file, or written before round 19.
     csize: int | None = None
-    cmtime: int | None = None
 
 
 def head_hash_of(data: bytes) -> str:

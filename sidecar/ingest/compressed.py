@@ -96,14 +96,14 @@ class MemoryHandle(FileHandle):
     stat is the compressed file's (its device and inode are the generation's identity), its size the
     content's. No descriptor is held: the bytes are read at open, released at close."""
 
-    __slots__ = ("_data", "_st", "compressed_shape")
+    __slots__ = ("_data", "_st", "compressed_size")
     # No descriptor: the compressed file may be deleted (the writer's backupCount) while its content
     # is read, and its inode reused by the NEW live file; FileTable.by_ident must not name it then.
     holds_inode = False
 
     def __init__(self, data: bytes, st: os.stat_result, path: str) -> None:  # noqa: D107 - no FileIO
         self._data = data
-        self.compressed_shape = (st.st_size, st.st_mtime_ns)
+        self.compressed_size: int | None = st.st_size
         fields = {k: getattr(st, k) for k in dir(st) if k.startswith("st_")}
         seq = (st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, len(data),
                int(st.st_atime), int(st.st_mtime), int(st.st_ctime))

@@ -242,12 +242,12 @@ def _remember_read_under(fs: RecoveryHost, src: SourceState, path: str, st: os.s
     key = copy_key(st, cp)
     fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino,
                                head_len=cp.head_len, head_hash=cp.head_hash, offset=cp.offset, line=cp.line,
-                               size=cp.size, updated=fs.clock.time(), format=cp.format)
+                               size=cp.size, updated=fs.clock.time(), format=cp.format, csize=st.st_size)
     fs.on_dirty()
 
 
 def read_to_end(fs: RecoveryHost, st: os.stat_result, head: bytes) -> bool:
-    """This very compressed file (its inode, its size and mtime: `same_compressed_file`) with this content (its
+    """This very compressed file (its inode and size: `same_compressed_file`) with this content (its
     decompressed first bytes) has a checkpoint read to its end (`remember_covered`, or its own read closed): nothing
     to read, nothing to decompress again.
 
@@ -262,19 +262,21 @@ def read_to_end(fs: RecoveryHost, st: os.stat_result, head: bytes) -> bool:
 
 
 def same_compressed_file(cp: Checkpoint, st: os.stat_result) -> bool:
-    """Whether the compressed file `st` is still the one `cp` judged: same size and mtime as then.
+    """Whether the compressed file `st` is still the one `cp` judged: the same compressed size as then.
 
-    Why these two. Every writer of the class writes a compressed generation once, whole, and then only renames it:
-    logrotate `compress` (`.1.gz` -> `.2.gz` ... rename keeps size and mtime); CPython's logging cookbook rotator
+    Why the size. Every writer of the class writes a compressed generation once, whole, and then only renames it:
+    logrotate `compress` (`.1.gz` -> `.2.gz`: a rename keeps the size); CPython's logging cookbook rotator
     (`gzip.open(dest, "wb")` + `shutil.copyfileobj`, then `os.remove(source)`); moby's json-file/local `compress`
     (pkg/loggerutils: `.1.gz` opened O_CREATE|O_TRUNC). The last two TRUNCATE an existing destination in place: the
     same inode then holds another file, and so does an inode number `rotate N` freed and the next `.gz` took. Its
     decompressed first bytes alone (what a checkpoint names content by) do not tell it from the one judged when they
-    are the same HEAD_BYTES - a header, a recompression at another level, a truncation (re-read r18: taken as read,
-    the rest never read). Any write changes the mtime, and a truncation, recompression or longer content the size;
-    a rename changes neither. A false doubt (a copy without -p, a `touch`) costs one decompression: the content then
-    decides, never read twice. A checkpoint written before round 19 has neither: decided again, once."""
-    return cp.csize == st.st_size and cp.cmtime == st.st_mtime_ns
+    are the same HEAD_BYTES (re-read r18: taken as read, the rest never read); more content, a truncation or a
+    recompression at another level gives another size. Not the mtime: it moves without a new file (a `touch`, a copy
+    without -p, recovery's own tests set it), and a doubt costs a decompression of every such file at every start.
+    A doubt costs one decompression, never a record: the content then decides. UNDECIDABLE without decompressing:
+    another content of exactly the same compressed size with the same first HEAD_BYTES. A checkpoint written before
+    round 19 has no size: decided again, once."""
+    return cp.csize == st.st_size
 
 
 def remember_covered(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, cp: Checkpoint,
@@ -284,7 +286,7 @@ def remember_covered(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_
     key = file_key(st.st_dev, st.st_ino, cp.head_hash)
     fs.saved[key] = Checkpoint(key=key, source=src.name, path=path, dev=st.st_dev, ino=st.st_ino,
                                head_len=cp.head_len, head_hash=cp.head_hash, offset=size, line=cp.line, size=size,
-                               updated=fs.clock.time(), format=cp.format, csize=st.st_size, cmtime=st.st_mtime_ns)
+                               updated=fs.clock.time(), format=cp.format, csize=st.st_size)
     fs.on_dirty()
 
 

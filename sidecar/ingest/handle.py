@@ -52,9 +52,9 @@ class FileHandle:
     # A descriptor on the file: its inode cannot be reused while the handle is open, so the inode
     # names this file for as long as it is tailed (FileTable.by_ident). Not so for a MemoryHandle.
     holds_inode = True
-    # (size, mtime_ns) of the compressed file whose decompressed content this handle reads (a MemoryHandle), else
-    # None: its checkpoint records them (compressedgens.same_compressed_file).
-    compressed_shape: tuple[int, int] | None = None
+    # The size of the compressed file whose decompressed content this handle reads (a MemoryHandle), else None:
+    # its checkpoint records it (compressedgens.same_compressed_file).
+    compressed_size: int | None = None
 
     def __init__(self, raw: io.FileIO, path: str) -> None:
         self._io = raw

@@ -150,11 +150,10 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
         """The checkpoint of a tailed file: where to resume (what the sink accepted), and its identity."""
         # A rotated file keeps the last name it was seen under: after a restart, recovery finds it
         # among that name's family (without a path its unread part would be lost).
-        shape = f.handle.compressed_shape or (None, None)
         return Checkpoint(key=f.key, source=f.src.name, path=f.path or f.origin, dev=f.dev, ino=f.ino,
                           head_len=f.head_len, head_hash=f.head_hash, offset=f.acked[0], line=f.acked[1],
-                          size=f.size, updated=self.clock.time(), format=f.parser.format, csize=shape[0],
-                          cmtime=shape[1])
+                          size=f.size, updated=self.clock.time(), format=f.parser.format,
+                          csize=f.handle.compressed_size)
 
     def wanted(self, path: str) -> bool:
         return any(matches(path, src.cfg.paths, src.cfg.exclude) for src in self.sources)
