@@ -187,14 +187,24 @@ class StageTotals:
     async def _settling(self, key: str, spec: MetricSpec,
                         tot: dict[str, Any]) -> tuple[dict[str, Any], Measurement | None, str | None]:
         """Within the stage's settling span nothing is counted; the stream's freshness is still read (a
-        gate is not stale because its stage has not begun counting)."""
+        gate is not stale because its stage has not begun counting).
+
+        Only what can be new since the previous look is measured, not the span again at every evaluation
+        (a span of settle = 3600 s re-read an hour of records per gate every interval): the newest sample
+        kept in `tot`, plus the window (looked - max_lateness, now] - a record arriving now within the
+        lateness bound was made after looked - max_lateness, so no newer sample lies before it."""
         self.totals[key] = tot
-        seen, error = await self._measure(spec, max(self.now - self.stage_start, 0.0))
+        window = max(self.now - self.stage_start, 0.0)
+        if tot.get("looked") is not None:
+            window = min(window, self.now - float(tot["looked"]) + self.cfg.max_lateness)
+        seen, error = await self._measure(spec, window)
         if error is not None or seen is None:
             return tot, None, error
+        tot["looked"] = self.now
         if seen.newest is not None and (tot.get("newest") is None or seen.newest > float(tot["newest"])):
             tot["newest"] = seen.newest
-        return tot, Measurement(None, 0, 0, newest=seen.newest, arrived=seen.arrived, held=seen.held), None
+        newest = float(tot["newest"]) if tot.get("newest") is not None else None
+        return tot, Measurement(None, 0, 0, newest=newest, arrived=seen.arrived, held=seen.held), None
 
     def _remember(self, tot: dict[str, Any], provisional: Measurement) -> dict[str, Any]:
         """`tot` remembering what the unsettled span (until, now] held at this evaluation."""

@@ -102,3 +102,43 @@ async def test_a_whole_stage_proportions_scan_windows_end_at_the_span(seed: int)
                       confidence=0.99)
     v = (await StageEvaluator(_cfg(120, gate), _snap(s), traffic.measure, clock.time()).run()).gates[0]
     assert v.verdict == "pass", v.reason
+
+
+class Windows(Traffic):
+    """The Traffic backend, remembering every window it was asked for."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock)
+        self.asked: list[float] = []
+
+    async def measure(self, spec, window):  # type: ignore[no-untyped-def]
+        self.asked.append(window)
+        return await super().measure(spec, window)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_the_settling_span_is_not_measured_again_at_every_evaluation(seed: int) -> None:
+    """Within a long span (settle 1800 s) each evaluation measures what can be new since the previous one
+    (its interval + max_lateness), not the span so far; the gate's newest sample is still the newest placed,
+    late records included (they arrive 0-100 s after they were made)."""
+    rng = random.Random(seed)
+    clock = ManualClock(start=1_763_900_000.0)
+    s = clock.time()
+    w = Windows(clock)
+    gate = GateConfig(name="ok", metric=SUCCESS, op=">=", threshold=0.95, on_fail="hold")
+    cfg = _cfg(1800, gate)
+    data: dict = {}
+    pending = sorted((t + rng.uniform(0, 100), t) for t in (s + rng.uniform(0, 1700) for _ in range(300)))
+    while clock.time() < s + 1700:
+        clock.advance(10)
+        while pending and pending[0][0] <= clock.time():
+            w.records.append((pending.pop(0)[1], "async", True, 100.0))
+        w.asked.clear()
+        snap = _snap(s)
+        snap.data = dict(data)
+        ev = await StageEvaluator(cfg, snap, w.measure, clock.time()).run()
+        data["totals"] = ev.totals
+        v = ev.gates[0]
+        assert v.newest == max((r[0] for r in w.records), default=None)
+        if clock.time() - s > 200:
+            assert max(w.asked) <= 10 + cfg.max_lateness, w.asked
