@@ -40,6 +40,7 @@ bound, not by 3 reads: at a record every ~55 s or more the step's first record c
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,15 +62,41 @@ class Held:
     last: float = math.inf  # our clock: when its wait ends whatever its writer shows (the lateness bound)
     seq: int = 0  # its delay's observation number in its writer's estimate (SkewEstimator.agreed_since)
     compact: dict[str, Any] | None = None  # its window form (recordline.compact_record), made when it arrived
+    n: int = 0  # its arrival number among the held (due() returns the placed ones in this order)
+
+
+@dataclass(slots=True)
+class _Writer:
+    """The records one writer (one SkewEstimator) holds, in its observation order (`seq`), and what due() last knew."""
+
+    skew: SkewEstimator
+    held: dict[int, Held]  # by arrival number, oldest first: seq order too (added right after their observation)
+    ripe: dict[int, Held]  # their `until` passed: waiting only for reads since them or for `last`
+    fresh: list[Held]  # added since the last due(): not yet checked against the offset due() read
+    checked: float | None = None  # the offset every older held record was found unexplained at
 
 
 class HeldRecords:
+    """Why indexed, not a list walked at every poll (re-read r18 finding 3). Up to `limit` records wait and due() runs
+    at every read: walking them all (and asking each its writer's agreement) made a flood cost held x reads - 8,000
+    late records in reads of 50 took seconds in due() alone (bench/held_flood.py). What can release a record, and when
+    it can change: (a) its writer's offset explains it - only when that offset moved since it was last found
+    unexplained (all of the writer's records looked at again then: a move is rare, JITTER); (b) its writer's newest
+    run of agreeing delays reaches back to it - only the writer's newest records (a run is at most `keep` delays):
+    walked from the newest back; (c) its wait ran out - a heap by `until`, then kept `ripe` until its writer's reads
+    since it or `last` place it. Each is the same test the walk made, in the same order ((a), then (b), then (c)), and
+    due() still returns the placed records oldest first."""
+
     def __init__(self, max_lateness: float, hold: float = 30.0, limit: int = 10_000) -> None:
         self.max_lateness = max_lateness
         self.hold = hold
         self.limit = limit
-        self.records: list[Held] = []
-        # When the oldest waiting record arrived, kept as records come and go (due() walks them anyway):
+        self._by_n: dict[int, Held] = {}  # every waiting record by arrival number (arrival order)
+        self._writers: dict[int, _Writer] = {}  # by id() of the writer's SkewEstimator
+        self._until: list[tuple[float, int]] = []  # heap: (until, arrival number)
+        self._arrivals: list[tuple[float, int]] = []  # heap: (arrived, arrival number) - `oldest_arrival`
+        self._n = 0
+        # When the oldest waiting record arrived, kept as records come and go (the `_arrivals` heap):
         # `oldest_arrival` is read at every measurement of the stream (14 an evaluation, up to `limit`
         # waiting), so it is O(1), not a min over the records (round 17 took one per measurement).
         # A min, not the first record's: our wall clock may step back, so arrival order is not time order.
@@ -83,7 +110,7 @@ class HeldRecords:
         """How long a live record with this stamp should wait for its writer's clock (None: not at all,
         place it now): its wait, and its longest while its writer is slow. Computed once per record: `add`
         takes it."""
-        if len(self.records) >= self.limit:
+        if len(self._by_n) >= self.limit:
             return None
         offset = skew.offset()
         if abs((now - stamp) - offset) <= skew.tolerance:
@@ -110,9 +137,26 @@ class HeldRecords:
         """Hold `record` for the wait `wait()` said for it, longer while its writer is slow (`compact`: its
         window form, made once: placing.py). Call right after observing its delay: it remembers its place
         in its writer's estimate."""
-        self.records.append(Held(record, stamp, now, skew, until=now + wait[0], last=now + wait[1],
-                                 seq=skew.observed - 1, compact=compact))
+        h = Held(record, stamp, now, skew, until=now + wait[0], last=now + wait[1], seq=skew.observed - 1,
+                 compact=compact, n=self._n)
+        self._n += 1
+        self._by_n[h.n] = h
+        w = self._writers.get(id(skew))
+        if w is None:
+            w = self._writers[id(skew)] = _Writer(skew, {}, {}, [])
+        w.held[h.n] = h
+        w.fresh.append(h)
+        heapq.heappush(self._until, (h.until, h.n))
+        heapq.heappush(self._arrivals, (now, h.n))
         self._oldest = now if self._oldest is None else min(self._oldest, now)
+
+    @property
+    def records(self) -> list[Held]:
+        """The records waiting now, in arrival order."""
+        return list(self._by_n.values())
+
+    def __len__(self) -> int:
+        return len(self._by_n)
 
     @property
     def oldest_arrival(self) -> float | None:
@@ -122,36 +166,62 @@ class HeldRecords:
     def waiting(self) -> Iterator[tuple[dict[str, Any], float]]:
         """(window form, arrival) of every record waiting now: what RecordWindow seeds a new arrival mark
         from (its `waiting`), read from here rather than copied there."""
-        return ((h.compact if h.compact is not None else h.record, h.arrived) for h in self.records)
+        return ((h.compact if h.compact is not None else h.record, h.arrived) for h in self._by_n.values())
 
     def due(self, now: float) -> list[Held]:
-        """The held records to place now, oldest first: explained by their writer's clock, or waited enough."""
+        """The held records to place now, oldest first: explained by their writer's clock, or waited enough
+        (see the class docstring for what is looked at)."""
         out: list[Held] = []
-        keep: list[Held] = []
-        oldest: float | None = None
-        for h in self.records:
-            if abs((h.arrived - h.stamp) - h.skew.offset()) <= h.skew.tolerance:
-                self.confirmed += 1
-                out.append(h)
-                continue
-            reads, agreed = h.skew.agreed_since(h.seq)
-            if agreed is not None:
-                h.offset = agreed  # its writer's reads since it show one new clock (a slow writer's step)
-                self.agreed += 1
-                out.append(h)
-            elif now >= h.until and (reads >= h.skew.step_reads or now >= h.last):
-                # A writer that went quiet before its clock could be estimated: if the few delays it
-                # showed agree (SkewEstimator.provisional) and explain this one, that clock places it.
-                p = h.skew.provisional()
-                if p is not None and abs((h.arrived - h.stamp) - p) <= h.skew.tolerance:
-                    h.offset = p
-                    self.provisional += 1
-                else:
-                    self.expired += 1
-                out.append(h)
-            else:
-                keep.append(h)
-                oldest = h.arrived if oldest is None else min(oldest, h.arrived)
-        self.records = keep
-        self._oldest = oldest
+        while self._until and self._until[0][0] <= now:  # (c): their wait ran out
+            n = heapq.heappop(self._until)[1]
+            h = self._by_n.get(n)
+            if h is not None:
+                self._writers[id(h.skew)].ripe[n] = h
+        for w in list(self._writers.values()):
+            skew = w.skew
+            offset = skew.offset()
+            for h in list(w.held.values()) if w.checked != offset else w.fresh:  # (a)
+                if h.n in w.held and abs((h.arrived - h.stamp) - offset) <= skew.tolerance:
+                    self.confirmed += 1
+                    out.append(self._forget(w, h))
+            w.checked, w.fresh = offset, []
+            back, clock = skew.agreed_back()  # (b): the newest `back` observations agree on `clock`
+            if back:
+                agreeing: list[Held] = []
+                for h in reversed(w.held.values()):
+                    if skew.observed - h.seq > back:
+                        break
+                    agreeing.append(h)
+                for h in agreeing:
+                    h.offset = clock  # its writer's reads since it show one new clock (a slow writer's step)
+                    self.agreed += 1
+                    out.append(self._forget(w, h))
+            for h in list(w.ripe.values()):  # (c)
+                if now >= h.last or skew.agreed_since(h.seq)[0] >= skew.step_reads:
+                    # A writer that went quiet before its clock could be estimated: if the few delays it
+                    # showed agree (SkewEstimator.provisional) and explain this one, that clock places it.
+                    p = skew.provisional()
+                    if p is not None and abs((h.arrived - h.stamp) - p) <= skew.tolerance:
+                        h.offset = p
+                        self.provisional += 1
+                    else:
+                        self.expired += 1
+                    out.append(self._forget(w, h))
+            if not w.held:
+                del self._writers[id(skew)]
+        out.sort(key=lambda h: h.n)
+        arrivals = self._arrivals
+        while arrivals and arrivals[0][1] not in self._by_n:
+            heapq.heappop(arrivals)
+        self._oldest = arrivals[0][0] if arrivals else None
+        for heap in (self._until, self._arrivals):  # entries of records placed early, dropped in bulk now and then
+            if len(heap) > 2 * len(self._by_n) + 64:
+                heap[:] = [e for e in heap if e[1] in self._by_n]
+                heapq.heapify(heap)
         return out
+
+    def _forget(self, w: _Writer, h: Held) -> Held:
+        del self._by_n[h.n]
+        del w.held[h.n]
+        w.ripe.pop(h.n, None)
+        return h

@@ -205,7 +205,7 @@ class JsonlSource(RecordPlacer):
             "future_in_history": self.unplaced,
             "late": self.late,
             "restored": self.journal.restored,  # placed by a previous process from lines gone since
-            "held": len(self._held.records),  # waiting for their writer's clock (metrics/held.py)
+            "held": len(self._held),  # waiting for their writer's clock (metrics/held.py)
             "missing": sorted(self.missing),
             "in_window": len(self.window.records),
             "evicted": self.window.evicted,

@@ -45,7 +45,6 @@ piecewise-constant offset the live read and the replay use the same float
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import deque
 
@@ -65,6 +64,8 @@ class SkewEstimator:
         self._offset = 0.0
         self._dirty = False
         self.observed = 0  # delays observed so far: a held record remembers where it stood (agreed_since)
+        self._reads_since_of: tuple[tuple[int, int], tuple[list[int], int]] | None = None  # see _reads_since
+        self._run_of: tuple[tuple[int, int, float], tuple[int, int, float]] | None = None  # see _run
 
     def observe(self, delay: float, at: float = math.nan) -> None:
         """One record's arrival time minus its timestamp (seconds); `at`: which read brought it."""
@@ -156,11 +157,54 @@ class SkewEstimator:
         if k <= 0:
             return 0, None
         if k > len(self._delays):
-            return len({at for at in self._arrivals if not math.isnan(at)}), None
+            return self._reads_since()[1], None
+        offset = self.offset()  # may keep only the newest delays (a clock step): read them after it
+        trailing, known = self._reads_since()
+        if k >= len(trailing):  # a delay of an unknown read among `seq`'s and after (or a step kept fewer)
+            return (known, None) if len(trailing) > len(self._delays) else (0, None)
+        run, run_reads, low = self._run(offset)
+        if run < k or run_reads < self.step_reads:
+            return trailing[k], None
+        return trailing[k], low
+
+    def agreed_back(self) -> tuple[int, float | None]:
+        """(k, clock): `agreed_since(seq)` names `clock` for every observation with 1 <= observed - seq <= k, and
+        None for older ones - all held records of this writer at once (metrics/held.py walks only the newest k)."""
         offset = self.offset()
-        since = set(itertools.islice(reversed(self._arrivals), k))  # the reads that brought `seq` and after
-        if any(math.isnan(at) for at in since):
+        trailing, _ = self._reads_since()
+        run, run_reads, low = self._run(offset)
+        if run_reads < self.step_reads:
             return 0, None
+        return min(len(self._delays), len(trailing) - 1, run), low
+
+    # What `agreed_since` reads off the kept delays is the same for every held record: computed once per state of
+    # the estimator, not once per held record per poll. Up to `limit` (10,000) records wait (metrics/held.py), each
+    # asked at every poll: a set of up to `keep` reads built per record per poll made a flood cost held x keep per
+    # read (re-read r18; bench/held_flood.py). The kept delays are the newest `len` of those observed (a step keeps
+    # the newest), so (observed, len) names them exactly; the run also depends on the offset in use.
+    def _reads_since(self) -> tuple[list[int], int]:
+        """(trailing, known): trailing[k] = distinct reads among the newest k delays, for k up to the first delay of
+        an unknown read (nan) from the newest; known = distinct known reads of all kept delays."""
+        state = (self.observed, len(self._delays))
+        if self._reads_since_of is not None and self._reads_since_of[0] == state:
+            return self._reads_since_of[1]
+        trailing = [0]
+        seen: set[float] = set()
+        for at in reversed(self._arrivals):
+            if math.isnan(at):
+                break
+            seen.add(at)
+            trailing.append(len(seen))
+        got = (trailing, len({at for at in self._arrivals if not math.isnan(at)}))
+        self._reads_since_of = (state, got)
+        return got
+
+    def _run(self, offset: float) -> tuple[int, int, float]:
+        """The newest run of delays that bunch within `tolerance` away from `offset` (see `agreed_since`): its
+        length, its distinct reads and its lowest delay."""
+        state = (self.observed, len(self._delays), offset)
+        if self._run_of is not None and self._run_of[0] == state:
+            return self._run_of[1]
         run: set[float] = set()  # the reads of the newest run of agreeing delays
         low = high = math.nan
         n = 0  # the run's length
@@ -172,9 +216,9 @@ class SkewEstimator:
             low, high = (delay, delay) if n == 0 else (min(low, delay), max(high, delay))
             run.add(at)
             n += 1
-        if n < k or len(run) < self.step_reads:
-            return len(since), None
-        return len(since), low
+        got = (n, len(run), low)
+        self._run_of = (state, got)
+        return got
 
     def seed(self, offset: float) -> None:
         """Start from `offset` (measured otherwise, e.g. at a replay) until enough delays are observed."""
