@@ -207,7 +207,7 @@ def transport_cause(text: str) -> Cause | None:
             return Cause("config", "tls.local", what,
                          f"Loading this client's own TLS material failed: {what}. The files or paths the settings "
                          "name (a client certificate/key pair, a CA file, sslcert/sslkey/sslrootcert) are wrong; it "
-                         "fails every time before any connection, so the remote was never reached.",
+                         "fails every time, before any connection is opened.",
                          "Point the settings at a matching certificate and key (openssl x509 -noout -pubkey vs "
                          "openssl pkey -pubout), a PEM CA file, and the key's passphrase; then restart.")
     for pattern, what, why, fix in _LIBPQ_SETTING:

@@ -285,5 +285,9 @@ def transport_text(cause: Cause, who: str, cls: str) -> Text:
     """A connect failure whose own text decides its cause (doctrine.py): the category by persistence, not by
     which remote it concerns."""
     severity: Severity = "critical" if cause.category == "config" else "high" if cause.category == "network" else "medium"
-    summary = f"{who}: {cause.what} ({cls})" if cause.category == "code" else f"Could not connect to {who}: {cause.what} ({cls})"
+    # this client's own TLS material failed to load before any connection: a "could not connect to <remote>" names a
+    # situation (a remote refusing) the record does not show - the near-miss it imitates (round 19, issue 17)
+    summary = f"{who}: {cause.what} ({cls})" if cause.category == "code" else \
+        f"Could not load this client's own TLS material: {cause.what} ({cls})" if cause.kind == "tls.local" else \
+        f"Could not connect to {who}: {cause.what} ({cls})"
     return (cause.category, severity, summary, cause.why, (cause.fix,))

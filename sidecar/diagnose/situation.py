@@ -258,6 +258,27 @@ def _codes(record: str, components: list[str], remote: str | None, types: list[s
     return {k: tuple(v) for k, v in codes.items()}
 
 
+# a host the record itself names: a URL's, one before a port, one after "host"/"to"; a DNS name of two or more labels
+# ending in a letters-only label that is not a source or data file's extension ('relay_server.py:296' is a frame)
+_OWN_HOST = re.compile(r"://(?:[^@/\s]*@)?(?P<u>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)|"
+                       r"(?<![\w./-])(?P<p>[A-Za-z][\w-]*(?:\.[\w-]+)+)\.?:\d{2,5}\b|"
+                       r"\b(?:host|to)\s+'?(?P<h>[A-Za-z][\w-]*(?:\.[\w-]+)+)")
+_FILE_EXT = frozenset({"py", "pyc", "pyi", "js", "ts", "go", "rs", "java", "rb", "c", "h", "cc", "cpp", "so", "log",
+                       "txt", "json", "yaml", "yml", "toml", "cfg", "ini", "conf", "pem", "crt", "key", "sql", "html",
+                       "md", "csv", "sh", "lock", "env", "pid", "sock", "tmp", "bin", "gz", "zip", "pdf", "png", "jpg"})
+
+
+def own_host(record: str) -> str | None:
+    """The first host the record names (by the shapes above) that is no remote of the _HOSTS table, or None."""
+    for m in _OWN_HOST.finditer(record[:MAX_SCAN]):
+        host = (m.group("u") or m.group("p") or m.group("h")).rstrip(".")
+        last = host.rsplit(".", 1)[-1]
+        if last.isalpha() and len(last) >= 2 and last.lower() not in _FILE_EXT and \
+                not _first_remote([host], _HOSTS):
+            return host
+    return None
+
+
 def situation(inp: DiagnosisInput) -> Situation:
     """The situation of `inp`'s error record (pure; see the module docstring for the precedence)."""
     record_texts = [m[:MAX_SCAN] for m in inp.messages()] + [inp.traceback[-MAX_SCAN:]]

@@ -51,7 +51,7 @@ from .provider_causes import PROVIDERS, provider_text
 from .refusal_owner import refusal_reason
 from .remote_causes import CACHES, DATABASES, path_reset_text, service_text, storage_text, transport_text
 from .server_messages import server_message
-from .situation import Situation, sdk_status_text
+from .situation import Situation, own_host, sdk_status_text
 from .user_files import (
     DATA_FAMILIES,
     PATH_FAMILIES,
@@ -206,6 +206,12 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family == "os.permission" and _SIGNAL_CALL.search(inp.traceback[-2048:]):
         family = "os.permission.signal"  # EPERM from a signal to a pid, not from a path (local_causes.py)
     kind, who = _remote_kind(sit)
+    if not sit.remote_named_by_record and (host := own_host("\n".join([*inp.messages(), inp.traceback[-16384:]]))):
+        # the remote came from a line near the record (a Kimi/Supabase request of another call) while the record names
+        # a host of its own that no table knows (a webhook, a misspelt 'apl.z.ai.'): the text names THAT host - "Could
+        # not connect to Supabase" for a GLM host asserted a situation the record does not show (round 19, issue 17).
+        # The kind stays: the categories read from it were measured so
+        who = host
     if kind == "none" and sdk_text:
         kind, who = "provider", "the LLM provider (openai SDK)"  # an OpenAI-compatible host no table names
     if kind in ("database", "cache") and cls.startswith(("openai.", "zhipuai.", "zai.")):

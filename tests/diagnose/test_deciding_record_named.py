@@ -165,3 +165,75 @@ def test_an_answer_of_another_category_names_no_changed_setting(seed: int) -> No
                          _record(shape, 40, "ERROR", "src.file_management.credentials", "cannot open item", tb)])
         d = diagnose(log)
         assert d.category != "config" and name not in d.summary, (shape, d.category, d.summary)
+
+
+# --- the answer names the record's own remote, not the situation a line nearby imitates -------------------------------
+
+_NEARBY_REMOTE = (
+    ("Kimi", "Using model: kimi-k2-0905-preview via kimi provider"),
+    ("Kimi", "HTTP Request: POST https://api.moonshot.ai/v1/chat/completions \"HTTP/1.1 200 OK\""),
+    ("Supabase", "HTTP Request: POST https://qzkv.supabase.co/rest/v1/conversation_files \"HTTP/2 201 Created\""),
+)
+
+
+def _own_host_case(rng: random.Random, shape: str, host_in_record: bool) -> tuple[str, str, str]:
+    """(log, the failing host, the nearby remote's name): a line of another call to a known remote, then a lookup of a
+    host no table knows fails; the record names that host (host_in_record) or only the resolver's words."""
+    host = f"{rng.choice(['hooks', 'pager', 'apl', 'sink'])}-{rng.randrange(16**4):04x}.{rng.choice(['invalid', 'example.invalid'])}"
+    remote, line = rng.choice(_NEARBY_REMOTE)
+
+    def resolve() -> object:
+        return socket.getaddrinfo(host, 443)
+
+    tb = _traceback_of(resolve)
+    said = rng.choice([f"request to {host} failed", f"POST https://{host}/hook failed", f"cannot reach {host}:443"])
+    log = "\n".join([_record(shape, 0, "INFO", rng.choice(["httpx", "tools.chat"]), line),
+                     _record(shape, 20, "ERROR", rng.choice(["src.alerts.relay", "src.audit.sink", "ws_daemon"]),
+                             f"[req:{rng.randrange(16**4):04x}] {said if host_in_record else 'request failed'}", tb)])
+    return log, host, remote
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_summary_names_the_records_own_host_not_a_remote_of_a_line_nearby(seed: int) -> None:
+    rng = random.Random(seed)
+    for shape in SHAPES:
+        log, host, remote = _own_host_case(rng, shape, host_in_record=True)
+        d = diagnose(log)
+        assert d.category == "config", (shape, d.rule, d.summary)
+        assert host.rstrip(".") in d.summary and remote not in d.summary, (shape, host, d.summary)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_record_naming_no_host_keeps_the_remote_of_its_nearest_request_line(seed: int) -> None:
+    """The twin: the record names no host - the nearest request line is the call's (situation.py) and still names it."""
+    rng = random.Random(seed)
+    for shape in SHAPES:
+        log, host, remote = _own_host_case(rng, shape, host_in_record=False)
+        d = diagnose(log)
+        assert d.category == "config" and remote in d.summary and host not in d.summary, (shape, d.summary)
+
+
+def _pem_failure(rng: random.Random, tmp: str) -> Callable[[], object]:
+    import ssl
+
+    path = f"{tmp}/{rng.choice(['relay', 'client', 'mtls'])}.pem"
+    with open(path, "w") as fh:
+        fh.write(rng.choice(["not a certificate\n", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]))
+    return lambda: ssl.create_default_context().load_cert_chain(path)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_our_own_tls_material_failing_to_load_claims_no_connection_to_a_remote(seed: int, tmp_path: object) -> None:
+    """ssl's own refusal to load our certificate (a real SSLError: PEM lib / no start line): config, and the text says
+    what failed to load - not "could not connect to <the remote of a line nearby>", the situation it imitates."""
+    rng = random.Random(seed)
+    for shape in SHAPES:
+        remote, line = rng.choice(_NEARBY_REMOTE)
+        tb = _traceback_of(_pem_failure(rng, str(tmp_path)))
+        log = "\n".join([_record(shape, 0, "INFO", "httpx", line),
+                         _record(shape, 5, "ERROR", rng.choice(["src.alerts.relay_server", "src.daemon.mtls"]),
+                                 rng.choice(["cannot start the alert relay", "mTLS context failed"]), tb)])
+        d = diagnose(log)
+        assert d.category == "config", (shape, d.rule, d.summary)
+        low = d.summary.lower()
+        assert "tls material" in low and "connect" not in low and remote not in d.summary, (shape, d.summary)
