@@ -206,12 +206,12 @@ def _class_verdict(inp: DiagnosisInput, sit: Situation) -> Verdict | None:
     if family == "os.permission" and _SIGNAL_CALL.search(inp.traceback[-2048:]):
         family = "os.permission.signal"  # EPERM from a signal to a pid, not from a path (local_causes.py)
     kind, who = _remote_kind(sit)
-    if not sit.remote_named_by_record and (host := own_host("\n".join([*inp.messages(), inp.traceback[-16384:]]))):
+    if not sit.remote_named_by_record and (own := own_host("\n".join([*inp.messages(), inp.traceback[-16384:]]))):
         # the remote came from a line near the record (a Kimi/Supabase request of another call) while the record names
         # a host of its own that no table knows (a webhook, a misspelt 'apl.z.ai.'): the text names THAT host - "Could
         # not connect to Supabase" for a GLM host asserted a situation the record does not show (round 19, issue 17).
         # The kind stays: the categories read from it were measured so
-        who = host
+        who = own
     if kind == "none" and sdk_text:
         kind, who = "provider", "the LLM provider (openai SDK)"  # an OpenAI-compatible host no table names
     if kind in ("database", "cache") and cls.startswith(("openai.", "zhipuai.", "zai.")):
