@@ -20,7 +20,7 @@ demo: $(STAMP)
 system-deps:
 	./scripts/system-deps.sh
 
-# -n auto: one pytest worker per CPU, at most 4, serial on one CPU (tests/conftest.py says why); --dist loadfile
+# -n auto: one pytest worker per CPU plus one, at most 4, serial on one CPU (tests/conftest.py says why); --dist loadfile
 # keeps a file on one worker, so its module fixtures (Prometheus) start once. `pytest -q` alone still runs serially.
 # HYPOTHESIS_PROFILE=ci: property tests draw the same examples every run (tests/conftest.py says why).
 test: $(STAMP) system-deps

@@ -73,15 +73,18 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto` (the Makefile's `test`): one worker per CPU this process may run on, at most 4; none (serial,
     in this process) on a single CPU.
 
-    The tests are CPU-bound with real servers beside them (PostgreSQL, Chromium, `sidecar run`), so more workers
-    than CPUs only adds start-ups; one worker would be serial plus its start-up. Each worker starts its own
-    session fixtures (a PostgreSQL cluster, a Chromium), so the cap bounds that cost and the memory on big hosts.
+    One worker MORE than CPUs: the tests are not all CPU-bound - `sidecar run` processes, PostgreSQL, Prometheus
+    and Chromium start-ups and real rotation/kill waits leave a CPU idle (round 19, 2 cores: the suite's processes used
+    934 CPU-seconds of the 1,386 core-seconds its 693 s wall offered), and a third worker fills that. The suite passed
+    at load 20-27 on 2 cores (round 19's helpers), so three workers' contention is well inside what it tolerates; one
+    worker would be serial plus its start-up. Each worker starts its own session fixtures (a PostgreSQL cluster, a
+    Chromium), so the cap bounds that cost and the memory on big hosts.
     PYTEST_XDIST_AUTO_NUM_WORKERS still overrides (xdist's own hook reads it; this one defers to it).
     """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return 0 if cpus < 2 else min(cpus, 4)
+    return 0 if cpus < 2 else min(cpus + 1, 4)
 
 
 @pytest.fixture
