@@ -261,11 +261,12 @@ def _codes(record: str, components: list[str], remote: str | None, types: list[s
 # a host the record itself names: a URL's, one before a port, one after "host"/"host=" (urllib3's
 # HTTPSConnectionPool(host='x', port=443)) or after a connect verb's "to"; a DNS name of two or more labels ending in a
 # letters-only label that is not a source or data file's extension ('relay_server.py:296', a JVM frame's
-# '(Bar.kt:42)' are frames). A bare "to" is not a connect verb: 'cannot convert to numpy.ndarray' names a type.
+# '(Bar.kt:42)' are frames). Only a verb or noun of sending takes "to" (connect, request, deliver(y), upload, call, ...:
+# 'alert delivery to webhook.x.example failed'); a bare "to" does not: 'cannot convert to numpy.ndarray' names a type.
 _OWN_HOST = re.compile(r"://(?:[^@/\s]*@)?(?P<u>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)|"
                        r"(?<![\w./(-])(?P<p>[A-Za-z][\w-]*(?:\.[\w-]+)+)\.?:\d{2,5}\b|"
                        r"(?:\bhost\s*=\s*['\"]?|\bhost\s+'?|"
-                       r"\b(?:connect(?:ing|ed)?|connection|requests?|reach(?:ing)?|send(?:ing)?|post(?:ing)?)\s+to\s+'?)"
+                       r"\b(?:connect|request|reach|sen[dt]|post|deliver|upload|call|forward|push|publish|proxy|dial|relay)\w*\s+to\s+'?)"
                        r"(?P<h>[A-Za-z][\w-]*(?:\.[\w-]+)+)", re.IGNORECASE)
 _FILE_EXT = frozenset({"py", "pyc", "pyi", "js", "ts", "go", "rs", "java", "rb", "c", "h", "cc", "cpp", "so", "log",
                        "txt", "json", "yaml", "yml", "toml", "cfg", "ini", "conf", "pem", "crt", "key", "sql", "html",

@@ -19,6 +19,8 @@ NAMED = [
     "POST https://{h}/v1/events failed",
     "cannot reach {h}:8443 after 3 attempts",
     "error connecting to {h}: timed out",
+    "alert delivery to {h} failed",
+    "upload to {h} aborted after 30s",
 ]
 NOT_HOSTS = [
     "TypeError: cannot convert to numpy.ndarray",
