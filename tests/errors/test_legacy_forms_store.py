@@ -1,9 +1,14 @@
 """A store written by the code of 47e85b8a (round 18's start) stays reachable after round 18's form changes
 (issue 15: "a fingerprint, once assigned, never changes"; re-mapping, not orphaning; legacy_forms.py).
 
-The old store is written by the OLD code itself: `git archive 47e85b8a` extracted to a temp dir, and
-tests/errors/legacy_writer.py run there as a subprocess (PYTHONPATH = that tree) on a real SQLite file or the
-suite's PostgreSQL. The events: form_classes.py, every class round 18 changed (JVM/V8/CPython frame lines,
+The old store is written by the OLD code itself: tests/errors/data/sidecar-47e85b8a.tar.xz holds 47e85b8a's
+`sidecar/` modules that legacy_writer.py imports (SQLite and PostgreSQL paths) and every data file of the package
+(migrations, prompts, models), extracted to a temp dir; legacy_writer.py runs there as a subprocess (PYTHONPATH = that
+tree) on a real SQLite file or the suite's PostgreSQL. The archive is committed, not taken from `git archive` at test
+time, so the test runs the same in a shallow clone (CI) as in a full one. Made by (round 19):
+    git archive 47e85b8a sidecar | tar -x -C OLD; run legacy_writer.py there and `import sidecar.store.postgres`,
+    list every sidecar module in sys.modules + every non-.py file under OLD/sidecar, then
+    tar --sort=name --owner=0 --group=0 --mtime='2026-12-07 00:00Z' -cf - -T LIST | xz -9e The events: form_classes.py, every class round 18 changed (JVM/V8/CPython frame lines,
 -D properties, command lines, announced lists, bracketed first items, CapWords key subjects, exception lines
 without frames) and a plain control, values drawn per seed. Then the current code records the same texts
 again (new offsets), after a restart too, and new values of the same classes.
@@ -16,6 +21,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -31,19 +37,16 @@ from . import form_classes
 from .legacy_writer import T0, make
 
 OLD = "47e85b8a"
-ROOT = Path(__file__).resolve().parents[2]
+ARCHIVE = Path(__file__).resolve().parent / "data" / f"sidecar-{OLD}.tar.xz"
 WRITER = Path(__file__).resolve().parent / "legacy_writer.py"
 SEED, PER_CLASS = 1915, 3
 
 
 @pytest.fixture(scope="module")
 def old_tree(tmp_path_factory) -> Path:
-    has = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{OLD}^{{commit}}"], capture_output=True)
-    if has.returncode != 0:
-        pytest.skip(f"{OLD} is not in this clone's history (a shallow clone)")
     tree = tmp_path_factory.mktemp("old")
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", OLD, "sidecar"], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    with tarfile.open(ARCHIVE) as tar:
+        tar.extractall(tree, filter="data")
     return tree
 
 
