@@ -26,7 +26,8 @@ def figures(fn: Callable[[str], str]) -> list[str]:
                  "corpus_heldout10x.yaml", "corpus_heldout11.yaml", "corpus_heldout12.yaml",
                  "corpus_heldout13.yaml", "corpus_heldout14.yaml", "corpus_heldout15.yaml",
                  "corpus_heldout16.yaml", "corpus_heldout17.yaml", "corpus_heldout18.yaml",
-                 "corpus_heldout19.yaml", "corpus_heldout20.yaml", "corpus_heldout21.yaml"):
+                 "corpus_heldout19.yaml", "corpus_heldout20.yaml", "corpus_heldout21.yaml",
+                 "corpus_heldout22.yaml"):
         items = case_writer_corpus(name)
         leaked = [k for k, text, secret in items
                   if secret in (r := fn(text)) or json.dumps(secret)[1:-1] in r]
@@ -39,7 +40,7 @@ def figures(fn: Callable[[str], str]) -> list[str]:
                  "must_keep_heldout13.yaml", "must_keep_heldout14.yaml", "must_keep_heldout15.yaml",
                  "must_keep_heldout16.yaml", "must_keep_heldout17.yaml",
                  "must_keep_heldout18.yaml", "must_keep_heldout19.yaml", "must_keep_heldout20.yaml",
-                 "must_keep_heldout21.yaml"):
+                 "must_keep_heldout21.yaml", "must_keep_heldout22.yaml"):
         keep = must_keep(name)
         lost = sum(1 for text, line in keep if text not in fn(line))
         out.append(f"{name}: {lost} of {len(keep)} lost")
