@@ -15,6 +15,7 @@ from ..redaction import redact
 from .entities import entities_clause
 from .frames import raised_at
 from .model import Diagnosis, DiagnosisInput, one_line
+from .quote_words import in_our_words
 from .rulefile import BUILTIN_FIELDS, RuleDiagnosis
 from .setting_lines import settings_before
 from .situation import Situation
@@ -46,7 +47,7 @@ def fill(template: str, fields: Fields) -> str:
 LOGGED_CHARS = 200
 
 
-def logged(inp: DiagnosisInput) -> str:
+def logged(inp: DiagnosisInput, remote: str | None = None) -> str:
     """The record's own words after a diagnosis's root cause (redacted, one line each): the names in them
     (table, column, model, file) are what the on-call engineer searches for next. Both the log message and
     the exception's message when they differ: the first often names the operation and object ("Failed to
@@ -57,7 +58,8 @@ def logged(inp: DiagnosisInput) -> str:
     if len(said) == 2 and said[1].strip() in said[0]:
         said = said[:1]
     said += [m for m in unsaid(inp) if not any(m in s for s in said)]
-    quoted = " / ".join(redact(one_line(m[:4096], LOGGED_CHARS)) for m in said)
+    # a code in the library's format words is said by its namespace (quote_words.py)
+    quoted = " / ".join(redact(one_line(in_our_words(m[:4096], remote), LOGGED_CHARS)) for m in said)
     return f' Logged: "{quoted}"'
 
 
@@ -142,7 +144,7 @@ def _exception_says(inp: DiagnosisInput, shown: str) -> str:
     said = (inp.exception_message or "").strip()
     if not said or not inp.exception_type:
         return ""
-    line = one_line(redact(said.splitlines()[0]), 240)
+    line = one_line(redact(in_our_words(said.splitlines()[0])), 240)
     if " ".join(line.split()) in " ".join(shown.split()):
         return ""
     return f" The exception says: {inp.exception_type}: {line}."

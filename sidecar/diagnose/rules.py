@@ -52,6 +52,7 @@ from .honest_unknown import rated_catch_all
 from .missing_record import with_missing
 from .model import Diagnosis, DiagnosisInput, one_line
 from .named_exception import named_in_message
+from .quote_words import in_our_words
 from .refusal_owner import refusal_reason
 from .render import (
     EVIDENCE_CHARS,
@@ -289,8 +290,9 @@ class RuleSet:
             rule, groups, evidence, confidence, _ = found
             fields = Fields(
                 exception_type=inp.exception_type or "error", logger=inp.logger or "the logger",
-                level=inp.level, count=inp.count, message=redact(one_line(inp.message, 160)),
-                exception_message=redact(one_line(inp.exception_message or inp.message, 160)),
+                # the record's words, a code in the library's format words said by its namespace (quote_words.py)
+                level=inp.level, count=inp.count, message=redact(one_line(in_our_words(inp.message, sit.remote), 160)),
+                exception_message=redact(one_line(in_our_words(inp.exception_message or inp.message, sit.remote), 160)),
                 remote=REMOTE_NAMES.get(sit.remote or "", "the remote service"),
             )
             fields.update({k: redact(v) for k, v in groups.items()})
@@ -301,7 +303,7 @@ class RuleSet:
                 any("{message}" in t for t in (d.summary, d.root_cause))
                 and not (inp.exception_message or "").strip())
             summary = fill(d.summary, fields)
-            cause = fill(d.root_cause, fields) + ("" if quoted else logged(inp))
+            cause = fill(d.root_cause, fields) + ("" if quoted else logged(inp, sit.remote))
             diagnosis = Diagnosis(
                 summary=summary,
                 root_cause=cause + named(inp, summary + cause) + concerns(sit, d),

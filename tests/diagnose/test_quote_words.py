@@ -1,0 +1,133 @@
+"""A quote of the log says a code by its namespace, not in the client library's format words (quote_words.py).
+
+Class: the format words the client libraries put around a code - openai's `Error code: <status>` (its
+_base_client._make_status_error_from_response, the real SDK against a loopback server below), an error body's `code`
+field (postgrest's APIError - the real class - Z.ai's and Moonshot's `{"error": {"code": ...}}`, a JSON line or a
+Python repr) and a `status`/`status_code` field. Generated over seeds: the status, the body (Z.ai's numeric code,
+Moonshot's error type, PostgREST's PGRSTxxx, a SQLSTATE, the gateway's own word code), the logger, the message around
+the exception, JSON vs repr quoting and spacing. What a user checks: the answer names the code with whose it is
+(HTTP / PostgREST / SQLSTATE / Z.ai / Moonshot), the record's own words (its message content) are still quoted, and the
+library's field name `code` is not read as a claim. Near-misses: the word `code` in prose or inside another name
+(`decode`, `code_verifier`, `zip code`, `error code path`) is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import openai
+import pytest
+from postgrest.exceptions import APIError
+
+from sidecar.diagnose.excerpt import excerpt_to_input
+from sidecar.diagnose.quote_words import code_named, in_our_words
+from tests.diagnose.logged import RULES, logged, text_of
+
+SEEDS = range(6)
+LOGGERS = ("src.providers.glm_chat", "src.providers.kimi_chat", "tools.thinkdeep", "src.daemon.ws_server",
+           "utils.conversation.store", "src.storage.supabase_client")
+WORDS = ("ledger", "quarterly", "tessellate", "marigold", "obsidian", "juniper")
+
+
+def _token(rng: random.Random) -> str:
+    return f"{rng.choice(WORDS)}-{rng.randrange(16**4):04x}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_the_sdk_status_is_said_as_http_and_the_body_stays(provider: tuple[str, dict[str, Any]],
+                                                                  seed: int) -> None:
+    rng = random.Random(seed)
+    status = rng.choice([400, 402, 404, 409, 422, 500, 502, 503])
+    token = _token(rng)
+    body = rng.choice([{"error": {"code": str(rng.choice([1113, 1211, 1214, 1301])), "message": f"bad {token}"}},
+                       {"error": {"message": f"refused {token}", "type": "invalid_request_error"}},
+                       {"message": f"upstream {token}"}])
+    url, state = provider
+    state["answer"] = (status, body)
+    client = openai.AsyncOpenAI(api_key="sk-test", base_url=url, max_retries=0)
+    try:
+        await client.chat.completions.create(model=rng.choice(["glm-4.6", "kimi-k2-0905-preview"]),
+                                             messages=[{"role": "user", "content": "hi"}])
+    except openai.APIStatusError:
+        excerpt = logged(rng.choice(LOGGERS), rng.choice(["chat failed", "provider call failed: attempt 1",
+                                                          "request to upstream failed"]))
+    finally:
+        await client.close()
+    assert "Error code:" in excerpt  # the SDK's own format (the class under test)
+    d = RULES.diagnose(excerpt_to_input(excerpt))
+    text = text_of(d)
+    assert "error code:" not in text.lower(), (d.rule, text)
+    assert f"HTTP {status}" in text and token in text, (d.rule, text)
+
+
+def _pg_body(rng: random.Random, token: str) -> tuple[dict[str, Any], str]:
+    code, label = rng.choice([("PGRST301", "PostgREST"), ("PGRST116", "PostgREST"), ("PGRST204", "PostgREST"),
+                              ("57014", "SQLSTATE"), ("42501", "SQLSTATE"), ("23505", "SQLSTATE"),
+                              ("42P01", "SQLSTATE"), ("22001", "SQLSTATE")])
+    return {"message": f"failed on {token}", "code": code, "hint": None, "details": None}, f"{label} {code}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_postgrest_error_body_names_its_code_by_namespace(seed: int) -> None:
+    rng = random.Random(seed)
+    token = _token(rng)
+    body, named = _pg_body(rng, token)
+
+    try:
+        raise APIError(body)
+    except APIError:
+        excerpt = logged(rng.choice(LOGGERS), rng.choice(["Failed to store observation", "upsert failed",
+                                                          "query conversations failed"]))
+    assert "'code':" in excerpt  # postgrest's repr of the reply (the class under test)
+    d = RULES.diagnose(excerpt_to_input(excerpt))
+    text = text_of(d)
+    assert "'code'" not in text and '"code"' not in text, (d.rule, text)
+    assert named in text and token in text, (d.rule, text)
+
+
+def _field(rng: random.Random, key: str, value: str | int, as_json: bool) -> str:
+    if as_json:
+        return json.dumps({key: value}, separators=rng.choice([(",", ":"), (", ", ": ")]))[1:-1]
+    return repr({key: value})[1:-1]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_code_field_is_said_by_its_namespace(seed: int) -> None:
+    rng = random.Random(seed)
+    remote = rng.choice([None, "glm", "kimi", "supabase"])
+    code, expected = rng.choice([
+        ("PGRST301", "PostgREST PGRST301"), ("PGRSTX00", "PostgREST PGRSTX00"), ("57014", "SQLSTATE 57014"),
+        ("42P01", "SQLSTATE 42P01"), ("40P01", "SQLSTATE 40P01"), ("503", "HTTP 503"), ("429", "HTTP 429"),
+        ("OVER_CAPACITY", "[OVER_CAPACITY]"), ("invalid_request_error", "[invalid_request_error]"),
+        ("1113", {"glm": "Z.ai 1113", "kimi": "Moonshot 1113"}.get(remote or "", "#1113")),
+    ])
+    value: str | int = int(code) if code.isdigit() and rng.random() < 0.4 else code
+    as_json = rng.random() < 0.5
+    token = _token(rng)
+    quote = "{" + ", ".join([_field(rng, "message", f"failed on {token}", as_json),
+                             _field(rng, "code", value, as_json)]) + "}"
+    if rng.random() < 0.5:
+        quote = f"{rng.choice(['Error code: 400 - ', 'upsert failed: ', 'GLM chat failed / '])}{quote}"
+    out = in_our_words(quote, remote)
+    assert expected in out and token in out and code_named(code, remote) == expected, (quote, out)
+    assert "'code'" not in out and '"code"' not in out and "Error code:" not in out, (quote, out)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_status_field_is_an_http_status(seed: int) -> None:
+    rng = random.Random(seed)
+    status = rng.choice([401, 403, 429, 500, 503, 504])
+    key = rng.choice(["status", "status_code", "statusCode"])
+    quote = "{" + _field(rng, key, rng.choice([status, str(status)]), rng.random() < 0.5) + ', "detail": "x"}'
+    assert f"HTTP {status}" in in_our_words(quote), quote
+
+
+@pytest.mark.parametrize("prose", [
+    "could not decode the reply: invalid start byte", "zip code 94107 is not served", "error code path not taken",
+    "code_verifier mismatch in PKCE exchange", '{"encode": "utf-8", "error_code_hint": 3}', "exit code 137",
+    "Error code 503 in prose without the SDK's colon", "barcode: 'A12'", '{"status_text": "ok", "statuses": 3}',
+])
+def test_the_word_code_in_prose_or_another_name_is_left_alone(prose: str) -> None:
+    assert in_our_words(prose, "glm") == prose
