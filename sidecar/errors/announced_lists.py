@@ -44,7 +44,7 @@ import re
 
 from .masking_rules import PLACEHOLDER
 
-__all__ = ["mask_announced_lists", "may_hold_list", "ANCHOR_LITERALS"]
+__all__ = ["mask_announced_lists", "may_hold_list", "ANCHOR_AT_EDGE", "ANCHOR_LITERALS", "JOINER_AT_EDGE"]
 
 _ANCHOR = r"(?:(?:[Oo]ne|[Aa]ny|[Nn]one|[Aa]ll|[Ee]ither|[Ee]ach) of|choose from|[Cc]hanges? in)"
 # Words that announce a value rather than a set: only a run of quoted (repr'd) items after them is a list.
@@ -65,9 +65,16 @@ _END = r"(?=$|[.;:)\]]|\s[(\[A-Z])"
 _LIST = re.compile(r"(?<![\w-])(" + _ANCHOR + " )" + _list_of(_ITEM) + _END)
 _QUOTED_LIST = re.compile(
     r"(?<![\w-])((?:" + _ANCHOR + "|" + _VALUE_ANCHOR + ") )" + _list_of(_QITEM) + r"(?=$|[.;:)\]]|\s[(\[A-Z]|,\s)")
-# The literals every anchor holds (the gate, `may_hold_list`); a list joins its items with `,` or ` and ` / ` or `.
-# legacy_forms.may_differ reads them on the raw text: masking before this rule creates none (it writes `<*>` and
-# ` ... `, and each literal holds letters on both sides of its one blank).
+# An anchor as both rules read it - at a word start (`(?<![\w-])`: not `Unexpected`, `could be`, `done of`), then
+# its blank - on the RAW text, for legacy_forms.may_differ: masking creates no anchor there (it writes `<*>` and
+# ` ... `; a digit token swallows the letters glued after it, so the character before an anchor is the raw one),
+# except that dot leaders make `expected...'a'` `expected ... 'a'`: hence `[ .]` after it.
+ANCHOR_AT_EDGE = re.compile(r"(?<![\w-])(?:" + _ANCHOR + "|" + _VALUE_ANCHOR + r")[ .]")
+# A joiner as `_list_of` reads it, on the raw text: `,`, or `and` / `or` between blanks (` ... ` from dot leaders
+# may make `x...or` `x ... or`: a `.` on either side).
+JOINER_AT_EDGE = re.compile(r"[ .](?:and|or)[ .]")
+# The literals every anchor holds (the gates: `may_hold_list`, and legacy_forms.may_differ's before its
+# ANCHOR_AT_EDGE); a list joins its items with `,` or ` and ` / ` or `.
 ANCHOR_LITERALS = _LITERALS = ("ne of", "ny of", "ll of", "ther of", "ch of", "choose from", "nge in", "nges in",
                                "ld be", "st be", "xpected")
 assert all(any(lit in a for lit in _LITERALS) for a in ("one of", "none of", "any of", "all of", "either of", "each of",

@@ -53,12 +53,18 @@ from .masking_rules import PLACEHOLDER
 from .to_phrases import VERB_FORM
 from .token_forms import names_failure
 
-__all__ = ["mask_command_lines", "may_hold_command"]
+__all__ = ["mask_command_lines", "may_hold_command", "ANCHOR_AT_EDGE"]
 
 # The anchor, at a word start; `subcommand` too (redis-py `Subcommand {} not found in command {}`).
 _ANCHOR = re.compile(
     r"(?<![\w-])(?:(?:[Ee]xecut(?:e|ing)|[Ee]xec)(?: (?:the )?command)?|(?:[Ss]ub)?[Cc]ommand(?: line)?|[Cc]md)"
     r"(?::? +|= *)")  # `cmd: x`, `command x`, and a key's value glued to its `=` (logfmt `cmd=/bin/ls -la`)
+# The anchor word as `_ANCHOR` reads it - at a word start, then its `:` / blank / `=` - on the RAW text, for
+# legacy_forms.may_differ (not `recommend`, `xexec`, `Executor`, `command5`): masking creates no anchor there (a
+# digit token swallows the letters glued after it, so the character before an anchor is the raw one; masking's
+# segments between keep spans start after a span's own last character, never inside a word), except that dot
+# leaders make `command...x` `command ... x`: hence `.` after it too.
+ANCHOR_AT_EDGE = re.compile(r"(?<![\w-])(?:[Ee]xec(?:ute|uting)?|(?:[Ss]ub)?[Cc]ommand|[Cc]md)[:= .]")
 _ANCHOR_WORD = re.compile(r"(?:[Ee]xecut(?:e|ing)|[Ee]xec|(?:[Ss]ub)?[Cc]ommands?|[Cc]md)[:=]?")
 # A Python list repr (`subprocess`'s `Command '%s' returned non-zero exit status %d.` of an argument list, a
 # `cmd=%r` of one): its items are quoted strings, bytes or path reprs (`PosixPath('/usr/bin/git')`), joined by `, `.

@@ -70,6 +70,9 @@ class StoredLearning:
         self._legacy_ids: OrderedDict[tuple[str, str | None, str | None, str], str | None] = OrderedDict()
         self._legacy_events: dict[int, str] = {}
         self._legacy_possible = True
+        # Events whose own v1 id was looked up (`may_differ`: the per-event path), for the tests and benches that
+        # show which events pay for it.
+        self.legacy_lookups = 0
 
     def _remember(self, lru: OrderedDict[Any, Any], key: Any, value: Any = None) -> None:
         lru[key] = value
@@ -104,6 +107,7 @@ class StoredLearning:
             if line is None and has_traceback_identity(event):
                 continue  # a traceback with frames: its identity did not change
             if may_differ(event.message if line is None else line[1]):
+                self.legacy_lookups += 1
                 old = self._event_legacy_id(event)
                 if old is not None:
                     per_event[i] = old

@@ -42,7 +42,10 @@ from __future__ import annotations
 import re
 
 from ..ingest.record import ErrorEvent
-from .announced_lists import ANCHOR_LITERALS
+from .announced_lists import ANCHOR_AT_EDGE as LIST_ANCHOR
+from .announced_lists import ANCHOR_LITERALS as LIST_LITERALS
+from .announced_lists import JOINER_AT_EDGE as JOINER
+from .command_lines import ANCHOR_AT_EDGE as COMMAND_ANCHOR
 from .fingerprint import digest_parts, exception_line, has_traceback_identity, level_class
 from .masking import normalize_message
 
@@ -134,25 +137,38 @@ def legacy_masked(message: str) -> str:
     return masked
 
 
+# `-D` and a property name's first character at an option's start, as sysprops' `_ASSIGN` / `_ECHO` and
+# keep_spans' `_PROPERTY_HEAD` read it (after the text's start, a blank, `[` `,` `(` `"` `'` `=`), on the raw text:
+# the character before `-D` is the raw one (a digit token swallows `-D...` glued after it), or a dot leader's `.`
+# that masking makes a blank (`x...-Dy=z`).
+_PROPERTY_OPTION = re.compile(r"""(?:^|[\s\[,("'=.])-D[A-Za-z_]""")
+
+
 def may_differ(message: str) -> bool:
     """Whether round 18's form changes may give `message` another masked text than v1 (False proves they
-    do not). The gates of each changed rule, read on the raw text, where they hold at least as often as on
-    the digit-masked text the rules see (masking only replaces with `<*>` or ` ... `, which create none of
-    these substrings - except ` ... `'s spaces, hence the joiners `or`/`and` without them): `-D` (sysprops and
-    keep_spans' property names), command_lines.may_hold_command, announced_lists.may_hold_list, and a line
-    that v1 or now may read as a frame (`at ...`, CPython's `File "`, a JUL date `Mmm dd, ...`)."""
-    if "-D" in message:
+    do not). Each changed rule's own anchor read on the raw text AT ITS WORD EDGES (round 20: the literals alone
+    - `or` in `error` / `for`, `xpected` in `Unexpected`, `md`, `xec` - sent most error lines to the per-event
+    look-up), where it holds at least as often as on the digit-masked text the rules see (masking only
+    replaces with `<*>` or ` ... `, which create no anchor and no word edge: see each `*_AT_EDGE`): a `-D`
+    option (sysprops and keep_spans' property names), command_lines' anchor with a dash, slash or quote,
+    announced_lists' anchor with a joiner, and a line that v1 or now may read as a frame (`at ...`, CPython's
+    `File "`). A JUL first line (`Mmm dd, yyyy ...`) is no gate: both versions give it the same form (one regex,
+    one `\t<*> source` template)."""
+    if "-D" in message and _PROPERTY_OPTION.search(message) is not None:
         return True
+    # the literals first (a cheap superset), the anchor's edges only when they are there
     if ("ommand" in message or "xec" in message or "md" in message) and (
-            "-" in message or "/" in message or "'" in message or '"' in message):
+            "-" in message or "/" in message or "'" in message or '"' in message) and \
+            COMMAND_ANCHOR.search(message) is not None:
         return True
-    if ("," in message or "or" in message or "and" in message) and any(lit in message for lit in ANCHOR_LITERALS):
-        # announced_lists.may_hold_list on the raw text (round 19: `'a' or 'b'` lists, `should be` / `expected`
-        # anchors); its joiners without their blanks (` ... ` may make `x...or` ` or `), its anchors' literals as
-        # they are (masking makes none of them). A plain `, ` / ` and ` sentence is no longer looked up per event.
+    if ("," in message or "or" in message or "and" in message) and any(lit in message for lit in LIST_LITERALS) \
+            and LIST_ANCHOR.search(message) is not None and ("," in message or JOINER.search(message) is not None):
         return True
-    head = message.lstrip()[:6]
-    return head[:3] == "at " or head == 'File "' or message[6:8] == ", "
+    first = message[:1]
+    if first == "a" or first == "F" or first.isspace():
+        head = message.lstrip()[:6]
+        return head[:3] == "at " or head == 'File "'
+    return False
 
 
 # --- v1's ids ------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .keep_spans import may_keep
 from .masking import _ANY_DIGIT, CACHEABLE, MAX_CHARS, keeps_shaped
 from .masking import _DOTS as DOTS
 from .masking import _NUMBER as NUMBER
+from .masking import _NUMBER_ASCII as NUMBER_ASCII
 from .masking import _finish as finish
 from .masking_rules import PLACEHOLDER
 
@@ -44,7 +45,7 @@ def normalize_shaped(message: str) -> tuple[str, bool]:
     """
     text = message[:MAX_CHARS]
     t = DOTS.sub(" ... ", text) if "..." in text else text
-    t = NUMBER.sub(PLACEHOLDER, t)
+    t = (NUMBER_ASCII if t.isascii() else NUMBER).sub(PLACEHOLDER, t)  # one result (masking._NUMBER_ASCII)
     if len(t) <= CACHEABLE:
         shaped = _finish_shaped(t)
         if shaped is not None:

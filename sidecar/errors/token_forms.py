@@ -25,13 +25,15 @@ _FAILURE_STEMS = (
     "err", "fail", "exception", "invalid", "denied", "refus", "reset", "timeout", "timed", "exceed", "unavailable",
     "forbidden", "unauthori", "notfound", "abort", "reject", "overload", "quota", "limit", "conflict", "missing",
     "unknown", "illegal", "corrupt", "expir", "revok", "insufficient", "unreachable", "broken", "fatal", "panic")
-_PARTS = re.compile(r"[_.\-]+")
+# A part (split on `_ . -`) starts with a stem exactly where a stem follows the text's start or one of those
+# separators (no stem holds one): one C-speed search instead of a split and a test per part (round 20, speed).
+_FAILURE_PART = re.compile(r"(?:^|[_.\-])(?:" + "|".join(_FAILURE_STEMS) + ")")
 
 
 @lru_cache(maxsize=16384)  # pure; asked twice per differing position of every comparison
 def names_failure(token: str) -> bool:
     """Whether a word or identifier names a failure (one of its parts starts with a `_FAILURE_STEMS` stem)."""
-    return any(part.startswith(_FAILURE_STEMS) for part in _PARTS.split(token.strip(_STRIP).lower()) if part)
+    return _FAILURE_PART.search(token.strip(_STRIP).lower()) is not None
 
 
 # Keys whose value names the failure (masking's keep rules protect them too): never a slot.

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sidecar.errors.calendar_words import TZ_ABBREVIATIONS as _TZ_ABBREVIATIONS
 from sidecar.errors.grouper import MessageGrouper
 from sidecar.errors.masking import normalize_message
-from sidecar.errors.masking_rules import _TZ_ABBREVIATIONS
 
 _HEX = "0123456789abcdef"
 _LOWER = string.ascii_lowercase
