@@ -9,10 +9,12 @@ The certificates are made with cryptography's x509 builder (keys cached per proc
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import ipaddress
 import os
+import shutil
 import socket
 import ssl
 import tempfile
@@ -45,6 +47,7 @@ def short_key_pair() -> tuple[str, str]:
                            critical=False)
             .sign(key, hashes.SHA256()))
     folder = tempfile.mkdtemp(prefix="evals-gen-f9-")
+    atexit.register(shutil.rmtree, folder, True)  # one folder per process; every run used to leave one in /tmp
     cert_path, key_path = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
     with open(cert_path, "wb") as fh:
         fh.write(cert.public_bytes(serialization.Encoding.PEM))

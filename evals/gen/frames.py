@@ -176,7 +176,13 @@ def run_chain(frames: list[Frame], rng: Random) -> BaseException:
 _PREFIXES = sorted({p for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])} , key=len,
                    reverse=True)
 _STD = sorted({sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}, key=len, reverse=True)
-_ADDR = re.compile(r"0x[0-9a-f]{8,16}|\b7f[0-9a-f]{10}\b")  # repr addresses; anyio prints ids without 0x
+# Repr addresses (`0x...`), and ids printed in hex WITHOUT 0x: anyio's `f"Cancelled via cancel scope {id(self):x}"`,
+# `f"Unclosed <... at {id(self):x}>"` and `f"{backend}-portal-{id(portal):x}"` (anyio/_backends/_asyncio.py,
+# streams/memory.py, from_thread.py). Those are found by the phrase before them, not by a `7f` prefix: an object's
+# address starts with 7f only while the process's mmap base does (ASLR places it anywhere in a 1 TiB range, and a
+# large heap grows below it), so a prefix rule left some runs' ids raw and the same seed wrote other bytes.
+_ADDR = re.compile(r"0x[0-9a-f]{8,16}|(?<=cancel scope )[0-9a-f]{6,16}\b|(?<= at )[0-9a-f]{6,16}(?=>)"
+                   r"|(?<=-portal-)[0-9a-f]{6,16}\b|\b7f[0-9a-f]{10}\b")
 
 
 def paths(text: str) -> str:

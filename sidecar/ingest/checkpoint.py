@@ -19,8 +19,9 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import cast
 
 from ..exceptions import SidecarError
 
@@ -121,7 +122,8 @@ class CheckpointFile:
 
     def load_all(self) -> tuple[dict[str, Checkpoint], dict[str, float]]:
         """(checkpoints by key, source name -> when it was last known watched). A complete temp file
-        newer than the main one wins (crash before rename)."""
+        newer than the main one wins (crash before rename). A document another version wrote is read for what this
+        one knows (`_read_doc`); only a document that is not one (not JSON, no `files` list) raises."""
         for candidate in (self.tmp, self.path):
             try:
                 raw = candidate.read_bytes()
@@ -131,13 +133,13 @@ class CheckpointFile:
                 raise CheckpointError(f"cannot read {candidate}: {exc}") from exc
             try:
                 doc = json.loads(raw)
-                entries = [Checkpoint(**e) for e in doc["files"]]
-                alive = {str(k): float(v) for k, v in doc.get("alive", {}).items()}
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                if not isinstance(doc, dict) or not isinstance(doc.get("files"), list):
+                    raise ValueError("no 'files' list")
+            except ValueError as exc:
                 if candidate == self.tmp:
                     continue  # torn temp file: the main file is the truth
                 raise CheckpointError(f"unreadable checkpoint file {candidate}: {exc}") from exc
-            return {e.key: e for e in entries}, alive
+            return _read_doc(doc, str(candidate))
         return {}, {}
 
     def quarantine(self) -> str | None:
@@ -175,3 +177,58 @@ class CheckpointFile:
                 os.close(dfd)
         except OSError as exc:
             raise CheckpointError(f"cannot write checkpoints to {self.dir}: {exc.strerror or exc}") from exc
+
+
+# Another version's document (a newer sidecar's, or an older one's after a downgrade - round 19 wrote `cmtime` for a
+# while, 49b55a43 removed it). Before, any field this version did not know raised TypeError: the whole document was
+# set aside as corrupt and every source started as on a first run (start_at: `end` skipped the backlog, `beginning`
+# read every file again), i.e. all positions lost for one unknown field. What it now does, per part:
+# - an unknown field (document or entry): ignored, named once in a warning; the entry keeps what this version knows
+#   (its identity and offset mean the same in every version: VERSION has been 1 since the first).
+# - a `version` other than VERSION: said in the same warning; read the same way (nothing else to go by).
+# - an entry this version cannot use (not an object, a field it needs missing or of the wrong type): dropped and its
+#   path named in the warning - its file is then one no checkpoint knows, read from its start (the source, watched
+#   before - `alive` - is no first run), never skipped and never re-read without a word.
+# - a source's `alive` time that is not a number: that source only is dropped from `alive`.
+# The next write holds only what this version knows: the other version's extra fields are not carried back.
+_FIELDS = {f.name: f for f in fields(Checkpoint)}
+_INT, _STR = ("dev", "ino", "head_len", "offset", "line", "size"), ("key", "source", "path", "head_hash")
+_OPTIONAL = {"format": str, "csize": int}
+
+
+def _usable(e: dict[str, object]) -> bool:
+    """Whether an entry holds every field this version needs, each of its type (bool is no int here)."""
+    def of(v: object, t: type | tuple[type, ...]) -> bool:
+        return isinstance(v, t) and not isinstance(v, bool)
+    return (all(of(e.get(k), int) for k in _INT) and all(of(e.get(k), str) for k in _STR)
+            and of(e.get("updated"), (int, float))
+            and all(e.get(k) is None or of(e.get(k), t) for k, t in _OPTIONAL.items()))
+
+
+def _read_doc(doc: dict[str, object], where: str) -> tuple[dict[str, Checkpoint], dict[str, float]]:
+    unknown = sorted(k for k in doc if k not in ("version", "files", "alive"))
+    out: dict[str, Checkpoint] = {}
+    dropped: list[str] = []
+    for e in cast(list[object], doc["files"]):  # a list: load_all
+        if not isinstance(e, dict) or not _usable(e):
+            dropped.append(str(e.get("path")) if isinstance(e, dict) else repr(e)[:80])
+            continue
+        unknown += sorted(f"files[].{k}" for k in e if k not in _FIELDS)
+        cp = Checkpoint(**{k: v for k, v in e.items() if k in _FIELDS})
+        cp.updated = float(cp.updated)
+        out[cp.key] = cp
+    alive: dict[str, float] = {}
+    raw_alive = doc.get("alive", {})
+    for k, v in (raw_alive.items() if isinstance(raw_alive, dict) else ()):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            alive[str(k)] = float(v)
+        else:
+            unknown.append(f"alive.{k}")
+    version = doc.get("version")
+    if unknown or dropped or version != VERSION:
+        log.warning("ingest: checkpoint file from another version read for what this version knows: unknown or "
+                    "unreadable fields ignored, each entry kept; entries it cannot use are dropped and their files "
+                    "read from their start, as files no checkpoint knows",
+                    extra={"path": where, "version": version, "this_version": VERSION,
+                           "ignored": sorted(set(unknown)), "kept": len(out), "dropped": dropped})
+    return out, alive

@@ -58,6 +58,7 @@ class LetGo:
     at: float  # when let go (monotonic)
     where: str = ""  # the name a look last found it under ("" before the first look: stat'ed under `name`)
     due: float = 0.0  # next look once quiet past LETGO_WATCH
+    mtime_ns: int = -1  # its mtime when let go (`untouched`)
 
 
 class LetGoWatch:
@@ -78,11 +79,21 @@ class LetGoWatch:
         if f.path is not None or not f.origin or not f.handle.holds_inode:
             return
         try:
-            renamed = f.handle.fstat().st_nlink > 0
+            fst: os.stat_result | None = f.handle.fstat()
         except OSError:
-            renamed = False
-        if renamed:
-            self._watch(f.ident, LetGo(f.src, f.origin, f.parser.offset, self.clock.monotonic()))
+            fst = None
+        if fst is not None and fst.st_nlink > 0:  # renamed, not deleted
+            self._watch(f.ident, LetGo(f.src, f.origin, f.parser.offset, self.clock.monotonic(),
+                                       mtime_ns=fst.st_mtime_ns))
+
+    def untouched(self, st: os.stat_result) -> bool:
+        """`st` is a let-go generation nobody wrote since we let it go: same inode, size and mtime as then. Its
+        content is read to its end, and a write into it is this watch's to find (look_at_let_go): a scan's probe of
+        its family (rotation._probe_unseen, for 2 x ROTATE_WAIT after a rename) need not open it to compare first
+        bytes - it did on every scan of that window. The mtime, not the size alone: a reused inode holds a new file,
+        written after (a RotatingFileHandler's generations are often the same size)."""
+        g = self._let_go.get((st.st_dev, st.st_ino))
+        return g is not None and st.st_size == g.size and st.st_mtime_ns == g.mtime_ns
 
     def _watch(self, ident: tuple[int, int], g: LetGo) -> None:
         put_bounded(self._let_go, ident, g, MAX_LETGO)

@@ -77,17 +77,21 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
     that file is not new. At start (`resume_copies`) such a copy is read from that file's offset;
     while running it is skipped, since the tailed original reads its unread gap from the copy
     when it sees the truncation. True if it was opened (a generation, or a copy resumed)."""
-    try:
-        h = FileHandle.open(path)
-    except OSError:
+    mine = known.get(ident, [])
+    # One open (open_as): the inode checked, and every first-bytes comparison made through it - an EIO on a failing
+    # disk closes the handle and says None (before, this site's own fstat/head reads leaked the descriptor into the
+    # scan); None also when renamed again between stat and open (found under its new name).
+    heads = [cp for cp in heads if identifies_content(cp.head_len, cp.head_hash)]  # copies are told by content
+    got = FileHandle.open_as(path, ident, cps=[*mine, *heads])
+    if got is None:
         return False
-    fst = h.fstat()
-    if (fst.st_dev, fst.st_ino) != ident or is_known(h, fst, known):
-        # renamed again between stat and open (found under its new name), or read already
+    h, fst, starts = got
+    starts_with = {id(cp) for cp in starts}
+    # read already (is_known, from the comparisons made): a checkpoint of an empty file knows it while still empty
+    if any(id(cp) in starts_with and (cp.head_len > 0 or fst.st_size == 0) for cp in mine):
         h.close()
         return False
-    copied = next((cp for cp in heads if identifies_content(cp.head_len, cp.head_hash) and fst.st_size >= cp.head_len
-                   and h.head_matches(fst.st_size, cp.head_len, cp.head_hash)), None)
+    copied = next((cp for cp in heads if id(cp) in starts_with), None)
     if copied is not None and (not resume_copies or fst.st_size <= copied.offset):
         h.close()
         return False

@@ -334,6 +334,8 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
             if ident in known and resume_grown(self, src, p, st, known[ident]):
                 opened += 1
                 continue
+            if self.untouched(st):  # let go, unchanged since: read, and watched for writes (letgowatch)
+                continue
             opened += adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table],
                                    resume_copies=False)
         return opened
