@@ -12,6 +12,24 @@ half beside an `app_key` (8 hex). The name alone cannot decide; the class text g
 Only the spellings of `app id` (`app_id`, `appId`, `APP_ID`, `x-app-id`, `appid`, with any prefix words:
 `OXR_APP_ID`); `application_id` (AWS Pinpoint's 32-hex ApplicationId is an identifier) and `client_id` are not read.
 
+B42 is decided by the CARRIER the id travels in, since the same vendor word names a key at one vendor and a public
+id at another (round 20; round 19's rule took a voice/video SDK's App ID logged as a record's own field):
+- B42, SECRET: the value travels as a credential does. A URL query parameter (after `?`, `&`, `;`, `%26`,
+  `\\u0026`: Open Exchange Rates' documented `?app_id=`), an HTTP header (a hyphenated field name, `X-App-Id`, or a
+  `headers` structure before it), an env assignment (an ALLCAPS name: `OXR_APP_ID=`, `export APP_ID=`), and any
+  other slot (a request body, kwargs, a config dump) with no session / routing field beside it or with a credential
+  word in the same line (`password`, `token`, `signature`, `client_secret`, a `[REDACTED` mark: the record is
+  about authenticating, the id is read as the key it is at OXR).
+- B42-R, KEEP (a record's own field): the id is one field of a log record among the SESSION / ROUTING fields an RTC
+  or messaging SDK logs with it, and no credential word is in the line. Agora `appId` + `channel` / `channelName` /
+  `uid` / `role` (its App ID is public: the appCertificate is the secret, CLASSES18 D46), ZEGOCLOUD `appID` +
+  `roomID` / `userID` / `streamID`, Tencent TRTC `SDKAppID` + `roomId` / `userId`, Vonage `applicationId` +
+  `sessionId` / `connectionId`, 100ms / Daily `room_id` / `peer_id`, Sendbird Calls `appId` + `callId`. A routing
+  field is a name (before `=` or `:`) with one of _ROUTING's words; a bare `stream` is Docker json-file's envelope
+  (`"stream":"stderr"`), never a routing field alone. The keep side needs this positive evidence: without it, the
+  safe side (B42) stands.
+Generated both sides: tests/security/record_ids_gen.py (test_record_app_ids.py).
+
 B43, a key as a URL PATH segment on any host: ExchangeRate-API `/v6/<key>/latest/USD`, Philips Hue CLIP v1
 `/api/<application key>/lights`, Nanoleaf `/api/v1/<auth token>/state`, Alchemy-like `/v2/<key>` (RFC 3986 3.3 puts
 no meaning in segments; the route's fixed segments are the label). The grammar: the segment right after a route's
@@ -28,6 +46,7 @@ from collections.abc import Callable
 
 from .names import QUOTE
 from .providers import generated
+from .secret_names import is_secret_name, name_words
 
 APP_ID_HINTS = ("appid", "app_id", "app-id")  # (hints are matched on the lowered text: `appId`, `APP_ID` included)
 APP_ID = re.compile(
@@ -46,12 +65,40 @@ def _keyish(val: str, min_hex: int) -> bool:
     return generated(val)
 
 
+_ROUTING = frozenset({"channel", "cname", "room", "session", "sid", "uid", "user", "call", "meeting", "conference",
+                      "peer", "participant", "connection", "region", "role"})
+_FIELD = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z][A-Za-z0-9_-]{0,40})(?:\\{0,3}[\"'])?[ \t]*[:=]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]{1,60}")
+_QUERY_BEFORE = re.compile(r"(?:[?&;]|%26|%3[fF]|\\u0026|&amp;)$")
+_HEADERS_BEFORE = re.compile(r"(?i)headers?\b")
+
+
+def _credential_carrier(text: str, lo: int, hi: int, m: re.Match[str]) -> bool:
+    """B42 (above): a query, header or env carrier, or a line with a credential word or no routing field."""
+    name = m.group("name")
+    if "-" in name or name.isupper() or _QUERY_BEFORE.search(text, max(lo, m.start() - 6), m.start()) is not None:
+        return True
+    line = text[lo:hi]
+    if _HEADERS_BEFORE.search(line, 0, m.start() - lo) is not None or "[REDACTED" in line:
+        return True
+    if any(is_secret_name(w.group(0)) for w in _WORD.finditer(line)):
+        return True
+    for f in _FIELD.finditer(line):
+        words = name_words(f.group(1))
+        if any(w in _ROUTING for w in words) or words[:1] == ["stream"] and len(words) > 1:
+            return False
+    return True
+
+
 def app_id(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
         text = m.string
         lo = text.rfind("\n", 0, m.start()) + 1
         hi = text.find("\n", m.end())
-        if _APP_SIBLING.search(text, lo, len(text) if hi < 0 else hi) is not None or not _keyish(m.group("val"), 32):
+        hi = len(text) if hi < 0 else hi
+        if _APP_SIBLING.search(text, lo, hi) is not None or not _keyish(m.group("val"), 32):
+            return m.group(0)
+        if not _credential_carrier(text, lo, hi, m):
             return m.group(0)
         return m.group(0)[:m.start("val") - m.start()] + mark
     return repl
