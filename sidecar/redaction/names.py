@@ -27,8 +27,7 @@ from .providers import generated, provider_secret
 from .quoting import escaped_close, quote_was_escaped
 from .rediscommands import names_user
 from .references import KIND_BLANK, KIND_QUOTE, KIND_WORD
-from .schemes import CREDENTIAL as _CREDENTIAL
-from .schemes import is_scheme_word
+from .schemes import scheme_credential
 from .secret_names import (
     ESCAPED_END,
     NAME_HINTS,
@@ -270,15 +269,18 @@ def kv_sub(mark: str, hints: tuple[str, ...] = NAME_HINTS) -> Callable[[str], st
             if kind >= 0:
                 seen = kind  # `api_token: secrets "<v>"`: the slot holds the kind word and its quoted value, read as
                 continue  # `secrets "<v>"` (the value judged there, a kustomize name kept by references.py)
-            replaced = repl(m)
             tail = ""
             end = m.end()
             val = m.group("val")
-            if val is not None and is_secret_name(m.group("name")) and is_scheme_word(m.group("name"), val, text, end):
-                cred = _CREDENTIAL.match(text, end)  # `Auth: Token abc123`: the scheme, then the credential
-                if cred is not None and _QUOTED_PARAM.match(text, end) is None and cred.group(2).lower() not in PROSE and not ENV_REF.match(cred.group(2)) and not _SHELL_VAR.match(cred.group(2)):
-                    tail = cred.group(1) + mark
-                    end = cred.end()
+            named = val is not None and is_secret_name(m.group("name"))
+            # `Auth: Token abc123`: the scheme, then the credential (kv_repl keeps a scheme word with a credential after
+            # it: judged here once, not again there)
+            cred = scheme_credential(m.group("name"), val, text, end) if named and val is not None else None
+            replaced = m.group(0) if cred is not None else repl(m, named)
+            if cred is not None and _QUOTED_PARAM.match(text, end) is None and cred.group(2).lower() not in PROSE and \
+                    not ENV_REF.match(cred.group(2)) and not _SHELL_VAR.match(cred.group(2)):
+                tail = cred.group(1) + mark
+                end = cred.end()
             if replaced == m.group(0) and not tail:
                 # not a secret; after an exception name the "value" is a message that may hold a name
                 # (`AuthenticationError: AUTH <pw>`), and so is a secret name in value position (a logger
@@ -374,9 +376,10 @@ def only_space_sep(m: re.Match[str]) -> bool:
     return m.group("sep").strip() == "" and not m.group("q1")
 
 
-def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]], str]:
-    """`providers_only`: judge only a provider's name (providers.py); a secret name was the first pass's."""
-    def repl(m: re.Match[str]) -> str:
+def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str], bool], str]:
+    """`providers_only`: judge only a provider's name (providers.py); a secret name was the first pass's.
+    `scheme_judged`: the caller (kv_sub) already found no scheme word with a credential after this unquoted value."""
+    def repl(m: re.Match[str], scheme_judged: bool = False) -> str:
         name = m.group("name")
         quoted = m.group("q") is not None
         val = m.group("qval") if quoted else m.group("val")
@@ -398,7 +401,7 @@ def kv_repl(mark: str, providers_only: bool = False) -> Callable[[re.Match[str]]
             return m.group(0)  # a word cut at its apostrophe: `doesn't`, `isn't`, Italian `dell'utente`, French `d'accès`
         if m.string.startswith(" [REDACTED:", m.end()):
             return m.group(0)  # `Authorization: Digest [REDACTED:...]`: the scheme, the credential is gone
-        if not quoted and is_scheme_word(name, val, m.string, m.end()) and _CREDENTIAL.match(m.string, m.end()):
+        if not quoted and not scheme_judged and scheme_credential(name, val, m.string, m.end()) is not None:
             return m.group(0)  # `X-Auth: Bot <credential>`: the scheme stays, kv_sub takes the credential
         if val.lower() == name.lower() or (name.lower() == "key" and (len(val) < 16 or ":" in val or (
                 val.isalpha() and is_secret_name(val)))) or names_where(name, val):

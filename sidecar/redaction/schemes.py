@@ -36,13 +36,15 @@ def _scheme_header(name: str) -> bool:
     return _FIELD_NAME.fullmatch(name) is not None and not _AUTH_WORDS.isdisjoint(name_words(name))
 
 
-def is_scheme_word(name: str, val: str, text: str, end: int) -> bool:
-    """`val`, the value of `name` ending at `end` in `text`, is an auth scheme with a credential after it."""
-    if val.lower() in AUTH_SCHEMES:
-        return True
-    if _VENDOR_SCHEME.fullmatch(val) is None or not val.lower().replace("-", "").endswith(_KIND_ENDINGS) or \
-            not _scheme_header(name):
-        return False
+def scheme_credential(name: str, val: str, text: str, end: int) -> re.Match[str] | None:
+    """The credential after `val`, the value of `name` ending at `end` in `text`, when `val` is an auth scheme with a
+    credential after it; else None. One CREDENTIAL match a value (the name rule's kv_sub and kv_repl share it: it was
+    matched up to four times, twice in each)."""
+    if val.lower() not in AUTH_SCHEMES and (_VENDOR_SCHEME.fullmatch(val) is None or not val.lower().replace(
+            "-", "").endswith(_KIND_ENDINGS) or not _scheme_header(name)):
+        return None
     cred = CREDENTIAL.match(text, end)
-    # the run may end in a JSON string's escaped line break (`<key>\\n` in a Docker json-file record)
-    return cred is not None and generated(cred.group(2).split("\\", 1)[0])
+    if cred is None or val.lower() in AUTH_SCHEMES:
+        return cred
+    # a vendor's word: the run may end in a JSON string's escaped line break (`<key>\\n` in a Docker json-file record)
+    return cred if generated(cred.group(2).split("\\", 1)[0]) else None
