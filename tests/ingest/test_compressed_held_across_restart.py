@@ -19,44 +19,21 @@ Twin that must not change: a compressed generation nobody read, written while do
 
 from __future__ import annotations
 
-import gzip
-import os
 import random
 from pathlib import Path
 
 import pytest
 
-from sidecar.clock import ManualClock
-from sidecar.ingest.checkpoint import CheckpointFile
-from sidecar.ingest.tracked import ROTATE_WAIT
-
-from .conftest import Harness, make_config, records, wait_for, write_records
-
-
-def _gzip_to(src: Path, dest: Path) -> None:
-    """gzip's way: the compressed file is new (another inode) with its source's mtime; the source removed."""
-    st = src.stat()
-    dest.write_bytes(gzip.compress(src.read_bytes()))
-    os.utime(dest, ns=(st.st_atime_ns, st.st_mtime_ns))
-    os.remove(src)
+from .compressed_held import restart_reads_once, rotate_compressed, started, while_down
+from .conftest import wait_for, write_records
 
 
 @pytest.mark.parametrize("seed", range(4))
 async def test_a_compressed_file_held_by_its_open_plain_file_stays_read_after_a_restart(tmp_path: Path,
                                                                                       seed: int) -> None:
     rnd = random.Random(f"compressed-held-{seed}")
-    live = tmp_path / "app.log"
-    errs = write_records(live, 0, rnd.randint(4, 30))
-    h = Harness(ManualClock(1_800_000_000.0))
-    cfg = make_config(tmp_path, [str(live)])
-    ing = await h.start(cfg)
-    await h.wait_events(len(errs))
-    plain = live.stat()
-    if seed % 2:  # the cookbook's rotator: the live file itself compressed
-        _gzip_to(live, tmp_path / "app.log.1.gz")
-    else:  # logrotate compress: renamed, compressed at once (we still drain `.1`)
-        os.rename(live, tmp_path / "app.log.1")
-        _gzip_to(tmp_path / "app.log.1", tmp_path / "app.log.1.gz")
+    h, cfg, ing, live, errs, plain = await started(tmp_path, rnd)
+    rotate_compressed(live, cookbook=seed % 2 == 1)
     errs += write_records(live, 100, rnd.randint(2, 10))  # the new live log
     # the plain file drained (through our descriptor) and closed
     await wait_for(lambda: all(f.ident != (plain.st_dev, plain.st_ino) for f in ing.fs.table), clock=h.clock, step=0.5)
@@ -66,28 +43,5 @@ async def test_a_compressed_file_held_by_its_open_plain_file_stays_read_after_a_
     assert h.metric("sidecar_rotations_total", source=str(live), kind="compressed_read") == 0
     await h.stop(ing)
 
-    ck = CheckpointFile(tmp_path / "ck")
-    saved, alive = ck.load_all()
-    # Its inode reused by a later live log: the plain file's checkpoint dropped as a dead one (opening._checkpoint_for).
-    saved = {k: c for k, c in saved.items() if (c.dev, c.ino) != (plain.st_dev, plain.st_ino)}
-    ck.save(list(saved.values()), alive)
-    stop = max(alive.values())
-    # While down the writer rolled over again (the rotator's way: `.1.gz` -> `.2.gz`, the live log compressed to
-    # `.1.gz`), within a second of the stop: the generations' mtimes are not older than `alive`.
-    os.rename(tmp_path / "app.log.1.gz", tmp_path / "app.log.2.gz")
-    os.utime(tmp_path / "app.log.2.gz", (stop, stop))
-    _gzip_to(live, tmp_path / "app.log.1.gz")
-    errs += write_records(live, 200, rnd.randint(2, 10))
-    body, unseen = records(300, rnd.randint(2, 10))  # twin: a generation nobody read, compressed while down
-    (tmp_path / "app.log.3.gz").write_bytes(gzip.compress(body.encode()))
-    os.utime(tmp_path / "app.log.3.gz", (stop, stop))
-    errs += unseen
-
-    ing = await h.start(cfg)
-    try:
-        await h.idle(int(4 * ROTATE_WAIT / 0.5))
-        await wait_for(lambda: len(h.sink.events) >= len(errs), within=10.0)  # the clock stands still meanwhile
-        await h.idle(4)  # a second read of the `.2.gz` (before: from 0) lands before the assert
-        h.sink.assert_exactly_once(errs)  # before: the `.2.gz` read from 0, records 0.. stored twice
-    finally:
-        await h.stop(ing)
+    errs += while_down(live, plain, rnd)
+    await restart_reads_once(h, cfg, errs)
