@@ -55,7 +55,8 @@ look) and our read offset O; siblings (`name.1`, `name.<time suffix>`) are seen 
 
 `FileSet` is the tailer's collaborator for all of this (it owns the file table and the checkpoints of
 closed files; copies.py holds its copytruncate half, opening.py where an opened file is read from,
-compressedwatch.py the compressed files its scan meets); `Ingest` (tail.py) owns reading, delivery and
+compressedwatch.py the compressed files its scan meets, letgowatch.py the let-go generations it watches, unseen.py
+the generations no look saw); `Ingest` (tail.py) owns reading (servicing.py: one file's pass), delivery and
 writing checkpoints.
 """
 
@@ -73,17 +74,17 @@ from .compressedwatch import CompressedWatch
 from .continued import continuation, continued_in_live
 from .copies import CopySearch
 from .discovery import base_dir, expand, matches
-from .generations import COMPRESSED, family, proven_subdirs, siblings
+from .generations import COMPRESSED, family
 from .handle import FileHandle
 from .letgowatch import LetGoWatch
 from .opening import FileOpening
 from .overrun import loss_possible, say_overrun
 from .parser import FileParser
 from .record import ErrorEvent
-from .recovery import StartupRecovery, adopt_unseen, known_idents, resume_grown
+from .recovery import StartupRecovery
 from .tracked import ROTATE_WAIT, FileTable, SourceState, Tracked
+from .unseen import UnseenGenerations
 
-_WILDCARDS = frozenset("*?[")
 MAX_READ_HEADS = 4096  # FileSet.read_heads
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ Deliver = Callable[[Tracked, list[ErrorEvent], tuple[int, int]], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
-class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
+class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch, UnseenGenerations):
     """Which files are tailed, from where: discovery, identity, rotation, recovery at start.
 
     A collaborator of the tailer (tail.Ingest), owning its state: the file table, the checkpoints
@@ -255,17 +256,6 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
             src.errors_said.discard(src.last_error)
             src.last_error = None
 
-    def _probe_missing(self, src: SourceState, found: list[str]) -> None:
-        """A configured name (no wildcard) that is missing now may have been created, written and
-        rotated away between two looks (delay=True or a gateway started after us, then logrotate
-        nocreate or a rename rollover): its generations are siblings nothing tracks (generated
-        seed logrotate-605, round 8: lost). Read like never-seen generations."""
-        for g in src.cfg.paths:
-            path = os.path.abspath(os.path.expanduser(g))
-            if _WILDCARDS & set(g) or path in found or path in self.table.by_path:
-                continue
-            self._probe_unseen(src, path)
-
     def recover_rotated_while_down(self, alive: dict[str, float] | None = None) -> None:
         """Run before the first scan: see recovery.StartupRecovery (`alive`: source -> last watched)."""
         for cp in self.saved.values():
@@ -291,54 +281,6 @@ class FileSet(CopySearch, FileOpening, CompressedWatch, LetGoWatch):
             f.draining_since = self.clock.monotonic()
             f.last_data = self.clock.monotonic()
             self.count_rotation(f.src, kind)
-
-    def look_behind(self, f: Tracked) -> None:
-        """Read generations of a live file that came and went before we knew what it held.
-
-        Called when a file is new to us (created since our last look) and when a file tailed
-        while empty gets content. Nothing identified it then (no first bytes), so a copytruncate
-        between two looks (written, copied to `name.1`, truncated, maybe written again) leaves no
-        trace on the file itself: the copy, a sibling no checkpoint knows, is the only one.
-        """
-        if f.path is not None:
-            self._probe_unseen(f.src, f.path)
-
-    def _probe_unseen(self, src: SourceState, path: str) -> int:
-        """Files that lived under `path` only between two scans (rotated again before we saw them).
-
-        After a rename rotation, siblings named `path.*` that we never tracked, have no checkpoint
-        and were modified since this process started can only be such generations: read them from
-        the start. Compressed archives are skipped (not text). Returns how many it opened.
-        """
-        known = known_idents(self.saved)
-        opened = 0
-        # An olddir nobody configured: a subdirectory where a file we hold went (its inode cannot be reused while we
-        # hold it open) is where the generations between our looks went too, also once that file is closed or
-        # deleted by the cascade (remembered per family: fresh seed 73902, round 16).
-        fam = family(path)
-        held = self._olddirs.get(fam, set()) | proven_subdirs(
-            fam, lambda _p, st: (st.st_dev, st.st_ino) in self.table.by_ident)
-        if held:  # only non-empty: a family a day (date-named live files) grew the dict without bound (re-read r16)
-            self._olddirs[fam] = held
-        for p, st in siblings(path, [*src.cfg.rotated_dirs, *sorted(held)]):
-            if p.endswith(COMPRESSED):
-                opened += self._compressed(src, p, st)
-                continue
-            if st.st_size == 0:  # nothing to read (and not written after a rename)
-                continue
-            ident = (st.st_dev, st.st_ino)
-            if ident in self.table.by_ident or st.st_mtime < self.started_wall:
-                continue
-            if p in self.table.by_path:
-                continue
-            if ident in known and resume_grown(self, src, p, st, known[ident]):
-                opened += 1
-                continue
-            if self.untouched(st):  # let go, unchanged since: read, and watched for writes (letgowatch)
-                continue
-            opened += adopt_unseen(self, src, p, ident, known, [self.entry(f) for f in self.table],
-                                   resume_copies=False)
-        return opened
 
     def remember_read(self, cp: Checkpoint) -> None:
         """Content read up to `cp.offset` (see `read_heads`)."""

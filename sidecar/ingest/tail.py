@@ -7,7 +7,7 @@ advances only after the sink accepted every event before it (see `FileParser.res
 is written atomically at most every `checkpoint_interval` and at shutdown (checkpointing.py). If the sink raises, the
 batch is kept and retried with backoff and the file is not read further: memory stays bounded
 and a slow store slows reading, nothing else. What the tailer reports about itself (problems,
-status, gauges) is tailreport.py.
+status, gauges) is tailreport.py; what one pass does with one file - its lifecycle - is servicing.py.
 """
 
 from __future__ import annotations
@@ -22,28 +22,17 @@ from typing import Any
 from ..clock import Clock
 from ..config import Config
 from . import tailreport
-from .checkpoint import HEAD_BYTES, Checkpoint, CheckpointError, identifies_content
+from .checkpoint import Checkpoint, CheckpointError
 from .checkpointing import CheckpointWriter
 from .compressedgens import decompressed_held, read_pending, still_known
-from .continued import continued_in_live
-from .copystreams import fresh_copy_stream, live_twin, load_streams, twin_prefix
+from .copystreams import load_streams
 from .delivery import Delivery
 from .discovery import DirWatcher
 from .generations import live_families
-from .provenance import Provenance, read_provenance
 from .record import ErrorEvent
 from .rotation import FileSet
-from .tracked import (
-    READ_BUDGET,
-    READ_CHUNK,
-    ROTATE_WAIT,
-    SETTLE,
-    EventSink,
-    SourceState,
-    Tracked,
-    parser_options,
-    source_name,
-)
+from .servicing import FileService
+from .tracked import ROTATE_WAIT, SETTLE, EventSink, SourceState, Tracked, parser_options, source_name
 
 KEEP_UP_INTERVAL = 0.02  # at most this often a scan in the middle of a pass (glob + stat of the sources)
 
@@ -52,7 +41,7 @@ __all__ = ["EventSink", "Ingest", "parser_options", "source_name"]
 log = logging.getLogger(__name__)
 
 
-class Ingest:
+class Ingest(FileService):
     """The ingest component: tails `config.sources`, delivers error events to `sink`."""
 
     name = "ingest"
@@ -235,123 +224,7 @@ class Ingest:
             sleeper.cancel()
             waiter.cancel()
 
-    # -- reading --------------------------------------------------------------------------------
-    async def _service(self, f: Tracked) -> bool:
-        """Deliver pending events, then read what the file holds (within budget). True if progress."""
-        now = self.clock.monotonic()
-        try:
-            st = f.handle.fstat()
-        except OSError as exc:
-            self.fs.source_error(f.src, f"cannot stat {f.path}: {exc.strerror}")
-            return False
-        f.size = st.st_size
-        if f.stream_check and f.size > 0:
-            # Before its first read: a copy of what another replica stored since our start? (An empty
-            # file has no first bytes to match: asked once it has some, still before its first read.)
-            # Read on the next pass, from a fresh look: the file may have changed during the query.
-            f.stream_check = False
-            # One look at the live name: its inode if another than f's (live_twin), asked of the store.
-            live = live_twin(f.origin, f.src.cfg, f.ident)
-            stream = await fresh_copy_stream(self.store, live, f.ident, f.handle) if self.store and live else None
-            if stream is not None and f in self.fs.table:
-                self.fs.restream(f, stream)
-            elif self.store is not None:
-                # Read under its own inode; the original's reader may hold its content unstored: the
-                # store counts each event once under either name (copystreams.twin_prefix)
-                f.parser.receipts.twin = twin_prefix(live)
-            return True
-        if st.st_nlink == 0 and f.path is not None:
-            self.fs.detach(f, "deleted")
-        # After a restart the file is read on the NEXT pass, from a fresh look: `f.size` describes
-        # the content before the restart, and the identity the restart took may be of an emptier
-        # file (truncated again meanwhile); reading now would read content no identity covers, whose
-        # copy (at the next copytruncate) nothing would recognise: read again from 0, stored twice.
-        if f.size < f.parser.offset or f.size < f.head_len:  # it held head_len bytes when we took its identity
-            await self.fs.restart(f, "truncate")
-            return True
-        if f.size > f.parser.offset:
-            if not f.handle.head_matches(f.size, f.head_len, f.head_hash):
-                await self.fs.restart(f, "regrown")
-                return True
-            if f.head_len < HEAD_BYTES and f.size > f.head_len:
-                # first seen nearly empty: strengthen the identity now that there is more to hash
-                was_empty = not identifies_content(f.head_len, f.head_hash)  # empty, or only its BOM
-                grown = f.handle.grown_identity(f.size, f.head_len, f.head_hash)
-                if grown is None:  # copytruncated and rewritten since the check just above
-                    await self.fs.restart(f, "regrown")
-                    return True
-                else:
-                    f.head_len, f.head_hash = grown
-                    self.ckpt.dirty = True
-                    if was_empty:
-                        self.fs.look_behind(f)
-        if f.size <= f.parser.offset:
-            f.behind_since = None
-            if f.draining_since is not None and now - f.last_data >= ROTATE_WAIT:
-                await self.fs.finish(f)
-            elif (f.parser.offset > f.parser.partial_off and now - f.last_data >= ROTATE_WAIT
-                  and f.ended_look != f.last_data):
-                # A partial last line, quiet: under a rotated name the glob matches, its generation may
-                # have ended (copies.ended_generation; asked once per quiet spell, on a scan's pass).
-                f.ended_look = f.last_data
-                if self.fs.ended_generation(f):
-                    await self._deliver(f, f.parser.end(continued_in_live(f)), f.parser.resume_point())
-            return False
-        if f.behind_since is None:
-            f.behind_since = now
-        budget = READ_BUDGET
-        progressed = False
-        while budget > 0 and f.size > f.parser.offset and not self._stopping:
-            n = min(READ_CHUNK, f.size - f.parser.offset, budget)
-            try:
-                data = f.handle.pread(n, f.parser.offset)
-            except OSError as exc:
-                self.fs.source_error(f.src, f"cannot read {f.path}: {exc.strerror}")
-                break
-            if not data:
-                break
-            # A copytruncate may have landed around the read (provenance.py): an unproven read may
-            # be the NEW content's middle (stored twice, the old rest skipped): dropped unparsed, and
-            # `restart` reads the old rest from the copy and the new content from 0. A read proven
-            # to predate the truncation is kept (it may hold the copy window), then the file restarts.
-            origin = read_provenance(f.handle, f.parser.offset, data, f.head_len, f.head_hash,
-                                     lambda at, n: self.fs.copy_bytes(f, at, n),
-                                     lambda at, data: self.fs.later_copy_holds(f, at, data))
-            if origin is Provenance.UNPROVEN:
-                await self.fs.restart(f, "regrown")
-                progressed = True
-                break
-            budget -= len(data)
-            progressed = True
-            events = f.parser.feed(data)
-            self._count_read(f, len(data))
-            f.last_data = self.clock.monotonic()
-            f.settled = False
-            await self._deliver(f, events, f.parser.resume_point())
-            if origin is Provenance.OLD:
-                await self.fs.restart(f, "regrown")
-                break
-        if f.size <= f.parser.offset:
-            f.behind_since = None
-        return progressed
-
-    def _count_read(self, f: Tracked, nbytes: int) -> None:
-        t = self.telemetry
-        name = f.src.name
-        t.bytes_read.labels(name).inc(nbytes)
-        p = f.parser
-        c = f.counted
-        if p.lines != c["lines"]:
-            t.lines_read.labels(name).inc(p.lines - c["lines"])
-            c["lines"] = p.lines
-        if p.truncated_lines != c["trunc"]:
-            t.truncated_lines.labels(name).inc(p.truncated_lines - c["trunc"])
-            c["trunc"] = p.truncated_lines
-        bad = p.bad_lines
-        if bad != c["bad"]:
-            t.parse_errors.labels(name, "malformed_record").inc(bad - c["bad"])
-            c["bad"] = bad
-
+    # -- delivering ------------------------------------------------------------------------------
     async def _deliver(self, f: Tracked, events: list[ErrorEvent], resume: tuple[int, int]) -> bool:
         """Queue events for the sink (blocks while the queue is full); the checkpoint moves when stored."""
         self._keep_up()
