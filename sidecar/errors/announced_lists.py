@@ -27,8 +27,12 @@ What is NOT a list (a clause after a comma, round 19: the old test rejected ever
 length): a pronoun among the items (`none of them, giving up`, `one of us, retried`), or exactly ONE item then a
 bare participle (`changes in progress, skipping`, `any of <*>, retrying`) - unless both are participles (a list of
 states: `one of started, stopped`). A clause with words after it fails the END test already (`one of the workers,
-retrying later`). The cost: a two-item bare list whose second item is a participle and first is not (`one of
-int, string`) stays text; its quoted (repr'd) spelling is masked, and three or more items are a list.
+retrying later`). Round 20 (tests/errors/test_choice_pairs.py): after a word that announces CHOICES (`be` / `not` /
+`expected` before the anchor, or argparse's `choose from`) the pair is a list all the same (`must be one of int,
+string`, `should be one of idle, running`): such a statement prints no clause after its first choice. A bare
+`either A or B` stays text: it names the statement's own alternatives (`must be either int or string`, numpy's
+`must be either callable or one of ...`), not a list printed from data. The v2 groups round 19 made of such
+pairs stay reached (legacy_forms.r19_event_id, `mask_announced_lists(choice_pairs=False)`).
 
 Twins kept (tests/errors/test_announced_lists.py): a comma between two clauses with no anchor (`Connection failed
 in worker, retrying`), a key and a colon (`status: ok, retrying`: token_forms' rule decides), an anchor followed
@@ -104,16 +108,35 @@ def _clause(items: list[str]) -> bool:
             and _PARTICIPLE.fullmatch(items[0]) is None)
 
 
+# Words before an anchor that make it announce CHOICES (a value must be one of them): pip `should be one of %s`,
+# distutils `must be one of %s`, click `is not one of %s`, `expected one of %s`; argparse's `(choose from %s)` is
+# one itself. There a second item that reads as a participle is a choice (`one of int, string`, `one of idle,
+# running`): a statement announcing its choices prints no clause after the first one.
+_CHOICE_BEFORE = re.compile(r"(?<![\w-])(?:be|not|[Ee]xpected) $")
+
+
+def _choices(m: re.Match[str]) -> bool:
+    return m.group(1)[:6] == "choose" or _CHOICE_BEFORE.search(m.string, max(0, m.start() - 10), m.start()) is not None
+
+
 def _list(m: re.Match[str]) -> str:
     items = _SPLIT.split(m.group()[len(m.group(1)):])
-    if _clause(items):
+    if _clause(items) and not (_choices(m) and not any(item in _PRONOUN for item in items)):
         return m.group()
     return m.group(1) + PLACEHOLDER
 
 
-def mask_announced_lists(t: str) -> str:
-    """`t` with each announced list of two or more items (see the module docstring) written as one `<*>`."""
-    t = _LIST.sub(_list, t)
+def _list_r19(m: re.Match[str]) -> str:
+    # round 19's rule (before choice pairs): the forms a v2 store may hold (legacy_forms.r19_masked)
+    items = _SPLIT.split(m.group()[len(m.group(1)):])
+    return m.group() if _clause(items) else m.group(1) + PLACEHOLDER
+
+
+def mask_announced_lists(t: str, choice_pairs: bool = True) -> str:
+    """`t` with each announced list of two or more items (see the module docstring) written as one `<*>`
+    (`choice_pairs` False: round 19's rule, where a pair of choices whose second reads as a participle stayed)."""
+    sub = _list if choice_pairs else _list_r19
+    t = _LIST.sub(sub, t)
     if "'" in t or '"' in t:
-        t = _QUOTED_LIST.sub(_list, t)
+        t = _QUOTED_LIST.sub(sub, t)
     return t

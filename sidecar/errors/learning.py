@@ -15,7 +15,8 @@ Groups of the previous message-form version (_MESSAGE_VERSION v1, before round 1
 reached (`_legacy`, step 1): an event whose v1 id the store holds (a group row, or a merge of that form
 into an old template) is counted in that old group. Per event when round 18's rules may have changed its
 text (`legacy_forms.may_differ`: one new form may hold several old groups), else per form, stored as a
-merge `new form -> old group`. Why this holds across restarts and replicas: legacy_forms.py.
+merge `new form -> old group`. Why this holds across restarts and replicas: legacy_forms.py. The same per-event
+look-up reaches the v2 groups round 19 made of a pair of choices round 20 masks (`legacy_forms.r19_event_id`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .fingerprint import (
 )
 from .floodcap import NewGroupCap, overflow_fingerprint, overflow_title
 from .grouper import MEMO_CHARS, EventGrouper
-from .legacy_forms import legacy_event_id, legacy_form_id, may_differ
+from .legacy_forms import legacy_event_id, legacy_form_id, may_differ, may_hold_pair, r19_event_id
 from .templates import Learned
 
 _clean = clean_text  # one cleaning rule for every stored text (errors/cleantext.py)
@@ -67,7 +68,7 @@ class StoredLearning:
         # v1 id -> its old group ("" when the store has none), and a text's v1 id (bounded LRUs), and
         # this batch's events counted in an old group by their own v1 id (index -> group).
         self._legacy_groups: OrderedDict[str, str] = OrderedDict()
-        self._legacy_ids: OrderedDict[tuple[str, str | None, str | None, str], str | None] = OrderedDict()
+        self._legacy_ids: OrderedDict[tuple[str, str | None, str | None, str], tuple[str, ...]] = OrderedDict()
         self._legacy_events: dict[int, str] = {}
         self._legacy_possible = True
         # Events whose own v1 id was looked up (`may_differ`: the per-event path), for the tests and benches that
@@ -80,25 +81,27 @@ class StoredLearning:
         while len(lru) > self.grouping.cache_size:
             lru.popitem(last=False)
 
-    def _event_legacy_id(self, event: ErrorEvent) -> str | None:
-        """`legacy_event_id`, memoised per text (an error storm repeats one line)."""
+    def _event_legacy_ids(self, event: ErrorEvent) -> tuple[str, ...]:
+        """The event's own ids of earlier message-form versions, oldest first - v1's (`legacy_event_id`) and, where
+        round 20's choice pairs changed its text, round 19's v2 id (`r19_event_id`) - memoised per text (an error
+        storm repeats one line)."""
         line = exception_line(event)
         text = event.message if line is None else line[1]
-        if len(text) > MEMO_CHARS:
-            return legacy_event_id(event)
         key = (text, event.logger, event.level, "" if line is None else line[0])
-        if key in self._legacy_ids:
+        if len(text) <= MEMO_CHARS and key in self._legacy_ids:
             self._legacy_ids.move_to_end(key)
             return self._legacy_ids[key]
-        found = legacy_event_id(event)
-        self._remember(self._legacy_ids, key, found)
+        found = tuple(x for x in (legacy_event_id(event), r19_event_id(event) if may_hold_pair(text) else None)
+                      if x is not None)
+        if len(text) <= MEMO_CHARS:
+            self._remember(self._legacy_ids, key, found)
         return found
 
     async def _legacy(self, events: list[ErrorEvent]) -> None:
         """Step 1's last part: reach the groups of message-form version v1 (module docstring)."""
         self._legacy_events = {}
         learner = self.grouper.learner
-        per_event: dict[int, str] = {}
+        per_event: dict[int, tuple[str, ...]] = {}
         per_form: dict[str, str] = {}  # the new form (or exception line id) -> its v1 id
         known = learner.known
         form_of = self.grouper.messages.masked_form
@@ -108,25 +111,27 @@ class StoredLearning:
                 continue  # a traceback with frames: its identity did not change
             if may_differ(event.message if line is None else line[1]):
                 self.legacy_lookups += 1
-                old = self._event_legacy_id(event)
-                if old is not None:
-                    per_event[i] = old
+                olds = self._event_legacy_ids(event)
+                if olds:
+                    per_event[i] = olds
             elif line is not None:  # an exception line without frames
                 form = fingerprint_event(event, self.grouping)
                 if known(form) is None and form not in per_form:
-                    per_form[form] = self._event_legacy_id(event) or ""
+                    per_form[form] = next(iter(self._event_legacy_ids(event)), "")
             else:  # a message (the common event): v1's masked text is its current one
                 form, name, cls, masked = form_of(event.message, event.logger, event.level)
                 if known(form) is None and form not in per_form:
                     per_form[form] = legacy_form_id(name, cls, masked)
-        wanted = sorted({*per_event.values(), *per_form.values()} - {""} - self._legacy_groups.keys())
+        wanted = sorted({*(x for olds in per_event.values() for x in olds), *per_form.values()} - {""}
+                        - self._legacy_groups.keys())
         if wanted:
             merged = await self.store.groups.resolve_merges(wanted)
             rows = await self.store.groups.existing([w for w in wanted if w not in merged])
             for old in wanted:
                 self._remember(self._legacy_groups, old, merged.get(old) or (old if old in rows else ""))
-        for i, old in per_event.items():
-            group = self._legacy_groups.get(old)
+        for i, olds in per_event.items():
+            # the oldest version's group first: a store upgraded through round 19 counted the event there already
+            group = next((g for g in (self._legacy_groups.get(old) for old in olds) if g), None)
             if group:
                 self._legacy_events[i] = group
         found = [(form, self._legacy_groups.get(old, "")) for form, old in per_form.items() if old]

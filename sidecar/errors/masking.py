@@ -108,7 +108,7 @@ def _user_value(m: re.Match[str]) -> str:
 _PLACEHOLDER_RUN = re.compile(r"<\*>(?:[ ,]*<\*>)+")
 
 
-def _mask_segment(t: str, cached: bool = True, legacy: bool = False) -> tuple[str, bool]:
+def _mask_segment(t: str, cached: bool = True, legacy: bool = False, r19_lists: bool = False) -> tuple[str, bool]:
     """The mask rules in order, each behind a cheap substring guard (see MASK_RULES for the why), on a
     piece of a message between keep spans; and whether a digit survived `number_token` (an error code:
     then its VALUE is in the result).
@@ -122,8 +122,8 @@ def _mask_segment(t: str, cached: bool = True, legacy: bool = False) -> tuple[st
         t = _DOTS.sub(" ... ", t)
     t = (_NUMBER_ASCII if t.isascii() else _NUMBER).sub(PLACEHOLDER, t)
     survived = _ANY_DIGIT.search(t) is not None
-    if legacy:
-        return _after_numbers(t, legacy=True), survived
+    if legacy or r19_lists:
+        return _after_numbers(t, legacy, r19_lists), survived
     if cached and len(t) <= CACHEABLE:
         return _after_numbers_cached(t), survived
     return _after_numbers(t), survived
@@ -151,8 +151,9 @@ _EMAIL_HINT = re.compile(r"@[A-Za-z0-9<>*-]+\.")
 _HOST_PORT_HINT = re.compile(r">\*<:(?:[\w-]+\.|tsohlacol)")
 
 
-def _after_numbers(t: str, legacy: bool = False) -> str:
+def _after_numbers(t: str, legacy: bool = False, r19_lists: bool = False) -> str:
     # `legacy`: the forms of _MESSAGE_VERSION v1 (before round 18's three rules below; legacy_forms.py).
+    # `r19_lists`: v2's forms before round 20's choice pairs (announced_lists `choice_pairs`; legacy_forms.py).
     # Whoever adds a rule whose output differs for some message must put it behind `legacy` too and bump
     # _MESSAGE_VERSION (legacy_forms.py says how old groups stay reachable).
     if not legacy:
@@ -161,7 +162,7 @@ def _after_numbers(t: str, legacy: bool = False) -> str:
         if may_hold_command(t):
             t = mask_command_lines(t)  # an announced command line: one value (command_lines.py)
         if may_hold_list(t):
-            t = mask_announced_lists(t)  # `one of a, b, c`: an announced list, one value (announced_lists.py)
+            t = mask_announced_lists(t, choice_pairs=not r19_lists)  # `one of a, b, c`: an announced list, one value (announced_lists.py)
     if "." in t and ("Exception" in t or "Error" in t or "Throwable" in t):  # throwable_span's own gate, inline (keep in step with it):
         t = mask_throwable_tail(t)  # a JVM Throwable printed into the text: one value (throwable_tails.py)
     if "<*>" in t:
@@ -240,20 +241,22 @@ def _finish_unless_keep(t: str) -> str | None:
     return None if may_keep(t) else _finish(t)
 
 
-def normalize_message(message: str, *, cached: bool = True, legacy: bool = False) -> str:
+def normalize_message(message: str, *, cached: bool = True, legacy: bool = False, r19_lists: bool = False) -> str:
     """The parameterised template of a message (the group title for plain log errors).
 
     Pure and deterministic: the result depends only on `message` (`cached=False` computes the
     same thing without the memo, for benchmarks and tests). The common message (no keep rule can
     apply: most of them) costs one regex pass over the raw text and one memo lookup: whether keep
     rules may apply is decided on the digit-masked text, inside the memo. `legacy`: the template of
-    `_MESSAGE_VERSION` v1 (legacy_forms.py), never memoised.
+    `_MESSAGE_VERSION` v1 (legacy_forms.py), never memoised; `r19_lists`: v2's before round 20's choice pairs.
     """
     text = message[:MAX_CHARS]
     t = _DOTS.sub(" ... ", text) if "..." in text else text
     t = (_NUMBER_ASCII if t.isascii() else _NUMBER).sub(PLACEHOLDER, t)
-    if legacy:
-        return keeps_shaped(text, t, False, legacy=True)[0] if may_keep(t) else _tidy(_after_numbers(t, legacy=True))
+    if legacy or r19_lists:
+        if may_keep(t):
+            return keeps_shaped(text, t, False, legacy=legacy, r19_lists=r19_lists)[0]
+        return _tidy(_after_numbers(t, legacy, r19_lists))
     if cached and len(t) <= CACHEABLE:
         done = _finish_unless_keep(t)
     else:
@@ -269,7 +272,8 @@ def _with_keeps(text: str, t: str, cached: bool = True) -> str:
     return keeps_shaped(text, t, cached)[0]
 
 
-def keeps_shaped(text: str, t: str, cached: bool = True, legacy: bool = False) -> tuple[str, bool]:
+def keeps_shaped(text: str, t: str, cached: bool = True, legacy: bool = False,
+                 r19_lists: bool = False) -> tuple[str, bool]:
     r"""`_with_keeps(text, t)`, and whether every text of the same digit shape (`shapes.digit_shape`:
     the same text up to the VALUES of its ASCII digits) has the same result, so the grouper may
     memoise it under the shape.
@@ -287,17 +291,17 @@ def keeps_shaped(text: str, t: str, cached: bool = True, legacy: bool = False) -
     shared = text.isascii() and not (
         "HTTP" in text or "Request" in text or "sent" in text or "received" in text or "status" in text.lower())
     if not spans:  # the digit-masked text is the whole message: finish it
-        if legacy:
-            return _tidy(_after_numbers(t, legacy=True)), False
+        if legacy or r19_lists:
+            return _tidy(_after_numbers(t, legacy, r19_lists)), False
         done = _finish_cached(t) if cached and len(t) <= CACHEABLE else _finish(t)
         return done, shared and _ANY_DIGIT.search(t) is None
     out, pos = [], 0
     for s, e, rep in spans:
-        piece, survived = _mask_segment(text[pos:s], cached, legacy)
+        piece, survived = _mask_segment(text[pos:s], cached, legacy, r19_lists)
         out.append(piece)
         out.append(rep)
         shared = shared and not survived and _ANY_DIGIT.search(rep) is None
         pos = e
-    piece, survived = _mask_segment(text[pos:], cached, legacy)
+    piece, survived = _mask_segment(text[pos:], cached, legacy, r19_lists)
     out.append(piece)
     return _tidy("".join(out)), shared and not survived

@@ -2,6 +2,7 @@
 GroupRecorder, in batches (tests/errors/test_legacy_forms_store.py runs this under 47e85b8a's code).
 
     PYTHONPATH=<extracted tree> python tests/errors/legacy_writer.py <sqlite path ending .db | postgresql dsn> <seed> <n> <offset>
+        [<events.json>]   # the events (form_classes' dicts) from a file instead of form_classes.events(seed, n)
 
 Only APIs that 47e85b8a has too: GroupRecorder, open_sqlite/open_postgres, ErrorEvent.
 """
@@ -39,7 +40,16 @@ def make(d: dict[str, str], offset: int) -> ErrorEvent:
     return event
 
 
-async def write(target: str, seed: int, n: int, offset: int) -> None:
+def _dicts(seed: int, n: int, events_file: str | None) -> list[dict[str, str]]:
+    if events_file is None:
+        return form_classes.events(seed, n)
+    import json
+
+    with open(events_file, encoding="utf-8") as fh:
+        return list(json.load(fh))
+
+
+async def write(target: str, seed: int, n: int, offset: int, events_file: str | None = None) -> None:
     from sidecar.errors.groups import GroupRecorder
 
     if not target.endswith(".db"):  # a PostgreSQL DSN (URL or key=value form)
@@ -52,7 +62,7 @@ async def write(target: str, seed: int, n: int, offset: int) -> None:
         store = await open_sqlite(target)
     try:
         recorder = GroupRecorder(store, Bus(), ManualClock(start=T0), Telemetry())
-        events = [make(d, offset + i * 1000) for i, d in enumerate(form_classes.events(seed, n))]
+        events = [make(d, offset + i * 1000) for i, d in enumerate(_dicts(seed, n, events_file))]
         for i in range(0, len(events), 16):
             await recorder.record(events[i:i + 16])
     finally:
@@ -60,4 +70,5 @@ async def write(target: str, seed: int, n: int, offset: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(write(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])))
+    asyncio.run(write(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]),
+                      sys.argv[5] if len(sys.argv) > 5 else None))
