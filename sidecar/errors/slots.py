@@ -23,6 +23,16 @@ are in token_forms.py):
 3. **positional-unannounced**: a plain word or lowercase identifier in a slot nothing announces (a user,
    host or process name, `kqzvwxtb`): Drain's rule by POSITION, with the guards that keep event-naming words
    apart (`word_slots.py`, where each guard and its measurement is written down).
+   A TWO-WORD value is one such slot (`_pair`, round 20): a `%s`/`{}`/`%v` conversion prints its string
+   argument as is, blanks included (C printf, Python `%`/`str.format`, Go fmt, slf4j `{}`), so one call site
+   prints `keys for ledger config` and `keys for users main`. Two ADJACENT differing positions are that value
+   when they follow a preposition (whose complement is a noun phrase), all four words are lowercase plain words
+   and no closed-class word, each passes `positional_word`'s guards (no verb form, negation, failure word,
+   inflection, not in the subject/verb positions) and the tokens around the pair agree.
+   Kept apart: a capitalised phrase (`Bad file descriptor`, a sentence-like text; glibc's errno texts are one
+   token anyway), three adjacent differing words (another phrase), capitals (an errno name, a state). Measured
+   (bench/RESULTS.md, round 20 i15g): the generated C / Python / LANG benches' "adjacent positions differ" class
+   of bench/grouping_miss_classes.py; shared-8 unchanged.
 
 Kind 1's signals (introducing words, naming nouns, delimiters, an exception's subject) are in
 `announced_slots.py`; this module holds the per-position judgement (`_slot`, `absent_part`) and the
@@ -126,6 +136,40 @@ _CAPTIONS = frozenset(("by:", "Suppressed:"))  # Throwable CAUSE/SUPPRESSED capt
 _UNCAUGHT = ["Exception", "in", "thread"]  # ThreadGroup.uncaughtException
 
 
+# English closed-class words (articles, determiners, pronouns, prepositions, conjunctions, auxiliaries; Huddleston &
+# Pullum, CGEL ch. 5-7): a name printed by `%s` is never one, so a differing pair holding one is the statement's
+# own phrase (`expect a list of` / `expect an iterable of`).
+FUNCTION_WORDS = frozenset((
+    "a an the this that these those each every any some all both either neither no my your his her its our their "
+    "i you he she it we they me him us them what which who whom whose "
+    "of in on at by for from to with without into onto over under about after before between through during "
+    "and or but nor so if then than as "
+    "is are was were be been being am has have had do does did can could will would shall should may might must"
+).split())
+PREPOSITIONS = frozenset(
+    "of in on at by for from with without into onto over under about after before between through during".split())
+_LOWER_WORD = re.compile(r"[a-z]+(?:[_-][a-z]+)*")
+
+
+def _pair(template: list[str], tokens: list[str], i: int, word_from: int) -> bool:
+    """Whether positions i and i+1 are a two-word value against another (`for ledger config` / `for users
+    main`): both pairs lowercase plain words that each pass `positional_word`'s guards (no verb form, negation,
+    failure word, inflection), past the subject and verb, the tokens after them agreeing (or the end)."""
+    j = i + 1
+    words = (template[i], tokens[i], template[j], tokens[j])
+    if i < word_from or not all(_LOWER_WORD.fullmatch(x) and x not in FUNCTION_WORDS for x in words):
+        return False
+    if template[i - 1].lower() not in PREPOSITIONS:
+        # Only a preposition's complement: a preposition takes a noun phrase (CGEL ch. 7), so the run after it is
+        # one; after a verb form the words are its object, the action (`sending copy end` / `sending close
+        # portal`), after a noun another predicate (`the replica <a> <b> on the rack`, test_unannounced_values).
+        return False
+    if j < len(template) - 1 and template[j + 1] != tokens[j + 1]:
+        return False
+    return (positional_word(template[i], tokens[i], i, template[i - 1], word_from, template[i - 2] if i > 1 else None)
+            and positional_word(template[j], tokens[j], j, template[i], word_from, template[i - 1]))
+
+
 def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_WORDS,
                min_agree: int = MIN_AGREE, delimited: bool = True, word_from: int = WORD_FROM) -> float:
     """Share of the template's positions the message repeats, or -1 when they are two events.
@@ -167,8 +211,10 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
                 s = 0.5
             else:
                 others += 1
+                pair_second = i > 1 and template[i - 2] == tokens[i - 2] and _pair(template, tokens, i - 1, word_from)
                 if (others > other_words or not positional_word(t, m, i, prev, word_from, template[i - 2] if i > 1 else None)
-                        or template[i - 1] != tokens[i - 1] or (i < last and template[i + 1] != tokens[i + 1])):
+                        or (template[i - 1] != tokens[i - 1] and not pair_second)
+                        or (i < last and template[i + 1] != tokens[i + 1] and not _pair(template, tokens, i, word_from))):
                     return -1.0  # not a positional slot; or a phrase that differs (`No child processes`)
                 s = 0.0
         elif s == 1.0 and PLACEHOLDER not in t:
