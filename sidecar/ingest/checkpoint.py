@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import zlib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import cast
@@ -28,6 +29,8 @@ from ..exceptions import SidecarError
 log = logging.getLogger(__name__)
 
 HEAD_BYTES = 1024
+# Checkpoint.format of a damaged compressed file's verdict (compressedgens.remember_unreadable: why it may ride there).
+UNREADABLE = "compressed-unreadable"
 FILE_NAME = "checkpoints.json"
 VERSION = 1
 
@@ -60,20 +63,86 @@ def head_hash_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-# Byte-order marks (UTF-8, UTF-16 LE, UTF-16 BE: the ones encoding.py honours) and their first parts: they say how a
-# file is encoded, not what it holds - every file of its writer starts with one (.NET's preamble and PowerShell's
-# Out-File write it when the file is created, CPython's TextIOWrapper with the first write).
-_BOM_HEADS = frozenset(head_hash_of(bom[:k]) for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-                       for k in range(1, len(bom) + 1))
+# ONE rule, here and only here (every site that asks whether first bytes name a file's content calls says_content or
+# identifies_content): a prefix says what a file HOLDS unless it is only what every file of its writer starts with,
+# whatever it holds - so it matches every file of that writer, and a copy or a generation is never recognised by it.
+# The class, from the formats' own definitions:
+# - nothing (an empty file);
+# - a byte-order mark or a first part of one (UTF-8 EF BB BF, UTF-16 LE FF FE, BE FE FF: the ones encoding.py honours;
+#   .NET's preamble and PowerShell's Out-File write it when the file is created, CPython's TextIOWrapper with the
+#   first write);
+# - a compressed format's header with nothing after it (a compressor killed after writing it; compress.py reads
+#   these formats): gzip's (RFC 1952 2.3: ID1 ID2 CM FLG MTIME[4] XFL OS, then the FEXTRA / FNAME / FCOMMENT / FHCRC
+#   fields FLG names - the original name and the MTIME are the writer's, not the content's), bzip2's `BZh` + block
+#   size digit, xz's 12-byte stream header (xz file format 1.0.4, 2.1.1). The magic must be whole: one byte 1F is
+#   content. With anything after the header (a deflate member, a bzip2 block) the bytes depend on the content.
+# A BOM followed by text is content: the text identifies it.
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_XZ_CHECKS = (0x00, 0x01, 0x04, 0x0A)  # none, CRC32, CRC64, SHA-256: the stream flags' check types
+
+
+def _xz_header(check: int) -> bytes:
+    flags = bytes((0, check))
+    return b"\xfd7zXZ\x00" + flags + zlib.crc32(flags).to_bytes(4, "little")
+
+
+# Every preamble that can be written out: each BOM and its first parts; bzip2's magic with and without its digit; each
+# xz stream header from its whole magic on. gzip's header cannot be (MTIME, name): parsed (_gzip_header_len).
+_PREAMBLES = frozenset({bom[:k] for bom in _BOMS for k in range(1, len(bom) + 1)}
+                       | {b"BZh"} | {b"BZh%d" % d for d in range(1, 10)}
+                       | {_xz_header(c)[:k] for c in _XZ_CHECKS for k in range(6, 13)})
+_PREAMBLE_HASHES = frozenset(head_hash_of(p) for p in _PREAMBLES)
+_GZ_FEXTRA, _GZ_FNAME, _GZ_FCOMMENT, _GZ_FHCRC = 4, 8, 16, 2
+
+
+def _gzip_header_len(data: bytes) -> int | None:
+    """The length of the gzip header `data` starts with; None if `data` ends inside it."""
+    if len(data) < 10:
+        return None
+    flg, n = data[3], 10
+    if flg & _GZ_FEXTRA:
+        if len(data) < n + 2:
+            return None
+        n += 2 + int.from_bytes(data[n:n + 2], "little")
+    for bit in (_GZ_FNAME, _GZ_FCOMMENT):  # zero-terminated
+        if flg & bit:
+            end = data.find(b"\0", n)
+            if end < 0:
+                return None
+            n = end + 1
+    if flg & _GZ_FHCRC:
+        n += 2
+    return n if len(data) >= n else None
+
+
+def _gzip_header_only(data: bytes) -> bool:
+    if not data.startswith(b"\x1f\x8b"):
+        return False
+    end = _gzip_header_len(data)
+    return end is None or len(data) <= end
+
+
+def says_content(data: bytes) -> bool:
+    """Whether a file's first bytes say what it holds (the rule above): not when empty, only a BOM (or a first part of
+    one), or only a compressed format's header."""
+    return bool(data) and data not in _PREAMBLES and not _gzip_header_only(data)
 
 
 def identifies_content(head_len: int, head_hash: str) -> bool:
-    """Whether an identity's first bytes say anything about the file's CONTENT: not when there are none (an empty
-    file) nor when they are only a BOM (or a first part of one: the writer's BOM written, no record yet). Such an
-    identity still tells its own file (same inode, still starting with those bytes: a truncation that removed the BOM
-    shows), but matches every file of that encoding: a copy (copytruncate) or a generation is never recognised by it
-    - an OLDER copy starting with the same BOM was read as a lone-BOM file's gap (round 18, copies.py)."""
-    return head_len > 3 or (head_len > 0 and head_hash not in _BOM_HEADS)
+    """says_content for an identity kept by its hash (a checkpoint's, a tailed file's: `head_len` bytes hashed).
+    Such an identity still tells its own file (same inode, still starting with those bytes: a truncation that removed
+    the BOM shows), but recognises no copy nor generation - an OLDER copy starting with the same BOM was read as a
+    lone-BOM file's gap (round 18, copies.py). A compressed header cannot be told from its hash (gzip's MTIME and name
+    vary): no identity of compressed bytes is matched as content - the only one taken, a damaged compressed file's
+    verdict (compressedgens.remember_unreadable, Checkpoint.format UNREADABLE), is excluded by content_identity."""
+    return head_len > 0 and head_hash not in _PREAMBLE_HASHES
+
+
+def content_identity(cp: Checkpoint) -> bool:
+    """Whether a checkpoint's identity says what its file holds (identifies_content), so that a copy or a generation
+    of that content may be recognised by it: never a damaged compressed file's verdict (its first bytes are the
+    compressed bytes - a gzip header alone, when the compressor was killed just after writing it)."""
+    return cp.format != UNREADABLE and identifies_content(cp.head_len, cp.head_hash)
 
 
 def head_identity(fd: int, size: int) -> tuple[int, str]:

@@ -17,7 +17,7 @@ import os
 from contextlib import closing
 
 from .bounded import put_bounded
-from .checkpoint import HEAD_BYTES, Checkpoint, file_key, identifies_content
+from .checkpoint import HEAD_BYTES, UNREADABLE, Checkpoint, file_key, identifies_content, says_content
 from .compressed import MemoryHandle, Unreadable, decompress, decompressed_head, head_is
 from .filesethost import PendingCompressed, RecoveryHost
 from .handle import FileClosedError, FileHandle
@@ -26,12 +26,11 @@ from .tracked import SourceState, Tracked
 
 log = logging.getLogger(__name__)
 MAX_COMPRESSED_SEEN = 4096  # compressed files decided (the oldest forgotten: asked again, read content is known)
-# Checkpoint.format of a damaged compressed file's verdict (remember_unreadable). Safe in a field that means the
-# log's format: nothing reads Checkpoint.format back into a parser (a resumed file's parser takes its source's
+# UNREADABLE (checkpoint.py): Checkpoint.format of a damaged compressed file's verdict (remember_unreadable). Safe in
+# a field that means the log's format: nothing reads Checkpoint.format back into a parser (a resumed file's parser takes its source's
 # format: tracked.py), it is only carried into the checkpoints made from this one (recovery's claim of a moved file
 # keeps the marker); the verdict's head hash is of the compressed bytes, which no decompressed head matches
 # (`_read_of`); and it is written read to its end (offset = size), so recovery at start leaves it alone.
-UNREADABLE = "compressed-unreadable"
 
 def adopt_compressed(fs: RecoveryHost, src: SourceState, path: str, st: os.stat_result, final: bool = True,
                      of: Checkpoint | None = None) -> str:
@@ -167,9 +166,10 @@ def _holds(f: Tracked, head: bytes) -> bool:
     about content and covers the content's whole head - or, its identity shorter (only a BOM or header when taken,
     not grown yet: tail.py grows it on the next read), when the bytes it holds NOW start with the whole head.
     UNDECIDABLE from first bytes: a header of HEAD_BYTES or more makes every generation look alike here, as in
-    every identity of this package."""
-    if not head_is(head, f.head_len, f.head_hash):
-        return False
+    every identity of this package. Both ends by the one rule (checkpoint.says_content): a content that says nothing
+    (only a BOM, nothing) is no file's to hold - before, a `.gz` of only a BOM was held by any tailed lone-BOM file."""
+    if not says_content(head) or not head_is(head, f.head_len, f.head_hash):
+        return False  # a content that says nothing (only a BOM: checkpoint.says_content) is no file's to hold
     if f.head_len >= len(head) and identifies_content(f.head_len, f.head_hash):
         return True
     try:
@@ -211,7 +211,8 @@ def _read_of(fs: RecoveryHost, head: bytes, st: os.stat_result) -> Checkpoint | 
     """The furthest checkpoint of the content whose first bytes are `head` (saved, or read and dropped since:
     `read_heads`); on a tie the content's reader's, not the compressed file `st`'s copy of it (`remember_as_read`)."""
     ident = (st.st_dev, st.st_ino)
-    return max((c for c in (*fs.saved.values(), *fs.read_heads.values()) if head_is(head, c.head_len, c.head_hash)),
+    return max((c for c in (*fs.saved.values(), *fs.read_heads.values())
+                if identifies_content(c.head_len, c.head_hash) and head_is(head, c.head_len, c.head_hash)),
                key=lambda c: (c.offset, (c.dev, c.ino) != ident or ALIAS not in c.key), default=None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .checkpoint import Checkpoint, file_key, identifies_content
+from .checkpoint import Checkpoint, content_identity, file_key
 from .compressedgens import adopt_compressed
 from .filesethost import RecoveryHost
 from .generations import (
@@ -81,7 +81,7 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
     # One open (open_as): the inode checked, and every first-bytes comparison made through it - an EIO on a failing
     # disk closes the handle and says None (before, this site's own fstat/head reads leaked the descriptor into the
     # scan); None also when renamed again between stat and open (found under its new name).
-    heads = [cp for cp in heads if identifies_content(cp.head_len, cp.head_hash)]  # copies are told by content
+    heads = [cp for cp in heads if content_identity(cp)]  # copies are told by content
     got = FileHandle.open_as(path, ident, cps=[*mine, *heads])
     if got is None:
         return False
@@ -238,7 +238,7 @@ class StartupRecovery:
     def _read_unseen(self, src: SourceState, fam: str, alive: float) -> None:
         """Generations of `fam` written after we last wrote a checkpoint that no checkpoint knows."""
         known = known_idents(self.fs.saved)
-        heads = [cp for cp in self.fs.saved.values() if identifies_content(cp.head_len, cp.head_hash) and cp.offset > 0]
+        heads = [cp for cp in self.fs.saved.values() if content_identity(cp) and cp.offset > 0]
         live = live_name(fam, src.cfg.paths, src.cfg.exclude, src.cfg.rotated_dirs)  # the name the scan reads
         found = list(siblings(fam, [*src.cfg.rotated_dirs, *sorted(self.proven.get(fam, ()))]))
         ours = known.keys() | self.fs.table.by_ident.keys()  # a checkpoint's file, or one already claimed by inode
@@ -274,7 +274,7 @@ class StartupRecovery:
         others = [(p, st) for p, st in found if (st.st_dev, st.st_ino) != (cp.dev, cp.ino)]
         # A copy is recognised by the original's first bytes: there must be some (an empty file's
         # identity matches every file), and something read that a copy would have to resume after.
-        copyable = identifies_content(cp.head_len, cp.head_hash) and cp.offset > 0
+        copyable = content_identity(cp) and cp.offset > 0
         known = known_idents(self.fs.saved)
         log.debug("ingest: recovery candidates", extra={
             "path": cp.path, "ino": cp.ino, "offset": cp.offset, "same_inode": [p for p, _ in by_inode],
