@@ -36,6 +36,17 @@ agree, past max_lateness at a record every 45 s or more (round 17). Not for a ba
 source went quiet (its newest sample beyond the bound when the first of them arrived): that stays `stale`. The wait is bounded by the lateness
 bound, not by 3 reads: at a record every ~55 s or more the step's first record cannot see 3 reads in
 `max_lateness - SAFETY` and goes at its stamp (beyond the bound: counted late).
+
+The clock it waited on (round 20, issue 19 item 1): a record's wait is measured on the offset in use
+when it arrived (`Held.then`); if that offset moves down while it waits (a writer 12-30 s behind whose
+shipper batches every 30-90 s: the delays' low quantile hovers at the 30 s tolerance and the offset in
+use flips between ~31 s and 0), placing it on the new one put it up to that much further back than its
+wait allowed: 141-148 s back with the 120 s bound, past the stage's settled totals (seed 23124: 20 of 332
+uploads missing from the stage's live totals; 50 of 491 with the writer 20 s behind). So a held record is
+placed no earlier than on the clock it waited on (`Held.placing_offset`: the later of the two places).
+The other way (the offset moves UP while it waits: a clock that stepped back) the new clock places it
+later still: it is used, as before. Both are clocks its writer showed; neither is invented.
+tests/rollout/test_stage_closing.py: writer up to 30 s behind, and a grid from 100 s behind to 60 s ahead.
 """
 
 from __future__ import annotations
@@ -63,6 +74,12 @@ class Held:
     seq: int = 0  # its delay's observation number in its writer's estimate (SkewEstimator.agreed_since)
     compact: dict[str, Any] | None = None  # its window form (recordline.compact_record), made when it arrived
     n: int = 0  # its arrival number among the held (due() returns the placed ones in this order)
+    then: float = 0.0  # its writer's offset in use when it arrived: what its wait was measured on
+
+    def placing_offset(self) -> float:
+        """The offset that puts this record on our clock now its wait ended (see "The clock it waited on")."""
+        chosen = self.offset if self.offset is not None else self.skew.offset()
+        return max(chosen, self.then)
 
 
 @dataclass(slots=True)
@@ -138,7 +155,7 @@ class HeldRecords:
         window form, made once: placing.py). Call right after observing its delay: it remembers its place
         in its writer's estimate."""
         h = Held(record, stamp, now, skew, until=now + wait[0], last=now + wait[1], seq=skew.observed - 1,
-                 compact=compact, n=self._n)
+                 compact=compact, n=self._n, then=skew.offset())
         self._n += 1
         self._by_n[h.n] = h
         w = self._writers.get(id(skew))

@@ -170,7 +170,7 @@ class RecordPlacer:
     def _release(self) -> None:
         """Place the held records their writers' clocks now explain, or that waited enough."""
         for h in self._held.due(self.clock.time()):
-            self._place_stamped(h.record, h.stamp, h.arrived, h.skew, h.offset, h.compact)
+            self._place_stamped(h.record, h.stamp, h.arrived, h.skew, h.placing_offset(), h.compact)
 
     def _place(self, record: dict[str, Any], t: float, arrived: float, writer: SkewEstimator | None = None,
                stamp: float | None = None, compact: dict[str, Any] | None = None) -> bool:
