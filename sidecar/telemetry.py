@@ -91,6 +91,11 @@ class Telemetry:
         self.gate_evaluations = Counter("sidecar_gate_evaluations_total", "Gate evaluations", ["rollout", "gate", "verdict"], registry=r)
         self.rollbacks = Counter("sidecar_rollbacks_total", "Rollbacks executed", ["rollout"], registry=r)
         self.rollout_stage = Gauge("sidecar_rollout_stage_percent", "Current rollout percentage", ["rollout"], registry=r)
+        # A decided stage's records counted in it after its decision, once it closed (rollout/closing.py): by
+        # how the stage ended (promote, complete, rollback), so a rollback's late failures are seen too.
+        self.stage_late_samples = Counter("sidecar_rollout_stage_late_samples_total",
+                                          "Samples a decided stage counted after its decision (its late records)",
+                                          ["rollout", "decision"], registry=r)
         self.hook_calls = Counter("sidecar_hook_calls_total", "Rollout hook calls", ["kind", "outcome"], registry=r)
         self.gate_data_age = Gauge("sidecar_rollout_gate_data_age_seconds",
                                    "Age of the newest sample a gate used (NaN: none)", ["rollout", "gate"], registry=r)

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..config import RolloutConfig
 from ..metrics.model import Measurement, MetricSpec
+from ..telemetry import Telemetry
 from .stagetotals import FROM_BOUNDARY, counted, sample_size
 
 log = logging.getLogger(__name__)
@@ -120,8 +121,15 @@ async def _final(cfg: RolloutConfig, entry: dict[str, Any], measure: MeasureFn,
         "figures": figures, "partial": partial}
 
 
-async def close_due(cfg: RolloutConfig, data: dict[str, Any], measure: MeasureFn, now: float) -> list[dict[str, Any]]:
-    """Close every closing stage of `data` whose late records have all arrived (in place); the stages closed."""
+def _ended_by(decision: str) -> str:
+    """The metric's label: how the stage ended (a promotion's decision names its target stage)."""
+    return "promote" if decision.startswith("promote") else decision
+
+
+async def close_due(cfg: RolloutConfig, data: dict[str, Any], measure: MeasureFn, now: float,
+                    telemetry: Telemetry | None = None) -> list[dict[str, Any]]:
+    """Close every closing stage of `data` whose late records have all arrived (in place); the stages closed
+    (their late samples counted in sidecar_rollout_stage_late_samples_total by how they ended)."""
     pending = data.get("closing") or []
     if not pending:
         return []
@@ -137,4 +145,6 @@ async def close_due(cfg: RolloutConfig, data: dict[str, Any], measure: MeasureFn
             log.info("stage closed: its late records counted", extra={
                 "rollout": cfg.name, "stage": f["stage"], "percent": f["percent"], "samples": f["samples"],
                 "samples_at_decision": f["samples_at_decision"], "late": f["late"], "partial": f["partial"]})
+            if telemetry is not None and f["late"] > 0:
+                telemetry.stage_late_samples.labels(cfg.name, _ended_by(str(f["decision"]))).inc(f["late"])
     return done

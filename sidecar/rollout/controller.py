@@ -225,7 +225,7 @@ class RolloutController:
                     rolling.append(name)
             if snap.state not in EVALUATED and snap.data.get("closing"):  # not evaluated: close here
                 data = dict(snap.data)
-                if await close_due(self.configs[name], data, self.measure, self.clock.time()):
+                if await close_due(self.configs[name], data, self.measure, self.clock.time(), self.telemetry):
                     await self.repo.save_data(name, snap.version, data, utc(self.clock.time()))
         # Hook calls are swept when this replica made some, or once every SWEEP_TICKS ticks (calls
         # left by a restart or by another replica whose claim expired); not on every tick.
@@ -302,7 +302,7 @@ class RolloutController:
         if not force and last is not None and now - float(last) < RECENT_FRACTION * cfg.interval:
             return None
         data = dict(snap.data)
-        await close_due(cfg, data, self.measure, now)  # the previous stage's final figures (rollout/closing.py)
+        await close_due(cfg, data, self.measure, now, self.telemetry)  # the previous stage's final figures (rollout/closing.py)
         baselines = await capture_baselines(cfg, self.measure, data.get("baselines") or {}, now)
         snap.data["baselines"] = baselines
         ev = await StageEvaluator(cfg, snap, self.measure, now, self.replica).run()
