@@ -36,7 +36,7 @@ from typing import Any
 from ..config import RolloutConfig
 from ..metrics.model import Measurement, MetricSpec
 from ..telemetry import Telemetry
-from .stagetotals import FROM_BOUNDARY, counted, sample_size
+from .stagetotals import FROM_BOUNDARY, LOOK, counted, sample_size
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,8 @@ async def _final(cfg: RolloutConfig, entry: dict[str, Any], measure: MeasureFn,
     figures: dict[str, dict[str, int]] = {}
     partial = False
     for key, tot in (entry.get("totals") or {}).items():
+        if key.startswith(LOOK):
+            continue  # a settling look's newest sample, not a total (StageTotals.look)
         n, x = counted(tot)
         until = float(tot["until"])
         spec = specs.get(key)

@@ -203,7 +203,7 @@ class StageEvaluator:
             m, err = await self._accumulate(key, gate.metric)
         elif gate.window is None and self.stage_totals.settling(key):
             main_window = 0.0
-            m, err = await self._settling_reading(gate.metric)
+            m, err = await self._settling_reading(key, gate.metric)
         else:
             main_window = gate.window if gate.window is not None else min(counting, self.cfg.max_window)
             m, err = await self._measure(gate.metric, main_window)
@@ -230,12 +230,10 @@ class StageEvaluator:
         verdict = evaluate_windows(gate, rows, role=role, errors=errors, bounds=bounds)
         return self._freshness(verdict, m, b if gate.baseline == "concurrent" else None)
 
-    async def _settling_reading(self, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
+    async def _settling_reading(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
         """A whole-stage gate (not a proportion) in its settling span: nothing counted yet (its no-data
-        policy decides), the stream's freshness read as the accumulated gates read it (StageTotals._settling)."""
-        # Measured directly, not through StageTotals.settle: a key settled there would persist in the stage's
-        # totals though nothing accumulates it after the span (and be measured again when the stage closes).
-        seen, error = await self._measure(spec, max(self.now - self.stage_start, 0.0))
+        policy decides), the stream's freshness read incrementally (StageTotals.look)."""
+        seen, error = await self.stage_totals.look(key, spec)
         reason = (f"the stage's first {self.cfg.settle:.0f} s are not counted toward promotion (settling: "
                   "records placed there may have been made before the stage began)")
         if seen is None:

@@ -74,6 +74,9 @@ from .gates import describe
 log = logging.getLogger(__name__)
 
 FROM_BOUNDARY = "@boundary"  # the totals key of a rollback gate's reading counted from the stage's start
+# The totals key prefix of a settling-span look (StageTotals.look): where the look's newest sample is kept, not
+# a total (closing.py and the samples skip it).
+LOOK = "look:"
 MeasureOnce = Callable[[MetricSpec, float], Awaitable[tuple[Measurement | None, str | None]]]
 
 
@@ -183,6 +186,17 @@ class StageTotals:
     def settling(self, key: str) -> bool:
         """Whether `key`'s totals are still within its settling span (nothing counted yet)."""
         return self.span(key) > 0 and self.now <= self.stage_start + self.span(key)
+
+    async def look(self, key: str, spec: MetricSpec) -> tuple[Measurement | None, str | None]:
+        """The stream's freshness for a gate that reads the whole stage but accumulates nothing (not a
+        proportion: a p95, a mean) while `key` is settling: the same incremental rule as `_settling` (one
+        helper: only what can be new since the previous look is measured), its state kept under LOOK + key -
+        not under `key`, which would persist as a total nothing accumulates after the span (and be measured
+        again when the stage closes). Before round 20 the evaluator re-read the whole span at every
+        evaluation for such gates (rollout/evaluate.py, round 19: c5d01b1a's rule lived here only)."""
+        k = LOOK + key
+        _, seen, error = await self._settling(k, spec, self.totals.get(k) or {"newest": None})
+        return seen, error
 
     async def _settling(self, key: str, spec: MetricSpec,
                         tot: dict[str, Any]) -> tuple[dict[str, Any], Measurement | None, str | None]:

@@ -18,7 +18,7 @@ from sidecar.clock import ManualClock
 from sidecar.config import GateConfig, RolloutConfig, StageConfig
 from sidecar.rollout.evaluate import StageEvaluator
 from sidecar.rollout.state import RUNNING, Snapshot
-from tests.rollout.conftest import P95, SUCCESS, Traffic
+from tests.rollout.conftest import COUNT, P95, SUCCESS, Traffic
 
 
 def _cfg(settle: float, gate: GateConfig) -> RolloutConfig:
@@ -142,3 +142,36 @@ async def test_the_settling_span_is_not_measured_again_at_every_evaluation(seed:
         assert v.newest == max((r[0] for r in w.records), default=None)
         if clock.time() - s > 200:
             assert max(w.asked) <= 10 + cfg.max_lateness, w.asked
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("function", ["quantile", "count"])
+async def test_a_whole_stage_gate_that_is_not_a_proportion_looks_incrementally_too(seed: int, function: str) -> None:
+    """Round 20 (issue 19 item 2): a whole-stage p95 (or count) gate in its settling span was read by
+    evaluate._settling_reading, which measured the whole span so far at every evaluation (settle 1800: up to
+    1,700 s of records per gate per interval); it now looks through StageTotals.look (c5d01b1a's rule, one
+    helper). Its newest sample is still the newest placed (late records arrive 0-100 s after they were made),
+    and the look's state is not a total: the stage's closing and samples never see it."""
+    rng = random.Random(seed * 31 + 7)
+    clock = ManualClock(start=1_763_900_000.0)
+    s = clock.time()
+    w = Windows(clock)
+    metric = P95 if function == "quantile" else COUNT
+    gate = GateConfig(name="latency", metric=metric, op="<", threshold=5000.0, on_fail="hold")
+    cfg = _cfg(1800, gate)
+    data: dict = {}
+    pending = sorted((t + rng.uniform(0, 100), t) for t in (s + rng.uniform(0, 1700) for _ in range(300)))
+    while clock.time() < s + 1700:
+        clock.advance(10)
+        while pending and pending[0][0] <= clock.time():
+            w.records.append((pending.pop(0)[1], "async", True, 100.0))
+        w.asked.clear()
+        snap = _snap(s)
+        snap.data = dict(data)
+        ev = await StageEvaluator(cfg, snap, w.measure, clock.time()).run()
+        data["totals"] = ev.totals
+        v = ev.gates[0]
+        assert v.newest == max((r[0] for r in w.records), default=None)
+        if clock.time() - s > 200:
+            assert max(w.asked) <= 10 + cfg.max_lateness, w.asked
+    assert all(k.startswith(("look:", "samples")) for k in data["totals"]), data["totals"].keys()
