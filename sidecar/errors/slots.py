@@ -91,7 +91,7 @@ _NAME_BEFORE_BRACKET = re.compile(r"[A-Za-z][\w.-]*")
 def absent_part(t: str, m: str) -> bool:
     """Whether one token is the other with a part ABSENT: an empty value against a value (`rhost=` /
     `rhost=<*>`), a bare bracketed value against the same value with a name before it (`(uid=<*>)` /
-    `LOGIN(uid=<*>)`). Present or absent is which event it is (a remote or a local login, opened by a
+    `LOGIN(uid=<*>)`), a protocol or product name against it with a version (`HTTP` / `HTTP/<*>`). Present or absent is which event it is (a remote or a local login, opened by a
     program or not), not a value that varies: two events, never a slot. Two different values in the
     same place (`rhost=a` / `rhost=b`, `sshd[<*>]` / `cron[<*>]`) are still compared as usual."""
     if len(t) > len(m):
@@ -100,7 +100,15 @@ def absent_part(t: str, m: str) -> bool:
         return True
     if len(t) > 1 and t[0] in "([{<" and m.endswith(t):
         return _NAME_BEFORE_BRACKET.fullmatch(m, 0, len(m) - len(t)) is not None
+    if m.startswith(t) and m[len(t):len(t) + 1] == "/" and PLACEHOLDER in m[len(t):] and _PROTOCOL_NAME.fullmatch(t):
+        # A protocol name with its version against the bare name (`HTTP/2 connection made` / `HTTP connection
+        # made`: RFC 9110 2.5 `HTTP-name "/" DIGIT "." DIGIT`, RTSP/SIP alike; a product token `name/version`,
+        # RFC 9110 10.1.5): two statements of one program, the version's digits masked in one only.
+        return True
     return False
+
+
+_PROTOCOL_NAME = re.compile(r"[A-Za-z][A-Za-z-]*")
 
 
 def _slot(t: str, m: str) -> float:

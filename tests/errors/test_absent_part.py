@@ -58,3 +58,25 @@ def test_absent_part_is_only_presence_against_absence() -> None:
     assert not absent_part("(x)", "a b(x)")  # not a name glued to the bracket
     assert not absent_part("(x)", "-(x)")
     assert not absent_part("(", "a(")  # nothing inside the brackets
+
+
+# Protocol names as RFC 9110 2.5 / RTSP (RFC 7826) / SIP (RFC 3261) print them with a version, and product tokens
+# (RFC 9110 10.1.5 `product/version`); the frames are generated, not from a benchmark.
+_PROTOCOLS = ("HTTP", "RTSP", "SIP", "SPDY", "curl", "Mozilla", "grpc-go")
+_FRAMES = ("{peer} - {proto} connection made", "{peer} - {proto} connection lost",
+           "upgrade to {proto} refused by {peer}", "{proto} stream reset by peer {peer}")
+
+
+@settings(max_examples=40, deadline=None)
+@given(proto=st.sampled_from(_PROTOCOLS), frame=st.sampled_from(_FRAMES), major=st.integers(1, 3),
+       minor=st.integers(0, 9), a=st.integers(1, 254), b=st.integers(1, 254), port=st.integers(1024, 65535))
+def test_a_name_with_its_version_and_the_bare_name_are_two_events(proto: str, frame: str, major: int, minor: int,
+                                                                   a: int, b: int, port: int) -> None:
+    peer, other = f"10.0.{a}.{b}:{port}", f"10.1.{b}.{a}:{port - 1}"
+    versioned = [frame.format(peer=peer, proto=f"{proto}/{major}"), frame.format(peer=other, proto=f"{proto}/{major}.{minor}")]
+    bare = [frame.format(peer=peer, proto=proto), frame.format(peer=other, proto=proto)]
+    assert _groups(*versioned) == 1  # the version is a value
+    assert _groups(*bare) == 1
+    assert _groups(versioned[0], bare[0]) == 2  # present or absent: two statements
+    assert _groups(bare[0], versioned[0]) == 2
+    assert absent_part(proto, f"{proto}/<*>")
