@@ -5,6 +5,10 @@ errors.html), apart from the SQLSTATE table it passes through. Category by the d
 (cannot reach its database) and an expired JWT -> storage; PGRST003 (its pool) -> capacity; the request the code
 built (group 1) and a query that does not match the schema cache (group 2) -> code; an unexposed schema, a JWT
 secret or key that does not match -> config.
+
+The text follows that decision (issue 17, round 20): a group-2 answer here is code (the object is not in the schema the
+code was shipped with), so it names neither the stale-cache cause nor its remedy (reload the cache). That situation
+is decided only by schema_reload.py, from a record showing the object exists, and that answer carries the reload.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ PGRST_GROUPS: dict[str, Text] = {
     "2": _t("code", "high", "The request names what PostgREST's schema cache does not match ({code}: {meaning})",
             "PostgREST group 2 codes mean the table, column, function or relationship the request names does not match "
             "the schema as PostgREST knows it: the gateway's query and the database's schema disagree (a migration "
-            "not applied, a cache not reloaded after it, or a query naming the wrong thing).",
-            MIGRATE, "Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';"),
+            "not applied, or a query naming the wrong thing).",
+            MIGRATE, "Check that the query names the table, column or function as the migrations define it."),
     "3": _t("storage", "high", "PostgREST rejected the request's JWT ({code}: {meaning})",
             "PostgREST group 3 codes mean the JWT sent with the request is expired, malformed or signed with another "
             "secret; the tables are fine.",
@@ -76,23 +80,20 @@ PGRST_CODES: dict[str, Text] = {
                    "Use .maybe_single() where zero rows is a normal answer; tighten the filter where several match."),
     "PGRST200": _t("code", "high", "PostgREST finds no relationship between the embedded tables ({code})",
                    "The request embeds a table PostgREST cannot join: there is no foreign key relationship between them "
-                   "in its schema cache (the migration adding the foreign key was not applied, or the cache is stale).",
-                   "Add the foreign key in a migration (or name the relationship in the select), then reload the schema "
-                   "cache: NOTIFY pgrst, 'reload schema';"),
+                   "in its schema cache (the migration adding the foreign key was not applied).",
+                   "Add the foreign key in a migration (or name the relationship in the select)."),
     "PGRST202": _t("code", "high", "PostgREST cannot find the database function the gateway calls ({code})",
                    "The RPC function (with these argument names) is not in PostgREST's schema cache: the migration creating "
-                   "it was not applied, its arguments differ, or the cache is stale.",
-                   MIGRATE, "Reload the schema cache: NOTIFY pgrst, 'reload schema';"),
+                   "it was not applied, or the call's argument names differ from the function's.",
+                   MIGRATE, "Check the call's argument names against the function's definition in the migrations."),
     "PGRST204": _t("code", "high", "A column the gateway writes is not in PostgREST's schema cache ({code})",
                    "The request names a column that is not in the table as PostgREST knows it: the code was deployed with a "
-                   "new column but the migration adding it was not applied, or the schema cache was not reloaded after it was.",
-                   "Apply the migration that adds the column (ALTER TABLE <table> ADD COLUMN <column> ...).",
-                   "Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';"),
+                   "new column but the migration adding it was not applied to this database.",
+                   "Apply the migration that adds the column (ALTER TABLE <table> ADD COLUMN <column> ...)."),
     "PGRST205": _t("code", "high", "A table the gateway uses is not in PostgREST's schema cache ({code})",
                    "PostgREST cannot find the table: the migration creating it was not applied to this project, the table "
-                   "is in a schema PostgREST does not expose, or the schema cache is stale.",
-                   "Run the pending migrations against this project; expose the schema if the table is in another one, then "
-                   "reload the schema cache: NOTIFY pgrst, 'reload schema';"),
+                   "is in a schema PostgREST does not expose.",
+                   "Run the pending migrations against this project; expose the schema if the table is in another one."),
     "PGRST201": _t("code", "medium", "The request's embedding is ambiguous: more than one relationship links the tables ({code})",
                    "PostgREST found several foreign keys between the embedded tables and cannot choose one: the select "
                    "must name the relationship (table!fk_name); a query that matched the schema before another foreign "
