@@ -45,7 +45,14 @@ from .textstats import shannon, switch_rate, wordlike
 
 # `=` only as base64 padding: `id=chatcmpl-...` is a name and a value, judged apart. A run before an INNER `==` (two
 # base64 values glued, or a padded head; review r7) ends there and is judged alone: one `=` inside stays an assignment.
-TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}(?:={0,3}(?![A-Za-z0-9+/_=-])|(?===[A-Za-z0-9+/_-]))")
+# After a URI scheme (RFC 3986 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), up to 32 characters here), `//` opens the
+# authority (3.2): a token starts AFTER it (`redis://<random user>:...@h`), never at it; a `//` after a colon that ends
+# no scheme (`blob=://<t>`, `9://<t>`) is no authority and the token holds it, as base64's `/` may. Spelled as one
+# fixed-width lookbehind a scheme length (`re` has no variable-width lookbehind); tried only beside a `:` or `//`.
+_AFTER_SCHEME = "|".join(f"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{{{n}}}:{{tail}})" for n in range(32))
+TOKEN = re.compile(r"(?:(?<![A-Za-z0-9+/_-])(?!(?<=:)//(?:" + _AFTER_SCHEME.replace("{tail}", "//") + "))"
+                   r"|(?<=://)(?:" + _AFTER_SCHEME.replace("{tail}", "//") + r"))"
+                   r"[A-Za-z0-9+/_-]{20,}(?:={0,3}(?![A-Za-z0-9+/_=-])|(?===[A-Za-z0-9+/_-]))")
 # Object ids of providers and payment APIs (OpenAI, Anthropic, Stripe, Moonshot): ids, not credentials.
 ID_PREFIXES = re.compile(
     r"^(?:chatcmpl|cmpl|file|asst|run|thread|batch|resp|msg|req|toolu|call|step|ft|ftjob|org|proj|user|evt|ch"
@@ -240,8 +247,6 @@ def is_high_entropy(tok: str) -> bool:
     return reads_random(core) and not float_vector_base64(tok) and not ec_public_point(tok)
 
 
-# the end of a URI scheme before `:` (RFC 3986 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), up to 32 characters
-_SCHEME_END = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:$")
 _ESCAPE_HEAD = re.compile(r"u[0-9A-Fa-f]{4}|[nrtbf](?=[A-Z0-9])")
 
 
@@ -297,9 +302,6 @@ def redact_tokens(text: str, mark: str, encoded: Callable[[str], str | None] | N
             parts = tok.split("/")
             return "/".join(mark if len(p) >= 16 and reads_random(p) and (
                 i == 0 or parts[i - 1] not in COLLECTIONS or _capability_path(parts, i)) else p for i, p in enumerate(parts))
-        if before == ":" and tok.startswith("//") and _SCHEME_END.search(text, max(0, start - 33), start) is not None:
-            return "//" + mark  # `redis://<random user>:[REDACTED]@h`: the `//` opens the authority (RFC 3986 3), it is
-            # no part of the user the token judged (its core is the same without it: is_high_entropy strips `/`)
         return mark
 
     def repl(m: re.Match[str]) -> str:
