@@ -46,6 +46,7 @@ from typing import Any
 from . import arguments as args
 from . import carriers as c
 from . import datastores as ds
+from . import grouped
 from . import idslots as ids
 from . import locations as loc
 from . import spelled as sp
@@ -356,6 +357,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", listed_sub(_mark("secret")), None, ("=[", "= [", ":[", ": [", "=(", "= (", "=>[", "=> [", "\n-",
                                                          "\n -", "\n  -", "\\n-", "\\n  -", "s=", "s\"=", "s'="),
          "name"),
+    Rule("secret", grouped.SPACED, grouped.spaced(_mark("secret")), grouped.HINTS),  # Google's app passwords
     Rule("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
     Rule("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
     Rule("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),

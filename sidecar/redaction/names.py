@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .grouped import dashed_app_password
 from .hintscan import HintScan
 from .keep import keeps_value
 from .providers import generated, provider_secret
@@ -121,7 +122,6 @@ _ENGLISH_ENDINGS = ("ed", "ing", "tion", "sion", "ment", "ments", "ly", "ity", "
 
 
 _VALUE_PARTS = re.compile(r"[/.\-_]+")
-_GROUPED = re.compile(r"[a-z0-9]{4}(?:-[a-z0-9]{4}){3,}")
 _DIGIT = re.compile(r"[0-9]")
 _SHELL_VAR = re.compile(r"\$\{?[A-Za-z_]")
 
@@ -141,11 +141,11 @@ def looks_like_value(val: str, identifier: bool, at_end: bool) -> bool:
         return False
     has_digit = _DIGIT.search(val) is not None  # (ASCII here: str tests in C, not a generator per character)
     parts = [p for p in _VALUE_PARTS.split(val) if p]
-    if not identifier and len(parts) > 1 and all(p.isalpha() and (p.islower() or p.istitle()) for p in parts) and not (
-            len(parts) >= 4 and len(val) == 5 * len(parts) - 1 and _GROUPED.fullmatch(val)):
+    if not identifier and len(parts) > 1 and all(p.isalpha() and (p.islower() or p.istitle()) for p in parts) and \
+            not dashed_app_password(val):
         return False  # "found with key Australia/Melborne": words joined by a path or a dot are a name; but four or
-        # more dash-joined groups of exactly four letters are the grammar of generated app passwords (Apple's
-        # app-specific `xxxx-xxxx-xxxx-xxxx`, Bluesky's), printed to be typed: a value, even in prose
+        # more dash-joined groups of exactly four letters that are no English words are the grammar of generated app
+        # passwords (Apple's app-specific `xxxx-xxxx-xxxx-xxxx`, Bluesky's), printed to be typed (grouped.py)
     has_symbol = not val.isalnum()
     mixed = val.lower() != val and val.upper() != val and not val[1:].islower()  # an upper and a lower letter
     if has_digit or has_symbol or mixed or len(val) >= 16:
