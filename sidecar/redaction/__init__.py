@@ -108,7 +108,7 @@ from .logins import HINTS as LOGIN_HINTS
 from .logins import login_argument_sub
 from .logrecords import HINTS as RECORD_HINTS
 from .logrecords import record_args_sub
-from .names import PROSE, kv_sub
+from .names import kv_sub
 from .positions import POSITIONAL_HINTS, ROW_HINTS, named_row_sub, positional_sub
 from .providers import HINTS as PROVIDER_HINTS
 from .recoded import AUDIT_HINTS, VIS_HINTS, audit_sub, vis_sub
@@ -154,6 +154,7 @@ from .unlabelled import (
     labels_sub,
 )
 from .unnamed import CONVERSION_HINTS, VALUE_FIRST_HINTS, conversion_sub, value_first_sub
+from .values import PROSE
 from .verifiers import verifier_sub
 from .wire import HINTS as WIRE_HINTS
 from .wire import wire_sub

@@ -32,10 +32,11 @@ from collections.abc import Callable
 
 from .entropy import ID_PREFIXES, camel_identifier, reads_random
 from .keep import is_masked, is_public, public_at
-from .names import DOCKER_OPEN, DOCKER_SEAM, DOCKER_TAIL, PROSE
+from .names import DOCKER_OPEN, DOCKER_SEAM, DOCKER_TAIL
 from .secret_names import is_secret_name
 from .spans import mark_spans
 from .textstats import wordlike
+from .values import PROSE
 from .wrapped import COLON_HEX, NOT_A_VALUE, PEM_BLOCK
 
 # a lone token on its own line, after up to two blank lines, in each carrier (raw; JSON-escaped; a Docker record's

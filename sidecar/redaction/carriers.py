@@ -28,8 +28,9 @@ from .entropy import is_high_entropy
 from .hashed import VERIFIER
 from .hintscan import ignorecase_hints
 from .keep import is_masked
-from .names import DOCKER_SEAM, PROSE, looks_like_value
+from .names import DOCKER_SEAM
 from .secret_names import introduced_name, is_secret_name
+from .values import PROSE, looks_like_value
 
 Repl = Callable[[re.Match[str]], str]
 # A reference to a secret, not the secret (gitleaks' global allowlist: `${VAR}`, `$VAR`, `{{ ... }}`, `%VAR%`).

@@ -6,7 +6,7 @@ configparser.py: "values can span multiple lines ... indented deeper than the ke
 .properties `\\` line continuation after `NAME=` (bash(1) "Quoting": backslash-newline is removed;
 java.util.Properties.load), and an HTTP auth scheme continued the same way (`-H 'Authorization: Bearer \\` then the
 token, curl command lines split one flag per line). The line break is raw or escaped (`\\n` in a JSON string).
-Only the first token of the next line is the value, and only when it reads as one (names.looks_like_value: a digit, a
+Only the first token of the next line is the value, and only when it reads as one (values.looks_like_value: a digit, a
 symbol, mixed case or 16+ characters) and not as text (wrapped.NOT_A_VALUE: a URL, `key=value`, words): `password =`
 then `Traceback ...`, a nested `key:`, a reference (`$X`) or a section header stay. A bare `Password:` label line with
 the value under it is wrapped.label_line_sub's.
@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import DOCKER_SEAM, looks_like_value
+from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
 from .spans import mark_spans
+from .values import looks_like_value
 from .wrapped import NOT_A_VALUE
 
 _BREAK = r"(?:\r?\n|(?:\\r)?\\n|\\\\n)"  # raw, JSON-escaped, or a JSON-escaped line break inside a JSON string

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import PROSE
+from .values import PROSE
 
 IPSEC_SECRET = re.compile(
     r"""(?P<pre>(?:^|[ \t"]|(?<=\\n)):[ \t]*(?:PSK|EAP|XAUTH|NTLM)(?:[ \t]+[^\s"':]+)?[ \t]+(?P<q>\\{0,3}["']))"""

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .keep import is_masked, keeps_value
-from .names import looks_like_value
 from .providers import generated
 from .secret_names import is_secret_name, random_value
 from .spans import mark_spans
 from .textstats import password_like
+from .values import looks_like_value
 
 # A name, its quotes, an assignment, then a list opening, a YAML block sequence, or a comma-separated run.
 _LISTED = re.compile(

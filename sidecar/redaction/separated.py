@@ -5,7 +5,7 @@ them, or the value first: two fields of one record (Kubernetes env `name`/`value
 `ParameterKey`/`ParameterValue`), a setter call's two arguments (`define('DB_PASSWORD', '<v>')`), words
 that qualify the name (`password for user bob is <v>`) or judge it (`Incorrect API key provided: <v>`),
 the value in parentheses (`Fernet(b'<key>')`), a comparison (`"<v>" == password`), and XML elements or
-`key=/value=` attributes. Each rule is a regex plus a replacer built on names.py's tests (PROSE,
+`key=/value=` attributes. Each rule is a regex plus a replacer built on values.py's tests (PROSE,
 looks_like_value, references and templates), so a value is judged the same way whatever its shape.
 """
 
@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable
 
 from .keep import keeps_value
-from .names import ENV_REF, FIELD, HEX_NUMBER, PASSWORDS, PROSE, is_identifier, looks_like_value
 from .providers import provider_secret
 from .secret_names import is_secret_name, name_words, random_value
 from .textstats import password_like, wordlike
+from .values import ENV_REF, FIELD, HEX_NUMBER, PASSWORDS, PROSE, is_identifier, looks_like_value
 
 # A name and its value in two fields: Kubernetes env (`{"name": "DB_PASSWORD", "value": "..."}`, the same in
 # YAML), ECS/SSM `Name`/`Value`, CloudFormation `ParameterKey`/`ParameterValue`.

@@ -8,7 +8,7 @@ expect_out(0,string) "<matched>"`, and each `send` as `send: sending "<text>" to
 - After a successful match (`? yes`) whose buffer or pattern asks for a password, passphrase, PIN, token or secret,
   the next send is the secret, whatever it looks like (a short lowercase password is still one).
 - A send line whose match is not in the text (a Docker record holds one line, a tail cuts the transcript) is the
-  secret when it is one value-shaped token (names.looks_like_value: a digit, a symbol or mixed case; a command, `yes`,
+  secret when it is one value-shaped token (values.looks_like_value: a digit, a symbol or mixed case; a command, `yes`,
   `\\q`, a path or a word stay).
 """
 
@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .names import DOCKER_SEAM, looks_like_value
+from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
 from .spans import mark_spans
+from .values import looks_like_value
 
 _SEND = re.compile(r"send: sending (?P<q>\\{0,3}\")(?P<val>(?:(?!(?:\\{1,3}[rn])*(?P=q)[ \t]+to[ \t]+\{)[^\n]){1,512}?)"
                    r"(?P<eol>(?:\\{1,3}[rn])*)(?P=q)[ \t]+to[ \t]+\{")

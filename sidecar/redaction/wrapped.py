@@ -15,7 +15,7 @@ Two ways a log wraps a value, each decided here:
   credential once (`aws iam create-access-key` tables, `Your new password:` then the password, a setup wizard's
   `API key` heading then the key), botocore's `Signature:` line (carriers.py). The label is a short phrase whose
   words make a secret name (`Secret Access Key`, `Root password for the database:`); the value is one token that
-  reads as a value (names.looks_like_value), not prose, a mask or a placeholder.
+  reads as a value (values.looks_like_value), not prose, a mask or a placeholder.
 - pprint's split string (stdlib pprint._pprint_str): a str with blanks longer than the width becomes adjacent
   literals on consecutive lines (`'Authorization': 'Bearer '` / `'sk-...'`), so a scheme and its credential, or a
   sentence and the value after it, are apart (CLASSES10.md A4). The literals are judged joined, with their line's
@@ -28,9 +28,10 @@ import re
 from collections.abc import Callable
 
 from .keep import encrypted_spans, keeps_value
-from .names import DOCKER_SEAM, ENV_REF, PROSE, looks_like_value
+from .names import DOCKER_SEAM
 from .secret_names import is_secret_name
 from .textstats import password_like
+from .values import ENV_REF, PROSE, looks_like_value
 
 _TOK = r"[A-Za-z0-9+/=_\-.~]"
 # A line break, also as JSON writes it inside a string, and the seam between two Docker json-file records

@@ -51,7 +51,7 @@ _ENGLISH4 = ("with", "spec", "name", "list", "make", "sure", "test", "file", "ha
              "page", "word", "work", "good", "fast", "slow", "cold", "warm", "blue", "dark", "load", "save", "send",
              "keep", "drop", "sent", "runs", "jobs", "logs", "tags", "ends", "when", "will", "what", "your", "they")
 _PROSE_NAMES = ("token", "api token", "auth token", "key", "access token")  # (a password-class name, `secret:`
-# or `password:`, takes a lone word as its value: names.PASSWORDS)
+# or `password:`, takes a lone word as its value: values.PASSWORDS)
 _LOG = ("{}", "2026-12-07 10:11:12,345 WARNING agent.mail: {}")
 
 
