@@ -39,7 +39,8 @@ import re
 import struct
 from collections.abc import Callable
 
-from .keep import announced_identifier, is_public, public_spans
+from .identified import announced_identifier
+from .keep import is_public, public_spans
 from .points import ec_public_point
 from .textstats import shannon, switch_rate, wordlike
 

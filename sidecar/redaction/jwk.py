@@ -2,7 +2,7 @@
 
 RFC 7518 section 6.2.2/6.3.2 (EC and RSA private keys: `d`, `p`, `q`, `dp`, `dq`, `qi`), section 6.4.1 (a symmetric
 `oct` key: `k` IS the key) and RFC 8037 section 2 (OKP `d`). Their names are one or two letters, which mean nothing
-outside a JWK, so they are read only inside an object that holds `kty` (keep.in_jwk); their value is base64url of
+outside a JWK, so they are read only inside an object that holds `kty` (identified.in_jwk); their value is base64url of
 key bytes, a secret whatever its entropy reads as. The public members stay (keep.py).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .keep import in_jwk
+from .identified import in_jwk
 
 _PRIVATE = re.compile(r"""(?P<pre>(?P<q>\\{0,3}["'])(?:d|p|q|dp|dq|qi|k)(?P=q)[ \t]*:[ \t]*(?P=q))"""
                       r"(?P<val>[A-Za-z0-9_-]{8,})(?=(?P=q))")

@@ -19,7 +19,7 @@ import functools
 import re
 
 from .entropy import ID_PREFIXES
-from .keep import IDENTIFIER_WORDS
+from .identified import IDENTIFIER_WORDS
 from .secret_names import META_WORDS, announces_nonce, name_words
 from .textstats import password_like, shannon
 

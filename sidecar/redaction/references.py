@@ -58,13 +58,13 @@ _SLOT_WORDS = PASSWORD_WORDS | {"token", "tokens"}
 # What a name that `public_in_slot` can keep by holds (lowercased): a hash word (hashed.named_digest: `hash`, `hashed`,
 # `pbkdf`, `bcrypt`, `crypt`, `argon`, `scrypt`, `sha`, `digest`) or a client-side key's (clientkeys.public_by_name:
 # `client` + `side`, `frontend`, `clientKey`, `environment`). The name is read within 72 characters before the value
-# (keep.announcer_name's window); a value with none of them before it needs no name: the scan is skipped.
+# (identified.announcer_name's window); a value with none of them before it needs no name: the scan is skipped.
 _NAME_WORDS = ("hash", "pbkdf", "crypt", "argon", "sha", "digest", "side", "frontend", "clientkey", "environment")
 _NAME_WINDOW = 80
 
 
 def public_in_slot(text: str, pos: int, value: str, name_at: Callable[[], str | None]) -> bool:
-    """True when the value at `pos` after the name `name_at()` reads (keep.announcer_name, asked only when the value's
+    """True when the value at `pos` after the name `name_at()` reads (identified.announcer_name, asked only when the value's
     shape needs it: a backward scan per value) is not the secret its slot is for: a stored verifier (hashed.py), a
     client-side key its name marks public (clientkeys.py), or a reference below."""
     if verifier_at(text, pos, value, None) or kustomize_secret_name(text, pos, value):

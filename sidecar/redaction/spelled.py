@@ -33,7 +33,7 @@ import json
 import re
 from collections.abc import Callable
 
-from .keep import is_identifier_name
+from .identified import is_identifier_name
 from .secret_names import is_secret_name
 from .spans import mark_spans
 

@@ -14,7 +14,7 @@ that holds credentials by its nature, and a value that reads as a generated key:
   `headers` member): a header named after a product (`X-Honeycomb-Team`, Honeycomb's key header), RFC 9449's
   `DPoP`, Cloudflare Access' `Cf-Access-Jwt-Assertion`, IAP's `X-Goog-Iap-Jwt-Assertion` carry credentials with
   no secret word in the name; the registered fields whose values are random (ETag, Content-MD5, traceparent,
-  X-Request-Id, Sec-WebSocket-Key) announce an identifier, digest or nonce and are kept (keep.is_identifier_name).
+  X-Request-Id, Sec-WebSocket-Key) announce an identifier, digest or nonce and are kept (identified.is_identifier_name).
 
 What reads as a key (`credential_shaped`): a token of 10-256 characters that is generated (providers.generated),
 32/40/64 hex digits (a key's 128/160/256 bits; not a UUID, not other lengths: digests and ids), or a password of
@@ -29,7 +29,8 @@ import re
 from collections.abc import Callable
 
 from .entropy import ID_PREFIXES
-from .keep import is_identifier_name, keeps_value
+from .identified import is_identifier_name
+from .keep import keeps_value
 from .providers import generated
 from .secret_names import META_WORDS, name_words
 from .spans import mark_spans

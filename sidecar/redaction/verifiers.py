@@ -6,7 +6,7 @@ stored HA1 logs in as the user. The files that store it, one user a line, with n
 - WildFly / JBoss EAP properties realms (`add-user.sh` writes `mgmt-users.properties` / `application-users.properties`):
   `<user>=<32 hex>`, commented out as `#<user>=<hex>` for a disabled user (still the same HA1).
 Read line by line (raw, JSON-escaped, a Docker record, a diff's `+`/`-`/` ` column). A line of the properties shape
-whose NAME announces a digest or an id (`md5=`, `etag=`, `trace_id=`, `build_hash=`: keep.is_identifier_name) is
+whose NAME announces a digest or an id (`md5=`, `etag=`, `trace_id=`, `build_hash=`: identified.is_identifier_name) is
 that digest and stays; a verifier that cannot replay (bcrypt `$2y$`, crypt, PBKDF2) is keep.py's and not read here.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .keep import is_identifier_name
+from .identified import is_identifier_name
 from .spans import mark_spans
 
 _LINE_START = r"(?:^|(?<=\n)|(?<=\\n)|(?<=\{\"log\":\"))[+ #-]?[ \t]*"
