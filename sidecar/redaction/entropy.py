@@ -51,7 +51,9 @@ from .textstats import shannon, switch_rate, wordlike
 # no scheme (`blob=://<t>`, `9://<t>`) is no authority and the token holds it, as base64's `/` may. Spelled as one
 # fixed-width lookbehind a scheme length (`re` has no variable-width lookbehind); tried only beside a `:` or `//`.
 _AFTER_SCHEME = "|".join(f"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{{{n}}}:{{tail}})" for n in range(32))
-TOKEN = re.compile(r"(?:(?<![A-Za-z0-9+/_-])(?!(?<=:)//(?:" + _AFTER_SCHEME.replace("{tail}", "//") + "))"
+# (The token-character lookbehind comes first, as before the split: inside a run it fails at once, the branches after
+# it are tried only after a blank, a punctuation mark or a `/`.)
+TOKEN = re.compile(r"(?<![A-Za-z0-9+_-])(?:(?<!/)(?!(?<=:)//(?:" + _AFTER_SCHEME.replace("{tail}", "//") + "))"
                    r"|(?<=://)(?:" + _AFTER_SCHEME.replace("{tail}", "//") + r"))"
                    r"[A-Za-z0-9+/_-]{20,}(?:={0,3}(?![A-Za-z0-9+/_=-])|(?===[A-Za-z0-9+/_-]))")
 # Object ids of providers and payment APIs (OpenAI, Anthropic, Stripe, Moonshot): ids, not credentials.
