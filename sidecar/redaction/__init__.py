@@ -47,6 +47,7 @@ from . import arguments as args
 from . import carriers as c
 from . import datastores as ds
 from . import grouped
+from . import httpauth as ha
 from . import idslots as ids
 from . import locations as loc
 from . import spelled as sp
@@ -287,11 +288,11 @@ _RULES: tuple[Rule, ...] = (
     Rule("private_key", private_sub(_mark("private_key")), None, JWK_HINTS),
     Rule("jwt", c.JWT, lambda m: m.group(0) if jwt_role(m.group(0)) == "anon" else _mark(_jwt_kind(m.group(0))),
          ("eyj",)),
-    Rule("authorization", c.AUTH_HEADER, c.auth_header(_mark, PROSE), ("authorization",)),
-    Rule("bearer", c.BEARER, c.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
-    Rule("cookie", c.COOKIE_HEADER, c.cookie(_mark("cookie")), ("cookie",)),
-    Rule("cookie", c.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
-    Rule("cookie", c.cookie_obj_sub(_mark("cookie")), None, c.COOKIE_OBJ_HINTS),
+    Rule("authorization", ha.AUTH_HEADER, ha.auth_header(_mark, PROSE), ("authorization",)),
+    Rule("bearer", ha.BEARER, ha.bearer(_mark("bearer"), _mark("basic_auth"), PROSE), ("bearer", "basic")),
+    Rule("cookie", ha.COOKIE_HEADER, ha.cookie(_mark("cookie")), ("cookie",)),
+    Rule("cookie", ha.COOKIE_REPR, _pre_val("cookie"), ("<cookie ",)),
+    Rule("cookie", ha.cookie_obj_sub(_mark("cookie")), None, ha.COOKIE_OBJ_HINTS),
     Rule("cli_password", c.CLI_SECRET, c.cli(_mark("password")),
          ("curl", "mysql", "redis-cli", "sshpass", "docker", "sqlcmd", "mongo", "htpasswd", "password-stdin", "ldap",
           "openssl", "wpa_passphrase", "7z", "rar", "zip", "gpg", "bundle", "net")),
@@ -313,7 +314,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("password", c.ODBC_BRACED, c.odbc_braced(_mark("password")), ("={", "= {", "=\t", "=  ", "= \t")),
     Rule("secret", label_line_sub(_mark("secret")), None, ("\n", "\\n"), "name"),
     Rule("authorization", c.SIGNATURE_LINE, _pre_val("authorization"), ("signature:",)),
-    Rule("authorization", c.DIGEST_RESPONSE, c.digest_response(_mark("authorization")), ("response",)),
+    Rule("authorization", ha.DIGEST_RESPONSE, ha.digest_response(_mark("authorization")), ("response",)),
     Rule("password", redis_command_sub(_mark("password")), None, REDIS_COMMAND_HINTS),  # (rediscommands.py)
     Rule("password", c.REDIS_AUTH, c.redis_auth(_mark("password"), PROSE), ("auth ", "auth\t")),
     Rule("password", ds.acl_sub(_mark("password")), None, ds.ACL_HINTS),
