@@ -27,6 +27,7 @@ import re
 from .class_bases import ancestors
 from .frames import STDLIB, app_source_line, raised_at
 from .model import Category, DiagnosisInput, one_line
+from .own_wrapper import wrapped_cause
 from .verdict import Verdict, _verdict
 
 BASE_CONFIDENCE = 0.4
@@ -59,7 +60,13 @@ _PARSERS = re.compile(r"decod|pars|(?<![a-z])(?:load|read)|scan|json/decoder|_st
 
 
 def base_verdict(inp: DiagnosisInput) -> Verdict | None:
-    """The family implied by the raised class's ancestors and the raising package, or None when they say too little."""
+    """The family implied by the raised class's ancestors and the raising package, or None when they say too little.
+    An exception of our own code that only re-raises its cause (own_wrapper.py) is read as its cause."""
+    cause = wrapped_cause(inp)
+    return (_class_verdict(cause) if cause is not None else None) or _class_verdict(inp)
+
+
+def _class_verdict(inp: DiagnosisInput) -> Verdict | None:
     cls = inp.exception_type
     if not cls:
         return None

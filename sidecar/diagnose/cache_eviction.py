@@ -130,7 +130,10 @@ def cache_eviction_cause(d: Diagnosis, inp: DiagnosisInput) -> Diagnosis:
     shown, flat = _evicting(lines)
     if shown is None or flat:
         own = _own_ttl(inp, said)
-        if own is None or d.category == "code":
+        # a code answer stands, unless it rests on the raised class alone (base_family.py's `class:base.*`: a
+        # TypeError of the lock's own call): the record that set the TTL is the deciding one (spent gen c11-C4 twins,
+        # once own_wrapper.py let the base reading see the cause under the gateway's ToolError)
+        if own is None or d.category == "code" and not (d.rule or "").startswith("class:base."):
             return d
         line, limit, used = own
         return d.reanswered(

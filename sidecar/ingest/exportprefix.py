@@ -11,7 +11,10 @@ import re
 # is followed by the record's own header).
 # Such captures are read line by line with the prefix cut (parser: the transcoding path).
 _STAMP = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z "
-EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| |[A-Za-z0-9][\w.-]* +\| |docker : "
+# An empty line is the prefix alone; a capture whose trailing blanks were trimmed (an editor, a YAML block scalar,
+# a copy from a terminal) ends it at the bar: `service-1  |` with nothing after. Kept as a message line, it ran a
+# chained traceback's cause message into the next line ("Incorrect label count\nexai-mcp-daemon  |").
+EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \|(?: |$)|[A-Za-z0-9][\w.-]* +\|(?: |$)|docker : "
                             rb"|" + _STAMP + rb")")
 # `docker logs --details` (moby api/server/httputils/write_log_stream.go): the container's log
 # attributes as `k=v` pairs joined by ',' (query-escaped), then ONE space, before every line (after

@@ -92,3 +92,24 @@ def test_stdio_shim_format() -> None:
             "17:00:07 [CRITICAL] src.shim: giving up\n")
     got = [(e.line, e.level, e.logger, e.message) for e in parse(text.encode(), 5)]
     assert got == [(2, "ERROR", "src.shim", "upstream closed"), (4, "CRITICAL", "src.shim", "giving up")]
+
+
+CHAINED = ('Traceback (most recent call last):\n  File "/app/src/monitoring/metrics.py", line 173, in _observe\n'
+           "    metric.labels(provider).observe(elapsed)\nValueError: Incorrect label count\n\n"
+           "The above exception was the direct cause of the following exception:\n\n"
+           'Traceback (most recent call last):\n  File "/app/src/daemon/error_handling.py", line 155, in execute_tool\n'
+           '    raise GatewayError(f"request failed: {exc}") from exc\n'
+           "src.daemon.error_handling.GatewayError: request failed: Incorrect label count\n")
+
+
+@pytest.mark.parametrize("prefix", ["compose", "desktop"])
+@pytest.mark.parametrize("trimmed", [False, True])
+def test_a_prefixed_empty_line_trimmed_at_the_bar_is_still_a_prefix(prefix: str, trimmed: bool) -> None:
+    """Compose prints `service  | ` before an empty line; a capture with trailing blanks trimmed keeps `service  |`.
+    Either way the chain's cause message is the exception's own, not run into the prefix of the next line."""
+    lines = ["2026-11-10 14:06:36 ERROR src.monitoring.metrics: metrics update failed", *CHAINED.splitlines()]
+    prefixed = [PREFIXES[prefix](i) + ln for i, ln in enumerate(lines)]
+    text = "".join((ln.rstrip(" ") if trimmed else ln) + "\n" for ln in prefixed)
+    events = parse(text.encode(), 4096)
+    assert [e.exception_type for e in events] == ["src.daemon.error_handling.GatewayError"], events
+    assert [c.message for c in events[0].chain] == ["Incorrect label count", "request failed: Incorrect label count"]
