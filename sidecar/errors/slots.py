@@ -54,8 +54,8 @@ from .announced_slots import (
 )
 from .exception_texts import exception_types
 from .masking_rules import PLACEHOLDER
-from .token_forms import _DIGIT, _UNIT, names_failure, same_key, variable_like
-from .word_slots import positional_word
+from .token_forms import _DIGIT, _STRIP, _UNIT, names_failure, same_key, variable_like
+from .word_slots import FUNCTION_WORDS, positional_word
 
 # NAME_NOUNS, SLOT_INTRODUCERS, STATE_NOUNS: announced_slots' own, re-exported for fixed_veto (one import site)
 __all__ = ["SIMILARITY", "MIN_TOKENS_TO_LEARN", "OTHER_WORDS", "MIN_AGREE", "WORD_FROM", "similarity",
@@ -144,16 +144,6 @@ _CAPTIONS = frozenset(("by:", "Suppressed:"))  # Throwable CAUSE/SUPPRESSED capt
 _UNCAUGHT = ["Exception", "in", "thread"]  # ThreadGroup.uncaughtException
 
 
-# English closed-class words (articles, determiners, pronouns, prepositions, conjunctions, auxiliaries; Huddleston &
-# Pullum, CGEL ch. 5-7): a name printed by `%s` is never one, so a differing pair holding one is the statement's
-# own phrase (`expect a list of` / `expect an iterable of`).
-FUNCTION_WORDS = frozenset((
-    "a an the this that these those each every any some all both either neither no my your his her its our their "
-    "i you he she it we they me him us them what which who whom whose "
-    "of in on at by for from to with without into onto over under about after before between through during "
-    "and or but nor so if then than as "
-    "is are was were be been being am has have had do does did can could will would shall should may might must"
-).split())
 PREPOSITIONS = frozenset(
     "of in on at by for from with without into onto over under about after before between through during".split())
 _LOWER_WORD = re.compile(r"[a-z]+(?:[_-][a-z]+)*")
@@ -212,6 +202,8 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
         if s < -1:
             return -1.0
         if s < 0:
+            if t.strip(_STRIP).lower() in FUNCTION_WORDS or m.strip(_STRIP).lower() in FUNCTION_WORDS:
+                return -1.0  # a pronoun, article, preposition: the statement's own word, announced or not
             truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
             unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
             if (truncated or unit or (introduces(prev, t) and introduces(prev, m) and not (i == 1 and exception_subject(prev, t, m)))

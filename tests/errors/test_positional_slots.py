@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sidecar.errors.fingerprint import normalize_message
 from sidecar.errors.grouper import MessageGrouper
 from sidecar.errors.token_forms import names_failure
+from sidecar.errors.word_slots import FUNCTION_WORDS as _FUNCTION_WORDS
 from sidecar.errors.word_slots import POLARITY as _POLARITY
 from sidecar.errors.word_slots import negated as _negated
 
@@ -28,9 +29,10 @@ _plain = st.one_of(
 
 def _value(w: str) -> bool:
     """Not one of the guarded classes: a verb form, a word naming a failure, a possible inflection, a negated
-    compound (`too-aa`, `not_ready`: word_slots.negated), a negation or aspect adverb (`none`, `never`)."""
+    compound (`too-aa`, `not_ready`: word_slots.negated), a negation or aspect adverb (`none`, `never`), a
+    closed-class word (`were`, `them`: word_slots.FUNCTION_WORDS, round 20 - a name is never one)."""
     return not names_failure(w) and not any(g in w for g in ("ed", "ing")) and not w.endswith("s") \
-        and not _negated(w) and w not in _POLARITY
+        and not _negated(w) and w not in _POLARITY and w not in _FUNCTION_WORDS
 
 
 def _masked_alone(frame: str, w: str) -> bool:
