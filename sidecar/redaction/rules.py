@@ -326,7 +326,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("secret", listed_sub(_mark("secret")), None, ("=[", "= [", ":[", ": [", "=(", "= (", "=>[", "=> [", "\n-",
                                                          "\n -", "\n  -", "\\n-", "\\n  -", "s=", "s\"=", "s'="),
          "name"),
-    Rule("secret", grouped.SPACED, grouped.spaced(_mark("secret")), grouped.HINTS),  # Google's app passwords
+    Rule("secret", grouped.SPACED, grouped.spaced(_mark("secret")), grouped.HINTS, seam=grouped.SPACED_SEAM),  # Google's app passwords
     Rule("secret", kv_sub(_mark("secret")), None, NAME_HINTS),
     Rule("secret", kv_sub(_mark("secret"), PROVIDER_HINTS), None, PROVIDER_HINTS),
     Rule("secret", foreign_sub(_mark("secret")), None, FOREIGN_HINTS),
