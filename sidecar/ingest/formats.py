@@ -84,6 +84,20 @@ def _tb_line_start(buf: bytes, i: int) -> int:
     return -1
 
 
+def _prev_nonblank(buf: bytes, start: int, i: int) -> tuple[int, int] | None:
+    """(start, end) of the last non-blank line before line start `i`, not before `start`; or None."""
+    j = i - 1  # the newline that ends the previous line
+    while j > start:
+        k = buf.rfind(b"\n", start, j)
+        ls = k + 1 if k >= 0 else start
+        if buf[ls:j].strip():
+            return ls, j
+        if k < 0:
+            break
+        j = k
+    return None
+
+
 class Header(NamedTuple):
     """A header line's fields. A NamedTuple, not a frozen dataclass: one is made per event, and a
     frozen dataclass's __init__ sets each field through object.__setattr__ (measured in bench/RESULTS.md)."""
@@ -234,13 +248,23 @@ class TextDialect:
         records in `docker logs`): it starts its own record. Under INFO/WARNING records too,
         by decision: a crash must never be filed under the INFO line printed just before it.
         """
-        i = buf.find(TB_BYTES, max(pos, start + 1), end)
+        first_end = buf.find(b"\n", start, end)
+        if first_end < 0:
+            return -1  # one line: nothing after the line that opened the record
+        # Searched after the record's first line: its header text there is what opened the record
+        # (or, in a header line, words of a message), never a traceback inside it.
+        i = buf.find(TB_BYTES, max(pos, first_end + 1), end)
         if i < 0:
             return -1  # the usual case: one cheap search
-        # Opened by a traceback: at column 0, a top-level exception group, or glued after text.
-        first_end = buf.find(b"\n", start, end)
-        has_tb = buf[start:first_end if first_end >= 0 else end].rstrip(b"\r").endswith(TB_BYTES)
         error = self.is_error_header(buf, start)
+        # Opened by a traceback: at column 0, a top-level exception group, or glued after text that
+        # is not a header (deaths.py). A header line whose message ends with the header text is not
+        # one: logging prints a record's exc_info on the line AFTER its message, so that text
+        # introduces nothing - an ERROR record still owns the traceback that comes next, an
+        # INFO/WARNING record none (issue 16: counting it made an over-size INFO record swallow the
+        # crash after it, while _scan, which never saw it as an anchor, filed the crash alone).
+        has_tb = (not error and buf[start:first_end].rstrip(b"\r").endswith(TB_BYTES)
+                  and not self.header_at(buf, start))
         if not has_tb and not error:
             # A record no error header or traceback opened (INFO/WARNING, or lines with no header):
             # its first traceback at a line start is a crash of its own even after a chain sentence
@@ -266,17 +290,23 @@ class TextDialect:
 
     @staticmethod
     def chained(buf: bytes, start: int, i: int) -> bool:
-        """Whether the last non-blank line before line start `i` (within the record) is a chain sentence."""
-        j = i - 1  # the newline that ends the previous line
-        while j > start:
-            k = buf.rfind(b"\n", start, j)
-            prev = buf[(k + 1 if k >= 0 else start):j].strip()
-            if prev:
-                return prev in _CHAIN_SENTENCES
-            if k < 0:
-                break
-            j = k
-        return False
+        """Whether the traceback at line start `i` continues a chain: the last non-blank line before
+        it (within the record) is a chain sentence, and the last one before the sentence is not a
+        bare traceback header.
+
+        CPython (Lib/traceback.py, TracebackException.format) prints a chain as the earlier
+        exception in full - its traceback down to the exception line, or the exception line alone
+        when it was never raised - then the sentence, then the next `Traceback ...:`. A header with
+        nothing under it before the sentence (a cut or interleaved stream, or a message ending in
+        the header text) printed no first exception: the traceback after the sentence chains to
+        nothing and is a crash of its own. A line before the sentence that lies outside `buf`
+        (an over-size record's compacted start) is taken as printed: a bare header is short.
+        """
+        prev = _prev_nonblank(buf, start, i)
+        if prev is None or buf[prev[0]:prev[1]].strip() not in _CHAIN_SENTENCES:
+            return False
+        before = _prev_nonblank(buf, start, prev[0])
+        return before is None or not buf[before[0]:before[1]].rstrip().endswith(TB_BYTES)
 
     def has_traceback(self, buf: bytes, pos: int, end: int) -> bool:
         return any(tb for _, tb in self.anchors(buf, pos, end))

@@ -61,7 +61,8 @@ class OversizeRecords(PositionMap):
             tail=buf[-TAIL_BYTES:],
             nbytes=len(buf),
             context=self._context(buf, 0),
-            owns_next_traceback=error and buf.find(TB_BYTES, 1) < 0,
+            # After the first line: a message ending with the header text introduces nothing (formats.py).
+            owns_next_traceback=error and buf.find(TB_BYTES, buf.find(b"\n") + 1 or len(buf)) < 0,
             opened_by_error=error or first == (0, True),
         )
         self.hist = b""

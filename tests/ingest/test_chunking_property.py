@@ -90,6 +90,13 @@ def boundaries(data: bytes, cuts: list[int], opts: ParserOptions) -> list[tuple]
 @example([PIECES[9], TB, BIG_LINE, BIG_LINE], [])  # a chain sentence no record opened, then a crash over size
 @example([INFO, PIECES[9], TB, BIG_LINE, BIG_LINE], [])  # the same after an INFO record
 @example([INFO, BIG_LINE, BIG_LINE, PIECES[9], TB, PIECES[7]], [])  # an INFO record over size, then the chained crash
+# Issue 16 (found by this property): a header line whose message ends with the traceback header text
+# made the over-size path take the chain sentence after it as tying the crash to the INFO record.
+@example([PIECES[12], PIECES[9], TB, BIG_LINE, BIG_LINE], [])
+@example([PIECES[12], PIECES[9], TB, BIG_LINE, BIG_LINE], [88, 89, 157])  # reads split at the boundaries
+@example([PIECES[12], TB, BIG_LINE, BIG_LINE], [])  # no chain sentence
+@example([TB, PIECES[9], TB, BIG_LINE, BIG_LINE], [])  # a bare header before the sentence: two crashes
+@example([PIECES[1], PIECES[9], TB, BIG_LINE, BIG_LINE, PIECES[7]], [])  # an ERROR record owns it
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=60), st.data())
 def test_size_limits_clip_a_records_text_never_its_boundaries_or_level(pieces, data):
