@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from sidecar.errors.grouper import MessageGrouper
 from sidecar.errors.token_forms import names_failure
+from sidecar.errors.word_slots import FUNCTION_WORDS
 
 # letters only: a digit inside (`AF_INET6`, `E2BIG`) is masking's class (a code kept on purpose, `PGRST204`)
 _CAPS = re.compile(r"[A-Z]{2,}(?:_[A-Z]+)*")
@@ -117,8 +118,13 @@ def test_an_errno_name_after_a_failure_word_stays_the_failure(pair: list[str], b
     assert a != b
 
 
+# Lowered, a member can spell an English closed-class word (tokenize's `AT` -> `at`, `IN`, `IS`): printed so, it is the
+# statement's own word (word_slots.FUNCTION_WORDS, round 20), not a value - those members are not this test's class.
+_LOWER_MEMBERS = [n for n in ENUM_MEMBERS if n.lower() not in FUNCTION_WORDS]
+
+
 @settings(max_examples=20, deadline=None)
-@given(pair=_pair(ENUM_MEMBERS))
+@given(pair=_pair(_LOWER_MEMBERS))
 def test_an_enum_member_after_a_lowercase_noun_of_a_failure_is_still_a_value(pair: list[str]) -> None:
     """`negotiated timeout <value>`: only capitals after a failure word, or a failure KEY, name it."""
     a, b = _ids([f"session opened with negotiated timeout {w.lower()} for the client" for w in pair])
