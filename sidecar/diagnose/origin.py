@@ -310,8 +310,11 @@ _DECIDED = re.compile(r"^class:(?:input\.|config\.|code\.sqlstate|code\.pgrst|co
                       r"|server\.(?:thread|generator)-lifecycle)")
 def _data_exception(sit: Situation) -> bool:
     """SQLSTATE class 22 (data exception): the server refused a VALUE the gateway sent; where the value came from
-    (a setting: DB_STATEMENT_TIMEOUT='30 secs', held-out 7's 7037) decides, not the code table."""
-    return any(c.startswith("22") for c in sit.code("sqlstate"))
+    (a setting: DB_STATEMENT_TIMEOUT='30 secs', held-out 7's 7037) decides, not the code table. Class P0 too (PostgreSQL
+    errcodes appendix, psycopg/errors.py: P0001 RAISE, P0002/P0003 `INTO STRICT` meeting no or several rows, P0004
+    ASSERT): our function's control flow raised on the argument it was called with, so whose argument it was decides
+    (CLASSES10 G5: our own job's -> code, the table's answer; a value the record says the user passed -> unknown)."""
+    return any(c.startswith(("22", "P0")) for c in sit.code("sqlstate"))
 
 
 CLIENT_ERRORS = frozenset({"400", "404", "405", "409", "413", "415", "422"})
