@@ -20,14 +20,18 @@ id at another (round 20; round 19's rule took a voice/video SDK's App ID logged 
   other slot (a request body, kwargs, a config dump) with no session / routing field beside it or with a credential
   word in the same line (`password`, `token`, `signature`, `client_secret`, a `[REDACTED` mark: the record is
   about authenticating, the id is read as the key it is at OXR).
-- B42-R, KEEP (a record's own field): the id is one field of a log record among the SESSION / ROUTING fields an RTC
-  or messaging SDK logs with it, and no credential word is in the line. Agora `appId` + `channel` / `channelName` /
-  `uid` / `role` (its App ID is public: the appCertificate is the secret, CLASSES18 D46), ZEGOCLOUD `appID` +
-  `roomID` / `userID` / `streamID`, Tencent TRTC `SDKAppID` + `roomId` / `userId`, Vonage `applicationId` +
-  `sessionId` / `connectionId`, 100ms / Daily `room_id` / `peer_id`, Sendbird Calls `appId` + `callId`. A routing
-  field is a name (before `=` or `:`) with one of _ROUTING's words; a bare `stream` is Docker json-file's envelope
-  (`"stream":"stderr"`), never a routing field alone. The keep side needs this positive evidence: without it, the
-  safe side (B42) stands.
+- B42-R, KEEP (a record's own field): the id is one field of a log record among the fields an RTC or messaging
+  SDK logs with it, and no credential word is in the line. Agora `appId` + `channel` / `channelName` / `cname` /
+  `uid` (its App ID is public: the appCertificate is the secret, CLASSES18 D46), ZEGOCLOUD `appID` + `roomID` /
+  `streamID`, Tencent TRTC `SDKAppID` + `roomId` / `strRoomId`, Vonage `applicationId` + `streamId`, 100ms / Daily
+  `room_id` / `peer_id`, Sendbird Calls `appId` + `callId`. The evidence is such a field as a WHOLE name (before
+  `=` or `:`): an RTC word alone or plus `id` / `name` (_rtc_field). Round 20 matched the words inside any name
+  and took user / session / region / role / sid / connection as evidence: a 32-hex OXR key leaked beside
+  `{"user": "alice"}`, `user_agent`, `connection_timeout`, under an `app.session` logger. Those are any web app's
+  fields (an RTC record carries them too, beside its own); the logger name (`app.session:`, `INFO channel:`) is
+  no field; a bare `stream` is Docker json-file's envelope (`"stream":"stderr"`) and an httpx kwarg. The keep side
+  needs this positive evidence: without it, the safe side (B42) stands, whatever the carrier (kwargs, config
+  dump, JSON body).
 Generated both sides: tests/security/record_ids_gen.py (test_record_app_ids.py).
 
 B43, a key as a URL PATH segment on any host: ExchangeRate-API `/v6/<key>/latest/USD`, Philips Hue CLIP v1
@@ -65,9 +69,31 @@ def _keyish(val: str, min_hex: int) -> bool:
     return generated(val)
 
 
-_ROUTING = frozenset({"channel", "cname", "room", "session", "sid", "uid", "user", "call", "meeting", "conference",
-                      "peer", "participant", "connection", "region", "role"})
-_FIELD = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z][A-Za-z0-9_-]{0,40})(?:\\{0,3}[\"'])?[ \t]*[:=]")
+# An RTC record's OWN fields, matched as WHOLE names (round 20: words matched inside any name kept a 32-hex OXR key
+# beside `user`, `user_agent`, `connection_timeout`, `session_id`, or under an `app.session` logger). A word of _RTC
+# names such a field alone (`channel`, `uid`, `room`) or with an id / name tail (`channelName`, `roomID`, `peer_id`);
+# _RTC_TAILED only with the tail (`callId`, `streamID`: a bare `stream` is Docker json-file's envelope and an httpx
+# kwarg, a bare `peer` an address). `str` / `remote` / `local` lead TRTC's `strRoomId` and Agora's `remoteUid`.
+# user / session / connection / region / role / sid are any web app's fields: never evidence alone.
+_RTC = frozenset({"channel", "cname", "room", "uid", "meeting", "conference", "participant"})
+_RTC_TAILED = frozenset({"call", "peer", "stream"}) | _RTC
+_RTC_TAIL = frozenset({"id", "name"})
+_RTC_LEAD = frozenset({"str", "remote", "local"})
+# a name before `:` / `=`; `.` in the lookbehind: the logger name (`app.session:`) is no field
+_FIELD = re.compile(r"(?<![A-Za-z0-9_.])([A-Za-z][A-Za-z0-9_-]{0,40})(?:\\{0,3}[\"'])?[ \t]*[:=]")
+# `%(levelname)s %(name)s:` - a logger name with no dot (`INFO channel: ...`) is no field either
+_LEVEL_BEFORE = re.compile(r"(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL)[ \t]+$")
+
+
+def _rtc_field(name: str) -> bool:
+    words = name_words(name)
+    if words[:1] and words[0] in _RTC_LEAD and len(words) > 1:
+        words = words[1:]
+    if len(words) == 1:
+        return words[0] in _RTC
+    return len(words) == 2 and words[0] in _RTC_TAILED and words[1] in _RTC_TAIL
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]{1,60}")
 _QUERY_BEFORE = re.compile(r"(?:[?&;]|%26|%3[fF]|\\u0026|&amp;)$")
 _HEADERS_BEFORE = re.compile(r"(?i)headers?\b")
@@ -84,8 +110,7 @@ def _credential_carrier(text: str, lo: int, hi: int, m: re.Match[str]) -> bool:
     if any(is_secret_name(w.group(0)) for w in _WORD.finditer(line)):
         return True
     for f in _FIELD.finditer(line):
-        words = name_words(f.group(1))
-        if any(w in _ROUTING for w in words) or words[:1] == ["stream"] and len(words) > 1:
+        if _rtc_field(f.group(1)) and _LEVEL_BEFORE.search(line, max(0, f.start() - 10), f.start()) is None:
             return False
     return True
 

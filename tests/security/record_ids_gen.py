@@ -67,14 +67,17 @@ def _shape(r: random.Random, text: str, logger: str = "agent.rtc") -> str:
 
 # ---- the keep side: a record's own field among session / routing fields -----------------------------------------
 
-# (id spelling, routing fields of the same SDK's records) from the vendors' docs and SDK log lines
-_SDKS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("appId", "app_id", "appid", "AppID"), ("channel", "channelName", "uid", "role", "region", "sid")),  # Agora
-    (("appID", "app_id", "AppId"), ("roomID", "userID", "streamID", "room_id", "user_id")),  # ZEGOCLOUD
-    (("sdkAppId", "SDKAppID", "app_id"), ("roomId", "userId", "strRoomId", "role")),  # Tencent TRTC
-    (("applicationId", "application_id", "appId"), ("sessionId", "connectionId", "streamId")),  # Vonage Video
-    (("app_id", "appId", "client_id"), ("room_id", "peer_id", "session_id", "room", "region")),  # 100ms / Daily
-    (("appId", "application_id", "clientId"), ("callId", "userId", "call_type", "participant_id")),  # Sendbird / Stream
+# (id spellings, the SDK's own record fields, generic fields its records also carry) from the vendors' docs and SDK
+# log lines. The record fields are WHOLE names (an RTC word alone or plus id / name: channel, channelName, uid,
+# roomID, streamID, callId, peer_id); a record always holds one: user / session / region / role / sid are any web
+# app's fields and are drawn only beside one (the secret side, generic_app_id, draws them alone).
+_SDKS: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    (("appId", "app_id", "appid", "AppID"), ("channel", "channelName", "uid", "cname"), ("role", "region", "sid")),  # Agora
+    (("appID", "app_id", "AppId"), ("roomID", "streamID", "room_id"), ("userID", "user_id")),  # ZEGOCLOUD
+    (("sdkAppId", "SDKAppID", "app_id"), ("roomId", "strRoomId"), ("userId", "role")),  # Tencent TRTC
+    (("applicationId", "application_id", "appId"), ("streamId", "stream_id"), ("sessionId", "connectionId")),  # Vonage
+    (("app_id", "appId", "client_id"), ("room_id", "peer_id", "room", "meeting_id"), ("session_id", "region")),  # 100ms / Daily
+    (("appId", "application_id", "clientId"), ("callId", "call_id", "participant_id"), ("userId", "call_type")),  # Sendbird / Stream
 )
 _ROUTE_VALUES = ("lobby", "room-42", "support-7f", "1001", "48213", "us-east-1", "ap-sg", "host", "audience",
                  "s-8f2a91", "call_7Qd2", "stream-main", "0")
@@ -82,17 +85,20 @@ _MSGS = ("joined", "join ok", "leave", "rejoin after network change", "first rem
          "connection state CONNECTED", "remote user offline", "quality report", "join failed code=17")
 
 
-def _record_fields(r: random.Random, spelling: str, v: str, routes: tuple[str, ...]) -> list[tuple[str, str]]:
-    fields = [(name, r.choice(_ROUTE_VALUES)) for name in r.sample(routes, r.randint(1, min(3, len(routes))))]
+def _record_fields(r: random.Random, spelling: str, v: str, own: tuple[str, ...], generic: tuple[str, ...]
+                   ) -> list[tuple[str, str]]:
+    names = r.sample(own, r.randint(1, min(2, len(own)))) + r.sample(generic, r.randint(0, len(generic)))
+    fields = [(name, r.choice(_ROUTE_VALUES)) for name in names]
+    r.shuffle(fields)
     fields.insert(r.randint(0, len(fields)), (spelling, v))
     return fields
 
 
 def record_app_id(r: random.Random) -> Planting:
     """A public SDK app id as the record's own field, beside the channel / uid / room / session it is about."""
-    spellings, routes = r.choice(_SDKS)
+    spellings, own, generic = r.choice(_SDKS)
     v = _id_value(r)
-    fields = _record_fields(r, r.choice(spellings), v, routes)
+    fields = _record_fields(r, r.choice(spellings), v, own, generic)
     msg = r.choice(_MSGS)
     k = r.randrange(4)
     if k == 0:  # logfmt / key=value text record
@@ -152,7 +158,51 @@ def carried_app_id(r: random.Random) -> Planting:
     return _shape(r, text), v
 
 
-SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {"B42_CARRIED": carried_app_id}
+# Generic fields any web app logs beside an API key it calls with (no credential word, no RTC record field): the
+# words of the RTC fields too, as whole names (`user`, `session`, `region`, `role`, `sid`) and inside other names
+# (`user_agent`, `connection_timeout`, `call_timeout`, `callback_url`; `stream=True` is a requests / httpx kwarg).
+_GENERIC = (("user", "alice"), ("user_id", 42), ("userId", "u-77"), ("username", "svc-fx"), ("user_agent", "fx/1.0"),
+            ("userAgent", "python-httpx/0.27"), ("region", "us-east-1"), ("role", "admin"), ("sid", "a81f"),
+            ("session", "s-81"), ("session_id", "9c1e"), ("sessionId", "s-2"), ("connection", "keep-alive"),
+            ("connection_timeout", 5), ("connectTimeout", 3.0), ("session_ttl", 300), ("call_timeout", 30),
+            ("callback_url", "https://hooks.example.com/fx"), ("stream", True), ("base", "USD"),
+            ("symbols", "EUR,GBP"), ("timeout", 10), ("retries", 3), ("status", 401), ("request_id", "req-5d1"),
+            ("env", "prod"), ("host", "openexchangerates.org"), ("roleArn", "arn:aws:iam::1:role/fx"))
+_LOGGERS = ("app.session", "fx.user", "gw.connection", "api.region", "billing.role", "rtc.channel", "agent.room",
+            "fx.rates", "session", "channel")
+_FX_MSGS = ("fx call failed", "rates fetch", "latest.json failed with 401", "retrying quote", "quote ok",
+            "convert USD->EUR", "historical rates request")
+
+
+def generic_app_id(r: random.Random) -> Planting:
+    """`app_id` (a key at Open Exchange Rates) beside generic fields only, no credential word in the line: a kwargs
+    repr, a config dump, a JSON body, logfmt, prose fields, a JSON record; the logger name says session / channel."""
+    v = _secret_value(r)
+    d: dict[str, object] = dict(r.sample(_GENERIC, r.randint(1, 4)))
+    items = list(d.items())
+    # (`applicationId` is not an app-id spelling idslots reads: AWS Pinpoint's 32-hex ApplicationId is an identifier)
+    items.insert(r.randint(0, len(items)), (r.choice(_APP + ("AppId", "appID")), v))
+    d = dict(items)
+    msg = r.choice(_FX_MSGS)
+    k = r.randrange(6)
+    if k == 0:
+        text = f"{r.choice(('Client', 'OXRClient', 'fx.Client', 'RatesAPI'))}({', '.join(f'{n}={w!r}' for n, w in items)})"
+        text = r.choice((f"{msg}: {text}", f"init {text}", text))
+    elif k == 1:
+        text = f"{r.choice(('config', 'settings', 'fx config'))}{r.choice((': ', '=', ' '))}{d!r}"
+    elif k == 2:
+        text = f"{r.choice(('POST body', 'request json=', 'payload:'))} {json.dumps(d)}"
+    elif k == 3:
+        text = msg + " " + " ".join(f"{n}={w}" for n, w in items)
+    elif k == 4:
+        text = msg + ": " + ", ".join(f"{n}: {w}" for n, w in items)
+    else:
+        return json.dumps({"level": "error", "logger": r.choice(_LOGGERS), "msg": msg, **d}), v
+    return _shape(r, text, r.choice(_LOGGERS)), v
+
+
+SECRET_CLASSES: dict[str, Callable[[random.Random], Planting]] = {"B42_CARRIED": carried_app_id,
+                                                                   "B42_GENERIC_FIELDS": generic_app_id}
 KEEP_CLASSES: dict[str, Callable[[random.Random], Planting]] = {"B42_RECORD_FIELD": record_app_id}
 
 
