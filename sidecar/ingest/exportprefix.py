@@ -14,7 +14,10 @@ _STAMP = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z "
 # An empty line is the prefix alone; a capture whose trailing blanks were trimmed (an editor, a YAML block scalar,
 # a copy from a terminal) ends it at the bar: `service-1  |` with nothing after. Kept as a message line, it ran a
 # chained traceback's cause message into the next line ("Incorrect label count\nexai-mcp-daemon  |").
-EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \|(?: |$)|[A-Za-z0-9][\w.-]* +\|(?: |$)|docker : "
+# The end is a lookahead for an optional CR: a Windows-saved capture (Docker Desktop, Compose on Windows) is split
+# on LF only, so its trimmed line still holds `service-1  |\r`; the CR is left to the line's own reading.
+EXPORT_PREFIX = re.compile(rb"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \|(?: |(?=\r?$))|[A-Za-z0-9][\w.-]* +\|(?: |(?=\r?$))"
+                            rb"|docker : "
                             rb"|" + _STAMP + rb")")
 # `docker logs --details` (moby api/server/httputils/write_log_stream.go): the container's log
 # attributes as `k=v` pairs joined by ',' (query-escaped), then ONE space, before every line (after

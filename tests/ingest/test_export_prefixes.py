@@ -104,12 +104,13 @@ CHAINED = ('Traceback (most recent call last):\n  File "/app/src/monitoring/metr
 
 @pytest.mark.parametrize("prefix", ["compose", "desktop"])
 @pytest.mark.parametrize("trimmed", [False, True])
-def test_a_prefixed_empty_line_trimmed_at_the_bar_is_still_a_prefix(prefix: str, trimmed: bool) -> None:
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_a_prefixed_empty_line_trimmed_at_the_bar_is_still_a_prefix(prefix: str, trimmed: bool, eol: str) -> None:
     """Compose prints `service  | ` before an empty line; a capture with trailing blanks trimmed keeps `service  |`.
     Either way the chain's cause message is the exception's own, not run into the prefix of the next line."""
     lines = ["2026-11-10 14:06:36 ERROR src.monitoring.metrics: metrics update failed", *CHAINED.splitlines()]
     prefixed = [PREFIXES[prefix](i) + ln for i, ln in enumerate(lines)]
-    text = "".join((ln.rstrip(" ") if trimmed else ln) + "\n" for ln in prefixed)
+    text = "".join((ln.rstrip(" ") if trimmed else ln) + eol for ln in prefixed)
     events = parse(text.encode(), 4096)
     assert [e.exception_type for e in events] == ["src.daemon.error_handling.GatewayError"], events
     assert [c.message for c in events[0].chain] == ["Incorrect label count", "request failed: Incorrect label count"]
