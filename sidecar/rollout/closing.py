@@ -128,10 +128,13 @@ def _ended_by(decision: str) -> str:
     return "promote" if decision.startswith("promote") else decision
 
 
-async def close_due(cfg: RolloutConfig, data: dict[str, Any], measure: MeasureFn, now: float,
-                    telemetry: Telemetry | None = None) -> list[dict[str, Any]]:
-    """Close every closing stage of `data` whose late records have all arrived (in place); the stages closed
-    (their late samples counted in sidecar_rollout_stage_late_samples_total by how they ended)."""
+async def close_due(cfg: RolloutConfig, data: dict[str, Any], measure: MeasureFn, now: float) -> list[dict[str, Any]]:
+    """Close every closing stage of `data` whose late records have all arrived (in place); the stages closed.
+
+    Nothing is counted here: `data` is only this replica's proposal until its save wins (save_data is
+    compare-and-set on the version). A replica whose save lost closes nothing - the winner did, or the stage
+    closes again next tick - so the caller counts (count_late) only after its save returned True; counting
+    here counted a stage once per replica that closed it and once more per lost save."""
     pending = data.get("closing") or []
     if not pending:
         return []
@@ -143,10 +146,15 @@ async def close_due(cfg: RolloutConfig, data: dict[str, Any], measure: MeasureFn
     if done:
         data["closing"] = keep
         data["finished"] = [*(data.get("finished") or []), *done][-KEEP_FINISHED:]
-        for f in done:
-            log.info("stage closed: its late records counted", extra={
-                "rollout": cfg.name, "stage": f["stage"], "percent": f["percent"], "samples": f["samples"],
-                "samples_at_decision": f["samples_at_decision"], "late": f["late"], "partial": f["partial"]})
-            if telemetry is not None and f["late"] > 0:
-                telemetry.stage_late_samples.labels(cfg.name, _ended_by(str(f["decision"]))).inc(f["late"])
     return done
+
+
+def count_late(cfg: RolloutConfig, closed: list[dict[str, Any]], telemetry: Telemetry | None) -> None:
+    """Log the stages this replica closed AND saved, and count their late samples in
+    sidecar_rollout_stage_late_samples_total by how they ended. Call only after the save won."""
+    for f in closed:
+        log.info("stage closed: its late records counted", extra={
+            "rollout": cfg.name, "stage": f["stage"], "percent": f["percent"], "samples": f["samples"],
+            "samples_at_decision": f["samples_at_decision"], "late": f["late"], "partial": f["partial"]})
+        if telemetry is not None and f["late"] > 0:
+            telemetry.stage_late_samples.labels(cfg.name, _ended_by(str(f["decision"]))).inc(f["late"])

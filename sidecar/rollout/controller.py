@@ -33,7 +33,7 @@ from ..store.base import Store, StoreError
 from ..tasks import cancel_and_wait
 from ..telemetry import Telemetry
 from .actions import ManualActions
-from .closing import close_due
+from .closing import close_due, count_late
 from .evaluate import Evaluation, MeasureFn, StageEvaluator, capture_baselines, reason_of, unmeasurable
 from .gates import GateVerdict
 from .hooks import CLAIM_LEASE, HEARTBEAT, HookRunner
@@ -224,9 +224,7 @@ class RolloutController:
                 if self.transitions.seen[name].state == ROLLING_BACK:  # this evaluation decided a rollback
                     rolling.append(name)
             if snap.state not in EVALUATED and snap.data.get("closing"):  # not evaluated: close here
-                data = dict(snap.data)
-                if await close_due(self.configs[name], data, self.measure, self.clock.time(), self.telemetry):
-                    await self.repo.save_data(name, snap.version, data, utc(self.clock.time()))
+                await self._close_ended(snap)
         # Hook calls are swept when this replica made some, or once every SWEEP_TICKS ticks (calls
         # left by a restart or by another replica whose claim expired); not on every tick.
         self._ticks += 1
@@ -282,6 +280,16 @@ class RolloutController:
             }
         return out
 
+    async def _close_ended(self, snap: Snapshot) -> bool:
+        """Close the due stages of a rollout that is not evaluated (rolled back, complete, paused); whether
+        this replica's save won. Counted only then: a lost save is another replica's close (or a retry)."""
+        cfg, data = self.configs[snap.name], dict(snap.data)
+        closed = await close_due(cfg, data, self.measure, self.clock.time())
+        if not closed or not await self.repo.save_data(snap.name, snap.version, data, utc(self.clock.time())):
+            return False
+        count_late(cfg, closed, self.telemetry)
+        return True
+
     async def evaluate(self, name: str, force: bool = False) -> Evaluation | None:
         """One evaluation of one rollout; None when there was nothing to do (or another replica did it)."""
         return await self._evaluate(await self._load(name), force)
@@ -302,7 +310,8 @@ class RolloutController:
         if not force and last is not None and now - float(last) < RECENT_FRACTION * cfg.interval:
             return None
         data = dict(snap.data)
-        await close_due(cfg, data, self.measure, now, self.telemetry)  # the previous stage's final figures (rollout/closing.py)
+        # The previous stage's final figures (rollout/closing.py); counted only if this evaluation's save wins.
+        closed = await close_due(cfg, data, self.measure, now)
         baselines = await capture_baselines(cfg, self.measure, data.get("baselines") or {}, now)
         snap.data["baselines"] = baselines
         ev = await StageEvaluator(cfg, snap, self.measure, now, self.replica).run()
@@ -342,6 +351,7 @@ class RolloutController:
                 self.transitions.seen[name] = replace(snap, version=snap.version + 1, data=data)
         if not won:
             return None  # another replica evaluated or changed it first: its result stands
+        count_late(cfg, closed, self.telemetry)
         self._record(cfg, snap, ev, now)
         return ev
 
