@@ -54,14 +54,13 @@ def _open_in_place(cp: Checkpoint) -> FileHandle | None:
     A checkpoint of an empty file (no first bytes) vouches for its file only while that is still
     empty: with content, the inode may be a reused one (a copy, another generation), decided by
     the sibling search like any file that left its name."""
-    try:
-        h = FileHandle.open(cp.path)
-    except OSError:
+    # open_as: the inode checked and the first bytes compared inside it - an EIO on a failing disk closes the handle and
+    # says None (the checkpoint is then looked for among the siblings), never an OSError out of the start.
+    got = FileHandle.open_as(cp.path, (cp.dev, cp.ino), cps=[cp])
+    if got is None:
         return None
-    st = h.fstat()
-    if ((st.st_dev, st.st_ino) == (cp.dev, cp.ino) and st.st_size >= cp.offset
-            and (cp.head_len > 0 or st.st_size == 0)
-            and h.head_matches(st.st_size, cp.head_len, cp.head_hash)):
+    h, st, starts = got
+    if starts and st.st_size >= cp.offset and (cp.head_len > 0 or st.st_size == 0):
         return h
     h.close()
     return None
@@ -230,6 +229,8 @@ class StartupRecovery:
                 return False
             try:
                 return is_known(h, h.fstat(), known)
+            except OSError:
+                return False  # EIO reading its first bytes: proves nothing (and stays out of the start)
             finally:
                 h.close()
 
@@ -296,9 +297,13 @@ class StartupRecovery:
                     h = FileHandle.open(p)
                 except OSError:
                     continue
-                fst = h.fstat()
-                if fst.st_size < cp.offset or not h.head_matches(fst.st_size, cp.head_len, cp.head_hash) or (
-                        kind == "copytruncate_while_down" and is_known(h, fst, known)):  # a file of its own
+                try:
+                    fst = h.fstat()
+                    other = fst.st_size < cp.offset or not h.head_matches(fst.st_size, cp.head_len, cp.head_hash) or (
+                        kind == "copytruncate_while_down" and is_known(h, fst, known))  # a file of its own
+                except OSError:
+                    other = True  # EIO on a failing disk: not claimed (the next sibling may be), the handle closed
+                if other:
                     h.close()
                     continue
                 if kind == "copytruncate_while_down":
