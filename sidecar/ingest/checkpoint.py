@@ -145,6 +145,14 @@ def content_identity(cp: Checkpoint) -> bool:
     return cp.format != UNREADABLE and identifies_content(cp.head_len, cp.head_hash)
 
 
+def vouches_for(cp: Checkpoint, size: int) -> bool:
+    """Whether `cp`'s identity can vouch for a file now `size` bytes long whose first bytes it matched: the rule every
+    site shares (recovery.is_known, _open_in_place, adopt_unseen; opening's resume). A checkpoint of an empty file (no
+    first bytes) matches every file: it knows its file only while that is still empty - with content, the inode may
+    be a reused one (a copy, another generation), and nothing read from it vouches for what it holds."""
+    return cp.head_len > 0 or size == 0
+
+
 def head_identity(fd: int, size: int) -> tuple[int, str]:
     """(head_len, hash) of a file's first bytes, read through an open descriptor."""
     n = min(HEAD_BYTES, max(size, 0))

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .checkpoint import HEAD_BYTES, Checkpoint, file_key
+from .checkpoint import HEAD_BYTES, Checkpoint, file_key, vouches_for
 from .copystreams import copied_live, is_rotated_name, live_twin, twin_prefix
 from .encoding import sniff
 from .generations import live_name
@@ -59,7 +59,7 @@ class FileOpening:
         if cp is not None:
             if size >= cp.offset:
                 offset, line = cp.offset, cp.line
-                if cp.head_len > 0 or size == 0:
+                if vouches_for(cp, size):
                     head_len, head_hash = cp.head_len, cp.head_hash
                 # else: checkpointed while empty, it has content now: that identity vouches for nothing read
                 # (recovery.is_known), and kept empty, a truncation before our first read looked like no change

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .checkpoint import Checkpoint, content_identity, file_key
+from .checkpoint import Checkpoint, content_identity, file_key, vouches_for
 from .compressedgens import adopt_compressed
 from .filesethost import RecoveryHost
 from .generations import (
@@ -37,7 +37,7 @@ def is_known(h: FileHandle, st: os.stat_result, known: dict[tuple[int, int], lis
     inode, and the next new file often gets it back (TimedRotatingFileHandler, backupCount).
     A checkpoint of a file that was empty (no first bytes) identifies nothing, and nothing was
     read from it: it knows the file only while that is still empty."""
-    return any(h.head_matches(st.st_size, cp.head_len, cp.head_hash) if cp.head_len > 0 else st.st_size == 0
+    return any(vouches_for(cp, st.st_size) and h.head_matches(st.st_size, cp.head_len, cp.head_hash)
                for cp in known.get((st.st_dev, st.st_ino), ()))
 
 
@@ -60,7 +60,7 @@ def _open_in_place(cp: Checkpoint) -> FileHandle | None:
     if got is None:
         return None
     h, st, starts = got
-    if starts and st.st_size >= cp.offset and (cp.head_len > 0 or st.st_size == 0):
+    if starts and st.st_size >= cp.offset and vouches_for(cp, st.st_size):
         return h
     h.close()
     return None
@@ -87,7 +87,7 @@ def adopt_unseen(fs: RecoveryHost, src: SourceState, path: str, ident: tuple[int
     h, fst, starts = got
     starts_with = {id(cp) for cp in starts}
     # read already (is_known, from the comparisons made): a checkpoint of an empty file knows it while still empty
-    if any(id(cp) in starts_with and (cp.head_len > 0 or fst.st_size == 0) for cp in mine):
+    if any(id(cp) in starts_with and vouches_for(cp, fst.st_size) for cp in mine):
         h.close()
         return False
     copied = next((cp for cp in heads if id(cp) in starts_with), None)
