@@ -89,7 +89,7 @@ class LetGoWatch:
     def untouched(self, st: os.stat_result) -> bool:
         """`st` is a let-go generation nobody wrote since we let it go: same inode, size and mtime as then. Its
         content is read to its end, and a write into it is this watch's to find (look_at_let_go): a scan's probe of
-        its family (rotation._probe_unseen, for 2 x ROTATE_WAIT after a rename) need not open it to compare first
+        its family (unseen._probe_unseen, for 2 x ROTATE_WAIT after a rename) need not open it to compare first
         bytes - it did on every scan of that window. The mtime, not the size alone: a reused inode holds a new file,
         written after (a RotatingFileHandler's generations are often the same size)."""
         g = self._let_go.get((st.st_dev, st.st_ino))
