@@ -56,6 +56,7 @@ __all__ = [
     "MESSAGE_VERSION",
     "digest_parts",
     "exception_line",
+    "noframes_id",
 ]
 
 # v2 (issue 15): a traceback's identity adds each in-app frame's source line and the names its
@@ -357,9 +358,15 @@ def fingerprint_event(event: ErrorEvent, grouping: GroupingConfig | None = None)
         # names the error, the message template tells call sites apart as well as text can.
         text = exc.message or event.message
         # A message form's version: no frames, no source lines (`legacy_forms.legacy_event_id` gives v1's).
-        return _digest((_MESSAGE_VERSION, "exc-noframes", exc.type.strip(), (event.logger or "").strip(),
-                        level_class(event.level), normalize_message(text)))
+        return noframes_id(_MESSAGE_VERSION, exc.type.strip(), (event.logger or "").strip(), level_class(event.level),
+                           normalize_message(text))
     return fingerprint_message(event.message, event.logger, event.level)
+
+
+def noframes_id(version: str, exc_type: str, logger: str, level_cls: str, masked: str) -> str:
+    """The id of an exception line without frames: its form version, the type, logger, level class and masked
+    message (one recipe: legacy_forms rebuilds v1's and round 19's ids with the older version or text)."""
+    return _digest((version, "exc-noframes", exc_type, logger, level_cls, masked))
 
 
 def exception_line(event: ErrorEvent) -> tuple[str, str] | None:

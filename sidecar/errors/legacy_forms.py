@@ -53,6 +53,7 @@ from .fingerprint import (
     form_fingerprint,
     has_traceback_identity,
     level_class,
+    noframes_id,
 )
 from .frame_lines import frame_form
 from .masking import normalize_message
@@ -169,8 +170,7 @@ def may_differ(message: str) -> bool:
             "-" in message or "/" in message or "'" in message or '"' in message) and \
             COMMAND_ANCHOR.search(message) is not None:
         return True
-    if ("," in message or "or" in message or "and" in message) and any(lit in message for lit in LIST_LITERALS) \
-            and LIST_ANCHOR.search(message) is not None and ("," in message or JOINER.search(message) is not None):
+    if may_hold_pair(message):  # announced_lists' anchor with a joiner (the gate round 20's choice pairs share)
         return True
     first = message[:1]
     if first == "a" or first == "F" or first.isspace():
@@ -193,8 +193,8 @@ def legacy_event_id(event: ErrorEvent) -> str | None:
     line = exception_line(event)
     name = (event.logger or "").strip()
     if line is not None:
-        return digest_parts((LEGACY_MESSAGE_VERSION, "exc-noframes", line[0], name, level_class(event.level),
-                             normalize_message(line[1], cached=False, legacy=True)))
+        return noframes_id(LEGACY_MESSAGE_VERSION, line[0], name, level_class(event.level),
+                           normalize_message(line[1], cached=False, legacy=True))
     if has_traceback_identity(event):
         return None
     return legacy_form_id(name, level_class(event.level), legacy_masked(event.message))
@@ -226,5 +226,5 @@ def r19_event_id(event: ErrorEvent) -> str | None:
         return None
     name, cls = (event.logger or "").strip(), level_class(event.level)
     if line is not None:
-        return digest_parts((MESSAGE_VERSION, "exc-noframes", line[0], name, cls, old))
+        return noframes_id(MESSAGE_VERSION, line[0], name, cls, old)
     return None if frame_form(text) is not None else form_fingerprint(name, cls, old)

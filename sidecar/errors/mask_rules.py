@@ -163,7 +163,7 @@ MASK_RULES: tuple[Rule, ...] = (
         "A date spelled with day and month names changes every day; the digit rule alone would leave "
         "`Sun Jul` in the template. Its zone is part of it (java.util.Date.toString `EEE MMM dd HH:mm:ss zzz "
         "yyyy`, date(1)'s `%a %b %e %H:%M:%S %Z %Y`: the host's zone, CET/CEST across DST; a closed list of "
-        "the tz database's abbreviations, `_TZ_ABBREVIATIONS`, so `START`/`POST` there stay words).",
+        "the tz database's abbreviations, `calendar_words.TZ_ABBREVIATIONS`, so `START`/`POST` there stay words).",
     ),
     rule(
         "domain", "mask",

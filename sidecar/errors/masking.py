@@ -87,6 +87,12 @@ APPLIED_MASK_RULES = (
 # result is identical; its `\d` is a table look-up where the Unicode one asks the character database for every
 # character scanned (callgrind, shared-8 never-seen pass: `_PyUnicode_ToDecimalDigit` 2.4% of a pass).
 _NUMBER_ASCII = re.compile(_NUMBER.pattern, re.ASCII)
+
+
+def mask_numbers(t: str) -> str:
+    """`t` with the number rule applied: the ASCII-compiled pattern on ASCII text (same result, faster), the
+    Unicode one otherwise. The one place this choice is made (masking's two passes and shapes.py call it)."""
+    return (_NUMBER_ASCII if t.isascii() else _NUMBER).sub(PLACEHOLDER, t)
 _DOMAIN_HINT = re.compile(rf"\.(?:{TLDS})(?![\w-])")
 # The user rule, one literal-first regex per key (a literal start is a fast scan; the combined
 # rule's alternation is tried at every position). `(?<!\wKEY)` after the literal is the rule's
@@ -120,7 +126,7 @@ def _mask_segment(t: str, cached: bool = True, legacy: bool = False, r19_lists: 
     """
     if "..." in t:
         t = _DOTS.sub(" ... ", t)
-    t = (_NUMBER_ASCII if t.isascii() else _NUMBER).sub(PLACEHOLDER, t)
+    t = mask_numbers(t)
     survived = _ANY_DIGIT.search(t) is not None
     if legacy or r19_lists:
         return _after_numbers(t, legacy, r19_lists), survived
@@ -252,7 +258,7 @@ def normalize_message(message: str, *, cached: bool = True, legacy: bool = False
     """
     text = message[:MAX_CHARS]
     t = _DOTS.sub(" ... ", text) if "..." in text else text
-    t = (_NUMBER_ASCII if t.isascii() else _NUMBER).sub(PLACEHOLDER, t)
+    t = mask_numbers(t)
     if legacy or r19_lists:
         if may_keep(t):
             return keeps_shaped(text, t, False, legacy=legacy, r19_lists=r19_lists)[0]

@@ -13,12 +13,9 @@ from functools import lru_cache
 
 from .fingerprint import register_cache
 from .keep_spans import may_keep
-from .masking import _ANY_DIGIT, CACHEABLE, MAX_CHARS, keeps_shaped
+from .masking import _ANY_DIGIT, CACHEABLE, MAX_CHARS, keeps_shaped, mask_numbers
 from .masking import _DOTS as DOTS
-from .masking import _NUMBER as NUMBER
-from .masking import _NUMBER_ASCII as NUMBER_ASCII
 from .masking import _finish as finish
-from .masking_rules import PLACEHOLDER
 
 __all__ = ["ZERO_DIGITS", "digit_shape", "normalize_shaped"]
 
@@ -45,7 +42,7 @@ def normalize_shaped(message: str) -> tuple[str, bool]:
     """
     text = message[:MAX_CHARS]
     t = DOTS.sub(" ... ", text) if "..." in text else text
-    t = (NUMBER_ASCII if t.isascii() else NUMBER).sub(PLACEHOLDER, t)  # one result (masking._NUMBER_ASCII)
+    t = mask_numbers(t)
     if len(t) <= CACHEABLE:
         shaped = _finish_shaped(t)
         if shaped is not None:
