@@ -144,9 +144,22 @@ _CAPTIONS = frozenset(("by:", "Suppressed:"))  # Throwable CAUSE/SUPPRESSED capt
 _UNCAUGHT = ["Exception", "in", "thread"]  # ThreadGroup.uncaughtException
 
 
-PREPOSITIONS = frozenset(
-    "of in on at by for from with without into onto over under about after before between through during".split())
+# The prepositions whose complement a program fills with a value (`keys for ledger config`, `the manifest of
+# users main`, `table in cold store`, `snapshot from east replica`). Not the others: after `by`, `on`, `during`,
+# `with`, `over`... a two-word complement is the statement's own fixed phrase far more often than a `%s`
+# (`closed by remote peer` / `closed by local client`, `blocked on full disk` / `on slow network`, `held by other
+# process`, `during tls handshake` / `during http upgrade`: each pair two call sites; round 20 FXG, reviewer's probes).
+VALUE_PREPOSITIONS = frozenset("of in for from".split())
 _LOWER_WORD = re.compile(r"[a-z]+(?:[_-][a-z]+)*")
+
+
+def _keyed(prev: str | None, t: str, m: str) -> bool:
+    """Whether a key or a noun (`language:`, `lang=`, `user`, `named`), not a preposition, announces both tokens:
+    ISO 639-1 codes spell like closed-class words (`it`, `no`, `an`, `is`, `as`, `be`, `to`, `or`, `am`), locale
+    tags and user names too; after a preposition (`for it` / `for them`) the word is the statement's own."""
+    if prev is None or prev.strip(_STRIP).lower() in FUNCTION_WORDS:
+        return False
+    return introduces(prev, t) and introduces(prev, m)
 
 
 def _pair(template: list[str], tokens: list[str], i: int, word_from: int) -> bool:
@@ -157,7 +170,7 @@ def _pair(template: list[str], tokens: list[str], i: int, word_from: int) -> boo
     words = (template[i], tokens[i], template[j], tokens[j])
     if i < word_from or not all(_LOWER_WORD.fullmatch(x) and x not in FUNCTION_WORDS for x in words):
         return False
-    if template[i - 1].lower() not in PREPOSITIONS:
+    if template[i - 1].lower() not in VALUE_PREPOSITIONS:
         # Only a preposition's complement: a preposition takes a noun phrase (CGEL ch. 7), so the run after it is
         # one; after a verb form the words are its object, the action (`sending copy end` / `sending close
         # portal`), after a noun another predicate (`the replica <a> <b> on the rack`, test_unannounced_values).
@@ -202,8 +215,11 @@ def similarity(template: list[str], tokens: list[str], other_words: int = OTHER_
         if s < -1:
             return -1.0
         if s < 0:
-            if t.strip(_STRIP).lower() in FUNCTION_WORDS or m.strip(_STRIP).lower() in FUNCTION_WORDS:
-                return -1.0  # a pronoun, article, preposition: the statement's own word, announced or not
+            if ((t.strip(_STRIP).lower() in FUNCTION_WORDS or m.strip(_STRIP).lower() in FUNCTION_WORDS)
+                    and not _keyed(prev, t, m)):
+                # a pronoun, article, preposition: the statement's own word (`for it` / `for them`), unless a key or
+                # a noun announced the slot: there a code that spells like one is a value (`language: it` / `de`)
+                return -1.0
             truncated = i < last and template[i + 1] == tokens[i + 1] == "..."
             unit = prev is not None and PLACEHOLDER in prev and _UNIT.fullmatch(t) and _UNIT.fullmatch(m)
             if (truncated or unit or (introduces(prev, t) and introduces(prev, m) and not (i == 1 and exception_subject(prev, t, m)))

@@ -51,3 +51,19 @@ def test_a_pronoun_and_a_name_stay_apart_and_names_stay_one_slot(frame: str, see
     x, y, z = _word(rng), _word(rng), _word(rng)
     assert _groups(frame.format(x), frame.format(y), frame.format(z)) == 1
     assert _groups(frame.format("them"), frame.format(x)) == 2
+
+
+# ISO 639-1 codes that spell like English closed-class words (it, no, an, is, as, be, to, or, am, he, my, so) and
+# others (de, fr, es, sv, nl): after a key or a noun that announces the value, a code is a value (round 20 FXG).
+_CODES_LIKE_WORDS = ("it", "no", "an", "is", "as", "be", "to", "or", "am", "he", "my", "so")
+_CODES = ("de", "fr", "es", "sv", "nl", "pt", "ja")
+_KEYED = ("no translations found for language: {}", "falling back to English, language={} missing",
+          "catalog loader skipped lang={} for the request", "dictionary for user {} was not loaded")
+
+
+@pytest.mark.parametrize("frame", _KEYED)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_code_that_spells_like_a_function_word_is_a_value_after_a_key(frame: str, seed: int) -> None:
+    rng = random.Random(seed)
+    codes = [rng.choice(_CODES_LIKE_WORDS), rng.choice(_CODES), rng.choice(_CODES_LIKE_WORDS)]
+    assert _groups(*(frame.format(c) for c in codes)) == 1

@@ -96,3 +96,27 @@ def test_the_object_of_a_verb_form_names_the_action(seed: int, verb: str) -> Non
     a, b, c, d = (_word(rng) for _ in range(4))
     assert _groups(f"OperationalError: {verb} {a} {b} failed: broken pipe",
                    f"OperationalError: {verb} {c} {d} failed: broken pipe") == 2
+
+
+# Real-English twins (round 20 FXG): after a preposition that takes the statement's own fixed phrase (`by`, `on`,
+# `during`, `with`, `over`...), two two-word complements are two call sites, not one `%s`. The pairs are common
+# English noun phrases (adjective + noun) of the kind a program writes into its format string.
+_FIXED = (("remote peer", "local client"), ("full disk", "slow network"), ("other process", "same thread"),
+          ("tls handshake", "http upgrade"), ("stale cache", "cold start"), ("main thread", "signal handler"))
+_FIXED_FRAMES = ("upstream connection was closed by {} while reading", "worker write was blocked on {} for the segment",
+                 "lock file is held by {}", "stream reset happened during {}", "request was aborted with {} pending",
+                 "scheduler stalled over {} again")
+
+
+@pytest.mark.parametrize("frame", _FIXED_FRAMES)
+@pytest.mark.parametrize("pair", _FIXED)
+def test_fixed_phrases_after_other_prepositions_stay_apart(frame: str, pair: tuple[str, str]) -> None:
+    assert _groups(frame.format(pair[0]), frame.format(pair[1])) == 2
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("frame", ("upstream connection was closed by {}", "stream reset happened during {}"))
+def test_a_one_word_value_after_other_prepositions_is_still_a_slot(frame: str, seed: int) -> None:
+    """The restriction is to PAIRS: a single differing word after `by` stays a slot (a peer's name)."""
+    rng = random.Random(seed)
+    assert _groups(*(frame.format(_word(rng)) for _ in range(3))) == 1
