@@ -55,20 +55,23 @@ def dashed_app_password(val: str) -> bool:
 
 # Google's display: a password-like name, then exactly four space-joined groups of four lowercase letters (not a fifth
 # group, not a longer word after the fourth). Before the name rule, which takes only a value's first blank-free run.
+# Its siblings (round 20): the groups QUOTED as a command-line flag's value (`--password 'wxqz kvpt mbrj hdfn'`: the
+# shell needs the quotes, the name already has its `:`/`=`-less space form), and in CAPITALS (`WXQZ KVPT MBRJ HDFN`:
+# retyped or shouted; one case throughout, the English test reads them lowercased so `MUST HAVE BEEN SENT` is prose).
 HINTS = ("pass", "pwd", "secret", "token")
 SPACED = re.compile(
     r"(?P<pre>(?<![A-Za-z0-9])(?i:(?:[a-z0-9]+[ _.-]){0,3}(?:password|passwd|pass|pwd|secret|token))"
-    r"(?:[\"']?[ \t]*[:=][ \t]*[\"']?|[ \t]+(?:is[ \t]+)?))"
-    r"(?P<val>[a-z]{4}(?: [a-z]{4}){3})(?![A-Za-z0-9]| [a-z]{4}(?![A-Za-z0-9]))")
+    r"(?:(?:\\{0,3}[\"'])?[ \t]*[:=][ \t]*(?:\\{0,3}[\"'])?|[ \t]+(?:is[ \t]+)?(?:\\{0,3}[\"'])?))"
+    r"(?P<val>[a-z]{4}(?: [a-z]{4}){3}|[A-Z]{4}(?: [A-Z]{4}){3})(?![A-Za-z0-9]| [A-Za-z]{4}(?![A-Za-z0-9]))")
 
 
 # Every SPACED match holds four space-joined four-letter runs: searched first (engine.Rule's seam), a charset-led pattern
 # sre scans in C, so the name alternation (IGNORECASE, no literal start: tried at every position) runs only on texts
 # that have the shape (none of bench/redaction.py's 7,588 lines; 0.0135 -> 0.0024 s CPU a pass on its 1,079 hinted).
-SPACED_SEAM = re.compile(r"[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}")
+SPACED_SEAM = re.compile(r"[a-z]{4} [a-z]{4} [a-z]{4} [a-z]{4}|[A-Z]{4} [A-Z]{4} [A-Z]{4} [A-Z]{4}")
 
 
 def spaced(mark: str) -> Callable[[re.Match[str]], str]:
     def repl(m: re.Match[str]) -> str:
-        return m.group(0) if reads_english(m.group("val").split(" ")) else m.group("pre") + mark
+        return m.group(0) if reads_english(m.group("val").lower().split(" ")) else m.group("pre") + mark
     return repl

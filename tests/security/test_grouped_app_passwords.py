@@ -101,3 +101,54 @@ def test_undocumented_joiners_and_english_spaced_words_stay() -> None:
                        ("the app password will keep your mail safe", "will keep your mail"),
                        ("token is only used when the page loads", "only used when")):
         assert kept in redact(text), text
+
+
+# Round 20 siblings (grouped.py): the spaced groups QUOTED as a command-line flag's value, and in CAPITALS. Before this
+# change both tests below failed on every planting (the flag form: the space branch took no quote; capitals: the
+# pattern read lowercase only).
+_FLAGS = ("--password", "--app-password", "--smtp-password", "--smtp-pass", "--imap-pass", "--mail-pwd", "--secret",
+          "--app_password", "-password")
+_COMMANDS = ("+ smtp-cli", "$ msmtp-setup", "exec: /usr/local/bin/mailsync", "subprocess.CalledProcessError: Command",
+             "running: python send_report.py")
+
+
+def test_spaced_app_password_as_quoted_flag_value_goes() -> None:
+    leaks = []
+    for seed in range(160):
+        r = random.Random(f"flag-{seed}")
+        groups = ["".join(r.choice(string.ascii_lowercase) for _ in range(4)) for _ in range(4)]
+        q = r.choice(("'", '"'))
+        line = (f"{r.choice(_COMMANDS)} {r.choice(('--to ops@example.com ', ''))}{r.choice(_FLAGS)}"
+                f"{r.choice((' ', '='))}{q}{' '.join(groups)}{q} {r.choice(('--tls', '-v', 'returned 1', ''))}")
+        out = redact(_shaped(r, line))
+        if any(g in out for g in groups):
+            leaks.append((line, out))
+    assert not leaks, leaks[:3]
+
+
+def test_spaced_app_password_in_capitals_goes() -> None:
+    leaks = []
+    for seed in range(160):
+        r = random.Random(f"caps-{seed}")
+        groups = ["".join(r.choice(string.ascii_uppercase) for _ in range(4)) for _ in range(4)]
+        name = r.choice(_GOOGLE_NAMES + ("APP PASSWORD", "--password"))
+        sep = r.choice((": ", " is ", " ")) if " " in name else r.choice((": ", "=", " ", " '"))
+        close = "'" if sep.endswith("'") else ""
+        text = _shaped(r, f"{name}{sep}{' '.join(groups)}{close} {r.choice(_AFTER)}")
+        out = redact(text)
+        if any(g in out for g in groups[1:]) or groups[0] in out.replace("[REDACTED", ""):
+            leaks.append((text, out))
+    assert not leaks, leaks[:3]
+
+
+def test_english_words_in_capitals_or_quoted_after_password_names_stay() -> None:
+    lost = []
+    for seed in range(160):
+        r = random.Random(f"eng-caps-{seed}")
+        words = [r.choice(_ENGLISH4) for _ in range(4)]
+        v = " ".join(words).upper() if r.random() < 0.5 else " ".join(words)
+        text = _shaped(r, f"{r.choice(_PROSE_NAMES)}{r.choice((': ', ' ', ' is '))}"
+                          f"{r.choice(('', chr(39)))}{v} {r.choice(_AFTER)}")
+        if v not in redact(text):
+            lost.append(text)
+    assert not lost, lost[:3]
