@@ -22,7 +22,8 @@ The formats, from the libraries' own source (installed in the venv):
    - other digits: a provider's own numbers (Z.ai's business codes are 4 digits, 1000-1499, bigmodel.cn's error-code
      table; never 5, so a 5-digit code stays a SQLSTATE) -> `Z.ai 1113` / `Moonshot 1113` when the record concerns one (situation.py's remote), `#1113` otherwise;
    - a word (the gateway's `OVER_CAPACITY`, a provider's `invalid_request_error`): the word itself, bracketed.
-   A `status`/`status_code`/`statusCode` field with a 3-digit value is an HTTP status -> `HTTP <status>`.
+   A `status`/`status_code`/`statusCode` field with a 3-digit value is an HTTP status -> `HTTP <status>` (a quoted
+   value read whole with its reason phrase: `'status': '503 Service Unavailable'` -> `HTTP 503 Service Unavailable`).
 Nothing else of the quote changes: its content words are the record's facts (what the on-call engineer searches for).
 """
 
@@ -34,7 +35,10 @@ import re
 _SDK_STATUS = re.compile(r"\bError code: (?P<s>[1-5]\d\d)\b")
 # a body's code field, JSON or a Python repr: "code": "1214" / 'code': '42501' / "code":1301
 _CODE_FIELD = re.compile(r"""(?P<q>["'])code(?P=q)\s*:\s*(?:(?P<v>["'])(?P<c>[\w.\-]{1,40})(?P=v)|(?P<n>\d{1,6})\b)""")
-_STATUS_FIELD = re.compile(r"""(?P<q>["'])(?:status|status_code|statusCode)(?P=q)\s*:\s*["']?(?P<s>[1-5]\d\d)\b["']?""")
+# the value's closing quote is taken only with its opening one: a quoted value is read whole, the status and its
+# reason phrase ('503 Service Unavailable', the form requests/aiohttp bodies carry), an unquoted one is a number
+_STATUS_FIELD = re.compile(r"""(?P<q>["'])(?:status|status_code|statusCode)(?P=q)\s*:\s*"""
+                           r"""(?:(?P<v>["'])(?P<s>[1-5]\d\d)(?P<r>(?: [^"'\n]{1,60})?)(?P=v)|(?P<n>[1-5]\d\d)\b)""")
 _PGRST = re.compile(r"^PGRST(?:\d{3}|X\d\d)$")
 _SQLSTATE = re.compile(r"^(?=[0-9A-Z]*\d)[0-9A-Z]{5}$")
 _HTTP = re.compile(r"^[1-5]\d\d$")
@@ -59,5 +63,5 @@ def in_our_words(quote: str, remote: str | None = None) -> str:
     if "ode" not in quote and "tatus" not in quote:
         return quote  # the common case: nothing to read
     out = _SDK_STATUS.sub(lambda m: f"HTTP {m.group('s')}", quote)
-    out = _STATUS_FIELD.sub(lambda m: f"HTTP {m.group('s')}", out)
+    out = _STATUS_FIELD.sub(lambda m: f"HTTP {m.group('s') or m.group('n')}{m.group('r') or ''}", out)
     return _CODE_FIELD.sub(lambda m: code_named(m.group("c") or m.group("n"), remote), out)
