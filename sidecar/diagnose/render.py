@@ -145,7 +145,9 @@ def _exception_says(inp: DiagnosisInput, shown: str) -> str:
     if not said or not inp.exception_type:
         return ""
     line = one_line(redact(in_our_words(said.splitlines()[0])), 240)
-    if " ".join(line.split()) in " ".join(shown.split()):
+    # both sides in our words (quote_words.py): `shown` is the summary's quote, rewritten the same way, so a message
+    # the summary already shows is not quoted twice
+    if " ".join(line.split()) in " ".join(in_our_words(shown).split()):
         return ""
     return f" The exception says: {inp.exception_type}: {line}."
 
@@ -180,6 +182,9 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
     what = inp.exception_type or f"{inp.level} log record"
     where = f" from logger {inp.logger}" if inp.logger else ""
     first = redact(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]) if inp.message.strip() else what
+    # the summary quotes the record in our words like every other quote (quote_words.py); the evidence stays the log's
+    # own line verbatim (it is what the engineer greps for)
+    said = redact(in_our_words(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0])) if inp.message.strip() else what
     at = raised_at(inp.traceback)
     if at is not None and at.library is not None:
         # a builtin raised inside a library names the component, not the cause: said, not scored
@@ -190,10 +195,10 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
     else:
         frames = ""
     return Diagnosis(
-        summary=f"Unrecognised {what}{where}: {one_line(first, 140)}",
+        summary=f"Unrecognised {what}{where}: {one_line(said, 140)}",
         root_cause=(
             "No built-in rule matches this error, so the cause is not known from the text alone."
-            + _exception_says(inp, first)
+            + _exception_says(inp, said)
             + _settings_in_error(inp)
             + redact(frames)
             + " Read the traceback's last application frame and the lines logged just before it."

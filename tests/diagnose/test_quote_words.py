@@ -155,3 +155,32 @@ def test_a_status_value_with_its_reason_phrase_leaves_no_stray_quote(seed: int) 
         assert f"HTTP {value}" in out, (quote, out)  # the reason phrase is the record's word: kept
     assert out.count("'") % 2 == 0 and out.count('"') % 2 == 0, (quote, out)
     assert not any(f"{q}HTTP" in out or f"{status}{q}" in out for q in "'\""), (quote, out)
+
+
+class _StepFailed(Exception):
+    """An application's own exception (no rule, no class family knows it: the catch-all answers)."""
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_catch_all_quotes_a_message_it_already_shows_once(seed: int) -> None:
+    # the log message carries the exception's text (f"{prefix}: {e}", the gateway's usual shape) in a client
+    # library's format words: the summary shows it in our words, and the root cause does not repeat it
+    rng = random.Random(seed)
+    token = _token(rng)
+    status = rng.choice([400, 409, 418, 422, 500, 503])
+    # openai's form with a status no class answers for (418), zhipuai's own form ("Error code: 400, with error text
+    # {...}", not the openai SDK's text), a body's code field and a status field
+    said = rng.choice([f"Error code: 418 - {{'error': {{'message': 'refused {token}'}}}}",
+                       f"Error code: {status}, with error text {{\"error\":{{\"message\":\"refused {token}\"}}}}",
+                       f"upsert refused {token}: {{'message': 'no {token}', 'code': '{status}'}}",
+                       f"step {token} refused: {{'status': '{status}', 'detail': 'see log'}}"])
+    try:
+        raise _StepFailed(said)
+    except _StepFailed as e:
+        excerpt = logged(rng.choice(["tools.widget", "src.daemon.worker", "utils.batch"]),
+                         rng.choice([f"widget step failed: {e}", f"batch {rng.randrange(99)} aborted: {e}", f"{e}"]))
+    d = RULES.diagnose(excerpt_to_input(excerpt))
+    assert d.category == "unknown" or d.rule.startswith("catch-all") or "Unrecognised" in d.summary, (d.rule, d.summary)
+    assert "error code:" not in d.summary.lower() and "'code'" not in d.summary, d.summary
+    assert "The exception says" not in d.root_cause, d.root_cause
+    assert token in d.summary, d.summary
