@@ -84,8 +84,11 @@ ANCHOR_LITERALS = _LITERALS = ("ne of", "ny of", "ll of", "ther of", "ch of", "c
 assert all(any(lit in a for lit in _LITERALS) for a in ("one of", "none of", "any of", "all of", "either of", "each of",
                                                         "choose from", "change in", "changes in", "should be",
                                                         "must be", "expected", "Expected"))
-# A pronoun is never a list's item: `none of them, giving up`, `one of us, retried` (a clause after a comma).
-_PRONOUN = frozenset(("them", "these", "those", "it", "us", "you", "which", "whom", "both"))
+# A pronoun is never a list's item: `none of them, giving up`, `one of us, retried`, `lease is not one of ours,
+# skipping` (a clause after a comma). Personal pronouns in every case and the independent genitives (CGEL ch. 5:
+# `mine yours his hers ours theirs`), demonstratives, relatives, `both`.
+_PRONOUN = frozenset(("them", "these", "those", "it", "us", "you", "which", "whom", "both", "me", "him", "her",
+                      "we", "they", "mine", "yours", "his", "hers", "ours", "theirs", "this", "that"))
 # A bare participle (`retrying`, `skipping`, `ignored`; `to_phrases.VERB_FORM`'s stem length): a clause after
 # ONE item (`changes in progress, skipping`), or an item (`one of string, int`, `one of shared, exclusive`).
 _PARTICIPLE = re.compile(r"[a-z]{2,}(?:ing|ed)")
@@ -109,10 +112,12 @@ def _clause(items: list[str]) -> bool:
 
 
 # Words before an anchor that make it announce CHOICES (a value must be one of them): pip `should be one of %s`,
-# distutils `must be one of %s`, click `is not one of %s`, `expected one of %s`; argparse's `(choose from %s)` is
-# one itself. There a second item that reads as a participle is a choice (`one of int, string`, `one of idle,
-# running`): a statement announcing its choices prints no clause after the first one.
-_CHOICE_BEFORE = re.compile(r"(?<![\w-])(?:be|not|[Ee]xpected) $")
+# distutils `must be one of %s`, click `is not one of %s`, `expected one of %s` (and `expects`/`expecting one of`,
+# `must be set to one of`, `choose one of`, `must equal one of`); argparse's `(choose from %s)` is one itself.
+# There a second item that reads as a participle is a choice (`one of int, string`, `one of idle, running`): a
+# statement announcing its choices prints no clause after the first one. Not a bare `to` (`switch to one of
+# replicas, retrying` is a clause).
+_CHOICE_BEFORE = re.compile(r"(?<![\w-])(?:be|not|[Ee]xpect(?:ed|s|ing)?|set to|[Cc]hoose|equal) $")
 
 
 def _choices(m: re.Match[str]) -> bool:

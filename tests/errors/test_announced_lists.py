@@ -134,3 +134,24 @@ def test_clauses_after_one_item_stay(seed):
                  f"must be either {a} or {_w(r)}", f"expected {a}, {_w(r)} or {_w(r)}",
                  f"one of {a}, {verb} later"):
         assert normalize_message(text) == text
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("pronoun", ["ours", "mine", "yours", "theirs", "hers", "his", "him", "her", "me"])
+def test_a_pronoun_after_a_choice_anchor_is_no_item(seed, pronoun):
+    """`lease is not one of ours, skipping` / `..., retrying`: a pronoun then a clause, two statements (round 20
+    FXG: `ours` was read as a choice, so the skipping and retrying lines became one `is not one of <*>`)."""
+    r = random.Random(seed)
+    verb = _participle(r)
+    for lead in ("lease is not one of", "token must be one of", "peer expected one of"):
+        text = f"{lead} {pronoun}, {verb}"
+        assert normalize_message(text) == text
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("lead", ["value must be set to one of", "option expects one of", "parser expecting one of",
+                                  "choose one of", "level must equal one of"])
+def test_other_choice_lead_ins_announce_choices(seed, lead):
+    r = random.Random(seed)
+    pair = f"{_w(r)}, {_participle(r)}"
+    assert normalize_message(f"{lead} {pair}") == f"{lead} <*>"
