@@ -19,10 +19,11 @@ import hashlib
 import json
 import logging
 import os
+import types
 import zlib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
-from typing import cast
+from typing import Union, cast, get_args, get_origin, get_type_hints
 
 from ..exceptions import SidecarError
 
@@ -269,17 +270,35 @@ class CheckpointFile:
 # - a source's `alive` time that is not a number: that source only is dropped from `alive`.
 # The next write holds only what this version knows: the other version's extra fields are not carried back.
 _FIELDS = {f.name: f for f in fields(Checkpoint)}
-_INT, _STR = ("dev", "ino", "head_len", "offset", "line", "size"), ("key", "source", "path", "head_hash")
-_OPTIONAL = {"format": str, "csize": int}
+
+
+def _accepted(t: object) -> tuple[tuple[type, ...], bool]:
+    """(the JSON types a field of annotation `t` accepts, whether None is one): JSON has no float of an integral time
+    (another writer's `1765000000` for `updated`), so a float field accepts an int too; bool is never an int here."""
+    args = get_args(t) if isinstance(t, types.UnionType) or get_origin(t) is Union else (t,)
+    kinds = tuple(a for a in args if isinstance(a, type) and a is not type(None))
+    return kinds + ((int,) if float in kinds else ()), type(None) in args
+
+
+# Derived from Checkpoint's own declaration, never re-listed: a field added there is needed (no default) and typed here
+# at once - before, a new field missing from another version's entry passed this check and made load_all raise
+# TypeError (the whole document set aside as corrupt) instead of dropping that one entry.
+_HINTS = get_type_hints(Checkpoint)
+_NEEDS = {f.name: (*_accepted(_HINTS[f.name]), f.default is MISSING and f.default_factory is MISSING)
+          for f in fields(Checkpoint)}
 
 
 def _usable(e: dict[str, object]) -> bool:
-    """Whether an entry holds every field this version needs, each of its type (bool is no int here)."""
-    def of(v: object, t: type | tuple[type, ...]) -> bool:
-        return isinstance(v, t) and not isinstance(v, bool)
-    return (all(of(e.get(k), int) for k in _INT) and all(of(e.get(k), str) for k in _STR)
-            and of(e.get("updated"), (int, float))
-            and all(e.get(k) is None or of(e.get(k), t) for k, t in _OPTIONAL.items()))
+    """Whether an entry holds every field this version needs, each of its declared type (bool is no int here)."""
+    for name, (kinds, nullable, required) in _NEEDS.items():
+        if name not in e:
+            if required:
+                return False
+            continue
+        v = e[name]
+        if not (v is None and nullable) and not (isinstance(v, kinds) and not isinstance(v, bool)):
+            return False
+    return True
 
 
 def _read_doc(doc: dict[str, object], where: str) -> tuple[dict[str, Checkpoint], dict[str, float]]:

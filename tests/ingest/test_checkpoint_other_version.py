@@ -153,3 +153,53 @@ def test_a_document_that_is_none_is_still_refused(tmp_path: Path, raw: str) -> N
     (tmp_path / "checkpoints.json").write_text(raw)
     with pytest.raises(CheckpointError):
         CheckpointFile(tmp_path).load_all()
+
+
+# Every field Checkpoint declares, by its own annotation: a field added to Checkpoint is covered here without a word
+# (r20 FXB item 6: _usable re-listed the fields; a new one missing from an entry made load_all raise TypeError - the
+# whole document set aside - instead of dropping that entry; a new optional one of the wrong type was kept as is).
+_WRONG: list[object] = [None, True, 7, 2.5, "v", [1], {"k": 1}]
+
+
+def _declared() -> list[tuple[str, tuple[type, ...], bool, bool]]:
+    """(name, JSON types it accepts, may be None, may be absent) per field of Checkpoint."""
+    import dataclasses
+    import types
+    import typing
+
+    from sidecar.ingest.checkpoint import Checkpoint
+
+    hints = typing.get_type_hints(Checkpoint)
+    out = []
+    for f in dataclasses.fields(Checkpoint):
+        t = hints[f.name]
+        args = typing.get_args(t) if isinstance(t, types.UnionType) or typing.get_origin(t) is typing.Union else (t,)
+        kinds = tuple(a for a in args if a is not type(None))
+        absent = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        out.append((f.name, kinds + ((int,) if float in kinds else ()), type(None) in args, absent))
+    return out
+
+
+def test_every_declared_field_missing_or_of_another_type_drops_only_its_entry(tmp_path: Path) -> None:
+    declared = _declared()
+    good = {name: {str: "v", int: 3, float: 1.5}[kinds[0]] for name, kinds, _, _ in declared}
+    files: list[object] = []
+    want = []
+    for name, kinds, nullable, absent in declared:
+        gone = {k: v for k, v in good.items() if k != name}
+        files.append({**gone, "key": f"{name}:absent"} if name != "key" else gone)
+        if absent:
+            want.append(f"{name}:absent")
+        for v in _WRONG:
+            fits = (v is None and nullable) or (isinstance(v, kinds) and not isinstance(v, bool))
+            key = f"{name}:{json.dumps(v)}"
+            files.append({**good, "key": key, name: v} if name != "key" else {**good, name: v})
+            if fits:
+                want.append(key if name != "key" else v)  # type: ignore[arg-type]
+    (tmp_path / "checkpoints.json").write_text(json.dumps({"version": 1, "files": files}))
+    got, _ = CheckpointFile(tmp_path).load_all()  # before: TypeError for a required field it did not list
+    assert sorted(got) == sorted(str(k) for k in want)
+    for cp in got.values():
+        for name, kinds, nullable, _ in declared:
+            v = getattr(cp, name)
+            assert (v is None and nullable) or isinstance(v, kinds), (cp.key, name, v)
