@@ -386,7 +386,7 @@ def deciding_facts(inp: DiagnosisInput, sit: Situation, category: str = "unknown
         source = rec.source.rsplit(".", 1)[-1] if rec.source else None
         # another writer (replica, pod, process, thread) than the error's: who acted is the fact (module docstring)
         other = rec.writer if rec.writer and own_writer and rec.writer != own_writer else None
-        out.append(Fact(_quote(in_our_words(text, sit.remote), shared), source, at.group(1) if at else None, rec.offset, round(score, 2),
+        out.append(Fact(_quote(in_our_words(text, sit), shared), source, at.group(1) if at else None, rec.offset, round(score, 2),
                         other))
     return out
 

@@ -47,7 +47,7 @@ def fill(template: str, fields: Fields) -> str:
 LOGGED_CHARS = 200
 
 
-def logged(inp: DiagnosisInput, remote: str | None = None) -> str:
+def logged(inp: DiagnosisInput, sit: Situation) -> str:
     """The record's own words after a diagnosis's root cause (redacted, one line each): the names in them
     (table, column, model, file) are what the on-call engineer searches for next. Both the log message and
     the exception's message when they differ: the first often names the operation and object ("Failed to
@@ -59,7 +59,7 @@ def logged(inp: DiagnosisInput, remote: str | None = None) -> str:
         said = said[:1]
     said += [m for m in unsaid(inp) if not any(m in s for s in said)]
     # a code in the library's format words is said by its namespace (quote_words.py)
-    quoted = " / ".join(redact(one_line(in_our_words(m[:4096], remote), LOGGED_CHARS)) for m in said)
+    quoted = " / ".join(redact(one_line(in_our_words(m[:4096], sit), LOGGED_CHARS)) for m in said)
     return f' Logged: "{quoted}"'
 
 
@@ -112,13 +112,13 @@ _REMOTE_WORDS = {"kimi": ("Kimi", "Moonshot"), "glm": ("GLM", "Z.ai"), "supabase
                  "redis": ("Redis",)}
 
 
-def from_verdict(v: Verdict, inp: DiagnosisInput) -> Diagnosis:
+def from_verdict(v: Verdict, inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     """A class-level verdict (taxonomy.py) as a diagnosis; its evidence is the lines naming the class."""
     bare = v.evidence_class.rsplit(".", 1)[-1]
     evidence = [ln.strip()[:EVIDENCE_CHARS] for ln in inp.lines() if bare in ln[:MAX_SEARCH_CHARS]][:MAX_EVIDENCE]
     if not evidence and inp.message.strip():
         evidence = [inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]]
-    summary, cause = redact(v.summary), redact(v.root_cause) + logged(inp)
+    summary, cause = redact(v.summary), redact(v.root_cause) + logged(inp, sit)
     return Diagnosis(
         summary=summary, root_cause=cause + named(inp, summary + cause), suggested_fix=list(v.suggested_fix),
         severity=v.severity, category=v.category, confidence=v.confidence, evidence=evidence,
@@ -134,7 +134,7 @@ CATCH_ALL_CONFIDENCE = 0.3
 _LEVEL_SEVERITY = {"CRITICAL": "high", "FATAL": "high", "ERROR": "medium"}
 
 
-def _exception_says(inp: DiagnosisInput, shown: str) -> str:
+def _exception_says(inp: DiagnosisInput, shown: str, sit: Situation) -> str:
     """The exception's own message, quoted when the summary does not already show it.
 
     Sentry titles an unknown issue `Type: value` because the value is usually what names the failing thing (the file,
@@ -144,10 +144,10 @@ def _exception_says(inp: DiagnosisInput, shown: str) -> str:
     said = (inp.exception_message or "").strip()
     if not said or not inp.exception_type:
         return ""
-    line = one_line(redact(in_our_words(said.splitlines()[0])), 240)
+    line = one_line(redact(in_our_words(said.splitlines()[0], sit)), 240)
     # both sides in our words (quote_words.py): `shown` is the summary's quote, rewritten the same way, so a message
     # the summary already shows is not quoted twice
-    if " ".join(line.split()) in " ".join(in_our_words(shown).split()):
+    if " ".join(line.split()) in " ".join(in_our_words(shown, sit).split()):
         return ""
     return f" The exception says: {inp.exception_type}: {line}."
 
@@ -177,14 +177,14 @@ def _settings_in_error(inp: DiagnosisInput) -> str:
     return f" Its value comes from the setting {', '.join(names[:3])} printed before it (the failing line reads it)."
 
 
-def catch_all(inp: DiagnosisInput) -> Diagnosis:
+def catch_all(inp: DiagnosisInput, sit: Situation) -> Diagnosis:
     """The answer when no rule matches: honest about knowing little (category unknown, low confidence)."""
     what = inp.exception_type or f"{inp.level} log record"
     where = f" from logger {inp.logger}" if inp.logger else ""
     first = redact(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0]) if inp.message.strip() else what
     # the summary quotes the record in our words like every other quote (quote_words.py); the evidence stays the log's
     # own line verbatim (it is what the engineer greps for)
-    said = redact(in_our_words(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0])) if inp.message.strip() else what
+    said = redact(in_our_words(inp.message.strip()[:EVIDENCE_CHARS].splitlines()[0], sit)) if inp.message.strip() else what
     at = raised_at(inp.traceback)
     if at is not None and at.library is not None:
         # a builtin raised inside a library names the component, not the cause: said, not scored
@@ -198,7 +198,7 @@ def catch_all(inp: DiagnosisInput) -> Diagnosis:
         summary=f"Unrecognised {what}{where}: {one_line(said, 140)}",
         root_cause=(
             "No built-in rule matches this error, so the cause is not known from the text alone."
-            + _exception_says(inp, said)
+            + _exception_says(inp, said, sit)
             + _settings_in_error(inp)
             + redact(frames)
             + " Read the traceback's last application frame and the lines logged just before it."

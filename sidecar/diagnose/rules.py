@@ -285,14 +285,14 @@ class RuleSet:
             # then a documented meaning of the raised class or of a quoted reply code (documented_meanings.py)
             verdict = verdict or documented_answer(inp)
         if found is None:
-            diagnosis = catch_all(inp) if verdict is None else from_verdict(verdict, inp)
+            diagnosis = catch_all(inp, sit) if verdict is None else from_verdict(verdict, inp, sit)
         else:
             rule, groups, evidence, confidence, _ = found
             fields = Fields(
                 exception_type=inp.exception_type or "error", logger=inp.logger or "the logger",
                 # the record's words, a code in the library's format words said by its namespace (quote_words.py)
-                level=inp.level, count=inp.count, message=redact(one_line(in_our_words(inp.message, sit.remote), 160)),
-                exception_message=redact(one_line(in_our_words(inp.exception_message or inp.message, sit.remote), 160)),
+                level=inp.level, count=inp.count, message=redact(one_line(in_our_words(inp.message, sit), 160)),
+                exception_message=redact(one_line(in_our_words(inp.exception_message or inp.message, sit), 160)),
                 remote=REMOTE_NAMES.get(sit.remote or "", "the remote service"),
             )
             fields.update({k: redact(v) for k, v in groups.items()})
@@ -303,7 +303,7 @@ class RuleSet:
                 any("{message}" in t for t in (d.summary, d.root_cause))
                 and not (inp.exception_message or "").strip())
             summary = fill(d.summary, fields)
-            cause = fill(d.root_cause, fields) + ("" if quoted else logged(inp, sit.remote))
+            cause = fill(d.root_cause, fields) + ("" if quoted else logged(inp, sit))
             diagnosis = Diagnosis(
                 summary=summary,
                 root_cause=cause + named(inp, summary + cause) + concerns(sit, d),

@@ -87,7 +87,8 @@ def sdk_status_text(inp: DiagnosisInput, sit: Situation) -> bool:
     return any(_SDK_STATUS_TEXT.search(m[:MAX_SCAN]) for m in inp.messages())
 
 # Code namespaces.
-_QUOTED_CODE = re.compile(r"""["']?\bcode["']?\s*[:=]\s*["']?(?P<code>[0-9A-Z]{4,5}|PGRST\d{3})["']?""")
+# `kq`/`vq`: the key's and the value's opening quotes - a quoted key with an unquoted value is a JSON/repr NUMBER
+_QUOTED_CODE = re.compile(r"""(?P<kq>["'])?\bcode["']?\s*[:=]\s*(?P<vq>["'])?(?P<code>[0-9A-Z]{4,5}|PGRST\d{3})["']?""")
 _PGRST = re.compile(r"\bPGRST(?:\d{3}|X\d\d)\b")  # PGRSTX00: the internal group
 _SQLSTATE_WORD = re.compile(r"\bSQLSTATE\W{0,3}(?P<code>[0-9A-Z]{5})\b")
 _PSYCOPG_CLASS = re.compile(r"\bpsycopg2?\.errors\.(?P<cls>[A-Z]\w+)")
@@ -229,6 +230,8 @@ def _codes(record: str, components: list[str], remote: str | None, types: list[s
             continue
         if len(code) == 4 and code.isdigit() and code.startswith("1") and remote != "supabase":
             add("glm" if remote == "glm" else "business", code)
+        elif m.group("kq") and not m.group("vq") and code.isdigit():
+            continue  # a SQLSTATE is a 5-character STRING (psycopg's Diagnostic.sqlstate, postgrest's body): 57014 is a number
         elif len(code) == 5 and (database or not code.isdigit() or code[:2] in {"08", "22", "23", "25", "40", "42", "53", "55", "57"}):
             add("sqlstate", code)
     for m in _SQLSTATE_WORD.finditer(record):
@@ -313,3 +316,9 @@ def situation(inp: DiagnosisInput) -> Situation:
         codes=_codes(record, components, remote, inp.exception_types()),
         remote_named_by_record=bool(strong),
     )
+
+
+def codes_in(text: str, sit: Situation) -> dict[str, tuple[str, ...]]:
+    """The codes `text` (a quote of the record or of a record around it) holds, by the namespaces `_codes` gives them in
+    `sit` (its remote, its components): the one owner of whose a code is, for quote_words.py too."""
+    return _codes(text[:MAX_SCAN], sorted(sit.components), sit.remote, [])

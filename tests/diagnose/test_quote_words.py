@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 import openai
@@ -22,7 +23,9 @@ import pytest
 from postgrest.exceptions import APIError
 
 from sidecar.diagnose.excerpt import excerpt_to_input
-from sidecar.diagnose.quote_words import code_named, in_our_words
+from sidecar.diagnose.model import DiagnosisInput
+from sidecar.diagnose.quote_words import in_our_words
+from sidecar.diagnose.situation import Situation, situation
 from tests.diagnose.logged import RULES, logged, text_of
 
 SEEDS = range(6)
@@ -93,26 +96,52 @@ def _field(rng: random.Random, key: str, value: str | int, as_json: bool) -> str
     return repr({key: value})[1:-1]
 
 
-@pytest.mark.parametrize("seed", range(24))
+REMOTE_LOGGERS = {None: "tools.thinkdeep", "glm": "src.providers.glm_chat", "kimi": "src.providers.kimi_chat",
+                  "supabase": "src.storage.supabase_client"}
+
+
+def _sit(quote: str, remote: str | None = None) -> Situation:
+    """The situation of a record whose message is `quote`, logged by a logger of `remote`."""
+    return situation(DiagnosisInput(fingerprint="t", message=quote, logger=REMOTE_LOGGERS[remote]))
+
+
+def _expected(code: str, value: str | int, remote: str | None) -> str:
+    """How a user reads the code (independent of the code under test): whose it is, by its documented owner."""
+    if code.startswith("PGRST"):
+        return f"PostgREST {code}"
+    if isinstance(value, str) and (not code.isdigit() and len(code) == 5 or code.startswith("57")
+                                   or remote == "supabase" and len(code) == 5):
+        return f"SQLSTATE {code}"  # a SQLSTATE is a 5-character string, never a JSON number
+    if remote == "glm" and len(code) == 4 and code.startswith("1"):
+        return f"Z.ai {code}"  # bigmodel.cn's business codes (1000-1499), only where the record concerns GLM
+    return f"#{code}" if code.isdigit() else f"[{code}]"  # no documented owner here: said without a claim
+
+
+@pytest.mark.parametrize("seed", range(32))
 def test_a_code_field_is_said_by_its_namespace(seed: int) -> None:
     rng = random.Random(seed)
     remote = rng.choice([None, "glm", "kimi", "supabase"])
-    code, expected = rng.choice([
-        ("PGRST301", "PostgREST PGRST301"), ("PGRSTX00", "PostgREST PGRSTX00"), ("57014", "SQLSTATE 57014"),
-        ("42P01", "SQLSTATE 42P01"), ("40P01", "SQLSTATE 40P01"), ("503", "HTTP 503"), ("429", "HTTP 429"),
-        ("OVER_CAPACITY", "[OVER_CAPACITY]"), ("invalid_request_error", "[invalid_request_error]"),
-        ("1113", {"glm": "Z.ai 1113", "kimi": "Moonshot 1113"}.get(remote or "", "#1113")),
-    ])
+    code = rng.choice(["PGRST301", "PGRSTX00", "57014", "42P01", "40P01", "10001", "20015", "1113", "1214", "1301",
+                       "503", "OVER_CAPACITY", "invalid_request_error"])
     value: str | int = int(code) if code.isdigit() and rng.random() < 0.4 else code
+    expected = _expected(code, value, remote)
     as_json = rng.random() < 0.5
     token = _token(rng)
     quote = "{" + ", ".join([_field(rng, "message", f"failed on {token}", as_json),
                              _field(rng, "code", value, as_json)]) + "}"
     if rng.random() < 0.5:
         quote = f"{rng.choice(['Error code: 400 - ', 'upsert failed: ', 'GLM chat failed / '])}{quote}"
-    out = in_our_words(quote, remote)
-    assert expected in out and token in out and code_named(code, remote) == expected, (quote, out)
+    out = in_our_words(quote, _sit(quote, remote))
+    assert expected in out and token in out, (remote, quote, out)
     assert "'code'" not in out and '"code"' not in out and "Error code:" not in out, (quote, out)
+
+
+def test_a_json_number_is_never_a_sqlstate() -> None:
+    # a SQLSTATE is a 5-character string (psycopg's Diagnostic.sqlstate, postgrest's reply): 57014 unquoted is a number
+    for quote in ('{"code":57014}', "{'code': 57014, 'message': 'x'}", '{"code": 42501}'):
+        for remote in REMOTE_LOGGERS:
+            sit = _sit(quote, remote)
+            assert "sqlstate" not in sit.codes and "SQLSTATE" not in in_our_words(quote, sit), (remote, quote)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -121,7 +150,7 @@ def test_a_status_field_is_an_http_status(seed: int) -> None:
     status = rng.choice([401, 403, 429, 500, 503, 504])
     key = rng.choice(["status", "status_code", "statusCode"])
     quote = "{" + _field(rng, key, rng.choice([status, str(status)]), rng.random() < 0.5) + ', "detail": "x"}'
-    assert f"HTTP {status}" in in_our_words(quote), quote
+    assert f"HTTP {status}" in in_our_words(quote, _sit(quote)), quote
 
 
 @pytest.mark.parametrize("prose", [
@@ -130,7 +159,7 @@ def test_a_status_field_is_an_http_status(seed: int) -> None:
     "Error code 503 in prose without the SDK's colon", "barcode: 'A12'", '{"status_text": "ok", "statuses": 3}',
 ])
 def test_the_word_code_in_prose_or_another_name_is_left_alone(prose: str) -> None:
-    assert in_our_words(prose, "glm") == prose
+    assert in_our_words(prose, _sit(prose, "glm")) == prose
 
 
 REASONS = {401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error",
@@ -149,7 +178,7 @@ def test_a_status_value_with_its_reason_phrase_leaves_no_stray_quote(seed: int) 
     fields = [_field(rng, key, value, rng.random() < 0.5), _field(rng, "detail", f"refused {token}", rng.random() < 0.5)]
     rng.shuffle(fields)
     quote = "{" + ", ".join(fields) + "}"
-    out = in_our_words(quote)
+    out = in_our_words(quote, _sit(quote))
     assert f"HTTP {status}" in out and token in out, (quote, out)
     if isinstance(value, str) and " " in value:
         assert f"HTTP {value}" in out, (quote, out)  # the reason phrase is the record's word: kept
@@ -184,3 +213,37 @@ def test_the_catch_all_quotes_a_message_it_already_shows_once(seed: int) -> None
     assert "error code:" not in d.summary.lower() and "'code'" not in d.summary, d.summary
     assert "The exception says" not in d.root_cause, d.root_cause
     assert token in d.summary, d.summary
+
+
+class _ProviderReplyError(Exception):
+    """A client's error carrying the provider's reply body (as zhipuai's and the gateway's wrappers do)."""
+
+
+_CODE_NAMED = re.compile(r"\b(SQLSTATE|Z\.ai|PostgREST) ([0-9A-Z]{4,8})\b")
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_every_quote_of_an_answer_names_a_code_as_the_situation_does(seed: int) -> None:
+    # through every call site that quotes (the rules' fields, Logged:, a class verdict's quote, the catch-all and
+    # its "The exception says"): a code is named by the namespace situation.py files it under, and only then
+    rng = random.Random(seed)
+    remote, code = rng.choice([("kimi", "10001"), ("kimi", "20015"), ("glm", "1214"), ("glm", "1113"), ("glm", "1301"),
+                               ("supabase", "42501"), ("supabase", "PGRST301"), (None, "10001")])
+    token = _token(rng)
+    body = {"error": {"code": code, "message": f"refused {token}", "type": "invalid_request_error"}}
+    text_body = json.dumps(body) if rng.random() < 0.5 else repr(body)
+    try:
+        raise _ProviderReplyError(rng.choice([text_body, f"Error code: 400 - {text_body}"]))
+    except _ProviderReplyError as e:
+        excerpt = logged(REMOTE_LOGGERS[remote], rng.choice(["provider call failed", f"step failed: {e}", f"{e}"]))
+    inp = excerpt_to_input(excerpt)
+    sit = situation(inp)
+    text = text_of(RULES.diagnose(inp))
+    for word, named in _CODE_NAMED.findall(text):
+        ns = {"SQLSTATE": "sqlstate", "Z.ai": "glm", "PostgREST": "pgrst"}[word]
+        assert named in sit.code(ns), (word, named, sit.codes, text)
+    assert "'code'" not in text and '"code"' not in text, text
+    if remote == "glm":
+        assert f"#{code}" not in text and (f"Z.ai {code}" in text or code not in text), text
+    if remote == "kimi":
+        assert f"SQLSTATE {code}" not in text, text
