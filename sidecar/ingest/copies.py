@@ -134,9 +134,13 @@ class CopySearch:
                 h = FileHandle.open(p)
             except OSError:
                 continue
-            st = h.fstat()  # the file opened (the name may have moved on since the listing)
-            if st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and h.head_matches(
-                    st.st_size, f.head_len, f.head_hash):
+            try:
+                st = h.fstat()  # the file opened (the name may have moved on since the listing)
+                copy = st.st_size >= f.parser.offset and (st.st_dev, st.st_ino) != f.ident and h.head_matches(
+                    st.st_size, f.head_len, f.head_hash)
+            except OSError:
+                copy = False  # EIO on a failing disk: no copy to read from (the next sibling may be); handle closed
+            if copy:
                 return p, h, st
             h.close()
         return None

@@ -1,7 +1,7 @@
 """recovery.adopt_unseen opens through FileHandle.open_as (as recovery._open_in_place does since round 20): ONE open with
 the inode check and every first-bytes comparison inside it, so a read error closes the handle. Not yet every site: the
-others open by hand: some read inside try/except OSError (recovery's _claim_moved and _prove_dirs, round 20), some
-outside any try (copies._copy_of's first-bytes comparison).
+others open by hand and read inside try/except OSError (recovery's _claim_moved and _prove_dirs, copies._copy_of:
+round 20).
 
 It opened, fstat-ed and compared first bytes by hand (round 19 put it back: 2542fb67): an OSError from those reads (EIO
 on a failing disk) escaped into the scan and leaked the descriptor, as open_as's did before e77028a8. Now each first-bytes
