@@ -74,6 +74,10 @@ class Alerts:
         self._unsent: list[tuple[Notification, str]] = []  # flushed, not yet in the outbox
         self._unsent_am: dict[str, list[Alert]] = {}
         self._wake = asyncio.Event()
+        # One tick at a time: the scheduler's and a caller's (an operator action, a test) would otherwise both
+        # take `_unsent[0]` across the outbox write's await - the same notification queued twice, then a pop from
+        # an empty list (seen on a loaded CI machine, round 20).
+        self._ticking = asyncio.Lock()
         self.silences = Silences(store, clock, self._wake.set)
         self._sub: Subscription | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -326,6 +330,10 @@ class Alerts:
         Flushed notifications are queued in memory before they are written to the outbox, so a
         store that fails mid-tick loses nothing: the rest is written at the next tick.
         """
+        async with self._ticking:
+            await self._tick()
+
+    async def _tick(self) -> None:
         now = self.clock.time()
         await self.silences.refresh(now)
         self.release_awaiting(now)

@@ -106,3 +106,19 @@ async def test_a_group_resolved_while_its_alert_waits_stays_quiet_after_a_crash(
     await second.tick()
     assert [r for r in await harness.delivery_rows() if "boom" in str(r)] == []
     assert chat.at("/hook") == [] and chat.at("/slack") == []
+
+
+async def test_two_ticks_at_once_queue_each_due_notification_once(harness: Harness, chat: FakeChat) -> None:
+    """The scheduler's tick and a caller's tick (an operator action, a test) running at the same moment: each due
+    notification is written to the outbox once and neither tick fails (before: both took the same unsent note
+    across the outbox write, queued it twice, and one popped an empty list - a loaded CI run, round 20)."""
+    import asyncio
+
+    alerts = await harness.start(alerts_config(chat, routes=routes(group_wait=30)))
+    for n in range(3):
+        await harness.publish(alerts, "group.new", fingerprint=f"f{n}", title=f"boom {n}", level="ERROR", count=1)
+    harness.clock.advance(30)  # every group is due, the scheduler not yet told
+    await asyncio.gather(alerts.tick(), alerts.tick(), alerts.tick())
+    rows = await harness.delivery_rows()
+    assert sorted(str(r["summary"]) for r in rows) == sorted({str(r["summary"]) for r in rows})
+    assert len(rows) >= 1
