@@ -40,6 +40,29 @@ def _put(traffic: Traffic, start: float, end: float, n: int, rng: random.Random,
 P95_GATE = GateConfig(name="p95", metric=P95, op="<=", threshold=1000.0, on_fail="hold")
 
 
+async def _evaluate_through_the_span(rng: random.Random, clock: ManualClock, w: Windows, cfg: RolloutConfig) -> dict:
+    """Evaluate every 10 s through a 1,700 s settling span while 300 records arrive 0-100 s late: each evaluation's
+    newest sample is the newest placed, and after the first 200 s no evaluation asks for more than its interval +
+    max_lateness. Returns the stage's saved data."""
+    s = clock.time()
+    data: dict = {}
+    pending = sorted((t + rng.uniform(0, 100), t) for t in (s + rng.uniform(0, 1700) for _ in range(300)))
+    while clock.time() < s + 1700:
+        clock.advance(10)
+        while pending and pending[0][0] <= clock.time():
+            w.records.append((pending.pop(0)[1], "async", True, 100.0))
+        w.asked.clear()
+        snap = _snap(s)
+        snap.data = dict(data)
+        ev = await StageEvaluator(cfg, snap, w.measure, clock.time()).run()
+        data["totals"] = ev.totals
+        v = ev.gates[0]
+        assert v.newest == max((r[0] for r in w.records), default=None)
+        if clock.time() - s > 200:
+            assert max(w.asked) <= 10 + cfg.max_lateness, w.asked
+    return data
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 async def test_a_whole_stage_p95_does_not_read_the_settling_span(seed: int) -> None:
     rng = random.Random(seed)
@@ -123,25 +146,8 @@ async def test_the_settling_span_is_not_measured_again_at_every_evaluation(seed:
     late records included (they arrive 0-100 s after they were made)."""
     rng = random.Random(seed)
     clock = ManualClock(start=1_763_900_000.0)
-    s = clock.time()
-    w = Windows(clock)
     gate = GateConfig(name="ok", metric=SUCCESS, op=">=", threshold=0.95, on_fail="hold")
-    cfg = _cfg(1800, gate)
-    data: dict = {}
-    pending = sorted((t + rng.uniform(0, 100), t) for t in (s + rng.uniform(0, 1700) for _ in range(300)))
-    while clock.time() < s + 1700:
-        clock.advance(10)
-        while pending and pending[0][0] <= clock.time():
-            w.records.append((pending.pop(0)[1], "async", True, 100.0))
-        w.asked.clear()
-        snap = _snap(s)
-        snap.data = dict(data)
-        ev = await StageEvaluator(cfg, snap, w.measure, clock.time()).run()
-        data["totals"] = ev.totals
-        v = ev.gates[0]
-        assert v.newest == max((r[0] for r in w.records), default=None)
-        if clock.time() - s > 200:
-            assert max(w.asked) <= 10 + cfg.max_lateness, w.asked
+    await _evaluate_through_the_span(rng, clock, Windows(clock), _cfg(1800, gate))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -154,24 +160,7 @@ async def test_a_whole_stage_gate_that_is_not_a_proportion_looks_incrementally_t
     and the look's state is not a total: the stage's closing and samples never see it."""
     rng = random.Random(seed * 31 + 7)
     clock = ManualClock(start=1_763_900_000.0)
-    s = clock.time()
-    w = Windows(clock)
     metric = P95 if function == "quantile" else COUNT
     gate = GateConfig(name="latency", metric=metric, op="<", threshold=5000.0, on_fail="hold")
-    cfg = _cfg(1800, gate)
-    data: dict = {}
-    pending = sorted((t + rng.uniform(0, 100), t) for t in (s + rng.uniform(0, 1700) for _ in range(300)))
-    while clock.time() < s + 1700:
-        clock.advance(10)
-        while pending and pending[0][0] <= clock.time():
-            w.records.append((pending.pop(0)[1], "async", True, 100.0))
-        w.asked.clear()
-        snap = _snap(s)
-        snap.data = dict(data)
-        ev = await StageEvaluator(cfg, snap, w.measure, clock.time()).run()
-        data["totals"] = ev.totals
-        v = ev.gates[0]
-        assert v.newest == max((r[0] for r in w.records), default=None)
-        if clock.time() - s > 200:
-            assert max(w.asked) <= 10 + cfg.max_lateness, w.asked
+    data = await _evaluate_through_the_span(rng, clock, Windows(clock), _cfg(1800, gate))
     assert all(k.startswith(("look:", "samples")) for k in data["totals"]), data["totals"].keys()
