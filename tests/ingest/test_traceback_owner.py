@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import itertools
 
-from sidecar.ingest.parser import FileParser, ParserOptions
+from sidecar.ingest.parser import ParserOptions
 from sidecar.ingest.rawrecord import Limits
+from tests.ingest.test_chunking_property import UNLIMITED, boundaries  # the property's own reader, one copy
 
 TB = "Traceback (most recent call last):"
 SENTENCES = ("During handling of the above exception, another exception occurred:",
@@ -36,17 +37,6 @@ BODIES = {
 BY_BYTES = ParserOptions(max_line_bytes=1024, limits=Limits(max_lines=100_000, max_bytes=2048))
 BY_LINES = ParserOptions(max_line_bytes=1024, limits=Limits(max_lines=3, max_bytes=10**8))
 BOTH = ParserOptions(max_line_bytes=1024, limits=Limits(max_lines=6, max_bytes=2048))
-UNLIMITED = ParserOptions(max_line_bytes=1024, limits=Limits(max_lines=100_000, max_bytes=10**8))
-
-
-def boundaries(data: bytes, cuts: list[int], opts: ParserOptions) -> list[tuple]:
-    p = FileParser("t", "f.log", opts, file_key="k")
-    out, prev = [], 0
-    for c in sorted(set(cuts)) + [len(data)]:
-        out += p.feed(data[prev:c])
-        prev = c
-    out += p.flush()
-    return [(e.line, e.offset, e.end_offset, e.level, e.logger) for e in out]
 
 
 def near_line_starts(blob: bytes) -> list[int]:
